@@ -1,0 +1,804 @@
+//! Members and bodies of a co-production community.
+//!
+//! A [`Member`] is a person: a typed [`MemberId`], a display name, the [`Role`]s they take
+//! (what they do, never a rank: co-production avoids titles and hierarchy), whether they
+//! bring lived experience, and their access needs. A [`Body`] is a group that takes part in
+//! decisions (the staff team, the Allies Group, the whole community, a project team, or a
+//! custom group) with its membership. A [`Community`] holds both and keeps them consistent:
+//! every body member is a known member.
+//!
+//! [`Community::figures`] answers the question the community itself asked of its advisory
+//! group: how many of a body's members bring lived experience, and what share that is.
+//!
+//! Every change is checked first and applied whole; a refused change leaves the community as
+//! it was and returns a [`CommunityError`] naming the ids involved.
+//!
+//! # Example
+//!
+//! ```
+//! use coproduction::community::{Body, BodyId, BodyKind, Community, Member, MemberId, Role};
+//!
+//! let mut community = Community::new();
+//! community.add_member(Member::new(MemberId::new(1), "Ally 1").with_role(Role::Ally))?;
+//! community.add_member(
+//!     Member::new(MemberId::new(2), "Ally 2").with_role(Role::Ally).with_lived_experience(),
+//! )?;
+//! let allies = BodyId::new("allies_group")?;
+//! community.add_body(Body::new(allies.clone(), "Allies Group", BodyKind::AlliesGroup))?;
+//! community.join(&allies, MemberId::new(1))?;
+//! community.join(&allies, MemberId::new(2))?;
+//!
+//! let figures = community.figures(&allies)?;
+//! assert_eq!(figures.size, 2);
+//! assert_eq!(figures.lived_experience, 1);
+//! assert_eq!(figures.lived_experience_share().to_string(), "1 of 2 (50%)");
+//! # Ok::<(), coproduction::community::CommunityError>(())
+//! ```
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+/// A member's identity: a number the embedding app assigns.
+///
+/// Shown as `m` followed by the number (`m17`); serialised as the bare number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct MemberId(u64);
+
+impl MemberId {
+    /// The id with number `n`.
+    pub const fn new(n: u64) -> Self {
+        Self(n)
+    }
+
+    /// The number behind the id.
+    pub const fn get(self) -> u64 {
+        self.0
+    }
+}
+
+impl fmt::Display for MemberId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "m{}", self.0)
+    }
+}
+
+/// A body's identity: a short slug such as `allies_group`, readable in governance maps and
+/// reports.
+///
+/// 1 to 64 characters; lowercase ASCII letters, digits, `_` and `-`; starting with a letter.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct BodyId(String);
+
+impl BodyId {
+    /// Checks and wraps a slug.
+    ///
+    /// # Errors
+    ///
+    /// [`CommunityError::InvalidBodyId`] saying which rule the slug breaks.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coproduction::community::BodyId;
+    /// assert_eq!(BodyId::new("staff_team")?.as_str(), "staff_team");
+    /// assert!(BodyId::new("Staff Team").is_err());
+    /// # Ok::<(), coproduction::community::CommunityError>(())
+    /// ```
+    pub fn new(slug: impl Into<String>) -> Result<Self, CommunityError> {
+        let slug = slug.into();
+        let reason = if slug.is_empty() {
+            Some("it is empty")
+        } else if slug.len() > 64 {
+            Some("it is longer than 64 characters")
+        } else if !slug.starts_with(|c: char| c.is_ascii_lowercase()) {
+            Some("it does not start with a lowercase letter")
+        } else if !slug
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-')
+        {
+            Some("it has a character other than a-z, 0-9, `_` and `-`")
+        } else {
+            None
+        };
+        match reason {
+            Some(reason) => Err(CommunityError::InvalidBodyId { id: slug, reason }),
+            None => Ok(Self(slug)),
+        }
+    }
+
+    /// The slug.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for BodyId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl FromStr for BodyId {
+    type Err = CommunityError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::new(s)
+    }
+}
+
+impl TryFrom<String> for BodyId {
+    type Error = CommunityError;
+
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        Self::new(s)
+    }
+}
+
+impl From<BodyId> for String {
+    fn from(id: BodyId) -> Self {
+        id.0
+    }
+}
+
+/// What a member does in the community. A member may take several roles; none ranks above
+/// another.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Role {
+    /// Takes part in co-creation sessions and community decisions.
+    CommunityMember,
+    /// A freelance co-producer who takes responsibility for parts of projects.
+    CoProducer,
+    /// A member of the staff team, trusted with everyday decisions.
+    Staff,
+    /// A member of the Allies Group: a critical friend and sounding board.
+    Ally,
+    /// Represents a partner organisation or funder.
+    PartnerRepresentative,
+}
+
+impl Role {
+    /// Every role, in a fixed order.
+    pub const ALL: [Role; 5] = [
+        Role::CommunityMember,
+        Role::CoProducer,
+        Role::Staff,
+        Role::Ally,
+        Role::PartnerRepresentative,
+    ];
+
+    /// The stable `snake_case` name of the role.
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::CommunityMember => "community_member",
+            Role::CoProducer => "co_producer",
+            Role::Staff => "staff",
+            Role::Ally => "ally",
+            Role::PartnerRepresentative => "partner_representative",
+        }
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.label())
+    }
+}
+
+/// A kind of access need a member may ask to have met before a session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum AccessNeedKind {
+    /// A venue with step-free access.
+    StepFreeVenue,
+    /// A sign-language interpreter.
+    SignLanguage,
+    /// Live captions.
+    Captions,
+    /// Papers in an easy-read version.
+    EasyRead,
+    /// Papers in large print.
+    LargePrint,
+    /// Papers that work with a screen reader.
+    ScreenReader,
+    /// Papers sent well before the session.
+    PapersInAdvance,
+    /// A quiet space during the session.
+    QuietSpace,
+    /// Regular breaks.
+    RegularBreaks,
+    /// Anything else; the note says what.
+    Other,
+}
+
+/// One access need of a member.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AccessNeed {
+    /// What kind of need.
+    pub kind: AccessNeedKind,
+    /// Detail in the member's words, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+impl AccessNeed {
+    /// A need of `kind` without a note.
+    pub fn new(kind: AccessNeedKind) -> Self {
+        Self { kind, note: None }
+    }
+}
+
+/// A person in the community.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Member {
+    /// The member's id.
+    pub id: MemberId,
+    /// The name shown in records; must not be blank.
+    pub name: String,
+    /// What the member does; none ranks above another.
+    #[serde(default)]
+    pub roles: BTreeSet<Role>,
+    /// Whether the member brings lived experience (rather than, or as well as, a
+    /// professional role).
+    #[serde(default)]
+    pub lived_experience: bool,
+    /// Needs to meet so the member can take part.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub access_needs: Vec<AccessNeed>,
+}
+
+impl Member {
+    /// A member with no roles, no lived experience recorded and no access needs.
+    pub fn new(id: MemberId, name: impl Into<String>) -> Self {
+        Self {
+            id,
+            name: name.into(),
+            roles: BTreeSet::new(),
+            lived_experience: false,
+            access_needs: Vec::new(),
+        }
+    }
+
+    /// Adds a role.
+    #[must_use]
+    pub fn with_role(mut self, role: Role) -> Self {
+        self.roles.insert(role);
+        self
+    }
+
+    /// Records that the member brings lived experience.
+    #[must_use]
+    pub fn with_lived_experience(mut self) -> Self {
+        self.lived_experience = true;
+        self
+    }
+
+    /// Adds an access need.
+    #[must_use]
+    pub fn with_access_need(mut self, need: AccessNeed) -> Self {
+        self.access_needs.push(need);
+        self
+    }
+
+    /// Whether the member takes `role`.
+    pub fn has_role(&self, role: Role) -> bool {
+        self.roles.contains(&role)
+    }
+}
+
+/// What kind of group a body is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum BodyKind {
+    /// The staff team, trusted with everyday decisions guided by the core values.
+    StaffTeam,
+    /// The advisory Allies Group of critical friends.
+    AlliesGroup,
+    /// The whole community, as in open co-creation sessions.
+    WholeCommunity,
+    /// A team working on one project.
+    ProjectTeam,
+    /// Any other group; its name says what it is.
+    Custom,
+}
+
+impl BodyKind {
+    /// The stable `snake_case` name of the kind.
+    pub fn label(self) -> &'static str {
+        match self {
+            BodyKind::StaffTeam => "staff_team",
+            BodyKind::AlliesGroup => "allies_group",
+            BodyKind::WholeCommunity => "whole_community",
+            BodyKind::ProjectTeam => "project_team",
+            BodyKind::Custom => "custom",
+        }
+    }
+}
+
+/// A group of members that takes part in decisions.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Body {
+    /// The body's id.
+    pub id: BodyId,
+    /// The name shown in records; must not be blank.
+    pub name: String,
+    /// What kind of body it is.
+    pub kind: BodyKind,
+    #[serde(default)]
+    members: BTreeSet<MemberId>,
+}
+
+impl Body {
+    /// A body with no members yet.
+    pub fn new(id: BodyId, name: impl Into<String>, kind: BodyKind) -> Self {
+        Self {
+            id,
+            name: name.into(),
+            kind,
+            members: BTreeSet::new(),
+        }
+    }
+
+    /// Adds members before the body joins a community, which checks that they exist.
+    #[must_use]
+    pub fn with_members(mut self, members: impl IntoIterator<Item = MemberId>) -> Self {
+        self.members.extend(members);
+        self
+    }
+
+    /// The ids of the body's members, in order.
+    pub fn members(&self) -> impl ExactSizeIterator<Item = MemberId> + '_ {
+        self.members.iter().copied()
+    }
+
+    /// Whether `member` belongs to the body.
+    pub fn contains(&self, member: MemberId) -> bool {
+        self.members.contains(&member)
+    }
+
+    /// How many members the body has.
+    pub fn len(&self) -> usize {
+        self.members.len()
+    }
+
+    /// Whether the body has no members.
+    pub fn is_empty(&self) -> bool {
+        self.members.is_empty()
+    }
+}
+
+/// A part of a whole, kept exact: "3 of 8". Comparisons against a minimum share are done in
+/// integers, so a threshold is never missed by a rounding error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Share {
+    /// The count that has the property.
+    pub part: usize,
+    /// The count of all.
+    pub whole: usize,
+}
+
+impl Share {
+    /// `part` of `whole`.
+    pub const fn new(part: usize, whole: usize) -> Self {
+        Self { part, whole }
+    }
+
+    /// The share as a fraction in `0.0..=1.0`; `None` when the whole is empty.
+    pub fn fraction(self) -> Option<f64> {
+        (self.whole > 0).then(|| self.part as f64 / self.whole as f64)
+    }
+
+    /// Whether the share is at least `numerator / denominator`, compared exactly.
+    /// An empty whole never meets a positive minimum.
+    ///
+    /// ```
+    /// use coproduction::community::Share;
+    /// assert!(Share::new(1, 3).at_least(1, 3));
+    /// assert!(!Share::new(3, 8).at_least(1, 2));
+    /// assert!(Share::new(0, 0).at_least(0, 1));
+    /// ```
+    pub fn at_least(self, numerator: u32, denominator: u32) -> bool {
+        if denominator == 0 {
+            return false;
+        }
+        if self.whole == 0 {
+            return numerator == 0;
+        }
+        // part/whole >= n/d  <=>  part*d >= n*whole, in u128 so nothing overflows.
+        (self.part as u128) * u128::from(denominator)
+            >= u128::from(numerator) * (self.whole as u128)
+    }
+}
+
+impl fmt::Display for Share {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.fraction() {
+            Some(fr) => write!(f, "{} of {} ({:.0}%)", self.part, self.whole, fr * 100.0),
+            None => write!(f, "0 of 0"),
+        }
+    }
+}
+
+/// The make-up of a body at one moment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BodyFigures {
+    /// The body.
+    pub body: BodyId,
+    /// How many members it has.
+    pub size: usize,
+    /// How many of them bring lived experience.
+    pub lived_experience: usize,
+    /// How many members take each role (a member with two roles counts in both); every
+    /// role is listed, with zero where nobody takes it.
+    pub roles: BTreeMap<Role, usize>,
+}
+
+impl BodyFigures {
+    /// The share of members with lived experience.
+    pub fn lived_experience_share(&self) -> Share {
+        Share::new(self.lived_experience, self.size)
+    }
+}
+
+/// Why a change to a community was refused. The community is unchanged.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum CommunityError {
+    /// A body id breaks the slug rules.
+    #[error("invalid body id `{id}`: {reason}")]
+    InvalidBodyId {
+        /// The refused id.
+        id: String,
+        /// Which rule it breaks.
+        reason: &'static str,
+    },
+    /// A member with this id is already in the community.
+    #[error("cannot add member {member}: a member with this id already exists")]
+    DuplicateMember {
+        /// The id added twice.
+        member: MemberId,
+    },
+    /// A member's display name is blank.
+    #[error("cannot add member {member}: the name is blank")]
+    UnnamedMember {
+        /// The member.
+        member: MemberId,
+    },
+    /// A body with this id is already in the community.
+    #[error("cannot add body `{body}`: a body with this id already exists")]
+    DuplicateBody {
+        /// The id added twice.
+        body: BodyId,
+    },
+    /// A body's display name is blank.
+    #[error("cannot add body `{body}`: the name is blank")]
+    UnnamedBody {
+        /// The body.
+        body: BodyId,
+    },
+    /// The id names no member of the community.
+    #[error("unknown member {member}{}", match body {
+        Some(body) => format!(" (named as a member of body `{body}`)"),
+        None => String::new(),
+    })]
+    UnknownMember {
+        /// The unknown id.
+        member: MemberId,
+        /// The body the member was to join, if that was the change.
+        body: Option<BodyId>,
+    },
+    /// The id names no body of the community.
+    #[error("unknown body `{body}`")]
+    UnknownBody {
+        /// The unknown id.
+        body: BodyId,
+    },
+    /// The member already belongs to the body.
+    #[error("member {member} is already in body `{body}`")]
+    AlreadyMember {
+        /// The member.
+        member: MemberId,
+        /// The body.
+        body: BodyId,
+    },
+    /// The member does not belong to the body.
+    #[error("member {member} is not in body `{body}`")]
+    NotAMember {
+        /// The member.
+        member: MemberId,
+        /// The body.
+        body: BodyId,
+    },
+}
+
+/// Members and bodies, kept consistent: every body member is a member of the community.
+///
+/// Serialised as `{"members": [...], "bodies": [...]}`; reading it back runs the same checks
+/// as building it call by call, so a JSON community with a duplicate or unknown id is
+/// refused with the same [`CommunityError`].
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "CommunityData", into = "CommunityData")]
+pub struct Community {
+    members: BTreeMap<MemberId, Member>,
+    bodies: BTreeMap<BodyId, Body>,
+}
+
+/// The wire shape of a [`Community`]; private so that only checked values escape.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CommunityData {
+    members: Vec<Member>,
+    #[serde(default)]
+    bodies: Vec<Body>,
+}
+
+impl TryFrom<CommunityData> for Community {
+    type Error = CommunityError;
+
+    fn try_from(data: CommunityData) -> Result<Self, Self::Error> {
+        let mut community = Community::new();
+        for member in data.members {
+            community.add_member(member)?;
+        }
+        for body in data.bodies {
+            community.add_body(body)?;
+        }
+        Ok(community)
+    }
+}
+
+impl From<Community> for CommunityData {
+    fn from(community: Community) -> Self {
+        Self {
+            members: community.members.into_values().collect(),
+            bodies: community.bodies.into_values().collect(),
+        }
+    }
+}
+
+impl Community {
+    /// An empty community.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds a member.
+    ///
+    /// # Errors
+    ///
+    /// [`CommunityError::DuplicateMember`] if the id is taken,
+    /// [`CommunityError::UnnamedMember`] if the name is blank.
+    pub fn add_member(&mut self, member: Member) -> Result<(), CommunityError> {
+        if self.members.contains_key(&member.id) {
+            return Err(CommunityError::DuplicateMember { member: member.id });
+        }
+        if member.name.trim().is_empty() {
+            return Err(CommunityError::UnnamedMember { member: member.id });
+        }
+        self.members.insert(member.id, member);
+        Ok(())
+    }
+
+    /// Removes a member from the community and from every body.
+    ///
+    /// # Errors
+    ///
+    /// [`CommunityError::UnknownMember`] if there is no such member.
+    pub fn remove_member(&mut self, member: MemberId) -> Result<Member, CommunityError> {
+        let removed = self
+            .members
+            .remove(&member)
+            .ok_or(CommunityError::UnknownMember { member, body: None })?;
+        for body in self.bodies.values_mut() {
+            body.members.remove(&member);
+        }
+        Ok(removed)
+    }
+
+    /// Adds a body with the members it already lists.
+    ///
+    /// # Errors
+    ///
+    /// [`CommunityError::DuplicateBody`], [`CommunityError::UnnamedBody`], or
+    /// [`CommunityError::UnknownMember`] for the first listed member that is not in the
+    /// community.
+    pub fn add_body(&mut self, body: Body) -> Result<(), CommunityError> {
+        if self.bodies.contains_key(&body.id) {
+            return Err(CommunityError::DuplicateBody { body: body.id });
+        }
+        if body.name.trim().is_empty() {
+            return Err(CommunityError::UnnamedBody { body: body.id });
+        }
+        if let Some(&member) = body.members.iter().find(|m| !self.members.contains_key(m)) {
+            return Err(CommunityError::UnknownMember {
+                member,
+                body: Some(body.id),
+            });
+        }
+        self.bodies.insert(body.id.clone(), body);
+        Ok(())
+    }
+
+    /// Adds `member` to `body`.
+    ///
+    /// # Errors
+    ///
+    /// [`CommunityError::UnknownBody`], [`CommunityError::UnknownMember`], or
+    /// [`CommunityError::AlreadyMember`] if the member is in the body already.
+    pub fn join(&mut self, body: &BodyId, member: MemberId) -> Result<(), CommunityError> {
+        if !self.members.contains_key(&member) {
+            return Err(CommunityError::UnknownMember {
+                member,
+                body: Some(body.clone()),
+            });
+        }
+        let entry = self
+            .bodies
+            .get_mut(body)
+            .ok_or_else(|| CommunityError::UnknownBody { body: body.clone() })?;
+        if !entry.members.insert(member) {
+            return Err(CommunityError::AlreadyMember {
+                member,
+                body: body.clone(),
+            });
+        }
+        Ok(())
+    }
+
+    /// Removes `member` from `body`.
+    ///
+    /// # Errors
+    ///
+    /// [`CommunityError::UnknownBody`], or [`CommunityError::NotAMember`] if the member is
+    /// not in the body.
+    pub fn leave(&mut self, body: &BodyId, member: MemberId) -> Result<(), CommunityError> {
+        let entry = self
+            .bodies
+            .get_mut(body)
+            .ok_or_else(|| CommunityError::UnknownBody { body: body.clone() })?;
+        if !entry.members.remove(&member) {
+            return Err(CommunityError::NotAMember {
+                member,
+                body: body.clone(),
+            });
+        }
+        Ok(())
+    }
+
+    /// The member with this id.
+    pub fn member(&self, id: MemberId) -> Option<&Member> {
+        self.members.get(&id)
+    }
+
+    /// The body with this id.
+    pub fn body(&self, id: &BodyId) -> Option<&Body> {
+        self.bodies.get(id)
+    }
+
+    /// Every member, by id.
+    pub fn members(&self) -> impl ExactSizeIterator<Item = &Member> + '_ {
+        self.members.values()
+    }
+
+    /// Every body, by id.
+    pub fn bodies(&self) -> impl ExactSizeIterator<Item = &Body> + '_ {
+        self.bodies.values()
+    }
+
+    /// The members of `body`, by id.
+    ///
+    /// # Errors
+    ///
+    /// [`CommunityError::UnknownBody`].
+    pub fn members_of(
+        &self,
+        body: &BodyId,
+    ) -> Result<impl ExactSizeIterator<Item = &Member> + '_, CommunityError> {
+        let entry = self
+            .bodies
+            .get(body)
+            .ok_or_else(|| CommunityError::UnknownBody { body: body.clone() })?;
+        // Body members are always community members (checked on every change), so the
+        // lookup cannot miss; `filter_map` keeps that from being a panic if it ever did.
+        let members: Vec<&Member> = entry
+            .members
+            .iter()
+            .filter_map(|id| self.members.get(id))
+            .collect();
+        Ok(members.into_iter())
+    }
+
+    /// The make-up of `body`: size, members with lived experience, counts by role.
+    ///
+    /// # Errors
+    ///
+    /// [`CommunityError::UnknownBody`].
+    pub fn figures(&self, body: &BodyId) -> Result<BodyFigures, CommunityError> {
+        let mut roles: BTreeMap<Role, usize> = Role::ALL.iter().map(|&r| (r, 0)).collect();
+        let mut size = 0;
+        let mut lived_experience = 0;
+        for member in self.members_of(body)? {
+            size += 1;
+            lived_experience += usize::from(member.lived_experience);
+            for role in &member.roles {
+                *roles.entry(*role).or_insert(0) += 1;
+            }
+        }
+        Ok(BodyFigures {
+            body: body.clone(),
+            size,
+            lived_experience,
+            roles,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn body(slug: &str) -> BodyId {
+        BodyId::new(slug).unwrap()
+    }
+
+    #[test]
+    fn body_id_rules() {
+        assert!(BodyId::new("allies_group").is_ok());
+        assert!(BodyId::new("team-2").is_ok());
+        for (bad, reason) in [
+            ("", "it is empty"),
+            ("2team", "it does not start with a lowercase letter"),
+            ("Allies", "it does not start with a lowercase letter"),
+            (
+                "allies group",
+                "it has a character other than a-z, 0-9, `_` and `-`",
+            ),
+        ] {
+            assert_eq!(
+                BodyId::new(bad),
+                Err(CommunityError::InvalidBodyId {
+                    id: bad.to_owned(),
+                    reason
+                })
+            );
+        }
+        assert!(BodyId::new("a".repeat(65)).is_err());
+        assert!(BodyId::new("a".repeat(64)).is_ok());
+    }
+
+    #[test]
+    fn figures_count_every_role_even_when_zero() {
+        let mut c = Community::new();
+        c.add_member(Member::new(MemberId::new(1), "one").with_role(Role::Staff))
+            .unwrap();
+        c.add_body(Body::new(body("t"), "T", BodyKind::StaffTeam).with_members([MemberId::new(1)]))
+            .unwrap();
+        let f = c.figures(&body("t")).unwrap();
+        assert_eq!(f.roles.len(), Role::ALL.len());
+        assert_eq!(f.roles[&Role::Staff], 1);
+        assert_eq!(f.roles[&Role::Ally], 0);
+    }
+
+    #[test]
+    fn share_display_and_comparison() {
+        assert_eq!(Share::new(3, 8).to_string(), "3 of 8 (38%)");
+        assert_eq!(Share::new(0, 0).to_string(), "0 of 0");
+        assert!(!Share::new(0, 0).at_least(1, 2));
+        assert!(Share::new(1, 2).at_least(1, 2));
+        assert!(!Share::new(1, 2).at_least(1, 0));
+        assert!(Share::new(usize::MAX, usize::MAX).at_least(u32::MAX, u32::MAX));
+    }
+}

@@ -1,0 +1,247 @@
+//! The state-machine pattern every decision process is written in.
+//!
+//! A process (a consent round, a proposal, a funding decision) is a [`Decider`]:
+//!
+//! - [`Decider::decide`] looks at the current state and a command and either returns the
+//!   events that the command causes or refuses it with an error. It never mutates anything,
+//!   so a refused command changes nothing.
+//! - [`Decider::evolve`] folds one event into the state. It is total: it never fails, because
+//!   the events it sees were either produced by `decide` or read back from a journal of such
+//!   events. The same function serves live runs and replay.
+//! - [`Decider::TRANSITIONS`] declares the phases and the allowed phase changes. Turned into a
+//!   [`TransitionGraph`] (petgraph underneath) it is checked once: every phase reachable from
+//!   the start, every non-final phase able to reach a final one, no exit from a final phase.
+//!   The graph draws itself as Graphviz DOT through the [`Dot`] adapter, and
+//!   [`evolve_checked`] verifies that a run only takes declared transitions.
+//!
+//! The wall clock is never read: the acting member and the time come in with every command
+//! as a [`Context`].
+//!
+//! The [`testkit`] module holds a given/when/then kit for writing rules as one-sentence tests.
+//!
+//! # Example
+//!
+//! A two-phase machine: a notice that is posted and then taken down.
+//!
+//! ```
+//! use coproduction::community::MemberId;
+//! use coproduction::machine::{Context, Decider, Phase, Transitions};
+//!
+//! #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+//! enum NoticePhase { Draft, Posted, Removed }
+//!
+//! impl Phase for NoticePhase {
+//!     fn label(self) -> &'static str {
+//!         match self {
+//!             NoticePhase::Draft => "draft",
+//!             NoticePhase::Posted => "posted",
+//!             NoticePhase::Removed => "removed",
+//!         }
+//!     }
+//! }
+//!
+//! #[derive(Debug, Clone, PartialEq)]
+//! enum NoticeEvent { Posted, Removed }
+//!
+//! #[derive(Debug, PartialEq, thiserror::Error)]
+//! #[error("cannot {attempted} a notice in phase `{}`", phase.label())]
+//! struct NoticeError { attempted: &'static str, phase: NoticePhase }
+//!
+//! struct Notice;
+//!
+//! impl Decider for Notice {
+//!     type State = NoticePhase;
+//!     type Command = NoticeEvent; // commands and events coincide in this toy
+//!     type Event = NoticeEvent;
+//!     type Error = NoticeError;
+//!     type Phase = NoticePhase;
+//!
+//!     const TRANSITIONS: Transitions<NoticePhase> = Transitions {
+//!         machine: "notice",
+//!         start: NoticePhase::Draft,
+//!         phases: &[NoticePhase::Draft, NoticePhase::Posted, NoticePhase::Removed],
+//!         finals: &[NoticePhase::Removed],
+//!         edges: &[
+//!             (NoticePhase::Draft, NoticePhase::Posted),
+//!             (NoticePhase::Posted, NoticePhase::Removed),
+//!         ],
+//!     };
+//!
+//!     fn initial() -> NoticePhase { NoticePhase::Draft }
+//!     fn phase(state: &NoticePhase) -> NoticePhase { *state }
+//!
+//!     fn decide(state: &NoticePhase, command: &NoticeEvent, _: &Context)
+//!         -> Result<Vec<NoticeEvent>, NoticeError>
+//!     {
+//!         match (state, command) {
+//!             (NoticePhase::Draft, NoticeEvent::Posted) => Ok(vec![NoticeEvent::Posted]),
+//!             (NoticePhase::Posted, NoticeEvent::Removed) => Ok(vec![NoticeEvent::Removed]),
+//!             (phase, NoticeEvent::Posted) => Err(NoticeError { attempted: "post", phase: *phase }),
+//!             (phase, NoticeEvent::Removed) => Err(NoticeError { attempted: "remove", phase: *phase }),
+//!         }
+//!     }
+//!
+//!     fn evolve(_: NoticePhase, event: &NoticeEvent) -> NoticePhase {
+//!         match event {
+//!             NoticeEvent::Posted => NoticePhase::Posted,
+//!             NoticeEvent::Removed => NoticePhase::Removed,
+//!         }
+//!     }
+//! }
+//!
+//! let graph = Notice::graph()?;
+//! assert!(graph.allows(NoticePhase::Draft, NoticePhase::Posted));
+//! assert!(!graph.allows(NoticePhase::Removed, NoticePhase::Posted));
+//!
+//! let ctx = Context::new(MemberId::new(1), "2021-04-19T10:00:00Z".parse()?);
+//! let events = Notice::decide(&Notice::initial(), &NoticeEvent::Posted, &ctx)?;
+//! let state = coproduction::machine::evolve_checked::<Notice>(Notice::initial(), &events)?;
+//! assert_eq!(state, NoticePhase::Posted);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+mod dot;
+mod graph;
+pub mod testkit;
+
+use std::fmt::Debug;
+use std::hash::Hash;
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+
+use crate::community::MemberId;
+
+pub use dot::Dot;
+pub use graph::{GraphError, TransitionGraph};
+
+/// A phase of a process: one node of its transition graph.
+///
+/// Phases are small `Copy` enums. The label is what diagrams, errors and reports show, so it
+/// must be stable: changing it changes the documented output.
+pub trait Phase: Copy + Eq + Ord + Hash + Debug + Send + Sync + 'static {
+    /// The stable `snake_case` name of this phase, used in DOT output and error messages.
+    fn label(self) -> &'static str;
+}
+
+/// The declared phases and allowed phase changes of a machine, as constant data.
+///
+/// It is checked when turned into a [`TransitionGraph`] with [`TransitionGraph::new`].
+/// Phases, finals and edges keep their declaration order in every output, so a diagram does
+/// not change unless the declaration does.
+#[derive(Debug, Clone, Copy)]
+pub struct Transitions<P: 'static> {
+    /// The machine's name, as it appears in DOT output and errors.
+    pub machine: &'static str,
+    /// The phase every run starts in.
+    pub start: P,
+    /// Every phase, in the order diagrams list them.
+    pub phases: &'static [P],
+    /// The phases a run ends in; they have no exits.
+    pub finals: &'static [P],
+    /// The allowed phase changes, `(from, to)`.
+    pub edges: &'static [(P, P)],
+}
+
+/// Who acts, and when: supplied with every command, because the library never reads the
+/// clock or decides who is logged in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Context {
+    /// The member issuing the command.
+    pub actor: MemberId,
+    /// The time the command is issued at.
+    pub now: Timestamp,
+}
+
+impl Context {
+    /// A context for a command issued by `actor` at `now`.
+    pub const fn new(actor: MemberId, now: Timestamp) -> Self {
+        Self { actor, now }
+    }
+}
+
+/// A decision process written as a pure decider: `decide` validates a command against the
+/// state and returns events; `evolve` folds an event into the state.
+///
+/// Implementors are usually unit structs; all functions are associated functions, because a
+/// process's configuration lives in its state (fixed by the event that opened it), not in
+/// the decider.
+pub trait Decider {
+    /// The whole state of one process instance.
+    type State: Clone + Debug;
+    /// What callers ask the process to do.
+    type Command;
+    /// What happened: the facts that `evolve` folds and the journal keeps.
+    type Event: Clone + Debug;
+    /// Why a command was refused.
+    type Error: std::error::Error;
+    /// The phases of the process.
+    type Phase: Phase;
+
+    /// The declared phases and transitions.
+    const TRANSITIONS: Transitions<Self::Phase>;
+
+    /// The state before any event.
+    fn initial() -> Self::State;
+
+    /// The phase a state is in.
+    fn phase(state: &Self::State) -> Self::Phase;
+
+    /// Validates `command` in `state` and returns the events it causes. Pure: it mutates
+    /// nothing, so a refused command leaves everything as it was.
+    ///
+    /// # Errors
+    ///
+    /// The machine's error when the command is not allowed in this phase, for this actor, or
+    /// with this data.
+    fn decide(
+        state: &Self::State,
+        command: &Self::Command,
+        ctx: &Context,
+    ) -> Result<Vec<Self::Event>, Self::Error>;
+
+    /// Folds one event into the state. Total: never fails and never panics.
+    fn evolve(state: Self::State, event: &Self::Event) -> Self::State;
+
+    /// Rebuilds a state from the events of one process, in order.
+    fn replay<'a, I>(events: I) -> Self::State
+    where
+        I: IntoIterator<Item = &'a Self::Event>,
+        Self::Event: 'a,
+    {
+        events.into_iter().fold(Self::initial(), Self::evolve)
+    }
+
+    /// The checked transition graph of [`Self::TRANSITIONS`].
+    ///
+    /// # Errors
+    ///
+    /// A [`GraphError`] naming the phase when the declaration is broken.
+    fn graph() -> Result<TransitionGraph<Self::Phase>, GraphError> {
+        TransitionGraph::new(&Self::TRANSITIONS)
+    }
+}
+
+/// Evolves `state` through `events`, checking that every phase change is a declared
+/// transition of `D`.
+///
+/// `evolve` itself is total and trusts its input; this is the check that tests and replay
+/// tools run to prove that a run stayed on the declared graph.
+///
+/// # Errors
+///
+/// [`GraphError::UndeclaredTransition`] naming the phases of the first change that the graph
+/// does not declare, or any error of [`Decider::graph`].
+pub fn evolve_checked<D: Decider>(
+    state: D::State,
+    events: &[D::Event],
+) -> Result<D::State, GraphError> {
+    let graph = D::graph()?;
+    events.iter().try_fold(state, |state, event| {
+        let from = D::phase(&state);
+        let next = D::evolve(state, event);
+        graph.check_step(from, D::phase(&next))?;
+        Ok(next)
+    })
+}
