@@ -38,6 +38,8 @@
 //! - [`community`]: members (roles, lived experience, access needs) and bodies (the staff
 //!   team, the Allies Group, the whole community, project teams), with figures such as the
 //!   share of a body with lived experience.
+//! - [`decision`]: the shared vocabulary: the kind of a decision, the method it is taken by,
+//!   and the tier of what is at stake.
 //! - [`machine`]: the pattern every decision process is written in. A [`machine::Decider`]
 //!   decides (pure, fallible) and evolves (total); its phases and transitions are a checked
 //!   petgraph graph that draws itself as Graphviz DOT; [`machine::testkit`] writes rules as
@@ -80,6 +82,7 @@
 )]
 
 pub mod community;
+pub mod decision;
 pub mod machine;
 
 /// Any error the crate returns, for callers who handle them all alike.
