@@ -82,6 +82,7 @@
 )]
 
 pub mod community;
+pub mod consent;
 pub mod decision;
 pub mod machine;
 

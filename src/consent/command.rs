@@ -1,0 +1,146 @@
+//! The commands a round takes.
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+
+use crate::community::{BodyId, MemberId};
+
+use super::config::RoundConfig;
+use super::objection::{Answers, ObjectionId, ValidityCriterion};
+use super::response::Response;
+
+/// What a caller asks of a round. The acting member and the time come with the
+/// [`Context`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+#[non_exhaustive]
+pub enum RoundCommand {
+    /// Open the round (proposer or facilitator named in the config).
+    Open {
+        /// The round's set-up.
+        config: RoundConfig,
+    },
+    /// Move on to the next step (facilitator): presented -> clarifying -> reactions ->
+    /// objection round; amending -> objection round; integrating -> the next objection
+    /// round, or breakdown when the rounds are exhausted.
+    Advance {},
+    /// Ask a clarifying question (eligible member, clarifying phase).
+    AskQuestion {
+        /// The question.
+        question: String,
+    },
+    /// Give a reaction (eligible member, reactions phase).
+    React {
+        /// The reaction.
+        reaction: String,
+    },
+    /// Amend the proposal (proposer; reactions, amending or integrating phase).
+    Amend {
+        /// The change, in words.
+        text: String,
+        /// The objections and concerns it answers.
+        #[serde(default)]
+        answers: Vec<Answers>,
+    },
+    /// Respond in the objection round (the member, or a named supporter on their behalf).
+    Respond {
+        /// Whose response it is.
+        member: MemberId,
+        /// The response.
+        response: Response,
+    },
+    /// Close the objection round and count it (facilitator).
+    CloseRound {},
+    /// Record the test of the objection being integrated (facilitator).
+    TestObjection {
+        /// The objection.
+        objection: ObjectionId,
+        /// The criteria the objector asserted.
+        criteria: Vec<ValidityCriterion>,
+        /// The reasoning heard.
+        reasoning: String,
+        /// The facilitator's finding.
+        valid: bool,
+    },
+    /// Confirm that an amendment resolves a valid objection (its objector, or the proposer
+    /// confirming the original need is still met).
+    ConfirmResolved {
+        /// The objection.
+        objection: ObjectionId,
+    },
+    /// Withdraw one's own objection (its objector).
+    WithdrawObjection {
+        /// The objection.
+        objection: ObjectionId,
+    },
+    /// Record that the objection being integrated is abandoned (facilitator).
+    AbandonObjection {
+        /// The objection.
+        objection: ObjectionId,
+        /// Why.
+        reason: String,
+    },
+    /// Answer a piece of advice (the decider, in an advice process).
+    AnswerAdvice {
+        /// Whose advice.
+        member: MemberId,
+        /// The answer.
+        answer: String,
+    },
+    /// Decide (the decider: the proposer of an advice process or a delegated decision).
+    Decide {
+        /// Adopt, or decline.
+        adopt: bool,
+        /// Why; required.
+        rationale: String,
+    },
+    /// Record the outcome of a consented round (secretary).
+    RecordOutcome {
+        /// The outcome statement.
+        statement: String,
+        /// When the decision comes back for review; after now.
+        review_date: Timestamp,
+    },
+    /// Withdraw the proposal (proposer).
+    Withdraw {
+        /// Why.
+        reason: String,
+    },
+    /// Defer the round once a time box has passed (facilitator).
+    Defer {
+        /// Why.
+        reason: String,
+    },
+    /// Escalate the round to a named body (facilitator).
+    Escalate {
+        /// The body that takes it.
+        to: BodyId,
+        /// Why.
+        reason: String,
+    },
+}
+
+impl RoundCommand {
+    /// The stable name of the command, used in errors.
+    pub fn label(&self) -> &'static str {
+        match self {
+            RoundCommand::Open { .. } => "open",
+            RoundCommand::Advance {} => "advance",
+            RoundCommand::AskQuestion { .. } => "ask_question",
+            RoundCommand::React { .. } => "react",
+            RoundCommand::Amend { .. } => "amend",
+            RoundCommand::Respond { .. } => "respond",
+            RoundCommand::CloseRound {} => "close_round",
+            RoundCommand::TestObjection { .. } => "test_objection",
+            RoundCommand::ConfirmResolved { .. } => "confirm_resolved",
+            RoundCommand::WithdrawObjection { .. } => "withdraw_objection",
+            RoundCommand::AbandonObjection { .. } => "abandon_objection",
+            RoundCommand::AnswerAdvice { .. } => "answer_advice",
+            RoundCommand::Decide { .. } => "decide",
+            RoundCommand::RecordOutcome { .. } => "record_outcome",
+            RoundCommand::Withdraw { .. } => "withdraw",
+            RoundCommand::Defer { .. } => "defer",
+            RoundCommand::Escalate { .. } => "escalate",
+        }
+    }
+}

@@ -1,0 +1,326 @@
+//! How a round is set up: its method, roles, eligible members, quorum, absence policy and
+//! time boxes. Fixed when the round opens and carried by the opening event, so a replay
+//! needs nothing but the events.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use jiff::{SignedDuration, Timestamp};
+use serde::{Deserialize, Serialize};
+
+use crate::community::{BodyId, Community, MemberId};
+use crate::decision::Method;
+
+use super::ConsentError;
+
+/// How members who did not respond by the close are counted. There is deliberately no
+/// default: inclusive practice argues against "silence is consent", so every round says
+/// which rule it uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum AbsencePolicy {
+    /// Holacracy's rule: an absent member is taken as not objecting. They still do not count
+    /// towards the quorum, which measures who took part.
+    CountAsNoObjection,
+    /// An absent member is absent: they do not count towards the quorum, and a round whose
+    /// quorum is not met cannot close.
+    CountAsAbsent,
+    /// Any absence defers the decision: closing with a member unheard defers the round.
+    Defer,
+}
+
+/// How many must respond for a close to count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+#[non_exhaustive]
+pub enum QuorumSize {
+    /// At least this many responding members.
+    Count {
+        /// The minimum number of responding members.
+        min: u32,
+    },
+    /// At least `numerator / denominator` of the eligible members.
+    Share {
+        /// The top of the fraction.
+        numerator: u32,
+        /// The bottom of the fraction.
+        denominator: u32,
+    },
+}
+
+/// The quorum of a round: a size, and a minimum number of responding members with lived
+/// experience, so a decision cannot be taken by professionals alone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Quorum {
+    /// How many must respond.
+    pub size: QuorumSize,
+    /// How many of the responding members must bring lived experience.
+    pub lived_experience_min: u32,
+}
+
+impl Quorum {
+    /// Nobody needs to respond: for methods where one decider decides.
+    pub const NONE: Quorum = Quorum {
+        size: QuorumSize::Count { min: 0 },
+        lived_experience_min: 0,
+    };
+
+    /// The number of responses needed out of `eligible` members.
+    pub fn required(&self, eligible: usize) -> usize {
+        match self.size {
+            QuorumSize::Count { min } => min as usize,
+            QuorumSize::Share {
+                numerator,
+                denominator,
+            } => {
+                if denominator == 0 {
+                    eligible
+                } else {
+                    // Round up: a share of 1/2 of 5 members needs 3.
+                    let top = eligible as u128 * u128::from(numerator);
+                    let den = u128::from(denominator);
+                    usize::try_from(top.div_ceil(den)).unwrap_or(usize::MAX)
+                }
+            }
+        }
+    }
+}
+
+/// Time boxes: a deadline for the whole round and a limit for each phase. When one has
+/// passed, the round no longer takes contributions and the facilitator may defer it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TimeBox {
+    /// The round must be decided by this time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deadline: Option<Timestamp>,
+    /// Each phase may last at most this long.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub per_phase: Option<SignedDuration>,
+}
+
+/// The people who run a round. A person may hold more than one of these roles, but the
+/// role decides what they may do: the proposer amends and withdraws, the facilitator moves
+/// phases and records objection tests, the secretary records the outcome.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RoundRoles {
+    /// Brings the proposal; amends it; may withdraw it. In an advice process or a delegated
+    /// decision, the proposer is the decider.
+    pub proposer: MemberId,
+    /// Moves the round between phases and records objection tests.
+    pub facilitator: MemberId,
+    /// Records the outcome.
+    pub secretary: MemberId,
+}
+
+/// A role in a round, for errors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum RoundRole {
+    /// The proposer (and decider, for advice and delegated methods).
+    Proposer,
+    /// The facilitator.
+    Facilitator,
+    /// The secretary.
+    Secretary,
+    /// An eligible member of the deciding body.
+    Eligible,
+    /// The member who raised an objection.
+    Objector,
+}
+
+impl RoundRole {
+    /// The stable name of the role.
+    pub fn label(self) -> &'static str {
+        match self {
+            RoundRole::Proposer => "proposer",
+            RoundRole::Facilitator => "facilitator",
+            RoundRole::Secretary => "secretary",
+            RoundRole::Eligible => "eligible member",
+            RoundRole::Objector => "objector",
+        }
+    }
+}
+
+/// A member of the deciding body as the round saw them when it opened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EligibleMember {
+    /// The member.
+    pub member: MemberId,
+    /// Whether they bring lived experience (for the quorum's lived-experience minimum).
+    pub lived_experience: bool,
+}
+
+/// Everything fixed when a round opens.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RoundConfig {
+    /// What is being decided, in a line.
+    pub title: String,
+    /// The proposal's text as presented.
+    pub proposal: String,
+    /// The body whose members decide.
+    pub deciding_body: BodyId,
+    /// How the decision is taken.
+    pub method: Method,
+    /// Who runs the round.
+    pub roles: RoundRoles,
+    /// The deciding body's members, fixed when the round opens.
+    pub eligible: Vec<EligibleMember>,
+    /// How absent members are counted.
+    pub absence: AbsencePolicy,
+    /// How many must respond.
+    pub quorum: Quorum,
+    /// Deadlines.
+    #[serde(default)]
+    pub time_box: TimeBox,
+    /// Named supporters who may record a response on a member's behalf: member -> their
+    /// supporters. Empty means no proxy responses.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub supporters: BTreeMap<MemberId, BTreeSet<MemberId>>,
+    /// How many objection rounds may run before the process is declared broken down.
+    pub max_objection_rounds: u32,
+}
+
+impl RoundConfig {
+    /// A consent round in `body` of `community`, with the body's members as of now as the
+    /// eligible set, counting absence as [`AbsencePolicy::CountAsAbsent`], a quorum of half
+    /// the body with at least one member with lived experience (when the body has one), and
+    /// three objection rounds before breakdown. Adjust the public fields to taste.
+    ///
+    /// # Errors
+    ///
+    /// [`ConsentError::Community`] with
+    /// [`CommunityError::UnknownBody`](crate::community::CommunityError::UnknownBody) if
+    /// there is no such body.
+    pub fn consent(
+        community: &Community,
+        body: &BodyId,
+        title: impl Into<String>,
+        proposal: impl Into<String>,
+        roles: RoundRoles,
+    ) -> Result<Self, ConsentError> {
+        let eligible = snapshot(community, body)?;
+        let lived = eligible.iter().any(|m| m.lived_experience);
+        Ok(Self {
+            title: title.into(),
+            proposal: proposal.into(),
+            deciding_body: body.clone(),
+            method: Method::Consent,
+            roles,
+            eligible,
+            absence: AbsencePolicy::CountAsAbsent,
+            quorum: Quorum {
+                size: QuorumSize::Share {
+                    numerator: 1,
+                    denominator: 2,
+                },
+                lived_experience_min: u32::from(lived),
+            },
+            time_box: TimeBox::default(),
+            supporters: BTreeMap::new(),
+            max_objection_rounds: 3,
+        })
+    }
+
+    /// Checks the configuration before a round opens with it.
+    pub(super) fn validate(&self) -> Result<(), ConsentError> {
+        let invalid = |field: &'static str, reason: &'static str| {
+            Err(ConsentError::InvalidConfig { field, reason })
+        };
+        if self.title.trim().is_empty() {
+            return invalid("title", "the title is blank");
+        }
+        if self.eligible.is_empty() && !matches!(self.method, Method::Delegated) {
+            return invalid("eligible", "nobody is eligible to respond");
+        }
+        let mut seen = BTreeSet::new();
+        if !self.eligible.iter().all(|m| seen.insert(m.member)) {
+            return invalid("eligible", "a member is listed twice");
+        }
+        if self.max_objection_rounds == 0 {
+            return invalid(
+                "max_objection_rounds",
+                "at least one objection round must be allowed",
+            );
+        }
+        if self.quorum.required(self.eligible.len()) > self.eligible.len() {
+            return invalid("quorum", "the quorum is larger than the eligible set");
+        }
+        let lived = self.eligible.iter().filter(|m| m.lived_experience).count();
+        if self.quorum.lived_experience_min as usize > lived {
+            return invalid(
+                "quorum.lived_experience_min",
+                "more members with lived experience are required than are eligible",
+            );
+        }
+        if let QuorumSize::Share {
+            numerator,
+            denominator,
+        } = self.quorum.size
+            && (denominator == 0 || numerator > denominator)
+        {
+            return invalid(
+                "quorum.size",
+                "the share must be a fraction between 0 and 1",
+            );
+        }
+        if let Method::Supermajority {
+            numerator,
+            denominator,
+        } = self.method
+            && (denominator == 0 || numerator == 0 || numerator > denominator)
+        {
+            return invalid(
+                "method",
+                "the supermajority must be a fraction above 0 and at most 1",
+            );
+        }
+        if let Some(span) = self.time_box.per_phase
+            && span <= SignedDuration::ZERO
+        {
+            return invalid("time_box.per_phase", "a phase time box must be positive");
+        }
+        Ok(())
+    }
+}
+
+/// The members of `body` as eligible members, in id order.
+///
+/// # Errors
+///
+/// [`ConsentError::Community`] if there is no such body.
+pub fn snapshot(community: &Community, body: &BodyId) -> Result<Vec<EligibleMember>, ConsentError> {
+    Ok(community
+        .members_of(body)?
+        .map(|m| EligibleMember {
+            member: m.id,
+            lived_experience: m.lived_experience,
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quorum_shares_round_up() {
+        let q = |numerator, denominator| Quorum {
+            size: QuorumSize::Share {
+                numerator,
+                denominator,
+            },
+            lived_experience_min: 0,
+        };
+        assert_eq!(q(1, 2).required(5), 3);
+        assert_eq!(q(1, 2).required(4), 2);
+        assert_eq!(q(2, 3).required(1_000_000), 666_667);
+        assert_eq!(q(0, 1).required(10), 0);
+        assert_eq!(Quorum::NONE.required(10), 0);
+    }
+}

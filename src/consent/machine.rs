@@ -1,0 +1,860 @@
+//! The consent-round decider: `decide` holds every rule, `evolve` folds the events.
+
+use std::collections::{BTreeMap, HashMap};
+
+use jiff::Timestamp;
+
+use crate::community::MemberId;
+use crate::decision::Method;
+use crate::machine::{Context, Decider, Transitions};
+
+use super::ConsentError;
+use super::command::RoundCommand;
+use super::config::{AbsencePolicy, RoundRole};
+use super::event::{CloseResult, RoundEvent};
+use super::objection::{
+    Amendment, AmendmentId, Answers, Concern, ConcernId, ConcernSource, Objection, ObjectionId,
+    ObjectionStatus, ObjectionTest,
+};
+use super::phase::{EDGES, RoundPhase};
+use super::response::{Responded, Response};
+use super::state::{Contribution, Decision, Ending, Round, RoundState};
+
+use RoundPhase as P;
+
+fn need_phase(
+    attempted: &'static str,
+    phase: RoundPhase,
+    allowed: &[RoundPhase],
+) -> Result<(), ConsentError> {
+    if allowed.contains(&phase) {
+        Ok(())
+    } else {
+        Err(ConsentError::WrongPhase { attempted, phase })
+    }
+}
+
+fn need_text(attempted: &'static str, field: &'static str, text: &str) -> Result<(), ConsentError> {
+    if text.trim().is_empty() {
+        Err(ConsentError::TextRequired { attempted, field })
+    } else {
+        Ok(())
+    }
+}
+
+/// The consent-round decider. See the [module guide](super) for the rules.
+#[derive(Debug, Clone, Copy)]
+pub struct ConsentProcess;
+
+impl Decider for ConsentProcess {
+    type State = RoundState;
+    type Command = RoundCommand;
+    type Event = RoundEvent;
+    type Error = ConsentError;
+    type Phase = RoundPhase;
+
+    const TRANSITIONS: Transitions<RoundPhase> = Transitions {
+        machine: "consent_round",
+        start: P::NotOpened,
+        phases: &[
+            P::NotOpened,
+            P::Presented,
+            P::Clarifying,
+            P::Reactions,
+            P::Amending,
+            P::ObjectionRound,
+            P::Integrating,
+            P::Consented,
+            P::Adopted,
+            P::Declined,
+            P::Withdrawn,
+            P::Deferred,
+            P::Escalated,
+            P::BrokenDown,
+        ],
+        finals: &[
+            P::Adopted,
+            P::Declined,
+            P::Withdrawn,
+            P::Deferred,
+            P::Escalated,
+            P::BrokenDown,
+        ],
+        edges: EDGES,
+    };
+
+    fn initial() -> RoundState {
+        RoundState::NotOpened
+    }
+
+    fn phase(state: &RoundState) -> RoundPhase {
+        state.phase()
+    }
+
+    fn decide(
+        state: &RoundState,
+        command: &RoundCommand,
+        ctx: &Context,
+    ) -> Result<Vec<RoundEvent>, ConsentError> {
+        let attempted = command.label();
+        let round = match (state, command) {
+            (RoundState::NotOpened, RoundCommand::Open { config }) => {
+                config.validate()?;
+                let roles = &config.roles;
+                if ctx.actor != roles.proposer && ctx.actor != roles.facilitator {
+                    return Err(ConsentError::WrongRole {
+                        attempted,
+                        actor: ctx.actor,
+                        role: RoundRole::Facilitator,
+                    });
+                }
+                return Ok(vec![RoundEvent::Opened {
+                    config: config.clone(),
+                    by: ctx.actor,
+                    at: ctx.now,
+                }]);
+            }
+            (RoundState::Opened(_), RoundCommand::Open { .. }) => {
+                return Err(ConsentError::AlreadyOpened);
+            }
+            (RoundState::NotOpened, _) => return Err(ConsentError::NotOpened { attempted }),
+            (RoundState::Opened(round), _) => round,
+        };
+        decide_opened(round, command, ctx)
+    }
+
+    fn evolve(state: RoundState, event: &RoundEvent) -> RoundState {
+        match (state, event) {
+            (RoundState::NotOpened, RoundEvent::Opened { config, at, .. }) => {
+                RoundState::Opened(Box::new(Round {
+                    eligible: config
+                        .eligible
+                        .iter()
+                        .map(|m| (m.member, m.lived_experience))
+                        .collect(),
+                    responses: HashMap::with_capacity(config.eligible.len()),
+                    config: config.clone(),
+                    phase: P::Presented,
+                    opened_at: *at,
+                    phase_started: *at,
+                    last_at: *at,
+                    objection_round: 0,
+                    last_tally: None,
+                    absent: Vec::new(),
+                    questions: Vec::new(),
+                    reactions: Vec::new(),
+                    amendments: Vec::new(),
+                    objections: Vec::new(),
+                    concerns: Vec::new(),
+                    advice_answers: BTreeMap::new(),
+                    decision: None,
+                    ending: None,
+                }))
+            }
+            (RoundState::Opened(mut round), event) => {
+                evolve_opened(&mut round, event);
+                RoundState::Opened(round)
+            }
+            // Events that do not fit the state are not produced by `decide`; evolve stays
+            // total by leaving the state as it is.
+            (state, _) => state,
+        }
+    }
+}
+
+fn decide_opened(
+    round: &Round,
+    command: &RoundCommand,
+    ctx: &Context,
+) -> Result<Vec<RoundEvent>, ConsentError> {
+    let attempted = command.label();
+    let phase = round.phase;
+    let now = ctx.now;
+    let actor = ctx.actor;
+    if !phase.is_open() {
+        return Err(ConsentError::WrongPhase { attempted, phase });
+    }
+    if now < round.last_at {
+        return Err(ConsentError::ClockWentBack {
+            now,
+            last: round.last_at,
+        });
+    }
+    let boxed_out = round.time_box_end().filter(|end| now > *end);
+    let exit = matches!(
+        command,
+        RoundCommand::Withdraw { .. } | RoundCommand::Defer { .. } | RoundCommand::Escalate { .. }
+    );
+    if let (Some(deadline), false) = (boxed_out, exit) {
+        return Err(ConsentError::TimeBoxPassed {
+            attempted,
+            deadline,
+        });
+    }
+    let method = round.config.method;
+    match command {
+        RoundCommand::Open { .. } => Err(ConsentError::AlreadyOpened),
+        RoundCommand::Advance {} => {
+            round.role_check(attempted, actor, RoundRole::Facilitator)?;
+            let (to, number) = match phase {
+                P::Presented => (P::Clarifying, None),
+                P::Clarifying => (P::Reactions, None),
+                P::Reactions | P::Amending => (P::ObjectionRound, Some(1)),
+                P::Integrating => {
+                    let open: Vec<ObjectionId> = round
+                        .objections
+                        .iter()
+                        .filter(|o| o.status.is_open())
+                        .map(|o| o.id)
+                        .collect();
+                    if !open.is_empty() {
+                        return Err(ConsentError::OpenObjections {
+                            attempted,
+                            objections: open,
+                        });
+                    }
+                    if round.objection_round >= round.config.max_objection_rounds {
+                        return Ok(vec![RoundEvent::BrokenDown {
+                            rounds: round.objection_round,
+                            at: now,
+                        }]);
+                    }
+                    (P::ObjectionRound, Some(round.objection_round + 1))
+                }
+                _ => return Err(ConsentError::WrongPhase { attempted, phase }),
+            };
+            Ok(vec![RoundEvent::Advanced {
+                to,
+                round: number,
+                at: now,
+            }])
+        }
+        RoundCommand::AskQuestion { question } => {
+            need_phase(attempted, phase, &[P::Clarifying])?;
+            round.role_check(attempted, actor, RoundRole::Eligible)?;
+            need_text(attempted, "question", question)?;
+            Ok(vec![RoundEvent::QuestionAsked {
+                by: actor,
+                question: question.clone(),
+                at: now,
+            }])
+        }
+        RoundCommand::React { reaction } => {
+            need_phase(attempted, phase, &[P::Reactions])?;
+            round.role_check(attempted, actor, RoundRole::Eligible)?;
+            need_text(attempted, "reaction", reaction)?;
+            Ok(vec![RoundEvent::Reacted {
+                by: actor,
+                reaction: reaction.clone(),
+                at: now,
+            }])
+        }
+        RoundCommand::Amend { text, answers } => {
+            need_phase(
+                attempted,
+                phase,
+                &[P::Reactions, P::Amending, P::Integrating],
+            )?;
+            round.role_check(attempted, actor, RoundRole::Proposer)?;
+            need_text(attempted, "text", text)?;
+            for answer in answers {
+                match answer {
+                    Answers::Objection { id } => {
+                        round.objection(*id)?;
+                    }
+                    Answers::Concern { id } => {
+                        if !round.concerns.iter().any(|c| c.id == *id) {
+                            return Err(ConsentError::UnknownConcern { concern: *id });
+                        }
+                    }
+                }
+            }
+            let id = AmendmentId(next_id(round.amendments.len()));
+            Ok(vec![RoundEvent::Amended {
+                amendment: Amendment {
+                    id,
+                    text: text.clone(),
+                    answers: answers.clone(),
+                    at: now,
+                },
+            }])
+        }
+        RoundCommand::Respond { member, response } => {
+            need_phase(attempted, phase, &[P::ObjectionRound])?;
+            if !round.is_eligible(*member) {
+                return Err(ConsentError::NotEligible {
+                    attempted,
+                    member: *member,
+                });
+            }
+            let proxy = if actor == *member {
+                None
+            } else if round
+                .config
+                .supporters
+                .get(member)
+                .is_some_and(|s| s.contains(&actor))
+            {
+                Some(actor)
+            } else {
+                return Err(ConsentError::NotASupporter {
+                    actor,
+                    member: *member,
+                });
+            };
+            if !response.allowed_by(method) {
+                return Err(ConsentError::ResponseNotAllowed {
+                    response: response.label(),
+                    method,
+                });
+            }
+            if let Some(text) = response.required_text() {
+                need_text(attempted, response.label(), text)?;
+            }
+            Ok(vec![RoundEvent::Responded {
+                member: *member,
+                response: response.clone(),
+                proxy,
+                round: round.objection_round,
+                at: now,
+            }])
+        }
+        RoundCommand::CloseRound {} => {
+            need_phase(attempted, phase, &[P::ObjectionRound])?;
+            round.role_check(attempted, actor, RoundRole::Facilitator)?;
+            if matches!(method, Method::AdviceProcess | Method::Delegated) {
+                return Err(ConsentError::MethodMismatch { attempted, method });
+            }
+            Ok(vec![close(round, now)?])
+        }
+        RoundCommand::TestObjection {
+            objection,
+            criteria,
+            reasoning,
+            valid,
+        } => {
+            need_phase(attempted, phase, &[P::Integrating])?;
+            round.role_check(attempted, actor, RoundRole::Facilitator)?;
+            let o = round.current(attempted, *objection)?;
+            if o.status != ObjectionStatus::Raised {
+                return Err(ConsentError::ObjectionStatus {
+                    attempted,
+                    objection: *objection,
+                    status: o.status,
+                });
+            }
+            need_text(attempted, "reasoning", reasoning)?;
+            let concern = (!valid).then(|| ConcernId(next_id(round.concerns.len())));
+            Ok(vec![RoundEvent::ObjectionTested {
+                objection: *objection,
+                test: ObjectionTest {
+                    criteria: criteria.iter().copied().collect(),
+                    reasoning: reasoning.clone(),
+                    valid: *valid,
+                    tested_by: actor,
+                    at: now,
+                },
+                concern,
+            }])
+        }
+        RoundCommand::ConfirmResolved { objection } => {
+            need_phase(attempted, phase, &[P::Integrating])?;
+            let o = round.current(attempted, *objection)?;
+            let as_objector = actor == o.objector;
+            let as_proposer = actor == round.config.roles.proposer;
+            if !as_objector && !as_proposer {
+                return Err(ConsentError::WrongRole {
+                    attempted,
+                    actor,
+                    role: RoundRole::Objector,
+                });
+            }
+            if o.status != ObjectionStatus::Valid {
+                return Err(ConsentError::ObjectionStatus {
+                    attempted,
+                    objection: *objection,
+                    status: o.status,
+                });
+            }
+            if o.amendments.is_empty() {
+                return Err(ConsentError::NotAmended {
+                    objection: *objection,
+                });
+            }
+            Ok(vec![RoundEvent::ResolutionConfirmed {
+                objection: *objection,
+                by: actor,
+                as_objector,
+                as_proposer,
+                at: now,
+            }])
+        }
+        RoundCommand::WithdrawObjection { objection } => {
+            need_phase(attempted, phase, &[P::Integrating])?;
+            let o = round.objection(*objection)?;
+            if actor != o.objector {
+                return Err(ConsentError::WrongRole {
+                    attempted,
+                    actor,
+                    role: RoundRole::Objector,
+                });
+            }
+            if !o.status.is_open() {
+                return Err(ConsentError::ObjectionStatus {
+                    attempted,
+                    objection: *objection,
+                    status: o.status,
+                });
+            }
+            Ok(vec![RoundEvent::ObjectionWithdrawn {
+                objection: *objection,
+                at: now,
+            }])
+        }
+        RoundCommand::AbandonObjection { objection, reason } => {
+            need_phase(attempted, phase, &[P::Integrating])?;
+            round.role_check(attempted, actor, RoundRole::Facilitator)?;
+            round.current(attempted, *objection)?;
+            need_text(attempted, "reason", reason)?;
+            Ok(vec![RoundEvent::ObjectionAbandoned {
+                objection: *objection,
+                reason: reason.clone(),
+                at: now,
+            }])
+        }
+        RoundCommand::AnswerAdvice { member, answer } => {
+            need_phase(attempted, phase, &[P::ObjectionRound])?;
+            round.role_check(attempted, actor, RoundRole::Proposer)?;
+            if !matches!(
+                round.responses.get(member),
+                Some(Responded {
+                    response: Response::Advice { .. },
+                    ..
+                })
+            ) {
+                return Err(ConsentError::NoAdvice { member: *member });
+            }
+            need_text(attempted, "answer", answer)?;
+            Ok(vec![RoundEvent::AdviceAnswered {
+                member: *member,
+                answer: answer.clone(),
+                at: now,
+            }])
+        }
+        RoundCommand::Decide { adopt, rationale } => {
+            round.role_check(attempted, actor, RoundRole::Proposer)?;
+            match method {
+                Method::Delegated => need_phase(attempted, phase, &[P::Presented])?,
+                Method::AdviceProcess => {
+                    need_phase(attempted, phase, &[P::ObjectionRound])?;
+                    let unanswered: Vec<MemberId> = round
+                        .responses()
+                        .into_iter()
+                        .filter(|(m, r)| {
+                            matches!(r.response, Response::Advice { .. })
+                                && !round.advice_answers.contains_key(m)
+                        })
+                        .map(|(m, _)| m)
+                        .collect();
+                    if !unanswered.is_empty() {
+                        return Err(ConsentError::AdviceUnanswered {
+                            members: unanswered,
+                        });
+                    }
+                }
+                _ => return Err(ConsentError::MethodMismatch { attempted, method }),
+            }
+            need_text(attempted, "rationale", rationale)?;
+            Ok(vec![RoundEvent::Decided {
+                adopt: *adopt,
+                rationale: rationale.clone(),
+                by: actor,
+                at: now,
+            }])
+        }
+        RoundCommand::RecordOutcome {
+            statement,
+            review_date,
+        } => {
+            need_phase(attempted, phase, &[P::Consented])?;
+            round.role_check(attempted, actor, RoundRole::Secretary)?;
+            need_text(attempted, "statement", statement)?;
+            if *review_date <= now {
+                return Err(ConsentError::ReviewDateNotAhead {
+                    review_date: *review_date,
+                    now,
+                });
+            }
+            Ok(vec![RoundEvent::OutcomeRecorded {
+                statement: statement.clone(),
+                review_date: *review_date,
+                by: actor,
+                at: now,
+            }])
+        }
+        RoundCommand::Withdraw { reason } => {
+            round.role_check(attempted, actor, RoundRole::Proposer)?;
+            need_text(attempted, "reason", reason)?;
+            Ok(vec![RoundEvent::Withdrawn {
+                by: actor,
+                reason: reason.clone(),
+                at: now,
+            }])
+        }
+        RoundCommand::Defer { reason } => {
+            round.role_check(attempted, actor, RoundRole::Facilitator)?;
+            if boxed_out.is_none() {
+                return Err(ConsentError::TimeBoxRunning {
+                    until: round.time_box_end(),
+                });
+            }
+            need_text(attempted, "reason", reason)?;
+            Ok(vec![RoundEvent::Deferred {
+                reason: reason.clone(),
+                at: now,
+            }])
+        }
+        RoundCommand::Escalate { to, reason } => {
+            round.role_check(attempted, actor, RoundRole::Facilitator)?;
+            need_text(attempted, "reason", reason)?;
+            Ok(vec![RoundEvent::Escalated {
+                to: to.clone(),
+                reason: reason.clone(),
+                at: now,
+            }])
+        }
+    }
+}
+
+/// Numbers start at 1; a round never holds anywhere near `u32::MAX` items.
+fn next_id(len: usize) -> u32 {
+    u32::try_from(len).map_or(u32::MAX, |n| n.saturating_add(1))
+}
+
+/// Counts the objection round and says what follows: the one place every method's close is
+/// decided.
+fn close(round: &Round, now: Timestamp) -> Result<RoundEvent, ConsentError> {
+    let config = &round.config;
+    let tally = round.tally();
+    let mut absent: Vec<MemberId> = round
+        .eligible
+        .keys()
+        .filter(|m| !round.responses.contains_key(m))
+        .copied()
+        .collect();
+    absent.sort_unstable();
+
+    let mut responses = round.responses();
+    responses.retain(|(_, r)| {
+        matches!(
+            r.response,
+            Response::Object { .. } | Response::ConsentWithConcern { .. }
+        )
+    });
+    let mut concerns = Vec::new();
+    let mut objections = Vec::new();
+    for (member, r) in responses {
+        match &r.response {
+            Response::ConsentWithConcern { concern } => concerns.push((
+                ConcernId(next_id(round.concerns.len() + concerns.len())),
+                member,
+                concern.clone(),
+            )),
+            Response::Object { reason } => objections.push((member, reason.clone())),
+            _ => {}
+        }
+    }
+
+    let result = if config.absence == AbsencePolicy::Defer && !absent.is_empty() {
+        CloseResult::DeferredByAbsence
+    } else {
+        let required = config.quorum.required(tally.eligible);
+        let lived_required = config.quorum.lived_experience_min as usize;
+        if tally.responded < required || tally.lived_experience_responded < lived_required {
+            return Err(ConsentError::QuorumNotMet {
+                responded: tally.responded,
+                required,
+                lived_experience_responded: tally.lived_experience_responded,
+                lived_experience_required: lived_required,
+            });
+        }
+        match tally.carries(config.method) {
+            Some(true) => CloseResult::Consented,
+            Some(false) => CloseResult::Declined,
+            None if tally.objections > 0 => CloseResult::Objections,
+            None => CloseResult::Consented,
+        }
+    };
+    // Votes count objections as votes against; only consent and consensus integrate them.
+    let objections = if result == CloseResult::Objections {
+        objections
+            .into_iter()
+            .enumerate()
+            .map(|(i, (member, reason))| {
+                (
+                    ObjectionId(next_id(round.objections.len() + i)),
+                    member,
+                    reason,
+                )
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    Ok(RoundEvent::RoundClosed {
+        round: round.objection_round,
+        tally,
+        result,
+        objections,
+        concerns,
+        absent,
+        at: now,
+    })
+}
+
+fn evolve_opened(round: &mut Round, event: &RoundEvent) {
+    let at = event.at();
+    round.last_at = round.last_at.max(at);
+    let enter = |round: &mut Round, phase: RoundPhase| {
+        if round.phase != phase {
+            round.phase = phase;
+            round.phase_started = at;
+        }
+    };
+    match event {
+        RoundEvent::Opened { .. } => {}
+        RoundEvent::Advanced { to, round: n, .. } => {
+            if let Some(n) = n {
+                round.objection_round = *n;
+                round.responses.clear();
+                round.advice_answers.clear();
+            }
+            enter(round, *to);
+        }
+        RoundEvent::QuestionAsked { by, question, at } => round.questions.push(Contribution {
+            by: *by,
+            text: question.clone(),
+            at: *at,
+        }),
+        RoundEvent::Reacted { by, reaction, at } => round.reactions.push(Contribution {
+            by: *by,
+            text: reaction.clone(),
+            at: *at,
+        }),
+        RoundEvent::Amended { amendment } => {
+            for answer in &amendment.answers {
+                match answer {
+                    Answers::Objection { id } => {
+                        if let Some(o) = round.objections.iter_mut().find(|o| o.id == *id) {
+                            o.amendments.push(amendment.id);
+                        }
+                    }
+                    Answers::Concern { id } => {
+                        if let Some(c) = round.concerns.iter_mut().find(|c| c.id == *id) {
+                            c.amendments.push(amendment.id);
+                        }
+                    }
+                }
+            }
+            round.amendments.push(amendment.clone());
+            if round.phase == P::Reactions {
+                enter(round, P::Amending);
+            }
+        }
+        RoundEvent::Responded {
+            member,
+            response,
+            proxy,
+            ..
+        } => {
+            round.advice_answers.remove(member);
+            round.responses.insert(
+                *member,
+                Responded {
+                    response: response.clone(),
+                    proxy: *proxy,
+                },
+            );
+        }
+        RoundEvent::RoundClosed {
+            round: n,
+            tally,
+            result,
+            objections,
+            concerns,
+            absent,
+            at,
+        } => {
+            round.last_tally = Some(*tally);
+            round.absent.clone_from(absent);
+            for (id, by, text) in concerns {
+                round.concerns.push(Concern {
+                    id: *id,
+                    by: *by,
+                    text: text.clone(),
+                    source: ConcernSource::Response { round: *n },
+                    amendments: Vec::new(),
+                });
+            }
+            for (id, objector, reason) in objections {
+                round.objections.push(Objection {
+                    id: *id,
+                    objector: *objector,
+                    reason: reason.clone(),
+                    round: *n,
+                    status: ObjectionStatus::Raised,
+                    test: None,
+                    amendments: Vec::new(),
+                    objector_confirmed: false,
+                    proposer_confirmed: false,
+                    abandoned_because: None,
+                });
+            }
+            match result {
+                CloseResult::Objections => enter(round, P::Integrating),
+                CloseResult::Consented => {
+                    round.decision = Some(Decision {
+                        adopt: true,
+                        rationale: None,
+                        by: round.config.roles.facilitator,
+                        at: *at,
+                    });
+                    enter(round, P::Consented);
+                }
+                CloseResult::Declined => {
+                    round.ending = Some(Ending::Declined { at: *at });
+                    enter(round, P::Declined);
+                }
+                CloseResult::DeferredByAbsence => {
+                    round.ending = Some(Ending::Deferred {
+                        reason: format!(
+                            "{} eligible member(s) had not responded and the absence policy defers",
+                            absent.len()
+                        ),
+                        at: *at,
+                    });
+                    enter(round, P::Deferred);
+                }
+            }
+        }
+        RoundEvent::ObjectionTested {
+            objection,
+            test,
+            concern,
+        } => {
+            if let Some(o) = round.objections.iter_mut().find(|o| o.id == *objection) {
+                o.test = Some(test.clone());
+                if test.valid {
+                    o.status = ObjectionStatus::Valid;
+                } else {
+                    o.status = ObjectionStatus::KeptAsConcern;
+                    let (by, text) = (o.objector, o.reason.clone());
+                    if let Some(id) = concern {
+                        round.concerns.push(Concern {
+                            id: *id,
+                            by,
+                            text,
+                            source: ConcernSource::Objection {
+                                objection: *objection,
+                            },
+                            amendments: Vec::new(),
+                        });
+                    }
+                }
+            }
+        }
+        RoundEvent::ResolutionConfirmed {
+            objection,
+            as_objector,
+            as_proposer,
+            ..
+        } => {
+            if let Some(o) = round.objections.iter_mut().find(|o| o.id == *objection) {
+                o.objector_confirmed |= as_objector;
+                o.proposer_confirmed |= as_proposer;
+                if o.objector_confirmed && o.proposer_confirmed {
+                    o.status = ObjectionStatus::Resolved;
+                }
+            }
+        }
+        RoundEvent::ObjectionWithdrawn { objection, .. } => {
+            if let Some(o) = round.objections.iter_mut().find(|o| o.id == *objection) {
+                o.status = ObjectionStatus::Withdrawn;
+            }
+        }
+        RoundEvent::ObjectionAbandoned {
+            objection, reason, ..
+        } => {
+            if let Some(o) = round.objections.iter_mut().find(|o| o.id == *objection) {
+                o.status = ObjectionStatus::Abandoned;
+                o.abandoned_because = Some(reason.clone());
+            }
+        }
+        RoundEvent::AdviceAnswered { member, answer, .. } => {
+            round.advice_answers.insert(*member, answer.clone());
+        }
+        RoundEvent::Decided {
+            adopt,
+            rationale,
+            by,
+            at,
+        } => {
+            round.decision = Some(Decision {
+                adopt: *adopt,
+                rationale: Some(rationale.clone()),
+                by: *by,
+                at: *at,
+            });
+            if *adopt {
+                enter(round, P::Consented);
+            } else {
+                round.ending = Some(Ending::Declined { at: *at });
+                enter(round, P::Declined);
+            }
+        }
+        RoundEvent::OutcomeRecorded {
+            statement,
+            review_date,
+            by,
+            at,
+        } => {
+            round.ending = Some(Ending::Adopted {
+                statement: statement.clone(),
+                review_date: *review_date,
+                recorded_by: *by,
+                at: *at,
+            });
+            enter(round, P::Adopted);
+        }
+        RoundEvent::Withdrawn { by, reason, at } => {
+            round.ending = Some(Ending::Withdrawn {
+                by: *by,
+                reason: reason.clone(),
+                at: *at,
+            });
+            enter(round, P::Withdrawn);
+        }
+        RoundEvent::Deferred { reason, at } => {
+            round.ending = Some(Ending::Deferred {
+                reason: reason.clone(),
+                at: *at,
+            });
+            enter(round, P::Deferred);
+        }
+        RoundEvent::Escalated { to, reason, at } => {
+            round.ending = Some(Ending::Escalated {
+                to: to.clone(),
+                reason: reason.clone(),
+                at: *at,
+            });
+            enter(round, P::Escalated);
+        }
+        RoundEvent::BrokenDown { rounds, at } => {
+            round.ending = Some(Ending::BrokenDown {
+                rounds: *rounds,
+                at: *at,
+            });
+            enter(round, P::BrokenDown);
+        }
+    }
+}

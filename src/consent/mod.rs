@@ -1,0 +1,330 @@
+//! Consent rounds: sociocratic consent and Holacracy's integrative decision-making, as a
+//! typed state machine.
+//!
+//! A round moves through these phases:
+//!
+//! ```text
+//! presented -> clarifying -> reactions -> (amending) -> objection round n
+//!     -> integrating (one objection at a time) -> objection round n+1 -> ...
+//!     -> consented -> adopted (with concerns, dispositions and a review date)
+//! exits from any open phase: withdrawn, deferred (a time box passed), escalated (to a
+//! named body); broken down when the objection rounds run out
+//! ```
+//!
+//! The rules, each enforced in one place ([`ConsentProcess::decide`]):
+//!
+//! - **Eligibility is a snapshot.** The deciding body's members are fixed when the round
+//!   opens ([`RoundConfig::eligible`]); only they respond, once per objection round (a later
+//!   answer replaces the earlier one; both stay in the events). A named supporter may record
+//!   a response on a member's behalf where [`RoundConfig::supporters`] allows it, and the
+//!   event says so.
+//! - **Roles.** The proposer amends, withdraws and (for advice and delegated methods)
+//!   decides; the facilitator moves phases, closes rounds and records objection tests; the
+//!   secretary records the outcome.
+//! - **Responses.** Consent, consent with a concern, objection (a reason is required), stand
+//!   aside (only where the method allows it), advice (in an advice process).
+//! - **Absence is never silent.** Every round names an [`AbsencePolicy`]: count as no
+//!   objection, count as absent (the quorum then decides), or defer.
+//! - **Quorum**: a count or share of the eligible, plus a minimum of responding members with
+//!   lived experience. A close without quorum is refused.
+//! - **Objections** are raised, then tested by the facilitator (criteria asserted and
+//!   reasoning recorded; the library never judges validity), then valid (integrated through
+//!   an amendment and resolved when the objector *and* the proposer confirm) or not valid
+//!   (kept as a concern, never dropped), withdrawn, or abandoned. The next objection round
+//!   starts only when every objection is settled, so a round is never adopted with an open
+//!   valid objection.
+//! - **Time** comes in with each command; a command earlier than the last event is refused,
+//!   and once a time box passes only withdrawal, deferral and escalation are taken.
+//!
+//! Other methods share the response and tally code ([`Tally`]): consensus (stand aside
+//! allowed; an objection is a block), majority and supermajority votes (consent is in favour,
+//! objection against, stand aside abstains), the advice process (advice gathered in the
+//! response round; the decider answers each piece, then decides with a rationale) and the
+//! delegated decision (the decider decides with a rationale).
+//!
+//! Two ways to drive a round:
+//!
+//! - the runtime machine, [`ConsentProcess`], a [`Decider`](crate::machine::Decider) over
+//!   [`RoundState`], for engines and replay;
+//! - the typestate façade [`ConsentRound`], for Rust code, where an illegal step does not
+//!   compile. It calls the same `decide` and `evolve`.
+//!
+//! # Example
+//!
+//! ```
+//! use coproduction::community::MemberId;
+//! use coproduction::consent::{
+//!     AbsencePolicy, Advanced, Closed, ConsentRound, Quorum, QuorumSize, Response, RoundConfig,
+//!     RoundRoles, EligibleMember,
+//! };
+//! use coproduction::decision::Method;
+//! use coproduction::machine::Context;
+//!
+//! let at = |t: &str| -> jiff::Timestamp { t.parse().unwrap() };
+//! let m = MemberId::new;
+//! let config = RoundConfig {
+//!     title: "Pilot the working model from March".into(),
+//!     proposal: "Co-producers work to the draft working model for six months.".into(),
+//!     deciding_body: "associate_roles_team".parse()?,
+//!     method: Method::Consent,
+//!     roles: RoundRoles { proposer: m(1), facilitator: m(2), secretary: m(2) },
+//!     eligible: vec![
+//!         EligibleMember { member: m(1), lived_experience: false },
+//!         EligibleMember { member: m(3), lived_experience: true },
+//!     ],
+//!     absence: AbsencePolicy::CountAsAbsent,
+//!     quorum: Quorum { size: QuorumSize::Count { min: 2 }, lived_experience_min: 1 },
+//!     time_box: Default::default(),
+//!     supporters: Default::default(),
+//!     max_objection_rounds: 3,
+//! };
+//! let facilitator = Context::new(m(2), at("2022-09-01T10:00:00Z"));
+//! let round = ConsentRound::open(config, Context::new(m(1), at("2022-09-01T10:00:00Z")))?
+//!     .start_clarifying(facilitator)?
+//!     .start_reactions(facilitator)?
+//!     .start_objection_round(facilitator)?
+//!     .respond(Context::new(m(1), at("2022-09-01T10:05:00Z")), m(1), Response::consent())?
+//!     .respond(Context::new(m(3), at("2022-09-01T10:06:00Z")), m(3), Response::consent())?;
+//! let Closed::Consented(round) = round.close(Context::new(m(2), at("2022-09-01T10:10:00Z")))? else {
+//!     panic!("nobody objected");
+//! };
+//! let adopted = round.record_outcome(
+//!     Context::new(m(2), at("2022-09-01T10:15:00Z")),
+//!     "Adopted as a pilot",
+//!     at("2023-09-01T00:00:00Z"),
+//! )?;
+//! assert!(adopted.state().round().is_some_and(|r| r.ending().is_some()));
+//! # let _ = Advanced::BrokenDown;
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+mod command;
+mod config;
+mod event;
+mod machine;
+mod objection;
+mod phase;
+mod response;
+mod state;
+mod typestate;
+
+use jiff::Timestamp;
+
+use crate::community::{CommunityError, MemberId};
+use crate::decision::Method;
+
+pub use command::RoundCommand;
+pub use config::{
+    AbsencePolicy, EligibleMember, Quorum, QuorumSize, RoundConfig, RoundRole, RoundRoles, TimeBox,
+    snapshot,
+};
+pub use event::{CloseResult, RoundEvent};
+pub use machine::ConsentProcess;
+pub use objection::{
+    Amendment, AmendmentId, Answers, Concern, ConcernId, ConcernSource, Disposition, Objection,
+    ObjectionId, ObjectionStatus, ObjectionTest, ValidityCriterion,
+};
+pub use phase::RoundPhase;
+pub use response::{Responded, Response, Tally};
+pub use state::{Contribution, Decision, Ending, Round, RoundState};
+pub use typestate::{
+    Adopted, Advanced, Amending, AnyRound, BrokenDown, Clarifying, Closed, ConsentRound, Consented,
+    Decided, Declined, Deferred, Escalated, Integrating, ObjectionRound, OpenPhase, Presented,
+    Reactions, Refused, RoundPhaseMarker, Withdrawn,
+};
+
+/// Why a command to a round was refused. The round is unchanged.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ConsentError {
+    /// The round's configuration is not usable.
+    #[error("cannot open the round: `{field}` is invalid: {reason}")]
+    InvalidConfig {
+        /// The field.
+        field: &'static str,
+        /// What is wrong.
+        reason: &'static str,
+    },
+    /// The deciding body could not be read from the community.
+    #[error("cannot take the eligible members: {0}")]
+    Community(#[from] CommunityError),
+    /// The round is already open.
+    #[error("cannot open the round: it is already open")]
+    AlreadyOpened,
+    /// The round has not been opened.
+    #[error("cannot {attempted}: the round has not been opened")]
+    NotOpened {
+        /// The command.
+        attempted: &'static str,
+    },
+    /// The command does not apply in this phase.
+    #[error("cannot {attempted} in phase `{}`", crate::machine::Phase::label(*phase))]
+    WrongPhase {
+        /// The command.
+        attempted: &'static str,
+        /// The round's phase.
+        phase: RoundPhase,
+    },
+    /// The actor does not hold the role the command needs.
+    #[error("cannot {attempted}: member {actor} is not the round's {}", role.label())]
+    WrongRole {
+        /// The command.
+        attempted: &'static str,
+        /// Who tried.
+        actor: MemberId,
+        /// The role needed.
+        role: RoundRole,
+    },
+    /// The member is not in the round's eligible snapshot.
+    #[error("cannot {attempted}: member {member} is not eligible in this round")]
+    NotEligible {
+        /// The command.
+        attempted: &'static str,
+        /// The member.
+        member: MemberId,
+    },
+    /// The actor tried to respond for someone they are not a named supporter of.
+    #[error(
+        "member {actor} is not a named supporter of member {member} and cannot respond for them"
+    )]
+    NotASupporter {
+        /// Who tried.
+        actor: MemberId,
+        /// On whose behalf.
+        member: MemberId,
+    },
+    /// The method does not take this kind of response.
+    #[error("a `{response}` response is not allowed by the {method} method")]
+    ResponseNotAllowed {
+        /// The response kind.
+        response: &'static str,
+        /// The round's method.
+        method: Method,
+    },
+    /// The command needs a text that was blank.
+    #[error("cannot {attempted}: `{field}` must not be blank")]
+    TextRequired {
+        /// The command.
+        attempted: &'static str,
+        /// The blank field.
+        field: &'static str,
+    },
+    /// The round has no such objection.
+    #[error("there is no {objection} in this round")]
+    UnknownObjection {
+        /// The objection.
+        objection: ObjectionId,
+    },
+    /// The round has no such concern.
+    #[error("there is no {concern} in this round")]
+    UnknownConcern {
+        /// The concern.
+        concern: ConcernId,
+    },
+    /// Objections are integrated one at a time, and this is not the current one.
+    #[error("cannot {attempted} {objection}: objections are integrated one at a time and the current one is {}", match current { Some(c) => c.to_string(), None => "none".to_owned() })]
+    NotCurrentObjection {
+        /// The command.
+        attempted: &'static str,
+        /// The objection named.
+        objection: ObjectionId,
+        /// The objection being integrated.
+        current: Option<ObjectionId>,
+    },
+    /// The objection's status does not allow the command.
+    #[error("cannot {attempted} {objection}: it is {}", status.label())]
+    ObjectionStatus {
+        /// The command.
+        attempted: &'static str,
+        /// The objection.
+        objection: ObjectionId,
+        /// Its status.
+        status: ObjectionStatus,
+    },
+    /// A valid objection can only be resolved through an amendment that answers it.
+    #[error("cannot confirm {objection} resolved: no amendment answers it yet")]
+    NotAmended {
+        /// The objection.
+        objection: ObjectionId,
+    },
+    /// Objections are still open.
+    #[error("cannot {attempted}: objections still open: {}", list(objections))]
+    OpenObjections {
+        /// The command.
+        attempted: &'static str,
+        /// The open objections.
+        objections: Vec<ObjectionId>,
+    },
+    /// Too few responded to close.
+    #[error(
+        "cannot close: the quorum is not met ({responded} of {required} responses, {lived_experience_responded} of {lived_experience_required} with lived experience)"
+    )]
+    QuorumNotMet {
+        /// Responses.
+        responded: usize,
+        /// Responses required.
+        required: usize,
+        /// Responses from members with lived experience.
+        lived_experience_responded: usize,
+        /// Those required.
+        lived_experience_required: usize,
+    },
+    /// The decider has not answered every piece of advice.
+    #[error("cannot decide: advice from {} is not answered", list(members))]
+    AdviceUnanswered {
+        /// Advisers whose advice is unanswered.
+        members: Vec<MemberId>,
+    },
+    /// The member has given no advice to answer.
+    #[error("member {member} has given no advice in this round")]
+    NoAdvice {
+        /// The member.
+        member: MemberId,
+    },
+    /// The command belongs to another method.
+    #[error("cannot {attempted} in a round decided by {method}")]
+    MethodMismatch {
+        /// The command.
+        attempted: &'static str,
+        /// The round's method.
+        method: Method,
+    },
+    /// A time box has passed: only withdrawal, deferral and escalation are taken.
+    #[error("cannot {attempted}: the time box ended at {deadline}")]
+    TimeBoxPassed {
+        /// The command.
+        attempted: &'static str,
+        /// When the time box ended.
+        deadline: Timestamp,
+    },
+    /// A round is deferred only once a time box has passed.
+    #[error("cannot defer: no time box has passed{}", match until { Some(t) => format!(" (the next ends at {t})"), None => String::new() })]
+    TimeBoxRunning {
+        /// When the next time box ends, if there is one.
+        until: Option<Timestamp>,
+    },
+    /// The command's time is earlier than the round's last event.
+    #[error("the command's time {now} is before the round's last event at {last}")]
+    ClockWentBack {
+        /// The command's time.
+        now: Timestamp,
+        /// The last event's time.
+        last: Timestamp,
+    },
+    /// The review date must be after the decision.
+    #[error("the review date {review_date} is not after the decision at {now}")]
+    ReviewDateNotAhead {
+        /// The review date given.
+        review_date: Timestamp,
+        /// The decision's time.
+        now: Timestamp,
+    },
+}
+
+fn list<T: std::fmt::Display>(items: &[T]) -> String {
+    items
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
+}

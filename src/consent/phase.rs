@@ -1,0 +1,122 @@
+//! The phases of a round and its declared transitions.
+
+use serde::{Deserialize, Serialize};
+
+use crate::machine::Phase;
+
+/// The phases of a round.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum RoundPhase {
+    /// Before the opening event.
+    NotOpened,
+    /// The proposer presents the proposal.
+    Presented,
+    /// Clarifying questions, no reactions yet.
+    Clarifying,
+    /// Each member reacts in turn.
+    Reactions,
+    /// The proposer amends in the light of the reactions.
+    Amending,
+    /// An objection round (in a vote, the vote; in an advice process, advice-gathering).
+    ObjectionRound,
+    /// Objections are integrated, one at a time.
+    Integrating,
+    /// Consent (or a vote or a decider) has carried; waiting for the outcome to be recorded.
+    Consented,
+    /// Adopted, with its concerns and review date.
+    Adopted,
+    /// A vote that did not carry, or a decider who declined.
+    Declined,
+    /// Withdrawn by the proposer.
+    Withdrawn,
+    /// Deferred: a time box passed, or absences deferred it.
+    Deferred,
+    /// Escalated to a named body.
+    Escalated,
+    /// Integration rounds were exhausted: the process broke down.
+    BrokenDown,
+}
+
+impl Phase for RoundPhase {
+    fn label(self) -> &'static str {
+        match self {
+            RoundPhase::NotOpened => "not_opened",
+            RoundPhase::Presented => "presented",
+            RoundPhase::Clarifying => "clarifying",
+            RoundPhase::Reactions => "reactions",
+            RoundPhase::Amending => "amending",
+            RoundPhase::ObjectionRound => "objection_round",
+            RoundPhase::Integrating => "integrating",
+            RoundPhase::Consented => "consented",
+            RoundPhase::Adopted => "adopted",
+            RoundPhase::Declined => "declined",
+            RoundPhase::Withdrawn => "withdrawn",
+            RoundPhase::Deferred => "deferred",
+            RoundPhase::Escalated => "escalated",
+            RoundPhase::BrokenDown => "broken_down",
+        }
+    }
+}
+
+impl RoundPhase {
+    /// The phases a round can still leave: every opened, undecided phase.
+    pub const OPEN: [RoundPhase; 7] = [
+        RoundPhase::Presented,
+        RoundPhase::Clarifying,
+        RoundPhase::Reactions,
+        RoundPhase::Amending,
+        RoundPhase::ObjectionRound,
+        RoundPhase::Integrating,
+        RoundPhase::Consented,
+    ];
+
+    /// Whether the round is opened and not yet ended.
+    pub fn is_open(self) -> bool {
+        Self::OPEN.contains(&self)
+    }
+}
+
+use RoundPhase as P;
+
+/// The declared transitions of a round.
+pub(super) const EDGES: &[(RoundPhase, RoundPhase)] = &[
+    (P::NotOpened, P::Presented),
+    (P::Presented, P::Clarifying),
+    (P::Clarifying, P::Reactions),
+    (P::Reactions, P::Amending),
+    (P::Reactions, P::ObjectionRound),
+    (P::Amending, P::ObjectionRound),
+    (P::ObjectionRound, P::Integrating),
+    (P::ObjectionRound, P::Consented),
+    (P::ObjectionRound, P::Declined),
+    (P::Integrating, P::ObjectionRound),
+    (P::Integrating, P::BrokenDown),
+    (P::Consented, P::Adopted),
+    // A delegated decision is taken by its decider straight after presenting it.
+    (P::Presented, P::Consented),
+    (P::Presented, P::Declined),
+    // Exits from every open phase.
+    (P::Presented, P::Withdrawn),
+    (P::Clarifying, P::Withdrawn),
+    (P::Reactions, P::Withdrawn),
+    (P::Amending, P::Withdrawn),
+    (P::ObjectionRound, P::Withdrawn),
+    (P::Integrating, P::Withdrawn),
+    (P::Consented, P::Withdrawn),
+    (P::Presented, P::Deferred),
+    (P::Clarifying, P::Deferred),
+    (P::Reactions, P::Deferred),
+    (P::Amending, P::Deferred),
+    (P::ObjectionRound, P::Deferred),
+    (P::Integrating, P::Deferred),
+    (P::Consented, P::Deferred),
+    (P::Presented, P::Escalated),
+    (P::Clarifying, P::Escalated),
+    (P::Reactions, P::Escalated),
+    (P::Amending, P::Escalated),
+    (P::ObjectionRound, P::Escalated),
+    (P::Integrating, P::Escalated),
+    (P::Consented, P::Escalated),
+];

@@ -1,0 +1,319 @@
+//! The state of a round: everything its events have established.
+
+use std::collections::{BTreeMap, HashMap};
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+
+use crate::community::{BodyId, MemberId};
+
+use super::ConsentError;
+use super::config::{RoundConfig, RoundRole};
+use super::objection::{Amendment, Concern, Objection, ObjectionId};
+use super::phase::RoundPhase;
+use super::response::{Responded, Tally};
+
+/// A question or reaction, with who gave it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Contribution {
+    /// Who.
+    pub by: MemberId,
+    /// What they said.
+    pub text: String,
+    /// When.
+    pub at: Timestamp,
+}
+
+/// A decider's decision (advice process, delegated decision), or the carried vote.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Decision {
+    /// Adopted or declined.
+    pub adopt: bool,
+    /// The decider's rationale; `None` when consent or a vote decided.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rationale: Option<String>,
+    /// Who decided (the decider, or the facilitator who closed the round).
+    pub by: MemberId,
+    /// When.
+    pub at: Timestamp,
+}
+
+/// How a round ended.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+#[non_exhaustive]
+pub enum Ending {
+    /// Adopted; the concerns and every objection's disposition are in the round.
+    Adopted {
+        /// The outcome statement.
+        statement: String,
+        /// When it comes back for review.
+        review_date: Timestamp,
+        /// The secretary who recorded it.
+        recorded_by: MemberId,
+        /// When.
+        at: Timestamp,
+    },
+    /// Declined.
+    Declined {
+        /// When.
+        at: Timestamp,
+    },
+    /// Withdrawn by the proposer.
+    Withdrawn {
+        /// Who.
+        by: MemberId,
+        /// Why.
+        reason: String,
+        /// When.
+        at: Timestamp,
+    },
+    /// Deferred.
+    Deferred {
+        /// Why.
+        reason: String,
+        /// When.
+        at: Timestamp,
+    },
+    /// Escalated to a body.
+    Escalated {
+        /// The body.
+        to: BodyId,
+        /// Why.
+        reason: String,
+        /// When.
+        at: Timestamp,
+    },
+    /// Broken down after the objection rounds ran out.
+    BrokenDown {
+        /// Rounds run.
+        rounds: u32,
+        /// When.
+        at: Timestamp,
+    },
+}
+
+/// An opened round: everything the events have established.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Round {
+    pub(super) config: RoundConfig,
+    pub(super) phase: RoundPhase,
+    pub(super) opened_at: Timestamp,
+    pub(super) phase_started: Timestamp,
+    pub(super) last_at: Timestamp,
+    pub(super) eligible: HashMap<MemberId, bool>,
+    pub(super) objection_round: u32,
+    pub(super) responses: HashMap<MemberId, Responded>,
+    pub(super) last_tally: Option<Tally>,
+    pub(super) absent: Vec<MemberId>,
+    pub(super) questions: Vec<Contribution>,
+    pub(super) reactions: Vec<Contribution>,
+    pub(super) amendments: Vec<Amendment>,
+    pub(super) objections: Vec<Objection>,
+    pub(super) concerns: Vec<Concern>,
+    pub(super) advice_answers: BTreeMap<MemberId, String>,
+    pub(super) decision: Option<Decision>,
+    pub(super) ending: Option<Ending>,
+}
+
+/// The state of one round: not yet opened, or opened.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub enum RoundState {
+    /// No event yet.
+    #[default]
+    NotOpened,
+    /// Opened (possibly ended).
+    Opened(Box<Round>),
+}
+
+impl RoundState {
+    /// The phase.
+    pub fn phase(&self) -> RoundPhase {
+        match self {
+            RoundState::NotOpened => RoundPhase::NotOpened,
+            RoundState::Opened(round) => round.phase,
+        }
+    }
+
+    /// The round, once opened.
+    pub fn round(&self) -> Option<&Round> {
+        match self {
+            RoundState::NotOpened => None,
+            RoundState::Opened(round) => Some(round),
+        }
+    }
+}
+
+impl Round {
+    /// The configuration fixed at opening.
+    pub fn config(&self) -> &RoundConfig {
+        &self.config
+    }
+
+    /// The current phase.
+    pub fn phase(&self) -> RoundPhase {
+        self.phase
+    }
+
+    /// When the round opened.
+    pub fn opened_at(&self) -> Timestamp {
+        self.opened_at
+    }
+
+    /// When the last event happened.
+    pub fn last_at(&self) -> Timestamp {
+        self.last_at
+    }
+
+    /// The current (or last) objection round's number; 0 before the first.
+    pub fn objection_round(&self) -> u32 {
+        self.objection_round
+    }
+
+    /// Whether `member` is eligible to respond.
+    pub fn is_eligible(&self, member: MemberId) -> bool {
+        self.eligible.contains_key(&member)
+    }
+
+    /// The current responses of the current objection round, by member id.
+    pub fn responses(&self) -> Vec<(MemberId, &Responded)> {
+        let mut out: Vec<_> = self.responses.iter().map(|(m, r)| (*m, r)).collect();
+        out.sort_by_key(|(m, _)| *m);
+        out
+    }
+
+    /// The response `member` currently has in this round.
+    pub fn response(&self, member: MemberId) -> Option<&Responded> {
+        self.responses.get(&member)
+    }
+
+    /// The count of the current responses.
+    pub fn tally(&self) -> Tally {
+        Tally::count(
+            self.eligible.len(),
+            self.responses
+                .iter()
+                .map(|(m, r)| (self.eligible.get(m).copied().unwrap_or(false), r)),
+        )
+    }
+
+    /// The count at the last close, if a round has closed.
+    pub fn last_tally(&self) -> Option<Tally> {
+        self.last_tally
+    }
+
+    /// Members counted by the absence policy at the last close.
+    pub fn absent(&self) -> &[MemberId] {
+        &self.absent
+    }
+
+    /// Clarifying questions asked.
+    pub fn questions(&self) -> &[Contribution] {
+        &self.questions
+    }
+
+    /// Reactions given.
+    pub fn reactions(&self) -> &[Contribution] {
+        &self.reactions
+    }
+
+    /// Amendments made.
+    pub fn amendments(&self) -> &[Amendment] {
+        &self.amendments
+    }
+
+    /// Every objection raised, in order.
+    pub fn objections(&self) -> &[Objection] {
+        &self.objections
+    }
+
+    /// Every concern logged, in order.
+    pub fn concerns(&self) -> &[Concern] {
+        &self.concerns
+    }
+
+    /// The objection being integrated: the first one still raised or valid.
+    pub fn current_objection(&self) -> Option<&Objection> {
+        self.objections.iter().find(|o| o.status.is_open())
+    }
+
+    /// Answers given to advice, by adviser.
+    pub fn advice_answers(&self) -> &BTreeMap<MemberId, String> {
+        &self.advice_answers
+    }
+
+    /// The decision that carried (or declined), once there is one.
+    pub fn decision(&self) -> Option<&Decision> {
+        self.decision.as_ref()
+    }
+
+    /// How the round ended, once it has.
+    pub fn ending(&self) -> Option<&Ending> {
+        self.ending.as_ref()
+    }
+
+    /// The earliest time box still running, if any: the round deadline or the end of the
+    /// current phase's box.
+    pub fn time_box_end(&self) -> Option<Timestamp> {
+        let phase_end = self
+            .config
+            .time_box
+            .per_phase
+            .and_then(|span| self.phase_started.checked_add(span).ok());
+        match (self.config.time_box.deadline, phase_end) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
+    pub(super) fn role_check(
+        &self,
+        attempted: &'static str,
+        actor: MemberId,
+        role: RoundRole,
+    ) -> Result<(), ConsentError> {
+        let roles = &self.config.roles;
+        let holds = match role {
+            RoundRole::Proposer => roles.proposer == actor,
+            RoundRole::Facilitator => roles.facilitator == actor,
+            RoundRole::Secretary => roles.secretary == actor,
+            RoundRole::Eligible => self.is_eligible(actor),
+            RoundRole::Objector => false,
+        };
+        if holds {
+            Ok(())
+        } else {
+            Err(ConsentError::WrongRole {
+                attempted,
+                actor,
+                role,
+            })
+        }
+    }
+
+    pub(super) fn objection(&self, id: ObjectionId) -> Result<&Objection, ConsentError> {
+        self.objections
+            .iter()
+            .find(|o| o.id == id)
+            .ok_or(ConsentError::UnknownObjection { objection: id })
+    }
+
+    pub(super) fn current(
+        &self,
+        attempted: &'static str,
+        id: ObjectionId,
+    ) -> Result<&Objection, ConsentError> {
+        let objection = self.objection(id)?;
+        let current = self.current_objection().map(|o| o.id);
+        if current != Some(id) {
+            return Err(ConsentError::NotCurrentObjection {
+                attempted,
+                objection: id,
+                current,
+            });
+        }
+        Ok(objection)
+    }
+}
