@@ -4,7 +4,7 @@
 use coproduction::community::MemberId;
 use coproduction::machine::testkit::given;
 use coproduction::machine::{
-    Context, Decider, GraphError, Phase, TransitionGraph, Transitions, evolve_checked,
+    Context, Decider, Events, GraphError, Phase, TransitionGraph, Transitions, evolve_checked,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -93,7 +93,7 @@ impl Decider for Agenda {
         *state
     }
 
-    fn decide(state: &Item, command: &Cmd, ctx: &Context) -> Result<Vec<Ev>, Refused> {
+    fn decide(state: &Item, command: &Cmd, ctx: &Context) -> Result<Events<Ev>, Refused> {
         let refuse = |attempted| {
             Err(Refused {
                 attempted,
@@ -101,15 +101,15 @@ impl Decider for Agenda {
             })
         };
         match (state, command) {
-            (Item::Proposed, Cmd::Schedule) => Ok(vec![Ev::Scheduled { by: ctx.actor }]),
+            (Item::Proposed, Cmd::Schedule) => Ok(Events::one(Ev::Scheduled { by: ctx.actor })),
             (_, Cmd::Schedule) => refuse("schedule"),
-            (Item::Scheduled, Cmd::Discuss) => Ok(vec![Ev::Discussed]),
+            (Item::Scheduled, Cmd::Discuss) => Ok(Events::one(Ev::Discussed)),
             (_, Cmd::Discuss) => refuse("discuss"),
-            (Item::Discussed, Cmd::Close) => Ok(vec![Ev::Closed]),
+            (Item::Discussed, Cmd::Close) => Ok(Events::one(Ev::Closed)),
             (_, Cmd::Close) => refuse("close"),
-            (Item::Proposed | Item::Scheduled, Cmd::Withdraw) => Ok(vec![Ev::Withdrawn]),
+            (Item::Proposed | Item::Scheduled, Cmd::Withdraw) => Ok(Events::one(Ev::Withdrawn)),
             (_, Cmd::Withdraw) => refuse("withdraw"),
-            (_, Cmd::ForceClose) => Ok(vec![Ev::ForceClosed]),
+            (_, Cmd::ForceClose) => Ok(Events::one(Ev::ForceClosed)),
         }
     }
 

@@ -18,7 +18,7 @@ pub enum RoundCommand {
     /// Open the round (proposer or facilitator named in the config).
     Open {
         /// The round's set-up.
-        config: RoundConfig,
+        config: Box<RoundConfig>,
     },
     /// Move on to the next step (facilitator): presented -> clarifying -> reactions ->
     /// objection round; amending -> objection round; integrating -> the next objection

@@ -34,7 +34,7 @@ pub enum RoundEvent {
     /// The round opened with this configuration.
     Opened {
         /// The set-up, including the eligible snapshot.
-        config: RoundConfig,
+        config: Box<RoundConfig>,
         /// Who opened it.
         by: MemberId,
         /// When.

@@ -1,12 +1,12 @@
 //! The consent-round decider: `decide` holds every rule, `evolve` folds the events.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use jiff::Timestamp;
 
 use crate::community::MemberId;
 use crate::decision::Method;
-use crate::machine::{Context, Decider, Transitions};
+use crate::machine::{Context, Decider, Events, Transitions};
 
 use super::ConsentError;
 use super::command::RoundCommand;
@@ -18,7 +18,7 @@ use super::objection::{
 };
 use super::phase::{EDGES, RoundPhase};
 use super::response::{Responded, Response};
-use super::state::{Contribution, Decision, Ending, Round, RoundState};
+use super::state::{Contribution, Decision, Ending, Round, RoundState, Seat, Seats};
 
 use RoundPhase as P;
 
@@ -95,7 +95,7 @@ impl Decider for ConsentProcess {
         state: &RoundState,
         command: &RoundCommand,
         ctx: &Context,
-    ) -> Result<Vec<RoundEvent>, ConsentError> {
+    ) -> Result<Events<RoundEvent>, ConsentError> {
         let attempted = command.label();
         let round = match (state, command) {
             (RoundState::NotOpened, RoundCommand::Open { config }) => {
@@ -108,11 +108,11 @@ impl Decider for ConsentProcess {
                         role: RoundRole::Facilitator,
                     });
                 }
-                return Ok(vec![RoundEvent::Opened {
+                return Ok(Events::one(RoundEvent::Opened {
                     config: config.clone(),
                     by: ctx.actor,
                     at: ctx.now,
-                }]);
+                }));
             }
             (RoundState::Opened(_), RoundCommand::Open { .. }) => {
                 return Err(ConsentError::AlreadyOpened);
@@ -127,13 +127,21 @@ impl Decider for ConsentProcess {
         match (state, event) {
             (RoundState::NotOpened, RoundEvent::Opened { config, at, .. }) => {
                 RoundState::Opened(Box::new(Round {
-                    eligible: config
-                        .eligible
-                        .iter()
-                        .map(|m| (m.member, m.lived_experience))
-                        .collect(),
-                    responses: HashMap::with_capacity(config.eligible.len()),
-                    config: config.clone(),
+                    seats: {
+                        let mut seats = Seats::with_capacity_and_hasher(
+                            config.eligible.len(),
+                            foldhash::fast::RandomState::default(),
+                        );
+                        seats.extend(config.eligible.iter().map(|m| {
+                            let seat = Seat {
+                                lived_experience: m.lived_experience,
+                                response: None,
+                            };
+                            (m.member, seat)
+                        }));
+                        seats
+                    },
+                    config: config.as_ref().clone(),
                     phase: P::Presented,
                     opened_at: *at,
                     phase_started: *at,
@@ -166,7 +174,7 @@ fn decide_opened(
     round: &Round,
     command: &RoundCommand,
     ctx: &Context,
-) -> Result<Vec<RoundEvent>, ConsentError> {
+) -> Result<Events<RoundEvent>, ConsentError> {
     let attempted = command.label();
     let phase = round.phase;
     let now = ctx.now;
@@ -214,40 +222,40 @@ fn decide_opened(
                         });
                     }
                     if round.objection_round >= round.config.max_objection_rounds {
-                        return Ok(vec![RoundEvent::BrokenDown {
+                        return Ok(Events::one(RoundEvent::BrokenDown {
                             rounds: round.objection_round,
                             at: now,
-                        }]);
+                        }));
                     }
                     (P::ObjectionRound, Some(round.objection_round + 1))
                 }
                 _ => return Err(ConsentError::WrongPhase { attempted, phase }),
             };
-            Ok(vec![RoundEvent::Advanced {
+            Ok(Events::one(RoundEvent::Advanced {
                 to,
                 round: number,
                 at: now,
-            }])
+            }))
         }
         RoundCommand::AskQuestion { question } => {
             need_phase(attempted, phase, &[P::Clarifying])?;
             round.role_check(attempted, actor, RoundRole::Eligible)?;
             need_text(attempted, "question", question)?;
-            Ok(vec![RoundEvent::QuestionAsked {
+            Ok(Events::one(RoundEvent::QuestionAsked {
                 by: actor,
                 question: question.clone(),
                 at: now,
-            }])
+            }))
         }
         RoundCommand::React { reaction } => {
             need_phase(attempted, phase, &[P::Reactions])?;
             round.role_check(attempted, actor, RoundRole::Eligible)?;
             need_text(attempted, "reaction", reaction)?;
-            Ok(vec![RoundEvent::Reacted {
+            Ok(Events::one(RoundEvent::Reacted {
                 by: actor,
                 reaction: reaction.clone(),
                 at: now,
-            }])
+            }))
         }
         RoundCommand::Amend { text, answers } => {
             need_phase(
@@ -270,14 +278,14 @@ fn decide_opened(
                 }
             }
             let id = AmendmentId(next_id(round.amendments.len()));
-            Ok(vec![RoundEvent::Amended {
+            Ok(Events::one(RoundEvent::Amended {
                 amendment: Amendment {
                     id,
                     text: text.clone(),
                     answers: answers.clone(),
                     at: now,
                 },
-            }])
+            }))
         }
         RoundCommand::Respond { member, response } => {
             need_phase(attempted, phase, &[P::ObjectionRound])?;
@@ -311,13 +319,13 @@ fn decide_opened(
             if let Some(text) = response.required_text() {
                 need_text(attempted, response.label(), text)?;
             }
-            Ok(vec![RoundEvent::Responded {
+            Ok(Events::one(RoundEvent::Responded {
                 member: *member,
                 response: response.clone(),
                 proxy,
                 round: round.objection_round,
                 at: now,
-            }])
+            }))
         }
         RoundCommand::CloseRound {} => {
             need_phase(attempted, phase, &[P::ObjectionRound])?;
@@ -325,7 +333,7 @@ fn decide_opened(
             if matches!(method, Method::AdviceProcess | Method::Delegated) {
                 return Err(ConsentError::MethodMismatch { attempted, method });
             }
-            Ok(vec![close(round, now)?])
+            Ok(Events::one(close(round, now)?))
         }
         RoundCommand::TestObjection {
             objection,
@@ -345,7 +353,7 @@ fn decide_opened(
             }
             need_text(attempted, "reasoning", reasoning)?;
             let concern = (!valid).then(|| ConcernId(next_id(round.concerns.len())));
-            Ok(vec![RoundEvent::ObjectionTested {
+            Ok(Events::one(RoundEvent::ObjectionTested {
                 objection: *objection,
                 test: ObjectionTest {
                     criteria: criteria.iter().copied().collect(),
@@ -355,7 +363,7 @@ fn decide_opened(
                     at: now,
                 },
                 concern,
-            }])
+            }))
         }
         RoundCommand::ConfirmResolved { objection } => {
             need_phase(attempted, phase, &[P::Integrating])?;
@@ -381,13 +389,13 @@ fn decide_opened(
                     objection: *objection,
                 });
             }
-            Ok(vec![RoundEvent::ResolutionConfirmed {
+            Ok(Events::one(RoundEvent::ResolutionConfirmed {
                 objection: *objection,
                 by: actor,
                 as_objector,
                 as_proposer,
                 at: now,
-            }])
+            }))
         }
         RoundCommand::WithdrawObjection { objection } => {
             need_phase(attempted, phase, &[P::Integrating])?;
@@ -406,27 +414,27 @@ fn decide_opened(
                     status: o.status,
                 });
             }
-            Ok(vec![RoundEvent::ObjectionWithdrawn {
+            Ok(Events::one(RoundEvent::ObjectionWithdrawn {
                 objection: *objection,
                 at: now,
-            }])
+            }))
         }
         RoundCommand::AbandonObjection { objection, reason } => {
             need_phase(attempted, phase, &[P::Integrating])?;
             round.role_check(attempted, actor, RoundRole::Facilitator)?;
             round.current(attempted, *objection)?;
             need_text(attempted, "reason", reason)?;
-            Ok(vec![RoundEvent::ObjectionAbandoned {
+            Ok(Events::one(RoundEvent::ObjectionAbandoned {
                 objection: *objection,
                 reason: reason.clone(),
                 at: now,
-            }])
+            }))
         }
         RoundCommand::AnswerAdvice { member, answer } => {
             need_phase(attempted, phase, &[P::ObjectionRound])?;
             round.role_check(attempted, actor, RoundRole::Proposer)?;
             if !matches!(
-                round.responses.get(member),
+                round.response(*member),
                 Some(Responded {
                     response: Response::Advice { .. },
                     ..
@@ -435,11 +443,11 @@ fn decide_opened(
                 return Err(ConsentError::NoAdvice { member: *member });
             }
             need_text(attempted, "answer", answer)?;
-            Ok(vec![RoundEvent::AdviceAnswered {
+            Ok(Events::one(RoundEvent::AdviceAnswered {
                 member: *member,
                 answer: answer.clone(),
                 at: now,
-            }])
+            }))
         }
         RoundCommand::Decide { adopt, rationale } => {
             round.role_check(attempted, actor, RoundRole::Proposer)?;
@@ -465,12 +473,12 @@ fn decide_opened(
                 _ => return Err(ConsentError::MethodMismatch { attempted, method }),
             }
             need_text(attempted, "rationale", rationale)?;
-            Ok(vec![RoundEvent::Decided {
+            Ok(Events::one(RoundEvent::Decided {
                 adopt: *adopt,
                 rationale: rationale.clone(),
                 by: actor,
                 at: now,
-            }])
+            }))
         }
         RoundCommand::RecordOutcome {
             statement,
@@ -485,21 +493,21 @@ fn decide_opened(
                     now,
                 });
             }
-            Ok(vec![RoundEvent::OutcomeRecorded {
+            Ok(Events::one(RoundEvent::OutcomeRecorded {
                 statement: statement.clone(),
                 review_date: *review_date,
                 by: actor,
                 at: now,
-            }])
+            }))
         }
         RoundCommand::Withdraw { reason } => {
             round.role_check(attempted, actor, RoundRole::Proposer)?;
             need_text(attempted, "reason", reason)?;
-            Ok(vec![RoundEvent::Withdrawn {
+            Ok(Events::one(RoundEvent::Withdrawn {
                 by: actor,
                 reason: reason.clone(),
                 at: now,
-            }])
+            }))
         }
         RoundCommand::Defer { reason } => {
             round.role_check(attempted, actor, RoundRole::Facilitator)?;
@@ -509,19 +517,19 @@ fn decide_opened(
                 });
             }
             need_text(attempted, "reason", reason)?;
-            Ok(vec![RoundEvent::Deferred {
+            Ok(Events::one(RoundEvent::Deferred {
                 reason: reason.clone(),
                 at: now,
-            }])
+            }))
         }
         RoundCommand::Escalate { to, reason } => {
             round.role_check(attempted, actor, RoundRole::Facilitator)?;
             need_text(attempted, "reason", reason)?;
-            Ok(vec![RoundEvent::Escalated {
+            Ok(Events::one(RoundEvent::Escalated {
                 to: to.clone(),
                 reason: reason.clone(),
                 at: now,
-            }])
+            }))
         }
     }
 }
@@ -536,21 +544,26 @@ fn next_id(len: usize) -> u32 {
 fn close(round: &Round, now: Timestamp) -> Result<RoundEvent, ConsentError> {
     let config = &round.config;
     let tally = round.tally();
-    let mut absent: Vec<MemberId> = round
-        .eligible
-        .keys()
-        .filter(|m| !round.responses.contains_key(m))
-        .copied()
-        .collect();
+    // One pass over the seats: who is absent, and who objected or raised a concern. Only
+    // those few are sorted, so the record lists them in member order.
+    let mut absent = Vec::new();
+    let mut responses = Vec::new();
+    for (member, seat) in &round.seats {
+        match &seat.response {
+            None => absent.push(*member),
+            Some(r)
+                if matches!(
+                    r.response,
+                    Response::Object { .. } | Response::ConsentWithConcern { .. }
+                ) =>
+            {
+                responses.push((*member, r));
+            }
+            Some(_) => {}
+        }
+    }
     absent.sort_unstable();
-
-    let mut responses = round.responses();
-    responses.retain(|(_, r)| {
-        matches!(
-            r.response,
-            Response::Object { .. } | Response::ConsentWithConcern { .. }
-        )
-    });
+    responses.sort_unstable_by_key(|(member, _)| *member);
     let mut concerns = Vec::new();
     let mut objections = Vec::new();
     for (member, r) in responses {
@@ -626,7 +639,9 @@ fn evolve_opened(round: &mut Round, event: &RoundEvent) {
         RoundEvent::Advanced { to, round: n, .. } => {
             if let Some(n) = n {
                 round.objection_round = *n;
-                round.responses.clear();
+                for seat in round.seats.values_mut() {
+                    seat.response = None;
+                }
                 round.advice_answers.clear();
             }
             enter(round, *to);
@@ -668,13 +683,12 @@ fn evolve_opened(round: &mut Round, event: &RoundEvent) {
             ..
         } => {
             round.advice_answers.remove(member);
-            round.responses.insert(
-                *member,
-                Responded {
+            if let Some(seat) = round.seats.get_mut(member) {
+                seat.response = Some(Responded {
                     response: response.clone(),
                     proxy: *proxy,
-                },
-            );
+                });
+            }
         }
         RoundEvent::RoundClosed {
             round: n,

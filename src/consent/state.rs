@@ -95,6 +95,18 @@ pub enum Ending {
     },
 }
 
+/// An eligible member's place in the round.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct Seat {
+    pub(super) lived_experience: bool,
+    pub(super) response: Option<Responded>,
+}
+
+/// The seat table. Keyed by member id with foldhash, seeded per table: several times faster
+/// than SipHash on integer keys, and the keys come from the opening snapshot, not from
+/// arbitrary later input.
+pub(super) type Seats = HashMap<MemberId, Seat, foldhash::fast::RandomState>;
+
 /// An opened round: everything the events have established.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Round {
@@ -103,9 +115,10 @@ pub struct Round {
     pub(super) opened_at: Timestamp,
     pub(super) phase_started: Timestamp,
     pub(super) last_at: Timestamp,
-    pub(super) eligible: HashMap<MemberId, bool>,
+    /// One seat per eligible member, holding their current response: one table, so a
+    /// response costs one lookup to check and one to record.
+    pub(super) seats: Seats,
     pub(super) objection_round: u32,
-    pub(super) responses: HashMap<MemberId, Responded>,
     pub(super) last_tally: Option<Tally>,
     pub(super) absent: Vec<MemberId>,
     pub(super) questions: Vec<Contribution>,
@@ -174,28 +187,32 @@ impl Round {
 
     /// Whether `member` is eligible to respond.
     pub fn is_eligible(&self, member: MemberId) -> bool {
-        self.eligible.contains_key(&member)
+        self.seats.contains_key(&member)
     }
 
     /// The current responses of the current objection round, by member id.
     pub fn responses(&self) -> Vec<(MemberId, &Responded)> {
-        let mut out: Vec<_> = self.responses.iter().map(|(m, r)| (*m, r)).collect();
+        let mut out: Vec<_> = self
+            .seats
+            .iter()
+            .filter_map(|(m, seat)| Some((*m, seat.response.as_ref()?)))
+            .collect();
         out.sort_by_key(|(m, _)| *m);
         out
     }
 
     /// The response `member` currently has in this round.
     pub fn response(&self, member: MemberId) -> Option<&Responded> {
-        self.responses.get(&member)
+        self.seats.get(&member)?.response.as_ref()
     }
 
     /// The count of the current responses.
     pub fn tally(&self) -> Tally {
         Tally::count(
-            self.eligible.len(),
-            self.responses
-                .iter()
-                .map(|(m, r)| (self.eligible.get(m).copied().unwrap_or(false), r)),
+            self.seats.len(),
+            self.seats
+                .values()
+                .filter_map(|seat| Some((seat.lived_experience, seat.response.as_ref()?))),
         )
     }
 

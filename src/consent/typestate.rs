@@ -267,12 +267,17 @@ impl ConsentRound<Presented> {
     /// [`ConsentError::InvalidConfig`] naming the field, or [`ConsentError::WrongRole`] if
     /// the actor is neither the proposer nor the facilitator.
     pub fn open(config: RoundConfig, ctx: Context) -> Result<Self, ConsentError> {
-        let events =
-            ConsentProcess::decide(&RoundState::NotOpened, &RoundCommand::Open { config }, &ctx)?;
+        let events = ConsentProcess::decide(
+            &RoundState::NotOpened,
+            &RoundCommand::Open {
+                config: Box::new(config),
+            },
+            &ctx,
+        )?;
         let state = events
             .iter()
             .fold(RoundState::NotOpened, ConsentProcess::evolve);
-        Ok(Self::new(state, events))
+        Ok(Self::new(state, events.into_vec()))
     }
 
     /// The facilitator opens clarifying questions.

@@ -25,7 +25,7 @@
 //!
 //! ```
 //! use coproduction::community::MemberId;
-//! use coproduction::machine::{Context, Decider, Phase, Transitions};
+//! use coproduction::machine::{Context, Decider, Events, Phase, Transitions};
 //!
 //! #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 //! enum NoticePhase { Draft, Posted, Removed }
@@ -71,11 +71,11 @@
 //!     fn phase(state: &NoticePhase) -> NoticePhase { *state }
 //!
 //!     fn decide(state: &NoticePhase, command: &NoticeEvent, _: &Context)
-//!         -> Result<Vec<NoticeEvent>, NoticeError>
+//!         -> Result<Events<NoticeEvent>, NoticeError>
 //!     {
 //!         match (state, command) {
-//!             (NoticePhase::Draft, NoticeEvent::Posted) => Ok(vec![NoticeEvent::Posted]),
-//!             (NoticePhase::Posted, NoticeEvent::Removed) => Ok(vec![NoticeEvent::Removed]),
+//!             (NoticePhase::Draft, NoticeEvent::Posted) => Ok(Events::one(NoticeEvent::Posted)),
+//!             (NoticePhase::Posted, NoticeEvent::Removed) => Ok(Events::one(NoticeEvent::Removed)),
 //!             (phase, NoticeEvent::Posted) => Err(NoticeError { attempted: "post", phase: *phase }),
 //!             (phase, NoticeEvent::Removed) => Err(NoticeError { attempted: "remove", phase: *phase }),
 //!         }
@@ -101,6 +101,7 @@
 //! ```
 
 mod dot;
+mod events;
 mod graph;
 pub mod testkit;
 
@@ -113,6 +114,7 @@ use serde::{Deserialize, Serialize};
 use crate::community::MemberId;
 
 pub use dot::Dot;
+pub use events::{Events, IntoIter as EventsIntoIter};
 pub use graph::{GraphError, TransitionGraph};
 
 /// A phase of a process: one node of its transition graph.
@@ -199,7 +201,7 @@ pub trait Decider {
         state: &Self::State,
         command: &Self::Command,
         ctx: &Context,
-    ) -> Result<Vec<Self::Event>, Self::Error>;
+    ) -> Result<Events<Self::Event>, Self::Error>;
 
     /// Folds one event into the state. Total: never fails and never panics.
     fn evolve(state: Self::State, event: &Self::Event) -> Self::State;

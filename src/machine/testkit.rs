@@ -13,7 +13,7 @@
 //!
 //! ```
 //! # use coproduction::community::MemberId;
-//! # use coproduction::machine::{Context, Decider, Phase, Transitions};
+//! # use coproduction::machine::{Context, Decider, Events, Phase, Transitions};
 //! # use coproduction::machine::testkit::given;
 //! # #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 //! # enum Light { Off, On }
@@ -32,8 +32,8 @@
 //! #     };
 //! #     fn initial() -> Light { Light::Off }
 //! #     fn phase(s: &Light) -> Light { *s }
-//! #     fn decide(s: &Light, _: &(), _: &Context) -> Result<Vec<SwitchedOn>, AlreadyOn> {
-//! #         if *s == Light::On { Err(AlreadyOn) } else { Ok(vec![SwitchedOn]) }
+//! #     fn decide(s: &Light, _: &(), _: &Context) -> Result<Events<SwitchedOn>, AlreadyOn> {
+//! #         if *s == Light::On { Err(AlreadyOn) } else { Ok(Events::one(SwitchedOn)) }
 //! #     }
 //! #     fn evolve(_: Light, _: &SwitchedOn) -> Light { Light::On }
 //! # }
@@ -46,7 +46,7 @@
 // The kit's job is to fail tests loudly, so it panics by design.
 #![allow(clippy::panic)]
 
-use super::{Context, Decider, evolve_checked};
+use super::{Context, Decider, Events, evolve_checked};
 
 /// The events that happened before the command under test.
 ///
@@ -60,7 +60,7 @@ pub struct Given<D: Decider> {
 /// Made by [`Given::when`].
 pub struct When<D: Decider> {
     before: D::State,
-    outcome: Result<Vec<D::Event>, D::Error>,
+    outcome: Result<Events<D::Event>, D::Error>,
 }
 
 /// Starts a test from the state that `events` build, folded from [`Decider::initial`].
@@ -108,6 +108,7 @@ where
         match self.outcome {
             Err(err) => panic!("expected events {expected:?}, but the command was refused: {err}"),
             Ok(events) => {
+                let events = events.into_vec();
                 assert_eq!(events, expected, "the command produced other events");
                 match evolve_checked::<D>(self.before, &events) {
                     Ok(state) => state,
@@ -151,7 +152,7 @@ impl<D: Decider> When<D> {
     }
 
     /// Returns the raw outcome, for assertions the kit does not cover.
-    pub fn outcome(self) -> Result<Vec<D::Event>, D::Error> {
+    pub fn outcome(self) -> Result<Events<D::Event>, D::Error> {
         self.outcome
     }
 }

@@ -1,0 +1,129 @@
+//! A consent round where every eligible member responds and the round closes, measured
+//! against inserting the same (member, response) pairs into a `HashMap` in the same group.
+//! Sizes 1k, 10k, 100k and 1M show how the cost grows.
+//!
+//! The round is driven through the runtime decider (`decide` then `evolve`, as an engine
+//! does); the events are handed back and dropped, as an engine hands them to its journal.
+//! The baseline map is created with its final capacity, as the round reserves its response
+//! table when it opens.
+
+use std::collections::HashMap;
+use std::hint::black_box;
+
+use coproduction::community::{BodyId, MemberId};
+use coproduction::consent::{
+    AbsencePolicy, ConsentProcess, EligibleMember, Quorum, QuorumSize, Response, RoundCommand,
+    RoundConfig, RoundPhase, RoundRoles, RoundState,
+};
+use coproduction::decision::Method;
+use coproduction::machine::{Context, Decider};
+use criterion::{BatchSize, BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use jiff::Timestamp;
+
+const FACILITATOR: MemberId = MemberId::new(0);
+
+fn at(seconds: i64) -> Timestamp {
+    Timestamp::from_second(1_660_000_000 + seconds).unwrap()
+}
+
+fn step(state: RoundState, command: &RoundCommand, ctx: &Context) -> RoundState {
+    let events = ConsentProcess::decide(&state, command, ctx).unwrap();
+    events.iter().fold(state, ConsentProcess::evolve)
+}
+
+/// A round of `n` eligible members, opened and moved to its first objection round.
+fn objection_round(n: u64) -> RoundState {
+    let config = RoundConfig {
+        title: "Adopt the working model".into(),
+        proposal: "Pilot it for six months.".into(),
+        deciding_body: BodyId::new("whole_community").unwrap(),
+        method: Method::Consent,
+        roles: RoundRoles {
+            proposer: FACILITATOR,
+            facilitator: FACILITATOR,
+            secretary: FACILITATOR,
+        },
+        eligible: (1..=n)
+            .map(|m| EligibleMember {
+                member: MemberId::new(m),
+                lived_experience: m % 2 == 0,
+            })
+            .collect(),
+        absence: AbsencePolicy::CountAsAbsent,
+        quorum: Quorum {
+            size: QuorumSize::Share {
+                numerator: 1,
+                denominator: 2,
+            },
+            lived_experience_min: 1,
+        },
+        time_box: Default::default(),
+        supporters: Default::default(),
+        max_objection_rounds: 3,
+    };
+    let ctx = Context::new(FACILITATOR, at(0));
+    let mut state = step(
+        RoundState::NotOpened,
+        &RoundCommand::Open {
+            config: Box::new(config),
+        },
+        &ctx,
+    );
+    for _ in 0..3 {
+        state = step(state, &RoundCommand::Advance {}, &ctx);
+    }
+    assert_eq!(state.phase(), RoundPhase::ObjectionRound);
+    state
+}
+
+fn respond_all_and_close(mut state: RoundState, n: u64) -> RoundState {
+    let now = at(60);
+    for m in 1..=n {
+        let member = MemberId::new(m);
+        let command = RoundCommand::Respond {
+            member,
+            response: Response::consent(),
+        };
+        state = step(state, &command, &Context::new(member, now));
+    }
+    step(
+        state,
+        &RoundCommand::CloseRound {},
+        &Context::new(FACILITATOR, now),
+    )
+}
+
+fn baseline(n: u64) -> HashMap<MemberId, Response> {
+    let mut map = HashMap::with_capacity(n as usize);
+    for m in 1..=n {
+        map.insert(MemberId::new(m), Response::consent());
+    }
+    map
+}
+
+fn consent(c: &mut Criterion) {
+    let mut group = c.benchmark_group("consent_round");
+    group.sample_size(10);
+    for n in [1_000u64, 10_000, 100_000, 1_000_000] {
+        group.throughput(Throughput::Elements(n));
+        group.bench_with_input(
+            BenchmarkId::new("baseline_hashmap_insert", n),
+            &n,
+            |b, &n| b.iter(|| black_box(baseline(n))),
+        );
+        let opened = objection_round(n);
+        let closed = respond_all_and_close(opened.clone(), n);
+        assert_eq!(closed.phase(), RoundPhase::Consented);
+        group.bench_with_input(BenchmarkId::new("respond_all_and_close", n), &n, |b, &n| {
+            b.iter_batched(
+                || opened.clone(),
+                |s| black_box(respond_all_and_close(s, n)),
+                BatchSize::PerIteration,
+            )
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, consent);
+criterion_main!(benches);
