@@ -30,24 +30,25 @@ pub struct Provenance {
 impl CoCreation {
     /// Every node that leads to `node` (not `node` itself), in id order.
     pub fn upstream(&self, node: Node) -> BTreeSet<Node> {
-        self.reach(node, Direction::Incoming)
+        self.reach(node, Direction::Incoming).into_iter().collect()
     }
 
     /// Every node `node` leads to (not `node` itself), in id order.
     pub fn downstream(&self, node: Node) -> BTreeSet<Node> {
-        self.reach(node, Direction::Outgoing)
+        self.reach(node, Direction::Outgoing).into_iter().collect()
     }
 
-    fn reach(&self, node: Node, direction: Direction) -> BTreeSet<Node> {
+    /// The nodes reached from `node` in `direction`, sorted, without `node`.
+    pub(super) fn reach(&self, node: Node, direction: Direction) -> Vec<Node> {
         let Some(&start) = self.index.get(&node) else {
-            return BTreeSet::new();
+            return Vec::new();
         };
-        let mut found = BTreeSet::new();
+        let mut found = Vec::new();
         let mut visit = |ix| {
-            if ix != start {
-                if let Some(&n) = self.graph.node_weight(ix) {
-                    found.insert(n);
-                }
+            if ix != start
+                && let Some(&n) = self.graph.node_weight(ix)
+            {
+                found.push(n);
             }
         };
         match direction {
@@ -65,6 +66,8 @@ impl CoCreation {
                 }
             }
         }
+        // A breadth-first walk visits each node once, so sorting is all that is left.
+        found.sort_unstable();
         found
     }
 
@@ -113,7 +116,7 @@ impl CoCreation {
             sessions: Vec::new(),
         };
         // The set is ordered by kind, then id, so each list comes out sorted.
-        for node in self.upstream(Node::Decision(decision)) {
+        for node in self.reach(Node::Decision(decision), Direction::Incoming) {
             match node {
                 Node::Session(id) => p.sessions.push(id),
                 Node::Item(id) => p.items.push(id),
