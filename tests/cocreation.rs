@@ -279,7 +279,7 @@ fn worked_case() -> CoCreation {
             D_PILOT,
             T_PARTNER,
             Outcome::not_taken_forward(
-                "existing community members and the organisations we already call partners could be confused",
+                "existing community members and the organisations we already call partners could be confused.",
             )
             .unwrap(),
         )

@@ -55,7 +55,7 @@
 //! assert_eq!(model.uncarried(), vec![i2]);
 //! assert_eq!(model.informed(d1)?.items, vec![i1]);
 //! let ours = model.you_said_we_did(s1)?;
-//! assert_eq!(ours.themes[0].did[0].1, Outcome::AdoptedAsProposed);
+//! assert_eq!(ours.themes[0].did[0].outcome, Outcome::AdoptedAsProposed);
 //! assert_eq!(ours.uncarried[0].id, i2);
 //!
 //! let json = serde_json::to_string(&model)?;
@@ -77,4 +77,4 @@ pub use model::{CoCreation, Decision, Link, OutcomeRecord, ProposalVersion, Them
 pub use outcome::{InvalidOutcome, Outcome};
 pub use provenance::Provenance;
 pub use session::{AccessRequest, Facilitator, FeedbackItem, Session, SessionKind, WayToTakePart};
-pub use you_said::{ThemeAccount, YouSaidWeDid};
+pub use you_said::{ThemeAccount, WhatWeDid, YouSaidWeDid};

@@ -37,7 +37,16 @@ pub struct ThemeAccount {
     pub informed: Vec<ProposalVersion>,
     /// Each decision the theme led to, with what it did with the theme (pending where
     /// nothing is recorded yet), in id order. Empty while no decision has been reached.
-    pub did: Vec<(Decision, Outcome)>,
+    pub did: Vec<WhatWeDid>,
+}
+
+/// What one decision did with one theme.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct WhatWeDid {
+    /// The decision.
+    pub decision: Decision,
+    /// What it did with the theme; pending where nothing is recorded yet.
+    pub outcome: Outcome,
 }
 
 impl YouSaidWeDid {
@@ -118,7 +127,10 @@ impl CoCreation {
                             .get(&(d, theme_id))
                             .cloned()
                             .unwrap_or(Outcome::Pending);
-                        (decision.clone(), outcome)
+                        WhatWeDid {
+                            decision: decision.clone(),
+                            outcome,
+                        }
                     }),
                     _ => None,
                 })

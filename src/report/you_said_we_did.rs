@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use crate::cocreation::{FeedbackItem, ThemeAccount, YouSaidWeDid};
+use crate::cocreation::{FeedbackItem, ThemeAccount, WhatWeDid, YouSaidWeDid};
 use crate::community::{Community, MemberId};
 
 /// Writes a [`YouSaidWeDid`] as Markdown, for a person to read and for a test to assert.
@@ -130,14 +130,15 @@ impl<'a> YouSaidWeDidMarkdown<'a> {
         } else {
             writeln!(f, "We did:")?;
             writeln!(f)?;
-            for (decision, outcome) in &account.did {
+            for WhatWeDid { decision, outcome } in &account.did {
                 writeln!(
                     f,
                     "- {} {} ({}): {}.",
                     decision.id,
                     one_line(&decision.title),
                     decision.date.strftime("%Y-%m-%d"),
-                    one_line(&outcome.to_string())
+                    // The sentence ends here, whether or not the reason ended itself.
+                    one_line(&outcome.to_string()).trim_end_matches('.')
                 )?;
             }
         }
