@@ -35,6 +35,9 @@
 //!
 //! The crate is organised one concept to a module:
 //!
+//! - [`cocreation`]: sessions, feedback items (named or anonymous), themes, proposal
+//!   versions and decisions as a provenance DAG: what informed a decision, which items no
+//!   theme carries, and "you said, we did" for each session.
 //! - [`community`]: members (roles, lived experience, access needs) and bodies (the staff
 //!   team, the Allies Group, the whole community, project teams), with figures such as the
 //!   share of a body with lived experience.
@@ -44,6 +47,7 @@
 //!   decides (pure, fallible) and evolves (total); its phases and transitions are a checked
 //!   petgraph graph that draws itself as Graphviz DOT; [`machine::testkit`] writes rules as
 //!   given/when/then tests.
+//! - [`report`]: human outputs as stable Markdown, such as "you said, we did".
 //!
 //! # Concepts
 //!
@@ -81,10 +85,12 @@
     )
 )]
 
+pub mod cocreation;
 pub mod community;
 pub mod consent;
 pub mod decision;
 pub mod machine;
+pub mod report;
 
 /// Any error the crate returns, for callers who handle them all alike.
 ///
@@ -93,6 +99,9 @@ pub mod machine;
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
+    /// A change to a co-creation model, or a query on it, was refused.
+    #[error(transparent)]
+    CoCreation(#[from] cocreation::CoCreationError),
     /// A change to a community was refused.
     #[error(transparent)]
     Community(#[from] community::CommunityError),

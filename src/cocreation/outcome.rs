@@ -1,0 +1,222 @@
+//! What became of a theme at a decision: the "we did".
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+/// What a decision did with a theme. "We did" must always say something: a theme that was
+/// not taken forward carries the reason, so silence is never an answer.
+///
+/// Serialised internally tagged: `{"type": "adopted_as_proposed"}`,
+/// `{"type": "adapted", "how": "..."}`, `{"type": "not_taken_forward", "reason": "..."}`,
+/// `{"type": "pending"}`. Reading refuses unknown fields for every variant and blank text.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", try_from = "OutcomeWire")]
+#[non_exhaustive]
+pub enum Outcome {
+    /// Taken into the decision as the theme proposed.
+    AdoptedAsProposed,
+    /// Taken in, changed; `how` says in what way.
+    Adapted {
+        /// How it was changed, and why.
+        how: String,
+    },
+    /// Not taken forward; `reason` says why.
+    NotTakenForward {
+        /// Why not.
+        reason: String,
+    },
+    /// Not settled yet.
+    Pending,
+}
+
+impl Outcome {
+    /// The stable `snake_case` name of the outcome.
+    pub fn label(&self) -> &'static str {
+        match self {
+            Outcome::AdoptedAsProposed => "adopted_as_proposed",
+            Outcome::Adapted { .. } => "adapted",
+            Outcome::NotTakenForward { .. } => "not_taken_forward",
+            Outcome::Pending => "pending",
+        }
+    }
+
+    /// An adapted outcome.
+    ///
+    /// # Errors
+    ///
+    /// [`InvalidOutcome`] if `how` is blank.
+    pub fn adapted(how: impl Into<String>) -> Result<Self, InvalidOutcome> {
+        let how = how.into();
+        if how.trim().is_empty() {
+            return Err(InvalidOutcome {
+                outcome: "adapted",
+                reason: "`how` must say how the theme was adapted",
+            });
+        }
+        Ok(Outcome::Adapted { how })
+    }
+
+    /// A theme not taken forward, with the reason.
+    ///
+    /// # Errors
+    ///
+    /// [`InvalidOutcome`] if `reason` is blank: "we did" must say why.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coproduction::cocreation::Outcome;
+    /// assert!(Outcome::not_taken_forward("  ").is_err());
+    /// let o = Outcome::not_taken_forward("the budget covers one wave of recruitment")?;
+    /// assert_eq!(o.to_string(), "not taken forward: the budget covers one wave of recruitment");
+    /// # Ok::<(), coproduction::cocreation::InvalidOutcome>(())
+    /// ```
+    pub fn not_taken_forward(reason: impl Into<String>) -> Result<Self, InvalidOutcome> {
+        let reason = reason.into();
+        if reason.trim().is_empty() {
+            return Err(InvalidOutcome {
+                outcome: "not_taken_forward",
+                reason: "`reason` must say why the theme was not taken forward",
+            });
+        }
+        Ok(Outcome::NotTakenForward { reason })
+    }
+
+    /// The outcome, checked: an adapted or not-taken-forward outcome must say how or why.
+    pub(crate) fn validated(self) -> Result<Self, InvalidOutcome> {
+        match self {
+            Outcome::Adapted { how } => Outcome::adapted(how),
+            Outcome::NotTakenForward { reason } => Outcome::not_taken_forward(reason),
+            other => Ok(other),
+        }
+    }
+}
+
+impl fmt::Display for Outcome {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Outcome::AdoptedAsProposed => f.write_str("adopted as proposed"),
+            Outcome::Adapted { how } => write!(f, "adapted: {how}"),
+            Outcome::NotTakenForward { reason } => write!(f, "not taken forward: {reason}"),
+            Outcome::Pending => f.write_str("pending"),
+        }
+    }
+}
+
+/// An outcome that could not be made or read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid outcome `{outcome}`: {reason}")]
+pub struct InvalidOutcome {
+    /// The outcome's `type`.
+    pub outcome: &'static str,
+    /// What is wrong with it.
+    pub reason: &'static str,
+}
+
+/// The strict reading of an [`Outcome`]: serde does not refuse unknown fields on the unit
+/// variants of an internally tagged enum, so outcomes are read through this struct.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OutcomeWire {
+    #[serde(rename = "type")]
+    kind: String,
+    how: Option<String>,
+    reason: Option<String>,
+}
+
+impl TryFrom<OutcomeWire> for Outcome {
+    type Error = InvalidOutcome;
+
+    fn try_from(wire: OutcomeWire) -> Result<Self, Self::Error> {
+        let outcome = match (wire.kind.as_str(), wire.how, wire.reason) {
+            ("adopted_as_proposed", None, None) => Outcome::AdoptedAsProposed,
+            ("pending", None, None) => Outcome::Pending,
+            ("adapted", Some(how), None) => Outcome::Adapted { how },
+            ("not_taken_forward", None, Some(reason)) => Outcome::NotTakenForward { reason },
+            ("adopted_as_proposed", ..) => {
+                return Err(InvalidOutcome {
+                    outcome: "adopted_as_proposed",
+                    reason: "takes no `how` or `reason`",
+                });
+            }
+            ("pending", ..) => {
+                return Err(InvalidOutcome {
+                    outcome: "pending",
+                    reason: "takes no `how` or `reason`",
+                });
+            }
+            ("adapted", ..) => {
+                return Err(InvalidOutcome {
+                    outcome: "adapted",
+                    reason: "needs `how` and takes no `reason`",
+                });
+            }
+            ("not_taken_forward", ..) => {
+                return Err(InvalidOutcome {
+                    outcome: "not_taken_forward",
+                    reason: "needs `reason` and takes no `how`",
+                });
+            }
+            _ => {
+                return Err(InvalidOutcome {
+                    outcome: "unknown",
+                    reason: "the type is not one of adopted_as_proposed, adapted, not_taken_forward, pending",
+                });
+            }
+        };
+        outcome.validated()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn outcomes_read_strictly() {
+        for o in [
+            Outcome::AdoptedAsProposed,
+            Outcome::Pending,
+            Outcome::adapted("as a pilot first").unwrap(),
+            Outcome::not_taken_forward("out of scope").unwrap(),
+        ] {
+            let json = serde_json::to_string(&o).unwrap();
+            assert_eq!(serde_json::from_str::<Outcome>(&json).unwrap(), o);
+        }
+        assert_eq!(
+            serde_json::to_string(&Outcome::Pending).unwrap(),
+            r#"{"type":"pending"}"#
+        );
+        for bad in [
+            r#"{"type":"pending","junk":1}"#,
+            r#"{"type":"pending","reason":"x"}"#,
+            r#"{"type":"adapted"}"#,
+            r#"{"type":"adapted","how":"  "}"#,
+            r#"{"type":"not_taken_forward"}"#,
+            r#"{"type":"not_taken_forward","reason":""}"#,
+            r#"{"type":"ignored","reason":"x"}"#,
+        ] {
+            assert!(serde_json::from_str::<Outcome>(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn display_says_what_and_why() {
+        assert_eq!(
+            Outcome::AdoptedAsProposed.to_string(),
+            "adopted as proposed"
+        );
+        assert_eq!(
+            Outcome::adapted("trialled first").unwrap().to_string(),
+            "adapted: trialled first"
+        );
+        assert_eq!(
+            Outcome::adapted(""),
+            Err(InvalidOutcome {
+                outcome: "adapted",
+                reason: "`how` must say how the theme was adapted"
+            })
+        );
+    }
+}

@@ -1,0 +1,31 @@
+//! Human outputs from the record: Markdown a person can read and a test can assert.
+//!
+//! Each report is a `Display` adapter over a value a query returned, so it does no I/O and
+//! the same value always gives the same text. So far: [`YouSaidWeDidMarkdown`], the "we
+//! asked, you said, we did" of one co-creation session.
+//!
+//! # Example
+//!
+//! ```
+//! use coproduction::cocreation::*;
+//! use coproduction::community::MemberId;
+//!
+//! let at: jiff::Timestamp = "2022-06-14T10:00:00Z".parse().unwrap();
+//! let s1 = SessionId::new(1);
+//! let mut model = CoCreation::new();
+//! let host = Facilitator::Member { member: MemberId::new(1) };
+//! model.add_session(Session::new(s1, SessionKind::Workshop, "Roles workshop", at, host, "What should the roles be?"))?;
+//! model.add_item(FeedbackItem::by(ItemId::new(1), s1, MemberId::new(4), "Pay everyone the same rate", at))?;
+//! model.add_theme(Theme::new(ThemeId::new(1), "Fair pay", ""))?;
+//! model.link(Link::Carries { theme: ThemeId::new(1), item: ItemId::new(1) })?;
+//!
+//! let text = model.you_said_we_did(s1)?.markdown().to_string();
+//! assert!(text.contains("### t1: Fair pay\n\nYou said:\n\n- i1 (m4): Pay everyone the same rate\n"));
+//! assert!(text.contains("We did: nothing decided yet (pending)."));
+//! assert!(text.ends_with("Every item from this session is carried by a theme.\n"));
+//! # Ok::<(), CoCreationError>(())
+//! ```
+
+mod you_said_we_did;
+
+pub use you_said_we_did::YouSaidWeDidMarkdown;

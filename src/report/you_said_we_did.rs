@@ -1,0 +1,221 @@
+//! "You said, we did" as Markdown.
+
+use std::fmt;
+
+use crate::cocreation::{FeedbackItem, ThemeAccount, WhatWeDid, YouSaidWeDid};
+use crate::community::{Community, MemberId};
+
+/// Writes a [`YouSaidWeDid`] as Markdown, for a person to read and for a test to assert.
+///
+/// The text is stable: sections in a fixed order ("We asked", "You said, and what we did",
+/// "Not carried by any theme"), themes and items in id order, dates as `YYYY-MM-DD` (UTC),
+/// each item's text on one line. Anonymous items show as "anonymous"; others by member id, or
+/// by name when a [`Community`] is given with [`with_names`](Self::with_names). The items no
+/// theme carries always get their own section, so the report never drops one silently.
+///
+/// # Example
+///
+/// (In the source, each Markdown heading carries one extra `#`: rustdoc strips it.)
+///
+/// ```
+/// use coproduction::cocreation::*;
+/// use coproduction::community::MemberId;
+///
+/// let at: jiff::Timestamp = "2022-06-14T10:00:00Z".parse().unwrap();
+/// let s1 = SessionId::new(1);
+/// let mut model = CoCreation::new();
+/// let host = Facilitator::Member { member: MemberId::new(1) };
+/// model.add_session(
+///     Session::new(s1, SessionKind::OnlineBoard, "Comments board", at, host, "What is missing?")
+///         .offering(WayToTakePart::Asynchronous),
+/// )?;
+/// model.add_item(FeedbackItem::anonymous(ItemId::new(1), s1, "Travel costs up front", at))?;
+///
+/// assert_eq!(model.you_said_we_did(s1)?.markdown().to_string(), "\
+/// ## You said, we did: Comments board
+///
+/// Online board s1, 2022-06-14, facilitated by member m1.
+/// Ways to take part: asynchronous.
+/// Access requests: none.
+///
+/// ### We asked
+///
+/// What is missing?
+///
+/// ### You said, and what we did
+///
+/// No themes yet.
+///
+/// ### Not carried by any theme
+///
+/// These items are in no theme yet. They are kept and listed here so that no one's feedback is lost.
+///
+/// - i1 (anonymous): Travel costs up front
+/// ");
+/// # Ok::<(), CoCreationError>(())
+/// ```
+#[derive(Debug, Clone, Copy)]
+pub struct YouSaidWeDidMarkdown<'a> {
+    report: &'a YouSaidWeDid,
+    names: Option<&'a Community>,
+}
+
+impl<'a> YouSaidWeDidMarkdown<'a> {
+    /// The Markdown for `report`, naming authors by member id.
+    pub fn new(report: &'a YouSaidWeDid) -> Self {
+        Self {
+            report,
+            names: None,
+        }
+    }
+
+    /// Names authors by their name in `community` (by id where the community does not know
+    /// them).
+    #[must_use]
+    pub fn with_names(mut self, community: &'a Community) -> Self {
+        self.names = Some(community);
+        self
+    }
+
+    fn author(&self, author: Option<MemberId>) -> String {
+        match author {
+            None => "anonymous".to_owned(),
+            Some(id) => self
+                .names
+                .and_then(|c| c.member(id))
+                .map_or_else(|| id.to_string(), |m| one_line(&m.name)),
+        }
+    }
+
+    fn item(&self, f: &mut fmt::Formatter<'_>, item: &FeedbackItem) -> fmt::Result {
+        writeln!(
+            f,
+            "- {} ({}): {}",
+            item.id,
+            self.author(item.author),
+            one_line(&item.text)
+        )
+    }
+
+    fn theme(&self, f: &mut fmt::Formatter<'_>, account: &ThemeAccount) -> fmt::Result {
+        let theme = &account.theme;
+        writeln!(f, "### {}: {}", theme.id, one_line(&theme.title))?;
+        writeln!(f)?;
+        if !theme.summary.trim().is_empty() {
+            writeln!(f, "{}", one_line(&theme.summary))?;
+            writeln!(f)?;
+        }
+        writeln!(f, "You said:")?;
+        writeln!(f)?;
+        for item in &account.items {
+            self.item(f, item)?;
+        }
+        match account.from_other_sessions {
+            0 => {}
+            1 => writeln!(f, "- and 1 item from another session")?,
+            n => writeln!(f, "- and {n} items from other sessions")?,
+        }
+        writeln!(f)?;
+        if !account.informed.is_empty() {
+            let versions: Vec<String> = account
+                .informed
+                .iter()
+                .map(|v| format!("{} ({})", v.id, one_line(&v.title)))
+                .collect();
+            writeln!(f, "This informed: {}.", versions.join(", "))?;
+            writeln!(f)?;
+        }
+        if account.did.is_empty() {
+            writeln!(f, "We did: nothing decided yet (pending).")?;
+        } else {
+            writeln!(f, "We did:")?;
+            writeln!(f)?;
+            for WhatWeDid { decision, outcome } in &account.did {
+                writeln!(
+                    f,
+                    "- {} {} ({}): {}.",
+                    decision.id,
+                    one_line(&decision.title),
+                    decision.date.strftime("%Y-%m-%d"),
+                    // The sentence ends here, whether or not the reason ended itself.
+                    one_line(&outcome.to_string()).trim_end_matches('.')
+                )?;
+            }
+        }
+        writeln!(f)
+    }
+}
+
+/// Text on one line, runs of white space as one space, so a list item stays one item.
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+impl fmt::Display for YouSaidWeDidMarkdown<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let r = self.report;
+        let s = &r.session;
+        writeln!(f, "# You said, we did: {}", one_line(&s.title))?;
+        writeln!(f)?;
+        writeln!(
+            f,
+            "{} {}, {}, facilitated by {}.",
+            s.kind.words(),
+            s.id,
+            s.date.strftime("%Y-%m-%d"),
+            s.facilitator
+        )?;
+        if s.ways.is_empty() {
+            writeln!(f, "Ways to take part: none recorded.")?;
+        } else {
+            let ways: Vec<&str> = s.ways.iter().map(|w| w.label()).collect();
+            writeln!(f, "Ways to take part: {}.", ways.join(", "))?;
+        }
+        let requests = s.access_requests.len();
+        let unmet = s.unmet_access_requests().count();
+        match (requests, unmet) {
+            (0, _) => writeln!(f, "Access requests: none.")?,
+            (n, 0) => writeln!(f, "Access requests: {n}, all met before the session.")?,
+            (n, u) => writeln!(f, "Access requests: {n}, {u} not met before the session.")?,
+        }
+        writeln!(f)?;
+        writeln!(f, "## We asked")?;
+        writeln!(f)?;
+        writeln!(f, "{}", one_line(&s.question))?;
+        writeln!(f)?;
+        writeln!(f, "## You said, and what we did")?;
+        writeln!(f)?;
+        if r.themes.is_empty() {
+            writeln!(f, "No themes yet.")?;
+            writeln!(f)?;
+        }
+        for account in &r.themes {
+            self.theme(f, account)?;
+        }
+        writeln!(f, "## Not carried by any theme")?;
+        writeln!(f)?;
+        if r.uncarried.is_empty() {
+            writeln!(f, "Every item from this session is carried by a theme.")?;
+        } else {
+            writeln!(
+                f,
+                "These items are in no theme yet. They are kept and listed here so that no one's feedback is lost."
+            )?;
+            writeln!(f)?;
+            for item in &r.uncarried {
+                self.item(f, item)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_line_keeps_list_items_whole() {
+        assert_eq!(one_line("a\n- b\t c  "), "a - b c");
+    }
+}

@@ -1,0 +1,532 @@
+//! The associate-roles work as a worked case: two runs of the same workshop, written
+//! comments, four themes and one set aside, a draft working model, a decision to pilot it
+//! and a reassessment. Asserts provenance, the items no theme carries, the "you said, we
+//! did" Markdown, and strict JSON.
+
+use coproduction::cocreation::{
+    CoCreation, CoCreationError, Decision, DecisionId, Facilitator, FeedbackItem, ItemId, Link,
+    Node, Outcome, ProposalId, ProposalVersion, Session, SessionId, SessionKind, Theme, ThemeId,
+    Version, VersionId, WayToTakePart,
+};
+use coproduction::community::{
+    AccessNeed, AccessNeedKind, BodyId, Community, Member, MemberId, Role,
+};
+use jiff::Timestamp;
+
+fn at(s: &str) -> Timestamp {
+    s.parse().unwrap()
+}
+
+const S1: SessionId = SessionId::new(1);
+const S2: SessionId = SessionId::new(2);
+const S3: SessionId = SessionId::new(3);
+const T_RECRUIT: ThemeId = ThemeId::new(1);
+const T_CULTURE: ThemeId = ThemeId::new(2);
+const T_IMPACT: ThemeId = ThemeId::new(3);
+const T_TITLES: ThemeId = ThemeId::new(4);
+const T_PARTNER: ThemeId = ThemeId::new(5);
+const D_PILOT: DecisionId = DecisionId::new(1);
+const D_CONTINUE: DecisionId = DecisionId::new(2);
+
+fn v(n: u32) -> VersionId {
+    VersionId::new(ProposalId::new(1), Version::new(n))
+}
+
+fn m(n: u64) -> MemberId {
+    MemberId::new(n)
+}
+
+fn i(n: u64) -> ItemId {
+    ItemId::new(n)
+}
+
+fn community() -> Community {
+    let mut c = Community::new();
+    for (n, name, role) in [
+        (1, "Co-producer 1", Role::CoProducer),
+        (2, "Co-producer 2", Role::CoProducer),
+        (3, "Staff member 1", Role::Staff),
+        (4, "Community member 4", Role::CommunityMember),
+        (5, "Community member 5", Role::CommunityMember),
+        (6, "Community member 6", Role::CommunityMember),
+    ] {
+        c.add_member(Member::new(m(n), name).with_role(role))
+            .unwrap();
+    }
+    c
+}
+
+fn workshop(id: SessionId, title: &str, date: &str) -> Session {
+    Session::new(
+        id,
+        SessionKind::Workshop,
+        title,
+        at(date),
+        Facilitator::Body {
+            body: BodyId::new("associate_roles_team").unwrap(),
+        },
+        "What should freelance co-producer roles look like, and how should people be recruited?",
+    )
+    .offering(WayToTakePart::Live)
+    .offering(WayToTakePart::Written)
+}
+
+fn worked_case() -> CoCreation {
+    let mut model = CoCreation::new();
+    model
+        .add_session(
+            workshop(S1, "Associate roles workshop", "2022-06-14T10:00:00Z")
+                .with_access_request(m(5), AccessNeed::new(AccessNeedKind::Captions), true)
+                .with_access_request(m(6), AccessNeed::new(AccessNeedKind::EasyRead), true),
+        )
+        .unwrap();
+    model
+        .add_session(
+            workshop(
+                S2,
+                "Associate roles workshop (repeat)",
+                "2022-06-21T18:00:00Z",
+            )
+            .with_access_request(
+                m(4),
+                AccessNeed::new(AccessNeedKind::PapersInAdvance),
+                false,
+            ),
+        )
+        .unwrap();
+    model
+        .add_session(
+            Session::new(
+                S3,
+                SessionKind::WrittenSubmissions,
+                "Additional comments",
+                at("2022-07-01T09:00:00Z"),
+                Facilitator::Member { member: m(3) },
+                "Is there anything the workshops missed?",
+            )
+            .offering(WayToTakePart::Written)
+            .offering(WayToTakePart::Asynchronous),
+        )
+        .unwrap();
+
+    let items = [
+        (
+            1,
+            S1,
+            Some(4),
+            "Advertise the roles beyond the people who already know us",
+        ),
+        (
+            2,
+            S1,
+            None,
+            "Let people apply by phone or video, not only on a written form",
+        ),
+        (3, S1, Some(5), "Nobody should be called senior or junior"),
+        (
+            4,
+            S1,
+            None,
+            "Will co-producers have someone to talk to when a project gets hard?",
+        ),
+        (
+            5,
+            S1,
+            None,
+            "Could some sessions run in the evening for people who work days?",
+        ),
+        (
+            6,
+            S2,
+            Some(6),
+            "Show what difference the work makes to people and to services",
+        ),
+        (
+            7,
+            S2,
+            None,
+            "Pay promptly, and explain how payment affects benefits",
+        ),
+        (
+            8,
+            S2,
+            Some(4),
+            "Call everyone a co-producer, whatever part they take",
+        ),
+        (9, S2, Some(6), "Partner sounds more equal than associate"),
+        (
+            10,
+            S3,
+            None,
+            "Measure what co-producers gain, not only what projects gain",
+        ),
+    ];
+    for (n, session, author, text) in items {
+        let when = model.session(session).unwrap().date;
+        let item = match author {
+            Some(a) => FeedbackItem::by(i(n), session, m(a), text, when),
+            None => FeedbackItem::anonymous(i(n), session, text, when),
+        };
+        model.add_item(item).unwrap();
+    }
+
+    for (id, title, summary, carried) in [
+        (
+            T_RECRUIT,
+            "Open, inclusive and fair recruitment",
+            "Reach beyond existing networks and offer more than one way to apply.",
+            &[1, 2][..],
+        ),
+        (
+            T_CULTURE,
+            "A supportive culture",
+            "Support, someone to turn to, and prompt, clear payment.",
+            &[4, 7][..],
+        ),
+        (
+            T_IMPACT,
+            "Benefits and impact",
+            "Evaluate what changes, for people and for projects.",
+            &[6, 7, 10][..],
+        ),
+        (
+            T_TITLES,
+            "No titles or hierarchy",
+            "One name for everyone in the role.",
+            &[3, 8][..],
+        ),
+        (T_PARTNER, "Call the role partner", "", &[9][..]),
+    ] {
+        model.add_theme(Theme::new(id, title, summary)).unwrap();
+        for &n in carried {
+            model
+                .link(Link::Carries {
+                    theme: id,
+                    item: i(n),
+                })
+                .unwrap();
+        }
+    }
+
+    model
+        .add_version(ProposalVersion::new(
+            v(1),
+            "Draft working model for co-producer roles",
+        ))
+        .unwrap();
+    model
+        .add_version(ProposalVersion::new(v(2), "Working model after the pilot"))
+        .unwrap();
+    model
+        .add_decision(Decision::new(
+            D_PILOT,
+            "Recruit a first wave and pilot the working model from March 2023",
+            at("2022-09-12T14:00:00Z"),
+        ))
+        .unwrap();
+    model
+        .add_decision(Decision::new(
+            D_CONTINUE,
+            "Continue the working model after reassessment",
+            at("2023-09-18T14:00:00Z"),
+        ))
+        .unwrap();
+    for theme in [T_RECRUIT, T_CULTURE, T_IMPACT, T_TITLES, T_PARTNER] {
+        model
+            .link(Link::Informs {
+                theme,
+                version: v(1),
+            })
+            .unwrap();
+    }
+    model
+        .link(Link::LeadsTo {
+            version: v(1),
+            decision: D_PILOT,
+        })
+        .unwrap();
+    model
+        .link(Link::Follows {
+            decision: D_PILOT,
+            version: v(2),
+        })
+        .unwrap();
+    model
+        .link(Link::LeadsTo {
+            version: v(2),
+            decision: D_CONTINUE,
+        })
+        .unwrap();
+
+    model
+        .record_outcome(
+            D_PILOT,
+            T_RECRUIT,
+            Outcome::adapted(
+                "a first wave is recruited openly, and co-produces the rest of the process",
+            )
+            .unwrap(),
+        )
+        .unwrap();
+    model
+        .record_outcome(D_PILOT, T_CULTURE, Outcome::AdoptedAsProposed)
+        .unwrap();
+    model
+        .record_outcome(D_PILOT, T_TITLES, Outcome::AdoptedAsProposed)
+        .unwrap();
+    model
+        .record_outcome(
+            D_PILOT,
+            T_PARTNER,
+            Outcome::not_taken_forward(
+                "existing community members and the organisations we already call partners could be confused.",
+            )
+            .unwrap(),
+        )
+        .unwrap();
+    model
+}
+
+#[test]
+fn the_detail_no_theme_carries_is_reported() {
+    let model = worked_case();
+    assert_eq!(model.uncarried(), vec![i(5)]);
+    assert_eq!(model.uncarried_in(S1).unwrap(), vec![i(5)]);
+    assert_eq!(model.uncarried_in(S2).unwrap(), vec![]);
+    assert_eq!(
+        model.uncarried_in(SessionId::new(9)),
+        Err(CoCreationError::UnknownSession {
+            session: SessionId::new(9)
+        })
+    );
+    assert_eq!(model.themes_carrying(i(7)), vec![T_CULTURE, T_IMPACT]);
+    assert_eq!(model.items_carried_by(T_IMPACT), vec![i(6), i(7), i(10)]);
+}
+
+#[test]
+fn a_decision_knows_everything_that_informed_it() {
+    let model = worked_case();
+    let pilot = model.informed(D_PILOT).unwrap();
+    assert_eq!(pilot.decisions, vec![]);
+    assert_eq!(pilot.versions, vec![v(1)]);
+    assert_eq!(
+        pilot.themes,
+        vec![T_RECRUIT, T_CULTURE, T_IMPACT, T_TITLES, T_PARTNER]
+    );
+    // Every item but the one no theme carries.
+    assert_eq!(pilot.items, [1, 2, 3, 4, 6, 7, 8, 9, 10].map(i).to_vec());
+    assert_eq!(pilot.sessions, vec![S1, S2, S3]);
+
+    let later = model.informed(D_CONTINUE).unwrap();
+    assert_eq!(later.decisions, vec![D_PILOT]);
+    assert_eq!(later.versions, vec![v(1), v(2)]);
+    assert_eq!(later.items, pilot.items);
+    assert!(
+        !model
+            .upstream(Node::Decision(D_PILOT))
+            .contains(&Node::Version(v(2)))
+    );
+    assert_eq!(
+        model.informed(DecisionId::new(7)),
+        Err(CoCreationError::UnknownDecision {
+            decision: DecisionId::new(7)
+        })
+    );
+}
+
+#[test]
+fn you_said_we_did_for_the_first_workshop() {
+    let model = worked_case();
+    let report = model.you_said_we_did(S1).unwrap();
+    assert_eq!(
+        report.accounted_items(),
+        model.items_of(S1).unwrap().into_iter().collect()
+    );
+    assert_eq!(
+        report.markdown().to_string(),
+        "\
+# You said, we did: Associate roles workshop
+
+Workshop s1, 2022-06-14, facilitated by body `associate_roles_team`.
+Ways to take part: live, written.
+Access requests: 2, all met before the session.
+
+## We asked
+
+What should freelance co-producer roles look like, and how should people be recruited?
+
+## You said, and what we did
+
+### t1: Open, inclusive and fair recruitment
+
+Reach beyond existing networks and offer more than one way to apply.
+
+You said:
+
+- i1 (m4): Advertise the roles beyond the people who already know us
+- i2 (anonymous): Let people apply by phone or video, not only on a written form
+
+This informed: p1v1 (Draft working model for co-producer roles).
+
+We did:
+
+- d1 Recruit a first wave and pilot the working model from March 2023 (2022-09-12): adapted: a first wave is recruited openly, and co-produces the rest of the process.
+- d2 Continue the working model after reassessment (2023-09-18): pending.
+
+### t2: A supportive culture
+
+Support, someone to turn to, and prompt, clear payment.
+
+You said:
+
+- i4 (anonymous): Will co-producers have someone to talk to when a project gets hard?
+- and 1 item from another session
+
+This informed: p1v1 (Draft working model for co-producer roles).
+
+We did:
+
+- d1 Recruit a first wave and pilot the working model from March 2023 (2022-09-12): adopted as proposed.
+- d2 Continue the working model after reassessment (2023-09-18): pending.
+
+### t4: No titles or hierarchy
+
+One name for everyone in the role.
+
+You said:
+
+- i3 (m5): Nobody should be called senior or junior
+- and 1 item from another session
+
+This informed: p1v1 (Draft working model for co-producer roles).
+
+We did:
+
+- d1 Recruit a first wave and pilot the working model from March 2023 (2022-09-12): adopted as proposed.
+- d2 Continue the working model after reassessment (2023-09-18): pending.
+
+## Not carried by any theme
+
+These items are in no theme yet. They are kept and listed here so that no one's feedback is lost.
+
+- i5 (anonymous): Could some sessions run in the evening for people who work days?
+"
+    );
+}
+
+#[test]
+fn you_said_we_did_for_the_repeat_says_why_a_theme_was_not_taken_forward() {
+    let model = worked_case();
+    let community = community();
+    let text = model
+        .you_said_we_did(S2)
+        .unwrap()
+        .markdown()
+        .with_names(&community)
+        .to_string();
+    assert!(text.contains("Access requests: 1, 1 not met before the session.\n"));
+    // An item in two themes shows under both.
+    assert!(text.contains(
+        "### t2: A supportive culture\n\nSupport, someone to turn to, and prompt, clear payment.\n\nYou said:\n\n- i7 (anonymous): Pay promptly, and explain how payment affects benefits\n- and 1 item from another session\n"
+    ));
+    assert!(text.contains(
+        "### t3: Benefits and impact\n\nEvaluate what changes, for people and for projects.\n\nYou said:\n\n- i6 (Community member 6): Show what difference the work makes to people and to services\n- i7 (anonymous): Pay promptly, and explain how payment affects benefits\n- and 1 item from another session\n"
+    ));
+    assert!(text.contains(
+        "### t5: Call the role partner\n\nYou said:\n\n- i9 (Community member 6): Partner sounds more equal than associate\n\nThis informed: p1v1 (Draft working model for co-producer roles).\n\nWe did:\n\n- d1 Recruit a first wave and pilot the working model from March 2023 (2022-09-12): not taken forward: existing community members and the organisations we already call partners could be confused.\n"
+    ));
+    // No outcome recorded for benefits and impact yet: it reads as pending, never blank.
+    assert!(text.contains("(2022-09-12): pending.\n"));
+    assert!(text.ends_with(
+        "## Not carried by any theme\n\nEvery item from this session is carried by a theme.\n"
+    ));
+}
+
+#[test]
+fn outcomes_only_for_themes_that_informed_the_decision() {
+    let mut model = worked_case();
+    model
+        .add_theme(Theme::new(ThemeId::new(6), "Evening sessions", ""))
+        .unwrap();
+    let before = model.clone();
+    assert_eq!(
+        model
+            .record_outcome(D_PILOT, ThemeId::new(6), Outcome::AdoptedAsProposed)
+            .unwrap_err()
+            .to_string(),
+        "cannot record what decision d1 did with theme t6: the theme did not inform it (link the theme to a proposal version that leads to the decision first)"
+    );
+    assert_eq!(
+        model
+            .record_outcome(D_PILOT, T_CULTURE, Outcome::Pending)
+            .unwrap_err()
+            .to_string(),
+        "cannot record what decision d1 did with theme t2: it is already recorded as adopted as proposed"
+    );
+    assert_eq!(model, before);
+    // Once carried, the evening item is no longer lost detail.
+    model
+        .link(Link::Carries {
+            theme: ThemeId::new(6),
+            item: i(5),
+        })
+        .unwrap();
+    assert_eq!(model.uncarried(), vec![]);
+}
+
+#[test]
+fn json_round_trips_and_is_read_strictly() {
+    let model = worked_case();
+    let json = serde_json::to_string(&model).unwrap();
+    let back: CoCreation = serde_json::from_str(&json).unwrap();
+    assert_eq!(back, model);
+    assert_eq!(back.you_said_we_did(S1), model.you_said_we_did(S1));
+
+    let mut value: serde_json::Value = serde_json::from_str(&json).unwrap();
+    value["links"][0]["weight"] = 1.into();
+    assert!(serde_json::from_str::<CoCreation>(&value.to_string()).is_err());
+
+    let mut value: serde_json::Value = serde_json::from_str(&json).unwrap();
+    value["colour"] = "green".into();
+    assert!(serde_json::from_str::<CoCreation>(&value.to_string()).is_err());
+
+    // A link back from the later version to the draft's decision closes a cycle.
+    let mut value: serde_json::Value = serde_json::from_str(&json).unwrap();
+    value["links"]
+        .as_array_mut()
+        .unwrap()
+        .push(serde_json::json!({"type": "amends", "previous": {"proposal": 1, "version": 2}, "version": {"proposal": 1, "version": 1}}));
+    let err = serde_json::from_str::<CoCreation>(&value.to_string()).unwrap_err();
+    assert!(err.to_string().contains("would make a cycle"), "{err}");
+
+    // A link to an item the record does not hold.
+    let mut value: serde_json::Value = serde_json::from_str(&json).unwrap();
+    value["links"]
+        .as_array_mut()
+        .unwrap()
+        .push(serde_json::json!({"type": "carries", "theme": 1, "item": 99}));
+    let err = serde_json::from_str::<CoCreation>(&value.to_string()).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("cannot link `t1 carries i99`: item i99 is not in the model"),
+        "{err}"
+    );
+
+    // An outcome with an unknown field, even on a variant without data.
+    let mut value: serde_json::Value = serde_json::from_str(&json).unwrap();
+    value["outcomes"][1]["outcome"]["note"] = "x".into();
+    assert!(serde_json::from_str::<CoCreation>(&value.to_string()).is_err());
+}
+
+#[test]
+fn errors_convert_into_the_crate_error() {
+    fn add_twice() -> Result<(), coproduction::Error> {
+        let mut model = worked_case();
+        model.add_theme(Theme::new(T_RECRUIT, "Again", ""))?;
+        Ok(())
+    }
+    assert_eq!(
+        add_twice().unwrap_err().to_string(),
+        "cannot add theme t1: it is already in the model"
+    );
+}
