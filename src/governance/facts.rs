@@ -271,9 +271,13 @@ impl fmt::Display for Case {
 pub(crate) struct CaseSet(pub(crate) u16);
 
 impl CaseSet {
+    /// The reachable cases: every tier without an institutional policy (bits 0-7), tier 3
+    /// with one (bits 11 and 15).
+    const REACHABLE: u16 = 0x88FF;
+
     /// Every reachable case.
     pub(crate) fn reachable() -> Self {
-        Self(Case::all().fold(0, |m, c| m | (1 << c.bit())))
+        Self(Self::REACHABLE)
     }
 
     pub(crate) fn contains(self, case: Case) -> bool {
@@ -465,13 +469,25 @@ impl Conditions {
                 .is_none_or(|p| p == case.institutional_policy)
     }
 
-    /// The reachable cases the conditions match.
+    /// The reachable cases the conditions match, as a mask (bit = tier + 4 * red line +
+    /// 8 * institutional policy). Computed with a few masks rather than by testing each
+    /// case, since validation does this once per edge.
     pub(crate) fn cases(&self) -> CaseSet {
-        CaseSet(
-            Case::all()
-                .filter(|c| self.matches(*c))
-                .fold(0, |m, c| m | (1 << c.bit())),
-        )
+        let tiers = match self.tiers {
+            Some(r) => (r.from.number()..=r.to.number()).fold(0u16, |m, t| m | (0x1111 << t)),
+            None => 0xFFFF,
+        };
+        let red_line = match self.red_line {
+            Some(true) => 0xF0F0,
+            Some(false) => 0x0F0F,
+            None => 0xFFFF,
+        };
+        let policy = match self.institutional_policy {
+            Some(true) => 0xFF00,
+            Some(false) => 0x00FF,
+            None => 0xFFFF,
+        };
+        CaseSet(tiers & red_line & policy & CaseSet::REACHABLE)
     }
 }
 
@@ -515,6 +531,33 @@ mod tests {
                 .all(|c| !c.institutional_policy || c.tier == Tier::Three)
         );
         assert_eq!(CaseSet::reachable().cases().count(), 10);
+    }
+
+    #[test]
+    fn the_case_mask_agrees_with_matching_each_case() {
+        let all: u16 = Case::all().fold(0, |m, c| m | (1 << c.bit()));
+        assert_eq!(CaseSet::reachable().0, all);
+        let ranges = Tier::ALL.into_iter().flat_map(|a| {
+            Tier::ALL
+                .into_iter()
+                .filter_map(move |b| TierRange::new(a, b).ok())
+        });
+        let flags = [None, Some(false), Some(true)];
+        for tiers in ranges.map(Some).chain([None]) {
+            for red_line in flags {
+                for institutional_policy in flags {
+                    let when = Conditions {
+                        tiers,
+                        red_line,
+                        institutional_policy,
+                    };
+                    let slow = Case::all()
+                        .filter(|c| when.matches(*c))
+                        .fold(0, |m, c| m | (1 << c.bit()));
+                    assert_eq!(when.cases().0, slow, "{when}");
+                }
+            }
+        }
     }
 
     #[test]
