@@ -253,7 +253,10 @@ fn two_deciders_for_the_same_facts_are_refused() {
             second: body("b"),
         }]
     );
-    assert!(found[0].to_string().contains("`a` and `b`"));
+    assert_eq!(
+        found[0].to_string(),
+        "kind `strategy` has two deciders for the same case (tier 2, no red line, no institutional policy): `decides` edges from `a` and from `b`"
+    );
 }
 
 #[test]
@@ -410,7 +413,7 @@ fn every_problem_is_listed_in_one_refusal() {
     assert!(text.contains("`ghost`") && text.contains("`a` -> `a`"));
     // Through the crate error too.
     let crate_err: coproduction::Error = err.into();
-    assert!(crate_err.to_string().contains("two deciding bodies"));
+    assert!(crate_err.to_string().contains("two deciders"));
 }
 
 // ---- JSON ----

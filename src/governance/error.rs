@@ -23,7 +23,7 @@ pub enum MapProblem {
     /// Two `decides` edges of one kind apply in the same case, so who decides would depend
     /// on which edge was read first.
     #[error(
-        "kind `{kind}` has two deciding bodies, `{first}` and `{second}`, for the same case ({case})"
+        "kind `{kind}` has two deciders for the same case ({case}): `decides` edges from `{first}` and from `{second}`"
     )]
     TwoDeciders {
         /// The kind.
@@ -178,4 +178,30 @@ pub enum GovernanceError {
         /// What is wrong with it.
         reason: String,
     },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn problems_are_numbered_and_cycles_close_on_their_start() {
+        let a = BodyId::new("a").unwrap();
+        let b = BodyId::new("b").unwrap();
+        let err = GovernanceError::InvalidMap {
+            problems: vec![
+                MapProblem::EscalationCycle {
+                    bodies: vec![a.clone(), b],
+                },
+                MapProblem::EmptyDecider {
+                    body: a,
+                    kind: DecisionKind::Operational,
+                },
+            ],
+        };
+        assert_eq!(
+            err.to_string(),
+            "the governance map was refused, with 2 problem(s):\n  1. escalation cycle: `a` -> `b` -> `a`\n  2. body `a` decides `operational` but has no members"
+        );
+    }
 }

@@ -295,3 +295,78 @@ impl Route {
         self.consult.iter().any(|c| &c.body == body)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::community::{Body, BodyKind, Member, MemberId};
+
+    fn body(s: &str) -> BodyId {
+        BodyId::new(s).unwrap()
+    }
+
+    fn governance() -> Governance {
+        let mut c = Community::new();
+        c.add_member(Member::new(MemberId::new(1), "Staff member 1"))
+            .unwrap();
+        for id in ["a", "b", "c"] {
+            c.add_body(Body::new(body(id), id, BodyKind::Custom).with_members([MemberId::new(1)]))
+                .unwrap();
+        }
+        let mut map = GovernanceMap::new();
+        map.add_edge(Edge::Decides {
+            body: body("a"),
+            kind: DecisionKind::Funding,
+            method: Procedure::AutomaticDecline,
+            when: Conditions::always().red_line(true),
+        });
+        map.add_edge(Edge::Decides {
+            body: body("a"),
+            kind: DecisionKind::Funding,
+            method: Method::Delegated.into(),
+            when: Conditions::always().red_line(false),
+        });
+        // Advice on every case, twice: listed once, and never for an automatic decline.
+        for _ in 0..2 {
+            map.add_edge(Edge::Advises {
+                body: body("b"),
+                kind: DecisionKind::Funding,
+                when: Conditions::always(),
+            });
+        }
+        map.add_edge(Edge::EscalatesTo {
+            from: body("a"),
+            to: body("b"),
+            when: Conditions::always(),
+        });
+        map.add_edge(Edge::EscalatesTo {
+            from: body("b"),
+            to: body("c"),
+            when: Conditions::always(),
+        });
+        Governance::new(map, &c).unwrap()
+    }
+
+    #[test]
+    fn consultees_are_listed_once_and_not_at_all_for_a_decline() {
+        let g = governance();
+        let route = g.route(&DecisionKind::Funding, RouteFacts::new()).unwrap();
+        assert_eq!(route.consult.len(), 1);
+        assert!(route.consults(&body("b")));
+        assert_eq!(route.method(), Some(Method::Delegated));
+        let declined = g
+            .route(&DecisionKind::Funding, RouteFacts::new().red_line_hit())
+            .unwrap();
+        assert!(declined.consult.is_empty());
+        assert_eq!(declined.method(), None);
+    }
+
+    #[test]
+    fn the_escalation_chain_runs_to_its_end() {
+        let g = governance();
+        let case = RouteFacts::new().case(g.map().amount_bands());
+        assert_eq!(g.escalation_chain(&body("a"), case), [body("b"), body("c")]);
+        assert!(g.escalation_chain(&body("c"), case).is_empty());
+        assert!(g.escalation_chain(&body("nobody"), case).is_empty());
+    }
+}

@@ -333,3 +333,68 @@ fn check_bodies(map: &GovernanceMap, community: &Community, problems: &mut Vec<M
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::community::{Body, BodyKind, Member, MemberId};
+    use crate::decision::Method;
+    use crate::governance::Conditions;
+
+    fn body(s: &str) -> BodyId {
+        BodyId::new(s).unwrap()
+    }
+
+    fn community(ids: &[&str]) -> Community {
+        let mut c = Community::new();
+        c.add_member(Member::new(MemberId::new(1), "Staff member 1"))
+            .unwrap();
+        for id in ids {
+            c.add_body(Body::new(body(id), *id, BodyKind::Custom).with_members([MemberId::new(1)]))
+                .unwrap();
+        }
+        c
+    }
+
+    #[test]
+    fn the_index_holds_one_decider_per_reachable_case_and_nothing_else() {
+        let mut map = GovernanceMap::new();
+        map.add_edge(Edge::Decides {
+            body: body("a"),
+            kind: DecisionKind::Strategy,
+            method: Method::Consent.into(),
+            when: Conditions::always(),
+        });
+        let index = index(&map, &community(&["a"])).unwrap();
+        let routes = &index.routes[index.kinds[&DecisionKind::Strategy]];
+        let filled = routes.deciders.iter().filter(|d| d.is_some()).count();
+        assert_eq!(filled, Case::all().count());
+        for case in Case::all() {
+            assert!(routes.deciders[usize::from(case.bit())].is_some());
+        }
+    }
+
+    #[test]
+    fn a_diamond_of_escalations_is_not_a_cycle() {
+        let mut map = GovernanceMap::new();
+        map.add_edge(Edge::Decides {
+            body: body("a"),
+            kind: DecisionKind::Strategy,
+            method: Method::Consent.into(),
+            when: Conditions::always(),
+        });
+        for (from, to, red_line) in [
+            ("a", "b", true),
+            ("a", "c", false),
+            ("b", "d", true),
+            ("c", "d", false),
+        ] {
+            map.add_edge(Edge::EscalatesTo {
+                from: body(from),
+                to: body(to),
+                when: Conditions::always().red_line(red_line),
+            });
+        }
+        assert!(index(&map, &community(&["a", "b", "c", "d"])).is_ok());
+    }
+}
