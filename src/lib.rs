@@ -43,6 +43,9 @@
 //!   share of a body with lived experience.
 //! - [`decision`]: the shared vocabulary: the kind of a decision, the method it is taken by,
 //!   and the tier of what is at stake.
+//! - [`governance`]: who decides, advises, is consulted and informed for each kind of
+//!   decision, as a validated petgraph graph; [`governance::Governance::route`] gives the
+//!   deciding body, method, consultees and escalation chain for a decision's facts.
 //! - [`machine`]: the pattern every decision process is written in. A [`machine::Decider`]
 //!   decides (pure, fallible) and evolves (total); its phases and transitions are a checked
 //!   petgraph graph that draws itself as Graphviz DOT; [`machine::testkit`] writes rules as
@@ -89,6 +92,7 @@ pub mod cocreation;
 pub mod community;
 pub mod consent;
 pub mod decision;
+pub mod governance;
 pub mod machine;
 pub mod report;
 
@@ -105,6 +109,9 @@ pub enum Error {
     /// A change to a community was refused.
     #[error(transparent)]
     Community(#[from] community::CommunityError),
+    /// A governance map was refused, or a decision could not be routed.
+    #[error(transparent)]
+    Governance(#[from] governance::GovernanceError),
     /// A transition graph is broken, or a run left it.
     #[error(transparent)]
     Graph(#[from] machine::GraphError),

@@ -1,0 +1,147 @@
+//! Graphviz DOT output for governance maps, as a `Display` adapter.
+
+use std::fmt;
+
+use super::{Conditions, Edge, GovernanceMap, Node};
+
+/// Writes a [`GovernanceMap`] as Graphviz DOT. Made by [`GovernanceMap::dot`]; does no I/O.
+///
+/// The text is stable and documented, so tests can assert it: nodes then edges, each in the
+/// order added. A body is a rounded box with id `body:<id>`, a kind an ellipse with id
+/// `kind:<kind>`, each labelled with its bare slug. An edge is labelled with its relation,
+/// the method for `decides`, and its conditions unless it always applies; `decides` edges
+/// are bold, `consulted` dashed, `informed` dotted, `escalates_to` red.
+///
+/// # Example
+///
+/// ```
+/// use coproduction::community::BodyId;
+/// use coproduction::decision::{DecisionKind, Method};
+/// use coproduction::governance::{Conditions, Edge, GovernanceMap};
+///
+/// let mut map = GovernanceMap::new();
+/// map.add_edge(Edge::Decides {
+///     body: BodyId::new("staff_team")?,
+///     kind: DecisionKind::Operational,
+///     method: Method::AdviceProcess.into(),
+///     when: Conditions::always(),
+/// });
+/// assert_eq!(map.dot().to_string(), "\
+/// digraph \"governance\" {
+///     rankdir=LR;
+///     node [shape=box, style=rounded];
+///     \"body:staff_team\" [label=\"staff_team\"];
+///     \"kind:operational\" [label=\"operational\", shape=ellipse];
+///     \"body:staff_team\" -> \"kind:operational\" [label=\"decides by advice_process\", style=bold];
+/// }
+/// ");
+/// # Ok::<(), coproduction::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy)]
+pub struct GovernanceDot<'a> {
+    map: &'a GovernanceMap,
+}
+
+impl<'a> GovernanceDot<'a> {
+    pub(super) fn new(map: &'a GovernanceMap) -> Self {
+        Self { map }
+    }
+}
+
+impl fmt::Display for GovernanceDot<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "digraph \"governance\" {{")?;
+        writeln!(f, "    rankdir=LR;")?;
+        writeln!(f, "    node [shape=box, style=rounded];")?;
+        for node in self.map.graph().node_weights() {
+            match node {
+                Node::Body(b) => writeln!(
+                    f,
+                    "    {} [label={}];",
+                    Quoted("body:", b.as_str()),
+                    Quoted("", b.as_str())
+                )?,
+                Node::Kind(k) => writeln!(
+                    f,
+                    "    {} [label={}, shape=ellipse];",
+                    Quoted("kind:", k.label()),
+                    Quoted("", k.label())
+                )?,
+            }
+        }
+        for edge in self.map.edges() {
+            let (from, to, style) = match edge {
+                Edge::Decides { body, kind, .. } => (
+                    Quoted("body:", body.as_str()),
+                    Quoted("kind:", kind.label()),
+                    Some("style=bold"),
+                ),
+                Edge::Advises { body, kind, .. } => (
+                    Quoted("body:", body.as_str()),
+                    Quoted("kind:", kind.label()),
+                    None,
+                ),
+                Edge::Consulted { body, kind, .. } => (
+                    Quoted("body:", body.as_str()),
+                    Quoted("kind:", kind.label()),
+                    Some("style=dashed"),
+                ),
+                Edge::Informed { body, kind, .. } => (
+                    Quoted("body:", body.as_str()),
+                    Quoted("kind:", kind.label()),
+                    Some("style=dotted"),
+                ),
+                Edge::EscalatesTo { from, to, .. } => (
+                    Quoted("body:", from.as_str()),
+                    Quoted("body:", to.as_str()),
+                    Some("color=red"),
+                ),
+            };
+            let mut label = edge.label().to_owned();
+            if let Edge::Decides { method, .. } = edge {
+                label.push_str(" by ");
+                label.push_str(&method.to_string());
+            }
+            if *edge.when() != Conditions::always() {
+                label.push_str(" when ");
+                label.push_str(&edge.when().to_string());
+            }
+            write!(f, "    {from} -> {to} [label={}", Quoted("", &label))?;
+            if let Some(style) = style {
+                write!(f, ", {style}")?;
+            }
+            writeln!(f, "];")?;
+        }
+        writeln!(f, "}}")
+    }
+}
+
+/// A DOT double-quoted identifier, prefix then text, with quotes, backslashes and newlines
+/// escaped. The same escaping as the transition graphs' DOT; kept local because that one
+/// is private to the `machine` module.
+struct Quoted<'a>(&'static str, &'a str);
+
+impl fmt::Display for Quoted<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("\"")?;
+        for c in self.0.chars().chain(self.1.chars()) {
+            match c {
+                '"' => f.write_str("\\\"")?,
+                '\\' => f.write_str("\\\\")?,
+                '\n' => f.write_str("\\n")?,
+                c => fmt::Write::write_char(f, c)?,
+            }
+        }
+        f.write_str("\"")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Quoted;
+
+    #[test]
+    fn quoted_escapes_quotes_backslashes_and_newlines() {
+        assert_eq!(Quoted("p:", "a\"b\\c\nd").to_string(), r#""p:a\"b\\c\nd""#);
+    }
+}
