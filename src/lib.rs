@@ -44,6 +44,10 @@
 //!   decides (pure, fallible) and evolves (total); its phases and transitions are a checked
 //!   petgraph graph that draws itself as Graphviz DOT; [`machine::testkit`] writes rules as
 //!   given/when/then tests.
+//! - [`values`]: the value-check other apps embed: a [`values::Charter`] of the community's
+//!   values and rules (30 built in), a [`values::DecisionRecord`] of evidence, a pure
+//!   `check` that returns a [`values::ValueReport`] saying per value and per rule what held
+//!   and why, and a gate whose [`values::GatePassed`] proof a decided transition takes.
 //!
 //! # Concepts
 //!
@@ -84,6 +88,7 @@
 pub mod community;
 pub mod decision;
 pub mod machine;
+pub mod values;
 
 /// Any error the crate returns, for callers who handle them all alike.
 ///
