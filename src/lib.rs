@@ -51,6 +51,10 @@
 //!   petgraph graph that draws itself as Graphviz DOT; [`machine::testkit`] writes rules as
 //!   given/when/then tests.
 //! - [`report`]: human outputs as stable Markdown, such as "you said, we did".
+//! - [`values`]: the value-check other apps embed: a [`values::Charter`] of the community's
+//!   values and rules (30 built in), a [`values::DecisionRecord`] of evidence, a pure
+//!   `check` that returns a [`values::ValueReport`] saying per value and per rule what held
+//!   and why, and a gate whose [`values::GatePassed`] proof a decided transition takes.
 //!
 //! # Concepts
 //!
@@ -95,6 +99,7 @@ pub mod decision;
 pub mod governance;
 pub mod machine;
 pub mod report;
+pub mod values;
 
 /// Any error the crate returns, for callers who handle them all alike.
 ///

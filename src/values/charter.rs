@@ -1,0 +1,632 @@
+//! [`Charter`]: the community's values and the rules that test them, validated once at load.
+
+use std::collections::BTreeSet;
+use std::fmt;
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+
+use crate::decision::{DecisionKind, Tier};
+use crate::values::gate::{GatePassed, GateRefusal};
+use crate::values::record::DecisionRecord;
+use crate::values::report::{Finding, ValueReport, ValueVerdict, Verdict};
+use crate::values::rules::registry::{self, BUILTIN_IDS};
+use crate::values::rules::{Tally, ValueRule};
+use crate::values::{RuleId, ValueId};
+
+/// An exact fraction such as `1/2`, for shares compared without rounding.
+///
+/// Serialised as `{"numerator": 1, "denominator": 2}`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Fraction {
+    /// The top.
+    pub numerator: u32,
+    /// The bottom; a charter refuses 0.
+    pub denominator: u32,
+}
+
+impl Fraction {
+    /// `numerator / denominator`.
+    pub const fn new(numerator: u32, denominator: u32) -> Self {
+        Self {
+            numerator,
+            denominator,
+        }
+    }
+}
+
+impl fmt::Display for Fraction {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}/{}", self.numerator, self.denominator)
+    }
+}
+
+/// One of the community's core values.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CoreValue {
+    /// The value's id.
+    pub id: ValueId,
+    /// What it means to the community, in its words.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub description: String,
+}
+
+impl CoreValue {
+    /// A value with a description.
+    pub fn new(id: ValueId, description: impl Into<String>) -> Self {
+        Self {
+            id,
+            description: description.into(),
+        }
+    }
+}
+
+/// A charter's entry for one built-in rule: its id, optionally the value it serves (by
+/// default its seed value: H rules serve `human`, I `inclusive`, T `transparent`, C
+/// `challenging`), and the settings it takes. A setting left out takes its default; a
+/// setting the rule does not take is refused.
+///
+/// | rule | settings (default) |
+/// |---|---|
+/// | H2 | `max_reimburse_days` (30, 1 to 365) |
+/// | H4 | `min_notice_days` (7, 0 to 90) |
+/// | H5 | `min_async_days` (7, 1 to 90) |
+/// | I1 | `lived_experience_min_share` (1/2), `blocking_kinds` (funding, partnership, governance) |
+/// | I2 | `lived_experience_quorum` (2, 1 to 10000) |
+/// | I6 | `min_advert_days` (14, 1 to 365) |
+/// | I8 | `stakeholder_groups` (`co_producers`, `allies`, `staff`) |
+/// | T1, T6 | `publish_days` (28, 1 to 365) |
+/// | C3 | `from_tier` (1) |
+/// | C7 | `concern_review_months` (6, 1 to 60) |
+///
+/// The defaults are placeholders for a community to set, not recommendations.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleSpec {
+    /// The built-in rule's id.
+    pub id: RuleId,
+    /// The value it serves, if not its seed value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<ValueId>,
+    /// H2.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_reimburse_days: Option<u32>,
+    /// H4.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_notice_days: Option<u32>,
+    /// H5.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_async_days: Option<u32>,
+    /// I1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lived_experience_min_share: Option<Fraction>,
+    /// I1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub blocking_kinds: Option<BTreeSet<DecisionKind>>,
+    /// I2.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lived_experience_quorum: Option<u32>,
+    /// I6.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_advert_days: Option<u32>,
+    /// I8.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stakeholder_groups: Option<BTreeSet<String>>,
+    /// T1 and T6.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub publish_days: Option<u32>,
+    /// C3.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from_tier: Option<Tier>,
+    /// C7.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub concern_review_months: Option<u32>,
+}
+
+impl RuleSpec {
+    /// An entry for rule `id` with its seed value and default settings.
+    pub fn new(id: RuleId) -> Self {
+        Self {
+            id,
+            value: None,
+            max_reimburse_days: None,
+            min_notice_days: None,
+            min_async_days: None,
+            lived_experience_min_share: None,
+            blocking_kinds: None,
+            lived_experience_quorum: None,
+            min_advert_days: None,
+            stakeholder_groups: None,
+            publish_days: None,
+            from_tier: None,
+            concern_review_months: None,
+        }
+    }
+
+    /// The names of the settings this entry gives.
+    pub(crate) fn settings_given(&self) -> Vec<&'static str> {
+        [
+            ("max_reimburse_days", self.max_reimburse_days.is_some()),
+            ("min_notice_days", self.min_notice_days.is_some()),
+            ("min_async_days", self.min_async_days.is_some()),
+            (
+                "lived_experience_min_share",
+                self.lived_experience_min_share.is_some(),
+            ),
+            ("blocking_kinds", self.blocking_kinds.is_some()),
+            (
+                "lived_experience_quorum",
+                self.lived_experience_quorum.is_some(),
+            ),
+            ("min_advert_days", self.min_advert_days.is_some()),
+            ("stakeholder_groups", self.stakeholder_groups.is_some()),
+            ("publish_days", self.publish_days.is_some()),
+            ("from_tier", self.from_tier.is_some()),
+            (
+                "concern_review_months",
+                self.concern_review_months.is_some(),
+            ),
+        ]
+        .into_iter()
+        .filter(|(_, given)| *given)
+        .map(|(name, _)| name)
+        .collect()
+    }
+}
+
+/// The wire shape of a [`Charter`]: `{"values": [...], "rules": [...]}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CharterSpec {
+    /// The community's core values.
+    pub values: Vec<CoreValue>,
+    /// The built-in rules it uses, with their settings.
+    pub rules: Vec<RuleSpec>,
+}
+
+impl CharterSpec {
+    /// The seed community's four values and all 30 built-in rules with default settings.
+    pub fn seed() -> Self {
+        Self {
+            values: vec![
+                CoreValue::new(
+                    ValueId::human(),
+                    "People come first: paid, supported and credited for what they give.",
+                ),
+                CoreValue::new(
+                    ValueId::inclusive(),
+                    "Everyone affected can take part, and lived experience is in the room.",
+                ),
+                CoreValue::new(
+                    ValueId::transparent(),
+                    "Decisions, their reasons and who took them are open to see.",
+                ),
+                CoreValue::new(
+                    ValueId::challenging(),
+                    "Dissent is asked for, tested and kept; red lines hold.",
+                ),
+            ],
+            rules: BUILTIN_IDS
+                .iter()
+                .map(|id| RuleSpec::new(RuleId::builtin(id)))
+                .collect(),
+        }
+    }
+}
+
+/// Why a charter was refused. Each variant names the rule and field involved.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum CharterError {
+    /// The JSON could not be read.
+    #[error("cannot read the charter JSON: {message}")]
+    Json {
+        /// What the reader reported, with line and column.
+        message: String,
+    },
+    /// The charter declares no value.
+    #[error("cannot load the charter: it declares no values")]
+    NoValues,
+    /// A value is declared twice.
+    #[error("cannot load the charter: value `{value}` is declared twice")]
+    DuplicateValue {
+        /// The value.
+        value: ValueId,
+    },
+    /// An entry names no built-in rule.
+    #[error(
+        "cannot load rule `{rule}`: there is no built-in rule with this id (custom rules are added in code)"
+    )]
+    UnknownRule {
+        /// The id.
+        rule: RuleId,
+    },
+    /// A rule id appears twice.
+    #[error("cannot add rule `{rule}`: the charter already has a rule with this id")]
+    DuplicateRule {
+        /// The id.
+        rule: RuleId,
+    },
+    /// A custom rule takes an id reserved for a built-in rule.
+    #[error("cannot add custom rule `{rule}`: the id is reserved for a built-in rule")]
+    ReservedRule {
+        /// The id.
+        rule: RuleId,
+    },
+    /// A rule serves a value the charter does not declare.
+    #[error(
+        "cannot load rule `{rule}`: field `{field}` names value `{value}`, which the charter does not declare"
+    )]
+    UndeclaredValue {
+        /// The rule.
+        rule: RuleId,
+        /// The field naming the value.
+        field: &'static str,
+        /// The undeclared value.
+        value: ValueId,
+    },
+    /// A setting is out of its range.
+    #[error("cannot load rule `{rule}`: field `{field}` is {value}, expected {expected}")]
+    OutOfRange {
+        /// The rule.
+        rule: RuleId,
+        /// The setting.
+        field: &'static str,
+        /// The refused value, as text.
+        value: String,
+        /// The accepted range.
+        expected: &'static str,
+    },
+    /// A setting is given to a rule that does not take it.
+    #[error("cannot load rule `{rule}`: it takes no setting `{field}`")]
+    SettingNotUsed {
+        /// The rule.
+        rule: RuleId,
+        /// The setting.
+        field: &'static str,
+    },
+}
+
+/// One rule in a charter, with what the check needs at hand.
+#[derive(Debug, Clone)]
+struct Slot {
+    id: RuleId,
+    value_index: usize,
+    rule: Arc<dyn ValueRule>,
+    /// The entry with every setting spelled out; `None` for a custom rule.
+    spec: Option<RuleSpec>,
+}
+
+/// The community's values and the rules that test them.
+///
+/// Built from JSON (or a [`CharterSpec`]) with every entry checked once, so
+/// [`check`](Charter::check) never fails. Rules are held sorted by id, so the order they
+/// were listed in does not change a report. `Send + Sync`: share one charter across threads.
+///
+/// Serialised as its [`CharterSpec`], with every setting spelled out; custom rules are code
+/// and are not serialised (add them again with [`with_rule`](Charter::with_rule)).
+///
+/// # Example
+///
+/// ```
+/// use coproduction::values::{Charter, CharterError};
+///
+/// let charter = Charter::from_json(r#"{
+///     "values": [{"id": "inclusive"}],
+///     "rules": [{"id": "I1", "lived_experience_min_share": {"numerator": 1, "denominator": 3}}]
+/// }"#)?;
+/// assert_eq!(charter.rule_ids().count(), 1);
+///
+/// let refused = Charter::from_json(r#"{
+///     "values": [{"id": "inclusive"}],
+///     "rules": [{"id": "I1", "lived_experience_min_share": {"numerator": 3, "denominator": 2}}]
+/// }"#);
+/// assert!(matches!(refused, Err(CharterError::OutOfRange { field: "lived_experience_min_share", .. })));
+/// # Ok::<(), CharterError>(())
+/// ```
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(try_from = "CharterSpec", into = "CharterSpec")]
+pub struct Charter {
+    values: Vec<CoreValue>,
+    slots: Vec<Slot>,
+}
+
+impl Default for Charter {
+    /// The seed community's four values and all 30 built-in rules with their placeholder
+    /// settings.
+    fn default() -> Self {
+        // The seed spec is valid (a unit test checks it), so the fallback is never taken.
+        Self::from_spec(CharterSpec::seed()).unwrap_or_else(|_| Self {
+            values: Vec::new(),
+            slots: Vec::new(),
+        })
+    }
+}
+
+impl Charter {
+    /// Builds a charter from its wire shape, checking every entry.
+    ///
+    /// # Errors
+    ///
+    /// [`CharterError`] for the first problem found: no values, a duplicate value, an
+    /// unknown or duplicate rule id, a rule tied to an undeclared value, a setting out of
+    /// range or not taken by its rule.
+    pub fn from_spec(spec: CharterSpec) -> Result<Self, CharterError> {
+        if spec.values.is_empty() {
+            return Err(CharterError::NoValues);
+        }
+        let mut seen = BTreeSet::new();
+        for v in &spec.values {
+            if !seen.insert(&v.id) {
+                return Err(CharterError::DuplicateValue {
+                    value: v.id.clone(),
+                });
+            }
+        }
+        let mut charter = Self {
+            values: spec.values.clone(),
+            slots: Vec::with_capacity(spec.rules.len()),
+        };
+        for entry in &spec.rules {
+            let built = registry::build(entry, &charter.values)?;
+            charter.insert(built.rule, Some(built.spec))?;
+        }
+        Ok(charter)
+    }
+
+    /// Reads a charter from JSON and checks it.
+    ///
+    /// # Errors
+    ///
+    /// [`CharterError::Json`] for JSON that does not have the charter's shape (including
+    /// unknown fields); otherwise as [`from_spec`](Charter::from_spec).
+    pub fn from_json(json: &str) -> Result<Self, CharterError> {
+        let spec: CharterSpec = serde_json::from_str(json).map_err(|e| CharterError::Json {
+            message: e.to_string(),
+        })?;
+        Self::from_spec(spec)
+    }
+
+    /// The wire shape, every built-in setting spelled out; custom rules are left out.
+    pub fn to_spec(&self) -> CharterSpec {
+        CharterSpec {
+            values: self.values.clone(),
+            rules: self.slots.iter().filter_map(|s| s.spec.clone()).collect(),
+        }
+    }
+
+    /// Adds a custom rule.
+    ///
+    /// # Errors
+    ///
+    /// [`CharterError::ReservedRule`] for a built-in id, [`CharterError::DuplicateRule`]
+    /// for an id already used, [`CharterError::UndeclaredValue`] for a value the charter
+    /// does not declare. The charter is consumed either way; clone it first to keep it.
+    pub fn with_rule(mut self, rule: impl ValueRule + 'static) -> Result<Self, CharterError> {
+        let id = rule.id();
+        if BUILTIN_IDS.contains(&id.as_str()) {
+            return Err(CharterError::ReservedRule { rule: id });
+        }
+        self.insert(Arc::new(rule), None)?;
+        Ok(self)
+    }
+
+    fn insert(
+        &mut self,
+        rule: Arc<dyn ValueRule>,
+        spec: Option<RuleSpec>,
+    ) -> Result<(), CharterError> {
+        let id = rule.id();
+        let Some(value_index) = self.values.iter().position(|v| &v.id == rule.value()) else {
+            return Err(CharterError::UndeclaredValue {
+                rule: id,
+                field: "value",
+                value: rule.value().clone(),
+            });
+        };
+        match self.slots.binary_search_by(|s| s.id.cmp(&id)) {
+            Ok(_) => Err(CharterError::DuplicateRule { rule: id }),
+            Err(at) => {
+                self.slots.insert(
+                    at,
+                    Slot {
+                        id,
+                        value_index,
+                        rule,
+                        spec,
+                    },
+                );
+                Ok(())
+            }
+        }
+    }
+
+    /// The declared values, in the order declared.
+    pub fn values(&self) -> &[CoreValue] {
+        &self.values
+    }
+
+    /// The rule ids, sorted.
+    pub fn rule_ids(&self) -> impl ExactSizeIterator<Item = &RuleId> + '_ {
+        self.slots.iter().map(|s| &s.id)
+    }
+
+    /// The rules, sorted by id.
+    pub fn rules(&self) -> impl ExactSizeIterator<Item = &dyn ValueRule> + '_ {
+        self.slots.iter().map(|s| s.rule.as_ref())
+    }
+
+    /// Tests a decision against every rule. Pure: no I/O, no clock, never fails.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coproduction::decision::DecisionKind;
+    /// use coproduction::values::{Charter, DecisionRecord, Verdict};
+    ///
+    /// let report = Charter::default().check(&DecisionRecord::new(DecisionKind::Strategy));
+    /// // Nothing recorded: nothing can be upheld.
+    /// assert!(report.verdicts().iter().all(|v| v.verdict != Verdict::Upheld));
+    /// ```
+    pub fn check(&self, record: &DecisionRecord) -> ValueReport {
+        let tally = Tally::of(record);
+        let mut verdicts: Vec<ValueVerdict> = self
+            .values
+            .iter()
+            .map(|v| ValueVerdict {
+                value: v.id.clone(),
+                verdict: Verdict::Upheld,
+            })
+            .collect();
+        let mut findings = Vec::with_capacity(self.slots.len());
+        for slot in &self.slots {
+            let rule = slot.rule.as_ref();
+            let outcome = rule.check(record, &tally);
+            let finding = Finding {
+                rule: slot.id.clone(),
+                value: rule.value().clone(),
+                severity: rule.severity(record),
+                overridable: rule.overridable(),
+                status: outcome.status,
+                message: outcome.message,
+                evidence: outcome.evidence,
+                overridden: record
+                    .overrides
+                    .iter()
+                    .rev()
+                    .find(|o| o.rule == slot.id)
+                    .cloned(),
+                acknowledged: record
+                    .acknowledgements
+                    .iter()
+                    .rev()
+                    .find(|a| a.rule == slot.id)
+                    .cloned(),
+            };
+            if let Some(v) = verdicts.get_mut(slot.value_index) {
+                v.verdict = v.verdict.max(finding.pressure());
+            }
+            findings.push(finding);
+        }
+        ValueReport::new(verdicts, findings)
+    }
+
+    /// Checks a decision and runs the gate on the report: what a process calls before a
+    /// transition to a decided state.
+    ///
+    /// # Errors
+    ///
+    /// [`GateRefusal`] listing every finding that still needs an override or an
+    /// acknowledgement, or that no override can clear.
+    pub fn gate(&self, record: &DecisionRecord) -> Result<GatePassed, GateRefusal> {
+        self.check(record).gate()
+    }
+}
+
+impl TryFrom<CharterSpec> for Charter {
+    type Error = CharterError;
+
+    fn try_from(spec: CharterSpec) -> Result<Self, Self::Error> {
+        Self::from_spec(spec)
+    }
+}
+
+impl From<Charter> for CharterSpec {
+    fn from(charter: Charter) -> Self {
+        charter.to_spec()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn refused(json: &str) -> CharterError {
+        Charter::from_json(json).unwrap_err()
+    }
+
+    #[test]
+    fn the_default_charter_has_four_values_and_thirty_rules() {
+        let c = Charter::default();
+        assert_eq!(c.values().len(), 4);
+        assert_eq!(c.rule_ids().count(), 30);
+        let ids: Vec<_> = c.rule_ids().map(RuleId::as_str).collect();
+        let mut sorted = ids.clone();
+        sorted.sort_unstable();
+        assert_eq!(ids, sorted);
+        fn shared<T: Send + Sync>(_: &T) {}
+        shared(&c);
+    }
+
+    #[test]
+    fn bad_entries_are_refused_naming_rule_and_field() {
+        let values = r#""values":[{"id":"human"},{"id":"inclusive"}]"#;
+        assert_eq!(
+            refused(&format!(r#"{{{values},"rules":[{{"id":"Z9"}}]}}"#)),
+            CharterError::UnknownRule {
+                rule: RuleId::new("Z9").unwrap()
+            }
+        );
+        assert_eq!(
+            refused(&format!(
+                r#"{{{values},"rules":[{{"id":"H1"}},{{"id":"H1"}}]}}"#
+            )),
+            CharterError::DuplicateRule {
+                rule: RuleId::new("H1").unwrap()
+            }
+        );
+        assert_eq!(
+            refused(&format!(r#"{{{values},"rules":[{{"id":"T2"}}]}}"#)),
+            CharterError::UndeclaredValue {
+                rule: RuleId::new("T2").unwrap(),
+                field: "value",
+                value: ValueId::transparent()
+            }
+        );
+        assert_eq!(
+            refused(&format!(
+                r#"{{{values},"rules":[{{"id":"H2","max_reimburse_days":0}}]}}"#
+            )),
+            CharterError::OutOfRange {
+                rule: RuleId::new("H2").unwrap(),
+                field: "max_reimburse_days",
+                value: "0".into(),
+                expected: "1 to 365 days"
+            }
+        );
+        assert_eq!(
+            refused(&format!(
+                r#"{{{values},"rules":[{{"id":"H1","publish_days":3}}]}}"#
+            )),
+            CharterError::SettingNotUsed {
+                rule: RuleId::new("H1").unwrap(),
+                field: "publish_days"
+            }
+        );
+        assert!(matches!(
+            refused(&format!(r#"{{{values},"rules":[],"extra":1}}"#)),
+            CharterError::Json { .. }
+        ));
+        assert_eq!(
+            refused(r#"{"values":[{"id":"human"},{"id":"human"}],"rules":[]}"#),
+            CharterError::DuplicateValue {
+                value: ValueId::human()
+            }
+        );
+        assert_eq!(
+            refused(r#"{"values":[],"rules":[]}"#),
+            CharterError::NoValues
+        );
+    }
+
+    #[test]
+    fn a_rule_can_serve_a_value_of_a_later_strategy() {
+        let c = Charter::from_json(
+            r#"{"values":[{"id":"dignity"}],"rules":[{"id":"H1","value":"dignity"}]}"#,
+        )
+        .unwrap();
+        assert_eq!(c.rules().next().unwrap().value().as_str(), "dignity");
+    }
+}

@@ -1,0 +1,189 @@
+//! The gate: whether a decision may move to a decided state, given its value report.
+//!
+//! A blocking finding (violated, or not evaluated: the gate fails closed) needs an accepted
+//! override: who takes responsibility and why. A warning needs an acknowledgement with a
+//! reason (an override also serves). Info findings never stop the gate. Rule C4, red lines,
+//! takes no override at all.
+//!
+//! What passes is a [`GatePassed`]: a proof value that only the gate can make (its field is
+//! private), in the manner of rustls's `ServerCertVerified`. A transition that must follow a
+//! passed check takes one, so the transition cannot be written without the check.
+//!
+//! # Example
+//!
+//! ```
+//! use coproduction::community::MemberId;
+//! use coproduction::decision::DecisionKind;
+//! use coproduction::values::{Charter, DecisionRecord, GatePassed, RuleId};
+//!
+//! /// A transition that needs the proof.
+//! fn adopt(_proof: GatePassed) -> &'static str { "adopted" }
+//!
+//! let charter = Charter::from_json(r#"{"values":[{"id":"transparent"}],"rules":[{"id":"T2"}]}"#)?;
+//! let record = DecisionRecord::new(DecisionKind::Strategy);
+//! let refusal = charter.gate(&record).unwrap_err();
+//! assert_eq!(refusal.unmet()[0].rule.as_str(), "T2");
+//!
+//! let record = record.with_override(RuleId::new("T2")?, MemberId::new(4), "Urgent: rationale follows within a week");
+//! let proof = charter.gate(&record)?;
+//! assert_eq!(proof.overrides_used().len(), 1);
+//! assert_eq!(adopt(proof), "adopted");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+use std::fmt;
+
+use crate::values::record::{Acknowledgement, Override};
+use crate::values::report::{Finding, ValueReport};
+use crate::values::rules::{Severity, Status};
+use crate::values::{RuleId, ValueId};
+
+/// Proof that a value report passed the gate. Only [`ValueReport::gate`] (and
+/// [`Charter::gate`](super::Charter::gate)) can make one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GatePassed {
+    rules_checked: Vec<RuleId>,
+    overrides_used: Vec<Override>,
+    acknowledgements_used: Vec<Acknowledgement>,
+}
+
+impl GatePassed {
+    /// Every rule the report covered, sorted.
+    pub fn rules_checked(&self) -> &[RuleId] {
+        &self.rules_checked
+    }
+
+    /// The overrides the gate relied on.
+    pub fn overrides_used(&self) -> &[Override] {
+        &self.overrides_used
+    }
+
+    /// The acknowledgements the gate relied on.
+    pub fn acknowledgements_used(&self) -> &[Acknowledgement] {
+        &self.acknowledgements_used
+    }
+}
+
+/// What a finding still needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[non_exhaustive]
+pub enum UnmetKind {
+    /// A blocking finding with no override that gives a reason.
+    NeedsOverride,
+    /// A warning with no acknowledgement (or override) that gives a reason.
+    NeedsAcknowledgement,
+    /// A blocking finding of a rule that takes no override (C4).
+    NotOverridable,
+}
+
+/// One finding the gate could not let through.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unmet {
+    /// The rule.
+    pub rule: RuleId,
+    /// The value it serves.
+    pub value: ValueId,
+    /// Violated, or not evaluated.
+    pub status: Status,
+    /// What it still needs.
+    pub kind: UnmetKind,
+    /// The finding's message.
+    pub message: String,
+}
+
+/// The gate refused: every unmet finding, by rule id.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub struct GateRefusal {
+    unmet: Vec<Unmet>,
+}
+
+impl GateRefusal {
+    /// Every unmet finding, sorted by rule id.
+    pub fn unmet(&self) -> &[Unmet] {
+        &self.unmet
+    }
+}
+
+impl fmt::Display for GateRefusal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "cannot move to a decided state: {} value findings are unmet",
+            self.unmet.len()
+        )?;
+        for u in &self.unmet {
+            let need = match u.kind {
+                UnmetKind::NeedsOverride => "needs an override (who, why)",
+                UnmetKind::NeedsAcknowledgement => "needs an acknowledgement with a reason",
+                UnmetKind::NotOverridable => "cannot be overridden",
+            };
+            write!(
+                f,
+                "; {} ({}, {}) {need}: {}",
+                u.rule,
+                u.value,
+                u.status.label(),
+                u.message
+            )?;
+        }
+        Ok(())
+    }
+}
+
+fn unmet(finding: &Finding) -> Option<UnmetKind> {
+    if !finding.status.is_unmet() {
+        return None;
+    }
+    match finding.severity {
+        Severity::Blocking if !finding.overridable => Some(UnmetKind::NotOverridable),
+        Severity::Blocking if !finding.override_accepted() => Some(UnmetKind::NeedsOverride),
+        Severity::Warning
+            if !finding.acknowledgement_accepted() && !finding.override_accepted() =>
+        {
+            Some(UnmetKind::NeedsAcknowledgement)
+        }
+        _ => None,
+    }
+}
+
+impl ValueReport {
+    /// Runs the gate over this report.
+    ///
+    /// # Errors
+    ///
+    /// [`GateRefusal`] listing every unmet finding: blocking findings without an accepted
+    /// override, warnings without an acknowledgement, and C4 whatever is recorded.
+    pub fn gate(&self) -> Result<GatePassed, GateRefusal> {
+        let mut refused = Vec::new();
+        let mut overrides_used = Vec::new();
+        let mut acknowledgements_used = Vec::new();
+        for f in self.findings() {
+            if let Some(kind) = unmet(f) {
+                refused.push(Unmet {
+                    rule: f.rule.clone(),
+                    value: f.value.clone(),
+                    status: f.status,
+                    kind,
+                    message: f.message.to_string(),
+                });
+            } else if f.status.is_unmet() {
+                match f.severity {
+                    Severity::Info => {}
+                    _ if f.override_accepted() => {
+                        overrides_used.extend(f.overridden.clone());
+                    }
+                    _ => acknowledgements_used.extend(f.acknowledged.clone()),
+                }
+            }
+        }
+        if refused.is_empty() {
+            Ok(GatePassed {
+                rules_checked: self.findings().iter().map(|f| f.rule.clone()).collect(),
+                overrides_used,
+                acknowledgements_used,
+            })
+        } else {
+            Err(GateRefusal { unmet: refused })
+        }
+    }
+}

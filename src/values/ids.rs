@@ -1,0 +1,250 @@
+//! The ids of values and rules.
+
+use std::borrow::{Borrow, Cow};
+use std::fmt;
+use std::str::FromStr;
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+
+/// A value's id: a slug such as `inclusive`.
+///
+/// Values are data, not a fixed enum: the community's set changed over time, and a charter
+/// may declare any set. 1 to 64 characters of `a-z`, `0-9` and `_`, starting with a letter.
+/// Cheap to clone (shared), because every finding of a report names its value.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct ValueId(Arc<str>);
+
+/// An id that breaks the slug rules.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid {what} id `{id}`: {reason}")]
+pub struct InvalidId {
+    /// What the id names: `value` or `rule`.
+    pub what: &'static str,
+    /// The refused text.
+    pub id: String,
+    /// Which rule it breaks.
+    pub reason: &'static str,
+}
+
+impl ValueId {
+    /// Checks and wraps a slug.
+    ///
+    /// # Errors
+    ///
+    /// [`InvalidId`] saying which rule the slug breaks.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coproduction::values::ValueId;
+    /// assert_eq!(ValueId::new("inclusive")?.as_str(), "inclusive");
+    /// assert!(ValueId::new("Inclusive").is_err());
+    /// # Ok::<(), coproduction::values::InvalidId>(())
+    /// ```
+    pub fn new(slug: &str) -> Result<Self, InvalidId> {
+        let reason = if slug.is_empty() {
+            Some("it is empty")
+        } else if slug.len() > 64 {
+            Some("it is longer than 64 characters")
+        } else if !slug.starts_with(|c: char| c.is_ascii_lowercase()) {
+            Some("it does not start with a lowercase letter")
+        } else if !slug
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        {
+            Some("it has a character other than a-z, 0-9 and `_`")
+        } else {
+            None
+        };
+        match reason {
+            Some(reason) => Err(InvalidId {
+                what: "value",
+                id: slug.to_owned(),
+                reason,
+            }),
+            None => Ok(Self(Arc::from(slug))),
+        }
+    }
+
+    /// The seed community's value `human`.
+    pub fn human() -> Self {
+        Self(Arc::from("human"))
+    }
+
+    /// The seed community's value `inclusive`.
+    pub fn inclusive() -> Self {
+        Self(Arc::from("inclusive"))
+    }
+
+    /// The seed community's value `transparent`.
+    pub fn transparent() -> Self {
+        Self(Arc::from("transparent"))
+    }
+
+    /// The seed community's value `challenging`.
+    pub fn challenging() -> Self {
+        Self(Arc::from("challenging"))
+    }
+
+    /// The slug.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for ValueId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl FromStr for ValueId {
+    type Err = InvalidId;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::new(s)
+    }
+}
+
+impl TryFrom<String> for ValueId {
+    type Error = InvalidId;
+
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        Self::new(&s)
+    }
+}
+
+impl From<ValueId> for String {
+    fn from(id: ValueId) -> Self {
+        id.0.as_ref().to_owned()
+    }
+}
+
+impl Borrow<str> for ValueId {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A rule's id, such as `I1`; reports list findings sorted by it.
+///
+/// 1 to 32 characters of ASCII letters, digits, `_` and `-`, starting with a letter. The
+/// built-in ids (`H1`..`H6`, `I1`..`I8`, `T1`..`T9`, `C1`..`C7`) are reserved for the
+/// built-in rules: a custom rule must take another.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct RuleId(Cow<'static, str>);
+
+impl RuleId {
+    /// Checks and wraps an id.
+    ///
+    /// # Errors
+    ///
+    /// [`InvalidId`] saying which rule the id breaks.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coproduction::values::RuleId;
+    /// assert_eq!(RuleId::new("X-quiet-hours")?.as_str(), "X-quiet-hours");
+    /// assert!(RuleId::new("1st").is_err());
+    /// # Ok::<(), coproduction::values::InvalidId>(())
+    /// ```
+    pub fn new(id: impl Into<String>) -> Result<Self, InvalidId> {
+        let id = id.into();
+        let reason = if id.is_empty() {
+            Some("it is empty")
+        } else if id.len() > 32 {
+            Some("it is longer than 32 characters")
+        } else if !id.starts_with(|c: char| c.is_ascii_alphabetic()) {
+            Some("it does not start with a letter")
+        } else if !id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        {
+            Some("it has a character other than letters, digits, `_` and `-`")
+        } else {
+            None
+        };
+        match reason {
+            Some(reason) => Err(InvalidId {
+                what: "rule",
+                id,
+                reason,
+            }),
+            None => Ok(Self(Cow::Owned(id))),
+        }
+    }
+
+    /// A built-in id, known valid; no allocation.
+    pub(crate) const fn builtin(id: &'static str) -> Self {
+        Self(Cow::Borrowed(id))
+    }
+
+    /// The id as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for RuleId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl FromStr for RuleId {
+    type Err = InvalidId;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::new(s)
+    }
+}
+
+impl TryFrom<String> for RuleId {
+    type Error = InvalidId;
+
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        Self::new(s)
+    }
+}
+
+impl From<RuleId> for String {
+    fn from(id: RuleId) -> Self {
+        id.0.into_owned()
+    }
+}
+
+impl PartialEq<str> for RuleId {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for RuleId {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_follow_their_slug_rules() {
+        assert!(ValueId::new("dignity_2").is_ok());
+        assert_eq!(ValueId::new("").unwrap_err().reason, "it is empty");
+        assert!(ValueId::new("two words").is_err());
+        assert!(RuleId::new("H1").is_ok());
+        assert!(RuleId::new("-x").is_err());
+        assert!(serde_json::from_str::<RuleId>(r#""a b""#).is_err());
+        assert_eq!(
+            serde_json::to_string(&ValueId::human()).unwrap(),
+            r#""human""#
+        );
+        assert_eq!(RuleId::builtin("C4"), RuleId::new("C4").unwrap());
+    }
+}

@@ -1,0 +1,340 @@
+//! [`DecisionRecord`]: the evidence about one decision.
+//!
+//! Every field is plain data. Evidence that was not gathered is `None` (or left out of the
+//! JSON); a rule that needs it reports "could not be evaluated" rather than guessing. Where
+//! "recorded as none" differs from "not recorded", the field is an `Option` of a list:
+//! `Some(vec![])` says there were none, `None` says nobody recorded.
+//!
+//! A process projects its state into a record *as it would be after the transition being
+//! gated*: a consent round about to adopt fills `outcome: adopted` and `dates.decided_at`
+//! with the time of the command.
+
+mod parts;
+
+use std::collections::BTreeSet;
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+
+use crate::community::{BodyFigures, BodyId, MemberId};
+use crate::decision::{DecisionKind, Method, Tier};
+use crate::values::RuleId;
+
+pub use parts::{
+    AbsenceCounted, AccessRequest, AdviceBasis, AdviceEntry, Conflict, Credit, Disposition,
+    DueDiligenceCheck, ExpensesFacts, FunderFacts, FundingCondition, ObjectionEntry, Participant,
+    PaymentStatus, Publication, RaisedAs, RecruitmentFacts, Redaction, RegisterEntry,
+    RegisterField, Response, Restriction, Rung, Screen, StakeholderFacts, TestResult, Way,
+};
+
+/// A route through the community's governance: who decides, how, at what tier, after
+/// consulting whom. Compared between the route taken and the route governance gives (T7).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RouteSummary {
+    /// The body that decides.
+    pub deciding_body: BodyId,
+    /// The method it decides by.
+    pub method: Method,
+    /// The tier of what is at stake, where the route depends on it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tier: Option<Tier>,
+    /// The bodies consulted first.
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub consulted: BTreeSet<BodyId>,
+}
+
+impl RouteSummary {
+    /// A route with no tier and nobody consulted.
+    pub fn new(deciding_body: BodyId, method: Method) -> Self {
+        Self {
+            deciding_body,
+            method,
+            tier: None,
+            consulted: BTreeSet::new(),
+        }
+    }
+
+    /// Whether one accountable decider decides (advice process, delegated) rather than a
+    /// body responding in a round.
+    pub fn single_decider(&self) -> bool {
+        matches!(self.method, Method::AdviceProcess | Method::Delegated)
+    }
+}
+
+/// How the decision ended (or is about to end, in a record projected for the gate).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Outcome {
+    /// Adopted or accepted (with or without conditions).
+    Adopted,
+    /// Declined.
+    Declined,
+    /// Withdrawn before a decision: nothing was decided.
+    Withdrawn,
+    /// Deferred: the time box passed.
+    Deferred,
+    /// Escalated to another body.
+    Escalated,
+}
+
+/// The dates of the decision. Each is `None` until it happens or when not recorded.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Dates {
+    /// When the papers went out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub papers_sent_at: Option<Timestamp>,
+    /// When the live session was held.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session_at: Option<Timestamp>,
+    /// When the (asynchronous) round opened.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub round_opened_at: Option<Timestamp>,
+    /// When it closed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub round_closed_at: Option<Timestamp>,
+    /// When the decision was taken.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decided_at: Option<Timestamp>,
+    /// When the decision comes up for review.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub review_at: Option<Timestamp>,
+    /// When this record was put together: the `now` of the command it was projected for.
+    /// Rules about deadlines that fall after the decision (publication) use it to tell "not
+    /// yet due" from "overdue".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub as_of: Option<Timestamp>,
+}
+
+/// A recorded override of a blocking finding: who takes responsibility, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Override {
+    /// The rule whose finding is overridden.
+    pub rule: RuleId,
+    /// Who overrides it.
+    pub by: MemberId,
+    /// Why; a blank reason is not accepted.
+    pub reason: String,
+    /// When.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at: Option<Timestamp>,
+}
+
+/// A recorded acknowledgement of a warning, with its reason.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Acknowledgement {
+    /// The rule whose warning is acknowledged.
+    pub rule: RuleId,
+    /// Who acknowledges it.
+    pub by: MemberId,
+    /// Why it is acceptable here; a blank reason is not accepted.
+    pub reason: String,
+    /// When.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at: Option<Timestamp>,
+}
+
+/// The evidence about one decision.
+///
+/// Build one with [`DecisionRecord::new`] and set the public fields (struct update syntax
+/// keeps a hand-built record short), project one from a process, or read one from JSON
+/// (unknown fields are refused).
+///
+/// # Example
+///
+/// ```
+/// use coproduction::community::MemberId;
+/// use coproduction::decision::DecisionKind;
+/// use coproduction::values::{DecisionRecord, Participant, Response};
+///
+/// let record = DecisionRecord {
+///     rationale: Some("Pilot the working model for six months".into()),
+///     participants: Some(vec![
+///         Participant::new(MemberId::new(1)).with_lived_experience().responded(Response::Consent),
+///     ]),
+///     ..DecisionRecord::new(DecisionKind::WorkingModel)
+/// };
+/// let json = serde_json::to_string(&record)?;
+/// assert_eq!(serde_json::from_str::<DecisionRecord>(&json)?, record);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DecisionRecord {
+    /// What the decision is about.
+    pub kind: DecisionKind,
+    /// How much is at stake.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tier: Option<Tier>,
+    /// How it ended.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<Outcome>,
+    /// The route actually taken.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub route_taken: Option<RouteSummary>,
+    /// The route the governance map gives for this kind, amount and risk.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub route_given: Option<RouteSummary>,
+    /// The deciding body's make-up when it decided.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<BodyFigures>,
+    /// Who was entitled to decide, with their responses.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub participants: Option<Vec<Participant>>,
+    /// What the round's absence policy counts an absence as.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub absence_policy: Option<AbsenceCounted>,
+    /// Objections and concerns with their dispositions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub objections: Option<Vec<ObjectionEntry>>,
+    /// The consultation and advice log.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub advice: Option<Vec<AdviceEntry>>,
+    /// Why this was decided.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rationale: Option<String>,
+    /// The alternatives considered.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alternatives: Option<Vec<String>>,
+    /// Access requests and whether they were met.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub access_requests: Option<Vec<AccessRequest>>,
+    /// The ways offered to take part.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ways_offered: Option<BTreeSet<Way>>,
+    /// Expenses facts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expenses: Option<ExpensesFacts>,
+    /// Whether contributors offered payment were signposted to benefits advice.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub benefits_advice_signposted: Option<bool>,
+    /// Contributors to an output and whether each is credited.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credits: Option<Vec<Credit>>,
+    /// Facts about the funder or partner.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub funder: Option<FunderFacts>,
+    /// Due-diligence checks.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due_diligence: Option<Vec<DueDiligenceCheck>>,
+    /// Recruitment facts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recruitment: Option<RecruitmentFacts>,
+    /// Whether the decision is labelled co-produced.
+    #[serde(default)]
+    pub labelled_coproduced: bool,
+    /// The rung of Arnstein's ladder the decision reached.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ladder: Option<Rung>,
+    /// Which stakeholder groups took part.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stakeholders: Option<StakeholderFacts>,
+    /// The dates.
+    #[serde(default)]
+    pub dates: Dates,
+    /// The publication of the record.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub publication: Option<Publication>,
+    /// Overrides of blocking findings.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub overrides: Vec<Override>,
+    /// Acknowledgements of warnings.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub acknowledgements: Vec<Acknowledgement>,
+}
+
+impl DecisionRecord {
+    /// A record of a decision of `kind` with no evidence yet.
+    pub fn new(kind: DecisionKind) -> Self {
+        Self {
+            kind,
+            tier: None,
+            outcome: None,
+            route_taken: None,
+            route_given: None,
+            body: None,
+            participants: None,
+            absence_policy: None,
+            objections: None,
+            advice: None,
+            rationale: None,
+            alternatives: None,
+            access_requests: None,
+            ways_offered: None,
+            expenses: None,
+            benefits_advice_signposted: None,
+            credits: None,
+            funder: None,
+            due_diligence: None,
+            recruitment: None,
+            labelled_coproduced: false,
+            ladder: None,
+            stakeholders: None,
+            dates: Dates::default(),
+            publication: None,
+            overrides: Vec::new(),
+            acknowledgements: Vec::new(),
+        }
+    }
+
+    /// Records an override of `rule`'s blocking finding.
+    #[must_use]
+    pub fn with_override(mut self, rule: RuleId, by: MemberId, reason: impl Into<String>) -> Self {
+        self.overrides.push(Override {
+            rule,
+            by,
+            reason: reason.into(),
+            at: None,
+        });
+        self
+    }
+
+    /// Records an acknowledgement of `rule`'s warning.
+    #[must_use]
+    pub fn with_acknowledgement(
+        mut self,
+        rule: RuleId,
+        by: MemberId,
+        reason: impl Into<String>,
+    ) -> Self {
+        self.acknowledgements.push(Acknowledgement {
+            rule,
+            by,
+            reason: reason.into(),
+            at: None,
+        });
+        self
+    }
+
+    /// The tier: the record's own, else the route taken's.
+    pub fn effective_tier(&self) -> Option<Tier> {
+        self.tier
+            .or_else(|| self.route_taken.as_ref().and_then(|r| r.tier))
+    }
+
+    /// Whether the decision is about money or an outside organisation (funding,
+    /// partnership), where the funding rules apply.
+    pub fn is_funding(&self) -> bool {
+        matches!(self.kind, DecisionKind::Funding | DecisionKind::Partnership)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_empty_record_reads_from_just_a_kind() {
+        let r: DecisionRecord = serde_json::from_str(r#"{"kind":"funding"}"#).unwrap();
+        assert_eq!(r, DecisionRecord::new(DecisionKind::Funding));
+        assert!(serde_json::from_str::<DecisionRecord>(r#"{"kind":"funding","junk":1}"#).is_err());
+        assert!(
+            serde_json::from_str::<DecisionRecord>(r#"{"kind":"funding","dates":{"x":1}}"#)
+                .is_err()
+        );
+    }
+}

@@ -1,0 +1,529 @@
+//! The pieces of evidence a [`DecisionRecord`](super::DecisionRecord) holds.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+
+use crate::community::{AccessNeedKind, MemberId};
+
+/// How a participant responded in the deciding round.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Response {
+    /// Consented.
+    Consent,
+    /// Consented and logged a concern.
+    ConsentWithConcern,
+    /// Objected, with a reason.
+    Objection,
+    /// Stood aside (where the method allows it).
+    StandAside,
+    /// Did not respond; how the absence was counted is in
+    /// [`Participant::absence_counted_as`].
+    Absent,
+}
+
+/// What an absence was counted as, under the round's absence policy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum AbsenceCounted {
+    /// Counted as consent ("silence is consent").
+    Consent,
+    /// Counted as an objection: the round could not close without them.
+    Objection,
+    /// Not counted either way.
+    NotCounted,
+}
+
+/// Whether a participant was offered payment for taking part (NIHR reciprocity: contributors
+/// are paid, and may decline).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum PaymentStatus {
+    /// No payment was offered.
+    NotOffered,
+    /// Payment was offered; the answer is not recorded.
+    Offered,
+    /// Payment was offered and accepted.
+    Accepted,
+    /// Payment was offered and declined.
+    Declined,
+}
+
+impl PaymentStatus {
+    /// Whether payment was offered at all.
+    pub fn was_offered(self) -> bool {
+        !matches!(self, PaymentStatus::NotOffered)
+    }
+}
+
+/// A decider's declaration of conflicts of interest for this item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Conflict {
+    /// Declared no conflict.
+    None,
+    /// Declared a conflict and stepped out of the decision.
+    DeclaredAndRecused,
+    /// Declared a conflict and still took part in deciding.
+    DeclaredAndTookPart,
+}
+
+/// One member entitled to decide: in a round, one member of the eligibility snapshot; in an
+/// advice or delegated decision, the decider.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Participant {
+    /// The member.
+    pub member: MemberId,
+    /// Whether the member brings lived experience.
+    #[serde(default)]
+    pub lived_experience: bool,
+    /// Whether the member takes part as a public contributor (a community member or
+    /// co-producer, not someone paid by salary to be there).
+    #[serde(default)]
+    pub public_contributor: bool,
+    /// Their response in the deciding round; `None` when they gave none (not even an
+    /// absence counted by policy).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub response: Option<Response>,
+    /// For an absence: what it was counted as.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub absence_counted_as: Option<AbsenceCounted>,
+    /// For a public contributor: whether payment was offered; `None` when not recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment: Option<PaymentStatus>,
+    /// Their declaration of conflicts of interest; `None` when they made none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conflict: Option<Conflict>,
+}
+
+impl Participant {
+    /// A participant with nothing recorded but their id.
+    pub fn new(member: MemberId) -> Self {
+        Self {
+            member,
+            lived_experience: false,
+            public_contributor: false,
+            response: None,
+            absence_counted_as: None,
+            payment: None,
+            conflict: None,
+        }
+    }
+
+    /// Records that the member brings lived experience.
+    #[must_use]
+    pub fn with_lived_experience(mut self) -> Self {
+        self.lived_experience = true;
+        self
+    }
+
+    /// Records the member as a public contributor, with their payment status.
+    #[must_use]
+    pub fn contributor(mut self, payment: PaymentStatus) -> Self {
+        self.public_contributor = true;
+        self.payment = Some(payment);
+        self
+    }
+
+    /// Records the member's response.
+    #[must_use]
+    pub fn responded(mut self, response: Response) -> Self {
+        self.response = Some(response);
+        self
+    }
+
+    /// Records the member as absent, counted as `counted`.
+    #[must_use]
+    pub fn absent(mut self, counted: AbsenceCounted) -> Self {
+        self.response = Some(Response::Absent);
+        self.absence_counted_as = Some(counted);
+        self
+    }
+
+    /// Records the member's declaration of conflicts.
+    #[must_use]
+    pub fn declared(mut self, conflict: Conflict) -> Self {
+        self.conflict = Some(conflict);
+        self
+    }
+}
+
+/// Whether something was raised as an objection or as a concern.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum RaisedAs {
+    /// An argued harm or risk: it stops adoption until integrated.
+    Objection,
+    /// A worry that is recorded but does not stop adoption.
+    Concern,
+}
+
+/// The facilitator's recorded test of an objection's logic (never of its accuracy).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum TestResult {
+    /// The objection passed the validity tests.
+    Valid,
+    /// The objection failed them (it must be kept as a concern).
+    NotValid,
+}
+
+/// What became of an objection or concern.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Disposition {
+    /// Integrated by an amendment; the objector and proposer confirmed.
+    Integrated,
+    /// Kept in the record as a concern.
+    LoggedAsConcern,
+    /// Not integrated; [`ObjectionEntry::reason`] says why.
+    NotIntegrated,
+    /// Withdrawn by the person who raised it.
+    Withdrawn,
+}
+
+/// One objection or concern and what became of it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ObjectionEntry {
+    /// Who raised it.
+    pub by: MemberId,
+    /// Objection or concern.
+    pub raised_as: RaisedAs,
+    /// The recorded validity test, if one was run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub test: Option<TestResult>,
+    /// What became of it; `None` while it is open.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disposition: Option<Disposition>,
+    /// The reason for the disposition (required for "not integrated").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+impl ObjectionEntry {
+    /// An open entry raised by `by`.
+    pub fn new(by: MemberId, raised_as: RaisedAs) -> Self {
+        Self {
+            by,
+            raised_as,
+            test: None,
+            disposition: None,
+            reason: None,
+        }
+    }
+
+    /// Records the validity test.
+    #[must_use]
+    pub fn tested(mut self, result: TestResult) -> Self {
+        self.test = Some(result);
+        self
+    }
+
+    /// Records the disposition.
+    #[must_use]
+    pub fn disposed(mut self, disposition: Disposition) -> Self {
+        self.disposition = Some(disposition);
+        self
+    }
+
+    /// Whether it is kept in the record as a concern (raised as one, or logged as one).
+    pub fn is_concern(&self) -> bool {
+        self.raised_as == RaisedAs::Concern
+            || self.disposition == Some(Disposition::LoggedAsConcern)
+    }
+}
+
+/// On what footing a piece of advice was sought (advice process: everyone affected and
+/// people with expertise).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum AdviceBasis {
+    /// The adviser is affected by the decision.
+    Affected,
+    /// The adviser has relevant expertise.
+    Expertise,
+    /// The adviser is a co-producer with lived experience.
+    LivedExperience,
+    /// The adviser speaks as a critical friend (the Allies Group).
+    CriticalFriend,
+}
+
+/// One entry of the consultation and advice log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AdviceEntry {
+    /// Who gave the advice.
+    pub from: MemberId,
+    /// On what footing.
+    pub bases: BTreeSet<AdviceBasis>,
+    /// When it was given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub given_at: Option<Timestamp>,
+    /// The decider's answer to it; advice is not binding but must be answered.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub answer: Option<String>,
+}
+
+/// A ways to take part in a decision.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Way {
+    /// A live session, in person or online.
+    Live,
+    /// A written submission.
+    Written,
+    /// An asynchronous round open for days.
+    Asynchronous,
+}
+
+/// A member's access request and whether it was met.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AccessRequest {
+    /// Who asked.
+    pub member: MemberId,
+    /// What they need.
+    pub need: AccessNeedKind,
+    /// When it was met; `None` if it was not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub met_at: Option<Timestamp>,
+    /// The adjustment made, in words.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub adjustment: Option<String>,
+}
+
+/// Facts about expenses for taking part.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExpensesFacts {
+    /// Whether an expenses policy applies to this decision's contributors.
+    pub policy_applies: bool,
+    /// The longest wait, in days, from a claim to its reimbursement; `None` if no claim has
+    /// been made yet.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub longest_wait_days: Option<u32>,
+}
+
+/// Whether a contributor to an output was credited.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Credit {
+    /// The contributor.
+    pub member: MemberId,
+    /// Whether the output credits them (or they asked not to be named).
+    pub credited: bool,
+}
+
+/// The result of the red-line screen for a funder or partner.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Screen {
+    /// No red line is crossed.
+    Passed,
+    /// A red-line sector or a sanctions hit.
+    Failed,
+}
+
+/// What a funding condition restricts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Restriction {
+    /// Free publication of findings or records.
+    Publication,
+    /// Contributors' voice: what they may say, and where.
+    Voice,
+}
+
+/// One condition attached to funding or a partnership.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FundingCondition {
+    /// The condition, in words.
+    pub text: String,
+    /// What it restricts, if anything.
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub restricts: BTreeSet<Restriction>,
+}
+
+/// A field the public funding register lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum RegisterField {
+    /// Who the funder or partner is.
+    Funder,
+    /// The amount, as a band.
+    AmountBand,
+    /// The conditions attached.
+    Conditions,
+    /// The route by which it was decided.
+    Route,
+}
+
+impl RegisterField {
+    /// Every field, in order.
+    pub const ALL: [RegisterField; 4] = [
+        RegisterField::Funder,
+        RegisterField::AmountBand,
+        RegisterField::Conditions,
+        RegisterField::Route,
+    ];
+
+    /// The stable `snake_case` name.
+    pub fn label(self) -> &'static str {
+        match self {
+            RegisterField::Funder => "funder",
+            RegisterField::AmountBand => "amount_band",
+            RegisterField::Conditions => "conditions",
+            RegisterField::Route => "route",
+        }
+    }
+}
+
+/// The entry in the public register of funding and partnerships.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegisterEntry {
+    /// The fields the entry lists.
+    pub listed: BTreeSet<RegisterField>,
+    /// The legal reason some are not listed, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub withheld_reason: Option<String>,
+}
+
+/// Facts about a funder or partner.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FunderFacts {
+    /// Who the funder or partner is.
+    pub funder: String,
+    /// The amount as a band (`"under 5k"`), if money is involved.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount_band: Option<String>,
+    /// The red-line screen's result; `None` if not run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub red_line_screen: Option<Screen>,
+    /// Conditions attached.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub conditions: Vec<FundingCondition>,
+    /// The public register entry; `None` if there is none yet.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub register: Option<RegisterEntry>,
+}
+
+impl FunderFacts {
+    /// A funder with nothing else recorded.
+    pub fn new(funder: impl Into<String>) -> Self {
+        Self {
+            funder: funder.into(),
+            amount_band: None,
+            red_line_screen: None,
+            conditions: Vec::new(),
+            register: None,
+        }
+    }
+}
+
+/// One due-diligence check.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DueDiligenceCheck {
+    /// What is checked (`"legal_and_sanctions"`, `"reputation"`, `"ethics_and_mission"`...).
+    pub check: String,
+    /// Whether the tier requires it.
+    pub required: bool,
+    /// When it was completed; `None` if not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub completed_at: Option<Timestamp>,
+}
+
+/// Facts about a recruitment (an inclusive, open and fair process).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RecruitmentFacts {
+    /// When the advert opened.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub advert_opened_at: Option<Timestamp>,
+    /// When it closed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub advert_closed_at: Option<Timestamp>,
+    /// The ways offered to apply (`"online form"`, `"video"`, `"phone"`).
+    #[serde(default)]
+    pub ways_to_apply: BTreeSet<String>,
+    /// When the selection criteria were published.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub criteria_published_at: Option<Timestamp>,
+    /// How many panel members bring lived experience; `None` if not recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub panel_with_lived_experience: Option<u32>,
+}
+
+/// A rung of Arnstein's ladder of citizen participation, lowest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Rung {
+    /// 1: non-participation.
+    Manipulation,
+    /// 2: non-participation.
+    Therapy,
+    /// 3: tokenism.
+    Informing,
+    /// 4: tokenism.
+    Consultation,
+    /// 5: tokenism (a few community members kept a minority on a board).
+    Placation,
+    /// 6: power shared.
+    Partnership,
+    /// 7: power delegated.
+    DelegatedPower,
+    /// 8: citizen control.
+    CitizenControl,
+}
+
+/// Which stakeholder groups took part, and the reasons any did not.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StakeholderFacts {
+    /// The groups that took part.
+    #[serde(default)]
+    pub took_part: BTreeSet<String>,
+    /// For a group that did not: the recorded reason.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub waivers: BTreeMap<String, String>,
+}
+
+/// A part of the published record withheld, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Redaction {
+    /// What was withheld.
+    pub what: String,
+    /// Why.
+    pub reason: String,
+}
+
+/// The publication of the decision record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Publication {
+    /// When it was published.
+    pub published_at: Timestamp,
+    /// What was withheld, each with its reason.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub redactions: Vec<Redaction>,
+}

@@ -1,0 +1,339 @@
+//! The rules of the value **challenging** (C1-C7): dissent is heard, tested and kept; critical
+//! friends are asked; red lines hold (sociocratic consent, Holacracy's objection tests,
+//! university red-line policies on funding).
+//!
+//! # Example
+//!
+//! ```
+//! use coproduction::decision::DecisionKind;
+//! use coproduction::values::rules::challenging::RedLinesRespected;
+//! use coproduction::values::{DecisionRecord, FunderFacts, Screen, Status, Tally, ValueRule};
+//!
+//! let mut funder = FunderFacts::new("Funder A");
+//! funder.red_line_screen = Some(Screen::Failed);
+//! let record = DecisionRecord { funder: Some(funder), ..DecisionRecord::new(DecisionKind::Funding) };
+//! let rule = RedLinesRespected::default();
+//! assert_eq!(rule.check(&record, &Tally::of(&record)).status, Status::Violated);
+//! assert!(!rule.overridable());
+//! ```
+
+use jiff::tz::TimeZone;
+use jiff::{Span, Timestamp};
+
+use crate::decision::Tier;
+use crate::values::record::{
+    AdviceBasis, DecisionRecord, Disposition, Outcome, RaisedAs, Screen, TestResult,
+};
+use crate::values::rules::{RuleOutcome, Tally, blank, builtin, members};
+use crate::values::{RuleId, Severity, ValueId, ValueRule};
+
+builtin! {
+    /// C1 (blocking): every eligible member has a response in the deciding round. An
+    /// absence is not a response, whatever the absence policy counts it as; a member who
+    /// stepped out for a conflict needs none.
+    EveryoneResponded, "C1", challenging, Blocking {}
+}
+
+impl EveryoneResponded {
+    fn evaluate(&self, record: &DecisionRecord, t: &Tally) -> RuleOutcome {
+        let Some(route) = &record.route_taken else {
+            return RuleOutcome::not_evaluated("route_taken");
+        };
+        if route.single_decider() {
+            return RuleOutcome::not_applicable("no deciding round: one accountable decider");
+        }
+        if !t.recorded {
+            return RuleOutcome::not_evaluated("participants");
+        }
+        if t.without_response.is_empty() {
+            RuleOutcome::satisfied("every eligible member responded")
+                .with("participants", t.participants)
+        } else {
+            RuleOutcome::violated(format!(
+                "{} of {} eligible members have no response",
+                t.without_response.len(),
+                t.participants
+            ))
+            .with("without response", members(&t.without_response))
+        }
+    }
+}
+
+builtin! {
+    /// C2 (blocking): no objection was set aside without a recorded validity test, and one
+    /// that failed the test is kept as a concern, never dropped.
+    ObjectionsTested, "C2", challenging, Blocking {}
+}
+
+impl ObjectionsTested {
+    fn evaluate(&self, record: &DecisionRecord, _: &Tally) -> RuleOutcome {
+        let Some(entries) = &record.objections else {
+            return RuleOutcome::not_evaluated("objections");
+        };
+        let objections: Vec<_> = entries
+            .iter()
+            .filter(|e| e.raised_as == RaisedAs::Objection)
+            .collect();
+        if objections.is_empty() {
+            return RuleOutcome::not_applicable("no objections were raised");
+        }
+        let untested: Vec<_> = objections
+            .iter()
+            .filter(|e| {
+                matches!(
+                    e.disposition,
+                    Some(Disposition::LoggedAsConcern | Disposition::NotIntegrated)
+                ) && e.test.is_none()
+            })
+            .map(|e| e.by)
+            .collect();
+        let dropped: Vec<_> = objections
+            .iter()
+            .filter(|e| {
+                e.test == Some(TestResult::NotValid)
+                    && matches!(
+                        e.disposition,
+                        Some(Disposition::Integrated | Disposition::NotIntegrated)
+                    )
+            })
+            .map(|e| e.by)
+            .collect();
+        if untested.is_empty() && dropped.is_empty() {
+            return RuleOutcome::satisfied("every objection set aside was tested and kept")
+                .with("objections", objections.len());
+        }
+        let mut outcome = RuleOutcome::violated(format!(
+            "{} objections were set aside without a recorded test, {} that failed it were not kept as concerns",
+            untested.len(),
+            dropped.len()
+        ));
+        if !untested.is_empty() {
+            outcome = outcome.with("set aside untested, raised by", members(&untested));
+        }
+        if !dropped.is_empty() {
+            outcome = outcome.with("not kept as concern, raised by", members(&dropped));
+        }
+        outcome
+    }
+}
+
+builtin! {
+    /// C3 (warning): from tier `from_tier` up, critical-friend input (the Allies Group) is
+    /// recorded, with the decider's response to it.
+    CriticalFriendsHeard, "C3", challenging, Warning {
+        /// The lowest tier the rule applies to.
+        from_tier: Tier = Tier::One,
+    }
+}
+
+impl CriticalFriendsHeard {
+    fn evaluate(&self, record: &DecisionRecord, _: &Tally) -> RuleOutcome {
+        let Some(tier) = record.effective_tier() else {
+            return if record.is_funding() {
+                RuleOutcome::not_evaluated("tier")
+            } else {
+                RuleOutcome::not_applicable("no tier: nothing at stake calls for critical friends")
+            };
+        };
+        if tier < self.from_tier {
+            return RuleOutcome::not_applicable(format!("{tier} is below {}", self.from_tier));
+        }
+        let Some(advice) = &record.advice else {
+            return RuleOutcome::not_evaluated("advice");
+        };
+        let mut heard = 0usize;
+        let mut answered = 0usize;
+        for entry in advice
+            .iter()
+            .filter(|e| e.bases.contains(&AdviceBasis::CriticalFriend))
+        {
+            heard += 1;
+            if !blank(entry.answer.as_deref()) {
+                answered += 1;
+            }
+        }
+        match (heard, answered) {
+            (0, _) => {
+                RuleOutcome::violated(format!("no critical-friend input is recorded at {tier}"))
+            }
+            (_, 0) => RuleOutcome::violated("critical-friend input is recorded but not answered")
+                .with("critical-friend entries", heard),
+            _ => RuleOutcome::satisfied("critical-friend input is recorded and answered")
+                .with("critical-friend entries", heard)
+                .with("answered", answered),
+        }
+    }
+}
+
+builtin! {@type
+    /// C4 (blocking, never overridable): the red-line screen passed. A red line is an
+    /// automatic decline; nobody can take responsibility for crossing it.
+    RedLinesRespected, "C4", challenging {}
+}
+
+impl ValueRule for RedLinesRespected {
+    fn id(&self) -> RuleId {
+        RuleId::builtin(Self::ID)
+    }
+
+    fn value(&self) -> &ValueId {
+        &self.value
+    }
+
+    fn severity(&self, _: &DecisionRecord) -> Severity {
+        Severity::Blocking
+    }
+
+    fn overridable(&self) -> bool {
+        false
+    }
+
+    fn check(&self, record: &DecisionRecord, _: &Tally) -> RuleOutcome {
+        let Some(funder) = &record.funder else {
+            return if record.is_funding() {
+                RuleOutcome::not_evaluated("funder")
+            } else {
+                RuleOutcome::not_applicable("no funder or partner is involved")
+            };
+        };
+        match funder.red_line_screen {
+            None => RuleOutcome::not_evaluated("funder.red_line_screen"),
+            Some(Screen::Passed) => RuleOutcome::satisfied("the red-line screen passed")
+                .with("funder.funder", &funder.funder),
+            Some(Screen::Failed) => RuleOutcome::violated(format!(
+                "`{}` fails the red-line screen: decline, and publish the reason",
+                funder.funder
+            ))
+            .with("funder.red_line_screen", "failed"),
+        }
+    }
+}
+
+builtin! {
+    /// C5 (blocking): conditions that restrict publication or contributors' voice put the
+    /// decision at tier 2 or higher.
+    RestrictiveConditionsEscalated, "C5", challenging, Blocking {}
+}
+
+impl RestrictiveConditionsEscalated {
+    fn evaluate(&self, record: &DecisionRecord, _: &Tally) -> RuleOutcome {
+        let Some(funder) = &record.funder else {
+            return if record.is_funding() {
+                RuleOutcome::not_evaluated("funder")
+            } else {
+                RuleOutcome::not_applicable("no funder or partner is involved")
+            };
+        };
+        let restricting = funder
+            .conditions
+            .iter()
+            .filter(|c| !c.restricts.is_empty())
+            .count();
+        if restricting == 0 {
+            return RuleOutcome::not_applicable("no condition restricts publication or voice");
+        }
+        match record.effective_tier() {
+            None => RuleOutcome::not_evaluated("tier"),
+            Some(tier) if tier >= Tier::Two => RuleOutcome::satisfied(format!(
+                "restrictive conditions are decided at {tier}"
+            ))
+            .with("restrictive conditions", restricting),
+            Some(tier) => RuleOutcome::violated(format!(
+                "{restricting} conditions restrict publication or voice, but the decision is at {tier}; it needs tier 2 or higher"
+            ))
+            .with("restrictive conditions", restricting),
+        }
+    }
+}
+
+builtin! {
+    /// C6 (blocking): no valid objection is open at adoption; a decision with one must be
+    /// integrated or escalated, not adopted. An untested open objection is presumed to stand.
+    NoValidObjectionOpen, "C6", challenging, Blocking {}
+}
+
+impl NoValidObjectionOpen {
+    fn evaluate(&self, record: &DecisionRecord, _: &Tally) -> RuleOutcome {
+        match record.outcome {
+            None => return RuleOutcome::not_evaluated("outcome"),
+            Some(Outcome::Adopted) => {}
+            Some(_) => return RuleOutcome::not_applicable("nothing was adopted"),
+        }
+        let Some(entries) = &record.objections else {
+            return RuleOutcome::not_evaluated("objections");
+        };
+        let open: Vec<_> = entries
+            .iter()
+            .filter(|e| e.raised_as == RaisedAs::Objection)
+            .filter(|e| match (e.test, e.disposition) {
+                (_, Some(Disposition::Integrated | Disposition::Withdrawn)) => false,
+                (Some(TestResult::NotValid), _) => false,
+                (Some(TestResult::Valid), _) => true,
+                (None, d) => d.is_none(),
+            })
+            .map(|e| e.by)
+            .collect();
+        if open.is_empty() {
+            RuleOutcome::satisfied("no valid objection is open").with("objections", entries.len())
+        } else {
+            RuleOutcome::violated(format!(
+                "{} valid objections are open at adoption: integrate them or escalate",
+                open.len()
+            ))
+            .with("open objections, raised by", members(&open))
+        }
+    }
+}
+
+builtin! {
+    /// C7 (info): where concerns were logged, the review comes within
+    /// `concern_review_months` of the decision: concerns shorten the review period.
+    ConcernsShortenReview, "C7", challenging, Info {
+        /// The longest time to review when concerns were logged, in months.
+        concern_review_months: u32 = 6,
+    }
+}
+
+impl ConcernsShortenReview {
+    fn evaluate(&self, record: &DecisionRecord, _: &Tally) -> RuleOutcome {
+        let Some(entries) = &record.objections else {
+            return RuleOutcome::not_evaluated("objections");
+        };
+        let concerns = entries.iter().filter(|e| e.is_concern()).count();
+        if concerns == 0 {
+            return RuleOutcome::not_applicable("no concerns were logged");
+        }
+        let Some(decided) = record.dates.decided_at else {
+            return RuleOutcome::not_evaluated("dates.decided_at");
+        };
+        let Some(review) = record.dates.review_at else {
+            return RuleOutcome::violated(format!(
+                "{concerns} concerns were logged but no review date is set"
+            ));
+        };
+        let Some(latest) = months_after(decided, self.concern_review_months) else {
+            return RuleOutcome::not_evaluated("dates.decided_at");
+        };
+        if review <= latest {
+            RuleOutcome::satisfied("the review comes soon enough after logged concerns")
+                .with("concerns", concerns)
+                .with("dates.review_at", review)
+        } else {
+            RuleOutcome::violated(format!(
+                "{concerns} concerns were logged; the review should come within {} months",
+                self.concern_review_months
+            ))
+            .with("dates.review_at", review)
+            .with("latest review", latest)
+        }
+    }
+}
+
+/// `months` calendar months after `t`, in UTC; `None` past the end of time.
+fn months_after(t: Timestamp, months: u32) -> Option<Timestamp> {
+    let span = Span::new().try_months(i64::from(months)).ok()?;
+    t.to_zoned(TimeZone::UTC)
+        .checked_add(span)
+        .ok()
+        .map(|z| z.timestamp())
+}

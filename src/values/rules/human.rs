@@ -1,0 +1,224 @@
+//! The rules of the value **human** (H1-H6): people are paid and looked after for taking
+//! part, and credited for what they make (NIHR co-production guidance on reciprocity).
+//!
+//! # Example
+//!
+//! ```
+//! use coproduction::community::MemberId;
+//! use coproduction::decision::DecisionKind;
+//! use coproduction::values::rules::human::PaymentOffered;
+//! use coproduction::values::{DecisionRecord, Participant, PaymentStatus, Status, Tally, ValueRule};
+//!
+//! let record = DecisionRecord {
+//!     participants: Some(vec![
+//!         Participant::new(MemberId::new(1)).contributor(PaymentStatus::Declined),
+//!     ]),
+//!     ..DecisionRecord::new(DecisionKind::Strategy)
+//! };
+//! let outcome = PaymentOffered::default().check(&record, &Tally::of(&record));
+//! assert_eq!(outcome.status, Status::Satisfied);
+//! ```
+
+use crate::values::record::{DecisionRecord, Way};
+use crate::values::rules::{RuleOutcome, Tally, at_least_days, builtin, members};
+
+builtin! {
+    /// H1 (blocking): every public contributor was offered payment, or declined it.
+    /// Contributors are paid and never left worse off for taking part.
+    PaymentOffered, "H1", human, Blocking {}
+}
+
+impl PaymentOffered {
+    fn evaluate(&self, _: &DecisionRecord, t: &Tally) -> RuleOutcome {
+        if !t.recorded {
+            return RuleOutcome::not_evaluated("participants");
+        }
+        if t.public_contributors == 0 {
+            return RuleOutcome::not_applicable("no public contributors took part");
+        }
+        if !t.payment_unrecorded.is_empty() {
+            return RuleOutcome::not_evaluated("participants[].payment")
+                .with("payment not recorded for", members(&t.payment_unrecorded));
+        }
+        if t.payment_not_offered.is_empty() {
+            RuleOutcome::satisfied("every public contributor was offered payment")
+                .with("public_contributors", t.public_contributors)
+        } else {
+            RuleOutcome::violated(format!(
+                "{} of {} public contributors were not offered payment",
+                t.payment_not_offered.len(),
+                t.public_contributors
+            ))
+            .with("not offered payment", members(&t.payment_not_offered))
+        }
+    }
+}
+
+builtin! {
+    /// H2 (warning): an expenses policy applies, and claims are reimbursed within
+    /// `max_reimburse_days`.
+    ExpensesReimbursed, "H2", human, Warning {
+        /// The longest acceptable wait from claim to reimbursement, in days.
+        max_reimburse_days: u32 = 30,
+    }
+}
+
+impl ExpensesReimbursed {
+    fn evaluate(&self, record: &DecisionRecord, t: &Tally) -> RuleOutcome {
+        if !t.recorded {
+            return RuleOutcome::not_evaluated("participants");
+        }
+        if t.public_contributors == 0 {
+            return RuleOutcome::not_applicable("no public contributors took part");
+        }
+        let Some(expenses) = &record.expenses else {
+            return RuleOutcome::not_evaluated("expenses");
+        };
+        if !expenses.policy_applies {
+            return RuleOutcome::violated("no expenses policy applies to the contributors")
+                .with("expenses.policy_applies", false);
+        }
+        match expenses.longest_wait_days {
+            Some(days) if days > self.max_reimburse_days => RuleOutcome::violated(format!(
+                "a claim waited {days} days for reimbursement; the charter allows {}",
+                self.max_reimburse_days
+            ))
+            .with("expenses.longest_wait_days", days),
+            Some(days) => RuleOutcome::satisfied("expenses are reimbursed in time")
+                .with("expenses.longest_wait_days", days),
+            None => RuleOutcome::satisfied("an expenses policy applies; no claim is waiting"),
+        }
+    }
+}
+
+builtin! {
+    /// H3 (warning): where payment is offered, benefits advice was signposted, so that a
+    /// payment does not put someone's benefits at risk.
+    BenefitsAdviceSignposted, "H3", human, Warning {}
+}
+
+impl BenefitsAdviceSignposted {
+    fn evaluate(&self, record: &DecisionRecord, t: &Tally) -> RuleOutcome {
+        if !t.recorded {
+            return RuleOutcome::not_evaluated("participants");
+        }
+        if t.payment_offered == 0 {
+            return RuleOutcome::not_applicable("nobody was offered payment");
+        }
+        match record.benefits_advice_signposted {
+            None => RuleOutcome::not_evaluated("benefits_advice_signposted"),
+            Some(true) => RuleOutcome::satisfied("benefits advice was signposted")
+                .with("payment_offered", t.payment_offered),
+            Some(false) => RuleOutcome::violated(format!(
+                "{} contributors were offered payment without being signposted to benefits advice",
+                t.payment_offered
+            ))
+            .with("benefits_advice_signposted", false),
+        }
+    }
+}
+
+builtin! {
+    /// H4 (warning): papers went out at least `min_notice_days` before a live session, so
+    /// everyone can read them in their own time.
+    PapersOnTime, "H4", human, Warning {
+        /// The least notice, in days.
+        min_notice_days: u32 = 7,
+    }
+}
+
+impl PapersOnTime {
+    fn evaluate(&self, record: &DecisionRecord, _: &Tally) -> RuleOutcome {
+        let live = match (&record.ways_offered, record.dates.session_at) {
+            (_, Some(_)) => true,
+            (Some(ways), None) => ways.contains(&Way::Live),
+            (None, None) => return RuleOutcome::not_evaluated("ways_offered"),
+        };
+        if !live {
+            return RuleOutcome::not_applicable("there was no live session");
+        }
+        let Some(session) = record.dates.session_at else {
+            return RuleOutcome::not_evaluated("dates.session_at");
+        };
+        let Some(papers) = record.dates.papers_sent_at else {
+            return RuleOutcome::not_evaluated("dates.papers_sent_at");
+        };
+        if at_least_days(papers, session, self.min_notice_days) {
+            RuleOutcome::satisfied("papers went out in time")
+        } else {
+            RuleOutcome::violated(format!(
+                "papers went out less than {} days before the session",
+                self.min_notice_days
+            ))
+            .with("dates.papers_sent_at", papers)
+            .with("dates.session_at", session)
+        }
+    }
+}
+
+builtin! {
+    /// H5 (warning): an asynchronous round stays open at least `min_async_days`, for
+    /// people who cannot answer at once.
+    AsyncRoundOpenLongEnough, "H5", human, Warning {
+        /// The least time open, in days.
+        min_async_days: u32 = 7,
+    }
+}
+
+impl AsyncRoundOpenLongEnough {
+    fn evaluate(&self, record: &DecisionRecord, _: &Tally) -> RuleOutcome {
+        let Some(ways) = &record.ways_offered else {
+            return RuleOutcome::not_evaluated("ways_offered");
+        };
+        if !ways.contains(&Way::Asynchronous) {
+            return RuleOutcome::not_applicable("there was no asynchronous round");
+        }
+        let Some(opened) = record.dates.round_opened_at else {
+            return RuleOutcome::not_evaluated("dates.round_opened_at");
+        };
+        let Some(closed) = record.dates.round_closed_at else {
+            return RuleOutcome::not_evaluated("dates.round_closed_at");
+        };
+        if at_least_days(opened, closed, self.min_async_days) {
+            RuleOutcome::satisfied("the asynchronous round stayed open long enough")
+        } else {
+            RuleOutcome::violated(format!(
+                "the asynchronous round closed within {} days of opening",
+                self.min_async_days
+            ))
+            .with("dates.round_opened_at", opened)
+            .with("dates.round_closed_at", closed)
+        }
+    }
+}
+
+builtin! {
+    /// H6 (info): every contributor to an output is credited.
+    ContributorsCredited, "H6", human, Info {}
+}
+
+impl ContributorsCredited {
+    fn evaluate(&self, record: &DecisionRecord, _: &Tally) -> RuleOutcome {
+        let Some(credits) = &record.credits else {
+            return RuleOutcome::not_evaluated("credits");
+        };
+        if credits.is_empty() {
+            return RuleOutcome::not_applicable("no output with contributors");
+        }
+        let uncredited: Vec<_> = credits
+            .iter()
+            .filter(|c| !c.credited)
+            .map(|c| c.member)
+            .collect();
+        if uncredited.is_empty() {
+            RuleOutcome::satisfied("every contributor is credited").with("credits", credits.len())
+        } else {
+            RuleOutcome::violated(format!(
+                "{} of {} contributors are not credited",
+                uncredited.len(),
+                credits.len()
+            ))
+            .with("not credited", members(&uncredited))
+        }
+    }
+}

@@ -1,0 +1,370 @@
+//! The rules of the value **inclusive** (I1-I8): who sits where decisions are taken, who
+//! is heard, and whether everyone could take part (NIHR co-production guidance, Arnstein's
+//! ladder of participation).
+//!
+//! # Example
+//!
+//! ```
+//! use coproduction::community::{BodyFigures, BodyId};
+//! use coproduction::decision::{DecisionKind, Method};
+//! use coproduction::values::rules::inclusive::LivedExperienceShare;
+//! use coproduction::values::{DecisionRecord, RouteSummary, Severity, Status, Tally, ValueRule};
+//!
+//! let allies = BodyId::new("allies_group")?;
+//! let record = DecisionRecord {
+//!     route_taken: Some(RouteSummary::new(allies.clone(), Method::Consent)),
+//!     body: Some(BodyFigures { body: allies, size: 6, lived_experience: 3, roles: Default::default() }),
+//!     ..DecisionRecord::new(DecisionKind::Strategy)
+//! };
+//! let rule = LivedExperienceShare::default();
+//! assert_eq!(rule.check(&record, &Tally::of(&record)).status, Status::Satisfied);
+//! assert_eq!(rule.severity(&record), Severity::Warning); // blocking for funding
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+use std::collections::BTreeSet;
+
+use crate::decision::{DecisionKind, Method};
+use crate::values::record::{AbsenceCounted, DecisionRecord, Rung, Way};
+use crate::values::rules::{RuleOutcome, Tally, at_least_days, blank, builtin, members};
+use crate::values::{Fraction, RuleId, Severity, ValueId, ValueRule};
+
+builtin! {@type
+    /// I1 (blocking for `blocking_kinds`, a warning otherwise): the share of the deciding
+    /// body with lived experience is at least `lived_experience_min_share`. The seed
+    /// community's own worry: an advisory group with fewer members with lived experience
+    /// than professionals.
+    LivedExperienceShare, "I1", inclusive {
+        /// The least share of the deciding body with lived experience.
+        lived_experience_min_share: Fraction = Fraction::new(1, 2),
+        /// The kinds for which a violation blocks.
+        blocking_kinds: BTreeSet<DecisionKind> = [
+            DecisionKind::Funding,
+            DecisionKind::Partnership,
+            DecisionKind::Governance,
+        ]
+        .into_iter()
+        .collect(),
+    }
+}
+
+impl ValueRule for LivedExperienceShare {
+    fn id(&self) -> RuleId {
+        RuleId::builtin(Self::ID)
+    }
+
+    fn value(&self) -> &ValueId {
+        &self.value
+    }
+
+    fn severity(&self, record: &DecisionRecord) -> Severity {
+        if self.blocking_kinds.contains(&record.kind) {
+            Severity::Blocking
+        } else {
+            Severity::Warning
+        }
+    }
+
+    fn check(&self, record: &DecisionRecord, _: &Tally) -> RuleOutcome {
+        let Some(route) = &record.route_taken else {
+            return RuleOutcome::not_evaluated("route_taken");
+        };
+        if route.single_decider() {
+            return RuleOutcome::not_applicable(
+                "one accountable decider decides (advice process or delegated), not a body",
+            );
+        }
+        let Some(body) = &record.body else {
+            return RuleOutcome::not_evaluated("body");
+        };
+        if body.lived_experience > body.size {
+            return RuleOutcome::not_evaluated("body")
+                .with("body.lived_experience", body.lived_experience)
+                .with("body.size", body.size);
+        }
+        let share = body.lived_experience_share();
+        let min = self.lived_experience_min_share;
+        if share.at_least(min.numerator, min.denominator) {
+            RuleOutcome::satisfied("enough of the deciding body brings lived experience")
+                .with("body.lived_experience_share", share)
+        } else {
+            RuleOutcome::violated(format!(
+                "in `{}`, {share} bring lived experience; the charter asks for at least {min}",
+                body.body
+            ))
+            .with("body.lived_experience_share", share)
+            .with("lived_experience_min_share", min)
+        }
+    }
+}
+
+builtin! {
+    /// I2 (blocking): at least `lived_experience_quorum` members with lived experience
+    /// responded in the deciding round.
+    LivedExperienceQuorum, "I2", inclusive, Blocking {
+        /// The least number of members with lived experience who respond.
+        lived_experience_quorum: u32 = 2,
+    }
+}
+
+impl LivedExperienceQuorum {
+    fn evaluate(&self, record: &DecisionRecord, t: &Tally) -> RuleOutcome {
+        let Some(route) = &record.route_taken else {
+            return RuleOutcome::not_evaluated("route_taken");
+        };
+        if route.single_decider() {
+            return RuleOutcome::not_applicable("no deciding round: one accountable decider");
+        }
+        if !t.recorded {
+            return RuleOutcome::not_evaluated("participants");
+        }
+        let responded = t.lived_experience_responded;
+        if responded as u64 >= u64::from(self.lived_experience_quorum) {
+            RuleOutcome::satisfied("enough members with lived experience responded")
+                .with("lived_experience_responded", responded)
+        } else {
+            RuleOutcome::violated(format!(
+                "{responded} members with lived experience responded; the quorum is {}",
+                self.lived_experience_quorum
+            ))
+            .with("lived_experience_responded", responded)
+            .with("lived_experience_participants", t.lived_experience)
+        }
+    }
+}
+
+builtin! {
+    /// I3 (warning): at least two ways to take part were offered (live, written,
+    /// asynchronous), so nobody is shut out by one format.
+    WaysToTakePart, "I3", inclusive, Warning {}
+}
+
+impl WaysToTakePart {
+    fn evaluate(&self, record: &DecisionRecord, _: &Tally) -> RuleOutcome {
+        let Some(route) = &record.route_taken else {
+            return RuleOutcome::not_evaluated("route_taken");
+        };
+        if route.method == Method::Delegated {
+            return RuleOutcome::not_applicable("a delegated decision invites nobody to take part");
+        }
+        let Some(ways) = &record.ways_offered else {
+            return RuleOutcome::not_evaluated("ways_offered");
+        };
+        let list = || {
+            ways.iter()
+                .map(|w| match w {
+                    Way::Live => "live",
+                    Way::Written => "written",
+                    Way::Asynchronous => "asynchronous",
+                })
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        if ways.len() >= 2 {
+            RuleOutcome::satisfied("two or more ways to take part were offered")
+                .with("ways_offered", list())
+        } else {
+            RuleOutcome::violated("fewer than two ways to take part were offered")
+                .with("ways_offered", list())
+        }
+    }
+}
+
+builtin! {
+    /// I4 (blocking): every access request was met before the session (or, with no
+    /// session, before the round opened).
+    AccessRequestsMet, "I4", inclusive, Blocking {}
+}
+
+impl AccessRequestsMet {
+    fn evaluate(&self, record: &DecisionRecord, _: &Tally) -> RuleOutcome {
+        let Some(requests) = &record.access_requests else {
+            return RuleOutcome::not_evaluated("access_requests");
+        };
+        if requests.is_empty() {
+            return RuleOutcome::not_applicable("nobody made an access request");
+        }
+        let unmet: Vec<_> = requests
+            .iter()
+            .filter(|r| r.met_at.is_none())
+            .map(|r| r.member)
+            .collect();
+        if !unmet.is_empty() {
+            return RuleOutcome::violated(format!(
+                "{} of {} access requests were not met",
+                unmet.len(),
+                requests.len()
+            ))
+            .with("access requests not met for", members(&unmet));
+        }
+        let Some(deadline) = record.dates.session_at.or(record.dates.round_opened_at) else {
+            return RuleOutcome::not_evaluated("dates.session_at");
+        };
+        let late: Vec<_> = requests
+            .iter()
+            .filter(|r| r.met_at.is_some_and(|at| at > deadline))
+            .map(|r| r.member)
+            .collect();
+        if late.is_empty() {
+            RuleOutcome::satisfied("every access request was met before the session")
+                .with("access_requests", requests.len())
+        } else {
+            RuleOutcome::violated(format!(
+                "{} access requests were met only after the session started",
+                late.len()
+            ))
+            .with("met late for", members(&late))
+        }
+    }
+}
+
+builtin! {
+    /// I5 (warning): nobody with lived experience was counted as consenting by their
+    /// absence, unless the round's absence policy says absence is consent. Silence is not
+    /// consent by default.
+    NoSilentConsent, "I5", inclusive, Warning {}
+}
+
+impl NoSilentConsent {
+    fn evaluate(&self, record: &DecisionRecord, t: &Tally) -> RuleOutcome {
+        if !t.recorded {
+            return RuleOutcome::not_evaluated("participants");
+        }
+        if t.lived_experience_absent == 0 {
+            return RuleOutcome::not_applicable("nobody with lived experience was absent");
+        }
+        if !t.absence_uncounted.is_empty() {
+            return RuleOutcome::not_evaluated("participants[].absence_counted_as")
+                .with("absence not recorded for", members(&t.absence_uncounted));
+        }
+        if t.silent_consent.is_empty() {
+            return RuleOutcome::satisfied("no absence was counted as consent")
+                .with("lived_experience_absent", t.lived_experience_absent);
+        }
+        if record.absence_policy == Some(AbsenceCounted::Consent) {
+            RuleOutcome::satisfied("absences counted as consent, as the absence policy says")
+                .with("counted as consent", members(&t.silent_consent))
+        } else {
+            RuleOutcome::violated(format!(
+                "{} members with lived experience were counted as consenting by absence without a policy that says so",
+                t.silent_consent.len()
+            ))
+            .with("counted as consent", members(&t.silent_consent))
+        }
+    }
+}
+
+builtin! {
+    /// I6 (blocking): recruitment is open and fair: the advert is open at least
+    /// `min_advert_days`, there are two or more ways to apply, the criteria are published
+    /// before closing, and the panel has a member with lived experience.
+    FairRecruitment, "I6", inclusive, Blocking {
+        /// The least time the advert is open, in days.
+        min_advert_days: u32 = 14,
+    }
+}
+
+impl FairRecruitment {
+    fn evaluate(&self, record: &DecisionRecord, _: &Tally) -> RuleOutcome {
+        if record.kind != DecisionKind::Recruitment {
+            return RuleOutcome::not_applicable("not a recruitment");
+        }
+        let Some(r) = &record.recruitment else {
+            return RuleOutcome::not_evaluated("recruitment");
+        };
+        let Some(opened) = r.advert_opened_at else {
+            return RuleOutcome::not_evaluated("recruitment.advert_opened_at");
+        };
+        let Some(closed) = r.advert_closed_at else {
+            return RuleOutcome::not_evaluated("recruitment.advert_closed_at");
+        };
+        let Some(panel) = r.panel_with_lived_experience else {
+            return RuleOutcome::not_evaluated("recruitment.panel_with_lived_experience");
+        };
+        let mut failed = Vec::new();
+        if !at_least_days(opened, closed, self.min_advert_days) {
+            failed.push(format!(
+                "the advert was open less than {} days",
+                self.min_advert_days
+            ));
+        }
+        if r.ways_to_apply.len() < 2 {
+            failed.push("fewer than two ways to apply".to_owned());
+        }
+        if r.criteria_published_at.is_none_or(|at| at > closed) {
+            failed.push("the criteria were not published before closing".to_owned());
+        }
+        if panel == 0 {
+            failed.push("no panel member brings lived experience".to_owned());
+        }
+        if failed.is_empty() {
+            RuleOutcome::satisfied("the recruitment was open and fair")
+                .with("recruitment.ways_to_apply", r.ways_to_apply.len())
+        } else {
+            RuleOutcome::violated(failed.join("; "))
+        }
+    }
+}
+
+builtin! {
+    /// I7 (blocking): a decision labelled co-produced reached at least "partnership" on
+    /// Arnstein's ladder; below it, the label would be tokenism.
+    GenuineCoproduction, "I7", inclusive, Blocking {}
+}
+
+impl GenuineCoproduction {
+    fn evaluate(&self, record: &DecisionRecord, _: &Tally) -> RuleOutcome {
+        if !record.labelled_coproduced {
+            return RuleOutcome::not_applicable("the decision is not labelled co-produced");
+        }
+        match record.ladder {
+            None => RuleOutcome::not_evaluated("ladder"),
+            Some(rung) if rung >= Rung::Partnership => {
+                RuleOutcome::satisfied("the decision reached partnership or above")
+                    .with("ladder", format_args!("{rung:?}"))
+            }
+            Some(rung) => RuleOutcome::violated(
+                "labelled co-produced, but the decision stayed below partnership on the ladder",
+            )
+            .with("ladder", format_args!("{rung:?}")),
+        }
+    }
+}
+
+builtin! {
+    /// I8 (warning): each stakeholder group the charter lists took part, or a waiver
+    /// reason is recorded for it. The default groups are placeholders.
+    StakeholdersTookPart, "I8", inclusive, Warning {
+        /// The groups expected to take part.
+        stakeholder_groups: BTreeSet<String> = ["co_producers", "allies", "staff"]
+            .into_iter()
+            .map(String::from)
+            .collect(),
+    }
+}
+
+impl StakeholdersTookPart {
+    fn evaluate(&self, record: &DecisionRecord, _: &Tally) -> RuleOutcome {
+        if self.stakeholder_groups.is_empty() {
+            return RuleOutcome::not_applicable("the charter lists no stakeholder groups");
+        }
+        let Some(s) = &record.stakeholders else {
+            return RuleOutcome::not_evaluated("stakeholders");
+        };
+        let missing: Vec<&str> = self
+            .stakeholder_groups
+            .iter()
+            .filter(|g| !s.took_part.contains(*g) && blank(s.waivers.get(*g).map(String::as_str)))
+            .map(String::as_str)
+            .collect();
+        if missing.is_empty() {
+            RuleOutcome::satisfied("every stakeholder group took part or has a recorded waiver")
+        } else {
+            RuleOutcome::violated(format!(
+                "stakeholder groups missing without a waiver: {}",
+                missing.join(", ")
+            ))
+            .with("stakeholders.took_part", s.took_part.len())
+        }
+    }
+}

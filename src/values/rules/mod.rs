@@ -1,0 +1,428 @@
+//! The rules that test a decision against the community's values.
+//!
+//! Each rule is a small type implementing [`ValueRule`]: an id, the value it serves, a
+//! severity (which may depend on the record), whether an override is accepted, and a check
+//! that returns a [`RuleOutcome`] with the evidence it looked at and a plain-language message.
+//!
+//! The 30 built-in rules model the table of the crate's process notes, one file per value:
+//! [`human`] (H1-H6), [`inclusive`] (I1-I8), [`transparent`] (T1-T9) and [`challenging`]
+//! (C1-C7). A charter names them by id and gives their settings; a community's own rules
+//! implement [`ValueRule`] and are added in code with
+//! [`Charter::with_rule`](super::Charter::with_rule).
+//!
+//! # Example: a custom rule
+//!
+//! ```
+//! use coproduction::decision::DecisionKind;
+//! use coproduction::values::{
+//!     Charter, DecisionRecord, RuleId, RuleOutcome, Severity, Status, Tally, ValueId, ValueRule,
+//! };
+//!
+//! /// Every decision names at least three alternatives.
+//! #[derive(Debug)]
+//! struct ThreeAlternatives {
+//!     id: RuleId,
+//!     value: ValueId,
+//! }
+//!
+//! impl ValueRule for ThreeAlternatives {
+//!     fn id(&self) -> RuleId { self.id.clone() }
+//!     fn value(&self) -> &ValueId { &self.value }
+//!     fn severity(&self, _: &DecisionRecord) -> Severity { Severity::Warning }
+//!     fn check(&self, record: &DecisionRecord, _: &Tally) -> RuleOutcome {
+//!         match &record.alternatives {
+//!             None => RuleOutcome::not_evaluated("alternatives"),
+//!             Some(a) if a.len() >= 3 => RuleOutcome::satisfied("three or more alternatives"),
+//!             Some(a) => RuleOutcome::violated("fewer than three alternatives")
+//!                 .with("alternatives", a.len()),
+//!         }
+//!     }
+//! }
+//!
+//! let rule = ThreeAlternatives {
+//!     id: RuleId::new("X-three-alternatives")?,
+//!     value: ValueId::challenging(),
+//! };
+//! let charter = Charter::default().with_rule(rule)?;
+//! let report = charter.check(&DecisionRecord::new(DecisionKind::Strategy));
+//! let finding = report.finding("X-three-alternatives").ok_or("missing")?;
+//! assert_eq!(finding.status, Status::NotEvaluated);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+pub mod challenging;
+pub mod human;
+pub mod inclusive;
+pub(crate) mod registry;
+pub mod transparent;
+
+use std::borrow::Cow;
+use std::fmt;
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+
+use crate::community::MemberId;
+use crate::values::record::{AbsenceCounted, Conflict, DecisionRecord, Response};
+use crate::values::{RuleId, ValueId};
+
+/// How much a violated rule weighs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Severity {
+    /// Informs; never stops a transition.
+    Info,
+    /// Needs an acknowledgement with a reason before the transition.
+    Warning,
+    /// Stops the transition unless an override (who, why) is recorded.
+    Blocking,
+}
+
+impl Severity {
+    /// The stable `snake_case` name.
+    pub fn label(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Blocking => "blocking",
+        }
+    }
+}
+
+/// What a rule found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Status {
+    /// The evidence shows the rule is kept.
+    Satisfied,
+    /// The evidence shows the rule is broken.
+    Violated,
+    /// The rule does not apply to this decision.
+    NotApplicable,
+    /// Evidence the rule needs is missing; treated as a risk, never as kept.
+    NotEvaluated,
+}
+
+impl Status {
+    /// The stable `snake_case` name.
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::Satisfied => "satisfied",
+            Status::Violated => "violated",
+            Status::NotApplicable => "not_applicable",
+            Status::NotEvaluated => "not_evaluated",
+        }
+    }
+
+    /// Whether the finding needs an override or acknowledgement at the gate: a violation,
+    /// or (failing closed) a rule that could not be evaluated.
+    pub fn is_unmet(self) -> bool {
+        matches!(self, Status::Violated | Status::NotEvaluated)
+    }
+}
+
+/// One fact a rule looked at: which field of the record, and what it held.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Evidence {
+    /// The record field (or derived figure) looked at.
+    pub field: Cow<'static, str>,
+    /// What it held, in words.
+    pub observed: String,
+}
+
+/// What a rule returns: its status, a plain-language message and the evidence.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleOutcome {
+    /// What the rule found.
+    pub status: Status,
+    /// Why, in plain language.
+    pub message: Cow<'static, str>,
+    /// What it looked at.
+    pub evidence: Vec<Evidence>,
+}
+
+impl RuleOutcome {
+    fn new(status: Status, message: impl Into<Cow<'static, str>>) -> Self {
+        Self {
+            status,
+            message: message.into(),
+            evidence: Vec::new(),
+        }
+    }
+
+    /// The rule is kept.
+    pub fn satisfied(message: impl Into<Cow<'static, str>>) -> Self {
+        Self::new(Status::Satisfied, message)
+    }
+
+    /// The rule is broken.
+    pub fn violated(message: impl Into<Cow<'static, str>>) -> Self {
+        Self::new(Status::Violated, message)
+    }
+
+    /// The rule does not apply; the message says why.
+    pub fn not_applicable(message: impl Into<Cow<'static, str>>) -> Self {
+        Self::new(Status::NotApplicable, message)
+    }
+
+    /// Evidence the rule needs is missing: `field` names it.
+    pub fn not_evaluated(field: &'static str) -> Self {
+        Self {
+            status: Status::NotEvaluated,
+            message: Cow::Owned(format!("could not be evaluated: `{field}` is not recorded")),
+            evidence: vec![Evidence {
+                field: Cow::Borrowed(field),
+                observed: String::from("not recorded"),
+            }],
+        }
+    }
+
+    /// Adds a piece of evidence.
+    #[must_use]
+    pub fn with(mut self, field: &'static str, observed: impl fmt::Display) -> Self {
+        self.evidence.push(Evidence {
+            field: Cow::Borrowed(field),
+            observed: observed.to_string(),
+        });
+        self
+    }
+}
+
+/// A rule that tests a decision against one of the community's values.
+///
+/// Object safe and `Send + Sync`, so a charter can hold any mix of rules and be shared
+/// across threads. `check` must be pure: it looks at the record (and the [`Tally`] made from
+/// it once per check) and nothing else.
+pub trait ValueRule: fmt::Debug + Send + Sync {
+    /// The rule's id; unique within a charter.
+    fn id(&self) -> RuleId;
+    /// The value the rule serves; the charter must declare it.
+    fn value(&self) -> &ValueId;
+    /// How much a violation weighs for this record.
+    fn severity(&self, record: &DecisionRecord) -> Severity;
+    /// Whether an override is accepted for a blocking finding. Only red lines say no.
+    fn overridable(&self) -> bool {
+        true
+    }
+    /// Tests the record.
+    fn check(&self, record: &DecisionRecord, tally: &Tally) -> RuleOutcome;
+}
+
+/// Figures about the participants that several rules need, made in one pass over them
+/// before any rule runs.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Tally {
+    /// Whether the record lists its participants at all.
+    pub recorded: bool,
+    /// How many participants.
+    pub participants: usize,
+    /// How many bring lived experience.
+    pub lived_experience: usize,
+    /// How many with lived experience gave a response other than absence.
+    pub lived_experience_responded: usize,
+    /// Members who gave no response (absence counts as none), leaving out those who
+    /// stepped out for a conflict.
+    pub without_response: Vec<MemberId>,
+    /// How many take part as public contributors.
+    pub public_contributors: usize,
+    /// How many public contributors were offered payment.
+    pub payment_offered: usize,
+    /// Public contributors not offered payment.
+    pub payment_not_offered: Vec<MemberId>,
+    /// Public contributors whose payment status is not recorded.
+    pub payment_unrecorded: Vec<MemberId>,
+    /// How many with lived experience were absent.
+    pub lived_experience_absent: usize,
+    /// Members with lived experience whose absence was counted as consent.
+    pub silent_consent: Vec<MemberId>,
+    /// Members with lived experience absent with no record of how it was counted.
+    pub absence_uncounted: Vec<MemberId>,
+    /// Members who declared no conflicts either way.
+    pub conflicts_undeclared: Vec<MemberId>,
+    /// Members who declared a conflict and still took part.
+    pub conflicted_took_part: Vec<MemberId>,
+}
+
+impl Tally {
+    /// Makes the figures in one pass over the record's participants.
+    pub fn of(record: &DecisionRecord) -> Self {
+        let Some(participants) = &record.participants else {
+            return Self::default();
+        };
+        let mut t = Tally {
+            recorded: true,
+            participants: participants.len(),
+            ..Self::default()
+        };
+        for p in participants {
+            let recused = p.conflict == Some(Conflict::DeclaredAndRecused);
+            let responded = matches!(p.response, Some(r) if r != Response::Absent);
+            if !responded && !recused {
+                t.without_response.push(p.member);
+            }
+            if p.lived_experience {
+                t.lived_experience += 1;
+                if responded {
+                    t.lived_experience_responded += 1;
+                }
+                if p.response == Some(Response::Absent) {
+                    t.lived_experience_absent += 1;
+                    match p.absence_counted_as {
+                        Some(AbsenceCounted::Consent) => t.silent_consent.push(p.member),
+                        Some(_) => {}
+                        None => t.absence_uncounted.push(p.member),
+                    }
+                }
+            }
+            if p.public_contributor {
+                t.public_contributors += 1;
+                match p.payment {
+                    Some(s) if s.was_offered() => t.payment_offered += 1,
+                    Some(_) => t.payment_not_offered.push(p.member),
+                    None => t.payment_unrecorded.push(p.member),
+                }
+            }
+            match p.conflict {
+                None => t.conflicts_undeclared.push(p.member),
+                Some(Conflict::DeclaredAndTookPart) => t.conflicted_took_part.push(p.member),
+                Some(_) => {}
+            }
+        }
+        t
+    }
+}
+
+/// Members as `m1, m2, m3`, at most ten then a count of the rest.
+pub(crate) fn members(ids: &[MemberId]) -> String {
+    let mut out = String::new();
+    for (n, id) in ids.iter().enumerate() {
+        if n == 10 {
+            out.push_str(&format!(" and {} more", ids.len() - 10));
+            break;
+        }
+        if n > 0 {
+            out.push_str(", ");
+        }
+        out.push_str(&id.to_string());
+    }
+    out
+}
+
+/// Whether `to` is at least `days` whole days after `from`.
+pub(crate) fn at_least_days(from: Timestamp, to: Timestamp, days: u32) -> bool {
+    to.duration_since(from).as_secs() >= i64::from(days) * 86_400
+}
+
+/// Whether `to` is at most `days` days after `from`.
+pub(crate) fn within_days(from: Timestamp, to: Timestamp, days: u32) -> bool {
+    to.duration_since(from).as_secs() <= i64::from(days) * 86_400
+}
+
+/// Whether a text is missing or blank.
+pub(crate) fn blank(text: Option<&str>) -> bool {
+    text.is_none_or(|t| t.trim().is_empty())
+}
+
+/// Declares a built-in rule: the type, its default settings and the trait plumbing, so each
+/// rule's file holds only what the rule decides.
+macro_rules! builtin {
+    (
+        $(#[$doc:meta])*
+        $name:ident, $id:literal, $value:ident, $severity:ident
+        { $($(#[$fdoc:meta])* $field:ident : $ty:ty = $default:expr),* $(,)? }
+    ) => {
+        builtin!(@type $(#[$doc])* $name, $id, $value { $($(#[$fdoc])* $field : $ty = $default),* });
+        impl $crate::values::ValueRule for $name {
+            fn id(&self) -> $crate::values::RuleId {
+                $crate::values::RuleId::builtin($id)
+            }
+            fn value(&self) -> &$crate::values::ValueId {
+                &self.value
+            }
+            fn severity(&self, _: &$crate::values::DecisionRecord) -> $crate::values::Severity {
+                $crate::values::Severity::$severity
+            }
+            fn check(
+                &self,
+                record: &$crate::values::DecisionRecord,
+                tally: &$crate::values::Tally,
+            ) -> $crate::values::RuleOutcome {
+                self.evaluate(record, tally)
+            }
+        }
+    };
+    (@type
+        $(#[$doc:meta])*
+        $name:ident, $id:literal, $value:ident
+        { $($(#[$fdoc:meta])* $field:ident : $ty:ty = $default:expr),* $(,)? }
+    ) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        pub struct $name {
+            pub(crate) value: $crate::values::ValueId,
+            $($(#[$fdoc])* pub(crate) $field: $ty,)*
+        }
+
+        impl $name {
+            /// The rule's id.
+            pub const ID: &'static str = $id;
+        }
+
+        impl Default for $name {
+            /// Bound to its seed value, with the placeholder settings.
+            fn default() -> Self {
+                Self {
+                    value: $crate::values::ValueId::$value(),
+                    $($field: $default,)*
+                }
+            }
+        }
+    };
+}
+pub(crate) use builtin;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::decision::DecisionKind;
+    use crate::values::record::{Participant, PaymentStatus};
+
+    #[test]
+    fn the_tally_counts_in_one_pass() {
+        let record = DecisionRecord {
+            participants: Some(vec![
+                Participant::new(MemberId::new(1))
+                    .with_lived_experience()
+                    .responded(Response::Consent)
+                    .declared(Conflict::None),
+                Participant::new(MemberId::new(2))
+                    .with_lived_experience()
+                    .absent(AbsenceCounted::Consent)
+                    .contributor(PaymentStatus::NotOffered),
+                Participant::new(MemberId::new(3)).declared(Conflict::DeclaredAndRecused),
+            ]),
+            ..DecisionRecord::new(DecisionKind::Strategy)
+        };
+        let t = Tally::of(&record);
+        assert!(t.recorded);
+        assert_eq!(t.lived_experience, 2);
+        assert_eq!(t.lived_experience_responded, 1);
+        assert_eq!(t.without_response, vec![MemberId::new(2)]);
+        assert_eq!(t.silent_consent, vec![MemberId::new(2)]);
+        assert_eq!(t.payment_not_offered, vec![MemberId::new(2)]);
+        assert_eq!(t.conflicts_undeclared, vec![MemberId::new(2)]);
+        assert!(!Tally::of(&DecisionRecord::new(DecisionKind::Strategy)).recorded);
+    }
+
+    #[test]
+    fn member_lists_are_capped() {
+        let ids: Vec<_> = (1..=12).map(MemberId::new).collect();
+        assert_eq!(
+            members(&ids),
+            "m1, m2, m3, m4, m5, m6, m7, m8, m9, m10 and 2 more"
+        );
+    }
+}

@@ -1,0 +1,172 @@
+//! The JSON shapes of the value-check: records, charters and reports read back to what was
+//! written, and unknown fields are refused at every level.
+
+use coproduction::community::MemberId;
+use coproduction::decision::DecisionKind;
+use coproduction::values::*;
+use proptest::prelude::*;
+
+const CHARTER: &str = include_str!("../examples/data/charter.json");
+const ALLIES: &str = include_str!("../examples/data/allies_record.json");
+
+fn allies() -> DecisionRecord {
+    serde_json::from_str(ALLIES).unwrap()
+}
+
+#[test]
+fn the_shipped_seed_situation_is_flagged_by_i1() {
+    let charter = Charter::from_json(CHARTER).unwrap();
+    let report = charter.check(&allies());
+    let flagged: Vec<_> = report
+        .findings()
+        .iter()
+        .filter(|f| f.status.is_unmet())
+        .map(|f| f.rule.as_str())
+        .collect();
+    assert_eq!(flagged, vec!["I1"]);
+    assert_eq!(report.verdict("inclusive"), Some(Verdict::Breached));
+}
+
+#[test]
+fn the_shipped_charter_is_the_default_spelled_out() {
+    let charter = Charter::from_json(CHARTER).unwrap();
+    assert_eq!(charter.to_spec(), Charter::default().to_spec());
+}
+
+#[test]
+fn record_charter_and_report_round_trip() {
+    let record = allies()
+        .with_override(
+            RuleId::new("I1").unwrap(),
+            MemberId::new(4),
+            "Two co-producers join next month",
+        )
+        .with_acknowledgement(RuleId::new("T9").unwrap(), MemberId::new(4), "Noted");
+    let json = serde_json::to_string(&record).unwrap();
+    assert_eq!(
+        serde_json::from_str::<DecisionRecord>(&json).unwrap(),
+        record
+    );
+
+    let charter = Charter::default();
+    let json = serde_json::to_string(&charter).unwrap();
+    let back: Charter = serde_json::from_str(&json).unwrap();
+    assert_eq!(back.to_spec(), charter.to_spec());
+    assert_eq!(back.check(&record), charter.check(&record));
+
+    let report = charter.check(&record);
+    let json = serde_json::to_string(&report).unwrap();
+    assert_eq!(serde_json::from_str::<ValueReport>(&json).unwrap(), report);
+}
+
+#[test]
+fn the_report_shape_is_stable() {
+    let charter =
+        Charter::from_json(r#"{"values":[{"id":"transparent"}],"rules":[{"id":"T9"}]}"#).unwrap();
+    let record = DecisionRecord {
+        outcome: Some(Outcome::Declined),
+        ..DecisionRecord::new(DecisionKind::Strategy)
+    };
+    assert_eq!(
+        serde_json::to_string(&charter.check(&record)).unwrap(),
+        r#"{"verdicts":[{"value":"transparent","verdict":"upheld"}],"findings":[{"rule":"T9","value":"transparent","severity":"warning","overridable":true,"status":"not_applicable","message":"nothing was adopted"}]}"#
+    );
+}
+
+/// Inserts `"junk": 1` into the object at `pointer` and checks the result is refused.
+fn refuses_junk<T: serde::de::DeserializeOwned>(json: &str, pointer: &str) {
+    let mut v: serde_json::Value = serde_json::from_str(json).unwrap();
+    v.pointer_mut(pointer)
+        .unwrap_or_else(|| panic!("no {pointer}"))
+        .as_object_mut()
+        .unwrap()
+        .insert("junk".into(), 1.into());
+    assert!(
+        serde_json::from_value::<T>(v).is_err(),
+        "unknown field accepted at {pointer}"
+    );
+}
+
+#[test]
+fn unknown_fields_are_refused_everywhere() {
+    for pointer in [
+        "",
+        "/route_taken",
+        "/route_taken/method",
+        "/body",
+        "/participants/0",
+        "/objections/0",
+        "/advice/0",
+        "/access_requests/0",
+        "/expenses",
+        "/funder",
+        "/funder/register",
+        "/due_diligence/0",
+        "/stakeholders",
+        "/dates",
+    ] {
+        refuses_junk::<DecisionRecord>(ALLIES, pointer);
+    }
+    for pointer in [
+        "",
+        "/values/0",
+        "/rules/0",
+        "/rules/6/lived_experience_min_share",
+    ] {
+        refuses_junk::<CharterSpec>(CHARTER, pointer);
+        refuses_junk::<Charter>(CHARTER, pointer);
+    }
+    let report = serde_json::to_string(&Charter::default().check(&allies())).unwrap();
+    for pointer in ["", "/verdicts/0", "/findings/0", "/findings/0/evidence/0"] {
+        refuses_junk::<ValueReport>(&report, pointer);
+    }
+}
+
+#[test]
+fn bad_enum_values_are_refused() {
+    let bad = ALLIES.replace(
+        r#""response": "consent_with_concern""#,
+        r#""response": "maybe""#,
+    );
+    assert!(serde_json::from_str::<DecisionRecord>(&bad).is_err());
+    let bad = ALLIES.replace(r#""tier": 2,"#, r#""tier": 5,"#);
+    assert!(serde_json::from_str::<DecisionRecord>(&bad).is_err());
+}
+
+fn small_record() -> impl Strategy<Value = DecisionRecord> {
+    (
+        prop::sample::select(DecisionKind::BUILT_IN.to_vec()),
+        prop::option::of("[a-zA-Z ]{0,20}"),
+        prop::option::of(prop::collection::vec("[a-z]{1,8}", 0..3)),
+        any::<bool>(),
+        prop::option::of(0u32..60),
+        prop::collection::vec((1u64..9, "[a-z ]{0,10}"), 0..3),
+    )
+        .prop_map(
+            |(kind, rationale, alternatives, labelled, wait, overrides)| {
+                let mut r = DecisionRecord::new(kind);
+                r.rationale = rationale;
+                r.alternatives = alternatives;
+                r.labelled_coproduced = labelled;
+                r.expenses = wait.map(|w| ExpensesFacts {
+                    policy_applies: true,
+                    longest_wait_days: Some(w),
+                });
+                for (n, reason) in overrides {
+                    r = r.with_override(RuleId::new("T2").unwrap(), MemberId::new(n), reason);
+                }
+                r
+            },
+        )
+}
+
+proptest! {
+    #[test]
+    fn records_and_their_reports_round_trip(r in small_record()) {
+        let json = serde_json::to_string(&r).unwrap();
+        prop_assert_eq!(serde_json::from_str::<DecisionRecord>(&json).unwrap(), r.clone());
+        let report = Charter::default().check(&r);
+        let json = serde_json::to_string(&report).unwrap();
+        prop_assert_eq!(serde_json::from_str::<ValueReport>(&json).unwrap(), report);
+    }
+}

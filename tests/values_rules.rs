@@ -1,0 +1,766 @@
+//! Each built-in rule in three sentences: given a record, the rule is satisfied; given a
+//! change that breaks it, violated; given a record it does not concern, not applicable.
+//!
+//! The base record is a tier 2 funding decision taken by consent in a mixed circle, with
+//! every piece of evidence recorded and every applicable rule kept.
+
+use std::collections::BTreeSet;
+
+use coproduction::community::{AccessNeedKind, BodyFigures, BodyId, MemberId};
+use coproduction::decision::{DecisionKind, Method, Tier};
+use coproduction::values::*;
+use jiff::{SignedDuration, Timestamp};
+
+fn day(n: i64) -> Timestamp {
+    let start: Timestamp = "2021-04-01T10:00:00Z".parse().unwrap();
+    start
+        .checked_add(SignedDuration::from_hours(24 * n))
+        .unwrap()
+}
+
+fn m(n: u64) -> MemberId {
+    MemberId::new(n)
+}
+
+fn body(s: &str) -> BodyId {
+    BodyId::new(s).unwrap()
+}
+
+fn route() -> RouteSummary {
+    RouteSummary {
+        deciding_body: body("decision_circle"),
+        method: Method::Consent,
+        tier: Some(Tier::Two),
+        consulted: [body("allies_group")].into_iter().collect(),
+    }
+}
+
+fn advice(from: u64, bases: &[AdviceBasis]) -> AdviceEntry {
+    AdviceEntry {
+        from: m(from),
+        bases: bases.iter().copied().collect(),
+        given_at: Some(day(5)),
+        answer: Some("Taken into the amended proposal".into()),
+    }
+}
+
+/// Every rule that applies is kept.
+fn good() -> DecisionRecord {
+    let participants = (1..=6)
+        .map(|n| {
+            let p = Participant::new(m(n))
+                .responded(Response::Consent)
+                .declared(Conflict::None);
+            if n <= 3 {
+                p.with_lived_experience()
+                    .contributor(PaymentStatus::Accepted)
+            } else {
+                p
+            }
+        })
+        .collect();
+    let mut funder = FunderFacts::new("Trust A");
+    funder.amount_band = Some("10k to 50k".into());
+    funder.red_line_screen = Some(Screen::Passed);
+    funder.register = Some(RegisterEntry {
+        listed: RegisterField::ALL.into_iter().collect(),
+        withheld_reason: None,
+    });
+    DecisionRecord {
+        tier: Some(Tier::Two),
+        outcome: Some(Outcome::Adopted),
+        route_taken: Some(route()),
+        route_given: Some(route()),
+        body: Some(BodyFigures {
+            body: body("decision_circle"),
+            size: 6,
+            lived_experience: 3,
+            roles: Default::default(),
+        }),
+        participants: Some(participants),
+        absence_policy: Some(AbsenceCounted::NotCounted),
+        objections: Some(vec![
+            ObjectionEntry::new(m(2), RaisedAs::Objection)
+                .tested(TestResult::Valid)
+                .disposed(Disposition::Integrated),
+            ObjectionEntry::new(m(3), RaisedAs::Concern).disposed(Disposition::LoggedAsConcern),
+        ]),
+        advice: Some(vec![
+            advice(10, &[AdviceBasis::CriticalFriend, AdviceBasis::Expertise]),
+            advice(11, &[AdviceBasis::Affected, AdviceBasis::LivedExperience]),
+        ]),
+        rationale: Some("The grant funds the co-producer roles without conditions".into()),
+        alternatives: Some(vec!["Decline and seek smaller grants".into()]),
+        access_requests: Some(vec![AccessRequest {
+            member: m(1),
+            need: AccessNeedKind::EasyRead,
+            met_at: Some(day(2)),
+            adjustment: Some("Easy-read papers".into()),
+        }]),
+        ways_offered: Some([Way::Live, Way::Asynchronous].into_iter().collect()),
+        expenses: Some(ExpensesFacts {
+            policy_applies: true,
+            longest_wait_days: Some(10),
+        }),
+        benefits_advice_signposted: Some(true),
+        credits: Some(vec![Credit {
+            member: m(1),
+            credited: true,
+        }]),
+        funder: Some(funder),
+        due_diligence: Some(vec![DueDiligenceCheck {
+            check: "legal_and_sanctions".into(),
+            required: true,
+            completed_at: Some(day(3)),
+        }]),
+        labelled_coproduced: true,
+        ladder: Some(Rung::Partnership),
+        stakeholders: Some(StakeholderFacts {
+            took_part: ["co_producers", "allies", "staff"]
+                .into_iter()
+                .map(String::from)
+                .collect(),
+            waivers: Default::default(),
+        }),
+        dates: Dates {
+            papers_sent_at: Some(day(0)),
+            session_at: Some(day(10)),
+            round_opened_at: Some(day(10)),
+            round_closed_at: Some(day(18)),
+            decided_at: Some(day(18)),
+            review_at: Some(day(18 + 90)),
+            as_of: Some(day(18)),
+        },
+        publication: Some(Publication {
+            published_at: day(20),
+            redactions: vec![],
+        }),
+        ..DecisionRecord::new(DecisionKind::Funding)
+    }
+}
+
+fn recruitment() -> DecisionRecord {
+    DecisionRecord {
+        recruitment: Some(RecruitmentFacts {
+            advert_opened_at: Some(day(0)),
+            advert_closed_at: Some(day(21)),
+            ways_to_apply: ["online form", "phone"]
+                .into_iter()
+                .map(String::from)
+                .collect(),
+            criteria_published_at: Some(day(0)),
+            panel_with_lived_experience: Some(1),
+        }),
+        ..DecisionRecord {
+            kind: DecisionKind::Recruitment,
+            ..good()
+        }
+    }
+}
+
+/// Given `record`, then rule `rule` reports `expected`.
+fn then(rule: &str, record: &DecisionRecord, expected: Status) {
+    let report = Charter::default().check(record);
+    let f = report.finding(rule).unwrap();
+    assert_eq!(f.status, expected, "{rule}: {}", f.message);
+}
+
+/// Given the good record changed by `edit`, then `rule` reports `expected`.
+fn given(edit: impl FnOnce(&mut DecisionRecord), rule: &str, expected: Status) {
+    let mut r = good();
+    edit(&mut r);
+    then(rule, &r, expected);
+}
+
+fn participants(r: &mut DecisionRecord) -> &mut Vec<Participant> {
+    r.participants.as_mut().unwrap()
+}
+
+fn single_decider(r: &mut DecisionRecord) {
+    let mut route = route();
+    route.method = Method::AdviceProcess;
+    r.route_taken = Some(route.clone());
+    r.route_given = Some(route);
+}
+
+use Status::{NotApplicable as NA, Satisfied as OK, Violated as BAD};
+
+#[test]
+fn the_good_record_keeps_every_rule_that_applies() {
+    let report = Charter::default().check(&good());
+    let not_ok: Vec<_> = report
+        .findings()
+        .iter()
+        .filter(|f| f.status != Status::Satisfied)
+        .map(|f| (f.rule.as_str(), f.status))
+        .collect();
+    assert_eq!(not_ok, vec![("C5", NA), ("I5", NA), ("I6", NA), ("T8", NA)]);
+    assert!(
+        report
+            .verdicts()
+            .iter()
+            .all(|v| v.verdict == Verdict::Upheld)
+    );
+    assert!(report.gate().is_ok());
+}
+
+// ---- human ----
+
+#[test]
+fn h1_payment_offered() {
+    then("H1", &good(), OK);
+    given(
+        |r| participants(r)[0].payment = Some(PaymentStatus::NotOffered),
+        "H1",
+        BAD,
+    );
+    given(
+        |r| participants(r)[0].payment = Some(PaymentStatus::Declined),
+        "H1",
+        OK,
+    );
+    given(
+        |r| participants(r).retain(|p| !p.public_contributor),
+        "H1",
+        NA,
+    );
+}
+
+#[test]
+fn h2_expenses_reimbursed() {
+    then("H2", &good(), OK);
+    given(
+        |r| r.expenses.as_mut().unwrap().longest_wait_days = Some(45),
+        "H2",
+        BAD,
+    );
+    given(
+        |r| r.expenses.as_mut().unwrap().policy_applies = false,
+        "H2",
+        BAD,
+    );
+    given(
+        |r| participants(r).retain(|p| !p.public_contributor),
+        "H2",
+        NA,
+    );
+}
+
+#[test]
+fn h3_benefits_advice() {
+    then("H3", &good(), OK);
+    given(|r| r.benefits_advice_signposted = Some(false), "H3", BAD);
+    given(
+        |r| {
+            for p in participants(r) {
+                p.payment = p.payment.map(|_| PaymentStatus::NotOffered);
+            }
+        },
+        "H3",
+        NA,
+    );
+}
+
+#[test]
+fn h4_papers_on_time() {
+    then("H4", &good(), OK);
+    given(|r| r.dates.papers_sent_at = Some(day(8)), "H4", BAD);
+    given(
+        |r| {
+            r.dates.session_at = None;
+            r.ways_offered = Some([Way::Written, Way::Asynchronous].into_iter().collect());
+        },
+        "H4",
+        NA,
+    );
+}
+
+#[test]
+fn h5_async_round_long_enough() {
+    then("H5", &good(), OK);
+    given(|r| r.dates.round_closed_at = Some(day(12)), "H5", BAD);
+    given(
+        |r| r.ways_offered = Some([Way::Live, Way::Written].into_iter().collect()),
+        "H5",
+        NA,
+    );
+}
+
+#[test]
+fn h6_contributors_credited() {
+    then("H6", &good(), OK);
+    given(
+        |r| r.credits.as_mut().unwrap()[0].credited = false,
+        "H6",
+        BAD,
+    );
+    given(|r| r.credits = Some(vec![]), "H6", NA);
+}
+
+// ---- inclusive ----
+
+#[test]
+fn i1_lived_experience_share() {
+    then("I1", &good(), OK);
+    given(|r| r.body.as_mut().unwrap().lived_experience = 2, "I1", BAD);
+    given(single_decider, "I1", NA);
+}
+
+#[test]
+fn i1_blocks_funding_and_warns_otherwise() {
+    let mut r = good();
+    r.body.as_mut().unwrap().lived_experience = 2;
+    let report = Charter::default().check(&r);
+    assert_eq!(report.finding("I1").unwrap().severity, Severity::Blocking);
+    r.kind = DecisionKind::WorkingModel;
+    let report = Charter::default().check(&r);
+    assert_eq!(report.finding("I1").unwrap().severity, Severity::Warning);
+}
+
+#[test]
+fn i2_lived_experience_quorum() {
+    then("I2", &good(), OK);
+    given(
+        |r| {
+            for p in participants(r).iter_mut().take(2) {
+                p.response = None;
+            }
+        },
+        "I2",
+        BAD,
+    );
+    given(single_decider, "I2", NA);
+}
+
+#[test]
+fn i3_ways_to_take_part() {
+    then("I3", &good(), OK);
+    given(
+        |r| r.ways_offered = Some([Way::Live].into_iter().collect()),
+        "I3",
+        BAD,
+    );
+    given(
+        |r| {
+            let mut route = route();
+            route.method = Method::Delegated;
+            r.route_taken = Some(route);
+        },
+        "I3",
+        NA,
+    );
+}
+
+#[test]
+fn i4_access_requests_met() {
+    then("I4", &good(), OK);
+    given(
+        |r| r.access_requests.as_mut().unwrap()[0].met_at = None,
+        "I4",
+        BAD,
+    );
+    given(
+        |r| r.access_requests.as_mut().unwrap()[0].met_at = Some(day(11)),
+        "I4",
+        BAD,
+    );
+    given(|r| r.access_requests = Some(vec![]), "I4", NA);
+}
+
+#[test]
+fn i5_no_silent_consent() {
+    given(
+        |r| {
+            participants(r)[0] = participants(r)[0]
+                .clone()
+                .absent(AbsenceCounted::NotCounted)
+        },
+        "I5",
+        OK,
+    );
+    given(
+        |r| participants(r)[0] = participants(r)[0].clone().absent(AbsenceCounted::Consent),
+        "I5",
+        BAD,
+    );
+    given(
+        |r| {
+            participants(r)[0] = participants(r)[0].clone().absent(AbsenceCounted::Consent);
+            r.absence_policy = Some(AbsenceCounted::Consent);
+        },
+        "I5",
+        OK,
+    );
+    then("I5", &good(), NA);
+}
+
+#[test]
+fn i6_fair_recruitment() {
+    then("I6", &recruitment(), OK);
+    let mut r = recruitment();
+    r.recruitment.as_mut().unwrap().panel_with_lived_experience = Some(0);
+    then("I6", &r, BAD);
+    let mut r = recruitment();
+    r.recruitment.as_mut().unwrap().advert_closed_at = Some(day(7));
+    then("I6", &r, BAD);
+    then("I6", &good(), NA);
+}
+
+#[test]
+fn i7_genuine_coproduction() {
+    then("I7", &good(), OK);
+    given(|r| r.ladder = Some(Rung::Placation), "I7", BAD);
+    given(|r| r.labelled_coproduced = false, "I7", NA);
+}
+
+#[test]
+fn i8_stakeholders_took_part() {
+    then("I8", &good(), OK);
+    given(
+        |r| {
+            r.stakeholders.as_mut().unwrap().took_part.remove("allies");
+        },
+        "I8",
+        BAD,
+    );
+    given(
+        |r| {
+            let s = r.stakeholders.as_mut().unwrap();
+            s.took_part.remove("allies");
+            s.waivers
+                .insert("allies".into(), "Group in recess over summer".into());
+        },
+        "I8",
+        OK,
+    );
+    let charter = Charter::from_json(
+        r#"{"values":[{"id":"inclusive"}],"rules":[{"id":"I8","stakeholder_groups":[]}]}"#,
+    )
+    .unwrap();
+    assert_eq!(charter.check(&good()).finding("I8").unwrap().status, NA);
+}
+
+// ---- transparent ----
+
+#[test]
+fn t1_published_on_time() {
+    then("T1", &good(), OK);
+    given(
+        |r| r.publication.as_mut().unwrap().published_at = day(60),
+        "T1",
+        BAD,
+    );
+    given(
+        |r| {
+            r.publication = None;
+            r.dates.as_of = Some(day(60));
+        },
+        "T1",
+        BAD,
+    );
+    given(|r| r.publication = None, "T1", NA); // not yet due
+    given(|r| r.outcome = Some(Outcome::Withdrawn), "T1", NA);
+}
+
+#[test]
+fn t2_rationale_recorded() {
+    then("T2", &good(), OK);
+    given(|r| r.rationale = Some("  ".into()), "T2", BAD);
+    given(|r| r.alternatives = Some(vec![]), "T2", BAD);
+    given(|r| r.outcome = Some(Outcome::Withdrawn), "T2", NA);
+}
+
+#[test]
+fn t3_objections_disposed() {
+    then("T3", &good(), OK);
+    given(
+        |r| r.objections.as_mut().unwrap()[1].disposition = None,
+        "T3",
+        BAD,
+    );
+    given(
+        |r| r.objections.as_mut().unwrap()[0].disposition = Some(Disposition::NotIntegrated),
+        "T3",
+        BAD,
+    );
+    given(|r| r.objections = Some(vec![]), "T3", NA);
+}
+
+#[test]
+fn t4_conflicts_declared() {
+    then("T4", &good(), OK);
+    given(|r| participants(r)[4].conflict = None, "T4", BAD);
+    given(
+        |r| participants(r)[4].conflict = Some(Conflict::DeclaredAndTookPart),
+        "T4",
+        BAD,
+    );
+    given(
+        |r| participants(r)[4].conflict = Some(Conflict::DeclaredAndRecused),
+        "T4",
+        OK,
+    );
+    // T4 applies to every decision with deciders; "not applicable" is never reported, and
+    // missing evidence is "not evaluated".
+    given(|r| r.participants = None, "T4", Status::NotEvaluated);
+}
+
+#[test]
+fn t5_due_diligence_done() {
+    then("T5", &good(), OK);
+    given(
+        |r| r.due_diligence.as_mut().unwrap()[0].completed_at = None,
+        "T5",
+        BAD,
+    );
+    given(
+        |r| r.due_diligence.as_mut().unwrap()[0].completed_at = Some(day(30)),
+        "T5",
+        BAD,
+    );
+    let strategy = DecisionRecord {
+        kind: DecisionKind::Strategy,
+        due_diligence: None,
+        ..good()
+    };
+    then("T5", &strategy, NA);
+}
+
+#[test]
+fn t6_in_public_register() {
+    then("T6", &good(), OK);
+    given(
+        |r| {
+            r.funder
+                .as_mut()
+                .unwrap()
+                .register
+                .as_mut()
+                .unwrap()
+                .listed
+                .remove(&RegisterField::Conditions);
+        },
+        "T6",
+        BAD,
+    );
+    given(
+        |r| {
+            let entry = r.funder.as_mut().unwrap().register.as_mut().unwrap();
+            entry.listed.remove(&RegisterField::AmountBand);
+            entry.withheld_reason = Some("Commercial confidentiality clause".into());
+        },
+        "T6",
+        OK,
+    );
+    given(|r| r.outcome = Some(Outcome::Declined), "T6", NA);
+}
+
+#[test]
+fn t7_route_followed() {
+    then("T7", &good(), OK);
+    given(
+        |r| r.route_taken.as_mut().unwrap().method = Method::Majority,
+        "T7",
+        BAD,
+    );
+    given(
+        |r| r.route_taken.as_mut().unwrap().consulted.clear(),
+        "T7",
+        BAD,
+    );
+    given(|r| r.outcome = Some(Outcome::Withdrawn), "T7", NA);
+}
+
+#[test]
+fn t8_advice_sought() {
+    given(single_decider, "T8", OK);
+    given(
+        |r| {
+            single_decider(r);
+            r.advice.as_mut().unwrap().remove(1);
+        },
+        "T8",
+        BAD,
+    );
+    given(
+        |r| {
+            single_decider(r);
+            r.advice.as_mut().unwrap()[1].given_at = Some(day(19)); // after deciding
+        },
+        "T8",
+        BAD,
+    );
+    then("T8", &good(), NA);
+}
+
+#[test]
+fn t9_review_date_set() {
+    then("T9", &good(), OK);
+    given(|r| r.dates.review_at = None, "T9", BAD);
+    given(|r| r.outcome = Some(Outcome::Declined), "T9", NA);
+}
+
+// ---- challenging ----
+
+#[test]
+fn c1_everyone_responded() {
+    then("C1", &good(), OK);
+    given(|r| participants(r)[5].response = None, "C1", BAD);
+    given(
+        |r| participants(r)[5] = participants(r)[5].clone().absent(AbsenceCounted::Consent),
+        "C1",
+        BAD,
+    );
+    given(
+        |r| {
+            participants(r)[5].response = None;
+            participants(r)[5].conflict = Some(Conflict::DeclaredAndRecused);
+        },
+        "C1",
+        OK,
+    );
+    given(single_decider, "C1", NA);
+}
+
+#[test]
+fn c2_objections_tested() {
+    given(
+        |r| {
+            r.objections.as_mut().unwrap()[0] = ObjectionEntry::new(m(2), RaisedAs::Objection)
+                .tested(TestResult::NotValid)
+                .disposed(Disposition::LoggedAsConcern);
+        },
+        "C2",
+        OK,
+    );
+    given(
+        |r| {
+            r.objections.as_mut().unwrap()[0] = ObjectionEntry::new(m(2), RaisedAs::Objection)
+                .disposed(Disposition::LoggedAsConcern);
+        },
+        "C2",
+        BAD,
+    );
+    given(
+        |r| {
+            let mut e = ObjectionEntry::new(m(2), RaisedAs::Objection)
+                .tested(TestResult::NotValid)
+                .disposed(Disposition::NotIntegrated);
+            e.reason = Some("Out of scope".into());
+            r.objections.as_mut().unwrap()[0] = e;
+        },
+        "C2",
+        BAD,
+    );
+    given(
+        |r| {
+            r.objections.as_mut().unwrap().remove(0);
+        },
+        "C2",
+        NA,
+    );
+}
+
+#[test]
+fn c3_critical_friends_heard() {
+    then("C3", &good(), OK);
+    given(|r| r.advice.as_mut().unwrap()[0].answer = None, "C3", BAD);
+    given(
+        |r| {
+            r.advice.as_mut().unwrap().remove(0);
+        },
+        "C3",
+        BAD,
+    );
+    given(
+        |r| {
+            r.tier = Some(Tier::Zero);
+            r.route_taken.as_mut().unwrap().tier = Some(Tier::Zero);
+        },
+        "C3",
+        NA,
+    );
+}
+
+#[test]
+fn c4_red_lines_respected() {
+    then("C4", &good(), OK);
+    given(
+        |r| r.funder.as_mut().unwrap().red_line_screen = Some(Screen::Failed),
+        "C4",
+        BAD,
+    );
+    let strategy = DecisionRecord {
+        kind: DecisionKind::Strategy,
+        funder: None,
+        ..good()
+    };
+    then("C4", &strategy, NA);
+}
+
+#[test]
+fn c5_restrictive_conditions_escalated() {
+    let restricted = |r: &mut DecisionRecord| {
+        r.funder
+            .as_mut()
+            .unwrap()
+            .conditions
+            .push(FundingCondition {
+                text: "Findings reviewed by the funder before publication".into(),
+                restricts: [Restriction::Publication].into_iter().collect(),
+            });
+    };
+    given(restricted, "C5", OK);
+    given(
+        |r| {
+            restricted(r);
+            r.tier = Some(Tier::One);
+        },
+        "C5",
+        BAD,
+    );
+    then("C5", &good(), NA);
+}
+
+#[test]
+fn c6_no_valid_objection_open() {
+    then("C6", &good(), OK);
+    given(
+        |r| r.objections.as_mut().unwrap()[0].disposition = None,
+        "C6",
+        BAD,
+    );
+    given(
+        |r| r.objections.as_mut().unwrap()[0].disposition = Some(Disposition::NotIntegrated),
+        "C6",
+        BAD,
+    );
+    given(|r| r.outcome = Some(Outcome::Escalated), "C6", NA);
+}
+
+#[test]
+fn c7_concerns_shorten_review() {
+    then("C7", &good(), OK);
+    given(|r| r.dates.review_at = Some(day(18 + 365)), "C7", BAD);
+    given(
+        |r| {
+            r.objections.as_mut().unwrap().remove(1);
+        },
+        "C7",
+        NA,
+    );
+}
+
+#[test]
+fn every_rule_has_a_test_here() {
+    let ids: BTreeSet<String> = Charter::default()
+        .rule_ids()
+        .map(|id| id.as_str().to_owned())
+        .collect();
+    assert_eq!(ids.len(), 30);
+    let this_file = include_str!("values_rules.rs");
+    for id in ids {
+        let name = format!("fn {}_", id.to_lowercase());
+        assert!(this_file.contains(&name), "no test for {id}");
+    }
+}
