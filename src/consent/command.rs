@@ -10,7 +10,7 @@ use super::objection::{Answers, ObjectionId, ValidityCriterion};
 use super::response::Response;
 
 /// What a caller asks of a round. The acting member and the time come with the
-/// [`Context`].
+/// [`Context`](crate::machine::Context).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 #[non_exhaustive]

@@ -11,7 +11,7 @@
 //! named body); broken down when the objection rounds run out
 //! ```
 //!
-//! The rules, each enforced in one place ([`ConsentProcess::decide`]):
+//! The rules, each enforced in one place (the `decide` of [`ConsentProcess`]):
 //!
 //! - **Eligibility is a snapshot.** The deciding body's members are fixed when the round
 //!   opens ([`RoundConfig::eligible`]); only they respond, once per objection round (a later
@@ -104,6 +104,7 @@ mod event;
 mod machine;
 mod objection;
 mod phase;
+mod record;
 mod response;
 mod state;
 mod typestate;
@@ -310,6 +311,12 @@ pub enum ConsentError {
         now: Timestamp,
         /// The last event's time.
         last: Timestamp,
+    },
+    /// The route declines without a round (a red-line hit): there is nothing to consent to.
+    #[error("no round is held for this {kind} decision: its route is an automatic decline")]
+    AutomaticDecline {
+        /// The kind of decision.
+        kind: crate::decision::DecisionKind,
     },
     /// The review date must be after the decision.
     #[error("the review date {review_date} is not after the decision at {now}")]

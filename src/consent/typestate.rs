@@ -2,7 +2,7 @@
 //! illegal step does not compile.
 //!
 //! It holds the runtime [`RoundState`] and runs every command through
-//! [`ConsentProcess::decide`] and [`ConsentProcess::evolve`]: the rules live there alone.
+//! the `decide` and `evolve` of [`ConsentProcess`]: the rules live there alone.
 //! Where the next phase depends on data (closing a round, starting the next one, a decider
 //! deciding), a method returns an enum of typed rounds. A refused step gives the round back,
 //! unchanged, inside [`Refused`].
@@ -14,6 +14,7 @@ use jiff::Timestamp;
 
 use crate::community::{BodyId, MemberId};
 use crate::machine::{Context, Decider};
+use crate::values::GatePassed;
 
 use super::{
     Answers, ConsentError, ConsentProcess, ObjectionId, Response, Round, RoundCommand, RoundConfig,
@@ -284,7 +285,7 @@ impl ConsentRound<Presented> {
     ///
     /// # Errors
     ///
-    /// As [`ConsentProcess::decide`] for `Advance`.
+    /// As [`Decider::decide`](crate::machine::Decider::decide) of [`ConsentProcess`] for `Advance`.
     pub fn start_clarifying(self, ctx: Context) -> Result<ConsentRound<Clarifying>, Refused<Self>> {
         self.step(RoundCommand::Advance {}, ctx)
     }
@@ -293,7 +294,7 @@ impl ConsentRound<Presented> {
     ///
     /// # Errors
     ///
-    /// As [`ConsentProcess::decide`] for `Decide`.
+    /// As [`Decider::decide`](crate::machine::Decider::decide) of [`ConsentProcess`] for `Decide`.
     pub fn decide(
         self,
         ctx: Context,
@@ -311,7 +312,7 @@ impl ConsentRound<Clarifying> {
     ///
     /// # Errors
     ///
-    /// As [`ConsentProcess::decide`] for `AskQuestion`.
+    /// As [`Decider::decide`](crate::machine::Decider::decide) of [`ConsentProcess`] for `AskQuestion`.
     pub fn ask(self, ctx: Context, question: impl Into<String>) -> Result<Self, Refused<Self>> {
         self.step(
             RoundCommand::AskQuestion {
@@ -325,7 +326,7 @@ impl ConsentRound<Clarifying> {
     ///
     /// # Errors
     ///
-    /// As [`ConsentProcess::decide`] for `Advance`.
+    /// As [`Decider::decide`](crate::machine::Decider::decide) of [`ConsentProcess`] for `Advance`.
     pub fn start_reactions(self, ctx: Context) -> Result<ConsentRound<Reactions>, Refused<Self>> {
         self.step(RoundCommand::Advance {}, ctx)
     }
@@ -336,7 +337,7 @@ impl ConsentRound<Reactions> {
     ///
     /// # Errors
     ///
-    /// As [`ConsentProcess::decide`] for `React`.
+    /// As [`Decider::decide`](crate::machine::Decider::decide) of [`ConsentProcess`] for `React`.
     pub fn react(self, ctx: Context, reaction: impl Into<String>) -> Result<Self, Refused<Self>> {
         self.step(
             RoundCommand::React {
@@ -350,7 +351,7 @@ impl ConsentRound<Reactions> {
     ///
     /// # Errors
     ///
-    /// As [`ConsentProcess::decide`] for `Amend`.
+    /// As [`Decider::decide`](crate::machine::Decider::decide) of [`ConsentProcess`] for `Amend`.
     pub fn amend(
         self,
         ctx: Context,
@@ -369,7 +370,7 @@ impl ConsentRound<Reactions> {
     ///
     /// # Errors
     ///
-    /// As [`ConsentProcess::decide`] for `Advance`.
+    /// As [`Decider::decide`](crate::machine::Decider::decide) of [`ConsentProcess`] for `Advance`.
     pub fn start_objection_round(
         self,
         ctx: Context,
@@ -383,7 +384,7 @@ impl ConsentRound<Amending> {
     ///
     /// # Errors
     ///
-    /// As [`ConsentProcess::decide`] for `Amend`.
+    /// As [`Decider::decide`](crate::machine::Decider::decide) of [`ConsentProcess`] for `Amend`.
     pub fn amend(self, ctx: Context, text: impl Into<String>) -> Result<Self, Refused<Self>> {
         self.step(
             RoundCommand::Amend {
@@ -398,7 +399,7 @@ impl ConsentRound<Amending> {
     ///
     /// # Errors
     ///
-    /// As [`ConsentProcess::decide`] for `Advance`.
+    /// As [`Decider::decide`](crate::machine::Decider::decide) of [`ConsentProcess`] for `Advance`.
     pub fn start_objection_round(
         self,
         ctx: Context,
@@ -412,7 +413,7 @@ impl ConsentRound<ObjectionRound> {
     ///
     /// # Errors
     ///
-    /// As [`ConsentProcess::decide`] for `Respond`.
+    /// As [`Decider::decide`](crate::machine::Decider::decide) of [`ConsentProcess`] for `Respond`.
     pub fn respond(
         self,
         ctx: Context,
@@ -426,7 +427,7 @@ impl ConsentRound<ObjectionRound> {
     ///
     /// # Errors
     ///
-    /// As [`ConsentProcess::decide`] for `CloseRound`, notably
+    /// As [`Decider::decide`](crate::machine::Decider::decide) of [`ConsentProcess`] for `CloseRound`, notably
     /// [`ConsentError::QuorumNotMet`].
     pub fn close(self, ctx: Context) -> Result<Closed, Refused<Self>> {
         self.branch(RoundCommand::CloseRound {}, ctx)
@@ -437,7 +438,7 @@ impl ConsentRound<ObjectionRound> {
     ///
     /// # Errors
     ///
-    /// As [`ConsentProcess::decide`] for `AnswerAdvice`.
+    /// As [`Decider::decide`](crate::machine::Decider::decide) of [`ConsentProcess`] for `AnswerAdvice`.
     pub fn answer_advice(
         self,
         ctx: Context,
@@ -457,7 +458,7 @@ impl ConsentRound<ObjectionRound> {
     ///
     /// # Errors
     ///
-    /// As [`ConsentProcess::decide`] for `Decide`.
+    /// As [`Decider::decide`](crate::machine::Decider::decide) of [`ConsentProcess`] for `Decide`.
     pub fn decide(
         self,
         ctx: Context,
@@ -475,7 +476,7 @@ impl ConsentRound<Integrating> {
     ///
     /// # Errors
     ///
-    /// As [`ConsentProcess::decide`] for `TestObjection`.
+    /// As [`Decider::decide`](crate::machine::Decider::decide) of [`ConsentProcess`] for `TestObjection`.
     pub fn test_objection(
         self,
         ctx: Context,
@@ -497,7 +498,7 @@ impl ConsentRound<Integrating> {
     ///
     /// # Errors
     ///
-    /// As [`ConsentProcess::decide`] for `Amend`.
+    /// As [`Decider::decide`](crate::machine::Decider::decide) of [`ConsentProcess`] for `Amend`.
     pub fn amend(
         self,
         ctx: Context,
@@ -517,7 +518,7 @@ impl ConsentRound<Integrating> {
     ///
     /// # Errors
     ///
-    /// As [`ConsentProcess::decide`] for `ConfirmResolved`.
+    /// As [`Decider::decide`](crate::machine::Decider::decide) of [`ConsentProcess`] for `ConfirmResolved`.
     pub fn confirm_resolved(
         self,
         ctx: Context,
@@ -530,7 +531,7 @@ impl ConsentRound<Integrating> {
     ///
     /// # Errors
     ///
-    /// As [`ConsentProcess::decide`] for `WithdrawObjection`.
+    /// As [`Decider::decide`](crate::machine::Decider::decide) of [`ConsentProcess`] for `WithdrawObjection`.
     pub fn withdraw_objection(
         self,
         ctx: Context,
@@ -543,7 +544,7 @@ impl ConsentRound<Integrating> {
     ///
     /// # Errors
     ///
-    /// As [`ConsentProcess::decide`] for `AbandonObjection`.
+    /// As [`Decider::decide`](crate::machine::Decider::decide) of [`ConsentProcess`] for `AbandonObjection`.
     pub fn abandon_objection(
         self,
         ctx: Context,
@@ -563,7 +564,7 @@ impl ConsentRound<Integrating> {
     ///
     /// # Errors
     ///
-    /// As [`ConsentProcess::decide`] for `Advance`, notably [`ConsentError::OpenObjections`].
+    /// As [`Decider::decide`](crate::machine::Decider::decide) of [`ConsentProcess`] for `Advance`, notably [`ConsentError::OpenObjections`].
     pub fn next_round(self, ctx: Context) -> Result<Advanced, Refused<Self>> {
         self.branch(RoundCommand::Advance {}, ctx)
             .map(AnyRound::into_advanced)
@@ -573,14 +574,19 @@ impl ConsentRound<Integrating> {
 impl ConsentRound<Consented> {
     /// The secretary records the outcome: the round is adopted.
     ///
+    /// Adoption is a decided state, so it takes the proof that the value gate passed:
+    /// project the round with [`Round::record`], add the evidence the round does not hold,
+    /// and pass the record to [`Charter::gate`](crate::values::Charter::gate).
+    ///
     /// # Errors
     ///
-    /// As [`ConsentProcess::decide`] for `RecordOutcome`.
+    /// As [`Decider::decide`](crate::machine::Decider::decide) of [`ConsentProcess`] for `RecordOutcome`.
     pub fn record_outcome(
         self,
         ctx: Context,
         statement: impl Into<String>,
         review_date: Timestamp,
+        _gate: &GatePassed,
     ) -> Result<ConsentRound<Adopted>, Refused<Self>> {
         self.step(
             RoundCommand::RecordOutcome {
@@ -597,7 +603,7 @@ impl<P: OpenPhase> ConsentRound<P> {
     ///
     /// # Errors
     ///
-    /// As [`ConsentProcess::decide`] for `Withdraw`.
+    /// As [`Decider::decide`](crate::machine::Decider::decide) of [`ConsentProcess`] for `Withdraw`.
     pub fn withdraw(
         self,
         ctx: Context,
@@ -615,7 +621,7 @@ impl<P: OpenPhase> ConsentRound<P> {
     ///
     /// # Errors
     ///
-    /// As [`ConsentProcess::decide`] for `Defer`.
+    /// As [`Decider::decide`](crate::machine::Decider::decide) of [`ConsentProcess`] for `Defer`.
     pub fn defer(
         self,
         ctx: Context,
@@ -633,7 +639,7 @@ impl<P: OpenPhase> ConsentRound<P> {
     ///
     /// # Errors
     ///
-    /// As [`ConsentProcess::decide`] for `Escalate`.
+    /// As [`Decider::decide`](crate::machine::Decider::decide) of [`ConsentProcess`] for `Escalate`.
     pub fn escalate(
         self,
         ctx: Context,

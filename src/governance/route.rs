@@ -267,6 +267,17 @@ impl Route {
         }
     }
 
+    /// The route as the value-check records it (the route given, for rule T7); `None` for
+    /// an automatic decline, which has no method.
+    pub fn summary(&self) -> Option<crate::values::RouteSummary> {
+        Some(crate::values::RouteSummary {
+            deciding_body: self.decider.clone(),
+            method: self.method()?,
+            tier: Some(self.tier()),
+            consulted: self.consult.iter().map(|c| c.body.clone()).collect(),
+        })
+    }
+
     /// Whether the decision is declined without deliberation (a red-line hit).
     pub fn is_automatic_decline(&self) -> bool {
         self.procedure == Procedure::AutomaticDecline

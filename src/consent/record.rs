@@ -1,0 +1,241 @@
+//! A round's evidence for the value-check, and a round set up from a governance route.
+//!
+//! [`Round::record`] projects the round into a [`DecisionRecord`]: who was eligible and how
+//! each responded, how absence was counted, every objection and concern with its
+//! disposition, the advice log and its answers, the route taken and the dates. A round in
+//! `consented` is projected *as it would be once adopted*, which is what the gate before
+//! `record_outcome` checks. Evidence a round does not hold (the alternatives considered,
+//! funder facts, access requests, the route governance gives) the caller adds to the record
+//! before checking it.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use jiff::Timestamp;
+
+use crate::community::{BodyFigures, Community, Role};
+use crate::decision::DecisionKind;
+use crate::governance::Route;
+use crate::values::{
+    AbsenceCounted, AdviceBasis, AdviceEntry, DecisionRecord, Disposition as RecordDisposition,
+    ObjectionEntry, Outcome, Participant, RaisedAs, Response as RecordResponse, RouteSummary,
+    TestResult,
+};
+
+use super::config::{AbsencePolicy, RoundConfig, RoundRoles};
+use super::objection::{ConcernSource, Disposition, Objection};
+use super::phase::RoundPhase;
+use super::response::Response;
+use super::state::{Ending, Round};
+use super::ConsentError;
+
+impl AbsencePolicy {
+    /// What the value-check records an absence under this policy as.
+    pub fn counted_as(self) -> AbsenceCounted {
+        match self {
+            AbsencePolicy::CountAsNoObjection => AbsenceCounted::Consent,
+            AbsencePolicy::CountAsAbsent | AbsencePolicy::Defer => AbsenceCounted::NotCounted,
+        }
+    }
+}
+
+impl Response {
+    /// The response as the value-check records it; advice is logged apart, as advice.
+    pub fn recorded(&self) -> Option<RecordResponse> {
+        match self {
+            Response::Consent { .. } => Some(RecordResponse::Consent),
+            Response::ConsentWithConcern { .. } => Some(RecordResponse::ConsentWithConcern),
+            Response::Object { .. } => Some(RecordResponse::Objection),
+            Response::StandAside { .. } => Some(RecordResponse::StandAside),
+            Response::Advice { .. } => None,
+        }
+    }
+}
+
+impl Objection {
+    /// The objection as the value-check records it.
+    pub fn recorded(&self) -> ObjectionEntry {
+        let mut entry = ObjectionEntry::new(self.objector, RaisedAs::Objection);
+        entry.test = self.test.as_ref().map(|t| {
+            if t.valid {
+                TestResult::Valid
+            } else {
+                TestResult::NotValid
+            }
+        });
+        entry.disposition = match self.disposition() {
+            Disposition::Integrated => Some(RecordDisposition::Integrated),
+            Disposition::LoggedAsConcern => Some(RecordDisposition::LoggedAsConcern),
+            Disposition::Withdrawn => Some(RecordDisposition::Withdrawn),
+            Disposition::Abandoned => {
+                entry.reason = self.abandoned_because.clone();
+                Some(RecordDisposition::NotIntegrated)
+            }
+            Disposition::Unresolved => None,
+        };
+        entry
+    }
+}
+
+impl Round {
+    /// The round as evidence for the value-check, as of `now`.
+    ///
+    /// `kind` is what the decision is about; `community` supplies the roles of the eligible
+    /// members for the body's make-up (the lived-experience figures come from the snapshot
+    /// taken when the round opened). A round in `consented` is projected as adopted.
+    ///
+    /// # Example
+    ///
+    /// See the [module guide](super) of `consent` for a round; then:
+    ///
+    /// ```ignore
+    /// let record = round.record(DecisionKind::WorkingModel, &community, now);
+    /// let report = Charter::default().check(&record);
+    /// ```
+    pub fn record(&self, kind: DecisionKind, community: &Community, now: Timestamp) -> DecisionRecord {
+        let config = &self.config;
+        let mut record = DecisionRecord::new(kind);
+        record.route_taken = Some(RouteSummary::new(config.deciding_body.clone(), config.method));
+        record.outcome = match self.phase {
+            RoundPhase::Consented | RoundPhase::Adopted => Some(Outcome::Adopted),
+            RoundPhase::Declined => Some(Outcome::Declined),
+            RoundPhase::Withdrawn => Some(Outcome::Withdrawn),
+            RoundPhase::Deferred => Some(Outcome::Deferred),
+            RoundPhase::Escalated | RoundPhase::BrokenDown => Some(Outcome::Escalated),
+            _ => None,
+        };
+        record.body = Some(self.figures(community));
+        record.absence_policy = Some(config.absence.counted_as());
+
+        let mut eligible: Vec<_> = config.eligible.iter().collect();
+        eligible.sort_by_key(|m| m.member);
+        let closed = self.last_tally.is_some() || self.decision.is_some();
+        let participants = eligible
+            .iter()
+            .map(|m| {
+                let mut p = Participant::new(m.member);
+                p.lived_experience = m.lived_experience;
+                p.public_contributor = community.member(m.member).is_some_and(|member| {
+                    member.has_role(Role::CommunityMember) || member.has_role(Role::CoProducer)
+                });
+                match self.response(m.member) {
+                    Some(r) => p.response = r.response.recorded(),
+                    None if closed => p = p.absent(config.absence.counted_as()),
+                    None => {}
+                }
+                p
+            })
+            .collect();
+        record.participants = Some(participants);
+
+        let mut entries: Vec<ObjectionEntry> = self.objections.iter().map(Objection::recorded).collect();
+        for concern in &self.concerns {
+            // A concern that came from an objection found not valid is that objection's
+            // entry already; only concerns raised as concerns are added.
+            if let ConcernSource::Response { .. } = concern.source {
+                entries.push(
+                    ObjectionEntry::new(concern.by, RaisedAs::Concern)
+                        .disposed(RecordDisposition::LoggedAsConcern),
+                );
+            }
+        }
+        record.objections = Some(entries);
+
+        if matches!(config.method, crate::decision::Method::AdviceProcess) {
+            let advice = self
+                .responses()
+                .into_iter()
+                .filter_map(|(member, r)| match &r.response {
+                    Response::Advice {
+                        affected, expertise, ..
+                    } => {
+                        let mut bases = BTreeSet::new();
+                        if *affected {
+                            bases.insert(AdviceBasis::Affected);
+                        }
+                        if *expertise {
+                            bases.insert(AdviceBasis::Expertise);
+                        }
+                        if self.seats.get(&member).is_some_and(|s| s.lived_experience) {
+                            bases.insert(AdviceBasis::LivedExperience);
+                        }
+                        Some(AdviceEntry {
+                            from: member,
+                            bases,
+                            given_at: None,
+                            answer: self.advice_answers.get(&member).cloned(),
+                        })
+                    }
+                    _ => None,
+                })
+                .collect();
+            record.advice = Some(advice);
+        }
+
+        record.rationale = self.decision.as_ref().and_then(|d| d.rationale.clone());
+        record.dates.round_opened_at = Some(self.opened_at);
+        record.dates.decided_at = match self.phase {
+            RoundPhase::Consented => Some(now),
+            _ => self.decision.as_ref().map(|d| d.at),
+        };
+        record.dates.round_closed_at = self.decision.as_ref().map(|d| d.at);
+        if let Some(Ending::Adopted {
+            review_date, at, ..
+        }) = &self.ending
+        {
+            record.dates.review_at = Some(*review_date);
+            record.dates.decided_at = Some(*at);
+        }
+        record.dates.as_of = Some(now);
+        record
+    }
+
+    /// The deciding body's make-up as the round saw it: the snapshot's size and
+    /// lived-experience count, and the roles the community gives those members.
+    fn figures(&self, community: &Community) -> BodyFigures {
+        let mut roles: BTreeMap<Role, usize> = Role::ALL.iter().map(|&r| (r, 0)).collect();
+        for m in &self.config.eligible {
+            if let Some(member) = community.member(m.member) {
+                for role in &member.roles {
+                    *roles.entry(*role).or_insert(0) += 1;
+                }
+            }
+        }
+        BodyFigures {
+            body: self.config.deciding_body.clone(),
+            size: self.config.eligible.len(),
+            lived_experience: self.config.eligible.iter().filter(|m| m.lived_experience).count(),
+            roles,
+        }
+    }
+}
+
+impl RoundConfig {
+    /// A round for the decision `route` gives: its deciding body (members as of now) and
+    /// method, the other settings as in [`RoundConfig::consent`].
+    ///
+    /// # Errors
+    ///
+    /// [`ConsentError::AutomaticDecline`] when the route declines without a round (a red
+    /// line), or [`ConsentError::Community`] when the deciding body is not in `community`.
+    pub fn from_route(
+        route: &Route,
+        community: &Community,
+        title: impl Into<String>,
+        proposal: impl Into<String>,
+        roles: RoundRoles,
+    ) -> Result<Self, ConsentError> {
+        let method = route.method().ok_or_else(|| ConsentError::AutomaticDecline {
+            kind: route.kind.clone(),
+        })?;
+        let mut config = RoundConfig::consent(community, &route.decider, title, proposal, roles)?;
+        config.method = method;
+        if matches!(
+            method,
+            crate::decision::Method::AdviceProcess | crate::decision::Method::Delegated
+        ) {
+            // One accountable decider: the body's members advise; nobody votes.
+            config.quorum = super::Quorum::NONE;
+        }
+        Ok(config)
+    }
+}
