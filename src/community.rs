@@ -43,10 +43,48 @@ use serde::{Deserialize, Serialize};
 
 /// A member's identity: a number the embedding app assigns.
 ///
-/// Shown as `m` followed by the number (`m17`); serialised as the bare number.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+/// Shown as `m` followed by the number (`m17`); serialised as the bare number. Read from a
+/// number or from a string of digits, because JSON writes the keys of a map keyed by member
+/// as strings (`{"4": [6]}`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(transparent)]
 pub struct MemberId(u64);
+
+impl<'de> Deserialize<'de> for MemberId {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = MemberId;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a member id: a whole number, or a string of its digits")
+            }
+
+            fn visit_u64<E: serde::de::Error>(self, n: u64) -> Result<MemberId, E> {
+                Ok(MemberId(n))
+            }
+
+            fn visit_i64<E: serde::de::Error>(self, n: i64) -> Result<MemberId, E> {
+                u64::try_from(n)
+                    .map(MemberId)
+                    .map_err(|_| E::invalid_value(serde::de::Unexpected::Signed(n), &self))
+            }
+
+            fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<MemberId, E> {
+                // Digits only: no sign, no spaces, so "m4" and "+4" are refused.
+                if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
+                    return Err(E::invalid_value(serde::de::Unexpected::Str(s), &self));
+                }
+                s.parse()
+                    .map(MemberId)
+                    .map_err(|_| E::invalid_value(serde::de::Unexpected::Str(s), &self))
+            }
+        }
+
+        deserializer.deserialize_any(Visitor)
+    }
+}
 
 impl MemberId {
     /// The id with number `n`.
@@ -752,6 +790,30 @@ mod tests {
 
     fn body(slug: &str) -> BodyId {
         BodyId::new(slug).unwrap()
+    }
+
+    #[test]
+    fn member_ids_read_from_numbers_and_digit_strings() {
+        assert_eq!(
+            serde_json::from_str::<MemberId>("4").unwrap(),
+            MemberId::new(4)
+        );
+        assert_eq!(
+            serde_json::from_str::<MemberId>(r#""4""#).unwrap(),
+            MemberId::new(4)
+        );
+        for bad in [
+            r#""m4""#,
+            r#""+4""#,
+            r#""""#,
+            "-1",
+            "1.5",
+            r#""99999999999999999999""#,
+        ] {
+            assert!(serde_json::from_str::<MemberId>(bad).is_err(), "{bad}");
+        }
+        let map: BTreeMap<MemberId, u8> = serde_json::from_str(r#"{"4": 1}"#).unwrap();
+        assert_eq!(map[&MemberId::new(4)], 1);
     }
 
     #[test]

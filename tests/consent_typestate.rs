@@ -3,7 +3,9 @@
 
 mod common;
 
-use common::consent::{FACILITATOR, PROPOSER, SECRETARY, at, config, ctx, steering_group};
+use common::consent::{
+    FACILITATOR, PROPOSER, SECRETARY, at, config, ctx, passed_gate, steering_group,
+};
 use coproduction::community::MemberId;
 use coproduction::consent::{
     AbsencePolicy, Advanced, Answers, AnyRound, Closed, ConsentError, ConsentRound, Decided,
@@ -101,7 +103,12 @@ fn closing_lands_in_the_variant_of_the_runtime_phase() {
     };
     lands(&consented);
     let adopted = consented
-        .record_outcome(ctx(S, 8), "Adopted for a trial.", at(60 * 24 * 90))
+        .record_outcome(
+            ctx(S, 8),
+            "Adopted for a trial.",
+            at(60 * 24 * 90),
+            &passed_gate(),
+        )
         .unwrap();
     lands(&adopted);
 

@@ -248,6 +248,14 @@ impl RoundConfig {
                 "at least one objection round must be allowed",
             );
         }
+        let round_method = !matches!(self.method, Method::AdviceProcess | Method::Delegated);
+        if round_method && self.quorum.required(self.eligible.len()) == 0 {
+            // A consent recorded with nobody heard is not a decision of the body.
+            return invalid(
+                "quorum",
+                "a round decided by its members must hear at least one of them",
+            );
+        }
         if self.quorum.required(self.eligible.len()) > self.eligible.len() {
             return invalid("quorum", "the quorum is larger than the eligible set");
         }

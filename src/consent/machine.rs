@@ -204,6 +204,10 @@ fn decide_opened(
         RoundCommand::Open { .. } => Err(ConsentError::AlreadyOpened),
         RoundCommand::Advance {} => {
             round.role_check(attempted, actor, RoundRole::Facilitator)?;
+            if method == Method::Delegated {
+                // A delegated decision has no rounds: its decider decides once presented.
+                return Err(ConsentError::MethodMismatch { attempted, method });
+            }
             let (to, number) = match phase {
                 P::Presented => (P::Clarifying, None),
                 P::Clarifying => (P::Reactions, None),
@@ -464,6 +468,11 @@ fn decide_opened(
                         })
                         .map(|(m, _)| m)
                         .collect();
+                    if round.responses().is_empty() {
+                        // The advice process is seeking advice; deciding without any is a
+                        // delegated decision by another name.
+                        return Err(ConsentError::NoAdviceGiven);
+                    }
                     if !unanswered.is_empty() {
                         return Err(ConsentError::AdviceUnanswered {
                             members: unanswered,

@@ -276,6 +276,9 @@ pub enum ConsentError {
         /// Advisers whose advice is unanswered.
         members: Vec<MemberId>,
     },
+    /// An advice process cannot decide before anyone has given advice.
+    #[error("cannot decide: nobody has given advice yet")]
+    NoAdviceGiven,
     /// The member has given no advice to answer.
     #[error("member {member} has given no advice in this round")]
     NoAdvice {

@@ -21,12 +21,12 @@ use crate::values::{
     TestResult,
 };
 
+use super::ConsentError;
 use super::config::{AbsencePolicy, RoundConfig, RoundRoles};
 use super::objection::{ConcernSource, Disposition, Objection};
 use super::phase::RoundPhase;
 use super::response::Response;
 use super::state::{Ending, Round};
-use super::ConsentError;
 
 impl AbsencePolicy {
     /// What the value-check records an absence under this policy as.
@@ -91,10 +91,18 @@ impl Round {
     /// let record = round.record(DecisionKind::WorkingModel, &community, now);
     /// let report = Charter::default().check(&record);
     /// ```
-    pub fn record(&self, kind: DecisionKind, community: &Community, now: Timestamp) -> DecisionRecord {
+    pub fn record(
+        &self,
+        kind: DecisionKind,
+        community: &Community,
+        now: Timestamp,
+    ) -> DecisionRecord {
         let config = &self.config;
         let mut record = DecisionRecord::new(kind);
-        record.route_taken = Some(RouteSummary::new(config.deciding_body.clone(), config.method));
+        record.route_taken = Some(RouteSummary::new(
+            config.deciding_body.clone(),
+            config.method,
+        ));
         record.outcome = match self.phase {
             RoundPhase::Consented | RoundPhase::Adopted => Some(Outcome::Adopted),
             RoundPhase::Declined => Some(Outcome::Declined),
@@ -127,7 +135,8 @@ impl Round {
             .collect();
         record.participants = Some(participants);
 
-        let mut entries: Vec<ObjectionEntry> = self.objections.iter().map(Objection::recorded).collect();
+        let mut entries: Vec<ObjectionEntry> =
+            self.objections.iter().map(Objection::recorded).collect();
         for concern in &self.concerns {
             // A concern that came from an objection found not valid is that objection's
             // entry already; only concerns raised as concerns are added.
@@ -146,7 +155,9 @@ impl Round {
                 .into_iter()
                 .filter_map(|(member, r)| match &r.response {
                     Response::Advice {
-                        affected, expertise, ..
+                        affected,
+                        expertise,
+                        ..
                     } => {
                         let mut bases = BTreeSet::new();
                         if *affected {
@@ -203,7 +214,12 @@ impl Round {
         BodyFigures {
             body: self.config.deciding_body.clone(),
             size: self.config.eligible.len(),
-            lived_experience: self.config.eligible.iter().filter(|m| m.lived_experience).count(),
+            lived_experience: self
+                .config
+                .eligible
+                .iter()
+                .filter(|m| m.lived_experience)
+                .count(),
             roles,
         }
     }
@@ -224,9 +240,11 @@ impl RoundConfig {
         proposal: impl Into<String>,
         roles: RoundRoles,
     ) -> Result<Self, ConsentError> {
-        let method = route.method().ok_or_else(|| ConsentError::AutomaticDecline {
-            kind: route.kind.clone(),
-        })?;
+        let method = route
+            .method()
+            .ok_or_else(|| ConsentError::AutomaticDecline {
+                kind: route.kind.clone(),
+            })?;
         let mut config = RoundConfig::consent(community, &route.decider, title, proposal, roles)?;
         config.method = method;
         if matches!(

@@ -75,6 +75,19 @@ impl<E> FromIterator<E> for Events<E> {
     }
 }
 
+impl<E: PartialEq> PartialEq<Events<E>> for Vec<E> {
+    fn eq(&self, other: &Events<E>) -> bool {
+        self[..] == **other
+    }
+}
+
+/// Serialised as a JSON array, like the slice it reads as.
+impl<E: serde::Serialize> serde::Serialize for Events<E> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        (**self).serialize(serializer)
+    }
+}
+
 impl<E: PartialEq> PartialEq<Vec<E>> for Events<E> {
     fn eq(&self, other: &Vec<E>) -> bool {
         **self == other[..]

@@ -106,3 +106,13 @@ pub fn config(method: Method) -> RoundConfig {
         max_objection_rounds: 3,
     }
 }
+
+/// A gate proof from a charter with no rules: the façade tests are about phases, not values.
+pub fn passed_gate() -> coproduction::values::GatePassed {
+    let charter =
+        coproduction::values::Charter::from_json(r#"{"values": [{"id": "human"}], "rules": []}"#)
+            .unwrap();
+    let record =
+        coproduction::values::DecisionRecord::new(coproduction::decision::DecisionKind::Strategy);
+    charter.gate(&record).unwrap()
+}
