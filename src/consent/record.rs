@@ -22,7 +22,7 @@ use crate::values::{
 };
 
 use super::ConsentError;
-use super::config::{AbsencePolicy, RoundConfig, RoundRoles};
+use super::config::{AbsencePolicy, RoundConfig, RoundRoles, snapshot};
 use super::objection::{ConcernSource, Disposition, Objection};
 use super::phase::RoundPhase;
 use super::response::Response;
@@ -227,7 +227,9 @@ impl Round {
 
 impl RoundConfig {
     /// A round for the decision `route` gives: its deciding body (members as of now) and
-    /// method, the other settings as in [`RoundConfig::consent`].
+    /// method, the other settings as in [`RoundConfig::consent`]. For an advice process the
+    /// eligible members are those of the bodies the route consults (they give the advice),
+    /// and the proposer in `roles` is the accountable decider.
     ///
     /// # Errors
     ///
@@ -251,8 +253,25 @@ impl RoundConfig {
             method,
             crate::decision::Method::AdviceProcess | crate::decision::Method::Delegated
         ) {
-            // One accountable decider: the body's members advise; nobody votes.
+            // One accountable decider (the proposer); nobody votes.
             config.quorum = super::Quorum::NONE;
+        }
+        if method == crate::decision::Method::AdviceProcess && !route.consult.is_empty() {
+            // In an advice process the people heard are the ones the route says to consult,
+            // not the deciding body: advice is sought from those affected and with expertise.
+            let mut advisers = Vec::new();
+            for consultee in &route.consult {
+                for m in snapshot(community, &consultee.body)? {
+                    if !advisers
+                        .iter()
+                        .any(|a: &super::EligibleMember| a.member == m.member)
+                    {
+                        advisers.push(m);
+                    }
+                }
+            }
+            advisers.sort_by_key(|m| m.member);
+            config.eligible = advisers;
         }
         Ok(config)
     }
