@@ -41,6 +41,11 @@
 //! - [`community`]: members (roles, lived experience, access needs) and bodies (the staff
 //!   team, the Allies Group, the whole community, project teams), with figures such as the
 //!   share of a body with lived experience.
+//! - [`consent`]: consent rounds (and consensus, votes, the advice process and delegated
+//!   decisions) as a typed state machine: eligibility fixed at opening, an explicit absence
+//!   policy, quorum with a lived-experience minimum, objections tested and integrated one at
+//!   a time; a typestate façade [`consent::ConsentRound`] over the runtime
+//!   [`consent::ConsentProcess`], and a projection into the value-check's record.
 //! - [`decision`]: the shared vocabulary: the kind of a decision, the method it is taken by,
 //!   and the tier of what is at stake.
 //! - [`governance`]: who decides, advises, is consulted and informed for each kind of
@@ -114,6 +119,12 @@ pub enum Error {
     /// A change to a community was refused.
     #[error(transparent)]
     Community(#[from] community::CommunityError),
+    /// A command to a consent round was refused.
+    #[error(transparent)]
+    Consent(#[from] consent::ConsentError),
+    /// A charter could not be loaded.
+    #[error(transparent)]
+    Charter(#[from] values::CharterError),
     /// A governance map was refused, or a decision could not be routed.
     #[error(transparent)]
     Governance(#[from] governance::GovernanceError),
