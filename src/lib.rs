@@ -44,6 +44,9 @@
 //!   decides (pure, fallible) and evolves (total); its phases and transitions are a checked
 //!   petgraph graph that draws itself as Graphviz DOT; [`machine::testkit`] writes rules as
 //!   given/when/then tests.
+//! - [`journal`]: the record of every event: envelopes chained by BLAKE3 hashes, appends
+//!   with optimistic concurrency, and journals in memory, in a JSON-lines file that reports
+//!   a torn tail and refuses corruption, and (feature `sqlite`) in SQLite.
 //!
 //! # Concepts
 //!
@@ -66,8 +69,10 @@
 //!
 //! # Crate features
 //!
-//! The crate has no optional features yet; the default build depends only on serde,
-//! serde_json, thiserror, petgraph and jiff.
+//! The default build depends only on serde, serde_json, thiserror, petgraph, jiff and blake3.
+//!
+//! - `sqlite`: the SQLite journal, `journal::SqliteJournal`, with SQLite compiled from
+//!   source (rusqlite's bundled build), so no system library is needed.
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
@@ -83,6 +88,7 @@
 
 pub mod community;
 pub mod decision;
+pub mod journal;
 pub mod machine;
 
 /// Any error the crate returns, for callers who handle them all alike.
@@ -98,6 +104,9 @@ pub enum Error {
     /// A transition graph is broken, or a run left it.
     #[error(transparent)]
     Graph(#[from] machine::GraphError),
+    /// A journal operation was refused or failed.
+    #[error(transparent)]
+    Journal(#[from] journal::JournalError),
 }
 
 /// The README's examples, compiled and run as doc tests so they cannot go stale.
