@@ -406,9 +406,10 @@ impl<E: DeserializeOwned> Envelope<E> {
         if computed != stored {
             return Err(CorruptionReason::HashMismatch { stored, computed });
         }
-        let envelope: Self = serde_json::from_str(line).map_err(|e| CorruptionReason::Malformed {
-            message: e.to_string(),
-        })?;
+        let envelope: Self =
+            serde_json::from_str(line).map_err(|e| CorruptionReason::Malformed {
+                message: e.to_string(),
+            })?;
         if envelope.hash != stored {
             return Err(malformed("its `hash` field was read twice"));
         }
@@ -421,7 +422,10 @@ impl<E: DeserializeOwned> Envelope<E> {
     }
 }
 
-fn encode_body<E: Serialize>(body: &Body<'_, E>, stream: &StreamId) -> Result<String, JournalError> {
+fn encode_body<E: Serialize>(
+    body: &Body<'_, E>,
+    stream: &StreamId,
+) -> Result<String, JournalError> {
     let text = serde_json::to_string(body).map_err(|e| JournalError::Encode {
         stream: stream.clone(),
         message: e.to_string(),
@@ -768,8 +772,16 @@ mod tests {
             &chain,
             &stream,
             vec![
-                NewEvent::new(MemberId::new(4), time, serde_json::json!({"type": "opened"})),
-                NewEvent::new(MemberId::new(5), time, serde_json::json!({"type": "closed"})),
+                NewEvent::new(
+                    MemberId::new(4),
+                    time,
+                    serde_json::json!({"type": "opened"}),
+                ),
+                NewEvent::new(
+                    MemberId::new(5),
+                    time,
+                    serde_json::json!({"type": "closed"}),
+                ),
             ],
         )
         .unwrap()
@@ -794,7 +806,10 @@ mod tests {
         assert_eq!(envs[0].prev, Hash::GENESIS);
         assert_eq!(envs[1].prev, envs[0].hash);
         assert_eq!((envs[0].seq, envs[1].seq), (1, 2));
-        assert_eq!((envs[0].last_in_batch, envs[1].last_in_batch), (false, true));
+        assert_eq!(
+            (envs[0].last_in_batch, envs[1].last_in_batch),
+            (false, true)
+        );
         assert_eq!(verify_chain(&envs), Ok(()));
         let unfinished = verify_chain(&envs[..1]).unwrap_err();
         assert!(matches!(

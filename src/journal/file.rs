@@ -190,13 +190,12 @@ impl<E: DeserializeOwned> FileJournal<E> {
         }
         let mut bytes = Vec::new();
         file.read_to_end(&mut bytes).map_err(io("read the file"))?;
-        let replayed = replay::<E>(&bytes).map_err(|(position, reason)| {
-            JournalError::Corruption {
+        let replayed =
+            replay::<E>(&bytes).map_err(|(position, reason)| JournalError::Corruption {
                 journal: name.clone(),
                 position,
                 reason,
-            }
-        })?;
+            })?;
         let report = OpenReport {
             events: replayed.log.envelopes.len() as u64,
             torn_tail: replayed.torn_tail,
@@ -320,11 +319,7 @@ mod tests {
     use crate::community::MemberId;
 
     fn new(n: u32) -> NewEvent<u32> {
-        NewEvent::new(
-            MemberId::new(1),
-            "2025-01-01T00:00:00Z".parse().unwrap(),
-            n,
-        )
+        NewEvent::new(MemberId::new(1), "2025-01-01T00:00:00Z".parse().unwrap(), n)
     }
 
     #[test]

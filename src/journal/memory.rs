@@ -189,11 +189,7 @@ mod tests {
     use crate::journal::verify_chain;
 
     fn new(n: u32) -> NewEvent<u32> {
-        NewEvent::new(
-            MemberId::new(1),
-            "2025-01-01T00:00:00Z".parse().unwrap(),
-            n,
-        )
+        NewEvent::new(MemberId::new(1), "2025-01-01T00:00:00Z".parse().unwrap(), n)
     }
 
     #[test]
@@ -237,6 +233,10 @@ mod tests {
             [1, 3]
         );
         assert_eq!(verify_chain(&all), Ok(()));
-        assert!(j.read_stream(&StreamId::new("c").unwrap()).unwrap().is_empty());
+        assert!(
+            j.read_stream(&StreamId::new("c").unwrap())
+                .unwrap()
+                .is_empty()
+        );
     }
 }

@@ -59,8 +59,7 @@ mod memory;
 mod sqlite;
 
 pub use envelope::{
-    ChainBreak, CorruptionReason, Envelope, Hash, NewEvent, SCHEMA_VERSION, StreamId,
-    verify_chain,
+    ChainBreak, CorruptionReason, Envelope, Hash, NewEvent, SCHEMA_VERSION, StreamId, verify_chain,
 };
 pub use file::{FileJournal, OpenReport, TornTail};
 pub use memory::MemoryJournal;
