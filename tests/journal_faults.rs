@@ -176,7 +176,6 @@ fn flip_every_byte(pattern: u8) {
 }
 
 #[test]
-#[test]
 fn every_single_byte_changed_in_its_lowest_bit_is_detected() {
     flip_every_byte(0x01); // digits, letters, punctuation: a JSON that may still parse
 }

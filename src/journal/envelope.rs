@@ -146,7 +146,12 @@ impl<'de> Deserialize<'de> for StreamId {
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Hash([u8; 32]);
 
-const HEX: &[u8; 16] = b"0123456789abcdef";
+fn hex_digit(nibble: u8) -> u8 {
+    match nibble {
+        0..=9 => b'0' + nibble,
+        _ => b'a' + (nibble & 0x0f) - 10,
+    }
+}
 
 impl Hash {
     /// The `prev` of the first envelope of a journal: all zeros.
@@ -166,8 +171,8 @@ impl Hash {
         let mut out = [0u8; 64];
         for (pair, byte) in out.chunks_exact_mut(2).zip(self.0) {
             if let [hi, lo] = pair {
-                *hi = HEX[usize::from(byte >> 4)];
-                *lo = HEX[usize::from(byte & 0x0f)];
+                *hi = hex_digit(byte >> 4);
+                *lo = hex_digit(byte & 0x0f);
             }
         }
         out
