@@ -3,20 +3,6 @@
 //! An [`Envelope`] wraps one event with where it belongs ([`StreamId`] and sequence number),
 //! its global position, when and by whom it was recorded, the schema version, whether it
 //! closes the batch it was appended in, the hash of the envelope before it and its own hash.
-//!
-//! # The canonical encoding
-//!
-//! The *body* of an envelope is the compact `serde_json` encoding of every field except
-//! `hash`, in declaration order. The hash is the BLAKE3 hash of the body's bytes. The stored
-//! form (a line of a file journal, a row of an SQLite journal) is the body with the hash
-//! spliced in as its first field: `{"hash":"<64 lowercase hex>",<rest of the body>`. Reading a
-//! stored line therefore hashes the line's own bytes, so every byte of it except the hash is
-//! covered by the hash, and the hash itself must decode strictly (lowercase only) to the
-//! value it claims. Nothing is re-serialised on the read path.
-//!
-//! [`verify_chain`] checks a sequence of envelopes held as values; there the body is
-//! re-serialised, which is only canonical when the event type serialises deterministically
-//! (structs, enums, `BTreeMap`; not `HashMap`).
 
 use std::borrow::Borrow;
 use std::collections::HashMap;
@@ -280,6 +266,20 @@ impl<E> NewEvent<E> {
 ///
 /// Its JSON form is one object: `hash`, `position`, `stream`, `seq`, `time`, `actor`,
 /// `schema`, `last_in_batch`, `prev`, `event`, in that order; unknown fields are refused.
+///
+/// # The canonical encoding
+///
+/// The *body* of an envelope is the compact `serde_json` encoding of every field except
+/// `hash`, in declaration order. The hash is the BLAKE3 hash of the body's bytes. The stored
+/// form (a line of a file journal, a row of an SQLite journal) is the body with the hash
+/// spliced in as its first field: `{"hash":"<64 lowercase hex>",<rest of the body>`. Reading a
+/// stored line therefore hashes the line's own bytes, so every byte of it except the hash is
+/// covered by the hash, and the hash itself must decode strictly (lowercase only) to the
+/// value it claims. Nothing is re-serialised on the read path.
+///
+/// [`verify_chain`] checks a sequence of envelopes held as values; there the body is
+/// re-serialised, which is only canonical when the event type serialises deterministically
+/// (structs, enums, `BTreeMap`; not `HashMap`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]

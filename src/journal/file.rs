@@ -1,55 +1,4 @@
-//! The file journal: JSON lines, one envelope a line, `fsync`ed on every append.
-//!
-//! A line is finished when its newline is written; a batch is finished when the line of its
-//! envelope with `last_in_batch` is. An append writes the whole batch and then calls
-//! `sync_data`, so an acknowledged append survives a crash, and a crash in the middle of one
-//! leaves an unfinished batch at the end of the file.
-//!
-//! On open the whole file is read and verified:
-//!
-//! - finished lines of finished batches are kept: the longest valid prefix;
-//! - what follows the last finished batch (an unfinished line, or finished lines of a batch
-//!   whose closing line is missing) is a *torn tail*: reported in [`OpenReport::torn_tail`],
-//!   left in the file until the next append cuts it away;
-//! - a finished line that is not valid UTF-8, does not parse, whose hash is not the hash of
-//!   its bytes, or whose position, `prev` or sequence number does not follow, is
-//!   [`JournalError::Corruption`] naming its position (its line number). Nothing is dropped
-//!   or repaired: the caller decides what to do with a damaged journal.
-//!
-//! Changing any single byte of a journal is therefore caught as corruption, except changing
-//! its final newline, which makes the last line unfinished and reads as a torn tail (and is
-//! reported as one).
-//!
-//! One `FileJournal` owns its file: share it between threads with an `Arc`; do not open the
-//! same file twice at once (in one process or several), as the two would not see each
-//! other's appends.
-//!
-//! # Example
-//!
-//! ```
-//! use coproduction::community::MemberId;
-//! use coproduction::journal::{FileJournal, Journal, NewEvent, StreamId};
-//!
-//! let dir = tempfile::tempdir()?;
-//! let path = dir.path().join("journal.jsonl");
-//! let stream = StreamId::new("funding:4")?;
-//! let time = "2025-04-01T12:00:00Z".parse()?;
-//! {
-//!     let (journal, _) = FileJournal::<u64>::open(&path)?;
-//!     journal.append(&stream, 0, vec![NewEvent::new(MemberId::new(2), time, 5_000)])?;
-//! }
-//! // A crash in the middle of a second append leaves half a line.
-//! let mut bytes = std::fs::read(&path)?;
-//! bytes.extend_from_slice(b"{\"hash\":\"12ab");
-//! std::fs::write(&path, &bytes)?;
-//!
-//! let (journal, report) = FileJournal::<u64>::open(&path)?;
-//! assert_eq!(report.events, 1);
-//! assert_eq!(report.torn_tail.map(|t| t.bytes), Some(13));
-//! journal.append(&stream, 1, vec![NewEvent::new(MemberId::new(2), time, 7_500)])?;
-//! assert_eq!(FileJournal::<u64>::open(&path)?.1.torn_tail, None);
-//! # Ok::<(), Box<dyn std::error::Error>>(())
-//! ```
+//! The file journal; its guide is on [`FileJournal`].
 
 use std::fs::{File, OpenOptions};
 use std::io::{Read, Seek, SeekFrom, Write};
@@ -85,7 +34,58 @@ pub struct TornTail {
     pub finished_lines: u64,
 }
 
-/// A journal stored as a file of JSON lines. See the [module docs](self).
+/// The file journal: JSON lines, one envelope a line, `fsync`ed on every append.
+///
+/// A line is finished when its newline is written; a batch is finished when the line of its
+/// envelope with `last_in_batch` is. An append writes the whole batch and then calls
+/// `sync_data`, so an acknowledged append survives a crash, and a crash in the middle of one
+/// leaves an unfinished batch at the end of the file.
+///
+/// On open the whole file is read and verified:
+///
+/// - finished lines of finished batches are kept: the longest valid prefix;
+/// - what follows the last finished batch (an unfinished line, or finished lines of a batch
+///   whose closing line is missing) is a *torn tail*: reported in [`OpenReport::torn_tail`],
+///   left in the file until the next append cuts it away;
+/// - a finished line that is not valid UTF-8, does not parse, whose hash is not the hash of
+///   its bytes, or whose position, `prev` or sequence number does not follow, is
+///   [`JournalError::Corruption`] naming its position (its line number). Nothing is dropped
+///   or repaired: the caller decides what to do with a damaged journal.
+///
+/// Changing any single byte of a journal is therefore caught as corruption, except changing
+/// its final newline, which makes the last line unfinished and reads as a torn tail (and is
+/// reported as one).
+///
+/// One `FileJournal` owns its file: share it between threads with an `Arc`; do not open the
+/// same file twice at once (in one process or several), as the two would not see each
+/// other's appends.
+///
+/// # Example
+///
+/// ```
+/// use coproduction::community::MemberId;
+/// use coproduction::journal::{FileJournal, Journal, NewEvent, StreamId};
+///
+/// let dir = tempfile::tempdir()?;
+/// let path = dir.path().join("journal.jsonl");
+/// let stream = StreamId::new("funding:4")?;
+/// let time = "2025-04-01T12:00:00Z".parse()?;
+/// {
+///     let (journal, _) = FileJournal::<u64>::open(&path)?;
+///     journal.append(&stream, 0, vec![NewEvent::new(MemberId::new(2), time, 5_000)])?;
+/// }
+/// // A crash in the middle of a second append leaves half a line.
+/// let mut bytes = std::fs::read(&path)?;
+/// bytes.extend_from_slice(b"{\"hash\":\"12ab");
+/// std::fs::write(&path, &bytes)?;
+///
+/// let (journal, report) = FileJournal::<u64>::open(&path)?;
+/// assert_eq!(report.events, 1);
+/// assert_eq!(report.torn_tail.map(|t| t.bytes), Some(13));
+/// journal.append(&stream, 1, vec![NewEvent::new(MemberId::new(2), time, 7_500)])?;
+/// assert_eq!(FileJournal::<u64>::open(&path)?.1.torn_tail, None);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug)]
 pub struct FileJournal<E> {
     path: PathBuf,

@@ -1,23 +1,4 @@
 //! The in-memory journal, and the verified log that the file journal keeps in memory too.
-//!
-//! # Example
-//!
-//! ```
-//! use coproduction::community::MemberId;
-//! use coproduction::journal::{Journal, MemoryJournal, NewEvent, StreamId};
-//!
-//! let journal = MemoryJournal::<String>::new();
-//! let stream = StreamId::new("proposal:3")?;
-//! let time = "2025-02-01T09:30:00Z".parse()?;
-//! let envs = journal.append(&stream, 0, vec![
-//!     NewEvent::new(MemberId::new(2), time, "drafted".to_owned()),
-//!     NewEvent::new(MemberId::new(2), time, "shared".to_owned()),
-//! ])?;
-//! assert_eq!(envs[1].seq, 2);
-//! assert_eq!(envs[1].prev, envs[0].hash);
-//! assert_eq!(journal.version(&stream)?, 2);
-//! # Ok::<(), Box<dyn std::error::Error>>(())
-//! ```
 
 use std::collections::HashMap;
 use std::sync::{Mutex, MutexGuard};
@@ -126,6 +107,25 @@ impl<E> Log<E> {
 }
 
 /// A journal held in memory: the same rules as the file journal, nothing stored.
+///
+/// # Example
+///
+/// ```
+/// use coproduction::community::MemberId;
+/// use coproduction::journal::{Journal, MemoryJournal, NewEvent, StreamId};
+///
+/// let journal = MemoryJournal::<String>::new();
+/// let stream = StreamId::new("proposal:3")?;
+/// let time = "2025-02-01T09:30:00Z".parse()?;
+/// let envs = journal.append(&stream, 0, vec![
+///     NewEvent::new(MemberId::new(2), time, "drafted".to_owned()),
+///     NewEvent::new(MemberId::new(2), time, "shared".to_owned()),
+/// ])?;
+/// assert_eq!(envs[1].seq, 2);
+/// assert_eq!(envs[1].prev, envs[0].hash);
+/// assert_eq!(journal.version(&stream)?, 2);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug)]
 pub struct MemoryJournal<E> {
     log: Mutex<Log<E>>,

@@ -1,34 +1,4 @@
-//! The SQLite journal (feature `sqlite`): one row an envelope, a batch in one transaction.
-//!
-//! Each row keeps the envelope's stored line (the same bytes a file journal writes) beside
-//! the columns it is looked up by, `position`, `stream`, `seq` and `hash`. An append runs in
-//! an `IMMEDIATE` transaction that checks the stream's last sequence number, reads the
-//! journal's head, and inserts the batch, so the conflict check and the write are one atomic
-//! step even with several connections or processes on one database. The database runs in WAL
-//! mode with `synchronous = FULL`: a committed append is on disk.
-//!
-//! [`Journal::read_all`] verifies every line and the whole chain, like opening a file
-//! journal; [`Journal::read_stream`] verifies each line's own hash, that its columns agree
-//! with it, and that the stream's sequence numbers run from 1 without a gap (the links to
-//! other streams' envelopes are checked by `read_all`).
-//!
-//! # Example
-//!
-//! ```
-//! use coproduction::community::MemberId;
-//! use coproduction::journal::{Journal, NewEvent, SqliteJournal, StreamId};
-//!
-//! let dir = tempfile::tempdir()?;
-//! let path = dir.path().join("journal.sqlite");
-//! let stream = StreamId::new("working-model:pilot")?;
-//! let time = "2025-06-01T09:00:00Z".parse()?;
-//! SqliteJournal::<String>::open(&path)?
-//!     .append(&stream, 0, vec![NewEvent::new(MemberId::new(6), time, "started".into())])?;
-//! let journal = SqliteJournal::<String>::open(&path)?;
-//! assert_eq!(journal.version(&stream)?, 1);
-//! assert_eq!(journal.read_all()?[0].event, "started");
-//! # Ok::<(), Box<dyn std::error::Error>>(())
-//! ```
+//! The SQLite journal; its guide is on [`SqliteJournal`].
 
 use std::marker::PhantomData;
 use std::path::Path;
@@ -52,7 +22,37 @@ CREATE TABLE IF NOT EXISTS envelopes (
     UNIQUE (stream, seq)
 );";
 
-/// A journal stored in an SQLite database. See the [module docs](self).
+/// The SQLite journal (feature `sqlite`): one row an envelope, a batch in one transaction.
+///
+/// Each row keeps the envelope's stored line (the same bytes a file journal writes) beside
+/// the columns it is looked up by, `position`, `stream`, `seq` and `hash`. An append runs in
+/// an `IMMEDIATE` transaction that checks the stream's last sequence number, reads the
+/// journal's head, and inserts the batch, so the conflict check and the write are one atomic
+/// step even with several connections or processes on one database. The database runs in WAL
+/// mode with `synchronous = FULL`: a committed append is on disk.
+///
+/// [`Journal::read_all`] verifies every line and the whole chain, like opening a file
+/// journal; [`Journal::read_stream`] verifies each line's own hash, that its columns agree
+/// with it, and that the stream's sequence numbers run from 1 without a gap (the links to
+/// other streams' envelopes are checked by `read_all`).
+///
+/// # Example
+///
+/// ```
+/// use coproduction::community::MemberId;
+/// use coproduction::journal::{Journal, NewEvent, SqliteJournal, StreamId};
+///
+/// let dir = tempfile::tempdir()?;
+/// let path = dir.path().join("journal.sqlite");
+/// let stream = StreamId::new("working-model:pilot")?;
+/// let time = "2025-06-01T09:00:00Z".parse()?;
+/// SqliteJournal::<String>::open(&path)?
+///     .append(&stream, 0, vec![NewEvent::new(MemberId::new(6), time, "started".into())])?;
+/// let journal = SqliteJournal::<String>::open(&path)?;
+/// assert_eq!(journal.version(&stream)?, 1);
+/// assert_eq!(journal.read_all()?[0].event, "started");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug)]
 pub struct SqliteJournal<E> {
     name: String,
