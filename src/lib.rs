@@ -51,6 +51,9 @@
 //! - [`governance`]: who decides, advises, is consulted and informed for each kind of
 //!   decision, as a validated petgraph graph; [`governance::Governance::route`] gives the
 //!   deciding body, method, consultees and escalation chain for a decision's facts.
+//! - [`journal`]: the record of every event: envelopes chained by BLAKE3 hashes, appends
+//!   with optimistic concurrency, and journals in memory, in a JSON-lines file that reports
+//!   a torn tail and refuses corruption, and (feature `sqlite`) in SQLite.
 //! - [`machine`]: the pattern every decision process is written in. A [`machine::Decider`]
 //!   decides (pure, fallible) and evolves (total); its phases and transitions are a checked
 //!   petgraph graph that draws itself as Graphviz DOT; [`machine::testkit`] writes rules as
@@ -82,8 +85,10 @@
 //!
 //! # Crate features
 //!
-//! The crate has no optional features yet; the default build depends only on serde,
-//! serde_json, thiserror, petgraph and jiff.
+//! The default build depends only on serde, serde_json, thiserror, petgraph, jiff, blake3 and foldhash.
+//!
+//! - `sqlite`: the SQLite journal, `journal::SqliteJournal`, with SQLite compiled from
+//!   source (rusqlite's bundled build), so no system library is needed.
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
@@ -102,6 +107,7 @@ pub mod community;
 pub mod consent;
 pub mod decision;
 pub mod governance;
+pub mod journal;
 pub mod machine;
 pub mod report;
 pub mod values;
@@ -131,6 +137,9 @@ pub enum Error {
     /// A transition graph is broken, or a run left it.
     #[error(transparent)]
     Graph(#[from] machine::GraphError),
+    /// A journal operation was refused or failed.
+    #[error(transparent)]
+    Journal(#[from] journal::JournalError),
 }
 
 /// The README's examples, compiled and run as doc tests so they cannot go stale.

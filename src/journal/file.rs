@@ -1,0 +1,362 @@
+//! The file journal; its guide is on [`FileJournal`].
+
+use std::fs::{File, OpenOptions};
+use std::io::{Read, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use super::memory::Log;
+use super::{CorruptionReason, Envelope, Journal, JournalError, NewEvent, StreamId};
+
+/// What opening a file journal found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct OpenReport {
+    /// How many envelopes were read and verified.
+    pub events: u64,
+    /// The unfinished end of the file, if any, which the next append cuts away.
+    pub torn_tail: Option<TornTail>,
+}
+
+/// The unfinished end of a file journal: left by a crash during an append.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct TornTail {
+    /// The byte offset where the valid prefix ends and the tail begins.
+    pub offset: u64,
+    /// How many bytes the tail holds.
+    pub bytes: u64,
+    /// How many finished, valid lines the tail holds: envelopes of a batch whose closing
+    /// line was never written (an unfinished last line is not counted).
+    pub finished_lines: u64,
+}
+
+/// The file journal: JSON lines, one envelope a line, `fsync`ed on every append.
+///
+/// A line is finished when its newline is written; a batch is finished when the line of its
+/// envelope with `last_in_batch` is. An append writes the whole batch and then calls
+/// `sync_data`, so an acknowledged append survives a crash, and a crash in the middle of one
+/// leaves an unfinished batch at the end of the file.
+///
+/// On open the whole file is read and verified:
+///
+/// - finished lines of finished batches are kept: the longest valid prefix;
+/// - what follows the last finished batch (an unfinished line, or finished lines of a batch
+///   whose closing line is missing) is a *torn tail*: reported in [`OpenReport::torn_tail`],
+///   left in the file until the next append cuts it away;
+/// - a finished line that is not valid UTF-8, does not parse, whose hash is not the hash of
+///   its bytes, or whose position, `prev` or sequence number does not follow, is
+///   [`JournalError::Corruption`] naming its position (its line number). Nothing is dropped
+///   or repaired: the caller decides what to do with a damaged journal.
+///
+/// Changing any single byte of a journal is therefore caught as corruption, except changing
+/// its final newline, which makes the last line unfinished and reads as a torn tail (and is
+/// reported as one).
+///
+/// One `FileJournal` owns its file: share it between threads with an `Arc`; do not open the
+/// same file twice at once (in one process or several), as the two would not see each
+/// other's appends.
+///
+/// # Example
+///
+/// ```
+/// use coproduction::community::MemberId;
+/// use coproduction::journal::{FileJournal, Journal, NewEvent, StreamId};
+///
+/// let dir = tempfile::tempdir()?;
+/// let path = dir.path().join("journal.jsonl");
+/// let stream = StreamId::new("funding:4")?;
+/// let time = "2025-04-01T12:00:00Z".parse()?;
+/// {
+///     let (journal, _) = FileJournal::<u64>::open(&path)?;
+///     journal.append(&stream, 0, vec![NewEvent::new(MemberId::new(2), time, 5_000)])?;
+/// }
+/// // A crash in the middle of a second append leaves half a line.
+/// let mut bytes = std::fs::read(&path)?;
+/// bytes.extend_from_slice(b"{\"hash\":\"12ab");
+/// std::fs::write(&path, &bytes)?;
+///
+/// let (journal, report) = FileJournal::<u64>::open(&path)?;
+/// assert_eq!(report.events, 1);
+/// assert_eq!(report.torn_tail.map(|t| t.bytes), Some(13));
+/// journal.append(&stream, 1, vec![NewEvent::new(MemberId::new(2), time, 7_500)])?;
+/// assert_eq!(FileJournal::<u64>::open(&path)?.1.torn_tail, None);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug)]
+pub struct FileJournal<E> {
+    path: PathBuf,
+    name: String,
+    inner: Mutex<Inner<E>>,
+}
+
+#[derive(Debug)]
+struct Inner<E> {
+    file: File,
+    log: Log<E>,
+    /// The length of the valid prefix: where the next append writes.
+    len: u64,
+    /// Whether bytes past `len` may exist (a torn tail, or a failed append).
+    dirty: bool,
+}
+
+/// The verified prefix of a journal's bytes.
+pub(crate) struct Replayed<E> {
+    pub(crate) log: Log<E>,
+    pub(crate) len: u64,
+    pub(crate) torn_tail: Option<TornTail>,
+}
+
+/// Reads and verifies a journal's bytes. Pure; `Err` carries the position of the first bad
+/// line and why.
+pub(crate) fn replay<E: DeserializeOwned>(
+    bytes: &[u8],
+) -> Result<Replayed<E>, (u64, CorruptionReason)> {
+    let mut log = Log::<E>::default();
+    let mut offset = 0usize;
+    // The end of the last finished batch, in bytes and in envelopes.
+    let mut committed = (0usize, 0usize);
+    let mut rest = bytes;
+    while let Some(end) = rest.iter().position(|&b| b == b'\n') {
+        let position = log.chain.position.saturating_add(1);
+        let line = rest.get(..end).unwrap_or_default();
+        let text = std::str::from_utf8(line).map_err(|_| (position, CorruptionReason::NotUtf8))?;
+        let envelope = Envelope::<E>::from_line(text).map_err(|r| (position, r))?;
+        log.admit(envelope).map_err(|r| (position, r))?;
+        offset += end + 1;
+        rest = rest.get(end + 1..).unwrap_or_default();
+        if log.chain.open_batch.is_none() {
+            committed = (offset, log.envelopes.len());
+        }
+    }
+    let (len, kept) = committed;
+    let tail_bytes = bytes.len().saturating_sub(len);
+    let torn_tail = (tail_bytes > 0).then(|| TornTail {
+        offset: len as u64,
+        bytes: tail_bytes as u64,
+        finished_lines: (log.envelopes.len() - kept) as u64,
+    });
+    if kept < log.envelopes.len() {
+        // Rare: a batch without its closing line. Rebuild the log from the kept prefix,
+        // which was verified already.
+        let mut envelopes = std::mem::take(&mut log.envelopes);
+        envelopes.truncate(kept);
+        log = Log::default();
+        for envelope in envelopes {
+            let position = envelope.position;
+            log.admit(envelope).map_err(|r| (position, r))?;
+        }
+    }
+    Ok(Replayed {
+        log,
+        len: len as u64,
+        torn_tail,
+    })
+}
+
+impl<E: DeserializeOwned> FileJournal<E> {
+    /// Opens the journal at `path`, creating an empty one if there is no file, and reads and
+    /// verifies every envelope in it.
+    ///
+    /// # Errors
+    ///
+    /// [`JournalError::Corruption`] at the first finished line that fails to parse or
+    /// verify; [`JournalError::Io`] when the file cannot be opened or read.
+    pub fn open(path: impl AsRef<Path>) -> Result<(Self, OpenReport), JournalError> {
+        let path = path.as_ref().to_path_buf();
+        let name = path.display().to_string();
+        let io = |operation: &'static str| {
+            let name = name.clone();
+            move |e: std::io::Error| JournalError::Io {
+                journal: name,
+                operation,
+                kind: e.kind(),
+                message: e.to_string(),
+            }
+        };
+        let existed = path.exists();
+        let mut file = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&path)
+            .map_err(io("open the file"))?;
+        if !existed {
+            sync_parent(&path).map_err(io("sync the directory of a new file"))?;
+        }
+        let mut bytes = Vec::new();
+        file.read_to_end(&mut bytes).map_err(io("read the file"))?;
+        let replayed =
+            replay::<E>(&bytes).map_err(|(position, reason)| JournalError::Corruption {
+                journal: name.clone(),
+                position,
+                reason,
+            })?;
+        let report = OpenReport {
+            events: replayed.log.envelopes.len() as u64,
+            torn_tail: replayed.torn_tail,
+        };
+        let journal = Self {
+            path,
+            name,
+            inner: Mutex::new(Inner {
+                file,
+                log: replayed.log,
+                len: replayed.len,
+                dirty: replayed.torn_tail.is_some(),
+            }),
+        };
+        Ok((journal, report))
+    }
+}
+
+impl<E> FileJournal<E> {
+    /// The file's path.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn lock(&self) -> Result<MutexGuard<'_, Inner<E>>, JournalError> {
+        self.inner.lock().map_err(|_| JournalError::Poisoned {
+            journal: self.name.clone(),
+        })
+    }
+
+    fn io(&self, operation: &'static str, e: std::io::Error) -> JournalError {
+        JournalError::Io {
+            journal: self.name.clone(),
+            operation,
+            kind: e.kind(),
+            message: e.to_string(),
+        }
+    }
+}
+
+#[cfg(unix)]
+fn sync_parent(path: &Path) -> std::io::Result<()> {
+    // A new file's directory entry is only durable once the directory is synced (POSIX
+    // fsync semantics); otherwise a crash could lose the whole journal.
+    match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => File::open(dir)?.sync_all(),
+        _ => Ok(()),
+    }
+}
+
+#[cfg(not(unix))]
+fn sync_parent(_: &Path) -> std::io::Result<()> {
+    Ok(())
+}
+
+impl<E> Journal for FileJournal<E>
+where
+    E: Serialize + DeserializeOwned + Clone + Send,
+{
+    type Event = E;
+
+    fn append(
+        &self,
+        stream: &StreamId,
+        expected: u64,
+        events: Vec<NewEvent<E>>,
+    ) -> Result<Vec<Envelope<E>>, JournalError> {
+        let mut guard = self.lock()?;
+        let inner = &mut *guard;
+        let sealed = inner.log.prepare(stream, expected, events)?;
+        if sealed.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut buf = String::with_capacity(sealed.iter().map(|s| s.line.len() + 1).sum());
+        for s in &sealed {
+            buf.push_str(&s.line);
+            buf.push('\n');
+        }
+        // Mark dirty first: if any step fails, the next append starts by cutting the file
+        // back to the valid prefix, so a failed append leaves no trace.
+        let was_dirty = std::mem::replace(&mut inner.dirty, true);
+        if was_dirty {
+            inner
+                .file
+                .set_len(inner.len)
+                .map_err(|e| self.io("cut away a torn tail", e))?;
+        }
+        inner
+            .file
+            .seek(SeekFrom::Start(inner.len))
+            .map_err(|e| self.io("seek to the end of the valid prefix", e))?;
+        inner
+            .file
+            .write_all(buf.as_bytes())
+            .map_err(|e| self.io("write a batch", e))?;
+        inner
+            .file
+            .sync_data()
+            .map_err(|e| self.io("sync a batch to disk", e))?;
+        inner.dirty = false;
+        inner.len += buf.len() as u64;
+        inner.log.commit(sealed, &self.name)
+    }
+
+    fn version(&self, stream: &StreamId) -> Result<u64, JournalError> {
+        Ok(self.lock()?.log.version(stream))
+    }
+
+    fn read_stream(&self, stream: &StreamId) -> Result<Vec<Envelope<E>>, JournalError> {
+        Ok(self.lock()?.log.stream(stream))
+    }
+
+    fn read_all(&self) -> Result<Vec<Envelope<E>>, JournalError> {
+        Ok(self.lock()?.log.envelopes.clone())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::community::MemberId;
+
+    fn new(n: u32) -> NewEvent<u32> {
+        NewEvent::new(MemberId::new(1), "2025-01-01T00:00:00Z".parse().unwrap(), n)
+    }
+
+    #[test]
+    fn a_batch_without_its_closing_line_is_a_torn_tail() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("j.jsonl");
+        let s = StreamId::new("s").unwrap();
+        {
+            let (j, _) = FileJournal::open(&path).unwrap();
+            j.append(&s, 0, vec![new(1)]).unwrap();
+            j.append(&s, 1, vec![new(2), new(3), new(4)]).unwrap();
+        }
+        let bytes = std::fs::read(&path).unwrap();
+        let line_ends: Vec<usize> = bytes
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| **b == b'\n')
+            .map(|(i, _)| i + 1)
+            .collect();
+        // Cut after the third line: two finished lines of the open batch.
+        std::fs::write(&path, &bytes[..line_ends[2]]).unwrap();
+        let (j, report) = FileJournal::<u32>::open(&path).unwrap();
+        assert_eq!(report.events, 1);
+        assert_eq!(
+            report.torn_tail,
+            Some(TornTail {
+                offset: line_ends[0] as u64,
+                bytes: (line_ends[2] - line_ends[0]) as u64,
+                finished_lines: 2
+            })
+        );
+        assert_eq!(j.version(&s).unwrap(), 1);
+        j.append(&s, 1, vec![new(5)]).unwrap();
+        drop(j);
+        let (j, report) = FileJournal::<u32>::open(&path).unwrap();
+        assert_eq!(report.torn_tail, None);
+        let events: Vec<u32> = j.read_all().unwrap().iter().map(|e| e.event).collect();
+        assert_eq!(events, [1, 5]);
+    }
+}

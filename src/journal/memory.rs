@@ -1,0 +1,242 @@
+//! The in-memory journal, and the verified log that the file journal keeps in memory too.
+
+use std::collections::HashMap;
+use std::sync::{Mutex, MutexGuard};
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use super::envelope::{ChainState, Sealed, seal_batch};
+use super::{CorruptionReason, Envelope, Journal, JournalError, NewEvent, StreamId};
+
+/// Verified envelopes with an index by stream.
+#[derive(Debug, Clone)]
+pub(crate) struct Log<E> {
+    pub(crate) envelopes: Vec<Envelope<E>>,
+    by_stream: HashMap<StreamId, Vec<usize>>,
+    pub(crate) chain: ChainState,
+}
+
+impl<E> Default for Log<E> {
+    fn default() -> Self {
+        Self {
+            envelopes: Vec::new(),
+            by_stream: HashMap::new(),
+            chain: ChainState::default(),
+        }
+    }
+}
+
+impl<E> Log<E> {
+    /// Checks that `envelope` continues the chain and, if so, adds it.
+    pub(crate) fn admit(&mut self, envelope: Envelope<E>) -> Result<(), CorruptionReason> {
+        self.chain.admit(&envelope)?;
+        let index = self.envelopes.len();
+        match self.by_stream.get_mut(envelope.stream.as_str()) {
+            Some(indices) => indices.push(index),
+            None => {
+                self.by_stream.insert(envelope.stream.clone(), vec![index]);
+            }
+        }
+        self.envelopes.push(envelope);
+        Ok(())
+    }
+
+    pub(crate) fn version(&self, stream: &StreamId) -> u64 {
+        self.chain.version(stream.as_str())
+    }
+
+    /// Refuses a stale `expected`, then seals `events`; mutates nothing.
+    pub(crate) fn prepare(
+        &self,
+        stream: &StreamId,
+        expected: u64,
+        events: Vec<NewEvent<E>>,
+    ) -> Result<Vec<Sealed<E>>, JournalError>
+    where
+        E: Serialize,
+    {
+        let actual = self.version(stream);
+        if actual != expected {
+            return Err(JournalError::Conflict {
+                stream: stream.clone(),
+                expected,
+                actual,
+            });
+        }
+        seal_batch(&self.chain, stream, events)
+    }
+
+    /// Adds envelopes sealed by [`Log::prepare`] and returns copies of them.
+    pub(crate) fn commit(
+        &mut self,
+        sealed: Vec<Sealed<E>>,
+        journal: &str,
+    ) -> Result<Vec<Envelope<E>>, JournalError>
+    where
+        E: Clone,
+    {
+        let mut out = Vec::with_capacity(sealed.len());
+        for s in sealed {
+            let position = s.envelope.position;
+            out.push(s.envelope.clone());
+            self.admit(s.envelope)
+                .map_err(|reason| JournalError::Corruption {
+                    journal: journal.to_owned(),
+                    position,
+                    reason,
+                })?;
+        }
+        Ok(out)
+    }
+
+    pub(crate) fn stream(&self, stream: &StreamId) -> Vec<Envelope<E>>
+    where
+        E: Clone,
+    {
+        self.by_stream
+            .get(stream.as_str())
+            .map(|indices| {
+                indices
+                    .iter()
+                    .filter_map(|&i| self.envelopes.get(i).cloned())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+}
+
+/// A journal held in memory: the same rules as the file journal, nothing stored.
+///
+/// # Example
+///
+/// ```
+/// use coproduction::community::MemberId;
+/// use coproduction::journal::{Journal, MemoryJournal, NewEvent, StreamId};
+///
+/// let journal = MemoryJournal::<String>::new();
+/// let stream = StreamId::new("proposal:3")?;
+/// let time = "2025-02-01T09:30:00Z".parse()?;
+/// let envs = journal.append(&stream, 0, vec![
+///     NewEvent::new(MemberId::new(2), time, "drafted".to_owned()),
+///     NewEvent::new(MemberId::new(2), time, "shared".to_owned()),
+/// ])?;
+/// assert_eq!(envs[1].seq, 2);
+/// assert_eq!(envs[1].prev, envs[0].hash);
+/// assert_eq!(journal.version(&stream)?, 2);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug)]
+pub struct MemoryJournal<E> {
+    log: Mutex<Log<E>>,
+}
+
+impl<E> Default for MemoryJournal<E> {
+    fn default() -> Self {
+        Self {
+            log: Mutex::new(Log::default()),
+        }
+    }
+}
+
+impl<E> MemoryJournal<E> {
+    /// An empty journal.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn lock(&self) -> Result<MutexGuard<'_, Log<E>>, JournalError> {
+        self.log.lock().map_err(|_| JournalError::Poisoned {
+            journal: "memory".to_owned(),
+        })
+    }
+}
+
+impl<E> Journal for MemoryJournal<E>
+where
+    E: Serialize + DeserializeOwned + Clone + Send,
+{
+    type Event = E;
+
+    fn append(
+        &self,
+        stream: &StreamId,
+        expected: u64,
+        events: Vec<NewEvent<E>>,
+    ) -> Result<Vec<Envelope<E>>, JournalError> {
+        let mut log = self.lock()?;
+        let sealed = log.prepare(stream, expected, events)?;
+        log.commit(sealed, "memory")
+    }
+
+    fn version(&self, stream: &StreamId) -> Result<u64, JournalError> {
+        Ok(self.lock()?.version(stream))
+    }
+
+    fn read_stream(&self, stream: &StreamId) -> Result<Vec<Envelope<E>>, JournalError> {
+        Ok(self.lock()?.stream(stream))
+    }
+
+    fn read_all(&self) -> Result<Vec<Envelope<E>>, JournalError> {
+        Ok(self.lock()?.envelopes.clone())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::community::MemberId;
+    use crate::journal::verify_chain;
+
+    fn new(n: u32) -> NewEvent<u32> {
+        NewEvent::new(MemberId::new(1), "2025-01-01T00:00:00Z".parse().unwrap(), n)
+    }
+
+    #[test]
+    fn a_stale_writer_conflicts_and_writes_nothing() {
+        let j = MemoryJournal::new();
+        let a = StreamId::new("a").unwrap();
+        j.append(&a, 0, vec![new(1), new(2)]).unwrap();
+        let err = j.append(&a, 1, vec![new(3)]).unwrap_err();
+        assert_eq!(
+            err,
+            JournalError::Conflict {
+                stream: a.clone(),
+                expected: 1,
+                actual: 2
+            }
+        );
+        assert_eq!(j.read_all().unwrap().len(), 2);
+        assert!(j.append(&a, 2, vec![]).unwrap().is_empty());
+        assert!(j.append(&a, 5, vec![]).is_err());
+    }
+
+    #[test]
+    fn streams_are_numbered_apart_and_chained_together() {
+        let j = MemoryJournal::new();
+        let a = StreamId::new("a").unwrap();
+        let b = StreamId::new("b").unwrap();
+        j.append(&a, 0, vec![new(1)]).unwrap();
+        j.append(&b, 0, vec![new(2)]).unwrap();
+        j.append(&a, 1, vec![new(3)]).unwrap();
+        let all = j.read_all().unwrap();
+        assert_eq!(
+            all.iter().map(|e| (e.position, e.seq)).collect::<Vec<_>>(),
+            [(1, 1), (2, 1), (3, 2)]
+        );
+        assert_eq!(
+            j.read_stream(&a)
+                .unwrap()
+                .iter()
+                .map(|e| e.event)
+                .collect::<Vec<_>>(),
+            [1, 3]
+        );
+        assert_eq!(verify_chain(&all), Ok(()));
+        assert!(
+            j.read_stream(&StreamId::new("c").unwrap())
+                .unwrap()
+                .is_empty()
+        );
+    }
+}

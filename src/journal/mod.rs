@@ -1,0 +1,200 @@
+//! The journal: the append-only record of every event, which never loses or silently alters
+//! a decision.
+//!
+//! Every event is stored in an [`Envelope`]: its stream and sequence number, its global
+//! position, the time and acting member, the schema version, and two BLAKE3 hashes: the hash
+//! of the envelope before it in the whole journal and its own. One chain runs through all
+//! streams, so a changed byte anywhere is detected when the journal is read.
+//!
+//! A [`Journal`] appends a batch of events to one stream, *given the sequence number the
+//! writer last saw* (optimistic concurrency): a stale writer gets
+//! [`JournalError::Conflict`] and nothing is written, so it can re-read and decide again.
+//! Numbering: a stream's sequence numbers run `1, 2, 3, ...`; the expected number for an
+//! empty stream is `0`. Positions in the whole journal also run from 1, in append order.
+//!
+//! Implementations, all `Send + Sync` with interior locking so that one journal can be
+//! shared across threads:
+//!
+//! - [`MemoryJournal`]: in memory, for tests and short-lived engines.
+//! - [`FileJournal`]: JSON lines, one envelope a line, `fsync`ed on every append. On open it
+//!   keeps the longest valid prefix: an unfinished last line (or a batch whose closing line
+//!   never got written) is a torn tail, reported in an [`OpenReport`] and cut away on the
+//!   next append; a finished line that fails to parse or verify is
+//!   [`JournalError::Corruption`], never dropped.
+//! - `SqliteJournal` (feature `sqlite`): one row an envelope in an SQLite database, a batch
+//!   appended in one transaction.
+//!
+//! # Example
+//!
+//! ```
+//! use coproduction::community::MemberId;
+//! use coproduction::journal::{FileJournal, Journal, JournalError, NewEvent, StreamId};
+//! use jiff::Timestamp;
+//!
+//! let dir = tempfile::tempdir()?;
+//! let path = dir.path().join("community.jsonl");
+//! let time: Timestamp = "2025-05-06T18:00:00Z".parse()?;
+//! let round = StreamId::new("consent-round:1")?;
+//!
+//! let (journal, report) = FileJournal::<String>::open(&path)?;
+//! assert_eq!(report.torn_tail, None);
+//! journal.append(&round, 0, vec![NewEvent::new(MemberId::new(1), time, "opened".into())])?;
+//! journal.append(&round, 1, vec![NewEvent::new(MemberId::new(4), time, "consented".into())])?;
+//!
+//! // A writer that still thinks the round has one event is refused, and writes nothing.
+//! let stale = journal.append(&round, 1, vec![NewEvent::new(MemberId::new(5), time, "objected".into())]);
+//! assert!(matches!(stale, Err(JournalError::Conflict { expected: 1, actual: 2, .. })));
+//! drop(journal);
+//!
+//! let (reopened, _) = FileJournal::<String>::open(&path)?;
+//! let events: Vec<String> = reopened.read_stream(&round)?.into_iter().map(|e| e.event).collect();
+//! assert_eq!(events, ["opened", "consented"]);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+mod envelope;
+mod file;
+mod memory;
+#[cfg(feature = "sqlite")]
+mod sqlite;
+
+pub use envelope::{
+    ChainBreak, CorruptionReason, Envelope, Hash, NewEvent, SCHEMA_VERSION, StreamId, verify_chain,
+};
+pub use file::{FileJournal, OpenReport, TornTail};
+pub use memory::MemoryJournal;
+#[cfg(feature = "sqlite")]
+pub use sqlite::SqliteJournal;
+
+/// An append-only, hash-chained store of events of type `Self::Event`.
+///
+/// Every method is safe to call from several threads at once; appends are serialised inside.
+pub trait Journal: Send + Sync {
+    /// The event type carried in the envelopes.
+    type Event;
+
+    /// Appends `events` to `stream` as one batch, if the stream's last sequence number is
+    /// still `expected` (`0` for an empty stream). Returns the new envelopes. An empty batch
+    /// only checks `expected`.
+    ///
+    /// # Errors
+    ///
+    /// [`JournalError::Conflict`] when another writer got there first (nothing is written);
+    /// [`JournalError::Encode`] when an event cannot be serialised (nothing is written);
+    /// storage errors ([`JournalError::Io`], [`JournalError::Database`]), after which the
+    /// journal is as it was before the call.
+    fn append(
+        &self,
+        stream: &StreamId,
+        expected: u64,
+        events: Vec<NewEvent<Self::Event>>,
+    ) -> Result<Vec<Envelope<Self::Event>>, JournalError>;
+
+    /// The last sequence number of `stream`: the `expected` for the next append.
+    ///
+    /// # Errors
+    ///
+    /// Storage errors.
+    fn version(&self, stream: &StreamId) -> Result<u64, JournalError>;
+
+    /// The envelopes of one stream, in sequence order.
+    ///
+    /// # Errors
+    ///
+    /// Storage errors, and [`JournalError::Corruption`] where the implementation reads
+    /// from storage and finds a bad envelope.
+    fn read_stream(&self, stream: &StreamId) -> Result<Vec<Envelope<Self::Event>>, JournalError>;
+
+    /// Every envelope, in position order.
+    ///
+    /// # Errors
+    ///
+    /// As [`Journal::read_stream`].
+    fn read_all(&self) -> Result<Vec<Envelope<Self::Event>>, JournalError>;
+}
+
+/// Why a journal operation was refused or failed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum JournalError {
+    /// An append was refused because the stream has moved on since the writer read it.
+    #[error(
+        "cannot append to stream `{stream}`: the writer expected its last sequence number to be {expected}, but it is {actual}; nothing was written"
+    )]
+    Conflict {
+        /// The stream.
+        stream: StreamId,
+        /// The sequence number the writer expected.
+        expected: u64,
+        /// The stream's actual last sequence number.
+        actual: u64,
+    },
+    /// A stored envelope failed to parse or verify. Everything from `position` on is
+    /// untrusted; nothing was dropped or repaired.
+    #[error("journal `{journal}` is corrupt at position {position}: {reason}")]
+    Corruption {
+        /// The journal (a path, or `memory`).
+        journal: String,
+        /// The global position (equal to the line number in a file journal) of the first
+        /// bad envelope.
+        position: u64,
+        /// Why it is bad.
+        reason: CorruptionReason,
+    },
+    /// An event could not be serialised into an envelope; nothing was written.
+    #[error("cannot append to stream `{stream}`: an event cannot be encoded: {message}")]
+    Encode {
+        /// The stream.
+        stream: StreamId,
+        /// The serialiser's message.
+        message: String,
+    },
+    /// A stream or journal position would pass `u64::MAX`.
+    #[error("cannot append to stream `{stream}`: its sequence numbers are exhausted")]
+    SequenceOverflow {
+        /// The stream.
+        stream: StreamId,
+    },
+    /// A stream id was not a valid slug.
+    #[error("invalid stream id `{id}`: {reason}")]
+    InvalidStreamId {
+        /// The text that was refused.
+        id: String,
+        /// The rule it breaks.
+        reason: &'static str,
+    },
+    /// A hash was not 64 lowercase hex digits.
+    #[error("invalid hash `{text}`: a hash is 64 lowercase hex digits")]
+    InvalidHash {
+        /// The text that was refused (at most 80 characters of it).
+        text: String,
+    },
+    /// A file operation failed.
+    #[error("journal `{journal}`: could not {operation}: {message}")]
+    Io {
+        /// The journal's path.
+        journal: String,
+        /// What was being done.
+        operation: &'static str,
+        /// The kind of I/O error.
+        kind: std::io::ErrorKind,
+        /// The operating system's message.
+        message: String,
+    },
+    /// A database operation of the SQLite journal failed.
+    #[error("journal `{journal}`: could not {operation}: {message}")]
+    Database {
+        /// The database's path.
+        journal: String,
+        /// What was being done.
+        operation: &'static str,
+        /// SQLite's message.
+        message: String,
+    },
+    /// A thread panicked while holding the journal's lock, so its state is not trusted.
+    #[error("journal `{journal}` is unusable: a writer panicked while holding its lock")]
+    Poisoned {
+        /// The journal.
+        journal: String,
+    },
+}

@@ -1,0 +1,316 @@
+//! The SQLite journal; its guide is on [`SqliteJournal`].
+
+use std::marker::PhantomData;
+use std::path::Path;
+use std::sync::{Mutex, MutexGuard};
+use std::time::Duration;
+
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use super::envelope::ChainState;
+use super::{CorruptionReason, Envelope, Hash, Journal, JournalError, NewEvent, StreamId};
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS envelopes (
+    position INTEGER PRIMARY KEY,
+    stream   TEXT    NOT NULL,
+    seq      INTEGER NOT NULL,
+    hash     TEXT    NOT NULL,
+    line     TEXT    NOT NULL,
+    UNIQUE (stream, seq)
+);";
+
+/// The SQLite journal (feature `sqlite`): one row an envelope, a batch in one transaction.
+///
+/// Each row keeps the envelope's stored line (the same bytes a file journal writes) beside
+/// the columns it is looked up by, `position`, `stream`, `seq` and `hash`. An append runs in
+/// an `IMMEDIATE` transaction that checks the stream's last sequence number, reads the
+/// journal's head, and inserts the batch, so the conflict check and the write are one atomic
+/// step even with several connections or processes on one database. The database runs in WAL
+/// mode with `synchronous = FULL`: a committed append is on disk.
+///
+/// [`Journal::read_all`] verifies every line and the whole chain, like opening a file
+/// journal; [`Journal::read_stream`] verifies each line's own hash, that its columns agree
+/// with it, and that the stream's sequence numbers run from 1 without a gap (the links to
+/// other streams' envelopes are checked by `read_all`).
+///
+/// # Example
+///
+/// ```
+/// use coproduction::community::MemberId;
+/// use coproduction::journal::{Journal, NewEvent, SqliteJournal, StreamId};
+///
+/// let dir = tempfile::tempdir()?;
+/// let path = dir.path().join("journal.sqlite");
+/// let stream = StreamId::new("working-model:pilot")?;
+/// let time = "2025-06-01T09:00:00Z".parse()?;
+/// SqliteJournal::<String>::open(&path)?
+///     .append(&stream, 0, vec![NewEvent::new(MemberId::new(6), time, "started".into())])?;
+/// let journal = SqliteJournal::<String>::open(&path)?;
+/// assert_eq!(journal.version(&stream)?, 1);
+/// assert_eq!(journal.read_all()?[0].event, "started");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug)]
+pub struct SqliteJournal<E> {
+    name: String,
+    conn: Mutex<Connection>,
+    events: PhantomData<fn() -> E>,
+}
+
+/// One stored row.
+struct Row {
+    position: i64,
+    stream: String,
+    seq: i64,
+    hash: String,
+    line: String,
+}
+
+impl<E> SqliteJournal<E> {
+    /// Opens (or creates) the database at `path` and its table.
+    ///
+    /// # Errors
+    ///
+    /// [`JournalError::Database`] when the database cannot be opened or set up.
+    pub fn open(path: impl AsRef<Path>) -> Result<Self, JournalError> {
+        let name = path.as_ref().display().to_string();
+        let db = |operation: &'static str| {
+            let name = name.clone();
+            move |e: rusqlite::Error| JournalError::Database {
+                journal: name,
+                operation,
+                message: e.to_string(),
+            }
+        };
+        let conn = Connection::open(path.as_ref()).map_err(db("open the database"))?;
+        conn.busy_timeout(Duration::from_secs(30))
+            .map_err(db("set the busy timeout"))?;
+        conn.query_row("PRAGMA journal_mode = WAL", [], |_| Ok(()))
+            .map_err(db("switch to WAL mode"))?;
+        conn.pragma_update(None, "synchronous", "FULL")
+            .map_err(db("set synchronous = FULL"))?;
+        conn.execute_batch(SCHEMA)
+            .map_err(db("create the envelopes table"))?;
+        Ok(Self {
+            name,
+            conn: Mutex::new(conn),
+            events: PhantomData,
+        })
+    }
+
+    fn lock(&self) -> Result<MutexGuard<'_, Connection>, JournalError> {
+        self.conn.lock().map_err(|_| JournalError::Poisoned {
+            journal: self.name.clone(),
+        })
+    }
+
+    fn db(&self, operation: &'static str) -> impl Fn(rusqlite::Error) -> JournalError + '_ {
+        move |e| JournalError::Database {
+            journal: self.name.clone(),
+            operation,
+            message: e.to_string(),
+        }
+    }
+
+    fn corrupt(&self, position: u64, reason: CorruptionReason) -> JournalError {
+        JournalError::Corruption {
+            journal: self.name.clone(),
+            position,
+            reason,
+        }
+    }
+
+    fn rows(&self, stream: Option<&StreamId>) -> Result<Vec<Row>, JournalError> {
+        let conn = self.lock()?;
+        let read = |r: &rusqlite::Row<'_>| {
+            Ok(Row {
+                position: r.get(0)?,
+                stream: r.get(1)?,
+                seq: r.get(2)?,
+                hash: r.get(3)?,
+                line: r.get(4)?,
+            })
+        };
+        let rows = match stream {
+            Some(stream) => conn
+                .prepare_cached(
+                    "SELECT position, stream, seq, hash, line FROM envelopes
+                     WHERE stream = ?1 ORDER BY seq",
+                )
+                .and_then(|mut st| st.query_map([stream.as_str()], read)?.collect()),
+            None => conn
+                .prepare_cached(
+                    "SELECT position, stream, seq, hash, line FROM envelopes ORDER BY position",
+                )
+                .and_then(|mut st| st.query_map([], read)?.collect()),
+        };
+        rows.map_err(self.db("read envelopes"))
+    }
+}
+
+/// Reads a row's envelope and checks that the row's columns agree with it.
+fn envelope_of<E: DeserializeOwned>(row: &Row) -> Result<Envelope<E>, CorruptionReason> {
+    let envelope = Envelope::<E>::from_line(&row.line)?;
+    let mismatch = |column| Err(CorruptionReason::RowMismatch { column });
+    if i64::try_from(envelope.position).ok() != Some(row.position) {
+        return mismatch("position");
+    }
+    if envelope.stream.as_str() != row.stream {
+        return mismatch("stream");
+    }
+    if i64::try_from(envelope.seq).ok() != Some(row.seq) {
+        return mismatch("seq");
+    }
+    if envelope.hash.to_string() != row.hash {
+        return mismatch("hash");
+    }
+    Ok(envelope)
+}
+
+impl<E> Journal for SqliteJournal<E>
+where
+    E: Serialize + DeserializeOwned,
+{
+    type Event = E;
+
+    fn append(
+        &self,
+        stream: &StreamId,
+        expected: u64,
+        events: Vec<NewEvent<E>>,
+    ) -> Result<Vec<Envelope<E>>, JournalError> {
+        let mut conn = self.lock()?;
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(self.db("begin an append"))?;
+        let actual: i64 = tx
+            .query_row(
+                "SELECT COALESCE(MAX(seq), 0) FROM envelopes WHERE stream = ?1",
+                [stream.as_str()],
+                |r| r.get(0),
+            )
+            .map_err(self.db("read the stream's last sequence number"))?;
+        let actual = u64::try_from(actual).unwrap_or(0);
+        if actual != expected {
+            return Err(JournalError::Conflict {
+                stream: stream.clone(),
+                expected,
+                actual,
+            });
+        }
+        if events.is_empty() {
+            return Ok(Vec::new());
+        }
+        let head: Option<(i64, String)> = tx
+            .query_row(
+                "SELECT position, hash FROM envelopes ORDER BY position DESC LIMIT 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+            .map_err(self.db("read the journal's head"))?;
+        let (position, head) = match head {
+            None => (0, Hash::GENESIS),
+            Some((position, hash)) => {
+                let position = u64::try_from(position).unwrap_or(0);
+                let hash = Hash::from_hex(&hash).map_err(|_| {
+                    self.corrupt(position, CorruptionReason::RowMismatch { column: "hash" })
+                })?;
+                (position, hash)
+            }
+        };
+        let chain = ChainState::at(position, head, stream, actual);
+        let sealed = super::envelope::seal_batch(&chain, stream, events)?;
+        let overflow = || JournalError::SequenceOverflow {
+            stream: stream.clone(),
+        };
+        {
+            let mut insert = tx
+                .prepare_cached(
+                    "INSERT INTO envelopes (position, stream, seq, hash, line)
+                     VALUES (?1, ?2, ?3, ?4, ?5)",
+                )
+                .map_err(self.db("prepare an insert"))?;
+            for s in &sealed {
+                let e = &s.envelope;
+                insert
+                    .execute(params![
+                        i64::try_from(e.position).map_err(|_| overflow())?,
+                        e.stream.as_str(),
+                        i64::try_from(e.seq).map_err(|_| overflow())?,
+                        e.hash.to_string(),
+                        s.line,
+                    ])
+                    .map_err(self.db("insert an envelope"))?;
+            }
+        }
+        tx.commit().map_err(self.db("commit an append"))?;
+        Ok(sealed.into_iter().map(|s| s.envelope).collect())
+    }
+
+    fn version(&self, stream: &StreamId) -> Result<u64, JournalError> {
+        let conn = self.lock()?;
+        let seq: i64 = conn
+            .query_row(
+                "SELECT COALESCE(MAX(seq), 0) FROM envelopes WHERE stream = ?1",
+                [stream.as_str()],
+                |r| r.get(0),
+            )
+            .map_err(self.db("read the stream's last sequence number"))?;
+        Ok(u64::try_from(seq).unwrap_or(0))
+    }
+
+    fn read_stream(&self, stream: &StreamId) -> Result<Vec<Envelope<E>>, JournalError> {
+        let rows = self.rows(Some(stream))?;
+        let mut out: Vec<Envelope<E>> = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let at = u64::try_from(row.position).unwrap_or(0);
+            let envelope = envelope_of::<E>(row).map_err(|r| self.corrupt(at, r))?;
+            let expected = out.last().map_or(1, |e| e.seq.saturating_add(1));
+            if envelope.stream != *stream || envelope.seq != expected {
+                return Err(self.corrupt(
+                    at,
+                    CorruptionReason::SequenceGap {
+                        stream: stream.clone(),
+                        expected,
+                        found: envelope.seq,
+                    },
+                ));
+            }
+            if let Some(last) = out.last()
+                && last.position >= envelope.position
+            {
+                return Err(self.corrupt(
+                    at,
+                    CorruptionReason::PositionOutOfOrder {
+                        expected: last.position.saturating_add(1),
+                        found: envelope.position,
+                    },
+                ));
+            }
+            out.push(envelope);
+        }
+        Ok(out)
+    }
+
+    fn read_all(&self) -> Result<Vec<Envelope<E>>, JournalError> {
+        let rows = self.rows(None)?;
+        let mut chain = ChainState::default();
+        let mut out = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let at = chain.position.saturating_add(1);
+            let envelope = envelope_of::<E>(row).map_err(|r| self.corrupt(at, r))?;
+            chain.admit(&envelope).map_err(|r| self.corrupt(at, r))?;
+            out.push(envelope);
+        }
+        if let Some(stream) = chain.open_batch {
+            // Batches commit in one transaction, so an unfinished one is damage, not a crash.
+            let at = chain.position;
+            return Err(self.corrupt(at, CorruptionReason::UnfinishedBatch { stream }));
+        }
+        Ok(out)
+    }
+}
