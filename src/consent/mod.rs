@@ -52,13 +52,14 @@
 //! # Example
 //!
 //! ```
-//! use coproduction::community::MemberId;
+//! use coproduction::community::{Community, MemberId};
 //! use coproduction::consent::{
 //!     AbsencePolicy, Advanced, Closed, ConsentRound, Quorum, QuorumSize, Response, RoundConfig,
 //!     RoundRoles, EligibleMember,
 //! };
-//! use coproduction::decision::Method;
+//! use coproduction::decision::{DecisionKind, Method};
 //! use coproduction::machine::Context;
+//! use coproduction::values::Charter;
 //!
 //! let at = |t: &str| -> jiff::Timestamp { t.parse().unwrap() };
 //! let m = MemberId::new;
@@ -88,10 +89,20 @@
 //! let Closed::Consented(round) = round.close(Context::new(m(2), at("2022-09-01T10:10:00Z")))? else {
 //!     panic!("nobody objected");
 //! };
+//! // Adoption is a decided state: it takes the proof that the value gate passed. Here the
+//! // charter holds two of the built-in rules: no objection set aside untested (C2), and no
+//! // valid objection open at adoption (C6).
+//! let charter = Charter::from_json(
+//!     r#"{"values": [{"id": "challenging"}], "rules": [{"id": "C2"}, {"id": "C6"}]}"#,
+//! )?;
+//! let now = at("2022-09-01T10:15:00Z");
+//! let record = round.round().unwrap().record(DecisionKind::WorkingModel, &Community::new(), now);
+//! let proof = charter.gate(&record)?;
 //! let adopted = round.record_outcome(
-//!     Context::new(m(2), at("2022-09-01T10:15:00Z")),
+//!     Context::new(m(2), now),
 //!     "Adopted as a pilot",
 //!     at("2023-09-01T00:00:00Z"),
+//!     &proof,
 //! )?;
 //! assert!(adopted.state().round().is_some_and(|r| r.ending().is_some()));
 //! # let _ = Advanced::BrokenDown;

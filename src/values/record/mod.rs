@@ -310,6 +310,123 @@ impl DecisionRecord {
         self
     }
 
+    /// Fills what this record does not hold from `evidence`: every field that is `None` (or
+    /// empty) here takes `evidence`'s; a participant here takes the payment status and
+    /// conflict declaration `evidence` records for the same member, where it has none;
+    /// overrides and acknowledgements are added. What this record already holds is kept:
+    /// a process's projection of its own facts wins over what a caller supplies.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coproduction::community::MemberId;
+    /// use coproduction::decision::DecisionKind;
+    /// use coproduction::values::{Conflict, DecisionRecord, Participant};
+    ///
+    /// let mut projected = DecisionRecord {
+    ///     rationale: Some("From the round".into()),
+    ///     participants: Some(vec![Participant::new(MemberId::new(1))]),
+    ///     ..DecisionRecord::new(DecisionKind::Strategy)
+    /// };
+    /// projected.supplement(DecisionRecord {
+    ///     rationale: Some("From the caller".into()),
+    ///     alternatives: Some(vec!["Do nothing".into()]),
+    ///     participants: Some(vec![Participant::new(MemberId::new(1)).declared(Conflict::None)]),
+    ///     ..DecisionRecord::new(DecisionKind::Strategy)
+    /// });
+    /// assert_eq!(projected.rationale.as_deref(), Some("From the round"));
+    /// assert_eq!(projected.alternatives.as_ref().map(Vec::len), Some(1));
+    /// assert_eq!(projected.participants.unwrap()[0].conflict, Some(Conflict::None));
+    /// ```
+    pub fn supplement(&mut self, evidence: DecisionRecord) {
+        fn fill<T>(mine: &mut Option<T>, theirs: Option<T>) {
+            if mine.is_none() {
+                *mine = theirs;
+            }
+        }
+        let DecisionRecord {
+            kind: _,
+            tier,
+            outcome,
+            route_taken,
+            route_given,
+            body,
+            participants,
+            absence_policy,
+            objections,
+            advice,
+            rationale,
+            alternatives,
+            access_requests,
+            ways_offered,
+            expenses,
+            benefits_advice_signposted,
+            credits,
+            funder,
+            due_diligence,
+            recruitment,
+            labelled_coproduced,
+            ladder,
+            stakeholders,
+            dates,
+            publication,
+            overrides,
+            acknowledgements,
+        } = evidence;
+        fill(&mut self.tier, tier);
+        fill(&mut self.outcome, outcome);
+        fill(&mut self.route_taken, route_taken);
+        fill(&mut self.route_given, route_given);
+        fill(&mut self.body, body);
+        match (&mut self.participants, participants) {
+            (Some(mine), Some(theirs)) => {
+                for p in mine.iter_mut() {
+                    if let Some(t) = theirs.iter().find(|t| t.member == p.member) {
+                        fill(&mut p.payment, t.payment);
+                        fill(&mut p.conflict, t.conflict);
+                        p.public_contributor |= t.public_contributor;
+                    }
+                }
+            }
+            (mine, theirs) => fill(mine, theirs),
+        }
+        fill(&mut self.absence_policy, absence_policy);
+        fill(&mut self.objections, objections);
+        fill(&mut self.advice, advice);
+        fill(&mut self.rationale, rationale);
+        fill(&mut self.alternatives, alternatives);
+        fill(&mut self.access_requests, access_requests);
+        fill(&mut self.ways_offered, ways_offered);
+        fill(&mut self.expenses, expenses);
+        fill(&mut self.benefits_advice_signposted, benefits_advice_signposted);
+        fill(&mut self.credits, credits);
+        fill(&mut self.funder, funder);
+        fill(&mut self.due_diligence, due_diligence);
+        fill(&mut self.recruitment, recruitment);
+        self.labelled_coproduced |= labelled_coproduced;
+        fill(&mut self.ladder, ladder);
+        fill(&mut self.stakeholders, stakeholders);
+        let Dates {
+            papers_sent_at,
+            session_at,
+            round_opened_at,
+            round_closed_at,
+            decided_at,
+            review_at,
+            as_of,
+        } = dates;
+        fill(&mut self.dates.papers_sent_at, papers_sent_at);
+        fill(&mut self.dates.session_at, session_at);
+        fill(&mut self.dates.round_opened_at, round_opened_at);
+        fill(&mut self.dates.round_closed_at, round_closed_at);
+        fill(&mut self.dates.decided_at, decided_at);
+        fill(&mut self.dates.review_at, review_at);
+        fill(&mut self.dates.as_of, as_of);
+        fill(&mut self.publication, publication);
+        self.overrides.extend(overrides);
+        self.acknowledgements.extend(acknowledgements);
+    }
+
     /// The tier: the record's own, else the route taken's.
     pub fn effective_tier(&self) -> Option<Tier> {
         self.tier
