@@ -85,12 +85,8 @@ impl Round {
     ///
     /// # Example
     ///
-    /// See the [module guide](super) of `consent` for a round; then:
-    ///
-    /// ```ignore
-    /// let record = round.record(DecisionKind::WorkingModel, &community, now);
-    /// let report = Charter::default().check(&record);
-    /// ```
+    /// The [module guide](super) projects a consented round and gates its adoption;
+    /// `examples/consent_round.rs` adds the evidence a round does not hold.
     pub fn record(
         &self,
         kind: DecisionKind,
