@@ -48,6 +48,8 @@
 //!   [`consent::ConsentProcess`], and a projection into the value-check's record.
 //! - [`decision`]: the shared vocabulary: the kind of a decision, the method it is taken by,
 //!   and the tier of what is at stake.
+//! - [`engine`]: the embeddable engine: requests in (Rust values or JSON), authorised,
+//!   routed, decided, gated by the value-check and journalled; replayed on open.
 //! - [`governance`]: who decides, advises, is consulted and informed for each kind of
 //!   decision, as a validated petgraph graph; [`governance::Governance::route`] gives the
 //!   deciding body, method, consultees and escalation chain for a decision's facts.
@@ -106,6 +108,7 @@ pub mod cocreation;
 pub mod community;
 pub mod consent;
 pub mod decision;
+pub mod engine;
 pub mod governance;
 pub mod journal;
 pub mod machine;
@@ -128,6 +131,9 @@ pub enum Error {
     /// A command to a consent round was refused.
     #[error(transparent)]
     Consent(#[from] consent::ConsentError),
+    /// The engine refused a request.
+    #[error(transparent)]
+    Engine(#[from] engine::EngineError),
     /// A charter could not be loaded.
     #[error(transparent)]
     Charter(#[from] values::CharterError),

@@ -398,7 +398,10 @@ impl DecisionRecord {
         fill(&mut self.access_requests, access_requests);
         fill(&mut self.ways_offered, ways_offered);
         fill(&mut self.expenses, expenses);
-        fill(&mut self.benefits_advice_signposted, benefits_advice_signposted);
+        fill(
+            &mut self.benefits_advice_signposted,
+            benefits_advice_signposted,
+        );
         fill(&mut self.credits, credits);
         fill(&mut self.funder, funder);
         fill(&mut self.due_diligence, due_diligence);

@@ -1,0 +1,481 @@
+//! The embeddable decision engine: requests in, journalled events out.
+//!
+//! An [`Engine`] holds the community, its governance map, its value charter and a
+//! [`Journal`]. Each [`Request`] names a stream (one decision process), the acting member,
+//! the time, and a command. The engine
+//!
+//! 1. **authorises** the actor: they must be a member of the community (the process itself
+//!    checks the role each command needs);
+//! 2. **routes** a process when it opens: the decision's kind (and facts, such as the amount)
+//!    go to governance, and a round whose deciding body or method differs from the route is
+//!    refused;
+//! 3. runs the process's **`decide`**;
+//! 4. runs the **value gate** when the events would move the process to a decided state:
+//!    the process's own record, supplemented with the evidence the request carries, is checked
+//!    against the charter; a refused gate writes nothing;
+//! 5. **appends** the events to the journal with the stream's expected sequence number;
+//! 6. **evolves** the process.
+//!
+//! A refused request changes nothing: not the journal, not the engine's state. Opening an
+//! engine on an existing journal replays it. The engine is `Send + Sync`: share it across
+//! threads behind an `Arc`; requests are applied one at a time.
+//!
+//! Requests and events have a stable JSON shape, so a tool in any language can drive the
+//! engine (the `coproduction` command-line tool does, with the `cli` feature):
+//!
+//! ```json
+//! {"stream": "working-model", "actor": 13, "now": "2022-09-01T10:32:00Z",
+//!  "command": {"process": "consent", "command": {"type": "respond", "member": 13,
+//!              "response": {"type": "consent"}}}}
+//! ```
+//!
+//! # Example
+//!
+//! ```
+//! use coproduction::community::{Body, BodyId, BodyKind, Community, Member, MemberId, Role};
+//! use coproduction::consent::{RoundCommand, RoundConfig, RoundPhase, RoundRoles};
+//! use coproduction::engine::{Engine, ProcessCommand, Request};
+//! use coproduction::journal::{MemoryJournal, StreamId};
+//! use coproduction::values::Charter;
+//!
+//! let mut community = Community::new();
+//! for n in 1..=3 {
+//!     community.add_member(Member::new(MemberId::new(n), format!("Co-producer {n}")).with_role(Role::CoProducer))?;
+//! }
+//! let team = BodyId::new("project_team")?;
+//! community.add_body(Body::new(team.clone(), "Project team", BodyKind::ProjectTeam).with_members((1..=3).map(MemberId::new)))?;
+//!
+//! let roles = RoundRoles { proposer: MemberId::new(1), facilitator: MemberId::new(2), secretary: MemberId::new(3) };
+//! let config = RoundConfig::consent(&community, &team, "Meet monthly", "Meet on the first Monday.", roles)?;
+//! let engine = Engine::open(community, None, Charter::default(), MemoryJournal::new())?;
+//!
+//! let stream = StreamId::new("meetings")?;
+//! let open = Request::new(stream.clone(), MemberId::new(1), "2022-01-10T10:00:00Z".parse()?,
+//!     ProcessCommand::Consent { command: RoundCommand::Open { config: Box::new(config) } })
+//!     .with_kind(coproduction::decision::DecisionKind::Operational);
+//! let written = engine.handle(open)?;
+//! assert_eq!(written.len(), 2); // the process started, the round opened
+//! assert_eq!(engine.phase(&stream), Some(RoundPhase::Presented));
+//!
+//! // The same request again is refused, and nothing is written.
+//! let again = engine.handle_json(r#"{"stream": "meetings", "actor": 2, "now": "2022-01-10T10:05:00Z",
+//!     "command": {"process": "consent", "command": {"type": "close_round"}}}"#);
+//! assert!(again.is_err());
+//! assert_eq!(engine.phase(&stream), Some(RoundPhase::Presented));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+mod request;
+
+use std::collections::BTreeMap;
+use std::sync::{Mutex, MutexGuard};
+
+use jiff::Timestamp;
+
+use crate::community::{Community, MemberId};
+use crate::consent::{
+    ConsentError, ConsentProcess, RoundCommand, RoundEvent, RoundPhase, RoundState,
+};
+use crate::decision::DecisionKind;
+use crate::governance::{Governance, GovernanceError};
+use crate::journal::{Envelope, Journal, JournalError, NewEvent, StreamId};
+use crate::machine::{Context, Decider};
+use crate::values::{Charter, DecisionRecord, GateRefusal, RouteSummary, ValueReport};
+
+pub use request::{EngineEvent, ProcessCommand, ProcessKind, Request};
+
+/// Why the engine refused a request. Nothing was written.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum EngineError {
+    /// The request could not be read.
+    #[error("cannot read the request: {message}")]
+    Json {
+        /// What was wrong, with the line and column.
+        message: String,
+    },
+    /// The actor is not a member of the community.
+    #[error("member {actor} is not in the community and cannot act on stream `{stream}`")]
+    UnknownActor {
+        /// The actor.
+        actor: MemberId,
+        /// The stream.
+        stream: StreamId,
+    },
+    /// The stream has no process yet, and the command does not start one.
+    #[error("stream `{stream}` has no process yet: its first command must open one")]
+    UnknownStream {
+        /// The stream.
+        stream: StreamId,
+    },
+    /// The request starts a process but does not say what kind of decision it is.
+    #[error("stream `{stream}`: a request that opens a process must name the decision's kind")]
+    KindRequired {
+        /// The stream.
+        stream: StreamId,
+    },
+    /// The round's deciding body or method is not the one governance gives.
+    #[error(
+        "stream `{stream}`: governance routes this {kind} decision to `{given_body}` by {given_method}, but the round asks `{body}` by {method}"
+    )]
+    OffRoute {
+        /// The stream.
+        stream: StreamId,
+        /// The decision's kind.
+        kind: DecisionKind,
+        /// The body the round names.
+        body: String,
+        /// The method the round names.
+        method: String,
+        /// The body governance gives.
+        given_body: String,
+        /// The method governance gives.
+        given_method: String,
+    },
+    /// Governance could not route the decision.
+    #[error("stream `{stream}`: {source}")]
+    Governance {
+        /// The stream.
+        stream: StreamId,
+        /// Why.
+        source: GovernanceError,
+    },
+    /// The process refused the command.
+    #[error("stream `{stream}`: {source}")]
+    Refused {
+        /// The stream.
+        stream: StreamId,
+        /// The process's reason.
+        source: ConsentError,
+    },
+    /// The value gate refused a decided transition.
+    #[error("stream `{stream}`: {source}")]
+    Gate {
+        /// The stream.
+        stream: StreamId,
+        /// The unmet findings.
+        source: GateRefusal,
+    },
+    /// The journal refused or failed.
+    #[error(transparent)]
+    Journal(#[from] JournalError),
+    /// Another thread panicked while holding the engine.
+    #[error("the engine's state lock is poisoned: a thread panicked while handling a request")]
+    Poisoned,
+}
+
+/// The state of one process.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ProcessState {
+    /// A consent round (or another method run as a round).
+    Consent(RoundState),
+}
+
+impl ProcessState {
+    /// The phase label of the process.
+    pub fn phase_label(&self) -> &'static str {
+        match self {
+            ProcessState::Consent(s) => crate::machine::Phase::label(s.phase()),
+        }
+    }
+}
+
+/// One stream's process and what the engine keeps beside it.
+#[derive(Debug, Clone)]
+struct Stream {
+    version: u64,
+    kind: DecisionKind,
+    route_given: Option<RouteSummary>,
+    evidence: Option<DecisionRecord>,
+    process: ProcessState,
+}
+
+impl Stream {
+    fn apply(&mut self, event: &EngineEvent) {
+        match event {
+            EngineEvent::Started {
+                kind, route_given, ..
+            } => {
+                self.kind = kind.clone();
+                self.route_given.clone_from(route_given);
+            }
+            EngineEvent::EvidenceRecorded { evidence } => {
+                let mut newer = (**evidence).clone();
+                if let Some(older) = self.evidence.take() {
+                    newer.supplement(older);
+                }
+                self.evidence = Some(newer);
+            }
+            EngineEvent::Consent { event } => {
+                let ProcessState::Consent(state) = &mut self.process;
+                let current = std::mem::take(state);
+                *state = ConsentProcess::evolve(current, event);
+            }
+        }
+    }
+
+    fn record(&self, community: &Community, now: Timestamp) -> Option<DecisionRecord> {
+        let ProcessState::Consent(state) = &self.process;
+        let mut record = state.round()?.record(self.kind.clone(), community, now);
+        if record.route_given.is_none() {
+            record.route_given.clone_from(&self.route_given);
+        }
+        if let Some(evidence) = &self.evidence {
+            record.supplement(evidence.clone());
+        }
+        Some(record)
+    }
+}
+
+/// The decision engine. See the [module guide](self).
+pub struct Engine<J> {
+    community: Community,
+    governance: Option<Governance>,
+    charter: Charter,
+    journal: J,
+    streams: Mutex<BTreeMap<StreamId, Stream>>,
+}
+
+impl<J> std::fmt::Debug for Engine<J> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Engine")
+            .field("members", &self.community.members().len())
+            .field("governance", &self.governance.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+impl<J: Journal<Event = EngineEvent>> Engine<J> {
+    /// Opens an engine on `journal`, replaying every event it holds.
+    ///
+    /// `governance` is optional: without it, processes are not routed and the value-check's
+    /// route rule (T7) has no route to compare with.
+    ///
+    /// # Errors
+    ///
+    /// [`EngineError::Journal`] if the journal cannot be read.
+    pub fn open(
+        community: Community,
+        governance: Option<Governance>,
+        charter: Charter,
+        journal: J,
+    ) -> Result<Self, EngineError> {
+        let mut streams: BTreeMap<StreamId, Stream> = BTreeMap::new();
+        for envelope in journal.read_all()? {
+            let stream = streams
+                .entry(envelope.stream.clone())
+                .or_insert_with(|| Stream {
+                    version: 0,
+                    kind: DecisionKind::Operational,
+                    route_given: None,
+                    evidence: None,
+                    process: ProcessState::Consent(RoundState::NotOpened),
+                });
+            stream.apply(&envelope.event);
+            stream.version = envelope.seq;
+        }
+        Ok(Self {
+            community,
+            governance,
+            charter,
+            journal,
+            streams: Mutex::new(streams),
+        })
+    }
+
+    fn lock(&self) -> Result<MutexGuard<'_, BTreeMap<StreamId, Stream>>, EngineError> {
+        self.streams.lock().map_err(|_| EngineError::Poisoned)
+    }
+
+    /// Reads a request from JSON (unknown fields refused) and handles it.
+    ///
+    /// # Errors
+    ///
+    /// [`EngineError::Json`] if the request cannot be read; otherwise as [`Engine::handle`].
+    pub fn handle_json(&self, json: &str) -> Result<Vec<Envelope<EngineEvent>>, EngineError> {
+        let request: Request = serde_json::from_str(json).map_err(|e| EngineError::Json {
+            message: e.to_string(),
+        })?;
+        self.handle(request)
+    }
+
+    /// Handles one request: authorise, route, decide, gate, append, evolve. Returns the
+    /// envelopes written.
+    ///
+    /// # Errors
+    ///
+    /// Any [`EngineError`]; a refused request writes nothing and changes nothing.
+    pub fn handle(&self, request: Request) -> Result<Vec<Envelope<EngineEvent>>, EngineError> {
+        let Request {
+            stream: id,
+            actor,
+            now,
+            kind,
+            facts,
+            command,
+            evidence,
+        } = request;
+        if self.community.member(actor).is_none() {
+            return Err(EngineError::UnknownActor { actor, stream: id });
+        }
+        let ctx = Context::new(actor, now);
+        let mut streams = self.lock()?;
+        let ProcessCommand::Consent { command } = command;
+
+        let not_opened = RoundState::NotOpened;
+        let mut new_events = Vec::new();
+        let started;
+        let existing = streams.get(&id);
+        let (version, state) = match existing {
+            Some(stream) => {
+                started = None;
+                let ProcessState::Consent(state) = &stream.process;
+                (stream.version, state)
+            }
+            None => {
+                let RoundCommand::Open { config } = &command else {
+                    return Err(EngineError::UnknownStream { stream: id });
+                };
+                let kind = kind.ok_or_else(|| EngineError::KindRequired { stream: id.clone() })?;
+                let route_given = match &self.governance {
+                    None => None,
+                    Some(governance) => {
+                        let route = governance.route(&kind, facts.unwrap_or_default()).map_err(
+                            |source| EngineError::Governance {
+                                stream: id.clone(),
+                                source,
+                            },
+                        )?;
+                        let off = route.decider != config.deciding_body
+                            || route.method() != Some(config.method);
+                        if off {
+                            return Err(EngineError::OffRoute {
+                                stream: id,
+                                kind,
+                                body: config.deciding_body.to_string(),
+                                method: config.method.to_string(),
+                                given_body: route.decider.to_string(),
+                                given_method: route.procedure.to_string(),
+                            });
+                        }
+                        route.summary()
+                    }
+                };
+                started = Some(Stream {
+                    version: 0,
+                    kind: kind.clone(),
+                    route_given: route_given.clone(),
+                    evidence: None,
+                    process: ProcessState::Consent(RoundState::NotOpened),
+                });
+                new_events.push(EngineEvent::Started {
+                    process: ProcessKind::Consent,
+                    kind,
+                    route_given,
+                });
+                (0, &not_opened)
+            }
+        };
+
+        let events = ConsentProcess::decide(state, &command, &ctx).map_err(|source| {
+            EngineError::Refused {
+                stream: id.clone(),
+                source,
+            }
+        })?;
+
+        // The value gate, before a decided state: the round projects itself as adopted.
+        let decides = events
+            .iter()
+            .any(|e| matches!(e, RoundEvent::OutcomeRecorded { .. }));
+        if decides {
+            let stream = existing.or(started.as_ref());
+            let mut record = stream
+                .and_then(|s| s.record(&self.community, now))
+                .ok_or_else(|| EngineError::UnknownStream { stream: id.clone() })?;
+            if let Some(evidence) = &evidence {
+                record.supplement(evidence.clone());
+            }
+            self.charter
+                .gate(&record)
+                .map_err(|source| EngineError::Gate {
+                    stream: id.clone(),
+                    source,
+                })?;
+        }
+
+        if let Some(evidence) = evidence {
+            new_events.push(EngineEvent::EvidenceRecorded {
+                evidence: Box::new(evidence),
+            });
+        }
+        new_events.extend(
+            events
+                .into_iter()
+                .map(|event| EngineEvent::Consent { event }),
+        );
+        let batch = new_events
+            .into_iter()
+            .map(|e| NewEvent::new(actor, now, e))
+            .collect();
+        let written = self.journal.append(&id, version, batch)?;
+
+        let stream = match started {
+            Some(fresh) => streams.entry(id).or_insert(fresh),
+            None => match streams.get_mut(&id) {
+                Some(stream) => stream,
+                None => return Err(EngineError::UnknownStream { stream: id }),
+            },
+        };
+        for envelope in &written {
+            stream.apply(&envelope.event);
+            stream.version = envelope.seq;
+        }
+        Ok(written)
+    }
+
+    /// The streams the engine knows, in order.
+    pub fn streams(&self) -> Vec<StreamId> {
+        self.lock()
+            .map(|s| s.keys().cloned().collect())
+            .unwrap_or_default()
+    }
+
+    /// The state of a stream's process.
+    pub fn state(&self, stream: &StreamId) -> Option<ProcessState> {
+        self.lock().ok()?.get(stream).map(|s| s.process.clone())
+    }
+
+    /// The phase of a stream's consent round.
+    pub fn phase(&self, stream: &StreamId) -> Option<RoundPhase> {
+        let ProcessState::Consent(state) = self.lock().ok()?.get(stream)?.process.clone();
+        Some(state.phase())
+    }
+
+    /// The decision record of a stream as of `now`: the process's projection, the route
+    /// governance gave, and the evidence recorded with its requests.
+    pub fn record(&self, stream: &StreamId, now: Timestamp) -> Option<DecisionRecord> {
+        self.lock().ok()?.get(stream)?.record(&self.community, now)
+    }
+
+    /// The value report of a stream's decision as of `now`.
+    pub fn report(&self, stream: &StreamId, now: Timestamp) -> Option<ValueReport> {
+        Some(self.charter.check(&self.record(stream, now)?))
+    }
+
+    /// The journal.
+    pub fn journal(&self) -> &J {
+        &self.journal
+    }
+
+    /// The community.
+    pub fn community(&self) -> &Community {
+        &self.community
+    }
+
+    /// The charter.
+    pub fn charter(&self) -> &Charter {
+        &self.charter
+    }
+}
