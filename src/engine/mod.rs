@@ -116,21 +116,17 @@ pub enum EngineError {
     },
     /// The round's deciding body or method is not the one governance gives.
     #[error(
-        "stream `{stream}`: governance routes this {kind} decision to `{given_body}` by {given_method}, but the round asks `{body}` by {method}"
+        "stream `{stream}`: governance routes this {kind} decision to {given}, but the round asks {asked}"
     )]
     OffRoute {
         /// The stream.
         stream: StreamId,
         /// The decision's kind.
         kind: DecisionKind,
-        /// The body the round names.
-        body: String,
-        /// The method the round names.
-        method: String,
-        /// The body governance gives.
-        given_body: String,
-        /// The method governance gives.
-        given_method: String,
+        /// The body and method the round names, as "`body` by method".
+        asked: String,
+        /// The body and method governance gives, likewise.
+        given: String,
     },
     /// Governance could not route the decision.
     #[error("stream `{stream}`: {source}")]
@@ -353,10 +349,8 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                             return Err(EngineError::OffRoute {
                                 stream: id,
                                 kind,
-                                body: config.deciding_body.to_string(),
-                                method: config.method.to_string(),
-                                given_body: route.decider.to_string(),
-                                given_method: route.procedure.to_string(),
+                                asked: format!("`{}` by {}", config.deciding_body, config.method),
+                                given: format!("`{}` by {}", route.decider, route.procedure),
                             });
                         }
                         route.summary()
@@ -390,13 +384,25 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
             .iter()
             .any(|e| matches!(e, RoundEvent::OutcomeRecorded { .. }));
         if decides {
-            let stream = existing.or(started.as_ref());
-            let mut record = stream
-                .and_then(|s| s.record(&self.community, now))
+            // Check the record as it will be after the transition: a copy of the stream takes
+            // the evidence and the events first.
+            let mut after = existing
+                .or(started.as_ref())
+                .cloned()
                 .ok_or_else(|| EngineError::UnknownStream { stream: id.clone() })?;
             if let Some(evidence) = &evidence {
-                record.supplement(evidence.clone());
+                after.apply(&EngineEvent::EvidenceRecorded {
+                    evidence: Box::new(evidence.clone()),
+                });
             }
+            for event in events.iter() {
+                after.apply(&EngineEvent::Consent {
+                    event: event.clone(),
+                });
+            }
+            let record = after
+                .record(&self.community, now)
+                .ok_or_else(|| EngineError::UnknownStream { stream: id.clone() })?;
             self.charter
                 .gate(&record)
                 .map_err(|source| EngineError::Gate {

@@ -311,7 +311,8 @@ impl DecisionRecord {
     }
 
     /// Fills what this record does not hold from `evidence`: every field that is `None` (or
-    /// empty) here takes `evidence`'s; a participant here takes the payment status and
+    /// empty) here takes `evidence`'s; a route taken by the same body and method takes the
+    /// tier and the bodies consulted that `evidence` records; a participant here takes the payment status and
     /// conflict declaration `evidence` records for the same member, where it has none;
     /// overrides and acknowledgements are added. What this record already holds is kept:
     /// a process's projection of its own facts wins over what a caller supplies.
@@ -375,7 +376,16 @@ impl DecisionRecord {
         } = evidence;
         fill(&mut self.tier, tier);
         fill(&mut self.outcome, outcome);
-        fill(&mut self.route_taken, route_taken);
+        match (&mut self.route_taken, route_taken) {
+            // The same route, told more fully: the tier and who was consulted.
+            (Some(mine), Some(theirs))
+                if mine.deciding_body == theirs.deciding_body && mine.method == theirs.method =>
+            {
+                fill(&mut mine.tier, theirs.tier);
+                mine.consulted.extend(theirs.consulted);
+            }
+            (mine, theirs) => fill(mine, theirs),
+        }
         fill(&mut self.route_given, route_given);
         fill(&mut self.body, body);
         match (&mut self.participants, participants) {

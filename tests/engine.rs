@@ -1,0 +1,465 @@
+//! The engine through its public API: a round on the seed community's map, the route and the
+//! value gate enforced, refusals that write nothing, replay from a file, and concurrent use.
+
+use std::sync::Arc;
+
+use coproduction::community::{Community, MemberId};
+use coproduction::consent::{Response, RoundCommand, RoundConfig, RoundPhase, RoundRoles};
+use coproduction::decision::{DecisionKind, Method};
+use coproduction::engine::{Engine, EngineError, ProcessCommand, Request};
+use coproduction::governance::{Governance, GovernanceMap};
+use coproduction::journal::{FileJournal, Journal, MemoryJournal, StreamId};
+use coproduction::values::{
+    Charter, Conflict, Credit, DecisionRecord, ExpensesFacts, PaymentStatus, StakeholderFacts,
+    Verdict, Way,
+};
+use jiff::Timestamp;
+
+fn community() -> Community {
+    serde_json::from_str(include_str!("../examples/data/community.json")).unwrap()
+}
+
+fn governance(community: &Community) -> Governance {
+    let map: GovernanceMap =
+        serde_json::from_str(include_str!("../examples/data/governance.json")).unwrap();
+    Governance::new(map, community).unwrap()
+}
+
+fn at(minute: i64) -> Timestamp {
+    Timestamp::from_second(1_661_000_000 + minute * 60).unwrap()
+}
+
+const STAFF_1: MemberId = MemberId::new(1);
+const STAFF_2: MemberId = MemberId::new(2);
+const CO_1: MemberId = MemberId::new(13);
+const CO_2: MemberId = MemberId::new(14);
+
+fn stream() -> StreamId {
+    StreamId::new("working-model").unwrap()
+}
+
+fn consent(actor: MemberId, minute: i64, command: RoundCommand) -> Request {
+    Request::new(
+        stream(),
+        actor,
+        at(minute),
+        ProcessCommand::Consent { command },
+    )
+}
+
+fn config(community: &Community, body: &str, method: Method) -> RoundConfig {
+    let roles = RoundRoles {
+        proposer: STAFF_1,
+        facilitator: CO_1,
+        secretary: STAFF_2,
+    };
+    let mut config = RoundConfig::consent(
+        community,
+        &body.parse().unwrap(),
+        "Pilot the working model",
+        "Six months from March.",
+        roles,
+    )
+    .unwrap();
+    config.method = method;
+    config
+}
+
+fn open(community: &Community) -> Request {
+    let config = config(community, "associate_roles_team", Method::Consent);
+    consent(
+        STAFF_1,
+        0,
+        RoundCommand::Open {
+            config: Box::new(config),
+        },
+    )
+    .with_kind(DecisionKind::WorkingModel)
+}
+
+/// Runs a round on the working model to `consented`.
+fn to_consented<J: Journal<Event = coproduction::engine::EngineEvent>>(engine: &Engine<J>) {
+    engine.handle(open(engine.community())).unwrap();
+    for minute in 1..=3 {
+        engine
+            .handle(consent(CO_1, minute, RoundCommand::Advance {}))
+            .unwrap();
+    }
+    for (n, who) in [STAFF_1, CO_1, CO_2].into_iter().enumerate() {
+        let respond = RoundCommand::Respond {
+            member: who,
+            response: Response::consent(),
+        };
+        engine.handle(consent(who, 10 + n as i64, respond)).unwrap();
+    }
+    engine
+        .handle(consent(CO_1, 20, RoundCommand::CloseRound {}))
+        .unwrap();
+    assert_eq!(engine.phase(&stream()), Some(RoundPhase::Consented));
+}
+
+fn adopt() -> Request {
+    consent(
+        STAFF_2,
+        30,
+        RoundCommand::RecordOutcome {
+            statement: "Piloted from March".into(),
+            review_date: at(60 * 24 * 180),
+        },
+    )
+}
+
+/// What the round does not hold, as the app records it.
+fn evidence() -> DecisionRecord {
+    let participants = [STAFF_1, CO_1, CO_2]
+        .map(|m| {
+            let p = coproduction::values::Participant::new(m).declared(Conflict::None);
+            if m == STAFF_1 {
+                p
+            } else {
+                p.contributor(PaymentStatus::Accepted)
+            }
+        })
+        .to_vec();
+    let mut record = DecisionRecord {
+        participants: Some(participants),
+        rationale: Some("The workshops asked for paid, flexible roles".into()),
+        alternatives: Some(vec!["Recruit project by project".into()]),
+        ways_offered: Some([Way::Live, Way::Written].into_iter().collect()),
+        access_requests: Some(Vec::new()),
+        expenses: Some(ExpensesFacts {
+            policy_applies: true,
+            longest_wait_days: Some(14),
+        }),
+        benefits_advice_signposted: Some(true),
+        credits: Some(
+            [CO_1, CO_2]
+                .map(|member| Credit {
+                    member,
+                    credited: true,
+                })
+                .to_vec(),
+        ),
+        stakeholders: Some(StakeholderFacts {
+            took_part: ["co_producers", "allies", "staff"].map(String::from).into(),
+            waivers: Default::default(),
+        }),
+        ..DecisionRecord::new(DecisionKind::WorkingModel)
+    };
+    record.dates.papers_sent_at = Some(at(-60 * 24 * 10));
+    record.dates.session_at = Some(at(0));
+    let community = community();
+    record.route_taken = governance(&community)
+        .route(&DecisionKind::WorkingModel, Default::default())
+        .unwrap()
+        .summary();
+    record
+}
+
+#[test]
+fn a_round_is_adopted_only_through_the_value_gate() {
+    let community = community();
+    let engine = Engine::open(
+        community.clone(),
+        Some(governance(&community)),
+        Charter::default(),
+        MemoryJournal::new(),
+    )
+    .unwrap();
+    to_consented(&engine);
+    let before = engine.journal().read_all().unwrap().len();
+
+    // Without the evidence the round does not hold, the gate refuses, and nothing is written.
+    let err = engine.handle(adopt()).unwrap_err();
+    let EngineError::Gate { source, .. } = &err else {
+        panic!("expected the gate: {err}")
+    };
+    let unmet: Vec<&str> = source.unmet().iter().map(|u| u.rule.as_str()).collect();
+    assert!(unmet.contains(&"T4") && unmet.contains(&"H1"), "{unmet:?}");
+    assert_eq!(engine.journal().read_all().unwrap().len(), before);
+    assert_eq!(engine.phase(&stream()), Some(RoundPhase::Consented));
+
+    // With it, the round is adopted, and the evidence is journalled with the outcome.
+    let written = engine.handle(adopt().with_evidence(evidence())).unwrap();
+    assert_eq!(written.len(), 2);
+    assert_eq!(engine.phase(&stream()), Some(RoundPhase::Adopted));
+    let report = engine.report(&stream(), at(40)).unwrap();
+    assert!(
+        report
+            .verdicts()
+            .iter()
+            .all(|v| v.verdict == Verdict::Upheld),
+        "{:?}",
+        report.verdicts()
+    );
+}
+
+#[test]
+fn an_override_is_recorded_and_shows_in_the_next_report() {
+    let community = community();
+    let engine = Engine::open(
+        community.clone(),
+        Some(governance(&community)),
+        Charter::default(),
+        MemoryJournal::new(),
+    )
+    .unwrap();
+    to_consented(&engine);
+    let mut partial = evidence();
+    partial.alternatives = None; // T2 now fails
+    let partial = partial.with_override(
+        "T2".parse().unwrap(),
+        STAFF_2,
+        "Alternatives to be published within the week",
+    );
+    engine.handle(adopt().with_evidence(partial)).unwrap();
+    let report = engine.report(&stream(), at(40)).unwrap();
+    let t2 = report.finding("T2").unwrap();
+    assert!(
+        t2.overridden.as_ref().is_some_and(|o| o.by == STAFF_2),
+        "{t2:?}"
+    );
+    assert_eq!(report.verdict("transparent"), Some(Verdict::AtRisk));
+}
+
+#[test]
+fn a_round_off_the_governance_route_is_refused() {
+    let community = community();
+    let engine = Engine::open(
+        community.clone(),
+        Some(governance(&community)),
+        Charter::default(),
+        MemoryJournal::new(),
+    )
+    .unwrap();
+    let wrong_body = config(&community, "staff_team", Method::Consent);
+    let request = consent(
+        STAFF_1,
+        0,
+        RoundCommand::Open {
+            config: Box::new(wrong_body),
+        },
+    )
+    .with_kind(DecisionKind::WorkingModel);
+    let err = engine.handle(request).unwrap_err();
+    assert!(matches!(err, EngineError::OffRoute { .. }), "{err}");
+    assert!(
+        err.to_string().contains(
+            "governance routes this working_model decision to `associate_roles_team` by consent"
+        ),
+        "{err}"
+    );
+    let wrong_method = config(&community, "associate_roles_team", Method::Majority);
+    let request = consent(
+        STAFF_1,
+        0,
+        RoundCommand::Open {
+            config: Box::new(wrong_method),
+        },
+    )
+    .with_kind(DecisionKind::WorkingModel);
+    assert!(matches!(
+        engine.handle(request),
+        Err(EngineError::OffRoute { .. })
+    ));
+    assert!(engine.journal().read_all().unwrap().is_empty());
+    assert!(engine.streams().is_empty());
+}
+
+#[test]
+fn refusals_name_the_problem_and_write_nothing() {
+    let community = community();
+    let engine = Engine::open(
+        community.clone(),
+        None,
+        Charter::default(),
+        MemoryJournal::new(),
+    )
+    .unwrap();
+
+    let stranger = consent(MemberId::new(999), 0, RoundCommand::Advance {});
+    assert!(matches!(
+        engine.handle(stranger),
+        Err(EngineError::UnknownActor { .. })
+    ));
+    assert!(matches!(
+        engine.handle(consent(CO_1, 0, RoundCommand::Advance {})),
+        Err(EngineError::UnknownStream { .. })
+    ));
+    let mut no_kind = open(&community);
+    no_kind.kind = None;
+    assert!(matches!(
+        engine.handle(no_kind),
+        Err(EngineError::KindRequired { .. })
+    ));
+
+    engine.handle(open(&community)).unwrap();
+    // Only the facilitator moves the round on.
+    let err = engine
+        .handle(consent(CO_2, 1, RoundCommand::Advance {}))
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("is not the round's facilitator"),
+        "{err}"
+    );
+
+    let err = engine
+        .handle_json(r#"{"stream": "working-model", "actor": 13, "now": "2022-09-01T10:00:00Z", "command": {"process": "consent", "command": {"type": "advance"}}, "priority": 1}"#)
+        .unwrap_err();
+    assert!(
+        matches!(&err, EngineError::Json { message } if message.contains("unknown field `priority`")),
+        "{err}"
+    );
+    let err = engine
+        .handle_json(r#"{"stream": "working-model", "actor": 13, "now": "2022-09-01T10:00:00Z", "command": {"process": "consent", "command": {"type": "advance", "force": true}}}"#)
+        .unwrap_err();
+    assert!(matches!(err, EngineError::Json { .. }), "{err}");
+    assert_eq!(engine.journal().read_all().unwrap().len(), 2);
+    assert_eq!(engine.phase(&stream()), Some(RoundPhase::Presented));
+}
+
+#[test]
+fn reopening_a_file_journal_rebuilds_every_process() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("journal.jsonl");
+    let community = community();
+    let (journal, _) = FileJournal::open(&path).unwrap();
+    let engine = Engine::open(
+        community.clone(),
+        Some(governance(&community)),
+        Charter::default(),
+        journal,
+    )
+    .unwrap();
+    to_consented(&engine);
+    engine.handle(adopt().with_evidence(evidence())).unwrap();
+    let state = engine.state(&stream()).unwrap();
+    let record = engine.record(&stream(), at(40)).unwrap();
+    drop(engine);
+
+    let (journal, report) = FileJournal::open(&path).unwrap();
+    assert!(report.torn_tail.is_none());
+    let again = Engine::open(
+        community.clone(),
+        Some(governance(&community)),
+        Charter::default(),
+        journal,
+    )
+    .unwrap();
+    assert_eq!(again.state(&stream()).unwrap(), state);
+    assert_eq!(again.record(&stream(), at(40)).unwrap(), record);
+    // And it goes on where it stopped: the adopted round takes no more commands.
+    assert!(matches!(
+        again.handle(adopt()),
+        Err(EngineError::Refused { .. })
+    ));
+}
+
+#[test]
+fn four_threads_lose_and_duplicate_nothing() {
+    const THREADS: u64 = 4;
+    const COMMANDS: usize = 2_500;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("journal.jsonl");
+    let community = community();
+    let (journal, _) = FileJournal::open(&path).unwrap();
+    let engine =
+        Arc::new(Engine::open(community.clone(), None, Charter::default(), journal).unwrap());
+    let whole: Vec<MemberId> = community
+        .body(&"whole_community".parse().unwrap())
+        .unwrap()
+        .members()
+        .collect();
+
+    let handles: Vec<_> = (0..THREADS)
+        .map(|t| {
+            let engine = Arc::clone(&engine);
+            let whole = whole.clone();
+            std::thread::spawn(move || {
+                let stream = StreamId::new(&format!("round-{t}")).unwrap();
+                let request = |minute: i64, actor: MemberId, command| {
+                    Request::new(
+                        stream.clone(),
+                        actor,
+                        at(minute),
+                        ProcessCommand::Consent { command },
+                    )
+                };
+                let roles = RoundRoles {
+                    proposer: STAFF_1,
+                    facilitator: STAFF_2,
+                    secretary: STAFF_2,
+                };
+                let config = RoundConfig::consent(
+                    engine.community(),
+                    &"whole_community".parse().unwrap(),
+                    "Thread round",
+                    "Text",
+                    roles,
+                )
+                .unwrap();
+                engine
+                    .handle(
+                        request(
+                            0,
+                            STAFF_1,
+                            RoundCommand::Open {
+                                config: Box::new(config),
+                            },
+                        )
+                        .with_kind(DecisionKind::Strategy),
+                    )
+                    .unwrap();
+                for _ in 0..3 {
+                    engine
+                        .handle(request(1, STAFF_2, RoundCommand::Advance {}))
+                        .unwrap();
+                }
+                // The rest are responses: members answer again and again; the last counts.
+                for n in 4..COMMANDS {
+                    let member = whole[n % whole.len()];
+                    let response = if n % 7 == 0 {
+                        Response::ConsentWithConcern {
+                            concern: format!("concern {n}"),
+                        }
+                    } else {
+                        Response::consent()
+                    };
+                    engine
+                        .handle(request(
+                            2,
+                            member,
+                            RoundCommand::Respond { member, response },
+                        ))
+                        .unwrap();
+                }
+            })
+        })
+        .collect();
+    for h in handles {
+        h.join().unwrap();
+    }
+
+    let all = engine.journal().read_all().unwrap();
+    assert_eq!(all.len(), THREADS as usize * (COMMANDS + 1)); // +1: each stream's `started`
+    let mut positions: Vec<u64> = all.iter().map(|e| e.position).collect();
+    positions.dedup();
+    assert_eq!(positions.len(), all.len(), "no position twice");
+    let live: Vec<_> = engine
+        .streams()
+        .iter()
+        .map(|s| engine.state(s).unwrap())
+        .collect();
+    drop(engine);
+
+    // A serial replay of the file gives the same state for every stream.
+    let (journal, _) = FileJournal::open(&path).unwrap();
+    let replayed = Engine::open(community, None, Charter::default(), journal).unwrap();
+    let again: Vec<_> = replayed
+        .streams()
+        .iter()
+        .map(|s| replayed.state(s).unwrap())
+        .collect();
+    assert_eq!(again, live);
+    assert_eq!(replayed.streams().len(), THREADS as usize);
+}
