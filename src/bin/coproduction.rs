@@ -1,0 +1,297 @@
+//! `coproduction`: the decision engine and the value-check over JSON, for tools in any
+//! language.
+//!
+//! ```text
+//! coproduction check   --charter charter.json --record record.json [--gate]
+//! coproduction run     --journal journal.jsonl --community community.json
+//!                      [--governance governance.json] [--charter charter.json]  < requests.jsonl
+//! coproduction replay  --journal journal.jsonl
+//! coproduction graph   consent | governance --governance governance.json
+//! coproduction report  you-said-we-did --cocreation cocreation.json --session 1 [--community community.json]
+//! coproduction report  record --journal journal.jsonl --community community.json --stream ID --now TIME
+//! ```
+//!
+//! Output is JSON (one line per result) or, for `graph` and `report`, DOT and Markdown. Bad
+//! input stops with a message on stderr and a non-zero exit code; a refused request writes
+//! nothing to the journal.
+
+use std::io::{BufRead, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use coproduction::cocreation::{CoCreation, SessionId};
+use coproduction::community::Community;
+use coproduction::consent::ConsentProcess;
+use coproduction::engine::{Engine, EngineEvent};
+use coproduction::governance::{Governance, GovernanceMap};
+use coproduction::journal::{FileJournal, StreamId};
+use coproduction::machine::Decider;
+use coproduction::values::{Charter, DecisionRecord};
+
+#[derive(Parser)]
+#[command(
+    name = "coproduction",
+    version,
+    about = "Run and check a co-production community's decisions over JSON"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check a decision record against a charter and print the value report as JSON.
+    Check {
+        /// The charter (JSON).
+        #[arg(long)]
+        charter: PathBuf,
+        /// The decision record (JSON).
+        #[arg(long)]
+        record: PathBuf,
+        /// Exit with 1 when the value gate would refuse the decision.
+        #[arg(long)]
+        gate: bool,
+    },
+    /// Handle requests, one JSON object per line on stdin, against a journal file; print the
+    /// events written for each, one JSON line each. Stops at the first refused request.
+    Run {
+        /// The journal file (JSON lines); created if missing.
+        #[arg(long)]
+        journal: PathBuf,
+        /// The community (JSON).
+        #[arg(long)]
+        community: PathBuf,
+        /// The governance map (JSON); without it, processes are not routed.
+        #[arg(long)]
+        governance: Option<PathBuf>,
+        /// The charter (JSON); the default charter when absent.
+        #[arg(long)]
+        charter: Option<PathBuf>,
+    },
+    /// Verify a journal's hash chain and print a summary of its streams as JSON.
+    Replay {
+        /// The journal file.
+        #[arg(long)]
+        journal: PathBuf,
+    },
+    /// Print a diagram as Graphviz DOT.
+    Graph {
+        #[command(subcommand)]
+        what: Graph,
+    },
+    /// Print a report as Markdown.
+    Report {
+        #[command(subcommand)]
+        what: Report,
+    },
+}
+
+#[derive(Subcommand)]
+enum Graph {
+    /// The consent round's phases and transitions.
+    Consent,
+    /// A governance map.
+    Governance {
+        /// The governance map (JSON).
+        #[arg(long)]
+        governance: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum Report {
+    /// "You said, we did" for one co-creation session.
+    YouSaidWeDid {
+        /// The co-creation model (JSON).
+        #[arg(long)]
+        cocreation: PathBuf,
+        /// The session's number.
+        #[arg(long)]
+        session: u64,
+        /// The community (JSON), to print authors' names.
+        #[arg(long)]
+        community: Option<PathBuf>,
+    },
+    /// The decision record of one stream of a journal, with its value report, as JSON.
+    Record {
+        /// The journal file.
+        #[arg(long)]
+        journal: PathBuf,
+        /// The community (JSON).
+        #[arg(long)]
+        community: PathBuf,
+        /// The charter (JSON); the default charter when absent.
+        #[arg(long)]
+        charter: Option<PathBuf>,
+        /// The stream.
+        #[arg(long)]
+        stream: String,
+        /// The time the record is taken at (RFC 3339).
+        #[arg(long)]
+        now: String,
+    },
+}
+
+type Failure = Box<dyn std::error::Error>;
+
+fn read(path: &Path) -> Result<String, Failure> {
+    std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()).into())
+}
+
+fn json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, Failure> {
+    serde_json::from_str(&read(path)?).map_err(|e| format!("{}: {e}", path.display()).into())
+}
+
+fn charter(path: Option<&PathBuf>) -> Result<Charter, Failure> {
+    match path {
+        None => Ok(Charter::default()),
+        Some(path) => {
+            Charter::from_json(&read(path)?).map_err(|e| format!("{}: {e}", path.display()).into())
+        }
+    }
+}
+
+fn journal(path: &Path) -> Result<FileJournal<EngineEvent>, Failure> {
+    let (journal, report) =
+        FileJournal::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    if let Some(torn) = report.torn_tail {
+        eprintln!(
+            "{}: an unfinished last write of {} bytes at offset {} is ignored; the next append removes it",
+            path.display(),
+            torn.bytes,
+            torn.offset
+        );
+    }
+    Ok(journal)
+}
+
+fn run(cli: Cli) -> Result<(), Failure> {
+    let mut out = std::io::stdout().lock();
+    match cli.command {
+        Command::Check {
+            charter: c,
+            record,
+            gate,
+        } => {
+            let charter = charter(Some(&c))?;
+            let record: DecisionRecord = json(&record)?;
+            let report = charter.check(&record);
+            writeln!(out, "{}", serde_json::to_string(&report)?)?;
+            if gate {
+                report.gate().map_err(|refusal| refusal.to_string())?;
+            }
+        }
+        Command::Run {
+            journal: path,
+            community,
+            governance,
+            charter: c,
+        } => {
+            let community: Community = json(&community)?;
+            let governance = match governance {
+                None => None,
+                Some(path) => {
+                    let map: GovernanceMap = json(&path)?;
+                    Some(
+                        Governance::new(map, &community)
+                            .map_err(|e| format!("{}: {e}", path.display()))?,
+                    )
+                }
+            };
+            let engine =
+                Engine::open(community, governance, charter(c.as_ref())?, journal(&path)?)?;
+            for (n, line) in std::io::stdin().lock().lines().enumerate() {
+                let line = line?;
+                if line.trim().is_empty() {
+                    continue;
+                }
+                let written = engine
+                    .handle_json(&line)
+                    .map_err(|e| format!("request on line {}: {e}", n + 1))?;
+                writeln!(out, "{}", serde_json::to_string(&written)?)?;
+            }
+        }
+        Command::Replay { journal: path } => {
+            let engine = Engine::open(Community::new(), None, Charter::default(), journal(&path)?)?;
+            let streams: Vec<serde_json::Value> = engine
+                .streams()
+                .iter()
+                .map(|s| {
+                    let phase = engine
+                        .state(s)
+                        .map(|p| p.phase_label())
+                        .unwrap_or("unknown");
+                    serde_json::json!({"stream": s.as_str(), "phase": phase})
+                })
+                .collect();
+            let events = coproduction::journal::Journal::read_all(engine.journal())?.len();
+            let summary =
+                serde_json::json!({"events": events, "chain": "verified", "streams": streams});
+            writeln!(out, "{summary}")?;
+        }
+        Command::Graph {
+            what: Graph::Consent,
+        } => write!(out, "{}", ConsentProcess::graph()?.dot())?,
+        Command::Graph {
+            what: Graph::Governance { governance },
+        } => {
+            let map: GovernanceMap = json(&governance)?;
+            write!(out, "{}", map.dot())?;
+        }
+        Command::Report {
+            what:
+                Report::YouSaidWeDid {
+                    cocreation,
+                    session,
+                    community,
+                },
+        } => {
+            let model: CoCreation = json(&cocreation)?;
+            let account = model.you_said_we_did(SessionId::new(session))?;
+            match community {
+                None => write!(out, "{}", account.markdown())?,
+                Some(path) => {
+                    let community: Community = json(&path)?;
+                    write!(out, "{}", account.markdown().with_names(&community))?;
+                }
+            }
+        }
+        Command::Report {
+            what:
+                Report::Record {
+                    journal: path,
+                    community,
+                    charter: c,
+                    stream,
+                    now,
+                },
+        } => {
+            let community: Community = json(&community)?;
+            let engine = Engine::open(community, None, charter(c.as_ref())?, journal(&path)?)?;
+            let stream = StreamId::new(&stream)?;
+            let now: jiff::Timestamp = now.parse().map_err(|e| format!("--now {now}: {e}"))?;
+            let record = engine
+                .record(&stream, now)
+                .ok_or_else(|| format!("no process on stream `{stream}`"))?;
+            let report = engine.charter().check(&record);
+            writeln!(
+                out,
+                "{}",
+                serde_json::json!({"record": record, "report": report})
+            )?;
+        }
+    }
+    Ok(())
+}
+
+fn main() -> ExitCode {
+    match run(Cli::parse()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("coproduction: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,282 @@
+//! The `coproduction` command-line tool, run as a built binary on files: good input, malformed
+//! JSON, unknown fields, illegal transitions and ineligible actors. A refused request leaves the
+//! journal as it was.
+
+#![cfg(feature = "cli")]
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use coproduction::community::{Community, MemberId};
+use coproduction::consent::{RoundCommand, RoundConfig, RoundRoles};
+use coproduction::decision::DecisionKind;
+use coproduction::engine::{ProcessCommand, Request};
+use coproduction::journal::StreamId;
+
+const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/data");
+
+fn data(file: &str) -> PathBuf {
+    Path::new(DATA).join(file)
+}
+
+fn cli(args: &[&str], stdin: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_coproduction"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// The request that opens a working-model round in the associate-roles team.
+fn open_line() -> String {
+    let community: Community =
+        serde_json::from_str(&std::fs::read_to_string(data("community.json")).unwrap()).unwrap();
+    let roles = RoundRoles {
+        proposer: MemberId::new(1),
+        facilitator: MemberId::new(13),
+        secretary: MemberId::new(2),
+    };
+    let config = RoundConfig::consent(
+        &community,
+        &"associate_roles_team".parse().unwrap(),
+        "Pilot",
+        "Six months",
+        roles,
+    )
+    .unwrap();
+    let request = Request::new(
+        StreamId::new("working-model").unwrap(),
+        MemberId::new(1),
+        "2022-09-01T10:00:00Z".parse().unwrap(),
+        ProcessCommand::Consent {
+            command: RoundCommand::Open {
+                config: Box::new(config),
+            },
+        },
+    )
+    .with_kind(DecisionKind::WorkingModel);
+    serde_json::to_string(&request).unwrap()
+}
+
+fn line(actor: u64, minute: u32, command: &str) -> String {
+    format!(
+        r#"{{"stream": "working-model", "actor": {actor}, "now": "2022-09-01T10:{minute:02}:00Z", "command": {{"process": "consent", "command": {command}}}}}"#
+    )
+}
+
+struct Journal {
+    _dir: tempfile::TempDir,
+    path: PathBuf,
+}
+
+impl Journal {
+    fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("journal.jsonl");
+        Self { _dir: dir, path }
+    }
+
+    fn run(&self, stdin: &str) -> Output {
+        let community = data("community.json");
+        let governance = data("governance.json");
+        cli(
+            &[
+                "run",
+                "--journal",
+                self.path.to_str().unwrap(),
+                "--community",
+                community.to_str().unwrap(),
+                "--governance",
+                governance.to_str().unwrap(),
+            ],
+            stdin,
+        )
+    }
+
+    fn bytes(&self) -> Vec<u8> {
+        std::fs::read(&self.path).unwrap_or_default()
+    }
+}
+
+#[test]
+fn run_writes_one_line_of_events_per_request_and_replay_verifies_them() {
+    let journal = Journal::new();
+    let input = [
+        open_line(),
+        line(13, 1, r#"{"type": "advance"}"#),
+        line(13, 2, r#"{"type": "advance"}"#),
+    ]
+    .join("\n");
+    let out = journal.run(&input);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    let lines: Vec<serde_json::Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 3);
+    assert_eq!(lines[0][0]["event"]["type"], "started");
+    assert_eq!(lines[0][1]["event"]["event"]["type"], "opened");
+    assert_eq!(lines[2][0]["event"]["event"]["to"], "reactions");
+
+    let out = cli(&["replay", "--journal", journal.path.to_str().unwrap()], "");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let summary: serde_json::Value = serde_json::from_str(text(&out.stdout).trim()).unwrap();
+    assert_eq!(summary["events"], 4);
+    assert_eq!(summary["chain"], "verified");
+    assert_eq!(summary["streams"][0]["phase"], "reactions");
+}
+
+#[test]
+fn bad_requests_stop_with_a_message_and_write_nothing() {
+    let journal = Journal::new();
+    assert!(journal.run(&open_line()).status.success());
+    let before = journal.bytes();
+
+    for (input, expected) in [
+        (
+            "{not json".to_owned(),
+            "request on line 1: cannot read the request",
+        ),
+        (
+            line(13, 1, r#"{"type": "advance", "force": true}"#),
+            "unknown field `force`",
+        ),
+        (
+            line(13, 1, r#"{"type": "advance"}"#)
+                .replace(r#""actor""#, r#""priority": 1, "actor""#),
+            "unknown field `priority`",
+        ),
+        // An illegal transition: closing a round that is only presented.
+        (
+            line(13, 1, r#"{"type": "close_round"}"#),
+            "cannot close_round in phase `presented`",
+        ),
+        // A clarifying question before the clarifying phase.
+        (
+            line(5, 1, r#"{"type": "ask_question", "question": "Why?"}"#),
+            "cannot ask_question in phase `presented`",
+        ),
+        // Somebody who is not in the community at all.
+        (
+            line(99, 1, r#"{"type": "advance"}"#),
+            "member m99 is not in the community",
+        ),
+    ] {
+        let out = journal.run(&input);
+        assert!(!out.status.success(), "{input}");
+        let stderr = text(&out.stderr);
+        assert!(stderr.contains(expected), "{input}\n{stderr}");
+        assert_eq!(journal.bytes(), before, "nothing is written for {input}");
+    }
+}
+
+#[test]
+fn an_ineligible_member_cannot_respond() {
+    let journal = Journal::new();
+    let input = [
+        open_line(),
+        line(13, 1, r#"{"type": "advance"}"#),
+        line(13, 2, r#"{"type": "advance"}"#),
+        line(13, 3, r#"{"type": "advance"}"#),
+    ]
+    .join("\n");
+    assert!(journal.run(&input).status.success());
+    let before = journal.bytes();
+    // Ally 1 (member 5) is in the community but not in the associate-roles team.
+    let out = journal.run(&line(
+        5,
+        4,
+        r#"{"type": "respond", "member": 5, "response": {"type": "consent"}}"#,
+    ));
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("member m5 is not eligible in this round"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(journal.bytes(), before);
+}
+
+#[test]
+fn check_prints_the_report_and_gate_sets_the_exit_code() {
+    let charter = data("charter.json");
+    let record = data("allies_record.json");
+    let args = [
+        "check",
+        "--charter",
+        charter.to_str().unwrap(),
+        "--record",
+        record.to_str().unwrap(),
+    ];
+    let out = cli(&args, "");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let report: serde_json::Value = serde_json::from_str(text(&out.stdout).trim()).unwrap();
+    let i1 = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "I1")
+        .unwrap();
+    assert_eq!(i1["status"], "violated");
+
+    let out = cli(&[&args[..], &["--gate"]].concat(), "");
+    assert!(!out.status.success());
+    assert!(text(&out.stderr).contains("I1"), "{}", text(&out.stderr));
+
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("record.json");
+    std::fs::write(&bad, r#"{"kind": "funding", "colour": "red"}"#).unwrap();
+    let out = cli(
+        &[
+            "check",
+            "--charter",
+            charter.to_str().unwrap(),
+            "--record",
+            bad.to_str().unwrap(),
+        ],
+        "",
+    );
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("unknown field `colour`"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn graph_prints_dot() {
+    let out = cli(&["graph", "consent"], "");
+    assert!(out.status.success());
+    let dot = text(&out.stdout);
+    assert!(dot.starts_with("digraph \"consent_round\" {"), "{dot}");
+    assert!(dot.contains("\"integrating\" -> \"objection_round\";"));
+
+    let governance = data("governance.json");
+    let out = cli(
+        &[
+            "graph",
+            "governance",
+            "--governance",
+            governance.to_str().unwrap(),
+        ],
+        "",
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).starts_with("digraph"));
+}
