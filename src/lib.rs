@@ -66,6 +66,8 @@
 //!   `check` that returns a [`values::ValueReport`] saying per value and per rule what held
 //!   and why, and a gate whose [`values::GatePassed`] proof a decided transition takes.
 //!
+//! - [`wire`]: the JSON wire format, every message with an example.
+//!
 //! # Concepts
 //!
 //! **Commands, events, state.** A process never changes in place. A command (`"respond to
@@ -114,6 +116,7 @@ pub mod journal;
 pub mod machine;
 pub mod report;
 pub mod values;
+pub mod wire;
 
 /// Any error the crate returns, for callers who handle them all alike.
 ///
