@@ -238,6 +238,9 @@ impl RoundConfig {
         if self.eligible.is_empty() && !matches!(self.method, Method::Delegated) {
             return invalid("eligible", "nobody is eligible to respond");
         }
+        if u32::try_from(self.eligible.len()).is_err() {
+            return invalid("eligible", "a round seats at most 4,294,967,295 members");
+        }
         let mut seen = BTreeSet::new();
         if !self.eligible.iter().all(|m| seen.insert(m.member)) {
             return invalid("eligible", "a member is listed twice");

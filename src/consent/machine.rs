@@ -18,7 +18,7 @@ use super::objection::{
 };
 use super::phase::{EDGES, RoundPhase};
 use super::response::{Responded, Response};
-use super::state::{Contribution, Decision, Ending, Round, RoundState, Seat, Seats};
+use super::state::{Contribution, Decision, Ending, Round, RoundState, Seats};
 
 use RoundPhase as P;
 
@@ -127,20 +127,7 @@ impl Decider for ConsentProcess {
         match (state, event) {
             (RoundState::NotOpened, RoundEvent::Opened { config, at, .. }) => {
                 RoundState::Opened(Box::new(Round {
-                    seats: {
-                        let mut seats = Seats::with_capacity_and_hasher(
-                            config.eligible.len(),
-                            foldhash::fast::RandomState::default(),
-                        );
-                        seats.extend(config.eligible.iter().map(|m| {
-                            let seat = Seat {
-                                lived_experience: m.lived_experience,
-                                response: None,
-                            };
-                            (m.member, seat)
-                        }));
-                        seats
-                    },
+                    seats: Seats::new(&config.eligible),
                     config: config.as_ref().clone(),
                     phase: P::Presented,
                     opened_at: *at,
@@ -557,16 +544,17 @@ fn close(round: &Round, now: Timestamp) -> Result<RoundEvent, ConsentError> {
     // those few are sorted, so the record lists them in member order.
     let mut absent = Vec::new();
     let mut responses = Vec::new();
-    for (member, seat) in &round.seats {
+    for seat in round.seats.iter() {
+        let member = seat.member;
         match &seat.response {
-            None => absent.push(*member),
+            None => absent.push(member),
             Some(r)
                 if matches!(
                     r.response,
                     Response::Object { .. } | Response::ConsentWithConcern { .. }
                 ) =>
             {
-                responses.push((*member, r));
+                responses.push((member, r));
             }
             Some(_) => {}
         }
@@ -648,9 +636,7 @@ fn evolve_opened(round: &mut Round, event: &RoundEvent) {
         RoundEvent::Advanced { to, round: n, .. } => {
             if let Some(n) = n {
                 round.objection_round = *n;
-                for seat in round.seats.values_mut() {
-                    seat.response = None;
-                }
+                round.seats.clear_responses();
                 round.advice_answers.clear();
             }
             enter(round, *to);
@@ -692,7 +678,7 @@ fn evolve_opened(round: &mut Round, event: &RoundEvent) {
             ..
         } => {
             round.advice_answers.remove(member);
-            if let Some(seat) = round.seats.get_mut(member) {
+            if let Some(seat) = round.seats.get_mut(*member) {
                 seat.response = Some(Responded {
                     response: response.clone(),
                     proxy: *proxy,

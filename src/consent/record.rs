@@ -162,7 +162,7 @@ impl Round {
                         if *expertise {
                             bases.insert(AdviceBasis::Expertise);
                         }
-                        if self.seats.get(&member).is_some_and(|s| s.lived_experience) {
+                        if self.seats.get(member).is_some_and(|s| s.lived_experience) {
                             bases.insert(AdviceBasis::LivedExperience);
                         }
                         Some(AdviceEntry {
