@@ -177,22 +177,40 @@ impl Hash {
     }
 
     fn decode(hex: &[u8]) -> Option<Self> {
-        fn nibble(c: u8) -> Option<u8> {
-            match c {
-                b'0'..=b'9' => Some(c - b'0'),
-                b'a'..=b'f' => Some(c - b'a' + 10),
-                _ => None,
+        /// The value of each lowercase hex digit; 0xff for every other byte. A table keeps
+        /// replay fast: every journal line has two hashes to read.
+        // Indexing here runs at compile time: out of bounds would fail the build, not panic.
+        #[allow(clippy::indexing_slicing)]
+        const NIBBLE: [u8; 256] = {
+            let mut table = [0xff; 256];
+            let mut i = 0;
+            while i < 10 {
+                table[b'0' as usize + i] = i as u8;
+                i += 1;
             }
-        }
+            let mut i = 0;
+            while i < 6 {
+                table[b'a' as usize + i] = 10 + i as u8;
+                i += 1;
+            }
+            table
+        };
         if hex.len() != 64 {
             return None;
         }
         let mut out = [0u8; 32];
+        let mut bad = 0u8;
         for (byte, pair) in out.iter_mut().zip(hex.chunks_exact(2)) {
-            let [hi, lo] = pair else { return None };
-            *byte = (nibble(*hi)? << 4) | nibble(*lo)?;
+            let hi = pair.first().map_or(0xff, |&c| {
+                NIBBLE.get(usize::from(c)).copied().unwrap_or(0xff)
+            });
+            let lo = pair.get(1).map_or(0xff, |&c| {
+                NIBBLE.get(usize::from(c)).copied().unwrap_or(0xff)
+            });
+            bad |= (hi | lo) & 0xf0;
+            *byte = (hi << 4) | (lo & 0x0f);
         }
-        Some(Self(out))
+        (bad == 0).then_some(Self(out))
     }
 }
 
