@@ -91,6 +91,8 @@
 //!
 //! The default build depends only on serde, serde_json, thiserror, petgraph, jiff, blake3 and foldhash.
 //!
+//! - `cli`: the `coproduction` command-line tool, which drives the engine and the value-check
+//!   over JSON (adds clap).
 //! - `sqlite`: the SQLite journal, `journal::SqliteJournal`, with SQLite compiled from
 //!   source (rusqlite's bundled build), so no system library is needed.
 
