@@ -39,7 +39,17 @@ impl Proposal {
         if let Some(outcome) = self.outcome() {
             record.outcome = Some(outcome);
         }
-        if let Some(publication) = &self.publication {
+        // Once an amendment is on its way, the publication belongs to the version before:
+        // it is no evidence about the decision now being taken.
+        let current = matches!(
+            self.phase,
+            ProposalPhase::Published
+                | ProposalPhase::Implementing
+                | ProposalPhase::Pilot
+                | ProposalPhase::UnderReview
+                | ProposalPhase::Retired
+        );
+        if let (Some(publication), true) = (&self.publication, current) {
             record.rationale = Some(publication.rationale.clone());
             if !publication.alternatives.is_empty() {
                 record.alternatives = Some(publication.alternatives.clone());
