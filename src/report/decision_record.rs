@@ -293,7 +293,7 @@ impl fmt::Display for DecisionRecordMarkdown<'_> {
             for x in open {
                 writeln!(
                     f,
-                    "- {} ({}, {}): {}. {}",
+                    "- {} ({}, {}, {}): {}",
                     x.rule,
                     x.value,
                     x.severity.label(),
