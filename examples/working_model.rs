@@ -41,20 +41,38 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         SessionKind::Workshop,
         "Associate roles workshop",
         at("2022-06-14T10:00:00Z"),
-        Facilitator::Member { member: co_producer_1 },
+        Facilitator::Member {
+            member: co_producer_1,
+        },
         "What should associate roles look like?",
     ))?;
     let feedback = [
-        (1, co_producer_2, "Pay for preparation time, not just sessions"),
+        (
+            1,
+            co_producer_2,
+            "Pay for preparation time, not just sessions",
+        ),
         (2, co_producer_1, "No job titles: roles by what we do"),
     ];
     for (n, by, text) in feedback {
-        model.add_item(FeedbackItem::by(ItemId::new(n), workshop, by, text, at("2022-06-14T11:00:00Z")))?;
+        model.add_item(FeedbackItem::by(
+            ItemId::new(n),
+            workshop,
+            by,
+            text,
+            at("2022-06-14T11:00:00Z"),
+        ))?;
     }
     model.add_theme(Theme::new(ThemeId::new(1), "Fair pay", ""))?;
     model.add_theme(Theme::new(ThemeId::new(2), "Flexible roles", ""))?;
-    model.link(Link::Carries { theme: ThemeId::new(1), item: ItemId::new(1) })?;
-    model.link(Link::Carries { theme: ThemeId::new(2), item: ItemId::new(2) })?;
+    model.link(Link::Carries {
+        theme: ThemeId::new(1),
+        item: ItemId::new(1),
+    })?;
+    model.link(Link::Carries {
+        theme: ThemeId::new(2),
+        item: ItemId::new(2),
+    })?;
 
     // The draft working model, co-created and amended in the light of the comments.
     let members: BTreeSet<MemberId> = community.members().map(|m| m.id).collect();
@@ -63,27 +81,53 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         title: "Associate roles working model".into(),
         kind: DecisionKind::WorkingModel,
         text: "Co-producers take flexible roles without titles.".into(),
-        answers: vec![Answer::Theme { id: ThemeId::new(2) }],
-        roles: ProposalRoles { proposers: BTreeSet::from([staff_1]), steward: staff_2, members },
+        answers: vec![Answer::Theme {
+            id: ThemeId::new(2),
+        }],
+        roles: ProposalRoles {
+            proposers: BTreeSet::from([staff_1]),
+            steward: staff_2,
+            members,
+        },
     };
     let route = governance.route(&DecisionKind::WorkingModel, RouteFacts::new())?;
-    let summary = route.summary().ok_or("the working model is decided, not declined")?;
+    let summary = route
+        .summary()
+        .ok_or("the working model is decided, not declined")?;
     let proposal = Lifecycle::create(config, ctx(staff_1, "2022-07-01T09:00:00Z"))?
         .start_co_creation(ctx(staff_2, "2022-07-01T09:30:00Z"))?
-        .link_feedback(ctx(staff_2, "2022-07-10T09:00:00Z"), &[ItemId::new(1), ItemId::new(2)], &[ThemeId::new(1), ThemeId::new(2)])?
+        .link_feedback(
+            ctx(staff_2, "2022-07-10T09:00:00Z"),
+            &[ItemId::new(1), ItemId::new(2)],
+            &[ThemeId::new(1), ThemeId::new(2)],
+        )?
         .amend(
             ctx(staff_1, "2022-07-20T09:00:00Z"),
             "Co-producers take flexible roles without titles, with paid preparation time.",
-            &[Answer::Theme { id: ThemeId::new(1) }, Answer::Item { id: ItemId::new(1) }],
+            &[
+                Answer::Theme {
+                    id: ThemeId::new(1),
+                },
+                Answer::Item { id: ItemId::new(1) },
+            ],
         )?
         .mark_ready(ctx(staff_2, "2022-08-01T09:00:00Z"), summary.clone())?;
 
     // In decision: a consent round of the body the route names.
     let stream = StreamId::new("consent-round:1")?;
     let proposal = proposal.start_decision(ctx(staff_2, "2022-09-01T10:00:00Z"), stream.clone())?;
-    let roles = RoundRoles { proposer: staff_1, facilitator: co_producer_1, secretary: staff_2 };
-    let text = proposal.proposal().and_then(|p| p.latest()).map(|v| v.text.clone()).unwrap_or_default();
-    let round_config = RoundConfig::from_route(&route, &community, "Pilot the working model", text, roles)?;
+    let roles = RoundRoles {
+        proposer: staff_1,
+        facilitator: co_producer_1,
+        secretary: staff_2,
+    };
+    let text = proposal
+        .proposal()
+        .and_then(|p| p.latest())
+        .map(|v| v.text.clone())
+        .unwrap_or_default();
+    let round_config =
+        RoundConfig::from_route(&route, &community, "Pilot the working model", text, roles)?;
     let eligible: Vec<MemberId> = round_config.eligible.iter().map(|m| m.member).collect();
     let facilitator = |when: &str| ctx(co_producer_1, when);
     let mut round = ConsentRound::open(round_config, ctx(staff_1, "2022-09-01T10:00:00Z"))?
@@ -100,12 +144,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     // The value gate: the round's record, the proposal's facts over it, and what the app adds.
     let now = at("2022-09-01T10:40:00Z");
     let pilot_ends = at("2023-03-01T00:00:00Z");
-    let round_record = round.round().ok_or("an opened round")?.record(DecisionKind::WorkingModel, &community, now);
+    let round_record =
+        round
+            .round()
+            .ok_or("an opened round")?
+            .record(DecisionKind::WorkingModel, &community, now);
     let p = proposal.proposal().ok_or("a created proposal")?;
     let mut record = p.record_for_adoption(Some(round_record), pilot_ends, now);
     record.route_given = Some(summary.clone());
     record.route_taken = Some(summary);
-    record.rationale = Some("The workshops asked for paid, flexible roles; a pilot tests them.".into());
+    record.rationale =
+        Some("The workshops asked for paid, flexible roles; a pilot tests them.".into());
     record.alternatives = Some(vec!["Recruit project by project".into()]);
     record.ways_offered = Some([Way::Live, Way::Written].into_iter().collect());
     record.access_requests = Some(Vec::new());
@@ -140,7 +189,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let report = charter.check(&record);
     let proof = report.gate()?;
     let proposal = proposal
-        .adopt(ctx(staff_2, "2022-09-01T10:40:00Z"), stream, pilot_ends, &proof)?
+        .adopt(
+            ctx(staff_2, "2022-09-01T10:40:00Z"),
+            stream,
+            pilot_ends,
+            &proof,
+        )?
         .publish(
             ctx(staff_2, "2022-09-05T09:00:00Z"),
             "The workshops asked for paid, flexible roles; a pilot tests them.",
@@ -150,21 +204,36 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let p = proposal.proposal().ok_or("a created proposal")?;
     let published = p.record(Some(record), at("2022-09-05T09:30:00Z"));
-    println!("{}", DecisionRecordMarkdown::new(&published, &charter.check(&published)).titled("Associate roles working model"));
+    println!(
+        "{}",
+        DecisionRecordMarkdown::new(&published, &charter.check(&published))
+            .titled("Associate roles working model")
+    );
 
     // The pilot ends and is reviewed: continued, with a new review date.
     let reviewed = proposal
         .open_review(ctx(staff_2, "2023-03-01T09:00:00Z"))?
-        .continue_until(ctx(staff_2, "2023-03-02T09:00:00Z"), at("2024-03-01T00:00:00Z"))?;
+        .continue_until(
+            ctx(staff_2, "2023-03-02T09:00:00Z"),
+            at("2024-03-01T00:00:00Z"),
+        )?;
     let p = reviewed.proposal().ok_or("a created proposal")?;
     println!(
         "After the pilot: {} with {} versions kept, next review {}.",
         reviewed.phase().label_str(),
         p.versions().len(),
-        p.review_date().map(|d| d.strftime("%Y-%m-%d").to_string()).unwrap_or_default()
+        p.review_date()
+            .map(|d| d.strftime("%Y-%m-%d").to_string())
+            .unwrap_or_default()
     );
-    assert_eq!(ProposalProcess::replay(reviewed.events()), *reviewed.state());
-    println!("\nThe proposal's phases, as Graphviz DOT:\n{}", ProposalProcess::graph()?.dot());
+    assert_eq!(
+        ProposalProcess::replay(reviewed.events()),
+        *reviewed.state()
+    );
+    println!(
+        "\nThe proposal's phases, as Graphviz DOT:\n{}",
+        ProposalProcess::graph()?.dot()
+    );
     Ok(())
 }
 

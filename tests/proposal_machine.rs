@@ -303,7 +303,10 @@ fn answer() -> BoxedStrategy<Answer> {
 }
 
 fn route() -> RouteSummary {
-    RouteSummary::new(BodyId::new("associate_roles_team").unwrap(), Method::Consent)
+    RouteSummary::new(
+        BodyId::new("associate_roles_team").unwrap(),
+        Method::Consent,
+    )
 }
 
 fn result(last: i64) -> BoxedStrategy<DecisionResult> {
@@ -460,7 +463,8 @@ impl ReferenceStateMachine for ProposalModel {
             1 => Just(Gate::Overridden),
             1 => Just(Gate::Fail)
         ];
-        let minute = prop_oneof![10 => (0..120i64).prop_map(move |d| last + d), 1 => Just(last - 1)];
+        let minute =
+            prop_oneof![10 => (0..120i64).prop_map(move |d| last + d), 1 => Just(last - 1)];
         let command = prop_oneof![
             4 => sensible(m),
             1 => (anything(m), 1..5u64),
@@ -639,7 +643,11 @@ impl StateMachineTest for Property {
             "every adoption went through the gate"
         );
         if let Some(p) = run.state.proposal() {
-            assert_eq!(p.versions().len() as u32, model.versions, "every version kept");
+            assert_eq!(
+                p.versions().len() as u32,
+                model.versions,
+                "every version kept"
+            );
             let numbers: Vec<u32> = p.versions().iter().map(|v| v.version.get()).collect();
             let expected: Vec<u32> = (1..=model.versions).collect();
             assert_eq!(numbers, expected, "versions are numbered 1, 2, ...");

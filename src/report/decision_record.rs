@@ -255,10 +255,7 @@ impl fmt::Display for DecisionRecordMarkdown<'_> {
             ("Round closed", d.round_closed_at),
             ("Decided", d.decided_at),
             ("Review due", d.review_at),
-            (
-                "Published",
-                r.publication.as_ref().map(|p| p.published_at),
-            ),
+            ("Published", r.publication.as_ref().map(|p| p.published_at)),
         ];
         let mut any = false;
         for (label, date) in dates {
@@ -272,7 +269,11 @@ impl fmt::Display for DecisionRecordMarkdown<'_> {
         }
         if let Some(p) = &r.publication {
             for red in &p.redactions {
-                writeln!(f, "- Withheld from publication: {} ({})", red.what, red.reason)?;
+                writeln!(
+                    f,
+                    "- Withheld from publication: {} ({})",
+                    red.what, red.reason
+                )?;
             }
         }
 
@@ -317,7 +318,11 @@ impl fmt::Display for DecisionRecordMarkdown<'_> {
             writeln!(f, "- Override of {} by {}: {}", o.rule, o.by, o.reason)?;
         }
         for a in &r.acknowledgements {
-            writeln!(f, "- Acknowledgement of {} by {}: {}", a.rule, a.by, a.reason)?;
+            writeln!(
+                f,
+                "- Acknowledgement of {} by {}: {}",
+                a.rule, a.by, a.reason
+            )?;
         }
         Ok(())
     }
