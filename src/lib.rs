@@ -60,6 +60,11 @@
 //!   decides (pure, fallible) and evolves (total); its phases and transitions are a checked
 //!   petgraph graph that draws itself as Graphviz DOT; [`machine::testkit`] writes rules as
 //!   given/when/then tests.
+//! - [`proposal`]: the proposal lifecycle as a typed state machine: draft, co-creation with
+//!   every version kept and linked to what it answers, a route, one or more deciding rounds,
+//!   adoption through the value gate, publication, implementation or a pilot, and review
+//!   (continued, amended or retired); a typestate façade [`proposal::Lifecycle`] over the
+//!   runtime [`proposal::ProposalProcess`], and a projection into the value-check's record.
 //! - [`report`]: human outputs as stable Markdown, such as "you said, we did".
 //! - [`values`]: the value-check other apps embed: a [`values::Charter`] of the community's
 //!   values and rules (30 built in), a [`values::DecisionRecord`] of evidence, a pure
@@ -116,6 +121,7 @@ pub mod engine;
 pub mod governance;
 pub mod journal;
 pub mod machine;
+pub mod proposal;
 pub mod report;
 pub mod values;
 pub mod wire;
@@ -151,6 +157,9 @@ pub enum Error {
     /// A journal operation was refused or failed.
     #[error(transparent)]
     Journal(#[from] journal::JournalError),
+    /// A command to a proposal was refused.
+    #[error(transparent)]
+    Proposal(#[from] proposal::ProposalError),
 }
 
 /// The README's examples, compiled and run as doc tests so they cannot go stale.

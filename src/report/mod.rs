@@ -2,7 +2,8 @@
 //!
 //! Each report is a `Display` adapter over a value a query returned, so it does no I/O and
 //! the same value always gives the same text. So far: [`YouSaidWeDidMarkdown`], the "we
-//! asked, you said, we did" of one co-creation session.
+//! asked, you said, we did" of one co-creation session, and [`DecisionRecordMarkdown`], a
+//! decision record with its value verdicts, findings and overrides.
 //!
 //! # Example
 //!
@@ -26,6 +27,8 @@
 //! # Ok::<(), CoCreationError>(())
 //! ```
 
+mod decision_record;
 mod you_said_we_did;
 
+pub use decision_record::DecisionRecordMarkdown;
 pub use you_said_we_did::YouSaidWeDidMarkdown;

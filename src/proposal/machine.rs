@@ -1,0 +1,515 @@
+//! The proposal decider: `decide` holds every rule, `evolve` folds the events.
+
+use std::collections::BTreeSet;
+
+use crate::cocreation::Version;
+use crate::machine::{Context, Decider, Events, Transitions};
+
+use super::ProposalError;
+use super::command::ProposalCommand;
+use super::config::{Answer, ProposalRole, ProposalVersion};
+use super::event::{DecisionResult, ProposalEvent, ReviewTrigger};
+use super::phase::{EDGES, PHASES, ProposalPhase};
+use super::state::{
+    DecidingRound, Proposal, ProposalEnding, ProposalState, Publication, Review, ReviewOutcome,
+};
+
+use ProposalPhase as P;
+
+fn need_text(
+    attempted: &'static str,
+    field: &'static str,
+    text: &str,
+) -> Result<(), ProposalError> {
+    if text.trim().is_empty() {
+        Err(ProposalError::TextRequired { attempted, field })
+    } else {
+        Ok(())
+    }
+}
+
+/// The proposal decider. See the [module guide](super) for the rules.
+#[derive(Debug, Clone, Copy)]
+pub struct ProposalProcess;
+
+impl Decider for ProposalProcess {
+    type State = ProposalState;
+    type Command = ProposalCommand;
+    type Event = ProposalEvent;
+    type Error = ProposalError;
+    type Phase = ProposalPhase;
+
+    const TRANSITIONS: Transitions<ProposalPhase> = Transitions {
+        machine: "proposal",
+        start: P::NotCreated,
+        phases: PHASES,
+        finals: &ProposalPhase::FINAL,
+        edges: EDGES,
+    };
+
+    fn initial() -> ProposalState {
+        ProposalState::NotCreated
+    }
+
+    fn phase(state: &ProposalState) -> ProposalPhase {
+        state.phase()
+    }
+
+    fn decide(
+        state: &ProposalState,
+        command: &ProposalCommand,
+        ctx: &Context,
+    ) -> Result<Events<ProposalEvent>, ProposalError> {
+        let attempted = command.label();
+        match (state, command) {
+            (ProposalState::NotCreated, ProposalCommand::Create { config }) => {
+                config.validate()?;
+                let roles = &config.roles;
+                if ctx.actor != roles.steward && !roles.proposers.contains(&ctx.actor) {
+                    return Err(ProposalError::WrongRole {
+                        attempted,
+                        proposal: config.id,
+                        actor: ctx.actor,
+                        role: ProposalRole::ProposerOrSteward,
+                    });
+                }
+                Ok(Events::one(ProposalEvent::Created {
+                    config: config.clone(),
+                    by: ctx.actor,
+                    at: ctx.now,
+                }))
+            }
+            (ProposalState::Created(p), ProposalCommand::Create { .. }) => {
+                Err(ProposalError::AlreadyCreated {
+                    proposal: p.config.id,
+                })
+            }
+            (ProposalState::NotCreated, _) => Err(ProposalError::NotCreated { attempted }),
+            (ProposalState::Created(p), command) => decide_created(p, command, ctx),
+        }
+    }
+
+    fn evolve(state: ProposalState, event: &ProposalEvent) -> ProposalState {
+        match (state, event) {
+            (ProposalState::NotCreated, ProposalEvent::Created { config, by, at }) => {
+                ProposalState::Created(Box::new(Proposal {
+                    versions: vec![ProposalVersion {
+                        version: Version::new(1),
+                        text: config.text.clone(),
+                        answers: config.answers.clone(),
+                        by: *by,
+                        at: *at,
+                    }],
+                    config: config.as_ref().clone(),
+                    phase: P::Draft,
+                    created_at: *at,
+                    last_at: *at,
+                    items: BTreeSet::new(),
+                    themes: BTreeSet::new(),
+                    route: None,
+                    rounds: Vec::new(),
+                    adopted: None,
+                    publication: None,
+                    pilot_ends: None,
+                    review_date: None,
+                    reviews: Vec::new(),
+                    ending: None,
+                }))
+            }
+            (ProposalState::Created(mut p), event) => {
+                evolve_created(&mut p, event);
+                ProposalState::Created(p)
+            }
+            // Events that do not fit the state are not produced by `decide`; evolve stays
+            // total by leaving the state as it is.
+            (state, _) => state,
+        }
+    }
+}
+
+fn decide_created(
+    p: &Proposal,
+    command: &ProposalCommand,
+    ctx: &Context,
+) -> Result<Events<ProposalEvent>, ProposalError> {
+    let attempted = command.label();
+    let phase = p.phase;
+    let proposal = p.config.id;
+    let (actor, now) = (ctx.actor, ctx.now);
+    let need = |allowed: &[ProposalPhase]| {
+        if allowed.contains(&phase) {
+            Ok(())
+        } else {
+            Err(ProposalError::WrongPhase {
+                attempted,
+                proposal,
+                phase,
+            })
+        }
+    };
+    let ahead = |field: &'static str, date: jiff::Timestamp| {
+        if date > now {
+            Ok(())
+        } else {
+            Err(ProposalError::DateNotAhead {
+                attempted,
+                field,
+                date,
+                now,
+            })
+        }
+    };
+    if now < p.last_at {
+        return Err(ProposalError::ClockWentBack {
+            proposal,
+            now,
+            last: p.last_at,
+        });
+    }
+    let event = match command {
+        ProposalCommand::Create { .. } => return Err(ProposalError::AlreadyCreated { proposal }),
+        ProposalCommand::StartCoCreation {} => {
+            need(&[P::Draft])?;
+            p.role_check(attempted, actor, ProposalRole::Steward)?;
+            ProposalEvent::CoCreationStarted { by: actor, at: now }
+        }
+        ProposalCommand::LinkFeedback { items, themes } => {
+            need(&[P::CoCreating])?;
+            p.role_check(attempted, actor, ProposalRole::ProposerOrSteward)?;
+            if items.is_empty() && themes.is_empty() {
+                return Err(ProposalError::NothingToLink { proposal });
+            }
+            ProposalEvent::FeedbackLinked {
+                items: items.clone(),
+                themes: themes.clone(),
+                by: actor,
+                at: now,
+            }
+        }
+        ProposalCommand::Amend { text, answers } => {
+            need(&[P::Draft, P::CoCreating, P::UnderReview])?;
+            p.role_check(attempted, actor, ProposalRole::Proposer)?;
+            need_text(attempted, "text", text)?;
+            if let Some(answer) = answers.iter().find(|a| !answerable(p, a)) {
+                return Err(ProposalError::UnknownAnswer {
+                    proposal,
+                    answer: answer.clone(),
+                });
+            }
+            let version = p
+                .versions
+                .last()
+                .and_then(|v| v.version.next())
+                .ok_or(ProposalError::VersionsExhausted { proposal })?;
+            ProposalEvent::Amended {
+                version: ProposalVersion {
+                    version,
+                    text: text.clone(),
+                    answers: answers.clone(),
+                    by: actor,
+                    at: now,
+                },
+            }
+        }
+        ProposalCommand::MarkReady { route } => {
+            need(&[P::CoCreating])?;
+            p.role_check(attempted, actor, ProposalRole::Steward)?;
+            // Co-production asks that the people affected shape a proposal before it is
+            // decided: no route is taken until some feedback is linked to it.
+            let answered = p
+                .versions
+                .iter()
+                .flat_map(|v| &v.answers)
+                .any(|a| matches!(a, Answer::Item { .. } | Answer::Theme { .. }));
+            if p.items.is_empty() && p.themes.is_empty() && !answered {
+                return Err(ProposalError::NoFeedback { proposal });
+            }
+            ProposalEvent::MarkedReady {
+                route: route.clone(),
+                by: actor,
+                at: now,
+            }
+        }
+        ProposalCommand::StartDecision { round } => {
+            need(&[P::Ready, P::InDecision])?;
+            p.role_check(attempted, actor, ProposalRole::Steward)?;
+            if let Some(current) = p.current_round() {
+                return Err(ProposalError::RoundRunning {
+                    proposal,
+                    round: current.round.clone(),
+                });
+            }
+            if p.rounds.iter().any(|r| r.round == *round) {
+                return Err(ProposalError::RoundReused {
+                    proposal,
+                    round: round.clone(),
+                });
+            }
+            ProposalEvent::DecisionStarted {
+                round: round.clone(),
+                by: actor,
+                at: now,
+            }
+        }
+        ProposalCommand::RecordDecision { round, result } => {
+            need(&[P::InDecision])?;
+            p.role_check(attempted, actor, ProposalRole::Steward)?;
+            let current = p.current_round().map(|r| &r.round);
+            if current != Some(round) {
+                return Err(ProposalError::NotTheCurrentRound {
+                    proposal,
+                    round: round.clone(),
+                    current: current.cloned(),
+                });
+            }
+            if let DecisionResult::Adopted { review_date } = result {
+                ahead("review_date", *review_date)?;
+            }
+            ProposalEvent::DecisionRecorded {
+                round: round.clone(),
+                result: result.clone(),
+                by: actor,
+                at: now,
+            }
+        }
+        ProposalCommand::Publish {
+            rationale,
+            alternatives,
+        } => {
+            need(&[P::Adopted])?;
+            p.role_check(attempted, actor, ProposalRole::Steward)?;
+            // T2: a published decision states why it was taken.
+            need_text(attempted, "rationale", rationale)?;
+            ProposalEvent::Published {
+                rationale: rationale.clone(),
+                alternatives: alternatives.clone(),
+                by: actor,
+                at: now,
+            }
+        }
+        ProposalCommand::StartImplementing {} => {
+            need(&[P::Published])?;
+            p.role_check(attempted, actor, ProposalRole::Steward)?;
+            ProposalEvent::ImplementationStarted { by: actor, at: now }
+        }
+        ProposalCommand::StartPilot { ends } => {
+            need(&[P::Published])?;
+            p.role_check(attempted, actor, ProposalRole::Steward)?;
+            ahead("ends", *ends)?;
+            ProposalEvent::PilotStarted {
+                ends: *ends,
+                by: actor,
+                at: now,
+            }
+        }
+        ProposalCommand::OpenReview {} => {
+            need(&ProposalPhase::STANDING)?;
+            p.role_check(attempted, actor, ProposalRole::Steward)?;
+            match p.review_date {
+                Some(due) if now >= due => ProposalEvent::ReviewOpened {
+                    trigger: ReviewTrigger::ReviewDate {
+                        due,
+                        opened_by: actor,
+                    },
+                    at: now,
+                },
+                due => return Err(ProposalError::ReviewNotDue { proposal, due, now }),
+            }
+        }
+        ProposalCommand::ObjectToStanding { reason } => {
+            need(&ProposalPhase::STANDING)?;
+            p.role_check(attempted, actor, ProposalRole::Member)?;
+            need_text(attempted, "reason", reason)?;
+            ProposalEvent::ReviewOpened {
+                trigger: ReviewTrigger::Objection {
+                    by: actor,
+                    reason: reason.clone(),
+                },
+                at: now,
+            }
+        }
+        ProposalCommand::Continue { review_date } => {
+            need(&[P::UnderReview])?;
+            p.role_check(attempted, actor, ProposalRole::Steward)?;
+            ahead("review_date", *review_date)?;
+            ProposalEvent::Continued {
+                review_date: *review_date,
+                by: actor,
+                at: now,
+            }
+        }
+        ProposalCommand::Retire { reason } => {
+            need(&[P::UnderReview])?;
+            p.role_check(attempted, actor, ProposalRole::Steward)?;
+            need_text(attempted, "reason", reason)?;
+            ProposalEvent::Retired {
+                reason: reason.clone(),
+                by: actor,
+                at: now,
+            }
+        }
+        ProposalCommand::Withdraw { reason } => {
+            need(&ProposalPhase::WITHDRAWABLE)?;
+            p.role_check(attempted, actor, ProposalRole::Proposer)?;
+            need_text(attempted, "reason", reason)?;
+            ProposalEvent::Withdrawn {
+                reason: reason.clone(),
+                by: actor,
+                at: now,
+            }
+        }
+    };
+    Ok(Events::one(event))
+}
+
+/// Whether this proposal can answer `answer`: feedback and themes live in the co-creation
+/// model, outside the proposal, and are taken as given; objections and concerns must come
+/// from one of its own rounds, and a standing objection from one of its reviews.
+fn answerable(p: &Proposal, answer: &Answer) -> bool {
+    match answer {
+        Answer::Item { .. } | Answer::Theme { .. } => true,
+        Answer::Objection { round, .. } | Answer::Concern { round, .. } => {
+            p.rounds.iter().any(|r| r.round == *round)
+        }
+        Answer::StandingObjection { review } => p
+            .reviews
+            .iter()
+            .any(|r| r.number == *review && matches!(r.trigger, ReviewTrigger::Objection { .. })),
+    }
+}
+
+fn evolve_created(p: &mut Proposal, event: &ProposalEvent) {
+    p.last_at = event.at();
+    match event {
+        ProposalEvent::Created { .. } => {}
+        ProposalEvent::CoCreationStarted { .. } => p.phase = P::CoCreating,
+        ProposalEvent::FeedbackLinked { items, themes, .. } => {
+            p.items.extend(items.iter().copied());
+            p.themes.extend(themes.iter().copied());
+        }
+        ProposalEvent::Amended { version } => {
+            if p.phase == P::UnderReview {
+                if let Some(review) = p.reviews.last_mut() {
+                    review.outcome = Some(ReviewOutcome::Amended {
+                        version: version.id(p.config.id),
+                        at: version.at,
+                    });
+                }
+                p.phase = P::CoCreating;
+            }
+            p.versions.push(version.clone());
+        }
+        ProposalEvent::MarkedReady { route, .. } => {
+            p.route = Some(route.clone());
+            p.phase = P::Ready;
+        }
+        ProposalEvent::DecisionStarted { round, at, .. } => {
+            let version = p.versions.last().map_or(Version::new(1), |v| v.version);
+            p.rounds.push(DecidingRound {
+                round: round.clone(),
+                version,
+                started_at: *at,
+                result: None,
+                decided_at: None,
+            });
+            p.phase = P::InDecision;
+        }
+        ProposalEvent::DecisionRecorded {
+            round, result, at, ..
+        } => {
+            let mut version = None;
+            if let Some(r) = p.rounds.last_mut() {
+                r.result = Some(result.clone());
+                r.decided_at = Some(*at);
+                version = Some(r.version);
+            }
+            let ended = |p: &mut Proposal, phase| {
+                p.phase = phase;
+                p.ending = Some(ProposalEnding::Decided {
+                    round: round.clone(),
+                    result: result.clone(),
+                    at: *at,
+                });
+            };
+            match result {
+                DecisionResult::Adopted { review_date } => {
+                    let version = version.unwrap_or(Version::new(1));
+                    p.adopted = Some((version, round.clone(), *at));
+                    p.review_date = Some(*review_date);
+                    // A new adoption (of an amendment) is published and put in force anew.
+                    p.publication = None;
+                    p.pilot_ends = None;
+                    p.phase = P::Adopted;
+                }
+                DecisionResult::Declined {} => ended(p, P::Declined),
+                DecisionResult::Withdrawn {} => ended(p, P::Withdrawn),
+                DecisionResult::Escalated { .. } => ended(p, P::Escalated),
+                DecisionResult::Deferred {} => {}
+            }
+        }
+        ProposalEvent::Published {
+            rationale,
+            alternatives,
+            at,
+            ..
+        } => {
+            p.publication = Some(Publication {
+                rationale: rationale.clone(),
+                alternatives: alternatives.clone(),
+                at: *at,
+            });
+            p.phase = P::Published;
+        }
+        ProposalEvent::ImplementationStarted { .. } => p.phase = P::Implementing,
+        ProposalEvent::PilotStarted { ends, .. } => {
+            p.pilot_ends = Some(*ends);
+            p.review_date = Some(*ends);
+            p.phase = P::Pilot;
+        }
+        ProposalEvent::ReviewOpened { trigger, at } => {
+            let number = u32::try_from(p.reviews.len())
+                .unwrap_or(u32::MAX)
+                .saturating_add(1);
+            p.reviews.push(Review {
+                number,
+                trigger: trigger.clone(),
+                opened_at: *at,
+                outcome: None,
+            });
+            p.phase = P::UnderReview;
+        }
+        ProposalEvent::Continued {
+            review_date, at, ..
+        } => {
+            if let Some(review) = p.reviews.last_mut() {
+                review.outcome = Some(ReviewOutcome::Continued {
+                    review_date: *review_date,
+                    at: *at,
+                });
+            }
+            p.review_date = Some(*review_date);
+            p.phase = P::Implementing;
+        }
+        ProposalEvent::Retired { reason, at, .. } => {
+            if let Some(review) = p.reviews.last_mut() {
+                review.outcome = Some(ReviewOutcome::Retired {
+                    reason: reason.clone(),
+                    at: *at,
+                });
+            }
+            p.ending = Some(ProposalEnding::Retired {
+                reason: reason.clone(),
+                at: *at,
+            });
+            p.phase = P::Retired;
+        }
+        ProposalEvent::Withdrawn { reason, by, at } => {
+            p.ending = Some(ProposalEnding::Withdrawn {
+                by: *by,
+                reason: reason.clone(),
+                at: *at,
+            });
+            p.phase = P::Withdrawn;
+        }
+    }
+}

@@ -1,0 +1,257 @@
+//! Proposals: from a first draft, through co-creation and a decision, to a standing agreement
+//! that is reviewed, amended or retired.
+//!
+//! A proposal moves through these phases:
+//!
+//! ```text
+//! draft -> co_creating (feedback linked, versions amended) -> ready (the route governance
+//!     gives) -> in_decision (one or more rounds) -> adopted | declined | withdrawn | escalated
+//! adopted -> published (rationale) -> implementing | pilot (until an end date)
+//!     -> under_review (on the review date, or when a member objects to the standing
+//!        agreement) -> continued (back to implementing) | amended (a new version, back to
+//!        co_creating) | retired
+//! a proposer withdraws from draft, co_creating, ready or in_decision
+//! ```
+//!
+//! The rules, each enforced in one place (the `decide` of [`ProposalProcess`]):
+//!
+//! - **Roles are fixed at creation** ([`ProposalRoles`]): the proposers amend and withdraw;
+//!   the steward moves phases and records what the deciding rounds decided; the members the
+//!   agreement applies to (and the proposers) may object to it once it stands.
+//! - **Every version is kept.** Version 1 is the text the proposal is created with; each
+//!   amendment is the next version, linked to what it [`Answer`]s: feedback items and themes
+//!   from co-creation, objections and concerns from one of the proposal's own rounds, or the
+//!   objection that opened a review.
+//! - **No route without feedback.** A proposal is ready only once some feedback or theme is
+//!   linked to it: the people affected shape it before it is decided.
+//! - **Decisions are recorded, not taken, here.** The deciding method runs as its own process
+//!   (a consent round, an advice process...); the steward starts a round by naming its stream
+//!   and records its [`DecisionResult`]. A deferred round leaves the proposal in decision for
+//!   another round; the others end it, or adopt it.
+//! - **Adoption passes the value gate.** The typed step
+//!   [`Lifecycle::<InDecision>::adopt`](Lifecycle::adopt) takes the
+//!   [`GatePassed`](crate::values::GatePassed) proof; an engine gates the runtime command.
+//! - **Publication states why** (T2): the rationale is required.
+//! - **Reviews come on time or on objection**: a review opens on or after its review date
+//!   (for a pilot, the day it ends), or earlier when a member objects with a reason.
+//!   A continued agreement gets a new review date; an amended one goes back to co-creation
+//!   while the adopted version stays in force ([`Proposal::in_force`]) until the new one is
+//!   adopted.
+//! - **Time** comes in with each command; a command earlier than the last event is refused.
+//!
+//! Two ways to drive a proposal, as for consent rounds: the runtime [`ProposalProcess`] over
+//! [`ProposalState`], and the typestate façade [`Lifecycle`].
+//!
+//! # Example
+//!
+//! ```
+//! use std::collections::BTreeSet;
+//! use coproduction::cocreation::{ProposalId, ThemeId};
+//! use coproduction::community::{BodyId, MemberId};
+//! use coproduction::decision::{DecisionKind, Method};
+//! use coproduction::journal::StreamId;
+//! use coproduction::machine::Context;
+//! use coproduction::proposal::{Lifecycle, ProposalConfig, ProposalPhase, ProposalRoles};
+//! use coproduction::values::{Charter, RouteSummary, RuleId};
+//!
+//! let at = |t: &str| -> jiff::Timestamp { t.parse().unwrap() };
+//! let (proposer, steward) = (MemberId::new(1), MemberId::new(2));
+//! let config = ProposalConfig {
+//!     id: ProposalId::new(1),
+//!     title: "Associate roles working model".into(),
+//!     kind: DecisionKind::WorkingModel,
+//!     text: "Co-producers take paid, flexible roles without titles.".into(),
+//!     answers: vec![],
+//!     roles: ProposalRoles { proposers: BTreeSet::from([proposer]), steward, members: BTreeSet::new() },
+//! };
+//! let s = |t: &str| Context::new(steward, at(t));
+//! let round = StreamId::new("consent-round:1")?;
+//! let proposal = Lifecycle::create(config, Context::new(proposer, at("2022-06-01T09:00:00Z")))?
+//!     .start_co_creation(s("2022-06-02T09:00:00Z"))?
+//!     .link_feedback(s("2022-06-20T09:00:00Z"), &[], &[ThemeId::new(1)])?
+//!     .mark_ready(s("2022-08-01T09:00:00Z"), RouteSummary::new(BodyId::new("associate_roles_team")?, Method::Consent))?
+//!     .start_decision(s("2022-09-01T10:00:00Z"), round.clone())?;
+//!
+//! // Adoption takes the gate's proof: project the proposal and check it.
+//! let now = at("2022-09-01T11:00:00Z");
+//! let review = at("2023-09-01T00:00:00Z");
+//! let record = proposal.proposal().ok_or("created")?.record_for_adoption(None, review, now)
+//!     .with_override(RuleId::new("T2")?, steward, "The rationale is published with the record");
+//! let charter = Charter::from_json(r#"{"values":[{"id":"transparent"}],"rules":[{"id":"T2"}]}"#)?;
+//! let proof = charter.gate(&record)?;
+//! let adopted = proposal.adopt(s("2022-09-01T11:00:00Z"), round, review, &proof)?;
+//! let published = adopted.publish(s("2022-09-02T09:00:00Z"), "The workshops asked for it.", &[])?;
+//! assert_eq!(published.phase(), ProposalPhase::Published);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+mod command;
+mod config;
+mod event;
+mod machine;
+mod phase;
+mod record;
+mod state;
+mod typestate;
+
+use jiff::Timestamp;
+
+use crate::cocreation::ProposalId;
+use crate::community::MemberId;
+use crate::journal::StreamId;
+
+pub use command::ProposalCommand;
+pub use config::{Answer, ProposalConfig, ProposalRole, ProposalRoles, ProposalVersion};
+pub use event::{DecisionResult, ProposalEvent, ReviewTrigger};
+pub use machine::ProposalProcess;
+pub use phase::ProposalPhase;
+pub use state::{
+    DecidingRound, Proposal, ProposalEnding, ProposalState, Publication, Review, ReviewOutcome,
+};
+pub use typestate::{
+    Adopted, AnyProposal, CoCreating, Declined, Draft, Escalated, Implementing, InDecision,
+    Lifecycle, Pilot, ProposalPhaseMarker, Published, Ready, Refused, Retired, Standing,
+    UnderReview, Withdrawable, Withdrawn,
+};
+
+/// Why a command to a proposal was refused. The proposal is unchanged.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ProposalError {
+    /// The set-up is not usable.
+    #[error("cannot create proposal {proposal}: `{field}` is invalid: {reason}")]
+    InvalidConfig {
+        /// The proposal.
+        proposal: ProposalId,
+        /// The field.
+        field: &'static str,
+        /// What is wrong.
+        reason: &'static str,
+    },
+    /// The proposal already exists.
+    #[error("cannot create proposal {proposal}: it already exists")]
+    AlreadyCreated {
+        /// The proposal.
+        proposal: ProposalId,
+    },
+    /// The proposal has not been created.
+    #[error("cannot {attempted}: the proposal has not been created")]
+    NotCreated {
+        /// The command.
+        attempted: &'static str,
+    },
+    /// The command does not apply in this phase.
+    #[error("cannot {attempted} proposal {proposal} in phase `{}`", crate::machine::Phase::label(*phase))]
+    WrongPhase {
+        /// The command.
+        attempted: &'static str,
+        /// The proposal.
+        proposal: ProposalId,
+        /// Its phase.
+        phase: ProposalPhase,
+    },
+    /// The actor does not hold the role the command needs.
+    #[error("cannot {attempted} proposal {proposal}: member {actor} is not its {}", role.label())]
+    WrongRole {
+        /// The command.
+        attempted: &'static str,
+        /// The proposal.
+        proposal: ProposalId,
+        /// Who tried.
+        actor: MemberId,
+        /// The role needed.
+        role: ProposalRole,
+    },
+    /// The command needs a text that was blank.
+    #[error("cannot {attempted}: `{field}` must not be blank")]
+    TextRequired {
+        /// The command.
+        attempted: &'static str,
+        /// The blank field.
+        field: &'static str,
+    },
+    /// A date that must lie ahead does not.
+    #[error("cannot {attempted}: `{field}` {date} is not after now ({now})")]
+    DateNotAhead {
+        /// The command.
+        attempted: &'static str,
+        /// The field.
+        field: &'static str,
+        /// The date given.
+        date: Timestamp,
+        /// The command's time.
+        now: Timestamp,
+    },
+    /// The command's time is earlier than the proposal's last event.
+    #[error("the command's time {now} is before proposal {proposal}'s last event at {last}")]
+    ClockWentBack {
+        /// The proposal.
+        proposal: ProposalId,
+        /// The command's time.
+        now: Timestamp,
+        /// The last event's time.
+        last: Timestamp,
+    },
+    /// Nothing to link: no items and no themes.
+    #[error("cannot link feedback to proposal {proposal}: no items or themes given")]
+    NothingToLink {
+        /// The proposal.
+        proposal: ProposalId,
+    },
+    /// Ready needs some feedback linked.
+    #[error("cannot mark proposal {proposal} ready: no feedback or theme is linked to it yet")]
+    NoFeedback {
+        /// The proposal.
+        proposal: ProposalId,
+    },
+    /// An amendment answers something that is not this proposal's.
+    #[error("cannot amend proposal {proposal}: it has no {}", answer.label())]
+    UnknownAnswer {
+        /// The proposal.
+        proposal: ProposalId,
+        /// What the amendment claimed to answer.
+        answer: Answer,
+    },
+    /// The version numbers ran out.
+    #[error("cannot amend proposal {proposal}: no version number is left")]
+    VersionsExhausted {
+        /// The proposal.
+        proposal: ProposalId,
+    },
+    /// A round is already running.
+    #[error("cannot start a round for proposal {proposal}: round {round} is still running")]
+    RoundRunning {
+        /// The proposal.
+        proposal: ProposalId,
+        /// The running round.
+        round: StreamId,
+    },
+    /// The round was used before.
+    #[error("cannot start round {round} for proposal {proposal}: it already decided on it")]
+    RoundReused {
+        /// The proposal.
+        proposal: ProposalId,
+        /// The round.
+        round: StreamId,
+    },
+    /// The result names a round that is not the one running.
+    #[error("cannot record a result of round {round} for proposal {proposal}: the running round is {}", match current { Some(c) => c.to_string(), None => "none".to_owned() })]
+    NotTheCurrentRound {
+        /// The proposal.
+        proposal: ProposalId,
+        /// The round named.
+        round: StreamId,
+        /// The round running.
+        current: Option<StreamId>,
+    },
+    /// The review date has not come.
+    #[error("cannot open a review of proposal {proposal} at {now}: {}", match due { Some(d) => format!("it is due at {d}"), None => "it has no review date".to_owned() })]
+    ReviewNotDue {
+        /// The proposal.
+        proposal: ProposalId,
+        /// The review date.
+        due: Option<Timestamp>,
+        /// The command's time.
+        now: Timestamp,
+    },
+}

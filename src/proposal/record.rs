@@ -1,0 +1,127 @@
+//! A proposal's evidence for the value-check.
+//!
+//! [`Proposal::record`] projects the proposal into a [`DecisionRecord`]: its kind, the route
+//! it went along, the outcome, the published rationale and alternatives, the dates (the round
+//! that decided, the decision, the review) and the publication. It starts from a `base`
+//! record when one is given: usually the deciding round's own projection
+//! ([`Round::record`](crate::consent::Round::record)), which holds what only the round knows
+//! (the body's make-up, each participant's response, objections and concerns with their
+//! dispositions, advice). What neither holds the caller adds before checking: the route
+//! governance gives (`route_given`, T7), payment and conflicts of participants, expenses,
+//! credits, access requests, ways offered, stakeholders and the ladder rung.
+
+use jiff::Timestamp;
+
+use crate::values::{DecisionRecord, Outcome, Publication as RecordPublication};
+
+use super::event::DecisionResult;
+use super::phase::ProposalPhase;
+use super::state::{Proposal, ProposalEnding};
+
+impl Proposal {
+    /// The proposal as evidence for the value-check, as of `now`, laid over `base` (or over
+    /// an empty record of the proposal's kind).
+    ///
+    /// The proposal's own facts replace the base's where it has them: kind, outcome,
+    /// rationale and alternatives (once published), decision and review dates, publication.
+    /// The route the proposal was made ready with fills `route_taken` only when the base has
+    /// none, because a round's record names the route it actually took.
+    ///
+    /// # Example
+    ///
+    /// See the [module guide](super) of `proposal`.
+    pub fn record(&self, base: Option<DecisionRecord>, now: Timestamp) -> DecisionRecord {
+        let mut record = base.unwrap_or_else(|| DecisionRecord::new(self.config.kind.clone()));
+        record.kind = self.config.kind.clone();
+        if record.route_taken.is_none() {
+            record.route_taken = self.route.clone();
+        }
+        if let Some(outcome) = self.outcome() {
+            record.outcome = Some(outcome);
+        }
+        // Once an amendment is on its way, the publication belongs to the version before:
+        // it is no evidence about the decision now being taken.
+        let current = matches!(
+            self.phase,
+            ProposalPhase::Published
+                | ProposalPhase::Implementing
+                | ProposalPhase::Pilot
+                | ProposalPhase::UnderReview
+                | ProposalPhase::Retired
+        );
+        if let (Some(publication), true) = (&self.publication, current) {
+            record.rationale = Some(publication.rationale.clone());
+            if !publication.alternatives.is_empty() {
+                record.alternatives = Some(publication.alternatives.clone());
+            }
+            record.publication = Some(RecordPublication {
+                published_at: publication.at,
+                redactions: Vec::new(),
+            });
+        }
+        let deciding = self
+            .rounds
+            .iter()
+            .rev()
+            .find(|r| !matches!(r.result, Some(DecisionResult::Deferred {})));
+        if let Some(round) = deciding {
+            record.dates.round_opened_at = record.dates.round_opened_at.or(Some(round.started_at));
+            if round.result.is_some() {
+                record.dates.decided_at = round.decided_at;
+            }
+        }
+        if let Some((_, _, at)) = &self.adopted {
+            record.dates.decided_at = Some(*at);
+        }
+        if let Some(ProposalEnding::Decided { at, .. }) = &self.ending {
+            record.dates.decided_at = Some(*at);
+        }
+        if self.review_date.is_some() {
+            record.dates.review_at = self.review_date;
+        }
+        record.dates.as_of = Some(now);
+        record
+    }
+
+    /// The record *as it would be* if the running round adopted the proposal now, to be
+    /// reviewed on `review_date`: what the value gate checks before
+    /// [`Lifecycle::adopt`](super::Lifecycle::adopt).
+    pub fn record_for_adoption(
+        &self,
+        base: Option<DecisionRecord>,
+        review_date: Timestamp,
+        now: Timestamp,
+    ) -> DecisionRecord {
+        let mut record = self.record(base, now);
+        record.outcome = Some(Outcome::Adopted);
+        record.dates.decided_at = Some(now);
+        record.dates.review_at = Some(review_date);
+        if let Some(round) = self.current_round() {
+            record.dates.round_opened_at = record.dates.round_opened_at.or(Some(round.started_at));
+        }
+        record
+    }
+
+    /// The outcome the value-check records for this phase: adopted from adoption onwards
+    /// (a retired agreement was still adopted), the ending's otherwise, deferred while the
+    /// last round deferred, and none before a result.
+    pub fn outcome(&self) -> Option<Outcome> {
+        match self.phase {
+            ProposalPhase::Adopted
+            | ProposalPhase::Published
+            | ProposalPhase::Implementing
+            | ProposalPhase::Pilot
+            | ProposalPhase::UnderReview
+            | ProposalPhase::Retired => Some(Outcome::Adopted),
+            ProposalPhase::Declined => Some(Outcome::Declined),
+            ProposalPhase::Withdrawn => Some(Outcome::Withdrawn),
+            ProposalPhase::Escalated => Some(Outcome::Escalated),
+            ProposalPhase::InDecision => self
+                .rounds
+                .last()
+                .and_then(|r| r.result.as_ref())
+                .map(DecisionResult::outcome),
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,297 @@
+//! The state of a proposal: everything its events have established.
+
+use std::collections::BTreeSet;
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+
+use crate::cocreation::{ItemId, ThemeId, VersionId};
+use crate::community::MemberId;
+use crate::journal::StreamId;
+use crate::values::RouteSummary;
+
+use super::ProposalError;
+use super::config::{ProposalConfig, ProposalRole, ProposalVersion};
+use super::event::{DecisionResult, ReviewTrigger};
+use super::phase::ProposalPhase;
+
+/// One deciding round the proposal went through.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DecidingRound {
+    /// The round's stream.
+    pub round: StreamId,
+    /// The version it decided on: the latest when it started.
+    pub version: crate::cocreation::Version,
+    /// When it started.
+    pub started_at: Timestamp,
+    /// What it decided, once recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub result: Option<DecisionResult>,
+    /// When the result was recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decided_at: Option<Timestamp>,
+}
+
+/// The publication of the decision record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Publication {
+    /// Why it was decided.
+    pub rationale: String,
+    /// The alternatives considered.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub alternatives: Vec<String>,
+    /// When.
+    pub at: Timestamp,
+}
+
+/// One review of the standing agreement.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Review {
+    /// Its number, from 1.
+    pub number: u32,
+    /// Why it opened.
+    pub trigger: ReviewTrigger,
+    /// When.
+    pub opened_at: Timestamp,
+    /// How it ended, once it has.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<ReviewOutcome>,
+}
+
+/// How a review ended.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+#[non_exhaustive]
+pub enum ReviewOutcome {
+    /// Continued until a new review date.
+    Continued {
+        /// The new review date.
+        review_date: Timestamp,
+        /// When.
+        at: Timestamp,
+    },
+    /// Amended: a new version, back to co-creation.
+    Amended {
+        /// The new version's id.
+        version: VersionId,
+        /// When.
+        at: Timestamp,
+    },
+    /// Retired.
+    Retired {
+        /// Why.
+        reason: String,
+        /// When.
+        at: Timestamp,
+    },
+}
+
+/// How a proposal ended, when it is in a final phase.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+#[non_exhaustive]
+pub enum ProposalEnding {
+    /// Withdrawn by a proposer, with a reason.
+    Withdrawn {
+        /// Who.
+        by: MemberId,
+        /// Why.
+        reason: String,
+        /// When.
+        at: Timestamp,
+    },
+    /// Ended by a deciding round's result (declined, escalated, or the round withdrawn).
+    Decided {
+        /// The round.
+        round: StreamId,
+        /// Its result.
+        result: DecisionResult,
+        /// When.
+        at: Timestamp,
+    },
+    /// Retired after a review.
+    Retired {
+        /// Why.
+        reason: String,
+        /// When.
+        at: Timestamp,
+    },
+}
+
+/// A created proposal: everything the events have established.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Proposal {
+    pub(super) config: ProposalConfig,
+    pub(super) phase: ProposalPhase,
+    pub(super) created_at: Timestamp,
+    pub(super) last_at: Timestamp,
+    pub(super) versions: Vec<ProposalVersion>,
+    pub(super) items: BTreeSet<ItemId>,
+    pub(super) themes: BTreeSet<ThemeId>,
+    pub(super) route: Option<RouteSummary>,
+    pub(super) rounds: Vec<DecidingRound>,
+    pub(super) adopted: Option<(crate::cocreation::Version, StreamId, Timestamp)>,
+    pub(super) publication: Option<Publication>,
+    pub(super) pilot_ends: Option<Timestamp>,
+    pub(super) review_date: Option<Timestamp>,
+    pub(super) reviews: Vec<Review>,
+    pub(super) ending: Option<ProposalEnding>,
+}
+
+/// The state of one proposal: not yet created, or created.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub enum ProposalState {
+    /// No event yet.
+    #[default]
+    NotCreated,
+    /// Created (possibly ended).
+    Created(Box<Proposal>),
+}
+
+impl ProposalState {
+    /// The phase.
+    pub fn phase(&self) -> ProposalPhase {
+        match self {
+            ProposalState::NotCreated => ProposalPhase::NotCreated,
+            ProposalState::Created(p) => p.phase,
+        }
+    }
+
+    /// The proposal, once created.
+    pub fn proposal(&self) -> Option<&Proposal> {
+        match self {
+            ProposalState::NotCreated => None,
+            ProposalState::Created(p) => Some(p),
+        }
+    }
+}
+
+impl Proposal {
+    /// The set-up fixed at creation.
+    pub fn config(&self) -> &ProposalConfig {
+        &self.config
+    }
+
+    /// The current phase.
+    pub fn phase(&self) -> ProposalPhase {
+        self.phase
+    }
+
+    /// When it was created.
+    pub fn created_at(&self) -> Timestamp {
+        self.created_at
+    }
+
+    /// When the last event happened.
+    pub fn last_at(&self) -> Timestamp {
+        self.last_at
+    }
+
+    /// Every version, oldest first; never empty for a created proposal.
+    pub fn versions(&self) -> &[ProposalVersion] {
+        &self.versions
+    }
+
+    /// The latest version.
+    pub fn latest(&self) -> Option<&ProposalVersion> {
+        self.versions.last()
+    }
+
+    /// The version adopted most recently: the one in force once published. Under review, and
+    /// while an amendment is co-created and decided, it stays in force.
+    pub fn in_force(&self) -> Option<&ProposalVersion> {
+        let (version, _, _) = self.adopted.as_ref()?;
+        self.versions.iter().find(|v| v.version == *version)
+    }
+
+    /// Feedback items linked in co-creation.
+    pub fn items(&self) -> &BTreeSet<ItemId> {
+        &self.items
+    }
+
+    /// Themes linked in co-creation.
+    pub fn themes(&self) -> &BTreeSet<ThemeId> {
+        &self.themes
+    }
+
+    /// The route governance gave, once ready.
+    pub fn route(&self) -> Option<&RouteSummary> {
+        self.route.as_ref()
+    }
+
+    /// Every deciding round, in order.
+    pub fn rounds(&self) -> &[DecidingRound] {
+        &self.rounds
+    }
+
+    /// The round running now, if any.
+    pub fn current_round(&self) -> Option<&DecidingRound> {
+        self.rounds.last().filter(|r| r.result.is_none())
+    }
+
+    /// The round that adopted the proposal most recently, with when.
+    pub fn adopting_round(&self) -> Option<(&StreamId, Timestamp)> {
+        self.adopted.as_ref().map(|(_, round, at)| (round, *at))
+    }
+
+    /// The published record's rationale and alternatives, once published.
+    pub fn publication(&self) -> Option<&Publication> {
+        self.publication.as_ref()
+    }
+
+    /// When the pilot ends, for a piloted agreement.
+    pub fn pilot_ends(&self) -> Option<Timestamp> {
+        self.pilot_ends
+    }
+
+    /// When the agreement next comes up for review.
+    pub fn review_date(&self) -> Option<Timestamp> {
+        self.review_date
+    }
+
+    /// Every review, in order.
+    pub fn reviews(&self) -> &[Review] {
+        &self.reviews
+    }
+
+    /// How the proposal ended, in a final phase.
+    pub fn ending(&self) -> Option<&ProposalEnding> {
+        self.ending.as_ref()
+    }
+
+    /// Whether `actor` holds `role`.
+    pub fn holds(&self, actor: MemberId, role: ProposalRole) -> bool {
+        let roles = &self.config.roles;
+        match role {
+            ProposalRole::Proposer => roles.proposers.contains(&actor),
+            ProposalRole::Steward => roles.steward == actor,
+            ProposalRole::ProposerOrSteward => {
+                roles.steward == actor || roles.proposers.contains(&actor)
+            }
+            ProposalRole::Member => {
+                roles.members.contains(&actor) || roles.proposers.contains(&actor)
+            }
+        }
+    }
+
+    pub(super) fn role_check(
+        &self,
+        attempted: &'static str,
+        actor: MemberId,
+        role: ProposalRole,
+    ) -> Result<(), ProposalError> {
+        if self.holds(actor, role) {
+            Ok(())
+        } else {
+            Err(ProposalError::WrongRole {
+                attempted,
+                proposal: self.config.id,
+                actor,
+                role,
+            })
+        }
+    }
+}

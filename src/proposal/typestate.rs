@@ -1,0 +1,646 @@
+//! The typestate façade: `Lifecycle<Phase>` offers only the steps its phase allows, so an
+//! illegal step does not compile.
+//!
+//! It holds the runtime [`ProposalState`] and runs every command through the `decide` and
+//! `evolve` of [`ProposalProcess`]: the rules live there alone. Every step of a proposal
+//! lands in one phase the rules fix, so each method names its next phase; [`AnyProposal`]
+//! brings a replayed runtime state back to the typed API. A refused step gives the proposal
+//! back, unchanged, inside [`Refused`].
+
+use std::fmt;
+use std::marker::PhantomData;
+
+use jiff::Timestamp;
+
+use crate::cocreation::{ItemId, ThemeId};
+use crate::community::BodyId;
+use crate::journal::StreamId;
+use crate::machine::{Context, Decider};
+use crate::values::{GatePassed, RouteSummary};
+
+use super::{
+    Answer, DecisionResult, Proposal, ProposalCommand, ProposalConfig, ProposalError,
+    ProposalEvent, ProposalPhase, ProposalProcess, ProposalState,
+};
+
+mod sealed {
+    pub trait Sealed {}
+}
+
+/// A compile-time phase of a [`Lifecycle`], naming its runtime twin.
+///
+/// Sealed: the phases are the crate's.
+pub trait ProposalPhaseMarker: sealed::Sealed {
+    /// The runtime phase this marker stands for.
+    const PHASE: ProposalPhase;
+}
+
+/// A phase a proposer may withdraw from: before the decision.
+pub trait Withdrawable: ProposalPhaseMarker {}
+
+/// A phase in which the agreement stands: it can be reviewed or objected to.
+pub trait Standing: ProposalPhaseMarker {}
+
+macro_rules! markers {
+    ($($(#[$doc:meta])* $name:ident => $phase:ident $(, $extra:ident)*;)*) => {
+        $(
+            $(#[$doc])*
+            #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+            pub enum $name {}
+            impl sealed::Sealed for $name {}
+            impl ProposalPhaseMarker for $name {
+                const PHASE: ProposalPhase = ProposalPhase::$phase;
+            }
+            $(impl $extra for $name {})*
+        )*
+    };
+}
+
+markers! {
+    /// A draft.
+    Draft => Draft, Withdrawable;
+    /// Co-creating.
+    CoCreating => CoCreating, Withdrawable;
+    /// Ready, with a route.
+    Ready => Ready, Withdrawable;
+    /// In decision.
+    InDecision => InDecision, Withdrawable;
+    /// Adopted, not yet published.
+    Adopted => Adopted;
+    /// Published.
+    Published => Published;
+    /// Implementing: the agreement stands.
+    Implementing => Implementing, Standing;
+    /// A pilot until its end date.
+    Pilot => Pilot, Standing;
+    /// Under review.
+    UnderReview => UnderReview;
+    /// Declined.
+    Declined => Declined;
+    /// Withdrawn.
+    Withdrawn => Withdrawn;
+    /// Escalated.
+    Escalated => Escalated;
+    /// Retired.
+    Retired => Retired;
+}
+
+/// A proposal in the phase `P`.
+pub struct Lifecycle<P> {
+    state: ProposalState,
+    events: Vec<ProposalEvent>,
+    phase: PhantomData<P>,
+}
+
+impl<P: ProposalPhaseMarker> fmt::Debug for Lifecycle<P> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Lifecycle")
+            .field("phase", &P::PHASE)
+            .field("events", &self.events.len())
+            .finish_non_exhaustive()
+    }
+}
+
+/// A refused step: the error, and the proposal as it was.
+pub struct Refused<R> {
+    /// The proposal, unchanged.
+    pub proposal: R,
+    /// Why the step was refused.
+    pub error: ProposalError,
+}
+
+impl<R> fmt::Debug for Refused<R> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Refused")
+            .field("error", &self.error)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<R> fmt::Display for Refused<R> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.error, f)
+    }
+}
+
+impl<R> std::error::Error for Refused<R> {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.error)
+    }
+}
+
+impl<R> From<Refused<R>> for ProposalError {
+    fn from(refused: Refused<R>) -> Self {
+        refused.error
+    }
+}
+
+impl<P> Lifecycle<P> {
+    fn new(state: ProposalState, events: Vec<ProposalEvent>) -> Self {
+        Self {
+            state,
+            events,
+            phase: PhantomData,
+        }
+    }
+
+    /// The runtime state.
+    pub fn state(&self) -> &ProposalState {
+        &self.state
+    }
+
+    /// The runtime phase.
+    pub fn phase(&self) -> ProposalPhase {
+        self.state.phase()
+    }
+
+    /// The proposal's data. Every typed proposal has been created, so this is always
+    /// `Some`.
+    pub fn proposal(&self) -> Option<&Proposal> {
+        self.state.proposal()
+    }
+
+    /// The events produced through this value (and its predecessors), in order: what an app
+    /// stores in its journal.
+    pub fn events(&self) -> &[ProposalEvent] {
+        &self.events
+    }
+
+    /// Runs a command through the decider; the next phase is `Q`, as the rules fix it (the
+    /// tests check every step lands there; the runtime state stays the authority).
+    fn step<Q>(
+        self,
+        command: ProposalCommand,
+        ctx: Context,
+    ) -> Result<Lifecycle<Q>, Refused<Self>> {
+        match ProposalProcess::decide(&self.state, &command, &ctx) {
+            Err(error) => Err(Refused {
+                proposal: self,
+                error,
+            }),
+            Ok(new) => {
+                let state = new.iter().fold(self.state, ProposalProcess::evolve);
+                let mut events = self.events;
+                events.extend(new);
+                Ok(Lifecycle::new(state, events))
+            }
+        }
+    }
+
+    fn amend_to<Q>(
+        self,
+        ctx: Context,
+        text: String,
+        answers: &[Answer],
+    ) -> Result<Lifecycle<Q>, Refused<Self>> {
+        let answers = answers.to_vec();
+        self.step(ProposalCommand::Amend { text, answers }, ctx)
+    }
+}
+
+impl Lifecycle<Draft> {
+    /// Creates a proposal as a draft, version 1.
+    ///
+    /// # Errors
+    ///
+    /// [`ProposalError::InvalidConfig`] naming the field, or [`ProposalError::WrongRole`] if
+    /// the actor is neither a proposer nor the steward.
+    pub fn create(config: ProposalConfig, ctx: Context) -> Result<Self, ProposalError> {
+        let command = ProposalCommand::Create {
+            config: Box::new(config),
+        };
+        let events = ProposalProcess::decide(&ProposalState::NotCreated, &command, &ctx)?;
+        let state = events
+            .iter()
+            .fold(ProposalState::NotCreated, ProposalProcess::evolve);
+        Ok(Self::new(state, events.into_vec()))
+    }
+
+    /// A proposer writes a new version of the draft.
+    ///
+    /// # Errors
+    ///
+    /// As [`Decider::decide`] of [`ProposalProcess`] for `Amend`.
+    pub fn amend(
+        self,
+        ctx: Context,
+        text: impl Into<String>,
+        answers: &[Answer],
+    ) -> Result<Self, Refused<Self>> {
+        self.amend_to(ctx, text.into(), answers)
+    }
+
+    /// The steward shares the draft for co-creation.
+    ///
+    /// # Errors
+    ///
+    /// As [`Decider::decide`] of [`ProposalProcess`] for `StartCoCreation`.
+    pub fn start_co_creation(self, ctx: Context) -> Result<Lifecycle<CoCreating>, Refused<Self>> {
+        self.step(ProposalCommand::StartCoCreation {}, ctx)
+    }
+}
+
+impl Lifecycle<CoCreating> {
+    /// The steward or a proposer links feedback items and themes.
+    ///
+    /// # Errors
+    ///
+    /// As [`Decider::decide`] of [`ProposalProcess`] for `LinkFeedback`.
+    pub fn link_feedback(
+        self,
+        ctx: Context,
+        items: &[ItemId],
+        themes: &[ThemeId],
+    ) -> Result<Self, Refused<Self>> {
+        let command = ProposalCommand::LinkFeedback {
+            items: items.to_vec(),
+            themes: themes.to_vec(),
+        };
+        self.step(command, ctx)
+    }
+
+    /// A proposer writes a new version in the light of the feedback.
+    ///
+    /// # Errors
+    ///
+    /// As [`Decider::decide`] of [`ProposalProcess`] for `Amend`.
+    pub fn amend(
+        self,
+        ctx: Context,
+        text: impl Into<String>,
+        answers: &[Answer],
+    ) -> Result<Self, Refused<Self>> {
+        self.amend_to(ctx, text.into(), answers)
+    }
+
+    /// The steward records the route governance gives.
+    ///
+    /// # Errors
+    ///
+    /// As [`Decider::decide`] of [`ProposalProcess`] for `MarkReady`, notably
+    /// [`ProposalError::NoFeedback`].
+    pub fn mark_ready(
+        self,
+        ctx: Context,
+        route: RouteSummary,
+    ) -> Result<Lifecycle<Ready>, Refused<Self>> {
+        self.step(ProposalCommand::MarkReady { route }, ctx)
+    }
+}
+
+impl Lifecycle<Ready> {
+    /// The steward records that a deciding round started.
+    ///
+    /// # Errors
+    ///
+    /// As [`Decider::decide`] of [`ProposalProcess`] for `StartDecision`.
+    pub fn start_decision(
+        self,
+        ctx: Context,
+        round: StreamId,
+    ) -> Result<Lifecycle<InDecision>, Refused<Self>> {
+        self.step(ProposalCommand::StartDecision { round }, ctx)
+    }
+}
+
+impl Lifecycle<InDecision> {
+    /// The running round adopted the proposal. Adoption is a decided state, so it takes the
+    /// proof that the value gate passed: project the proposal with
+    /// [`Proposal::record_for_adoption`] (over the round's own record), add what neither
+    /// holds, and pass it to [`Charter::gate`](crate::values::Charter::gate).
+    ///
+    /// # Errors
+    ///
+    /// As [`Decider::decide`] of [`ProposalProcess`] for `RecordDecision`.
+    pub fn adopt(
+        self,
+        ctx: Context,
+        round: StreamId,
+        review_date: Timestamp,
+        _gate: &GatePassed,
+    ) -> Result<Lifecycle<Adopted>, Refused<Self>> {
+        let result = DecisionResult::Adopted { review_date };
+        self.step(ProposalCommand::RecordDecision { round, result }, ctx)
+    }
+
+    /// The running round declined the proposal.
+    ///
+    /// # Errors
+    ///
+    /// As [`Decider::decide`] of [`ProposalProcess`] for `RecordDecision`.
+    pub fn decline(
+        self,
+        ctx: Context,
+        round: StreamId,
+    ) -> Result<Lifecycle<Declined>, Refused<Self>> {
+        let result = DecisionResult::Declined {};
+        self.step(ProposalCommand::RecordDecision { round, result }, ctx)
+    }
+
+    /// The running round was escalated to `to`.
+    ///
+    /// # Errors
+    ///
+    /// As [`Decider::decide`] of [`ProposalProcess`] for `RecordDecision`.
+    pub fn escalate(
+        self,
+        ctx: Context,
+        round: StreamId,
+        to: BodyId,
+    ) -> Result<Lifecycle<Escalated>, Refused<Self>> {
+        let result = DecisionResult::Escalated { to };
+        self.step(ProposalCommand::RecordDecision { round, result }, ctx)
+    }
+
+    /// The running round was withdrawn: so is the proposal.
+    ///
+    /// # Errors
+    ///
+    /// As [`Decider::decide`] of [`ProposalProcess`] for `RecordDecision`.
+    pub fn round_withdrawn(
+        self,
+        ctx: Context,
+        round: StreamId,
+    ) -> Result<Lifecycle<Withdrawn>, Refused<Self>> {
+        let result = DecisionResult::Withdrawn {};
+        self.step(ProposalCommand::RecordDecision { round, result }, ctx)
+    }
+
+    /// The running round was deferred or broke down: nothing was decided, and another round
+    /// may start.
+    ///
+    /// # Errors
+    ///
+    /// As [`Decider::decide`] of [`ProposalProcess`] for `RecordDecision`.
+    pub fn defer(self, ctx: Context, round: StreamId) -> Result<Self, Refused<Self>> {
+        let result = DecisionResult::Deferred {};
+        self.step(ProposalCommand::RecordDecision { round, result }, ctx)
+    }
+
+    /// Another round starts, after a deferred one.
+    ///
+    /// # Errors
+    ///
+    /// As [`Decider::decide`] of [`ProposalProcess`] for `StartDecision`, notably
+    /// [`ProposalError::RoundRunning`].
+    pub fn start_decision(self, ctx: Context, round: StreamId) -> Result<Self, Refused<Self>> {
+        self.step(ProposalCommand::StartDecision { round }, ctx)
+    }
+}
+
+impl Lifecycle<Adopted> {
+    /// The steward publishes the decision record with its rationale.
+    ///
+    /// # Errors
+    ///
+    /// As [`Decider::decide`] of [`ProposalProcess`] for `Publish`.
+    pub fn publish(
+        self,
+        ctx: Context,
+        rationale: impl Into<String>,
+        alternatives: &[&str],
+    ) -> Result<Lifecycle<Published>, Refused<Self>> {
+        let command = ProposalCommand::Publish {
+            rationale: rationale.into(),
+            alternatives: alternatives.iter().map(|a| (*a).to_owned()).collect(),
+        };
+        self.step(command, ctx)
+    }
+}
+
+impl Lifecycle<Published> {
+    /// The agreement comes into force until its review date.
+    ///
+    /// # Errors
+    ///
+    /// As [`Decider::decide`] of [`ProposalProcess`] for `StartImplementing`.
+    pub fn start_implementing(
+        self,
+        ctx: Context,
+    ) -> Result<Lifecycle<Implementing>, Refused<Self>> {
+        self.step(ProposalCommand::StartImplementing {}, ctx)
+    }
+
+    /// The agreement is piloted until `ends`, and reviewed then.
+    ///
+    /// # Errors
+    ///
+    /// As [`Decider::decide`] of [`ProposalProcess`] for `StartPilot`.
+    pub fn start_pilot(
+        self,
+        ctx: Context,
+        ends: Timestamp,
+    ) -> Result<Lifecycle<Pilot>, Refused<Self>> {
+        self.step(ProposalCommand::StartPilot { ends }, ctx)
+    }
+}
+
+impl<P: Standing> Lifecycle<P> {
+    /// The steward opens the review once its date has come.
+    ///
+    /// # Errors
+    ///
+    /// As [`Decider::decide`] of [`ProposalProcess`] for `OpenReview`, notably
+    /// [`ProposalError::ReviewNotDue`].
+    pub fn open_review(self, ctx: Context) -> Result<Lifecycle<UnderReview>, Refused<Self>> {
+        self.step(ProposalCommand::OpenReview {}, ctx)
+    }
+
+    /// A member objects to the standing agreement, which opens a review now.
+    ///
+    /// # Errors
+    ///
+    /// As [`Decider::decide`] of [`ProposalProcess`] for `ObjectToStanding`.
+    pub fn object(
+        self,
+        ctx: Context,
+        reason: impl Into<String>,
+    ) -> Result<Lifecycle<UnderReview>, Refused<Self>> {
+        let reason = reason.into();
+        self.step(ProposalCommand::ObjectToStanding { reason }, ctx)
+    }
+}
+
+impl Lifecycle<UnderReview> {
+    /// The review continues the agreement until `review_date`.
+    ///
+    /// # Errors
+    ///
+    /// As [`Decider::decide`] of [`ProposalProcess`] for `Continue`.
+    pub fn continue_until(
+        self,
+        ctx: Context,
+        review_date: Timestamp,
+    ) -> Result<Lifecycle<Implementing>, Refused<Self>> {
+        self.step(ProposalCommand::Continue { review_date }, ctx)
+    }
+
+    /// A proposer amends the agreement: a new version, linked to what it answers, goes back
+    /// to co-creation. The adopted version stays in force until the new one is adopted.
+    ///
+    /// # Errors
+    ///
+    /// As [`Decider::decide`] of [`ProposalProcess`] for `Amend`.
+    pub fn amend(
+        self,
+        ctx: Context,
+        text: impl Into<String>,
+        answers: &[Answer],
+    ) -> Result<Lifecycle<CoCreating>, Refused<Self>> {
+        self.amend_to(ctx, text.into(), answers)
+    }
+
+    /// The review retires the agreement.
+    ///
+    /// # Errors
+    ///
+    /// As [`Decider::decide`] of [`ProposalProcess`] for `Retire`.
+    pub fn retire(
+        self,
+        ctx: Context,
+        reason: impl Into<String>,
+    ) -> Result<Lifecycle<Retired>, Refused<Self>> {
+        let reason = reason.into();
+        self.step(ProposalCommand::Retire { reason }, ctx)
+    }
+}
+
+impl<P: Withdrawable> Lifecycle<P> {
+    /// A proposer withdraws the proposal.
+    ///
+    /// # Errors
+    ///
+    /// As [`Decider::decide`] of [`ProposalProcess`] for `Withdraw`.
+    pub fn withdraw(
+        self,
+        ctx: Context,
+        reason: impl Into<String>,
+    ) -> Result<Lifecycle<Withdrawn>, Refused<Self>> {
+        let reason = reason.into();
+        self.step(ProposalCommand::Withdraw { reason }, ctx)
+    }
+}
+
+impl<P> From<Lifecycle<P>> for ProposalState {
+    fn from(proposal: Lifecycle<P>) -> Self {
+        proposal.state
+    }
+}
+
+impl<P: ProposalPhaseMarker> TryFrom<ProposalState> for Lifecycle<P> {
+    type Error = ProposalError;
+
+    /// Wraps a runtime state whose phase is `P`.
+    fn try_from(state: ProposalState) -> Result<Self, Self::Error> {
+        match state.proposal() {
+            None => Err(ProposalError::NotCreated {
+                attempted: "take the proposal as typed",
+            }),
+            Some(p) if p.phase() != P::PHASE => Err(ProposalError::WrongPhase {
+                attempted: "take the proposal as typed",
+                proposal: p.config().id,
+                phase: p.phase(),
+            }),
+            Some(_) => Ok(Self::new(state, Vec::new())),
+        }
+    }
+}
+
+macro_rules! any_proposal {
+    ($($v:ident),*) => {
+        /// A proposal in whichever phase its state is in: the bridge from the runtime state
+        /// (for example after a replay) back to the typed API.
+        #[derive(Debug)]
+        #[non_exhaustive]
+        pub enum AnyProposal {
+            $(
+                #[doc = concat!("In phase `", stringify!($v), "`.")]
+                $v(Lifecycle<$v>),
+            )*
+        }
+
+        impl AnyProposal {
+            fn with_events(state: ProposalState, events: Vec<ProposalEvent>) -> Self {
+                match state.phase() {
+                    // Not reachable from a created proposal; kept total by treating it as a
+                    // draft, whose every step the decider refuses as `NotCreated`.
+                    ProposalPhase::NotCreated => AnyProposal::Draft(Lifecycle::new(state, events)),
+                    $(ProposalPhase::$v => AnyProposal::$v(Lifecycle::new(state, events)),)*
+                }
+            }
+
+            /// The runtime state.
+            pub fn state(&self) -> &ProposalState {
+                match self {
+                    $(AnyProposal::$v(p) => p.state(),)*
+                }
+            }
+
+            /// The events carried, in order.
+            pub fn events(&self) -> &[ProposalEvent] {
+                match self {
+                    $(AnyProposal::$v(p) => p.events(),)*
+                }
+            }
+
+            /// The typed value's claimed phase: its marker's runtime twin.
+            pub fn claimed_phase(&self) -> ProposalPhase {
+                match self {
+                    $(AnyProposal::$v(_) => <$v as ProposalPhaseMarker>::PHASE,)*
+                }
+            }
+        }
+    };
+}
+
+any_proposal!(
+    Draft,
+    CoCreating,
+    Ready,
+    InDecision,
+    Adopted,
+    Published,
+    Implementing,
+    Pilot,
+    UnderReview,
+    Declined,
+    Withdrawn,
+    Escalated,
+    Retired
+);
+
+impl TryFrom<ProposalState> for AnyProposal {
+    type Error = ProposalError;
+
+    /// Wraps a created runtime state in its typed proposal.
+    fn try_from(state: ProposalState) -> Result<Self, Self::Error> {
+        match state {
+            ProposalState::NotCreated => Err(ProposalError::NotCreated {
+                attempted: "take the proposal as typed",
+            }),
+            state => Ok(AnyProposal::with_events(state, Vec::new())),
+        }
+    }
+}
+
+impl AnyProposal {
+    /// Rebuilds a proposal from its events and wraps it in its typed phase.
+    ///
+    /// # Errors
+    ///
+    /// [`ProposalError::NotCreated`] if the events do not create a proposal.
+    pub fn replay(events: Vec<ProposalEvent>) -> Result<Self, ProposalError> {
+        let state = ProposalProcess::replay(&events);
+        match state {
+            ProposalState::NotCreated => Err(ProposalError::NotCreated {
+                attempted: "replay",
+            }),
+            state => Ok(AnyProposal::with_events(state, events)),
+        }
+    }
+
+    /// The runtime phase.
+    pub fn phase(&self) -> ProposalPhase {
+        self.state().phase()
+    }
+}

@@ -1,0 +1,329 @@
+//! A decision record as Markdown.
+
+use std::fmt::{self, Write as _};
+
+use jiff::Timestamp;
+
+use crate::values::{
+    AbsenceCounted, DecisionRecord, Disposition, ObjectionEntry, Outcome, RaisedAs, Response,
+    RouteSummary, Status, TestResult, ValueReport,
+};
+
+/// Writes a [`DecisionRecord`] and the [`ValueReport`] of its check as Markdown, for a person
+/// to read and for a test to assert.
+///
+/// The text is stable: sections in a fixed order (decision, deciding body, responses,
+/// objections and concerns, rationale, dates, values, overrides and acknowledgements);
+/// participants in member-id order, objections as recorded, values in the charter's order and
+/// findings by rule id; dates as `YYYY-MM-DD` (UTC). Evidence the record does not hold is
+/// written "not recorded", never left out, so a reader sees the gap. Every finding that is not
+/// satisfied (violated, not evaluated) is listed with its message, and with the override or
+/// acknowledgement recorded for it.
+///
+/// # Example
+///
+/// (In the source, each Markdown heading carries one extra `#`: rustdoc strips it.)
+///
+/// ```
+/// use coproduction::decision::DecisionKind;
+/// use coproduction::report::DecisionRecordMarkdown;
+/// use coproduction::values::{Charter, DecisionRecord, Outcome};
+///
+/// let charter = Charter::from_json(r#"{"values":[{"id":"transparent"}],"rules":[{"id":"T2"}]}"#)?;
+/// let record = DecisionRecord {
+///     outcome: Some(Outcome::Declined),
+///     rationale: Some("The budget is committed elsewhere this year.".into()),
+///     alternatives: Some(vec!["Revisit next year".into()]),
+///     ..DecisionRecord::new(DecisionKind::Strategy)
+/// };
+/// let report = charter.check(&record);
+/// let text = DecisionRecordMarkdown::new(&record, &report).to_string();
+/// assert!(text.starts_with("## Decision record: strategy\n\nOutcome: declined.\n"));
+/// assert!(text.contains("\n### Rationale\n\nThe budget is committed elsewhere this year.\n\nAlternatives considered:\n\n- Revisit next year\n"));
+/// assert!(text.contains("\n### Values\n\n- transparent: upheld\n"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Copy)]
+pub struct DecisionRecordMarkdown<'a> {
+    record: &'a DecisionRecord,
+    report: &'a ValueReport,
+    title: Option<&'a str>,
+}
+
+impl<'a> DecisionRecordMarkdown<'a> {
+    /// The Markdown of `record`, with the `report` its check returned.
+    pub fn new(record: &'a DecisionRecord, report: &'a ValueReport) -> Self {
+        Self {
+            record,
+            report,
+            title: None,
+        }
+    }
+
+    /// Heads the record with `title` (the proposal's, say) instead of the decision's kind.
+    #[must_use]
+    pub fn titled(mut self, title: &'a str) -> Self {
+        self.title = Some(title);
+        self
+    }
+}
+
+fn day(t: Timestamp) -> String {
+    t.strftime("%Y-%m-%d").to_string()
+}
+
+fn outcome(o: Outcome) -> &'static str {
+    match o {
+        Outcome::Adopted => "adopted",
+        Outcome::Declined => "declined",
+        Outcome::Withdrawn => "withdrawn",
+        Outcome::Deferred => "deferred",
+        Outcome::Escalated => "escalated",
+    }
+}
+
+fn response(r: Response) -> &'static str {
+    match r {
+        Response::Consent => "consent",
+        Response::ConsentWithConcern => "consent with a concern",
+        Response::Objection => "objection",
+        Response::StandAside => "stand aside",
+        Response::Absent => "absent",
+    }
+}
+
+fn absence(a: AbsenceCounted) -> &'static str {
+    match a {
+        AbsenceCounted::Consent => "counted as consent",
+        AbsenceCounted::Objection => "counted as an objection",
+        AbsenceCounted::NotCounted => "not counted either way",
+    }
+}
+
+fn disposition(d: Disposition) -> &'static str {
+    match d {
+        Disposition::Integrated => "integrated",
+        Disposition::LoggedAsConcern => "logged as a concern",
+        Disposition::NotIntegrated => "not integrated",
+        Disposition::Withdrawn => "withdrawn",
+    }
+}
+
+fn route(r: &RouteSummary) -> String {
+    let mut s = format!("{} decides by {}", r.deciding_body, r.method);
+    if let Some(tier) = r.tier {
+        let _ = write!(s, ", {tier}");
+    }
+    if !r.consulted.is_empty() {
+        let consulted: Vec<String> = r.consulted.iter().map(ToString::to_string).collect();
+        let _ = write!(s, ", after consulting {}", consulted.join(", "));
+    }
+    s
+}
+
+fn entry(e: &ObjectionEntry) -> String {
+    let raised = match e.raised_as {
+        RaisedAs::Objection => "Objection",
+        RaisedAs::Concern => "Concern",
+    };
+    let mut s = format!("{raised} by {}", e.by);
+    match e.test {
+        Some(TestResult::Valid) => s.push_str(", tested valid"),
+        Some(TestResult::NotValid) => s.push_str(", tested not valid"),
+        None => {}
+    }
+    match e.disposition {
+        Some(d) => {
+            let _ = write!(s, ": {}", disposition(d));
+        }
+        None => s.push_str(": still open"),
+    }
+    if let Some(reason) = &e.reason {
+        let _ = write!(s, " ({reason})");
+    }
+    s.push('.');
+    s
+}
+
+impl fmt::Display for DecisionRecordMarkdown<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let r = self.record;
+        let title = self.title.unwrap_or_else(|| r.kind.label());
+        writeln!(f, "## Decision record: {title}\n")?;
+        match r.outcome {
+            Some(o) => writeln!(f, "Outcome: {}.", outcome(o))?,
+            None => writeln!(f, "Outcome: not decided yet.")?,
+        }
+        match &r.route_taken {
+            Some(route_taken) => writeln!(f, "Route taken: {}.", route(route_taken))?,
+            None => writeln!(f, "Route taken: not recorded.")?,
+        }
+        if let Some(given) = &r.route_given {
+            writeln!(f, "Route the governance map gives: {}.", route(given))?;
+        }
+
+        writeln!(f, "\n### Deciding body\n")?;
+        match &r.body {
+            Some(body) => {
+                writeln!(
+                    f,
+                    "{}: {} members, {} with lived experience ({}).",
+                    body.body,
+                    body.size,
+                    body.lived_experience,
+                    body.lived_experience_share()
+                )?;
+                let roles: Vec<String> = body
+                    .roles
+                    .iter()
+                    .filter(|(_, n)| **n > 0)
+                    .map(|(role, n)| format!("{role} {n}"))
+                    .collect();
+                if !roles.is_empty() {
+                    writeln!(f, "Roles: {}.", roles.join(", "))?;
+                }
+            }
+            None => writeln!(f, "Not recorded.")?,
+        }
+
+        writeln!(f, "\n### Responses\n")?;
+        match &r.participants {
+            Some(list) if !list.is_empty() => {
+                let mut list: Vec<_> = list.iter().collect();
+                list.sort_by_key(|p| p.member);
+                for p in list {
+                    let mut notes = Vec::new();
+                    if p.lived_experience {
+                        notes.push("lived experience");
+                    }
+                    if p.public_contributor {
+                        notes.push("public contributor");
+                    }
+                    let notes = if notes.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" ({})", notes.join(", "))
+                    };
+                    let said = match (p.response, p.absence_counted_as) {
+                        (Some(Response::Absent), Some(a)) => format!("absent, {}", absence(a)),
+                        (Some(resp), _) => response(resp).to_owned(),
+                        (None, _) => "no response".to_owned(),
+                    };
+                    writeln!(f, "- {}{notes}: {said}", p.member)?;
+                }
+            }
+            Some(_) => writeln!(f, "Nobody was entitled to respond.")?,
+            None => writeln!(f, "Not recorded.")?,
+        }
+        if let Some(policy) = r.absence_policy {
+            writeln!(f, "\nAbsence policy: an absence is {}.", absence(policy))?;
+        }
+
+        writeln!(f, "\n### Objections and concerns\n")?;
+        match &r.objections {
+            Some(list) if !list.is_empty() => {
+                for e in list {
+                    writeln!(f, "- {}", entry(e))?;
+                }
+            }
+            Some(_) => writeln!(f, "None were raised.")?,
+            None => writeln!(f, "Not recorded.")?,
+        }
+
+        writeln!(f, "\n### Rationale\n")?;
+        match &r.rationale {
+            Some(text) => writeln!(f, "{text}")?,
+            None => writeln!(f, "Not recorded.")?,
+        }
+        match &r.alternatives {
+            Some(list) if !list.is_empty() => {
+                writeln!(f, "\nAlternatives considered:\n")?;
+                for a in list {
+                    writeln!(f, "- {a}")?;
+                }
+            }
+            Some(_) => writeln!(f, "\nAlternatives considered: none.")?,
+            None => writeln!(f, "\nAlternatives considered: not recorded.")?,
+        }
+
+        writeln!(f, "\n### Dates\n")?;
+        let d = &r.dates;
+        let dates = [
+            ("Papers sent", d.papers_sent_at),
+            ("Session held", d.session_at),
+            ("Round opened", d.round_opened_at),
+            ("Round closed", d.round_closed_at),
+            ("Decided", d.decided_at),
+            ("Review due", d.review_at),
+            ("Published", r.publication.as_ref().map(|p| p.published_at)),
+        ];
+        let mut any = false;
+        for (label, date) in dates {
+            if let Some(date) = date {
+                writeln!(f, "- {label}: {}", day(date))?;
+                any = true;
+            }
+        }
+        if !any {
+            writeln!(f, "None recorded.")?;
+        }
+        if let Some(p) = &r.publication {
+            for red in &p.redactions {
+                writeln!(
+                    f,
+                    "- Withheld from publication: {} ({})",
+                    red.what, red.reason
+                )?;
+            }
+        }
+
+        writeln!(f, "\n### Values\n")?;
+        for v in self.report.verdicts() {
+            writeln!(f, "- {}: {}", v.value, v.verdict.label().replace('_', " "))?;
+        }
+        let open: Vec<_> = self
+            .report
+            .findings()
+            .iter()
+            .filter(|x| matches!(x.status, Status::Violated | Status::NotEvaluated))
+            .collect();
+        if open.is_empty() {
+            writeln!(f, "\nEvery rule is satisfied or does not apply.")?;
+        } else {
+            writeln!(f, "\nFindings not satisfied:\n")?;
+            for x in open {
+                writeln!(
+                    f,
+                    "- {} ({}, {}, {}): {}",
+                    x.rule,
+                    x.value,
+                    x.severity.label(),
+                    x.status.label().replace('_', " "),
+                    x.message
+                )?;
+                if let Some(o) = &x.overridden {
+                    writeln!(f, "  Overridden by {}: {}", o.by, o.reason)?;
+                }
+                if let Some(a) = &x.acknowledged {
+                    writeln!(f, "  Acknowledged by {}: {}", a.by, a.reason)?;
+                }
+            }
+        }
+
+        writeln!(f, "\n### Overrides and acknowledgements\n")?;
+        if r.overrides.is_empty() && r.acknowledgements.is_empty() {
+            writeln!(f, "None.")?;
+        }
+        for o in &r.overrides {
+            writeln!(f, "- Override of {} by {}: {}", o.rule, o.by, o.reason)?;
+        }
+        for a in &r.acknowledgements {
+            writeln!(
+                f,
+                "- Acknowledgement of {} by {}: {}",
+                a.rule, a.by, a.reason
+            )?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,367 @@
+//! The proposal's rules, one a test, as given/when/then.
+
+use std::collections::BTreeSet;
+
+use coproduction::cocreation::{ItemId, ProposalId, Version};
+use coproduction::community::{BodyId, MemberId};
+use coproduction::decision::{DecisionKind, Method};
+use coproduction::journal::StreamId;
+use coproduction::machine::Context;
+use coproduction::machine::testkit::given;
+use coproduction::proposal::{
+    Answer, DecisionResult, ProposalCommand, ProposalConfig, ProposalError, ProposalEvent,
+    ProposalPhase, ProposalProcess, ProposalRole, ProposalRoles, ProposalVersion, ReviewTrigger,
+};
+use coproduction::values::RouteSummary;
+
+const PROPOSER: MemberId = MemberId::new(1);
+const STEWARD: MemberId = MemberId::new(2);
+const MEMBER: MemberId = MemberId::new(3);
+const OUTSIDER: MemberId = MemberId::new(4);
+
+fn at(s: &str) -> jiff::Timestamp {
+    s.parse().unwrap()
+}
+
+fn ctx(who: MemberId, when: &str) -> Context {
+    Context::new(who, at(when))
+}
+
+fn round() -> StreamId {
+    StreamId::new("consent-round:1").unwrap()
+}
+
+fn config() -> ProposalConfig {
+    ProposalConfig {
+        id: ProposalId::new(1),
+        title: "Associate roles".into(),
+        kind: DecisionKind::WorkingModel,
+        text: "Co-producers take flexible roles.".into(),
+        answers: vec![],
+        roles: ProposalRoles {
+            proposers: BTreeSet::from([PROPOSER]),
+            steward: STEWARD,
+            members: BTreeSet::from([MEMBER]),
+        },
+    }
+}
+
+fn history(upto: ProposalPhase) -> Vec<ProposalEvent> {
+    let mut events = vec![ProposalEvent::Created {
+        config: Box::new(config()),
+        by: PROPOSER,
+        at: at("2022-07-01T09:00:00Z"),
+    }];
+    let steps = [
+        (
+            ProposalPhase::CoCreating,
+            ProposalEvent::CoCreationStarted {
+                by: STEWARD,
+                at: at("2022-07-02T09:00:00Z"),
+            },
+        ),
+        (
+            ProposalPhase::CoCreating,
+            ProposalEvent::FeedbackLinked {
+                items: vec![ItemId::new(1)],
+                themes: vec![],
+                by: STEWARD,
+                at: at("2022-07-03T09:00:00Z"),
+            },
+        ),
+        (
+            ProposalPhase::Ready,
+            ProposalEvent::MarkedReady {
+                route: RouteSummary::new(
+                    BodyId::new("associate_roles_team").unwrap(),
+                    Method::Consent,
+                ),
+                by: STEWARD,
+                at: at("2022-08-01T09:00:00Z"),
+            },
+        ),
+        (
+            ProposalPhase::InDecision,
+            ProposalEvent::DecisionStarted {
+                round: round(),
+                by: STEWARD,
+                at: at("2022-09-01T10:00:00Z"),
+            },
+        ),
+        (
+            ProposalPhase::Adopted,
+            ProposalEvent::DecisionRecorded {
+                round: round(),
+                result: DecisionResult::Adopted {
+                    review_date: at("2023-03-01T00:00:00Z"),
+                },
+                by: STEWARD,
+                at: at("2022-09-01T11:00:00Z"),
+            },
+        ),
+        (
+            ProposalPhase::Published,
+            ProposalEvent::Published {
+                rationale: "Asked for".into(),
+                alternatives: vec![],
+                by: STEWARD,
+                at: at("2022-09-05T09:00:00Z"),
+            },
+        ),
+        (
+            ProposalPhase::Implementing,
+            ProposalEvent::ImplementationStarted {
+                by: STEWARD,
+                at: at("2022-09-06T09:00:00Z"),
+            },
+        ),
+    ];
+    for (phase, event) in steps {
+        if phase > upto {
+            break;
+        }
+        events.push(event);
+    }
+    events
+}
+
+#[test]
+fn only_a_proposer_or_the_steward_creates_a_proposal() {
+    given::<ProposalProcess>([])
+        .when(
+            ProposalCommand::Create {
+                config: Box::new(config()),
+            },
+            ctx(OUTSIDER, "2022-07-01T09:00:00Z"),
+        )
+        .then_error(ProposalError::WrongRole {
+            attempted: "create",
+            proposal: ProposalId::new(1),
+            actor: OUTSIDER,
+            role: ProposalRole::ProposerOrSteward,
+        });
+}
+
+#[test]
+fn a_proposal_is_ready_only_once_feedback_is_linked() {
+    let mut events = history(ProposalPhase::CoCreating);
+    events.pop(); // no feedback linked
+    given::<ProposalProcess>(events)
+        .when(
+            ProposalCommand::MarkReady {
+                route: RouteSummary::new(
+                    BodyId::new("associate_roles_team").unwrap(),
+                    Method::Consent,
+                ),
+            },
+            ctx(STEWARD, "2022-08-01T09:00:00Z"),
+        )
+        .then_error(ProposalError::NoFeedback {
+            proposal: ProposalId::new(1),
+        });
+}
+
+#[test]
+fn an_amendment_is_the_next_version_and_keeps_what_it_answers() {
+    let state = given::<ProposalProcess>(history(ProposalPhase::CoCreating))
+        .when(
+            ProposalCommand::Amend {
+                text: "With paid preparation time.".into(),
+                answers: vec![Answer::Item { id: ItemId::new(1) }],
+            },
+            ctx(PROPOSER, "2022-07-04T09:00:00Z"),
+        )
+        .then([ProposalEvent::Amended {
+            version: ProposalVersion {
+                version: Version::new(2),
+                text: "With paid preparation time.".into(),
+                answers: vec![Answer::Item { id: ItemId::new(1) }],
+                by: PROPOSER,
+                at: at("2022-07-04T09:00:00Z"),
+            },
+        }]);
+    let p = state.proposal().unwrap();
+    assert_eq!(p.versions().len(), 2);
+    assert_eq!(p.versions()[0].text, "Co-producers take flexible roles.");
+}
+
+#[test]
+fn an_amendment_cannot_answer_an_objection_from_a_round_it_never_had() {
+    let answer = Answer::Objection {
+        round: round(),
+        id: coproduction::consent::ObjectionId(1),
+    };
+    given::<ProposalProcess>(history(ProposalPhase::CoCreating))
+        .when(
+            ProposalCommand::Amend {
+                text: "Changed.".into(),
+                answers: vec![answer.clone()],
+            },
+            ctx(PROPOSER, "2022-07-04T09:00:00Z"),
+        )
+        .then_error(ProposalError::UnknownAnswer {
+            proposal: ProposalId::new(1),
+            answer,
+        });
+}
+
+#[test]
+fn only_the_running_round_records_a_result() {
+    let other = StreamId::new("consent-round:2").unwrap();
+    given::<ProposalProcess>(history(ProposalPhase::InDecision))
+        .when(
+            ProposalCommand::RecordDecision {
+                round: other.clone(),
+                result: DecisionResult::Declined {},
+            },
+            ctx(STEWARD, "2022-09-01T11:00:00Z"),
+        )
+        .then_error(ProposalError::NotTheCurrentRound {
+            proposal: ProposalId::new(1),
+            round: other,
+            current: Some(round()),
+        });
+}
+
+#[test]
+fn a_deferred_round_leaves_the_proposal_in_decision_for_another_round() {
+    let state = given::<ProposalProcess>(history(ProposalPhase::InDecision))
+        .when(
+            ProposalCommand::RecordDecision {
+                round: round(),
+                result: DecisionResult::Deferred {},
+            },
+            ctx(STEWARD, "2022-09-01T11:00:00Z"),
+        )
+        .then([ProposalEvent::DecisionRecorded {
+            round: round(),
+            result: DecisionResult::Deferred {},
+            by: STEWARD,
+            at: at("2022-09-01T11:00:00Z"),
+        }]);
+    assert_eq!(state.phase(), ProposalPhase::InDecision);
+    assert!(state.proposal().unwrap().current_round().is_none());
+}
+
+#[test]
+fn publication_needs_a_rationale() {
+    given::<ProposalProcess>(history(ProposalPhase::Adopted))
+        .when(
+            ProposalCommand::Publish {
+                rationale: " ".into(),
+                alternatives: vec![],
+            },
+            ctx(STEWARD, "2022-09-05T09:00:00Z"),
+        )
+        .then_error(ProposalError::TextRequired {
+            attempted: "publish",
+            field: "rationale",
+        });
+}
+
+#[test]
+fn a_pilot_ends_after_now() {
+    given::<ProposalProcess>(history(ProposalPhase::Published))
+        .when(
+            ProposalCommand::StartPilot {
+                ends: at("2022-09-01T00:00:00Z"),
+            },
+            ctx(STEWARD, "2022-09-06T09:00:00Z"),
+        )
+        .then_error_matching(|e| matches!(e, ProposalError::DateNotAhead { field: "ends", .. }));
+}
+
+#[test]
+fn a_review_does_not_open_before_its_date() {
+    given::<ProposalProcess>(history(ProposalPhase::Implementing))
+        .when(
+            ProposalCommand::OpenReview {},
+            ctx(STEWARD, "2022-12-01T09:00:00Z"),
+        )
+        .then_error(ProposalError::ReviewNotDue {
+            proposal: ProposalId::new(1),
+            due: Some(at("2023-03-01T00:00:00Z")),
+            now: at("2022-12-01T09:00:00Z"),
+        });
+}
+
+#[test]
+fn a_member_objecting_to_the_standing_agreement_opens_a_review_early() {
+    let state = given::<ProposalProcess>(history(ProposalPhase::Implementing))
+        .when(
+            ProposalCommand::ObjectToStanding {
+                reason: "Carers cannot take part.".into(),
+            },
+            ctx(MEMBER, "2022-12-01T09:00:00Z"),
+        )
+        .then([ProposalEvent::ReviewOpened {
+            trigger: ReviewTrigger::Objection {
+                by: MEMBER,
+                reason: "Carers cannot take part.".into(),
+            },
+            at: at("2022-12-01T09:00:00Z"),
+        }]);
+    assert_eq!(state.phase(), ProposalPhase::UnderReview);
+}
+
+#[test]
+fn an_amendment_under_review_goes_back_to_co_creation_and_the_adopted_version_stays_in_force() {
+    let mut events = history(ProposalPhase::Implementing);
+    events.push(ProposalEvent::ReviewOpened {
+        trigger: ReviewTrigger::Objection {
+            by: MEMBER,
+            reason: "Carers.".into(),
+        },
+        at: at("2022-12-01T09:00:00Z"),
+    });
+    let state = given::<ProposalProcess>(events)
+        .when(
+            ProposalCommand::Amend {
+                text: "Sessions at times carers can make.".into(),
+                answers: vec![Answer::StandingObjection { review: 1 }],
+            },
+            ctx(PROPOSER, "2022-12-02T09:00:00Z"),
+        )
+        .then([ProposalEvent::Amended {
+            version: ProposalVersion {
+                version: Version::new(2),
+                text: "Sessions at times carers can make.".into(),
+                answers: vec![Answer::StandingObjection { review: 1 }],
+                by: PROPOSER,
+                at: at("2022-12-02T09:00:00Z"),
+            },
+        }]);
+    assert_eq!(state.phase(), ProposalPhase::CoCreating);
+    assert_eq!(
+        state.proposal().unwrap().in_force().unwrap().version,
+        Version::new(1)
+    );
+}
+
+#[test]
+fn nobody_outside_the_agreement_objects_to_it() {
+    given::<ProposalProcess>(history(ProposalPhase::Implementing))
+        .when(
+            ProposalCommand::ObjectToStanding {
+                reason: "No.".into(),
+            },
+            ctx(OUTSIDER, "2022-12-01T09:00:00Z"),
+        )
+        .then_error_matching(|e| {
+            matches!(
+                e,
+                ProposalError::WrongRole {
+                    role: ProposalRole::Member,
+                    ..
+                }
+            )
+        });
+}
+
+#[test]
+fn unknown_fields_in_a_command_are_refused() {
+    let json = r#"{"type":"start_implementing","junk":1}"#;
+    assert!(serde_json::from_str::<ProposalCommand>(json).is_err());
+    let json = r#"{"type":"record_decision","round":"consent-round:1","result":{"type":"declined","junk":1}}"#;
+    assert!(serde_json::from_str::<ProposalCommand>(json).is_err());
+}
