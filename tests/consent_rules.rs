@@ -195,6 +195,15 @@ fn eligibility_is_the_snapshot_taken_when_the_round_opens() {
 }
 
 #[test]
+fn a_round_must_name_its_absence_policy() {
+    // Silence is never taken as consent by default: a set-up without a policy does not read.
+    let mut json = serde_json::to_value(config(Method::Consent)).unwrap();
+    json.as_object_mut().unwrap().remove("absence");
+    let read = serde_json::from_value::<RoundConfig>(json);
+    assert!(read.is_err_and(|e| e.to_string().contains("absence")));
+}
+
+#[test]
 fn a_round_not_yet_opened_takes_only_its_opening() {
     given::<ConsentProcess>([])
         .when(RoundCommand::Advance {}, by(FACILITATOR, 0))
@@ -728,6 +737,22 @@ fn escalation_names_the_body() {
             attempted: "escalate",
             field: "reason",
         });
+}
+
+#[test]
+#[ignore = "the machine escalates a round to any body, its own deciding body included; \
+            escalation hands the decision to another (broader) body and no error says so yet"]
+fn a_round_is_not_escalated_to_its_own_deciding_body() {
+    let own_body = config(Method::Consent).deciding_body;
+    given::<ConsentProcess>(integrating())
+        .when(
+            RoundCommand::Escalate {
+                to: own_body,
+                reason: reason("Stuck"),
+            },
+            by(FACILITATOR, 8),
+        )
+        .then_error_matching(|e| !matches!(e, ConsentError::WrongPhase { .. }));
 }
 
 // ---------------------------------------------------------------------------------------
