@@ -448,6 +448,14 @@ impl Model {
                                 .iter()
                                 .filter(|(_, k)| **k == Kind::Advice)
                                 .all(|(m, _)| self.answered.contains(m))
+                            // The advice heard must meet the round's quorum.
+                            && self.responses.len() >= required(config.quorum.size)
+                            && self
+                                .responses
+                                .keys()
+                                .filter(|m| has_lived_experience(**m))
+                                .count()
+                                >= config.quorum.lived_experience_min as usize
                     }
                     _ => false,
                 };
@@ -484,8 +492,9 @@ impl Model {
                 }
                 ok
             }
-            RoundCommand::Escalate { reason, .. } => {
-                let ok = actor == FACILITATOR && !blank(reason);
+            RoundCommand::Escalate { to, reason } => {
+                // Escalation goes to another body, never back to the deciding one.
+                let ok = actor == FACILITATOR && !blank(reason) && *to != config.deciding_body;
                 if ok {
                     next.phase = P::Escalated;
                 }
@@ -941,12 +950,17 @@ fn command(m: &Model) -> BoxedStrategy<(RoundCommand, u64)> {
             } else {
                 1
             },
-            (text(), 0u8..3)
+            (text(), 0u8..4)
                 .prop_map(|(reason, which)| match which {
                     0 => (RoundCommand::Withdraw { reason }, PROPOSER),
                     1 => (RoundCommand::Defer { reason }, FACILITATOR),
-                    _ => {
+                    2 => {
                         let to = steering_group();
+                        (RoundCommand::Escalate { to, reason }, FACILITATOR)
+                    }
+                    _ => {
+                        // The round's own deciding body: always refused.
+                        let to = common::consent::config(Method::Consent).deciding_body;
                         (RoundCommand::Escalate { to, reason }, FACILITATOR)
                     }
                 })

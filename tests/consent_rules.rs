@@ -740,8 +740,6 @@ fn escalation_names_the_body() {
 }
 
 #[test]
-#[ignore = "the machine escalates a round to any body, its own deciding body included; \
-            escalation hands the decision to another (broader) body and no error says so yet"]
 fn a_round_is_not_escalated_to_its_own_deciding_body() {
     let own_body = config(Method::Consent).deciding_body;
     given::<ConsentProcess>(integrating())

@@ -339,9 +339,6 @@ fn an_advice_process_needs_advice_before_deciding() {
 }
 
 #[test]
-#[ignore = "the machine ignores an advice process's quorum: `decide` never checks it, though \
-            `RoundConfig::validate` accepts one (tier 0 asks advice of a lived-experience \
-            co-producer and a staff colleague)"]
 fn an_advice_process_decides_only_once_its_quorum_has_given_advice() {
     // config(..) asks two responses, one with lived experience; only member 1 advises.
     let h = heard(

@@ -465,6 +465,21 @@ fn decide_opened(
                             members: unanswered,
                         });
                     }
+                    // The route says whose advice to seek (tier 0: a co-producer with lived
+                    // experience and a staff colleague): the round's quorum holds that.
+                    let tally = round.tally();
+                    let required = round.config.quorum.required(tally.eligible);
+                    let lived_required = round.config.quorum.lived_experience_min as usize;
+                    if tally.responded < required
+                        || tally.lived_experience_responded < lived_required
+                    {
+                        return Err(ConsentError::QuorumNotMet {
+                            responded: tally.responded,
+                            required,
+                            lived_experience_responded: tally.lived_experience_responded,
+                            lived_experience_required: lived_required,
+                        });
+                    }
                 }
                 _ => return Err(ConsentError::MethodMismatch { attempted, method }),
             }
@@ -520,6 +535,11 @@ fn decide_opened(
         }
         RoundCommand::Escalate { to, reason } => {
             round.role_check(attempted, actor, RoundRole::Facilitator)?;
+            if *to == round.config.deciding_body {
+                // Escalation hands the decision to another, broader body (sociocracy's next
+                // circle); handing it back to the same body is not an exit.
+                return Err(ConsentError::EscalationToSelf { body: to.clone() });
+            }
             need_text(attempted, "reason", reason)?;
             Ok(Events::one(RoundEvent::Escalated {
                 to: to.clone(),

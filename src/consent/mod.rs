@@ -31,8 +31,9 @@
 //!   reasoning recorded; the library never judges validity), then valid (integrated through
 //!   an amendment and resolved when the objector *and* the proposer confirm) or not valid
 //!   (kept as a concern, never dropped), withdrawn, or abandoned. The next objection round
-//!   starts only when every objection is settled, so a round is never adopted with an open
-//!   valid objection.
+//!   starts only when every objection is settled. An abandoned valid objection counts as
+//!   settled for the round, but the value-check's rule C6 still counts it as open, so the gate
+//!   refuses adoption unless someone overrides it with a reason.
 //! - **Time** comes in with each command; a command earlier than the last event is refused,
 //!   and once a time box passes only withdrawal, deferral and escalation are taken.
 //!
@@ -267,9 +268,9 @@ pub enum ConsentError {
         /// The open objections.
         objections: Vec<ObjectionId>,
     },
-    /// Too few responded to close.
+    /// Too few responded to close the round (or, in an advice process, to decide).
     #[error(
-        "cannot close: the quorum is not met ({responded} of {required} responses, {lived_experience_responded} of {lived_experience_required} with lived experience)"
+        "the quorum is not met ({responded} of {required} responses, {lived_experience_responded} of {lived_experience_required} with lived experience)"
     )]
     QuorumNotMet {
         /// Responses.
@@ -325,6 +326,12 @@ pub enum ConsentError {
         now: Timestamp,
         /// The last event's time.
         last: Timestamp,
+    },
+    /// A round escalates to another body, not to the one that is deciding.
+    #[error("cannot escalate to `{body}`: it is the round's own deciding body")]
+    EscalationToSelf {
+        /// The body named.
+        body: crate::community::BodyId,
     },
     /// The route declines without a round (a red-line hit): there is nothing to consent to.
     #[error("no round is held for this {kind} decision: its route is an automatic decline")]
