@@ -463,3 +463,223 @@ fn four_threads_lose_and_duplicate_nothing() {
     assert_eq!(again, live);
     assert_eq!(replayed.streams().len(), THREADS as usize);
 }
+
+mod proposals {
+    use super::*;
+    use coproduction::cocreation::{ItemId, ProposalId};
+    use coproduction::proposal::{
+        DecisionResult, ProposalCommand, ProposalConfig, ProposalPhase, ProposalRoles,
+    };
+    use coproduction::values::Publication;
+
+    fn proposal_stream() -> StreamId {
+        StreamId::new("working-model-proposal").unwrap()
+    }
+
+    fn proposal(actor: MemberId, minute: i64, command: ProposalCommand) -> Request {
+        Request::new(
+            proposal_stream(),
+            actor,
+            at(minute),
+            ProcessCommand::Proposal { command },
+        )
+    }
+
+    fn create() -> Request {
+        let config = ProposalConfig {
+            id: ProposalId::new(1),
+            title: "The co-producer working model".into(),
+            kind: DecisionKind::WorkingModel,
+            text: "Freelance co-producers work to the model for a six-month pilot.".into(),
+            answers: Vec::new(),
+            roles: ProposalRoles {
+                proposers: [STAFF_1].into(),
+                steward: CO_1,
+                members: [CO_2].into(),
+            },
+        };
+        proposal(
+            STAFF_1,
+            -30,
+            ProposalCommand::Create {
+                config: Box::new(config),
+            },
+        )
+    }
+
+    /// A proposal made ready along the route governance gives, deciding in the round.
+    fn in_decision(engine: &Engine<MemoryJournal<coproduction::engine::EngineEvent>>) {
+        let community = engine.community().clone();
+        let route = governance(&community)
+            .route(&DecisionKind::WorkingModel, Default::default())
+            .unwrap()
+            .summary()
+            .unwrap();
+        engine.handle(create()).unwrap();
+        engine
+            .handle(proposal(CO_1, -29, ProposalCommand::StartCoCreation {}))
+            .unwrap();
+        let link = ProposalCommand::LinkFeedback {
+            items: vec![ItemId::new(1)],
+            themes: vec![],
+        };
+        engine.handle(proposal(CO_1, -28, link)).unwrap();
+
+        // A route other than the one governance gives is refused.
+        let mut wrong = route.clone();
+        wrong.deciding_body = "staff_team".parse().unwrap();
+        let err = engine
+            .handle(proposal(
+                CO_1,
+                -27,
+                ProposalCommand::MarkReady { route: wrong },
+            ))
+            .unwrap_err();
+        assert!(matches!(err, EngineError::OffRoute { .. }), "{err}");
+
+        engine
+            .handle(proposal(CO_1, -27, ProposalCommand::MarkReady { route }))
+            .unwrap();
+        engine
+            .handle(proposal(
+                CO_1,
+                -26,
+                ProposalCommand::StartDecision { round: stream() },
+            ))
+            .unwrap();
+        assert_eq!(
+            engine.proposal_phase(&proposal_stream()),
+            Some(ProposalPhase::InDecision)
+        );
+    }
+
+    fn adopted() -> ProposalCommand {
+        ProposalCommand::RecordDecision {
+            round: stream(),
+            result: DecisionResult::Adopted {
+                review_date: at(60 * 24 * 180),
+            },
+        }
+    }
+
+    #[test]
+    fn a_proposal_records_only_the_decision_its_round_reached_and_passes_the_gate() {
+        let community = community();
+        let engine = Engine::open(
+            community.clone(),
+            Some(governance(&community)),
+            Charter::default(),
+            MemoryJournal::new(),
+        )
+        .unwrap();
+        in_decision(&engine);
+        to_consented_on(&engine);
+
+        // The round has not declined: a proposal cannot say it did.
+        let declined = ProposalCommand::RecordDecision {
+            round: stream(),
+            result: DecisionResult::Declined {},
+        };
+        let err = engine.handle(proposal(CO_1, 25, declined)).unwrap_err();
+        assert!(matches!(err, EngineError::RoundDisagrees { .. }), "{err}");
+
+        // Adopting the proposal runs the gate on its record, which builds on the round's:
+        // while the round holds no evidence of payments, conflicts and the rest, it refuses.
+        let before = engine.journal().read_all().unwrap().len();
+        let err = engine.handle(proposal(CO_1, 25, adopted())).unwrap_err();
+        assert!(matches!(err, EngineError::Gate { .. }), "{err}");
+        assert_eq!(engine.journal().read_all().unwrap().len(), before);
+
+        // Once the round is adopted with its evidence, the proposal's record holds it too.
+        engine.handle(adopt().with_evidence(evidence())).unwrap();
+        engine.handle(proposal(CO_1, 35, adopted())).unwrap();
+        assert_eq!(
+            engine.proposal_phase(&proposal_stream()),
+            Some(ProposalPhase::Adopted)
+        );
+        let record = engine.record(&proposal_stream(), at(40)).unwrap();
+        assert_eq!(record.kind, DecisionKind::WorkingModel);
+        assert_eq!(
+            record.participants.as_ref().map(Vec::len),
+            Some(3),
+            "the round's participants"
+        );
+    }
+
+    #[test]
+    fn evidence_can_be_recorded_after_the_decision() {
+        let community = community();
+        let engine = Engine::open(
+            community.clone(),
+            Some(governance(&community)),
+            Charter::default(),
+            MemoryJournal::new(),
+        )
+        .unwrap();
+        to_consented(&engine);
+        engine.handle(adopt().with_evidence(evidence())).unwrap();
+        assert!(
+            engine
+                .record(&stream(), at(40))
+                .unwrap()
+                .publication
+                .is_none()
+        );
+
+        let published = DecisionRecord {
+            publication: Some(Publication {
+                published_at: at(60 * 24 * 2),
+                redactions: Vec::new(),
+            }),
+            ..DecisionRecord::new(DecisionKind::WorkingModel)
+        };
+        let note = Request::new(
+            stream(),
+            STAFF_2,
+            at(60 * 24 * 2),
+            ProcessCommand::Evidence {},
+        );
+        assert!(matches!(
+            engine.handle(note.clone()),
+            Err(EngineError::EvidenceRequired { .. })
+        ));
+        let written = engine.handle(note.with_evidence(published)).unwrap();
+        assert_eq!(written.len(), 1);
+        let record = engine.record(&stream(), at(60 * 24 * 3)).unwrap();
+        assert_eq!(
+            record.publication.map(|p| p.published_at),
+            Some(at(60 * 24 * 2))
+        );
+        assert_eq!(engine.phase(&stream()), Some(RoundPhase::Adopted));
+    }
+
+    #[test]
+    fn a_command_for_another_process_is_refused() {
+        let community = community();
+        let engine = Engine::open(
+            community.clone(),
+            None,
+            Charter::default(),
+            MemoryJournal::new(),
+        )
+        .unwrap();
+        engine.handle(open(&community)).unwrap();
+        let wrong = Request::new(
+            stream(),
+            CO_1,
+            at(1),
+            ProcessCommand::Proposal {
+                command: ProposalCommand::StartCoCreation {},
+            },
+        );
+        assert!(matches!(
+            engine.handle(wrong),
+            Err(EngineError::WrongProcess { .. })
+        ));
+    }
+
+    /// The round on the working model, run to consent after the proposal started it.
+    fn to_consented_on(engine: &Engine<MemoryJournal<coproduction::engine::EngineEvent>>) {
+        to_consented(engine);
+    }
+}

@@ -77,9 +77,13 @@ use crate::consent::{
     ConsentError, ConsentProcess, RoundCommand, RoundEvent, RoundPhase, RoundState,
 };
 use crate::decision::DecisionKind;
-use crate::governance::{Governance, GovernanceError};
+use crate::governance::{Governance, GovernanceError, Route, RouteFacts};
 use crate::journal::{Envelope, Journal, JournalError, NewEvent, StreamId};
 use crate::machine::{Context, Decider};
+use crate::proposal::{
+    DecisionResult, ProposalCommand, ProposalError, ProposalEvent, ProposalPhase, ProposalProcess,
+    ProposalState,
+};
 use crate::values::{Charter, DecisionRecord, GateRefusal, RouteSummary, ValueReport};
 
 pub use request::{EngineEvent, ProcessCommand, ProcessKind, Request};
@@ -144,6 +148,38 @@ pub enum EngineError {
         /// The process's reason.
         source: ConsentError,
     },
+    /// A proposal refused the command.
+    #[error("stream `{stream}`: {source}")]
+    ProposalRefused {
+        /// The stream.
+        stream: StreamId,
+        /// The proposal's reason.
+        source: ProposalError,
+    },
+    /// An evidence request carries no evidence.
+    #[error("stream `{stream}`: an evidence request must carry `evidence`")]
+    EvidenceRequired {
+        /// The stream.
+        stream: StreamId,
+    },
+    /// The command is for another kind of process than the stream runs.
+    #[error("stream `{stream}` runs a {process:?} process; the command is for another kind")]
+    WrongProcess {
+        /// The stream.
+        stream: StreamId,
+        /// The process the stream runs.
+        process: ProcessKind,
+    },
+    /// A proposal records a decision its round did not reach.
+    #[error("stream `{stream}`: the round `{round}` is in phase `{}`, which is not the decision recorded", crate::machine::Phase::label(*phase))]
+    RoundDisagrees {
+        /// The proposal's stream.
+        stream: StreamId,
+        /// The round's stream.
+        round: StreamId,
+        /// The phase the round is in.
+        phase: RoundPhase,
+    },
     /// The value gate refused a decided transition.
     #[error("stream `{stream}`: {source}")]
     Gate {
@@ -166,13 +202,31 @@ pub enum EngineError {
 pub enum ProcessState {
     /// A consent round (or another method run as a round).
     Consent(RoundState),
+    /// A proposal.
+    Proposal(ProposalState),
 }
 
 impl ProcessState {
+    fn new(kind: ProcessKind) -> Self {
+        match kind {
+            ProcessKind::Consent => ProcessState::Consent(RoundState::NotOpened),
+            ProcessKind::Proposal => ProcessState::Proposal(ProposalState::NotCreated),
+        }
+    }
+
+    /// The kind of process.
+    pub fn kind(&self) -> ProcessKind {
+        match self {
+            ProcessState::Consent(_) => ProcessKind::Consent,
+            ProcessState::Proposal(_) => ProcessKind::Proposal,
+        }
+    }
+
     /// The phase label of the process.
     pub fn phase_label(&self) -> &'static str {
         match self {
             ProcessState::Consent(s) => crate::machine::Phase::label(s.phase()),
+            ProcessState::Proposal(s) => crate::machine::Phase::label(s.phase()),
         }
     }
 }
@@ -188,40 +242,82 @@ struct Stream {
 }
 
 impl Stream {
+    fn new(process: ProcessKind, kind: DecisionKind) -> Self {
+        Stream {
+            version: 0,
+            kind,
+            route_given: None,
+            evidence: None,
+            process: ProcessState::new(process),
+        }
+    }
+
     fn apply(&mut self, event: &EngineEvent) {
-        match event {
-            EngineEvent::Started {
-                kind, route_given, ..
-            } => {
+        match (event, &mut self.process) {
+            (
+                EngineEvent::Started {
+                    kind,
+                    route_given,
+                    process,
+                },
+                state,
+            ) => {
                 self.kind = kind.clone();
                 self.route_given.clone_from(route_given);
+                if state.kind() != *process {
+                    *state = ProcessState::new(*process);
+                }
             }
-            EngineEvent::EvidenceRecorded { evidence } => {
+            (EngineEvent::EvidenceRecorded { evidence }, _) => {
                 let mut newer = (**evidence).clone();
                 if let Some(older) = self.evidence.take() {
                     newer.supplement(older);
                 }
                 self.evidence = Some(newer);
             }
-            EngineEvent::Consent { event } => {
-                let ProcessState::Consent(state) = &mut self.process;
-                let current = std::mem::take(state);
-                *state = ConsentProcess::evolve(current, event);
+            (EngineEvent::Consent { event }, ProcessState::Consent(state)) => {
+                *state = ConsentProcess::evolve(std::mem::take(state), event);
             }
+            (EngineEvent::Proposal { event }, ProcessState::Proposal(state)) => {
+                *state = ProposalProcess::evolve(std::mem::take(state), event);
+            }
+            // An event of another process is never appended to this stream (the engine
+            // checks the process of every command); evolving stays total by ignoring it.
+            _ => {}
         }
     }
+}
 
-    fn record(&self, community: &Community, now: Timestamp) -> Option<DecisionRecord> {
-        let ProcessState::Consent(state) = &self.process;
-        let mut record = state.round()?.record(self.kind.clone(), community, now);
-        if record.route_given.is_none() {
-            record.route_given.clone_from(&self.route_given);
+/// The decision record of stream `id` as of `now`, as [`Engine::record`] gives it.
+fn record_of(
+    streams: &BTreeMap<StreamId, Stream>,
+    id: &StreamId,
+    community: &Community,
+    now: Timestamp,
+) -> Option<DecisionRecord> {
+    let stream = streams.get(id)?;
+    let mut record = match &stream.process {
+        ProcessState::Consent(state) => state.round()?.record(stream.kind.clone(), community, now),
+        ProcessState::Proposal(state) => {
+            let proposal = state.proposal()?;
+            // A proposal's record builds on the record of the round that decided it, when
+            // that round runs in this engine.
+            let round = proposal
+                .adopting_round()
+                .map(|(round, _)| round)
+                .or_else(|| proposal.current_round().map(|r| &r.round))
+                .filter(|round| *round != id)
+                .and_then(|round| record_of(streams, round, community, now));
+            proposal.record(round, now)
         }
-        if let Some(evidence) = &self.evidence {
-            record.supplement(evidence.clone());
-        }
-        Some(record)
+    };
+    if record.route_given.is_none() {
+        record.route_given.clone_from(&stream.route_given);
     }
+    if let Some(evidence) = &stream.evidence {
+        record.supplement(evidence.clone());
+    }
+    Some(record)
 }
 
 /// The decision engine. See the [module guide](self).
@@ -317,91 +413,96 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
         }
         let ctx = Context::new(actor, now);
         let mut streams = self.lock()?;
-        let ProcessCommand::Consent { command } = command;
 
-        let not_opened = RoundState::NotOpened;
-        let mut new_events = Vec::new();
-        let started;
-        let existing = streams.get(&id);
-        let (version, state) = match existing {
+        let Some(process) = command.process() else {
+            // Evidence alone: journalled for the stream's decision, nothing decided.
+            let stream = streams
+                .get_mut(&id)
+                .ok_or_else(|| EngineError::UnknownStream { stream: id.clone() })?;
+            let evidence =
+                evidence.ok_or_else(|| EngineError::EvidenceRequired { stream: id.clone() })?;
+            let batch = vec![NewEvent::new(
+                actor,
+                now,
+                EngineEvent::EvidenceRecorded {
+                    evidence: Box::new(evidence),
+                },
+            )];
+            let written = self.journal.append(&id, stream.version, batch)?;
+            for envelope in &written {
+                stream.apply(&envelope.event);
+                stream.version = envelope.seq;
+            }
+            return Ok(written);
+        };
+
+        // The stream as it is, or a fresh one when the command starts a process.
+        let mut started = None;
+        let stream = match streams.get(&id) {
             Some(stream) => {
-                started = None;
-                let ProcessState::Consent(state) = &stream.process;
-                (stream.version, state)
+                if stream.process.kind() != process {
+                    return Err(EngineError::WrongProcess {
+                        stream: id,
+                        process: stream.process.kind(),
+                    });
+                }
+                stream.clone()
             }
             None => {
-                let RoundCommand::Open { config } = &command else {
-                    return Err(EngineError::UnknownStream { stream: id });
-                };
-                let kind = kind.ok_or_else(|| EngineError::KindRequired { stream: id.clone() })?;
-                let route_given = match &self.governance {
-                    None => None,
-                    Some(governance) => {
-                        let route = governance.route(&kind, facts.unwrap_or_default()).map_err(
-                            |source| EngineError::Governance {
-                                stream: id.clone(),
-                                source,
-                            },
-                        )?;
-                        let off = route.decider != config.deciding_body
-                            || route.method() != Some(config.method);
-                        if off {
-                            return Err(EngineError::OffRoute {
-                                stream: id,
-                                kind,
-                                asked: format!("`{}` by {}", config.deciding_body, config.method),
-                                given: format!("`{}` by {}", route.decider, route.procedure),
-                            });
-                        }
-                        route.summary()
-                    }
-                };
-                started = Some(Stream {
-                    version: 0,
-                    kind: kind.clone(),
-                    route_given: route_given.clone(),
-                    evidence: None,
-                    process: ProcessState::Consent(RoundState::NotOpened),
+                let fresh = self.start(&id, kind, facts, &command)?;
+                started = Some(EngineEvent::Started {
+                    process,
+                    kind: fresh.kind.clone(),
+                    route_given: fresh.route_given.clone(),
                 });
-                new_events.push(EngineEvent::Started {
-                    process: ProcessKind::Consent,
-                    kind,
-                    route_given,
-                });
-                (0, &not_opened)
+                fresh
             }
         };
 
-        let events = ConsentProcess::decide(state, &command, &ctx).map_err(|source| {
-            EngineError::Refused {
-                stream: id.clone(),
-                source,
+        let events: Vec<EngineEvent> = match (&command, &stream.process) {
+            (ProcessCommand::Consent { command }, ProcessState::Consent(state)) => {
+                ConsentProcess::decide(state, command, &ctx)
+                    .map_err(|source| EngineError::Refused {
+                        stream: id.clone(),
+                        source,
+                    })?
+                    .into_iter()
+                    .map(|event| EngineEvent::Consent { event })
+                    .collect()
             }
-        })?;
+            (ProcessCommand::Proposal { command }, ProcessState::Proposal(state)) => {
+                self.check_proposal(&streams, &id, &stream, command, facts)?;
+                ProposalProcess::decide(state, command, &ctx)
+                    .map_err(|source| EngineError::ProposalRefused {
+                        stream: id.clone(),
+                        source,
+                    })?
+                    .into_iter()
+                    .map(|event| EngineEvent::Proposal { event })
+                    .collect()
+            }
+            _ => {
+                return Err(EngineError::WrongProcess {
+                    stream: id,
+                    process: stream.process.kind(),
+                });
+            }
+        };
 
-        // The value gate, before a decided state: the round projects itself as adopted.
-        let decides = events
-            .iter()
-            .any(|e| matches!(e, RoundEvent::OutcomeRecorded { .. }));
-        if decides {
-            // Check the record as it will be after the transition: a copy of the stream takes
-            // the evidence and the events first.
-            let mut after = existing
-                .or(started.as_ref())
-                .cloned()
-                .ok_or_else(|| EngineError::UnknownStream { stream: id.clone() })?;
+        // The value gate, before a decided state, on the record as it will be after the
+        // transition: a copy of the stream takes the evidence and the events first.
+        if events.iter().any(decides) {
+            let mut preview = streams.clone();
+            let after = preview.entry(id.clone()).or_insert_with(|| stream.clone());
             if let Some(evidence) = &evidence {
                 after.apply(&EngineEvent::EvidenceRecorded {
                     evidence: Box::new(evidence.clone()),
                 });
             }
-            for event in events.iter() {
-                after.apply(&EngineEvent::Consent {
-                    event: event.clone(),
-                });
+            for event in &events {
+                after.apply(event);
             }
-            let record = after
-                .record(&self.community, now)
+            let record = record_of(&preview, &id, &self.community, now)
                 .ok_or_else(|| EngineError::UnknownStream { stream: id.clone() })?;
             self.charter
                 .gate(&record)
@@ -411,34 +512,153 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                 })?;
         }
 
+        let mut batch = Vec::with_capacity(events.len() + 2);
+        batch.extend(started);
         if let Some(evidence) = evidence {
-            new_events.push(EngineEvent::EvidenceRecorded {
+            batch.push(EngineEvent::EvidenceRecorded {
                 evidence: Box::new(evidence),
             });
         }
-        new_events.extend(
-            events
-                .into_iter()
-                .map(|event| EngineEvent::Consent { event }),
-        );
-        let batch = new_events
+        batch.extend(events);
+        let batch = batch
             .into_iter()
             .map(|e| NewEvent::new(actor, now, e))
             .collect();
-        let written = self.journal.append(&id, version, batch)?;
+        let written = self.journal.append(&id, stream.version, batch)?;
 
-        let stream = match started {
-            Some(fresh) => streams.entry(id).or_insert(fresh),
-            None => match streams.get_mut(&id) {
-                Some(stream) => stream,
-                None => return Err(EngineError::UnknownStream { stream: id }),
-            },
-        };
+        let entry = streams.entry(id).or_insert(stream);
         for envelope in &written {
-            stream.apply(&envelope.event);
-            stream.version = envelope.seq;
+            entry.apply(&envelope.event);
+            entry.version = envelope.seq;
         }
         Ok(written)
+    }
+
+    /// A fresh stream for a command that starts a process: its kind, and the route
+    /// governance gives, which a consent round must follow.
+    fn start(
+        &self,
+        id: &StreamId,
+        kind: Option<DecisionKind>,
+        facts: Option<RouteFacts>,
+        command: &ProcessCommand,
+    ) -> Result<Stream, EngineError> {
+        match command {
+            ProcessCommand::Consent {
+                command: RoundCommand::Open { config },
+            } => {
+                let kind = kind.ok_or_else(|| EngineError::KindRequired { stream: id.clone() })?;
+                let mut stream = Stream::new(ProcessKind::Consent, kind.clone());
+                if let Some(route) = self.route(id, &kind, facts)? {
+                    if route.decider != config.deciding_body
+                        || route.method() != Some(config.method)
+                    {
+                        return Err(EngineError::OffRoute {
+                            stream: id.clone(),
+                            kind,
+                            asked: format!("`{}` by {}", config.deciding_body, config.method),
+                            given: format!("`{}` by {}", route.decider, route.procedure),
+                        });
+                    }
+                    stream.route_given = route.summary();
+                }
+                Ok(stream)
+            }
+            ProcessCommand::Proposal {
+                command: ProposalCommand::Create { config },
+            } => {
+                let kind = config.kind.clone();
+                let mut stream = Stream::new(ProcessKind::Proposal, kind.clone());
+                if let Some(route) = self.route(id, &kind, facts)? {
+                    stream.route_given = route.summary();
+                }
+                Ok(stream)
+            }
+            _ => Err(EngineError::UnknownStream { stream: id.clone() }),
+        }
+    }
+
+    /// The route governance gives, when the engine has a governance map.
+    fn route(
+        &self,
+        id: &StreamId,
+        kind: &DecisionKind,
+        facts: Option<RouteFacts>,
+    ) -> Result<Option<Route>, EngineError> {
+        let Some(governance) = &self.governance else {
+            return Ok(None);
+        };
+        governance
+            .route(kind, facts.unwrap_or_default())
+            .map(Some)
+            .map_err(|source| EngineError::Governance {
+                stream: id.clone(),
+                source,
+            })
+    }
+
+    /// What the engine checks of a proposal command beyond the proposal's own rules: the
+    /// route it is made ready along is the one governance gives, and a decision it records
+    /// is the one its round (when the round runs in this engine) actually reached.
+    fn check_proposal(
+        &self,
+        streams: &BTreeMap<StreamId, Stream>,
+        id: &StreamId,
+        stream: &Stream,
+        command: &ProposalCommand,
+        facts: Option<RouteFacts>,
+    ) -> Result<(), EngineError> {
+        match command {
+            ProposalCommand::MarkReady { route } => {
+                let given = match self.route(id, &stream.kind, facts)? {
+                    Some(route) => route.summary(),
+                    None => return Ok(()),
+                };
+                if given.as_ref() != Some(route) {
+                    return Err(EngineError::OffRoute {
+                        stream: id.clone(),
+                        kind: stream.kind.clone(),
+                        asked: format!("`{}` by {}", route.deciding_body, route.method),
+                        given: given.map_or_else(
+                            || "an automatic decline".to_owned(),
+                            |g| format!("`{}` by {}", g.deciding_body, g.method),
+                        ),
+                    });
+                }
+                Ok(())
+            }
+            ProposalCommand::RecordDecision { round, result } => {
+                let Some(Stream {
+                    process: ProcessState::Consent(state),
+                    ..
+                }) = streams.get(round)
+                else {
+                    return Ok(());
+                };
+                let reached = state.phase();
+                let agrees = match result {
+                    DecisionResult::Adopted { .. } => {
+                        matches!(reached, RoundPhase::Adopted | RoundPhase::Consented)
+                    }
+                    DecisionResult::Declined {} => reached == RoundPhase::Declined,
+                    DecisionResult::Withdrawn {} => reached == RoundPhase::Withdrawn,
+                    DecisionResult::Escalated { .. } => {
+                        matches!(reached, RoundPhase::Escalated | RoundPhase::BrokenDown)
+                    }
+                    DecisionResult::Deferred {} => reached == RoundPhase::Deferred,
+                };
+                if agrees {
+                    Ok(())
+                } else {
+                    Err(EngineError::RoundDisagrees {
+                        stream: id.clone(),
+                        round: round.clone(),
+                        phase: reached,
+                    })
+                }
+            }
+            _ => Ok(()),
+        }
     }
 
     /// The streams the engine knows, in order.
@@ -455,14 +675,26 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
 
     /// The phase of a stream's consent round.
     pub fn phase(&self, stream: &StreamId) -> Option<RoundPhase> {
-        let ProcessState::Consent(state) = self.lock().ok()?.get(stream)?.process.clone();
-        Some(state.phase())
+        match &self.lock().ok()?.get(stream)?.process {
+            ProcessState::Consent(state) => Some(state.phase()),
+            ProcessState::Proposal(_) => None,
+        }
     }
 
-    /// The decision record of a stream as of `now`: the process's projection, the route
-    /// governance gave, and the evidence recorded with its requests.
+    /// The phase of a stream's proposal.
+    pub fn proposal_phase(&self, stream: &StreamId) -> Option<ProposalPhase> {
+        match &self.lock().ok()?.get(stream)?.process {
+            ProcessState::Proposal(state) => Some(state.phase()),
+            ProcessState::Consent(_) => None,
+        }
+    }
+
+    /// The decision record of a stream as of `now`: the process's projection (a proposal's
+    /// builds on the record of the round that decided it), the route governance gave, and
+    /// the evidence recorded with its requests.
     pub fn record(&self, stream: &StreamId, now: Timestamp) -> Option<DecisionRecord> {
-        self.lock().ok()?.get(stream)?.record(&self.community, now)
+        let streams = self.lock().ok()?;
+        record_of(&streams, stream, &self.community, now)
     }
 
     /// The value report of a stream's decision as of `now`.
@@ -483,5 +715,20 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
     /// The charter.
     pub fn charter(&self) -> &Charter {
         &self.charter
+    }
+}
+
+/// Whether an event moves its process to a decided state, where the value gate runs first.
+fn decides(event: &EngineEvent) -> bool {
+    match event {
+        EngineEvent::Consent { event } => matches!(event, RoundEvent::OutcomeRecorded { .. }),
+        EngineEvent::Proposal { event } => matches!(
+            event,
+            ProposalEvent::DecisionRecorded {
+                result: DecisionResult::Adopted { .. },
+                ..
+            }
+        ),
+        _ => false,
     }
 }

@@ -8,6 +8,7 @@ use crate::consent::{RoundCommand, RoundEvent};
 use crate::decision::DecisionKind;
 use crate::governance::RouteFacts;
 use crate::journal::StreamId;
+use crate::proposal::{ProposalCommand, ProposalEvent};
 use crate::values::{DecisionRecord, RouteSummary};
 
 /// The kinds of process the engine runs.
@@ -17,6 +18,8 @@ use crate::values::{DecisionRecord, RouteSummary};
 pub enum ProcessKind {
     /// A consent round (or another method run as a round).
     Consent,
+    /// A proposal's lifecycle.
+    Proposal,
 }
 
 /// A command for one kind of process.
@@ -31,6 +34,25 @@ pub enum ProcessCommand {
         /// The command.
         command: RoundCommand,
     },
+    /// A command to a proposal.
+    Proposal {
+        /// The command.
+        command: ProposalCommand,
+    },
+    /// Only record the request's evidence for the stream's decision, whatever its process and
+    /// phase: a publication, a declaration made late, an override given after a refusal.
+    Evidence {},
+}
+
+impl ProcessCommand {
+    /// The kind of process the command is for; `None` for evidence, which any process takes.
+    pub fn process(&self) -> Option<ProcessKind> {
+        match self {
+            ProcessCommand::Consent { .. } => Some(ProcessKind::Consent),
+            ProcessCommand::Proposal { .. } => Some(ProcessKind::Proposal),
+            ProcessCommand::Evidence {} => None,
+        }
+    }
 }
 
 /// One request to the engine.
@@ -125,5 +147,10 @@ pub enum EngineEvent {
     Consent {
         /// The event.
         event: RoundEvent,
+    },
+    /// A proposal's event.
+    Proposal {
+        /// The event.
+        event: ProposalEvent,
     },
 }
