@@ -60,6 +60,10 @@
 //!   decides (pure, fallible) and evolves (total); its phases and transitions are a checked
 //!   petgraph graph that draws itself as Graphviz DOT; [`machine::testkit`] writes rules as
 //!   given/when/then tests.
+//! - [`metrics`]: impact figures from a journal: participation per body and per decision,
+//!   lived-experience share over time, objections integrated, concerns logged, time to
+//!   decision, decisions published with a rationale in time, and feedback carried into
+//!   themes, as JSON or a plain-text table.
 //! - [`report`]: human outputs as stable Markdown, such as "you said, we did".
 //! - [`values`]: the value-check other apps embed: a [`values::Charter`] of the community's
 //!   values and rules (30 built in), a [`values::DecisionRecord`] of evidence, a pure
@@ -112,6 +116,7 @@ pub mod engine;
 pub mod governance;
 pub mod journal;
 pub mod machine;
+pub mod metrics;
 pub mod report;
 pub mod values;
 
