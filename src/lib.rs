@@ -60,6 +60,10 @@
 //!   decides (pure, fallible) and evolves (total); its phases and transitions are a checked
 //!   petgraph graph that draws itself as Graphviz DOT; [`machine::testkit`] writes rules as
 //!   given/when/then tests.
+//! - [`metrics`]: impact figures from a journal: participation per body and per decision,
+//!   lived-experience share over time, objections integrated, concerns logged, time to
+//!   decision, decisions published with a rationale in time, and feedback carried into
+//!   themes, as JSON or a plain-text table.
 //! - [`proposal`]: the proposal lifecycle as a typed state machine: draft, co-creation with
 //!   every version kept and linked to what it answers, a route, one or more deciding rounds,
 //!   adoption through the value gate, publication, implementation or a pilot, and review
@@ -121,6 +125,7 @@ pub mod engine;
 pub mod governance;
 pub mod journal;
 pub mod machine;
+pub mod metrics;
 pub mod proposal;
 pub mod report;
 pub mod values;

@@ -9,9 +9,12 @@
 //! coproduction graph   consent | governance --governance governance.json
 //! coproduction report  you-said-we-did --cocreation cocreation.json --session 1 [--community community.json]
 //! coproduction report  record --journal journal.jsonl --community community.json --stream ID --now TIME
+//! coproduction metrics --journal journal.jsonl --community community.json [--charter charter.json]
+//!                      [--cocreation cocreation.json] [--format json|table]
 //! ```
 //!
-//! Output is JSON (one line per result) or, for `graph` and `report`, DOT and Markdown. Bad
+//! Output is JSON (one line per result) or, for `graph` and `report`, DOT and Markdown;
+//! `metrics` prints a plain-text table unless asked for JSON. Bad
 //! input stops with a message on stderr and a non-zero exit code; a refused request writes
 //! nothing to the journal.
 
@@ -19,7 +22,7 @@ use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{Parser, Subcommand, ValueEnum};
 use coproduction::cocreation::{CoCreation, SessionId};
 use coproduction::community::Community;
 use coproduction::consent::ConsentProcess;
@@ -27,6 +30,7 @@ use coproduction::engine::{Engine, EngineEvent};
 use coproduction::governance::{Governance, GovernanceMap};
 use coproduction::journal::{FileJournal, StreamId};
 use coproduction::machine::Decider;
+use coproduction::metrics::Metrics;
 use coproduction::values::{Charter, DecisionRecord};
 
 #[derive(Parser)]
@@ -86,6 +90,34 @@ enum Command {
         #[command(subcommand)]
         what: Report,
     },
+    /// Print impact metrics computed from a journal: participation, lived experience,
+    /// objections and concerns, time to decision, publication, feedback carried.
+    Metrics {
+        /// The journal file.
+        #[arg(long)]
+        journal: PathBuf,
+        /// The community (JSON).
+        #[arg(long)]
+        community: PathBuf,
+        /// The charter (JSON), for the publication deadline; the default charter when absent.
+        #[arg(long)]
+        charter: Option<PathBuf>,
+        /// The co-creation model (JSON), for feedback carried into themes.
+        #[arg(long)]
+        cocreation: Option<PathBuf>,
+        /// The output format.
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+}
+
+/// How `metrics` prints.
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    /// One JSON object.
+    Json,
+    /// A plain-text table.
+    Table,
 }
 
 #[derive(Subcommand)]
@@ -281,6 +313,29 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 "{}",
                 serde_json::json!({"record": record, "report": report})
             )?;
+        }
+        Command::Metrics {
+            journal: path,
+            community,
+            charter: c,
+            cocreation,
+            format,
+        } => {
+            let community: Community = json(&community)?;
+            let charter = charter(c.as_ref())?;
+            let cocreation: Option<CoCreation> = match cocreation {
+                None => None,
+                Some(path) => Some(json(&path)?),
+            };
+            // Reading metrics must not create a journal where there was none.
+            std::fs::metadata(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            let envelopes = coproduction::journal::Journal::read_all(&journal(&path)?)?;
+            let metrics =
+                Metrics::from_journal(&envelopes, &community, &charter, cocreation.as_ref());
+            match format {
+                Format::Json => writeln!(out, "{}", serde_json::to_string(&metrics)?)?,
+                Format::Table => write!(out, "{}", metrics.table())?,
+            }
         }
     }
     Ok(())

@@ -1,0 +1,600 @@
+//! Impact metrics from a journal: who took part in which decisions, how far lived experience
+//! was heard, what happened to objections and concerns, how long decisions took, whether
+//! they were published with a rationale in time, and how much feedback themes carried.
+//!
+//! Co-production guidance asks a community to evaluate the impact of co-production, not
+//! only to practise it; these are the figures such an evaluation starts from. They are
+//! computed, never stored: [`Metrics::from_journal`] replays the journal's consent rounds
+//! with [`ConsentProcess`] in one pass and counts. It is pure: no clock, no I/O.
+//!
+//! What is counted, and how:
+//!
+//! - **A decision** is a stream whose consent round opened. Streams without an opened
+//!   round are left out.
+//! - **Participation** is the eligible members (the snapshot taken when the round opened)
+//!   who responded at least once, in any objection round, in person or through a named
+//!   supporter, out of all eligible members. Shares are exact ([`Share`]).
+//! - **Lived-experience share** is the responders who bring lived experience (as the
+//!   snapshot says), out of all responders.
+//! - **Objections** are counted by where each stands: integrated (resolved by amendment),
+//!   kept as a concern (found not valid), withdrawn, abandoned, or still open.
+//!   **Concerns** are every concern the round logged, including objections kept as concerns.
+//! - **Decided at** is when the outcome was recorded (adopted), or when the vote or the
+//!   decider declined, or, for a round that consented but whose outcome is not recorded
+//!   yet, when consent carried. Withdrawn, deferred, escalated and open rounds have none.
+//! - **Published in time** means the evidence recorded with the decision carries a
+//!   rationale (or the decider gave one) and a publication dated within the charter's T1
+//!   `publish_days` of the decision. No publication recorded counts as not published.
+//! - **Lived experience over time** groups decided decisions by the calendar month (UTC) in
+//!   which they were decided.
+//!
+//! The JSON shape is [`Metrics`]'s serde form: `snake_case` fields, shares as
+//! `{"part": 3, "whole": 5}`, durations as ISO 8601 (`"PT2H30M"`), times as RFC 3339;
+//! unknown fields are refused on input. [`Metrics::table`] prints the same figures as plain
+//! text.
+//!
+//! # Example
+//!
+//! ```
+//! use coproduction::community::{Body, BodyId, BodyKind, Community, Member, MemberId, Role, Share};
+//! use coproduction::consent::{Response, RoundCommand, RoundConfig, RoundRoles};
+//! use coproduction::decision::DecisionKind;
+//! use coproduction::engine::{Engine, ProcessCommand, Request};
+//! use coproduction::journal::{Journal, MemoryJournal, StreamId};
+//! use coproduction::metrics::Metrics;
+//! use coproduction::values::Charter;
+//!
+//! let mut community = Community::new();
+//! for n in 1..=4 {
+//!     let mut member = Member::new(MemberId::new(n), format!("Co-producer {n}")).with_role(Role::CoProducer);
+//!     if n % 2 == 1 {
+//!         member = member.with_lived_experience();
+//!     }
+//!     community.add_member(member)?;
+//! }
+//! let team = BodyId::new("project_team")?;
+//! community.add_body(Body::new(team.clone(), "Project team", BodyKind::ProjectTeam).with_members((1..=4).map(MemberId::new)))?;
+//! let m = MemberId::new;
+//! let roles = RoundRoles { proposer: m(1), facilitator: m(2), secretary: m(2) };
+//! let config = RoundConfig::consent(&community, &team, "Meet monthly", "On the first Monday.", roles)?;
+//! let charter = Charter::from_json(r#"{"values": [{"id": "transparent"}], "rules": []}"#)?;
+//! let engine = Engine::open(community.clone(), None, charter.clone(), MemoryJournal::new())?;
+//!
+//! let stream = StreamId::new("meetings")?;
+//! let request = |actor: u64, minute: i64, command| -> Result<Request, jiff::Error> {
+//!     let now = jiff::Timestamp::from_second(1_661_000_000 + minute * 60)?;
+//!     Ok(Request::new(stream.clone(), m(actor), now, ProcessCommand::Consent { command }))
+//! };
+//! engine.handle(request(1, 0, RoundCommand::Open { config: Box::new(config) })?.with_kind(DecisionKind::Operational))?;
+//! for minute in 1..=3 {
+//!     engine.handle(request(2, minute, RoundCommand::Advance {})?)?;
+//! }
+//! for who in [1, 2, 3] {
+//!     engine.handle(request(who, 10, RoundCommand::Respond { member: m(who), response: Response::consent() })?)?;
+//! }
+//! engine.handle(request(2, 20, RoundCommand::CloseRound {})?)?;
+//! engine.handle(request(2, 90, RoundCommand::RecordOutcome {
+//!     statement: "Monthly meetings".into(),
+//!     review_date: "2023-01-01T00:00:00Z".parse()?,
+//! })?)?;
+//!
+//! let metrics = Metrics::from_journal(&engine.journal().read_all()?, &community, &charter, None);
+//! let decision = &metrics.decisions[0];
+//! assert_eq!(decision.participation, Share::new(3, 4));
+//! assert_eq!(decision.lived_experience, Share::new(2, 3)); // members 1 and 3
+//! assert_eq!(decision.time_to_decision, Some(jiff::SignedDuration::from_mins(90)));
+//! assert!(metrics.table().to_string().contains("meetings"));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+mod table;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use jiff::{SignedDuration, Timestamp, tz::TimeZone};
+use serde::{Deserialize, Serialize};
+
+use crate::cocreation::{CoCreation, ItemId};
+use crate::community::{BodyId, Community, MemberId, Share};
+use crate::consent::{
+    ConsentProcess, Ending, ObjectionStatus, Round, RoundEvent, RoundPhase, RoundState,
+};
+use crate::decision::{DecisionKind, Method};
+use crate::engine::EngineEvent;
+use crate::journal::{Envelope, StreamId};
+use crate::machine::Decider;
+use crate::values::{Charter, DecisionRecord};
+
+pub use table::MetricsTable;
+
+/// The T1 rule's own default, used when the charter does not carry T1.
+const DEFAULT_PUBLISH_DAYS: u32 = 28;
+
+/// Every figure computed from one journal. See the [module guide](self) for what each
+/// counts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Metrics {
+    /// One entry per decision (stream), in stream order.
+    pub decisions: Vec<DecisionMetrics>,
+    /// One entry per deciding body that took a decision, in body order.
+    pub bodies: Vec<BodyMetrics>,
+    /// Lived experience among responders, per calendar month of decision, oldest first.
+    pub lived_experience_by_month: Vec<MonthMetrics>,
+    /// The figures over every decision.
+    pub totals: Totals,
+    /// Rationale and publication of decided decisions.
+    pub publication: PublicationMetrics,
+    /// Feedback carried into themes, when a co-creation model was given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub feedback: Option<FeedbackMetrics>,
+}
+
+/// What happened to the objections raised in a decision (or in all of them).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ObjectionCounts {
+    /// Objections raised.
+    pub raised: usize,
+    /// Integrated: resolved by an amendment both the objector and the proposer confirmed.
+    pub integrated: usize,
+    /// Tested, found not valid and kept as a concern.
+    pub kept_as_concern: usize,
+    /// Withdrawn by the objector.
+    pub withdrawn: usize,
+    /// Abandoned, with the facilitator's reason.
+    pub abandoned: usize,
+    /// Still raised or valid: not yet settled.
+    pub open: usize,
+}
+
+impl ObjectionCounts {
+    fn add(&mut self, other: ObjectionCounts) {
+        self.raised += other.raised;
+        self.integrated += other.integrated;
+        self.kept_as_concern += other.kept_as_concern;
+        self.withdrawn += other.withdrawn;
+        self.abandoned += other.abandoned;
+        self.open += other.open;
+    }
+}
+
+/// The figures of one decision.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DecisionMetrics {
+    /// The stream the decision was journalled on.
+    pub stream: StreamId,
+    /// What the decision is about.
+    pub kind: DecisionKind,
+    /// The body whose members decided.
+    pub deciding_body: BodyId,
+    /// How it was decided.
+    pub method: Method,
+    /// Members eligible when the round opened.
+    pub eligible: usize,
+    /// Eligible members who responded at least once.
+    pub responded: usize,
+    /// Of those, members whose response a supporter recorded at least once.
+    pub by_proxy: usize,
+    /// Responders out of eligible members.
+    pub participation: Share,
+    /// Responders with lived experience out of all responders.
+    pub lived_experience: Share,
+    /// What happened to the objections.
+    pub objections: ObjectionCounts,
+    /// Concerns logged, including objections kept as concerns.
+    pub concerns: usize,
+    /// When the round opened.
+    pub opened_at: Timestamp,
+    /// When it was decided; `None` when nothing was (yet) decided.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decided_at: Option<Timestamp>,
+    /// From opening to decision.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_to_decision: Option<SignedDuration>,
+    /// Where the round stands: adopted, declined, withdrawn, deferred, or an open phase.
+    pub outcome: RoundPhase,
+    /// A rationale was recorded (by the decider, or with the evidence).
+    pub rationale: bool,
+    /// When the record was published, as the evidence says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub published_at: Option<Timestamp>,
+    /// Decided, with a rationale, and published within the charter's `publish_days`.
+    pub published_in_time: bool,
+}
+
+/// The figures of one deciding body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BodyMetrics {
+    /// The body.
+    pub body: BodyId,
+    /// Its name in the community, if the community still has it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Decisions it took part in as the deciding body.
+    pub decisions: usize,
+    /// Its mean participation, weighted by size: responders over eligible seats, summed
+    /// over its decisions.
+    pub participation: Share,
+    /// Responders with lived experience over responders, summed over its decisions.
+    pub lived_experience: Share,
+}
+
+/// Lived experience among the responders to the decisions of one month.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MonthMetrics {
+    /// The calendar month of decision, `YYYY-MM` (UTC).
+    pub month: String,
+    /// Decisions decided that month.
+    pub decisions: usize,
+    /// Responders with lived experience over responders, summed over those decisions.
+    pub lived_experience: Share,
+}
+
+/// The figures over every decision.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Totals {
+    /// Decisions (streams with an opened round).
+    pub decisions: usize,
+    /// Decisions by where they stand (phase label), in label order.
+    pub outcomes: BTreeMap<String, usize>,
+    /// Responders over eligible seats, summed.
+    pub participation: Share,
+    /// Responders with lived experience over responders, summed.
+    pub lived_experience: Share,
+    /// Objections, summed.
+    pub objections: ObjectionCounts,
+    /// Concerns logged, summed.
+    pub concerns: usize,
+    /// The mean time from opening to decision over decided decisions, to the second.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mean_time_to_decision: Option<SignedDuration>,
+}
+
+/// Rationale and publication of decided decisions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PublicationMetrics {
+    /// The charter's T1 setting (28, T1's default, when the charter leaves T1 out).
+    pub publish_days: u32,
+    /// Decided decisions (adopted or declined) with a rationale and published within
+    /// `publish_days`, out of all decided decisions.
+    pub in_time: Share,
+}
+
+/// Feedback items carried into themes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FeedbackMetrics {
+    /// Items carried by at least one theme, out of all items.
+    pub carried: Share,
+    /// The items no theme carries, in id order.
+    pub uncarried: Vec<ItemId>,
+}
+
+/// What one pass keeps per stream.
+struct StreamAcc {
+    kind: DecisionKind,
+    state: RoundState,
+    evidence: Option<DecisionRecord>,
+    responders: BTreeSet<MemberId>,
+    by_proxy: BTreeSet<MemberId>,
+}
+
+impl Metrics {
+    /// Computes the metrics of every decision in `envelopes` (a journal's
+    /// [`read_all`](crate::journal::Journal::read_all)), with body names from `community`,
+    /// the publication deadline from `charter`, and feedback figures from `cocreation` when
+    /// given. Envelopes of different streams may interleave; within a stream they must be
+    /// in order, as a journal returns them.
+    pub fn from_journal(
+        envelopes: &[Envelope<EngineEvent>],
+        community: &Community,
+        charter: &Charter,
+        cocreation: Option<&CoCreation>,
+    ) -> Metrics {
+        let mut streams: BTreeMap<&StreamId, StreamAcc> = BTreeMap::new();
+        for envelope in envelopes {
+            let acc = streams
+                .entry(&envelope.stream)
+                .or_insert_with(|| StreamAcc {
+                    // As the engine does for a stream whose start is missing.
+                    kind: DecisionKind::Operational,
+                    state: RoundState::NotOpened,
+                    evidence: None,
+                    responders: BTreeSet::new(),
+                    by_proxy: BTreeSet::new(),
+                });
+            match &envelope.event {
+                EngineEvent::Started { kind, .. } => acc.kind = kind.clone(),
+                EngineEvent::EvidenceRecorded { evidence } => {
+                    // Newer evidence wins, older fills the gaps: as the engine merges it.
+                    let mut newer = (**evidence).clone();
+                    if let Some(older) = acc.evidence.take() {
+                        newer.supplement(older);
+                    }
+                    acc.evidence = Some(newer);
+                }
+                EngineEvent::Consent { event } => {
+                    if let RoundEvent::Responded { member, proxy, .. } = event {
+                        acc.responders.insert(*member);
+                        if proxy.is_some() {
+                            acc.by_proxy.insert(*member);
+                        }
+                    }
+                    let state = std::mem::take(&mut acc.state);
+                    acc.state = ConsentProcess::evolve(state, event);
+                }
+                // A proposal's decisions are taken, and counted, in its rounds.
+                EngineEvent::Proposal { .. } => {}
+            }
+        }
+
+        let publish_days = publish_days(charter);
+        let decisions: Vec<DecisionMetrics> = streams
+            .into_iter()
+            .filter_map(|(stream, acc)| {
+                let round = acc.state.round()?;
+                Some(decision(stream, &acc, round, publish_days))
+            })
+            .collect();
+        Self::gather(decisions, community, publish_days, cocreation)
+    }
+
+    fn gather(
+        decisions: Vec<DecisionMetrics>,
+        community: &Community,
+        publish_days: u32,
+        cocreation: Option<&CoCreation>,
+    ) -> Metrics {
+        let mut bodies: BTreeMap<&BodyId, BodyMetrics> = BTreeMap::new();
+        let mut months: BTreeMap<String, MonthMetrics> = BTreeMap::new();
+        let mut totals = Totals {
+            decisions: decisions.len(),
+            outcomes: BTreeMap::new(),
+            participation: Share::new(0, 0),
+            lived_experience: Share::new(0, 0),
+            objections: ObjectionCounts::default(),
+            concerns: 0,
+            mean_time_to_decision: None,
+        };
+        let mut decided = 0;
+        let mut in_time = 0;
+        let mut timed = 0i64;
+        let mut time_sum = SignedDuration::ZERO;
+        for d in &decisions {
+            let body = bodies
+                .entry(&d.deciding_body)
+                .or_insert_with(|| BodyMetrics {
+                    body: d.deciding_body.clone(),
+                    name: community.body(&d.deciding_body).map(|b| b.name.clone()),
+                    decisions: 0,
+                    participation: Share::new(0, 0),
+                    lived_experience: Share::new(0, 0),
+                });
+            body.decisions += 1;
+            add(&mut body.participation, d.participation);
+            add(&mut body.lived_experience, d.lived_experience);
+
+            *totals
+                .outcomes
+                .entry(crate::machine::Phase::label(d.outcome).to_owned())
+                .or_default() += 1;
+            add(&mut totals.participation, d.participation);
+            add(&mut totals.lived_experience, d.lived_experience);
+            totals.objections.add(d.objections);
+            totals.concerns += d.concerns;
+            if let Some(span) = d.time_to_decision {
+                timed += 1;
+                time_sum = time_sum.saturating_add(span);
+            }
+            if let Some(at) = d.decided_at {
+                let month = month_of(at);
+                let entry = months.entry(month.clone()).or_insert_with(|| MonthMetrics {
+                    month,
+                    decisions: 0,
+                    lived_experience: Share::new(0, 0),
+                });
+                entry.decisions += 1;
+                add(&mut entry.lived_experience, d.lived_experience);
+            }
+            if matches!(d.outcome, RoundPhase::Adopted | RoundPhase::Declined) {
+                decided += 1;
+                in_time += usize::from(d.published_in_time);
+            }
+        }
+        if timed > 0 {
+            let mean = time_sum.as_secs() / timed;
+            totals.mean_time_to_decision = Some(SignedDuration::from_secs(mean));
+        }
+        let bodies = bodies.into_values().collect();
+        Metrics {
+            decisions,
+            bodies,
+            lived_experience_by_month: months.into_values().collect(),
+            totals,
+            publication: PublicationMetrics {
+                publish_days,
+                in_time: Share::new(in_time, decided),
+            },
+            feedback: cocreation.map(feedback),
+        }
+    }
+
+    /// The metrics as a plain-text table.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coproduction::community::Community;
+    /// use coproduction::metrics::Metrics;
+    /// use coproduction::values::Charter;
+    ///
+    /// let metrics = Metrics::from_journal(&[], &Community::new(), &Charter::default(), None);
+    /// assert!(metrics.table().to_string().starts_with("Decisions: 0\n"));
+    /// ```
+    pub fn table(&self) -> MetricsTable<'_> {
+        MetricsTable::new(self)
+    }
+}
+
+fn add(sum: &mut Share, share: Share) {
+    sum.part += share.part;
+    sum.whole += share.whole;
+}
+
+fn month_of(at: Timestamp) -> String {
+    let date = at.to_zoned(TimeZone::UTC).date();
+    format!("{:04}-{:02}", date.year(), date.month())
+}
+
+/// The charter's T1 `publish_days`, or T1's own default.
+fn publish_days(charter: &Charter) -> u32 {
+    charter
+        .to_spec()
+        .rules
+        .iter()
+        .find(|r| r.id.as_str() == "T1")
+        .and_then(|r| r.publish_days)
+        .unwrap_or(DEFAULT_PUBLISH_DAYS)
+}
+
+fn decision(
+    stream: &StreamId,
+    acc: &StreamAcc,
+    round: &Round,
+    publish_days: u32,
+) -> DecisionMetrics {
+    let config = round.config();
+    let lived: BTreeSet<MemberId> = config
+        .eligible
+        .iter()
+        .filter(|m| m.lived_experience)
+        .map(|m| m.member)
+        .collect();
+    // Only eligible members can respond; the count still checks it against the snapshot.
+    let responders: BTreeSet<MemberId> = acc
+        .responders
+        .iter()
+        .copied()
+        .filter(|m| round.is_eligible(*m))
+        .collect();
+    let lived_responders = responders.iter().filter(|m| lived.contains(m)).count();
+
+    let mut objections = ObjectionCounts::default();
+    for o in round.objections() {
+        objections.raised += 1;
+        match o.status {
+            ObjectionStatus::Resolved => objections.integrated += 1,
+            ObjectionStatus::KeptAsConcern => objections.kept_as_concern += 1,
+            ObjectionStatus::Withdrawn => objections.withdrawn += 1,
+            ObjectionStatus::Abandoned => objections.abandoned += 1,
+            _ => objections.open += 1,
+        }
+    }
+
+    let outcome = round.phase();
+    let decided_at = match (outcome, round.ending()) {
+        (RoundPhase::Adopted, Some(Ending::Adopted { at, .. })) => Some(*at),
+        (RoundPhase::Declined | RoundPhase::Consented, _) => round.decision().map(|d| d.at),
+        _ => None,
+    };
+    let rationale = round
+        .decision()
+        .and_then(|d| d.rationale.as_deref())
+        .or_else(|| acc.evidence.as_ref()?.rationale.as_deref())
+        .is_some_and(|r| !r.trim().is_empty());
+    let published_at = acc
+        .evidence
+        .as_ref()
+        .and_then(|e| e.publication.as_ref())
+        .map(|p| p.published_at);
+    let decided = matches!(outcome, RoundPhase::Adopted | RoundPhase::Declined);
+    let published_in_time = match (decided, decided_at, published_at) {
+        (true, Some(decided_at), Some(published_at)) => {
+            // T1's own measure: at most `publish_days` whole days after the decision.
+            rationale
+                && published_at.duration_since(decided_at).as_secs()
+                    <= i64::from(publish_days) * 86_400
+        }
+        _ => false,
+    };
+    DecisionMetrics {
+        stream: stream.clone(),
+        kind: acc.kind.clone(),
+        deciding_body: config.deciding_body.clone(),
+        method: config.method,
+        eligible: config.eligible.len(),
+        responded: responders.len(),
+        by_proxy: acc.by_proxy.intersection(&responders).count(),
+        participation: Share::new(responders.len(), config.eligible.len()),
+        lived_experience: Share::new(lived_responders, responders.len()),
+        objections,
+        concerns: round.concerns().len(),
+        opened_at: round.opened_at(),
+        decided_at,
+        time_to_decision: decided_at.map(|at| at.duration_since(round.opened_at())),
+        outcome,
+        rationale,
+        published_at,
+        published_in_time,
+    }
+}
+
+fn feedback(model: &CoCreation) -> FeedbackMetrics {
+    let uncarried = model.uncarried();
+    let items = model.items().len();
+    FeedbackMetrics {
+        carried: Share::new(items.saturating_sub(uncarried.len()), items),
+        uncarried,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_empty_journal_has_no_decisions_and_an_empty_publication_share() {
+        let m = Metrics::from_journal(&[], &Community::new(), &Charter::default(), None);
+        assert!(m.decisions.is_empty() && m.bodies.is_empty());
+        assert_eq!(m.publication.in_time, Share::new(0, 0));
+        assert_eq!(m.publication.publish_days, 28);
+        assert_eq!(m.totals.mean_time_to_decision, None);
+        assert_eq!(m.feedback, None);
+    }
+
+    #[test]
+    fn publish_days_comes_from_the_charters_t1() {
+        let charter = Charter::from_json(
+            r#"{"values": [{"id": "transparent"}], "rules": [{"id": "T1", "publish_days": 7}]}"#,
+        )
+        .unwrap();
+        assert_eq!(publish_days(&charter), 7);
+        let without =
+            Charter::from_json(r#"{"values": [{"id": "transparent"}], "rules": []}"#).unwrap();
+        assert_eq!(publish_days(&without), DEFAULT_PUBLISH_DAYS);
+    }
+
+    #[test]
+    fn months_are_calendar_months_in_utc() {
+        assert_eq!(month_of("2022-08-31T23:59:59Z".parse().unwrap()), "2022-08");
+        assert_eq!(month_of("2022-09-01T00:00:00Z".parse().unwrap()), "2022-09");
+    }
+
+    #[test]
+    fn unknown_fields_are_refused() {
+        let m = Metrics::from_journal(&[], &Community::new(), &Charter::default(), None);
+        let mut json = serde_json::to_value(&m).unwrap();
+        assert_eq!(serde_json::from_value::<Metrics>(json.clone()).unwrap(), m);
+        json["totals"]["junk"] = serde_json::json!(1);
+        assert!(serde_json::from_value::<Metrics>(json.clone()).is_err());
+        let mut top = serde_json::to_value(&m).unwrap();
+        top["junk"] = serde_json::json!(1);
+        assert!(serde_json::from_value::<Metrics>(top).is_err());
+    }
+}

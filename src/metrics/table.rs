@@ -1,0 +1,223 @@
+//! The metrics as plain text: aligned columns, stable labels, no colour, so the text can be
+//! read in a terminal, pasted into a report, and asserted in tests.
+
+use std::fmt;
+
+use jiff::SignedDuration;
+
+use crate::community::Share;
+use crate::machine::Phase;
+
+use super::{Metrics, ObjectionCounts};
+
+/// The metrics as a plain-text table. Made by [`Metrics::table`]; prints with `Display`.
+#[derive(Debug, Clone, Copy)]
+pub struct MetricsTable<'a> {
+    metrics: &'a Metrics,
+}
+
+impl<'a> MetricsTable<'a> {
+    pub(super) fn new(metrics: &'a Metrics) -> Self {
+        Self { metrics }
+    }
+}
+
+/// Writes rows with each column as wide as its widest cell, two spaces apart, and no
+/// trailing spaces.
+fn columns(f: &mut fmt::Formatter<'_>, rows: &[Vec<String>]) -> fmt::Result {
+    let mut widths: Vec<usize> = Vec::new();
+    for row in rows {
+        for (i, cell) in row.iter().enumerate() {
+            let len = cell.chars().count();
+            match widths.get_mut(i) {
+                Some(w) => *w = (*w).max(len),
+                None => widths.push(len),
+            }
+        }
+    }
+    for row in rows {
+        let mut line = String::new();
+        for (cell, width) in row.iter().zip(&widths) {
+            if !line.is_empty() {
+                line.push_str("  ");
+            }
+            line.push_str(cell);
+            let pad = width.saturating_sub(cell.chars().count());
+            line.extend(std::iter::repeat_n(' ', pad));
+        }
+        writeln!(f, "{}", line.trim_end())?;
+    }
+    Ok(())
+}
+
+fn share(s: Share) -> String {
+    s.to_string()
+}
+
+fn duration(d: Option<SignedDuration>) -> String {
+    d.map_or_else(|| "-".to_owned(), |d| format!("{d:#}"))
+}
+
+fn objections(o: ObjectionCounts) -> String {
+    let parts: Vec<String> = [
+        (o.integrated, "integrated"),
+        (o.kept_as_concern, "kept as concern"),
+        (o.withdrawn, "withdrawn"),
+        (o.abandoned, "abandoned"),
+        (o.open, "open"),
+    ]
+    .into_iter()
+    .filter(|(n, _)| *n > 0)
+    .map(|(n, label)| format!("{n} {label}"))
+    .collect();
+    if parts.is_empty() {
+        o.raised.to_string()
+    } else {
+        format!("{} ({})", o.raised, parts.join(", "))
+    }
+}
+
+fn cells<const N: usize>(cells: [&str; N]) -> Vec<String> {
+    cells.iter().map(|c| (*c).to_owned()).collect()
+}
+
+impl fmt::Display for MetricsTable<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let m = self.metrics;
+        writeln!(f, "Decisions: {}", m.decisions.len())?;
+        if !m.decisions.is_empty() {
+            let mut rows = vec![cells([
+                "stream",
+                "kind",
+                "body",
+                "method",
+                "participation",
+                "lived experience",
+                "objections",
+                "concerns",
+                "time to decision",
+                "outcome",
+                "published in time",
+            ])];
+            rows.extend(m.decisions.iter().map(|d| {
+                vec![
+                    d.stream.to_string(),
+                    d.kind.to_string(),
+                    d.deciding_body.to_string(),
+                    d.method.to_string(),
+                    share(d.participation),
+                    share(d.lived_experience),
+                    objections(d.objections),
+                    d.concerns.to_string(),
+                    duration(d.time_to_decision),
+                    d.outcome.label().to_owned(),
+                    if d.published_in_time { "yes" } else { "no" }.to_owned(),
+                ]
+            }));
+            columns(f, &rows)?;
+        }
+
+        if !m.bodies.is_empty() {
+            writeln!(f, "\nBodies")?;
+            let mut rows = vec![cells([
+                "body",
+                "decisions",
+                "participation",
+                "lived experience",
+            ])];
+            rows.extend(m.bodies.iter().map(|b| {
+                vec![
+                    b.name.clone().unwrap_or_else(|| b.body.to_string()),
+                    b.decisions.to_string(),
+                    share(b.participation),
+                    share(b.lived_experience),
+                ]
+            }));
+            columns(f, &rows)?;
+        }
+
+        if !m.lived_experience_by_month.is_empty() {
+            writeln!(f, "\nLived experience by month of decision")?;
+            let mut rows = vec![cells(["month", "decisions", "lived experience"])];
+            rows.extend(m.lived_experience_by_month.iter().map(|mm| {
+                vec![
+                    mm.month.clone(),
+                    mm.decisions.to_string(),
+                    share(mm.lived_experience),
+                ]
+            }));
+            columns(f, &rows)?;
+        }
+
+        let t = &m.totals;
+        writeln!(f, "\nTotals")?;
+        let outcomes: Vec<String> = t.outcomes.iter().map(|(k, n)| format!("{k} {n}")).collect();
+        let rows = vec![
+            vec![
+                "outcomes".to_owned(),
+                if outcomes.is_empty() {
+                    "-".to_owned()
+                } else {
+                    outcomes.join(", ")
+                },
+            ],
+            vec!["participation".to_owned(), share(t.participation)],
+            vec!["lived experience".to_owned(), share(t.lived_experience)],
+            vec!["objections".to_owned(), objections(t.objections)],
+            vec!["concerns".to_owned(), t.concerns.to_string()],
+            vec![
+                "mean time to decision".to_owned(),
+                duration(t.mean_time_to_decision),
+            ],
+            vec![
+                format!(
+                    "rationale and publication within {} days",
+                    m.publication.publish_days
+                ),
+                share(m.publication.in_time),
+            ],
+        ];
+        columns(f, &rows)?;
+
+        if let Some(feedback) = &m.feedback {
+            writeln!(f, "\nFeedback")?;
+            let uncarried: Vec<String> = feedback.uncarried.iter().map(|i| i.to_string()).collect();
+            let rows = vec![
+                vec!["carried into themes".to_owned(), share(feedback.carried)],
+                vec![
+                    "uncarried".to_owned(),
+                    if uncarried.is_empty() {
+                        "none".to_owned()
+                    } else {
+                        uncarried.join(", ")
+                    },
+                ],
+            ];
+            columns(f, &rows)?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn objections_list_only_the_dispositions_that_occur() {
+        let o = ObjectionCounts {
+            raised: 3,
+            integrated: 1,
+            withdrawn: 2,
+            ..ObjectionCounts::default()
+        };
+        assert_eq!(objections(o), "3 (1 integrated, 2 withdrawn)");
+        assert_eq!(objections(ObjectionCounts::default()), "0");
+    }
+
+    #[test]
+    fn durations_read_as_hours_and_minutes() {
+        assert_eq!(duration(Some(SignedDuration::from_mins(150))), "2h 30m");
+        assert_eq!(duration(None), "-");
+    }
+}

@@ -1,0 +1,221 @@
+//! Impact metrics from a journal the engine wrote: three rounds on the seed community (one
+//! adopted after an objection was integrated and a concern logged, one withdrawn, one with a
+//! proxy response and absences), asserted figure by figure, as a table and as JSON.
+
+mod metrics_support;
+
+use coproduction::cocreation::ItemId;
+use coproduction::community::{BodyId, Share};
+use coproduction::consent::RoundPhase;
+use coproduction::decision::{DecisionKind, Method};
+use coproduction::engine::Engine;
+use coproduction::journal::{Journal, MemoryJournal, StreamId};
+use coproduction::metrics::{Metrics, ObjectionCounts};
+use jiff::SignedDuration;
+
+use metrics_support::{at, charter, cocreation, community, drive};
+
+fn metrics() -> Metrics {
+    let community = community();
+    let engine = Engine::open(community.clone(), None, charter(), MemoryJournal::new()).unwrap();
+    drive(&engine);
+    let envelopes = engine.journal().read_all().unwrap();
+    Metrics::from_journal(&envelopes, &community, &charter(), Some(&cocreation()))
+}
+
+fn decision<'m>(metrics: &'m Metrics, stream: &str) -> &'m coproduction::metrics::DecisionMetrics {
+    let stream = StreamId::new(stream).unwrap();
+    metrics
+        .decisions
+        .iter()
+        .find(|d| d.stream == stream)
+        .unwrap()
+}
+
+#[test]
+fn an_objection_integrated_and_a_concern_logged_are_counted() {
+    let metrics = metrics();
+    let d = decision(&metrics, "working-model");
+    assert_eq!(d.kind, DecisionKind::WorkingModel);
+    assert_eq!(d.deciding_body, BodyId::new("decision_circle").unwrap());
+    assert_eq!(d.method, Method::Consent);
+    // Members 1, 2, 9, 13, 14 in the first objection round, 16 joining in the second.
+    assert_eq!((d.eligible, d.responded, d.by_proxy), (8, 6, 0));
+    assert_eq!(d.participation, Share::new(6, 8));
+    // Of the responders, 1, 13, 14 and 16 bring lived experience; 2 and 9 do not.
+    assert_eq!(d.lived_experience, Share::new(4, 6));
+    assert_eq!(
+        d.objections,
+        ObjectionCounts {
+            raised: 1,
+            integrated: 1,
+            ..ObjectionCounts::default()
+        }
+    );
+    assert_eq!(d.concerns, 1);
+    assert_eq!(d.opened_at, at(0));
+    assert_eq!(d.decided_at, Some(at(150)));
+    assert_eq!(d.time_to_decision, Some(SignedDuration::from_mins(150)));
+    assert_eq!(d.outcome, RoundPhase::Adopted);
+    assert!(d.rationale);
+    assert_eq!(d.published_at, Some(at(150 + 60 * 24 * 2)));
+    assert!(d.published_in_time);
+}
+
+#[test]
+fn a_withdrawn_round_has_participation_but_no_decision() {
+    let metrics = metrics();
+    let d = decision(&metrics, "meeting-times");
+    assert_eq!(d.participation, Share::new(1, 4));
+    assert_eq!(d.lived_experience, Share::new(0, 1));
+    assert_eq!(d.outcome, RoundPhase::Withdrawn);
+    assert_eq!((d.decided_at, d.time_to_decision), (None, None));
+    assert!(!d.rationale && !d.published_in_time);
+}
+
+#[test]
+fn a_proxy_response_counts_as_taking_part_and_an_unpublished_record_does_not_count() {
+    let metrics = metrics();
+    let d = decision(&metrics, "allies-terms");
+    // Member 5's response was recorded by their supporter, member 6.
+    assert_eq!((d.eligible, d.responded, d.by_proxy), (8, 4, 1));
+    assert_eq!(d.participation, Share::new(4, 8));
+    assert_eq!(d.lived_experience, Share::new(2, 4));
+    assert_eq!(d.objections, ObjectionCounts::default());
+    assert_eq!(d.concerns, 0);
+    assert_eq!(d.time_to_decision, Some(SignedDuration::from_mins(90)));
+    assert!(d.rationale);
+    assert_eq!(d.published_at, None);
+    assert!(!d.published_in_time);
+}
+
+#[test]
+fn bodies_months_totals_publication_and_feedback_add_up() {
+    let metrics = metrics();
+    let bodies: Vec<(&str, usize, Share, Share)> = metrics
+        .bodies
+        .iter()
+        .map(|b| {
+            (
+                b.body.as_str(),
+                b.decisions,
+                b.participation,
+                b.lived_experience,
+            )
+        })
+        .collect();
+    assert_eq!(
+        bodies,
+        [
+            ("allies_group", 1, Share::new(4, 8), Share::new(2, 4)),
+            ("decision_circle", 1, Share::new(6, 8), Share::new(4, 6)),
+            ("staff_team", 1, Share::new(1, 4), Share::new(0, 1)),
+        ]
+    );
+    assert_eq!(metrics.bodies[0].name.as_deref(), Some("Allies Group"));
+
+    let months: Vec<(&str, usize, Share)> = metrics
+        .lived_experience_by_month
+        .iter()
+        .map(|m| (m.month.as_str(), m.decisions, m.lived_experience))
+        .collect();
+    assert_eq!(
+        months,
+        [
+            ("2022-08", 1, Share::new(4, 6)),
+            ("2022-09", 1, Share::new(2, 4)),
+        ]
+    );
+
+    let t = &metrics.totals;
+    assert_eq!(t.decisions, 3);
+    assert_eq!(
+        t.outcomes,
+        [("adopted".to_owned(), 2), ("withdrawn".to_owned(), 1)].into()
+    );
+    assert_eq!(t.participation, Share::new(11, 20));
+    assert_eq!(t.lived_experience, Share::new(6, 11));
+    assert_eq!((t.objections.raised, t.objections.integrated), (1, 1));
+    assert_eq!(t.concerns, 1);
+    assert_eq!(
+        t.mean_time_to_decision,
+        Some(SignedDuration::from_mins(120))
+    );
+
+    assert_eq!(metrics.publication.publish_days, 14);
+    assert_eq!(metrics.publication.in_time, Share::new(1, 2));
+
+    let feedback = metrics.feedback.as_ref().unwrap();
+    assert_eq!(feedback.carried, Share::new(3, 4));
+    assert_eq!(feedback.uncarried, [ItemId::new(3)]);
+}
+
+#[test]
+fn a_shorter_publication_deadline_makes_the_late_record_count_as_not_in_time() {
+    let community = community();
+    let engine = Engine::open(community.clone(), None, charter(), MemoryJournal::new()).unwrap();
+    drive(&engine);
+    let strict = coproduction::values::Charter::from_json(
+        r#"{"values": [{"id": "transparent"}], "rules": [{"id": "T1", "publish_days": 1}]}"#,
+    )
+    .unwrap();
+    let envelopes = engine.journal().read_all().unwrap();
+    let metrics = Metrics::from_journal(&envelopes, &community, &strict, None);
+    assert_eq!(metrics.publication.publish_days, 1);
+    assert_eq!(metrics.publication.in_time, Share::new(0, 2));
+    assert_eq!(metrics.feedback, None);
+}
+
+#[test]
+fn the_json_round_trips_and_refuses_unknown_fields() {
+    let metrics = metrics();
+    let json = serde_json::to_value(&metrics).unwrap();
+    assert_eq!(json["decisions"][0]["stream"], "allies-terms");
+    assert_eq!(json["decisions"][2]["time_to_decision"], "PT2H30M");
+    assert_eq!(json["decisions"][2]["participation"]["part"], 6);
+    assert_eq!(json["publication"]["in_time"]["whole"], 2);
+    assert_eq!(
+        serde_json::from_value::<Metrics>(json.clone()).unwrap(),
+        metrics
+    );
+    let mut junk = json.clone();
+    junk["decisions"][0]["junk"] = serde_json::json!(true);
+    assert!(serde_json::from_value::<Metrics>(junk).is_err());
+}
+
+#[test]
+fn the_table_reads_the_same_figures() {
+    let table = metrics().table().to_string();
+    assert_eq!(table, TABLE);
+}
+
+const TABLE: &str = r"Decisions: 3
+stream         kind           body             method   participation  lived experience  objections        concerns  time to decision  outcome    published in time
+allies-terms   governance     allies_group     consent  4 of 8 (50%)   2 of 4 (50%)      0                 0         1h 30m            adopted    no
+meeting-times  operational    staff_team       consent  1 of 4 (25%)   0 of 1 (0%)       0                 0         -                 withdrawn  no
+working-model  working_model  decision_circle  consent  6 of 8 (75%)   4 of 6 (67%)      1 (1 integrated)  1         2h 30m            adopted    yes
+
+Bodies
+body             decisions  participation  lived experience
+Allies Group     1          4 of 8 (50%)   2 of 4 (50%)
+Decision circle  1          6 of 8 (75%)   4 of 6 (67%)
+Staff team       1          1 of 4 (25%)   0 of 1 (0%)
+
+Lived experience by month of decision
+month    decisions  lived experience
+2022-08  1          4 of 6 (67%)
+2022-09  1          2 of 4 (50%)
+
+Totals
+outcomes                                  adopted 2, withdrawn 1
+participation                             11 of 20 (55%)
+lived experience                          6 of 11 (55%)
+objections                                1 (1 integrated)
+concerns                                  1
+mean time to decision                     2h
+rationale and publication within 14 days  1 of 2 (50%)
+
+Feedback
+carried into themes  3 of 4 (75%)
+uncarried            i3
+";
