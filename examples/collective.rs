@@ -22,14 +22,19 @@ use coproduction::cocreation::{
     ProposalVersion, Session, SessionId, SessionKind, Theme, ThemeId, Version, VersionId,
     WayToTakePart,
 };
-use coproduction::community::{BodyId, Community, MemberId};
-use coproduction::consent::{ConsentRound, Decided, Response, RoundConfig, RoundRoles};
+use coproduction::community::{BodyId, Community, MemberId, Role};
+use coproduction::consent::{ConsentProcess, Response, RoundCommand, RoundConfig, RoundRoles};
 use coproduction::decision::{DecisionKind, Method, Tier};
+use coproduction::engine::{Engine, EngineEvent, ProcessCommand, Request};
 use coproduction::governance::{Governance, GovernanceMap, RouteFacts};
-use coproduction::machine::Context;
+use coproduction::journal::{FileJournal, Journal, StreamId};
+use coproduction::machine::Decider;
+use coproduction::metrics::Metrics;
+use coproduction::proposal::ProposalProcess;
+use coproduction::report::DecisionRecordMarkdown;
 use coproduction::values::{
-    Charter, Conflict, DecisionRecord, ExpensesFacts, PaymentStatus, RecruitmentFacts,
-    RouteSummary, StakeholderFacts, Status, ValueReport, Way,
+    Charter, Conflict, DecisionRecord, ExpensesFacts, Participant, PaymentStatus, Publication,
+    RecruitmentFacts, RouteSummary, StakeholderFacts, Status, ValueReport, Way,
 };
 use jiff::Timestamp;
 
@@ -126,7 +131,22 @@ fn main() -> Result<(), Box<dyn Error>> {
         lost.join(", ")
     );
 
-    heading("5. The recruitment decision, by advice process");
+    heading("5. The recruitment decision, by advice process, through the engine");
+    let out = std::env::temp_dir().join("coproduction-collective");
+    std::fs::create_dir_all(&out)?;
+    let journal_path = out.join("journal.jsonl");
+    // Start the year afresh each run.
+    if journal_path.exists() {
+        std::fs::remove_file(&journal_path)?;
+    }
+    let (journal, _) = FileJournal::open(&journal_path)?;
+    let map: GovernanceMap = serde_json::from_str(include_str!("data/governance.json"))?;
+    let engine = Engine::open(
+        community.clone(),
+        Some(Governance::new(map, &community)?),
+        charter.clone(),
+        journal,
+    )?;
     let route = governance.route(&DecisionKind::Recruitment, RouteFacts::new())?;
     println!(
         "  Route: {} decides ({}), advised by {}",
@@ -139,7 +159,7 @@ fn main() -> Result<(), Box<dyn Error>> {
             .collect::<Vec<_>>()
             .join(", ")
     );
-    let adopted = recruitment_decision(&community, &governance, &charter)?;
+    let adopted = recruitment_decision(&engine, &governance)?;
     println!("  {adopted}");
 
     cocreation.add_decision(Decision::new(
@@ -168,12 +188,49 @@ fn main() -> Result<(), Box<dyn Error>> {
     )?;
 
     heading("You said, we did");
+    let you_said = cocreation
+        .you_said_we_did(session)?
+        .markdown()
+        .with_names(&community)
+        .to_string();
+    println!("{you_said}");
+
+    heading("6. How the community decided: metrics from the journal");
+    let envelopes = engine.journal().read_all()?;
+    let metrics =
+        Metrics::from_journal(&envelopes, &community, engine.charter(), Some(&cocreation));
+    println!("{}", metrics.table());
+
+    heading("7. The record, written out");
+    let stream = StreamId::new("allies-recruitment")?;
+    let now = at("2021-06-20T09:00:00Z");
+    let record = engine
+        .record(&stream, now)
+        .ok_or("the recruitment stream has a round")?;
+    let report = engine.charter().check(&record);
+    let files = [
+        (
+            "recruitment-record.md",
+            DecisionRecordMarkdown::new(&record, &report)
+                .titled("Recruit allies with lived experience")
+                .to_string(),
+        ),
+        ("you-said-we-did.md", you_said),
+        (
+            "consent-round.dot",
+            ConsentProcess::graph()?.dot().to_string(),
+        ),
+        ("proposal.dot", ProposalProcess::graph()?.dot().to_string()),
+        ("governance.dot", governance.map().dot().to_string()),
+        ("metrics.json", serde_json::to_string_pretty(&metrics)?),
+    ];
+    for (name, text) in &files {
+        std::fs::write(out.join(name), text)?;
+    }
     println!(
-        "{}",
-        cocreation
-            .you_said_we_did(session)?
-            .markdown()
-            .with_names(&community)
+        "Wrote the journal and {} files to {}",
+        files.len(),
+        out.display()
     );
     Ok(())
 }
@@ -276,12 +333,13 @@ fn co_creation_session(community: &Community) -> Result<CoCreation, Box<dyn Erro
 }
 
 /// The staff team decides the recruitment after advice from the co-producers and the Allies
-/// Group, and the decision passes the value gate.
+/// Group. Every step goes through the engine, which routes it, gates the decision on the
+/// community's values and journals it in `journal.jsonl` in the output folder.
 fn recruitment_decision(
-    community: &Community,
+    engine: &Engine<FileJournal<EngineEvent>>,
     governance: &Governance,
-    charter: &Charter,
 ) -> Result<String, Box<dyn Error>> {
+    let community = engine.community();
     let route = governance.route(&DecisionKind::Recruitment, RouteFacts::new())?;
     let (decider, facilitator, secretary) = (MemberId::new(1), MemberId::new(2), MemberId::new(3));
     let config = RoundConfig::from_route(
@@ -295,11 +353,32 @@ fn recruitment_decision(
             secretary,
         },
     )?;
-    let ctx = |who: MemberId, when: &str| Context::new(who, at(when));
-    let mut round = ConsentRound::open(config, ctx(decider, "2021-06-01T09:00:00Z"))?
-        .start_clarifying(ctx(facilitator, "2021-06-01T09:01:00Z"))?
-        .start_reactions(ctx(facilitator, "2021-06-01T09:02:00Z"))?
-        .start_objection_round(ctx(facilitator, "2021-06-01T09:03:00Z"))?;
+    let stream = StreamId::new("allies-recruitment")?;
+    let request = |who: MemberId, when: &str, command: RoundCommand| {
+        Request::new(
+            stream.clone(),
+            who,
+            at(when),
+            ProcessCommand::Consent { command },
+        )
+    };
+    engine.handle(
+        request(
+            decider,
+            "2021-06-01T09:00:00Z",
+            RoundCommand::Open {
+                config: Box::new(config),
+            },
+        )
+        .with_kind(DecisionKind::Recruitment),
+    )?;
+    for minute in 1..=3 {
+        engine.handle(request(
+            facilitator,
+            &format!("2021-06-01T09:0{minute}:00Z"),
+            RoundCommand::Advance {},
+        ))?;
+    }
     let advice = [
         (13, "Let applicants choose how to apply", true, false),
         (
@@ -310,59 +389,58 @@ fn recruitment_decision(
         ),
         (8, "Budget for payment before advertising", false, true),
     ];
-    for (n, (m, text, affected, expertise)) in (10..).zip(advice) {
+    for (day, (m, text, affected, expertise)) in (2..).zip(advice) {
         let member = MemberId::new(m);
-        let when = format!("2021-06-0{}T10:00:00Z", n - 8);
-        round = round.respond(
-            ctx(member, &when),
+        let response = Response::Advice {
+            advice: text.into(),
+            affected,
+            expertise,
+        };
+        engine.handle(request(
             member,
-            Response::Advice {
-                advice: text.into(),
-                affected,
-                expertise,
-            },
-        )?;
-        round = round.answer_advice(
-            ctx(decider, &format!("2021-06-0{}T11:00:00Z", n - 8)),
+            &format!("2021-06-0{day}T10:00:00Z"),
+            RoundCommand::Respond { member, response },
+        ))?;
+        let answer = RoundCommand::AnswerAdvice {
             member,
-            "Taken into the plan",
-        )?;
+            answer: "Taken into the plan".into(),
+        };
+        engine.handle(request(
+            decider,
+            &format!("2021-06-0{day}T11:00:00Z"),
+            answer,
+        ))?;
     }
-    let decided = round.decide(
-        ctx(decider, "2021-06-10T12:00:00Z"),
-        true,
-        "The group needs more members with lived experience; advice shaped how we recruit.",
-    )?;
-    let Decided::Consented(round) = decided else {
-        return Err("the decider adopted".into());
+    let decide = RoundCommand::Decide {
+        adopt: true,
+        rationale:
+            "The group needs more members with lived experience; advice shaped how we recruit."
+                .into(),
     };
+    engine.handle(request(decider, "2021-06-10T12:00:00Z", decide))?;
 
-    let now = at("2021-06-10T12:05:00Z");
-    let mut record =
-        round
-            .round()
-            .ok_or("an opened round")?
-            .record(DecisionKind::Recruitment, community, now);
-    record.route_given = route.summary();
-    record.route_taken = route.summary();
-    record.alternatives = Some(vec!["Invite people directly".into()]);
-    record.ways_offered = Some(
+    // What the round does not hold, recorded with the adopting request: the engine's gate
+    // checks the round's own record supplemented with it.
+    let mut evidence = DecisionRecord::new(DecisionKind::Recruitment);
+    evidence.route_taken = route.summary();
+    evidence.alternatives = Some(vec!["Invite people directly".into()]);
+    evidence.ways_offered = Some(
         [Way::Live, Way::Written, Way::Asynchronous]
             .into_iter()
             .collect(),
     );
-    record.access_requests = Some(Vec::new());
-    record.expenses = Some(ExpensesFacts {
+    evidence.access_requests = Some(Vec::new());
+    evidence.expenses = Some(ExpensesFacts {
         policy_applies: true,
         longest_wait_days: Some(14),
     });
-    record.benefits_advice_signposted = Some(true);
-    record.credits = Some(Vec::new());
-    record.stakeholders = Some(StakeholderFacts {
+    evidence.benefits_advice_signposted = Some(true);
+    evidence.credits = Some(Vec::new());
+    evidence.stakeholders = Some(StakeholderFacts {
         took_part: ["co_producers", "allies", "staff"].map(String::from).into(),
         waivers: Default::default(),
     });
-    record.recruitment = Some(RecruitmentFacts {
+    evidence.recruitment = Some(RecruitmentFacts {
         advert_opened_at: Some(at("2021-06-14T09:00:00Z")),
         advert_closed_at: Some(at("2021-07-05T17:00:00Z")),
         ways_to_apply: ["written form", "voice note", "video call"]
@@ -371,28 +449,64 @@ fn recruitment_decision(
         criteria_published_at: Some(at("2021-06-14T09:00:00Z")),
         panel_with_lived_experience: Some(2),
     });
-    record.dates.review_at = Some(at("2021-12-10T12:00:00Z"));
-    record.dates.papers_sent_at = Some(at("2021-05-28T09:00:00Z"));
-    record.dates.session_at = Some(at("2021-06-04T10:00:00Z"));
-    for p in record.participants.iter_mut().flatten() {
-        p.conflict = Some(Conflict::None);
-        if p.public_contributor {
-            p.payment = Some(PaymentStatus::Accepted);
-        }
-    }
-    let report = charter.check(&record);
-    show(&report);
-    let proof = report.gate().map_err(|refusal| refusal.to_string())?;
-    let adopted = round.record_outcome(
-        ctx(secretary, "2021-06-10T12:10:00Z"),
-        "Four paid places on the Allies Group, advertised openly from 14 June.",
-        at("2021-12-10T12:00:00Z"),
-        &proof,
+    evidence.dates.papers_sent_at = Some(at("2021-05-28T09:00:00Z"));
+    evidence.dates.session_at = Some(at("2021-06-04T10:00:00Z"));
+    let deciders: Vec<MemberId> = engine
+        .record(&stream, at("2021-06-10T12:00:00Z"))
+        .and_then(|r| r.participants)
+        .unwrap_or_default()
+        .iter()
+        .map(|p| p.member)
+        .collect();
+    evidence.participants = Some(
+        deciders
+            .into_iter()
+            .map(|m| {
+                let p = Participant::new(m).declared(Conflict::None);
+                let contributor = community.member(m).is_some_and(|c| {
+                    c.has_role(Role::CommunityMember) || c.has_role(Role::CoProducer)
+                });
+                if contributor {
+                    p.contributor(PaymentStatus::Accepted)
+                } else {
+                    p
+                }
+            })
+            .collect(),
+    );
+    let outcome = RoundCommand::RecordOutcome {
+        statement: "Four paid places on the Allies Group, advertised openly from 14 June.".into(),
+        review_date: at("2021-12-10T12:00:00Z"),
+    };
+    engine.handle(request(secretary, "2021-06-10T12:10:00Z", outcome).with_evidence(evidence))?;
+
+    // Published a week later: evidence recorded after the decision.
+    let published = DecisionRecord {
+        publication: Some(Publication {
+            published_at: at("2021-06-17T09:00:00Z"),
+            redactions: Vec::new(),
+        }),
+        ..DecisionRecord::new(DecisionKind::Recruitment)
+    };
+    engine.handle(
+        Request::new(
+            stream.clone(),
+            secretary,
+            at("2021-06-17T09:00:00Z"),
+            ProcessCommand::Evidence {},
+        )
+        .with_evidence(published),
     )?;
+
+    let now = at("2021-06-20T09:00:00Z");
+    let report = engine
+        .report(&stream, now)
+        .ok_or("the stream has a round")?;
+    show(&report);
     Ok(format!(
-        "Adopted after {} events, with the gate passed on {} rules.",
-        adopted.events().len(),
-        proof.rules_checked().len()
+        "{} adopted and published; the journal holds {} events.",
+        stream,
+        engine.journal().read_all()?.len()
     ))
 }
 
