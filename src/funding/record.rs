@@ -248,6 +248,11 @@ impl FundingDecision {
         } else if self.phase == FundingPhase::Declined {
             record.dates.decided_at = self.published_at;
         }
+        // The comment window is the decision's asynchronous round (rule H5 reads it).
+        if let Some(window) = self.windows.values().min_by_key(|w| w.opened_at) {
+            record.dates.round_opened_at = Some(window.opened_at);
+            record.dates.round_closed_at = Some(window.closes_at);
+        }
         record.dates.review_at = self.review_date;
         record.dates.as_of = Some(now);
         record
