@@ -59,6 +59,12 @@ pub fn policy() -> FundingPolicy {
     FundingPolicy::seed()
 }
 
+/// The seed policy, made once.
+pub fn seed_policy() -> &'static FundingPolicy {
+    static P: OnceLock<FundingPolicy> = OnceLock::new();
+    P.get_or_init(FundingPolicy::seed)
+}
+
 /// The offers: 0 tier 0, 1 tier 1, 2 tier 2 (restricts publication), 3 red line, 4 tier 3.
 pub fn offer(i: usize) -> Offer {
     let base = |funder: &str, sector: &str| {
@@ -91,7 +97,7 @@ pub fn offer(i: usize) -> Offer {
 pub const OFFERS: usize = 5;
 
 /// The route governance gives offer `i`.
-pub fn route(i: usize) -> Route {
+pub fn route(i: usize) -> &'static Route {
     static R: OnceLock<Vec<Route>> = OnceLock::new();
     R.get_or_init(|| {
         (0..OFFERS)
@@ -102,8 +108,9 @@ pub fn route(i: usize) -> Route {
                     .unwrap()
             })
             .collect()
-    })[i]
-        .clone()
+    })
+    .get(i)
+    .unwrap()
 }
 
 /// Runs commands from the start, each by `(actor, minute)`; panics on a refusal.
@@ -130,6 +137,6 @@ pub fn identify(i: usize) -> FundingCommand {
 
 pub fn screen(i: usize) -> FundingCommand {
     FundingCommand::Screen {
-        route: Box::new(route(i)),
+        route: Box::new(route(i).clone()),
     }
 }
