@@ -307,10 +307,7 @@ fn decide_identified(
         }
         FundingCommand::AnswerAdvice { advice, answer } => {
             need_phase(attempted, phase, &[P::Consultation])?;
-            let entry = d
-                .advice
-                .iter()
-                .find(|a| a.id == *advice)
+            let entry = advice_entry(&d.advice, *advice)
                 .ok_or(FundingError::UnknownAdvice { advice: *advice })?;
             if entry.answer.is_some() {
                 return Err(FundingError::AdviceAlreadyAnswered { advice: *advice });
@@ -589,6 +586,17 @@ fn check_conditions(
     Ok(())
 }
 
+/// Advice is numbered from 1 in the order recorded, so its number is its place: a lookup
+/// costs nothing however long the consultation.
+fn advice_index(advice: &[Advice], id: AdviceId) -> Option<usize> {
+    let i = usize::try_from(id.0).ok()?.checked_sub(1)?;
+    advice.get(i).filter(|a| a.id == id).map(|_| i)
+}
+
+fn advice_entry(advice: &[Advice], id: AdviceId) -> Option<&Advice> {
+    advice_index(advice, id).and_then(|i| advice.get(i))
+}
+
 /// Numbers start at 1; a decision never holds anywhere near `u32::MAX` items.
 fn next_id(len: usize) -> u32 {
     u32::try_from(len).map_or(u32::MAX, |n| n.saturating_add(1))
@@ -672,7 +680,8 @@ fn evolve_identified(d: &mut FundingDecision, event: &FundingEvent) {
             answer: None,
         }),
         FundingEvent::AdviceAnswered { advice, answer, .. } => {
-            if let Some(entry) = d.advice.iter_mut().find(|a| a.id == *advice) {
+            let index = advice_index(&d.advice, *advice);
+            if let Some(entry) = index.and_then(|i| d.advice.get_mut(i)) {
                 entry.answer = Some(answer.clone());
             }
         }
