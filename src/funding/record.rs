@@ -55,11 +55,35 @@ impl FundingDecision {
     ///
     /// # Example
     ///
-    /// See the [module guide](super) of `funding` for a decision; then:
+    /// A red-line offer, declined at screening: the record fails rule C4.
     ///
-    /// ```ignore
-    /// let record = decision.record(&community, now);
+    /// ```
+    /// use coproduction::community::{Community, MemberId};
+    /// use coproduction::decision::DecisionKind;
+    /// use coproduction::funding::{Funding, FundingPolicy, Offer, Screened, route_facts};
+    /// use coproduction::governance::{Governance, GovernanceMap};
+    /// use coproduction::machine::Context;
+    /// use coproduction::values::{Charter, Outcome, Status};
+    ///
+    /// let community: Community =
+    ///     serde_json::from_str(include_str!("../../examples/data/community.json"))?;
+    /// let map: GovernanceMap =
+    ///     serde_json::from_str(include_str!("../../examples/data/governance.json"))?;
+    /// let governance = Governance::new(map, &community)?;
+    /// let policy = FundingPolicy::seed();
+    /// let offer = Offer::new(DecisionKind::Funding, "A tobacco company", "Tobacco", "A grant");
+    /// let route = governance.route(&offer.kind, route_facts(&offer, &policy))?;
+    ///
+    /// let ctx = Context::new(MemberId::new(1), "2024-06-03T09:00:00Z".parse()?);
+    /// let screening = Funding::identify(offer, policy, ctx)?.start_screening(ctx)?;
+    /// let Screened::Declined(declined) = screening.screen(ctx, route)? else {
+    ///     panic!("tobacco is a red line");
+    /// };
+    /// let record = declined.decision().ok_or("identified")?.record(&community, ctx.now);
+    /// assert_eq!(record.outcome, Some(Outcome::Declined));
     /// let report = Charter::default().check(&record);
+    /// assert_eq!(report.finding("C4").map(|f| f.status), Some(Status::Violated));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn record(&self, community: &Community, now: Timestamp) -> DecisionRecord {
         match &self.decision {
@@ -256,5 +280,79 @@ impl FundingDecision {
         record.dates.review_at = self.review_date;
         record.dates.as_of = Some(now);
         record
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::decision::DecisionKind;
+    use crate::funding::{FundingEvent, FundingPolicy, FundingProcess, FundingState, Offer};
+    use crate::machine::Decider;
+
+    fn declared() -> FundingDecision {
+        let at: Timestamp = "2024-05-01T09:00:00Z".parse().unwrap();
+        let mut state = FundingProcess::evolve(
+            FundingState::NotIdentified,
+            &FundingEvent::Identified {
+                offer: Box::new(Offer::new(
+                    DecisionKind::Funding,
+                    "A trust",
+                    "Trust",
+                    "A grant",
+                )),
+                policy: Box::new(FundingPolicy::seed()),
+                by: MemberId::new(1),
+                at,
+            },
+        );
+        for (member, interest, recused) in [
+            (1, None, false),
+            (2, Some("A tie"), true),
+            (3, Some("A tie"), false),
+        ] {
+            state = FundingProcess::evolve(
+                state,
+                &FundingEvent::InterestDeclared {
+                    member: MemberId::new(member),
+                    interest: interest.map(str::to_owned),
+                    recused,
+                    at,
+                },
+            );
+        }
+        state.decision().unwrap().clone()
+    }
+
+    #[test]
+    fn declarations_are_recorded_as_the_value_check_reads_them() {
+        let d = declared();
+        assert_eq!(d.conflict_of(MemberId::new(1)), Some(Conflict::None));
+        assert_eq!(
+            d.conflict_of(MemberId::new(2)),
+            Some(Conflict::DeclaredAndRecused)
+        );
+        assert_eq!(
+            d.conflict_of(MemberId::new(3)),
+            Some(Conflict::DeclaredAndTookPart)
+        );
+        assert_eq!(d.conflict_of(MemberId::new(4)), None);
+    }
+
+    #[test]
+    fn a_proposed_decision_lists_the_recused_beside_the_deciders() {
+        let d = declared();
+        let record = d.record_proposed(
+            &FundingOutcome::Decline {},
+            &[MemberId::new(1)],
+            "Not a fit",
+            &Community::new(),
+            d.identified_at(),
+        );
+        let participants = record.participants.unwrap();
+        let ids: Vec<u64> = participants.iter().map(|p| p.member.get()).collect();
+        assert_eq!(ids, [1, 2]);
+        assert_eq!(record.outcome, Some(Outcome::Declined));
+        assert_eq!(record.rationale.as_deref(), Some("Not a fit"));
     }
 }

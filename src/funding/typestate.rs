@@ -842,3 +842,92 @@ impl AnyFunding {
         self.state().phase()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::community::Community;
+    use crate::decision::DecisionKind;
+    use crate::governance::{Governance, GovernanceMap};
+
+    fn route_for(offer: &Offer) -> Route {
+        let community: Community =
+            serde_json::from_str(include_str!("../../examples/data/community.json")).unwrap();
+        let map: GovernanceMap =
+            serde_json::from_str(include_str!("../../examples/data/governance.json")).unwrap();
+        Governance::new(map, &community)
+            .unwrap()
+            .route(
+                &offer.kind,
+                super::super::route_facts(offer, &FundingPolicy::seed()),
+            )
+            .unwrap()
+    }
+
+    fn ctx(minute: i64) -> Context {
+        let t: Timestamp = "2024-05-01T09:00:00Z".parse().unwrap();
+        Context::new(
+            MemberId::new(1),
+            t.checked_add(jiff::SignedDuration::from_mins(minute))
+                .unwrap(),
+        )
+    }
+
+    fn triaged() -> Funding<Triaged> {
+        let offer =
+            Offer::new(DecisionKind::Funding, "A local trust", "Trust", "Room hire").amount(500);
+        let route = route_for(&offer);
+        let screening = Funding::identify(offer, FundingPolicy::seed(), ctx(0))
+            .unwrap()
+            .start_screening(ctx(1))
+            .unwrap();
+        match screening.screen(ctx(2), route).unwrap() {
+            Screened::Triaged(f) => f,
+            Screened::Declined(_) => panic!("no red line"),
+        }
+    }
+
+    #[test]
+    fn a_refused_step_hands_the_decision_back_unchanged() {
+        let dd = triaged().start_due_diligence(ctx(3)).unwrap();
+        let before = dd.state().clone();
+        let events = dd.events().len();
+        let refused = dd
+            .complete_check(ctx(4), Check::InvolvementPractice, "Not on tier 0's list")
+            .unwrap_err();
+        assert_eq!(
+            refused.error,
+            FundingError::CheckNotOnChecklist {
+                check: Check::InvolvementPractice
+            }
+        );
+        assert_eq!(refused.funding.state(), &before);
+        assert_eq!(refused.funding.events().len(), events);
+    }
+
+    #[test]
+    fn a_state_is_typed_only_as_its_own_phase() {
+        let state: FundingState = triaged().into();
+        assert!(Funding::<Triaged>::try_from(state.clone()).is_ok());
+        assert_eq!(
+            Funding::<Deciding>::try_from(state.clone()).unwrap_err(),
+            FundingError::WrongPhase {
+                attempted: "take the decision as typed",
+                phase: FundingPhase::Triaged
+            }
+        );
+        assert!(matches!(
+            AnyFunding::try_from(state).unwrap(),
+            AnyFunding::Triaged(_)
+        ));
+        assert!(AnyFunding::try_from(FundingState::NotIdentified).is_err());
+    }
+
+    #[test]
+    fn a_withdrawal_from_an_open_phase_is_final() {
+        let withdrawn = triaged().withdraw(ctx(3), "The trust closed").unwrap();
+        assert_eq!(withdrawn.state().phase(), FundingPhase::Withdrawn);
+        let replayed = AnyFunding::replay(withdrawn.events().to_vec()).unwrap();
+        assert!(matches!(replayed, AnyFunding::Withdrawn(_)));
+    }
+}
