@@ -7,6 +7,8 @@
 // Each test crate that includes this module uses only part of it.
 #![allow(dead_code)]
 
+pub mod model;
+
 use std::sync::OnceLock;
 
 use coproduction::community::{BodyId, Community, MemberId};
