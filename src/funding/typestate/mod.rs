@@ -121,24 +121,40 @@ impl<P: FundingPhaseMarker> fmt::Debug for Funding<P> {
 /// example after a replay) back to the typed API.
 #[derive(Debug)]
 #[non_exhaustive]
-#[allow(missing_docs)]
 pub enum AnyFunding {
+    /// In phase `Identified`.
     Identified(Funding<Identified>),
+    /// In phase `Screening`.
     Screening(Funding<Screening>),
+    /// In phase `Triaged`.
     Triaged(Funding<Triaged>),
+    /// In phase `DueDiligence`.
     DueDiligence(Funding<DueDiligence>),
+    /// In phase `Consultation`.
     Consultation(Funding<Consultation>),
+    /// In phase `Deciding`.
     Deciding(Funding<Deciding>),
+    /// In phase `Accepted`.
     Accepted(Funding<Accepted>),
+    /// In phase `AcceptedWithConditions`.
     AcceptedWithConditions(Funding<AcceptedWithConditions>),
+    /// In phase `Declined`.
     Declined(Funding<Declined>),
+    /// In phase `Deferred`.
     Deferred(Funding<Deferred>),
+    /// In phase `Escalated`.
     Escalated(Funding<Escalated>),
+    /// In phase `Published`.
     Published(Funding<Published>),
+    /// In phase `Monitoring`.
     Monitoring(Funding<Monitoring>),
+    /// In phase `UnderReview`.
     UnderReview(Funding<UnderReview>),
+    /// In phase `Renewed`.
     Renewed(Funding<Renewed>),
+    /// In phase `Ended`.
     Ended(Funding<Ended>),
+    /// In phase `Withdrawn`.
     Withdrawn(Funding<Withdrawn>),
 }
 
