@@ -50,6 +50,12 @@
 //!   and the tier of what is at stake.
 //! - [`engine`]: the embeddable engine: requests in (Rust values or JSON), authorised,
 //!   routed, decided, gated by the value-check and journalled; replayed on open.
+//! - [`funding`]: funding and partnership decisions as a typed state machine: a red-line
+//!   screen that declines automatically and publishes why, tiers from amount, risks and
+//!   institutional policy, a due-diligence checklist per tier, consultation along the
+//!   governance route, acceptance through the value gate, a public register entry,
+//!   monitoring and review; a typestate façade [`funding::Funding`] over
+//!   [`funding::FundingProcess`].
 //! - [`governance`]: who decides, advises, is consulted and informed for each kind of
 //!   decision, as a validated petgraph graph; [`governance::Governance::route`] gives the
 //!   deciding body, method, consultees and escalation chain for a decision's facts.
@@ -122,6 +128,7 @@ pub mod community;
 pub mod consent;
 pub mod decision;
 pub mod engine;
+pub mod funding;
 pub mod governance;
 pub mod journal;
 pub mod machine;
@@ -141,6 +148,9 @@ pub enum Error {
     /// A change to a co-creation model, or a query on it, was refused.
     #[error(transparent)]
     CoCreation(#[from] cocreation::CoCreationError),
+    /// A command to a funding decision was refused.
+    #[error(transparent)]
+    Funding(#[from] funding::FundingError),
     /// A change to a community was refused.
     #[error(transparent)]
     Community(#[from] community::CommunityError),

@@ -1,0 +1,212 @@
+//! The commands a funding decision takes, and what deciding can conclude.
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+
+use crate::community::{BodyId, MemberId};
+use crate::governance::Route;
+use crate::values::{FundingCondition, RouteSummary};
+
+use super::config::{Check, FundingPolicy};
+use super::event::AdviceId;
+use super::tier::Offer;
+
+/// What the deciders concluded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+#[non_exhaustive]
+pub enum FundingOutcome {
+    /// Accept the offer as made.
+    Accept {},
+    /// Accept with conditions of the community's own (a right to publish, a review).
+    AcceptWithConditions {
+        /// The conditions; at least one.
+        conditions: Vec<FundingCondition>,
+    },
+    /// Decline.
+    Decline {},
+    /// Defer the decision.
+    Defer {},
+    /// Escalate it to another body (an institution's committee).
+    Escalate {
+        /// The body.
+        to: BodyId,
+    },
+}
+
+impl FundingOutcome {
+    /// The stable name of the outcome.
+    pub fn label(&self) -> &'static str {
+        match self {
+            FundingOutcome::Accept {} => "accepted",
+            FundingOutcome::AcceptWithConditions { .. } => "accepted_with_conditions",
+            FundingOutcome::Decline {} => "declined",
+            FundingOutcome::Defer {} => "deferred",
+            FundingOutcome::Escalate { .. } => "escalated",
+        }
+    }
+
+    /// Whether the offer is accepted (with or without conditions).
+    pub fn accepts(&self) -> bool {
+        matches!(
+            self,
+            FundingOutcome::Accept {} | FundingOutcome::AcceptWithConditions { .. }
+        )
+    }
+}
+
+/// What a caller asks of a funding decision. The acting member and the time come with the
+/// [`Context`](crate::machine::Context).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+#[non_exhaustive]
+pub enum FundingCommand {
+    /// Identify an offer, under the policy in force.
+    Identify {
+        /// The offer.
+        offer: Box<Offer>,
+        /// The policy, fixed for this decision.
+        policy: Box<FundingPolicy>,
+    },
+    /// Start the red-line screen.
+    StartScreening {},
+    /// Screen the offer and triage it. `route` is what
+    /// [`Governance::route`](crate::governance::Governance::route) gives for
+    /// [`route_facts`](super::route_facts) of the offer: a red line must route to an automatic
+    /// decline, and otherwise the route's tier must be the offer's tier.
+    Screen {
+        /// The governance route for the offer's facts.
+        route: Box<Route>,
+    },
+    /// Start due diligence: the tier's checklist is fixed.
+    StartDueDiligence {},
+    /// Complete a check, with the evidence (the actor is the named member who did it).
+    CompleteCheck {
+        /// The check.
+        check: Check,
+        /// What was looked at, and found.
+        evidence: String,
+    },
+    /// Declare one's interests in this offer (the actor declares for themselves).
+    DeclareInterest {
+        /// The interest, if any; `None` declares none.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        interest: Option<String>,
+        /// Whether the member steps out of the decision.
+        #[serde(default)]
+        recused: bool,
+    },
+    /// Start consultation along the route.
+    StartConsultation {},
+    /// Record advice from a body the route consults.
+    RecordAdvice {
+        /// The body.
+        body: BodyId,
+        /// The member who gave it.
+        from: MemberId,
+        /// The advice (an Allies Group review gives one point per piece of advice).
+        advice: String,
+    },
+    /// Answer a piece of advice.
+    AnswerAdvice {
+        /// The advice.
+        advice: AdviceId,
+        /// The answer.
+        answer: String,
+    },
+    /// Open a comment window for a body (it runs the policy's number of days).
+    OpenCommentWindow {
+        /// The body whose members comment.
+        body: BodyId,
+    },
+    /// Comment in an open window (the actor comments).
+    Comment {
+        /// The body's window.
+        body: BodyId,
+        /// The comment.
+        text: String,
+    },
+    /// Record a co-creation session held with a body.
+    RecordSession {
+        /// The body.
+        body: BodyId,
+        /// Where its record is (a session id, a link).
+        reference: String,
+    },
+    /// Record the consent round held in the deciding body.
+    RecordConsentRound {
+        /// Where its record is (the round's stream id).
+        reference: String,
+        /// Whether it consented to accept.
+        consented: bool,
+    },
+    /// Move to deciding: every required check complete, every consultation requirement met.
+    StartDeciding {},
+    /// Decide, along the route taken.
+    Decide {
+        /// The conclusion.
+        outcome: FundingOutcome,
+        /// The route the decision took; it must be the recorded governance route.
+        route_taken: RouteSummary,
+        /// The members who took part in deciding.
+        deciders: Vec<MemberId>,
+        /// Why.
+        rationale: String,
+    },
+    /// Publish the register entry of an accepted offer.
+    Publish {
+        /// A legal reason for withholding a field, if any.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        withheld_reason: Option<String>,
+    },
+    /// Monitor the conditions until the review date.
+    StartMonitoring {
+        /// When the arrangement is reviewed; after now.
+        review_date: Timestamp,
+    },
+    /// Start the review.
+    StartReview {
+        /// Why now (the review date came, or a condition was breached).
+        reason: String,
+    },
+    /// Conclude the review.
+    Review {
+        /// Renew, or end.
+        renew: bool,
+        /// Why.
+        rationale: String,
+    },
+    /// Withdraw the offer before a decision.
+    Withdraw {
+        /// Why.
+        reason: String,
+    },
+}
+
+impl FundingCommand {
+    /// The stable name of the command, used in errors.
+    pub fn label(&self) -> &'static str {
+        match self {
+            FundingCommand::Identify { .. } => "identify",
+            FundingCommand::StartScreening {} => "start_screening",
+            FundingCommand::Screen { .. } => "screen",
+            FundingCommand::StartDueDiligence {} => "start_due_diligence",
+            FundingCommand::CompleteCheck { .. } => "complete_check",
+            FundingCommand::DeclareInterest { .. } => "declare_interest",
+            FundingCommand::StartConsultation {} => "start_consultation",
+            FundingCommand::RecordAdvice { .. } => "record_advice",
+            FundingCommand::AnswerAdvice { .. } => "answer_advice",
+            FundingCommand::OpenCommentWindow { .. } => "open_comment_window",
+            FundingCommand::Comment { .. } => "comment",
+            FundingCommand::RecordSession { .. } => "record_session",
+            FundingCommand::RecordConsentRound { .. } => "record_consent_round",
+            FundingCommand::StartDeciding {} => "start_deciding",
+            FundingCommand::Decide { .. } => "decide",
+            FundingCommand::Publish { .. } => "publish",
+            FundingCommand::StartMonitoring { .. } => "start_monitoring",
+            FundingCommand::StartReview { .. } => "start_review",
+            FundingCommand::Review { .. } => "review",
+            FundingCommand::Withdraw { .. } => "withdraw",
+        }
+    }
+}

@@ -1,0 +1,782 @@
+//! The funding decider: `decide` holds every rule, `evolve` folds the events.
+
+use std::collections::BTreeMap;
+
+use jiff::{SignedDuration, Timestamp};
+
+use crate::community::MemberId;
+use crate::decision::Method;
+use crate::machine::{Context, Decider, Events, Transitions};
+use crate::values::{FundingCondition, Restriction};
+
+use super::FundingError;
+use super::command::{FundingCommand, FundingOutcome};
+use super::event::{AdviceId, FundingEvent, RegisterListing, Requirement};
+use super::phase::{EDGES, FINALS, FundingPhase, PHASES};
+use super::state::{
+    Advice, CommentWindow, CompletedCheck, Decision, Declaration, FundingDecision, FundingState,
+    RoundReference,
+};
+use super::tier::{amount_band, screen, tier};
+
+use FundingPhase as P;
+
+fn need_phase(
+    attempted: &'static str,
+    phase: FundingPhase,
+    allowed: &[FundingPhase],
+) -> Result<(), FundingError> {
+    if allowed.contains(&phase) {
+        Ok(())
+    } else {
+        Err(FundingError::WrongPhase { attempted, phase })
+    }
+}
+
+fn need_text(attempted: &'static str, field: &'static str, text: &str) -> Result<(), FundingError> {
+    if text.trim().is_empty() {
+        Err(FundingError::TextRequired { attempted, field })
+    } else {
+        Ok(())
+    }
+}
+
+/// The funding-decision decider. See the [module guide](super) for the rules.
+#[derive(Debug, Clone, Copy)]
+pub struct FundingProcess;
+
+impl Decider for FundingProcess {
+    type State = FundingState;
+    type Command = FundingCommand;
+    type Event = FundingEvent;
+    type Error = FundingError;
+    type Phase = FundingPhase;
+
+    const TRANSITIONS: Transitions<FundingPhase> = Transitions {
+        machine: "funding_decision",
+        start: P::NotIdentified,
+        phases: PHASES,
+        finals: FINALS,
+        edges: EDGES,
+    };
+
+    fn initial() -> FundingState {
+        FundingState::NotIdentified
+    }
+
+    fn phase(state: &FundingState) -> FundingPhase {
+        state.phase()
+    }
+
+    fn decide(
+        state: &FundingState,
+        command: &FundingCommand,
+        ctx: &Context,
+    ) -> Result<Events<FundingEvent>, FundingError> {
+        let attempted = command.label();
+        match (state, command) {
+            (FundingState::NotIdentified, FundingCommand::Identify { offer, policy }) => {
+                policy.validate()?;
+                offer.validate()?;
+                Ok(Events::one(FundingEvent::Identified {
+                    offer: offer.clone(),
+                    policy: policy.clone(),
+                    by: ctx.actor,
+                    at: ctx.now,
+                }))
+            }
+            (FundingState::Identified(_), FundingCommand::Identify { .. }) => {
+                Err(FundingError::AlreadyIdentified)
+            }
+            (FundingState::NotIdentified, _) => Err(FundingError::NotIdentified { attempted }),
+            (FundingState::Identified(decision), _) => decide_identified(decision, command, ctx),
+        }
+    }
+
+    fn evolve(state: FundingState, event: &FundingEvent) -> FundingState {
+        match (state, event) {
+            (
+                FundingState::NotIdentified,
+                FundingEvent::Identified {
+                    offer, policy, at, ..
+                },
+            ) => FundingState::Identified(Box::new(FundingDecision {
+                offer: offer.as_ref().clone(),
+                policy: policy.as_ref().clone(),
+                phase: P::Identified,
+                identified_at: *at,
+                last_at: *at,
+                screen: None,
+                triage: None,
+                route: None,
+                required: Vec::new(),
+                checks: BTreeMap::new(),
+                declarations: BTreeMap::new(),
+                requirements: Vec::new(),
+                advice: Vec::new(),
+                windows: BTreeMap::new(),
+                sessions: Vec::new(),
+                consent_round: None,
+                decision: None,
+                listing: None,
+                published_at: None,
+                review_date: None,
+                ending: None,
+            })),
+            (FundingState::Identified(mut d), event) => {
+                evolve_identified(&mut d, event);
+                FundingState::Identified(d)
+            }
+            // An event other than `Identified` before identification is not one `decide`
+            // produces; evolve stays total and ignores it.
+            (state @ FundingState::NotIdentified, _) => state,
+        }
+    }
+}
+
+/// What the route asks for before deciding: each consultee's advice (answered) or views,
+/// the comment window and session the policy holds from their tiers, and a consent round
+/// where the route decides in a round rather than by one accountable decider.
+pub(super) fn requirements(d: &FundingDecision) -> Vec<Requirement> {
+    let mut out = Vec::new();
+    let Some(route) = &d.route else {
+        return out;
+    };
+    for consultee in &route.consult {
+        out.push(if consultee.must_be_answered() {
+            Requirement::AdviceAnswered {
+                body: consultee.body.clone(),
+            }
+        } else {
+            Requirement::ViewsGathered {
+                body: consultee.body.clone(),
+            }
+        });
+    }
+    let tier = route.tier();
+    if tier >= d.policy.comment_window_from_tier {
+        out.push(Requirement::CommentWindow {});
+    }
+    if tier >= d.policy.session_from_tier {
+        out.push(Requirement::Session {});
+    }
+    if route
+        .method()
+        .is_some_and(|m| !matches!(m, Method::AdviceProcess | Method::Delegated))
+    {
+        out.push(Requirement::ConsentRound {});
+    }
+    out
+}
+
+fn decide_identified(
+    d: &FundingDecision,
+    command: &FundingCommand,
+    ctx: &Context,
+) -> Result<Events<FundingEvent>, FundingError> {
+    let attempted = command.label();
+    let (actor, now) = (ctx.actor, ctx.now);
+    let phase = d.phase;
+    if now < d.last_at {
+        return Err(FundingError::ClockWentBack {
+            now,
+            last: d.last_at,
+        });
+    }
+    let recused = |member: MemberId| d.declarations.get(&member).is_some_and(|x| x.recused);
+    let event = match command {
+        FundingCommand::Identify { .. } => return Err(FundingError::AlreadyIdentified),
+        FundingCommand::StartScreening {} => {
+            need_phase(attempted, phase, &[P::Identified])?;
+            FundingEvent::ScreeningStarted { by: actor, at: now }
+        }
+        FundingCommand::Screen { route } => {
+            need_phase(attempted, phase, &[P::Screening])?;
+            if route.kind != d.offer.kind {
+                return Err(FundingError::RouteKindMismatch {
+                    offer: d.offer.kind.clone(),
+                    route: route.kind.clone(),
+                });
+            }
+            let hits = screen(&d.offer, &d.policy);
+            if hits.is_empty() == route.is_automatic_decline() {
+                return Err(FundingError::RedLineRouteMismatch {
+                    red_line: !hits.is_empty(),
+                });
+            }
+            if hits.is_empty() {
+                let triage = tier(&d.offer, &d.policy);
+                if triage.tier != route.tier() {
+                    return Err(FundingError::RouteTierMismatch {
+                        tier: triage.tier,
+                        route: route.tier(),
+                    });
+                }
+                FundingEvent::Triaged {
+                    triage,
+                    route: route.clone(),
+                    by: actor,
+                    at: now,
+                }
+            } else {
+                let reasons: Vec<String> = hits.iter().map(ToString::to_string).collect();
+                let listing = RegisterListing {
+                    funder: d.offer.funder.clone(),
+                    amount_band: amount_band(d.offer.amount, d.policy.amount_bands),
+                    conditions: d.offer.conditions.clone(),
+                    route: None,
+                    outcome: "declined at screening".to_owned(),
+                    rationale: format!("Declined automatically: {}.", reasons.join("; ")),
+                    withheld_reason: None,
+                };
+                FundingEvent::ScreenFailed {
+                    hits,
+                    route: route.clone(),
+                    listing,
+                    by: actor,
+                    at: now,
+                }
+            }
+        }
+        FundingCommand::StartDueDiligence {} => {
+            need_phase(attempted, phase, &[P::Triaged])?;
+            let tier = d
+                .triage
+                .as_ref()
+                .map_or(crate::decision::Tier::Zero, |t| t.tier);
+            FundingEvent::DueDiligenceStarted {
+                checks: d.policy.checklists.for_tier(tier).iter().copied().collect(),
+                by: actor,
+                at: now,
+            }
+        }
+        FundingCommand::CompleteCheck { check, evidence } => {
+            need_phase(attempted, phase, &[P::DueDiligence, P::Consultation])?;
+            if !d.required.contains(check) {
+                return Err(FundingError::CheckNotOnChecklist { check: *check });
+            }
+            if d.checks.contains_key(check) {
+                return Err(FundingError::CheckAlreadyCompleted { check: *check });
+            }
+            if recused(actor) {
+                return Err(FundingError::Recused {
+                    attempted,
+                    member: actor,
+                });
+            }
+            need_text(attempted, "evidence", evidence)?;
+            FundingEvent::CheckCompleted {
+                check: *check,
+                evidence: evidence.clone(),
+                by: actor,
+                at: now,
+            }
+        }
+        FundingCommand::DeclareInterest { interest, recused } => {
+            need_phase(attempted, phase, &[P::DueDiligence, P::Consultation])?;
+            if let Some(text) = interest {
+                need_text(attempted, "interest", text)?;
+            }
+            FundingEvent::InterestDeclared {
+                member: actor,
+                interest: interest.clone(),
+                recused: *recused,
+                at: now,
+            }
+        }
+        FundingCommand::StartConsultation {} => {
+            need_phase(attempted, phase, &[P::DueDiligence])?;
+            FundingEvent::ConsultationStarted {
+                requirements: requirements(d),
+                by: actor,
+                at: now,
+            }
+        }
+        FundingCommand::RecordAdvice { body, from, advice } => {
+            need_phase(attempted, phase, &[P::Consultation])?;
+            consulted(d, body)?;
+            need_text(attempted, "advice", advice)?;
+            FundingEvent::AdviceRecorded {
+                advice: AdviceId(next_id(d.advice.len())),
+                body: body.clone(),
+                from: *from,
+                text: advice.clone(),
+                by: actor,
+                at: now,
+            }
+        }
+        FundingCommand::AnswerAdvice { advice, answer } => {
+            need_phase(attempted, phase, &[P::Consultation])?;
+            let entry = advice_entry(&d.advice, *advice)
+                .ok_or(FundingError::UnknownAdvice { advice: *advice })?;
+            if entry.answer.is_some() {
+                return Err(FundingError::AdviceAlreadyAnswered { advice: *advice });
+            }
+            need_text(attempted, "answer", answer)?;
+            FundingEvent::AdviceAnswered {
+                advice: *advice,
+                answer: answer.clone(),
+                by: actor,
+                at: now,
+            }
+        }
+        FundingCommand::OpenCommentWindow { body } => {
+            need_phase(attempted, phase, &[P::Consultation])?;
+            consulted(d, body)?;
+            if d.windows.contains_key(body) {
+                return Err(FundingError::CommentWindowAlreadyOpened { body: body.clone() });
+            }
+            let days = i64::from(d.policy.comment_window_days);
+            let closes_at = now
+                .checked_add(SignedDuration::from_hours(days.saturating_mul(24)))
+                .map_err(|_| FundingError::TimeOutOfRange { at: now })?;
+            FundingEvent::CommentWindowOpened {
+                body: body.clone(),
+                closes_at,
+                by: actor,
+                at: now,
+            }
+        }
+        FundingCommand::Comment { body, text } => {
+            need_phase(attempted, phase, &[P::Consultation])?;
+            let window = d
+                .windows
+                .get(body)
+                .ok_or_else(|| FundingError::NoCommentWindow { body: body.clone() })?;
+            if now >= window.closes_at {
+                return Err(FundingError::CommentWindowClosed {
+                    body: body.clone(),
+                    closed_at: window.closes_at,
+                });
+            }
+            need_text(attempted, "text", text)?;
+            FundingEvent::Commented {
+                body: body.clone(),
+                text: text.clone(),
+                by: actor,
+                at: now,
+            }
+        }
+        FundingCommand::RecordSession { body, reference } => {
+            need_phase(attempted, phase, &[P::Consultation])?;
+            consulted(d, body)?;
+            need_text(attempted, "reference", reference)?;
+            FundingEvent::SessionRecorded {
+                body: body.clone(),
+                reference: reference.clone(),
+                by: actor,
+                at: now,
+            }
+        }
+        FundingCommand::RecordConsentRound {
+            reference,
+            consented,
+        } => {
+            need_phase(attempted, phase, &[P::Consultation])?;
+            need_text(attempted, "reference", reference)?;
+            FundingEvent::ConsentRoundRecorded {
+                reference: reference.clone(),
+                consented: *consented,
+                by: actor,
+                at: now,
+            }
+        }
+        FundingCommand::StartDeciding {} => {
+            need_phase(attempted, phase, &[P::Consultation])?;
+            ready_to_decide(d, attempted, now)?;
+            FundingEvent::DecidingStarted { by: actor, at: now }
+        }
+        FundingCommand::Decide {
+            outcome,
+            route_taken,
+            deciders,
+            rationale,
+        } => {
+            need_phase(attempted, phase, &[P::Deciding])?;
+            decide_outcome(d, attempted, outcome, route_taken, deciders, now)?;
+            need_text(attempted, "rationale", rationale)?;
+            FundingEvent::Decided {
+                outcome: outcome.clone(),
+                route_taken: route_taken.clone(),
+                deciders: deciders.clone(),
+                rationale: rationale.clone(),
+                by: actor,
+                at: now,
+            }
+        }
+        FundingCommand::Publish { withheld_reason } => {
+            need_phase(attempted, phase, &[P::Accepted, P::AcceptedWithConditions])?;
+            if let Some(reason) = withheld_reason {
+                need_text(attempted, "withheld_reason", reason)?;
+            }
+            let decision = d
+                .decision
+                .as_ref()
+                .ok_or(FundingError::WrongPhase { attempted, phase })?;
+            let mut conditions = d.offer.conditions.clone();
+            if let FundingOutcome::AcceptWithConditions { conditions: own } = &decision.outcome {
+                conditions.extend(own.iter().cloned());
+            }
+            FundingEvent::Published {
+                listing: RegisterListing {
+                    funder: d.offer.funder.clone(),
+                    amount_band: amount_band(d.offer.amount, d.policy.amount_bands),
+                    conditions,
+                    route: Some(decision.route_taken.clone()),
+                    outcome: decision.outcome.label().to_owned(),
+                    rationale: decision.rationale.clone(),
+                    withheld_reason: withheld_reason.clone(),
+                },
+                by: actor,
+                at: now,
+            }
+        }
+        FundingCommand::StartMonitoring { review_date } => {
+            need_phase(attempted, phase, &[P::Published])?;
+            if *review_date <= now {
+                return Err(FundingError::ReviewDateNotAhead {
+                    review_date: *review_date,
+                    now,
+                });
+            }
+            FundingEvent::MonitoringStarted {
+                review_date: *review_date,
+                by: actor,
+                at: now,
+            }
+        }
+        FundingCommand::StartReview { reason } => {
+            need_phase(attempted, phase, &[P::Monitoring])?;
+            need_text(attempted, "reason", reason)?;
+            FundingEvent::ReviewStarted {
+                reason: reason.clone(),
+                by: actor,
+                at: now,
+            }
+        }
+        FundingCommand::Review { renew, rationale } => {
+            need_phase(attempted, phase, &[P::UnderReview])?;
+            need_text(attempted, "rationale", rationale)?;
+            FundingEvent::Reviewed {
+                renew: *renew,
+                rationale: rationale.clone(),
+                by: actor,
+                at: now,
+            }
+        }
+        FundingCommand::Withdraw { reason } => {
+            need_phase(attempted, phase, &FundingPhase::OPEN)?;
+            need_text(attempted, "reason", reason)?;
+            FundingEvent::Withdrawn {
+                reason: reason.clone(),
+                by: actor,
+                at: now,
+            }
+        }
+    };
+    Ok(Events::one(event))
+}
+
+/// Consultation inputs come only from the bodies the route names.
+fn consulted(d: &FundingDecision, body: &crate::community::BodyId) -> Result<(), FundingError> {
+    if d.route.as_ref().is_some_and(|r| r.consults(body)) {
+        Ok(())
+    } else {
+        Err(FundingError::NotConsulted { body: body.clone() })
+    }
+}
+
+/// Every required check complete and every consultation requirement met.
+fn ready_to_decide(
+    d: &FundingDecision,
+    attempted: &'static str,
+    now: Timestamp,
+) -> Result<(), FundingError> {
+    let missing = d.missing_checks();
+    if !missing.is_empty() {
+        return Err(FundingError::MissingChecks {
+            attempted,
+            checks: missing,
+        });
+    }
+    let unmet = d.unmet_requirements(now);
+    if !unmet.is_empty() {
+        return Err(FundingError::ConsultationIncomplete {
+            attempted,
+            missing: unmet,
+        });
+    }
+    Ok(())
+}
+
+fn decide_outcome(
+    d: &FundingDecision,
+    attempted: &'static str,
+    outcome: &FundingOutcome,
+    route_taken: &crate::values::RouteSummary,
+    deciders: &[MemberId],
+    now: Timestamp,
+) -> Result<(), FundingError> {
+    // Defensive: a red-line offer is declined at screening and never reaches deciding, but
+    // no path may accept one (rule C4 takes no override).
+    if outcome.accepts() && d.red_line_hit() {
+        return Err(FundingError::RedLine {
+            funder: d.offer.funder.clone(),
+        });
+    }
+    let given = d.route.as_ref().and_then(crate::governance::Route::summary);
+    if given.as_ref() != Some(route_taken) {
+        return Err(FundingError::RouteDiffers {
+            taken: Box::new(route_taken.clone()),
+            given: given.map(Box::new),
+        });
+    }
+    ready_to_decide(d, attempted, now)?;
+    if deciders.is_empty() {
+        return Err(FundingError::NoDeciders);
+    }
+    for member in deciders {
+        match d.declarations.get(member) {
+            None => return Err(FundingError::UndeclaredDecider { member: *member }),
+            Some(x) if x.recused => {
+                return Err(FundingError::Recused {
+                    attempted,
+                    member: *member,
+                });
+            }
+            Some(_) => {}
+        }
+    }
+    if outcome.accepts()
+        && d.requirements.contains(&Requirement::ConsentRound {})
+        && !d.consent_round.as_ref().is_some_and(|r| r.consented)
+    {
+        return Err(FundingError::ConsentNotGiven);
+    }
+    if let FundingOutcome::AcceptWithConditions { conditions } = outcome {
+        check_conditions(d, conditions)?;
+    }
+    Ok(())
+}
+
+fn check_conditions(
+    d: &FundingDecision,
+    conditions: &[FundingCondition],
+) -> Result<(), FundingError> {
+    if conditions.is_empty() {
+        return Err(FundingError::NoConditions);
+    }
+    if conditions.iter().any(|c| c.text.trim().is_empty()) {
+        return Err(FundingError::TextRequired {
+            attempted: "decide",
+            field: "conditions",
+        });
+    }
+    // Rule C5: a condition restricting publication or voice is for tier 2 or higher.
+    let tier = d
+        .triage
+        .as_ref()
+        .map_or(crate::decision::Tier::Zero, |t| t.tier);
+    let restricts = conditions.iter().any(|c| {
+        c.restricts.contains(&Restriction::Publication) || c.restricts.contains(&Restriction::Voice)
+    });
+    if restricts && tier < crate::decision::Tier::Two {
+        return Err(FundingError::RestrictiveConditionBelowTierTwo { tier });
+    }
+    Ok(())
+}
+
+/// Advice is numbered from 1 in the order recorded, so its number is its place: a lookup
+/// costs nothing however long the consultation.
+fn advice_index(advice: &[Advice], id: AdviceId) -> Option<usize> {
+    let i = usize::try_from(id.0).ok()?.checked_sub(1)?;
+    advice.get(i).filter(|a| a.id == id).map(|_| i)
+}
+
+fn advice_entry(advice: &[Advice], id: AdviceId) -> Option<&Advice> {
+    advice_index(advice, id).and_then(|i| advice.get(i))
+}
+
+/// Numbers start at 1; a decision never holds anywhere near `u32::MAX` items.
+fn next_id(len: usize) -> u32 {
+    u32::try_from(len).map_or(u32::MAX, |n| n.saturating_add(1))
+}
+
+fn evolve_identified(d: &mut FundingDecision, event: &FundingEvent) {
+    d.last_at = d.last_at.max(event.at());
+    match event {
+        FundingEvent::Identified { .. } => {}
+        FundingEvent::ScreeningStarted { .. } => d.phase = P::Screening,
+        FundingEvent::ScreenFailed {
+            hits,
+            route,
+            listing,
+            at,
+            ..
+        } => {
+            d.screen = Some(hits.clone());
+            d.route = Some(route.as_ref().clone());
+            d.listing = Some(listing.clone());
+            d.published_at = Some(*at);
+            d.phase = P::Declined;
+        }
+        FundingEvent::Triaged { triage, route, .. } => {
+            d.screen = Some(Vec::new());
+            d.triage = Some(triage.clone());
+            d.route = Some(route.as_ref().clone());
+            d.phase = P::Triaged;
+        }
+        FundingEvent::DueDiligenceStarted { checks, .. } => {
+            d.required.clone_from(checks);
+            d.phase = P::DueDiligence;
+        }
+        FundingEvent::CheckCompleted {
+            check,
+            evidence,
+            by,
+            at,
+        } => {
+            d.checks.insert(
+                *check,
+                CompletedCheck {
+                    by: *by,
+                    evidence: evidence.clone(),
+                    at: *at,
+                },
+            );
+        }
+        FundingEvent::InterestDeclared {
+            member,
+            interest,
+            recused,
+            at,
+        } => {
+            d.declarations.insert(
+                *member,
+                Declaration {
+                    interest: interest.clone(),
+                    recused: *recused,
+                    at: *at,
+                },
+            );
+        }
+        FundingEvent::ConsultationStarted { requirements, .. } => {
+            d.requirements.clone_from(requirements);
+            d.phase = P::Consultation;
+        }
+        FundingEvent::AdviceRecorded {
+            advice,
+            body,
+            from,
+            text,
+            at,
+            ..
+        } => d.advice.push(Advice {
+            id: *advice,
+            body: body.clone(),
+            from: *from,
+            text: text.clone(),
+            at: *at,
+            answer: None,
+        }),
+        FundingEvent::AdviceAnswered { advice, answer, .. } => {
+            let index = advice_index(&d.advice, *advice);
+            if let Some(entry) = index.and_then(|i| d.advice.get_mut(i)) {
+                entry.answer = Some(answer.clone());
+            }
+        }
+        FundingEvent::CommentWindowOpened {
+            body,
+            closes_at,
+            at,
+            ..
+        } => {
+            d.windows.insert(
+                body.clone(),
+                CommentWindow {
+                    opened_at: *at,
+                    closes_at: *closes_at,
+                    comments: Vec::new(),
+                },
+            );
+        }
+        FundingEvent::Commented { body, text, by, .. } => {
+            if let Some(window) = d.windows.get_mut(body) {
+                window.comments.push((*by, text.clone()));
+            }
+        }
+        FundingEvent::SessionRecorded {
+            body, reference, ..
+        } => d.sessions.push((body.clone(), reference.clone())),
+        FundingEvent::ConsentRoundRecorded {
+            reference,
+            consented,
+            ..
+        } => {
+            d.consent_round = Some(RoundReference {
+                reference: reference.clone(),
+                consented: *consented,
+            });
+        }
+        FundingEvent::DecidingStarted { .. } => d.phase = P::Deciding,
+        FundingEvent::Decided {
+            outcome,
+            route_taken,
+            deciders,
+            rationale,
+            at,
+            ..
+        } => {
+            d.phase = match outcome {
+                FundingOutcome::Accept {} => P::Accepted,
+                FundingOutcome::AcceptWithConditions { .. } => P::AcceptedWithConditions,
+                FundingOutcome::Decline {} => P::Declined,
+                FundingOutcome::Defer {} => P::Deferred,
+                FundingOutcome::Escalate { .. } => P::Escalated,
+            };
+            d.decision = Some(Decision {
+                outcome: outcome.clone(),
+                route_taken: route_taken.clone(),
+                deciders: deciders.clone(),
+                rationale: rationale.clone(),
+                at: *at,
+            });
+        }
+        FundingEvent::Published { listing, at, .. } => {
+            d.listing = Some(listing.clone());
+            d.published_at = Some(*at);
+            d.phase = P::Published;
+        }
+        FundingEvent::MonitoringStarted { review_date, .. } => {
+            d.review_date = Some(*review_date);
+            d.phase = P::Monitoring;
+        }
+        FundingEvent::ReviewStarted { .. } => d.phase = P::UnderReview,
+        FundingEvent::Reviewed {
+            renew,
+            rationale,
+            at,
+            ..
+        } => {
+            d.ending = Some((rationale.clone(), *at));
+            d.phase = if *renew { P::Renewed } else { P::Ended };
+        }
+        FundingEvent::Withdrawn { reason, at, .. } => {
+            d.ending = Some((reason.clone(), *at));
+            d.phase = P::Withdrawn;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_graph_is_well_formed() {
+        let graph = FundingProcess::graph().unwrap();
+        assert!(graph.allows(P::Screening, P::Declined));
+        assert!(!graph.allows(P::Declined, P::Accepted));
+        assert!(!graph.allows(P::Screening, P::Accepted));
+    }
+}

@@ -1,0 +1,320 @@
+//! Funding and partnership decisions: whether to take money from, or partner with, another
+//! organisation, decided transparently and with the community.
+//!
+//! ```text
+//! identified -> screening -> triaged (tier) -> due diligence -> consultation -> deciding
+//!     -> accepted | accepted with conditions -> published -> monitoring -> under review
+//!            -> renewed | ended
+//!     -> declined | deferred | escalated
+//! screening -> declined (a red line: automatic, the reason published)
+//! withdrawn from any phase before the decision
+//! ```
+//!
+//! The rules, each enforced in one place (the `decide` of [`FundingProcess`]):
+//!
+//! - **Red lines** ([`FundingPolicy::red_line_sectors`], [`FundingPolicy::sanctions`]):
+//!   the screen ([`screen`]) declines a red-line offer automatically and publishes the
+//!   reason; nothing moves a red-line offer to accepted (rule C4 takes no override).
+//! - **Tiers** ([`tier`]): the amount through the governance map's bands, the risks (a
+//!   conflict of interest, a reputational flag, dependency on one funder) and institutional
+//!   policy; a condition restricting publication or contributors' voice forces tier 2 or
+//!   higher (rule C5).
+//! - **The governance route.** The machine is pure and cannot ask governance, so the
+//!   caller routes the offer's [`route_facts`] with
+//!   [`Governance::route`](crate::governance::Governance::route) and passes the route in
+//!   with the screen. The machine refuses a route whose tier or red-line verdict disagrees
+//!   with its own, records it, and refuses a decision along any other route (rule T7).
+//! - **Due diligence** ([`Check`]): the tier's checklist is fixed when due diligence starts;
+//!   each check is completed by a named member with evidence; deciding is refused while a
+//!   required check is incomplete (rule T5). Members declare their interests; a recused
+//!   member neither completes checks nor decides, and every decider must have declared
+//!   (rule T4).
+//! - **Consultation** ([`Requirement`]): advice from each advising body, every piece
+//!   answered (the Allies Group's review, point by point); views from each consulted body
+//!   (a comment window that ran its 7 to 10 days, or a co-creation session); a session from
+//!   tier 2; a consent round where the route decides by one. Deciding waits until all are
+//!   recorded, and acceptance along a consent route needs the round to have consented.
+//! - **Deciding** through the value gate: the typestate façade's `accept` and
+//!   `accept_with_conditions` take a [`GatePassed`](crate::values::GatePassed), and
+//!   [`FundingDecision::record`] projects the decision for [`Charter::gate`](crate::values::Charter::gate).
+//! - **After acceptance**: the register entry ([`RegisterListing`]: funder, amount band,
+//!   conditions, route, rationale) is published, conditions are monitored to a review date,
+//!   and the review renews or ends the arrangement.
+//!
+//! # Example
+//!
+//! A small grant with no strings: tier 0, decided by a staff lead's advice process.
+//!
+//! ```
+//! use coproduction::community::{BodyId, MemberId};
+//! use coproduction::decision::{DecisionKind, Tier};
+//! use coproduction::funding::{Funding, FundingPolicy, Offer, Screened, route_facts};
+//! use coproduction::governance::{Governance, GovernanceMap};
+//! use coproduction::community::Community;
+//!
+//! let community: Community =
+//!     serde_json::from_str(include_str!("../../examples/data/community.json"))?;
+//! let map: GovernanceMap =
+//!     serde_json::from_str(include_str!("../../examples/data/governance.json"))?;
+//! let governance = Governance::new(map, &community)?;
+//!
+//! let policy = FundingPolicy::seed();
+//! let offer = Offer::new(DecisionKind::Funding, "A local trust", "Charitable trust", "Room hire")
+//!     .amount(500);
+//! let route = governance.route(&offer.kind, route_facts(&offer, &policy))?;
+//! assert_eq!(route.tier(), Tier::Zero);
+//!
+//! let ctx = coproduction::machine::Context::new(MemberId::new(1), "2024-03-01T10:00:00Z".parse()?);
+//! let funding = Funding::identify(offer, policy, ctx)?.start_screening(ctx)?;
+//! let Screened::Triaged(triaged) = funding.screen(ctx, route)? else {
+//!     panic!("no red line is crossed");
+//! };
+//! assert_eq!(triaged.state().decision().and_then(|d| d.triage()).map(|t| t.tier), Some(Tier::Zero));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+mod command;
+mod config;
+mod event;
+mod machine;
+mod phase;
+mod record;
+mod state;
+mod tier;
+mod typestate;
+
+use jiff::Timestamp;
+
+use crate::community::{BodyId, MemberId};
+use crate::decision::{DecisionKind, Tier};
+use crate::values::RouteSummary;
+
+pub use command::{FundingCommand, FundingOutcome};
+pub use config::{Check, Checklists, FundingPolicy};
+pub use event::{AdviceId, FundingEvent, RegisterListing, Requirement};
+pub use machine::FundingProcess;
+pub use phase::FundingPhase;
+pub use state::{
+    Advice, CommentWindow, CompletedCheck, Decision, Declaration, FundingDecision, FundingState,
+    RoundReference,
+};
+pub use tier::{
+    Offer, RedLineHit, RiskFactor, TierReason, Triage, amount_band, route_facts, screen, tier,
+};
+pub use typestate::{
+    Accepted, AcceptedWithConditions, AnyFunding, Consultation, Deciding, Declined, Deferred,
+    DueDiligence, Ended, Escalated, Funding, FundingPhaseMarker, Identified, Monitoring, OpenPhase,
+    Published, Refused, Renewed, Reviewed, Screened, Screening, Triaged, UnderReview, Withdrawn,
+};
+
+/// Why a command to a funding decision was refused. The decision is unchanged.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum FundingError {
+    /// The funding policy is not usable.
+    #[error("cannot use the funding policy: `{field}` is invalid: {reason}")]
+    InvalidPolicy {
+        /// The field.
+        field: &'static str,
+        /// What is wrong.
+        reason: &'static str,
+    },
+    /// The offer is not usable.
+    #[error("cannot identify the offer: `{field}` is invalid: {reason}")]
+    InvalidOffer {
+        /// The field.
+        field: &'static str,
+        /// What is wrong.
+        reason: &'static str,
+    },
+    /// The offer is already identified.
+    #[error("cannot identify the offer: it is already identified")]
+    AlreadyIdentified,
+    /// No offer has been identified.
+    #[error("cannot {attempted}: no offer has been identified")]
+    NotIdentified {
+        /// The command.
+        attempted: &'static str,
+    },
+    /// The command does not apply in this phase.
+    #[error("cannot {attempted} in phase `{}`", crate::machine::Phase::label(*phase))]
+    WrongPhase {
+        /// The command.
+        attempted: &'static str,
+        /// The decision's phase.
+        phase: FundingPhase,
+    },
+    /// The command needs a text that was blank.
+    #[error("cannot {attempted}: `{field}` must not be blank")]
+    TextRequired {
+        /// The command.
+        attempted: &'static str,
+        /// The blank field.
+        field: &'static str,
+    },
+    /// The command's time is earlier than the last event.
+    #[error("the command's time {now} is before the decision's last event at {last}")]
+    ClockWentBack {
+        /// The command's time.
+        now: Timestamp,
+        /// The last event's time.
+        last: Timestamp,
+    },
+    /// A time computed from the command's time is out of range.
+    #[error("cannot compute a date from {at}: out of range")]
+    TimeOutOfRange {
+        /// The time.
+        at: Timestamp,
+    },
+    /// The route is for another kind of decision.
+    #[error("cannot screen: the route is for a {route} decision, the offer is {offer}")]
+    RouteKindMismatch {
+        /// The offer's kind.
+        offer: DecisionKind,
+        /// The route's kind.
+        route: DecisionKind,
+    },
+    /// The route's red-line verdict disagrees with the screen.
+    #[error("cannot screen: the screen {}, but the route {}", if *red_line { "finds a red line" } else { "passes" }, if *red_line { "is not an automatic decline" } else { "is an automatic decline" })]
+    RedLineRouteMismatch {
+        /// Whether the screen found a red line.
+        red_line: bool,
+    },
+    /// The route's tier disagrees with the offer's tier.
+    #[error(
+        "cannot screen: the offer is {tier} but the route is for {route}; route the offer's own facts"
+    )]
+    RouteTierMismatch {
+        /// The offer's tier.
+        tier: Tier,
+        /// The route's tier.
+        route: Tier,
+    },
+    /// The check is not on the tier's checklist.
+    #[error("cannot complete the `{check}` check: it is not on this tier's checklist")]
+    CheckNotOnChecklist {
+        /// The check.
+        check: Check,
+    },
+    /// The check is already completed.
+    #[error("cannot complete the `{check}` check: it is already completed")]
+    CheckAlreadyCompleted {
+        /// The check.
+        check: Check,
+    },
+    /// Required checks are incomplete.
+    #[error("cannot {attempted}: required checks are incomplete: {}", list(checks))]
+    MissingChecks {
+        /// The command.
+        attempted: &'static str,
+        /// The incomplete checks.
+        checks: Vec<Check>,
+    },
+    /// What the route asks for is not all recorded.
+    #[error("cannot {attempted}: the route still needs {}", list(missing))]
+    ConsultationIncomplete {
+        /// The command.
+        attempted: &'static str,
+        /// What is missing.
+        missing: Vec<Requirement>,
+    },
+    /// The body is not one the route consults.
+    #[error("the route does not consult `{body}`")]
+    NotConsulted {
+        /// The body.
+        body: BodyId,
+    },
+    /// There is no such advice.
+    #[error("there is no {advice} in this decision")]
+    UnknownAdvice {
+        /// The advice.
+        advice: AdviceId,
+    },
+    /// The advice is already answered.
+    #[error("{advice} is already answered")]
+    AdviceAlreadyAnswered {
+        /// The advice.
+        advice: AdviceId,
+    },
+    /// The body's comment window was already opened.
+    #[error("a comment window for `{body}` was already opened")]
+    CommentWindowAlreadyOpened {
+        /// The body.
+        body: BodyId,
+    },
+    /// The body has no comment window.
+    #[error("cannot comment: no comment window is open for `{body}`")]
+    NoCommentWindow {
+        /// The body.
+        body: BodyId,
+    },
+    /// The body's comment window has closed.
+    #[error("cannot comment: the window for `{body}` closed at {closed_at}")]
+    CommentWindowClosed {
+        /// The body.
+        body: BodyId,
+        /// When it closed.
+        closed_at: Timestamp,
+    },
+    /// The member stepped out of this decision.
+    #[error("cannot {attempted}: member {member} declared a conflict and stepped out")]
+    Recused {
+        /// The command.
+        attempted: &'static str,
+        /// The member.
+        member: MemberId,
+    },
+    /// A decider made no declaration of interests.
+    #[error("cannot decide: member {member} has not declared their interests")]
+    UndeclaredDecider {
+        /// The member.
+        member: MemberId,
+    },
+    /// A decision names no deciders.
+    #[error("cannot decide: no deciders are named")]
+    NoDeciders,
+    /// The route taken is not the recorded governance route.
+    #[error("cannot decide: the route taken ({} by {}) is not the governance route ({})", taken.deciding_body, taken.method, match given { Some(g) => format!("{} by {}", g.deciding_body, g.method), None => "none recorded".to_owned() })]
+    RouteDiffers {
+        /// The route taken.
+        taken: Box<RouteSummary>,
+        /// The route recorded at screening.
+        given: Option<Box<RouteSummary>>,
+    },
+    /// A red-line offer cannot be accepted.
+    #[error("cannot accept `{funder}`: it crosses a red line, which no override lifts")]
+    RedLine {
+        /// The funder.
+        funder: String,
+    },
+    /// The route decides by a consent round, and it did not consent.
+    #[error("cannot accept: the route decides by consent and no recorded round consented")]
+    ConsentNotGiven,
+    /// Accepting with conditions needs at least one.
+    #[error("cannot accept with conditions: none are given")]
+    NoConditions,
+    /// A condition restricting publication or voice below tier 2 (rule C5).
+    #[error(
+        "cannot accept a condition restricting publication or voice at {tier}: it needs tier 2 or higher"
+    )]
+    RestrictiveConditionBelowTierTwo {
+        /// The decision's tier.
+        tier: Tier,
+    },
+    /// The review date must be after now.
+    #[error("the review date {review_date} is not after {now}")]
+    ReviewDateNotAhead {
+        /// The review date given.
+        review_date: Timestamp,
+        /// Now.
+        now: Timestamp,
+    },
+}
+
+fn list<T: std::fmt::Display>(items: &[T]) -> String {
+    items
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
+}

@@ -1,0 +1,358 @@
+//! A funding decision's evidence for the value-check.
+//!
+//! [`FundingDecision::record`] projects the decision into a [`DecisionRecord`]: funder facts
+//! (the red-line screen, amount band, conditions, register entry), the tier, every
+//! due-diligence check with its completion time, the route taken and the route governance
+//! gives, the deciders' declarations of interest, the advice log with answers, and the
+//! dates. [`FundingDecision::record_proposed`] projects it *as it would be* once decided
+//! with a given outcome, which is what the gate before `accept` checks. Evidence the
+//! decision does not hold (responses in the consent round, alternatives considered,
+//! payment, access requests) the caller adds before checking.
+
+use std::collections::BTreeSet;
+
+use jiff::Timestamp;
+
+use crate::community::{BodyKind, Community, MemberId, Role};
+use crate::values::{
+    AdviceBasis, AdviceEntry, Conflict, DecisionRecord, DueDiligenceCheck, FunderFacts, Outcome,
+    Participant, Publication, RegisterEntry, RegisterField, Screen, Way,
+};
+
+use super::command::FundingOutcome;
+use super::config::Check;
+use super::phase::FundingPhase;
+use super::state::FundingDecision;
+
+impl FundingOutcome {
+    /// The outcome as the value-check records it.
+    pub fn recorded(&self) -> Outcome {
+        match self {
+            FundingOutcome::Accept {} | FundingOutcome::AcceptWithConditions { .. } => {
+                Outcome::Adopted
+            }
+            FundingOutcome::Decline {} => Outcome::Declined,
+            FundingOutcome::Defer {} => Outcome::Deferred,
+            FundingOutcome::Escalate { .. } => Outcome::Escalated,
+        }
+    }
+}
+
+impl FundingDecision {
+    /// A member's declaration as the value-check records it: `None` if they made none.
+    pub fn conflict_of(&self, member: MemberId) -> Option<Conflict> {
+        self.declarations
+            .get(&member)
+            .map(|d| match (&d.interest, d.recused) {
+                (_, true) => Conflict::DeclaredAndRecused,
+                (None, false) => Conflict::None,
+                (Some(_), false) => Conflict::DeclaredAndTookPart,
+            })
+    }
+
+    /// The decision as evidence for the value-check, as of `now`: the decision taken, if
+    /// any; an automatic decline as declined; otherwise with no outcome.
+    ///
+    /// # Example
+    ///
+    /// A red-line offer, declined at screening: the record fails rule C4.
+    ///
+    /// ```
+    /// use coproduction::community::{Community, MemberId};
+    /// use coproduction::decision::DecisionKind;
+    /// use coproduction::funding::{Funding, FundingPolicy, Offer, Screened, route_facts};
+    /// use coproduction::governance::{Governance, GovernanceMap};
+    /// use coproduction::machine::Context;
+    /// use coproduction::values::{Charter, Outcome, Status};
+    ///
+    /// let community: Community =
+    ///     serde_json::from_str(include_str!("../../examples/data/community.json"))?;
+    /// let map: GovernanceMap =
+    ///     serde_json::from_str(include_str!("../../examples/data/governance.json"))?;
+    /// let governance = Governance::new(map, &community)?;
+    /// let policy = FundingPolicy::seed();
+    /// let offer = Offer::new(DecisionKind::Funding, "A tobacco company", "Tobacco", "A grant");
+    /// let route = governance.route(&offer.kind, route_facts(&offer, &policy))?;
+    ///
+    /// let ctx = Context::new(MemberId::new(1), "2024-06-03T09:00:00Z".parse()?);
+    /// let screening = Funding::identify(offer, policy, ctx)?.start_screening(ctx)?;
+    /// let Screened::Declined(declined) = screening.screen(ctx, route)? else {
+    ///     panic!("tobacco is a red line");
+    /// };
+    /// let record = declined.decision().ok_or("identified")?.record(&community, ctx.now);
+    /// assert_eq!(record.outcome, Some(Outcome::Declined));
+    /// let report = Charter::default().check(&record);
+    /// assert_eq!(report.finding("C4").map(|f| f.status), Some(Status::Violated));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn record(&self, community: &Community, now: Timestamp) -> DecisionRecord {
+        match &self.decision {
+            Some(d) => self.project(
+                Some(&d.outcome),
+                &d.deciders,
+                Some(&d.rationale),
+                d.at,
+                community,
+                now,
+            ),
+            None => self.project(None, &[], None, now, community, now),
+        }
+    }
+
+    /// The decision as evidence for the gate before deciding: projected as decided now with
+    /// `outcome` by `deciders` for `rationale`.
+    pub fn record_proposed(
+        &self,
+        outcome: &FundingOutcome,
+        deciders: &[MemberId],
+        rationale: &str,
+        community: &Community,
+        now: Timestamp,
+    ) -> DecisionRecord {
+        self.project(
+            Some(outcome),
+            deciders,
+            Some(rationale),
+            now,
+            community,
+            now,
+        )
+    }
+
+    fn project(
+        &self,
+        outcome: Option<&FundingOutcome>,
+        deciders: &[MemberId],
+        rationale: Option<&str>,
+        decided_at: Timestamp,
+        community: &Community,
+        now: Timestamp,
+    ) -> DecisionRecord {
+        let mut record = DecisionRecord::new(self.offer.kind.clone());
+        record.tier = self.triage.as_ref().map(|t| t.tier);
+        record.outcome = if self.phase == FundingPhase::Declined && self.decision.is_none() {
+            Some(Outcome::Declined)
+        } else if self.phase == FundingPhase::Withdrawn {
+            Some(Outcome::Withdrawn)
+        } else {
+            outcome.map(FundingOutcome::recorded)
+        };
+        record.route_given = self.route.as_ref().and_then(|r| r.summary());
+        record.route_taken = match (&self.decision, outcome) {
+            (Some(d), _) => Some(d.route_taken.clone()),
+            (None, Some(_)) => record.route_given.clone(),
+            (None, None) => None,
+        };
+        if let Some(route) = &self.route {
+            record.body = community.figures(&route.decider).ok();
+        }
+
+        // Facts about the funder: the screen, the band, every condition, the register.
+        let mut funder = FunderFacts::new(self.offer.funder.clone());
+        funder.amount_band = Some(super::amount_band(
+            self.offer.amount,
+            self.policy.amount_bands,
+        ));
+        funder.red_line_screen = self.screen.as_ref().map(|hits| {
+            if hits.is_empty() {
+                Screen::Passed
+            } else {
+                Screen::Failed
+            }
+        });
+        funder.conditions = self.offer.conditions.clone();
+        if let Some(FundingOutcome::AcceptWithConditions { conditions }) = outcome {
+            funder.conditions.extend(conditions.iter().cloned());
+        }
+        if let (Some(listing), Some(at)) = (&self.listing, self.published_at) {
+            let mut listed: BTreeSet<RegisterField> = RegisterField::ALL.into_iter().collect();
+            if listing.route.is_none() {
+                listed.remove(&RegisterField::Route);
+            }
+            funder.register = Some(RegisterEntry {
+                listed,
+                withheld_reason: listing.withheld_reason.clone(),
+            });
+            record.publication = Some(Publication {
+                published_at: at,
+                redactions: Vec::new(),
+            });
+        }
+        record.funder = Some(funder);
+
+        if !self.required.is_empty() {
+            record.due_diligence = Some(
+                Check::ALL
+                    .iter()
+                    .filter(|c| self.required.contains(c) || self.checks.contains_key(c))
+                    .map(|c| DueDiligenceCheck {
+                        check: c.label().to_owned(),
+                        required: self.required.contains(c),
+                        completed_at: self.checks.get(c).map(|done| done.at),
+                    })
+                    .collect(),
+            );
+        }
+
+        // The deciders, with their declarations; those who stepped out are listed too, so
+        // the record shows the conflicted left the decision (rule T4).
+        if outcome.is_some() {
+            let mut members: Vec<MemberId> = deciders.to_vec();
+            members.extend(
+                self.declarations
+                    .iter()
+                    .filter(|(_, d)| d.recused)
+                    .map(|(m, _)| *m),
+            );
+            members.sort_unstable();
+            members.dedup();
+            record.participants = Some(
+                members
+                    .into_iter()
+                    .map(|m| {
+                        let mut p = Participant::new(m);
+                        if let Some(member) = community.member(m) {
+                            p.lived_experience = member.lived_experience;
+                            p.public_contributor = member.has_role(Role::CommunityMember)
+                                || member.has_role(Role::CoProducer);
+                        }
+                        p.conflict = self.conflict_of(m);
+                        p
+                    })
+                    .collect(),
+            );
+        }
+
+        if !self.requirements.is_empty() {
+            let critical = self.policy.critical_friends.as_ref();
+            record.advice = Some(
+                self.advice
+                    .iter()
+                    .map(|a| {
+                        let mut bases = BTreeSet::new();
+                        let kind = community.body(&a.body).map(|b| b.kind);
+                        if Some(&a.body) == critical || kind == Some(BodyKind::AlliesGroup) {
+                            bases.insert(AdviceBasis::CriticalFriend);
+                            bases.insert(AdviceBasis::Expertise);
+                        } else {
+                            bases.insert(AdviceBasis::Affected);
+                        }
+                        if community.member(a.from).is_some_and(|m| m.lived_experience) {
+                            bases.insert(AdviceBasis::LivedExperience);
+                        }
+                        AdviceEntry {
+                            from: a.from,
+                            bases,
+                            given_at: Some(a.at),
+                            answer: a.answer.clone(),
+                        }
+                    })
+                    .collect(),
+            );
+            let mut ways = BTreeSet::new();
+            if !self.windows.is_empty() {
+                ways.insert(Way::Written);
+                ways.insert(Way::Asynchronous);
+            }
+            if !self.sessions.is_empty() {
+                ways.insert(Way::Live);
+            }
+            record.ways_offered = Some(ways);
+        }
+
+        record.rationale = rationale.map(str::to_owned).or_else(|| {
+            // An automatic decline's reason is its rationale, published with it.
+            self.listing
+                .as_ref()
+                .filter(|_| self.decision.is_none())
+                .map(|l| l.rationale.clone())
+        });
+        if outcome.is_some() {
+            record.dates.decided_at = Some(decided_at);
+        } else if self.phase == FundingPhase::Declined {
+            record.dates.decided_at = self.published_at;
+        }
+        // The comment window is the decision's asynchronous round (rule H5 reads it).
+        if let Some(window) = self.windows.values().min_by_key(|w| w.opened_at) {
+            record.dates.round_opened_at = Some(window.opened_at);
+            record.dates.round_closed_at = Some(window.closes_at);
+        }
+        record.dates.review_at = self.review_date;
+        record.dates.as_of = Some(now);
+        record
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::decision::DecisionKind;
+    use crate::funding::{FundingEvent, FundingPolicy, FundingProcess, FundingState, Offer};
+    use crate::machine::Decider;
+
+    fn declared() -> FundingDecision {
+        let at: Timestamp = "2024-05-01T09:00:00Z".parse().unwrap();
+        let mut state = FundingProcess::evolve(
+            FundingState::NotIdentified,
+            &FundingEvent::Identified {
+                offer: Box::new(Offer::new(
+                    DecisionKind::Funding,
+                    "A trust",
+                    "Trust",
+                    "A grant",
+                )),
+                policy: Box::new(FundingPolicy::seed()),
+                by: MemberId::new(1),
+                at,
+            },
+        );
+        for (member, interest, recused) in [
+            (1, None, false),
+            (2, Some("A tie"), true),
+            (3, Some("A tie"), false),
+        ] {
+            state = FundingProcess::evolve(
+                state,
+                &FundingEvent::InterestDeclared {
+                    member: MemberId::new(member),
+                    interest: interest.map(str::to_owned),
+                    recused,
+                    at,
+                },
+            );
+        }
+        state.decision().unwrap().clone()
+    }
+
+    #[test]
+    fn declarations_are_recorded_as_the_value_check_reads_them() {
+        let d = declared();
+        assert_eq!(d.conflict_of(MemberId::new(1)), Some(Conflict::None));
+        assert_eq!(
+            d.conflict_of(MemberId::new(2)),
+            Some(Conflict::DeclaredAndRecused)
+        );
+        assert_eq!(
+            d.conflict_of(MemberId::new(3)),
+            Some(Conflict::DeclaredAndTookPart)
+        );
+        assert_eq!(d.conflict_of(MemberId::new(4)), None);
+    }
+
+    #[test]
+    fn a_proposed_decision_lists_the_recused_beside_the_deciders() {
+        let d = declared();
+        let record = d.record_proposed(
+            &FundingOutcome::Decline {},
+            &[MemberId::new(1)],
+            "Not a fit",
+            &Community::new(),
+            d.identified_at(),
+        );
+        let participants = record.participants.unwrap();
+        let ids: Vec<u64> = participants.iter().map(|p| p.member.get()).collect();
+        assert_eq!(ids, [1, 2]);
+        assert_eq!(record.outcome, Some(Outcome::Declined));
+        assert_eq!(record.rationale.as_deref(), Some("Not a fit"));
+    }
+}

@@ -1,0 +1,416 @@
+//! The offer, the red-line screen and tiering: pure functions of the offer and the policy.
+//!
+//! The tier is the highest of what the amount, the risks and institutional policy call for,
+//! read the same way [`RouteFacts::case`] reads it, so the tier here is the tier
+//! governance routes ([`route_facts`] gives the facts to route on).
+
+use std::collections::BTreeSet;
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::decision::{DecisionKind, Tier};
+use crate::governance::{AmountBands, RouteFacts};
+use crate::values::{FundingCondition, Restriction};
+
+use super::FundingError;
+use super::config::FundingPolicy;
+
+/// A risk the people triaging an offer found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum RiskFactor {
+    /// Someone involved in deciding has an interest in the funder.
+    ConflictOfInterest,
+    /// The funder's name could damage the community's reputation.
+    ReputationalFlag,
+    /// The community would depend on this one funder.
+    DependencyOnOneFunder,
+}
+
+/// An offer of funding or partnership, as identified.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Offer {
+    /// Funding or partnership.
+    pub kind: DecisionKind,
+    /// Who offers it, described (`"A pharmaceutical company's foundation"`).
+    pub funder: String,
+    /// The funder's sector, screened against the red lines.
+    pub sector: String,
+    /// What is offered, in words.
+    pub description: String,
+    /// The amount in whole pounds, if money is involved.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount: Option<u64>,
+    /// The conditions attached.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub conditions: Vec<FundingCondition>,
+    /// The risks found.
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub risks: BTreeSet<RiskFactor>,
+    /// Whether an institutional policy applies (a host university's funding rules).
+    #[serde(default)]
+    pub institutional_policy: bool,
+}
+
+impl Offer {
+    /// An offer of `kind` from `funder` in `sector`, with nothing else recorded.
+    pub fn new(
+        kind: DecisionKind,
+        funder: impl Into<String>,
+        sector: impl Into<String>,
+        description: impl Into<String>,
+    ) -> Self {
+        Self {
+            kind,
+            funder: funder.into(),
+            sector: sector.into(),
+            description: description.into(),
+            amount: None,
+            conditions: Vec::new(),
+            risks: BTreeSet::new(),
+            institutional_policy: false,
+        }
+    }
+
+    /// Sets the amount, in whole pounds.
+    #[must_use]
+    pub fn amount(mut self, pounds: u64) -> Self {
+        self.amount = Some(pounds);
+        self
+    }
+
+    /// Adds a condition, restricting what `restricts` names.
+    #[must_use]
+    pub fn condition(
+        mut self,
+        text: impl Into<String>,
+        restricts: impl IntoIterator<Item = Restriction>,
+    ) -> Self {
+        self.conditions.push(FundingCondition {
+            text: text.into(),
+            restricts: restricts.into_iter().collect(),
+        });
+        self
+    }
+
+    /// Adds a risk.
+    #[must_use]
+    pub fn risk(mut self, risk: RiskFactor) -> Self {
+        self.risks.insert(risk);
+        self
+    }
+
+    /// Records that an institutional policy applies.
+    #[must_use]
+    pub fn institutional_policy_applies(mut self) -> Self {
+        self.institutional_policy = true;
+        self
+    }
+
+    /// Checks what serde cannot.
+    ///
+    /// # Errors
+    ///
+    /// [`FundingError::InvalidOffer`] naming the field: a kind other than funding or
+    /// partnership, a blank funder, sector or description, or a blank condition.
+    pub fn validate(&self) -> Result<(), FundingError> {
+        let invalid = |field, reason| Err(FundingError::InvalidOffer { field, reason });
+        if !matches!(self.kind, DecisionKind::Funding | DecisionKind::Partnership) {
+            return invalid("kind", "an offer is funding or a partnership");
+        }
+        for (field, text) in [
+            ("funder", &self.funder),
+            ("sector", &self.sector),
+            ("description", &self.description),
+        ] {
+            if text.trim().is_empty() {
+                return invalid(field, "must not be blank");
+            }
+        }
+        if self.conditions.iter().any(|c| c.text.trim().is_empty()) {
+            return invalid("conditions", "a condition must say what it asks");
+        }
+        Ok(())
+    }
+
+    /// The restrictions the offer's conditions put on publication or voice.
+    pub fn restrictions(&self) -> BTreeSet<Restriction> {
+        self.conditions
+            .iter()
+            .flat_map(|c| c.restricts.iter().copied())
+            .collect()
+    }
+}
+
+/// A red line the offer crosses.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+#[non_exhaustive]
+pub enum RedLineHit {
+    /// The funder's sector is a red line.
+    Sector {
+        /// The sector.
+        sector: String,
+    },
+    /// The funder is on a sanctions list.
+    Sanctions {
+        /// The name matched.
+        name: String,
+    },
+}
+
+impl fmt::Display for RedLineHit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RedLineHit::Sector { sector } => {
+                write!(f, "the {sector} sector is a red line of the funding policy")
+            }
+            RedLineHit::Sanctions { name } => write!(f, "`{name}` is on a sanctions list"),
+        }
+    }
+}
+
+/// The red lines `offer` crosses under `policy`: empty when the screen passes.
+///
+/// # Example
+///
+/// ```
+/// use coproduction::decision::DecisionKind;
+/// use coproduction::funding::{FundingPolicy, Offer, screen};
+///
+/// let offer = Offer::new(DecisionKind::Funding, "A tobacco company", "Tobacco", "A grant");
+/// assert_eq!(screen(&offer, &FundingPolicy::seed()).len(), 1);
+/// ```
+pub fn screen(offer: &Offer, policy: &FundingPolicy) -> Vec<RedLineHit> {
+    let same = |a: &str, b: &str| a.trim().eq_ignore_ascii_case(b.trim());
+    let mut hits = Vec::new();
+    if let Some(sector) = policy
+        .red_line_sectors
+        .iter()
+        .find(|s| same(s, &offer.sector))
+    {
+        hits.push(RedLineHit::Sector {
+            sector: sector.clone(),
+        });
+    }
+    if let Some(name) = policy.sanctions.iter().find(|s| same(s, &offer.funder)) {
+        hits.push(RedLineHit::Sanctions { name: name.clone() });
+    }
+    hits
+}
+
+/// Why an offer is in the tier it is in: each reason with the tier it calls for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+#[non_exhaustive]
+pub enum TierReason {
+    /// The amount, read through the policy's bands.
+    Amount {
+        /// The amount in pounds.
+        amount: u64,
+        /// The tier it calls for.
+        tier: Tier,
+    },
+    /// A declared conflict of interest: tier 2.
+    ConflictOfInterest {},
+    /// A condition restricts free publication: tier 2 (rule C5).
+    RestrictsPublication {},
+    /// A condition restricts contributors' voice: tier 2 (rule C5).
+    RestrictsVoice {},
+    /// A reputational flag: tier 2.
+    ReputationalFlag {},
+    /// Dependency on one funder: tier 1.
+    DependencyOnOneFunder {},
+    /// An institutional policy applies: tier 3.
+    InstitutionalPolicy {},
+}
+
+impl TierReason {
+    /// The tier this reason calls for.
+    pub fn tier(self) -> Tier {
+        match self {
+            TierReason::Amount { tier, .. } => tier,
+            TierReason::DependencyOnOneFunder {} => Tier::One,
+            TierReason::ConflictOfInterest {}
+            | TierReason::RestrictsPublication {}
+            | TierReason::RestrictsVoice {}
+            | TierReason::ReputationalFlag {} => Tier::Two,
+            TierReason::InstitutionalPolicy {} => Tier::Three,
+        }
+    }
+
+    /// Whether the reason is a risk (not the amount, not institutional policy).
+    pub fn is_risk(self) -> bool {
+        !matches!(
+            self,
+            TierReason::Amount { .. } | TierReason::InstitutionalPolicy {}
+        )
+    }
+}
+
+/// The tier of an offer and every reason for it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Triage {
+    /// The tier: the highest any reason calls for, tier 0 when none does.
+    pub tier: Tier,
+    /// The reasons, in a fixed order.
+    pub reasons: Vec<TierReason>,
+}
+
+impl Triage {
+    /// The tier the risks alone call for, if any risk was found.
+    pub fn risk_tier(&self) -> Option<Tier> {
+        self.reasons
+            .iter()
+            .filter(|r| r.is_risk())
+            .map(|r| r.tier())
+            .max()
+    }
+}
+
+/// The tier of `offer` under `policy`, with the reasons.
+///
+/// Amount by the policy's bands; a conflict of interest, a reputational flag and any
+/// condition restricting publication or voice force tier 2 or higher (rule C5);
+/// dependency on one funder tier 1; an institutional policy tier 3.
+///
+/// # Example
+///
+/// ```
+/// use coproduction::decision::{DecisionKind, Tier};
+/// use coproduction::funding::{FundingPolicy, Offer, tier};
+/// use coproduction::values::Restriction;
+///
+/// let offer = Offer::new(DecisionKind::Funding, "A foundation", "Health", "A grant")
+///     .amount(3_000)
+///     .condition("The funder approves papers first", [Restriction::Publication]);
+/// let triage = tier(&offer, &FundingPolicy::seed());
+/// assert_eq!(triage.tier, Tier::Two);
+/// assert_eq!(triage.reasons.len(), 2);
+/// ```
+pub fn tier(offer: &Offer, policy: &FundingPolicy) -> Triage {
+    let mut reasons = Vec::new();
+    if let Some(amount) = offer.amount {
+        reasons.push(TierReason::Amount {
+            amount,
+            tier: policy.amount_bands.tier(amount),
+        });
+    }
+    if offer.risks.contains(&RiskFactor::ConflictOfInterest) {
+        reasons.push(TierReason::ConflictOfInterest {});
+    }
+    let restrictions = offer.restrictions();
+    if restrictions.contains(&Restriction::Publication) {
+        reasons.push(TierReason::RestrictsPublication {});
+    }
+    if restrictions.contains(&Restriction::Voice) {
+        reasons.push(TierReason::RestrictsVoice {});
+    }
+    if offer.risks.contains(&RiskFactor::ReputationalFlag) {
+        reasons.push(TierReason::ReputationalFlag {});
+    }
+    if offer.risks.contains(&RiskFactor::DependencyOnOneFunder) {
+        reasons.push(TierReason::DependencyOnOneFunder {});
+    }
+    if offer.institutional_policy {
+        reasons.push(TierReason::InstitutionalPolicy {});
+    }
+    let tier = reasons.iter().map(|r| r.tier()).max().unwrap_or(Tier::Zero);
+    Triage { tier, reasons }
+}
+
+/// The facts to route `offer` on with [`Governance::route`](crate::governance::Governance::route):
+/// amount, the risks' tier, the red-line screen and institutional policy.
+pub fn route_facts(offer: &Offer, policy: &FundingPolicy) -> RouteFacts {
+    let triage = tier(offer, policy);
+    RouteFacts {
+        amount: offer.amount,
+        risk: triage.risk_tier(),
+        red_line: !screen(offer, policy).is_empty(),
+        institutional_policy: offer.institutional_policy,
+    }
+}
+
+/// The amount as the public register shows it: a band, not the figure.
+///
+/// # Example
+///
+/// ```
+/// use coproduction::funding::amount_band;
+/// use coproduction::governance::AmountBands;
+///
+/// assert_eq!(amount_band(Some(30_000), AmountBands::default()), "£25000 or more");
+/// assert_eq!(amount_band(None, AmountBands::default()), "no money involved");
+/// ```
+pub fn amount_band(amount: Option<u64>, bands: AmountBands) -> String {
+    let (one, two) = (bands.tier_one_from(), bands.tier_two_from());
+    match amount.map(|a| bands.tier(a)) {
+        None => "no money involved".to_owned(),
+        Some(Tier::Zero) => format!("under £{one}"),
+        Some(Tier::One) => format!("£{one} to under £{two}"),
+        Some(_) => format!("£{two} or more"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn offer() -> Offer {
+        Offer::new(
+            DecisionKind::Funding,
+            "A foundation",
+            "Health",
+            "A project grant",
+        )
+    }
+
+    #[test]
+    fn no_amount_and_no_risk_is_tier_zero() {
+        let triage = tier(&offer(), &FundingPolicy::seed());
+        assert_eq!(triage.tier, Tier::Zero);
+        assert!(triage.reasons.is_empty());
+        assert_eq!(triage.risk_tier(), None);
+    }
+
+    #[test]
+    fn screening_ignores_case_and_spaces() {
+        let policy = FundingPolicy {
+            sanctions: ["A sanctioned trust".to_owned()].into(),
+            ..FundingPolicy::seed()
+        };
+        let hit = Offer::new(
+            DecisionKind::Funding,
+            " a SANCTIONED trust",
+            " TOBACCO ",
+            "x",
+        );
+        assert_eq!(screen(&hit, &policy).len(), 2);
+        assert!(screen(&offer(), &policy).is_empty());
+    }
+
+    #[test]
+    fn an_offer_of_another_kind_is_refused() {
+        let mut o = offer();
+        o.kind = DecisionKind::Strategy;
+        assert!(matches!(
+            o.validate(),
+            Err(FundingError::InvalidOffer { field: "kind", .. })
+        ));
+    }
+
+    #[test]
+    fn the_offer_refuses_unknown_fields() {
+        let mut json = serde_json::to_value(offer()).unwrap();
+        json["junk"] = 1.into();
+        assert!(serde_json::from_value::<Offer>(json).is_err());
+        assert!(serde_json::from_str::<TierReason>(r#"{"type":"ConflictOfInterest"}"#).is_err());
+        assert!(
+            serde_json::from_str::<TierReason>(r#"{"type":"reputational_flag","junk":1}"#).is_err()
+        );
+    }
+}

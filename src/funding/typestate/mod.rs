@@ -1,0 +1,784 @@
+//! The typestate façade: `Funding<Phase>` offers only the steps its phase allows, so an
+//! illegal step does not compile.
+//!
+//! It holds the runtime [`FundingState`] and runs every command through the `decide` and
+//! `evolve` of [`FundingProcess`]: the rules live there alone. Where the next phase depends
+//! on data (screening, reviewing), a method returns an enum of typed decisions. The decided
+//! transitions that accept an offer take a [`GatePassed`] proof. A refused step gives the
+//! decision back, unchanged, inside [`Refused`].
+
+use std::fmt;
+use std::marker::PhantomData;
+
+use jiff::Timestamp;
+
+use crate::community::{BodyId, MemberId};
+use crate::governance::Route;
+use crate::machine::{Context, Decider};
+use crate::values::{FundingCondition, GatePassed, RouteSummary};
+
+use super::{
+    AdviceId, Check, FundingCommand, FundingDecision, FundingError, FundingEvent, FundingOutcome,
+    FundingPhase, FundingPolicy, FundingProcess, FundingState, Offer,
+};
+
+mod any;
+
+pub use any::{Refused, Reviewed, Screened};
+
+mod sealed {
+    pub trait Sealed {}
+}
+
+/// A compile-time phase of a [`Funding`] decision, naming its runtime twin.
+///
+/// Sealed: the phases are the crate's.
+pub trait FundingPhaseMarker: sealed::Sealed {
+    /// The runtime phase this marker stands for.
+    const PHASE: FundingPhase;
+}
+
+/// A phase an offer can still be withdrawn from.
+pub trait OpenPhase: FundingPhaseMarker {}
+
+/// A phase in which checks are completed and interests declared.
+pub trait DiligencePhase: FundingPhaseMarker {}
+
+macro_rules! markers {
+    ($($(#[$doc:meta])* $name:ident => $phase:ident, $open:tt;)*) => {
+        $(
+            $(#[$doc])*
+            #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+            pub enum $name {}
+            impl sealed::Sealed for $name {}
+            impl FundingPhaseMarker for $name {
+                const PHASE: FundingPhase = FundingPhase::$phase;
+            }
+            markers!(@open $name $open);
+        )*
+    };
+    (@open $name:ident open) => { impl OpenPhase for $name {} };
+    (@open $name:ident closed) => {};
+}
+
+markers! {
+    /// Identified.
+    Identified => Identified, open;
+    /// Screening.
+    Screening => Screening, open;
+    /// Triaged.
+    Triaged => Triaged, open;
+    /// Due diligence.
+    DueDiligence => DueDiligence, open;
+    /// Consultation.
+    Consultation => Consultation, open;
+    /// Deciding.
+    Deciding => Deciding, open;
+    /// Accepted.
+    Accepted => Accepted, closed;
+    /// Accepted with conditions.
+    AcceptedWithConditions => AcceptedWithConditions, closed;
+    /// Declined.
+    Declined => Declined, closed;
+    /// Deferred.
+    Deferred => Deferred, closed;
+    /// Escalated.
+    Escalated => Escalated, closed;
+    /// Published.
+    Published => Published, closed;
+    /// Monitoring.
+    Monitoring => Monitoring, closed;
+    /// Under review.
+    UnderReview => UnderReview, closed;
+    /// Renewed.
+    Renewed => Renewed, closed;
+    /// Ended.
+    Ended => Ended, closed;
+    /// Withdrawn.
+    Withdrawn => Withdrawn, closed;
+}
+
+impl DiligencePhase for DueDiligence {}
+impl DiligencePhase for Consultation {}
+
+/// A funding decision in the phase `P`.
+pub struct Funding<P> {
+    state: FundingState,
+    events: Vec<FundingEvent>,
+    phase: PhantomData<P>,
+}
+
+impl<P: FundingPhaseMarker> fmt::Debug for Funding<P> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Funding")
+            .field("phase", &P::PHASE)
+            .field("events", &self.events.len())
+            .finish_non_exhaustive()
+    }
+}
+
+/// A decision in whichever phase its state is in: the bridge from the runtime state (for
+/// example after a replay) back to the typed API.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum AnyFunding {
+    /// In phase `Identified`.
+    Identified(Funding<Identified>),
+    /// In phase `Screening`.
+    Screening(Funding<Screening>),
+    /// In phase `Triaged`.
+    Triaged(Funding<Triaged>),
+    /// In phase `DueDiligence`.
+    DueDiligence(Funding<DueDiligence>),
+    /// In phase `Consultation`.
+    Consultation(Funding<Consultation>),
+    /// In phase `Deciding`.
+    Deciding(Funding<Deciding>),
+    /// In phase `Accepted`.
+    Accepted(Funding<Accepted>),
+    /// In phase `AcceptedWithConditions`.
+    AcceptedWithConditions(Funding<AcceptedWithConditions>),
+    /// In phase `Declined`.
+    Declined(Funding<Declined>),
+    /// In phase `Deferred`.
+    Deferred(Funding<Deferred>),
+    /// In phase `Escalated`.
+    Escalated(Funding<Escalated>),
+    /// In phase `Published`.
+    Published(Funding<Published>),
+    /// In phase `Monitoring`.
+    Monitoring(Funding<Monitoring>),
+    /// In phase `UnderReview`.
+    UnderReview(Funding<UnderReview>),
+    /// In phase `Renewed`.
+    Renewed(Funding<Renewed>),
+    /// In phase `Ended`.
+    Ended(Funding<Ended>),
+    /// In phase `Withdrawn`.
+    Withdrawn(Funding<Withdrawn>),
+}
+
+impl<P> Funding<P> {
+    fn new(state: FundingState, events: Vec<FundingEvent>) -> Self {
+        Self {
+            state,
+            events,
+            phase: PhantomData,
+        }
+    }
+
+    /// The runtime state.
+    pub fn state(&self) -> &FundingState {
+        &self.state
+    }
+
+    /// The decision's data. Every typed decision has been identified, so this is always
+    /// `Some`.
+    pub fn decision(&self) -> Option<&FundingDecision> {
+        self.state.decision()
+    }
+
+    /// The events produced through this value (and its predecessors), in order: what an app
+    /// stores in its journal.
+    pub fn events(&self) -> &[FundingEvent] {
+        &self.events
+    }
+
+    fn apply(
+        self,
+        command: FundingCommand,
+        ctx: Context,
+    ) -> Result<(FundingState, Vec<FundingEvent>), Refused<Self>> {
+        match FundingProcess::decide(&self.state, &command, &ctx) {
+            Err(error) => Err(Refused {
+                funding: self,
+                error,
+            }),
+            Ok(new) => {
+                let state = new.iter().fold(self.state, FundingProcess::evolve);
+                let mut events = self.events;
+                events.extend(new);
+                Ok((state, events))
+            }
+        }
+    }
+
+    /// A step whose next phase the rules fix: `Q` is that phase.
+    fn step<Q>(self, command: FundingCommand, ctx: Context) -> Result<Funding<Q>, Refused<Self>> {
+        let (state, events) = self.apply(command, ctx)?;
+        Ok(Funding::new(state, events))
+    }
+
+    /// A step whose next phase depends on data.
+    fn branch(self, command: FundingCommand, ctx: Context) -> Result<AnyFunding, Refused<Self>> {
+        let (state, events) = self.apply(command, ctx)?;
+        Ok(AnyFunding::with_events(state, events))
+    }
+}
+
+impl Funding<Identified> {
+    /// Identifies an offer under `policy`.
+    ///
+    /// # Errors
+    ///
+    /// [`FundingError::InvalidPolicy`] or [`FundingError::InvalidOffer`] naming the field.
+    pub fn identify(
+        offer: Offer,
+        policy: FundingPolicy,
+        ctx: Context,
+    ) -> Result<Self, FundingError> {
+        let events = FundingProcess::decide(
+            &FundingState::NotIdentified,
+            &FundingCommand::Identify {
+                offer: Box::new(offer),
+                policy: Box::new(policy),
+            },
+            &ctx,
+        )?;
+        let state = events
+            .iter()
+            .fold(FundingState::NotIdentified, FundingProcess::evolve);
+        Ok(Self::new(state, events.into_vec()))
+    }
+
+    /// Starts the red-line screen.
+    ///
+    /// # Errors
+    ///
+    /// As [`Decider::decide`] of [`FundingProcess`] for `StartScreening`.
+    pub fn start_screening(self, ctx: Context) -> Result<Funding<Screening>, Refused<Self>> {
+        self.step(FundingCommand::StartScreening {}, ctx)
+    }
+}
+
+impl Funding<Screening> {
+    /// Screens and triages the offer along `route`, which governance gives for the offer's
+    /// [`route_facts`](super::route_facts).
+    ///
+    /// # Errors
+    ///
+    /// As [`Decider::decide`] of [`FundingProcess`] for `Screen`: a route for another kind,
+    /// tier or red-line verdict.
+    pub fn screen(self, ctx: Context, route: Route) -> Result<Screened, Refused<Self>> {
+        let any = self.branch(
+            FundingCommand::Screen {
+                route: Box::new(route),
+            },
+            ctx,
+        )?;
+        Ok(match any {
+            AnyFunding::Declined(f) => Screened::Declined(f),
+            other => {
+                let (state, events) = other.into_parts();
+                Screened::Triaged(Funding::new(state, events))
+            }
+        })
+    }
+}
+
+impl Funding<Triaged> {
+    /// Starts due diligence with the tier's checklist.
+    ///
+    /// # Errors
+    ///
+    /// As [`Decider::decide`] of [`FundingProcess`] for `StartDueDiligence`.
+    pub fn start_due_diligence(self, ctx: Context) -> Result<Funding<DueDiligence>, Refused<Self>> {
+        self.step(FundingCommand::StartDueDiligence {}, ctx)
+    }
+}
+
+impl<P: DiligencePhase> Funding<P> {
+    /// The actor completes a check, with the evidence.
+    ///
+    /// # Errors
+    ///
+    /// As [`Decider::decide`] of [`FundingProcess`] for `CompleteCheck`.
+    pub fn complete_check(
+        self,
+        ctx: Context,
+        check: Check,
+        evidence: impl Into<String>,
+    ) -> Result<Self, Refused<Self>> {
+        self.step(
+            FundingCommand::CompleteCheck {
+                check,
+                evidence: evidence.into(),
+            },
+            ctx,
+        )
+    }
+
+    /// The actor declares their interests (`None`: none), stepping out if `recused`.
+    ///
+    /// # Errors
+    ///
+    /// As [`Decider::decide`] of [`FundingProcess`] for `DeclareInterest`.
+    pub fn declare_interest(
+        self,
+        ctx: Context,
+        interest: Option<String>,
+        recused: bool,
+    ) -> Result<Self, Refused<Self>> {
+        self.step(FundingCommand::DeclareInterest { interest, recused }, ctx)
+    }
+}
+
+impl Funding<DueDiligence> {
+    /// Starts consultation along the route.
+    ///
+    /// # Errors
+    ///
+    /// As [`Decider::decide`] of [`FundingProcess`] for `StartConsultation`.
+    pub fn start_consultation(self, ctx: Context) -> Result<Funding<Consultation>, Refused<Self>> {
+        self.step(FundingCommand::StartConsultation {}, ctx)
+    }
+}
+
+impl Funding<Consultation> {
+    /// Records advice from a body the route consults.
+    ///
+    /// # Errors
+    ///
+    /// As [`Decider::decide`] of [`FundingProcess`] for `RecordAdvice`.
+    pub fn record_advice(
+        self,
+        ctx: Context,
+        body: BodyId,
+        from: MemberId,
+        advice: impl Into<String>,
+    ) -> Result<Self, Refused<Self>> {
+        self.step(
+            FundingCommand::RecordAdvice {
+                body,
+                from,
+                advice: advice.into(),
+            },
+            ctx,
+        )
+    }
+
+    /// Answers a piece of advice.
+    ///
+    /// # Errors
+    ///
+    /// As [`Decider::decide`] of [`FundingProcess`] for `AnswerAdvice`.
+    pub fn answer_advice(
+        self,
+        ctx: Context,
+        advice: AdviceId,
+        answer: impl Into<String>,
+    ) -> Result<Self, Refused<Self>> {
+        self.step(
+            FundingCommand::AnswerAdvice {
+                advice,
+                answer: answer.into(),
+            },
+            ctx,
+        )
+    }
+
+    /// Opens a comment window for a body the route consults.
+    ///
+    /// # Errors
+    ///
+    /// As [`Decider::decide`] of [`FundingProcess`] for `OpenCommentWindow`.
+    pub fn open_comment_window(self, ctx: Context, body: BodyId) -> Result<Self, Refused<Self>> {
+        self.step(FundingCommand::OpenCommentWindow { body }, ctx)
+    }
+
+    /// The actor comments in a body's open window.
+    ///
+    /// # Errors
+    ///
+    /// As [`Decider::decide`] of [`FundingProcess`] for `Comment`.
+    pub fn comment(
+        self,
+        ctx: Context,
+        body: BodyId,
+        text: impl Into<String>,
+    ) -> Result<Self, Refused<Self>> {
+        self.step(
+            FundingCommand::Comment {
+                body,
+                text: text.into(),
+            },
+            ctx,
+        )
+    }
+
+    /// Records a co-creation session held with a body.
+    ///
+    /// # Errors
+    ///
+    /// As [`Decider::decide`] of [`FundingProcess`] for `RecordSession`.
+    pub fn record_session(
+        self,
+        ctx: Context,
+        body: BodyId,
+        reference: impl Into<String>,
+    ) -> Result<Self, Refused<Self>> {
+        self.step(
+            FundingCommand::RecordSession {
+                body,
+                reference: reference.into(),
+            },
+            ctx,
+        )
+    }
+
+    /// Records the consent round held in the deciding body.
+    ///
+    /// # Errors
+    ///
+    /// As [`Decider::decide`] of [`FundingProcess`] for `RecordConsentRound`.
+    pub fn record_consent_round(
+        self,
+        ctx: Context,
+        reference: impl Into<String>,
+        consented: bool,
+    ) -> Result<Self, Refused<Self>> {
+        self.step(
+            FundingCommand::RecordConsentRound {
+                reference: reference.into(),
+                consented,
+            },
+            ctx,
+        )
+    }
+
+    /// Moves to deciding.
+    ///
+    /// # Errors
+    ///
+    /// [`FundingError::MissingChecks`] or [`FundingError::ConsultationIncomplete`].
+    pub fn start_deciding(self, ctx: Context) -> Result<Funding<Deciding>, Refused<Self>> {
+        self.step(FundingCommand::StartDeciding {}, ctx)
+    }
+}
+
+impl Funding<Deciding> {
+    fn decide_with<Q>(
+        self,
+        ctx: Context,
+        outcome: FundingOutcome,
+        route_taken: RouteSummary,
+        deciders: Vec<MemberId>,
+        rationale: String,
+    ) -> Result<Funding<Q>, Refused<Self>> {
+        self.step(
+            FundingCommand::Decide {
+                outcome,
+                route_taken,
+                deciders,
+                rationale,
+            },
+            ctx,
+        )
+    }
+
+    /// Accepts the offer as made. Takes the proof that the decision passed the value gate:
+    /// project it with [`FundingDecision::record_proposed`] and pass the record to
+    /// [`Charter::gate`](crate::values::Charter::gate).
+    ///
+    /// # Errors
+    ///
+    /// As [`Decider::decide`] of [`FundingProcess`] for `Decide`: another route, a missing
+    /// check or consultation, an undeclared or recused decider, no consent.
+    pub fn accept(
+        self,
+        ctx: Context,
+        route_taken: RouteSummary,
+        deciders: Vec<MemberId>,
+        rationale: impl Into<String>,
+        _gate: &GatePassed,
+    ) -> Result<Funding<Accepted>, Refused<Self>> {
+        self.decide_with(
+            ctx,
+            FundingOutcome::Accept {},
+            route_taken,
+            deciders,
+            rationale.into(),
+        )
+    }
+
+    /// Accepts the offer with the community's own conditions. Takes the gate's proof.
+    ///
+    /// # Errors
+    ///
+    /// As [`Funding::accept`], and [`FundingError::NoConditions`] or
+    /// [`FundingError::RestrictiveConditionBelowTierTwo`].
+    pub fn accept_with_conditions(
+        self,
+        ctx: Context,
+        conditions: Vec<FundingCondition>,
+        route_taken: RouteSummary,
+        deciders: Vec<MemberId>,
+        rationale: impl Into<String>,
+        _gate: &GatePassed,
+    ) -> Result<Funding<AcceptedWithConditions>, Refused<Self>> {
+        self.decide_with(
+            ctx,
+            FundingOutcome::AcceptWithConditions { conditions },
+            route_taken,
+            deciders,
+            rationale.into(),
+        )
+    }
+
+    /// Declines the offer.
+    ///
+    /// # Errors
+    ///
+    /// As [`Decider::decide`] of [`FundingProcess`] for `Decide`.
+    pub fn decline(
+        self,
+        ctx: Context,
+        route_taken: RouteSummary,
+        deciders: Vec<MemberId>,
+        rationale: impl Into<String>,
+    ) -> Result<Funding<Declined>, Refused<Self>> {
+        self.decide_with(
+            ctx,
+            FundingOutcome::Decline {},
+            route_taken,
+            deciders,
+            rationale.into(),
+        )
+    }
+
+    /// Defers the decision.
+    ///
+    /// # Errors
+    ///
+    /// As [`Decider::decide`] of [`FundingProcess`] for `Decide`.
+    pub fn defer(
+        self,
+        ctx: Context,
+        route_taken: RouteSummary,
+        deciders: Vec<MemberId>,
+        rationale: impl Into<String>,
+    ) -> Result<Funding<Deferred>, Refused<Self>> {
+        self.decide_with(
+            ctx,
+            FundingOutcome::Defer {},
+            route_taken,
+            deciders,
+            rationale.into(),
+        )
+    }
+
+    /// Escalates the decision to `to` (an institution's committee).
+    ///
+    /// # Errors
+    ///
+    /// As [`Decider::decide`] of [`FundingProcess`] for `Decide`.
+    pub fn escalate(
+        self,
+        ctx: Context,
+        to: BodyId,
+        route_taken: RouteSummary,
+        deciders: Vec<MemberId>,
+        rationale: impl Into<String>,
+    ) -> Result<Funding<Escalated>, Refused<Self>> {
+        self.decide_with(
+            ctx,
+            FundingOutcome::Escalate { to },
+            route_taken,
+            deciders,
+            rationale.into(),
+        )
+    }
+}
+
+/// An accepted decision, awaiting its register entry.
+pub trait AcceptedPhase: FundingPhaseMarker {}
+impl AcceptedPhase for Accepted {}
+impl AcceptedPhase for AcceptedWithConditions {}
+
+impl<P: AcceptedPhase> Funding<P> {
+    /// Publishes the register entry (funder, amount band, conditions, route, rationale).
+    ///
+    /// # Errors
+    ///
+    /// As [`Decider::decide`] of [`FundingProcess`] for `Publish`.
+    pub fn publish(
+        self,
+        ctx: Context,
+        withheld_reason: Option<String>,
+    ) -> Result<Funding<Published>, Refused<Self>> {
+        self.step(FundingCommand::Publish { withheld_reason }, ctx)
+    }
+}
+
+impl Funding<Published> {
+    /// Starts monitoring the conditions until `review_date`.
+    ///
+    /// # Errors
+    ///
+    /// [`FundingError::ReviewDateNotAhead`].
+    pub fn start_monitoring(
+        self,
+        ctx: Context,
+        review_date: Timestamp,
+    ) -> Result<Funding<Monitoring>, Refused<Self>> {
+        self.step(FundingCommand::StartMonitoring { review_date }, ctx)
+    }
+}
+
+impl Funding<Monitoring> {
+    /// Starts the review.
+    ///
+    /// # Errors
+    ///
+    /// As [`Decider::decide`] of [`FundingProcess`] for `StartReview`.
+    pub fn start_review(
+        self,
+        ctx: Context,
+        reason: impl Into<String>,
+    ) -> Result<Funding<UnderReview>, Refused<Self>> {
+        self.step(
+            FundingCommand::StartReview {
+                reason: reason.into(),
+            },
+            ctx,
+        )
+    }
+}
+
+impl Funding<UnderReview> {
+    /// Concludes the review: renew, or end.
+    ///
+    /// # Errors
+    ///
+    /// As [`Decider::decide`] of [`FundingProcess`] for `Review`.
+    pub fn review(
+        self,
+        ctx: Context,
+        renew: bool,
+        rationale: impl Into<String>,
+    ) -> Result<Reviewed, Refused<Self>> {
+        let any = self.branch(
+            FundingCommand::Review {
+                renew,
+                rationale: rationale.into(),
+            },
+            ctx,
+        )?;
+        Ok(match any {
+            AnyFunding::Renewed(f) => Reviewed::Renewed(f),
+            other => {
+                let (state, events) = other.into_parts();
+                Reviewed::Ended(Funding::new(state, events))
+            }
+        })
+    }
+}
+
+impl<P: OpenPhase> Funding<P> {
+    /// Withdraws the offer before a decision.
+    ///
+    /// # Errors
+    ///
+    /// As [`Decider::decide`] of [`FundingProcess`] for `Withdraw`.
+    pub fn withdraw(
+        self,
+        ctx: Context,
+        reason: impl Into<String>,
+    ) -> Result<Funding<Withdrawn>, Refused<Self>> {
+        self.step(
+            FundingCommand::Withdraw {
+                reason: reason.into(),
+            },
+            ctx,
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::community::Community;
+    use crate::decision::DecisionKind;
+    use crate::governance::{Governance, GovernanceMap};
+
+    fn route_for(offer: &Offer) -> Route {
+        let community: Community =
+            serde_json::from_str(include_str!("../../../examples/data/community.json")).unwrap();
+        let map: GovernanceMap =
+            serde_json::from_str(include_str!("../../../examples/data/governance.json")).unwrap();
+        Governance::new(map, &community)
+            .unwrap()
+            .route(
+                &offer.kind,
+                super::super::route_facts(offer, &FundingPolicy::seed()),
+            )
+            .unwrap()
+    }
+
+    fn ctx(minute: i64) -> Context {
+        let t: Timestamp = "2024-05-01T09:00:00Z".parse().unwrap();
+        Context::new(
+            MemberId::new(1),
+            t.checked_add(jiff::SignedDuration::from_mins(minute))
+                .unwrap(),
+        )
+    }
+
+    fn triaged() -> Funding<Triaged> {
+        let offer =
+            Offer::new(DecisionKind::Funding, "A local trust", "Trust", "Room hire").amount(500);
+        let route = route_for(&offer);
+        let screening = Funding::identify(offer, FundingPolicy::seed(), ctx(0))
+            .unwrap()
+            .start_screening(ctx(1))
+            .unwrap();
+        match screening.screen(ctx(2), route).unwrap() {
+            Screened::Triaged(f) => f,
+            Screened::Declined(_) => panic!("no red line"),
+        }
+    }
+
+    #[test]
+    fn a_refused_step_hands_the_decision_back_unchanged() {
+        let dd = triaged().start_due_diligence(ctx(3)).unwrap();
+        let before = dd.state().clone();
+        let events = dd.events().len();
+        let refused = dd
+            .complete_check(ctx(4), Check::InvolvementPractice, "Not on tier 0's list")
+            .unwrap_err();
+        assert_eq!(
+            refused.error,
+            FundingError::CheckNotOnChecklist {
+                check: Check::InvolvementPractice
+            }
+        );
+        assert_eq!(refused.funding.state(), &before);
+        assert_eq!(refused.funding.events().len(), events);
+    }
+
+    #[test]
+    fn a_state_is_typed_only_as_its_own_phase() {
+        let state: FundingState = triaged().into();
+        assert!(Funding::<Triaged>::try_from(state.clone()).is_ok());
+        assert_eq!(
+            Funding::<Deciding>::try_from(state.clone()).unwrap_err(),
+            FundingError::WrongPhase {
+                attempted: "take the decision as typed",
+                phase: FundingPhase::Triaged
+            }
+        );
+        assert!(matches!(
+            AnyFunding::try_from(state).unwrap(),
+            AnyFunding::Triaged(_)
+        ));
+        assert!(AnyFunding::try_from(FundingState::NotIdentified).is_err());
+    }
+
+    #[test]
+    fn a_withdrawal_from_an_open_phase_is_final() {
+        let withdrawn = triaged().withdraw(ctx(3), "The trust closed").unwrap();
+        assert_eq!(withdrawn.state().phase(), FundingPhase::Withdrawn);
+        let replayed = AnyFunding::replay(withdrawn.events().to_vec()).unwrap();
+        assert!(matches!(replayed, AnyFunding::Withdrawn(_)));
+    }
+}

@@ -1,0 +1,662 @@
+//! The reference model of the funding rules, and the generators of steps for
+//! proptest-state-machine.
+//!
+//! The model is a small, independent statement of the rules: which commands are taken in
+//! which phase, with which data, and where each leads. Generated runs mix the commands the
+//! current phase expects (so runs reach deciding, acceptance and review) with arbitrary ones
+//! (so refusals are exercised everywhere).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use coproduction::community::{BodyId, MemberId};
+use coproduction::decision::{Method, Tier};
+use coproduction::funding::{
+    AdviceId, Check, FundingCommand, FundingOutcome, FundingPhase, Requirement,
+    screen as red_lines, tier,
+};
+use coproduction::values::{FundingCondition, Restriction};
+use proptest::prelude::*;
+use proptest_state_machine::ReferenceStateMachine;
+
+use super::*;
+
+use FundingPhase as P;
+
+#[derive(Debug, Clone)]
+pub struct Step {
+    pub command: FundingCommand,
+    pub actor: u64,
+    pub minute: i64,
+}
+
+#[derive(Debug, Clone)]
+pub struct Model {
+    pub phase: FundingPhase,
+    pub last: i64,
+    pub offer: usize,
+    pub hits: bool,
+    pub tier: Tier,
+    pub required: BTreeSet<Check>,
+    pub done: BTreeSet<Check>,
+    /// Member -> recused.
+    pub declared: BTreeMap<u64, bool>,
+    pub requirements: Vec<Requirement>,
+    /// Body, answered.
+    pub advice: Vec<(BodyId, bool)>,
+    /// Body -> the minute its window closes.
+    pub windows: BTreeMap<BodyId, i64>,
+    pub sessions: BTreeSet<BodyId>,
+    pub round: Option<bool>,
+    pub accepted: Option<bool>,
+}
+
+fn blank(text: &str) -> bool {
+    text.trim().is_empty()
+}
+
+impl Model {
+    pub fn new() -> Self {
+        Self {
+            phase: P::NotIdentified,
+            last: 0,
+            offer: 0,
+            hits: false,
+            tier: Tier::Zero,
+            required: BTreeSet::new(),
+            done: BTreeSet::new(),
+            declared: BTreeMap::new(),
+            requirements: Vec::new(),
+            advice: Vec::new(),
+            windows: BTreeMap::new(),
+            sessions: BTreeSet::new(),
+            round: None,
+            accepted: None,
+        }
+    }
+
+    fn consults(&self, body: &BodyId) -> bool {
+        route(self.offer).consult.iter().any(|c| &c.body == body)
+    }
+
+    pub fn met(&self, r: &Requirement, minute: i64) -> bool {
+        match r {
+            Requirement::AdviceAnswered { body } => {
+                let from: Vec<_> = self.advice.iter().filter(|(b, _)| b == body).collect();
+                !from.is_empty() && from.iter().all(|(_, answered)| *answered)
+            }
+            Requirement::ViewsGathered { body } => {
+                self.windows.get(body).is_some_and(|c| *c <= minute) || self.sessions.contains(body)
+            }
+            Requirement::CommentWindow {} => self.windows.values().any(|c| *c <= minute),
+            Requirement::Session {} => !self.sessions.is_empty(),
+            Requirement::ConsentRound {} => self.round.is_some(),
+            _ => false,
+        }
+    }
+
+    fn ready(&self, minute: i64) -> bool {
+        self.required.is_subset(&self.done) && self.requirements.iter().all(|r| self.met(r, minute))
+    }
+
+    /// The model after `step`, or `None` when the rules refuse it.
+    fn take(&self, step: &Step) -> Option<Model> {
+        let mut m = self.clone();
+        let (actor, minute) = (step.actor, step.minute);
+        let phase = self.phase;
+        let is = |allowed: &[FundingPhase]| allowed.contains(&phase);
+        if phase == P::NotIdentified {
+            let FundingCommand::Identify { offer, .. } = &step.command else {
+                return None;
+            };
+            m.offer = (0..OFFERS).find(|&i| super::offer(i) == **offer)?;
+            m.phase = P::Identified;
+            m.last = minute;
+            return Some(m);
+        }
+        if minute < self.last {
+            return None;
+        }
+        m.last = minute;
+        match &step.command {
+            FundingCommand::Identify { .. } => return None,
+            FundingCommand::StartScreening {} if is(&[P::Identified]) => m.phase = P::Screening,
+            FundingCommand::Screen { route: r } if is(&[P::Screening]) => {
+                let offer = super::offer(self.offer);
+                let hits = !red_lines(&offer, seed_policy()).is_empty();
+                if hits != r.is_automatic_decline() {
+                    return None;
+                }
+                m.hits = hits;
+                if hits {
+                    m.phase = P::Declined;
+                } else {
+                    m.tier = tier(&offer, seed_policy()).tier;
+                    if r.tier() != m.tier {
+                        return None;
+                    }
+                    m.phase = P::Triaged;
+                }
+            }
+            FundingCommand::StartDueDiligence {} if is(&[P::Triaged]) => {
+                m.required = seed_policy().checklists.for_tier(self.tier).clone();
+                m.phase = P::DueDiligence;
+            }
+            FundingCommand::CompleteCheck { check, evidence }
+                if is(&[P::DueDiligence, P::Consultation]) =>
+            {
+                if !self.required.contains(check)
+                    || self.done.contains(check)
+                    || self.declared.get(&actor) == Some(&true)
+                    || blank(evidence)
+                {
+                    return None;
+                }
+                m.done.insert(*check);
+            }
+            FundingCommand::DeclareInterest { interest, recused }
+                if is(&[P::DueDiligence, P::Consultation]) =>
+            {
+                if interest.as_deref().is_some_and(blank) {
+                    return None;
+                }
+                m.declared.insert(actor, *recused);
+            }
+            FundingCommand::StartConsultation {} if is(&[P::DueDiligence]) => {
+                let route = route(self.offer);
+                let mut reqs: Vec<Requirement> = route
+                    .consult
+                    .iter()
+                    .map(|c| {
+                        if c.must_be_answered() {
+                            Requirement::AdviceAnswered {
+                                body: c.body.clone(),
+                            }
+                        } else {
+                            Requirement::ViewsGathered {
+                                body: c.body.clone(),
+                            }
+                        }
+                    })
+                    .collect();
+                if self.tier >= Tier::One {
+                    reqs.push(Requirement::CommentWindow {});
+                }
+                if self.tier >= Tier::Two {
+                    reqs.push(Requirement::Session {});
+                }
+                if route.method() == Some(Method::Consent) {
+                    reqs.push(Requirement::ConsentRound {});
+                }
+                m.requirements = reqs;
+                m.phase = P::Consultation;
+            }
+            FundingCommand::RecordAdvice { body, advice, .. } if is(&[P::Consultation]) => {
+                if !self.consults(body) || blank(advice) {
+                    return None;
+                }
+                m.advice.push((body.clone(), false));
+            }
+            FundingCommand::AnswerAdvice { advice, answer } if is(&[P::Consultation]) => {
+                let i = (advice.0 as usize).checked_sub(1)?;
+                match self.advice.get(i) {
+                    Some((_, false)) if !blank(answer) => {
+                        if let Some(entry) = m.advice.get_mut(i) {
+                            entry.1 = true;
+                        }
+                    }
+                    _ => return None,
+                }
+            }
+            FundingCommand::OpenCommentWindow { body } if is(&[P::Consultation]) => {
+                if !self.consults(body) || self.windows.contains_key(body) {
+                    return None;
+                }
+                m.windows.insert(body.clone(), minute + 7 * DAY);
+            }
+            FundingCommand::Comment { body, text } if is(&[P::Consultation]) => {
+                let closes = self.windows.get(body)?;
+                if minute >= *closes || blank(text) {
+                    return None;
+                }
+            }
+            FundingCommand::RecordSession { body, reference } if is(&[P::Consultation]) => {
+                if !self.consults(body) || blank(reference) {
+                    return None;
+                }
+                m.sessions.insert(body.clone());
+            }
+            FundingCommand::RecordConsentRound {
+                reference,
+                consented,
+            } if is(&[P::Consultation]) => {
+                if blank(reference) {
+                    return None;
+                }
+                m.round = Some(*consented);
+            }
+            FundingCommand::StartDeciding {} if is(&[P::Consultation]) => {
+                if !self.ready(minute) {
+                    return None;
+                }
+                m.phase = P::Deciding;
+            }
+            FundingCommand::Decide {
+                outcome,
+                route_taken,
+                deciders,
+                rationale,
+            } if is(&[P::Deciding]) => {
+                if Some(route_taken) != route(self.offer).summary().as_ref()
+                    || !self.ready(minute)
+                    || deciders.is_empty()
+                    || deciders
+                        .iter()
+                        .any(|d| self.declared.get(&d.get()) != Some(&false))
+                    || blank(rationale)
+                {
+                    return None;
+                }
+                let accepts = outcome.accepts();
+                if accepts
+                    && self.requirements.contains(&Requirement::ConsentRound {})
+                    && self.round != Some(true)
+                {
+                    return None;
+                }
+                m.phase = match outcome {
+                    FundingOutcome::Accept {} => P::Accepted,
+                    FundingOutcome::AcceptWithConditions { conditions } => {
+                        let restricts = conditions.iter().any(|c| !c.restricts.is_empty());
+                        if conditions.is_empty() || (restricts && self.tier < Tier::Two) {
+                            return None;
+                        }
+                        P::AcceptedWithConditions
+                    }
+                    FundingOutcome::Decline {} => P::Declined,
+                    FundingOutcome::Defer {} => P::Deferred,
+                    _ => P::Escalated,
+                };
+            }
+            FundingCommand::Publish { .. } if is(&[P::Accepted, P::AcceptedWithConditions]) => {
+                m.phase = P::Published;
+            }
+            FundingCommand::StartMonitoring { review_date } if is(&[P::Published]) => {
+                if *review_date <= ctx(actor, minute).now {
+                    return None;
+                }
+                m.phase = P::Monitoring;
+            }
+            FundingCommand::StartReview { reason } if is(&[P::Monitoring]) => {
+                if blank(reason) {
+                    return None;
+                }
+                m.phase = P::UnderReview;
+            }
+            FundingCommand::Review { renew, rationale } if is(&[P::UnderReview]) => {
+                if blank(rationale) {
+                    return None;
+                }
+                m.phase = if *renew { P::Renewed } else { P::Ended };
+            }
+            FundingCommand::Withdraw { reason } if phase.is_open() => {
+                if blank(reason) {
+                    return None;
+                }
+                m.phase = P::Withdrawn;
+            }
+            _ => return None,
+        }
+        Some(m)
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Generators
+// ---------------------------------------------------------------------------------------
+
+fn text() -> BoxedStrategy<String> {
+    prop_oneof![9 => Just("Because".to_owned()), 1 => Just("  ".to_owned())].boxed()
+}
+
+const BODIES: [&str; 4] = [
+    "associate_roles_team",
+    "allies_group",
+    "whole_community",
+    "staff_team",
+];
+
+fn any_body() -> BoxedStrategy<BodyId> {
+    prop::sample::select(&BODIES[..]).prop_map(body).boxed()
+}
+
+/// A body the route consults, mostly.
+fn consulted_body(m: &Model) -> BoxedStrategy<BodyId> {
+    let bodies: Vec<BodyId> = route(m.offer)
+        .consult
+        .iter()
+        .map(|c| c.body.clone())
+        .collect();
+    if bodies.is_empty() {
+        any_body()
+    } else {
+        prop_oneof![4 => prop::sample::select(bodies), 1 => any_body()].boxed()
+    }
+}
+
+fn condition() -> BoxedStrategy<FundingCondition> {
+    prop_oneof![
+        3 => Just(FundingCondition { text: "Publish in full".into(), restricts: BTreeSet::new() }),
+        1 => Just(FundingCondition {
+            text: "No public comment".into(),
+            restricts: [Restriction::Voice].into(),
+        }),
+    ]
+    .boxed()
+}
+
+fn outcome() -> BoxedStrategy<FundingOutcome> {
+    prop_oneof![
+        3 => Just(FundingOutcome::Accept {}),
+        3 => prop::collection::vec(condition(), 0..3)
+            .prop_map(|conditions| FundingOutcome::AcceptWithConditions { conditions }),
+        2 => Just(FundingOutcome::Decline {}),
+        2 => Just(FundingOutcome::Defer {}),
+        2 => Just(FundingOutcome::Escalate { to: body("institution_committee") }),
+    ]
+    .boxed()
+}
+
+fn deciders(m: &Model) -> BoxedStrategy<Vec<MemberId>> {
+    let fit: Vec<u64> = m
+        .declared
+        .iter()
+        .filter(|(_, recused)| !**recused)
+        .map(|(d, _)| *d)
+        .collect();
+    let any = prop::collection::vec(1u64..=6, 0..3)
+        .prop_map(|v| v.into_iter().map(MemberId::new).collect())
+        .boxed();
+    if fit.is_empty() {
+        any
+    } else {
+        let n = fit.len();
+        prop_oneof![
+            4 => prop::sample::subsequence(fit, 1..=n)
+                .prop_map(|v| v.into_iter().map(MemberId::new).collect()),
+            1 => any,
+        ]
+        .boxed()
+    }
+}
+
+fn check(m: &Model) -> BoxedStrategy<Check> {
+    let missing: Vec<Check> = m.required.difference(&m.done).copied().collect();
+    if missing.is_empty() {
+        prop::sample::select(&Check::ALL[..]).boxed()
+    } else {
+        prop_oneof![5 => prop::sample::select(missing), 1 => prop::sample::select(&Check::ALL[..])]
+            .boxed()
+    }
+}
+
+/// A command of any kind, with arbitrary data: mostly refused. Built once per thread: it
+/// does not depend on the model, and building strategies dominates the run time.
+fn any_command() -> BoxedStrategy<FundingCommand> {
+    thread_local! {
+        static ANY: BoxedStrategy<FundingCommand> = prop_oneof![
+            (0..OFFERS).prop_map(identify),
+            Just(FundingCommand::StartScreening {}),
+            (0..OFFERS).prop_map(screen),
+            Just(FundingCommand::StartDueDiligence {}),
+            Just(FundingCommand::StartConsultation {}),
+            Just(FundingCommand::StartDeciding {}),
+            (any_body(), text()).prop_map(|(body, reference)| FundingCommand::RecordSession { body, reference }),
+            (outcome(), (0..OFFERS), prop::collection::vec(1u64..=6, 0..3)).prop_map(|(outcome, i, deciders)| {
+                FundingCommand::Decide {
+                    outcome,
+                    route_taken: route(i).summary().unwrap_or_else(|| route(0).summary().unwrap()),
+                    deciders: deciders.into_iter().map(MemberId::new).collect(),
+                    rationale: "Because".into(),
+                }
+            }),
+            Just(FundingCommand::Publish { withheld_reason: None }),
+            text().prop_map(|reason| FundingCommand::StartReview { reason }),
+            text().prop_map(|reason| FundingCommand::Withdraw { reason }),
+        ]
+        .boxed();
+    }
+    ANY.with(Clone::clone)
+}
+
+/// What the current phase expects, with usual data most of the time.
+fn expected(m: &Model) -> BoxedStrategy<FundingCommand> {
+    match m.phase {
+        P::NotIdentified => (0..OFFERS).prop_map(identify).boxed(),
+        P::Identified => Just(FundingCommand::StartScreening {}).boxed(),
+        P::Screening => {
+            let i = m.offer;
+            prop_oneof![4 => Just(screen(i)), 1 => (0..OFFERS).prop_map(screen)].boxed()
+        }
+        P::Triaged => Just(FundingCommand::StartDueDiligence {}).boxed(),
+        P::DueDiligence | P::Consultation => {
+            let diligence = prop_oneof![
+                (check(m), text()).prop_map(|(check, evidence)| FundingCommand::CompleteCheck {
+                    check,
+                    evidence
+                }),
+                (prop::bool::weighted(0.2), prop::bool::weighted(0.2)).prop_map(
+                    |(has, recused)| {
+                        FundingCommand::DeclareInterest {
+                            interest: has.then(|| "A past tie".to_owned()),
+                            recused,
+                        }
+                    }
+                ),
+            ];
+            if m.phase == P::DueDiligence {
+                prop_oneof![4 => diligence, 1 => Just(FundingCommand::StartConsultation {})].boxed()
+            } else {
+                let unanswered: Vec<u32> = m
+                    .advice
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, (_, answered))| !answered)
+                    .map(|(i, _)| i as u32 + 1)
+                    .collect();
+                let answer = if unanswered.is_empty() {
+                    (1u32..4).boxed()
+                } else {
+                    prop::sample::select(unanswered).boxed()
+                };
+                prop_oneof![
+                    2 => diligence,
+                    3 => (consulted_body(m), 1u64..=20, text()).prop_map(|(body, from, advice)| {
+                        FundingCommand::RecordAdvice { body, from: MemberId::new(from), advice }
+                    }),
+                    3 => (answer, text()).prop_map(|(n, answer)| FundingCommand::AnswerAdvice {
+                        advice: AdviceId(n),
+                        answer,
+                    }),
+                    1 => consulted_body(m).prop_map(|body| FundingCommand::OpenCommentWindow { body }),
+                    1 => (consulted_body(m), text()).prop_map(|(body, text)| FundingCommand::Comment { body, text }),
+                    1 => (consulted_body(m), text()).prop_map(|(body, reference)| FundingCommand::RecordSession { body, reference }),
+                    1 => (text(), prop::bool::weighted(0.8)).prop_map(|(reference, consented)| {
+                        FundingCommand::RecordConsentRound { reference, consented }
+                    }),
+                    2 => Just(FundingCommand::StartDeciding {}),
+                ]
+                .boxed()
+            }
+        }
+        P::Deciding => {
+            let given = route(m.offer).summary();
+            (outcome(), deciders(m), prop::bool::weighted(0.85), text())
+                .prop_map(move |(outcome, deciders, usual, rationale)| {
+                    let mut route_taken =
+                        given.clone().unwrap_or_else(|| route(0).summary().unwrap());
+                    if !usual {
+                        route_taken.method = Method::Delegated;
+                    }
+                    FundingCommand::Decide {
+                        outcome,
+                        route_taken,
+                        deciders,
+                        rationale,
+                    }
+                })
+                .boxed()
+        }
+        P::Accepted | P::AcceptedWithConditions => Just(FundingCommand::Publish {
+            withheld_reason: None,
+        })
+        .boxed(),
+        P::Published => {
+            let last = m.last;
+            prop_oneof![
+                4 => Just(365 * DAY),
+                1 => Just(0i64),
+            ]
+            .prop_map(move |ahead| FundingCommand::StartMonitoring {
+                // Ahead of the step's own minute only if at least a few minutes ahead.
+                review_date: ctx(1, last + ahead).now,
+            })
+            .boxed()
+        }
+        P::Monitoring => text()
+            .prop_map(|reason| FundingCommand::StartReview { reason })
+            .boxed(),
+        P::UnderReview => (any::<bool>(), text())
+            .prop_map(|(renew, rationale)| FundingCommand::Review { renew, rationale })
+            .boxed(),
+        _ => any_command(),
+    }
+}
+
+/// The next useful command: a missing check, a declaration, the next thing the route asks
+/// for, or the step to the next phase. Keeps generated runs going deep.
+fn helpful(m: &Model) -> BoxedStrategy<FundingCommand> {
+    let evidence = || "Looked at".to_owned();
+    match m.phase {
+        P::DueDiligence | P::Consultation if !m.required.is_subset(&m.done) => {
+            let missing: Vec<Check> = m.required.difference(&m.done).copied().collect();
+            prop::sample::select(missing)
+                .prop_map(move |check| FundingCommand::CompleteCheck {
+                    check,
+                    evidence: evidence(),
+                })
+                .boxed()
+        }
+        P::DueDiligence => {
+            if m.declared.values().filter(|r| !**r).count() < 2 {
+                (prop::bool::weighted(0.2), prop::bool::weighted(0.3))
+                    .prop_map(|(has, recused)| FundingCommand::DeclareInterest {
+                        interest: has.then(|| "A past tie".to_owned()),
+                        recused,
+                    })
+                    .boxed()
+            } else {
+                Just(FundingCommand::StartConsultation {}).boxed()
+            }
+        }
+        P::Consultation => {
+            let far = m.last + 8 * DAY;
+            let Some(unmet) = m.requirements.iter().find(|r| !m.met(r, far)) else {
+                return Just(FundingCommand::StartDeciding {}).boxed();
+            };
+            let command = match unmet {
+                Requirement::AdviceAnswered { body } => {
+                    match m
+                        .advice
+                        .iter()
+                        .position(|(b, answered)| b == body && !answered)
+                    {
+                        Some(i) => FundingCommand::AnswerAdvice {
+                            advice: AdviceId(i as u32 + 1),
+                            answer: "Answered".into(),
+                        },
+                        None => FundingCommand::RecordAdvice {
+                            body: body.clone(),
+                            from: MemberId::new(13),
+                            advice: "Advice".into(),
+                        },
+                    }
+                }
+                Requirement::ViewsGathered { body } => {
+                    FundingCommand::OpenCommentWindow { body: body.clone() }
+                }
+                Requirement::CommentWindow {} => FundingCommand::OpenCommentWindow {
+                    body: route(m.offer)
+                        .consult
+                        .last()
+                        .map_or_else(|| body("whole_community"), |c| c.body.clone()),
+                },
+                Requirement::Session {} => FundingCommand::RecordSession {
+                    body: body("whole_community"),
+                    reference: "Session".into(),
+                },
+                _ => FundingCommand::RecordConsentRound {
+                    reference: "Round".into(),
+                    consented: true,
+                },
+            };
+            prop_oneof![4 => Just(command), 1 => Just(FundingCommand::StartDeciding {})].boxed()
+        }
+        _ => expected(m),
+    }
+}
+
+fn minute(last: i64) -> BoxedStrategy<i64> {
+    prop_oneof![
+        16 => (0i64..=3).prop_map(move |d| last + d),
+        1 => (1i64..=3).prop_map(move |d| last - d),
+        2 => (7 * DAY..=8 * DAY).prop_map(move |d| last + d),
+    ]
+    .boxed()
+}
+
+/// The reference state machine: the model, and the generator of steps.
+pub struct FundingModel;
+
+impl ReferenceStateMachine for FundingModel {
+    type State = Model;
+    type Transition = Step;
+
+    fn init_state() -> BoxedStrategy<Model> {
+        Just(Model::new()).boxed()
+    }
+
+    fn transitions(m: &Model) -> BoxedStrategy<Step> {
+        let command = prop_oneof![
+            6 => helpful(m),
+            4 => expected(m),
+            1 => any_command(),
+            1 => text().prop_map(|reason| FundingCommand::Withdraw { reason }),
+        ];
+        let waiting = m.phase == P::Consultation && m.windows.values().any(|c| *c > m.last);
+        let when = if waiting {
+            prop_oneof![3 => minute(m.last), 1 => Just(m.last + 7 * DAY)].boxed()
+        } else {
+            minute(m.last)
+        };
+        (command, prop::bool::weighted(0.8), 1u64..=6, when)
+            .prop_map(|(command, usual, anyone, minute)| Step {
+                actor: if usual { 1 } else { anyone },
+                minute,
+                command,
+            })
+            .boxed()
+    }
+
+    fn apply(m: Model, step: &Step) -> Model {
+        match m.take(step) {
+            Some(mut next) => {
+                next.accepted = Some(true);
+                next
+            }
+            None => Model {
+                accepted: Some(false),
+                ..m
+            },
+        }
+    }
+}

@@ -1,0 +1,273 @@
+//! Property tests of the funding decider against a reference model, with
+//! proptest-state-machine.
+//!
+//! The model is a small, independent statement of the rules: which commands are taken in
+//! which phase, with which data, and where each leads. Generated runs mix the commands the
+//! current phase expects (so runs reach deciding, acceptance and review) with arbitrary ones
+//! (so refusals are exercised everywhere). Set `COPRODUCTION_PROPTEST_CASES` to run more
+//! (or fewer) sequences per property, for example
+//! `COPRODUCTION_PROPTEST_CASES=20000 cargo test --release --test funding_machine`.
+
+mod funding_common;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use coproduction::funding::{
+    AnyFunding, Check, FundingCommand, FundingError, FundingEvent, FundingPhase, FundingProcess,
+    FundingState,
+};
+use coproduction::machine::{Decider, TransitionGraph};
+use funding_common::model::{FundingModel, Model, Step};
+use funding_common::*;
+use proptest::prelude::*;
+use proptest::strategy::ValueTree;
+use proptest::test_runner::TestRunner;
+use proptest_state_machine::{ReferenceStateMachine, StateMachineTest, prop_state_machine};
+
+use FundingPhase as P;
+
+/// Sequences per property: `COPRODUCTION_PROPTEST_CASES`, or 1,000.
+fn cases() -> u32 {
+    std::env::var("COPRODUCTION_PROPTEST_CASES")
+        .ok()
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or(1_000)
+}
+
+fn config() -> ProptestConfig {
+    ProptestConfig {
+        cases: cases(),
+        ..ProptestConfig::default()
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// The system under test
+// ---------------------------------------------------------------------------------------
+
+const MODEL: u8 = 0;
+const RED_LINE: u8 = 1;
+const CHECKS: u8 = 2;
+const ROUTE: u8 = 3;
+const UNCHANGED: u8 = 4;
+const GRAPH: u8 = 5;
+const REPLAY: u8 = 6;
+const JOURNAL: u8 = 7;
+const FACADE: u8 = 8;
+
+struct Run {
+    graph: TransitionGraph<FundingPhase>,
+    state: FundingState,
+    events: Vec<FundingEvent>,
+    journal: Vec<FundingEvent>,
+}
+
+struct Property<const CHECK: u8>;
+
+impl<const CHECK: u8> StateMachineTest for Property<CHECK> {
+    type SystemUnderTest = Run;
+    type Reference = FundingModel;
+
+    fn init_test(_: &Model) -> Run {
+        Run {
+            graph: FundingProcess::graph().unwrap(),
+            state: FundingProcess::initial(),
+            events: Vec::new(),
+            journal: Vec::new(),
+        }
+    }
+
+    fn apply(mut run: Run, model: &Model, step: Step) -> Run {
+        let ctx = ctx(step.actor, step.minute);
+        let before = run.state.clone();
+        let decided: Result<_, FundingError> =
+            FundingProcess::decide(&run.state, &step.command, &ctx);
+        match &decided {
+            Ok(events) => {
+                for event in events {
+                    let from = run.state.phase();
+                    run.state = FundingProcess::evolve(run.state, event);
+                    let to = run.state.phase();
+                    if CHECK == GRAPH {
+                        assert!(
+                            from == to || run.graph.allows(from, to),
+                            "{from:?} -> {to:?} is not a declared transition (after {step:?})"
+                        );
+                    }
+                    if CHECK == JOURNAL {
+                        let json = serde_json::to_string(event).unwrap();
+                        run.journal.push(serde_json::from_str(&json).unwrap());
+                    }
+                }
+                run.events.extend(events.iter().cloned());
+                if let FundingCommand::Decide { route_taken, .. } = &step.command {
+                    let d = before.decision().unwrap();
+                    match CHECK {
+                        CHECKS => assert!(
+                            d.missing_checks().is_empty(),
+                            "decided with checks missing: {:?}",
+                            d.missing_checks()
+                        ),
+                        ROUTE => assert_eq!(
+                            Some(route_taken),
+                            d.route().and_then(|r| r.summary()).as_ref(),
+                            "decided along another route"
+                        ),
+                        _ => {}
+                    }
+                }
+            }
+            Err(_) => {
+                if CHECK == UNCHANGED {
+                    assert_eq!(run.state, before, "a refused {step:?} changed the state");
+                }
+            }
+        }
+        if CHECK == MODEL {
+            let expected = model.accepted.unwrap();
+            assert_eq!(
+                decided.is_ok(),
+                expected,
+                "the model says {step:?} must be {} in {:?}; the machine answered {decided:?}",
+                if expected { "taken" } else { "refused" },
+                before.phase(),
+            );
+            assert_eq!(run.state.phase(), model.phase, "phase after {step:?}");
+            if let Some(d) = run.state.decision() {
+                let done: BTreeSet<Check> = d.checks().keys().copied().collect();
+                assert_eq!(done, model.done);
+                let declared: BTreeMap<u64, bool> = d
+                    .declarations()
+                    .iter()
+                    .map(|(m, x)| (m.get(), x.recused))
+                    .collect();
+                assert_eq!(declared, model.declared);
+                assert_eq!(d.advice().len(), model.advice.len());
+            }
+        }
+        run
+    }
+
+    fn check_invariants(run: &Run, _: &Model) {
+        match CHECK {
+            RED_LINE => {
+                if let Some(d) = run.state.decision() {
+                    assert!(
+                        !(d.phase().is_accepted() && d.red_line_hit()),
+                        "a red-line offer reached {:?}",
+                        d.phase()
+                    );
+                    if d.red_line_hit() {
+                        assert_eq!(d.phase(), P::Declined);
+                        assert!(d.listing().is_some(), "the reason was not published");
+                    }
+                }
+            }
+            CHECKS => {
+                if let Some(d) = run.state.decision()
+                    && d.decided().is_some()
+                {
+                    assert!(d.missing_checks().is_empty());
+                    let decided = d.decided().unwrap().at;
+                    assert!(d.checks().values().all(|c| c.at <= decided));
+                }
+            }
+            ROUTE => {
+                if let Some(d) = run.state.decision()
+                    && let Some(decision) = d.decided()
+                {
+                    assert_eq!(
+                        Some(&decision.route_taken),
+                        d.route().and_then(|r| r.summary()).as_ref()
+                    );
+                }
+            }
+            REPLAY => assert_eq!(FundingProcess::replay(&run.events), run.state),
+            JOURNAL => assert_eq!(FundingProcess::replay(&run.journal), run.state),
+            FACADE => match AnyFunding::replay(run.events.clone()) {
+                Ok(any) => {
+                    assert_eq!(any.phase(), run.state.phase());
+                    assert_eq!(any.claimed_phase(), run.state.phase());
+                    assert_eq!(any.state(), &run.state);
+                }
+                Err(error) => {
+                    assert_eq!(run.state, FundingState::NotIdentified);
+                    assert!(matches!(error, FundingError::NotIdentified { .. }));
+                }
+            },
+            _ => {}
+        }
+    }
+}
+
+prop_state_machine! {
+    #![proptest_config(config())]
+
+    /// The machine takes exactly the commands the reference model takes, and lands in the
+    /// model's phase, checks, declarations and advice.
+    #[test]
+    fn the_machine_follows_the_reference_model(sequential 1..70 => Property<MODEL>);
+
+    /// An offer that hits a red line is never accepted: it is declined at screening with its
+    /// reason published, and stays declined.
+    #[test]
+    fn never_accepted_with_a_red_line_hit(sequential 1..70 => Property<RED_LINE>);
+
+    /// No decision is taken while a required check is incomplete, and every check was done
+    /// before the decision.
+    #[test]
+    fn never_decided_with_an_incomplete_required_check(sequential 1..70 => Property<CHECKS>);
+
+    /// Every decision is taken along the governance route recorded at screening.
+    #[test]
+    fn never_decided_along_another_route(sequential 1..70 => Property<ROUTE>);
+
+    /// A refused command leaves the state exactly as it was.
+    #[test]
+    fn a_refused_command_changes_nothing(sequential 1..70 => Property<UNCHANGED>);
+
+    /// Every phase change is an edge of `FundingProcess::graph()`.
+    #[test]
+    fn every_phase_change_is_a_declared_edge(sequential 1..70 => Property<GRAPH>);
+
+    /// Replaying the events rebuilds the live state after every step.
+    #[test]
+    fn replaying_the_events_rebuilds_the_state(sequential 1..70 => Property<REPLAY>);
+
+    /// Replaying the events as a journal keeps them (JSON and back) rebuilds the state.
+    #[test]
+    fn replaying_the_journal_rebuilds_the_state(sequential 1..70 => Property<JOURNAL>);
+
+    /// `AnyFunding::replay` of the events lands in the runtime phase, typed as that phase.
+    #[test]
+    fn the_typed_replay_agrees_with_the_machine(sequential 1..70 => Property<FACADE>);
+}
+
+/// The generator reaches every phase, and takes and refuses commands often: without this,
+/// the properties above could pass on shallow runs.
+#[test]
+fn the_generated_runs_reach_every_phase() {
+    let mut runner = TestRunner::deterministic();
+    let strategy = FundingModel::sequential_strategy(1..70);
+    let mut phases = BTreeSet::new();
+    let (mut taken, mut refused) = (0usize, 0usize);
+    for _ in 0..500 {
+        let (mut m, steps, _) = strategy.new_tree(&mut runner).unwrap().current();
+        for step in &steps {
+            m = FundingModel::apply(m, step);
+            if m.accepted == Some(true) {
+                taken += 1;
+            } else {
+                refused += 1;
+            }
+            phases.insert(m.phase);
+        }
+    }
+    let every: BTreeSet<FundingPhase> =
+        FundingProcess::TRANSITIONS.phases.iter().copied().collect();
+    assert_eq!(phases, every);
+    assert!(
+        taken * 5 > refused && refused * 5 > taken,
+        "{taken} taken, {refused} refused"
+    );
+}

@@ -1,0 +1,815 @@
+//! The funding rules, one a test: given what happened, when a command comes, then these
+//! events or this refusal. Tiering is tested at every boundary and for every forced tier.
+
+mod funding_common;
+
+use coproduction::community::MemberId;
+use coproduction::decision::{DecisionKind, Method, Tier};
+use coproduction::funding::{
+    AdviceId, Check, FundingCommand, FundingError, FundingEvent, FundingOutcome, FundingPhase,
+    FundingPolicy, FundingProcess, Offer, Requirement, RiskFactor, TierReason, route_facts, tier,
+};
+use coproduction::governance::AmountBands;
+use coproduction::machine::Decider;
+use coproduction::machine::testkit::given;
+use coproduction::values::{FundingCondition, Restriction, RouteSummary};
+use funding_common::*;
+
+// ---------------------------------------------------------------------------------------
+// Tiers
+// ---------------------------------------------------------------------------------------
+
+fn grant(amount: u64) -> Offer {
+    Offer::new(DecisionKind::Funding, "A foundation", "Health", "A grant").amount(amount)
+}
+
+#[test]
+fn an_amount_just_below_the_tier_one_threshold_is_tier_zero() {
+    assert_eq!(tier(&grant(1_999), &policy()).tier, Tier::Zero);
+}
+
+#[test]
+fn an_amount_at_the_tier_one_threshold_is_tier_one() {
+    assert_eq!(tier(&grant(2_000), &policy()).tier, Tier::One);
+}
+
+#[test]
+fn an_amount_just_below_the_tier_two_threshold_is_tier_one() {
+    assert_eq!(tier(&grant(24_999), &policy()).tier, Tier::One);
+}
+
+#[test]
+fn an_amount_at_the_tier_two_threshold_is_tier_two() {
+    assert_eq!(tier(&grant(25_000), &policy()).tier, Tier::Two);
+}
+
+#[test]
+fn no_amount_alone_makes_tier_three() {
+    assert_eq!(tier(&grant(u64::MAX), &policy()).tier, Tier::Two);
+}
+
+#[test]
+fn the_thresholds_are_the_policys_own() {
+    let policy = FundingPolicy {
+        amount_bands: AmountBands::new(100, 1_000).unwrap(),
+        ..policy()
+    };
+    assert_eq!(tier(&grant(99), &policy).tier, Tier::Zero);
+    assert_eq!(tier(&grant(100), &policy).tier, Tier::One);
+    assert_eq!(tier(&grant(1_000), &policy).tier, Tier::Two);
+}
+
+#[test]
+fn a_condition_restricting_publication_forces_tier_two() {
+    let offer = grant(500).condition(
+        "Findings approved by the funder",
+        [Restriction::Publication],
+    );
+    let triage = tier(&offer, &policy());
+    assert_eq!(triage.tier, Tier::Two);
+    assert!(
+        triage
+            .reasons
+            .contains(&TierReason::RestrictsPublication {})
+    );
+}
+
+#[test]
+fn a_condition_restricting_contributors_voice_forces_tier_two() {
+    let offer = grant(500).condition("No public comment on the funder", [Restriction::Voice]);
+    let triage = tier(&offer, &policy());
+    assert_eq!(triage.tier, Tier::Two);
+    assert!(triage.reasons.contains(&TierReason::RestrictsVoice {}));
+}
+
+#[test]
+fn a_condition_that_restricts_nothing_forces_no_tier() {
+    let offer = grant(500).condition("An annual report", []);
+    assert_eq!(tier(&offer, &policy()).tier, Tier::Zero);
+}
+
+#[test]
+fn a_conflict_of_interest_forces_tier_two() {
+    let offer = grant(500).risk(RiskFactor::ConflictOfInterest);
+    assert_eq!(tier(&offer, &policy()).tier, Tier::Two);
+}
+
+#[test]
+fn a_reputational_flag_forces_tier_two() {
+    let offer = grant(500).risk(RiskFactor::ReputationalFlag);
+    assert_eq!(tier(&offer, &policy()).tier, Tier::Two);
+}
+
+#[test]
+fn dependency_on_one_funder_forces_tier_one() {
+    let offer = grant(500).risk(RiskFactor::DependencyOnOneFunder);
+    assert_eq!(tier(&offer, &policy()).tier, Tier::One);
+}
+
+#[test]
+fn an_institutional_policy_forces_tier_three() {
+    let offer = grant(500).institutional_policy_applies();
+    assert_eq!(tier(&offer, &policy()).tier, Tier::Three);
+    let offer = grant(500)
+        .condition(
+            "Findings approved by the funder",
+            [Restriction::Publication],
+        )
+        .institutional_policy_applies();
+    assert_eq!(tier(&offer, &policy()).tier, Tier::Three);
+}
+
+#[test]
+fn a_forced_tier_never_lowers_the_amounts_tier() {
+    let offer = grant(30_000).risk(RiskFactor::DependencyOnOneFunder);
+    assert_eq!(tier(&offer, &policy()).tier, Tier::Two);
+}
+
+#[test]
+fn the_tier_is_the_tier_governance_routes() {
+    let mut offers = Vec::new();
+    for amount in [0, 1_999, 2_000, 24_999, 25_000, 1_000_000] {
+        offers.push(grant(amount));
+        offers.push(grant(amount).condition("Approval", [Restriction::Publication]));
+        offers.push(grant(amount).condition("Silence", [Restriction::Voice]));
+        offers.push(grant(amount).risk(RiskFactor::ConflictOfInterest));
+        offers.push(grant(amount).risk(RiskFactor::ReputationalFlag));
+        offers.push(grant(amount).risk(RiskFactor::DependencyOnOneFunder));
+        offers.push(grant(amount).institutional_policy_applies());
+    }
+    for offer in offers {
+        let route = governance()
+            .route(&offer.kind, route_facts(&offer, &policy()))
+            .unwrap();
+        assert_eq!(route.tier(), tier(&offer, &policy()).tier, "{offer:?}");
+    }
+}
+
+#[test]
+fn a_red_line_offer_routes_to_an_automatic_decline() {
+    assert!(route(3).is_automatic_decline());
+    assert!(route_facts(&offer(3), &policy()).red_line);
+}
+
+// ---------------------------------------------------------------------------------------
+// Screening
+// ---------------------------------------------------------------------------------------
+
+fn screening(i: usize) -> Vec<FundingEvent> {
+    run(&[
+        (identify(i), 1, 0),
+        (FundingCommand::StartScreening {}, 1, 1),
+    ])
+    .1
+}
+
+#[test]
+fn a_red_line_is_declined_at_screening_with_the_reason_published() {
+    let state = given::<FundingProcess>(screening(3))
+        .when(screen(3), ctx(1, 2))
+        .outcome()
+        .unwrap();
+    let [FundingEvent::ScreenFailed { hits, listing, .. }] = &state[..] else {
+        panic!("expected one ScreenFailed, got {state:?}");
+    };
+    assert_eq!(hits.len(), 1);
+    assert!(
+        listing.rationale.contains("tobacco"),
+        "{}",
+        listing.rationale
+    );
+    let (state, _) = run(&[
+        (identify(3), 1, 0),
+        (FundingCommand::StartScreening {}, 1, 1),
+        (screen(3), 1, 2),
+    ]);
+    assert_eq!(state.phase(), FundingPhase::Declined);
+    assert!(state.decision().unwrap().listing().is_some());
+}
+
+#[test]
+fn a_red_line_offer_screened_along_a_deliberative_route_is_refused() {
+    given::<FundingProcess>(screening(3))
+        .when(screen(0), ctx(1, 2))
+        .then_error(FundingError::RedLineRouteMismatch { red_line: true });
+}
+
+#[test]
+fn a_clean_offer_screened_along_an_automatic_decline_is_refused() {
+    given::<FundingProcess>(screening(0))
+        .when(screen(3), ctx(1, 2))
+        .then_error(FundingError::RedLineRouteMismatch { red_line: false });
+}
+
+#[test]
+fn a_route_for_another_tier_is_refused() {
+    given::<FundingProcess>(screening(2))
+        .when(screen(1), ctx(1, 2))
+        .then_error(FundingError::RouteTierMismatch {
+            tier: Tier::Two,
+            route: Tier::One,
+        });
+}
+
+#[test]
+fn an_invalid_policy_is_refused_at_identification() {
+    let policy = FundingPolicy {
+        comment_window_days: 11,
+        ..policy()
+    };
+    given::<FundingProcess>([])
+        .when(
+            FundingCommand::Identify {
+                offer: Box::new(offer(0)),
+                policy: Box::new(policy),
+            },
+            ctx(1, 0),
+        )
+        .then_error_matching(|e| {
+            matches!(
+                e,
+                FundingError::InvalidPolicy {
+                    field: "comment_window_days",
+                    ..
+                }
+            )
+        });
+}
+
+// ---------------------------------------------------------------------------------------
+// Due diligence and conflicts
+// ---------------------------------------------------------------------------------------
+
+fn due_diligence(i: usize) -> Vec<(FundingCommand, u64, i64)> {
+    vec![
+        (identify(i), 1, 0),
+        (FundingCommand::StartScreening {}, 1, 1),
+        (screen(i), 1, 2),
+        (FundingCommand::StartDueDiligence {}, 1, 3),
+    ]
+}
+
+fn check(check: Check, by: u64, minute: i64) -> (FundingCommand, u64, i64) {
+    (
+        FundingCommand::CompleteCheck {
+            check,
+            evidence: format!("{check} looked at"),
+        },
+        by,
+        minute,
+    )
+}
+
+fn declare(member: u64, recused: bool, minute: i64) -> (FundingCommand, u64, i64) {
+    (
+        FundingCommand::DeclareInterest {
+            interest: recused.then(|| "A past tie to the funder".to_owned()),
+            recused,
+        },
+        member,
+        minute,
+    )
+}
+
+/// Tier 0, consulted and with its checks done, except those in `skip`.
+fn tier_zero_consulted(skip: &[Check]) -> Vec<(FundingCommand, u64, i64)> {
+    let mut steps = due_diligence(0);
+    for (i, c) in [
+        Check::LegalAndSanctions,
+        Check::Reputation,
+        Check::ConflictsOfInterest,
+    ]
+    .into_iter()
+    .filter(|c| !skip.contains(c))
+    .enumerate()
+    {
+        steps.push(check(c, 3, 4 + i as i64));
+    }
+    steps.push(declare(1, false, 10));
+    steps.push(declare(2, true, 11));
+    steps.extend([
+        (FundingCommand::StartConsultation {}, 1, 12),
+        (
+            FundingCommand::RecordAdvice {
+                body: body("associate_roles_team"),
+                from: MemberId::new(13),
+                advice: "Fine by us".into(),
+            },
+            1,
+            13,
+        ),
+        (
+            FundingCommand::AnswerAdvice {
+                advice: AdviceId(1),
+                answer: "Thank you".into(),
+            },
+            1,
+            14,
+        ),
+    ]);
+    steps
+}
+
+fn decide(outcome: FundingOutcome, route_taken: RouteSummary, deciders: &[u64]) -> FundingCommand {
+    FundingCommand::Decide {
+        outcome,
+        route_taken,
+        deciders: deciders.iter().copied().map(MemberId::new).collect(),
+        rationale: "Fits the mission".into(),
+    }
+}
+
+#[test]
+fn the_checklist_is_the_tiers() {
+    let (state, _) = run(&due_diligence(2));
+    let required = state.decision().unwrap().required_checks().to_vec();
+    assert_eq!(required, Check::ALL.to_vec());
+    let (state, _) = run(&due_diligence(0));
+    assert_eq!(
+        state.decision().unwrap().required_checks(),
+        [
+            Check::LegalAndSanctions,
+            Check::Reputation,
+            Check::ConflictsOfInterest
+        ]
+    );
+}
+
+#[test]
+fn deciding_is_refused_while_a_required_check_is_incomplete() {
+    let (_, events) = run(&tier_zero_consulted(&[Check::Reputation]));
+    given::<FundingProcess>(events)
+        .when(FundingCommand::StartDeciding {}, ctx(1, 20))
+        .then_error(FundingError::MissingChecks {
+            attempted: "start_deciding",
+            checks: vec![Check::Reputation],
+        });
+}
+
+#[test]
+fn a_check_off_the_tiers_checklist_is_refused() {
+    let (_, events) = run(&due_diligence(0));
+    given::<FundingProcess>(events)
+        .when(check(Check::FinancialStability, 3, 5).0, ctx(3, 5))
+        .then_error(FundingError::CheckNotOnChecklist {
+            check: Check::FinancialStability,
+        });
+}
+
+#[test]
+fn a_check_is_completed_with_evidence() {
+    let (_, events) = run(&due_diligence(0));
+    given::<FundingProcess>(events)
+        .when(
+            FundingCommand::CompleteCheck {
+                check: Check::Reputation,
+                evidence: "  ".into(),
+            },
+            ctx(3, 5),
+        )
+        .then_error(FundingError::TextRequired {
+            attempted: "complete_check",
+            field: "evidence",
+        });
+}
+
+#[test]
+fn a_recused_member_cannot_complete_a_check() {
+    let mut steps = due_diligence(0);
+    steps.push(declare(2, true, 4));
+    let (_, events) = run(&steps);
+    given::<FundingProcess>(events)
+        .when(check(Check::Reputation, 2, 5).0, ctx(2, 5))
+        .then_error(FundingError::Recused {
+            attempted: "complete_check",
+            member: MemberId::new(2),
+        });
+}
+
+#[test]
+fn a_recused_member_cannot_decide() {
+    let mut steps = tier_zero_consulted(&[]);
+    steps.push((FundingCommand::StartDeciding {}, 1, 20));
+    let (_, events) = run(&steps);
+    given::<FundingProcess>(events)
+        .when(
+            decide(
+                FundingOutcome::Accept {},
+                route(0).summary().unwrap(),
+                &[1, 2],
+            ),
+            ctx(1, 21),
+        )
+        .then_error(FundingError::Recused {
+            attempted: "decide",
+            member: MemberId::new(2),
+        });
+}
+
+#[test]
+fn a_decider_who_has_not_declared_cannot_decide() {
+    let mut steps = tier_zero_consulted(&[]);
+    steps.push((FundingCommand::StartDeciding {}, 1, 20));
+    let (_, events) = run(&steps);
+    given::<FundingProcess>(events)
+        .when(
+            decide(
+                FundingOutcome::Accept {},
+                route(0).summary().unwrap(),
+                &[1, 3],
+            ),
+            ctx(1, 21),
+        )
+        .then_error(FundingError::UndeclaredDecider {
+            member: MemberId::new(3),
+        });
+}
+
+// ---------------------------------------------------------------------------------------
+// The route
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn a_decision_along_another_route_is_refused() {
+    let mut steps = tier_zero_consulted(&[]);
+    steps.push((FundingCommand::StartDeciding {}, 1, 20));
+    let (_, events) = run(&steps);
+    let mut other = route(0).summary().unwrap();
+    other.method = Method::Delegated;
+    given::<FundingProcess>(events)
+        .when(
+            decide(FundingOutcome::Accept {}, other.clone(), &[1]),
+            ctx(1, 21),
+        )
+        .then_error(FundingError::RouteDiffers {
+            taken: Box::new(other),
+            given: route(0).summary().map(Box::new),
+        });
+}
+
+#[test]
+fn a_decision_along_the_governance_route_is_taken() {
+    let mut steps = tier_zero_consulted(&[]);
+    steps.push((FundingCommand::StartDeciding {}, 1, 20));
+    let (_, events) = run(&steps);
+    let state = given::<FundingProcess>(events)
+        .when(
+            decide(FundingOutcome::Accept {}, route(0).summary().unwrap(), &[1]),
+            ctx(1, 21),
+        )
+        .then([FundingEvent::Decided {
+            outcome: FundingOutcome::Accept {},
+            route_taken: route(0).summary().unwrap(),
+            deciders: vec![MemberId::new(1)],
+            rationale: "Fits the mission".into(),
+            by: MemberId::new(1),
+            at: ctx(1, 21).now,
+        }]);
+    assert_eq!(state.phase(), FundingPhase::Accepted);
+}
+
+// ---------------------------------------------------------------------------------------
+// Consultation
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn advice_from_a_body_the_route_does_not_consult_is_refused() {
+    let (_, events) = run(&tier_zero_consulted(&[]));
+    given::<FundingProcess>(events)
+        .when(
+            FundingCommand::RecordAdvice {
+                body: body("allies_group"),
+                from: MemberId::new(5),
+                advice: "A view".into(),
+            },
+            ctx(1, 15),
+        )
+        .then_error(FundingError::NotConsulted {
+            body: body("allies_group"),
+        });
+}
+
+#[test]
+fn unanswered_advice_keeps_the_decision_from_deciding() {
+    let mut steps = tier_zero_consulted(&[]);
+    steps.pop();
+    let (_, events) = run(&steps);
+    given::<FundingProcess>(events)
+        .when(FundingCommand::StartDeciding {}, ctx(1, 20))
+        .then_error(FundingError::ConsultationIncomplete {
+            attempted: "start_deciding",
+            missing: vec![Requirement::AdviceAnswered {
+                body: body("associate_roles_team"),
+            }],
+        });
+}
+
+/// Tier 2, every check done, members 1 and 5 declared, consultation started.
+fn tier_two_consulting() -> Vec<(FundingCommand, u64, i64)> {
+    let mut steps = due_diligence(2);
+    for (i, c) in Check::ALL.into_iter().enumerate() {
+        steps.push(check(c, 3, 4 + i as i64));
+    }
+    steps.push(declare(1, false, 20));
+    steps.push(declare(5, false, 21));
+    steps.push((FundingCommand::StartConsultation {}, 1, 22));
+    for (i, (b, from)) in [("associate_roles_team", 13), ("allies_group", 5)]
+        .into_iter()
+        .enumerate()
+    {
+        let minute = 23 + 2 * i as i64;
+        steps.push((
+            FundingCommand::RecordAdvice {
+                body: body(b),
+                from: MemberId::new(from),
+                advice: "Only with free publication".into(),
+            },
+            1,
+            minute,
+        ));
+        steps.push((
+            FundingCommand::AnswerAdvice {
+                advice: AdviceId(i as u32 + 1),
+                answer: "Agreed".into(),
+            },
+            1,
+            minute + 1,
+        ));
+    }
+    steps.push((
+        FundingCommand::OpenCommentWindow {
+            body: body("whole_community"),
+        },
+        1,
+        30,
+    ));
+    steps.push((
+        FundingCommand::RecordSession {
+            body: body("whole_community"),
+            reference: "Session 1".into(),
+        },
+        1,
+        31,
+    ));
+    steps
+}
+
+#[test]
+fn a_comment_after_the_window_closes_is_refused() {
+    let (_, events) = run(&tier_two_consulting());
+    given::<FundingProcess>(events)
+        .when(
+            FundingCommand::Comment {
+                body: body("whole_community"),
+                text: "Late".into(),
+            },
+            ctx(17, 30 + 7 * DAY),
+        )
+        .then_error_matching(|e| matches!(e, FundingError::CommentWindowClosed { .. }));
+}
+
+#[test]
+fn deciding_waits_for_the_comment_window_to_run_its_course() {
+    let mut steps = tier_two_consulting();
+    steps.push((
+        FundingCommand::RecordConsentRound {
+            reference: "Round 1".into(),
+            consented: true,
+        },
+        1,
+        40,
+    ));
+    let (_, events) = run(&steps);
+    given::<FundingProcess>(events.clone())
+        .when(FundingCommand::StartDeciding {}, ctx(1, 30 + 7 * DAY - 1))
+        .then_error_matching(|e| matches!(e, FundingError::ConsultationIncomplete { missing, .. } if missing.contains(&Requirement::CommentWindow {})));
+    given::<FundingProcess>(events)
+        .when(FundingCommand::StartDeciding {}, ctx(1, 30 + 7 * DAY))
+        .then([FundingEvent::DecidingStarted {
+            by: MemberId::new(1),
+            at: ctx(1, 30 + 7 * DAY).now,
+        }]);
+}
+
+#[test]
+fn tier_two_asks_for_a_session_and_a_consent_round() {
+    let (state, _) = run(&tier_two_consulting());
+    let requirements = state.decision().unwrap().requirements();
+    assert!(requirements.contains(&Requirement::Session {}));
+    assert!(requirements.contains(&Requirement::ConsentRound {}));
+    let (state, _) = run(&tier_zero_consulted(&[]));
+    let requirements = state.decision().unwrap().requirements();
+    assert!(!requirements.contains(&Requirement::Session {}));
+    assert!(!requirements.contains(&Requirement::ConsentRound {}));
+}
+
+fn tier_two_deciding(consented: bool) -> Vec<FundingEvent> {
+    let mut steps = tier_two_consulting();
+    steps.push((
+        FundingCommand::RecordConsentRound {
+            reference: "Round 1".into(),
+            consented,
+        },
+        1,
+        40,
+    ));
+    steps.push((FundingCommand::StartDeciding {}, 1, 30 + 7 * DAY));
+    run(&steps).1
+}
+
+#[test]
+fn acceptance_along_a_consent_route_needs_the_round_to_consent() {
+    given::<FundingProcess>(tier_two_deciding(false))
+        .when(
+            decide(
+                FundingOutcome::Accept {},
+                route(2).summary().unwrap(),
+                &[1, 5],
+            ),
+            ctx(1, 31 + 7 * DAY),
+        )
+        .then_error(FundingError::ConsentNotGiven);
+    // Declining is what a round that did not consent leaves open.
+    let state = given::<FundingProcess>(tier_two_deciding(false))
+        .when(
+            decide(
+                FundingOutcome::Decline {},
+                route(2).summary().unwrap(),
+                &[1, 5],
+            ),
+            ctx(1, 31 + 7 * DAY),
+        )
+        .outcome();
+    assert!(state.is_ok(), "{state:?}");
+}
+
+#[test]
+fn accepting_with_conditions_needs_a_condition() {
+    given::<FundingProcess>(tier_two_deciding(true))
+        .when(
+            decide(
+                FundingOutcome::AcceptWithConditions { conditions: vec![] },
+                route(2).summary().unwrap(),
+                &[1, 5],
+            ),
+            ctx(1, 31 + 7 * DAY),
+        )
+        .then_error(FundingError::NoConditions);
+}
+
+#[test]
+fn a_restrictive_condition_below_tier_two_is_refused() {
+    let mut steps = tier_zero_consulted(&[]);
+    steps.push((FundingCommand::StartDeciding {}, 1, 20));
+    let (_, events) = run(&steps);
+    let gag = FundingCondition {
+        text: "No public comment".into(),
+        restricts: [Restriction::Voice].into(),
+    };
+    given::<FundingProcess>(events)
+        .when(
+            decide(
+                FundingOutcome::AcceptWithConditions {
+                    conditions: vec![gag],
+                },
+                route(0).summary().unwrap(),
+                &[1],
+            ),
+            ctx(1, 21),
+        )
+        .then_error(FundingError::RestrictiveConditionBelowTierTwo { tier: Tier::Zero });
+}
+
+// ---------------------------------------------------------------------------------------
+// After the decision
+// ---------------------------------------------------------------------------------------
+
+fn accepted_tier_zero() -> Vec<(FundingCommand, u64, i64)> {
+    let mut steps = tier_zero_consulted(&[]);
+    steps.push((FundingCommand::StartDeciding {}, 1, 20));
+    steps.push((
+        decide(FundingOutcome::Accept {}, route(0).summary().unwrap(), &[1]),
+        1,
+        21,
+    ));
+    steps
+}
+
+#[test]
+fn publishing_lists_funder_band_conditions_route_and_rationale() {
+    let mut steps = accepted_tier_zero();
+    steps.push((
+        FundingCommand::Publish {
+            withheld_reason: None,
+        },
+        1,
+        22,
+    ));
+    let (state, _) = run(&steps);
+    let listing = state.decision().unwrap().listing().unwrap();
+    assert_eq!(listing.funder, "A local trust");
+    assert_eq!(listing.amount_band, "under £2000");
+    assert_eq!(listing.route, route(0).summary());
+    assert_eq!(listing.rationale, "Fits the mission");
+    assert_eq!(state.phase(), FundingPhase::Published);
+}
+
+#[test]
+fn a_review_date_must_lie_ahead() {
+    let mut steps = accepted_tier_zero();
+    steps.push((
+        FundingCommand::Publish {
+            withheld_reason: None,
+        },
+        1,
+        22,
+    ));
+    let (_, events) = run(&steps);
+    given::<FundingProcess>(events)
+        .when(
+            FundingCommand::StartMonitoring {
+                review_date: ctx(1, 23).now,
+            },
+            ctx(1, 23),
+        )
+        .then_error_matching(|e| matches!(e, FundingError::ReviewDateNotAhead { .. }));
+}
+
+#[test]
+fn an_accepted_offer_cannot_be_withdrawn() {
+    let (_, events) = run(&accepted_tier_zero());
+    given::<FundingProcess>(events)
+        .when(
+            FundingCommand::Withdraw {
+                reason: "Changed our mind".into(),
+            },
+            ctx(1, 30),
+        )
+        .then_error(FundingError::WrongPhase {
+            attempted: "withdraw",
+            phase: FundingPhase::Accepted,
+        });
+}
+
+#[test]
+fn an_offer_can_be_withdrawn_while_deciding() {
+    let mut steps = tier_zero_consulted(&[]);
+    steps.push((FundingCommand::StartDeciding {}, 1, 20));
+    let (_, events) = run(&steps);
+    let state = given::<FundingProcess>(events)
+        .when(
+            FundingCommand::Withdraw {
+                reason: "The funder withdrew the offer".into(),
+            },
+            ctx(1, 21),
+        )
+        .then([FundingEvent::Withdrawn {
+            reason: "The funder withdrew the offer".into(),
+            by: MemberId::new(1),
+            at: ctx(1, 21).now,
+        }]);
+    assert_eq!(state.phase(), FundingPhase::Withdrawn);
+}
+
+#[test]
+fn a_command_earlier_than_the_last_event_is_refused() {
+    let (_, events) = run(&due_diligence(0));
+    given::<FundingProcess>(events)
+        .when(check(Check::Reputation, 3, 1).0, ctx(3, 1))
+        .then_error(FundingError::ClockWentBack {
+            now: ctx(3, 1).now,
+            last: ctx(1, 3).now,
+        });
+}
+
+// ---------------------------------------------------------------------------------------
+// Wire format
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn commands_and_events_refuse_unknown_fields() {
+    assert!(
+        serde_json::from_str::<FundingCommand>(r#"{"type":"start_screening","junk":1}"#).is_err()
+    );
+    assert!(serde_json::from_str::<FundingCommand>(r#"{"type":"start_screening"}"#).is_ok());
+    assert!(serde_json::from_str::<FundingOutcome>(r#"{"type":"accept","junk":1}"#).is_err());
+    assert!(serde_json::from_str::<Requirement>(r#"{"type":"session","junk":1}"#).is_err());
+    let (_, events) = run(&accepted_tier_zero());
+    for event in &events {
+        let mut json = serde_json::to_value(event).unwrap();
+        let back: FundingEvent = serde_json::from_value(json.clone()).unwrap();
+        assert_eq!(&back, event);
+        json["junk"] = 1.into();
+        assert!(serde_json::from_value::<FundingEvent>(json).is_err());
+    }
+}
+
+#[test]
+fn the_graph_draws_with_stable_labels() {
+    let dot = FundingProcess::graph().unwrap().dot().to_string();
+    assert!(dot.starts_with("digraph \"funding_decision\" {"));
+    assert!(dot.contains("\"screening\" -> \"declined\";"));
+    assert!(dot.contains("\"deciding\" -> \"accepted_with_conditions\";"));
+    assert!(dot.contains("\"under_review\" -> \"renewed\";"));
+    assert!(!dot.contains("\"declined\" -> "));
+}
