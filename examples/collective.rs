@@ -2,13 +2,18 @@
 //!
 //! 1. The community: the staff team, the Allies Group, the co-producers, and how many in each
 //!    body bring lived experience.
-//! 2. Who decides what: the community's governance map, and the route it gives a funding offer
-//!    at each tier.
+//! 2. Who decides what: the governance map's route for a funding offer at each tier; an offer
+//!    whose condition on publication forces tier 2, and a red-line funder declined at
+//!    screening, which no override can accept.
 //! 3. The Allies Group's make-up tested against the community's values: rule I1 flags it.
 //! 4. A co-creation session on rebalancing it: what people said, grouped into themes, and the
 //!    one comment no theme carries.
-//! 5. The recruitment decision, taken by advice process as governance routes it, through the
-//!    value gate (with rule I6 on inclusive recruitment), and "you said, we did".
+//! 5. The recruitment: a proposal, made ready along the governance route and decided by
+//!    advice process, run on the engine with a journal file, through the value gate (rule I6
+//!    on inclusive recruitment), then published; and "you said, we did".
+//! 6. Metrics from the journal: participation, lived experience, time to decision.
+//! 7. The decision record (Markdown), the diagrams (DOT) and the metrics (JSON), written to a
+//!    folder the example names.
 //!
 //! The seed community and its governance map are the JSON files under `examples/data/`.
 //! Nobody in them is a real person: people are named by what they do.
@@ -26,15 +31,19 @@ use coproduction::community::{BodyId, Community, MemberId, Role};
 use coproduction::consent::{ConsentProcess, Response, RoundCommand, RoundConfig, RoundRoles};
 use coproduction::decision::{DecisionKind, Method, Tier};
 use coproduction::engine::{Engine, EngineEvent, ProcessCommand, Request};
+use coproduction::funding::{Funding, FundingPolicy, Offer, Screened, route_facts, tier};
 use coproduction::governance::{Governance, GovernanceMap, RouteFacts};
 use coproduction::journal::{FileJournal, Journal, StreamId};
+use coproduction::machine::Context;
 use coproduction::machine::Decider;
 use coproduction::metrics::Metrics;
-use coproduction::proposal::ProposalProcess;
+use coproduction::proposal::{
+    DecisionResult, ProposalCommand, ProposalConfig, ProposalProcess, ProposalRoles,
+};
 use coproduction::report::DecisionRecordMarkdown;
 use coproduction::values::{
     Charter, Conflict, DecisionRecord, ExpensesFacts, Participant, PaymentStatus, Publication,
-    RecruitmentFacts, RouteSummary, StakeholderFacts, Status, ValueReport, Way,
+    RecruitmentFacts, Restriction, RouteSummary, StakeholderFacts, Status, ValueReport, Way,
 };
 use jiff::Timestamp;
 
@@ -66,7 +75,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         );
     }
 
-    heading("2. Who decides what");
+    heading("2. Who decides what, and two funding offers");
     let governance = Governance::new(map, &community)?;
     for (label, facts) in [
         (
@@ -94,6 +103,8 @@ fn main() -> Result<(), Box<dyn Error>> {
             }
         );
     }
+
+    funding_offers(&community, &governance)?;
 
     heading("3. The Allies Group, tested against the community's values");
     let charter = Charter::default();
@@ -362,6 +373,57 @@ fn recruitment_decision(
             ProcessCommand::Consent { command },
         )
     };
+    // The proposal the round decides: drafted, shared for co-creation, linked to the
+    // workshop's feedback, made ready along the route governance gives.
+    let proposal_stream = StreamId::new("allies-recruitment-proposal")?;
+    let proposal = |who: MemberId, when: &str, command: ProposalCommand| {
+        Request::new(
+            proposal_stream.clone(),
+            who,
+            at(when),
+            ProcessCommand::Proposal { command },
+        )
+    };
+    let draft = ProposalConfig {
+        id: ProposalId::new(1),
+        title: "Recruit allies with lived experience".into(),
+        kind: DecisionKind::Recruitment,
+        text: "Open four paid places on the Allies Group to people with lived experience.".into(),
+        answers: Vec::new(),
+        roles: ProposalRoles {
+            proposers: [decider].into(),
+            steward: facilitator,
+            members: [MemberId::new(13)].into(),
+        },
+    };
+    engine.handle(proposal(
+        decider,
+        "2021-05-13T09:00:00Z",
+        ProposalCommand::Create {
+            config: Box::new(draft),
+        },
+    ))?;
+    engine.handle(proposal(
+        facilitator,
+        "2021-05-13T09:05:00Z",
+        ProposalCommand::StartCoCreation {},
+    ))?;
+    let link = ProposalCommand::LinkFeedback {
+        items: (1..=5).map(ItemId::new).collect(),
+        themes: (1..=3).map(ThemeId::new).collect(),
+    };
+    engine.handle(proposal(facilitator, "2021-05-20T09:00:00Z", link))?;
+    let ready = ProposalCommand::MarkReady {
+        route: route.summary().ok_or("a route with a method")?,
+    };
+    engine.handle(proposal(facilitator, "2021-05-31T09:00:00Z", ready))?;
+    engine.handle(proposal(
+        facilitator,
+        "2021-05-31T09:30:00Z",
+        ProposalCommand::StartDecision {
+            round: stream.clone(),
+        },
+    ))?;
     engine.handle(
         request(
             decider,
@@ -498,6 +560,30 @@ fn recruitment_decision(
         .with_evidence(published),
     )?;
 
+    // The proposal records the round's decision (the engine checks the round reached it, and
+    // gates it on a record built on the round's), then publishes it with its rationale.
+    let adopted = ProposalCommand::RecordDecision {
+        round: stream.clone(),
+        result: DecisionResult::Adopted {
+            review_date: at("2021-12-10T12:00:00Z"),
+        },
+    };
+    engine.handle(proposal(facilitator, "2021-06-10T12:15:00Z", adopted))?;
+    let publish = ProposalCommand::Publish {
+        rationale:
+            "More members with lived experience; the workshop's advice shaped how we recruit."
+                .into(),
+        alternatives: vec!["Invite people directly".into()],
+    };
+    engine.handle(proposal(facilitator, "2021-06-17T09:00:00Z", publish))?;
+    let phase = engine
+        .proposal_phase(&proposal_stream)
+        .ok_or("a proposal")?;
+    println!(
+        "  The proposal is {}.",
+        coproduction::machine::Phase::label(phase)
+    );
+
     let now = at("2021-06-20T09:00:00Z");
     let report = engine
         .report(&stream, now)
@@ -508,6 +594,77 @@ fn recruitment_decision(
         stream,
         engine.journal().read_all()?.len()
     ))
+}
+
+/// Two offers: one whose condition on publication forces it to tier 2 and a consent round in
+/// the decision circle; one from a red-line sector, declined at screening with the reason
+/// published, which nothing can accept. (`examples/funding_decision.rs` takes the first offer
+/// all the way through consultation to acceptance with conditions.)
+fn funding_offers(community: &Community, governance: &Governance) -> Result<(), Box<dyn Error>> {
+    let policy = FundingPolicy::seed();
+    let restricting = Offer::new(
+        DecisionKind::Funding,
+        "A pharmaceutical company's foundation",
+        "Pharmaceutical philanthropy",
+        "£12,000 towards the associate-roles pilot",
+    )
+    .amount(12_000)
+    .condition(
+        "The foundation reviews findings before they are published",
+        [Restriction::Publication],
+    );
+    let triage = tier(&restricting, &policy);
+    let route = governance.route(&restricting.kind, route_facts(&restricting, &policy))?;
+    println!(
+        "\n  {}: {} ({} reasons: {:?}); {} decides by {}",
+        restricting.funder,
+        triage.tier,
+        triage.reasons.len(),
+        triage.reasons,
+        route.decider,
+        route.procedure
+    );
+
+    let red_line = Offer::new(
+        DecisionKind::Funding,
+        "A tobacco company",
+        "Tobacco",
+        "A grant towards community events",
+    )
+    .amount(5_000);
+    let route = governance.route(&red_line.kind, route_facts(&red_line, &policy))?;
+    let ctx =
+        |minute: &str| Context::new(MemberId::new(1), at(&format!("2021-04-19T09:{minute}:00Z")));
+    let screened = Funding::identify(red_line, policy, ctx("00"))?
+        .start_screening(ctx("05"))?
+        .screen(ctx("10"), route)?;
+    let Screened::Declined(declined) = screened else {
+        return Err("a red line is crossed".into());
+    };
+    let decision = declined.decision().ok_or("a screened offer")?;
+    println!(
+        "  {}: declined at screening; published: {}",
+        decision.offer().funder,
+        decision.listing().map_or("", |l| l.rationale.as_str())
+    );
+    // An override cannot accept it: rule C4 takes none.
+    let mut record = decision.record(community, at("2021-04-19T10:00:00Z"));
+    record.outcome = Some(coproduction::values::Outcome::Adopted);
+    let record = record.with_override("C4".parse()?, MemberId::new(1), "We need the money");
+    let refusal = Charter::default()
+        .gate(&record)
+        .err()
+        .ok_or("the gate refuses C4")?;
+    let c4 = refusal
+        .unmet()
+        .iter()
+        .find(|u| u.rule.as_str() == "C4")
+        .ok_or("C4 is unmet")?;
+    println!(
+        "  Accepting it anyway, with an override recorded: the gate refuses: {}",
+        c4.message
+    );
+    Ok(())
 }
 
 /// Prints a report's verdicts and every finding that is not simply satisfied.

@@ -280,3 +280,54 @@ fn graph_prints_dot() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(text(&out.stdout).starts_with("digraph"));
 }
+
+#[test]
+fn report_record_prints_the_decision_record_as_markdown_or_json() {
+    let journal = Journal::new();
+    assert!(journal.run(&open_line()).status.success());
+    let community = data("community.json");
+    let args = [
+        "report",
+        "record",
+        "--journal",
+        journal.path.to_str().unwrap(),
+        "--community",
+        community.to_str().unwrap(),
+        "--stream",
+        "working-model",
+        "--now",
+        "2022-09-01T12:00:00Z",
+    ];
+    let out = cli(&args, "");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let markdown = text(&out.stdout);
+    assert!(
+        markdown.starts_with("## Decision record: working-model\n"),
+        "{markdown}"
+    );
+    assert!(
+        markdown.contains("associate_roles_team decides by consent"),
+        "{markdown}"
+    );
+
+    let out = cli(&[&args[..], &["--json"]].concat(), "");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let both: serde_json::Value = serde_json::from_str(text(&out.stdout).trim()).unwrap();
+    assert_eq!(both["record"]["kind"], "working_model");
+    assert!(both["report"]["verdicts"].is_array());
+
+    let out = cli(
+        &[
+            &args[..6],
+            &["--stream", "nothing-here", "--now", "2022-09-01T12:00:00Z"],
+        ]
+        .concat(),
+        "",
+    );
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("no process on stream `nothing-here`"),
+        "{}",
+        text(&out.stderr)
+    );
+}

@@ -8,7 +8,7 @@
 //! coproduction replay  --journal journal.jsonl
 //! coproduction graph   consent | governance --governance governance.json
 //! coproduction report  you-said-we-did --cocreation cocreation.json --session 1 [--community community.json]
-//! coproduction report  record --journal journal.jsonl --community community.json --stream ID --now TIME
+//! coproduction report  record --journal journal.jsonl --community community.json --stream ID --now TIME [--json]
 //! coproduction metrics --journal journal.jsonl --community community.json [--charter charter.json]
 //!                      [--cocreation cocreation.json] [--format json|table]
 //! ```
@@ -31,6 +31,7 @@ use coproduction::governance::{Governance, GovernanceMap};
 use coproduction::journal::{FileJournal, StreamId};
 use coproduction::machine::Decider;
 use coproduction::metrics::Metrics;
+use coproduction::report::DecisionRecordMarkdown;
 use coproduction::values::{Charter, DecisionRecord};
 
 #[derive(Parser)]
@@ -146,7 +147,8 @@ enum Report {
         #[arg(long)]
         community: Option<PathBuf>,
     },
-    /// The decision record of one stream of a journal, with its value report, as JSON.
+    /// The decision record of one stream of a journal, with its value report, as Markdown
+    /// (or, with `--json`, both as JSON).
     Record {
         /// The journal file.
         #[arg(long)]
@@ -163,6 +165,9 @@ enum Report {
         /// The time the record is taken at (RFC 3339).
         #[arg(long)]
         now: String,
+        /// Print the record and its report as JSON instead of Markdown.
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -298,6 +303,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
                     charter: c,
                     stream,
                     now,
+                    json: as_json,
                 },
         } => {
             let community: Community = json(&community)?;
@@ -308,11 +314,14 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 .record(&stream, now)
                 .ok_or_else(|| format!("no process on stream `{stream}`"))?;
             let report = engine.charter().check(&record);
-            writeln!(
-                out,
-                "{}",
-                serde_json::json!({"record": record, "report": report})
-            )?;
+            if as_json {
+                let both = serde_json::json!({"record": record, "report": report});
+                writeln!(out, "{both}")?;
+            } else {
+                let title = stream.to_string();
+                let markdown = DecisionRecordMarkdown::new(&record, &report).titled(&title);
+                write!(out, "{markdown}")?;
+            }
         }
         Command::Metrics {
             journal: path,
