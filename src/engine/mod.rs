@@ -8,9 +8,11 @@
 //!    checks the role each command needs);
 //! 2. **routes** a process when it opens: the decision's kind (and facts, such as the amount)
 //!    go to governance, and a round whose deciding body or method differs from the route is
-//!    refused;
+//!    refused; a funding decision is routed on its offer's own facts, and must be screened
+//!    along that route;
 //! 3. runs the process's **`decide`**;
-//! 4. runs the **value gate** when the events would move the process to a decided state:
+//! 4. runs the **value gate** when the events would move the process to a decided state (a
+//!    round's outcome, a proposal's adoption, a funding offer's acceptance):
 //!    the process's own record, supplemented with the evidence the request carries, is checked
 //!    against the charter; a refused gate writes nothing;
 //! 5. **appends** the events to the journal with the stream's expected sequence number;
@@ -77,6 +79,10 @@ use crate::consent::{
     ConsentError, ConsentProcess, RoundCommand, RoundEvent, RoundPhase, RoundState,
 };
 use crate::decision::DecisionKind;
+use crate::funding::{
+    FundingCommand, FundingError, FundingEvent, FundingPhase, FundingProcess, FundingState,
+    route_facts,
+};
 use crate::governance::{Governance, GovernanceError, Route, RouteFacts};
 use crate::journal::{Envelope, Journal, JournalError, NewEvent, StreamId};
 use crate::machine::{Context, Decider};
@@ -156,6 +162,25 @@ pub enum EngineError {
         /// The proposal's reason.
         source: ProposalError,
     },
+    /// A funding or partnership decision refused the command.
+    #[error("stream `{stream}`: {source}")]
+    FundingRefused {
+        /// The stream.
+        stream: StreamId,
+        /// The funding decision's reason.
+        source: FundingError,
+    },
+    /// A funding decision is screened along another route than governance gives for its
+    /// offer.
+    #[error(
+        "stream `{stream}`: the screen names a route other than governance's for this offer: {given}"
+    )]
+    ScreenOffRoute {
+        /// The stream.
+        stream: StreamId,
+        /// The route governance gives, as "`body` by method" (or an automatic decline).
+        given: String,
+    },
     /// An evidence request carries no evidence.
     #[error("stream `{stream}`: an evidence request must carry `evidence`")]
     EvidenceRequired {
@@ -204,6 +229,8 @@ pub enum ProcessState {
     Consent(RoundState),
     /// A proposal.
     Proposal(ProposalState),
+    /// A funding or partnership decision.
+    Funding(FundingState),
 }
 
 impl ProcessState {
@@ -211,6 +238,7 @@ impl ProcessState {
         match kind {
             ProcessKind::Consent => ProcessState::Consent(RoundState::NotOpened),
             ProcessKind::Proposal => ProcessState::Proposal(ProposalState::NotCreated),
+            ProcessKind::Funding => ProcessState::Funding(FundingState::NotIdentified),
         }
     }
 
@@ -219,6 +247,7 @@ impl ProcessState {
         match self {
             ProcessState::Consent(_) => ProcessKind::Consent,
             ProcessState::Proposal(_) => ProcessKind::Proposal,
+            ProcessState::Funding(_) => ProcessKind::Funding,
         }
     }
 
@@ -227,6 +256,7 @@ impl ProcessState {
         match self {
             ProcessState::Consent(s) => crate::machine::Phase::label(s.phase()),
             ProcessState::Proposal(s) => crate::machine::Phase::label(s.phase()),
+            ProcessState::Funding(s) => crate::machine::Phase::label(s.phase()),
         }
     }
 }
@@ -281,6 +311,9 @@ impl Stream {
             (EngineEvent::Proposal { event }, ProcessState::Proposal(state)) => {
                 *state = ProposalProcess::evolve(std::mem::take(state), event);
             }
+            (EngineEvent::Funding { event }, ProcessState::Funding(state)) => {
+                *state = FundingProcess::evolve(std::mem::take(state), event);
+            }
             // An event of another process is never appended to this stream (the engine
             // checks the process of every command); evolving stays total by ignoring it.
             _ => {}
@@ -309,6 +342,21 @@ fn record_of(
                 .filter(|round| *round != id)
                 .and_then(|round| record_of(streams, round, community, now));
             proposal.record(round, now)
+        }
+        ProcessState::Funding(state) => {
+            let decision = state.decision()?;
+            let mut record = decision.record(community, now);
+            // The consent round the deciding body held, when it runs in this engine, adds
+            // what it holds: the objections and their dispositions, the absence policy.
+            let round = decision
+                .consent_round()
+                .and_then(|r| StreamId::new(&r.reference).ok())
+                .filter(|round| round != id)
+                .and_then(|round| record_of(streams, &round, community, now));
+            if let Some(round) = round {
+                record.supplement(round);
+            }
+            record
         }
     };
     if record.route_given.is_none() {
@@ -481,6 +529,17 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                     .map(|event| EngineEvent::Proposal { event })
                     .collect()
             }
+            (ProcessCommand::Funding { command }, ProcessState::Funding(state)) => {
+                self.check_funding(&streams, &id, state, command)?;
+                FundingProcess::decide(state, command, &ctx)
+                    .map_err(|source| EngineError::FundingRefused {
+                        stream: id.clone(),
+                        source,
+                    })?
+                    .into_iter()
+                    .map(|event| EngineEvent::Funding { event })
+                    .collect()
+            }
             _ => {
                 return Err(EngineError::WrongProcess {
                     stream: id,
@@ -574,7 +633,93 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                 }
                 Ok(stream)
             }
+            ProcessCommand::Funding {
+                command: FundingCommand::Identify { offer, policy },
+            } => {
+                // A funding decision is routed on its offer's own facts, whatever the
+                // request says: the amount, the risks' tier, the red-line screen.
+                let kind = offer.kind.clone();
+                let mut stream = Stream::new(ProcessKind::Funding, kind.clone());
+                if let Some(route) = self.route(id, &kind, Some(route_facts(offer, policy)))? {
+                    stream.route_given = route.summary();
+                }
+                Ok(stream)
+            }
             _ => Err(EngineError::UnknownStream { stream: id.clone() }),
+        }
+    }
+
+    /// What the engine checks of a funding command beyond the decision's own rules: the
+    /// route it is screened along is the one governance gives for the offer, and a consent
+    /// round it records (when the round runs in this engine) reached what it says.
+    fn check_funding(
+        &self,
+        streams: &BTreeMap<StreamId, Stream>,
+        id: &StreamId,
+        state: &FundingState,
+        command: &FundingCommand,
+    ) -> Result<(), EngineError> {
+        match command {
+            FundingCommand::Screen { route } => {
+                let Some(decision) = state.decision() else {
+                    return Ok(());
+                };
+                let facts = route_facts(decision.offer(), decision.policy());
+                let Some(given) = self.route(id, &decision.offer().kind, Some(facts))? else {
+                    return Ok(());
+                };
+                if given == **route {
+                    Ok(())
+                } else {
+                    Err(EngineError::ScreenOffRoute {
+                        stream: id.clone(),
+                        given: given.summary().map_or_else(
+                            || "an automatic decline".to_owned(),
+                            |g| format!("`{}` by {}", g.deciding_body, g.method),
+                        ),
+                    })
+                }
+            }
+            FundingCommand::RecordConsentRound {
+                reference,
+                consented,
+            } => {
+                let Some((
+                    round,
+                    Stream {
+                        process: ProcessState::Consent(round_state),
+                        ..
+                    },
+                )) = StreamId::new(reference)
+                    .ok()
+                    .and_then(|round| streams.get_key_value(&round))
+                else {
+                    return Ok(());
+                };
+                let reached = round_state.phase();
+                let agrees = if *consented {
+                    matches!(reached, RoundPhase::Adopted | RoundPhase::Consented)
+                } else {
+                    matches!(
+                        reached,
+                        RoundPhase::Declined
+                            | RoundPhase::Withdrawn
+                            | RoundPhase::Deferred
+                            | RoundPhase::Escalated
+                            | RoundPhase::BrokenDown
+                    )
+                };
+                if agrees {
+                    Ok(())
+                } else {
+                    Err(EngineError::RoundDisagrees {
+                        stream: id.clone(),
+                        round: round.clone(),
+                        phase: reached,
+                    })
+                }
+            }
+            _ => Ok(()),
         }
     }
 
@@ -677,7 +822,7 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
     pub fn phase(&self, stream: &StreamId) -> Option<RoundPhase> {
         match &self.lock().ok()?.get(stream)?.process {
             ProcessState::Consent(state) => Some(state.phase()),
-            ProcessState::Proposal(_) => None,
+            _ => None,
         }
     }
 
@@ -685,7 +830,15 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
     pub fn proposal_phase(&self, stream: &StreamId) -> Option<ProposalPhase> {
         match &self.lock().ok()?.get(stream)?.process {
             ProcessState::Proposal(state) => Some(state.phase()),
-            ProcessState::Consent(_) => None,
+            _ => None,
+        }
+    }
+
+    /// The phase of a stream's funding or partnership decision.
+    pub fn funding_phase(&self, stream: &StreamId) -> Option<FundingPhase> {
+        match &self.lock().ok()?.get(stream)?.process {
+            ProcessState::Funding(state) => Some(state.phase()),
+            _ => None,
         }
     }
 
@@ -729,6 +882,9 @@ fn decides(event: &EngineEvent) -> bool {
                 ..
             }
         ),
+        EngineEvent::Funding {
+            event: FundingEvent::Decided { outcome, .. },
+        } => outcome.accepts(),
         _ => false,
     }
 }

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::community::MemberId;
 use crate::consent::{RoundCommand, RoundEvent};
 use crate::decision::DecisionKind;
+use crate::funding::{FundingCommand, FundingEvent};
 use crate::governance::RouteFacts;
 use crate::journal::StreamId;
 use crate::proposal::{ProposalCommand, ProposalEvent};
@@ -20,6 +21,8 @@ pub enum ProcessKind {
     Consent,
     /// A proposal's lifecycle.
     Proposal,
+    /// A funding or partnership decision.
+    Funding,
 }
 
 /// A command for one kind of process.
@@ -39,6 +42,11 @@ pub enum ProcessCommand {
         /// The command.
         command: ProposalCommand,
     },
+    /// A command to a funding or partnership decision.
+    Funding {
+        /// The command.
+        command: FundingCommand,
+    },
     /// Only record the request's evidence for the stream's decision, whatever its process and
     /// phase: a publication, a declaration made late, an override given after a refusal.
     Evidence {},
@@ -50,6 +58,7 @@ impl ProcessCommand {
         match self {
             ProcessCommand::Consent { .. } => Some(ProcessKind::Consent),
             ProcessCommand::Proposal { .. } => Some(ProcessKind::Proposal),
+            ProcessCommand::Funding { .. } => Some(ProcessKind::Funding),
             ProcessCommand::Evidence {} => None,
         }
     }
@@ -152,5 +161,10 @@ pub enum EngineEvent {
     Proposal {
         /// The event.
         event: ProposalEvent,
+    },
+    /// A funding or partnership decision's event.
+    Funding {
+        /// The event.
+        event: FundingEvent,
     },
 }

@@ -237,6 +237,14 @@ impl FundingDecision {
                         } else {
                             bases.insert(AdviceBasis::Affected);
                         }
+                        // Staff and allies bring professional expertise to an advising
+                        // body; lived experience is its own basis, below.
+                        if community
+                            .member(a.from)
+                            .is_some_and(|m| m.has_role(Role::Staff) || m.has_role(Role::Ally))
+                        {
+                            bases.insert(AdviceBasis::Expertise);
+                        }
                         if community.member(a.from).is_some_and(|m| m.lived_experience) {
                             bases.insert(AdviceBasis::LivedExperience);
                         }
@@ -257,7 +265,11 @@ impl FundingDecision {
             if !self.sessions.is_empty() {
                 ways.insert(Way::Live);
             }
-            record.ways_offered = Some(ways);
+            // Without a window or a session the decision does not know how people could
+            // take part (a meeting, a call): left for the caller's evidence to say.
+            if !ways.is_empty() {
+                record.ways_offered = Some(ways);
+            }
         }
 
         record.rationale = rationale.map(str::to_owned).or_else(|| {

@@ -329,8 +329,9 @@ impl Metrics {
                     let state = std::mem::take(&mut acc.state);
                     acc.state = ConsentProcess::evolve(state, event);
                 }
-                // A proposal's decisions are taken, and counted, in its rounds.
-                EngineEvent::Proposal { .. } => {}
+                // A proposal's decisions are taken, and counted, in its rounds; so are a
+                // funding decision's, where its route decides by consent.
+                EngineEvent::Proposal { .. } | EngineEvent::Funding { .. } => {}
             }
         }
 

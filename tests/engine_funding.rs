@@ -1,0 +1,603 @@
+//! Funding decisions run on the engine: routed on the offer's own facts, screened along that
+//! route, checked against the consent round they record, gated on acceptance, replayed.
+
+use coproduction::community::{BodyId, Community, MemberId};
+use coproduction::consent::{Response, RoundCommand, RoundConfig, RoundPhase, RoundRoles};
+use coproduction::decision::{DecisionKind, Method};
+use coproduction::engine::{Engine, EngineError, EngineEvent, ProcessCommand, Request};
+use coproduction::funding::{
+    AdviceId, Check, FundingCommand, FundingOutcome, FundingPhase, FundingPolicy, Offer,
+    route_facts,
+};
+use coproduction::governance::{Governance, GovernanceMap, Route};
+use coproduction::journal::{FileJournal, Journal, MemoryJournal, StreamId};
+use coproduction::values::{
+    AccessRequest, Charter, DecisionRecord, ExpensesFacts, Restriction, RouteSummary, RuleId,
+    StakeholderFacts, Status, Way,
+};
+use jiff::Timestamp;
+
+fn community() -> Community {
+    serde_json::from_str(include_str!("../examples/data/community.json")).unwrap()
+}
+
+fn governance(community: &Community) -> Governance {
+    let map: GovernanceMap =
+        serde_json::from_str(include_str!("../examples/data/governance.json")).unwrap();
+    Governance::new(map, community).unwrap()
+}
+
+fn at(s: &str) -> Timestamp {
+    s.parse().unwrap()
+}
+
+fn m(n: u64) -> MemberId {
+    MemberId::new(n)
+}
+
+fn stream(s: &str) -> StreamId {
+    StreamId::new(s).unwrap()
+}
+
+fn funding(id: &str, who: u64, when: &str, command: FundingCommand) -> Request {
+    Request::new(
+        stream(id),
+        m(who),
+        at(when),
+        ProcessCommand::Funding { command },
+    )
+}
+
+fn engine<J: Journal<Event = EngineEvent>>(journal: J) -> Engine<J> {
+    let community = community();
+    let governance = governance(&community);
+    Engine::open(community, Some(governance), Charter::default(), journal).unwrap()
+}
+
+fn route_for(offer: &Offer) -> Route {
+    let community = community();
+    governance(&community)
+        .route(&offer.kind, route_facts(offer, &FundingPolicy::seed()))
+        .unwrap()
+}
+
+fn identify(offer: &Offer) -> FundingCommand {
+    FundingCommand::Identify {
+        offer: Box::new(offer.clone()),
+        policy: Box::new(FundingPolicy::seed()),
+    }
+}
+
+fn small_grant() -> Offer {
+    Offer::new(
+        DecisionKind::Funding,
+        "A local trust",
+        "Charitable trust",
+        "Room hire for the co-creation sessions",
+    )
+    .amount(500)
+}
+
+fn restricting_offer() -> Offer {
+    Offer::new(
+        DecisionKind::Funding,
+        "A pharmaceutical company's foundation",
+        "Pharmaceutical philanthropy",
+        "£12,000 towards the associate-roles pilot",
+    )
+    .amount(12_000)
+    .condition(
+        "The foundation reviews findings before they are published",
+        [Restriction::Publication],
+    )
+}
+
+/// What the funding decision does not hold, for the gate on acceptance.
+fn evidence() -> DecisionRecord {
+    let mut evidence = DecisionRecord::new(DecisionKind::Funding);
+    evidence.alternatives = Some(vec!["Decline the offer".into()]);
+    evidence.access_requests = Some(Vec::<AccessRequest>::new());
+    evidence.benefits_advice_signposted = Some(true);
+    evidence.stakeholders = Some(StakeholderFacts {
+        took_part: ["co_producers", "allies", "staff"].map(String::from).into(),
+        waivers: Default::default(),
+    });
+    evidence.expenses = Some(ExpensesFacts {
+        policy_applies: true,
+        longest_wait_days: Some(10),
+    });
+    // Nobody objected: the staff lead decided after advice.
+    evidence.objections = Some(Vec::new());
+    evidence.ways_offered = Some([Way::Live, Way::Written].into_iter().collect());
+    evidence.dates.review_at = Some(at("2025-03-05T00:00:00Z"));
+    // No meeting, so no papers ahead of one: the staff lead says why, for rule H4.
+    evidence.with_acknowledgement(
+        RuleId::new("H4").unwrap(),
+        m(1),
+        "Advice was taken in writing; there was no meeting to send papers for",
+    )
+}
+
+/// The small grant identified, screened, checked, declared and advised on: ready to decide.
+fn small_grant_ready(engine: &Engine<impl Journal<Event = EngineEvent>>) {
+    let offer = small_grant();
+    let id = "room-hire";
+    engine
+        .handle(funding(id, 1, "2024-03-01T09:00:00Z", identify(&offer)))
+        .unwrap();
+    engine
+        .handle(funding(
+            id,
+            1,
+            "2024-03-01T09:05:00Z",
+            FundingCommand::StartScreening {},
+        ))
+        .unwrap();
+    engine
+        .handle(funding(
+            id,
+            1,
+            "2024-03-01T09:10:00Z",
+            FundingCommand::Screen {
+                route: Box::new(route_for(&offer)),
+            },
+        ))
+        .unwrap();
+    engine
+        .handle(funding(
+            id,
+            1,
+            "2024-03-01T09:15:00Z",
+            FundingCommand::StartDueDiligence {},
+        ))
+        .unwrap();
+    for (i, check) in [
+        Check::LegalAndSanctions,
+        Check::Reputation,
+        Check::ConflictsOfInterest,
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        engine
+            .handle(funding(
+                id,
+                3,
+                &format!("2024-03-02T1{i}:00:00Z"),
+                FundingCommand::CompleteCheck {
+                    check,
+                    evidence: "Looked up; nothing found".into(),
+                },
+            ))
+            .unwrap();
+    }
+    for who in 1..=4 {
+        engine
+            .handle(funding(
+                id,
+                who,
+                &format!("2024-03-03T09:0{who}:00Z"),
+                FundingCommand::DeclareInterest {
+                    interest: None,
+                    recused: false,
+                },
+            ))
+            .unwrap();
+    }
+    engine
+        .handle(funding(
+            id,
+            1,
+            "2024-03-04T09:00:00Z",
+            FundingCommand::StartConsultation {},
+        ))
+        .unwrap();
+    engine
+        .handle(funding(
+            id,
+            1,
+            "2024-03-04T10:00:00Z",
+            FundingCommand::RecordAdvice {
+                body: BodyId::new("associate_roles_team").unwrap(),
+                from: m(13),
+                advice: "Use it for sessions co-producers can reach".into(),
+            },
+        ))
+        .unwrap();
+    engine
+        .handle(funding(
+            id,
+            1,
+            "2024-03-04T11:00:00Z",
+            FundingCommand::AnswerAdvice {
+                advice: AdviceId(1),
+                answer: "The rooms are on a bus route with step-free access".into(),
+            },
+        ))
+        .unwrap();
+    // A staff member on the team brings expertise in booking and access.
+    engine
+        .handle(funding(
+            id,
+            1,
+            "2024-03-04T12:00:00Z",
+            FundingCommand::RecordAdvice {
+                body: BodyId::new("associate_roles_team").unwrap(),
+                from: m(1),
+                advice: "Check the trust's terms on cancellations".into(),
+            },
+        ))
+        .unwrap();
+    engine
+        .handle(funding(
+            id,
+            1,
+            "2024-03-04T13:00:00Z",
+            FundingCommand::AnswerAdvice {
+                advice: AdviceId(2),
+                answer: "No penalty for cancelling a week ahead".into(),
+            },
+        ))
+        .unwrap();
+    engine
+        .handle(funding(
+            id,
+            1,
+            "2024-03-05T09:00:00Z",
+            FundingCommand::StartDeciding {},
+        ))
+        .unwrap();
+}
+
+fn accept(route: RouteSummary) -> FundingCommand {
+    FundingCommand::Decide {
+        outcome: FundingOutcome::Accept {},
+        route_taken: route,
+        deciders: (1..=4).map(m).collect(),
+        rationale: "Free rooms for a year let more people take part".into(),
+    }
+}
+
+#[test]
+fn a_funding_decision_is_routed_on_its_offers_facts() {
+    let engine = engine(MemoryJournal::new());
+    let written = engine
+        .handle(funding(
+            "room-hire",
+            1,
+            "2024-03-01T09:00:00Z",
+            identify(&small_grant()),
+        ))
+        .unwrap();
+    let EngineEvent::Started { route_given, .. } = &written[0].event else {
+        panic!("the first event starts the process");
+    };
+    let route = route_given.as_ref().unwrap();
+    assert_eq!(route.deciding_body.as_str(), "staff_team");
+    assert_eq!(route.method, Method::AdviceProcess);
+    assert_eq!(
+        engine.funding_phase(&stream("room-hire")),
+        Some(FundingPhase::Identified)
+    );
+    assert_eq!(engine.phase(&stream("room-hire")), None);
+}
+
+#[test]
+fn a_screen_along_another_route_is_refused_and_writes_nothing() {
+    let engine = engine(MemoryJournal::new());
+    let offer = restricting_offer();
+    engine
+        .handle(funding("f", 1, "2024-05-01T09:00:00Z", identify(&offer)))
+        .unwrap();
+    engine
+        .handle(funding(
+            "f",
+            1,
+            "2024-05-01T09:05:00Z",
+            FundingCommand::StartScreening {},
+        ))
+        .unwrap();
+    // The small grant's route (staff team, advice process) for a tier-2 offer.
+    let before = engine.journal().read_all().unwrap();
+    let off = funding(
+        "f",
+        1,
+        "2024-05-01T09:10:00Z",
+        FundingCommand::Screen {
+            route: Box::new(route_for(&small_grant())),
+        },
+    );
+    let err = engine.handle(off).unwrap_err();
+    assert!(
+        matches!(&err, EngineError::ScreenOffRoute { given, .. } if given.contains("decision_circle")),
+        "{err}"
+    );
+    assert_eq!(engine.journal().read_all().unwrap(), before);
+    assert_eq!(
+        engine.funding_phase(&stream("f")),
+        Some(FundingPhase::Screening)
+    );
+}
+
+#[test]
+fn acceptance_is_gated_on_the_communitys_values() {
+    let engine = engine(MemoryJournal::new());
+    small_grant_ready(&engine);
+    let route = route_for(&small_grant()).summary().unwrap();
+    let before = engine.journal().read_all().unwrap().len();
+
+    // Without the evidence the decision does not hold (the alternatives, access, expenses),
+    // the gate refuses, and nothing is written.
+    let err = engine
+        .handle(funding(
+            "room-hire",
+            1,
+            "2024-03-05T10:00:00Z",
+            accept(route.clone()),
+        ))
+        .unwrap_err();
+    let EngineError::Gate { source, .. } = &err else {
+        panic!("the gate refuses: {err}");
+    };
+    assert!(source.unmet().iter().any(|u| u.rule.as_str() == "T2"));
+    assert_eq!(engine.journal().read_all().unwrap().len(), before);
+    assert_eq!(
+        engine.funding_phase(&stream("room-hire")),
+        Some(FundingPhase::Deciding)
+    );
+
+    engine
+        .handle(
+            funding("room-hire", 1, "2024-03-05T10:00:00Z", accept(route))
+                .with_evidence(evidence()),
+        )
+        .unwrap();
+    assert_eq!(
+        engine.funding_phase(&stream("room-hire")),
+        Some(FundingPhase::Accepted)
+    );
+    let report = engine
+        .report(&stream("room-hire"), at("2024-03-05T10:00:00Z"))
+        .unwrap();
+    assert_eq!(report.finding("C4").unwrap().status, Status::Satisfied);
+    assert_eq!(report.finding("T7").unwrap().status, Status::Satisfied);
+    assert_eq!(report.finding("T5").unwrap().status, Status::Satisfied);
+}
+
+#[test]
+fn a_red_line_offer_is_declined_at_screening_and_nothing_accepts_it() {
+    let engine = engine(MemoryJournal::new());
+    let offer = Offer::new(
+        DecisionKind::Funding,
+        "A tobacco company",
+        "Tobacco",
+        "A grant towards community events",
+    )
+    .amount(5_000);
+    let written = engine
+        .handle(funding(
+            "tobacco",
+            1,
+            "2024-06-03T09:00:00Z",
+            identify(&offer),
+        ))
+        .unwrap();
+    // An automatic decline has no deliberative route.
+    assert!(matches!(
+        &written[0].event,
+        EngineEvent::Started {
+            route_given: None,
+            ..
+        }
+    ));
+    for (minute, command) in [
+        ("05", FundingCommand::StartScreening {}),
+        (
+            "10",
+            FundingCommand::Screen {
+                route: Box::new(route_for(&offer)),
+            },
+        ),
+    ] {
+        engine
+            .handle(funding(
+                "tobacco",
+                1,
+                &format!("2024-06-03T09:{minute}:00Z"),
+                command,
+            ))
+            .unwrap();
+    }
+    assert_eq!(
+        engine.funding_phase(&stream("tobacco")),
+        Some(FundingPhase::Declined)
+    );
+    let report = engine
+        .report(&stream("tobacco"), at("2024-06-03T10:00:00Z"))
+        .unwrap();
+    assert_eq!(report.finding("C4").unwrap().status, Status::Violated);
+
+    let route = RouteSummary::new(BodyId::new("staff_team").unwrap(), Method::AdviceProcess);
+    let err = engine
+        .handle(funding("tobacco", 1, "2024-06-03T10:00:00Z", accept(route)))
+        .unwrap_err();
+    assert!(matches!(err, EngineError::FundingRefused { .. }), "{err}");
+    assert_eq!(
+        engine.funding_phase(&stream("tobacco")),
+        Some(FundingPhase::Declined)
+    );
+}
+
+#[test]
+fn the_consent_round_a_funding_decision_records_must_have_reached_it() {
+    let engine = engine(MemoryJournal::new());
+    let offer = restricting_offer();
+    let route = route_for(&offer);
+    for (minute, command) in [
+        ("00", identify(&offer)),
+        ("05", FundingCommand::StartScreening {}),
+        (
+            "10",
+            FundingCommand::Screen {
+                route: Box::new(route.clone()),
+            },
+        ),
+        ("15", FundingCommand::StartDueDiligence {}),
+        ("20", FundingCommand::StartConsultation {}),
+    ] {
+        let result = engine.handle(funding(
+            "f",
+            1,
+            &format!("2024-05-01T09:{minute}:00Z"),
+            command,
+        ));
+        // Consultation waits for due diligence; that refusal is not what this test is about.
+        if minute != "20" {
+            result.unwrap();
+        }
+    }
+    // The round in the decision circle, opened on the engine along the offer's route.
+    let community = community();
+    let config = RoundConfig::from_route(
+        &route,
+        &community,
+        "Accept the foundation's offer",
+        "Accept with our publication condition.",
+        RoundRoles {
+            proposer: m(1),
+            facilitator: m(13),
+            secretary: m(14),
+        },
+    )
+    .unwrap();
+    let round = |who: u64, when: &str, command: RoundCommand| {
+        Request::new(
+            stream("f-round"),
+            m(who),
+            at(when),
+            ProcessCommand::Consent { command },
+        )
+    };
+    engine
+        .handle(
+            round(
+                1,
+                "2024-05-16T18:00:00Z",
+                RoundCommand::Open {
+                    config: Box::new(config),
+                },
+            )
+            .with_kind(DecisionKind::Funding)
+            .with_facts(route_facts(&offer, &FundingPolicy::seed())),
+        )
+        .unwrap();
+    assert_eq!(
+        engine.phase(&stream("f-round")),
+        Some(RoundPhase::Presented)
+    );
+
+    // The funding decision cannot say the round consented while it is still open; the
+    // refusal names the round's phase. (It is refused before the funding machine would
+    // refuse it for being out of phase.)
+    let record = FundingCommand::RecordConsentRound {
+        reference: "f-round".into(),
+        consented: true,
+    };
+    let err = engine
+        .handle(funding("f", 14, "2024-05-16T18:50:00Z", record))
+        .unwrap_err();
+    assert!(
+        matches!(&err, EngineError::RoundDisagrees { phase: RoundPhase::Presented, round, .. } if round.as_str() == "f-round"),
+        "{err}"
+    );
+
+    // Drive the round to consent; then the funding side agrees with it.
+    for minute in ["05", "15", "30"] {
+        engine
+            .handle(round(
+                13,
+                &format!("2024-05-16T18:{minute}:00Z"),
+                RoundCommand::Advance {},
+            ))
+            .unwrap();
+    }
+    let circle: Vec<MemberId> = community
+        .body(&BodyId::new("decision_circle").unwrap())
+        .unwrap()
+        .members()
+        .collect();
+    for (i, member) in circle.iter().enumerate() {
+        engine
+            .handle(round(
+                member.get(),
+                &format!("2024-05-16T18:{:02}:00Z", 31 + i),
+                RoundCommand::Respond {
+                    member: *member,
+                    response: Response::consent(),
+                },
+            ))
+            .unwrap();
+    }
+    engine
+        .handle(round(
+            13,
+            "2024-05-16T18:45:00Z",
+            RoundCommand::CloseRound {},
+        ))
+        .unwrap();
+    assert_eq!(
+        engine.phase(&stream("f-round")),
+        Some(RoundPhase::Consented)
+    );
+    let record = FundingCommand::RecordConsentRound {
+        reference: "f-round".into(),
+        consented: false,
+    };
+    let err = engine
+        .handle(funding("f", 14, "2024-05-16T18:50:00Z", record))
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            EngineError::RoundDisagrees {
+                phase: RoundPhase::Consented,
+                ..
+            }
+        ),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_funding_decision_is_rebuilt_by_replay() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("journal.jsonl");
+    let route = route_for(&small_grant()).summary().unwrap();
+    let (state, record) = {
+        let (journal, _) = FileJournal::open(&path).unwrap();
+        let engine = engine(journal);
+        small_grant_ready(&engine);
+        engine
+            .handle(
+                funding("room-hire", 1, "2024-03-05T10:00:00Z", accept(route))
+                    .with_evidence(evidence()),
+            )
+            .unwrap();
+        (
+            engine.state(&stream("room-hire")).unwrap(),
+            engine
+                .record(&stream("room-hire"), at("2024-03-06T00:00:00Z"))
+                .unwrap(),
+        )
+    };
+    let (journal, report) = FileJournal::open(&path).unwrap();
+    assert_eq!(report.torn_tail, None);
+    let engine = engine(journal);
+    assert_eq!(engine.state(&stream("room-hire")).unwrap(), state);
+    assert_eq!(
+        engine
+            .record(&stream("room-hire"), at("2024-03-06T00:00:00Z"))
+            .unwrap(),
+        record
+    );
+}
