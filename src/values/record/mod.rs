@@ -312,8 +312,9 @@ impl DecisionRecord {
 
     /// Fills what this record does not hold from `evidence`: every field that is `None` (or
     /// empty) here takes `evidence`'s; a route taken by the same body and method takes the
-    /// tier and the bodies consulted that `evidence` records; a participant here takes the payment status and
-    /// conflict declaration `evidence` records for the same member, where it has none;
+    /// tier and the bodies consulted that `evidence` records; a participant here takes the response, the absence
+    /// counted, the payment status and the conflict declaration `evidence` records for the
+    /// same member, where it has none;
     /// overrides and acknowledgements are added. What this record already holds is kept:
     /// a process's projection of its own facts wins over what a caller supplies.
     ///
@@ -392,6 +393,8 @@ impl DecisionRecord {
             (Some(mine), Some(theirs)) => {
                 for p in mine.iter_mut() {
                     if let Some(t) = theirs.iter().find(|t| t.member == p.member) {
+                        fill(&mut p.response, t.response);
+                        fill(&mut p.absence_counted_as, t.absence_counted_as);
                         fill(&mut p.payment, t.payment);
                         fill(&mut p.conflict, t.conflict);
                         p.public_contributor |= t.public_contributor;

@@ -1,0 +1,47 @@
+//! A year in the life of a co-production community, told through the crate: two funding
+//! offers, the Allies Group's make-up flagged and rebalanced by an inclusive recruitment, and
+//! the associate-roles working model piloted and reviewed, every decision on the engine with
+//! a journal file. The story itself is in `story/`; `tests/story.rs` runs it again and checks
+//! its outcomes.
+//!
+//! Run it with `cargo run --example collective`; it names the folder it writes to.
+
+mod story;
+
+use coproduction::values::ValueReport;
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let out = std::env::temp_dir().join("coproduction-collective");
+    let story = story::run(&out)?;
+
+    println!("\n== The year in one view ==\n");
+    let verdicts = |report: &ValueReport| {
+        report
+            .verdicts()
+            .iter()
+            .map(|v| format!("{} {}", v.value.as_str(), v.verdict.label()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    for (what, report) in [
+        ("The Allies Group as it stood", &story.allies),
+        ("The foundation's offer, accepted", &story.foundation),
+        ("The red-line offer, declined", &story.red_line),
+        ("The recruitment, adopted", &story.recruitment),
+        ("The working model, objection open", &story.open_objection),
+        ("The working model, adopted", &story.working_model),
+    ] {
+        println!("  {what:<36} {}", verdicts(report));
+    }
+    println!(
+        "\n{} processes on the engine, {} decisions with a round; {} piece(s) of feedback no theme carried.",
+        story.engine.streams().len(),
+        story.metrics.totals.decisions,
+        story.cocreation.uncarried().len()
+    );
+    println!("Open {} to read them:", out.display());
+    for file in &story.files {
+        println!("  {}", file.display());
+    }
+    Ok(())
+}

@@ -1,0 +1,361 @@
+//! A year in the life of a co-production community, told through the crate: the story the
+//! `collective` example prints and `tests/story.rs` checks.
+//!
+//! 1. The community: the staff team, the Allies Group, the co-producers, and how many in each
+//!    body bring lived experience.
+//! 2. Who decides what: the governance map's route for a funding offer at each tier.
+//! 3. Two funding offers on the engine: one whose condition on publication forces tier 2,
+//!    routed to the decision circle, consulted along the route and accepted with the
+//!    community's own condition; one from a red-line sector, declined at screening, which
+//!    nothing can accept (rule C4).
+//! 4. The Allies Group's make-up tested against the community's values: rule I1 flags it.
+//! 5. A co-creation session on how the community decides: what people said about the Allies
+//!    Group, grouped into themes, and the one comment no theme carries.
+//! 6. The recruitment to rebalance it: a proposal decided by advice process, through the
+//!    value gate (rule I6 on inclusive recruitment), then published.
+//! 7. The associate-roles working model: an objection the report flags until it is dealt
+//!    with (rule T3), integrated; adopted as a pilot and reviewed when the pilot ends.
+//! 8. "You said, we did"; metrics from the journal; the records (Markdown), the diagrams
+//!    (DOT) and the metrics (JSON), written to the output folder.
+//!
+//! Every decision runs on one engine with a journal file in the output folder. The seed
+//! community and its governance map are the JSON files under `examples/data/`. Nobody in
+//! them is a real person: people are named by what they do.
+
+mod funding;
+mod recruitment;
+mod working_model;
+
+use std::error::Error;
+use std::path::{Path, PathBuf};
+
+use coproduction::cocreation::{
+    CoCreation, Decision, DecisionId, Link, Outcome, ProposalId, SessionId, ThemeId, Version,
+    VersionId,
+};
+use coproduction::community::{BodyId, Community};
+use coproduction::consent::ConsentProcess;
+use coproduction::decision::{DecisionKind, Method, Tier};
+use coproduction::engine::{Engine, EngineEvent};
+use coproduction::funding::FundingProcess;
+use coproduction::governance::{Governance, GovernanceMap, RouteFacts};
+use coproduction::journal::{FileJournal, Journal, StreamId};
+use coproduction::machine::Decider;
+use coproduction::metrics::Metrics;
+use coproduction::proposal::ProposalProcess;
+use coproduction::report::DecisionRecordMarkdown;
+use coproduction::values::{Charter, DecisionRecord, RouteSummary, Status, ValueReport};
+use jiff::Timestamp;
+
+/// The foundation's offer (a funding decision).
+pub const FOUNDATION: &str = "offer-foundation";
+/// The decision circle's consent round on it.
+pub const FOUNDATION_ROUND: &str = "offer-foundation-round";
+/// The red-line offer.
+pub const TOBACCO: &str = "offer-tobacco";
+/// The recruitment proposal.
+pub const RECRUITMENT_PROPOSAL: &str = "allies-recruitment-proposal";
+/// The staff team's advice round deciding it.
+pub const RECRUITMENT: &str = "allies-recruitment";
+/// The working-model proposal.
+pub const WORKING_MODEL: &str = "working-model";
+/// The associate-roles team's consent round deciding it.
+pub const WORKING_MODEL_ROUND: &str = "working-model-round";
+
+/// What the year left behind, for the reader and for the test.
+pub struct Story {
+    /// The engine, with every decision of the year in its journal.
+    pub engine: Engine<FileJournal<EngineEvent>>,
+    /// The Allies Group, as it stood, tested for a partnership decision.
+    pub allies: ValueReport,
+    /// The foundation's offer, accepted.
+    pub foundation: ValueReport,
+    /// The red-line offer, declined at screening.
+    pub red_line: ValueReport,
+    /// The recruitment round, adopted.
+    pub recruitment: ValueReport,
+    /// The working model's round while an objection was open.
+    pub open_objection: ValueReport,
+    /// The working model's round, adopted.
+    pub working_model: ValueReport,
+    /// The co-creation model: the session, its items and themes, what the decision did.
+    pub cocreation: CoCreation,
+    /// The metrics from the journal.
+    pub metrics: Metrics,
+    /// The files written to the output folder.
+    pub files: Vec<PathBuf>,
+}
+
+/// A timestamp from the story's calendar.
+pub fn at(s: &str) -> Timestamp {
+    s.parse().expect("a valid timestamp")
+}
+
+/// Runs the year, writing the journal and the files into `out` (created if missing; a
+/// journal left by an earlier run is replaced).
+pub fn run(out: &Path) -> Result<Story, Box<dyn Error>> {
+    let community: Community = serde_json::from_str(include_str!("../../data/community.json"))?;
+    let map: GovernanceMap = serde_json::from_str(include_str!("../../data/governance.json"))?;
+
+    heading("1. The community");
+    println!(
+        "{} members in {} bodies\n",
+        community.members().len(),
+        community.bodies().len()
+    );
+    for body in community.bodies() {
+        let figures = community.figures(&body.id)?;
+        let share = figures.lived_experience_share();
+        let note = if share.at_least(1, 2) {
+            ""
+        } else {
+            "  <- fewer than half"
+        };
+        println!(
+            "  {:<40} {:>2} members, lived experience {share}{note}",
+            body.name, figures.size
+        );
+    }
+
+    heading("2. Who decides what");
+    let governance = Governance::new(map.clone(), &community)?;
+    for (label, facts) in [
+        (
+            "a red-line funder",
+            RouteFacts::new().amount(5_000).red_line_hit(),
+        ),
+        ("a small grant (£1,500)", RouteFacts::new().amount(1_500)),
+        ("a grant of £8,000", RouteFacts::new().amount(8_000)),
+        (
+            "£8,000 that restricts publication",
+            RouteFacts::new().amount(8_000).risk(Tier::Two),
+        ),
+    ] {
+        let route = governance.route(&DecisionKind::Funding, facts)?;
+        let consult: Vec<&str> = route.consult.iter().map(|c| c.body.as_str()).collect();
+        println!(
+            "  Funding, {label}: {} ({}), {}; consult first: {}",
+            route.decider,
+            route.procedure,
+            route.case,
+            if consult.is_empty() {
+                "nobody".to_owned()
+            } else {
+                consult.join(", ")
+            }
+        );
+    }
+
+    // One engine for the year, journalling to a file in the output folder.
+    std::fs::create_dir_all(out)?;
+    let journal_path = out.join("journal.jsonl");
+    if journal_path.exists() {
+        std::fs::remove_file(&journal_path)?;
+    }
+    let (journal, _) = FileJournal::open(&journal_path)?;
+    let charter = Charter::default();
+    let engine = Engine::open(
+        community.clone(),
+        Some(Governance::new(map, &community)?),
+        charter.clone(),
+        journal,
+    )?;
+
+    heading("3. Two funding offers, on the engine");
+    let foundation = funding::foundation_offer(&engine, &governance)?;
+    let red_line = funding::red_line_offer(&engine, &governance)?;
+
+    heading("4. The Allies Group, tested against the community's values");
+    let allies_id = BodyId::new("allies_group")?;
+    // Suppose the Allies Group, as it stands, took a partnership decision.
+    let record = DecisionRecord {
+        route_taken: Some(RouteSummary::new(allies_id.clone(), Method::Consent)),
+        body: Some(community.figures(&allies_id)?),
+        ..DecisionRecord::new(DecisionKind::Partnership)
+    };
+    let allies = charter.check(&record);
+    if let Some(i1) = allies.finding("I1") {
+        println!(
+            "  {} [{}, {}] {}: {}",
+            i1.rule,
+            i1.value,
+            i1.severity.label(),
+            i1.status.label(),
+            i1.message
+        );
+    }
+    println!("  As it stands, the group could not take such a decision: the community recruits.");
+
+    heading("5. A co-creation session on how the community decides");
+    let mut cocreation = recruitment::co_creation_session(&community)?;
+    let session = SessionId::new(1);
+    let lost: Vec<String> = cocreation
+        .uncarried()
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    println!(
+        "  {} items gathered into 3 themes; carried by no theme (listed, not lost): {}",
+        cocreation.items_of(session)?.len(),
+        lost.join(", ")
+    );
+
+    heading("6. The recruitment decision, by advice process, on the engine");
+    let route = governance.route(&DecisionKind::Recruitment, RouteFacts::new())?;
+    println!(
+        "  Route: {} decides ({}), advised by {}",
+        route.decider,
+        route.procedure,
+        route
+            .consult
+            .iter()
+            .map(|c| c.body.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let recruitment = recruitment::recruitment_decision(&engine, &governance)?;
+    cocreation.add_decision(Decision::new(
+        DecisionId::new(1),
+        "Recruit allies with lived experience",
+        at("2021-06-10T12:00:00Z"),
+    ))?;
+    cocreation.link(Link::LeadsTo {
+        version: version(),
+        decision: DecisionId::new(1),
+    })?;
+    cocreation.record_outcome(
+        DecisionId::new(1),
+        ThemeId::new(1),
+        Outcome::AdoptedAsProposed,
+    )?;
+    cocreation.record_outcome(
+        DecisionId::new(1),
+        ThemeId::new(2),
+        Outcome::adapted("Paid at the co-producer rate, with expenses within two weeks")?,
+    )?;
+    cocreation.record_outcome(
+        DecisionId::new(1),
+        ThemeId::new(3),
+        Outcome::not_taken_forward("The group keeps its university members; it grows instead")?,
+    )?;
+
+    heading("7. The associate-roles working model: a pilot, and its review");
+    let model = working_model::working_model(&engine, &governance)?;
+
+    heading("8. You said, we did");
+    let you_said = cocreation
+        .you_said_we_did(session)?
+        .markdown()
+        .with_names(&community)
+        .to_string();
+    println!("{you_said}");
+
+    heading("9. How the community decided: metrics from the journal");
+    let envelopes = engine.journal().read_all()?;
+    let metrics =
+        Metrics::from_journal(&envelopes, &community, engine.charter(), Some(&cocreation));
+    println!("{}", metrics.table());
+
+    heading("10. The records, written out");
+    let mut written = Vec::new();
+    for (stream, title, name, now) in [
+        (
+            FOUNDATION,
+            "Accept the foundation's grant, with our condition",
+            "funding-record.md",
+            "2021-05-03T10:00:00Z",
+        ),
+        (
+            RECRUITMENT,
+            "Recruit allies with lived experience",
+            "recruitment-record.md",
+            "2021-06-20T09:00:00Z",
+        ),
+        (
+            WORKING_MODEL_ROUND,
+            "Pilot the associate-roles working model",
+            "working-model-record.md",
+            "2021-09-06T10:00:00Z",
+        ),
+    ] {
+        let record = engine
+            .record(&StreamId::new(stream)?, at(now))
+            .ok_or("a decided stream")?;
+        let report = engine.charter().check(&record);
+        written.push((
+            name,
+            DecisionRecordMarkdown::new(&record, &report)
+                .titled(title)
+                .to_string(),
+        ));
+    }
+    written.extend([
+        ("you-said-we-did.md", you_said),
+        (
+            "consent-round.dot",
+            ConsentProcess::graph()?.dot().to_string(),
+        ),
+        ("proposal.dot", ProposalProcess::graph()?.dot().to_string()),
+        (
+            "funding-decision.dot",
+            FundingProcess::graph()?.dot().to_string(),
+        ),
+        ("governance.dot", governance.map().dot().to_string()),
+        ("metrics.json", serde_json::to_string_pretty(&metrics)?),
+    ]);
+    let mut files = vec![journal_path];
+    for (name, text) in &written {
+        let path = out.join(name);
+        std::fs::write(&path, text)?;
+        files.push(path);
+    }
+    println!(
+        "Wrote the journal ({} events) and {} files to {}",
+        envelopes.len(),
+        written.len(),
+        out.display()
+    );
+    Ok(Story {
+        engine,
+        allies,
+        foundation,
+        red_line,
+        recruitment,
+        open_objection: model.with_open_objection,
+        working_model: model.adopted,
+        cocreation,
+        metrics,
+        files,
+    })
+}
+
+fn heading(text: &str) {
+    println!("\n== {text} ==\n");
+}
+
+pub(crate) fn version() -> VersionId {
+    VersionId::new(ProposalId::new(1), Version::new(1))
+}
+
+/// Prints a report's verdicts and every finding that is not simply satisfied.
+pub(crate) fn show(report: &ValueReport) {
+    let verdicts: Vec<String> = report
+        .verdicts()
+        .iter()
+        .map(|v| format!("{} {}", v.value.as_str(), v.verdict.label()))
+        .collect();
+    println!("  Values: {}", verdicts.join(", "));
+    for f in report.findings() {
+        if f.rule.as_str() == "I6" || !matches!(f.status, Status::Satisfied | Status::NotApplicable)
+        {
+            println!(
+                "    {} [{}, {}] {}: {}",
+                f.rule,
+                f.value,
+                f.severity.label(),
+                f.status.label(),
+                f.message
+            );
+        }
+    }
+}

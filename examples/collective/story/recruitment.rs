@@ -1,0 +1,367 @@
+//! The Allies Group's rebalancing: the co-creation session on how the community decides, and
+//! the recruitment it led to, decided by advice process on the engine.
+
+use std::error::Error;
+
+use coproduction::cocreation::ProposalId;
+use coproduction::cocreation::{
+    CoCreation, Facilitator, FeedbackItem, ItemId, Link, ProposalVersion, Session, SessionId,
+    SessionKind, Theme, ThemeId, WayToTakePart,
+};
+use coproduction::community::{BodyId, Community, MemberId, Role};
+use coproduction::consent::{Response, RoundCommand, RoundConfig, RoundRoles};
+use coproduction::decision::DecisionKind;
+use coproduction::engine::{Engine, EngineEvent, ProcessCommand, Request};
+use coproduction::governance::{Governance, RouteFacts};
+use coproduction::journal::{FileJournal, Journal, StreamId};
+use coproduction::proposal::{DecisionResult, ProposalCommand, ProposalConfig, ProposalRoles};
+use coproduction::values::{
+    Conflict, DecisionRecord, ExpensesFacts, Participant, PaymentStatus, Publication,
+    RecruitmentFacts, StakeholderFacts, Way,
+};
+
+use super::{RECRUITMENT, RECRUITMENT_PROPOSAL, at, show, version};
+
+/// The co-creation session on how the community makes decisions: what people said about who
+/// sits on the Allies Group, and the themes it was gathered into.
+pub(super) fn co_creation_session(community: &Community) -> Result<CoCreation, Box<dyn Error>> {
+    let mut model = CoCreation::new();
+    let session = SessionId::new(1);
+    model.add_session(
+        Session::new(
+            session,
+            SessionKind::Workshop,
+            "How we decide: who should sit on the Allies Group?",
+            at("2021-05-12T17:30:00Z"),
+            Facilitator::Body {
+                body: BodyId::new("staff_team")?,
+            },
+            "How should the Allies Group change so that lived experience is fairly represented?",
+        )
+        .offering(WayToTakePart::Live)
+        .offering(WayToTakePart::Written),
+    )?;
+    let said = [
+        (
+            Some(16),
+            "Advertise places in community groups, not only through the university",
+        ),
+        (None, "Let people apply by voice note or video"),
+        (
+            Some(18),
+            "Pay allies with lived experience for their time, as co-producers are paid",
+        ),
+        (
+            Some(13),
+            "Expenses must come quickly; waiting weeks is not affordable",
+        ),
+        (
+            None,
+            "Replace some university members rather than growing the group",
+        ),
+        (Some(20), "Hold some meetings in the evening"),
+    ];
+    for (n, (author, text)) in (1..).zip(said) {
+        let id = ItemId::new(n);
+        let when = at("2021-05-12T18:00:00Z");
+        let item = match author {
+            Some(m) if community.member(MemberId::new(m)).is_some() => {
+                FeedbackItem::by(id, session, MemberId::new(m), text, when)
+            }
+            _ => FeedbackItem::anonymous(id, session, text, when),
+        };
+        model.add_item(item)?;
+    }
+    let themes = [
+        (
+            1,
+            "Open, inclusive recruitment",
+            "Advertise widely; several ways to apply",
+            vec![1, 2],
+        ),
+        (
+            2,
+            "Pay and expenses",
+            "Allies with lived experience are paid, and expenses come fast",
+            vec![3, 4],
+        ),
+        (
+            3,
+            "Change the make-up, not only the size",
+            "Replace rather than add",
+            vec![5],
+        ),
+    ];
+    model.add_version(ProposalVersion::new(
+        version(),
+        "Recruit allies with lived experience",
+    ))?;
+    for (n, title, summary, items) in themes {
+        model.add_theme(Theme::new(ThemeId::new(n), title, summary))?;
+        for item in items {
+            model.link(Link::Carries {
+                theme: ThemeId::new(n),
+                item: ItemId::new(item),
+            })?;
+        }
+        model.link(Link::Informs {
+            theme: ThemeId::new(n),
+            version: version(),
+        })?;
+    }
+    Ok(model)
+}
+
+/// The staff team decides the recruitment after advice from the co-producers and the Allies
+/// Group. Every step goes through the engine, which routes it, gates the decision on the
+/// community's values and journals it in `journal.jsonl` in the output folder.
+pub(super) fn recruitment_decision(
+    engine: &Engine<FileJournal<EngineEvent>>,
+    governance: &Governance,
+) -> Result<coproduction::values::ValueReport, Box<dyn Error>> {
+    let community = engine.community();
+    let route = governance.route(&DecisionKind::Recruitment, RouteFacts::new())?;
+    let (decider, facilitator, secretary) = (MemberId::new(1), MemberId::new(2), MemberId::new(3));
+    let config = RoundConfig::from_route(
+        &route,
+        community,
+        "Recruit four allies with lived experience",
+        "Open four paid places on the Allies Group to people with lived experience.",
+        RoundRoles {
+            proposer: decider,
+            facilitator,
+            secretary,
+        },
+    )?;
+    let stream = StreamId::new(RECRUITMENT)?;
+    let request = |who: MemberId, when: &str, command: RoundCommand| {
+        Request::new(
+            stream.clone(),
+            who,
+            at(when),
+            ProcessCommand::Consent { command },
+        )
+    };
+    // The proposal the round decides: drafted, shared for co-creation, linked to the
+    // workshop's feedback, made ready along the route governance gives.
+    let proposal_stream = StreamId::new(RECRUITMENT_PROPOSAL)?;
+    let proposal = |who: MemberId, when: &str, command: ProposalCommand| {
+        Request::new(
+            proposal_stream.clone(),
+            who,
+            at(when),
+            ProcessCommand::Proposal { command },
+        )
+    };
+    let draft = ProposalConfig {
+        id: ProposalId::new(1),
+        title: "Recruit allies with lived experience".into(),
+        kind: DecisionKind::Recruitment,
+        text: "Open four paid places on the Allies Group to people with lived experience.".into(),
+        answers: Vec::new(),
+        roles: ProposalRoles {
+            proposers: [decider].into(),
+            steward: facilitator,
+            members: [MemberId::new(13)].into(),
+        },
+    };
+    engine.handle(proposal(
+        decider,
+        "2021-05-13T09:00:00Z",
+        ProposalCommand::Create {
+            config: Box::new(draft),
+        },
+    ))?;
+    engine.handle(proposal(
+        facilitator,
+        "2021-05-13T09:05:00Z",
+        ProposalCommand::StartCoCreation {},
+    ))?;
+    let link = ProposalCommand::LinkFeedback {
+        items: (1..=5).map(ItemId::new).collect(),
+        themes: (1..=3).map(ThemeId::new).collect(),
+    };
+    engine.handle(proposal(facilitator, "2021-05-20T09:00:00Z", link))?;
+    let ready = ProposalCommand::MarkReady {
+        route: route.summary().ok_or("a route with a method")?,
+    };
+    engine.handle(proposal(facilitator, "2021-05-31T09:00:00Z", ready))?;
+    engine.handle(proposal(
+        facilitator,
+        "2021-05-31T09:30:00Z",
+        ProposalCommand::StartDecision {
+            round: stream.clone(),
+        },
+    ))?;
+    engine.handle(
+        request(
+            decider,
+            "2021-06-01T09:00:00Z",
+            RoundCommand::Open {
+                config: Box::new(config),
+            },
+        )
+        .with_kind(DecisionKind::Recruitment),
+    )?;
+    for minute in 1..=3 {
+        engine.handle(request(
+            facilitator,
+            &format!("2021-06-01T09:0{minute}:00Z"),
+            RoundCommand::Advance {},
+        ))?;
+    }
+    let advice = [
+        (13, "Let applicants choose how to apply", true, false),
+        (
+            5,
+            "Panel should include someone with lived experience",
+            true,
+            true,
+        ),
+        (8, "Budget for payment before advertising", false, true),
+    ];
+    for (day, (m, text, affected, expertise)) in (2..).zip(advice) {
+        let member = MemberId::new(m);
+        let response = Response::Advice {
+            advice: text.into(),
+            affected,
+            expertise,
+        };
+        engine.handle(request(
+            member,
+            &format!("2021-06-0{day}T10:00:00Z"),
+            RoundCommand::Respond { member, response },
+        ))?;
+        let answer = RoundCommand::AnswerAdvice {
+            member,
+            answer: "Taken into the plan".into(),
+        };
+        engine.handle(request(
+            decider,
+            &format!("2021-06-0{day}T11:00:00Z"),
+            answer,
+        ))?;
+    }
+    let decide = RoundCommand::Decide {
+        adopt: true,
+        rationale:
+            "The group needs more members with lived experience; advice shaped how we recruit."
+                .into(),
+    };
+    engine.handle(request(decider, "2021-06-10T12:00:00Z", decide))?;
+
+    // What the round does not hold, recorded with the adopting request: the engine's gate
+    // checks the round's own record supplemented with it.
+    let mut evidence = DecisionRecord::new(DecisionKind::Recruitment);
+    evidence.route_taken = route.summary();
+    evidence.alternatives = Some(vec!["Invite people directly".into()]);
+    evidence.ways_offered = Some(
+        [Way::Live, Way::Written, Way::Asynchronous]
+            .into_iter()
+            .collect(),
+    );
+    evidence.access_requests = Some(Vec::new());
+    evidence.expenses = Some(ExpensesFacts {
+        policy_applies: true,
+        longest_wait_days: Some(14),
+    });
+    evidence.benefits_advice_signposted = Some(true);
+    evidence.credits = Some(Vec::new());
+    evidence.stakeholders = Some(StakeholderFacts {
+        took_part: ["co_producers", "allies", "staff"].map(String::from).into(),
+        waivers: Default::default(),
+    });
+    evidence.recruitment = Some(RecruitmentFacts {
+        advert_opened_at: Some(at("2021-06-14T09:00:00Z")),
+        advert_closed_at: Some(at("2021-07-05T17:00:00Z")),
+        ways_to_apply: ["written form", "voice note", "video call"]
+            .map(String::from)
+            .into(),
+        criteria_published_at: Some(at("2021-06-14T09:00:00Z")),
+        panel_with_lived_experience: Some(2),
+    });
+    evidence.dates.papers_sent_at = Some(at("2021-05-28T09:00:00Z"));
+    evidence.dates.session_at = Some(at("2021-06-04T10:00:00Z"));
+    let deciders: Vec<MemberId> = engine
+        .record(&stream, at("2021-06-10T12:00:00Z"))
+        .and_then(|r| r.participants)
+        .unwrap_or_default()
+        .iter()
+        .map(|p| p.member)
+        .collect();
+    evidence.participants = Some(
+        deciders
+            .into_iter()
+            .map(|m| {
+                let p = Participant::new(m).declared(Conflict::None);
+                let contributor = community.member(m).is_some_and(|c| {
+                    c.has_role(Role::CommunityMember) || c.has_role(Role::CoProducer)
+                });
+                if contributor {
+                    p.contributor(PaymentStatus::Accepted)
+                } else {
+                    p
+                }
+            })
+            .collect(),
+    );
+    let outcome = RoundCommand::RecordOutcome {
+        statement: "Four paid places on the Allies Group, advertised openly from 14 June.".into(),
+        review_date: at("2021-12-10T12:00:00Z"),
+    };
+    engine.handle(request(secretary, "2021-06-10T12:10:00Z", outcome).with_evidence(evidence))?;
+
+    // Published a week later: evidence recorded after the decision.
+    let published = DecisionRecord {
+        publication: Some(Publication {
+            published_at: at("2021-06-17T09:00:00Z"),
+            redactions: Vec::new(),
+        }),
+        ..DecisionRecord::new(DecisionKind::Recruitment)
+    };
+    engine.handle(
+        Request::new(
+            stream.clone(),
+            secretary,
+            at("2021-06-17T09:00:00Z"),
+            ProcessCommand::Evidence {},
+        )
+        .with_evidence(published),
+    )?;
+
+    // The proposal records the round's decision (the engine checks the round reached it, and
+    // gates it on a record built on the round's), then publishes it with its rationale.
+    let adopted = ProposalCommand::RecordDecision {
+        round: stream.clone(),
+        result: DecisionResult::Adopted {
+            review_date: at("2021-12-10T12:00:00Z"),
+        },
+    };
+    engine.handle(proposal(facilitator, "2021-06-10T12:15:00Z", adopted))?;
+    let publish = ProposalCommand::Publish {
+        rationale:
+            "More members with lived experience; the workshop's advice shaped how we recruit."
+                .into(),
+        alternatives: vec!["Invite people directly".into()],
+    };
+    engine.handle(proposal(facilitator, "2021-06-17T09:00:00Z", publish))?;
+    let phase = engine
+        .proposal_phase(&proposal_stream)
+        .ok_or("a proposal")?;
+    println!(
+        "  The proposal is {}.",
+        coproduction::machine::Phase::label(phase)
+    );
+
+    let now = at("2021-06-20T09:00:00Z");
+    let report = engine
+        .report(&stream, now)
+        .ok_or("the stream has a round")?;
+    show(&report);
+    println!(
+        "  {} adopted and published; the journal holds {} events.",
+        stream,
+        engine.journal().read_all()?.len()
+    );
+    Ok(report)
+}

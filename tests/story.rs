@@ -1,0 +1,129 @@
+//! The `collective` example's year, run again through the public API, with its outcomes,
+//! the findings the value-check must raise, and the metrics asserted.
+
+#[allow(dead_code)]
+#[path = "../examples/collective/story/mod.rs"]
+mod story;
+
+use coproduction::consent::RoundPhase;
+use coproduction::engine::Engine;
+use coproduction::funding::FundingPhase;
+use coproduction::journal::{FileJournal, Journal, StreamId};
+use coproduction::proposal::ProposalPhase;
+use coproduction::values::{Charter, Status, ValueReport, Verdict};
+
+fn status(report: &ValueReport, rule: &str) -> Status {
+    report.finding(rule).map(|f| f.status).unwrap()
+}
+
+fn stream(s: &str) -> StreamId {
+    StreamId::new(s).unwrap()
+}
+
+#[test]
+fn a_year_in_the_life_of_the_collective() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = story::run(dir.path()).unwrap();
+    let engine = &s.engine;
+
+    // The outcomes.
+    assert_eq!(
+        engine.funding_phase(&stream(story::FOUNDATION)),
+        Some(FundingPhase::Monitoring)
+    );
+    assert_eq!(
+        engine.phase(&stream(story::FOUNDATION_ROUND)),
+        Some(RoundPhase::Consented)
+    );
+    assert_eq!(
+        engine.funding_phase(&stream(story::TOBACCO)),
+        Some(FundingPhase::Declined)
+    );
+    assert_eq!(
+        engine.phase(&stream(story::RECRUITMENT)),
+        Some(RoundPhase::Adopted)
+    );
+    assert_eq!(
+        engine.proposal_phase(&stream(story::RECRUITMENT_PROPOSAL)),
+        Some(ProposalPhase::Published)
+    );
+    assert_eq!(
+        engine.phase(&stream(story::WORKING_MODEL_ROUND)),
+        Some(RoundPhase::Adopted)
+    );
+    // The pilot was reviewed and continued: in force until its next review.
+    assert_eq!(
+        engine.proposal_phase(&stream(story::WORKING_MODEL)),
+        Some(ProposalPhase::Implementing)
+    );
+
+    // The findings the value-check must raise: I1 on the Allies Group as it stood; C4 on the
+    // red-line funder; T3 on the objection while it had no disposition.
+    assert_eq!(status(&s.allies, "I1"), Status::Violated);
+    assert_eq!(s.allies.verdict("inclusive"), Some(Verdict::Breached));
+    assert_eq!(status(&s.red_line, "C4"), Status::Violated);
+    assert_eq!(s.red_line.verdict("challenging"), Some(Verdict::Breached));
+    assert_eq!(status(&s.open_objection, "T3"), Status::Violated);
+    assert!(s.open_objection.gate().is_err());
+    // Once dealt with, and in every decision taken, the same rules hold.
+    assert_eq!(status(&s.working_model, "T3"), Status::Satisfied);
+    assert_eq!(status(&s.foundation, "C4"), Status::Satisfied);
+    assert_eq!(status(&s.foundation, "C5"), Status::Satisfied);
+    assert_eq!(status(&s.recruitment, "I6"), Status::Satisfied);
+    for report in [&s.foundation, &s.recruitment, &s.working_model] {
+        assert!(report.gate().is_ok());
+        for value in ["human", "inclusive", "transparent", "challenging"] {
+            assert_eq!(report.verdict(value), Some(Verdict::Upheld), "{value}");
+        }
+    }
+
+    // The metrics: three decisions with a round, who took part, the objection integrated,
+    // both adopted decisions published with a rationale in time, one item no theme carries.
+    let m = &s.metrics;
+    assert_eq!(m.totals.decisions, 3);
+    assert_eq!(
+        (m.totals.participation.part, m.totals.participation.whole),
+        (13, 21)
+    );
+    assert_eq!(
+        (
+            m.totals.lived_experience.part,
+            m.totals.lived_experience.whole
+        ),
+        (11, 13)
+    );
+    assert_eq!(m.totals.objections.raised, 1);
+    assert_eq!(m.totals.objections.integrated, 1);
+    assert_eq!(m.totals.concerns, 0);
+    assert_eq!(m.totals.outcomes.get("adopted"), Some(&2));
+    assert_eq!(m.totals.outcomes.get("consented"), Some(&1));
+    assert_eq!(
+        (m.publication.in_time.part, m.publication.in_time.whole),
+        (2, 2)
+    );
+    let feedback = m.feedback.as_ref().unwrap();
+    assert_eq!((feedback.carried.part, feedback.carried.whole), (5, 6));
+    assert_eq!(s.cocreation.uncarried().len(), 1);
+    assert_eq!(m.bodies.len(), 3);
+    assert_eq!(m.lived_experience_by_month.len(), 3);
+
+    // The files it names exist, and the journal rebuilds every process.
+    for file in &s.files {
+        assert!(file.exists(), "{}", file.display());
+    }
+    let written = engine.journal().read_all().unwrap();
+    let (journal, report) = FileJournal::open(dir.path().join("journal.jsonl")).unwrap();
+    assert_eq!(report.torn_tail, None);
+    assert_eq!(journal.read_all().unwrap(), written);
+    let replayed = Engine::open(
+        engine.community().clone(),
+        None,
+        Charter::default(),
+        journal,
+    )
+    .unwrap();
+    assert_eq!(replayed.streams(), engine.streams());
+    for id in engine.streams() {
+        assert_eq!(replayed.state(&id), engine.state(&id), "{id}");
+    }
+}
