@@ -31,6 +31,18 @@
 //! # Ok::<(), coproduction::Error>(())
 //! ```
 //!
+//! # Where to start
+//!
+//! 1. Run `cargo run --example collective`: a year of the seed community's decisions on the
+//!    engine (funding offers, a recruitment, a working model piloted and reviewed), with the
+//!    value reports, metrics, Markdown records and diagrams it writes to a folder it names.
+//! 2. Embed the [`engine`] in your app: its guide shows a round opened, refused and
+//!    journalled; the README walks through it on the seed community.
+//! 3. Embed only the value-check: [`values`] tests one [`values::DecisionRecord`] against a
+//!    [`values::Charter`]. From another language, the `coproduction` tool (feature `cli`)
+//!    does it over JSON (`coproduction check`); `examples/other_languages/value_check.py`
+//!    shows it from Python, and [`wire`] lists every JSON message with an example.
+//!
 //! # Overview
 //!
 //! The crate is organised one concept to a module:

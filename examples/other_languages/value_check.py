@@ -1,0 +1,48 @@
+"""The value-check from another language: a tool written in Python asks the `coproduction`
+command-line tool whether a decision upholds the community's values.
+
+It writes nothing but JSON to the tool and reads nothing but JSON back: the same shapes any
+language can produce (see the `wire` page of the crate docs).
+
+Run it from the repository's root, after `cargo build --features cli`:
+
+    python3 examples/other_languages/value_check.py target/debug/coproduction
+"""
+
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+tool = sys.argv[1] if len(sys.argv) > 1 else "coproduction"
+data = Path(__file__).resolve().parent.parent / "data"
+
+# The Allies Group's partnership decision, as a due-diligence tool would hold it.
+record = json.loads((data / "allies_record.json").read_text())
+
+with tempfile.TemporaryDirectory() as tmp:
+    path = Path(tmp) / "record.json"
+    path.write_text(json.dumps(record))
+    done = subprocess.run(
+        [tool, "check", "--charter", str(data / "charter.json"), "--record", str(path), "--gate"],
+        capture_output=True,
+        text=True,
+    )
+
+# Exit 0: the gate passes. Exit 1: the gate refuses (the report is on stdout, the reason on
+# stderr), or the input was bad (nothing on stdout, the reason on stderr).
+if not done.stdout.strip():
+    sys.exit(f"the tool refused the input: {done.stderr.strip()}")
+report = json.loads(done.stdout)
+
+for verdict in report["verdicts"]:
+    print(f"{verdict['value']:<12} {verdict['verdict']}")
+for finding in report["findings"]:
+    if finding["status"] in ("violated", "not_evaluated"):
+        print(f"  {finding['rule']} ({finding['severity']}): {finding['message']}")
+
+i1 = next(f for f in report["findings"] if f["rule"] == "I1")
+assert i1["status"] == "violated", i1
+assert done.returncode == 1, "the gate refuses a decision that breaches a value"
+print("the gate refuses: the decision cannot go ahead as it stands")
