@@ -683,42 +683,24 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
             FundingCommand::RecordConsentRound {
                 reference,
                 consented,
-            } => {
-                let Some((
-                    round,
-                    Stream {
-                        process: ProcessState::Consent(round_state),
-                        ..
-                    },
-                )) = StreamId::new(reference)
-                    .ok()
-                    .and_then(|round| streams.get_key_value(&round))
-                else {
-                    return Ok(());
-                };
-                let reached = round_state.phase();
-                let agrees = if *consented {
-                    matches!(reached, RoundPhase::Adopted | RoundPhase::Consented)
-                } else {
-                    matches!(
-                        reached,
-                        RoundPhase::Declined
-                            | RoundPhase::Withdrawn
-                            | RoundPhase::Deferred
-                            | RoundPhase::Escalated
-                            | RoundPhase::BrokenDown
-                    )
-                };
-                if agrees {
-                    Ok(())
-                } else {
-                    Err(EngineError::RoundDisagrees {
-                        stream: id.clone(),
-                        round: round.clone(),
-                        phase: reached,
-                    })
-                }
-            }
+            } => match StreamId::new(reference) {
+                Ok(round) => round_agrees(streams, id, &round, |reached| {
+                    if *consented {
+                        matches!(reached, RoundPhase::Adopted | RoundPhase::Consented)
+                    } else {
+                        matches!(
+                            reached,
+                            RoundPhase::Declined
+                                | RoundPhase::Withdrawn
+                                | RoundPhase::Deferred
+                                | RoundPhase::Escalated
+                                | RoundPhase::BrokenDown
+                        )
+                    }
+                }),
+                // A reference that names no stream is a record kept elsewhere.
+                Err(_) => Ok(()),
+            },
             _ => Ok(()),
         }
     }
@@ -773,15 +755,7 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                 Ok(())
             }
             ProposalCommand::RecordDecision { round, result } => {
-                let Some(Stream {
-                    process: ProcessState::Consent(state),
-                    ..
-                }) = streams.get(round)
-                else {
-                    return Ok(());
-                };
-                let reached = state.phase();
-                let agrees = match result {
+                round_agrees(streams, id, round, |reached| match result {
                     DecisionResult::Adopted { .. } => {
                         matches!(reached, RoundPhase::Adopted | RoundPhase::Consented)
                     }
@@ -791,16 +765,7 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                         matches!(reached, RoundPhase::Escalated | RoundPhase::BrokenDown)
                     }
                     DecisionResult::Deferred {} => reached == RoundPhase::Deferred,
-                };
-                if agrees {
-                    Ok(())
-                } else {
-                    Err(EngineError::RoundDisagrees {
-                        stream: id.clone(),
-                        round: round.clone(),
-                        phase: reached,
-                    })
-                }
+                })
             }
             _ => Ok(()),
         }
@@ -868,6 +833,33 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
     /// The charter.
     pub fn charter(&self) -> &Charter {
         &self.charter
+    }
+}
+
+/// Whether the consent round on stream `round`, when it runs in this engine, reached what
+/// stream `id` records of it; a round elsewhere is taken on trust.
+fn round_agrees(
+    streams: &BTreeMap<StreamId, Stream>,
+    id: &StreamId,
+    round: &StreamId,
+    agrees: impl Fn(RoundPhase) -> bool,
+) -> Result<(), EngineError> {
+    let Some(Stream {
+        process: ProcessState::Consent(state),
+        ..
+    }) = streams.get(round)
+    else {
+        return Ok(());
+    };
+    let reached = state.phase();
+    if agrees(reached) {
+        Ok(())
+    } else {
+        Err(EngineError::RoundDisagrees {
+            stream: id.clone(),
+            round: round.clone(),
+            phase: reached,
+        })
     }
 }
 
