@@ -266,6 +266,20 @@ fn graph_prints_dot() {
     let dot = text(&out.stdout);
     assert!(dot.starts_with("digraph \"consent_round\" {"), "{dot}");
     assert!(dot.contains("\"integrating\" -> \"objection_round\";"));
+    for (machine, name, edge) in [
+        ("proposal", "proposal", "\"pilot\" -> \"under_review\";"),
+        (
+            "funding",
+            "funding_decision",
+            "\"screening\" -> \"declined\";",
+        ),
+    ] {
+        let out = cli(&["graph", machine], "");
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        let dot = text(&out.stdout);
+        assert!(dot.starts_with(&format!("digraph \"{name}\" {{")), "{dot}");
+        assert!(dot.contains(edge), "{dot}");
+    }
 
     let governance = data("governance.json");
     let out = cli(

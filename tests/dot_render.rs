@@ -7,8 +7,10 @@ use std::process::{Command, Stdio};
 
 use coproduction::community::Community;
 use coproduction::consent::ConsentProcess;
+use coproduction::funding::FundingProcess;
 use coproduction::governance::GovernanceMap;
 use coproduction::machine::Decider;
+use coproduction::proposal::ProposalProcess;
 
 /// Every DOT the crate emits, by name.
 fn diagrams() -> Vec<(&'static str, String)> {
@@ -21,6 +23,14 @@ fn diagrams() -> Vec<(&'static str, String)> {
         (
             "consent round",
             ConsentProcess::graph().unwrap().dot().to_string(),
+        ),
+        (
+            "proposal",
+            ProposalProcess::graph().unwrap().dot().to_string(),
+        ),
+        (
+            "funding decision",
+            FundingProcess::graph().unwrap().dot().to_string(),
         ),
         ("seed governance map", map.dot().to_string()),
     ]

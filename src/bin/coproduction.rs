@@ -6,7 +6,7 @@
 //! coproduction run     --journal journal.jsonl --community community.json
 //!                      [--governance governance.json] [--charter charter.json]  < requests.jsonl
 //! coproduction replay  --journal journal.jsonl
-//! coproduction graph   consent | governance --governance governance.json
+//! coproduction graph   consent | proposal | funding | governance --governance governance.json
 //! coproduction report  you-said-we-did --cocreation cocreation.json --session 1 [--community community.json]
 //! coproduction report  record --journal journal.jsonl --community community.json --stream ID --now TIME [--json]
 //! coproduction metrics --journal journal.jsonl --community community.json [--charter charter.json]
@@ -27,10 +27,12 @@ use coproduction::cocreation::{CoCreation, SessionId};
 use coproduction::community::Community;
 use coproduction::consent::ConsentProcess;
 use coproduction::engine::{Engine, EngineEvent};
+use coproduction::funding::FundingProcess;
 use coproduction::governance::{Governance, GovernanceMap};
 use coproduction::journal::{FileJournal, StreamId};
 use coproduction::machine::Decider;
 use coproduction::metrics::Metrics;
+use coproduction::proposal::ProposalProcess;
 use coproduction::report::DecisionRecordMarkdown;
 use coproduction::values::{Charter, DecisionRecord};
 
@@ -125,6 +127,10 @@ enum Format {
 enum Graph {
     /// The consent round's phases and transitions.
     Consent,
+    /// The proposal lifecycle's phases and transitions.
+    Proposal,
+    /// The funding or partnership decision's phases and transitions.
+    Funding,
     /// A governance map.
     Governance {
         /// The governance map (JSON).
@@ -271,6 +277,12 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::Graph {
             what: Graph::Consent,
         } => write!(out, "{}", ConsentProcess::graph()?.dot())?,
+        Command::Graph {
+            what: Graph::Proposal,
+        } => write!(out, "{}", ProposalProcess::graph()?.dot())?,
+        Command::Graph {
+            what: Graph::Funding,
+        } => write!(out, "{}", FundingProcess::graph()?.dot())?,
         Command::Graph {
             what: Graph::Governance { governance },
         } => {
