@@ -33,18 +33,18 @@ use coproduction::cocreation::{
     CoCreation, Decision, DecisionId, Link, Outcome, ProposalId, SessionId, ThemeId, Version,
     VersionId,
 };
-use coproduction::community::{BodyId, Community};
-use coproduction::consent::ConsentProcess;
+use coproduction::community::{BodyId, Community, MemberId};
+use coproduction::consent::{ConsentProcess, RoundCommand};
 use coproduction::decision::{DecisionKind, Method, Tier};
-use coproduction::engine::{Engine, EngineEvent};
+use coproduction::engine::{Engine, EngineEvent, ProcessCommand, Request};
 use coproduction::funding::FundingProcess;
 use coproduction::governance::{Governance, GovernanceMap, RouteFacts};
 use coproduction::journal::{FileJournal, Journal, StreamId};
 use coproduction::machine::Decider;
 use coproduction::metrics::Metrics;
-use coproduction::proposal::ProposalProcess;
+use coproduction::proposal::{ProposalCommand, ProposalProcess};
 use coproduction::report::DecisionRecordMarkdown;
-use coproduction::values::{Charter, DecisionRecord, RouteSummary, Status, ValueReport};
+use coproduction::values::{Charter, DecisionRecord, Finding, RouteSummary, Status, ValueReport};
 use jiff::Timestamp;
 
 /// The foundation's offer (a funding decision).
@@ -175,14 +175,7 @@ pub fn run(out: &Path) -> Result<Story, Box<dyn Error>> {
     };
     let allies = charter.check(&record);
     if let Some(i1) = allies.finding("I1") {
-        println!(
-            "  {} [{}, {}] {}: {}",
-            i1.rule,
-            i1.value,
-            i1.severity.label(),
-            i1.status.label(),
-            i1.message
-        );
+        println!("  {}", finding_line(i1));
     }
     println!("  As it stands, the group could not take such a decision: the community recruits.");
 
@@ -348,14 +341,49 @@ pub(crate) fn show(report: &ValueReport) {
     for f in report.findings() {
         if f.rule.as_str() == "I6" || !matches!(f.status, Status::Satisfied | Status::NotApplicable)
         {
-            println!(
-                "    {} [{}, {}] {}: {}",
-                f.rule,
-                f.value,
-                f.severity.label(),
-                f.status.label(),
-                f.message
-            );
+            println!("    {}", finding_line(f));
         }
     }
+}
+
+/// One finding in a line: rule, value, severity, status and message.
+fn finding_line(f: &Finding) -> String {
+    format!(
+        "{} [{}, {}] {}: {}",
+        f.rule,
+        f.value,
+        f.severity.label(),
+        f.status.label(),
+        f.message
+    )
+}
+
+/// A request to a consent round on `stream`.
+pub(crate) fn round_request(
+    stream: &StreamId,
+    who: MemberId,
+    when: &str,
+    command: RoundCommand,
+) -> Request {
+    Request::new(
+        stream.clone(),
+        who,
+        at(when),
+        ProcessCommand::Consent { command },
+    )
+}
+
+/// A request to a proposal on `stream`.
+pub(crate) fn proposal_request(
+    stream: &StreamId,
+    who: MemberId,
+    when: &str,
+    command: ProposalCommand,
+) -> Request {
+    Request::new(
+        stream.clone(),
+        who,
+        at(when),
+        ProcessCommand::Proposal { command },
+    )
 }

@@ -20,7 +20,9 @@ use coproduction::values::{
     RecruitmentFacts, StakeholderFacts, Way,
 };
 
-use super::{RECRUITMENT, RECRUITMENT_PROPOSAL, at, show, version};
+use super::{
+    RECRUITMENT, RECRUITMENT_PROPOSAL, at, proposal_request, round_request, show, version,
+};
 
 /// The co-creation session on how the community makes decisions: what people said about who
 /// sits on the Allies Group, and the themes it was gathered into.
@@ -135,23 +137,13 @@ pub(super) fn recruitment_decision(
     )?;
     let stream = StreamId::new(RECRUITMENT)?;
     let request = |who: MemberId, when: &str, command: RoundCommand| {
-        Request::new(
-            stream.clone(),
-            who,
-            at(when),
-            ProcessCommand::Consent { command },
-        )
+        round_request(&stream, who, when, command)
     };
     // The proposal the round decides: drafted, shared for co-creation, linked to the
     // workshop's feedback, made ready along the route governance gives.
     let proposal_stream = StreamId::new(RECRUITMENT_PROPOSAL)?;
     let proposal = |who: MemberId, when: &str, command: ProposalCommand| {
-        Request::new(
-            proposal_stream.clone(),
-            who,
-            at(when),
-            ProcessCommand::Proposal { command },
-        )
+        proposal_request(&proposal_stream, who, when, command)
     };
     let draft = ProposalConfig {
         id: ProposalId::new(1),

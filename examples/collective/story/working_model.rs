@@ -19,7 +19,7 @@ use coproduction::values::{
     Publication, StakeholderFacts, ValueReport, Way,
 };
 
-use super::{WORKING_MODEL, WORKING_MODEL_ROUND, at, show};
+use super::{WORKING_MODEL, WORKING_MODEL_ROUND, at, proposal_request, round_request, show};
 
 type StoryEngine = Engine<FileJournal<EngineEvent>>;
 
@@ -45,21 +45,11 @@ pub(super) fn working_model(
 
     let proposal_stream = StreamId::new(WORKING_MODEL)?;
     let proposal = |who: MemberId, when: &str, command: ProposalCommand| {
-        Request::new(
-            proposal_stream.clone(),
-            who,
-            at(when),
-            ProcessCommand::Proposal { command },
-        )
+        proposal_request(&proposal_stream, who, when, command)
     };
     let round_stream = StreamId::new(WORKING_MODEL_ROUND)?;
     let round = |who: MemberId, when: &str, command: RoundCommand| {
-        Request::new(
-            round_stream.clone(),
-            who,
-            at(when),
-            ProcessCommand::Consent { command },
-        )
+        round_request(&round_stream, who, when, command)
     };
 
     let text = "Co-producers take flexible roles without titles, offered project by project.";
