@@ -74,6 +74,7 @@ use std::sync::{Mutex, MutexGuard};
 
 use jiff::Timestamp;
 
+use crate::cocreation::CoCreation;
 use crate::community::{Community, MemberId};
 use crate::consent::{
     ConsentError, ConsentProcess, RoundCommand, RoundEvent, RoundPhase, RoundState,
@@ -86,6 +87,7 @@ use crate::funding::{
 use crate::governance::{Governance, GovernanceError, Route, RouteFacts};
 use crate::journal::{Envelope, Journal, JournalError, NewEvent, StreamId};
 use crate::machine::{Context, Decider};
+use crate::metrics::Metrics;
 use crate::proposal::{
     DecisionResult, ProposalCommand, ProposalError, ProposalEvent, ProposalPhase, ProposalProcess,
     ProposalState,
@@ -818,6 +820,22 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
     /// The value report of a stream's decision as of `now`.
     pub fn report(&self, stream: &StreamId, now: Timestamp) -> Option<ValueReport> {
         Some(self.charter.check(&self.record(stream, now)?))
+    }
+
+    /// The impact metrics of every decision in the journal (see [`Metrics`]), with feedback
+    /// figures from `cocreation` when given.
+    ///
+    /// # Errors
+    ///
+    /// [`EngineError::Journal`] if the journal cannot be read.
+    pub fn metrics(&self, cocreation: Option<&CoCreation>) -> Result<Metrics, EngineError> {
+        let envelopes = self.journal.read_all()?;
+        Ok(Metrics::from_journal(
+            &envelopes,
+            &self.community,
+            &self.charter,
+            cocreation,
+        ))
     }
 
     /// The journal.

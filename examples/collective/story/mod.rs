@@ -244,9 +244,8 @@ pub fn run(out: &Path) -> Result<Story, Box<dyn Error>> {
     println!("{you_said}");
 
     heading("9. How the community decided: metrics from the journal");
+    let metrics = engine.metrics(Some(&cocreation))?;
     let envelopes = engine.journal().read_all()?;
-    let metrics =
-        Metrics::from_journal(&envelopes, &community, engine.charter(), Some(&cocreation));
     println!("{}", metrics.table());
 
     heading("10. The records, written out");
