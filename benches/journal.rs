@@ -9,7 +9,7 @@ use std::hint::black_box;
 
 use coproduction::community::MemberId;
 use coproduction::journal::{Envelope, FileJournal, Journal, NewEvent, StreamId};
-use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
 
@@ -58,7 +58,7 @@ fn replay(c: &mut Criterion) {
     let mut group = c.benchmark_group("replay_100k");
     group.sample_size(10);
     group.throughput(Throughput::Elements(u64::from(EVENTS)));
-    group.bench_function("baseline_serde_json_envelopes", |b| {
+    group.bench_function(BenchmarkId::new("baseline_serde_json_envelopes", EVENTS), |b| {
         b.iter(|| {
             let text = std::fs::read_to_string(black_box(&path)).unwrap();
             let envelopes: Vec<Envelope<Event>> = text
@@ -69,7 +69,7 @@ fn replay(c: &mut Criterion) {
             envelopes
         })
     });
-    group.bench_function("baseline_serde_json_value", |b| {
+    group.bench_function(BenchmarkId::new("baseline_serde_json_value", EVENTS), |b| {
         b.iter(|| {
             let text = std::fs::read_to_string(black_box(&path)).unwrap();
             let values: Vec<serde_json::Value> = text
@@ -80,14 +80,14 @@ fn replay(c: &mut Criterion) {
             values
         })
     });
-    group.bench_function("file_journal_open_and_read_all", |b| {
+    group.bench_function(BenchmarkId::new("file_journal_open_and_read_all", EVENTS), |b| {
         b.iter(|| {
             let (journal, report) = FileJournal::<Event>::open(black_box(&path)).unwrap();
             assert_eq!(report.events, u64::from(EVENTS));
             journal.read_all().unwrap()
         })
     });
-    group.bench_function("file_journal_open", |b| {
+    group.bench_function(BenchmarkId::new("file_journal_open", EVENTS), |b| {
         b.iter(|| FileJournal::<Event>::open(black_box(&path)).unwrap())
     });
     group.finish();

@@ -8,6 +8,7 @@ use std::sync::{Mutex, MutexGuard};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+use super::line::read_line;
 use super::memory::Log;
 use super::{CorruptionReason, Envelope, Journal, JournalError, NewEvent, StreamId};
 
@@ -120,11 +121,12 @@ pub(crate) fn replay<E: DeserializeOwned>(
     // The end of the last finished batch, in bytes and in envelopes.
     let mut committed = (0usize, 0usize);
     let mut rest = bytes;
-    while let Some(end) = rest.iter().position(|&b| b == b'\n') {
+    while let Some(end) = memchr::memchr(b'\n', rest) {
         let position = log.chain.position.saturating_add(1);
         let line = rest.get(..end).unwrap_or_default();
         let text = std::str::from_utf8(line).map_err(|_| (position, CorruptionReason::NotUtf8))?;
-        let envelope = Envelope::<E>::from_line(text).map_err(|r| (position, r))?;
+        let envelope =
+            read_line::<E>(text, |slug| log.chain.stream_id(slug)).map_err(|r| (position, r))?;
         log.admit(envelope).map_err(|r| (position, r))?;
         offset += end + 1;
         rest = rest.get(end + 1..).unwrap_or_default();
