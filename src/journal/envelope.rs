@@ -199,21 +199,17 @@ impl Hash {
             }
             table
         };
-        if hex.len() != 64 {
-            return None;
-        }
+        let hex: &[u8; 64] = hex.try_into().ok()?;
+        let nibble = |c: u8| NIBBLE.get(usize::from(c)).copied().unwrap_or(0xff);
         let mut out = [0u8; 32];
         let mut bad = 0u8;
-        for (byte, pair) in out.iter_mut().zip(hex.chunks_exact(2)) {
-            let hi = pair.first().map_or(0xff, |&c| {
-                NIBBLE.get(usize::from(c)).copied().unwrap_or(0xff)
-            });
-            let lo = pair.get(1).map_or(0xff, |&c| {
-                NIBBLE.get(usize::from(c)).copied().unwrap_or(0xff)
-            });
-            bad |= (hi | lo) & 0xf0;
-            *byte = (hi << 4) | (lo & 0x0f);
+        for (byte, &[hi, lo]) in out.iter_mut().zip(hex.as_chunks::<2>().0) {
+            let (hi, lo) = (nibble(hi), nibble(lo));
+            bad |= hi | lo;
+            *byte = (hi << 4) | lo;
         }
+        // Every digit's value is below 0x10; 0xff marks a byte that is not one.
+        let bad = bad & 0xf0;
         (bad == 0).then_some(Self(out))
     }
 }
