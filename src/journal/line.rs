@@ -175,7 +175,7 @@ impl<'a> Cursor<'a> {
     /// enough to rule those out, or call [`plain`].
     fn raw_str(&mut self) -> Option<&'a str> {
         let body = self.0.strip_prefix('"')?;
-        let end = memchr::memchr(b'"', body.as_bytes())?;
+        let end = body.find('"')?;
         self.0 = body.get(end + 1..)?;
         body.get(..end)
     }
