@@ -176,7 +176,11 @@ impl Hash {
         })
     }
 
-    fn decode(hex: &[u8]) -> Option<Self> {
+    pub(crate) fn from_bytes(bytes: [u8; 32]) -> Self {
+        Self(bytes)
+    }
+
+    pub(crate) fn decode(hex: &[u8]) -> Option<Self> {
         /// The value of each lowercase hex digit; 0xff for every other byte. A table keeps
         /// replay fast: every journal line has two hashes to read.
         // Indexing here runs at compile time: out of bounds would fail the build, not panic.
@@ -195,21 +199,17 @@ impl Hash {
             }
             table
         };
-        if hex.len() != 64 {
-            return None;
-        }
+        let hex: &[u8; 64] = hex.try_into().ok()?;
+        let nibble = |c: u8| NIBBLE.get(usize::from(c)).copied().unwrap_or(0xff);
         let mut out = [0u8; 32];
         let mut bad = 0u8;
-        for (byte, pair) in out.iter_mut().zip(hex.chunks_exact(2)) {
-            let hi = pair.first().map_or(0xff, |&c| {
-                NIBBLE.get(usize::from(c)).copied().unwrap_or(0xff)
-            });
-            let lo = pair.get(1).map_or(0xff, |&c| {
-                NIBBLE.get(usize::from(c)).copied().unwrap_or(0xff)
-            });
-            bad |= (hi | lo) & 0xf0;
-            *byte = (hi << 4) | (lo & 0x0f);
+        for (byte, &[hi, lo]) in out.iter_mut().zip(hex.as_chunks::<2>().0) {
+            let (hi, lo) = (nibble(hi), nibble(lo));
+            bad |= hi | lo;
+            *byte = (hi << 4) | lo;
         }
+        // Every digit's value is below 0x10; 0xff marks a byte that is not one.
+        let bad = bad & 0xf0;
         (bad == 0).then_some(Self(out))
     }
 }
@@ -341,7 +341,8 @@ struct Body<'a, E> {
     event: &'a E,
 }
 
-const PREFIX: &str = "{\"hash\":\"";
+/// How every stored line starts: the `hash` field, whose value follows.
+pub(crate) const PREFIX: &str = "{\"hash\":\"";
 
 impl<E: Serialize> Envelope<E> {
     fn body(&self) -> Body<'_, E> {
@@ -407,41 +408,7 @@ impl<E: DeserializeOwned> Envelope<E> {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn from_line(line: &str) -> Result<Self, CorruptionReason> {
-        let malformed = |message: &str| CorruptionReason::Malformed {
-            message: message.to_owned(),
-        };
-        let after = line
-            .strip_prefix(PREFIX)
-            .ok_or_else(|| malformed("it does not start with the `hash` field"))?;
-        let hex = after
-            .get(..64)
-            .ok_or_else(|| malformed("its hash is cut short"))?;
-        let stored = Hash::decode(hex.as_bytes())
-            .ok_or_else(|| malformed("its hash is not 64 lowercase hex digits"))?;
-        let rest = after
-            .get(64..)
-            .and_then(|r| r.strip_prefix("\","))
-            .ok_or_else(|| malformed("its hash is not followed by `\",`"))?;
-        let mut hasher = blake3::Hasher::new();
-        hasher.update(b"{");
-        hasher.update(rest.as_bytes());
-        let computed = Hash(*hasher.finalize().as_bytes());
-        if computed != stored {
-            return Err(CorruptionReason::HashMismatch { stored, computed });
-        }
-        let envelope: Self =
-            serde_json::from_str(line).map_err(|e| CorruptionReason::Malformed {
-                message: e.to_string(),
-            })?;
-        if envelope.hash != stored {
-            return Err(malformed("its `hash` field was read twice"));
-        }
-        if envelope.schema != SCHEMA_VERSION {
-            return Err(CorruptionReason::UnsupportedSchema {
-                found: envelope.schema,
-            });
-        }
-        Ok(envelope)
+        super::line::read_line(line, |_| None)
     }
 }
 
@@ -636,7 +603,7 @@ pub struct ChainBreak {
 pub(crate) struct ChainState {
     pub(crate) position: u64,
     pub(crate) head: Hash,
-    streams: HashMap<StreamId, u64>,
+    streams: HashMap<StreamId, u64, foldhash::fast::RandomState>,
     pub(crate) open_batch: Option<StreamId>,
 }
 
@@ -651,7 +618,7 @@ impl ChainState {
     /// enough to seal a batch for that stream.
     #[cfg_attr(not(feature = "sqlite"), allow(dead_code))]
     pub(crate) fn at(position: u64, head: Hash, stream: &StreamId, seq: u64) -> Self {
-        let mut streams = HashMap::new();
+        let mut streams = HashMap::default();
         if seq > 0 {
             streams.insert(stream.clone(), seq);
         }
@@ -666,6 +633,11 @@ impl ChainState {
     /// The last sequence number of `stream`, 0 when it has none.
     pub(crate) fn version(&self, stream: &str) -> u64 {
         self.streams.get(stream).copied().unwrap_or(0)
+    }
+
+    /// The id held for the stream `slug`, if it has envelopes: a replay shares it.
+    pub(crate) fn stream_id(&self, slug: &str) -> Option<StreamId> {
+        self.streams.get_key_value(slug).map(|(id, _)| id.clone())
     }
 
     /// Checks that `envelope` follows the chain so far and, if it does, takes it in.
@@ -708,7 +680,12 @@ impl ChainState {
         }
         self.position = envelope.position;
         self.head = envelope.hash;
-        self.open_batch = (!envelope.last_in_batch).then(|| envelope.stream.clone());
+        if envelope.last_in_batch {
+            self.open_batch = None;
+        } else if self.open_batch.is_none() {
+            // Inside a batch the stream is the one already held (checked above).
+            self.open_batch = Some(envelope.stream.clone());
+        }
         Ok(())
     }
 }

@@ -8,6 +8,7 @@ use std::sync::{Mutex, MutexGuard};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+use super::line::read_line;
 use super::memory::Log;
 use super::{CorruptionReason, Envelope, Journal, JournalError, NewEvent, StreamId};
 
@@ -119,18 +120,39 @@ pub(crate) fn replay<E: DeserializeOwned>(
     let mut offset = 0usize;
     // The end of the last finished batch, in bytes and in envelopes.
     let mut committed = (0usize, 0usize);
-    let mut rest = bytes;
-    while let Some(end) = rest.iter().position(|&b| b == b'\n') {
+    // One UTF-8 check for the whole file; the lines are then split as text, where finding a
+    // newline is a fast byte search.
+    let (text, invalid) = match std::str::from_utf8(bytes) {
+        Ok(text) => (text, false),
+        Err(e) => {
+            let valid = bytes.get(..e.valid_up_to()).unwrap_or_default();
+            (std::str::from_utf8(valid).unwrap_or_default(), true)
+        }
+    };
+    let mut rest = text;
+    while let Some(end) = rest.find('\n') {
         let position = log.chain.position.saturating_add(1);
         let line = rest.get(..end).unwrap_or_default();
-        let text = std::str::from_utf8(line).map_err(|_| (position, CorruptionReason::NotUtf8))?;
-        let envelope = Envelope::<E>::from_line(text).map_err(|r| (position, r))?;
+        let envelope =
+            read_line::<E>(line, |slug| log.chain.stream_id(slug)).map_err(|r| (position, r))?;
         log.admit(envelope).map_err(|r| (position, r))?;
         offset += end + 1;
         rest = rest.get(end + 1..).unwrap_or_default();
         if log.chain.open_batch.is_none() {
             committed = (offset, log.envelopes.len());
         }
+    }
+    // The valid text ends inside the line that holds the first invalid byte: a finished line
+    // (one with a newline after it) is corrupt; an unfinished one is the torn tail.
+    if invalid
+        && bytes
+            .get(offset..)
+            .is_some_and(|tail| tail.contains(&b'\n'))
+    {
+        return Err((
+            log.chain.position.saturating_add(1),
+            CorruptionReason::NotUtf8,
+        ));
     }
     let (len, kept) = committed;
     let tail_bytes = bytes.len().saturating_sub(len);
@@ -320,6 +342,45 @@ mod tests {
 
     fn new(n: u32) -> NewEvent<u32> {
         NewEvent::new(MemberId::new(1), "2025-01-01T00:00:00Z".parse().unwrap(), n)
+    }
+
+    #[test]
+    fn invalid_utf8_is_corruption_in_a_finished_line_and_a_torn_tail_in_an_unfinished_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("j.jsonl");
+        let s = StreamId::new("s").unwrap();
+        let time = "2025-01-01T00:00:00Z".parse().unwrap();
+        {
+            let (j, _) = FileJournal::<String>::open(&path).unwrap();
+            for (i, text) in ["réunion", "café", "thé"].into_iter().enumerate() {
+                let new = NewEvent::new(MemberId::new(1), time, text.to_owned());
+                j.append(&s, i as u64, vec![new]).unwrap();
+            }
+        }
+        let bytes = std::fs::read(&path).unwrap();
+        let ends: Vec<usize> = (0..bytes.len()).filter(|&i| bytes[i] == b'\n').collect();
+        // The second byte of the `é` of the last line: cut there, the line is unfinished.
+        let last_e = bytes.len() - 4;
+        assert_eq!(&bytes[last_e - 1..last_e + 1], "é".as_bytes());
+        std::fs::write(&path, &bytes[..last_e]).unwrap();
+        let (_, report) = FileJournal::<String>::open(&path).unwrap();
+        assert_eq!(report.events, 2);
+        assert_eq!(report.torn_tail.map(|t| t.offset), Some(ends[1] as u64 + 1));
+
+        // The same byte made invalid in a finished line: the second line is corrupt.
+        let mut broken = bytes.clone();
+        let second_e = ends[1] - 3;
+        assert_eq!(&bytes[second_e - 1..second_e + 1], "é".as_bytes());
+        broken[second_e] = 0xff;
+        std::fs::write(&path, &broken).unwrap();
+        match FileJournal::<String>::open(&path) {
+            Err(JournalError::Corruption {
+                position: 2,
+                reason: CorruptionReason::NotUtf8,
+                ..
+            }) => {}
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]

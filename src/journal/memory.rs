@@ -13,7 +13,7 @@ use super::{CorruptionReason, Envelope, Journal, JournalError, NewEvent, StreamI
 #[derive(Debug, Clone)]
 pub(crate) struct Log<E> {
     pub(crate) envelopes: Vec<Envelope<E>>,
-    by_stream: HashMap<StreamId, Vec<usize>>,
+    by_stream: HashMap<StreamId, Vec<usize>, foldhash::fast::RandomState>,
     pub(crate) chain: ChainState,
 }
 
@@ -21,7 +21,7 @@ impl<E> Default for Log<E> {
     fn default() -> Self {
         Self {
             envelopes: Vec::new(),
-            by_stream: HashMap::new(),
+            by_stream: HashMap::default(),
             chain: ChainState::default(),
         }
     }

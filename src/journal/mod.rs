@@ -54,6 +54,7 @@
 
 mod envelope;
 mod file;
+mod line;
 mod memory;
 #[cfg(feature = "sqlite")]
 mod sqlite;
