@@ -8,7 +8,7 @@ mod story;
 use coproduction::consent::RoundPhase;
 use coproduction::engine::Engine;
 use coproduction::funding::FundingPhase;
-use coproduction::journal::{FileJournal, Journal, StreamId};
+use coproduction::journal::{FileJournal, Journal, JournalError, StreamId};
 use coproduction::proposal::ProposalPhase;
 use coproduction::values::{Charter, Status, ValueReport, Verdict};
 
@@ -111,19 +111,24 @@ fn a_year_in_the_life_of_the_collective() {
     for file in &s.files {
         assert!(file.exists(), "{}", file.display());
     }
+    let path = dir.path().join("journal.jsonl");
+    // While the engine holds the journal, nobody else can write to it.
+    assert!(matches!(
+        FileJournal::<coproduction::engine::EngineEvent>::open(&path),
+        Err(JournalError::Locked { .. })
+    ));
     let written = engine.journal().read_all().unwrap();
-    let (journal, report) = FileJournal::open(dir.path().join("journal.jsonl")).unwrap();
+    let streams = engine.streams();
+    let states: Vec<_> = streams.iter().map(|id| engine.state(id)).collect();
+    let community = engine.community().clone();
+    drop(s);
+
+    let (journal, report) = FileJournal::open(&path).unwrap();
     assert_eq!(report.torn_tail, None);
     assert_eq!(journal.read_all().unwrap(), written);
-    let replayed = Engine::open(
-        engine.community().clone(),
-        None,
-        Charter::default(),
-        journal,
-    )
-    .unwrap();
-    assert_eq!(replayed.streams(), engine.streams());
-    for id in engine.streams() {
-        assert_eq!(replayed.state(&id), engine.state(&id), "{id}");
+    let replayed = Engine::open(community, None, Charter::default(), journal).unwrap();
+    assert_eq!(replayed.streams(), streams);
+    for (id, state) in streams.iter().zip(states) {
+        assert_eq!(replayed.state(id), state, "{id}");
     }
 }

@@ -57,9 +57,10 @@ pub struct TornTail {
 /// its final newline, which makes the last line unfinished and reads as a torn tail (and is
 /// reported as one).
 ///
-/// One `FileJournal` owns its file: share it between threads with an `Arc`; do not open the
-/// same file twice at once (in one process or several), as the two would not see each
-/// other's appends.
+/// One `FileJournal` owns its file: share it between threads with an `Arc`. It holds an
+/// exclusive lock on the file while it lives, so a second journal on the same file, in this
+/// process or another, is refused with [`JournalError::Locked`] instead of interleaving its
+/// appends (on a file system without locks, nothing stops it: do not do that).
 ///
 /// # Example
 ///
@@ -207,6 +208,18 @@ impl<E: DeserializeOwned> FileJournal<E> {
             .truncate(false)
             .open(&path)
             .map_err(io("open the file"))?;
+        // One writer at a time: a second journal on the same file, here or in another
+        // process, would interleave lines and break the chain. The lock goes with the file
+        // handle. A file system without locks is used as it is.
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => {
+                return Err(JournalError::Locked { journal: name });
+            }
+            Err(std::fs::TryLockError::Error(e)) if e.kind() == std::io::ErrorKind::Unsupported => {
+            }
+            Err(std::fs::TryLockError::Error(e)) => return Err(io("lock the file")(e)),
+        }
         if !existed {
             sync_parent(&path).map_err(io("sync the directory of a new file"))?;
         }
@@ -381,6 +394,20 @@ mod tests {
             }) => {}
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn a_journal_file_has_one_writer_at_a_time() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("j.jsonl");
+        let (first, _) = FileJournal::<u32>::open(&path).unwrap();
+        let second = FileJournal::<u32>::open(&path);
+        assert!(
+            matches!(&second, Err(JournalError::Locked { journal }) if journal.ends_with("j.jsonl")),
+            "{second:?}"
+        );
+        drop(first);
+        FileJournal::<u32>::open(&path).unwrap();
     }
 
     #[test]

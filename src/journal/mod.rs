@@ -198,4 +198,11 @@ pub enum JournalError {
         /// The journal.
         journal: String,
     },
+    /// The journal file is open in another journal (in this process or another), which
+    /// holds its lock: two writers would interleave their lines.
+    #[error("journal `{journal}` is open elsewhere: its file is locked by another writer")]
+    Locked {
+        /// The journal.
+        journal: String,
+    },
 }
