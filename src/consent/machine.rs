@@ -17,8 +17,9 @@ use super::objection::{
     ObjectionStatus, ObjectionTest,
 };
 use super::phase::{EDGES, RoundPhase};
-use super::response::{Responded, Response};
-use super::state::{Contribution, Decision, Ending, Round, RoundState, Seats};
+use super::response::{Responded, Response, Tally};
+use super::seats::Seats;
+use super::state::{Contribution, Decision, Ending, Round, RoundState};
 
 use RoundPhase as P;
 
@@ -96,6 +97,13 @@ impl Decider for ConsentProcess {
         command: &RoundCommand,
         ctx: &Context,
     ) -> Result<Events<RoundEvent>, ConsentError> {
+        // The one command a large round takes once per member: its own short path, so it
+        // does not pay for the general dispatch (same checks, same order).
+        if let (RoundState::Opened(round), RoundCommand::Respond { member, response }) =
+            (state, command)
+        {
+            return decide_respond(round, *member, response, ctx);
+        }
         let attempted = command.label();
         let round = match (state, command) {
             (RoundState::NotOpened, RoundCommand::Open { config }) => {
@@ -146,6 +154,20 @@ impl Decider for ConsentProcess {
                     ending: None,
                 }))
             }
+            // Once per member in a large round: straight to the seat.
+            (
+                RoundState::Opened(mut round),
+                RoundEvent::Responded {
+                    member,
+                    response,
+                    proxy,
+                    at,
+                    ..
+                },
+            ) => {
+                record_response(&mut round, *member, response, *proxy, *at);
+                RoundState::Opened(round)
+            }
             (RoundState::Opened(mut round), event) => {
                 evolve_opened(&mut round, event);
                 RoundState::Opened(round)
@@ -166,26 +188,11 @@ fn decide_opened(
     let phase = round.phase;
     let now = ctx.now;
     let actor = ctx.actor;
-    if !phase.is_open() {
-        return Err(ConsentError::WrongPhase { attempted, phase });
-    }
-    if now < round.last_at {
-        return Err(ConsentError::ClockWentBack {
-            now,
-            last: round.last_at,
-        });
-    }
-    let boxed_out = round.time_box_end().filter(|end| now > *end);
     let exit = matches!(
         command,
         RoundCommand::Withdraw { .. } | RoundCommand::Defer { .. } | RoundCommand::Escalate { .. }
     );
-    if let (Some(deadline), false) = (boxed_out, exit) {
-        return Err(ConsentError::TimeBoxPassed {
-            attempted,
-            deadline,
-        });
-    }
+    let boxed_out = admit(round, attempted, exit, now)?;
     let method = round.config.method;
     match command {
         RoundCommand::Open { .. } => Err(ConsentError::AlreadyOpened),
@@ -278,46 +285,7 @@ fn decide_opened(
                 },
             }))
         }
-        RoundCommand::Respond { member, response } => {
-            need_phase(attempted, phase, &[P::ObjectionRound])?;
-            if !round.is_eligible(*member) {
-                return Err(ConsentError::NotEligible {
-                    attempted,
-                    member: *member,
-                });
-            }
-            let proxy = if actor == *member {
-                None
-            } else if round
-                .config
-                .supporters
-                .get(member)
-                .is_some_and(|s| s.contains(&actor))
-            {
-                Some(actor)
-            } else {
-                return Err(ConsentError::NotASupporter {
-                    actor,
-                    member: *member,
-                });
-            };
-            if !response.allowed_by(method) {
-                return Err(ConsentError::ResponseNotAllowed {
-                    response: response.label(),
-                    method,
-                });
-            }
-            if let Some(text) = response.required_text() {
-                need_text(attempted, response.label(), text)?;
-            }
-            Ok(Events::one(RoundEvent::Responded {
-                member: *member,
-                response: response.clone(),
-                proxy,
-                round: round.objection_round,
-                at: now,
-            }))
-        }
+        RoundCommand::Respond { member, response } => decide_respond(round, *member, response, ctx),
         RoundCommand::CloseRound {} => {
             need_phase(attempted, phase, &[P::ObjectionRound])?;
             round.role_check(attempted, actor, RoundRole::Facilitator)?;
@@ -550,6 +518,89 @@ fn decide_opened(
     }
 }
 
+/// The checks every command on an opened round passes first, in this order: the round has
+/// not ended, the clock has not gone back, and no time box has passed (exits excepted).
+/// Returns the time box that has passed, if any.
+fn admit(
+    round: &Round,
+    attempted: &'static str,
+    exit: bool,
+    now: Timestamp,
+) -> Result<Option<Timestamp>, ConsentError> {
+    let phase = round.phase;
+    if !phase.is_open() {
+        return Err(ConsentError::WrongPhase { attempted, phase });
+    }
+    if now < round.last_at {
+        return Err(ConsentError::ClockWentBack {
+            now,
+            last: round.last_at,
+        });
+    }
+    let boxed_out = round.time_box_end().filter(|end| now > *end);
+    if let (Some(deadline), false) = (boxed_out, exit) {
+        return Err(ConsentError::TimeBoxPassed {
+            attempted,
+            deadline,
+        });
+    }
+    Ok(boxed_out)
+}
+
+/// A response: an eligible member in an objection round, answering for themselves or through
+/// a named supporter, with a response the method takes and the text it requires.
+fn decide_respond(
+    round: &Round,
+    member: MemberId,
+    response: &Response,
+    ctx: &Context,
+) -> Result<Events<RoundEvent>, ConsentError> {
+    const ATTEMPTED: &str = "respond";
+    let (actor, now) = (ctx.actor, ctx.now);
+    admit(round, ATTEMPTED, false, now)?;
+    if round.phase != P::ObjectionRound {
+        return Err(ConsentError::WrongPhase {
+            attempted: ATTEMPTED,
+            phase: round.phase,
+        });
+    }
+    if !round.is_eligible(member) {
+        return Err(ConsentError::NotEligible {
+            attempted: ATTEMPTED,
+            member,
+        });
+    }
+    let proxy = if actor == member {
+        None
+    } else if round
+        .config
+        .supporters
+        .get(&member)
+        .is_some_and(|s| s.contains(&actor))
+    {
+        Some(actor)
+    } else {
+        return Err(ConsentError::NotASupporter { actor, member });
+    };
+    let method = round.config.method;
+    if !response.allowed_by(method) {
+        return Err(ConsentError::ResponseNotAllowed {
+            response: response.label(),
+            method,
+        });
+    }
+    if let Some(text) = response.required_text() {
+        need_text(ATTEMPTED, response.label(), text)?;
+    }
+    Ok(Events::one(RoundEvent::Responded {
+        member,
+        response: response.clone(),
+        proxy,
+        round: round.objection_round,
+        at: now,
+    }))
+}
+
 /// Numbers start at 1; a round never holds anywhere near `u32::MAX` items.
 fn next_id(len: usize) -> u32 {
     u32::try_from(len).map_or(u32::MAX, |n| n.saturating_add(1))
@@ -559,24 +610,27 @@ fn next_id(len: usize) -> u32 {
 /// decided.
 fn close(round: &Round, now: Timestamp) -> Result<RoundEvent, ConsentError> {
     let config = &round.config;
-    let tally = round.tally();
-    // One pass over the seats: who is absent, and who objected or raised a concern. Only
-    // those few are sorted, so the record lists them in member order.
+    // One pass over the seats (the same count as `Round::tally`): the tally, who is absent,
+    // and who objected or raised a concern. Only those few are sorted, so the record lists
+    // them in member order.
+    let mut tally = Tally {
+        eligible: round.seats.len(),
+        ..Tally::default()
+    };
     let mut absent = Vec::new();
     let mut responses = Vec::new();
     for seat in round.seats.iter() {
         let member = seat.member;
-        match &seat.response {
-            None => absent.push(member),
-            Some(r)
-                if matches!(
-                    r.response,
-                    Response::Object { .. } | Response::ConsentWithConcern { .. }
-                ) =>
-            {
-                responses.push((member, r));
-            }
-            Some(_) => {}
+        let Some(r) = &seat.response else {
+            absent.push(member);
+            continue;
+        };
+        tally.add(seat.lived_experience, r);
+        if matches!(
+            r.response,
+            Response::Object { .. } | Response::ConsentWithConcern { .. }
+        ) {
+            responses.push((member, r));
         }
     }
     absent.sort_unstable();
@@ -642,6 +696,29 @@ fn close(round: &Round, now: Timestamp) -> Result<RoundEvent, ConsentError> {
     })
 }
 
+/// A response takes the member's seat (replacing an earlier one in the same round) and
+/// clears any answer to their earlier advice. An event for a member without a seat changes
+/// only the clock: evolve is total.
+fn record_response(
+    round: &mut Round,
+    member: MemberId,
+    response: &Response,
+    proxy: Option<MemberId>,
+    at: Timestamp,
+) {
+    round.last_at = round.last_at.max(at);
+    // Advice answers exist only in an advice process; skip the map otherwise.
+    if !round.advice_answers.is_empty() {
+        round.advice_answers.remove(&member);
+    }
+    if let Some(seat) = round.seats.get_mut(member) {
+        seat.response = Some(Responded {
+            response: response.clone(),
+            proxy,
+        });
+    }
+}
+
 fn evolve_opened(round: &mut Round, event: &RoundEvent) {
     let at = event.at();
     round.last_at = round.last_at.max(at);
@@ -695,16 +772,9 @@ fn evolve_opened(round: &mut Round, event: &RoundEvent) {
             member,
             response,
             proxy,
+            at,
             ..
-        } => {
-            round.advice_answers.remove(member);
-            if let Some(seat) = round.seats.get_mut(*member) {
-                seat.response = Some(Responded {
-                    response: response.clone(),
-                    proxy: *proxy,
-                });
-            }
-        }
+        } => record_response(round, *member, response, *proxy, *at),
         RoundEvent::RoundClosed {
             round: n,
             tally,

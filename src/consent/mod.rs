@@ -118,6 +118,7 @@ mod objection;
 mod phase;
 mod record;
 mod response;
+mod seats;
 mod state;
 mod typestate;
 
