@@ -3,13 +3,16 @@
 //! Every response costs a lookup in `decide` (is the member eligible?) and one in `evolve`
 //! (where does the answer go?), so the lookup is the hot path of a large round. The seats
 //! live in a dense vector in snapshot order (counting and closing walk it in order); the
-//! index is an open-addressing table of `u32` seat numbers with linear probing, kept at
-//! most half full. It stores no keys: a probe reads the seat it points at and compares the
-//! member there, which is the line the response is written to anyway. So a lookup touches
-//! one slot array of 4 bytes a slot (a quarter of a `HashMap<MemberId, u32>`, with no
-//! separate control bytes) and the seat itself, where a general map touches its control
-//! bytes, its bucket, then the seat. The hash is foldhash, seeded per table: the keys come
-//! from the opening snapshot, not from later input.
+//! index is an open-addressing table of `u32` slots with linear probing, kept at most half
+//! full. A slot holds the seat number plus one in its low bits (as many as the round needs)
+//! and a tag from the member's hash in the bits left over; it stores no key: a probe whose
+//! tag matches reads the seat it points at and compares the member there, which is the line
+//! the response is written to anyway. So a lookup touches one slot array of 4 bytes a slot
+//! (a quarter of a `HashMap<MemberId, u32>`, with no separate control bytes) and the seat
+//! itself; the tag keeps a collision from reading another member's seat (with a million
+//! members, 12 bits of tag: one collision in 4096 reads a wrong seat). The hash is
+//! foldhash, seeded per table: the keys come from the opening snapshot, not from later
+//! input.
 
 use std::fmt;
 use std::hash::BuildHasher;
@@ -34,7 +37,9 @@ pub(super) struct Seats {
     hasher: foldhash::fast::RandomState,
     /// `slots.len() - 1`; the slot count is a power of two.
     mask: usize,
-    /// 0 for an empty slot, else the seat number plus one.
+    /// How many low bits of a slot hold the seat number plus one; the rest hold the tag.
+    seat_bits: u32,
+    /// 0 for an empty slot, else the tag above `seat_bits` and the seat number plus one.
     slots: Vec<u32>,
     seats: Vec<Seat>,
 }
@@ -55,6 +60,7 @@ impl Seats {
         let mut table = Self {
             hasher: foldhash::fast::RandomState::default(),
             mask: slot_count - 1,
+            seat_bits: (u64::BITS - (count as u64).leading_zeros()).max(1),
             slots: vec![0; slot_count],
             seats: Vec::with_capacity(count),
         };
@@ -64,47 +70,65 @@ impl Seats {
                 lived_experience: m.lived_experience,
                 response: None,
             });
-            table.insert(m.member, seat);
+            let (tag, slot) = match table.probe(m.member) {
+                Ok((slot, _)) | Err(Some(slot)) => (table.tag(m.member), slot),
+                // Unreachable: the table is never more than half full.
+                Err(None) => continue,
+            };
+            if let Some(here) = table.slots.get_mut(slot) {
+                *here = tag | (seat + 1);
+            }
         }
         table
     }
 
-    fn insert(&mut self, member: MemberId, seat: u32) {
-        let start = self.start(member);
-        for probe in 0..self.slots.len() {
-            let at = start.wrapping_add(probe) & self.mask;
-            let here = self.slots.get(at).copied().unwrap_or(0);
-            let taken_by_member = here
-                .checked_sub(1)
-                .and_then(|s| self.seats.get(s as usize))
-                .is_some_and(|s| s.member == member);
-            if here == 0 || taken_by_member {
-                if let Some(slot) = self.slots.get_mut(at) {
-                    *slot = seat + 1;
-                }
-                return;
-            }
-        }
+    /// The member's hash: its low bits pick the first slot, its high bits the tag.
+    #[inline]
+    fn hash(&self, member: MemberId) -> u64 {
+        self.hasher.hash_one(member)
     }
 
+    /// The tag bits of `member`'s slot, in place above the seat bits (none when the seat
+    /// number needs all 32).
     #[inline]
-    fn start(&self, member: MemberId) -> usize {
+    fn tag_of(&self, hash: u64) -> u32 {
+        // Truncation keeps the tag's low bits that fit above the seat bits.
+        ((hash >> 32) << self.seat_bits) as u32
+    }
+
+    fn tag(&self, member: MemberId) -> u32 {
+        self.tag_of(self.hash(member))
+    }
+
+    /// Where `member` is: `Ok((slot, seat))`, or `Err` with the empty slot that ended the
+    /// search (`None` only if the table had no empty slot, which it always has).
+    #[inline]
+    fn probe(&self, member: MemberId) -> Result<(usize, usize), Option<usize>> {
+        let hash = self.hash(member);
+        let tag = self.tag_of(hash);
+        let seat_mask = u32::MAX >> (u32::BITS - self.seat_bits);
         // Truncating the hash is the point: the low bits pick the slot.
-        self.hasher.hash_one(member) as usize & self.mask
+        let start = hash as usize;
+        for probe in 0..self.slots.len() {
+            let at = start.wrapping_add(probe) & self.mask;
+            let here = *self.slots.get(at).ok_or(None)?;
+            if here == 0 {
+                return Err(Some(at));
+            }
+            if here & !seat_mask == tag {
+                let seat = (here & seat_mask) as usize;
+                if seat > 0 && self.seats.get(seat - 1).is_some_and(|s| s.member == member) {
+                    return Ok((at, seat - 1));
+                }
+            }
+        }
+        Err(None)
     }
 
     /// The seat number of `member`, if eligible.
     #[inline]
     fn find(&self, member: MemberId) -> Option<usize> {
-        let start = self.start(member);
-        for probe in 0..self.slots.len() {
-            let here = *self.slots.get(start.wrapping_add(probe) & self.mask)?;
-            let seat = here.checked_sub(1)? as usize;
-            if self.seats.get(seat)?.member == member {
-                return Some(seat);
-            }
-        }
-        None
+        self.probe(member).ok().map(|(_, seat)| seat)
     }
 
     #[inline]
