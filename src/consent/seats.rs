@@ -12,10 +12,13 @@
 //! itself; the tag keeps a collision from reading another member's seat (with a million
 //! members, 12 bits of tag: one collision in 4096 reads a wrong seat). The hash is
 //! foldhash, seeded per table: the keys come from the opening snapshot, not from later
-//! input.
+//! input. The eligibility check in `decide` leaves the seat it found as a hint, so the
+//! `evolve` that follows records the answer without a second lookup; the hint is checked
+//! against the seat's member, so an event replayed on its own still finds its seat.
 
 use std::fmt;
 use std::hash::BuildHasher;
+use std::sync::atomic::{AtomicU32, Ordering};
 
 use crate::community::MemberId;
 
@@ -32,7 +35,6 @@ pub(super) struct Seat {
 
 /// The seats of a round and their index. Equality and debug output look at the seats only:
 /// the index is derived from them (its layout depends on the per-table seed).
-#[derive(Clone)]
 pub(super) struct Seats {
     hasher: foldhash::fast::RandomState,
     /// `slots.len() - 1`; the slot count is a power of two.
@@ -42,6 +44,24 @@ pub(super) struct Seats {
     /// 0 for an empty slot, else the tag above `seat_bits` and the seat number plus one.
     slots: Vec<u32>,
     seats: Vec<Seat>,
+    /// The seat `contains` found last, plus one (0: none): `decide` checks a member's
+    /// eligibility and `evolve` then records their answer in the same seat, so `get_mut`
+    /// tries this seat first. A hint only: it is checked against the seat's member, and a
+    /// stale one (an event replayed without its decision) falls back to the lookup.
+    hint: AtomicU32,
+}
+
+impl Clone for Seats {
+    fn clone(&self) -> Self {
+        Self {
+            hasher: self.hasher.clone(),
+            mask: self.mask,
+            seat_bits: self.seat_bits,
+            slots: self.slots.clone(),
+            seats: self.seats.clone(),
+            hint: AtomicU32::new(self.hint.load(Ordering::Relaxed)),
+        }
+    }
 }
 
 impl Seats {
@@ -63,6 +83,7 @@ impl Seats {
             seat_bits: (u64::BITS - (count as u64).leading_zeros()).max(1),
             slots: vec![0; slot_count],
             seats: Vec::with_capacity(count),
+            hint: AtomicU32::new(0),
         };
         for (seat, m) in (0u32..).zip(eligible.iter().take(count)) {
             table.seats.push(Seat {
@@ -133,7 +154,12 @@ impl Seats {
 
     #[inline]
     pub(super) fn contains(&self, member: MemberId) -> bool {
-        self.find(member).is_some()
+        let Some(seat) = self.find(member) else {
+            return false;
+        };
+        // Fewer than `u32::MAX` seats, so the seat number plus one fits.
+        self.hint.store(seat as u32 + 1, Ordering::Relaxed);
+        true
     }
 
     #[inline]
@@ -143,7 +169,13 @@ impl Seats {
 
     #[inline]
     pub(super) fn get_mut(&mut self, member: MemberId) -> Option<&mut Seat> {
-        let seat = self.find(member)?;
+        let hinted = (*self.hint.get_mut() as usize)
+            .checked_sub(1)
+            .filter(|&seat| self.seats.get(seat).is_some_and(|s| s.member == member));
+        let seat = match hinted {
+            Some(seat) => seat,
+            None => self.find(member)?,
+        };
         self.seats.get_mut(seat)
     }
 
@@ -202,6 +234,28 @@ mod tests {
         for m in [0, 1, 2, 4, u64::MAX, 7919 * 5_000 + 3] {
             assert!(!seats.contains(MemberId::new(m)), "{m}");
         }
+    }
+
+    #[test]
+    fn a_stale_hint_falls_back_to_the_lookup() {
+        let mut seats = Seats::new(&eligible(&[10, 20, 30]));
+        // As a replay does: no eligibility check before the seat is taken.
+        assert_eq!(
+            seats.get_mut(MemberId::new(20)).unwrap().member,
+            MemberId::new(20)
+        );
+        // The hint names member 10's seat; member 30's answer must still go to 30.
+        assert!(seats.contains(MemberId::new(10)));
+        assert_eq!(
+            seats.get_mut(MemberId::new(30)).unwrap().member,
+            MemberId::new(30)
+        );
+        assert!(seats.get_mut(MemberId::new(40)).is_none());
+        assert!(!seats.contains(MemberId::new(40)));
+        assert_eq!(
+            seats.get_mut(MemberId::new(10)).unwrap().member,
+            MemberId::new(10)
+        );
     }
 
     #[test]

@@ -104,8 +104,8 @@ pub struct Round {
     pub(super) opened_at: Timestamp,
     pub(super) phase_started: Timestamp,
     pub(super) last_at: Timestamp,
-    /// One seat per eligible member, holding their current response: one table, so a
-    /// response costs one lookup to check and one to record.
+    /// One seat per eligible member, holding their current response: one table, looked up
+    /// once to check a response (the seat found is kept as a hint for recording it).
     pub(super) seats: Seats,
     pub(super) objection_round: u32,
     pub(super) last_tally: Option<Tally>,
