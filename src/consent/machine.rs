@@ -104,56 +104,11 @@ impl Decider for ConsentProcess {
         {
             return decide_respond(round, *member, response, ctx);
         }
-        let attempted = command.label();
-        let round = match (state, command) {
-            (RoundState::NotOpened, RoundCommand::Open { config }) => {
-                config.validate()?;
-                let roles = &config.roles;
-                if ctx.actor != roles.proposer && ctx.actor != roles.facilitator {
-                    return Err(ConsentError::WrongRole {
-                        attempted,
-                        actor: ctx.actor,
-                        role: RoundRole::Facilitator,
-                    });
-                }
-                return Ok(Events::one(RoundEvent::Opened {
-                    config: config.clone(),
-                    by: ctx.actor,
-                    at: ctx.now,
-                }));
-            }
-            (RoundState::Opened(_), RoundCommand::Open { .. }) => {
-                return Err(ConsentError::AlreadyOpened);
-            }
-            (RoundState::NotOpened, _) => return Err(ConsentError::NotOpened { attempted }),
-            (RoundState::Opened(round), _) => round,
-        };
-        decide_opened(round, command, ctx)
+        decide_other(state, command, ctx)
     }
 
     fn evolve(state: RoundState, event: &RoundEvent) -> RoundState {
         match (state, event) {
-            (RoundState::NotOpened, RoundEvent::Opened { config, at, .. }) => {
-                RoundState::Opened(Box::new(Round {
-                    seats: Seats::new(&config.eligible),
-                    config: config.as_ref().clone(),
-                    phase: P::Presented,
-                    opened_at: *at,
-                    phase_started: *at,
-                    last_at: *at,
-                    objection_round: 0,
-                    last_tally: None,
-                    absent: Vec::new(),
-                    questions: Vec::new(),
-                    reactions: Vec::new(),
-                    amendments: Vec::new(),
-                    objections: Vec::new(),
-                    concerns: Vec::new(),
-                    advice_answers: BTreeMap::new(),
-                    decision: None,
-                    ending: None,
-                }))
-            }
             // Once per member in a large round: straight to the seat.
             (
                 RoundState::Opened(mut round),
@@ -168,14 +123,77 @@ impl Decider for ConsentProcess {
                 record_response(&mut round, *member, response, *proxy, *at);
                 RoundState::Opened(round)
             }
-            (RoundState::Opened(mut round), event) => {
-                evolve_opened(&mut round, event);
-                RoundState::Opened(round)
-            }
-            // Events that do not fit the state are not produced by `decide`; evolve stays
-            // total by leaving the state as it is.
-            (state, _) => state,
+            (state, event) => evolve_other(state, event),
         }
+    }
+}
+
+/// Every command but a response (kept out of line, so the response path stays short).
+#[inline(never)]
+fn decide_other(
+    state: &RoundState,
+    command: &RoundCommand,
+    ctx: &Context,
+) -> Result<Events<RoundEvent>, ConsentError> {
+    let attempted = command.label();
+    let round = match (state, command) {
+        (RoundState::NotOpened, RoundCommand::Open { config }) => {
+            config.validate()?;
+            let roles = &config.roles;
+            if ctx.actor != roles.proposer && ctx.actor != roles.facilitator {
+                return Err(ConsentError::WrongRole {
+                    attempted,
+                    actor: ctx.actor,
+                    role: RoundRole::Facilitator,
+                });
+            }
+            return Ok(Events::one(RoundEvent::Opened {
+                config: config.clone(),
+                by: ctx.actor,
+                at: ctx.now,
+            }));
+        }
+        (RoundState::Opened(_), RoundCommand::Open { .. }) => {
+            return Err(ConsentError::AlreadyOpened);
+        }
+        (RoundState::NotOpened, _) => return Err(ConsentError::NotOpened { attempted }),
+        (RoundState::Opened(round), _) => round,
+    };
+    decide_opened(round, command, ctx)
+}
+
+/// Every event but a response (kept out of line, so the response path stays short).
+#[inline(never)]
+fn evolve_other(state: RoundState, event: &RoundEvent) -> RoundState {
+    match (state, event) {
+        (RoundState::NotOpened, RoundEvent::Opened { config, at, .. }) => {
+            RoundState::Opened(Box::new(Round {
+                seats: Seats::new(&config.eligible),
+                config: config.as_ref().clone(),
+                phase: P::Presented,
+                opened_at: *at,
+                phase_started: *at,
+                last_at: *at,
+                objection_round: 0,
+                last_tally: None,
+                absent: Vec::new(),
+                questions: Vec::new(),
+                reactions: Vec::new(),
+                amendments: Vec::new(),
+                objections: Vec::new(),
+                concerns: Vec::new(),
+                advice_answers: BTreeMap::new(),
+                decision: None,
+                ending: None,
+            }))
+        }
+        (RoundState::Opened(mut round), event) => {
+            evolve_opened(&mut round, event);
+            RoundState::Opened(round)
+        }
+        // Events that do not fit the state are not produced by `decide`; evolve stays
+        // total by leaving the state as it is.
+        (state, _) => state,
     }
 }
 
