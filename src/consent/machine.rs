@@ -17,6 +17,7 @@ use super::objection::{
     ObjectionStatus, ObjectionTest,
 };
 use super::phase::{EDGES, RoundPhase};
+use super::respond::{decide_respond, record_response};
 use super::response::{Responded, Response, Tally};
 use super::seats::Seats;
 use super::state::{Contribution, Decision, Ending, Round, RoundState};
@@ -35,7 +36,12 @@ fn need_phase(
     }
 }
 
-fn need_text(attempted: &'static str, field: &'static str, text: &str) -> Result<(), ConsentError> {
+#[inline]
+pub(super) fn need_text(
+    attempted: &'static str,
+    field: &'static str,
+    text: &str,
+) -> Result<(), ConsentError> {
     if text.trim().is_empty() {
         Err(ConsentError::TextRequired { attempted, field })
     } else {
@@ -539,7 +545,8 @@ fn decide_opened(
 /// The checks every command on an opened round passes first, in this order: the round has
 /// not ended, the clock has not gone back, and no time box has passed (exits excepted).
 /// Returns the time box that has passed, if any.
-fn admit(
+#[inline]
+pub(super) fn admit(
     round: &Round,
     attempted: &'static str,
     exit: bool,
@@ -563,60 +570,6 @@ fn admit(
         });
     }
     Ok(boxed_out)
-}
-
-/// A response: an eligible member in an objection round, answering for themselves or through
-/// a named supporter, with a response the method takes and the text it requires.
-fn decide_respond(
-    round: &Round,
-    member: MemberId,
-    response: &Response,
-    ctx: &Context,
-) -> Result<Events<RoundEvent>, ConsentError> {
-    const ATTEMPTED: &str = "respond";
-    let (actor, now) = (ctx.actor, ctx.now);
-    admit(round, ATTEMPTED, false, now)?;
-    if round.phase != P::ObjectionRound {
-        return Err(ConsentError::WrongPhase {
-            attempted: ATTEMPTED,
-            phase: round.phase,
-        });
-    }
-    if !round.is_eligible(member) {
-        return Err(ConsentError::NotEligible {
-            attempted: ATTEMPTED,
-            member,
-        });
-    }
-    let proxy = if actor == member {
-        None
-    } else if round
-        .config
-        .supporters
-        .get(&member)
-        .is_some_and(|s| s.contains(&actor))
-    {
-        Some(actor)
-    } else {
-        return Err(ConsentError::NotASupporter { actor, member });
-    };
-    let method = round.config.method;
-    if !response.allowed_by(method) {
-        return Err(ConsentError::ResponseNotAllowed {
-            response: response.label(),
-            method,
-        });
-    }
-    if let Some(text) = response.required_text() {
-        need_text(ATTEMPTED, response.label(), text)?;
-    }
-    Ok(Events::one(RoundEvent::Responded {
-        member,
-        response: response.clone(),
-        proxy,
-        round: round.objection_round,
-        at: now,
-    }))
 }
 
 /// Numbers start at 1; a round never holds anywhere near `u32::MAX` items.
@@ -712,29 +665,6 @@ fn close(round: &Round, now: Timestamp) -> Result<RoundEvent, ConsentError> {
         absent,
         at: now,
     })
-}
-
-/// A response takes the member's seat (replacing an earlier one in the same round) and
-/// clears any answer to their earlier advice. An event for a member without a seat changes
-/// only the clock: evolve is total.
-fn record_response(
-    round: &mut Round,
-    member: MemberId,
-    response: &Response,
-    proxy: Option<MemberId>,
-    at: Timestamp,
-) {
-    round.last_at = round.last_at.max(at);
-    // Advice answers exist only in an advice process; skip the map otherwise.
-    if !round.advice_answers.is_empty() {
-        round.advice_answers.remove(&member);
-    }
-    if let Some(seat) = round.seats.get_mut(member) {
-        seat.response = Some(Responded {
-            response: response.clone(),
-            proxy,
-        });
-    }
 }
 
 fn evolve_opened(round: &mut Round, event: &RoundEvent) {

@@ -117,6 +117,7 @@ mod machine;
 mod objection;
 mod phase;
 mod record;
+mod respond;
 mod response;
 mod seats;
 mod state;
