@@ -17,8 +17,10 @@ use super::objection::{
     ObjectionStatus, ObjectionTest,
 };
 use super::phase::{EDGES, RoundPhase};
-use super::response::{Responded, Response};
-use super::state::{Contribution, Decision, Ending, Round, RoundState, Seats};
+use super::respond::{decide_respond, record_response};
+use super::response::{Responded, Response, Tally};
+use super::seats::Seats;
+use super::state::{Contribution, Decision, Ending, Round, RoundState};
 
 use RoundPhase as P;
 
@@ -34,7 +36,12 @@ fn need_phase(
     }
 }
 
-fn need_text(attempted: &'static str, field: &'static str, text: &str) -> Result<(), ConsentError> {
+#[inline]
+pub(super) fn need_text(
+    attempted: &'static str,
+    field: &'static str,
+    text: &str,
+) -> Result<(), ConsentError> {
     if text.trim().is_empty() {
         Err(ConsentError::TextRequired { attempted, field })
     } else {
@@ -96,64 +103,103 @@ impl Decider for ConsentProcess {
         command: &RoundCommand,
         ctx: &Context,
     ) -> Result<Events<RoundEvent>, ConsentError> {
-        let attempted = command.label();
-        let round = match (state, command) {
-            (RoundState::NotOpened, RoundCommand::Open { config }) => {
-                config.validate()?;
-                let roles = &config.roles;
-                if ctx.actor != roles.proposer && ctx.actor != roles.facilitator {
-                    return Err(ConsentError::WrongRole {
-                        attempted,
-                        actor: ctx.actor,
-                        role: RoundRole::Facilitator,
-                    });
-                }
-                return Ok(Events::one(RoundEvent::Opened {
-                    config: config.clone(),
-                    by: ctx.actor,
-                    at: ctx.now,
-                }));
-            }
-            (RoundState::Opened(_), RoundCommand::Open { .. }) => {
-                return Err(ConsentError::AlreadyOpened);
-            }
-            (RoundState::NotOpened, _) => return Err(ConsentError::NotOpened { attempted }),
-            (RoundState::Opened(round), _) => round,
-        };
-        decide_opened(round, command, ctx)
+        // The one command a large round takes once per member: its own short path, so it
+        // does not pay for the general dispatch (same checks, same order).
+        if let (RoundState::Opened(round), RoundCommand::Respond { member, response }) =
+            (state, command)
+        {
+            return decide_respond(round, *member, response, ctx);
+        }
+        decide_other(state, command, ctx)
     }
 
     fn evolve(state: RoundState, event: &RoundEvent) -> RoundState {
         match (state, event) {
-            (RoundState::NotOpened, RoundEvent::Opened { config, at, .. }) => {
-                RoundState::Opened(Box::new(Round {
-                    seats: Seats::new(&config.eligible),
-                    config: config.as_ref().clone(),
-                    phase: P::Presented,
-                    opened_at: *at,
-                    phase_started: *at,
-                    last_at: *at,
-                    objection_round: 0,
-                    last_tally: None,
-                    absent: Vec::new(),
-                    questions: Vec::new(),
-                    reactions: Vec::new(),
-                    amendments: Vec::new(),
-                    objections: Vec::new(),
-                    concerns: Vec::new(),
-                    advice_answers: BTreeMap::new(),
-                    decision: None,
-                    ending: None,
-                }))
-            }
-            (RoundState::Opened(mut round), event) => {
-                evolve_opened(&mut round, event);
+            // Once per member in a large round: straight to the seat.
+            (
+                RoundState::Opened(mut round),
+                RoundEvent::Responded {
+                    member,
+                    response,
+                    proxy,
+                    at,
+                    ..
+                },
+            ) => {
+                record_response(&mut round, *member, response, *proxy, *at);
                 RoundState::Opened(round)
             }
-            // Events that do not fit the state are not produced by `decide`; evolve stays
-            // total by leaving the state as it is.
-            (state, _) => state,
+            (state, event) => evolve_other(state, event),
         }
+    }
+}
+
+/// Every command but a response (kept out of line, so the response path stays short).
+#[inline(never)]
+fn decide_other(
+    state: &RoundState,
+    command: &RoundCommand,
+    ctx: &Context,
+) -> Result<Events<RoundEvent>, ConsentError> {
+    let attempted = command.label();
+    let round = match (state, command) {
+        (RoundState::NotOpened, RoundCommand::Open { config }) => {
+            config.validate()?;
+            let roles = &config.roles;
+            if ctx.actor != roles.proposer && ctx.actor != roles.facilitator {
+                return Err(ConsentError::WrongRole {
+                    attempted,
+                    actor: ctx.actor,
+                    role: RoundRole::Facilitator,
+                });
+            }
+            return Ok(Events::one(RoundEvent::Opened {
+                config: config.clone(),
+                by: ctx.actor,
+                at: ctx.now,
+            }));
+        }
+        (RoundState::Opened(_), RoundCommand::Open { .. }) => {
+            return Err(ConsentError::AlreadyOpened);
+        }
+        (RoundState::NotOpened, _) => return Err(ConsentError::NotOpened { attempted }),
+        (RoundState::Opened(round), _) => round,
+    };
+    decide_opened(round, command, ctx)
+}
+
+/// Every event but a response (kept out of line, so the response path stays short).
+#[inline(never)]
+fn evolve_other(state: RoundState, event: &RoundEvent) -> RoundState {
+    match (state, event) {
+        (RoundState::NotOpened, RoundEvent::Opened { config, at, .. }) => {
+            RoundState::Opened(Box::new(Round {
+                seats: Seats::new(&config.eligible),
+                config: config.as_ref().clone(),
+                phase: P::Presented,
+                opened_at: *at,
+                phase_started: *at,
+                last_at: *at,
+                objection_round: 0,
+                last_tally: None,
+                absent: Vec::new(),
+                questions: Vec::new(),
+                reactions: Vec::new(),
+                amendments: Vec::new(),
+                objections: Vec::new(),
+                concerns: Vec::new(),
+                advice_answers: BTreeMap::new(),
+                decision: None,
+                ending: None,
+            }))
+        }
+        (RoundState::Opened(mut round), event) => {
+            evolve_opened(&mut round, event);
+            RoundState::Opened(round)
+        }
+        // Events that do not fit the state are not produced by `decide`; evolve stays
+        // total by leaving the state as it is.
+        (state, _) => state,
     }
 }
 
@@ -166,26 +212,11 @@ fn decide_opened(
     let phase = round.phase;
     let now = ctx.now;
     let actor = ctx.actor;
-    if !phase.is_open() {
-        return Err(ConsentError::WrongPhase { attempted, phase });
-    }
-    if now < round.last_at {
-        return Err(ConsentError::ClockWentBack {
-            now,
-            last: round.last_at,
-        });
-    }
-    let boxed_out = round.time_box_end().filter(|end| now > *end);
     let exit = matches!(
         command,
         RoundCommand::Withdraw { .. } | RoundCommand::Defer { .. } | RoundCommand::Escalate { .. }
     );
-    if let (Some(deadline), false) = (boxed_out, exit) {
-        return Err(ConsentError::TimeBoxPassed {
-            attempted,
-            deadline,
-        });
-    }
+    let boxed_out = admit(round, attempted, exit, now)?;
     let method = round.config.method;
     match command {
         RoundCommand::Open { .. } => Err(ConsentError::AlreadyOpened),
@@ -278,46 +309,7 @@ fn decide_opened(
                 },
             }))
         }
-        RoundCommand::Respond { member, response } => {
-            need_phase(attempted, phase, &[P::ObjectionRound])?;
-            if !round.is_eligible(*member) {
-                return Err(ConsentError::NotEligible {
-                    attempted,
-                    member: *member,
-                });
-            }
-            let proxy = if actor == *member {
-                None
-            } else if round
-                .config
-                .supporters
-                .get(member)
-                .is_some_and(|s| s.contains(&actor))
-            {
-                Some(actor)
-            } else {
-                return Err(ConsentError::NotASupporter {
-                    actor,
-                    member: *member,
-                });
-            };
-            if !response.allowed_by(method) {
-                return Err(ConsentError::ResponseNotAllowed {
-                    response: response.label(),
-                    method,
-                });
-            }
-            if let Some(text) = response.required_text() {
-                need_text(attempted, response.label(), text)?;
-            }
-            Ok(Events::one(RoundEvent::Responded {
-                member: *member,
-                response: response.clone(),
-                proxy,
-                round: round.objection_round,
-                at: now,
-            }))
-        }
+        RoundCommand::Respond { member, response } => decide_respond(round, *member, response, ctx),
         RoundCommand::CloseRound {} => {
             need_phase(attempted, phase, &[P::ObjectionRound])?;
             round.role_check(attempted, actor, RoundRole::Facilitator)?;
@@ -550,6 +542,36 @@ fn decide_opened(
     }
 }
 
+/// The checks every command on an opened round passes first, in this order: the round has
+/// not ended, the clock has not gone back, and no time box has passed (exits excepted).
+/// Returns the time box that has passed, if any.
+#[inline]
+pub(super) fn admit(
+    round: &Round,
+    attempted: &'static str,
+    exit: bool,
+    now: Timestamp,
+) -> Result<Option<Timestamp>, ConsentError> {
+    let phase = round.phase;
+    if !phase.is_open() {
+        return Err(ConsentError::WrongPhase { attempted, phase });
+    }
+    if now < round.last_at {
+        return Err(ConsentError::ClockWentBack {
+            now,
+            last: round.last_at,
+        });
+    }
+    let boxed_out = round.time_box_end().filter(|end| now > *end);
+    if let (Some(deadline), false) = (boxed_out, exit) {
+        return Err(ConsentError::TimeBoxPassed {
+            attempted,
+            deadline,
+        });
+    }
+    Ok(boxed_out)
+}
+
 /// Numbers start at 1; a round never holds anywhere near `u32::MAX` items.
 fn next_id(len: usize) -> u32 {
     u32::try_from(len).map_or(u32::MAX, |n| n.saturating_add(1))
@@ -559,24 +581,27 @@ fn next_id(len: usize) -> u32 {
 /// decided.
 fn close(round: &Round, now: Timestamp) -> Result<RoundEvent, ConsentError> {
     let config = &round.config;
-    let tally = round.tally();
-    // One pass over the seats: who is absent, and who objected or raised a concern. Only
-    // those few are sorted, so the record lists them in member order.
+    // One pass over the seats (the same count as `Round::tally`): the tally, who is absent,
+    // and who objected or raised a concern. Only those few are sorted, so the record lists
+    // them in member order.
+    let mut tally = Tally {
+        eligible: round.seats.len(),
+        ..Tally::default()
+    };
     let mut absent = Vec::new();
     let mut responses = Vec::new();
     for seat in round.seats.iter() {
         let member = seat.member;
-        match &seat.response {
-            None => absent.push(member),
-            Some(r)
-                if matches!(
-                    r.response,
-                    Response::Object { .. } | Response::ConsentWithConcern { .. }
-                ) =>
-            {
-                responses.push((member, r));
-            }
-            Some(_) => {}
+        let Some(r) = &seat.response else {
+            absent.push(member);
+            continue;
+        };
+        tally.add(seat.lived_experience, r);
+        if matches!(
+            r.response,
+            Response::Object { .. } | Response::ConsentWithConcern { .. }
+        ) {
+            responses.push((member, r));
         }
     }
     absent.sort_unstable();
@@ -695,16 +720,9 @@ fn evolve_opened(round: &mut Round, event: &RoundEvent) {
             member,
             response,
             proxy,
+            at,
             ..
-        } => {
-            round.advice_answers.remove(member);
-            if let Some(seat) = round.seats.get_mut(*member) {
-                seat.response = Some(Responded {
-                    response: response.clone(),
-                    proxy: *proxy,
-                });
-            }
-        }
+        } => record_response(round, *member, response, *proxy, *at),
         RoundEvent::RoundClosed {
             round: n,
             tally,

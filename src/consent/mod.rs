@@ -117,7 +117,9 @@ mod machine;
 mod objection;
 mod phase;
 mod record;
+mod respond;
 mod response;
+mod seats;
 mod state;
 mod typestate;
 

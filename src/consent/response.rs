@@ -140,21 +140,26 @@ impl Tally {
             ..Tally::default()
         };
         for (lived, r) in responses {
-            t.responded += 1;
-            t.lived_experience_responded += usize::from(lived);
-            t.by_proxy += usize::from(r.proxy.is_some());
-            match r.response {
-                Response::Consent { .. } => t.consents += 1,
-                Response::ConsentWithConcern { .. } => {
-                    t.consents += 1;
-                    t.concerns += 1;
-                }
-                Response::Object { .. } => t.objections += 1,
-                Response::StandAside { .. } => t.stand_asides += 1,
-                Response::Advice { .. } => t.advice += 1,
-            }
+            t.add(lived, r);
         }
         t
+    }
+
+    /// Counts one more response, from a member with or without lived experience.
+    pub(super) fn add(&mut self, lived: bool, r: &Responded) {
+        self.responded += 1;
+        self.lived_experience_responded += usize::from(lived);
+        self.by_proxy += usize::from(r.proxy.is_some());
+        match r.response {
+            Response::Consent { .. } => self.consents += 1,
+            Response::ConsentWithConcern { .. } => {
+                self.consents += 1;
+                self.concerns += 1;
+            }
+            Response::Object { .. } => self.objections += 1,
+            Response::StandAside { .. } => self.stand_asides += 1,
+            Response::Advice { .. } => self.advice += 1,
+        }
     }
 
     /// Members who did not respond.

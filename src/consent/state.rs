@@ -1,6 +1,6 @@
 //! The state of a round: everything its events have established.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -12,6 +12,7 @@ use super::config::{RoundConfig, RoundRole};
 use super::objection::{Amendment, Concern, Objection, ObjectionId};
 use super::phase::RoundPhase;
 use super::response::{Responded, Tally};
+use super::seats::Seats;
 
 /// A question or reaction, with who gave it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -95,74 +96,6 @@ pub enum Ending {
     },
 }
 
-/// An eligible member's place in the round.
-#[derive(Debug, Clone, PartialEq)]
-pub(super) struct Seat {
-    pub(super) member: MemberId,
-    pub(super) lived_experience: bool,
-    pub(super) response: Option<Responded>,
-}
-
-/// The seats of a round: a dense vector in snapshot order, and a compact index from member to
-/// seat. The index holds 16 bytes a member, so it stays in cache far longer than a table of
-/// whole seats; counting and closing walk the vector in order. The index uses foldhash,
-/// seeded per table: several times faster than SipHash on integer keys, and its keys come
-/// from the opening snapshot, not from later input.
-#[derive(Debug, Clone, PartialEq)]
-pub(super) struct Seats {
-    index: HashMap<MemberId, u32, foldhash::fast::RandomState>,
-    seats: Vec<Seat>,
-}
-
-impl Seats {
-    /// One seat per eligible member, in snapshot order. (The snapshot has no duplicates and
-    /// fewer than `u32::MAX` members: the configuration is checked before a round opens.)
-    pub(super) fn new(eligible: &[super::EligibleMember]) -> Self {
-        let mut index = HashMap::with_capacity_and_hasher(
-            eligible.len(),
-            foldhash::fast::RandomState::default(),
-        );
-        let mut seats = Vec::with_capacity(eligible.len());
-        for (slot, m) in (0u32..).zip(eligible) {
-            index.insert(m.member, slot);
-            seats.push(Seat {
-                member: m.member,
-                lived_experience: m.lived_experience,
-                response: None,
-            });
-        }
-        Self { index, seats }
-    }
-
-    pub(super) fn contains(&self, member: MemberId) -> bool {
-        self.index.contains_key(&member)
-    }
-
-    pub(super) fn get(&self, member: MemberId) -> Option<&Seat> {
-        let slot = *self.index.get(&member)?;
-        self.seats.get(slot as usize)
-    }
-
-    pub(super) fn get_mut(&mut self, member: MemberId) -> Option<&mut Seat> {
-        let slot = *self.index.get(&member)?;
-        self.seats.get_mut(slot as usize)
-    }
-
-    pub(super) fn iter(&self) -> std::slice::Iter<'_, Seat> {
-        self.seats.iter()
-    }
-
-    pub(super) fn len(&self) -> usize {
-        self.seats.len()
-    }
-
-    pub(super) fn clear_responses(&mut self) {
-        for seat in &mut self.seats {
-            seat.response = None;
-        }
-    }
-}
-
 /// An opened round: everything the events have established.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Round {
@@ -171,8 +104,8 @@ pub struct Round {
     pub(super) opened_at: Timestamp,
     pub(super) phase_started: Timestamp,
     pub(super) last_at: Timestamp,
-    /// One seat per eligible member, holding their current response: one table, so a
-    /// response costs one lookup to check and one to record.
+    /// One seat per eligible member, holding their current response: one table, looked up
+    /// once to check a response (the seat found is kept as a hint for recording it).
     pub(super) seats: Seats,
     pub(super) objection_round: u32,
     pub(super) last_tally: Option<Tally>,
@@ -242,6 +175,7 @@ impl Round {
     }
 
     /// Whether `member` is eligible to respond.
+    #[inline]
     pub fn is_eligible(&self, member: MemberId) -> bool {
         self.seats.contains(member)
     }
