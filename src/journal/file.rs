@@ -85,6 +85,9 @@ pub struct TornTail {
 /// assert_eq!(report.events, 1);
 /// assert_eq!(report.torn_tail.map(|t| t.bytes), Some(13));
 /// journal.append(&stream, 1, vec![NewEvent::new(MemberId::new(2), time, 7_500)])?;
+/// // One writer at a time: the file is locked while the journal lives.
+/// assert!(FileJournal::<u64>::open(&path).is_err());
+/// drop(journal);
 /// assert_eq!(FileJournal::<u64>::open(&path)?.1.torn_tail, None);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
