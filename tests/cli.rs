@@ -28,12 +28,11 @@ fn cli(args: &[&str], stdin: &str) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
+    // The tool may refuse before it reads its input (a locked journal), closing the pipe.
+    let written = child.stdin.take().unwrap().write_all(stdin.as_bytes());
+    if let Err(e) = written {
+        assert_eq!(e.kind(), std::io::ErrorKind::BrokenPipe, "{e}");
+    }
     child.wait_with_output().unwrap()
 }
 
@@ -344,4 +343,40 @@ fn report_record_prints_the_decision_record_as_markdown_or_json() {
         "{}",
         text(&out.stderr)
     );
+}
+
+#[test]
+fn a_journal_held_by_a_writer_can_be_read_but_not_written() {
+    let journal = Journal::new();
+    let out = journal.run(&open_line());
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let before = journal.bytes();
+
+    // Another writer holds the file (as a running `coproduction run` would).
+    let (writer, _) =
+        coproduction::journal::FileJournal::<coproduction::engine::EngineEvent>::open(
+            &journal.path,
+        )
+        .unwrap();
+    let out = journal.run(&line(13, 1, r#"{"type": "advance"}"#));
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("open elsewhere"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(journal.bytes(), before);
+
+    // Readers take a snapshot.
+    let out = cli(&["replay", "--journal", journal.path.to_str().unwrap()], "");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let summary: serde_json::Value = serde_json::from_str(text(&out.stdout).trim()).unwrap();
+    assert_eq!(summary["events"], 2);
+    drop(writer);
+
+    // A reader never creates a journal.
+    let missing = journal.path.with_file_name("missing.jsonl");
+    let out = cli(&["replay", "--journal", missing.to_str().unwrap()], "");
+    assert!(!out.status.success());
+    assert!(!missing.exists());
 }

@@ -29,7 +29,7 @@ use coproduction::consent::ConsentProcess;
 use coproduction::engine::{Engine, EngineEvent};
 use coproduction::funding::FundingProcess;
 use coproduction::governance::{Governance, GovernanceMap};
-use coproduction::journal::{FileJournal, StreamId};
+use coproduction::journal::{FileJournal, MemoryJournal, OpenReport, StreamId};
 use coproduction::machine::Decider;
 use coproduction::metrics::Metrics;
 use coproduction::proposal::ProposalProcess;
@@ -196,9 +196,23 @@ fn charter(path: Option<&PathBuf>) -> Result<Charter, Failure> {
     }
 }
 
+/// The journal at `path`, for writing: created if missing, locked while the tool runs.
 fn journal(path: &Path) -> Result<FileJournal<EngineEvent>, Failure> {
     let (journal, report) =
         FileJournal::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    warn_torn(path, &report);
+    Ok(journal)
+}
+
+/// The journal at `path`, for reading: verified, not locked, so a writer may hold it.
+fn snapshot(path: &Path) -> Result<MemoryJournal<EngineEvent>, Failure> {
+    let (journal, report) =
+        FileJournal::snapshot(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    warn_torn(path, &report);
+    Ok(journal)
+}
+
+fn warn_torn(path: &Path, report: &OpenReport) {
     if let Some(torn) = report.torn_tail {
         eprintln!(
             "{}: an unfinished last write of {} bytes at offset {} is ignored; the next append removes it",
@@ -207,7 +221,6 @@ fn journal(path: &Path) -> Result<FileJournal<EngineEvent>, Failure> {
             torn.offset
         );
     }
-    Ok(journal)
 }
 
 fn run(cli: Cli) -> Result<(), Failure> {
@@ -257,7 +270,8 @@ fn run(cli: Cli) -> Result<(), Failure> {
             }
         }
         Command::Replay { journal: path } => {
-            let engine = Engine::open(Community::new(), None, Charter::default(), journal(&path)?)?;
+            let engine =
+                Engine::open(Community::new(), None, Charter::default(), snapshot(&path)?)?;
             let streams: Vec<serde_json::Value> = engine
                 .streams()
                 .iter()
@@ -319,7 +333,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 },
         } => {
             let community: Community = json(&community)?;
-            let engine = Engine::open(community, None, charter(c.as_ref())?, journal(&path)?)?;
+            let engine = Engine::open(community, None, charter(c.as_ref())?, snapshot(&path)?)?;
             let stream = StreamId::new(&stream)?;
             let now: jiff::Timestamp = now.parse().map_err(|e| format!("--now {now}: {e}"))?;
             let record = engine
@@ -350,7 +364,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             };
             // Reading metrics must not create a journal where there was none.
             std::fs::metadata(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-            let envelopes = coproduction::journal::Journal::read_all(&journal(&path)?)?;
+            let envelopes = coproduction::journal::Journal::read_all(&snapshot(&path)?)?;
             let metrics =
                 Metrics::from_journal(&envelopes, &community, &charter, cocreation.as_ref());
             match format {

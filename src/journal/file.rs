@@ -184,6 +184,60 @@ pub(crate) fn replay<E: DeserializeOwned>(
 }
 
 impl<E: DeserializeOwned> FileJournal<E> {
+    /// Reads and verifies the journal at `path` as [`FileJournal::open`] does, without
+    /// locking or writing the file, into a [`MemoryJournal`](super::MemoryJournal): for
+    /// readers (reports, metrics, a replay check) while a writer holds the file. What the
+    /// snapshot holds is what was finished when it was read; appending to it does not touch
+    /// the file.
+    ///
+    /// # Errors
+    ///
+    /// [`JournalError::Io`] when the file cannot be read (a missing file is not created);
+    /// [`JournalError::Corruption`] at the first finished line that fails to parse or verify.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coproduction::community::MemberId;
+    /// use coproduction::journal::{FileJournal, Journal, NewEvent, StreamId};
+    ///
+    /// let dir = tempfile::tempdir()?;
+    /// let path = dir.path().join("journal.jsonl");
+    /// let (writer, _) = FileJournal::<u64>::open(&path)?;
+    /// let stream = StreamId::new("funding:4")?;
+    /// let time = "2025-04-01T12:00:00Z".parse()?;
+    /// writer.append(&stream, 0, vec![NewEvent::new(MemberId::new(2), time, 5_000)])?;
+    ///
+    /// // The writer holds the file; a reader takes a snapshot.
+    /// let (snapshot, report) = FileJournal::<u64>::snapshot(&path)?;
+    /// assert_eq!(report.events, 1);
+    /// assert_eq!(snapshot.read_all()?, writer.read_all()?);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn snapshot(
+        path: impl AsRef<Path>,
+    ) -> Result<(super::MemoryJournal<E>, OpenReport), JournalError> {
+        let path = path.as_ref();
+        let name = path.display().to_string();
+        let bytes = std::fs::read(path).map_err(|e| JournalError::Io {
+            journal: name.clone(),
+            operation: "read the file",
+            kind: e.kind(),
+            message: e.to_string(),
+        })?;
+        let replayed =
+            replay::<E>(&bytes).map_err(|(position, reason)| JournalError::Corruption {
+                journal: name,
+                position,
+                reason,
+            })?;
+        let report = OpenReport {
+            events: replayed.log.envelopes.len() as u64,
+            torn_tail: replayed.torn_tail,
+        };
+        Ok((super::MemoryJournal::from_log(replayed.log), report))
+    }
+
     /// Opens the journal at `path`, creating an empty one if there is no file, and reads and
     /// verifies every envelope in it.
     ///

@@ -131,6 +131,15 @@ pub struct MemoryJournal<E> {
     log: Mutex<Log<E>>,
 }
 
+impl<E> MemoryJournal<E> {
+    /// A memory journal holding a log verified elsewhere (a file journal's snapshot).
+    pub(crate) fn from_log(log: Log<E>) -> Self {
+        Self {
+            log: Mutex::new(log),
+        }
+    }
+}
+
 impl<E> Default for MemoryJournal<E> {
     fn default() -> Self {
         Self {
