@@ -601,3 +601,77 @@ fn a_funding_decision_is_rebuilt_by_replay() {
         record
     );
 }
+
+#[test]
+fn metrics_count_a_funding_decision_taken_without_a_round() {
+    let engine = engine(MemoryJournal::new());
+    small_grant_ready(&engine);
+    let route = route_for(&small_grant()).summary().unwrap();
+    engine
+        .handle(
+            funding("room-hire", 1, "2024-03-05T10:00:00Z", accept(route))
+                .with_evidence(evidence()),
+        )
+        .unwrap();
+    engine
+        .handle(funding(
+            "room-hire",
+            1,
+            "2024-03-12T10:00:00Z",
+            FundingCommand::Publish {
+                withheld_reason: None,
+            },
+        ))
+        .unwrap();
+    // A red-line offer declined at screening is nobody's decision.
+    let tobacco = Offer::new(
+        DecisionKind::Funding,
+        "A tobacco company",
+        "Tobacco",
+        "Events",
+    )
+    .amount(5_000);
+    for (minute, command) in [
+        ("00", identify(&tobacco)),
+        ("05", FundingCommand::StartScreening {}),
+        (
+            "10",
+            FundingCommand::Screen {
+                route: Box::new(route_for(&tobacco)),
+            },
+        ),
+    ] {
+        engine
+            .handle(funding(
+                "tobacco",
+                1,
+                &format!("2024-06-03T09:{minute}:00Z"),
+                command,
+            ))
+            .unwrap();
+    }
+
+    let metrics = engine.metrics(None).unwrap();
+    assert_eq!(metrics.totals.decisions, 1);
+    let d = &metrics.decisions[0];
+    assert_eq!(d.stream.as_str(), "room-hire");
+    assert_eq!(d.deciding_body.as_str(), "staff_team");
+    assert_eq!(d.method, Method::AdviceProcess);
+    // The four staff members decided; two of them bring lived experience.
+    assert_eq!((d.participation.part, d.participation.whole), (4, 4));
+    assert_eq!((d.lived_experience.part, d.lived_experience.whole), (2, 4));
+    assert_eq!(d.outcome, "published");
+    assert!(d.decided);
+    assert_eq!(
+        d.time_to_decision,
+        Some(jiff::SignedDuration::from_secs(4 * 86_400 + 3_600))
+    );
+    assert!(d.published_in_time);
+    assert_eq!(
+        (
+            metrics.publication.in_time.part,
+            metrics.publication.in_time.whole
+        ),
+        (1, 1)
+    );
+}

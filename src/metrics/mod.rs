@@ -9,8 +9,14 @@
 //!
 //! What is counted, and how:
 //!
-//! - **A decision** is a stream whose consent round opened. Streams without an opened
-//!   round are left out.
+//! - **A decision** is a stream whose consent round opened, or a funding or partnership
+//!   decision screened onto a deliberative route whose consent round (if any) is not in the
+//!   journal: one the deciding body took by advice process, say. For such a decision the
+//!   deciders are its responders, out of the deciding body's members; it was opened when
+//!   the offer was identified and published when its register entry was. A funding
+//!   decision decided by a round in the journal is counted once, as the round; an offer
+//!   declined automatically at screening is no one's decision and is left out. Other
+//!   streams are left out.
 //! - **Participation** is the eligible members (the snapshot taken when the round opened)
 //!   who responded at least once, in any objection round, in person or through a named
 //!   supporter, out of all eligible members. Shares are exact ([`Share`]).
@@ -101,6 +107,7 @@ use crate::consent::{
 };
 use crate::decision::{DecisionKind, Method};
 use crate::engine::EngineEvent;
+use crate::funding::{FundingDecision, FundingProcess, FundingState};
 use crate::journal::{Envelope, StreamId};
 use crate::machine::Decider;
 use crate::values::{Charter, DecisionRecord};
@@ -193,8 +200,13 @@ pub struct DecisionMetrics {
     /// From opening to decision.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time_to_decision: Option<SignedDuration>,
-    /// Where the round stands: adopted, declined, withdrawn, deferred, or an open phase.
-    pub outcome: RoundPhase,
+    /// Where the process stands, as its phase label: for a round `adopted`, `declined`,
+    /// `withdrawn`, `deferred`, or an open phase; for a funding decision `accepted`,
+    /// `accepted_with_conditions`, `declined`, `published`, `monitoring`, and so on.
+    pub outcome: String,
+    /// A decision was taken: a round adopted or declined; a funding offer accepted (with or
+    /// without conditions) or declined by its deciders.
+    pub decided: bool,
     /// A rationale was recorded (by the decider, or with the evidence).
     pub rationale: bool,
     /// When the record was published, as the evidence says.
@@ -280,6 +292,7 @@ pub struct FeedbackMetrics {
 struct StreamAcc {
     kind: DecisionKind,
     state: RoundState,
+    funding: FundingState,
     evidence: Option<DecisionRecord>,
     responders: BTreeSet<MemberId>,
     by_proxy: BTreeSet<MemberId>,
@@ -305,6 +318,7 @@ impl Metrics {
                     // As the engine does for a stream whose start is missing.
                     kind: DecisionKind::Operational,
                     state: RoundState::NotOpened,
+                    funding: FundingState::NotIdentified,
                     evidence: None,
                     responders: BTreeSet::new(),
                     by_proxy: BTreeSet::new(),
@@ -329,19 +343,38 @@ impl Metrics {
                     let state = std::mem::take(&mut acc.state);
                     acc.state = ConsentProcess::evolve(state, event);
                 }
-                // A proposal's decisions are taken, and counted, in its rounds; so are a
-                // funding decision's, where its route decides by consent.
-                EngineEvent::Proposal { .. } | EngineEvent::Funding { .. } => {}
+                EngineEvent::Funding { event } => {
+                    let state = std::mem::take(&mut acc.funding);
+                    acc.funding = FundingProcess::evolve(state, event);
+                }
+                // A proposal's decisions are taken, and counted, in its rounds.
+                EngineEvent::Proposal { .. } => {}
             }
         }
 
         let publish_days = publish_days(charter);
+        // A funding decision whose consent round is in the journal is counted once, as
+        // that round.
+        let rounds: BTreeSet<&str> = streams
+            .iter()
+            .filter(|(_, acc)| acc.state.round().is_some())
+            .map(|(stream, _)| stream.as_str())
+            .collect();
         let decisions: Vec<DecisionMetrics> = streams
-            .into_iter()
-            .filter_map(|(stream, acc)| {
-                let round = acc.state.round()?;
-                Some(decision(stream, &acc, round, publish_days))
-            })
+            .iter()
+            .filter_map(
+                |(stream, acc)| match (acc.state.round(), acc.funding.decision()) {
+                    (Some(round), _) => Some(decision(stream, acc, round, publish_days)),
+                    (None, Some(funding)) => {
+                        let round = funding.consent_round().map(|r| r.reference.as_str());
+                        if round.is_some_and(|r| rounds.contains(r)) {
+                            return None;
+                        }
+                        funding_decision(stream, acc, funding, community, publish_days)
+                    }
+                    (None, None) => None,
+                },
+            )
             .collect();
         Self::gather(decisions, community, publish_days, cocreation)
     }
@@ -381,10 +414,7 @@ impl Metrics {
             add(&mut body.participation, d.participation);
             add(&mut body.lived_experience, d.lived_experience);
 
-            *totals
-                .outcomes
-                .entry(crate::machine::Phase::label(d.outcome).to_owned())
-                .or_default() += 1;
+            *totals.outcomes.entry(d.outcome.clone()).or_default() += 1;
             add(&mut totals.participation, d.participation);
             add(&mut totals.lived_experience, d.lived_experience);
             totals.objections.add(d.objections);
@@ -403,7 +433,7 @@ impl Metrics {
                 entry.decisions += 1;
                 add(&mut entry.lived_experience, d.lived_experience);
             }
-            if matches!(d.outcome, RoundPhase::Adopted | RoundPhase::Declined) {
+            if d.decided {
                 decided += 1;
                 in_time += usize::from(d.published_in_time);
             }
@@ -515,15 +545,7 @@ fn decision(
         .and_then(|e| e.publication.as_ref())
         .map(|p| p.published_at);
     let decided = matches!(outcome, RoundPhase::Adopted | RoundPhase::Declined);
-    let published_in_time = match (decided, decided_at, published_at) {
-        (true, Some(decided_at), Some(published_at)) => {
-            // T1's own measure: at most `publish_days` whole days after the decision.
-            rationale
-                && published_at.duration_since(decided_at).as_secs()
-                    <= i64::from(publish_days) * 86_400
-        }
-        _ => false,
-    };
+    let published_in_time = in_time(decided && rationale, decided_at, published_at, publish_days);
     DecisionMetrics {
         stream: stream.clone(),
         kind: acc.kind.clone(),
@@ -539,11 +561,81 @@ fn decision(
         opened_at: round.opened_at(),
         decided_at,
         time_to_decision: decided_at.map(|at| at.duration_since(round.opened_at())),
-        outcome,
+        outcome: crate::machine::Phase::label(outcome).to_owned(),
+        decided,
         rationale,
         published_at,
         published_in_time,
     }
+}
+
+/// T1's own measure: decided with a rationale, and published at most `publish_days` whole
+/// days after the decision.
+fn in_time(
+    decided_with_rationale: bool,
+    decided_at: Option<Timestamp>,
+    published_at: Option<Timestamp>,
+    publish_days: u32,
+) -> bool {
+    match (decided_at, published_at) {
+        (Some(decided_at), Some(published_at)) => {
+            decided_with_rationale
+                && published_at.duration_since(decided_at).as_secs()
+                    <= i64::from(publish_days) * 86_400
+        }
+        _ => false,
+    }
+}
+
+/// A funding decision taken without a consent round in the journal: the deciders out of
+/// the deciding body, opened when the offer was identified, published when its register
+/// entry was. An offer declined automatically at screening (a red line) is no one's
+/// decision and is left out, as is one not yet screened.
+fn funding_decision(
+    stream: &StreamId,
+    acc: &StreamAcc,
+    funding: &FundingDecision,
+    community: &Community,
+    publish_days: u32,
+) -> Option<DecisionMetrics> {
+    let route = funding.route()?;
+    let method = route.method()?;
+    let taken = funding.decided();
+    let deciders: &[MemberId] = taken.map_or(&[], |d| d.deciders.as_slice());
+    let eligible = community
+        .body(&route.decider)
+        .map_or(deciders.len(), |b| b.members().count());
+    let lived = deciders
+        .iter()
+        .filter(|&&m| community.member(m).is_some_and(|x| x.lived_experience))
+        .count();
+    let decided_at = taken.map(|d| d.at);
+    let decided = taken.is_some_and(|d| {
+        d.outcome.accepts() || matches!(d.outcome, crate::funding::FundingOutcome::Decline {})
+    });
+    let rationale = taken.is_some_and(|d| !d.rationale.trim().is_empty());
+    let published_at = funding.published_at();
+    Some(DecisionMetrics {
+        stream: stream.clone(),
+        kind: acc.kind.clone(),
+        deciding_body: route.decider.clone(),
+        method,
+        eligible,
+        responded: deciders.len(),
+        by_proxy: 0,
+        participation: Share::new(deciders.len(), eligible),
+        lived_experience: Share::new(lived, deciders.len()),
+        objections: ObjectionCounts::default(),
+        concerns: 0,
+        opened_at: funding.identified_at(),
+        decided_at,
+        time_to_decision: decided_at.map(|at| at.duration_since(funding.identified_at())),
+        outcome: crate::machine::Phase::label(funding.phase()).to_owned(),
+        decided,
+        rationale,
+        published_at,
+        published_in_time: in_time(decided && rationale, decided_at, published_at, publish_days),
+    })
 }
 
 fn feedback(model: &CoCreation) -> FeedbackMetrics {

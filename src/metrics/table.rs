@@ -6,7 +6,6 @@ use std::fmt;
 use jiff::SignedDuration;
 
 use crate::community::Share;
-use crate::machine::Phase;
 
 use super::{Metrics, ObjectionCounts};
 
@@ -110,7 +109,7 @@ impl fmt::Display for MetricsTable<'_> {
                     objections(d.objections),
                     d.concerns.to_string(),
                     duration(d.time_to_decision),
-                    d.outcome.label().to_owned(),
+                    d.outcome.clone(),
                     if d.published_in_time { "yes" } else { "no" }.to_owned(),
                 ]
             }));
