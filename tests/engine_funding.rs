@@ -249,6 +249,36 @@ fn small_grant_ready(engine: &Engine<impl Journal<Event = EngineEvent>>) {
         .unwrap();
 }
 
+/// A tobacco company's offer, identified and screened: a red line, declined automatically.
+fn decline_tobacco(engine: &Engine<impl Journal<Event = EngineEvent>>) {
+    let offer = Offer::new(
+        DecisionKind::Funding,
+        "A tobacco company",
+        "Tobacco",
+        "A grant towards community events",
+    )
+    .amount(5_000);
+    for (minute, command) in [
+        ("00", identify(&offer)),
+        ("05", FundingCommand::StartScreening {}),
+        (
+            "10",
+            FundingCommand::Screen {
+                route: Box::new(route_for(&offer)),
+            },
+        ),
+    ] {
+        engine
+            .handle(funding(
+                "tobacco",
+                1,
+                &format!("2024-06-03T09:{minute}:00Z"),
+                command,
+            ))
+            .unwrap();
+    }
+}
+
 fn accept(route: RouteSummary) -> FundingCommand {
     FundingCommand::Decide {
         outcome: FundingOutcome::Accept {},
@@ -367,47 +397,16 @@ fn acceptance_is_gated_on_the_communitys_values() {
 #[test]
 fn a_red_line_offer_is_declined_at_screening_and_nothing_accepts_it() {
     let engine = engine(MemoryJournal::new());
-    let offer = Offer::new(
-        DecisionKind::Funding,
-        "A tobacco company",
-        "Tobacco",
-        "A grant towards community events",
-    )
-    .amount(5_000);
-    let written = engine
-        .handle(funding(
-            "tobacco",
-            1,
-            "2024-06-03T09:00:00Z",
-            identify(&offer),
-        ))
-        .unwrap();
+    decline_tobacco(&engine);
     // An automatic decline has no deliberative route.
+    let started = &engine.journal().read_all().unwrap()[0];
     assert!(matches!(
-        &written[0].event,
+        &started.event,
         EngineEvent::Started {
             route_given: None,
             ..
         }
     ));
-    for (minute, command) in [
-        ("05", FundingCommand::StartScreening {}),
-        (
-            "10",
-            FundingCommand::Screen {
-                route: Box::new(route_for(&offer)),
-            },
-        ),
-    ] {
-        engine
-            .handle(funding(
-                "tobacco",
-                1,
-                &format!("2024-06-03T09:{minute}:00Z"),
-                command,
-            ))
-            .unwrap();
-    }
     assert_eq!(
         engine.funding_phase(&stream("tobacco")),
         Some(FundingPhase::Declined)
@@ -624,32 +623,7 @@ fn metrics_count_a_funding_decision_taken_without_a_round() {
         ))
         .unwrap();
     // A red-line offer declined at screening is nobody's decision.
-    let tobacco = Offer::new(
-        DecisionKind::Funding,
-        "A tobacco company",
-        "Tobacco",
-        "Events",
-    )
-    .amount(5_000);
-    for (minute, command) in [
-        ("00", identify(&tobacco)),
-        ("05", FundingCommand::StartScreening {}),
-        (
-            "10",
-            FundingCommand::Screen {
-                route: Box::new(route_for(&tobacco)),
-            },
-        ),
-    ] {
-        engine
-            .handle(funding(
-                "tobacco",
-                1,
-                &format!("2024-06-03T09:{minute}:00Z"),
-                command,
-            ))
-            .unwrap();
-    }
+    decline_tobacco(&engine);
 
     let metrics = engine.metrics(None).unwrap();
     assert_eq!(metrics.totals.decisions, 1);

@@ -115,6 +115,23 @@ pub(crate) struct Replayed<E> {
     pub(crate) torn_tail: Option<TornTail>,
 }
 
+/// Reads and verifies the bytes of journal `name`, and says what it found.
+fn verified<E: DeserializeOwned>(
+    bytes: &[u8],
+    name: &str,
+) -> Result<(Replayed<E>, OpenReport), JournalError> {
+    let replayed = replay::<E>(bytes).map_err(|(position, reason)| JournalError::Corruption {
+        journal: name.to_owned(),
+        position,
+        reason,
+    })?;
+    let report = OpenReport {
+        events: replayed.log.envelopes.len() as u64,
+        torn_tail: replayed.torn_tail,
+    };
+    Ok((replayed, report))
+}
+
 /// Reads and verifies a journal's bytes. Pure; `Err` carries the position of the first bad
 /// line and why.
 pub(crate) fn replay<E: DeserializeOwned>(
@@ -225,16 +242,7 @@ impl<E: DeserializeOwned> FileJournal<E> {
             kind: e.kind(),
             message: e.to_string(),
         })?;
-        let replayed =
-            replay::<E>(&bytes).map_err(|(position, reason)| JournalError::Corruption {
-                journal: name,
-                position,
-                reason,
-            })?;
-        let report = OpenReport {
-            events: replayed.log.envelopes.len() as u64,
-            torn_tail: replayed.torn_tail,
-        };
+        let (replayed, report) = verified::<E>(&bytes, &name)?;
         Ok((super::MemoryJournal::from_log(replayed.log), report))
     }
 
@@ -282,16 +290,7 @@ impl<E: DeserializeOwned> FileJournal<E> {
         }
         let mut bytes = Vec::new();
         file.read_to_end(&mut bytes).map_err(io("read the file"))?;
-        let replayed =
-            replay::<E>(&bytes).map_err(|(position, reason)| JournalError::Corruption {
-                journal: name.clone(),
-                position,
-                reason,
-            })?;
-        let report = OpenReport {
-            events: replayed.log.envelopes.len() as u64,
-            torn_tail: replayed.torn_tail,
-        };
+        let (replayed, report) = verified::<E>(&bytes, &name)?;
         let journal = Self {
             path,
             name,
