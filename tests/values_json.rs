@@ -170,3 +170,19 @@ proptest! {
         prop_assert_eq!(serde_json::from_str::<ValueReport>(&json).unwrap(), report);
     }
 }
+
+#[test]
+fn a_report_written_by_hand_passes_no_gate() {
+    // Every finding satisfied, as a forger would write it.
+    let forged: ValueReport = serde_json::from_str(
+        r#"{"verdicts": [{"value": "challenging", "verdict": "upheld"}],
+            "findings": [{"rule": "C4", "value": "challenging", "severity": "blocking",
+                          "overridable": false, "status": "satisfied",
+                          "message": "the red-line screen passed"}]}"#,
+    )
+    .unwrap();
+    let refusal = forged.gate().unwrap_err();
+    assert!(refusal.not_checked());
+    assert!(refusal.unmet().is_empty());
+    assert!(refusal.to_string().contains("not made by a check"));
+}

@@ -28,6 +28,12 @@
 //! let proof = charter.gate(&record)?;
 //! assert_eq!(proof.overrides_used().len(), 1);
 //! assert_eq!(adopt(proof), "adopted");
+//!
+//! // A report read from JSON says the same, but makes no proof.
+//! let report = charter.check(&record);
+//! let read: coproduction::values::ValueReport = serde_json::from_str(&serde_json::to_string(&report)?)?;
+//! assert_eq!(read, report);
+//! assert!(read.gate().is_err_and(|refusal| refusal.not_checked()));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
@@ -95,6 +101,7 @@ pub struct Unmet {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub struct GateRefusal {
     unmet: Vec<Unmet>,
+    not_checked: bool,
 }
 
 impl GateRefusal {
@@ -102,10 +109,22 @@ impl GateRefusal {
     pub fn unmet(&self) -> &[Unmet] {
         &self.unmet
     }
+
+    /// Whether the report was read from JSON rather than made by a check: such a report
+    /// never passes, whatever it says.
+    pub fn not_checked(&self) -> bool {
+        self.not_checked
+    }
 }
 
 impl fmt::Display for GateRefusal {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.not_checked {
+            return write!(
+                f,
+                "cannot move to a decided state: the value report was read, not made by a check; check the decision record against the charter"
+            );
+        }
         write!(
             f,
             "cannot move to a decided state: {} value findings are unmet",
@@ -176,6 +195,12 @@ impl ValueReport {
                 }
             }
         }
+        if !self.checked() {
+            return Err(GateRefusal {
+                unmet: refused,
+                not_checked: true,
+            });
+        }
         if refused.is_empty() {
             Ok(GatePassed {
                 rules_checked: self.findings().iter().map(|f| f.rule.clone()).collect(),
@@ -183,7 +208,10 @@ impl ValueReport {
                 acknowledgements_used,
             })
         } else {
-            Err(GateRefusal { unmet: refused })
+            Err(GateRefusal {
+                unmet: refused,
+                not_checked: false,
+            })
         }
     }
 }

@@ -102,17 +102,40 @@ impl Finding {
 /// The result of [`Charter::check`](super::Charter::check): a verdict per declared value (in
 /// the charter's order) and a finding per rule, sorted by rule id.
 ///
-/// Serialised as `{"verdicts": [...], "findings": [...]}`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// Serialised as `{"verdicts": [...], "findings": [...]}`. A report read from JSON says
+/// what a check found, but cannot pass the [gate](ValueReport::gate): only a report made by
+/// [`Charter::check`](super::Charter::check) can, so the proof cannot be written by hand.
+/// Equality compares what the report says, not where it came from.
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ValueReport {
     verdicts: Vec<ValueVerdict>,
     findings: Vec<Finding>,
+    /// Made by a check, not read from JSON.
+    #[serde(skip)]
+    checked: bool,
 }
+
+impl PartialEq for ValueReport {
+    fn eq(&self, other: &Self) -> bool {
+        self.verdicts == other.verdicts && self.findings == other.findings
+    }
+}
+
+impl Eq for ValueReport {}
 
 impl ValueReport {
     pub(crate) fn new(verdicts: Vec<ValueVerdict>, findings: Vec<Finding>) -> Self {
-        Self { verdicts, findings }
+        Self {
+            verdicts,
+            findings,
+            checked: true,
+        }
+    }
+
+    /// Whether a check made this report (it was not read from JSON).
+    pub(crate) fn checked(&self) -> bool {
+        self.checked
     }
 
     /// The verdict per value, in the charter's order.
