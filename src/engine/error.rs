@@ -1,0 +1,139 @@
+//! Why the engine refuses a request.
+
+use crate::community::MemberId;
+use crate::consent::{ConsentError, RoundPhase};
+use crate::decision::DecisionKind;
+use crate::funding::FundingError;
+use crate::governance::GovernanceError;
+use crate::journal::{JournalError, StreamId};
+use crate::proposal::ProposalError;
+use crate::values::GateRefusal;
+
+use super::ProcessKind;
+
+/// Why the engine refused a request. Nothing was written.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum EngineError {
+    /// The request could not be read.
+    #[error("cannot read the request: {message}")]
+    Json {
+        /// What was wrong, with the line and column.
+        message: String,
+    },
+    /// The actor is not a member of the community.
+    #[error("member {actor} is not in the community and cannot act on stream `{stream}`")]
+    UnknownActor {
+        /// The actor.
+        actor: MemberId,
+        /// The stream.
+        stream: StreamId,
+    },
+    /// The stream has no process yet, and the command does not start one.
+    #[error("stream `{stream}` has no process yet: its first command must open one")]
+    UnknownStream {
+        /// The stream.
+        stream: StreamId,
+    },
+    /// The request starts a process but does not say what kind of decision it is.
+    #[error("stream `{stream}`: a request that opens a process must name the decision's kind")]
+    KindRequired {
+        /// The stream.
+        stream: StreamId,
+    },
+    /// The round's deciding body or method is not the one governance gives.
+    #[error(
+        "stream `{stream}`: governance routes this {kind} decision to {given}, but the round asks {asked}"
+    )]
+    OffRoute {
+        /// The stream.
+        stream: StreamId,
+        /// The decision's kind.
+        kind: DecisionKind,
+        /// The body and method the round names, as "`body` by method".
+        asked: String,
+        /// The body and method governance gives, likewise.
+        given: String,
+    },
+    /// Governance could not route the decision.
+    #[error("stream `{stream}`: {source}")]
+    Governance {
+        /// The stream.
+        stream: StreamId,
+        /// Why.
+        source: GovernanceError,
+    },
+    /// The process refused the command.
+    #[error("stream `{stream}`: {source}")]
+    Refused {
+        /// The stream.
+        stream: StreamId,
+        /// The process's reason.
+        source: ConsentError,
+    },
+    /// A proposal refused the command.
+    #[error("stream `{stream}`: {source}")]
+    ProposalRefused {
+        /// The stream.
+        stream: StreamId,
+        /// The proposal's reason.
+        source: ProposalError,
+    },
+    /// A funding or partnership decision refused the command.
+    #[error("stream `{stream}`: {source}")]
+    FundingRefused {
+        /// The stream.
+        stream: StreamId,
+        /// The funding decision's reason.
+        source: FundingError,
+    },
+    /// A funding decision is screened along another route than governance gives for its
+    /// offer.
+    #[error(
+        "stream `{stream}`: the screen names a route other than governance's for this offer: {given}"
+    )]
+    ScreenOffRoute {
+        /// The stream.
+        stream: StreamId,
+        /// The route governance gives, as "`body` by method" (or an automatic decline).
+        given: String,
+    },
+    /// An evidence request carries no evidence.
+    #[error("stream `{stream}`: an evidence request must carry `evidence`")]
+    EvidenceRequired {
+        /// The stream.
+        stream: StreamId,
+    },
+    /// The command is for another kind of process than the stream runs.
+    #[error("stream `{stream}` runs a {process:?} process; the command is for another kind")]
+    WrongProcess {
+        /// The stream.
+        stream: StreamId,
+        /// The process the stream runs.
+        process: ProcessKind,
+    },
+    /// A proposal records a decision its round did not reach.
+    #[error("stream `{stream}`: the round `{round}` is in phase `{}`, which is not the decision recorded", crate::machine::Phase::label(*phase))]
+    RoundDisagrees {
+        /// The proposal's stream.
+        stream: StreamId,
+        /// The round's stream.
+        round: StreamId,
+        /// The phase the round is in.
+        phase: RoundPhase,
+    },
+    /// The value gate refused a decided transition.
+    #[error("stream `{stream}`: {source}")]
+    Gate {
+        /// The stream.
+        stream: StreamId,
+        /// The unmet findings.
+        source: GateRefusal,
+    },
+    /// The journal refused or failed.
+    #[error(transparent)]
+    Journal(#[from] JournalError),
+    /// Another thread panicked while holding the engine.
+    #[error("the engine's state lock is poisoned: a thread panicked while handling a request")]
+    Poisoned,
+}
