@@ -113,6 +113,7 @@
 mod command;
 mod config;
 mod event;
+mod evolve;
 mod machine;
 mod objection;
 mod phase;
