@@ -1058,25 +1058,6 @@ fn claimed_phase(round: &AnyRound) -> RoundPhase {
     }
 }
 
-fn events_of(round: &AnyRound) -> &[RoundEvent] {
-    match round {
-        AnyRound::Presented(r) => r.events(),
-        AnyRound::Clarifying(r) => r.events(),
-        AnyRound::Reactions(r) => r.events(),
-        AnyRound::Amending(r) => r.events(),
-        AnyRound::ObjectionRound(r) => r.events(),
-        AnyRound::Integrating(r) => r.events(),
-        AnyRound::Consented(r) => r.events(),
-        AnyRound::Adopted(r) => r.events(),
-        AnyRound::Declined(r) => r.events(),
-        AnyRound::Withdrawn(r) => r.events(),
-        AnyRound::Deferred(r) => r.events(),
-        AnyRound::Escalated(r) => r.events(),
-        AnyRound::BrokenDown(r) => r.events(),
-        other => panic!("a typed round the test does not know: {other:?}"),
-    }
-}
-
 fn done<Q, T>(
     result: Result<T, Refused<ConsentRound<Q>>>,
     taken: impl FnOnce(T) -> AnyRound,
@@ -1448,7 +1429,7 @@ impl<const CHECK: u8> StateMachineTest for Property<CHECK> {
                         );
                         assert_eq!(claimed_phase(&round), run.state.phase(), "after {step:?}");
                         assert_eq!(round.state(), &run.state);
-                        assert_eq!(events_of(&round), run.events.as_slice());
+                        assert_eq!(AnyRound::events(&round), run.events.as_slice());
                         round
                     }
                     Typed::Refused(round, error) => {
@@ -1458,7 +1439,7 @@ impl<const CHECK: u8> StateMachineTest for Property<CHECK> {
                             &before,
                             "a refused {step:?} changed the round"
                         );
-                        assert_eq!(events_of(&round), run.events.as_slice());
+                        assert_eq!(AnyRound::events(&round), run.events.as_slice());
                         assert_eq!(claimed_phase(&round), before.phase());
                         round
                     }

@@ -7,13 +7,10 @@
 //! deciding), a method returns an enum of typed rounds. A refused step gives the round back,
 //! unchanged, inside [`Refused`].
 
-use std::fmt;
-use std::marker::PhantomData;
-
 use jiff::Timestamp;
 
 use crate::community::{BodyId, MemberId};
-use crate::machine::{Context, Decider};
+use crate::machine::{Context, typestate};
 use crate::values::GatePassed;
 
 use super::{
@@ -21,115 +18,61 @@ use super::{
     RoundEvent, RoundPhase, RoundState, ValidityCriterion,
 };
 
-mod sealed {
-    pub trait Sealed {}
-}
-
-/// A compile-time phase of a [`ConsentRound`], naming its runtime twin.
-///
-/// Sealed: the phases are the crate's.
-pub trait RoundPhaseMarker: sealed::Sealed {
-    /// The runtime phase this marker stands for.
-    const PHASE: RoundPhase;
-}
-
 /// A phase a round can still leave by withdrawal, deferral or escalation.
 pub trait OpenPhase: RoundPhaseMarker {}
 
-macro_rules! markers {
-    ($($(#[$doc:meta])* $name:ident => $phase:ident, $open:tt;)*) => {
-        $(
-            $(#[$doc])*
-            #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-            pub enum $name {}
-            impl sealed::Sealed for $name {}
-            impl RoundPhaseMarker for $name {
-                const PHASE: RoundPhase = RoundPhase::$phase;
-            }
-            markers!(@open $name $open);
-        )*
-    };
-    (@open $name:ident open) => { impl OpenPhase for $name {} };
-    (@open $name:ident final) => {};
-}
-
-markers! {
-    /// Presented, awaiting clarifying questions.
-    Presented => Presented, open;
-    /// Taking clarifying questions.
-    Clarifying => Clarifying, open;
-    /// Taking reactions.
-    Reactions => Reactions, open;
-    /// The proposer is amending.
-    Amending => Amending, open;
-    /// An objection round is taking responses.
-    ObjectionRound => ObjectionRound, open;
-    /// Objections are being integrated.
-    Integrating => Integrating, open;
-    /// Consented, awaiting the recorded outcome.
-    Consented => Consented, open;
-    /// Adopted.
-    Adopted => Adopted, final;
-    /// Declined.
-    Declined => Declined, final;
-    /// Withdrawn.
-    Withdrawn => Withdrawn, final;
-    /// Deferred.
-    Deferred => Deferred, final;
-    /// Escalated.
-    Escalated => Escalated, final;
-    /// Broken down.
-    BrokenDown => BrokenDown, final;
-}
-
-/// A consent round in the phase `P`.
-pub struct ConsentRound<P> {
+typestate! {
+    decider: ConsentProcess,
     state: RoundState,
-    events: Vec<RoundEvent>,
-    phase: PhantomData<P>,
-}
-
-impl<P: RoundPhaseMarker> fmt::Debug for ConsentRound<P> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ConsentRound")
-            .field("phase", &P::PHASE)
-            .field("events", &self.events.len())
-            .finish_non_exhaustive()
-    }
-}
-
-/// A refused step: the error, and the round as it was.
-pub struct Refused<R> {
-    /// The round, unchanged.
-    pub round: R,
-    /// Why the step was refused.
-    pub error: ConsentError,
-}
-
-impl<R> fmt::Debug for Refused<R> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Refused")
-            .field("error", &self.error)
-            .finish_non_exhaustive()
-    }
-}
-
-impl<R> fmt::Display for Refused<R> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(&self.error, f)
-    }
-}
-
-impl<R> std::error::Error for Refused<R> {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        Some(&self.error)
-    }
-}
-
-impl<R> From<Refused<R>> for ConsentError {
-    fn from(refused: Refused<R>) -> Self {
-        refused.error
-    }
+    event: RoundEvent,
+    command: RoundCommand,
+    error: ConsentError,
+    phase: RoundPhase,
+    noun: "round",
+    not_started: NotOpened,
+    first: Presented,
+    /// A compile-time phase of a [`ConsentRound`], naming its runtime twin.
+    ///
+    /// Sealed: the phases are the crate's.
+    marker: RoundPhaseMarker,
+    /// A consent round in the phase `P`.
+    wrapper: ConsentRound,
+    /// A refused step: the error, and the round as it was.
+    refused: Refused {
+        /// The round, unchanged.
+        round
+    },
+    /// A round in whichever phase its state is in: the bridge from the runtime state (for
+    /// example after a replay) back to the typed API.
+    any: AnyRound,
+    phases: [
+        /// Presented, awaiting clarifying questions.
+        Presented, OpenPhase;
+        /// Taking clarifying questions.
+        Clarifying, OpenPhase;
+        /// Taking reactions.
+        Reactions, OpenPhase;
+        /// The proposer is amending.
+        Amending, OpenPhase;
+        /// An objection round is taking responses.
+        ObjectionRound, OpenPhase;
+        /// Objections are being integrated.
+        Integrating, OpenPhase;
+        /// Consented, awaiting the recorded outcome.
+        Consented, OpenPhase;
+        /// Adopted.
+        Adopted;
+        /// Declined.
+        Declined;
+        /// Withdrawn.
+        Withdrawn;
+        /// Deferred.
+        Deferred;
+        /// Escalated.
+        Escalated;
+        /// Broken down.
+        BrokenDown;
+    ],
 }
 
 /// What closing an objection round led to.
@@ -166,91 +109,10 @@ pub enum Decided {
     Declined(ConsentRound<Declined>),
 }
 
-/// A round in whichever phase its state is in: the bridge from the runtime state (for
-/// example after a replay) back to the typed API.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum AnyRound {
-    /// Presented.
-    Presented(ConsentRound<Presented>),
-    /// Clarifying.
-    Clarifying(ConsentRound<Clarifying>),
-    /// Reactions.
-    Reactions(ConsentRound<Reactions>),
-    /// Amending.
-    Amending(ConsentRound<Amending>),
-    /// Objection round.
-    ObjectionRound(ConsentRound<ObjectionRound>),
-    /// Integrating.
-    Integrating(ConsentRound<Integrating>),
-    /// Consented.
-    Consented(ConsentRound<Consented>),
-    /// Adopted.
-    Adopted(ConsentRound<Adopted>),
-    /// Declined.
-    Declined(ConsentRound<Declined>),
-    /// Withdrawn.
-    Withdrawn(ConsentRound<Withdrawn>),
-    /// Deferred.
-    Deferred(ConsentRound<Deferred>),
-    /// Escalated.
-    Escalated(ConsentRound<Escalated>),
-    /// Broken down.
-    BrokenDown(ConsentRound<BrokenDown>),
-}
-
 impl<P> ConsentRound<P> {
-    fn new(state: RoundState, events: Vec<RoundEvent>) -> Self {
-        Self {
-            state,
-            events,
-            phase: PhantomData,
-        }
-    }
-
-    /// The runtime state.
-    pub fn state(&self) -> &RoundState {
-        &self.state
-    }
-
     /// The round's data. Every typed round has been opened, so this is always `Some`.
     pub fn round(&self) -> Option<&Round> {
         self.state.round()
-    }
-
-    /// The events produced through this value (and its predecessors), in order: what an app
-    /// stores in its journal.
-    pub fn events(&self) -> &[RoundEvent] {
-        &self.events
-    }
-
-    /// Runs a command through the decider. Accepted: the state after its events and the
-    /// events so far. Refused: the round unchanged.
-    fn apply(
-        self,
-        command: RoundCommand,
-        ctx: Context,
-    ) -> Result<(RoundState, Vec<RoundEvent>), Refused<Self>> {
-        match ConsentProcess::decide(&self.state, &command, &ctx) {
-            Err(error) => Err(Refused { round: self, error }),
-            Ok(new) => {
-                let state = new.iter().fold(self.state, ConsentProcess::evolve);
-                let mut events = self.events;
-                events.extend(new);
-                Ok((state, events))
-            }
-        }
-    }
-
-    /// A step whose next phase the rules fix: `Q` is that phase. (Tests check every such step
-    /// lands in its declared phase; the runtime state stays the authority either way.)
-    fn step<Q>(
-        self,
-        command: RoundCommand,
-        ctx: Context,
-    ) -> Result<ConsentRound<Q>, Refused<Self>> {
-        let (state, events) = self.apply(command, ctx)?;
-        Ok(ConsentRound::new(state, events))
     }
 
     /// A step whose next phase depends on data.
@@ -268,17 +130,8 @@ impl ConsentRound<Presented> {
     /// [`ConsentError::InvalidConfig`] naming the field, or [`ConsentError::WrongRole`] if
     /// the actor is neither the proposer nor the facilitator.
     pub fn open(config: RoundConfig, ctx: Context) -> Result<Self, ConsentError> {
-        let events = ConsentProcess::decide(
-            &RoundState::NotOpened,
-            &RoundCommand::Open {
-                config: Box::new(config),
-            },
-            &ctx,
-        )?;
-        let state = events
-            .iter()
-            .fold(RoundState::NotOpened, ConsentProcess::evolve);
-        Ok(Self::new(state, events.into_vec()))
+        let config = Box::new(config);
+        Self::start(RoundCommand::Open { config }, ctx)
     }
 
     /// The facilitator opens clarifying questions.
@@ -656,12 +509,6 @@ impl<P: OpenPhase> ConsentRound<P> {
     }
 }
 
-impl<P> From<ConsentRound<P>> for RoundState {
-    fn from(round: ConsentRound<P>) -> Self {
-        round.state
-    }
-}
-
 impl<P: RoundPhaseMarker> TryFrom<RoundState> for ConsentRound<P> {
     type Error = ConsentError;
 
@@ -679,84 +526,7 @@ impl<P: RoundPhaseMarker> TryFrom<RoundState> for ConsentRound<P> {
     }
 }
 
-impl TryFrom<RoundState> for AnyRound {
-    type Error = ConsentError;
-
-    /// Wraps an opened runtime state in its typed round.
-    fn try_from(state: RoundState) -> Result<Self, Self::Error> {
-        match state {
-            RoundState::NotOpened => Err(ConsentError::NotOpened {
-                attempted: "take the round as typed",
-            }),
-            state => Ok(AnyRound::with_events(state, Vec::new())),
-        }
-    }
-}
-
 impl AnyRound {
-    /// Rebuilds a round from its events and wraps it in its typed phase.
-    ///
-    /// # Errors
-    ///
-    /// [`ConsentError::NotOpened`] if the events do not open a round.
-    pub fn replay(events: Vec<RoundEvent>) -> Result<Self, ConsentError> {
-        let state = ConsentProcess::replay(&events);
-        match state {
-            RoundState::NotOpened => Err(ConsentError::NotOpened {
-                attempted: "replay",
-            }),
-            state => Ok(AnyRound::with_events(state, events)),
-        }
-    }
-
-    /// The runtime phase.
-    pub fn phase(&self) -> RoundPhase {
-        self.state().phase()
-    }
-
-    /// The runtime state.
-    pub fn state(&self) -> &RoundState {
-        match self {
-            AnyRound::Presented(r) => r.state(),
-            AnyRound::Clarifying(r) => r.state(),
-            AnyRound::Reactions(r) => r.state(),
-            AnyRound::Amending(r) => r.state(),
-            AnyRound::ObjectionRound(r) => r.state(),
-            AnyRound::Integrating(r) => r.state(),
-            AnyRound::Consented(r) => r.state(),
-            AnyRound::Adopted(r) => r.state(),
-            AnyRound::Declined(r) => r.state(),
-            AnyRound::Withdrawn(r) => r.state(),
-            AnyRound::Deferred(r) => r.state(),
-            AnyRound::Escalated(r) => r.state(),
-            AnyRound::BrokenDown(r) => r.state(),
-        }
-    }
-
-    fn with_events(state: RoundState, events: Vec<RoundEvent>) -> Self {
-        match state.phase() {
-            // Not reachable from an opened round; kept total by treating it as presented,
-            // whose every step the decider will refuse as `NotOpened`.
-            RoundPhase::NotOpened | RoundPhase::Presented => {
-                AnyRound::Presented(ConsentRound::new(state, events))
-            }
-            RoundPhase::Clarifying => AnyRound::Clarifying(ConsentRound::new(state, events)),
-            RoundPhase::Reactions => AnyRound::Reactions(ConsentRound::new(state, events)),
-            RoundPhase::Amending => AnyRound::Amending(ConsentRound::new(state, events)),
-            RoundPhase::ObjectionRound => {
-                AnyRound::ObjectionRound(ConsentRound::new(state, events))
-            }
-            RoundPhase::Integrating => AnyRound::Integrating(ConsentRound::new(state, events)),
-            RoundPhase::Consented => AnyRound::Consented(ConsentRound::new(state, events)),
-            RoundPhase::Adopted => AnyRound::Adopted(ConsentRound::new(state, events)),
-            RoundPhase::Declined => AnyRound::Declined(ConsentRound::new(state, events)),
-            RoundPhase::Withdrawn => AnyRound::Withdrawn(ConsentRound::new(state, events)),
-            RoundPhase::Deferred => AnyRound::Deferred(ConsentRound::new(state, events)),
-            RoundPhase::Escalated => AnyRound::Escalated(ConsentRound::new(state, events)),
-            RoundPhase::BrokenDown => AnyRound::BrokenDown(ConsentRound::new(state, events)),
-        }
-    }
-
     /// The rules make closing lead to integrating, consented, declined or deferred; any other
     /// phase would be a rule change, caught by the tests. Kept total without a panic.
     fn into_closed(self) -> Closed {
@@ -789,28 +559,5 @@ impl AnyRound {
                 Decided::Consented(ConsentRound::new(state, events))
             }
         }
-    }
-
-    fn into_parts(self) -> (RoundState, Vec<RoundEvent>) {
-        macro_rules! parts {
-            ($($v:ident),*) => {
-                match self { $(AnyRound::$v(r) => (r.state, r.events),)* }
-            };
-        }
-        parts!(
-            Presented,
-            Clarifying,
-            Reactions,
-            Amending,
-            ObjectionRound,
-            Integrating,
-            Consented,
-            Adopted,
-            Declined,
-            Withdrawn,
-            Deferred,
-            Escalated,
-            BrokenDown
-        )
     }
 }

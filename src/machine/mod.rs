@@ -104,6 +104,7 @@ mod dot;
 mod events;
 mod graph;
 pub mod testkit;
+mod typestate;
 
 use std::fmt::Debug;
 use std::hash::Hash;
@@ -116,6 +117,7 @@ use crate::community::MemberId;
 pub use dot::Dot;
 pub use events::{Events, IntoIter as EventsIntoIter};
 pub use graph::{GraphError, TransitionGraph};
+pub(crate) use typestate::typestate;
 
 /// A phase of a process: one node of its transition graph.
 ///

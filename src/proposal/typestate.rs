@@ -7,15 +7,12 @@
 //! brings a replayed runtime state back to the typed API. A refused step gives the proposal
 //! back, unchanged, inside [`Refused`].
 
-use std::fmt;
-use std::marker::PhantomData;
-
 use jiff::Timestamp;
 
 use crate::cocreation::{ItemId, ThemeId};
 use crate::community::BodyId;
 use crate::journal::StreamId;
-use crate::machine::{Context, Decider};
+use crate::machine::{Context, typestate};
 use crate::values::{GatePassed, RouteSummary};
 
 use super::{
@@ -23,168 +20,71 @@ use super::{
     ProposalEvent, ProposalPhase, ProposalProcess, ProposalState,
 };
 
-mod sealed {
-    pub trait Sealed {}
-}
-
-/// A compile-time phase of a [`Lifecycle`], naming its runtime twin.
-///
-/// Sealed: the phases are the crate's.
-pub trait ProposalPhaseMarker: sealed::Sealed {
-    /// The runtime phase this marker stands for.
-    const PHASE: ProposalPhase;
-}
-
 /// A phase a proposer may withdraw from: before the decision.
 pub trait Withdrawable: ProposalPhaseMarker {}
 
 /// A phase in which the agreement stands: it can be reviewed or objected to.
 pub trait Standing: ProposalPhaseMarker {}
 
-macro_rules! markers {
-    ($($(#[$doc:meta])* $name:ident => $phase:ident $(, $extra:ident)*;)*) => {
-        $(
-            $(#[$doc])*
-            #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-            pub enum $name {}
-            impl sealed::Sealed for $name {}
-            impl ProposalPhaseMarker for $name {
-                const PHASE: ProposalPhase = ProposalPhase::$phase;
-            }
-            $(impl $extra for $name {})*
-        )*
-    };
-}
-
-markers! {
-    /// A draft.
-    Draft => Draft, Withdrawable;
-    /// Co-creating.
-    CoCreating => CoCreating, Withdrawable;
-    /// Ready, with a route.
-    Ready => Ready, Withdrawable;
-    /// In decision.
-    InDecision => InDecision, Withdrawable;
-    /// Adopted, not yet published.
-    Adopted => Adopted;
-    /// Published.
-    Published => Published;
-    /// Implementing: the agreement stands.
-    Implementing => Implementing, Standing;
-    /// A pilot until its end date.
-    Pilot => Pilot, Standing;
-    /// Under review.
-    UnderReview => UnderReview;
-    /// Declined.
-    Declined => Declined;
-    /// Withdrawn.
-    Withdrawn => Withdrawn;
-    /// Escalated.
-    Escalated => Escalated;
-    /// Retired.
-    Retired => Retired;
-}
-
-/// A proposal in the phase `P`.
-pub struct Lifecycle<P> {
+typestate! {
+    decider: ProposalProcess,
     state: ProposalState,
-    events: Vec<ProposalEvent>,
-    phase: PhantomData<P>,
-}
-
-impl<P: ProposalPhaseMarker> fmt::Debug for Lifecycle<P> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Lifecycle")
-            .field("phase", &P::PHASE)
-            .field("events", &self.events.len())
-            .finish_non_exhaustive()
-    }
-}
-
-/// A refused step: the error, and the proposal as it was.
-pub struct Refused<R> {
-    /// The proposal, unchanged.
-    pub proposal: R,
-    /// Why the step was refused.
-    pub error: ProposalError,
-}
-
-impl<R> fmt::Debug for Refused<R> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Refused")
-            .field("error", &self.error)
-            .finish_non_exhaustive()
-    }
-}
-
-impl<R> fmt::Display for Refused<R> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(&self.error, f)
-    }
-}
-
-impl<R> std::error::Error for Refused<R> {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        Some(&self.error)
-    }
-}
-
-impl<R> From<Refused<R>> for ProposalError {
-    fn from(refused: Refused<R>) -> Self {
-        refused.error
-    }
+    event: ProposalEvent,
+    command: ProposalCommand,
+    error: ProposalError,
+    phase: ProposalPhase,
+    noun: "proposal",
+    not_started: NotCreated,
+    first: Draft,
+    /// A compile-time phase of a [`Lifecycle`], naming its runtime twin.
+    ///
+    /// Sealed: the phases are the crate's.
+    marker: ProposalPhaseMarker,
+    /// A proposal in the phase `P`.
+    wrapper: Lifecycle,
+    /// A refused step: the error, and the proposal as it was.
+    refused: Refused {
+        /// The proposal, unchanged.
+        proposal
+    },
+    /// A proposal in whichever phase its state is in: the bridge from the runtime state (for
+    /// example after a replay) back to the typed API.
+    any: AnyProposal,
+    phases: [
+        /// A draft.
+        Draft, Withdrawable;
+        /// Co-creating.
+        CoCreating, Withdrawable;
+        /// Ready, with a route.
+        Ready, Withdrawable;
+        /// In decision.
+        InDecision, Withdrawable;
+        /// Adopted, not yet published.
+        Adopted;
+        /// Published.
+        Published;
+        /// Implementing: the agreement stands.
+        Implementing, Standing;
+        /// A pilot until its end date.
+        Pilot, Standing;
+        /// Under review.
+        UnderReview;
+        /// Declined.
+        Declined;
+        /// Withdrawn.
+        Withdrawn;
+        /// Escalated.
+        Escalated;
+        /// Retired.
+        Retired;
+    ],
 }
 
 impl<P> Lifecycle<P> {
-    fn new(state: ProposalState, events: Vec<ProposalEvent>) -> Self {
-        Self {
-            state,
-            events,
-            phase: PhantomData,
-        }
-    }
-
-    /// The runtime state.
-    pub fn state(&self) -> &ProposalState {
-        &self.state
-    }
-
-    /// The runtime phase.
-    pub fn phase(&self) -> ProposalPhase {
-        self.state.phase()
-    }
-
     /// The proposal's data. Every typed proposal has been created, so this is always
     /// `Some`.
     pub fn proposal(&self) -> Option<&Proposal> {
         self.state.proposal()
-    }
-
-    /// The events produced through this value (and its predecessors), in order: what an app
-    /// stores in its journal.
-    pub fn events(&self) -> &[ProposalEvent] {
-        &self.events
-    }
-
-    /// Runs a command through the decider; the next phase is `Q`, as the rules fix it (the
-    /// tests check every step lands there; the runtime state stays the authority).
-    fn step<Q>(
-        self,
-        command: ProposalCommand,
-        ctx: Context,
-    ) -> Result<Lifecycle<Q>, Refused<Self>> {
-        match ProposalProcess::decide(&self.state, &command, &ctx) {
-            Err(error) => Err(Refused {
-                proposal: self,
-                error,
-            }),
-            Ok(new) => {
-                let state = new.iter().fold(self.state, ProposalProcess::evolve);
-                let mut events = self.events;
-                events.extend(new);
-                Ok(Lifecycle::new(state, events))
-            }
-        }
     }
 
     fn amend_to<Q>(
@@ -209,18 +109,14 @@ impl Lifecycle<Draft> {
         let command = ProposalCommand::Create {
             config: Box::new(config),
         };
-        let events = ProposalProcess::decide(&ProposalState::NotCreated, &command, &ctx)?;
-        let state = events
-            .iter()
-            .fold(ProposalState::NotCreated, ProposalProcess::evolve);
-        Ok(Self::new(state, events.into_vec()))
+        Self::start(command, ctx)
     }
 
     /// A proposer writes a new version of the draft.
     ///
     /// # Errors
     ///
-    /// As [`Decider::decide`] of [`ProposalProcess`] for `Amend`.
+    /// As [`Decider::decide`](crate::machine::Decider::decide) of [`ProposalProcess`] for `Amend`.
     pub fn amend(
         self,
         ctx: Context,
@@ -234,7 +130,7 @@ impl Lifecycle<Draft> {
     ///
     /// # Errors
     ///
-    /// As [`Decider::decide`] of [`ProposalProcess`] for `StartCoCreation`.
+    /// As [`Decider::decide`](crate::machine::Decider::decide) of [`ProposalProcess`] for `StartCoCreation`.
     pub fn start_co_creation(self, ctx: Context) -> Result<Lifecycle<CoCreating>, Refused<Self>> {
         self.step(ProposalCommand::StartCoCreation {}, ctx)
     }
@@ -245,7 +141,7 @@ impl Lifecycle<CoCreating> {
     ///
     /// # Errors
     ///
-    /// As [`Decider::decide`] of [`ProposalProcess`] for `LinkFeedback`.
+    /// As [`Decider::decide`](crate::machine::Decider::decide) of [`ProposalProcess`] for `LinkFeedback`.
     pub fn link_feedback(
         self,
         ctx: Context,
@@ -263,7 +159,7 @@ impl Lifecycle<CoCreating> {
     ///
     /// # Errors
     ///
-    /// As [`Decider::decide`] of [`ProposalProcess`] for `Amend`.
+    /// As [`Decider::decide`](crate::machine::Decider::decide) of [`ProposalProcess`] for `Amend`.
     pub fn amend(
         self,
         ctx: Context,
@@ -277,7 +173,7 @@ impl Lifecycle<CoCreating> {
     ///
     /// # Errors
     ///
-    /// As [`Decider::decide`] of [`ProposalProcess`] for `MarkReady`, notably
+    /// As [`Decider::decide`](crate::machine::Decider::decide) of [`ProposalProcess`] for `MarkReady`, notably
     /// [`ProposalError::NoFeedback`].
     pub fn mark_ready(
         self,
@@ -293,7 +189,7 @@ impl Lifecycle<Ready> {
     ///
     /// # Errors
     ///
-    /// As [`Decider::decide`] of [`ProposalProcess`] for `StartDecision`.
+    /// As [`Decider::decide`](crate::machine::Decider::decide) of [`ProposalProcess`] for `StartDecision`.
     pub fn start_decision(
         self,
         ctx: Context,
@@ -311,7 +207,7 @@ impl Lifecycle<InDecision> {
     ///
     /// # Errors
     ///
-    /// As [`Decider::decide`] of [`ProposalProcess`] for `RecordDecision`.
+    /// As [`Decider::decide`](crate::machine::Decider::decide) of [`ProposalProcess`] for `RecordDecision`.
     pub fn adopt(
         self,
         ctx: Context,
@@ -327,7 +223,7 @@ impl Lifecycle<InDecision> {
     ///
     /// # Errors
     ///
-    /// As [`Decider::decide`] of [`ProposalProcess`] for `RecordDecision`.
+    /// As [`Decider::decide`](crate::machine::Decider::decide) of [`ProposalProcess`] for `RecordDecision`.
     pub fn decline(
         self,
         ctx: Context,
@@ -341,7 +237,7 @@ impl Lifecycle<InDecision> {
     ///
     /// # Errors
     ///
-    /// As [`Decider::decide`] of [`ProposalProcess`] for `RecordDecision`.
+    /// As [`Decider::decide`](crate::machine::Decider::decide) of [`ProposalProcess`] for `RecordDecision`.
     pub fn escalate(
         self,
         ctx: Context,
@@ -356,7 +252,7 @@ impl Lifecycle<InDecision> {
     ///
     /// # Errors
     ///
-    /// As [`Decider::decide`] of [`ProposalProcess`] for `RecordDecision`.
+    /// As [`Decider::decide`](crate::machine::Decider::decide) of [`ProposalProcess`] for `RecordDecision`.
     pub fn round_withdrawn(
         self,
         ctx: Context,
@@ -371,7 +267,7 @@ impl Lifecycle<InDecision> {
     ///
     /// # Errors
     ///
-    /// As [`Decider::decide`] of [`ProposalProcess`] for `RecordDecision`.
+    /// As [`Decider::decide`](crate::machine::Decider::decide) of [`ProposalProcess`] for `RecordDecision`.
     pub fn defer(self, ctx: Context, round: StreamId) -> Result<Self, Refused<Self>> {
         let result = DecisionResult::Deferred {};
         self.step(ProposalCommand::RecordDecision { round, result }, ctx)
@@ -381,7 +277,7 @@ impl Lifecycle<InDecision> {
     ///
     /// # Errors
     ///
-    /// As [`Decider::decide`] of [`ProposalProcess`] for `StartDecision`, notably
+    /// As [`Decider::decide`](crate::machine::Decider::decide) of [`ProposalProcess`] for `StartDecision`, notably
     /// [`ProposalError::RoundRunning`].
     pub fn start_decision(self, ctx: Context, round: StreamId) -> Result<Self, Refused<Self>> {
         self.step(ProposalCommand::StartDecision { round }, ctx)
@@ -393,7 +289,7 @@ impl Lifecycle<Adopted> {
     ///
     /// # Errors
     ///
-    /// As [`Decider::decide`] of [`ProposalProcess`] for `Publish`.
+    /// As [`Decider::decide`](crate::machine::Decider::decide) of [`ProposalProcess`] for `Publish`.
     pub fn publish(
         self,
         ctx: Context,
@@ -413,7 +309,7 @@ impl Lifecycle<Published> {
     ///
     /// # Errors
     ///
-    /// As [`Decider::decide`] of [`ProposalProcess`] for `StartImplementing`.
+    /// As [`Decider::decide`](crate::machine::Decider::decide) of [`ProposalProcess`] for `StartImplementing`.
     pub fn start_implementing(
         self,
         ctx: Context,
@@ -425,7 +321,7 @@ impl Lifecycle<Published> {
     ///
     /// # Errors
     ///
-    /// As [`Decider::decide`] of [`ProposalProcess`] for `StartPilot`.
+    /// As [`Decider::decide`](crate::machine::Decider::decide) of [`ProposalProcess`] for `StartPilot`.
     pub fn start_pilot(
         self,
         ctx: Context,
@@ -440,7 +336,7 @@ impl<P: Standing> Lifecycle<P> {
     ///
     /// # Errors
     ///
-    /// As [`Decider::decide`] of [`ProposalProcess`] for `OpenReview`, notably
+    /// As [`Decider::decide`](crate::machine::Decider::decide) of [`ProposalProcess`] for `OpenReview`, notably
     /// [`ProposalError::ReviewNotDue`].
     pub fn open_review(self, ctx: Context) -> Result<Lifecycle<UnderReview>, Refused<Self>> {
         self.step(ProposalCommand::OpenReview {}, ctx)
@@ -450,7 +346,7 @@ impl<P: Standing> Lifecycle<P> {
     ///
     /// # Errors
     ///
-    /// As [`Decider::decide`] of [`ProposalProcess`] for `ObjectToStanding`.
+    /// As [`Decider::decide`](crate::machine::Decider::decide) of [`ProposalProcess`] for `ObjectToStanding`.
     pub fn object(
         self,
         ctx: Context,
@@ -466,7 +362,7 @@ impl Lifecycle<UnderReview> {
     ///
     /// # Errors
     ///
-    /// As [`Decider::decide`] of [`ProposalProcess`] for `Continue`.
+    /// As [`Decider::decide`](crate::machine::Decider::decide) of [`ProposalProcess`] for `Continue`.
     pub fn continue_until(
         self,
         ctx: Context,
@@ -480,7 +376,7 @@ impl Lifecycle<UnderReview> {
     ///
     /// # Errors
     ///
-    /// As [`Decider::decide`] of [`ProposalProcess`] for `Amend`.
+    /// As [`Decider::decide`](crate::machine::Decider::decide) of [`ProposalProcess`] for `Amend`.
     pub fn amend(
         self,
         ctx: Context,
@@ -494,7 +390,7 @@ impl Lifecycle<UnderReview> {
     ///
     /// # Errors
     ///
-    /// As [`Decider::decide`] of [`ProposalProcess`] for `Retire`.
+    /// As [`Decider::decide`](crate::machine::Decider::decide) of [`ProposalProcess`] for `Retire`.
     pub fn retire(
         self,
         ctx: Context,
@@ -510,7 +406,7 @@ impl<P: Withdrawable> Lifecycle<P> {
     ///
     /// # Errors
     ///
-    /// As [`Decider::decide`] of [`ProposalProcess`] for `Withdraw`.
+    /// As [`Decider::decide`](crate::machine::Decider::decide) of [`ProposalProcess`] for `Withdraw`.
     pub fn withdraw(
         self,
         ctx: Context,
@@ -518,12 +414,6 @@ impl<P: Withdrawable> Lifecycle<P> {
     ) -> Result<Lifecycle<Withdrawn>, Refused<Self>> {
         let reason = reason.into();
         self.step(ProposalCommand::Withdraw { reason }, ctx)
-    }
-}
-
-impl<P> From<Lifecycle<P>> for ProposalState {
-    fn from(proposal: Lifecycle<P>) -> Self {
-        proposal.state
     }
 }
 
@@ -543,104 +433,5 @@ impl<P: ProposalPhaseMarker> TryFrom<ProposalState> for Lifecycle<P> {
             }),
             Some(_) => Ok(Self::new(state, Vec::new())),
         }
-    }
-}
-
-macro_rules! any_proposal {
-    ($($v:ident),*) => {
-        /// A proposal in whichever phase its state is in: the bridge from the runtime state
-        /// (for example after a replay) back to the typed API.
-        #[derive(Debug)]
-        #[non_exhaustive]
-        pub enum AnyProposal {
-            $(
-                #[doc = concat!("In phase `", stringify!($v), "`.")]
-                $v(Lifecycle<$v>),
-            )*
-        }
-
-        impl AnyProposal {
-            fn with_events(state: ProposalState, events: Vec<ProposalEvent>) -> Self {
-                match state.phase() {
-                    // Not reachable from a created proposal; kept total by treating it as a
-                    // draft, whose every step the decider refuses as `NotCreated`.
-                    ProposalPhase::NotCreated => AnyProposal::Draft(Lifecycle::new(state, events)),
-                    $(ProposalPhase::$v => AnyProposal::$v(Lifecycle::new(state, events)),)*
-                }
-            }
-
-            /// The runtime state.
-            pub fn state(&self) -> &ProposalState {
-                match self {
-                    $(AnyProposal::$v(p) => p.state(),)*
-                }
-            }
-
-            /// The events carried, in order.
-            pub fn events(&self) -> &[ProposalEvent] {
-                match self {
-                    $(AnyProposal::$v(p) => p.events(),)*
-                }
-            }
-
-            /// The typed value's claimed phase: its marker's runtime twin.
-            pub fn claimed_phase(&self) -> ProposalPhase {
-                match self {
-                    $(AnyProposal::$v(_) => <$v as ProposalPhaseMarker>::PHASE,)*
-                }
-            }
-        }
-    };
-}
-
-any_proposal!(
-    Draft,
-    CoCreating,
-    Ready,
-    InDecision,
-    Adopted,
-    Published,
-    Implementing,
-    Pilot,
-    UnderReview,
-    Declined,
-    Withdrawn,
-    Escalated,
-    Retired
-);
-
-impl TryFrom<ProposalState> for AnyProposal {
-    type Error = ProposalError;
-
-    /// Wraps a created runtime state in its typed proposal.
-    fn try_from(state: ProposalState) -> Result<Self, Self::Error> {
-        match state {
-            ProposalState::NotCreated => Err(ProposalError::NotCreated {
-                attempted: "take the proposal as typed",
-            }),
-            state => Ok(AnyProposal::with_events(state, Vec::new())),
-        }
-    }
-}
-
-impl AnyProposal {
-    /// Rebuilds a proposal from its events and wraps it in its typed phase.
-    ///
-    /// # Errors
-    ///
-    /// [`ProposalError::NotCreated`] if the events do not create a proposal.
-    pub fn replay(events: Vec<ProposalEvent>) -> Result<Self, ProposalError> {
-        let state = ProposalProcess::replay(&events);
-        match state {
-            ProposalState::NotCreated => Err(ProposalError::NotCreated {
-                attempted: "replay",
-            }),
-            state => Ok(AnyProposal::with_events(state, events)),
-        }
-    }
-
-    /// The runtime phase.
-    pub fn phase(&self) -> ProposalPhase {
-        self.state().phase()
     }
 }

@@ -7,14 +7,11 @@
 //! transitions that accept an offer take a [`GatePassed`] proof. A refused step gives the
 //! decision back, unchanged, inside [`Refused`].
 
-use std::fmt;
-use std::marker::PhantomData;
-
 use jiff::Timestamp;
 
 use crate::community::{BodyId, MemberId};
 use crate::governance::Route;
-use crate::machine::{Context, Decider};
+use crate::machine::{Context, typestate};
 use crate::values::{FundingCondition, GatePassed, RouteSummary};
 
 use super::{
@@ -24,19 +21,7 @@ use super::{
 
 mod any;
 
-pub use any::{Refused, Reviewed, Screened};
-
-mod sealed {
-    pub trait Sealed {}
-}
-
-/// A compile-time phase of a [`Funding`] decision, naming its runtime twin.
-///
-/// Sealed: the phases are the crate's.
-pub trait FundingPhaseMarker: sealed::Sealed {
-    /// The runtime phase this marker stands for.
-    const PHASE: FundingPhase;
-}
+pub use any::{Reviewed, Screened};
 
 /// A phase an offer can still be withdrawn from.
 pub trait OpenPhase: FundingPhaseMarker {}
@@ -44,169 +29,73 @@ pub trait OpenPhase: FundingPhaseMarker {}
 /// A phase in which checks are completed and interests declared.
 pub trait DiligencePhase: FundingPhaseMarker {}
 
-macro_rules! markers {
-    ($($(#[$doc:meta])* $name:ident => $phase:ident, $open:tt;)*) => {
-        $(
-            $(#[$doc])*
-            #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-            pub enum $name {}
-            impl sealed::Sealed for $name {}
-            impl FundingPhaseMarker for $name {
-                const PHASE: FundingPhase = FundingPhase::$phase;
-            }
-            markers!(@open $name $open);
-        )*
-    };
-    (@open $name:ident open) => { impl OpenPhase for $name {} };
-    (@open $name:ident closed) => {};
-}
-
-markers! {
-    /// Identified.
-    Identified => Identified, open;
-    /// Screening.
-    Screening => Screening, open;
-    /// Triaged.
-    Triaged => Triaged, open;
-    /// Due diligence.
-    DueDiligence => DueDiligence, open;
-    /// Consultation.
-    Consultation => Consultation, open;
-    /// Deciding.
-    Deciding => Deciding, open;
-    /// Accepted.
-    Accepted => Accepted, closed;
-    /// Accepted with conditions.
-    AcceptedWithConditions => AcceptedWithConditions, closed;
-    /// Declined.
-    Declined => Declined, closed;
-    /// Deferred.
-    Deferred => Deferred, closed;
-    /// Escalated.
-    Escalated => Escalated, closed;
-    /// Published.
-    Published => Published, closed;
-    /// Monitoring.
-    Monitoring => Monitoring, closed;
-    /// Under review.
-    UnderReview => UnderReview, closed;
-    /// Renewed.
-    Renewed => Renewed, closed;
-    /// Ended.
-    Ended => Ended, closed;
-    /// Withdrawn.
-    Withdrawn => Withdrawn, closed;
-}
-
-impl DiligencePhase for DueDiligence {}
-impl DiligencePhase for Consultation {}
-
-/// A funding decision in the phase `P`.
-pub struct Funding<P> {
+typestate! {
+    decider: FundingProcess,
     state: FundingState,
-    events: Vec<FundingEvent>,
-    phase: PhantomData<P>,
-}
-
-impl<P: FundingPhaseMarker> fmt::Debug for Funding<P> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Funding")
-            .field("phase", &P::PHASE)
-            .field("events", &self.events.len())
-            .finish_non_exhaustive()
-    }
-}
-
-/// A decision in whichever phase its state is in: the bridge from the runtime state (for
-/// example after a replay) back to the typed API.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum AnyFunding {
-    /// In phase `Identified`.
-    Identified(Funding<Identified>),
-    /// In phase `Screening`.
-    Screening(Funding<Screening>),
-    /// In phase `Triaged`.
-    Triaged(Funding<Triaged>),
-    /// In phase `DueDiligence`.
-    DueDiligence(Funding<DueDiligence>),
-    /// In phase `Consultation`.
-    Consultation(Funding<Consultation>),
-    /// In phase `Deciding`.
-    Deciding(Funding<Deciding>),
-    /// In phase `Accepted`.
-    Accepted(Funding<Accepted>),
-    /// In phase `AcceptedWithConditions`.
-    AcceptedWithConditions(Funding<AcceptedWithConditions>),
-    /// In phase `Declined`.
-    Declined(Funding<Declined>),
-    /// In phase `Deferred`.
-    Deferred(Funding<Deferred>),
-    /// In phase `Escalated`.
-    Escalated(Funding<Escalated>),
-    /// In phase `Published`.
-    Published(Funding<Published>),
-    /// In phase `Monitoring`.
-    Monitoring(Funding<Monitoring>),
-    /// In phase `UnderReview`.
-    UnderReview(Funding<UnderReview>),
-    /// In phase `Renewed`.
-    Renewed(Funding<Renewed>),
-    /// In phase `Ended`.
-    Ended(Funding<Ended>),
-    /// In phase `Withdrawn`.
-    Withdrawn(Funding<Withdrawn>),
+    event: FundingEvent,
+    command: FundingCommand,
+    error: FundingError,
+    phase: FundingPhase,
+    noun: "decision",
+    not_started: NotIdentified,
+    first: Identified,
+    /// A compile-time phase of a [`Funding`] decision, naming its runtime twin.
+    ///
+    /// Sealed: the phases are the crate's.
+    marker: FundingPhaseMarker,
+    /// A funding decision in the phase `P`.
+    wrapper: Funding,
+    /// A refused step: the error, and the decision as it was.
+    refused: Refused {
+        /// The decision, unchanged.
+        funding
+    },
+    /// A decision in whichever phase its state is in: the bridge from the runtime state (for
+    /// example after a replay) back to the typed API.
+    any: AnyFunding,
+    phases: [
+        /// Identified.
+        Identified, OpenPhase;
+        /// Screening.
+        Screening, OpenPhase;
+        /// Triaged.
+        Triaged, OpenPhase;
+        /// Due diligence.
+        DueDiligence, OpenPhase, DiligencePhase;
+        /// Consultation.
+        Consultation, OpenPhase, DiligencePhase;
+        /// Deciding.
+        Deciding, OpenPhase;
+        /// Accepted.
+        Accepted;
+        /// Accepted with conditions.
+        AcceptedWithConditions;
+        /// Declined.
+        Declined;
+        /// Deferred.
+        Deferred;
+        /// Escalated.
+        Escalated;
+        /// Published.
+        Published;
+        /// Monitoring.
+        Monitoring;
+        /// Under review.
+        UnderReview;
+        /// Renewed.
+        Renewed;
+        /// Ended.
+        Ended;
+        /// Withdrawn.
+        Withdrawn;
+    ],
 }
 
 impl<P> Funding<P> {
-    fn new(state: FundingState, events: Vec<FundingEvent>) -> Self {
-        Self {
-            state,
-            events,
-            phase: PhantomData,
-        }
-    }
-
-    /// The runtime state.
-    pub fn state(&self) -> &FundingState {
-        &self.state
-    }
-
     /// The decision's data. Every typed decision has been identified, so this is always
     /// `Some`.
     pub fn decision(&self) -> Option<&FundingDecision> {
         self.state.decision()
-    }
-
-    /// The events produced through this value (and its predecessors), in order: what an app
-    /// stores in its journal.
-    pub fn events(&self) -> &[FundingEvent] {
-        &self.events
-    }
-
-    fn apply(
-        self,
-        command: FundingCommand,
-        ctx: Context,
-    ) -> Result<(FundingState, Vec<FundingEvent>), Refused<Self>> {
-        match FundingProcess::decide(&self.state, &command, &ctx) {
-            Err(error) => Err(Refused {
-                funding: self,
-                error,
-            }),
-            Ok(new) => {
-                let state = new.iter().fold(self.state, FundingProcess::evolve);
-                let mut events = self.events;
-                events.extend(new);
-                Ok((state, events))
-            }
-        }
-    }
-
-    /// A step whose next phase the rules fix: `Q` is that phase.
-    fn step<Q>(self, command: FundingCommand, ctx: Context) -> Result<Funding<Q>, Refused<Self>> {
-        let (state, events) = self.apply(command, ctx)?;
-        Ok(Funding::new(state, events))
     }
 
     /// A step whose next phase depends on data.
@@ -227,25 +116,18 @@ impl Funding<Identified> {
         policy: FundingPolicy,
         ctx: Context,
     ) -> Result<Self, FundingError> {
-        let events = FundingProcess::decide(
-            &FundingState::NotIdentified,
-            &FundingCommand::Identify {
-                offer: Box::new(offer),
-                policy: Box::new(policy),
-            },
-            &ctx,
-        )?;
-        let state = events
-            .iter()
-            .fold(FundingState::NotIdentified, FundingProcess::evolve);
-        Ok(Self::new(state, events.into_vec()))
+        let command = FundingCommand::Identify {
+            offer: Box::new(offer),
+            policy: Box::new(policy),
+        };
+        Self::start(command, ctx)
     }
 
     /// Starts the red-line screen.
     ///
     /// # Errors
     ///
-    /// As [`Decider::decide`] of [`FundingProcess`] for `StartScreening`.
+    /// As [`Decider::decide`](crate::machine::Decider::decide) of [`FundingProcess`] for `StartScreening`.
     pub fn start_screening(self, ctx: Context) -> Result<Funding<Screening>, Refused<Self>> {
         self.step(FundingCommand::StartScreening {}, ctx)
     }
@@ -257,7 +139,7 @@ impl Funding<Screening> {
     ///
     /// # Errors
     ///
-    /// As [`Decider::decide`] of [`FundingProcess`] for `Screen`: a route for another kind,
+    /// As [`Decider::decide`](crate::machine::Decider::decide) of [`FundingProcess`] for `Screen`: a route for another kind,
     /// tier or red-line verdict.
     pub fn screen(self, ctx: Context, route: Route) -> Result<Screened, Refused<Self>> {
         let any = self.branch(
@@ -281,7 +163,7 @@ impl Funding<Triaged> {
     ///
     /// # Errors
     ///
-    /// As [`Decider::decide`] of [`FundingProcess`] for `StartDueDiligence`.
+    /// As [`Decider::decide`](crate::machine::Decider::decide) of [`FundingProcess`] for `StartDueDiligence`.
     pub fn start_due_diligence(self, ctx: Context) -> Result<Funding<DueDiligence>, Refused<Self>> {
         self.step(FundingCommand::StartDueDiligence {}, ctx)
     }
@@ -292,7 +174,7 @@ impl<P: DiligencePhase> Funding<P> {
     ///
     /// # Errors
     ///
-    /// As [`Decider::decide`] of [`FundingProcess`] for `CompleteCheck`.
+    /// As [`Decider::decide`](crate::machine::Decider::decide) of [`FundingProcess`] for `CompleteCheck`.
     pub fn complete_check(
         self,
         ctx: Context,
@@ -312,7 +194,7 @@ impl<P: DiligencePhase> Funding<P> {
     ///
     /// # Errors
     ///
-    /// As [`Decider::decide`] of [`FundingProcess`] for `DeclareInterest`.
+    /// As [`Decider::decide`](crate::machine::Decider::decide) of [`FundingProcess`] for `DeclareInterest`.
     pub fn declare_interest(
         self,
         ctx: Context,
@@ -328,7 +210,7 @@ impl Funding<DueDiligence> {
     ///
     /// # Errors
     ///
-    /// As [`Decider::decide`] of [`FundingProcess`] for `StartConsultation`.
+    /// As [`Decider::decide`](crate::machine::Decider::decide) of [`FundingProcess`] for `StartConsultation`.
     pub fn start_consultation(self, ctx: Context) -> Result<Funding<Consultation>, Refused<Self>> {
         self.step(FundingCommand::StartConsultation {}, ctx)
     }
@@ -339,7 +221,7 @@ impl Funding<Consultation> {
     ///
     /// # Errors
     ///
-    /// As [`Decider::decide`] of [`FundingProcess`] for `RecordAdvice`.
+    /// As [`Decider::decide`](crate::machine::Decider::decide) of [`FundingProcess`] for `RecordAdvice`.
     pub fn record_advice(
         self,
         ctx: Context,
@@ -361,7 +243,7 @@ impl Funding<Consultation> {
     ///
     /// # Errors
     ///
-    /// As [`Decider::decide`] of [`FundingProcess`] for `AnswerAdvice`.
+    /// As [`Decider::decide`](crate::machine::Decider::decide) of [`FundingProcess`] for `AnswerAdvice`.
     pub fn answer_advice(
         self,
         ctx: Context,
@@ -381,7 +263,7 @@ impl Funding<Consultation> {
     ///
     /// # Errors
     ///
-    /// As [`Decider::decide`] of [`FundingProcess`] for `OpenCommentWindow`.
+    /// As [`Decider::decide`](crate::machine::Decider::decide) of [`FundingProcess`] for `OpenCommentWindow`.
     pub fn open_comment_window(self, ctx: Context, body: BodyId) -> Result<Self, Refused<Self>> {
         self.step(FundingCommand::OpenCommentWindow { body }, ctx)
     }
@@ -390,7 +272,7 @@ impl Funding<Consultation> {
     ///
     /// # Errors
     ///
-    /// As [`Decider::decide`] of [`FundingProcess`] for `Comment`.
+    /// As [`Decider::decide`](crate::machine::Decider::decide) of [`FundingProcess`] for `Comment`.
     pub fn comment(
         self,
         ctx: Context,
@@ -410,7 +292,7 @@ impl Funding<Consultation> {
     ///
     /// # Errors
     ///
-    /// As [`Decider::decide`] of [`FundingProcess`] for `RecordSession`.
+    /// As [`Decider::decide`](crate::machine::Decider::decide) of [`FundingProcess`] for `RecordSession`.
     pub fn record_session(
         self,
         ctx: Context,
@@ -430,7 +312,7 @@ impl Funding<Consultation> {
     ///
     /// # Errors
     ///
-    /// As [`Decider::decide`] of [`FundingProcess`] for `RecordConsentRound`.
+    /// As [`Decider::decide`](crate::machine::Decider::decide) of [`FundingProcess`] for `RecordConsentRound`.
     pub fn record_consent_round(
         self,
         ctx: Context,
@@ -482,7 +364,7 @@ impl Funding<Deciding> {
     ///
     /// # Errors
     ///
-    /// As [`Decider::decide`] of [`FundingProcess`] for `Decide`: another route, a missing
+    /// As [`Decider::decide`](crate::machine::Decider::decide) of [`FundingProcess`] for `Decide`: another route, a missing
     /// check or consultation, an undeclared or recused decider, no consent.
     pub fn accept(
         self,
@@ -529,7 +411,7 @@ impl Funding<Deciding> {
     ///
     /// # Errors
     ///
-    /// As [`Decider::decide`] of [`FundingProcess`] for `Decide`.
+    /// As [`Decider::decide`](crate::machine::Decider::decide) of [`FundingProcess`] for `Decide`.
     pub fn decline(
         self,
         ctx: Context,
@@ -550,7 +432,7 @@ impl Funding<Deciding> {
     ///
     /// # Errors
     ///
-    /// As [`Decider::decide`] of [`FundingProcess`] for `Decide`.
+    /// As [`Decider::decide`](crate::machine::Decider::decide) of [`FundingProcess`] for `Decide`.
     pub fn defer(
         self,
         ctx: Context,
@@ -571,7 +453,7 @@ impl Funding<Deciding> {
     ///
     /// # Errors
     ///
-    /// As [`Decider::decide`] of [`FundingProcess`] for `Decide`.
+    /// As [`Decider::decide`](crate::machine::Decider::decide) of [`FundingProcess`] for `Decide`.
     pub fn escalate(
         self,
         ctx: Context,
@@ -600,7 +482,7 @@ impl<P: AcceptedPhase> Funding<P> {
     ///
     /// # Errors
     ///
-    /// As [`Decider::decide`] of [`FundingProcess`] for `Publish`.
+    /// As [`Decider::decide`](crate::machine::Decider::decide) of [`FundingProcess`] for `Publish`.
     pub fn publish(
         self,
         ctx: Context,
@@ -630,7 +512,7 @@ impl Funding<Monitoring> {
     ///
     /// # Errors
     ///
-    /// As [`Decider::decide`] of [`FundingProcess`] for `StartReview`.
+    /// As [`Decider::decide`](crate::machine::Decider::decide) of [`FundingProcess`] for `StartReview`.
     pub fn start_review(
         self,
         ctx: Context,
@@ -650,7 +532,7 @@ impl Funding<UnderReview> {
     ///
     /// # Errors
     ///
-    /// As [`Decider::decide`] of [`FundingProcess`] for `Review`.
+    /// As [`Decider::decide`](crate::machine::Decider::decide) of [`FundingProcess`] for `Review`.
     pub fn review(
         self,
         ctx: Context,
@@ -679,7 +561,7 @@ impl<P: OpenPhase> Funding<P> {
     ///
     /// # Errors
     ///
-    /// As [`Decider::decide`] of [`FundingProcess`] for `Withdraw`.
+    /// As [`Decider::decide`](crate::machine::Decider::decide) of [`FundingProcess`] for `Withdraw`.
     pub fn withdraw(
         self,
         ctx: Context,
