@@ -54,15 +54,17 @@
 
 mod envelope;
 mod file;
+mod ids;
 mod line;
 mod memory;
 #[cfg(feature = "sqlite")]
 mod sqlite;
 
 pub use envelope::{
-    ChainBreak, CorruptionReason, Envelope, Hash, NewEvent, SCHEMA_VERSION, StreamId, verify_chain,
+    ChainBreak, CorruptionReason, Envelope, NewEvent, SCHEMA_VERSION, verify_chain,
 };
 pub use file::{FileJournal, OpenReport, TornTail};
+pub use ids::{Hash, StreamId};
 pub use memory::MemoryJournal;
 #[cfg(feature = "sqlite")]
 pub use sqlite::SqliteJournal;

@@ -1,0 +1,150 @@
+//! The typed ids of members and bodies.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+use super::CommunityError;
+
+/// A member's identity: a number the embedding app assigns.
+///
+/// Shown as `m` followed by the number (`m17`); serialised as the bare number. Read from a
+/// number or from a string of digits, because JSON writes the keys of a map keyed by member
+/// as strings (`{"4": [6]}`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(transparent)]
+pub struct MemberId(u64);
+
+impl<'de> Deserialize<'de> for MemberId {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = MemberId;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a member id: a whole number, or a string of its digits")
+            }
+
+            fn visit_u64<E: serde::de::Error>(self, n: u64) -> Result<MemberId, E> {
+                Ok(MemberId(n))
+            }
+
+            fn visit_i64<E: serde::de::Error>(self, n: i64) -> Result<MemberId, E> {
+                u64::try_from(n)
+                    .map(MemberId)
+                    .map_err(|_| E::invalid_value(serde::de::Unexpected::Signed(n), &self))
+            }
+
+            fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<MemberId, E> {
+                // Digits only: no sign, no spaces, so "m4" and "+4" are refused.
+                if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
+                    return Err(E::invalid_value(serde::de::Unexpected::Str(s), &self));
+                }
+                s.parse()
+                    .map(MemberId)
+                    .map_err(|_| E::invalid_value(serde::de::Unexpected::Str(s), &self))
+            }
+        }
+
+        deserializer.deserialize_any(Visitor)
+    }
+}
+
+impl MemberId {
+    /// The id with number `n`.
+    pub const fn new(n: u64) -> Self {
+        Self(n)
+    }
+
+    /// The number behind the id.
+    pub const fn get(self) -> u64 {
+        self.0
+    }
+}
+
+impl fmt::Display for MemberId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "m{}", self.0)
+    }
+}
+
+/// A body's identity: a short slug such as `allies_group`, readable in governance maps and
+/// reports.
+///
+/// 1 to 64 characters; lowercase ASCII letters, digits, `_` and `-`; starting with a letter.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct BodyId(String);
+
+impl BodyId {
+    /// Checks and wraps a slug.
+    ///
+    /// # Errors
+    ///
+    /// [`CommunityError::InvalidBodyId`] saying which rule the slug breaks.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coproduction::community::BodyId;
+    /// assert_eq!(BodyId::new("staff_team")?.as_str(), "staff_team");
+    /// assert!(BodyId::new("Staff Team").is_err());
+    /// # Ok::<(), coproduction::community::CommunityError>(())
+    /// ```
+    pub fn new(slug: impl Into<String>) -> Result<Self, CommunityError> {
+        let slug = slug.into();
+        let reason = if slug.is_empty() {
+            Some("it is empty")
+        } else if slug.len() > 64 {
+            Some("it is longer than 64 characters")
+        } else if !slug.starts_with(|c: char| c.is_ascii_lowercase()) {
+            Some("it does not start with a lowercase letter")
+        } else if !slug
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-')
+        {
+            Some("it has a character other than a-z, 0-9, `_` and `-`")
+        } else {
+            None
+        };
+        match reason {
+            Some(reason) => Err(CommunityError::InvalidBodyId { id: slug, reason }),
+            None => Ok(Self(slug)),
+        }
+    }
+
+    /// The slug.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for BodyId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl FromStr for BodyId {
+    type Err = CommunityError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::new(s)
+    }
+}
+
+impl TryFrom<String> for BodyId {
+    type Error = CommunityError;
+
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        Self::new(s)
+    }
+}
+
+impl From<BodyId> for String {
+    fn from(id: BodyId) -> Self {
+        id.0
+    }
+}
