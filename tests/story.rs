@@ -107,6 +107,47 @@ fn a_year_in_the_life_of_the_collective() {
     assert_eq!(m.bodies.len(), 3);
     assert_eq!(m.lived_experience_by_month.len(), 3);
 
+    // Time to decision runs from the proposal, not from the round: each round decides a
+    // proposal or an offer in the journal, and counts from its creation or identification.
+    let matter = |round: &str| {
+        let d = m
+            .decisions
+            .iter()
+            .find(|d| d.stream.as_str() == round)
+            .unwrap();
+        let decided = d.decided_at.unwrap();
+        assert_eq!(
+            d.time_to_decision,
+            Some(decided.duration_since(d.proposed_at))
+        );
+        assert!(d.proposed_at < d.opened_at, "{round}");
+        (
+            d.decides_for.as_ref().map(|s| s.as_str().to_owned()),
+            d.proposed_at,
+        )
+    };
+    assert_eq!(
+        matter(story::WORKING_MODEL_ROUND),
+        (
+            Some(story::WORKING_MODEL.into()),
+            "2021-08-02T09:00:00Z".parse().unwrap()
+        )
+    );
+    assert_eq!(
+        matter(story::RECRUITMENT),
+        (
+            Some(story::RECRUITMENT_PROPOSAL.into()),
+            "2021-05-13T09:00:00Z".parse().unwrap()
+        )
+    );
+    assert_eq!(
+        matter(story::FOUNDATION_ROUND),
+        (
+            Some(story::FOUNDATION.into()),
+            "2021-04-19T09:00:00Z".parse().unwrap()
+        )
+    );
+
     // The files it names exist, and the journal rebuilds every process.
     for file in &s.files {
         assert!(file.exists(), "{}", file.display());

@@ -28,6 +28,11 @@
 //! - **Decided at** is when the outcome was recorded (adopted), or when the vote or the
 //!   decider declined, or, for a round that consented but whose outcome is not recorded
 //!   yet, when consent carried. Withdrawn, deferred, escalated and open rounds have none.
+//! - **Time to decision** runs from when the matter was proposed to when it was decided. A
+//!   round that decides a proposal in the journal counts from the proposal's creation (or,
+//!   after a review, from the review's opening), so the weeks of co-creation before the
+//!   round are part of it; a round that decides a funding offer counts from the offer's
+//!   identification; a round on its own counts from its opening.
 //! - **Published in time** means the evidence recorded with the decision carries a
 //!   rationale (or the decider gave one) and a publication dated within the charter's T1
 //!   `publish_days` of the decision. No publication recorded counts as not published.
@@ -110,6 +115,7 @@ use crate::engine::EngineEvent;
 use crate::funding::{FundingDecision, FundingProcess, FundingState};
 use crate::journal::{Envelope, StreamId};
 use crate::machine::Decider;
+use crate::proposal::ProposalEvent;
 use crate::values::{Charter, DecisionRecord};
 
 pub use table::MetricsTable;
@@ -192,12 +198,21 @@ pub struct DecisionMetrics {
     pub objections: ObjectionCounts,
     /// Concerns logged, including objections kept as concerns.
     pub concerns: usize,
-    /// When the round opened.
+    /// The proposal or the funding decision this round decided, when that stream is in the
+    /// journal; `None` for a round on its own or a funding decision taken without a round.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decides_for: Option<StreamId>,
+    /// When the matter was proposed: the proposal's creation (or, for a round after a
+    /// review, the review's opening), the offer's identification, or, for a round on its
+    /// own, its opening.
+    pub proposed_at: Timestamp,
+    /// When the round opened (for a funding decision without a round: when the offer was
+    /// identified).
     pub opened_at: Timestamp,
     /// When it was decided; `None` when nothing was (yet) decided.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub decided_at: Option<Timestamp>,
-    /// From opening to decision.
+    /// From proposal to decision: `decided_at - proposed_at`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time_to_decision: Option<SignedDuration>,
     /// Where the process stands, as its phase label: for a round `adopted`, `declined`,
@@ -296,7 +311,12 @@ struct StreamAcc {
     evidence: Option<DecisionRecord>,
     responders: BTreeSet<MemberId>,
     by_proxy: BTreeSet<MemberId>,
+    /// For a proposal: when its current matter was proposed (created, or a review opened).
+    proposed_since: Option<Timestamp>,
 }
+
+/// Where a round's matter was proposed: the stream that started it and when.
+type Origins<'a> = BTreeMap<&'a str, (&'a StreamId, Timestamp)>;
 
 impl Metrics {
     /// Computes the metrics of every decision in `envelopes` (a journal's
@@ -311,6 +331,7 @@ impl Metrics {
         cocreation: Option<&CoCreation>,
     ) -> Metrics {
         let mut streams: BTreeMap<&StreamId, StreamAcc> = BTreeMap::new();
+        let mut origins: Origins<'_> = BTreeMap::new();
         for envelope in envelopes {
             let acc = streams
                 .entry(&envelope.stream)
@@ -322,6 +343,7 @@ impl Metrics {
                     evidence: None,
                     responders: BTreeSet::new(),
                     by_proxy: BTreeSet::new(),
+                    proposed_since: None,
                 });
             match &envelope.event {
                 EngineEvent::Started { kind, .. } => acc.kind = kind.clone(),
@@ -347,8 +369,25 @@ impl Metrics {
                     let state = std::mem::take(&mut acc.funding);
                     acc.funding = FundingProcess::evolve(state, event);
                 }
-                // A proposal's decisions are taken, and counted, in its rounds.
-                EngineEvent::Proposal { .. } => {}
+                // A proposal's decisions are taken, and counted, in its rounds; the
+                // proposal says when the matter was proposed.
+                EngineEvent::Proposal { event } => match event {
+                    ProposalEvent::Created { at, .. } | ProposalEvent::ReviewOpened { at, .. } => {
+                        acc.proposed_since = Some(*at);
+                    }
+                    ProposalEvent::DecisionStarted { round, at, .. } => {
+                        let since = acc.proposed_since.unwrap_or(*at);
+                        origins.insert(round.as_str(), (&envelope.stream, since));
+                    }
+                    _ => {}
+                },
+            }
+        }
+        for (stream, acc) in &streams {
+            if let Some(funding) = acc.funding.decision()
+                && let Some(round) = funding.consent_round()
+            {
+                origins.insert(round.reference.as_str(), (*stream, funding.identified_at()));
             }
         }
 
@@ -364,7 +403,10 @@ impl Metrics {
             .iter()
             .filter_map(
                 |(stream, acc)| match (acc.state.round(), acc.funding.decision()) {
-                    (Some(round), _) => Some(decision(stream, acc, round, publish_days)),
+                    (Some(round), _) => {
+                        let origin = origins.get(stream.as_str()).copied();
+                        Some(decision(stream, acc, round, origin, publish_days))
+                    }
                     (None, Some(funding)) => {
                         let round = funding.consent_round().map(|r| r.reference.as_str());
                         if round.is_some_and(|r| rounds.contains(r)) {
@@ -498,6 +540,7 @@ fn decision(
     stream: &StreamId,
     acc: &StreamAcc,
     round: &Round,
+    origin: Option<(&StreamId, Timestamp)>,
     publish_days: u32,
 ) -> DecisionMetrics {
     let config = round.config();
@@ -546,6 +589,7 @@ fn decision(
         .map(|p| p.published_at);
     let decided = matches!(outcome, RoundPhase::Adopted | RoundPhase::Declined);
     let published_in_time = in_time(decided && rationale, decided_at, published_at, publish_days);
+    let proposed_at = origin.map_or(round.opened_at(), |(_, at)| at.min(round.opened_at()));
     DecisionMetrics {
         stream: stream.clone(),
         kind: acc.kind.clone(),
@@ -558,9 +602,11 @@ fn decision(
         lived_experience: Share::new(lived_responders, responders.len()),
         objections,
         concerns: round.concerns().len(),
+        decides_for: origin.map(|(stream, _)| stream.clone()),
+        proposed_at,
         opened_at: round.opened_at(),
         decided_at,
-        time_to_decision: decided_at.map(|at| at.duration_since(round.opened_at())),
+        time_to_decision: decided_at.map(|at| at.duration_since(proposed_at)),
         outcome: crate::machine::Phase::label(outcome).to_owned(),
         decided,
         rationale,
@@ -627,6 +673,8 @@ fn funding_decision(
         lived_experience: Share::new(lived, deciders.len()),
         objections: ObjectionCounts::default(),
         concerns: 0,
+        decides_for: None,
+        proposed_at: funding.identified_at(),
         opened_at: funding.identified_at(),
         decided_at,
         time_to_decision: decided_at.map(|at| at.duration_since(funding.identified_at())),

@@ -53,8 +53,26 @@ fn share(s: Share) -> String {
     s.to_string()
 }
 
+/// A duration as a person reads it: `2h 30m` under a day, `28d 3h 10m` from a day on
+/// (days of 24 hours; seconds left out at that scale).
 fn duration(d: Option<SignedDuration>) -> String {
-    d.map_or_else(|| "-".to_owned(), |d| format!("{d:#}"))
+    let Some(d) = d else {
+        return "-".to_owned();
+    };
+    let secs = d.as_secs().unsigned_abs();
+    let days = secs / 86_400;
+    if days == 0 {
+        return format!("{d:#}");
+    }
+    let (hours, minutes) = ((secs % 86_400) / 3_600, (secs % 3_600) / 60);
+    let sign = if d.is_negative() { "-" } else { "" };
+    let mut text = format!("{sign}{days}d");
+    for (n, unit) in [(hours, "h"), (minutes, "m")] {
+        if n > 0 {
+            text.push_str(&format!(" {n}{unit}"));
+        }
+    }
+    text
 }
 
 fn objections(o: ObjectionCounts) -> String {
@@ -215,8 +233,11 @@ mod tests {
     }
 
     #[test]
-    fn durations_read_as_hours_and_minutes() {
+    fn durations_read_as_days_hours_and_minutes() {
         assert_eq!(duration(Some(SignedDuration::from_mins(150))), "2h 30m");
         assert_eq!(duration(None), "-");
+        assert_eq!(duration(Some(SignedDuration::from_mins(675 * 60 + 10))), "28d 3h 10m");
+        assert_eq!(duration(Some(SignedDuration::from_hours(48))), "2d");
+        assert_eq!(duration(Some(SignedDuration::from_hours(-25))), "-1d 1h");
     }
 }
