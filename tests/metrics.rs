@@ -220,3 +220,80 @@ Feedback
 carried into themes  3 of 4 (75%)
 uncarried            i3
 ";
+
+#[test]
+fn time_to_decision_runs_from_the_proposal_or_the_review_that_reopened_it() {
+    use coproduction::cocreation::ProposalId;
+    use coproduction::community::MemberId;
+    use coproduction::engine::EngineEvent;
+    use coproduction::journal::NewEvent;
+    use coproduction::proposal::{ProposalConfig, ProposalEvent, ProposalRoles, ReviewTrigger};
+
+    let community = community();
+    let engine = Engine::open(community.clone(), None, charter(), MemoryJournal::new()).unwrap();
+    drive(&engine);
+    // A proposal decided first by the working-model round and, after a review a week before
+    // it, by the allies-terms round; the meeting-times round stands on its own.
+    let steward = MemberId::new(13);
+    let created = at(-2 * 24 * 60);
+    let reviewed = at(metrics_support::SEPTEMBER - 7 * 24 * 60);
+    let config = ProposalConfig {
+        id: ProposalId::new(1),
+        title: "How co-producers work with the team".into(),
+        kind: DecisionKind::WorkingModel,
+        text: "Paid, flexible roles without titles.".into(),
+        answers: vec![],
+        roles: ProposalRoles {
+            proposers: [MemberId::new(1)].into(),
+            steward,
+            members: Default::default(),
+        },
+    };
+    let started = |round: &str, at| ProposalEvent::DecisionStarted {
+        round: StreamId::new(round).unwrap(),
+        by: steward,
+        at,
+    };
+    let events = [
+        ProposalEvent::Created {
+            config: Box::new(config),
+            by: MemberId::new(1),
+            at: created,
+        },
+        started("working-model", at(-1)),
+        ProposalEvent::ReviewOpened {
+            trigger: ReviewTrigger::ReviewDate {
+                due: reviewed,
+                opened_by: steward,
+            },
+            at: reviewed,
+        },
+        started("allies-terms", at(metrics_support::SEPTEMBER - 1)),
+    ];
+    let proposal = StreamId::new("roles-proposal").unwrap();
+    let batch = events
+        .into_iter()
+        .map(|event| NewEvent::new(steward, created, EngineEvent::Proposal { event }))
+        .collect();
+    engine.journal().append(&proposal, 0, batch).unwrap();
+
+    let envelopes = engine.journal().read_all().unwrap();
+    let metrics = Metrics::from_journal(&envelopes, &community, &charter(), None);
+    let working = decision(&metrics, "working-model");
+    assert_eq!(working.decides_for.as_ref(), Some(&proposal));
+    assert_eq!((working.proposed_at, working.opened_at), (created, at(0)));
+    assert_eq!(
+        working.time_to_decision,
+        Some(SignedDuration::from_mins(150 + 2 * 24 * 60))
+    );
+    let terms = decision(&metrics, "allies-terms");
+    assert_eq!(terms.decides_for.as_ref(), Some(&proposal));
+    assert_eq!(terms.proposed_at, reviewed);
+    assert_eq!(
+        terms.time_to_decision,
+        Some(SignedDuration::from_mins(90 + 7 * 24 * 60))
+    );
+    let alone = decision(&metrics, "meeting-times");
+    assert_eq!(alone.decides_for, None);
+    assert_eq!(alone.proposed_at, alone.opened_at);
+}

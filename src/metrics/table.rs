@@ -236,7 +236,10 @@ mod tests {
     fn durations_read_as_days_hours_and_minutes() {
         assert_eq!(duration(Some(SignedDuration::from_mins(150))), "2h 30m");
         assert_eq!(duration(None), "-");
-        assert_eq!(duration(Some(SignedDuration::from_mins(675 * 60 + 10))), "28d 3h 10m");
+        assert_eq!(
+            duration(Some(SignedDuration::from_mins(675 * 60 + 10))),
+            "28d 3h 10m"
+        );
         assert_eq!(duration(Some(SignedDuration::from_hours(48))), "2d");
         assert_eq!(duration(Some(SignedDuration::from_hours(-25))), "-1d 1h");
     }

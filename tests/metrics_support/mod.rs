@@ -37,7 +37,7 @@ pub fn at(minute: i64) -> Timestamp {
 }
 
 /// Minutes from the first round to the third: fifteen days, into September.
-const SEPTEMBER: i64 = 60 * 24 * 15;
+pub const SEPTEMBER: i64 = 60 * 24 * 15;
 
 fn m(n: u64) -> MemberId {
     MemberId::new(n)
