@@ -147,6 +147,7 @@ pub mod machine;
 pub mod metrics;
 pub mod proposal;
 pub mod report;
+mod slug;
 pub mod values;
 pub mod wire;
 

@@ -6,6 +6,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 use super::CommunityError;
+use crate::slug::{self, Slug};
 
 /// A member's identity: a number the embedding app assigns.
 ///
@@ -79,6 +80,15 @@ impl fmt::Display for MemberId {
 pub struct BodyId(String);
 
 impl BodyId {
+    const SHAPE: Slug = Slug {
+        max: 64,
+        too_long: "it is longer than 64 characters",
+        first: slug::lowercase,
+        bad_first: "it does not start with a lowercase letter",
+        allowed: |b| slug::lowercase(b) || b.is_ascii_digit() || matches!(b, b'_' | b'-'),
+        bad_char: "it has a character other than a-z, 0-9, `_` and `-`",
+    };
+
     /// Checks and wraps a slug.
     ///
     /// # Errors
@@ -95,21 +105,7 @@ impl BodyId {
     /// ```
     pub fn new(slug: impl Into<String>) -> Result<Self, CommunityError> {
         let slug = slug.into();
-        let reason = if slug.is_empty() {
-            Some("it is empty")
-        } else if slug.len() > 64 {
-            Some("it is longer than 64 characters")
-        } else if !slug.starts_with(|c: char| c.is_ascii_lowercase()) {
-            Some("it does not start with a lowercase letter")
-        } else if !slug
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-')
-        {
-            Some("it has a character other than a-z, 0-9, `_` and `-`")
-        } else {
-            None
-        };
-        match reason {
+        match Self::SHAPE.refusal(&slug) {
             Some(reason) => Err(CommunityError::InvalidBodyId { id: slug, reason }),
             None => Ok(Self(slug)),
         }

@@ -8,6 +8,7 @@ use serde::de;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::JournalError;
+use crate::slug::{self, Slug};
 
 /// The identity of a stream: one decision process (a consent round, a proposal, a funding
 /// decision) whose events are numbered `1, 2, 3, ...`.
@@ -18,6 +19,17 @@ use super::JournalError;
 pub struct StreamId(Arc<str>);
 
 impl StreamId {
+    const SHAPE: Slug = Slug {
+        max: 128,
+        too_long: "it is longer than 128 characters",
+        first: slug::lowercase,
+        bad_first: "it does not start with a lowercase letter",
+        allowed: |b| {
+            slug::lowercase(b) || b.is_ascii_digit() || matches!(b, b'_' | b'-' | b'.' | b':')
+        },
+        bad_char: "it has a character other than a-z, 0-9, `_`, `-`, `.` and `:`",
+    };
+
     /// Checks and wraps a slug.
     ///
     /// # Errors
@@ -33,28 +45,12 @@ impl StreamId {
     /// # Ok::<(), coproduction::journal::JournalError>(())
     /// ```
     pub fn new(slug: &str) -> Result<Self, JournalError> {
-        match Self::refusal(slug) {
+        match Self::SHAPE.refusal(slug) {
             Some(reason) => Err(JournalError::InvalidStreamId {
                 id: slug.to_owned(),
                 reason,
             }),
             None => Ok(Self(Arc::from(slug))),
-        }
-    }
-
-    fn refusal(slug: &str) -> Option<&'static str> {
-        if slug.is_empty() {
-            Some("it is empty")
-        } else if slug.len() > 128 {
-            Some("it is longer than 128 characters")
-        } else if !slug.starts_with(|c: char| c.is_ascii_lowercase()) {
-            Some("it does not start with a lowercase letter")
-        } else if !slug.bytes().all(|c| {
-            c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, b'_' | b'-' | b'.' | b':')
-        }) {
-            Some("it has a character other than a-z, 0-9, `_`, `-`, `.` and `:`")
-        } else {
-            None
         }
     }
 

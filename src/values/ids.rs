@@ -7,6 +7,8 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
+use crate::slug::{self, Slug};
+
 /// A value's id: a slug such as `inclusive`.
 ///
 /// Values are data, not a fixed enum: the community's set changed over time, and a charter
@@ -29,6 +31,15 @@ pub struct InvalidId {
 }
 
 impl ValueId {
+    const SHAPE: Slug = Slug {
+        max: 64,
+        too_long: "it is longer than 64 characters",
+        first: slug::lowercase,
+        bad_first: "it does not start with a lowercase letter",
+        allowed: |b| slug::lowercase(b) || b.is_ascii_digit() || b == b'_',
+        bad_char: "it has a character other than a-z, 0-9 and `_`",
+    };
+
     /// Checks and wraps a slug.
     ///
     /// # Errors
@@ -44,21 +55,7 @@ impl ValueId {
     /// # Ok::<(), coproduction::values::InvalidId>(())
     /// ```
     pub fn new(slug: &str) -> Result<Self, InvalidId> {
-        let reason = if slug.is_empty() {
-            Some("it is empty")
-        } else if slug.len() > 64 {
-            Some("it is longer than 64 characters")
-        } else if !slug.starts_with(|c: char| c.is_ascii_lowercase()) {
-            Some("it does not start with a lowercase letter")
-        } else if !slug
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
-        {
-            Some("it has a character other than a-z, 0-9 and `_`")
-        } else {
-            None
-        };
-        match reason {
+        match Self::SHAPE.refusal(slug) {
             Some(reason) => Err(InvalidId {
                 what: "value",
                 id: slug.to_owned(),
@@ -138,6 +135,15 @@ impl Borrow<str> for ValueId {
 pub struct RuleId(Cow<'static, str>);
 
 impl RuleId {
+    const SHAPE: Slug = Slug {
+        max: 32,
+        too_long: "it is longer than 32 characters",
+        first: |b| b.is_ascii_alphabetic(),
+        bad_first: "it does not start with a letter",
+        allowed: |b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-'),
+        bad_char: "it has a character other than letters, digits, `_` and `-`",
+    };
+
     /// Checks and wraps an id.
     ///
     /// # Errors
@@ -154,21 +160,7 @@ impl RuleId {
     /// ```
     pub fn new(id: impl Into<String>) -> Result<Self, InvalidId> {
         let id = id.into();
-        let reason = if id.is_empty() {
-            Some("it is empty")
-        } else if id.len() > 32 {
-            Some("it is longer than 32 characters")
-        } else if !id.starts_with(|c: char| c.is_ascii_alphabetic()) {
-            Some("it does not start with a letter")
-        } else if !id
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-        {
-            Some("it has a character other than letters, digits, `_` and `-`")
-        } else {
-            None
-        };
-        match reason {
+        match Self::SHAPE.refusal(&id) {
             Some(reason) => Err(InvalidId {
                 what: "rule",
                 id,

@@ -1,0 +1,64 @@
+//! The one check behind every slug-shaped id (bodies, streams, values, rules): a length
+//! limit, the first character, and the characters allowed throughout, each refusal named
+//! in words that the id's error carries.
+
+/// The shape of one kind of slug, with the words that name each way to break it.
+pub(crate) struct Slug {
+    /// The longest slug, in bytes (every allowed character is one byte).
+    pub(crate) max: usize,
+    /// Says the slug is longer than `max`.
+    pub(crate) too_long: &'static str,
+    /// Which first characters are allowed.
+    pub(crate) first: fn(u8) -> bool,
+    /// Says the first character is not one of them.
+    pub(crate) bad_first: &'static str,
+    /// Which characters are allowed anywhere.
+    pub(crate) allowed: fn(u8) -> bool,
+    /// Says a character is not one of them.
+    pub(crate) bad_char: &'static str,
+}
+
+impl Slug {
+    /// Why `text` is not a slug of this shape, or `None` if it is. A character outside
+    /// ASCII is refused as a first character or as a character not allowed.
+    pub(crate) fn refusal(&self, text: &str) -> Option<&'static str> {
+        match text.as_bytes().first() {
+            None => Some("it is empty"),
+            Some(_) if text.len() > self.max => Some(self.too_long),
+            Some(&first) if !(self.first)(first) => Some(self.bad_first),
+            Some(_) if !text.bytes().all(self.allowed) => Some(self.bad_char),
+            Some(_) => None,
+        }
+    }
+}
+
+/// An ASCII lowercase letter.
+pub(crate) fn lowercase(b: u8) -> bool {
+    b.is_ascii_lowercase()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SHAPE: Slug = Slug {
+        max: 4,
+        too_long: "too long",
+        first: lowercase,
+        bad_first: "bad first",
+        allowed: |b| lowercase(b) || b == b'_',
+        bad_char: "bad char",
+    };
+
+    #[test]
+    fn each_way_to_break_a_slug_is_named() {
+        assert_eq!(SHAPE.refusal(""), Some("it is empty"));
+        assert_eq!(SHAPE.refusal("abcde"), Some("too long"));
+        assert_eq!(SHAPE.refusal("_ab"), Some("bad first"));
+        assert_eq!(SHAPE.refusal("éa"), Some("bad first"));
+        assert_eq!(SHAPE.refusal("ab-"), Some("bad char"));
+        assert_eq!(SHAPE.refusal("aé"), Some("bad char"));
+        assert_eq!(SHAPE.refusal("a_b"), None);
+        assert_eq!(SHAPE.refusal("abcd"), None);
+    }
+}
