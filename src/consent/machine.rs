@@ -24,7 +24,8 @@ use super::state::{Round, RoundState};
 
 use RoundPhase as P;
 
-fn need_phase(
+#[inline]
+pub(super) fn need_phase(
     attempted: &'static str,
     phase: RoundPhase,
     allowed: &[RoundPhase],

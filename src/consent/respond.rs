@@ -9,7 +9,7 @@ use crate::machine::{Context, Events};
 
 use super::ConsentError;
 use super::event::RoundEvent;
-use super::machine::{admit, need_text};
+use super::machine::{admit, need_phase, need_text};
 use super::phase::RoundPhase as P;
 use super::response::{Responded, Response};
 use super::state::Round;
@@ -25,12 +25,7 @@ pub(super) fn decide_respond(
     const ATTEMPTED: &str = "respond";
     let (actor, now) = (ctx.actor, ctx.now);
     admit(round, ATTEMPTED, false, now)?;
-    if round.phase != P::ObjectionRound {
-        return Err(ConsentError::WrongPhase {
-            attempted: ATTEMPTED,
-            phase: round.phase,
-        });
-    }
+    need_phase(ATTEMPTED, round.phase, &[P::ObjectionRound])?;
     if !round.is_eligible(member) {
         return Err(ConsentError::NotEligible {
             attempted: ATTEMPTED,
