@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::machine::Phase;
+use crate::values::Outcome;
 
 /// The phases of a round.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -75,6 +76,36 @@ impl RoundPhase {
     /// Whether the round is opened and not yet ended.
     pub fn is_open(self) -> bool {
         Self::OPEN.contains(&self)
+    }
+
+    /// What a round in this phase has reached, as a decision record says it: consent
+    /// (outcome still to record, or recorded) is adoption; a round broken down is escalated;
+    /// a phase before any of these has no outcome yet.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coproduction::consent::RoundPhase;
+    /// use coproduction::values::Outcome;
+    /// assert_eq!(RoundPhase::Consented.outcome(), Some(Outcome::Adopted));
+    /// assert_eq!(RoundPhase::BrokenDown.outcome(), Some(Outcome::Escalated));
+    /// assert_eq!(RoundPhase::ObjectionRound.outcome(), None);
+    /// ```
+    pub fn outcome(self) -> Option<Outcome> {
+        match self {
+            RoundPhase::Consented | RoundPhase::Adopted => Some(Outcome::Adopted),
+            RoundPhase::Declined => Some(Outcome::Declined),
+            RoundPhase::Withdrawn => Some(Outcome::Withdrawn),
+            RoundPhase::Deferred => Some(Outcome::Deferred),
+            RoundPhase::Escalated | RoundPhase::BrokenDown => Some(Outcome::Escalated),
+            RoundPhase::NotOpened
+            | RoundPhase::Presented
+            | RoundPhase::Clarifying
+            | RoundPhase::Reactions
+            | RoundPhase::Amending
+            | RoundPhase::ObjectionRound
+            | RoundPhase::Integrating => None,
+        }
     }
 }
 

@@ -17,8 +17,7 @@ use crate::decision::DecisionKind;
 use crate::governance::Route;
 use crate::values::{
     AbsenceCounted, AdviceBasis, AdviceEntry, DecisionRecord, Disposition as RecordDisposition,
-    ObjectionEntry, Outcome, Participant, RaisedAs, Response as RecordResponse, RouteSummary,
-    TestResult,
+    ObjectionEntry, Participant, RaisedAs, Response as RecordResponse, RouteSummary, TestResult,
 };
 
 use super::ConsentError;
@@ -99,14 +98,7 @@ impl Round {
             config.deciding_body.clone(),
             config.method,
         ));
-        record.outcome = match self.phase {
-            RoundPhase::Consented | RoundPhase::Adopted => Some(Outcome::Adopted),
-            RoundPhase::Declined => Some(Outcome::Declined),
-            RoundPhase::Withdrawn => Some(Outcome::Withdrawn),
-            RoundPhase::Deferred => Some(Outcome::Deferred),
-            RoundPhase::Escalated | RoundPhase::BrokenDown => Some(Outcome::Escalated),
-            _ => None,
-        };
+        record.outcome = self.phase.outcome();
         record.body = Some(self.figures(community));
         record.absence_policy = Some(config.absence.counted_as());
 

@@ -8,7 +8,8 @@ use crate::decision::DecisionKind;
 use crate::funding::{FundingCommand, FundingState, route_facts};
 use crate::governance::{Route, RouteFacts};
 use crate::journal::{Journal, StreamId};
-use crate::proposal::{DecisionResult, ProposalCommand};
+use crate::proposal::ProposalCommand;
+use crate::values::{Outcome, RouteSummary};
 
 use super::{Engine, EngineError, EngineEvent, ProcessCommand, ProcessKind, ProcessState, Stream};
 
@@ -93,10 +94,7 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                 } else {
                     Err(EngineError::ScreenOffRoute {
                         stream: id.clone(),
-                        given: given.summary().map_or_else(
-                            || "an automatic decline".to_owned(),
-                            |g| format!("`{}` by {}", g.deciding_body, g.method),
-                        ),
+                        given: describe(given.summary().as_ref()),
                     })
                 }
             }
@@ -105,18 +103,9 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                 consented,
             } => match StreamId::new(reference) {
                 Ok(round) => round_agrees(streams, id, &round, |reached| {
-                    if *consented {
-                        matches!(reached, RoundPhase::Adopted | RoundPhase::Consented)
-                    } else {
-                        matches!(
-                            reached,
-                            RoundPhase::Declined
-                                | RoundPhase::Withdrawn
-                                | RoundPhase::Deferred
-                                | RoundPhase::Escalated
-                                | RoundPhase::BrokenDown
-                        )
-                    }
+                    reached
+                        .outcome()
+                        .is_some_and(|o| (o == Outcome::Adopted) == *consented)
                 }),
                 // A reference that names no stream is a record kept elsewhere.
                 Err(_) => Ok(()),
@@ -165,31 +154,29 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                     return Err(EngineError::OffRoute {
                         stream: id.clone(),
                         kind: stream.kind.clone(),
-                        asked: format!("`{}` by {}", route.deciding_body, route.method),
-                        given: given.map_or_else(
-                            || "an automatic decline".to_owned(),
-                            |g| format!("`{}` by {}", g.deciding_body, g.method),
-                        ),
+                        asked: describe(Some(route)),
+                        given: describe(given.as_ref()),
                     });
                 }
                 Ok(())
             }
             ProposalCommand::RecordDecision { round, result } => {
-                round_agrees(streams, id, round, |reached| match result {
-                    DecisionResult::Adopted { .. } => {
-                        matches!(reached, RoundPhase::Adopted | RoundPhase::Consented)
-                    }
-                    DecisionResult::Declined {} => reached == RoundPhase::Declined,
-                    DecisionResult::Withdrawn {} => reached == RoundPhase::Withdrawn,
-                    DecisionResult::Escalated { .. } => {
-                        matches!(reached, RoundPhase::Escalated | RoundPhase::BrokenDown)
-                    }
-                    DecisionResult::Deferred {} => reached == RoundPhase::Deferred,
+                round_agrees(streams, id, round, |reached| {
+                    reached.outcome() == Some(result.outcome())
                 })
             }
             _ => Ok(()),
         }
     }
+}
+
+/// A route as an error names it: the deciding body and its method, or (no summary) the
+/// automatic decline of a red-line offer.
+fn describe(route: Option<&RouteSummary>) -> String {
+    route.map_or_else(
+        || "an automatic decline".to_owned(),
+        |r| format!("`{}` by {}", r.deciding_body, r.method),
+    )
 }
 
 /// Whether the consent round on stream `round`, when it runs in this engine, reached what
