@@ -5,10 +5,14 @@
 #[path = "../examples/collective/story/mod.rs"]
 mod story;
 
+use std::collections::BTreeMap;
+
 use coproduction::consent::RoundPhase;
-use coproduction::engine::Engine;
-use coproduction::funding::FundingPhase;
-use coproduction::journal::{FileJournal, Journal, JournalError, StreamId};
+use coproduction::engine::{Engine, EngineEvent};
+use coproduction::funding::{FundingEvent, FundingPhase};
+use coproduction::journal::{
+    FileJournal, Journal, JournalError, MemoryJournal, NewEvent, StreamId,
+};
 use coproduction::proposal::ProposalPhase;
 use coproduction::values::{Charter, Status, ValueReport, Verdict};
 
@@ -163,6 +167,41 @@ fn a_year_in_the_life_of_the_collective() {
     let states: Vec<_> = streams.iter().map(|id| engine.state(id)).collect();
     let community = engine.community().clone();
     drop(s);
+
+    // The offer's record as it stood after its round consented and before the offer was
+    // decided: the round's objections and responses are there, but no outcome, decision
+    // time or route taken is borrowed from the round.
+    let before = MemoryJournal::new();
+    let mut next: BTreeMap<&StreamId, u64> = BTreeMap::new();
+    let foundation = stream(story::FOUNDATION);
+    for e in &written {
+        if e.stream == foundation
+            && matches!(
+                e.event,
+                EngineEvent::Funding {
+                    event: FundingEvent::Decided { .. }
+                }
+            )
+        {
+            break;
+        }
+        let seq = next.entry(&e.stream).or_default();
+        let event = NewEvent::new(e.actor, e.time, e.event.clone());
+        before.append(&e.stream, *seq, vec![event]).unwrap();
+        *seq += 1;
+    }
+    let undecided = Engine::open(community.clone(), None, Charter::default(), before).unwrap();
+    assert_eq!(
+        undecided.funding_phase(&foundation),
+        Some(FundingPhase::Deciding)
+    );
+    let record = undecided
+        .record(&foundation, story::at("2021-04-29T00:00:00Z"))
+        .unwrap();
+    assert_eq!(record.outcome, None);
+    assert_eq!(record.dates.decided_at, None);
+    assert_eq!(record.route_taken, None);
+    assert!(record.objections.is_some() && record.absence_policy.is_some());
 
     let (journal, report) = FileJournal::open(&path).unwrap();
     assert_eq!(report.torn_tail, None);

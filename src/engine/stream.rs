@@ -141,13 +141,19 @@ pub(super) fn record_of(
             let decision = state.decision()?;
             let mut record = decision.record(community, now);
             // The consent round the deciding body held, when it runs in this engine, adds
-            // what it holds: the objections and their dispositions, the absence policy.
+            // what it holds: the objections and their dispositions, the absence policy. What
+            // was decided, when, why and along which route is the funding decision's to say:
+            // a round that consented has not accepted the offer.
             let round = decision
                 .consent_round()
                 .and_then(|r| StreamId::new(&r.reference).ok())
                 .filter(|round| round != id)
                 .and_then(|round| record_of(streams, &round, community, now));
-            if let Some(round) = round {
+            if let Some(mut round) = round {
+                round.outcome = None;
+                round.dates.decided_at = None;
+                round.rationale = None;
+                round.route_taken = None;
                 record.supplement(round);
             }
             record
