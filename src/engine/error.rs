@@ -112,10 +112,11 @@ pub enum EngineError {
         /// The process the stream runs.
         process: ProcessKind,
     },
-    /// A proposal records a decision its round did not reach.
+    /// A proposal or a funding decision records a decision its consent round did not
+    /// reach.
     #[error("stream `{stream}`: the round `{round}` is in phase `{}`, which is not the decision recorded", crate::machine::Phase::label(*phase))]
     RoundDisagrees {
-        /// The proposal's stream.
+        /// The stream of the proposal or funding decision.
         stream: StreamId,
         /// The round's stream.
         round: StreamId,

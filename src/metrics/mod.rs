@@ -14,9 +14,12 @@
 //!   journal: one the deciding body took by advice process, say. For such a decision the
 //!   deciders are its responders, out of the deciding body's members; it was opened when
 //!   the offer was identified and published when its register entry was. A funding
-//!   decision decided by a round in the journal is counted once, as the round; an offer
-//!   declined automatically at screening is no one's decision and is left out. Other
-//!   streams are left out.
+//!   decision decided by a round in the journal is counted once, as the round: who took
+//!   part and what became of objections come from the round, and what was decided, when,
+//!   with which rationale and when it was published come from the funding decision and
+//!   its register entry (the round itself stops at consent). An offer declined
+//!   automatically at screening is no one's decision and is left out. Other streams are
+//!   left out.
 //! - **Participation** is the eligible members (the snapshot taken when the round opened)
 //!   who responded at least once, in any objection round, in person or through a named
 //!   supporter, out of all eligible members. Shares are exact ([`Share`]).
@@ -27,7 +30,8 @@
 //!   **Concerns** are every concern the round logged, including objections kept as concerns.
 //! - **Decided at** is when the outcome was recorded (adopted), or when the vote or the
 //!   decider declined, or, for a round that consented but whose outcome is not recorded
-//!   yet, when consent carried. Withdrawn, deferred, escalated and open rounds have none.
+//!   yet, when consent carried; for a funding decision, when it was accepted or declined.
+//!   Withdrawn, deferred, escalated and open decisions have none.
 //! - **Time to decision** runs from when the matter was proposed to when it was decided. A
 //!   round that decides a proposal in the journal counts from the proposal's creation (or,
 //!   after a review, from the review's opening), so the weeks of co-creation before the
@@ -116,7 +120,7 @@ use crate::funding::{FundingDecision, FundingProcess, FundingState};
 use crate::journal::{Envelope, StreamId};
 use crate::machine::Decider;
 use crate::proposal::ProposalEvent;
-use crate::values::{Charter, DecisionRecord};
+use crate::values::{Charter, DecisionRecord, Outcome};
 
 pub use table::MetricsTable;
 
@@ -265,7 +269,7 @@ pub struct MonthMetrics {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Totals {
-    /// Decisions (streams with an opened round).
+    /// Decisions, as the module guide counts them.
     pub decisions: usize,
     /// Decisions by where they stand (phase label), in label order.
     pub outcomes: BTreeMap<String, usize>,
@@ -277,7 +281,8 @@ pub struct Totals {
     pub objections: ObjectionCounts,
     /// Concerns logged, summed.
     pub concerns: usize,
-    /// The mean time from opening to decision over decided decisions, to the second.
+    /// The mean time from proposal to decision over decisions with a decision time, to the
+    /// second.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mean_time_to_decision: Option<SignedDuration>,
 }
@@ -315,8 +320,54 @@ struct StreamAcc {
     proposed_since: Option<Timestamp>,
 }
 
-/// Where a round's matter was proposed: the stream that started it and when.
-type Origins<'a> = BTreeMap<&'a str, (&'a StreamId, Timestamp)>;
+/// Where a round's matter was proposed: the stream that started it and when, and, for a
+/// funding offer, the decision that settles it.
+#[derive(Clone, Copy)]
+struct Origin<'a> {
+    stream: &'a StreamId,
+    proposed_at: Timestamp,
+    funding: Option<&'a FundingDecision>,
+}
+
+/// Each round's origin, by the round's stream.
+type Origins<'a> = BTreeMap<&'a str, Origin<'a>>;
+
+/// How a decision was settled: whether it was decided (adopted, accepted or declined),
+/// when, where its process stands, whether it gave a rationale, and when it was published.
+struct Settled {
+    decided: bool,
+    decided_at: Option<Timestamp>,
+    outcome: String,
+    rationale: bool,
+    published_at: Option<Timestamp>,
+}
+
+impl Settled {
+    /// What a funding decision itself says: its outcome, its rationale (the decider
+    /// refuses a decision without one) and its register entry. Deferred and escalated
+    /// offers were not decided, as rounds are not.
+    fn funding(funding: &FundingDecision) -> Self {
+        let taken = funding.decided();
+        let decided = taken
+            .is_some_and(|d| matches!(d.outcome.recorded(), Outcome::Adopted | Outcome::Declined));
+        Settled {
+            decided,
+            decided_at: taken.filter(|_| decided).map(|d| d.at),
+            outcome: crate::machine::Phase::label(funding.phase()).to_owned(),
+            rationale: taken.is_some(),
+            published_at: funding.published_at(),
+        }
+    }
+
+    fn in_time(&self, publish_days: u32) -> bool {
+        in_time(
+            self.decided && self.rationale,
+            self.decided_at,
+            self.published_at,
+            publish_days,
+        )
+    }
+}
 
 impl Metrics {
     /// Computes the metrics of every decision in `envelopes` (a journal's
@@ -376,8 +427,12 @@ impl Metrics {
                         acc.proposed_since = Some(*at);
                     }
                     ProposalEvent::DecisionStarted { round, at, .. } => {
-                        let since = acc.proposed_since.unwrap_or(*at);
-                        origins.insert(round.as_str(), (&envelope.stream, since));
+                        let origin = Origin {
+                            stream: &envelope.stream,
+                            proposed_at: acc.proposed_since.unwrap_or(*at),
+                            funding: None,
+                        };
+                        origins.insert(round.as_str(), origin);
                     }
                     _ => {}
                 },
@@ -387,7 +442,12 @@ impl Metrics {
             if let Some(funding) = acc.funding.decision()
                 && let Some(round) = funding.consent_round()
             {
-                origins.insert(round.reference.as_str(), (*stream, funding.identified_at()));
+                let origin = Origin {
+                    stream,
+                    proposed_at: funding.identified_at(),
+                    funding: Some(funding),
+                };
+                origins.insert(round.reference.as_str(), origin);
             }
         }
 
@@ -540,7 +600,7 @@ fn decision(
     stream: &StreamId,
     acc: &StreamAcc,
     round: &Round,
-    origin: Option<(&StreamId, Timestamp)>,
+    origin: Option<Origin<'_>>,
     publish_days: u32,
 ) -> DecisionMetrics {
     let config = round.config();
@@ -571,25 +631,13 @@ fn decision(
         }
     }
 
-    let outcome = round.phase();
-    let decided_at = match (outcome, round.ending()) {
-        (RoundPhase::Adopted, Some(Ending::Adopted { at, .. })) => Some(*at),
-        (RoundPhase::Declined | RoundPhase::Consented, _) => round.decision().map(|d| d.at),
-        _ => None,
+    // A round that decides a funding offer is settled by the offer's decision (the round
+    // stops at consent); any other round settles itself.
+    let settled = match origin.and_then(|o| o.funding) {
+        Some(funding) => Settled::funding(funding),
+        None => settled_round(acc, round),
     };
-    let rationale = round
-        .decision()
-        .and_then(|d| d.rationale.as_deref())
-        .or_else(|| acc.evidence.as_ref()?.rationale.as_deref())
-        .is_some_and(|r| !r.trim().is_empty());
-    let published_at = acc
-        .evidence
-        .as_ref()
-        .and_then(|e| e.publication.as_ref())
-        .map(|p| p.published_at);
-    let decided = matches!(outcome, RoundPhase::Adopted | RoundPhase::Declined);
-    let published_in_time = in_time(decided && rationale, decided_at, published_at, publish_days);
-    let proposed_at = origin.map_or(round.opened_at(), |(_, at)| at.min(round.opened_at()));
+    let proposed_at = origin.map_or(round.opened_at(), |o| o.proposed_at.min(round.opened_at()));
     DecisionMetrics {
         stream: stream.clone(),
         kind: acc.kind.clone(),
@@ -602,16 +650,44 @@ fn decision(
         lived_experience: Share::new(lived_responders, responders.len()),
         objections,
         concerns: round.concerns().len(),
-        decides_for: origin.map(|(stream, _)| stream.clone()),
+        decides_for: origin.map(|o| o.stream.clone()),
         proposed_at,
         opened_at: round.opened_at(),
+        decided_at: settled.decided_at,
+        time_to_decision: settled.decided_at.map(|at| at.duration_since(proposed_at)),
+        published_in_time: settled.in_time(publish_days),
+        outcome: settled.outcome,
+        decided: settled.decided,
+        rationale: settled.rationale,
+        published_at: settled.published_at,
+    }
+}
+
+/// How a round settled itself: adopted (when the outcome was recorded), declined, or
+/// consented with the outcome still to record (decided at when consent carried, not yet
+/// decided); a rationale from the decider or the evidence; a publication from the evidence.
+fn settled_round(acc: &StreamAcc, round: &Round) -> Settled {
+    let phase = round.phase();
+    let decided_at = match (phase, round.ending()) {
+        (RoundPhase::Adopted, Some(Ending::Adopted { at, .. })) => Some(*at),
+        (RoundPhase::Declined | RoundPhase::Consented, _) => round.decision().map(|d| d.at),
+        _ => None,
+    };
+    let rationale = round
+        .decision()
+        .and_then(|d| d.rationale.as_deref())
+        .or_else(|| acc.evidence.as_ref()?.rationale.as_deref())
+        .is_some_and(|r| !r.trim().is_empty());
+    Settled {
+        decided: matches!(phase, RoundPhase::Adopted | RoundPhase::Declined),
         decided_at,
-        time_to_decision: decided_at.map(|at| at.duration_since(proposed_at)),
-        outcome: crate::machine::Phase::label(outcome).to_owned(),
-        decided,
+        outcome: crate::machine::Phase::label(phase).to_owned(),
         rationale,
-        published_at,
-        published_in_time,
+        published_at: acc
+            .evidence
+            .as_ref()
+            .and_then(|e| e.publication.as_ref())
+            .map(|p| p.published_at),
     }
 }
 
@@ -655,12 +731,7 @@ fn funding_decision(
         .iter()
         .filter(|&&m| community.member(m).is_some_and(|x| x.lived_experience))
         .count();
-    let decided_at = taken.map(|d| d.at);
-    let decided = taken.is_some_and(|d| {
-        d.outcome.accepts() || matches!(d.outcome, crate::funding::FundingOutcome::Decline {})
-    });
-    let rationale = taken.is_some_and(|d| !d.rationale.trim().is_empty());
-    let published_at = funding.published_at();
+    let settled = Settled::funding(funding);
     Some(DecisionMetrics {
         stream: stream.clone(),
         kind: acc.kind.clone(),
@@ -676,13 +747,15 @@ fn funding_decision(
         decides_for: None,
         proposed_at: funding.identified_at(),
         opened_at: funding.identified_at(),
-        decided_at,
-        time_to_decision: decided_at.map(|at| at.duration_since(funding.identified_at())),
-        outcome: crate::machine::Phase::label(funding.phase()).to_owned(),
-        decided,
-        rationale,
-        published_at,
-        published_in_time: in_time(decided && rationale, decided_at, published_at, publish_days),
+        decided_at: settled.decided_at,
+        time_to_decision: settled
+            .decided_at
+            .map(|at| at.duration_since(funding.identified_at())),
+        published_in_time: settled.in_time(publish_days),
+        outcome: settled.outcome,
+        decided: settled.decided,
+        rationale: settled.rationale,
+        published_at: settled.published_at,
     })
 }
 
