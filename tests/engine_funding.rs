@@ -440,18 +440,15 @@ fn the_consent_round_a_funding_decision_records_must_have_reached_it() {
             },
         ),
         ("15", FundingCommand::StartDueDiligence {}),
-        ("20", FundingCommand::StartConsultation {}),
     ] {
-        let result = engine.handle(funding(
-            "f",
-            1,
-            &format!("2024-05-01T09:{minute}:00Z"),
-            command,
-        ));
-        // Consultation waits for due diligence; that refusal is not what this test is about.
-        if minute != "20" {
-            result.unwrap();
-        }
+        engine
+            .handle(funding(
+                "f",
+                1,
+                &format!("2024-05-01T09:{minute}:00Z"),
+                command,
+            ))
+            .unwrap();
     }
     // The round in the decision circle, opened on the engine along the offer's route.
     let community = community();
