@@ -118,7 +118,7 @@ pub fn run(out: &Path) -> Result<Story, Box<dyn Error>> {
     }
 
     heading("2. Who decides what");
-    let governance = Governance::new(map.clone(), &community)?;
+    let governance = Governance::new(map, &community)?;
     for (label, facts) in [
         (
             "a red-line funder",
@@ -156,7 +156,7 @@ pub fn run(out: &Path) -> Result<Story, Box<dyn Error>> {
     let charter = Charter::default();
     let engine = Engine::open(
         community.clone(),
-        Some(Governance::new(map, &community)?),
+        Some(governance.clone()),
         charter.clone(),
         journal,
     )?;
