@@ -244,7 +244,7 @@ impl<const CHECK: u8> StateMachineTest for Property<CHECK> {
                             decided.is_ok(),
                             "the façade took {step:?}, the machine did not"
                         );
-                        assert_eq!(claimed_phase(&round), run.state.phase(), "after {step:?}");
+                        assert_eq!(round.claimed_phase(), run.state.phase(), "after {step:?}");
                         assert_eq!(round.state(), &run.state);
                         assert_eq!(AnyRound::events(&round), run.events.as_slice());
                         round
@@ -257,7 +257,7 @@ impl<const CHECK: u8> StateMachineTest for Property<CHECK> {
                             "a refused {step:?} changed the round"
                         );
                         assert_eq!(AnyRound::events(&round), run.events.as_slice());
-                        assert_eq!(claimed_phase(&round), before.phase());
+                        assert_eq!(round.claimed_phase(), before.phase());
                         round
                     }
                     Typed::NoStep(round) => {
@@ -299,7 +299,7 @@ impl<const CHECK: u8> StateMachineTest for Property<CHECK> {
             FACADE => match AnyRound::replay(run.events.clone()) {
                 Ok(round) => {
                     assert_eq!(round.phase(), run.state.phase());
-                    assert_eq!(claimed_phase(&round), run.state.phase());
+                    assert_eq!(round.claimed_phase(), run.state.phase());
                     assert_eq!(round.state(), &run.state);
                 }
                 Err(error) => {

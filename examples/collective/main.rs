@@ -8,21 +8,11 @@
 
 mod story;
 
-use coproduction::values::ValueReport;
-
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let out = std::env::temp_dir().join("coproduction-collective");
     let story = story::run(&out)?;
 
     println!("\n== The year in one view ==\n");
-    let verdicts = |report: &ValueReport| {
-        report
-            .verdicts()
-            .iter()
-            .map(|v| format!("{} {}", v.value.as_str(), v.verdict.label()))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
     for (what, report) in [
         ("The Allies Group as it stood", &story.allies),
         ("The foundation's offer, accepted", &story.foundation),
@@ -31,7 +21,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         ("The working model, objection open", &story.open_objection),
         ("The working model, adopted", &story.working_model),
     ] {
-        println!("  {what:<36} {}", verdicts(report));
+        println!("  {what:<36} {}", story::verdicts(report));
     }
     println!(
         "\n{} processes on the engine, {} decisions with a round; {} piece(s) of feedback no theme carried.",

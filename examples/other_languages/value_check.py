@@ -12,23 +12,20 @@ Run it from the repository's root, after `cargo build --features cli`:
 import json
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 tool = sys.argv[1] if len(sys.argv) > 1 else "coproduction"
 data = Path(__file__).resolve().parent.parent / "data"
 
-# The Allies Group's partnership decision, as a due-diligence tool would hold it.
-record = json.loads((data / "allies_record.json").read_text())
+# The Allies Group's partnership decision, as a due-diligence tool would hold it: a JSON file.
+# (A tool that holds a record in memory writes it out with json.dumps and passes that path.)
+record = data / "allies_record.json"
 
-with tempfile.TemporaryDirectory() as tmp:
-    path = Path(tmp) / "record.json"
-    path.write_text(json.dumps(record))
-    done = subprocess.run(
-        [tool, "check", "--charter", str(data / "charter.json"), "--record", str(path), "--gate"],
-        capture_output=True,
-        text=True,
-    )
+done = subprocess.run(
+    [tool, "check", "--charter", str(data / "charter.json"), "--record", str(record), "--gate"],
+    capture_output=True,
+    text=True,
+)
 
 # Exit 0: the gate passes. Exit 1: the gate refuses (the report is on stdout, the reason on
 # stderr), or the input was bad (nothing on stdout, the reason on stderr).

@@ -2,7 +2,7 @@
 
 use coproduction::consent::{
     Advanced, AnyRound, Closed, ConsentError, ConsentRound, Decided, OpenPhase, Refused,
-    RoundCommand, RoundPhase, RoundPhaseMarker,
+    RoundCommand,
 };
 use coproduction::machine::Context;
 
@@ -20,30 +20,6 @@ pub enum Typed {
     Refused(AnyRound, ConsentError),
     /// The round's phase type offers no such step.
     NoStep(AnyRound),
-}
-
-pub fn claimed<Q: RoundPhaseMarker>(_: &ConsentRound<Q>) -> RoundPhase {
-    Q::PHASE
-}
-
-/// The phase the typed round's type claims (not what its runtime state says).
-pub fn claimed_phase(round: &AnyRound) -> RoundPhase {
-    match round {
-        AnyRound::Presented(r) => claimed(r),
-        AnyRound::Clarifying(r) => claimed(r),
-        AnyRound::Reactions(r) => claimed(r),
-        AnyRound::Amending(r) => claimed(r),
-        AnyRound::ObjectionRound(r) => claimed(r),
-        AnyRound::Integrating(r) => claimed(r),
-        AnyRound::Consented(r) => claimed(r),
-        AnyRound::Adopted(r) => claimed(r),
-        AnyRound::Declined(r) => claimed(r),
-        AnyRound::Withdrawn(r) => claimed(r),
-        AnyRound::Deferred(r) => claimed(r),
-        AnyRound::Escalated(r) => claimed(r),
-        AnyRound::BrokenDown(r) => claimed(r),
-        other => panic!("a typed round the test does not know: {other:?}"),
-    }
 }
 
 pub fn done<Q, T>(

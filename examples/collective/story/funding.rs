@@ -18,7 +18,7 @@ use coproduction::values::{
     PaymentStatus, Restriction, RouteSummary, StakeholderFacts, ValueReport, Way,
 };
 
-use super::{FOUNDATION, FOUNDATION_ROUND, TOBACCO, at, show};
+use super::{FOUNDATION, FOUNDATION_ROUND, TOBACCO, at, round_request, show};
 
 type StoryEngine = Engine<FileJournal<EngineEvent>>;
 
@@ -264,12 +264,7 @@ pub(super) fn foundation_offer(
     config.eligible.retain(|e| e.member != stepped_out);
     let round_stream = StreamId::new(FOUNDATION_ROUND)?;
     let round = |who: u64, when: &str, command: RoundCommand| {
-        Request::new(
-            round_stream.clone(),
-            MemberId::new(who),
-            at(when),
-            ProcessCommand::Consent { command },
-        )
+        round_request(&round_stream, MemberId::new(who), when, command)
     };
     engine.handle(
         round(

@@ -118,7 +118,7 @@ pub fn run(out: &Path) -> Result<Story, Box<dyn Error>> {
     }
 
     heading("2. Who decides what");
-    let governance = Governance::new(map.clone(), &community)?;
+    let governance = Governance::new(map, &community)?;
     for (label, facts) in [
         (
             "a red-line funder",
@@ -156,7 +156,7 @@ pub fn run(out: &Path) -> Result<Story, Box<dyn Error>> {
     let charter = Charter::default();
     let engine = Engine::open(
         community.clone(),
-        Some(Governance::new(map, &community)?),
+        Some(governance.clone()),
         charter.clone(),
         journal,
     )?;
@@ -329,14 +329,19 @@ pub(crate) fn version() -> VersionId {
     VersionId::new(ProposalId::new(1), Version::new(1))
 }
 
-/// Prints a report's verdicts and every finding that is not simply satisfied.
-pub(crate) fn show(report: &ValueReport) {
-    let verdicts: Vec<String> = report
+/// A report's verdicts in a line: each value and its verdict, comma-separated.
+pub(crate) fn verdicts(report: &ValueReport) -> String {
+    report
         .verdicts()
         .iter()
         .map(|v| format!("{} {}", v.value.as_str(), v.verdict.label()))
-        .collect();
-    println!("  Values: {}", verdicts.join(", "));
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Prints a report's verdicts and every finding that is not simply satisfied.
+pub(crate) fn show(report: &ValueReport) {
+    println!("  Values: {}", verdicts(report));
     for f in report.findings() {
         if f.rule.as_str() == "I6" || !matches!(f.status, Status::Satisfied | Status::NotApplicable)
         {
