@@ -200,7 +200,7 @@ fn charter(path: Option<&PathBuf>) -> Result<Charter, Failure> {
 fn journal(path: &Path) -> Result<FileJournal<EngineEvent>, Failure> {
     let (journal, report) =
         FileJournal::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    warn_torn(path, &report);
+    warn_torn(path, &report, "the next append removes it");
     Ok(journal)
 }
 
@@ -208,14 +208,16 @@ fn journal(path: &Path) -> Result<FileJournal<EngineEvent>, Failure> {
 fn snapshot(path: &Path) -> Result<MemoryJournal<EngineEvent>, Failure> {
     let (journal, report) =
         FileJournal::snapshot(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    warn_torn(path, &report);
+    warn_torn(path, &report, "a writer may still be finishing it");
     Ok(journal)
 }
 
-fn warn_torn(path: &Path, report: &OpenReport) {
+/// Says on stderr that the journal ends in an unfinished write, and what becomes of it: a
+/// writer removes it at its next append; a reader may be looking while a writer finishes.
+fn warn_torn(path: &Path, report: &OpenReport, fate: &str) {
     if let Some(torn) = report.torn_tail {
         eprintln!(
-            "{}: an unfinished last write of {} bytes at offset {} is ignored; the next append removes it",
+            "{}: an unfinished last write of {} bytes at offset {} is ignored; {fate}",
             path.display(),
             torn.bytes,
             torn.offset
@@ -362,7 +364,8 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 None => None,
                 Some(path) => Some(json(&path)?),
             };
-            // Reading metrics must not create a journal where there was none.
+            // A journal that is not there is named plainly (the snapshot would not create
+            // one either).
             std::fs::metadata(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
             let envelopes = coproduction::journal::Journal::read_all(&snapshot(&path)?)?;
             let metrics =

@@ -363,12 +363,6 @@ pub(crate) struct ChainState {
     pub(crate) open_batch: Option<StreamId>,
 }
 
-impl Default for Hash {
-    fn default() -> Self {
-        Self::GENESIS
-    }
-}
-
 impl ChainState {
     /// A state that knows only the journal's head and one stream's last sequence number:
     /// enough to seal a batch for that stream.

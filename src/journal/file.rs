@@ -236,12 +236,7 @@ impl<E: DeserializeOwned> FileJournal<E> {
     ) -> Result<(super::MemoryJournal<E>, OpenReport), JournalError> {
         let path = path.as_ref();
         let name = path.display().to_string();
-        let bytes = std::fs::read(path).map_err(|e| JournalError::Io {
-            journal: name.clone(),
-            operation: "read the file",
-            kind: e.kind(),
-            message: e.to_string(),
-        })?;
+        let bytes = std::fs::read(path).map_err(io_error(&name, "read the file"))?;
         let (replayed, report) = verified::<E>(&bytes, &name)?;
         Ok((super::MemoryJournal::from_log(replayed.log), report))
     }
@@ -256,15 +251,7 @@ impl<E: DeserializeOwned> FileJournal<E> {
     pub fn open(path: impl AsRef<Path>) -> Result<(Self, OpenReport), JournalError> {
         let path = path.as_ref().to_path_buf();
         let name = path.display().to_string();
-        let io = |operation: &'static str| {
-            let name = name.clone();
-            move |e: std::io::Error| JournalError::Io {
-                journal: name,
-                operation,
-                kind: e.kind(),
-                message: e.to_string(),
-            }
-        };
+        let io = |operation| io_error(&name, operation);
         let existed = path.exists();
         let mut file = OpenOptions::new()
             .read(true)
@@ -316,14 +303,15 @@ impl<E> FileJournal<E> {
             journal: self.name.clone(),
         })
     }
+}
 
-    fn io(&self, operation: &'static str, e: std::io::Error) -> JournalError {
-        JournalError::Io {
-            journal: self.name.clone(),
-            operation,
-            kind: e.kind(),
-            message: e.to_string(),
-        }
+/// The error for an I/O failure while doing `operation` on the journal `journal`.
+fn io_error(journal: &str, operation: &'static str) -> impl FnOnce(std::io::Error) -> JournalError {
+    move |e| JournalError::Io {
+        journal: journal.to_owned(),
+        operation,
+        kind: e.kind(),
+        message: e.to_string(),
     }
 }
 
@@ -372,20 +360,20 @@ where
             inner
                 .file
                 .set_len(inner.len)
-                .map_err(|e| self.io("cut away a torn tail", e))?;
+                .map_err(io_error(&self.name, "cut away a torn tail"))?;
         }
         inner
             .file
             .seek(SeekFrom::Start(inner.len))
-            .map_err(|e| self.io("seek to the end of the valid prefix", e))?;
+            .map_err(io_error(&self.name, "seek to the end of the valid prefix"))?;
         inner
             .file
             .write_all(buf.as_bytes())
-            .map_err(|e| self.io("write a batch", e))?;
+            .map_err(io_error(&self.name, "write a batch"))?;
         inner
             .file
             .sync_data()
-            .map_err(|e| self.io("sync a batch to disk", e))?;
+            .map_err(io_error(&self.name, "sync a batch to disk"))?;
         inner.dirty = false;
         inner.len += buf.len() as u64;
         inner.log.commit(sealed, &self.name)

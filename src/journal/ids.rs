@@ -199,6 +199,13 @@ impl Hash {
     }
 }
 
+/// The default hash is the chain's start, [`Hash::GENESIS`].
+impl Default for Hash {
+    fn default() -> Self {
+        Self::GENESIS
+    }
+}
+
 impl fmt::Display for Hash {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for byte in self.0 {
