@@ -6,7 +6,9 @@ mod funding_common;
 use coproduction::community::{BodyId, MemberId};
 use coproduction::consent::{Response, RoundCommand, RoundConfig, RoundPhase, RoundRoles};
 use coproduction::decision::{DecisionKind, Method};
-use coproduction::engine::{Engine, EngineError, EngineEvent, ProcessCommand, Request};
+use coproduction::engine::{
+    Engine, EngineError, EngineEvent, ProcessCommand, ProcessState, Request,
+};
 use coproduction::funding::{
     AdviceId, Check, FundingCommand, FundingOutcome, FundingPhase, FundingPolicy, Offer,
     route_facts,
@@ -325,14 +327,17 @@ fn a_screen_along_another_route_is_refused_and_writes_nothing() {
             FundingCommand::StartScreening {},
         ))
         .unwrap();
-    // The small grant's route (staff team, advice process) for a tier-2 offer.
+    // The offer's own tier-2 route, but decided by the staff team: the funding machine
+    // takes it (its kind, tier and red-line screen fit the offer); governance does not.
+    let mut other = route_for(&offer);
+    other.decider = BodyId::new("staff_team").unwrap();
     let before = engine.journal().read_all().unwrap();
     let off = funding(
         "f",
         1,
         "2024-05-01T09:10:00Z",
         FundingCommand::Screen {
-            route: Box::new(route_for(&small_grant())),
+            route: Box::new(other),
         },
     );
     let err = engine.handle(off).unwrap_err();
@@ -440,6 +445,7 @@ fn the_consent_round_a_funding_decision_records_must_have_reached_it() {
             },
         ),
         ("15", FundingCommand::StartDueDiligence {}),
+        ("20", FundingCommand::StartConsultation {}),
     ] {
         engine
             .handle(funding(
@@ -490,9 +496,9 @@ fn the_consent_round_a_funding_decision_records_must_have_reached_it() {
         Some(RoundPhase::Presented)
     );
 
-    // The funding decision cannot say the round consented while it is still open; the
-    // refusal names the round's phase. (It is refused before the funding machine would
-    // refuse it for being out of phase.)
+    // The funding decision, in consultation, cannot say the round consented while it is
+    // still open: the funding machine would take the record, the engine refuses it and
+    // names the round's phase.
     let record = FundingCommand::RecordConsentRound {
         reference: "f-round".into(),
         consented: true,
@@ -560,6 +566,20 @@ fn the_consent_round_a_funding_decision_records_must_have_reached_it() {
         ),
         "{err}"
     );
+    // What the round reached is recorded, and the record carries its objections.
+    let record = FundingCommand::RecordConsentRound {
+        reference: "f-round".into(),
+        consented: true,
+    };
+    engine
+        .handle(funding("f", 14, "2024-05-16T18:51:00Z", record))
+        .unwrap();
+    let decision = match engine.state(&stream("f")) {
+        Some(ProcessState::Funding(state)) => state.decision().cloned().unwrap(),
+        other => panic!("not a funding decision: {other:?}"),
+    };
+    let reference = decision.consent_round().unwrap();
+    assert!(reference.consented && reference.reference == "f-round");
 }
 
 #[test]

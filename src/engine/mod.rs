@@ -167,8 +167,10 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
         self.handle(request)
     }
 
-    /// Handles one request: authorise, route, decide, gate, append, evolve. Returns the
-    /// envelopes written.
+    /// Handles one request: start the stream (routed by governance) or find it, decide by
+    /// the process's own rules, check what the engine adds to them (the route governance
+    /// gives, the round a decision cites), gate a decided state on the charter, append,
+    /// evolve. Returns the envelopes written.
     ///
     /// # Errors
     ///
@@ -245,24 +247,30 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                     .map(|event| EngineEvent::Consent { event })
                     .collect()
             }
+            // The machine's own rules first; what the engine checks beyond them (the route
+            // governance gives, the round a decision cites) only of a command they take.
             (ProcessCommand::Proposal { command }, ProcessState::Proposal(state)) => {
-                self.check_proposal(&streams, &id, &stream, command, facts)?;
-                ProposalProcess::decide(state, command, &ctx)
-                    .map_err(|source| EngineError::ProposalRefused {
+                let events = ProposalProcess::decide(state, command, &ctx).map_err(|source| {
+                    EngineError::ProposalRefused {
                         stream: id.clone(),
                         source,
-                    })?
+                    }
+                })?;
+                self.check_proposal(&streams, &id, &stream, command, facts)?;
+                events
                     .into_iter()
                     .map(|event| EngineEvent::Proposal { event })
                     .collect()
             }
             (ProcessCommand::Funding { command }, ProcessState::Funding(state)) => {
-                self.check_funding(&streams, &id, state, command)?;
-                FundingProcess::decide(state, command, &ctx)
-                    .map_err(|source| EngineError::FundingRefused {
+                let events = FundingProcess::decide(state, command, &ctx).map_err(|source| {
+                    EngineError::FundingRefused {
                         stream: id.clone(),
                         source,
-                    })?
+                    }
+                })?;
+                self.check_funding(&streams, &id, state, command)?;
+                events
                     .into_iter()
                     .map(|event| EngineEvent::Funding { event })
                     .collect()
