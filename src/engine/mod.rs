@@ -93,7 +93,7 @@ pub use error::EngineError;
 pub use request::{EngineEvent, ProcessCommand, ProcessKind, Request};
 pub use stream::ProcessState;
 
-use stream::{Stream, record_of};
+use stream::{Stream, record_of, record_with};
 
 /// The decision engine. See the [module guide](self).
 pub struct Engine<J> {
@@ -286,8 +286,7 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
         // The value gate, before a decided state, on the record as it will be after the
         // transition: a copy of the stream takes the evidence and the events first.
         if events.iter().any(decides) {
-            let mut preview = streams.clone();
-            let after = preview.entry(id.clone()).or_insert_with(|| stream.clone());
+            let mut after = stream.clone();
             if let Some(evidence) = &evidence {
                 after.apply(&EngineEvent::EvidenceRecorded {
                     evidence: Box::new(evidence.clone()),
@@ -296,7 +295,7 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
             for event in &events {
                 after.apply(event);
             }
-            let record = record_of(&preview, &id, &self.community, now)
+            let record = record_with(&streams, &id, &after, &self.community, now)
                 .ok_or_else(|| EngineError::UnknownStream { stream: id.clone() })?;
             self.charter
                 .gate(&record)

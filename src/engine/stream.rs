@@ -122,7 +122,18 @@ pub(super) fn record_of(
     community: &Community,
     now: Timestamp,
 ) -> Option<DecisionRecord> {
-    let stream = streams.get(id)?;
+    record_with(streams, id, streams.get(id)?, community, now)
+}
+
+/// The decision record of stream `id` in the state `stream` (the stored one, or a preview
+/// of it after a command), with the rounds it cites read from `streams`.
+pub(super) fn record_with(
+    streams: &BTreeMap<StreamId, Stream>,
+    id: &StreamId,
+    stream: &Stream,
+    community: &Community,
+    now: Timestamp,
+) -> Option<DecisionRecord> {
     let mut record = match &stream.process {
         ProcessState::Consent(state) => state.round()?.record(stream.kind.clone(), community, now),
         ProcessState::Proposal(state) => {
