@@ -93,6 +93,7 @@ pub use error::EngineError;
 pub use request::{EngineEvent, ProcessCommand, ProcessKind, Request};
 pub use stream::ProcessState;
 
+pub(crate) use stream::merge_evidence;
 use stream::{Stream, record_of, record_with};
 
 /// The decision engine. See the [module guide](self).

@@ -93,11 +93,7 @@ impl Stream {
                 }
             }
             (EngineEvent::EvidenceRecorded { evidence }, _) => {
-                let mut newer = (**evidence).clone();
-                if let Some(older) = self.evidence.take() {
-                    newer.supplement(older);
-                }
-                self.evidence = Some(newer);
+                merge_evidence(&mut self.evidence, evidence);
             }
             (EngineEvent::Consent { event }, ProcessState::Consent(state)) => {
                 *state = ConsentProcess::evolve(std::mem::take(state), event);
@@ -113,6 +109,16 @@ impl Stream {
             _ => {}
         }
     }
+}
+
+/// Takes `newer` evidence into what a stream holds: the newer wins where both say something,
+/// the older fills the gaps.
+pub(crate) fn merge_evidence(held: &mut Option<DecisionRecord>, newer: &DecisionRecord) {
+    let mut merged = newer.clone();
+    if let Some(older) = held.take() {
+        merged.supplement(older);
+    }
+    *held = Some(merged);
 }
 
 /// The decision record of stream `id` as of `now`, as [`Engine::record`] gives it.

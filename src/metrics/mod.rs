@@ -115,11 +115,11 @@ use crate::consent::{
     ConsentProcess, Ending, ObjectionStatus, Round, RoundEvent, RoundPhase, RoundState,
 };
 use crate::decision::{DecisionKind, Method};
-use crate::engine::EngineEvent;
+use crate::engine::{EngineEvent, merge_evidence};
 use crate::funding::{FundingDecision, FundingProcess, FundingState};
 use crate::journal::{Envelope, StreamId};
 use crate::machine::Decider;
-use crate::proposal::ProposalEvent;
+use crate::proposal::{ProposalProcess, ProposalState};
 use crate::values::{Charter, DecisionRecord, Outcome};
 
 pub use table::MetricsTable;
@@ -316,8 +316,7 @@ struct StreamAcc {
     evidence: Option<DecisionRecord>,
     responders: BTreeSet<MemberId>,
     by_proxy: BTreeSet<MemberId>,
-    /// For a proposal: when its current matter was proposed (created, or a review opened).
-    proposed_since: Option<Timestamp>,
+    proposal: ProposalState,
 }
 
 /// Where a round's matter was proposed: the stream that started it and when, and, for a
@@ -394,17 +393,12 @@ impl Metrics {
                     evidence: None,
                     responders: BTreeSet::new(),
                     by_proxy: BTreeSet::new(),
-                    proposed_since: None,
+                    proposal: ProposalState::NotCreated,
                 });
             match &envelope.event {
                 EngineEvent::Started { kind, .. } => acc.kind = kind.clone(),
                 EngineEvent::EvidenceRecorded { evidence } => {
-                    // Newer evidence wins, older fills the gaps: as the engine merges it.
-                    let mut newer = (**evidence).clone();
-                    if let Some(older) = acc.evidence.take() {
-                        newer.supplement(older);
-                    }
-                    acc.evidence = Some(newer);
+                    merge_evidence(&mut acc.evidence, evidence);
                 }
                 EngineEvent::Consent { event } => {
                     if let RoundEvent::Responded { member, proxy, .. } = event {
@@ -422,23 +416,30 @@ impl Metrics {
                 }
                 // A proposal's decisions are taken, and counted, in its rounds; the
                 // proposal says when the matter was proposed.
-                EngineEvent::Proposal { event } => match event {
-                    ProposalEvent::Created { at, .. } | ProposalEvent::ReviewOpened { at, .. } => {
-                        acc.proposed_since = Some(*at);
-                    }
-                    ProposalEvent::DecisionStarted { round, at, .. } => {
-                        let origin = Origin {
-                            stream: &envelope.stream,
-                            proposed_at: acc.proposed_since.unwrap_or(*at),
-                            funding: None,
-                        };
-                        origins.insert(round.as_str(), origin);
-                    }
-                    _ => {}
-                },
+                EngineEvent::Proposal { event } => {
+                    let state = std::mem::take(&mut acc.proposal);
+                    acc.proposal = ProposalProcess::evolve(state, event);
+                }
             }
         }
         for (stream, acc) in &streams {
+            if let Some(proposal) = acc.proposal.proposal() {
+                for round in proposal.rounds() {
+                    // Proposed when created, or when the review before this round opened.
+                    let proposed_at = proposal
+                        .reviews()
+                        .iter()
+                        .map(|r| r.opened_at)
+                        .filter(|at| *at <= round.started_at)
+                        .fold(proposal.created_at(), Timestamp::max);
+                    let origin = Origin {
+                        stream,
+                        proposed_at,
+                        funding: None,
+                    };
+                    origins.insert(round.round.as_str(), origin);
+                }
+            }
             if let Some(funding) = acc.funding.decision()
                 && let Some(round) = funding.consent_round()
             {
