@@ -72,6 +72,17 @@ impl Role {
         Role::PartnerRepresentative,
     ];
 
+    /// Where the role stands in [`Role::ALL`].
+    const fn position(self) -> usize {
+        match self {
+            Role::CommunityMember => 0,
+            Role::CoProducer => 1,
+            Role::Staff => 2,
+            Role::Ally => 3,
+            Role::PartnerRepresentative => 4,
+        }
+    }
+
     /// The stable `snake_case` name of the role.
     pub fn label(self) -> &'static str {
         match self {
@@ -610,14 +621,13 @@ impl Community {
             .bodies
             .get(body)
             .ok_or_else(|| CommunityError::UnknownBody { body: body.clone() })?;
-        // Body members are always community members (checked on every change), so the
-        // lookup cannot miss; `filter_map` keeps that from being a panic if it ever did.
-        let members: Vec<&Member> = entry
-            .members
-            .iter()
-            .filter_map(|id| self.members.get(id))
-            .collect();
-        Ok(members.into_iter())
+        Ok(BodyMembers {
+            ids: entry.members.iter(),
+            // A body of a sixteenth of the community or more is read in one pass beside
+            // the community's members, both in id order; a smaller one by lookups.
+            walk: (entry.members.len() >= self.members.len() / 16).then(|| self.members.iter()),
+            members: &self.members,
+        })
     }
 
     /// The make-up of `body`: size, members with lived experience, counts by role.
@@ -626,16 +636,19 @@ impl Community {
     ///
     /// [`CommunityError::UnknownBody`].
     pub fn figures(&self, body: &BodyId) -> Result<BodyFigures, CommunityError> {
-        let mut roles: BTreeMap<Role, usize> = Role::ALL.iter().map(|&r| (r, 0)).collect();
+        let mut by_role = [0usize; Role::ALL.len()];
         let mut size = 0;
         let mut lived_experience = 0;
         for member in self.members_of(body)? {
             size += 1;
             lived_experience += usize::from(member.lived_experience);
             for role in &member.roles {
-                *roles.entry(*role).or_insert(0) += 1;
+                if let Some(count) = by_role.get_mut(role.position()) {
+                    *count += 1;
+                }
             }
         }
+        let roles = Role::ALL.into_iter().zip(by_role).collect();
         Ok(BodyFigures {
             body: body.clone(),
             size,
@@ -644,6 +657,33 @@ impl Community {
         })
     }
 }
+
+/// The members of one body, in id order: what [`Community::members_of`] returns.
+struct BodyMembers<'a> {
+    ids: std::collections::btree_set::Iter<'a, MemberId>,
+    walk: Option<std::collections::btree_map::Iter<'a, MemberId, Member>>,
+    members: &'a BTreeMap<MemberId, Member>,
+}
+
+impl<'a> Iterator for BodyMembers<'a> {
+    type Item = &'a Member;
+
+    fn next(&mut self) -> Option<&'a Member> {
+        let id = self.ids.next()?;
+        match &mut self.walk {
+            // Body members are always community members (checked on every change), so
+            // the walk finds each; were one missing, the walk would end, not panic.
+            Some(walk) => walk.find(|(key, _)| *key == id).map(|(_, member)| member),
+            None => self.members.get(id),
+        }
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.ids.size_hint()
+    }
+}
+
+impl ExactSizeIterator for BodyMembers<'_> {}
 
 #[cfg(test)]
 mod tests {
@@ -713,6 +753,36 @@ mod tests {
         assert_eq!(f.roles.len(), Role::ALL.len());
         assert_eq!(f.roles[&Role::Staff], 1);
         assert_eq!(f.roles[&Role::Ally], 0);
+    }
+
+    #[test]
+    fn role_positions_follow_all() {
+        for (i, role) in Role::ALL.into_iter().enumerate() {
+            assert_eq!(role.position(), i, "{role:?}");
+        }
+    }
+
+    #[test]
+    fn members_of_small_and_large_bodies_read_the_same_members() {
+        let mut c = Community::new();
+        for n in 0..64 {
+            c.add_member(Member::new(MemberId::new(n), format!("member {n}")))
+                .unwrap();
+        }
+        // Two members of 64 are read by lookup; 40 by the walk beside the community.
+        let small = [7, 50];
+        let large: Vec<u64> = (0..64).filter(|n| n % 8 != 3).take(40).collect();
+        for (slug, ids) in [("small", small.to_vec()), ("large", large)] {
+            c.add_body(
+                Body::new(body(slug), slug, BodyKind::ProjectTeam)
+                    .with_members(ids.iter().copied().map(MemberId::new)),
+            )
+            .unwrap();
+            let read = c.members_of(&body(slug)).unwrap();
+            assert_eq!(read.len(), ids.len());
+            let read: Vec<MemberId> = read.map(|m| m.id).collect();
+            assert_eq!(read, ids.into_iter().map(MemberId::new).collect::<Vec<_>>());
+        }
     }
 
     #[test]
