@@ -255,7 +255,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let rationale = "The study is the community's own; with free publication secured, the grant pays co-producers for their time.";
     let now = at("2024-05-16T19:05:00Z");
     let decision = deciding.decision().ok_or("a decision")?;
-    let mut record = decision.record_proposed(&outcome, &deciders, rationale, &community, now);
+    // Named as this decision's, as it stands: the proof fits its acceptance and nothing else.
+    let mut record = deciding
+        .name_record(decision.record_proposed(&outcome, &deciders, rationale, &community, now));
     // The round's responses, with each decider's declaration from the funding decision.
     let round_record =
         round

@@ -150,7 +150,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             .ok_or("an opened round")?
             .record(DecisionKind::WorkingModel, &community, now);
     let p = proposal.proposal().ok_or("a created proposal")?;
-    let mut record = p.record_for_adoption(Some(round_record), pilot_ends, now);
+    // Named as this proposal's, as it stands: the proof fits its adoption and nothing else.
+    let mut record =
+        proposal.name_record(p.record_for_adoption(Some(round_record), pilot_ends, now));
     record.route_given = Some(summary.clone());
     record.route_taken = Some(summary);
     record.rationale =

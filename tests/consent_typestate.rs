@@ -8,11 +8,12 @@ use common::consent::{
 };
 use coproduction::community::MemberId;
 use coproduction::consent::{
-    AbsencePolicy, Advanced, Answers, AnyRound, Closed, ConsentError, ConsentRound, Decided,
-    Integrating, ObjectionId, ObjectionRound, ObjectionStatus, Presented, Reactions, Response,
-    RoundConfig, RoundPhase, RoundPhaseMarker, RoundState, TimeBox, ValidityCriterion,
+    AbsencePolicy, Advanced, Answers, AnyRound, Closed, ConsentError, ConsentRound, Consented,
+    Decided, Integrating, ObjectionId, ObjectionRound, ObjectionStatus, Presented, Reactions,
+    Response, RoundConfig, RoundPhase, RoundPhaseMarker, RoundState, TimeBox, ValidityCriterion,
 };
-use coproduction::decision::Method;
+use coproduction::decision::{DecisionKind, Method};
+use coproduction::values::{DecisionRecord, ProofMismatch, Subject};
 
 const P: u64 = PROPOSER.get();
 const F: u64 = FACILITATOR.get();
@@ -102,13 +103,9 @@ fn closing_lands_in_the_variant_of_the_runtime_phase() {
         panic!("unanimous consent closes as consented");
     };
     lands(&consented);
+    let proof = passed_gate(consented.subject());
     let adopted = consented
-        .record_outcome(
-            ctx(S, 8),
-            "Adopted for a trial.",
-            at(60 * 24 * 90),
-            &passed_gate(),
-        )
+        .record_outcome(ctx(S, 8), "Adopted for a trial.", at(60 * 24 * 90), &proof)
         .unwrap();
     lands(&adopted);
 
@@ -358,4 +355,101 @@ fn a_replayed_round_continues_in_its_typed_phase() {
         AnyRound::replay(Vec::new()),
         Err(ConsentError::NotOpened { .. })
     ));
+}
+
+/// A round where everyone consented, and its subject just before it closed.
+fn consented(config: RoundConfig) -> (Option<Subject>, ConsentRound<Consented>) {
+    let mut round = objection_round(config);
+    for n in 1..=4 {
+        round = round.respond(ctx(n, 6), m(n), Response::consent()).unwrap();
+    }
+    let before_close = round.subject();
+    let Closed::Consented(consented) = round.close(ctx(F, 7)).unwrap() else {
+        panic!("unanimous consent closes as consented");
+    };
+    (before_close, consented)
+}
+
+#[test]
+fn adoption_takes_only_a_proof_for_this_round_as_it_stands() {
+    let (before_close, round) = consented(config(Method::Consent));
+    let subject = round
+        .subject()
+        .expect("a round with events is named by them");
+    let mut another = config(Method::Consent);
+    another.title = "Another round".into();
+    let (_, other) = consented(another);
+    let wrong = [
+        ("a record that names no decision", None),
+        ("another round's record", other.subject()),
+        ("this round's record before it closed", before_close),
+    ];
+    let mut round = round;
+    for (what, proof) in wrong {
+        assert_ne!(proof, Some(subject), "{what}");
+        let (state, events) = (round.state().clone(), round.events().to_vec());
+        let refused = round
+            .record_outcome(ctx(S, 8), "Adopted.", at(60 * 24 * 90), &passed_gate(proof))
+            .unwrap_err();
+        let ConsentError::ProofNotForThis(mismatch) = &refused.error else {
+            panic!("{what}: refused for {}", refused.error);
+        };
+        assert_eq!(
+            (mismatch.step, mismatch.proof),
+            (Some(subject), proof),
+            "{what}"
+        );
+        assert!(
+            refused
+                .to_string()
+                .contains("cannot take the value gate's proof")
+        );
+        round = refused.round;
+        assert_eq!(
+            (round.state(), round.events()),
+            (&state, &events[..]),
+            "{what}"
+        );
+    }
+
+    // A round made from its bare state carries no events to be named by.
+    let bare = ConsentRound::<Consented>::try_from(round.state().clone()).unwrap();
+    assert_eq!(bare.subject(), None);
+    let record = bare.name_record(DecisionRecord::new(DecisionKind::Strategy));
+    assert_eq!(record.subject, None);
+    let refused = bare
+        .record_outcome(
+            ctx(S, 8),
+            "Adopted.",
+            at(60 * 24 * 90),
+            &passed_gate(Some(subject)),
+        )
+        .unwrap_err();
+    assert!(matches!(
+        refused.error,
+        ConsentError::ProofNotForThis(ProofMismatch { step: None, .. })
+    ));
+
+    // The record named by the round itself passes; so does the same round replayed.
+    let replayed = AnyRound::replay(round.events().to_vec()).unwrap();
+    let AnyRound::Consented(replayed) = replayed else {
+        panic!("replayed in its phase");
+    };
+    assert_eq!(replayed.subject(), Some(subject));
+    let named = round.name_record(DecisionRecord::new(DecisionKind::Strategy));
+    assert_eq!(named.subject, Some(subject));
+    let adopted = replayed
+        .record_outcome(
+            ctx(S, 8),
+            "Adopted.",
+            at(60 * 24 * 90),
+            &passed_gate(named.subject),
+        )
+        .unwrap();
+    lands(&adopted);
+    assert_ne!(
+        adopted.subject(),
+        Some(subject),
+        "a new event, a new subject"
+    );
 }

@@ -20,8 +20,8 @@ use coproduction::decision::{DecisionKind, Method};
 use coproduction::journal::StreamId;
 use coproduction::machine::{Context, Decider, TransitionGraph};
 use coproduction::proposal::{
-    Answer, DecisionResult, InDecision, Lifecycle, ProposalCommand, ProposalConfig, ProposalEvent,
-    ProposalPhase, ProposalProcess, ProposalRoles, ProposalState,
+    Answer, AnyProposal, DecisionResult, ProposalCommand, ProposalConfig, ProposalError,
+    ProposalEvent, ProposalPhase, ProposalProcess, ProposalRoles, ProposalState,
 };
 use coproduction::values::{Charter, DecisionRecord, RouteSummary, RuleId};
 use jiff::{SignedDuration, Timestamp};
@@ -533,18 +533,39 @@ fn apply_step(mut run: Run, step: &Step) -> (Run, bool) {
     {
         // The engine's way: the gate first, then the typed step that takes its proof. Only
         // an adoption in phase `in_decision` can be typed; elsewhere the runtime refuses.
+        // The typed proposal is replayed from its events, which name it for the gate.
+        let typed = match AnyProposal::replay(run.events.clone()) {
+            Ok(AnyProposal::InDecision(typed)) => Some(typed),
+            _ => None,
+        };
         let record = run.gate_record(step.gate, *review_date, ctx.now);
+        let record = match &typed {
+            Some(typed) => typed.name_record(record),
+            None => record,
+        };
         let proof = run.charter.gate(&record);
-        let typed = Lifecycle::<InDecision>::try_from(run.state.clone());
-        let (Ok(proof), Ok(typed)) = (proof, typed) else {
+        let (Ok(proof), Some(mut typed)) = (proof, typed) else {
             let refused = ProposalProcess::decide(&run.state, &step.command, &ctx).is_err()
                 || step.gate == Gate::Fail;
             assert!(refused, "an adoption went ahead without the gate");
             return (run, false);
         };
+        // The same evidence, not named as this proposal's: its proof is refused first.
+        let unnamed = DecisionRecord {
+            subject: None,
+            ..record
+        };
+        if let Ok(unnamed) = run.charter.gate(&unnamed) {
+            let refused = typed
+                .adopt(ctx, round.clone(), *review_date, &unnamed)
+                .expect_err("a proof for no decision adopts nothing");
+            assert!(matches!(refused.error, ProposalError::ProofNotForThis(_)));
+            assert_eq!(refused.proposal.state(), &before);
+            typed = refused.proposal;
+        }
         return match typed.adopt(ctx, round.clone(), *review_date, &proof) {
             Ok(adopted) => {
-                run.events.extend(adopted.events().iter().cloned());
+                run.events = adopted.events().to_vec();
                 run.state = adopted.into();
                 run.adoptions += 1;
                 (run, true)

@@ -97,8 +97,10 @@
 //!     r#"{"values": [{"id": "challenging"}], "rules": [{"id": "C2"}, {"id": "C6"}]}"#,
 //! )?;
 //! let now = at("2022-09-01T10:15:00Z");
+//! // The record names this round as it stands, so the proof fits this round's adoption and
+//! // no other step.
 //! let record = round.round().unwrap().record(DecisionKind::WorkingModel, &Community::new(), now);
-//! let proof = charter.gate(&record)?;
+//! let proof = charter.gate(&round.name_record(record))?;
 //! let adopted = round.record_outcome(
 //!     Context::new(m(2), now),
 //!     "Adopted as a pilot",
@@ -350,6 +352,10 @@ pub enum ConsentError {
         /// The decision's time.
         now: Timestamp,
     },
+    /// A gated step was offered a proof of the value gate not made for this round as it
+    /// stands (see [`Subject`](crate::values::Subject)).
+    #[error("cannot take the value gate's proof: {0}")]
+    ProofNotForThis(crate::values::ProofMismatch),
 }
 
 fn list<T: std::fmt::Display>(items: &[T]) -> String {

@@ -429,19 +429,22 @@ impl ConsentRound<Consented> {
     ///
     /// Adoption is a decided state, so it takes the proof that the value gate passed:
     /// project the round with [`Round::record`], add the evidence the round does not hold,
-    /// and pass the record to [`Charter::gate`](crate::values::Charter::gate).
+    /// name the record as this round's ([`ConsentRound::name_record`]), and pass it to
+    /// [`Charter::gate`](crate::values::Charter::gate).
     ///
     /// # Errors
     ///
-    /// As [`Decider::decide`](crate::machine::Decider::decide) of [`ConsentProcess`] for `RecordOutcome`.
+    /// [`ConsentError::ProofNotForThis`] when the proof's record was not named as this
+    /// round's, as it stands; otherwise as [`Decider::decide`](crate::machine::Decider::decide)
+    /// of [`ConsentProcess`] for `RecordOutcome`.
     pub fn record_outcome(
         self,
         ctx: Context,
         statement: impl Into<String>,
         review_date: Timestamp,
-        _gate: &GatePassed,
+        gate: &GatePassed,
     ) -> Result<ConsentRound<Adopted>, Refused<Self>> {
-        self.step(
+        self.proven(gate)?.step(
             RoundCommand::RecordOutcome {
                 statement: statement.into(),
                 review_date,

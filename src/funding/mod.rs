@@ -309,6 +309,10 @@ pub enum FundingError {
         /// Now.
         now: Timestamp,
     },
+    /// A gated step was offered a proof of the value gate not made for this funding
+    /// decision as it stands (see [`Subject`](crate::values::Subject)).
+    #[error("cannot take the value gate's proof: {0}")]
+    ProofNotForThis(crate::values::ProofMismatch),
 }
 
 fn list<T: std::fmt::Display>(items: &[T]) -> String {

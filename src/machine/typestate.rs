@@ -14,7 +14,9 @@
 /// The runtime phase enum must have one variant per listed phase, with the marker's name,
 /// and one `not_started` variant; the state enum and the error enum have a variant of that
 /// name too (the state before the process starts, and the error that says so, with an
-/// `attempted` field). `first` is the phase a process starts in.
+/// `attempted` field). `first` is the phase a process starts in. The error enum has a
+/// `ProofNotForThis` variant too, holding the [`ProofMismatch`](crate::values::ProofMismatch)
+/// of a gated step offered a proof made for something else.
 macro_rules! typestate {
     (
         decider: $decider:ty,
@@ -96,6 +98,36 @@ macro_rules! typestate {
             /// what an app stores in its journal.
             pub fn events(&self) -> &[$event] {
                 &self.events
+            }
+
+            /// What names this process as it stands, for the value gate: the digest of its
+            /// events (a [`Subject`](crate::values::Subject)). `None` when it carries no
+            /// events: made from a bare runtime state, it has nothing to be named by.
+            pub fn subject(&self) -> Option<$crate::values::Subject> {
+                (!self.events.is_empty()).then(|| $crate::values::Subject::of_events(&self.events))
+            }
+
+            /// Names `record` as this process's, as it stands: a proof made from it fits
+            /// this process's gated step, and no other process's, nor this one's after its
+            /// next event.
+            pub fn name_record(
+                &self,
+                mut record: $crate::values::DecisionRecord,
+            ) -> $crate::values::DecisionRecord {
+                record.subject = self.subject();
+                record
+            }
+
+            /// This process, if `gate` was made for it as it stands; refused, unchanged, if
+            /// not.
+            fn proven(self, gate: &$crate::values::GatePassed) -> Result<Self, $refused<Self>> {
+                match gate.fits(self.subject()) {
+                    Ok(()) => Ok(self),
+                    Err(mismatch) => Err($refused {
+                        $field: self,
+                        error: $error::ProofNotForThis(mismatch),
+                    }),
+                }
             }
 
             /// Runs the command that starts a process: accepted, the process in its first

@@ -78,7 +78,7 @@
 //! let record = proposal.proposal().ok_or("created")?.record_for_adoption(None, review, now)
 //!     .with_override(RuleId::new("T2")?, steward, "The rationale is published with the record");
 //! let charter = Charter::from_json(r#"{"values":[{"id":"transparent"}],"rules":[{"id":"T2"}]}"#)?;
-//! let proof = charter.gate(&record)?;
+//! let proof = charter.gate(&proposal.name_record(record))?;
 //! let adopted = proposal.adopt(s("2022-09-01T11:00:00Z"), round, review, &proof)?;
 //! let published = adopted.publish(s("2022-09-02T09:00:00Z"), "The workshops asked for it.", &[])?;
 //! assert_eq!(published.phase(), ProposalPhase::Published);
@@ -254,4 +254,8 @@ pub enum ProposalError {
         /// The command's time.
         now: Timestamp,
     },
+    /// A gated step was offered a proof of the value gate not made for this proposal as it
+    /// stands (see [`Subject`](crate::values::Subject)).
+    #[error("cannot take the value gate's proof: {0}")]
+    ProofNotForThis(crate::values::ProofMismatch),
 }

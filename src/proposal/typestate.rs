@@ -203,20 +203,25 @@ impl Lifecycle<InDecision> {
     /// The running round adopted the proposal. Adoption is a decided state, so it takes the
     /// proof that the value gate passed: project the proposal with
     /// [`Proposal::record_for_adoption`] (over the round's own record), add what neither
-    /// holds, and pass it to [`Charter::gate`](crate::values::Charter::gate).
+    /// holds, name the record as this proposal's ([`Lifecycle::name_record`]), and pass it
+    /// to [`Charter::gate`](crate::values::Charter::gate).
     ///
     /// # Errors
     ///
-    /// As [`Decider::decide`](crate::machine::Decider::decide) of [`ProposalProcess`] for `RecordDecision`.
+    /// [`ProposalError::ProofNotForThis`] when the proof's record was not named as this
+    /// proposal's, as it stands; otherwise as
+    /// [`Decider::decide`](crate::machine::Decider::decide) of [`ProposalProcess`] for
+    /// `RecordDecision`.
     pub fn adopt(
         self,
         ctx: Context,
         round: StreamId,
         review_date: Timestamp,
-        _gate: &GatePassed,
+        gate: &GatePassed,
     ) -> Result<Lifecycle<Adopted>, Refused<Self>> {
         let result = DecisionResult::Adopted { review_date };
-        self.step(ProposalCommand::RecordDecision { round, result }, ctx)
+        self.proven(gate)?
+            .step(ProposalCommand::RecordDecision { round, result }, ctx)
     }
 
     /// The running round declined the proposal.

@@ -510,7 +510,7 @@ impl Charter {
             }
             findings.push(finding);
         }
-        ValueReport::new(verdicts, findings)
+        ValueReport::new(record.subject, verdicts, findings)
     }
 
     /// Checks a decision and runs the gate on the report: what a process calls before a

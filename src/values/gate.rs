@@ -7,7 +7,10 @@
 //!
 //! What passes is a [`GatePassed`]: a proof value that only the gate can make (its field is
 //! private), in the manner of rustls's `ServerCertVerified`. A transition that must follow a
-//! passed check takes one, so the transition cannot be written without the check.
+//! passed check takes one, so the transition cannot be written without the check. The proof
+//! carries the [`Subject`] its record named, and the typed steps of this crate's processes
+//! accept it only for themselves as they stand ([`GatePassed::fits`]): a proof is not a pass
+//! for every decision.
 //!
 //! # Example
 //!
@@ -42,18 +45,41 @@ use std::fmt;
 use crate::values::record::{Acknowledgement, Override};
 use crate::values::report::{Finding, ValueReport};
 use crate::values::rules::{Severity, Status};
-use crate::values::{RuleId, ValueId};
+use crate::values::{ProofMismatch, RuleId, Subject, ValueId};
 
 /// Proof that a value report passed the gate. Only [`ValueReport::gate`] (and
 /// [`Charter::gate`](super::Charter::gate)) can make one.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GatePassed {
+    subject: Option<Subject>,
     rules_checked: Vec<RuleId>,
     overrides_used: Vec<Override>,
     acknowledgements_used: Vec<Acknowledgement>,
 }
 
 impl GatePassed {
+    /// The decision the gated record named: a typed step that takes the proof accepts it
+    /// only when this is its own [`Subject`].
+    pub fn subject(&self) -> Option<&Subject> {
+        self.subject.as_ref()
+    }
+
+    /// Whether this proof is for `step`, the subject of the process about to take it.
+    ///
+    /// # Errors
+    ///
+    /// [`ProofMismatch`] when `step` is `None` (a process that cannot be named) or is not
+    /// the subject the gated record named.
+    pub fn fits(&self, step: Option<Subject>) -> Result<(), ProofMismatch> {
+        match step {
+            Some(step) if self.subject == Some(step) => Ok(()),
+            _ => Err(ProofMismatch {
+                step,
+                proof: self.subject,
+            }),
+        }
+    }
+
     /// Every rule the report covered, sorted.
     pub fn rules_checked(&self) -> &[RuleId] {
         &self.rules_checked
@@ -203,6 +229,7 @@ impl ValueReport {
         }
         if refused.is_empty() {
             Ok(GatePassed {
+                subject: self.subject().copied(),
                 rules_checked: self.findings().iter().map(|f| f.rule.clone()).collect(),
                 overrides_used,
                 acknowledgements_used,

@@ -16,7 +16,8 @@
 //! - the gate ([`ValueReport::gate`]): a transition to a decided state passes only when every
 //!   blocking finding is overridden (who, why) and every warning acknowledged (with a reason),
 //!   and returns a [`GatePassed`] proof that only the gate can make. Rule C4 (red lines) takes
-//!   no override.
+//!   no override. A record may name its [`Subject`], the decision it is about; the proof
+//!   carries it, and a typed step that takes the proof accepts only a proof for itself.
 //!
 //! The 30 built-in rules are in [`rules`]; a community's own rules implement [`ValueRule`].
 //!
@@ -72,6 +73,7 @@ mod ids;
 mod record;
 mod report;
 pub mod rules;
+mod subject;
 
 pub use charter::{Charter, CharterError, CharterSpec, CoreValue, Fraction, RuleSpec};
 pub use gate::{GatePassed, GateRefusal, Unmet, UnmetKind};
@@ -85,3 +87,4 @@ pub use record::{
 };
 pub use report::{Finding, ValueReport, ValueVerdict, Verdict};
 pub use rules::{Evidence, RuleOutcome, Severity, Status, Tally, ValueRule};
+pub use subject::{ProofMismatch, Subject};

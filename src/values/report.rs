@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::values::record::{Acknowledgement, Override};
 use crate::values::rules::{Evidence, Severity, Status};
-use crate::values::{RuleId, ValueId};
+use crate::values::{RuleId, Subject, ValueId};
 
 /// How a value fares in one decision. Ordered from best to worst.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -109,6 +109,9 @@ impl Finding {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ValueReport {
+    /// The decision the checked record named.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    subject: Option<Subject>,
     verdicts: Vec<ValueVerdict>,
     findings: Vec<Finding>,
     /// Made by a check, not read from JSON.
@@ -118,15 +121,22 @@ pub struct ValueReport {
 
 impl PartialEq for ValueReport {
     fn eq(&self, other: &Self) -> bool {
-        self.verdicts == other.verdicts && self.findings == other.findings
+        self.subject == other.subject
+            && self.verdicts == other.verdicts
+            && self.findings == other.findings
     }
 }
 
 impl Eq for ValueReport {}
 
 impl ValueReport {
-    pub(crate) fn new(verdicts: Vec<ValueVerdict>, findings: Vec<Finding>) -> Self {
+    pub(crate) fn new(
+        subject: Option<Subject>,
+        verdicts: Vec<ValueVerdict>,
+        findings: Vec<Finding>,
+    ) -> Self {
         Self {
+            subject,
             verdicts,
             findings,
             checked: true,
@@ -136,6 +146,11 @@ impl ValueReport {
     /// Whether a check made this report (it was not read from JSON).
     pub(crate) fn checked(&self) -> bool {
         self.checked
+    }
+
+    /// The decision the checked record named, if it named one.
+    pub fn subject(&self) -> Option<&Subject> {
+        self.subject.as_ref()
     }
 
     /// The verdict per value, in the charter's order.

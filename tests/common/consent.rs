@@ -113,13 +113,17 @@ pub fn config(method: Method) -> RoundConfig {
     }
 }
 
-/// A gate proof from a charter with no rules: the façade tests are about phases, not values.
-pub fn passed_gate() -> coproduction::values::GatePassed {
+/// A gate proof for `subject`, from a charter with no rules: the façade tests are about
+/// phases, not values.
+pub fn passed_gate(
+    subject: Option<coproduction::values::Subject>,
+) -> coproduction::values::GatePassed {
     let charter =
         coproduction::values::Charter::from_json(r#"{"values": [{"id": "human"}], "rules": []}"#)
             .unwrap();
-    let record =
+    let mut record =
         coproduction::values::DecisionRecord::new(coproduction::decision::DecisionKind::Strategy);
+    record.subject = subject;
     charter.gate(&record).unwrap()
 }
 

@@ -173,16 +173,14 @@ pub fn typed_step(round: AnyRound, command: &RoundCommand, ctx: Context) -> Type
                 statement,
                 review_date,
             },
-        ) => done(
-            r.record_outcome(
-                ctx,
-                statement.clone(),
-                *review_date,
-                &common::consent::passed_gate(),
-            ),
-            A::Adopted,
-            A::Consented,
-        ),
+        ) => {
+            let proof = common::consent::passed_gate(r.subject());
+            done(
+                r.record_outcome(ctx, statement.clone(), *review_date, &proof),
+                A::Adopted,
+                A::Consented,
+            )
+        }
         (round, C::Withdraw { .. } | C::Defer { .. } | C::Escalate { .. }) => match round {
             A::Presented(r) => exit(r, command, ctx, A::Presented),
             A::Clarifying(r) => exit(r, command, ctx, A::Clarifying),

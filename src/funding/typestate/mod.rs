@@ -359,12 +359,14 @@ impl Funding<Deciding> {
     }
 
     /// Accepts the offer as made. Takes the proof that the decision passed the value gate:
-    /// project it with [`FundingDecision::record_proposed`] and pass the record to
+    /// project it with [`FundingDecision::record_proposed`], name the record as this
+    /// decision's ([`Funding::name_record`]) and pass it to
     /// [`Charter::gate`](crate::values::Charter::gate).
     ///
     /// # Errors
     ///
-    /// As [`Decider::decide`](crate::machine::Decider::decide) of [`FundingProcess`] for `Decide`: another route, a missing
+    /// [`FundingError::ProofNotForThis`] when the proof's record was not named as this
+    /// decision's, as it stands; otherwise as [`Decider::decide`](crate::machine::Decider::decide) of [`FundingProcess`] for `Decide`: another route, a missing
     /// check or consultation, an undeclared or recused decider, no consent.
     pub fn accept(
         self,
@@ -372,9 +374,9 @@ impl Funding<Deciding> {
         route_taken: RouteSummary,
         deciders: Vec<MemberId>,
         rationale: impl Into<String>,
-        _gate: &GatePassed,
+        gate: &GatePassed,
     ) -> Result<Funding<Accepted>, Refused<Self>> {
-        self.decide_with(
+        self.proven(gate)?.decide_with(
             ctx,
             FundingOutcome::Accept {},
             route_taken,
@@ -396,9 +398,9 @@ impl Funding<Deciding> {
         route_taken: RouteSummary,
         deciders: Vec<MemberId>,
         rationale: impl Into<String>,
-        _gate: &GatePassed,
+        gate: &GatePassed,
     ) -> Result<Funding<AcceptedWithConditions>, Refused<Self>> {
-        self.decide_with(
+        self.proven(gate)?.decide_with(
             ctx,
             FundingOutcome::AcceptWithConditions { conditions },
             route_taken,
@@ -654,6 +656,86 @@ mod tests {
             AnyFunding::Triaged(_)
         ));
         assert!(AnyFunding::try_from(FundingState::NotIdentified).is_err());
+    }
+
+    /// A tier-0 offer, checked and consulted on, ready to decide.
+    fn deciding() -> Funding<Deciding> {
+        let mut dd = triaged().start_due_diligence(ctx(3)).unwrap();
+        for (n, check) in [
+            Check::LegalAndSanctions,
+            Check::Reputation,
+            Check::ConflictsOfInterest,
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            dd = dd
+                .complete_check(ctx(4 + n as i64), check, "Checked")
+                .unwrap();
+        }
+        dd.declare_interest(ctx(7), None, false)
+            .unwrap()
+            .start_consultation(ctx(8))
+            .unwrap()
+            .record_advice(
+                ctx(9),
+                "associate_roles_team".parse().unwrap(),
+                MemberId::new(13),
+                "Book the room for the evening sessions",
+            )
+            .unwrap()
+            .answer_advice(ctx(10), AdviceId(1), "Booked for the evenings")
+            .unwrap()
+            .start_deciding(ctx(11))
+            .unwrap()
+    }
+
+    /// A proof from a charter with no rules, for `subject`.
+    fn proof(subject: Option<crate::values::Subject>) -> GatePassed {
+        let charter =
+            crate::values::Charter::from_json(r#"{"values":[{"id":"human"}],"rules":[]}"#).unwrap();
+        let mut record = crate::values::DecisionRecord::new(DecisionKind::Funding);
+        record.subject = subject;
+        charter.gate(&record).unwrap()
+    }
+
+    #[test]
+    fn acceptance_takes_only_a_proof_for_this_decision_as_it_stands() {
+        let mut decision = deciding();
+        let route = decision
+            .decision()
+            .unwrap()
+            .route()
+            .unwrap()
+            .summary()
+            .unwrap();
+        let deciders = vec![MemberId::new(1)];
+        let accept = |d: Funding<Deciding>, gate: &GatePassed| {
+            d.accept(
+                ctx(20),
+                route.clone(),
+                deciders.clone(),
+                "Room hire for sessions",
+                gate,
+            )
+        };
+        let subject = decision.subject().unwrap();
+        let other = crate::values::Subject::named("another offer");
+        for wrong in [None, Some(other)] {
+            let before = decision.state().clone();
+            let refused = accept(decision, &proof(wrong)).unwrap_err();
+            assert_eq!(
+                refused.error,
+                FundingError::ProofNotForThis(crate::values::ProofMismatch {
+                    step: Some(subject),
+                    proof: wrong,
+                })
+            );
+            assert_eq!(refused.funding.state(), &before);
+            decision = refused.funding;
+        }
+        let accepted = accept(decision, &proof(Some(subject))).unwrap();
+        assert_eq!(accepted.phase(), FundingPhase::Accepted);
     }
 
     #[test]

@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::community::{BodyFigures, BodyId, MemberId};
 use crate::decision::{DecisionKind, Method, Tier};
-use crate::values::RuleId;
+use crate::values::{RuleId, Subject};
 
 pub use parts::{
     AbsenceCounted, AccessRequest, AdviceBasis, AdviceEntry, Conflict, Credit, Disposition,
@@ -167,6 +167,10 @@ pub struct Acknowledgement {
 pub struct DecisionRecord {
     /// What the decision is about.
     pub kind: DecisionKind,
+    /// Which decision this is: the report and the gate's proof carry it, and a typed step
+    /// that takes the proof accepts only a proof for itself (see [`Subject`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject: Option<Subject>,
     /// How much is at stake.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tier: Option<Tier>,
@@ -252,6 +256,7 @@ impl DecisionRecord {
     pub fn new(kind: DecisionKind) -> Self {
         Self {
             kind,
+            subject: None,
             tier: None,
             outcome: None,
             route_taken: None,
@@ -279,6 +284,13 @@ impl DecisionRecord {
             overrides: Vec::new(),
             acknowledgements: Vec::new(),
         }
+    }
+
+    /// Names the decision this record is about.
+    #[must_use]
+    pub fn with_subject(mut self, subject: Subject) -> Self {
+        self.subject = Some(subject);
+        self
     }
 
     /// Records an override of `rule`'s blocking finding.
@@ -348,6 +360,7 @@ impl DecisionRecord {
         }
         let DecisionRecord {
             kind: _,
+            subject,
             tier,
             outcome,
             route_taken,
@@ -375,6 +388,7 @@ impl DecisionRecord {
             overrides,
             acknowledgements,
         } = evidence;
+        fill(&mut self.subject, subject);
         fill(&mut self.tier, tier);
         fill(&mut self.outcome, outcome);
         match (&mut self.route_taken, route_taken) {
