@@ -138,6 +138,16 @@ mod tests {
     }
 
     #[test]
+    fn a_mismatch_says_which_side_is_missing_or_different() {
+        let (a, b) = (Subject::named("a"), Subject::named("b"));
+        let text = |step, proof| ProofMismatch { step, proof }.to_string();
+        assert!(text(None, Some(a)).contains("carries no events"));
+        assert!(text(Some(a), None).contains("names no decision"));
+        let both = text(Some(a), Some(b));
+        assert!(both.contains(&a.to_string()) && both.contains(&b.to_string()));
+    }
+
+    #[test]
     fn an_event_that_cannot_be_written_still_marks_the_subject() {
         use std::collections::BTreeMap;
         // A map with non-string keys: serde_json refuses it.
