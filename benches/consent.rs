@@ -9,14 +9,18 @@
 //! clone of the opened round), and the baseline map is filled once and cleared (clearing
 //! keeps its capacity). Both are dropped outside the timing. The baseline is the standard
 //! `HashMap` with its default hasher (SipHash); the round's seat index hashes with foldhash.
+//!
+//! The `round_subject` group measures what naming a decided round for the value gate costs
+//! (`subject()`: its events written as JSON into BLAKE3), against writing the same events as
+//! JSON into a buffer.
 
 use std::collections::HashMap;
 use std::hint::black_box;
 
 use coproduction::community::{BodyId, MemberId};
 use coproduction::consent::{
-    AbsencePolicy, ConsentProcess, EligibleMember, Quorum, QuorumSize, Response, RoundCommand,
-    RoundConfig, RoundPhase, RoundRoles, RoundState,
+    AbsencePolicy, AnyRound, ConsentProcess, EligibleMember, Quorum, QuorumSize, Response,
+    RoundCommand, RoundConfig, RoundEvent, RoundPhase, RoundRoles, RoundState,
 };
 use coproduction::decision::Method;
 use coproduction::machine::{Context, Decider};
@@ -34,8 +38,9 @@ fn step(state: RoundState, command: &RoundCommand, ctx: &Context) -> RoundState 
     events.iter().fold(state, ConsentProcess::evolve)
 }
 
-/// A round of `n` eligible members, opened and moved to its first objection round.
-fn objection_round(n: u64) -> RoundState {
+/// The commands that open a round of `n` eligible members and move it to its first
+/// objection round.
+fn objection_round_commands(n: u64) -> Vec<RoundCommand> {
     let config = RoundConfig {
         title: "Adopt the working model".into(),
         proposal: "Pilot it for six months.".into(),
@@ -64,17 +69,21 @@ fn objection_round(n: u64) -> RoundState {
         supporters: Default::default(),
         max_objection_rounds: 3,
     };
+    let mut commands = vec![RoundCommand::Open {
+        config: Box::new(config),
+    }];
+    commands.extend((0..3).map(|_| RoundCommand::Advance {}));
+    commands
+}
+
+/// A round of `n` eligible members, opened and moved to its first objection round.
+fn objection_round(n: u64) -> RoundState {
     let ctx = Context::new(FACILITATOR, at(0));
-    let mut state = step(
-        RoundState::NotOpened,
-        &RoundCommand::Open {
-            config: Box::new(config),
-        },
-        &ctx,
-    );
-    for _ in 0..3 {
-        state = step(state, &RoundCommand::Advance {}, &ctx);
-    }
+    let state = objection_round_commands(n)
+        .iter()
+        .fold(RoundState::NotOpened, |state, command| {
+            step(state, command, &ctx)
+        });
     assert_eq!(state.phase(), RoundPhase::ObjectionRound);
     state
 }
@@ -142,5 +151,47 @@ fn consent(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, consent);
+/// The events of a round of `n` members where everyone consented and the round closed.
+fn closed_round_events(n: u64) -> Vec<RoundEvent> {
+    let mut events = Vec::new();
+    let mut record = |state: RoundState, command: &RoundCommand, ctx: &Context| {
+        let new = ConsentProcess::decide(&state, command, ctx).unwrap();
+        events.extend(new.iter().cloned());
+        new.iter().fold(state, ConsentProcess::evolve)
+    };
+    let facilitator = Context::new(FACILITATOR, at(0));
+    let mut state = RoundState::NotOpened;
+    for command in &objection_round_commands(n) {
+        state = record(state, command, &facilitator);
+    }
+    for m in 1..=n {
+        let member = MemberId::new(m);
+        let command = RoundCommand::Respond {
+            member,
+            response: Response::consent(),
+        };
+        state = record(state, &command, &Context::new(member, at(60)));
+    }
+    let close = Context::new(FACILITATOR, at(120));
+    let state = record(state, &RoundCommand::CloseRound {}, &close);
+    assert_eq!(state.phase(), RoundPhase::Consented);
+    events
+}
+
+fn subject(c: &mut Criterion) {
+    let mut group = c.benchmark_group("round_subject");
+    for n in [1_000u64, 100_000] {
+        let round = AnyRound::replay(closed_round_events(n)).unwrap();
+        group.throughput(Throughput::Elements(n));
+        group.bench_with_input(BenchmarkId::new("baseline_json", n), &round, |b, round| {
+            b.iter(|| serde_json::to_vec(round.events()).unwrap().len())
+        });
+        group.bench_with_input(BenchmarkId::new("subject", n), &round, |b, round| {
+            b.iter(|| round.subject())
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, consent, subject);
 criterion_main!(benches);

@@ -253,6 +253,14 @@ macro_rules! typestate {
                 }
             }
 
+            /// What names this process as it stands, whatever its phase: as the typed
+            /// value's `subject`.
+            pub fn subject(&self) -> Option<$crate::values::Subject> {
+                match self {
+                    $($any::$name(typed) => typed.subject(),)+
+                }
+            }
+
             /// The runtime state and the events carried: what a journal stores, taken apart.
             pub fn into_parts(self) -> ($state, Vec<$event>) {
                 match self {

@@ -58,16 +58,26 @@ impl Subject {
     /// The subject of a process whose events so far are `events`: each event as JSON, one
     /// per line.
     pub(crate) fn of_events<E: Serialize>(events: &[E]) -> Self {
+        /// The JSON is gathered in blocks this large before it is hashed: BLAKE3 is several
+        /// times faster over large blocks than over serde_json's many small writes.
+        const BLOCK: usize = 1 << 16;
         let mut hasher = blake3::Hasher::new();
         hasher.update(EVENTS);
+        let mut block = Vec::with_capacity(BLOCK + 1024);
         for event in events {
-            if let Err(error) = serde_json::to_writer(&mut hasher, event) {
+            if let Err(error) = serde_json::to_writer(&mut block, event) {
                 // No event of this crate's processes fails to serialise (their journals
                 // write every one); were one to, its error still marks the digest.
-                hasher.update(b"\0").update(error.to_string().as_bytes());
+                block.push(0);
+                block.extend_from_slice(error.to_string().as_bytes());
             }
-            hasher.update(b"\n");
+            block.push(b'\n');
+            if block.len() >= BLOCK {
+                hasher.update(&block);
+                block.clear();
+            }
         }
+        hasher.update(&block);
         Self(Hash::from_bytes(*hasher.finalize().as_bytes()))
     }
 
