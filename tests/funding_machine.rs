@@ -4,20 +4,22 @@
 //! The model is a small, independent statement of the rules: which commands are taken in
 //! which phase, with which data, and where each leads. Generated runs mix the commands the
 //! current phase expects (so runs reach deciding, acceptance and review) with arbitrary ones
-//! (so refusals are exercised everywhere). Set `COPRODUCTION_PROPTEST_CASES` to run more
-//! (or fewer) sequences per property, for example
-//! `COPRODUCTION_PROPTEST_CASES=20000 cargo test --release --test funding_machine`.
+//! (so refusals are exercised everywhere). The typed façade is driven by the same commands
+//! over deeper runs (`DeepFundingModel`), so that its acceptances are exercised in many runs.
+//! Set `COPRODUCTION_PROPTEST_CASES` to run more (or fewer) sequences per property, for
+//! example `COPRODUCTION_PROPTEST_CASES=20000 cargo test --release --test funding_machine`.
 
 mod funding_common;
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use coproduction::funding::{
-    AnyFunding, Check, FundingCommand, FundingError, FundingEvent, FundingPhase, FundingProcess,
-    FundingState,
+    AnyFunding, Check, Funding, FundingCommand, FundingError, FundingEvent, FundingPhase,
+    FundingProcess, FundingState,
 };
-use coproduction::machine::{Decider, TransitionGraph};
-use funding_common::model::{FundingModel, Model, Step};
+use coproduction::machine::{Context, Decider, TransitionGraph};
+use funding_common::model::{DeepFundingModel, FundingModel, Model, Step};
+use funding_common::typed::{Typed, typed_step};
 use funding_common::*;
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
@@ -54,12 +56,93 @@ const GRAPH: u8 = 5;
 const REPLAY: u8 = 6;
 const JOURNAL: u8 = 7;
 const FACADE: u8 = 8;
+const TYPED: u8 = 9;
 
+/// The machine as an app would drive it: the state, its events, the same events as read
+/// back from JSON (a journal), and the typed façade over the same decision.
 struct Run {
     graph: TransitionGraph<FundingPhase>,
     state: FundingState,
     events: Vec<FundingEvent>,
     journal: Vec<FundingEvent>,
+    typed: Option<AnyFunding>,
+    /// The typed decisions taken, by the phase each landed in.
+    decided: BTreeMap<FundingPhase, u32>,
+}
+
+impl Run {
+    /// Runs `step` through the typed façade beside the machine, which answered `decided`
+    /// in `before`, and checks that they agree.
+    fn check_typed(
+        &mut self,
+        step: &Step,
+        ctx: Context,
+        before: &FundingState,
+        decided: Result<(), FundingError>,
+    ) {
+        let typed = match self.typed.take() {
+            None => {
+                let FundingCommand::Identify { offer, policy } = &step.command else {
+                    assert!(
+                        decided.is_err(),
+                        "the machine took {step:?} before identifying"
+                    );
+                    return;
+                };
+                match Funding::identify(offer.as_ref().clone(), policy.as_ref().clone(), ctx) {
+                    Ok(f) => Typed::Taken(AnyFunding::Identified(f)),
+                    Err(error) => {
+                        assert_eq!(Err(error), decided);
+                        return;
+                    }
+                }
+            }
+            Some(funding) => typed_step(funding, &step.command, ctx),
+        };
+        self.typed = Some(match typed {
+            Typed::Taken(funding) => {
+                assert!(
+                    decided.is_ok(),
+                    "the façade took {step:?}, the machine did not: {decided:?}"
+                );
+                assert_eq!(
+                    funding.claimed_phase(),
+                    self.state.phase(),
+                    "after {step:?}"
+                );
+                assert_eq!(funding.state(), &self.state);
+                assert_eq!(funding.events(), self.events.as_slice());
+                if matches!(step.command, FundingCommand::Decide { .. }) {
+                    *self.decided.entry(funding.claimed_phase()).or_default() += 1;
+                }
+                funding
+            }
+            Typed::Refused(funding, error) => {
+                assert_eq!(
+                    Err(error),
+                    decided,
+                    "the façade and the machine on {step:?}"
+                );
+                assert_eq!(
+                    funding.state(),
+                    before,
+                    "a refused {step:?} changed the decision"
+                );
+                assert_eq!(funding.events(), self.events.as_slice());
+                assert_eq!(funding.claimed_phase(), before.phase());
+                funding
+            }
+            Typed::NoStep(funding) => {
+                assert!(
+                    decided.is_err(),
+                    "the machine took {step:?}, which the façade cannot express in {:?}",
+                    before.phase()
+                );
+                assert_eq!(funding.state(), before);
+                funding
+            }
+        });
+    }
 }
 
 struct Property<const CHECK: u8>;
@@ -74,6 +157,8 @@ impl<const CHECK: u8> StateMachineTest for Property<CHECK> {
             state: FundingProcess::initial(),
             events: Vec::new(),
             journal: Vec::new(),
+            typed: None,
+            decided: BTreeMap::new(),
         }
     }
 
@@ -122,6 +207,14 @@ impl<const CHECK: u8> StateMachineTest for Property<CHECK> {
                     assert_eq!(run.state, before, "a refused {step:?} changed the state");
                 }
             }
+        }
+        if CHECK == TYPED {
+            run.check_typed(
+                &step,
+                ctx,
+                &before,
+                decided.as_ref().map(|_| ()).map_err(Clone::clone),
+            );
         }
         if CHECK == MODEL {
             let expected = model.accepted.unwrap();
@@ -200,6 +293,27 @@ impl<const CHECK: u8> StateMachineTest for Property<CHECK> {
     }
 }
 
+/// The façade property over runs that mostly reach deciding: the typed steps that need a
+/// decision (accepting, publishing, reviewing) are rare in [`FundingModel`]'s runs.
+struct DeepTyped;
+
+impl StateMachineTest for DeepTyped {
+    type SystemUnderTest = Run;
+    type Reference = DeepFundingModel;
+
+    fn init_test(model: &Model) -> Run {
+        Property::<TYPED>::init_test(model)
+    }
+
+    fn apply(run: Run, model: &Model, step: Step) -> Run {
+        Property::<TYPED>::apply(run, model, step)
+    }
+
+    fn check_invariants(run: &Run, model: &Model) {
+        Property::<TYPED>::check_invariants(run, model);
+    }
+}
+
 prop_state_machine! {
     #![proptest_config(config())]
 
@@ -241,6 +355,14 @@ prop_state_machine! {
     /// `AnyFunding::replay` of the events lands in the runtime phase, typed as that phase.
     #[test]
     fn the_typed_replay_agrees_with_the_machine(sequential 1..70 => Property<FACADE>);
+
+    /// The typed façade, driven by the same commands, takes exactly what the machine takes
+    /// (a command its phase type offers no step for, the machine refuses), lands in the same
+    /// state with the same events, typed as the runtime phase, and refuses with the machine's
+    /// own error, handing the decision back unchanged. An acceptance first offered a proof for
+    /// no decision refuses it, unchanged, and then takes the proof named for this decision.
+    #[test]
+    fn the_typed_facade_agrees_with_the_machine(sequential 1..70 => DeepTyped);
 }
 
 /// The generator reaches every phase, and takes and refuses commands often: without this,
@@ -270,4 +392,41 @@ fn the_generated_runs_reach_every_phase() {
         taken * 5 > refused && refused * 5 > taken,
         "{taken} taken, {refused} refused"
     );
+}
+
+/// The façade property's runs take typed decisions of every kind, each one the model says
+/// the machine takes: without this, the property could pass without a typed acceptance.
+#[test]
+fn the_deep_runs_accept_and_decline_through_the_facade() {
+    const RUNS: u32 = 500;
+    let mut runner = TestRunner::deterministic();
+    let strategy = DeepFundingModel::sequential_strategy(1..70);
+    let mut typed: BTreeMap<FundingPhase, u32> = BTreeMap::new();
+    for _ in 0..RUNS {
+        let (mut m, steps, _) = strategy.new_tree(&mut runner).unwrap().current();
+        let mut run = DeepTyped::init_test(&m);
+        let mut expected: BTreeMap<FundingPhase, u32> = BTreeMap::new();
+        for step in steps {
+            m = FundingModel::apply(m, &step);
+            if m.accepted == Some(true) && matches!(step.command, FundingCommand::Decide { .. }) {
+                *expected.entry(m.phase).or_default() += 1;
+            }
+            run = DeepTyped::apply(run, &m, step);
+        }
+        assert_eq!(run.decided, expected, "the typed decisions of a run");
+        for (phase, n) in run.decided {
+            *typed.entry(phase).or_default() += n;
+        }
+    }
+    println!("typed decisions over {RUNS} runs: {typed:?}");
+    for phase in [
+        P::Accepted,
+        P::AcceptedWithConditions,
+        P::Declined,
+        P::Deferred,
+        P::Escalated,
+    ] {
+        let n = typed.get(&phase).copied().unwrap_or(0);
+        assert!(n >= 10, "{n} typed decisions reached {phase:?}");
+    }
 }
