@@ -4,8 +4,9 @@
 //! The model is a small, independent statement of the rules: which commands are taken in
 //! which phase, with which data, and where each leads. Generated runs mix the commands the
 //! current phase expects (so runs reach deciding, acceptance and review) with arbitrary ones
-//! (so refusals are exercised everywhere). The typed façade is driven by the same commands
-//! over deeper runs (`DeepFundingModel`), so that its acceptances are exercised in many runs.
+//! (so refusals are exercised everywhere). Few of those runs reach a decision, so the typed
+//! façade, and the model, checks, route and unchanged properties once more, run over deeper
+//! runs (`DeepFundingModel`), where about two in five decide.
 //! Set `COPRODUCTION_PROPTEST_CASES` to run more (or fewer) sequences per property, for
 //! example `COPRODUCTION_PROPTEST_CASES=20000 cargo test --release --test funding_machine`.
 
@@ -293,26 +294,29 @@ impl<const CHECK: u8> StateMachineTest for Property<CHECK> {
     }
 }
 
-/// The façade property over runs that mostly reach deciding: the typed steps that need a
-/// decision (accepting, publishing, reviewing) are rare in [`FundingModel`]'s runs.
-struct DeepTyped;
+/// A property over runs that mostly reach deciding: the steps from deciding on
+/// (accepting, publishing, reviewing) are rare in [`FundingModel`]'s runs.
+struct Deep<const CHECK: u8>;
 
-impl StateMachineTest for DeepTyped {
+impl<const CHECK: u8> StateMachineTest for Deep<CHECK> {
     type SystemUnderTest = Run;
     type Reference = DeepFundingModel;
 
     fn init_test(model: &Model) -> Run {
-        Property::<TYPED>::init_test(model)
+        Property::<CHECK>::init_test(model)
     }
 
     fn apply(run: Run, model: &Model, step: Step) -> Run {
-        Property::<TYPED>::apply(run, model, step)
+        Property::<CHECK>::apply(run, model, step)
     }
 
     fn check_invariants(run: &Run, model: &Model) {
-        Property::<TYPED>::check_invariants(run, model);
+        Property::<CHECK>::check_invariants(run, model);
     }
 }
+
+/// The façade property runs deep.
+type DeepTyped = Deep<TYPED>;
 
 prop_state_machine! {
     #![proptest_config(config())]
@@ -363,6 +367,22 @@ prop_state_machine! {
     /// no decision refuses it, unchanged, and then takes the proof named for this decision.
     #[test]
     fn the_typed_facade_agrees_with_the_machine(sequential 1..70 => DeepTyped);
+
+    /// As `the_machine_follows_the_reference_model`, over runs that mostly reach deciding.
+    #[test]
+    fn deep_runs_follow_the_reference_model(sequential 1..70 => Deep<MODEL>);
+
+    /// As `never_decided_with_an_incomplete_required_check`, over runs that mostly decide.
+    #[test]
+    fn deep_runs_never_decide_with_an_incomplete_required_check(sequential 1..70 => Deep<CHECKS>);
+
+    /// As `never_decided_along_another_route`, over runs that mostly decide.
+    #[test]
+    fn deep_runs_never_decide_along_another_route(sequential 1..70 => Deep<ROUTE>);
+
+    /// As `a_refused_command_changes_nothing`, over runs that mostly reach deciding.
+    #[test]
+    fn deep_runs_change_nothing_on_a_refused_command(sequential 1..70 => Deep<UNCHANGED>);
 }
 
 /// The generator reaches every phase, and takes and refuses commands often: without this,

@@ -102,9 +102,10 @@ pub use tier::{
     Offer, RedLineHit, RiskFactor, TierReason, Triage, amount_band, route_facts, screen, tier,
 };
 pub use typestate::{
-    Accepted, AcceptedWithConditions, AnyFunding, Consultation, Deciding, Declined, Deferred,
-    DueDiligence, Ended, Escalated, Funding, FundingPhaseMarker, Identified, Monitoring, OpenPhase,
-    Published, Refused, Renewed, Reviewed, Screened, Screening, Triaged, UnderReview, Withdrawn,
+    Accepted, AcceptedPhase, AcceptedWithConditions, AnyFunding, Consultation, Deciding, Declined,
+    Deferred, DiligencePhase, DueDiligence, Ended, Escalated, Funding, FundingPhaseMarker,
+    Identified, Monitoring, OpenPhase, Published, Refused, Renewed, Reviewed, Screened, Screening,
+    Triaged, UnderReview, Withdrawn,
 };
 
 /// Why a command to a funding decision was refused. The decision is unchanged.

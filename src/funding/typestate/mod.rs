@@ -27,6 +27,22 @@ pub use any::{Reviewed, Screened};
 pub trait OpenPhase: FundingPhaseMarker {}
 
 /// A phase in which checks are completed and interests declared.
+///
+/// # Example
+///
+/// A step an app writes once for every such phase:
+///
+/// ```
+/// use coproduction::funding::{Check, DiligencePhase, Funding, Refused};
+/// use coproduction::machine::Context;
+///
+/// fn sanctions_checked<P: DiligencePhase>(
+///     funding: Funding<P>,
+///     ctx: Context,
+/// ) -> Result<Funding<P>, Refused<Funding<P>>> {
+///     funding.complete_check(ctx, Check::LegalAndSanctions, "Not on the sanctions lists")
+/// }
+/// ```
 pub trait DiligencePhase: FundingPhaseMarker {}
 
 typestate! {
