@@ -422,6 +422,53 @@ pub fn sensible(m: &Model) -> BoxedStrategy<(ProposalCommand, u64)> {
     }
 }
 
+/// A step: `command` by its actor, at a minute near the last (now and then one before it),
+/// with what the value gate will find should it adopt.
+fn step(m: &Model, command: BoxedStrategy<(ProposalCommand, u64)>) -> BoxedStrategy<Step> {
+    let last = m.last;
+    let gate = prop_oneof![
+        3 => Just(Gate::Pass),
+        1 => Just(Gate::Overridden),
+        1 => Just(Gate::Fail)
+    ];
+    let minute = prop_oneof![10 => (0..120i64).prop_map(move |d| last + d), 1 => Just(last - 1)];
+    (command, minute, gate)
+        .prop_map(|((command, actor), minute, gate)| Step {
+            command,
+            actor,
+            minute,
+            gate,
+        })
+        .boxed()
+}
+
+/// What the proposer may do on their own in the phase: amend the draft, or withdraw the
+/// proposal before it is decided; elsewhere, what fits the phase.
+fn proposer(m: &Model) -> BoxedStrategy<(ProposalCommand, u64)> {
+    let withdraw = Just((
+        ProposalCommand::Withdraw {
+            reason: "The associates asked for more time.".into(),
+        },
+        PROPOSER,
+    ));
+    match m.phase {
+        Some(P::Draft) => prop_oneof![
+            withdraw,
+            Just((
+                ProposalCommand::Amend {
+                    text: "Version with a clearer pay rate.".into(),
+                    answers: vec![],
+                },
+                PROPOSER
+            )),
+        ]
+        .boxed(),
+        Some(P::CoCreating | P::Ready | P::InDecision) => withdraw.boxed(),
+        _ => sensible(m),
+    }
+}
+
+/// Runs of commands that mostly fit the phase, the rest anything at all.
 pub struct ProposalModel;
 
 impl ReferenceStateMachine for ProposalModel {
@@ -433,29 +480,42 @@ impl ReferenceStateMachine for ProposalModel {
     }
 
     fn transitions(m: &Model) -> BoxedStrategy<Step> {
-        let last = m.last;
-        let gate = prop_oneof![
-            3 => Just(Gate::Pass),
-            1 => Just(Gate::Overridden),
-            1 => Just(Gate::Fail)
-        ];
-        let minute =
-            prop_oneof![10 => (0..120i64).prop_map(move |d| last + d), 1 => Just(last - 1)];
         let command = prop_oneof![
             4 => sensible(m),
             1 => (anything(m), 1..5u64),
         ];
-        (command, minute, gate)
-            .prop_map(|((command, actor), minute, gate)| Step {
-                command,
-                actor,
-                minute,
-                gate,
-            })
-            .boxed()
+        step(m, command.boxed())
     }
 
     fn apply(m: Model, step: &Step) -> Model {
         m.take(step).unwrap_or(m)
+    }
+}
+
+/// As [`ProposalModel`], with the proposer acting on their own more often: in
+/// [`ProposalModel`]'s runs a proposer seldom amends a draft or withdraws, since only the
+/// arbitrary commands do, so a withdrawal from a draft or a ready proposal comes about twice
+/// in a thousand runs.
+pub struct ProposerModel;
+
+impl ReferenceStateMachine for ProposerModel {
+    type State = Model;
+    type Transition = Step;
+
+    fn init_state() -> BoxedStrategy<Model> {
+        ProposalModel::init_state()
+    }
+
+    fn transitions(m: &Model) -> BoxedStrategy<Step> {
+        let command = prop_oneof![
+            8 => sensible(m),
+            2 => proposer(m),
+            2 => (anything(m), 1..5u64),
+        ];
+        step(m, command.boxed())
+    }
+
+    fn apply(m: Model, step: &Step) -> Model {
+        ProposalModel::apply(m, step)
     }
 }
