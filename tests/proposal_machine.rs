@@ -154,7 +154,7 @@ impl Run {
                 before,
                 "the façade changed the proposal on {step:?}"
             );
-            assert_eq!(p.events(), events);
+            assert_eq!(p.events(), events, "the façade's events after {step:?}");
             assert_eq!(p.claimed_phase(), before.phase());
         };
         let answer = match &typed {
