@@ -1,0 +1,521 @@
+//! The reference model of a proposal's rules, and the commands generated for it.
+//!
+//! The model is a small, independent statement of which commands are taken in which phase,
+//! by whom and when, and where each leads. Generated runs mix commands that fit the phase,
+//! issued by the right person, with anything at all, by anyone, at any time.
+
+use std::collections::BTreeSet;
+
+use coproduction::cocreation::{ItemId, ProposalId, ThemeId};
+use coproduction::community::{BodyId, MemberId};
+use coproduction::consent::ObjectionId;
+use coproduction::decision::{DecisionKind, Method};
+use coproduction::journal::StreamId;
+use coproduction::proposal::{
+    Answer, DecisionResult, ProposalCommand, ProposalConfig, ProposalPhase, ProposalRoles,
+};
+use coproduction::values::RouteSummary;
+use jiff::{SignedDuration, Timestamp};
+use proptest::prelude::*;
+use proptest_state_machine::ReferenceStateMachine;
+
+use ProposalPhase as P;
+
+/// Co-producer 1 proposes; staff member 2 stewards; co-producer 3 is a member the agreement
+/// applies to; ally 4 has no part.
+pub const PROPOSER: u64 = 1;
+pub const STEWARD: u64 = 2;
+pub const MEMBER: u64 = 3;
+
+pub fn t0() -> Timestamp {
+    "2022-06-01T09:00:00Z".parse().unwrap()
+}
+
+pub fn at(minute: i64) -> Timestamp {
+    t0() + SignedDuration::from_mins(minute)
+}
+
+pub fn round(n: u32) -> StreamId {
+    StreamId::new(&format!("round-{n}")).unwrap()
+}
+
+pub fn proposal_config(title: &str) -> ProposalConfig {
+    ProposalConfig {
+        id: ProposalId::new(1),
+        title: title.into(),
+        kind: DecisionKind::WorkingModel,
+        text: "Co-producers take paid, flexible roles.".into(),
+        answers: vec![],
+        roles: ProposalRoles {
+            proposers: BTreeSet::from([MemberId::new(PROPOSER)]),
+            steward: MemberId::new(STEWARD),
+            members: BTreeSet::from([MemberId::new(MEMBER)]),
+        },
+    }
+}
+
+/// What the value gate will find for an adoption: the record the engine checks either holds
+/// a rationale and alternatives (T2 satisfied), or does not but carries an override, or
+/// neither (the gate refuses).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Gate {
+    Pass,
+    Overridden,
+    Fail,
+}
+
+#[derive(Debug, Clone)]
+pub struct Step {
+    pub command: ProposalCommand,
+    pub actor: u64,
+    pub minute: i64,
+    pub gate: Gate,
+}
+
+// ---------------------------------------------------------------------------------------
+// The reference model
+
+#[derive(Debug, Clone, Default)]
+pub struct Model {
+    pub phase: Option<ProposalPhase>,
+    pub last: i64,
+    pub versions: u32,
+    pub feedback: bool,
+    pub rounds: Vec<u32>,
+    pub running: Option<u32>,
+    pub review_due: Option<i64>,
+    /// One entry per review: whether an objection opened it.
+    pub reviews: Vec<bool>,
+    pub adoptions: u32,
+}
+
+pub fn blank(s: &str) -> bool {
+    s.trim().is_empty()
+}
+
+pub fn minute_of(t: Timestamp) -> i64 {
+    t.duration_since(t0()).as_mins()
+}
+
+impl Model {
+    pub fn take(&self, step: &Step) -> Option<Model> {
+        let mut m = self.clone();
+        let (actor, now) = (step.actor, step.minute);
+        let Some(phase) = self.phase else {
+            return match &step.command {
+                ProposalCommand::Create { config }
+                    if !blank(&config.title) && (actor == PROPOSER || actor == STEWARD) =>
+                {
+                    m.phase = Some(P::Draft);
+                    m.versions = 1;
+                    m.last = now;
+                    Some(m)
+                }
+                _ => None,
+            };
+        };
+        if now < self.last {
+            return None;
+        }
+        m.last = now;
+        let steward = actor == STEWARD;
+        match &step.command {
+            ProposalCommand::Create { .. } => return None,
+            ProposalCommand::StartCoCreation {} if phase == P::Draft && steward => {
+                m.phase = Some(P::CoCreating);
+            }
+            ProposalCommand::LinkFeedback { items, themes }
+                if phase == P::CoCreating
+                    && (steward || actor == PROPOSER)
+                    && !(items.is_empty() && themes.is_empty()) =>
+            {
+                m.feedback = true;
+            }
+            ProposalCommand::Amend { text, answers }
+                if [P::Draft, P::CoCreating, P::UnderReview].contains(&phase)
+                    && actor == PROPOSER
+                    && !blank(text)
+                    && answers.iter().all(|a| self.answerable(a)) =>
+            {
+                m.versions += 1;
+                if answers
+                    .iter()
+                    .any(|a| matches!(a, Answer::Item { .. } | Answer::Theme { .. }))
+                {
+                    m.feedback = true;
+                }
+                if phase == P::UnderReview {
+                    m.phase = Some(P::CoCreating);
+                }
+            }
+            ProposalCommand::MarkReady { .. }
+                if phase == P::CoCreating && steward && self.feedback =>
+            {
+                m.phase = Some(P::Ready);
+            }
+            ProposalCommand::StartDecision { round: r }
+                if [P::Ready, P::InDecision].contains(&phase)
+                    && steward
+                    && self.running.is_none()
+                    && !self.rounds.iter().any(|n| round(*n) == *r) =>
+            {
+                let n = self.rounds.len() as u32 + 1;
+                let n = (1..=3).find(|k| round(*k) == *r).unwrap_or(n);
+                m.rounds.push(n);
+                m.running = Some(n);
+                m.phase = Some(P::InDecision);
+            }
+            ProposalCommand::RecordDecision { round: r, result }
+                if phase == P::InDecision
+                    && steward
+                    && self.running.is_some_and(|n| round(n) == *r) =>
+            {
+                m.running = None;
+                match result {
+                    DecisionResult::Adopted { review_date } => {
+                        let due = minute_of(*review_date);
+                        if due <= now || step.gate == Gate::Fail {
+                            return None;
+                        }
+                        m.review_due = Some(due);
+                        m.adoptions += 1;
+                        m.phase = Some(P::Adopted);
+                    }
+                    DecisionResult::Declined {} => m.phase = Some(P::Declined),
+                    DecisionResult::Withdrawn {} => m.phase = Some(P::Withdrawn),
+                    DecisionResult::Escalated { .. } => m.phase = Some(P::Escalated),
+                    DecisionResult::Deferred {} => {}
+                    _ => return None,
+                }
+            }
+            ProposalCommand::Publish { rationale, .. }
+                if phase == P::Adopted && steward && !blank(rationale) =>
+            {
+                m.phase = Some(P::Published);
+            }
+            ProposalCommand::StartImplementing {} if phase == P::Published && steward => {
+                m.phase = Some(P::Implementing);
+            }
+            ProposalCommand::StartPilot { ends }
+                if phase == P::Published && steward && minute_of(*ends) > now =>
+            {
+                m.review_due = Some(minute_of(*ends));
+                m.phase = Some(P::Pilot);
+            }
+            ProposalCommand::OpenReview {}
+                if [P::Implementing, P::Pilot].contains(&phase)
+                    && steward
+                    && self.review_due.is_some_and(|due| now >= due) =>
+            {
+                m.reviews.push(false);
+                m.phase = Some(P::UnderReview);
+            }
+            ProposalCommand::ObjectToStanding { reason }
+                if [P::Implementing, P::Pilot].contains(&phase)
+                    && (actor == MEMBER || actor == PROPOSER)
+                    && !blank(reason) =>
+            {
+                m.reviews.push(true);
+                m.phase = Some(P::UnderReview);
+            }
+            ProposalCommand::Continue { review_date }
+                if phase == P::UnderReview && steward && minute_of(*review_date) > now =>
+            {
+                m.review_due = Some(minute_of(*review_date));
+                m.phase = Some(P::Implementing);
+            }
+            ProposalCommand::Retire { reason }
+                if phase == P::UnderReview && steward && !blank(reason) =>
+            {
+                m.phase = Some(P::Retired);
+            }
+            ProposalCommand::Withdraw { reason }
+                if [P::Draft, P::CoCreating, P::Ready, P::InDecision].contains(&phase)
+                    && actor == PROPOSER
+                    && !blank(reason) =>
+            {
+                m.phase = Some(P::Withdrawn);
+            }
+            _ => return None,
+        }
+        Some(m)
+    }
+
+    fn answerable(&self, a: &Answer) -> bool {
+        match a {
+            Answer::Item { .. } | Answer::Theme { .. } => true,
+            Answer::Objection { round: r, .. } | Answer::Concern { round: r, .. } => {
+                self.rounds.iter().any(|n| round(*n) == *r)
+            }
+            Answer::StandingObjection { review } => {
+                self.reviews.get((*review as usize).wrapping_sub(1)) == Some(&true)
+            }
+            _ => false,
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Generating commands
+
+pub fn text() -> BoxedStrategy<String> {
+    prop_oneof![
+        6 => Just("Because the workshops asked for it.".to_owned()),
+        1 => Just("  ".to_owned()),
+    ]
+    .boxed()
+}
+
+pub fn answer() -> BoxedStrategy<Answer> {
+    prop_oneof![
+        (1..5u64).prop_map(|n| Answer::Item { id: ItemId::new(n) }),
+        (1..4u32).prop_map(|n| Answer::Objection {
+            round: round(n),
+            id: ObjectionId(1)
+        }),
+        (1..3u32).prop_map(|review| Answer::StandingObjection { review }),
+    ]
+    .boxed()
+}
+
+pub fn route() -> RouteSummary {
+    RouteSummary::new(
+        BodyId::new("associate_roles_team").unwrap(),
+        Method::Consent,
+    )
+}
+
+pub fn result(last: i64) -> BoxedStrategy<DecisionResult> {
+    prop_oneof![
+        4 => (-10..400i64).prop_map(move |d| DecisionResult::Adopted { review_date: at(last + d) }),
+        1 => Just(DecisionResult::Declined {}),
+        1 => Just(DecisionResult::Withdrawn {}),
+        1 => Just(DecisionResult::Escalated { to: BodyId::new("allies_group").unwrap() }),
+        2 => Just(DecisionResult::Deferred {}),
+    ]
+    .boxed()
+}
+
+/// Any command at all.
+pub fn anything(m: &Model) -> BoxedStrategy<ProposalCommand> {
+    let last = m.last;
+    let date = move || (-10..400i64).prop_map(move |d| at(last + d));
+    prop_oneof![
+        text().prop_map(|t| ProposalCommand::Create {
+            config: Box::new(proposal_config(&t))
+        }),
+        Just(ProposalCommand::StartCoCreation {}),
+        (0..3usize, 0..2usize).prop_map(|(i, t)| ProposalCommand::LinkFeedback {
+            items: (1..=i as u64).map(ItemId::new).collect(),
+            themes: (1..=t as u64).map(ThemeId::new).collect(),
+        }),
+        (text(), proptest::collection::vec(answer(), 0..3))
+            .prop_map(|(text, answers)| ProposalCommand::Amend { text, answers }),
+        Just(ProposalCommand::MarkReady { route: route() }),
+        (1..4u32).prop_map(|n| ProposalCommand::StartDecision { round: round(n) }),
+        ((1..4u32), result(last)).prop_map(|(n, result)| ProposalCommand::RecordDecision {
+            round: round(n),
+            result
+        }),
+        text().prop_map(|rationale| ProposalCommand::Publish {
+            rationale,
+            alternatives: vec![]
+        }),
+        Just(ProposalCommand::StartImplementing {}),
+        date().prop_map(|ends| ProposalCommand::StartPilot { ends }),
+        Just(ProposalCommand::OpenReview {}),
+        text().prop_map(|reason| ProposalCommand::ObjectToStanding { reason }),
+        date().prop_map(|review_date| ProposalCommand::Continue { review_date }),
+        text().prop_map(|reason| ProposalCommand::Retire { reason }),
+        text().prop_map(|reason| ProposalCommand::Withdraw { reason }),
+    ]
+    .boxed()
+}
+
+/// A command that fits the phase, with the actor who would issue it.
+pub fn sensible(m: &Model) -> BoxedStrategy<(ProposalCommand, u64)> {
+    let last = m.last;
+    let steward = |c: ProposalCommand| (c, STEWARD);
+    let next_round = m.rounds.len() as u32 + 1;
+    let running = m.running.unwrap_or(next_round);
+    match m.phase {
+        None => Just((
+            ProposalCommand::Create {
+                config: Box::new(proposal_config("Associate roles")),
+            },
+            PROPOSER,
+        ))
+        .boxed(),
+        Some(P::Draft) => Just(steward(ProposalCommand::StartCoCreation {})).boxed(),
+        Some(P::CoCreating) => prop_oneof![
+            Just(steward(ProposalCommand::LinkFeedback {
+                items: vec![ItemId::new(1)],
+                themes: vec![ThemeId::new(1)]
+            })),
+            Just((
+                ProposalCommand::Amend {
+                    text: "Version with paid preparation time.".into(),
+                    answers: vec![Answer::Theme { id: ThemeId::new(1) }]
+                },
+                PROPOSER
+            )),
+            Just(steward(ProposalCommand::MarkReady { route: route() })),
+        ]
+        .boxed(),
+        Some(P::Ready) => Just(steward(ProposalCommand::StartDecision {
+            round: round(next_round),
+        }))
+        .boxed(),
+        Some(P::InDecision) if m.running.is_none() => Just(steward(
+            ProposalCommand::StartDecision {
+                round: round(next_round),
+            },
+        ))
+        .boxed(),
+        Some(P::InDecision) => result(last)
+            .prop_map(move |result| {
+                steward(ProposalCommand::RecordDecision {
+                    round: round(running),
+                    result,
+                })
+            })
+            .boxed(),
+        Some(P::Adopted) => Just(steward(ProposalCommand::Publish {
+            rationale: "The workshops asked for it.".into(),
+            alternatives: vec!["Wait a year".into()],
+        }))
+        .boxed(),
+        Some(P::Published) => prop_oneof![
+            Just(steward(ProposalCommand::StartImplementing {})),
+            (1..200i64).prop_map(move |d| steward(ProposalCommand::StartPilot {
+                ends: at(last + d)
+            })),
+        ]
+        .boxed(),
+        Some(P::Implementing | P::Pilot) => prop_oneof![
+            3 => Just(steward(ProposalCommand::OpenReview {})),
+            1 => Just((ProposalCommand::ObjectToStanding { reason: "It leaves out carers.".into() }, MEMBER)),
+        ]
+        .boxed(),
+        Some(P::UnderReview) => {
+            let last_review = m.reviews.len() as u32;
+            prop_oneof![
+                (1..200i64).prop_map(move |d| steward(ProposalCommand::Continue {
+                    review_date: at(last + d)
+                })),
+                Just((
+                    ProposalCommand::Amend {
+                        text: "Amended after review.".into(),
+                        answers: vec![Answer::StandingObjection {
+                            review: last_review
+                        }]
+                    },
+                    PROPOSER
+                )),
+                Just(steward(ProposalCommand::Retire {
+                    reason: "Replaced by the new model.".into()
+                })),
+            ]
+            .boxed()
+        }
+        Some(_) => Just(steward(ProposalCommand::OpenReview {})).boxed(),
+    }
+}
+
+/// A step: `command` by its actor, at a minute near the last (now and then one before it),
+/// with what the value gate will find should it adopt.
+fn step(m: &Model, command: BoxedStrategy<(ProposalCommand, u64)>) -> BoxedStrategy<Step> {
+    let last = m.last;
+    let gate = prop_oneof![
+        3 => Just(Gate::Pass),
+        1 => Just(Gate::Overridden),
+        1 => Just(Gate::Fail)
+    ];
+    let minute = prop_oneof![10 => (0..120i64).prop_map(move |d| last + d), 1 => Just(last - 1)];
+    (command, minute, gate)
+        .prop_map(|((command, actor), minute, gate)| Step {
+            command,
+            actor,
+            minute,
+            gate,
+        })
+        .boxed()
+}
+
+/// What the proposer may do on their own in the phase: amend the draft, or withdraw the
+/// proposal before it is decided; elsewhere, what fits the phase.
+fn proposer(m: &Model) -> BoxedStrategy<(ProposalCommand, u64)> {
+    let withdraw = Just((
+        ProposalCommand::Withdraw {
+            reason: "The associates asked for more time.".into(),
+        },
+        PROPOSER,
+    ));
+    match m.phase {
+        Some(P::Draft) => prop_oneof![
+            withdraw,
+            Just((
+                ProposalCommand::Amend {
+                    text: "Version with a clearer pay rate.".into(),
+                    answers: vec![],
+                },
+                PROPOSER
+            )),
+        ]
+        .boxed(),
+        Some(P::CoCreating | P::Ready | P::InDecision) => withdraw.boxed(),
+        _ => sensible(m),
+    }
+}
+
+/// Runs of commands that mostly fit the phase, the rest anything at all.
+pub struct ProposalModel;
+
+impl ReferenceStateMachine for ProposalModel {
+    type State = Model;
+    type Transition = Step;
+
+    fn init_state() -> BoxedStrategy<Model> {
+        Just(Model::default()).boxed()
+    }
+
+    fn transitions(m: &Model) -> BoxedStrategy<Step> {
+        let command = prop_oneof![
+            4 => sensible(m),
+            1 => (anything(m), 1..5u64),
+        ];
+        step(m, command.boxed())
+    }
+
+    fn apply(m: Model, step: &Step) -> Model {
+        m.take(step).unwrap_or(m)
+    }
+}
+
+/// As [`ProposalModel`], with the proposer acting on their own more often: in
+/// [`ProposalModel`]'s runs a proposer seldom amends a draft or withdraws, since only the
+/// arbitrary commands do, so a withdrawal from a draft or a ready proposal comes about twice
+/// in a thousand runs.
+pub struct ProposerModel;
+
+impl ReferenceStateMachine for ProposerModel {
+    type State = Model;
+    type Transition = Step;
+
+    fn init_state() -> BoxedStrategy<Model> {
+        ProposalModel::init_state()
+    }
+
+    fn transitions(m: &Model) -> BoxedStrategy<Step> {
+        let command = prop_oneof![
+            8 => sensible(m),
+            2 => proposer(m),
+            2 => (anything(m), 1..5u64),
+        ];
+        step(m, command.boxed())
+    }
+
+    fn apply(m: Model, step: &Step) -> Model {
+        ProposalModel::apply(m, step)
+    }
+}
