@@ -72,15 +72,10 @@ impl Role {
         Role::PartnerRepresentative,
     ];
 
-    /// Where the role stands in [`Role::ALL`].
+    /// Where the role stands in [`Role::ALL`], which lists the roles in declaration order
+    /// (a unit test holds the two together).
     const fn position(self) -> usize {
-        match self {
-            Role::CommunityMember => 0,
-            Role::CoProducer => 1,
-            Role::Staff => 2,
-            Role::Ally => 3,
-            Role::PartnerRepresentative => 4,
-        }
+        self as usize
     }
 
     /// The stable `snake_case` name of the role.

@@ -161,8 +161,9 @@ impl Hash {
         })
     }
 
-    pub(crate) fn from_bytes(bytes: [u8; 32]) -> Self {
-        Self(bytes)
+    /// The hash of what `hasher` has taken so far.
+    pub(crate) fn of_hasher(hasher: &blake3::Hasher) -> Self {
+        Self(*hasher.finalize().as_bytes())
     }
 
     pub(crate) fn decode(hex: &[u8]) -> Option<Self> {

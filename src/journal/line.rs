@@ -58,7 +58,7 @@ pub(crate) fn read_line<E: DeserializeOwned>(
     let mut hasher = blake3::Hasher::new();
     hasher.update(b"{");
     hasher.update(rest.as_bytes());
-    let computed = Hash::from_bytes(*hasher.finalize().as_bytes());
+    let computed = Hash::of_hasher(&hasher);
     if computed != stored {
         return Err(CorruptionReason::HashMismatch { stored, computed });
     }

@@ -52,7 +52,7 @@ impl Subject {
     pub fn named(name: &str) -> Self {
         let mut hasher = blake3::Hasher::new();
         hasher.update(NAMED).update(name.as_bytes());
-        Self(Hash::from_bytes(*hasher.finalize().as_bytes()))
+        Self(Hash::of_hasher(&hasher))
     }
 
     /// The subject of a process whose events so far are `events`: each event as JSON, one
@@ -78,7 +78,7 @@ impl Subject {
             }
         }
         hasher.update(&block);
-        Self(Hash::from_bytes(*hasher.finalize().as_bytes()))
+        Self(Hash::of_hasher(&hasher))
     }
 
     /// The digest.

@@ -382,8 +382,10 @@ impl Funding<Deciding> {
     /// # Errors
     ///
     /// [`FundingError::ProofNotForThis`] when the proof's record was not named as this
-    /// decision's, as it stands; otherwise as [`Decider::decide`](crate::machine::Decider::decide) of [`FundingProcess`] for `Decide`: another route, a missing
-    /// check or consultation, an undeclared or recused decider, no consent.
+    /// decision's, as it stands; otherwise as
+    /// [`Decider::decide`](crate::machine::Decider::decide) of [`FundingProcess`] for
+    /// `Decide`: another route, a missing check or consultation, an undeclared or recused
+    /// decider, no consent.
     pub fn accept(
         self,
         ctx: Context,
