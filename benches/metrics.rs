@@ -42,7 +42,7 @@ fn envelopes() -> Vec<Envelope<EngineEvent>> {
 fn replay(envelopes: &[Envelope<EngineEvent>]) -> usize {
     let mut states: BTreeMap<&StreamId, RoundState> = BTreeMap::new();
     for e in envelopes {
-        if let EngineEvent::Consent { event } = &e.event {
+        if let EngineEvent::Consent { event, .. } = &e.event {
             let state = states.entry(&e.stream).or_default();
             *state = ConsentProcess::evolve(std::mem::take(state), event);
         }

@@ -145,11 +145,22 @@ pub mod governance;
 pub mod journal;
 pub mod machine;
 pub mod metrics;
+pub mod process;
 pub mod proposal;
 pub mod report;
 mod slug;
 pub mod values;
 pub mod wire;
+
+pub use community::{Body, BodyId, BodyKind, Community, Member, MemberId, Role};
+pub use consent::{ConsentProcess, Response, RoundCommand, RoundConfig, RoundPhase, RoundRoles};
+pub use decision::DecisionKind;
+pub use engine::{Engine, EngineError, EngineEvent, ProcessCommand, Request};
+pub use funding::{FundingCommand, FundingProcess};
+pub use governance::Governance;
+pub use journal::{FileJournal, MemoryJournal, StreamId};
+pub use proposal::{ProposalCommand, ProposalProcess};
+pub use values::{Charter, DecisionRecord, ValueReport};
 
 /// Any error the crate returns, for callers who handle them all alike.
 ///

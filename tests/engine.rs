@@ -95,7 +95,10 @@ fn to_consented<J: Journal<Event = coproduction::engine::EngineEvent>>(engine: &
     engine
         .handle(consent(CO_1, 20, RoundCommand::CloseRound {}))
         .unwrap();
-    assert_eq!(engine.phase(&stream()), Some(RoundPhase::Consented));
+    assert_eq!(
+        engine.phase::<coproduction::ConsentProcess>(&stream()),
+        Some(RoundPhase::Consented)
+    );
 }
 
 fn adopt() -> Request {
@@ -177,12 +180,18 @@ fn a_round_is_adopted_only_through_the_value_gate() {
     let unmet: Vec<&str> = source.unmet().iter().map(|u| u.rule.as_str()).collect();
     assert!(unmet.contains(&"T4") && unmet.contains(&"H1"), "{unmet:?}");
     assert_eq!(engine.journal().read_all().unwrap().len(), before);
-    assert_eq!(engine.phase(&stream()), Some(RoundPhase::Consented));
+    assert_eq!(
+        engine.phase::<coproduction::ConsentProcess>(&stream()),
+        Some(RoundPhase::Consented)
+    );
 
     // With it, the round is adopted, and the evidence is journalled with the outcome.
     let written = engine.handle(adopt().with_evidence(evidence())).unwrap();
     assert_eq!(written.len(), 2);
-    assert_eq!(engine.phase(&stream()), Some(RoundPhase::Adopted));
+    assert_eq!(
+        engine.phase::<coproduction::ConsentProcess>(&stream()),
+        Some(RoundPhase::Adopted)
+    );
     let report = engine.report(&stream(), at(40)).unwrap();
     assert!(
         report
@@ -315,7 +324,10 @@ fn refusals_name_the_problem_and_write_nothing() {
         .unwrap_err();
     assert!(matches!(err, EngineError::Json { .. }), "{err}");
     assert_eq!(engine.journal().read_all().unwrap().len(), 2);
-    assert_eq!(engine.phase(&stream()), Some(RoundPhase::Presented));
+    assert_eq!(
+        engine.phase::<coproduction::ConsentProcess>(&stream()),
+        Some(RoundPhase::Presented)
+    );
 }
 
 #[test]
@@ -548,7 +560,7 @@ mod proposals {
             ))
             .unwrap();
         assert_eq!(
-            engine.proposal_phase(&proposal_stream()),
+            engine.phase::<coproduction::ProposalProcess>(&proposal_stream()),
             Some(ProposalPhase::InDecision)
         );
     }
@@ -594,7 +606,7 @@ mod proposals {
         engine.handle(adopt().with_evidence(evidence())).unwrap();
         engine.handle(proposal(CO_1, 35, adopted())).unwrap();
         assert_eq!(
-            engine.proposal_phase(&proposal_stream()),
+            engine.phase::<coproduction::ProposalProcess>(&proposal_stream()),
             Some(ProposalPhase::Adopted)
         );
         let record = engine.record(&proposal_stream(), at(40)).unwrap();
@@ -650,7 +662,10 @@ mod proposals {
             record.publication.map(|p| p.published_at),
             Some(at(60 * 24 * 2))
         );
-        assert_eq!(engine.phase(&stream()), Some(RoundPhase::Adopted));
+        assert_eq!(
+            engine.phase::<coproduction::ConsentProcess>(&stream()),
+            Some(RoundPhase::Adopted)
+        );
     }
 
     #[test]

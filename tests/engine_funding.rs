@@ -306,10 +306,13 @@ fn a_funding_decision_is_routed_on_its_offers_facts() {
     assert_eq!(route.deciding_body.as_str(), "staff_team");
     assert_eq!(route.method, Method::AdviceProcess);
     assert_eq!(
-        engine.funding_phase(&stream("room-hire")),
+        engine.phase::<coproduction::FundingProcess>(&stream("room-hire")),
         Some(FundingPhase::Identified)
     );
-    assert_eq!(engine.phase(&stream("room-hire")), None);
+    assert_eq!(
+        engine.phase::<coproduction::ConsentProcess>(&stream("room-hire")),
+        None
+    );
 }
 
 #[test]
@@ -347,7 +350,7 @@ fn a_screen_along_another_route_is_refused_and_writes_nothing() {
     );
     assert_eq!(engine.journal().read_all().unwrap(), before);
     assert_eq!(
-        engine.funding_phase(&stream("f")),
+        engine.phase::<coproduction::FundingProcess>(&stream("f")),
         Some(FundingPhase::Screening)
     );
 }
@@ -375,7 +378,7 @@ fn acceptance_is_gated_on_the_communitys_values() {
     assert!(source.unmet().iter().any(|u| u.rule.as_str() == "T2"));
     assert_eq!(engine.journal().read_all().unwrap().len(), before);
     assert_eq!(
-        engine.funding_phase(&stream("room-hire")),
+        engine.phase::<coproduction::FundingProcess>(&stream("room-hire")),
         Some(FundingPhase::Deciding)
     );
 
@@ -386,7 +389,7 @@ fn acceptance_is_gated_on_the_communitys_values() {
         )
         .unwrap();
     assert_eq!(
-        engine.funding_phase(&stream("room-hire")),
+        engine.phase::<coproduction::FundingProcess>(&stream("room-hire")),
         Some(FundingPhase::Accepted)
     );
     let report = engine
@@ -411,7 +414,7 @@ fn a_red_line_offer_is_declined_at_screening_and_nothing_accepts_it() {
         }
     ));
     assert_eq!(
-        engine.funding_phase(&stream("tobacco")),
+        engine.phase::<coproduction::FundingProcess>(&stream("tobacco")),
         Some(FundingPhase::Declined)
     );
     let report = engine
@@ -423,9 +426,18 @@ fn a_red_line_offer_is_declined_at_screening_and_nothing_accepts_it() {
     let err = engine
         .handle(funding("tobacco", 1, "2024-06-03T10:00:00Z", accept(route)))
         .unwrap_err();
-    assert!(matches!(err, EngineError::FundingRefused { .. }), "{err}");
+    assert!(
+        matches!(
+            err,
+            EngineError::Refused {
+                source: coproduction::engine::ProcessError::Funding(_),
+                ..
+            }
+        ),
+        "{err}"
+    );
     assert_eq!(
-        engine.funding_phase(&stream("tobacco")),
+        engine.phase::<coproduction::FundingProcess>(&stream("tobacco")),
         Some(FundingPhase::Declined)
     );
 }
@@ -492,7 +504,7 @@ fn the_consent_round_a_funding_decision_records_must_have_reached_it() {
         )
         .unwrap();
     assert_eq!(
-        engine.phase(&stream("f-round")),
+        engine.phase::<coproduction::ConsentProcess>(&stream("f-round")),
         Some(RoundPhase::Presented)
     );
 
@@ -546,7 +558,7 @@ fn the_consent_round_a_funding_decision_records_must_have_reached_it() {
         ))
         .unwrap();
     assert_eq!(
-        engine.phase(&stream("f-round")),
+        engine.phase::<coproduction::ConsentProcess>(&stream("f-round")),
         Some(RoundPhase::Consented)
     );
     let record = FundingCommand::RecordConsentRound {

@@ -273,7 +273,7 @@ fn time_to_decision_runs_from_the_proposal_or_the_review_that_reopened_it() {
     let proposal = StreamId::new("roles-proposal").unwrap();
     let batch = events
         .into_iter()
-        .map(|event| NewEvent::new(steward, created, EngineEvent::Proposal { event }))
+        .map(|event| NewEvent::new(steward, created, EngineEvent::from(event)))
         .collect();
     engine.journal().append(&proposal, 0, batch).unwrap();
 

@@ -32,32 +32,32 @@ fn a_year_in_the_life_of_the_collective() {
 
     // The outcomes.
     assert_eq!(
-        engine.funding_phase(&stream(story::FOUNDATION)),
+        engine.phase::<coproduction::FundingProcess>(&stream(story::FOUNDATION)),
         Some(FundingPhase::Monitoring)
     );
     assert_eq!(
-        engine.phase(&stream(story::FOUNDATION_ROUND)),
+        engine.phase::<coproduction::ConsentProcess>(&stream(story::FOUNDATION_ROUND)),
         Some(RoundPhase::Consented)
     );
     assert_eq!(
-        engine.funding_phase(&stream(story::TOBACCO)),
+        engine.phase::<coproduction::FundingProcess>(&stream(story::TOBACCO)),
         Some(FundingPhase::Declined)
     );
     assert_eq!(
-        engine.phase(&stream(story::RECRUITMENT)),
+        engine.phase::<coproduction::ConsentProcess>(&stream(story::RECRUITMENT)),
         Some(RoundPhase::Adopted)
     );
     assert_eq!(
-        engine.proposal_phase(&stream(story::RECRUITMENT_PROPOSAL)),
+        engine.phase::<coproduction::ProposalProcess>(&stream(story::RECRUITMENT_PROPOSAL)),
         Some(ProposalPhase::Published)
     );
     assert_eq!(
-        engine.phase(&stream(story::WORKING_MODEL_ROUND)),
+        engine.phase::<coproduction::ConsentProcess>(&stream(story::WORKING_MODEL_ROUND)),
         Some(RoundPhase::Adopted)
     );
     // The pilot was reviewed and continued: in force until its next review.
     assert_eq!(
-        engine.proposal_phase(&stream(story::WORKING_MODEL)),
+        engine.phase::<coproduction::ProposalProcess>(&stream(story::WORKING_MODEL)),
         Some(ProposalPhase::Implementing)
     );
 
@@ -190,7 +190,8 @@ fn a_year_in_the_life_of_the_collective() {
             && matches!(
                 e.event,
                 EngineEvent::Funding {
-                    event: FundingEvent::Decided { .. }
+                    event: FundingEvent::Decided { .. },
+                    ..
                 }
             )
         {
@@ -203,7 +204,7 @@ fn a_year_in_the_life_of_the_collective() {
     }
     let undecided = Engine::open(community.clone(), None, Charter::default(), before).unwrap();
     assert_eq!(
-        undecided.funding_phase(&foundation),
+        undecided.phase::<coproduction::FundingProcess>(&foundation),
         Some(FundingPhase::Deciding)
     );
     let record = undecided

@@ -119,6 +119,7 @@ mod evolve;
 mod machine;
 mod objection;
 mod phase;
+mod process;
 mod record;
 mod respond;
 mod response;

@@ -1,84 +1,97 @@
-//! What the engine checks beyond each process's own rules: the route governance gives, and
-//! that a decision recorded from a round is the one the round reached.
+//! What the engine checks beyond each process's own rules: the route governance gives when
+//! a process opens, and that a decision recorded from a round is the one the round reached.
 
-use std::collections::BTreeMap;
+use std::collections::BTreeSet;
 
-use crate::consent::{RoundCommand, RoundPhase};
+use crate::consent::RoundPhase;
 use crate::decision::DecisionKind;
-use crate::funding::{FundingCommand, FundingState, route_facts};
+use crate::funding::{FundingCommand, route_facts};
 use crate::governance::{Route, RouteFacts};
 use crate::journal::{Journal, StreamId};
+use crate::process::{ProcessState, Stream};
 use crate::proposal::ProposalCommand;
 use crate::values::{Outcome, RouteSummary};
 
-use super::{Engine, EngineError, EngineEvent, ProcessCommand, ProcessKind, ProcessState, Stream};
+use super::{Engine, EngineError, EngineEvent, Held, ProcessCommand, Request};
+
+/// The other stream a command names, which the engine reads to check it.
+pub(super) fn referenced(command: &ProcessCommand) -> BTreeSet<StreamId> {
+    let named = match command {
+        ProcessCommand::Proposal {
+            command: ProposalCommand::RecordDecision { round, .. },
+        } => Some(round.clone()),
+        ProcessCommand::Funding {
+            command: FundingCommand::RecordConsentRound { reference, .. },
+        } => StreamId::new(reference).ok(),
+        _ => None,
+    };
+    named.into_iter().collect()
+}
 
 impl<J: Journal<Event = EngineEvent>> Engine<J> {
-    /// A fresh stream for a command that starts a process: its kind, and the route
-    /// governance gives, which a consent round must follow.
-    pub(super) fn start(
+    /// A fresh stream for a request whose command starts a process, and the event that
+    /// starts it: the decision's kind and the route governance gives, which the process
+    /// must follow.
+    pub(super) fn start(&self, request: &Request) -> Result<(Stream, EngineEvent), EngineError> {
+        let id = &request.stream;
+        let opening = request
+            .command
+            .opening(request.kind.as_ref(), request.facts.as_ref())
+            .ok_or_else(|| EngineError::UnknownStream { stream: id.clone() })?
+            .ok_or_else(|| EngineError::KindRequired { stream: id.clone() })?;
+        let Some(process) = request.command.process() else {
+            return Err(EngineError::UnknownStream { stream: id.clone() });
+        };
+        let route = self.route(id, &opening.kind, opening.facts)?;
+        if let Some(route) = &route {
+            request
+                .command
+                .follows(route)
+                .map_err(|asked| EngineError::OffRoute {
+                    stream: id.clone(),
+                    kind: opening.kind.clone(),
+                    asked,
+                    given: format!("`{}` by {}", route.decider, route.procedure),
+                })?;
+        }
+        let stream = Stream::new(process, opening.kind.clone());
+        let started = EngineEvent::Started {
+            process,
+            kind: opening.kind,
+            route_given: route.as_ref().and_then(Route::summary),
+        };
+        Ok((stream, started))
+    }
+
+    /// What the engine checks of a command beyond the process's own rules.
+    pub(super) fn check(
         &self,
         id: &StreamId,
-        kind: Option<DecisionKind>,
-        facts: Option<RouteFacts>,
+        stream: &Stream,
         command: &ProcessCommand,
-    ) -> Result<Stream, EngineError> {
-        match command {
-            ProcessCommand::Consent {
-                command: RoundCommand::Open { config },
-            } => {
-                let kind = kind.ok_or_else(|| EngineError::KindRequired { stream: id.clone() })?;
-                let mut stream = Stream::new(ProcessKind::Consent, kind.clone());
-                if let Some(route) = self.route(id, &kind, facts)? {
-                    if route.decider != config.deciding_body
-                        || route.method() != Some(config.method)
-                    {
-                        return Err(EngineError::OffRoute {
-                            stream: id.clone(),
-                            kind,
-                            asked: format!("`{}` by {}", config.deciding_body, config.method),
-                            given: format!("`{}` by {}", route.decider, route.procedure),
-                        });
-                    }
-                    stream.route_given = route.summary();
-                }
-                Ok(stream)
+        facts: Option<&RouteFacts>,
+        held: &Held<'_>,
+    ) -> Result<(), EngineError> {
+        match (command, stream.process()) {
+            (ProcessCommand::Proposal { command }, _) => {
+                self.check_proposal(id, stream, command, facts, held)
             }
-            ProcessCommand::Proposal {
-                command: ProposalCommand::Create { config },
-            } => {
-                let kind = config.kind.clone();
-                let mut stream = Stream::new(ProcessKind::Proposal, kind.clone());
-                if let Some(route) = self.route(id, &kind, facts)? {
-                    stream.route_given = route.summary();
-                }
-                Ok(stream)
+            (ProcessCommand::Funding { command }, ProcessState::Funding(state)) => {
+                self.check_funding(id, state, command, held)
             }
-            ProcessCommand::Funding {
-                command: FundingCommand::Identify { offer, policy },
-            } => {
-                // A funding decision is routed on its offer's own facts, whatever the
-                // request says: the amount, the risks' tier, the red-line screen.
-                let kind = offer.kind.clone();
-                let mut stream = Stream::new(ProcessKind::Funding, kind.clone());
-                if let Some(route) = self.route(id, &kind, Some(route_facts(offer, policy)))? {
-                    stream.route_given = route.summary();
-                }
-                Ok(stream)
-            }
-            _ => Err(EngineError::UnknownStream { stream: id.clone() }),
+            _ => Ok(()),
         }
     }
 
     /// What the engine checks of a funding command beyond the decision's own rules: the
     /// route it is screened along is the one governance gives for the offer, and a consent
     /// round it records (when the round runs in this engine) reached what it says.
-    pub(super) fn check_funding(
+    fn check_funding(
         &self,
-        streams: &BTreeMap<StreamId, Stream>,
         id: &StreamId,
-        state: &FundingState,
+        state: &crate::funding::FundingState,
         command: &FundingCommand,
+        held: &Held<'_>,
     ) -> Result<(), EngineError> {
         match command {
             FundingCommand::Screen { route } => {
@@ -102,7 +115,7 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                 reference,
                 consented,
             } => match StreamId::new(reference) {
-                Ok(round) => round_agrees(streams, id, &round, |reached| {
+                Ok(round) => round_agrees(held, id, &round, |reached| {
                     reached
                         .outcome()
                         .is_some_and(|o| (o == Outcome::Adopted) == *consented)
@@ -136,24 +149,24 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
     /// What the engine checks of a proposal command beyond the proposal's own rules: the
     /// route it is made ready along is the one governance gives, and a decision it records
     /// is the one its round (when the round runs in this engine) actually reached.
-    pub(super) fn check_proposal(
+    fn check_proposal(
         &self,
-        streams: &BTreeMap<StreamId, Stream>,
         id: &StreamId,
         stream: &Stream,
         command: &ProposalCommand,
-        facts: Option<RouteFacts>,
+        facts: Option<&RouteFacts>,
+        held: &Held<'_>,
     ) -> Result<(), EngineError> {
         match command {
             ProposalCommand::MarkReady { route } => {
-                let given = match self.route(id, &stream.kind, facts)? {
+                let given = match self.route(id, stream.kind(), facts.cloned())? {
                     Some(route) => route.summary(),
                     None => return Ok(()),
                 };
                 if given.as_ref() != Some(route) {
                     return Err(EngineError::OffRoute {
                         stream: id.clone(),
-                        kind: stream.kind.clone(),
+                        kind: stream.kind().clone(),
                         asked: describe(Some(route)),
                         given: describe(given.as_ref()),
                     });
@@ -161,7 +174,7 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                 Ok(())
             }
             ProposalCommand::RecordDecision { round, result } => {
-                round_agrees(streams, id, round, |reached| {
+                round_agrees(held, id, round, |reached| {
                     reached.outcome() == Some(result.outcome())
                 })
             }
@@ -182,16 +195,12 @@ fn describe(route: Option<&RouteSummary>) -> String {
 /// Whether the consent round on stream `round`, when it runs in this engine, reached what
 /// stream `id` records of it; a round elsewhere is taken on trust.
 fn round_agrees(
-    streams: &BTreeMap<StreamId, Stream>,
+    held: &Held<'_>,
     id: &StreamId,
     round: &StreamId,
     agrees: impl Fn(RoundPhase) -> bool,
 ) -> Result<(), EngineError> {
-    let Some(Stream {
-        process: ProcessState::Consent(state),
-        ..
-    }) = streams.get(round)
-    else {
+    let Some(ProcessState::Consent(state)) = held.get(round).map(|s| s.process()) else {
         return Ok(());
     };
     let reached = state.phase();

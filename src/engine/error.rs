@@ -1,15 +1,12 @@
 //! Why the engine refuses a request.
 
 use crate::community::MemberId;
-use crate::consent::{ConsentError, RoundPhase};
+use crate::consent::RoundPhase;
 use crate::decision::DecisionKind;
-use crate::funding::FundingError;
 use crate::governance::GovernanceError;
 use crate::journal::{JournalError, StreamId};
-use crate::proposal::ProposalError;
+use crate::process::{ProcessError, ProcessKind};
 use crate::values::GateRefusal;
-
-use super::ProcessKind;
 
 /// Why the engine refused a request. Nothing was written.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -69,23 +66,7 @@ pub enum EngineError {
         /// The stream.
         stream: StreamId,
         /// The process's reason.
-        source: ConsentError,
-    },
-    /// A proposal refused the command.
-    #[error("stream `{stream}`: {source}")]
-    ProposalRefused {
-        /// The stream.
-        stream: StreamId,
-        /// The proposal's reason.
-        source: ProposalError,
-    },
-    /// A funding or partnership decision refused the command.
-    #[error("stream `{stream}`: {source}")]
-    FundingRefused {
-        /// The stream.
-        stream: StreamId,
-        /// The funding decision's reason.
-        source: FundingError,
+        source: ProcessError,
     },
     /// A funding decision is screened along another route than governance gives for its
     /// offer.

@@ -10,17 +10,25 @@
 //!    go to governance, and a round whose deciding body or method differs from the route is
 //!    refused; a funding decision is routed on its offer's own facts, and must be screened
 //!    along that route;
+//!    The route is journalled with the process's start, and its record is judged against it
+//!    for as long as the process runs;
 //! 3. runs the process's **`decide`**;
 //! 4. runs the **value gate** when the events would move the process to a decided state (a
 //!    round's outcome, a proposal's adoption, a funding offer's acceptance):
 //!    the process's own record, supplemented with the evidence the request carries, is checked
-//!    against the charter; a refused gate writes nothing;
+//!    against the charter; a refused gate writes nothing. The deciding event carries the
+//!    gate's summary ([`GateSummary`]): the hash of the charter it passed under, the rules
+//!    checked, the overrides and acknowledgements used; [`Engine::gates`] reads them back;
 //! 5. **appends** the events to the journal with the stream's expected sequence number;
-//! 6. **evolves** the process.
+//! 6. **evolves** the process in place.
+//!
+//! Every process the engine runs is one of the list in [`process`](crate::process), which
+//! generates the engine's command, event and state types and their dispatch.
 //!
 //! A refused request changes nothing: not the journal, not the engine's state. Opening an
 //! engine on an existing journal replays it. The engine is `Send + Sync`: share it across
-//! threads behind an `Arc`; requests are applied one at a time.
+//! threads behind an `Arc`. Requests to one stream are applied one at a time; requests to
+//! different streams run side by side, each holding only the streams it reads.
 //!
 //! Requests and events have a stable JSON shape, so a tool in any language can drive the
 //! engine (the `coproduction` command-line tool does, with the `cli` feature):
@@ -34,11 +42,9 @@
 //! # Example
 //!
 //! ```
-//! use coproduction::community::{Body, BodyId, BodyKind, Community, Member, MemberId, Role};
-//! use coproduction::consent::{RoundCommand, RoundConfig, RoundPhase, RoundRoles};
-//! use coproduction::engine::{Engine, ProcessCommand, Request};
-//! use coproduction::journal::{MemoryJournal, StreamId};
-//! use coproduction::values::Charter;
+//! use coproduction::{Body, BodyId, BodyKind, Community, ConsentProcess, DecisionKind, Engine};
+//! use coproduction::{Member, MemberId, MemoryJournal, Request, Role, RoundCommand, RoundConfig};
+//! use coproduction::{RoundPhase, RoundRoles, StreamId};
 //!
 //! let mut community = Community::new();
 //! for n in 1..=3 {
@@ -49,60 +55,63 @@
 //!
 //! let roles = RoundRoles { proposer: MemberId::new(1), facilitator: MemberId::new(2), secretary: MemberId::new(3) };
 //! let config = RoundConfig::consent(&community, &team, "Meet monthly", "Meet on the first Monday.", roles)?;
-//! let engine = Engine::open(community, None, Charter::default(), MemoryJournal::new())?;
+//! let engine = Engine::builder(community).open(MemoryJournal::new())?;
 //!
 //! let stream = StreamId::new("meetings")?;
 //! let open = Request::new(stream.clone(), MemberId::new(1), "2022-01-10T10:00:00Z".parse()?,
-//!     ProcessCommand::Consent { command: RoundCommand::Open { config: Box::new(config) } })
-//!     .with_kind(coproduction::decision::DecisionKind::Operational);
+//!     RoundCommand::Open { config: Box::new(config) })
+//!     .with_kind(DecisionKind::Operational);
 //! let written = engine.handle(open)?;
 //! assert_eq!(written.len(), 2); // the process started, the round opened
-//! assert_eq!(engine.phase(&stream), Some(RoundPhase::Presented));
+//! assert_eq!(engine.phase::<ConsentProcess>(&stream), Some(RoundPhase::Presented));
 //!
 //! // The same request again is refused, and nothing is written.
 //! let again = engine.handle_json(r#"{"stream": "meetings", "actor": 2, "now": "2022-01-10T10:05:00Z",
 //!     "command": {"process": "consent", "command": {"type": "close_round"}}}"#);
 //! assert!(again.is_err());
-//! assert_eq!(engine.phase(&stream), Some(RoundPhase::Presented));
+//! assert_eq!(engine.phase::<ConsentProcess>(&stream), Some(RoundPhase::Presented));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod builder;
 mod checks;
 mod error;
 mod request;
-mod stream;
 
 use std::collections::BTreeMap;
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 
 use jiff::Timestamp;
 
 use crate::cocreation::CoCreation;
-use crate::community::Community;
-use crate::consent::{ConsentProcess, RoundEvent, RoundPhase, RoundState};
-use crate::decision::DecisionKind;
-use crate::funding::{FundingEvent, FundingPhase, FundingProcess};
+use crate::community::{Community, MemberId};
 use crate::governance::Governance;
-use crate::journal::{Envelope, Journal, NewEvent, StreamId};
-use crate::machine::{Context, Decider};
+use crate::journal::{Envelope, Hash, Journal, NewEvent, StreamId};
+use crate::machine::Context;
 use crate::metrics::Metrics;
-use crate::proposal::{DecisionResult, ProposalEvent, ProposalPhase, ProposalProcess};
-use crate::values::{Charter, DecisionRecord, ValueReport};
+use crate::process::{Listed, Stream, Streams};
+use crate::values::{Charter, DecisionRecord, GateSummary, ValueReport};
 
+pub use builder::EngineBuilder;
 pub use error::EngineError;
-pub use request::{EngineEvent, ProcessCommand, ProcessKind, Request};
-pub use stream::ProcessState;
+pub use request::Request;
 
-pub(crate) use stream::merge_evidence;
-use stream::{Stream, record_of, record_with};
+pub use crate::process::{EngineEvent, ProcessCommand, ProcessError, ProcessKind, ProcessState};
+
+/// One stream, shared: requests to it are serial, requests to others run beside them.
+type Shared = Arc<Mutex<Stream>>;
+
+/// The streams a request holds, locked in id order.
+type Held<'a> = BTreeMap<StreamId, MutexGuard<'a, Stream>>;
 
 /// The decision engine. See the [module guide](self).
 pub struct Engine<J> {
     community: Community,
     governance: Option<Governance>,
     charter: Charter,
+    charter_hash: Hash,
     journal: J,
-    streams: Mutex<BTreeMap<StreamId, Stream>>,
+    streams: RwLock<BTreeMap<StreamId, Shared>>,
 }
 
 impl<J> std::fmt::Debug for Engine<J> {
@@ -110,7 +119,25 @@ impl<J> std::fmt::Debug for Engine<J> {
         f.debug_struct("Engine")
             .field("members", &self.community.members().len())
             .field("governance", &self.governance.is_some())
+            .field("charter", &self.charter_hash)
             .finish_non_exhaustive()
+    }
+}
+
+impl Engine<()> {
+    /// An engine for `community`, to be given its governance map, charter and journal.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coproduction::{Community, Engine, MemoryJournal};
+    ///
+    /// let engine = Engine::builder(Community::new()).open(MemoryJournal::new())?;
+    /// assert!(engine.streams().is_empty());
+    /// # Ok::<(), coproduction::engine::EngineError>(())
+    /// ```
+    pub fn builder(community: Community) -> EngineBuilder {
+        EngineBuilder::new(community)
     }
 }
 
@@ -118,7 +145,7 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
     /// Opens an engine on `journal`, replaying every event it holds.
     ///
     /// `governance` is optional: without it, processes are not routed and the value-check's
-    /// route rule (T7) has no route to compare with.
+    /// route rule (T7) has no route to compare with. [`Engine::builder`] names each part.
     ///
     /// # Errors
     ///
@@ -129,31 +156,25 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
         charter: Charter,
         journal: J,
     ) -> Result<Self, EngineError> {
-        let mut streams: BTreeMap<StreamId, Stream> = BTreeMap::new();
-        for envelope in journal.read_all()? {
-            let stream = streams
-                .entry(envelope.stream.clone())
-                .or_insert_with(|| Stream {
-                    version: 0,
-                    kind: DecisionKind::Operational,
-                    route_given: None,
-                    evidence: None,
-                    process: ProcessState::Consent(RoundState::NotOpened),
-                });
-            stream.apply(&envelope.event);
-            stream.version = envelope.seq;
-        }
+        let streams = Streams::replay(&journal.read_all()?)
+            .into_inner()
+            .into_iter()
+            .map(|(id, stream)| (id, Arc::new(Mutex::new(stream))))
+            .collect();
         Ok(Self {
             community,
             governance,
+            charter_hash: charter.hash(),
             charter,
             journal,
-            streams: Mutex::new(streams),
+            streams: RwLock::new(streams),
         })
     }
 
-    fn lock(&self) -> Result<MutexGuard<'_, BTreeMap<StreamId, Stream>>, EngineError> {
-        self.streams.lock().map_err(|_| EngineError::Poisoned)
+    /// The shared stream `id`, if it has a process.
+    fn shared(&self, id: &StreamId) -> Result<Option<Shared>, EngineError> {
+        let streams = self.streams.read().map_err(|_| EngineError::Poisoned)?;
+        Ok(streams.get(id).cloned())
     }
 
     /// Reads a request from JSON (unknown fields refused) and handles it.
@@ -173,208 +194,296 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
     /// gives, the round a decision cites), gate a decided state on the charter, append,
     /// evolve. Returns the envelopes written.
     ///
+    /// A request costs what its command touches: the stream is evolved in place, and only
+    /// a deciding command previews a copy of it for the gate. Requests to different streams
+    /// run in parallel; requests to one stream are serial.
+    ///
     /// # Errors
     ///
     /// Any [`EngineError`]; a refused request writes nothing and changes nothing.
     pub fn handle(&self, request: Request) -> Result<Vec<Envelope<EngineEvent>>, EngineError> {
+        if self.community.member(request.actor).is_none() {
+            return Err(EngineError::UnknownActor {
+                actor: request.actor,
+                stream: request.stream,
+            });
+        }
+        let Some(shared) = self.shared(&request.stream)? else {
+            return self.open_stream(request);
+        };
+        loop {
+            // The streams the request reads beside its own (the process it cites, the
+            // round a command names), locked with its own in id order, so two requests
+            // never wait on each other.
+            let (version, others) = {
+                let stream = shared.lock().map_err(|_| EngineError::Poisoned)?;
+                let mut others = checks::referenced(&request.command);
+                others.extend(stream.process().cites());
+                others.remove(&request.stream);
+                if others.is_empty() {
+                    let mut stream = stream;
+                    return self.decide(&request, &mut stream, &Held::new(), None);
+                }
+                (stream.version(), others)
+            };
+            let mut shares = vec![(request.stream.clone(), Arc::clone(&shared))];
+            for other in others {
+                if let Some(s) = self.shared(&other)? {
+                    shares.push((other, s));
+                }
+            }
+            shares.sort_by(|a, b| a.0.cmp(&b.0));
+            let mut held = Held::new();
+            for (id, share) in &shares {
+                let guard = share.lock().map_err(|_| EngineError::Poisoned)?;
+                held.insert(id.clone(), guard);
+            }
+            let Some(mut stream) = held.remove(&request.stream) else {
+                return Err(EngineError::Poisoned);
+            };
+            // Another request moved the stream while it was let go: look again.
+            if stream.version() != version {
+                continue;
+            }
+            return self.decide(&request, &mut stream, &held, None);
+        }
+    }
+
+    /// Handles the first request of a stream: a command that starts a process, routed by
+    /// governance. The map of streams is held for it, so two requests cannot both start
+    /// one stream.
+    fn open_stream(&self, request: Request) -> Result<Vec<Envelope<EngineEvent>>, EngineError> {
+        let mut streams = self.streams.write().map_err(|_| EngineError::Poisoned)?;
+        if streams.contains_key(&request.stream) {
+            drop(streams);
+            return self.handle(request);
+        }
+        let (mut stream, started) = self.start(&request)?;
+        let written = self.decide(&request, &mut stream, &Held::new(), Some(started))?;
+        streams.insert(request.stream, Arc::new(Mutex::new(stream)));
+        Ok(written)
+    }
+
+    /// Decides `request` on `stream` (with `held`, the other streams it reads), gates a
+    /// decided state, appends, and evolves the stream in place.
+    fn decide(
+        &self,
+        request: &Request,
+        stream: &mut Stream,
+        held: &Held<'_>,
+        started: Option<EngineEvent>,
+    ) -> Result<Vec<Envelope<EngineEvent>>, EngineError> {
         let Request {
             stream: id,
             actor,
             now,
-            kind,
-            facts,
             command,
             evidence,
+            ..
         } = request;
-        if self.community.member(actor).is_none() {
-            return Err(EngineError::UnknownActor { actor, stream: id });
-        }
-        let ctx = Context::new(actor, now);
-        let mut streams = self.lock()?;
-
-        let Some(process) = command.process() else {
-            // Evidence alone: journalled for the stream's decision, nothing decided.
-            let stream = streams
-                .get_mut(&id)
-                .ok_or_else(|| EngineError::UnknownStream { stream: id.clone() })?;
-            let evidence =
-                evidence.ok_or_else(|| EngineError::EvidenceRequired { stream: id.clone() })?;
-            let batch = vec![NewEvent::new(
-                actor,
-                now,
-                EngineEvent::EvidenceRecorded {
+        let ctx = Context::new(*actor, *now);
+        let mut events = match command {
+            ProcessCommand::Evidence {} => {
+                let evidence = evidence
+                    .clone()
+                    .ok_or_else(|| EngineError::EvidenceRequired { stream: id.clone() })?;
+                let event = EngineEvent::EvidenceRecorded {
                     evidence: Box::new(evidence),
-                },
-            )];
-            let written = self.journal.append(&id, stream.version, batch)?;
-            for envelope in &written {
-                stream.apply(&envelope.event);
-                stream.version = envelope.seq;
+                };
+                return self.append(id, stream, vec![event], *actor, *now);
             }
-            return Ok(written);
-        };
-
-        // The stream as it is, or a fresh one when the command starts a process.
-        let mut started = None;
-        let stream = match streams.get(&id) {
-            Some(stream) => {
-                if stream.process.kind() != process {
+            command => match stream.process().decide(command, &ctx) {
+                None => {
                     return Err(EngineError::WrongProcess {
-                        stream: id,
-                        process: stream.process.kind(),
+                        stream: id.clone(),
+                        process: stream.process().kind(),
                     });
                 }
-                stream.clone()
-            }
-            None => {
-                let fresh = self.start(&id, kind, facts, &command)?;
-                started = Some(EngineEvent::Started {
-                    process,
-                    kind: fresh.kind.clone(),
-                    route_given: fresh.route_given.clone(),
-                });
-                fresh
-            }
+                Some(Err(source)) => {
+                    return Err(EngineError::Refused {
+                        stream: id.clone(),
+                        source,
+                    });
+                }
+                Some(Ok(events)) => events,
+            },
         };
-
-        let events: Vec<EngineEvent> = match (&command, &stream.process) {
-            (ProcessCommand::Consent { command }, ProcessState::Consent(state)) => {
-                ConsentProcess::decide(state, command, &ctx)
-                    .map_err(|source| EngineError::Refused {
-                        stream: id.clone(),
-                        source,
-                    })?
-                    .into_iter()
-                    .map(|event| EngineEvent::Consent { event })
-                    .collect()
-            }
-            // The machine's own rules first; what the engine checks beyond them (the route
-            // governance gives, the round a decision cites) only of a command they take.
-            (ProcessCommand::Proposal { command }, ProcessState::Proposal(state)) => {
-                let events = ProposalProcess::decide(state, command, &ctx).map_err(|source| {
-                    EngineError::ProposalRefused {
-                        stream: id.clone(),
-                        source,
-                    }
-                })?;
-                self.check_proposal(&streams, &id, &stream, command, facts)?;
-                events
-                    .into_iter()
-                    .map(|event| EngineEvent::Proposal { event })
-                    .collect()
-            }
-            (ProcessCommand::Funding { command }, ProcessState::Funding(state)) => {
-                let events = FundingProcess::decide(state, command, &ctx).map_err(|source| {
-                    EngineError::FundingRefused {
-                        stream: id.clone(),
-                        source,
-                    }
-                })?;
-                self.check_funding(&streams, &id, state, command)?;
-                events
-                    .into_iter()
-                    .map(|event| EngineEvent::Funding { event })
-                    .collect()
-            }
-            _ => {
-                return Err(EngineError::WrongProcess {
-                    stream: id,
-                    process: stream.process.kind(),
-                });
-            }
-        };
-
-        // The value gate, before a decided state, on the record as it will be after the
-        // transition: a copy of the stream takes the evidence and the events first.
-        if events.iter().any(decides) {
-            let mut after = stream.clone();
-            if let Some(evidence) = &evidence {
-                after.apply(&EngineEvent::EvidenceRecorded {
-                    evidence: Box::new(evidence.clone()),
-                });
-            }
-            for event in &events {
-                after.apply(event);
-            }
-            let record = record_with(&streams, &id, &after, &self.community, now)
-                .ok_or_else(|| EngineError::UnknownStream { stream: id.clone() })?;
-            self.charter
-                .gate(&record)
-                .map_err(|source| EngineError::Gate {
-                    stream: id.clone(),
-                    source,
-                })?;
-        }
+        // The machine's own rules first; what the engine checks beyond them (the route
+        // governance gives, the round a decision cites) only of a command they take.
+        self.check(id, stream, command, request.facts.as_ref(), held)?;
 
         let mut batch = Vec::with_capacity(events.len() + 2);
         batch.extend(started);
         if let Some(evidence) = evidence {
             batch.push(EngineEvent::EvidenceRecorded {
-                evidence: Box::new(evidence),
+                evidence: Box::new(evidence.clone()),
             });
         }
+        if events.iter().any(EngineEvent::decides) {
+            let summary = self.gate(id, stream, &batch, &events, held, *now)?;
+            events = events
+                .into_iter()
+                .map(|e| {
+                    if e.decides() {
+                        e.with_gate(summary.clone())
+                    } else {
+                        e
+                    }
+                })
+                .collect();
+        }
         batch.extend(events);
-        let batch = batch
+        self.append(id, stream, batch, *actor, *now)
+    }
+
+    /// The value gate, before a decided state, on the record as it will be after the
+    /// transition: a copy of the stream under decision takes the request's events first.
+    fn gate(
+        &self,
+        id: &StreamId,
+        stream: &Stream,
+        before: &[EngineEvent],
+        events: &[EngineEvent],
+        held: &Held<'_>,
+        now: Timestamp,
+    ) -> Result<GateSummary, EngineError> {
+        let mut after = stream.clone();
+        for event in before.iter().chain(events) {
+            after.apply_event(event);
+        }
+        let cited = crate::process::cited_record(
+            &after,
+            id,
+            |c| held.get(c).map(|g| &**g),
+            &self.community,
+            now,
+        );
+        let record = after
+            .record(&self.community, now, cited)
+            .ok_or_else(|| EngineError::UnknownStream { stream: id.clone() })?;
+        let proof = self
+            .charter
+            .gate(&record)
+            .map_err(|source| EngineError::Gate {
+                stream: id.clone(),
+                source,
+            })?;
+        Ok(GateSummary::new(self.charter_hash, &proof))
+    }
+
+    /// Appends `events` to the journal after the stream's last sequence number, and folds
+    /// what was written into the stream.
+    fn append(
+        &self,
+        id: &StreamId,
+        stream: &mut Stream,
+        events: Vec<EngineEvent>,
+        actor: MemberId,
+        now: Timestamp,
+    ) -> Result<Vec<Envelope<EngineEvent>>, EngineError> {
+        let batch = events
             .into_iter()
             .map(|e| NewEvent::new(actor, now, e))
             .collect();
-        let written = self.journal.append(&id, stream.version, batch)?;
-
-        let entry = streams.entry(id).or_insert(stream);
+        let written = self.journal.append(id, stream.version(), batch)?;
         for envelope in &written {
-            entry.apply(&envelope.event);
-            entry.version = envelope.seq;
+            stream.apply(envelope);
         }
         Ok(written)
     }
 
+    /// Runs `f` on stream `id` and the stream it cites, both locked.
+    fn with_stream<R>(
+        &self,
+        id: &StreamId,
+        f: impl FnOnce(&Stream, Option<&Stream>) -> R,
+    ) -> Option<R> {
+        let shared = self.shared(id).ok()??;
+        let cited = {
+            let stream = shared.lock().ok()?;
+            stream.process().cites().filter(|c| c != id)
+        };
+        let Some(cited) = cited.and_then(|c| Some((c.clone(), self.shared(&c).ok()??))) else {
+            let stream = shared.lock().ok()?;
+            return Some(f(&stream, None));
+        };
+        // In id order, as requests lock them.
+        let (stream, other) = if *id < cited.0 {
+            let stream = shared.lock().ok()?;
+            (stream, cited.1.lock().ok()?)
+        } else {
+            let other = cited.1.lock().ok()?;
+            (shared.lock().ok()?, other)
+        };
+        let other = (stream.process().cites().as_ref() == Some(&cited.0)).then_some(&*other);
+        Some(f(&stream, other))
+    }
+
     /// The streams the engine knows, in order.
     pub fn streams(&self) -> Vec<StreamId> {
-        self.lock()
+        self.streams
+            .read()
             .map(|s| s.keys().cloned().collect())
             .unwrap_or_default()
     }
 
     /// The state of a stream's process.
     pub fn state(&self, stream: &StreamId) -> Option<ProcessState> {
-        self.lock().ok()?.get(stream).map(|s| s.process.clone())
+        let shared = self.shared(stream).ok()??;
+        let stream = shared.lock().ok()?;
+        Some(stream.process().clone())
     }
 
-    /// The phase of a stream's consent round.
-    pub fn phase(&self, stream: &StreamId) -> Option<RoundPhase> {
-        match &self.lock().ok()?.get(stream)?.process {
-            ProcessState::Consent(state) => Some(state.phase()),
-            _ => None,
-        }
-    }
-
-    /// The phase of a stream's proposal.
-    pub fn proposal_phase(&self, stream: &StreamId) -> Option<ProposalPhase> {
-        match &self.lock().ok()?.get(stream)?.process {
-            ProcessState::Proposal(state) => Some(state.phase()),
-            _ => None,
-        }
-    }
-
-    /// The phase of a stream's funding or partnership decision.
-    pub fn funding_phase(&self, stream: &StreamId) -> Option<FundingPhase> {
-        match &self.lock().ok()?.get(stream)?.process {
-            ProcessState::Funding(state) => Some(state.phase()),
-            _ => None,
-        }
+    /// The phase of a stream's process, when it is a process of kind `P`.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coproduction::{Community, ConsentProcess, Engine, MemoryJournal, ProposalProcess, StreamId};
+    ///
+    /// let engine = Engine::builder(Community::new()).open(MemoryJournal::new())?;
+    /// let stream = StreamId::new("meetings")?;
+    /// assert_eq!(engine.phase::<ConsentProcess>(&stream), None); // nothing there yet
+    /// assert_eq!(engine.phase::<ProposalProcess>(&stream), None);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn phase<P: Listed>(&self, stream: &StreamId) -> Option<P::Phase> {
+        let shared = self.shared(stream).ok()??;
+        let stream = shared.lock().ok()?;
+        P::state_of(stream.process()).map(P::phase)
     }
 
     /// The decision record of a stream as of `now`: the process's projection (a proposal's
     /// builds on the record of the round that decided it), the route governance gave, and
     /// the evidence recorded with its requests.
     pub fn record(&self, stream: &StreamId, now: Timestamp) -> Option<DecisionRecord> {
-        let streams = self.lock().ok()?;
-        record_of(&streams, stream, &self.community, now)
+        self.with_stream(stream, |s, cited| {
+            let cited = cited.and_then(|c| c.record(&self.community, now, None));
+            s.record(&self.community, now, cited)
+        })?
     }
 
-    /// The value report of a stream's decision as of `now`.
+    /// The value report of a stream's decision as of `now`, by today's charter.
     pub fn report(&self, stream: &StreamId, now: Timestamp) -> Option<ValueReport> {
         Some(self.charter.check(&self.record(stream, now)?))
+    }
+
+    /// The summaries of the value gates a stream's decisions passed, oldest first: the
+    /// charter each passed under, the rules checked, the overrides and acknowledgements
+    /// used. Read from the journal, so a reopened engine gives the same.
+    pub fn gates(&self, stream: &StreamId) -> Vec<GateSummary> {
+        let Some(Ok(shared)) = self.shared(stream).transpose() else {
+            return Vec::new();
+        };
+        shared
+            .lock()
+            .map(|s| s.gates().to_vec())
+            .unwrap_or_default()
+    }
+
+    /// The hash of the charter the engine judges by today ([`Charter::hash`]).
+    pub fn charter_hash(&self) -> Hash {
+        self.charter_hash
     }
 
     /// The impact metrics of every decision in the journal (see [`Metrics`]), with feedback
@@ -406,23 +515,5 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
     /// The charter.
     pub fn charter(&self) -> &Charter {
         &self.charter
-    }
-}
-
-/// Whether an event moves its process to a decided state, where the value gate runs first.
-fn decides(event: &EngineEvent) -> bool {
-    match event {
-        EngineEvent::Consent { event } => matches!(event, RoundEvent::OutcomeRecorded { .. }),
-        EngineEvent::Proposal { event } => matches!(
-            event,
-            ProposalEvent::DecisionRecorded {
-                result: DecisionResult::Adopted { .. },
-                ..
-            }
-        ),
-        EngineEvent::Funding {
-            event: FundingEvent::Decided { outcome, .. },
-        } => outcome.accepts(),
-        _ => false,
     }
 }

@@ -1,68 +1,14 @@
-//! The engine's wire messages: requests in, events out.
+//! A request to the engine: who acts on which stream, when, and with which command.
 
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 use crate::community::MemberId;
-use crate::consent::{RoundCommand, RoundEvent};
 use crate::decision::DecisionKind;
-use crate::funding::{FundingCommand, FundingEvent};
 use crate::governance::RouteFacts;
 use crate::journal::StreamId;
-use crate::proposal::{ProposalCommand, ProposalEvent};
-use crate::values::{DecisionRecord, RouteSummary};
-
-/// The kinds of process the engine runs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-#[non_exhaustive]
-pub enum ProcessKind {
-    /// A consent round (or another method run as a round).
-    Consent,
-    /// A proposal's lifecycle.
-    Proposal,
-    /// A funding or partnership decision.
-    Funding,
-}
-
-/// A command for one kind of process.
-///
-/// JSON: `{"process": "consent", "command": {"type": "advance"}}`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "process", rename_all = "snake_case", deny_unknown_fields)]
-#[non_exhaustive]
-pub enum ProcessCommand {
-    /// A command to a consent round.
-    Consent {
-        /// The command.
-        command: RoundCommand,
-    },
-    /// A command to a proposal.
-    Proposal {
-        /// The command.
-        command: ProposalCommand,
-    },
-    /// A command to a funding or partnership decision.
-    Funding {
-        /// The command.
-        command: FundingCommand,
-    },
-    /// Only record the request's evidence for the stream's decision, whatever its process and
-    /// phase: a publication, a declaration made late, an override given after a refusal.
-    Evidence {},
-}
-
-impl ProcessCommand {
-    /// The kind of process the command is for; `None` for evidence, which any process takes.
-    pub fn process(&self) -> Option<ProcessKind> {
-        match self {
-            ProcessCommand::Consent { .. } => Some(ProcessKind::Consent),
-            ProcessCommand::Proposal { .. } => Some(ProcessKind::Proposal),
-            ProcessCommand::Funding { .. } => Some(ProcessKind::Funding),
-            ProcessCommand::Evidence {} => None,
-        }
-    }
-}
+use crate::process::ProcessCommand;
+use crate::values::DecisionRecord;
 
 /// One request to the engine.
 ///
@@ -95,15 +41,21 @@ pub struct Request {
 }
 
 impl Request {
-    /// A request without kind, facts or evidence.
-    pub fn new(stream: StreamId, actor: MemberId, now: Timestamp, command: ProcessCommand) -> Self {
+    /// A request without kind, facts or evidence. The command is a [`ProcessCommand`] or
+    /// any process's own command (a `RoundCommand`, say), which converts into one.
+    pub fn new(
+        stream: StreamId,
+        actor: MemberId,
+        now: Timestamp,
+        command: impl Into<ProcessCommand>,
+    ) -> Self {
         Self {
             stream,
             actor,
             now,
             kind: None,
             facts: None,
-            command,
+            command: command.into(),
             evidence: None,
         }
     }
@@ -128,43 +80,4 @@ impl Request {
         self.evidence = Some(evidence);
         self
     }
-}
-
-/// What the engine journals.
-///
-/// JSON: internally tagged, `{"type": "consent", "event": {"type": "opened", ...}}`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
-#[non_exhaustive]
-pub enum EngineEvent {
-    /// A process started on this stream.
-    Started {
-        /// Which kind of process.
-        process: ProcessKind,
-        /// What the decision is about.
-        kind: DecisionKind,
-        /// The route governance gave, if the engine has a governance map.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        route_given: Option<RouteSummary>,
-    },
-    /// Evidence was recorded for the decision.
-    EvidenceRecorded {
-        /// The evidence.
-        evidence: Box<DecisionRecord>,
-    },
-    /// A consent round's event.
-    Consent {
-        /// The event.
-        event: RoundEvent,
-    },
-    /// A proposal's event.
-    Proposal {
-        /// The event.
-        event: ProposalEvent,
-    },
-    /// A funding or partnership decision's event.
-    Funding {
-        /// The event.
-        event: FundingEvent,
-    },
 }

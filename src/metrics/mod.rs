@@ -115,10 +115,10 @@ use crate::consent::{
     ConsentProcess, Ending, ObjectionStatus, Round, RoundEvent, RoundPhase, RoundState,
 };
 use crate::decision::{DecisionKind, Method};
-use crate::engine::{EngineEvent, merge_evidence};
 use crate::funding::{FundingDecision, FundingProcess, FundingState};
 use crate::journal::{Envelope, StreamId};
 use crate::machine::Decider;
+use crate::process::{EngineEvent, merge_evidence};
 use crate::proposal::{ProposalProcess, ProposalState};
 use crate::values::{Charter, DecisionRecord, Outcome};
 
@@ -400,7 +400,7 @@ impl Metrics {
                 EngineEvent::EvidenceRecorded { evidence } => {
                     merge_evidence(&mut acc.evidence, evidence);
                 }
-                EngineEvent::Consent { event } => {
+                EngineEvent::Consent { event, .. } => {
                     if let RoundEvent::Responded { member, proxy, .. } = event {
                         acc.responders.insert(*member);
                         if proxy.is_some() {
@@ -410,13 +410,13 @@ impl Metrics {
                     let state = std::mem::take(&mut acc.state);
                     acc.state = ConsentProcess::evolve(state, event);
                 }
-                EngineEvent::Funding { event } => {
+                EngineEvent::Funding { event, .. } => {
                     let state = std::mem::take(&mut acc.funding);
                     acc.funding = FundingProcess::evolve(state, event);
                 }
                 // A proposal's decisions are taken, and counted, in its rounds; the
                 // proposal says when the matter was proposed.
-                EngineEvent::Proposal { event } => {
+                EngineEvent::Proposal { event, .. } => {
                     let state = std::mem::take(&mut acc.proposal);
                     acc.proposal = ProposalProcess::evolve(state, event);
                 }

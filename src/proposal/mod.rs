@@ -90,6 +90,7 @@ mod config;
 mod event;
 mod machine;
 mod phase;
+mod process;
 mod record;
 mod state;
 mod typestate;

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 use crate::decision::{DecisionKind, Tier};
+use crate::journal::Hash;
 use crate::values::gate::{GatePassed, GateRefusal};
 use crate::values::record::DecisionRecord;
 use crate::values::report::{Finding, ValueReport, ValueVerdict, Verdict};
@@ -395,6 +396,32 @@ impl Charter {
             values: self.values.clone(),
             rules: self.slots.iter().filter_map(|s| s.spec.clone()).collect(),
         }
+    }
+
+    /// The charter's identity: the BLAKE3 hash of its wire shape (every built-in setting
+    /// spelled out) followed by the ids of its custom rules, so two charters that judge alike
+    /// hash alike, and a changed setting, value or rule changes the hash.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coproduction::values::Charter;
+    ///
+    /// let seed = Charter::default();
+    /// assert_eq!(seed.hash(), Charter::default().hash());
+    /// let stricter = Charter::from_json(r#"{"values":[{"id":"transparent"}],"rules":[{"id":"T1","publish_days":14}]}"#)?;
+    /// assert_ne!(seed.hash(), stricter.hash());
+    /// # Ok::<(), coproduction::values::CharterError>(())
+    /// ```
+    pub fn hash(&self) -> Hash {
+        let mut hasher = blake3::Hasher::new();
+        // The spec is plain data; writing it to a hasher cannot fail.
+        let _ = serde_json::to_writer(&mut hasher, &self.to_spec());
+        for slot in self.slots.iter().filter(|s| s.spec.is_none()) {
+            hasher.update(b"\ncustom:");
+            hasher.update(slot.id.as_str().as_bytes());
+        }
+        Hash::of_hasher(&hasher)
     }
 
     /// Adds a custom rule.

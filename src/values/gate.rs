@@ -42,6 +42,9 @@
 
 use std::fmt;
 
+use serde::{Deserialize, Serialize};
+
+use crate::journal::Hash;
 use crate::values::record::{Acknowledgement, Override};
 use crate::values::report::{Finding, ValueReport};
 use crate::values::rules::{Severity, Status};
@@ -93,6 +96,56 @@ impl GatePassed {
     /// The acknowledgements the gate relied on.
     pub fn acknowledgements_used(&self) -> &[Acknowledgement] {
         &self.acknowledgements_used
+    }
+}
+
+/// What a decision passed at the gate, kept with the decision: the charter it was judged
+/// under (by [`Charter::hash`](crate::values::Charter::hash)), the rules checked, and the
+/// overrides and acknowledgements that cleared findings.
+///
+/// The engine journals one with every deciding event, so the record of a past decision says
+/// which charter it passed under, whatever charter is loaded today.
+///
+/// JSON: `{"charter": "<64 hex digits>", "rules_checked": ["C1", ...], "overrides": [...],
+/// "acknowledgements": [...]}`, the last two left out when empty; unknown fields refused.
+///
+/// # Example
+///
+/// ```
+/// use coproduction::decision::DecisionKind;
+/// use coproduction::values::{Charter, DecisionRecord, GateSummary};
+///
+/// let charter = Charter::from_json(r#"{"values":[{"id":"transparent"}],"rules":[]}"#)?;
+/// let proof = charter.gate(&DecisionRecord::new(DecisionKind::Operational))?;
+/// let summary = GateSummary::new(charter.hash(), &proof);
+/// assert_eq!(summary.charter, charter.hash());
+/// assert!(summary.rules_checked.is_empty());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GateSummary {
+    /// The hash of the charter the decision was judged under.
+    pub charter: Hash,
+    /// The rules the charter checked, sorted by id.
+    pub rules_checked: Vec<RuleId>,
+    /// The overrides that cleared blocking findings.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub overrides: Vec<Override>,
+    /// The acknowledgements that cleared warnings.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub acknowledgements: Vec<Acknowledgement>,
+}
+
+impl GateSummary {
+    /// The summary of `proof`, made under the charter whose hash is `charter`.
+    pub fn new(charter: Hash, proof: &GatePassed) -> Self {
+        Self {
+            charter,
+            rules_checked: proof.rules_checked.clone(),
+            overrides: proof.overrides_used.clone(),
+            acknowledgements: proof.acknowledgements_used.clone(),
+        }
     }
 }
 

@@ -338,7 +338,7 @@ pub(super) fn recruitment_decision(
     };
     engine.handle(proposal(facilitator, "2021-06-17T09:00:00Z", publish))?;
     let phase = engine
-        .proposal_phase(&proposal_stream)
+        .phase::<coproduction::ProposalProcess>(&proposal_stream)
         .ok_or("a proposal")?;
     println!(
         "  The proposal is {}.",

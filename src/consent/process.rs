@@ -1,0 +1,71 @@
+//! The consent round as one of the engine's processes.
+
+use crate::decision::DecisionKind;
+use crate::governance::{Route, RouteFacts};
+use crate::journal::StreamId;
+use crate::process::{Opening, Process, ProcessKind, Projection};
+use crate::values::DecisionRecord;
+
+use super::{ConsentProcess, RoundCommand, RoundEvent, RoundState};
+
+impl Process for ConsentProcess {
+    const KIND: ProcessKind = ProcessKind::Consent;
+
+    /// Recording the outcome adopts what the round consented to.
+    fn decides(event: &RoundEvent) -> bool {
+        matches!(event, RoundEvent::OutcomeRecorded { .. })
+    }
+
+    fn cites(_: &RoundState) -> Option<StreamId> {
+        None
+    }
+
+    /// The round's own record; on the route governance gave (the engine refuses a round
+    /// off it), the route taken is treated at the route's tier.
+    fn record(
+        state: &RoundState,
+        projection: &Projection<'_>,
+        _: Option<DecisionRecord>,
+    ) -> Option<DecisionRecord> {
+        let mut record = state.round()?.record(
+            projection.kind.clone(),
+            projection.community,
+            projection.now,
+        );
+        if let (Some(taken), Some(given)) = (record.route_taken.as_mut(), projection.route)
+            && taken.deciding_body == given.deciding_body
+            && taken.method == given.method
+        {
+            taken.tier = given.tier;
+        }
+        Some(record)
+    }
+
+    /// A round opens with the kind and facts its request names.
+    fn opening(
+        command: &RoundCommand,
+        kind: Option<&DecisionKind>,
+        facts: Option<&RouteFacts>,
+    ) -> Option<Option<Opening>> {
+        match command {
+            RoundCommand::Open { .. } => Some(kind.map(|kind| Opening {
+                kind: kind.clone(),
+                facts: facts.cloned(),
+            })),
+            _ => None,
+        }
+    }
+
+    /// A round is held by the deciding body, by the method, that the route names.
+    fn follows(command: &RoundCommand, route: &Route) -> Result<(), String> {
+        match command {
+            RoundCommand::Open { config }
+                if route.decider != config.deciding_body
+                    || route.method() != Some(config.method) =>
+            {
+                Err(format!("`{}` by {}", config.deciding_body, config.method))
+            }
+            _ => Ok(()),
+        }
+    }
+}

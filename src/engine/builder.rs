@@ -1,0 +1,71 @@
+//! Naming each part of an engine before it opens.
+
+use crate::community::Community;
+use crate::governance::Governance;
+use crate::journal::Journal;
+use crate::values::Charter;
+
+use super::{Engine, EngineError, EngineEvent};
+
+/// Builds an [`Engine`]: the community first, then (each optional) the governance map and
+/// the charter, and last the journal it opens on. Without a governance map processes are
+/// not routed; without a charter the seed community's ([`Charter::default`]) judges.
+///
+/// # Example
+///
+/// ```
+/// use coproduction::{Charter, Community, Engine, MemoryJournal};
+///
+/// let charter = Charter::from_json(r#"{"values": [{"id": "transparent"}], "rules": [{"id": "T2"}]}"#)?;
+/// let engine = Engine::builder(Community::new())
+///     .charter(charter.clone())
+///     .open(MemoryJournal::new())?;
+/// assert_eq!(engine.charter_hash(), charter.hash());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone)]
+#[must_use]
+pub struct EngineBuilder {
+    community: Community,
+    governance: Option<Governance>,
+    charter: Option<Charter>,
+}
+
+impl EngineBuilder {
+    pub(super) fn new(community: Community) -> Self {
+        Self {
+            community,
+            governance: None,
+            charter: None,
+        }
+    }
+
+    /// Routes every process by `governance`.
+    pub fn governance(mut self, governance: Governance) -> Self {
+        self.governance = Some(governance);
+        self
+    }
+
+    /// Judges every decision by `charter`.
+    pub fn charter(mut self, charter: Charter) -> Self {
+        self.charter = Some(charter);
+        self
+    }
+
+    /// Opens the engine on `journal`, replaying every event it holds.
+    ///
+    /// # Errors
+    ///
+    /// [`EngineError::Journal`] if the journal cannot be read.
+    pub fn open<J: Journal<Event = EngineEvent>>(
+        self,
+        journal: J,
+    ) -> Result<Engine<J>, EngineError> {
+        Engine::open(
+            self.community,
+            self.governance,
+            self.charter.unwrap_or_default(),
+            journal,
+        )
+    }
+}

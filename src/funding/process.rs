@@ -1,0 +1,62 @@
+//! The funding or partnership decision as one of the engine's processes.
+
+use crate::decision::DecisionKind;
+use crate::governance::RouteFacts;
+use crate::journal::StreamId;
+use crate::process::{Opening, Process, ProcessKind, Projection};
+use crate::values::DecisionRecord;
+
+use super::{FundingCommand, FundingEvent, FundingProcess, FundingState, route_facts};
+
+impl Process for FundingProcess {
+    const KIND: ProcessKind = ProcessKind::Funding;
+
+    /// An acceptance (with or without conditions) decides; a decline needs no gate.
+    fn decides(event: &FundingEvent) -> bool {
+        matches!(event, FundingEvent::Decided { outcome, .. } if outcome.accepts())
+    }
+
+    /// The consent round the deciding body held, when its reference names a stream.
+    fn cites(state: &FundingState) -> Option<StreamId> {
+        let round = state.decision()?.consent_round()?;
+        StreamId::new(&round.reference).ok()
+    }
+
+    /// The decision's own record; the consent round it cites adds what it holds (the
+    /// objections and their dispositions, the absence policy). What was decided, when, why
+    /// and along which route is the funding decision's to say: a round that consented has
+    /// not accepted the offer.
+    fn record(
+        state: &FundingState,
+        projection: &Projection<'_>,
+        cited: Option<DecisionRecord>,
+    ) -> Option<DecisionRecord> {
+        let mut record = state
+            .decision()?
+            .record(projection.community, projection.now);
+        if let Some(mut round) = cited {
+            round.outcome = None;
+            round.dates.decided_at = None;
+            round.rationale = None;
+            round.route_taken = None;
+            record.supplement(round);
+        }
+        Some(record)
+    }
+
+    /// An offer is routed on its own facts, whatever the request says: the amount, the
+    /// risks' tier, the red-line screen.
+    fn opening(
+        command: &FundingCommand,
+        _: Option<&DecisionKind>,
+        _: Option<&RouteFacts>,
+    ) -> Option<Option<Opening>> {
+        match command {
+            FundingCommand::Identify { offer, policy } => Some(Some(Opening {
+                kind: offer.kind.clone(),
+                facts: Some(route_facts(offer, policy)),
+            })),
+            _ => None,
+        }
+    }
+}

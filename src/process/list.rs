@@ -1,0 +1,297 @@
+//! The one list of the processes the engine runs, and what it generates.
+
+use serde::{Deserialize, Serialize};
+
+use crate::consent::{ConsentError, ConsentProcess, RoundCommand, RoundEvent, RoundState};
+use crate::decision::DecisionKind;
+use crate::funding::{FundingCommand, FundingError, FundingEvent, FundingProcess, FundingState};
+use crate::governance::{Route, RouteFacts};
+use crate::journal::StreamId;
+use crate::machine::{Context, Decider, Phase};
+use crate::proposal::{
+    ProposalCommand, ProposalError, ProposalEvent, ProposalProcess, ProposalState,
+};
+use crate::values::{DecisionRecord, GateSummary, RouteSummary};
+
+use super::{Opening, Process, Projection};
+
+mod sealed {
+    pub trait Sealed {}
+}
+
+/// A process in the engine's list: how to find its state in a stream's [`ProcessState`].
+/// Implemented for every listed process, and only for them.
+pub trait Listed: Process + sealed::Sealed {
+    /// The process's state, if `state` is of this process.
+    fn state_of(state: &ProcessState) -> Option<&Self::State>;
+}
+
+/// Generates, from one list of `Variant: Decider (Command, Event, State, Error)`, the wire
+/// enums, the stream state, the refusal and the dispatch between them.
+macro_rules! processes {
+    ($(
+        $(#[$doc:meta])*
+        $variant:ident: $decider:ident ($command:ident, $event:ident, $state:ident, $error:ident)
+    ),+ $(,)?) => {
+        /// The kinds of process the engine runs.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        #[non_exhaustive]
+        pub enum ProcessKind {
+            $($(#[$doc])* $variant,)+
+        }
+
+        impl ProcessKind {
+            /// Every kind, in the list's order.
+            pub const ALL: &'static [ProcessKind] = &[$(ProcessKind::$variant),+];
+        }
+
+        /// A command for one kind of process.
+        ///
+        /// JSON: `{"process": "consent", "command": {"type": "advance"}}`. Each process's own
+        /// command converts into it with `From`.
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+        #[serde(tag = "process", rename_all = "snake_case", deny_unknown_fields)]
+        #[non_exhaustive]
+        pub enum ProcessCommand {
+            $(
+                $(#[$doc])*
+                $variant {
+                    /// The command.
+                    command: $command,
+                },
+            )+
+            /// Only record the request's evidence for the stream's decision, whatever its
+            /// process and phase: a publication, a declaration made late, an override given
+            /// after a refusal.
+            Evidence {},
+        }
+
+        impl ProcessCommand {
+            /// The kind of process the command is for; `None` for evidence, which any
+            /// process takes.
+            pub fn process(&self) -> Option<ProcessKind> {
+                match self {
+                    $(ProcessCommand::$variant { .. } => Some(ProcessKind::$variant),)+
+                    ProcessCommand::Evidence {} => None,
+                }
+            }
+        }
+
+        $(
+            impl From<$command> for ProcessCommand {
+                fn from(command: $command) -> Self {
+                    ProcessCommand::$variant { command }
+                }
+            }
+        )+
+
+        /// What the engine journals.
+        ///
+        /// JSON: internally tagged, `{"type": "consent", "event": {"type": "opened", ...}}`;
+        /// a deciding event carries `"gate"`, the summary of the value gate it passed.
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+        #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+        #[non_exhaustive]
+        pub enum EngineEvent {
+            /// A process started on this stream.
+            Started {
+                /// Which kind of process.
+                process: ProcessKind,
+                /// What the decision is about.
+                kind: DecisionKind,
+                /// The route governance gave, if the engine has a governance map.
+                #[serde(default, skip_serializing_if = "Option::is_none")]
+                route_given: Option<RouteSummary>,
+            },
+            /// Evidence was recorded for the decision.
+            EvidenceRecorded {
+                /// The evidence.
+                evidence: Box<DecisionRecord>,
+            },
+            $(
+                $(#[$doc])*
+                $variant {
+                    /// The event.
+                    event: $event,
+                    /// The value gate the event passed, when it decides.
+                    #[serde(default, skip_serializing_if = "Option::is_none")]
+                    gate: Option<Box<GateSummary>>,
+                },
+            )+
+        }
+
+        impl EngineEvent {
+            /// Whether the event moves its process to a decided state, where the value gate
+            /// runs first.
+            pub fn decides(&self) -> bool {
+                match self {
+                    $(EngineEvent::$variant { event, .. } => <$decider as Process>::decides(event),)+
+                    EngineEvent::Started { .. } | EngineEvent::EvidenceRecorded { .. } => false,
+                }
+            }
+
+            /// The summary of the value gate the event passed, if it carries one.
+            pub fn gate(&self) -> Option<&GateSummary> {
+                match self {
+                    $(EngineEvent::$variant { gate, .. } => gate.as_deref(),)+
+                    EngineEvent::Started { .. } | EngineEvent::EvidenceRecorded { .. } => None,
+                }
+            }
+
+            /// Attaches the gate's summary to a process event.
+            pub(crate) fn with_gate(mut self, summary: GateSummary) -> Self {
+                match &mut self {
+                    $(EngineEvent::$variant { gate, .. } => *gate = Some(Box::new(summary)),)+
+                    EngineEvent::Started { .. } | EngineEvent::EvidenceRecorded { .. } => {}
+                }
+                self
+            }
+        }
+
+        $(
+            impl From<$event> for EngineEvent {
+                fn from(event: $event) -> Self {
+                    EngineEvent::$variant { event, gate: None }
+                }
+            }
+        )+
+
+        /// The state of one process.
+        #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
+        pub enum ProcessState {
+            $($(#[$doc])* $variant($state),)+
+        }
+
+        /// Why a process refused a command.
+        #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+        #[non_exhaustive]
+        pub enum ProcessError {
+            $(
+                $(#[$doc])*
+                #[error(transparent)]
+                $variant(#[from] $error),
+            )+
+        }
+
+        impl ProcessState {
+            /// The state before any event of a process of `kind`.
+            pub fn new(kind: ProcessKind) -> Self {
+                match kind {
+                    $(ProcessKind::$variant => ProcessState::$variant(<$decider as Decider>::initial()),)+
+                }
+            }
+
+            /// The kind of process.
+            pub fn kind(&self) -> ProcessKind {
+                match self {
+                    $(ProcessState::$variant(_) => ProcessKind::$variant,)+
+                }
+            }
+
+            /// The phase label of the process.
+            pub fn phase_label(&self) -> &'static str {
+                match self {
+                    $(ProcessState::$variant(s) => <$decider as Decider>::phase(s).label(),)+
+                }
+            }
+
+            /// The events `command` causes, or why the process refuses it; `None` when the
+            /// command is for another kind of process (or is evidence only).
+            pub(crate) fn decide(
+                &self,
+                command: &ProcessCommand,
+                ctx: &Context,
+            ) -> Option<Result<Vec<EngineEvent>, ProcessError>> {
+                match (self, command) {
+                    $(
+                        (ProcessState::$variant(state), ProcessCommand::$variant { command }) => Some(
+                            <$decider as Decider>::decide(state, command, ctx)
+                                .map(|events| events.into_iter().map(EngineEvent::from).collect())
+                                .map_err(ProcessError::from),
+                        ),
+                    )+
+                    _ => None,
+                }
+            }
+
+            /// Folds a process event into the state; an event of another process, or one
+            /// the engine keeps beside the process, leaves it as it is.
+            pub(crate) fn evolve(&mut self, event: &EngineEvent) {
+                match (self, event) {
+                    $(
+                        (ProcessState::$variant(state), EngineEvent::$variant { event, .. }) => {
+                            *state = <$decider as Decider>::evolve(std::mem::take(state), event);
+                        }
+                    )+
+                    _ => {}
+                }
+            }
+
+            /// The stream whose record this process's record builds on.
+            pub fn cites(&self) -> Option<StreamId> {
+                match self {
+                    $(ProcessState::$variant(s) => <$decider as Process>::cites(s),)+
+                }
+            }
+
+            /// The process's own projection into a record (see [`Process::record`]).
+            pub fn record(
+                &self,
+                projection: &Projection<'_>,
+                cited: Option<DecisionRecord>,
+            ) -> Option<DecisionRecord> {
+                match self {
+                    $(ProcessState::$variant(s) => <$decider as Process>::record(s, projection, cited),)+
+                }
+            }
+        }
+
+        impl ProcessCommand {
+            /// If the command starts its process: the kind and routing facts it opens with
+            /// (see [`Process::opening`]).
+            pub(crate) fn opening(
+                &self,
+                kind: Option<&DecisionKind>,
+                facts: Option<&RouteFacts>,
+            ) -> Option<Option<Opening>> {
+                match self {
+                    $(ProcessCommand::$variant { command } => <$decider as Process>::opening(command, kind, facts),)+
+                    ProcessCommand::Evidence {} => None,
+                }
+            }
+
+            /// Whether an opening command asks for the route governance gives.
+            pub(crate) fn follows(&self, route: &Route) -> Result<(), String> {
+                match self {
+                    $(ProcessCommand::$variant { command } => <$decider as Process>::follows(command, route),)+
+                    ProcessCommand::Evidence {} => Ok(()),
+                }
+            }
+        }
+
+        $(
+            impl sealed::Sealed for $decider {}
+
+            impl Listed for $decider {
+                fn state_of(state: &ProcessState) -> Option<&$state> {
+                    match state {
+                        ProcessState::$variant(s) => Some(s),
+                        #[allow(unreachable_patterns)]
+                        _ => None,
+                    }
+                }
+            }
+        )+
+    };
+}
+
+processes! {
+    /// A consent round (or another method run as a round).
+    Consent: ConsentProcess (RoundCommand, RoundEvent, RoundState, ConsentError),
+    /// A proposal's lifecycle.
+    Proposal: ProposalProcess (ProposalCommand, ProposalEvent, ProposalState, ProposalError),
+    /// A funding or partnership decision.
+    Funding: FundingProcess (FundingCommand, FundingEvent, FundingState, FundingError),
+}

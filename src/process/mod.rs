@@ -1,0 +1,122 @@
+//! The process layer: what every decision process offers the engine and the metrics, and
+//! the one list of the processes the engine runs.
+//!
+//! A [`Process`] is a [`Decider`] that also says
+//!
+//! - which of its events *decide* (move it to a decided state), so the value gate runs
+//!   before they are written;
+//! - which other process its record builds on (a proposal on the round that decided it, a
+//!   funding decision on its consent round): [`Process::cites`];
+//! - how its state projects into a [`DecisionRecord`], given a [`Projection`]: the
+//!   community, the route governance gave when the process opened, the time, and the record
+//!   of the process it cites;
+//! - how it opens: the decision's kind and the facts governance routes it on
+//!   ([`Process::opening`]), and whether what it asks for is the route governance gives
+//!   ([`Process::follows`]).
+//!
+//! One list of processes, at the bottom of this module, generates the engine's wire
+//! enums ([`ProcessKind`], [`ProcessCommand`], [`EngineEvent`]), the state of one stream
+//! ([`ProcessState`]), their refusal ([`ProcessError`]) and the dispatch between them. The
+//! engine and the metrics both build on this module: a new process touches its own module
+//! and that list.
+//!
+//! # Example
+//!
+//! The engine's types are generated from the list, with a `From` conversion from each
+//! process's own command:
+//!
+//! ```
+//! use coproduction::consent::{ConsentProcess, RoundCommand};
+//! use coproduction::process::{Process, ProcessCommand, ProcessKind};
+//!
+//! let command = ProcessCommand::from(RoundCommand::Advance {});
+//! assert_eq!(command.process(), Some(ProcessKind::Consent));
+//! assert_eq!(ConsentProcess::KIND, ProcessKind::Consent);
+//! let json = serde_json::to_string(&command)?;
+//! assert_eq!(json, r#"{"process":"consent","command":{"type":"advance"}}"#);
+//! # Ok::<(), serde_json::Error>(())
+//! ```
+
+mod list;
+mod stream;
+
+use jiff::Timestamp;
+
+use crate::community::Community;
+use crate::decision::DecisionKind;
+use crate::governance::{Route, RouteFacts};
+use crate::journal::StreamId;
+use crate::machine::Decider;
+use crate::values::{DecisionRecord, RouteSummary};
+
+pub use list::{EngineEvent, Listed, ProcessCommand, ProcessError, ProcessKind, ProcessState};
+pub use stream::{Stream, Streams};
+
+pub(crate) use stream::{cited_record, merge_evidence};
+
+/// What the engine needs to project a process into its decision record.
+#[derive(Debug, Clone, Copy)]
+pub struct Projection<'a> {
+    /// What the decision is about, as the process was opened with.
+    pub kind: &'a DecisionKind,
+    /// The community, for the roles and make-up of those who took part.
+    pub community: &'a Community,
+    /// The route governance gave when the process opened, if the engine routes.
+    pub route: Option<&'a RouteSummary>,
+    /// The time the record is made as of.
+    pub now: Timestamp,
+}
+
+/// How a process opens: the decision's kind and the facts governance routes it on.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Opening {
+    /// What the decision is about.
+    pub kind: DecisionKind,
+    /// What governance routes on, when the route depends on more than the kind.
+    pub facts: Option<RouteFacts>,
+}
+
+/// A decision process the engine runs: a [`Decider`] that knows its deciding events, the
+/// process it cites, and how it projects into a [`DecisionRecord`]. See the
+/// [module guide](self).
+pub trait Process: Decider {
+    /// The process's kind, its tag on the wire.
+    const KIND: ProcessKind;
+
+    /// Whether `event` moves the process to a decided state: the value gate runs before
+    /// such an event is written, and the event carries the gate's summary.
+    fn decides(event: &Self::Event) -> bool;
+
+    /// The stream of the process whose record this process's record builds on, if any.
+    fn cites(state: &Self::State) -> Option<StreamId>;
+
+    /// The process as evidence for the value-check, given what the engine knows around it
+    /// and the record of the process it [cites](Process::cites) (when that runs in the
+    /// same engine). `None` before the process has started.
+    fn record(
+        state: &Self::State,
+        projection: &Projection<'_>,
+        cited: Option<DecisionRecord>,
+    ) -> Option<DecisionRecord>;
+
+    /// If `command` starts the process: its kind and routing facts, from the command itself
+    /// or, where the command does not carry them, from the request (`kind`, `facts`).
+    /// `Some(None)` when the command opens the process but the kind is missing.
+    fn opening(
+        command: &Self::Command,
+        kind: Option<&DecisionKind>,
+        facts: Option<&RouteFacts>,
+    ) -> Option<Option<Opening>>;
+
+    /// Whether the opening `command` asks for what the `route` governance gives; `Err`
+    /// describes what it asks for, as "`body` by method", when it does not. Processes that
+    /// take their route from governance follow it by construction.
+    ///
+    /// # Errors
+    ///
+    /// The description of the route the command asks for, when it differs.
+    fn follows(command: &Self::Command, route: &Route) -> Result<(), String> {
+        let _ = (command, route);
+        Ok(())
+    }
+}

@@ -1,0 +1,237 @@
+//! One stream's process, what the engine keeps beside it, and its decision record.
+
+use std::collections::BTreeMap;
+
+use jiff::Timestamp;
+
+use crate::community::Community;
+use crate::decision::DecisionKind;
+use crate::journal::{Envelope, StreamId};
+use crate::values::{DecisionRecord, GateSummary, RouteSummary};
+
+use super::{EngineEvent, ProcessKind, ProcessState, Projection};
+
+/// One stream: its process, and what the engine keeps beside it (the decision's kind, the
+/// route governance gave when it opened, the evidence recorded with its requests, the
+/// summaries of the gates its decisions passed).
+#[derive(Debug, Clone)]
+pub struct Stream {
+    version: u64,
+    kind: DecisionKind,
+    route_given: Option<RouteSummary>,
+    evidence: Option<DecisionRecord>,
+    gates: Vec<GateSummary>,
+    process: ProcessState,
+}
+
+impl Stream {
+    /// A stream about to start a process of `process`'s kind, on a decision of `kind`.
+    pub(crate) fn new(process: ProcessKind, kind: DecisionKind) -> Self {
+        Stream {
+            version: 0,
+            kind,
+            route_given: None,
+            evidence: None,
+            gates: Vec::new(),
+            process: ProcessState::new(process),
+        }
+    }
+
+    /// The stream's last sequence number.
+    pub fn version(&self) -> u64 {
+        self.version
+    }
+
+    /// What the decision is about.
+    pub fn kind(&self) -> &DecisionKind {
+        &self.kind
+    }
+
+    /// The route governance gave when the process opened.
+    pub fn route_given(&self) -> Option<&RouteSummary> {
+        self.route_given.as_ref()
+    }
+
+    /// The evidence recorded with the stream's requests, merged (newer over older).
+    pub fn evidence(&self) -> Option<&DecisionRecord> {
+        self.evidence.as_ref()
+    }
+
+    /// The summaries of the value gates the stream's deciding events passed, oldest first.
+    pub fn gates(&self) -> &[GateSummary] {
+        &self.gates
+    }
+
+    /// The process.
+    pub fn process(&self) -> &ProcessState {
+        &self.process
+    }
+
+    /// Folds one journalled envelope into the stream.
+    pub(crate) fn apply(&mut self, envelope: &Envelope<EngineEvent>) {
+        self.apply_event(&envelope.event);
+        self.version = envelope.seq;
+    }
+
+    /// Folds one event into the stream (a preview does so before the event is written).
+    pub(crate) fn apply_event(&mut self, event: &EngineEvent) {
+        match event {
+            EngineEvent::Started {
+                process,
+                kind,
+                route_given,
+            } => {
+                self.kind = kind.clone();
+                self.route_given.clone_from(route_given);
+                if self.process.kind() != *process {
+                    self.process = ProcessState::new(*process);
+                }
+            }
+            EngineEvent::EvidenceRecorded { evidence } => {
+                merge_evidence(&mut self.evidence, evidence);
+            }
+            event => {
+                if let Some(gate) = event.gate() {
+                    self.gates.push(gate.clone());
+                }
+                self.process.evolve(event);
+            }
+        }
+    }
+
+    /// The decision record as of `now`: the process's projection (building on `cited`, the
+    /// record of the process it [cites](ProcessState::cites)), the route governance gave,
+    /// the evidence recorded with the stream's requests, and, of the bodies the route
+    /// consults, those whose members' advice the record holds.
+    pub fn record(
+        &self,
+        community: &Community,
+        now: Timestamp,
+        cited: Option<DecisionRecord>,
+    ) -> Option<DecisionRecord> {
+        let projection = Projection {
+            kind: &self.kind,
+            community,
+            route: self.route_given.as_ref(),
+            now,
+        };
+        let mut record = self.process.record(&projection, cited)?;
+        if record.route_given.is_none() {
+            record.route_given.clone_from(&self.route_given);
+        }
+        if let Some(evidence) = &self.evidence {
+            record.supplement(evidence.clone());
+        }
+        consulted(&mut record, community);
+        Some(record)
+    }
+}
+
+/// Counts a body the route given consults as consulted on the route taken when the record
+/// holds advice from one of its members. Only on the route given: a record that decided
+/// elsewhere is T7's to find, not this to mend.
+fn consulted(record: &mut DecisionRecord, community: &Community) {
+    let (Some(given), Some(taken), Some(advice)) = (
+        record.route_given.as_ref(),
+        record.route_taken.as_mut(),
+        record.advice.as_ref(),
+    ) else {
+        return;
+    };
+    if taken.deciding_body != given.deciding_body || taken.method != given.method {
+        return;
+    }
+    for body in given.consulted.difference(&taken.consulted.clone()) {
+        let heard = community
+            .body(body)
+            .is_some_and(|b| advice.iter().any(|a| b.contains(a.from)));
+        if heard {
+            taken.consulted.insert(body.clone());
+        }
+    }
+}
+
+/// Takes `newer` evidence into what a stream holds: the newer wins where both say something,
+/// the older fills the gaps.
+pub(crate) fn merge_evidence(held: &mut Option<DecisionRecord>, newer: &DecisionRecord) {
+    let mut merged = newer.clone();
+    if let Some(older) = held.take() {
+        merged.supplement(older);
+    }
+    *held = Some(merged);
+}
+
+/// Every stream of a journal, replayed: what the engine holds, and what the metrics and
+/// the `coproduction` tool read.
+///
+/// # Example
+///
+/// ```
+/// use coproduction::process::Streams;
+///
+/// let streams = Streams::replay(&[]);
+/// assert_eq!(streams.iter().count(), 0);
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct Streams {
+    streams: BTreeMap<StreamId, Stream>,
+}
+
+impl Streams {
+    /// Replays `envelopes` (a journal's [`read_all`](crate::journal::Journal::read_all)):
+    /// envelopes of different streams may interleave; within a stream they must be in
+    /// order, as a journal returns them.
+    pub fn replay<'a>(envelopes: impl IntoIterator<Item = &'a Envelope<EngineEvent>>) -> Self {
+        let mut streams: BTreeMap<StreamId, Stream> = BTreeMap::new();
+        for envelope in envelopes {
+            streams
+                .entry(envelope.stream.clone())
+                // A stream whose start is missing is read as a round of an operational
+                // decision, as the engine always has.
+                .or_insert_with(|| Stream::new(ProcessKind::Consent, DecisionKind::Operational))
+                .apply(envelope);
+        }
+        Self { streams }
+    }
+
+    /// One stream.
+    pub fn get(&self, id: &StreamId) -> Option<&Stream> {
+        self.streams.get(id)
+    }
+
+    /// Every stream, in id order.
+    pub fn iter(&self) -> impl Iterator<Item = (&StreamId, &Stream)> + '_ {
+        self.streams.iter()
+    }
+
+    /// The decision record of stream `id` as of `now`, building on the record of the
+    /// process it cites when that is in the journal too.
+    pub fn record(
+        &self,
+        id: &StreamId,
+        community: &Community,
+        now: Timestamp,
+    ) -> Option<DecisionRecord> {
+        let stream = self.streams.get(id)?;
+        let cited = cited_record(stream, id, |cited| self.streams.get(cited), community, now);
+        stream.record(community, now, cited)
+    }
+
+    pub(crate) fn into_inner(self) -> BTreeMap<StreamId, Stream> {
+        self.streams
+    }
+}
+
+/// The record of the process `stream` (on `id`) cites, found with `find`. One level deep:
+/// a cited record is made without the record it would cite in turn, so no chain of
+/// citations, however written, loops.
+pub(crate) fn cited_record<'a>(
+    stream: &Stream,
+    id: &StreamId,
+    find: impl FnOnce(&StreamId) -> Option<&'a Stream>,
+    community: &Community,
+    now: Timestamp,
+) -> Option<DecisionRecord> {
+    let cited = stream.process.cites().filter(|c| c != id)?;
+    find(&cited)?.record(community, now, None)
+}

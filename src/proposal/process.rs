@@ -1,0 +1,57 @@
+//! The proposal as one of the engine's processes.
+
+use crate::decision::DecisionKind;
+use crate::governance::RouteFacts;
+use crate::journal::StreamId;
+use crate::process::{Opening, Process, ProcessKind, Projection};
+use crate::values::DecisionRecord;
+
+use super::{DecisionResult, ProposalCommand, ProposalEvent, ProposalProcess, ProposalState};
+
+impl Process for ProposalProcess {
+    const KIND: ProcessKind = ProcessKind::Proposal;
+
+    /// An adoption decides; a decline or an escalation is recorded without the gate.
+    fn decides(event: &ProposalEvent) -> bool {
+        matches!(
+            event,
+            ProposalEvent::DecisionRecorded {
+                result: DecisionResult::Adopted { .. },
+                ..
+            }
+        )
+    }
+
+    /// The round that adopted the proposal, or the one deciding it now.
+    fn cites(state: &ProposalState) -> Option<StreamId> {
+        let proposal = state.proposal()?;
+        proposal
+            .adopting_round()
+            .map(|(round, _)| round.clone())
+            .or_else(|| proposal.current_round().map(|r| r.round.clone()))
+    }
+
+    /// The proposal's record builds on the record of the round it cites.
+    fn record(
+        state: &ProposalState,
+        projection: &Projection<'_>,
+        cited: Option<DecisionRecord>,
+    ) -> Option<DecisionRecord> {
+        Some(state.proposal()?.record(cited, projection.now))
+    }
+
+    /// A proposal names its own kind; governance routes it on the request's facts.
+    fn opening(
+        command: &ProposalCommand,
+        _: Option<&DecisionKind>,
+        facts: Option<&RouteFacts>,
+    ) -> Option<Option<Opening>> {
+        match command {
+            ProposalCommand::Create { config } => Some(Some(Opening {
+                kind: config.kind.clone(),
+                facts: facts.cloned(),
+            })),
+            _ => None,
+        }
+    }
+}
