@@ -380,3 +380,100 @@ fn a_journal_held_by_a_writer_can_be_read_but_not_written() {
     assert!(!out.status.success());
     assert!(!missing.exists());
 }
+
+mod engine_support;
+
+/// The requests as the tool reads them: one JSON object a line.
+fn lines(requests: &[Request]) -> String {
+    requests
+        .iter()
+        .map(|r| serde_json::to_string(r).unwrap() + "\n")
+        .collect()
+}
+
+fn record_json(journal: &Journal, stream: &str, charter: Option<&Path>) -> serde_json::Value {
+    let community = data("community.json");
+    let mut args = vec![
+        "report",
+        "record",
+        "--journal",
+        journal.path.to_str().unwrap(),
+        "--community",
+        community.to_str().unwrap(),
+        "--stream",
+        stream,
+        "--now",
+        "2022-12-01T00:00:00Z",
+        "--json",
+    ];
+    if let Some(charter) = charter {
+        args.extend(["--charter", charter.to_str().unwrap()]);
+    }
+    let out = cli(&args, "");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    serde_json::from_str(text(&out.stdout).trim()).unwrap()
+}
+
+fn finding<'a>(report: &'a serde_json::Value, rule: &str) -> &'a serde_json::Value {
+    report["report"]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == rule)
+        .unwrap()
+}
+
+/// Through the tool: a round opened on its governance route, adopted with the evidence a
+/// round does not hold and no route restated, passes T7; its record names the charter it
+/// passed under, and another charter given to `report record` is said to judge it
+/// differently.
+#[test]
+fn a_round_on_its_route_passes_t7_and_its_record_names_its_charter() {
+    let journal = Journal::new();
+    let community = engine_support::community();
+    let mut requests = engine_support::to_consented_requests(&community);
+    requests.push(engine_support::adopt().with_evidence(engine_support::evidence()));
+    let out = journal.run(&lines(&requests));
+    assert!(out.status.success(), "{}", text(&out.stderr));
+
+    let both = record_json(&journal, "working-model", None);
+    assert_eq!(both["record"]["outcome"], "adopted");
+    assert_eq!(finding(&both, "T7")["status"], "satisfied");
+    let seed = coproduction::values::Charter::default().hash().to_string();
+    assert_eq!(both["gate"]["passed"]["charter"], seed.as_str());
+    assert_eq!(both["gate"]["same_charter"], true);
+    assert_eq!(both["gate"]["judged_differently"], false);
+
+    // Judged by a charter that asks for more, the record still names the seed charter.
+    let dir = tempfile::tempdir().unwrap();
+    let stricter = dir.path().join("charter.json");
+    let mut spec = coproduction::values::Charter::default().to_spec();
+    for rule in &mut spec.rules {
+        // Expenses were paid within 14 days; this charter asks for 7.
+        if rule.id.as_str() == "H2" {
+            rule.max_reimburse_days = Some(7);
+        }
+    }
+    std::fs::write(&stricter, serde_json::to_string(&spec).unwrap()).unwrap();
+    let both = record_json(&journal, "working-model", Some(&stricter));
+    assert_eq!(both["gate"]["passed"]["charter"], seed.as_str());
+    assert_eq!(both["gate"]["same_charter"], false);
+    assert_eq!(both["gate"]["judged_differently"], true);
+    assert_eq!(both["gate"]["unmet_today"], serde_json::json!(["H2"]));
+}
+
+/// Through the tool: a funding round held on the tier-1 route (the staff team's advice
+/// process) with a condition restricting publication is found against C5, at tier 1.
+#[test]
+fn a_restricting_condition_on_a_tier_one_route_is_found_against_c5() {
+    let journal = Journal::new();
+    let requests = engine_support::grant_requests(&engine_support::community());
+    let out = journal.run(&lines(&requests));
+    assert!(out.status.success(), "{}", text(&out.stderr));
+
+    let both = record_json(&journal, "trust-grant", None);
+    assert_eq!(both["record"]["route_taken"]["tier"], 1);
+    let c5 = finding(&both, "C5");
+    assert_eq!(c5["status"], "violated", "{c5}");
+    assert!(c5["message"].as_str().unwrap().contains("tier 1"), "{c5}");
+}

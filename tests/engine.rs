@@ -3,161 +3,16 @@
 
 use std::sync::Arc;
 
-use coproduction::community::{Community, MemberId};
+use coproduction::community::MemberId;
 use coproduction::consent::{Response, RoundCommand, RoundConfig, RoundPhase, RoundRoles};
 use coproduction::decision::{DecisionKind, Method};
 use coproduction::engine::{Engine, EngineError, ProcessCommand, Request};
-use coproduction::governance::{Governance, GovernanceMap};
 use coproduction::journal::{FileJournal, Journal, MemoryJournal, StreamId};
-use coproduction::values::{
-    Charter, Conflict, Credit, DecisionRecord, ExpensesFacts, PaymentStatus, StakeholderFacts,
-    Verdict, Way,
-};
-use jiff::Timestamp;
+use coproduction::report::DecisionRecordMarkdown;
+use coproduction::values::{Charter, DecisionRecord, GateSummary, Status, Verdict};
+mod engine_support;
 
-fn community() -> Community {
-    serde_json::from_str(include_str!("../examples/data/community.json")).unwrap()
-}
-
-fn governance(community: &Community) -> Governance {
-    let map: GovernanceMap =
-        serde_json::from_str(include_str!("../examples/data/governance.json")).unwrap();
-    Governance::new(map, community).unwrap()
-}
-
-fn at(minute: i64) -> Timestamp {
-    Timestamp::from_second(1_661_000_000 + minute * 60).unwrap()
-}
-
-const STAFF_1: MemberId = MemberId::new(1);
-const STAFF_2: MemberId = MemberId::new(2);
-const CO_1: MemberId = MemberId::new(13);
-const CO_2: MemberId = MemberId::new(14);
-
-fn stream() -> StreamId {
-    StreamId::new("working-model").unwrap()
-}
-
-fn consent(actor: MemberId, minute: i64, command: RoundCommand) -> Request {
-    Request::new(
-        stream(),
-        actor,
-        at(minute),
-        ProcessCommand::Consent { command },
-    )
-}
-
-fn config(community: &Community, body: &str, method: Method) -> RoundConfig {
-    let roles = RoundRoles {
-        proposer: STAFF_1,
-        facilitator: CO_1,
-        secretary: STAFF_2,
-    };
-    let mut config = RoundConfig::consent(
-        community,
-        &body.parse().unwrap(),
-        "Pilot the working model",
-        "Six months from March.",
-        roles,
-    )
-    .unwrap();
-    config.method = method;
-    config
-}
-
-fn open(community: &Community) -> Request {
-    let config = config(community, "associate_roles_team", Method::Consent);
-    consent(
-        STAFF_1,
-        0,
-        RoundCommand::Open {
-            config: Box::new(config),
-        },
-    )
-    .with_kind(DecisionKind::WorkingModel)
-}
-
-/// Runs a round on the working model to `consented`.
-fn to_consented<J: Journal<Event = coproduction::engine::EngineEvent>>(engine: &Engine<J>) {
-    engine.handle(open(engine.community())).unwrap();
-    for minute in 1..=3 {
-        engine
-            .handle(consent(CO_1, minute, RoundCommand::Advance {}))
-            .unwrap();
-    }
-    for (n, who) in [STAFF_1, CO_1, CO_2].into_iter().enumerate() {
-        let respond = RoundCommand::Respond {
-            member: who,
-            response: Response::consent(),
-        };
-        engine.handle(consent(who, 10 + n as i64, respond)).unwrap();
-    }
-    engine
-        .handle(consent(CO_1, 20, RoundCommand::CloseRound {}))
-        .unwrap();
-    assert_eq!(
-        engine.phase::<coproduction::ConsentProcess>(&stream()),
-        Some(RoundPhase::Consented)
-    );
-}
-
-fn adopt() -> Request {
-    consent(
-        STAFF_2,
-        30,
-        RoundCommand::RecordOutcome {
-            statement: "Piloted from March".into(),
-            review_date: at(60 * 24 * 180),
-        },
-    )
-}
-
-/// What the round does not hold, as the app records it.
-fn evidence() -> DecisionRecord {
-    let participants = [STAFF_1, CO_1, CO_2]
-        .map(|m| {
-            let p = coproduction::values::Participant::new(m).declared(Conflict::None);
-            if m == STAFF_1 {
-                p
-            } else {
-                p.contributor(PaymentStatus::Accepted)
-            }
-        })
-        .to_vec();
-    let mut record = DecisionRecord {
-        participants: Some(participants),
-        rationale: Some("The workshops asked for paid, flexible roles".into()),
-        alternatives: Some(vec!["Recruit project by project".into()]),
-        ways_offered: Some([Way::Live, Way::Written].into_iter().collect()),
-        access_requests: Some(Vec::new()),
-        expenses: Some(ExpensesFacts {
-            policy_applies: true,
-            longest_wait_days: Some(14),
-        }),
-        benefits_advice_signposted: Some(true),
-        credits: Some(
-            [CO_1, CO_2]
-                .map(|member| Credit {
-                    member,
-                    credited: true,
-                })
-                .to_vec(),
-        ),
-        stakeholders: Some(StakeholderFacts {
-            took_part: ["co_producers", "allies", "staff"].map(String::from).into(),
-            waivers: Default::default(),
-        }),
-        ..DecisionRecord::new(DecisionKind::WorkingModel)
-    };
-    record.dates.papers_sent_at = Some(at(-60 * 24 * 10));
-    record.dates.session_at = Some(at(0));
-    let community = community();
-    record.route_taken = governance(&community)
-        .route(&DecisionKind::WorkingModel, Default::default())
-        .unwrap()
-        .summary();
-    record
-}
+use engine_support::*;
 
 #[test]
 fn a_round_is_adopted_only_through_the_value_gate() {
@@ -200,6 +55,81 @@ fn a_round_is_adopted_only_through_the_value_gate() {
             .all(|v| v.verdict == Verdict::Upheld),
         "{:?}",
         report.verdicts()
+    );
+}
+
+#[test]
+fn a_round_on_its_route_passes_t7_without_restating_the_route() {
+    let community = community();
+    let engine = Engine::open(
+        community.clone(),
+        Some(governance(&community)),
+        Charter::default(),
+        MemoryJournal::new(),
+    )
+    .unwrap();
+    to_consented(&engine);
+    engine.handle(adopt().with_evidence(evidence())).unwrap();
+    let record = engine.record(&stream(), at(40)).unwrap();
+    let taken = record.route_taken.as_ref().unwrap();
+    assert_eq!(taken.tier, Some(coproduction::decision::Tier::Zero));
+    assert_eq!(Some(taken), record.route_given.as_ref());
+    let t7 = engine.report(&stream(), at(40)).unwrap();
+    let t7 = t7.finding("T7").unwrap();
+    assert_eq!(t7.status, Status::Satisfied, "{}", t7.message);
+}
+
+#[test]
+fn a_body_the_route_consults_and_nobody_heard_is_not_consulted() {
+    let community = community();
+    let engine = Engine::open(
+        community.clone(),
+        Some(governance(&community)),
+        Charter::default(),
+        MemoryJournal::new(),
+    )
+    .unwrap();
+    to_consented(&engine);
+    let mut unheard = evidence();
+    // No advice from the Allies Group.
+    if let Some(advice) = unheard.advice.as_mut() {
+        advice.retain(|a| a.from != ALLY);
+    }
+    let err = engine.handle(adopt().with_evidence(unheard)).unwrap_err();
+    let EngineError::Gate { source, .. } = &err else {
+        panic!("expected the gate: {err}")
+    };
+    let t7 = source.unmet().iter().find(|u| u.rule.as_str() == "T7");
+    assert!(
+        t7.is_some_and(|u| u.message == "not consulted: allies_group"),
+        "{err}"
+    );
+    assert_eq!(
+        engine.phase::<coproduction::ConsentProcess>(&stream()),
+        Some(RoundPhase::Consented)
+    );
+}
+
+/// A funding offer at tier 1 goes to the staff team's advice process; a round held on that
+/// route is at tier 1, so a condition that restricts publication is found against C5, and
+/// nobody had to say which tier the round was at.
+#[test]
+fn a_restricting_condition_on_a_tier_one_route_is_found_against_c5() {
+    let community = community();
+    let engine = Engine::builder(community.clone())
+        .governance(governance(&community))
+        .open(MemoryJournal::new())
+        .unwrap();
+    for request in grant_requests(&community) {
+        engine.handle(request).unwrap();
+    }
+    let report = engine.report(&grant(), at(2)).unwrap();
+    let c5 = report.finding("C5").unwrap();
+    assert_eq!(c5.status, Status::Violated, "{}", c5.message);
+    assert!(
+        c5.message.contains("the decision is at tier 1"),
+        "{}",
+        c5.message
     );
 }
 
@@ -327,6 +257,66 @@ fn refusals_name_the_problem_and_write_nothing() {
     assert_eq!(
         engine.phase::<coproduction::ConsentProcess>(&stream()),
         Some(RoundPhase::Presented)
+    );
+}
+
+/// A decision keeps the charter it passed under: the deciding event carries the gate's
+/// summary, a reopened engine reads the same summaries back, and an engine judging by
+/// another charter says so.
+#[test]
+fn a_decision_keeps_the_charter_it_passed_under() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("journal.jsonl");
+    let community = community();
+    let (journal, _) = FileJournal::open(&path).unwrap();
+    let engine = Engine::builder(community.clone())
+        .governance(governance(&community))
+        .open(journal)
+        .unwrap();
+    to_consented(&engine);
+    let written = engine.handle(adopt().with_evidence(evidence())).unwrap();
+    let seed = Charter::default();
+    let gates: Vec<GateSummary> = written
+        .iter()
+        .filter_map(|e| e.event.gate().cloned())
+        .collect();
+    assert_eq!(gates.len(), 1, "the outcome, and only it, carries the gate");
+    assert_eq!(gates[0].charter, seed.hash());
+    assert_eq!(gates[0].rules_checked.len(), 30);
+    assert_eq!(engine.gates(&stream()), gates);
+    let review = engine.review(&stream()).unwrap();
+    assert!(review.same_charter() && !review.judged_differently());
+    drop(engine);
+
+    // Reopened under a charter without T2: the journal still says which charter the
+    // decision passed under, and the review that today's would judge it on other rules.
+    let mut spec = seed.to_spec();
+    spec.rules.retain(|r| r.id.as_str() != "T2");
+    let today = Charter::from_spec(spec).unwrap();
+    let (journal, _) = FileJournal::open(&path).unwrap();
+    let again = Engine::builder(community.clone())
+        .governance(governance(&community))
+        .charter(today.clone())
+        .open(journal)
+        .unwrap();
+    assert_eq!(again.gates(&stream()), gates);
+    let review = again.review(&stream()).unwrap();
+    assert_eq!(review.passed.charter, seed.hash());
+    assert_eq!(review.today, today.hash());
+    assert!(!review.same_charter());
+    assert!(review.judged_differently());
+    let record = again.record(&stream(), at(40)).unwrap();
+    let report = again.report(&stream(), at(40)).unwrap();
+    let markdown = DecisionRecordMarkdown::new(&record, &report)
+        .with_review(&review)
+        .to_string();
+    assert!(
+        markdown.contains(&format!(
+            "### Value gate\n\nPassed under charter {} (30 rules checked).\nToday's charter ({}) would pass it too, on 29 rules instead of 30.\n",
+            seed.hash(),
+            today.hash()
+        )),
+        "{markdown}"
     );
 }
 

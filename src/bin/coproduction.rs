@@ -153,8 +153,10 @@ enum Report {
         #[arg(long)]
         community: Option<PathBuf>,
     },
-    /// The decision record of one stream of a journal, with its value report, as Markdown
-    /// (or, with `--json`, both as JSON).
+    /// The decision record of one stream of a journal, with its value report by the charter
+    /// given and, once a decision passed the value gate, the charter it passed under and
+    /// whether the charter given would judge it differently; as Markdown (or, with
+    /// `--json`, as JSON: `record`, `report` and `gate`).
     Record {
         /// The journal file.
         #[arg(long)]
@@ -342,12 +344,29 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 .record(&stream, now)
                 .ok_or_else(|| format!("no process on stream `{stream}`"))?;
             let report = engine.charter().check(&record);
+            let review = engine.review(&stream);
             if as_json {
-                let both = serde_json::json!({"record": record, "report": report});
+                let mut both = serde_json::json!({"record": record, "report": report});
+                if let Some(review) = &review {
+                    let unmet: Vec<&str> = match &review.today_gate {
+                        Ok(_) => Vec::new(),
+                        Err(refusal) => refusal.unmet().iter().map(|u| u.rule.as_str()).collect(),
+                    };
+                    both["gate"] = serde_json::json!({
+                        "passed": review.passed,
+                        "today": review.today,
+                        "same_charter": review.same_charter(),
+                        "judged_differently": review.judged_differently(),
+                        "unmet_today": unmet,
+                    });
+                }
                 writeln!(out, "{both}")?;
             } else {
                 let title = stream.to_string();
-                let markdown = DecisionRecordMarkdown::new(&record, &report).titled(&title);
+                let mut markdown = DecisionRecordMarkdown::new(&record, &report).titled(&title);
+                if let Some(review) = &review {
+                    markdown = markdown.with_review(review);
+                }
                 write!(out, "{markdown}")?;
             }
         }

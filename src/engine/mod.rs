@@ -90,7 +90,7 @@ use crate::journal::{Envelope, Hash, Journal, NewEvent, StreamId};
 use crate::machine::Context;
 use crate::metrics::Metrics;
 use crate::process::{Listed, Stream, Streams};
-use crate::values::{Charter, DecisionRecord, GateSummary, ValueReport};
+use crate::values::{Charter, DecisionRecord, GateReview, GateSummary, ValueReport};
 
 pub use builder::EngineBuilder;
 pub use error::EngineError;
@@ -479,6 +479,19 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
             .lock()
             .map(|s| s.gates().to_vec())
             .unwrap_or_default()
+    }
+
+    /// The last value gate a stream's decision passed, beside what today's charter makes of
+    /// its record as of that decision: the charter it passed under, and whether today's
+    /// would judge it differently. `None` when no decision of the stream has passed a gate.
+    pub fn review(&self, stream: &StreamId) -> Option<GateReview> {
+        let (passed, at) = {
+            let shared = self.shared(stream).ok()??;
+            let stream = shared.lock().ok()?;
+            (stream.gates().last()?.clone(), stream.last_gate_at()?)
+        };
+        let record = self.record(stream, at)?;
+        Some(GateReview::new(passed, &self.charter, &record))
     }
 
     /// The hash of the charter the engine judges by today ([`Charter::hash`]).

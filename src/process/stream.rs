@@ -21,6 +21,7 @@ pub struct Stream {
     route_given: Option<RouteSummary>,
     evidence: Option<DecisionRecord>,
     gates: Vec<GateSummary>,
+    last_gate_at: Option<Timestamp>,
     process: ProcessState,
 }
 
@@ -33,6 +34,7 @@ impl Stream {
             route_given: None,
             evidence: None,
             gates: Vec::new(),
+            last_gate_at: None,
             process: ProcessState::new(process),
         }
     }
@@ -62,6 +64,11 @@ impl Stream {
         &self.gates
     }
 
+    /// When the last decision that passed a gate was taken.
+    pub fn last_gate_at(&self) -> Option<Timestamp> {
+        self.last_gate_at
+    }
+
     /// The process.
     pub fn process(&self) -> &ProcessState {
         &self.process
@@ -70,6 +77,9 @@ impl Stream {
     /// Folds one journalled envelope into the stream.
     pub(crate) fn apply(&mut self, envelope: &Envelope<EngineEvent>) {
         self.apply_event(&envelope.event);
+        if envelope.event.gate().is_some() {
+            self.last_gate_at = Some(envelope.time);
+        }
         self.version = envelope.seq;
     }
 

@@ -5,8 +5,8 @@ use std::fmt::{self, Write as _};
 use jiff::Timestamp;
 
 use crate::values::{
-    AbsenceCounted, DecisionRecord, Disposition, ObjectionEntry, Outcome, RaisedAs, Response,
-    RouteSummary, Status, TestResult, ValueReport,
+    AbsenceCounted, DecisionRecord, Disposition, GateReview, ObjectionEntry, Outcome, RaisedAs,
+    Response, RouteSummary, Status, TestResult, ValueReport,
 };
 
 /// Writes a [`DecisionRecord`] and the [`ValueReport`] of its check as Markdown, for a person
@@ -48,6 +48,7 @@ pub struct DecisionRecordMarkdown<'a> {
     record: &'a DecisionRecord,
     report: &'a ValueReport,
     title: Option<&'a str>,
+    review: Option<&'a GateReview>,
 }
 
 impl<'a> DecisionRecordMarkdown<'a> {
@@ -57,7 +58,16 @@ impl<'a> DecisionRecordMarkdown<'a> {
             record,
             report,
             title: None,
+            review: None,
         }
+    }
+
+    /// Adds the value gate the decision passed (the charter it passed under, the rules
+    /// checked) and whether today's charter would judge it differently.
+    #[must_use]
+    pub fn with_review(mut self, review: &'a GateReview) -> Self {
+        self.review = Some(review);
+        self
     }
 
     /// Heads the record with `title` (the proposal's, say) instead of the decision's kind.
@@ -310,6 +320,10 @@ impl fmt::Display for DecisionRecordMarkdown<'_> {
             }
         }
 
+        if let Some(review) = self.review {
+            gate_section(f, review)?;
+        }
+
         writeln!(f, "\n### Overrides and acknowledgements\n")?;
         if r.overrides.is_empty() && r.acknowledgements.is_empty() {
             writeln!(f, "None.")?;
@@ -325,5 +339,48 @@ impl fmt::Display for DecisionRecordMarkdown<'_> {
             )?;
         }
         Ok(())
+    }
+}
+
+/// The value gate a decision passed, and what today's charter makes of it.
+fn gate_section(f: &mut fmt::Formatter<'_>, review: &GateReview) -> fmt::Result {
+    writeln!(f, "\n### Value gate\n")?;
+    let passed = &review.passed;
+    writeln!(
+        f,
+        "Passed under charter {} ({} rules checked).",
+        passed.charter,
+        passed.rules_checked.len()
+    )?;
+    for o in &passed.overrides {
+        writeln!(
+            f,
+            "- Cleared by an override of {} by {}: {}",
+            o.rule, o.by, o.reason
+        )?;
+    }
+    for a in &passed.acknowledgements {
+        writeln!(
+            f,
+            "- Cleared by an acknowledgement of {} by {}: {}",
+            a.rule, a.by, a.reason
+        )?;
+    }
+    if review.same_charter() {
+        return writeln!(f, "Today's charter is the same.");
+    }
+    write!(f, "Today's charter ({}) ", review.today)?;
+    match &review.today_gate {
+        Ok(_) if !review.judged_differently() => writeln!(f, "judges it alike."),
+        Ok(today) => writeln!(
+            f,
+            "would pass it too, on {} rules instead of {}.",
+            today.rules_checked.len(),
+            passed.rules_checked.len()
+        ),
+        Err(refusal) => {
+            let rules: Vec<&str> = refusal.unmet().iter().map(|u| u.rule.as_str()).collect();
+            writeln!(f, "would refuse it: {} unmet.", rules.join(", "))
+        }
     }
 }

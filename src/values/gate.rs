@@ -45,6 +45,8 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::journal::Hash;
+use crate::values::charter::Charter;
+use crate::values::record::DecisionRecord;
 use crate::values::record::{Acknowledgement, Override};
 use crate::values::report::{Finding, ValueReport};
 use crate::values::rules::{Severity, Status};
@@ -145,6 +147,64 @@ impl GateSummary {
             rules_checked: proof.rules_checked.clone(),
             overrides: proof.overrides_used.clone(),
             acknowledgements: proof.acknowledgements_used.clone(),
+        }
+    }
+}
+
+/// A past decision's gate beside what today's charter makes of the same record: the
+/// charter it passed under, and whether today's would judge it differently.
+///
+/// # Example
+///
+/// ```
+/// use coproduction::decision::DecisionKind;
+/// use coproduction::values::{Charter, DecisionRecord, GateReview, GateSummary};
+///
+/// let then = Charter::from_json(r#"{"values":[{"id":"transparent"}],"rules":[]}"#)?;
+/// let record = DecisionRecord::new(DecisionKind::Operational);
+/// let passed = GateSummary::new(then.hash(), &then.gate(&record)?);
+///
+/// let today = Charter::from_json(r#"{"values":[{"id":"transparent"}],"rules":[{"id":"T2"}]}"#)?;
+/// let review = GateReview::new(passed, &today, &record);
+/// assert!(!review.same_charter());
+/// assert!(review.judged_differently()); // today, T2 asks for the alternatives considered
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GateReview {
+    /// The gate the decision passed, as journalled.
+    pub passed: GateSummary,
+    /// The hash of today's charter.
+    pub today: Hash,
+    /// Today's charter's gate on the record as it stands: what it would pass, or why it
+    /// would refuse.
+    pub today_gate: Result<GateSummary, GateRefusal>,
+}
+
+impl GateReview {
+    /// Reviews `passed` with `today`'s charter on `record`.
+    pub fn new(passed: GateSummary, today: &Charter, record: &DecisionRecord) -> Self {
+        let hash = today.hash();
+        Self {
+            passed,
+            today: hash,
+            today_gate: today
+                .gate(record)
+                .map(|proof| GateSummary::new(hash, &proof)),
+        }
+    }
+
+    /// Whether today's charter is the one the decision passed under.
+    pub fn same_charter(&self) -> bool {
+        self.passed.charter == self.today
+    }
+
+    /// Whether today's charter would judge the decision differently: refuse it, or pass it
+    /// on other rules.
+    pub fn judged_differently(&self) -> bool {
+        match &self.today_gate {
+            Ok(today) => today.rules_checked != self.passed.rules_checked,
+            Err(_) => true,
         }
     }
 }

@@ -76,7 +76,7 @@ pub mod rules;
 mod subject;
 
 pub use charter::{Charter, CharterError, CharterSpec, CoreValue, Fraction, RuleSpec};
-pub use gate::{GatePassed, GateRefusal, GateSummary, Unmet, UnmetKind};
+pub use gate::{GatePassed, GateRefusal, GateReview, GateSummary, Unmet, UnmetKind};
 pub use ids::{InvalidId, RuleId, ValueId};
 pub use record::{
     AbsenceCounted, AccessRequest, Acknowledgement, AdviceBasis, AdviceEntry, Conflict, Credit,

@@ -1,0 +1,228 @@
+//! The working-model round on the seed community's map, shared by the engine's tests and
+//! the tool's: the requests that run it, and the evidence a round does not hold.
+
+#![allow(dead_code)]
+
+use coproduction::community::{Community, MemberId};
+use coproduction::consent::{Response, RoundCommand, RoundConfig, RoundPhase, RoundRoles};
+use coproduction::decision::{DecisionKind, Method};
+use coproduction::engine::{Engine, EngineEvent, ProcessCommand, Request};
+use coproduction::governance::{Governance, GovernanceMap, RouteFacts};
+use coproduction::journal::{Journal, StreamId};
+use coproduction::values::{
+    AdviceBasis, AdviceEntry, Conflict, Credit, DecisionRecord, ExpensesFacts, FunderFacts,
+    FundingCondition, PaymentStatus, Restriction, StakeholderFacts, Way,
+};
+use jiff::Timestamp;
+
+pub fn community() -> Community {
+    serde_json::from_str(include_str!("../../examples/data/community.json")).unwrap()
+}
+
+pub fn governance(community: &Community) -> Governance {
+    let map: GovernanceMap =
+        serde_json::from_str(include_str!("../../examples/data/governance.json")).unwrap();
+    Governance::new(map, community).unwrap()
+}
+
+pub fn at(minute: i64) -> Timestamp {
+    Timestamp::from_second(1_661_000_000 + minute * 60).unwrap()
+}
+
+pub const STAFF_1: MemberId = MemberId::new(1);
+pub const STAFF_2: MemberId = MemberId::new(2);
+pub const CO_1: MemberId = MemberId::new(13);
+pub const CO_2: MemberId = MemberId::new(14);
+/// In the Allies Group.
+pub const ALLY: MemberId = MemberId::new(6);
+/// In the whole community only.
+pub const MEMBER: MemberId = MemberId::new(20);
+
+pub fn stream() -> StreamId {
+    StreamId::new("working-model").unwrap()
+}
+
+pub fn consent(actor: MemberId, minute: i64, command: RoundCommand) -> Request {
+    Request::new(
+        stream(),
+        actor,
+        at(minute),
+        ProcessCommand::Consent { command },
+    )
+}
+
+pub fn config(community: &Community, body: &str, method: Method) -> RoundConfig {
+    let roles = RoundRoles {
+        proposer: STAFF_1,
+        facilitator: CO_1,
+        secretary: STAFF_2,
+    };
+    let mut config = RoundConfig::consent(
+        community,
+        &body.parse().unwrap(),
+        "Pilot the working model",
+        "Six months from March.",
+        roles,
+    )
+    .unwrap();
+    config.method = method;
+    config
+}
+
+pub fn open(community: &Community) -> Request {
+    let config = config(community, "associate_roles_team", Method::Consent);
+    consent(
+        STAFF_1,
+        0,
+        RoundCommand::Open {
+            config: Box::new(config),
+        },
+    )
+    .with_kind(DecisionKind::WorkingModel)
+}
+
+/// The requests that run a round on the working model to `consented`.
+pub fn to_consented_requests(community: &Community) -> Vec<Request> {
+    let mut requests = vec![open(community)];
+    for minute in 1..=3 {
+        requests.push(consent(CO_1, minute, RoundCommand::Advance {}));
+    }
+    for (n, who) in [STAFF_1, CO_1, CO_2].into_iter().enumerate() {
+        let respond = RoundCommand::Respond {
+            member: who,
+            response: Response::consent(),
+        };
+        requests.push(consent(who, 10 + n as i64, respond));
+    }
+    requests.push(consent(CO_1, 20, RoundCommand::CloseRound {}));
+    requests
+}
+
+/// Runs a round on the working model to `consented`.
+pub fn to_consented<J: Journal<Event = EngineEvent>>(engine: &Engine<J>) {
+    for request in to_consented_requests(engine.community()) {
+        engine.handle(request).unwrap();
+    }
+    assert_eq!(
+        engine.phase::<coproduction::ConsentProcess>(&stream()),
+        Some(RoundPhase::Consented)
+    );
+}
+
+pub fn adopt() -> Request {
+    consent(
+        STAFF_2,
+        30,
+        RoundCommand::RecordOutcome {
+            statement: "Piloted from March".into(),
+            review_date: at(60 * 24 * 180),
+        },
+    )
+}
+
+/// What the round does not hold, as the app records it: not the route, which the engine
+/// resolved when the round opened, but the advice of the bodies the route consults.
+pub fn evidence() -> DecisionRecord {
+    let participants = [STAFF_1, CO_1, CO_2]
+        .map(|m| {
+            let p = coproduction::values::Participant::new(m).declared(Conflict::None);
+            if m == STAFF_1 {
+                p
+            } else {
+                p.contributor(PaymentStatus::Accepted)
+            }
+        })
+        .to_vec();
+    let mut record = DecisionRecord {
+        participants: Some(participants),
+        rationale: Some("The workshops asked for paid, flexible roles".into()),
+        alternatives: Some(vec!["Recruit project by project".into()]),
+        ways_offered: Some([Way::Live, Way::Written].into_iter().collect()),
+        access_requests: Some(Vec::new()),
+        expenses: Some(ExpensesFacts {
+            policy_applies: true,
+            longest_wait_days: Some(14),
+        }),
+        benefits_advice_signposted: Some(true),
+        credits: Some(
+            [CO_1, CO_2]
+                .map(|member| Credit {
+                    member,
+                    credited: true,
+                })
+                .to_vec(),
+        ),
+        stakeholders: Some(StakeholderFacts {
+            took_part: ["co_producers", "allies", "staff"].map(String::from).into(),
+            waivers: Default::default(),
+        }),
+        ..DecisionRecord::new(DecisionKind::WorkingModel)
+    };
+    record.dates.papers_sent_at = Some(at(-60 * 24 * 10));
+    record.dates.session_at = Some(at(0));
+    record.advice = Some(
+        [
+            (STAFF_2, AdviceBasis::Expertise),
+            (ALLY, AdviceBasis::LivedExperience),
+            (MEMBER, AdviceBasis::Affected),
+        ]
+        .map(|(from, basis)| AdviceEntry {
+            from,
+            bases: [basis].into(),
+            given_at: Some(at(-60 * 24 * 3)),
+            answer: Some("Taken into the pilot's terms".into()),
+        })
+        .to_vec(),
+    );
+    record
+}
+
+/// The stream of a trust's grant of £5,000: tier 1.
+pub fn grant() -> StreamId {
+    StreamId::new("trust-grant").unwrap()
+}
+
+/// The requests that open a round on the grant's governance route (the staff team's advice
+/// process, tier 1) and record the trust's condition, which restricts publication.
+pub fn grant_requests(community: &Community) -> Vec<Request> {
+    let facts = RouteFacts::new().amount(5_000);
+    let route = governance(community)
+        .route(&DecisionKind::Funding, facts)
+        .unwrap();
+    assert_eq!(route.tier(), coproduction::decision::Tier::One);
+    let roles = RoundRoles {
+        proposer: STAFF_1,
+        facilitator: STAFF_2,
+        secretary: STAFF_2,
+    };
+    let config = RoundConfig::from_route(
+        &route,
+        community,
+        "Accept the trust's grant",
+        "£5,000 for the pilot.",
+        roles,
+    )
+    .unwrap();
+    let open = Request::new(
+        grant(),
+        STAFF_1,
+        at(0),
+        RoundCommand::Open {
+            config: Box::new(config),
+        },
+    )
+    .with_kind(DecisionKind::Funding)
+    .with_facts(facts);
+    let mut funder = FunderFacts::new("A local trust");
+    funder.conditions.push(FundingCondition {
+        text: "Findings are published only with the trust's approval".into(),
+        restricts: [Restriction::Publication].into(),
+    });
+    let evidence = DecisionRecord {
+        funder: Some(funder),
+        ..DecisionRecord::new(DecisionKind::Funding)
+    };
+    let record =
+        Request::new(grant(), STAFF_2, at(1), ProcessCommand::Evidence {}).with_evidence(evidence);
+    vec![open, record]
+}
