@@ -6,7 +6,7 @@ use std::sync::Arc;
 use coproduction::community::MemberId;
 use coproduction::consent::{Response, RoundCommand, RoundConfig, RoundPhase, RoundRoles};
 use coproduction::decision::{DecisionKind, Method};
-use coproduction::engine::{Engine, EngineError, ProcessCommand, Request};
+use coproduction::engine::{Engine, EngineError, ProcessCommand, ProcessState, Request};
 use coproduction::journal::{FileJournal, Journal, MemoryJournal, StreamId};
 use coproduction::report::DecisionRecordMarkdown;
 use coproduction::values::{Charter, DecisionRecord, GateSummary, Status, Verdict};
@@ -131,6 +131,63 @@ fn a_restricting_condition_on_a_tier_one_route_is_found_against_c5() {
         "{}",
         c5.message
     );
+}
+
+/// A round opened on its route takes its deciding body, method and eligible members from
+/// governance and the community; without a map, or on a red-line route, it is refused.
+#[test]
+fn a_round_opens_on_its_route_with_the_body_governance_names() {
+    let community = community();
+    let engine = Engine::builder(community.clone())
+        .governance(governance(&community))
+        .open(MemoryJournal::new())
+        .unwrap();
+    let roles = RoundRoles {
+        proposer: STAFF_1,
+        facilitator: CO_1,
+        secretary: STAFF_2,
+    };
+    let on_route = || RoundCommand::OpenOnRoute {
+        title: "Pilot the working model".into(),
+        proposal: "Six months from March.".into(),
+        roles,
+    };
+    let open = |command| {
+        Request::new(stream(), STAFF_1, at(0), command).with_kind(DecisionKind::WorkingModel)
+    };
+    engine.handle(open(on_route())).unwrap();
+    let Some(ProcessState::Consent(state)) = engine.state(&stream()) else {
+        panic!("a round")
+    };
+    let config = state.round().unwrap().config();
+    assert_eq!(config.deciding_body.as_str(), "associate_roles_team");
+    let eligible: Vec<u64> = config.eligible.iter().map(|m| m.member.get()).collect();
+    assert_eq!(eligible, [1, 13, 14]);
+
+    // Without a map there is no route to open on, and nothing is written.
+    let unrouted = Engine::builder(community.clone())
+        .open(MemoryJournal::new())
+        .unwrap();
+    let err = unrouted.handle(open(on_route())).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("only through an engine with a governance map"),
+        "{err}"
+    );
+    assert!(unrouted.streams().is_empty());
+
+    // A red-line offer is declined without a round.
+    let red_line = Request::new(
+        StreamId::new("tobacco").unwrap(),
+        STAFF_1,
+        at(0),
+        on_route(),
+    )
+    .with_kind(DecisionKind::Funding)
+    .with_facts(coproduction::governance::RouteFacts::new().red_line_hit());
+    let err = engine.handle(red_line).unwrap_err();
+    assert!(err.to_string().contains("automatic decline"), "{err}");
+    assert_eq!(engine.streams(), [stream()]);
 }
 
 #[test]

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::community::{BodyId, MemberId};
 
-use super::config::RoundConfig;
+use super::config::{RoundConfig, RoundRoles};
 use super::objection::{Answers, ObjectionId, ValidityCriterion};
 use super::response::Response;
 
@@ -19,6 +19,19 @@ pub enum RoundCommand {
     Open {
         /// The round's set-up.
         config: Box<RoundConfig>,
+    },
+    /// Open the round on the route governance gives (through an [`Engine`](crate::engine::Engine),
+    /// which knows the route and the community): the deciding body, the method and who is
+    /// eligible come from the route and the community as they stand, the rest as in
+    /// [`RoundConfig::from_route`]. The engine opens the round with that set-up; the round
+    /// itself cannot resolve a route and refuses this command.
+    OpenOnRoute {
+        /// What is being decided, in a line.
+        title: String,
+        /// The proposal's text as presented.
+        proposal: String,
+        /// Who runs the round.
+        roles: RoundRoles,
     },
     /// Move on to the next step (facilitator): presented -> clarifying -> reactions ->
     /// objection round; amending -> objection round; integrating -> the next objection
@@ -125,6 +138,7 @@ impl RoundCommand {
     pub fn label(&self) -> &'static str {
         match self {
             RoundCommand::Open { .. } => "open",
+            RoundCommand::OpenOnRoute { .. } => "open_on_route",
             RoundCommand::Advance {} => "advance",
             RoundCommand::AskQuestion { .. } => "ask_question",
             RoundCommand::React { .. } => "react",

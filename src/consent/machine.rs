@@ -160,8 +160,11 @@ fn decide_other(
                 at: ctx.now,
             }));
         }
-        (RoundState::Opened(_), RoundCommand::Open { .. }) => {
+        (RoundState::Opened(_), RoundCommand::Open { .. } | RoundCommand::OpenOnRoute { .. }) => {
             return Err(ConsentError::AlreadyOpened);
+        }
+        (RoundState::NotOpened, RoundCommand::OpenOnRoute { .. }) => {
+            return Err(ConsentError::NoRoute);
         }
         (RoundState::NotOpened, _) => return Err(ConsentError::NotOpened { attempted }),
         (RoundState::Opened(round), _) => round,
@@ -220,7 +223,9 @@ fn decide_opened(
     let boxed_out = admit(round, attempted, exit, now)?;
     let method = round.config.method;
     match command {
-        RoundCommand::Open { .. } => Err(ConsentError::AlreadyOpened),
+        RoundCommand::Open { .. } | RoundCommand::OpenOnRoute { .. } => {
+            Err(ConsentError::AlreadyOpened)
+        }
         RoundCommand::Advance {} => {
             round.role_check(attempted, actor, RoundRole::Facilitator)?;
             if method == Method::Delegated {

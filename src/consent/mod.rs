@@ -339,6 +339,13 @@ pub enum ConsentError {
         /// The body named.
         body: crate::community::BodyId,
     },
+    /// A round asked to open on governance's route, where no route is known: the engine
+    /// resolves it when it has a governance map; otherwise open with a set-up
+    /// ([`RoundConfig::from_route`] builds one from a route).
+    #[error(
+        "a round opens on its governance route only through an engine with a governance map; open it with a set-up instead"
+    )]
+    NoRoute,
     /// The route declines without a round (a red-line hit): there is nothing to consent to.
     #[error("no round is held for this {kind} decision: its route is an automatic decline")]
     AutomaticDecline {

@@ -1,12 +1,13 @@
 //! The consent round as one of the engine's processes.
 
+use crate::community::Community;
 use crate::decision::DecisionKind;
 use crate::governance::{Route, RouteFacts};
 use crate::journal::StreamId;
 use crate::process::{Opening, Process, ProcessKind, Projection};
 use crate::values::DecisionRecord;
 
-use super::{ConsentProcess, RoundCommand, RoundEvent, RoundState};
+use super::{ConsentError, ConsentProcess, RoundCommand, RoundConfig, RoundEvent, RoundState};
 
 impl Process for ConsentProcess {
     const KIND: ProcessKind = ProcessKind::Consent;
@@ -48,12 +49,36 @@ impl Process for ConsentProcess {
         facts: Option<&RouteFacts>,
     ) -> Option<Option<Opening>> {
         match command {
-            RoundCommand::Open { .. } => Some(kind.map(|kind| Opening {
-                kind: kind.clone(),
-                facts: facts.cloned(),
-            })),
+            RoundCommand::Open { .. } | RoundCommand::OpenOnRoute { .. } => {
+                Some(kind.map(|kind| Opening {
+                    kind: kind.clone(),
+                    facts: facts.cloned(),
+                }))
+            }
             _ => None,
         }
+    }
+
+    /// A round opened on its route takes its deciding body, method and eligible members from
+    /// the route and the community as they stand.
+    fn resolve(
+        command: &RoundCommand,
+        route: Option<&Route>,
+        community: &Community,
+    ) -> Result<Option<RoundCommand>, ConsentError> {
+        let RoundCommand::OpenOnRoute {
+            title,
+            proposal,
+            roles,
+        } = command
+        else {
+            return Ok(None);
+        };
+        let route = route.ok_or(ConsentError::NoRoute)?;
+        let config = RoundConfig::from_route(route, community, title, proposal, *roles)?;
+        Ok(Some(RoundCommand::Open {
+            config: Box::new(config),
+        }))
     }
 
     /// A round is held by the deciding body, by the method, that the route names.

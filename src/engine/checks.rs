@@ -32,7 +32,10 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
     /// A fresh stream for a request whose command starts a process, and the event that
     /// starts it: the decision's kind and the route governance gives, which the process
     /// must follow.
-    pub(super) fn start(&self, request: &Request) -> Result<(Stream, EngineEvent), EngineError> {
+    pub(super) fn start(
+        &self,
+        request: &Request,
+    ) -> Result<(Stream, EngineEvent, Option<ProcessCommand>), EngineError> {
         let id = &request.stream;
         let opening = request
             .command
@@ -43,9 +46,17 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
             return Err(EngineError::UnknownStream { stream: id.clone() });
         };
         let route = self.route(id, &opening.kind, opening.facts)?;
+        let resolved = request
+            .command
+            .resolve(route.as_ref(), &self.community)
+            .map_err(|source| EngineError::Refused {
+                stream: id.clone(),
+                source,
+            })?;
         if let Some(route) = &route {
-            request
-                .command
+            resolved
+                .as_ref()
+                .unwrap_or(&request.command)
                 .follows(route)
                 .map_err(|asked| EngineError::OffRoute {
                     stream: id.clone(),
@@ -60,7 +71,7 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
             kind: opening.kind,
             route_given: route.as_ref().and_then(Route::summary),
         };
-        Ok((stream, started))
+        Ok((stream, started, resolved))
     }
 
     /// What the engine checks of a command beyond the process's own rules.

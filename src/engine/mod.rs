@@ -222,7 +222,13 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                 others.remove(&request.stream);
                 if others.is_empty() {
                     let mut stream = stream;
-                    return self.decide(&request, &mut stream, &Held::new(), None);
+                    return self.decide(
+                        &request,
+                        &request.command,
+                        &mut stream,
+                        &Held::new(),
+                        None,
+                    );
                 }
                 (stream.version(), others)
             };
@@ -245,7 +251,7 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
             if stream.version() != version {
                 continue;
             }
-            return self.decide(&request, &mut stream, &held, None);
+            return self.decide(&request, &request.command, &mut stream, &held, None);
         }
     }
 
@@ -258,17 +264,20 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
             drop(streams);
             return self.handle(request);
         }
-        let (mut stream, started) = self.start(&request)?;
-        let written = self.decide(&request, &mut stream, &Held::new(), Some(started))?;
+        let (mut stream, started, resolved) = self.start(&request)?;
+        let command = resolved.as_ref().unwrap_or(&request.command);
+        let written = self.decide(&request, command, &mut stream, &Held::new(), Some(started))?;
         streams.insert(request.stream, Arc::new(Mutex::new(stream)));
         Ok(written)
     }
 
-    /// Decides `request` on `stream` (with `held`, the other streams it reads), gates a
-    /// decided state, appends, and evolves the stream in place.
+    /// Decides `request`, whose command runs as `command`, on `stream` (with `held`, the
+    /// other streams it reads), gates a decided state, appends, and evolves the stream in
+    /// place.
     fn decide(
         &self,
         request: &Request,
+        command: &ProcessCommand,
         stream: &mut Stream,
         held: &Held<'_>,
         started: Option<EngineEvent>,
@@ -277,7 +286,6 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
             stream: id,
             actor,
             now,
-            command,
             evidence,
             ..
         } = request;

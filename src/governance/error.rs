@@ -133,6 +133,12 @@ impl fmt::Display for Problems<'_> {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum GovernanceError {
+    /// A map could not be read from JSON.
+    #[error("cannot read the governance map: {message}")]
+    Json {
+        /// What was wrong, with the line and column.
+        message: String,
+    },
     /// Validation found problems; every one is listed.
     #[error("the governance map was refused, with {} problem(s):{}", problems.len(), Problems(problems))]
     InvalidMap {

@@ -85,6 +85,31 @@ impl Governance {
         Ok(Self { map, index })
     }
 
+    /// Reads a map from JSON (the shape of [`GovernanceMap`]) and validates it against
+    /// `community`.
+    ///
+    /// # Errors
+    ///
+    /// [`GovernanceError::Json`] when the text is not a map, and as [`Governance::new`].
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coproduction::{Community, Governance};
+    ///
+    /// let community: Community = serde_json::from_str(include_str!("../../examples/data/community.json"))?;
+    /// let governance = Governance::from_json(include_str!("../../examples/data/governance.json"), &community)?;
+    /// assert!(governance.map().kinds().count() > 0);
+    /// assert!(Governance::from_json("[]", &community).is_err());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn from_json(json: &str, community: &Community) -> Result<Self, GovernanceError> {
+        let map: GovernanceMap = serde_json::from_str(json).map_err(|e| GovernanceError::Json {
+            message: e.to_string(),
+        })?;
+        Self::new(map, community)
+    }
+
     /// The validated map.
     pub fn map(&self) -> &GovernanceMap {
         &self.map

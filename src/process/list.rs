@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::community::Community;
 use crate::consent::{ConsentError, ConsentProcess, RoundCommand, RoundEvent, RoundState};
 use crate::decision::DecisionKind;
 use crate::funding::{FundingCommand, FundingError, FundingEvent, FundingProcess, FundingState};
@@ -259,6 +260,19 @@ macro_rules! processes {
                 match self {
                     $(ProcessCommand::$variant { command } => <$decider as Process>::opening(command, kind, facts),)+
                     ProcessCommand::Evidence {} => None,
+                }
+            }
+
+            /// The opening command as its process runs it, with what governance and the
+            /// community say resolved (see [`Process::resolve`]).
+            pub(crate) fn resolve(
+                &self,
+                route: Option<&Route>,
+                community: &Community,
+            ) -> Result<Option<ProcessCommand>, ProcessError> {
+                match self {
+                    $(ProcessCommand::$variant { command } => Ok(<$decider as Process>::resolve(command, route, community)?.map(ProcessCommand::from)),)+
+                    ProcessCommand::Evidence {} => Ok(None),
                 }
             }
 

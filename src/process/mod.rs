@@ -108,6 +108,23 @@ pub trait Process: Decider {
         facts: Option<&RouteFacts>,
     ) -> Option<Option<Opening>>;
 
+    /// An opening command that leaves to the engine what governance and the community say
+    /// (a round opened on its route, say), as the command the process runs: `None` when
+    /// `command` needs nothing resolved. `route` is what governance gives, if the engine
+    /// routes.
+    ///
+    /// # Errors
+    ///
+    /// The process's refusal: no route to resolve, or a route the command cannot follow.
+    fn resolve(
+        command: &Self::Command,
+        route: Option<&Route>,
+        community: &Community,
+    ) -> Result<Option<Self::Command>, Self::Error> {
+        let _ = (command, route, community);
+        Ok(None)
+    }
+
     /// Whether the opening `command` asks for what the `route` governance gives; `Err`
     /// describes what it asks for, as "`body` by method", when it does not. Processes that
     /// take their route from governance follow it by construction.
