@@ -1,11 +1,12 @@
 //! Fault tests for the file journal: a journal cut at every byte offset reopens with exactly
-//! the whole events before the cut; every single changed byte is detected.
+//! the whole batches before the cut (a batch over several streams included: a cut inside it
+//! leaves none of its parts); every single changed byte is detected.
 
 use std::path::Path;
 
 use coproduction::community::MemberId;
 use coproduction::journal::{
-    CorruptionReason, Envelope, FileJournal, Journal, JournalError, NewEvent, StreamId,
+    BatchPart, CorruptionReason, Envelope, FileJournal, Journal, JournalError, NewEvent, StreamId,
 };
 use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
@@ -19,16 +20,85 @@ enum Event {
 
 type J = FileJournal<Event>;
 
-/// Writes a journal of `count` single-event batches over three streams and returns its
-/// envelopes and bytes.
-fn build(path: &Path, count: u32) -> (Vec<Envelope<Event>>, Vec<u8>) {
+/// A journal as written: its envelopes, its bytes, the offset just after each newline, and
+/// its batches.
+struct Built {
+    all: Vec<Envelope<Event>>,
+    bytes: Vec<u8>,
+    ends: Vec<usize>,
+    batches: Vec<Batch>,
+}
+
+/// One batch of a written journal.
+struct Batch {
+    /// The byte offset just after its closing line.
+    end: usize,
+    /// How many envelopes the journal holds up to and including this batch.
+    events: usize,
+    /// The streams it writes, each with its last sequence number before the batch.
+    streams: Vec<(StreamId, u64)>,
+}
+
+impl Built {
+    /// How many byte offsets fall strictly inside a batch over several streams.
+    fn offsets_inside_multi_stream_batches(&self) -> usize {
+        let mut start = 0;
+        let mut inside = 0;
+        for batch in &self.batches {
+            if batch.streams.len() > 1 {
+                inside += batch.end - start - 1;
+            }
+            start = batch.end;
+        }
+        inside
+    }
+}
+
+/// Writes a journal of `count` commands over three streams and returns what it wrote. Most
+/// commands are batches of one event; every tenth ends a consent round together with the
+/// decision it decides for, one batch over several streams: the round and a proposal (two
+/// events), or a funding decision, the round and the proposal, in that order. The batches
+/// are the calls made, not what the journal's flags say.
+fn build(path: &Path, count: u32) -> Built {
     let (journal, _) = J::open(path).unwrap();
     let streams: Vec<StreamId> = ["consent-round:1", "proposal:2", "funding:3"]
         .iter()
         .map(|s| StreamId::new(s).unwrap())
         .collect();
+    let [round, proposal, funding] = [0, 1, 2].map(|i| streams[i].clone());
     let start: Timestamp = "2025-03-01T09:00:00Z".parse().unwrap();
+    // Per call: how many envelopes it wrote, and its streams with their versions before it.
+    let mut calls: Vec<(usize, Vec<(StreamId, u64)>)> = Vec::new();
     for n in 0..count {
+        let time = start + SignedDuration::from_secs(i64::from(n) * 60);
+        let new = |event| NewEvent::new(MemberId::new(u64::from(n % 5)), time, event);
+        let counted = |k: u32| new(Event::Counted { thread: k, n });
+        let part = |stream: &StreamId, events| {
+            BatchPart::new(stream.clone(), journal.version(stream).unwrap(), events)
+        };
+        if n % 10 == 9 {
+            let decided = new(Event::Noted {
+                text: format!("round decided at command {n}"),
+            });
+            let parts = if n % 20 == 9 {
+                vec![
+                    part(&round, vec![decided]),
+                    part(&proposal, vec![counted(0), counted(1)]),
+                ]
+            } else {
+                vec![
+                    part(&funding, vec![counted(0)]),
+                    part(&round, vec![decided]),
+                    part(&proposal, vec![counted(1)]),
+                ]
+            };
+            let streams = parts
+                .iter()
+                .map(|p| (p.stream.clone(), p.expected))
+                .collect();
+            calls.push((journal.append_batch(parts).unwrap().len(), streams));
+            continue;
+        }
         let stream = &streams[n as usize % streams.len()];
         let expected = journal.version(stream).unwrap();
         let event = if n % 7 == 0 {
@@ -38,18 +108,32 @@ fn build(path: &Path, count: u32) -> (Vec<Envelope<Event>>, Vec<u8>) {
         } else {
             Event::Counted { thread: n % 4, n }
         };
-        let time = start + SignedDuration::from_secs(i64::from(n) * 60);
-        journal
-            .append(
-                stream,
-                expected,
-                vec![NewEvent::new(MemberId::new(u64::from(n % 5)), time, event)],
-            )
-            .unwrap();
+        let written = journal.append(stream, expected, vec![new(event)]).unwrap();
+        calls.push((written.len(), vec![(stream.clone(), expected)]));
     }
-    let envelopes = journal.read_all().unwrap();
+    let all = journal.read_all().unwrap();
     drop(journal);
-    (envelopes, std::fs::read(path).unwrap())
+    let bytes = std::fs::read(path).unwrap();
+    let ends = line_ends(&bytes);
+    assert_eq!(ends.len(), all.len());
+    let mut events = 0;
+    let batches = calls
+        .into_iter()
+        .map(|(written, streams)| {
+            events += written;
+            Batch {
+                end: ends[events - 1],
+                events,
+                streams,
+            }
+        })
+        .collect();
+    Built {
+        all,
+        bytes,
+        ends,
+        batches,
+    }
 }
 
 /// The byte offsets just after each newline.
@@ -62,31 +146,77 @@ fn line_ends(bytes: &[u8]) -> Vec<usize> {
         .collect()
 }
 
-fn check_cut(path: &Path, bytes: &[u8], ends: &[usize], all: &[Envelope<Event>], cut: usize) {
-    std::fs::write(path, &bytes[..cut]).unwrap();
+/// Cuts the journal at `cut` and reopens it: it holds exactly the whole batches before the
+/// cut, and reports what follows them as a torn tail. A cut inside a batch leaves none of
+/// its parts: each stream it writes is where it was before it. Returns whether the cut fell
+/// inside a batch over several streams.
+fn check_cut(path: &Path, built: &Built, cut: usize) -> bool {
+    std::fs::write(path, &built.bytes[..cut]).unwrap();
     let (journal, report) = J::open(path).unwrap();
-    let whole = ends.partition_point(|&end| end <= cut);
-    let boundary = if whole == 0 { 0 } else { ends[whole - 1] };
+    let done = built.batches.partition_point(|batch| batch.end <= cut);
+    let (boundary, whole) = match done.checked_sub(1) {
+        Some(last) => (built.batches[last].end, built.batches[last].events),
+        None => (0, 0),
+    };
+    let lines = built.ends.partition_point(|&end| end <= cut);
     assert_eq!(report.events, whole as u64, "cut at {cut}");
-    let expected_tail = (cut > boundary).then(|| (boundary as u64, (cut - boundary) as u64));
+    let expected_tail = (cut > boundary).then(|| {
+        (
+            boundary as u64,
+            (cut - boundary) as u64,
+            (lines - whole) as u64,
+        )
+    });
     assert_eq!(
-        report.torn_tail.map(|t| (t.offset, t.bytes)),
+        report
+            .torn_tail
+            .map(|t| (t.offset, t.bytes, t.finished_lines)),
         expected_tail,
         "cut at {cut}"
     );
-    assert_eq!(journal.read_all().unwrap(), all[..whole], "cut at {cut}");
+    assert_eq!(
+        journal.read_all().unwrap(),
+        built.all[..whole],
+        "cut at {cut}"
+    );
+    match built.batches.get(done) {
+        Some(torn) if cut > boundary => {
+            for (stream, before) in &torn.streams {
+                assert_eq!(
+                    journal.version(stream).unwrap(),
+                    *before,
+                    "cut at {cut}: stream {stream}"
+                );
+                assert_eq!(
+                    journal.read_stream(stream).unwrap().len() as u64,
+                    *before,
+                    "cut at {cut}: stream {stream}"
+                );
+            }
+            torn.streams.len() > 1
+        }
+        _ => false,
+    }
 }
 
 #[test]
-fn a_journal_cut_at_every_byte_offset_keeps_exactly_the_whole_events_before_the_cut() {
+fn a_journal_cut_at_every_byte_offset_keeps_exactly_the_whole_batches_before_the_cut() {
     let dir = tempfile::tempdir().unwrap();
-    let (all, bytes) = build(&dir.path().join("full.jsonl"), 100);
-    let ends = line_ends(&bytes);
-    assert_eq!(ends.len(), 100);
+    let built = build(&dir.path().join("full.jsonl"), 100);
+    // 90 single events, 10 batches of three events over two or three streams.
+    assert_eq!(built.ends.len(), 120);
+    assert_eq!(built.batches.len(), 100);
     let path = dir.path().join("cut.jsonl");
-    for cut in 0..=bytes.len() {
-        check_cut(&path, &bytes, &ends, &all, cut);
+    let mut inside_multi_stream = 0;
+    for cut in 0..=built.bytes.len() {
+        inside_multi_stream += usize::from(check_cut(&path, &built, cut));
     }
+    // Every offset inside each batch over several streams was cut and left none of it.
+    assert_eq!(
+        inside_multi_stream,
+        built.offsets_inside_multi_stream_batches()
+    );
+    assert!(inside_multi_stream > 1_000, "{inside_multi_stream}");
 }
 
 /// A small deterministic generator (an LCG from Knuth's MMIX constants), so the offsets are
@@ -105,14 +235,13 @@ impl Lcg {
 
 fn random_cuts(cuts: usize) {
     let dir = tempfile::tempdir().unwrap();
-    let (all, bytes) = build(&dir.path().join("full.jsonl"), 10_000);
-    let ends = line_ends(&bytes);
-    assert_eq!(ends.len(), 10_000);
+    let built = build(&dir.path().join("full.jsonl"), 10_000);
+    assert_eq!(built.ends.len(), 12_000);
     let path = dir.path().join("cut.jsonl");
     let mut rng = Lcg(0x5eed_2025);
     for _ in 0..cuts {
-        let cut = rng.below(bytes.len() + 1);
-        check_cut(&path, &bytes, &ends, &all, cut);
+        let cut = rng.below(built.bytes.len() + 1);
+        check_cut(&path, &built, cut);
     }
 }
 
@@ -124,21 +253,32 @@ fn random_cuts(cuts: usize) {
     debug_assertions,
     ignore = "2,000 reopens: run with `cargo test --release --all-features --test journal_faults -- --include-ignored`"
 )]
-fn a_large_journal_cut_at_2000_random_offsets_keeps_exactly_the_whole_events_before_the_cut() {
+fn a_large_journal_cut_at_2000_random_offsets_keeps_exactly_the_whole_batches_before_the_cut() {
     random_cuts(2_000);
 }
 
 #[test]
-fn a_large_journal_cut_at_40_random_offsets_keeps_exactly_the_whole_events_before_the_cut() {
+fn a_large_journal_cut_at_40_random_offsets_keeps_exactly_the_whole_batches_before_the_cut() {
     random_cuts(40);
 }
 
-/// Changes every byte of a 100-event journal in turn with `pattern` and reopens it.
+/// Changes every byte of a 100-command journal in turn with `pattern` and reopens it.
 fn flip_every_byte(pattern: u8) {
     let dir = tempfile::tempdir().unwrap();
-    let (all, bytes) = build(&dir.path().join("full.jsonl"), 100);
-    let ends = line_ends(&bytes);
-    let last_start = ends[98];
+    let Built {
+        all,
+        bytes,
+        ends,
+        batches,
+    } = build(&dir.path().join("full.jsonl"), 100);
+    // The journal ends with a batch over three streams, of three lines.
+    let [.., before_last, last] = &batches[..] else {
+        panic!("fewer than two batches");
+    };
+    assert_eq!(
+        (last.streams.len(), last.events - before_last.events),
+        (3, 3)
+    );
     let path = dir.path().join("flipped.jsonl");
     {
         for i in 0..bytes.len() {
@@ -147,16 +287,18 @@ fn flip_every_byte(pattern: u8) {
             std::fs::write(&path, &flipped).unwrap();
             let opened = J::open(&path);
             if i == bytes.len() - 1 {
-                // The final newline: the last line is now unfinished, a torn tail.
+                // The final newline: the last line is now unfinished, and the last batch with
+                // it, a torn tail with its two finished lines.
                 let (journal, report) = opened.unwrap();
-                assert_eq!(report.events, 99);
+                let start = before_last.end;
+                assert_eq!(report.events, before_last.events as u64);
                 assert_eq!(
                     report
                         .torn_tail
                         .map(|t| (t.offset, t.bytes, t.finished_lines)),
-                    Some((last_start as u64, (bytes.len() - last_start) as u64, 0))
+                    Some((start as u64, (bytes.len() - start) as u64, 2))
                 );
-                assert_eq!(journal.read_all().unwrap(), all[..99]);
+                assert_eq!(journal.read_all().unwrap(), all[..before_last.events]);
                 continue;
             }
             let line = 1 + ends.partition_point(|&end| end <= i) as u64;
@@ -199,8 +341,7 @@ fn every_single_byte_changed_by_other_patterns_is_detected() {
 fn a_corrupt_journal_names_the_first_bad_position_and_why() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("j.jsonl");
-    let (_, bytes) = build(&path, 10);
-    let text = String::from_utf8(bytes).unwrap();
+    let text = String::from_utf8(build(&path, 10).bytes).unwrap();
     let mut lines: Vec<&str> = text.lines().collect();
 
     // A changed payload that still parses is caught by the hash.
@@ -233,8 +374,9 @@ fn a_corrupt_journal_names_the_first_bad_position_and_why() {
 fn the_next_append_cuts_a_torn_tail_away() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("j.jsonl");
-    let (all, bytes) = build(&path, 5);
-    let ends = line_ends(&bytes);
+    let Built {
+        all, bytes, ends, ..
+    } = build(&path, 5);
     std::fs::write(&path, &bytes[..ends[3] + 40]).unwrap();
     let (journal, report) = J::open(&path).unwrap();
     assert_eq!(

@@ -10,7 +10,7 @@ use serde::de::DeserializeOwned;
 
 use super::line::read_line;
 use super::memory::Log;
-use super::{CorruptionReason, Envelope, Journal, JournalError, NewEvent, StreamId};
+use super::{BatchPart, CorruptionReason, Envelope, Journal, JournalError, StreamId};
 
 /// What opening a file journal found.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,9 +38,12 @@ pub struct TornTail {
 /// The file journal: JSON lines, one envelope a line, `fsync`ed on every append.
 ///
 /// A line is finished when its newline is written; a batch is finished when the line of its
-/// envelope with `last_in_batch` is. An append writes the whole batch and then calls
-/// `sync_data`, so an acknowledged append survives a crash, and a crash in the middle of one
-/// leaves an unfinished batch at the end of the file.
+/// envelope with `last_in_batch` is. A batch over several streams
+/// ([`Journal::append_batch`]) is one batch: its parts' lines follow one another and only the
+/// very last closes it. An append writes the whole batch and then calls `sync_data`, so an
+/// acknowledged append survives a crash, and a crash in the middle of one leaves an
+/// unfinished batch at the end of the file, which is cut away with every stream's part of
+/// it.
 ///
 /// On open the whole file is read and verified:
 ///
@@ -159,7 +162,7 @@ pub(crate) fn replay<E: DeserializeOwned>(
         log.admit(envelope).map_err(|r| (position, r))?;
         offset += end + 1;
         rest = rest.get(end + 1..).unwrap_or_default();
-        if log.chain.open_batch.is_none() {
+        if log.chain.open_batch().is_none() {
             committed = (offset, log.envelopes.len());
         }
     }
@@ -336,15 +339,10 @@ where
 {
     type Event = E;
 
-    fn append(
-        &self,
-        stream: &StreamId,
-        expected: u64,
-        events: Vec<NewEvent<E>>,
-    ) -> Result<Vec<Envelope<E>>, JournalError> {
+    fn append_batch(&self, parts: Vec<BatchPart<E>>) -> Result<Vec<Envelope<E>>, JournalError> {
         let mut guard = self.lock()?;
         let inner = &mut *guard;
-        let sealed = inner.log.prepare(stream, expected, events)?;
+        let sealed = inner.log.prepare(parts)?;
         if sealed.is_empty() {
             return Ok(Vec::new());
         }
@@ -396,6 +394,8 @@ where
 mod tests {
     use super::*;
     use crate::community::MemberId;
+    use crate::journal::batch_tests::{self, Ev};
+    use crate::journal::{BatchPart, NewEvent};
 
     fn new(n: u32) -> NewEvent<u32> {
         NewEvent::new(MemberId::new(1), "2025-01-01T00:00:00Z".parse().unwrap(), n)
@@ -452,6 +452,98 @@ mod tests {
         );
         drop(first);
         FileJournal::<u32>::open(&path).unwrap();
+    }
+
+    /// Runs `check` on a new file journal, then reopens its file: it holds exactly what the
+    /// journal held, and no stray bytes from the batches it refused.
+    fn on_file(check: fn(&FileJournal<Ev>)) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("j.jsonl");
+        let (j, _) = FileJournal::open(&path).unwrap();
+        check(&j);
+        let live = j.read_all().unwrap();
+        drop(j);
+        let (j, report) = FileJournal::<Ev>::open(&path).unwrap();
+        assert_eq!(report.torn_tail, None);
+        assert_eq!(report.events, live.len() as u64);
+        assert_eq!(j.read_all().unwrap(), live);
+    }
+
+    #[test]
+    fn a_batch_over_several_streams_is_one_chained_batch() {
+        on_file(batch_tests::two_streams_in_one_batch);
+    }
+
+    #[test]
+    fn a_conflict_in_any_part_of_a_batch_writes_nothing() {
+        on_file(batch_tests::a_conflict_in_any_part_writes_nothing);
+    }
+
+    #[test]
+    fn a_batch_naming_a_stream_twice_is_refused() {
+        on_file(batch_tests::a_stream_named_twice_is_refused);
+    }
+
+    #[test]
+    fn an_empty_batch_only_checks() {
+        on_file(batch_tests::an_empty_batch_only_checks);
+    }
+
+    #[test]
+    fn a_batch_over_two_streams_cut_before_its_closing_line_leaves_neither_part() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("j.jsonl");
+        let a = StreamId::new("consent-round:1").unwrap();
+        let b = StreamId::new("proposal:2").unwrap();
+        {
+            let (j, _) = FileJournal::open(&path).unwrap();
+            j.append(&a, 0, vec![new(1)]).unwrap();
+            j.append(&b, 0, vec![new(2)]).unwrap();
+            j.append_batch(vec![
+                BatchPart::new(a.clone(), 1, vec![new(3), new(4)]),
+                BatchPart::new(b.clone(), 1, vec![new(5)]),
+            ])
+            .unwrap();
+        }
+        let bytes = std::fs::read(&path).unwrap();
+        let line_ends: Vec<usize> = bytes
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| **b == b'\n')
+            .map(|(i, _)| i + 1)
+            .collect();
+        assert_eq!(line_ends.len(), 5);
+        // After the first line of `a`'s part, after the whole of it, inside `b`'s line.
+        for (cut, finished_lines) in [(line_ends[2], 1), (line_ends[3], 2), (line_ends[4] - 1, 2)] {
+            std::fs::write(&path, &bytes[..cut]).unwrap();
+            let (j, report) = FileJournal::<u32>::open(&path).unwrap();
+            assert_eq!(report.events, 2, "cut at {cut}");
+            assert_eq!(
+                report.torn_tail,
+                Some(TornTail {
+                    offset: line_ends[1] as u64,
+                    bytes: (cut - line_ends[1]) as u64,
+                    finished_lines
+                }),
+                "cut at {cut}"
+            );
+            assert_eq!((j.version(&a).unwrap(), j.version(&b).unwrap()), (1, 1));
+            assert_eq!(j.read_stream(&a).unwrap().len(), 1);
+            assert_eq!(j.read_stream(&b).unwrap().len(), 1);
+        }
+        // The next batch cuts the torn one away.
+        let (j, _) = FileJournal::<u32>::open(&path).unwrap();
+        j.append_batch(vec![
+            BatchPart::new(b.clone(), 1, vec![new(6)]),
+            BatchPart::new(a.clone(), 1, vec![new(7)]),
+        ])
+        .unwrap();
+        drop(j);
+        let (j, report) = FileJournal::<u32>::open(&path).unwrap();
+        assert_eq!(report.torn_tail, None);
+        let events =
+            |s| -> Vec<u32> { j.read_stream(s).unwrap().iter().map(|e| e.event).collect() };
+        assert_eq!((events(&a), events(&b)), (vec![1, 7], vec![2, 6]));
     }
 
     #[test]

@@ -6,8 +6,8 @@ use std::sync::{Mutex, MutexGuard};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use super::envelope::{ChainState, Sealed, seal_batch};
-use super::{CorruptionReason, Envelope, Journal, JournalError, NewEvent, StreamId};
+use super::envelope::{ChainState, Sealed, prepare};
+use super::{BatchPart, CorruptionReason, Envelope, Journal, JournalError, StreamId};
 
 /// Verified envelopes with an index by stream.
 #[derive(Debug, Clone)]
@@ -46,25 +46,13 @@ impl<E> Log<E> {
         self.chain.version(stream.as_str())
     }
 
-    /// Refuses a stale `expected`, then seals `events`; mutates nothing.
-    pub(crate) fn prepare(
-        &self,
-        stream: &StreamId,
-        expected: u64,
-        events: Vec<NewEvent<E>>,
-    ) -> Result<Vec<Sealed<E>>, JournalError>
+    /// Refuses a batch that names a stream twice or holds a stale `expected`, then seals it
+    /// to follow this log; mutates nothing.
+    pub(crate) fn prepare(&self, parts: Vec<BatchPart<E>>) -> Result<Vec<Sealed<E>>, JournalError>
     where
         E: Serialize,
     {
-        let actual = self.version(stream);
-        if actual != expected {
-            return Err(JournalError::Conflict {
-                stream: stream.clone(),
-                expected,
-                actual,
-            });
-        }
-        seal_batch(&self.chain, stream, events)
+        prepare(&self.chain, parts)
     }
 
     /// Adds envelopes sealed by [`Log::prepare`] and returns copies of them.
@@ -167,14 +155,9 @@ where
 {
     type Event = E;
 
-    fn append(
-        &self,
-        stream: &StreamId,
-        expected: u64,
-        events: Vec<NewEvent<E>>,
-    ) -> Result<Vec<Envelope<E>>, JournalError> {
+    fn append_batch(&self, parts: Vec<BatchPart<E>>) -> Result<Vec<Envelope<E>>, JournalError> {
         let mut log = self.lock()?;
-        let sealed = log.prepare(stream, expected, events)?;
+        let sealed = log.prepare(parts)?;
         log.commit(sealed, "memory")
     }
 
@@ -195,7 +178,7 @@ where
 mod tests {
     use super::*;
     use crate::community::MemberId;
-    use crate::journal::verify_chain;
+    use crate::journal::{NewEvent, batch_tests, verify_chain};
 
     fn new(n: u32) -> NewEvent<u32> {
         NewEvent::new(MemberId::new(1), "2025-01-01T00:00:00Z".parse().unwrap(), n)
@@ -218,6 +201,26 @@ mod tests {
         assert_eq!(j.read_all().unwrap().len(), 2);
         assert!(j.append(&a, 2, vec![]).unwrap().is_empty());
         assert!(j.append(&a, 5, vec![]).is_err());
+    }
+
+    #[test]
+    fn a_batch_over_several_streams_is_one_chained_batch() {
+        batch_tests::two_streams_in_one_batch(&MemoryJournal::new());
+    }
+
+    #[test]
+    fn a_conflict_in_any_part_of_a_batch_writes_nothing() {
+        batch_tests::a_conflict_in_any_part_writes_nothing(&MemoryJournal::new());
+    }
+
+    #[test]
+    fn a_batch_naming_a_stream_twice_is_refused() {
+        batch_tests::a_stream_named_twice_is_refused(&MemoryJournal::new());
+    }
+
+    #[test]
+    fn an_empty_batch_only_checks() {
+        batch_tests::an_empty_batch_only_checks(&MemoryJournal::new());
     }
 
     #[test]

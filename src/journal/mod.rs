@@ -9,6 +9,9 @@
 //! A [`Journal`] appends a batch of events to one stream, *given the sequence number the
 //! writer last saw* (optimistic concurrency): a stale writer gets
 //! [`JournalError::Conflict`] and nothing is written, so it can re-read and decide again.
+//! [`Journal::append_batch`] appends one atomic batch over several streams (a consent round's
+//! end and the decision it decides for), each [`BatchPart`] with its own expected number:
+//! every part is written or none is.
 //! Numbering: a stream's sequence numbers run `1, 2, 3, ...`; the expected number for an
 //! empty stream is `0`. Positions in the whole journal also run from 1, in append order.
 //!
@@ -52,6 +55,8 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+#[cfg(test)]
+mod batch_tests;
 mod envelope;
 mod file;
 mod ids;
@@ -61,7 +66,7 @@ mod memory;
 mod sqlite;
 
 pub use envelope::{
-    ChainBreak, CorruptionReason, Envelope, NewEvent, SCHEMA_VERSION, verify_chain,
+    BatchPart, ChainBreak, CorruptionReason, Envelope, NewEvent, SCHEMA_VERSION, verify_chain,
 };
 pub use file::{FileJournal, OpenReport, TornTail};
 pub use ids::{Hash, StreamId};
@@ -80,6 +85,8 @@ pub trait Journal: Send + Sync {
     /// still `expected` (`0` for an empty stream). Returns the new envelopes. An empty batch
     /// only checks `expected`.
     ///
+    /// The batch of one part of [`Journal::append_batch`].
+    ///
     /// # Errors
     ///
     /// [`JournalError::Conflict`] when another writer got there first (nothing is written);
@@ -91,6 +98,82 @@ pub trait Journal: Send + Sync {
         stream: &StreamId,
         expected: u64,
         events: Vec<NewEvent<Self::Event>>,
+    ) -> Result<Vec<Envelope<Self::Event>>, JournalError> {
+        self.append_batch(vec![BatchPart::new(stream.clone(), expected, events)])
+    }
+
+    /// Appends one atomic batch that may span several streams: each part names its stream,
+    /// the sequence number the writer last saw for it, and its events. Either every part is
+    /// written, in the order given, or nothing is.
+    ///
+    /// - Every part's `expected` is checked, in order, before anything is written.
+    /// - A stream may be named in one part only: a batch that names one twice is refused
+    ///   whatever the parts hold.
+    /// - The envelopes are sealed in order across the whole batch: their positions are
+    ///   consecutive, one hash chain runs through them, and each stream's sequence numbers
+    ///   continue from its `expected`. Only the batch's very last envelope has
+    ///   [`last_in_batch`](Envelope::last_in_batch), so a file journal that stopped in the
+    ///   middle of the batch keeps no part of it (a torn tail).
+    /// - A part without events writes nothing to its stream, but its `expected` is checked;
+    ///   a batch without parts, or whose parts are all empty, only checks.
+    ///
+    /// Returns the new envelopes, in the order written.
+    ///
+    /// # Errors
+    ///
+    /// Nothing is written on any error. Checked in this order:
+    /// [`JournalError::DuplicateStream`] when a stream is named in more than one part;
+    /// [`JournalError::Conflict`] for the first part whose stream has moved on since the
+    /// writer read it; [`JournalError::Encode`] when an event cannot be serialised;
+    /// [`JournalError::SequenceOverflow`]; then storage errors ([`JournalError::Io`],
+    /// [`JournalError::Database`]), after which the journal is as it was before the call.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coproduction::community::MemberId;
+    /// use coproduction::journal::{BatchPart, FileJournal, Journal, JournalError, NewEvent, StreamId};
+    /// use jiff::Timestamp;
+    ///
+    /// let dir = tempfile::tempdir()?;
+    /// let path = dir.path().join("community.jsonl");
+    /// let time: Timestamp = "2025-05-06T18:00:00Z".parse()?;
+    /// let round = StreamId::new("consent-round:1")?;
+    /// let proposal = StreamId::new("proposal:7")?;
+    /// let event = |member, text: &str| NewEvent::new(MemberId::new(member), time, text.to_owned());
+    ///
+    /// let (journal, _) = FileJournal::<String>::open(&path)?;
+    /// journal.append(&proposal, 0, vec![event(2, "drafted")])?;
+    /// journal.append(&round, 0, vec![event(2, "opened")])?;
+    ///
+    /// // The round ends and decides for the proposal: both streams, one batch.
+    /// let written = journal.append_batch(vec![
+    ///     BatchPart::new(round.clone(), 1, vec![event(2, "consented")]),
+    ///     BatchPart::new(proposal.clone(), 1, vec![event(2, "adopted")]),
+    /// ])?;
+    /// assert_eq!(written.iter().map(|e| e.position).collect::<Vec<_>>(), [3, 4]);
+    /// assert_eq!(written[1].prev, written[0].hash);
+    ///
+    /// // A writer that still thinks the proposal has one event is refused, and writes
+    /// // nothing to either stream.
+    /// let stale = journal.append_batch(vec![
+    ///     BatchPart::new(round.clone(), 2, vec![event(5, "reopened")]),
+    ///     BatchPart::new(proposal.clone(), 1, vec![event(5, "withdrawn")]),
+    /// ]);
+    /// assert!(matches!(stale, Err(JournalError::Conflict { expected: 1, actual: 2, .. })));
+    /// drop(journal);
+    ///
+    /// let (reopened, _) = FileJournal::<String>::open(&path)?;
+    /// let events = |stream| -> Result<Vec<String>, JournalError> {
+    ///     Ok(reopened.read_stream(stream)?.into_iter().map(|e| e.event).collect())
+    /// };
+    /// assert_eq!(events(&round)?, ["opened", "consented"]);
+    /// assert_eq!(events(&proposal)?, ["drafted", "adopted"]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    fn append_batch(
+        &self,
+        parts: Vec<BatchPart<Self::Event>>,
     ) -> Result<Vec<Envelope<Self::Event>>, JournalError>;
 
     /// The last sequence number of `stream`: the `expected` for the next append.
@@ -151,6 +234,14 @@ pub enum JournalError {
         stream: StreamId,
         /// The serialiser's message.
         message: String,
+    },
+    /// A batch names a stream in more than one of its parts; nothing was written.
+    #[error(
+        "cannot append a batch: stream `{stream}` is named in more than one of its parts; nothing was written"
+    )]
+    DuplicateStream {
+        /// The first stream named a second time.
+        stream: StreamId,
     },
     /// A stream or journal position would pass `u64::MAX`.
     #[error("cannot append to stream `{stream}`: its sequence numbers are exhausted")]

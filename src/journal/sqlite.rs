@@ -9,8 +9,8 @@ use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use super::envelope::ChainState;
-use super::{CorruptionReason, Envelope, Hash, Journal, JournalError, NewEvent, StreamId};
+use super::envelope::{ChainState, prepare};
+use super::{BatchPart, CorruptionReason, Envelope, Hash, Journal, JournalError, StreamId};
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS envelopes (
@@ -26,9 +26,10 @@ CREATE TABLE IF NOT EXISTS envelopes (
 ///
 /// Each row keeps the envelope's stored line (the same bytes a file journal writes) beside
 /// the columns it is looked up by, `position`, `stream`, `seq` and `hash`. An append runs in
-/// an `IMMEDIATE` transaction that checks the stream's last sequence number, reads the
-/// journal's head, and inserts the batch, so the conflict check and the write are one atomic
-/// step even with several connections or processes on one database. The database runs in WAL
+/// an `IMMEDIATE` transaction that checks the last sequence number of every stream the batch
+/// names, reads the journal's head, and inserts the batch, so the conflict checks and the
+/// write are one atomic step even with several connections or processes on one database; a
+/// batch over several streams ([`Journal::append_batch`]) is one transaction too. The database runs in WAL
 /// mode with `synchronous = FULL`: a committed append is on disk.
 ///
 /// [`Journal::read_all`] verifies every line and the whole chain, like opening a file
@@ -176,42 +177,35 @@ where
 {
     type Event = E;
 
-    fn append(
-        &self,
-        stream: &StreamId,
-        expected: u64,
-        events: Vec<NewEvent<E>>,
-    ) -> Result<Vec<Envelope<E>>, JournalError> {
+    fn append_batch(&self, parts: Vec<BatchPart<E>>) -> Result<Vec<Envelope<E>>, JournalError> {
         let mut conn = self.lock()?;
         let tx = conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(self.db("begin an append"))?;
-        let actual: i64 = tx
-            .query_row(
-                "SELECT COALESCE(MAX(seq), 0) FROM envelopes WHERE stream = ?1",
-                [stream.as_str()],
-                |r| r.get(0),
-            )
-            .map_err(self.db("read the stream's last sequence number"))?;
-        let actual = u64::try_from(actual).unwrap_or(0);
-        if actual != expected {
-            return Err(JournalError::Conflict {
-                stream: stream.clone(),
-                expected,
-                actual,
-            });
+        let mut versions = Vec::with_capacity(parts.len());
+        for part in &parts {
+            let actual: i64 = tx
+                .query_row(
+                    "SELECT COALESCE(MAX(seq), 0) FROM envelopes WHERE stream = ?1",
+                    [part.stream.as_str()],
+                    |r| r.get(0),
+                )
+                .map_err(self.db("read the stream's last sequence number"))?;
+            versions.push((part.stream.clone(), u64::try_from(actual).unwrap_or(0)));
         }
-        if events.is_empty() {
-            return Ok(Vec::new());
-        }
-        let head: Option<(i64, String)> = tx
-            .query_row(
+        // A batch without events only checks: the journal's head is read when there is
+        // something to seal after it.
+        let head: Option<(i64, String)> = if parts.iter().any(|part| !part.events.is_empty()) {
+            tx.query_row(
                 "SELECT position, hash FROM envelopes ORDER BY position DESC LIMIT 1",
                 [],
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .optional()
-            .map_err(self.db("read the journal's head"))?;
+            .map_err(self.db("read the journal's head"))?
+        } else {
+            None
+        };
         let (position, head) = match head {
             None => (0, Hash::GENESIS),
             Some((position, hash)) => {
@@ -222,11 +216,13 @@ where
                 (position, hash)
             }
         };
-        let chain = ChainState::at(position, head, stream, actual);
-        let sealed = super::envelope::seal_batch(&chain, stream, events)?;
-        let overflow = || JournalError::SequenceOverflow {
-            stream: stream.clone(),
-        };
+        let chain = ChainState::at(position, head, versions);
+        // The rules (a stream named twice, a stale `expected`) and the sealing are the memory
+        // and file journals' own; a refusal drops the transaction, which rolls it back.
+        let sealed = prepare(&chain, parts)?;
+        if sealed.is_empty() {
+            return Ok(Vec::new());
+        }
         {
             let mut insert = tx
                 .prepare_cached(
@@ -236,6 +232,9 @@ where
                 .map_err(self.db("prepare an insert"))?;
             for s in &sealed {
                 let e = &s.envelope;
+                let overflow = || JournalError::SequenceOverflow {
+                    stream: e.stream.clone(),
+                };
                 insert
                     .execute(params![
                         i64::try_from(e.position).map_err(|_| overflow())?,
@@ -306,11 +305,50 @@ where
             chain.admit(&envelope).map_err(|r| self.corrupt(at, r))?;
             out.push(envelope);
         }
-        if let Some(stream) = chain.open_batch {
+        if let Some(stream) = chain.open_batch().cloned() {
             // Batches commit in one transaction, so an unfinished one is damage, not a crash.
             let at = chain.position;
             return Err(self.corrupt(at, CorruptionReason::UnfinishedBatch { stream }));
         }
         Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::journal::batch_tests::{self, Ev};
+
+    /// Runs `check` on a new SQLite journal, then opens the database again: it holds exactly
+    /// what the journal held, and nothing of the batches it refused.
+    fn on_database(check: fn(&SqliteJournal<Ev>)) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("j.sqlite");
+        let j = SqliteJournal::open(&path).unwrap();
+        check(&j);
+        let live = j.read_all().unwrap();
+        drop(j);
+        let j = SqliteJournal::<Ev>::open(&path).unwrap();
+        assert_eq!(j.read_all().unwrap(), live);
+    }
+
+    #[test]
+    fn a_batch_over_several_streams_is_one_chained_batch() {
+        on_database(batch_tests::two_streams_in_one_batch);
+    }
+
+    #[test]
+    fn a_conflict_in_any_part_of_a_batch_writes_nothing() {
+        on_database(batch_tests::a_conflict_in_any_part_writes_nothing);
+    }
+
+    #[test]
+    fn a_batch_naming_a_stream_twice_is_refused() {
+        on_database(batch_tests::a_stream_named_twice_is_refused);
+    }
+
+    #[test]
+    fn an_empty_batch_only_checks() {
+        on_database(batch_tests::an_empty_batch_only_checks);
     }
 }

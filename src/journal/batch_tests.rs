@@ -1,0 +1,249 @@
+//! The rules of [`Journal::append_batch`], checked the same way on every journal: each
+//! journal's tests call these on a fresh, empty journal of its kind.
+
+use serde::{Deserialize, Serialize, Serializer};
+
+use super::{BatchPart, Envelope, Journal, JournalError, NewEvent, StreamId, verify_chain};
+use crate::community::MemberId;
+
+/// The events of these checks: a number, or one that cannot be serialised.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(crate) enum Ev {
+    N(u32),
+    Unencodable(#[serde(serialize_with = "refuse")] u32),
+}
+
+fn refuse<S: Serializer>(_: &u32, _: S) -> Result<S::Ok, S::Error> {
+    Err(serde::ser::Error::custom("this event cannot be encoded"))
+}
+
+fn n(n: u32) -> NewEvent<Ev> {
+    NewEvent::new(
+        MemberId::new(1),
+        "2025-05-06T18:00:00Z".parse().unwrap(),
+        Ev::N(n),
+    )
+}
+
+fn part(stream: &StreamId, expected: u64, events: &[u32]) -> BatchPart<Ev> {
+    BatchPart::new(
+        stream.clone(),
+        expected,
+        events.iter().map(|&e| n(e)).collect(),
+    )
+}
+
+fn streams() -> (StreamId, StreamId, StreamId) {
+    (
+        StreamId::new("consent-round:1").unwrap(),
+        StreamId::new("proposal:2").unwrap(),
+        StreamId::new("funding:3").unwrap(),
+    )
+}
+
+fn events<J: Journal<Event = Ev>>(j: &J, stream: &StreamId) -> Vec<u32> {
+    j.read_stream(stream)
+        .unwrap()
+        .into_iter()
+        .map(|e| match e.event {
+            Ev::N(n) => n,
+            Ev::Unencodable(_) => panic!("an unencodable event was written"),
+        })
+        .collect()
+}
+
+/// `(position, stream, seq, last_in_batch)` of each envelope.
+fn places(envelopes: &[Envelope<Ev>]) -> Vec<(u64, String, u64, bool)> {
+    envelopes
+        .iter()
+        .map(|e| {
+            (
+                e.position,
+                e.stream.as_str().to_owned(),
+                e.seq,
+                e.last_in_batch,
+            )
+        })
+        .collect()
+}
+
+/// Writes a round of one event and a proposal of two: the state the other checks start from.
+fn setup<J: Journal<Event = Ev>>(j: &J) -> (StreamId, StreamId, StreamId) {
+    let (round, proposal, funding) = streams();
+    j.append(&round, 0, vec![n(1)]).unwrap();
+    j.append(&proposal, 0, vec![n(2), n(3)]).unwrap();
+    (round, proposal, funding)
+}
+
+/// A batch over three streams (two with events already, one new) is sealed in the order of
+/// its parts as one batch; each stream reads its own part; the chain verifies.
+pub(crate) fn two_streams_in_one_batch<J: Journal<Event = Ev>>(j: &J) {
+    let (round, proposal, funding) = setup(j);
+    let head = j.read_all().unwrap()[2].hash;
+    let written = j
+        .append_batch(vec![
+            part(&round, 1, &[4]),
+            part(&proposal, 2, &[5, 6]),
+            part(&funding, 0, &[7]),
+        ])
+        .unwrap();
+    let s = |id: &StreamId| id.as_str().to_owned();
+    assert_eq!(
+        places(&written),
+        [
+            (4, s(&round), 2, false),
+            (5, s(&proposal), 3, false),
+            (6, s(&proposal), 4, false),
+            (7, s(&funding), 1, true),
+        ]
+    );
+    assert_eq!(written[0].prev, head);
+    for pair in written.windows(2) {
+        assert_eq!(pair[1].prev, pair[0].hash);
+    }
+    let all = j.read_all().unwrap();
+    assert_eq!(all[3..], written[..]);
+    assert_eq!(verify_chain(&all), Ok(()));
+    assert_eq!(events(j, &round), [1, 4]);
+    assert_eq!(events(j, &proposal), [2, 3, 5, 6]);
+    assert_eq!(events(j, &funding), [7]);
+    let versions: Vec<u64> = [&round, &proposal, &funding]
+        .map(|s| j.version(s).unwrap())
+        .into();
+    assert_eq!(versions, [2, 4, 1]);
+
+    // The order of the parts is the order written; an empty part writes nothing but is
+    // checked, and does not take the batch's closing flag.
+    let written = j
+        .append_batch(vec![
+            part(&funding, 1, &[8]),
+            part(&round, 2, &[9]),
+            part(&proposal, 4, &[]),
+        ])
+        .unwrap();
+    assert_eq!(
+        places(&written),
+        [(8, s(&funding), 2, false), (9, s(&round), 3, true)]
+    );
+    let all = j.read_all().unwrap();
+    assert_eq!(all.len(), 9);
+    assert_eq!(verify_chain(&all), Ok(()));
+    assert_eq!(events(j, &proposal), [2, 3, 5, 6]);
+}
+
+/// A stale `expected` in any part, or an event that cannot be encoded in any part, refuses
+/// the whole batch: nothing is written to any stream, and the next batch follows on as if
+/// the refused ones had never been tried.
+pub(crate) fn a_conflict_in_any_part_writes_nothing<J: Journal<Event = Ev>>(j: &J) {
+    let (round, proposal, funding) = setup(j);
+    let before = j.read_all().unwrap();
+
+    let stale_second = j.append_batch(vec![part(&round, 1, &[4]), part(&proposal, 1, &[5])]);
+    assert_eq!(
+        stale_second.unwrap_err(),
+        JournalError::Conflict {
+            stream: proposal.clone(),
+            expected: 1,
+            actual: 2
+        }
+    );
+    // Both stale: the first is named.
+    let both = j.append_batch(vec![part(&round, 0, &[4]), part(&proposal, 1, &[5])]);
+    assert_eq!(
+        both.unwrap_err(),
+        JournalError::Conflict {
+            stream: round.clone(),
+            expected: 0,
+            actual: 1
+        }
+    );
+    // A new stream expected to have events; a stale part with no events of its own.
+    let fresh = j.append_batch(vec![part(&round, 1, &[4]), part(&funding, 3, &[5])]);
+    assert!(
+        matches!(&fresh, Err(JournalError::Conflict { stream, expected: 3, actual: 0 }) if *stream == funding),
+        "{fresh:?}"
+    );
+    let empty_stale = j.append_batch(vec![part(&round, 1, &[4]), part(&proposal, 3, &[])]);
+    assert!(
+        matches!(&empty_stale, Err(JournalError::Conflict { stream, expected: 3, actual: 2 }) if *stream == proposal),
+        "{empty_stale:?}"
+    );
+    // An event of the last part cannot be encoded: the parts before it are not written.
+    let mut unencodable = part(&proposal, 2, &[5]);
+    unencodable.events.push(NewEvent::new(
+        MemberId::new(1),
+        "2025-05-06T18:00:00Z".parse().unwrap(),
+        Ev::Unencodable(6),
+    ));
+    let refused = j.append_batch(vec![part(&round, 1, &[4]), unencodable]);
+    assert!(
+        matches!(&refused, Err(JournalError::Encode { stream, .. }) if *stream == proposal),
+        "{refused:?}"
+    );
+
+    assert_eq!(j.read_all().unwrap(), before);
+    assert_eq!(events(j, &round), [1]);
+    assert_eq!(events(j, &proposal), [2, 3]);
+    assert_eq!(j.version(&funding).unwrap(), 0);
+
+    let written = j
+        .append_batch(vec![part(&round, 1, &[4]), part(&proposal, 2, &[5])])
+        .unwrap();
+    assert_eq!(
+        written.iter().map(|e| e.position).collect::<Vec<_>>(),
+        [4, 5]
+    );
+    assert_eq!(verify_chain(&j.read_all().unwrap()), Ok(()));
+}
+
+/// A batch that names a stream in two parts is refused, whatever the parts hold and before
+/// any `expected` is checked; nothing is written.
+pub(crate) fn a_stream_named_twice_is_refused<J: Journal<Event = Ev>>(j: &J) {
+    let (round, proposal, _) = setup(j);
+    let before = j.read_all().unwrap();
+    let twice = JournalError::DuplicateStream {
+        stream: round.clone(),
+    };
+    for parts in [
+        // Both parts right about the stream: the second would continue the first.
+        vec![
+            part(&round, 1, &[4]),
+            part(&proposal, 2, &[5]),
+            part(&round, 1, &[6]),
+        ],
+        // One of them empty.
+        vec![part(&round, 1, &[]), part(&round, 1, &[4])],
+        // Both stale: the duplicate is refused first.
+        vec![part(&round, 7, &[4]), part(&round, 8, &[5])],
+        // Nothing to write at all.
+        vec![part(&round, 1, &[]), part(&round, 1, &[])],
+    ] {
+        assert_eq!(j.append_batch(parts), Err(twice.clone()));
+    }
+    assert!(twice.to_string().contains("`consent-round:1`"), "{twice}");
+    assert_eq!(j.read_all().unwrap(), before);
+}
+
+/// A batch without parts, or with only empty parts, writes nothing and only checks.
+pub(crate) fn an_empty_batch_only_checks<J: Journal<Event = Ev>>(j: &J) {
+    let (round, proposal, funding) = setup(j);
+    let before = j.read_all().unwrap();
+    assert_eq!(j.append_batch(vec![]), Ok(vec![]));
+    assert_eq!(
+        j.append_batch(vec![
+            part(&round, 1, &[]),
+            part(&proposal, 2, &[]),
+            part(&funding, 0, &[]),
+        ]),
+        Ok(vec![])
+    );
+    assert_eq!(
+        j.append_batch(vec![part(&round, 1, &[]), part(&funding, 2, &[])]),
+        Err(JournalError::Conflict {
+            stream: funding.clone(),
+            expected: 2,
+            actual: 0
+        })
+    );
+    assert_eq!(j.read_all().unwrap(), before);
+}
