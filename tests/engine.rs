@@ -621,8 +621,15 @@ mod proposals {
         }
     }
 
+    fn declined() -> ProposalCommand {
+        ProposalCommand::RecordDecision {
+            round: stream(),
+            result: DecisionResult::Declined {},
+        }
+    }
+
     #[test]
-    fn a_proposal_records_only_the_decision_its_round_reached_and_passes_the_gate() {
+    fn a_round_records_what_it_reached_in_its_proposal_and_both_pass_the_gate() {
         let community = community();
         let engine = Engine::open(
             community.clone(),
@@ -633,25 +640,38 @@ mod proposals {
         .unwrap();
         in_decision(&engine);
         to_consented_on(&engine);
+        assert_eq!(
+            engine.phase::<coproduction::ProposalProcess>(&proposal_stream()),
+            Some(ProposalPhase::InDecision),
+            "consent alone does not decide the proposal"
+        );
 
-        // The round has not declined: a proposal cannot say it did.
-        let declined = ProposalCommand::RecordDecision {
-            round: stream(),
-            result: DecisionResult::Declined {},
-        };
-        let err = engine.handle(proposal(CO_1, 25, declined)).unwrap_err();
-        assert!(matches!(err, EngineError::RoundDisagrees { .. }), "{err}");
-
-        // Adopting the proposal runs the gate on its record, which builds on the round's:
-        // while the round holds no evidence of payments, conflicts and the rest, it refuses.
+        // Nobody copies the round's result into the proposal by hand: the engine does.
         let before = engine.journal().read_all().unwrap().len();
-        let err = engine.handle(proposal(CO_1, 25, adopted())).unwrap_err();
+        for by_hand in [adopted(), declined()] {
+            let err = engine.handle(proposal(CO_1, 25, by_hand)).unwrap_err();
+            assert!(
+                matches!(&err, EngineError::RecordedByTheEngine { round, .. } if *round == stream()),
+                "{err}"
+            );
+        }
+
+        // Adopting the round without the evidence it does not hold is refused by the gate,
+        // and nothing is written to either stream.
+        let err = engine.handle(adopt()).unwrap_err();
         assert!(matches!(err, EngineError::Gate { .. }), "{err}");
         assert_eq!(engine.journal().read_all().unwrap().len(), before);
 
-        // Once the round is adopted with its evidence, the proposal's record holds it too.
-        engine.handle(adopt().with_evidence(evidence())).unwrap();
-        engine.handle(proposal(CO_1, 35, adopted())).unwrap();
+        // With it, the round's adoption and the proposal's are one batch, each through
+        // its own gate; the proposal's record holds the round's.
+        let written = engine.handle(adopt().with_evidence(evidence())).unwrap();
+        let streams: Vec<&str> = written.iter().map(|e| e.stream.as_str()).collect();
+        assert_eq!(
+            streams,
+            ["working-model", "working-model", "working-model-proposal"]
+        );
+        assert!(written.iter().filter(|e| e.event.gate().is_some()).count() == 2);
+        assert!(written[2].last_in_batch && !written[1].last_in_batch);
         assert_eq!(
             engine.phase::<coproduction::ProposalProcess>(&proposal_stream()),
             Some(ProposalPhase::Adopted)
@@ -740,8 +760,13 @@ mod proposals {
         ));
     }
 
-    /// The round on the working model, run to consent after the proposal started it.
+    /// The round on the working model, deciding for the proposal that started it, run to
+    /// consent.
     fn to_consented_on(engine: &Engine<MemoryJournal<coproduction::engine::EngineEvent>>) {
-        to_consented(engine);
+        let mut requests = to_consented_requests(engine.community());
+        requests[0] = requests[0].clone().deciding_for(proposal_stream());
+        for request in requests {
+            engine.handle(request).unwrap();
+        }
     }
 }

@@ -10,8 +10,8 @@ use coproduction::engine::{
     Engine, EngineError, EngineEvent, ProcessCommand, ProcessState, Request,
 };
 use coproduction::funding::{
-    AdviceId, Check, FundingCommand, FundingOutcome, FundingPhase, FundingPolicy, Offer,
-    route_facts,
+    AdviceId, Check, FundingCommand, FundingEvent, FundingOutcome, FundingPhase, FundingPolicy,
+    Offer, route_facts,
 };
 use coproduction::governance::Route;
 use coproduction::journal::{FileJournal, Journal, MemoryJournal, StreamId};
@@ -500,7 +500,8 @@ fn the_consent_round_a_funding_decision_records_must_have_reached_it() {
                 },
             )
             .with_kind(DecisionKind::Funding)
-            .with_facts(route_facts(&offer, &FundingPolicy::seed())),
+            .with_facts(route_facts(&offer, &FundingPolicy::seed()))
+            .deciding_for(stream("f")),
         )
         .unwrap();
     assert_eq!(
@@ -508,22 +509,22 @@ fn the_consent_round_a_funding_decision_records_must_have_reached_it() {
         Some(RoundPhase::Presented)
     );
 
-    // The funding decision, in consultation, cannot say the round consented while it is
-    // still open: the funding machine would take the record, the engine refuses it and
-    // names the round's phase.
+    // The funding decision cannot say what the round reached: the engine records it itself.
     let record = FundingCommand::RecordConsentRound {
         reference: "f-round".into(),
         consented: true,
     };
+    let before = engine.journal().read_all().unwrap().len();
     let err = engine
         .handle(funding("f", 14, "2024-05-16T18:50:00Z", record))
         .unwrap_err();
     assert!(
-        matches!(&err, EngineError::RoundDisagrees { phase: RoundPhase::Presented, round, .. } if round.as_str() == "f-round"),
+        matches!(&err, EngineError::RecordedByTheEngine { round, .. } if round.as_str() == "f-round"),
         "{err}"
     );
+    assert_eq!(engine.journal().read_all().unwrap().len(), before);
 
-    // Drive the round to consent; then the funding side agrees with it.
+    // Drive the round to consent: its close is recorded in the funding decision too.
     for minute in ["05", "15", "30"] {
         engine
             .handle(round(
@@ -561,31 +562,27 @@ fn the_consent_round_a_funding_decision_records_must_have_reached_it() {
         engine.phase::<coproduction::ConsentProcess>(&stream("f-round")),
         Some(RoundPhase::Consented)
     );
-    let record = FundingCommand::RecordConsentRound {
-        reference: "f-round".into(),
-        consented: false,
-    };
-    let err = engine
-        .handle(funding("f", 14, "2024-05-16T18:50:00Z", record))
-        .unwrap_err();
+    let closed = engine.journal().read_all().unwrap();
+    let last = &closed[closed.len() - 1];
+    assert_eq!(last.stream.as_str(), "f");
+    assert!(
+        last.last_in_batch,
+        "one batch: the round's close and the decision's record"
+    );
     assert!(
         matches!(
-            err,
-            EngineError::RoundDisagrees {
-                phase: RoundPhase::Consented,
+            &last.event,
+            EngineEvent::Funding {
+                event: FundingEvent::ConsentRoundRecorded {
+                    consented: true,
+                    ..
+                },
                 ..
             }
         ),
-        "{err}"
+        "{:?}",
+        last.event
     );
-    // What the round reached is recorded, and the record carries its objections.
-    let record = FundingCommand::RecordConsentRound {
-        reference: "f-round".into(),
-        consented: true,
-    };
-    engine
-        .handle(funding("f", 14, "2024-05-16T18:51:00Z", record))
-        .unwrap();
     let decision = match engine.state(&stream("f")) {
         Some(ProcessState::Funding(state)) => state.decision().cloned().unwrap(),
         other => panic!("not a funding decision: {other:?}"),

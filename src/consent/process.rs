@@ -4,10 +4,14 @@ use crate::community::Community;
 use crate::decision::DecisionKind;
 use crate::governance::{Route, RouteFacts};
 use crate::journal::StreamId;
-use crate::process::{Opening, Process, ProcessKind, Projection};
+use crate::machine::Decider;
+use crate::process::{Opening, Process, ProcessKind, Projection, Reached};
 use crate::values::DecisionRecord;
 
-use super::{ConsentError, ConsentProcess, RoundCommand, RoundConfig, RoundEvent, RoundState};
+use super::{
+    ConsentError, ConsentProcess, Ending, RoundCommand, RoundConfig, RoundEvent, RoundPhase,
+    RoundState,
+};
 
 impl Process for ConsentProcess {
     const KIND: ProcessKind = ProcessKind::Consent;
@@ -54,6 +58,49 @@ impl Process for ConsentProcess {
                     kind: kind.clone(),
                     facts: facts.cloned(),
                 }))
+            }
+            _ => None,
+        }
+    }
+
+    /// Only an event that ends a stage of the round can settle what it decides for; the
+    /// round is previewed (a copy) only then, so a response costs what it touches.
+    fn reached<'a>(
+        state: &RoundState,
+        events: impl Iterator<Item = &'a RoundEvent> + Clone,
+    ) -> Option<Reached> {
+        let settles = |e: &RoundEvent| {
+            matches!(
+                e,
+                RoundEvent::RoundClosed { .. }
+                    | RoundEvent::Decided { .. }
+                    | RoundEvent::OutcomeRecorded { .. }
+                    | RoundEvent::Withdrawn { .. }
+                    | RoundEvent::Deferred { .. }
+                    | RoundEvent::Escalated { .. }
+                    | RoundEvent::BrokenDown { .. }
+            )
+        };
+        if !events.clone().any(settles) {
+            return None;
+        }
+        let after = events.fold(state.clone(), ConsentProcess::evolve);
+        if after.phase() == state.phase() {
+            return None;
+        }
+        let ending = after.round().and_then(|r| r.ending());
+        match (after.phase(), ending) {
+            (RoundPhase::Consented, _) => Some(Reached::Consented),
+            (RoundPhase::Adopted, Some(Ending::Adopted { review_date, .. })) => {
+                Some(Reached::Adopted {
+                    review_date: *review_date,
+                })
+            }
+            (RoundPhase::Declined, _) => Some(Reached::Declined),
+            (RoundPhase::Withdrawn, _) => Some(Reached::Withdrawn),
+            (RoundPhase::Deferred | RoundPhase::BrokenDown, _) => Some(Reached::Deferred),
+            (RoundPhase::Escalated, Some(Ending::Escalated { to, .. })) => {
+                Some(Reached::Escalated { to: to.clone() })
             }
             _ => None,
         }

@@ -1,16 +1,15 @@
 //! What the engine checks beyond each process's own rules: the route governance gives when
-//! a process opens, and that a decision recorded from a round is the one the round reached.
+//! a process opens, and that nobody copies by hand a result the engine records itself.
 
 use std::collections::BTreeSet;
 
-use crate::consent::RoundPhase;
 use crate::decision::DecisionKind;
 use crate::funding::{FundingCommand, route_facts};
 use crate::governance::{Route, RouteFacts};
 use crate::journal::{Journal, StreamId};
 use crate::process::{ProcessState, Stream};
 use crate::proposal::ProposalCommand;
-use crate::values::{Outcome, RouteSummary};
+use crate::values::RouteSummary;
 
 use super::{Engine, EngineError, EngineEvent, Held, ProcessCommand, Request};
 
@@ -70,6 +69,7 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
             process,
             kind: opening.kind,
             route_given: route.as_ref().and_then(Route::summary),
+            decides_for: request.decides_for.clone(),
         };
         Ok((stream, started, resolved))
     }
@@ -122,18 +122,13 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                     })
                 }
             }
-            FundingCommand::RecordConsentRound {
-                reference,
-                consented,
-            } => match StreamId::new(reference) {
-                Ok(round) => round_agrees(held, id, &round, |reached| {
-                    reached
-                        .outcome()
-                        .is_some_and(|o| (o == Outcome::Adopted) == *consented)
-                }),
-                // A reference that names no stream is a record kept elsewhere.
-                Err(_) => Ok(()),
-            },
+            FundingCommand::RecordConsentRound { reference, .. } => {
+                match StreamId::new(reference) {
+                    Ok(round) => by_hand(held, id, &round),
+                    // A reference that names no stream is a record kept elsewhere.
+                    Err(_) => Ok(()),
+                }
+            }
             _ => Ok(()),
         }
     }
@@ -184,11 +179,7 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                 }
                 Ok(())
             }
-            ProposalCommand::RecordDecision { round, result } => {
-                round_agrees(held, id, round, |reached| {
-                    reached.outcome() == Some(result.outcome())
-                })
-            }
+            ProposalCommand::RecordDecision { round, .. } => by_hand(held, id, round),
             _ => Ok(()),
         }
     }
@@ -203,25 +194,14 @@ fn describe(route: Option<&RouteSummary>) -> String {
     )
 }
 
-/// Whether the consent round on stream `round`, when it runs in this engine, reached what
-/// stream `id` records of it; a round elsewhere is taken on trust.
-fn round_agrees(
-    held: &Held<'_>,
-    id: &StreamId,
-    round: &StreamId,
-    agrees: impl Fn(RoundPhase) -> bool,
-) -> Result<(), EngineError> {
-    let Some(ProcessState::Consent(state)) = held.get(round).map(|s| s.process()) else {
-        return Ok(());
-    };
-    let reached = state.phase();
-    if agrees(reached) {
-        Ok(())
-    } else {
-        Err(EngineError::RoundDisagrees {
+/// Refuses a round's result copied by hand into stream `id` when the round runs in this
+/// engine, which records it itself; a round kept elsewhere is taken on the caller's word.
+fn by_hand(held: &Held<'_>, id: &StreamId, round: &StreamId) -> Result<(), EngineError> {
+    match held.get(round).map(|s| s.process()) {
+        Some(ProcessState::Consent(_)) => Err(EngineError::RecordedByTheEngine {
             stream: id.clone(),
             round: round.clone(),
-            phase: reached,
-        })
+        }),
+        _ => Ok(()),
     }
 }

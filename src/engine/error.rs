@@ -1,7 +1,6 @@
 //! Why the engine refuses a request.
 
 use crate::community::MemberId;
-use crate::consent::RoundPhase;
 use crate::decision::DecisionKind;
 use crate::governance::GovernanceError;
 use crate::journal::{JournalError, StreamId};
@@ -93,16 +92,40 @@ pub enum EngineError {
         /// The process the stream runs.
         process: ProcessKind,
     },
-    /// A proposal or a funding decision records a decision its consent round did not
-    /// reach.
-    #[error("stream `{stream}`: the round `{round}` is in phase `{}`, which is not the decision recorded", crate::machine::Phase::label(*phase))]
-    RoundDisagrees {
+    /// A proposal or a funding decision was asked to record a round's result by hand, where
+    /// the round runs in this engine: the engine records it itself when the round ends.
+    #[error(
+        "stream `{stream}`: the round `{round}` runs in this engine, which records its result here when it ends (open the round deciding for `{stream}`)"
+    )]
+    RecordedByTheEngine {
         /// The stream of the proposal or funding decision.
         stream: StreamId,
         /// The round's stream.
         round: StreamId,
-        /// The phase the round is in.
-        phase: RoundPhase,
+    },
+    /// A process was opened to decide for a stream that is not in the engine, or whose
+    /// process no round decides for.
+    #[error(
+        "stream `{stream}` cannot decide for `{target}`: no process there takes a round's result"
+    )]
+    UnknownLink {
+        /// The stream.
+        stream: StreamId,
+        /// The stream it was to decide for.
+        target: StreamId,
+    },
+    /// The process a round decides for refused what the round reached; nothing was written
+    /// to either.
+    #[error(
+        "stream `{stream}` decides for `{target}`, which cannot take what it reached: {source}"
+    )]
+    LinkRefused {
+        /// The round's stream.
+        stream: StreamId,
+        /// The stream it decides for.
+        target: StreamId,
+        /// Why the process there refused.
+        source: ProcessError,
     },
     /// The value gate refused a decided transition.
     #[error("stream `{stream}`: {source}")]

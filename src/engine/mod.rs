@@ -84,9 +84,9 @@ use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 use jiff::Timestamp;
 
 use crate::cocreation::CoCreation;
-use crate::community::{Community, MemberId};
+use crate::community::Community;
 use crate::governance::Governance;
-use crate::journal::{Envelope, Hash, Journal, NewEvent, StreamId};
+use crate::journal::{BatchPart, Envelope, Hash, Journal, NewEvent, StreamId};
 use crate::machine::Context;
 use crate::metrics::Metrics;
 use crate::process::{Listed, Stream, Streams};
@@ -103,6 +103,20 @@ type Shared = Arc<Mutex<Stream>>;
 
 /// The streams a request holds, locked in id order.
 type Held<'a> = BTreeMap<StreamId, MutexGuard<'a, Stream>>;
+
+/// Attaches the gate's summary to the deciding events among `events`.
+fn with_gate(events: Vec<EngineEvent>, summary: &GateSummary) -> Vec<EngineEvent> {
+    events
+        .into_iter()
+        .map(|e| {
+            if e.decides() {
+                e.with_gate(summary.clone())
+            } else {
+                e
+            }
+        })
+        .collect()
+}
 
 /// The decision engine. See the [module guide](self).
 pub struct Engine<J> {
@@ -212,23 +226,19 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
             return self.open_stream(request);
         };
         loop {
-            // The streams the request reads beside its own (the process it cites, the
-            // round a command names), locked with its own in id order, so two requests
-            // never wait on each other.
+            // The streams the request reads or writes beside its own (the process it
+            // cites, the one it decides for, the round a command names), locked with its
+            // own in id order, so two requests never wait on each other.
             let (version, others) = {
                 let stream = shared.lock().map_err(|_| EngineError::Poisoned)?;
                 let mut others = checks::referenced(&request.command);
                 others.extend(stream.process().cites());
+                others.extend(stream.decides_for().cloned());
                 others.remove(&request.stream);
                 if others.is_empty() {
                     let mut stream = stream;
-                    return self.decide(
-                        &request,
-                        &request.command,
-                        &mut stream,
-                        &Held::new(),
-                        None,
-                    );
+                    let mut held = Held::new();
+                    return self.decide(&request, &request.command, &mut stream, &mut held, None);
                 }
                 (stream.version(), others)
             };
@@ -251,7 +261,7 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
             if stream.version() != version {
                 continue;
             }
-            return self.decide(&request, &request.command, &mut stream, &held, None);
+            return self.decide(&request, &request.command, &mut stream, &mut held, None);
         }
     }
 
@@ -265,21 +275,41 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
             return self.handle(request);
         }
         let (mut stream, started, resolved) = self.start(&request)?;
+        // The process it decides for, held while the new one starts.
+        let target = request
+            .decides_for
+            .as_ref()
+            .map(|target| (target.clone(), streams.get(target).cloned()));
+        let mut held = Held::new();
+        if let Some((target, shared)) = &target {
+            let guard = shared
+                .as_ref()
+                .map(|s| s.lock().map_err(|_| EngineError::Poisoned))
+                .transpose()?
+                .filter(|s| s.process().decided_by_rounds())
+                .ok_or_else(|| EngineError::UnknownLink {
+                    stream: request.stream.clone(),
+                    target: target.clone(),
+                })?;
+            held.insert(target.clone(), guard);
+        }
         let command = resolved.as_ref().unwrap_or(&request.command);
-        let written = self.decide(&request, command, &mut stream, &Held::new(), Some(started))?;
+        let written = self.decide(&request, command, &mut stream, &mut held, Some(started))?;
+        drop(held);
         streams.insert(request.stream, Arc::new(Mutex::new(stream)));
         Ok(written)
     }
 
     /// Decides `request`, whose command runs as `command`, on `stream` (with `held`, the
-    /// other streams it reads), gates a decided state, appends, and evolves the stream in
-    /// place.
+    /// other streams it reads or writes): checks, records in the process it decides for
+    /// what it reached, gates each decided state, appends in one atomic batch, and evolves
+    /// the streams in place.
     fn decide(
         &self,
         request: &Request,
         command: &ProcessCommand,
         stream: &mut Stream,
-        held: &Held<'_>,
+        held: &mut Held<'_>,
         started: Option<EngineEvent>,
     ) -> Result<Vec<Envelope<EngineEvent>>, EngineError> {
         let Request {
@@ -290,7 +320,13 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
             ..
         } = request;
         let ctx = Context::new(*actor, *now);
-        let mut events = match command {
+        let mut batch = Vec::with_capacity(4);
+        if let Some(started) = started {
+            // A fresh stream takes its start first: the process it decides for, its route.
+            stream.apply_event(&started);
+            batch.push(started);
+        }
+        let events = match command {
             ProcessCommand::Evidence {} => {
                 let evidence = evidence
                     .clone()
@@ -298,7 +334,7 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                 let event = EngineEvent::EvidenceRecorded {
                     evidence: Box::new(evidence),
                 };
-                return self.append(id, stream, vec![event], *actor, *now);
+                return self.append(id, stream, vec![event], None, held, ctx);
             }
             command => match stream.process().decide(command, &ctx) {
                 None => {
@@ -317,55 +353,109 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
             },
         };
         // The machine's own rules first; what the engine checks beyond them (the route
-        // governance gives, the round a decision cites) only of a command they take.
+        // governance gives, a round's result copied by hand) only of a command they take.
         self.check(id, stream, command, request.facts.as_ref(), held)?;
+        let linked = self.link(id, stream, &events, held, &ctx)?;
 
-        let mut batch = Vec::with_capacity(events.len() + 2);
-        batch.extend(started);
         if let Some(evidence) = evidence {
             batch.push(EngineEvent::EvidenceRecorded {
                 evidence: Box::new(evidence.clone()),
             });
         }
-        if events.iter().any(EngineEvent::decides) {
-            let summary = self.gate(id, stream, &batch, &events, held, *now)?;
-            events = events
-                .into_iter()
-                .map(|e| {
-                    if e.decides() {
-                        e.with_gate(summary.clone())
-                    } else {
-                        e
+        let deciding = events.iter().any(EngineEvent::decides);
+        let linked_deciding = linked
+            .as_ref()
+            .is_some_and(|(_, events)| events.iter().any(EngineEvent::decides));
+        let (events, linked) = if deciding || linked_deciding {
+            // The value gate, before a decided state, on the record as it will be after the
+            // transition: a copy of the stream under decision takes the events first, and
+            // so does the process it decides for, whose record builds on it.
+            let mut after = stream.clone();
+            for event in batch.iter().chain(&events) {
+                after.apply_event(event);
+            }
+            let events = if deciding {
+                let summary = self.gate(id, &after, |c| held.get(c).map(|g| &**g), *now)?;
+                with_gate(events, &summary)
+            } else {
+                events
+            };
+            let linked = match linked {
+                Some((target, linked)) if linked_deciding => {
+                    let Some(other) = held.get(&target) else {
+                        return Err(EngineError::UnknownLink {
+                            stream: id.clone(),
+                            target,
+                        });
+                    };
+                    let mut other_after = (**other).clone();
+                    for event in &linked {
+                        other_after.apply_event(event);
                     }
-                })
-                .collect();
-        }
+                    let find = |c: &StreamId| {
+                        if c == id {
+                            Some(&after)
+                        } else {
+                            held.get(c).map(|g| &**g)
+                        }
+                    };
+                    let summary = self.gate(&target, &other_after, find, *now)?;
+                    Some((target, with_gate(linked, &summary)))
+                }
+                linked => linked,
+            };
+            (events, linked)
+        } else {
+            (events, linked)
+        };
         batch.extend(events);
-        self.append(id, stream, batch, *actor, *now)
+        self.append(id, stream, batch, linked, held, ctx)
     }
 
-    /// The value gate, before a decided state, on the record as it will be after the
-    /// transition: a copy of the stream under decision takes the request's events first.
-    fn gate(
+    /// What the process on `stream` reached with `events`, recorded by the process it
+    /// decides for: `None` when there is no such process, or nothing to record.
+    fn link(
         &self,
         id: &StreamId,
         stream: &Stream,
-        before: &[EngineEvent],
         events: &[EngineEvent],
         held: &Held<'_>,
+        ctx: &Context,
+    ) -> Result<Option<(StreamId, Vec<EngineEvent>)>, EngineError> {
+        let Some(target) = stream.decides_for() else {
+            return Ok(None);
+        };
+        let Some(reached) = stream.process().reached(events) else {
+            return Ok(None);
+        };
+        let Some(other) = held.get(target) else {
+            return Err(EngineError::UnknownLink {
+                stream: id.clone(),
+                target: target.clone(),
+            });
+        };
+        match other.process().take_reached(id, &reached, ctx) {
+            None => Ok(None),
+            Some(Err(source)) => Err(EngineError::LinkRefused {
+                stream: id.clone(),
+                target: target.clone(),
+                source,
+            }),
+            Some(Ok(linked)) if linked.is_empty() => Ok(None),
+            Some(Ok(linked)) => Ok(Some((target.clone(), linked))),
+        }
+    }
+
+    /// The value gate on `after`, the stream `id` as it will be, with the streams it cites
+    /// found by `find`: the summary of what it passed, or why it refused.
+    fn gate<'s>(
+        &self,
+        id: &StreamId,
+        after: &Stream,
+        find: impl FnOnce(&StreamId) -> Option<&'s Stream>,
         now: Timestamp,
     ) -> Result<GateSummary, EngineError> {
-        let mut after = stream.clone();
-        for event in before.iter().chain(events) {
-            after.apply_event(event);
-        }
-        let cited = crate::process::cited_record(
-            &after,
-            id,
-            |c| held.get(c).map(|g| &**g),
-            &self.community,
-            now,
-        );
+        let cited = crate::process::cited_record(after, id, find, &self.community, now);
         let record = after
             .record(&self.community, now, cited)
             .ok_or_else(|| EngineError::UnknownStream { stream: id.clone() })?;
@@ -379,23 +469,52 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
         Ok(GateSummary::new(self.charter_hash, &proof))
     }
 
-    /// Appends `events` to the journal after the stream's last sequence number, and folds
-    /// what was written into the stream.
+    /// Appends `events` to stream `id` after its last sequence number, and `linked` to the
+    /// process it decides for, in one atomic batch; folds what was written into each.
     fn append(
         &self,
         id: &StreamId,
         stream: &mut Stream,
         events: Vec<EngineEvent>,
-        actor: MemberId,
-        now: Timestamp,
+        linked: Option<(StreamId, Vec<EngineEvent>)>,
+        held: &mut Held<'_>,
+        ctx: Context,
     ) -> Result<Vec<Envelope<EngineEvent>>, EngineError> {
-        let batch = events
-            .into_iter()
-            .map(|e| NewEvent::new(actor, now, e))
-            .collect();
-        let written = self.journal.append(id, stream.version(), batch)?;
+        let part = |stream: StreamId, expected, events: Vec<EngineEvent>| {
+            let events = events
+                .into_iter()
+                .map(|e| NewEvent::new(ctx.actor, ctx.now, e))
+                .collect();
+            BatchPart::new(stream, expected, events)
+        };
+        let Some((target, linked)) = linked else {
+            let batch = events
+                .into_iter()
+                .map(|e| NewEvent::new(ctx.actor, ctx.now, e))
+                .collect();
+            let written = self.journal.append(id, stream.version(), batch)?;
+            for envelope in &written {
+                stream.apply(envelope);
+            }
+            return Ok(written);
+        };
+        let Some(other) = held.get_mut(&target) else {
+            return Err(EngineError::UnknownLink {
+                stream: id.clone(),
+                target,
+            });
+        };
+        let parts = vec![
+            part(id.clone(), stream.version(), events),
+            part(target.clone(), other.version(), linked),
+        ];
+        let written = self.journal.append_batch(parts)?;
         for envelope in &written {
-            stream.apply(envelope);
+            if envelope.stream == *id {
+                stream.apply(envelope);
+            } else {
+                other.apply(envelope);
+            }
         }
         Ok(written)
     }

@@ -31,6 +31,11 @@ pub struct Request {
     /// the request opens a process.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub facts: Option<RouteFacts>,
+    /// The process the one this request opens decides for (a round held for a proposal or
+    /// a funding decision): when the round ends, the engine records what it reached there,
+    /// in the same atomic batch.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decides_for: Option<StreamId>,
     /// The command.
     pub command: ProcessCommand,
     /// Evidence the process does not hold (payments offered, conflicts declared, the
@@ -55,6 +60,7 @@ impl Request {
             now,
             kind: None,
             facts: None,
+            decides_for: None,
             command: command.into(),
             evidence: None,
         }
@@ -71,6 +77,13 @@ impl Request {
     #[must_use]
     pub fn with_facts(mut self, facts: RouteFacts) -> Self {
         self.facts = Some(facts);
+        self
+    }
+
+    /// Names the process the one this request opens decides for.
+    #[must_use]
+    pub fn deciding_for(mut self, stream: StreamId) -> Self {
+        self.decides_for = Some(stream);
         self
     }
 

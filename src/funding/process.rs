@@ -3,10 +3,13 @@
 use crate::decision::DecisionKind;
 use crate::governance::RouteFacts;
 use crate::journal::StreamId;
-use crate::process::{Opening, Process, ProcessKind, Projection};
+use crate::machine::{Context, Decider, Events};
+use crate::process::{Opening, Process, ProcessKind, Projection, Reached};
 use crate::values::DecisionRecord;
 
-use super::{FundingCommand, FundingEvent, FundingProcess, FundingState, route_facts};
+use super::{
+    FundingCommand, FundingError, FundingEvent, FundingProcess, FundingState, route_facts,
+};
 
 impl Process for FundingProcess {
     const KIND: ProcessKind = ProcessKind::Funding;
@@ -42,6 +45,28 @@ impl Process for FundingProcess {
             record.supplement(round);
         }
         Some(record)
+    }
+
+    const DECIDED_BY_ROUNDS: bool = true;
+
+    /// The deciding body's round, recorded in consultation: whether it consented to accept.
+    /// Its adoption adds nothing: the offer is decided by the funding decision itself.
+    fn take_reached(
+        state: &FundingState,
+        from: &StreamId,
+        reached: &Reached,
+        ctx: &Context,
+    ) -> Option<Result<Events<FundingEvent>, FundingError>> {
+        let consented = match reached {
+            Reached::Consented => true,
+            Reached::Adopted { .. } => return None,
+            _ => false,
+        };
+        let command = FundingCommand::RecordConsentRound {
+            reference: from.to_string(),
+            consented,
+        };
+        Some(FundingProcess::decide(state, &command, ctx))
     }
 
     /// An offer is routed on its own facts, whatever the request says: the amount, the

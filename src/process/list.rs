@@ -14,7 +14,7 @@ use crate::proposal::{
 };
 use crate::values::{DecisionRecord, GateSummary, RouteSummary};
 
-use super::{Opening, Process, Projection};
+use super::{Opening, Process, Projection, Reached};
 
 mod sealed {
     pub trait Sealed {}
@@ -104,6 +104,10 @@ macro_rules! processes {
                 /// The route governance gave, if the engine has a governance map.
                 #[serde(default, skip_serializing_if = "Option::is_none")]
                 route_given: Option<RouteSummary>,
+                /// The process this one decides for (a round's proposal or funding
+                /// decision), which records what it reaches.
+                #[serde(default, skip_serializing_if = "Option::is_none")]
+                decides_for: Option<StreamId>,
             },
             /// Evidence was recorded for the decision.
             EvidenceRecorded {
@@ -227,6 +231,48 @@ macro_rules! processes {
                         }
                     )+
                     _ => {}
+                }
+            }
+
+            /// Whether a round may decide for a process of this kind.
+            pub fn decided_by_rounds(&self) -> bool {
+                match self {
+                    $(ProcessState::$variant(_) => <$decider as Process>::DECIDED_BY_ROUNDS,)+
+                }
+            }
+
+            /// What `events` (this process's, among others) settle of what the process
+            /// decides for another (see [`Process::reached`]).
+            pub(crate) fn reached(&self, events: &[EngineEvent]) -> Option<Reached> {
+                match self {
+                    $(
+                        ProcessState::$variant(state) => <$decider as Process>::reached(
+                            state,
+                            events.iter().filter_map(|e| match e {
+                                EngineEvent::$variant { event, .. } => Some(event),
+                                #[allow(unreachable_patterns)]
+                                _ => None,
+                            }),
+                        ),
+                    )+
+                }
+            }
+
+            /// The events this process records for what the process on stream `from`
+            /// reached (see [`Process::take_reached`]).
+            pub(crate) fn take_reached(
+                &self,
+                from: &StreamId,
+                reached: &Reached,
+                ctx: &Context,
+            ) -> Option<Result<Vec<EngineEvent>, ProcessError>> {
+                match self {
+                    $(
+                        ProcessState::$variant(state) => <$decider as Process>::take_reached(state, from, reached, ctx)
+                            .map(|r| r
+                                .map(|events| events.into_iter().map(EngineEvent::from).collect())
+                                .map_err(ProcessError::from)),
+                    )+
                 }
             }
 

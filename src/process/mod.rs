@@ -42,11 +42,11 @@ mod stream;
 
 use jiff::Timestamp;
 
-use crate::community::Community;
+use crate::community::{BodyId, Community};
 use crate::decision::DecisionKind;
 use crate::governance::{Route, RouteFacts};
 use crate::journal::StreamId;
-use crate::machine::Decider;
+use crate::machine::{Context, Decider, Events};
 use crate::values::{DecisionRecord, RouteSummary};
 
 pub use list::{EngineEvent, Listed, ProcessCommand, ProcessError, ProcessKind, ProcessState};
@@ -65,6 +65,31 @@ pub struct Projection<'a> {
     pub route: Option<&'a RouteSummary>,
     /// The time the record is made as of.
     pub now: Timestamp,
+}
+
+/// What a process that decides for another (a round for a proposal or a funding decision)
+/// reached with a request, for the engine to record in the other in the same atomic batch.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Reached {
+    /// Consent carried; the outcome is not recorded yet.
+    Consented,
+    /// Adopted, to be reviewed on `review_date`.
+    Adopted {
+        /// When the agreement comes back for review.
+        review_date: Timestamp,
+    },
+    /// Declined.
+    Declined,
+    /// Withdrawn.
+    Withdrawn,
+    /// Deferred, or broken down: nothing decided.
+    Deferred,
+    /// Escalated to another body.
+    Escalated {
+        /// The body.
+        to: BodyId,
+    },
 }
 
 /// How a process opens: the decision's kind and the facts governance routes it on.
@@ -123,6 +148,42 @@ pub trait Process: Decider {
     ) -> Result<Option<Self::Command>, Self::Error> {
         let _ = (command, route, community);
         Ok(None)
+    }
+
+    /// What the process reaches with `events` from `state`, when that settles what it
+    /// decides for another process; `None` when the events settle nothing. Processes that
+    /// decide for no other keep the default.
+    fn reached<'a>(
+        state: &Self::State,
+        events: impl Iterator<Item = &'a Self::Event> + Clone,
+    ) -> Option<Reached>
+    where
+        Self::Event: 'a,
+    {
+        let _ = (state, events);
+        None
+    }
+
+    /// Whether a process of this kind takes what a round deciding for it reaches.
+    const DECIDED_BY_ROUNDS: bool = false;
+
+    /// The events this process records when the process on stream `from`, which decides for
+    /// it, reaches `reached`: `None` when there is nothing to record (a proposal waits for
+    /// its round's adoption, not its consent). The engine witnessed what it records, so no
+    /// member's role is asked for; the process's own rules (its phase, the round it waits
+    /// for) still apply.
+    ///
+    /// # Errors
+    ///
+    /// The process's refusal: the result does not fit where it stands.
+    fn take_reached(
+        state: &Self::State,
+        from: &StreamId,
+        reached: &Reached,
+        ctx: &Context,
+    ) -> Option<Result<Events<Self::Event>, Self::Error>> {
+        let _ = (state, from, reached, ctx);
+        None
     }
 
     /// Whether the opening `command` asks for what the `route` governance gives; `Err`

@@ -19,6 +19,7 @@ pub struct Stream {
     version: u64,
     kind: DecisionKind,
     route_given: Option<RouteSummary>,
+    decides_for: Option<StreamId>,
     evidence: Option<DecisionRecord>,
     gates: Vec<GateSummary>,
     last_gate_at: Option<Timestamp>,
@@ -32,6 +33,7 @@ impl Stream {
             version: 0,
             kind,
             route_given: None,
+            decides_for: None,
             evidence: None,
             gates: Vec::new(),
             last_gate_at: None,
@@ -52,6 +54,11 @@ impl Stream {
     /// The route governance gave when the process opened.
     pub fn route_given(&self) -> Option<&RouteSummary> {
         self.route_given.as_ref()
+    }
+
+    /// The process this one decides for, which records what it reaches.
+    pub fn decides_for(&self) -> Option<&StreamId> {
+        self.decides_for.as_ref()
     }
 
     /// The evidence recorded with the stream's requests, merged (newer over older).
@@ -90,9 +97,11 @@ impl Stream {
                 process,
                 kind,
                 route_given,
+                decides_for,
             } => {
                 self.kind = kind.clone();
                 self.route_given.clone_from(route_given);
+                self.decides_for.clone_from(decides_for);
                 if self.process.kind() != *process {
                     self.process = ProcessState::new(*process);
                 }

@@ -3,6 +3,7 @@
 use std::collections::BTreeSet;
 
 use crate::cocreation::Version;
+use crate::journal::StreamId;
 use crate::machine::{Context, Decider, Events, Transitions};
 
 use super::ProposalError;
@@ -85,7 +86,7 @@ impl Decider for ProposalProcess {
                 })
             }
             (ProposalState::NotCreated, _) => Err(ProposalError::NotCreated { attempted }),
-            (ProposalState::Created(p), command) => decide_created(p, command, ctx),
+            (ProposalState::Created(p), command) => decide_created(p, command, ctx, false),
         }
     }
 
@@ -127,10 +128,33 @@ impl Decider for ProposalProcess {
     }
 }
 
+/// Records what the round deciding the proposal reached, as an engine that witnessed the
+/// round does: the proposal's own rules apply (in decision, this round, a review date ahead),
+/// but not the steward's role, since nobody copies the result by hand.
+pub(crate) fn record_round_result(
+    state: &ProposalState,
+    round: &StreamId,
+    result: DecisionResult,
+    ctx: &Context,
+) -> Result<Events<ProposalEvent>, ProposalError> {
+    let command = ProposalCommand::RecordDecision {
+        round: round.clone(),
+        result,
+    };
+    match state {
+        ProposalState::Created(p) => decide_created(p, &command, ctx, true),
+        ProposalState::NotCreated => Err(ProposalError::NotCreated {
+            attempted: command.label(),
+        }),
+    }
+}
+
+/// `witnessed`: the command comes from the engine, which saw what it records.
 fn decide_created(
     p: &Proposal,
     command: &ProposalCommand,
     ctx: &Context,
+    witnessed: bool,
 ) -> Result<Events<ProposalEvent>, ProposalError> {
     let attempted = command.label();
     let phase = p.phase;
@@ -253,7 +277,9 @@ fn decide_created(
         }
         ProposalCommand::RecordDecision { round, result } => {
             need(&[P::InDecision])?;
-            p.role_check(attempted, actor, ProposalRole::Steward)?;
+            if !witnessed {
+                p.role_check(attempted, actor, ProposalRole::Steward)?;
+            }
             let current = p.current_round().map(|r| &r.round);
             if current != Some(round) {
                 return Err(ProposalError::NotTheCurrentRound {

@@ -3,10 +3,14 @@
 use crate::decision::DecisionKind;
 use crate::governance::RouteFacts;
 use crate::journal::StreamId;
-use crate::process::{Opening, Process, ProcessKind, Projection};
+use crate::machine::{Context, Events};
+use crate::process::{Opening, Process, ProcessKind, Projection, Reached};
 use crate::values::DecisionRecord;
 
-use super::{DecisionResult, ProposalCommand, ProposalEvent, ProposalProcess, ProposalState};
+use super::machine::record_round_result;
+use super::{
+    DecisionResult, ProposalCommand, ProposalError, ProposalEvent, ProposalProcess, ProposalState,
+};
 
 impl Process for ProposalProcess {
     const KIND: ProcessKind = ProcessKind::Proposal;
@@ -38,6 +42,29 @@ impl Process for ProposalProcess {
         cited: Option<DecisionRecord>,
     ) -> Option<DecisionRecord> {
         Some(state.proposal()?.record(cited, projection.now))
+    }
+
+    const DECIDED_BY_ROUNDS: bool = true;
+
+    /// What its round reached, recorded as the proposal's decision: everything but consent,
+    /// which waits for the round's adoption.
+    fn take_reached(
+        state: &ProposalState,
+        from: &StreamId,
+        reached: &Reached,
+        ctx: &Context,
+    ) -> Option<Result<Events<ProposalEvent>, ProposalError>> {
+        let result = match reached {
+            Reached::Consented => return None,
+            Reached::Adopted { review_date } => DecisionResult::Adopted {
+                review_date: *review_date,
+            },
+            Reached::Declined => DecisionResult::Declined {},
+            Reached::Withdrawn => DecisionResult::Withdrawn {},
+            Reached::Deferred => DecisionResult::Deferred {},
+            Reached::Escalated { to } => DecisionResult::Escalated { to: to.clone() },
+        };
+        Some(record_round_result(state, from, result, ctx))
     }
 
     /// A proposal names its own kind; governance routes it on the request's facts.

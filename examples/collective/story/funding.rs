@@ -275,7 +275,8 @@ pub(super) fn foundation_offer(
             },
         )
         .with_kind(DecisionKind::Funding)
-        .with_facts(facts),
+        .with_facts(facts)
+        .deciding_for(StreamId::new(FOUNDATION)?),
     )?;
     for minute in ["05", "15", "30"] {
         engine.handle(round(
@@ -339,16 +340,9 @@ pub(super) fn foundation_offer(
     evidence.dates.papers_sent_at = Some(at("2021-04-21T09:00:00Z"));
     let summary = route.summary().ok_or("a deliberative route")?;
 
-    // The round's consent is the circle's; the funding decision records it, and it is the
-    // decision that the gate checks, with the round's record beneath it.
-    step(
-        14,
-        "2021-04-28T18:55:00Z",
-        FundingCommand::RecordConsentRound {
-            reference: FOUNDATION_ROUND.into(),
-            consented: true,
-        },
-    )?;
+    // The round's consent is the circle's; the engine recorded it in the funding decision when
+    // the round closed, and it is the decision that the gate checks, with the round's record
+    // beneath it.
 
     // Deciding, once the comment window has run its seven days; the gate runs on the
     // decision's record (the funding decision's own, the round's, and the evidence).

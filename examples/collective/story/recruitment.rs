@@ -14,7 +14,7 @@ use coproduction::decision::DecisionKind;
 use coproduction::engine::{Engine, EngineEvent, ProcessCommand, Request};
 use coproduction::governance::{Governance, RouteFacts};
 use coproduction::journal::{FileJournal, Journal, StreamId};
-use coproduction::proposal::{DecisionResult, ProposalCommand, ProposalConfig, ProposalRoles};
+use coproduction::proposal::{ProposalCommand, ProposalConfig, ProposalRoles};
 use coproduction::values::{
     Conflict, DecisionRecord, ExpensesFacts, Participant, PaymentStatus, Publication,
     RecruitmentFacts, StakeholderFacts, Way,
@@ -193,7 +193,8 @@ pub(super) fn recruitment_decision(
                 config: Box::new(config),
             },
         )
-        .with_kind(DecisionKind::Recruitment),
+        .with_kind(DecisionKind::Recruitment)
+        .deciding_for(proposal_stream.clone()),
     )?;
     for minute in 1..=3 {
         engine.handle(request(
@@ -321,15 +322,9 @@ pub(super) fn recruitment_decision(
         .with_evidence(published),
     )?;
 
-    // The proposal records the round's decision (the engine checks the round reached it, and
-    // gates it on a record built on the round's), then publishes it with its rationale.
-    let adopted = ProposalCommand::RecordDecision {
-        round: stream.clone(),
-        result: DecisionResult::Adopted {
-            review_date: at("2021-12-10T12:00:00Z"),
-        },
-    };
-    engine.handle(proposal(facilitator, "2021-06-10T12:15:00Z", adopted))?;
+    // The round decided for the proposal: the engine recorded its adoption there when the
+    // round was adopted, gated on a record built on the round's. The proposal publishes it
+    // with its rationale.
     let publish = ProposalCommand::Publish {
         rationale:
             "More members with lived experience; the workshop's advice shaped how we recruit."

@@ -13,7 +13,7 @@ use coproduction::engine::{Engine, EngineEvent, ProcessCommand, Request};
 use coproduction::governance::{Governance, RouteFacts};
 use coproduction::journal::FileJournal;
 use coproduction::journal::StreamId;
-use coproduction::proposal::{DecisionResult, ProposalCommand, ProposalConfig, ProposalRoles};
+use coproduction::proposal::{ProposalCommand, ProposalConfig, ProposalRoles};
 use coproduction::values::{
     AccessRequest, Conflict, Credit, DecisionRecord, ExpensesFacts, Participant, PaymentStatus,
     Publication, StakeholderFacts, ValueReport, Way,
@@ -120,7 +120,8 @@ pub(super) fn working_model(
                 config: Box::new(config),
             },
         )
-        .with_kind(DecisionKind::WorkingModel),
+        .with_kind(DecisionKind::WorkingModel)
+        .deciding_for(proposal_stream.clone()),
     )?;
     for minute in ["05", "10", "15"] {
         engine.handle(round(
@@ -282,16 +283,7 @@ pub(super) fn working_model(
         )
         .with_evidence(evidence),
     )?;
-    engine.handle(proposal(
-        steward,
-        "2021-09-01T11:15:00Z",
-        ProposalCommand::RecordDecision {
-            round: round_stream.clone(),
-            result: DecisionResult::Adopted {
-                review_date: pilot_ends,
-            },
-        },
-    ))?;
+    // The round decides for the proposal: its adoption is the proposal's, in one batch.
     engine.handle(proposal(
         steward,
         "2021-09-06T09:00:00Z",
