@@ -4,39 +4,47 @@
 //!
 //! Co-production guidance asks a community to evaluate the impact of co-production, not
 //! only to practise it; these are the figures such an evaluation starts from. They are
-//! computed, never stored: [`Metrics::from_journal`] replays the journal's consent rounds
-//! with [`ConsentProcess`] in one pass and counts. It is pure: no clock, no I/O.
+//! computed, never stored: [`Metrics::from_journal`] replays the journal with the process
+//! layer ([`Streams::replay`], the replay the engine makes), reads each stream's process
+//! state, and counts. It is pure: no clock, no I/O.
 //!
-//! What is counted, and how:
+//! What is counted, and where each figure comes from:
 //!
-//! - **A decision** is a stream whose consent round opened, or a funding or partnership
-//!   decision screened onto a deliberative route whose consent round (if any) is not in the
-//!   journal: one the deciding body took by advice process, say. For such a decision the
-//!   deciders are its responders, out of the deciding body's members; it was opened when
-//!   the offer was identified and published when its register entry was. A funding
-//!   decision decided by a round in the journal is counted once, as the round: who took
-//!   part and what became of objections come from the round, and what was decided, when,
-//!   with which rationale and when it was published come from the funding decision and
-//!   its register entry (the round itself stops at consent). An offer declined
-//!   automatically at screening is no one's decision and is left out. Other streams are
-//!   left out.
-//! - **Participation** is the eligible members (the snapshot taken when the round opened)
-//!   who responded at least once, in any objection round, in person or through a named
-//!   supporter, out of all eligible members. Shares are exact ([`Share`]).
+//! - **A decision** is a stream whose process is a consent round that opened, or a funding
+//!   or partnership decision screened onto a deliberative route whose consent round (if
+//!   any) is not in the journal: one the deciding body took by advice process, say. A
+//!   stream's process is the one its `started` event names; a stream whose start is missing
+//!   is read as a round, as the engine reads it. For a funding decision without a round the
+//!   deciders are its responders, out of the deciding body's members (from the community);
+//!   it was opened when the offer was identified and published when its register entry
+//!   was. A funding decision decided by a round in the journal is counted once, as the
+//!   round: who took part and what became of objections come from the round, and what was
+//!   decided, when, with which rationale and when it was published come from the funding
+//!   decision and its register entry (the round itself stops at consent). An offer
+//!   declined automatically at screening is no one's decision and is left out. Other
+//!   streams (proposals among them) are left out.
+//! - **Participation** is the eligible members (the snapshot the round's state took when it
+//!   opened) who responded at least once, in any objection round, in person or through a
+//!   named supporter, out of all eligible members. A round's state keeps only the responses
+//!   of its current objection round, so who responded, and through whom, is read from the
+//!   journal's `responded` events. Shares are exact ([`Share`]).
 //! - **Lived-experience share** is the responders who bring lived experience (as the
 //!   snapshot says), out of all responders.
-//! - **Objections** are counted by where each stands: integrated (resolved by amendment),
-//!   kept as a concern (found not valid), withdrawn, abandoned, or still open.
-//!   **Concerns** are every concern the round logged, including objections kept as concerns.
-//! - **Decided at** is when the outcome was recorded (adopted), or when the vote or the
-//!   decider declined, or, for a round that consented but whose outcome is not recorded
-//!   yet, when consent carried; for a funding decision, when it was accepted or declined.
-//!   Withdrawn, deferred, escalated and open decisions have none.
+//! - **Objections** are counted by where each stands in the round's state: integrated
+//!   (resolved by amendment), kept as a concern (found not valid), withdrawn, abandoned, or
+//!   still open. **Concerns** are every concern the round logged, including objections kept
+//!   as concerns.
+//! - **Decided at** is, from the round's state, when the outcome was recorded (adopted), or
+//!   when the vote or the decider declined, or, for a round that consented but whose outcome
+//!   is not recorded yet, when consent carried; for a funding decision, from its state, when
+//!   it was accepted or declined. Withdrawn, deferred, escalated and open decisions have
+//!   none.
 //! - **Time to decision** runs from when the matter was proposed to when it was decided. A
 //!   round that decides a proposal in the journal counts from the proposal's creation (or,
-//!   after a review, from the review's opening), so the weeks of co-creation before the
-//!   round are part of it; a round that decides a funding offer counts from the offer's
-//!   identification; a round on its own counts from its opening.
+//!   after a review, from the review's opening), as the proposal's state records them, so
+//!   the weeks of co-creation before the round are part of it; a round that decides a
+//!   funding offer counts from the offer's identification in the funding decision's state;
+//!   a round on its own counts from its opening.
 //! - **Published in time** means the evidence recorded with the decision carries a
 //!   rationale (or the decider gave one) and a publication dated within the charter's T1
 //!   `publish_days` of the decision. No publication recorded counts as not published.
@@ -111,15 +119,12 @@ use serde::{Deserialize, Serialize};
 
 use crate::cocreation::{CoCreation, ItemId};
 use crate::community::{BodyId, Community, MemberId, Share};
-use crate::consent::{
-    ConsentProcess, Ending, ObjectionStatus, Round, RoundEvent, RoundPhase, RoundState,
-};
+use crate::consent::{ConsentProcess, Ending, ObjectionStatus, Round, RoundEvent, RoundPhase};
 use crate::decision::{DecisionKind, Method};
-use crate::funding::{FundingDecision, FundingProcess, FundingState};
+use crate::funding::{FundingDecision, FundingProcess};
 use crate::journal::{Envelope, StreamId};
-use crate::machine::Decider;
-use crate::process::{EngineEvent, merge_evidence};
-use crate::proposal::{ProposalProcess, ProposalState};
+use crate::process::{EngineEvent, Listed, Stream, Streams};
+use crate::proposal::ProposalProcess;
 use crate::values::{Charter, DecisionRecord, Outcome};
 
 pub use table::MetricsTable;
@@ -308,15 +313,35 @@ pub struct FeedbackMetrics {
     pub uncarried: Vec<ItemId>,
 }
 
-/// What one pass keeps per stream.
-struct StreamAcc {
-    kind: DecisionKind,
-    state: RoundState,
-    funding: FundingState,
-    evidence: Option<DecisionRecord>,
-    responders: BTreeSet<MemberId>,
+/// Who responded to one round, in any of its objection rounds.
+#[derive(Default)]
+struct Responders {
+    /// Members who responded at least once.
+    responded: BTreeSet<MemberId>,
+    /// Of those, members whose response a supporter recorded at least once.
     by_proxy: BTreeSet<MemberId>,
-    proposal: ProposalState,
+}
+
+/// Who responded to each round, by the round's stream. The one figure read from events
+/// rather than from states: a round's state keeps only the responses of its current
+/// objection round (a later response replacing an earlier one), and participation counts
+/// every objection round.
+fn responders(envelopes: &[Envelope<EngineEvent>]) -> BTreeMap<&StreamId, Responders> {
+    let mut out: BTreeMap<&StreamId, Responders> = BTreeMap::new();
+    for envelope in envelopes {
+        if let EngineEvent::Consent {
+            event: RoundEvent::Responded { member, proxy, .. },
+            ..
+        } = &envelope.event
+        {
+            let round = out.entry(&envelope.stream).or_default();
+            round.responded.insert(*member);
+            if proxy.is_some() {
+                round.by_proxy.insert(*member);
+            }
+        }
+    }
+    out
 }
 
 /// Where a round's matter was proposed: the stream that started it and when, and, for a
@@ -330,6 +355,52 @@ struct Origin<'a> {
 
 /// Each round's origin, by the round's stream.
 type Origins<'a> = BTreeMap<&'a str, Origin<'a>>;
+
+/// The origins of rounds, from the states of the proposals and funding decisions that name
+/// them. A round named twice takes the origin of the later stream, in stream order.
+fn origins(streams: &Streams) -> Origins<'_> {
+    let mut origins = Origins::new();
+    for (stream, s) in streams.iter() {
+        if let Some(proposal) = ProposalProcess::state_of(s.process()).and_then(|p| p.proposal()) {
+            for round in proposal.rounds() {
+                // Proposed when created, or when the review before this round opened.
+                let proposed_at = proposal
+                    .reviews()
+                    .iter()
+                    .map(|r| r.opened_at)
+                    .filter(|at| *at <= round.started_at)
+                    .fold(proposal.created_at(), Timestamp::max);
+                let origin = Origin {
+                    stream,
+                    proposed_at,
+                    funding: None,
+                };
+                origins.insert(round.round.as_str(), origin);
+            }
+        }
+        if let Some(funding) = funding_of(s)
+            && let Some(round) = funding.consent_round()
+        {
+            let origin = Origin {
+                stream,
+                proposed_at: funding.identified_at(),
+                funding: Some(funding),
+            };
+            origins.insert(round.reference.as_str(), origin);
+        }
+    }
+    origins
+}
+
+/// The stream's consent round, once opened.
+fn round_of(stream: &Stream) -> Option<&Round> {
+    ConsentProcess::state_of(stream.process())?.round()
+}
+
+/// The stream's funding decision, once the offer was identified.
+fn funding_of(stream: &Stream) -> Option<&FundingDecision> {
+    FundingProcess::state_of(stream.process())?.decision()
+}
 
 /// How a decision was settled: whether it was decided (adopted, accepted or declined),
 /// when, where its process stands, whether it gave a rationale, and when it was published.
@@ -358,6 +429,33 @@ impl Settled {
         }
     }
 
+    /// How a round settled itself: adopted (when the outcome was recorded), declined, or
+    /// consented with the outcome still to record (decided at when consent carried, not yet
+    /// decided); a rationale from the decider or the `evidence`; a publication from the
+    /// evidence.
+    fn round(round: &Round, evidence: Option<&DecisionRecord>) -> Self {
+        let phase = round.phase();
+        let decided_at = match (phase, round.ending()) {
+            (RoundPhase::Adopted, Some(Ending::Adopted { at, .. })) => Some(*at),
+            (RoundPhase::Declined | RoundPhase::Consented, _) => round.decision().map(|d| d.at),
+            _ => None,
+        };
+        let rationale = round
+            .decision()
+            .and_then(|d| d.rationale.as_deref())
+            .or_else(|| evidence?.rationale.as_deref())
+            .is_some_and(|r| !r.trim().is_empty());
+        Settled {
+            decided: matches!(phase, RoundPhase::Adopted | RoundPhase::Declined),
+            decided_at,
+            outcome: crate::machine::Phase::label(phase).to_owned(),
+            rationale,
+            published_at: evidence
+                .and_then(|e| e.publication.as_ref())
+                .map(|p| p.published_at),
+        }
+    }
+
     fn in_time(&self, publish_days: u32) -> bool {
         in_time(
             self.decided && self.rationale,
@@ -380,104 +478,40 @@ impl Metrics {
         charter: &Charter,
         cocreation: Option<&CoCreation>,
     ) -> Metrics {
-        let mut streams: BTreeMap<&StreamId, StreamAcc> = BTreeMap::new();
-        let mut origins: Origins<'_> = BTreeMap::new();
-        for envelope in envelopes {
-            let acc = streams
-                .entry(&envelope.stream)
-                .or_insert_with(|| StreamAcc {
-                    // As the engine does for a stream whose start is missing.
-                    kind: DecisionKind::Operational,
-                    state: RoundState::NotOpened,
-                    funding: FundingState::NotIdentified,
-                    evidence: None,
-                    responders: BTreeSet::new(),
-                    by_proxy: BTreeSet::new(),
-                    proposal: ProposalState::NotCreated,
-                });
-            match &envelope.event {
-                EngineEvent::Started { kind, .. } => acc.kind = kind.clone(),
-                EngineEvent::EvidenceRecorded { evidence } => {
-                    merge_evidence(&mut acc.evidence, evidence);
-                }
-                EngineEvent::Consent { event, .. } => {
-                    if let RoundEvent::Responded { member, proxy, .. } = event {
-                        acc.responders.insert(*member);
-                        if proxy.is_some() {
-                            acc.by_proxy.insert(*member);
-                        }
-                    }
-                    let state = std::mem::take(&mut acc.state);
-                    acc.state = ConsentProcess::evolve(state, event);
-                }
-                EngineEvent::Funding { event, .. } => {
-                    let state = std::mem::take(&mut acc.funding);
-                    acc.funding = FundingProcess::evolve(state, event);
-                }
-                // A proposal's decisions are taken, and counted, in its rounds; the
-                // proposal says when the matter was proposed.
-                EngineEvent::Proposal { event, .. } => {
-                    let state = std::mem::take(&mut acc.proposal);
-                    acc.proposal = ProposalProcess::evolve(state, event);
-                }
-            }
-        }
-        for (stream, acc) in &streams {
-            if let Some(proposal) = acc.proposal.proposal() {
-                for round in proposal.rounds() {
-                    // Proposed when created, or when the review before this round opened.
-                    let proposed_at = proposal
-                        .reviews()
-                        .iter()
-                        .map(|r| r.opened_at)
-                        .filter(|at| *at <= round.started_at)
-                        .fold(proposal.created_at(), Timestamp::max);
-                    let origin = Origin {
-                        stream,
-                        proposed_at,
-                        funding: None,
-                    };
-                    origins.insert(round.round.as_str(), origin);
-                }
-            }
-            if let Some(funding) = acc.funding.decision()
-                && let Some(round) = funding.consent_round()
-            {
-                let origin = Origin {
-                    stream,
-                    proposed_at: funding.identified_at(),
-                    funding: Some(funding),
-                };
-                origins.insert(round.reference.as_str(), origin);
-            }
-        }
-
+        let streams = Streams::replay(envelopes);
+        let responders = responders(envelopes);
+        let origins = origins(&streams);
         let publish_days = publish_days(charter);
+
         // A funding decision whose consent round is in the journal is counted once, as
         // that round.
         let rounds: BTreeSet<&str> = streams
             .iter()
-            .filter(|(_, acc)| acc.state.round().is_some())
-            .map(|(stream, _)| stream.as_str())
+            .filter(|(_, s)| round_of(s).is_some())
+            .map(|(id, _)| id.as_str())
             .collect();
         let decisions: Vec<DecisionMetrics> = streams
             .iter()
-            .filter_map(
-                |(stream, acc)| match (acc.state.round(), acc.funding.decision()) {
-                    (Some(round), _) => {
-                        let origin = origins.get(stream.as_str()).copied();
-                        Some(decision(stream, acc, round, origin, publish_days))
-                    }
-                    (None, Some(funding)) => {
-                        let round = funding.consent_round().map(|r| r.reference.as_str());
-                        if round.is_some_and(|r| rounds.contains(r)) {
-                            return None;
-                        }
-                        funding_decision(stream, acc, funding, community, publish_days)
-                    }
-                    (None, None) => None,
-                },
-            )
+            .filter_map(|(id, stream)| {
+                if let Some(round) = round_of(stream) {
+                    let origin = origins.get(id.as_str()).copied();
+                    let responders = responders.get(id);
+                    return Some(decision(
+                        id,
+                        stream,
+                        round,
+                        responders,
+                        origin,
+                        publish_days,
+                    ));
+                }
+                let funding = funding_of(stream)?;
+                let round = funding.consent_round().map(|r| r.reference.as_str());
+                if round.is_some_and(|r| rounds.contains(r)) {
+                    return None;
+                }
+                funding_decision(id, stream, funding, community, publish_days)
+            })
             .collect();
         Self::gather(decisions, community, publish_days, cocreation)
     }
@@ -597,101 +631,6 @@ fn publish_days(charter: &Charter) -> u32 {
         .unwrap_or(DEFAULT_PUBLISH_DAYS)
 }
 
-fn decision(
-    stream: &StreamId,
-    acc: &StreamAcc,
-    round: &Round,
-    origin: Option<Origin<'_>>,
-    publish_days: u32,
-) -> DecisionMetrics {
-    let config = round.config();
-    let lived: BTreeSet<MemberId> = config
-        .eligible
-        .iter()
-        .filter(|m| m.lived_experience)
-        .map(|m| m.member)
-        .collect();
-    // Only eligible members can respond; the count still checks it against the snapshot.
-    let responders: BTreeSet<MemberId> = acc
-        .responders
-        .iter()
-        .copied()
-        .filter(|m| round.is_eligible(*m))
-        .collect();
-    let lived_responders = responders.iter().filter(|m| lived.contains(m)).count();
-
-    let mut objections = ObjectionCounts::default();
-    for o in round.objections() {
-        objections.raised += 1;
-        match o.status {
-            ObjectionStatus::Resolved => objections.integrated += 1,
-            ObjectionStatus::KeptAsConcern => objections.kept_as_concern += 1,
-            ObjectionStatus::Withdrawn => objections.withdrawn += 1,
-            ObjectionStatus::Abandoned => objections.abandoned += 1,
-            _ => objections.open += 1,
-        }
-    }
-
-    // A round that decides a funding offer is settled by the offer's decision (the round
-    // stops at consent); any other round settles itself.
-    let settled = match origin.and_then(|o| o.funding) {
-        Some(funding) => Settled::funding(funding),
-        None => settled_round(acc, round),
-    };
-    let proposed_at = origin.map_or(round.opened_at(), |o| o.proposed_at.min(round.opened_at()));
-    DecisionMetrics {
-        stream: stream.clone(),
-        kind: acc.kind.clone(),
-        deciding_body: config.deciding_body.clone(),
-        method: config.method,
-        eligible: config.eligible.len(),
-        responded: responders.len(),
-        by_proxy: acc.by_proxy.intersection(&responders).count(),
-        participation: Share::new(responders.len(), config.eligible.len()),
-        lived_experience: Share::new(lived_responders, responders.len()),
-        objections,
-        concerns: round.concerns().len(),
-        decides_for: origin.map(|o| o.stream.clone()),
-        proposed_at,
-        opened_at: round.opened_at(),
-        decided_at: settled.decided_at,
-        time_to_decision: settled.decided_at.map(|at| at.duration_since(proposed_at)),
-        published_in_time: settled.in_time(publish_days),
-        outcome: settled.outcome,
-        decided: settled.decided,
-        rationale: settled.rationale,
-        published_at: settled.published_at,
-    }
-}
-
-/// How a round settled itself: adopted (when the outcome was recorded), declined, or
-/// consented with the outcome still to record (decided at when consent carried, not yet
-/// decided); a rationale from the decider or the evidence; a publication from the evidence.
-fn settled_round(acc: &StreamAcc, round: &Round) -> Settled {
-    let phase = round.phase();
-    let decided_at = match (phase, round.ending()) {
-        (RoundPhase::Adopted, Some(Ending::Adopted { at, .. })) => Some(*at),
-        (RoundPhase::Declined | RoundPhase::Consented, _) => round.decision().map(|d| d.at),
-        _ => None,
-    };
-    let rationale = round
-        .decision()
-        .and_then(|d| d.rationale.as_deref())
-        .or_else(|| acc.evidence.as_ref()?.rationale.as_deref())
-        .is_some_and(|r| !r.trim().is_empty());
-    Settled {
-        decided: matches!(phase, RoundPhase::Adopted | RoundPhase::Declined),
-        decided_at,
-        outcome: crate::machine::Phase::label(phase).to_owned(),
-        rationale,
-        published_at: acc
-            .evidence
-            .as_ref()
-            .and_then(|e| e.publication.as_ref())
-            .map(|p| p.published_at),
-    }
-}
-
 /// T1's own measure: decided with a rationale, and published at most `publish_days` whole
 /// days after the decision.
 fn in_time(
@@ -710,13 +649,88 @@ fn in_time(
     }
 }
 
+/// A round's figures: who took part and what became of objections from the round's state
+/// (and `responders`); what was decided, why and its publication from the state of the
+/// process that settles it and the evidence recorded with the round.
+fn decision(
+    id: &StreamId,
+    stream: &Stream,
+    round: &Round,
+    responders: Option<&Responders>,
+    origin: Option<Origin<'_>>,
+    publish_days: u32,
+) -> DecisionMetrics {
+    let config = round.config();
+    let lived: BTreeSet<MemberId> = config
+        .eligible
+        .iter()
+        .filter(|m| m.lived_experience)
+        .map(|m| m.member)
+        .collect();
+    // Only eligible members can respond; the count still checks it against the snapshot.
+    let responded: BTreeSet<MemberId> = responders
+        .map(|r| {
+            r.responded
+                .iter()
+                .copied()
+                .filter(|m| round.is_eligible(*m))
+                .collect()
+        })
+        .unwrap_or_default();
+    let by_proxy = responders.map_or(0, |r| r.by_proxy.intersection(&responded).count());
+    let lived_responders = responded.iter().filter(|m| lived.contains(m)).count();
+
+    let mut objections = ObjectionCounts::default();
+    for o in round.objections() {
+        objections.raised += 1;
+        match o.status {
+            ObjectionStatus::Resolved => objections.integrated += 1,
+            ObjectionStatus::KeptAsConcern => objections.kept_as_concern += 1,
+            ObjectionStatus::Withdrawn => objections.withdrawn += 1,
+            ObjectionStatus::Abandoned => objections.abandoned += 1,
+            _ => objections.open += 1,
+        }
+    }
+
+    // A round that decides a funding offer is settled by the offer's decision (the round
+    // stops at consent); any other round settles itself.
+    let settled = match origin.and_then(|o| o.funding) {
+        Some(funding) => Settled::funding(funding),
+        None => Settled::round(round, stream.evidence()),
+    };
+    let proposed_at = origin.map_or(round.opened_at(), |o| o.proposed_at.min(round.opened_at()));
+    DecisionMetrics {
+        stream: id.clone(),
+        kind: stream.kind().clone(),
+        deciding_body: config.deciding_body.clone(),
+        method: config.method,
+        eligible: config.eligible.len(),
+        responded: responded.len(),
+        by_proxy,
+        participation: Share::new(responded.len(), config.eligible.len()),
+        lived_experience: Share::new(lived_responders, responded.len()),
+        objections,
+        concerns: round.concerns().len(),
+        decides_for: origin.map(|o| o.stream.clone()),
+        proposed_at,
+        opened_at: round.opened_at(),
+        decided_at: settled.decided_at,
+        time_to_decision: settled.decided_at.map(|at| at.duration_since(proposed_at)),
+        published_in_time: settled.in_time(publish_days),
+        outcome: settled.outcome,
+        decided: settled.decided,
+        rationale: settled.rationale,
+        published_at: settled.published_at,
+    }
+}
+
 /// A funding decision taken without a consent round in the journal: the deciders out of
 /// the deciding body, opened when the offer was identified, published when its register
 /// entry was. An offer declined automatically at screening (a red line) is no one's
 /// decision and is left out, as is one not yet screened.
 fn funding_decision(
-    stream: &StreamId,
-    acc: &StreamAcc,
+    id: &StreamId,
+    stream: &Stream,
     funding: &FundingDecision,
     community: &Community,
     publish_days: u32,
@@ -734,8 +748,8 @@ fn funding_decision(
         .count();
     let settled = Settled::funding(funding);
     Some(DecisionMetrics {
-        stream: stream.clone(),
-        kind: acc.kind.clone(),
+        stream: id.clone(),
+        kind: stream.kind().clone(),
         deciding_body: route.decider.clone(),
         method,
         eligible,
