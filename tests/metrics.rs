@@ -227,6 +227,7 @@ fn time_to_decision_runs_from_the_proposal_or_the_review_that_reopened_it() {
     use coproduction::community::MemberId;
     use coproduction::engine::EngineEvent;
     use coproduction::journal::NewEvent;
+    use coproduction::process::ProcessKind;
     use coproduction::proposal::{ProposalConfig, ProposalEvent, ProposalRoles, ReviewTrigger};
 
     let community = community();
@@ -271,9 +272,16 @@ fn time_to_decision_runs_from_the_proposal_or_the_review_that_reopened_it() {
         started("allies-terms", at(metrics_support::SEPTEMBER - 1)),
     ];
     let proposal = StreamId::new("roles-proposal").unwrap();
-    let batch = events
-        .into_iter()
-        .map(|event| NewEvent::new(steward, created, EngineEvent::from(event)))
+    // The stream starts as the engine starts a proposal's: without it, the stream would be
+    // read as a round, as the engine reads it.
+    let start = EngineEvent::Started {
+        process: ProcessKind::Proposal,
+        kind: DecisionKind::WorkingModel,
+        route_given: None,
+    };
+    let batch = std::iter::once(start)
+        .chain(events.into_iter().map(EngineEvent::from))
+        .map(|event| NewEvent::new(steward, created, event))
         .collect();
     engine.journal().append(&proposal, 0, batch).unwrap();
 

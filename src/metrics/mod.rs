@@ -4,42 +4,62 @@
 //!
 //! Co-production guidance asks a community to evaluate the impact of co-production, not
 //! only to practise it; these are the figures such an evaluation starts from. They are
-//! computed, never stored: [`Metrics::from_journal`] replays the journal's consent rounds
-//! with [`ConsentProcess`] in one pass and counts. It is pure: no clock, no I/O.
+//! computed, never stored: [`Metrics::from_journal`] replays the journal with the process
+//! layer ([`Streams::replay`], the replay the engine makes), reads each stream's process
+//! state and its decision record, and counts. It is pure: no clock, no I/O. Records are
+//! made as of the latest time in the journal, so the figures are the journal's as it stands.
 //!
-//! What is counted, and how:
+//! What is counted, and where each figure comes from:
 //!
-//! - **A decision** is a stream whose consent round opened, or a funding or partnership
-//!   decision screened onto a deliberative route whose consent round (if any) is not in the
-//!   journal: one the deciding body took by advice process, say. For such a decision the
-//!   deciders are its responders, out of the deciding body's members; it was opened when
-//!   the offer was identified and published when its register entry was. A funding
-//!   decision decided by a round in the journal is counted once, as the round: who took
-//!   part and what became of objections come from the round, and what was decided, when,
-//!   with which rationale and when it was published come from the funding decision and
-//!   its register entry (the round itself stops at consent). An offer declined
-//!   automatically at screening is no one's decision and is left out. Other streams are
-//!   left out.
-//! - **Participation** is the eligible members (the snapshot taken when the round opened)
-//!   who responded at least once, in any objection round, in person or through a named
-//!   supporter, out of all eligible members. Shares are exact ([`Share`]).
+//! - **A decision** is a stream whose process is a consent round that opened, or a funding
+//!   or partnership decision screened onto a deliberative route whose consent round (if
+//!   any) is not in the journal: one the deciding body took by advice process, say. A
+//!   stream's process is the one its `started` event names; a stream whose start is missing
+//!   is read as a round, as the engine reads it. For a funding decision without a round the
+//!   deciders are its responders, out of the deciding body's members (from the community);
+//!   it was opened when the offer was identified. A funding decision decided by a round in
+//!   the journal is counted once, as the round: who took part and what became of objections
+//!   come from the round, and what was decided and when from the funding decision (the round
+//!   itself stops at consent). An offer declined automatically at screening is no one's
+//!   decision and is left out. Other streams (proposals among them) are left out.
+//! - **Participation** is the eligible members (the snapshot the round's state took when it
+//!   opened) who responded at least once, in any objection round, in person or through a
+//!   named supporter, out of all eligible members. A round's state keeps only the responses
+//!   of its current objection round, so who responded, and through whom, is read from the
+//!   journal's `responded` events. Shares are exact ([`Share`]).
 //! - **Lived-experience share** is the responders who bring lived experience (as the
 //!   snapshot says), out of all responders.
-//! - **Objections** are counted by where each stands: integrated (resolved by amendment),
-//!   kept as a concern (found not valid), withdrawn, abandoned, or still open.
-//!   **Concerns** are every concern the round logged, including objections kept as concerns.
-//! - **Decided at** is when the outcome was recorded (adopted), or when the vote or the
-//!   decider declined, or, for a round that consented but whose outcome is not recorded
-//!   yet, when consent carried; for a funding decision, when it was accepted or declined.
-//!   Withdrawn, deferred, escalated and open decisions have none.
+//! - **Objections** are counted by where each stands in the round's state: integrated
+//!   (resolved by amendment), kept as a concern (found not valid), withdrawn, abandoned, or
+//!   still open. **Concerns** are every concern the round logged, including objections kept
+//!   as concerns.
+//! - **Decided at** is, from the round's state, when the outcome was recorded (adopted), or
+//!   when the vote or the decider declined, or, for a round that consented but whose outcome
+//!   is not recorded yet, when consent carried; for a funding decision, from its state, when
+//!   it was accepted or declined. Withdrawn, deferred, escalated and open decisions have
+//!   none.
 //! - **Time to decision** runs from when the matter was proposed to when it was decided. A
 //!   round that decides a proposal in the journal counts from the proposal's creation (or,
-//!   after a review, from the review's opening), so the weeks of co-creation before the
-//!   round are part of it; a round that decides a funding offer counts from the offer's
-//!   identification; a round on its own counts from its opening.
-//! - **Published in time** means the evidence recorded with the decision carries a
-//!   rationale (or the decider gave one) and a publication dated within the charter's T1
-//!   `publish_days` of the decision. No publication recorded counts as not published.
+//!   after a review, from the review's opening), as the proposal's state records them, so
+//!   the weeks of co-creation before the round are part of it; a round that decides a
+//!   funding offer counts from the offer's identification in the funding decision's state;
+//!   a round on its own counts from its opening.
+//! - **Rationale** and **published at** come from the decision's record, made by the process
+//!   layer as the engine makes it ([`Streams::record`]): for a round, the round's record with
+//!   the evidence recorded on its stream; for a funding decision (with or without a round),
+//!   the funding decision's record, building on its consent round's. A rationale counts when
+//!   the record's is not blank (the decider's, or one recorded with the evidence); the
+//!   publication is the record's (for a round, the evidence's; for a funding decision, its
+//!   register entry, else the evidence's). A round that decides a proposal is judged on its
+//!   own record: the proposal's record follows its latest round only, and a proposal may be
+//!   decided by several.
+//! - **Published in time** means the decision was decided, its record carries a rationale,
+//!   and rule T1 ([`PublishedOnTime`]) finds that record satisfied: published within
+//!   `publish_days` of the record's decision date (for a decided decision, its decided at),
+//!   every redaction explained. T1 runs as the charter sets it, or with its default
+//!   settings when the charter leaves T1 out; [`PublicationMetrics::publish_days`] is the
+//!   deadline it ran with. No publication recorded is never in time: as of the journal's
+//!   latest time T1 finds it not yet due, or overdue.
 //! - **Lived experience over time** groups decided decisions by the calendar month (UTC) in
 //!   which they were decided.
 //!
@@ -111,21 +131,17 @@ use serde::{Deserialize, Serialize};
 
 use crate::cocreation::{CoCreation, ItemId};
 use crate::community::{BodyId, Community, MemberId, Share};
-use crate::consent::{
-    ConsentProcess, Ending, ObjectionStatus, Round, RoundEvent, RoundPhase, RoundState,
-};
+use crate::consent::{ConsentProcess, Ending, ObjectionStatus, Round, RoundEvent, RoundPhase};
 use crate::decision::{DecisionKind, Method};
-use crate::funding::{FundingDecision, FundingProcess, FundingState};
+use crate::funding::{FundingDecision, FundingProcess};
 use crate::journal::{Envelope, StreamId};
-use crate::machine::Decider;
-use crate::process::{EngineEvent, merge_evidence};
-use crate::proposal::{ProposalProcess, ProposalState};
-use crate::values::{Charter, DecisionRecord, Outcome};
+use crate::process::{EngineEvent, Listed, Stream, Streams};
+use crate::proposal::ProposalProcess;
+use crate::values::rules::blank;
+use crate::values::rules::transparent::PublishedOnTime;
+use crate::values::{Charter, DecisionRecord, Outcome, Status, Tally, ValueRule};
 
 pub use table::MetricsTable;
-
-/// The T1 rule's own default, used when the charter does not carry T1.
-const DEFAULT_PUBLISH_DAYS: u32 = 28;
 
 /// Every figure computed from one journal. See the [module guide](self) for what each
 /// counts.
@@ -226,12 +242,14 @@ pub struct DecisionMetrics {
     /// A decision was taken: a round adopted or declined; a funding offer accepted (with or
     /// without conditions) or declined by its deciders.
     pub decided: bool,
-    /// A rationale was recorded (by the decider, or with the evidence).
+    /// The decision's record carries a rationale (the decider's, or one recorded with the
+    /// evidence).
     pub rationale: bool,
-    /// When the record was published, as the evidence says.
+    /// When the decision's record was published, as the record says.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub published_at: Option<Timestamp>,
-    /// Decided, with a rationale, and published within the charter's `publish_days`.
+    /// Decided, with a rationale, and rule T1 finds the record published in time: within
+    /// the charter's `publish_days` of the decision, every redaction explained.
     pub published_in_time: bool,
 }
 
@@ -291,10 +309,11 @@ pub struct Totals {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PublicationMetrics {
-    /// The charter's T1 setting (28, T1's default, when the charter leaves T1 out).
+    /// The deadline rule T1 ran with: the charter's T1 setting (28, T1's default, when the
+    /// charter leaves T1 out).
     pub publish_days: u32,
-    /// Decided decisions (adopted or declined) with a rationale and published within
-    /// `publish_days`, out of all decided decisions.
+    /// Decided decisions (adopted, accepted or declined) with a rationale and published in
+    /// time by T1, out of all decided decisions.
     pub in_time: Share,
 }
 
@@ -308,15 +327,35 @@ pub struct FeedbackMetrics {
     pub uncarried: Vec<ItemId>,
 }
 
-/// What one pass keeps per stream.
-struct StreamAcc {
-    kind: DecisionKind,
-    state: RoundState,
-    funding: FundingState,
-    evidence: Option<DecisionRecord>,
-    responders: BTreeSet<MemberId>,
+/// Who responded to one round, in any of its objection rounds.
+#[derive(Default)]
+struct Responders {
+    /// Members who responded at least once.
+    responded: BTreeSet<MemberId>,
+    /// Of those, members whose response a supporter recorded at least once.
     by_proxy: BTreeSet<MemberId>,
-    proposal: ProposalState,
+}
+
+/// Who responded to each round, by the round's stream. The one figure read from events
+/// rather than from states: a round's state keeps only the responses of its current
+/// objection round (a later response replacing an earlier one), and participation counts
+/// every objection round.
+fn responders(envelopes: &[Envelope<EngineEvent>]) -> BTreeMap<&StreamId, Responders> {
+    let mut out: BTreeMap<&StreamId, Responders> = BTreeMap::new();
+    for envelope in envelopes {
+        if let EngineEvent::Consent {
+            event: RoundEvent::Responded { member, proxy, .. },
+            ..
+        } = &envelope.event
+        {
+            let round = out.entry(&envelope.stream).or_default();
+            round.responded.insert(*member);
+            if proxy.is_some() {
+                round.by_proxy.insert(*member);
+            }
+        }
+    }
+    out
 }
 
 /// Where a round's matter was proposed: the stream that started it and when, and, for a
@@ -331,20 +370,132 @@ struct Origin<'a> {
 /// Each round's origin, by the round's stream.
 type Origins<'a> = BTreeMap<&'a str, Origin<'a>>;
 
-/// How a decision was settled: whether it was decided (adopted, accepted or declined),
-/// when, where its process stands, whether it gave a rationale, and when it was published.
+/// The origins of rounds, from the states of the proposals and funding decisions that name
+/// them. A round named twice takes the origin of the later stream, in stream order.
+fn origins(streams: &Streams) -> Origins<'_> {
+    let mut origins = Origins::new();
+    for (stream, s) in streams.iter() {
+        if let Some(proposal) = ProposalProcess::state_of(s.process()).and_then(|p| p.proposal()) {
+            for round in proposal.rounds() {
+                // Proposed when created, or when the review before this round opened.
+                let proposed_at = proposal
+                    .reviews()
+                    .iter()
+                    .map(|r| r.opened_at)
+                    .filter(|at| *at <= round.started_at)
+                    .fold(proposal.created_at(), Timestamp::max);
+                let origin = Origin {
+                    stream,
+                    proposed_at,
+                    funding: None,
+                };
+                origins.insert(round.round.as_str(), origin);
+            }
+        }
+        if let Some(funding) = funding_of(s)
+            && let Some(round) = funding.consent_round()
+        {
+            let origin = Origin {
+                stream,
+                proposed_at: funding.identified_at(),
+                funding: Some(funding),
+            };
+            origins.insert(round.reference.as_str(), origin);
+        }
+    }
+    origins
+}
+
+/// The stream's consent round, once opened.
+fn round_of(stream: &Stream) -> Option<&Round> {
+    ConsentProcess::state_of(stream.process())?.round()
+}
+
+/// The stream's funding decision, once the offer was identified.
+fn funding_of(stream: &Stream) -> Option<&FundingDecision> {
+    FundingProcess::state_of(stream.process())?.decision()
+}
+
+/// Rule T1 as the metrics run it: the charter's own, or T1 with its default settings when
+/// the charter leaves it out, and the deadline it runs with.
+struct PublishedInTime<'c> {
+    /// The charter's T1, when it carries one.
+    charter: Option<&'c dyn ValueRule>,
+    /// T1 with its default settings, for a charter without it.
+    default: PublishedOnTime,
+    /// The most days from decision to publication the rule allows.
+    publish_days: u32,
+}
+
+impl<'c> PublishedInTime<'c> {
+    fn of(charter: &'c Charter) -> Self {
+        let default = PublishedOnTime::default();
+        let rule = charter
+            .rules()
+            .find(|r| r.id().as_str() == PublishedOnTime::ID);
+        // A charter spells out every setting of its built-in rules, so its T1 entry holds the
+        // deadline its T1 runs with (and there is an entry exactly when there is a T1: no
+        // custom rule may take a built-in id).
+        let publish_days = charter
+            .to_spec()
+            .rules
+            .iter()
+            .find(|r| r.id.as_str() == PublishedOnTime::ID)
+            .and_then(|r| r.publish_days)
+            .unwrap_or(default.publish_days);
+        Self {
+            charter: rule,
+            default,
+            publish_days,
+        }
+    }
+
+    /// T1's finding on `record`.
+    fn finding(&self, record: &DecisionRecord) -> Status {
+        let rule: &dyn ValueRule = match self.charter {
+            Some(rule) => rule,
+            None => &self.default,
+        };
+        rule.check(record, &Tally::of(record)).status
+    }
+}
+
+/// What a decision's record says of its rationale and publication, and whether T1 finds it
+/// published in time.
+struct Published {
+    rationale: bool,
+    published_at: Option<Timestamp>,
+    on_time: bool,
+}
+
+impl Published {
+    fn of(record: Option<&DecisionRecord>, t1: &PublishedInTime<'_>) -> Self {
+        match record {
+            Some(record) => Published {
+                rationale: !blank(record.rationale.as_deref()),
+                published_at: record.publication.as_ref().map(|p| p.published_at),
+                on_time: t1.finding(record) == Status::Satisfied,
+            },
+            None => Published {
+                rationale: false,
+                published_at: None,
+                on_time: false,
+            },
+        }
+    }
+}
+
+/// How a decision was settled, as its process's state says: whether it was decided
+/// (adopted, accepted or declined), when, and where its process stands.
 struct Settled {
     decided: bool,
     decided_at: Option<Timestamp>,
     outcome: String,
-    rationale: bool,
-    published_at: Option<Timestamp>,
 }
 
 impl Settled {
-    /// What a funding decision itself says: its outcome, its rationale (the decider
-    /// refuses a decision without one) and its register entry. Deferred and escalated
-    /// offers were not decided, as rounds are not.
+    /// What a funding decision itself says. Deferred and escalated offers were not decided,
+    /// as rounds are not.
     fn funding(funding: &FundingDecision) -> Self {
         let taken = funding.decided();
         let decided = taken
@@ -353,133 +504,94 @@ impl Settled {
             decided,
             decided_at: taken.filter(|_| decided).map(|d| d.at),
             outcome: crate::machine::Phase::label(funding.phase()).to_owned(),
-            rationale: taken.is_some(),
-            published_at: funding.published_at(),
         }
     }
 
-    fn in_time(&self, publish_days: u32) -> bool {
-        in_time(
-            self.decided && self.rationale,
-            self.decided_at,
-            self.published_at,
-            publish_days,
-        )
+    /// How a round settled itself: adopted (when the outcome was recorded), declined, or
+    /// consented with the outcome still to record (decided at when consent carried, not yet
+    /// decided).
+    fn round(round: &Round) -> Self {
+        let phase = round.phase();
+        let decided_at = match (phase, round.ending()) {
+            (RoundPhase::Adopted, Some(Ending::Adopted { at, .. })) => Some(*at),
+            (RoundPhase::Declined | RoundPhase::Consented, _) => round.decision().map(|d| d.at),
+            _ => None,
+        };
+        Settled {
+            decided: matches!(phase, RoundPhase::Adopted | RoundPhase::Declined),
+            decided_at,
+            outcome: crate::machine::Phase::label(phase).to_owned(),
+        }
+    }
+
+    /// Decided, with a rationale, and published in time by T1.
+    fn in_time(&self, published: &Published) -> bool {
+        self.decided && published.rationale && published.on_time
     }
 }
 
 impl Metrics {
     /// Computes the metrics of every decision in `envelopes` (a journal's
     /// [`read_all`](crate::journal::Journal::read_all)), with body names from `community`,
-    /// the publication deadline from `charter`, and feedback figures from `cocreation` when
-    /// given. Envelopes of different streams may interleave; within a stream they must be
-    /// in order, as a journal returns them.
+    /// rule T1 (the publication deadline) from `charter`, and feedback figures from
+    /// `cocreation` when given. Envelopes of different streams may interleave; within a
+    /// stream they must be in order, as a journal returns them.
     pub fn from_journal(
         envelopes: &[Envelope<EngineEvent>],
         community: &Community,
         charter: &Charter,
         cocreation: Option<&CoCreation>,
     ) -> Metrics {
-        let mut streams: BTreeMap<&StreamId, StreamAcc> = BTreeMap::new();
-        let mut origins: Origins<'_> = BTreeMap::new();
-        for envelope in envelopes {
-            let acc = streams
-                .entry(&envelope.stream)
-                .or_insert_with(|| StreamAcc {
-                    // As the engine does for a stream whose start is missing.
-                    kind: DecisionKind::Operational,
-                    state: RoundState::NotOpened,
-                    funding: FundingState::NotIdentified,
-                    evidence: None,
-                    responders: BTreeSet::new(),
-                    by_proxy: BTreeSet::new(),
-                    proposal: ProposalState::NotCreated,
-                });
-            match &envelope.event {
-                EngineEvent::Started { kind, .. } => acc.kind = kind.clone(),
-                EngineEvent::EvidenceRecorded { evidence } => {
-                    merge_evidence(&mut acc.evidence, evidence);
-                }
-                EngineEvent::Consent { event, .. } => {
-                    if let RoundEvent::Responded { member, proxy, .. } = event {
-                        acc.responders.insert(*member);
-                        if proxy.is_some() {
-                            acc.by_proxy.insert(*member);
-                        }
-                    }
-                    let state = std::mem::take(&mut acc.state);
-                    acc.state = ConsentProcess::evolve(state, event);
-                }
-                EngineEvent::Funding { event, .. } => {
-                    let state = std::mem::take(&mut acc.funding);
-                    acc.funding = FundingProcess::evolve(state, event);
-                }
-                // A proposal's decisions are taken, and counted, in its rounds; the
-                // proposal says when the matter was proposed.
-                EngineEvent::Proposal { event, .. } => {
-                    let state = std::mem::take(&mut acc.proposal);
-                    acc.proposal = ProposalProcess::evolve(state, event);
-                }
-            }
-        }
-        for (stream, acc) in &streams {
-            if let Some(proposal) = acc.proposal.proposal() {
-                for round in proposal.rounds() {
-                    // Proposed when created, or when the review before this round opened.
-                    let proposed_at = proposal
-                        .reviews()
-                        .iter()
-                        .map(|r| r.opened_at)
-                        .filter(|at| *at <= round.started_at)
-                        .fold(proposal.created_at(), Timestamp::max);
-                    let origin = Origin {
-                        stream,
-                        proposed_at,
-                        funding: None,
-                    };
-                    origins.insert(round.round.as_str(), origin);
-                }
-            }
-            if let Some(funding) = acc.funding.decision()
-                && let Some(round) = funding.consent_round()
-            {
-                let origin = Origin {
-                    stream,
-                    proposed_at: funding.identified_at(),
-                    funding: Some(funding),
-                };
-                origins.insert(round.reference.as_str(), origin);
-            }
-        }
+        let streams = Streams::replay(envelopes);
+        let responders = responders(envelopes);
+        let origins = origins(&streams);
+        let t1 = PublishedInTime::of(charter);
+        // Records are made as of the latest time in the journal: the journal as it stands,
+        // with no clock read.
+        let now = envelopes
+            .iter()
+            .map(|e| e.time)
+            .max()
+            .unwrap_or(Timestamp::UNIX_EPOCH);
+        let published =
+            |id: &StreamId| Published::of(streams.record(id, community, now).as_ref(), &t1);
 
-        let publish_days = publish_days(charter);
         // A funding decision whose consent round is in the journal is counted once, as
         // that round.
         let rounds: BTreeSet<&str> = streams
             .iter()
-            .filter(|(_, acc)| acc.state.round().is_some())
-            .map(|(stream, _)| stream.as_str())
+            .filter(|(_, s)| round_of(s).is_some())
+            .map(|(id, _)| id.as_str())
             .collect();
         let decisions: Vec<DecisionMetrics> = streams
             .iter()
-            .filter_map(
-                |(stream, acc)| match (acc.state.round(), acc.funding.decision()) {
-                    (Some(round), _) => {
-                        let origin = origins.get(stream.as_str()).copied();
-                        Some(decision(stream, acc, round, origin, publish_days))
-                    }
-                    (None, Some(funding)) => {
-                        let round = funding.consent_round().map(|r| r.reference.as_str());
-                        if round.is_some_and(|r| rounds.contains(r)) {
-                            return None;
-                        }
-                        funding_decision(stream, acc, funding, community, publish_days)
-                    }
-                    (None, None) => None,
-                },
-            )
+            .filter_map(|(id, stream)| {
+                if let Some(round) = round_of(stream) {
+                    let origin = origins.get(id.as_str()).copied();
+                    // A round that decides a funding offer is judged on the offer's record:
+                    // what was decided, why, and its publication are the offer's to say.
+                    let judged = origin
+                        .filter(|o| o.funding.is_some())
+                        .map_or(id, |o| o.stream);
+                    let responders = responders.get(id);
+                    return Some(decision(
+                        id,
+                        stream,
+                        round,
+                        responders,
+                        origin,
+                        published(judged),
+                    ));
+                }
+                let funding = funding_of(stream)?;
+                let round = funding.consent_round().map(|r| r.reference.as_str());
+                if round.is_some_and(|r| rounds.contains(r)) {
+                    return None;
+                }
+                funding_decision(id, stream, funding, community, published(id))
+            })
             .collect();
-        Self::gather(decisions, community, publish_days, cocreation)
+        Self::gather(decisions, community, t1.publish_days, cocreation)
     }
 
     fn gather(
@@ -586,23 +698,16 @@ fn month_of(at: Timestamp) -> String {
     format!("{:04}-{:02}", date.year(), date.month())
 }
 
-/// The charter's T1 `publish_days`, or T1's own default.
-fn publish_days(charter: &Charter) -> u32 {
-    charter
-        .to_spec()
-        .rules
-        .iter()
-        .find(|r| r.id.as_str() == "T1")
-        .and_then(|r| r.publish_days)
-        .unwrap_or(DEFAULT_PUBLISH_DAYS)
-}
-
+/// A round's figures: who took part and what became of objections from the round's state
+/// (and `responders`); what was decided from the state of the process that settles it;
+/// rationale and publication from the `published` record.
 fn decision(
-    stream: &StreamId,
-    acc: &StreamAcc,
+    id: &StreamId,
+    stream: &Stream,
     round: &Round,
+    responders: Option<&Responders>,
     origin: Option<Origin<'_>>,
-    publish_days: u32,
+    published: Published,
 ) -> DecisionMetrics {
     let config = round.config();
     let lived: BTreeSet<MemberId> = config
@@ -612,13 +717,17 @@ fn decision(
         .map(|m| m.member)
         .collect();
     // Only eligible members can respond; the count still checks it against the snapshot.
-    let responders: BTreeSet<MemberId> = acc
-        .responders
-        .iter()
-        .copied()
-        .filter(|m| round.is_eligible(*m))
-        .collect();
-    let lived_responders = responders.iter().filter(|m| lived.contains(m)).count();
+    let responded: BTreeSet<MemberId> = responders
+        .map(|r| {
+            r.responded
+                .iter()
+                .copied()
+                .filter(|m| round.is_eligible(*m))
+                .collect()
+        })
+        .unwrap_or_default();
+    let by_proxy = responders.map_or(0, |r| r.by_proxy.intersection(&responded).count());
+    let lived_responders = responded.iter().filter(|m| lived.contains(m)).count();
 
     let mut objections = ObjectionCounts::default();
     for o in round.objections() {
@@ -636,19 +745,19 @@ fn decision(
     // stops at consent); any other round settles itself.
     let settled = match origin.and_then(|o| o.funding) {
         Some(funding) => Settled::funding(funding),
-        None => settled_round(acc, round),
+        None => Settled::round(round),
     };
     let proposed_at = origin.map_or(round.opened_at(), |o| o.proposed_at.min(round.opened_at()));
     DecisionMetrics {
-        stream: stream.clone(),
-        kind: acc.kind.clone(),
+        stream: id.clone(),
+        kind: stream.kind().clone(),
         deciding_body: config.deciding_body.clone(),
         method: config.method,
         eligible: config.eligible.len(),
-        responded: responders.len(),
-        by_proxy: acc.by_proxy.intersection(&responders).count(),
-        participation: Share::new(responders.len(), config.eligible.len()),
-        lived_experience: Share::new(lived_responders, responders.len()),
+        responded: responded.len(),
+        by_proxy,
+        participation: Share::new(responded.len(), config.eligible.len()),
+        lived_experience: Share::new(lived_responders, responded.len()),
         objections,
         concerns: round.concerns().len(),
         decides_for: origin.map(|o| o.stream.clone()),
@@ -656,70 +765,24 @@ fn decision(
         opened_at: round.opened_at(),
         decided_at: settled.decided_at,
         time_to_decision: settled.decided_at.map(|at| at.duration_since(proposed_at)),
-        published_in_time: settled.in_time(publish_days),
+        published_in_time: settled.in_time(&published),
         outcome: settled.outcome,
         decided: settled.decided,
-        rationale: settled.rationale,
-        published_at: settled.published_at,
-    }
-}
-
-/// How a round settled itself: adopted (when the outcome was recorded), declined, or
-/// consented with the outcome still to record (decided at when consent carried, not yet
-/// decided); a rationale from the decider or the evidence; a publication from the evidence.
-fn settled_round(acc: &StreamAcc, round: &Round) -> Settled {
-    let phase = round.phase();
-    let decided_at = match (phase, round.ending()) {
-        (RoundPhase::Adopted, Some(Ending::Adopted { at, .. })) => Some(*at),
-        (RoundPhase::Declined | RoundPhase::Consented, _) => round.decision().map(|d| d.at),
-        _ => None,
-    };
-    let rationale = round
-        .decision()
-        .and_then(|d| d.rationale.as_deref())
-        .or_else(|| acc.evidence.as_ref()?.rationale.as_deref())
-        .is_some_and(|r| !r.trim().is_empty());
-    Settled {
-        decided: matches!(phase, RoundPhase::Adopted | RoundPhase::Declined),
-        decided_at,
-        outcome: crate::machine::Phase::label(phase).to_owned(),
-        rationale,
-        published_at: acc
-            .evidence
-            .as_ref()
-            .and_then(|e| e.publication.as_ref())
-            .map(|p| p.published_at),
-    }
-}
-
-/// T1's own measure: decided with a rationale, and published at most `publish_days` whole
-/// days after the decision.
-fn in_time(
-    decided_with_rationale: bool,
-    decided_at: Option<Timestamp>,
-    published_at: Option<Timestamp>,
-    publish_days: u32,
-) -> bool {
-    match (decided_at, published_at) {
-        (Some(decided_at), Some(published_at)) => {
-            decided_with_rationale
-                && published_at.duration_since(decided_at).as_secs()
-                    <= i64::from(publish_days) * 86_400
-        }
-        _ => false,
+        rationale: published.rationale,
+        published_at: published.published_at,
     }
 }
 
 /// A funding decision taken without a consent round in the journal: the deciders out of
-/// the deciding body, opened when the offer was identified, published when its register
-/// entry was. An offer declined automatically at screening (a red line) is no one's
-/// decision and is left out, as is one not yet screened.
+/// the deciding body, opened when the offer was identified. An offer declined automatically
+/// at screening (a red line) is no one's decision and is left out, as is one not yet
+/// screened.
 fn funding_decision(
-    stream: &StreamId,
-    acc: &StreamAcc,
+    id: &StreamId,
+    stream: &Stream,
     funding: &FundingDecision,
     community: &Community,
-    publish_days: u32,
+    published: Published,
 ) -> Option<DecisionMetrics> {
     let route = funding.route()?;
     let method = route.method()?;
@@ -734,8 +797,8 @@ fn funding_decision(
         .count();
     let settled = Settled::funding(funding);
     Some(DecisionMetrics {
-        stream: stream.clone(),
-        kind: acc.kind.clone(),
+        stream: id.clone(),
+        kind: stream.kind().clone(),
         deciding_body: route.decider.clone(),
         method,
         eligible,
@@ -752,11 +815,11 @@ fn funding_decision(
         time_to_decision: settled
             .decided_at
             .map(|at| at.duration_since(funding.identified_at())),
-        published_in_time: settled.in_time(publish_days),
+        published_in_time: settled.in_time(&published),
         outcome: settled.outcome,
         decided: settled.decided,
-        rationale: settled.rationale,
-        published_at: settled.published_at,
+        rationale: published.rationale,
+        published_at: published.published_at,
     })
 }
 
@@ -772,6 +835,11 @@ fn feedback(model: &CoCreation) -> FeedbackMetrics {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::values::{Publication, Redaction};
+
+    fn charter(json: &str) -> Charter {
+        Charter::from_json(json).unwrap()
+    }
 
     #[test]
     fn an_empty_journal_has_no_decisions_and_an_empty_publication_share() {
@@ -784,15 +852,74 @@ mod tests {
     }
 
     #[test]
-    fn publish_days_comes_from_the_charters_t1() {
-        let charter = Charter::from_json(
+    fn publish_days_is_the_deadline_t1_runs_with() {
+        let strict = charter(
             r#"{"values": [{"id": "transparent"}], "rules": [{"id": "T1", "publish_days": 7}]}"#,
-        )
-        .unwrap();
-        assert_eq!(publish_days(&charter), 7);
-        let without =
-            Charter::from_json(r#"{"values": [{"id": "transparent"}], "rules": []}"#).unwrap();
-        assert_eq!(publish_days(&without), DEFAULT_PUBLISH_DAYS);
+        );
+        let t1 = PublishedInTime::of(&strict);
+        assert!(t1.charter.is_some());
+        assert_eq!(t1.publish_days, 7);
+        let without = charter(r#"{"values": [{"id": "transparent"}], "rules": []}"#);
+        let t1 = PublishedInTime::of(&without);
+        assert!(t1.charter.is_none());
+        assert_eq!(t1.publish_days, PublishedOnTime::default().publish_days);
+        assert_eq!(t1.publish_days, 28);
+    }
+
+    /// A decided record with a rationale, published `days` after the decision.
+    fn published(days: i64, redaction_reason: Option<&str>) -> DecisionRecord {
+        let decided: Timestamp = "2024-05-01T09:00:00Z".parse().unwrap();
+        let mut record = DecisionRecord::new(DecisionKind::Operational);
+        record.outcome = Some(Outcome::Adopted);
+        record.rationale = Some("Because".into());
+        record.dates.decided_at = Some(decided);
+        record.dates.as_of = Some(decided);
+        record.publication = Some(Publication {
+            published_at: decided + SignedDuration::from_hours(24 * days),
+            redactions: redaction_reason
+                .map(|reason| Redaction {
+                    what: "names".into(),
+                    reason: reason.into(),
+                })
+                .into_iter()
+                .collect(),
+        });
+        record
+    }
+
+    #[test]
+    fn published_in_time_is_t1s_finding_on_the_record() {
+        let seed = Charter::default();
+        let t1 = PublishedInTime::of(&seed);
+        let on_time = Published::of(Some(&published(28, None)), &t1);
+        assert!(on_time.rationale && on_time.on_time);
+        assert!(!Published::of(Some(&published(29, None)), &t1).on_time);
+        // T1 asks for every redaction to be explained, not only for the date.
+        assert!(Published::of(Some(&published(1, Some("Safeguarding"))), &t1).on_time);
+        assert!(!Published::of(Some(&published(1, Some(" "))), &t1).on_time);
+        let seven = charter(
+            r#"{"values": [{"id": "transparent"}], "rules": [{"id": "T1", "publish_days": 7}]}"#,
+        );
+        let t1 = PublishedInTime::of(&seven);
+        assert!(!Published::of(Some(&published(8, None)), &t1).on_time);
+        let none = Published::of(None, &t1);
+        assert!(!none.rationale && !none.on_time && none.published_at.is_none());
+    }
+
+    #[test]
+    fn a_decision_without_a_rationale_is_not_in_time() {
+        let seed = Charter::default();
+        let t1 = PublishedInTime::of(&seed);
+        let mut record = published(1, None);
+        record.rationale = Some("  ".into());
+        let published = Published::of(Some(&record), &t1);
+        assert!(published.on_time && !published.rationale);
+        let settled = Settled {
+            decided: true,
+            decided_at: record.dates.decided_at,
+            outcome: "adopted".into(),
+        };
+        assert!(!settled.in_time(&published));
     }
 
     #[test]
