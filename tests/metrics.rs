@@ -278,6 +278,7 @@ fn time_to_decision_runs_from_the_proposal_or_the_review_that_reopened_it() {
         process: ProcessKind::Proposal,
         kind: DecisionKind::WorkingModel,
         route_given: None,
+        decides_for: None,
     };
     let batch = std::iter::once(start)
         .chain(events.into_iter().map(EngineEvent::from))

@@ -52,7 +52,7 @@ use crate::values::{DecisionRecord, RouteSummary};
 pub use list::{EngineEvent, Listed, ProcessCommand, ProcessError, ProcessKind, ProcessState};
 pub use stream::{Stream, Streams};
 
-pub(crate) use stream::{cited_record, merge_evidence};
+pub(crate) use stream::cited_record;
 
 /// What the engine needs to project a process into its decision record.
 #[derive(Debug, Clone, Copy)]

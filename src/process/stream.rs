@@ -172,7 +172,7 @@ fn consulted(record: &mut DecisionRecord, community: &Community) {
 
 /// Takes `newer` evidence into what a stream holds: the newer wins where both say something,
 /// the older fills the gaps.
-pub(crate) fn merge_evidence(held: &mut Option<DecisionRecord>, newer: &DecisionRecord) {
+fn merge_evidence(held: &mut Option<DecisionRecord>, newer: &DecisionRecord) {
     let mut merged = newer.clone();
     if let Some(older) = held.take() {
         merged.supplement(older);
@@ -203,12 +203,17 @@ impl Streams {
     pub fn replay<'a>(envelopes: impl IntoIterator<Item = &'a Envelope<EngineEvent>>) -> Self {
         let mut streams: BTreeMap<StreamId, Stream> = BTreeMap::new();
         for envelope in envelopes {
-            streams
-                .entry(envelope.stream.clone())
-                // A stream whose start is missing is read as a round of an operational
-                // decision, as the engine always has.
-                .or_insert_with(|| Stream::new(ProcessKind::Consent, DecisionKind::Operational))
-                .apply(envelope);
+            // The id is cloned once, for a stream's first envelope.
+            match streams.get_mut(&envelope.stream) {
+                Some(stream) => stream.apply(envelope),
+                None => {
+                    // A stream whose start is missing is read as a round of an operational
+                    // decision, as the engine always has.
+                    let mut stream = Stream::new(ProcessKind::Consent, DecisionKind::Operational);
+                    stream.apply(envelope);
+                    streams.insert(envelope.stream.clone(), stream);
+                }
+            }
         }
         Self { streams }
     }
