@@ -46,16 +46,14 @@ fn consulting() -> FundingState {
     let route = governance
         .route(&offer.kind, route_facts(&offer, &policy))
         .unwrap();
-    let ctx = Context::new(MemberId::new(1), at(0));
+    let ctx = Context::new(MemberId::new(1), at(0)).with_route(&route);
     let mut commands = vec![
         FundingCommand::Identify {
             offer: Box::new(offer),
             policy: Box::new(policy),
         },
         FundingCommand::StartScreening {},
-        FundingCommand::Screen {
-            route: Box::new(route),
-        },
+        FundingCommand::Screen {},
         FundingCommand::StartDueDiligence {},
     ];
     for check in [

@@ -82,7 +82,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let funding = Funding::identify(offer, policy.clone(), ctx(1, "2024-05-01T09:00:00Z"))?
         .start_screening(ctx(1, "2024-05-01T09:05:00Z"))?;
     let Screened::Triaged(funding) =
-        funding.screen(ctx(1, "2024-05-01T09:10:00Z"), route.clone())?
+        funding.screen(ctx(1, "2024-05-01T09:10:00Z").with_route(&route))?
     else {
         return Err("no red line is crossed".into());
     };
@@ -305,7 +305,6 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let accepted = deciding.accept_with_conditions(
         ctx(14, "2024-05-16T19:10:00Z"),
         own_conditions,
-        route.summary().ok_or("a deliberative route")?,
         deciders,
         rationale,
         &proof,
@@ -361,7 +360,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("Route: {} ({})", route.procedure, route.decider);
     let funding = Funding::identify(offer, policy, ctx(1, "2024-06-03T09:00:00Z"))?
         .start_screening(ctx(1, "2024-06-03T09:05:00Z"))?;
-    let Screened::Declined(declined) = funding.screen(ctx(1, "2024-06-03T09:10:00Z"), route)?
+    let Screened::Declined(declined) =
+        funding.screen(ctx(1, "2024-06-03T09:10:00Z").with_route(&route))?
     else {
         return Err("a red line is crossed".into());
     };
@@ -378,10 +378,6 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         declined.state(),
         &FundingCommand::Decide {
             outcome: FundingOutcome::Accept {},
-            route_taken: coproduction::values::RouteSummary::new(
-                body("staff_team"),
-                coproduction::decision::Method::Delegated,
-            ),
             deciders: vec![m(1)],
             rationale: "We need the money".into(),
         },

@@ -111,7 +111,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 Answer::Item { id: ItemId::new(1) },
             ],
         )?
-        .mark_ready(ctx(staff_2, "2022-08-01T09:00:00Z"), summary.clone())?;
+        .mark_ready(ctx(staff_2, "2022-08-01T09:00:00Z").with_route(&route))?;
 
     // In decision: a consent round of the body the route names.
     let stream = StreamId::new("consent-round:1")?;

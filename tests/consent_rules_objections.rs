@@ -32,7 +32,7 @@ use RoundPhase as P;
 // Closing an objection round: absence and quorum
 // ---------------------------------------------------------------------------------------
 
-fn close_at(minute: i64) -> (RoundCommand, Context) {
+fn close_at(minute: i64) -> (RoundCommand, Context<'static>) {
     (RoundCommand::CloseRound {}, by(FACILITATOR, minute))
 }
 

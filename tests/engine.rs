@@ -584,21 +584,23 @@ mod proposals {
         };
         engine.handle(proposal(CO_1, -28, link)).unwrap();
 
-        // A route other than the one governance gives is refused.
-        let mut wrong = route.clone();
-        wrong.deciding_body = "staff_team".parse().unwrap();
-        let err = engine
-            .handle(proposal(
-                CO_1,
-                -27,
-                ProposalCommand::MarkReady { route: wrong },
-            ))
-            .unwrap_err();
-        assert!(matches!(err, EngineError::OffRoute { .. }), "{err}");
+        // A proposal names no route: one that tries is refused as any unknown field is.
+        let named = r#"{"stream": "working-model-proposal", "actor": 13, "now": "2022-08-20T10:00:00Z",
+            "command": {"process": "proposal", "command": {"type": "mark_ready",
+                "route": {"deciding_body": "staff_team", "method": {"type": "consent"}}}}}"#;
+        assert!(matches!(
+            engine.handle_json(named),
+            Err(EngineError::Json { .. })
+        ));
 
         engine
-            .handle(proposal(CO_1, -27, ProposalCommand::MarkReady { route }))
+            .handle(proposal(CO_1, -27, ProposalCommand::MarkReady {}))
             .unwrap();
+        // It is ready on the route governance gave when it was created.
+        let Some(ProcessState::Proposal(state)) = engine.state(&proposal_stream()) else {
+            panic!("a proposal")
+        };
+        assert_eq!(state.proposal().unwrap().route(), Some(&route));
         engine
             .handle(proposal(
                 CO_1,

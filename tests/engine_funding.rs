@@ -16,8 +16,8 @@ use coproduction::funding::{
 use coproduction::governance::Route;
 use coproduction::journal::{FileJournal, Journal, MemoryJournal, StreamId};
 use coproduction::values::{
-    AccessRequest, Charter, DecisionRecord, ExpensesFacts, Restriction, RouteSummary, RuleId,
-    StakeholderFacts, Status, Way,
+    AccessRequest, Charter, DecisionRecord, ExpensesFacts, Restriction, RuleId, StakeholderFacts,
+    Status, Way,
 };
 use funding_common::{community, governance, seed_policy};
 use jiff::Timestamp;
@@ -138,9 +138,7 @@ fn small_grant_ready(engine: &Engine<impl Journal<Event = EngineEvent>>) {
             id,
             1,
             "2024-03-01T09:10:00Z",
-            FundingCommand::Screen {
-                route: Box::new(route_for(&offer)),
-            },
+            FundingCommand::Screen {},
         ))
         .unwrap();
     engine
@@ -261,12 +259,7 @@ fn decline_tobacco(engine: &Engine<impl Journal<Event = EngineEvent>>) {
     for (minute, command) in [
         ("00", identify(&offer)),
         ("05", FundingCommand::StartScreening {}),
-        (
-            "10",
-            FundingCommand::Screen {
-                route: Box::new(route_for(&offer)),
-            },
-        ),
+        ("10", FundingCommand::Screen {}),
     ] {
         engine
             .handle(funding(
@@ -279,10 +272,9 @@ fn decline_tobacco(engine: &Engine<impl Journal<Event = EngineEvent>>) {
     }
 }
 
-fn accept(route: RouteSummary) -> FundingCommand {
+fn accept() -> FundingCommand {
     FundingCommand::Decide {
         outcome: FundingOutcome::Accept {},
-        route_taken: route,
         deciders: (1..=4).map(m).collect(),
         rationale: "Free rooms for a year let more people take part".into(),
     }
@@ -299,12 +291,12 @@ fn a_funding_decision_is_routed_on_its_offers_facts() {
             identify(&small_grant()),
         ))
         .unwrap();
-    let EngineEvent::Started { route_given, .. } = &written[0].event else {
+    let EngineEvent::Started { route, .. } = &written[0].event else {
         panic!("the first event starts the process");
     };
-    let route = route_given.as_ref().unwrap();
-    assert_eq!(route.deciding_body.as_str(), "staff_team");
-    assert_eq!(route.method, Method::AdviceProcess);
+    let route = route.as_ref().unwrap();
+    assert_eq!(route.decider.as_str(), "staff_team");
+    assert_eq!(route.method(), Some(Method::AdviceProcess));
     assert_eq!(
         engine.phase::<coproduction::FundingProcess>(&stream("room-hire")),
         Some(FundingPhase::Identified)
@@ -315,8 +307,10 @@ fn a_funding_decision_is_routed_on_its_offers_facts() {
     );
 }
 
+/// The offer is screened on the route governance gave it when it was identified: a screen
+/// names no route, and one that tries is refused as the wire refuses any unknown field.
 #[test]
-fn a_screen_along_another_route_is_refused_and_writes_nothing() {
+fn a_screen_takes_the_route_governance_gave_and_names_none() {
     let engine = engine(MemoryJournal::new());
     let offer = restricting_offer();
     engine
@@ -330,47 +324,43 @@ fn a_screen_along_another_route_is_refused_and_writes_nothing() {
             FundingCommand::StartScreening {},
         ))
         .unwrap();
-    // The offer's own tier-2 route, but decided by the staff team: the funding machine
-    // takes it (its kind, tier and red-line screen fit the offer); governance does not.
-    let mut other = route_for(&offer);
-    other.decider = BodyId::new("staff_team").unwrap();
     let before = engine.journal().read_all().unwrap();
-    let off = funding(
-        "f",
-        1,
-        "2024-05-01T09:10:00Z",
-        FundingCommand::Screen {
-            route: Box::new(other),
-        },
-    );
-    let err = engine.handle(off).unwrap_err();
-    assert!(
-        matches!(&err, EngineError::ScreenOffRoute { given, .. } if given.contains("decision_circle")),
-        "{err}"
-    );
+    let named = r#"{"stream": "f", "actor": 1, "now": "2024-05-01T09:10:00Z",
+        "command": {"process": "funding", "command": {"type": "screen",
+            "route": {"deciding_body": "staff_team", "method": {"type": "advice_process"}}}}}"#;
+    let err = engine.handle_json(named).unwrap_err();
+    assert!(matches!(err, EngineError::Json { .. }), "{err}");
     assert_eq!(engine.journal().read_all().unwrap(), before);
-    assert_eq!(
-        engine.phase::<coproduction::FundingProcess>(&stream("f")),
-        Some(FundingPhase::Screening)
-    );
+
+    let written = engine
+        .handle(funding(
+            "f",
+            1,
+            "2024-05-01T09:10:00Z",
+            FundingCommand::Screen {},
+        ))
+        .unwrap();
+    let EngineEvent::Funding {
+        event: FundingEvent::Triaged { route, .. },
+        ..
+    } = &written[0].event
+    else {
+        panic!("triaged: {:?}", written[0].event)
+    };
+    assert_eq!(**route, route_for(&offer));
+    assert_eq!(route.decider.as_str(), "decision_circle");
 }
 
 #[test]
 fn acceptance_is_gated_on_the_communitys_values() {
     let engine = engine(MemoryJournal::new());
     small_grant_ready(&engine);
-    let route = route_for(&small_grant()).summary().unwrap();
     let before = engine.journal().read_all().unwrap().len();
 
     // Without the evidence the decision does not hold (the alternatives, access, expenses),
     // the gate refuses, and nothing is written.
     let err = engine
-        .handle(funding(
-            "room-hire",
-            1,
-            "2024-03-05T10:00:00Z",
-            accept(route.clone()),
-        ))
+        .handle(funding("room-hire", 1, "2024-03-05T10:00:00Z", accept()))
         .unwrap_err();
     let EngineError::Gate { source, .. } = &err else {
         panic!("the gate refuses: {err}");
@@ -383,10 +373,7 @@ fn acceptance_is_gated_on_the_communitys_values() {
     );
 
     engine
-        .handle(
-            funding("room-hire", 1, "2024-03-05T10:00:00Z", accept(route))
-                .with_evidence(evidence()),
-        )
+        .handle(funding("room-hire", 1, "2024-03-05T10:00:00Z", accept()).with_evidence(evidence()))
         .unwrap();
     assert_eq!(
         engine.phase::<coproduction::FundingProcess>(&stream("room-hire")),
@@ -409,9 +396,9 @@ fn a_red_line_offer_is_declined_at_screening_and_nothing_accepts_it() {
     assert!(matches!(
         &started.event,
         EngineEvent::Started {
-            route_given: None,
+            route: Some(route),
             ..
-        }
+        } if route.is_automatic_decline()
     ));
     assert_eq!(
         engine.phase::<coproduction::FundingProcess>(&stream("tobacco")),
@@ -422,9 +409,8 @@ fn a_red_line_offer_is_declined_at_screening_and_nothing_accepts_it() {
         .unwrap();
     assert_eq!(report.finding("C4").unwrap().status, Status::Violated);
 
-    let route = RouteSummary::new(BodyId::new("staff_team").unwrap(), Method::AdviceProcess);
     let err = engine
-        .handle(funding("tobacco", 1, "2024-06-03T10:00:00Z", accept(route)))
+        .handle(funding("tobacco", 1, "2024-06-03T10:00:00Z", accept()))
         .unwrap_err();
     assert!(
         matches!(
@@ -450,12 +436,7 @@ fn the_consent_round_a_funding_decision_records_must_have_reached_it() {
     for (minute, command) in [
         ("00", identify(&offer)),
         ("05", FundingCommand::StartScreening {}),
-        (
-            "10",
-            FundingCommand::Screen {
-                route: Box::new(route.clone()),
-            },
-        ),
+        ("10", FundingCommand::Screen {}),
         ("15", FundingCommand::StartDueDiligence {}),
         ("20", FundingCommand::StartConsultation {}),
     ] {
@@ -595,15 +576,13 @@ fn the_consent_round_a_funding_decision_records_must_have_reached_it() {
 fn a_funding_decision_is_rebuilt_by_replay() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("journal.jsonl");
-    let route = route_for(&small_grant()).summary().unwrap();
     let (state, record) = {
         let (journal, _) = FileJournal::open(&path).unwrap();
         let engine = engine(journal);
         small_grant_ready(&engine);
         engine
             .handle(
-                funding("room-hire", 1, "2024-03-05T10:00:00Z", accept(route))
-                    .with_evidence(evidence()),
+                funding("room-hire", 1, "2024-03-05T10:00:00Z", accept()).with_evidence(evidence()),
             )
             .unwrap();
         (
@@ -629,12 +608,8 @@ fn a_funding_decision_is_rebuilt_by_replay() {
 fn metrics_count_a_funding_decision_taken_without_a_round() {
     let engine = engine(MemoryJournal::new());
     small_grant_ready(&engine);
-    let route = route_for(&small_grant()).summary().unwrap();
     engine
-        .handle(
-            funding("room-hire", 1, "2024-03-05T10:00:00Z", accept(route))
-                .with_evidence(evidence()),
-        )
+        .handle(funding("room-hire", 1, "2024-03-05T10:00:00Z", accept()).with_evidence(evidence()))
         .unwrap();
     engine
         .handle(funding(

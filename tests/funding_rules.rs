@@ -4,7 +4,7 @@
 mod funding_common;
 
 use coproduction::community::MemberId;
-use coproduction::decision::{DecisionKind, Method, Tier};
+use coproduction::decision::{DecisionKind, Tier};
 use coproduction::funding::{
     AdviceId, Check, FundingCommand, FundingError, FundingEvent, FundingOutcome, FundingPhase,
     FundingPolicy, FundingProcess, Offer, Requirement, RiskFactor, TierReason, route_facts, tier,
@@ -12,7 +12,7 @@ use coproduction::funding::{
 use coproduction::governance::AmountBands;
 use coproduction::machine::Decider;
 use coproduction::machine::testkit::given;
-use coproduction::values::{FundingCondition, Restriction, RouteSummary};
+use coproduction::values::{FundingCondition, Restriction};
 use funding_common::*;
 
 // ---------------------------------------------------------------------------------------
@@ -166,7 +166,7 @@ fn screening(i: usize) -> Vec<FundingEvent> {
 #[test]
 fn a_red_line_is_declined_at_screening_with_the_reason_published() {
     let state = given::<FundingProcess>(screening(3))
-        .when(screen(3), ctx(1, 2))
+        .when(screen(), routed(1, 2, 3))
         .outcome()
         .unwrap();
     let [FundingEvent::ScreenFailed { hits, listing, .. }] = &state[..] else {
@@ -181,7 +181,7 @@ fn a_red_line_is_declined_at_screening_with_the_reason_published() {
     let (state, _) = run(&[
         (identify(3), 1, 0),
         (FundingCommand::StartScreening {}, 1, 1),
-        (screen(3), 1, 2),
+        (screen(), 1, 2),
     ]);
     assert_eq!(state.phase(), FundingPhase::Declined);
     assert!(state.decision().unwrap().listing().is_some());
@@ -190,21 +190,21 @@ fn a_red_line_is_declined_at_screening_with_the_reason_published() {
 #[test]
 fn a_red_line_offer_screened_along_a_deliberative_route_is_refused() {
     given::<FundingProcess>(screening(3))
-        .when(screen(0), ctx(1, 2))
+        .when(screen(), routed(1, 2, 0))
         .then_error(FundingError::RedLineRouteMismatch { red_line: true });
 }
 
 #[test]
 fn a_clean_offer_screened_along_an_automatic_decline_is_refused() {
     given::<FundingProcess>(screening(0))
-        .when(screen(3), ctx(1, 2))
+        .when(screen(), routed(1, 2, 3))
         .then_error(FundingError::RedLineRouteMismatch { red_line: false });
 }
 
 #[test]
 fn a_route_for_another_tier_is_refused() {
     given::<FundingProcess>(screening(2))
-        .when(screen(1), ctx(1, 2))
+        .when(screen(), routed(1, 2, 1))
         .then_error(FundingError::RouteTierMismatch {
             tier: Tier::Two,
             route: Tier::One,
@@ -244,7 +244,7 @@ fn due_diligence(i: usize) -> Vec<(FundingCommand, u64, i64)> {
     vec![
         (identify(i), 1, 0),
         (FundingCommand::StartScreening {}, 1, 1),
-        (screen(i), 1, 2),
+        (screen(), 1, 2),
         (FundingCommand::StartDueDiligence {}, 1, 3),
     ]
 }
@@ -310,10 +310,9 @@ fn tier_zero_consulted(skip: &[Check]) -> Vec<(FundingCommand, u64, i64)> {
     steps
 }
 
-fn decide(outcome: FundingOutcome, route_taken: RouteSummary, deciders: &[u64]) -> FundingCommand {
+fn decide(outcome: FundingOutcome, deciders: &[u64]) -> FundingCommand {
     FundingCommand::Decide {
         outcome,
-        route_taken,
         deciders: deciders.iter().copied().map(MemberId::new).collect(),
         rationale: "Fits the mission".into(),
     }
@@ -392,14 +391,7 @@ fn a_recused_member_cannot_decide() {
     steps.push((FundingCommand::StartDeciding {}, 1, 20));
     let (_, events) = run(&steps);
     given::<FundingProcess>(events)
-        .when(
-            decide(
-                FundingOutcome::Accept {},
-                route(0).summary().unwrap(),
-                &[1, 2],
-            ),
-            ctx(1, 21),
-        )
+        .when(decide(FundingOutcome::Accept {}, &[1, 2]), ctx(1, 21))
         .then_error(FundingError::Recused {
             attempted: "decide",
             member: MemberId::new(2),
@@ -412,14 +404,7 @@ fn a_decider_who_has_not_declared_cannot_decide() {
     steps.push((FundingCommand::StartDeciding {}, 1, 20));
     let (_, events) = run(&steps);
     given::<FundingProcess>(events)
-        .when(
-            decide(
-                FundingOutcome::Accept {},
-                route(0).summary().unwrap(),
-                &[1, 3],
-            ),
-            ctx(1, 21),
-        )
+        .when(decide(FundingOutcome::Accept {}, &[1, 3]), ctx(1, 21))
         .then_error(FundingError::UndeclaredDecider {
             member: MemberId::new(3),
         });
@@ -429,22 +414,19 @@ fn a_decider_who_has_not_declared_cannot_decide() {
 // The route
 // ---------------------------------------------------------------------------------------
 
+/// The decision takes the route it was screened on: a decision names none, and a screen
+/// without a route in the context is refused.
 #[test]
-fn a_decision_along_another_route_is_refused() {
-    let mut steps = tier_zero_consulted(&[]);
-    steps.push((FundingCommand::StartDeciding {}, 1, 20));
-    let (_, events) = run(&steps);
-    let mut other = route(0).summary().unwrap();
-    other.method = Method::Delegated;
-    given::<FundingProcess>(events)
-        .when(
-            decide(FundingOutcome::Accept {}, other.clone(), &[1]),
-            ctx(1, 21),
-        )
-        .then_error(FundingError::RouteDiffers {
-            taken: Box::new(other),
-            given: route(0).summary().map(Box::new),
-        });
+fn a_screen_without_a_route_is_refused() {
+    given::<FundingProcess>(
+        run(&[
+            (identify(0), 1, 0),
+            (FundingCommand::StartScreening {}, 1, 1),
+        ])
+        .1,
+    )
+    .when(screen(), ctx(1, 2))
+    .then_error(FundingError::NoRoute);
 }
 
 #[test]
@@ -453,10 +435,7 @@ fn a_decision_along_the_governance_route_is_taken() {
     steps.push((FundingCommand::StartDeciding {}, 1, 20));
     let (_, events) = run(&steps);
     let state = given::<FundingProcess>(events)
-        .when(
-            decide(FundingOutcome::Accept {}, route(0).summary().unwrap(), &[1]),
-            ctx(1, 21),
-        )
+        .when(decide(FundingOutcome::Accept {}, &[1]), ctx(1, 21))
         .then([FundingEvent::Decided {
             outcome: FundingOutcome::Accept {},
             route_taken: route(0).summary().unwrap(),
@@ -621,22 +600,14 @@ fn tier_two_deciding(consented: bool) -> Vec<FundingEvent> {
 fn acceptance_along_a_consent_route_needs_the_round_to_consent() {
     given::<FundingProcess>(tier_two_deciding(false))
         .when(
-            decide(
-                FundingOutcome::Accept {},
-                route(2).summary().unwrap(),
-                &[1, 5],
-            ),
+            decide(FundingOutcome::Accept {}, &[1, 5]),
             ctx(1, 31 + 7 * DAY),
         )
         .then_error(FundingError::ConsentNotGiven);
     // Declining is what a round that did not consent leaves open.
     let state = given::<FundingProcess>(tier_two_deciding(false))
         .when(
-            decide(
-                FundingOutcome::Decline {},
-                route(2).summary().unwrap(),
-                &[1, 5],
-            ),
+            decide(FundingOutcome::Decline {}, &[1, 5]),
             ctx(1, 31 + 7 * DAY),
         )
         .outcome();
@@ -649,7 +620,6 @@ fn accepting_with_conditions_needs_a_condition() {
         .when(
             decide(
                 FundingOutcome::AcceptWithConditions { conditions: vec![] },
-                route(2).summary().unwrap(),
                 &[1, 5],
             ),
             ctx(1, 31 + 7 * DAY),
@@ -672,7 +642,6 @@ fn a_restrictive_condition_below_tier_two_is_refused() {
                 FundingOutcome::AcceptWithConditions {
                     conditions: vec![gag],
                 },
-                route(0).summary().unwrap(),
                 &[1],
             ),
             ctx(1, 21),
@@ -687,11 +656,7 @@ fn a_restrictive_condition_below_tier_two_is_refused() {
 fn accepted_tier_zero() -> Vec<(FundingCommand, u64, i64)> {
     let mut steps = tier_zero_consulted(&[]);
     steps.push((FundingCommand::StartDeciding {}, 1, 20));
-    steps.push((
-        decide(FundingOutcome::Accept {}, route(0).summary().unwrap(), &[1]),
-        1,
-        21,
-    ));
+    steps.push((decide(FundingOutcome::Accept {}, &[1]), 1, 21));
     steps
 }
 

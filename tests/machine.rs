@@ -123,7 +123,7 @@ impl Decider for Agenda {
     }
 }
 
-fn ctx() -> Context {
+fn ctx() -> Context<'static> {
     Context::new(MemberId::new(3), "2021-03-30T14:00:00Z".parse().unwrap())
 }
 

@@ -277,7 +277,7 @@ fn time_to_decision_runs_from_the_proposal_or_the_review_that_reopened_it() {
     let start = EngineEvent::Started {
         process: ProcessKind::Proposal,
         kind: DecisionKind::WorkingModel,
-        route_given: None,
+        route: None,
         decides_for: None,
     };
     let batch = std::iter::once(start)

@@ -226,7 +226,8 @@ fn kind(command: &ProposalCommand) -> &'static str {
 /// façade takes the gate's proof; the machine and the façade run side by side and must
 /// agree. Returns whether the step was taken.
 fn apply_step(mut run: Run, step: &Step) -> (Run, bool) {
-    let ctx = Context::new(MemberId::new(step.actor), at(step.minute));
+    let route = proposal_model::given_route();
+    let ctx = Context::new(MemberId::new(step.actor), at(step.minute)).with_route(&route);
     let before = run.state.clone();
     let decided = ProposalProcess::decide(&run.state, &step.command, &ctx);
     let typed = run.typed_step(step, ctx);

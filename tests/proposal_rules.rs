@@ -23,7 +23,7 @@ fn at(s: &str) -> jiff::Timestamp {
     s.parse().unwrap()
 }
 
-fn ctx(who: MemberId, when: &str) -> Context {
+fn ctx(who: MemberId, when: &str) -> Context<'static> {
     Context::new(who, at(when))
 }
 
@@ -148,12 +148,7 @@ fn a_proposal_is_ready_only_once_feedback_is_linked() {
     events.pop(); // no feedback linked
     given::<ProposalProcess>(events)
         .when(
-            ProposalCommand::MarkReady {
-                route: RouteSummary::new(
-                    BodyId::new("associate_roles_team").unwrap(),
-                    Method::Consent,
-                ),
-            },
+            ProposalCommand::MarkReady {},
             ctx(STEWARD, "2022-08-01T09:00:00Z"),
         )
         .then_error(ProposalError::NoFeedback {

@@ -4,12 +4,11 @@
 use std::collections::BTreeSet;
 
 use crate::decision::DecisionKind;
-use crate::funding::{FundingCommand, route_facts};
+use crate::funding::FundingCommand;
 use crate::governance::{Route, RouteFacts};
 use crate::journal::{Journal, StreamId};
 use crate::process::{ProcessState, Stream};
 use crate::proposal::ProposalCommand;
-use crate::values::RouteSummary;
 
 use super::{Engine, EngineError, EngineEvent, Held, ProcessCommand, Request};
 
@@ -68,67 +67,31 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
         let started = EngineEvent::Started {
             process,
             kind: opening.kind,
-            route_given: route.as_ref().and_then(Route::summary),
+            route: route.map(Box::new),
             decides_for: request.decides_for.clone(),
         };
         Ok((stream, started, resolved))
     }
 
-    /// What the engine checks of a command beyond the process's own rules.
+    /// What the engine checks of a command beyond the process's own rules: that nobody
+    /// copies by hand a round's result the engine records itself.
     pub(super) fn check(
         &self,
         id: &StreamId,
-        stream: &Stream,
         command: &ProcessCommand,
-        facts: Option<&RouteFacts>,
-        held: &Held<'_>,
-    ) -> Result<(), EngineError> {
-        match (command, stream.process()) {
-            (ProcessCommand::Proposal { command }, _) => {
-                self.check_proposal(id, stream, command, facts, held)
-            }
-            (ProcessCommand::Funding { command }, ProcessState::Funding(state)) => {
-                self.check_funding(id, state, command, held)
-            }
-            _ => Ok(()),
-        }
-    }
-
-    /// What the engine checks of a funding command beyond the decision's own rules: the
-    /// route it is screened along is the one governance gives for the offer, and a consent
-    /// round it records (when the round runs in this engine) reached what it says.
-    fn check_funding(
-        &self,
-        id: &StreamId,
-        state: &crate::funding::FundingState,
-        command: &FundingCommand,
         held: &Held<'_>,
     ) -> Result<(), EngineError> {
         match command {
-            FundingCommand::Screen { route } => {
-                let Some(decision) = state.decision() else {
-                    return Ok(());
-                };
-                let facts = route_facts(decision.offer(), decision.policy());
-                let Some(given) = self.route(id, &decision.offer().kind, Some(facts))? else {
-                    return Ok(());
-                };
-                if given == **route {
-                    Ok(())
-                } else {
-                    Err(EngineError::ScreenOffRoute {
-                        stream: id.clone(),
-                        given: describe(given.summary().as_ref()),
-                    })
-                }
-            }
-            FundingCommand::RecordConsentRound { reference, .. } => {
-                match StreamId::new(reference) {
-                    Ok(round) => by_hand(held, id, &round),
-                    // A reference that names no stream is a record kept elsewhere.
-                    Err(_) => Ok(()),
-                }
-            }
+            ProcessCommand::Proposal {
+                command: ProposalCommand::RecordDecision { round, .. },
+            } => by_hand(held, id, round),
+            ProcessCommand::Funding {
+                command: FundingCommand::RecordConsentRound { reference, .. },
+            } => match StreamId::new(reference) {
+                Ok(round) => by_hand(held, id, &round),
+                // A reference that names no stream is a record kept elsewhere.
+                Err(_) => Ok(()),
+            },
             _ => Ok(()),
         }
     }
@@ -151,47 +114,6 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                 source,
             })
     }
-
-    /// What the engine checks of a proposal command beyond the proposal's own rules: the
-    /// route it is made ready along is the one governance gives, and a decision it records
-    /// is the one its round (when the round runs in this engine) actually reached.
-    fn check_proposal(
-        &self,
-        id: &StreamId,
-        stream: &Stream,
-        command: &ProposalCommand,
-        facts: Option<&RouteFacts>,
-        held: &Held<'_>,
-    ) -> Result<(), EngineError> {
-        match command {
-            ProposalCommand::MarkReady { route } => {
-                let given = match self.route(id, stream.kind(), facts.cloned())? {
-                    Some(route) => route.summary(),
-                    None => return Ok(()),
-                };
-                if given.as_ref() != Some(route) {
-                    return Err(EngineError::OffRoute {
-                        stream: id.clone(),
-                        kind: stream.kind().clone(),
-                        asked: describe(Some(route)),
-                        given: describe(given.as_ref()),
-                    });
-                }
-                Ok(())
-            }
-            ProposalCommand::RecordDecision { round, .. } => by_hand(held, id, round),
-            _ => Ok(()),
-        }
-    }
-}
-
-/// A route as an error names it: the deciding body and its method, or (no summary) the
-/// automatic decline of a red-line offer.
-fn describe(route: Option<&RouteSummary>) -> String {
-    route.map_or_else(
-        || "an automatic decline".to_owned(),
-        |r| format!("`{}` by {}", r.deciding_body, r.method),
-    )
 }
 
 /// Refuses a round's result copied by hand into stream `id` when the round runs in this

@@ -67,17 +67,6 @@ pub enum EngineError {
         /// The process's reason.
         source: ProcessError,
     },
-    /// A funding decision is screened along another route than governance gives for its
-    /// offer.
-    #[error(
-        "stream `{stream}`: the screen names a route other than governance's for this offer: {given}"
-    )]
-    ScreenOffRoute {
-        /// The stream.
-        stream: StreamId,
-        /// The route governance gives, as "`body` by method" (or an automatic decline).
-        given: String,
-    },
     /// An evidence request carries no evidence.
     #[error("stream `{stream}`: an evidence request must carry `evidence`")]
     EvidenceRequired {

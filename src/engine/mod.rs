@@ -8,11 +8,14 @@
 //!    checks the role each command needs);
 //! 2. **routes** a process when it opens: the decision's kind (and facts, such as the amount)
 //!    go to governance, and a round whose deciding body or method differs from the route is
-//!    refused; a funding decision is routed on its offer's own facts, and must be screened
-//!    along that route;
-//!    The route is journalled with the process's start, and its record is judged against it
-//!    for as long as the process runs;
-//! 3. runs the process's **`decide`**;
+//!    refused (or, opened `open_on_route`, takes its body, method and eligible members from
+//!    it); a funding decision is routed on its offer's own facts. The route is journalled
+//!    with the process's start; every later command gets it in its
+//!    [`Context`], so no command names a route, and the record is
+//!    judged against it for as long as the process runs;
+//! 3. runs the process's **`decide`**; when a round that decides for a proposal or a
+//!    funding decision ends, the engine records what it reached there, in the same atomic
+//!    batch, through that process's own rules;
 //! 4. runs the **value gate** when the events would move the process to a decided state (a
 //!    round's outcome, a proposal's adoption, a funding offer's acceptance):
 //!    the process's own record, supplemented with the evidence the request carries, is checked
@@ -84,7 +87,7 @@ use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 use jiff::Timestamp;
 
 use crate::cocreation::CoCreation;
-use crate::community::Community;
+use crate::community::{Community, MemberId};
 use crate::governance::Governance;
 use crate::journal::{BatchPart, Envelope, Hash, Journal, NewEvent, StreamId};
 use crate::machine::Context;
@@ -319,13 +322,19 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
             evidence,
             ..
         } = request;
-        let ctx = Context::new(*actor, *now);
         let mut batch = Vec::with_capacity(4);
         if let Some(started) = started {
             // A fresh stream takes its start first: the process it decides for, its route.
             stream.apply_event(&started);
             batch.push(started);
         }
+        // The route governance gave when the process opened goes to `decide` with the actor
+        // and the time; no command carries one.
+        let route = stream.shared_route();
+        let ctx = match route.as_deref() {
+            Some(route) => Context::new(*actor, *now).with_route(route),
+            None => Context::new(*actor, *now),
+        };
         let events = match command {
             ProcessCommand::Evidence {} => {
                 let evidence = evidence
@@ -334,7 +343,7 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                 let event = EngineEvent::EvidenceRecorded {
                     evidence: Box::new(evidence),
                 };
-                return self.append(id, stream, vec![event], None, held, ctx);
+                return self.append(id, stream, vec![event], None, held, (*actor, *now));
             }
             command => match stream.process().decide(command, &ctx) {
                 None => {
@@ -354,7 +363,7 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
         };
         // The machine's own rules first; what the engine checks beyond them (the route
         // governance gives, a round's result copied by hand) only of a command they take.
-        self.check(id, stream, command, request.facts.as_ref(), held)?;
+        self.check(id, command, held)?;
         let linked = self.link(id, stream, &events, held, &ctx)?;
 
         if let Some(evidence) = evidence {
@@ -409,7 +418,7 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
             (events, linked)
         };
         batch.extend(events);
-        self.append(id, stream, batch, linked, held, ctx)
+        self.append(id, stream, batch, linked, held, (*actor, *now))
     }
 
     /// What the process on `stream` reached with `events`, recorded by the process it
@@ -420,7 +429,7 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
         stream: &Stream,
         events: &[EngineEvent],
         held: &Held<'_>,
-        ctx: &Context,
+        ctx: &Context<'_>,
     ) -> Result<Option<(StreamId, Vec<EngineEvent>)>, EngineError> {
         let Some(target) = stream.decides_for() else {
             return Ok(None);
@@ -478,19 +487,19 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
         events: Vec<EngineEvent>,
         linked: Option<(StreamId, Vec<EngineEvent>)>,
         held: &mut Held<'_>,
-        ctx: Context,
+        (actor, now): (MemberId, Timestamp),
     ) -> Result<Vec<Envelope<EngineEvent>>, EngineError> {
         let part = |stream: StreamId, expected, events: Vec<EngineEvent>| {
             let events = events
                 .into_iter()
-                .map(|e| NewEvent::new(ctx.actor, ctx.now, e))
+                .map(|e| NewEvent::new(actor, now, e))
                 .collect();
             BatchPart::new(stream, expected, events)
         };
         let Some((target, linked)) = linked else {
             let batch = events
                 .into_iter()
-                .map(|e| NewEvent::new(ctx.actor, ctx.now, e))
+                .map(|e| NewEvent::new(actor, now, e))
                 .collect();
             let written = self.journal.append(id, stream.version(), batch)?;
             for envelope in &written {

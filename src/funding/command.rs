@@ -4,8 +4,7 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 use crate::community::{BodyId, MemberId};
-use crate::governance::Route;
-use crate::values::{FundingCondition, RouteSummary};
+use crate::values::FundingCondition;
 
 use super::config::{Check, FundingPolicy};
 use super::event::AdviceId;
@@ -70,14 +69,11 @@ pub enum FundingCommand {
     },
     /// Start the red-line screen.
     StartScreening {},
-    /// Screen the offer and triage it. `route` is what
-    /// [`Governance::route`](crate::governance::Governance::route) gives for
-    /// [`route_facts`](super::route_facts) of the offer: a red line must route to an automatic
-    /// decline, and otherwise the route's tier must be the offer's tier.
-    Screen {
-        /// The governance route for the offer's facts.
-        route: Box<Route>,
-    },
+    /// Screen the offer and triage it, on the route governance gives for
+    /// [`route_facts`](super::route_facts) of the offer, which comes with the
+    /// [`Context`](crate::machine::Context): a red line must route to an automatic decline,
+    /// and otherwise the route's tier must be the offer's tier.
+    Screen {},
     /// Start due diligence: the tier's checklist is fixed.
     StartDueDiligence {},
     /// Complete a check, with the evidence (the actor is the named member who did it).
@@ -142,12 +138,10 @@ pub enum FundingCommand {
     },
     /// Move to deciding: every required check complete, every consultation requirement met.
     StartDeciding {},
-    /// Decide, along the route taken.
+    /// Decide, along the route recorded at screening.
     Decide {
         /// The conclusion.
         outcome: FundingOutcome,
-        /// The route the decision took; it must be the recorded governance route.
-        route_taken: RouteSummary,
         /// The members who took part in deciding.
         deciders: Vec<MemberId>,
         /// Why.
@@ -189,7 +183,7 @@ impl FundingCommand {
         match self {
             FundingCommand::Identify { .. } => "identify",
             FundingCommand::StartScreening {} => "start_screening",
-            FundingCommand::Screen { .. } => "screen",
+            FundingCommand::Screen {} => "screen",
             FundingCommand::StartDueDiligence {} => "start_due_diligence",
             FundingCommand::CompleteCheck { .. } => "complete_check",
             FundingCommand::DeclareInterest { .. } => "declare_interest",

@@ -190,8 +190,9 @@ fn decide_identified(
             need_phase(attempted, phase, &[P::Identified])?;
             FundingEvent::ScreeningStarted { by: actor, at: now }
         }
-        FundingCommand::Screen { route } => {
+        FundingCommand::Screen {} => {
             need_phase(attempted, phase, &[P::Screening])?;
+            let route = ctx.route.ok_or(FundingError::NoRoute)?;
             if route.kind != d.offer.kind {
                 return Err(FundingError::RouteKindMismatch {
                     offer: d.offer.kind.clone(),
@@ -214,7 +215,7 @@ fn decide_identified(
                 }
                 FundingEvent::Triaged {
                     triage,
-                    route: route.clone(),
+                    route: Box::new(route.clone()),
                     by: actor,
                     at: now,
                 }
@@ -231,7 +232,7 @@ fn decide_identified(
                 };
                 FundingEvent::ScreenFailed {
                     hits,
-                    route: route.clone(),
+                    route: Box::new(route.clone()),
                     listing,
                     by: actor,
                     at: now,
@@ -388,16 +389,15 @@ fn decide_identified(
         }
         FundingCommand::Decide {
             outcome,
-            route_taken,
             deciders,
             rationale,
         } => {
             need_phase(attempted, phase, &[P::Deciding])?;
-            decide_outcome(d, attempted, outcome, route_taken, deciders, now)?;
+            let route_taken = decide_outcome(d, attempted, outcome, deciders, now)?;
             need_text(attempted, "rationale", rationale)?;
             FundingEvent::Decided {
                 outcome: outcome.clone(),
-                route_taken: route_taken.clone(),
+                route_taken,
                 deciders: deciders.clone(),
                 rationale: rationale.clone(),
                 by: actor,
@@ -513,10 +513,9 @@ fn decide_outcome(
     d: &FundingDecision,
     attempted: &'static str,
     outcome: &FundingOutcome,
-    route_taken: &crate::values::RouteSummary,
     deciders: &[MemberId],
     now: Timestamp,
-) -> Result<(), FundingError> {
+) -> Result<crate::values::RouteSummary, FundingError> {
     // Defensive: a red-line offer is declined at screening and never reaches deciding, but
     // no path may accept one (rule C4 takes no override).
     if outcome.accepts() && d.red_line_hit() {
@@ -524,13 +523,12 @@ fn decide_outcome(
             funder: d.offer.funder.clone(),
         });
     }
-    let given = d.route.as_ref().and_then(crate::governance::Route::summary);
-    if given.as_ref() != Some(route_taken) {
-        return Err(FundingError::RouteDiffers {
-            taken: Box::new(route_taken.clone()),
-            given: given.map(Box::new),
-        });
-    }
+    // The decision takes the route recorded at screening: the one governance gave.
+    let route_taken = d
+        .route
+        .as_ref()
+        .and_then(crate::governance::Route::summary)
+        .ok_or(FundingError::NoRoute)?;
     ready_to_decide(d, attempted, now)?;
     if deciders.is_empty() {
         return Err(FundingError::NoDeciders);
@@ -556,7 +554,7 @@ fn decide_outcome(
     if let FundingOutcome::AcceptWithConditions { conditions } = outcome {
         check_conditions(d, conditions)?;
     }
-    Ok(())
+    Ok(route_taken)
 }
 
 fn check_conditions(

@@ -66,7 +66,7 @@
 //!
 //! let ctx = coproduction::machine::Context::new(MemberId::new(1), "2024-03-01T10:00:00Z".parse()?);
 //! let funding = Funding::identify(offer, policy, ctx)?.start_screening(ctx)?;
-//! let Screened::Triaged(triaged) = funding.screen(ctx, route)? else {
+//! let Screened::Triaged(triaged) = funding.screen(ctx.with_route(&route))? else {
 //!     panic!("no red line is crossed");
 //! };
 //! assert_eq!(triaged.state().decision().and_then(|d| d.triage()).map(|t| t.tier), Some(Tier::Zero));
@@ -88,7 +88,6 @@ use jiff::Timestamp;
 
 use crate::community::{BodyId, MemberId};
 use crate::decision::{DecisionKind, Tier};
-use crate::values::RouteSummary;
 
 pub use command::{FundingCommand, FundingOutcome};
 pub use config::{Check, Checklists, FundingPolicy};
@@ -168,6 +167,10 @@ pub enum FundingError {
         /// The time.
         at: Timestamp,
     },
+    /// Screening needs the route governance gives, in the context: an engine gives it;
+    /// without one, [`Context::with_route`](crate::machine::Context::with_route).
+    #[error("cannot screen: no governance route is given for the offer")]
+    NoRoute,
     /// The route is for another kind of decision.
     #[error("cannot screen: the route is for a {route} decision, the offer is {offer}")]
     RouteKindMismatch {
@@ -275,14 +278,6 @@ pub enum FundingError {
     /// A decision names no deciders.
     #[error("cannot decide: no deciders are named")]
     NoDeciders,
-    /// The route taken is not the recorded governance route.
-    #[error("cannot decide: the route taken ({} by {}) is not the governance route ({})", taken.deciding_body, taken.method, match given { Some(g) => format!("{} by {}", g.deciding_body, g.method), None => "none recorded".to_owned() })]
-    RouteDiffers {
-        /// The route taken.
-        taken: Box<RouteSummary>,
-        /// The route recorded at screening.
-        given: Option<Box<RouteSummary>>,
-    },
     /// A red-line offer cannot be accepted.
     #[error("cannot accept `{funder}`: it crosses a red line, which no override lifts")]
     RedLine {

@@ -76,7 +76,7 @@ impl FundingDecision {
     ///
     /// let ctx = Context::new(MemberId::new(1), "2024-06-03T09:00:00Z".parse()?);
     /// let screening = Funding::identify(offer, policy, ctx)?.start_screening(ctx)?;
-    /// let Screened::Declined(declined) = screening.screen(ctx, route)? else {
+    /// let Screened::Declined(declined) = screening.screen(ctx.with_route(&route))? else {
     ///     panic!("tobacco is a red line");
     /// };
     /// let record = declined.decision().ok_or("identified")?.record(&community, ctx.now);

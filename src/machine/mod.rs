@@ -113,6 +113,7 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 use crate::community::MemberId;
+use crate::governance::Route;
 
 pub use dot::Dot;
 pub use events::{Events, IntoIter as EventsIntoIter};
@@ -147,21 +148,60 @@ pub struct Transitions<P: 'static> {
     pub edges: &'static [(P, P)],
 }
 
-/// Who acts, and when: supplied with every command, because the library never reads the
-/// clock or decides who is logged in.
+/// Who acts, and when, and the route governance gave the process: supplied with every
+/// command, because the library never reads the clock, decides who is logged in, or reads a
+/// governance map on its own.
+///
+/// The route is what an [`Engine`](crate::engine::Engine) resolved when the process opened
+/// (and journalled with it); a process that needs one (a proposal made ready, a funding
+/// offer screened) takes it from here, never from a command. Without an engine, give it
+/// with [`Context::with_route`]. On the wire a context is `{"actor": 3, "now": "..."}`: the
+/// route is not part of it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Context {
+pub struct Context<'r> {
     /// The member issuing the command.
     pub actor: MemberId,
     /// The time the command is issued at.
     pub now: Timestamp,
+    /// The route governance gave the process, if any.
+    #[serde(skip)]
+    pub route: Option<&'r Route>,
 }
 
-impl Context {
-    /// A context for a command issued by `actor` at `now`.
+impl Context<'static> {
+    /// A context for a command issued by `actor` at `now`, with no route.
     pub const fn new(actor: MemberId, now: Timestamp) -> Self {
-        Self { actor, now }
+        Self {
+            actor,
+            now,
+            route: None,
+        }
+    }
+}
+
+impl<'r> Context<'r> {
+    /// The same context, with the route governance gave the process.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coproduction::{Community, DecisionKind, Governance, MemberId};
+    /// use coproduction::machine::Context;
+    ///
+    /// let community: Community = serde_json::from_str(include_str!("../../examples/data/community.json"))?;
+    /// let governance = Governance::from_json(include_str!("../../examples/data/governance.json"), &community)?;
+    /// let route = governance.route(&DecisionKind::WorkingModel, Default::default())?;
+    /// let ctx = Context::new(MemberId::new(2), "2021-08-02T09:00:00Z".parse()?).with_route(&route);
+    /// assert_eq!(ctx.route.map(|r| r.decider.as_str()), Some("associate_roles_team"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub const fn with_route<'a>(self, route: &'a Route) -> Context<'a> {
+        Context {
+            actor: self.actor,
+            now: self.now,
+            route: Some(route),
+        }
     }
 }
 
@@ -202,7 +242,7 @@ pub trait Decider {
     fn decide(
         state: &Self::State,
         command: &Self::Command,
-        ctx: &Context,
+        ctx: &Context<'_>,
     ) -> Result<Events<Self::Event>, Self::Error>;
 
     /// Folds one event into the state. Total: never fails and never panics.

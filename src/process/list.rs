@@ -12,7 +12,7 @@ use crate::machine::{Context, Decider, Phase};
 use crate::proposal::{
     ProposalCommand, ProposalError, ProposalEvent, ProposalProcess, ProposalState,
 };
-use crate::values::{DecisionRecord, GateSummary, RouteSummary};
+use crate::values::{DecisionRecord, GateSummary};
 
 use super::{Opening, Process, Projection, Reached};
 
@@ -101,9 +101,10 @@ macro_rules! processes {
                 process: ProcessKind,
                 /// What the decision is about.
                 kind: DecisionKind,
-                /// The route governance gave, if the engine has a governance map.
+                /// The route governance gave, if the engine has a governance map: the
+                /// process is routed and judged by it for as long as it runs.
                 #[serde(default, skip_serializing_if = "Option::is_none")]
-                route_given: Option<RouteSummary>,
+                route: Option<Box<Route>>,
                 /// The process this one decides for (a round's proposal or funding
                 /// decision), which records what it reaches.
                 #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -1,11 +1,13 @@
 //! One stream's process, what the engine keeps beside it, and its decision record.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use jiff::Timestamp;
 
 use crate::community::Community;
 use crate::decision::DecisionKind;
+use crate::governance::Route;
 use crate::journal::{Envelope, StreamId};
 use crate::values::{DecisionRecord, GateSummary, RouteSummary};
 
@@ -18,6 +20,7 @@ use super::{EngineEvent, ProcessKind, ProcessState, Projection};
 pub struct Stream {
     version: u64,
     kind: DecisionKind,
+    route: Option<Arc<Route>>,
     route_given: Option<RouteSummary>,
     decides_for: Option<StreamId>,
     evidence: Option<DecisionRecord>,
@@ -32,6 +35,7 @@ impl Stream {
         Stream {
             version: 0,
             kind,
+            route: None,
             route_given: None,
             decides_for: None,
             evidence: None,
@@ -52,6 +56,17 @@ impl Stream {
     }
 
     /// The route governance gave when the process opened.
+    pub fn route(&self) -> Option<&Route> {
+        self.route.as_deref()
+    }
+
+    /// The route governance gave, shared: what the engine hands to `decide` in the context.
+    pub(crate) fn shared_route(&self) -> Option<Arc<Route>> {
+        self.route.clone()
+    }
+
+    /// The route governance gave when the process opened, as the value-check records it
+    /// (`None` for an automatic decline, which has no method).
     pub fn route_given(&self) -> Option<&RouteSummary> {
         self.route_given.as_ref()
     }
@@ -96,11 +111,12 @@ impl Stream {
             EngineEvent::Started {
                 process,
                 kind,
-                route_given,
+                route,
                 decides_for,
             } => {
                 self.kind = kind.clone();
-                self.route_given.clone_from(route_given);
+                self.route_given = route.as_deref().and_then(Route::summary);
+                self.route = route.as_deref().cloned().map(Arc::new);
                 self.decides_for.clone_from(decides_for);
                 if self.process.kind() != *process {
                     self.process = ProcessState::new(*process);

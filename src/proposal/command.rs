@@ -5,7 +5,6 @@ use serde::{Deserialize, Serialize};
 
 use crate::cocreation::{ItemId, ThemeId};
 use crate::journal::StreamId;
-use crate::values::RouteSummary;
 
 use super::config::{Answer, ProposalConfig};
 use super::event::DecisionResult;
@@ -42,12 +41,9 @@ pub enum ProposalCommand {
         #[serde(default)]
         answers: Vec<Answer>,
     },
-    /// Record the route governance gives; the proposal is ready (steward; co-creating, once
-    /// feedback is linked).
-    MarkReady {
-        /// The route.
-        route: RouteSummary,
-    },
+    /// The proposal is ready, on the route governance gives, which comes with the
+    /// [`Context`](crate::machine::Context) (steward; co-creating, once feedback is linked).
+    MarkReady {},
     /// A deciding round started (steward; ready, or in decision when no round is running).
     StartDecision {
         /// The round's stream.
@@ -110,7 +106,7 @@ impl ProposalCommand {
             ProposalCommand::StartCoCreation {} => "start_co_creation",
             ProposalCommand::LinkFeedback { .. } => "link_feedback",
             ProposalCommand::Amend { .. } => "amend",
-            ProposalCommand::MarkReady { .. } => "mark_ready",
+            ProposalCommand::MarkReady {} => "mark_ready",
             ProposalCommand::StartDecision { .. } => "start_decision",
             ProposalCommand::RecordDecision { .. } => "record_decision",
             ProposalCommand::Publish { .. } => "publish",

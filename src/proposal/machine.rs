@@ -235,7 +235,7 @@ fn decide_created(
                 },
             }
         }
-        ProposalCommand::MarkReady { route } => {
+        ProposalCommand::MarkReady {} => {
             need(&[P::CoCreating])?;
             p.role_check(attempted, actor, ProposalRole::Steward)?;
             // Co-production asks that the people affected shape a proposal before it is
@@ -248,8 +248,17 @@ fn decide_created(
             if p.items.is_empty() && p.themes.is_empty() && !answered {
                 return Err(ProposalError::NoFeedback { proposal });
             }
+            let given = ctx.route.ok_or(ProposalError::NoRoute { proposal })?;
+            let route = given
+                .summary()
+                .filter(|_| given.kind == p.config.kind)
+                .ok_or_else(|| ProposalError::RouteNotForThis {
+                    proposal,
+                    kind: p.config.kind.clone(),
+                    route_kind: given.kind.clone(),
+                })?;
             ProposalEvent::MarkedReady {
-                route: route.clone(),
+                route,
                 by: actor,
                 at: now,
             }

@@ -47,12 +47,13 @@
 //! ```
 //! use std::collections::BTreeSet;
 //! use coproduction::cocreation::{ProposalId, ThemeId};
-//! use coproduction::community::{BodyId, MemberId};
-//! use coproduction::decision::{DecisionKind, Method};
+//! use coproduction::community::{Community, MemberId};
+//! use coproduction::decision::DecisionKind;
+//! use coproduction::governance::Governance;
 //! use coproduction::journal::StreamId;
 //! use coproduction::machine::Context;
 //! use coproduction::proposal::{Lifecycle, ProposalConfig, ProposalPhase, ProposalRoles};
-//! use coproduction::values::{Charter, RouteSummary, RuleId};
+//! use coproduction::values::{Charter, RuleId};
 //!
 //! let at = |t: &str| -> jiff::Timestamp { t.parse().unwrap() };
 //! let (proposer, steward) = (MemberId::new(1), MemberId::new(2));
@@ -65,11 +66,15 @@
 //!     roles: ProposalRoles { proposers: BTreeSet::from([proposer]), steward, members: BTreeSet::new() },
 //! };
 //! let s = |t: &str| Context::new(steward, at(t));
+//! // The route governance gives comes with the context (an engine gives it on its own).
+//! let community: Community = serde_json::from_str(include_str!("../../examples/data/community.json"))?;
+//! let governance = Governance::from_json(include_str!("../../examples/data/governance.json"), &community)?;
+//! let route = governance.route(&DecisionKind::WorkingModel, Default::default())?;
 //! let round = StreamId::new("consent-round:1")?;
 //! let proposal = Lifecycle::create(config, Context::new(proposer, at("2022-06-01T09:00:00Z")))?
 //!     .start_co_creation(s("2022-06-02T09:00:00Z"))?
 //!     .link_feedback(s("2022-06-20T09:00:00Z"), &[], &[ThemeId::new(1)])?
-//!     .mark_ready(s("2022-08-01T09:00:00Z"), RouteSummary::new(BodyId::new("associate_roles_team")?, Method::Consent))?
+//!     .mark_ready(s("2022-08-01T09:00:00Z").with_route(&route))?
 //!     .start_decision(s("2022-09-01T10:00:00Z"), round.clone())?;
 //!
 //! // Adoption takes the gate's proof: project the proposal and check it.
@@ -198,6 +203,25 @@ pub enum ProposalError {
     NothingToLink {
         /// The proposal.
         proposal: ProposalId,
+    },
+    /// Ready needs the route governance gives, in the context: an engine gives it; without
+    /// one, [`Context::with_route`](crate::machine::Context::with_route).
+    #[error("cannot mark proposal {proposal} ready: no governance route is given for it")]
+    NoRoute {
+        /// The proposal.
+        proposal: ProposalId,
+    },
+    /// The route given is for another kind of decision, or declines without deliberation.
+    #[error(
+        "cannot mark proposal {proposal} ready: the route given is for a {route_kind} decision without a deliberative method, or not for this {kind} one"
+    )]
+    RouteNotForThis {
+        /// The proposal.
+        proposal: ProposalId,
+        /// The proposal's kind.
+        kind: crate::decision::DecisionKind,
+        /// The kind the route is for.
+        route_kind: crate::decision::DecisionKind,
     },
     /// Ready needs some feedback linked.
     #[error("cannot mark proposal {proposal} ready: no feedback or theme is linked to it yet")]

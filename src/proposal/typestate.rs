@@ -13,7 +13,7 @@ use crate::cocreation::{ItemId, ThemeId};
 use crate::community::BodyId;
 use crate::journal::StreamId;
 use crate::machine::{Context, typestate};
-use crate::values::{GatePassed, RouteSummary};
+use crate::values::GatePassed;
 
 use super::{
     Answer, DecisionResult, Proposal, ProposalCommand, ProposalConfig, ProposalError,
@@ -175,12 +175,8 @@ impl Lifecycle<CoCreating> {
     ///
     /// As [`Decider::decide`](crate::machine::Decider::decide) of [`ProposalProcess`] for `MarkReady`, notably
     /// [`ProposalError::NoFeedback`].
-    pub fn mark_ready(
-        self,
-        ctx: Context,
-        route: RouteSummary,
-    ) -> Result<Lifecycle<Ready>, Refused<Self>> {
-        self.step(ProposalCommand::MarkReady { route }, ctx)
+    pub fn mark_ready(self, ctx: Context<'_>) -> Result<Lifecycle<Ready>, Refused<Self>> {
+        self.step(ProposalCommand::MarkReady {}, ctx)
     }
 }
 

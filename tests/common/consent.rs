@@ -78,7 +78,7 @@ pub fn at(minute: i64) -> Timestamp {
 }
 
 /// Member `actor` acting at `minute`.
-pub fn ctx(actor: u64, minute: i64) -> Context {
+pub fn ctx(actor: u64, minute: i64) -> Context<'static> {
     Context::new(MemberId::new(actor), at(minute))
 }
 
@@ -235,7 +235,7 @@ pub fn m(n: u64) -> MemberId {
 }
 
 /// `actor` acting at `minute`.
-pub fn by(actor: MemberId, minute: i64) -> Context {
+pub fn by(actor: MemberId, minute: i64) -> Context<'static> {
     Context::new(actor, at(minute))
 }
 

@@ -28,7 +28,7 @@ pub fn t0() -> Timestamp {
 }
 
 /// A context for member `n` at `minute` minutes after [`t0`].
-pub fn ctx(n: u64, minute: i64) -> Context {
+pub fn ctx(n: u64, minute: i64) -> Context<'static> {
     Context::new(
         MemberId::new(n),
         t0().checked_add(SignedDuration::from_mins(minute)).unwrap(),
@@ -120,8 +120,17 @@ pub fn route(i: usize) -> &'static Route {
 pub fn run(steps: &[(FundingCommand, u64, i64)]) -> (FundingState, Vec<FundingEvent>) {
     let mut state = FundingProcess::initial();
     let mut events = Vec::new();
+    // The route governance gives the offer identified, as an engine hands it on.
+    let mut given = None;
     for (command, actor, minute) in steps {
-        let new = FundingProcess::decide(&state, command, &ctx(*actor, *minute))
+        if let FundingCommand::Identify { offer: o, .. } = command {
+            given = (0..OFFERS).find(|&i| offer(i) == **o);
+        }
+        let ctx = match given {
+            Some(i) => routed(*actor, *minute, i),
+            None => ctx(*actor, *minute),
+        };
+        let new = FundingProcess::decide(&state, command, &ctx)
             .unwrap_or_else(|e| panic!("{command:?} refused: {e}"));
         for e in new {
             state = FundingProcess::evolve(state, &e);
@@ -138,8 +147,12 @@ pub fn identify(i: usize) -> FundingCommand {
     }
 }
 
-pub fn screen(i: usize) -> FundingCommand {
-    FundingCommand::Screen {
-        route: Box::new(route(i).clone()),
-    }
+/// Screen the offer: the route comes with the context.
+pub fn screen() -> FundingCommand {
+    FundingCommand::Screen {}
+}
+
+/// A context for member `n` at `minute`, carrying the route governance gives offer `i`.
+pub fn routed(n: u64, minute: i64, i: usize) -> Context<'static> {
+    ctx(n, minute).with_route(route(i))
 }

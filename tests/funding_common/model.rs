@@ -27,6 +27,9 @@ pub struct Step {
     pub command: FundingCommand,
     pub actor: u64,
     pub minute: i64,
+    /// The offer whose route the context carries: usually the decision's own, as an engine
+    /// gives it, now and then another's, as a caller without an engine might.
+    pub route: usize,
 }
 
 #[derive(Debug, Clone)]
@@ -120,7 +123,8 @@ impl Model {
         match &step.command {
             FundingCommand::Identify { .. } => return None,
             FundingCommand::StartScreening {} if is(&[P::Identified]) => m.phase = P::Screening,
-            FundingCommand::Screen { route: r } if is(&[P::Screening]) => {
+            FundingCommand::Screen {} if is(&[P::Screening]) => {
+                let r = route(step.route);
                 let offer = super::offer(self.offer);
                 let hits = !red_lines(&offer, seed_policy()).is_empty();
                 if hits != r.is_automatic_decline() {
@@ -242,12 +246,10 @@ impl Model {
             }
             FundingCommand::Decide {
                 outcome,
-                route_taken,
                 deciders,
                 rationale,
             } if is(&[P::Deciding]) => {
-                if Some(route_taken) != route(self.offer).summary().as_ref()
-                    || !self.ready(minute)
+                if !self.ready(minute)
                     || deciders.is_empty()
                     || deciders
                         .iter()
@@ -406,15 +408,14 @@ fn any_command() -> BoxedStrategy<FundingCommand> {
         static ANY: BoxedStrategy<FundingCommand> = prop_oneof![
             (0..OFFERS).prop_map(identify),
             Just(FundingCommand::StartScreening {}),
-            (0..OFFERS).prop_map(screen),
+            Just(screen()),
             Just(FundingCommand::StartDueDiligence {}),
             Just(FundingCommand::StartConsultation {}),
             Just(FundingCommand::StartDeciding {}),
             (any_body(), text()).prop_map(|(body, reference)| FundingCommand::RecordSession { body, reference }),
-            (outcome(), (0..OFFERS), prop::collection::vec(1u64..=6, 0..3)).prop_map(|(outcome, i, deciders)| {
+            (outcome(), prop::collection::vec(1u64..=6, 0..3)).prop_map(|(outcome, deciders)| {
                 FundingCommand::Decide {
                     outcome,
-                    route_taken: route(i).summary().unwrap_or_else(|| route(0).summary().unwrap()),
                     deciders: deciders.into_iter().map(MemberId::new).collect(),
                     rationale: "Because".into(),
                 }
@@ -433,10 +434,7 @@ fn expected(m: &Model) -> BoxedStrategy<FundingCommand> {
     match m.phase {
         P::NotIdentified => (0..OFFERS).prop_map(identify).boxed(),
         P::Identified => Just(FundingCommand::StartScreening {}).boxed(),
-        P::Screening => {
-            let i = m.offer;
-            prop_oneof![4 => Just(screen(i)), 1 => (0..OFFERS).prop_map(screen)].boxed()
-        }
+        P::Screening => Just(screen()).boxed(),
         P::Triaged => Just(FundingCommand::StartDueDiligence {}).boxed(),
         P::DueDiligence | P::Consultation => {
             let diligence = prop_oneof![
@@ -488,24 +486,13 @@ fn expected(m: &Model) -> BoxedStrategy<FundingCommand> {
                 .boxed()
             }
         }
-        P::Deciding => {
-            let given = route(m.offer).summary();
-            (outcome(), deciders(m), prop::bool::weighted(0.85), text())
-                .prop_map(move |(outcome, deciders, usual, rationale)| {
-                    let mut route_taken =
-                        given.clone().unwrap_or_else(|| route(0).summary().unwrap());
-                    if !usual {
-                        route_taken.method = Method::Delegated;
-                    }
-                    FundingCommand::Decide {
-                        outcome,
-                        route_taken,
-                        deciders,
-                        rationale,
-                    }
-                })
-                .boxed()
-        }
+        P::Deciding => (outcome(), deciders(m), text())
+            .prop_map(|(outcome, deciders, rationale)| FundingCommand::Decide {
+                outcome,
+                deciders,
+                rationale,
+            })
+            .boxed(),
         P::Accepted | P::AcceptedWithConditions => Just(FundingCommand::Publish {
             withheld_reason: None,
         })
@@ -658,11 +645,13 @@ fn step(m: &Model, command: BoxedStrategy<FundingCommand>) -> BoxedStrategy<Step
     } else {
         minute(m.last)
     };
-    (command, prop::bool::weighted(0.8), 1u64..=6, when)
-        .prop_map(|(command, usual, anyone, minute)| Step {
+    let route = prop_oneof![4 => Just(m.offer), 1 => 0..OFFERS];
+    (command, prop::bool::weighted(0.8), 1u64..=6, when, route)
+        .prop_map(|(command, usual, anyone, minute, route)| Step {
             actor: if usual { 1 } else { anyone },
             minute,
             command,
+            route,
         })
         .boxed()
 }

@@ -113,11 +113,7 @@ pub fn typed_step(funding: AnyFunding, command: &FundingCommand, ctx: Context) -
         (A::Identified(f), C::StartScreening {}) => {
             done(f.start_screening(ctx), A::Screening, A::Identified)
         }
-        (A::Screening(f), C::Screen { route }) => done(
-            f.screen(ctx, route.as_ref().clone()),
-            screened,
-            A::Screening,
-        ),
+        (A::Screening(f), C::Screen {}) => done(f.screen(ctx), screened, A::Screening),
         (A::Triaged(f), C::StartDueDiligence {}) => {
             done(f.start_due_diligence(ctx), A::DueDiligence, A::Triaged)
         }
@@ -189,16 +185,15 @@ pub fn typed_step(funding: AnyFunding, command: &FundingCommand, ctx: Context) -
             A::Deciding(f),
             C::Decide {
                 outcome,
-                route_taken,
                 deciders,
                 rationale,
             },
         ) => {
-            let (route, deciders, rationale) = (route_taken.clone(), deciders.clone(), rationale);
+            let (deciders, rationale) = (deciders.clone(), rationale);
             match outcome {
                 FundingOutcome::Accept {} => gated(
                     f,
-                    |f, gate| f.accept(ctx, route.clone(), deciders.clone(), rationale, gate),
+                    |f, gate| f.accept(ctx, deciders.clone(), rationale, gate),
                     A::Accepted,
                 ),
                 FundingOutcome::AcceptWithConditions { conditions } => gated(
@@ -207,7 +202,6 @@ pub fn typed_step(funding: AnyFunding, command: &FundingCommand, ctx: Context) -
                         f.accept_with_conditions(
                             ctx,
                             conditions.clone(),
-                            route.clone(),
                             deciders.clone(),
                             rationale,
                             gate,
@@ -216,17 +210,15 @@ pub fn typed_step(funding: AnyFunding, command: &FundingCommand, ctx: Context) -
                     A::AcceptedWithConditions,
                 ),
                 FundingOutcome::Decline {} => done(
-                    f.decline(ctx, route, deciders, rationale),
+                    f.decline(ctx, deciders, rationale),
                     A::Declined,
                     A::Deciding,
                 ),
-                FundingOutcome::Defer {} => done(
-                    f.defer(ctx, route, deciders, rationale),
-                    A::Deferred,
-                    A::Deciding,
-                ),
+                FundingOutcome::Defer {} => {
+                    done(f.defer(ctx, deciders, rationale), A::Deferred, A::Deciding)
+                }
                 FundingOutcome::Escalate { to } => done(
-                    f.escalate(ctx, to.clone(), route, deciders, rationale),
+                    f.escalate(ctx, to.clone(), deciders, rationale),
                     A::Escalated,
                     A::Deciding,
                 ),

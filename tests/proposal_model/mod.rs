@@ -9,12 +9,12 @@ use std::collections::BTreeSet;
 use coproduction::cocreation::{ItemId, ProposalId, ThemeId};
 use coproduction::community::{BodyId, MemberId};
 use coproduction::consent::ObjectionId;
-use coproduction::decision::{DecisionKind, Method};
+use coproduction::decision::{DecisionKind, Method, Tier};
+use coproduction::governance::{Case, Conditions, Procedure, Route};
 use coproduction::journal::StreamId;
 use coproduction::proposal::{
     Answer, DecisionResult, ProposalCommand, ProposalConfig, ProposalPhase, ProposalRoles,
 };
-use coproduction::values::RouteSummary;
 use jiff::{SignedDuration, Timestamp};
 use proptest::prelude::*;
 use proptest_state_machine::ReferenceStateMachine;
@@ -278,11 +278,23 @@ pub fn answer() -> BoxedStrategy<Answer> {
     .boxed()
 }
 
-pub fn route() -> RouteSummary {
-    RouteSummary::new(
-        BodyId::new("associate_roles_team").unwrap(),
-        Method::Consent,
-    )
+/// The route governance gives the proposal, as an engine hands it to `decide` in the
+/// context.
+pub fn given_route() -> Route {
+    Route {
+        kind: DecisionKind::WorkingModel,
+        case: Case {
+            tier: Tier::Zero,
+            red_line: false,
+            institutional_policy: false,
+        },
+        decider: BodyId::new("associate_roles_team").unwrap(),
+        procedure: Procedure::Method(Method::Consent),
+        consult: Vec::new(),
+        informed: Vec::new(),
+        escalation: Vec::new(),
+        selected_by: Conditions::default(),
+    }
 }
 
 pub fn result(last: i64) -> BoxedStrategy<DecisionResult> {
@@ -311,7 +323,7 @@ pub fn anything(m: &Model) -> BoxedStrategy<ProposalCommand> {
         }),
         (text(), proptest::collection::vec(answer(), 0..3))
             .prop_map(|(text, answers)| ProposalCommand::Amend { text, answers }),
-        Just(ProposalCommand::MarkReady { route: route() }),
+        Just(ProposalCommand::MarkReady {}),
         (1..4u32).prop_map(|n| ProposalCommand::StartDecision { round: round(n) }),
         ((1..4u32), result(last)).prop_map(|(n, result)| ProposalCommand::RecordDecision {
             round: round(n),
@@ -359,7 +371,7 @@ pub fn sensible(m: &Model) -> BoxedStrategy<(ProposalCommand, u64)> {
                 },
                 PROPOSER
             )),
-            Just(steward(ProposalCommand::MarkReady { route: route() })),
+            Just(steward(ProposalCommand::MarkReady {})),
         ]
         .boxed(),
         Some(P::Ready) => Just(steward(ProposalCommand::StartDecision {

@@ -170,9 +170,7 @@ pub fn typed_step(
         (A::CoCreating(p), C::Amend { text, answers }) => {
             done(p.amend(ctx, text, answers), A::CoCreating, A::CoCreating)
         }
-        (A::CoCreating(p), C::MarkReady { route }) => {
-            done(p.mark_ready(ctx, route.clone()), A::Ready, A::CoCreating)
-        }
+        (A::CoCreating(p), C::MarkReady {}) => done(p.mark_ready(ctx), A::Ready, A::CoCreating),
         (A::Ready(p), C::StartDecision { round }) => done(
             p.start_decision(ctx, round.clone()),
             A::InDecision,

@@ -15,7 +15,7 @@ use coproduction::governance::Governance;
 use coproduction::journal::{FileJournal, StreamId};
 use coproduction::values::{
     AccessRequest, Conflict, DecisionRecord, ExpensesFacts, FundingCondition, Participant,
-    PaymentStatus, Restriction, RouteSummary, StakeholderFacts, ValueReport, Way,
+    PaymentStatus, Restriction, StakeholderFacts, ValueReport, Way,
 };
 
 use super::{FOUNDATION, FOUNDATION_ROUND, TOBACCO, at, round_request, show};
@@ -77,13 +77,7 @@ pub(super) fn foundation_offer(
         },
     )?;
     step(1, "2021-04-19T09:05:00Z", FundingCommand::StartScreening {})?;
-    step(
-        1,
-        "2021-04-19T09:10:00Z",
-        FundingCommand::Screen {
-            route: Box::new(route.clone()),
-        },
-    )?;
+    step(1, "2021-04-19T09:10:00Z", FundingCommand::Screen {})?;
     step(
         1,
         "2021-04-19T09:15:00Z",
@@ -338,7 +332,6 @@ pub(super) fn foundation_offer(
     evidence.dates.review_at = Some(at("2022-04-28T00:00:00Z"));
     evidence.dates.session_at = Some(at("2021-04-28T18:00:00Z"));
     evidence.dates.papers_sent_at = Some(at("2021-04-21T09:00:00Z"));
-    let summary = route.summary().ok_or("a deliberative route")?;
 
     // The round's consent is the circle's; the engine recorded it in the funding decision when
     // the round closed, and it is the decision that the gate checks, with the round's record
@@ -360,7 +353,6 @@ pub(super) fn foundation_offer(
                         restricts: Default::default(),
                     }],
                 },
-                route_taken: summary,
                 deciders: deciders.clone(),
                 rationale: rationale.into(),
             },
@@ -399,10 +391,7 @@ pub(super) fn foundation_offer(
 /// A tobacco company's grant: the red-line screen declines it and publishes the reason.
 /// The machine has no step from `declined`, and the value gate refuses an acceptance even
 /// with an override recorded: rule C4 takes none. Returns the decision's value report.
-pub(super) fn red_line_offer(
-    engine: &StoryEngine,
-    governance: &Governance,
-) -> Result<ValueReport, Box<dyn Error>> {
+pub(super) fn red_line_offer(engine: &StoryEngine) -> Result<ValueReport, Box<dyn Error>> {
     let policy = FundingPolicy::seed();
     let offer = Offer::new(
         DecisionKind::Funding,
@@ -411,7 +400,6 @@ pub(super) fn red_line_offer(
         "A grant towards community events",
     )
     .amount(5_000);
-    let route = governance.route(&offer.kind, route_facts(&offer, &policy))?;
     let step = |minute: &str, command: FundingCommand| {
         engine.handle(funding(
             TOBACCO,
@@ -428,12 +416,7 @@ pub(super) fn red_line_offer(
         },
     )?;
     step("05", FundingCommand::StartScreening {})?;
-    step(
-        "10",
-        FundingCommand::Screen {
-            route: Box::new(route),
-        },
-    )?;
+    step("10", FundingCommand::Screen {})?;
     let stream = StreamId::new(TOBACCO)?;
     let now = at("2021-04-19T11:00:00Z");
     let record = engine.record(&stream, now).ok_or("the offer's stream")?;
@@ -443,10 +426,6 @@ pub(super) fn red_line_offer(
     );
     let accept = FundingCommand::Decide {
         outcome: FundingOutcome::Accept {},
-        route_taken: RouteSummary::new(
-            body("staff_team")?,
-            coproduction::decision::Method::AdviceProcess,
-        ),
         deciders: vec![MemberId::new(1)],
         rationale: "We need the money".into(),
     };

@@ -163,7 +163,7 @@ pub fn run(out: &Path) -> Result<Story, Box<dyn Error>> {
 
     heading("3. Two funding offers, on the engine");
     let foundation = funding::foundation_offer(&engine, &governance)?;
-    let red_line = funding::red_line_offer(&engine, &governance)?;
+    let red_line = funding::red_line_offer(&engine)?;
 
     heading("4. The Allies Group, tested against the community's values");
     let allies_id = BodyId::new("allies_group")?;

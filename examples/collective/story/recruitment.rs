@@ -174,9 +174,7 @@ pub(super) fn recruitment_decision(
         themes: (1..=3).map(ThemeId::new).collect(),
     };
     engine.handle(proposal(facilitator, "2021-05-20T09:00:00Z", link))?;
-    let ready = ProposalCommand::MarkReady {
-        route: route.summary().ok_or("a route with a method")?,
-    };
+    let ready = ProposalCommand::MarkReady {};
     engine.handle(proposal(facilitator, "2021-05-31T09:00:00Z", ready))?;
     engine.handle(proposal(
         facilitator,

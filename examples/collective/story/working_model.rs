@@ -88,9 +88,7 @@ pub(super) fn working_model(
     engine.handle(proposal(
         steward,
         "2021-08-23T09:00:00Z",
-        ProposalCommand::MarkReady {
-            route: summary.clone(),
-        },
+        ProposalCommand::MarkReady {},
     ))?;
     engine.handle(proposal(
         steward,

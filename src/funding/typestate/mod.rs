@@ -10,9 +10,8 @@
 use jiff::Timestamp;
 
 use crate::community::{BodyId, MemberId};
-use crate::governance::Route;
 use crate::machine::{Context, typestate};
-use crate::values::{FundingCondition, GatePassed, RouteSummary};
+use crate::values::{FundingCondition, GatePassed};
 
 use super::{
     AdviceId, Check, FundingCommand, FundingDecision, FundingError, FundingEvent, FundingOutcome,
@@ -38,7 +37,7 @@ pub trait OpenPhase: FundingPhaseMarker {}
 ///
 /// fn sanctions_checked<P: DiligencePhase>(
 ///     funding: Funding<P>,
-///     ctx: Context,
+///     ctx: Context<'_>,
 /// ) -> Result<Funding<P>, Refused<Funding<P>>> {
 ///     funding.complete_check(ctx, Check::LegalAndSanctions, "Not on the sanctions lists")
 /// }
@@ -115,7 +114,11 @@ impl<P> Funding<P> {
     }
 
     /// A step whose next phase depends on data.
-    fn branch(self, command: FundingCommand, ctx: Context) -> Result<AnyFunding, Refused<Self>> {
+    fn branch(
+        self,
+        command: FundingCommand,
+        ctx: Context<'_>,
+    ) -> Result<AnyFunding, Refused<Self>> {
         let (state, events) = self.apply(command, ctx)?;
         Ok(AnyFunding::with_events(state, events))
     }
@@ -130,7 +133,7 @@ impl Funding<Identified> {
     pub fn identify(
         offer: Offer,
         policy: FundingPolicy,
-        ctx: Context,
+        ctx: Context<'_>,
     ) -> Result<Self, FundingError> {
         let command = FundingCommand::Identify {
             offer: Box::new(offer),
@@ -144,26 +147,22 @@ impl Funding<Identified> {
     /// # Errors
     ///
     /// As [`Decider::decide`](crate::machine::Decider::decide) of [`FundingProcess`] for `StartScreening`.
-    pub fn start_screening(self, ctx: Context) -> Result<Funding<Screening>, Refused<Self>> {
+    pub fn start_screening(self, ctx: Context<'_>) -> Result<Funding<Screening>, Refused<Self>> {
         self.step(FundingCommand::StartScreening {}, ctx)
     }
 }
 
 impl Funding<Screening> {
-    /// Screens and triages the offer along `route`, which governance gives for the offer's
-    /// [`route_facts`](super::route_facts).
+    /// Screens and triages the offer along the route in `ctx`
+    /// ([`Context::with_route`](crate::machine::Context::with_route)), which governance gives
+    /// for the offer's [`route_facts`](super::route_facts).
     ///
     /// # Errors
     ///
-    /// As [`Decider::decide`](crate::machine::Decider::decide) of [`FundingProcess`] for `Screen`: a route for another kind,
+    /// As [`Decider::decide`](crate::machine::Decider::decide) of [`FundingProcess`] for `Screen`: no route, or a route for another kind,
     /// tier or red-line verdict.
-    pub fn screen(self, ctx: Context, route: Route) -> Result<Screened, Refused<Self>> {
-        let any = self.branch(
-            FundingCommand::Screen {
-                route: Box::new(route),
-            },
-            ctx,
-        )?;
+    pub fn screen(self, ctx: Context<'_>) -> Result<Screened, Refused<Self>> {
+        let any = self.branch(FundingCommand::Screen {}, ctx)?;
         Ok(match any {
             AnyFunding::Declined(f) => Screened::Declined(f),
             other => {
@@ -180,7 +179,10 @@ impl Funding<Triaged> {
     /// # Errors
     ///
     /// As [`Decider::decide`](crate::machine::Decider::decide) of [`FundingProcess`] for `StartDueDiligence`.
-    pub fn start_due_diligence(self, ctx: Context) -> Result<Funding<DueDiligence>, Refused<Self>> {
+    pub fn start_due_diligence(
+        self,
+        ctx: Context<'_>,
+    ) -> Result<Funding<DueDiligence>, Refused<Self>> {
         self.step(FundingCommand::StartDueDiligence {}, ctx)
     }
 }
@@ -193,7 +195,7 @@ impl<P: DiligencePhase> Funding<P> {
     /// As [`Decider::decide`](crate::machine::Decider::decide) of [`FundingProcess`] for `CompleteCheck`.
     pub fn complete_check(
         self,
-        ctx: Context,
+        ctx: Context<'_>,
         check: Check,
         evidence: impl Into<String>,
     ) -> Result<Self, Refused<Self>> {
@@ -213,7 +215,7 @@ impl<P: DiligencePhase> Funding<P> {
     /// As [`Decider::decide`](crate::machine::Decider::decide) of [`FundingProcess`] for `DeclareInterest`.
     pub fn declare_interest(
         self,
-        ctx: Context,
+        ctx: Context<'_>,
         interest: Option<String>,
         recused: bool,
     ) -> Result<Self, Refused<Self>> {
@@ -227,7 +229,10 @@ impl Funding<DueDiligence> {
     /// # Errors
     ///
     /// As [`Decider::decide`](crate::machine::Decider::decide) of [`FundingProcess`] for `StartConsultation`.
-    pub fn start_consultation(self, ctx: Context) -> Result<Funding<Consultation>, Refused<Self>> {
+    pub fn start_consultation(
+        self,
+        ctx: Context<'_>,
+    ) -> Result<Funding<Consultation>, Refused<Self>> {
         self.step(FundingCommand::StartConsultation {}, ctx)
     }
 }
@@ -240,7 +245,7 @@ impl Funding<Consultation> {
     /// As [`Decider::decide`](crate::machine::Decider::decide) of [`FundingProcess`] for `RecordAdvice`.
     pub fn record_advice(
         self,
-        ctx: Context,
+        ctx: Context<'_>,
         body: BodyId,
         from: MemberId,
         advice: impl Into<String>,
@@ -262,7 +267,7 @@ impl Funding<Consultation> {
     /// As [`Decider::decide`](crate::machine::Decider::decide) of [`FundingProcess`] for `AnswerAdvice`.
     pub fn answer_advice(
         self,
-        ctx: Context,
+        ctx: Context<'_>,
         advice: AdviceId,
         answer: impl Into<String>,
     ) -> Result<Self, Refused<Self>> {
@@ -280,7 +285,11 @@ impl Funding<Consultation> {
     /// # Errors
     ///
     /// As [`Decider::decide`](crate::machine::Decider::decide) of [`FundingProcess`] for `OpenCommentWindow`.
-    pub fn open_comment_window(self, ctx: Context, body: BodyId) -> Result<Self, Refused<Self>> {
+    pub fn open_comment_window(
+        self,
+        ctx: Context<'_>,
+        body: BodyId,
+    ) -> Result<Self, Refused<Self>> {
         self.step(FundingCommand::OpenCommentWindow { body }, ctx)
     }
 
@@ -291,7 +300,7 @@ impl Funding<Consultation> {
     /// As [`Decider::decide`](crate::machine::Decider::decide) of [`FundingProcess`] for `Comment`.
     pub fn comment(
         self,
-        ctx: Context,
+        ctx: Context<'_>,
         body: BodyId,
         text: impl Into<String>,
     ) -> Result<Self, Refused<Self>> {
@@ -311,7 +320,7 @@ impl Funding<Consultation> {
     /// As [`Decider::decide`](crate::machine::Decider::decide) of [`FundingProcess`] for `RecordSession`.
     pub fn record_session(
         self,
-        ctx: Context,
+        ctx: Context<'_>,
         body: BodyId,
         reference: impl Into<String>,
     ) -> Result<Self, Refused<Self>> {
@@ -331,7 +340,7 @@ impl Funding<Consultation> {
     /// As [`Decider::decide`](crate::machine::Decider::decide) of [`FundingProcess`] for `RecordConsentRound`.
     pub fn record_consent_round(
         self,
-        ctx: Context,
+        ctx: Context<'_>,
         reference: impl Into<String>,
         consented: bool,
     ) -> Result<Self, Refused<Self>> {
@@ -349,7 +358,7 @@ impl Funding<Consultation> {
     /// # Errors
     ///
     /// [`FundingError::MissingChecks`] or [`FundingError::ConsultationIncomplete`].
-    pub fn start_deciding(self, ctx: Context) -> Result<Funding<Deciding>, Refused<Self>> {
+    pub fn start_deciding(self, ctx: Context<'_>) -> Result<Funding<Deciding>, Refused<Self>> {
         self.step(FundingCommand::StartDeciding {}, ctx)
     }
 }
@@ -357,16 +366,14 @@ impl Funding<Consultation> {
 impl Funding<Deciding> {
     fn decide_with<Q>(
         self,
-        ctx: Context,
+        ctx: Context<'_>,
         outcome: FundingOutcome,
-        route_taken: RouteSummary,
         deciders: Vec<MemberId>,
         rationale: String,
     ) -> Result<Funding<Q>, Refused<Self>> {
         self.step(
             FundingCommand::Decide {
                 outcome,
-                route_taken,
                 deciders,
                 rationale,
             },
@@ -388,19 +395,13 @@ impl Funding<Deciding> {
     /// decider, no consent.
     pub fn accept(
         self,
-        ctx: Context,
-        route_taken: RouteSummary,
+        ctx: Context<'_>,
         deciders: Vec<MemberId>,
         rationale: impl Into<String>,
         gate: &GatePassed,
     ) -> Result<Funding<Accepted>, Refused<Self>> {
-        self.proven(gate)?.decide_with(
-            ctx,
-            FundingOutcome::Accept {},
-            route_taken,
-            deciders,
-            rationale.into(),
-        )
+        self.proven(gate)?
+            .decide_with(ctx, FundingOutcome::Accept {}, deciders, rationale.into())
     }
 
     /// Accepts the offer with the community's own conditions. Takes the gate's proof.
@@ -411,9 +412,8 @@ impl Funding<Deciding> {
     /// [`FundingError::RestrictiveConditionBelowTierTwo`].
     pub fn accept_with_conditions(
         self,
-        ctx: Context,
+        ctx: Context<'_>,
         conditions: Vec<FundingCondition>,
-        route_taken: RouteSummary,
         deciders: Vec<MemberId>,
         rationale: impl Into<String>,
         gate: &GatePassed,
@@ -421,7 +421,6 @@ impl Funding<Deciding> {
         self.proven(gate)?.decide_with(
             ctx,
             FundingOutcome::AcceptWithConditions { conditions },
-            route_taken,
             deciders,
             rationale.into(),
         )
@@ -434,18 +433,11 @@ impl Funding<Deciding> {
     /// As [`Decider::decide`](crate::machine::Decider::decide) of [`FundingProcess`] for `Decide`.
     pub fn decline(
         self,
-        ctx: Context,
-        route_taken: RouteSummary,
+        ctx: Context<'_>,
         deciders: Vec<MemberId>,
         rationale: impl Into<String>,
     ) -> Result<Funding<Declined>, Refused<Self>> {
-        self.decide_with(
-            ctx,
-            FundingOutcome::Decline {},
-            route_taken,
-            deciders,
-            rationale.into(),
-        )
+        self.decide_with(ctx, FundingOutcome::Decline {}, deciders, rationale.into())
     }
 
     /// Defers the decision.
@@ -455,18 +447,11 @@ impl Funding<Deciding> {
     /// As [`Decider::decide`](crate::machine::Decider::decide) of [`FundingProcess`] for `Decide`.
     pub fn defer(
         self,
-        ctx: Context,
-        route_taken: RouteSummary,
+        ctx: Context<'_>,
         deciders: Vec<MemberId>,
         rationale: impl Into<String>,
     ) -> Result<Funding<Deferred>, Refused<Self>> {
-        self.decide_with(
-            ctx,
-            FundingOutcome::Defer {},
-            route_taken,
-            deciders,
-            rationale.into(),
-        )
+        self.decide_with(ctx, FundingOutcome::Defer {}, deciders, rationale.into())
     }
 
     /// Escalates the decision to `to` (an institution's committee).
@@ -476,16 +461,14 @@ impl Funding<Deciding> {
     /// As [`Decider::decide`](crate::machine::Decider::decide) of [`FundingProcess`] for `Decide`.
     pub fn escalate(
         self,
-        ctx: Context,
+        ctx: Context<'_>,
         to: BodyId,
-        route_taken: RouteSummary,
         deciders: Vec<MemberId>,
         rationale: impl Into<String>,
     ) -> Result<Funding<Escalated>, Refused<Self>> {
         self.decide_with(
             ctx,
             FundingOutcome::Escalate { to },
-            route_taken,
             deciders,
             rationale.into(),
         )
@@ -505,7 +488,7 @@ impl<P: AcceptedPhase> Funding<P> {
     /// As [`Decider::decide`](crate::machine::Decider::decide) of [`FundingProcess`] for `Publish`.
     pub fn publish(
         self,
-        ctx: Context,
+        ctx: Context<'_>,
         withheld_reason: Option<String>,
     ) -> Result<Funding<Published>, Refused<Self>> {
         self.step(FundingCommand::Publish { withheld_reason }, ctx)
@@ -520,7 +503,7 @@ impl Funding<Published> {
     /// [`FundingError::ReviewDateNotAhead`].
     pub fn start_monitoring(
         self,
-        ctx: Context,
+        ctx: Context<'_>,
         review_date: Timestamp,
     ) -> Result<Funding<Monitoring>, Refused<Self>> {
         self.step(FundingCommand::StartMonitoring { review_date }, ctx)
@@ -535,7 +518,7 @@ impl Funding<Monitoring> {
     /// As [`Decider::decide`](crate::machine::Decider::decide) of [`FundingProcess`] for `StartReview`.
     pub fn start_review(
         self,
-        ctx: Context,
+        ctx: Context<'_>,
         reason: impl Into<String>,
     ) -> Result<Funding<UnderReview>, Refused<Self>> {
         self.step(
@@ -555,7 +538,7 @@ impl Funding<UnderReview> {
     /// As [`Decider::decide`](crate::machine::Decider::decide) of [`FundingProcess`] for `Review`.
     pub fn review(
         self,
-        ctx: Context,
+        ctx: Context<'_>,
         renew: bool,
         rationale: impl Into<String>,
     ) -> Result<Reviewed, Refused<Self>> {
@@ -584,7 +567,7 @@ impl<P: OpenPhase> Funding<P> {
     /// As [`Decider::decide`](crate::machine::Decider::decide) of [`FundingProcess`] for `Withdraw`.
     pub fn withdraw(
         self,
-        ctx: Context,
+        ctx: Context<'_>,
         reason: impl Into<String>,
     ) -> Result<Funding<Withdrawn>, Refused<Self>> {
         self.step(
@@ -603,7 +586,7 @@ mod tests {
     use crate::decision::DecisionKind;
     use crate::governance::{Governance, GovernanceMap};
 
-    fn route_for(offer: &Offer) -> Route {
+    fn route_for(offer: &Offer) -> crate::governance::Route {
         let community: Community =
             serde_json::from_str(include_str!("../../../examples/data/community.json")).unwrap();
         let map: GovernanceMap =
@@ -617,7 +600,7 @@ mod tests {
             .unwrap()
     }
 
-    fn ctx(minute: i64) -> Context {
+    fn ctx(minute: i64) -> Context<'static> {
         let t: Timestamp = "2024-05-01T09:00:00Z".parse().unwrap();
         Context::new(
             MemberId::new(1),
@@ -634,7 +617,7 @@ mod tests {
             .unwrap()
             .start_screening(ctx(1))
             .unwrap();
-        match screening.screen(ctx(2), route).unwrap() {
+        match screening.screen(ctx(2).with_route(&route)).unwrap() {
             Screened::Triaged(f) => f,
             Screened::Declined(_) => panic!("no red line"),
         }
@@ -720,22 +703,9 @@ mod tests {
     #[test]
     fn acceptance_takes_only_a_proof_for_this_decision_as_it_stands() {
         let mut decision = deciding();
-        let route = decision
-            .decision()
-            .unwrap()
-            .route()
-            .unwrap()
-            .summary()
-            .unwrap();
         let deciders = vec![MemberId::new(1)];
         let accept = |d: Funding<Deciding>, gate: &GatePassed| {
-            d.accept(
-                ctx(20),
-                route.clone(),
-                deciders.clone(),
-                "Room hire for sessions",
-                gate,
-            )
+            d.accept(ctx(20), deciders.clone(), "Room hire for sessions", gate)
         };
         let subject = decision.subject().unwrap();
         let other = crate::values::Subject::named("another offer");
