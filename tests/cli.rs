@@ -477,3 +477,62 @@ fn a_restricting_condition_on_a_tier_one_route_is_found_against_c5() {
     assert_eq!(c5["status"], "violated", "{c5}");
     assert!(c5["message"].as_str().unwrap().contains("tier 1"), "{c5}");
 }
+
+/// Through the tool: a round that seats someone the deciding body does not have, or gives a
+/// member lived experience the community does not record, is refused with the difference,
+/// and so is an escalation off the map's chain; nothing is written.
+#[test]
+fn a_forged_seat_or_an_escalation_off_the_chain_is_refused_and_writes_nothing() {
+    let community = engine_support::community();
+    let forge = |forge: &dyn Fn(&mut Vec<coproduction::consent::EligibleMember>)| {
+        let mut open = engine_support::open(&community);
+        if let ProcessCommand::Consent {
+            command: RoundCommand::Open { config },
+        } = &mut open.command
+        {
+            forge(&mut config.eligible);
+        }
+        lines(&[open])
+    };
+    for (input, expected) in [
+        (
+            forge(&|e| {
+                e.push(coproduction::consent::EligibleMember {
+                    member: MemberId::new(6),
+                    lived_experience: true,
+                })
+            }),
+            "member m6 is not among those the route seats from `associate_roles_team`",
+        ),
+        (
+            forge(&|e| e.iter_mut().for_each(|m| m.lived_experience = false)),
+            "the community records lived experience for member m1",
+        ),
+    ] {
+        let journal = Journal::new();
+        let out = journal.run(&input);
+        assert!(!out.status.success());
+        let stderr = text(&out.stderr);
+        assert!(stderr.contains(expected), "{stderr}");
+        assert!(journal.bytes().is_empty());
+    }
+
+    let journal = Journal::new();
+    let requests = engine_support::to_consented_requests(&community);
+    assert!(journal.run(&lines(&requests)).status.success());
+    let before = journal.bytes();
+    let escalate = line(
+        13,
+        30,
+        r#"{"type": "escalate", "to": "allies_group", "reason": "No agreement on pay"}"#,
+    )
+    .replace("2022-09-01T10:30:00Z", "2022-08-20T14:00:00Z");
+    let out = journal.run(&escalate);
+    assert!(!out.status.success());
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("the governance map escalates this decision only to `decision_circle`"),
+        "{stderr}"
+    );
+    assert_eq!(journal.bytes(), before);
+}

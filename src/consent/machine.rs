@@ -538,6 +538,15 @@ fn decide_opened(
                 // circle); handing it back to the same body is not an exit.
                 return Err(ConsentError::EscalationToSelf { body: to.clone() });
             }
+            // Where governance routed the round, it escalates only along the map's chain.
+            if let Some(route) = ctx.route
+                && !route.escalation.contains(to)
+            {
+                return Err(ConsentError::OffEscalationChain {
+                    to: to.clone(),
+                    chain: route.escalation.clone(),
+                });
+            }
             need_text(attempted, "reason", reason)?;
             Ok(Events::one(RoundEvent::Escalated {
                 to: to.clone(),

@@ -129,7 +129,7 @@ mod typestate;
 
 use jiff::Timestamp;
 
-use crate::community::{CommunityError, MemberId};
+use crate::community::{BodyId, CommunityError, MemberId};
 use crate::decision::Method;
 
 pub use command::RoundCommand;
@@ -339,6 +339,18 @@ pub enum ConsentError {
         /// The body named.
         body: crate::community::BodyId,
     },
+    /// An escalation to a body that is not on the governance map's escalation chain for the
+    /// round's route.
+    #[error(
+        "cannot escalate to `{to}`: the governance map escalates this decision only to {}",
+        chain_text(chain)
+    )]
+    OffEscalationChain {
+        /// The body asked for.
+        to: BodyId,
+        /// The chain the route gives, nearest first.
+        chain: Vec<BodyId>,
+    },
     /// A round asked to open on governance's route, where no route is known: the engine
     /// resolves it when it has a governance map; otherwise open with a set-up
     /// ([`RoundConfig::from_route`] builds one from a route).
@@ -372,4 +384,16 @@ fn list<T: std::fmt::Display>(items: &[T]) -> String {
         .map(ToString::to_string)
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// An escalation chain as errors name it.
+pub(crate) fn chain_text(chain: &[BodyId]) -> String {
+    if chain.is_empty() {
+        return "no body (its chain is empty)".to_owned();
+    }
+    chain
+        .iter()
+        .map(|b| format!("`{b}`"))
+        .collect::<Vec<_>>()
+        .join(", then ")
 }

@@ -1,16 +1,19 @@
 //! The consent round as one of the engine's processes.
 
-use crate::community::Community;
+use std::collections::BTreeMap;
+
+use crate::community::MemberId;
 use crate::decision::DecisionKind;
+use crate::decision::Method;
 use crate::governance::{Route, RouteFacts};
 use crate::journal::StreamId;
 use crate::machine::Decider;
-use crate::process::{Opening, Process, ProcessKind, Projection, Reached};
+use crate::process::{Opening, Process, ProcessKind, Projection, Reached, Witness};
 use crate::values::DecisionRecord;
 
 use super::{
-    ConsentError, ConsentProcess, Ending, RoundCommand, RoundConfig, RoundEvent, RoundPhase,
-    RoundState,
+    ConsentError, ConsentProcess, EligibleMember, Ending, RoundCommand, RoundConfig, RoundEvent,
+    RoundPhase, RoundState, snapshot,
 };
 
 impl Process for ConsentProcess {
@@ -107,11 +110,11 @@ impl Process for ConsentProcess {
     }
 
     /// A round opened on its route takes its deciding body, method and eligible members from
-    /// the route and the community as they stand.
+    /// the route and the community as they stand, less those who stepped out of the process
+    /// it decides for.
     fn resolve(
         command: &RoundCommand,
-        route: Option<&Route>,
-        community: &Community,
+        witness: &Witness<'_>,
     ) -> Result<Option<RoundCommand>, ConsentError> {
         let RoundCommand::OpenOnRoute {
             title,
@@ -121,11 +124,84 @@ impl Process for ConsentProcess {
         else {
             return Ok(None);
         };
-        let route = route.ok_or(ConsentError::NoRoute)?;
-        let config = RoundConfig::from_route(route, community, title, proposal, *roles)?;
+        let route = witness.route.ok_or(ConsentError::NoRoute)?;
+        let mut config =
+            RoundConfig::from_route(route, witness.community, title, proposal, *roles)?;
+        config
+            .eligible
+            .retain(|m| !witness.recused.contains(&m.member));
         Ok(Some(RoundCommand::Open {
             config: Box::new(config),
         }))
+    }
+
+    /// Who is eligible, and with which lived experience, is the community's to say: the
+    /// members the route seats (the deciding body's, or for an advice process the consulted
+    /// bodies'), as the community records them, less those who stepped out of the process
+    /// decided for. Without a route, the deciding body's members; an advice process's
+    /// advisers are then only checked to be members, as recorded.
+    fn witnessed(command: &RoundCommand, witness: &Witness<'_>) -> Result<(), String> {
+        let RoundCommand::Open { config } = command else {
+            return Ok(());
+        };
+        let community = witness.community;
+        let expected = match witness.route {
+            Some(route) => {
+                let roles = config.roles;
+                RoundConfig::from_route(route, community, "", "", roles)
+                    .map_err(|e| e.to_string())?
+                    .eligible
+            }
+            None if config.method == Method::AdviceProcess => {
+                for seat in &config.eligible {
+                    match community.member(seat.member) {
+                        None => {
+                            return Err(format!("member {} is not in the community", seat.member));
+                        }
+                        Some(m) if m.lived_experience != seat.lived_experience => {
+                            return Err(lived(seat.member, m.lived_experience));
+                        }
+                        Some(_) => {}
+                    }
+                }
+                return Ok(());
+            }
+            None => snapshot(community, &config.deciding_body).map_err(|e| e.to_string())?,
+        };
+        let expected: BTreeMap<MemberId, bool> = expected
+            .into_iter()
+            .filter(|m| !witness.recused.contains(&m.member))
+            .map(|m| (m.member, m.lived_experience))
+            .collect();
+        let mut given: Vec<&EligibleMember> = config.eligible.iter().collect();
+        given.sort_by_key(|m| m.member);
+        for seat in &given {
+            match expected.get(&seat.member) {
+                None if witness.recused.contains(&seat.member) => {
+                    return Err(format!(
+                        "member {} stepped out of the decision this round is for",
+                        seat.member
+                    ));
+                }
+                None => {
+                    return Err(format!(
+                        "member {} is not among those the route seats from `{}`",
+                        seat.member, config.deciding_body
+                    ));
+                }
+                Some(recorded) if *recorded != seat.lived_experience => {
+                    return Err(lived(seat.member, *recorded));
+                }
+                Some(_) => {}
+            }
+        }
+        if let Some(left_out) = expected
+            .keys()
+            .find(|m| !given.iter().any(|g| g.member == **m))
+        {
+            return Err(format!("member {left_out} is left out"));
+        }
+        Ok(())
     }
 
     /// A round is held by the deciding body, by the method, that the route names.
@@ -140,4 +216,14 @@ impl Process for ConsentProcess {
             _ => Ok(()),
         }
     }
+}
+
+/// A lived-experience difference, as the engine names it.
+fn lived(member: MemberId, recorded: bool) -> String {
+    let says = if recorded {
+        "records"
+    } else {
+        "does not record"
+    };
+    format!("the community {says} lived experience for member {member}; the round says otherwise")
 }

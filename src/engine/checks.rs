@@ -3,11 +3,12 @@
 
 use std::collections::BTreeSet;
 
+use crate::community::MemberId;
 use crate::decision::DecisionKind;
 use crate::funding::FundingCommand;
 use crate::governance::{Route, RouteFacts};
 use crate::journal::{Journal, StreamId};
-use crate::process::{ProcessState, Stream};
+use crate::process::{ProcessState, Stream, Witness};
 use crate::proposal::ProposalCommand;
 
 use super::{Engine, EngineError, EngineEvent, Held, ProcessCommand, Request};
@@ -33,6 +34,7 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
     pub(super) fn start(
         &self,
         request: &Request,
+        recused: &BTreeSet<MemberId>,
     ) -> Result<(Stream, EngineEvent, Option<ProcessCommand>), EngineError> {
         let id = &request.stream;
         let opening = request
@@ -44,17 +46,22 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
             return Err(EngineError::UnknownStream { stream: id.clone() });
         };
         let route = self.route(id, &opening.kind, opening.facts)?;
-        let resolved = request
-            .command
-            .resolve(route.as_ref(), &self.community)
-            .map_err(|source| EngineError::Refused {
-                stream: id.clone(),
-                source,
-            })?;
+        let witness = Witness {
+            route: route.as_ref(),
+            community: &self.community,
+            recused,
+        };
+        let resolved =
+            request
+                .command
+                .resolve(&witness)
+                .map_err(|source| EngineError::Refused {
+                    stream: id.clone(),
+                    source,
+                })?;
+        let command = resolved.as_ref().unwrap_or(&request.command);
         if let Some(route) = &route {
-            resolved
-                .as_ref()
-                .unwrap_or(&request.command)
+            command
                 .follows(route)
                 .map_err(|asked| EngineError::OffRoute {
                     stream: id.clone(),
@@ -63,6 +70,12 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                     given: format!("`{}` by {}", route.decider, route.procedure),
                 })?;
         }
+        command
+            .witnessed(&witness)
+            .map_err(|difference| EngineError::Unwitnessed {
+                stream: id.clone(),
+                difference,
+            })?;
         let stream = Stream::new(process, opening.kind.clone());
         let started = EngineEvent::Started {
             process,

@@ -51,6 +51,18 @@ pub enum EngineError {
         /// The body and method governance gives, likewise.
         given: String,
     },
+    /// What the opening command states about the community (who is eligible, with which
+    /// lived experience) is not what the engine sees: the community as it stands, the route
+    /// governance gives, and who stepped out of the process decided for.
+    #[error(
+        "stream `{stream}`: the round does not seat who the community and its governance say: {difference}"
+    )]
+    Unwitnessed {
+        /// The stream.
+        stream: StreamId,
+        /// The first difference, in words.
+        difference: String,
+    },
     /// Governance could not route the decision.
     #[error("stream `{stream}`: {source}")]
     Governance {

@@ -81,7 +81,7 @@ mod checks;
 mod error;
 mod request;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 
 use jiff::Timestamp;
@@ -277,13 +277,14 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
             drop(streams);
             return self.handle(request);
         }
-        let (mut stream, started, resolved) = self.start(&request)?;
-        // The process it decides for, held while the new one starts.
+        // The process it decides for, held while the new one starts: who stepped out of it
+        // is not seated in the new one.
         let target = request
             .decides_for
             .as_ref()
             .map(|target| (target.clone(), streams.get(target).cloned()));
         let mut held = Held::new();
+        let mut recused = BTreeSet::new();
         if let Some((target, shared)) = &target {
             let guard = shared
                 .as_ref()
@@ -294,8 +295,10 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                     stream: request.stream.clone(),
                     target: target.clone(),
                 })?;
+            recused = guard.process().recused();
             held.insert(target.clone(), guard);
         }
+        let (mut stream, started, resolved) = self.start(&request, &recused)?;
         let command = resolved.as_ref().unwrap_or(&request.command);
         let written = self.decide(&request, command, &mut stream, &mut held, Some(started))?;
         drop(held);
@@ -331,10 +334,7 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
         // The route governance gave when the process opened goes to `decide` with the actor
         // and the time; no command carries one.
         let route = stream.shared_route();
-        let ctx = match route.as_deref() {
-            Some(route) => Context::new(*actor, *now).with_route(route),
-            None => Context::new(*actor, *now),
-        };
+        let ctx = Context::new(*actor, *now).routed(route.as_deref());
         let events = match command {
             ProcessCommand::Evidence {} => {
                 let evidence = evidence
@@ -443,7 +443,10 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                 target: target.clone(),
             });
         };
-        match other.process().take_reached(id, &reached, ctx) {
+        // The process decided for is judged by its own route, not the round's.
+        let route = other.shared_route();
+        let ctx = Context::new(ctx.actor, ctx.now).routed(route.as_deref());
+        match other.process().take_reached(id, &reached, &ctx) {
             None => Ok(None),
             Some(Err(source)) => Err(EngineError::LinkRefused {
                 stream: id.clone(),

@@ -529,6 +529,15 @@ fn decide_outcome(
         .as_ref()
         .and_then(crate::governance::Route::summary)
         .ok_or(FundingError::NoRoute)?;
+    // It escalates only along the governance map's chain for that route.
+    if let (FundingOutcome::Escalate { to }, Some(route)) = (outcome, d.route.as_ref())
+        && !route.escalation.contains(to)
+    {
+        return Err(FundingError::OffEscalationChain {
+            to: to.clone(),
+            chain: route.escalation.clone(),
+        });
+    }
     ready_to_decide(d, attempted, now)?;
     if deciders.is_empty() {
         return Err(FundingError::NoDeciders);

@@ -278,6 +278,18 @@ pub enum FundingError {
     /// A decision names no deciders.
     #[error("cannot decide: no deciders are named")]
     NoDeciders,
+    /// An escalation to a body that is not on the governance map's escalation chain for the
+    /// offer's route.
+    #[error(
+        "cannot escalate to `{to}`: the governance map escalates this decision only to {}",
+        crate::consent::chain_text(chain)
+    )]
+    OffEscalationChain {
+        /// The body asked for.
+        to: BodyId,
+        /// The chain the route gives, nearest first.
+        chain: Vec<BodyId>,
+    },
     /// A red-line offer cannot be accepted.
     #[error("cannot accept `{funder}`: it crosses a red line, which no override lifts")]
     RedLine {

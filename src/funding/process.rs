@@ -1,5 +1,8 @@
 //! The funding or partnership decision as one of the engine's processes.
 
+use std::collections::BTreeSet;
+
+use crate::community::MemberId;
 use crate::decision::DecisionKind;
 use crate::governance::RouteFacts;
 use crate::journal::StreamId;
@@ -48,6 +51,18 @@ impl Process for FundingProcess {
     }
 
     const DECIDED_BY_ROUNDS: bool = true;
+
+    /// Those who declared an interest and stepped out: a round deciding the offer seats none
+    /// of them.
+    fn recused(state: &FundingState) -> BTreeSet<MemberId> {
+        state.decision().map_or_else(BTreeSet::new, |d| {
+            d.declarations()
+                .iter()
+                .filter(|(_, x)| x.recused)
+                .map(|(m, _)| *m)
+                .collect()
+        })
+    }
 
     /// The deciding body's round, recorded in consultation: whether it consented to accept.
     /// Its adoption adds nothing: the offer is decided by the funding decision itself.

@@ -197,10 +197,15 @@ impl<'r> Context<'r> {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub const fn with_route<'a>(self, route: &'a Route) -> Context<'a> {
+        self.routed(Some(route))
+    }
+
+    /// The same context, with the route governance gave the process, if any.
+    pub const fn routed<'a>(self, route: Option<&'a Route>) -> Context<'a> {
         Context {
             actor: self.actor,
             now: self.now,
-            route: Some(route),
+            route,
         }
     }
 }

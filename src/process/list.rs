@@ -2,7 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::community::Community;
+use std::collections::BTreeSet;
+
+use crate::community::MemberId;
 use crate::consent::{ConsentError, ConsentProcess, RoundCommand, RoundEvent, RoundState};
 use crate::decision::DecisionKind;
 use crate::funding::{FundingCommand, FundingError, FundingEvent, FundingProcess, FundingState};
@@ -14,7 +16,7 @@ use crate::proposal::{
 };
 use crate::values::{DecisionRecord, GateSummary};
 
-use super::{Opening, Process, Projection, Reached};
+use super::{Opening, Process, Projection, Reached, Witness};
 
 mod sealed {
     pub trait Sealed {}
@@ -235,6 +237,13 @@ macro_rules! processes {
                 }
             }
 
+            /// The members who stepped out of the process (see [`Process::recused`]).
+            pub fn recused(&self) -> BTreeSet<MemberId> {
+                match self {
+                    $(ProcessState::$variant(s) => <$decider as Process>::recused(s),)+
+                }
+            }
+
             /// Whether a round may decide for a process of this kind.
             pub fn decided_by_rounds(&self) -> bool {
                 match self {
@@ -314,12 +323,20 @@ macro_rules! processes {
             /// community say resolved (see [`Process::resolve`]).
             pub(crate) fn resolve(
                 &self,
-                route: Option<&Route>,
-                community: &Community,
+                witness: &Witness<'_>,
             ) -> Result<Option<ProcessCommand>, ProcessError> {
                 match self {
-                    $(ProcessCommand::$variant { command } => Ok(<$decider as Process>::resolve(command, route, community)?.map(ProcessCommand::from)),)+
+                    $(ProcessCommand::$variant { command } => Ok(<$decider as Process>::resolve(command, witness)?.map(ProcessCommand::from)),)+
                     ProcessCommand::Evidence {} => Ok(None),
+                }
+            }
+
+            /// Whether what an opening command states about the community is what the
+            /// engine sees (see [`Process::witnessed`]).
+            pub(crate) fn witnessed(&self, witness: &Witness<'_>) -> Result<(), String> {
+                match self {
+                    $(ProcessCommand::$variant { command } => <$decider as Process>::witnessed(command, witness),)+
+                    ProcessCommand::Evidence {} => Ok(()),
                 }
             }
 

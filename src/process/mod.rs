@@ -42,7 +42,9 @@ mod stream;
 
 use jiff::Timestamp;
 
-use crate::community::{BodyId, Community};
+use std::collections::BTreeSet;
+
+use crate::community::{BodyId, Community, MemberId};
 use crate::decision::DecisionKind;
 use crate::governance::{Route, RouteFacts};
 use crate::journal::StreamId;
@@ -92,6 +94,19 @@ pub enum Reached {
     },
 }
 
+/// What the engine knows when a process opens, beyond the command: the route governance
+/// gives, the community as it stands, and the members who stepped out of the process this
+/// one decides for (a funding decision's recusals, declared there by the members).
+#[derive(Debug, Clone, Copy)]
+pub struct Witness<'a> {
+    /// The route governance gives, if the engine routes.
+    pub route: Option<&'a Route>,
+    /// The community as it stands.
+    pub community: &'a Community,
+    /// Members who stepped out of the process decided for.
+    pub recused: &'a BTreeSet<MemberId>,
+}
+
 /// How a process opens: the decision's kind and the facts governance routes it on.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Opening {
@@ -135,19 +150,36 @@ pub trait Process: Decider {
 
     /// An opening command that leaves to the engine what governance and the community say
     /// (a round opened on its route, say), as the command the process runs: `None` when
-    /// `command` needs nothing resolved. `route` is what governance gives, if the engine
-    /// routes.
+    /// `command` needs nothing resolved.
     ///
     /// # Errors
     ///
     /// The process's refusal: no route to resolve, or a route the command cannot follow.
     fn resolve(
         command: &Self::Command,
-        route: Option<&Route>,
-        community: &Community,
+        witness: &Witness<'_>,
     ) -> Result<Option<Self::Command>, Self::Error> {
-        let _ = (command, route, community);
+        let _ = (command, witness);
         Ok(None)
+    }
+
+    /// Whether what the opening `command` states about the community (who is eligible, and
+    /// with which lived experience) is what the engine sees; `Err` names the first
+    /// difference. Processes that state nothing about the community keep the default.
+    ///
+    /// # Errors
+    ///
+    /// The first difference, in words.
+    fn witnessed(command: &Self::Command, witness: &Witness<'_>) -> Result<(), String> {
+        let _ = (command, witness);
+        Ok(())
+    }
+
+    /// The members who stepped out of this process (declared a conflict and recused), as
+    /// its own events record them: a round deciding for it seats none of them.
+    fn recused(state: &Self::State) -> BTreeSet<MemberId> {
+        let _ = state;
+        BTreeSet::new()
     }
 
     /// What the process reaches with `events` from `state`, when that settles what it

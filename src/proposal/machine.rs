@@ -300,6 +300,15 @@ fn decide_created(
             if let DecisionResult::Adopted { review_date } = result {
                 ahead("review_date", *review_date)?;
             }
+            if let (DecisionResult::Escalated { to }, Some(route)) = (result, ctx.route)
+                && !route.escalation.contains(to)
+            {
+                return Err(ProposalError::OffEscalationChain {
+                    proposal,
+                    to: to.clone(),
+                    chain: route.escalation.clone(),
+                });
+            }
             ProposalEvent::DecisionRecorded {
                 round: round.clone(),
                 result: result.clone(),

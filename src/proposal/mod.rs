@@ -223,6 +223,20 @@ pub enum ProposalError {
         /// The kind the route is for.
         route_kind: crate::decision::DecisionKind,
     },
+    /// An escalation to a body that is not on the governance map's escalation chain for the
+    /// proposal's route.
+    #[error(
+        "cannot record proposal {proposal} escalated to `{to}`: the governance map escalates it only to {}",
+        crate::consent::chain_text(chain)
+    )]
+    OffEscalationChain {
+        /// The proposal.
+        proposal: ProposalId,
+        /// The body named.
+        to: crate::community::BodyId,
+        /// The chain the route gives, nearest first.
+        chain: Vec<crate::community::BodyId>,
+    },
     /// Ready needs some feedback linked.
     #[error("cannot mark proposal {proposal} ready: no feedback or theme is linked to it yet")]
     NoFeedback {

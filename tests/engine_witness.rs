@@ -1,0 +1,130 @@
+//! The engine as witness: what a round states about the community (who is eligible, with
+//! which lived experience) and where it escalates must be what the community and its
+//! governance say; a request that says otherwise is refused, naming the first difference,
+//! and nothing is written.
+
+use coproduction::ConsentProcess;
+use coproduction::community::MemberId;
+use coproduction::consent::ConsentError;
+use coproduction::consent::{EligibleMember, RoundCommand, RoundPhase};
+use coproduction::engine::{Engine, EngineError, ProcessError, Request};
+use coproduction::journal::{Journal, MemoryJournal};
+
+mod engine_support;
+
+use engine_support::*;
+
+fn engine() -> Engine<MemoryJournal<coproduction::EngineEvent>> {
+    let community = community();
+    Engine::builder(community.clone())
+        .governance(governance(&community))
+        .open(MemoryJournal::new())
+        .unwrap()
+}
+
+/// The opening request with its eligible members changed by `forge`.
+fn forged(forge: impl FnOnce(&mut Vec<EligibleMember>)) -> Request {
+    let mut request = open(&community());
+    if let coproduction::ProcessCommand::Consent {
+        command: RoundCommand::Open { config },
+    } = &mut request.command
+    {
+        forge(&mut config.eligible);
+    }
+    request
+}
+
+/// Each forgery is refused with the difference it makes, and nothing is written.
+#[test]
+fn a_round_seats_only_the_deciding_body_as_the_community_records_it() {
+    let seat = |member: u64, lived_experience: bool| EligibleMember {
+        member: MemberId::new(member),
+        lived_experience,
+    };
+    let cases: Vec<(Request, &str)> = vec![
+        (
+            // An Allies Group member seated in the associate-roles team's round.
+            forged(|e| e.push(seat(6, true))),
+            "member m6 is not among those the route seats from `associate_roles_team`",
+        ),
+        (
+            // Nobody the community knows.
+            forged(|e| e.push(seat(999, true))),
+            "member m999 is not among those the route seats",
+        ),
+        (
+            // Lived experience the community does not record: member 13 brings it, the
+            // forgery says they do not (and so in reverse for any other member).
+            forged(|e| {
+                for m in e.iter_mut().filter(|m| m.member == CO_1) {
+                    m.lived_experience = false;
+                }
+            }),
+            "the community records lived experience for member m13; the round says otherwise",
+        ),
+        (
+            // A member of the body left out.
+            forged(|e| e.retain(|m| m.member != CO_2)),
+            "member m14 is left out",
+        ),
+    ];
+    for (request, difference) in cases {
+        let engine = engine();
+        let err = engine.handle(request).unwrap_err();
+        assert!(
+            matches!(&err, EngineError::Unwitnessed { difference: d, .. } if d.starts_with(difference)),
+            "{err}"
+        );
+        assert!(engine.journal().read_all().unwrap().is_empty());
+        assert!(engine.streams().is_empty());
+    }
+    // The round as the community stands opens.
+    let engine = engine();
+    engine.handle(open(&community())).unwrap();
+    assert_eq!(
+        engine.phase::<ConsentProcess>(&stream()),
+        Some(RoundPhase::Presented)
+    );
+}
+
+/// A round escalates only along the governance map's chain for its route: the
+/// associate-roles team's working model escalates to the decision circle, then the whole
+/// community, not to the Allies Group.
+#[test]
+fn a_round_escalates_only_along_the_maps_chain() {
+    let engine = engine();
+    to_consented(&engine);
+    let escalate = |to: &str| {
+        consent(
+            CO_1,
+            25,
+            RoundCommand::Escalate {
+                to: to.parse().unwrap(),
+                reason: "The team cannot agree on pay".into(),
+            },
+        )
+    };
+    let before = engine.journal().read_all().unwrap().len();
+    let err = engine.handle(escalate("allies_group")).unwrap_err();
+    assert!(
+        matches!(
+            &err,
+            EngineError::Refused {
+                source: ProcessError::Consent(ConsentError::OffEscalationChain { chain, .. }),
+                ..
+            } if chain.iter().map(|b| b.as_str()).eq(["decision_circle", "whole_community"])
+        ),
+        "{err}"
+    );
+    assert!(
+        err.to_string()
+            .contains("only to `decision_circle`, then `whole_community`"),
+        "{err}"
+    );
+    assert_eq!(engine.journal().read_all().unwrap().len(), before);
+    engine.handle(escalate("decision_circle")).unwrap();
+    assert_eq!(
+        engine.phase::<ConsentProcess>(&stream()),
+        Some(RoundPhase::Escalated)
+    );
+}
