@@ -147,11 +147,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let now = at("2022-09-01T11:05:00Z");
     let review = at("2023-02-28T00:00:00Z");
     // Named as this round's, as it stands: the proof fits its adoption and nothing else.
-    let mut record = round.name_record(round.round().ok_or("an opened round")?.record(
-        DecisionKind::WorkingModel,
-        &community,
-        now,
-    ));
+    let mut record =
+        round.name_record(round.round().ok_or("an opened round")?.record_for_adoption(
+            DecisionKind::WorkingModel,
+            &community,
+            now,
+        ));
     record.route_given = route.summary();
     record.rationale = Some(
         "The workshops asked for paid, flexible roles without titles; a pilot tests that.".into(),

@@ -144,11 +144,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     // The value gate: the round's record, the proposal's facts over it, and what the app adds.
     let now = at("2022-09-01T10:40:00Z");
     let pilot_ends = at("2023-03-01T00:00:00Z");
-    let round_record =
-        round
-            .round()
-            .ok_or("an opened round")?
-            .record(DecisionKind::WorkingModel, &community, now);
+    let round_record = round.round().ok_or("an opened round")?.record_for_adoption(
+        DecisionKind::WorkingModel,
+        &community,
+        now,
+    );
     let p = proposal.proposal().ok_or("a created proposal")?;
     // Named as this proposal's, as it stands: the proof fits its adoption and nothing else.
     let mut record =

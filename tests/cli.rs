@@ -536,3 +536,32 @@ fn a_forged_seat_or_an_escalation_off_the_chain_is_refused_and_writes_nothing() 
     );
     assert_eq!(journal.bytes(), before);
 }
+
+/// Through the tool: the record of a round that consented, read a month later, claims no
+/// outcome and no decision date.
+#[test]
+fn a_consented_round_is_not_recorded_as_adopted() {
+    let journal = Journal::new();
+    let requests = engine_support::to_consented_requests(&engine_support::community());
+    assert!(journal.run(&lines(&requests)).status.success());
+    let community = data("community.json");
+    let out = cli(
+        &[
+            "report",
+            "record",
+            "--journal",
+            journal.path.to_str().unwrap(),
+            "--community",
+            community.to_str().unwrap(),
+            "--stream",
+            "working-model",
+            "--now",
+            "2022-12-01T00:00:00Z",
+        ],
+        "",
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let markdown = text(&out.stdout);
+    assert!(markdown.contains("Outcome: not decided yet."), "{markdown}");
+    assert!(!markdown.contains("Decided"), "{markdown}");
+}

@@ -768,7 +768,8 @@ fn abandoning_a_valid_objection_lets_the_round_go_on_but_the_charter_still_sees_
     let h = after(h, RoundCommand::CloseRound {}, by(FACILITATOR, 15));
     let state = ConsentProcess::replay(&h);
     assert_eq!(state.phase(), P::Consented);
-    let record = round_of(&state).record(DecisionKind::Operational, &community(), at(16));
+    let record =
+        round_of(&state).record_for_adoption(DecisionKind::Operational, &community(), at(16));
     let mut abandoned = ObjectionEntry::new(m(2), RaisedAs::Objection)
         .tested(TestResult::Valid)
         .disposed(RecordDisposition::NotIntegrated);

@@ -128,3 +128,32 @@ fn a_round_escalates_only_along_the_maps_chain() {
         Some(RoundPhase::Escalated)
     );
 }
+
+/// A record says adopted only once the round reached adoption, dated by that event: consent
+/// carried, or an adoption the gate refused, is no decision.
+#[test]
+fn a_record_claims_an_outcome_only_once_the_process_reached_it() {
+    let engine = engine();
+    to_consented(&engine);
+    let later = at(60 * 24 * 30);
+    let record = engine.record(&stream(), later).unwrap();
+    assert_eq!(record.outcome, None);
+    assert_eq!(record.dates.decided_at, None);
+
+    // The gate refuses the adoption (nothing the round does not hold is recorded): still no
+    // outcome.
+    assert!(matches!(
+        engine.handle(adopt()),
+        Err(EngineError::Gate { .. })
+    ));
+    let record = engine.record(&stream(), later).unwrap();
+    assert_eq!(record.outcome, None);
+    assert_eq!(record.dates.decided_at, None);
+
+    // Adopted: decided when the outcome was recorded, whenever the record is read.
+    let written = engine.handle(adopt().with_evidence(evidence())).unwrap();
+    let adopted_at = written.last().unwrap().time;
+    let record = engine.record(&stream(), later).unwrap();
+    assert_eq!(record.outcome, Some(coproduction::values::Outcome::Adopted));
+    assert_eq!(record.dates.decided_at, Some(adopted_at));
+}

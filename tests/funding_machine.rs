@@ -391,8 +391,8 @@ prop_state_machine! {
     fn deep_runs_change_nothing_on_a_refused_command(sequential 1..70 => Deep<UNCHANGED>);
 }
 
-/// The generator reaches every phase, and takes and refuses commands often: without this,
-/// the properties above could pass on shallow runs.
+/// The generators reach every phase, and the usual one takes and refuses commands often:
+/// without this, the properties above could pass on shallow runs.
 #[test]
 fn the_generated_runs_reach_every_phase() {
     let mut runner = TestRunner::deterministic();
@@ -408,6 +408,16 @@ fn the_generated_runs_reach_every_phase() {
             } else {
                 refused += 1;
             }
+            phases.insert(m.phase);
+        }
+    }
+    // The deep runs, which the properties run over too, reach the phases past a decision
+    // (a review that ends the funding) that the usual runs reach only now and then.
+    let deep = DeepFundingModel::sequential_strategy(1..70);
+    for _ in 0..200 {
+        let (mut m, steps, _) = deep.new_tree(&mut runner).unwrap().current();
+        for step in &steps {
+            m = DeepFundingModel::apply(m, step);
             phases.insert(m.phase);
         }
     }

@@ -99,7 +99,7 @@
 //! let now = at("2022-09-01T10:15:00Z");
 //! // The record names this round as it stands, so the proof fits this round's adoption and
 //! // no other step.
-//! let record = round.round().unwrap().record(DecisionKind::WorkingModel, &Community::new(), now);
+//! let record = round.round().unwrap().record_for_adoption(DecisionKind::WorkingModel, &Community::new(), now);
 //! let proof = charter.gate(&round.name_record(record))?;
 //! let adopted = round.record_outcome(
 //!     Context::new(m(2), now),

@@ -87,18 +87,21 @@ impl RoundPhase {
     /// ```
     /// use coproduction::consent::RoundPhase;
     /// use coproduction::values::Outcome;
-    /// assert_eq!(RoundPhase::Consented.outcome(), Some(Outcome::Adopted));
+    /// assert_eq!(RoundPhase::Adopted.outcome(), Some(Outcome::Adopted));
+    /// // Consent carried is not yet a decision: the outcome is recorded when it is adopted.
+    /// assert_eq!(RoundPhase::Consented.outcome(), None);
     /// assert_eq!(RoundPhase::BrokenDown.outcome(), Some(Outcome::Escalated));
     /// assert_eq!(RoundPhase::ObjectionRound.outcome(), None);
     /// ```
     pub fn outcome(self) -> Option<Outcome> {
         match self {
-            RoundPhase::Consented | RoundPhase::Adopted => Some(Outcome::Adopted),
+            RoundPhase::Adopted => Some(Outcome::Adopted),
             RoundPhase::Declined => Some(Outcome::Declined),
             RoundPhase::Withdrawn => Some(Outcome::Withdrawn),
             RoundPhase::Deferred => Some(Outcome::Deferred),
             RoundPhase::Escalated | RoundPhase::BrokenDown => Some(Outcome::Escalated),
             RoundPhase::NotOpened
+            | RoundPhase::Consented
             | RoundPhase::Presented
             | RoundPhase::Clarifying
             | RoundPhase::Reactions

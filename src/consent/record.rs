@@ -2,9 +2,10 @@
 //!
 //! [`Round::record`] projects the round into a [`DecisionRecord`]: who was eligible and how
 //! each responded, how absence was counted, every objection and concern with its
-//! disposition, the advice log and its answers, the route taken and the dates. A round in
-//! `consented` is projected *as it would be once adopted*, which is what the gate before
-//! `record_outcome` checks. Evidence a round does not hold (the alternatives considered,
+//! disposition, the advice log and its answers, the route taken and the dates. It says only
+//! what the round reached: a round in `consented` has no outcome yet, and
+//! [`Round::record_for_adoption`] projects it as it would be once adopted, which is what the
+//! gate before `record_outcome` checks. Evidence a round does not hold (the alternatives considered,
 //! funder facts, access requests, the route governance gives) the caller adds to the record
 //! before checking it.
 
@@ -80,7 +81,8 @@ impl Round {
     ///
     /// `kind` is what the decision is about; `community` supplies the roles of the eligible
     /// members for the body's make-up (the lived-experience figures come from the snapshot
-    /// taken when the round opened). A round in `consented` is projected as adopted.
+    /// taken when the round opened). A round in `consented` has no outcome and no decision
+    /// time: consent carried is not yet a decision.
     ///
     /// # Example
     ///
@@ -172,8 +174,10 @@ impl Round {
 
         record.rationale = self.decision.as_ref().and_then(|d| d.rationale.clone());
         record.dates.round_opened_at = Some(self.opened_at);
+        // A decider's decision is taken when it is recorded; consent carried is not a
+        // decision until the outcome is recorded (adoption, below).
         record.dates.decided_at = match self.phase {
-            RoundPhase::Consented => Some(now),
+            RoundPhase::Consented => None,
             _ => self.decision.as_ref().map(|d| d.at),
         };
         record.dates.round_closed_at = self.decision.as_ref().map(|d| d.at);
@@ -185,6 +189,26 @@ impl Round {
             record.dates.decided_at = Some(*at);
         }
         record.dates.as_of = Some(now);
+        record
+    }
+
+    /// The round as evidence for the gate before its adoption, as of `now`: its
+    /// [record](Round::record) as it would read once the outcome is recorded at `now`
+    /// (adopted, decided now). For a round in `consented`, which is what the typed
+    /// [`ConsentRound::record_outcome`](super::ConsentRound::record_outcome) gates; the
+    /// [`Engine`](crate::engine::Engine) previews the round after the outcome instead, to the
+    /// same effect.
+    pub fn record_for_adoption(
+        &self,
+        kind: DecisionKind,
+        community: &Community,
+        now: Timestamp,
+    ) -> DecisionRecord {
+        let mut record = self.record(kind, community, now);
+        if self.phase == RoundPhase::Consented {
+            record.outcome = Some(crate::values::Outcome::Adopted);
+            record.dates.decided_at = Some(now);
+        }
         record
     }
 

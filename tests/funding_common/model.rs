@@ -50,6 +50,8 @@ pub struct Model {
     pub windows: BTreeMap<BodyId, i64>,
     pub sessions: BTreeSet<BodyId>,
     pub round: Option<bool>,
+    /// The offer whose route the decision was screened on.
+    pub screened: usize,
     pub accepted: Option<bool>,
 }
 
@@ -73,6 +75,7 @@ impl Model {
             windows: BTreeMap::new(),
             sessions: BTreeSet::new(),
             round: None,
+            screened: 0,
             accepted: None,
         }
     }
@@ -125,6 +128,7 @@ impl Model {
             FundingCommand::StartScreening {} if is(&[P::Identified]) => m.phase = P::Screening,
             FundingCommand::Screen {} if is(&[P::Screening]) => {
                 let r = route(step.route);
+                m.screened = step.route;
                 let offer = super::offer(self.offer);
                 let hits = !red_lines(&offer, seed_policy()).is_empty();
                 if hits != r.is_automatic_decline() {
@@ -258,6 +262,11 @@ impl Model {
                 {
                     return None;
                 }
+                if let FundingOutcome::Escalate { to } = outcome
+                    && !route(self.screened).escalation.contains(to)
+                {
+                    return None;
+                }
                 let accepts = outcome.accepts();
                 if accepts
                     && self.requirements.contains(&Requirement::ConsentRound {})
@@ -363,7 +372,14 @@ fn outcome() -> BoxedStrategy<FundingOutcome> {
             .prop_map(|conditions| FundingOutcome::AcceptWithConditions { conditions }),
         2 => Just(FundingOutcome::Decline {}),
         2 => Just(FundingOutcome::Defer {}),
-        2 => Just(FundingOutcome::Escalate { to: body("institution_committee") }),
+        // Mostly along the map's chains (the decision circle's is the whole community's, the
+        // staff team's the decision circle's), now and then off them.
+        2 => prop_oneof![
+            2 => Just(body("whole_community")),
+            2 => Just(body("decision_circle")),
+            1 => Just(body("institution_committee")),
+        ]
+        .prop_map(|to| FundingOutcome::Escalate { to }),
     ]
     .boxed()
 }

@@ -183,7 +183,13 @@ impl Model {
                     }
                     DecisionResult::Declined {} => m.phase = Some(P::Declined),
                     DecisionResult::Withdrawn {} => m.phase = Some(P::Withdrawn),
-                    DecisionResult::Escalated { .. } => m.phase = Some(P::Escalated),
+                    // Only along the map's chain for the proposal's route.
+                    DecisionResult::Escalated { to } => {
+                        if !given_route().escalation.contains(to) {
+                            return None;
+                        }
+                        m.phase = Some(P::Escalated);
+                    }
                     DecisionResult::Deferred {} => {}
                     _ => return None,
                 }
@@ -292,7 +298,10 @@ pub fn given_route() -> Route {
         procedure: Procedure::Method(Method::Consent),
         consult: Vec::new(),
         informed: Vec::new(),
-        escalation: Vec::new(),
+        escalation: vec![
+            BodyId::new("decision_circle").unwrap(),
+            BodyId::new("whole_community").unwrap(),
+        ],
         selected_by: Conditions::default(),
     }
 }
@@ -302,6 +311,7 @@ pub fn result(last: i64) -> BoxedStrategy<DecisionResult> {
         4 => (-10..400i64).prop_map(move |d| DecisionResult::Adopted { review_date: at(last + d) }),
         1 => Just(DecisionResult::Declined {}),
         1 => Just(DecisionResult::Withdrawn {}),
+        1 => Just(DecisionResult::Escalated { to: BodyId::new("decision_circle").unwrap() }),
         1 => Just(DecisionResult::Escalated { to: BodyId::new("allies_group").unwrap() }),
         2 => Just(DecisionResult::Deferred {}),
     ]
