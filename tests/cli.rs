@@ -565,3 +565,58 @@ fn a_consented_round_is_not_recorded_as_adopted() {
     assert!(markdown.contains("Outcome: not decided yet."), "{markdown}");
     assert!(!markdown.contains("Decided"), "{markdown}");
 }
+
+/// Through the tool: evidence from a member with no part in the round, backdated evidence,
+/// and an override of C4 are refused with their reason, and nothing is written.
+#[test]
+fn forged_evidence_and_overrides_are_refused_and_write_nothing() {
+    let journal = Journal::new();
+    let requests = engine_support::to_consented_requests(&engine_support::community());
+    assert!(journal.run(&lines(&requests)).status.success());
+    let before = journal.bytes();
+    let evidence = |actor: u64, now: &str, evidence: &str| {
+        format!(
+            r#"{{"stream": "working-model", "actor": {actor}, "now": "{now}", "command": {{"process": "evidence"}}, "evidence": {evidence}}}"#
+        )
+    };
+    for (input, expected) in [
+        (
+            evidence(
+                6,
+                "2022-08-20T14:00:00Z",
+                r#"{"kind": "working_model", "rationale": "Because"}"#,
+            ),
+            "only a member who runs the process records evidence",
+        ),
+        (
+            evidence(
+                13,
+                "2019-01-01T00:00:00Z",
+                r#"{"kind": "working_model", "rationale": "Because"}"#,
+            ),
+            "is before the process's last event",
+        ),
+        (
+            evidence(
+                13,
+                "2022-08-20T14:00:00Z",
+                r#"{"kind": "working_model", "outcome": "adopted", "dates": {"decided_at": "2020-01-01T00:00:00Z"}}"#,
+            ),
+            "`outcome` is for the engine to record",
+        ),
+        (
+            evidence(
+                13,
+                "2022-08-20T14:00:00Z",
+                r#"{"kind": "working_model", "overrides": [{"rule": "C4", "by": 13, "reason": "We need it"}]}"#,
+            ),
+            "rule C4 takes no override",
+        ),
+    ] {
+        let out = journal.run(&input);
+        assert!(!out.status.success(), "{input}");
+        let stderr = text(&out.stderr);
+        assert!(stderr.contains(expected), "{input}\n{stderr}");
+        assert_eq!(journal.bytes(), before);
+    }
+}

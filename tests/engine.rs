@@ -203,16 +203,35 @@ fn an_override_is_recorded_and_shows_in_the_next_report() {
     to_consented(&engine);
     let mut partial = evidence();
     partial.alternatives = None; // T2 now fails
-    let partial = partial.with_override(
+    // The secretary who records the outcome does not answer for the round: only its
+    // facilitator overrides, in their own name.
+    let by_secretary = partial.clone().with_override(
         "T2".parse().unwrap(),
         STAFF_2,
         "Alternatives to be published within the week",
     );
+    let err = engine
+        .handle(adopt().with_evidence(by_secretary))
+        .unwrap_err();
+    assert!(matches!(err, EngineError::Unattested { .. }), "{err}");
+    let override_t2 = DecisionRecord::new(DecisionKind::WorkingModel).with_override(
+        "T2".parse().unwrap(),
+        CO_1,
+        "Alternatives to be published within the week",
+    );
+    engine
+        .handle(
+            Request::new(stream(), CO_1, at(29), ProcessCommand::Evidence {})
+                .with_evidence(override_t2),
+        )
+        .unwrap();
     engine.handle(adopt().with_evidence(partial)).unwrap();
     let report = engine.report(&stream(), at(40)).unwrap();
     let t2 = report.finding("T2").unwrap();
     assert!(
-        t2.overridden.as_ref().is_some_and(|o| o.by == STAFF_2),
+        t2.overridden
+            .as_ref()
+            .is_some_and(|o| o.by == CO_1 && o.at == Some(at(29))),
         "{t2:?}"
     );
     assert_eq!(report.verdict("transparent"), Some(Verdict::AtRisk));

@@ -157,3 +157,158 @@ fn a_record_claims_an_outcome_only_once_the_process_reached_it() {
     assert_eq!(record.outcome, Some(coproduction::values::Outcome::Adopted));
     assert_eq!(record.dates.decided_at, Some(adopted_at));
 }
+
+/// Evidence is what the engine cannot witness, from a member who answers for the process,
+/// dated no earlier than its last event; an override is made in one's own name, by the
+/// member who answers for the process, of a rule that takes one. Each forgery is refused
+/// with what was wrong, and nothing is written.
+#[test]
+fn evidence_and_overrides_come_only_from_who_may_give_them() {
+    use coproduction::DecisionKind;
+    use coproduction::values::{Conflict, DecisionRecord, Outcome, Participant};
+
+    let engine = engine();
+    to_consented(&engine);
+    let note = |actor: MemberId, minute: i64, evidence: DecisionRecord| {
+        Request::new(
+            stream(),
+            actor,
+            at(minute),
+            coproduction::ProcessCommand::Evidence {},
+        )
+        .with_evidence(evidence)
+    };
+    let blank = || DecisionRecord::new(DecisionKind::WorkingModel);
+    let t2 = || -> coproduction::values::RuleId { "T2".parse().unwrap() };
+    let cases: Vec<(Request, &str)> = vec![
+        (
+            // An ally with no part in the round.
+            note(
+                ALLY,
+                25,
+                DecisionRecord {
+                    rationale: Some("Because".into()),
+                    ..blank()
+                },
+            ),
+            "only a member who runs the process records evidence",
+        ),
+        (
+            // Backdated before the round closed.
+            note(
+                CO_1,
+                5,
+                DecisionRecord {
+                    rationale: Some("Because".into()),
+                    ..blank()
+                },
+            ),
+            "is before the process's last event",
+        ),
+        (
+            // An outcome the round has not reached.
+            note(
+                CO_1,
+                25,
+                DecisionRecord {
+                    outcome: Some(Outcome::Adopted),
+                    ..blank()
+                },
+            ),
+            "`outcome` is for the engine to record",
+        ),
+        (
+            // A response nobody gave.
+            note(
+                CO_1,
+                25,
+                DecisionRecord {
+                    participants: Some(vec![
+                        Participant::new(MEMBER).responded(coproduction::values::Response::Consent),
+                    ]),
+                    ..blank()
+                },
+            ),
+            "`participants[m20].response` is for the engine",
+        ),
+        (
+            // Staff made out to be public contributors.
+            note(
+                CO_1,
+                25,
+                DecisionRecord {
+                    participants: Some(vec![{
+                        let mut p = Participant::new(STAFF_1);
+                        p.public_contributor = true;
+                        p
+                    }]),
+                    ..blank()
+                },
+            ),
+            "`participants[m1].public_contributor` is for the engine",
+        ),
+        (
+            // An override in another member's name.
+            note(CO_1, 25, blank().with_override(t2(), STAFF_1, "Urgent")),
+            "is made in one's own name, not member m1's",
+        ),
+        (
+            // An override by a member who does not answer for the round.
+            note(STAFF_2, 25, blank().with_override(t2(), STAFF_2, "Urgent")),
+            "only the member who answers for the process may make an override",
+        ),
+        (
+            // A rule that takes no override.
+            note(
+                CO_1,
+                25,
+                blank().with_override("C4".parse().unwrap(), CO_1, "We need it"),
+            ),
+            "rule C4 takes no override",
+        ),
+        (
+            // A rule the charter does not have.
+            note(
+                CO_1,
+                25,
+                blank().with_override("T99".parse().unwrap(), CO_1, "Urgent"),
+            ),
+            "the charter has no rule T99",
+        ),
+    ];
+    let before = engine.journal().read_all().unwrap();
+    for (request, reason) in cases {
+        let err = engine.handle(request).unwrap_err();
+        assert!(
+            matches!(&err, EngineError::Unattested { reason: r, .. } if r.contains(reason)),
+            "{err}"
+        );
+        assert_eq!(engine.journal().read_all().unwrap(), before);
+    }
+
+    // A member declares their own conflict, though they do not run the round; the
+    // facilitator overrides in their own name, dated when it is made.
+    engine
+        .handle(note(
+            CO_2,
+            25,
+            DecisionRecord {
+                participants: Some(vec![
+                    Participant::new(CO_2).declared(Conflict::DeclaredAndTookPart),
+                ]),
+                ..blank()
+            },
+        ))
+        .unwrap();
+    let written = engine
+        .handle(note(
+            CO_1,
+            26,
+            blank().with_override(t2(), CO_1, "Alternatives follow"),
+        ))
+        .unwrap();
+    let coproduction::EngineEvent::EvidenceRecorded { evidence } = &written[0].event else {
+        panic!("evidence")
+    };
+    assert_eq!(evidence.overrides[0].at, Some(at(26)));
+}

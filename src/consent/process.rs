@@ -2,13 +2,14 @@
 
 use std::collections::BTreeMap;
 
+use crate::community::Community;
 use crate::community::MemberId;
 use crate::decision::DecisionKind;
 use crate::decision::Method;
 use crate::governance::{Route, RouteFacts};
 use crate::journal::StreamId;
 use crate::machine::Decider;
-use crate::process::{Opening, Process, ProcessKind, Projection, Reached, Witness};
+use crate::process::{Answerable, Opening, Process, ProcessKind, Projection, Reached, Witness};
 use crate::values::DecisionRecord;
 
 use super::{
@@ -63,6 +64,19 @@ impl Process for ConsentProcess {
                 }))
             }
             _ => None,
+        }
+    }
+
+    /// The round's proposer, facilitator and secretary record what the round does not hold;
+    /// its facilitator, who answers for the process, overrides.
+    fn answerable(state: &RoundState, _: Option<&Route>, _: &Community) -> Answerable {
+        let Some(round) = state.round() else {
+            return Answerable::default();
+        };
+        let roles = round.config().roles;
+        Answerable {
+            attest: [roles.proposer, roles.facilitator, roles.secretary].into(),
+            overrule: [roles.facilitator].into(),
         }
     }
 

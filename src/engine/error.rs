@@ -63,6 +63,19 @@ pub enum EngineError {
         /// The first difference, in words.
         difference: String,
     },
+    /// Evidence (or an override or acknowledgement in it) that the engine does not take
+    /// from this member: a fact the engine records itself, a member who does not answer for
+    /// the process, an override in another's name or of a rule that takes none, a date
+    /// before the process's last event.
+    #[error("stream `{stream}`: member {actor} cannot record this evidence: {reason}")]
+    Unattested {
+        /// The stream.
+        stream: StreamId,
+        /// Who tried.
+        actor: MemberId,
+        /// Why it is refused.
+        reason: String,
+    },
     /// Governance could not route the decision.
     #[error("stream `{stream}`: {source}")]
     Governance {

@@ -79,6 +79,7 @@
 mod builder;
 mod checks;
 mod error;
+mod evidence;
 mod request;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -335,11 +336,27 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
         // and the time; no command carries one.
         let route = stream.shared_route();
         let ctx = Context::new(*actor, *now).routed(route.as_deref());
+        // Evidence is what the engine cannot witness, from a member who may attest it.
+        let evidence = match evidence {
+            Some(evidence) => {
+                let mut evidence = evidence.clone();
+                evidence::admit(
+                    id,
+                    stream,
+                    &mut evidence,
+                    *actor,
+                    *now,
+                    &self.community,
+                    &self.charter,
+                )?;
+                Some(evidence)
+            }
+            None => None,
+        };
         let events = match command {
             ProcessCommand::Evidence {} => {
-                let evidence = evidence
-                    .clone()
-                    .ok_or_else(|| EngineError::EvidenceRequired { stream: id.clone() })?;
+                let evidence =
+                    evidence.ok_or_else(|| EngineError::EvidenceRequired { stream: id.clone() })?;
                 let event = EngineEvent::EvidenceRecorded {
                     evidence: Box::new(evidence),
                 };
@@ -368,7 +385,7 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
 
         if let Some(evidence) = evidence {
             batch.push(EngineEvent::EvidenceRecorded {
-                evidence: Box::new(evidence.clone()),
+                evidence: Box::new(evidence),
             });
         }
         let deciding = events.iter().any(EngineEvent::decides);

@@ -2,12 +2,13 @@
 
 use std::collections::BTreeSet;
 
+use crate::community::Community;
 use crate::community::MemberId;
 use crate::decision::DecisionKind;
-use crate::governance::RouteFacts;
+use crate::governance::{Route, RouteFacts};
 use crate::journal::StreamId;
 use crate::machine::{Context, Decider, Events};
-use crate::process::{Opening, Process, ProcessKind, Projection, Reached};
+use crate::process::{Answerable, Opening, Process, ProcessKind, Projection, Reached};
 use crate::values::DecisionRecord;
 
 use super::{
@@ -51,6 +52,24 @@ impl Process for FundingProcess {
     }
 
     const DECIDED_BY_ROUNDS: bool = true;
+
+    /// The members of the body the route gives the decision to record evidence and
+    /// override, having not stepped out of it.
+    fn answerable(
+        state: &FundingState,
+        route: Option<&Route>,
+        community: &Community,
+    ) -> Answerable {
+        let recused = Self::recused(state);
+        let members: BTreeSet<MemberId> = route
+            .and_then(|r| community.body(&r.decider))
+            .map(|b| b.members().filter(|m| !recused.contains(m)).collect())
+            .unwrap_or_default();
+        Answerable {
+            attest: members.clone(),
+            overrule: members,
+        }
+    }
 
     /// Those who declared an interest and stepped out: a round deciding the offer seats none
     /// of them.

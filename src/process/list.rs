@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use std::collections::BTreeSet;
 
-use crate::community::MemberId;
+use crate::community::{Community, MemberId};
 use crate::consent::{ConsentError, ConsentProcess, RoundCommand, RoundEvent, RoundState};
 use crate::decision::DecisionKind;
 use crate::funding::{FundingCommand, FundingError, FundingEvent, FundingProcess, FundingState};
@@ -16,7 +16,7 @@ use crate::proposal::{
 };
 use crate::values::{DecisionRecord, GateSummary};
 
-use super::{Opening, Process, Projection, Reached, Witness};
+use super::{Answerable, Opening, Process, Projection, Reached, Witness};
 
 mod sealed {
     pub trait Sealed {}
@@ -234,6 +234,13 @@ macro_rules! processes {
                         }
                     )+
                     _ => {}
+                }
+            }
+
+            /// Who answers for the process (see [`Process::answerable`]).
+            pub fn answerable(&self, route: Option<&Route>, community: &Community) -> Answerable {
+                match self {
+                    $(ProcessState::$variant(s) => <$decider as Process>::answerable(s, route, community),)+
                 }
             }
 

@@ -107,6 +107,16 @@ pub struct Witness<'a> {
     pub recused: &'a BTreeSet<MemberId>,
 }
 
+/// Who answers for a process beyond the commands its machine checks: who may attest the facts
+/// the engine cannot witness (evidence), and who may override a value finding for it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Answerable {
+    /// Members who may record evidence for the process.
+    pub attest: BTreeSet<MemberId>,
+    /// Members who may override or acknowledge a finding of the value-check.
+    pub overrule: BTreeSet<MemberId>,
+}
+
 /// How a process opens: the decision's kind and the facts governance routes it on.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Opening {
@@ -173,6 +183,13 @@ pub trait Process: Decider {
     fn witnessed(command: &Self::Command, witness: &Witness<'_>) -> Result<(), String> {
         let _ = (command, witness);
         Ok(())
+    }
+
+    /// Who answers for the process as it stands (see [`Answerable`]), given the route
+    /// governance gave it and the community. The default: nobody.
+    fn answerable(state: &Self::State, route: Option<&Route>, community: &Community) -> Answerable {
+        let _ = (state, route, community);
+        Answerable::default()
     }
 
     /// The members who stepped out of this process (declared a conflict and recused), as

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use jiff::Timestamp;
 
-use crate::community::Community;
+use crate::community::{Community, Role};
 use crate::decision::DecisionKind;
 use crate::governance::Route;
 use crate::journal::{Envelope, StreamId};
@@ -26,6 +26,7 @@ pub struct Stream {
     evidence: Option<DecisionRecord>,
     gates: Vec<GateSummary>,
     last_gate_at: Option<Timestamp>,
+    last_at: Option<Timestamp>,
     process: ProcessState,
 }
 
@@ -41,6 +42,7 @@ impl Stream {
             evidence: None,
             gates: Vec::new(),
             last_gate_at: None,
+            last_at: None,
             process: ProcessState::new(process),
         }
     }
@@ -86,6 +88,11 @@ impl Stream {
         &self.gates
     }
 
+    /// When the stream's last event was written.
+    pub fn last_at(&self) -> Option<Timestamp> {
+        self.last_at
+    }
+
     /// When the last decision that passed a gate was taken.
     pub fn last_gate_at(&self) -> Option<Timestamp> {
         self.last_gate_at
@@ -103,6 +110,7 @@ impl Stream {
             self.last_gate_at = Some(envelope.time);
         }
         self.version = envelope.seq;
+        self.last_at = Some(envelope.time);
     }
 
     /// Folds one event into the stream (a preview does so before the event is written).
@@ -156,6 +164,12 @@ impl Stream {
         }
         if let Some(evidence) = &self.evidence {
             record.supplement(evidence.clone());
+        }
+        // Who is a public contributor is the community's to say, by their roles.
+        for p in record.participants.iter_mut().flatten() {
+            p.public_contributor = community
+                .member(p.member)
+                .is_some_and(|m| m.has_role(Role::CommunityMember) || m.has_role(Role::CoProducer));
         }
         consulted(&mut record, community);
         Some(record)

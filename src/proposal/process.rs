@@ -1,10 +1,11 @@
 //! The proposal as one of the engine's processes.
 
+use crate::community::Community;
 use crate::decision::DecisionKind;
-use crate::governance::RouteFacts;
+use crate::governance::{Route, RouteFacts};
 use crate::journal::StreamId;
 use crate::machine::{Context, Events};
-use crate::process::{Opening, Process, ProcessKind, Projection, Reached};
+use crate::process::{Answerable, Opening, Process, ProcessKind, Projection, Reached};
 use crate::values::DecisionRecord;
 
 use super::machine::record_round_result;
@@ -45,6 +46,20 @@ impl Process for ProposalProcess {
     }
 
     const DECIDED_BY_ROUNDS: bool = true;
+
+    /// Its steward and proposers record evidence; its steward overrides.
+    fn answerable(state: &ProposalState, _: Option<&Route>, _: &Community) -> Answerable {
+        let Some(proposal) = state.proposal() else {
+            return Answerable::default();
+        };
+        let roles = &proposal.config().roles;
+        let mut attest = roles.proposers.clone();
+        attest.insert(roles.steward);
+        Answerable {
+            attest,
+            overrule: [roles.steward].into(),
+        }
+    }
 
     /// What its round reached, recorded as the proposal's decision: everything but consent,
     /// which waits for the round's adoption.

@@ -129,7 +129,7 @@ pub fn evidence() -> DecisionRecord {
             if m == STAFF_1 {
                 p
             } else {
-                p.contributor(PaymentStatus::Accepted)
+                p.paid(PaymentStatus::Accepted)
             }
         })
         .to_vec();

@@ -325,7 +325,7 @@ pub(super) fn foundation_offer(
                 };
                 Participant::new(m)
                     .declared(declared)
-                    .contributor(PaymentStatus::Accepted)
+                    .paid(PaymentStatus::Accepted)
             })
             .collect(),
     );

@@ -244,7 +244,6 @@ pub(super) fn recruitment_decision(
     // What the round does not hold, recorded with the adopting request: the engine's gate
     // checks the round's own record supplemented with it.
     let mut evidence = DecisionRecord::new(DecisionKind::Recruitment);
-    evidence.route_taken = route.summary();
     evidence.alternatives = Some(vec!["Invite people directly".into()]);
     evidence.ways_offered = Some(
         [Way::Live, Way::Written, Way::Asynchronous]
@@ -289,7 +288,7 @@ pub(super) fn recruitment_decision(
                     c.has_role(Role::CommunityMember) || c.has_role(Role::CoProducer)
                 });
                 if contributor {
-                    p.contributor(PaymentStatus::Accepted)
+                    p.paid(PaymentStatus::Accepted)
                 } else {
                     p
                 }

@@ -15,8 +15,8 @@ use coproduction::journal::FileJournal;
 use coproduction::journal::StreamId;
 use coproduction::proposal::{ProposalCommand, ProposalConfig, ProposalRoles};
 use coproduction::values::{
-    AccessRequest, Conflict, Credit, DecisionRecord, ExpensesFacts, Participant, PaymentStatus,
-    Publication, StakeholderFacts, ValueReport, Way,
+    AccessRequest, AdviceBasis, AdviceEntry, Conflict, Credit, DecisionRecord, ExpensesFacts,
+    Participant, PaymentStatus, Publication, StakeholderFacts, ValueReport, Way,
 };
 
 use super::{WORKING_MODEL, WORKING_MODEL_ROUND, at, proposal_request, round_request, show};
@@ -37,7 +37,6 @@ pub(super) fn working_model(
 ) -> Result<WorkingModel, Box<dyn Error>> {
     let community = engine.community();
     let route = governance.route(&DecisionKind::WorkingModel, RouteFacts::new())?;
-    let summary = route.summary().ok_or("a deliberative route")?;
     println!("  Route: {} decides by {}", route.decider, route.procedure);
     let (staff_1, co_producer_1, co_producer_2) =
         (MemberId::new(1), MemberId::new(13), MemberId::new(14));
@@ -226,13 +225,34 @@ pub(super) fn working_model(
     // Adopted as a pilot, through the gate, with what the round does not hold.
     let pilot_ends = at("2022-03-01T00:00:00Z");
     let mut evidence = DecisionRecord::new(DecisionKind::WorkingModel);
-    evidence.route_taken = Some(summary);
     evidence.alternatives = Some(vec![
         "Keep recruiting project by project".into(),
         "Wait for a full model".into(),
     ]);
     evidence.ways_offered = Some([Way::Live, Way::Written].into_iter().collect());
     evidence.access_requests = Some(Vec::<AccessRequest>::new());
+    // The bodies the route consults, heard while the draft was open for comment: the staff
+    // team and the Allies Group advise, the whole community gives its views. Each answer
+    // shaped the text the round consented to.
+    let heard = |member: u64, basis: AdviceBasis, answer: &str| AdviceEntry {
+        from: MemberId::new(member),
+        bases: [basis].into(),
+        given_at: Some(at("2021-08-20T12:00:00Z")),
+        answer: Some(answer.into()),
+    };
+    evidence.advice = Some(vec![
+        heard(3, AdviceBasis::Expertise, "Preparation time is paid"),
+        heard(
+            6,
+            AdviceBasis::LivedExperience,
+            "No titles: roles are named by what people do",
+        ),
+        heard(
+            20,
+            AdviceBasis::Affected,
+            "Sessions in the evening as well as the day",
+        ),
+    ]);
     evidence.dates.papers_sent_at = Some(at("2021-08-23T09:00:00Z"));
     evidence.dates.session_at = Some(at("2021-09-01T10:00:00Z"));
     evidence.benefits_advice_signposted = Some(true);
@@ -255,7 +275,7 @@ pub(super) fn working_model(
             .map(|&m| {
                 Participant::new(m)
                     .declared(Conflict::None)
-                    .contributor(PaymentStatus::Accepted)
+                    .paid(PaymentStatus::Accepted)
             })
             .collect(),
     );

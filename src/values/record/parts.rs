@@ -132,6 +132,13 @@ impl Participant {
         self
     }
 
+    /// Records the payment offered the member, and how they took it.
+    #[must_use]
+    pub fn paid(mut self, payment: PaymentStatus) -> Self {
+        self.payment = Some(payment);
+        self
+    }
+
     /// Records the member's response.
     #[must_use]
     pub fn responded(mut self, response: Response) -> Self {
