@@ -312,3 +312,39 @@ fn evidence_and_overrides_come_only_from_who_may_give_them() {
     };
     assert_eq!(evidence.overrides[0].at, Some(at(26)));
 }
+
+/// The record says which facts members attested, who and when; the Markdown record marks
+/// them.
+#[test]
+fn the_record_marks_each_attested_fact_with_who_attested_it() {
+    let engine = engine();
+    to_consented(&engine);
+    let written = engine.handle(adopt().with_evidence(evidence())).unwrap();
+    let adopted_at = written.last().unwrap().time;
+    let record = engine.record(&stream(), at(60 * 24)).unwrap();
+    let facts: Vec<&str> = record
+        .attested
+        .iter()
+        .filter(|a| a.by == STAFF_2 && a.at == adopted_at)
+        .map(|a| a.fact.as_str())
+        .collect();
+    for fact in [
+        "alternatives",
+        "rationale",
+        "advice",
+        "participants[m13]",
+        "dates.papers_sent_at",
+    ] {
+        assert!(facts.contains(&fact), "{fact} in {facts:?}");
+    }
+    // What the engine witnessed is not among them.
+    for witnessed in ["outcome", "route_taken", "body", "dates.decided_at"] {
+        assert!(!facts.contains(&witnessed), "{witnessed} in {facts:?}");
+    }
+    let report = engine.report(&stream(), at(60 * 24)).unwrap();
+    let markdown = coproduction::report::DecisionRecordMarkdown::new(&record, &report).to_string();
+    assert!(
+        markdown.contains("### Attested\n\nWhat the engine did not witness itself, as members attested it:\n\n- By m2 on 2022-08-20: "),
+        "{markdown}"
+    );
+}

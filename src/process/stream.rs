@@ -9,7 +9,7 @@ use crate::community::{Community, Role};
 use crate::decision::DecisionKind;
 use crate::governance::Route;
 use crate::journal::{Envelope, StreamId};
-use crate::values::{DecisionRecord, GateSummary, RouteSummary};
+use crate::values::{Attestation, DecisionRecord, GateSummary, RouteSummary};
 
 use super::{EngineEvent, ProcessKind, ProcessState, Projection};
 
@@ -27,6 +27,7 @@ pub struct Stream {
     gates: Vec<GateSummary>,
     last_gate_at: Option<Timestamp>,
     last_at: Option<Timestamp>,
+    attested: Vec<Attestation>,
     process: ProcessState,
 }
 
@@ -43,6 +44,7 @@ impl Stream {
             gates: Vec::new(),
             last_gate_at: None,
             last_at: None,
+            attested: Vec::new(),
             process: ProcessState::new(process),
         }
     }
@@ -111,6 +113,17 @@ impl Stream {
         }
         self.version = envelope.seq;
         self.last_at = Some(envelope.time);
+        if let EngineEvent::EvidenceRecorded { evidence } = &envelope.event {
+            // Newer evidence answers for the facts it states; older attestations of the
+            // same facts are kept, so the record shows who said what first, too.
+            for fact in facts(evidence) {
+                self.attested.push(Attestation {
+                    fact,
+                    by: envelope.actor,
+                    at: envelope.time,
+                });
+            }
+        }
     }
 
     /// Folds one event into the stream (a preview does so before the event is written).
@@ -172,8 +185,35 @@ impl Stream {
                 .is_some_and(|m| m.has_role(Role::CommunityMember) || m.has_role(Role::CoProducer));
         }
         consulted(&mut record, community);
+        record.attested.clone_from(&self.attested);
         Some(record)
     }
+}
+
+/// The facts `evidence` states: its fields that say something, the dates one by one, and
+/// each participant it speaks of.
+fn facts(evidence: &DecisionRecord) -> Vec<String> {
+    let Ok(serde_json::Value::Object(fields)) = serde_json::to_value(evidence) else {
+        return Vec::new();
+    };
+    let mut facts = Vec::new();
+    for (field, value) in fields {
+        match (field.as_str(), value) {
+            ("kind", _) => {}
+            ("dates", serde_json::Value::Object(dates)) => {
+                facts.extend(dates.keys().map(|d| format!("dates.{d}")));
+            }
+            ("participants", _) => facts.extend(
+                evidence
+                    .participants
+                    .iter()
+                    .flatten()
+                    .map(|p| format!("participants[{}]", p.member)),
+            ),
+            (field, _) => facts.push(field.to_owned()),
+        }
+    }
+    facts
 }
 
 /// Counts a body the route given consults as consulted on the route taken when the record

@@ -4,6 +4,8 @@ use std::fmt::{self, Write as _};
 
 use jiff::Timestamp;
 
+use crate::community::MemberId;
+
 use crate::values::{
     AbsenceCounted, DecisionRecord, Disposition, GateReview, ObjectionEntry, Outcome, RaisedAs,
     Response, RouteSummary, Status, TestResult, ValueReport,
@@ -322,6 +324,25 @@ impl fmt::Display for DecisionRecordMarkdown<'_> {
 
         if let Some(review) = self.review {
             gate_section(f, review)?;
+        }
+
+        if !r.attested.is_empty() {
+            writeln!(f, "\n### Attested\n")?;
+            writeln!(
+                f,
+                "What the engine did not witness itself, as members attested it:\n"
+            )?;
+            // One line per attestation: who, when, and the facts they stated.
+            let mut groups: Vec<(&MemberId, Timestamp, Vec<&str>)> = Vec::new();
+            for a in &r.attested {
+                match groups.last_mut() {
+                    Some((by, at, facts)) if **by == a.by && *at == a.at => facts.push(&a.fact),
+                    _ => groups.push((&a.by, a.at, vec![&a.fact])),
+                }
+            }
+            for (by, at, facts) in groups {
+                writeln!(f, "- By {by} on {}: {}.", day(at), facts.join(", "))?;
+            }
         }
 
         writeln!(f, "\n### Overrides and acknowledgements\n")?;

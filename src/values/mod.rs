@@ -79,11 +79,11 @@ pub use charter::{Charter, CharterError, CharterSpec, CoreValue, Fraction, RuleS
 pub use gate::{GatePassed, GateRefusal, GateReview, GateSummary, Unmet, UnmetKind};
 pub use ids::{InvalidId, RuleId, ValueId};
 pub use record::{
-    AbsenceCounted, AccessRequest, Acknowledgement, AdviceBasis, AdviceEntry, Conflict, Credit,
-    Dates, DecisionRecord, Disposition, DueDiligenceCheck, ExpensesFacts, FunderFacts,
-    FundingCondition, ObjectionEntry, Outcome, Override, Participant, PaymentStatus, Publication,
-    RaisedAs, RecruitmentFacts, Redaction, RegisterEntry, RegisterField, Response, Restriction,
-    RouteSummary, Rung, Screen, StakeholderFacts, TestResult, Way,
+    AbsenceCounted, AccessRequest, Acknowledgement, AdviceBasis, AdviceEntry, Attestation,
+    Conflict, Credit, Dates, DecisionRecord, Disposition, DueDiligenceCheck, ExpensesFacts,
+    FunderFacts, FundingCondition, ObjectionEntry, Outcome, Override, Participant, PaymentStatus,
+    Publication, RaisedAs, RecruitmentFacts, Redaction, RegisterEntry, RegisterField, Response,
+    Restriction, RouteSummary, Rung, Screen, StakeholderFacts, TestResult, Way,
 };
 pub use report::{Finding, ValueReport, ValueVerdict, Verdict};
 pub use rules::{Evidence, RuleOutcome, Severity, Status, Tally, ValueRule};

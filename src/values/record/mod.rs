@@ -249,6 +249,24 @@ pub struct DecisionRecord {
     /// Acknowledgements of warnings.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub acknowledgements: Vec<Acknowledgement>,
+    /// The facts of this record the engine did not witness, each with the member who
+    /// attested it and when (filled by the engine from the evidence it journalled; a record
+    /// made by hand leaves it empty).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attested: Vec<Attestation>,
+}
+
+/// A fact of a decision record that a member attested, rather than the engine witnessed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Attestation {
+    /// The fact: the record's field (`alternatives`, `dates.papers_sent_at`,
+    /// `participants[m13]`...).
+    pub fact: String,
+    /// Who attested it.
+    pub by: MemberId,
+    /// When.
+    pub at: Timestamp,
 }
 
 impl DecisionRecord {
@@ -283,6 +301,7 @@ impl DecisionRecord {
             publication: None,
             overrides: Vec::new(),
             acknowledgements: Vec::new(),
+            attested: Vec::new(),
         }
     }
 
@@ -387,6 +406,7 @@ impl DecisionRecord {
             publication,
             overrides,
             acknowledgements,
+            attested,
         } = evidence;
         fill(&mut self.subject, subject);
         fill(&mut self.tier, tier);
@@ -455,6 +475,7 @@ impl DecisionRecord {
         fill(&mut self.publication, publication);
         self.overrides.extend(overrides);
         self.acknowledgements.extend(acknowledgements);
+        self.attested.extend(attested);
     }
 
     /// The tier: the record's own, else the route taken's.
