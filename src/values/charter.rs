@@ -11,7 +11,7 @@ use crate::journal::Hash;
 use crate::limits::{self, InputError};
 use crate::values::gate::{GatePassed, GateRefusal};
 use crate::values::record::DecisionRecord;
-use crate::values::report::{Finding, ValueReport, ValueVerdict, Verdict};
+use crate::values::report::{CitedIn, Finding, UnknownRule, ValueReport, ValueVerdict, Verdict};
 use crate::values::rules::registry::{self, BUILTIN_IDS};
 use crate::values::rules::{Tally, ValueRule};
 use crate::values::{RuleId, ValueId};
@@ -694,7 +694,70 @@ impl Charter {
             }
             findings.push(finding);
         }
-        ValueReport::new(record.subject, verdicts, findings)
+        ValueReport::new(
+            record.subject,
+            verdicts,
+            findings,
+            self.unknown_rules(record),
+        )
+    }
+
+    /// The overrides and acknowledgements in `record` of rules this charter does not have.
+    fn unknown_rules(&self, record: &DecisionRecord) -> Vec<UnknownRule> {
+        let known = |rule: &RuleId| self.slots.binary_search_by(|s| s.id.cmp(rule)).is_ok();
+        let overrides = record.overrides.iter().map(|o| &o.rule);
+        let acknowledgements = record.acknowledgements.iter().map(|a| &a.rule);
+        let cited = overrides
+            .enumerate()
+            .map(|(index, rule)| (CitedIn::Overrides, index, rule))
+            .chain(
+                acknowledgements
+                    .enumerate()
+                    .map(|(index, rule)| (CitedIn::Acknowledgements, index, rule)),
+            );
+        cited
+            .filter(|(_, _, rule)| !known(rule))
+            .map(|(cited_in, index, rule)| UnknownRule {
+                rule: rule.clone(),
+                cited_in,
+                index,
+            })
+            .collect()
+    }
+
+    /// Checks that every override and acknowledgement in `record` names a rule of this
+    /// charter: what the gate also refuses, for evidence recorded without a gate (the
+    /// engine checks a request's evidence with it, so a misspelt rule id is refused when it
+    /// is given, not at the decision it would later block).
+    ///
+    /// # Errors
+    ///
+    /// [`GateRefusal`] whose [`unknown_rules`](GateRefusal::unknown_rules) lists each
+    /// override or acknowledgement of a rule the charter does not have.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coproduction::community::MemberId;
+    /// use coproduction::decision::DecisionKind;
+    /// use coproduction::values::{Charter, CitedIn, DecisionRecord, RuleId};
+    ///
+    /// let charter = Charter::default();
+    /// let record = DecisionRecord::new(DecisionKind::Strategy)
+    ///     .with_override(RuleId::new("T99")?, MemberId::new(4), "Agreed at the meeting");
+    /// let refusal = charter.check_citations(&record).unwrap_err();
+    /// assert_eq!(refusal.unknown_rules()[0].rule.as_str(), "T99");
+    /// assert_eq!(refusal.unknown_rules()[0].cited_in, CitedIn::Overrides);
+    /// assert!(charter.gate(&record).is_err_and(|r| r.unknown_rules().len() == 1));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn check_citations(&self, record: &DecisionRecord) -> Result<(), GateRefusal> {
+        let unknown = self.unknown_rules(record);
+        if unknown.is_empty() {
+            Ok(())
+        } else {
+            Err(GateRefusal::unknown(unknown))
+        }
     }
 
     /// Checks a decision and runs the gate on the report: what a process calls before a
@@ -921,5 +984,46 @@ mod tests {
         let message =
             refused(&format!(r#"{{"values":[{{"id":"{long}"}}],"rules":[]}}"#)).to_string();
         assert!(message.len() < 300, "{message}");
+    }
+
+    #[test]
+    fn overrides_and_acknowledgements_of_unknown_rules_are_listed() {
+        use crate::community::MemberId;
+        let charter = Charter::default();
+        let by = MemberId::new(4);
+        let record = DecisionRecord::new(DecisionKind::Strategy)
+            .with_override(RuleId::new("T2").unwrap(), by, "Alternatives follow")
+            .with_override(RuleId::new("T99").unwrap(), by, "A typo")
+            .with_acknowledgement(RuleId::new("Z1").unwrap(), by, "Another");
+        let report = charter.check(&record);
+        assert_eq!(
+            report.unknown_rules(),
+            [
+                UnknownRule {
+                    rule: RuleId::new("T99").unwrap(),
+                    cited_in: CitedIn::Overrides,
+                    index: 1
+                },
+                UnknownRule {
+                    rule: RuleId::new("Z1").unwrap(),
+                    cited_in: CitedIn::Acknowledgements,
+                    index: 0
+                },
+            ]
+        );
+        assert_eq!(
+            charter
+                .check_citations(&record)
+                .unwrap_err()
+                .unknown_rules(),
+            report.unknown_rules()
+        );
+        let known = DecisionRecord::new(DecisionKind::Strategy).with_override(
+            RuleId::new("T2").unwrap(),
+            by,
+            "Alternatives follow",
+        );
+        assert!(charter.check(&known).unknown_rules().is_empty());
+        assert_eq!(charter.check_citations(&known), Ok(()));
     }
 }

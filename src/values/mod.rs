@@ -85,6 +85,6 @@ pub use record::{
     RaisedAs, RecruitmentFacts, Redaction, RegisterEntry, RegisterField, Response, Restriction,
     RouteSummary, Rung, Screen, StakeholderFacts, TestResult, Way,
 };
-pub use report::{Finding, ValueReport, ValueVerdict, Verdict};
+pub use report::{CitedIn, Finding, UnknownRule, ValueReport, ValueVerdict, Verdict};
 pub use rules::{Evidence, RuleOutcome, Severity, Status, Tally, ValueRule};
 pub use subject::{ProofMismatch, Subject};
