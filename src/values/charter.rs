@@ -376,41 +376,6 @@ impl fmt::Display for DidYouMean<'_> {
     }
 }
 
-/// The built-in kind `kind` is at most two edits (insertions, deletions, substitutions)
-/// away from, the nearest first: a likely misspelling.
-fn nearest_built_in(kind: &DecisionKind) -> Option<DecisionKind> {
-    DecisionKind::BUILT_IN
-        .into_iter()
-        .map(|built_in| (edit_distance(kind.label(), built_in.label()), built_in))
-        .filter(|(distance, _)| *distance <= 2)
-        .min_by_key(|(distance, _)| *distance)
-        .map(|(_, built_in)| built_in)
-}
-
-/// The Levenshtein distance between two slugs, over bytes (slugs are ASCII).
-fn edit_distance(a: &str, b: &str) -> usize {
-    let mut previous: Vec<usize> = (0..=b.len()).collect();
-    let mut current = vec![0; b.len() + 1];
-    for (i, ca) in a.bytes().enumerate() {
-        let mut row = current.iter_mut();
-        if let Some(first) = row.next() {
-            *first = i + 1;
-        }
-        let mut left = i + 1;
-        for ((j, cb), cell) in b.bytes().enumerate().zip(row) {
-            let diagonal = previous.get(j).copied().unwrap_or(usize::MAX);
-            let up = previous.get(j + 1).copied().unwrap_or(usize::MAX);
-            let substitution = diagonal.saturating_add(usize::from(ca != cb));
-            *cell = substitution
-                .min(up.saturating_add(1))
-                .min(left.saturating_add(1));
-            left = *cell;
-        }
-        std::mem::swap(&mut previous, &mut current);
-    }
-    previous.last().copied().unwrap_or(0)
-}
-
 /// One rule in a charter, with what the check needs at hand.
 #[derive(Debug, Clone)]
 struct Slot {
@@ -516,7 +481,7 @@ impl Charter {
                     rule: entry.id.clone(),
                     field,
                     kind: kind.clone(),
-                    suggestion: nearest_built_in(kind),
+                    suggestion: kind.nearest_built_in(),
                 });
             }
             charter.insert(built.rule, Some(built.spec))?;
@@ -943,21 +908,6 @@ mod tests {
             i1_blocking(r#"["funding"]"#, r#""custom_kinds":["website_redesign"],"#).unwrap();
         let without = i1_blocking(r#"["funding"]"#, "").unwrap();
         assert_ne!(with.hash(), without.hash());
-    }
-
-    #[test]
-    fn edit_distance_counts_insertions_deletions_and_substitutions() {
-        assert_eq!(edit_distance("funding", "funding"), 0);
-        assert_eq!(edit_distance("fundng", "funding"), 1);
-        assert_eq!(edit_distance("fundings", "funding"), 1);
-        assert_eq!(edit_distance("fumding", "funding"), 1);
-        assert_eq!(edit_distance("", "abc"), 3);
-        assert_eq!(edit_distance("operations", "operational"), 2);
-        assert_eq!(
-            nearest_built_in(&kind("stratgy")),
-            Some(DecisionKind::Strategy)
-        );
-        assert_eq!(nearest_built_in(&kind("website")), None);
     }
 
     #[test]
