@@ -324,7 +324,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 Engine::open(community, governance, charter(c.as_ref())?, journal(&path)?)?;
             let mut input = std::io::stdin().lock();
             let mut buf = Vec::new();
-            for n in 1.. {
+            for n in 1u64.. {
                 let on_line = |e: &dyn std::fmt::Display| format!("request on line {n}: {e}");
                 if !next_line(&mut input, &mut buf).map_err(|e| on_line(&e))? {
                     break;
