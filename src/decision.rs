@@ -78,6 +78,60 @@ impl DecisionKind {
     }
 }
 
+impl DecisionKind {
+    /// The built-in kind this one is a likely misspelling of: the nearest built-in kind at
+    /// most two edits (insertions, deletions, substitutions) away, other than itself. What a
+    /// check that refuses undeclared custom kinds suggests instead.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coproduction::decision::DecisionKind;
+    ///
+    /// let misspelt: DecisionKind = "fundng".parse()?;
+    /// assert_eq!(misspelt.nearest_built_in(), Some(DecisionKind::Funding));
+    /// let own: DecisionKind = "website_redesign".parse()?;
+    /// assert_eq!(own.nearest_built_in(), None);
+    /// assert_eq!(DecisionKind::Funding.nearest_built_in(), None);
+    /// # Ok::<(), coproduction::decision::InvalidKind>(())
+    /// ```
+    pub fn nearest_built_in(&self) -> Option<DecisionKind> {
+        if !matches!(self, DecisionKind::Custom(_)) {
+            return None;
+        }
+        Self::BUILT_IN
+            .into_iter()
+            .map(|built_in| (edit_distance(self.label(), built_in.label()), built_in))
+            .filter(|(distance, _)| *distance <= 2)
+            .min_by_key(|(distance, _)| *distance)
+            .map(|(_, built_in)| built_in)
+    }
+}
+
+/// The Levenshtein distance between two slugs, over bytes (slugs are ASCII).
+fn edit_distance(a: &str, b: &str) -> usize {
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    let mut current = vec![0; b.len() + 1];
+    for (i, ca) in a.bytes().enumerate() {
+        let mut row = current.iter_mut();
+        if let Some(first) = row.next() {
+            *first = i + 1;
+        }
+        let mut left = i + 1;
+        for ((j, cb), cell) in b.bytes().enumerate().zip(row) {
+            let diagonal = previous.get(j).copied().unwrap_or(usize::MAX);
+            let up = previous.get(j + 1).copied().unwrap_or(usize::MAX);
+            let substitution = diagonal.saturating_add(usize::from(ca != cb));
+            *cell = substitution
+                .min(up.saturating_add(1))
+                .min(left.saturating_add(1));
+            left = *cell;
+        }
+        std::mem::swap(&mut previous, &mut current);
+    }
+    previous.last().copied().unwrap_or(0)
+}
+
 /// A decision kind that could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
@@ -332,6 +386,27 @@ mod tests {
         );
         assert!("".parse::<DecisionKind>().is_err());
         assert!(serde_json::from_str::<DecisionKind>(r#""two words""#).is_err());
+    }
+
+    #[test]
+    fn edit_distance_counts_insertions_deletions_and_substitutions() {
+        assert_eq!(edit_distance("funding", "funding"), 0);
+        assert_eq!(edit_distance("fundng", "funding"), 1);
+        assert_eq!(edit_distance("fundings", "funding"), 1);
+        assert_eq!(edit_distance("fumding", "funding"), 1);
+        assert_eq!(edit_distance("", "abc"), 3);
+        assert_eq!(edit_distance("abc", ""), 3);
+        assert_eq!(edit_distance("operations", "operational"), 2);
+        let kind = |s: &str| s.parse::<DecisionKind>().unwrap();
+        assert_eq!(
+            kind("stratgy").nearest_built_in(),
+            Some(DecisionKind::Strategy)
+        );
+        assert_eq!(
+            kind("govrnanse").nearest_built_in(),
+            Some(DecisionKind::Governance)
+        );
+        assert_eq!(kind("website").nearest_built_in(), None);
     }
 
     #[test]

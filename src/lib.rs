@@ -74,6 +74,9 @@
 //! - [`journal`]: the record of every event: envelopes chained by BLAKE3 hashes, appends
 //!   with optimistic concurrency, and journals in memory, in a JSON-lines file that reports
 //!   a torn tail and refuses corruption, and (feature `sqlite`) in SQLite.
+//! - [`limits`]: input hygiene: the limits on free text and on a request line, in one
+//!   table, and the strict JSON reading that refuses positional arrays and quotes refused
+//!   input only in short.
 //! - [`machine`]: the pattern every decision process is written in. A [`machine::Decider`]
 //!   decides (pure, fallible) and evolves (total); its phases and transitions are a checked
 //!   petgraph graph that draws itself as Graphviz DOT; [`machine::testkit`] writes rules as
@@ -143,6 +146,7 @@ pub mod engine;
 pub mod funding;
 pub mod governance;
 pub mod journal;
+pub mod limits;
 pub mod machine;
 pub mod metrics;
 pub mod process;

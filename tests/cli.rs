@@ -21,6 +21,10 @@ fn data(file: &str) -> PathBuf {
 }
 
 fn cli(args: &[&str], stdin: &str) -> Output {
+    cli_bytes(args, stdin.as_bytes())
+}
+
+fn cli_bytes(args: &[&str], stdin: &[u8]) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_coproduction"))
         .args(args)
         .stdin(Stdio::piped())
@@ -29,7 +33,7 @@ fn cli(args: &[&str], stdin: &str) -> Output {
         .spawn()
         .unwrap();
     // The tool may refuse before it reads its input (a locked journal), closing the pipe.
-    let written = child.stdin.take().unwrap().write_all(stdin.as_bytes());
+    let written = child.stdin.take().unwrap().write_all(stdin);
     if let Err(e) = written {
         assert_eq!(e.kind(), std::io::ErrorKind::BrokenPipe, "{e}");
     }
@@ -90,9 +94,13 @@ impl Journal {
     }
 
     fn run(&self, stdin: &str) -> Output {
+        self.run_bytes(stdin.as_bytes())
+    }
+
+    fn run_bytes(&self, stdin: &[u8]) -> Output {
         let community = data("community.json");
         let governance = data("governance.json");
-        cli(
+        cli_bytes(
             &[
                 "run",
                 "--journal",
@@ -476,6 +484,219 @@ fn a_restricting_condition_on_a_tier_one_route_is_found_against_c5() {
     let c5 = finding(&both, "C5");
     assert_eq!(c5["status"], "violated", "{c5}");
     assert!(c5["message"].as_str().unwrap().contains("tier 1"), "{c5}");
+}
+
+/// Stderr, checked to be short whatever the input's size.
+fn short_stderr(out: &Output) -> String {
+    bounded_stderr(out, 300)
+}
+
+/// Stderr, checked to be under `bound` bytes whatever the input's size: serde's messages
+/// for an unknown field or variant list every expected name, which takes a few hundred.
+fn bounded_stderr(out: &Output, bound: usize) -> String {
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.len() < bound,
+        "{} bytes: {}",
+        stderr.len(),
+        stderr.chars().take(300).collect::<String>()
+    );
+    stderr
+}
+
+#[test]
+fn a_line_over_the_limit_is_refused_with_its_line_number_and_nothing_is_written() {
+    let journal = Journal::new();
+    assert!(journal.run(&open_line()).status.success());
+    let before = journal.bytes();
+    let comment = "x".repeat(10 << 20);
+    let long = line(
+        13,
+        1,
+        &format!(
+            r#"{{"type": "respond", "member": 13, "response": {{"type": "consent", "comment": "{comment}"}}}}"#
+        ),
+    );
+    let out = journal.run(&format!("\n{long}\n"));
+    assert!(!out.status.success());
+    let stderr = short_stderr(&out);
+    assert!(
+        stderr.contains(&format!(
+            "request on line 2: the line is {} bytes long; a request line is at most {}",
+            long.len(),
+            coproduction::limits::REQUEST_LINE_BYTES
+        )),
+        "{stderr}"
+    );
+    assert_eq!(journal.bytes(), before);
+}
+
+#[test]
+fn a_line_not_in_utf8_is_refused_with_its_line_number_and_nothing_is_written() {
+    let journal = Journal::new();
+    assert!(journal.run(&open_line()).status.success());
+    let before = journal.bytes();
+    let mut input = b"\n\n".to_vec();
+    let advance = line(13, 1, r#"{"type": "advance"}"#);
+    let (head, tail) = advance.split_at(20);
+    input.extend_from_slice(head.as_bytes());
+    input.push(0xff);
+    input.extend_from_slice(tail.as_bytes());
+    let out = journal.run_bytes(&input);
+    assert!(!out.status.success());
+    let stderr = short_stderr(&out);
+    assert!(
+        stderr.contains(
+            "request on line 3: the line is not UTF-8: byte 21 starts no valid character"
+        ),
+        "{stderr}"
+    );
+    assert_eq!(journal.bytes(), before);
+}
+
+#[test]
+fn texts_over_their_limit_and_positional_requests_are_refused_by_the_tool() {
+    let journal = Journal::new();
+    assert!(journal.run(&open_line()).status.success());
+    let before = journal.bytes();
+    let comment = "y".repeat(5_000);
+    for (input, expected) in [
+        (
+            line(
+                13,
+                1,
+                &format!(
+                    r#"{{"type": "respond", "member": 13, "response": {{"type": "consent", "comment": "{comment}"}}}}"#
+                ),
+            ),
+            "request on line 1: cannot take the request: `command.command.response.comment` is 5000 characters long; the limit for this field is 4000",
+        ),
+        (
+            line(13, 1, r#"["respond", 13, {"type": "consent"}]"#),
+            "`command.command` is written as an array; write it as an object",
+        ),
+        (
+            r#"["working-model", 13, "2022-09-01T10:01:00Z", null, null, null, {"process": "consent", "command": {"type": "advance"}}, null]"#.to_owned(),
+            "the whole input is written as an array",
+        ),
+        (
+            line(13, 1, &format!(r#"{{"type": "{comment}"}}"#)),
+            "cannot read the request: unknown variant `yyyy",
+        ),
+        (
+            line(13, 1, r#"{"type": "advance"}"#).replacen(
+                r#""command""#,
+                r#""evidence": {"kind": "working_model", "overrides": [{"rule": "T99", "by": 2, "reason": "T2?"}]}, "command""#,
+                1,
+            ),
+            "`overrides[0]` names rule `T99`, which the charter does not have",
+        ),
+    ] {
+        let out = journal.run(&input);
+        assert!(!out.status.success(), "{expected}");
+        let stderr = bounded_stderr(&out, if expected.contains("unknown variant") { 1_200 } else { 300 });
+        assert!(stderr.contains(expected), "{stderr}");
+        assert_eq!(journal.bytes(), before, "nothing is written for {expected}");
+    }
+}
+
+#[test]
+fn check_refuses_a_misspelt_kind_an_unknown_rule_and_a_positional_record() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, json: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, json).unwrap();
+        path
+    };
+    let check = |charter: &Path, record: &Path, gate: bool| {
+        let mut args = vec![
+            "check",
+            "--charter",
+            charter.to_str().unwrap(),
+            "--record",
+            record.to_str().unwrap(),
+        ];
+        if gate {
+            args.push("--gate");
+        }
+        cli(&args, "")
+    };
+    let charter = data("charter.json");
+    let record = write("record.json", r#"{"kind": "strategy"}"#);
+
+    let misspelt = write(
+        "misspelt.json",
+        r#"{"values": [{"id": "inclusive"}], "rules": [{"id": "I1", "blocking_kinds": ["fundng"]}]}"#,
+    );
+    let out = check(&misspelt, &record, false);
+    assert!(!out.status.success());
+    let stderr = short_stderr(&out);
+    assert!(
+        stderr.contains("rule `I1`: field `blocking_kinds` names the decision kind `fundng`")
+            && stderr.contains("did you mean `funding`?"),
+        "{stderr}"
+    );
+
+    let overriding = write(
+        "overriding.json",
+        r#"{"kind": "strategy", "overrides": [{"rule": "T99", "by": 2, "reason": "A typo"}]}"#,
+    );
+    let out = check(&charter, &overriding, false);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let report: serde_json::Value = serde_json::from_str(text(&out.stdout).trim()).unwrap();
+    assert_eq!(
+        report["unknown_rules"],
+        serde_json::json!([{"rule": "T99", "cited_in": "overrides", "index": 0}])
+    );
+    let out = check(&charter, &overriding, true);
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr)
+            .contains("`overrides[0]` names rule `T99`, which the charter does not have"),
+        "{}",
+        text(&out.stderr)
+    );
+
+    let positional = write(
+        "positional.json",
+        r#"{"kind": "strategy", "dates": [null, "2022-09-01T10:00:00Z"]}"#,
+    );
+    let out = check(&charter, &positional, false);
+    assert!(!out.status.success());
+    assert!(
+        short_stderr(&out).contains("`dates` is written as an array"),
+        "{}",
+        text(&out.stderr)
+    );
+
+    let long = "z".repeat(10 << 20);
+    let huge = write(
+        "huge.json",
+        &format!(r#"{{"kind": "strategy", "{long}": 1}}"#),
+    );
+    let out = check(&charter, &huge, false);
+    assert!(!out.status.success());
+    assert!(
+        bounded_stderr(&out, 1_200).contains("unknown field `zzz"),
+        "{}",
+        text(&out.stderr)
+    );
+
+    let wordy = write(
+        "wordy.json",
+        &format!(
+            r#"{{"kind": "strategy", "rationale": "{}"}}"#,
+            "w".repeat(4_001)
+        ),
+    );
+    let out = check(&charter, &wordy, false);
+    assert!(!out.status.success());
+    assert!(
+        short_stderr(&out)
+            .contains("`rationale` is 4001 characters long; the limit for this field is 4000"),
+        "{}",
+        text(&out.stderr)
+    );
 }
 
 /// Through the tool: a round that seats someone the deciding body does not have, or gives a

@@ -16,7 +16,9 @@
 //! Output is JSON (one line per result) or, for `graph` and `report`, DOT and Markdown;
 //! `metrics` prints a plain-text table unless asked for JSON. Bad
 //! input stops with a message on stderr and a non-zero exit code; a refused request writes
-//! nothing to the journal.
+//! nothing to the journal. Messages quote input only in short (see `coproduction::limits`),
+//! JSON files and request lines are read strictly (an object written as a positional array
+//! is refused), and `run` names the line of a request over the line limit or not in UTF-8.
 
 use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
@@ -30,6 +32,7 @@ use coproduction::engine::{Engine, EngineEvent};
 use coproduction::funding::FundingProcess;
 use coproduction::governance::{Governance, GovernanceMap};
 use coproduction::journal::{FileJournal, MemoryJournal, OpenReport, StreamId};
+use coproduction::limits::{self, InputError, REQUEST_LINE_BYTES};
 use coproduction::machine::Decider;
 use coproduction::metrics::Metrics;
 use coproduction::proposal::ProposalProcess;
@@ -181,27 +184,32 @@ enum Report {
 
 type Failure = Box<dyn std::error::Error>;
 
-fn read(path: &Path) -> Result<String, Failure> {
-    std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()).into())
+/// A path as a message names it: in short, as the user gave it.
+fn name(path: &Path) -> String {
+    limits::quote(&path.display().to_string()).into_owned()
 }
 
-fn json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, Failure> {
-    serde_json::from_str(&read(path)?).map_err(|e| format!("{}: {e}", path.display()).into())
+fn read(path: &Path) -> Result<String, Failure> {
+    std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", name(path)).into())
+}
+
+/// A wire type from the JSON file at `path`, read strictly (no positional arrays).
+fn json<T: serde::de::DeserializeOwned + serde::Serialize>(path: &Path) -> Result<T, Failure> {
+    limits::from_json(&read(path)?).map_err(|e| format!("{}: {e}", name(path)).into())
 }
 
 fn charter(path: Option<&PathBuf>) -> Result<Charter, Failure> {
     match path {
         None => Ok(Charter::default()),
         Some(path) => {
-            Charter::from_json(&read(path)?).map_err(|e| format!("{}: {e}", path.display()).into())
+            Charter::from_json(&read(path)?).map_err(|e| format!("{}: {e}", name(path)).into())
         }
     }
 }
 
 /// The journal at `path`, for writing: created if missing, locked while the tool runs.
 fn journal(path: &Path) -> Result<FileJournal<EngineEvent>, Failure> {
-    let (journal, report) =
-        FileJournal::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let (journal, report) = FileJournal::open(path).map_err(|e| format!("{}: {e}", name(path)))?;
     warn_torn(path, &report, "the next append removes it");
     Ok(journal)
 }
@@ -209,7 +217,7 @@ fn journal(path: &Path) -> Result<FileJournal<EngineEvent>, Failure> {
 /// The journal at `path`, for reading: verified, not locked, so a writer may hold it.
 fn snapshot(path: &Path) -> Result<MemoryJournal<EngineEvent>, Failure> {
     let (journal, report) =
-        FileJournal::snapshot(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        FileJournal::snapshot(path).map_err(|e| format!("{}: {e}", name(path)))?;
     warn_torn(path, &report, "a writer may still be finishing it");
     Ok(journal)
 }
@@ -220,11 +228,60 @@ fn warn_torn(path: &Path, report: &OpenReport, fate: &str) {
     if let Some(torn) = report.torn_tail {
         eprintln!(
             "{}: an unfinished last write of {} bytes at offset {} is ignored; {fate}",
-            path.display(),
+            name(path),
             torn.bytes,
             torn.offset
         );
     }
+}
+
+/// Reads the next line of `input` into `buf`, without its line ending: `false` at the end
+/// of the input. A line over [`REQUEST_LINE_BYTES`] is refused once that much is read (the
+/// rest is counted, for the message, but not kept), so an oversized line costs no memory.
+fn next_line(input: &mut impl BufRead, buf: &mut Vec<u8>) -> Result<bool, Failure> {
+    buf.clear();
+    // The limit, a line ending of up to two bytes, and one byte more to tell a line over it.
+    let most = REQUEST_LINE_BYTES as u64 + 3;
+    if std::io::Read::take(&mut *input, most).read_until(b'\n', buf)? == 0 {
+        return Ok(false);
+    }
+    let ended = buf.last() == Some(&b'\n');
+    if ended {
+        buf.pop();
+        if buf.last() == Some(&b'\r') {
+            buf.pop();
+        }
+    }
+    if buf.len() <= REQUEST_LINE_BYTES {
+        return Ok(true);
+    }
+    let mut bytes = buf.len();
+    // The rest of the line, counted and dropped a buffer at a time.
+    let mut done = ended;
+    while !done {
+        let chunk = input.fill_buf()?;
+        if chunk.is_empty() {
+            break;
+        }
+        let taken = match chunk.iter().position(|&b| b == b'\n') {
+            Some(at) => {
+                done = true;
+                bytes += at;
+                at + 1
+            }
+            None => {
+                bytes += chunk.len();
+                chunk.len()
+            }
+        };
+        input.consume(taken);
+    }
+    Err(InputError::LineTooLong {
+        bytes,
+        limit: REQUEST_LINE_BYTES,
+    }
+    .to_string()
+    .into())
 }
 
 fn run(cli: Cli) -> Result<(), Failure> {
@@ -236,7 +293,10 @@ fn run(cli: Cli) -> Result<(), Failure> {
             gate,
         } => {
             let charter = charter(Some(&c))?;
-            let record: DecisionRecord = json(&record)?;
+            let path = record;
+            let record: DecisionRecord = json(&path)?;
+            // A record is the evidence a request carries, so it keeps the same limits.
+            limits::check_texts(&record).map_err(|e| format!("{}: {e}", name(&path)))?;
             let report = charter.check(&record);
             writeln!(out, "{}", serde_json::to_string(&report)?)?;
             if gate {
@@ -256,20 +316,29 @@ fn run(cli: Cli) -> Result<(), Failure> {
                     let map: GovernanceMap = json(&path)?;
                     Some(
                         Governance::new(map, &community)
-                            .map_err(|e| format!("{}: {e}", path.display()))?,
+                            .map_err(|e| format!("{}: {e}", name(&path)))?,
                     )
                 }
             };
             let engine =
                 Engine::open(community, governance, charter(c.as_ref())?, journal(&path)?)?;
-            for (n, line) in std::io::stdin().lock().lines().enumerate() {
-                let line = line?;
+            let mut input = std::io::stdin().lock();
+            let mut buf = Vec::new();
+            for n in 1u64.. {
+                let on_line = |e: &dyn std::fmt::Display| format!("request on line {n}: {e}");
+                if !next_line(&mut input, &mut buf).map_err(|e| on_line(&e))? {
+                    break;
+                }
+                let line = std::str::from_utf8(&buf).map_err(|e| {
+                    on_line(&format_args!(
+                        "the line is not UTF-8: byte {} starts no valid character",
+                        e.valid_up_to() + 1
+                    ))
+                })?;
                 if line.trim().is_empty() {
                     continue;
                 }
-                let written = engine
-                    .handle_json(&line)
-                    .map_err(|e| format!("request on line {}: {e}", n + 1))?;
+                let written = engine.handle_json(line).map_err(|e| on_line(&e))?;
                 writeln!(out, "{}", serde_json::to_string(&written)?)?;
             }
         }
@@ -339,7 +408,9 @@ fn run(cli: Cli) -> Result<(), Failure> {
             let community: Community = json(&community)?;
             let engine = Engine::open(community, None, charter(c.as_ref())?, snapshot(&path)?)?;
             let stream = StreamId::new(&stream)?;
-            let now: jiff::Timestamp = now.parse().map_err(|e| format!("--now {now}: {e}"))?;
+            let now: jiff::Timestamp = now
+                .parse()
+                .map_err(|e| format!("--now {}: {e}", limits::quote(&now)))?;
             let record = engine
                 .record(&stream, now)
                 .ok_or_else(|| format!("no process on stream `{stream}`"))?;
@@ -385,7 +456,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             };
             // A journal that is not there is named plainly (the snapshot would not create
             // one either).
-            std::fs::metadata(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            std::fs::metadata(&path).map_err(|e| format!("cannot read {}: {e}", name(&path)))?;
             let envelopes = coproduction::journal::Journal::read_all(&snapshot(&path)?)?;
             let metrics =
                 Metrics::from_journal(&envelopes, &community, &charter, cocreation.as_ref());
@@ -402,7 +473,8 @@ fn main() -> ExitCode {
     match run(Cli::parse()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("coproduction: {err}");
+            // Every message is built to quote input in short; this holds whatever slipped by.
+            eprintln!("coproduction: {}", limits::shorten_quotes(&err.to_string()));
             ExitCode::FAILURE
         }
     }

@@ -4,6 +4,7 @@ use crate::community::MemberId;
 use crate::decision::DecisionKind;
 use crate::governance::GovernanceError;
 use crate::journal::{JournalError, StreamId};
+use crate::limits::InputError;
 use crate::process::{ProcessError, ProcessKind};
 use crate::values::GateRefusal;
 
@@ -14,9 +15,14 @@ pub enum EngineError {
     /// The request could not be read.
     #[error("cannot read the request: {message}")]
     Json {
-        /// What was wrong, with the line and column.
+        /// What was wrong, with the line and column; what it quotes of the request is
+        /// shortened ([`limits::json_message`](crate::limits::json_message)).
         message: String,
     },
+    /// The request breaks a limit on input (see [`limits`](crate::limits)): a line too long,
+    /// a text too long, an object written as a positional array.
+    #[error("cannot take the request: {0}")]
+    Input(#[from] InputError),
     /// The actor is not a member of the community.
     #[error("member {actor} is not in the community and cannot act on stream `{stream}`")]
     UnknownActor {

@@ -201,8 +201,12 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
     ///
     /// [`EngineError::Json`] if the request cannot be read; otherwise as [`Engine::handle`].
     pub fn handle_json(&self, json: &str) -> Result<Vec<Envelope<EngineEvent>>, EngineError> {
-        let request: Request = serde_json::from_str(json).map_err(|e| EngineError::Json {
-            message: e.to_string(),
+        // The line's length before parsing, then a strict read: no positional arrays, and
+        // errors that quote the request only in short; `handle` checks the texts.
+        crate::limits::check_line(json)?;
+        let request: Request = crate::limits::from_json(json).map_err(|e| match e {
+            crate::limits::InputError::Json { message } => EngineError::Json { message },
+            other => EngineError::Input(other),
         })?;
         self.handle(request)
     }
@@ -220,6 +224,9 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
     ///
     /// Any [`EngineError`]; a refused request writes nothing and changes nothing.
     pub fn handle(&self, request: Request) -> Result<Vec<Envelope<EngineEvent>>, EngineError> {
+        // Free text over its limit, and evidence citing rules the charter does not have,
+        // are refused before anything is read or locked.
+        request.check_input(&self.charter)?;
         if self.community.member(request.actor).is_none() {
             return Err(EngineError::UnknownActor {
                 actor: request.actor,

@@ -5,10 +5,12 @@ use serde::{Deserialize, Serialize};
 
 use crate::community::MemberId;
 use crate::decision::DecisionKind;
+use crate::engine::EngineError;
 use crate::governance::RouteFacts;
 use crate::journal::StreamId;
+use crate::limits::{self, InputError};
 use crate::process::ProcessCommand;
-use crate::values::DecisionRecord;
+use crate::values::{Charter, DecisionRecord};
 
 /// One request to the engine.
 ///
@@ -85,6 +87,64 @@ impl Request {
     pub fn deciding_for(mut self, stream: StreamId) -> Self {
         self.decides_for = Some(stream);
         self
+    }
+
+    /// Checks every string the request carries (in its command and its evidence) against
+    /// its field's limit ([`limits`](crate::limits)): what [`Engine::handle`] does first, so a
+    /// request over a limit is refused before anything is read or written.
+    ///
+    /// [`Engine::handle`]: crate::engine::Engine::handle
+    ///
+    /// # Errors
+    ///
+    /// [`InputError::TextTooLong`] naming the first field over its limit by its JSON path
+    /// (`command.command.response.comment`), with its length and the limit.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coproduction::community::MemberId;
+    /// use coproduction::consent::{Response, RoundCommand};
+    /// use coproduction::engine::Request;
+    /// use coproduction::journal::StreamId;
+    /// use coproduction::limits::{InputError, NOTE_CHARS};
+    ///
+    /// let comment = "Glad to see it. ".repeat(300); // 4,800 characters
+    /// let respond = RoundCommand::Respond {
+    ///     member: MemberId::new(4),
+    ///     response: Response::Consent { comment: Some(comment) },
+    /// };
+    /// let request = Request::new(StreamId::new("meetings")?, MemberId::new(4), "2022-01-10T10:00:00Z".parse()?, respond);
+    /// assert_eq!(
+    ///     request.check_limits(),
+    ///     Err(InputError::TextTooLong {
+    ///         path: "command.command.response.comment".into(),
+    ///         chars: 4_800,
+    ///         limit: NOTE_CHARS,
+    ///     })
+    /// );
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn check_limits(&self) -> Result<(), InputError> {
+        limits::check_texts(self)
+    }
+
+    /// What the engine checks of a request before anything else: its texts
+    /// ([`check_limits`](Request::check_limits)), and that its evidence overrides and
+    /// acknowledges only rules `charter` has ([`Charter::check_citations`]): evidence can be
+    /// journalled without a gate, and an override of a misspelt rule would otherwise stand
+    /// in the record, clearing nothing, until it blocked the decision's gate for good.
+    pub(crate) fn check_input(&self, charter: &Charter) -> Result<(), EngineError> {
+        self.check_limits()?;
+        if let Some(evidence) = &self.evidence {
+            charter
+                .check_citations(evidence)
+                .map_err(|source| EngineError::Gate {
+                    stream: self.stream.clone(),
+                    source,
+                })?;
+        }
+        Ok(())
     }
 
     /// Attaches evidence for the value gate.

@@ -90,7 +90,8 @@ impl Governance {
     ///
     /// # Errors
     ///
-    /// [`GovernanceError::Json`] when the text is not a map, and as [`Governance::new`].
+    /// [`GovernanceError::Json`] when the text is not a map (or writes an object as a
+    /// positional array), quoting at most a short prefix of it; and as [`Governance::new`].
     ///
     /// # Example
     ///
@@ -104,9 +105,11 @@ impl Governance {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn from_json(json: &str, community: &Community) -> Result<Self, GovernanceError> {
-        let map: GovernanceMap = serde_json::from_str(json).map_err(|e| GovernanceError::Json {
-            message: e.to_string(),
-        })?;
+        // Read strictly (no positional edges), and quote little of what is refused.
+        let map: GovernanceMap =
+            crate::limits::from_json(json).map_err(|e| GovernanceError::Json {
+                message: e.to_string(),
+            })?;
         Self::new(map, community)
     }
 

@@ -67,7 +67,8 @@ pub(crate) fn read_line<E: DeserializeOwned>(
         None => {
             let envelope: Envelope<E> =
                 serde_json::from_str(line).map_err(|e| CorruptionReason::Malformed {
-                    message: e.to_string(),
+                    // A stored line may hold long text; the message quotes it in short.
+                    message: crate::limits::json_message(&e),
                 })?;
             if envelope.hash != stored {
                 return Err(malformed("its `hash` field was read twice"));

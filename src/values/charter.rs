@@ -8,9 +8,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::decision::{DecisionKind, Tier};
 use crate::journal::Hash;
+use crate::limits::{self, InputError};
 use crate::values::gate::{GatePassed, GateRefusal};
 use crate::values::record::DecisionRecord;
-use crate::values::report::{Finding, ValueReport, ValueVerdict, Verdict};
+use crate::values::report::{CitedIn, Finding, UnknownRule, ValueReport, ValueVerdict, Verdict};
 use crate::values::rules::registry::{self, BUILTIN_IDS};
 use crate::values::rules::{Tally, ValueRule};
 use crate::values::{RuleId, ValueId};
@@ -146,6 +147,15 @@ impl RuleSpec {
         }
     }
 
+    /// Every decision kind this entry's settings name, with the setting that names it: what
+    /// the charter checks against the built-in kinds and its `custom_kinds`.
+    pub(crate) fn kinds_given(&self) -> impl Iterator<Item = (&'static str, &DecisionKind)> {
+        self.blocking_kinds
+            .iter()
+            .flatten()
+            .map(|kind| ("blocking_kinds", kind))
+    }
+
     /// The names of the settings this entry gives.
     pub(crate) fn settings_given(&self) -> Vec<&'static str> {
         [
@@ -177,12 +187,47 @@ impl RuleSpec {
     }
 }
 
-/// The wire shape of a [`Charter`]: `{"values": [...], "rules": [...]}`.
+/// The wire shape of a [`Charter`]: `{"values": [...], "rules": [...]}`, with
+/// `"custom_kinds": [...]` when a setting names a kind of decision the community defines.
+///
+/// A setting that names decision kinds (I1's `blocking_kinds`) may name the built-in kinds
+/// (`funding`, `partnership`, `strategy`, `recruitment`, `working_model`, `operational`,
+/// `governance`) and the kinds listed in `custom_kinds`, and nothing else: a misspelt
+/// built-in kind (`fundng`) would otherwise read as a custom kind no decision has, and
+/// silently change the rule. Declaring a custom kind is the deliberate act.
+///
+/// # Example
+///
+/// ```
+/// use coproduction::values::{Charter, CharterError};
+///
+/// let charter = Charter::from_json(r#"{
+///     "values": [{"id": "inclusive"}],
+///     "custom_kinds": ["website_redesign"],
+///     "rules": [{"id": "I1", "blocking_kinds": ["funding", "website_redesign"]}]
+/// }"#)?;
+/// assert_eq!(charter.custom_kinds().count(), 1);
+///
+/// let misspelt = Charter::from_json(r#"{
+///     "values": [{"id": "inclusive"}],
+///     "rules": [{"id": "I1", "blocking_kinds": ["fundng"]}]
+/// }"#);
+/// let Err(CharterError::UnknownKind { rule, field, kind, suggestion }) = misspelt else {
+///     panic!("a misspelt kind is refused");
+/// };
+/// assert_eq!((rule.as_str(), field, kind.label()), ("I1", "blocking_kinds", "fundng"));
+/// assert_eq!(suggestion.map(|k| k.to_string()).as_deref(), Some("funding"));
+/// # Ok::<(), CharterError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CharterSpec {
     /// The community's core values.
     pub values: Vec<CoreValue>,
+    /// The kinds of decision the community defines beyond the built-in ones, which settings
+    /// may name. Left out of the JSON when empty, so a charter without any hashes as before.
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub custom_kinds: BTreeSet<DecisionKind>,
     /// The built-in rules it uses, with their settings.
     pub rules: Vec<RuleSpec>,
 }
@@ -209,6 +254,7 @@ impl CharterSpec {
                     "Dissent is asked for, tested and kept; red lines hold.",
                 ),
             ],
+            custom_kinds: BTreeSet::new(),
             rules: BUILTIN_IDS
                 .iter()
                 .map(|id| RuleSpec::new(RuleId::builtin(id)))
@@ -288,6 +334,46 @@ pub enum CharterError {
         /// The setting.
         field: &'static str,
     },
+    /// A setting names a decision kind that is neither built in nor declared in the
+    /// charter's `custom_kinds`: most often a misspelt built-in kind.
+    #[error(
+        "cannot load rule `{rule}`: field `{field}` names the decision kind `{kind}`, which is neither built in nor declared in the charter's `custom_kinds`{}",
+        DidYouMean(.suggestion.as_ref())
+    )]
+    UnknownKind {
+        /// The rule.
+        rule: RuleId,
+        /// The setting.
+        field: &'static str,
+        /// The kind it names.
+        kind: DecisionKind,
+        /// The built-in kind it is closest to (at most two edits away), if any.
+        suggestion: Option<DecisionKind>,
+    },
+    /// `custom_kinds` lists a built-in kind.
+    #[error(
+        "cannot load the charter: `custom_kinds` lists `{kind}`, which is a built-in kind (list only the community's own)"
+    )]
+    BuiltInKindDeclared {
+        /// The built-in kind.
+        kind: DecisionKind,
+    },
+    /// The charter's JSON or text breaks a limit on input (see [`limits`](crate::limits)):
+    /// an object written as a positional array, a description too long.
+    #[error("cannot load the charter: {0}")]
+    Input(#[from] InputError),
+}
+
+/// "; did you mean `kind`?", or nothing.
+struct DidYouMean<'a>(Option<&'a DecisionKind>);
+
+impl fmt::Display for DidYouMean<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Some(kind) => write!(f, "; did you mean `{kind}`?"),
+            None => Ok(()),
+        }
+    }
 }
 
 /// One rule in a charter, with what the check needs at hand.
@@ -331,6 +417,7 @@ struct Slot {
 #[serde(try_from = "CharterSpec", into = "CharterSpec")]
 pub struct Charter {
     values: Vec<CoreValue>,
+    custom_kinds: BTreeSet<DecisionKind>,
     slots: Vec<Slot>,
 }
 
@@ -341,6 +428,7 @@ impl Default for Charter {
         // The seed spec is valid (a unit test checks it), so the fallback is never taken.
         Self::from_spec(CharterSpec::seed()).unwrap_or_else(|_| Self {
             values: Vec::new(),
+            custom_kinds: BTreeSet::new(),
             slots: Vec::new(),
         })
     }
@@ -353,11 +441,23 @@ impl Charter {
     ///
     /// [`CharterError`] for the first problem found: no values, a duplicate value, an
     /// unknown or duplicate rule id, a rule tied to an undeclared value, a setting out of
-    /// range or not taken by its rule.
+    /// range or not taken by its rule, a setting naming a decision kind neither built in
+    /// nor declared in `custom_kinds` ([`CharterError::UnknownKind`]), a built-in kind in
+    /// `custom_kinds`, a value's description over its limit
+    /// ([`NOTE_CHARS`](crate::limits::NOTE_CHARS)).
     pub fn from_spec(spec: CharterSpec) -> Result<Self, CharterError> {
         if spec.values.is_empty() {
             return Err(CharterError::NoValues);
         }
+        limits::check_texts(&spec)?;
+        if let Some(kind) = spec
+            .custom_kinds
+            .iter()
+            .find(|k| !matches!(k, DecisionKind::Custom(_)))
+        {
+            return Err(CharterError::BuiltInKindDeclared { kind: kind.clone() });
+        }
+
         let mut seen = BTreeSet::new();
         for v in &spec.values {
             if !seen.insert(&v.id) {
@@ -368,10 +468,22 @@ impl Charter {
         }
         let mut charter = Self {
             values: spec.values.clone(),
+            custom_kinds: spec.custom_kinds.clone(),
             slots: Vec::with_capacity(spec.rules.len()),
         };
         for entry in &spec.rules {
             let built = registry::build(entry, &charter.values)?;
+            let unknown = entry.kinds_given().find(|(_, kind)| {
+                matches!(kind, DecisionKind::Custom(_)) && !spec.custom_kinds.contains(kind)
+            });
+            if let Some((field, kind)) = unknown {
+                return Err(CharterError::UnknownKind {
+                    rule: entry.id.clone(),
+                    field,
+                    kind: kind.clone(),
+                    suggestion: kind.nearest_built_in(),
+                });
+            }
             charter.insert(built.rule, Some(built.spec))?;
         }
         Ok(charter)
@@ -382,10 +494,13 @@ impl Charter {
     /// # Errors
     ///
     /// [`CharterError::Json`] for JSON that does not have the charter's shape (including
-    /// unknown fields); otherwise as [`from_spec`](Charter::from_spec).
+    /// unknown fields; what the message quotes of the input is shortened),
+    /// [`CharterError::Input`] for an object written as a positional array (read by
+    /// [`limits::from_json`]); otherwise as [`from_spec`](Charter::from_spec).
     pub fn from_json(json: &str) -> Result<Self, CharterError> {
-        let spec: CharterSpec = serde_json::from_str(json).map_err(|e| CharterError::Json {
-            message: e.to_string(),
+        let spec: CharterSpec = limits::from_json(json).map_err(|e| match e {
+            InputError::Json { message } => CharterError::Json { message },
+            other => CharterError::Input(other),
         })?;
         Self::from_spec(spec)
     }
@@ -394,8 +509,15 @@ impl Charter {
     pub fn to_spec(&self) -> CharterSpec {
         CharterSpec {
             values: self.values.clone(),
+            custom_kinds: self.custom_kinds.clone(),
             rules: self.slots.iter().filter_map(|s| s.spec.clone()).collect(),
         }
+    }
+
+    /// The kinds of decision the community defines that the charter's settings may name
+    /// (its `custom_kinds`), sorted.
+    pub fn custom_kinds(&self) -> impl ExactSizeIterator<Item = &DecisionKind> + '_ {
+        self.custom_kinds.iter()
     }
 
     /// The charter's identity: the BLAKE3 hash of its wire shape (every built-in setting
@@ -537,7 +659,70 @@ impl Charter {
             }
             findings.push(finding);
         }
-        ValueReport::new(record.subject, verdicts, findings)
+        ValueReport::new(
+            record.subject,
+            verdicts,
+            findings,
+            self.unknown_rules(record),
+        )
+    }
+
+    /// The overrides and acknowledgements in `record` of rules this charter does not have.
+    fn unknown_rules(&self, record: &DecisionRecord) -> Vec<UnknownRule> {
+        let known = |rule: &RuleId| self.slots.binary_search_by(|s| s.id.cmp(rule)).is_ok();
+        let overrides = record.overrides.iter().map(|o| &o.rule);
+        let acknowledgements = record.acknowledgements.iter().map(|a| &a.rule);
+        let cited = overrides
+            .enumerate()
+            .map(|(index, rule)| (CitedIn::Overrides, index, rule))
+            .chain(
+                acknowledgements
+                    .enumerate()
+                    .map(|(index, rule)| (CitedIn::Acknowledgements, index, rule)),
+            );
+        cited
+            .filter(|(_, _, rule)| !known(rule))
+            .map(|(cited_in, index, rule)| UnknownRule {
+                rule: rule.clone(),
+                cited_in,
+                index,
+            })
+            .collect()
+    }
+
+    /// Checks that every override and acknowledgement in `record` names a rule of this
+    /// charter: what the gate also refuses, for evidence recorded without a gate (the
+    /// engine checks a request's evidence with it, so a misspelt rule id is refused when it
+    /// is given, not at the decision it would later block).
+    ///
+    /// # Errors
+    ///
+    /// [`GateRefusal`] whose [`unknown_rules`](GateRefusal::unknown_rules) lists each
+    /// override or acknowledgement of a rule the charter does not have.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coproduction::community::MemberId;
+    /// use coproduction::decision::DecisionKind;
+    /// use coproduction::values::{Charter, CitedIn, DecisionRecord, RuleId};
+    ///
+    /// let charter = Charter::default();
+    /// let record = DecisionRecord::new(DecisionKind::Strategy)
+    ///     .with_override(RuleId::new("T99")?, MemberId::new(4), "Agreed at the meeting");
+    /// let refusal = charter.check_citations(&record).unwrap_err();
+    /// assert_eq!(refusal.unknown_rules()[0].rule.as_str(), "T99");
+    /// assert_eq!(refusal.unknown_rules()[0].cited_in, CitedIn::Overrides);
+    /// assert!(charter.gate(&record).is_err_and(|r| r.unknown_rules().len() == 1));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn check_citations(&self, record: &DecisionRecord) -> Result<(), GateRefusal> {
+        let unknown = self.unknown_rules(record);
+        if unknown.is_empty() {
+            Ok(())
+        } else {
+            Err(GateRefusal::unknown(unknown))
+        }
     }
 
     /// Checks a decision and runs the gate on the report: what a process calls before a
@@ -655,5 +840,140 @@ mod tests {
         )
         .unwrap();
         assert_eq!(c.rules().next().unwrap().value().as_str(), "dignity");
+    }
+
+    fn kind(label: &str) -> DecisionKind {
+        label.parse().unwrap()
+    }
+
+    fn i1_blocking(kinds: &str, custom: &str) -> Result<Charter, CharterError> {
+        Charter::from_json(&format!(
+            r#"{{"values":[{{"id":"inclusive"}}],{custom}"rules":[{{"id":"I1","blocking_kinds":{kinds}}}]}}"#
+        ))
+    }
+
+    #[test]
+    fn a_misspelt_kind_in_a_setting_is_refused_naming_rule_field_and_kind() {
+        assert_eq!(
+            i1_blocking(r#"["funding","fundng"]"#, "").unwrap_err(),
+            CharterError::UnknownKind {
+                rule: RuleId::new("I1").unwrap(),
+                field: "blocking_kinds",
+                kind: kind("fundng"),
+                suggestion: Some(DecisionKind::Funding),
+            }
+        );
+        // Two edits away still suggests; further away names the kind alone.
+        let message = i1_blocking(r#"["govrnanse"]"#, "").unwrap_err().to_string();
+        assert!(message.ends_with("did you mean `governance`?"), "{message}");
+        let far = i1_blocking(r#"["website_redesign"]"#, "").unwrap_err();
+        assert!(matches!(
+            far,
+            CharterError::UnknownKind {
+                suggestion: None,
+                ..
+            }
+        ));
+        assert!(!far.to_string().contains("did you mean"));
+    }
+
+    #[test]
+    fn a_declared_custom_kind_may_be_named() {
+        let charter = i1_blocking(
+            r#"["funding","website_redesign"]"#,
+            r#""custom_kinds":["website_redesign"],"#,
+        )
+        .unwrap();
+        assert_eq!(
+            charter.custom_kinds().collect::<Vec<_>>(),
+            [&kind("website_redesign")]
+        );
+        let spec = charter.to_spec();
+        assert_eq!(Charter::from_spec(spec.clone()).unwrap().to_spec(), spec);
+        // Declaring is deliberate: even a name close to a built-in one is the community's.
+        assert!(i1_blocking(r#"["operations"]"#, r#""custom_kinds":["operations"],"#).is_ok());
+        assert_eq!(
+            i1_blocking(r#"["funding"]"#, r#""custom_kinds":["funding"],"#).unwrap_err(),
+            CharterError::BuiltInKindDeclared {
+                kind: DecisionKind::Funding
+            }
+        );
+    }
+
+    #[test]
+    fn a_charter_without_custom_kinds_hashes_as_before() {
+        let json = serde_json::to_string(&Charter::default().to_spec()).unwrap();
+        assert!(!json.contains("custom_kinds"));
+        let with =
+            i1_blocking(r#"["funding"]"#, r#""custom_kinds":["website_redesign"],"#).unwrap();
+        let without = i1_blocking(r#"["funding"]"#, "").unwrap();
+        assert_ne!(with.hash(), without.hash());
+    }
+
+    #[test]
+    fn a_positional_charter_or_setting_is_refused() {
+        assert_eq!(
+            refused(r#"[[{"id":"inclusive"}],[],[]]"#),
+            CharterError::Input(InputError::Positional {
+                path: String::new()
+            })
+        );
+        assert_eq!(
+            refused(
+                r#"{"values":[{"id":"inclusive"}],"rules":[{"id":"I1","lived_experience_min_share":[1,3]}]}"#
+            ),
+            CharterError::Input(InputError::Positional {
+                path: "rules[0].lived_experience_min_share".into()
+            })
+        );
+    }
+
+    #[test]
+    fn json_errors_quote_the_charter_in_short() {
+        let long = "v".repeat(100_000);
+        let message =
+            refused(&format!(r#"{{"values":[{{"id":"{long}"}}],"rules":[]}}"#)).to_string();
+        assert!(message.len() < 300, "{message}");
+    }
+
+    #[test]
+    fn overrides_and_acknowledgements_of_unknown_rules_are_listed() {
+        use crate::community::MemberId;
+        let charter = Charter::default();
+        let by = MemberId::new(4);
+        let record = DecisionRecord::new(DecisionKind::Strategy)
+            .with_override(RuleId::new("T2").unwrap(), by, "Alternatives follow")
+            .with_override(RuleId::new("T99").unwrap(), by, "A typo")
+            .with_acknowledgement(RuleId::new("Z1").unwrap(), by, "Another");
+        let report = charter.check(&record);
+        assert_eq!(
+            report.unknown_rules(),
+            [
+                UnknownRule {
+                    rule: RuleId::new("T99").unwrap(),
+                    cited_in: CitedIn::Overrides,
+                    index: 1
+                },
+                UnknownRule {
+                    rule: RuleId::new("Z1").unwrap(),
+                    cited_in: CitedIn::Acknowledgements,
+                    index: 0
+                },
+            ]
+        );
+        assert_eq!(
+            charter
+                .check_citations(&record)
+                .unwrap_err()
+                .unknown_rules(),
+            report.unknown_rules()
+        );
+        let known = DecisionRecord::new(DecisionKind::Strategy).with_override(
+            RuleId::new("T2").unwrap(),
+            by,
+            "Alternatives follow",
+        );
+        assert!(charter.check(&known).unknown_rules().is_empty());
+        assert_eq!(charter.check_citations(&known), Ok(()));
     }
 }

@@ -3,7 +3,10 @@
 //! A blocking finding (violated, or not evaluated: the gate fails closed) needs an accepted
 //! override: who takes responsibility and why. A warning needs an acknowledgement with a
 //! reason (an override also serves). Info findings never stop the gate. Rule C4, red lines,
-//! takes no override at all.
+//! takes no override at all. A record that overrides or acknowledges a rule the charter does
+//! not have (`T99`, a misspelt id) is refused whatever else it holds, naming the rule and
+//! where the record cites it ([`GateRefusal::unknown_rules`]): such an override clears
+//! nothing, and the record should not say it did.
 //!
 //! What passes is a [`GatePassed`]: a proof value that only the gate can make (its field is
 //! private), in the manner of rustls's `ServerCertVerified`. A transition that must follow a
@@ -48,7 +51,7 @@ use crate::journal::Hash;
 use crate::values::charter::Charter;
 use crate::values::record::DecisionRecord;
 use crate::values::record::{Acknowledgement, Override};
-use crate::values::report::{Finding, ValueReport};
+use crate::values::report::{Finding, UnknownRule, ValueReport};
 use crate::values::rules::{Severity, Status};
 use crate::values::{ProofMismatch, RuleId, Subject, ValueId};
 
@@ -236,17 +239,36 @@ pub struct Unmet {
     pub message: String,
 }
 
-/// The gate refused: every unmet finding, by rule id.
+/// The gate refused: every unmet finding, by rule id, and every override or
+/// acknowledgement of a rule the charter does not have.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub struct GateRefusal {
     unmet: Vec<Unmet>,
+    unknown_rules: Vec<UnknownRule>,
     not_checked: bool,
 }
 
 impl GateRefusal {
+    /// A refusal of a record that cites rules the charter does not have, and nothing else.
+    pub(crate) fn unknown(unknown_rules: Vec<UnknownRule>) -> Self {
+        Self {
+            unmet: Vec::new(),
+            unknown_rules,
+            not_checked: false,
+        }
+    }
+
     /// Every unmet finding, sorted by rule id.
     pub fn unmet(&self) -> &[Unmet] {
         &self.unmet
+    }
+
+    /// The record's overrides and acknowledgements of rules the charter does not have: the
+    /// gate refuses a record with any, whatever else it finds, because an override that
+    /// names no rule of the charter clears nothing and should not stand in the record as if
+    /// it did.
+    pub fn unknown_rules(&self) -> &[UnknownRule] {
+        &self.unknown_rules
     }
 
     /// Whether the report was read from JSON rather than made by a check: such a report
@@ -264,11 +286,19 @@ impl fmt::Display for GateRefusal {
                 "cannot move to a decided state: the value report was read, not made by a check; check the decision record against the charter"
             );
         }
-        write!(
-            f,
-            "cannot move to a decided state: {} value findings are unmet",
-            self.unmet.len()
-        )?;
+        f.write_str("cannot move to a decided state: ")?;
+        let mut separator = "";
+        for unknown in &self.unknown_rules {
+            write!(f, "{separator}{unknown}")?;
+            separator = "; ";
+        }
+        if !self.unmet.is_empty() || self.unknown_rules.is_empty() {
+            write!(
+                f,
+                "{separator}{} value findings are unmet",
+                self.unmet.len()
+            )?;
+        }
         for u in &self.unmet {
             let need = match u.kind {
                 UnmetKind::NeedsOverride => "needs an override (who, why)",
@@ -310,7 +340,9 @@ impl ValueReport {
     /// # Errors
     ///
     /// [`GateRefusal`] listing every unmet finding: blocking findings without an accepted
-    /// override, warnings without an acknowledgement, and C4 whatever is recorded.
+    /// override, warnings without an acknowledgement, and C4 whatever is recorded; and
+    /// every override or acknowledgement of a rule the charter does not have
+    /// ([`ValueReport::unknown_rules`]), which refuses the record on its own.
     pub fn gate(&self) -> Result<GatePassed, GateRefusal> {
         let mut refused = Vec::new();
         let mut overrides_used = Vec::new();
@@ -334,13 +366,15 @@ impl ValueReport {
                 }
             }
         }
+        let unknown_rules = self.unknown_rules().to_vec();
         if !self.checked() {
             return Err(GateRefusal {
                 unmet: refused,
+                unknown_rules,
                 not_checked: true,
             });
         }
-        if refused.is_empty() {
+        if refused.is_empty() && unknown_rules.is_empty() {
             Ok(GatePassed {
                 subject: self.subject().copied(),
                 rules_checked: self.findings().iter().map(|f| f.rule.clone()).collect(),
@@ -350,8 +384,75 @@ impl ValueReport {
         } else {
             Err(GateRefusal {
                 unmet: refused,
+                unknown_rules,
                 not_checked: false,
             })
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::community::MemberId;
+    use crate::decision::DecisionKind;
+    use crate::values::{Charter, CitedIn, DecisionRecord, RuleId, ValueReport};
+
+    fn charter() -> Charter {
+        Charter::from_json(r#"{"values":[{"id":"transparent"}],"rules":[{"id":"T2"}]}"#).unwrap()
+    }
+
+    fn overriding(rule: &str) -> DecisionRecord {
+        DecisionRecord::new(DecisionKind::Strategy).with_override(
+            RuleId::new(rule).unwrap(),
+            MemberId::new(4),
+            "Urgent: the rationale follows within a week",
+        )
+    }
+
+    #[test]
+    fn an_override_of_an_unknown_rule_refuses_a_record_that_would_pass() {
+        let record = overriding("T2");
+        assert!(charter().gate(&record).is_ok());
+        let record = record.with_override(RuleId::new("T99").unwrap(), MemberId::new(4), "Why");
+        let refusal = charter().gate(&record).unwrap_err();
+        assert!(refusal.unmet().is_empty());
+        assert_eq!(refusal.unknown_rules().len(), 1);
+        assert_eq!(refusal.unknown_rules()[0].cited_in, CitedIn::Overrides);
+        assert_eq!(refusal.unknown_rules()[0].index, 1);
+        assert_eq!(
+            refusal.to_string(),
+            "cannot move to a decided state: `overrides[1]` names rule `T99`, which the charter does not have"
+        );
+    }
+
+    #[test]
+    fn unknown_rules_are_named_beside_unmet_findings() {
+        let refusal = charter().gate(&overriding("T22")).unwrap_err();
+        assert_eq!(refusal.unmet()[0].rule.as_str(), "T2");
+        assert_eq!(refusal.unknown_rules()[0].rule.as_str(), "T22");
+        let message = refusal.to_string();
+        assert!(
+            message.starts_with("cannot move to a decided state: `overrides[0]` names rule `T22`, which the charter does not have; 1 value findings are unmet; T2"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn a_report_keeps_its_unknown_rules_through_json() {
+        let report = charter().check(&overriding("T99"));
+        let json = serde_json::to_value(&report).unwrap();
+        assert_eq!(
+            json["unknown_rules"],
+            serde_json::json!([{"rule": "T99", "cited_in": "overrides", "index": 0}])
+        );
+        let read: ValueReport = serde_json::from_value(json).unwrap();
+        assert_eq!(read, report);
+        let clean = charter().check(&overriding("T2"));
+        assert!(
+            serde_json::to_value(&clean)
+                .unwrap()
+                .get("unknown_rules")
+                .is_none()
+        );
     }
 }

@@ -35,7 +35,9 @@
 //! otherwise. An override therefore lowers a breach to "at risk", never to "upheld", and the
 //! finding stays in the report with the override beside it. An override of C4 is shown but not
 //! accepted, so a failed red-line screen always leaves its value breached. Acknowledgements of
-//! warnings do not change the verdict; they only let the gate pass. Info rules inform: a
+//! warnings do not change the verdict; they only let the gate pass. An override or
+//! acknowledgement of a rule the charter does not have clears nothing: the report lists it
+//! ([`ValueReport::unknown_rules`]) and the gate refuses the record, naming it. Info rules inform: a
 //! violated info rule leaves the verdict as it is (but one that could not be evaluated still
 //! puts its value at risk).
 //!
@@ -85,6 +87,6 @@ pub use record::{
     Publication, RaisedAs, RecruitmentFacts, Redaction, RegisterEntry, RegisterField, Response,
     Restriction, RouteSummary, Rung, Screen, StakeholderFacts, TestResult, Way,
 };
-pub use report::{Finding, ValueReport, ValueVerdict, Verdict};
+pub use report::{CitedIn, Finding, UnknownRule, ValueReport, ValueVerdict, Verdict};
 pub use rules::{Evidence, RuleOutcome, Severity, Status, Tally, ValueRule};
 pub use subject::{ProofMismatch, Subject};

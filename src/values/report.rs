@@ -99,10 +99,61 @@ impl Finding {
     }
 }
 
+/// Where a record cites a rule: its overrides or its acknowledgements.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CitedIn {
+    /// [`DecisionRecord::overrides`](super::DecisionRecord::overrides).
+    Overrides,
+    /// [`DecisionRecord::acknowledgements`](super::DecisionRecord::acknowledgements).
+    Acknowledgements,
+}
+
+impl CitedIn {
+    /// The record's field: `overrides` or `acknowledgements`.
+    pub fn label(self) -> &'static str {
+        match self {
+            CitedIn::Overrides => "overrides",
+            CitedIn::Acknowledgements => "acknowledgements",
+        }
+    }
+}
+
+/// An override or acknowledgement in a record of a rule the charter does not have (a
+/// misspelt id, or a rule the charter has dropped). It clears nothing, so the gate refuses
+/// the record until it is gone, rather than let it stand in the record as if it meant
+/// something.
+///
+/// JSON: `{"rule": "T99", "cited_in": "overrides", "index": 0}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UnknownRule {
+    /// The rule id the record cites.
+    pub rule: RuleId,
+    /// The list that cites it.
+    pub cited_in: CitedIn,
+    /// Its position in that list, from 0.
+    pub index: usize,
+}
+
+impl std::fmt::Display for UnknownRule {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "`{}[{}]` names rule `{}`, which the charter does not have",
+            self.cited_in.label(),
+            self.index,
+            self.rule
+        )
+    }
+}
+
 /// The result of [`Charter::check`](super::Charter::check): a verdict per declared value (in
 /// the charter's order) and a finding per rule, sorted by rule id.
 ///
-/// Serialised as `{"verdicts": [...], "findings": [...]}`. A report read from JSON says
+/// Serialised as `{"verdicts": [...], "findings": [...]}`, with `"unknown_rules": [...]`
+/// when the record overrides or acknowledges rules the charter does not have (see
+/// [`UnknownRule`]; the gate refuses such a record). A report read from JSON says
 /// what a check found, but cannot pass the [gate](ValueReport::gate): only a report made by
 /// [`Charter::check`](super::Charter::check) can, so the proof cannot be written by hand.
 /// Equality compares what the report says, not where it came from.
@@ -114,6 +165,9 @@ pub struct ValueReport {
     subject: Option<Subject>,
     verdicts: Vec<ValueVerdict>,
     findings: Vec<Finding>,
+    /// The record's overrides and acknowledgements of rules the charter does not have.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    unknown_rules: Vec<UnknownRule>,
     /// Made by a check, not read from JSON.
     #[serde(skip)]
     checked: bool,
@@ -124,6 +178,7 @@ impl PartialEq for ValueReport {
         self.subject == other.subject
             && self.verdicts == other.verdicts
             && self.findings == other.findings
+            && self.unknown_rules == other.unknown_rules
     }
 }
 
@@ -134,11 +189,13 @@ impl ValueReport {
         subject: Option<Subject>,
         verdicts: Vec<ValueVerdict>,
         findings: Vec<Finding>,
+        unknown_rules: Vec<UnknownRule>,
     ) -> Self {
         Self {
             subject,
             verdicts,
             findings,
+            unknown_rules,
             checked: true,
         }
     }
@@ -161,6 +218,12 @@ impl ValueReport {
     /// The findings, sorted by rule id.
     pub fn findings(&self) -> &[Finding] {
         &self.findings
+    }
+
+    /// The record's overrides and acknowledgements of rules the charter does not have,
+    /// overrides first, each in the record's order. The gate refuses a record with any.
+    pub fn unknown_rules(&self) -> &[UnknownRule] {
+        &self.unknown_rules
     }
 
     /// The verdict for `value`, if the charter declares it.
