@@ -1,0 +1,389 @@
+//! The engine as witness, as a property: whatever sequence of requests random actors send
+//! (members and strangers, in their own name and in others', on time and backdated, with
+//! forged evidence and overrides), the record of the decision claims no participant,
+//! response, lived-experience count, override or outcome that the journal's witnessed events
+//! do not support.
+//!
+//! `COPRODUCTION_PROPTEST_CASES` sets the number of sequences (256 by default).
+
+use coproduction::community::MemberId;
+use coproduction::consent::{Response, RoundCommand, RoundRoles};
+use coproduction::engine::{Engine, EngineEvent, ProcessCommand, Request};
+use coproduction::journal::{Envelope, Journal, MemoryJournal};
+use coproduction::values::{DecisionRecord, Outcome, Participant, RuleId};
+use coproduction::{ConsentProcess, DecisionKind};
+use proptest::prelude::*;
+
+mod engine_support;
+
+use engine_support::*;
+
+fn cases() -> u32 {
+    std::env::var("COPRODUCTION_PROPTEST_CASES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(256)
+}
+
+/// Members of the round's body, of other bodies, and nobody at all.
+const ACTORS: [u64; 8] = [1, 2, 5, 6, 13, 14, 20, 99];
+
+#[derive(Debug, Clone)]
+enum Act {
+    Advance,
+    Respond {
+        member: u64,
+        object: bool,
+    },
+    Close,
+    Adopt {
+        with_evidence: bool,
+    },
+    /// Evidence, with whatever it forges.
+    Evidence {
+        outcome: bool,
+        response_for: Option<u64>,
+        lived_for: Option<u64>,
+        override_by: Option<(u64, &'static str)>,
+    },
+}
+
+#[derive(Debug, Clone)]
+struct Sent {
+    actor: u64,
+    /// Minutes after the round opened; may go back.
+    minute: i64,
+    act: Act,
+}
+
+fn act() -> impl Strategy<Value = Act> {
+    let member = prop::sample::select(ACTORS.to_vec());
+    prop_oneof![
+        3 => Just(Act::Advance),
+        6 => (prop_oneof![3 => prop::sample::select(vec![1u64, 13, 14]), 1 => member.clone()], prop::bool::weighted(0.2))
+            .prop_map(|(member, object)| Act::Respond { member, object }),
+        2 => Just(Act::Close),
+        2 => prop::bool::weighted(0.7).prop_map(|with_evidence| Act::Adopt { with_evidence }),
+        3 => (
+            any::<bool>(),
+            prop::option::of(member.clone()),
+            prop::option::of(member.clone()),
+            prop::option::of((member, prop::sample::select(vec!["T2", "C4", "H1", "T99"]))),
+        )
+            .prop_map(|(outcome, response_for, lived_for, override_by)| Act::Evidence {
+                outcome,
+                response_for,
+                lived_for,
+                override_by,
+            }),
+    ]
+}
+
+/// A request from anyone: mostly the member whose part it is, now and then anyone at all.
+fn sent() -> impl Strategy<Value = Sent> {
+    act()
+        .prop_flat_map(|act| {
+            let own = match &act {
+                Act::Advance | Act::Close => 13,
+                Act::Respond { member, .. } => *member,
+                Act::Adopt { .. } => 2,
+                Act::Evidence { override_by, .. } => override_by.map_or(13, |(by, _)| by),
+            };
+            let actor = prop_oneof![3 => Just(own), 1 => prop::sample::select(ACTORS.to_vec())];
+            let minute = prop_oneof![6 => 0i64..5, 1 => -60i64..0];
+            (actor, minute, Just(act))
+        })
+        .prop_map(|(actor, minute, act)| Sent { actor, minute, act })
+}
+
+/// The round's usual course (three steps on, three consents, the close, the adoption with
+/// its evidence), each step preceded by a few requests from anyone, of any kind: so runs
+/// reach consent and adoption, with forgeries all along the way.
+fn sends() -> impl Strategy<Value = Vec<Sent>> {
+    let course = [
+        (13, Act::Advance),
+        (13, Act::Advance),
+        (13, Act::Advance),
+        (
+            1,
+            Act::Respond {
+                member: 1,
+                object: false,
+            },
+        ),
+        (
+            13,
+            Act::Respond {
+                member: 13,
+                object: false,
+            },
+        ),
+        (
+            14,
+            Act::Respond {
+                member: 14,
+                object: false,
+            },
+        ),
+        (13, Act::Close),
+        (
+            2,
+            Act::Adopt {
+                with_evidence: true,
+            },
+        ),
+    ];
+    let steps: Vec<_> = course
+        .into_iter()
+        .map(|(actor, act)| {
+            (prop::collection::vec(sent(), 0..3), 0i64..5).prop_map(move |(mut noise, minute)| {
+                noise.push(Sent {
+                    actor,
+                    minute,
+                    act: act.clone(),
+                });
+                noise
+            })
+        })
+        .collect();
+    steps.prop_map(|steps| steps.into_iter().flatten().collect())
+}
+
+fn request(sent: &Sent, minute: i64) -> Request {
+    let m = MemberId::new;
+    let command = match &sent.act {
+        Act::Advance => RoundCommand::Advance {}.into(),
+        Act::Respond { member, object } => RoundCommand::Respond {
+            member: m(*member),
+            response: if *object {
+                Response::Object {
+                    reason: "It leaves carers out".into(),
+                }
+            } else {
+                Response::consent()
+            },
+        }
+        .into(),
+        Act::Close => RoundCommand::CloseRound {}.into(),
+        Act::Adopt { .. } => RoundCommand::RecordOutcome {
+            statement: "Piloted from March".into(),
+            review_date: at(minute + 60 * 24 * 180),
+        }
+        .into(),
+        Act::Evidence { .. } => ProcessCommand::Evidence {},
+    };
+    let request = Request::new(stream(), m(sent.actor), at(minute), command);
+    match &sent.act {
+        Act::Adopt {
+            with_evidence: true,
+        } => request.with_evidence(evidence()),
+        Act::Evidence {
+            outcome,
+            response_for,
+            lived_for,
+            override_by,
+        } => {
+            let mut forged = DecisionRecord::new(DecisionKind::WorkingModel);
+            forged.rationale = Some("As the workshops asked".into());
+            if *outcome {
+                forged.outcome = Some(Outcome::Adopted);
+                forged.dates.decided_at = Some(at(-600));
+            }
+            let mut participants = Vec::new();
+            if let Some(member) = response_for {
+                participants.push(
+                    Participant::new(m(*member)).responded(coproduction::values::Response::Consent),
+                );
+            }
+            if let Some(member) = lived_for {
+                let mut p = Participant::new(m(*member));
+                p.lived_experience = true;
+                participants.push(p);
+            }
+            if !participants.is_empty() {
+                forged.participants = Some(participants);
+            }
+            if let Some((by, rule)) = override_by {
+                let rule: RuleId = rule.parse().unwrap();
+                forged = forged.with_override(rule, m(*by), "Urgent");
+            }
+            request.with_evidence(forged)
+        }
+        _ => request,
+    }
+}
+
+/// What the journal witnessed of the round: who responded, and when the outcome was
+/// recorded.
+fn witnessed(journal: &[Envelope<EngineEvent>]) -> (Vec<MemberId>, Option<jiff::Timestamp>) {
+    let mut responders = Vec::new();
+    let mut adopted = None;
+    for e in journal {
+        if let EngineEvent::Consent { event, .. } = &e.event {
+            match event {
+                coproduction::consent::RoundEvent::Responded { member, .. } => {
+                    responders.push(*member)
+                }
+                coproduction::consent::RoundEvent::OutcomeRecorded { .. } => adopted = Some(e.time),
+                _ => {}
+            }
+        }
+    }
+    (responders, adopted)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: cases(), ..ProptestConfig::default() })]
+
+    #[test]
+    fn no_record_claims_what_the_journal_did_not_witness(sends in sends()) {
+        let community = community();
+        let engine = Engine::builder(community.clone())
+            .governance(governance(&community))
+            .open(MemoryJournal::new())
+            .unwrap();
+        let roles = RoundRoles { proposer: STAFF_1, facilitator: CO_1, secretary: STAFF_2 };
+        engine
+            .handle(
+                Request::new(stream(), STAFF_1, at(0), RoundCommand::OpenOnRoute {
+                    title: "Pilot the working model".into(),
+                    proposal: "Six months from March.".into(),
+                    roles,
+                })
+                .with_kind(DecisionKind::WorkingModel),
+            )
+            .unwrap();
+        let mut minute = 0;
+        for sent in &sends {
+            minute += sent.minute;
+            // Refusals are expected; what is written is what is checked.
+            let _ = engine.handle(request(sent, minute.max(-600)));
+            minute = minute.max(0);
+        }
+
+        let journal = engine.journal().read_all().unwrap();
+        let (responders, adopted) = witnessed(&journal);
+        let record = engine.record(&stream(), at(60 * 24 * 400)).unwrap();
+        let body = community.body(&"associate_roles_team".parse().unwrap()).unwrap();
+
+        // Participants are the body's members, with the lived experience the community
+        // records; a response only where the journal has one.
+        for p in record.participants.iter().flatten() {
+            prop_assert!(body.contains(p.member), "{:?} seated", p.member);
+            let recorded = community.member(p.member).unwrap().lived_experience;
+            prop_assert_eq!(p.lived_experience, recorded);
+            // An absence counted by the round's policy is not a response.
+            if p.response.is_some_and(|r| r != coproduction::values::Response::Absent) {
+                prop_assert!(responders.contains(&p.member), "{:?} never responded", p.member);
+            }
+        }
+        let figures = record.body.as_ref().unwrap();
+        prop_assert_eq!(figures.size, body.len());
+        prop_assert_eq!(
+            figures.lived_experience,
+            body.members().filter(|m| community.member(*m).unwrap().lived_experience).count()
+        );
+
+        // An outcome only once adopted, dated by the event that adopted it.
+        match adopted {
+            Some(at) => {
+                prop_assert_eq!(record.outcome, Some(Outcome::Adopted));
+                prop_assert_eq!(record.dates.decided_at, Some(at));
+            }
+            None => {
+                prop_assert_ne!(record.outcome, Some(Outcome::Adopted));
+                prop_assert_eq!(record.dates.decided_at, None);
+            }
+        }
+        prop_assert_eq!(
+            engine.phase::<ConsentProcess>(&stream()) == Some(coproduction::RoundPhase::Adopted),
+            adopted.is_some()
+        );
+
+        // Overrides: made by the facilitator, in their own name, journalled by them, of a
+        // rule that takes one.
+        for o in &record.overrides {
+            prop_assert_eq!(o.by, CO_1);
+            prop_assert!(o.rule.as_str() != "C4" && o.rule.as_str() != "T99");
+            let made = journal.iter().any(|e| {
+                let by_maker = |evidence: &DecisionRecord| {
+                    evidence.overrides.iter().any(|x| x.rule == o.rule)
+                };
+                e.actor == o.by
+                    && matches!(&e.event, EngineEvent::EvidenceRecorded { evidence } if by_maker(evidence))
+            });
+            prop_assert!(made, "override of {} not journalled by its maker", o.rule);
+        }
+
+        // Every attested fact was journalled by the member named, never before the round
+        // opened.
+        for a in &record.attested {
+            prop_assert!(a.at >= at(0));
+            let journalled = journal.iter().any(|e| {
+                e.actor == a.by
+                    && e.time == a.at
+                    && matches!(e.event, EngineEvent::EvidenceRecorded { .. })
+            });
+            prop_assert!(journalled, "{} attested by {:?} is not in the journal", a.fact, a.by);
+        }
+    }
+}
+
+/// The sequences go deep: some reach consent and some adoption, so the property above is
+/// not checked only on rounds that never got anywhere.
+#[test]
+fn the_sequences_reach_consent_and_adoption() {
+    use proptest::strategy::ValueTree;
+    use proptest::test_runner::TestRunner;
+    let community = community();
+    let mut runner = TestRunner::deterministic();
+    let strategy = sends();
+    let (mut consented, mut adopted) = (0, 0);
+    // Consent counts runs that reached it, adopted or not.
+    for _ in 0..200 {
+        let sends = strategy.new_tree(&mut runner).unwrap().current();
+        let engine = Engine::builder(community.clone())
+            .governance(governance(&community))
+            .open(MemoryJournal::new())
+            .unwrap();
+        let roles = RoundRoles {
+            proposer: STAFF_1,
+            facilitator: CO_1,
+            secretary: STAFF_2,
+        };
+        engine
+            .handle(
+                Request::new(
+                    stream(),
+                    STAFF_1,
+                    at(0),
+                    RoundCommand::OpenOnRoute {
+                        title: "Pilot".into(),
+                        proposal: "Six months.".into(),
+                        roles,
+                    },
+                )
+                .with_kind(DecisionKind::WorkingModel),
+            )
+            .unwrap();
+        let mut minute = 0;
+        for sent in &sends {
+            minute += sent.minute;
+            let _ = engine.handle(request(sent, minute.max(-600)));
+            minute = minute.max(0);
+        }
+        match engine.phase::<ConsentProcess>(&stream()) {
+            Some(coproduction::RoundPhase::Consented) => consented += 1,
+            Some(coproduction::RoundPhase::Adopted) => {
+                consented += 1;
+                adopted += 1;
+            }
+            _ => {}
+        }
+    }
+    println!("{consented} of 200 runs reached consent, {adopted} adoption");
+    assert!(
+        consented >= 10 && adopted >= 10,
+        "{consented} consented, {adopted} adopted"
+    );
+}
