@@ -6,7 +6,7 @@
 //!
 //! `COPRODUCTION_PROPTEST_CASES` sets the number of sequences (256 by default).
 
-use coproduction::community::MemberId;
+use coproduction::community::{Community, MemberId};
 use coproduction::consent::{Response, RoundCommand, RoundRoles};
 use coproduction::engine::{Engine, EngineEvent, ProcessCommand, Request};
 use coproduction::journal::{Envelope, Journal, MemoryJournal};
@@ -213,6 +213,35 @@ fn request(sent: &Sent, minute: i64) -> Request {
     }
 }
 
+/// An engine on the seed community whose working-model round was opened on its route by
+/// its proposer, after `sends` (refusals are expected: what is written is what is checked).
+fn run(community: &Community, sends: &[Sent]) -> Engine<MemoryJournal<EngineEvent>> {
+    let engine = Engine::builder(community.clone())
+        .governance(governance(community))
+        .open(MemoryJournal::new())
+        .unwrap();
+    let roles = RoundRoles {
+        proposer: STAFF_1,
+        facilitator: CO_1,
+        secretary: STAFF_2,
+    };
+    let open = RoundCommand::OpenOnRoute {
+        title: "Pilot the working model".into(),
+        proposal: "Six months from March.".into(),
+        roles,
+    };
+    engine
+        .handle(Request::new(stream(), STAFF_1, at(0), open).with_kind(DecisionKind::WorkingModel))
+        .unwrap();
+    let mut minute = 0;
+    for sent in sends {
+        minute += sent.minute;
+        let _ = engine.handle(request(sent, minute.max(-600)));
+        minute = minute.max(0);
+    }
+    engine
+}
+
 /// What the journal witnessed of the round: who responded, and when the outcome was
 /// recorded.
 fn witnessed(journal: &[Envelope<EngineEvent>]) -> (Vec<MemberId>, Option<jiff::Timestamp>) {
@@ -238,28 +267,7 @@ proptest! {
     #[test]
     fn no_record_claims_what_the_journal_did_not_witness(sends in sends()) {
         let community = community();
-        let engine = Engine::builder(community.clone())
-            .governance(governance(&community))
-            .open(MemoryJournal::new())
-            .unwrap();
-        let roles = RoundRoles { proposer: STAFF_1, facilitator: CO_1, secretary: STAFF_2 };
-        engine
-            .handle(
-                Request::new(stream(), STAFF_1, at(0), RoundCommand::OpenOnRoute {
-                    title: "Pilot the working model".into(),
-                    proposal: "Six months from March.".into(),
-                    roles,
-                })
-                .with_kind(DecisionKind::WorkingModel),
-            )
-            .unwrap();
-        let mut minute = 0;
-        for sent in &sends {
-            minute += sent.minute;
-            // Refusals are expected; what is written is what is checked.
-            let _ = engine.handle(request(sent, minute.max(-600)));
-            minute = minute.max(0);
-        }
+        let engine = run(&community, &sends);
 
         let journal = engine.journal().read_all().unwrap();
         let (responders, adopted) = witnessed(&journal);
@@ -342,36 +350,7 @@ fn the_sequences_reach_consent_and_adoption() {
     // Consent counts runs that reached it, adopted or not.
     for _ in 0..200 {
         let sends = strategy.new_tree(&mut runner).unwrap().current();
-        let engine = Engine::builder(community.clone())
-            .governance(governance(&community))
-            .open(MemoryJournal::new())
-            .unwrap();
-        let roles = RoundRoles {
-            proposer: STAFF_1,
-            facilitator: CO_1,
-            secretary: STAFF_2,
-        };
-        engine
-            .handle(
-                Request::new(
-                    stream(),
-                    STAFF_1,
-                    at(0),
-                    RoundCommand::OpenOnRoute {
-                        title: "Pilot".into(),
-                        proposal: "Six months.".into(),
-                        roles,
-                    },
-                )
-                .with_kind(DecisionKind::WorkingModel),
-            )
-            .unwrap();
-        let mut minute = 0;
-        for sent in &sends {
-            minute += sent.minute;
-            let _ = engine.handle(request(sent, minute.max(-600)));
-            minute = minute.max(0);
-        }
+        let engine = run(&community, &sends);
         match engine.phase::<ConsentProcess>(&stream()) {
             Some(coproduction::RoundPhase::Consented) => consented += 1,
             Some(coproduction::RoundPhase::Adopted) => {
