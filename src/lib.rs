@@ -85,6 +85,10 @@
 //!   lived-experience share over time, objections integrated, concerns logged, time to
 //!   decision, decisions published with a rationale in time, and feedback carried into
 //!   themes, as JSON or a plain-text table.
+//! - [`process`]: the layer that joins the processes to the engine and the metrics: the
+//!   [`process::Process`] trait (deciding events, the process a record builds on, the
+//!   projection into a record, what the engine witnesses when a process opens) and the one
+//!   list of processes that generates the engine's command, event and state types.
 //! - [`proposal`]: the proposal lifecycle as a typed state machine: draft, co-creation with
 //!   every version kept and linked to what it answers, a route, one or more deciding rounds,
 //!   adoption through the value gate, publication, implementation or a pilot, and review

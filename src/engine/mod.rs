@@ -28,6 +28,17 @@
 //! Every process the engine runs is one of the list in [`process`](crate::process), which
 //! generates the engine's command, event and state types and their dispatch.
 //!
+//! **Witnessed and attested.** The journal holds what the engine witnessed: who is seated in a
+//! round (the route's body as the community records it, less those who stepped out of the
+//! process it decides for), who responded, the outcome a process reached and when, the route.
+//! What it cannot witness comes as evidence, journalled with the member who attested it:
+//! only a member who runs the process records it (anyone may declare what concerns
+//! themselves), never dated before the process's last event, and never stating what the
+//! engine records itself (an outcome, a response, the route, the body's make-up, lived
+//! experience or roles the community does not record). An override is made in the actor's own
+//! name, by the member who answers for the process, of a rule that takes one. A record lists
+//! the facts members attested, who and when ([`DecisionRecord::attested`]).
+//!
 //! A refused request changes nothing: not the journal, not the engine's state. Opening an
 //! engine on an existing journal replays it. The engine is `Send + Sync`: share it across
 //! threads behind an `Arc`. Requests to one stream are applied one at a time; requests to
