@@ -352,3 +352,48 @@ fn the_record_marks_each_attested_fact_with_who_attested_it() {
         "{markdown}"
     );
 }
+
+/// An advice process's record shows the decider deciding, in the body the route gives, and
+/// the people heard as advisers, not as members who did not respond.
+#[test]
+fn an_advice_process_record_shows_the_decider_and_the_advisers() {
+    let community = community();
+    let engine = engine();
+    for request in grant_requests(&community) {
+        engine.handle(request).unwrap();
+    }
+    let round = |actor: MemberId, minute: i64, command: RoundCommand| {
+        Request::new(grant(), actor, at(minute), command)
+    };
+    for minute in 2..=4 {
+        engine
+            .handle(round(STAFF_2, minute, RoundCommand::Advance {}))
+            .unwrap();
+    }
+    let advice = coproduction::consent::Response::Advice {
+        advice: "Ask the trust to drop its approval of findings".into(),
+        affected: true,
+        expertise: false,
+    };
+    engine
+        .handle(round(
+            ALLY,
+            5,
+            RoundCommand::Respond {
+                member: ALLY,
+                response: advice,
+            },
+        ))
+        .unwrap();
+    let record = engine.record(&grant(), at(6)).unwrap();
+    let deciders: Vec<MemberId> = record
+        .participants
+        .iter()
+        .flatten()
+        .map(|p| p.member)
+        .collect();
+    assert_eq!(deciders, [STAFF_1], "the decider, and only the decider");
+    assert_eq!(record.body.as_ref().unwrap().body.as_str(), "staff_team");
+    let heard: Vec<MemberId> = record.advice.iter().flatten().map(|a| a.from).collect();
+    assert_eq!(heard, [ALLY]);
+}

@@ -14,7 +14,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use jiff::Timestamp;
 
 use crate::community::{BodyFigures, Community, Role};
-use crate::decision::DecisionKind;
+use crate::decision::{DecisionKind, Method};
 use crate::governance::Route;
 use crate::values::{
     AbsenceCounted, AdviceBasis, AdviceEntry, DecisionRecord, Disposition as RecordDisposition,
@@ -104,6 +104,29 @@ impl Round {
         record.body = Some(self.figures(community));
         record.absence_policy = Some(config.absence.counted_as());
 
+        // One accountable decider (advice process, delegated decision): the decider is the
+        // participant, and the deciding body is the body the route gives; the people heard
+        // are advisers, in the advice log below, not members who failed to respond.
+        if matches!(config.method, Method::AdviceProcess | Method::Delegated) {
+            let decider = config.roles.proposer;
+            let member = community.member(decider);
+            let mut p = Participant::new(decider);
+            p.lived_experience = member.is_some_and(|m| m.lived_experience);
+            p.public_contributor = member
+                .is_some_and(|m| m.has_role(Role::CommunityMember) || m.has_role(Role::CoProducer));
+            if let Some(d) = &self.decision {
+                p.response = Some(if d.adopt {
+                    RecordResponse::Consent
+                } else {
+                    RecordResponse::Objection
+                });
+            }
+            record.participants = Some(vec![p]);
+            if let Ok(figures) = community.figures(&config.deciding_body) {
+                record.body = Some(figures);
+            }
+        }
+
         let mut eligible: Vec<_> = config.eligible.iter().collect();
         eligible.sort_by_key(|m| m.member);
         let closed = self.last_tally.is_some() || self.decision.is_some();
@@ -123,7 +146,9 @@ impl Round {
                 p
             })
             .collect();
-        record.participants = Some(participants);
+        if record.participants.is_none() {
+            record.participants = Some(participants);
+        }
 
         let mut entries: Vec<ObjectionEntry> =
             self.objections.iter().map(Objection::recorded).collect();
@@ -139,7 +164,7 @@ impl Round {
         }
         record.objections = Some(entries);
 
-        if matches!(config.method, crate::decision::Method::AdviceProcess) {
+        if matches!(config.method, Method::AdviceProcess) {
             let advice = self
                 .responses()
                 .into_iter()
