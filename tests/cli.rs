@@ -451,6 +451,39 @@ fn a_round_on_its_route_passes_t7_and_its_record_names_its_charter() {
     assert_eq!(both["gate"]["passed"]["charter"], seed.as_str());
     assert_eq!(both["gate"]["same_charter"], true);
     assert_eq!(both["gate"]["judged_differently"], false);
+    // The facts the secretary attested with the adoption are marked as theirs.
+    assert!(
+        both["record"]["attested"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a["fact"] == "alternatives" && a["by"] == 2),
+        "{}",
+        both["record"]
+    );
+    let community_file = data("community.json");
+    let markdown = cli(
+        &[
+            "report",
+            "record",
+            "--journal",
+            journal.path.to_str().unwrap(),
+            "--community",
+            community_file.to_str().unwrap(),
+            "--stream",
+            "working-model",
+            "--now",
+            "2022-12-01T00:00:00Z",
+        ],
+        "",
+    );
+    let markdown = text(&markdown.stdout);
+    assert!(
+        markdown.contains("### Value gate\n\nPassed under charter "),
+        "{markdown}"
+    );
+    assert!(markdown.contains("### Attested\n"), "{markdown}");
+    assert!(markdown.contains("- By m2 on 2022-08-20: "), "{markdown}");
 
     // Judged by a charter that asks for more, the record still names the seed charter.
     let dir = tempfile::tempdir().unwrap();
