@@ -116,7 +116,7 @@ impl Stream {
         if let EngineEvent::EvidenceRecorded { evidence } = &envelope.event {
             // Newer evidence answers for the facts it states; older attestations of the
             // same facts are kept, so the record shows who said what first, too.
-            for fact in facts(evidence) {
+            for fact in evidence.stated_facts() {
                 self.attested.push(Attestation {
                     fact,
                     by: envelope.actor,
@@ -188,32 +188,6 @@ impl Stream {
         record.attested.clone_from(&self.attested);
         Some(record)
     }
-}
-
-/// The facts `evidence` states: its fields that say something, the dates one by one, and
-/// each participant it speaks of.
-fn facts(evidence: &DecisionRecord) -> Vec<String> {
-    let Ok(serde_json::Value::Object(fields)) = serde_json::to_value(evidence) else {
-        return Vec::new();
-    };
-    let mut facts = Vec::new();
-    for (field, value) in fields {
-        match (field.as_str(), value) {
-            ("kind", _) => {}
-            ("dates", serde_json::Value::Object(dates)) => {
-                facts.extend(dates.keys().map(|d| format!("dates.{d}")));
-            }
-            ("participants", _) => facts.extend(
-                evidence
-                    .participants
-                    .iter()
-                    .flatten()
-                    .map(|p| format!("participants[{}]", p.member)),
-            ),
-            (field, _) => facts.push(field.to_owned()),
-        }
-    }
-    facts
 }
 
 /// Counts a body the route given consults as consulted on the route taken when the record
