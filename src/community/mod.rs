@@ -198,6 +198,20 @@ impl Member {
     pub fn has_role(&self, role: Role) -> bool {
         self.roles.contains(&role)
     }
+
+    /// Whether the member is a public contributor: a community member or a co-producer,
+    /// whom the value-check's human rules (payment, credit) protect.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coproduction::community::{Member, MemberId, Role};
+    /// assert!(Member::new(MemberId::new(1), "A").with_role(Role::CoProducer).is_public_contributor());
+    /// assert!(!Member::new(MemberId::new(2), "B").with_role(Role::Staff).is_public_contributor());
+    /// ```
+    pub fn is_public_contributor(&self) -> bool {
+        self.has_role(Role::CommunityMember) || self.has_role(Role::CoProducer)
+    }
 }
 
 /// What kind of group a body is.

@@ -42,10 +42,10 @@ impl Process for ConsentProcess {
             projection.now,
         );
         if let (Some(taken), Some(given)) = (record.route_taken.as_mut(), projection.route)
-            && taken.deciding_body == given.deciding_body
-            && taken.method == given.method
+            && taken.deciding_body == given.decider
+            && given.method() == Some(taken.method)
         {
-            taken.tier = given.tier;
+            taken.tier = Some(given.tier());
         }
         Some(record)
     }

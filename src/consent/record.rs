@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use jiff::Timestamp;
 
-use crate::community::{BodyFigures, Community, Role};
+use crate::community::{BodyFigures, Community, Member, Role};
 use crate::decision::{DecisionKind, Method};
 use crate::governance::Route;
 use crate::values::{
@@ -112,8 +112,7 @@ impl Round {
             let member = community.member(decider);
             let mut p = Participant::new(decider);
             p.lived_experience = member.is_some_and(|m| m.lived_experience);
-            p.public_contributor = member
-                .is_some_and(|m| m.has_role(Role::CommunityMember) || m.has_role(Role::CoProducer));
+            p.public_contributor = member.is_some_and(Member::is_public_contributor);
             if let Some(d) = &self.decision {
                 p.response = Some(if d.adopt {
                     RecordResponse::Consent
@@ -135,9 +134,9 @@ impl Round {
             .map(|m| {
                 let mut p = Participant::new(m.member);
                 p.lived_experience = m.lived_experience;
-                p.public_contributor = community.member(m.member).is_some_and(|member| {
-                    member.has_role(Role::CommunityMember) || member.has_role(Role::CoProducer)
-                });
+                p.public_contributor = community
+                    .member(m.member)
+                    .is_some_and(Member::is_public_contributor);
                 match self.response(m.member) {
                     Some(r) => p.response = r.response.recorded(),
                     None if closed => p = p.absent(config.absence.counted_as()),

@@ -13,9 +13,10 @@ use crate::proposal::ProposalCommand;
 
 use super::{Engine, EngineError, EngineEvent, Held, ProcessCommand, Request};
 
-/// The other stream a command names, which the engine reads to check it.
-pub(super) fn referenced(command: &ProcessCommand) -> BTreeSet<StreamId> {
-    let named = match command {
+/// The round whose result a command copies by hand (a proposal's `record_decision`, a
+/// funding decision's `record_consent_round`), when its reference names a stream.
+fn copied_round(command: &ProcessCommand) -> Option<StreamId> {
+    match command {
         ProcessCommand::Proposal {
             command: ProposalCommand::RecordDecision { round, .. },
         } => Some(round.clone()),
@@ -23,8 +24,12 @@ pub(super) fn referenced(command: &ProcessCommand) -> BTreeSet<StreamId> {
             command: FundingCommand::RecordConsentRound { reference, .. },
         } => StreamId::new(reference).ok(),
         _ => None,
-    };
-    named.into_iter().collect()
+    }
+}
+
+/// The other stream a command names, which the engine reads to check it.
+pub(super) fn referenced(command: &ProcessCommand) -> BTreeSet<StreamId> {
+    copied_round(command).into_iter().collect()
 }
 
 impl<J: Journal<Event = EngineEvent>> Engine<J> {
@@ -94,18 +99,10 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
         command: &ProcessCommand,
         held: &Held<'_>,
     ) -> Result<(), EngineError> {
-        match command {
-            ProcessCommand::Proposal {
-                command: ProposalCommand::RecordDecision { round, .. },
-            } => by_hand(held, id, round),
-            ProcessCommand::Funding {
-                command: FundingCommand::RecordConsentRound { reference, .. },
-            } => match StreamId::new(reference) {
-                Ok(round) => by_hand(held, id, &round),
-                // A reference that names no stream is a record kept elsewhere.
-                Err(_) => Ok(()),
-            },
-            _ => Ok(()),
+        // A reference that names no stream is a record kept elsewhere.
+        match copied_round(command) {
+            Some(round) => by_hand(held, id, &round),
+            None => Ok(()),
         }
     }
 

@@ -5,47 +5,48 @@
 
 use jiff::Timestamp;
 
-use crate::community::{Community, MemberId, Role};
+use crate::community::{Community, Member, MemberId};
 use crate::journal::StreamId;
 use crate::process::{Answerable, Stream};
 use crate::values::{Charter, DecisionRecord};
 
 use super::EngineError;
 
-/// The first field of `evidence` that states what the engine witnesses itself (the outcome,
-/// who responded and how, the route, the deciding body's make-up, the decision's dates), or
-/// what the community records (a member's lived experience or roles): such evidence is
-/// refused, never merged. (Objections a round holds are its own; a decision taken without a
-/// round has none the engine saw, so they may be attested.)
-fn witnessed_field(evidence: &DecisionRecord, community: &Community) -> Option<String> {
-    let set = [
-        ("outcome", evidence.outcome.is_some()),
-        ("subject", evidence.subject.is_some()),
-        ("tier", evidence.tier.is_some()),
-        ("route_taken", evidence.route_taken.is_some()),
-        ("route_given", evidence.route_given.is_some()),
-        ("body", evidence.body.is_some()),
-        ("absence_policy", evidence.absence_policy.is_some()),
-        ("dates.decided_at", evidence.dates.decided_at.is_some()),
-        (
-            "dates.round_opened_at",
-            evidence.dates.round_opened_at.is_some(),
-        ),
-        (
-            "dates.round_closed_at",
-            evidence.dates.round_closed_at.is_some(),
-        ),
-        ("dates.as_of", evidence.dates.as_of.is_some()),
-    ];
-    if let Some((field, _)) = set.iter().find(|(_, set)| *set) {
-        return Some((*field).to_owned());
+/// The facts evidence may not state: what the engine records itself from the process (the
+/// outcome, the route, the deciding body's make-up, the decision's dates and its subject).
+/// (Objections a round holds are its own; a decision taken without a round has none the
+/// engine saw, so they may be attested.)
+const WITNESSED: &[&str] = &[
+    "subject",
+    "tier",
+    "outcome",
+    "route_taken",
+    "route_given",
+    "body",
+    "absence_policy",
+    "dates.round_opened_at",
+    "dates.round_closed_at",
+    "dates.decided_at",
+    "dates.as_of",
+    "attested",
+];
+
+/// The first fact `facts` (what `evidence` states) gives that the engine witnesses itself,
+/// or that contradicts what the community records of a member (their lived experience, the
+/// roles that make them a public contributor), or a response nobody gave: such evidence is
+/// refused, never merged.
+fn witnessed_field(
+    evidence: &DecisionRecord,
+    facts: &[String],
+    community: &Community,
+) -> Option<String> {
+    if let Some(fact) = facts.iter().find(|f| WITNESSED.contains(&f.as_str())) {
+        return Some(fact.clone());
     }
     for p in evidence.participants.iter().flatten() {
         let member = community.member(p.member);
         let lived = member.is_some_and(|m| m.lived_experience);
-        // Public contributors are the community's members and co-producers, by their roles.
-        let public = member
-            .is_some_and(|m| m.has_role(Role::CommunityMember) || m.has_role(Role::CoProducer));
+        let public = member.is_some_and(Member::is_public_contributor);
         if p.response.is_some() || p.absence_counted_as.is_some() {
             return Some(format!("participants[{}].response", p.member));
         }
@@ -62,16 +63,11 @@ fn witnessed_field(evidence: &DecisionRecord, community: &Community) -> Option<S
     None
 }
 
-/// Whether `evidence` speaks only of `actor`: their own declaration of a conflict, their
-/// payment, nothing else.
-fn only_about(evidence: &DecisionRecord, actor: MemberId) -> bool {
-    let about_actor = evidence
-        .participants
-        .as_ref()
-        .is_some_and(|ps| ps.iter().all(|p| p.member == actor));
-    let mut rest = evidence.clone();
-    rest.participants = None;
-    about_actor && rest == DecisionRecord::new(evidence.kind.clone())
+/// Whether evidence stating `facts` speaks only of `actor`: their own declaration of a
+/// conflict, their payment, nothing else.
+fn only_about(facts: &[String], actor: MemberId) -> bool {
+    let own = format!("participants[{actor}]");
+    !facts.is_empty() && facts.iter().all(|f| *f == own)
 }
 
 /// Checks the evidence `actor` records at `now` for stream `id`, and dates its overrides and
@@ -97,24 +93,25 @@ pub(super) fn admit(
             "evidence dated {now} is before the process's last event at {last}"
         )));
     }
-    if let Some(field) = witnessed_field(evidence, community) {
+    let facts = evidence.stated_facts();
+    if let Some(field) = witnessed_field(evidence, &facts, community) {
         return Err(refuse(format!(
             "`{field}` is for the engine to record from the process and the community, not for evidence"
         )));
     }
     let Answerable { attest, overrule } = stream.process().answerable(stream.route(), community);
-    if !attest.contains(&actor) && !only_about(evidence, actor) {
+    if !attest.contains(&actor) && !only_about(&facts, actor) {
         return Err(refuse(
             "only a member who runs the process records evidence for it; others may declare only what concerns themselves"
                 .to_owned(),
         ));
     }
-    // Whether the charter has the rule, and whether it takes an override.
-    let known = |rule: &str| {
+    // Whether the charter's rule takes an override. A rule the charter does not have is
+    // refused before this, by the charter's own citation check (`Charter::check_citations`).
+    let takes_none = |rule: &str| {
         charter
             .rules()
-            .find(|r| r.id().as_str() == rule)
-            .map(|r| r.overridable())
+            .any(|r| r.id().as_str() == rule && !r.overridable())
     };
     let clears = evidence
         .overrides
@@ -142,14 +139,8 @@ pub(super) fn admit(
                 "only the member who answers for the process may make an {what} of {rule}"
             )));
         }
-        match known(rule.as_str()) {
-            None => {
-                return Err(refuse(format!("the charter has no rule {rule}")));
-            }
-            Some(false) if is_override => {
-                return Err(refuse(format!("rule {rule} takes no override")));
-            }
-            Some(_) => {}
+        if is_override && takes_none(rule.as_str()) {
+            return Err(refuse(format!("rule {rule} takes no override")));
         }
         match at {
             Some(t) if *t != now => {

@@ -213,8 +213,7 @@ impl FundingDecision {
                         let mut p = Participant::new(m);
                         if let Some(member) = community.member(m) {
                             p.lived_experience = member.lived_experience;
-                            p.public_contributor = member.has_role(Role::CommunityMember)
-                                || member.has_role(Role::CoProducer);
+                            p.public_contributor = member.is_public_contributor();
                         }
                         p.conflict = self.conflict_of(m);
                         p

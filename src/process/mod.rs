@@ -49,7 +49,7 @@ use crate::decision::DecisionKind;
 use crate::governance::{Route, RouteFacts};
 use crate::journal::StreamId;
 use crate::machine::{Context, Decider, Events};
-use crate::values::{DecisionRecord, RouteSummary};
+use crate::values::DecisionRecord;
 
 pub use list::{EngineEvent, Listed, ProcessCommand, ProcessError, ProcessKind, ProcessState};
 pub use stream::{Stream, Streams};
@@ -64,7 +64,7 @@ pub struct Projection<'a> {
     /// The community, for the roles and make-up of those who took part.
     pub community: &'a Community,
     /// The route governance gave when the process opened, if the engine routes.
-    pub route: Option<&'a RouteSummary>,
+    pub route: Option<&'a Route>,
     /// The time the record is made as of.
     pub now: Timestamp,
 }

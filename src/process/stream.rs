@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use jiff::Timestamp;
 
-use crate::community::{Community, Role};
+use crate::community::{Community, Member};
 use crate::decision::DecisionKind;
 use crate::governance::Route;
 use crate::journal::{Envelope, StreamId};
@@ -21,7 +21,6 @@ pub struct Stream {
     version: u64,
     kind: DecisionKind,
     route: Option<Arc<Route>>,
-    route_given: Option<RouteSummary>,
     decides_for: Option<StreamId>,
     evidence: Option<DecisionRecord>,
     gates: Vec<GateSummary>,
@@ -38,7 +37,6 @@ impl Stream {
             version: 0,
             kind,
             route: None,
-            route_given: None,
             decides_for: None,
             evidence: None,
             gates: Vec::new(),
@@ -71,8 +69,8 @@ impl Stream {
 
     /// The route governance gave when the process opened, as the value-check records it
     /// (`None` for an automatic decline, which has no method).
-    pub fn route_given(&self) -> Option<&RouteSummary> {
-        self.route_given.as_ref()
+    pub fn route_given(&self) -> Option<RouteSummary> {
+        self.route().and_then(Route::summary)
     }
 
     /// The process this one decides for, which records what it reaches.
@@ -136,7 +134,6 @@ impl Stream {
                 decides_for,
             } => {
                 self.kind = kind.clone();
-                self.route_given = route.as_deref().and_then(Route::summary);
                 self.route = route.as_deref().cloned().map(Arc::new);
                 self.decides_for.clone_from(decides_for);
                 if self.process.kind() != *process {
@@ -168,12 +165,12 @@ impl Stream {
         let projection = Projection {
             kind: &self.kind,
             community,
-            route: self.route_given.as_ref(),
+            route: self.route(),
             now,
         };
         let mut record = self.process.record(&projection, cited)?;
         if record.route_given.is_none() {
-            record.route_given.clone_from(&self.route_given);
+            record.route_given = self.route_given();
         }
         if let Some(evidence) = &self.evidence {
             record.supplement(evidence.clone());
@@ -182,7 +179,7 @@ impl Stream {
         for p in record.participants.iter_mut().flatten() {
             p.public_contributor = community
                 .member(p.member)
-                .is_some_and(|m| m.has_role(Role::CommunityMember) || m.has_role(Role::CoProducer));
+                .is_some_and(Member::is_public_contributor);
         }
         consulted(&mut record, community);
         record.attested.clone_from(&self.attested);

@@ -8,7 +8,7 @@ use coproduction::cocreation::{
     CoCreation, Facilitator, FeedbackItem, ItemId, Link, ProposalVersion, Session, SessionId,
     SessionKind, Theme, ThemeId, WayToTakePart,
 };
-use coproduction::community::{BodyId, Community, MemberId, Role};
+use coproduction::community::{BodyId, Community, Member, MemberId};
 use coproduction::consent::{Response, RoundCommand, RoundConfig, RoundRoles};
 use coproduction::decision::DecisionKind;
 use coproduction::engine::{Engine, EngineEvent, ProcessCommand, Request};
@@ -284,9 +284,9 @@ pub(super) fn recruitment_decision(
             .into_iter()
             .map(|m| {
                 let p = Participant::new(m).declared(Conflict::None);
-                let contributor = community.member(m).is_some_and(|c| {
-                    c.has_role(Role::CommunityMember) || c.has_role(Role::CoProducer)
-                });
+                let contributor = community
+                    .member(m)
+                    .is_some_and(Member::is_public_contributor);
                 if contributor {
                     p.paid(PaymentStatus::Accepted)
                 } else {
