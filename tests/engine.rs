@@ -9,7 +9,7 @@ use coproduction::decision::{DecisionKind, Method};
 use coproduction::engine::{Engine, EngineError, ProcessCommand, ProcessState, Request};
 use coproduction::journal::{FileJournal, Journal, MemoryJournal, StreamId};
 use coproduction::report::DecisionRecordMarkdown;
-use coproduction::values::{Charter, DecisionRecord, GateSummary, Status, Verdict};
+use coproduction::values::{Charter, Evidence, GateSummary, Status, Verdict};
 mod engine_support;
 
 use engine_support::*;
@@ -89,13 +89,22 @@ fn a_body_the_route_consults_and_nobody_heard_is_not_consulted() {
         MemoryJournal::new(),
     )
     .unwrap();
-    to_consented(&engine);
-    let mut unheard = evidence();
-    // No advice from the Allies Group.
-    if let Some(advice) = unheard.advice.as_mut() {
-        advice.retain(|a| a.from != ALLY);
+    // No advice from the Allies Group: the ally asked does not give it.
+    let from_ally = |r: &Request| {
+        r.actor == ALLY
+            || matches!(
+                &r.command,
+                ProcessCommand::Part {
+                    command: coproduction::process::PartCommand::AnswerAdvice { member, .. }
+                } if *member == ALLY
+            )
+    };
+    for request in to_consented_taking_part(&community) {
+        if !from_ally(&request) {
+            engine.handle(request).unwrap();
+        }
     }
-    let err = engine.handle(adopt().with_evidence(unheard)).unwrap_err();
+    let err = engine.handle(adopt().with_evidence(evidence())).unwrap_err();
     let EngineError::Gate { source, .. } = &err else {
         panic!("expected the gate: {err}")
     };
@@ -214,7 +223,7 @@ fn an_override_is_recorded_and_shows_in_the_next_report() {
         .handle(adopt().with_evidence(by_secretary))
         .unwrap_err();
     assert!(matches!(err, EngineError::Unattested { .. }), "{err}");
-    let override_t2 = DecisionRecord::new(DecisionKind::WorkingModel).with_override(
+    let override_t2 = Evidence::default().with_override(
         "T2".parse().unwrap(),
         CO_1,
         "Alternatives to be published within the week",
@@ -726,12 +735,12 @@ mod proposals {
                 .is_none()
         );
 
-        let published = DecisionRecord {
+        let published = Evidence {
             publication: Some(Publication {
                 published_at: at(60 * 24 * 2),
                 redactions: Vec::new(),
             }),
-            ..DecisionRecord::new(DecisionKind::WorkingModel)
+            ..Evidence::default()
         };
         let note = Request::new(
             stream(),

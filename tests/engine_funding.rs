@@ -16,7 +16,7 @@ use coproduction::funding::{
 use coproduction::governance::Route;
 use coproduction::journal::{FileJournal, Journal, MemoryJournal, StreamId};
 use coproduction::values::{
-    AccessRequest, Charter, DecisionRecord, ExpensesFacts, Restriction, RuleId, StakeholderFacts,
+    Charter, Evidence, ExpensesFacts, Restriction, RuleId, StakeholderFacts,
     Status, Way,
 };
 use funding_common::{community, governance, seed_policy};
@@ -93,11 +93,9 @@ fn restricting_offer() -> Offer {
 }
 
 /// What the funding decision does not hold, for the gate on acceptance.
-fn evidence() -> DecisionRecord {
-    let mut evidence = DecisionRecord::new(DecisionKind::Funding);
+fn evidence() -> Evidence {
+    let mut evidence = Evidence::default();
     evidence.alternatives = Some(vec!["Decline the offer".into()]);
-    evidence.access_requests = Some(Vec::<AccessRequest>::new());
-    evidence.benefits_advice_signposted = Some(true);
     evidence.stakeholders = Some(StakeholderFacts {
         took_part: ["co_producers", "allies", "staff"].map(String::from).into(),
         waivers: Default::default(),

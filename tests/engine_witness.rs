@@ -164,12 +164,11 @@ fn a_record_claims_an_outcome_only_once_the_process_reached_it() {
 /// with what was wrong, and nothing is written.
 #[test]
 fn evidence_and_overrides_come_only_from_who_may_give_them() {
-    use coproduction::DecisionKind;
-    use coproduction::values::{Conflict, DecisionRecord, Outcome, Participant};
+    use coproduction::values::Evidence;
 
     let engine = engine();
     to_consented(&engine);
-    let note = |actor: MemberId, minute: i64, evidence: DecisionRecord| {
+    let note = |actor: MemberId, minute: i64, evidence: Evidence| {
         Request::new(
             stream(),
             actor,
@@ -178,7 +177,7 @@ fn evidence_and_overrides_come_only_from_who_may_give_them() {
         )
         .with_evidence(evidence)
     };
-    let blank = || DecisionRecord::new(DecisionKind::WorkingModel);
+    let blank = Evidence::default;
     let t2 = || -> coproduction::values::RuleId { "T2".parse().unwrap() };
     let cases: Vec<(Request, &str)> = vec![
         (
@@ -186,66 +185,24 @@ fn evidence_and_overrides_come_only_from_who_may_give_them() {
             note(
                 ALLY,
                 25,
-                DecisionRecord {
+                Evidence {
                     rationale: Some("Because".into()),
                     ..blank()
                 },
             ),
-            "only a member who runs the process records evidence",
+            "only a member who runs the process attests evidence",
         ),
         (
             // Backdated before the round closed.
             note(
                 CO_1,
                 5,
-                DecisionRecord {
+                Evidence {
                     rationale: Some("Because".into()),
                     ..blank()
                 },
             ),
             "is before the process's last event",
-        ),
-        (
-            // An outcome the round has not reached.
-            note(
-                CO_1,
-                25,
-                DecisionRecord {
-                    outcome: Some(Outcome::Adopted),
-                    ..blank()
-                },
-            ),
-            "`outcome` is for the engine to record",
-        ),
-        (
-            // A response nobody gave.
-            note(
-                CO_1,
-                25,
-                DecisionRecord {
-                    participants: Some(vec![
-                        Participant::new(MEMBER).responded(coproduction::values::Response::Consent),
-                    ]),
-                    ..blank()
-                },
-            ),
-            "`participants[m20].response` is for the engine",
-        ),
-        (
-            // Staff made out to be public contributors.
-            note(
-                CO_1,
-                25,
-                DecisionRecord {
-                    participants: Some(vec![{
-                        let mut p = Participant::new(STAFF_1);
-                        p.public_contributor = true;
-                        p
-                    }]),
-                    ..blank()
-                },
-            ),
-            "`participants[m1].public_contributor` is for the engine",
         ),
         (
             // An override in another member's name.
@@ -290,20 +247,23 @@ fn evidence_and_overrides_come_only_from_who_may_give_them() {
         assert_eq!(engine.journal().read_all().unwrap(), before);
     }
 
-    // A member declares their own conflict, though they do not run the round; the
-    // facilitator overrides in their own name, dated when it is made.
-    engine
-        .handle(note(
-            CO_2,
-            25,
-            DecisionRecord {
-                participants: Some(vec![
-                    Participant::new(CO_2).declared(Conflict::DeclaredAndTookPart),
-                ]),
-                ..blank()
-            },
-        ))
-        .unwrap();
+    // What the engine records itself has no field in evidence: a request stating an
+    // outcome, a response or a public contributor is refused as it is read.
+    for (field, evidence) in [
+        ("outcome", r#"{"outcome": {"type": "adopted"}}"#),
+        ("participants", r#"{"participants": [{"member": 20, "response": {"type": "consent"}}]}"#),
+        ("participants", r#"{"participants": [{"member": 1, "public_contributor": true}]}"#),
+        ("advice", r#"{"advice": [{"from": 6, "bases": ["lived_experience"]}]}"#),
+        ("dates", r#"{"dates": {"decided_at": "2020-01-01T00:00:00Z"}}"#),
+    ] {
+        let json = format!(
+            r#"{{"stream": "working-model", "actor": 13, "now": "2022-08-20T14:00:00Z", "command": {{"process": "evidence"}}, "evidence": {evidence}}}"#
+        );
+        let err = serde_json::from_str::<Request>(&json).unwrap_err().to_string();
+        assert!(err.contains("unknown field"), "{field}: {err}");
+    }
+
+    // The facilitator overrides in their own name, dated when it is made.
     let written = engine
         .handle(note(
             CO_1,
@@ -332,17 +292,19 @@ fn the_record_marks_each_attested_fact_with_who_attested_it() {
         .filter(|a| a.by == STAFF_2 && a.at == adopted_at)
         .map(|a| a.fact.as_str())
         .collect();
-    for fact in [
-        "alternatives",
-        "rationale",
-        "advice",
-        "participants[m13]",
-        "dates.papers_sent_at",
-    ] {
+    for fact in ["alternatives", "rationale", "dates.papers_sent_at"] {
         assert!(facts.contains(&fact), "{fact} in {facts:?}");
     }
-    // What the engine witnessed is not among them.
-    for witnessed in ["outcome", "route_taken", "body", "dates.decided_at"] {
+    // What the engine witnessed is not among them: the process's own facts, and what the
+    // members did themselves.
+    for witnessed in [
+        "outcome",
+        "route_taken",
+        "body",
+        "dates.decided_at",
+        "advice",
+        "participants[m13]",
+    ] {
         assert!(!facts.contains(&witnessed), "{witnessed} in {facts:?}");
     }
     let report = engine.report(&stream(), at(60 * 24)).unwrap();

@@ -1,8 +1,10 @@
 //! The engine as witness, as a property: whatever sequence of requests random actors send
 //! (members and strangers, in their own name and in others', on time and backdated, with
-//! forged evidence and overrides), the record of the decision claims no participant,
-//! response, lived-experience count, override or outcome that the journal's witnessed events
-//! do not support.
+//! overrides and with advice, declarations, payments and access met for anyone), the record
+//! of the decision claims no participant, response, lived-experience count, advice,
+//! declaration, payment, access met, override or outcome that the journal's witnessed
+//! events do not support. (Evidence cannot state what the engine witnesses at all: its type
+//! has no field for it, which `engine_witness` shows through JSON.)
 //!
 //! `COPRODUCTION_PROPTEST_CASES` sets the number of sequences (256 by default).
 
@@ -10,7 +12,11 @@ use coproduction::community::{Community, MemberId};
 use coproduction::consent::{Response, RoundCommand, RoundRoles};
 use coproduction::engine::{Engine, EngineEvent, ProcessCommand, Request};
 use coproduction::journal::{Envelope, Journal, MemoryJournal};
-use coproduction::values::{DecisionRecord, Outcome, Participant, RuleId};
+use coproduction::community::AccessNeedKind;
+use coproduction::process::{PartCommand, PartEvent};
+use coproduction::values::{
+    AdviceBasis, Conflict, Evidence, Outcome, PaymentStatus, RuleId,
+};
 use coproduction::{ConsentProcess, DecisionKind};
 use proptest::prelude::*;
 
@@ -39,13 +45,12 @@ enum Act {
     Adopt {
         with_evidence: bool,
     },
-    /// Evidence, with whatever it forges.
+    /// Evidence, with an override in anyone's name, of any rule.
     Evidence {
-        outcome: bool,
-        response_for: Option<u64>,
-        lived_for: Option<u64>,
         override_by: Option<(u64, &'static str)>,
     },
+    /// Taking part, by `own` when it is that member's part.
+    Part { own: u64, command: PartCommand },
 }
 
 #[derive(Debug, Clone)]
@@ -64,18 +69,50 @@ fn act() -> impl Strategy<Value = Act> {
             .prop_map(|(member, object)| Act::Respond { member, object }),
         2 => Just(Act::Close),
         2 => prop::bool::weighted(0.7).prop_map(|with_evidence| Act::Adopt { with_evidence }),
-        3 => (
-            any::<bool>(),
-            prop::option::of(member.clone()),
-            prop::option::of(member.clone()),
-            prop::option::of((member, prop::sample::select(vec!["T2", "C4", "H1", "T99"]))),
-        )
-            .prop_map(|(outcome, response_for, lived_for, override_by)| Act::Evidence {
-                outcome,
-                response_for,
-                lived_for,
-                override_by,
-            }),
+        2 => prop::option::of((member.clone(), prop::sample::select(vec!["T2", "C4", "H1", "T99"])))
+            .prop_map(|override_by| Act::Evidence { override_by }),
+        4 => part(),
+    ]
+}
+
+/// Any member taking part, in any way: `own` is the member whose part it is.
+fn part() -> impl Strategy<Value = Act> {
+    let member = || prop::sample::select(ACTORS.to_vec());
+    let m = MemberId::new;
+    prop_oneof![
+        Just(Act::Part { own: 1, command: PartCommand::AskAdvice { members: Default::default() } }),
+        (member(), any::<bool>()).prop_map(move |(own, lived)| Act::Part {
+            own,
+            command: PartCommand::GiveAdvice {
+                advice: "Pay for the time".into(),
+                bases: [if lived { AdviceBasis::LivedExperience } else { AdviceBasis::Affected }].into(),
+            },
+        }),
+        member().prop_map(move |of| Act::Part {
+            own: 1,
+            command: PartCommand::AnswerAdvice { member: m(of), answer: "Taken in".into() },
+        }),
+        (member(), any::<bool>()).prop_map(|(own, some)| Act::Part {
+            own,
+            command: PartCommand::DeclareInterests { interest: some.then(|| "A relative applies".into()) },
+        }),
+        member().prop_map(|own| Act::Part { own, command: PartCommand::Recuse { reason: "A tie".into() } }),
+        (member(), any::<bool>()).prop_map(move |(to, benefits_advice)| Act::Part {
+            own: 2,
+            command: PartCommand::OfferPayment { member: m(to), benefits_advice },
+        }),
+        (member(), any::<bool>()).prop_map(|(own, accept)| Act::Part {
+            own,
+            command: PartCommand::AnswerPayment { accept },
+        }),
+        prop::sample::select(vec![13u64, 25, 99]).prop_map(move |of| Act::Part {
+            own: 2,
+            command: PartCommand::MeetAccess {
+                member: m(of),
+                need: AccessNeedKind::Captions,
+                adjustment: "Live captions booked".into(),
+            },
+        }),
     ]
 }
 
@@ -87,7 +124,8 @@ fn sent() -> impl Strategy<Value = Sent> {
                 Act::Advance | Act::Close => 13,
                 Act::Respond { member, .. } => *member,
                 Act::Adopt { .. } => 2,
-                Act::Evidence { override_by, .. } => override_by.map_or(13, |(by, _)| by),
+                Act::Evidence { override_by } => override_by.map_or(13, |(by, _)| by),
+                Act::Part { own, .. } => *own,
             };
             let actor = prop_oneof![3 => Just(own), 1 => prop::sample::select(ACTORS.to_vec())];
             let minute = prop_oneof![6 => 0i64..5, 1 => -60i64..0];
@@ -96,14 +134,32 @@ fn sent() -> impl Strategy<Value = Sent> {
         .prop_map(|(actor, minute, act)| Sent { actor, minute, act })
 }
 
-/// The round's usual course (three steps on, three consents, the close, the adoption with
-/// its evidence), each step preceded by a few requests from anyone, of any kind: so runs
-/// reach consent and adoption, with forgeries all along the way.
+/// The round's usual course (three steps on; advice asked of the bodies the route consults,
+/// given and answered; the deciders' declarations; the co-producers' payment; three
+/// consents, the close, the adoption with its evidence), each step preceded by a few
+/// requests from anyone, of any kind: so runs reach consent and adoption, with forgeries
+/// all along the way.
 fn sends() -> impl Strategy<Value = Vec<Sent>> {
-    let course = [
+    let part = |own: u64, command: PartCommand| (own, Act::Part { own, command });
+    let m = MemberId::new;
+    let mut course = vec![
         (13, Act::Advance),
         (13, Act::Advance),
         (13, Act::Advance),
+        part(1, PartCommand::AskAdvice { members: Default::default() }),
+    ];
+    for (from, basis) in [(2, AdviceBasis::Expertise), (6, AdviceBasis::LivedExperience), (20, AdviceBasis::Affected)] {
+        course.push(part(from, PartCommand::GiveAdvice { advice: "Pay for the time".into(), bases: [basis].into() }));
+        course.push(part(1, PartCommand::AnswerAdvice { member: m(from), answer: "Taken in".into() }));
+    }
+    for member in [1, 13, 14] {
+        course.push(part(member, PartCommand::DeclareInterests { interest: None }));
+    }
+    for member in [13, 14] {
+        course.push(part(2, PartCommand::OfferPayment { member: m(member), benefits_advice: true }));
+        course.push(part(member, PartCommand::AnswerPayment { accept: true }));
+    }
+    course.extend([
         (
             1,
             Act::Respond {
@@ -132,7 +188,7 @@ fn sends() -> impl Strategy<Value = Vec<Sent>> {
                 with_evidence: true,
             },
         ),
-    ];
+    ]);
     let steps: Vec<_> = course
         .into_iter()
         .map(|(actor, act)| {
@@ -171,43 +227,23 @@ fn request(sent: &Sent, minute: i64) -> Request {
         }
         .into(),
         Act::Evidence { .. } => ProcessCommand::Evidence {},
+        Act::Part { command, .. } => command.clone().into(),
     };
     let request = Request::new(stream(), m(sent.actor), at(minute), command);
     match &sent.act {
         Act::Adopt {
             with_evidence: true,
         } => request.with_evidence(evidence()),
-        Act::Evidence {
-            outcome,
-            response_for,
-            lived_for,
-            override_by,
-        } => {
-            let mut forged = DecisionRecord::new(DecisionKind::WorkingModel);
-            forged.rationale = Some("As the workshops asked".into());
-            if *outcome {
-                forged.outcome = Some(Outcome::Adopted);
-                forged.dates.decided_at = Some(at(-600));
-            }
-            let mut participants = Vec::new();
-            if let Some(member) = response_for {
-                participants.push(
-                    Participant::new(m(*member)).responded(coproduction::values::Response::Consent),
-                );
-            }
-            if let Some(member) = lived_for {
-                let mut p = Participant::new(m(*member));
-                p.lived_experience = true;
-                participants.push(p);
-            }
-            if !participants.is_empty() {
-                forged.participants = Some(participants);
-            }
+        Act::Evidence { override_by } => {
+            let mut evidence = Evidence {
+                rationale: Some("As the workshops asked".into()),
+                ..Evidence::default()
+            };
             if let Some((by, rule)) = override_by {
                 let rule: RuleId = rule.parse().unwrap();
-                forged = forged.with_override(rule, m(*by), "Urgent");
+                evidence = evidence.with_override(rule, m(*by), "Urgent");
             }
-            request.with_evidence(forged)
+            request.with_evidence(evidence)
         }
         _ => request,
     }
@@ -314,7 +350,7 @@ proptest! {
             prop_assert_eq!(o.by, CO_1);
             prop_assert!(o.rule.as_str() != "C4" && o.rule.as_str() != "T99");
             let made = journal.iter().any(|e| {
-                let by_maker = |evidence: &DecisionRecord| {
+                let by_maker = |evidence: &Evidence| {
                     evidence.overrides.iter().any(|x| x.rule == o.rule)
                 };
                 e.actor == o.by
@@ -333,6 +369,63 @@ proptest! {
                     && matches!(e.event, EngineEvent::EvidenceRecorded { .. })
             });
             prop_assert!(journalled, "{} attested by {:?} is not in the journal", a.fact, a.by);
+        }
+
+        // What members did beside the round: each fact the record gives rests on an event
+        // the engine journalled from the member whose part it was.
+        let parts: Vec<(MemberId, &PartEvent)> = journal
+            .iter()
+            .filter_map(|e| match &e.event {
+                EngineEvent::Part { event } => Some((e.actor, event)),
+                _ => None,
+            })
+            .collect();
+        let runners = [STAFF_1, CO_1, STAFF_2];
+        for a in record.advice.iter().flatten() {
+            let asked = parts.iter().any(|(by, e)| runners.contains(by)
+                && matches!(e, PartEvent::AdviceAsked { members, .. } if members.contains(&a.from)));
+            let given = parts.iter().any(|(by, e)| *by == a.from
+                && matches!(e, PartEvent::AdviceGiven { member, .. } if *member == a.from));
+            prop_assert!(asked && given, "advice from {:?} not asked of them, or not given by them", a.from);
+            if a.bases.contains(&AdviceBasis::LivedExperience) {
+                prop_assert!(community.member(a.from).unwrap().lived_experience, "{:?} lived", a.from);
+            }
+            if a.answer.is_some() {
+                let answered = parts.iter().any(|(by, e)| runners.contains(by)
+                    && matches!(e, PartEvent::AdviceAnswered { member, .. } if *member == a.from));
+                prop_assert!(answered, "advice from {:?} answered by nobody who runs the round", a.from);
+            }
+        }
+        for p in record.participants.iter().flatten() {
+            let by_themselves = |f: &dyn Fn(&PartEvent) -> bool| {
+                parts.iter().any(|(by, e)| *by == p.member && f(e))
+            };
+            if p.conflict.is_some() {
+                let declared = by_themselves(&|e| matches!(e, PartEvent::InterestsDeclared { member, .. } if *member == p.member));
+                prop_assert!(declared, "{:?} declared nothing", p.member);
+            }
+            if p.conflict == Some(Conflict::DeclaredAndRecused) {
+                let recused = by_themselves(&|e| matches!(e, PartEvent::Recused { .. }));
+                prop_assert!(recused, "{:?} never stepped out", p.member);
+            }
+            if p.payment.is_some() {
+                let offered = parts.iter().any(|(by, e)| runners.contains(by)
+                    && matches!(e, PartEvent::PaymentOffered { member, .. } if *member == p.member));
+                prop_assert!(offered, "{:?} offered payment by nobody who runs the round", p.member);
+            }
+            if matches!(p.payment, Some(PaymentStatus::Accepted | PaymentStatus::Declined)) {
+                let answered = by_themselves(&|e| matches!(e, PartEvent::PaymentAnswered { .. }));
+                prop_assert!(answered, "{:?} never answered the offer", p.member);
+            }
+        }
+        for r in record.access_requests.iter().flatten() {
+            let declared = community.member(r.member).unwrap().access_needs.iter().any(|n| n.kind == r.need);
+            prop_assert!(declared, "{:?} never declared {:?}", r.member, r.need);
+            if r.met_at.is_some() {
+                let met = parts.iter().any(|(by, e)| runners.contains(by)
+                    && matches!(e, PartEvent::AccessMet { member, .. } if *member == r.member));
+                prop_assert!(met, "{:?}'s need met by nobody who runs the round", r.member);
+            }
         }
     }
 }

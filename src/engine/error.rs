@@ -5,7 +5,7 @@ use crate::decision::DecisionKind;
 use crate::governance::GovernanceError;
 use crate::journal::{JournalError, StreamId};
 use crate::limits::InputError;
-use crate::process::{ProcessError, ProcessKind};
+use crate::process::{PartError, ProcessError, ProcessKind};
 use crate::values::GateRefusal;
 
 /// Why the engine refused a request. Nothing was written.
@@ -97,6 +97,14 @@ pub enum EngineError {
         stream: StreamId,
         /// The process's reason.
         source: ProcessError,
+    },
+    /// A member's taking part (advice, interests, payment, access) was refused.
+    #[error("stream `{stream}`: {source}")]
+    Part {
+        /// The stream.
+        stream: StreamId,
+        /// Why.
+        source: PartError,
     },
     /// An evidence request carries no evidence.
     #[error("stream `{stream}`: an evidence request must carry `evidence`")]

@@ -104,7 +104,8 @@ use crate::governance::Governance;
 use crate::journal::{BatchPart, Envelope, Hash, Journal, NewEvent, StreamId};
 use crate::machine::Context;
 use crate::metrics::Metrics;
-use crate::process::{Listed, Stream, Streams};
+use crate::consent::RoundCommand;
+use crate::process::{Answerable, Listed, PartContext, PartError, Stream, Streams};
 use crate::values::{Charter, DecisionRecord, GateReview, GateSummary, ValueReport};
 
 pub use builder::EngineBuilder;
@@ -315,6 +316,7 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                     target: target.clone(),
                 })?;
             recused = guard.process().recused();
+            recused.extend(guard.parts().recusals());
             held.insert(target.clone(), guard);
         }
         let (mut stream, started, resolved) = self.start(&request, &recused)?;
@@ -379,6 +381,40 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                     evidence: Box::new(evidence),
                 };
                 return self.append(id, stream, vec![event], None, held, (*actor, *now));
+            }
+            ProcessCommand::Part { command } => {
+                let Answerable { attest, .. } =
+                    stream.process().answerable(stream.route(), &self.community);
+                let part = PartContext {
+                    actor: *actor,
+                    now: *now,
+                    route: stream.route(),
+                    community: &self.community,
+                    runners: &attest,
+                    last: stream.last_at(),
+                };
+                let event = stream
+                    .parts()
+                    .decide(command, &part)
+                    .map_err(|source| EngineError::Part {
+                        stream: id.clone(),
+                        source,
+                    })?;
+                if let Some(evidence) = evidence {
+                    batch.push(EngineEvent::EvidenceRecorded {
+                        evidence: Box::new(evidence),
+                    });
+                }
+                batch.push(EngineEvent::Part { event });
+                return self.append(id, stream, batch, None, held, (*actor, *now));
+            }
+            ProcessCommand::Consent {
+                command: RoundCommand::Respond { member, .. },
+            } if stream.parts().recused(*member) => {
+                return Err(EngineError::Part {
+                    stream: id.clone(),
+                    source: PartError::SteppedOut { member: *member },
+                });
             }
             command => match stream.process().decide(command, &ctx) {
                 None => {

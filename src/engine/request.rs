@@ -10,7 +10,7 @@ use crate::governance::RouteFacts;
 use crate::journal::StreamId;
 use crate::limits::{self, InputError};
 use crate::process::ProcessCommand;
-use crate::values::{Charter, DecisionRecord};
+use crate::values::{Charter, Evidence};
 
 /// One request to the engine.
 ///
@@ -40,11 +40,12 @@ pub struct Request {
     pub decides_for: Option<StreamId>,
     /// The command.
     pub command: ProcessCommand,
-    /// Evidence the process does not hold (payments offered, conflicts declared, the
-    /// alternatives considered, overrides and acknowledgements...), for the value gate. It is
-    /// journalled, so the record and its reports can be rebuilt.
+    /// Evidence no process step witnesses (the alternatives considered, the papers' date,
+    /// the funder's conditions...), and overrides and acknowledgements, for the value gate,
+    /// attested by the actor. It is journalled with the actor and the time, so the record
+    /// and its reports can be rebuilt and show who attested what.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub evidence: Option<DecisionRecord>,
+    pub evidence: Option<Evidence>,
 }
 
 impl Request {
@@ -137,8 +138,10 @@ impl Request {
     pub(crate) fn check_input(&self, charter: &Charter) -> Result<(), EngineError> {
         self.check_limits()?;
         if let Some(evidence) = &self.evidence {
+            // Only the overrides and acknowledgements are read: the kind plays no part.
+            let cited = evidence.to_record(crate::decision::DecisionKind::Operational);
             charter
-                .check_citations(evidence)
+                .check_citations(&cited)
                 .map_err(|source| EngineError::Gate {
                     stream: self.stream.clone(),
                     source,
@@ -149,7 +152,7 @@ impl Request {
 
     /// Attaches evidence for the value gate.
     #[must_use]
-    pub fn with_evidence(mut self, evidence: DecisionRecord) -> Self {
+    pub fn with_evidence(mut self, evidence: Evidence) -> Self {
         self.evidence = Some(evidence);
         self
     }

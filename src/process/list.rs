@@ -11,10 +11,12 @@ use crate::funding::{FundingCommand, FundingError, FundingEvent, FundingProcess,
 use crate::governance::{Route, RouteFacts};
 use crate::journal::StreamId;
 use crate::machine::{Context, Decider, Phase};
+
+use super::part::{PartCommand, PartEvent};
 use crate::proposal::{
     ProposalCommand, ProposalError, ProposalEvent, ProposalProcess, ProposalState,
 };
-use crate::values::{DecisionRecord, GateSummary};
+use crate::values::{DecisionRecord, Evidence, GateSummary};
 
 use super::{Answerable, Opening, Process, Projection, Reached, Witness};
 
@@ -68,6 +70,12 @@ macro_rules! processes {
             /// process and phase: a publication, a declaration made late, an override given
             /// after a refusal.
             Evidence {},
+            /// What a member does in the process beside its own steps (advice, interests,
+            /// payment, access), which any process takes: see [`part`](crate::process::part).
+            Part {
+                /// The command.
+                command: PartCommand,
+            },
         }
 
         impl ProcessCommand {
@@ -76,8 +84,14 @@ macro_rules! processes {
             pub fn process(&self) -> Option<ProcessKind> {
                 match self {
                     $(ProcessCommand::$variant { .. } => Some(ProcessKind::$variant),)+
-                    ProcessCommand::Evidence {} => None,
+                    ProcessCommand::Evidence {} | ProcessCommand::Part { .. } => None,
                 }
+            }
+        }
+
+        impl From<PartCommand> for ProcessCommand {
+            fn from(command: PartCommand) -> Self {
+                ProcessCommand::Part { command }
             }
         }
 
@@ -115,7 +129,13 @@ macro_rules! processes {
             /// Evidence was recorded for the decision.
             EvidenceRecorded {
                 /// The evidence.
-                evidence: Box<DecisionRecord>,
+                evidence: Box<Evidence>,
+            },
+            /// A member took part: advice asked, given or answered, interests declared, a
+            /// payment offered or answered, an access need met.
+            Part {
+                /// The event.
+                event: PartEvent,
             },
             $(
                 $(#[$doc])*
@@ -135,7 +155,7 @@ macro_rules! processes {
             pub fn decides(&self) -> bool {
                 match self {
                     $(EngineEvent::$variant { event, .. } => <$decider as Process>::decides(event),)+
-                    EngineEvent::Started { .. } | EngineEvent::EvidenceRecorded { .. } => false,
+                    EngineEvent::Started { .. } | EngineEvent::EvidenceRecorded { .. } | EngineEvent::Part { .. } => false,
                 }
             }
 
@@ -143,7 +163,7 @@ macro_rules! processes {
             pub fn gate(&self) -> Option<&GateSummary> {
                 match self {
                     $(EngineEvent::$variant { gate, .. } => gate.as_deref(),)+
-                    EngineEvent::Started { .. } | EngineEvent::EvidenceRecorded { .. } => None,
+                    EngineEvent::Started { .. } | EngineEvent::EvidenceRecorded { .. } | EngineEvent::Part { .. } => None,
                 }
             }
 
@@ -151,7 +171,7 @@ macro_rules! processes {
             pub(crate) fn with_gate(mut self, summary: GateSummary) -> Self {
                 match &mut self {
                     $(EngineEvent::$variant { gate, .. } => *gate = Some(Box::new(summary)),)+
-                    EngineEvent::Started { .. } | EngineEvent::EvidenceRecorded { .. } => {}
+                    EngineEvent::Started { .. } | EngineEvent::EvidenceRecorded { .. } | EngineEvent::Part { .. } => {}
                 }
                 self
             }
@@ -322,7 +342,7 @@ macro_rules! processes {
             ) -> Option<Option<Opening>> {
                 match self {
                     $(ProcessCommand::$variant { command } => <$decider as Process>::opening(command, kind, facts),)+
-                    ProcessCommand::Evidence {} => None,
+                    ProcessCommand::Evidence {} | ProcessCommand::Part { .. } => None,
                 }
             }
 
@@ -334,7 +354,7 @@ macro_rules! processes {
             ) -> Result<Option<ProcessCommand>, ProcessError> {
                 match self {
                     $(ProcessCommand::$variant { command } => Ok(<$decider as Process>::resolve(command, witness)?.map(ProcessCommand::from)),)+
-                    ProcessCommand::Evidence {} => Ok(None),
+                    ProcessCommand::Evidence {} | ProcessCommand::Part { .. } => Ok(None),
                 }
             }
 
@@ -343,7 +363,7 @@ macro_rules! processes {
             pub(crate) fn witnessed(&self, witness: &Witness<'_>) -> Result<(), String> {
                 match self {
                     $(ProcessCommand::$variant { command } => <$decider as Process>::witnessed(command, witness),)+
-                    ProcessCommand::Evidence {} => Ok(()),
+                    ProcessCommand::Evidence {} | ProcessCommand::Part { .. } => Ok(()),
                 }
             }
 
@@ -351,7 +371,7 @@ macro_rules! processes {
             pub(crate) fn follows(&self, route: &Route) -> Result<(), String> {
                 match self {
                     $(ProcessCommand::$variant { command } => <$decider as Process>::follows(command, route),)+
-                    ProcessCommand::Evidence {} => Ok(()),
+                    ProcessCommand::Evidence {} | ProcessCommand::Part { .. } => Ok(()),
                 }
             }
         }

@@ -38,6 +38,7 @@
 //! ```
 
 mod list;
+pub mod part;
 mod stream;
 
 use jiff::Timestamp;
@@ -52,6 +53,7 @@ use crate::machine::{Context, Decider, Events};
 use crate::values::DecisionRecord;
 
 pub use list::{EngineEvent, Listed, ProcessCommand, ProcessError, ProcessKind, ProcessState};
+pub use part::{PartCommand, PartContext, PartError, PartEvent, Parts};
 pub use stream::{Stream, Streams};
 
 pub(crate) use stream::cited_record;

@@ -9,9 +9,9 @@ use crate::community::{Community, Member};
 use crate::decision::DecisionKind;
 use crate::governance::Route;
 use crate::journal::{Envelope, StreamId};
-use crate::values::{Attestation, DecisionRecord, GateSummary, RouteSummary};
+use crate::values::{Attestation, DecisionRecord, Evidence, GateSummary, RouteSummary};
 
-use super::{EngineEvent, ProcessKind, ProcessState, Projection};
+use super::{EngineEvent, Parts, ProcessKind, ProcessState, Projection};
 
 /// One stream: its process, and what the engine keeps beside it (the decision's kind, the
 /// route governance gave when it opened, the evidence recorded with its requests, the
@@ -22,11 +22,12 @@ pub struct Stream {
     kind: DecisionKind,
     route: Option<Arc<Route>>,
     decides_for: Option<StreamId>,
-    evidence: Option<DecisionRecord>,
+    evidence: Option<Evidence>,
     gates: Vec<GateSummary>,
     last_gate_at: Option<Timestamp>,
     last_at: Option<Timestamp>,
     attested: Vec<Attestation>,
+    parts: Parts,
     process: ProcessState,
 }
 
@@ -43,6 +44,7 @@ impl Stream {
             last_gate_at: None,
             last_at: None,
             attested: Vec::new(),
+            parts: Parts::default(),
             process: ProcessState::new(process),
         }
     }
@@ -79,7 +81,7 @@ impl Stream {
     }
 
     /// The evidence recorded with the stream's requests, merged (newer over older).
-    pub fn evidence(&self) -> Option<&DecisionRecord> {
+    pub fn evidence(&self) -> Option<&Evidence> {
         self.evidence.as_ref()
     }
 
@@ -96,6 +98,12 @@ impl Stream {
     /// When the last decision that passed a gate was taken.
     pub fn last_gate_at(&self) -> Option<Timestamp> {
         self.last_gate_at
+    }
+
+    /// What the engine witnessed of members taking part (advice, interests, payment,
+    /// access).
+    pub fn parts(&self) -> &Parts {
+        &self.parts
     }
 
     /// The process.
@@ -116,7 +124,7 @@ impl Stream {
             // same facts are kept, so the record shows who said what first, too.
             for fact in evidence.stated_facts() {
                 self.attested.push(Attestation {
-                    fact,
+                    fact: fact.to_owned(),
                     by: envelope.actor,
                     at: envelope.time,
                 });
@@ -143,6 +151,7 @@ impl Stream {
             EngineEvent::EvidenceRecorded { evidence } => {
                 merge_evidence(&mut self.evidence, evidence);
             }
+            EngineEvent::Part { event } => self.parts.evolve(event),
             event => {
                 if let Some(gate) = event.gate() {
                     self.gates.push(gate.clone());
@@ -173,7 +182,7 @@ impl Stream {
             record.route_given = self.route_given();
         }
         if let Some(evidence) = &self.evidence {
-            record.supplement(evidence.clone());
+            record.supplement(evidence.to_record(self.kind.clone()));
         }
         // Who is a public contributor is the community's to say, by their roles.
         for p in record.participants.iter_mut().flatten() {
@@ -181,6 +190,7 @@ impl Stream {
                 .member(p.member)
                 .is_some_and(Member::is_public_contributor);
         }
+        self.parts.project(&mut record, community);
         consulted(&mut record, community);
         record.attested.clone_from(&self.attested);
         Some(record)
@@ -213,7 +223,7 @@ fn consulted(record: &mut DecisionRecord, community: &Community) {
 
 /// Takes `newer` evidence into what a stream holds: the newer wins where both say something,
 /// the older fills the gaps.
-fn merge_evidence(held: &mut Option<DecisionRecord>, newer: &DecisionRecord) {
+fn merge_evidence(held: &mut Option<Evidence>, newer: &Evidence) {
     let mut merged = newer.clone();
     if let Some(older) = held.take() {
         merged.supplement(older);

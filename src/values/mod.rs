@@ -82,11 +82,12 @@ pub use gate::{GatePassed, GateRefusal, GateReview, GateSummary, Unmet, UnmetKin
 pub use ids::{InvalidId, RuleId, ValueId};
 pub use record::{
     AbsenceCounted, AccessRequest, Acknowledgement, AdviceBasis, AdviceEntry, Attestation,
-    Conflict, Credit, Dates, DecisionRecord, Disposition, DueDiligenceCheck, ExpensesFacts,
+    Conflict, Credit, Dates, DecisionRecord, Disposition, DueDiligenceCheck, Evidence,
+    EvidenceDates, ExpensesFacts,
     FunderFacts, FundingCondition, ObjectionEntry, Outcome, Override, Participant, PaymentStatus,
     Publication, RaisedAs, RecruitmentFacts, Redaction, RegisterEntry, RegisterField, Response,
     Restriction, RouteSummary, Rung, Screen, StakeholderFacts, TestResult, Way,
 };
 pub use report::{CitedIn, Finding, UnknownRule, ValueReport, ValueVerdict, Verdict};
-pub use rules::{Evidence, RuleOutcome, Severity, Status, Tally, ValueRule};
+pub use rules::{Observation, RuleOutcome, Severity, Status, Tally, ValueRule};
 pub use subject::{ProofMismatch, Subject};

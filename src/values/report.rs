@@ -5,7 +5,7 @@ use std::borrow::Cow;
 use serde::{Deserialize, Serialize};
 
 use crate::values::record::{Acknowledgement, Override};
-use crate::values::rules::{Evidence, Severity, Status};
+use crate::values::rules::{Observation, Severity, Status};
 use crate::values::{RuleId, Subject, ValueId};
 
 /// How a value fares in one decision. Ordered from best to worst.
@@ -61,7 +61,7 @@ pub struct Finding {
     pub message: Cow<'static, str>,
     /// What it looked at.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub evidence: Vec<Evidence>,
+    pub evidence: Vec<Observation>,
     /// The override recorded for this rule, if any (the latest).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub overridden: Option<Override>,

@@ -9,9 +9,10 @@ use coproduction::decision::{DecisionKind, Method};
 use coproduction::engine::{Engine, EngineEvent, ProcessCommand, Request};
 use coproduction::governance::{Governance, GovernanceMap, RouteFacts};
 use coproduction::journal::{Journal, StreamId};
+use coproduction::process::PartCommand;
 use coproduction::values::{
-    AdviceBasis, AdviceEntry, Conflict, Credit, DecisionRecord, ExpensesFacts, FunderFacts,
-    FundingCondition, PaymentStatus, Restriction, StakeholderFacts, Way,
+    AdviceBasis, Credit, Evidence, ExpensesFacts, FunderFacts, FundingCondition, Restriction,
+    StakeholderFacts, Way,
 };
 use jiff::Timestamp;
 
@@ -98,9 +99,9 @@ pub fn to_consented_requests(community: &Community) -> Vec<Request> {
     requests
 }
 
-/// Runs a round on the working model to `consented`.
+/// Runs a round on the working model to `consented`, its members taking part beside it.
 pub fn to_consented<J: Journal<Event = EngineEvent>>(engine: &Engine<J>) {
-    for request in to_consented_requests(engine.community()) {
+    for request in to_consented_taking_part(engine.community()) {
         engine.handle(request).unwrap();
     }
     assert_eq!(
@@ -120,30 +121,86 @@ pub fn adopt() -> Request {
     )
 }
 
-/// What the round does not hold, as the app records it: not the route, which the engine
-/// resolved when the round opened, but the advice of the bodies the route consults.
-pub fn evidence() -> DecisionRecord {
-    let participants = [STAFF_1, CO_1, CO_2]
-        .map(|m| {
-            let p = coproduction::values::Participant::new(m).declared(Conflict::None);
-            if m == STAFF_1 {
-                p
-            } else {
-                p.paid(PaymentStatus::Accepted)
-            }
-        })
-        .to_vec();
-    let mut record = DecisionRecord {
-        participants: Some(participants),
+/// What members do beside the round, as the engine witnesses it (minutes 4 to 9, between
+/// the round's reactions and its objection round): the proposer asks the bodies the route
+/// consults for advice; a colleague, an ally and a community member give it and the
+/// proposer answers each; the deciders declare no interests; the co-producers are offered
+/// payment, with benefits advice, and accept.
+pub fn taking_part_requests() -> Vec<Request> {
+    let part = |actor: MemberId, minute: i64, command: PartCommand| {
+        Request::new(stream(), actor, at(minute), command)
+    };
+    let mut requests = vec![part(
+        STAFF_1,
+        4,
+        PartCommand::AskAdvice {
+            members: Default::default(),
+        },
+    )];
+    for (from, basis) in [
+        (STAFF_2, AdviceBasis::Expertise),
+        (ALLY, AdviceBasis::LivedExperience),
+        (MEMBER, AdviceBasis::Affected),
+    ] {
+        requests.push(part(
+            from,
+            5,
+            PartCommand::GiveAdvice {
+                advice: "Pay for the time, and keep the roles flexible".into(),
+                bases: [basis].into(),
+            },
+        ));
+        requests.push(part(
+            STAFF_1,
+            6,
+            PartCommand::AnswerAdvice {
+                member: from,
+                answer: "Taken into the pilot's terms".into(),
+            },
+        ));
+    }
+    for m in [STAFF_1, CO_1, CO_2] {
+        requests.push(part(m, 7, PartCommand::DeclareInterests { interest: None }));
+    }
+    for m in [CO_1, CO_2] {
+        requests.push(part(
+            STAFF_2,
+            8,
+            PartCommand::OfferPayment {
+                member: m,
+                benefits_advice: true,
+            },
+        ));
+        requests.push(part(m, 9, PartCommand::AnswerPayment { accept: true }));
+    }
+    requests
+}
+
+/// The requests that run the working-model round to `consented` with its members taking
+/// part beside it: [`to_consented_requests`] with [`taking_part_requests`] after its
+/// reactions.
+pub fn to_consented_taking_part(community: &Community) -> Vec<Request> {
+    let mut requests = to_consented_requests(community);
+    let objection_round = requests
+        .iter()
+        .position(|r| r.now >= at(10))
+        .unwrap_or(requests.len());
+    requests.splice(objection_round..objection_round, taking_part_requests());
+    requests
+}
+
+/// What no step of the round witnesses, as its secretary attests it: not the route, which
+/// the engine resolved when the round opened, nor advice, interests or payment, which the
+/// members record themselves.
+pub fn evidence() -> Evidence {
+    let mut evidence = Evidence {
         rationale: Some("The workshops asked for paid, flexible roles".into()),
         alternatives: Some(vec!["Recruit project by project".into()]),
         ways_offered: Some([Way::Live, Way::Written].into_iter().collect()),
-        access_requests: Some(Vec::new()),
         expenses: Some(ExpensesFacts {
             policy_applies: true,
             longest_wait_days: Some(14),
         }),
-        benefits_advice_signposted: Some(true),
         credits: Some(
             [CO_1, CO_2]
                 .map(|member| Credit {
@@ -156,25 +213,11 @@ pub fn evidence() -> DecisionRecord {
             took_part: ["co_producers", "allies", "staff"].map(String::from).into(),
             waivers: Default::default(),
         }),
-        ..DecisionRecord::new(DecisionKind::WorkingModel)
+        ..Evidence::default()
     };
-    record.dates.papers_sent_at = Some(at(-60 * 24 * 10));
-    record.dates.session_at = Some(at(0));
-    record.advice = Some(
-        [
-            (STAFF_2, AdviceBasis::Expertise),
-            (ALLY, AdviceBasis::LivedExperience),
-            (MEMBER, AdviceBasis::Affected),
-        ]
-        .map(|(from, basis)| AdviceEntry {
-            from,
-            bases: [basis].into(),
-            given_at: Some(at(-60 * 24 * 3)),
-            answer: Some("Taken into the pilot's terms".into()),
-        })
-        .to_vec(),
-    );
-    record
+    evidence.dates.papers_sent_at = Some(at(-60 * 24 * 10));
+    evidence.dates.session_at = Some(at(0));
+    evidence
 }
 
 /// The stream of a trust's grant of £5,000: tier 1.
@@ -218,9 +261,9 @@ pub fn grant_requests(community: &Community) -> Vec<Request> {
         text: "Findings are published only with the trust's approval".into(),
         restricts: [Restriction::Publication].into(),
     });
-    let evidence = DecisionRecord {
+    let evidence = Evidence {
         funder: Some(funder),
-        ..DecisionRecord::new(DecisionKind::Funding)
+        ..Evidence::default()
     };
     let record =
         Request::new(grant(), STAFF_2, at(1), ProcessCommand::Evidence {}).with_evidence(evidence);

@@ -18,7 +18,7 @@ use coproduction::consent::{
 use coproduction::decision::DecisionKind;
 use coproduction::engine::{Engine, EngineEvent, ProcessCommand, Request};
 use coproduction::journal::{Journal, StreamId};
-use coproduction::values::{Charter, DecisionRecord, Publication};
+use coproduction::values::{Charter, Evidence, Publication};
 use jiff::Timestamp;
 
 pub const CHARTER: &str =
@@ -192,13 +192,13 @@ pub fn drive<J: Journal<Event = EngineEvent>>(engine: &Engine<J>) {
         d.respond(who, who, 70 + n as i64, Response::consent());
     }
     d.run(13, 80, RoundCommand::CloseRound {});
-    let evidence = DecisionRecord {
+    let evidence = Evidence {
         rationale: Some("The workshops asked for paid, flexible roles".into()),
         publication: Some(Publication {
             published_at: at(150 + 60 * 24 * 2),
             redactions: Vec::new(),
         }),
-        ..DecisionRecord::new(DecisionKind::WorkingModel)
+        ..Evidence::default()
     };
     engine
         .handle(
@@ -245,9 +245,9 @@ pub fn drive<J: Journal<Event = EngineEvent>>(engine: &Engine<J>) {
         d.respond(who, who, SEPTEMBER + 11 + n as i64, Response::consent());
     }
     d.run(9, SEPTEMBER + 20, RoundCommand::CloseRound {});
-    let evidence = DecisionRecord {
+    let evidence = Evidence {
         rationale: Some("Critical friends need a written remit".into()),
-        ..DecisionRecord::new(DecisionKind::Governance)
+        ..Evidence::default()
     };
     engine
         .handle(

@@ -14,11 +14,12 @@ use coproduction::funding::{
 use coproduction::governance::Governance;
 use coproduction::journal::{FileJournal, StreamId};
 use coproduction::values::{
-    AccessRequest, Conflict, DecisionRecord, ExpensesFacts, FundingCondition, Participant,
-    PaymentStatus, Restriction, StakeholderFacts, ValueReport, Way,
+    Evidence, ExpensesFacts, FundingCondition, Restriction, StakeholderFacts, ValueReport, Way,
 };
 
-use super::{FOUNDATION, FOUNDATION_ROUND, TOBACCO, at, round_request, show};
+use super::{
+    FOUNDATION, FOUNDATION_ROUND, TOBACCO, at, pay_public_contributors, round_request, show,
+};
 
 type StoryEngine = Engine<FileJournal<EngineEvent>>;
 
@@ -295,16 +296,24 @@ pub(super) fn foundation_offer(
         RoundCommand::CloseRound {},
     ))?;
 
-    // What neither the round nor the funding decision holds, recorded with the decisions:
-    // alternatives, access, expenses, payment, who took part, the dates.
-    let mut evidence = DecisionRecord::new(DecisionKind::Funding);
+    // The circle's co-producers and allies are offered payment for their time, with
+    // benefits advice, and accept: each answers for themselves.
+    pay_public_contributors(
+        engine,
+        &StreamId::new(FOUNDATION)?,
+        &circle,
+        MemberId::new(1),
+        ("2021-04-28T18:50:00Z", "2021-04-28T18:55:00Z"),
+    )?;
+
+    // What neither the round nor the funding decision holds, attested by the member who
+    // records the decision: alternatives, the ways offered, expenses, the dates.
+    let mut evidence = Evidence::default();
     evidence.alternatives = Some(vec![
         "Decline the offer".into(),
         "Accept the offer as made, with the foundation's review".into(),
     ]);
-    evidence.access_requests = Some(Vec::<AccessRequest>::new());
     evidence.ways_offered = Some([Way::Live, Way::Written].into_iter().collect());
-    evidence.benefits_advice_signposted = Some(true);
     evidence.stakeholders = Some(StakeholderFacts {
         took_part: ["co_producers", "allies", "staff"].map(String::from).into(),
         waivers: Default::default(),
@@ -314,21 +323,6 @@ pub(super) fn foundation_offer(
         longest_wait_days: Some(10),
     });
     evidence.credits = Some(Vec::new());
-    evidence.participants = Some(
-        circle
-            .iter()
-            .map(|&m| {
-                let declared = if m == stepped_out {
-                    Conflict::DeclaredAndRecused
-                } else {
-                    Conflict::None
-                };
-                Participant::new(m)
-                    .declared(declared)
-                    .paid(PaymentStatus::Accepted)
-            })
-            .collect(),
-    );
     evidence.dates.review_at = Some(at("2022-04-28T00:00:00Z"));
     evidence.dates.session_at = Some(at("2021-04-28T18:00:00Z"));
     evidence.dates.papers_sent_at = Some(at("2021-04-21T09:00:00Z"));

@@ -42,6 +42,7 @@ use coproduction::governance::{Governance, GovernanceMap, RouteFacts};
 use coproduction::journal::{FileJournal, Journal, StreamId};
 use coproduction::machine::Decider;
 use coproduction::metrics::Metrics;
+use coproduction::process::PartCommand;
 use coproduction::proposal::{ProposalCommand, ProposalProcess};
 use coproduction::report::DecisionRecordMarkdown;
 use coproduction::values::{Charter, DecisionRecord, Finding, RouteSummary, Status, ValueReport};
@@ -390,4 +391,51 @@ pub(crate) fn proposal_request(
         at(when),
         ProcessCommand::Proposal { command },
     )
+}
+
+/// A member taking part in the process on `stream`: advice, interests, payment, access.
+pub(crate) fn part_request(
+    stream: &StreamId,
+    who: MemberId,
+    when: &str,
+    command: PartCommand,
+) -> Request {
+    Request::new(stream.clone(), who, at(when), command)
+}
+
+/// The co-producers of `members` (the public contributors, by their roles in the community)
+/// offered payment by `by` on `stream` at `offered`, with benefits advice signposted, each
+/// accepting it at `answered`.
+pub(crate) fn pay_public_contributors(
+    engine: &Engine<FileJournal<EngineEvent>>,
+    stream: &StreamId,
+    members: &[MemberId],
+    by: MemberId,
+    (offered, answered): (&str, &str),
+) -> Result<(), Box<dyn Error>> {
+    let community = engine.community();
+    for &member in members {
+        if !community
+            .member(member)
+            .is_some_and(|m| m.is_public_contributor())
+        {
+            continue;
+        }
+        engine.handle(part_request(
+            stream,
+            by,
+            offered,
+            PartCommand::OfferPayment {
+                member,
+                benefits_advice: true,
+            },
+        ))?;
+        engine.handle(part_request(
+            stream,
+            member,
+            answered,
+            PartCommand::AnswerPayment { accept: true },
+        ))?;
+    }
+    Ok(())
 }

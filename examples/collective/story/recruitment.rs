@@ -8,20 +8,21 @@ use coproduction::cocreation::{
     CoCreation, Facilitator, FeedbackItem, ItemId, Link, ProposalVersion, Session, SessionId,
     SessionKind, Theme, ThemeId, WayToTakePart,
 };
-use coproduction::community::{BodyId, Community, Member, MemberId};
+use coproduction::community::{BodyId, Community, MemberId};
 use coproduction::consent::{Response, RoundCommand, RoundConfig, RoundRoles};
 use coproduction::decision::DecisionKind;
 use coproduction::engine::{Engine, EngineEvent, ProcessCommand, Request};
 use coproduction::governance::{Governance, RouteFacts};
 use coproduction::journal::{FileJournal, Journal, StreamId};
 use coproduction::proposal::{ProposalCommand, ProposalConfig, ProposalRoles};
+use coproduction::process::PartCommand;
 use coproduction::values::{
-    Conflict, DecisionRecord, ExpensesFacts, Participant, PaymentStatus, Publication,
-    RecruitmentFacts, StakeholderFacts, Way,
+    Evidence, ExpensesFacts, Publication, RecruitmentFacts, StakeholderFacts, Way,
 };
 
 use super::{
-    RECRUITMENT, RECRUITMENT_PROPOSAL, at, proposal_request, round_request, show, version,
+    RECRUITMENT, RECRUITMENT_PROPOSAL, at, part_request, proposal_request, round_request, show,
+    version,
 };
 
 /// The co-creation session on how the community makes decisions: what people said about who
@@ -239,23 +240,28 @@ pub(super) fn recruitment_decision(
             "The group needs more members with lived experience; advice shaped how we recruit."
                 .into(),
     };
+    // The decider declares their interests before deciding: none.
+    engine.handle(part_request(
+        &stream,
+        decider,
+        "2021-06-10T11:55:00Z",
+        PartCommand::DeclareInterests { interest: None },
+    ))?;
     engine.handle(request(decider, "2021-06-10T12:00:00Z", decide))?;
 
     // What the round does not hold, recorded with the adopting request: the engine's gate
     // checks the round's own record supplemented with it.
-    let mut evidence = DecisionRecord::new(DecisionKind::Recruitment);
+    let mut evidence = Evidence::default();
     evidence.alternatives = Some(vec!["Invite people directly".into()]);
     evidence.ways_offered = Some(
         [Way::Live, Way::Written, Way::Asynchronous]
             .into_iter()
             .collect(),
     );
-    evidence.access_requests = Some(Vec::new());
     evidence.expenses = Some(ExpensesFacts {
         policy_applies: true,
         longest_wait_days: Some(14),
     });
-    evidence.benefits_advice_signposted = Some(true);
     evidence.credits = Some(Vec::new());
     evidence.stakeholders = Some(StakeholderFacts {
         took_part: ["co_producers", "allies", "staff"].map(String::from).into(),
@@ -272,29 +278,6 @@ pub(super) fn recruitment_decision(
     });
     evidence.dates.papers_sent_at = Some(at("2021-05-28T09:00:00Z"));
     evidence.dates.session_at = Some(at("2021-06-04T10:00:00Z"));
-    let deciders: Vec<MemberId> = engine
-        .record(&stream, at("2021-06-10T12:00:00Z"))
-        .and_then(|r| r.participants)
-        .unwrap_or_default()
-        .iter()
-        .map(|p| p.member)
-        .collect();
-    evidence.participants = Some(
-        deciders
-            .into_iter()
-            .map(|m| {
-                let p = Participant::new(m).declared(Conflict::None);
-                let contributor = community
-                    .member(m)
-                    .is_some_and(Member::is_public_contributor);
-                if contributor {
-                    p.paid(PaymentStatus::Accepted)
-                } else {
-                    p
-                }
-            })
-            .collect(),
-    );
     let outcome = RoundCommand::RecordOutcome {
         statement: "Four paid places on the Allies Group, advertised openly from 14 June.".into(),
         review_date: at("2021-12-10T12:00:00Z"),
@@ -302,12 +285,12 @@ pub(super) fn recruitment_decision(
     engine.handle(request(secretary, "2021-06-10T12:10:00Z", outcome).with_evidence(evidence))?;
 
     // Published a week later: evidence recorded after the decision.
-    let published = DecisionRecord {
+    let published = Evidence {
         publication: Some(Publication {
             published_at: at("2021-06-17T09:00:00Z"),
             redactions: Vec::new(),
         }),
-        ..DecisionRecord::new(DecisionKind::Recruitment)
+        ..Evidence::default()
     };
     engine.handle(
         Request::new(

@@ -14,12 +14,15 @@ use coproduction::governance::{Governance, RouteFacts};
 use coproduction::journal::FileJournal;
 use coproduction::journal::StreamId;
 use coproduction::proposal::{ProposalCommand, ProposalConfig, ProposalRoles};
+use coproduction::process::PartCommand;
 use coproduction::values::{
-    AccessRequest, AdviceBasis, AdviceEntry, Conflict, Credit, DecisionRecord, ExpensesFacts,
-    Participant, PaymentStatus, Publication, StakeholderFacts, ValueReport, Way,
+    AdviceBasis, Credit, Evidence, ExpensesFacts, Publication, StakeholderFacts, ValueReport, Way,
 };
 
-use super::{WORKING_MODEL, WORKING_MODEL_ROUND, at, proposal_request, round_request, show};
+use super::{
+    WORKING_MODEL, WORKING_MODEL_ROUND, at, part_request, pay_public_contributors,
+    proposal_request, round_request, show,
+};
 
 type StoryEngine = Engine<FileJournal<EngineEvent>>;
 
@@ -91,7 +94,7 @@ pub(super) fn working_model(
     ))?;
     engine.handle(proposal(
         steward,
-        "2021-09-01T09:55:00Z",
+        "2021-08-23T09:30:00Z",
         ProposalCommand::StartDecision {
             round: round_stream.clone(),
         },
@@ -112,7 +115,7 @@ pub(super) fn working_model(
     engine.handle(
         round(
             staff_1,
-            "2021-09-01T10:00:00Z",
+            "2021-08-23T10:00:00Z",
             RoundCommand::Open {
                 config: Box::new(config),
             },
@@ -120,6 +123,70 @@ pub(super) fn working_model(
         .with_kind(DecisionKind::WorkingModel)
         .deciding_for(proposal_stream.clone()),
     )?;
+    // While the papers are out, the members take part beside the round, as the engine
+    // witnesses it: the proposer asks the bodies the route consults (the staff team and
+    // the Allies Group advise, the whole community gives its views); a colleague, an ally
+    // and a community member give advice and the proposer answers each, and each answer
+    // shapes the text the round will consent to; the co-producers are offered payment,
+    // with benefits advice, and accept; the deciders declare their interests.
+    let part = |who: MemberId, when: &str, command: PartCommand| {
+        part_request(&round_stream, who, when, command)
+    };
+    engine.handle(part(
+        staff_1,
+        "2021-08-23T10:05:00Z",
+        PartCommand::AskAdvice {
+            members: Default::default(),
+        },
+    ))?;
+    pay_public_contributors(
+        engine,
+        &round_stream,
+        &eligible,
+        secretary,
+        ("2021-08-23T10:10:00Z", "2021-08-24T09:00:00Z"),
+    )?;
+    let heard = [
+        (3, AdviceBasis::Expertise, "Pay for preparation time, not only sessions", "Preparation time is paid"),
+        (
+            6,
+            AdviceBasis::LivedExperience,
+            "Titles put people off: name roles by what people do",
+            "No titles: roles are named by what people do",
+        ),
+        (
+            20,
+            AdviceBasis::Affected,
+            "Daytime sessions shut out people who work",
+            "Sessions in the evening as well as the day",
+        ),
+    ];
+    for (day, (from, basis, advice, answer)) in (24..).zip(heard) {
+        let from = MemberId::new(from);
+        engine.handle(part(
+            from,
+            &format!("2021-08-{day}T12:00:00Z"),
+            PartCommand::GiveAdvice {
+                advice: advice.into(),
+                bases: [basis].into(),
+            },
+        ))?;
+        engine.handle(part(
+            staff_1,
+            &format!("2021-08-30T09:{:02}:00Z", day - 24),
+            PartCommand::AnswerAdvice {
+                member: from,
+                answer: answer.into(),
+            },
+        ))?;
+    }
+    for (minute, who) in (50..).zip(&eligible) {
+        engine.handle(part(
+            *who,
+            &format!("2021-09-01T09:{minute}:00Z"),
+            PartCommand::DeclareInterests { interest: None },
+        ))?;
+    }
     for minute in ["05", "10", "15"] {
         engine.handle(round(
             co_producer_1,
@@ -224,38 +291,14 @@ pub(super) fn working_model(
 
     // Adopted as a pilot, through the gate, with what the round does not hold.
     let pilot_ends = at("2022-03-01T00:00:00Z");
-    let mut evidence = DecisionRecord::new(DecisionKind::WorkingModel);
+    let mut evidence = Evidence::default();
     evidence.alternatives = Some(vec![
         "Keep recruiting project by project".into(),
         "Wait for a full model".into(),
     ]);
     evidence.ways_offered = Some([Way::Live, Way::Written].into_iter().collect());
-    evidence.access_requests = Some(Vec::<AccessRequest>::new());
-    // The bodies the route consults, heard while the draft was open for comment: the staff
-    // team and the Allies Group advise, the whole community gives its views. Each answer
-    // shaped the text the round consented to.
-    let heard = |member: u64, basis: AdviceBasis, answer: &str| AdviceEntry {
-        from: MemberId::new(member),
-        bases: [basis].into(),
-        given_at: Some(at("2021-08-20T12:00:00Z")),
-        answer: Some(answer.into()),
-    };
-    evidence.advice = Some(vec![
-        heard(3, AdviceBasis::Expertise, "Preparation time is paid"),
-        heard(
-            6,
-            AdviceBasis::LivedExperience,
-            "No titles: roles are named by what people do",
-        ),
-        heard(
-            20,
-            AdviceBasis::Affected,
-            "Sessions in the evening as well as the day",
-        ),
-    ]);
     evidence.dates.papers_sent_at = Some(at("2021-08-23T09:00:00Z"));
     evidence.dates.session_at = Some(at("2021-09-01T10:00:00Z"));
-    evidence.benefits_advice_signposted = Some(true);
     evidence.expenses = Some(ExpensesFacts {
         policy_applies: true,
         longest_wait_days: Some(14),
@@ -266,16 +309,6 @@ pub(super) fn working_model(
             .map(|&member| Credit {
                 member,
                 credited: true,
-            })
-            .collect(),
-    );
-    evidence.participants = Some(
-        eligible
-            .iter()
-            .map(|&m| {
-                Participant::new(m)
-                    .declared(Conflict::None)
-                    .paid(PaymentStatus::Accepted)
             })
             .collect(),
     );
@@ -320,12 +353,12 @@ pub(super) fn working_model(
             at("2021-09-06T09:00:00Z"),
             ProcessCommand::Evidence {},
         )
-        .with_evidence(DecisionRecord {
+        .with_evidence(Evidence {
             publication: Some(Publication {
                 published_at: at("2021-09-06T09:00:00Z"),
                 redactions: Vec::new(),
             }),
-            ..DecisionRecord::new(DecisionKind::WorkingModel)
+            ..Evidence::default()
         }),
     )?;
     engine.handle(proposal(

@@ -9,6 +9,7 @@
 //! gated*: a consent round about to adopt fills `outcome: adopted` and `dates.decided_at`
 //! with the time of the command.
 
+mod evidence;
 mod parts;
 
 use std::collections::BTreeSet;
@@ -20,6 +21,7 @@ use crate::community::{BodyFigures, BodyId, MemberId};
 use crate::decision::{DecisionKind, Method, Tier};
 use crate::values::{RuleId, Subject};
 
+pub use evidence::{Evidence, EvidenceDates};
 pub use parts::{
     AbsenceCounted, AccessRequest, AdviceBasis, AdviceEntry, Conflict, Credit, Disposition,
     DueDiligenceCheck, ExpensesFacts, FunderFacts, FundingCondition, ObjectionEntry, Participant,

@@ -126,7 +126,7 @@ impl Status {
 /// One fact a rule looked at: which field of the record, and what it held.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Evidence {
+pub struct Observation {
     /// The record field (or derived figure) looked at.
     pub field: Cow<'static, str>,
     /// What it held, in words.
@@ -141,7 +141,7 @@ pub struct RuleOutcome {
     /// Why, in plain language.
     pub message: Cow<'static, str>,
     /// What it looked at.
-    pub evidence: Vec<Evidence>,
+    pub evidence: Vec<Observation>,
 }
 
 impl RuleOutcome {
@@ -173,7 +173,7 @@ impl RuleOutcome {
         Self {
             status: Status::NotEvaluated,
             message: Cow::Owned(format!("could not be evaluated: `{field}` is not recorded")),
-            evidence: vec![Evidence {
+            evidence: vec![Observation {
                 field: Cow::Borrowed(field),
                 observed: String::from("not recorded"),
             }],
@@ -183,7 +183,7 @@ impl RuleOutcome {
     /// Adds a piece of evidence.
     #[must_use]
     pub fn with(mut self, field: &'static str, observed: impl fmt::Display) -> Self {
-        self.evidence.push(Evidence {
+        self.evidence.push(Observation {
             field: Cow::Borrowed(field),
             observed: observed.to_string(),
         });

@@ -1,0 +1,674 @@
+//! Taking part: what members do in any process beside its own steps, witnessed by the
+//! engine rather than attested after the fact.
+//!
+//! Every process, whatever its kind, takes these [`PartCommand`]s (JSON:
+//! `{"process": "part", "command": {"type": "give_advice", ...}}`):
+//!
+//! - **Advice and consultation.** A member who runs the process asks for advice
+//!   ([`PartCommand::AskAdvice`]): the engine asks the members of every body the route
+//!   consults, as the community stands, and any members named. Only a member asked may give
+//!   advice ([`PartCommand::GiveAdvice`]), in their own name, with its bases; the engine adds
+//!   the bases it can see (lived experience as the community records it, critical friend for
+//!   a member of an Allies Group) and refuses a lived-experience basis the community does not
+//!   record. The decider answers each piece ([`PartCommand::AnswerAdvice`]).
+//! - **Conflicts of interest.** Each member declares for themselves
+//!   ([`PartCommand::DeclareInterests`]), and a member who declared an interest may step out
+//!   ([`PartCommand::Recuse`]) with a reason.
+//! - **Payment.** A member who runs the process offers a member payment, saying whether
+//!   benefits advice was signposted ([`PartCommand::OfferPayment`]); the member offered
+//!   accepts or declines it ([`PartCommand::AnswerPayment`]).
+//! - **Access.** The access needs the community records of the members who take part are
+//!   their access requests; a member who runs the process records each one met
+//!   ([`PartCommand::MeetAccess`]), with the adjustment made.
+//!
+//! [`Parts`] folds the events; the stream's decision record takes its advice log, its
+//! participants' conflicts and payments, and its access requests from them, so rules T4,
+//! T8, C3, H1, H3 and I4 judge what the engine witnessed.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+
+use crate::community::{AccessNeedKind, BodyKind, Community, MemberId};
+use crate::governance::Route;
+use crate::values::{AccessRequest, AdviceBasis, AdviceEntry, Conflict, DecisionRecord, PaymentStatus};
+
+/// What a member does in a process beside its own steps.
+///
+/// JSON, inside a request: `{"process": "part", "command": {"type": "ask_advice"}}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+#[non_exhaustive]
+pub enum PartCommand {
+    /// Ask for advice (a member who runs the process): the members of every body the route
+    /// consults, and `members` besides.
+    AskAdvice {
+        /// Members to ask besides the route's consulted bodies (for a route that names no
+        /// body: the co-producer with lived experience and the colleague of a tier-0
+        /// advice process).
+        #[serde(default)]
+        members: BTreeSet<MemberId>,
+    },
+    /// Give advice (a member who was asked, in their own name).
+    GiveAdvice {
+        /// The advice, in words.
+        advice: String,
+        /// The footing the adviser gives it on (affected, expertise...); the engine adds
+        /// lived experience and critical friend where the community records them.
+        #[serde(default)]
+        bases: BTreeSet<AdviceBasis>,
+    },
+    /// Answer a piece of advice (a member who runs the process).
+    AnswerAdvice {
+        /// Whose advice.
+        member: MemberId,
+        /// The answer.
+        answer: String,
+    },
+    /// Declare one's own interests for this item: `None` for none.
+    DeclareInterests {
+        /// The interest, in words; `None` when there is none.
+        #[serde(default)]
+        interest: Option<String>,
+    },
+    /// Step out of the decision after declaring an interest (the member themselves).
+    Recuse {
+        /// Why.
+        reason: String,
+    },
+    /// Offer a member payment for taking part (a member who runs the process).
+    OfferPayment {
+        /// Whom.
+        member: MemberId,
+        /// Whether the offer signposted benefits advice.
+        benefits_advice: bool,
+    },
+    /// Accept or decline the payment offered (the member offered).
+    AnswerPayment {
+        /// Accepted (`true`) or declined.
+        accept: bool,
+    },
+    /// Record a member's access need met (a member who runs the process).
+    MeetAccess {
+        /// Whose need.
+        member: MemberId,
+        /// Which of their declared needs.
+        need: AccessNeedKind,
+        /// The adjustment made, in words.
+        adjustment: String,
+    },
+}
+
+impl PartCommand {
+    /// The stable name of the command, used in errors.
+    pub fn label(&self) -> &'static str {
+        match self {
+            PartCommand::AskAdvice { .. } => "ask_advice",
+            PartCommand::GiveAdvice { .. } => "give_advice",
+            PartCommand::AnswerAdvice { .. } => "answer_advice",
+            PartCommand::DeclareInterests { .. } => "declare_interests",
+            PartCommand::Recuse { .. } => "recuse",
+            PartCommand::OfferPayment { .. } => "offer_payment",
+            PartCommand::AnswerPayment { .. } => "answer_payment",
+            PartCommand::MeetAccess { .. } => "meet_access",
+        }
+    }
+}
+
+/// What the engine witnessed of members taking part. The actor and the time are the
+/// envelope's; each event names the member it is about.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+#[non_exhaustive]
+pub enum PartEvent {
+    /// Advice was asked of these members (of the route's consulted bodies and those named).
+    AdviceAsked {
+        /// Who was asked.
+        members: BTreeSet<MemberId>,
+        /// When.
+        at: Timestamp,
+    },
+    /// A member gave advice.
+    AdviceGiven {
+        /// The adviser.
+        member: MemberId,
+        /// The advice.
+        advice: String,
+        /// Its bases, as the adviser gave them and the engine saw them.
+        bases: BTreeSet<AdviceBasis>,
+        /// When.
+        at: Timestamp,
+    },
+    /// A piece of advice was answered.
+    AdviceAnswered {
+        /// Whose advice.
+        member: MemberId,
+        /// The answer.
+        answer: String,
+        /// Who answered.
+        by: MemberId,
+        /// When.
+        at: Timestamp,
+    },
+    /// A member declared their interests.
+    InterestsDeclared {
+        /// The member.
+        member: MemberId,
+        /// The interest; `None` for none.
+        interest: Option<String>,
+        /// When.
+        at: Timestamp,
+    },
+    /// A member stepped out of the decision.
+    Recused {
+        /// The member.
+        member: MemberId,
+        /// Why.
+        reason: String,
+        /// When.
+        at: Timestamp,
+    },
+    /// A member was offered payment.
+    PaymentOffered {
+        /// Whom.
+        member: MemberId,
+        /// Whether benefits advice was signposted.
+        benefits_advice: bool,
+        /// Who offered it.
+        by: MemberId,
+        /// When.
+        at: Timestamp,
+    },
+    /// A member accepted or declined the payment offered.
+    PaymentAnswered {
+        /// The member.
+        member: MemberId,
+        /// Accepted or declined.
+        accepted: bool,
+        /// When.
+        at: Timestamp,
+    },
+    /// A member's access need was met.
+    AccessMet {
+        /// Whose.
+        member: MemberId,
+        /// Which need.
+        need: AccessNeedKind,
+        /// The adjustment made.
+        adjustment: String,
+        /// Who recorded it.
+        by: MemberId,
+        /// When.
+        at: Timestamp,
+    },
+}
+
+/// Why the engine refused a [`PartCommand`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum PartError {
+    /// The command is dated before the process's last event.
+    #[error("`{attempted}` at {now} is dated before the process's last event, at {last}")]
+    Backdated {
+        /// The command.
+        attempted: &'static str,
+        /// The command's time.
+        now: Timestamp,
+        /// The last event's.
+        last: Timestamp,
+    },
+    /// A member who stepped out of the decision cannot take part in it.
+    #[error("member {member} stepped out of this decision and cannot respond in it")]
+    SteppedOut {
+        /// The member.
+        member: MemberId,
+    },
+    /// Only a member who runs the process may do this.
+    #[error("`{attempted}` is for a member who runs the process; member {actor} does not")]
+    NotRunning {
+        /// The command.
+        attempted: &'static str,
+        /// Who tried.
+        actor: MemberId,
+    },
+    /// A member the command names is not in the community.
+    #[error("member {member} is not in the community")]
+    NotAMember {
+        /// The member.
+        member: MemberId,
+    },
+    /// Nobody to ask: the route consults no body with members, and nobody was named.
+    #[error("nobody to ask: the route consults no body with members and no member is named")]
+    NobodyToAsk,
+    /// Advice from a member who was not asked.
+    #[error("member {member} was not asked for advice on this process")]
+    NotAsked {
+        /// The member.
+        member: MemberId,
+    },
+    /// A basis the community does not record of the adviser.
+    #[error("member {member} gives advice on lived experience the community does not record")]
+    BasisNotRecorded {
+        /// The adviser.
+        member: MemberId,
+    },
+    /// An answer to advice nobody gave.
+    #[error("member {member} has given no advice to answer")]
+    NoAdvice {
+        /// The member.
+        member: MemberId,
+    },
+    /// A text the command needs is blank.
+    #[error("`{attempted}` needs a `{field}`")]
+    TextRequired {
+        /// The command.
+        attempted: &'static str,
+        /// The field.
+        field: &'static str,
+    },
+    /// A recusal before any interest was declared.
+    #[error("member {member} declared no interest to step out for")]
+    NoInterest {
+        /// The member.
+        member: MemberId,
+    },
+    /// A member already stepped out.
+    #[error("member {member} has already stepped out")]
+    AlreadyRecused {
+        /// The member.
+        member: MemberId,
+    },
+    /// An answer to a payment nobody offered.
+    #[error("member {member} was offered no payment")]
+    NotOffered {
+        /// The member.
+        member: MemberId,
+    },
+    /// A need the member has not declared to the community.
+    #[error("member {member} has declared no `{need:?}` access need")]
+    NeedNotDeclared {
+        /// The member.
+        member: MemberId,
+        /// The need.
+        need: AccessNeedKind,
+    },
+}
+
+/// What the engine knows when it decides a [`PartCommand`].
+#[derive(Debug, Clone, Copy)]
+pub struct PartContext<'a> {
+    /// Who acts.
+    pub actor: MemberId,
+    /// When.
+    pub now: Timestamp,
+    /// The route the process opened on, if any.
+    pub route: Option<&'a Route>,
+    /// The community as it stands.
+    pub community: &'a Community,
+    /// The members who run the process (who may attest for it).
+    pub runners: &'a BTreeSet<MemberId>,
+    /// When the process's last event was written: nothing is witnessed before it.
+    pub last: Option<Timestamp>,
+}
+
+/// One piece of advice, as given and answered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Advice {
+    bases: BTreeSet<AdviceBasis>,
+    given_at: Timestamp,
+    answer: Option<String>,
+}
+
+/// A member's declaration of interests and whether they stepped out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Interests {
+    interest: Option<String>,
+    recused: bool,
+}
+
+/// A payment offered and its answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Payment {
+    benefits_advice: bool,
+    accepted: Option<bool>,
+}
+
+/// What the engine witnessed of members taking part in one process.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Parts {
+    asked: BTreeSet<MemberId>,
+    advice: BTreeMap<MemberId, Advice>,
+    interests: BTreeMap<MemberId, Interests>,
+    payments: BTreeMap<MemberId, Payment>,
+    access: BTreeMap<(MemberId, AccessNeedKind), (String, Timestamp)>,
+}
+
+impl Parts {
+    /// Whether nothing was witnessed yet.
+    pub fn is_empty(&self) -> bool {
+        self.asked.is_empty()
+            && self.advice.is_empty()
+            && self.interests.is_empty()
+            && self.payments.is_empty()
+            && self.access.is_empty()
+    }
+
+    /// Whether `member` stepped out of the decision.
+    pub fn recused(&self, member: MemberId) -> bool {
+        self.interests.get(&member).is_some_and(|i| i.recused)
+    }
+
+    /// The members who stepped out of the decision.
+    pub fn recusals(&self) -> impl Iterator<Item = MemberId> + '_ {
+        self.interests
+            .iter()
+            .filter(|(_, i)| i.recused)
+            .map(|(m, _)| *m)
+    }
+
+    /// Decides `command` in `ctx`: the event to journal, or why not.
+    ///
+    /// # Errors
+    ///
+    /// A [`PartError`] saying which check the command failed.
+    pub fn decide(&self, command: &PartCommand, ctx: &PartContext<'_>) -> Result<PartEvent, PartError> {
+        let attempted = command.label();
+        let actor = ctx.actor;
+        let at = ctx.now;
+        if let Some(last) = ctx.last
+            && at < last
+        {
+            return Err(PartError::Backdated {
+                attempted,
+                now: at,
+                last,
+            });
+        }
+        let running = || {
+            if ctx.runners.contains(&actor) {
+                Ok(())
+            } else {
+                Err(PartError::NotRunning { attempted, actor })
+            }
+        };
+        let text = |field: &'static str, text: &str| {
+            if text.trim().is_empty() {
+                Err(PartError::TextRequired { attempted, field })
+            } else {
+                Ok(())
+            }
+        };
+        let in_community = |member: MemberId| {
+            ctx.community
+                .member(member)
+                .ok_or(PartError::NotAMember { member })
+        };
+        match command {
+            PartCommand::AskAdvice { members } => {
+                running()?;
+                for member in members {
+                    in_community(*member)?;
+                }
+                let mut asked = members.clone();
+                for consultee in ctx.route.map(|r| r.consult.as_slice()).unwrap_or_default() {
+                    if let Some(body) = ctx.community.body(&consultee.body) {
+                        asked.extend(body.members());
+                    }
+                }
+                if asked.is_empty() {
+                    return Err(PartError::NobodyToAsk);
+                }
+                Ok(PartEvent::AdviceAsked { members: asked, at })
+            }
+            PartCommand::GiveAdvice { advice, bases } => {
+                let member = in_community(actor)?;
+                if !self.asked.contains(&actor) {
+                    return Err(PartError::NotAsked { member: actor });
+                }
+                text("advice", advice)?;
+                if bases.contains(&AdviceBasis::LivedExperience) && !member.lived_experience {
+                    return Err(PartError::BasisNotRecorded { member: actor });
+                }
+                let mut bases = bases.clone();
+                if member.lived_experience {
+                    bases.insert(AdviceBasis::LivedExperience);
+                }
+                let critical_friend = ctx
+                    .community
+                    .bodies()
+                    .any(|b| b.kind == BodyKind::AlliesGroup && b.contains(actor));
+                if critical_friend {
+                    bases.insert(AdviceBasis::CriticalFriend);
+                }
+                Ok(PartEvent::AdviceGiven {
+                    member: actor,
+                    advice: advice.clone(),
+                    bases,
+                    at,
+                })
+            }
+            PartCommand::AnswerAdvice { member, answer } => {
+                running()?;
+                if !self.advice.contains_key(member) {
+                    return Err(PartError::NoAdvice { member: *member });
+                }
+                text("answer", answer)?;
+                Ok(PartEvent::AdviceAnswered {
+                    member: *member,
+                    answer: answer.clone(),
+                    by: actor,
+                    at,
+                })
+            }
+            PartCommand::DeclareInterests { interest } => {
+                in_community(actor)?;
+                if self.recused(actor) {
+                    return Err(PartError::AlreadyRecused { member: actor });
+                }
+                if let Some(interest) = interest {
+                    text("interest", interest)?;
+                }
+                Ok(PartEvent::InterestsDeclared {
+                    member: actor,
+                    interest: interest.clone(),
+                    at,
+                })
+            }
+            PartCommand::Recuse { reason } => {
+                in_community(actor)?;
+                match self.interests.get(&actor) {
+                    Some(i) if i.recused => {
+                        return Err(PartError::AlreadyRecused { member: actor });
+                    }
+                    Some(Interests {
+                        interest: Some(_), ..
+                    }) => {}
+                    _ => return Err(PartError::NoInterest { member: actor }),
+                }
+                text("reason", reason)?;
+                Ok(PartEvent::Recused {
+                    member: actor,
+                    reason: reason.clone(),
+                    at,
+                })
+            }
+            PartCommand::OfferPayment {
+                member,
+                benefits_advice,
+            } => {
+                running()?;
+                in_community(*member)?;
+                Ok(PartEvent::PaymentOffered {
+                    member: *member,
+                    benefits_advice: *benefits_advice,
+                    by: actor,
+                    at,
+                })
+            }
+            PartCommand::AnswerPayment { accept } => {
+                if !self.payments.contains_key(&actor) {
+                    return Err(PartError::NotOffered { member: actor });
+                }
+                Ok(PartEvent::PaymentAnswered {
+                    member: actor,
+                    accepted: *accept,
+                    at,
+                })
+            }
+            PartCommand::MeetAccess {
+                member,
+                need,
+                adjustment,
+            } => {
+                running()?;
+                let declared = in_community(*member)?
+                    .access_needs
+                    .iter()
+                    .any(|n| n.kind == *need);
+                if !declared {
+                    return Err(PartError::NeedNotDeclared {
+                        member: *member,
+                        need: *need,
+                    });
+                }
+                text("adjustment", adjustment)?;
+                Ok(PartEvent::AccessMet {
+                    member: *member,
+                    need: *need,
+                    adjustment: adjustment.clone(),
+                    by: actor,
+                    at,
+                })
+            }
+        }
+    }
+
+    /// Folds one event in.
+    pub fn evolve(&mut self, event: &PartEvent) {
+        match event {
+            PartEvent::AdviceAsked { members, .. } => self.asked.extend(members),
+            PartEvent::AdviceGiven {
+                member, bases, at, ..
+            } => {
+                // Advice given again replaces the earlier piece, and needs a new answer.
+                self.advice.insert(
+                    *member,
+                    Advice {
+                        bases: bases.clone(),
+                        given_at: *at,
+                        answer: None,
+                    },
+                );
+            }
+            PartEvent::AdviceAnswered { member, answer, .. } => {
+                if let Some(advice) = self.advice.get_mut(member) {
+                    advice.answer = Some(answer.clone());
+                }
+            }
+            PartEvent::InterestsDeclared {
+                member, interest, ..
+            } => {
+                self.interests.insert(
+                    *member,
+                    Interests {
+                        interest: interest.clone(),
+                        recused: false,
+                    },
+                );
+            }
+            PartEvent::Recused { member, .. } => {
+                if let Some(i) = self.interests.get_mut(member) {
+                    i.recused = true;
+                }
+            }
+            PartEvent::PaymentOffered {
+                member,
+                benefits_advice,
+                ..
+            } => {
+                self.payments.insert(
+                    *member,
+                    Payment {
+                        benefits_advice: *benefits_advice,
+                        accepted: None,
+                    },
+                );
+            }
+            PartEvent::PaymentAnswered {
+                member, accepted, ..
+            } => {
+                if let Some(p) = self.payments.get_mut(member) {
+                    p.accepted = Some(*accepted);
+                }
+            }
+            PartEvent::AccessMet {
+                member,
+                need,
+                adjustment,
+                at,
+                ..
+            } => {
+                self.access
+                    .insert((*member, *need), (adjustment.clone(), *at));
+            }
+        }
+    }
+
+    /// Writes what was witnessed into `record`: the advice log (after the process's own),
+    /// each participant's declaration of interests and payment, benefits-advice
+    /// signposting, and the access requests of the participants' declared needs. A
+    /// participant's conflict or payment the process recorded itself stands unless a
+    /// member's own declaration here says otherwise.
+    pub fn project(&self, record: &mut DecisionRecord, community: &Community) {
+        if !self.advice.is_empty() {
+            let log = record.advice.get_or_insert_with(Vec::new);
+            log.extend(self.advice.iter().map(|(member, a)| AdviceEntry {
+                from: *member,
+                bases: a.bases.clone(),
+                given_at: Some(a.given_at),
+                answer: a.answer.clone(),
+            }));
+        }
+        let Some(participants) = record.participants.as_mut() else {
+            return;
+        };
+        let mut requests = Vec::new();
+        for p in participants.iter_mut() {
+            if let Some(i) = self.interests.get(&p.member) {
+                p.conflict = Some(match (&i.interest, i.recused) {
+                    (None, _) => Conflict::None,
+                    (Some(_), true) => Conflict::DeclaredAndRecused,
+                    (Some(_), false) => Conflict::DeclaredAndTookPart,
+                });
+            }
+            if let Some(pay) = self.payments.get(&p.member) {
+                p.payment = Some(match pay.accepted {
+                    None => PaymentStatus::Offered,
+                    Some(true) => PaymentStatus::Accepted,
+                    Some(false) => PaymentStatus::Declined,
+                });
+            }
+            let needs = community
+                .member(p.member)
+                .map(|m| m.access_needs.as_slice())
+                .unwrap_or_default();
+            for need in needs {
+                let met = self.access.get(&(p.member, need.kind));
+                requests.push(AccessRequest {
+                    member: p.member,
+                    need: need.kind,
+                    met_at: met.map(|(_, at)| *at),
+                    adjustment: met.map(|(adjustment, _)| adjustment.clone()),
+                });
+            }
+        }
+        // Who needs what is the community's to say: the requests are its members' declared
+        // needs, met or not as witnessed here.
+        record.access_requests = Some(requests);
+        if !self.payments.is_empty() {
+            record.benefits_advice_signposted =
+                Some(self.payments.values().all(|p| p.benefits_advice));
+        }
+    }
+}

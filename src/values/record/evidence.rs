@@ -1,0 +1,340 @@
+//! Evidence: the facts of a decision that no process step witnesses, attested by a member
+//! who runs the process, and the overrides and acknowledgements its deciders make.
+//!
+//! [`Evidence`] holds only what may be attested. What the engine records itself (the
+//! subject, the outcome, the route, the deciding body and who sat in it, the round's
+//! dates) and what members do themselves (advice, declarations of interest, payment
+//! answers, access needs met: see [`part`](crate::process::part)) have no field here, so
+//! evidence cannot state them; JSON that tries is refused as an unknown field.
+//!
+//! | fact | who may attest it |
+//! |---|---|
+//! | every field | a member who runs the process (a round's proposer, facilitator or secretary; a proposal's proposers and steward; a funding decision's deciding body) |
+//! | `overrides`, `acknowledgements` | the member who answers for the process (a round's facilitator, a proposal's steward, a member of the deciding body), in their own name |
+
+use std::collections::BTreeSet;
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+
+use crate::community::MemberId;
+use crate::decision::DecisionKind;
+use crate::values::RuleId;
+
+use super::{
+    Acknowledgement, Credit, DecisionRecord, DueDiligenceCheck, ExpensesFacts, FunderFacts,
+    ObjectionEntry, Override, Publication, RecruitmentFacts, Rung, StakeholderFacts, Way,
+};
+
+/// The dates evidence may attest: those of steps outside the process (the papers, a live
+/// session) and a review date a process without one does not set.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EvidenceDates {
+    /// When the papers went out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub papers_sent_at: Option<Timestamp>,
+    /// When the live session was held.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session_at: Option<Timestamp>,
+    /// When the decision comes up for review.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub review_at: Option<Timestamp>,
+}
+
+/// What a member who runs a process attests for its decision record (see the [module
+/// guide](self) for who may attest what). Every field is optional; a later attestation
+/// of a fact answers for it, and the record keeps who attested each fact and when.
+///
+/// JSON: an object with the fields below; unknown fields (an `outcome`, a `participants`
+/// list) are refused.
+///
+/// # Example
+///
+/// ```
+/// use coproduction::values::Evidence;
+///
+/// let evidence: Evidence = serde_json::from_str(r#"{"rationale": "Paid, flexible roles"}"#)?;
+/// assert_eq!(evidence.stated_facts(), ["rationale"]);
+/// assert!(serde_json::from_str::<Evidence>(r#"{"outcome": {"type": "adopted"}}"#).is_err());
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Evidence {
+    /// Objections and concerns with their dispositions, for a decision taken without a
+    /// round (a round's objections are its own, and win).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub objections: Option<Vec<ObjectionEntry>>,
+    /// Why this was decided.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rationale: Option<String>,
+    /// The alternatives considered.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alternatives: Option<Vec<String>>,
+    /// The ways offered to take part.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ways_offered: Option<BTreeSet<Way>>,
+    /// Expenses facts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expenses: Option<ExpensesFacts>,
+    /// Contributors to an output and whether each is credited.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credits: Option<Vec<Credit>>,
+    /// Facts about the funder or partner.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub funder: Option<FunderFacts>,
+    /// Due-diligence checks, for a decision whose process does not run them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due_diligence: Option<Vec<DueDiligenceCheck>>,
+    /// Recruitment facts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recruitment: Option<RecruitmentFacts>,
+    /// Whether the decision is labelled co-produced.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub labelled_coproduced: bool,
+    /// The rung of Arnstein's ladder the decision reached.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ladder: Option<Rung>,
+    /// Which stakeholder groups took part.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stakeholders: Option<StakeholderFacts>,
+    /// The dates of steps outside the process.
+    #[serde(default, skip_serializing_if = "EvidenceDates::is_empty")]
+    pub dates: EvidenceDates,
+    /// The publication of the record.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub publication: Option<Publication>,
+    /// Overrides of blocking findings, made by the actor in their own name.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub overrides: Vec<Override>,
+    /// Acknowledgements of warnings, made by the actor in their own name.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub acknowledgements: Vec<Acknowledgement>,
+}
+
+impl EvidenceDates {
+    /// Whether no date is given.
+    pub fn is_empty(&self) -> bool {
+        *self == Self::default()
+    }
+}
+
+impl Evidence {
+    /// Records an override of `rule`'s blocking finding, by `by` (the actor, in their own
+    /// name).
+    #[must_use]
+    pub fn with_override(mut self, rule: RuleId, by: MemberId, reason: impl Into<String>) -> Self {
+        self.overrides.push(Override {
+            rule,
+            by,
+            reason: reason.into(),
+            at: None,
+        });
+        self
+    }
+
+    /// Records an acknowledgement of `rule`'s warning, by `by` (the actor, in their own
+    /// name).
+    #[must_use]
+    pub fn with_acknowledgement(
+        mut self,
+        rule: RuleId,
+        by: MemberId,
+        reason: impl Into<String>,
+    ) -> Self {
+        self.acknowledgements.push(Acknowledgement {
+            rule,
+            by,
+            reason: reason.into(),
+            at: None,
+        });
+        self
+    }
+
+    /// The facts this evidence states, by their field in the record (`rationale`,
+    /// `dates.session_at`...), in the record's order: what the record marks as attested.
+    pub fn stated_facts(&self) -> Vec<&'static str> {
+        let Evidence {
+            objections,
+            rationale,
+            alternatives,
+            ways_offered,
+            expenses,
+            credits,
+            funder,
+            due_diligence,
+            recruitment,
+            labelled_coproduced,
+            ladder,
+            stakeholders,
+            dates:
+                EvidenceDates {
+                    papers_sent_at,
+                    session_at,
+                    review_at,
+                },
+            publication,
+            overrides,
+            acknowledgements,
+        } = self;
+        [
+            ("objections", objections.is_some()),
+            ("rationale", rationale.is_some()),
+            ("alternatives", alternatives.is_some()),
+            ("ways_offered", ways_offered.is_some()),
+            ("expenses", expenses.is_some()),
+            ("credits", credits.is_some()),
+            ("funder", funder.is_some()),
+            ("due_diligence", due_diligence.is_some()),
+            ("recruitment", recruitment.is_some()),
+            ("labelled_coproduced", *labelled_coproduced),
+            ("ladder", ladder.is_some()),
+            ("stakeholders", stakeholders.is_some()),
+            ("dates.papers_sent_at", papers_sent_at.is_some()),
+            ("dates.session_at", session_at.is_some()),
+            ("dates.review_at", review_at.is_some()),
+            ("publication", publication.is_some()),
+            ("overrides", !overrides.is_empty()),
+            ("acknowledgements", !acknowledgements.is_empty()),
+        ]
+        .into_iter()
+        .filter(|(_, stated)| *stated)
+        .map(|(fact, _)| fact)
+        .collect()
+    }
+
+    /// Takes `older` evidence in where this says nothing: this evidence's facts win, the
+    /// older fills the gaps; overrides and acknowledgements of both are kept.
+    pub fn supplement(&mut self, older: Evidence) {
+        fn fill<T>(mine: &mut Option<T>, theirs: Option<T>) {
+            if mine.is_none() {
+                *mine = theirs;
+            }
+        }
+        let Evidence {
+            objections,
+            rationale,
+            alternatives,
+            ways_offered,
+            expenses,
+            credits,
+            funder,
+            due_diligence,
+            recruitment,
+            labelled_coproduced,
+            ladder,
+            stakeholders,
+            dates,
+            publication,
+            mut overrides,
+            mut acknowledgements,
+        } = older;
+        fill(&mut self.objections, objections);
+        fill(&mut self.rationale, rationale);
+        fill(&mut self.alternatives, alternatives);
+        fill(&mut self.ways_offered, ways_offered);
+        fill(&mut self.expenses, expenses);
+        fill(&mut self.credits, credits);
+        fill(&mut self.funder, funder);
+        fill(&mut self.due_diligence, due_diligence);
+        fill(&mut self.recruitment, recruitment);
+        self.labelled_coproduced |= labelled_coproduced;
+        fill(&mut self.ladder, ladder);
+        fill(&mut self.stakeholders, stakeholders);
+        fill(&mut self.dates.papers_sent_at, dates.papers_sent_at);
+        fill(&mut self.dates.session_at, dates.session_at);
+        fill(&mut self.dates.review_at, dates.review_at);
+        fill(&mut self.publication, publication);
+        overrides.append(&mut self.overrides);
+        self.overrides = overrides;
+        acknowledgements.append(&mut self.acknowledgements);
+        self.acknowledgements = acknowledgements;
+    }
+
+    /// The evidence as a record of a decision of `kind`, to
+    /// [`supplement`](DecisionRecord::supplement) a process's own record with.
+    pub fn to_record(&self, kind: DecisionKind) -> DecisionRecord {
+        let mut record = DecisionRecord {
+            objections: self.objections.clone(),
+            rationale: self.rationale.clone(),
+            alternatives: self.alternatives.clone(),
+            ways_offered: self.ways_offered.clone(),
+            expenses: self.expenses.clone(),
+            credits: self.credits.clone(),
+            funder: self.funder.clone(),
+            due_diligence: self.due_diligence.clone(),
+            recruitment: self.recruitment.clone(),
+            labelled_coproduced: self.labelled_coproduced,
+            ladder: self.ladder,
+            stakeholders: self.stakeholders.clone(),
+            publication: self.publication.clone(),
+            overrides: self.overrides.clone(),
+            acknowledgements: self.acknowledgements.clone(),
+            ..DecisionRecord::new(kind)
+        };
+        record.dates.papers_sent_at = self.dates.papers_sent_at;
+        record.dates.session_at = self.dates.session_at;
+        record.dates.review_at = self.dates.review_at;
+        record
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn newer_wins_older_fills_and_overrides_accumulate() {
+        let ack = |rule: &str| Acknowledgement {
+            rule: RuleId::new(rule).unwrap(),
+            by: MemberId::new(2),
+            reason: "Known".into(),
+            at: None,
+        };
+        let mut newer = Evidence {
+            rationale: Some("newer".into()),
+            acknowledgements: vec![ack("H4")],
+            ..Evidence::default()
+        };
+        let older = Evidence {
+            rationale: Some("older".into()),
+            alternatives: Some(vec!["wait".into()]),
+            acknowledgements: vec![ack("I3")],
+            ..Evidence::default()
+        };
+        newer.supplement(older);
+        assert_eq!(newer.rationale.as_deref(), Some("newer"));
+        assert_eq!(newer.alternatives, Some(vec!["wait".to_owned()]));
+        let rules: Vec<_> = newer.acknowledgements.iter().map(|a| a.rule.as_str()).collect();
+        assert_eq!(rules, ["I3", "H4"]);
+        assert_eq!(newer.stated_facts(), ["rationale", "alternatives", "acknowledgements"]);
+    }
+
+    #[test]
+    fn the_record_carries_every_stated_fact() {
+        let mut evidence = Evidence {
+            rationale: Some("why".into()),
+            labelled_coproduced: true,
+            ..Evidence::default()
+        };
+        evidence.dates.session_at = Some(Timestamp::UNIX_EPOCH);
+        let record = evidence.to_record(DecisionKind::Strategy);
+        assert_eq!(record.stated_facts(), evidence.stated_facts());
+    }
+
+    #[test]
+    fn witnessed_facts_are_unknown_fields() {
+        for json in [
+            r#"{"outcome": {"type": "adopted"}}"#,
+            r#"{"participants": []}"#,
+            r#"{"advice": []}"#,
+            r#"{"access_requests": []}"#,
+            r#"{"dates": {"decided_at": "2020-01-01T00:00:00Z"}}"#,
+            r#"{"route_taken": null}"#,
+        ] {
+            let error = serde_json::from_str::<Evidence>(json).unwrap_err();
+            assert!(error.to_string().contains("unknown field"), "{json}: {error}");
+        }
+    }
+}
