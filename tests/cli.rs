@@ -439,7 +439,7 @@ fn finding<'a>(report: &'a serde_json::Value, rule: &str) -> &'a serde_json::Val
 fn a_round_on_its_route_passes_t7_and_its_record_names_its_charter() {
     let journal = Journal::new();
     let community = engine_support::community();
-    let mut requests = engine_support::to_consented_requests(&community);
+    let mut requests = engine_support::to_consented_taking_part(&community);
     requests.push(engine_support::adopt().with_evidence(engine_support::evidence()));
     let out = journal.run(&lines(&requests));
     assert!(out.status.success(), "{}", text(&out.stderr));
@@ -619,7 +619,7 @@ fn texts_over_their_limit_and_positional_requests_are_refused_by_the_tool() {
         (
             line(13, 1, r#"{"type": "advance"}"#).replacen(
                 r#""command""#,
-                r#""evidence": {"kind": "working_model", "overrides": [{"rule": "T99", "by": 2, "reason": "T2?"}]}, "command""#,
+                r#""evidence": {"overrides": [{"rule": "T99", "by": 2, "reason": "T2?"}]}, "command""#,
                 1,
             ),
             "`overrides[0]` names rule `T99`, which the charter does not have",
@@ -835,34 +835,26 @@ fn forged_evidence_and_overrides_are_refused_and_write_nothing() {
     };
     for (input, expected) in [
         (
-            evidence(
-                6,
-                "2022-08-20T14:00:00Z",
-                r#"{"kind": "working_model", "rationale": "Because"}"#,
-            ),
-            "only a member who runs the process records evidence",
+            evidence(6, "2022-08-20T14:00:00Z", r#"{"rationale": "Because"}"#),
+            "only a member who runs the process attests evidence",
         ),
         (
-            evidence(
-                13,
-                "2019-01-01T00:00:00Z",
-                r#"{"kind": "working_model", "rationale": "Because"}"#,
-            ),
+            evidence(13, "2019-01-01T00:00:00Z", r#"{"rationale": "Because"}"#),
             "is before the process's last event",
         ),
         (
             evidence(
                 13,
                 "2022-08-20T14:00:00Z",
-                r#"{"kind": "working_model", "outcome": "adopted", "dates": {"decided_at": "2020-01-01T00:00:00Z"}}"#,
+                r#"{"outcome": "adopted", "dates": {"decided_at": "2020-01-01T00:00:00Z"}}"#,
             ),
-            "`outcome` is for the engine to record",
+            "unknown field `outcome`",
         ),
         (
             evidence(
                 13,
                 "2022-08-20T14:00:00Z",
-                r#"{"kind": "working_model", "overrides": [{"rule": "C4", "by": 13, "reason": "We need it"}]}"#,
+                r#"{"overrides": [{"rule": "C4", "by": 13, "reason": "We need it"}]}"#,
             ),
             "rule C4 takes no override",
         ),

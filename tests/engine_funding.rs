@@ -16,8 +16,7 @@ use coproduction::funding::{
 use coproduction::governance::Route;
 use coproduction::journal::{FileJournal, Journal, MemoryJournal, StreamId};
 use coproduction::values::{
-    Charter, Evidence, ExpensesFacts, Restriction, RuleId, StakeholderFacts,
-    Status, Way,
+    Charter, Evidence, ExpensesFacts, Restriction, RuleId, StakeholderFacts, Status, Way,
 };
 use funding_common::{community, governance, seed_policy};
 use jiff::Timestamp;
@@ -94,19 +93,21 @@ fn restricting_offer() -> Offer {
 
 /// What the funding decision does not hold, for the gate on acceptance.
 fn evidence() -> Evidence {
-    let mut evidence = Evidence::default();
-    evidence.alternatives = Some(vec!["Decline the offer".into()]);
-    evidence.stakeholders = Some(StakeholderFacts {
-        took_part: ["co_producers", "allies", "staff"].map(String::from).into(),
-        waivers: Default::default(),
-    });
-    evidence.expenses = Some(ExpensesFacts {
-        policy_applies: true,
-        longest_wait_days: Some(10),
-    });
-    // Nobody objected: the staff lead decided after advice.
-    evidence.objections = Some(Vec::new());
-    evidence.ways_offered = Some([Way::Live, Way::Written].into_iter().collect());
+    let mut evidence = Evidence {
+        alternatives: Some(vec!["Decline the offer".into()]),
+        stakeholders: Some(StakeholderFacts {
+            took_part: ["co_producers", "allies", "staff"].map(String::from).into(),
+            waivers: Default::default(),
+        }),
+        expenses: Some(ExpensesFacts {
+            policy_applies: true,
+            longest_wait_days: Some(10),
+        }),
+        // Nobody objected: the staff lead decided after advice.
+        objections: Some(Vec::new()),
+        ways_offered: Some([Way::Live, Way::Written].into_iter().collect()),
+        ..Evidence::default()
+    };
     evidence.dates.review_at = Some(at("2025-03-05T00:00:00Z"));
     // No meeting, so no papers ahead of one: the staff lead says why, for rule H4.
     evidence.with_acknowledgement(

@@ -251,15 +251,29 @@ fn evidence_and_overrides_come_only_from_who_may_give_them() {
     // outcome, a response or a public contributor is refused as it is read.
     for (field, evidence) in [
         ("outcome", r#"{"outcome": {"type": "adopted"}}"#),
-        ("participants", r#"{"participants": [{"member": 20, "response": {"type": "consent"}}]}"#),
-        ("participants", r#"{"participants": [{"member": 1, "public_contributor": true}]}"#),
-        ("advice", r#"{"advice": [{"from": 6, "bases": ["lived_experience"]}]}"#),
-        ("dates", r#"{"dates": {"decided_at": "2020-01-01T00:00:00Z"}}"#),
+        (
+            "participants",
+            r#"{"participants": [{"member": 20, "response": {"type": "consent"}}]}"#,
+        ),
+        (
+            "participants",
+            r#"{"participants": [{"member": 1, "public_contributor": true}]}"#,
+        ),
+        (
+            "advice",
+            r#"{"advice": [{"from": 6, "bases": ["lived_experience"]}]}"#,
+        ),
+        (
+            "dates",
+            r#"{"dates": {"decided_at": "2020-01-01T00:00:00Z"}}"#,
+        ),
     ] {
         let json = format!(
             r#"{{"stream": "working-model", "actor": 13, "now": "2022-08-20T14:00:00Z", "command": {{"process": "evidence"}}, "evidence": {evidence}}}"#
         );
-        let err = serde_json::from_str::<Request>(&json).unwrap_err().to_string();
+        let err = serde_json::from_str::<Request>(&json)
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("unknown field"), "{field}: {err}");
     }
 

@@ -401,112 +401,98 @@ fn free_text_fields() -> Vec<(String, &'static str, usize)> {
         ),
         // The evidence a request carries.
         (
-            evidence_request(r#"{"kind": "strategy", "rationale": "{T}"}"#),
+            evidence_request(r#"{"rationale": "{T}"}"#),
             "evidence.rationale",
             NOTE_CHARS,
         ),
         (
-            evidence_request(r#"{"kind": "strategy", "alternatives": ["{T}"]}"#),
+            evidence_request(r#"{"alternatives": ["{T}"]}"#),
             "evidence.alternatives[0]",
             NOTE_CHARS,
         ),
         (
-            evidence_request(
-                r#"{"kind": "strategy", "overrides": [{"rule": "T2", "by": 4, "reason": "{T}"}]}"#,
-            ),
+            evidence_request(r#"{"overrides": [{"rule": "T2", "by": 4, "reason": "{T}"}]}"#),
             "evidence.overrides[0].reason",
             NOTE_CHARS,
         ),
         (
-            evidence_request(
-                r#"{"kind": "strategy", "acknowledgements": [{"rule": "T2", "by": 4, "reason": "{T}"}]}"#,
-            ),
+            evidence_request(r#"{"acknowledgements": [{"rule": "T2", "by": 4, "reason": "{T}"}]}"#),
             "evidence.acknowledgements[0].reason",
             NOTE_CHARS,
         ),
         (
             evidence_request(
-                r#"{"kind": "strategy", "objections": [{"by": 4, "raised_as": "objection", "reason": "{T}"}]}"#,
+                r#"{"objections": [{"by": 4, "raised_as": "objection", "reason": "{T}"}]}"#,
             ),
             "evidence.objections[0].reason",
             NOTE_CHARS,
         ),
+        // What members do beside a process.
         (
-            evidence_request(
-                r#"{"kind": "strategy", "advice": [{"from": 4, "bases": ["affected"], "answer": "{T}"}]}"#,
-            ),
-            "evidence.advice[0].answer",
+            request("part", r#"{"type": "give_advice", "advice": "{T}"}"#),
+            "command.command.advice",
             NOTE_CHARS,
         ),
         (
-            evidence_request(
-                r#"{"kind": "strategy", "access_requests": [{"member": 4, "need": "captions", "adjustment": "{T}"}]}"#,
+            request(
+                "part",
+                r#"{"type": "meet_access", "member": 25, "need": "captions", "adjustment": "{T}"}"#,
             ),
-            "evidence.access_requests[0].adjustment",
+            "command.command.adjustment",
             NOTE_CHARS,
         ),
         (
-            evidence_request(r#"{"kind": "funding", "funder": {"funder": "{T}"}}"#),
+            evidence_request(r#"{"funder": {"funder": "{T}"}}"#),
             "evidence.funder.funder",
             TITLE_CHARS,
         ),
         (
-            evidence_request(
-                r#"{"kind": "funding", "funder": {"funder": "f", "amount_band": "{T}"}}"#,
-            ),
+            evidence_request(r#"{"funder": {"funder": "f", "amount_band": "{T}"}}"#),
             "evidence.funder.amount_band",
             TITLE_CHARS,
         ),
         (
-            evidence_request(
-                r#"{"kind": "funding", "funder": {"funder": "f", "conditions": [{"text": "{T}"}]}}"#,
-            ),
+            evidence_request(r#"{"funder": {"funder": "f", "conditions": [{"text": "{T}"}]}}"#),
             "evidence.funder.conditions[0].text",
             NOTE_CHARS,
         ),
         (
             evidence_request(
-                r#"{"kind": "funding", "funder": {"funder": "f", "register": {"listed": [], "withheld_reason": "{T}"}}}"#,
+                r#"{"funder": {"funder": "f", "register": {"listed": [], "withheld_reason": "{T}"}}}"#,
             ),
             "evidence.funder.register.withheld_reason",
             NOTE_CHARS,
         ),
         (
-            evidence_request(
-                r#"{"kind": "funding", "due_diligence": [{"check": "{T}", "required": true}]}"#,
-            ),
+            evidence_request(r#"{"due_diligence": [{"check": "{T}", "required": true}]}"#),
             "evidence.due_diligence[0].check",
             NOTE_CHARS,
         ),
         (
-            evidence_request(
-                r#"{"kind": "recruitment", "recruitment": {"ways_to_apply": ["{T}"]}}"#,
-            ),
+            evidence_request(r#"{"recruitment": {"ways_to_apply": ["{T}"]}}"#),
             "evidence.recruitment.ways_to_apply[0]",
             NOTE_CHARS,
         ),
         (
-            evidence_request(r#"{"kind": "strategy", "stakeholders": {"took_part": ["{T}"]}}"#),
+            evidence_request(r#"{"stakeholders": {"took_part": ["{T}"]}}"#),
             "evidence.stakeholders.took_part[0]",
             NOTE_CHARS,
         ),
         (
-            evidence_request(
-                r#"{"kind": "strategy", "stakeholders": {"waivers": {"allies": "{T}"}}}"#,
-            ),
+            evidence_request(r#"{"stakeholders": {"waivers": {"allies": "{T}"}}}"#),
             "evidence.stakeholders.waivers.allies",
             NOTE_CHARS,
         ),
         (
             evidence_request(
-                r#"{"kind": "strategy", "publication": {"published_at": "2022-09-01T10:00:00Z", "redactions": [{"what": "{T}", "reason": "r"}]}}"#,
+                r#"{"publication": {"published_at": "2022-09-01T10:00:00Z", "redactions": [{"what": "{T}", "reason": "r"}]}}"#,
             ),
             "evidence.publication.redactions[0].what",
             NOTE_CHARS,
         ),
         (
             evidence_request(
-                r#"{"kind": "strategy", "publication": {"published_at": "2022-09-01T10:00:00Z", "redactions": [{"what": "w", "reason": "{T}"}]}}"#,
+                r#"{"publication": {"published_at": "2022-09-01T10:00:00Z", "redactions": [{"what": "w", "reason": "{T}"}]}}"#,
             ),
             "evidence.publication.redactions[0].reason",
             NOTE_CHARS,
@@ -557,13 +543,13 @@ fn positional_arrays_are_refused_naming_where() {
         ),
         (request("consent", r#"["respond", 13, {"type": "consent"}]"#), "command.command"),
         (respond(r#"["object", "Not like this"]"#), "command.command.response"),
-        (evidence_request(r#"["strategy"]"#), "evidence"),
+        (evidence_request(r#"[null, "Because"]"#), "evidence"),
         (
-            evidence_request(r#"{"kind": "strategy", "overrides": [["T2", 4, "Urgent"]]}"#),
+            evidence_request(r#"{"overrides": [["T2", 4, "Urgent"]]}"#),
             "evidence.overrides[0]",
         ),
         (
-            evidence_request(r#"{"kind": "strategy", "dates": [null, null, null, null, "2022-09-01T10:00:00Z"]}"#),
+            evidence_request(r#"{"dates": [null, "2022-09-01T10:00:00Z"]}"#),
             "evidence.dates",
         ),
     ] {
@@ -586,7 +572,7 @@ fn legitimate_arrays_pass() {
         .governance(governance(&community))
         .open(MemoryJournal::new())
         .unwrap();
-    for request in to_consented_requests(&community) {
+    for request in to_consented_taking_part(&community) {
         engine
             .handle_json(&serde_json::to_string(&request).unwrap())
             .unwrap();
@@ -710,9 +696,8 @@ fn evidence_citing_an_unknown_rule_is_refused_and_nothing_is_written() {
     let before = journalled(&engine);
 
     // Evidence on its own, which the engine journals without a gate.
-    let line = evidence_request(
-        r#"{"kind": "working_model", "overrides": [{"rule": "T99", "by": 2, "reason": "A typo for T2"}]}"#,
-    );
+    let line =
+        evidence_request(r#"{"overrides": [{"rule": "T99", "by": 2, "reason": "A typo for T2"}]}"#);
     let err = engine.handle_json(&line).unwrap_err();
     let EngineError::Gate { source, .. } = &err else {
         panic!("{err}")

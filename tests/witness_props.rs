@@ -8,15 +8,13 @@
 //!
 //! `COPRODUCTION_PROPTEST_CASES` sets the number of sequences (256 by default).
 
+use coproduction::community::AccessNeedKind;
 use coproduction::community::{Community, MemberId};
 use coproduction::consent::{Response, RoundCommand, RoundRoles};
 use coproduction::engine::{Engine, EngineEvent, ProcessCommand, Request};
 use coproduction::journal::{Envelope, Journal, MemoryJournal};
-use coproduction::community::AccessNeedKind;
 use coproduction::process::{PartCommand, PartEvent};
-use coproduction::values::{
-    AdviceBasis, Conflict, Evidence, Outcome, PaymentStatus, RuleId,
-};
+use coproduction::values::{AdviceBasis, Conflict, Evidence, Outcome, PaymentStatus, RuleId};
 use coproduction::{ConsentProcess, DecisionKind};
 use proptest::prelude::*;
 
@@ -50,7 +48,10 @@ enum Act {
         override_by: Option<(u64, &'static str)>,
     },
     /// Taking part, by `own` when it is that member's part.
-    Part { own: u64, command: PartCommand },
+    Part {
+        own: u64,
+        command: PartCommand,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -80,26 +81,49 @@ fn part() -> impl Strategy<Value = Act> {
     let member = || prop::sample::select(ACTORS.to_vec());
     let m = MemberId::new;
     prop_oneof![
-        Just(Act::Part { own: 1, command: PartCommand::AskAdvice { members: Default::default() } }),
+        Just(Act::Part {
+            own: 1,
+            command: PartCommand::AskAdvice {
+                members: Default::default()
+            }
+        }),
         (member(), any::<bool>()).prop_map(move |(own, lived)| Act::Part {
             own,
             command: PartCommand::GiveAdvice {
                 advice: "Pay for the time".into(),
-                bases: [if lived { AdviceBasis::LivedExperience } else { AdviceBasis::Affected }].into(),
+                bases: [if lived {
+                    AdviceBasis::LivedExperience
+                } else {
+                    AdviceBasis::Affected
+                }]
+                .into(),
             },
         }),
         member().prop_map(move |of| Act::Part {
             own: 1,
-            command: PartCommand::AnswerAdvice { member: m(of), answer: "Taken in".into() },
+            command: PartCommand::AnswerAdvice {
+                member: m(of),
+                answer: "Taken in".into()
+            },
         }),
         (member(), any::<bool>()).prop_map(|(own, some)| Act::Part {
             own,
-            command: PartCommand::DeclareInterests { interest: some.then(|| "A relative applies".into()) },
+            command: PartCommand::DeclareInterests {
+                interest: some.then(|| "A relative applies".into())
+            },
         }),
-        member().prop_map(|own| Act::Part { own, command: PartCommand::Recuse { reason: "A tie".into() } }),
+        member().prop_map(|own| Act::Part {
+            own,
+            command: PartCommand::Recuse {
+                reason: "A tie".into()
+            }
+        }),
         (member(), any::<bool>()).prop_map(move |(to, benefits_advice)| Act::Part {
             own: 2,
-            command: PartCommand::OfferPayment { member: m(to), benefits_advice },
+            command: PartCommand::OfferPayment {
+                member: m(to),
+                benefits_advice
+            },
         }),
         (member(), any::<bool>()).prop_map(|(own, accept)| Act::Part {
             own,
@@ -146,17 +170,47 @@ fn sends() -> impl Strategy<Value = Vec<Sent>> {
         (13, Act::Advance),
         (13, Act::Advance),
         (13, Act::Advance),
-        part(1, PartCommand::AskAdvice { members: Default::default() }),
+        part(
+            1,
+            PartCommand::AskAdvice {
+                members: Default::default(),
+            },
+        ),
     ];
-    for (from, basis) in [(2, AdviceBasis::Expertise), (6, AdviceBasis::LivedExperience), (20, AdviceBasis::Affected)] {
-        course.push(part(from, PartCommand::GiveAdvice { advice: "Pay for the time".into(), bases: [basis].into() }));
-        course.push(part(1, PartCommand::AnswerAdvice { member: m(from), answer: "Taken in".into() }));
+    for (from, basis) in [
+        (2, AdviceBasis::Expertise),
+        (6, AdviceBasis::LivedExperience),
+        (20, AdviceBasis::Affected),
+    ] {
+        course.push(part(
+            from,
+            PartCommand::GiveAdvice {
+                advice: "Pay for the time".into(),
+                bases: [basis].into(),
+            },
+        ));
+        course.push(part(
+            1,
+            PartCommand::AnswerAdvice {
+                member: m(from),
+                answer: "Taken in".into(),
+            },
+        ));
     }
     for member in [1, 13, 14] {
-        course.push(part(member, PartCommand::DeclareInterests { interest: None }));
+        course.push(part(
+            member,
+            PartCommand::DeclareInterests { interest: None },
+        ));
     }
     for member in [13, 14] {
-        course.push(part(2, PartCommand::OfferPayment { member: m(member), benefits_advice: true }));
+        course.push(part(
+            2,
+            PartCommand::OfferPayment {
+                member: m(member),
+                benefits_advice: true,
+            },
+        ));
         course.push(part(member, PartCommand::AnswerPayment { accept: true }));
     }
     course.extend([

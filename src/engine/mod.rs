@@ -100,11 +100,11 @@ use jiff::Timestamp;
 
 use crate::cocreation::CoCreation;
 use crate::community::{Community, MemberId};
+use crate::consent::RoundCommand;
 use crate::governance::Governance;
 use crate::journal::{BatchPart, Envelope, Hash, Journal, NewEvent, StreamId};
 use crate::machine::Context;
 use crate::metrics::Metrics;
-use crate::consent::RoundCommand;
 use crate::process::{Answerable, Listed, PartContext, PartError, Stream, Streams};
 use crate::values::{Charter, DecisionRecord, GateReview, GateSummary, ValueReport};
 
@@ -373,65 +373,65 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
             }
             None => None,
         };
-        let events = match command {
-            ProcessCommand::Evidence {} => {
-                let evidence =
-                    evidence.ok_or_else(|| EngineError::EvidenceRequired { stream: id.clone() })?;
-                let event = EngineEvent::EvidenceRecorded {
-                    evidence: Box::new(evidence),
-                };
-                return self.append(id, stream, vec![event], None, held, (*actor, *now));
-            }
-            ProcessCommand::Part { command } => {
-                let Answerable { attest, .. } =
-                    stream.process().answerable(stream.route(), &self.community);
-                let part = PartContext {
-                    actor: *actor,
-                    now: *now,
-                    route: stream.route(),
-                    community: &self.community,
-                    runners: &attest,
-                    last: stream.last_at(),
-                };
-                let event = stream
-                    .parts()
-                    .decide(command, &part)
-                    .map_err(|source| EngineError::Part {
-                        stream: id.clone(),
-                        source,
-                    })?;
-                if let Some(evidence) = evidence {
-                    batch.push(EngineEvent::EvidenceRecorded {
+        let events =
+            match command {
+                ProcessCommand::Evidence {} => {
+                    let evidence = evidence
+                        .ok_or_else(|| EngineError::EvidenceRequired { stream: id.clone() })?;
+                    let event = EngineEvent::EvidenceRecorded {
                         evidence: Box::new(evidence),
-                    });
+                    };
+                    return self.append(id, stream, vec![event], None, held, (*actor, *now));
                 }
-                batch.push(EngineEvent::Part { event });
-                return self.append(id, stream, batch, None, held, (*actor, *now));
-            }
-            ProcessCommand::Consent {
-                command: RoundCommand::Respond { member, .. },
-            } if stream.parts().recused(*member) => {
-                return Err(EngineError::Part {
-                    stream: id.clone(),
-                    source: PartError::SteppedOut { member: *member },
-                });
-            }
-            command => match stream.process().decide(command, &ctx) {
-                None => {
-                    return Err(EngineError::WrongProcess {
+                ProcessCommand::Part { command } => {
+                    let Answerable { attest, .. } =
+                        stream.process().answerable(stream.route(), &self.community);
+                    let part = PartContext {
+                        actor: *actor,
+                        now: *now,
+                        route: stream.route(),
+                        community: &self.community,
+                        runners: &attest,
+                        last: stream.last_at(),
+                    };
+                    let event = stream.parts().decide(command, &part).map_err(|source| {
+                        EngineError::Part {
+                            stream: id.clone(),
+                            source,
+                        }
+                    })?;
+                    if let Some(evidence) = evidence {
+                        batch.push(EngineEvent::EvidenceRecorded {
+                            evidence: Box::new(evidence),
+                        });
+                    }
+                    batch.push(EngineEvent::Part { event });
+                    return self.append(id, stream, batch, None, held, (*actor, *now));
+                }
+                ProcessCommand::Consent {
+                    command: RoundCommand::Respond { member, .. },
+                } if stream.parts().recused(*member) => {
+                    return Err(EngineError::Part {
                         stream: id.clone(),
-                        process: stream.process().kind(),
+                        source: PartError::SteppedOut { member: *member },
                     });
                 }
-                Some(Err(source)) => {
-                    return Err(EngineError::Refused {
-                        stream: id.clone(),
-                        source,
-                    });
-                }
-                Some(Ok(events)) => events,
-            },
-        };
+                command => match stream.process().decide(command, &ctx) {
+                    None => {
+                        return Err(EngineError::WrongProcess {
+                            stream: id.clone(),
+                            process: stream.process().kind(),
+                        });
+                    }
+                    Some(Err(source)) => {
+                        return Err(EngineError::Refused {
+                            stream: id.clone(),
+                            source,
+                        });
+                    }
+                    Some(Ok(events)) => events,
+                },
+            };
         // The machine's own rules first; what the engine checks beyond them (the route
         // governance gives, a round's result copied by hand) only of a command they take.
         self.check(id, command, held)?;

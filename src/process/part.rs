@@ -32,7 +32,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::community::{AccessNeedKind, BodyKind, Community, MemberId};
 use crate::governance::Route;
-use crate::values::{AccessRequest, AdviceBasis, AdviceEntry, Conflict, DecisionRecord, PaymentStatus};
+use crate::values::{
+    AccessRequest, AdviceBasis, AdviceEntry, Conflict, DecisionRecord, PaymentStatus,
+};
 
 /// What a member does in a process beside its own steps.
 ///
@@ -372,7 +374,11 @@ impl Parts {
     /// # Errors
     ///
     /// A [`PartError`] saying which check the command failed.
-    pub fn decide(&self, command: &PartCommand, ctx: &PartContext<'_>) -> Result<PartEvent, PartError> {
+    pub fn decide(
+        &self,
+        command: &PartCommand,
+        ctx: &PartContext<'_>,
+    ) -> Result<PartEvent, PartError> {
         let attempted = command.label();
         let actor = ctx.actor;
         let at = ctx.now;

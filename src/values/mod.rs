@@ -83,10 +83,10 @@ pub use ids::{InvalidId, RuleId, ValueId};
 pub use record::{
     AbsenceCounted, AccessRequest, Acknowledgement, AdviceBasis, AdviceEntry, Attestation,
     Conflict, Credit, Dates, DecisionRecord, Disposition, DueDiligenceCheck, Evidence,
-    EvidenceDates, ExpensesFacts,
-    FunderFacts, FundingCondition, ObjectionEntry, Outcome, Override, Participant, PaymentStatus,
-    Publication, RaisedAs, RecruitmentFacts, Redaction, RegisterEntry, RegisterField, Response,
-    Restriction, RouteSummary, Rung, Screen, StakeholderFacts, TestResult, Way,
+    EvidenceDates, ExpensesFacts, FunderFacts, FundingCondition, ObjectionEntry, Outcome, Override,
+    Participant, PaymentStatus, Publication, RaisedAs, RecruitmentFacts, Redaction, RegisterEntry,
+    RegisterField, Response, Restriction, RouteSummary, Rung, Screen, StakeholderFacts, TestResult,
+    Way,
 };
 pub use report::{CitedIn, Finding, UnknownRule, ValueReport, ValueVerdict, Verdict};
 pub use rules::{Observation, RuleOutcome, Severity, Status, Tally, ValueRule};

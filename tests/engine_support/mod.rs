@@ -137,11 +137,12 @@ pub fn taking_part_requests() -> Vec<Request> {
             members: Default::default(),
         },
     )];
-    for (from, basis) in [
+    let advisers = [
         (STAFF_2, AdviceBasis::Expertise),
         (ALLY, AdviceBasis::LivedExperience),
         (MEMBER, AdviceBasis::Affected),
-    ] {
+    ];
+    for (from, basis) in advisers {
         requests.push(part(
             from,
             5,
@@ -150,6 +151,8 @@ pub fn taking_part_requests() -> Vec<Request> {
                 bases: [basis].into(),
             },
         ));
+    }
+    for (from, _) in advisers {
         requests.push(part(
             STAFF_1,
             6,
@@ -171,6 +174,8 @@ pub fn taking_part_requests() -> Vec<Request> {
                 benefits_advice: true,
             },
         ));
+    }
+    for m in [CO_1, CO_2] {
         requests.push(part(m, 9, PartCommand::AnswerPayment { accept: true }));
     }
     requests

@@ -308,11 +308,13 @@ pub(super) fn foundation_offer(
 
     // What neither the round nor the funding decision holds, attested by the member who
     // records the decision: alternatives, the ways offered, expenses, the dates.
-    let mut evidence = Evidence::default();
-    evidence.alternatives = Some(vec![
-        "Decline the offer".into(),
-        "Accept the offer as made, with the foundation's review".into(),
-    ]);
+    let mut evidence = Evidence {
+        alternatives: Some(vec![
+            "Decline the offer".into(),
+            "Accept the offer as made, with the foundation's review".into(),
+        ]),
+        ..Evidence::default()
+    };
     evidence.ways_offered = Some([Way::Live, Way::Written].into_iter().collect());
     evidence.stakeholders = Some(StakeholderFacts {
         took_part: ["co_producers", "allies", "staff"].map(String::from).into(),

@@ -414,13 +414,16 @@ pub(crate) fn pay_public_contributors(
     (offered, answered): (&str, &str),
 ) -> Result<(), Box<dyn Error>> {
     let community = engine.community();
-    for &member in members {
-        if !community
-            .member(member)
-            .is_some_and(|m| m.is_public_contributor())
-        {
-            continue;
-        }
+    let contributors: Vec<MemberId> = members
+        .iter()
+        .copied()
+        .filter(|&m| {
+            community
+                .member(m)
+                .is_some_and(|m| m.is_public_contributor())
+        })
+        .collect();
+    for &member in &contributors {
         engine.handle(part_request(
             stream,
             by,
@@ -430,6 +433,8 @@ pub(crate) fn pay_public_contributors(
                 benefits_advice: true,
             },
         ))?;
+    }
+    for &member in &contributors {
         engine.handle(part_request(
             stream,
             member,

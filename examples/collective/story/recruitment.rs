@@ -14,8 +14,8 @@ use coproduction::decision::DecisionKind;
 use coproduction::engine::{Engine, EngineEvent, ProcessCommand, Request};
 use coproduction::governance::{Governance, RouteFacts};
 use coproduction::journal::{FileJournal, Journal, StreamId};
-use coproduction::proposal::{ProposalCommand, ProposalConfig, ProposalRoles};
 use coproduction::process::PartCommand;
+use coproduction::proposal::{ProposalCommand, ProposalConfig, ProposalRoles};
 use coproduction::values::{
     Evidence, ExpensesFacts, Publication, RecruitmentFacts, StakeholderFacts, Way,
 };
@@ -251,8 +251,10 @@ pub(super) fn recruitment_decision(
 
     // What the round does not hold, recorded with the adopting request: the engine's gate
     // checks the round's own record supplemented with it.
-    let mut evidence = Evidence::default();
-    evidence.alternatives = Some(vec!["Invite people directly".into()]);
+    let mut evidence = Evidence {
+        alternatives: Some(vec!["Invite people directly".into()]),
+        ..Evidence::default()
+    };
     evidence.ways_offered = Some(
         [Way::Live, Way::Written, Way::Asynchronous]
             .into_iter()

@@ -13,8 +13,8 @@ use coproduction::engine::{Engine, EngineEvent, ProcessCommand, Request};
 use coproduction::governance::{Governance, RouteFacts};
 use coproduction::journal::FileJournal;
 use coproduction::journal::StreamId;
-use coproduction::proposal::{ProposalCommand, ProposalConfig, ProposalRoles};
 use coproduction::process::PartCommand;
+use coproduction::proposal::{ProposalCommand, ProposalConfig, ProposalRoles};
 use coproduction::values::{
     AdviceBasis, Credit, Evidence, ExpensesFacts, Publication, StakeholderFacts, ValueReport, Way,
 };
@@ -147,7 +147,12 @@ pub(super) fn working_model(
         ("2021-08-23T10:10:00Z", "2021-08-24T09:00:00Z"),
     )?;
     let heard = [
-        (3, AdviceBasis::Expertise, "Pay for preparation time, not only sessions", "Preparation time is paid"),
+        (
+            3,
+            AdviceBasis::Expertise,
+            "Pay for preparation time, not only sessions",
+            "Preparation time is paid",
+        ),
         (
             6,
             AdviceBasis::LivedExperience,
@@ -161,22 +166,23 @@ pub(super) fn working_model(
             "Sessions in the evening as well as the day",
         ),
     ];
-    for (day, (from, basis, advice, answer)) in (24..).zip(heard) {
-        let from = MemberId::new(from);
+    for (day, (from, basis, advice, _)) in (24..).zip(&heard) {
         engine.handle(part(
-            from,
+            MemberId::new(*from),
             &format!("2021-08-{day}T12:00:00Z"),
             PartCommand::GiveAdvice {
-                advice: advice.into(),
-                bases: [basis].into(),
+                advice: (*advice).into(),
+                bases: [*basis].into(),
             },
         ))?;
+    }
+    for (minute, (from, _, _, answer)) in (0..).zip(&heard) {
         engine.handle(part(
             staff_1,
-            &format!("2021-08-30T09:{:02}:00Z", day - 24),
+            &format!("2021-08-30T09:{minute:02}:00Z"),
             PartCommand::AnswerAdvice {
-                member: from,
-                answer: answer.into(),
+                member: MemberId::new(*from),
+                answer: (*answer).into(),
             },
         ))?;
     }
@@ -291,11 +297,13 @@ pub(super) fn working_model(
 
     // Adopted as a pilot, through the gate, with what the round does not hold.
     let pilot_ends = at("2022-03-01T00:00:00Z");
-    let mut evidence = Evidence::default();
-    evidence.alternatives = Some(vec![
-        "Keep recruiting project by project".into(),
-        "Wait for a full model".into(),
-    ]);
+    let mut evidence = Evidence {
+        alternatives: Some(vec![
+            "Keep recruiting project by project".into(),
+            "Wait for a full model".into(),
+        ]),
+        ..Evidence::default()
+    };
     evidence.ways_offered = Some([Way::Live, Way::Written].into_iter().collect());
     evidence.dates.papers_sent_at = Some(at("2021-08-23T09:00:00Z"));
     evidence.dates.session_at = Some(at("2021-09-01T10:00:00Z"));

@@ -306,9 +306,16 @@ mod tests {
         newer.supplement(older);
         assert_eq!(newer.rationale.as_deref(), Some("newer"));
         assert_eq!(newer.alternatives, Some(vec!["wait".to_owned()]));
-        let rules: Vec<_> = newer.acknowledgements.iter().map(|a| a.rule.as_str()).collect();
+        let rules: Vec<_> = newer
+            .acknowledgements
+            .iter()
+            .map(|a| a.rule.as_str())
+            .collect();
         assert_eq!(rules, ["I3", "H4"]);
-        assert_eq!(newer.stated_facts(), ["rationale", "alternatives", "acknowledgements"]);
+        assert_eq!(
+            newer.stated_facts(),
+            ["rationale", "alternatives", "acknowledgements"]
+        );
     }
 
     #[test]
@@ -334,7 +341,10 @@ mod tests {
             r#"{"route_taken": null}"#,
         ] {
             let error = serde_json::from_str::<Evidence>(json).unwrap_err();
-            assert!(error.to_string().contains("unknown field"), "{json}: {error}");
+            assert!(
+                error.to_string().contains("unknown field"),
+                "{json}: {error}"
+            );
         }
     }
 }
