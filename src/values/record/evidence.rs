@@ -6,11 +6,6 @@
 //! dates) and what members do themselves (advice, declarations of interest, payment
 //! answers, access needs met: see [`part`](crate::process::part)) have no field here, so
 //! evidence cannot state them; JSON that tries is refused as an unknown field.
-//!
-//! | fact | who may attest it |
-//! |---|---|
-//! | every field | a member who runs the process (a round's proposer, facilitator or secretary; a proposal's proposers and steward; a funding decision's deciding body) |
-//! | `overrides`, `acknowledgements` | the member who answers for the process (a round's facilitator, a proposal's steward, a member of the deciding body), in their own name |
 
 use std::collections::BTreeSet;
 
@@ -42,9 +37,17 @@ pub struct EvidenceDates {
     pub review_at: Option<Timestamp>,
 }
 
-/// What a member who runs a process attests for its decision record (see the [module
-/// guide](self) for who may attest what). Every field is optional; a later attestation
-/// of a fact answers for it, and the record keeps who attested each fact and when.
+/// What a member who runs a process attests for its decision record. Every field is
+/// optional; a later attestation of a fact answers for it, and the record keeps who attested
+/// each fact and when.
+///
+/// | fact | who may attest it |
+/// |---|---|
+/// | every field | a member who runs the process (a round's proposer, facilitator or secretary; a proposal's proposers and steward; a funding decision's deciding body) |
+/// | `overrides`, `acknowledgements` | the member who answers for the process (a round's facilitator, a proposal's steward, a member of the deciding body), in their own name |
+///
+/// What the engine records itself, and what members do themselves (advice, interests,
+/// payment, access: [`PartCommand`](crate::process::PartCommand)), has no field here.
 ///
 /// JSON: an object with the fields below; unknown fields (an `outcome`, a `participants`
 /// list) are refused.
