@@ -866,3 +866,89 @@ fn forged_evidence_and_overrides_are_refused_and_write_nothing() {
         assert_eq!(journal.bytes(), before);
     }
 }
+
+/// Through the tool: members take part in their own name. Advice from a member who was not
+/// asked, a payment offered by a member who does not run the round, and a recusal with no
+/// interest declared are refused with their reason and write nothing; advice asked, given and
+/// answered is in the Markdown record, with the bases the community records.
+#[test]
+fn members_take_part_in_their_own_name_through_the_tool() {
+    let journal = Journal::new();
+    let requests: Vec<_> = engine_support::to_consented_requests(&engine_support::community())
+        .into_iter()
+        .take(4)
+        .collect();
+    assert!(journal.run(&lines(&requests)).status.success());
+    let part = |actor: u64, minute: u32, command: &str| {
+        format!(
+            r#"{{"stream": "working-model", "actor": {actor}, "now": "2022-08-20T14:{minute:02}:00Z", "command": {{"process": "part", "command": {command}}}}}"#
+        )
+    };
+    let before = journal.bytes();
+    for (input, expected) in [
+        (
+            part(6, 0, r#"{"type": "give_advice", "advice": "No titles"}"#),
+            "member m6 was not asked for advice on this process",
+        ),
+        (
+            part(
+                14,
+                0,
+                r#"{"type": "offer_payment", "member": 14, "benefits_advice": true}"#,
+            ),
+            "`offer_payment` is for a member who runs the process; member m14 does not",
+        ),
+        (
+            part(14, 0, r#"{"type": "recuse", "reason": "A tie"}"#),
+            "member m14 declared no interest to step out for",
+        ),
+        (
+            part(
+                6,
+                0,
+                r#"{"type": "give_advice", "advice": "No titles", "on_behalf_of": 7}"#,
+            ),
+            "unknown field `on_behalf_of`",
+        ),
+    ] {
+        let out = journal.run(&input);
+        assert!(!out.status.success(), "{input}");
+        let stderr = text(&out.stderr);
+        assert!(stderr.contains(expected), "{input}\n{stderr}");
+        assert_eq!(journal.bytes(), before);
+    }
+    let taking_part = [
+        part(1, 0, r#"{"type": "ask_advice"}"#),
+        part(6, 1, r#"{"type": "give_advice", "advice": "No titles", "bases": ["affected"]}"#),
+        part(1, 2, r#"{"type": "answer_advice", "member": 6, "answer": "Roles are named by what people do"}"#),
+    ]
+    .join("\n");
+    let out = journal.run(&taking_part);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let community = data("community.json");
+    let out = cli(
+        &[
+            "report",
+            "record",
+            "--journal",
+            journal.path.to_str().unwrap(),
+            "--community",
+            community.to_str().unwrap(),
+            "--stream",
+            "working-model",
+            "--now",
+            "2022-08-20T15:00:00Z",
+            "--json",
+        ],
+        "",
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let json: serde_json::Value = serde_json::from_str(text(&out.stdout).trim()).unwrap();
+    let advice = &json["record"]["advice"][0];
+    assert_eq!(advice["from"], 6);
+    assert_eq!(
+        advice["bases"],
+        serde_json::json!(["affected", "lived_experience", "critical_friend"])
+    );
+    assert_eq!(advice["answer"], "Roles are named by what people do");
+}
