@@ -117,8 +117,8 @@ fn evidence() -> Evidence {
     )
 }
 
-/// The small grant identified, screened, checked, declared and advised on: ready to decide.
-fn small_grant_ready(engine: &Engine<impl Journal<Event = EngineEvent>>) {
+/// The small grant identified, screened, checked and declared: in consultation.
+fn small_grant_consulting(engine: &Engine<impl Journal<Event = EngineEvent>>) {
     let offer = small_grant();
     let id = "room-hire";
     engine
@@ -189,10 +189,16 @@ fn small_grant_ready(engine: &Engine<impl Journal<Event = EngineEvent>>) {
             FundingCommand::StartConsultation {},
         ))
         .unwrap();
+}
+
+/// The small grant identified, screened, checked, declared and advised on: ready to decide.
+fn small_grant_ready(engine: &Engine<impl Journal<Event = EngineEvent>>) {
+    small_grant_consulting(engine);
+    let id = "room-hire";
     engine
         .handle(funding(
             id,
-            1,
+            13,
             "2024-03-04T10:00:00Z",
             FundingCommand::RecordAdvice {
                 body: BodyId::new("associate_roles_team").unwrap(),
@@ -646,4 +652,45 @@ fn metrics_count_a_funding_decision_taken_without_a_round() {
         ),
         (1, 1)
     );
+}
+
+/// Through the engine, advice to a funding decision is given by the adviser, in their own
+/// name, as a member of the body consulted: recorded by another, or from outside the body,
+/// it is refused and nothing is written.
+#[test]
+fn funding_advice_is_given_in_the_advisers_own_name() {
+    use coproduction::process::PartError;
+    let engine = engine(MemoryJournal::new());
+    small_grant_consulting(&engine);
+    let before = engine.journal().read_all().unwrap();
+    let advice = |actor: u64, from: u64| {
+        funding(
+            "room-hire",
+            actor,
+            "2024-03-04T10:00:00Z",
+            FundingCommand::RecordAdvice {
+                body: BodyId::new("associate_roles_team").unwrap(),
+                from: m(from),
+                advice: "Use it for sessions co-producers can reach".into(),
+            },
+        )
+    };
+    for (request, expected) in [
+        (
+            advice(1, 13),
+            PartError::NotInOwnName {
+                actor: m(1),
+                member: m(13),
+            },
+        ),
+        (advice(20, 20), PartError::NotAsked { member: m(20) }),
+    ] {
+        let err = engine.handle(request).unwrap_err();
+        assert!(
+            matches!(&err, EngineError::Part { source, .. } if *source == expected),
+            "{err}"
+        );
+        assert_eq!(engine.journal().read_all().unwrap(), before);
+    }
+    engine.handle(advice(13, 13)).unwrap();
 }

@@ -8,7 +8,7 @@ use crate::decision::DecisionKind;
 use crate::funding::FundingCommand;
 use crate::governance::{Route, RouteFacts};
 use crate::journal::{Journal, StreamId};
-use crate::process::{ProcessState, Stream, Witness};
+use crate::process::{PartError, ProcessState, Stream, Witness};
 use crate::proposal::ProposalCommand;
 
 use super::{Engine, EngineError, EngineEvent, Held, ProcessCommand, Request};
@@ -97,8 +97,29 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
         &self,
         id: &StreamId,
         command: &ProcessCommand,
+        actor: MemberId,
         held: &Held<'_>,
     ) -> Result<(), EngineError> {
+        // Advice a funding decision records is given by the adviser, in their own name, as
+        // a member of the body consulted: the engine witnesses who gives it.
+        if let ProcessCommand::Funding {
+            command: FundingCommand::RecordAdvice { body, from, .. },
+        } = command
+        {
+            let refuse = |source| EngineError::Part {
+                stream: id.clone(),
+                source,
+            };
+            if *from != actor {
+                return Err(refuse(PartError::NotInOwnName {
+                    actor,
+                    member: *from,
+                }));
+            }
+            if !self.community.body(body).is_some_and(|b| b.contains(*from)) {
+                return Err(refuse(PartError::NotAsked { member: *from }));
+            }
+        }
         // A reference that names no stream is a record kept elsewhere.
         match copied_round(command) {
             Some(round) => by_hand(held, id, &round),

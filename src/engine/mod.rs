@@ -30,14 +30,16 @@
 //!
 //! **Witnessed and attested.** The journal holds what the engine witnessed: who is seated in a
 //! round (the route's body as the community records it, less those who stepped out of the
-//! process it decides for), who responded, the outcome a process reached and when, the route.
-//! What it cannot witness comes as evidence, journalled with the member who attested it:
-//! only a member who runs the process records it (anyone may declare what concerns
-//! themselves), never dated before the process's last event, and never stating what the
-//! engine records itself (an outcome, a response, the route, the body's make-up, lived
-//! experience or roles the community does not record). An override is made in the actor's own
-//! name, by the member who answers for the process, of a rule that takes one. A record lists
-//! the facts members attested, who and when ([`DecisionRecord::attested`]).
+//! process it decides for), who responded, the outcome a process reached and when, the route;
+//! and what members did beside the process, in their own name
+//! ([`PartCommand`](crate::process::PartCommand)): advice asked of the bodies the route
+//! consults, given by those asked and answered; interests declared and recusals; payment
+//! offered and accepted or declined; access needs met. What no step witnesses comes as
+//! [`Evidence`](crate::values::Evidence), journalled with the member who attested it: only a
+//! member who runs the process attests it, never dated before the process's last event, and
+//! the type has no field for what the engine records itself. An override is made in the
+//! actor's own name, by the member who answers for the process, of a rule that takes one. A
+//! record lists the facts members attested, who and when ([`DecisionRecord::attested`]).
 //!
 //! A refused request changes nothing: not the journal, not the engine's state. Opening an
 //! engine on an existing journal replays it. The engine is `Send + Sync`: share it across
@@ -434,7 +436,7 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
             };
         // The machine's own rules first; what the engine checks beyond them (the route
         // governance gives, a round's result copied by hand) only of a command they take.
-        self.check(id, command, held)?;
+        self.check(id, command, *actor, held)?;
         let linked = self.link(id, stream, &events, held, &ctx)?;
 
         if let Some(evidence) = evidence {

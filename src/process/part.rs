@@ -249,6 +249,14 @@ pub enum PartError {
         /// The member.
         member: MemberId,
     },
+    /// Advice given in another member's name.
+    #[error("member {actor} cannot give advice in member {member}'s name")]
+    NotInOwnName {
+        /// Who tried.
+        actor: MemberId,
+        /// In whose name.
+        member: MemberId,
+    },
     /// A basis the community does not record of the adviser.
     #[error("member {member} gives advice on lived experience the community does not record")]
     BasisNotRecorded {

@@ -201,8 +201,9 @@ pub(super) fn foundation_offer(
         ),
     ];
     for (n, (from_body, from, text, answer)) in (1..).zip(advice) {
+        // Each adviser gives their advice in their own name; the staff lead answers it.
         step(
-            1,
+            from,
             &format!("2021-04-21T1{n}:00:00Z"),
             FundingCommand::RecordAdvice {
                 body: body(from_body)?,
