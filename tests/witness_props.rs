@@ -246,7 +246,7 @@ fn sends() -> impl Strategy<Value = Vec<Sent>> {
     let steps: Vec<_> = course
         .into_iter()
         .map(|(actor, act)| {
-            (prop::collection::vec(sent(), 0..3), 0i64..5).prop_map(move |(mut noise, minute)| {
+            (prop::collection::vec(sent(), 0..2), 0i64..5).prop_map(move |(mut noise, minute)| {
                 noise.push(Sent {
                     actor,
                     minute,
