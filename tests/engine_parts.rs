@@ -235,6 +235,33 @@ fn interests_and_recusals_are_each_members_own_and_a_recused_member_cannot_respo
         &PartError::SteppedOut { member: CO_2 },
     );
 
+    // A member who has responded cannot step out afterwards.
+    let respond = RoundCommand::Respond {
+        member: STAFF_1,
+        response: Response::consent(),
+    };
+    engine.handle(consent(STAFF_1, 10, respond)).unwrap();
+    engine
+        .handle(part(
+            STAFF_1,
+            10,
+            PartCommand::DeclareInterests {
+                interest: Some("I would manage the roles".into()),
+            },
+        ))
+        .unwrap();
+    refused(
+        &engine,
+        part(
+            STAFF_1,
+            10,
+            PartCommand::Recuse {
+                reason: "I manage the roles".into(),
+            },
+        ),
+        &PartError::AlreadyResponded { member: STAFF_1 },
+    );
+
     let record = engine.record(&stream(), at(11)).unwrap();
     let conflict = |m: MemberId| {
         record
@@ -246,7 +273,8 @@ fn interests_and_recusals_are_each_members_own_and_a_recused_member_cannot_respo
     };
     assert_eq!(conflict(CO_2), Some(Conflict::DeclaredAndRecused));
     assert_eq!(conflict(CO_1), Some(Conflict::None));
-    assert_eq!(conflict(STAFF_1), None, "the proposer declared nothing");
+    assert_eq!(conflict(STAFF_1), Some(Conflict::DeclaredAndTookPart));
+    assert_eq!(conflict(CO_1), Some(Conflict::None));
 }
 
 #[test]

@@ -82,7 +82,7 @@ Roles: co_producer 2, staff 1.
 
 - m1: consent
 - m13 (lived experience): absent, not counted either way
-- m14 (lived experience, public contributor): objection
+- m14 (lived experience, public contributor): objection; accepted payment
 
 Absence policy: an absence is not counted either way.
 

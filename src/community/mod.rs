@@ -123,6 +123,24 @@ pub enum AccessNeedKind {
     Other,
 }
 
+impl AccessNeedKind {
+    /// The need in words, as a record reads it.
+    pub fn label(self) -> &'static str {
+        match self {
+            AccessNeedKind::StepFreeVenue => "a step-free venue",
+            AccessNeedKind::SignLanguage => "a sign-language interpreter",
+            AccessNeedKind::Captions => "live captions",
+            AccessNeedKind::EasyRead => "easy-read papers",
+            AccessNeedKind::LargePrint => "large-print papers",
+            AccessNeedKind::ScreenReader => "papers that work with a screen reader",
+            AccessNeedKind::PapersInAdvance => "papers well in advance",
+            AccessNeedKind::QuietSpace => "a quiet space",
+            AccessNeedKind::RegularBreaks => "regular breaks",
+            AccessNeedKind::Other => "another adjustment",
+        }
+    }
+}
+
 /// One access need of a member.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

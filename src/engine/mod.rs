@@ -107,7 +107,9 @@ use crate::governance::Governance;
 use crate::journal::{BatchPart, Envelope, Hash, Journal, NewEvent, StreamId};
 use crate::machine::Context;
 use crate::metrics::Metrics;
-use crate::process::{Answerable, Listed, PartContext, PartError, Stream, Streams};
+use crate::process::{
+    Answerable, Listed, PartCommand, PartContext, PartError, PartEvent, Stream, Streams,
+};
 use crate::values::{Charter, DecisionRecord, GateReview, GateSummary, ValueReport};
 
 pub use builder::EngineBuilder;
@@ -375,65 +377,49 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
             }
             None => None,
         };
-        let events =
-            match command {
-                ProcessCommand::Evidence {} => {
-                    let evidence = evidence
-                        .ok_or_else(|| EngineError::EvidenceRequired { stream: id.clone() })?;
-                    let event = EngineEvent::EvidenceRecorded {
+        let events = match command {
+            ProcessCommand::Evidence {} => {
+                let evidence =
+                    evidence.ok_or_else(|| EngineError::EvidenceRequired { stream: id.clone() })?;
+                let event = EngineEvent::EvidenceRecorded {
+                    evidence: Box::new(evidence),
+                };
+                return self.append(id, stream, vec![event], None, held, (*actor, *now));
+            }
+            ProcessCommand::Part { command } => {
+                let event = self.take_part(id, stream, command, *actor, *now)?;
+                if let Some(evidence) = evidence {
+                    batch.push(EngineEvent::EvidenceRecorded {
                         evidence: Box::new(evidence),
-                    };
-                    return self.append(id, stream, vec![event], None, held, (*actor, *now));
-                }
-                ProcessCommand::Part { command } => {
-                    let Answerable { attest, .. } =
-                        stream.process().answerable(stream.route(), &self.community);
-                    let part = PartContext {
-                        actor: *actor,
-                        now: *now,
-                        route: stream.route(),
-                        community: &self.community,
-                        runners: &attest,
-                        last: stream.last_at(),
-                    };
-                    let event = stream.parts().decide(command, &part).map_err(|source| {
-                        EngineError::Part {
-                            stream: id.clone(),
-                            source,
-                        }
-                    })?;
-                    if let Some(evidence) = evidence {
-                        batch.push(EngineEvent::EvidenceRecorded {
-                            evidence: Box::new(evidence),
-                        });
-                    }
-                    batch.push(EngineEvent::Part { event });
-                    return self.append(id, stream, batch, None, held, (*actor, *now));
-                }
-                ProcessCommand::Consent {
-                    command: RoundCommand::Respond { member, .. },
-                } if stream.parts().recused(*member) => {
-                    return Err(EngineError::Part {
-                        stream: id.clone(),
-                        source: PartError::SteppedOut { member: *member },
                     });
                 }
-                command => match stream.process().decide(command, &ctx) {
-                    None => {
-                        return Err(EngineError::WrongProcess {
-                            stream: id.clone(),
-                            process: stream.process().kind(),
-                        });
-                    }
-                    Some(Err(source)) => {
-                        return Err(EngineError::Refused {
-                            stream: id.clone(),
-                            source,
-                        });
-                    }
-                    Some(Ok(events)) => events,
-                },
-            };
+                batch.push(EngineEvent::Part { event });
+                return self.append(id, stream, batch, None, held, (*actor, *now));
+            }
+            ProcessCommand::Consent {
+                command: RoundCommand::Respond { member, .. },
+            } if stream.parts().recused(*member) => {
+                return Err(EngineError::Part {
+                    stream: id.clone(),
+                    source: PartError::SteppedOut { member: *member },
+                });
+            }
+            command => match stream.process().decide(command, &ctx) {
+                None => {
+                    return Err(EngineError::WrongProcess {
+                        stream: id.clone(),
+                        process: stream.process().kind(),
+                    });
+                }
+                Some(Err(source)) => {
+                    return Err(EngineError::Refused {
+                        stream: id.clone(),
+                        source,
+                    });
+                }
+                Some(Ok(events)) => events,
+            },
+        };
         // The machine's own rules first; what the engine checks beyond them (the route
         // governance gives, a round's result copied by hand) only of a command they take.
         self.check(id, command, *actor, held)?;
@@ -492,6 +478,45 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
         };
         batch.extend(events);
         self.append(id, stream, batch, linked, held, (*actor, *now))
+    }
+
+    /// Decides what `actor` does beside the process on `stream` (advice, interests, payment,
+    /// access): the event to journal, or why not.
+    fn take_part(
+        &self,
+        id: &StreamId,
+        stream: &Stream,
+        command: &PartCommand,
+        actor: MemberId,
+        now: Timestamp,
+    ) -> Result<PartEvent, EngineError> {
+        let refuse = |source| EngineError::Part {
+            stream: id.clone(),
+            source,
+        };
+        // A member who has responded has taken part: stepping out comes first.
+        if let PartCommand::Recuse { .. } = command {
+            let responded = stream
+                .record(&self.community, now, None)
+                .and_then(|r| r.participants)
+                .unwrap_or_default()
+                .iter()
+                .any(|p| p.member == actor && p.response.is_some());
+            if responded {
+                return Err(refuse(PartError::AlreadyResponded { member: actor }));
+            }
+        }
+        let Answerable { attest, .. } =
+            stream.process().answerable(stream.route(), &self.community);
+        let part = PartContext {
+            actor,
+            now,
+            route: stream.route(),
+            community: &self.community,
+            runners: &attest,
+            last: stream.last_at(),
+        };
+        stream.parts().decide(command, &part).map_err(refuse)
     }
 
     /// What the process on `stream` reached with `events`, recorded by the process it

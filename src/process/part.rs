@@ -283,6 +283,12 @@ pub enum PartError {
         /// The member.
         member: MemberId,
     },
+    /// A member who has responded in the decision cannot step out of it afterwards.
+    #[error("member {member} has already responded in this decision; stepping out comes first")]
+    AlreadyResponded {
+        /// The member.
+        member: MemberId,
+    },
     /// A member already stepped out.
     #[error("member {member} has already stepped out")]
     AlreadyRecused {

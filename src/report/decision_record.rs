@@ -7,8 +7,8 @@ use jiff::Timestamp;
 use crate::community::MemberId;
 
 use crate::values::{
-    AbsenceCounted, DecisionRecord, Disposition, GateReview, ObjectionEntry, Outcome, RaisedAs,
-    Response, RouteSummary, Status, TestResult, ValueReport,
+    AbsenceCounted, AdviceBasis, Conflict, DecisionRecord, Disposition, GateReview, ObjectionEntry,
+    Outcome, PaymentStatus, RaisedAs, Response, RouteSummary, Status, TestResult, ValueReport,
 };
 
 /// Writes a [`DecisionRecord`] and the [`ValueReport`] of its check as Markdown, for a person
@@ -101,6 +101,15 @@ fn response(r: Response) -> &'static str {
         Response::Objection => "objection",
         Response::StandAside => "stand aside",
         Response::Absent => "absent",
+    }
+}
+
+fn basis(b: AdviceBasis) -> &'static str {
+    match b {
+        AdviceBasis::Affected => "affected",
+        AdviceBasis::Expertise => "expertise",
+        AdviceBasis::LivedExperience => "lived experience",
+        AdviceBasis::CriticalFriend => "critical friend",
     }
 }
 
@@ -216,11 +225,28 @@ impl fmt::Display for DecisionRecordMarkdown<'_> {
                     } else {
                         format!(" ({})", notes.join(", "))
                     };
-                    let said = match (p.response, p.absence_counted_as) {
+                    let mut said = match (p.response, p.absence_counted_as) {
                         (Some(Response::Absent), Some(a)) => format!("absent, {}", absence(a)),
                         (Some(resp), _) => response(resp).to_owned(),
                         (None, _) => "no response".to_owned(),
                     };
+                    match p.conflict {
+                        Some(Conflict::None) => said.push_str("; declared no interests"),
+                        Some(Conflict::DeclaredAndRecused) => {
+                            said.push_str("; declared an interest and stepped out");
+                        }
+                        Some(Conflict::DeclaredAndTookPart) => {
+                            said.push_str("; declared an interest and took part");
+                        }
+                        None => {}
+                    }
+                    match p.payment {
+                        Some(PaymentStatus::NotOffered) => said.push_str("; not offered payment"),
+                        Some(PaymentStatus::Offered) => said.push_str("; offered payment"),
+                        Some(PaymentStatus::Accepted) => said.push_str("; accepted payment"),
+                        Some(PaymentStatus::Declined) => said.push_str("; declined payment"),
+                        None => {}
+                    }
                     writeln!(f, "- {}{notes}: {said}", p.member)?;
                 }
             }
@@ -240,6 +266,53 @@ impl fmt::Display for DecisionRecordMarkdown<'_> {
             }
             Some(_) => writeln!(f, "None were raised.")?,
             None => writeln!(f, "Not recorded.")?,
+        }
+
+        if let Some(advice) = r.advice.as_ref().filter(|a| !a.is_empty()) {
+            writeln!(f, "\n### Advice\n")?;
+            for a in advice {
+                let bases: Vec<&str> = a.bases.iter().map(|b| basis(*b)).collect();
+                let mut line = format!("- From {}", a.from);
+                if !bases.is_empty() {
+                    let _ = write!(line, " ({})", bases.join(", "));
+                }
+                if let Some(given) = a.given_at {
+                    let _ = write!(line, ", {}", day(given));
+                }
+                match &a.answer {
+                    Some(answer) => {
+                        let _ = write!(line, ": answered: {answer}");
+                    }
+                    None => line.push_str(": not answered"),
+                }
+                writeln!(f, "{line}")?;
+            }
+        }
+        if let Some(requests) = r.access_requests.as_ref().filter(|a| !a.is_empty()) {
+            writeln!(f, "\n### Access\n")?;
+            for a in requests {
+                match (a.met_at, &a.adjustment) {
+                    (Some(met), Some(adjustment)) => writeln!(
+                        f,
+                        "- {} asked for {}: met {} ({adjustment})",
+                        a.member,
+                        a.need.label(),
+                        day(met)
+                    )?,
+                    (Some(met), None) => {
+                        writeln!(
+                            f,
+                            "- {} asked for {}: met {}",
+                            a.member,
+                            a.need.label(),
+                            day(met)
+                        )?;
+                    }
+                    (None, _) => {
+                        writeln!(f, "- {} asked for {}: not met", a.member, a.need.label())?
+                    }
+                }
+            }
         }
 
         writeln!(f, "\n### Rationale\n")?;
