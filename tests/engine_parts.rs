@@ -9,7 +9,7 @@ use coproduction::community::{AccessNeedKind, MemberId};
 use coproduction::consent::{Response, RoundCommand};
 use coproduction::engine::{Engine, EngineError, Request};
 use coproduction::journal::{Journal, MemoryJournal, StreamId};
-use coproduction::process::{PartCommand, PartError};
+use coproduction::process::{PartCommand, PartError, PartEvent};
 use coproduction::values::{AdviceBasis, Conflict, PaymentStatus, Status};
 
 mod engine_support;
@@ -355,6 +355,27 @@ fn access_requests_come_from_declared_needs_and_are_met_as_events() {
         )
         .unwrap();
     let needs = MemberId::new(25);
+    // Raised by the engine as the round seated the whole community, in the batch that
+    // opened it.
+    let raised: Vec<_> = engine
+        .journal()
+        .read_all()
+        .unwrap()
+        .into_iter()
+        .filter_map(|e| match e.event {
+            coproduction::EngineEvent::Part {
+                event: PartEvent::AccessRequested { member, needs, .. },
+            } => Some((member, needs)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        raised,
+        [(
+            needs,
+            vec![AccessNeedKind::Captions, AccessNeedKind::PapersInAdvance]
+        )]
+    );
     let record = engine.record(&strategy, at(1)).unwrap();
     let requests = record.access_requests.unwrap();
     assert_eq!(requests.len(), 2);

@@ -32,7 +32,7 @@
 //! round (the route's body as the community records it, less those who stepped out of the
 //! process it decides for), who responded, the outcome a process reached and when, the route;
 //! and what members did beside the process, in their own name
-//! ([`PartCommand`](crate::process::PartCommand)): advice asked of the bodies the route
+//! ([`PartCommand`]): advice asked of the bodies the route
 //! consults, given by those asked and answered; interests declared and recusals; payment
 //! offered and accepted or declined; access needs met. What no step witnesses comes as
 //! [`Evidence`](crate::values::Evidence), journalled with the member who attested it: only a
@@ -477,7 +477,56 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
             (events, linked)
         };
         batch.extend(events);
+        if matches!(batch.first(), Some(EngineEvent::Started { .. })) {
+            let raised = self.access_requested(stream, &batch, *now);
+            batch.extend(raised);
+        }
         self.append(id, stream, batch, linked, held, (*actor, *now))
+    }
+
+    /// The access requests a process raises as it opens (`opening`, the batch that opens
+    /// it): the needs each member it seats has declared to the community, or, for a process
+    /// that seats nobody yet, each member of the body the route gives to decide.
+    fn access_requested(
+        &self,
+        stream: &Stream,
+        opening: &[EngineEvent],
+        now: Timestamp,
+    ) -> Vec<EngineEvent> {
+        let mut opened = stream.clone();
+        for event in opening {
+            opened.apply_event(event);
+        }
+        let seated: Vec<MemberId> = match opened
+            .record(&self.community, now, None)
+            .and_then(|r| r.participants)
+        {
+            Some(participants) => participants.iter().map(|p| p.member).collect(),
+            None => opened
+                .route()
+                .and_then(|r| self.community.body(&r.decider))
+                .map(|b| b.members().collect())
+                .unwrap_or_default(),
+        };
+        seated
+            .into_iter()
+            .filter_map(|member| {
+                let needs: Vec<_> = self
+                    .community
+                    .member(member)?
+                    .access_needs
+                    .iter()
+                    .map(|n| n.kind)
+                    .collect();
+                (!needs.is_empty()).then_some(EngineEvent::Part {
+                    event: PartEvent::AccessRequested {
+                        member,
+                        needs,
+                        at: now,
+                    },
+                })
+            })
+            .collect()
     }
 
     /// Decides what `actor` does beside the process on `stream` (advice, interests, payment,

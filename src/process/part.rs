@@ -17,9 +17,11 @@
 //! - **Payment.** A member who runs the process offers a member payment, saying whether
 //!   benefits advice was signposted ([`PartCommand::OfferPayment`]); the member offered
 //!   accepts or declines it ([`PartCommand::AnswerPayment`]).
-//! - **Access.** The access needs the community records of the members who take part are
-//!   their access requests; a member who runs the process records each one met
-//!   ([`PartCommand::MeetAccess`]), with the adjustment made.
+//! - **Access.** When a process opens, the engine raises the access requests of the
+//!   members it seats (or, if it seats nobody yet, of the body the route gives to decide):
+//!   the needs each has declared to the community ([`PartEvent::AccessRequested`]). A member
+//!   who runs the process records each one met ([`PartCommand::MeetAccess`]), with the
+//!   adjustment made; one not met stays unmet in the record, for rule I4 to find.
 //!
 //! [`Parts`] folds the events; the stream's decision record takes its advice log, its
 //! participants' conflicts and payments, and its access requests from them, so rules T4,
@@ -191,6 +193,16 @@ pub enum PartEvent {
         /// When.
         at: Timestamp,
     },
+    /// The engine raised a member's access requests as the process seated them: the needs
+    /// they had declared to the community.
+    AccessRequested {
+        /// Whose.
+        member: MemberId,
+        /// The needs declared.
+        needs: Vec<AccessNeedKind>,
+        /// When.
+        at: Timestamp,
+    },
     /// A member's access need was met.
     AccessMet {
         /// Whose.
@@ -357,6 +369,7 @@ pub struct Parts {
     advice: BTreeMap<MemberId, Advice>,
     interests: BTreeMap<MemberId, Interests>,
     payments: BTreeMap<MemberId, Payment>,
+    requested: BTreeMap<MemberId, Vec<AccessNeedKind>>,
     access: BTreeMap<(MemberId, AccessNeedKind), (String, Timestamp)>,
 }
 
@@ -367,6 +380,7 @@ impl Parts {
             && self.advice.is_empty()
             && self.interests.is_empty()
             && self.payments.is_empty()
+            && self.requested.is_empty()
             && self.access.is_empty()
     }
 
@@ -545,7 +559,8 @@ impl Parts {
                 let declared = in_community(*member)?
                     .access_needs
                     .iter()
-                    .any(|n| n.kind == *need);
+                    .any(|n| n.kind == *need)
+                    || self.requested.get(member).is_some_and(|n| n.contains(need));
                 if !declared {
                     return Err(PartError::NeedNotDeclared {
                         member: *member,
@@ -622,6 +637,9 @@ impl Parts {
                     p.accepted = Some(*accepted);
                 }
             }
+            PartEvent::AccessRequested { member, needs, .. } => {
+                self.requested.insert(*member, needs.clone());
+            }
             PartEvent::AccessMet {
                 member,
                 need,
@@ -669,15 +687,20 @@ impl Parts {
                     Some(false) => PaymentStatus::Declined,
                 });
             }
-            let needs = community
-                .member(p.member)
-                .map(|m| m.access_needs.as_slice())
-                .unwrap_or_default();
+            // The needs raised when the process seated them; for a member seated later
+            // (a funding decision's deciders), the needs they declare to the community.
+            let needs: Vec<AccessNeedKind> = match self.requested.get(&p.member) {
+                Some(needs) => needs.clone(),
+                None => community
+                    .member(p.member)
+                    .map(|m| m.access_needs.iter().map(|n| n.kind).collect())
+                    .unwrap_or_default(),
+            };
             for need in needs {
-                let met = self.access.get(&(p.member, need.kind));
+                let met = self.access.get(&(p.member, need));
                 requests.push(AccessRequest {
                     member: p.member,
-                    need: need.kind,
+                    need,
                     met_at: met.map(|(_, at)| *at),
                     adjustment: met.map(|(adjustment, _)| adjustment.clone()),
                 });
