@@ -373,3 +373,59 @@ fn an_advice_process_record_shows_the_decider_and_the_advisers() {
     let heard: Vec<MemberId> = record.advice.iter().flatten().map(|a| a.from).collect();
     assert_eq!(heard, [ALLY]);
 }
+
+/// Governance says who may override a finding for a body: with the map naming the
+/// secretary for the associate-roles team, the round's facilitator may no longer override
+/// and the secretary may, in their own name. A map naming someone outside the community is
+/// refused when it is validated.
+#[test]
+fn governance_says_who_may_override_for_a_body() {
+    use coproduction::governance::{GovernanceError, MapProblem};
+    use coproduction::values::Evidence;
+
+    let community = community();
+    let team: coproduction::community::BodyId = "associate_roles_team".parse().unwrap();
+    let mut map = governance(&community).into_map();
+    map.set_override_by(team.clone(), [STAFF_2].into());
+    let engine = Engine::builder(community.clone())
+        .governance(coproduction::Governance::new(map.clone(), &community).unwrap())
+        .open(MemoryJournal::new())
+        .unwrap();
+    to_consented(&engine);
+    let t2 = || -> coproduction::values::RuleId { "T2".parse().unwrap() };
+    let overriding = |actor: MemberId| {
+        Request::new(
+            stream(),
+            actor,
+            at(25),
+            coproduction::ProcessCommand::Evidence {},
+        )
+        .with_evidence(Evidence::default().with_override(
+            t2(),
+            actor,
+            "Alternatives follow",
+        ))
+    };
+    let before = engine.journal().read_all().unwrap();
+    let err = engine.handle(overriding(CO_1)).unwrap_err();
+    assert!(
+        matches!(err, EngineError::Unattested { .. }) && err.to_string().contains("override"),
+        "{err}"
+    );
+    assert_eq!(engine.journal().read_all().unwrap(), before);
+    engine.handle(overriding(STAFF_2)).unwrap();
+    // The route journalled when the round opened says who may override.
+    let record = engine.record(&stream(), at(26)).unwrap();
+    assert_eq!(record.overrides[0].by, STAFF_2);
+
+    map.set_override_by(team, [MemberId::new(99)].into());
+    let Err(GovernanceError::InvalidMap { problems }) =
+        coproduction::Governance::new(map, &community)
+    else {
+        panic!("a stranger cannot override");
+    };
+    assert!(
+        matches!(&problems[..], [MapProblem::UnknownOverrider { what, .. }] if what == "member m99"),
+        "{problems:?}"
+    );
+}

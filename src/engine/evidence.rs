@@ -37,6 +37,12 @@ pub(super) fn admit(
         )));
     }
     let Answerable { attest, overrule } = stream.process().answerable(stream.route(), community);
+    // Who may override for the deciding body is governance's to say, when its map names
+    // anyone; otherwise whoever answers for the process.
+    let overrule = match stream.route() {
+        Some(route) if !route.override_by.is_empty() => &route.override_by,
+        _ => &overrule,
+    };
     if !attest.contains(&actor) {
         return Err(refuse(
             "only a member who runs the process attests evidence for it; what members do themselves (advice, interests, payment) they record as taking part"

@@ -38,7 +38,8 @@
 //! [`Evidence`](crate::values::Evidence), journalled with the member who attested it: only a
 //! member who runs the process attests it, never dated before the process's last event, and
 //! the type has no field for what the engine records itself. An override is made in the
-//! actor's own name, by the member who answers for the process, of a rule that takes one. A
+//! actor's own name, by whom governance names for the deciding body (or else the member who
+//! answers for the process), of a rule that takes one. A
 //! record lists the facts members attested, who and when ([`DecisionRecord::attested`]).
 //!
 //! A refused request changes nothing: not the journal, not the engine's state. Opening an

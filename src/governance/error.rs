@@ -68,6 +68,15 @@ pub enum MapProblem {
         /// The first edge naming it; `None` for a body added without edges.
         edge: Option<Edge>,
     },
+    /// The map names, as one who may override findings for a body, someone who is not a
+    /// member of the community (or for a body the community does not have).
+    #[error("`override_by` for `{body}` names {what}, which is not in the community")]
+    UnknownOverrider {
+        /// The body.
+        body: BodyId,
+        /// What is missing: the body, or member `m..`.
+        what: String,
+    },
     /// A body that decides some kind has no members, so nobody could take the decision.
     #[error("body `{body}` decides `{kind}` but has no members")]
     EmptyDecider {

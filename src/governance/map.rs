@@ -1,13 +1,13 @@
 //! The governance map: a petgraph graph of bodies and decision kinds, and its JSON shape.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
 
 use petgraph::Direction;
 use petgraph::stable_graph::{NodeIndex, StableDiGraph};
 use serde::{Deserialize, Serialize};
 
-use crate::community::{BodyId, Community};
+use crate::community::{BodyId, Community, MemberId};
 use crate::decision::{DecisionKind, Method};
 
 use super::{AmountBands, Conditions, GovernanceDot, GovernanceError};
@@ -263,6 +263,7 @@ pub struct GovernanceMap {
     bands: AmountBands,
     graph: StableDiGraph<Node, Edge>,
     nodes: HashMap<Node, NodeIndex>,
+    override_by: BTreeMap<BodyId, BTreeSet<MemberId>>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -272,6 +273,8 @@ struct MapData {
     amount_bands: AmountBands,
     kinds: Vec<DecisionKind>,
     edges: Vec<Edge>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    override_by: BTreeMap<BodyId, BTreeSet<MemberId>>,
 }
 
 impl From<MapData> for GovernanceMap {
@@ -283,6 +286,7 @@ impl From<MapData> for GovernanceMap {
         for edge in data.edges {
             map.add_edge(edge);
         }
+        map.override_by = data.override_by;
         map
     }
 }
@@ -293,6 +297,7 @@ impl From<GovernanceMap> for MapData {
             amount_bands: map.bands,
             kinds: map.kinds().cloned().collect(),
             edges: map.edges().cloned().collect(),
+            override_by: map.override_by,
         }
     }
 }
@@ -304,6 +309,7 @@ impl PartialEq for GovernanceMap {
             && self.kinds().eq(other.kinds())
             && self.bodies().eq(other.bodies())
             && self.edges().eq(other.edges())
+            && self.override_by == other.override_by
     }
 }
 
@@ -321,6 +327,30 @@ impl GovernanceMap {
             bands,
             ..Self::default()
         }
+    }
+
+    /// Names the members who may override (or acknowledge) a finding of the value-check
+    /// for decisions `body` takes, in place of the default: the facilitator of the process
+    /// (a round's facilitator, a proposal's steward, a member of a funding decision's
+    /// deciding body). An empty set restores the default.
+    ///
+    /// JSON: `"override_by": {"decision_circle": [13, 1]}` beside `edges`.
+    pub fn set_override_by(&mut self, body: BodyId, members: BTreeSet<MemberId>) {
+        if members.is_empty() {
+            self.override_by.remove(&body);
+        } else {
+            self.override_by.insert(body, members);
+        }
+    }
+
+    /// Who may override a finding for decisions `body` takes, if the map names anyone.
+    pub fn override_by(&self, body: &BodyId) -> Option<&BTreeSet<MemberId>> {
+        self.override_by.get(body)
+    }
+
+    /// Every body the map names overriders for, with them.
+    pub fn overriders(&self) -> impl Iterator<Item = (&BodyId, &BTreeSet<MemberId>)> + '_ {
+        self.override_by.iter()
     }
 
     /// The amount bands that turn amounts into tiers.

@@ -1,11 +1,11 @@
 //! Routing: a validated map, and the route it gives a decision.
 
-use std::collections::HashSet;
+use std::collections::{BTreeSet, HashSet};
 
 use petgraph::stable_graph::NodeIndex;
 use serde::{Deserialize, Serialize};
 
-use crate::community::{BodyId, Community};
+use crate::community::{BodyId, Community, MemberId};
 use crate::decision::{DecisionKind, Method, Tier};
 
 use super::facts::CaseSet;
@@ -180,6 +180,7 @@ impl Governance {
         }
         let informed = self.bodies_for(&routes.informed, case);
         let escalation = self.chain_from(decider_ix, case);
+        let override_by = self.map.override_by(&decider).cloned().unwrap_or_default();
         Ok(Route {
             kind: kind.clone(),
             case,
@@ -189,6 +190,7 @@ impl Governance {
             informed,
             escalation,
             selected_by,
+            override_by,
         })
     }
 
@@ -284,6 +286,11 @@ pub struct Route {
     pub escalation: Vec<BodyId>,
     /// The conditions of the `decides` edge that selected this route.
     pub selected_by: Conditions,
+    /// Who may override (or acknowledge) a finding of the value-check for this decision,
+    /// as the map names them for the deciding body; empty for the default, the facilitator
+    /// of the process.
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub override_by: BTreeSet<MemberId>,
 }
 
 impl Route {

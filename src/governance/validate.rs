@@ -332,6 +332,20 @@ fn check_bodies(map: &GovernanceMap, community: &Community, problems: &mut Vec<M
             Some(_) => {}
         }
     }
+    for (body, members) in map.overriders() {
+        if community.body(body).is_none() {
+            problems.push(MapProblem::UnknownOverrider {
+                body: body.clone(),
+                what: format!("body `{body}`"),
+            });
+        }
+        for member in members.iter().filter(|m| community.member(**m).is_none()) {
+            problems.push(MapProblem::UnknownOverrider {
+                body: body.clone(),
+                what: format!("member {member}"),
+            });
+        }
+    }
 }
 
 #[cfg(test)]

@@ -303,6 +303,7 @@ pub fn given_route() -> Route {
             BodyId::new("whole_community").unwrap(),
         ],
         selected_by: Conditions::default(),
+        override_by: Default::default(),
     }
 }
 

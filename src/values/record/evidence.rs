@@ -44,7 +44,7 @@ pub struct EvidenceDates {
 /// | fact | who may attest it |
 /// |---|---|
 /// | every field | a member who runs the process (a round's proposer, facilitator or secretary; a proposal's proposers and steward; a funding decision's deciding body) |
-/// | `overrides`, `acknowledgements` | the member who answers for the process (a round's facilitator, a proposal's steward, a member of the deciding body), in their own name |
+/// | `overrides`, `acknowledgements` | whom governance names for the deciding body (`override_by` in the map), or else the member who answers for the process (a round's facilitator, a proposal's steward, a member of the deciding body), in their own name |
 ///
 /// What the engine records itself, and what members do themselves (advice, interests,
 /// payment, access: [`PartCommand`](crate::process::PartCommand)), has no field here.
