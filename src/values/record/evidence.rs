@@ -128,12 +128,7 @@ impl Evidence {
     /// name).
     #[must_use]
     pub fn with_override(mut self, rule: RuleId, by: MemberId, reason: impl Into<String>) -> Self {
-        self.overrides.push(Override {
-            rule,
-            by,
-            reason: reason.into(),
-            at: None,
-        });
+        self.overrides.push(Override::new(rule, by, reason));
         self
     }
 
@@ -146,12 +141,8 @@ impl Evidence {
         by: MemberId,
         reason: impl Into<String>,
     ) -> Self {
-        self.acknowledgements.push(Acknowledgement {
-            rule,
-            by,
-            reason: reason.into(),
-            at: None,
-        });
+        self.acknowledgements
+            .push(Acknowledgement::new(rule, by, reason));
         self
     }
 
@@ -329,8 +320,14 @@ mod tests {
             ..Evidence::default()
         };
         evidence.dates.session_at = Some(Timestamp::UNIX_EPOCH);
-        let record = evidence.to_record(DecisionKind::Strategy);
-        assert_eq!(record.stated_facts(), evidence.stated_facts());
+        let record = serde_json::to_value(evidence.to_record(DecisionKind::Strategy)).unwrap();
+        for fact in evidence.stated_facts() {
+            let held = fact
+                .split('.')
+                .try_fold(&record, |value, key| value.get(key))
+                .filter(|value| !value.is_null());
+            assert!(held.is_some(), "{fact} is not in {record}");
+        }
     }
 
     #[test]

@@ -125,6 +125,19 @@ pub struct Override {
     pub at: Option<Timestamp>,
 }
 
+impl Override {
+    /// An override of `rule`'s blocking finding by `by`, for `reason`, not yet dated (the
+    /// engine dates it when it is made).
+    pub fn new(rule: RuleId, by: MemberId, reason: impl Into<String>) -> Self {
+        Self {
+            rule,
+            by,
+            reason: reason.into(),
+            at: None,
+        }
+    }
+}
+
 /// A recorded acknowledgement of a warning, with its reason.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -138,6 +151,19 @@ pub struct Acknowledgement {
     /// When.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub at: Option<Timestamp>,
+}
+
+impl Acknowledgement {
+    /// An acknowledgement of `rule`'s warning by `by`, for `reason`, not yet dated (the
+    /// engine dates it when it is made).
+    pub fn new(rule: RuleId, by: MemberId, reason: impl Into<String>) -> Self {
+        Self {
+            rule,
+            by,
+            reason: reason.into(),
+            at: None,
+        }
+    }
 }
 
 /// The evidence about one decision.
@@ -317,12 +343,7 @@ impl DecisionRecord {
     /// Records an override of `rule`'s blocking finding.
     #[must_use]
     pub fn with_override(mut self, rule: RuleId, by: MemberId, reason: impl Into<String>) -> Self {
-        self.overrides.push(Override {
-            rule,
-            by,
-            reason: reason.into(),
-            at: None,
-        });
+        self.overrides.push(Override::new(rule, by, reason));
         self
     }
 
@@ -334,122 +355,9 @@ impl DecisionRecord {
         by: MemberId,
         reason: impl Into<String>,
     ) -> Self {
-        self.acknowledgements.push(Acknowledgement {
-            rule,
-            by,
-            reason: reason.into(),
-            at: None,
-        });
+        self.acknowledgements
+            .push(Acknowledgement::new(rule, by, reason));
         self
-    }
-
-    /// The facts this record states, by field: each field that says something, each date,
-    /// and each participant it speaks of (`participants[m13]`). Every field is named here,
-    /// so a new one cannot be left out of what a record says it states.
-    ///
-    /// # Example
-    ///
-    /// ```
-    /// use coproduction::decision::DecisionKind;
-    /// use coproduction::values::DecisionRecord;
-    ///
-    /// let mut record = DecisionRecord::new(DecisionKind::Strategy);
-    /// record.rationale = Some("The budget is committed".into());
-    /// record.dates.session_at = Some("2022-09-01T10:00:00Z".parse()?);
-    /// assert_eq!(record.stated_facts(), ["rationale", "dates.session_at"]);
-    /// # Ok::<(), jiff::Error>(())
-    /// ```
-    pub fn stated_facts(&self) -> Vec<String> {
-        let DecisionRecord {
-            kind: _,
-            subject,
-            tier,
-            outcome,
-            route_taken,
-            route_given,
-            body,
-            participants,
-            absence_policy,
-            objections,
-            advice,
-            rationale,
-            alternatives,
-            access_requests,
-            ways_offered,
-            expenses,
-            benefits_advice_signposted,
-            credits,
-            funder,
-            due_diligence,
-            recruitment,
-            labelled_coproduced,
-            ladder,
-            stakeholders,
-            dates,
-            publication,
-            overrides,
-            acknowledgements,
-            attested,
-        } = self;
-        let Dates {
-            papers_sent_at,
-            session_at,
-            round_opened_at,
-            round_closed_at,
-            decided_at,
-            review_at,
-            as_of,
-        } = dates;
-        let stated = [
-            ("subject", subject.is_some()),
-            ("tier", tier.is_some()),
-            ("outcome", outcome.is_some()),
-            ("route_taken", route_taken.is_some()),
-            ("route_given", route_given.is_some()),
-            ("body", body.is_some()),
-            ("absence_policy", absence_policy.is_some()),
-            ("objections", objections.is_some()),
-            ("advice", advice.is_some()),
-            ("rationale", rationale.is_some()),
-            ("alternatives", alternatives.is_some()),
-            ("access_requests", access_requests.is_some()),
-            ("ways_offered", ways_offered.is_some()),
-            ("expenses", expenses.is_some()),
-            (
-                "benefits_advice_signposted",
-                benefits_advice_signposted.is_some(),
-            ),
-            ("credits", credits.is_some()),
-            ("funder", funder.is_some()),
-            ("due_diligence", due_diligence.is_some()),
-            ("recruitment", recruitment.is_some()),
-            ("labelled_coproduced", *labelled_coproduced),
-            ("ladder", ladder.is_some()),
-            ("stakeholders", stakeholders.is_some()),
-            ("dates.papers_sent_at", papers_sent_at.is_some()),
-            ("dates.session_at", session_at.is_some()),
-            ("dates.round_opened_at", round_opened_at.is_some()),
-            ("dates.round_closed_at", round_closed_at.is_some()),
-            ("dates.decided_at", decided_at.is_some()),
-            ("dates.review_at", review_at.is_some()),
-            ("dates.as_of", as_of.is_some()),
-            ("publication", publication.is_some()),
-            ("overrides", !overrides.is_empty()),
-            ("acknowledgements", !acknowledgements.is_empty()),
-            ("attested", !attested.is_empty()),
-        ];
-        stated
-            .iter()
-            .filter(|(_, stated)| *stated)
-            .map(|(field, _)| (*field).to_owned())
-            // Each participant spoken of, by member.
-            .chain(
-                participants
-                    .iter()
-                    .flatten()
-                    .map(|p| format!("participants[{}]", p.member)),
-            )
-            .collect()
     }
 
     /// Fills what this record does not hold from `evidence`: every field that is `None` (or
