@@ -3,6 +3,7 @@
 use std::fmt;
 
 use super::{Conditions, Edge, GovernanceMap, Node};
+use crate::machine::Quoted;
 
 /// Writes a [`GovernanceMap`] as Graphviz DOT. Made by [`GovernanceMap::dot`]; does no I/O.
 ///
@@ -113,35 +114,5 @@ impl fmt::Display for GovernanceDot<'_> {
             writeln!(f, "];")?;
         }
         writeln!(f, "}}")
-    }
-}
-
-/// A DOT double-quoted identifier, prefix then text, with quotes, backslashes and newlines
-/// escaped. The same escaping as the transition graphs' DOT; kept local because that one
-/// is private to the `machine` module.
-struct Quoted<'a>(&'static str, &'a str);
-
-impl fmt::Display for Quoted<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("\"")?;
-        for c in self.0.chars().chain(self.1.chars()) {
-            match c {
-                '"' => f.write_str("\\\"")?,
-                '\\' => f.write_str("\\\\")?,
-                '\n' => f.write_str("\\n")?,
-                c => fmt::Write::write_char(f, c)?,
-            }
-        }
-        f.write_str("\"")
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::Quoted;
-
-    #[test]
-    fn quoted_escapes_quotes_backslashes_and_newlines() {
-        assert_eq!(Quoted("p:", "a\"b\\c\nd").to_string(), r#""p:a\"b\\c\nd""#);
     }
 }

@@ -53,7 +53,7 @@ impl<'a, P: Phase> Dot<'a, P> {
 impl<P: Phase> fmt::Display for Dot<'_, P> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let g = self.graph;
-        writeln!(f, "digraph {} {{", Quoted(g.machine()))?;
+        writeln!(f, "digraph {} {{", Quoted::text(g.machine()))?;
         writeln!(f, "    rankdir=LR;")?;
         writeln!(f, "    node [shape=box, style=rounded];")?;
         for phase in g.phases() {
@@ -65,25 +65,44 @@ impl<P: Phase> fmt::Display for Dot<'_, P> {
                 attrs.push("peripheries=2");
             }
             if attrs.is_empty() {
-                writeln!(f, "    {};", Quoted(phase.label()))?;
+                writeln!(f, "    {};", Quoted::text(phase.label()))?;
             } else {
-                writeln!(f, "    {} [{}];", Quoted(phase.label()), attrs.join(", "))?;
+                writeln!(
+                    f,
+                    "    {} [{}];",
+                    Quoted::text(phase.label()),
+                    attrs.join(", ")
+                )?;
             }
         }
         for (from, to) in g.transitions() {
-            writeln!(f, "    {} -> {};", Quoted(from.label()), Quoted(to.label()))?;
+            writeln!(
+                f,
+                "    {} -> {};",
+                Quoted::text(from.label()),
+                Quoted::text(to.label())
+            )?;
         }
         writeln!(f, "}}")
     }
 }
 
-/// A DOT double-quoted identifier: quotes and backslashes escaped.
-pub(crate) struct Quoted<'a>(pub(crate) &'a str);
+/// A DOT double-quoted identifier, prefix then text, with quotes, backslashes and newlines
+/// escaped: the one quoting of every DOT the crate writes (transition graphs, governance
+/// maps).
+pub(crate) struct Quoted<'a>(pub(crate) &'static str, pub(crate) &'a str);
+
+impl<'a> Quoted<'a> {
+    /// `text`, quoted with no prefix.
+    pub(crate) fn text(text: &'a str) -> Self {
+        Quoted("", text)
+    }
+}
 
 impl fmt::Display for Quoted<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("\"")?;
-        for c in self.0.chars() {
+        for c in self.0.chars().chain(self.1.chars()) {
             match c {
                 '"' => f.write_str("\\\"")?,
                 '\\' => f.write_str("\\\\")?,
@@ -101,6 +120,7 @@ mod tests {
 
     #[test]
     fn quoted_escapes_quotes_backslashes_and_newlines() {
-        assert_eq!(Quoted("a\"b\\c\nd").to_string(), r#""a\"b\\c\nd""#);
+        assert_eq!(Quoted::text("a\"b\\c\nd").to_string(), r#""a\"b\\c\nd""#);
+        assert_eq!(Quoted("p:", "a\"b").to_string(), r#""p:a\"b""#);
     }
 }

@@ -116,6 +116,7 @@ use crate::community::MemberId;
 use crate::governance::Route;
 
 pub use dot::Dot;
+pub(crate) use dot::Quoted;
 pub use events::{Events, IntoIter as EventsIntoIter};
 pub use graph::{GraphError, TransitionGraph};
 pub(crate) use typestate::typestate;
