@@ -149,6 +149,7 @@ pub mod decision;
 pub mod engine;
 pub mod funding;
 pub mod governance;
+pub mod hash;
 pub mod journal;
 pub mod limits;
 pub mod machine;

@@ -11,8 +11,9 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use super::JournalError;
-use super::ids::{Hash, StreamId};
+use super::ids::StreamId;
 use crate::community::MemberId;
+use crate::hash::Hash;
 
 /// The version of the envelope format written by this crate. An envelope with any other
 /// version is refused on read.

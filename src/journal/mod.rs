@@ -65,11 +65,12 @@ mod memory;
 #[cfg(feature = "sqlite")]
 mod sqlite;
 
+pub use crate::hash::Hash;
 pub use envelope::{
     BatchPart, ChainBreak, CorruptionReason, Envelope, NewEvent, SCHEMA_VERSION, verify_chain,
 };
 pub use file::{FileJournal, OpenReport, TornTail};
-pub use ids::{Hash, StreamId};
+pub use ids::StreamId;
 pub use memory::MemoryJournal;
 #[cfg(feature = "sqlite")]
 pub use sqlite::SqliteJournal;
@@ -256,12 +257,6 @@ pub enum JournalError {
         id: String,
         /// The rule it breaks.
         reason: &'static str,
-    },
-    /// A hash was not 64 lowercase hex digits.
-    #[error("invalid hash `{text}`: a hash is 64 lowercase hex digits")]
-    InvalidHash {
-        /// The text that was refused (at most 80 characters of it).
-        text: String,
     },
     /// A file operation failed.
     #[error("journal `{journal}`: could not {operation}: {message}")]

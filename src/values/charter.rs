@@ -7,7 +7,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 use crate::decision::{DecisionKind, Tier};
-use crate::journal::Hash;
+use crate::hash::Hash;
 use crate::limits::{self, InputError};
 use crate::values::gate::{GatePassed, GateRefusal};
 use crate::values::record::DecisionRecord;

@@ -47,7 +47,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::journal::Hash;
+use crate::hash::Hash;
 use crate::values::charter::Charter;
 use crate::values::record::DecisionRecord;
 use crate::values::record::{Acknowledgement, Override};

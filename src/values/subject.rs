@@ -4,7 +4,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::journal::Hash;
+use crate::hash::Hash;
 
 /// The decision a [`DecisionRecord`](super::DecisionRecord) is about, as a BLAKE3 digest.
 ///
