@@ -911,6 +911,22 @@ mod tests {
     }
 
     #[test]
+    fn the_default_charter_spells_out_its_settings_and_hashes_as_pinned() {
+        let charter = Charter::default();
+        // Settings are written in the order the rule declares them, and a fraction
+        // numerator first: these are the bytes the hash is taken over.
+        let text = serde_json::to_string(&charter).unwrap();
+        assert!(
+            text.contains(r#"{"id":"I1","value":"inclusive","lived_experience_min_share":{"numerator":1,"denominator":2},"blocking_kinds":["funding","partnership","governance"]}"#),
+            "{text}"
+        );
+        assert_eq!(
+            charter.hash().to_string(),
+            "91837d3a04b3b788288241022e1ef51b2f69b82c3759330781e7824676f43f1a"
+        );
+    }
+
+    #[test]
     fn a_positional_charter_or_setting_is_refused() {
         assert_eq!(
             refused(r#"[[{"id":"inclusive"}],[],[]]"#),
