@@ -107,13 +107,13 @@ fn unknown_fields_are_refused_everywhere() {
     ] {
         refuses_junk::<DecisionRecord>(ALLIES, pointer);
     }
-    for pointer in [
-        "",
-        "/values/0",
-        "/rules/0",
-        "/rules/6/lived_experience_min_share",
-    ] {
+    for pointer in ["", "/values/0"] {
         refuses_junk::<CharterSpec>(CHARTER, pointer);
+        refuses_junk::<Charter>(CHARTER, pointer);
+    }
+    // A rule entry's settings are read as the rule declares them when the charter is built:
+    // the wire shape holds them as written, and the charter refuses them by name.
+    for pointer in ["/rules/0", "/rules/6/lived_experience_min_share"] {
         refuses_junk::<Charter>(CHARTER, pointer);
     }
     let report = serde_json::to_string(&Charter::default().check(&allies())).unwrap();

@@ -54,6 +54,7 @@ pub mod challenging;
 pub mod human;
 pub mod inclusive;
 pub(crate) mod registry;
+pub(crate) mod settings;
 pub mod transparent;
 
 use std::borrow::Cow;
@@ -326,15 +327,19 @@ pub(crate) fn blank(text: Option<&str>) -> bool {
     text.is_none_or(|t| t.trim().is_empty())
 }
 
-/// Declares a built-in rule: the type, its default settings and the trait plumbing, so each
-/// rule's file holds only what the rule decides.
+/// Declares a built-in rule: the type, its settings (each with its type, default and allowed
+/// values), the trait plumbing, and what the registry builds it with. See the
+/// [guide](self#writing-a-built-in-rule).
+///
+/// The `@type` form leaves out the severity and the [`ValueRule`] implementation, for a rule
+/// whose severity or override depends on more than a constant.
 macro_rules! builtin {
     (
         $(#[$doc:meta])*
         $name:ident, $id:literal, $value:ident, $severity:ident
-        { $($(#[$fdoc:meta])* $field:ident : $ty:ty = $default:expr),* $(,)? }
+        { $($settings:tt)* }
     ) => {
-        builtin!(@type $(#[$doc])* $name, $id, $value { $($(#[$fdoc])* $field : $ty = $default),* });
+        $crate::values::rules::builtin!(@type $(#[$doc])* $name, $id, $value { $($settings)* });
         impl $crate::values::ValueRule for $name {
             fn id(&self) -> $crate::values::RuleId {
                 $crate::values::RuleId::builtin($id)
@@ -357,18 +362,78 @@ macro_rules! builtin {
     (@type
         $(#[$doc:meta])*
         $name:ident, $id:literal, $value:ident
-        { $($(#[$fdoc:meta])* $field:ident : $ty:ty = $default:expr),* $(,)? }
+        { $(
+            $(#[doc = $fdoc:literal])*
+            $field:ident : $ty:ty = $default:expr,
+            $(range $lo:literal ..= $hi:literal $unit:ident)?
+            $(allowed $expected:literal $(if $check:expr)?)?
+        ),* $(,)? }
     ) => {
         $(#[$doc])*
+        $(
+            #[doc = ""]
+            #[doc = concat!(
+                "Setting `", stringify!($field), "` (",
+                $($lo, " to ", $hi, " ", stringify!($unit),)?
+                $($expected,)?
+                "):", $($fdoc),*
+            )]
+        )*
         #[derive(Debug, Clone, PartialEq, Eq)]
         pub struct $name {
             pub(crate) value: $crate::values::ValueId,
-            $($(#[$fdoc])* pub(crate) $field: $ty,)*
+            $($(#[doc = $fdoc])* pub(crate) $field: $ty,)*
         }
 
         impl $name {
             /// The rule's id.
             pub const ID: &'static str = $id;
+
+            /// The rule as the registry lists it.
+            pub(crate) const BUILTIN: $crate::values::rules::settings::Builtin =
+                $crate::values::rules::settings::Builtin {
+                    id: Self::ID,
+                    seed_value: $crate::values::ValueId::$value,
+                    settings: &[$($crate::values::rules::settings::SettingInfo {
+                        name: stringify!($field),
+                        doc: concat!($($fdoc),*),
+                        expected: concat!(
+                            $($lo, " to ", $hi, " ", stringify!($unit),)?
+                            $($expected,)?
+                        ),
+                    },)*],
+                    build: Self::build,
+                };
+
+            /// Builds the rule serving `value` from an entry's settings, checking each.
+            fn build(
+                value: $crate::values::ValueId,
+                given: $crate::values::rules::settings::Given<'_>,
+            ) -> Result<
+                $crate::values::rules::settings::Built,
+                $crate::values::rules::settings::SettingError,
+            > {
+                given.only(&[$(stringify!($field)),*])?;
+                let rule = Self {
+                    value,
+                    $($field: {
+                        let read = given.read::<$ty>(
+                            stringify!($field),
+                            concat!(
+                                $($lo, " to ", $hi, " ", stringify!($unit),)?
+                                $($expected,)?
+                            ),
+                        )?;
+                        $(read.within($lo..=$hi)?;)?
+                        $($(read.check($check)?;)?)?
+                        read.or_else(|| Self::default().$field)
+                    },)*
+                };
+                let written = vec![$(
+                    $crate::values::rules::settings::Written::of(stringify!($field), &rule.$field)?,
+                )*];
+                Ok($crate::values::rules::settings::Built::new(rule, written))
+            }
         }
 
         impl Default for $name {
