@@ -935,6 +935,165 @@ mod tests {
         );
     }
 
+    /// A charter of the four seed values and rule `id` alone, with `setting` given as `json`.
+    fn one(id: &str, setting: &str, json: &str) -> Result<Charter, CharterError> {
+        let values =
+            r#"[{"id":"human"},{"id":"inclusive"},{"id":"transparent"},{"id":"challenging"}]"#;
+        Charter::from_json(&format!(
+            r#"{{"values":{values},"rules":[{{"id":"{id}","{setting}":{json}}}]}}"#
+        ))
+    }
+
+    /// The bounds of a range written `lo to hi unit`.
+    fn bounds(expected: &str) -> Option<(u64, u64)> {
+        let (lo, rest) = expected.split_once(" to ")?;
+        let hi = rest.split(' ').next()?;
+        Some((lo.parse().ok()?, hi.parse().ok()?))
+    }
+
+    #[test]
+    fn every_setting_is_refused_outside_its_range_naming_rule_setting_and_range() {
+        // Settings whose values are not a span of numbers, with values each refuses (JSON
+        // given, and the refused value as the error shows it).
+        let refused = [
+            (
+                "I1",
+                "lived_experience_min_share",
+                r#"{"numerator":3,"denominator":2}"#,
+                "3/2",
+            ),
+            (
+                "I1",
+                "lived_experience_min_share",
+                r#"{"numerator":0,"denominator":0}"#,
+                "0/0",
+            ),
+            (
+                "I1",
+                "lived_experience_min_share",
+                r#"{"numerator":1}"#,
+                r#"{"numerator":1}"#,
+            ),
+            ("I1", "blocking_kinds", r#""funding""#, r#""funding""#),
+            ("I8", "stakeholder_groups", r#"["allies", " "]"#, r#"" ""#),
+            ("C3", "from_tier", "4", "4"),
+        ];
+        let mut checked = 0;
+        for builtin in &BUILTINS {
+            for setting in builtin.settings {
+                let refuse = |json: &str, value: &str| {
+                    let err = one(builtin.id, setting.name, json).unwrap_err();
+                    assert_eq!(
+                        err,
+                        CharterError::OutOfRange {
+                            rule: RuleId::builtin(builtin.id),
+                            field: setting.name,
+                            value: value.into(),
+                            expected: setting.expected,
+                        }
+                    );
+                    let message = err.to_string();
+                    for part in [
+                        format!("rule `{}`", builtin.id),
+                        format!("field `{}`", setting.name),
+                        format!("expected {}", setting.expected),
+                    ] {
+                        assert!(message.contains(&part), "{message}");
+                    }
+                };
+                // A value not of the setting's type is outside its range too.
+                refuse("true", "true");
+                refuse(r#""7""#, r#""7""#);
+                if let Some((lo, hi)) = bounds(setting.expected) {
+                    if let Some(below) = lo.checked_sub(1) {
+                        refuse(&below.to_string(), &below.to_string());
+                    }
+                    refuse(&(hi + 1).to_string(), &(hi + 1).to_string());
+                    for edge in [lo, hi] {
+                        assert!(one(builtin.id, setting.name, &edge.to_string()).is_ok());
+                    }
+                } else {
+                    let cases: Vec<_> = refused
+                        .iter()
+                        .filter(|(rule, name, ..)| *rule == builtin.id && *name == setting.name)
+                        .collect();
+                    assert!(
+                        !cases.is_empty(),
+                        "no refused value for {} {}",
+                        builtin.id,
+                        setting.name
+                    );
+                    for (_, _, json, value) in cases {
+                        refuse(json, value);
+                    }
+                }
+                checked += 1;
+            }
+        }
+        assert_eq!(checked, 12);
+    }
+
+    #[test]
+    fn a_setting_the_rule_does_not_take_is_refused_naming_what_it_takes() {
+        let err = one("H1", "publish_dayz", "28").unwrap_err();
+        assert_eq!(
+            err,
+            CharterError::SettingNotUsed {
+                rule: RuleId::new("H1").unwrap(),
+                field: "publish_dayz".into()
+            }
+        );
+        assert_eq!(
+            err.to_string(),
+            "cannot load rule `H1`: it takes no setting `publish_dayz`; it takes no settings"
+        );
+        assert!(
+            one("T1", "publish_dayz", "28")
+                .unwrap_err()
+                .to_string()
+                .ends_with("; it takes `publish_days`")
+        );
+        assert!(
+            one("I1", "min_share", "1")
+                .unwrap_err()
+                .to_string()
+                .ends_with("; it takes `lived_experience_min_share` and `blocking_kinds`")
+        );
+        let long = "s".repeat(10_000);
+        assert!(one("H1", &long, "1").unwrap_err().to_string().len() < 300);
+    }
+
+    #[test]
+    fn an_entry_reads_back_as_written() {
+        let entry: RuleSpec = serde_json::from_str(
+            r#"{"lived_experience_min_share":{"numerator":1,"denominator":3},"id":"I1","value":null}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            entry,
+            RuleSpec::new(RuleId::new("I1").unwrap()).with(
+                "lived_experience_min_share",
+                serde_json::json!({"numerator": 1, "denominator": 3})
+            )
+        );
+        assert_eq!(
+            serde_json::to_string(&entry).unwrap(),
+            r#"{"id":"I1","lived_experience_min_share":{"numerator":1,"denominator":3}}"#
+        );
+        assert_eq!(
+            entry.settings().collect::<Vec<_>>(),
+            ["lived_experience_min_share"]
+        );
+        for bad in [
+            r#"{"value":"human"}"#,
+            r#"{"id":"H2","id":"H2"}"#,
+            r#"{"id":"H2","max_reimburse_days":3,"max_reimburse_days":4}"#,
+            r#"["H2"]"#,
+        ] {
+            assert!(serde_json::from_str::<RuleSpec>(bad).is_err(), "{bad}");
+        }
+    }
+
     #[test]
     fn a_rule_can_serve_a_value_of_a_later_strategy() {
         let c = Charter::from_json(
