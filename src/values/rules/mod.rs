@@ -49,6 +49,59 @@
 //! assert_eq!(finding.status, Status::NotEvaluated);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
+//!
+//! # Writing a built-in rule
+//!
+//! A built-in rule is declared with the crate's `builtin!` macro in the file of its value, and
+//! listed in `registry.rs`. The declaration names the rule's type, id, seed value and
+//! severity, and each of its settings with its type, its default and the values it allows;
+//! the rule's own code is an `evaluate` method (or, with `builtin! {@type ...}`, its own
+//! [`ValueRule`] implementation, for a severity that depends on the record). From each
+//! setting's one line follow:
+//!
+//! - the charter entry's field of that name: read as the setting's type, refused outside its
+//!   range or not of its type with [`CharterError::OutOfRange`](super::CharterError::OutOfRange)
+//!   naming the rule, the setting and what it allows, and refused on any other rule with
+//!   [`CharterError::SettingNotUsed`](super::CharterError::SettingNotUsed);
+//! - the default, when the entry leaves it out;
+//! - the entry spelled out by [`Charter::to_spec`](super::Charter::to_spec), in the order
+//!   declared, and so the charter's [hash](super::Charter::hash);
+//! - a decision kind it names checked against the charter's `custom_kinds`;
+//! - its line in the rule type's documentation, and its row of the settings table on
+//!   [`RuleSpec`](super::RuleSpec) (`settings.md`, which a unit test keeps equal to the
+//!   table the declarations make, printing the new table when they differ).
+//!
+//! A setting's allowed values are written one of two ways:
+//!
+//! - `range LO..=HI UNIT`, for a number: `max_reimburse_days: u32 = 30, range 1..=365 days`
+//!   allows 1 to 365, and says so as "1 to 365 days";
+//! - `allowed "WORDS"`, for any value of the type, or `allowed "WORDS" if CHECK`, where
+//!   `CHECK` is a `fn(&T) -> Result<(), String>` returning the refused part of a value as
+//!   text (see `settings::proper` and `settings::non_blank`). A setting's type implements the
+//!   crate's `Setting` trait, which says which decision kinds a value names.
+//!
+//! ## Adding a setting
+//!
+//! Adding a setting is one declaration. Say I3 should ask for a number of ways to take part
+//! instead of two. The whole change to the charter side is the setting's line:
+//!
+//! ```diff
+//!  builtin! {
+//!      /// I3 (warning): at least `min_ways` ways to take part were offered ...
+//! -    WaysToTakePart, "I3", inclusive, Warning {}
+//! +    WaysToTakePart, "I3", inclusive, Warning {
+//! +        /// The least number of ways to take part offered.
+//! +        min_ways: u32 = 2, range 1..=3 ways,
+//! +    }
+//!  }
+//! ```
+//!
+//! and `self.min_ways` where the check counted to two. A charter may then give
+//! `{"id": "I3", "min_ways": 3}`, is refused `"min_ways": 4` ("cannot load rule `I3`: field
+//! `min_ways` is 4, expected 1 to 3 ways"), and spells out `"min_ways": 2` when it gives
+//! none. The settings table test then prints the table with the new row, for `settings.md`.
+//! The unit test `adding_a_setting_is_one_declaration` in this module declares such a rule and
+//! checks each of these.
 
 pub mod challenging;
 pub mod human;
@@ -480,6 +533,81 @@ mod tests {
         assert_eq!(t.payment_not_offered, vec![MemberId::new(2)]);
         assert_eq!(t.conflicts_undeclared, vec![MemberId::new(2)]);
         assert!(!Tally::of(&DecisionRecord::new(DecisionKind::Strategy)).recorded);
+    }
+
+    builtin! {
+        /// X3 (warning): at least `min_ways` ways to take part were offered.
+        WaysOffered, "X3", inclusive, Warning {
+            /// The least number of ways to take part offered.
+            min_ways: u32 = 2, range 1..=3 ways,
+        }
+    }
+
+    impl WaysOffered {
+        fn evaluate(&self, record: &DecisionRecord, _: &Tally) -> RuleOutcome {
+            match &record.ways_offered {
+                None => RuleOutcome::not_evaluated("ways_offered"),
+                Some(ways) if ways.len() >= self.min_ways as usize => {
+                    RuleOutcome::satisfied("enough ways were offered")
+                }
+                Some(_) => RuleOutcome::violated("too few ways were offered"),
+            }
+        }
+    }
+
+    #[test]
+    fn adding_a_setting_is_one_declaration() {
+        use crate::values::rules::settings::{Given, Json, SettingInfo};
+        use crate::values::{CharterError, RuleId, ValueId};
+
+        let builtin = WaysOffered::BUILTIN;
+        assert_eq!(
+            builtin.settings,
+            [SettingInfo {
+                name: "min_ways",
+                doc: " The least number of ways to take part offered.",
+                expected: "1 to 3 ways",
+            }]
+        );
+        let build = |given: &[(String, Json)]| {
+            (builtin.build)(ValueId::inclusive(), Given(given))
+                .map_err(|e| CharterError::setting(&RuleId::builtin("X3"), 0, e))
+        };
+        let min_ways = |n: u32| [(String::from("min_ways"), Json::of(&n).unwrap())];
+
+        // Left out, it takes its default, spelled out.
+        let built = build(&[]).unwrap();
+        assert_eq!(built.settings, [("min_ways", Json::of(&2).unwrap())]);
+        // Given, the rule runs with it.
+        let record = DecisionRecord {
+            ways_offered: Some([crate::values::Way::Live, crate::values::Way::Written].into()),
+            ..DecisionRecord::new(DecisionKind::Strategy)
+        };
+        let strict = build(&min_ways(3)).unwrap();
+        assert_eq!(
+            strict.rule.check(&record, &Tally::of(&record)).status,
+            Status::Violated
+        );
+        assert_eq!(
+            built.rule.check(&record, &Tally::of(&record)).status,
+            Status::Satisfied
+        );
+        // Outside its range, refused naming rule, setting and range.
+        assert_eq!(
+            build(&min_ways(4)).unwrap_err().to_string(),
+            "cannot load rule `X3`: field `min_ways` is 4, expected 1 to 3 ways"
+        );
+        // Another name is refused.
+        let other = [(String::from("max_ways"), Json::of(&3).unwrap())];
+        assert!(matches!(
+            build(&other),
+            Err(CharterError::SettingNotUsed { field, .. }) if field == "max_ways"
+        ));
+        // Its row of the settings table.
+        assert_eq!(
+            builtin.table_rows(),
+            "| X3 | `min_ways` | `2` | 1 to 3 ways | The least number of ways to take part offered. |\n"
+        );
     }
 
     #[test]
