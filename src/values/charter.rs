@@ -108,7 +108,8 @@ impl RuleSpec {
 
     /// Gives setting `name` as `value`, the JSON a charter would hold, in place of any value
     /// given for it before. Whether the rule takes it, and the value, are checked when a
-    /// charter is built from the entry.
+    /// charter is built from the entry. `id` and `value` are the entry's own fields, set
+    /// directly; no rule takes a setting of either name.
     pub fn set(&mut self, name: impl Into<String>, value: serde_json::Value) {
         let name = name.into();
         let value = Json::from(value);
