@@ -107,19 +107,62 @@ fn unknown_fields_are_refused_everywhere() {
     ] {
         refuses_junk::<DecisionRecord>(ALLIES, pointer);
     }
-    for pointer in [
-        "",
-        "/values/0",
-        "/rules/0",
-        "/rules/6/lived_experience_min_share",
-    ] {
+    for pointer in ["", "/values/0"] {
         refuses_junk::<CharterSpec>(CHARTER, pointer);
+        refuses_junk::<Charter>(CHARTER, pointer);
+    }
+    // A rule entry's settings are read as the rule declares them when the charter is built:
+    // the wire shape holds them as written, and the charter refuses them by name.
+    for pointer in ["/rules/0", "/rules/6/lived_experience_min_share"] {
         refuses_junk::<Charter>(CHARTER, pointer);
     }
     let report = serde_json::to_string(&Charter::default().check(&allies())).unwrap();
     for pointer in ["", "/verdicts/0", "/findings/0", "/findings/0/evidence/0"] {
         refuses_junk::<ValueReport>(&report, pointer);
     }
+}
+
+#[test]
+fn a_charter_refuses_settings_by_rule_and_name() {
+    let with = |entry: &str| {
+        Charter::from_json(&format!(
+            r#"{{"values": [{{"id": "human"}}], "rules": [{entry}]}}"#
+        ))
+    };
+    let junk = with(r#"{"id": "H1", "junk": 1}"#).unwrap_err();
+    assert_eq!(
+        junk,
+        CharterError::SettingNotUsed {
+            rule: RuleId::new("H1").unwrap(),
+            field: "junk".into()
+        }
+    );
+    assert_eq!(
+        junk.to_string(),
+        "cannot load rule `H1`: it takes no setting `junk`; it takes no settings"
+    );
+    let words = with(r#"{"id": "H2", "max_reimburse_days": "thirty"}"#).unwrap_err();
+    assert_eq!(
+        words.to_string(),
+        r#"cannot load rule `H2`: field `max_reimburse_days` is "thirty", expected 1 to 365 days"#
+    );
+    assert!(with(r#"{"id": "H2", "max_reimburse_days": 365}"#).is_ok());
+}
+
+#[test]
+fn a_charter_spec_writes_its_entries_as_read() {
+    let spec: CharterSpec = serde_json::from_str(CHARTER).unwrap();
+    let i1 = spec.rules.iter().find(|r| r.id.as_str() == "I1").unwrap();
+    assert_eq!(
+        i1.settings().collect::<Vec<_>>(),
+        ["lived_experience_min_share", "blocking_kinds"]
+    );
+    assert_eq!(
+        serde_json::to_string(i1).unwrap(),
+        r#"{"id":"I1","lived_experience_min_share":{"numerator":1,"denominator":2},"blocking_kinds":["funding","partnership","governance"]}"#
+    );
+    let back: CharterSpec = serde_json::from_str(&serde_json::to_string(&spec).unwrap()).unwrap();
+    assert_eq!(back, spec);
 }
 
 #[test]

@@ -441,7 +441,8 @@ impl<'c> PublishedInTime<'c> {
             .rules
             .iter()
             .find(|r| r.id.as_str() == PublishedOnTime::ID)
-            .and_then(|r| r.publish_days)
+            .and_then(|r| r.setting("publish_days")?.as_u64())
+            .and_then(|days| u32::try_from(days).ok())
             .unwrap_or(default.publish_days);
         Self {
             charter: rule,

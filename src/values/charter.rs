@@ -4,45 +4,20 @@ use std::collections::BTreeSet;
 use std::fmt;
 use std::sync::Arc;
 
-use serde::{Deserialize, Serialize};
+use serde::de::{self, MapAccess, Visitor};
+use serde::ser::SerializeMap;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::decision::{DecisionKind, Tier};
+use crate::decision::DecisionKind;
 use crate::hash::Hash;
 use crate::limits::{self, InputError};
 use crate::values::gate::{GatePassed, GateRefusal};
 use crate::values::record::DecisionRecord;
 use crate::values::report::{CitedIn, Finding, UnknownRule, ValueReport, ValueVerdict, Verdict};
-use crate::values::rules::registry::{self, BUILTIN_IDS};
+use crate::values::rules::registry::{self, BUILTINS};
+use crate::values::rules::settings::{Given, Json, SettingError, same_entries};
 use crate::values::rules::{Tally, ValueRule};
 use crate::values::{RuleId, ValueId};
-
-/// An exact fraction such as `1/2`, for shares compared without rounding.
-///
-/// Serialised as `{"numerator": 1, "denominator": 2}`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Fraction {
-    /// The top.
-    pub numerator: u32,
-    /// The bottom; a charter refuses 0.
-    pub denominator: u32,
-}
-
-impl Fraction {
-    /// `numerator / denominator`.
-    pub const fn new(numerator: u32, denominator: u32) -> Self {
-        Self {
-            numerator,
-            denominator,
-        }
-    }
-}
-
-impl fmt::Display for Fraction {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}/{}", self.numerator, self.denominator)
-    }
-}
 
 /// One of the community's core values.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -67,64 +42,50 @@ impl CoreValue {
 
 /// A charter's entry for one built-in rule: its id, optionally the value it serves (by
 /// default its seed value: H rules serve `human`, I `inclusive`, T `transparent`, C
-/// `challenging`), and the settings it takes. A setting left out takes its default; a
-/// setting the rule does not take is refused.
+/// `challenging`), and the settings it takes, each written as a field of the entry:
+/// `{"id": "H2", "max_reimburse_days": 30}`.
 ///
-/// | rule | settings (default) |
-/// |---|---|
-/// | H2 | `max_reimburse_days` (30, 1 to 365) |
-/// | H4 | `min_notice_days` (7, 0 to 90) |
-/// | H5 | `min_async_days` (7, 1 to 90) |
-/// | I1 | `lived_experience_min_share` (1/2), `blocking_kinds` (funding, partnership, governance) |
-/// | I2 | `lived_experience_quorum` (2, 1 to 10000) |
-/// | I6 | `min_advert_days` (14, 1 to 365) |
-/// | I8 | `stakeholder_groups` (`co_producers`, `allies`, `staff`) |
-/// | T1, T6 | `publish_days` (28, 1 to 365) |
-/// | C3 | `from_tier` (1) |
-/// | C7 | `concern_review_months` (6, 1 to 60) |
+/// Settings are held as written, and checked when the charter is built from the entry: a
+/// setting left out takes its default; a setting the rule does not take is refused
+/// ([`CharterError::SettingNotUsed`]), and so is a value outside the setting's range or not
+/// of its type ([`CharterError::OutOfRange`], naming the rule, the setting and what it
+/// allows). A built charter spells out every setting ([`Charter::to_spec`]).
 ///
-/// The defaults are placeholders for a community to set, not recommendations.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// Each rule declares its settings once, with the rule; this table is made from those
+/// declarations (a test keeps it so). The defaults are placeholders for a community to set,
+/// not recommendations.
+///
+#[doc = include_str!("rules/settings.md")]
+///
+/// # Example
+///
+/// ```
+/// use coproduction::values::{Charter, CharterError, RuleId, RuleSpec};
+///
+/// let mut spec = Charter::default().to_spec();
+/// let h2 = spec.rules.iter_mut().find(|r| r.id.as_str() == "H2").ok_or("no H2")?;
+/// assert_eq!(h2.setting("max_reimburse_days"), Some(serde_json::json!(30)));
+/// h2.set("max_reimburse_days", serde_json::json!(400));
+/// let refused = Charter::from_spec(spec.clone()).unwrap_err();
+/// assert_eq!(
+///     refused.to_string(),
+///     "cannot load rule `H2`: field `max_reimburse_days` is 400, expected 1 to 365 days"
+/// );
+///
+/// let entry = RuleSpec::new(RuleId::new("T1")?).with("publish_days", serde_json::json!(14));
+/// spec.rules.retain(|r| r.id.as_str() != "H2" && r.id.as_str() != "T1");
+/// spec.rules.push(entry);
+/// assert_eq!(Charter::from_spec(spec)?.rule_ids().count(), 29);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Eq)]
 pub struct RuleSpec {
     /// The built-in rule's id.
     pub id: RuleId,
     /// The value it serves, if not its seed value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<ValueId>,
-    /// H2.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max_reimburse_days: Option<u32>,
-    /// H4.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub min_notice_days: Option<u32>,
-    /// H5.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub min_async_days: Option<u32>,
-    /// I1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lived_experience_min_share: Option<Fraction>,
-    /// I1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub blocking_kinds: Option<BTreeSet<DecisionKind>>,
-    /// I2.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lived_experience_quorum: Option<u32>,
-    /// I6.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub min_advert_days: Option<u32>,
-    /// I8.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub stakeholder_groups: Option<BTreeSet<String>>,
-    /// T1 and T6.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub publish_days: Option<u32>,
-    /// C3.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub from_tier: Option<Tier>,
-    /// C7.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub concern_review_months: Option<u32>,
+    /// The settings given, in the order given.
+    settings: Vec<(String, Json)>,
 }
 
 impl RuleSpec {
@@ -133,62 +94,120 @@ impl RuleSpec {
         Self {
             id,
             value: None,
-            max_reimburse_days: None,
-            min_notice_days: None,
-            min_async_days: None,
-            lived_experience_min_share: None,
-            blocking_kinds: None,
-            lived_experience_quorum: None,
-            min_advert_days: None,
-            stakeholder_groups: None,
-            publish_days: None,
-            from_tier: None,
-            concern_review_months: None,
+            settings: Vec::new(),
         }
     }
 
-    /// Every decision kind this entry's settings name, with the setting that names it: what
-    /// the charter checks against the built-in kinds and its `custom_kinds`.
-    pub(crate) fn kinds_given(&self) -> impl Iterator<Item = (&'static str, &DecisionKind)> {
-        self.blocking_kinds
-            .iter()
-            .flatten()
-            .map(|kind| ("blocking_kinds", kind))
+    /// The entry with setting `name` given as `value`, the JSON a charter would hold (see
+    /// [`set`](RuleSpec::set)).
+    #[must_use]
+    pub fn with(mut self, name: impl Into<String>, value: serde_json::Value) -> Self {
+        self.set(name, value);
+        self
     }
 
-    /// The names of the settings this entry gives.
-    pub(crate) fn settings_given(&self) -> Vec<&'static str> {
-        [
-            ("max_reimburse_days", self.max_reimburse_days.is_some()),
-            ("min_notice_days", self.min_notice_days.is_some()),
-            ("min_async_days", self.min_async_days.is_some()),
-            (
-                "lived_experience_min_share",
-                self.lived_experience_min_share.is_some(),
-            ),
-            ("blocking_kinds", self.blocking_kinds.is_some()),
-            (
-                "lived_experience_quorum",
-                self.lived_experience_quorum.is_some(),
-            ),
-            ("min_advert_days", self.min_advert_days.is_some()),
-            ("stakeholder_groups", self.stakeholder_groups.is_some()),
-            ("publish_days", self.publish_days.is_some()),
-            ("from_tier", self.from_tier.is_some()),
-            (
-                "concern_review_months",
-                self.concern_review_months.is_some(),
-            ),
-        ]
-        .into_iter()
-        .filter(|(_, given)| *given)
-        .map(|(name, _)| name)
-        .collect()
+    /// Gives setting `name` as `value`, the JSON a charter would hold, in place of any value
+    /// given for it before. Whether the rule takes it, and the value, are checked when a
+    /// charter is built from the entry. `id` and `value` are the entry's own fields, set
+    /// directly; no rule takes a setting of either name.
+    pub fn set(&mut self, name: impl Into<String>, value: serde_json::Value) {
+        let name = name.into();
+        let value = Json::from(value);
+        match self.settings.iter_mut().find(|(n, _)| *n == name) {
+            Some((_, old)) => *old = value,
+            None => self.settings.push((name, value)),
+        }
+    }
+
+    /// The JSON given for setting `name`, if any. In a built charter's entries
+    /// ([`Charter::to_spec`]) every setting the rule takes is given.
+    pub fn setting(&self, name: &str) -> Option<serde_json::Value> {
+        self.settings
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, json)| json.into())
+    }
+
+    /// The names of the settings given, in the order given.
+    pub fn settings(&self) -> impl ExactSizeIterator<Item = &str> + '_ {
+        self.settings.iter().map(|(name, _)| name.as_str())
+    }
+}
+
+impl PartialEq for RuleSpec {
+    /// Entries are equal when they name the same rule, value and settings, whatever the
+    /// order the settings are given in.
+    fn eq(&self, other: &Self) -> bool {
+        self.id == other.id
+            && self.value == other.value
+            && same_entries(&self.settings, &other.settings)
+    }
+}
+
+impl Serialize for RuleSpec {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let len = 1 + usize::from(self.value.is_some()) + self.settings.len();
+        let mut map = serializer.serialize_map(Some(len))?;
+        map.serialize_entry("id", &self.id)?;
+        if let Some(value) = &self.value {
+            map.serialize_entry("value", value)?;
+        }
+        for (name, json) in &self.settings {
+            map.serialize_entry(name, json)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for RuleSpec {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(EntryVisitor)
+    }
+}
+
+/// Reads a [`RuleSpec`]: `id`, `value`, and every other field a setting.
+struct EntryVisitor;
+
+impl<'de> Visitor<'de> for EntryVisitor {
+    type Value = RuleSpec;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a rule entry: an object with the rule's `id` and its settings")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RuleSpec, A::Error> {
+        let mut id = None;
+        let mut value = None;
+        let mut seen = BTreeSet::new();
+        let mut settings = Vec::new();
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "id" if id.is_some() => return Err(de::Error::duplicate_field("id")),
+                "id" => id = Some(map.next_value::<RuleId>()?),
+                "value" if value.is_some() => return Err(de::Error::duplicate_field("value")),
+                "value" => value = Some(map.next_value::<Option<ValueId>>()?),
+                _ if !seen.insert(key.clone()) => {
+                    return Err(de::Error::custom(format_args!(
+                        "duplicate field `{}`",
+                        limits::quote(&key)
+                    )));
+                }
+                _ => settings.push((key, map.next_value::<Json>()?)),
+            }
+        }
+        Ok(RuleSpec {
+            id: id.ok_or_else(|| de::Error::missing_field("id"))?,
+            value: value.flatten(),
+            settings,
+        })
     }
 }
 
 /// The wire shape of a [`Charter`]: `{"values": [...], "rules": [...]}`, with
 /// `"custom_kinds": [...]` when a setting names a kind of decision the community defines.
+///
+/// Its rule entries ([`RuleSpec`]) hold their settings as written; a charter built from it
+/// reads each as its rule declares it, and refuses what the rule does not take or allow.
 ///
 /// A setting that names decision kinds (I1's `blocking_kinds`) may name the built-in kinds
 /// (`funding`, `partnership`, `strategy`, `recruitment`, `working_model`, `operational`,
@@ -255,9 +274,9 @@ impl CharterSpec {
                 ),
             ],
             custom_kinds: BTreeSet::new(),
-            rules: BUILTIN_IDS
+            rules: BUILTINS
                 .iter()
-                .map(|id| RuleSpec::new(RuleId::builtin(id)))
+                .map(|b| RuleSpec::new(RuleId::builtin(b.id)))
                 .collect(),
         }
     }
@@ -314,25 +333,30 @@ pub enum CharterError {
         /// The undeclared value.
         value: ValueId,
     },
-    /// A setting is out of its range.
+    /// A setting is out of its range, or its value is not of the setting's type.
     #[error("cannot load rule `{rule}`: field `{field}` is {value}, expected {expected}")]
     OutOfRange {
         /// The rule.
         rule: RuleId,
         /// The setting.
         field: &'static str,
-        /// The refused value, as text.
+        /// The refused value (or the refused part of it: a blank name in a list), as text;
+        /// JSON not of the setting's type is shown as written, shortened.
         value: String,
         /// The accepted range.
         expected: &'static str,
     },
     /// A setting is given to a rule that does not take it.
-    #[error("cannot load rule `{rule}`: it takes no setting `{field}`")]
+    #[error(
+        "cannot load rule `{rule}`: it takes no setting `{}`; {}",
+        limits::quote(.field),
+        Takes(.rule)
+    )]
     SettingNotUsed {
         /// The rule.
         rule: RuleId,
-        /// The setting.
-        field: &'static str,
+        /// The setting, as given.
+        field: String,
     },
     /// A setting names a decision kind that is neither built in nor declared in the
     /// charter's `custom_kinds`: most often a misspelt built-in kind.
@@ -362,6 +386,62 @@ pub enum CharterError {
     /// an object written as a positional array, a description too long.
     #[error("cannot load the charter: {0}")]
     Input(#[from] InputError),
+}
+
+/// "it takes `a` and `b`", from the rule's declaration.
+struct Takes<'a>(&'a RuleId);
+
+impl fmt::Display for Takes<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let settings = registry::find(self.0.as_str()).map_or(&[][..], |b| b.settings);
+        if settings.is_empty() {
+            return f.write_str("it takes no settings");
+        }
+        f.write_str("it takes ")?;
+        for (n, setting) in settings.iter().enumerate() {
+            match n {
+                0 => {}
+                n if n + 1 == settings.len() => f.write_str(" and ")?,
+                _ => f.write_str(", ")?,
+            }
+            write!(f, "`{}`", setting.name)?;
+        }
+        Ok(())
+    }
+}
+
+impl CharterError {
+    /// The error for entry `index` of a charter's rules, for rule `rule`, from what the
+    /// registry found wrong with its settings.
+    pub(crate) fn setting(rule: &RuleId, index: usize, error: SettingError) -> Self {
+        let rule = rule.clone();
+        match error {
+            SettingError::NotTaken { field } => CharterError::SettingNotUsed { rule, field },
+            SettingError::OutOfRange {
+                field,
+                value,
+                expected,
+            } => CharterError::OutOfRange {
+                rule,
+                field,
+                value,
+                expected,
+            },
+            SettingError::Positional { field, path } => {
+                let inside = match path.chars().next() {
+                    None => String::new(),
+                    Some('[') => path,
+                    Some(_) => format!(".{path}"),
+                };
+                CharterError::Input(InputError::Positional {
+                    path: format!("rules[{index}].{field}{inside}"),
+                })
+            }
+            SettingError::Unwritable { field, message } => CharterError::Json {
+                message: format!("rule `{rule}`: setting `{field}` cannot be written: {message}"),
+            },
+        }
+    }
 }
 
 /// "; did you mean `kind`?", or nothing.
@@ -441,7 +521,8 @@ impl Charter {
     ///
     /// [`CharterError`] for the first problem found: no values, a duplicate value, an
     /// unknown or duplicate rule id, a rule tied to an undeclared value, a setting out of
-    /// range or not taken by its rule, a setting naming a decision kind neither built in
+    /// range, not of its type or not taken by its rule, a setting's object written as an
+    /// array ([`CharterError::Input`]), a setting naming a decision kind neither built in
     /// nor declared in `custom_kinds` ([`CharterError::UnknownKind`]), a built-in kind in
     /// `custom_kinds`, a value's description over its limit
     /// ([`NOTE_CHARS`](crate::limits::NOTE_CHARS)).
@@ -471,20 +552,42 @@ impl Charter {
             custom_kinds: spec.custom_kinds.clone(),
             slots: Vec::with_capacity(spec.rules.len()),
         };
-        for entry in &spec.rules {
-            let built = registry::build(entry, &charter.values)?;
-            let unknown = entry.kinds_given().find(|(_, kind)| {
+        for (index, entry) in spec.rules.iter().enumerate() {
+            let rule = &entry.id;
+            let Some(builtin) = registry::find(rule.as_str()) else {
+                return Err(CharterError::UnknownRule { rule: rule.clone() });
+            };
+            let value = entry.value.clone().unwrap_or_else(builtin.seed_value);
+            if !charter.values.iter().any(|v| v.id == value) {
+                return Err(CharterError::UndeclaredValue {
+                    rule: rule.clone(),
+                    field: "value",
+                    value,
+                });
+            }
+            let built = (builtin.build)(value.clone(), Given(&entry.settings))
+                .map_err(|e| CharterError::setting(rule, index, e))?;
+            let unknown = built.kinds.iter().find(|(_, kind)| {
                 matches!(kind, DecisionKind::Custom(_)) && !spec.custom_kinds.contains(kind)
             });
             if let Some((field, kind)) = unknown {
                 return Err(CharterError::UnknownKind {
-                    rule: entry.id.clone(),
+                    rule: rule.clone(),
                     field,
                     kind: kind.clone(),
                     suggestion: kind.nearest_built_in(),
                 });
             }
-            charter.insert(built.rule, Some(built.spec))?;
+            let spelled_out = RuleSpec {
+                id: rule.clone(),
+                value: Some(value),
+                settings: built
+                    .settings
+                    .into_iter()
+                    .map(|(name, json)| (name.to_owned(), json))
+                    .collect(),
+            };
+            charter.insert(built.rule, Some(spelled_out))?;
         }
         Ok(charter)
     }
@@ -555,7 +658,7 @@ impl Charter {
     /// does not declare. The charter is consumed either way; clone it first to keep it.
     pub fn with_rule(mut self, rule: impl ValueRule + 'static) -> Result<Self, CharterError> {
         let id = rule.id();
-        if BUILTIN_IDS.contains(&id.as_str()) {
+        if registry::find(id.as_str()).is_some() {
             return Err(CharterError::ReservedRule { rule: id });
         }
         self.insert(Arc::new(rule), None)?;
@@ -814,7 +917,7 @@ mod tests {
             )),
             CharterError::SettingNotUsed {
                 rule: RuleId::new("H1").unwrap(),
-                field: "publish_days"
+                field: "publish_days".into()
             }
         );
         assert!(matches!(
@@ -831,6 +934,165 @@ mod tests {
             refused(r#"{"values":[],"rules":[]}"#),
             CharterError::NoValues
         );
+    }
+
+    /// A charter of the four seed values and rule `id` alone, with `setting` given as `json`.
+    fn one(id: &str, setting: &str, json: &str) -> Result<Charter, CharterError> {
+        let values =
+            r#"[{"id":"human"},{"id":"inclusive"},{"id":"transparent"},{"id":"challenging"}]"#;
+        Charter::from_json(&format!(
+            r#"{{"values":{values},"rules":[{{"id":"{id}","{setting}":{json}}}]}}"#
+        ))
+    }
+
+    /// The bounds of a range written `lo to hi unit`.
+    fn bounds(expected: &str) -> Option<(u64, u64)> {
+        let (lo, rest) = expected.split_once(" to ")?;
+        let hi = rest.split(' ').next()?;
+        Some((lo.parse().ok()?, hi.parse().ok()?))
+    }
+
+    #[test]
+    fn every_setting_is_refused_outside_its_range_naming_rule_setting_and_range() {
+        // Settings whose values are not a span of numbers, with values each refuses (JSON
+        // given, and the refused value as the error shows it).
+        let refused = [
+            (
+                "I1",
+                "lived_experience_min_share",
+                r#"{"numerator":3,"denominator":2}"#,
+                "3/2",
+            ),
+            (
+                "I1",
+                "lived_experience_min_share",
+                r#"{"numerator":0,"denominator":0}"#,
+                "0/0",
+            ),
+            (
+                "I1",
+                "lived_experience_min_share",
+                r#"{"numerator":1}"#,
+                r#"{"numerator":1}"#,
+            ),
+            ("I1", "blocking_kinds", r#""funding""#, r#""funding""#),
+            ("I8", "stakeholder_groups", r#"["allies", " "]"#, r#"" ""#),
+            ("C3", "from_tier", "4", "4"),
+        ];
+        let mut checked = 0;
+        for builtin in &BUILTINS {
+            for setting in builtin.settings {
+                let refuse = |json: &str, value: &str| {
+                    let err = one(builtin.id, setting.name, json).unwrap_err();
+                    assert_eq!(
+                        err,
+                        CharterError::OutOfRange {
+                            rule: RuleId::builtin(builtin.id),
+                            field: setting.name,
+                            value: value.into(),
+                            expected: setting.expected,
+                        }
+                    );
+                    let message = err.to_string();
+                    for part in [
+                        format!("rule `{}`", builtin.id),
+                        format!("field `{}`", setting.name),
+                        format!("expected {}", setting.expected),
+                    ] {
+                        assert!(message.contains(&part), "{message}");
+                    }
+                };
+                // A value not of the setting's type is outside its range too.
+                refuse("true", "true");
+                refuse(r#""7""#, r#""7""#);
+                if let Some((lo, hi)) = bounds(setting.expected) {
+                    if let Some(below) = lo.checked_sub(1) {
+                        refuse(&below.to_string(), &below.to_string());
+                    }
+                    refuse(&(hi + 1).to_string(), &(hi + 1).to_string());
+                    for edge in [lo, hi] {
+                        assert!(one(builtin.id, setting.name, &edge.to_string()).is_ok());
+                    }
+                } else {
+                    let cases: Vec<_> = refused
+                        .iter()
+                        .filter(|(rule, name, ..)| *rule == builtin.id && *name == setting.name)
+                        .collect();
+                    assert!(
+                        !cases.is_empty(),
+                        "no refused value for {} {}",
+                        builtin.id,
+                        setting.name
+                    );
+                    for (_, _, json, value) in cases {
+                        refuse(json, value);
+                    }
+                }
+                checked += 1;
+            }
+        }
+        assert_eq!(checked, 12);
+    }
+
+    #[test]
+    fn a_setting_the_rule_does_not_take_is_refused_naming_what_it_takes() {
+        let err = one("H1", "publish_dayz", "28").unwrap_err();
+        assert_eq!(
+            err,
+            CharterError::SettingNotUsed {
+                rule: RuleId::new("H1").unwrap(),
+                field: "publish_dayz".into()
+            }
+        );
+        assert_eq!(
+            err.to_string(),
+            "cannot load rule `H1`: it takes no setting `publish_dayz`; it takes no settings"
+        );
+        assert!(
+            one("T1", "publish_dayz", "28")
+                .unwrap_err()
+                .to_string()
+                .ends_with("; it takes `publish_days`")
+        );
+        assert!(
+            one("I1", "min_share", "1")
+                .unwrap_err()
+                .to_string()
+                .ends_with("; it takes `lived_experience_min_share` and `blocking_kinds`")
+        );
+        let long = "s".repeat(10_000);
+        assert!(one("H1", &long, "1").unwrap_err().to_string().len() < 300);
+    }
+
+    #[test]
+    fn an_entry_reads_back_as_written() {
+        let entry: RuleSpec = serde_json::from_str(
+            r#"{"lived_experience_min_share":{"numerator":1,"denominator":3},"id":"I1","value":null}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            entry,
+            RuleSpec::new(RuleId::new("I1").unwrap()).with(
+                "lived_experience_min_share",
+                serde_json::json!({"numerator": 1, "denominator": 3})
+            )
+        );
+        assert_eq!(
+            serde_json::to_string(&entry).unwrap(),
+            r#"{"id":"I1","lived_experience_min_share":{"numerator":1,"denominator":3}}"#
+        );
+        assert_eq!(
+            entry.settings().collect::<Vec<_>>(),
+            ["lived_experience_min_share"]
+        );
+        for bad in [
+            r#"{"value":"human"}"#,
+            r#"{"id":"H2","id":"H2"}"#,
+            r#"{"id":"H2","max_reimburse_days":3,"max_reimburse_days":4}"#,
+            r#"["H2"]"#,
+        ] {
+            assert!(serde_json::from_str::<RuleSpec>(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]
@@ -908,6 +1170,22 @@ mod tests {
             i1_blocking(r#"["funding"]"#, r#""custom_kinds":["website_redesign"],"#).unwrap();
         let without = i1_blocking(r#"["funding"]"#, "").unwrap();
         assert_ne!(with.hash(), without.hash());
+    }
+
+    #[test]
+    fn the_default_charter_spells_out_its_settings_and_hashes_as_pinned() {
+        let charter = Charter::default();
+        // Settings are written in the order the rule declares them, and a fraction
+        // numerator first: these are the bytes the hash is taken over.
+        let text = serde_json::to_string(&charter).unwrap();
+        assert!(
+            text.contains(r#"{"id":"I1","value":"inclusive","lived_experience_min_share":{"numerator":1,"denominator":2},"blocking_kinds":["funding","partnership","governance"]}"#),
+            "{text}"
+        );
+        assert_eq!(
+            charter.hash().to_string(),
+            "91837d3a04b3b788288241022e1ef51b2f69b82c3759330781e7824676f43f1a"
+        );
     }
 
     #[test]

@@ -77,7 +77,7 @@ mod report;
 pub mod rules;
 mod subject;
 
-pub use charter::{Charter, CharterError, CharterSpec, CoreValue, Fraction, RuleSpec};
+pub use charter::{Charter, CharterError, CharterSpec, CoreValue, RuleSpec};
 pub use gate::{GatePassed, GateRefusal, GateReview, GateSummary, Unmet, UnmetKind};
 pub use ids::{InvalidId, RuleId, ValueId};
 pub use record::{
@@ -89,5 +89,6 @@ pub use record::{
     Way,
 };
 pub use report::{CitedIn, Finding, UnknownRule, ValueReport, ValueVerdict, Verdict};
+pub use rules::settings::Fraction;
 pub use rules::{Observation, RuleOutcome, Severity, Status, Tally, ValueRule};
 pub use subject::{ProofMismatch, Subject};

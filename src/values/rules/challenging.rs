@@ -122,7 +122,7 @@ builtin! {
     /// recorded, with the decider's response to it.
     CriticalFriendsHeard, "C3", challenging, Warning {
         /// The lowest tier the rule applies to.
-        from_tier: Tier = Tier::One,
+        from_tier: Tier = Tier::One, allowed "a tier, 0 to 3",
     }
 }
 
@@ -290,7 +290,7 @@ builtin! {
     /// `concern_review_months` of the decision: concerns shorten the review period.
     ConcernsShortenReview, "C7", challenging, Info {
         /// The longest time to review when concerns were logged, in months.
-        concern_review_months: u32 = 6,
+        concern_review_months: u32 = 6, range 1..=60 months,
     }
 }
 

@@ -59,7 +59,7 @@ builtin! {
     /// `max_reimburse_days`.
     ExpensesReimbursed, "H2", human, Warning {
         /// The longest acceptable wait from claim to reimbursement, in days.
-        max_reimburse_days: u32 = 30,
+        max_reimburse_days: u32 = 30, range 1..=365 days,
     }
 }
 
@@ -122,8 +122,8 @@ builtin! {
     /// H4 (warning): papers went out at least `min_notice_days` before a live session, so
     /// everyone can read them in their own time.
     PapersOnTime, "H4", human, Warning {
-        /// The least notice, in days.
-        min_notice_days: u32 = 7,
+        /// The least notice, in days, from the papers going out to the session.
+        min_notice_days: u32 = 7, range 0..=90 days,
     }
 }
 
@@ -160,8 +160,8 @@ builtin! {
     /// H5 (warning): an asynchronous round stays open at least `min_async_days`, for
     /// people who cannot answer at once.
     AsyncRoundOpenLongEnough, "H5", human, Warning {
-        /// The least time open, in days.
-        min_async_days: u32 = 7,
+        /// The least time an asynchronous round stays open, in days.
+        min_async_days: u32 = 7, range 1..=90 days,
     }
 }
 

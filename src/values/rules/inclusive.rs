@@ -26,6 +26,7 @@ use std::collections::BTreeSet;
 
 use crate::decision::{DecisionKind, Method};
 use crate::values::record::{AbsenceCounted, DecisionRecord, Rung, Way};
+use crate::values::rules::settings::{non_blank, proper};
 use crate::values::rules::{RuleOutcome, Tally, at_least_days, blank, builtin, members};
 use crate::values::{Fraction, RuleId, Severity, ValueId, ValueRule};
 
@@ -37,6 +38,7 @@ builtin! {@type
     LivedExperienceShare, "I1", inclusive {
         /// The least share of the deciding body with lived experience.
         lived_experience_min_share: Fraction = Fraction::new(1, 2),
+            allowed "a fraction from 0 to 1 with a positive denominator" if proper,
         /// The kinds for which a violation blocks.
         blocking_kinds: BTreeSet<DecisionKind> = [
             DecisionKind::Funding,
@@ -45,6 +47,7 @@ builtin! {@type
         ]
         .into_iter()
         .collect(),
+            allowed "decision kinds: built in, or declared in the charter's `custom_kinds`",
     }
 }
 
@@ -103,7 +106,7 @@ builtin! {
     /// responded in the deciding round.
     LivedExperienceQuorum, "I2", inclusive, Blocking {
         /// The least number of members with lived experience who respond.
-        lived_experience_quorum: u32 = 2,
+        lived_experience_quorum: u32 = 2, range 1..=10000 members,
     }
 }
 
@@ -260,7 +263,7 @@ builtin! {
     /// before closing, and the panel has a member with lived experience.
     FairRecruitment, "I6", inclusive, Blocking {
         /// The least time the advert is open, in days.
-        min_advert_days: u32 = 14,
+        min_advert_days: u32 = 14, range 1..=365 days,
     }
 }
 
@@ -340,6 +343,7 @@ builtin! {
             .into_iter()
             .map(String::from)
             .collect(),
+            allowed "non-blank group names" if non_blank,
     }
 }
 

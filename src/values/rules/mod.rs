@@ -49,11 +49,65 @@
 //! assert_eq!(finding.status, Status::NotEvaluated);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
+//!
+//! # Writing a built-in rule
+//!
+//! A built-in rule is declared with the crate's `builtin!` macro in the file of its value, and
+//! listed in `registry.rs`. The declaration names the rule's type, id, seed value and
+//! severity, and each of its settings with its type, its default and the values it allows;
+//! the rule's own code is an `evaluate` method (or, with `builtin! {@type ...}`, its own
+//! [`ValueRule`] implementation, for a severity that depends on the record). From each
+//! setting's one line follow:
+//!
+//! - the charter entry's field of that name: read as the setting's type, refused outside its
+//!   range or not of its type with [`CharterError::OutOfRange`](super::CharterError::OutOfRange)
+//!   naming the rule, the setting and what it allows, and refused on any other rule with
+//!   [`CharterError::SettingNotUsed`](super::CharterError::SettingNotUsed);
+//! - the default, when the entry leaves it out;
+//! - the entry spelled out by [`Charter::to_spec`](super::Charter::to_spec), in the order
+//!   declared, and so the charter's [hash](super::Charter::hash);
+//! - a decision kind it names checked against the charter's `custom_kinds`;
+//! - its line in the rule type's documentation, and its row of the settings table on
+//!   [`RuleSpec`](super::RuleSpec) (`settings.md`, which a unit test keeps equal to the
+//!   table the declarations make, printing the new table when they differ).
+//!
+//! A setting's allowed values are written one of two ways:
+//!
+//! - `range LO..=HI UNIT`, for a number: `max_reimburse_days: u32 = 30, range 1..=365 days`
+//!   allows 1 to 365, and says so as "1 to 365 days";
+//! - `allowed "WORDS"`, for any value of the type, or `allowed "WORDS" if CHECK`, where
+//!   `CHECK` is a `fn(&T) -> Result<(), String>` returning the refused part of a value as
+//!   text (see `settings::proper` and `settings::non_blank`). A setting's type implements the
+//!   crate's `Setting` trait, which says which decision kinds a value names.
+//!
+//! ## Adding a setting
+//!
+//! Adding a setting is one declaration. Say I3 should ask for a number of ways to take part
+//! instead of two. The whole change to the charter side is the setting's line:
+//!
+//! ```diff
+//!  builtin! {
+//!      /// I3 (warning): at least `min_ways` ways to take part were offered ...
+//! -    WaysToTakePart, "I3", inclusive, Warning {}
+//! +    WaysToTakePart, "I3", inclusive, Warning {
+//! +        /// The least number of ways to take part offered.
+//! +        min_ways: u32 = 2, range 1..=3 ways,
+//! +    }
+//!  }
+//! ```
+//!
+//! and `self.min_ways` where the check counted to two. A charter may then give
+//! `{"id": "I3", "min_ways": 3}`, is refused `"min_ways": 4` ("cannot load rule `I3`: field
+//! `min_ways` is 4, expected 1 to 3 ways"), and spells out `"min_ways": 2` when it gives
+//! none. The settings table test then prints the table with the new row, for `settings.md`.
+//! The unit test `adding_a_setting_is_one_declaration` in this module declares such a rule and
+//! checks each of these.
 
 pub mod challenging;
 pub mod human;
 pub mod inclusive;
 pub(crate) mod registry;
+pub(crate) mod settings;
 pub mod transparent;
 
 use std::borrow::Cow;
@@ -326,15 +380,19 @@ pub(crate) fn blank(text: Option<&str>) -> bool {
     text.is_none_or(|t| t.trim().is_empty())
 }
 
-/// Declares a built-in rule: the type, its default settings and the trait plumbing, so each
-/// rule's file holds only what the rule decides.
+/// Declares a built-in rule: the type, its settings (each with its type, default and allowed
+/// values), the trait plumbing, and what the registry builds it with. See the
+/// [guide](self#writing-a-built-in-rule).
+///
+/// The `@type` form leaves out the severity and the [`ValueRule`] implementation, for a rule
+/// whose severity or override depends on more than a constant.
 macro_rules! builtin {
     (
         $(#[$doc:meta])*
         $name:ident, $id:literal, $value:ident, $severity:ident
-        { $($(#[$fdoc:meta])* $field:ident : $ty:ty = $default:expr),* $(,)? }
+        { $($settings:tt)* }
     ) => {
-        builtin!(@type $(#[$doc])* $name, $id, $value { $($(#[$fdoc])* $field : $ty = $default),* });
+        $crate::values::rules::builtin!(@type $(#[$doc])* $name, $id, $value { $($settings)* });
         impl $crate::values::ValueRule for $name {
             fn id(&self) -> $crate::values::RuleId {
                 $crate::values::RuleId::builtin($id)
@@ -357,18 +415,78 @@ macro_rules! builtin {
     (@type
         $(#[$doc:meta])*
         $name:ident, $id:literal, $value:ident
-        { $($(#[$fdoc:meta])* $field:ident : $ty:ty = $default:expr),* $(,)? }
+        { $(
+            $(#[doc = $fdoc:literal])*
+            $field:ident : $ty:ty = $default:expr,
+            $(range $lo:literal ..= $hi:literal $unit:ident)?
+            $(allowed $expected:literal $(if $check:expr)?)?
+        ),* $(,)? }
     ) => {
         $(#[$doc])*
+        $(
+            #[doc = ""]
+            #[doc = concat!(
+                "Setting `", stringify!($field), "` (",
+                $($lo, " to ", $hi, " ", stringify!($unit),)?
+                $($expected,)?
+                "):", $($fdoc),*
+            )]
+        )*
         #[derive(Debug, Clone, PartialEq, Eq)]
         pub struct $name {
             pub(crate) value: $crate::values::ValueId,
-            $($(#[$fdoc])* pub(crate) $field: $ty,)*
+            $($(#[doc = $fdoc])* pub(crate) $field: $ty,)*
         }
 
         impl $name {
             /// The rule's id.
             pub const ID: &'static str = $id;
+
+            /// The rule as the registry lists it.
+            pub(crate) const BUILTIN: $crate::values::rules::settings::Builtin =
+                $crate::values::rules::settings::Builtin {
+                    id: Self::ID,
+                    seed_value: $crate::values::ValueId::$value,
+                    settings: &[$($crate::values::rules::settings::SettingInfo {
+                        name: stringify!($field),
+                        doc: concat!($($fdoc),*),
+                        expected: concat!(
+                            $($lo, " to ", $hi, " ", stringify!($unit),)?
+                            $($expected,)?
+                        ),
+                    },)*],
+                    build: Self::build,
+                };
+
+            /// Builds the rule serving `value` from an entry's settings, checking each.
+            fn build(
+                value: $crate::values::ValueId,
+                given: $crate::values::rules::settings::Given<'_>,
+            ) -> Result<
+                $crate::values::rules::settings::Built,
+                $crate::values::rules::settings::SettingError,
+            > {
+                given.only(&[$(stringify!($field)),*])?;
+                let rule = Self {
+                    value,
+                    $($field: {
+                        let read = given.read::<$ty>(
+                            stringify!($field),
+                            concat!(
+                                $($lo, " to ", $hi, " ", stringify!($unit),)?
+                                $($expected,)?
+                            ),
+                        )?;
+                        $(read.within($lo..=$hi)?;)?
+                        $($(read.check($check)?;)?)?
+                        read.or_else(|| Self::default().$field)
+                    },)*
+                };
+                let written = vec![$(
+                    $crate::values::rules::settings::Written::of(stringify!($field), &rule.$field)?,
+                )*];
+                Ok($crate::values::rules::settings::Built::new(rule, written))
+            }
         }
 
         impl Default for $name {
@@ -415,6 +533,81 @@ mod tests {
         assert_eq!(t.payment_not_offered, vec![MemberId::new(2)]);
         assert_eq!(t.conflicts_undeclared, vec![MemberId::new(2)]);
         assert!(!Tally::of(&DecisionRecord::new(DecisionKind::Strategy)).recorded);
+    }
+
+    builtin! {
+        /// X3 (warning): at least `min_ways` ways to take part were offered.
+        WaysOffered, "X3", inclusive, Warning {
+            /// The least number of ways to take part offered.
+            min_ways: u32 = 2, range 1..=3 ways,
+        }
+    }
+
+    impl WaysOffered {
+        fn evaluate(&self, record: &DecisionRecord, _: &Tally) -> RuleOutcome {
+            match &record.ways_offered {
+                None => RuleOutcome::not_evaluated("ways_offered"),
+                Some(ways) if ways.len() >= self.min_ways as usize => {
+                    RuleOutcome::satisfied("enough ways were offered")
+                }
+                Some(_) => RuleOutcome::violated("too few ways were offered"),
+            }
+        }
+    }
+
+    #[test]
+    fn adding_a_setting_is_one_declaration() {
+        use crate::values::rules::settings::{Given, Json, SettingInfo};
+        use crate::values::{CharterError, RuleId, ValueId};
+
+        let builtin = WaysOffered::BUILTIN;
+        assert_eq!(
+            builtin.settings,
+            [SettingInfo {
+                name: "min_ways",
+                doc: " The least number of ways to take part offered.",
+                expected: "1 to 3 ways",
+            }]
+        );
+        let build = |given: &[(String, Json)]| {
+            (builtin.build)(ValueId::inclusive(), Given(given))
+                .map_err(|e| CharterError::setting(&RuleId::builtin("X3"), 0, e))
+        };
+        let min_ways = |n: u32| [(String::from("min_ways"), Json::of(&n).unwrap())];
+
+        // Left out, it takes its default, spelled out.
+        let built = build(&[]).unwrap();
+        assert_eq!(built.settings, [("min_ways", Json::of(&2).unwrap())]);
+        // Given, the rule runs with it.
+        let record = DecisionRecord {
+            ways_offered: Some([crate::values::Way::Live, crate::values::Way::Written].into()),
+            ..DecisionRecord::new(DecisionKind::Strategy)
+        };
+        let strict = build(&min_ways(3)).unwrap();
+        assert_eq!(
+            strict.rule.check(&record, &Tally::of(&record)).status,
+            Status::Violated
+        );
+        assert_eq!(
+            built.rule.check(&record, &Tally::of(&record)).status,
+            Status::Satisfied
+        );
+        // Outside its range, refused naming rule, setting and range.
+        assert_eq!(
+            build(&min_ways(4)).unwrap_err().to_string(),
+            "cannot load rule `X3`: field `min_ways` is 4, expected 1 to 3 ways"
+        );
+        // Another name is refused.
+        let other = [(String::from("max_ways"), Json::of(&3).unwrap())];
+        assert!(matches!(
+            build(&other),
+            Err(CharterError::SettingNotUsed { field, .. }) if field == "max_ways"
+        ));
+        // Its row of the settings table.
+        assert_eq!(
+            builtin.table_rows(),
+            "| X3 | `min_ways` | `2` | 1 to 3 ways | The least number of ways to take part offered. |\n"
+        );
     }
 
     #[test]

@@ -51,7 +51,7 @@ builtin! {
     /// with every redaction listed and explained.
     PublishedOnTime, "T1", transparent, Blocking {
         /// The most days from decision to publication.
-        publish_days: u32 = 28,
+        publish_days: u32 = 28, range 1..=365 days,
     }
 }
 
@@ -269,7 +269,7 @@ builtin! {
     /// `publish_days` of the decision.
     InPublicRegister, "T6", transparent, Warning {
         /// The most days from decision to the register entry.
-        publish_days: u32 = 28,
+        publish_days: u32 = 28, range 1..=365 days,
     }
 }
 
