@@ -288,3 +288,16 @@ fn a_state_is_typed_only_in_a_phase_its_type_names() {
 fn the_step_check_catches_the_mislabelled_table() {
     StepCheck::<Notices>::new(AnyNotice::steps());
 }
+
+#[test]
+fn a_phase_mismatch_says_what_was_attempted_and_where_the_process_is() {
+    use NoticePhase as P;
+    assert_eq!(
+        mislanded("remove", &[P::Archived, P::Draft], P::Removed).to_string(),
+        "cannot remove: the process is in phase `removed`, not `archived` or `draft`"
+    );
+    assert_eq!(
+        mislanded("take the command", &[], P::Draft).to_string(),
+        "cannot take the command in phase `draft`: no typed step of the phase sends it"
+    );
+}
