@@ -18,8 +18,8 @@ use coproduction::decision::DecisionKind;
 use coproduction::governance::{Governance, GovernanceMap, RouteFacts};
 use coproduction::machine::{Context, Decider};
 use coproduction::values::{
-    AccessRequest, Charter, Conflict, Credit, ExpensesFacts, PaymentStatus, StakeholderFacts,
-    Status, ValueReport, Way,
+    AccessRequest, Charter, Conflict, Credit, ExpensesFacts, GateSummary, PaymentStatus,
+    StakeholderFacts, Status, ValueReport, Way,
 };
 use jiff::Timestamp;
 
@@ -96,10 +96,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let Closed::Integrating(round) = round.close(facilitator("2022-09-01T10:35:00Z"))? else {
         return Err("an objection was raised, so integration should follow".into());
     };
-    println!(
-        "Objection round 1 closed: {:?}",
-        round.round().and_then(|r| r.last_tally())
-    );
+    println!("Objection round 1 closed: {:?}", round.round().last_tally());
 
     // Integrate the objection: test it, amend, both confirm.
     let objection = ObjectionId(1);
@@ -147,12 +144,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let now = at("2022-09-01T11:05:00Z");
     let review = at("2023-02-28T00:00:00Z");
     // Named as this round's, as it stands: the proof fits its adoption and nothing else.
-    let mut record =
-        round.name_record(round.round().ok_or("an opened round")?.record_for_adoption(
-            DecisionKind::WorkingModel,
-            &community,
-            now,
-        ));
+    let mut record = round.name_record(round.round().record_for_adoption(
+        DecisionKind::WorkingModel,
+        &community,
+        now,
+    ));
     record.route_given = route.summary();
     record.rationale = Some(
         "The workshops asked for paid, flexible roles without titles; a pilot tests that.".into(),
@@ -224,8 +220,22 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         ctx(staff_2, "2022-09-01T11:10:00Z"),
         "The working model is piloted from March 2023, with paid preparation time.",
         review,
-        &proof,
+        proof,
     )?;
+    // The adopted round keeps the proof it was adopted with; its summary names the charter.
+    if let Some(kept) = adopted.proof() {
+        let summary = GateSummary::new(charter.hash(), kept);
+        println!(
+            "Adopted under charter {}..., {} rules checked.",
+            summary
+                .charter
+                .to_string()
+                .chars()
+                .take(12)
+                .collect::<String>(),
+            summary.rules_checked.len()
+        );
+    }
     let events = adopted.events();
     println!(
         "\nAdopted after {} events; the first and last, as JSON:",
@@ -243,8 +253,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         println!("  {}", serde_json::to_string(last)?);
     }
     assert_eq!(
-        ConsentProcess::replay(events),
-        *adopted.state(),
+        ConsentProcess::replay(events).round(),
+        Some(adopted.round()),
         "the events rebuild the round"
     );
 

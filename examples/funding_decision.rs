@@ -24,8 +24,8 @@ use coproduction::funding::{
 use coproduction::governance::{Governance, GovernanceMap};
 use coproduction::machine::{Context, Decider};
 use coproduction::values::{
-    AccessRequest, Charter, Conflict, ExpensesFacts, FundingCondition, PaymentStatus, Restriction,
-    RuleId, StakeholderFacts, Status, ValueReport,
+    AccessRequest, Charter, Conflict, ExpensesFacts, FundingCondition, GateSummary, PaymentStatus,
+    Restriction, RuleId, StakeholderFacts, Status, ValueReport,
 };
 use jiff::Timestamp;
 
@@ -157,7 +157,6 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let consultation = funding.start_consultation(ctx(1, "2024-05-07T09:00:00Z"))?;
     let requirements = consultation
         .decision()
-        .ok_or("a decision")?
         .requirements()
         .iter()
         .map(ToString::to_string)
@@ -254,16 +253,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
     let rationale = "The study is the community's own; with free publication secured, the grant pays co-producers for their time.";
     let now = at("2024-05-16T19:05:00Z");
-    let decision = deciding.decision().ok_or("a decision")?;
+    let decision = deciding.decision();
     // Named as this decision's, as it stands: the proof fits its acceptance and nothing else.
     let mut record = deciding
         .name_record(decision.record_proposed(&outcome, &deciders, rationale, &community, now));
     // The round's responses, with each decider's declaration from the funding decision.
-    let round_record =
-        round
-            .round()
-            .ok_or("an opened round")?
-            .record(DecisionKind::Funding, &community, now);
+    let round_record = round.round().record(DecisionKind::Funding, &community, now);
     let mut participants = round_record.participants.unwrap_or_default();
     participants
         .push(coproduction::values::Participant::new(m(2)).declared(Conflict::DeclaredAndRecused));
@@ -307,13 +302,18 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         own_conditions,
         deciders,
         rationale,
-        &proof,
+        proof,
     )?;
+    // The accepted decision keeps the proof it was accepted with, and hands it on.
     let published = accepted.publish(ctx(1, "2024-05-20T09:00:00Z"), None)?;
-    let listing = published
-        .decision()
-        .and_then(|d| d.listing())
-        .ok_or("a register entry")?;
+    if let Some(kept) = published.proof() {
+        let summary = GateSummary::new(charter.hash(), kept);
+        println!(
+            "Accepted under the charter it was checked against: {}",
+            summary.charter == charter.hash()
+        );
+    }
+    let listing = published.decision().listing().ok_or("a register entry")?;
     println!(
         "\nRegister entry:\n{}",
         serde_json::to_string_pretty(listing)?
@@ -331,7 +331,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         return Err("renewed".into());
     };
     let events = renewed.events();
-    assert_eq!(FundingProcess::replay(events), *renewed.state());
+    assert_eq!(
+        FundingProcess::replay(events).decision(),
+        Some(renewed.decision())
+    );
     println!(
         "Renewed after {} events; replaying them rebuilds the decision.",
         events.len()
@@ -365,17 +368,19 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     else {
         return Err("a red line is crossed".into());
     };
-    let decision = declined.decision().ok_or("a decision")?;
+    let decision = declined.decision();
     println!(
         "Declined at screening; published: {}",
         decision.listing().map_or("", |l| l.rationale.as_str())
     );
-    assert_eq!(declined.state().phase(), FundingPhase::Declined);
+    assert_eq!(declined.phase(), FundingPhase::Declined);
+    let mut record = decision.record(&community, at("2024-06-03T10:00:00Z"));
+    let (state, _) = declined.into_parts();
 
     // Nothing can accept it: the machine has no step from `declined`, and the gate refuses
     // C4 even with an override recorded.
     let refused = FundingProcess::decide(
-        declined.state(),
+        &state,
         &FundingCommand::Decide {
             outcome: FundingOutcome::Accept {},
             deciders: vec![m(1)],
@@ -387,7 +392,6 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "Trying to accept it anyway: {}",
         refused.err().ok_or("refused")?
     );
-    let mut record = decision.record(&community, at("2024-06-03T10:00:00Z"));
     record.outcome = Some(coproduction::values::Outcome::Adopted);
     let record = record.with_override(RuleId::new("C4")?, m(1), "We need the money");
     let refusal = charter.gate(&record).err().ok_or("the gate refuses")?;

@@ -123,7 +123,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
     let text = proposal
         .proposal()
-        .and_then(|p| p.latest())
+        .latest()
         .map(|v| v.text.clone())
         .unwrap_or_default();
     let round_config =
@@ -144,12 +144,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     // The value gate: the round's record, the proposal's facts over it, and what the app adds.
     let now = at("2022-09-01T10:40:00Z");
     let pilot_ends = at("2023-03-01T00:00:00Z");
-    let round_record = round.round().ok_or("an opened round")?.record_for_adoption(
-        DecisionKind::WorkingModel,
-        &community,
-        now,
-    );
-    let p = proposal.proposal().ok_or("a created proposal")?;
+    let round_record =
+        round
+            .round()
+            .record_for_adoption(DecisionKind::WorkingModel, &community, now);
+    let p = proposal.proposal();
     // Named as this proposal's, as it stands: the proof fits its adoption and nothing else.
     let mut record =
         proposal.name_record(p.record_for_adoption(Some(round_record), pilot_ends, now));
@@ -195,7 +194,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             ctx(staff_2, "2022-09-01T10:40:00Z"),
             stream,
             pilot_ends,
-            &proof,
+            proof,
         )?
         .publish(
             ctx(staff_2, "2022-09-05T09:00:00Z"),
@@ -204,7 +203,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         )?
         .start_pilot(ctx(staff_2, "2022-09-05T09:30:00Z"), pilot_ends)?;
 
-    let p = proposal.proposal().ok_or("a created proposal")?;
+    let p = proposal.proposal();
     let published = p.record(Some(record), at("2022-09-05T09:30:00Z"));
     println!(
         "{}",
@@ -219,7 +218,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             ctx(staff_2, "2023-03-02T09:00:00Z"),
             at("2024-03-01T00:00:00Z"),
         )?;
-    let p = reviewed.proposal().ok_or("a created proposal")?;
+    let p = reviewed.proposal();
     println!(
         "After the pilot: {} with {} versions kept, next review {}.",
         reviewed.phase().label_str(),
@@ -229,8 +228,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             .unwrap_or_default()
     );
     assert_eq!(
-        ProposalProcess::replay(reviewed.events()),
-        *reviewed.state()
+        ProposalProcess::replay(reviewed.events()).proposal(),
+        Some(reviewed.proposal())
     );
     println!(
         "\nThe proposal's phases, as Graphviz DOT:\n{}",

@@ -13,6 +13,7 @@ use coproduction::consent::{
     Response, RoundConfig, RoundPhase, RoundPhaseMarker, RoundState, TimeBox, ValidityCriterion,
 };
 use coproduction::decision::{DecisionKind, Method};
+use coproduction::machine::PhaseMismatch;
 use coproduction::values::{DecisionRecord, ProofMismatch, Subject};
 
 const P: u64 = PROPOSER.get();
@@ -25,8 +26,8 @@ fn m(n: u64) -> MemberId {
 
 /// The round's runtime phase is the one its type names.
 fn lands<Q: RoundPhaseMarker>(round: &ConsentRound<Q>) {
-    assert_eq!(round.state().phase(), Q::PHASE);
-    assert_eq!(round.round().map(|r| r.phase()), Some(Q::PHASE));
+    assert_eq!(round.phase(), Q::PHASE);
+    assert_eq!(round.round().phase(), Q::PHASE);
 }
 
 fn open(config: RoundConfig) -> ConsentRound<Presented> {
@@ -86,10 +87,10 @@ fn each_early_step_lands_in_its_phase() {
     lands(&amending);
     let amending = amending.amend(ctx(P, 6), "And close at one.").unwrap();
     lands(&amending);
-    assert_eq!(amending.round().map(|r| r.amendments().len()), Some(2));
+    assert_eq!(amending.round().amendments().len(), 2);
     let round = amending.start_objection_round(ctx(F, 7)).unwrap();
     lands(&round);
-    assert_eq!(round.round().map(|r| r.objection_round()), Some(1));
+    assert_eq!(round.round().objection_round(), 1);
 }
 
 #[test]
@@ -105,7 +106,7 @@ fn closing_lands_in_the_variant_of_the_runtime_phase() {
     lands(&consented);
     let proof = passed_gate(consented.subject());
     let adopted = consented
-        .record_outcome(ctx(S, 8), "Adopted for a trial.", at(60 * 24 * 90), &proof)
+        .record_outcome(ctx(S, 8), "Adopted for a trial.", at(60 * 24 * 90), proof)
         .unwrap();
     lands(&adopted);
 
@@ -129,10 +130,7 @@ fn closing_lands_in_the_variant_of_the_runtime_phase() {
         .respond(ctx(S, 6), m(4), Response::consent())
         .unwrap();
     assert_eq!(
-        round
-            .round()
-            .and_then(|r| r.response(m(4)))
-            .and_then(|r| r.proxy),
+        round.round().response(m(4)).and_then(|r| r.proxy),
         Some(SECRETARY)
     );
     let Closed::Deferred(deferred) = round.close(ctx(F, 7)).unwrap() else {
@@ -171,14 +169,14 @@ fn integration_steps_stay_in_integration_and_the_next_round_follows() {
     let round = round.confirm_resolved(ctx(P, 11), first).unwrap();
     lands(&round);
     assert_eq!(
-        round.round().map(|r| r.objections()[0].status),
+        Some(round.round().objections()[0].status),
         Some(ObjectionStatus::Resolved)
     );
     let Advanced::ObjectionRound(next) = round.next_round(ctx(F, 12)).unwrap() else {
         panic!("a second objection round is allowed");
     };
     lands(&next);
-    assert_eq!(next.round().map(|r| r.objection_round()), Some(2));
+    assert_eq!(next.round().objection_round(), 2);
 }
 
 #[test]
@@ -207,7 +205,7 @@ fn an_abandoned_or_failed_objection_also_settles_integration() {
         )
         .unwrap();
     lands(&round);
-    assert_eq!(round.round().map(|r| r.concerns().len()), Some(1));
+    assert_eq!(round.round().concerns().len(), 1);
     let Advanced::ObjectionRound(next) = round.next_round(ctx(F, 9)).unwrap() else {
         panic!("rounds remain");
     };
@@ -314,18 +312,32 @@ fn a_runtime_state_becomes_a_typed_round_only_in_its_own_phase() {
 
     let typed = ConsentRound::<ObjectionRound>::try_from(state.clone()).unwrap();
     lands(&typed);
-    assert_eq!(typed.state(), &state);
+    assert_eq!(Some(typed.round()), state.round());
 
     let wrong = ConsentRound::<Integrating>::try_from(state.clone()).unwrap_err();
     assert_eq!(
         wrong,
-        ConsentError::WrongPhase {
+        ConsentError::PhaseMismatch(PhaseMismatch {
             attempted: "take the round as typed",
+            expected: &[RoundPhase::Integrating],
             phase: RoundPhase::ObjectionRound,
-        }
+        })
     );
     assert!(ConsentRound::<Presented>::try_from(state.clone()).is_err());
     assert!(ConsentRound::<ObjectionRound>::try_from(RoundState::NotOpened).is_err());
+
+    // A step's enum of landings takes a state only in one of its phases.
+    assert!(matches!(
+        Closed::try_from(state.clone()),
+        Err(ConsentError::PhaseMismatch(PhaseMismatch {
+            phase: RoundPhase::ObjectionRound,
+            ..
+        }))
+    ));
+    assert!(matches!(
+        Advanced::try_from(state.clone()),
+        Ok(Advanced::ObjectionRound(_))
+    ));
 
     let AnyRound::ObjectionRound(any) = AnyRound::try_from(state.clone()).unwrap() else {
         panic!("the state is in an objection round");
@@ -345,7 +357,7 @@ fn a_replayed_round_continues_in_its_typed_phase() {
         panic!("the events end in integration");
     };
     lands(&replayed);
-    assert_eq!(replayed.state(), round.state());
+    assert_eq!(replayed.round(), round.round());
     assert_eq!(replayed.events(), events.as_slice());
     let replayed = replayed
         .withdraw_objection(ctx(2, 8), ObjectionId(1))
@@ -387,9 +399,9 @@ fn adoption_takes_only_a_proof_for_this_round_as_it_stands() {
     let mut round = round;
     for (what, proof) in wrong {
         assert_ne!(proof, Some(subject), "{what}");
-        let (state, events) = (round.state().clone(), round.events().to_vec());
+        let (state, events) = (round.round().clone(), round.events().to_vec());
         let refused = round
-            .record_outcome(ctx(S, 8), "Adopted.", at(60 * 24 * 90), &passed_gate(proof))
+            .record_outcome(ctx(S, 8), "Adopted.", at(60 * 24 * 90), passed_gate(proof))
             .unwrap_err();
         let ConsentError::ProofNotForThis(mismatch) = &refused.error else {
             panic!("{what}: refused for {}", refused.error);
@@ -406,14 +418,17 @@ fn adoption_takes_only_a_proof_for_this_round_as_it_stands() {
         );
         round = refused.round;
         assert_eq!(
-            (round.state(), round.events()),
+            (round.round(), round.events()),
             (&state, &events[..]),
             "{what}"
         );
     }
 
     // A round made from its bare state carries no events to be named by.
-    let bare = ConsentRound::<Consented>::try_from(round.state().clone()).unwrap();
+    let (state, _) = AnyRound::replay(round.events().to_vec())
+        .unwrap()
+        .into_parts();
+    let bare = ConsentRound::<Consented>::try_from(state).unwrap();
     assert_eq!(bare.subject(), None);
     let record = bare.name_record(DecisionRecord::new(DecisionKind::Strategy));
     assert_eq!(record.subject, None);
@@ -422,7 +437,7 @@ fn adoption_takes_only_a_proof_for_this_round_as_it_stands() {
             ctx(S, 8),
             "Adopted.",
             at(60 * 24 * 90),
-            &passed_gate(Some(subject)),
+            passed_gate(Some(subject)),
         )
         .unwrap_err();
     assert!(matches!(
@@ -443,10 +458,12 @@ fn adoption_takes_only_a_proof_for_this_round_as_it_stands() {
             ctx(S, 8),
             "Adopted.",
             at(60 * 24 * 90),
-            &passed_gate(named.subject),
+            passed_gate(named.subject),
         )
         .unwrap();
     lands(&adopted);
+    // The adopted round keeps the proof it was adopted with.
+    assert_eq!(adopted.proof().and_then(|p| p.subject()), Some(&subject));
     assert_ne!(
         adopted.subject(),
         Some(subject),

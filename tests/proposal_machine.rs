@@ -10,31 +10,34 @@
 //! gate's proof, must take the same step.
 //!
 //! The typed façade runs beside the machine for the whole run, driven by the same commands
-//! (`proposal_typed`): after every step it holds the machine's state and events, typed as
-//! the runtime phase, or it refused with the machine's error and handed the proposal back
-//! unchanged. The usual runs seldom see a proposer amend a draft or withdraw, so the same
-//! property runs again over runs where the proposer does so more often (`ProposerModel`), and
-//! a fixed-seed test counts the typed steps of every kind the two take.
+//! (`facade_driver`, shared with the other processes): after every step it holds the
+//! machine's state and events, typed as the runtime phase, or it refused with the machine's
+//! error and handed the proposal back unchanged. The usual runs seldom see a proposer amend a
+//! draft or withdraw, so the same property runs again over runs where the proposer does so
+//! more often (`ProposerModel`), and a fixed-seed test counts the typed steps of every row of
+//! the façade's step table the two take. Another checks the step table itself against the
+//! machine (`StepCheck`).
 //!
 //! Set `COPRODUCTION_PROPTEST_CASES` to run more (or fewer) sequences, for example
 //! `COPRODUCTION_PROPTEST_CASES=100000 cargo test --release --test proposal_machine`.
 
+mod facade_driver;
 mod proposal_model;
-mod proposal_typed;
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use coproduction::community::MemberId;
 use coproduction::decision::DecisionKind;
-use coproduction::machine::{Context, Decider, TransitionGraph};
+use coproduction::machine::testkit::StepCheck;
+use coproduction::machine::{Context, Decider, Facade, TransitionGraph};
 use coproduction::proposal::{
-    AnyProposal, DecisionResult, Lifecycle, ProposalCommand, ProposalError, ProposalEvent,
-    ProposalPhase, ProposalProcess, ProposalState,
+    AnyProposal, DecisionResult, ProposalCommand, ProposalError, ProposalEvent, ProposalPhase,
+    ProposalProcess, ProposalState,
 };
 use coproduction::values::{Charter, DecisionRecord, RuleId};
+use facade_driver::{Driver, Offered};
 use jiff::Timestamp;
 use proposal_model::*;
-use proposal_typed::{Typed, ValueGate, typed_step};
 use proptest::prelude::*;
 use proptest::test_runner::Config as ProptestConfig;
 use proptest_state_machine::{ReferenceStateMachine, StateMachineTest, prop_state_machine};
@@ -65,174 +68,75 @@ struct Run {
     charter: Charter,
     state: ProposalState,
     events: Vec<ProposalEvent>,
-    /// The typed proposal, once created.
-    typed: Option<AnyProposal>,
+    /// The typed proposal beside the machine.
+    typed: Driver<AnyProposal>,
     /// The adoptions the typed façade took, each with the gate's proof.
     adoptions: u32,
-    /// The typed steps taken, by the phase each started in and what it did (a decision by
-    /// its result).
-    taken: BTreeMap<(ProposalPhase, &'static str), u32>,
-    /// What the façade made of the commands: taken, refused, no step, or refused by the gate.
-    answers: [u32; 4],
     /// The model before the step: proptest-state-machine hands `apply` the model after it.
     model: Model,
 }
 
-impl Run {
-    /// What the engine checks before an adoption.
-    fn gate_record(&self, gate: Gate, review_date: Timestamp, now: Timestamp) -> DecisionRecord {
-        let mut base = DecisionRecord::new(DecisionKind::WorkingModel);
-        let steward = MemberId::new(STEWARD);
-        match gate {
-            Gate::Pass => {
-                base.rationale = Some("The workshops asked for it.".into());
-                base.alternatives = Some(vec!["Wait a year".into()]);
-            }
-            Gate::Overridden => {
-                base = base.with_override(
-                    RuleId::new("T2").unwrap(),
-                    steward,
-                    "The rationale is published within a week",
-                );
-            }
-            Gate::Fail => {}
+/// What the engine checks before an adoption, for a proposal in `state`.
+fn gate_record(
+    state: &ProposalState,
+    gate: Gate,
+    review_date: Timestamp,
+    now: Timestamp,
+) -> DecisionRecord {
+    let mut base = DecisionRecord::new(DecisionKind::WorkingModel);
+    let steward = MemberId::new(STEWARD);
+    match gate {
+        Gate::Pass => {
+            base.rationale = Some("The workshops asked for it.".into());
+            base.alternatives = Some(vec!["Wait a year".into()]);
         }
-        self.state
-            .proposal()
-            .map(|p| p.record_for_adoption(Some(base.clone()), review_date, now))
-            .unwrap_or(base)
-    }
-
-    /// Runs `step` through the typed façade: `None` before a proposal is created, when there
-    /// is no typed proposal to run it on.
-    fn typed_step(&mut self, step: &Step, ctx: Context) -> Option<Typed> {
-        let typed = self.typed.take()?;
-        let record = |review_date| self.gate_record(step.gate, review_date, ctx.now);
-        let gate = ValueGate {
-            charter: &self.charter,
-            record: &record,
-        };
-        Some(typed_step(typed, &step.command, ctx, &gate))
-    }
-
-    /// Checks what the façade made of `step` against what the machine `decided` in
-    /// `before`, and keeps the typed proposal for the next step.
-    fn check_typed(
-        &mut self,
-        typed: Option<Typed>,
-        step: &Step,
-        ctx: Context,
-        before: &ProposalState,
-        decided: Result<(), ProposalError>,
-    ) {
-        let typed = match typed {
-            Some(typed) => typed,
-            None => {
-                let ProposalCommand::Create { config } = &step.command else {
-                    assert!(
-                        decided.is_err(),
-                        "the machine took {step:?} before creating"
-                    );
-                    return;
-                };
-                match Lifecycle::create(config.as_ref().clone(), ctx) {
-                    Ok(p) => Typed::Taken(AnyProposal::Draft(p)),
-                    Err(error) => {
-                        assert_eq!(
-                            Err(error),
-                            decided,
-                            "the façade and the machine on {step:?}"
-                        );
-                        return;
-                    }
-                }
-            }
-        };
-        let unchanged = |p: &AnyProposal, events: &[ProposalEvent]| {
-            assert_eq!(
-                p.state(),
-                before,
-                "the façade changed the proposal on {step:?}"
+        Gate::Overridden => {
+            base = base.with_override(
+                RuleId::new("T2").unwrap(),
+                steward,
+                "The rationale is published within a week",
             );
-            assert_eq!(p.events(), events, "the façade's events after {step:?}");
-            assert_eq!(p.claimed_phase(), before.phase());
-        };
-        let answer = match &typed {
-            Typed::Taken(_) => 0,
-            Typed::Refused(..) => 1,
-            Typed::NoStep(_) => 2,
-            Typed::GateRefused(..) => 3,
-        };
-        self.answers[answer] += 1;
-        self.typed = Some(match typed {
-            Typed::Taken(p) => {
-                assert!(
-                    decided.is_ok(),
-                    "the façade took {step:?}, the machine did not: {decided:?}"
-                );
-                assert_eq!(p.claimed_phase(), self.state.phase(), "after {step:?}");
-                assert_eq!(p.state(), &self.state);
-                assert_eq!(p.events(), self.events.as_slice());
-                let kind = kind(&step.command);
-                *self.taken.entry((before.phase(), kind)).or_default() += 1;
-                if kind == "adopted" {
-                    self.adoptions += 1;
-                }
-                p
-            }
-            Typed::Refused(p, error) => {
-                assert_eq!(
-                    Err(error),
-                    decided,
-                    "the façade and the machine on {step:?}"
-                );
-                unchanged(&p, &self.events);
-                p
-            }
-            Typed::NoStep(p) => {
-                assert!(
-                    decided.is_err(),
-                    "the machine took {step:?}, which the façade cannot express in {:?}",
-                    before.phase()
-                );
-                unchanged(&p, &self.events);
-                p
-            }
-            Typed::GateRefused(p, refusal) => {
-                // Only the record with neither a rationale nor an override fails the charter.
-                assert_eq!(
-                    step.gate,
-                    Gate::Fail,
-                    "the gate refused {step:?}: {refusal}"
-                );
-                let rules: Vec<&str> = refusal.unmet().iter().map(|u| u.rule.as_str()).collect();
-                assert_eq!(rules, ["T2"]);
-                unchanged(&p, &self.events);
-                p
-            }
-        });
+        }
+        Gate::Fail => {}
     }
-}
-
-/// What a typed step does: the command, or for a decision its result.
-fn kind(command: &ProposalCommand) -> &'static str {
-    match command {
-        ProposalCommand::RecordDecision { result, .. } => result.label(),
-        command => command.label(),
-    }
+    state
+        .proposal()
+        .map(|p| p.record_for_adoption(Some(base.clone()), review_date, now))
+        .unwrap_or(base)
 }
 
 /// Runs `step` the engine's way: an adoption passes the value gate first, and the typed
-/// façade takes the gate's proof; the machine and the façade run side by side and must
-/// agree. Returns whether the step was taken.
+/// façade takes the gate's proof, made for the record named as the proposal's as it stands;
+/// the machine and the façade run side by side and must agree. Returns whether the step was
+/// taken.
 fn apply_step(mut run: Run, step: &Step) -> (Run, bool) {
     let route = proposal_model::given_route();
     let ctx = Context::new(MemberId::new(step.actor), at(step.minute)).with_route(&route);
     let before = run.state.clone();
     let decided = ProposalProcess::decide(&run.state, &step.command, &ctx);
-    let typed = run.typed_step(step, ctx);
-    let gate_refused = matches!(typed, Some(Typed::GateRefused(..)));
-    if gate_refused {
+    let review_date = match &step.command {
+        ProposalCommand::RecordDecision {
+            result: DecisionResult::Adopted { review_date },
+            ..
+        } => *review_date,
+        _ => ctx.now,
+    };
+    let charter = &run.charter;
+    let offered = run.typed.offer(&step.command, ctx, |p| {
+        let mut record = gate_record(&before, step.gate, review_date, ctx.now);
+        record.subject = p.subject();
+        charter.gate(&record)
+    });
+    let gate_refused = matches!(offered, Offered::GateRefused(_));
+    if let Offered::GateRefused(refusal) = &offered {
+        // Only the record with neither a rationale nor an override fails the charter.
+        assert_eq!(
+            step.gate,
+            Gate::Fail,
+            "the gate refused {step:?}: {refusal}"
+        );
+        let rules: Vec<&str> = refusal.unmet().iter().map(|u| u.rule.as_str()).collect();
+        assert_eq!(rules, ["T2"]);
         assert!(
             decided.is_err() || step.gate == Gate::Fail,
             "the gate refused a sound adoption: {step:?}"
@@ -256,7 +160,17 @@ fn apply_step(mut run: Run, step: &Step) -> (Run, bool) {
         }
     };
     let decided = decided.map(|_| ());
-    run.check_typed(typed, step, ctx, &before, decided);
+    run.typed.check(
+        &offered,
+        &step.command,
+        &before,
+        decided,
+        &run.state,
+        &run.events,
+    );
+    if matches!(offered, Offered::Taken) && run.typed.last() == Some((P::InDecision, "adopt")) {
+        run.adoptions += 1;
+    }
     (run, accepted)
 }
 
@@ -275,10 +189,8 @@ impl StateMachineTest for Property {
             .unwrap(),
             state: ProposalProcess::initial(),
             events: Vec::new(),
-            typed: None,
+            typed: Driver::new(ProposalError::ProofNotForThis),
             adoptions: 0,
-            taken: BTreeMap::new(),
-            answers: [0; 4],
             model: Model::default(),
         }
     }
@@ -406,41 +318,10 @@ fn the_generated_runs_reach_every_phase() {
     }
 }
 
-/// Every typed step: the phase it starts in, and what it does (a decision by its result).
-const TYPED_STEPS: [(ProposalPhase, &str); 27] = [
-    (P::NotCreated, "create"),
-    (P::Draft, "amend"),
-    (P::Draft, "start_co_creation"),
-    (P::Draft, "withdraw"),
-    (P::CoCreating, "link_feedback"),
-    (P::CoCreating, "amend"),
-    (P::CoCreating, "mark_ready"),
-    (P::CoCreating, "withdraw"),
-    (P::Ready, "start_decision"),
-    (P::Ready, "withdraw"),
-    (P::InDecision, "start_decision"),
-    (P::InDecision, "adopted"),
-    (P::InDecision, "declined"),
-    (P::InDecision, "withdrawn"),
-    (P::InDecision, "escalated"),
-    (P::InDecision, "deferred"),
-    (P::InDecision, "withdraw"),
-    (P::Adopted, "publish"),
-    (P::Published, "start_implementing"),
-    (P::Published, "start_pilot"),
-    (P::Implementing, "open_review"),
-    (P::Implementing, "object_to_standing"),
-    (P::Pilot, "open_review"),
-    (P::Pilot, "object_to_standing"),
-    (P::UnderReview, "continue"),
-    (P::UnderReview, "amend"),
-    (P::UnderReview, "retire"),
-];
-
 /// The typed steps taken over `runs` generated runs of `M`, driven as the property drives
-/// them (so every step is checked there too).
-/// Also what the façade made of every command: taken, refused, no step, refused by the gate.
-fn typed_steps_taken<M>(runs: u32) -> (BTreeMap<(ProposalPhase, &'static str), u32>, [u32; 4])
+/// them (so every step is checked there too), each run's steps those the model says the
+/// machine takes; and what the façade made of every command.
+fn typed_steps_taken<M>(runs: u32) -> Driver<AnyProposal>
 where
     M: ReferenceStateMachine<State = Model, Transition = Step>,
 {
@@ -448,7 +329,7 @@ where
     use proptest::test_runner::TestRunner;
     let mut runner = TestRunner::deterministic();
     let strategy = M::sequential_strategy(1..40);
-    let (mut taken, mut answers) = (BTreeMap::new(), [0; 4]);
+    let mut all = Driver::new(ProposalError::ProofNotForThis);
     for _ in 0..runs {
         let (mut m, steps, _) = strategy.new_tree(&mut runner).unwrap().current();
         let mut run = Property::init_test(&m);
@@ -456,53 +337,75 @@ where
         for step in steps {
             let phase = m.phase.unwrap_or(P::NotCreated);
             if m.take(&step).is_some() {
-                *expected.entry((phase, kind(&step.command))).or_default() += 1;
+                let name = match Driver::<AnyProposal>::row(phase, &step.command) {
+                    Some(row) => row.name,
+                    None => "start",
+                };
+                *expected.entry((phase, name)).or_default() += 1;
             }
             m = M::apply(m, &step);
             run = Property::apply(run, &m, step);
             Property::check_invariants(&run, &m);
         }
-        assert_eq!(run.taken, expected, "the typed steps of a run, by kind");
-        for (kind, n) in run.taken {
-            *taken.entry(kind).or_default() += n;
-        }
-        for (all, n) in answers.iter_mut().zip(run.answers) {
-            *all += n;
-        }
+        assert_eq!(run.typed.taken, expected, "the typed steps of a run");
+        all.add(&run.typed);
     }
-    (taken, answers)
+    all
 }
 
-/// The typed façade takes every kind of step, many times, over runs from both generators,
-/// each one the model says the machine takes: without this, the property could pass with a
-/// typed step never taken. Seen with `TestRunner::deterministic()` over 1,000 runs of each:
-/// at least 61 of every kind (the fewest: an open review of a pilot).
+/// The typed façade takes every step of its table, from every phase that offers it, many
+/// times, over runs from both generators, each one the model says the machine takes:
+/// without this, the property could pass with a typed step never taken. Seen with
+/// `TestRunner::deterministic()` over 1,000 runs of each: at least 61 of every kind (the
+/// fewest: an open review of a pilot).
 #[test]
 fn the_generated_runs_take_every_typed_step() {
     const RUNS: u32 = 1_000;
-    let (mut taken, mut answers) = typed_steps_taken::<ProposalModel>(RUNS);
-    println!("typed steps over {RUNS} usual runs: {taken:?}; answers {answers:?}");
-    let (proposer, more) = typed_steps_taken::<ProposerModel>(RUNS);
-    println!("typed steps over {RUNS} proposer runs: {proposer:?}; answers {more:?}");
-    for (kind, n) in proposer {
-        *taken.entry(kind).or_default() += n;
+    let mut all = typed_steps_taken::<ProposalModel>(RUNS);
+    println!(
+        "typed steps over {RUNS} usual runs: {:?}; answers {:?}",
+        all.taken, all.answers
+    );
+    let proposer = typed_steps_taken::<ProposerModel>(RUNS);
+    println!(
+        "typed steps over {RUNS} proposer runs: {:?}; answers {:?}",
+        proposer.taken, proposer.answers
+    );
+    all.add(&proposer);
+    for step in AnyProposal::steps() {
+        for &from in step.from {
+            let n = all.taken.get(&(from, step.name)).copied().unwrap_or(0);
+            assert!(n >= 30, "{n} typed steps `{}` from {from:?}", step.name);
+        }
     }
-    for (all, n) in answers.iter_mut().zip(more) {
-        *all += n;
-    }
-    for kind in taken.keys() {
-        assert!(
-            TYPED_STEPS.contains(kind),
-            "a typed step not listed: {kind:?}"
-        );
-    }
-    for kind in TYPED_STEPS {
-        let n = taken.get(&kind).copied().unwrap_or(0);
-        assert!(n >= 30, "{n} typed steps {kind:?}");
-    }
-    let [taken, refused, no_step, gate_refused] = answers;
+    let [taken, refused, no_step, gate_refused] = all.answers;
     assert!(
         refused >= 1_000 && no_step >= 1_000 && gate_refused >= 30,
         "{taken} taken, {refused} refused, {no_step} with no such step, {gate_refused} refused by the gate"
     );
+}
+
+/// The step table of the façade agrees with the machine: every phase change a row declares
+/// is an edge of `TRANSITIONS`, every command the machine takes from a typed phase is sent by
+/// one row offered there and lands where that row says, and over the generated runs every
+/// landing the table declares is taken.
+#[test]
+fn the_step_table_agrees_with_the_machine() {
+    use proptest::strategy::ValueTree;
+    use proptest::test_runner::TestRunner;
+    let mut runner = TestRunner::deterministic();
+    let route = proposal_model::given_route();
+    let mut check = StepCheck::<ProposalProcess>::new(AnyProposal::steps());
+    let usual = ProposalModel::sequential_strategy(1..40);
+    let proposer = ProposerModel::sequential_strategy(1..40);
+    for i in 0..2_000 {
+        let strategy = if i % 2 == 0 { &usual } else { &proposer };
+        let (_, steps, _) = strategy.new_tree(&mut runner).unwrap().current();
+        let mut state = ProposalProcess::initial();
+        for step in &steps {
+            let ctx = Context::new(MemberId::new(step.actor), at(step.minute)).with_route(&route);
+            state = check.run(state, &step.command, &ctx);
+        }
+    }
+    check.assert_every_landing_seen();
 }

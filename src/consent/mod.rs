@@ -99,15 +99,17 @@
 //! let now = at("2022-09-01T10:15:00Z");
 //! // The record names this round as it stands, so the proof fits this round's adoption and
 //! // no other step.
-//! let record = round.round().unwrap().record_for_adoption(DecisionKind::WorkingModel, &Community::new(), now);
+//! let record = round.round().record_for_adoption(DecisionKind::WorkingModel, &Community::new(), now);
 //! let proof = charter.gate(&round.name_record(record))?;
+//! // The proof moves into the adopted round, which keeps it.
 //! let adopted = round.record_outcome(
 //!     Context::new(m(2), now),
 //!     "Adopted as a pilot",
 //!     at("2023-09-01T00:00:00Z"),
-//!     &proof,
+//!     proof,
 //! )?;
-//! assert!(adopted.state().round().is_some_and(|r| r.ending().is_some()));
+//! assert!(adopted.round().ending().is_some());
+//! assert!(adopted.proof().is_some());
 //! # let _ = Advanced::BrokenDown;
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
@@ -376,6 +378,10 @@ pub enum ConsentError {
     /// stands (see [`Subject`](crate::values::Subject)).
     #[error("cannot take the value gate's proof: {0}")]
     ProofNotForThis(crate::values::ProofMismatch),
+    /// A typed step landed in a phase its row of the façade's step table does not name, or a
+    /// runtime state was taken as a typed phase not its own.
+    #[error("{0}")]
+    PhaseMismatch(crate::machine::PhaseMismatch<RoundPhase>),
 }
 
 fn list<T: std::fmt::Display>(items: &[T]) -> String {

@@ -69,7 +69,7 @@
 //! let Screened::Triaged(triaged) = funding.screen(ctx.with_route(&route))? else {
 //!     panic!("no red line is crossed");
 //! };
-//! assert_eq!(triaged.state().decision().and_then(|d| d.triage()).map(|t| t.tier), Some(Tier::Zero));
+//! assert_eq!(triaged.decision().triage().map(|t| t.tier), Some(Tier::Zero));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
@@ -322,6 +322,10 @@ pub enum FundingError {
     /// decision as it stands (see [`Subject`](crate::values::Subject)).
     #[error("cannot take the value gate's proof: {0}")]
     ProofNotForThis(crate::values::ProofMismatch),
+    /// A typed step landed in a phase its row of the façade's step table does not name, or a
+    /// runtime state was taken as a typed phase not its own.
+    #[error("{0}")]
+    PhaseMismatch(crate::machine::PhaseMismatch<FundingPhase>),
 }
 
 fn list<T: std::fmt::Display>(items: &[T]) -> String {

@@ -79,7 +79,7 @@ impl FundingDecision {
     /// let Screened::Declined(declined) = screening.screen(ctx.with_route(&route))? else {
     ///     panic!("tobacco is a red line");
     /// };
-    /// let record = declined.decision().ok_or("identified")?.record(&community, ctx.now);
+    /// let record = declined.decision().record(&community, ctx.now);
     /// assert_eq!(record.outcome, Some(Outcome::Declined));
     /// let report = Charter::default().check(&record);
     /// assert_eq!(report.finding("C4").map(|f| f.status), Some(Status::Violated));

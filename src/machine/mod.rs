@@ -17,7 +17,16 @@
 //! The wall clock is never read: the acting member and the time come in with every command
 //! as a [`Context`].
 //!
-//! The [`testkit`] module holds a given/when/then kit for writing rules as one-sentence tests.
+//! Each process also has a typestate façade (`ConsentRound<P>`, `Lifecycle<P>`,
+//! `Funding<P>`), written from one *step table*: for each phase, the steps it offers, the
+//! command each sends, and the phase or phases it lands in. Every typed step checks where it
+//! landed and refuses a landing its row does not name with a [`PhaseMismatch`]; the table is
+//! data too ([`Facade::steps`], rows of [`Step`]), and the same steps can be taken by a
+//! runtime command through [`Facade::step`].
+//!
+//! The [`testkit`] module holds a given/when/then kit for writing rules as one-sentence tests,
+//! and [`testkit::StepCheck`], which checks a façade's step table against `TRANSITIONS` and
+//! against what `decide` and `evolve` do.
 //!
 //! # Example
 //!
@@ -120,6 +129,7 @@ pub(crate) use dot::Quoted;
 pub use events::{Events, IntoIter as EventsIntoIter};
 pub use graph::{GraphError, TransitionGraph};
 pub(crate) use typestate::typestate;
+pub use typestate::{CommandOf, Facade, PhaseMismatch, PhaseOf, Step, StepOf};
 
 /// A phase of a process: one node of its transition graph.
 ///

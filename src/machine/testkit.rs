@@ -9,6 +9,10 @@
 //! machine's transition graph, and returns the resulting state for further assertions.
 //! The kit is for tests: it panics with a readable message when an expectation fails.
 //!
+//! [`StepCheck`] checks a typestate façade's step table against the decider it runs: the
+//! rows' phase changes against `TRANSITIONS`, and their landings against what `decide` and
+//! `evolve` produce over generated runs.
+//!
 //! # Example
 //!
 //! ```
@@ -45,6 +49,9 @@
 
 // The kit's job is to fail tests loudly, so it panics by design.
 #![allow(clippy::panic)]
+
+use std::collections::BTreeSet;
+use std::fmt::Debug;
 
 use super::{Context, Decider, Events, evolve_checked};
 
@@ -154,5 +161,182 @@ impl<D: Decider> When<D> {
     /// Returns the raw outcome, for assertions the kit does not cover.
     pub fn outcome(self) -> Result<Events<D::Event>, D::Error> {
         self.outcome
+    }
+}
+
+/// A landing a step table declares that no run took: see [`StepCheck::unseen`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Unseen<P: 'static> {
+    /// The step's name.
+    pub step: &'static str,
+    /// The phases that offer it.
+    pub from: &'static [P],
+    /// The landing no run took.
+    pub lands: P,
+}
+
+/// Checks a typestate façade's step table (its [`Facade::steps`](super::Facade::steps))
+/// against the decider it runs, so the table cannot drift from `decide`, `evolve` and
+/// [`Decider::TRANSITIONS`]:
+///
+/// - [`StepCheck::new`]: every phase a row names is declared, no row is offered where
+///   the process has not started, and every phase change a row declares is an edge of
+///   `TRANSITIONS`;
+/// - [`StepCheck::run`]: a command the decider takes from a typed phase is sent by exactly
+///   one row offered there, and lands in a phase that row names;
+/// - [`StepCheck::assert_every_landing_seen`]: over the runs given, every landing a row
+///   declares is one that `decide` and `evolve` produced (from some phase that offers it).
+///
+/// Feed it the runs of a reference model's generator, command by command.
+///
+/// # Example
+///
+/// ```
+/// use coproduction::consent::AnyRound;
+/// use coproduction::machine::testkit::StepCheck;
+/// use coproduction::machine::Facade;
+///
+/// let check = StepCheck::<coproduction::consent::ConsentProcess>::new(AnyRound::steps());
+/// assert!(!check.unseen().is_empty()); // nothing run yet
+/// ```
+pub struct StepCheck<D: Decider>
+where
+    D::Command: 'static,
+{
+    steps: &'static [super::StepOf<D>],
+    seen: BTreeSet<(usize, D::Phase, D::Phase)>,
+}
+
+impl<D: Decider> StepCheck<D>
+where
+    D::Command: Debug + 'static,
+{
+    /// Checks `steps` against [`Decider::TRANSITIONS`].
+    ///
+    /// # Panics
+    ///
+    /// When a row names an undeclared phase, is offered before the process starts, offers
+    /// no landing from a phase it names, or declares a phase change that is not an edge.
+    pub fn new(steps: &'static [super::StepOf<D>]) -> Self {
+        let transitions = D::TRANSITIONS;
+        let declared = |p: &D::Phase| transitions.phases.contains(p);
+        for step in steps {
+            for &from in step.from {
+                assert!(
+                    declared(&from),
+                    "step `{}`: {from:?} is not declared",
+                    step.name
+                );
+                assert!(
+                    from != transitions.start,
+                    "step `{}` is offered before the process starts",
+                    step.name
+                );
+                let lands = (step.lands)(from);
+                assert!(
+                    !lands.is_empty(),
+                    "step `{}` lands nowhere from {from:?}",
+                    step.name
+                );
+                for to in lands {
+                    assert!(declared(to), "step `{}`: {to:?} is not declared", step.name);
+                }
+            }
+            for (from, to) in step.edges() {
+                assert!(
+                    transitions.edges.contains(&(from, to)),
+                    "step `{}` declares {from:?} -> {to:?}, which is not an edge of `{}`",
+                    step.name,
+                    transitions.machine
+                );
+            }
+        }
+        Self {
+            steps,
+            seen: BTreeSet::new(),
+        }
+    }
+
+    /// Runs `command` in `state` through `decide` and `evolve`; if the decider takes it from
+    /// a typed phase (any but the start), checks the one row that sends it there and where it
+    /// landed. Returns the state after the command (`state` itself when it is refused).
+    ///
+    /// # Panics
+    ///
+    /// When the decider takes a command that no row offered in the phase sends, or that two
+    /// rows send, or that lands in a phase its row does not name, or takes an undeclared
+    /// transition.
+    pub fn run(&mut self, state: D::State, command: &D::Command, ctx: &Context) -> D::State {
+        let from = D::phase(&state);
+        let Ok(events) = D::decide(&state, command, ctx) else {
+            return state;
+        };
+        let next = match evolve_checked::<D>(state, &events) {
+            Ok(next) => next,
+            Err(err) => panic!("{command:?} left the declared graph: {err}"),
+        };
+        if from == D::TRANSITIONS.start {
+            return next;
+        }
+        let to = D::phase(&next);
+        let rows: Vec<(usize, &super::StepOf<D>)> = self
+            .steps
+            .iter()
+            .enumerate()
+            .filter(|(_, step)| step.from.contains(&from) && (step.sends)(command))
+            .collect();
+        let [(row, step)] = rows[..] else {
+            let names: Vec<&str> = rows.iter().map(|(_, step)| step.name).collect();
+            panic!("the decider took {command:?} in {from:?}, which the rows {names:?} send");
+        };
+        assert!(
+            (step.lands)(from).contains(&to),
+            "step `{}` from {from:?} landed in {to:?}, not in {:?}",
+            step.name,
+            (step.lands)(from)
+        );
+        self.seen.insert((row, from, to));
+        next
+    }
+
+    /// Every landing a row declares that no run has taken, from any phase that offers the
+    /// step.
+    pub fn unseen(&self) -> Vec<Unseen<D::Phase>> {
+        let mut unseen = Vec::new();
+        for (row, step) in self.steps.iter().enumerate() {
+            let declared: BTreeSet<D::Phase> = step
+                .from
+                .iter()
+                .flat_map(|&from| (step.lands)(from).iter().copied())
+                .collect();
+            for to in declared {
+                if !self.seen.iter().any(|&(r, _, t)| r == row && t == to) {
+                    unseen.push(Unseen {
+                        step: step.name,
+                        from: step.from,
+                        lands: to,
+                    });
+                }
+            }
+        }
+        unseen
+    }
+
+    /// How many distinct landings the runs took.
+    pub fn seen(&self) -> usize {
+        self.seen.len()
+    }
+
+    /// Expects every landing the table declares to have been taken.
+    ///
+    /// # Panics
+    ///
+    /// Naming the landings no run took.
+    pub fn assert_every_landing_seen(&self) {
+        let unseen = self.unseen();
+        assert!(
+            unseen.is_empty(),
+            "landings the table declares that no run took: {unseen:?}"
+        );
     }
 }

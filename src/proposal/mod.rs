@@ -80,11 +80,11 @@
 //! // Adoption takes the gate's proof: project the proposal and check it.
 //! let now = at("2022-09-01T11:00:00Z");
 //! let review = at("2023-09-01T00:00:00Z");
-//! let record = proposal.proposal().ok_or("created")?.record_for_adoption(None, review, now)
+//! let record = proposal.proposal().record_for_adoption(None, review, now)
 //!     .with_override(RuleId::new("T2")?, steward, "The rationale is published with the record");
 //! let charter = Charter::from_json(r#"{"values":[{"id":"transparent"}],"rules":[{"id":"T2"}]}"#)?;
 //! let proof = charter.gate(&proposal.name_record(record))?;
-//! let adopted = proposal.adopt(s("2022-09-01T11:00:00Z"), round, review, &proof)?;
+//! let adopted = proposal.adopt(s("2022-09-01T11:00:00Z"), round, review, proof)?;
 //! let published = adopted.publish(s("2022-09-02T09:00:00Z"), "The workshops asked for it.", &[])?;
 //! assert_eq!(published.phase(), ProposalPhase::Published);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
@@ -297,4 +297,8 @@ pub enum ProposalError {
     /// stands (see [`Subject`](crate::values::Subject)).
     #[error("cannot take the value gate's proof: {0}")]
     ProofNotForThis(crate::values::ProofMismatch),
+    /// A typed step landed in a phase its row of the façade's step table does not name, or a
+    /// runtime state was taken as a typed phase not its own.
+    #[error("{0}")]
+    PhaseMismatch(crate::machine::PhaseMismatch<ProposalPhase>),
 }

@@ -1,11 +1,13 @@
 //! The typestate façade: `Lifecycle<Phase>` offers only the steps its phase allows, so an
 //! illegal step does not compile.
 //!
-//! It holds the runtime [`ProposalState`] and runs every command through the `decide` and
-//! `evolve` of [`ProposalProcess`]: the rules live there alone. Every step of a proposal
-//! lands in one phase the rules fix, so each method names its next phase; [`AnyProposal`]
-//! brings a replayed runtime state back to the typed API. A refused step gives the proposal
-//! back, unchanged, inside [`Refused`].
+//! It holds the runtime [`Proposal`] and runs every command through the `decide` and
+//! `evolve` of [`ProposalProcess`]: the rules live there alone. The façade is one step table
+//! (below): each phase's steps, the command each sends, and the one phase the rules fix for
+//! it. A step that lands anywhere else is refused with [`ProposalError::PhaseMismatch`];
+//! [`AnyProposal`] brings a replayed runtime state back to the typed API. A refused step
+//! gives the proposal back, unchanged, inside [`Refused`]. Adoption takes the value gate's
+//! proof by value and keeps it with the proposal ([`Lifecycle::proof`]).
 
 use jiff::Timestamp;
 
@@ -13,29 +15,23 @@ use crate::cocreation::{ItemId, ThemeId};
 use crate::community::BodyId;
 use crate::journal::StreamId;
 use crate::machine::{Context, typestate};
-use crate::values::GatePassed;
 
 use super::{
     Answer, DecisionResult, Proposal, ProposalCommand, ProposalConfig, ProposalError,
     ProposalEvent, ProposalPhase, ProposalProcess, ProposalState,
 };
 
-/// A phase a proposer may withdraw from: before the decision.
-pub trait Withdrawable: ProposalPhaseMarker {}
-
-/// A phase in which the agreement stands: it can be reviewed or objected to.
-pub trait Standing: ProposalPhaseMarker {}
-
 typestate! {
     decider: ProposalProcess,
     state: ProposalState,
+    not_started: NotCreated,
+    started: Created,
+    data: proposal: Proposal,
     event: ProposalEvent,
     command: ProposalCommand,
     error: ProposalError,
     phase: ProposalPhase,
     noun: "proposal",
-    not_started: NotCreated,
-    first: Draft,
     /// A compile-time phase of a [`Lifecycle`], naming its runtime twin.
     ///
     /// Sealed: the phases are the crate's.
@@ -52,50 +48,131 @@ typestate! {
     any: AnyProposal,
     phases: [
         /// A draft.
-        Draft, Withdrawable;
+        Draft,
         /// Co-creating.
-        CoCreating, Withdrawable;
+        CoCreating,
         /// Ready, with a route.
-        Ready, Withdrawable;
+        Ready,
         /// In decision.
-        InDecision, Withdrawable;
+        InDecision,
         /// Adopted, not yet published.
-        Adopted;
+        Adopted,
         /// Published.
-        Published;
+        Published,
         /// Implementing: the agreement stands.
-        Implementing, Standing;
+        Implementing,
         /// A pilot until its end date.
-        Pilot, Standing;
+        Pilot,
         /// Under review.
-        UnderReview;
+        UnderReview,
         /// Declined.
-        Declined;
+        Declined,
         /// Withdrawn.
-        Withdrawn;
+        Withdrawn,
         /// Escalated.
-        Escalated;
+        Escalated,
         /// Retired.
-        Retired;
+        Retired,
     ],
-}
-
-impl<P> Lifecycle<P> {
-    /// The proposal's data. Every typed proposal has been created, so this is always
-    /// `Some`.
-    pub fn proposal(&self) -> Option<&Proposal> {
-        self.state.proposal()
-    }
-
-    fn amend_to<Q>(
-        self,
-        ctx: Context,
-        text: String,
-        answers: &[Answer],
-    ) -> Result<Lifecycle<Q>, Refused<Self>> {
-        let answers = answers.to_vec();
-        self.step(ProposalCommand::Amend { text, answers }, ctx)
-    }
+    branches: [],
+    steps: [
+        Draft {
+            /// A proposer writes a new version of the draft.
+            fn amend(ctx, text: impl Into<String> => text.into(), answers: &[Answer] => answers.to_vec())
+                -> Lifecycle<Draft> = ProposalCommand::Amend { text, answers };
+            /// The steward shares the draft for co-creation.
+            fn start_co_creation(ctx) -> Lifecycle<CoCreating> = ProposalCommand::StartCoCreation {};
+        }
+        CoCreating {
+            /// The steward or a proposer links feedback items and themes.
+            fn link_feedback(ctx, items: &[ItemId] => items.to_vec(), themes: &[ThemeId] => themes.to_vec())
+                -> Lifecycle<CoCreating> = ProposalCommand::LinkFeedback { items, themes };
+            /// A proposer writes a new version in the light of the feedback.
+            fn amend(ctx, text: impl Into<String> => text.into(), answers: &[Answer] => answers.to_vec())
+                -> Lifecycle<CoCreating> = ProposalCommand::Amend { text, answers };
+            /// The steward records the route governance gives, from the context (refused,
+            /// notably, with [`ProposalError::NoFeedback`]).
+            fn mark_ready(ctx) -> Lifecycle<Ready> = ProposalCommand::MarkReady {};
+        }
+        Ready {
+            /// The steward records that a deciding round started.
+            fn start_decision(ctx, round: StreamId)
+                -> Lifecycle<InDecision> = ProposalCommand::StartDecision { round };
+        }
+        InDecision {
+            /// The running round adopted the proposal.
+            ///
+            /// Adoption is a decided state, so it takes the proof that the value gate
+            /// passed, by value: project the proposal with [`Proposal::record_for_adoption`]
+            /// (over the round's own record), add what neither holds, name the record as this
+            /// proposal's ([`Lifecycle::name_record`]), and pass it to
+            /// [`Charter::gate`](crate::values::Charter::gate). The adopted proposal keeps
+            /// the proof ([`Lifecycle::proof`]).
+            fn adopt(ctx, round: StreamId, review_date: Timestamp; proof) -> Lifecycle<Adopted> =
+                ProposalCommand::RecordDecision { round, result: DecisionResult::Adopted { review_date } };
+            /// The running round declined the proposal.
+            fn decline(ctx, round: StreamId) -> Lifecycle<Declined> =
+                ProposalCommand::RecordDecision { round, result: DecisionResult::Declined {} };
+            /// The running round was escalated to `to`.
+            fn escalate(ctx, round: StreamId, to: BodyId) -> Lifecycle<Escalated> =
+                ProposalCommand::RecordDecision { round, result: DecisionResult::Escalated { to } };
+            /// The running round was withdrawn: so is the proposal.
+            fn round_withdrawn(ctx, round: StreamId) -> Lifecycle<Withdrawn> =
+                ProposalCommand::RecordDecision { round, result: DecisionResult::Withdrawn {} };
+            /// The running round was deferred or broke down: nothing was decided, and another
+            /// round may start.
+            fn defer(ctx, round: StreamId) -> Lifecycle<InDecision> =
+                ProposalCommand::RecordDecision { round, result: DecisionResult::Deferred {} };
+            /// Another round starts, after a deferred one (refused, notably, with
+            /// [`ProposalError::RoundRunning`]).
+            fn start_decision(ctx, round: StreamId)
+                -> Lifecycle<InDecision> = ProposalCommand::StartDecision { round };
+        }
+        Adopted {
+            /// The steward publishes the decision record with its rationale.
+            fn publish(
+                ctx,
+                rationale: impl Into<String> => rationale.into(),
+                alternatives: &[&str] => alternatives.iter().map(|a| (*a).to_owned()).collect()
+            ) -> Lifecycle<Published> = ProposalCommand::Publish { rationale, alternatives };
+        }
+        Published {
+            /// The agreement comes into force until its review date.
+            fn start_implementing(ctx) -> Lifecycle<Implementing> = ProposalCommand::StartImplementing {};
+            /// The agreement is piloted until `ends`, and reviewed then.
+            fn start_pilot(ctx, ends: Timestamp) -> Lifecycle<Pilot> = ProposalCommand::StartPilot { ends };
+        }
+        UnderReview {
+            /// The review continues the agreement until `review_date`.
+            fn continue_until(ctx, review_date: Timestamp)
+                -> Lifecycle<Implementing> = ProposalCommand::Continue { review_date };
+            /// A proposer amends the agreement: a new version, linked to what it answers, goes
+            /// back to co-creation. The adopted version stays in force until the new one is
+            /// adopted.
+            fn amend(ctx, text: impl Into<String> => text.into(), answers: &[Answer] => answers.to_vec())
+                -> Lifecycle<CoCreating> = ProposalCommand::Amend { text, answers };
+            /// The review retires the agreement.
+            fn retire(ctx, reason: impl Into<String> => reason.into())
+                -> Lifecycle<Retired> = ProposalCommand::Retire { reason };
+        }
+    ],
+    groups: [
+        /// A phase a proposer may withdraw from: before the decision.
+        Withdrawable: [Draft, CoCreating, Ready, InDecision] {
+            /// A proposer withdraws the proposal.
+            fn withdraw(ctx, reason: impl Into<String> => reason.into())
+                -> Lifecycle<Withdrawn> = ProposalCommand::Withdraw { reason };
+        }
+        /// A phase in which the agreement stands: it can be reviewed or objected to.
+        Standing: [Implementing, Pilot] {
+            /// The steward opens the review once its date has come (refused, notably, with
+            /// [`ProposalError::ReviewNotDue`]).
+            fn open_review(ctx) -> Lifecycle<UnderReview> = ProposalCommand::OpenReview {};
+            /// A member objects to the standing agreement, which opens a review now.
+            fn object(ctx, reason: impl Into<String> => reason.into())
+                -> Lifecycle<UnderReview> = ProposalCommand::ObjectToStanding { reason };
+        }
+    ],
 }
 
 impl Lifecycle<Draft> {
@@ -106,333 +183,7 @@ impl Lifecycle<Draft> {
     /// [`ProposalError::InvalidConfig`] naming the field, or [`ProposalError::WrongRole`] if
     /// the actor is neither a proposer nor the steward.
     pub fn create(config: ProposalConfig, ctx: Context) -> Result<Self, ProposalError> {
-        let command = ProposalCommand::Create {
-            config: Box::new(config),
-        };
-        Self::start(command, ctx)
-    }
-
-    /// A proposer writes a new version of the draft.
-    ///
-    /// # Errors
-    ///
-    /// As [`Decider::decide`](crate::machine::Decider::decide) of [`ProposalProcess`] for `Amend`.
-    pub fn amend(
-        self,
-        ctx: Context,
-        text: impl Into<String>,
-        answers: &[Answer],
-    ) -> Result<Self, Refused<Self>> {
-        self.amend_to(ctx, text.into(), answers)
-    }
-
-    /// The steward shares the draft for co-creation.
-    ///
-    /// # Errors
-    ///
-    /// As [`Decider::decide`](crate::machine::Decider::decide) of [`ProposalProcess`] for `StartCoCreation`.
-    pub fn start_co_creation(self, ctx: Context) -> Result<Lifecycle<CoCreating>, Refused<Self>> {
-        self.step(ProposalCommand::StartCoCreation {}, ctx)
-    }
-}
-
-impl Lifecycle<CoCreating> {
-    /// The steward or a proposer links feedback items and themes.
-    ///
-    /// # Errors
-    ///
-    /// As [`Decider::decide`](crate::machine::Decider::decide) of [`ProposalProcess`] for `LinkFeedback`.
-    pub fn link_feedback(
-        self,
-        ctx: Context,
-        items: &[ItemId],
-        themes: &[ThemeId],
-    ) -> Result<Self, Refused<Self>> {
-        let command = ProposalCommand::LinkFeedback {
-            items: items.to_vec(),
-            themes: themes.to_vec(),
-        };
-        self.step(command, ctx)
-    }
-
-    /// A proposer writes a new version in the light of the feedback.
-    ///
-    /// # Errors
-    ///
-    /// As [`Decider::decide`](crate::machine::Decider::decide) of [`ProposalProcess`] for `Amend`.
-    pub fn amend(
-        self,
-        ctx: Context,
-        text: impl Into<String>,
-        answers: &[Answer],
-    ) -> Result<Self, Refused<Self>> {
-        self.amend_to(ctx, text.into(), answers)
-    }
-
-    /// The steward records the route governance gives.
-    ///
-    /// # Errors
-    ///
-    /// As [`Decider::decide`](crate::machine::Decider::decide) of [`ProposalProcess`] for `MarkReady`, notably
-    /// [`ProposalError::NoFeedback`].
-    pub fn mark_ready(self, ctx: Context<'_>) -> Result<Lifecycle<Ready>, Refused<Self>> {
-        self.step(ProposalCommand::MarkReady {}, ctx)
-    }
-}
-
-impl Lifecycle<Ready> {
-    /// The steward records that a deciding round started.
-    ///
-    /// # Errors
-    ///
-    /// As [`Decider::decide`](crate::machine::Decider::decide) of [`ProposalProcess`] for `StartDecision`.
-    pub fn start_decision(
-        self,
-        ctx: Context,
-        round: StreamId,
-    ) -> Result<Lifecycle<InDecision>, Refused<Self>> {
-        self.step(ProposalCommand::StartDecision { round }, ctx)
-    }
-}
-
-impl Lifecycle<InDecision> {
-    /// The running round adopted the proposal. Adoption is a decided state, so it takes the
-    /// proof that the value gate passed: project the proposal with
-    /// [`Proposal::record_for_adoption`] (over the round's own record), add what neither
-    /// holds, name the record as this proposal's ([`Lifecycle::name_record`]), and pass it
-    /// to [`Charter::gate`](crate::values::Charter::gate).
-    ///
-    /// # Errors
-    ///
-    /// [`ProposalError::ProofNotForThis`] when the proof's record was not named as this
-    /// proposal's, as it stands; otherwise as
-    /// [`Decider::decide`](crate::machine::Decider::decide) of [`ProposalProcess`] for
-    /// `RecordDecision`.
-    pub fn adopt(
-        self,
-        ctx: Context,
-        round: StreamId,
-        review_date: Timestamp,
-        gate: &GatePassed,
-    ) -> Result<Lifecycle<Adopted>, Refused<Self>> {
-        let result = DecisionResult::Adopted { review_date };
-        self.proven(gate)?
-            .step(ProposalCommand::RecordDecision { round, result }, ctx)
-    }
-
-    /// The running round declined the proposal.
-    ///
-    /// # Errors
-    ///
-    /// As [`Decider::decide`](crate::machine::Decider::decide) of [`ProposalProcess`] for `RecordDecision`.
-    pub fn decline(
-        self,
-        ctx: Context,
-        round: StreamId,
-    ) -> Result<Lifecycle<Declined>, Refused<Self>> {
-        let result = DecisionResult::Declined {};
-        self.step(ProposalCommand::RecordDecision { round, result }, ctx)
-    }
-
-    /// The running round was escalated to `to`.
-    ///
-    /// # Errors
-    ///
-    /// As [`Decider::decide`](crate::machine::Decider::decide) of [`ProposalProcess`] for `RecordDecision`.
-    pub fn escalate(
-        self,
-        ctx: Context,
-        round: StreamId,
-        to: BodyId,
-    ) -> Result<Lifecycle<Escalated>, Refused<Self>> {
-        let result = DecisionResult::Escalated { to };
-        self.step(ProposalCommand::RecordDecision { round, result }, ctx)
-    }
-
-    /// The running round was withdrawn: so is the proposal.
-    ///
-    /// # Errors
-    ///
-    /// As [`Decider::decide`](crate::machine::Decider::decide) of [`ProposalProcess`] for `RecordDecision`.
-    pub fn round_withdrawn(
-        self,
-        ctx: Context,
-        round: StreamId,
-    ) -> Result<Lifecycle<Withdrawn>, Refused<Self>> {
-        let result = DecisionResult::Withdrawn {};
-        self.step(ProposalCommand::RecordDecision { round, result }, ctx)
-    }
-
-    /// The running round was deferred or broke down: nothing was decided, and another round
-    /// may start.
-    ///
-    /// # Errors
-    ///
-    /// As [`Decider::decide`](crate::machine::Decider::decide) of [`ProposalProcess`] for `RecordDecision`.
-    pub fn defer(self, ctx: Context, round: StreamId) -> Result<Self, Refused<Self>> {
-        let result = DecisionResult::Deferred {};
-        self.step(ProposalCommand::RecordDecision { round, result }, ctx)
-    }
-
-    /// Another round starts, after a deferred one.
-    ///
-    /// # Errors
-    ///
-    /// As [`Decider::decide`](crate::machine::Decider::decide) of [`ProposalProcess`] for `StartDecision`, notably
-    /// [`ProposalError::RoundRunning`].
-    pub fn start_decision(self, ctx: Context, round: StreamId) -> Result<Self, Refused<Self>> {
-        self.step(ProposalCommand::StartDecision { round }, ctx)
-    }
-}
-
-impl Lifecycle<Adopted> {
-    /// The steward publishes the decision record with its rationale.
-    ///
-    /// # Errors
-    ///
-    /// As [`Decider::decide`](crate::machine::Decider::decide) of [`ProposalProcess`] for `Publish`.
-    pub fn publish(
-        self,
-        ctx: Context,
-        rationale: impl Into<String>,
-        alternatives: &[&str],
-    ) -> Result<Lifecycle<Published>, Refused<Self>> {
-        let command = ProposalCommand::Publish {
-            rationale: rationale.into(),
-            alternatives: alternatives.iter().map(|a| (*a).to_owned()).collect(),
-        };
-        self.step(command, ctx)
-    }
-}
-
-impl Lifecycle<Published> {
-    /// The agreement comes into force until its review date.
-    ///
-    /// # Errors
-    ///
-    /// As [`Decider::decide`](crate::machine::Decider::decide) of [`ProposalProcess`] for `StartImplementing`.
-    pub fn start_implementing(
-        self,
-        ctx: Context,
-    ) -> Result<Lifecycle<Implementing>, Refused<Self>> {
-        self.step(ProposalCommand::StartImplementing {}, ctx)
-    }
-
-    /// The agreement is piloted until `ends`, and reviewed then.
-    ///
-    /// # Errors
-    ///
-    /// As [`Decider::decide`](crate::machine::Decider::decide) of [`ProposalProcess`] for `StartPilot`.
-    pub fn start_pilot(
-        self,
-        ctx: Context,
-        ends: Timestamp,
-    ) -> Result<Lifecycle<Pilot>, Refused<Self>> {
-        self.step(ProposalCommand::StartPilot { ends }, ctx)
-    }
-}
-
-impl<P: Standing> Lifecycle<P> {
-    /// The steward opens the review once its date has come.
-    ///
-    /// # Errors
-    ///
-    /// As [`Decider::decide`](crate::machine::Decider::decide) of [`ProposalProcess`] for `OpenReview`, notably
-    /// [`ProposalError::ReviewNotDue`].
-    pub fn open_review(self, ctx: Context) -> Result<Lifecycle<UnderReview>, Refused<Self>> {
-        self.step(ProposalCommand::OpenReview {}, ctx)
-    }
-
-    /// A member objects to the standing agreement, which opens a review now.
-    ///
-    /// # Errors
-    ///
-    /// As [`Decider::decide`](crate::machine::Decider::decide) of [`ProposalProcess`] for `ObjectToStanding`.
-    pub fn object(
-        self,
-        ctx: Context,
-        reason: impl Into<String>,
-    ) -> Result<Lifecycle<UnderReview>, Refused<Self>> {
-        let reason = reason.into();
-        self.step(ProposalCommand::ObjectToStanding { reason }, ctx)
-    }
-}
-
-impl Lifecycle<UnderReview> {
-    /// The review continues the agreement until `review_date`.
-    ///
-    /// # Errors
-    ///
-    /// As [`Decider::decide`](crate::machine::Decider::decide) of [`ProposalProcess`] for `Continue`.
-    pub fn continue_until(
-        self,
-        ctx: Context,
-        review_date: Timestamp,
-    ) -> Result<Lifecycle<Implementing>, Refused<Self>> {
-        self.step(ProposalCommand::Continue { review_date }, ctx)
-    }
-
-    /// A proposer amends the agreement: a new version, linked to what it answers, goes back
-    /// to co-creation. The adopted version stays in force until the new one is adopted.
-    ///
-    /// # Errors
-    ///
-    /// As [`Decider::decide`](crate::machine::Decider::decide) of [`ProposalProcess`] for `Amend`.
-    pub fn amend(
-        self,
-        ctx: Context,
-        text: impl Into<String>,
-        answers: &[Answer],
-    ) -> Result<Lifecycle<CoCreating>, Refused<Self>> {
-        self.amend_to(ctx, text.into(), answers)
-    }
-
-    /// The review retires the agreement.
-    ///
-    /// # Errors
-    ///
-    /// As [`Decider::decide`](crate::machine::Decider::decide) of [`ProposalProcess`] for `Retire`.
-    pub fn retire(
-        self,
-        ctx: Context,
-        reason: impl Into<String>,
-    ) -> Result<Lifecycle<Retired>, Refused<Self>> {
-        let reason = reason.into();
-        self.step(ProposalCommand::Retire { reason }, ctx)
-    }
-}
-
-impl<P: Withdrawable> Lifecycle<P> {
-    /// A proposer withdraws the proposal.
-    ///
-    /// # Errors
-    ///
-    /// As [`Decider::decide`](crate::machine::Decider::decide) of [`ProposalProcess`] for `Withdraw`.
-    pub fn withdraw(
-        self,
-        ctx: Context,
-        reason: impl Into<String>,
-    ) -> Result<Lifecycle<Withdrawn>, Refused<Self>> {
-        let reason = reason.into();
-        self.step(ProposalCommand::Withdraw { reason }, ctx)
-    }
-}
-
-impl<P: ProposalPhaseMarker> TryFrom<ProposalState> for Lifecycle<P> {
-    type Error = ProposalError;
-
-    /// Wraps a runtime state whose phase is `P`.
-    fn try_from(state: ProposalState) -> Result<Self, Self::Error> {
-        match state.proposal() {
-            None => Err(ProposalError::NotCreated {
-                attempted: "take the proposal as typed",
-            }),
-            Some(p) if p.phase() != P::PHASE => Err(ProposalError::WrongPhase {
-                attempted: "take the proposal as typed",
-                proposal: p.config().id,
-                phase: p.phase(),
-            }),
-            Some(_) => Ok(Self::new(state, Vec::new())),
-        }
+        let config = Box::new(config);
+        start_typed(ProposalCommand::Create { config }, ctx)
     }
 }

@@ -1,8 +1,7 @@
-//! The reference model of a consent round, written from the `consent` module guide, the
-//! commands it generates, and the typed façade driven by the same commands.
+//! The reference model of a consent round, written from the `consent` module guide, and the
+//! commands it generates.
 
 pub mod commands;
-pub mod typed;
 
 use std::collections::{BTreeMap, BTreeSet};
 

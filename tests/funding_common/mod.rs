@@ -8,7 +8,6 @@
 #![allow(dead_code)]
 
 pub mod model;
-pub mod typed;
 
 use std::sync::OnceLock;
 

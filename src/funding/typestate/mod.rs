@@ -1,59 +1,38 @@
 //! The typestate façade: `Funding<Phase>` offers only the steps its phase allows, so an
 //! illegal step does not compile.
 //!
-//! It holds the runtime [`FundingState`] and runs every command through the `decide` and
-//! `evolve` of [`FundingProcess`]: the rules live there alone. Where the next phase depends
-//! on data (screening, reviewing), a method returns an enum of typed decisions. The decided
-//! transitions that accept an offer take a [`GatePassed`] proof. A refused step gives the
-//! decision back, unchanged, inside [`Refused`].
+//! It holds the runtime [`FundingDecision`] and runs every command through the `decide` and
+//! `evolve` of [`FundingProcess`]: the rules live there alone. The façade is one step table
+//! (below): each phase's steps, the command each sends, and where it lands. Where the next
+//! phase depends on data (screening, reviewing), a step lands in an enum of typed decisions.
+//! A step that lands anywhere its row does not name is refused with
+//! [`FundingError::PhaseMismatch`]; a refused step gives the decision back, unchanged,
+//! inside [`Refused`]. The decided steps that accept an offer take a
+//! [`GatePassed`](crate::values::GatePassed) proof by value and keep it with the accepted
+//! decision ([`Funding::proof`]).
 
 use jiff::Timestamp;
 
 use crate::community::{BodyId, MemberId};
 use crate::machine::{Context, typestate};
-use crate::values::{FundingCondition, GatePassed};
+use crate::values::FundingCondition;
 
 use super::{
     AdviceId, Check, FundingCommand, FundingDecision, FundingError, FundingEvent, FundingOutcome,
     FundingPhase, FundingPolicy, FundingProcess, FundingState, Offer,
 };
 
-mod any;
-
-pub use any::{Reviewed, Screened};
-
-/// A phase an offer can still be withdrawn from.
-pub trait OpenPhase: FundingPhaseMarker {}
-
-/// A phase in which checks are completed and interests declared.
-///
-/// # Example
-///
-/// A step an app writes once for every such phase:
-///
-/// ```
-/// use coproduction::funding::{Check, DiligencePhase, Funding, Refused};
-/// use coproduction::machine::Context;
-///
-/// fn sanctions_checked<P: DiligencePhase>(
-///     funding: Funding<P>,
-///     ctx: Context<'_>,
-/// ) -> Result<Funding<P>, Refused<Funding<P>>> {
-///     funding.complete_check(ctx, Check::LegalAndSanctions, "Not on the sanctions lists")
-/// }
-/// ```
-pub trait DiligencePhase: FundingPhaseMarker {}
-
 typestate! {
     decider: FundingProcess,
     state: FundingState,
+    not_started: NotIdentified,
+    started: Identified,
+    data: decision: FundingDecision,
     event: FundingEvent,
     command: FundingCommand,
     error: FundingError,
     phase: FundingPhase,
     noun: "decision",
-    not_started: NotIdentified,
-    first: Identified,
     /// A compile-time phase of a [`Funding`] decision, naming its runtime twin.
     ///
     /// Sealed: the phases are the crate's.
@@ -70,58 +49,208 @@ typestate! {
     any: AnyFunding,
     phases: [
         /// Identified.
-        Identified, OpenPhase;
+        Identified,
         /// Screening.
-        Screening, OpenPhase;
+        Screening,
         /// Triaged.
-        Triaged, OpenPhase;
+        Triaged,
         /// Due diligence.
-        DueDiligence, OpenPhase, DiligencePhase;
+        DueDiligence,
         /// Consultation.
-        Consultation, OpenPhase, DiligencePhase;
+        Consultation,
         /// Deciding.
-        Deciding, OpenPhase;
+        Deciding,
         /// Accepted.
-        Accepted;
+        Accepted,
         /// Accepted with conditions.
-        AcceptedWithConditions;
+        AcceptedWithConditions,
         /// Declined.
-        Declined;
+        Declined,
         /// Deferred.
-        Deferred;
+        Deferred,
         /// Escalated.
-        Escalated;
+        Escalated,
         /// Published.
-        Published;
+        Published,
         /// Monitoring.
-        Monitoring;
+        Monitoring,
         /// Under review.
-        UnderReview;
+        UnderReview,
         /// Renewed.
-        Renewed;
+        Renewed,
         /// Ended.
-        Ended;
+        Ended,
         /// Withdrawn.
-        Withdrawn;
+        Withdrawn,
     ],
-}
-
-impl<P> Funding<P> {
-    /// The decision's data. Every typed decision has been identified, so this is always
-    /// `Some`.
-    pub fn decision(&self) -> Option<&FundingDecision> {
-        self.state.decision()
-    }
-
-    /// A step whose next phase depends on data.
-    fn branch(
-        self,
-        command: FundingCommand,
-        ctx: Context<'_>,
-    ) -> Result<AnyFunding, Refused<Self>> {
-        let (state, events) = self.apply(command, ctx)?;
-        Ok(AnyFunding::with_events(state, events))
-    }
+    branches: [
+        /// What screening led to.
+        Screened {
+            /// The screen passed: triaged into a tier.
+            Triaged,
+            /// A red line: declined automatically, the reason published.
+            Declined,
+        },
+        /// What a review concluded.
+        Reviewed {
+            /// Renewed.
+            Renewed,
+            /// Ended.
+            Ended,
+        },
+    ],
+    steps: [
+        Identified {
+            /// Starts the red-line screen.
+            fn start_screening(ctx) -> Funding<Screening> = FundingCommand::StartScreening {};
+        }
+        Screening {
+            /// Screens and triages the offer along the route in `ctx`
+            /// ([`Context::with_route`](crate::machine::Context::with_route)), which
+            /// governance gives for the offer's [`route_facts`](super::route_facts) (refused
+            /// with no route, or a route for another kind, tier or red-line verdict).
+            fn screen(ctx) -> Screened = FundingCommand::Screen {};
+        }
+        Triaged {
+            /// Starts due diligence with the tier's checklist.
+            fn start_due_diligence(ctx) -> Funding<DueDiligence> = FundingCommand::StartDueDiligence {};
+        }
+        DueDiligence {
+            /// Starts consultation along the route.
+            fn start_consultation(ctx) -> Funding<Consultation> = FundingCommand::StartConsultation {};
+        }
+        Consultation {
+            /// Records advice from a body the route consults.
+            fn record_advice(ctx, body: BodyId, from: MemberId, advice: impl Into<String> => advice.into())
+                -> Funding<Consultation> = FundingCommand::RecordAdvice { body, from, advice };
+            /// Answers a piece of advice.
+            fn answer_advice(ctx, advice: AdviceId, answer: impl Into<String> => answer.into())
+                -> Funding<Consultation> = FundingCommand::AnswerAdvice { advice, answer };
+            /// Opens a comment window for a body the route consults.
+            fn open_comment_window(ctx, body: BodyId)
+                -> Funding<Consultation> = FundingCommand::OpenCommentWindow { body };
+            /// The actor comments in a body's open window.
+            fn comment(ctx, body: BodyId, text: impl Into<String> => text.into())
+                -> Funding<Consultation> = FundingCommand::Comment { body, text };
+            /// Records a co-creation session held with a body.
+            fn record_session(ctx, body: BodyId, reference: impl Into<String> => reference.into())
+                -> Funding<Consultation> = FundingCommand::RecordSession { body, reference };
+            /// Records the consent round held in the deciding body.
+            fn record_consent_round(ctx, reference: impl Into<String> => reference.into(), consented: bool)
+                -> Funding<Consultation> = FundingCommand::RecordConsentRound { reference, consented };
+            /// Moves to deciding (refused, notably, with [`FundingError::MissingChecks`] or
+            /// [`FundingError::ConsultationIncomplete`]).
+            fn start_deciding(ctx) -> Funding<Deciding> = FundingCommand::StartDeciding {};
+        }
+        Deciding {
+            /// Accepts the offer as made: refused along another route, with a check or the
+            /// consultation missing, an undeclared or recused decider, or no consent.
+            ///
+            /// Acceptance is a decided state, so it takes the proof that the value gate
+            /// passed, by value: project the decision with
+            /// [`FundingDecision::record_proposed`], name the record as this decision's
+            /// ([`Funding::name_record`]) and pass it to
+            /// [`Charter::gate`](crate::values::Charter::gate). The accepted decision keeps
+            /// the proof ([`Funding::proof`]).
+            fn accept(ctx, deciders: Vec<MemberId>, rationale: impl Into<String> => rationale.into(); proof)
+                -> Funding<Accepted> = FundingCommand::Decide {
+                    outcome: FundingOutcome::Accept {},
+                    deciders,
+                    rationale,
+                };
+            /// Accepts the offer with the community's own conditions, as
+            /// [`Funding::accept`] (refused too with [`FundingError::NoConditions`] or
+            /// [`FundingError::RestrictiveConditionBelowTierTwo`]).
+            fn accept_with_conditions(
+                ctx,
+                conditions: Vec<FundingCondition>,
+                deciders: Vec<MemberId>,
+                rationale: impl Into<String> => rationale.into();
+                proof
+            ) -> Funding<AcceptedWithConditions> = FundingCommand::Decide {
+                outcome: FundingOutcome::AcceptWithConditions { conditions },
+                deciders,
+                rationale,
+            };
+            /// Declines the offer.
+            fn decline(ctx, deciders: Vec<MemberId>, rationale: impl Into<String> => rationale.into())
+                -> Funding<Declined> = FundingCommand::Decide {
+                    outcome: FundingOutcome::Decline {},
+                    deciders,
+                    rationale,
+                };
+            /// Defers the decision.
+            fn defer(ctx, deciders: Vec<MemberId>, rationale: impl Into<String> => rationale.into())
+                -> Funding<Deferred> = FundingCommand::Decide {
+                    outcome: FundingOutcome::Defer {},
+                    deciders,
+                    rationale,
+                };
+            /// Escalates the decision to `to` (an institution's committee).
+            fn escalate(ctx, to: BodyId, deciders: Vec<MemberId>, rationale: impl Into<String> => rationale.into())
+                -> Funding<Escalated> = FundingCommand::Decide {
+                    outcome: FundingOutcome::Escalate { to },
+                    deciders,
+                    rationale,
+                };
+        }
+        Published {
+            /// Starts monitoring the conditions until `review_date` (refused, notably, with
+            /// [`FundingError::ReviewDateNotAhead`]).
+            fn start_monitoring(ctx, review_date: Timestamp)
+                -> Funding<Monitoring> = FundingCommand::StartMonitoring { review_date };
+        }
+        Monitoring {
+            /// Starts the review.
+            fn start_review(ctx, reason: impl Into<String> => reason.into())
+                -> Funding<UnderReview> = FundingCommand::StartReview { reason };
+        }
+        UnderReview {
+            /// Concludes the review: renew, or end.
+            fn review(ctx, renew: bool, rationale: impl Into<String> => rationale.into())
+                -> Reviewed = FundingCommand::Review { renew, rationale };
+        }
+    ],
+    groups: [
+        /// A phase an offer can still be withdrawn from.
+        OpenPhase: [Identified, Screening, Triaged, DueDiligence, Consultation, Deciding] {
+            /// Withdraws the offer before a decision.
+            fn withdraw(ctx, reason: impl Into<String> => reason.into())
+                -> Funding<Withdrawn> = FundingCommand::Withdraw { reason };
+        }
+        /// A phase in which checks are completed and interests declared.
+        ///
+        /// # Example
+        ///
+        /// A step an app writes once for every such phase:
+        ///
+        /// ```
+        /// use coproduction::funding::{Check, DiligencePhase, Funding, Refused};
+        /// use coproduction::machine::Context;
+        ///
+        /// fn sanctions_checked<P: DiligencePhase>(
+        ///     funding: Funding<P>,
+        ///     ctx: Context<'_>,
+        /// ) -> Result<Funding<P>, Refused<Funding<P>>> {
+        ///     funding.complete_check(ctx, Check::LegalAndSanctions, "Not on the sanctions lists")
+        /// }
+        /// ```
+        DiligencePhase: [DueDiligence, Consultation] {
+            /// The actor completes a check, with the evidence.
+            fn complete_check(ctx, check: Check, evidence: impl Into<String> => evidence.into())
+                -> Funding<P> = FundingCommand::CompleteCheck { check, evidence };
+            /// The actor declares their interests (`None`: none), stepping out if `recused`.
+            fn declare_interest(ctx, interest: Option<String>, recused: bool)
+                -> Funding<P> = FundingCommand::DeclareInterest { interest, recused };
+        }
+        /// An accepted decision, awaiting its register entry.
+        AcceptedPhase: [Accepted, AcceptedWithConditions] {
+            /// Publishes the register entry (funder, amount band, conditions, route,
+            /// rationale).
+            fn publish(ctx, withheld_reason: Option<String>)
+                -> Funding<Published> = FundingCommand::Publish { withheld_reason };
+        }
+    ],
 }
 
 impl Funding<Identified> {
@@ -139,443 +268,7 @@ impl Funding<Identified> {
             offer: Box::new(offer),
             policy: Box::new(policy),
         };
-        Self::start(command, ctx)
-    }
-
-    /// Starts the red-line screen.
-    ///
-    /// # Errors
-    ///
-    /// As [`Decider::decide`](crate::machine::Decider::decide) of [`FundingProcess`] for `StartScreening`.
-    pub fn start_screening(self, ctx: Context<'_>) -> Result<Funding<Screening>, Refused<Self>> {
-        self.step(FundingCommand::StartScreening {}, ctx)
-    }
-}
-
-impl Funding<Screening> {
-    /// Screens and triages the offer along the route in `ctx`
-    /// ([`Context::with_route`](crate::machine::Context::with_route)), which governance gives
-    /// for the offer's [`route_facts`](super::route_facts).
-    ///
-    /// # Errors
-    ///
-    /// As [`Decider::decide`](crate::machine::Decider::decide) of [`FundingProcess`] for `Screen`: no route, or a route for another kind,
-    /// tier or red-line verdict.
-    pub fn screen(self, ctx: Context<'_>) -> Result<Screened, Refused<Self>> {
-        let any = self.branch(FundingCommand::Screen {}, ctx)?;
-        Ok(match any {
-            AnyFunding::Declined(f) => Screened::Declined(f),
-            other => {
-                let (state, events) = other.into_parts();
-                Screened::Triaged(Funding::new(state, events))
-            }
-        })
-    }
-}
-
-impl Funding<Triaged> {
-    /// Starts due diligence with the tier's checklist.
-    ///
-    /// # Errors
-    ///
-    /// As [`Decider::decide`](crate::machine::Decider::decide) of [`FundingProcess`] for `StartDueDiligence`.
-    pub fn start_due_diligence(
-        self,
-        ctx: Context<'_>,
-    ) -> Result<Funding<DueDiligence>, Refused<Self>> {
-        self.step(FundingCommand::StartDueDiligence {}, ctx)
-    }
-}
-
-impl<P: DiligencePhase> Funding<P> {
-    /// The actor completes a check, with the evidence.
-    ///
-    /// # Errors
-    ///
-    /// As [`Decider::decide`](crate::machine::Decider::decide) of [`FundingProcess`] for `CompleteCheck`.
-    pub fn complete_check(
-        self,
-        ctx: Context<'_>,
-        check: Check,
-        evidence: impl Into<String>,
-    ) -> Result<Self, Refused<Self>> {
-        self.step(
-            FundingCommand::CompleteCheck {
-                check,
-                evidence: evidence.into(),
-            },
-            ctx,
-        )
-    }
-
-    /// The actor declares their interests (`None`: none), stepping out if `recused`.
-    ///
-    /// # Errors
-    ///
-    /// As [`Decider::decide`](crate::machine::Decider::decide) of [`FundingProcess`] for `DeclareInterest`.
-    pub fn declare_interest(
-        self,
-        ctx: Context<'_>,
-        interest: Option<String>,
-        recused: bool,
-    ) -> Result<Self, Refused<Self>> {
-        self.step(FundingCommand::DeclareInterest { interest, recused }, ctx)
-    }
-}
-
-impl Funding<DueDiligence> {
-    /// Starts consultation along the route.
-    ///
-    /// # Errors
-    ///
-    /// As [`Decider::decide`](crate::machine::Decider::decide) of [`FundingProcess`] for `StartConsultation`.
-    pub fn start_consultation(
-        self,
-        ctx: Context<'_>,
-    ) -> Result<Funding<Consultation>, Refused<Self>> {
-        self.step(FundingCommand::StartConsultation {}, ctx)
-    }
-}
-
-impl Funding<Consultation> {
-    /// Records advice from a body the route consults.
-    ///
-    /// # Errors
-    ///
-    /// As [`Decider::decide`](crate::machine::Decider::decide) of [`FundingProcess`] for `RecordAdvice`.
-    pub fn record_advice(
-        self,
-        ctx: Context<'_>,
-        body: BodyId,
-        from: MemberId,
-        advice: impl Into<String>,
-    ) -> Result<Self, Refused<Self>> {
-        self.step(
-            FundingCommand::RecordAdvice {
-                body,
-                from,
-                advice: advice.into(),
-            },
-            ctx,
-        )
-    }
-
-    /// Answers a piece of advice.
-    ///
-    /// # Errors
-    ///
-    /// As [`Decider::decide`](crate::machine::Decider::decide) of [`FundingProcess`] for `AnswerAdvice`.
-    pub fn answer_advice(
-        self,
-        ctx: Context<'_>,
-        advice: AdviceId,
-        answer: impl Into<String>,
-    ) -> Result<Self, Refused<Self>> {
-        self.step(
-            FundingCommand::AnswerAdvice {
-                advice,
-                answer: answer.into(),
-            },
-            ctx,
-        )
-    }
-
-    /// Opens a comment window for a body the route consults.
-    ///
-    /// # Errors
-    ///
-    /// As [`Decider::decide`](crate::machine::Decider::decide) of [`FundingProcess`] for `OpenCommentWindow`.
-    pub fn open_comment_window(
-        self,
-        ctx: Context<'_>,
-        body: BodyId,
-    ) -> Result<Self, Refused<Self>> {
-        self.step(FundingCommand::OpenCommentWindow { body }, ctx)
-    }
-
-    /// The actor comments in a body's open window.
-    ///
-    /// # Errors
-    ///
-    /// As [`Decider::decide`](crate::machine::Decider::decide) of [`FundingProcess`] for `Comment`.
-    pub fn comment(
-        self,
-        ctx: Context<'_>,
-        body: BodyId,
-        text: impl Into<String>,
-    ) -> Result<Self, Refused<Self>> {
-        self.step(
-            FundingCommand::Comment {
-                body,
-                text: text.into(),
-            },
-            ctx,
-        )
-    }
-
-    /// Records a co-creation session held with a body.
-    ///
-    /// # Errors
-    ///
-    /// As [`Decider::decide`](crate::machine::Decider::decide) of [`FundingProcess`] for `RecordSession`.
-    pub fn record_session(
-        self,
-        ctx: Context<'_>,
-        body: BodyId,
-        reference: impl Into<String>,
-    ) -> Result<Self, Refused<Self>> {
-        self.step(
-            FundingCommand::RecordSession {
-                body,
-                reference: reference.into(),
-            },
-            ctx,
-        )
-    }
-
-    /// Records the consent round held in the deciding body.
-    ///
-    /// # Errors
-    ///
-    /// As [`Decider::decide`](crate::machine::Decider::decide) of [`FundingProcess`] for `RecordConsentRound`.
-    pub fn record_consent_round(
-        self,
-        ctx: Context<'_>,
-        reference: impl Into<String>,
-        consented: bool,
-    ) -> Result<Self, Refused<Self>> {
-        self.step(
-            FundingCommand::RecordConsentRound {
-                reference: reference.into(),
-                consented,
-            },
-            ctx,
-        )
-    }
-
-    /// Moves to deciding.
-    ///
-    /// # Errors
-    ///
-    /// [`FundingError::MissingChecks`] or [`FundingError::ConsultationIncomplete`].
-    pub fn start_deciding(self, ctx: Context<'_>) -> Result<Funding<Deciding>, Refused<Self>> {
-        self.step(FundingCommand::StartDeciding {}, ctx)
-    }
-}
-
-impl Funding<Deciding> {
-    fn decide_with<Q>(
-        self,
-        ctx: Context<'_>,
-        outcome: FundingOutcome,
-        deciders: Vec<MemberId>,
-        rationale: String,
-    ) -> Result<Funding<Q>, Refused<Self>> {
-        self.step(
-            FundingCommand::Decide {
-                outcome,
-                deciders,
-                rationale,
-            },
-            ctx,
-        )
-    }
-
-    /// Accepts the offer as made. Takes the proof that the decision passed the value gate:
-    /// project it with [`FundingDecision::record_proposed`], name the record as this
-    /// decision's ([`Funding::name_record`]) and pass it to
-    /// [`Charter::gate`](crate::values::Charter::gate).
-    ///
-    /// # Errors
-    ///
-    /// [`FundingError::ProofNotForThis`] when the proof's record was not named as this
-    /// decision's, as it stands; otherwise as
-    /// [`Decider::decide`](crate::machine::Decider::decide) of [`FundingProcess`] for
-    /// `Decide`: another route, a missing check or consultation, an undeclared or recused
-    /// decider, no consent.
-    pub fn accept(
-        self,
-        ctx: Context<'_>,
-        deciders: Vec<MemberId>,
-        rationale: impl Into<String>,
-        gate: &GatePassed,
-    ) -> Result<Funding<Accepted>, Refused<Self>> {
-        self.proven(gate)?
-            .decide_with(ctx, FundingOutcome::Accept {}, deciders, rationale.into())
-    }
-
-    /// Accepts the offer with the community's own conditions. Takes the gate's proof.
-    ///
-    /// # Errors
-    ///
-    /// As [`Funding::accept`], and [`FundingError::NoConditions`] or
-    /// [`FundingError::RestrictiveConditionBelowTierTwo`].
-    pub fn accept_with_conditions(
-        self,
-        ctx: Context<'_>,
-        conditions: Vec<FundingCondition>,
-        deciders: Vec<MemberId>,
-        rationale: impl Into<String>,
-        gate: &GatePassed,
-    ) -> Result<Funding<AcceptedWithConditions>, Refused<Self>> {
-        self.proven(gate)?.decide_with(
-            ctx,
-            FundingOutcome::AcceptWithConditions { conditions },
-            deciders,
-            rationale.into(),
-        )
-    }
-
-    /// Declines the offer.
-    ///
-    /// # Errors
-    ///
-    /// As [`Decider::decide`](crate::machine::Decider::decide) of [`FundingProcess`] for `Decide`.
-    pub fn decline(
-        self,
-        ctx: Context<'_>,
-        deciders: Vec<MemberId>,
-        rationale: impl Into<String>,
-    ) -> Result<Funding<Declined>, Refused<Self>> {
-        self.decide_with(ctx, FundingOutcome::Decline {}, deciders, rationale.into())
-    }
-
-    /// Defers the decision.
-    ///
-    /// # Errors
-    ///
-    /// As [`Decider::decide`](crate::machine::Decider::decide) of [`FundingProcess`] for `Decide`.
-    pub fn defer(
-        self,
-        ctx: Context<'_>,
-        deciders: Vec<MemberId>,
-        rationale: impl Into<String>,
-    ) -> Result<Funding<Deferred>, Refused<Self>> {
-        self.decide_with(ctx, FundingOutcome::Defer {}, deciders, rationale.into())
-    }
-
-    /// Escalates the decision to `to` (an institution's committee).
-    ///
-    /// # Errors
-    ///
-    /// As [`Decider::decide`](crate::machine::Decider::decide) of [`FundingProcess`] for `Decide`.
-    pub fn escalate(
-        self,
-        ctx: Context<'_>,
-        to: BodyId,
-        deciders: Vec<MemberId>,
-        rationale: impl Into<String>,
-    ) -> Result<Funding<Escalated>, Refused<Self>> {
-        self.decide_with(
-            ctx,
-            FundingOutcome::Escalate { to },
-            deciders,
-            rationale.into(),
-        )
-    }
-}
-
-/// An accepted decision, awaiting its register entry.
-pub trait AcceptedPhase: FundingPhaseMarker {}
-impl AcceptedPhase for Accepted {}
-impl AcceptedPhase for AcceptedWithConditions {}
-
-impl<P: AcceptedPhase> Funding<P> {
-    /// Publishes the register entry (funder, amount band, conditions, route, rationale).
-    ///
-    /// # Errors
-    ///
-    /// As [`Decider::decide`](crate::machine::Decider::decide) of [`FundingProcess`] for `Publish`.
-    pub fn publish(
-        self,
-        ctx: Context<'_>,
-        withheld_reason: Option<String>,
-    ) -> Result<Funding<Published>, Refused<Self>> {
-        self.step(FundingCommand::Publish { withheld_reason }, ctx)
-    }
-}
-
-impl Funding<Published> {
-    /// Starts monitoring the conditions until `review_date`.
-    ///
-    /// # Errors
-    ///
-    /// [`FundingError::ReviewDateNotAhead`].
-    pub fn start_monitoring(
-        self,
-        ctx: Context<'_>,
-        review_date: Timestamp,
-    ) -> Result<Funding<Monitoring>, Refused<Self>> {
-        self.step(FundingCommand::StartMonitoring { review_date }, ctx)
-    }
-}
-
-impl Funding<Monitoring> {
-    /// Starts the review.
-    ///
-    /// # Errors
-    ///
-    /// As [`Decider::decide`](crate::machine::Decider::decide) of [`FundingProcess`] for `StartReview`.
-    pub fn start_review(
-        self,
-        ctx: Context<'_>,
-        reason: impl Into<String>,
-    ) -> Result<Funding<UnderReview>, Refused<Self>> {
-        self.step(
-            FundingCommand::StartReview {
-                reason: reason.into(),
-            },
-            ctx,
-        )
-    }
-}
-
-impl Funding<UnderReview> {
-    /// Concludes the review: renew, or end.
-    ///
-    /// # Errors
-    ///
-    /// As [`Decider::decide`](crate::machine::Decider::decide) of [`FundingProcess`] for `Review`.
-    pub fn review(
-        self,
-        ctx: Context<'_>,
-        renew: bool,
-        rationale: impl Into<String>,
-    ) -> Result<Reviewed, Refused<Self>> {
-        let any = self.branch(
-            FundingCommand::Review {
-                renew,
-                rationale: rationale.into(),
-            },
-            ctx,
-        )?;
-        Ok(match any {
-            AnyFunding::Renewed(f) => Reviewed::Renewed(f),
-            other => {
-                let (state, events) = other.into_parts();
-                Reviewed::Ended(Funding::new(state, events))
-            }
-        })
-    }
-}
-
-impl<P: OpenPhase> Funding<P> {
-    /// Withdraws the offer before a decision.
-    ///
-    /// # Errors
-    ///
-    /// As [`Decider::decide`](crate::machine::Decider::decide) of [`FundingProcess`] for `Withdraw`.
-    pub fn withdraw(
-        self,
-        ctx: Context<'_>,
-        reason: impl Into<String>,
-    ) -> Result<Funding<Withdrawn>, Refused<Self>> {
-        self.step(
-            FundingCommand::Withdraw {
-                reason: reason.into(),
-            },
-            ctx,
-        )
+        start_typed(command, ctx)
     }
 }
 
@@ -585,6 +278,8 @@ mod tests {
     use crate::community::Community;
     use crate::decision::DecisionKind;
     use crate::governance::{Governance, GovernanceMap};
+    use crate::machine::PhaseMismatch;
+    use crate::values::GatePassed;
 
     fn route_for(offer: &Offer) -> crate::governance::Route {
         let community: Community =
@@ -626,7 +321,7 @@ mod tests {
     #[test]
     fn a_refused_step_hands_the_decision_back_unchanged() {
         let dd = triaged().start_due_diligence(ctx(3)).unwrap();
-        let before = dd.state().clone();
+        let before = dd.decision().clone();
         let events = dd.events().len();
         let refused = dd
             .complete_check(ctx(4), Check::InvolvementPractice, "Not on tier 0's list")
@@ -637,7 +332,7 @@ mod tests {
                 check: Check::InvolvementPractice
             }
         );
-        assert_eq!(refused.funding.state(), &before);
+        assert_eq!(refused.funding.decision(), &before);
         assert_eq!(refused.funding.events().len(), events);
     }
 
@@ -647,11 +342,17 @@ mod tests {
         assert!(Funding::<Triaged>::try_from(state.clone()).is_ok());
         assert_eq!(
             Funding::<Deciding>::try_from(state.clone()).unwrap_err(),
-            FundingError::WrongPhase {
+            FundingError::PhaseMismatch(PhaseMismatch {
                 attempted: "take the decision as typed",
+                expected: &[FundingPhase::Deciding],
                 phase: FundingPhase::Triaged
-            }
+            })
         );
+        assert!(matches!(
+            Screened::try_from(state.clone()),
+            Ok(Screened::Triaged(_))
+        ));
+        assert!(Reviewed::try_from(state.clone()).is_err());
         assert!(matches!(
             AnyFunding::try_from(state).unwrap(),
             AnyFunding::Triaged(_)
@@ -704,14 +405,14 @@ mod tests {
     fn acceptance_takes_only_a_proof_for_this_decision_as_it_stands() {
         let mut decision = deciding();
         let deciders = vec![MemberId::new(1)];
-        let accept = |d: Funding<Deciding>, gate: &GatePassed| {
+        let accept = |d: Funding<Deciding>, gate: GatePassed| {
             d.accept(ctx(20), deciders.clone(), "Room hire for sessions", gate)
         };
         let subject = decision.subject().unwrap();
         let other = crate::values::Subject::named("another offer");
         for wrong in [None, Some(other)] {
-            let before = decision.state().clone();
-            let refused = accept(decision, &proof(wrong)).unwrap_err();
+            let before = decision.decision().clone();
+            let refused = accept(decision, proof(wrong)).unwrap_err();
             assert_eq!(
                 refused.error,
                 FundingError::ProofNotForThis(crate::values::ProofMismatch {
@@ -719,17 +420,24 @@ mod tests {
                     proof: wrong,
                 })
             );
-            assert_eq!(refused.funding.state(), &before);
+            assert_eq!(refused.funding.decision(), &before);
             decision = refused.funding;
         }
-        let accepted = accept(decision, &proof(Some(subject))).unwrap();
+        let accepted = accept(decision, proof(Some(subject))).unwrap();
         assert_eq!(accepted.phase(), FundingPhase::Accepted);
+        // The proof moved into the accepted decision, and stays with it once published.
+        assert_eq!(accepted.proof(), Some(&proof(Some(subject))));
+        let published = accepted.publish(ctx(21), None).unwrap();
+        assert_eq!(published.proof(), Some(&proof(Some(subject))));
+        // A decision rebuilt from its events took no gated step here: it holds no proof.
+        let replayed = AnyFunding::replay(published.events().to_vec()).unwrap();
+        assert_eq!(replayed.proof(), None);
     }
 
     #[test]
     fn a_withdrawal_from_an_open_phase_is_final() {
         let withdrawn = triaged().withdraw(ctx(3), "The trust closed").unwrap();
-        assert_eq!(withdrawn.state().phase(), FundingPhase::Withdrawn);
+        assert_eq!(withdrawn.phase(), FundingPhase::Withdrawn);
         let replayed = AnyFunding::replay(withdrawn.events().to_vec()).unwrap();
         assert!(matches!(replayed, AnyFunding::Withdrawn(_)));
     }
