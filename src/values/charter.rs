@@ -64,7 +64,7 @@ impl CoreValue {
 ///
 /// let mut spec = Charter::default().to_spec();
 /// let h2 = spec.rules.iter_mut().find(|r| r.id.as_str() == "H2").ok_or("no H2")?;
-/// assert_eq!(h2.setting("max_reimburse_days"), Some(serde_json::json!(30)));
+/// assert_eq!(h2.setting("max_reimburse_days"), Some(&serde_json::json!(30)));
 /// h2.set("max_reimburse_days", serde_json::json!(400));
 /// let refused = Charter::from_spec(spec.clone()).unwrap_err();
 /// assert_eq!(
@@ -112,7 +112,6 @@ impl RuleSpec {
     /// directly; no rule takes a setting of either name.
     pub fn set(&mut self, name: impl Into<String>, value: serde_json::Value) {
         let name = name.into();
-        let value = Json::from(value);
         match self.settings.iter_mut().find(|(n, _)| *n == name) {
             Some((_, old)) => *old = value,
             None => self.settings.push((name, value)),
@@ -121,11 +120,11 @@ impl RuleSpec {
 
     /// The JSON given for setting `name`, if any. In a built charter's entries
     /// ([`Charter::to_spec`]) every setting the rule takes is given.
-    pub fn setting(&self, name: &str) -> Option<serde_json::Value> {
+    pub fn setting(&self, name: &str) -> Option<&serde_json::Value> {
         self.settings
             .iter()
             .find(|(n, _)| n == name)
-            .map(|(_, json)| json.into())
+            .map(|(_, json)| json)
     }
 
     /// The names of the settings given, in the order given.

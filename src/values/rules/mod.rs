@@ -573,11 +573,14 @@ mod tests {
             (builtin.build)(ValueId::inclusive(), Given(given))
                 .map_err(|e| CharterError::setting(&RuleId::builtin("X3"), 0, e))
         };
-        let min_ways = |n: u32| [(String::from("min_ways"), Json::of(&n).unwrap())];
+        let min_ways = |n: u32| [(String::from("min_ways"), serde_json::to_value(n).unwrap())];
 
         // Left out, it takes its default, spelled out.
         let built = build(&[]).unwrap();
-        assert_eq!(built.settings, [("min_ways", Json::of(&2).unwrap())]);
+        assert_eq!(
+            built.settings,
+            [("min_ways", serde_json::to_value(2).unwrap())]
+        );
         // Given, the rule runs with it.
         let record = DecisionRecord {
             ways_offered: Some([crate::values::Way::Live, crate::values::Way::Written].into()),
@@ -598,7 +601,7 @@ mod tests {
             "cannot load rule `X3`: field `min_ways` is 4, expected 1 to 3 ways"
         );
         // Another name is refused.
-        let other = [(String::from("max_ways"), Json::of(&3).unwrap())];
+        let other = [(String::from("max_ways"), serde_json::to_value(3).unwrap())];
         assert!(matches!(
             build(&other),
             Err(CharterError::SettingNotUsed { field, .. }) if field == "max_ways"

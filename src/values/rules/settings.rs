@@ -156,7 +156,7 @@ impl Given<'_> {
                 value: None,
             });
         };
-        let text = json.text();
+        let text = json.to_string();
         match limits::from_json::<T>(&text) {
             Ok(value) => Ok(Reading {
                 field,
@@ -228,7 +228,7 @@ pub(crate) struct Written {
 impl Written {
     /// Writes setting `name`'s `value`.
     pub(crate) fn of<T: Setting>(name: &'static str, value: &T) -> Result<Self, SettingError> {
-        let json = Json::of(value).map_err(|e| SettingError::Unwritable {
+        let json = serde_json::to_value(value).map_err(|e| SettingError::Unwritable {
             field: name,
             message: limits::json_message(&e),
         })?;
@@ -317,7 +317,7 @@ impl Builtin {
             let default = defaults
                 .iter()
                 .find(|(name, _)| *name == info.name)
-                .map_or_else(|| String::from("?"), |(_, json)| json.text());
+                .map_or_else(|| String::from("?"), |(_, json)| json.to_string());
             rows.push_str(&format!(
                 "| {} | `{}` | `{default}` | {} | {} |\n",
                 self.id,
@@ -335,7 +335,7 @@ mod tests {
     use super::*;
 
     fn given(json: serde_json::Value) -> Vec<(String, Json)> {
-        vec![(String::from("share"), json.into())]
+        vec![(String::from("share"), json)]
     }
 
     #[test]
