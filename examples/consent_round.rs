@@ -11,12 +11,13 @@
 
 use coproduction::community::{Community, MemberId};
 use coproduction::consent::{
-    Advanced, Answers, Closed, ConsentProcess, ConsentRound, ObjectionId, Response, RoundConfig,
-    RoundRoles, ValidityCriterion,
+    Advanced, Answers, Closed, ConsentProcess, ConsentRound, ObjectionId, Response, RoundCommand,
+    RoundConfig, RoundRoles, ValidityCriterion,
 };
 use coproduction::decision::DecisionKind;
 use coproduction::governance::{Governance, GovernanceMap, RouteFacts};
 use coproduction::machine::{Context, Decider};
+use coproduction::process::Projection;
 use coproduction::values::{
     AccessRequest, Charter, Conflict, Credit, ExpensesFacts, GateSummary, PaymentStatus,
     StakeholderFacts, Status, ValueReport, Way,
@@ -143,12 +144,28 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     // The value gate: project the round, add what the round itself does not hold.
     let now = at("2022-09-01T11:05:00Z");
     let review = at("2023-02-28T00:00:00Z");
-    // Named as this round's, as it stands: the proof fits its adoption and nothing else.
-    let mut record = round.name_record(round.round().record_for_adoption(
-        DecisionKind::WorkingModel,
-        &community,
+    // The record the adoption would project (decide, evolve a copy, project: as an engine
+    // gates), named as this round's as it stands: the proof fits its adoption and nothing
+    // else.
+    let statement = "The working model is piloted from March 2023, with paid preparation time.";
+    let adoption = RoundCommand::RecordOutcome {
+        statement: statement.into(),
+        review_date: review,
+    };
+    let projection = Projection {
+        kind: &DecisionKind::WorkingModel,
+        community: &community,
+        route: None,
         now,
-    ));
+    };
+    let mut record = round
+        .preview(
+            &adoption,
+            &ctx(staff_2, "2022-09-01T11:05:00Z"),
+            &projection,
+            None,
+        )?
+        .ok_or("the round's record")?;
     record.route_given = route.summary();
     record.rationale = Some(
         "The workshops asked for paid, flexible roles without titles; a pilot tests that.".into(),
@@ -218,7 +235,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
     let adopted = round.record_outcome(
         ctx(staff_2, "2022-09-01T11:10:00Z"),
-        "The working model is piloted from March 2023, with paid preparation time.",
+        statement,
         review,
         proof,
     )?;

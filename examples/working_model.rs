@@ -11,12 +11,18 @@ use coproduction::cocreation::{
     SessionKind, Theme, ThemeId,
 };
 use coproduction::community::{Community, MemberId};
-use coproduction::consent::{Closed, ConsentRound, Response, RoundConfig, RoundRoles};
+use coproduction::consent::{
+    Closed, ConsentRound, Response, RoundCommand, RoundConfig, RoundRoles,
+};
 use coproduction::decision::DecisionKind;
 use coproduction::governance::{Governance, GovernanceMap, RouteFacts};
 use coproduction::journal::StreamId;
 use coproduction::machine::{Context, Decider};
-use coproduction::proposal::{Answer, Lifecycle, ProposalConfig, ProposalProcess, ProposalRoles};
+use coproduction::process::Projection;
+use coproduction::proposal::{
+    Answer, DecisionResult, Lifecycle, ProposalCommand, ProposalConfig, ProposalProcess,
+    ProposalRoles,
+};
 use coproduction::report::DecisionRecordMarkdown;
 use coproduction::values::{Charter, Conflict, PaymentStatus, RuleId, UnmetKind, Way};
 use jiff::Timestamp;
@@ -144,14 +150,32 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     // The value gate: the round's record, the proposal's facts over it, and what the app adds.
     let now = at("2022-09-01T10:40:00Z");
     let pilot_ends = at("2023-03-01T00:00:00Z");
-    let round_record =
-        round
-            .round()
-            .record_for_adoption(DecisionKind::WorkingModel, &community, now);
-    let p = proposal.proposal();
-    // Named as this proposal's, as it stands: the proof fits its adoption and nothing else.
-    let mut record =
-        proposal.name_record(p.record_for_adoption(Some(round_record), pilot_ends, now));
+    // The round's record as its adoption would project it, and the proposal's over it as
+    // its adoption would (decide, evolve a copy, project: as an engine gates); named as
+    // this proposal's, as it stands, so the proof fits its adoption and nothing else.
+    let projection = Projection {
+        kind: &DecisionKind::WorkingModel,
+        community: &community,
+        route: Some(&route),
+        now,
+    };
+    let secretary = ctx(staff_2, "2022-09-01T10:40:00Z");
+    let round_adoption = RoundCommand::RecordOutcome {
+        statement: "Piloted for six months".into(),
+        review_date: pilot_ends,
+    };
+    let round_record = round
+        .preview(&round_adoption, &secretary, &projection, None)?
+        .ok_or("the round's record")?;
+    let adoption = ProposalCommand::RecordDecision {
+        round: stream.clone(),
+        result: DecisionResult::Adopted {
+            review_date: pilot_ends,
+        },
+    };
+    let mut record = proposal
+        .preview(&adoption, &secretary, &projection, Some(round_record))?
+        .ok_or("the proposal's record")?;
     record.route_given = Some(summary.clone());
     record.route_taken = Some(summary);
     record.rationale =

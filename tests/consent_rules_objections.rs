@@ -768,8 +768,28 @@ fn abandoning_a_valid_objection_lets_the_round_go_on_but_the_charter_still_sees_
     let h = after(h, RoundCommand::CloseRound {}, by(FACILITATOR, 15));
     let state = ConsentProcess::replay(&h);
     assert_eq!(state.phase(), P::Consented);
-    let record =
-        round_of(&state).record_for_adoption(DecisionKind::Operational, &community(), at(16));
+    // The record the adoption would project, as the gate sees it before adopting.
+    let community = community();
+    let projection = coproduction::process::Projection {
+        kind: &DecisionKind::Operational,
+        community: &community,
+        route: None,
+        now: at(16),
+    };
+    let adopt = RoundCommand::RecordOutcome {
+        statement: "Adopted".into(),
+        review_date: at(60 * 24 * 90),
+    };
+    let record = coproduction::process::preview::<ConsentProcess>(
+        &state,
+        &adopt,
+        &by(SECRETARY, 16),
+        &projection,
+        None,
+    )
+    .unwrap()
+    .unwrap();
+    assert_eq!(record.outcome, Some(Outcome::Adopted));
     let mut abandoned = ObjectionEntry::new(m(2), RaisedAs::Objection)
         .tested(TestResult::Valid)
         .disposed(RecordDisposition::NotIntegrated);

@@ -36,7 +36,6 @@ use coproduction::proposal::{
 };
 use coproduction::values::{Charter, DecisionRecord, RuleId};
 use facade_driver::{Driver, Offered};
-use jiff::Timestamp;
 use proposal_model::*;
 use proptest::prelude::*;
 use proptest::test_runner::Config as ProptestConfig;
@@ -76,12 +75,13 @@ struct Run {
     model: Model,
 }
 
-/// What the engine checks before an adoption, for a proposal in `state`.
+/// What the engine checks before `command` on a proposal in `state`: the record the command
+/// would project (decide, evolve a copy, project), over what the app adds.
 fn gate_record(
     state: &ProposalState,
+    command: &ProposalCommand,
+    ctx: &Context<'_>,
     gate: Gate,
-    review_date: Timestamp,
-    now: Timestamp,
 ) -> DecisionRecord {
     let mut base = DecisionRecord::new(DecisionKind::WorkingModel);
     let steward = MemberId::new(STEWARD);
@@ -99,10 +99,23 @@ fn gate_record(
         }
         Gate::Fail => {}
     }
-    state
-        .proposal()
-        .map(|p| p.record_for_adoption(Some(base.clone()), review_date, now))
-        .unwrap_or(base)
+    let community = coproduction::community::Community::new();
+    let projection = coproduction::process::Projection {
+        kind: &DecisionKind::WorkingModel,
+        community: &community,
+        route: ctx.route,
+        now: ctx.now,
+    };
+    coproduction::process::preview::<ProposalProcess>(
+        state,
+        command,
+        ctx,
+        &projection,
+        Some(base.clone()),
+    )
+    .ok()
+    .flatten()
+    .unwrap_or(base)
 }
 
 /// Runs `step` the engine's way: an adoption passes the value gate first, and the typed
@@ -114,16 +127,9 @@ fn apply_step(mut run: Run, step: &Step) -> (Run, bool) {
     let ctx = Context::new(MemberId::new(step.actor), at(step.minute)).with_route(&route);
     let before = run.state.clone();
     let decided = ProposalProcess::decide(&run.state, &step.command, &ctx);
-    let review_date = match &step.command {
-        ProposalCommand::RecordDecision {
-            result: DecisionResult::Adopted { review_date },
-            ..
-        } => *review_date,
-        _ => ctx.now,
-    };
     let charter = &run.charter;
     let offered = run.typed.offer(&step.command, ctx, |p| {
-        let mut record = gate_record(&before, step.gate, review_date, ctx.now);
+        let mut record = gate_record(&before, &step.command, &ctx, step.gate);
         record.subject = p.subject();
         charter.gate(&record)
     });

@@ -55,11 +55,12 @@
 //! ```
 //! use coproduction::community::{Community, MemberId};
 //! use coproduction::consent::{
-//!     AbsencePolicy, Advanced, Closed, ConsentRound, Quorum, QuorumSize, Response, RoundConfig,
-//!     RoundRoles, EligibleMember,
+//!     AbsencePolicy, Advanced, Closed, ConsentRound, Quorum, QuorumSize, Response, RoundCommand,
+//!     RoundConfig, RoundRoles, EligibleMember,
 //! };
 //! use coproduction::decision::{DecisionKind, Method};
 //! use coproduction::machine::Context;
+//! use coproduction::process::Projection;
 //! use coproduction::values::Charter;
 //!
 //! let at = |t: &str| -> jiff::Timestamp { t.parse().unwrap() };
@@ -97,17 +98,19 @@
 //!     r#"{"values": [{"id": "challenging"}], "rules": [{"id": "C2"}, {"id": "C6"}]}"#,
 //! )?;
 //! let now = at("2022-09-01T10:15:00Z");
-//! // The record names this round as it stands, so the proof fits this round's adoption and
-//! // no other step.
-//! let record = round.round().record_for_adoption(DecisionKind::WorkingModel, &Community::new(), now);
-//! let proof = charter.gate(&round.name_record(record))?;
+//! let secretary = Context::new(m(2), now);
+//! // The gate checks the round as it will be once adopted: the record the adoption would
+//! // project, named as this round's as it stands, so the proof fits this step and no other.
+//! let adoption = RoundCommand::RecordOutcome {
+//!     statement: "Adopted as a pilot".into(),
+//!     review_date: at("2023-09-01T00:00:00Z"),
+//! };
+//! let community = Community::new();
+//! let projection = Projection { kind: &DecisionKind::WorkingModel, community: &community, route: None, now };
+//! let record = round.preview(&adoption, &secretary, &projection, None)?.ok_or("a record")?;
+//! let proof = charter.gate(&record)?;
 //! // The proof moves into the adopted round, which keeps it.
-//! let adopted = round.record_outcome(
-//!     Context::new(m(2), now),
-//!     "Adopted as a pilot",
-//!     at("2023-09-01T00:00:00Z"),
-//!     proof,
-//! )?;
+//! let adopted = round.record_outcome(secretary, "Adopted as a pilot", at("2023-09-01T00:00:00Z"), proof)?;
 //! assert!(adopted.round().ending().is_some());
 //! assert!(adopted.proof().is_some());
 //! # let _ = Advanced::BrokenDown;

@@ -3,11 +3,11 @@
 //! [`Round::record`] projects the round into a [`DecisionRecord`]: who was eligible and how
 //! each responded, how absence was counted, every objection and concern with its
 //! disposition, the advice log and its answers, the route taken and the dates. It says only
-//! what the round reached: a round in `consented` has no outcome yet, and
-//! [`Round::record_for_adoption`] projects it as it would be once adopted, which is what the
-//! gate before `record_outcome` checks. Evidence a round does not hold (the alternatives considered,
-//! funder facts, access requests, the route governance gives) the caller adds to the record
-//! before checking it.
+//! what the round reached: a round in `consented` has no outcome yet. What the gate before
+//! `record_outcome` checks is the record the adoption would project
+//! ([`ConsentRound::preview`](super::ConsentRound::preview): decide, evolve a copy, project).
+//! Evidence a round does not hold (the alternatives considered, funder facts, the route
+//! governance gives) the caller adds to the record before checking it.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -213,26 +213,6 @@ impl Round {
             record.dates.decided_at = Some(*at);
         }
         record.dates.as_of = Some(now);
-        record
-    }
-
-    /// The round as evidence for the gate before its adoption, as of `now`: its
-    /// [record](Round::record) as it would read once the outcome is recorded at `now`
-    /// (adopted, decided now). For a round in `consented`, which is what the typed
-    /// [`ConsentRound::record_outcome`](super::ConsentRound::record_outcome) gates; the
-    /// [`Engine`](crate::engine::Engine) previews the round after the outcome instead, to the
-    /// same effect.
-    pub fn record_for_adoption(
-        &self,
-        kind: DecisionKind,
-        community: &Community,
-        now: Timestamp,
-    ) -> DecisionRecord {
-        let mut record = self.record(kind, community, now);
-        if self.phase == RoundPhase::Consented {
-            record.outcome = Some(crate::values::Outcome::Adopted);
-            record.dates.decided_at = Some(now);
-        }
         record
     }
 

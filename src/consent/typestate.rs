@@ -13,7 +13,7 @@
 use jiff::Timestamp;
 
 use crate::community::{BodyId, MemberId};
-use crate::machine::{Context, typestate};
+use crate::machine::{Context, previews, typestate};
 
 use super::{
     Answers, ConsentError, ConsentProcess, ObjectionId, Response, Round, RoundCommand, RoundConfig,
@@ -178,11 +178,10 @@ typestate! {
             /// The secretary records the outcome: the round is adopted.
             ///
             /// Adoption is a decided state, so it takes the proof that the value gate
-            /// passed, by value: project the round with [`Round::record_for_adoption`], add
-            /// the evidence the round does not hold, name the record as this round's
-            /// ([`ConsentRound::name_record`]), and pass it to
-            /// [`Charter::gate`](crate::values::Charter::gate). The adopted round keeps the
-            /// proof ([`ConsentRound::proof`]).
+            /// passed, by value: preview the adoption ([`ConsentRound::preview`] of this
+            /// command: the record named as this round's), add the evidence the round does
+            /// not hold, and pass it to [`Charter::gate`](crate::values::Charter::gate). The
+            /// adopted round keeps the proof ([`ConsentRound::proof`]).
             fn record_outcome(ctx, statement: impl Into<String> => statement.into(), review_date: Timestamp; proof)
                 -> ConsentRound<Adopted> = RoundCommand::RecordOutcome { statement, review_date };
         }
@@ -202,6 +201,14 @@ typestate! {
         }
     ],
 }
+
+previews!(
+    ConsentRound,
+    ConsentProcess,
+    RoundState::Opened,
+    RoundCommand,
+    ConsentError
+);
 
 impl ConsentRound<Presented> {
     /// Opens a round.

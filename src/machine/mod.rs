@@ -128,8 +128,8 @@ pub use dot::Dot;
 pub(crate) use dot::Quoted;
 pub use events::{Events, IntoIter as EventsIntoIter};
 pub use graph::{GraphError, TransitionGraph};
-pub(crate) use typestate::typestate;
 pub use typestate::{CommandOf, Facade, PhaseMismatch, PhaseOf, Step, StepOf};
+pub(crate) use typestate::{previews, typestate};
 
 /// A phase of a process: one node of its transition graph.
 ///

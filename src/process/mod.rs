@@ -71,6 +71,27 @@ pub struct Projection<'a> {
     pub now: Timestamp,
 }
 
+/// The decision record `state` would project after `command`: decide, evolve a copy,
+/// project ([`Process::record`], building on `cited`). The one way a decided state is
+/// previewed for the value gate: the engine previews a stream so before each deciding event
+/// (adding the evidence and what members did beside the process), and the typed façades'
+/// `preview` calls this. Nothing changes: `state` is only read.
+///
+/// # Errors
+///
+/// The process's refusal of `command`.
+pub fn preview<P: Process>(
+    state: &P::State,
+    command: &P::Command,
+    ctx: &Context<'_>,
+    projection: &Projection<'_>,
+    cited: Option<DecisionRecord>,
+) -> Result<Option<DecisionRecord>, P::Error> {
+    let events = P::decide(state, command, ctx)?;
+    let after = events.iter().fold(state.clone(), P::evolve);
+    Ok(P::record(&after, projection, cited))
+}
+
 /// What a process that decides for another (a round for a proposal or a funding decision)
 /// reached with a request, for the engine to record in the other in the same atomic batch.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -52,7 +52,10 @@
 //! use coproduction::governance::Governance;
 //! use coproduction::journal::StreamId;
 //! use coproduction::machine::Context;
-//! use coproduction::proposal::{Lifecycle, ProposalConfig, ProposalPhase, ProposalRoles};
+//! use coproduction::process::Projection;
+//! use coproduction::proposal::{
+//!     DecisionResult, Lifecycle, ProposalCommand, ProposalConfig, ProposalPhase, ProposalRoles,
+//! };
 //! use coproduction::values::{Charter, RuleId};
 //!
 //! let at = |t: &str| -> jiff::Timestamp { t.parse().unwrap() };
@@ -77,13 +80,20 @@
 //!     .mark_ready(s("2022-08-01T09:00:00Z").with_route(&route))?
 //!     .start_decision(s("2022-09-01T10:00:00Z"), round.clone())?;
 //!
-//! // Adoption takes the gate's proof: project the proposal and check it.
+//! // Adoption takes the gate's proof: the record the adoption would project, checked.
 //! let now = at("2022-09-01T11:00:00Z");
 //! let review = at("2023-09-01T00:00:00Z");
-//! let record = proposal.proposal().record_for_adoption(None, review, now)
+//! let adoption = ProposalCommand::RecordDecision {
+//!     round: round.clone(),
+//!     result: DecisionResult::Adopted { review_date: review },
+//! };
+//! let projection = Projection { kind: &DecisionKind::WorkingModel, community: &community, route: Some(&route), now };
+//! let record = proposal
+//!     .preview(&adoption, &s("2022-09-01T11:00:00Z"), &projection, None)?
+//!     .ok_or("a record")?
 //!     .with_override(RuleId::new("T2")?, steward, "The rationale is published with the record");
 //! let charter = Charter::from_json(r#"{"values":[{"id":"transparent"}],"rules":[{"id":"T2"}]}"#)?;
-//! let proof = charter.gate(&proposal.name_record(record))?;
+//! let proof = charter.gate(&record)?;
 //! let adopted = proposal.adopt(s("2022-09-01T11:00:00Z"), round, review, proof)?;
 //! let published = adopted.publish(s("2022-09-02T09:00:00Z"), "The workshops asked for it.", &[])?;
 //! assert_eq!(published.phase(), ProposalPhase::Published);

@@ -83,25 +83,6 @@ impl Proposal {
         record
     }
 
-    /// The record *as it would be* if the running round adopted the proposal now, to be
-    /// reviewed on `review_date`: what the value gate checks before
-    /// [`Lifecycle::adopt`](super::Lifecycle::adopt).
-    pub fn record_for_adoption(
-        &self,
-        base: Option<DecisionRecord>,
-        review_date: Timestamp,
-        now: Timestamp,
-    ) -> DecisionRecord {
-        let mut record = self.record(base, now);
-        record.outcome = Some(Outcome::Adopted);
-        record.dates.decided_at = Some(now);
-        record.dates.review_at = Some(review_date);
-        if let Some(round) = self.current_round() {
-            record.dates.round_opened_at = record.dates.round_opened_at.or(Some(round.started_at));
-        }
-        record
-    }
-
     /// The outcome the value-check records for this phase: adopted from adoption onwards
     /// (a retired agreement was still adopted), the ending's otherwise, deferred while the
     /// last round deferred, and none before a result.

@@ -14,7 +14,7 @@ use jiff::Timestamp;
 use crate::cocreation::{ItemId, ThemeId};
 use crate::community::BodyId;
 use crate::journal::StreamId;
-use crate::machine::{Context, typestate};
+use crate::machine::{Context, previews, typestate};
 
 use super::{
     Answer, DecisionResult, Proposal, ProposalCommand, ProposalConfig, ProposalError,
@@ -103,9 +103,9 @@ typestate! {
             /// The running round adopted the proposal.
             ///
             /// Adoption is a decided state, so it takes the proof that the value gate
-            /// passed, by value: project the proposal with [`Proposal::record_for_adoption`]
-            /// (over the round's own record), add what neither holds, name the record as this
-            /// proposal's ([`Lifecycle::name_record`]), and pass it to
+            /// passed, by value: preview the adoption ([`Lifecycle::preview`] of this
+            /// command, over the round's own record: the record named as this proposal's),
+            /// add what neither holds, and pass it to
             /// [`Charter::gate`](crate::values::Charter::gate). The adopted proposal keeps
             /// the proof ([`Lifecycle::proof`]).
             fn adopt(ctx, round: StreamId, review_date: Timestamp; proof) -> Lifecycle<Adopted> =
@@ -174,6 +174,14 @@ typestate! {
         }
     ],
 }
+
+previews!(
+    Lifecycle,
+    ProposalProcess,
+    ProposalState::Created,
+    ProposalCommand,
+    ProposalError
+);
 
 impl Lifecycle<Draft> {
     /// Creates a proposal as a draft, version 1.

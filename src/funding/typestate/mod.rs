@@ -14,7 +14,7 @@
 use jiff::Timestamp;
 
 use crate::community::{BodyId, MemberId};
-use crate::machine::{Context, typestate};
+use crate::machine::{Context, previews, typestate};
 use crate::values::FundingCondition;
 
 use super::{
@@ -252,6 +252,14 @@ typestate! {
         }
     ],
 }
+
+previews!(
+    Funding,
+    FundingProcess,
+    FundingState::Identified,
+    FundingCommand,
+    FundingError
+);
 
 impl Funding<Identified> {
     /// Identifies an offer under `policy`.

@@ -815,3 +815,37 @@ macro_rules! typestate {
 }
 
 pub(crate) use typestate;
+
+/// Writes `preview` for a façade written by [`typestate!`] over a decider that is a
+/// [`Process`](crate::process::Process): the record the process would project after a
+/// command, named as this process's (see the method's documentation).
+macro_rules! previews {
+    ($wrapper:ident, $decider:ty, $state:ident :: $started:ident, $command:ty, $error:ty) => {
+        impl<P> $wrapper<P> {
+            /// The decision record this process would project after `command`, named as
+            /// this process's as it stands: decide, evolve a copy, project
+            /// ([`process::preview`](crate::process::preview), the one way the engine
+            /// previews a decided state too). Add what the process does not hold, pass the
+            /// record to [`Charter::gate`](crate::values::Charter::gate), and the proof to the
+            /// gated step that sends `command`. Nothing changes.
+            ///
+            /// # Errors
+            ///
+            /// The process's refusal of `command`.
+            pub fn preview(
+                &self,
+                command: &$command,
+                ctx: &$crate::machine::Context<'_>,
+                projection: &$crate::process::Projection<'_>,
+                cited: ::std::option::Option<$crate::values::DecisionRecord>,
+            ) -> ::std::result::Result<::std::option::Option<$crate::values::DecisionRecord>, $error> {
+                let state = $state::$started(self.data.clone());
+                let record = $crate::process::preview::<$decider>(&state, command, ctx, projection, cited)?;
+                Ok(record.map(|record| self.name_record(record)))
+            }
+
+        }
+    };
+}
+
+pub(crate) use previews;

@@ -189,4 +189,4 @@ pub trait Facade: Sized {
     fn proof(&self) -> Option<&GatePassed>;
 }
 
-pub(crate) use frame::typestate;
+pub(crate) use frame::{previews, typestate};
