@@ -4,32 +4,57 @@
 //!
 //! # A first look
 //!
-//! A community is people and the groups they decide in. Here is the question one
-//! co-production community asked of its own advisory group: does it have as many members
-//! with lived experience as members there in a professional role?
+//! The [`Engine`] is the crate's main path: requests in, each authorised, routed by the
+//! community's governance, decided by the process's own rules, gated by the community's
+//! values and journalled. Here the associate-roles team of the seed community decides a
+//! working model by consent: the engine seats the team as the community records it, takes
+//! each member's response in their own name, and will not record the adoption until the
+//! decision meets the community's values.
 //!
 //! ```
-//! use coproduction::community::{Body, BodyId, BodyKind, Community, Member, MemberId, Role};
+//! use coproduction::{
+//!     Community, ConsentProcess, DecisionKind, Engine, EngineError, Governance, MemberId,
+//!     MemoryJournal, Request, Response, RoundCommand, RoundPhase, RoundRoles, StreamId,
+//! };
 //!
-//! let mut community = Community::new();
-//! for n in 1..=5 {
-//!     let mut ally = Member::new(MemberId::new(n), format!("Ally {n}")).with_role(Role::Ally);
-//!     if n <= 2 {
-//!         ally = ally.with_lived_experience();
-//!     }
-//!     community.add_member(ally)?;
+//! let community: Community = serde_json::from_str(include_str!("../examples/data/community.json"))?;
+//! let governance = Governance::from_json(include_str!("../examples/data/governance.json"), &community)?;
+//! let engine = Engine::builder(community).governance(governance).open(MemoryJournal::new())?;
+//!
+//! let round = StreamId::new("working-model")?;
+//! let (proposer, secretary, facilitator) = (MemberId::new(1), MemberId::new(2), MemberId::new(13));
+//! let at = |minute: i64| jiff::Timestamp::from_second(1_661_000_000 + minute * 60);
+//! let open = RoundCommand::OpenOnRoute {
+//!     title: "Pilot the working model".into(),
+//!     proposal: "Paid, flexible roles without titles, for six months.".into(),
+//!     roles: RoundRoles { proposer, facilitator, secretary },
+//! };
+//! engine.handle(Request::new(round.clone(), proposer, at(0)?, open).with_kind(DecisionKind::WorkingModel))?;
+//! for minute in 1..=3 {
+//!     engine.handle(Request::new(round.clone(), facilitator, at(minute)?, RoundCommand::Advance {}))?;
 //! }
-//! let allies = BodyId::new("allies_group")?;
-//! community.add_body(
-//!     Body::new(allies.clone(), "Allies Group", BodyKind::AlliesGroup)
-//!         .with_members((1..=5).map(MemberId::new)),
-//! )?;
+//! for (minute, member) in (10..).zip([1, 13, 14].map(MemberId::new)) {
+//!     let respond = RoundCommand::Respond { member, response: Response::consent() };
+//!     engine.handle(Request::new(round.clone(), member, at(minute)?, respond))?;
+//! }
+//! engine.handle(Request::new(round.clone(), facilitator, at(20)?, RoundCommand::CloseRound {}))?;
+//! assert_eq!(engine.phase::<ConsentProcess>(&round), Some(RoundPhase::Consented));
 //!
-//! let share = community.figures(&allies)?.lived_experience_share();
-//! assert_eq!(share.to_string(), "2 of 5 (40%)");
-//! assert!(!share.at_least(1, 2)); // fewer than half bring lived experience
-//! # Ok::<(), coproduction::Error>(())
+//! // Nobody declared their interests, nobody was offered payment, no alternatives are on
+//! // record: the value gate refuses the adoption, and nothing is written.
+//! let adopt = RoundCommand::RecordOutcome {
+//!     statement: "Piloted from March".into(),
+//!     review_date: at(60 * 24 * 180)?,
+//! };
+//! let refused = engine.handle(Request::new(round.clone(), secretary, at(30)?, adopt));
+//! assert!(matches!(refused, Err(EngineError::Gate { .. })));
+//! assert_eq!(engine.phase::<ConsentProcess>(&round), Some(RoundPhase::Consented));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
+//!
+//! What members do beside the round (advice, declarations, payment, access) they record
+//! themselves ([`process::PartCommand`]); what no step witnesses, a member who runs the round
+//! attests ([`values::Evidence`]). The [`engine`] guide and the README go on from here.
 //!
 //! # Where to start
 //!
