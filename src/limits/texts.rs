@@ -397,49 +397,28 @@ impl ser::Serializer for Texts {
     }
 }
 
-impl ser::SerializeSeq for Seq {
-    type Ok = ();
-    type Error = Walk;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Walk> {
-        self.element(value)
-    }
-    fn end(self) -> Result<(), Walk> {
-        Ok(())
-    }
+/// The four ways serde hands a walk the elements of a sequence, each one element at a time.
+macro_rules! seq_walk {
+    ($($trait:ident :: $method:ident),+ $(,)?) => {$(
+        impl ser::$trait for Seq {
+            type Ok = ();
+            type Error = Walk;
+            fn $method<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Walk> {
+                self.element(value)
+            }
+            fn end(self) -> Result<(), Walk> {
+                Ok(())
+            }
+        }
+    )+};
 }
 
-impl ser::SerializeTuple for Seq {
-    type Ok = ();
-    type Error = Walk;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Walk> {
-        self.element(value)
-    }
-    fn end(self) -> Result<(), Walk> {
-        Ok(())
-    }
-}
-
-impl ser::SerializeTupleStruct for Seq {
-    type Ok = ();
-    type Error = Walk;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Walk> {
-        self.element(value)
-    }
-    fn end(self) -> Result<(), Walk> {
-        Ok(())
-    }
-}
-
-impl ser::SerializeTupleVariant for Seq {
-    type Ok = ();
-    type Error = Walk;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Walk> {
-        self.element(value)
-    }
-    fn end(self) -> Result<(), Walk> {
-        Ok(())
-    }
-}
+seq_walk!(
+    SerializeSeq::serialize_element,
+    SerializeTuple::serialize_element,
+    SerializeTupleStruct::serialize_field,
+    SerializeTupleVariant::serialize_field,
+);
 
 impl ser::SerializeStruct for Fields {
     type Ok = ();
