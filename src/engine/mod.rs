@@ -764,7 +764,7 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
         };
         shared
             .lock()
-            .map(|s| s.gates().to_vec())
+            .map(|s| s.gates().iter().map(|(_, gate)| gate.clone()).collect())
             .unwrap_or_default()
     }
 
@@ -775,7 +775,8 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
         let (passed, at) = {
             let shared = self.shared(stream).ok()??;
             let stream = shared.lock().ok()?;
-            (stream.gates().last()?.clone(), stream.last_gate_at()?)
+            let (at, passed) = stream.gates().last()?;
+            (passed.clone(), *at)
         };
         let record = self.record(stream, at)?;
         Some(GateReview::new(passed, &self.charter, &record))

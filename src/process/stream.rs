@@ -23,8 +23,7 @@ pub struct Stream {
     route: Option<Arc<Route>>,
     decides_for: Option<StreamId>,
     evidence: Option<Evidence>,
-    gates: Vec<GateSummary>,
-    last_gate_at: Option<Timestamp>,
+    gates: Vec<(Timestamp, GateSummary)>,
     last_at: Option<Timestamp>,
     attested: Vec<Attestation>,
     parts: Parts,
@@ -41,7 +40,6 @@ impl Stream {
             decides_for: None,
             evidence: None,
             gates: Vec::new(),
-            last_gate_at: None,
             last_at: None,
             attested: Vec::new(),
             parts: Parts::default(),
@@ -85,19 +83,15 @@ impl Stream {
         self.evidence.as_ref()
     }
 
-    /// The summaries of the value gates the stream's deciding events passed, oldest first.
-    pub fn gates(&self) -> &[GateSummary] {
+    /// The value gates the stream's journalled deciding events passed, oldest first, each
+    /// with the time of the event that passed it.
+    pub fn gates(&self) -> &[(Timestamp, GateSummary)] {
         &self.gates
     }
 
     /// When the stream's last event was written.
     pub fn last_at(&self) -> Option<Timestamp> {
         self.last_at
-    }
-
-    /// When the last decision that passed a gate was taken.
-    pub fn last_gate_at(&self) -> Option<Timestamp> {
-        self.last_gate_at
     }
 
     /// What the engine witnessed of members taking part (advice, interests, payment,
@@ -114,8 +108,8 @@ impl Stream {
     /// Folds one journalled envelope into the stream.
     pub(crate) fn apply(&mut self, envelope: &Envelope<EngineEvent>) {
         self.apply_event(&envelope.event);
-        if envelope.event.gate().is_some() {
-            self.last_gate_at = Some(envelope.time);
+        if let Some(gate) = envelope.event.gate() {
+            self.gates.push((envelope.time, gate.clone()));
         }
         self.version = envelope.seq;
         self.last_at = Some(envelope.time);
@@ -152,12 +146,7 @@ impl Stream {
                 merge_evidence(&mut self.evidence, evidence);
             }
             EngineEvent::Part { event } => self.parts.evolve(event),
-            event => {
-                if let Some(gate) = event.gate() {
-                    self.gates.push(gate.clone());
-                }
-                self.process.evolve(event);
-            }
+            event => self.process.evolve(event),
         }
     }
 
