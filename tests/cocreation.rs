@@ -5,8 +5,8 @@
 
 use coproduction::cocreation::{
     CoCreation, CoCreationError, Decision, DecisionId, Facilitator, FeedbackItem, ItemId, Link,
-    Node, Outcome, ProposalId, ProposalVersion, Session, SessionId, SessionKind, Theme, ThemeId,
-    Version, VersionId, WayToTakePart,
+    Node, ProposalId, ProposalVersion, Session, SessionId, SessionKind, Theme, ThemeId,
+    ThemeOutcome, Version, VersionId, WayToTakePart,
 };
 use coproduction::community::{
     AccessNeed, AccessNeedKind, BodyId, Community, Member, MemberId, Role,
@@ -262,23 +262,23 @@ fn worked_case() -> CoCreation {
         .record_outcome(
             D_PILOT,
             T_RECRUIT,
-            Outcome::adapted(
+            ThemeOutcome::adapted(
                 "a first wave is recruited openly, and co-produces the rest of the process",
             )
             .unwrap(),
         )
         .unwrap();
     model
-        .record_outcome(D_PILOT, T_CULTURE, Outcome::AdoptedAsProposed)
+        .record_outcome(D_PILOT, T_CULTURE, ThemeOutcome::AdoptedAsProposed)
         .unwrap();
     model
-        .record_outcome(D_PILOT, T_TITLES, Outcome::AdoptedAsProposed)
+        .record_outcome(D_PILOT, T_TITLES, ThemeOutcome::AdoptedAsProposed)
         .unwrap();
     model
         .record_outcome(
             D_PILOT,
             T_PARTNER,
-            Outcome::not_taken_forward(
+            ThemeOutcome::not_taken_forward(
                 "existing community members and the organisations we already call partners could be confused.",
             )
             .unwrap(),
@@ -451,14 +451,14 @@ fn outcomes_only_for_themes_that_informed_the_decision() {
     let before = model.clone();
     assert_eq!(
         model
-            .record_outcome(D_PILOT, ThemeId::new(6), Outcome::AdoptedAsProposed)
+            .record_outcome(D_PILOT, ThemeId::new(6), ThemeOutcome::AdoptedAsProposed)
             .unwrap_err()
             .to_string(),
         "cannot record what decision d1 did with theme t6: the theme did not inform it (link the theme to a proposal version that leads to the decision first)"
     );
     assert_eq!(
         model
-            .record_outcome(D_PILOT, T_CULTURE, Outcome::Pending)
+            .record_outcome(D_PILOT, T_CULTURE, ThemeOutcome::Pending)
             .unwrap_err()
             .to_string(),
         "cannot record what decision d1 did with theme t2: it is already recorded as adopted as proposed"

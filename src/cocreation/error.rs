@@ -1,6 +1,6 @@
 //! Why a change to a co-creation model, or a query on it, was refused.
 
-use super::{DecisionId, InvalidOutcome, ItemId, Link, Node, Outcome, SessionId, ThemeId};
+use super::{DecisionId, InvalidOutcome, ItemId, Link, Node, SessionId, ThemeId, ThemeOutcome};
 
 /// Why a change to a [`CoCreation`](super::CoCreation) model or a query on it was refused.
 /// A refused change leaves the model as it was.
@@ -86,7 +86,7 @@ pub enum CoCreationError {
         /// The theme.
         theme: ThemeId,
         /// What is recorded.
-        existing: Outcome,
+        existing: ThemeOutcome,
     },
     /// The outcome itself is malformed (blank reason or description).
     #[error("cannot record what decision {decision} did with theme {theme}: {source}")]

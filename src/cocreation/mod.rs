@@ -4,7 +4,7 @@
 //! A [`Session`] (a workshop, an online board, a call for written comments) asks a question
 //! and collects [`FeedbackItem`]s, each by a member or anonymous. [`Theme`]s group items (an
 //! item may sit in several); themes inform [`ProposalVersion`]s; versions lead to
-//! [`Decision`]s; and for each theme that informed it, a decision records an [`Outcome`]:
+//! [`Decision`]s; and for each theme that informed it, a decision records a [`ThemeOutcome`]:
 //! adopted as proposed, adapted (how), not taken forward (why), or pending.
 //!
 //! All of it lives in one [`CoCreation`] model, a petgraph DAG with information flowing from
@@ -50,12 +50,12 @@
 //! model.link(Link::Carries { theme: t1, item: i1 })?;
 //! model.link(Link::Informs { theme: t1, version: v1 })?;
 //! model.link(Link::LeadsTo { version: v1, decision: d1 })?;
-//! model.record_outcome(d1, t1, Outcome::AdoptedAsProposed)?;
+//! model.record_outcome(d1, t1, ThemeOutcome::AdoptedAsProposed)?;
 //!
 //! assert_eq!(model.uncarried(), vec![i2]);
 //! assert_eq!(model.informed(d1)?.items, vec![i1]);
 //! let ours = model.you_said_we_did(s1)?;
-//! assert_eq!(ours.themes[0].did[0].outcome, Outcome::AdoptedAsProposed);
+//! assert_eq!(ours.themes[0].did[0].outcome, ThemeOutcome::AdoptedAsProposed);
 //! assert_eq!(ours.uncarried[0].id, i2);
 //!
 //! let json = serde_json::to_string(&model)?;
@@ -74,7 +74,9 @@ mod you_said;
 pub use error::CoCreationError;
 pub use ids::{DecisionId, ItemId, Node, ProposalId, SessionId, ThemeId, Version, VersionId};
 pub use model::{CoCreation, Decision, Link, OutcomeRecord, ProposalVersion, Theme};
-pub use outcome::{InvalidOutcome, Outcome};
+pub use outcome::{InvalidOutcome, ThemeOutcome};
 pub use provenance::Provenance;
-pub use session::{AccessRequest, Facilitator, FeedbackItem, Session, SessionKind, WayToTakePart};
+pub use session::{
+    Facilitator, FeedbackItem, Session, SessionAccessRequest, SessionKind, WayToTakePart,
+};
 pub use you_said::{ThemeAccount, WhatWeDid, YouSaidWeDid};

@@ -10,8 +10,8 @@ use petgraph::stable_graph::{NodeIndex, StableDiGraph};
 use serde::{Deserialize, Serialize};
 
 use super::{
-    CoCreationError, DecisionId, FeedbackItem, ItemId, Node, Outcome, Session, SessionId, ThemeId,
-    VersionId,
+    CoCreationError, DecisionId, FeedbackItem, ItemId, Node, Session, SessionId, ThemeId,
+    ThemeOutcome, VersionId,
 };
 
 /// A theme: what several items have in common, summarised. An item may sit in several
@@ -182,7 +182,7 @@ pub struct CoCreation {
     pub(super) versions: BTreeMap<VersionId, ProposalVersion>,
     pub(super) decisions: BTreeMap<DecisionId, Decision>,
     pub(super) links: BTreeSet<Link>,
-    pub(super) outcomes: BTreeMap<(DecisionId, ThemeId), Outcome>,
+    pub(super) outcomes: BTreeMap<(DecisionId, ThemeId), ThemeOutcome>,
     /// An index over the data above, rebuilt as it changes; never the owner of anything.
     pub(super) graph: StableDiGraph<Node, ()>,
     pub(super) index: BTreeMap<Node, NodeIndex>,
@@ -212,7 +212,7 @@ pub struct OutcomeRecord {
     /// The theme.
     pub theme: ThemeId,
     /// What the decision did with it.
-    pub outcome: Outcome,
+    pub outcome: ThemeOutcome,
 }
 
 /// The wire shape of a [`CoCreation`]; private so that only checked models escape.
@@ -471,7 +471,7 @@ impl CoCreation {
         &mut self,
         decision: DecisionId,
         theme: ThemeId,
-        outcome: Outcome,
+        outcome: ThemeOutcome,
     ) -> Result<(), CoCreationError> {
         let d = *self
             .index
@@ -492,7 +492,7 @@ impl CoCreation {
                 source,
             })?;
         match self.outcomes.get(&(decision, theme)) {
-            Some(existing) if *existing != Outcome::Pending => {
+            Some(existing) if *existing != ThemeOutcome::Pending => {
                 return Err(CoCreationError::OutcomeRecorded {
                     decision,
                     theme,
@@ -551,7 +551,7 @@ impl CoCreation {
     }
 
     /// What `decision` did with `theme`, if recorded.
-    pub fn outcome(&self, decision: DecisionId, theme: ThemeId) -> Option<&Outcome> {
+    pub fn outcome(&self, decision: DecisionId, theme: ThemeId) -> Option<&ThemeOutcome> {
         self.outcomes.get(&(decision, theme))
     }
 }
@@ -633,7 +633,7 @@ mod tests {
             m.record_outcome(
                 DecisionId::new(1),
                 ThemeId::new(1),
-                Outcome::AdoptedAsProposed
+                ThemeOutcome::AdoptedAsProposed
             ),
             Err(CoCreationError::ThemeDidNotInform {
                 decision: DecisionId::new(1),
@@ -696,17 +696,18 @@ mod tests {
             decision: d,
         })
         .unwrap();
-        m.record_outcome(d, t, Outcome::Pending).unwrap();
-        m.record_outcome(d, t, Outcome::AdoptedAsProposed).unwrap();
+        m.record_outcome(d, t, ThemeOutcome::Pending).unwrap();
+        m.record_outcome(d, t, ThemeOutcome::AdoptedAsProposed)
+            .unwrap();
         assert_eq!(
-            m.record_outcome(d, t, Outcome::Pending),
+            m.record_outcome(d, t, ThemeOutcome::Pending),
             Err(CoCreationError::OutcomeRecorded {
                 decision: d,
                 theme: t,
-                existing: Outcome::AdoptedAsProposed
+                existing: ThemeOutcome::AdoptedAsProposed
             })
         );
-        let blank = Outcome::NotTakenForward {
+        let blank = ThemeOutcome::NotTakenForward {
             reason: String::new(),
         };
         let mut fresh = small();
@@ -726,6 +727,6 @@ mod tests {
             fresh.record_outcome(d, t, blank),
             Err(CoCreationError::InvalidOutcome { .. })
         ));
-        assert_eq!(m.outcome(d, t), Some(&Outcome::AdoptedAsProposed));
+        assert_eq!(m.outcome(d, t), Some(&ThemeOutcome::AdoptedAsProposed));
     }
 }

@@ -11,9 +11,9 @@ use serde::{Deserialize, Serialize};
 /// `{"type": "adapted", "how": "..."}`, `{"type": "not_taken_forward", "reason": "..."}`,
 /// `{"type": "pending"}`. Reading refuses unknown fields for every variant and blank text.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case", try_from = "OutcomeWire")]
+#[serde(tag = "type", rename_all = "snake_case", try_from = "ThemeOutcomeWire")]
 #[non_exhaustive]
-pub enum Outcome {
+pub enum ThemeOutcome {
     /// Taken into the decision as the theme proposed.
     AdoptedAsProposed,
     /// Taken in, changed; `how` says in what way.
@@ -30,14 +30,14 @@ pub enum Outcome {
     Pending,
 }
 
-impl Outcome {
+impl ThemeOutcome {
     /// The stable `snake_case` name of the outcome.
     pub fn label(&self) -> &'static str {
         match self {
-            Outcome::AdoptedAsProposed => "adopted_as_proposed",
-            Outcome::Adapted { .. } => "adapted",
-            Outcome::NotTakenForward { .. } => "not_taken_forward",
-            Outcome::Pending => "pending",
+            ThemeOutcome::AdoptedAsProposed => "adopted_as_proposed",
+            ThemeOutcome::Adapted { .. } => "adapted",
+            ThemeOutcome::NotTakenForward { .. } => "not_taken_forward",
+            ThemeOutcome::Pending => "pending",
         }
     }
 
@@ -54,7 +54,7 @@ impl Outcome {
                 reason: "`how` must say how the theme was adapted",
             });
         }
-        Ok(Outcome::Adapted { how })
+        Ok(ThemeOutcome::Adapted { how })
     }
 
     /// A theme not taken forward, with the reason.
@@ -66,9 +66,9 @@ impl Outcome {
     /// # Example
     ///
     /// ```
-    /// use coproduction::cocreation::Outcome;
-    /// assert!(Outcome::not_taken_forward("  ").is_err());
-    /// let o = Outcome::not_taken_forward("the budget covers one wave of recruitment")?;
+    /// use coproduction::cocreation::ThemeOutcome;
+    /// assert!(ThemeOutcome::not_taken_forward("  ").is_err());
+    /// let o = ThemeOutcome::not_taken_forward("the budget covers one wave of recruitment")?;
     /// assert_eq!(o.to_string(), "not taken forward: the budget covers one wave of recruitment");
     /// # Ok::<(), coproduction::cocreation::InvalidOutcome>(())
     /// ```
@@ -80,26 +80,26 @@ impl Outcome {
                 reason: "`reason` must say why the theme was not taken forward",
             });
         }
-        Ok(Outcome::NotTakenForward { reason })
+        Ok(ThemeOutcome::NotTakenForward { reason })
     }
 
     /// The outcome, checked: an adapted or not-taken-forward outcome must say how or why.
     pub(crate) fn validated(self) -> Result<Self, InvalidOutcome> {
         match self {
-            Outcome::Adapted { how } => Outcome::adapted(how),
-            Outcome::NotTakenForward { reason } => Outcome::not_taken_forward(reason),
+            ThemeOutcome::Adapted { how } => ThemeOutcome::adapted(how),
+            ThemeOutcome::NotTakenForward { reason } => ThemeOutcome::not_taken_forward(reason),
             other => Ok(other),
         }
     }
 }
 
-impl fmt::Display for Outcome {
+impl fmt::Display for ThemeOutcome {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Outcome::AdoptedAsProposed => f.write_str("adopted as proposed"),
-            Outcome::Adapted { how } => write!(f, "adapted: {how}"),
-            Outcome::NotTakenForward { reason } => write!(f, "not taken forward: {reason}"),
-            Outcome::Pending => f.write_str("pending"),
+            ThemeOutcome::AdoptedAsProposed => f.write_str("adopted as proposed"),
+            ThemeOutcome::Adapted { how } => write!(f, "adapted: {how}"),
+            ThemeOutcome::NotTakenForward { reason } => write!(f, "not taken forward: {reason}"),
+            ThemeOutcome::Pending => f.write_str("pending"),
         }
     }
 }
@@ -114,26 +114,26 @@ pub struct InvalidOutcome {
     pub reason: &'static str,
 }
 
-/// The strict reading of an [`Outcome`]: serde does not refuse unknown fields on the unit
+/// The strict reading of a [`ThemeOutcome`]: serde does not refuse unknown fields on the unit
 /// variants of an internally tagged enum, so outcomes are read through this struct.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct OutcomeWire {
+struct ThemeOutcomeWire {
     #[serde(rename = "type")]
     kind: String,
     how: Option<String>,
     reason: Option<String>,
 }
 
-impl TryFrom<OutcomeWire> for Outcome {
+impl TryFrom<ThemeOutcomeWire> for ThemeOutcome {
     type Error = InvalidOutcome;
 
-    fn try_from(wire: OutcomeWire) -> Result<Self, Self::Error> {
+    fn try_from(wire: ThemeOutcomeWire) -> Result<Self, Self::Error> {
         let outcome = match (wire.kind.as_str(), wire.how, wire.reason) {
-            ("adopted_as_proposed", None, None) => Outcome::AdoptedAsProposed,
-            ("pending", None, None) => Outcome::Pending,
-            ("adapted", Some(how), None) => Outcome::Adapted { how },
-            ("not_taken_forward", None, Some(reason)) => Outcome::NotTakenForward { reason },
+            ("adopted_as_proposed", None, None) => ThemeOutcome::AdoptedAsProposed,
+            ("pending", None, None) => ThemeOutcome::Pending,
+            ("adapted", Some(how), None) => ThemeOutcome::Adapted { how },
+            ("not_taken_forward", None, Some(reason)) => ThemeOutcome::NotTakenForward { reason },
             ("adopted_as_proposed", ..) => {
                 return Err(InvalidOutcome {
                     outcome: "adopted_as_proposed",
@@ -176,16 +176,16 @@ mod tests {
     #[test]
     fn outcomes_read_strictly() {
         for o in [
-            Outcome::AdoptedAsProposed,
-            Outcome::Pending,
-            Outcome::adapted("as a pilot first").unwrap(),
-            Outcome::not_taken_forward("out of scope").unwrap(),
+            ThemeOutcome::AdoptedAsProposed,
+            ThemeOutcome::Pending,
+            ThemeOutcome::adapted("as a pilot first").unwrap(),
+            ThemeOutcome::not_taken_forward("out of scope").unwrap(),
         ] {
             let json = serde_json::to_string(&o).unwrap();
-            assert_eq!(serde_json::from_str::<Outcome>(&json).unwrap(), o);
+            assert_eq!(serde_json::from_str::<ThemeOutcome>(&json).unwrap(), o);
         }
         assert_eq!(
-            serde_json::to_string(&Outcome::Pending).unwrap(),
+            serde_json::to_string(&ThemeOutcome::Pending).unwrap(),
             r#"{"type":"pending"}"#
         );
         for bad in [
@@ -197,22 +197,22 @@ mod tests {
             r#"{"type":"not_taken_forward","reason":""}"#,
             r#"{"type":"ignored","reason":"x"}"#,
         ] {
-            assert!(serde_json::from_str::<Outcome>(bad).is_err(), "{bad}");
+            assert!(serde_json::from_str::<ThemeOutcome>(bad).is_err(), "{bad}");
         }
     }
 
     #[test]
     fn display_says_what_and_why() {
         assert_eq!(
-            Outcome::AdoptedAsProposed.to_string(),
+            ThemeOutcome::AdoptedAsProposed.to_string(),
             "adopted as proposed"
         );
         assert_eq!(
-            Outcome::adapted("trialled first").unwrap().to_string(),
+            ThemeOutcome::adapted("trialled first").unwrap().to_string(),
             "adapted: trialled first"
         );
         assert_eq!(
-            Outcome::adapted(""),
+            ThemeOutcome::adapted(""),
             Err(InvalidOutcome {
                 outcome: "adapted",
                 reason: "`how` must say how the theme was adapted"

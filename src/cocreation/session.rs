@@ -118,7 +118,7 @@ impl fmt::Display for Facilitator {
 /// already shut someone out of the first half.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct AccessRequest {
+pub struct SessionAccessRequest {
     /// Who asked.
     pub member: MemberId,
     /// What they asked for.
@@ -150,7 +150,7 @@ pub struct Session {
     pub ways: BTreeSet<WayToTakePart>,
     /// Access requests and whether each was met before the session.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub access_requests: Vec<AccessRequest>,
+    pub access_requests: Vec<SessionAccessRequest>,
 }
 
 impl Session {
@@ -190,7 +190,7 @@ impl Session {
         need: AccessNeed,
         met_before_session: bool,
     ) -> Self {
-        self.access_requests.push(AccessRequest {
+        self.access_requests.push(SessionAccessRequest {
             member,
             need,
             met_before_session,
@@ -199,7 +199,7 @@ impl Session {
     }
 
     /// The access requests that were not met before the session.
-    pub fn unmet_access_requests(&self) -> impl Iterator<Item = &AccessRequest> + '_ {
+    pub fn unmet_access_requests(&self) -> impl Iterator<Item = &SessionAccessRequest> + '_ {
         self.access_requests
             .iter()
             .filter(|r| !r.met_before_session)

@@ -5,8 +5,8 @@ use std::collections::BTreeSet;
 use serde::Serialize;
 
 use super::{
-    CoCreation, CoCreationError, Decision, FeedbackItem, ItemId, Node, Outcome, ProposalVersion,
-    Session, SessionId, Theme,
+    CoCreation, CoCreationError, Decision, FeedbackItem, ItemId, Node, ProposalVersion, Session,
+    SessionId, Theme, ThemeOutcome,
 };
 
 /// What one session was asked, what people said, and what was done with it.
@@ -46,7 +46,7 @@ pub struct WhatWeDid {
     /// The decision.
     pub decision: Decision,
     /// What it did with the theme; pending where nothing is recorded yet.
-    pub outcome: Outcome,
+    pub outcome: ThemeOutcome,
 }
 
 impl YouSaidWeDid {
@@ -126,7 +126,7 @@ impl CoCreation {
                             .outcomes
                             .get(&(d, theme_id))
                             .cloned()
-                            .unwrap_or(Outcome::Pending);
+                            .unwrap_or(ThemeOutcome::Pending);
                         WhatWeDid {
                             decision: decision.clone(),
                             outcome,

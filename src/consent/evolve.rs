@@ -5,7 +5,7 @@ use super::event::{CloseResult, RoundEvent};
 use super::objection::{Answers, Concern, ConcernSource, Objection, ObjectionStatus};
 use super::phase::RoundPhase;
 use super::respond::record_response;
-use super::state::{Contribution, Decision, Ending, Round};
+use super::state::{Contribution, Ending, Round, RoundDecision};
 
 use RoundPhase as P;
 
@@ -103,7 +103,7 @@ pub(super) fn evolve_opened(round: &mut Round, event: &RoundEvent) {
             match result {
                 CloseResult::Objections => enter(round, P::Integrating),
                 CloseResult::Consented => {
-                    round.decision = Some(Decision {
+                    round.decision = Some(RoundDecision {
                         adopt: true,
                         rationale: None,
                         by: round.config.roles.facilitator,
@@ -189,7 +189,7 @@ pub(super) fn evolve_opened(round: &mut Round, event: &RoundEvent) {
             by,
             at,
         } => {
-            round.decision = Some(Decision {
+            round.decision = Some(RoundDecision {
                 adopt: *adopt,
                 rationale: Some(rationale.clone()),
                 by: *by,

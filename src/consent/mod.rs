@@ -150,7 +150,7 @@ pub use objection::{
 };
 pub use phase::RoundPhase;
 pub use response::{Responded, Response, Tally};
-pub use state::{Contribution, Decision, Ending, Round, RoundState};
+pub use state::{Contribution, Ending, Round, RoundDecision, RoundState};
 pub use typestate::{
     Adopted, Advanced, Amending, AnyRound, BrokenDown, Clarifying, Closed, ConsentRound, Consented,
     Decided, Declined, Deferred, Escalated, Integrating, ObjectionRound, OpenPhase, Presented,

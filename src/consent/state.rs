@@ -29,7 +29,7 @@ pub struct Contribution {
 /// A decider's decision (advice process, delegated decision), or the carried vote.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Decision {
+pub struct RoundDecision {
     /// Adopted or declined.
     pub adopt: bool,
     /// The decider's rationale; `None` when consent or a vote decided.
@@ -116,7 +116,7 @@ pub struct Round {
     pub(super) objections: Vec<Objection>,
     pub(super) concerns: Vec<Concern>,
     pub(super) advice_answers: BTreeMap<MemberId, String>,
-    pub(super) decision: Option<Decision>,
+    pub(super) decision: Option<RoundDecision>,
     pub(super) ending: Option<Ending>,
 }
 
@@ -252,7 +252,7 @@ impl Round {
     }
 
     /// The decision that carried (or declined), once there is one.
-    pub fn decision(&self) -> Option<&Decision> {
+    pub fn decision(&self) -> Option<&RoundDecision> {
         self.decision.as_ref()
     }
 

@@ -14,8 +14,8 @@ use super::command::{FundingCommand, FundingOutcome};
 use super::event::{AdviceId, FundingEvent, RegisterListing, Requirement};
 use super::phase::{EDGES, FINALS, FundingPhase, PHASES};
 use super::state::{
-    Advice, CommentWindow, CompletedCheck, Decision, Declaration, FundingDecision, FundingState,
-    RoundReference,
+    Advice, CommentWindow, CompletedCheck, DecisionTaken, Declaration, FundingDecision,
+    FundingState, RoundReference,
 };
 use super::tier::{amount_band, screen, tier};
 
@@ -741,7 +741,7 @@ fn evolve_identified(d: &mut FundingDecision, event: &FundingEvent) {
                 FundingOutcome::Defer {} => P::Deferred,
                 FundingOutcome::Escalate { .. } => P::Escalated,
             };
-            d.decision = Some(Decision {
+            d.decision = Some(DecisionTaken {
                 outcome: outcome.clone(),
                 route_taken: route_taken.clone(),
                 deciders: deciders.clone(),

@@ -95,8 +95,8 @@ pub use event::{AdviceId, FundingEvent, RegisterListing, Requirement};
 pub use machine::FundingProcess;
 pub use phase::FundingPhase;
 pub use state::{
-    Advice, CommentWindow, CompletedCheck, Decision, Declaration, FundingDecision, FundingState,
-    RoundReference,
+    Advice, CommentWindow, CompletedCheck, DecisionTaken, Declaration, FundingDecision,
+    FundingState, RoundReference,
 };
 pub use tier::{
     Offer, RedLineHit, RiskFactor, TierReason, Triage, amount_band, route_facts, screen, tier,

@@ -84,7 +84,7 @@ pub struct RoundReference {
 /// The decision taken.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Decision {
+pub struct DecisionTaken {
     /// The conclusion.
     pub outcome: FundingOutcome,
     /// The route taken.
@@ -116,7 +116,7 @@ pub struct FundingDecision {
     pub(super) windows: BTreeMap<BodyId, CommentWindow>,
     pub(super) sessions: Vec<(BodyId, String)>,
     pub(super) consent_round: Option<RoundReference>,
-    pub(super) decision: Option<Decision>,
+    pub(super) decision: Option<DecisionTaken>,
     pub(super) listing: Option<RegisterListing>,
     pub(super) published_at: Option<Timestamp>,
     pub(super) review_date: Option<Timestamp>,
@@ -277,7 +277,7 @@ impl FundingDecision {
     }
 
     /// The decision, once taken.
-    pub fn decided(&self) -> Option<&Decision> {
+    pub fn decided(&self) -> Option<&DecisionTaken> {
         self.decision.as_ref()
     }
 

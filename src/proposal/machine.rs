@@ -12,7 +12,8 @@ use super::config::{Answer, ProposalRole, ProposalVersion};
 use super::event::{DecisionResult, ProposalEvent, ReviewTrigger};
 use super::phase::{EDGES, PHASES, ProposalPhase};
 use super::state::{
-    DecidingRound, Proposal, ProposalEnding, ProposalState, Publication, Review, ReviewOutcome,
+    DecidingRound, Proposal, ProposalEnding, ProposalState, PublishedDecision, Review,
+    ReviewOutcome,
 };
 
 use ProposalPhase as P;
@@ -497,7 +498,7 @@ fn evolve_created(p: &mut Proposal, event: &ProposalEvent) {
             at,
             ..
         } => {
-            p.publication = Some(Publication {
+            p.publication = Some(PublishedDecision {
                 rationale: rationale.clone(),
                 alternatives: alternatives.clone(),
                 at: *at,

@@ -122,7 +122,8 @@ pub use event::{DecisionResult, ProposalEvent, ReviewTrigger};
 pub use machine::ProposalProcess;
 pub use phase::ProposalPhase;
 pub use state::{
-    DecidingRound, Proposal, ProposalEnding, ProposalState, Publication, Review, ReviewOutcome,
+    DecidingRound, Proposal, ProposalEnding, ProposalState, PublishedDecision, Review,
+    ReviewOutcome,
 };
 pub use typestate::{
     Adopted, AnyProposal, CoCreating, Declined, Draft, Escalated, Implementing, InDecision,

@@ -12,7 +12,7 @@
 
 use jiff::Timestamp;
 
-use crate::values::{DecisionRecord, Outcome, Publication as RecordPublication};
+use crate::values::{DecisionRecord, Outcome, Publication};
 
 use super::event::DecisionResult;
 use super::phase::ProposalPhase;
@@ -54,7 +54,7 @@ impl Proposal {
             if !publication.alternatives.is_empty() {
                 record.alternatives = Some(publication.alternatives.clone());
             }
-            record.publication = Some(RecordPublication {
+            record.publication = Some(Publication {
                 published_at: publication.at,
                 redactions: Vec::new(),
             });

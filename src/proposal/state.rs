@@ -36,7 +36,7 @@ pub struct DecidingRound {
 /// The publication of the decision record.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Publication {
+pub struct PublishedDecision {
     /// Why it was decided.
     pub rationale: String,
     /// The alternatives considered.
@@ -134,7 +134,7 @@ pub struct Proposal {
     pub(super) route: Option<RouteSummary>,
     pub(super) rounds: Vec<DecidingRound>,
     pub(super) adopted: Option<(crate::cocreation::Version, StreamId, Timestamp)>,
-    pub(super) publication: Option<Publication>,
+    pub(super) publication: Option<PublishedDecision>,
     pub(super) pilot_ends: Option<Timestamp>,
     pub(super) review_date: Option<Timestamp>,
     pub(super) reviews: Vec<Review>,
@@ -238,7 +238,7 @@ impl Proposal {
     }
 
     /// The published record's rationale and alternatives, once published.
-    pub fn publication(&self) -> Option<&Publication> {
+    pub fn publication(&self) -> Option<&PublishedDecision> {
         self.publication.as_ref()
     }
 

@@ -30,7 +30,7 @@ use std::error::Error;
 use std::path::{Path, PathBuf};
 
 use coproduction::cocreation::{
-    CoCreation, Decision, DecisionId, Link, Outcome, ProposalId, SessionId, ThemeId, Version,
+    CoCreation, Decision, DecisionId, Link, ProposalId, SessionId, ThemeId, ThemeOutcome, Version,
     VersionId,
 };
 use coproduction::community::{BodyId, Community, MemberId};
@@ -220,17 +220,19 @@ pub fn run(out: &Path) -> Result<Story, Box<dyn Error>> {
     cocreation.record_outcome(
         DecisionId::new(1),
         ThemeId::new(1),
-        Outcome::AdoptedAsProposed,
+        ThemeOutcome::AdoptedAsProposed,
     )?;
     cocreation.record_outcome(
         DecisionId::new(1),
         ThemeId::new(2),
-        Outcome::adapted("Paid at the co-producer rate, with expenses within two weeks")?,
+        ThemeOutcome::adapted("Paid at the co-producer rate, with expenses within two weeks")?,
     )?;
     cocreation.record_outcome(
         DecisionId::new(1),
         ThemeId::new(3),
-        Outcome::not_taken_forward("The group keeps its university members; it grows instead")?,
+        ThemeOutcome::not_taken_forward(
+            "The group keeps its university members; it grows instead",
+        )?,
     )?;
 
     heading("7. The associate-roles working model: a pilot, and its review");
