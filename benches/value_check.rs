@@ -20,7 +20,7 @@ fn participants(n: u64) -> Vec<Participant> {
     (1..=n)
         .map(|i| {
             let mut p = Participant::new(MemberId::new(i))
-                .responded(Response::Consent)
+                .responded(RecordedResponse::Consent)
                 .declared(Conflict::None);
             if i % 2 == 0 {
                 p = p

@@ -23,7 +23,7 @@ use coproduction::machine::testkit::given;
 use coproduction::machine::{Context, Decider};
 use coproduction::values::{
     AbsenceCounted, Charter, Disposition as RecordDisposition, ObjectionEntry, Outcome,
-    Participant, RaisedAs, Response as RecordResponse, RouteSummary, Status, TestResult,
+    Participant, RaisedAs, RecordedResponse, RouteSummary, Status, TestResult,
 };
 
 use RoundPhase as P;
@@ -651,7 +651,7 @@ fn the_record_of_a_consented_round_gives_every_objection_and_concern_its_disposi
 
     let record = round_of(&state).record(DecisionKind::Operational, &community(), at(20));
 
-    let participant = |n, lived, public, response: Option<RecordResponse>| {
+    let participant = |n, lived, public, response: Option<RecordedResponse>| {
         let mut p = Participant::new(m(n));
         p.lived_experience = lived;
         p.public_contributor = public;
@@ -662,10 +662,10 @@ fn the_record_of_a_consented_round_gives_every_objection_and_concern_its_disposi
     assert_eq!(
         record.participants,
         Some(vec![
-            participant(1, false, true, Some(RecordResponse::Consent)),
+            participant(1, false, true, Some(RecordedResponse::Consent)),
             absent,
-            participant(3, true, true, Some(RecordResponse::Consent)),
-            participant(4, false, false, Some(RecordResponse::ConsentWithConcern)),
+            participant(3, true, true, Some(RecordedResponse::Consent)),
+            participant(4, false, false, Some(RecordedResponse::ConsentWithConcern)),
         ])
     );
     assert_eq!(record.absence_policy, Some(AbsenceCounted::Consent));

@@ -7,7 +7,7 @@ use coproduction::decision::{DecisionKind, Method};
 use coproduction::report::DecisionRecordMarkdown;
 use coproduction::values::{
     AbsenceCounted, Charter, DecisionRecord, Disposition, ObjectionEntry, Outcome, Participant,
-    PaymentStatus, Publication, RaisedAs, Response, RouteSummary, RuleId, TestResult,
+    PaymentStatus, Publication, RaisedAs, RecordedResponse, RouteSummary, RuleId, TestResult,
 };
 
 fn at(s: &str) -> jiff::Timestamp {
@@ -31,8 +31,8 @@ fn an_adopted_working_model_reads_as_a_full_record() {
             Participant::new(m(14))
                 .with_lived_experience()
                 .contributor(PaymentStatus::Accepted)
-                .responded(Response::Objection),
-            Participant::new(m(1)).responded(Response::Consent),
+                .responded(RecordedResponse::Objection),
+            Participant::new(m(1)).responded(RecordedResponse::Consent),
             Participant::new(m(13))
                 .with_lived_experience()
                 .absent(AbsenceCounted::NotCounted),

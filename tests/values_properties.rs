@@ -21,11 +21,11 @@ fn participant() -> impl Strategy<Value = Participant> {
         any::<bool>(),
         any::<bool>(),
         prop::option::of(prop::sample::select(vec![
-            Response::Consent,
-            Response::ConsentWithConcern,
-            Response::Objection,
-            Response::StandAside,
-            Response::Absent,
+            RecordedResponse::Consent,
+            RecordedResponse::ConsentWithConcern,
+            RecordedResponse::Objection,
+            RecordedResponse::StandAside,
+            RecordedResponse::Absent,
         ])),
         prop::option::of(prop::sample::select(vec![
             AbsenceCounted::Consent,

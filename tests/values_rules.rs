@@ -49,7 +49,7 @@ fn good() -> DecisionRecord {
     let participants = (1..=6)
         .map(|n| {
             let p = Participant::new(m(n))
-                .responded(Response::Consent)
+                .responded(RecordedResponse::Consent)
                 .declared(Conflict::None);
             if n <= 3 {
                 p.with_lived_experience()

@@ -371,7 +371,7 @@ proptest! {
             let recorded = community.member(p.member).unwrap().lived_experience;
             prop_assert_eq!(p.lived_experience, recorded);
             // An absence counted by the round's policy is not a response.
-            if p.response.is_some_and(|r| r != coproduction::values::Response::Absent) {
+            if p.response.is_some_and(|r| r != coproduction::values::RecordedResponse::Absent) {
                 prop_assert!(responders.contains(&p.member), "{:?} never responded", p.member);
             }
         }

@@ -18,7 +18,7 @@ use crate::decision::{DecisionKind, Method};
 use crate::governance::Route;
 use crate::values::{
     AbsenceCounted, AdviceBasis, AdviceEntry, DecisionRecord, Disposition as RecordDisposition,
-    ObjectionEntry, Participant, RaisedAs, Response as RecordResponse, RouteSummary, TestResult,
+    ObjectionEntry, Participant, RaisedAs, RecordedResponse, RouteSummary, TestResult,
 };
 
 use super::ConsentError;
@@ -40,12 +40,12 @@ impl AbsencePolicy {
 
 impl Response {
     /// The response as the value-check records it; advice is logged apart, as advice.
-    pub fn recorded(&self) -> Option<RecordResponse> {
+    pub fn recorded(&self) -> Option<RecordedResponse> {
         match self {
-            Response::Consent { .. } => Some(RecordResponse::Consent),
-            Response::ConsentWithConcern { .. } => Some(RecordResponse::ConsentWithConcern),
-            Response::Object { .. } => Some(RecordResponse::Objection),
-            Response::StandAside { .. } => Some(RecordResponse::StandAside),
+            Response::Consent { .. } => Some(RecordedResponse::Consent),
+            Response::ConsentWithConcern { .. } => Some(RecordedResponse::ConsentWithConcern),
+            Response::Object { .. } => Some(RecordedResponse::Objection),
+            Response::StandAside { .. } => Some(RecordedResponse::StandAside),
             Response::Advice { .. } => None,
         }
     }
@@ -115,9 +115,9 @@ impl Round {
             p.public_contributor = member.is_some_and(Member::is_public_contributor);
             if let Some(d) = &self.decision {
                 p.response = Some(if d.adopt {
-                    RecordResponse::Consent
+                    RecordedResponse::Consent
                 } else {
-                    RecordResponse::Objection
+                    RecordedResponse::Objection
                 });
             }
             record.participants = Some(vec![p]);

@@ -8,7 +8,8 @@ use crate::community::MemberId;
 
 use crate::values::{
     AbsenceCounted, AdviceBasis, Conflict, DecisionRecord, Disposition, GateReview, ObjectionEntry,
-    Outcome, PaymentStatus, RaisedAs, Response, RouteSummary, Status, TestResult, ValueReport,
+    Outcome, PaymentStatus, RaisedAs, RecordedResponse, RouteSummary, Status, TestResult,
+    ValueReport,
 };
 
 /// Writes a [`DecisionRecord`] and the [`ValueReport`] of its check as Markdown, for a person
@@ -94,13 +95,13 @@ fn outcome(o: Outcome) -> &'static str {
     }
 }
 
-fn response(r: Response) -> &'static str {
+fn response(r: RecordedResponse) -> &'static str {
     match r {
-        Response::Consent => "consent",
-        Response::ConsentWithConcern => "consent with a concern",
-        Response::Objection => "objection",
-        Response::StandAside => "stand aside",
-        Response::Absent => "absent",
+        RecordedResponse::Consent => "consent",
+        RecordedResponse::ConsentWithConcern => "consent with a concern",
+        RecordedResponse::Objection => "objection",
+        RecordedResponse::StandAside => "stand aside",
+        RecordedResponse::Absent => "absent",
     }
 }
 
@@ -226,7 +227,9 @@ impl fmt::Display for DecisionRecordMarkdown<'_> {
                         format!(" ({})", notes.join(", "))
                     };
                     let mut said = match (p.response, p.absence_counted_as) {
-                        (Some(Response::Absent), Some(a)) => format!("absent, {}", absence(a)),
+                        (Some(RecordedResponse::Absent), Some(a)) => {
+                            format!("absent, {}", absence(a))
+                        }
                         (Some(resp), _) => response(resp).to_owned(),
                         (None, _) => "no response".to_owned(),
                     };

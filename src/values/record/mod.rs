@@ -25,8 +25,8 @@ pub use evidence::{Evidence, EvidenceDates};
 pub use parts::{
     AbsenceCounted, AccessRequest, AdviceBasis, AdviceEntry, Conflict, Credit, Disposition,
     DueDiligenceCheck, ExpensesFacts, FunderFacts, FundingCondition, ObjectionEntry, Participant,
-    PaymentStatus, Publication, RaisedAs, RecruitmentFacts, Redaction, RegisterEntry,
-    RegisterField, Response, Restriction, Rung, Screen, StakeholderFacts, TestResult, Way,
+    PaymentStatus, Publication, RaisedAs, RecordedResponse, RecruitmentFacts, Redaction,
+    RegisterEntry, RegisterField, Restriction, Rung, Screen, StakeholderFacts, TestResult, Way,
 };
 
 /// A route through the community's governance: who decides, how, at what tier, after
@@ -177,12 +177,12 @@ impl Acknowledgement {
 /// ```
 /// use coproduction::community::MemberId;
 /// use coproduction::decision::DecisionKind;
-/// use coproduction::values::{DecisionRecord, Participant, Response};
+/// use coproduction::values::{DecisionRecord, Participant, RecordedResponse};
 ///
 /// let record = DecisionRecord {
 ///     rationale: Some("Pilot the working model for six months".into()),
 ///     participants: Some(vec![
-///         Participant::new(MemberId::new(1)).with_lived_experience().responded(Response::Consent),
+///         Participant::new(MemberId::new(1)).with_lived_experience().responded(RecordedResponse::Consent),
 ///     ]),
 ///     ..DecisionRecord::new(DecisionKind::WorkingModel)
 /// };

@@ -11,7 +11,7 @@ use crate::community::{AccessNeedKind, MemberId};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
-pub enum Response {
+pub enum RecordedResponse {
     /// Consented.
     Consent,
     /// Consented and logged a concern.
@@ -91,7 +91,7 @@ pub struct Participant {
     /// Their response in the deciding round; `None` when they gave none (not even an
     /// absence counted by policy).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub response: Option<Response>,
+    pub response: Option<RecordedResponse>,
     /// For an absence: what it was counted as.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub absence_counted_as: Option<AbsenceCounted>,
@@ -141,7 +141,7 @@ impl Participant {
 
     /// Records the member's response.
     #[must_use]
-    pub fn responded(mut self, response: Response) -> Self {
+    pub fn responded(mut self, response: RecordedResponse) -> Self {
         self.response = Some(response);
         self
     }
@@ -149,7 +149,7 @@ impl Participant {
     /// Records the member as absent, counted as `counted`.
     #[must_use]
     pub fn absent(mut self, counted: AbsenceCounted) -> Self {
-        self.response = Some(Response::Absent);
+        self.response = Some(RecordedResponse::Absent);
         self.absence_counted_as = Some(counted);
         self
     }

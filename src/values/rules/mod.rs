@@ -117,7 +117,7 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 use crate::community::MemberId;
-use crate::values::record::{AbsenceCounted, Conflict, DecisionRecord, Response};
+use crate::values::record::{AbsenceCounted, Conflict, DecisionRecord, RecordedResponse};
 use crate::values::{RuleId, ValueId};
 
 /// How much a violated rule weighs.
@@ -313,7 +313,7 @@ impl Tally {
         };
         for p in participants {
             let recused = p.conflict == Some(Conflict::DeclaredAndRecused);
-            let responded = matches!(p.response, Some(r) if r != Response::Absent);
+            let responded = matches!(p.response, Some(r) if r != RecordedResponse::Absent);
             if !responded && !recused {
                 t.without_response.push(p.member);
             }
@@ -322,7 +322,7 @@ impl Tally {
                 if responded {
                     t.lived_experience_responded += 1;
                 }
-                if p.response == Some(Response::Absent) {
+                if p.response == Some(RecordedResponse::Absent) {
                     t.lived_experience_absent += 1;
                     match p.absence_counted_as {
                         Some(AbsenceCounted::Consent) => t.silent_consent.push(p.member),
@@ -514,7 +514,7 @@ mod tests {
             participants: Some(vec![
                 Participant::new(MemberId::new(1))
                     .with_lived_experience()
-                    .responded(Response::Consent)
+                    .responded(RecordedResponse::Consent)
                     .declared(Conflict::None),
                 Participant::new(MemberId::new(2))
                     .with_lived_experience()
