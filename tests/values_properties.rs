@@ -280,7 +280,7 @@ fn custom_rules_join_the_report_and_are_refused_when_clashing() {
         fn severity(&self, _: &DecisionRecord) -> Severity {
             Severity::Blocking
         }
-        fn check(&self, _: &DecisionRecord, _: &Tally) -> RuleOutcome {
+        fn check(&self, _: &DecisionRecord, _: &RecordTally) -> RuleOutcome {
             RuleOutcome::violated("always")
         }
     }

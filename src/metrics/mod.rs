@@ -139,7 +139,7 @@ use crate::process::{EngineEvent, Listed, Stream, Streams};
 use crate::proposal::ProposalProcess;
 use crate::values::rules::blank;
 use crate::values::rules::transparent::PublishedOnTime;
-use crate::values::{Charter, DecisionRecord, Outcome, Status, Tally, ValueRule};
+use crate::values::{Charter, DecisionRecord, Outcome, RecordTally, Status, ValueRule};
 
 pub use table::MetricsTable;
 
@@ -457,7 +457,7 @@ impl<'c> PublishedInTime<'c> {
             Some(rule) => rule,
             None => &self.default,
         };
-        rule.check(record, &Tally::of(record)).status
+        rule.check(record, &RecordTally::of(record)).status
     }
 }
 

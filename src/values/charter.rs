@@ -16,7 +16,7 @@ use crate::values::record::DecisionRecord;
 use crate::values::report::{CitedIn, Finding, UnknownRule, ValueReport, ValueVerdict, Verdict};
 use crate::values::rules::registry::{self, BUILTINS};
 use crate::values::rules::settings::{Given, Json, SettingError, same_entries};
-use crate::values::rules::{Tally, ValueRule};
+use crate::values::rules::{RecordTally, ValueRule};
 use crate::values::{RuleId, ValueId};
 
 /// One of the community's core values.
@@ -722,7 +722,7 @@ impl Charter {
     /// assert!(report.verdicts().iter().all(|v| v.verdict != Verdict::Upheld));
     /// ```
     pub fn check(&self, record: &DecisionRecord) -> ValueReport {
-        let tally = Tally::of(record);
+        let tally = RecordTally::of(record);
         let mut verdicts: Vec<ValueVerdict> = self
             .values
             .iter()

@@ -7,13 +7,13 @@
 //! ```
 //! use coproduction::decision::DecisionKind;
 //! use coproduction::values::rules::challenging::RedLinesRespected;
-//! use coproduction::values::{DecisionRecord, FunderFacts, Screen, Status, Tally, ValueRule};
+//! use coproduction::values::{DecisionRecord, FunderFacts, Screen, Status, RecordTally, ValueRule};
 //!
 //! let mut funder = FunderFacts::new("Funder A");
 //! funder.red_line_screen = Some(Screen::Failed);
 //! let record = DecisionRecord { funder: Some(funder), ..DecisionRecord::new(DecisionKind::Funding) };
 //! let rule = RedLinesRespected::default();
-//! assert_eq!(rule.check(&record, &Tally::of(&record)).status, Status::Violated);
+//! assert_eq!(rule.check(&record, &RecordTally::of(&record)).status, Status::Violated);
 //! assert!(!rule.overridable());
 //! ```
 
@@ -24,7 +24,7 @@ use crate::decision::Tier;
 use crate::values::record::{
     AdviceBasis, DecisionRecord, Disposition, Outcome, RaisedAs, Screen, TestResult,
 };
-use crate::values::rules::{RuleOutcome, Tally, blank, builtin, members};
+use crate::values::rules::{RecordTally, RuleOutcome, blank, builtin, members};
 use crate::values::{RuleId, Severity, ValueId, ValueRule};
 
 builtin! {
@@ -35,7 +35,7 @@ builtin! {
 }
 
 impl EveryoneResponded {
-    fn evaluate(&self, record: &DecisionRecord, t: &Tally) -> RuleOutcome {
+    fn evaluate(&self, record: &DecisionRecord, t: &RecordTally) -> RuleOutcome {
         let Some(route) = &record.route_taken else {
             return RuleOutcome::not_evaluated("route_taken");
         };
@@ -66,7 +66,7 @@ builtin! {
 }
 
 impl ObjectionsTested {
-    fn evaluate(&self, record: &DecisionRecord, _: &Tally) -> RuleOutcome {
+    fn evaluate(&self, record: &DecisionRecord, _: &RecordTally) -> RuleOutcome {
         let Some(entries) = &record.objections else {
             return RuleOutcome::not_evaluated("objections");
         };
@@ -127,7 +127,7 @@ builtin! {
 }
 
 impl CriticalFriendsHeard {
-    fn evaluate(&self, record: &DecisionRecord, _: &Tally) -> RuleOutcome {
+    fn evaluate(&self, record: &DecisionRecord, _: &RecordTally) -> RuleOutcome {
         let Some(tier) = record.effective_tier() else {
             return if record.is_funding() {
                 RuleOutcome::not_evaluated("tier")
@@ -188,7 +188,7 @@ impl ValueRule for RedLinesRespected {
         false
     }
 
-    fn check(&self, record: &DecisionRecord, _: &Tally) -> RuleOutcome {
+    fn check(&self, record: &DecisionRecord, _: &RecordTally) -> RuleOutcome {
         let Some(funder) = &record.funder else {
             return if record.is_funding() {
                 RuleOutcome::not_evaluated("funder")
@@ -216,7 +216,7 @@ builtin! {
 }
 
 impl RestrictiveConditionsEscalated {
-    fn evaluate(&self, record: &DecisionRecord, _: &Tally) -> RuleOutcome {
+    fn evaluate(&self, record: &DecisionRecord, _: &RecordTally) -> RuleOutcome {
         let Some(funder) = &record.funder else {
             return if record.is_funding() {
                 RuleOutcome::not_evaluated("funder")
@@ -253,7 +253,7 @@ builtin! {
 }
 
 impl NoValidObjectionOpen {
-    fn evaluate(&self, record: &DecisionRecord, _: &Tally) -> RuleOutcome {
+    fn evaluate(&self, record: &DecisionRecord, _: &RecordTally) -> RuleOutcome {
         match record.outcome {
             None => return RuleOutcome::not_evaluated("outcome"),
             Some(Outcome::Adopted) => {}
@@ -295,7 +295,7 @@ builtin! {
 }
 
 impl ConcernsShortenReview {
-    fn evaluate(&self, record: &DecisionRecord, _: &Tally) -> RuleOutcome {
+    fn evaluate(&self, record: &DecisionRecord, _: &RecordTally) -> RuleOutcome {
         let Some(entries) = &record.objections else {
             return RuleOutcome::not_evaluated("objections");
         };

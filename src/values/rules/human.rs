@@ -7,7 +7,7 @@
 //! use coproduction::community::MemberId;
 //! use coproduction::decision::DecisionKind;
 //! use coproduction::values::rules::human::PaymentOffered;
-//! use coproduction::values::{DecisionRecord, Participant, PaymentStatus, Status, Tally, ValueRule};
+//! use coproduction::values::{DecisionRecord, Participant, PaymentStatus, Status, RecordTally, ValueRule};
 //!
 //! let record = DecisionRecord {
 //!     participants: Some(vec![
@@ -15,12 +15,12 @@
 //!     ]),
 //!     ..DecisionRecord::new(DecisionKind::Strategy)
 //! };
-//! let outcome = PaymentOffered::default().check(&record, &Tally::of(&record));
+//! let outcome = PaymentOffered::default().check(&record, &RecordTally::of(&record));
 //! assert_eq!(outcome.status, Status::Satisfied);
 //! ```
 
 use crate::values::record::{DecisionRecord, Way};
-use crate::values::rules::{RuleOutcome, Tally, at_least_days, builtin, members};
+use crate::values::rules::{RecordTally, RuleOutcome, at_least_days, builtin, members};
 
 builtin! {
     /// H1 (blocking): every public contributor was offered payment, or declined it.
@@ -29,7 +29,7 @@ builtin! {
 }
 
 impl PaymentOffered {
-    fn evaluate(&self, _: &DecisionRecord, t: &Tally) -> RuleOutcome {
+    fn evaluate(&self, _: &DecisionRecord, t: &RecordTally) -> RuleOutcome {
         if !t.recorded {
             return RuleOutcome::not_evaluated("participants");
         }
@@ -64,7 +64,7 @@ builtin! {
 }
 
 impl ExpensesReimbursed {
-    fn evaluate(&self, record: &DecisionRecord, t: &Tally) -> RuleOutcome {
+    fn evaluate(&self, record: &DecisionRecord, t: &RecordTally) -> RuleOutcome {
         if !t.recorded {
             return RuleOutcome::not_evaluated("participants");
         }
@@ -98,7 +98,7 @@ builtin! {
 }
 
 impl BenefitsAdviceSignposted {
-    fn evaluate(&self, record: &DecisionRecord, t: &Tally) -> RuleOutcome {
+    fn evaluate(&self, record: &DecisionRecord, t: &RecordTally) -> RuleOutcome {
         if !t.recorded {
             return RuleOutcome::not_evaluated("participants");
         }
@@ -128,7 +128,7 @@ builtin! {
 }
 
 impl PapersOnTime {
-    fn evaluate(&self, record: &DecisionRecord, _: &Tally) -> RuleOutcome {
+    fn evaluate(&self, record: &DecisionRecord, _: &RecordTally) -> RuleOutcome {
         let live = match (&record.ways_offered, record.dates.session_at) {
             (_, Some(_)) => true,
             (Some(ways), None) => ways.contains(&Way::Live),
@@ -166,7 +166,7 @@ builtin! {
 }
 
 impl AsyncRoundOpenLongEnough {
-    fn evaluate(&self, record: &DecisionRecord, _: &Tally) -> RuleOutcome {
+    fn evaluate(&self, record: &DecisionRecord, _: &RecordTally) -> RuleOutcome {
         let Some(ways) = &record.ways_offered else {
             return RuleOutcome::not_evaluated("ways_offered");
         };
@@ -198,7 +198,7 @@ builtin! {
 }
 
 impl ContributorsCredited {
-    fn evaluate(&self, record: &DecisionRecord, _: &Tally) -> RuleOutcome {
+    fn evaluate(&self, record: &DecisionRecord, _: &RecordTally) -> RuleOutcome {
         let Some(credits) = &record.credits else {
             return RuleOutcome::not_evaluated("credits");
         };

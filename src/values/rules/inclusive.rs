@@ -8,7 +8,7 @@
 //! use coproduction::community::{BodyFigures, BodyId};
 //! use coproduction::decision::{DecisionKind, Method};
 //! use coproduction::values::rules::inclusive::LivedExperienceShare;
-//! use coproduction::values::{DecisionRecord, RouteSummary, Severity, Status, Tally, ValueRule};
+//! use coproduction::values::{DecisionRecord, RouteSummary, Severity, Status, RecordTally, ValueRule};
 //!
 //! let allies = BodyId::new("allies_group")?;
 //! let record = DecisionRecord {
@@ -17,7 +17,7 @@
 //!     ..DecisionRecord::new(DecisionKind::Strategy)
 //! };
 //! let rule = LivedExperienceShare::default();
-//! assert_eq!(rule.check(&record, &Tally::of(&record)).status, Status::Satisfied);
+//! assert_eq!(rule.check(&record, &RecordTally::of(&record)).status, Status::Satisfied);
 //! assert_eq!(rule.severity(&record), Severity::Warning); // blocking for funding
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
@@ -27,7 +27,7 @@ use std::collections::BTreeSet;
 use crate::decision::{DecisionKind, Method};
 use crate::values::record::{AbsenceCounted, DecisionRecord, Rung, Way};
 use crate::values::rules::settings::{non_blank, proper};
-use crate::values::rules::{RuleOutcome, Tally, at_least_days, blank, builtin, members};
+use crate::values::rules::{RecordTally, RuleOutcome, at_least_days, blank, builtin, members};
 use crate::values::{Fraction, RuleId, Severity, ValueId, ValueRule};
 
 builtin! {@type
@@ -68,7 +68,7 @@ impl ValueRule for LivedExperienceShare {
         }
     }
 
-    fn check(&self, record: &DecisionRecord, _: &Tally) -> RuleOutcome {
+    fn check(&self, record: &DecisionRecord, _: &RecordTally) -> RuleOutcome {
         let Some(route) = &record.route_taken else {
             return RuleOutcome::not_evaluated("route_taken");
         };
@@ -111,7 +111,7 @@ builtin! {
 }
 
 impl LivedExperienceQuorum {
-    fn evaluate(&self, record: &DecisionRecord, t: &Tally) -> RuleOutcome {
+    fn evaluate(&self, record: &DecisionRecord, t: &RecordTally) -> RuleOutcome {
         let Some(route) = &record.route_taken else {
             return RuleOutcome::not_evaluated("route_taken");
         };
@@ -143,7 +143,7 @@ builtin! {
 }
 
 impl WaysToTakePart {
-    fn evaluate(&self, record: &DecisionRecord, _: &Tally) -> RuleOutcome {
+    fn evaluate(&self, record: &DecisionRecord, _: &RecordTally) -> RuleOutcome {
         let Some(route) = &record.route_taken else {
             return RuleOutcome::not_evaluated("route_taken");
         };
@@ -180,7 +180,7 @@ builtin! {
 }
 
 impl AccessRequestsMet {
-    fn evaluate(&self, record: &DecisionRecord, _: &Tally) -> RuleOutcome {
+    fn evaluate(&self, record: &DecisionRecord, _: &RecordTally) -> RuleOutcome {
         let Some(requests) = &record.access_requests else {
             return RuleOutcome::not_evaluated("access_requests");
         };
@@ -229,7 +229,7 @@ builtin! {
 }
 
 impl NoSilentConsent {
-    fn evaluate(&self, record: &DecisionRecord, t: &Tally) -> RuleOutcome {
+    fn evaluate(&self, record: &DecisionRecord, t: &RecordTally) -> RuleOutcome {
         if !t.recorded {
             return RuleOutcome::not_evaluated("participants");
         }
@@ -268,7 +268,7 @@ builtin! {
 }
 
 impl FairRecruitment {
-    fn evaluate(&self, record: &DecisionRecord, _: &Tally) -> RuleOutcome {
+    fn evaluate(&self, record: &DecisionRecord, _: &RecordTally) -> RuleOutcome {
         if record.kind != DecisionKind::Recruitment {
             return RuleOutcome::not_applicable("not a recruitment");
         }
@@ -316,7 +316,7 @@ builtin! {
 }
 
 impl GenuineCoproduction {
-    fn evaluate(&self, record: &DecisionRecord, _: &Tally) -> RuleOutcome {
+    fn evaluate(&self, record: &DecisionRecord, _: &RecordTally) -> RuleOutcome {
         if !record.labelled_coproduced {
             return RuleOutcome::not_applicable("the decision is not labelled co-produced");
         }
@@ -348,7 +348,7 @@ builtin! {
 }
 
 impl StakeholdersTookPart {
-    fn evaluate(&self, record: &DecisionRecord, _: &Tally) -> RuleOutcome {
+    fn evaluate(&self, record: &DecisionRecord, _: &RecordTally) -> RuleOutcome {
         if self.stakeholder_groups.is_empty() {
             return RuleOutcome::not_applicable("the charter lists no stakeholder groups");
         }

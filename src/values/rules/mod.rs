@@ -15,7 +15,7 @@
 //! ```
 //! use coproduction::decision::DecisionKind;
 //! use coproduction::values::{
-//!     Charter, DecisionRecord, RuleId, RuleOutcome, Severity, Status, Tally, ValueId, ValueRule,
+//!     Charter, DecisionRecord, RuleId, RuleOutcome, Severity, Status, RecordTally, ValueId, ValueRule,
 //! };
 //!
 //! /// Every decision names at least three alternatives.
@@ -29,7 +29,7 @@
 //!     fn id(&self) -> RuleId { self.id.clone() }
 //!     fn value(&self) -> &ValueId { &self.value }
 //!     fn severity(&self, _: &DecisionRecord) -> Severity { Severity::Warning }
-//!     fn check(&self, record: &DecisionRecord, _: &Tally) -> RuleOutcome {
+//!     fn check(&self, record: &DecisionRecord, _: &RecordTally) -> RuleOutcome {
 //!         match &record.alternatives {
 //!             None => RuleOutcome::not_evaluated("alternatives"),
 //!             Some(a) if a.len() >= 3 => RuleOutcome::satisfied("three or more alternatives"),
@@ -248,7 +248,7 @@ impl RuleOutcome {
 /// A rule that tests a decision against one of the community's values.
 ///
 /// Object safe and `Send + Sync`, so a charter can hold any mix of rules and be shared
-/// across threads. `check` must be pure: it looks at the record (and the [`Tally`] made from
+/// across threads. `check` must be pure: it looks at the record (and the [`RecordTally`] made from
 /// it once per check) and nothing else.
 pub trait ValueRule: fmt::Debug + Send + Sync {
     /// The rule's id; unique within a charter.
@@ -262,13 +262,13 @@ pub trait ValueRule: fmt::Debug + Send + Sync {
         true
     }
     /// Tests the record.
-    fn check(&self, record: &DecisionRecord, tally: &Tally) -> RuleOutcome;
+    fn check(&self, record: &DecisionRecord, tally: &RecordTally) -> RuleOutcome;
 }
 
 /// Figures about the participants that several rules need, made in one pass over them
 /// before any rule runs.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Tally {
+pub struct RecordTally {
     /// Whether the record lists its participants at all.
     pub recorded: bool,
     /// How many participants.
@@ -300,13 +300,13 @@ pub struct Tally {
     pub conflicted_took_part: Vec<MemberId>,
 }
 
-impl Tally {
+impl RecordTally {
     /// Makes the figures in one pass over the record's participants.
     pub fn of(record: &DecisionRecord) -> Self {
         let Some(participants) = &record.participants else {
             return Self::default();
         };
-        let mut t = Tally {
+        let mut t = RecordTally {
             recorded: true,
             participants: participants.len(),
             ..Self::default()
@@ -406,7 +406,7 @@ macro_rules! builtin {
             fn check(
                 &self,
                 record: &$crate::values::DecisionRecord,
-                tally: &$crate::values::Tally,
+                tally: &$crate::values::RecordTally,
             ) -> $crate::values::RuleOutcome {
                 self.evaluate(record, tally)
             }
@@ -524,7 +524,7 @@ mod tests {
             ]),
             ..DecisionRecord::new(DecisionKind::Strategy)
         };
-        let t = Tally::of(&record);
+        let t = RecordTally::of(&record);
         assert!(t.recorded);
         assert_eq!(t.lived_experience, 2);
         assert_eq!(t.lived_experience_responded, 1);
@@ -532,7 +532,7 @@ mod tests {
         assert_eq!(t.silent_consent, vec![MemberId::new(2)]);
         assert_eq!(t.payment_not_offered, vec![MemberId::new(2)]);
         assert_eq!(t.conflicts_undeclared, vec![MemberId::new(2)]);
-        assert!(!Tally::of(&DecisionRecord::new(DecisionKind::Strategy)).recorded);
+        assert!(!RecordTally::of(&DecisionRecord::new(DecisionKind::Strategy)).recorded);
     }
 
     builtin! {
@@ -544,7 +544,7 @@ mod tests {
     }
 
     impl WaysOffered {
-        fn evaluate(&self, record: &DecisionRecord, _: &Tally) -> RuleOutcome {
+        fn evaluate(&self, record: &DecisionRecord, _: &RecordTally) -> RuleOutcome {
             match &record.ways_offered {
                 None => RuleOutcome::not_evaluated("ways_offered"),
                 Some(ways) if ways.len() >= self.min_ways as usize => {
@@ -588,11 +588,11 @@ mod tests {
         };
         let strict = build(&min_ways(3)).unwrap();
         assert_eq!(
-            strict.rule.check(&record, &Tally::of(&record)).status,
+            strict.rule.check(&record, &RecordTally::of(&record)).status,
             Status::Violated
         );
         assert_eq!(
-            built.rule.check(&record, &Tally::of(&record)).status,
+            built.rule.check(&record, &RecordTally::of(&record)).status,
             Status::Satisfied
         );
         // Outside its range, refused naming rule, setting and range.

@@ -7,20 +7,20 @@
 //! ```
 //! use coproduction::decision::DecisionKind;
 //! use coproduction::values::rules::transparent::RationaleRecorded;
-//! use coproduction::values::{DecisionRecord, Status, Tally, ValueRule};
+//! use coproduction::values::{DecisionRecord, Status, RecordTally, ValueRule};
 //!
 //! let mut record = DecisionRecord::new(DecisionKind::Strategy);
 //! let rule = RationaleRecorded::default();
-//! assert_eq!(rule.check(&record, &Tally::of(&record)).status, Status::Violated);
+//! assert_eq!(rule.check(&record, &RecordTally::of(&record)).status, Status::Violated);
 //! record.rationale = Some("Keeps the sessions open to everyone".into());
 //! record.alternatives = Some(vec!["Invitation only".into()]);
-//! assert_eq!(rule.check(&record, &Tally::of(&record)).status, Status::Satisfied);
+//! assert_eq!(rule.check(&record, &RecordTally::of(&record)).status, Status::Satisfied);
 //! ```
 
 use jiff::Timestamp;
 
 use crate::values::record::{AdviceBasis, DecisionRecord, Disposition, Outcome, RegisterField};
-use crate::values::rules::{RuleOutcome, Tally, blank, builtin, members, within_days};
+use crate::values::rules::{RecordTally, RuleOutcome, blank, builtin, members, within_days};
 
 /// Where a deadline that falls after the decision stands.
 enum Due {
@@ -56,7 +56,7 @@ builtin! {
 }
 
 impl PublishedOnTime {
-    fn evaluate(&self, record: &DecisionRecord, _: &Tally) -> RuleOutcome {
+    fn evaluate(&self, record: &DecisionRecord, _: &RecordTally) -> RuleOutcome {
         match record.outcome {
             None => return RuleOutcome::not_evaluated("outcome"),
             Some(Outcome::Withdrawn) => {
@@ -113,7 +113,7 @@ builtin! {
 }
 
 impl RationaleRecorded {
-    fn evaluate(&self, record: &DecisionRecord, _: &Tally) -> RuleOutcome {
+    fn evaluate(&self, record: &DecisionRecord, _: &RecordTally) -> RuleOutcome {
         if record.outcome == Some(Outcome::Withdrawn) {
             return RuleOutcome::not_applicable("withdrawn: nothing was decided");
         }
@@ -141,7 +141,7 @@ builtin! {
 }
 
 impl ObjectionsDisposed {
-    fn evaluate(&self, record: &DecisionRecord, _: &Tally) -> RuleOutcome {
+    fn evaluate(&self, record: &DecisionRecord, _: &RecordTally) -> RuleOutcome {
         let Some(entries) = &record.objections else {
             return RuleOutcome::not_evaluated("objections");
         };
@@ -190,7 +190,7 @@ builtin! {
 }
 
 impl ConflictsDeclared {
-    fn evaluate(&self, _: &DecisionRecord, t: &Tally) -> RuleOutcome {
+    fn evaluate(&self, _: &DecisionRecord, t: &RecordTally) -> RuleOutcome {
         if !t.recorded || t.participants == 0 {
             return RuleOutcome::not_evaluated("participants");
         }
@@ -219,7 +219,7 @@ builtin! {
 }
 
 impl DueDiligenceDone {
-    fn evaluate(&self, record: &DecisionRecord, _: &Tally) -> RuleOutcome {
+    fn evaluate(&self, record: &DecisionRecord, _: &RecordTally) -> RuleOutcome {
         let Some(checks) = &record.due_diligence else {
             return if record.is_funding() {
                 RuleOutcome::not_evaluated("due_diligence")
@@ -274,7 +274,7 @@ builtin! {
 }
 
 impl InPublicRegister {
-    fn evaluate(&self, record: &DecisionRecord, _: &Tally) -> RuleOutcome {
+    fn evaluate(&self, record: &DecisionRecord, _: &RecordTally) -> RuleOutcome {
         if !record.is_funding() {
             return RuleOutcome::not_applicable("not a funding or partnership decision");
         }
@@ -325,7 +325,7 @@ builtin! {
 }
 
 impl RouteFollowed {
-    fn evaluate(&self, record: &DecisionRecord, _: &Tally) -> RuleOutcome {
+    fn evaluate(&self, record: &DecisionRecord, _: &RecordTally) -> RuleOutcome {
         if record.outcome == Some(Outcome::Withdrawn) {
             return RuleOutcome::not_applicable("withdrawn: nothing was decided");
         }
@@ -384,7 +384,7 @@ builtin! {
 }
 
 impl AdviceSought {
-    fn evaluate(&self, record: &DecisionRecord, _: &Tally) -> RuleOutcome {
+    fn evaluate(&self, record: &DecisionRecord, _: &RecordTally) -> RuleOutcome {
         let Some(route) = &record.route_taken else {
             return RuleOutcome::not_evaluated("route_taken");
         };
@@ -438,7 +438,7 @@ builtin! {
 }
 
 impl ReviewDateSet {
-    fn evaluate(&self, record: &DecisionRecord, _: &Tally) -> RuleOutcome {
+    fn evaluate(&self, record: &DecisionRecord, _: &RecordTally) -> RuleOutcome {
         match record.outcome {
             None => RuleOutcome::not_evaluated("outcome"),
             Some(Outcome::Adopted) => match record.dates.review_at {
