@@ -925,25 +925,7 @@ fn members_take_part_in_their_own_name_through_the_tool() {
     .join("\n");
     let out = journal.run(&taking_part);
     assert!(out.status.success(), "{}", text(&out.stderr));
-    let community = data("community.json");
-    let out = cli(
-        &[
-            "report",
-            "record",
-            "--journal",
-            journal.path.to_str().unwrap(),
-            "--community",
-            community.to_str().unwrap(),
-            "--stream",
-            "working-model",
-            "--now",
-            "2022-08-20T15:00:00Z",
-            "--json",
-        ],
-        "",
-    );
-    assert!(out.status.success(), "{}", text(&out.stderr));
-    let json: serde_json::Value = serde_json::from_str(text(&out.stdout).trim()).unwrap();
+    let json = record_json(&journal, "working-model", None);
     let advice = &json["record"]["advice"][0];
     assert_eq!(advice["from"], 6);
     assert_eq!(

@@ -456,33 +456,7 @@ fn access_requests_come_from_declared_needs_and_are_met_as_events() {
 #[test]
 fn t8_judges_witnessed_advice() {
     let engine = engine();
-    let community = engine.community().clone();
-    for request in grant_requests(&community) {
-        engine.handle(request).unwrap();
-    }
-    let round = |actor: MemberId, minute: i64, command: RoundCommand| {
-        Request::new(grant(), actor, at(minute), command)
-    };
-    for minute in 2..=4 {
-        engine
-            .handle(round(STAFF_2, minute, RoundCommand::Advance {}))
-            .unwrap();
-    }
-    let advice = Response::Advice {
-        advice: "Ask the trust to drop its approval of findings".into(),
-        affected: true,
-        expertise: false,
-    };
-    engine
-        .handle(round(
-            ALLY,
-            5,
-            RoundCommand::Respond {
-                member: ALLY,
-                response: advice,
-            },
-        ))
-        .unwrap();
+    grant_advised(&engine);
     let t8 = |engine: &TestEngine| {
         engine
             .report(&grant(), at(9))

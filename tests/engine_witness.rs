@@ -333,34 +333,8 @@ fn the_record_marks_each_attested_fact_with_who_attested_it() {
 /// the people heard as advisers, not as members who did not respond.
 #[test]
 fn an_advice_process_record_shows_the_decider_and_the_advisers() {
-    let community = community();
     let engine = engine();
-    for request in grant_requests(&community) {
-        engine.handle(request).unwrap();
-    }
-    let round = |actor: MemberId, minute: i64, command: RoundCommand| {
-        Request::new(grant(), actor, at(minute), command)
-    };
-    for minute in 2..=4 {
-        engine
-            .handle(round(STAFF_2, minute, RoundCommand::Advance {}))
-            .unwrap();
-    }
-    let advice = coproduction::consent::Response::Advice {
-        advice: "Ask the trust to drop its approval of findings".into(),
-        affected: true,
-        expertise: false,
-    };
-    engine
-        .handle(round(
-            ALLY,
-            5,
-            RoundCommand::Respond {
-                member: ALLY,
-                response: advice,
-            },
-        ))
-        .unwrap();
+    grant_advised(&engine);
     let record = engine.record(&grant(), at(6)).unwrap();
     let deciders: Vec<MemberId> = record
         .participants

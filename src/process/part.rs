@@ -374,16 +374,6 @@ pub struct Parts {
 }
 
 impl Parts {
-    /// Whether nothing was witnessed yet.
-    pub fn is_empty(&self) -> bool {
-        self.asked.is_empty()
-            && self.advice.is_empty()
-            && self.interests.is_empty()
-            && self.payments.is_empty()
-            && self.requested.is_empty()
-            && self.access.is_empty()
-    }
-
     /// Whether `member` stepped out of the decision.
     pub fn recused(&self, member: MemberId) -> bool {
         self.interests.get(&member).is_some_and(|i| i.recused)

@@ -274,3 +274,34 @@ pub fn grant_requests(community: &Community) -> Vec<Request> {
         Request::new(grant(), STAFF_2, at(1), ProcessCommand::Evidence {}).with_evidence(evidence);
     vec![open, record]
 }
+
+/// Runs the grant's advice process to advice-gathering (`grant_requests`, then three steps
+/// on) and has the ally respond with advice, affected by the decision, at minute 5.
+pub fn grant_advised<J: Journal<Event = EngineEvent>>(engine: &Engine<J>) {
+    for request in grant_requests(engine.community()) {
+        engine.handle(request).unwrap();
+    }
+    let round = |actor: MemberId, minute: i64, command: RoundCommand| {
+        Request::new(grant(), actor, at(minute), command)
+    };
+    for minute in 2..=4 {
+        engine
+            .handle(round(STAFF_2, minute, RoundCommand::Advance {}))
+            .unwrap();
+    }
+    let advice = Response::Advice {
+        advice: "Ask the trust to drop its approval of findings".into(),
+        affected: true,
+        expertise: false,
+    };
+    engine
+        .handle(round(
+            ALLY,
+            5,
+            RoundCommand::Respond {
+                member: ALLY,
+                response: advice,
+            },
+        ))
+        .unwrap();
+}
