@@ -12,6 +12,10 @@
 //! - `machine_and_journal`: the same, with the events wrapped as the engine journals them and
 //!   appended to a memory journal: the cheapest code that does the engine's whole job.
 //!
+//! - `journal`: the same events, decided outside the timing, appended to a memory journal
+//!   one response at a time: the sealing alone (JSON and a BLAKE3 hash per event), which
+//!   the engine cannot skip, so that the table can say how much of the floor it is.
+//!
 //! The per-response cost is the time over the members; from 1k to 100k it should stay flat,
 //! since a response touches one seat.
 
@@ -157,6 +161,33 @@ fn respond_through_the_machine_and_journal(
     state
 }
 
+/// Every response's events, decided in order outside the timing, as the engine journals
+/// them.
+fn decided_events(n: u64) -> Vec<Vec<NewEvent<EngineEvent>>> {
+    let (mut state, commands) = machine_ready(n);
+    let mut batches = Vec::with_capacity(commands.len());
+    for (member, command) in &commands {
+        let ctx = Context::new(*member, at(100));
+        let events = ConsentProcess::decide(&state, command, &ctx).unwrap();
+        state = events.iter().fold(state, ConsentProcess::evolve);
+        batches.push(
+            events
+                .into_iter()
+                .map(|e| NewEvent::new(*member, at(100), EngineEvent::from(e)))
+                .collect(),
+        );
+    }
+    batches
+}
+
+fn append_each(batches: Vec<Vec<NewEvent<EngineEvent>>>, journal: &MemoryJournal<EngineEvent>) {
+    let stream = stream();
+    let mut version = 0;
+    for batch in batches {
+        version += journal.append(&stream, version, batch).unwrap().len() as u64;
+    }
+}
+
 fn responses_group(c: &mut Criterion) {
     let mut group = c.benchmark_group("engine_responses");
     group.sample_size(10);
@@ -187,6 +218,16 @@ fn responses_group(c: &mut Criterion) {
                 |((state, commands), journal)| {
                     let state = respond_through_the_machine_and_journal(state, &commands, &journal);
                     black_box((state, journal))
+                },
+                BatchSize::PerIteration,
+            );
+        });
+        group.bench_with_input(BenchmarkId::new("journal", n), &n, |b, &n| {
+            b.iter_batched(
+                || (decided_events(n), MemoryJournal::new()),
+                |(batches, journal)| {
+                    append_each(batches, &journal);
+                    black_box(journal)
                 },
                 BatchSize::PerIteration,
             );

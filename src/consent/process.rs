@@ -211,7 +211,7 @@ impl Process for ConsentProcess {
         }
         if let Some(left_out) = expected
             .keys()
-            .find(|m| !given.iter().any(|g| g.member == **m))
+            .find(|m| given.binary_search_by_key(*m, |g| g.member).is_err())
         {
             return Err(format!("member {left_out} is left out"));
         }

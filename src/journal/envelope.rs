@@ -164,7 +164,7 @@ impl<E: Serialize> Envelope<E> {
     /// [`JournalError::Encode`] when the event cannot be serialised.
     pub fn to_line(&self) -> Result<String, JournalError> {
         let body = encode_body(&self.body(), &self.stream)?;
-        splice(&Hash::of(body.as_bytes()), &body, &self.stream)
+        splice(&Hash::of(body.as_bytes()), body.as_bytes(), &self.stream)
     }
 }
 
@@ -203,31 +203,47 @@ fn encode_body<E: Serialize>(
     body: &Body<'_, E>,
     stream: &StreamId,
 ) -> Result<String, JournalError> {
-    let text = serde_json::to_string(body).map_err(|e| JournalError::Encode {
+    let mut buf = Vec::with_capacity(256);
+    encode_into(body, stream, &mut buf)?;
+    String::from_utf8(buf).map_err(|e| JournalError::Encode {
+        stream: stream.clone(),
+        message: e.to_string(),
+    })
+}
+
+/// Writes the JSON of `body` into `buf` (emptied first), so that a batch reuses one buffer.
+fn encode_into<E: Serialize>(
+    body: &Body<'_, E>,
+    stream: &StreamId,
+    buf: &mut Vec<u8>,
+) -> Result<(), JournalError> {
+    buf.clear();
+    serde_json::to_writer(&mut *buf, body).map_err(|e| JournalError::Encode {
         stream: stream.clone(),
         message: e.to_string(),
     })?;
     // A raw newline (possible only through a hand-written serializer or raw JSON value)
     // would split the line and make the journal unreadable, so it is refused up front.
-    if text.contains('\n') {
+    if buf.contains(&b'\n') {
         return Err(JournalError::Encode {
             stream: stream.clone(),
             message: "the event's JSON contains a raw newline".to_owned(),
         });
     }
-    Ok(text)
+    Ok(())
 }
 
-fn splice(hash: &Hash, body: &str, stream: &StreamId) -> Result<String, JournalError> {
-    let rest = body.strip_prefix('{').ok_or_else(|| JournalError::Encode {
+fn splice(hash: &Hash, body: &[u8], stream: &StreamId) -> Result<String, JournalError> {
+    let encode = |message: String| JournalError::Encode {
         stream: stream.clone(),
-        message: "the envelope body is not a JSON object".to_owned(),
-    })?;
+        message,
+    };
+    let rest = body
+        .strip_prefix(b"{")
+        .ok_or_else(|| encode("the envelope body is not a JSON object".to_owned()))?;
+    let rest = std::str::from_utf8(rest).map_err(|e| encode(e.to_string()))?;
     let hex = hash.hex();
-    let hex = std::str::from_utf8(&hex).map_err(|e| JournalError::Encode {
-        stream: stream.clone(),
-        message: e.to_string(),
-    })?;
+    let hex = std::str::from_utf8(&hex).map_err(|e| encode(e.to_string()))?;
     let mut line = String::with_capacity(body.len() + PREFIX.len() + 66);
     line.push_str(PREFIX);
     line.push_str(hex);
@@ -236,10 +252,22 @@ fn splice(hash: &Hash, body: &str, stream: &StreamId) -> Result<String, JournalE
     Ok(line)
 }
 
-/// An envelope sealed for appending, with its stored line (no newline).
+/// An envelope sealed for appending, with its stored line (no newline) when the journal
+/// stores lines ([`Lines::Keep`]); empty otherwise.
 pub(crate) struct Sealed<E> {
     pub(crate) envelope: Envelope<E>,
     pub(crate) line: String,
+}
+
+/// Whether sealing keeps each envelope's stored line: a journal that writes lines needs
+/// them; the memory journal keeps only the envelopes, and sealing then writes each body
+/// into one reused buffer, hashes it and keeps nothing else.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Lines {
+    /// Keep the stored line of each envelope.
+    Keep,
+    /// Hash each body and keep no line.
+    Drop,
 }
 
 /// Checks a batch against `chain` and seals it, continuing from `chain`; mutates nothing.
@@ -250,6 +278,7 @@ pub(crate) struct Sealed<E> {
 pub(crate) fn prepare<E: Serialize>(
     chain: &ChainState,
     parts: Vec<BatchPart<E>>,
+    lines: Lines,
 ) -> Result<Vec<Sealed<E>>, JournalError> {
     refuse_duplicates(&parts)?;
     for part in &parts {
@@ -262,7 +291,7 @@ pub(crate) fn prepare<E: Serialize>(
             });
         }
     }
-    seal_batch(chain, parts)
+    seal_batch(chain, parts, lines)
 }
 
 /// Refuses a batch that names a stream in more than one part.
@@ -286,8 +315,10 @@ fn refuse_duplicates<E>(parts: &[BatchPart<E>]) -> Result<(), JournalError> {
 fn seal_batch<E: Serialize>(
     chain: &ChainState,
     parts: Vec<BatchPart<E>>,
+    lines: Lines,
 ) -> Result<Vec<Sealed<E>>, JournalError> {
     let count: usize = parts.iter().map(|part| part.events.len()).sum();
+    let mut buf = Vec::with_capacity(256);
     let mut position = chain.position;
     let mut prev = chain.head;
     let mut sealed = Vec::with_capacity(count);
@@ -311,9 +342,12 @@ fn seal_batch<E: Serialize>(
                 prev: &prev,
                 event: &new.event,
             };
-            let text = encode_body(&body, &stream)?;
-            let hash = Hash::of(text.as_bytes());
-            let line = splice(&hash, &text, &stream)?;
+            encode_into(&body, &stream, &mut buf)?;
+            let hash = Hash::of(&buf);
+            let line = match lines {
+                Lines::Keep => splice(&hash, &buf, &stream)?,
+                Lines::Drop => String::new(),
+            };
             let envelope = Envelope {
                 hash,
                 position,
@@ -617,7 +651,25 @@ mod tests {
                 serde_json::json!({"type": "closed"}),
             ),
         ];
-        prepare(&chain, vec![BatchPart::new(stream, 0, events)]).unwrap()
+        prepare(&chain, vec![BatchPart::new(stream, 0, events)], Lines::Keep).unwrap()
+    }
+
+    #[test]
+    fn sealing_without_lines_gives_the_same_envelopes() {
+        let kept = sample();
+        let stream = StreamId::new("round:1").unwrap();
+        let events = kept
+            .iter()
+            .map(|s| NewEvent::new(s.envelope.actor, s.envelope.time, s.envelope.event.clone()))
+            .collect();
+        let parts = vec![BatchPart::new(stream, 0, events)];
+        let dropped = prepare(&ChainState::default(), parts, Lines::Drop).unwrap();
+        assert_eq!(kept.len(), dropped.len());
+        for (k, d) in kept.iter().zip(&dropped) {
+            assert_eq!(k.envelope, d.envelope);
+            assert!(d.line.is_empty());
+            assert_eq!(Envelope::from_line(&k.line), Ok(d.envelope.clone()));
+        }
     }
 
     /// Seals `parts` as one batch after a first batch of one event in `round:1`.
@@ -628,6 +680,7 @@ mod tests {
         let first = prepare(
             &ChainState::default(),
             vec![BatchPart::new(round.clone(), 0, vec![new(0)])],
+            Lines::Keep,
         )
         .unwrap();
         let mut chain = ChainState::default();
@@ -644,7 +697,7 @@ mod tests {
             })
             .collect();
         envelopes.extend(
-            prepare(&chain, parts)
+            prepare(&chain, parts, Lines::Keep)
                 .unwrap()
                 .into_iter()
                 .map(|s| s.envelope),
@@ -720,7 +773,7 @@ mod tests {
                 vec![NewEvent::new(MemberId::new(1), time, 1u32)],
             )
         };
-        let refused = prepare(&ChainState::default(), vec![part(4), part(0)]);
+        let refused = prepare(&ChainState::default(), vec![part(4), part(0)], Lines::Keep);
         assert_eq!(
             refused.err(),
             Some(JournalError::DuplicateStream {

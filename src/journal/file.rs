@@ -8,6 +8,7 @@ use std::sync::{Mutex, MutexGuard};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+use super::envelope::Lines;
 use super::line::read_line;
 use super::memory::Log;
 use super::{BatchPart, CorruptionReason, Envelope, Journal, JournalError, StreamId};
@@ -342,7 +343,7 @@ where
     fn append_batch(&self, parts: Vec<BatchPart<E>>) -> Result<Vec<Envelope<E>>, JournalError> {
         let mut guard = self.lock()?;
         let inner = &mut *guard;
-        let sealed = inner.log.prepare(parts)?;
+        let sealed = inner.log.prepare(parts, Lines::Keep)?;
         if sealed.is_empty() {
             return Ok(Vec::new());
         }

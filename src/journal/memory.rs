@@ -6,7 +6,7 @@ use std::sync::{Mutex, MutexGuard};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use super::envelope::{ChainState, Sealed, prepare};
+use super::envelope::{ChainState, Lines, Sealed, prepare};
 use super::{BatchPart, CorruptionReason, Envelope, Journal, JournalError, StreamId};
 
 /// Verified envelopes with an index by stream.
@@ -48,11 +48,15 @@ impl<E> Log<E> {
 
     /// Refuses a batch that names a stream twice or holds a stale `expected`, then seals it
     /// to follow this log; mutates nothing.
-    pub(crate) fn prepare(&self, parts: Vec<BatchPart<E>>) -> Result<Vec<Sealed<E>>, JournalError>
+    pub(crate) fn prepare(
+        &self,
+        parts: Vec<BatchPart<E>>,
+        lines: Lines,
+    ) -> Result<Vec<Sealed<E>>, JournalError>
     where
         E: Serialize,
     {
-        prepare(&self.chain, parts)
+        prepare(&self.chain, parts, lines)
     }
 
     /// Adds envelopes sealed by [`Log::prepare`] and returns copies of them.
@@ -157,7 +161,7 @@ where
 
     fn append_batch(&self, parts: Vec<BatchPart<E>>) -> Result<Vec<Envelope<E>>, JournalError> {
         let mut log = self.lock()?;
-        let sealed = log.prepare(parts)?;
+        let sealed = log.prepare(parts, Lines::Drop)?;
         log.commit(sealed, "memory")
     }
 

@@ -9,7 +9,7 @@ use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use super::envelope::{ChainState, prepare};
+use super::envelope::{ChainState, Lines, prepare};
 use super::{BatchPart, CorruptionReason, Envelope, Hash, Journal, JournalError, StreamId};
 
 const SCHEMA: &str = "
@@ -219,7 +219,7 @@ where
         let chain = ChainState::at(position, head, versions);
         // The rules (a stream named twice, a stale `expected`) and the sealing are the memory
         // and file journals' own; a refusal drops the transaction, which rolls it back.
-        let sealed = prepare(&chain, parts)?;
+        let sealed = prepare(&chain, parts, Lines::Keep)?;
         if sealed.is_empty() {
             return Ok(Vec::new());
         }
