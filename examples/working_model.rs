@@ -95,6 +95,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             steward: staff_2,
             members,
         },
+        changes: vec![],
     };
     let route = governance.route(&DecisionKind::WorkingModel, RouteFacts::new())?;
     let summary = route

@@ -177,6 +177,7 @@ pub mod governance;
 pub mod hash;
 pub mod journal;
 pub mod limits;
+pub mod living;
 pub mod machine;
 pub mod metrics;
 pub mod process;

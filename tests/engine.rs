@@ -294,7 +294,8 @@ fn a_round_off_the_governance_route_is_refused() {
         engine.handle(request),
         Err(EngineError::OffRoute { .. })
     ));
-    assert!(engine.journal().read_all().unwrap().is_empty());
+    // The journal holds its founding, and nothing of the refused request.
+    assert_eq!(engine.journal().read_all().unwrap().len(), 1);
     assert!(engine.streams().is_empty());
 }
 
@@ -346,7 +347,8 @@ fn refusals_name_the_problem_and_write_nothing() {
         .handle_json(r#"{"stream": "working-model", "actor": 13, "now": "2022-09-01T10:00:00Z", "command": {"process": "consent", "command": {"type": "advance", "force": true}}}"#)
         .unwrap_err();
     assert!(matches!(err, EngineError::Json { .. }), "{err}");
-    assert_eq!(engine.journal().read_all().unwrap().len(), 2);
+    // The founding, and the opening's two events.
+    assert_eq!(engine.journal().read_all().unwrap().len(), 3);
     assert_eq!(
         engine.phase::<coproduction::ConsentProcess>(&stream()),
         Some(RoundPhase::Presented)
@@ -381,19 +383,33 @@ fn a_decision_keeps_the_charter_it_passed_under() {
     assert!(review.same_charter() && !review.judged_differently());
     drop(engine);
 
-    // Reopened under a charter without T2: the journal still says which charter the
-    // decision passed under, and the review that today's would judge it on other rules.
+    // Reopened under a charter without T2, the journal is refused: it was founded under
+    // the seed charter, and history is not judged again by a file edited since.
     let mut spec = seed.to_spec();
     spec.rules.retain(|r| r.id.as_str() != "T2");
     let today = Charter::from_spec(spec).unwrap();
     let (journal, _) = FileJournal::open(&path).unwrap();
-    let again = Engine::builder(community.clone())
+    let refused = Engine::builder(community.clone())
         .governance(governance(&community))
         .charter(today.clone())
-        .open(journal)
-        .unwrap();
+        .open(journal);
+    assert!(
+        matches!(
+            refused,
+            Err(EngineError::NotTheFounding {
+                part: "charter",
+                ..
+            })
+        ),
+        "{refused:?}"
+    );
+    // From the journal alone it opens; the gates say which charter the decision passed
+    // under, and a review by the charter without T2 that it would judge on other rules.
+    let (journal, _) = FileJournal::open(&path).unwrap();
+    let again = Engine::from_journal(journal).unwrap();
+    assert_eq!(again.charter_hash(), seed.hash());
     assert_eq!(again.gates(&stream()), gates);
-    let review = again.review(&stream()).unwrap();
+    let review = again.review_by(&stream(), &today).unwrap();
     assert_eq!(review.passed.charter, seed.hash());
     assert_eq!(review.today, today.hash());
     assert!(!review.same_charter());
@@ -486,7 +502,7 @@ fn four_threads_lose_and_duplicate_nothing() {
                     secretary: STAFF_2,
                 };
                 let config = RoundConfig::consent(
-                    engine.community(),
+                    &engine.community(),
                     &"whole_community".parse().unwrap(),
                     "Thread round",
                     "Text",
@@ -538,7 +554,8 @@ fn four_threads_lose_and_duplicate_nothing() {
     let all = engine.journal().read_all().unwrap();
     // +2: each stream's `started`, and the access requests it raised as it opened (one
     // member of the whole community declares needs).
-    assert_eq!(all.len(), THREADS as usize * (COMMANDS + 2));
+    // +1: the journal's founding.
+    assert_eq!(all.len(), THREADS as usize * (COMMANDS + 2) + 1);
     let mut positions: Vec<u64> = all.iter().map(|e| e.position).collect();
     positions.dedup();
     assert_eq!(positions.len(), all.len(), "no position twice");
@@ -594,6 +611,7 @@ mod proposals {
                 steward: CO_1,
                 members: [CO_2].into(),
             },
+            changes: vec![],
         };
         proposal(
             STAFF_1,
@@ -803,7 +821,7 @@ mod proposals {
     /// The round on the working model, deciding for the proposal that started it, run to
     /// consent.
     fn to_consented_on(engine: &Engine<MemoryJournal<coproduction::engine::EngineEvent>>) {
-        let mut requests = to_consented_taking_part(engine.community());
+        let mut requests = to_consented_taking_part(&engine.community());
         requests[0] = requests[0].clone().deciding_for(proposal_stream());
         for request in requests {
             engine.handle(request).unwrap();

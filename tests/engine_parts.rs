@@ -29,7 +29,7 @@ fn engine() -> TestEngine {
 /// The working-model round, opened and moved on to its objection round (minutes 0 to 3).
 fn opened() -> TestEngine {
     let engine = engine();
-    for request in to_consented_requests(engine.community())
+    for request in to_consented_requests(&engine.community())
         .into_iter()
         .take(4)
     {
@@ -494,5 +494,9 @@ fn taking_part_needs_a_process() {
     let engine = engine();
     let err = engine.handle(part(STAFF_1, 0, ask())).unwrap_err();
     assert!(matches!(err, EngineError::UnknownStream { .. }), "{err}");
-    assert!(engine.journal().read_all().unwrap().is_empty());
+    assert_eq!(
+        engine.journal().read_all().unwrap().len(),
+        1,
+        "only the founding"
+    );
 }

@@ -249,6 +249,7 @@ fn time_to_decision_runs_from_the_proposal_or_the_review_that_reopened_it() {
             steward,
             members: Default::default(),
         },
+        changes: vec![],
     };
     let started = |round: &str, at| ProposalEvent::DecisionStarted {
         round: StreamId::new(round).unwrap(),

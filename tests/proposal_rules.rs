@@ -43,6 +43,7 @@ fn config() -> ProposalConfig {
             steward: STEWARD,
             members: BTreeSet::from([MEMBER]),
         },
+        changes: vec![],
     }
 }
 

@@ -14,7 +14,7 @@ use coproduction::journal::{
     FileJournal, Journal, JournalError, MemoryJournal, NewEvent, StreamId,
 };
 use coproduction::proposal::ProposalPhase;
-use coproduction::values::{Charter, Status, ValueReport, Verdict};
+use coproduction::values::{Status, ValueReport, Verdict};
 
 fn status(report: &ValueReport, rule: &str) -> Status {
     report.finding(rule).map(|f| f.status).unwrap()
@@ -176,7 +176,6 @@ fn a_year_in_the_life_of_the_collective() {
     let written = engine.journal().read_all().unwrap();
     let streams = engine.streams();
     let states: Vec<_> = streams.iter().map(|id| engine.state(id)).collect();
-    let community = engine.community().clone();
     drop(s);
 
     // The offer's record as it stood after its round consented and before the offer was
@@ -202,7 +201,7 @@ fn a_year_in_the_life_of_the_collective() {
         before.append(&e.stream, *seq, vec![event]).unwrap();
         *seq += 1;
     }
-    let undecided = Engine::open(community.clone(), None, Charter::default(), before).unwrap();
+    let undecided = Engine::from_journal(before).unwrap();
     assert_eq!(
         undecided.phase::<coproduction::FundingProcess>(&foundation),
         Some(FundingPhase::Deciding)
@@ -218,7 +217,7 @@ fn a_year_in_the_life_of_the_collective() {
     let (journal, report) = FileJournal::open(&path).unwrap();
     assert_eq!(report.torn_tail, None);
     assert_eq!(journal.read_all().unwrap(), written);
-    let replayed = Engine::open(community, None, Charter::default(), journal).unwrap();
+    let replayed = Engine::from_journal(journal).unwrap();
     assert_eq!(replayed.streams(), streams);
     for (id, state) in streams.iter().zip(states) {
         assert_eq!(replayed.state(id), state, "{id}");

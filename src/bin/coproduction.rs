@@ -28,7 +28,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use coproduction::cocreation::{CoCreation, SessionId};
 use coproduction::community::Community;
 use coproduction::consent::ConsentProcess;
-use coproduction::engine::{Engine, EngineEvent};
+use coproduction::engine::{Engine, EngineError, EngineEvent};
 use coproduction::funding::FundingProcess;
 use coproduction::governance::{Governance, GovernanceMap};
 use coproduction::journal::{FileJournal, MemoryJournal, OpenReport, StreamId};
@@ -238,6 +238,22 @@ fn warn_torn(path: &Path, report: &OpenReport, fate: &str) {
 /// Reads the next line of `input` into `buf`, without its line ending: `false` at the end
 /// of the input. A line over [`REQUEST_LINE_BYTES`] is refused once that much is read (the
 /// rest is counted, for the message, but not kept), so an oversized line costs no memory.
+/// An engine on a snapshot of the journal at `path`, read from the journal alone: its
+/// founding and every change since. A journal written before foundings were journalled
+/// opens with the community and charter `supplied` gives.
+fn founded(
+    path: &Path,
+    supplied: impl FnOnce() -> Result<(Community, Charter), Failure>,
+) -> Result<Engine<MemoryJournal<EngineEvent>>, Failure> {
+    match Engine::from_journal(snapshot(path)?) {
+        Err(EngineError::NoFounding) => {
+            let (community, charter) = supplied()?;
+            Ok(Engine::open(community, None, charter, snapshot(path)?)?)
+        }
+        opened => Ok(opened?),
+    }
+}
+
 fn next_line(input: &mut impl BufRead, buf: &mut Vec<u8>) -> Result<bool, Failure> {
     buf.clear();
     // The limit, a line ending of up to two bytes, and one byte more to tell a line over it.
@@ -343,8 +359,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             }
         }
         Command::Replay { journal: path } => {
-            let engine =
-                Engine::open(Community::new(), None, Charter::default(), snapshot(&path)?)?;
+            let engine = founded(&path, || Ok((Community::new(), Charter::default())))?;
             let streams: Vec<serde_json::Value> = engine
                 .streams()
                 .iter()
@@ -405,8 +420,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
                     json: as_json,
                 },
         } => {
-            let community: Community = json(&community)?;
-            let engine = Engine::open(community, None, charter(c.as_ref())?, snapshot(&path)?)?;
+            let engine = founded(&path, || Ok((json(&community)?, charter(c.as_ref())?)))?;
             let stream = StreamId::new(&stream)?;
             let now: jiff::Timestamp = now
                 .parse()
@@ -414,8 +428,14 @@ fn run(cli: Cli) -> Result<(), Failure> {
             let record = engine
                 .record(&stream, now)
                 .ok_or_else(|| format!("no process on stream `{stream}`"))?;
-            let report = engine.charter().check(&record);
-            let review = engine.review(&stream);
+            // Judged by the charter in force, or by the one given: what it would make of
+            // the decision.
+            let judge = match &c {
+                Some(path) => std::sync::Arc::new(charter(Some(path))?),
+                None => engine.charter(),
+            };
+            let report = judge.check(&record);
+            let review = engine.review_by(&stream, &judge);
             if as_json {
                 let mut both = serde_json::json!({"record": record, "report": report});
                 if let Some(review) = &review {

@@ -615,6 +615,51 @@ impl Community {
         Ok(())
     }
 
+    /// Records whether `member` brings lived experience, as they declare it.
+    ///
+    /// # Errors
+    ///
+    /// [`CommunityError::UnknownMember`] if there is no such member.
+    pub fn set_lived_experience(
+        &mut self,
+        member: MemberId,
+        declared: bool,
+    ) -> Result<(), CommunityError> {
+        self.member_mut(member)?.lived_experience = declared;
+        Ok(())
+    }
+
+    /// Gives `member` these roles, in place of their earlier ones.
+    ///
+    /// # Errors
+    ///
+    /// [`CommunityError::UnknownMember`] if there is no such member.
+    pub fn set_roles(
+        &mut self,
+        member: MemberId,
+        roles: BTreeSet<Role>,
+    ) -> Result<(), CommunityError> {
+        self.member_mut(member)?.roles = roles;
+        Ok(())
+    }
+
+    fn member_mut(&mut self, member: MemberId) -> Result<&mut Member, CommunityError> {
+        self.members
+            .get_mut(&member)
+            .ok_or(CommunityError::UnknownMember { member, body: None })
+    }
+
+    /// Dissolves `body`; its members stay in the community.
+    ///
+    /// # Errors
+    ///
+    /// [`CommunityError::UnknownBody`] if there is no such body.
+    pub fn remove_body(&mut self, body: &BodyId) -> Result<Body, CommunityError> {
+        self.bodies
+            .remove(body)
+            .ok_or_else(|| CommunityError::UnknownBody { body: body.clone() })
+    }
+
     /// The member with this id.
     pub fn member(&self, id: MemberId) -> Option<&Member> {
         self.members.get(&id)

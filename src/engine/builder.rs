@@ -1,5 +1,7 @@
 //! Naming each part of an engine before it opens.
 
+use jiff::Timestamp;
+
 use crate::community::Community;
 use crate::governance::Governance;
 use crate::journal::Journal;
@@ -29,6 +31,7 @@ pub struct EngineBuilder {
     community: Community,
     governance: Option<Governance>,
     charter: Option<Charter>,
+    founded_at: Option<Timestamp>,
 }
 
 impl EngineBuilder {
@@ -37,6 +40,7 @@ impl EngineBuilder {
             community,
             governance: None,
             charter: None,
+            founded_at: None,
         }
     }
 
@@ -52,19 +56,30 @@ impl EngineBuilder {
         self
     }
 
+    /// Dates the founding of a new journal (the Unix epoch otherwise). Changes to the
+    /// community take effect in time order from the founding, so a community whose history
+    /// starts at a known date names it here.
+    pub fn founded_at(mut self, at: Timestamp) -> Self {
+        self.founded_at = Some(at);
+        self
+    }
+
     /// Opens the engine on `journal`, replaying every event it holds.
     ///
     /// # Errors
     ///
-    /// [`EngineError::Journal`] if the journal cannot be read.
+    /// As [`Engine::open`].
     pub fn open<J: Journal<Event = EngineEvent>>(
         self,
         journal: J,
     ) -> Result<Engine<J>, EngineError> {
-        Engine::open(
-            self.community,
-            self.governance,
-            self.charter.unwrap_or_default(),
+        Engine::open_with(
+            Some(super::living::Supplied {
+                community: self.community,
+                governance: self.governance,
+                charter: self.charter.unwrap_or_default(),
+                founded_at: self.founded_at.unwrap_or(Timestamp::UNIX_EPOCH),
+            }),
             journal,
         )
     }

@@ -8,6 +8,7 @@ use crate::decision::DecisionKind;
 use crate::funding::FundingCommand;
 use crate::governance::{Route, RouteFacts};
 use crate::journal::{Journal, StreamId};
+use crate::living::Version;
 use crate::process::{PartError, ProcessState, Stream, Witness};
 use crate::proposal::ProposalCommand;
 
@@ -40,6 +41,7 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
         &self,
         request: &Request,
         recused: &BTreeSet<MemberId>,
+        v: &Version,
     ) -> Result<(Stream, EngineEvent, Option<ProcessCommand>), EngineError> {
         let id = &request.stream;
         let opening = request
@@ -50,10 +52,10 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
         let Some(process) = request.command.process() else {
             return Err(EngineError::UnknownStream { stream: id.clone() });
         };
-        let route = self.route(id, &opening.kind, opening.facts)?;
+        let route = route(v, id, &opening.kind, opening.facts)?;
         let witness = Witness {
             route: route.as_ref(),
-            community: &self.community,
+            community: v.community(),
             recused,
         };
         let resolved =
@@ -99,6 +101,7 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
         command: &ProcessCommand,
         actor: MemberId,
         held: &Held<'_>,
+        v: &Version,
     ) -> Result<(), EngineError> {
         // Advice a funding decision records is given by the adviser, in their own name, as
         // a member of the body consulted: the engine witnesses who gives it.
@@ -116,7 +119,7 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                     member: *from,
                 }));
             }
-            if !self.community.body(body).is_some_and(|b| b.contains(*from)) {
+            if !v.community().body(body).is_some_and(|b| b.contains(*from)) {
                 return Err(refuse(PartError::NotAsked { member: *from }));
             }
         }
@@ -126,25 +129,25 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
             None => Ok(()),
         }
     }
+}
 
-    /// The route governance gives, when the engine has a governance map.
-    pub(super) fn route(
-        &self,
-        id: &StreamId,
-        kind: &DecisionKind,
-        facts: Option<RouteFacts>,
-    ) -> Result<Option<Route>, EngineError> {
-        let Some(governance) = &self.governance else {
-            return Ok(None);
-        };
-        governance
-            .route(kind, facts.unwrap_or_default())
-            .map(Some)
-            .map_err(|source| EngineError::Governance {
-                stream: id.clone(),
-                source,
-            })
-    }
+/// The route the governance map of version `v` gives, when there is a map.
+fn route(
+    v: &Version,
+    id: &StreamId,
+    kind: &DecisionKind,
+    facts: Option<RouteFacts>,
+) -> Result<Option<Route>, EngineError> {
+    let Some(governance) = v.governance() else {
+        return Ok(None);
+    };
+    governance
+        .route(kind, facts.unwrap_or_default())
+        .map(Some)
+        .map_err(|source| EngineError::Governance {
+            stream: id.clone(),
+            source,
+        })
 }
 
 /// Refuses a round's result copied by hand into stream `id` when the round runs in this

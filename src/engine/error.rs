@@ -3,8 +3,9 @@
 use crate::community::MemberId;
 use crate::decision::DecisionKind;
 use crate::governance::GovernanceError;
-use crate::journal::{JournalError, StreamId};
+use crate::journal::{Hash, JournalError, StreamId};
 use crate::limits::InputError;
+use crate::living::LivingError;
 use crate::process::{PartError, ProcessError, ProcessKind};
 use crate::values::GateRefusal;
 
@@ -162,6 +163,59 @@ pub enum EngineError {
         stream: StreamId,
         /// The unmet findings.
         source: GateRefusal,
+    },
+    /// A change to the community was refused: it does not apply, is dated before the last
+    /// change, needs a decision, or is another member's own to make.
+    #[error("the community's stream: member {actor} cannot make this change: {source}")]
+    Change {
+        /// Who tried.
+        actor: MemberId,
+        /// Why.
+        source: LivingError,
+    },
+    /// A request named the community's own stream with a command that is not a change to
+    /// the community, or sent a change to another stream.
+    #[error(
+        "stream `{stream}`: changes to the community go to the stream `community`, and nothing else does"
+    )]
+    ReservedStream {
+        /// The stream named.
+        stream: StreamId,
+    },
+    /// A decision adopted changes to the community that no longer apply (a member who left,
+    /// a map that no longer validates), or that a decision of its kind cannot make; nothing
+    /// was written.
+    #[error("stream `{stream}`: the changes it adopts cannot take effect: {source}")]
+    ChangeNotAdopted {
+        /// The deciding stream.
+        stream: StreamId,
+        /// Why.
+        source: LivingError,
+    },
+    /// The journal was founded with another community, governance map or charter than the
+    /// one supplied: history is judged by its own founding, never by a file edited since.
+    #[error(
+        "the journal was founded with another {part} (founding {founded}, supplied {supplied}): open it from the journal alone, or with its founding {part}"
+    )]
+    NotTheFounding {
+        /// `community`, `governance map` or `charter`.
+        part: &'static str,
+        /// The hash of the founding's.
+        founded: Hash,
+        /// The hash of the one supplied.
+        supplied: Hash,
+    },
+    /// The journal has no founding and no community was supplied to open it with.
+    #[error("the journal has no founding: open it with the community it was started with")]
+    NoFounding,
+    /// The community's history in the journal does not replay: a change that does not
+    /// apply to what came before it.
+    #[error("the community's history does not replay at position {position}: {source}")]
+    History {
+        /// The envelope's position.
+        position: u64,
+        /// Why.
+        source: LivingError,
     },
     /// The journal refused or failed.
     #[error(transparent)]

@@ -94,6 +94,7 @@ mod builder;
 mod checks;
 mod error;
 mod evidence;
+mod living;
 mod request;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -104,8 +105,10 @@ use jiff::Timestamp;
 use crate::cocreation::CoCreation;
 use crate::community::{Community, MemberId};
 use crate::consent::RoundCommand;
+use crate::decision::DecisionKind;
 use crate::governance::Governance;
 use crate::journal::{BatchPart, Envelope, Hash, Journal, NewEvent, StreamId};
+use crate::living::{CommunityChange, Version};
 use crate::machine::Context;
 use crate::metrics::Metrics;
 use crate::process::{
@@ -115,6 +118,7 @@ use crate::values::{Charter, DecisionRecord, GateReview, GateSummary, ValueRepor
 
 pub use builder::EngineBuilder;
 pub use error::EngineError;
+pub use living::ENGINE_ACTOR;
 pub use request::Request;
 
 pub use crate::process::{EngineEvent, ProcessCommand, ProcessError, ProcessKind, ProcessState};
@@ -141,21 +145,21 @@ fn with_gate(events: Vec<EngineEvent>, summary: &GateSummary) -> Vec<EngineEvent
 
 /// The decision engine. See the [module guide](self).
 pub struct Engine<J> {
-    community: Community,
-    governance: Option<Governance>,
-    charter: Charter,
-    charter_hash: Hash,
+    living: RwLock<living::Living>,
     journal: J,
     streams: RwLock<BTreeMap<StreamId, Shared>>,
 }
 
 impl<J> std::fmt::Debug for Engine<J> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Engine")
-            .field("members", &self.community.members().len())
-            .field("governance", &self.governance.is_some())
-            .field("charter", &self.charter_hash)
-            .finish_non_exhaustive()
+        let mut f = f.debug_struct("Engine");
+        if let Ok(living) = self.living.read() {
+            let current = living.history.current();
+            f.field("members", &current.community().members().len())
+                .field("governance", &current.governance().is_some())
+                .field("charter", &current.charter_hash());
+        }
+        f.finish_non_exhaustive()
     }
 }
 
@@ -182,25 +186,65 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
     /// `governance` is optional: without it, processes are not routed and the value-check's
     /// route rule (T7) has no route to compare with. [`Engine::builder`] names each part.
     ///
+    /// A new journal gets its founding first: the community, map and charter given, on the
+    /// community's own stream, written by [`ENGINE_ACTOR`] at the Unix epoch (the builder's
+    /// [`founded_at`](EngineBuilder::founded_at) names another time). A journal with a
+    /// founding is checked against it, and then replays the changes since.
+    ///
     /// # Errors
     ///
-    /// [`EngineError::Journal`] if the journal cannot be read.
+    /// [`EngineError::Journal`] if the journal cannot be read or written;
+    /// [`EngineError::NotTheFounding`] if the journal was founded with another community,
+    /// map or charter; [`EngineError::History`] if its history does not replay.
     pub fn open(
         community: Community,
         governance: Option<Governance>,
         charter: Charter,
         journal: J,
     ) -> Result<Self, EngineError> {
-        let streams = Streams::replay(&journal.read_all()?)
+        let supplied = living::Supplied {
+            community,
+            governance,
+            charter,
+            founded_at: Timestamp::UNIX_EPOCH,
+        };
+        Self::open_with(Some(supplied), journal)
+    }
+
+    /// Opens an engine from `journal` alone: the community, governance map and charter are
+    /// its founding's, changed by every change since.
+    ///
+    /// # Errors
+    ///
+    /// [`EngineError::NoFounding`] if the journal has no founding; otherwise as
+    /// [`Engine::open`].
+    pub fn from_journal(journal: J) -> Result<Self, EngineError> {
+        Self::open_with(None, journal)
+    }
+
+    pub(super) fn open_with(
+        supplied: Option<living::Supplied>,
+        journal: J,
+    ) -> Result<Self, EngineError> {
+        let founded_at = supplied.as_ref().map(|s| s.founded_at);
+        let envelopes = journal.read_all()?;
+        let (mut history, founding) = living::replay(&envelopes, supplied)?;
+        if let (Some(founding), Some(at)) = (founding, founded_at) {
+            let event = EngineEvent::Community { event: founding };
+            let written = journal.append(
+                &crate::living::stream(),
+                0,
+                vec![NewEvent::new(ENGINE_ACTOR, at, event)],
+            )?;
+            history.version = written.last().map_or(0, |e| e.seq);
+        }
+        let streams = Streams::replay(&envelopes)
             .into_inner()
             .into_iter()
             .map(|(id, stream)| (id, Arc::new(Mutex::new(stream))))
             .collect();
         Ok(Self {
-            community,
-            governance,
-            charter_hash: charter.hash(),
-            charter,
+            living: RwLock::new(history),
             journal,
             streams: RwLock::new(streams),
         })
@@ -243,15 +287,26 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
     pub fn handle(&self, request: Request) -> Result<Vec<Envelope<EngineEvent>>, EngineError> {
         // Free text over its limit, and evidence citing rules the charter does not have,
         // are refused before anything is read or locked.
-        request.check_input(&self.charter)?;
-        if self.community.member(request.actor).is_none() {
+        let v = self.version_at(request.now)?;
+        request.check_input(v.charter())?;
+        if v.community().member(request.actor).is_none() {
             return Err(EngineError::UnknownActor {
                 actor: request.actor,
                 stream: request.stream,
             });
         }
+        // The community's own stream takes changes to the community, and nothing else.
+        match &request.command {
+            ProcessCommand::Change { change } => return self.change(&request, change),
+            _ if request.stream == crate::living::stream() => {
+                return Err(EngineError::ReservedStream {
+                    stream: request.stream,
+                });
+            }
+            _ => {}
+        }
         let Some(shared) = self.shared(&request.stream)? else {
-            return self.open_stream(request);
+            return self.open_stream(request, &v);
         };
         loop {
             // The streams the request reads or writes beside its own (the process it
@@ -266,7 +321,14 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                 if others.is_empty() {
                     let mut stream = stream;
                     let mut held = Held::new();
-                    return self.decide(&request, &request.command, &mut stream, &mut held, None);
+                    return self.decide(
+                        &request,
+                        &request.command,
+                        &mut stream,
+                        &mut held,
+                        None,
+                        &v,
+                    );
                 }
                 (stream.version(), others)
             };
@@ -289,14 +351,18 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
             if stream.version() != version {
                 continue;
             }
-            return self.decide(&request, &request.command, &mut stream, &mut held, None);
+            return self.decide(&request, &request.command, &mut stream, &mut held, None, &v);
         }
     }
 
     /// Handles the first request of a stream: a command that starts a process, routed by
     /// governance. The map of streams is held for it, so two requests cannot both start
     /// one stream.
-    fn open_stream(&self, request: Request) -> Result<Vec<Envelope<EngineEvent>>, EngineError> {
+    fn open_stream(
+        &self,
+        request: Request,
+        v: &Version,
+    ) -> Result<Vec<Envelope<EngineEvent>>, EngineError> {
         let mut streams = self.streams.write().map_err(|_| EngineError::Poisoned)?;
         if streams.contains_key(&request.stream) {
             drop(streams);
@@ -324,9 +390,9 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
             recused.extend(guard.parts().recusals());
             held.insert(target.clone(), guard);
         }
-        let (mut stream, started, resolved) = self.start(&request, &recused)?;
+        let (mut stream, started, resolved) = self.start(&request, &recused, v)?;
         let command = resolved.as_ref().unwrap_or(&request.command);
-        let written = self.decide(&request, command, &mut stream, &mut held, Some(started))?;
+        let written = self.decide(&request, command, &mut stream, &mut held, Some(started), v)?;
         drop(held);
         streams.insert(request.stream, Arc::new(Mutex::new(stream)));
         Ok(written)
@@ -343,6 +409,7 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
         stream: &mut Stream,
         held: &mut Held<'_>,
         started: Option<EngineEvent>,
+        v: &Version,
     ) -> Result<Vec<Envelope<EngineEvent>>, EngineError> {
         let Request {
             stream: id,
@@ -371,8 +438,8 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                     &mut evidence,
                     *actor,
                     *now,
-                    &self.community,
-                    &self.charter,
+                    v.community(),
+                    v.charter(),
                 )?;
                 Some(evidence)
             }
@@ -388,7 +455,7 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                 return self.append(id, stream, vec![event], None, held, (*actor, *now));
             }
             ProcessCommand::Part { command } => {
-                let event = self.take_part(id, stream, command, *actor, *now)?;
+                let event = self.take_part(id, stream, command, *actor, *now, v)?;
                 if let Some(evidence) = evidence {
                     batch.push(EngineEvent::EvidenceRecorded {
                         evidence: Box::new(evidence),
@@ -423,7 +490,7 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
         };
         // The machine's own rules first; what the engine checks beyond them (the route
         // governance gives, a round's result copied by hand) only of a command they take.
-        self.check(id, command, *actor, held)?;
+        self.check(id, command, *actor, held, v)?;
         let linked = self.link(id, stream, &events, held, &ctx)?;
 
         if let Some(evidence) = evidence {
@@ -435,6 +502,8 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
         let linked_deciding = linked
             .as_ref()
             .is_some_and(|(_, events)| events.iter().any(EngineEvent::decides));
+        // The changes to the community a decision adopts, with the stream that adopts them.
+        let mut adopts: Option<(StreamId, DecisionKind, Vec<CommunityChange>)> = None;
         let (events, linked) = if deciding || linked_deciding {
             // The value gate, before a decided state, on the record as it will be after the
             // transition: a copy of the stream under decision takes the events first, and
@@ -444,7 +513,11 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                 after.apply_event(event);
             }
             let events = if deciding {
-                let summary = self.gate(id, &after, |c| held.get(c).map(|g| &**g), *now)?;
+                let summary = self.gate(id, &after, |c| held.get(c).map(|g| &**g), *now, v)?;
+                let changes = after.process().adopts();
+                if !changes.is_empty() {
+                    adopts = Some((id.clone(), after.kind().clone(), changes.to_vec()));
+                }
                 with_gate(events, &summary)
             } else {
                 events
@@ -468,7 +541,12 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                             held.get(c).map(|g| &**g)
                         }
                     };
-                    let summary = self.gate(&target, &other_after, find, *now)?;
+                    let summary = self.gate(&target, &other_after, find, *now, v)?;
+                    let changes = other_after.process().adopts();
+                    if !changes.is_empty() {
+                        adopts =
+                            Some((target.clone(), other_after.kind().clone(), changes.to_vec()));
+                    }
                     Some((target, with_gate(linked, &summary)))
                 }
                 linked => linked,
@@ -479,10 +557,15 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
         };
         batch.extend(events);
         if matches!(batch.first(), Some(EngineEvent::Started { .. })) {
-            let raised = self.access_requested(stream, &batch, *now);
+            let raised = self.access_requested(stream, &batch, *now, v);
             batch.extend(raised);
         }
-        self.append(id, stream, batch, linked, held, (*actor, *now))
+        match adopts {
+            Some(adopts) => {
+                self.append_adopting(id, stream, batch, linked, held, (*actor, *now), adopts)
+            }
+            None => self.append(id, stream, batch, linked, held, (*actor, *now)),
+        }
     }
 
     /// The access requests a process raises as it opens (`opening`, the batch that opens
@@ -493,27 +576,28 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
         stream: &Stream,
         opening: &[EngineEvent],
         now: Timestamp,
+        v: &Version,
     ) -> Vec<EngineEvent> {
         let mut opened = stream.clone();
         for event in opening {
             opened.apply_event(event);
         }
         let seated: Vec<MemberId> = match opened
-            .record(&self.community, now, None)
+            .record(v.community(), now, None)
             .and_then(|r| r.participants)
         {
             Some(participants) => participants.iter().map(|p| p.member).collect(),
             None => opened
                 .route()
-                .and_then(|r| self.community.body(&r.decider))
+                .and_then(|r| v.community().body(&r.decider))
                 .map(|b| b.members().collect())
                 .unwrap_or_default(),
         };
         seated
             .into_iter()
             .filter_map(|member| {
-                let needs: Vec<_> = self
-                    .community
+                let needs: Vec<_> = v
+                    .community()
                     .member(member)?
                     .access_needs
                     .iter()
@@ -539,6 +623,7 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
         command: &PartCommand,
         actor: MemberId,
         now: Timestamp,
+        v: &Version,
     ) -> Result<PartEvent, EngineError> {
         let refuse = |source| EngineError::Part {
             stream: id.clone(),
@@ -547,7 +632,7 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
         // A member who has responded has taken part: stepping out comes first.
         if let PartCommand::Recuse { .. } = command {
             let responded = stream
-                .record(&self.community, now, None)
+                .record(v.community(), now, None)
                 .and_then(|r| r.participants)
                 .unwrap_or_default()
                 .iter()
@@ -556,13 +641,12 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                 return Err(refuse(PartError::AlreadyResponded { member: actor }));
             }
         }
-        let Answerable { attest, .. } =
-            stream.process().answerable(stream.route(), &self.community);
+        let Answerable { attest, .. } = stream.process().answerable(stream.route(), v.community());
         let part = PartContext {
             actor,
             now,
             route: stream.route(),
-            community: &self.community,
+            community: v.community(),
             runners: &attest,
             last: stream.last_at(),
         };
@@ -614,19 +698,25 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
         after: &Stream,
         find: impl FnOnce(&StreamId) -> Option<&'s Stream>,
         now: Timestamp,
+        v: &Version,
     ) -> Result<GateSummary, EngineError> {
-        let cited = crate::process::cited_record(after, id, find, &self.community, now);
+        let cited = crate::process::cited_record(after, id, find, v.community(), now);
         let record = after
-            .record(&self.community, now, cited)
+            .record(v.community(), now, cited)
             .ok_or_else(|| EngineError::UnknownStream { stream: id.clone() })?;
-        let proof = self
-            .charter
+        // Judged by the charter in force when the process opened.
+        let opened = match after.opened_at() {
+            Some(at) => self.version_at(at)?,
+            None => Arc::new(v.clone()),
+        };
+        let proof = opened
+            .charter()
             .gate(&record)
             .map_err(|source| EngineError::Gate {
                 stream: id.clone(),
                 source,
             })?;
-        Ok(GateSummary::new(self.charter_hash, &proof))
+        Ok(GateSummary::new(opened.charter_hash(), &proof))
     }
 
     /// Appends `events` to stream `id` after its last sequence number, and `linked` to the
@@ -744,15 +834,17 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
     /// builds on the record of the round that decided it), the route governance gave, and
     /// the evidence recorded with its requests.
     pub fn record(&self, stream: &StreamId, now: Timestamp) -> Option<DecisionRecord> {
+        let v = self.version_at(now).ok()?;
         self.with_stream(stream, |s, cited| {
-            let cited = cited.and_then(|c| c.record(&self.community, now, None));
-            s.record(&self.community, now, cited)
+            let cited = cited.and_then(|c| c.record(v.community(), now, None));
+            s.record(v.community(), now, cited)
         })?
     }
 
-    /// The value report of a stream's decision as of `now`, by today's charter.
+    /// The value report of a stream's decision as of `now`, by the charter in force then.
     pub fn report(&self, stream: &StreamId, now: Timestamp) -> Option<ValueReport> {
-        Some(self.charter.check(&self.record(stream, now)?))
+        let v = self.version_at(now).ok()?;
+        Some(v.charter().check(&self.record(stream, now)?))
     }
 
     /// The summaries of the value gates a stream's decisions passed, oldest first: the
@@ -772,6 +864,12 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
     /// its record as of that decision: the charter it passed under, and whether today's
     /// would judge it differently. `None` when no decision of the stream has passed a gate.
     pub fn review(&self, stream: &StreamId) -> Option<GateReview> {
+        self.review_by(stream, &self.charter())
+    }
+
+    /// As [`Engine::review`], with `charter` in place of today's: what a charter the
+    /// community considers adopting would make of a past decision.
+    pub fn review_by(&self, stream: &StreamId, charter: &Charter) -> Option<GateReview> {
         let (passed, at) = {
             let shared = self.shared(stream).ok()??;
             let stream = shared.lock().ok()?;
@@ -779,12 +877,15 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
             (passed.clone(), *at)
         };
         let record = self.record(stream, at)?;
-        Some(GateReview::new(passed, &self.charter, &record))
+        Some(GateReview::new(passed, charter, &record))
     }
 
-    /// The hash of the charter the engine judges by today ([`Charter::hash`]).
+    /// The hash of the charter in force today, the latest ([`Charter::hash`]).
     pub fn charter_hash(&self) -> Hash {
-        self.charter_hash
+        self.living.read().map_or_else(
+            |_| Charter::default().hash(),
+            |l| l.history.current().charter_hash(),
+        )
     }
 
     /// The impact metrics of every decision in the journal (see [`Metrics`]), with feedback
@@ -797,8 +898,8 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
         let envelopes = self.journal.read_all()?;
         Ok(Metrics::from_journal(
             &envelopes,
-            &self.community,
-            &self.charter,
+            &self.community(),
+            &self.charter(),
             cocreation,
         ))
     }
@@ -808,13 +909,26 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
         &self.journal
     }
 
-    /// The community.
-    pub fn community(&self) -> &Community {
-        &self.community
+    /// The community as it stands: its founding, changed by every change since.
+    pub fn community(&self) -> Arc<Community> {
+        self.current().community_shared()
     }
 
-    /// The charter.
-    pub fn charter(&self) -> &Charter {
-        &self.charter
+    /// The charter in force today, the latest.
+    pub fn charter(&self) -> Arc<Charter> {
+        self.current().charter_shared()
+    }
+
+    /// The governance map in force today, if the community routes its decisions.
+    pub fn governance(&self) -> Option<Arc<Governance>> {
+        self.current().governance_shared()
+    }
+
+    /// The version of the community in force today.
+    fn current(&self) -> Arc<Version> {
+        self.living
+            .read()
+            .map(|l| l.history.current_shared())
+            .unwrap_or_else(|e| e.get_ref().history.current_shared())
     }
 }

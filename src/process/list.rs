@@ -10,6 +10,7 @@ use crate::decision::DecisionKind;
 use crate::funding::{FundingCommand, FundingError, FundingEvent, FundingProcess, FundingState};
 use crate::governance::{Route, RouteFacts};
 use crate::journal::StreamId;
+use crate::living::{CommunityChange, LivingEvent};
 use crate::machine::{Context, Decider, Phase};
 
 use super::part::{PartCommand, PartEvent};
@@ -76,6 +77,13 @@ macro_rules! processes {
                 /// The command.
                 command: PartCommand,
             },
+            /// A change to the community, its bodies, governance map or charter, sent on
+            /// the community's own stream ([`living::stream`](crate::living::stream)): a
+            /// member's own change; one that needs a decision is carried by a proposal.
+            Change {
+                /// The change.
+                change: Box<CommunityChange>,
+            },
         }
 
         impl ProcessCommand {
@@ -84,7 +92,7 @@ macro_rules! processes {
             pub fn process(&self) -> Option<ProcessKind> {
                 match self {
                     $(ProcessCommand::$variant { .. } => Some(ProcessKind::$variant),)+
-                    ProcessCommand::Evidence {} | ProcessCommand::Part { .. } => None,
+                    ProcessCommand::Evidence {} | ProcessCommand::Part { .. } | ProcessCommand::Change { .. } => None,
                 }
             }
         }
@@ -137,6 +145,12 @@ macro_rules! processes {
                 /// The event.
                 event: PartEvent,
             },
+            /// The community's own history, on its own stream: its founding, and each
+            /// change since.
+            Community {
+                /// The event.
+                event: LivingEvent,
+            },
             $(
                 $(#[$doc])*
                 $variant {
@@ -155,7 +169,7 @@ macro_rules! processes {
             pub fn decides(&self) -> bool {
                 match self {
                     $(EngineEvent::$variant { event, .. } => <$decider as Process>::decides(event),)+
-                    EngineEvent::Started { .. } | EngineEvent::EvidenceRecorded { .. } | EngineEvent::Part { .. } => false,
+                    EngineEvent::Started { .. } | EngineEvent::EvidenceRecorded { .. } | EngineEvent::Part { .. } | EngineEvent::Community { .. } => false,
                 }
             }
 
@@ -163,7 +177,7 @@ macro_rules! processes {
             pub fn gate(&self) -> Option<&GateSummary> {
                 match self {
                     $(EngineEvent::$variant { gate, .. } => gate.as_deref(),)+
-                    EngineEvent::Started { .. } | EngineEvent::EvidenceRecorded { .. } | EngineEvent::Part { .. } => None,
+                    EngineEvent::Started { .. } | EngineEvent::EvidenceRecorded { .. } | EngineEvent::Part { .. } | EngineEvent::Community { .. } => None,
                 }
             }
 
@@ -171,7 +185,7 @@ macro_rules! processes {
             pub(crate) fn with_gate(mut self, summary: GateSummary) -> Self {
                 match &mut self {
                     $(EngineEvent::$variant { gate, .. } => *gate = Some(Box::new(summary)),)+
-                    EngineEvent::Started { .. } | EngineEvent::EvidenceRecorded { .. } | EngineEvent::Part { .. } => {}
+                    EngineEvent::Started { .. } | EngineEvent::EvidenceRecorded { .. } | EngineEvent::Part { .. } | EngineEvent::Community { .. } => {}
                 }
                 self
             }
@@ -313,6 +327,14 @@ macro_rules! processes {
                 }
             }
 
+            /// The changes to the community the process makes when it decides (see
+            /// [`Process::adopts`]).
+            pub fn adopts(&self) -> &[CommunityChange] {
+                match self {
+                    $(ProcessState::$variant(s) => <$decider as Process>::adopts(s),)+
+                }
+            }
+
             /// The stream whose record this process's record builds on.
             pub fn cites(&self) -> Option<StreamId> {
                 match self {
@@ -342,7 +364,7 @@ macro_rules! processes {
             ) -> Option<Option<Opening>> {
                 match self {
                     $(ProcessCommand::$variant { command } => <$decider as Process>::opening(command, kind, facts),)+
-                    ProcessCommand::Evidence {} | ProcessCommand::Part { .. } => None,
+                    ProcessCommand::Evidence {} | ProcessCommand::Part { .. } | ProcessCommand::Change { .. } => None,
                 }
             }
 
@@ -354,7 +376,7 @@ macro_rules! processes {
             ) -> Result<Option<ProcessCommand>, ProcessError> {
                 match self {
                     $(ProcessCommand::$variant { command } => Ok(<$decider as Process>::resolve(command, witness)?.map(ProcessCommand::from)),)+
-                    ProcessCommand::Evidence {} | ProcessCommand::Part { .. } => Ok(None),
+                    ProcessCommand::Evidence {} | ProcessCommand::Part { .. } | ProcessCommand::Change { .. } => Ok(None),
                 }
             }
 
@@ -363,7 +385,7 @@ macro_rules! processes {
             pub(crate) fn witnessed(&self, witness: &Witness<'_>) -> Result<(), String> {
                 match self {
                     $(ProcessCommand::$variant { command } => <$decider as Process>::witnessed(command, witness),)+
-                    ProcessCommand::Evidence {} | ProcessCommand::Part { .. } => Ok(()),
+                    ProcessCommand::Evidence {} | ProcessCommand::Part { .. } | ProcessCommand::Change { .. } => Ok(()),
                 }
             }
 
@@ -371,7 +393,7 @@ macro_rules! processes {
             pub(crate) fn follows(&self, route: &Route) -> Result<(), String> {
                 match self {
                     $(ProcessCommand::$variant { command } => <$decider as Process>::follows(command, route),)+
-                    ProcessCommand::Evidence {} | ProcessCommand::Part { .. } => Ok(()),
+                    ProcessCommand::Evidence {} | ProcessCommand::Part { .. } | ProcessCommand::Change { .. } => Ok(()),
                 }
             }
         }

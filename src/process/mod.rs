@@ -49,6 +49,7 @@ use crate::community::{BodyId, Community, MemberId};
 use crate::decision::DecisionKind;
 use crate::governance::{Route, RouteFacts};
 use crate::journal::StreamId;
+use crate::living::CommunityChange;
 use crate::machine::{Context, Decider, Events};
 use crate::values::DecisionRecord;
 
@@ -213,6 +214,14 @@ pub trait Process: Decider {
     fn answerable(state: &Self::State, route: Option<&Route>, community: &Community) -> Answerable {
         let _ = (state, route, community);
         Answerable::default()
+    }
+
+    /// The changes to the community the process makes when it decides (a proposal's
+    /// [`changes`](crate::proposal::ProposalConfig::changes)): the engine writes them to the
+    /// community's stream in the same batch as the deciding event.
+    fn adopts(state: &Self::State) -> &[CommunityChange] {
+        let _ = state;
+        &[]
     }
 
     /// The members who stepped out of this process (declared a conflict and recused), as

@@ -24,6 +24,7 @@ pub struct Stream {
     decides_for: Option<StreamId>,
     evidence: Option<Evidence>,
     gates: Vec<(Timestamp, GateSummary)>,
+    opened_at: Option<Timestamp>,
     last_at: Option<Timestamp>,
     attested: Vec<Attestation>,
     parts: Parts,
@@ -40,6 +41,7 @@ impl Stream {
             decides_for: None,
             evidence: None,
             gates: Vec::new(),
+            opened_at: None,
             last_at: None,
             attested: Vec::new(),
             parts: Parts::default(),
@@ -89,6 +91,12 @@ impl Stream {
         &self.gates
     }
 
+    /// When the process started: the version of the community in force then routes and
+    /// judges it.
+    pub fn opened_at(&self) -> Option<Timestamp> {
+        self.opened_at
+    }
+
     /// When the stream's last event was written.
     pub fn last_at(&self) -> Option<Timestamp> {
         self.last_at
@@ -112,6 +120,9 @@ impl Stream {
             self.gates.push((envelope.time, gate.clone()));
         }
         self.version = envelope.seq;
+        if matches!(envelope.event, EngineEvent::Started { .. }) {
+            self.opened_at = Some(envelope.time);
+        }
         self.last_at = Some(envelope.time);
         if let EngineEvent::EvidenceRecorded { evidence } = &envelope.event {
             // Newer evidence answers for the facts it states; older attestations of the
@@ -242,7 +253,12 @@ impl Streams {
     /// order, as a journal returns them.
     pub fn replay<'a>(envelopes: impl IntoIterator<Item = &'a Envelope<EngineEvent>>) -> Self {
         let mut streams: BTreeMap<StreamId, Stream> = BTreeMap::new();
+        let community = crate::living::stream();
         for envelope in envelopes {
+            // The community's own history runs no process.
+            if envelope.stream == community {
+                continue;
+            }
             // The id is cloned once, for a stream's first envelope.
             match streams.get_mut(&envelope.stream) {
                 Some(stream) => stream.apply(envelope),

@@ -5,6 +5,8 @@ use std::collections::BTreeSet;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
+use crate::living::CommunityChange;
+
 use crate::cocreation::{ItemId, ProposalId, ThemeId, Version, VersionId};
 use crate::community::MemberId;
 use crate::consent::{ConcernId, ObjectionId};
@@ -74,9 +76,19 @@ pub struct ProposalConfig {
     pub answers: Vec<Answer>,
     /// Who does what.
     pub roles: ProposalRoles,
+    /// The changes to the community, its bodies, governance map or charter that the
+    /// proposal makes if adopted: the engine writes them to the community's stream with
+    /// the adoption, in force from then (see [`living`](crate::living)). Each must be a
+    /// change that a decision of the proposal's kind makes; at most
+    /// [`MAX_CHANGES`](Self::MAX_CHANGES).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub changes: Vec<CommunityChange>,
 }
 
 impl ProposalConfig {
+    /// The most changes one proposal carries.
+    pub const MAX_CHANGES: usize = 64;
+
     /// Checks the set-up.
     ///
     /// # Errors
@@ -108,6 +120,9 @@ impl ProposalConfig {
                 "answers",
                 "the first version can only answer feedback items and themes",
             );
+        }
+        if self.changes.len() > Self::MAX_CHANGES {
+            return invalid("changes", "a proposal carries at most 64 changes");
         }
         Ok(())
     }

@@ -67,6 +67,7 @@
 //!     text: "Co-producers take paid, flexible roles without titles.".into(),
 //!     answers: vec![],
 //!     roles: ProposalRoles { proposers: BTreeSet::from([proposer]), steward, members: BTreeSet::new() },
+//!     changes: vec![],
 //! };
 //! let s = |t: &str| Context::new(steward, at(t));
 //! // The route governance gives comes with the context (an engine gives it on its own).

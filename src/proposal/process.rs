@@ -4,6 +4,7 @@ use crate::community::Community;
 use crate::decision::DecisionKind;
 use crate::governance::{Route, RouteFacts};
 use crate::journal::StreamId;
+use crate::living::CommunityChange;
 use crate::machine::{Context, Events};
 use crate::process::{Answerable, Opening, Process, ProcessKind, Projection, Reached};
 use crate::values::DecisionRecord;
@@ -25,6 +26,13 @@ impl Process for ProposalProcess {
                 ..
             }
         )
+    }
+
+    /// The changes to the community its set-up carries.
+    fn adopts(state: &ProposalState) -> &[CommunityChange] {
+        state
+            .proposal()
+            .map_or(&[], |p| p.config().changes.as_slice())
     }
 
     /// The round that adopted the proposal, or the one deciding it now.

@@ -500,6 +500,16 @@ pub struct Charter {
     slots: Vec<Slot>,
 }
 
+/// Two charters are equal when they have the same [hash](Charter::hash): the same values,
+/// rules and settings, and the same custom rules by id.
+impl PartialEq for Charter {
+    fn eq(&self, other: &Self) -> bool {
+        self.hash() == other.hash()
+    }
+}
+
+impl Eq for Charter {}
+
 impl Default for Charter {
     /// The seed community's four values and all 30 built-in rules with their placeholder
     /// settings.

@@ -101,7 +101,7 @@ pub fn to_consented_requests(community: &Community) -> Vec<Request> {
 
 /// Runs a round on the working model to `consented`, its members taking part beside it.
 pub fn to_consented<J: Journal<Event = EngineEvent>>(engine: &Engine<J>) {
-    for request in to_consented_taking_part(engine.community()) {
+    for request in to_consented_taking_part(&engine.community()) {
         engine.handle(request).unwrap();
     }
     assert_eq!(
@@ -278,7 +278,7 @@ pub fn grant_requests(community: &Community) -> Vec<Request> {
 /// Runs the grant's advice process to advice-gathering (`grant_requests`, then three steps
 /// on) and has the ally respond with advice, affected by the decision, at minute 5.
 pub fn grant_advised<J: Journal<Event = EngineEvent>>(engine: &Engine<J>) {
-    for request in grant_requests(engine.community()) {
+    for request in grant_requests(&engine.community()) {
         engine.handle(request).unwrap();
     }
     let round = |actor: MemberId, minute: i64, command: RoundCommand| {

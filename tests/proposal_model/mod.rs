@@ -51,6 +51,7 @@ pub fn proposal_config(title: &str) -> ProposalConfig {
             steward: MemberId::new(STEWARD),
             members: BTreeSet::from([MemberId::new(MEMBER)]),
         },
+        changes: vec![],
     }
 }
 

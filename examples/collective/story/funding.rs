@@ -46,7 +46,7 @@ pub(super) fn foundation_offer(
     engine: &StoryEngine,
     governance: &Governance,
 ) -> Result<ValueReport, Box<dyn Error>> {
-    let community = engine.community();
+    let community = &engine.community();
     let policy = FundingPolicy::seed();
     let offer = Offer::new(
         DecisionKind::Funding,

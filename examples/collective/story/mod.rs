@@ -415,7 +415,7 @@ pub(crate) fn pay_public_contributors(
     by: MemberId,
     (offered, answered): (&str, &str),
 ) -> Result<(), Box<dyn Error>> {
-    let community = engine.community();
+    let community = &engine.community();
     let contributors: Vec<MemberId> = members
         .iter()
         .copied()

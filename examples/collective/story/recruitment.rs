@@ -122,7 +122,7 @@ pub(super) fn recruitment_decision(
     engine: &Engine<FileJournal<EngineEvent>>,
     governance: &Governance,
 ) -> Result<coproduction::values::ValueReport, Box<dyn Error>> {
-    let community = engine.community();
+    let community = &engine.community();
     let route = governance.route(&DecisionKind::Recruitment, RouteFacts::new())?;
     let (decider, facilitator, secretary) = (MemberId::new(1), MemberId::new(2), MemberId::new(3));
     let config = RoundConfig::from_route(
@@ -157,6 +157,7 @@ pub(super) fn recruitment_decision(
             steward: facilitator,
             members: [MemberId::new(13)].into(),
         },
+        changes: vec![],
     };
     engine.handle(proposal(
         decider,

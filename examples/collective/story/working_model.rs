@@ -38,7 +38,7 @@ pub(super) fn working_model(
     engine: &StoryEngine,
     governance: &Governance,
 ) -> Result<WorkingModel, Box<dyn Error>> {
-    let community = engine.community();
+    let community = &engine.community();
     let route = governance.route(&DecisionKind::WorkingModel, RouteFacts::new())?;
     println!("  Route: {} decides by {}", route.decider, route.procedure);
     let (staff_1, co_producer_1, co_producer_2) =
@@ -70,6 +70,7 @@ pub(super) fn working_model(
                     steward,
                     members: community.members().map(|m| m.id).collect(),
                 },
+                changes: vec![],
             }),
         },
     ))?;

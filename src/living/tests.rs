@@ -1,0 +1,266 @@
+use super::*;
+
+fn at(s: &str) -> Timestamp {
+    s.parse().unwrap()
+}
+
+fn allies() -> BodyId {
+    BodyId::new("allies_group").unwrap()
+}
+
+/// Two staff allies and one ally with lived experience, in an Allies Group; the whole
+/// community's body holds all three.
+fn founding() -> Community {
+    let mut c = Community::new();
+    for (n, lived) in [(1, false), (2, false), (3, true)] {
+        let mut m = Member::new(MemberId::new(n), format!("Member {n}")).with_role(Role::Ally);
+        if lived {
+            m = m.with_lived_experience();
+        }
+        c.add_member(m).unwrap();
+    }
+    c.add_body(
+        Body::new(allies(), "Allies Group", BodyKind::AlliesGroup)
+            .with_members([1, 2, 3].map(MemberId::new)),
+    )
+    .unwrap();
+    c.add_body(
+        Body::new(
+            BodyId::new("whole_community").unwrap(),
+            "Whole community",
+            BodyKind::WholeCommunity,
+        )
+        .with_members([1, 2, 3].map(MemberId::new)),
+    )
+    .unwrap();
+    c
+}
+
+fn history() -> History {
+    History::founded(
+        founding(),
+        None,
+        Charter::default(),
+        at("2021-01-04T09:00:00Z"),
+    )
+    .unwrap()
+}
+
+#[test]
+fn the_reserved_stream_is_a_valid_slug() {
+    assert_eq!(StreamId::new(STREAM).unwrap(), stream());
+}
+
+#[test]
+fn a_join_takes_effect_from_its_time_and_joins_the_whole_community() {
+    let mut h = history();
+    let joiner = Member::new(MemberId::new(4), "Member 4").with_lived_experience();
+    h.apply(
+        &CommunityChange::Join { member: joiner },
+        at("2021-03-01T09:00:00Z"),
+    )
+    .unwrap();
+    let before = h.at(at("2021-02-28T23:59:59Z"));
+    assert!(before.community().member(MemberId::new(4)).is_none());
+    let after = h.at(at("2021-03-01T09:00:00Z"));
+    assert!(after.community().member(MemberId::new(4)).is_some());
+    let whole = BodyId::new("whole_community").unwrap();
+    assert!(
+        after
+            .community()
+            .body(&whole)
+            .unwrap()
+            .contains(MemberId::new(4))
+    );
+    assert!(
+        !after
+            .community()
+            .body(&allies())
+            .unwrap()
+            .contains(MemberId::new(4))
+    );
+    // Before the founding, the founding is what there is.
+    assert_eq!(h.at(at("2000-01-01T00:00:00Z")).from(), h.founding().from());
+}
+
+#[test]
+fn a_wave_of_appointments_changes_the_groups_figures() {
+    let mut h = history();
+    for n in [4, 5] {
+        let joiner = Member::new(MemberId::new(n), format!("Member {n}")).with_lived_experience();
+        h.apply(
+            &CommunityChange::Join { member: joiner },
+            at("2021-03-01T09:00:00Z"),
+        )
+        .unwrap();
+    }
+    let wave = CommunityChange::Appoint {
+        body: allies(),
+        members: vec![MemberId::new(4), MemberId::new(5)],
+    };
+    assert_eq!(
+        wave.needs_decision(h.current().community()),
+        Some(DecisionKind::Recruitment)
+    );
+    h.apply(&wave, at("2021-04-01T09:00:00Z")).unwrap();
+    let figures = |t| h.at(at(t)).community().figures(&allies()).unwrap();
+    let before = figures("2021-03-15T00:00:00Z");
+    assert_eq!((before.size, before.lived_experience), (3, 1));
+    let after = figures("2021-04-02T00:00:00Z");
+    assert_eq!((after.size, after.lived_experience), (5, 3));
+}
+
+#[test]
+fn a_refused_change_leaves_the_history_as_it_was() {
+    let mut h = history();
+    let twice = CommunityChange::Appoint {
+        body: allies(),
+        members: vec![MemberId::new(1)],
+    };
+    let err = h.apply(&twice, at("2021-02-01T00:00:00Z")).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            LivingError::Community {
+                change: "appoint",
+                ..
+            }
+        ),
+        "{err}"
+    );
+    let unknown = CommunityChange::Leave {
+        member: MemberId::new(99),
+    };
+    assert!(h.apply(&unknown, at("2021-02-01T00:00:00Z")).is_err());
+    let nobody = CommunityChange::Appoint {
+        body: allies(),
+        members: vec![],
+    };
+    assert_eq!(
+        h.apply(&nobody, at("2021-02-01T00:00:00Z")),
+        Err(LivingError::NobodyNamed { change: "appoint" })
+    );
+    assert_eq!(h.versions().count(), 1);
+}
+
+#[test]
+fn a_change_dated_before_the_last_is_refused() {
+    let mut h = history();
+    let leave = CommunityChange::Leave {
+        member: MemberId::new(1),
+    };
+    h.apply(&leave, at("2021-05-01T00:00:00Z")).unwrap();
+    let declare = CommunityChange::LivedExperience {
+        member: MemberId::new(2),
+        declared: true,
+    };
+    let err = h.apply(&declare, at("2021-04-01T00:00:00Z")).unwrap_err();
+    assert!(matches!(err, LivingError::Backdated { .. }), "{err}");
+    assert!(h.apply(&declare, at("2021-05-01T00:00:00Z")).is_ok());
+    assert!(
+        h.current()
+            .community()
+            .member(MemberId::new(2))
+            .unwrap()
+            .lived_experience
+    );
+}
+
+#[test]
+fn which_changes_are_a_members_own_and_which_need_a_decision() {
+    let c = founding();
+    let whole = BodyId::new("whole_community").unwrap();
+    let cases = [
+        (
+            CommunityChange::Join {
+                member: Member::new(MemberId::new(9), "Nine"),
+            },
+            None,
+            None,
+        ),
+        (
+            CommunityChange::Leave {
+                member: MemberId::new(2),
+            },
+            None,
+            Some(MemberId::new(2)),
+        ),
+        (
+            CommunityChange::Appoint {
+                body: whole,
+                members: vec![MemberId::new(2)],
+            },
+            None,
+            Some(MemberId::new(2)),
+        ),
+        (
+            CommunityChange::Roles {
+                member: MemberId::new(2),
+                roles: [Role::Staff].into(),
+            },
+            Some(DecisionKind::Recruitment),
+            None,
+        ),
+        (
+            CommunityChange::DissolveBody { body: allies() },
+            Some(DecisionKind::Governance),
+            None,
+        ),
+        (
+            CommunityChange::Charter {
+                charter: Charter::default(),
+            },
+            Some(DecisionKind::Governance),
+            None,
+        ),
+    ];
+    for (change, needs, own) in cases {
+        assert_eq!(change.needs_decision(&c), needs, "{}", change.label());
+        assert_eq!(change.own_member(&c), own, "{}", change.label());
+    }
+}
+
+#[test]
+fn a_new_charter_gets_its_own_hash_and_later_versions_keep_it() {
+    let mut h = history();
+    let spec = r#"{"values": [{"id": "transparent"}], "rules": [{"id": "T2"}]}"#;
+    let charter = Charter::from_json(spec).unwrap();
+    let hash = charter.hash();
+    h.apply(
+        &CommunityChange::Charter { charter },
+        at("2021-06-01T00:00:00Z"),
+    )
+    .unwrap();
+    h.apply(
+        &CommunityChange::Leave {
+            member: MemberId::new(1),
+        },
+        at("2021-07-01T00:00:00Z"),
+    )
+    .unwrap();
+    assert_eq!(h.current().charter_hash(), hash);
+    assert_eq!(
+        h.at(at("2021-05-01T00:00:00Z")).charter_hash(),
+        Charter::default().hash()
+    );
+}
+
+#[test]
+fn the_events_read_back_as_written() {
+    let change = CommunityChange::Appoint {
+        body: allies(),
+        members: vec![MemberId::new(4)],
+    };
+    let event = LivingEvent::Changed {
+        change: Box::new(change),
+        decided_by: Some(StreamId::new("allies-recruitment").unwrap()),
+    };
+    let json = serde_json::to_string(&event).unwrap();
+    assert_eq!(
+        json,
+        r#"{"type":"changed","change":{"type":"appoint","body":"allies_group","members":[4]},"decided_by":"allies-recruitment"}"#
+    );
+    assert_eq!(serde_json::from_str::<LivingEvent>(&json).unwrap(), event);
+    let unknown = r#"{"type":"changed","change":{"type":"leave","member":4,"why":"x"}}"#;
+    assert!(serde_json::from_str::<LivingEvent>(unknown).is_err());
+}
