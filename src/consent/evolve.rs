@@ -3,22 +3,28 @@
 
 use super::event::{CloseResult, RoundEvent};
 use super::objection::{Answers, Concern, ConcernSource, Objection, ObjectionStatus};
-use super::phase::RoundPhase;
 use super::respond::record_response;
+use super::stage::{Deliberation, RoundEnd, RoundStage};
 use super::state::{Contribution, Ending, Round, RoundDecision};
 
-use RoundPhase as P;
+/// Moves `round` into `stage`; a new phase starts its time box at `at`.
+fn enter(round: &mut Round, stage: RoundStage, at: jiff::Timestamp) {
+    if round.phase() != stage.phase() {
+        round.phase_started = at;
+    }
+    round.stage = stage;
+}
+
+/// Ends `round` with `ending`, keeping the decision that carried, if one did.
+fn end(round: &mut Round, ending: Ending, at: jiff::Timestamp) {
+    let decision = round.stage.decision().cloned();
+    enter(round, RoundStage::Ended(RoundEnd { ending, decision }), at);
+}
 
 /// Folds `event` into `round`.
 pub(super) fn evolve_opened(round: &mut Round, event: &RoundEvent) {
     let at = event.at();
     round.last_at = round.last_at.max(at);
-    let enter = |round: &mut Round, phase: RoundPhase| {
-        if round.phase != phase {
-            round.phase = phase;
-            round.phase_started = at;
-        }
-    };
     match event {
         RoundEvent::Opened { .. } => {}
         RoundEvent::Advanced { to, round: n, .. } => {
@@ -27,7 +33,10 @@ pub(super) fn evolve_opened(round: &mut Round, event: &RoundEvent) {
                 round.seats.clear_responses();
                 round.advice_answers.clear();
             }
-            enter(round, *to);
+            // `decide` advances only between deliberating phases.
+            if let Ok(to) = Deliberation::try_from(*to) {
+                enter(round, RoundStage::Deliberating(to), at);
+            }
         }
         RoundEvent::QuestionAsked { by, question, at } => round.questions.push(Contribution {
             by: *by,
@@ -55,8 +64,8 @@ pub(super) fn evolve_opened(round: &mut Round, event: &RoundEvent) {
                 }
             }
             round.amendments.push(amendment.clone());
-            if round.phase == P::Reactions {
-                enter(round, P::Amending);
+            if round.stage == RoundStage::Deliberating(Deliberation::Reactions) {
+                enter(round, RoundStage::Deliberating(Deliberation::Amending), at);
             }
         }
         RoundEvent::Responded {
@@ -101,29 +110,27 @@ pub(super) fn evolve_opened(round: &mut Round, event: &RoundEvent) {
                 });
             }
             match result {
-                CloseResult::Objections => enter(round, P::Integrating),
+                CloseResult::Objections => enter(
+                    round,
+                    RoundStage::Deliberating(Deliberation::Integrating),
+                    *at,
+                ),
                 CloseResult::Consented => {
-                    round.decision = Some(RoundDecision {
+                    let decision = RoundDecision {
                         adopt: true,
                         rationale: None,
                         by: round.config.roles.facilitator,
                         at: *at,
-                    });
-                    enter(round, P::Consented);
+                    };
+                    enter(round, RoundStage::Consented(decision), *at);
                 }
-                CloseResult::Declined => {
-                    round.ending = Some(Ending::Declined { at: *at });
-                    enter(round, P::Declined);
-                }
+                CloseResult::Declined => end(round, Ending::Declined { at: *at }, *at),
                 CloseResult::DeferredByAbsence => {
-                    round.ending = Some(Ending::Deferred {
-                        reason: format!(
-                            "{} eligible member(s) had not responded and the absence policy defers",
-                            absent.len()
-                        ),
-                        at: *at,
-                    });
-                    enter(round, P::Deferred);
+                    let reason = format!(
+                        "{} eligible member(s) had not responded and the absence policy defers",
+                        absent.len()
+                    );
+                    end(round, Ending::Deferred { reason, at: *at }, *at);
                 }
             }
         }
@@ -189,18 +196,21 @@ pub(super) fn evolve_opened(round: &mut Round, event: &RoundEvent) {
             by,
             at,
         } => {
-            round.decision = Some(RoundDecision {
+            let decision = RoundDecision {
                 adopt: *adopt,
                 rationale: Some(rationale.clone()),
                 by: *by,
                 at: *at,
-            });
-            if *adopt {
-                enter(round, P::Consented);
+            };
+            let stage = if *adopt {
+                RoundStage::Consented(decision)
             } else {
-                round.ending = Some(Ending::Declined { at: *at });
-                enter(round, P::Declined);
-            }
+                RoundStage::Ended(RoundEnd {
+                    ending: Ending::Declined { at: *at },
+                    decision: Some(decision),
+                })
+            };
+            enter(round, stage, *at);
         }
         RoundEvent::OutcomeRecorded {
             statement,
@@ -208,43 +218,46 @@ pub(super) fn evolve_opened(round: &mut Round, event: &RoundEvent) {
             by,
             at,
         } => {
-            round.ending = Some(Ending::Adopted {
+            let ending = Ending::Adopted {
                 statement: statement.clone(),
                 review_date: *review_date,
                 recorded_by: *by,
                 at: *at,
-            });
-            enter(round, P::Adopted);
+            };
+            end(round, ending, *at);
         }
         RoundEvent::Withdrawn { by, reason, at } => {
-            round.ending = Some(Ending::Withdrawn {
+            let ending = Ending::Withdrawn {
                 by: *by,
                 reason: reason.clone(),
                 at: *at,
-            });
-            enter(round, P::Withdrawn);
+            };
+            end(round, ending, *at);
         }
         RoundEvent::Deferred { reason, at } => {
-            round.ending = Some(Ending::Deferred {
+            let ending = Ending::Deferred {
                 reason: reason.clone(),
                 at: *at,
-            });
-            enter(round, P::Deferred);
+            };
+            end(round, ending, *at);
         }
         RoundEvent::Escalated { to, reason, at } => {
-            round.ending = Some(Ending::Escalated {
+            let ending = Ending::Escalated {
                 to: to.clone(),
                 reason: reason.clone(),
                 at: *at,
-            });
-            enter(round, P::Escalated);
+            };
+            end(round, ending, *at);
         }
         RoundEvent::BrokenDown { rounds, at } => {
-            round.ending = Some(Ending::BrokenDown {
-                rounds: *rounds,
-                at: *at,
-            });
-            enter(round, P::BrokenDown);
+            end(
+                round,
+                Ending::BrokenDown {
+                    rounds: *rounds,
+                    at: *at,
+                },
+                *at,
+            );
         }
     }
 }

@@ -20,6 +20,7 @@ use super::phase::{EDGES, RoundPhase};
 use super::respond::{decide_respond, record_response};
 use super::response::{Responded, Response, Tally};
 use super::seats::Seats;
+use super::stage::{Deliberation, RoundStage};
 use super::state::{Round, RoundState};
 
 use RoundPhase as P;
@@ -180,7 +181,7 @@ fn evolve_other(state: RoundState, event: &RoundEvent) -> RoundState {
             RoundState::Opened(Box::new(Round {
                 seats: Seats::new(&config.eligible),
                 config: config.as_ref().clone(),
-                phase: P::Presented,
+                stage: RoundStage::Deliberating(Deliberation::Presented),
                 opened_at: *at,
                 phase_started: *at,
                 last_at: *at,
@@ -193,8 +194,6 @@ fn evolve_other(state: RoundState, event: &RoundEvent) -> RoundState {
                 objections: Vec::new(),
                 concerns: Vec::new(),
                 advice_answers: BTreeMap::new(),
-                decision: None,
-                ending: None,
             }))
         }
         (RoundState::Opened(mut round), event) => {
@@ -213,7 +212,7 @@ fn decide_opened(
     ctx: &Context,
 ) -> Result<Events<RoundEvent>, ConsentError> {
     let attempted = command.label();
-    let phase = round.phase;
+    let phase = round.phase();
     let now = ctx.now;
     let actor = ctx.actor;
     let exit = matches!(
@@ -567,7 +566,7 @@ pub(super) fn admit(
     exit: bool,
     now: Timestamp,
 ) -> Result<Option<Timestamp>, ConsentError> {
-    let phase = round.phase;
+    let phase = round.phase();
     if !phase.is_open() {
         return Err(ConsentError::WrongPhase { attempted, phase });
     }

@@ -50,6 +50,22 @@
 //! - the typestate façade [`ConsentRound`], for Rust code, where an illegal step does not
 //!   compile. It calls the same `decide` and `evolve`.
 //!
+//! # Which phase owns which data
+//!
+//! An opened [`Round`] holds what every phase has (its configuration, seats, objections,
+//! concerns, questions and times) and a [`RoundStage`] that owns the rest, so the decision
+//! and the ending exist only in the phases that have them, and the phase is derived from
+//! the stage:
+//!
+//! | stage | phases | owns |
+//! |---|---|---|
+//! | `Deliberating` ([`Deliberation`]) | presented, clarifying, reactions, amending, objection round, integrating | which of them |
+//! | `Consented` ([`RoundDecision`]) | consented | the decision that carried: the facilitator's close, a vote, or a decider with a rationale |
+//! | `Ended` ([`RoundEnd`]) | adopted, declined, withdrawn, deferred, escalated, broken down | the [`Ending`], whose kind gives the phase, and the decision, if one carried or declined |
+//!
+//! The count at the last close ([`Round::last_tally`]) stays the round's own: a round that
+//! a decider decided has none in any phase.
+//!
 //! # Example
 //!
 //! ```
@@ -129,6 +145,7 @@ mod record;
 mod respond;
 mod response;
 mod seats;
+mod stage;
 mod state;
 mod typestate;
 
@@ -150,6 +167,7 @@ pub use objection::{
 };
 pub use phase::RoundPhase;
 pub use response::{Responded, Response, Tally};
+pub use stage::{Deliberation, RoundEnd, RoundStage};
 pub use state::{Contribution, Ending, Round, RoundDecision, RoundState};
 pub use typestate::{
     Adopted, Advanced, Amending, AnyRound, BrokenDown, Clarifying, Closed, ConsentRound, Consented,

@@ -14,7 +14,7 @@ use crate::values::DecisionRecord;
 
 use super::{
     ConsentError, ConsentProcess, EligibleMember, Ending, RoundCommand, RoundConfig, RoundEvent,
-    RoundPhase, RoundState, snapshot,
+    RoundStage, RoundState, snapshot,
 };
 
 impl Process for ConsentProcess {
@@ -105,21 +105,19 @@ impl Process for ConsentProcess {
         if after.phase() == state.phase() {
             return None;
         }
-        let ending = after.round().and_then(|r| r.ending());
-        match (after.phase(), ending) {
-            (RoundPhase::Consented, _) => Some(Reached::Consented),
-            (RoundPhase::Adopted, Some(Ending::Adopted { review_date, .. })) => {
-                Some(Reached::Adopted {
+        // The stage says what was reached: a round ended holds the ending that says how.
+        match after.round()?.stage() {
+            RoundStage::Deliberating(_) => None,
+            RoundStage::Consented(_) => Some(Reached::Consented),
+            RoundStage::Ended(end) => Some(match end.ending() {
+                Ending::Adopted { review_date, .. } => Reached::Adopted {
                     review_date: *review_date,
-                })
-            }
-            (RoundPhase::Declined, _) => Some(Reached::Declined),
-            (RoundPhase::Withdrawn, _) => Some(Reached::Withdrawn),
-            (RoundPhase::Deferred | RoundPhase::BrokenDown, _) => Some(Reached::Deferred),
-            (RoundPhase::Escalated, Some(Ending::Escalated { to, .. })) => {
-                Some(Reached::Escalated { to: to.clone() })
-            }
-            _ => None,
+                },
+                Ending::Declined { .. } => Reached::Declined,
+                Ending::Withdrawn { .. } => Reached::Withdrawn,
+                Ending::Deferred { .. } | Ending::BrokenDown { .. } => Reached::Deferred,
+                Ending::Escalated { to, .. } => Reached::Escalated { to: to.clone() },
+            }),
         }
     }
 

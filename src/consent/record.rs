@@ -24,8 +24,8 @@ use crate::values::{
 use super::ConsentError;
 use super::config::{AbsencePolicy, RoundConfig, RoundRoles, snapshot};
 use super::objection::{ConcernSource, Disposition, Objection};
-use super::phase::RoundPhase;
 use super::response::Response;
+use super::stage::RoundStage;
 use super::state::{Ending, Round};
 
 impl AbsencePolicy {
@@ -100,7 +100,7 @@ impl Round {
             config.deciding_body.clone(),
             config.method,
         ));
-        record.outcome = self.phase.outcome();
+        record.outcome = self.phase().outcome();
         record.body = Some(self.figures(community));
         record.absence_policy = Some(config.absence.counted_as());
 
@@ -113,7 +113,7 @@ impl Round {
             let mut p = Participant::new(decider);
             p.lived_experience = member.is_some_and(|m| m.lived_experience);
             p.public_contributor = member.is_some_and(Member::is_public_contributor);
-            if let Some(d) = &self.decision {
+            if let Some(d) = self.decision() {
                 p.response = Some(if d.adopt {
                     RecordedResponse::Consent
                 } else {
@@ -128,7 +128,7 @@ impl Round {
 
         let mut eligible: Vec<_> = config.eligible.iter().collect();
         eligible.sort_by_key(|m| m.member);
-        let closed = self.last_tally.is_some() || self.decision.is_some();
+        let closed = self.last_tally.is_some() || self.decision().is_some();
         let participants = eligible
             .iter()
             .map(|m| {
@@ -196,21 +196,22 @@ impl Round {
             record.advice = Some(advice);
         }
 
-        record.rationale = self.decision.as_ref().and_then(|d| d.rationale.clone());
+        record.rationale = self.decision().and_then(|d| d.rationale.clone());
         record.dates.round_opened_at = Some(self.opened_at);
-        // A decider's decision is taken when it is recorded; consent carried is not a
-        // decision until the outcome is recorded (adoption, below).
-        record.dates.decided_at = match self.phase {
-            RoundPhase::Consented => None,
-            _ => self.decision.as_ref().map(|d| d.at),
-        };
-        record.dates.round_closed_at = self.decision.as_ref().map(|d| d.at);
-        if let Some(Ending::Adopted {
-            review_date, at, ..
-        }) = &self.ending
-        {
-            record.dates.review_at = Some(*review_date);
-            record.dates.decided_at = Some(*at);
+        record.dates.round_closed_at = self.decision().map(|d| d.at);
+        // Only an ended round is decided: consent carried is not a decision until the
+        // outcome is recorded, which is when an adopted round was decided; a decider's
+        // decline was decided when recorded.
+        if let RoundStage::Ended(end) = &self.stage {
+            record.dates.decided_at = match end.ending() {
+                Ending::Adopted {
+                    review_date, at, ..
+                } => {
+                    record.dates.review_at = Some(*review_date);
+                    Some(*at)
+                }
+                _ => end.decision().map(|d| d.at),
+            };
         }
         record.dates.as_of = Some(now);
         record

@@ -25,7 +25,7 @@ pub(super) fn decide_respond(
     const ATTEMPTED: &str = "respond";
     let (actor, now) = (ctx.actor, ctx.now);
     admit(round, ATTEMPTED, false, now)?;
-    need_phase(ATTEMPTED, round.phase, &[P::ObjectionRound])?;
+    need_phase(ATTEMPTED, round.phase(), &[P::ObjectionRound])?;
     if !round.is_eligible(member) {
         return Err(ConsentError::NotEligible {
             attempted: ATTEMPTED,

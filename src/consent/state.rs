@@ -13,6 +13,7 @@ use super::objection::{Amendment, Concern, Objection, ObjectionId};
 use super::phase::RoundPhase;
 use super::response::{Responded, Tally};
 use super::seats::Seats;
+use super::stage::RoundStage;
 
 /// A question or reaction, with who gave it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -96,11 +97,12 @@ pub enum Ending {
     },
 }
 
-/// An opened round: everything the events have established.
+/// An opened round: everything the events have established, and the [`RoundStage`] that
+/// owns what only some phases have (the decision, the ending).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Round {
     pub(super) config: RoundConfig,
-    pub(super) phase: RoundPhase,
+    pub(super) stage: RoundStage,
     pub(super) opened_at: Timestamp,
     pub(super) phase_started: Timestamp,
     pub(super) last_at: Timestamp,
@@ -116,8 +118,6 @@ pub struct Round {
     pub(super) objections: Vec<Objection>,
     pub(super) concerns: Vec<Concern>,
     pub(super) advice_answers: BTreeMap<MemberId, String>,
-    pub(super) decision: Option<RoundDecision>,
-    pub(super) ending: Option<Ending>,
 }
 
 /// The state of one round: not yet opened, or opened.
@@ -135,7 +135,7 @@ impl RoundState {
     pub fn phase(&self) -> RoundPhase {
         match self {
             RoundState::NotOpened => RoundPhase::NotOpened,
-            RoundState::Opened(round) => round.phase,
+            RoundState::Opened(round) => round.phase(),
         }
     }
 
@@ -154,9 +154,14 @@ impl Round {
         &self.config
     }
 
-    /// The current phase.
+    /// Where the round stands, with the data its phase owns.
+    pub fn stage(&self) -> &RoundStage {
+        &self.stage
+    }
+
+    /// The current phase, derived from the stage.
     pub fn phase(&self) -> RoundPhase {
-        self.phase
+        self.stage.phase()
     }
 
     /// When the round opened.
@@ -253,12 +258,12 @@ impl Round {
 
     /// The decision that carried (or declined), once there is one.
     pub fn decision(&self) -> Option<&RoundDecision> {
-        self.decision.as_ref()
+        self.stage.decision()
     }
 
     /// How the round ended, once it has.
     pub fn ending(&self) -> Option<&Ending> {
-        self.ending.as_ref()
+        self.stage.ending()
     }
 
     /// The earliest time box still running, if any: the round deadline or the end of the

@@ -5,14 +5,19 @@ use std::collections::BTreeMap;
 use jiff::{SignedDuration, Timestamp};
 
 use crate::community::MemberId;
-use crate::decision::Method;
+use crate::decision::{Method, Tier};
 use crate::machine::{Context, Decider, Events, Transitions};
 use crate::values::{FundingCondition, Restriction};
 
 use super::FundingError;
 use super::command::{FundingCommand, FundingOutcome};
+use super::config::FundingPolicy;
 use super::event::{AdviceId, FundingEvent, RegisterListing, Requirement};
 use super::phase::{EDGES, FINALS, FundingPhase, PHASES};
+use super::stage::{
+    Consulting, Decided, Diligence, FundingStage, Listed, Monitored, ReviewConcluded, ScreenedOut,
+    Tiered, Withdrawal,
+};
 use super::state::{
     Advice, CommentWindow, CompletedCheck, DecisionTaken, Declaration, FundingDecision,
     FundingState, RoundReference,
@@ -103,25 +108,9 @@ impl Decider for FundingProcess {
             ) => FundingState::Identified(Box::new(FundingDecision {
                 offer: offer.as_ref().clone(),
                 policy: policy.as_ref().clone(),
-                phase: P::Identified,
                 identified_at: *at,
                 last_at: *at,
-                screen: None,
-                triage: None,
-                route: None,
-                required: Vec::new(),
-                checks: BTreeMap::new(),
-                declarations: BTreeMap::new(),
-                requirements: Vec::new(),
-                advice: Vec::new(),
-                windows: BTreeMap::new(),
-                sessions: Vec::new(),
-                consent_round: None,
-                decision: None,
-                listing: None,
-                published_at: None,
-                review_date: None,
-                ending: None,
+                stage: FundingStage::Identified,
             })),
             (FundingState::Identified(mut d), event) => {
                 evolve_identified(&mut d, event);
@@ -137,11 +126,9 @@ impl Decider for FundingProcess {
 /// What the route asks for before deciding: each consultee's advice (answered) or views,
 /// the comment window and session the policy holds from their tiers, and a consent round
 /// where the route decides in a round rather than by one accountable decider.
-pub(super) fn requirements(d: &FundingDecision) -> Vec<Requirement> {
+pub(super) fn requirements(tiered: &Tiered, policy: &FundingPolicy) -> Vec<Requirement> {
     let mut out = Vec::new();
-    let Some(route) = &d.route else {
-        return out;
-    };
+    let route = tiered.route();
     for consultee in &route.consult {
         out.push(if consultee.must_be_answered() {
             Requirement::AdviceAnswered {
@@ -154,10 +141,10 @@ pub(super) fn requirements(d: &FundingDecision) -> Vec<Requirement> {
         });
     }
     let tier = route.tier();
-    if tier >= d.policy.comment_window_from_tier {
+    if tier >= policy.comment_window_from_tier {
         out.push(Requirement::CommentWindow {});
     }
-    if tier >= d.policy.session_from_tier {
+    if tier >= policy.session_from_tier {
         out.push(Requirement::Session {});
     }
     if route
@@ -176,14 +163,14 @@ fn decide_identified(
 ) -> Result<Events<FundingEvent>, FundingError> {
     let attempted = command.label();
     let (actor, now) = (ctx.actor, ctx.now);
-    let phase = d.phase;
+    let phase = d.phase();
+    let wrong_phase = FundingError::WrongPhase { attempted, phase };
     if now < d.last_at {
         return Err(FundingError::ClockWentBack {
             now,
             last: d.last_at,
         });
     }
-    let recused = |member: MemberId| d.declarations.get(&member).is_some_and(|x| x.recused);
     let event = match command {
         FundingCommand::Identify { .. } => return Err(FundingError::AlreadyIdentified),
         FundingCommand::StartScreening {} => {
@@ -240,11 +227,10 @@ fn decide_identified(
             }
         }
         FundingCommand::StartDueDiligence {} => {
-            need_phase(attempted, phase, &[P::Triaged])?;
-            let tier = d
-                .triage
-                .as_ref()
-                .map_or(crate::decision::Tier::Zero, |t| t.tier);
+            let FundingStage::Triaged(tiered) = &d.stage else {
+                return Err(wrong_phase);
+            };
+            let tier = tiered.tier();
             FundingEvent::DueDiligenceStarted {
                 checks: d.policy.checklists.for_tier(tier).iter().copied().collect(),
                 by: actor,
@@ -252,14 +238,14 @@ fn decide_identified(
             }
         }
         FundingCommand::CompleteCheck { check, evidence } => {
-            need_phase(attempted, phase, &[P::DueDiligence, P::Consultation])?;
-            if !d.required.contains(check) {
+            let diligence = d.stage.checking().ok_or(wrong_phase)?;
+            if !diligence.required.contains(check) {
                 return Err(FundingError::CheckNotOnChecklist { check: *check });
             }
-            if d.checks.contains_key(check) {
+            if diligence.checks.contains_key(check) {
                 return Err(FundingError::CheckAlreadyCompleted { check: *check });
             }
-            if recused(actor) {
+            if diligence.recused(actor) {
                 return Err(FundingError::Recused {
                     attempted,
                     member: actor,
@@ -274,7 +260,7 @@ fn decide_identified(
             }
         }
         FundingCommand::DeclareInterest { interest, recused } => {
-            need_phase(attempted, phase, &[P::DueDiligence, P::Consultation])?;
+            d.stage.checking().ok_or(wrong_phase)?;
             if let Some(text) = interest {
                 need_text(attempted, "interest", text)?;
             }
@@ -286,19 +272,21 @@ fn decide_identified(
             }
         }
         FundingCommand::StartConsultation {} => {
-            need_phase(attempted, phase, &[P::DueDiligence])?;
+            let FundingStage::DueDiligence(diligence) = &d.stage else {
+                return Err(wrong_phase);
+            };
             FundingEvent::ConsultationStarted {
-                requirements: requirements(d),
+                requirements: requirements(diligence.tiered(), &d.policy),
                 by: actor,
                 at: now,
             }
         }
         FundingCommand::RecordAdvice { body, from, advice } => {
-            need_phase(attempted, phase, &[P::Consultation])?;
-            consulted(d, body)?;
+            let c = consultation(&d.stage, wrong_phase)?;
+            consulted(c, body)?;
             need_text(attempted, "advice", advice)?;
             FundingEvent::AdviceRecorded {
-                advice: AdviceId(next_id(d.advice.len())),
+                advice: AdviceId(next_id(c.advice.len())),
                 body: body.clone(),
                 from: *from,
                 text: advice.clone(),
@@ -307,8 +295,8 @@ fn decide_identified(
             }
         }
         FundingCommand::AnswerAdvice { advice, answer } => {
-            need_phase(attempted, phase, &[P::Consultation])?;
-            let entry = advice_entry(&d.advice, *advice)
+            let c = consultation(&d.stage, wrong_phase)?;
+            let entry = advice_entry(&c.advice, *advice)
                 .ok_or(FundingError::UnknownAdvice { advice: *advice })?;
             if entry.answer.is_some() {
                 return Err(FundingError::AdviceAlreadyAnswered { advice: *advice });
@@ -322,9 +310,9 @@ fn decide_identified(
             }
         }
         FundingCommand::OpenCommentWindow { body } => {
-            need_phase(attempted, phase, &[P::Consultation])?;
-            consulted(d, body)?;
-            if d.windows.contains_key(body) {
+            let c = consultation(&d.stage, wrong_phase)?;
+            consulted(c, body)?;
+            if c.windows.contains_key(body) {
                 return Err(FundingError::CommentWindowAlreadyOpened { body: body.clone() });
             }
             let days = i64::from(d.policy.comment_window_days);
@@ -339,8 +327,8 @@ fn decide_identified(
             }
         }
         FundingCommand::Comment { body, text } => {
-            need_phase(attempted, phase, &[P::Consultation])?;
-            let window = d
+            let c = consultation(&d.stage, wrong_phase)?;
+            let window = c
                 .windows
                 .get(body)
                 .ok_or_else(|| FundingError::NoCommentWindow { body: body.clone() })?;
@@ -359,8 +347,8 @@ fn decide_identified(
             }
         }
         FundingCommand::RecordSession { body, reference } => {
-            need_phase(attempted, phase, &[P::Consultation])?;
-            consulted(d, body)?;
+            let c = consultation(&d.stage, wrong_phase)?;
+            consulted(c, body)?;
             need_text(attempted, "reference", reference)?;
             FundingEvent::SessionRecorded {
                 body: body.clone(),
@@ -383,8 +371,8 @@ fn decide_identified(
             }
         }
         FundingCommand::StartDeciding {} => {
-            need_phase(attempted, phase, &[P::Consultation])?;
-            ready_to_decide(d, attempted, now)?;
+            let c = consultation(&d.stage, wrong_phase)?;
+            ready_to_decide(c, attempted, now)?;
             FundingEvent::DecidingStarted { by: actor, at: now }
         }
         FundingCommand::Decide {
@@ -392,8 +380,10 @@ fn decide_identified(
             deciders,
             rationale,
         } => {
-            need_phase(attempted, phase, &[P::Deciding])?;
-            let route_taken = decide_outcome(d, attempted, outcome, deciders, now)?;
+            let FundingStage::Deciding(c) = &d.stage else {
+                return Err(wrong_phase);
+            };
+            let route_taken = decide_outcome(c, attempted, outcome, deciders, now)?;
             need_text(attempted, "rationale", rationale)?;
             FundingEvent::Decided {
                 outcome: outcome.clone(),
@@ -405,14 +395,13 @@ fn decide_identified(
             }
         }
         FundingCommand::Publish { withheld_reason } => {
-            need_phase(attempted, phase, &[P::Accepted, P::AcceptedWithConditions])?;
+            let decision = match &d.stage {
+                FundingStage::Decided(decided) if decided.taken.outcome.accepts() => &decided.taken,
+                _ => return Err(wrong_phase),
+            };
             if let Some(reason) = withheld_reason {
                 need_text(attempted, "withheld_reason", reason)?;
             }
-            let decision = d
-                .decision
-                .as_ref()
-                .ok_or(FundingError::WrongPhase { attempted, phase })?;
             let mut conditions = d.offer.conditions.clone();
             if let FundingOutcome::AcceptWithConditions { conditions: own } = &decision.outcome {
                 conditions.extend(own.iter().cloned());
@@ -477,9 +466,20 @@ fn decide_identified(
     Ok(Events::one(event))
 }
 
+/// The consultation, in the one phase that records to it.
+fn consultation(
+    stage: &FundingStage,
+    wrong_phase: FundingError,
+) -> Result<&Consulting, FundingError> {
+    match stage {
+        FundingStage::Consultation(c) => Ok(c),
+        _ => Err(wrong_phase),
+    }
+}
+
 /// Consultation inputs come only from the bodies the route names.
-fn consulted(d: &FundingDecision, body: &crate::community::BodyId) -> Result<(), FundingError> {
-    if d.route.as_ref().is_some_and(|r| r.consults(body)) {
+fn consulted(c: &Consulting, body: &crate::community::BodyId) -> Result<(), FundingError> {
+    if c.diligence.tiered.route.consults(body) {
         Ok(())
     } else {
         Err(FundingError::NotConsulted { body: body.clone() })
@@ -488,18 +488,18 @@ fn consulted(d: &FundingDecision, body: &crate::community::BodyId) -> Result<(),
 
 /// Every required check complete and every consultation requirement met.
 fn ready_to_decide(
-    d: &FundingDecision,
+    c: &Consulting,
     attempted: &'static str,
     now: Timestamp,
 ) -> Result<(), FundingError> {
-    let missing = d.missing_checks();
+    let missing = c.diligence.missing_checks();
     if !missing.is_empty() {
         return Err(FundingError::MissingChecks {
             attempted,
             checks: missing,
         });
     }
-    let unmet = d.unmet_requirements(now);
+    let unmet = c.unmet_requirements(now);
     if !unmet.is_empty() {
         return Err(FundingError::ConsultationIncomplete {
             attempted,
@@ -510,27 +510,22 @@ fn ready_to_decide(
 }
 
 fn decide_outcome(
-    d: &FundingDecision,
+    c: &Consulting,
     attempted: &'static str,
     outcome: &FundingOutcome,
     deciders: &[MemberId],
     now: Timestamp,
 ) -> Result<crate::values::RouteSummary, FundingError> {
-    // Defensive: a red-line offer is declined at screening and never reaches deciding, but
-    // no path may accept one (rule C4 takes no override).
-    if outcome.accepts() && d.red_line_hit() {
-        return Err(FundingError::RedLine {
-            funder: d.offer.funder.clone(),
-        });
-    }
-    // The decision takes the route recorded at screening: the one governance gave.
-    let route_taken = d
-        .route
-        .as_ref()
-        .and_then(crate::governance::Route::summary)
-        .ok_or(FundingError::NoRoute)?;
+    // A red-line offer never reaches deciding: the stage holds a `Tiered`, which only a
+    // screen that passed makes, so no path accepts one (rule C4 takes no override).
+    let diligence = &c.diligence;
+    let route = &diligence.tiered.route;
+    // The decision takes the route recorded at screening: the one governance gave. Its
+    // summary is missing only for a route with no method, an automatic decline, which
+    // screening refuses for a clear offer.
+    let route_taken = route.summary().ok_or(FundingError::NoRoute)?;
     // It escalates only along the governance map's chain for that route.
-    if let (FundingOutcome::Escalate { to }, Some(route)) = (outcome, d.route.as_ref())
+    if let FundingOutcome::Escalate { to } = outcome
         && !route.escalation.contains(to)
     {
         return Err(FundingError::OffEscalationChain {
@@ -538,12 +533,12 @@ fn decide_outcome(
             chain: route.escalation.clone(),
         });
     }
-    ready_to_decide(d, attempted, now)?;
+    ready_to_decide(c, attempted, now)?;
     if deciders.is_empty() {
         return Err(FundingError::NoDeciders);
     }
     for member in deciders {
-        match d.declarations.get(member) {
+        match diligence.declarations.get(member) {
             None => return Err(FundingError::UndeclaredDecider { member: *member }),
             Some(x) if x.recused => {
                 return Err(FundingError::Recused {
@@ -555,21 +550,18 @@ fn decide_outcome(
         }
     }
     if outcome.accepts()
-        && d.requirements.contains(&Requirement::ConsentRound {})
-        && !d.consent_round.as_ref().is_some_and(|r| r.consented)
+        && c.requirements.contains(&Requirement::ConsentRound {})
+        && !c.consent_round.as_ref().is_some_and(|r| r.consented)
     {
         return Err(FundingError::ConsentNotGiven);
     }
     if let FundingOutcome::AcceptWithConditions { conditions } = outcome {
-        check_conditions(d, conditions)?;
+        check_conditions(diligence.tiered.tier(), conditions)?;
     }
     Ok(route_taken)
 }
 
-fn check_conditions(
-    d: &FundingDecision,
-    conditions: &[FundingCondition],
-) -> Result<(), FundingError> {
+fn check_conditions(tier: Tier, conditions: &[FundingCondition]) -> Result<(), FundingError> {
     if conditions.is_empty() {
         return Err(FundingError::NoConditions);
     }
@@ -580,14 +572,10 @@ fn check_conditions(
         });
     }
     // Rule C5: a condition restricting publication or voice is for tier 2 or higher.
-    let tier = d
-        .triage
-        .as_ref()
-        .map_or(crate::decision::Tier::Zero, |t| t.tier);
     let restricts = conditions.iter().any(|c| {
         c.restricts.contains(&Restriction::Publication) || c.restricts.contains(&Restriction::Voice)
     });
-    if restricts && tier < crate::decision::Tier::Two {
+    if restricts && tier < Tier::Two {
         return Err(FundingError::RestrictiveConditionBelowTierTwo { tier });
     }
     Ok(())
@@ -611,46 +599,138 @@ fn next_id(len: usize) -> u32 {
 
 fn evolve_identified(d: &mut FundingDecision, event: &FundingEvent) {
     d.last_at = d.last_at.max(event.at());
+    let stage = std::mem::replace(&mut d.stage, FundingStage::Identified);
+    d.stage = evolve_stage(stage, event);
+}
+
+/// A phase change moves the stage's data into the next stage; any other event records into
+/// the stage that owns its data. An event that fits neither is not one `decide` produces
+/// here, and leaves the stage as it is.
+fn evolve_stage(stage: FundingStage, event: &FundingEvent) -> FundingStage {
+    use FundingStage as S;
+    match (stage, event) {
+        (S::Identified, FundingEvent::ScreeningStarted { .. }) => S::Screening,
+        (
+            S::Screening,
+            FundingEvent::ScreenFailed {
+                hits,
+                route,
+                listing,
+                at,
+                ..
+            },
+        ) => S::DeclinedAtScreening(Box::new(ScreenedOut {
+            hits: hits.clone(),
+            route: route.as_ref().clone(),
+            listing: listing.clone(),
+            published_at: *at,
+        })),
+        (S::Screening, FundingEvent::Triaged { triage, route, .. }) => S::Triaged(Tiered {
+            triage: triage.clone(),
+            route: route.as_ref().clone(),
+        }),
+        (S::Triaged(tiered), FundingEvent::DueDiligenceStarted { checks, .. }) => {
+            S::DueDiligence(Diligence {
+                tiered,
+                required: checks.clone(),
+                checks: BTreeMap::new(),
+                declarations: BTreeMap::new(),
+            })
+        }
+        (S::DueDiligence(diligence), FundingEvent::ConsultationStarted { requirements, .. }) => {
+            S::Consultation(Consulting {
+                diligence,
+                requirements: requirements.clone(),
+                advice: Vec::new(),
+                windows: BTreeMap::new(),
+                sessions: Vec::new(),
+                consent_round: None,
+            })
+        }
+        (S::Consultation(c), FundingEvent::DecidingStarted { .. }) => S::Deciding(c),
+        (
+            S::Deciding(consulting),
+            FundingEvent::Decided {
+                outcome,
+                route_taken,
+                deciders,
+                rationale,
+                at,
+                ..
+            },
+        ) => S::Decided(Decided {
+            consulting,
+            taken: DecisionTaken {
+                outcome: outcome.clone(),
+                route_taken: route_taken.clone(),
+                deciders: deciders.clone(),
+                rationale: rationale.clone(),
+                at: *at,
+            },
+        }),
+        (S::Decided(decided), FundingEvent::Published { listing, at, .. })
+            if decided.taken.outcome.accepts() =>
+        {
+            S::Published(Listed {
+                decided,
+                listing: listing.clone(),
+                published_at: *at,
+            })
+        }
+        (S::Published(listed), FundingEvent::MonitoringStarted { review_date, .. }) => {
+            S::Monitoring(Monitored {
+                listed,
+                review_date: *review_date,
+            })
+        }
+        (S::Monitoring(monitored), FundingEvent::ReviewStarted { .. }) => S::UnderReview(monitored),
+        (
+            S::UnderReview(monitored),
+            FundingEvent::Reviewed {
+                renew,
+                rationale,
+                at,
+                ..
+            },
+        ) => S::Reviewed(ReviewConcluded {
+            monitored,
+            renew: *renew,
+            rationale: rationale.clone(),
+            at: *at,
+        }),
+        (stage, FundingEvent::Withdrawn { reason, at, .. }) if stage.phase().is_open() => {
+            S::Withdrawn(Withdrawal {
+                before: Box::new(stage),
+                reason: reason.clone(),
+                at: *at,
+            })
+        }
+        (mut stage, event) => {
+            record_into(&mut stage, event);
+            stage
+        }
+    }
+}
+
+/// Records an event that does not change the phase into the stage that owns its data.
+fn record_into(stage: &mut FundingStage, event: &FundingEvent) {
     match event {
-        FundingEvent::Identified { .. } => {}
-        FundingEvent::ScreeningStarted { .. } => d.phase = P::Screening,
-        FundingEvent::ScreenFailed {
-            hits,
-            route,
-            listing,
-            at,
-            ..
-        } => {
-            d.screen = Some(hits.clone());
-            d.route = Some(route.as_ref().clone());
-            d.listing = Some(listing.clone());
-            d.published_at = Some(*at);
-            d.phase = P::Declined;
-        }
-        FundingEvent::Triaged { triage, route, .. } => {
-            d.screen = Some(Vec::new());
-            d.triage = Some(triage.clone());
-            d.route = Some(route.as_ref().clone());
-            d.phase = P::Triaged;
-        }
-        FundingEvent::DueDiligenceStarted { checks, .. } => {
-            d.required.clone_from(checks);
-            d.phase = P::DueDiligence;
-        }
         FundingEvent::CheckCompleted {
             check,
             evidence,
             by,
             at,
         } => {
-            d.checks.insert(
-                *check,
-                CompletedCheck {
-                    by: *by,
-                    evidence: evidence.clone(),
-                    at: *at,
-                },
-            );
+            if let Some(diligence) = stage.checking_mut() {
+                diligence.checks.insert(
+                    *check,
+                    CompletedCheck {
+                        by: *by,
+                        evidence: evidence.clone(),
+                        at: *at,
+                    },
+                );
+            }
         }
         FundingEvent::InterestDeclared {
             member,
@@ -658,19 +738,27 @@ fn evolve_identified(d: &mut FundingDecision, event: &FundingEvent) {
             recused,
             at,
         } => {
-            d.declarations.insert(
-                *member,
-                Declaration {
-                    interest: interest.clone(),
-                    recused: *recused,
-                    at: *at,
-                },
-            );
+            if let Some(diligence) = stage.checking_mut() {
+                diligence.declarations.insert(
+                    *member,
+                    Declaration {
+                        interest: interest.clone(),
+                        recused: *recused,
+                        at: *at,
+                    },
+                );
+            }
         }
-        FundingEvent::ConsultationStarted { requirements, .. } => {
-            d.requirements.clone_from(requirements);
-            d.phase = P::Consultation;
+        _ => {
+            if let FundingStage::Consultation(c) = stage {
+                record_consulting(c, event);
+            }
         }
+    }
+}
+
+fn record_consulting(c: &mut Consulting, event: &FundingEvent) {
+    match event {
         FundingEvent::AdviceRecorded {
             advice,
             body,
@@ -678,7 +766,7 @@ fn evolve_identified(d: &mut FundingDecision, event: &FundingEvent) {
             text,
             at,
             ..
-        } => d.advice.push(Advice {
+        } => c.advice.push(Advice {
             id: *advice,
             body: body.clone(),
             from: *from,
@@ -687,8 +775,8 @@ fn evolve_identified(d: &mut FundingDecision, event: &FundingEvent) {
             answer: None,
         }),
         FundingEvent::AdviceAnswered { advice, answer, .. } => {
-            let index = advice_index(&d.advice, *advice);
-            if let Some(entry) = index.and_then(|i| d.advice.get_mut(i)) {
+            let index = advice_index(&c.advice, *advice);
+            if let Some(entry) = index.and_then(|i| c.advice.get_mut(i)) {
                 entry.answer = Some(answer.clone());
             }
         }
@@ -698,7 +786,7 @@ fn evolve_identified(d: &mut FundingDecision, event: &FundingEvent) {
             at,
             ..
         } => {
-            d.windows.insert(
+            c.windows.insert(
                 body.clone(),
                 CommentWindow {
                     opened_at: *at,
@@ -708,70 +796,24 @@ fn evolve_identified(d: &mut FundingDecision, event: &FundingEvent) {
             );
         }
         FundingEvent::Commented { body, text, by, .. } => {
-            if let Some(window) = d.windows.get_mut(body) {
+            if let Some(window) = c.windows.get_mut(body) {
                 window.comments.push((*by, text.clone()));
             }
         }
         FundingEvent::SessionRecorded {
             body, reference, ..
-        } => d.sessions.push((body.clone(), reference.clone())),
+        } => c.sessions.push((body.clone(), reference.clone())),
         FundingEvent::ConsentRoundRecorded {
             reference,
             consented,
             ..
         } => {
-            d.consent_round = Some(RoundReference {
+            c.consent_round = Some(RoundReference {
                 reference: reference.clone(),
                 consented: *consented,
             });
         }
-        FundingEvent::DecidingStarted { .. } => d.phase = P::Deciding,
-        FundingEvent::Decided {
-            outcome,
-            route_taken,
-            deciders,
-            rationale,
-            at,
-            ..
-        } => {
-            d.phase = match outcome {
-                FundingOutcome::Accept {} => P::Accepted,
-                FundingOutcome::AcceptWithConditions { .. } => P::AcceptedWithConditions,
-                FundingOutcome::Decline {} => P::Declined,
-                FundingOutcome::Defer {} => P::Deferred,
-                FundingOutcome::Escalate { .. } => P::Escalated,
-            };
-            d.decision = Some(DecisionTaken {
-                outcome: outcome.clone(),
-                route_taken: route_taken.clone(),
-                deciders: deciders.clone(),
-                rationale: rationale.clone(),
-                at: *at,
-            });
-        }
-        FundingEvent::Published { listing, at, .. } => {
-            d.listing = Some(listing.clone());
-            d.published_at = Some(*at);
-            d.phase = P::Published;
-        }
-        FundingEvent::MonitoringStarted { review_date, .. } => {
-            d.review_date = Some(*review_date);
-            d.phase = P::Monitoring;
-        }
-        FundingEvent::ReviewStarted { .. } => d.phase = P::UnderReview,
-        FundingEvent::Reviewed {
-            renew,
-            rationale,
-            at,
-            ..
-        } => {
-            d.ending = Some((rationale.clone(), *at));
-            d.phase = if *renew { P::Renewed } else { P::Ended };
-        }
-        FundingEvent::Withdrawn { reason, at, .. } => {
-            d.ending = Some((reason.clone(), *at));
-            d.phase = P::Withdrawn;
-        }
+        _ => {}
     }
 }
 

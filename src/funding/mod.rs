@@ -41,6 +41,31 @@
 //!   conditions, route, rationale) is published, conditions are monitored to a review date,
 //!   and the review renews or ends the arrangement.
 //!
+//! # Which phase owns which data
+//!
+//! An identified offer ([`FundingDecision`]) holds its offer, policy and times, and a
+//! [`FundingStage`] that owns the rest: each stage's data is in its type, built from the
+//! stage before it (rustls' states, each moving its fields into the next), so a triaged
+//! offer has a tier, and a decided one an outcome, without an `Option` to patch over. The
+//! phase is derived from the stage.
+//!
+//! | stage | phase | owns |
+//! |---|---|---|
+//! | `Identified`, `Screening` | identified, screening | nothing beyond the offer |
+//! | `DeclinedAtScreening` ([`ScreenedOut`]) | declined | the red lines hit, the route, the register entry and when it was published |
+//! | `Triaged` ([`Tiered`]) | triaged | the [`Triage`] (tier and reasons) and the governance route |
+//! | `DueDiligence` ([`Diligence`]) | due diligence | a `Tiered`, the tier's checklist, the checks done, the declarations |
+//! | `Consultation`, `Deciding` ([`Consulting`]) | consultation, deciding | a `Diligence`, the requirements, advice, comment windows, sessions, the consent round if held |
+//! | `Decided` ([`Decided`]) | accepted (with conditions), declined, deferred, escalated | a `Consulting` and the [`DecisionTaken`], whose outcome gives the phase |
+//! | `Published` ([`Listed`]) | published | a `Decided` (accepted) and the register entry |
+//! | `Monitoring`, `UnderReview` ([`Monitored`]) | monitoring, under review | a `Listed` and the review date |
+//! | `Reviewed` ([`ReviewConcluded`]) | renewed, ended | a `Monitored`, whether renewed, and why |
+//! | `Withdrawn` ([`Withdrawal`]) | withdrawn | the open stage it left, and why |
+//!
+//! [`FundingDecision`]'s accessors (`triage`, `checks`, `decided`...) read across stages
+//! and answer `None` or empty before the data exists; `decide` matches the stage a command
+//! needs and reads its data directly.
+//!
 //! # Example
 //!
 //! A small grant with no strings: tier 0, decided by a staff lead's advice process.
@@ -48,7 +73,7 @@
 //! ```
 //! use coproduction::community::{BodyId, MemberId};
 //! use coproduction::decision::{DecisionKind, Tier};
-//! use coproduction::funding::{Funding, FundingPolicy, Offer, Screened, route_facts};
+//! use coproduction::funding::{Funding, FundingPolicy, FundingStage, Offer, Screened, route_facts};
 //! use coproduction::governance::{Governance, GovernanceMap};
 //! use coproduction::community::Community;
 //!
@@ -70,6 +95,10 @@
 //!     panic!("no red line is crossed");
 //! };
 //! assert_eq!(triaged.decision().triage().map(|t| t.tier), Some(Tier::Zero));
+//! // Once triaged, the tier is the stage's own: no `Option` to get past.
+//! if let FundingStage::Triaged(tiered) = triaged.decision().stage() {
+//!     assert_eq!(tiered.tier(), Tier::Zero);
+//! }
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
@@ -80,6 +109,7 @@ mod machine;
 mod phase;
 mod process;
 mod record;
+mod stage;
 mod state;
 mod tier;
 mod typestate;
@@ -94,6 +124,10 @@ pub use config::{Check, Checklists, FundingPolicy};
 pub use event::{AdviceId, FundingEvent, RegisterListing, Requirement};
 pub use machine::FundingProcess;
 pub use phase::FundingPhase;
+pub use stage::{
+    Consulting, Decided, Diligence, FundingStage, Listed, Monitored, ReviewConcluded, ScreenedOut,
+    Tiered, Withdrawal,
+};
 pub use state::{
     Advice, CommentWindow, CompletedCheck, DecisionTaken, Declaration, FundingDecision,
     FundingState, RoundReference,

@@ -21,7 +21,7 @@ use crate::values::{
 
 use super::command::FundingOutcome;
 use super::config::Check;
-use super::phase::FundingPhase;
+use super::stage::FundingStage;
 use super::state::FundingDecision;
 
 impl FundingOutcome {
@@ -41,7 +41,7 @@ impl FundingOutcome {
 impl FundingDecision {
     /// A member's declaration as the value-check records it: `None` if they made none.
     pub fn conflict_of(&self, member: MemberId) -> Option<Conflict> {
-        self.declarations
+        self.declarations()
             .get(&member)
             .map(|d| match (&d.interest, d.recused) {
                 (_, true) => Conflict::DeclaredAndRecused,
@@ -86,7 +86,7 @@ impl FundingDecision {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn record(&self, community: &Community, now: Timestamp) -> DecisionRecord {
-        match &self.decision {
+        match self.decided() {
             Some(d) => self.project(
                 Some(&d.outcome),
                 &d.deciders,
@@ -129,21 +129,23 @@ impl FundingDecision {
         now: Timestamp,
     ) -> DecisionRecord {
         let mut record = DecisionRecord::new(self.offer.kind.clone());
-        record.tier = self.triage.as_ref().map(|t| t.tier);
-        record.outcome = if self.phase == FundingPhase::Declined && self.decision.is_none() {
-            Some(Outcome::Declined)
-        } else if self.phase == FundingPhase::Withdrawn {
-            Some(Outcome::Withdrawn)
-        } else {
-            outcome.map(FundingOutcome::recorded)
+        let screened_out = match &self.stage {
+            FundingStage::DeclinedAtScreening(out) => Some(out.as_ref()),
+            _ => None,
         };
-        record.route_given = self.route.as_ref().and_then(|r| r.summary());
-        record.route_taken = match (&self.decision, outcome) {
+        record.tier = self.triage().map(|t| t.tier);
+        record.outcome = match &self.stage {
+            FundingStage::DeclinedAtScreening(_) => Some(Outcome::Declined),
+            FundingStage::Withdrawn(_) => Some(Outcome::Withdrawn),
+            _ => outcome.map(FundingOutcome::recorded),
+        };
+        record.route_given = self.route().and_then(|r| r.summary());
+        record.route_taken = match (self.decided(), outcome) {
             (Some(d), _) => Some(d.route_taken.clone()),
             (None, Some(_)) => record.route_given.clone(),
             (None, None) => None,
         };
-        if let Some(route) = &self.route {
+        if let Some(route) = self.route() {
             record.body = community.figures(&route.decider).ok();
         }
 
@@ -153,7 +155,7 @@ impl FundingDecision {
             self.offer.amount,
             self.policy.amount_bands,
         ));
-        funder.red_line_screen = self.screen.as_ref().map(|hits| {
+        funder.red_line_screen = self.screen().map(|hits| {
             if hits.is_empty() {
                 Screen::Passed
             } else {
@@ -164,7 +166,7 @@ impl FundingDecision {
         if let Some(FundingOutcome::AcceptWithConditions { conditions }) = outcome {
             funder.conditions.extend(conditions.iter().cloned());
         }
-        if let (Some(listing), Some(at)) = (&self.listing, self.published_at) {
+        if let Some((listing, at)) = self.published() {
             let mut listed: BTreeSet<RegisterField> = RegisterField::ALL.into_iter().collect();
             if listing.route.is_none() {
                 listed.remove(&RegisterField::Route);
@@ -180,15 +182,21 @@ impl FundingDecision {
         }
         record.funder = Some(funder);
 
-        if !self.required.is_empty() {
+        // A tier whose checklist is empty records no due diligence, as before it starts.
+        if let Some(diligence) = self
+            .stage
+            .diligence()
+            .filter(|d| !d.required_checks().is_empty())
+        {
+            let (required, checks) = (diligence.required_checks(), diligence.checks());
             record.due_diligence = Some(
                 Check::ALL
                     .iter()
-                    .filter(|c| self.required.contains(c) || self.checks.contains_key(c))
+                    .filter(|c| required.contains(c) || checks.contains_key(c))
                     .map(|c| DueDiligenceCheck {
                         check: c.label().to_owned(),
-                        required: self.required.contains(c),
-                        completed_at: self.checks.get(c).map(|done| done.at),
+                        required: required.contains(c),
+                        completed_at: checks.get(c).map(|done| done.at),
                     })
                     .collect(),
             );
@@ -199,7 +207,7 @@ impl FundingDecision {
         if outcome.is_some() {
             let mut members: Vec<MemberId> = deciders.to_vec();
             members.extend(
-                self.declarations
+                self.declarations()
                     .iter()
                     .filter(|(_, d)| d.recused)
                     .map(|(m, _)| *m),
@@ -222,10 +230,16 @@ impl FundingDecision {
             );
         }
 
-        if !self.requirements.is_empty() {
+        // A route that asks for nothing before deciding records no advice log.
+        if let Some(consulting) = self
+            .stage
+            .consulting()
+            .filter(|c| !c.requirements().is_empty())
+        {
             let critical = self.policy.critical_friends.as_ref();
             record.advice = Some(
-                self.advice
+                consulting
+                    .advice()
                     .iter()
                     .map(|a| {
                         let mut bases = BTreeSet::new();
@@ -257,11 +271,11 @@ impl FundingDecision {
                     .collect(),
             );
             let mut ways = BTreeSet::new();
-            if !self.windows.is_empty() {
+            if !consulting.comment_windows().is_empty() {
                 ways.insert(Way::Written);
                 ways.insert(Way::Asynchronous);
             }
-            if !self.sessions.is_empty() {
+            if !consulting.sessions().is_empty() {
                 ways.insert(Way::Live);
             }
             // Without a window or a session the decision does not know how people could
@@ -271,24 +285,22 @@ impl FundingDecision {
             }
         }
 
-        record.rationale = rationale.map(str::to_owned).or_else(|| {
-            // An automatic decline's reason is its rationale, published with it.
-            self.listing
-                .as_ref()
-                .filter(|_| self.decision.is_none())
-                .map(|l| l.rationale.clone())
-        });
+        // An automatic decline's reason is its rationale, published with it, and it was
+        // decided when published.
+        record.rationale = rationale
+            .map(str::to_owned)
+            .or_else(|| screened_out.map(|out| out.listing().rationale.clone()));
         if outcome.is_some() {
             record.dates.decided_at = Some(decided_at);
-        } else if self.phase == FundingPhase::Declined {
-            record.dates.decided_at = self.published_at;
+        } else if let Some(out) = screened_out {
+            record.dates.decided_at = Some(out.published_at());
         }
         // The comment window is the decision's asynchronous round (rule H5 reads it).
-        if let Some(window) = self.windows.values().min_by_key(|w| w.opened_at) {
+        if let Some(window) = self.comment_windows().values().min_by_key(|w| w.opened_at) {
             record.dates.round_opened_at = Some(window.opened_at);
             record.dates.round_closed_at = Some(window.closes_at);
         }
-        record.dates.review_at = self.review_date;
+        record.dates.review_at = self.review_date();
         record.dates.as_of = Some(now);
         record
     }
@@ -297,42 +309,24 @@ impl FundingDecision {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::decision::DecisionKind;
-    use crate::funding::{FundingEvent, FundingPolicy, FundingProcess, FundingState, Offer};
-    use crate::machine::Decider;
+    use crate::funding::typestate::tests::{ctx, triaged};
+    use crate::machine::Context;
 
+    /// A tier-0 offer in due diligence, where members 1 (no interest), 2 (a tie, stepped
+    /// out) and 3 (a tie, took part) have declared: declarations are due diligence's data.
     fn declared() -> FundingDecision {
-        let at: Timestamp = "2024-05-01T09:00:00Z".parse().unwrap();
-        let mut state = FundingProcess::evolve(
-            FundingState::NotIdentified,
-            &FundingEvent::Identified {
-                offer: Box::new(Offer::new(
-                    DecisionKind::Funding,
-                    "A trust",
-                    "Trust",
-                    "A grant",
-                )),
-                policy: Box::new(FundingPolicy::seed()),
-                by: MemberId::new(1),
-                at,
-            },
-        );
+        let mut funding = triaged().start_due_diligence(ctx(3)).unwrap();
         for (member, interest, recused) in [
             (1, None, false),
             (2, Some("A tie"), true),
             (3, Some("A tie"), false),
         ] {
-            state = FundingProcess::evolve(
-                state,
-                &FundingEvent::InterestDeclared {
-                    member: MemberId::new(member),
-                    interest: interest.map(str::to_owned),
-                    recused,
-                    at,
-                },
-            );
+            let ctx = Context::new(MemberId::new(member), ctx(4).now);
+            funding = funding
+                .declare_interest(ctx, interest.map(str::to_owned), recused)
+                .unwrap();
         }
-        state.decision().unwrap().clone()
+        funding.decision().clone()
     }
 
     #[test]

@@ -13,6 +13,7 @@ use super::command::FundingOutcome;
 use super::config::{Check, FundingPolicy};
 use super::event::{AdviceId, RegisterListing, Requirement};
 use super::phase::FundingPhase;
+use super::stage::{Consulting, Decided, Diligence, FundingStage, Monitored, Tiered};
 use super::tier::{Offer, RedLineHit, Triage};
 
 /// A completed due-diligence check.
@@ -97,30 +98,15 @@ pub struct DecisionTaken {
     pub at: Timestamp,
 }
 
-/// An identified offer and everything decided about it.
+/// An identified offer and everything decided about it: what holds from identification
+/// on, and the [`FundingStage`] that owns the rest.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FundingDecision {
     pub(super) offer: Offer,
     pub(super) policy: FundingPolicy,
-    pub(super) phase: FundingPhase,
     pub(super) identified_at: Timestamp,
     pub(super) last_at: Timestamp,
-    pub(super) screen: Option<Vec<RedLineHit>>,
-    pub(super) triage: Option<Triage>,
-    pub(super) route: Option<Route>,
-    pub(super) required: Vec<Check>,
-    pub(super) checks: BTreeMap<Check, CompletedCheck>,
-    pub(super) declarations: BTreeMap<MemberId, Declaration>,
-    pub(super) requirements: Vec<Requirement>,
-    pub(super) advice: Vec<Advice>,
-    pub(super) windows: BTreeMap<BodyId, CommentWindow>,
-    pub(super) sessions: Vec<(BodyId, String)>,
-    pub(super) consent_round: Option<RoundReference>,
-    pub(super) decision: Option<DecisionTaken>,
-    pub(super) listing: Option<RegisterListing>,
-    pub(super) published_at: Option<Timestamp>,
-    pub(super) review_date: Option<Timestamp>,
-    pub(super) ending: Option<(String, Timestamp)>,
+    pub(super) stage: FundingStage,
 }
 
 /// The state of one funding decision: nothing yet, or an identified offer.
@@ -138,7 +124,7 @@ impl FundingState {
     pub fn phase(&self) -> FundingPhase {
         match self {
             FundingState::NotIdentified => FundingPhase::NotIdentified,
-            FundingState::Identified(d) => d.phase,
+            FundingState::Identified(d) => d.phase(),
         }
     }
 
@@ -151,6 +137,12 @@ impl FundingState {
     }
 }
 
+/// Read before due diligence starts: nothing checked, nobody declared.
+static NO_CHECKS: BTreeMap<Check, CompletedCheck> = BTreeMap::new();
+static NO_DECLARATIONS: BTreeMap<MemberId, Declaration> = BTreeMap::new();
+/// Read before consultation starts: no window opened.
+static NO_WINDOWS: BTreeMap<BodyId, CommentWindow> = BTreeMap::new();
+
 impl FundingDecision {
     /// The offer.
     pub fn offer(&self) -> &Offer {
@@ -162,9 +154,14 @@ impl FundingDecision {
         &self.policy
     }
 
-    /// The phase.
+    /// Where the offer stands, with the data its phase owns.
+    pub fn stage(&self) -> &FundingStage {
+        &self.stage
+    }
+
+    /// The phase, derived from the stage.
     pub fn phase(&self) -> FundingPhase {
-        self.phase
+        self.stage.phase()
     }
 
     /// When the offer was identified.
@@ -179,125 +176,131 @@ impl FundingDecision {
 
     /// The red lines crossed, once screened (empty when the screen passed).
     pub fn screen(&self) -> Option<&[RedLineHit]> {
-        self.screen.as_deref()
+        match &self.stage {
+            FundingStage::DeclinedAtScreening(out) => Some(out.hits()),
+            stage => stage.tiered().map(|_| &[][..]),
+        }
     }
 
     /// Whether the screen found a red line.
     pub fn red_line_hit(&self) -> bool {
-        self.screen.as_ref().is_some_and(|hits| !hits.is_empty())
+        self.screen().is_some_and(|hits| !hits.is_empty())
     }
 
     /// The tier and its reasons, once triaged.
     pub fn triage(&self) -> Option<&Triage> {
-        self.triage.as_ref()
+        self.stage.tiered().map(Tiered::triage)
     }
 
     /// The governance route recorded at screening.
     pub fn route(&self) -> Option<&Route> {
-        self.route.as_ref()
+        match &self.stage {
+            FundingStage::DeclinedAtScreening(out) => Some(out.route()),
+            stage => stage.tiered().map(Tiered::route),
+        }
     }
 
     /// The checks the tier requires, once due diligence started.
     pub fn required_checks(&self) -> &[Check] {
-        &self.required
+        self.stage
+            .diligence()
+            .map_or(&[], Diligence::required_checks)
     }
 
     /// The completed checks.
     pub fn checks(&self) -> &BTreeMap<Check, CompletedCheck> {
-        &self.checks
+        self.stage.diligence().map_or(&NO_CHECKS, Diligence::checks)
     }
 
     /// The required checks not yet completed.
     pub fn missing_checks(&self) -> Vec<Check> {
-        self.required
-            .iter()
-            .filter(|c| !self.checks.contains_key(c))
-            .copied()
-            .collect()
+        self.stage
+            .diligence()
+            .map(Diligence::missing_checks)
+            .unwrap_or_default()
     }
 
     /// Declarations of interest, by member.
     pub fn declarations(&self) -> &BTreeMap<MemberId, Declaration> {
-        &self.declarations
+        self.stage
+            .diligence()
+            .map_or(&NO_DECLARATIONS, Diligence::declarations)
     }
 
     /// What the route asks for before deciding, once consultation started.
     pub fn requirements(&self) -> &[Requirement] {
-        &self.requirements
+        self.stage
+            .consulting()
+            .map_or(&[], Consulting::requirements)
     }
 
     /// The requirements not met as of `now`.
     pub fn unmet_requirements(&self, now: Timestamp) -> Vec<Requirement> {
-        self.requirements
-            .iter()
-            .filter(|r| !self.meets(r, now))
-            .cloned()
-            .collect()
-    }
-
-    fn window_ran(&self, body: Option<&BodyId>, now: Timestamp) -> bool {
-        self.windows
-            .iter()
-            .any(|(b, w)| body.is_none_or(|body| b == body) && w.closes_at <= now)
-    }
-
-    fn meets(&self, requirement: &Requirement, now: Timestamp) -> bool {
-        match requirement {
-            Requirement::AdviceAnswered { body } => {
-                let mut from_body = self.advice.iter().filter(|a| &a.body == body).peekable();
-                from_body.peek().is_some() && from_body.all(|a| a.answer.is_some())
-            }
-            Requirement::ViewsGathered { body } => {
-                self.window_ran(Some(body), now) || self.sessions.iter().any(|(b, _)| b == body)
-            }
-            Requirement::CommentWindow {} => self.window_ran(None, now),
-            Requirement::Session {} => !self.sessions.is_empty(),
-            Requirement::ConsentRound {} => self.consent_round.is_some(),
-        }
+        self.stage
+            .consulting()
+            .map(|c| c.unmet_requirements(now))
+            .unwrap_or_default()
     }
 
     /// Advice recorded, in order.
     pub fn advice(&self) -> &[Advice] {
-        &self.advice
+        self.stage.consulting().map_or(&[], Consulting::advice)
     }
 
     /// Comment windows, by body.
     pub fn comment_windows(&self) -> &BTreeMap<BodyId, CommentWindow> {
-        &self.windows
+        self.stage
+            .consulting()
+            .map_or(&NO_WINDOWS, Consulting::comment_windows)
     }
 
     /// Co-creation sessions recorded: the body and the reference.
     pub fn sessions(&self) -> &[(BodyId, String)] {
-        &self.sessions
+        self.stage.consulting().map_or(&[], Consulting::sessions)
     }
 
     /// The consent round recorded, if any.
     pub fn consent_round(&self) -> Option<&RoundReference> {
-        self.consent_round.as_ref()
+        self.stage.consulting()?.consent_round()
     }
 
     /// The decision, once taken.
     pub fn decided(&self) -> Option<&DecisionTaken> {
-        self.decision.as_ref()
+        self.stage.decided().map(Decided::taken)
     }
 
     /// The public register entry, once published (at once for an automatic decline).
     pub fn listing(&self) -> Option<&RegisterListing> {
-        self.listing.as_ref()
+        self.published().map(|(listing, _)| listing)
     }
 
     /// When the register entry was published.
     pub fn published_at(&self) -> Option<Timestamp> {
-        self.published_at
+        self.published().map(|(_, at)| at)
+    }
+
+    /// The register entry and when it was published: an automatic decline's at once, an
+    /// accepted decision's once published.
+    pub(super) fn published(&self) -> Option<(&RegisterListing, Timestamp)> {
+        match &self.stage {
+            FundingStage::DeclinedAtScreening(out) => Some((out.listing(), out.published_at())),
+            stage => stage
+                .listed()
+                .map(|listed| (listed.listing(), listed.published_at())),
+        }
     }
 
     /// The review date, once monitoring started.
     pub fn review_date(&self) -> Option<Timestamp> {
-        self.review_date
+        self.stage.monitored().map(Monitored::review_date)
     }
 
     /// Why and when the decision ended (withdrawn, reviewed), if it has.
     pub fn ending(&self) -> Option<(&str, Timestamp)> {
-        self.ending.as_ref().map(|(why, at)| (why.as_str(), *at))
+        match &self.stage {
+            FundingStage::Withdrawn(w) => Some((w.reason(), w.at())),
+            FundingStage::Reviewed(r) => Some((r.rationale(), r.at())),
+            _ => None,
+        }
     }
 }

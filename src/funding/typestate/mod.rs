@@ -281,7 +281,7 @@ impl Funding<Identified> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::community::Community;
     use crate::decision::DecisionKind;
@@ -289,7 +289,8 @@ mod tests {
     use crate::machine::PhaseMismatch;
     use crate::values::GatePassed;
 
-    fn route_for(offer: &Offer) -> crate::governance::Route {
+    /// The route the example governance map gives `offer` under the seed policy.
+    pub(in crate::funding) fn route_for(offer: &Offer) -> crate::governance::Route {
         let community: Community =
             serde_json::from_str(include_str!("../../../examples/data/community.json")).unwrap();
         let map: GovernanceMap =
@@ -303,7 +304,8 @@ mod tests {
             .unwrap()
     }
 
-    fn ctx(minute: i64) -> Context<'static> {
+    /// Member 1 acting `minute` minutes into the test's morning.
+    pub(in crate::funding) fn ctx(minute: i64) -> Context<'static> {
         let t: Timestamp = "2024-05-01T09:00:00Z".parse().unwrap();
         Context::new(
             MemberId::new(1),
@@ -312,7 +314,8 @@ mod tests {
         )
     }
 
-    fn triaged() -> Funding<Triaged> {
+    /// A tier-0 offer (room hire from a local trust), screened clear.
+    pub(in crate::funding) fn triaged() -> Funding<Triaged> {
         let offer =
             Offer::new(DecisionKind::Funding, "A local trust", "Trust", "Room hire").amount(500);
         let route = route_for(&offer);
@@ -369,7 +372,7 @@ mod tests {
     }
 
     /// A tier-0 offer, checked and consulted on, ready to decide.
-    fn deciding() -> Funding<Deciding> {
+    pub(in crate::funding) fn deciding() -> Funding<Deciding> {
         let mut dd = triaged().start_due_diligence(ctx(3)).unwrap();
         for (n, check) in [
             Check::LegalAndSanctions,
