@@ -22,11 +22,12 @@
 //!   says nothing about the request, and needs someone to look at the store.
 //!   [`EngineError::is_refusal`] draws the line, and [`JournalError::is_refusal`] for the
 //!   journal's own errors.
-//! - Two conversions carry errors from outside the crate that the examples meet: a
+//! - Three conversions carry errors from outside the crate that code around it meets: a
 //!   [`serde_json::Error`] is refused input ([`ErrorKind::Input`] with
-//!   [`InputError::Json`], its message shortened as [`limits::json_message`] does), and a
-//!   [`jiff::Error`] (a time that could not be read or made) is [`ErrorKind::Time`], which
-//!   keeps the message because jiff's error cannot be compared.
+//!   [`InputError::Json`], its message shortened as [`limits::json_message`] does), a
+//!   [`jiff::Error`] (a time that could not be read or made) is [`ErrorKind::Time`], and a
+//!   [`std::io::Error`] is [`ErrorKind::Io`]. The last two keep the message (and the I/O
+//!   error's kind) because the errors themselves cannot be compared or cloned.
 //! - [`Display`](fmt::Display) writes the inner error's message and
 //!   [`source`](std::error::Error::source) is the inner error's source, as if the module's
 //!   error were returned itself: a reporter that walks the chain prints each message once.
@@ -218,6 +219,15 @@ pub enum ErrorKind {
         /// jiff's message, what it quotes shortened as [`limits::shorten_quotes`] does.
         message: String,
     },
+    /// An I/O operation beside the crate's own failed: reading a file to give the crate,
+    /// writing out a report. (The journals report their own as [`JournalError::Io`].)
+    #[error("{message}")]
+    Io {
+        /// The kind of I/O error.
+        kind: std::io::ErrorKind,
+        /// The operating system's message.
+        message: String,
+    },
 }
 
 impl From<ErrorKind> for Error {
@@ -290,6 +300,17 @@ impl From<jiff::Error> for Error {
     fn from(error: jiff::Error) -> Self {
         ErrorKind::Time {
             message: limits::shorten_quotes(&error.to_string()).into_owned(),
+        }
+        .into()
+    }
+}
+
+impl From<std::io::Error> for Error {
+    /// [`ErrorKind::Io`] with the error's kind and message.
+    fn from(error: std::io::Error) -> Self {
+        ErrorKind::Io {
+            kind: error.kind(),
+            message: error.to_string(),
         }
         .into()
     }
@@ -437,6 +458,20 @@ mod tests {
         assert_eq!(message, &jiff.to_string());
         assert_eq!(err.to_string(), format!("invalid time: {jiff}"));
         assert!(err.source().is_none());
+    }
+
+    #[test]
+    fn an_io_error_keeps_its_kind_and_message() {
+        let io = std::io::Error::new(std::io::ErrorKind::NotFound, "no such file");
+        let err = Error::from(io);
+        assert_eq!(
+            err.kind(),
+            &ErrorKind::Io {
+                kind: std::io::ErrorKind::NotFound,
+                message: "no such file".into()
+            }
+        );
+        assert_eq!(err.to_string(), "no such file");
     }
 
     #[test]

@@ -49,7 +49,7 @@
 //! let refused = engine.handle(Request::new(round.clone(), secretary, at(30)?, adopt));
 //! assert!(matches!(refused, Err(EngineError::Gate { .. })));
 //! assert_eq!(engine.phase::<ConsentProcess>(&round), Some(RoundPhase::Consented));
-//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! # Ok::<(), coproduction::Error>(())
 //! ```
 //!
 //! What members do beside the round (advice, declarations, payment, access) they record

@@ -87,7 +87,7 @@
 //!     "command": {"process": "consent", "command": {"type": "close_round"}}}"#);
 //! assert!(again.is_err());
 //! assert_eq!(engine.phase::<ConsentProcess>(&stream), Some(RoundPhase::Presented));
-//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! # Ok::<(), coproduction::Error>(())
 //! ```
 
 mod builder;
@@ -169,7 +169,7 @@ impl Engine<()> {
     ///
     /// let engine = Engine::builder(Community::new()).open(MemoryJournal::new())?;
     /// assert!(engine.streams().is_empty());
-    /// # Ok::<(), coproduction::engine::EngineError>(())
+    /// # Ok::<(), coproduction::Error>(())
     /// ```
     pub fn builder(community: Community) -> EngineBuilder {
         EngineBuilder::new(community)
@@ -732,7 +732,7 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
     /// let stream = StreamId::new("meetings")?;
     /// assert_eq!(engine.phase::<ConsentProcess>(&stream), None); // nothing there yet
     /// assert_eq!(engine.phase::<ProposalProcess>(&stream), None);
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # Ok::<(), coproduction::Error>(())
     /// ```
     pub fn phase<P: Listed>(&self, stream: &StreamId) -> Option<P::Phase> {
         let shared = self.shared(stream).ok()??;

@@ -70,7 +70,7 @@
 //!     panic!("no red line is crossed");
 //! };
 //! assert_eq!(triaged.decision().triage().map(|t| t.tier), Some(Tier::Zero));
-//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! # Ok::<(), coproduction::Error>(())
 //! ```
 
 mod command;

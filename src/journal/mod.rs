@@ -52,7 +52,7 @@
 //! let (reopened, _) = FileJournal::<String>::open(&path)?;
 //! let events: Vec<String> = reopened.read_stream(&round)?.into_iter().map(|e| e.event).collect();
 //! assert_eq!(events, ["opened", "consented"]);
-//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! # Ok::<(), coproduction::Error>(())
 //! ```
 
 #[cfg(test)]
@@ -170,7 +170,7 @@ pub trait Journal: Send + Sync {
     /// };
     /// assert_eq!(events(&round)?, ["opened", "consented"]);
     /// assert_eq!(events(&proposal)?, ["drafted", "adopted"]);
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # Ok::<(), coproduction::Error>(())
     /// ```
     fn append_batch(
         &self,
