@@ -10,10 +10,12 @@
 //!
 //! - [`Error`] is one pointer wide (`Error(Box<ErrorKind>)`, as csv's error is), so a
 //!   `Result<T, Error>` costs little more than a `T` on the path that succeeds.
-//! - Each [`ErrorKind`] variant carries a module's error and is named for it without
-//!   `Error`: a [`ConsentError`] is [`ErrorKind::Consent`], an [`InvalidHash`] is
-//!   [`ErrorKind::InvalidHash`]. The enum is `#[non_exhaustive]`, so a match needs a
-//!   wildcard arm, and a new module error is not a breaking change.
+//! - Each [`ErrorKind`] variant carries a module's error and is named for it: without
+//!   `Error` ([`ConsentError`] is [`ErrorKind::Consent`]), as it is ([`InvalidHash`] is
+//!   [`ErrorKind::InvalidHash`]), or for what it is about ([`GateRefusal`] is
+//!   [`ErrorKind::Gate`], [`ChainBreak`] is [`ErrorKind::Chain`]). The enum is
+//!   `#[non_exhaustive]`, so a match needs a wildcard arm, and a new module error is not a
+//!   breaking change.
 //! - The engine's errors come in two kinds, as cqrs-es learned to keep them: a **refusal**
 //!   of the request ([`ErrorKind::Refused`]: an unknown actor, a route not governance's, a
 //!   command the process does not take, the value gate) changes nothing and will be refused

@@ -1,4 +1,4 @@
-//! Why the engine refuses a request.
+//! Why the engine refuses a request, or fails to take it.
 
 use crate::community::MemberId;
 use crate::decision::DecisionKind;
@@ -8,7 +8,11 @@ use crate::limits::InputError;
 use crate::process::{PartError, ProcessError, ProcessKind};
 use crate::values::GateRefusal;
 
-/// Why the engine refused a request. Nothing was written.
+/// Why the engine refused a request, or failed to take it. Nothing was written.
+///
+/// Most variants are refusals of the request; a journal that failed and a poisoned lock
+/// are failures of the engine. [`EngineError::is_refusal`] tells them apart, and
+/// [`crate::Error`] carries them as different kinds.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum EngineError {

@@ -239,7 +239,8 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
     ///
     /// # Errors
     ///
-    /// Any [`EngineError`]; a refused request writes nothing and changes nothing.
+    /// Any [`EngineError`]; a refused request writes nothing and changes nothing, and
+    /// [`EngineError::is_refusal`] tells such a refusal from a journal that failed.
     pub fn handle(&self, request: Request) -> Result<Vec<Envelope<EngineEvent>>, EngineError> {
         // Free text over its limit, and evidence citing rules the charter does not have,
         // are refused before anything is read or locked.
