@@ -28,7 +28,7 @@ fn at(s: &str) -> Timestamp {
     s.parse().expect("a valid timestamp")
 }
 
-fn main() -> Result<(), Box<dyn std::error::Error>> {
+fn main() -> Result<(), coproduction::Error> {
     let community: Community = serde_json::from_str(include_str!("data/community.json"))?;
     let map: GovernanceMap = serde_json::from_str(include_str!("data/governance.json"))?;
     let governance = Governance::new(map, &community)?;
@@ -95,7 +95,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             },
         )?;
     let Closed::Integrating(round) = round.close(facilitator("2022-09-01T10:35:00Z"))? else {
-        return Err("an objection was raised, so integration should follow".into());
+        unreachable!("an objection was raised, so integration should follow");
     };
     println!("Objection round 1 closed: {:?}", round.round().last_tally());
 
@@ -121,7 +121,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .confirm_resolved(ctx(staff_1, "2022-09-01T10:53:00Z"), objection)?;
     let Advanced::ObjectionRound(round) = round.next_round(facilitator("2022-09-01T10:55:00Z"))?
     else {
-        return Err("three objection rounds are allowed".into());
+        unreachable!("three objection rounds are allowed");
     };
 
     // The second objection round consents.
@@ -138,7 +138,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         )?;
     }
     let Closed::Consented(round) = round.close(facilitator("2022-09-01T11:00:00Z"))? else {
-        return Err("nobody objected in round 2".into());
+        unreachable!("nobody objected in round 2");
     };
 
     // The value gate: project the round, add what the round itself does not hold.
@@ -165,7 +165,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             &projection,
             None,
         )?
-        .ok_or("the round's record")?;
+        .expect("the round's record");
     record.route_given = route.summary();
     record.rationale = Some(
         "The workshops asked for paid, flexible roles without titles; a pilot tests that.".into(),

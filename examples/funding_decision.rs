@@ -37,7 +37,7 @@ fn body(slug: &str) -> BodyId {
     BodyId::new(slug).expect("a valid body id")
 }
 
-fn main() -> Result<(), Box<dyn std::error::Error>> {
+fn main() -> Result<(), coproduction::Error> {
     let community: Community = serde_json::from_str(include_str!("data/community.json"))?;
     let map: GovernanceMap = serde_json::from_str(include_str!("data/governance.json"))?;
     let governance = Governance::new(map, &community)?;
@@ -84,14 +84,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let Screened::Triaged(funding) =
         funding.screen(ctx(1, "2024-05-01T09:10:00Z").with_route(&route))?
     else {
-        return Err("no red line is crossed".into());
+        unreachable!("no red line is crossed");
     };
     let mut funding = funding.start_due_diligence(ctx(1, "2024-05-01T09:15:00Z"))?;
 
     // Declarations: Staff member 2 once worked for the foundation and steps out.
     let circle: Vec<MemberId> = community
         .body(&route.decider)
-        .ok_or("the decision circle")?
+        .expect("the decision circle")
         .members()
         .collect();
     funding = funding.declare_interest(
@@ -233,7 +233,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         )?;
     }
     let Closed::Consented(round) = round.close(ctx(13, "2024-05-16T18:45:00Z"))? else {
-        return Err("nobody objected".into());
+        unreachable!("nobody objected");
     };
     let consultation = consultation.record_consent_round(
         ctx(14, "2024-05-16T18:50:00Z"),
@@ -313,7 +313,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             summary.charter == charter.hash()
         );
     }
-    let listing = published.decision().listing().ok_or("a register entry")?;
+    let listing = published.decision().listing().expect("a register entry");
     println!(
         "\nRegister entry:\n{}",
         serde_json::to_string_pretty(listing)?
@@ -328,7 +328,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             "The foundation kept to the publication condition; renewed for a second year.",
         )?
     else {
-        return Err("renewed".into());
+        unreachable!("renewed");
     };
     let events = renewed.events();
     assert_eq!(
@@ -366,7 +366,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let Screened::Declined(declined) =
         funding.screen(ctx(1, "2024-06-03T09:10:00Z").with_route(&route))?
     else {
-        return Err("a red line is crossed".into());
+        unreachable!("a red line is crossed");
     };
     let decision = declined.decision();
     println!(
@@ -390,16 +390,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
     println!(
         "Trying to accept it anyway: {}",
-        refused.err().ok_or("refused")?
+        refused.expect_err("refused")
     );
     record.outcome = Some(coproduction::values::Outcome::Adopted);
     let record = record.with_override(RuleId::new("C4")?, m(1), "We need the money");
-    let refusal = charter.gate(&record).err().ok_or("the gate refuses")?;
+    let refusal = charter.gate(&record).expect_err("the gate refuses");
     let c4 = refusal
         .unmet()
         .iter()
         .find(|u| u.rule.as_str() == "C4")
-        .ok_or("C4 unmet")?;
+        .expect("C4 unmet");
     println!(
         "The gate on an acceptance: C4 {:?}: {}",
         c4.kind, c4.message

@@ -32,7 +32,7 @@ fn none_if_empty(s: &str) -> &str {
     if s.is_empty() { "nobody" } else { s }
 }
 
-fn main() -> Result<(), Box<dyn std::error::Error>> {
+fn main() -> Result<(), coproduction::Error> {
     let community: Community = serde_json::from_str(include_str!("data/community.json"))?;
     let map: GovernanceMap = serde_json::from_str(include_str!("data/governance.json"))?;
     let governance = Governance::new(map, &community)?;

@@ -9,11 +9,9 @@
 //! cargo run --example value_check [charter.json record.json]
 //! ```
 
-use std::error::Error;
-
 use coproduction::values::{Charter, DecisionRecord, Status};
 
-fn main() -> Result<(), Box<dyn Error>> {
+fn main() -> Result<(), coproduction::Error> {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/data");
     let mut args = std::env::args().skip(1);
     let charter_path = args.next().unwrap_or_else(|| format!("{dir}/charter.json"));

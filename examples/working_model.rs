@@ -31,7 +31,7 @@ fn at(s: &str) -> Timestamp {
     s.parse().expect("a valid timestamp")
 }
 
-fn main() -> Result<(), Box<dyn std::error::Error>> {
+fn main() -> Result<(), coproduction::Error> {
     let community: Community = serde_json::from_str(include_str!("data/community.json"))?;
     let map: GovernanceMap = serde_json::from_str(include_str!("data/governance.json"))?;
     let governance = Governance::new(map, &community)?;
@@ -100,7 +100,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let route = governance.route(&DecisionKind::WorkingModel, RouteFacts::new())?;
     let summary = route
         .summary()
-        .ok_or("the working model is decided, not declined")?;
+        .expect("the working model is decided, not declined");
     let proposal = Lifecycle::create(config, ctx(staff_1, "2022-07-01T09:00:00Z"))?
         .start_co_creation(ctx(staff_2, "2022-07-01T09:30:00Z"))?
         .link_feedback(
@@ -145,7 +145,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         round = round.respond(ctx(*who, "2022-09-01T10:20:00Z"), *who, Response::consent())?;
     }
     let Closed::Consented(round) = round.close(facilitator("2022-09-01T10:30:00Z"))? else {
-        return Err("nobody objected, so the round consents".into());
+        unreachable!("nobody objected, so the round consents");
     };
 
     // The value gate: the round's record, the proposal's facts over it, and what the app adds.
@@ -167,7 +167,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
     let round_record = round
         .preview(&round_adoption, &secretary, &projection, None)?
-        .ok_or("the round's record")?;
+        .expect("the round's record");
     let adoption = ProposalCommand::RecordDecision {
         round: stream.clone(),
         result: DecisionResult::Adopted {
@@ -176,7 +176,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
     let mut record = proposal
         .preview(&adoption, &secretary, &projection, Some(round_record))?
-        .ok_or("the proposal's record")?;
+        .expect("the proposal's record");
     record.route_given = Some(summary.clone());
     record.route_taken = Some(summary);
     record.rationale =

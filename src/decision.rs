@@ -17,7 +17,7 @@
 //! let method: Method = serde_json::from_str(r#"{"type": "supermajority", "numerator": 2, "denominator": 3}"#)?;
 //! assert_eq!(method, Method::Supermajority { numerator: 2, denominator: 3 });
 //! assert!(Tier::Two >= Tier::One);
-//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! # Ok::<(), coproduction::Error>(())
 //! ```
 
 use std::fmt;
@@ -93,7 +93,7 @@ impl DecisionKind {
     /// let own: DecisionKind = "website_redesign".parse()?;
     /// assert_eq!(own.nearest_built_in(), None);
     /// assert_eq!(DecisionKind::Funding.nearest_built_in(), None);
-    /// # Ok::<(), coproduction::decision::InvalidKind>(())
+    /// # Ok::<(), coproduction::Error>(())
     /// ```
     pub fn nearest_built_in(&self) -> Option<DecisionKind> {
         if !matches!(self, DecisionKind::Custom(_)) {

@@ -6,7 +6,7 @@
 //!
 //! let charter = Hash::of(br#"{"values": []}"#);
 //! assert_eq!(charter.to_string().parse::<Hash>()?, charter);
-//! # Ok::<(), coproduction::hash::InvalidHash>(())
+//! # Ok::<(), coproduction::Error>(())
 //! ```
 
 use std::fmt;
@@ -32,7 +32,7 @@ pub struct InvalidHash {
 /// assert_eq!(h.to_string().len(), 64);
 /// assert_eq!(h.to_string().parse::<Hash>()?, h);
 /// assert!(h.to_string().to_uppercase().parse::<Hash>().is_err());
-/// # Ok::<(), coproduction::hash::InvalidHash>(())
+/// # Ok::<(), coproduction::Error>(())
 /// ```
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Hash([u8; 32]);

@@ -49,7 +49,7 @@
 //! let refused = engine.handle(Request::new(round.clone(), secretary, at(30)?, adopt));
 //! assert!(matches!(refused, Err(EngineError::Gate { .. })));
 //! assert_eq!(engine.phase::<ConsentProcess>(&round), Some(RoundPhase::Consented));
-//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! # Ok::<(), coproduction::Error>(())
 //! ```
 //!
 //! What members do beside the round (advice, declarations, payment, access) they record
@@ -87,6 +87,9 @@
 //!   and the tier of what is at stake.
 //! - [`engine`]: the embeddable engine: requests in (Rust values or JSON), authorised,
 //!   routed, decided, gated by the value-check and journalled; replayed on open.
+//! - [`error`]: the crate's one error, [`Error`], whose [`kind`](Error::kind) is the
+//!   module's own error; the engine's refusals of a request and its failures are kinds
+//!   apart.
 //! - [`funding`]: funding and partnership decisions as a typed state machine: a red-line
 //!   screen that declines automatically and publishes why, tiers from amount, risks and
 //!   institutional policy, a due-diligence checklist per tier, consultation along the
@@ -141,7 +144,8 @@
 //! **Refusals are errors, outcomes are values.** An objection being raised, or a funding offer
 //! being declined, is an event. An `Err` means the caller asked for something the process
 //! does not allow at that point; it says what was attempted, where, and why, and changes
-//! nothing.
+//! nothing. Every error converts into the crate's [`Error`], whose [`kind`](Error::kind)
+//! tells such a refusal from a failure of the store the engine writes to.
 //!
 //! **No ranks.** Roles say what a member does (co-producer, staff, ally); no role outranks
 //! another. Who decides what is a matter of the community's governance, not of titles.
@@ -172,6 +176,7 @@ pub mod community;
 pub mod consent;
 pub mod decision;
 pub mod engine;
+pub mod error;
 pub mod funding;
 pub mod governance;
 pub mod hash;
@@ -191,50 +196,12 @@ pub use community::{Body, BodyId, BodyKind, Community, Member, MemberId, Role};
 pub use consent::{ConsentProcess, Response, RoundCommand, RoundConfig, RoundPhase, RoundRoles};
 pub use decision::DecisionKind;
 pub use engine::{Engine, EngineError, EngineEvent, ProcessCommand, Request};
+pub use error::{Error, ErrorKind};
 pub use funding::{FundingCommand, FundingProcess};
 pub use governance::Governance;
 pub use journal::{FileJournal, MemoryJournal, StreamId};
 pub use proposal::{ProposalCommand, ProposalProcess};
 pub use values::{Charter, DecisionRecord, ValueReport};
-
-/// Any error the crate returns, for callers who handle them all alike.
-///
-/// Each module also has its own error type; this wraps them so that `?` works across
-/// modules.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum Error {
-    /// A change to a co-creation model, or a query on it, was refused.
-    #[error(transparent)]
-    CoCreation(#[from] cocreation::CoCreationError),
-    /// A command to a funding decision was refused.
-    #[error(transparent)]
-    Funding(#[from] funding::FundingError),
-    /// A change to a community was refused.
-    #[error(transparent)]
-    Community(#[from] community::CommunityError),
-    /// A command to a consent round was refused.
-    #[error(transparent)]
-    Consent(#[from] consent::ConsentError),
-    /// The engine refused a request.
-    #[error(transparent)]
-    Engine(#[from] engine::EngineError),
-    /// A charter could not be loaded.
-    #[error(transparent)]
-    Charter(#[from] values::CharterError),
-    /// A governance map was refused, or a decision could not be routed.
-    #[error(transparent)]
-    Governance(#[from] governance::GovernanceError),
-    /// A transition graph is broken, or a run left it.
-    #[error(transparent)]
-    Graph(#[from] machine::GraphError),
-    /// A journal operation was refused or failed.
-    #[error(transparent)]
-    Journal(#[from] journal::JournalError),
-    /// A command to a proposal was refused.
-    #[error(transparent)]
-    Proposal(#[from] proposal::ProposalError),
-}
 
 /// The README's examples, compiled and run as doc tests so they cannot go stale.
 #[doc = include_str!("../README.md")]

@@ -40,6 +40,19 @@ fn cli_bytes(args: &[&str], stdin: &[u8]) -> Output {
     child.wait_with_output().unwrap()
 }
 
+/// The exit code of input refused, or of a request in it (see the tool's guide).
+const REFUSED: Option<i32> = Some(1);
+
+/// The exit code of a tool that could not do its work: its journal unusable.
+const FAILED: Option<i32> = Some(3);
+
+/// Asserts the tool stopped with `code`, its message saying `says`.
+fn stops(out: &Output, code: Option<i32>, says: &str) {
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), code, "{stderr}");
+    assert!(stderr.contains(says), "{stderr}");
+}
+
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
@@ -191,7 +204,7 @@ fn bad_requests_stop_with_a_message_and_write_nothing() {
         ),
     ] {
         let out = journal.run(&input);
-        assert!(!out.status.success(), "{input}");
+        assert_eq!(out.status.code(), REFUSED, "{input}");
         let stderr = text(&out.stderr);
         assert!(stderr.contains(expected), "{input}\n{stderr}");
         assert_eq!(journal.bytes(), before, "nothing is written for {input}");
@@ -216,7 +229,7 @@ fn an_ineligible_member_cannot_respond() {
         4,
         r#"{"type": "respond", "member": 5, "response": {"type": "consent"}}"#,
     ));
-    assert!(!out.status.success());
+    assert_eq!(out.status.code(), REFUSED, "{}", text(&out.stderr));
     assert!(
         text(&out.stderr).contains("member m5 is not eligible in this round"),
         "{}",
@@ -248,7 +261,7 @@ fn check_prints_the_report_and_gate_sets_the_exit_code() {
     assert_eq!(i1["status"], "violated");
 
     let out = cli(&[&args[..], &["--gate"]].concat(), "");
-    assert!(!out.status.success());
+    assert_eq!(out.status.code(), REFUSED, "{}", text(&out.stderr));
     assert!(text(&out.stderr).contains("I1"), "{}", text(&out.stderr));
 
     let dir = tempfile::tempdir().unwrap();
@@ -264,7 +277,7 @@ fn check_prints_the_report_and_gate_sets_the_exit_code() {
         ],
         "",
     );
-    assert!(!out.status.success());
+    assert_eq!(out.status.code(), REFUSED, "{}", text(&out.stderr));
     assert!(
         text(&out.stderr).contains("unknown field `colour`"),
         "{}",
@@ -351,7 +364,7 @@ fn report_record_prints_the_decision_record_as_markdown_or_json() {
         .concat(),
         "",
     );
-    assert!(!out.status.success());
+    assert_eq!(out.status.code(), REFUSED, "{}", text(&out.stderr));
     assert!(
         text(&out.stderr).contains("no process on stream `nothing-here`"),
         "{}",
@@ -373,12 +386,7 @@ fn a_journal_held_by_a_writer_can_be_read_but_not_written() {
         )
         .unwrap();
     let out = journal.run(&line(13, 1, r#"{"type": "advance"}"#));
-    assert!(!out.status.success());
-    assert!(
-        text(&out.stderr).contains("open elsewhere"),
-        "{}",
-        text(&out.stderr)
-    );
+    stops(&out, FAILED, "open elsewhere");
     assert_eq!(journal.bytes(), before);
 
     // Readers take a snapshot.
@@ -391,8 +399,24 @@ fn a_journal_held_by_a_writer_can_be_read_but_not_written() {
     // A reader never creates a journal.
     let missing = journal.path.with_file_name("missing.jsonl");
     let out = cli(&["replay", "--journal", missing.to_str().unwrap()], "");
-    assert!(!out.status.success());
+    assert_eq!(out.status.code(), REFUSED, "{}", text(&out.stderr));
     assert!(!missing.exists());
+}
+
+#[test]
+fn a_corrupt_journal_is_a_failure_not_a_refusal() {
+    let journal = Journal::new();
+    let out = journal.run(&open_line());
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let tampered = text(&journal.bytes()).replacen("Pilot", "Pilot!", 1);
+    std::fs::write(&journal.path, &tampered).unwrap();
+
+    // Writing and reading alike stop with the failure's code, and nothing is written.
+    let out = journal.run(&line(13, 1, r#"{"type": "advance"}"#));
+    stops(&out, FAILED, "corrupt");
+    assert_eq!(journal.bytes(), tampered.as_bytes());
+    let out = cli(&["replay", "--journal", journal.path.to_str().unwrap()], "");
+    assert_eq!(out.status.code(), FAILED, "{}", text(&out.stderr));
 }
 
 mod engine_support;
@@ -557,7 +581,7 @@ fn a_line_over_the_limit_is_refused_with_its_line_number_and_nothing_is_written(
         ),
     );
     let out = journal.run(&format!("\n{long}\n"));
-    assert!(!out.status.success());
+    assert_eq!(out.status.code(), REFUSED, "{}", text(&out.stderr));
     let stderr = short_stderr(&out);
     assert!(
         stderr.contains(&format!(
@@ -582,7 +606,7 @@ fn a_line_not_in_utf8_is_refused_with_its_line_number_and_nothing_is_written() {
     input.push(0xff);
     input.extend_from_slice(tail.as_bytes());
     let out = journal.run_bytes(&input);
-    assert!(!out.status.success());
+    assert_eq!(out.status.code(), REFUSED, "{}", text(&out.stderr));
     let stderr = short_stderr(&out);
     assert!(
         stderr.contains(
@@ -632,7 +656,7 @@ fn texts_over_their_limit_and_positional_requests_are_refused_by_the_tool() {
         ),
     ] {
         let out = journal.run(&input);
-        assert!(!out.status.success(), "{expected}");
+        assert_eq!(out.status.code(), REFUSED, "{expected}");
         let stderr = bounded_stderr(&out, if expected.contains("unknown variant") { 1_200 } else { 300 });
         assert!(stderr.contains(expected), "{stderr}");
         assert_eq!(journal.bytes(), before, "nothing is written for {expected}");
@@ -668,7 +692,7 @@ fn check_refuses_a_misspelt_kind_an_unknown_rule_and_a_positional_record() {
         r#"{"values": [{"id": "inclusive"}], "rules": [{"id": "I1", "blocking_kinds": ["fundng"]}]}"#,
     );
     let out = check(&misspelt, &record, false);
-    assert!(!out.status.success());
+    assert_eq!(out.status.code(), REFUSED, "{}", text(&out.stderr));
     let stderr = short_stderr(&out);
     assert!(
         stderr.contains("rule `I1`: field `blocking_kinds` names the decision kind `fundng`")
@@ -688,7 +712,7 @@ fn check_refuses_a_misspelt_kind_an_unknown_rule_and_a_positional_record() {
         serde_json::json!([{"rule": "T99", "cited_in": "overrides", "index": 0}])
     );
     let out = check(&charter, &overriding, true);
-    assert!(!out.status.success());
+    assert_eq!(out.status.code(), REFUSED, "{}", text(&out.stderr));
     assert!(
         text(&out.stderr)
             .contains("`overrides[0]` names rule `T99`, which the charter does not have"),
@@ -701,7 +725,7 @@ fn check_refuses_a_misspelt_kind_an_unknown_rule_and_a_positional_record() {
         r#"{"kind": "strategy", "dates": [null, "2022-09-01T10:00:00Z"]}"#,
     );
     let out = check(&charter, &positional, false);
-    assert!(!out.status.success());
+    assert_eq!(out.status.code(), REFUSED, "{}", text(&out.stderr));
     assert!(
         short_stderr(&out).contains("`dates` is written as an array"),
         "{}",
@@ -714,7 +738,7 @@ fn check_refuses_a_misspelt_kind_an_unknown_rule_and_a_positional_record() {
         &format!(r#"{{"kind": "strategy", "{long}": 1}}"#),
     );
     let out = check(&charter, &huge, false);
-    assert!(!out.status.success());
+    assert_eq!(out.status.code(), REFUSED, "{}", text(&out.stderr));
     assert!(
         bounded_stderr(&out, 1_200).contains("unknown field `zzz"),
         "{}",
@@ -729,7 +753,7 @@ fn check_refuses_a_misspelt_kind_an_unknown_rule_and_a_positional_record() {
         ),
     );
     let out = check(&charter, &wordy, false);
-    assert!(!out.status.success());
+    assert_eq!(out.status.code(), REFUSED, "{}", text(&out.stderr));
     assert!(
         short_stderr(&out)
             .contains("`rationale` is 4001 characters long; the limit for this field is 4000"),
@@ -771,7 +795,7 @@ fn a_forged_seat_or_an_escalation_off_the_chain_is_refused_and_writes_nothing() 
     ] {
         let journal = Journal::new();
         let out = journal.run(&input);
-        assert!(!out.status.success());
+        assert_eq!(out.status.code(), REFUSED, "{}", text(&out.stderr));
         let stderr = text(&out.stderr);
         assert!(stderr.contains(expected), "{stderr}");
         // The journal holds its founding, and nothing of the refused request.
@@ -789,7 +813,7 @@ fn a_forged_seat_or_an_escalation_off_the_chain_is_refused_and_writes_nothing() 
     )
     .replace("2022-09-01T10:30:00Z", "2022-08-20T14:00:00Z");
     let out = journal.run(&escalate);
-    assert!(!out.status.success());
+    assert_eq!(out.status.code(), REFUSED, "{}", text(&out.stderr));
     let stderr = text(&out.stderr);
     assert!(
         stderr.contains("the governance map escalates this decision only to `decision_circle`"),
@@ -867,7 +891,7 @@ fn forged_evidence_and_overrides_are_refused_and_write_nothing() {
         ),
     ] {
         let out = journal.run(&input);
-        assert!(!out.status.success(), "{input}");
+        assert_eq!(out.status.code(), REFUSED, "{input}");
         let stderr = text(&out.stderr);
         assert!(stderr.contains(expected), "{input}\n{stderr}");
         assert_eq!(journal.bytes(), before);
@@ -919,7 +943,7 @@ fn members_take_part_in_their_own_name_through_the_tool() {
         ),
     ] {
         let out = journal.run(&input);
-        assert!(!out.status.success(), "{input}");
+        assert_eq!(out.status.code(), REFUSED, "{input}");
         let stderr = text(&out.stderr);
         assert!(stderr.contains(expected), "{input}\n{stderr}");
         assert_eq!(journal.bytes(), before);

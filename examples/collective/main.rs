@@ -8,7 +8,7 @@
 
 mod story;
 
-fn main() -> Result<(), Box<dyn std::error::Error>> {
+fn main() -> Result<(), coproduction::Error> {
     let out = std::env::temp_dir().join("coproduction-collective");
     let story = story::run(&out)?;
 

@@ -28,7 +28,8 @@ done = subprocess.run(
 )
 
 # Exit 0: the gate passes. Exit 1: the gate refuses (the report is on stdout, the reason on
-# stderr), or the input was bad (nothing on stdout, the reason on stderr).
+# stderr), or the input was bad (nothing on stdout, the reason on stderr). Exit 3: the tool
+# could not write its output.
 if not done.stdout.strip():
     sys.exit(f"the tool refused the input: {done.stderr.strip()}")
 report = json.loads(done.stdout)

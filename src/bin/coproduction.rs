@@ -14,26 +14,38 @@
 //! ```
 //!
 //! Output is JSON (one line per result) or, for `graph` and `report`, DOT and Markdown;
-//! `metrics` prints a plain-text table unless asked for JSON. Bad
-//! input stops with a message on stderr and a non-zero exit code; a refused request writes
+//! `metrics` prints a plain-text table unless asked for JSON. A refused request writes
 //! nothing to the journal. Messages quote input only in short (see `coproduction::limits`),
 //! JSON files and request lines are read strictly (an object written as a positional array
 //! is refused), and `run` names the line of a request over the line limit or not in UTF-8.
+//!
+//! # Exit codes
+//!
+//! A caller can tell input to mend from a store to look at, as the crate's error does
+//! (`ErrorKind::Refused` and `ErrorKind::Failed`):
+//!
+//! | code | meaning |
+//! |---|---|
+//! | 0 | done |
+//! | 1 | refused: a file given is missing or not what it should be, a request was refused (by the engine, its process, its governance route or the value gate), or `check --gate` found the gate would refuse; a message on stderr says which, and nothing of the refused request was written |
+//! | 2 | the command line is not one the tool takes (clap's usage error) |
+//! | 3 | failed: the journal is corrupt, locked by another writer, or could not be read or written, or the output could not be written; the requests before the failure stand |
 
 use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use coproduction::cocreation::{CoCreation, SessionId};
+use coproduction::ErrorKind;
+use coproduction::cocreation::{CoCreation, CoCreationError, SessionId};
 use coproduction::community::Community;
 use coproduction::consent::ConsentProcess;
 use coproduction::engine::{Engine, EngineError, EngineEvent};
 use coproduction::funding::FundingProcess;
 use coproduction::governance::{Governance, GovernanceMap};
-use coproduction::journal::{FileJournal, MemoryJournal, OpenReport, StreamId};
+use coproduction::journal::{FileJournal, JournalError, MemoryJournal, OpenReport, StreamId};
 use coproduction::limits::{self, InputError, REQUEST_LINE_BYTES};
-use coproduction::machine::Decider;
+use coproduction::machine::{Decider, GraphError};
 use coproduction::metrics::Metrics;
 use coproduction::proposal::ProposalProcess;
 use coproduction::report::DecisionRecordMarkdown;
@@ -182,42 +194,140 @@ enum Report {
     },
 }
 
-type Failure = Box<dyn std::error::Error>;
+/// Why the tool stopped short: the message for stderr, and the exit code it sets.
+#[derive(Debug)]
+struct Stop {
+    exit: Exit,
+    message: String,
+}
+
+/// What a [`Stop`] was: see the exit codes in the tool's guide.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Exit {
+    /// The input, or a request in it, was refused: 1.
+    Refused,
+    /// The tool could not do its work: 3.
+    Failed,
+}
+
+impl Stop {
+    fn refused(message: impl ToString) -> Self {
+        Self {
+            exit: Exit::Refused,
+            message: message.to_string(),
+        }
+    }
+
+    fn failed(message: impl ToString) -> Self {
+        Self {
+            exit: Exit::Failed,
+            message: message.to_string(),
+        }
+    }
+
+    /// The same stop, its message saying where: a file, a line of the input.
+    fn at(self, place: impl std::fmt::Display) -> Self {
+        Self {
+            message: format!("{place}: {}", self.message),
+            ..self
+        }
+    }
+
+    fn code(&self) -> ExitCode {
+        match self.exit {
+            Exit::Refused => ExitCode::from(1),
+            Exit::Failed => ExitCode::from(3),
+        }
+    }
+}
+
+impl From<coproduction::Error> for Stop {
+    /// Refused, unless the kind is a failure of the store or of the crate's own graphs.
+    fn from(error: coproduction::Error) -> Self {
+        let failed = match error.kind() {
+            ErrorKind::Failed(_)
+            | ErrorKind::Graph(_)
+            | ErrorKind::Corruption(_)
+            | ErrorKind::Chain(_)
+            | ErrorKind::Io { .. } => true,
+            ErrorKind::Journal(journal) => !journal.is_refusal(),
+            _ => false,
+        };
+        if failed {
+            Stop::failed(error)
+        } else {
+            Stop::refused(error)
+        }
+    }
+}
+
+/// `From<$error> for Stop`, through the crate's error, which classifies it.
+macro_rules! stop_from_crate_errors {
+    ($($error:ty),+ $(,)?) => {
+        $(
+            impl From<$error> for Stop {
+                fn from(error: $error) -> Self {
+                    coproduction::Error::from(error).into()
+                }
+            }
+        )+
+    };
+}
+
+stop_from_crate_errors!(
+    EngineError,
+    JournalError,
+    GraphError,
+    CoCreationError,
+    InputError,
+    std::io::Error,
+);
+
+impl From<serde_json::Error> for Stop {
+    /// The tool's own output could not be encoded, which no input should cause.
+    fn from(error: serde_json::Error) -> Self {
+        Stop::failed(error)
+    }
+}
 
 /// A path as a message names it: in short, as the user gave it.
 fn name(path: &Path) -> String {
     limits::quote(&path.display().to_string()).into_owned()
 }
 
-fn read(path: &Path) -> Result<String, Failure> {
-    std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", name(path)).into())
+/// A file the user gave, as text: one that cannot be read is refused input.
+fn read(path: &Path) -> Result<String, Stop> {
+    std::fs::read_to_string(path)
+        .map_err(|e| Stop::refused(format!("cannot read {}: {e}", name(path))))
 }
 
 /// A wire type from the JSON file at `path`, read strictly (no positional arrays).
-fn json<T: serde::de::DeserializeOwned + serde::Serialize>(path: &Path) -> Result<T, Failure> {
-    limits::from_json(&read(path)?).map_err(|e| format!("{}: {e}", name(path)).into())
+fn json<T: serde::de::DeserializeOwned + serde::Serialize>(path: &Path) -> Result<T, Stop> {
+    limits::from_json(&read(path)?).map_err(|e| Stop::from(e).at(name(path)))
 }
 
-fn charter(path: Option<&PathBuf>) -> Result<Charter, Failure> {
+fn charter(path: Option<&PathBuf>) -> Result<Charter, Stop> {
     match path {
         None => Ok(Charter::default()),
-        Some(path) => {
-            Charter::from_json(&read(path)?).map_err(|e| format!("{}: {e}", name(path)).into())
-        }
+        Some(path) => Charter::from_json(&read(path)?)
+            .map_err(|e| Stop::from(coproduction::Error::from(e)).at(name(path))),
     }
 }
 
 /// The journal at `path`, for writing: created if missing, locked while the tool runs.
-fn journal(path: &Path) -> Result<FileJournal<EngineEvent>, Failure> {
-    let (journal, report) = FileJournal::open(path).map_err(|e| format!("{}: {e}", name(path)))?;
+fn journal(path: &Path) -> Result<FileJournal<EngineEvent>, Stop> {
+    let (journal, report) = FileJournal::open(path).map_err(|e| Stop::from(e).at(name(path)))?;
     warn_torn(path, &report, "the next append removes it");
     Ok(journal)
 }
 
-/// The journal at `path`, for reading: verified, not locked, so a writer may hold it.
-fn snapshot(path: &Path) -> Result<MemoryJournal<EngineEvent>, Failure> {
+/// The journal at `path`, for reading: verified, not locked, so a writer may hold it. A
+/// journal that is not there is named plainly, as input refused (a reader creates none).
+fn snapshot(path: &Path) -> Result<MemoryJournal<EngineEvent>, Stop> {
+    std::fs::metadata(path)
+        .map_err(|e| Stop::refused(format!("cannot read {}: {e}", name(path))))?;
     let (journal, report) =
-        FileJournal::snapshot(path).map_err(|e| format!("{}: {e}", name(path)))?;
+        FileJournal::snapshot(path).map_err(|e| Stop::from(e).at(name(path)))?;
     warn_torn(path, &report, "a writer may still be finishing it");
     Ok(journal)
 }
@@ -235,16 +345,13 @@ fn warn_torn(path: &Path, report: &OpenReport, fate: &str) {
     }
 }
 
-/// Reads the next line of `input` into `buf`, without its line ending: `false` at the end
-/// of the input. A line over [`REQUEST_LINE_BYTES`] is refused once that much is read (the
-/// rest is counted, for the message, but not kept), so an oversized line costs no memory.
 /// An engine on a snapshot of the journal at `path`, read from the journal alone: its
 /// founding and every change since. A journal written before foundings were journalled
 /// opens with the community and charter `supplied` gives.
 fn founded(
     path: &Path,
-    supplied: impl FnOnce() -> Result<(Community, Charter), Failure>,
-) -> Result<Engine<MemoryJournal<EngineEvent>>, Failure> {
+    supplied: impl FnOnce() -> Result<(Community, Charter), Stop>,
+) -> Result<Engine<MemoryJournal<EngineEvent>>, Stop> {
     match Engine::from_journal(snapshot(path)?) {
         Err(EngineError::NoFounding) => {
             let (community, charter) = supplied()?;
@@ -254,7 +361,10 @@ fn founded(
     }
 }
 
-fn next_line(input: &mut impl BufRead, buf: &mut Vec<u8>) -> Result<bool, Failure> {
+/// Reads the next line of `input` into `buf`, without its line ending: `false` at the end
+/// of the input. A line over [`REQUEST_LINE_BYTES`] is refused once that much is read (the
+/// rest is counted, for the message, but not kept), so an oversized line costs no memory.
+fn next_line(input: &mut impl BufRead, buf: &mut Vec<u8>) -> Result<bool, Stop> {
     buf.clear();
     // The limit, a line ending of up to two bytes, and one byte more to tell a line over it.
     let most = REQUEST_LINE_BYTES as u64 + 3;
@@ -296,11 +406,10 @@ fn next_line(input: &mut impl BufRead, buf: &mut Vec<u8>) -> Result<bool, Failur
         bytes,
         limit: REQUEST_LINE_BYTES,
     }
-    .to_string()
     .into())
 }
 
-fn run(cli: Cli) -> Result<(), Failure> {
+fn run(cli: Cli) -> Result<(), Stop> {
     let mut out = std::io::stdout().lock();
     match cli.command {
         Command::Check {
@@ -312,11 +421,11 @@ fn run(cli: Cli) -> Result<(), Failure> {
             let path = record;
             let record: DecisionRecord = json(&path)?;
             // A record is the evidence a request carries, so it keeps the same limits.
-            limits::check_texts(&record).map_err(|e| format!("{}: {e}", name(&path)))?;
+            limits::check_texts(&record).map_err(|e| Stop::from(e).at(name(&path)))?;
             let report = charter.check(&record);
             writeln!(out, "{}", serde_json::to_string(&report)?)?;
             if gate {
-                report.gate().map_err(|refusal| refusal.to_string())?;
+                report.gate().map_err(Stop::refused)?;
             }
         }
         Command::Run {
@@ -326,35 +435,35 @@ fn run(cli: Cli) -> Result<(), Failure> {
             charter: c,
         } => {
             let community: Community = json(&community)?;
-            let governance = match governance {
-                None => None,
-                Some(path) => {
-                    let map: GovernanceMap = json(&path)?;
-                    Some(
-                        Governance::new(map, &community)
-                            .map_err(|e| format!("{}: {e}", name(&path)))?,
-                    )
-                }
-            };
+            let governance =
+                match governance {
+                    None => None,
+                    Some(path) => {
+                        let map: GovernanceMap = json(&path)?;
+                        Some(Governance::new(map, &community).map_err(|e| {
+                            Stop::from(coproduction::Error::from(e)).at(name(&path))
+                        })?)
+                    }
+                };
             let engine =
                 Engine::open(community, governance, charter(c.as_ref())?, journal(&path)?)?;
             let mut input = std::io::stdin().lock();
             let mut buf = Vec::new();
             for n in 1u64.. {
-                let on_line = |e: &dyn std::fmt::Display| format!("request on line {n}: {e}");
-                if !next_line(&mut input, &mut buf).map_err(|e| on_line(&e))? {
+                let on_line = |stop: Stop| stop.at(format_args!("request on line {n}"));
+                if !next_line(&mut input, &mut buf).map_err(on_line)? {
                     break;
                 }
                 let line = std::str::from_utf8(&buf).map_err(|e| {
-                    on_line(&format_args!(
+                    on_line(Stop::refused(format_args!(
                         "the line is not UTF-8: byte {} starts no valid character",
                         e.valid_up_to() + 1
-                    ))
+                    )))
                 })?;
                 if line.trim().is_empty() {
                     continue;
                 }
-                let written = engine.handle_json(line).map_err(|e| on_line(&e))?;
+                let written = engine.handle_json(line).map_err(|e| on_line(e.into()))?;
                 writeln!(out, "{}", serde_json::to_string(&written)?)?;
             }
         }
@@ -424,10 +533,10 @@ fn run(cli: Cli) -> Result<(), Failure> {
             let stream = StreamId::new(&stream)?;
             let now: jiff::Timestamp = now
                 .parse()
-                .map_err(|e| format!("--now {}: {e}", limits::quote(&now)))?;
+                .map_err(|e| Stop::refused(format!("--now {}: {e}", limits::quote(&now))))?;
             let record = engine
                 .record(&stream, now)
-                .ok_or_else(|| format!("no process on stream `{stream}`"))?;
+                .ok_or_else(|| Stop::refused(format!("no process on stream `{stream}`")))?;
             // Judged by the charter in force, or by the one given: what it would make of
             // the decision.
             let judge = match &c {
@@ -474,9 +583,6 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 None => None,
                 Some(path) => Some(json(&path)?),
             };
-            // A journal that is not there is named plainly (the snapshot would not create
-            // one either).
-            std::fs::metadata(&path).map_err(|e| format!("cannot read {}: {e}", name(&path)))?;
             let envelopes = coproduction::journal::Journal::read_all(&snapshot(&path)?)?;
             let metrics =
                 Metrics::from_journal(&envelopes, &community, &charter, cocreation.as_ref());
@@ -492,10 +598,10 @@ fn run(cli: Cli) -> Result<(), Failure> {
 fn main() -> ExitCode {
     match run(Cli::parse()) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(err) => {
+        Err(stop) => {
             // Every message is built to quote input in short; this holds whatever slipped by.
-            eprintln!("coproduction: {}", limits::shorten_quotes(&err.to_string()));
-            ExitCode::FAILURE
+            eprintln!("coproduction: {}", limits::shorten_quotes(&stop.message));
+            stop.code()
         }
     }
 }

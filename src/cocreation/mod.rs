@@ -30,7 +30,7 @@
 //! use coproduction::cocreation::*;
 //! use coproduction::community::{BodyId, MemberId};
 //!
-//! let june: jiff::Timestamp = "2022-06-14T10:00:00Z".parse().unwrap();
+//! let june: jiff::Timestamp = "2022-06-14T10:00:00Z".parse()?;
 //! let (s1, i1, i2, t1) = (SessionId::new(1), ItemId::new(1), ItemId::new(2), ThemeId::new(1));
 //! let v1 = VersionId::new(ProposalId::new(1), Version::new(1));
 //! let d1 = DecisionId::new(1);
@@ -60,7 +60,7 @@
 //!
 //! let json = serde_json::to_string(&model)?;
 //! assert_eq!(serde_json::from_str::<CoCreation>(&json)?, model);
-//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! # Ok::<(), coproduction::Error>(())
 //! ```
 
 mod error;

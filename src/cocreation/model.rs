@@ -425,14 +425,14 @@ impl CoCreation {
     /// let d1 = DecisionId::new(1);
     /// model.add_version(ProposalVersion::new(v1, "Draft working model"))?;
     /// model.add_version(ProposalVersion::new(v2, "Working model after the pilot"))?;
-    /// model.add_decision(Decision::new(d1, "Pilot the working model", "2022-12-01T12:00:00Z".parse().unwrap()))?;
+    /// model.add_decision(Decision::new(d1, "Pilot the working model", "2022-12-01T12:00:00Z".parse()?))?;
     /// model.link(Link::LeadsTo { version: v1, decision: d1 })?;
     /// model.link(Link::Follows { decision: d1, version: v2 })?;
     ///
     /// // v2 comes after d1, which v1 led to: v1 cannot amend v2.
     /// let cycle = Link::Amends { previous: v2, version: v1 };
     /// assert_eq!(model.link(cycle), Err(CoCreationError::Cycle { link: cycle }));
-    /// # Ok::<(), CoCreationError>(())
+    /// # Ok::<(), coproduction::Error>(())
     /// ```
     pub fn link(&mut self, link: Link) -> Result<(), CoCreationError> {
         let (from, to) = link.endpoints();

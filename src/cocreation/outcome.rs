@@ -70,7 +70,7 @@ impl ThemeOutcome {
     /// assert!(ThemeOutcome::not_taken_forward("  ").is_err());
     /// let o = ThemeOutcome::not_taken_forward("the budget covers one wave of recruitment")?;
     /// assert_eq!(o.to_string(), "not taken forward: the budget covers one wave of recruitment");
-    /// # Ok::<(), coproduction::cocreation::InvalidOutcome>(())
+    /// # Ok::<(), coproduction::Error>(())
     /// ```
     pub fn not_taken_forward(reason: impl Into<String>) -> Result<Self, InvalidOutcome> {
         let reason = reason.into();

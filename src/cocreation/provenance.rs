@@ -84,7 +84,7 @@ impl CoCreation {
     /// use coproduction::cocreation::*;
     /// use coproduction::community::MemberId;
     ///
-    /// let at: jiff::Timestamp = "2022-06-14T10:00:00Z".parse().unwrap();
+    /// let at: jiff::Timestamp = "2022-06-14T10:00:00Z".parse()?;
     /// let (s1, i1, t1, d1) = (SessionId::new(1), ItemId::new(1), ThemeId::new(1), DecisionId::new(1));
     /// let v1 = VersionId::new(ProposalId::new(1), Version::new(1));
     ///
@@ -101,7 +101,7 @@ impl CoCreation {
     ///
     /// let p = model.informed(d1)?;
     /// assert_eq!((p.versions, p.themes, p.items, p.sessions), (vec![v1], vec![t1], vec![i1], vec![s1]));
-    /// # Ok::<(), CoCreationError>(())
+    /// # Ok::<(), coproduction::Error>(())
     /// ```
     pub fn informed(&self, decision: DecisionId) -> Result<Provenance, CoCreationError> {
         if !self.decisions.contains_key(&decision) {

@@ -101,7 +101,7 @@ impl BodyId {
     /// use coproduction::community::BodyId;
     /// assert_eq!(BodyId::new("staff_team")?.as_str(), "staff_team");
     /// assert!(BodyId::new("Staff Team").is_err());
-    /// # Ok::<(), coproduction::community::CommunityError>(())
+    /// # Ok::<(), coproduction::Error>(())
     /// ```
     pub fn new(slug: impl Into<String>) -> Result<Self, CommunityError> {
         let slug = slug.into();

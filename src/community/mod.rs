@@ -32,7 +32,7 @@
 //! assert_eq!(figures.size, 2);
 //! assert_eq!(figures.lived_experience, 1);
 //! assert_eq!(figures.lived_experience_share().to_string(), "1 of 2 (50%)");
-//! # Ok::<(), coproduction::community::CommunityError>(())
+//! # Ok::<(), coproduction::Error>(())
 //! ```
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -226,6 +226,7 @@ impl Member {
     /// use coproduction::community::{Member, MemberId, Role};
     /// assert!(Member::new(MemberId::new(1), "A").with_role(Role::CoProducer).is_public_contributor());
     /// assert!(!Member::new(MemberId::new(2), "B").with_role(Role::Staff).is_public_contributor());
+    /// # Ok::<(), coproduction::Error>(())
     /// ```
     pub fn is_public_contributor(&self) -> bool {
         self.has_role(Role::CommunityMember) || self.has_role(Role::CoProducer)
@@ -345,6 +346,7 @@ impl Share {
     /// assert!(Share::new(1, 3).at_least(1, 3));
     /// assert!(!Share::new(3, 8).at_least(1, 2));
     /// assert!(Share::new(0, 0).at_least(0, 1));
+    /// # Ok::<(), coproduction::Error>(())
     /// ```
     pub fn at_least(self, numerator: u32, denominator: u32) -> bool {
         if denominator == 0 {

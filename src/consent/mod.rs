@@ -123,14 +123,14 @@
 //! };
 //! let community = Community::new();
 //! let projection = Projection { kind: &DecisionKind::WorkingModel, community: &community, route: None, now };
-//! let record = round.preview(&adoption, &secretary, &projection, None)?.ok_or("a record")?;
+//! let record = round.preview(&adoption, &secretary, &projection, None)?.expect("a decided step has a record");
 //! let proof = charter.gate(&record)?;
 //! // The proof moves into the adopted round, which keeps it.
 //! let adopted = round.record_outcome(secretary, "Adopted as a pilot", at("2023-09-01T00:00:00Z"), proof)?;
 //! assert!(adopted.round().ending().is_some());
 //! assert!(adopted.proof().is_some());
 //! # let _ = Advanced::BrokenDown;
-//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! # Ok::<(), coproduction::Error>(())
 //! ```
 
 mod command;

@@ -92,6 +92,7 @@ impl RoundPhase {
     /// assert_eq!(RoundPhase::Consented.outcome(), None);
     /// assert_eq!(RoundPhase::BrokenDown.outcome(), Some(Outcome::Escalated));
     /// assert_eq!(RoundPhase::ObjectionRound.outcome(), None);
+    /// # Ok::<(), coproduction::Error>(())
     /// ```
     pub fn outcome(self) -> Option<Outcome> {
         match self {

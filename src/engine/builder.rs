@@ -23,7 +23,7 @@ use super::{Engine, EngineError, EngineEvent};
 ///     .charter(charter.clone())
 ///     .open(MemoryJournal::new())?;
 /// assert_eq!(engine.charter_hash(), charter.hash());
-/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// # Ok::<(), coproduction::Error>(())
 /// ```
 #[derive(Debug, Clone)]
 #[must_use]

@@ -1,4 +1,4 @@
-//! Why the engine refuses a request.
+//! Why the engine refuses a request, or fails to take it.
 
 use crate::community::MemberId;
 use crate::decision::DecisionKind;
@@ -9,7 +9,11 @@ use crate::living::LivingError;
 use crate::process::{PartError, ProcessError, ProcessKind};
 use crate::values::GateRefusal;
 
-/// Why the engine refused a request. Nothing was written.
+/// Why the engine refused a request, or failed to take it. Nothing was written.
+///
+/// Most variants are refusals of the request; a journal that failed and a poisoned lock
+/// are failures of the engine. [`EngineError::is_refusal`] tells them apart, and
+/// [`crate::Error`] carries them as different kinds.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum EngineError {
@@ -223,4 +227,283 @@ pub enum EngineError {
     /// Another thread panicked while holding the engine.
     #[error("the engine's state lock is poisoned: a thread panicked while handling a request")]
     Poisoned,
+}
+
+impl EngineError {
+    /// Whether the request was refused, rather than the engine failing to take it.
+    ///
+    /// A refusal says the request is not one the engine takes: an unknown actor, a route
+    /// not governance's, a command the process refuses, the value gate, a journal append
+    /// that lost a race. Nothing was written, and the same request is refused again until
+    /// it, or what it asks of, changes. A failure ([`EngineError::Journal`] with an error
+    /// that is not [`JournalError::is_refusal`], or [`EngineError::Poisoned`]) says nothing
+    /// about the request: the store could not be read or written, is corrupt, or a thread
+    /// panicked holding the engine, and someone needs to look at it. cqrs-es learned to keep
+    /// the two apart; [`crate::Error`] carries them as [`crate::ErrorKind::Refused`] and
+    /// [`crate::ErrorKind::Failed`].
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coproduction::{Community, Engine, EngineError, MemberId, MemoryJournal, Request};
+    /// use coproduction::{ProcessCommand, RoundCommand, StreamId};
+    ///
+    /// let engine = Engine::builder(Community::new()).open(MemoryJournal::new())?;
+    /// let at = jiff::Timestamp::from_second(1_661_000_000)?;
+    /// let advance = ProcessCommand::from(RoundCommand::Advance {});
+    /// let request = Request::new(StreamId::new("round")?, MemberId::new(1), at, advance);
+    /// let refused = engine.handle(request).unwrap_err();
+    /// assert!(matches!(refused, EngineError::UnknownActor { .. }));
+    /// assert!(refused.is_refusal());
+    /// assert!(!EngineError::Poisoned.is_refusal());
+    /// # Ok::<(), coproduction::Error>(())
+    /// ```
+    pub fn is_refusal(&self) -> bool {
+        match self {
+            EngineError::Journal(journal) => journal.is_refusal(),
+            EngineError::Poisoned => false,
+            EngineError::Json { .. }
+            | EngineError::Input(_)
+            | EngineError::UnknownActor { .. }
+            | EngineError::UnknownStream { .. }
+            | EngineError::KindRequired { .. }
+            | EngineError::OffRoute { .. }
+            | EngineError::Unwitnessed { .. }
+            | EngineError::Unattested { .. }
+            | EngineError::Governance { .. }
+            | EngineError::Refused { .. }
+            | EngineError::Part { .. }
+            | EngineError::EvidenceRequired { .. }
+            | EngineError::WrongProcess { .. }
+            | EngineError::RecordedByTheEngine { .. }
+            | EngineError::UnknownLink { .. }
+            | EngineError::LinkRefused { .. }
+            | EngineError::Gate { .. }
+            | EngineError::Change { .. }
+            | EngineError::ReservedStream { .. }
+            | EngineError::ChangeNotAdopted { .. }
+            | EngineError::NotTheFounding { .. }
+            | EngineError::NoFounding => true,
+            // A history that does not replay is a journal that is not sound.
+            EngineError::History { .. } => false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::consent::ConsentError;
+
+    fn stream() -> StreamId {
+        StreamId::new("s").unwrap()
+    }
+
+    /// One of every variant, with whether it is a refusal.
+    fn every_variant() -> Vec<(EngineError, bool)> {
+        let stream = stream();
+        let journal = |error| EngineError::Journal(error);
+        vec![
+            (
+                EngineError::Json {
+                    message: "x".into(),
+                },
+                true,
+            ),
+            (
+                EngineError::Input(InputError::Positional {
+                    path: String::new(),
+                }),
+                true,
+            ),
+            (
+                EngineError::UnknownActor {
+                    actor: MemberId::new(1),
+                    stream: stream.clone(),
+                },
+                true,
+            ),
+            (
+                EngineError::UnknownStream {
+                    stream: stream.clone(),
+                },
+                true,
+            ),
+            (
+                EngineError::KindRequired {
+                    stream: stream.clone(),
+                },
+                true,
+            ),
+            (
+                EngineError::OffRoute {
+                    stream: stream.clone(),
+                    kind: DecisionKind::Strategy,
+                    asked: "`a` by consent".into(),
+                    given: "`b` by consent".into(),
+                },
+                true,
+            ),
+            (
+                EngineError::Unwitnessed {
+                    stream: stream.clone(),
+                    difference: "m1".into(),
+                },
+                true,
+            ),
+            (
+                EngineError::Unattested {
+                    stream: stream.clone(),
+                    actor: MemberId::new(1),
+                    reason: "r".into(),
+                },
+                true,
+            ),
+            (
+                EngineError::Governance {
+                    stream: stream.clone(),
+                    source: GovernanceError::UnknownKind {
+                        kind: DecisionKind::Strategy,
+                    },
+                },
+                true,
+            ),
+            (
+                EngineError::Refused {
+                    stream: stream.clone(),
+                    source: ProcessError::Consent(ConsentError::AlreadyOpened),
+                },
+                true,
+            ),
+            (
+                EngineError::Part {
+                    stream: stream.clone(),
+                    source: PartError::NobodyToAsk,
+                },
+                true,
+            ),
+            (
+                EngineError::EvidenceRequired {
+                    stream: stream.clone(),
+                },
+                true,
+            ),
+            (
+                EngineError::WrongProcess {
+                    stream: stream.clone(),
+                    process: ProcessKind::ALL[0],
+                },
+                true,
+            ),
+            (
+                EngineError::RecordedByTheEngine {
+                    stream: stream.clone(),
+                    round: stream.clone(),
+                },
+                true,
+            ),
+            (
+                EngineError::UnknownLink {
+                    stream: stream.clone(),
+                    target: stream.clone(),
+                },
+                true,
+            ),
+            (
+                EngineError::LinkRefused {
+                    stream: stream.clone(),
+                    target: stream.clone(),
+                    source: ProcessError::Consent(ConsentError::AlreadyOpened),
+                },
+                true,
+            ),
+            (
+                EngineError::Gate {
+                    stream: stream.clone(),
+                    source: GateRefusal::unknown(Vec::new()),
+                },
+                true,
+            ),
+            (
+                EngineError::Change {
+                    actor: MemberId::new(1),
+                    source: LivingError::NobodyNamed { change: "appoint" },
+                },
+                true,
+            ),
+            (
+                EngineError::ReservedStream {
+                    stream: stream.clone(),
+                },
+                true,
+            ),
+            (
+                EngineError::ChangeNotAdopted {
+                    stream: stream.clone(),
+                    source: LivingError::NobodyNamed { change: "appoint" },
+                },
+                true,
+            ),
+            (
+                EngineError::NotTheFounding {
+                    part: "community",
+                    founded: Hash::of(b"a"),
+                    supplied: Hash::of(b"b"),
+                },
+                true,
+            ),
+            (EngineError::NoFounding, true),
+            (
+                EngineError::History {
+                    position: 2,
+                    source: LivingError::NobodyNamed { change: "appoint" },
+                },
+                false,
+            ),
+            (
+                journal(JournalError::Conflict {
+                    stream: stream.clone(),
+                    expected: 1,
+                    actual: 2,
+                }),
+                true,
+            ),
+            (
+                journal(JournalError::InvalidStreamId {
+                    id: "S".into(),
+                    reason: "r",
+                }),
+                true,
+            ),
+            (
+                journal(JournalError::Poisoned {
+                    journal: "memory".into(),
+                }),
+                false,
+            ),
+            (
+                journal(JournalError::Locked {
+                    journal: "j.jsonl".into(),
+                }),
+                false,
+            ),
+            (
+                journal(JournalError::Io {
+                    journal: "j.jsonl".into(),
+                    operation: "append",
+                    kind: std::io::ErrorKind::PermissionDenied,
+                    message: "denied".into(),
+                }),
+                false,
+            ),
+            (EngineError::Poisoned, false),
+        ]
+    }
+
+    #[test]
+    fn refusals_and_failures_are_told_apart() {
+        for (error, refusal) in every_variant() {
+            assert_eq!(error.is_refusal(), refusal, "{error:?}");
+        }
+    }
 }

@@ -87,7 +87,7 @@
 //!     "command": {"process": "consent", "command": {"type": "close_round"}}}"#);
 //! assert!(again.is_err());
 //! assert_eq!(engine.phase::<ConsentProcess>(&stream), Some(RoundPhase::Presented));
-//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! # Ok::<(), coproduction::Error>(())
 //! ```
 
 mod builder;
@@ -173,7 +173,7 @@ impl Engine<()> {
     ///
     /// let engine = Engine::builder(Community::new()).open(MemoryJournal::new())?;
     /// assert!(engine.streams().is_empty());
-    /// # Ok::<(), coproduction::engine::EngineError>(())
+    /// # Ok::<(), coproduction::Error>(())
     /// ```
     pub fn builder(community: Community) -> EngineBuilder {
         EngineBuilder::new(community)
@@ -283,7 +283,8 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
     ///
     /// # Errors
     ///
-    /// Any [`EngineError`]; a refused request writes nothing and changes nothing.
+    /// Any [`EngineError`]; a refused request writes nothing and changes nothing, and
+    /// [`EngineError::is_refusal`] tells such a refusal from a journal that failed.
     pub fn handle(&self, request: Request) -> Result<Vec<Envelope<EngineEvent>>, EngineError> {
         // Free text over its limit, and evidence citing rules the charter does not have,
         // are refused before anything is read or locked.
@@ -822,7 +823,7 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
     /// let stream = StreamId::new("meetings")?;
     /// assert_eq!(engine.phase::<ConsentProcess>(&stream), None); // nothing there yet
     /// assert_eq!(engine.phase::<ProposalProcess>(&stream), None);
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # Ok::<(), coproduction::Error>(())
     /// ```
     pub fn phase<P: Listed>(&self, stream: &StreamId) -> Option<P::Phase> {
         let shared = self.shared(stream).ok()??;

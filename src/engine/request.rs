@@ -124,7 +124,7 @@ impl Request {
     ///         limit: NOTE_CHARS,
     ///     })
     /// );
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # Ok::<(), coproduction::Error>(())
     /// ```
     pub fn check_limits(&self) -> Result<(), InputError> {
         limits::check_texts(self)

@@ -131,7 +131,7 @@ impl Default for Checklists {
 /// }"#)?;
 /// policy.validate()?;
 /// assert!(policy.red_line_sectors.contains("tobacco"));
-/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// # Ok::<(), coproduction::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

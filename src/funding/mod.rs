@@ -99,7 +99,7 @@
 //! if let FundingStage::Triaged(tiered) = triaged.decision().stage() {
 //!     assert_eq!(tiered.tier(), Tier::Zero);
 //! }
-//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! # Ok::<(), coproduction::Error>(())
 //! ```
 
 mod command;

@@ -83,7 +83,7 @@ impl FundingDecision {
     /// assert_eq!(record.outcome, Some(Outcome::Declined));
     /// let report = Charter::default().check(&record);
     /// assert_eq!(report.finding("C4").map(|f| f.status), Some(Status::Violated));
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # Ok::<(), coproduction::Error>(())
     /// ```
     pub fn record(&self, community: &Community, now: Timestamp) -> DecisionRecord {
         match self.decided() {

@@ -183,6 +183,7 @@ impl fmt::Display for RedLineHit {
 ///
 /// let offer = Offer::new(DecisionKind::Funding, "A tobacco company", "Tobacco", "A grant");
 /// assert_eq!(screen(&offer, &FundingPolicy::seed()).len(), 1);
+/// # Ok::<(), coproduction::Error>(())
 /// ```
 pub fn screen(offer: &Offer, policy: &FundingPolicy) -> Vec<RedLineHit> {
     let same = |a: &str, b: &str| a.trim().eq_ignore_ascii_case(b.trim());
@@ -291,6 +292,7 @@ impl Triage {
 /// let triage = tier(&offer, &FundingPolicy::seed());
 /// assert_eq!(triage.tier, Tier::Two);
 /// assert_eq!(triage.reasons.len(), 2);
+/// # Ok::<(), coproduction::Error>(())
 /// ```
 pub fn tier(offer: &Offer, policy: &FundingPolicy) -> Triage {
     let mut reasons = Vec::new();
@@ -345,6 +347,7 @@ pub fn route_facts(offer: &Offer, policy: &FundingPolicy) -> RouteFacts {
 ///
 /// assert_eq!(amount_band(Some(30_000), AmountBands::default()), "£25000 or more");
 /// assert_eq!(amount_band(None, AmountBands::default()), "no money involved");
+/// # Ok::<(), coproduction::Error>(())
 /// ```
 pub fn amount_band(amount: Option<u64>, bands: AmountBands) -> String {
     let (one, two) = (bands.tier_one_from(), bands.tier_two_from());

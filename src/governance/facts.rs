@@ -80,7 +80,7 @@ impl AmountBands {
     /// assert_eq!(bands.tier(1_000), Tier::One);
     /// assert_eq!(bands.tier(10_000), Tier::Two);
     /// assert!(AmountBands::new(10_000, 1_000).is_err());
-    /// # Ok::<(), coproduction::governance::GovernanceError>(())
+    /// # Ok::<(), coproduction::Error>(())
     /// ```
     pub fn new(tier_one_from: u64, tier_two_from: u64) -> Result<Self, GovernanceError> {
         if tier_two_from < tier_one_from {
@@ -131,6 +131,7 @@ impl AmountBands {
 /// let facts = RouteFacts::new().amount(12_000).risk(Tier::One);
 /// assert_eq!(facts.amount, Some(12_000));
 /// assert!(!facts.red_line);
+/// # Ok::<(), coproduction::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -410,6 +411,7 @@ impl fmt::Display for TierRange {
 /// assert!(when.matches(RouteFacts::new().amount(40_000).case(bands)));
 /// assert!(!when.matches(RouteFacts::new().amount(40_000).red_line_hit().case(bands)));
 /// assert_eq!(when.to_string(), "tiers 2-3, no red line");
+/// # Ok::<(), coproduction::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

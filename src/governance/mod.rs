@@ -77,7 +77,7 @@
 //!
 //! let red = governance.route(&DecisionKind::Funding, RouteFacts::new().red_line_hit())?;
 //! assert_eq!(red.procedure, Procedure::AutomaticDecline);
-//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! # Ok::<(), coproduction::Error>(())
 //! ```
 
 mod dot;

@@ -102,7 +102,7 @@ impl Governance {
     /// let governance = Governance::from_json(include_str!("../../examples/data/governance.json"), &community)?;
     /// assert!(governance.map().kinds().count() > 0);
     /// assert!(Governance::from_json("[]", &community).is_err());
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # Ok::<(), coproduction::Error>(())
     /// ```
     pub fn from_json(json: &str, community: &Community) -> Result<Self, GovernanceError> {
         // Read strictly (no positional edges), and quote little of what is refused.

@@ -192,7 +192,7 @@ impl<E: DeserializeOwned> Envelope<E> {
     /// assert_eq!(Envelope::<String>::from_line(&line), Ok(env));
     /// let tampered = line.replace("minuted", "minutes");
     /// assert!(Envelope::<String>::from_line(&tampered).is_err());
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # Ok::<(), coproduction::Error>(())
     /// ```
     pub fn from_line(line: &str) -> Result<Self, CorruptionReason> {
         super::line::read_line(line, |_| None)
@@ -586,7 +586,7 @@ impl ChainState {
 ///
 /// envelopes[0].event = 9; // a changed decision
 /// assert_eq!(verify_chain(&envelopes).unwrap_err().index, 0);
-/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// # Ok::<(), coproduction::Error>(())
 /// ```
 pub fn verify_chain<E: Serialize>(envelopes: &[Envelope<E>]) -> Result<(), ChainBreak> {
     let mut chain = ChainState::default();

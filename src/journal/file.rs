@@ -93,7 +93,7 @@ pub struct TornTail {
 /// assert!(FileJournal::<u64>::open(&path).is_err());
 /// drop(journal);
 /// assert_eq!(FileJournal::<u64>::open(&path)?.1.torn_tail, None);
-/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// # Ok::<(), coproduction::Error>(())
 /// ```
 #[derive(Debug)]
 pub struct FileJournal<E> {
@@ -233,7 +233,7 @@ impl<E: DeserializeOwned> FileJournal<E> {
     /// let (snapshot, report) = FileJournal::<u64>::snapshot(&path)?;
     /// assert_eq!(report.events, 1);
     /// assert_eq!(snapshot.read_all()?, writer.read_all()?);
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # Ok::<(), coproduction::Error>(())
     /// ```
     pub fn snapshot(
         path: impl AsRef<Path>,

@@ -42,7 +42,7 @@ impl StreamId {
     /// use coproduction::journal::StreamId;
     /// assert_eq!(StreamId::new("consent-round:17")?.as_str(), "consent-round:17");
     /// assert!(StreamId::new("Round 17").is_err());
-    /// # Ok::<(), coproduction::journal::JournalError>(())
+    /// # Ok::<(), coproduction::Error>(())
     /// ```
     pub fn new(slug: &str) -> Result<Self, JournalError> {
         match Self::SHAPE.refusal(slug) {

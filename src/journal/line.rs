@@ -23,7 +23,7 @@
 //! let written = journal.append(&stream, 0, vec![NewEvent::new(MemberId::new(1), time, 7)])?;
 //! let line = written[0].to_line()?;
 //! assert_eq!(Envelope::<u32>::from_line(&line).as_ref(), Ok(&written[0]));
-//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! # Ok::<(), coproduction::Error>(())
 //! ```
 
 use jiff::Timestamp;

@@ -116,7 +116,7 @@ impl<E> Log<E> {
 /// assert_eq!(envs[1].seq, 2);
 /// assert_eq!(envs[1].prev, envs[0].hash);
 /// assert_eq!(journal.version(&stream)?, 2);
-/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// # Ok::<(), coproduction::Error>(())
 /// ```
 #[derive(Debug)]
 pub struct MemoryJournal<E> {

@@ -52,7 +52,7 @@
 //! let (reopened, _) = FileJournal::<String>::open(&path)?;
 //! let events: Vec<String> = reopened.read_stream(&round)?.into_iter().map(|e| e.event).collect();
 //! assert_eq!(events, ["opened", "consented"]);
-//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! # Ok::<(), coproduction::Error>(())
 //! ```
 
 #[cfg(test)]
@@ -170,7 +170,7 @@ pub trait Journal: Send + Sync {
     /// };
     /// assert_eq!(events(&round)?, ["opened", "consented"]);
     /// assert_eq!(events(&proposal)?, ["drafted", "adopted"]);
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # Ok::<(), coproduction::Error>(())
     /// ```
     fn append_batch(
         &self,
@@ -293,4 +293,111 @@ pub enum JournalError {
         /// The journal.
         journal: String,
     },
+}
+
+impl JournalError {
+    /// Whether the call was refused, rather than the journal failing.
+    ///
+    /// A refusal is of what was asked, and nothing was written: an append that lost a race
+    /// ([`Conflict`](JournalError::Conflict): read the stream again and decide again), a
+    /// batch naming a stream twice, an event that cannot be encoded, a stream id that is not
+    /// a slug. A failure is of the journal itself, whatever was asked: it is corrupt, a file
+    /// or database operation failed, a writer panicked holding it, another writer holds its
+    /// file, or a stream's sequence numbers are exhausted.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coproduction::journal::{JournalError, StreamId};
+    ///
+    /// assert!(StreamId::new("Round 17").unwrap_err().is_refusal());
+    /// assert!(!JournalError::Locked { journal: "decisions.jsonl".into() }.is_refusal());
+    /// # Ok::<(), coproduction::Error>(())
+    /// ```
+    pub fn is_refusal(&self) -> bool {
+        match self {
+            JournalError::Conflict { .. }
+            | JournalError::Encode { .. }
+            | JournalError::DuplicateStream { .. }
+            | JournalError::InvalidStreamId { .. } => true,
+            JournalError::Corruption { .. }
+            | JournalError::SequenceOverflow { .. }
+            | JournalError::Io { .. }
+            | JournalError::Database { .. }
+            | JournalError::Poisoned { .. }
+            | JournalError::Locked { .. } => false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refusals_of_a_call_and_failures_of_the_journal_are_told_apart() {
+        let stream = StreamId::new("s").unwrap();
+        let journal = || "j.jsonl".to_owned();
+        let every = [
+            (
+                JournalError::Conflict {
+                    stream: stream.clone(),
+                    expected: 1,
+                    actual: 2,
+                },
+                true,
+            ),
+            (
+                JournalError::Encode {
+                    stream: stream.clone(),
+                    message: "m".into(),
+                },
+                true,
+            ),
+            (
+                JournalError::DuplicateStream {
+                    stream: stream.clone(),
+                },
+                true,
+            ),
+            (
+                JournalError::InvalidStreamId {
+                    id: "S".into(),
+                    reason: "r",
+                },
+                true,
+            ),
+            (
+                JournalError::Corruption {
+                    journal: journal(),
+                    position: 3,
+                    reason: CorruptionReason::NotUtf8,
+                },
+                false,
+            ),
+            (JournalError::SequenceOverflow { stream }, false),
+            (
+                JournalError::Io {
+                    journal: journal(),
+                    operation: "append",
+                    kind: std::io::ErrorKind::StorageFull,
+                    message: "no space left".into(),
+                },
+                false,
+            ),
+            (
+                JournalError::Database {
+                    journal: journal(),
+                    operation: "append",
+                    message: "disk I/O error".into(),
+                },
+                false,
+            ),
+            (JournalError::Poisoned { journal: journal() }, false),
+            (JournalError::Locked { journal: journal() }, false),
+        ];
+        for (error, refusal) in every {
+            assert_eq!(error.is_refusal(), refusal, "{error:?}");
+        }
+    }
 }

@@ -52,7 +52,7 @@ CREATE TABLE IF NOT EXISTS envelopes (
 /// let journal = SqliteJournal::<String>::open(&path)?;
 /// assert_eq!(journal.version(&stream)?, 1);
 /// assert_eq!(journal.read_all()?[0].event, "started");
-/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// # Ok::<(), coproduction::Error>(())
 /// ```
 #[derive(Debug)]
 pub struct SqliteJournal<E> {

@@ -70,7 +70,7 @@
 //! // A record written as a positional array is refused, naming where.
 //! let positional = limits::from_json::<DecisionRecord>(r#"{"kind": "strategy", "dates": []}"#);
 //! assert_eq!(positional.unwrap_err(), InputError::Positional { path: "dates".into() });
-//! # Ok::<(), InputError>(())
+//! # Ok::<(), coproduction::Error>(())
 //! ```
 
 mod shape;
@@ -167,6 +167,7 @@ impl std::fmt::Display for Where<'_> {
 /// let long = "é".repeat(1000);
 /// assert_eq!(quote(&long).chars().count(), QUOTE_CHARS + 1);
 /// assert!(quote(&long).ends_with('…'));
+/// # Ok::<(), coproduction::Error>(())
 /// ```
 pub fn quote(text: &str) -> Cow<'_, str> {
     match text.char_indices().nth(QUOTE_CHARS) {
@@ -190,6 +191,7 @@ pub fn quote(text: &str) -> Cow<'_, str> {
 /// assert!(short.len() < 150);
 /// assert!(short.ends_with("…`, expected `kind`"));
 /// assert_eq!(shorten_quotes("unknown field `colour`"), "unknown field `colour`");
+/// # Ok::<(), coproduction::Error>(())
 /// ```
 pub fn shorten_quotes(message: &str) -> Cow<'_, str> {
     // No quote can be longer than the limit in a message that is not.
@@ -255,6 +257,7 @@ fn closing(body: &str, delimiter: char) -> Option<usize> {
 /// assert!(message.len() < 150, "{message}");
 /// assert!(message.starts_with("invalid type: string \"xxx"));
 /// assert!(message.ends_with("…\", expected u32 at line 1 column 1000002"));
+/// # Ok::<(), coproduction::Error>(())
 /// ```
 pub fn json_message(error: &serde_json::Error) -> String {
     let full = error.to_string();
@@ -289,6 +292,7 @@ pub fn json_message(error: &serde_json::Error) -> String {
 ///     check_line(&long),
 ///     Err(InputError::LineTooLong { bytes: REQUEST_LINE_BYTES + 1, limit: REQUEST_LINE_BYTES })
 /// );
+/// # Ok::<(), coproduction::Error>(())
 /// ```
 pub fn check_line(line: &str) -> Result<(), InputError> {
     if line.len() > REQUEST_LINE_BYTES {
@@ -329,7 +333,7 @@ pub fn check_line(line: &str) -> Result<(), InputError> {
 /// let positional = from_json::<Request>(r#"{"stream": "s", "actor": 1, "now": "2022-09-01T10:00:00Z",
 ///     "command": {"process": "consent", "command": ["respond", 1, ["object", "Not yet"]]}}"#);
 /// assert_eq!(positional.unwrap_err(), InputError::Positional { path: "command.command".into() });
-/// # Ok::<(), InputError>(())
+/// # Ok::<(), coproduction::Error>(())
 /// ```
 pub fn from_json<T: DeserializeOwned + Serialize>(json: &str) -> Result<T, InputError> {
     let json_error = |e: serde_json::Error| InputError::Json {

@@ -54,6 +54,7 @@ fn limit(container: &str, field: &str) -> usize {
 ///     check_texts(&respond),
 ///     Err(InputError::TextTooLong { path: "response.reason".into(), chars: NOTE_CHARS + 10, limit: NOTE_CHARS })
 /// );
+/// # Ok::<(), coproduction::Error>(())
 /// ```
 pub fn check_texts<T: Serialize + ?Sized>(value: &T) -> Result<(), InputError> {
     match value.serialize(Texts {

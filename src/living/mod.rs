@@ -46,7 +46,7 @@
 //! history.apply(&joins, "2021-03-01T09:00:00Z".parse()?)?;
 //! assert_eq!(history.at("2021-02-01T00:00:00Z".parse()?).community().members().len(), 1);
 //! assert_eq!(history.current().community().members().len(), 2);
-//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! # Ok::<(), coproduction::Error>(())
 //! ```
 
 use std::collections::BTreeSet;

@@ -37,7 +37,7 @@ use super::{Phase, TransitionGraph};
 ///     \"open\" -> \"done\";
 /// }
 /// ");
-/// # Ok::<(), coproduction::machine::GraphError>(())
+/// # Ok::<(), coproduction::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy)]
 pub struct Dot<'a, P: Phase> {

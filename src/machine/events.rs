@@ -16,6 +16,7 @@ use std::ops::Deref;
 /// let many: Events<&str> = vec!["closed", "deferred"].into();
 /// assert_eq!(&many[..], ["closed", "deferred"]);
 /// assert_eq!(many.into_iter().collect::<Vec<_>>(), vec!["closed", "deferred"]);
+/// # Ok::<(), coproduction::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Events<E>(Repr<E>);

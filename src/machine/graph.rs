@@ -124,6 +124,7 @@ impl<P: Phase> TransitionGraph<P> {
     ///     TransitionGraph::new(&broken).unwrap_err(),
     ///     GraphError::CannotFinish { machine: "toy", phase: "stuck" },
     /// );
+    /// # Ok::<(), coproduction::Error>(())
     /// ```
     pub fn new(spec: &Transitions<P>) -> Result<Self, GraphError> {
         let machine = spec.machine;

@@ -103,10 +103,13 @@
 //! assert!(!graph.allows(NoticePhase::Removed, NoticePhase::Posted));
 //!
 //! let ctx = Context::new(MemberId::new(1), "2021-04-19T10:00:00Z".parse()?);
-//! let events = Notice::decide(&Notice::initial(), &NoticeEvent::Posted, &ctx)?;
+//! let removed = Notice::decide(&NoticePhase::Draft, &NoticeEvent::Removed, &ctx);
+//! assert_eq!(removed.unwrap_err().to_string(), "cannot remove a notice in phase `draft`");
+//! let events = Notice::decide(&Notice::initial(), &NoticeEvent::Posted, &ctx)
+//!     .expect("a draft is posted"); // the notice's own error, not the crate's
 //! let state = coproduction::machine::evolve_checked::<Notice>(Notice::initial(), &events)?;
 //! assert_eq!(state, NoticePhase::Posted);
-//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! # Ok::<(), coproduction::Error>(())
 //! ```
 
 mod dot;
@@ -205,7 +208,7 @@ impl<'r> Context<'r> {
     /// let route = governance.route(&DecisionKind::WorkingModel, Default::default())?;
     /// let ctx = Context::new(MemberId::new(2), "2021-08-02T09:00:00Z".parse()?).with_route(&route);
     /// assert_eq!(ctx.route.map(|r| r.decider.as_str()), Some("associate_roles_team"));
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # Ok::<(), coproduction::Error>(())
     /// ```
     pub const fn with_route<'a>(self, route: &'a Route) -> Context<'a> {
         self.routed(Some(route))

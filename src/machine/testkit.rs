@@ -41,10 +41,11 @@
 //! #     }
 //! #     fn evolve(_: Light, _: &SwitchedOn) -> Light { Light::On }
 //! # }
-//! let ctx = Context::new(MemberId::new(1), "2022-08-28T09:00:00Z".parse().unwrap());
+//! let ctx = Context::new(MemberId::new(1), "2022-08-28T09:00:00Z".parse()?);
 //! let state = given::<Switch>([]).when((), ctx).then([SwitchedOn]);
 //! assert_eq!(state, Light::On);
 //! given::<Switch>([SwitchedOn]).when((), ctx).then_error(AlreadyOn);
+//! # Ok::<(), coproduction::Error>(())
 //! ```
 
 // The kit's job is to fail tests loudly, so it panics by design.
@@ -198,6 +199,7 @@ pub struct Unseen<P: 'static> {
 ///
 /// let check = StepCheck::<coproduction::consent::ConsentProcess>::new(AnyRound::steps());
 /// assert!(!check.unseen().is_empty()); // nothing run yet
+/// # Ok::<(), coproduction::Error>(())
 /// ```
 pub struct StepCheck<D: Decider>
 where

@@ -119,7 +119,7 @@
 //! assert_eq!(decision.lived_experience, Share::new(2, 3)); // members 1 and 3
 //! assert_eq!(decision.time_to_decision, Some(jiff::SignedDuration::from_mins(90)));
 //! assert!(metrics.table().to_string().contains("meetings"));
-//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! # Ok::<(), coproduction::Error>(())
 //! ```
 
 mod table;
@@ -683,6 +683,7 @@ impl Metrics {
     ///
     /// let metrics = Metrics::from_journal(&[], &Community::new(), &Charter::default(), None);
     /// assert!(metrics.table().to_string().starts_with("Decisions: 0\n"));
+    /// # Ok::<(), coproduction::Error>(())
     /// ```
     pub fn table(&self) -> MetricsTable<'_> {
         MetricsTable::new(self)

@@ -34,7 +34,7 @@
 //! assert_eq!(ConsentProcess::KIND, ProcessKind::Consent);
 //! let json = serde_json::to_string(&command)?;
 //! assert_eq!(json, r#"{"process":"consent","command":{"type":"advance"}}"#);
-//! # Ok::<(), serde_json::Error>(())
+//! # Ok::<(), coproduction::Error>(())
 //! ```
 
 mod list;

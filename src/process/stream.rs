@@ -241,6 +241,7 @@ fn merge_evidence(held: &mut Option<Evidence>, newer: &Evidence) {
 ///
 /// let streams = Streams::replay(&[]);
 /// assert_eq!(streams.iter().count(), 0);
+/// # Ok::<(), coproduction::Error>(())
 /// ```
 #[derive(Debug, Clone, Default)]
 pub struct Streams {

@@ -91,14 +91,14 @@
 //! let projection = Projection { kind: &DecisionKind::WorkingModel, community: &community, route: Some(&route), now };
 //! let record = proposal
 //!     .preview(&adoption, &s("2022-09-01T11:00:00Z"), &projection, None)?
-//!     .ok_or("a record")?
+//!     .expect("a decided step has a record")
 //!     .with_override(RuleId::new("T2")?, steward, "The rationale is published with the record");
 //! let charter = Charter::from_json(r#"{"values":[{"id":"transparent"}],"rules":[{"id":"T2"}]}"#)?;
 //! let proof = charter.gate(&record)?;
 //! let adopted = proposal.adopt(s("2022-09-01T11:00:00Z"), round, review, proof)?;
 //! let published = adopted.publish(s("2022-09-02T09:00:00Z"), "The workshops asked for it.", &[])?;
 //! assert_eq!(published.phase(), ProposalPhase::Published);
-//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! # Ok::<(), coproduction::Error>(())
 //! ```
 
 mod command;

@@ -44,7 +44,7 @@ use crate::values::{
 /// assert!(text.starts_with("## Decision record: strategy\n\nOutcome: declined.\n"));
 /// assert!(text.contains("\n### Rationale\n\nThe budget is committed elsewhere this year.\n\nAlternatives considered:\n\n- Revisit next year\n"));
 /// assert!(text.contains("\n### Values\n\n- transparent: upheld\n"));
-/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// # Ok::<(), coproduction::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy)]
 pub struct DecisionRecordMarkdown<'a> {

@@ -11,7 +11,7 @@
 //! use coproduction::cocreation::*;
 //! use coproduction::community::MemberId;
 //!
-//! let at: jiff::Timestamp = "2022-06-14T10:00:00Z".parse().unwrap();
+//! let at: jiff::Timestamp = "2022-06-14T10:00:00Z".parse()?;
 //! let s1 = SessionId::new(1);
 //! let mut model = CoCreation::new();
 //! let host = Facilitator::Member { member: MemberId::new(1) };
@@ -24,7 +24,7 @@
 //! assert!(text.contains("### t1: Fair pay\n\nYou said:\n\n- i1 (m4): Pay everyone the same rate\n"));
 //! assert!(text.contains("We did: nothing decided yet (pending)."));
 //! assert!(text.ends_with("Every item from this session is carried by a theme.\n"));
-//! # Ok::<(), CoCreationError>(())
+//! # Ok::<(), coproduction::Error>(())
 //! ```
 
 mod decision_record;

@@ -21,7 +21,7 @@ use crate::community::{Community, MemberId};
 /// use coproduction::cocreation::*;
 /// use coproduction::community::MemberId;
 ///
-/// let at: jiff::Timestamp = "2022-06-14T10:00:00Z".parse().unwrap();
+/// let at: jiff::Timestamp = "2022-06-14T10:00:00Z".parse()?;
 /// let s1 = SessionId::new(1);
 /// let mut model = CoCreation::new();
 /// let host = Facilitator::Member { member: MemberId::new(1) };
@@ -52,7 +52,7 @@ use crate::community::{Community, MemberId};
 ///
 /// - i1 (anonymous): Travel costs up front
 /// ");
-/// # Ok::<(), CoCreationError>(())
+/// # Ok::<(), coproduction::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy)]
 pub struct YouSaidWeDidMarkdown<'a> {

@@ -63,7 +63,7 @@ impl CoreValue {
 /// use coproduction::values::{Charter, CharterError, RuleId, RuleSpec};
 ///
 /// let mut spec = Charter::default().to_spec();
-/// let h2 = spec.rules.iter_mut().find(|r| r.id.as_str() == "H2").ok_or("no H2")?;
+/// let h2 = spec.rules.iter_mut().find(|r| r.id.as_str() == "H2").expect("the built-in rule H2");
 /// assert_eq!(h2.setting("max_reimburse_days"), Some(&serde_json::json!(30)));
 /// h2.set("max_reimburse_days", serde_json::json!(400));
 /// let refused = Charter::from_spec(spec.clone()).unwrap_err();
@@ -76,7 +76,7 @@ impl CoreValue {
 /// spec.rules.retain(|r| r.id.as_str() != "H2" && r.id.as_str() != "T1");
 /// spec.rules.push(entry);
 /// assert_eq!(Charter::from_spec(spec)?.rule_ids().count(), 29);
-/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// # Ok::<(), coproduction::Error>(())
 /// ```
 #[derive(Debug, Clone, Eq)]
 pub struct RuleSpec {
@@ -235,7 +235,7 @@ impl<'de> Visitor<'de> for EntryVisitor {
 /// };
 /// assert_eq!((rule.as_str(), field, kind.label()), ("I1", "blocking_kinds", "fundng"));
 /// assert_eq!(suggestion.map(|k| k.to_string()).as_deref(), Some("funding"));
-/// # Ok::<(), CharterError>(())
+/// # Ok::<(), coproduction::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -490,7 +490,7 @@ struct Slot {
 ///     "rules": [{"id": "I1", "lived_experience_min_share": {"numerator": 3, "denominator": 2}}]
 /// }"#);
 /// assert!(matches!(refused, Err(CharterError::OutOfRange { field: "lived_experience_min_share", .. })));
-/// # Ok::<(), CharterError>(())
+/// # Ok::<(), coproduction::Error>(())
 /// ```
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(try_from = "CharterSpec", into = "CharterSpec")]
@@ -645,7 +645,7 @@ impl Charter {
     /// assert_eq!(seed.hash(), Charter::default().hash());
     /// let stricter = Charter::from_json(r#"{"values":[{"id":"transparent"}],"rules":[{"id":"T1","publish_days":14}]}"#)?;
     /// assert_ne!(seed.hash(), stricter.hash());
-    /// # Ok::<(), coproduction::values::CharterError>(())
+    /// # Ok::<(), coproduction::Error>(())
     /// ```
     pub fn hash(&self) -> Hash {
         let mut hasher = blake3::Hasher::new();
@@ -730,6 +730,7 @@ impl Charter {
     /// let report = Charter::default().check(&DecisionRecord::new(DecisionKind::Strategy));
     /// // Nothing recorded: nothing can be upheld.
     /// assert!(report.verdicts().iter().all(|v| v.verdict != Verdict::Upheld));
+    /// # Ok::<(), coproduction::Error>(())
     /// ```
     pub fn check(&self, record: &DecisionRecord) -> ValueReport {
         let tally = RecordTally::of(record);
@@ -826,7 +827,7 @@ impl Charter {
     /// assert_eq!(refusal.unknown_rules()[0].rule.as_str(), "T99");
     /// assert_eq!(refusal.unknown_rules()[0].cited_in, CitedIn::Overrides);
     /// assert!(charter.gate(&record).is_err_and(|r| r.unknown_rules().len() == 1));
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # Ok::<(), coproduction::Error>(())
     /// ```
     pub fn check_citations(&self, record: &DecisionRecord) -> Result<(), GateRefusal> {
         let unknown = self.unknown_rules(record);

@@ -40,7 +40,7 @@
 //! let read: coproduction::values::ValueReport = serde_json::from_str(&serde_json::to_string(&report)?)?;
 //! assert_eq!(read, report);
 //! assert!(read.gate().is_err_and(|refusal| refusal.not_checked()));
-//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! # Ok::<(), coproduction::Error>(())
 //! ```
 
 use std::fmt;
@@ -125,7 +125,7 @@ impl GatePassed {
 /// let summary = GateSummary::new(charter.hash(), &proof);
 /// assert_eq!(summary.charter, charter.hash());
 /// assert!(summary.rules_checked.is_empty());
-/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// # Ok::<(), coproduction::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -171,7 +171,7 @@ impl GateSummary {
 /// let review = GateReview::new(passed, &today, &record);
 /// assert!(!review.same_charter());
 /// assert!(review.judged_differently()); // today, T2 asks for the alternatives considered
-/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// # Ok::<(), coproduction::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GateReview {

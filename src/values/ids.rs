@@ -52,7 +52,7 @@ impl ValueId {
     /// use coproduction::values::ValueId;
     /// assert_eq!(ValueId::new("inclusive")?.as_str(), "inclusive");
     /// assert!(ValueId::new("Inclusive").is_err());
-    /// # Ok::<(), coproduction::values::InvalidId>(())
+    /// # Ok::<(), coproduction::Error>(())
     /// ```
     pub fn new(slug: &str) -> Result<Self, InvalidId> {
         match Self::SHAPE.refusal(slug) {
@@ -156,7 +156,7 @@ impl RuleId {
     /// use coproduction::values::RuleId;
     /// assert_eq!(RuleId::new("X-quiet-hours")?.as_str(), "X-quiet-hours");
     /// assert!(RuleId::new("1st").is_err());
-    /// # Ok::<(), coproduction::values::InvalidId>(())
+    /// # Ok::<(), coproduction::Error>(())
     /// ```
     pub fn new(id: impl Into<String>) -> Result<Self, InvalidId> {
         let id = id.into();

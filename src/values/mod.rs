@@ -62,11 +62,11 @@
 //! });
 //!
 //! let report = Charter::default().check(&record);
-//! let i1 = report.finding("I1").ok_or("no I1 finding")?;
+//! let i1 = report.finding("I1").expect("a built-in rule");
 //! assert_eq!(i1.status, Status::Violated);
 //! assert_eq!(report.verdict("inclusive"), Some(Verdict::Breached));
 //! assert!(report.gate().is_err());
-//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! # Ok::<(), coproduction::Error>(())
 //! ```
 
 mod charter;

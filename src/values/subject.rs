@@ -36,7 +36,7 @@ use crate::hash::Hash;
 ///
 /// let text = subject.to_string();
 /// assert_eq!(serde_json::from_str::<Subject>(&format!("\"{text}\""))?, subject);
-/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// # Ok::<(), coproduction::Error>(())
 /// ```
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(transparent)]

@@ -2,8 +2,6 @@
 //! along the route and accepted with the community's own condition; one from a red-line
 //! sector, declined at screening, which nothing can accept.
 
-use std::error::Error;
-
 use coproduction::community::{BodyId, MemberId};
 use coproduction::consent::{Response, RoundCommand, RoundConfig, RoundRoles};
 use coproduction::decision::DecisionKind;
@@ -23,7 +21,7 @@ use super::{
 
 type StoryEngine = Engine<FileJournal<EngineEvent>>;
 
-fn body(slug: &str) -> Result<BodyId, Box<dyn Error>> {
+fn body(slug: &str) -> Result<BodyId, coproduction::Error> {
     Ok(BodyId::new(slug)?)
 }
 
@@ -45,7 +43,7 @@ fn funding(stream: &str, who: u64, when: &str, command: FundingCommand) -> Reque
 pub(super) fn foundation_offer(
     engine: &StoryEngine,
     governance: &Governance,
-) -> Result<ValueReport, Box<dyn Error>> {
+) -> Result<ValueReport, coproduction::Error> {
     let community = &engine.community();
     let policy = FundingPolicy::seed();
     let offer = Offer::new(
@@ -89,7 +87,7 @@ pub(super) fn foundation_offer(
     // steps out; everyone else in the circle declares no interest.
     let circle: Vec<MemberId> = community
         .body(&route.decider)
-        .ok_or("the decision circle")?
+        .expect("the decision circle")
         .members()
         .collect();
     let stepped_out = MemberId::new(2);
@@ -380,7 +378,7 @@ pub(super) fn foundation_offer(
     );
     let report = engine
         .report(&stream, at("2021-05-03T10:00:00Z"))
-        .ok_or("the offer's stream")?;
+        .expect("the offer's stream");
     show(&report);
     Ok(report)
 }
@@ -388,7 +386,7 @@ pub(super) fn foundation_offer(
 /// A tobacco company's grant: the red-line screen declines it and publishes the reason.
 /// The machine has no step from `declined`, and the value gate refuses an acceptance even
 /// with an override recorded: rule C4 takes none. Returns the decision's value report.
-pub(super) fn red_line_offer(engine: &StoryEngine) -> Result<ValueReport, Box<dyn Error>> {
+pub(super) fn red_line_offer(engine: &StoryEngine) -> Result<ValueReport, coproduction::Error> {
     let policy = FundingPolicy::seed();
     let offer = Offer::new(
         DecisionKind::Funding,
@@ -416,7 +414,7 @@ pub(super) fn red_line_offer(engine: &StoryEngine) -> Result<ValueReport, Box<dy
     step("10", FundingCommand::Screen {})?;
     let stream = StreamId::new(TOBACCO)?;
     let now = at("2021-04-19T11:00:00Z");
-    let record = engine.record(&stream, now).ok_or("the offer's stream")?;
+    let record = engine.record(&stream, now).expect("the offer's stream");
     println!(
         "\n  A tobacco company: declined at screening; published: {}",
         record.rationale.as_deref().unwrap_or("")
@@ -426,7 +424,7 @@ pub(super) fn red_line_offer(engine: &StoryEngine) -> Result<ValueReport, Box<dy
         deciders: vec![MemberId::new(1)],
         rationale: "We need the money".into(),
     };
-    let refused = step("15", accept).err().ok_or("nothing accepts it")?;
+    let refused = step("15", accept).expect_err("nothing accepts it");
     println!("  Accepting it anyway, on the engine: {refused}");
     // Nor can an override: rule C4 takes none.
     let mut adopted = record.clone();

@@ -26,7 +26,6 @@ mod funding;
 mod recruitment;
 mod working_model;
 
-use std::error::Error;
 use std::path::{Path, PathBuf};
 
 use coproduction::cocreation::{
@@ -94,7 +93,7 @@ pub fn at(s: &str) -> Timestamp {
 
 /// Runs the year, writing the journal and the files into `out` (created if missing; a
 /// journal left by an earlier run is replaced).
-pub fn run(out: &Path) -> Result<Story, Box<dyn Error>> {
+pub fn run(out: &Path) -> Result<Story, coproduction::Error> {
     let community: Community = serde_json::from_str(include_str!("../../data/community.json"))?;
     let map: GovernanceMap = serde_json::from_str(include_str!("../../data/governance.json"))?;
 
@@ -275,7 +274,7 @@ pub fn run(out: &Path) -> Result<Story, Box<dyn Error>> {
     ] {
         let record = engine
             .record(&StreamId::new(stream)?, at(now))
-            .ok_or("a decided stream")?;
+            .expect("a decided stream");
         let report = engine.charter().check(&record);
         written.push((
             name,
@@ -414,7 +413,7 @@ pub(crate) fn pay_public_contributors(
     members: &[MemberId],
     by: MemberId,
     (offered, answered): (&str, &str),
-) -> Result<(), Box<dyn Error>> {
+) -> Result<(), coproduction::Error> {
     let community = &engine.community();
     let contributors: Vec<MemberId> = members
         .iter()

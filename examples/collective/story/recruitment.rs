@@ -1,8 +1,6 @@
 //! The Allies Group's rebalancing: the co-creation session on how the community decides, and
 //! the recruitment it led to, decided by advice process on the engine.
 
-use std::error::Error;
-
 use coproduction::cocreation::ProposalId;
 use coproduction::cocreation::{
     CoCreation, Facilitator, FeedbackItem, ItemId, Link, ProposalVersion, Session, SessionId,
@@ -27,7 +25,9 @@ use super::{
 
 /// The co-creation session on how the community makes decisions: what people said about who
 /// sits on the Allies Group, and the themes it was gathered into.
-pub(super) fn co_creation_session(community: &Community) -> Result<CoCreation, Box<dyn Error>> {
+pub(super) fn co_creation_session(
+    community: &Community,
+) -> Result<CoCreation, coproduction::Error> {
     let mut model = CoCreation::new();
     let session = SessionId::new(1);
     model.add_session(
@@ -121,7 +121,7 @@ pub(super) fn co_creation_session(community: &Community) -> Result<CoCreation, B
 pub(super) fn recruitment_decision(
     engine: &Engine<FileJournal<EngineEvent>>,
     governance: &Governance,
-) -> Result<coproduction::values::ValueReport, Box<dyn Error>> {
+) -> Result<coproduction::values::ValueReport, coproduction::Error> {
     let community = &engine.community();
     let route = governance.route(&DecisionKind::Recruitment, RouteFacts::new())?;
     let (decider, facilitator, secretary) = (MemberId::new(1), MemberId::new(2), MemberId::new(3));
@@ -317,16 +317,14 @@ pub(super) fn recruitment_decision(
     engine.handle(proposal(facilitator, "2021-06-17T09:00:00Z", publish))?;
     let phase = engine
         .phase::<coproduction::ProposalProcess>(&proposal_stream)
-        .ok_or("a proposal")?;
+        .expect("a proposal");
     println!(
         "  The proposal is {}.",
         coproduction::machine::Phase::label(phase)
     );
 
     let now = at("2021-06-20T09:00:00Z");
-    let report = engine
-        .report(&stream, now)
-        .ok_or("the stream has a round")?;
+    let report = engine.report(&stream, now).expect("the stream has a round");
     show(&report);
     println!(
         "  {} adopted and published; the journal holds {} events.",

@@ -1,8 +1,6 @@
 //! The associate-roles working model: a proposal decided by the associate-roles team by
 //! consent, with an objection integrated, adopted as a pilot, and reviewed when it ends.
 
-use std::error::Error;
-
 use coproduction::cocreation::{ItemId, ProposalId, ThemeId};
 use coproduction::community::MemberId;
 use coproduction::consent::{
@@ -37,7 +35,7 @@ pub(super) struct WorkingModel {
 pub(super) fn working_model(
     engine: &StoryEngine,
     governance: &Governance,
-) -> Result<WorkingModel, Box<dyn Error>> {
+) -> Result<WorkingModel, coproduction::Error> {
     let community = &engine.community();
     let route = governance.route(&DecisionKind::WorkingModel, RouteFacts::new())?;
     println!("  Route: {} decides by {}", route.decider, route.procedure);
@@ -229,7 +227,7 @@ pub(super) fn working_model(
     // round could not be adopted as it stands.
     let with_open_objection = engine
         .report(&round_stream, at("2021-09-01T10:31:00Z"))
-        .ok_or("the round")?;
+        .expect("the round");
     if let Some(t3) = with_open_objection.finding("T3") {
         println!(
             "  Co-producer 2 objects. {} {}: {}",
@@ -377,7 +375,7 @@ pub(super) fn working_model(
     ))?;
     let adopted = engine
         .report(&round_stream, at("2021-09-06T10:00:00Z"))
-        .ok_or("the round")?;
+        .expect("the round");
     show(&adopted);
 
     // The pilot ends and is reviewed: continued for a year.

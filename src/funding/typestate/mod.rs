@@ -234,6 +234,7 @@ typestate! {
         /// ) -> Result<Funding<P>, Refused<Funding<P>>> {
         ///     funding.complete_check(ctx, Check::LegalAndSanctions, "Not on the sanctions lists")
         /// }
+        /// # Ok::<(), coproduction::Error>(())
         /// ```
         DiligencePhase: [DueDiligence, Consultation] {
             /// The actor completes a check, with the evidence.

@@ -60,7 +60,7 @@ pub struct EvidenceDates {
 /// let evidence: Evidence = serde_json::from_str(r#"{"rationale": "Paid, flexible roles"}"#)?;
 /// assert_eq!(evidence.stated_facts(), ["rationale"]);
 /// assert!(serde_json::from_str::<Evidence>(r#"{"outcome": {"type": "adopted"}}"#).is_err());
-/// # Ok::<(), serde_json::Error>(())
+/// # Ok::<(), coproduction::Error>(())
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -188,7 +188,7 @@ impl Acknowledgement {
 /// };
 /// let json = serde_json::to_string(&record)?;
 /// assert_eq!(serde_json::from_str::<DecisionRecord>(&json)?, record);
-/// # Ok::<(), serde_json::Error>(())
+/// # Ok::<(), coproduction::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -389,6 +389,7 @@ impl DecisionRecord {
     /// assert_eq!(projected.rationale.as_deref(), Some("From the round"));
     /// assert_eq!(projected.alternatives.as_ref().map(Vec::len), Some(1));
     /// assert_eq!(projected.participants.unwrap()[0].conflict, Some(Conflict::None));
+    /// # Ok::<(), coproduction::Error>(())
     /// ```
     pub fn supplement(&mut self, evidence: DecisionRecord) {
         fn fill<T>(mine: &mut Option<T>, theirs: Option<T>) {

@@ -15,6 +15,7 @@
 //! let rule = RedLinesRespected::default();
 //! assert_eq!(rule.check(&record, &RecordTally::of(&record)).status, Status::Violated);
 //! assert!(!rule.overridable());
+//! # Ok::<(), coproduction::Error>(())
 //! ```
 
 use jiff::tz::TimeZone;

@@ -17,6 +17,7 @@
 //! };
 //! let outcome = PaymentOffered::default().check(&record, &RecordTally::of(&record));
 //! assert_eq!(outcome.status, Status::Satisfied);
+//! # Ok::<(), coproduction::Error>(())
 //! ```
 
 use crate::values::record::{DecisionRecord, Way};

@@ -19,7 +19,7 @@
 //! let rule = LivedExperienceShare::default();
 //! assert_eq!(rule.check(&record, &RecordTally::of(&record)).status, Status::Satisfied);
 //! assert_eq!(rule.severity(&record), Severity::Warning); // blocking for funding
-//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! # Ok::<(), coproduction::Error>(())
 //! ```
 
 use std::collections::BTreeSet;

@@ -45,9 +45,9 @@
 //! };
 //! let charter = Charter::default().with_rule(rule)?;
 //! let report = charter.check(&DecisionRecord::new(DecisionKind::Strategy));
-//! let finding = report.finding("X-three-alternatives").ok_or("missing")?;
+//! let finding = report.finding("X-three-alternatives").expect("the rule's finding");
 //! assert_eq!(finding.status, Status::NotEvaluated);
-//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! # Ok::<(), coproduction::Error>(())
 //! ```
 //!
 //! # Writing a built-in rule

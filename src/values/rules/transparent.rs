@@ -15,6 +15,7 @@
 //! record.rationale = Some("Keeps the sessions open to everyone".into());
 //! record.alternatives = Some(vec!["Invitation only".into()]);
 //! assert_eq!(rule.check(&record, &RecordTally::of(&record)).status, Status::Satisfied);
+//! # Ok::<(), coproduction::Error>(())
 //! ```
 
 use jiff::Timestamp;
