@@ -1,0 +1,579 @@
+//! The living community through the engine: members' own changes on the community's
+//! stream, changes a decision adopts, a governance map that changes who decides, and a
+//! journal that opens from its founding alone.
+
+mod engine_support;
+
+use coproduction::Community;
+use coproduction::cocreation::{ItemId, ProposalId};
+use coproduction::community::{BodyId, Member, MemberId};
+use coproduction::decision::DecisionKind;
+use coproduction::engine::ProcessState;
+use coproduction::engine::{Engine, EngineError, EngineEvent, ProcessCommand, Request};
+use coproduction::governance::GovernanceMap;
+use coproduction::journal::{FileJournal, Journal, MemoryJournal, StreamId};
+use coproduction::living::{self, CommunityChange, LivingError, LivingEvent};
+use coproduction::proposal::{DecisionResult, ProposalCommand, ProposalConfig, ProposalRoles};
+use coproduction::values::Charter;
+use coproduction::values::Evidence;
+use engine_support::{ALLY, CO_1, STAFF_1, at, community, governance};
+use proptest::prelude::*;
+
+type TestEngine = Engine<MemoryJournal<EngineEvent>>;
+
+/// In the whole community only, and records no lived experience.
+const MEMBER: MemberId = MemberId::new(21);
+
+fn allies() -> BodyId {
+    BodyId::new("allies_group").unwrap()
+}
+
+/// A charter whose one rule asks only for a published rationale, so that these tests are
+/// about the community's changes, not the evidence a decision needs.
+fn light_charter() -> Charter {
+    Charter::from_json(r#"{"values": [{"id": "transparent"}], "rules": [{"id": "T2"}]}"#).unwrap()
+}
+
+fn open_on<J: Journal<Event = EngineEvent>>(journal: J) -> Engine<J> {
+    let community = community();
+    Engine::builder(community.clone())
+        .governance(governance(&community))
+        .charter(light_charter())
+        .founded_at(at(-100_000))
+        .open(journal)
+        .unwrap()
+}
+
+fn engine() -> TestEngine {
+    open_on(MemoryJournal::new())
+}
+
+fn change(actor: MemberId, minute: i64, change: CommunityChange) -> Request {
+    Request::new(
+        living::stream(),
+        actor,
+        at(minute),
+        ProcessCommand::Change {
+            change: Box::new(change),
+        },
+    )
+}
+
+fn joiner(id: u64) -> Member {
+    Member::new(MemberId::new(id), format!("New ally {id}")).with_lived_experience()
+}
+
+fn figures(engine: &TestEngine, minute: i64) -> (usize, usize) {
+    let f = engine
+        .community_at(at(minute))
+        .unwrap()
+        .figures(&allies())
+        .unwrap();
+    (f.size, f.lived_experience)
+}
+
+fn proposal(stream: &StreamId, actor: MemberId, minute: i64, command: ProposalCommand) -> Request {
+    Request::new(
+        stream.clone(),
+        actor,
+        at(minute),
+        ProcessCommand::Proposal { command },
+    )
+}
+
+/// A proposal of `kind` carrying `changes`, taken from creation to a decision in a round
+/// kept elsewhere, from `minute` on.
+fn propose(
+    engine: &TestEngine,
+    stream: &StreamId,
+    kind: DecisionKind,
+    changes: Vec<CommunityChange>,
+    minute: i64,
+) {
+    let config = ProposalConfig {
+        id: ProposalId::new(1),
+        title: "Rebalance the Allies Group".into(),
+        kind: kind.clone(),
+        text: "Recruit allies with lived experience into the group.".into(),
+        answers: Vec::new(),
+        roles: ProposalRoles {
+            proposers: [STAFF_1].into(),
+            steward: CO_1,
+            members: [ALLY].into(),
+        },
+        changes,
+    };
+    let steps = [
+        (
+            STAFF_1,
+            ProposalCommand::Create {
+                config: Box::new(config),
+            },
+        ),
+        (CO_1, ProposalCommand::StartCoCreation {}),
+        (
+            CO_1,
+            ProposalCommand::LinkFeedback {
+                items: vec![ItemId::new(1)],
+                themes: vec![],
+            },
+        ),
+        (CO_1, ProposalCommand::MarkReady {}),
+        (
+            CO_1,
+            ProposalCommand::StartDecision {
+                round: round_of(stream),
+            },
+        ),
+    ];
+    for (i, (actor, command)) in steps.into_iter().enumerate() {
+        let mut request = proposal(stream, actor, minute + i as i64, command);
+        if i == 0 {
+            request = request.with_kind(kind.clone());
+        }
+        engine.handle(request).unwrap();
+    }
+}
+
+/// The round deciding the proposal on `stream`, kept elsewhere.
+fn round_of(stream: &StreamId) -> StreamId {
+    StreamId::new(&format!("{stream}-round")).unwrap()
+}
+
+fn adopt(stream: &StreamId, minute: i64) -> Request {
+    proposal(
+        stream,
+        CO_1,
+        minute,
+        ProposalCommand::RecordDecision {
+            round: round_of(stream),
+            result: DecisionResult::Adopted {
+                review_date: at(minute + 60 * 24 * 180),
+            },
+        },
+    )
+    .with_evidence(Evidence {
+        rationale: Some("The group advises on decisions about people with lived experience".into()),
+        alternatives: Some(vec!["Leave the group as it is".into()]),
+        ..Evidence::default()
+    })
+}
+
+/// The community's own events in the journal.
+fn history_events(engine: &TestEngine) -> Vec<LivingEvent> {
+    engine
+        .journal()
+        .read_all()
+        .unwrap()
+        .into_iter()
+        .filter_map(|e| match e.event {
+            EngineEvent::Community { event } => Some(event),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn a_new_journal_opens_with_its_founding() {
+    let engine = engine();
+    let events = history_events(&engine);
+    assert_eq!(events.len(), 1);
+    let LivingEvent::Founded {
+        community: founded,
+        governance,
+        charter,
+    } = &events[0]
+    else {
+        panic!("a founding first: {events:?}");
+    };
+    assert_eq!(*founded, community());
+    assert_eq!(
+        governance.as_ref(),
+        Some(engine_support::governance(&community()).map())
+    );
+    assert_eq!(charter.hash(), light_charter().hash());
+    assert_eq!(
+        engine.journal().read_all().unwrap()[0].actor,
+        coproduction::engine::ENGINE_ACTOR
+    );
+}
+
+#[test]
+fn a_member_makes_their_own_changes_and_nobody_elses() {
+    let engine = engine();
+    let declared = r#"{"stream": "community", "actor": 21, "now": "2022-08-20T13:00:00Z",
+        "command": {"process": "change", "change": {"type": "lived_experience", "member": 21, "declared": true}}}"#;
+    engine.handle_json(declared).unwrap();
+    let before = engine.community_at(at(-1)).unwrap();
+    assert!(!before.member(MEMBER).unwrap().lived_experience);
+    assert!(engine.community().member(MEMBER).unwrap().lived_experience);
+
+    let written = engine.journal().read_all().unwrap().len();
+    // Another member cannot declare it for them.
+    let forged = change(
+        CO_1,
+        200,
+        CommunityChange::LivedExperience {
+            member: MEMBER,
+            declared: false,
+        },
+    );
+    let err = engine.handle(forged).unwrap_err();
+    assert!(
+        matches!(
+            &err,
+            EngineError::Change {
+                source: LivingError::NotOwnChange { member, .. },
+                ..
+            } if *member == MEMBER
+        ),
+        "{err}"
+    );
+    // Joining a body that decides needs a decision.
+    let appoint = change(
+        ALLY,
+        200,
+        CommunityChange::Appoint {
+            body: allies(),
+            members: vec![MEMBER],
+        },
+    );
+    let err = engine.handle(appoint).unwrap_err();
+    assert!(
+        err.to_string().contains("needs a recruitment decision"),
+        "{err}"
+    );
+    // Dated before the last change.
+    let backdated = change(
+        MEMBER,
+        -50,
+        CommunityChange::LivedExperience {
+            member: MEMBER,
+            declared: false,
+        },
+    );
+    let err = engine.handle(backdated).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            EngineError::Change {
+                source: LivingError::Backdated { .. },
+                ..
+            }
+        ),
+        "{err}"
+    );
+    // Someone who is not a member.
+    let stranger = change(
+        MemberId::new(99),
+        200,
+        CommunityChange::Join { member: joiner(29) },
+    );
+    assert!(matches!(
+        engine.handle(stranger),
+        Err(EngineError::UnknownActor { .. })
+    ));
+    // The community's stream takes nothing else, and a change goes nowhere else.
+    let elsewhere = Request::new(
+        StreamId::new("working-model").unwrap(),
+        MEMBER,
+        at(200),
+        ProcessCommand::Change {
+            change: Box::new(CommunityChange::Leave { member: MEMBER }),
+        },
+    );
+    assert!(matches!(
+        engine.handle(elsewhere),
+        Err(EngineError::ReservedStream { .. })
+    ));
+    let round_there = Request::new(
+        living::stream(),
+        STAFF_1,
+        at(200),
+        ProcessCommand::Part {
+            command: coproduction::process::PartCommand::DeclareInterests { interest: None },
+        },
+    );
+    assert!(matches!(
+        engine.handle(round_there),
+        Err(EngineError::ReservedStream { .. })
+    ));
+    assert_eq!(engine.journal().read_all().unwrap().len(), written);
+
+    // A member records a join; the joiner is in the whole community from then on.
+    engine
+        .handle(change(
+            STAFF_1,
+            300,
+            CommunityChange::Join { member: joiner(29) },
+        ))
+        .unwrap();
+    let whole = BodyId::new("whole_community").unwrap();
+    assert!(
+        engine
+            .community()
+            .body(&whole)
+            .unwrap()
+            .contains(MemberId::new(29))
+    );
+    assert!(
+        engine
+            .community_at(at(299))
+            .unwrap()
+            .member(MemberId::new(29))
+            .is_none()
+    );
+}
+
+#[test]
+fn a_recruitment_adopted_brings_new_members_into_the_group_in_one_batch() {
+    let engine = engine();
+    let stream = StreamId::new("allies-recruitment").unwrap();
+    let wave = vec![
+        CommunityChange::Join { member: joiner(29) },
+        CommunityChange::Join { member: joiner(30) },
+        CommunityChange::Appoint {
+            body: allies(),
+            members: vec![MemberId::new(29), MemberId::new(30)],
+        },
+    ];
+    propose(&engine, &stream, DecisionKind::Recruitment, wave, 0);
+    let before = figures(&engine, 10);
+    let written = engine.handle(adopt(&stream, 10)).unwrap();
+    // The adoption and the three changes, in one batch that the last event closes.
+    let changes: Vec<_> = written
+        .iter()
+        .filter(|e| e.stream == living::stream())
+        .collect();
+    assert_eq!(changes.len(), 3);
+    assert!(written.last().unwrap().last_in_batch);
+    assert!(written.iter().rev().skip(1).all(|e| !e.last_in_batch));
+    for e in &changes {
+        assert!(matches!(
+            &e.event,
+            EngineEvent::Community {
+                event: LivingEvent::Changed { decided_by: Some(by), .. }
+            } if *by == stream
+        ));
+    }
+    let after = figures(&engine, 10);
+    assert_eq!(after, (before.0 + 2, before.1 + 2));
+    assert_eq!(figures(&engine, 9), before);
+}
+
+#[test]
+fn a_change_the_decision_cannot_make_stops_the_adoption_and_writes_nothing() {
+    let engine = engine();
+    let stream = StreamId::new("quiet-restructure").unwrap();
+    // A recruitment cannot dissolve a body: that is a governance decision.
+    let dissolve = vec![CommunityChange::DissolveBody { body: allies() }];
+    propose(&engine, &stream, DecisionKind::Recruitment, dissolve, 0);
+    let written = engine.journal().read_all().unwrap().len();
+    let err = engine.handle(adopt(&stream, 10)).unwrap_err();
+    assert!(
+        matches!(
+            &err,
+            EngineError::ChangeNotAdopted {
+                source: LivingError::NeedsDecision { .. },
+                ..
+            }
+        ),
+        "{err}"
+    );
+    assert_eq!(engine.journal().read_all().unwrap().len(), written);
+    assert!(engine.community().body(&allies()).is_some());
+
+    // Appointing someone who has left is refused at adoption, naming who.
+    let stream = StreamId::new("late-appointment").unwrap();
+    engine
+        .handle(change(
+            MEMBER,
+            20,
+            CommunityChange::Leave { member: MEMBER },
+        ))
+        .unwrap();
+    let appoint = vec![CommunityChange::Appoint {
+        body: allies(),
+        members: vec![MEMBER],
+    }];
+    propose(&engine, &stream, DecisionKind::Recruitment, appoint, 30);
+    let err = engine.handle(adopt(&stream, 40)).unwrap_err();
+    assert!(err.to_string().contains("unknown member m21"), "{err}");
+}
+
+/// The seed map with recruitment decided by the decision circle, by consent.
+fn recruitment_by_the_circle() -> GovernanceMap {
+    let mut map: serde_json::Value =
+        serde_json::from_str(include_str!("../examples/data/governance.json")).unwrap();
+    for edge in map["edges"].as_array_mut().unwrap() {
+        if edge["kind"] == "recruitment" && edge["type"] == "decides" {
+            edge["body"] = "decision_circle".into();
+            edge["method"] = serde_json::json!({"type": "consent"});
+        }
+    }
+    serde_json::from_value(map).unwrap()
+}
+
+fn route_of(engine: &TestEngine, stream: &StreamId) -> BodyId {
+    let Some(ProcessState::Proposal(state)) = engine.state(stream) else {
+        panic!("a proposal on {stream}");
+    };
+    state
+        .proposal()
+        .unwrap()
+        .route()
+        .unwrap()
+        .deciding_body
+        .clone()
+}
+
+#[test]
+fn a_governance_decision_changes_who_decides_from_then_on() {
+    let engine = engine();
+    let earlier = StreamId::new("first-recruitment").unwrap();
+    propose(&engine, &earlier, DecisionKind::Recruitment, vec![], 0);
+    assert_eq!(route_of(&engine, &earlier).as_str(), "staff_team");
+
+    let governance = StreamId::new("who-recruits").unwrap();
+    let new_map = recruitment_by_the_circle();
+    propose(
+        &engine,
+        &governance,
+        DecisionKind::Governance,
+        vec![CommunityChange::Governance {
+            map: new_map.clone(),
+        }],
+        10,
+    );
+    engine.handle(adopt(&governance, 20)).unwrap();
+    assert_eq!(engine.governance().unwrap().map(), &new_map);
+
+    let later = StreamId::new("second-recruitment").unwrap();
+    propose(&engine, &later, DecisionKind::Recruitment, vec![], 30);
+    assert_eq!(route_of(&engine, &later).as_str(), "decision_circle");
+    // The earlier process keeps the route it opened on.
+    assert_eq!(route_of(&engine, &earlier).as_str(), "staff_team");
+    let history = engine.history().unwrap();
+    assert_eq!(history.versions().count(), 2);
+    assert_ne!(
+        history.founding().governance_hash(),
+        history.current().governance_hash()
+    );
+}
+
+#[test]
+fn a_journal_opens_from_its_founding_and_refuses_another_community() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("journal.jsonl");
+    {
+        let (journal, _) = FileJournal::open(&path).unwrap();
+        let engine = open_on(journal);
+        engine
+            .handle(change(
+                STAFF_1,
+                0,
+                CommunityChange::Join { member: joiner(29) },
+            ))
+            .unwrap();
+    }
+    // Edited since: member 21 now declares lived experience in the file.
+    let mut edited: Community = community();
+    edited.set_lived_experience(MEMBER, true).unwrap();
+    let (journal, _) = FileJournal::open(&path).unwrap();
+    let refused = Engine::builder(edited)
+        .governance(governance(&community()))
+        .charter(light_charter())
+        .open(journal);
+    let err = refused.unwrap_err();
+    assert!(
+        matches!(
+            err,
+            EngineError::NotTheFounding {
+                part: "community",
+                ..
+            }
+        ),
+        "{err}"
+    );
+    assert!(
+        err.to_string().contains("founded with another community"),
+        "{err}"
+    );
+
+    let (journal, _) = FileJournal::open(&path).unwrap();
+    let reopened = Engine::from_journal(journal).unwrap();
+    assert!(reopened.community().member(MemberId::new(29)).is_some());
+    assert_eq!(reopened.charter_hash(), light_charter().hash());
+    assert!(
+        reopened
+            .community_at(at(-1))
+            .unwrap()
+            .member(MemberId::new(29))
+            .is_none()
+    );
+    drop(reopened);
+    // The same parts as the founding open it too.
+    let (journal, _) = FileJournal::open(&path).unwrap();
+    assert!(
+        Engine::builder(community())
+            .governance(governance(&community()))
+            .charter(light_charter())
+            .open(journal)
+            .is_ok()
+    );
+    // An empty journal has no founding to open from.
+    assert!(matches!(
+        Engine::from_journal(MemoryJournal::new()),
+        Err(EngineError::NoFounding)
+    ));
+}
+
+/// A member's own change, from a small alphabet.
+#[derive(Debug, Clone)]
+enum Step {
+    Join(u64),
+    Leave(u64),
+    Declare(u64, bool),
+}
+
+fn step() -> impl Strategy<Value = Step> {
+    prop_oneof![
+        (29u64..34).prop_map(Step::Join),
+        (15u64..34).prop_map(Step::Leave),
+        (15u64..34, any::<bool>()).prop_map(|(m, d)| Step::Declare(m, d)),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    /// Whatever members change, refused or taken, replaying the journal gives the same
+    /// community at every point in time, and a refused change leaves no trace.
+    #[test]
+    fn replay_gives_the_same_community_at_every_time(steps in prop::collection::vec(step(), 1..24)) {
+        let engine = engine();
+        for (i, step) in steps.iter().enumerate() {
+            let minute = i as i64 * 10;
+            let (actor, change) = match *step {
+                Step::Join(m) => (STAFF_1, CommunityChange::Join { member: joiner(m) }),
+                Step::Leave(m) => (MemberId::new(m), CommunityChange::Leave { member: MemberId::new(m) }),
+                Step::Declare(m, declared) => (MemberId::new(m), CommunityChange::LivedExperience { member: MemberId::new(m), declared }),
+            };
+            let before = engine.journal().read_all().unwrap().len();
+            let taken = engine.handle(self::change(actor, minute, change)).is_ok();
+            let after = engine.journal().read_all().unwrap().len();
+            prop_assert_eq!(after, before + usize::from(taken));
+        }
+        let copy = MemoryJournal::new();
+        let mut seq = std::collections::BTreeMap::new();
+        for e in engine.journal().read_all().unwrap() {
+            let next = seq.entry(e.stream.clone()).or_insert(0u64);
+            copy.append(&e.stream, *next, vec![coproduction::journal::NewEvent::new(e.actor, e.time, e.event)]).unwrap();
+            *next += 1;
+        }
+        let replayed = Engine::from_journal(copy).unwrap();
+        for minute in (-10..steps.len() as i64 * 10 + 10).step_by(5) {
+            prop_assert_eq!(engine.community_at(at(minute)), replayed.community_at(at(minute)));
+        }
+    }
+}
