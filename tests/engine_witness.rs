@@ -328,7 +328,18 @@ fn the_record_marks_each_attested_fact_with_who_attested_it() {
     let report = engine.report(&stream(), at(60 * 24)).unwrap();
     let markdown = coproduction::report::DecisionRecordMarkdown::new(&record, &report).to_string();
     assert!(
-        markdown.contains("### Attested\n\nWhat the engine did not witness itself, as members attested it:\n\n- By m2 on 2022-08-20: "),
+        markdown.contains(
+            "### Attested\n\nWhat the engine did not witness itself, as members attested it:\n\n"
+        ),
+        "{markdown}"
+    );
+    assert!(
+        markdown.contains("\n- By m2 on 2022-08-20: rationale"),
+        "{markdown}"
+    );
+    // The facilitator's acknowledgement of I9 is theirs.
+    assert!(
+        markdown.contains("\n- By m13 on 2022-08-20: acknowledgements."),
         "{markdown}"
     );
 }
@@ -369,7 +380,16 @@ fn governance_says_who_may_override_for_a_body() {
         .governance(coproduction::Governance::new(map.clone(), &community).unwrap())
         .open(MemoryJournal::new())
         .unwrap();
-    to_consented(&engine);
+    // The round to consented; with the map naming the secretary, it is the secretary who
+    // acknowledges I9's warning, not the facilitator.
+    for request in to_consented_taking_part(&engine.community()) {
+        let facilitators = request.actor == CO_1
+            && matches!(request.command, coproduction::ProcessCommand::Evidence {});
+        if !facilitators {
+            engine.handle(request).unwrap();
+        }
+    }
+    engine.handle(acknowledge_allies_by(STAFF_2)).unwrap();
     let t2 = || -> coproduction::values::RuleId { "T2".parse().unwrap() };
     let overriding = |actor: MemberId| {
         Request::new(

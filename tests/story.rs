@@ -61,10 +61,25 @@ fn a_year_in_the_life_of_the_collective() {
         Some(ProposalPhase::Implementing)
     );
 
-    // The findings the value-check must raise: I1 on the Allies Group as it stood; C4 on the
-    // red-line funder; T3 on the objection while it had no disposition.
-    assert_eq!(status(&s.allies, "I1"), Status::Violated);
-    assert_eq!(s.allies.verdict("inclusive"), Some(Verdict::Breached));
+    // The findings the value-check must raise: I9 on the Allies Group's advice while three
+    // of its eight members brought lived experience (acknowledged, so inclusion is at risk);
+    // C4 on the red-line funder; T3 on the objection while it had no disposition.
+    assert_eq!(status(&s.foundation, "I9"), Status::Violated);
+    assert!(s.foundation.finding("I9").unwrap().acknowledged.is_some());
+    assert_eq!(s.foundation.verdict("inclusive"), Some(Verdict::AtRisk));
+    assert_eq!(status(&s.recruitment, "I9"), Status::Violated);
+    // The first wave brought four allies with lived experience into the group, in the batch
+    // that adopted it: seven of twelve. The working model, advised by the group afterwards,
+    // keeps I9.
+    let allies = coproduction::community::BodyId::new("allies_group").unwrap();
+    let figures = |t: &str| {
+        let c = engine.community_at(story::at(t)).unwrap();
+        let f = c.figures(&allies).unwrap();
+        (f.size, f.lived_experience)
+    };
+    assert_eq!(figures("2021-07-20T12:09:00Z"), (8, 3));
+    assert_eq!(figures("2021-07-20T12:10:00Z"), (12, 7));
+    assert_eq!(status(&s.working_model, "I9"), Status::Satisfied);
     assert_eq!(status(&s.red_line, "C4"), Status::Violated);
     assert_eq!(s.red_line.verdict("challenging"), Some(Verdict::Breached));
     assert_eq!(status(&s.open_objection, "T3"), Status::Violated);
@@ -74,44 +89,49 @@ fn a_year_in_the_life_of_the_collective() {
     assert_eq!(status(&s.foundation, "C4"), Status::Satisfied);
     assert_eq!(status(&s.foundation, "C5"), Status::Satisfied);
     assert_eq!(status(&s.recruitment, "I6"), Status::Satisfied);
-    for report in [&s.foundation, &s.recruitment, &s.working_model] {
+    for report in [&s.foundation, &s.recruitment, &s.wave, &s.working_model] {
         assert!(report.gate().is_ok());
-        for value in ["human", "inclusive", "transparent", "challenging"] {
+        for value in ["human", "transparent", "challenging"] {
             assert_eq!(report.verdict(value), Some(Verdict::Upheld), "{value}");
         }
     }
+    // Inclusion was at risk while the group advised unbalanced, and upheld once it was not.
+    for report in [&s.foundation, &s.recruitment, &s.wave] {
+        assert_eq!(report.verdict("inclusive"), Some(Verdict::AtRisk));
+    }
+    assert_eq!(s.working_model.verdict("inclusive"), Some(Verdict::Upheld));
 
-    // The metrics: three decisions with a round, who took part, the objection integrated,
-    // all three decided and published with a rationale in time (the foundation's offer by
+    // The metrics: four decisions with a round, who took part, the objection integrated,
+    // all four decided and published with a rationale in time (the foundation's offer by
     // its own decision and register entry: its round stops at consent), one item no theme
     // carries.
     let m = &s.metrics;
-    assert_eq!(m.totals.decisions, 3);
+    assert_eq!(m.totals.decisions, 4);
     assert_eq!(
         (m.totals.participation.part, m.totals.participation.whole),
-        (13, 21)
+        (15, 32)
     );
     assert_eq!(
         (
             m.totals.lived_experience.part,
             m.totals.lived_experience.whole
         ),
-        (11, 13)
+        (13, 15)
     );
     assert_eq!(m.totals.objections.raised, 1);
     assert_eq!(m.totals.objections.integrated, 1);
     assert_eq!(m.totals.concerns, 0);
-    assert_eq!(m.totals.outcomes.get("adopted"), Some(&2));
+    assert_eq!(m.totals.outcomes.get("adopted"), Some(&3));
     assert_eq!(m.totals.outcomes.get("monitoring"), Some(&1));
     assert_eq!(
         (m.publication.in_time.part, m.publication.in_time.whole),
-        (3, 3)
+        (4, 4)
     );
     let feedback = m.feedback.as_ref().unwrap();
     assert_eq!((feedback.carried.part, feedback.carried.whole), (5, 6));
     assert_eq!(s.cocreation.uncarried().len(), 1);
     assert_eq!(m.bodies.len(), 3);
-    assert_eq!(m.lived_experience_by_month.len(), 3);
+    assert_eq!(m.lived_experience_by_month.len(), 4);
 
     // Time to decision runs from the proposal, not from the round: each round decides a
     // proposal or an offer in the journal, and counts from its creation or identification

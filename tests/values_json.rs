@@ -23,7 +23,13 @@ fn the_shipped_seed_situation_is_flagged_by_i1() {
         .filter(|f| f.status.is_unmet())
         .map(|f| f.rule.as_str())
         .collect();
-    assert_eq!(flagged, vec!["I1"]);
+    // I1 on the group deciding; I9 cannot be evaluated, since the record names no body
+    // whose advice it relied on.
+    assert_eq!(flagged, vec!["I1", "I9"]);
+    assert_eq!(
+        report.finding("I9").unwrap().status,
+        coproduction::values::Status::NotEvaluated
+    );
     assert_eq!(report.verdict("inclusive"), Some(Verdict::Breached));
 }
 

@@ -89,6 +89,12 @@ fn good() -> DecisionRecord {
             advice(10, &[AdviceBasis::CriticalFriend, AdviceBasis::Expertise]),
             advice(11, &[AdviceBasis::Affected, AdviceBasis::LivedExperience]),
         ]),
+        advisers: Some(vec![BodyFigures {
+            body: body("allies_group"),
+            size: 4,
+            lived_experience: 2,
+            roles: Default::default(),
+        }]),
         rationale: Some("The grant funds the co-producer roles without conditions".into()),
         alternatives: Some(vec!["Decline and seek smaller grants".into()]),
         access_requests: Some(vec![AccessRequest {
@@ -440,6 +446,39 @@ fn i8_stakeholders_took_part() {
     assert_eq!(charter.check(&good()).finding("I8").unwrap().status, NA);
 }
 
+#[test]
+fn i9_advisers_lived_experience() {
+    then("I9", &good(), OK);
+    // The Allies Group as the seed community first recorded it: three of eight.
+    given(
+        |r| {
+            let allies = &mut r.advisers.as_mut().unwrap()[0];
+            allies.size = 8;
+            allies.lived_experience = 3;
+        },
+        "I9",
+        BAD,
+    );
+    given(|r| r.advisers = Some(vec![]), "I9", NA);
+    given(|r| r.advisers = None, "I9", Status::NotEvaluated);
+    let mut short = good();
+    short.advisers.as_mut().unwrap()[0].lived_experience = 1;
+    let report = Charter::default().check(&short);
+    let finding = report.finding("I9").unwrap();
+    assert_eq!(finding.severity, Severity::Warning);
+    assert!(
+        finding.message.contains("`allies_group` (1 of 4 (25%))"),
+        "{}",
+        finding.message
+    );
+    // A charter that asks for a quarter takes one of four.
+    let charter = Charter::from_json(
+        r#"{"values":[{"id":"inclusive"}],"rules":[{"id":"I9","lived_experience_min_share":{"numerator":1,"denominator":4}}]}"#,
+    )
+    .unwrap();
+    assert_eq!(charter.check(&short).finding("I9").unwrap().status, OK);
+}
+
 // ---- transparent ----
 
 #[test]
@@ -757,7 +796,7 @@ fn every_rule_has_a_test_here() {
         .rule_ids()
         .map(|id| id.as_str().to_owned())
         .collect();
-    assert_eq!(ids.len(), 30);
+    assert_eq!(ids.len(), 31);
     let this_file = include_str!("values_rules.rs");
     for id in ids {
         let name = format!("fn {}_", id.to_lowercase());

@@ -303,11 +303,29 @@ fn request(sent: &Sent, minute: i64) -> Request {
     }
 }
 
+/// The seed charter, with I9 asking for the share of lived experience the Allies Group has
+/// (three of eight), so that the properties here are about what the engine witnesses, not
+/// the group's make-up.
+fn allies_as_they_are() -> coproduction::values::Charter {
+    let mut spec = coproduction::values::Charter::default().to_spec();
+    let i9 = spec
+        .rules
+        .iter_mut()
+        .find(|r| r.id.as_str() == "I9")
+        .unwrap();
+    i9.set(
+        "lived_experience_min_share",
+        serde_json::json!({"numerator": 3, "denominator": 8}),
+    );
+    coproduction::values::Charter::from_spec(spec).unwrap()
+}
+
 /// An engine on the seed community whose working-model round was opened on its route by
 /// its proposer, after `sends` (refusals are expected: what is written is what is checked).
 fn run(community: &Community, sends: &[Sent]) -> Engine<MemoryJournal<EngineEvent>> {
     let engine = Engine::builder(community.clone())
         .governance(governance(community))
+        .charter(allies_as_they_are())
         .open(MemoryJournal::new())
         .unwrap();
     let roles = RoundRoles {

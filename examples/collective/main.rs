@@ -14,10 +14,10 @@ fn main() -> Result<(), coproduction::Error> {
 
     println!("\n== The year in one view ==\n");
     for (what, report) in [
-        ("The Allies Group as it stood", &story.allies),
         ("The foundation's offer, accepted", &story.foundation),
         ("The red-line offer, declined", &story.red_line),
         ("The recruitment, adopted", &story.recruitment),
+        ("The first wave of allies, appointed", &story.wave),
         ("The working model, objection open", &story.open_objection),
         ("The working model, adopted", &story.working_model),
     ] {

@@ -701,15 +701,15 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
         now: Timestamp,
         v: &Version,
     ) -> Result<GateSummary, EngineError> {
-        let cited = crate::process::cited_record(after, id, find, v.community(), now);
-        let record = after
-            .record(v.community(), now, cited)
-            .ok_or_else(|| EngineError::UnknownStream { stream: id.clone() })?;
-        // Judged by the charter in force when the process opened.
+        // Judged by the community and charter in force when the process opened.
         let opened = match after.opened_at() {
             Some(at) => self.version_at(at)?,
             None => Arc::new(v.clone()),
         };
+        let cited = crate::process::cited_record(after, id, find, opened.community(), now);
+        let record = after
+            .record(opened.community(), now, cited)
+            .ok_or_else(|| EngineError::UnknownStream { stream: id.clone() })?;
         let proof = opened
             .charter()
             .gate(&record)
@@ -834,18 +834,33 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
     /// The decision record of a stream as of `now`: the process's projection (a proposal's
     /// builds on the record of the round that decided it), the route governance gave, and
     /// the evidence recorded with its requests.
+    ///
+    /// The community is the one in force when the process opened, as its gate saw it: a
+    /// body's make-up changed since does not change the record of a decision it took.
     pub fn record(&self, stream: &StreamId, now: Timestamp) -> Option<DecisionRecord> {
-        let v = self.version_at(now).ok()?;
+        let v = self.opened_version(stream, now)?;
         self.with_stream(stream, |s, cited| {
             let cited = cited.and_then(|c| c.record(v.community(), now, None));
             s.record(v.community(), now, cited)
         })?
     }
 
-    /// The value report of a stream's decision as of `now`, by the charter in force then.
+    /// The value report of a stream's decision as of `now`, by the charter in force when
+    /// its process opened.
     pub fn report(&self, stream: &StreamId, now: Timestamp) -> Option<ValueReport> {
-        let v = self.version_at(now).ok()?;
+        let v = self.opened_version(stream, now)?;
         Some(v.charter().check(&self.record(stream, now)?))
+    }
+
+    /// The version of the community in force when the process on `stream` opened (at `now`
+    /// for a stream whose start is not journalled).
+    fn opened_version(&self, stream: &StreamId, now: Timestamp) -> Option<Arc<Version>> {
+        let opened = {
+            let shared = self.shared(stream).ok()??;
+            let stream = shared.lock().ok()?;
+            stream.opened_at()
+        };
+        self.version_at(opened.unwrap_or(now)).ok()
     }
 
     /// The summaries of the value gates a stream's decisions passed, oldest first: the

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use jiff::Timestamp;
 
-use crate::community::{Community, Member};
+use crate::community::{BodyFigures, Community, Member};
 use crate::decision::DecisionKind;
 use crate::governance::Route;
 use crate::journal::{Envelope, StreamId};
@@ -192,6 +192,9 @@ impl Stream {
         }
         self.parts.project(&mut record, community);
         consulted(&mut record, community);
+        if record.advisers.is_none() {
+            record.advisers = advisers(&record, community);
+        }
         record.attested.clone_from(&self.attested);
         Some(record)
     }
@@ -219,6 +222,23 @@ fn consulted(record: &mut DecisionRecord, community: &Community) {
             taken.consulted.insert(body.clone());
         }
     }
+}
+
+/// The make-up of each body the route given consults from whose members the record holds
+/// advice, as the community records it: the bodies whose advice the decision relied on.
+/// `None` without a route given, or when the record does not say whether advice was given.
+fn advisers(record: &DecisionRecord, community: &Community) -> Option<Vec<BodyFigures>> {
+    let given = record.route_given.as_ref()?;
+    let advice = record.advice.as_ref()?;
+    Some(
+        given
+            .consulted
+            .iter()
+            .filter_map(|id| community.body(id))
+            .filter(|body| advice.iter().any(|a| body.contains(a.from)))
+            .filter_map(|body| community.figures(&body.id).ok())
+            .collect(),
+    )
 }
 
 /// Takes `newer` evidence into what a stream holds: the newer wins where both say something,

@@ -75,7 +75,7 @@ impl CoreValue {
 /// let entry = RuleSpec::new(RuleId::new("T1")?).with("publish_days", serde_json::json!(14));
 /// spec.rules.retain(|r| r.id.as_str() != "H2" && r.id.as_str() != "T1");
 /// spec.rules.push(entry);
-/// assert_eq!(Charter::from_spec(spec)?.rule_ids().count(), 29);
+/// assert_eq!(Charter::from_spec(spec)?.rule_ids().count(), 30);
 /// # Ok::<(), coproduction::Error>(())
 /// ```
 #[derive(Debug, Clone, Eq)]
@@ -251,7 +251,7 @@ pub struct CharterSpec {
 }
 
 impl CharterSpec {
-    /// The seed community's four values and all 30 built-in rules with default settings.
+    /// The seed community's four values and all 31 built-in rules with default settings.
     pub fn seed() -> Self {
         Self {
             values: vec![
@@ -511,7 +511,7 @@ impl PartialEq for Charter {
 impl Eq for Charter {}
 
 impl Default for Charter {
-    /// The seed community's four values and all 30 built-in rules with their placeholder
+    /// The seed community's four values and all 31 built-in rules with their placeholder
     /// settings.
     fn default() -> Self {
         // The seed spec is valid (a unit test checks it), so the fallback is never taken.
@@ -873,10 +873,10 @@ mod tests {
     }
 
     #[test]
-    fn the_default_charter_has_four_values_and_thirty_rules() {
+    fn the_default_charter_has_four_values_and_thirty_one_rules() {
         let c = Charter::default();
         assert_eq!(c.values().len(), 4);
-        assert_eq!(c.rule_ids().count(), 30);
+        assert_eq!(c.rule_ids().count(), 31);
         let ids: Vec<_> = c.rule_ids().map(RuleId::as_str).collect();
         let mut sorted = ids.clone();
         sorted.sort_unstable();
@@ -987,6 +987,12 @@ mod tests {
             ),
             ("I1", "blocking_kinds", r#""funding""#, r#""funding""#),
             ("I8", "stakeholder_groups", r#"["allies", " "]"#, r#"" ""#),
+            (
+                "I9",
+                "lived_experience_min_share",
+                r#"{"numerator":3,"denominator":2}"#,
+                "3/2",
+            ),
             ("C3", "from_tier", "4", "4"),
         ];
         let mut checked = 0;
@@ -1041,7 +1047,7 @@ mod tests {
                 checked += 1;
             }
         }
-        assert_eq!(checked, 12);
+        assert_eq!(checked, 13);
     }
 
     #[test]
@@ -1194,7 +1200,7 @@ mod tests {
         );
         assert_eq!(
             charter.hash().to_string(),
-            "91837d3a04b3b788288241022e1ef51b2f69b82c3759330781e7824676f43f1a"
+            "7e241d6cf7a909c0571d14b8b36a3f322d76bf7c547a7f319f2fd2b8fcb1d2c7"
         );
     }
 

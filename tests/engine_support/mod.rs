@@ -96,7 +96,25 @@ pub fn to_consented_requests(community: &Community) -> Vec<Request> {
         requests.push(consent(who, 10 + n as i64, respond));
     }
     requests.push(consent(CO_1, 20, RoundCommand::CloseRound {}));
+    requests.push(acknowledge_allies());
     requests
+}
+
+/// The facilitator, who answers for the round, acknowledges I9's warning: the Allies Group
+/// advised with three of its eight members bringing lived experience (minute 21).
+pub fn acknowledge_allies() -> Request {
+    acknowledge_allies_by(CO_1)
+}
+
+/// I9's warning acknowledged by `member`, in their own name (minute 21).
+pub fn acknowledge_allies_by(member: MemberId) -> Request {
+    Request::new(stream(), member, at(21), ProcessCommand::Evidence {}).with_evidence(
+        Evidence::default().with_acknowledgement(
+            "I9".parse().unwrap(),
+            member,
+            "The Allies Group is being rebalanced; its advice was weighed with that in mind",
+        ),
+    )
 }
 
 /// Runs a round on the working model to `consented`, its members taking part beside it.

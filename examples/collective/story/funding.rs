@@ -327,6 +327,13 @@ pub(super) fn foundation_offer(
     evidence.dates.review_at = Some(at("2022-04-28T00:00:00Z"));
     evidence.dates.session_at = Some(at("2021-04-28T18:00:00Z"));
     evidence.dates.papers_sent_at = Some(at("2021-04-21T09:00:00Z"));
+    // The Allies Group advised with three of its eight members bringing lived experience:
+    // I9's warning, acknowledged by the circle member who records the decision.
+    let evidence = evidence.with_acknowledgement(
+        "I9".parse()?,
+        MemberId::new(14),
+        "The Allies Group is being rebalanced; its advice was weighed with that in mind",
+    );
 
     // The round's consent is the circle's; the engine recorded it in the funding decision when
     // the round closed, and it is the decision that the gate checks, with the round's record

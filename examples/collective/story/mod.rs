@@ -32,9 +32,9 @@ use coproduction::cocreation::{
     CoCreation, Decision, DecisionId, Link, ProposalId, SessionId, ThemeId, ThemeOutcome, Version,
     VersionId,
 };
-use coproduction::community::{BodyId, Community, MemberId};
+use coproduction::community::{Community, MemberId};
 use coproduction::consent::{ConsentProcess, RoundCommand};
-use coproduction::decision::{DecisionKind, Method, Tier};
+use coproduction::decision::{DecisionKind, Tier};
 use coproduction::engine::{Engine, EngineEvent, ProcessCommand, Request};
 use coproduction::funding::FundingProcess;
 use coproduction::governance::{Governance, GovernanceMap, RouteFacts};
@@ -44,7 +44,7 @@ use coproduction::metrics::Metrics;
 use coproduction::process::PartCommand;
 use coproduction::proposal::{ProposalCommand, ProposalProcess};
 use coproduction::report::DecisionRecordMarkdown;
-use coproduction::values::{Charter, DecisionRecord, Finding, RouteSummary, Status, ValueReport};
+use coproduction::values::{Charter, Finding, Status, ValueReport};
 use jiff::Timestamp;
 
 /// The foundation's offer (a funding decision).
@@ -57,7 +57,11 @@ pub const TOBACCO: &str = "offer-tobacco";
 pub const RECRUITMENT_PROPOSAL: &str = "allies-recruitment-proposal";
 /// The staff team's advice round deciding it.
 pub const RECRUITMENT: &str = "allies-recruitment";
-/// The working-model proposal.
+/// The proposal that appointed the first wave of new allies.
+pub const WAVE_PROPOSAL: &str = "allies-first-wave-proposal";
+/// The advice round that decided the first wave.
+pub const WAVE: &str = "allies-first-wave";
+/// The working model's proposal.
 pub const WORKING_MODEL: &str = "working-model";
 /// The associate-roles team's consent round deciding it.
 pub const WORKING_MODEL_ROUND: &str = "working-model-round";
@@ -66,14 +70,14 @@ pub const WORKING_MODEL_ROUND: &str = "working-model-round";
 pub struct Story {
     /// The engine, with every decision of the year in its journal.
     pub engine: Engine<FileJournal<EngineEvent>>,
-    /// The Allies Group, as it stood, tested for a partnership decision.
-    pub allies: ValueReport,
     /// The foundation's offer, accepted.
     pub foundation: ValueReport,
     /// The red-line offer, declined at screening.
     pub red_line: ValueReport,
     /// The recruitment round, adopted.
     pub recruitment: ValueReport,
+    /// The first wave of appointments, adopted: four allies joined with it.
+    pub wave: ValueReport,
     /// The working model's round while an objection was open.
     pub open_objection: ValueReport,
     /// The working model's round, adopted.
@@ -166,18 +170,15 @@ pub fn run(out: &Path) -> Result<Story, coproduction::Error> {
     let red_line = funding::red_line_offer(&engine)?;
 
     heading("4. The Allies Group, tested against the community's values");
-    let allies_id = BodyId::new("allies_group")?;
-    // Suppose the Allies Group, as it stands, took a partnership decision.
-    let record = DecisionRecord {
-        route_taken: Some(RouteSummary::new(allies_id.clone(), Method::Consent)),
-        body: Some(community.figures(&allies_id)?),
-        ..DecisionRecord::new(DecisionKind::Partnership)
-    };
-    let allies = charter.check(&record);
-    if let Some(i1) = allies.finding("I1") {
-        println!("  {}", finding_line(i1));
+    // The group advises; it does not decide. I9 asks that a body whose advice a decision
+    // relies on has enough members with lived experience, and flagged the group's advice on
+    // the foundation's offer.
+    if let Some(i9) = foundation.finding("I9") {
+        println!("  {}", finding_line(i9));
     }
-    println!("  As it stands, the group could not take such a decision: the community recruits.");
+    println!(
+        "  The group advises with fewer than half bringing lived experience: the community recruits."
+    );
 
     heading("5. A co-creation session on how the community decides");
     let mut cocreation = recruitment::co_creation_session(&community)?;
@@ -233,6 +234,9 @@ pub fn run(out: &Path) -> Result<Story, coproduction::Error> {
             "The group keeps its university members; it grows instead",
         )?,
     )?;
+
+    heading("6b. The first wave of appointments, on the engine");
+    let wave = recruitment::first_wave(&engine, &governance)?;
 
     heading("7. The associate-roles working model: a pilot, and its review");
     let model = working_model::working_model(&engine, &governance)?;
@@ -311,10 +315,10 @@ pub fn run(out: &Path) -> Result<Story, coproduction::Error> {
     );
     Ok(Story {
         engine,
-        allies,
         foundation,
         red_line,
         recruitment,
+        wave,
         open_objection: model.with_open_objection,
         working_model: model.adopted,
         cocreation,

@@ -6,12 +6,13 @@ use coproduction::cocreation::{
     CoCreation, Facilitator, FeedbackItem, ItemId, Link, ProposalVersion, Session, SessionId,
     SessionKind, Theme, ThemeId, WayToTakePart,
 };
-use coproduction::community::{BodyId, Community, MemberId};
+use coproduction::community::{BodyId, Community, Member, MemberId, Role};
 use coproduction::consent::{Response, RoundCommand, RoundConfig, RoundRoles};
 use coproduction::decision::DecisionKind;
 use coproduction::engine::{Engine, EngineEvent, ProcessCommand, Request};
 use coproduction::governance::{Governance, RouteFacts};
 use coproduction::journal::{FileJournal, Journal, StreamId};
+use coproduction::living::CommunityChange;
 use coproduction::process::PartCommand;
 use coproduction::proposal::{ProposalCommand, ProposalConfig, ProposalRoles};
 use coproduction::values::{
@@ -19,8 +20,8 @@ use coproduction::values::{
 };
 
 use super::{
-    RECRUITMENT, RECRUITMENT_PROPOSAL, at, part_request, proposal_request, round_request, show,
-    version,
+    RECRUITMENT, RECRUITMENT_PROPOSAL, WAVE, WAVE_PROPOSAL, at, part_request, proposal_request,
+    round_request, show, version,
 };
 
 /// The co-creation session on how the community makes decisions: what people said about who
@@ -250,37 +251,16 @@ pub(super) fn recruitment_decision(
     ))?;
     engine.handle(request(decider, "2021-06-10T12:00:00Z", decide))?;
 
+    // The Allies Group advised with three of its eight members bringing lived experience:
+    // I9's warning, acknowledged by the facilitator, who answers for the round.
+    engine.handle(acknowledge_allies(
+        &stream,
+        facilitator,
+        "2021-06-10T12:05:00Z",
+    )?)?;
     // What the round does not hold, recorded with the adopting request: the engine's gate
     // checks the round's own record supplemented with it.
-    let mut evidence = Evidence {
-        alternatives: Some(vec!["Invite people directly".into()]),
-        ..Evidence::default()
-    };
-    evidence.ways_offered = Some(
-        [Way::Live, Way::Written, Way::Asynchronous]
-            .into_iter()
-            .collect(),
-    );
-    evidence.expenses = Some(ExpensesFacts {
-        policy_applies: true,
-        longest_wait_days: Some(14),
-    });
-    evidence.credits = Some(Vec::new());
-    evidence.stakeholders = Some(StakeholderFacts {
-        took_part: ["co_producers", "allies", "staff"].map(String::from).into(),
-        waivers: Default::default(),
-    });
-    evidence.recruitment = Some(RecruitmentFacts {
-        advert_opened_at: Some(at("2021-06-14T09:00:00Z")),
-        advert_closed_at: Some(at("2021-07-05T17:00:00Z")),
-        ways_to_apply: ["written form", "voice note", "video call"]
-            .map(String::from)
-            .into(),
-        criteria_published_at: Some(at("2021-06-14T09:00:00Z")),
-        panel_with_lived_experience: Some(2),
-    });
-    evidence.dates.papers_sent_at = Some(at("2021-05-28T09:00:00Z"));
-    evidence.dates.session_at = Some(at("2021-06-04T10:00:00Z"));
+    let evidence = recruitment_evidence("2021-05-28T09:00:00Z", "2021-06-04T10:00:00Z");
     let outcome = RoundCommand::RecordOutcome {
         statement: "Four paid places on the Allies Group, advertised openly from 14 June.".into(),
         review_date: at("2021-12-10T12:00:00Z"),
@@ -332,4 +312,270 @@ pub(super) fn recruitment_decision(
         engine.journal().read_all()?.len()
     );
     Ok(report)
+}
+
+/// The first wave of appointments, after the advert closed: a second recruitment decision,
+/// by the same advice process, whose proposal carries the changes to the community. Four
+/// applicants with lived experience join the community and the Allies Group when it is
+/// adopted, in the same batch; the group's figures before and after are printed.
+pub(super) fn first_wave(
+    engine: &Engine<FileJournal<EngineEvent>>,
+    governance: &Governance,
+) -> Result<coproduction::values::ValueReport, coproduction::Error> {
+    let community = &engine.community();
+    let allies = BodyId::new("allies_group")?;
+    let route = governance.route(&DecisionKind::Recruitment, RouteFacts::new())?;
+    let (decider, facilitator, secretary) = (MemberId::new(1), MemberId::new(2), MemberId::new(3));
+    let applicants: Vec<MemberId> = (29..=32).map(MemberId::new).collect();
+    let mut changes: Vec<CommunityChange> = applicants
+        .iter()
+        .zip(["A. Okafor", "B. Lindqvist", "C. Haddad", "D. Murray"])
+        .map(|(id, name)| CommunityChange::Join {
+            member: Member::new(*id, name)
+                .with_role(Role::Ally)
+                .with_lived_experience(),
+        })
+        .collect();
+    changes.push(CommunityChange::Appoint {
+        body: allies.clone(),
+        members: applicants.clone(),
+    });
+    let proposal_stream = StreamId::new(WAVE_PROPOSAL)?;
+    let proposal = |who: MemberId, when: &str, command: ProposalCommand| {
+        proposal_request(&proposal_stream, who, when, command)
+    };
+    let draft = ProposalConfig {
+        id: ProposalId::new(2),
+        title: "Appoint the first four allies with lived experience".into(),
+        kind: DecisionKind::Recruitment,
+        text: "Appoint the four applicants the panel selected to paid places on the Allies Group."
+            .into(),
+        answers: Vec::new(),
+        roles: ProposalRoles {
+            proposers: [decider].into(),
+            steward: facilitator,
+            members: [MemberId::new(5)].into(),
+        },
+        changes,
+    };
+    let stream = StreamId::new(WAVE)?;
+    engine.handle(
+        proposal(
+            decider,
+            "2021-07-09T09:00:00Z",
+            ProposalCommand::Create {
+                config: Box::new(draft),
+            },
+        )
+        .with_kind(DecisionKind::Recruitment),
+    )?;
+    for (when, command) in [
+        ("2021-07-09T09:05:00Z", ProposalCommand::StartCoCreation {}),
+        (
+            "2021-07-10T09:00:00Z",
+            ProposalCommand::LinkFeedback {
+                items: vec![ItemId::new(1)],
+                themes: vec![ThemeId::new(1)],
+            },
+        ),
+        ("2021-07-11T09:30:00Z", ProposalCommand::MarkReady {}),
+        (
+            "2021-07-11T09:45:00Z",
+            ProposalCommand::StartDecision {
+                round: stream.clone(),
+            },
+        ),
+    ] {
+        engine.handle(proposal(facilitator, when, command))?;
+    }
+    let config = RoundConfig::from_route(
+        &route,
+        community,
+        "Appoint the first four allies with lived experience",
+        "Appoint the four applicants the panel selected.",
+        RoundRoles {
+            proposer: decider,
+            facilitator,
+            secretary,
+        },
+    )?;
+    let request = |who: MemberId, when: &str, command: RoundCommand| {
+        round_request(&stream, who, when, command)
+    };
+    engine.handle(
+        request(
+            decider,
+            "2021-07-12T09:00:00Z",
+            RoundCommand::Open {
+                config: Box::new(config),
+            },
+        )
+        .with_kind(DecisionKind::Recruitment)
+        .deciding_for(proposal_stream.clone()),
+    )?;
+    for minute in 1..=3 {
+        engine.handle(request(
+            facilitator,
+            &format!("2021-07-12T09:0{minute}:00Z"),
+            RoundCommand::Advance {},
+        ))?;
+    }
+    // Advice from the bodies the route consults: a co-producer of the associate-roles team,
+    // and an ally, on the terms the new members join on.
+    let advice = [
+        (
+            13,
+            "Offer each new ally the co-producer induction",
+            true,
+            false,
+        ),
+        (
+            5,
+            "Pair each new ally with a member for their first three meetings",
+            true,
+            true,
+        ),
+    ];
+    for (day, (m, text, affected, expertise)) in (13..).zip(advice) {
+        let member = MemberId::new(m);
+        let response = Response::Advice {
+            advice: text.into(),
+            affected,
+            expertise,
+        };
+        engine.handle(request(
+            member,
+            &format!("2021-07-{day}T10:00:00Z"),
+            RoundCommand::Respond { member, response },
+        ))?;
+        engine.handle(request(
+            decider,
+            &format!("2021-07-{day}T11:00:00Z"),
+            RoundCommand::AnswerAdvice {
+                member,
+                answer: "Part of how the new allies are welcomed".into(),
+            },
+        ))?;
+    }
+    engine.handle(part_request(
+        &stream,
+        decider,
+        "2021-07-20T11:55:00Z",
+        PartCommand::DeclareInterests { interest: None },
+    ))?;
+    engine.handle(request(
+        decider,
+        "2021-07-20T12:00:00Z",
+        RoundCommand::Decide {
+            adopt: true,
+            rationale: "The panel's choice, advised by the group itself.".into(),
+        },
+    ))?;
+    // The group advising this decision is still the one being rebalanced: I9's warning,
+    // acknowledged by the facilitator, who answers for the round.
+    engine.handle(acknowledge_allies(
+        &stream,
+        facilitator,
+        "2021-07-20T12:05:00Z",
+    )?)?;
+    let before = community.figures(&allies)?;
+    let outcome = RoundCommand::RecordOutcome {
+        statement: "Four allies with lived experience appointed from 20 July.".into(),
+        review_date: at("2022-01-20T12:00:00Z"),
+    };
+    engine.handle(
+        request(secretary, "2021-07-20T12:10:00Z", outcome).with_evidence(recruitment_evidence(
+            "2021-07-05T09:00:00Z",
+            "2021-07-13T10:00:00Z",
+        )),
+    )?;
+    // Published a week later, on the round and with the proposal's rationale.
+    let published = Evidence {
+        publication: Some(Publication {
+            published_at: at("2021-07-27T09:00:00Z"),
+            redactions: Vec::new(),
+        }),
+        ..Evidence::default()
+    };
+    engine.handle(
+        Request::new(
+            stream.clone(),
+            secretary,
+            at("2021-07-27T09:00:00Z"),
+            ProcessCommand::Evidence {},
+        )
+        .with_evidence(published),
+    )?;
+    let publish = ProposalCommand::Publish {
+        rationale: "The panel's choice, advised by the group itself.".into(),
+        alternatives: vec!["Invite people directly".into()],
+    };
+    engine.handle(proposal(facilitator, "2021-07-27T09:00:00Z", publish))?;
+    let after = engine.community().figures(&allies)?;
+    println!(
+        "  Adopted: {} applicants joined the Allies Group in one batch with the adoption.",
+        applicants.len()
+    );
+    println!(
+        "  The group: {} members, lived experience {} -> {} members, lived experience {}.",
+        before.size,
+        before.lived_experience_share(),
+        after.size,
+        after.lived_experience_share()
+    );
+    let report = engine
+        .report(&stream, at("2021-07-21T09:00:00Z"))
+        .expect("the stream has a round");
+    show(&report);
+    Ok(report)
+}
+
+/// An acknowledgement of I9's warning on `stream`, by `by`, who answers for the process.
+pub(super) fn acknowledge_allies(
+    stream: &StreamId,
+    by: MemberId,
+    when: &str,
+) -> Result<Request, coproduction::Error> {
+    Ok(Request::new(stream.clone(), by, at(when), ProcessCommand::Evidence {}).with_evidence(
+        Evidence::default().with_acknowledgement(
+            "I9".parse()?,
+            by,
+            "The Allies Group is being rebalanced by this recruitment; its advice was weighed with that in mind",
+        ),
+    ))
+}
+
+/// What a recruitment round does not hold, attested with its outcome: the ways offered,
+/// expenses, stakeholders and the recruitment's own facts.
+fn recruitment_evidence(papers_sent: &str, session: &str) -> Evidence {
+    let mut evidence = Evidence {
+        alternatives: Some(vec!["Invite people directly".into()]),
+        ..Evidence::default()
+    };
+    evidence.ways_offered = Some(
+        [Way::Live, Way::Written, Way::Asynchronous]
+            .into_iter()
+            .collect(),
+    );
+    evidence.expenses = Some(ExpensesFacts {
+        policy_applies: true,
+        longest_wait_days: Some(14),
+    });
+    evidence.credits = Some(Vec::new());
+    evidence.stakeholders = Some(StakeholderFacts {
+        took_part: ["co_producers", "allies", "staff"].map(String::from).into(),
+        waivers: Default::default(),
+    });
+    evidence.recruitment = Some(RecruitmentFacts {
+        advert_opened_at: Some(at("2021-06-14T09:00:00Z")),
+        advert_closed_at: Some(at("2021-07-05T17:00:00Z")),
+        ways_to_apply: ["written form", "voice note", "video call"]
+            .map(String::from)
+            .into(),
+        criteria_published_at: Some(at("2021-06-14T09:00:00Z")),
+        panel_with_lived_experience: Some(2),
+    });
+    evidence.dates.papers_sent_at = Some(at(papers_sent));
+    evidence.dates.session_at = Some(at(session));
+    evidence
 }

@@ -226,6 +226,12 @@ pub struct DecisionRecord {
     /// The consultation and advice log.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub advice: Option<Vec<AdviceEntry>>,
+    /// The make-up of each body whose advice the decision relied on (a body the route
+    /// consults, from whose members the record holds advice), as the community records it:
+    /// `Some(vec![])` when no body's advice was relied on. The engine fills it; evidence
+    /// cannot.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub advisers: Option<Vec<BodyFigures>>,
     /// Why this was decided.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rationale: Option<String>,
@@ -312,6 +318,7 @@ impl DecisionRecord {
             absence_policy: None,
             objections: None,
             advice: None,
+            advisers: None,
             rationale: None,
             alternatives: None,
             access_requests: None,
@@ -409,6 +416,7 @@ impl DecisionRecord {
             absence_policy,
             objections,
             advice,
+            advisers,
             rationale,
             alternatives,
             access_requests,
@@ -460,6 +468,7 @@ impl DecisionRecord {
         fill(&mut self.absence_policy, absence_policy);
         fill(&mut self.objections, objections);
         fill(&mut self.advice, advice);
+        fill(&mut self.advisers, advisers);
         fill(&mut self.rationale, rationale);
         fill(&mut self.alternatives, alternatives);
         fill(&mut self.access_requests, access_requests);

@@ -1,5 +1,5 @@
-//! The rules of the value **inclusive** (I1-I8): who sits where decisions are taken, who
-//! is heard, and whether everyone could take part (NIHR co-production guidance, Arnstein's
+//! The rules of the value **inclusive** (I1-I9): who sits where decisions are taken and
+//! who advises them, who is heard, and whether everyone could take part (NIHR co-production guidance, Arnstein's
 //! ladder of participation).
 //!
 //! # Example
@@ -369,6 +369,65 @@ impl StakeholdersTookPart {
                 missing.join(", ")
             ))
             .with("stakeholders.took_part", s.took_part.len())
+        }
+    }
+}
+
+builtin! {@type
+    /// I9 (warning): each body whose advice the decision relied on has at least
+    /// `lived_experience_min_share` of its members with lived experience. The seed
+    /// community's worry about its Allies Group, which advises rather than decides: more of
+    /// its members there in a professional role than with lived experience.
+    AdvisersLivedExperience, "I9", inclusive {
+        /// The least share of an advising body with lived experience.
+        lived_experience_min_share: Fraction = Fraction::new(1, 2),
+            allowed "a fraction from 0 to 1 with a positive denominator" if proper,
+    }
+}
+
+impl ValueRule for AdvisersLivedExperience {
+    fn id(&self) -> RuleId {
+        RuleId::builtin(Self::ID)
+    }
+
+    fn value(&self) -> &ValueId {
+        &self.value
+    }
+
+    fn severity(&self, _: &DecisionRecord) -> Severity {
+        Severity::Warning
+    }
+
+    fn check(&self, record: &DecisionRecord, _: &RecordTally) -> RuleOutcome {
+        let Some(advisers) = &record.advisers else {
+            return RuleOutcome::not_evaluated("advisers");
+        };
+        if advisers.is_empty() {
+            return RuleOutcome::not_applicable("the decision relied on no body's advice");
+        }
+        let min = self.lived_experience_min_share;
+        let short: Vec<String> = advisers
+            .iter()
+            .filter(|b| {
+                b.lived_experience > b.size
+                    || !b
+                        .lived_experience_share()
+                        .at_least(min.numerator, min.denominator)
+            })
+            .map(|b| format!("`{}` ({})", b.body, b.lived_experience_share()))
+            .collect();
+        if short.is_empty() {
+            RuleOutcome::satisfied(
+                "enough of every body whose advice was relied on brings lived experience",
+            )
+            .with("advisers", advisers.len())
+        } else {
+            RuleOutcome::violated(format!(
+                "advice was relied on from bodies where fewer bring lived experience than the charter's {min}: {}",
+                short.join(", ")
+            ))
+            .with("advisers", advisers.len())
+            .with("lived_experience_min_share", min)
         }
     }
 }

@@ -10,7 +10,7 @@ use crate::values::rules::settings::Builtin;
 use crate::values::rules::transparent::*;
 
 /// Every built-in rule.
-pub(crate) const BUILTINS: [Builtin; 30] = [
+pub(crate) const BUILTINS: [Builtin; 31] = [
     PaymentOffered::BUILTIN,
     ExpensesReimbursed::BUILTIN,
     BenefitsAdviceSignposted::BUILTIN,
@@ -25,6 +25,7 @@ pub(crate) const BUILTINS: [Builtin; 30] = [
     FairRecruitment::BUILTIN,
     GenuineCoproduction::BUILTIN,
     StakeholdersTookPart::BUILTIN,
+    AdvisersLivedExperience::BUILTIN,
     PublishedOnTime::BUILTIN,
     RationaleRecorded::BUILTIN,
     ObjectionsDisposed::BUILTIN,
@@ -77,7 +78,7 @@ mod tests {
     fn every_rule_is_listed_once_in_the_order_of_the_table() {
         let ids: Vec<_> = BUILTINS.iter().map(|b| b.id).collect();
         let mut expected = Vec::new();
-        for (letter, count) in [("H", 6), ("I", 8), ("T", 9), ("C", 7)] {
+        for (letter, count) in [("H", 6), ("I", 9), ("T", 9), ("C", 7)] {
             expected.extend((1..=count).map(|n| format!("{letter}{n}")));
         }
         assert_eq!(ids, expected);
