@@ -122,6 +122,7 @@
 //! # Ok::<(), coproduction::Error>(())
 //! ```
 
+mod community;
 mod table;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -141,6 +142,7 @@ use crate::values::rules::blank;
 use crate::values::rules::transparent::PublishedOnTime;
 use crate::values::{Charter, DecisionRecord, Outcome, RecordTally, Status, ValueRule};
 
+pub use community::{BodyMonth, CommunityMetrics, CommunityMonth, Representation, Wave};
 pub use table::MetricsTable;
 
 /// Every figure computed from one journal. See the [module guide](self) for what each
