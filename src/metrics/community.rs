@@ -7,9 +7,13 @@
 //! it into a [`History`] as the engine does when it opens, and counts. It is pure: no clock,
 //! no I/O. What is counted, and where each figure comes from:
 //!
-//! - **Months** are calendar months in UTC (`YYYY-MM`), every one from the founding's month
-//!   to the month of the last change, so that a chart can draw a point for each; a month
-//!   with no change repeats the figures of the month before.
+//! - **Months** are calendar months in UTC (`YYYY-MM`), every one from the month of the
+//!   first change to the month of the last, so that a chart can draw a point for each; a
+//!   month with no change repeats the figures of the month before. The first month starts
+//!   from the community as founded. A journal with no change yet has one month, the
+//!   founding's. (The range starts at the first change rather than the founding because a
+//!   founding is often dated by convention: the engine dates it at the Unix epoch unless
+//!   told otherwise, decades of months before anything happened.)
 //! - **A body's figures** are taken at the month's end, from the community in force then:
 //!   its members, and how many of them bring lived experience as they declared it
 //!   ([`Community::figures`]). A body formed during the month is listed from that month
@@ -53,18 +57,24 @@
 //!     .charter(Charter::default())
 //!     .founded_at("2024-01-15T09:00:00Z".parse()?)
 //!     .open(MemoryJournal::new())?;
-//! // A new member joins in March, bringing lived experience.
-//! let join = CommunityChange::Join { member: Member::new(MemberId::new(2), "New member").with_lived_experience() };
-//! let command = ProcessCommand::Change { change: Box::new(join) };
-//! engine.handle(Request::new(living::stream(), MemberId::new(1), "2024-03-02T10:00:00Z".parse()?, command))?;
+//! let change = |actor: u64, at: &str, change| -> Result<Request, jiff::Error> {
+//!     let command = ProcessCommand::Change { change: Box::new(change) };
+//!     Ok(Request::new(living::stream(), MemberId::new(actor), at.parse()?, command))
+//! };
+//! // The founder says they bring lived experience in January; a new member joins in March.
+//! let declares = CommunityChange::LivedExperience { member: MemberId::new(1), declared: true };
+//! engine.handle(change(1, "2024-01-20T10:00:00Z", declares)?)?;
+//! let joins = CommunityChange::Join { member: Member::new(MemberId::new(2), "New member") };
+//! engine.handle(change(1, "2024-03-02T10:00:00Z", joins)?)?;
 //!
 //! let metrics = CommunityMetrics::from_journal(&engine.journal().read_all()?)?;
 //! let months: Vec<&str> = metrics.months.iter().map(|m| m.month.as_str()).collect();
 //! assert_eq!(months, ["2024-01", "2024-02", "2024-03"]);
-//! let march = &metrics.months[2];
-//! assert_eq!(march.joined, [MemberId::new(2)].into());
-//! assert_eq!(march.bodies[0].lived_experience, Share::new(1, 2));
-//! assert_eq!(metrics.months[1].bodies[0].lived_experience, Share::new(0, 1)); // no change in February
+//! let share = |month: usize| metrics.months[month].bodies[0].lived_experience;
+//! assert_eq!(share(0), Share::new(1, 1));
+//! assert_eq!(share(1), Share::new(1, 1)); // no change in February
+//! assert_eq!(share(2), Share::new(1, 2));
+//! assert_eq!(metrics.months[2].joined, [MemberId::new(2)].into());
 //! # Ok::<(), coproduction::Error>(())
 //! ```
 
@@ -90,7 +100,8 @@ pub struct CommunityMetrics {
     pub founded_at: Timestamp,
     /// When the last change took effect; the founding's time when there was none.
     pub last_change_at: Timestamp,
-    /// Every calendar month from the founding's to the last change's, oldest first.
+    /// Every calendar month from the first change's to the last change's (the founding's
+    /// alone when there is no change), oldest first.
     pub months: Vec<CommunityMonth>,
     /// Each decision's appointments to a body, in journal order.
     pub waves: Vec<Wave>,
@@ -278,11 +289,13 @@ fn next_month(start: Date) -> Option<(Date, Timestamp)> {
     Some((next, at))
 }
 
-/// Every month from the founding's to the last change's, with the changes of each.
+/// Every month from the first change's to the last change's (the founding's when there is
+/// none), with the changes of each, starting from the community as founded.
 fn months(founded_at: Timestamp, founding: &Arc<Community>, steps: &[Step]) -> Vec<CommunityMonth> {
+    let first = steps.first().map_or(founded_at, |s| s.at);
     let last = steps.last().map_or(founded_at, |s| s.at);
     let last_month = month_start(last);
-    let mut start = month_start(founded_at);
+    let mut start = month_start(first);
     let mut community = Arc::clone(founding);
     let mut rest = steps;
     let mut months = Vec::new();

@@ -151,6 +151,20 @@ fn a_founding_alone_is_one_month_of_the_founding_figures() {
 }
 
 #[test]
+fn the_months_start_at_the_first_change_from_the_community_as_founded() {
+    let metrics = metrics(vec![("2024-05-02T00:00:00Z", None, join(3, true))]);
+    assert_eq!(metrics.founded_at, t("2024-01-15T09:00:00Z"));
+    assert_eq!(metrics.months.len(), 1);
+    let may = month(&metrics, "2024-05");
+    assert_eq!(
+        (may.changes, may.members, may.joined.clone()),
+        (1, 3, ids(&[3]))
+    );
+    let whole = in_month(&metrics, "2024-05", "whole").unwrap();
+    assert_eq!(whole.appointed, ids(&[3]));
+}
+
+#[test]
 fn every_month_is_listed_and_a_month_with_no_change_repeats_the_one_before() {
     let metrics = metrics(vec![
         ("2024-01-20T00:00:00Z", None, join(3, true)),
@@ -174,10 +188,12 @@ fn every_month_is_listed_and_a_month_with_no_change_repeats_the_one_before() {
 
 #[test]
 fn months_run_across_the_turn_of_a_year() {
-    let metrics = metrics(vec![("2025-02-03T00:00:00Z", None, join(3, false))]);
-    assert_eq!(metrics.months.len(), 14);
-    assert_eq!(metrics.months[11].month, "2024-12");
-    assert_eq!(metrics.months[12].month, "2025-01");
+    let metrics = metrics(vec![
+        ("2024-11-03T00:00:00Z", None, join(3, false)),
+        ("2025-02-03T00:00:00Z", None, join(4, false)),
+    ]);
+    let names: Vec<&str> = metrics.months.iter().map(|x| x.month.as_str()).collect();
+    assert_eq!(names, ["2024-11", "2024-12", "2025-01", "2025-02"]);
 }
 
 #[test]
@@ -216,6 +232,7 @@ fn a_body_formed_mid_range_is_listed_from_its_month() {
     let circle =
         Body::new(body("circle"), "Decision circle", BodyKind::Custom).with_members([m(1)]);
     let metrics = metrics(vec![
+        ("2024-02-01T00:00:00Z", None, join(3, false)),
         (
             "2024-03-05T00:00:00Z",
             Some("form-circle"),
@@ -242,6 +259,7 @@ fn a_body_formed_mid_range_is_listed_from_its_month() {
 #[test]
 fn a_body_dissolved_is_listed_empty_in_its_month_and_not_after() {
     let metrics = metrics(vec![
+        ("2024-01-20T00:00:00Z", None, join(3, false)),
         (
             "2024-02-05T00:00:00Z",
             Some("close-allies"),
@@ -249,7 +267,7 @@ fn a_body_dissolved_is_listed_empty_in_its_month_and_not_after() {
                 body: body("allies"),
             },
         ),
-        ("2024-03-05T00:00:00Z", None, join(3, false)),
+        ("2024-03-05T00:00:00Z", None, join(4, false)),
     ]);
     let february = in_month(&metrics, "2024-02", "allies").unwrap();
     assert!(february.dissolved && !february.formed);
