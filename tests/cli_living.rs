@@ -137,15 +137,15 @@ fn governance_prints_the_map_in_force_at_the_time_given_with_its_hash() {
         let (file, _) = FileJournal::open(&path).unwrap();
         let community = community();
         let governance = Governance::new(map(), &community).unwrap();
-        Engine::builder(community)
+        let engine = Engine::builder(community)
             .governance(governance)
             .founded_at(founded_at)
             .open(file)
             .unwrap();
-    }
-    {
-        // The change a governance decision adopts, written as the engine writes it.
-        let (file, _) = FileJournal::<EngineEvent>::open(&path).unwrap();
+        // The change a governance decision adopts, written as the engine writes it. (One
+        // writer throughout: a child process another test starts may briefly hold a copy
+        // of a file's lock after it is dropped here.)
+        let file = engine.journal();
         let event = EngineEvent::Community {
             event: LivingEvent::Changed {
                 change: Box::new(CommunityChange::Governance {
@@ -154,10 +154,27 @@ fn governance_prints_the_map_in_force_at_the_time_given_with_its_hash() {
                 decided_by: Some("who-recruits".parse().unwrap()),
             },
         };
+        // And a member's own change later, which leaves the map as it is.
+        let declared = EngineEvent::Community {
+            event: LivingEvent::Changed {
+                change: Box::new(CommunityChange::LivedExperience {
+                    member: MemberId::new(21),
+                    declared: true,
+                }),
+                decided_by: None,
+            },
+        };
         file.append(
             &living::stream(),
             1,
             vec![NewEvent::new(MemberId::new(1), changed_at, event)],
+        )
+        .unwrap();
+        let later = "2021-09-01T10:00:00Z".parse().unwrap();
+        file.append(
+            &living::stream(),
+            2,
+            vec![NewEvent::new(MemberId::new(21), later, declared)],
         )
         .unwrap();
     }
@@ -184,6 +201,8 @@ fn governance_prints_the_map_in_force_at_the_time_given_with_its_hash() {
     );
     assert_eq!(changed["from"], changed_at.to_string());
     assert_ne!(changed["hash"], founding["hash"]);
+    // The map in force since the governance change, whatever changed after it.
+    assert_eq!(at("2021-09-01T10:00:00Z"), changed);
     // A time before the founding reads the founding.
     assert_eq!(at("2000-01-01T00:00:00Z"), founding);
 }

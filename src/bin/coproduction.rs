@@ -50,7 +50,7 @@ use coproduction::funding::FundingProcess;
 use coproduction::governance::{Governance, GovernanceMap};
 use coproduction::journal::{FileJournal, JournalError, MemoryJournal, OpenReport, StreamId};
 use coproduction::limits::{self, InputError, REQUEST_LINE_BYTES};
-use coproduction::living::Version;
+use coproduction::living::History;
 use coproduction::machine::{Decider, GraphError};
 use coproduction::metrics::{CommunityMetrics, Metrics};
 use coproduction::proposal::ProposalProcess;
@@ -116,7 +116,8 @@ enum Command {
     },
     /// Print the governance map in force at a time, as the journal's history holds it, as
     /// JSON: `map` (null when the community routes no decisions), `hash` (BLAKE3 of the
-    /// map's JSON, null with no map) and `from` (when that version took effect).
+    /// map's JSON, null with no map) and `from` (when that map took effect: the founding,
+    /// or the change that made it).
     Governance {
         /// The journal file.
         #[arg(long)]
@@ -414,13 +415,26 @@ fn time(option: &str, value: &str) -> Result<jiff::Timestamp, Stop> {
     })
 }
 
-/// The version of the community in force at `at`, from the history in the journal at
-/// `path` alone.
-fn version_at(path: &Path, at: &str) -> Result<Version, Stop> {
+/// The community's history in the journal at `path` alone, and the time `at` names.
+fn history_at(path: &Path, at: &str) -> Result<(History, jiff::Timestamp), Stop> {
     let at = time("--at", at)?;
     let engine = Engine::from_journal(snapshot(path)?).map_err(|e| Stop::from(e).at(name(path)))?;
-    let history = engine.history().ok_or(EngineError::Poisoned)?;
-    Ok(history.at(at).clone())
+    Ok((engine.history().ok_or(EngineError::Poisoned)?, at))
+}
+
+/// When the governance map in force at `at` took effect: the first of the versions up to
+/// `at` since the map last changed. Every change makes a version, most of them with the
+/// same map.
+fn map_since(history: &History, at: jiff::Timestamp) -> jiff::Timestamp {
+    let mut since = history.founding().from();
+    let mut map = history.founding().governance_hash();
+    for version in history.versions().take_while(|v| v.from() <= at) {
+        if version.governance_hash() != map {
+            map = version.governance_hash();
+            since = version.from();
+        }
+    }
+    since
 }
 
 /// Reads the next line of `input` into `buf`, without its line ending: `false` at the end
@@ -548,15 +562,20 @@ fn run(cli: Cli) -> Result<(), Stop> {
             writeln!(out, "{summary}")?;
         }
         Command::Community { journal: path, at } => {
-            let version = version_at(&path, &at)?;
-            writeln!(out, "{}", serde_json::to_string(version.community())?)?;
+            let (history, at) = history_at(&path, &at)?;
+            writeln!(
+                out,
+                "{}",
+                serde_json::to_string(history.at(at).community())?
+            )?;
         }
         Command::Governance { journal: path, at } => {
-            let version = version_at(&path, &at)?;
+            let (history, at) = history_at(&path, &at)?;
+            let version = history.at(at);
             let governance = serde_json::json!({
                 "map": version.governance().map(Governance::map),
                 "hash": version.governance_hash(),
-                "from": version.from(),
+                "from": map_since(&history, at),
             });
             writeln!(out, "{governance}")?;
         }
