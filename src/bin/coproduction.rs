@@ -6,15 +6,20 @@
 //! coproduction run     --journal journal.jsonl --community community.json
 //!                      [--governance governance.json] [--charter charter.json]  < requests.jsonl
 //! coproduction replay  --journal journal.jsonl
+//! coproduction community  --journal journal.jsonl --at TIME
+//! coproduction governance --journal journal.jsonl --at TIME
 //! coproduction graph   consent | proposal | funding | governance --governance governance.json
 //! coproduction report  you-said-we-did --cocreation cocreation.json --session 1 [--community community.json]
 //! coproduction report  record --journal journal.jsonl --community community.json --stream ID --now TIME [--json]
 //! coproduction metrics --journal journal.jsonl --community community.json [--charter charter.json]
 //!                      [--cocreation cocreation.json] [--format json|table]
+//! coproduction metrics community --journal journal.jsonl
 //! ```
 //!
 //! Output is JSON (one line per result) or, for `graph` and `report`, DOT and Markdown;
-//! `metrics` prints a plain-text table unless asked for JSON. A refused request writes
+//! `metrics` prints a plain-text table unless asked for JSON, and `metrics community` prints
+//! JSON. `community` and `governance` read the community's own history in the journal (its
+//! founding and every change since) and print what was in force at the time given. A refused request writes
 //! nothing to the journal. Messages quote input only in short (see `coproduction::limits`),
 //! JSON files and request lines are read strictly (an object written as a positional array
 //! is refused), and `run` names the line of a request over the line limit or not in UTF-8.
@@ -45,8 +50,9 @@ use coproduction::funding::FundingProcess;
 use coproduction::governance::{Governance, GovernanceMap};
 use coproduction::journal::{FileJournal, JournalError, MemoryJournal, OpenReport, StreamId};
 use coproduction::limits::{self, InputError, REQUEST_LINE_BYTES};
+use coproduction::living::History;
 use coproduction::machine::{Decider, GraphError};
-use coproduction::metrics::Metrics;
+use coproduction::metrics::{CommunityMetrics, Metrics};
 use coproduction::proposal::ProposalProcess;
 use coproduction::report::DecisionRecordMarkdown;
 use coproduction::values::{Charter, DecisionRecord};
@@ -98,6 +104,28 @@ enum Command {
         #[arg(long)]
         journal: PathBuf,
     },
+    /// Print the community in force at a time, as the journal's history holds it: its
+    /// members and bodies then, as JSON of the same shape as a community file.
+    Community {
+        /// The journal file.
+        #[arg(long)]
+        journal: PathBuf,
+        /// The time (RFC 3339).
+        #[arg(long)]
+        at: String,
+    },
+    /// Print the governance map in force at a time, as the journal's history holds it, as
+    /// JSON: `map` (null when the community routes no decisions), `hash` (BLAKE3 of the
+    /// map's JSON, null with no map) and `from` (when that map took effect: the founding,
+    /// or the change that made it).
+    Governance {
+        /// The journal file.
+        #[arg(long)]
+        journal: PathBuf,
+        /// The time (RFC 3339).
+        #[arg(long)]
+        at: String,
+    },
     /// Print a diagram as Graphviz DOT.
     Graph {
         #[command(subcommand)]
@@ -109,14 +137,18 @@ enum Command {
         what: Report,
     },
     /// Print impact metrics computed from a journal: participation, lived experience,
-    /// objections and concerns, time to decision, publication, feedback carried.
+    /// objections and concerns, time to decision, publication, feedback carried; or, with
+    /// `community`, the community's own figures over time.
+    #[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
     Metrics {
+        #[command(subcommand)]
+        of: Option<MetricsOf>,
         /// The journal file.
-        #[arg(long)]
-        journal: PathBuf,
+        #[arg(long, required = true)]
+        journal: Option<PathBuf>,
         /// The community (JSON).
-        #[arg(long)]
-        community: PathBuf,
+        #[arg(long, required = true)]
+        community: Option<PathBuf>,
         /// The charter (JSON), for the publication deadline; the default charter when absent.
         #[arg(long)]
         charter: Option<PathBuf>,
@@ -126,6 +158,19 @@ enum Command {
         /// The output format.
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
+    },
+}
+
+/// Metrics other than the decisions'.
+#[derive(Subcommand)]
+enum MetricsOf {
+    /// The community over time, as JSON: each body's size and lived-experience share at
+    /// the end of every month, who joined and left, and each recruitment wave with the
+    /// body before and after it.
+    Community {
+        /// The journal file.
+        #[arg(long)]
+        journal: PathBuf,
     },
 }
 
@@ -361,6 +406,37 @@ fn founded(
     }
 }
 
+/// The time an option gives, in RFC 3339; one that cannot be read is refused input (the
+/// crate's [`ErrorKind::Time`]), naming the option and quoting the value in short.
+fn time(option: &str, value: &str) -> Result<jiff::Timestamp, Stop> {
+    value.parse().map_err(|e: jiff::Error| {
+        Stop::from(coproduction::Error::from(e))
+            .at(format_args!("{option} `{}`", limits::quote(value)))
+    })
+}
+
+/// The community's history in the journal at `path` alone, and the time `at` names.
+fn history_at(path: &Path, at: &str) -> Result<(History, jiff::Timestamp), Stop> {
+    let at = time("--at", at)?;
+    let engine = Engine::from_journal(snapshot(path)?).map_err(|e| Stop::from(e).at(name(path)))?;
+    Ok((engine.history().ok_or(EngineError::Poisoned)?, at))
+}
+
+/// When the governance map in force at `at` took effect: the first of the versions up to
+/// `at` since the map last changed. Every change makes a version, most of them with the
+/// same map.
+fn map_since(history: &History, at: jiff::Timestamp) -> jiff::Timestamp {
+    let mut since = history.founding().from();
+    let mut map = history.founding().governance_hash();
+    for version in history.versions().take_while(|v| v.from() <= at) {
+        if version.governance_hash() != map {
+            map = version.governance_hash();
+            since = version.from();
+        }
+    }
+    since
+}
+
 /// Reads the next line of `input` into `buf`, without its line ending: `false` at the end
 /// of the input. A line over [`REQUEST_LINE_BYTES`] is refused once that much is read (the
 /// rest is counted, for the message, but not kept), so an oversized line costs no memory.
@@ -485,6 +561,24 @@ fn run(cli: Cli) -> Result<(), Stop> {
                 serde_json::json!({"events": events, "chain": "verified", "streams": streams});
             writeln!(out, "{summary}")?;
         }
+        Command::Community { journal: path, at } => {
+            let (history, at) = history_at(&path, &at)?;
+            writeln!(
+                out,
+                "{}",
+                serde_json::to_string(history.at(at).community())?
+            )?;
+        }
+        Command::Governance { journal: path, at } => {
+            let (history, at) = history_at(&path, &at)?;
+            let version = history.at(at);
+            let governance = serde_json::json!({
+                "map": version.governance().map(Governance::map),
+                "hash": version.governance_hash(),
+                "from": map_since(&history, at),
+            });
+            writeln!(out, "{governance}")?;
+        }
         Command::Graph {
             what: Graph::Consent,
         } => write!(out, "{}", ConsentProcess::graph()?.dot())?,
@@ -531,9 +625,7 @@ fn run(cli: Cli) -> Result<(), Stop> {
         } => {
             let engine = founded(&path, || Ok((json(&community)?, charter(c.as_ref())?)))?;
             let stream = StreamId::new(&stream)?;
-            let now: jiff::Timestamp = now
-                .parse()
-                .map_err(|e| Stop::refused(format!("--now {}: {e}", limits::quote(&now))))?;
+            let now = time("--now", &now)?;
             let record = engine
                 .record(&stream, now)
                 .ok_or_else(|| Stop::refused(format!("no process on stream `{stream}`")))?;
@@ -571,8 +663,18 @@ fn run(cli: Cli) -> Result<(), Stop> {
             }
         }
         Command::Metrics {
-            journal: path,
-            community,
+            of: Some(MetricsOf::Community { journal: path }),
+            ..
+        } => {
+            let envelopes = coproduction::journal::Journal::read_all(&snapshot(&path)?)?;
+            let metrics = CommunityMetrics::from_journal(&envelopes)
+                .map_err(|e| Stop::from(e).at(name(&path)))?;
+            writeln!(out, "{}", serde_json::to_string(&metrics)?)?;
+        }
+        Command::Metrics {
+            of: None,
+            journal: Some(path),
+            community: Some(community),
             charter: c,
             cocreation,
             format,
@@ -590,6 +692,12 @@ fn run(cli: Cli) -> Result<(), Stop> {
                 Format::Json => writeln!(out, "{}", serde_json::to_string(&metrics)?)?,
                 Format::Table => write!(out, "{}", metrics.table())?,
             }
+        }
+        // Clap requires both without a subcommand; this holds if that ever changes.
+        Command::Metrics { .. } => {
+            return Err(Stop::refused(
+                "metrics needs --journal and --community, or `metrics community --journal`",
+            ));
         }
     }
     Ok(())

@@ -63,6 +63,10 @@
 //! - **Lived experience over time** groups decided decisions by the calendar month (UTC) in
 //!   which they were decided.
 //!
+//! The community's own figures over time (each body's make-up month by month, joiners and
+//! leavers, recruitment waves) are apart, in [`community`]: [`CommunityMetrics`] reads the
+//! community's history in the journal rather than its decisions.
+//!
 //! The JSON shape is [`Metrics`]'s serde form: `snake_case` fields, shares as
 //! `{"part": 3, "whole": 5}`, durations as ISO 8601 (`"PT2H30M"`), times as RFC 3339;
 //! unknown fields are refused on input. [`Metrics::table`] prints the same figures as plain
@@ -122,6 +126,7 @@
 //! # Ok::<(), coproduction::Error>(())
 //! ```
 
+pub mod community;
 mod table;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -141,6 +146,7 @@ use crate::values::rules::blank;
 use crate::values::rules::transparent::PublishedOnTime;
 use crate::values::{Charter, DecisionRecord, Outcome, RecordTally, Status, ValueRule};
 
+pub use community::{BodyMonth, CommunityMetrics, CommunityMonth, Representation, Wave};
 pub use table::MetricsTable;
 
 /// Every figure computed from one journal. See the [module guide](self) for what each

@@ -1,0 +1,268 @@
+//! The community's figures over time, from a journal the engine wrote: members' own changes
+//! month by month, and a recruitment wave adopted with its decision, with the Allies Group
+//! before and after it as the engine itself reports it.
+
+mod engine_support;
+
+use coproduction::cocreation::{ItemId, ProposalId};
+use coproduction::community::{BodyId, Member, MemberId, Share};
+use coproduction::decision::DecisionKind;
+use coproduction::engine::{Engine, EngineEvent, ProcessCommand, Request};
+use coproduction::journal::{FileJournal, Journal, MemoryJournal, StreamId};
+use coproduction::living::{self, CommunityChange};
+use coproduction::metrics::{CommunityMetrics, Representation};
+use coproduction::proposal::{DecisionResult, ProposalCommand, ProposalConfig, ProposalRoles};
+use coproduction::values::{Charter, Evidence};
+use engine_support::{ALLY, CO_1, STAFF_1, at, community, governance};
+
+/// Minutes in a day, for changes weeks apart.
+const DAY: i64 = 60 * 24;
+
+fn allies() -> BodyId {
+    BodyId::new("allies_group").unwrap()
+}
+
+/// A charter whose one rule asks only for a published rationale: these tests are about the
+/// community's figures, not the evidence a decision needs.
+fn light_charter() -> Charter {
+    Charter::from_json(r#"{"values": [{"id": "transparent"}], "rules": [{"id": "T2"}]}"#).unwrap()
+}
+
+fn open_on<J: Journal<Event = EngineEvent>>(journal: J) -> Engine<J> {
+    let community = community();
+    Engine::builder(community.clone())
+        .governance(governance(&community))
+        .charter(light_charter())
+        .founded_at(at(-100_000))
+        .open(journal)
+        .unwrap()
+}
+
+fn change(actor: MemberId, minute: i64, change: CommunityChange) -> Request {
+    Request::new(
+        living::stream(),
+        actor,
+        at(minute),
+        ProcessCommand::Change {
+            change: Box::new(change),
+        },
+    )
+}
+
+fn joiner(id: u64) -> Member {
+    Member::new(MemberId::new(id), format!("New ally {id}")).with_lived_experience()
+}
+
+fn proposal(stream: &StreamId, actor: MemberId, minute: i64, command: ProposalCommand) -> Request {
+    Request::new(
+        stream.clone(),
+        actor,
+        at(minute),
+        ProcessCommand::Proposal { command },
+    )
+}
+
+/// The round deciding the proposal on `stream`, kept elsewhere.
+fn round_of(stream: &StreamId) -> StreamId {
+    StreamId::new(&format!("{stream}-round")).unwrap()
+}
+
+/// A recruitment proposal carrying `changes`, taken from creation to a decision in a round
+/// kept elsewhere from `minute` on, and adopted at `minute + 10`.
+fn recruit<J: Journal<Event = EngineEvent>>(
+    engine: &Engine<J>,
+    stream: &StreamId,
+    changes: Vec<CommunityChange>,
+    minute: i64,
+) {
+    let kind = DecisionKind::Recruitment;
+    let config = ProposalConfig {
+        id: ProposalId::new(1),
+        title: "Rebalance the Allies Group".into(),
+        kind: kind.clone(),
+        text: "Recruit allies with lived experience into the group.".into(),
+        answers: Vec::new(),
+        roles: ProposalRoles {
+            proposers: [STAFF_1].into(),
+            steward: CO_1,
+            members: [ALLY].into(),
+        },
+        changes,
+    };
+    let steps = [
+        (
+            STAFF_1,
+            ProposalCommand::Create {
+                config: Box::new(config),
+            },
+        ),
+        (CO_1, ProposalCommand::StartCoCreation {}),
+        (
+            CO_1,
+            ProposalCommand::LinkFeedback {
+                items: vec![ItemId::new(1)],
+                themes: vec![],
+            },
+        ),
+        (CO_1, ProposalCommand::MarkReady {}),
+        (
+            CO_1,
+            ProposalCommand::StartDecision {
+                round: round_of(stream),
+            },
+        ),
+    ];
+    for (i, (actor, command)) in steps.into_iter().enumerate() {
+        let mut request = proposal(stream, actor, minute + i as i64, command);
+        if i == 0 {
+            request = request.with_kind(kind.clone());
+        }
+        engine.handle(request).unwrap();
+    }
+    let adopt = proposal(
+        stream,
+        CO_1,
+        minute + 10,
+        ProposalCommand::RecordDecision {
+            round: round_of(stream),
+            result: DecisionResult::Adopted {
+                review_date: at(minute + 180 * DAY),
+            },
+        },
+    )
+    .with_evidence(Evidence {
+        rationale: Some("The group advises on decisions about people with lived experience".into()),
+        alternatives: Some(vec!["Leave the group as it is".into()]),
+        ..Evidence::default()
+    });
+    engine.handle(adopt).unwrap();
+}
+
+/// The Allies Group's make-up at `minute`, as the engine's own community says.
+fn allies_at<J: Journal<Event = EngineEvent>>(engine: &Engine<J>, minute: i64) -> Representation {
+    let figures = engine
+        .community_at(at(minute))
+        .unwrap()
+        .figures(&allies())
+        .unwrap();
+    Representation {
+        size: figures.size,
+        lived_experience: figures.lived_experience_share(),
+    }
+}
+
+/// A member's own change, a recruitment wave of two, and a leaver, each in its own month.
+fn drive<J: Journal<Event = EngineEvent>>(engine: &Engine<J>) -> StreamId {
+    // Member 21, in the whole community only, declares lived experience.
+    let declared = r#"{"stream": "community", "actor": 21, "now": "2022-08-20T13:00:00Z",
+        "command": {"process": "change", "change": {"type": "lived_experience", "member": 21, "declared": true}}}"#;
+    engine.handle_json(declared).unwrap();
+    let stream = StreamId::new("allies-recruitment").unwrap();
+    let wave = vec![
+        CommunityChange::Join { member: joiner(29) },
+        CommunityChange::Join { member: joiner(30) },
+        CommunityChange::Appoint {
+            body: allies(),
+            members: vec![MemberId::new(29), MemberId::new(30)],
+        },
+    ];
+    recruit(engine, &stream, wave, 30 * DAY);
+    engine
+        .handle(change(
+            ALLY,
+            100 * DAY,
+            CommunityChange::Leave { member: ALLY },
+        ))
+        .unwrap();
+    stream
+}
+
+#[test]
+fn the_communitys_figures_follow_its_changes_month_by_month() {
+    let engine = open_on(MemoryJournal::new());
+    let stream = drive(&engine);
+    let metrics = CommunityMetrics::from_journal(&engine.journal().read_all().unwrap()).unwrap();
+
+    // Founded in June 2022; the first change in August, the last, the leaver, in November.
+    let months: Vec<&str> = metrics.months.iter().map(|m| m.month.as_str()).collect();
+    assert_eq!(months, ["2022-08", "2022-09", "2022-10", "2022-11"]);
+    assert_eq!(metrics.founded_at, at(-100_000));
+    assert_eq!(metrics.last_change_at, at(100 * DAY));
+    let month = |name: &str| metrics.months.iter().find(|m| m.month == name).unwrap();
+    let body = |name: &str, slug: &str| {
+        month(name)
+            .bodies
+            .iter()
+            .find(|b| b.body.as_str() == slug)
+            .unwrap()
+    };
+
+    // August: member 21's own declaration, which the whole community's share shows
+    // against the community as founded.
+    let founded = engine.community_at(at(-100_000)).unwrap();
+    let whole = BodyId::new("whole_community").unwrap();
+    let founded = founded.figures(&whole).unwrap();
+    let august = body("2022-08", "whole_community");
+    assert_eq!(august.size, founded.size);
+    assert_eq!(
+        august.lived_experience,
+        Share::new(founded.lived_experience + 1, founded.size)
+    );
+    // September: two joiners, appointed to the Allies Group with the recruitment.
+    let september = month("2022-09");
+    assert_eq!(september.joined, [29, 30].map(MemberId::new).into());
+    assert_eq!(september.changes, 3);
+    let group = body("2022-09", "allies_group");
+    assert_eq!(group.appointed, [29, 30].map(MemberId::new).into());
+    let end_of_september = allies_at(&engine, 40 * DAY);
+    assert_eq!(
+        (group.size, group.lived_experience),
+        (end_of_september.size, end_of_september.lived_experience)
+    );
+    // October had no change: September's figures stand.
+    let october = month("2022-10");
+    assert_eq!(october.changes, 0);
+    assert!(october.joined.is_empty() && october.left.is_empty());
+    let quiet = body("2022-10", "allies_group");
+    assert!(quiet.appointed.is_empty() && quiet.released.is_empty());
+    assert_eq!(
+        (quiet.size, quiet.lived_experience),
+        (group.size, group.lived_experience)
+    );
+    // November: the ally leaves the community, and so the group.
+    assert_eq!(month("2022-11").left, [ALLY].into());
+    assert_eq!(body("2022-11", "allies_group").released, [ALLY].into());
+
+    // The wave: the group just before and just after the adoption, as the engine has it.
+    assert_eq!(metrics.waves.len(), 1);
+    let wave = &metrics.waves[0];
+    assert_eq!((&wave.decided_by, &wave.body), (&stream, &allies()));
+    assert_eq!(wave.at, at(30 * DAY + 10));
+    assert_eq!(wave.before, Some(allies_at(&engine, 30 * DAY + 9)));
+    assert_eq!(wave.after, Some(allies_at(&engine, 30 * DAY + 10)));
+    let (before, after) = (wave.before.unwrap(), wave.after.unwrap());
+    assert_eq!(after.size, before.size + 2);
+    assert_eq!(
+        after.lived_experience.part,
+        before.lived_experience.part + 2
+    );
+}
+
+#[test]
+fn a_journal_file_reopened_gives_the_same_figures() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("journal.jsonl");
+    let (file, _) = FileJournal::open(&path).unwrap();
+    let engine = open_on(file);
+    drive(&engine);
+    let written = CommunityMetrics::from_journal(&engine.journal().read_all().unwrap()).unwrap();
+    drop(engine);
+    let (snapshot, _) = FileJournal::<EngineEvent>::snapshot(&path).unwrap();
+    let read = CommunityMetrics::from_journal(&snapshot.read_all().unwrap()).unwrap();
+    assert_eq!(read, written);
+    let json = serde_json::to_string(&read).unwrap();
+    assert_eq!(
+        serde_json::from_str::<CommunityMetrics>(&json).unwrap(),
+        read
+    );
+}
