@@ -14,6 +14,11 @@
 //!   are close together (a slot per id, no hashing): the like-for-like floor of
 //!   `respond_all_and_close`, whose ids run 1 to n. Nothing per response can cost less.
 //!
+//! Two more lines split `respond_all_and_close` in its halves, to show where its time goes:
+//! `part_decide_all` checks every response and drops its event (the round unchanged), and
+//! `part_evolve_all_and_close` folds the same events, made before the timing, into the
+//! round and closes it.
+//!
 //! The round is driven through the runtime decider (`decide` then `evolve`, as an engine
 //! does); the events are handed back and dropped, as an engine hands them to its journal.
 //! Every side starts from allocated tables whose memory has already been written, outside
@@ -128,6 +133,51 @@ fn respond_all_and_close(mut state: RoundState, n: u64, spread: u64) -> RoundSta
         state,
         &RoundCommand::CloseRound {},
         &Context::new(FACILITATOR, now),
+    )
+}
+
+/// The `decide` half of the response path alone: every member's response checked and its
+/// event made and dropped, the round left as it was (a part of `respond_all_and_close`, to
+/// show where its time goes).
+fn decide_all(state: &RoundState, n: u64) -> usize {
+    let now = at(60);
+    (1..=n)
+        .map(|m| {
+            let member = MemberId::new(m);
+            let command = RoundCommand::Respond {
+                member,
+                response: Response::consent(),
+            };
+            ConsentProcess::decide(state, &command, &Context::new(member, now))
+                .map_or(0, |events| events.len())
+        })
+        .sum()
+}
+
+/// Every member's response event, as `decide` makes it.
+fn response_events(state: &RoundState, n: u64) -> Vec<RoundEvent> {
+    let now = at(60);
+    (1..=n)
+        .flat_map(|m| {
+            let member = MemberId::new(m);
+            let command = RoundCommand::Respond {
+                member,
+                response: Response::consent(),
+            };
+            ConsentProcess::decide(state, &command, &Context::new(member, now))
+                .unwrap()
+                .into_vec()
+        })
+        .collect()
+}
+
+/// The `evolve` half alone: the response events folded into the round, then the close.
+fn evolve_all_and_close(state: RoundState, events: &[RoundEvent]) -> RoundState {
+    let state = events.iter().fold(state, ConsentProcess::evolve);
+    step(
+        state,
+        &RoundCommand::CloseRound {},
+        &Context::new(FACILITATOR, at(60)),
     )
 }
 
@@ -325,6 +375,20 @@ fn consent(c: &mut Criterion) {
             drop(closed);
             if n == 1_000_000 && spread == 1 {
                 memory(&opened, n);
+            }
+            if spread == 1 {
+                // Where the time goes: the two halves of the path, apart.
+                group.bench_with_input(BenchmarkId::new("part_decide_all", n), &n, |b, &n| {
+                    b.iter(|| decide_all(black_box(&opened), n))
+                });
+                let events = response_events(&opened, n);
+                bench_from(
+                    &mut group,
+                    "part_evolve_all_and_close",
+                    n,
+                    opened.clone(),
+                    |s| black_box(evolve_all_and_close(s, &events)),
+                );
             }
             bench_from(&mut group, name, n, opened, |s| {
                 black_box(respond_all_and_close(s, n, spread))

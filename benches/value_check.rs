@@ -17,6 +17,7 @@
 //! Sizes 200 (the goal), 1k, 10k and 100k members fit in a 32 MB last-level cache; 1M
 //! members (a record of tens of megabytes) does not. Each size has its floors.
 
+use std::collections::BTreeSet;
 use std::hint::black_box;
 
 use coproduction::community::{AccessNeedKind, BodyFigures, BodyId, MemberId};
@@ -73,15 +74,12 @@ fn record(n: u64) -> DecisionRecord {
     let mut advice = Vec::with_capacity(n as usize / 10 + 1);
     advice.extend(advisers(n).map(|i| AdviceEntry {
         from: MemberId::new(i),
-        bases: if i % 20 == 1 {
+        // From an array: one node, where collecting an iterator sorts a vector first.
+        bases: BTreeSet::from(if i % 20 == 1 {
             [AdviceBasis::Affected, AdviceBasis::LivedExperience]
-                .into_iter()
-                .collect()
         } else {
             [AdviceBasis::CriticalFriend, AdviceBasis::Expertise]
-                .into_iter()
-                .collect()
-        },
+        }),
         given_at: Some(day(5)),
         answer: Some("Taken into the amended proposal".into()),
     }));
@@ -101,7 +99,7 @@ fn record(n: u64) -> DecisionRecord {
     funder.amount_band = Some("10k to 50k".into());
     funder.red_line_screen = Some(Screen::Passed);
     funder.register = Some(RegisterEntry {
-        listed: RegisterField::ALL.into_iter().collect(),
+        listed: BTreeSet::from(RegisterField::ALL),
         withheld_reason: None,
     });
     DecisionRecord {
@@ -133,7 +131,7 @@ fn record(n: u64) -> DecisionRecord {
             "Accept for one year only".into(),
         ]),
         access_requests: Some(access_requests),
-        ways_offered: Some([Way::Live, Way::Asynchronous].into_iter().collect()),
+        ways_offered: Some(BTreeSet::from([Way::Live, Way::Asynchronous])),
         expenses: Some(ExpensesFacts {
             policy_applies: true,
             longest_wait_days: Some(10),
@@ -154,10 +152,7 @@ fn record(n: u64) -> DecisionRecord {
         labelled_coproduced: true,
         ladder: Some(Rung::Partnership),
         stakeholders: Some(StakeholderFacts {
-            took_part: ["co_producers", "allies", "staff"]
-                .into_iter()
-                .map(String::from)
-                .collect(),
+            took_part: BTreeSet::from(["co_producers", "allies", "staff"].map(String::from)),
             waivers: Default::default(),
         }),
         dates: Dates {
