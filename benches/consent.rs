@@ -119,14 +119,19 @@ fn objection_round(n: u64, spread: u64) -> RoundState {
     state
 }
 
+/// `member` consents.
+fn respond(member: MemberId) -> RoundCommand {
+    RoundCommand::Respond {
+        member,
+        response: Response::consent(),
+    }
+}
+
 fn respond_all_and_close(mut state: RoundState, n: u64, spread: u64) -> RoundState {
     let now = at(60);
     for m in 1..=n {
         let member = MemberId::new(m * spread);
-        let command = RoundCommand::Respond {
-            member,
-            response: Response::consent(),
-        };
+        let command = respond(member);
         state = step(state, &command, &Context::new(member, now));
     }
     step(
@@ -144,10 +149,7 @@ fn decide_all(state: &RoundState, n: u64) -> usize {
     (1..=n)
         .map(|m| {
             let member = MemberId::new(m);
-            let command = RoundCommand::Respond {
-                member,
-                response: Response::consent(),
-            };
+            let command = respond(member);
             ConsentProcess::decide(state, &command, &Context::new(member, now))
                 .map_or(0, |events| events.len())
         })
@@ -160,10 +162,7 @@ fn response_events(state: &RoundState, n: u64) -> Vec<RoundEvent> {
     (1..=n)
         .flat_map(|m| {
             let member = MemberId::new(m);
-            let command = RoundCommand::Respond {
-                member,
-                response: Response::consent(),
-            };
+            let command = respond(member);
             ConsentProcess::decide(state, &command, &Context::new(member, now))
                 .unwrap()
                 .into_vec()
@@ -413,10 +412,7 @@ fn closed_round_events(n: u64) -> Vec<RoundEvent> {
     }
     for m in 1..=n {
         let member = MemberId::new(m);
-        let command = RoundCommand::Respond {
-            member,
-            response: Response::consent(),
-        };
+        let command = respond(member);
         state = record(state, &command, &Context::new(member, at(60)));
     }
     let close = Context::new(FACILITATOR, at(120));
