@@ -191,7 +191,9 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
         charter: Charter,
         journal: J,
     ) -> Result<Self, EngineError> {
-        let streams = Streams::replay(&journal.read_all()?)
+        // Replayed from the envelopes the journal lends: opening copies none of them.
+        let streams = journal
+            .read_all_with(|envelopes| Streams::replay(envelopes))?
             .into_inner()
             .into_iter()
             .map(|(id, stream)| (id, Arc::new(Mutex::new(stream))))
