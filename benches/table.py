@@ -2,14 +2,17 @@
 """Prints the README table from criterion's medians: every measurement over its floor.
 
 Run after the benches, from the crate root:
-    CARGO_TARGET_DIR=target python3 benches/table.py [target-dir]
+    python3 benches/table.py [criterion-dir ...]
+Each directory is one run's `target/criterion` (default: `$CARGO_TARGET_DIR/criterion`, else
+`target/criterion`); with several, the table gives each run's ratio, and the medians, the
+goal check and the memory and allocation lines of the last.
 """
 import json
 import os
 import sys
 
-TARGET = sys.argv[1] if len(sys.argv) > 1 else os.environ.get("CARGO_TARGET_DIR", "target")
-CRIT = os.path.join(TARGET, "criterion")
+RUNS = sys.argv[1:] or [os.path.join(os.environ.get("CARGO_TARGET_DIR", "target"), "criterion")]
+CRIT = RUNS[-1]
 
 # (group, measured, floor, size or None, goal as text, goal as a ratio bound or None)
 ROWS = [
@@ -75,8 +78,8 @@ ROWS = [
 ABSOLUTE = {("value_check", "check", "200"): 3600.0, ("value_check", "build_and_check", "200"): 3400.0}
 
 
-def median(group, bench, size):
-    parts = [CRIT, group, bench] + ([size] if size else []) + ["new", "estimates.json"]
+def median(group, bench, size, crit=None):
+    parts = [crit or CRIT, group, bench] + ([size] if size else []) + ["new", "estimates.json"]
     try:
         with open(os.path.join(*parts)) as f:
             return json.load(f)["median"]["point_estimate"]
@@ -94,12 +97,17 @@ def fmt(ns):
 
 
 def main():
-    print("| group | size | measured | floor | measured median | floor median | ratio | goal | met |")
-    print("|---|---|---|---|---|---|---|---|---|")
+    runs = "".join(f" ratio, run {i + 1} |" for i in range(len(RUNS)))
+    print(f"| group | size | measured | floor | measured median | floor median |{runs} goal | met |")
+    print("|---|---|---|---|---|---|" + "---|" * len(RUNS) + "---|---|")
     for group, bench, floor, size, goal, bound in ROWS:
         m, f = median(group, bench, size), median(group, floor, size)
         if m is None and f is None:
             continue
+        ratios = []
+        for crit in RUNS:
+            rm, rf = median(group, bench, size, crit), median(group, floor, size, crit)
+            ratios.append(f"{rm / rf:.2f}" if rm and rf else "-")
         ratio = m / f if m and f else None
         met = ""
         if bound is not None and ratio is not None:
@@ -107,8 +115,8 @@ def main():
         limit = ABSOLUTE.get((group, bench, size))
         if limit is not None and m is not None:
             met = "yes" if m <= limit else f"no ({m / limit:.2f}x the goal)"
-        r = f"{ratio:.2f}" if ratio else "-"
-        print(f"| {group} | {size or ''} | {bench} | {floor} | {fmt(m)} | {fmt(f)} | {r} | {goal} | {met} |")
+        cells = "".join(f" {r} |" for r in ratios)
+        print(f"| {group} | {size or ''} | {bench} | {floor} | {fmt(m)} | {fmt(f)} |{cells} {goal} | {met} |")
     mem = os.path.join(CRIT, "consent_memory.json")
     if os.path.exists(mem):
         with open(mem) as f:
