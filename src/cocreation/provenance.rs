@@ -175,10 +175,30 @@ impl CoCreation {
     /// The items no theme carries, in id order: the detail that summarising into themes
     /// would lose, listed so that it is kept and can be checked back on.
     pub fn uncarried(&self) -> Vec<ItemId> {
+        // The index lists the item nodes in id order, as `items` lists the items: one walk
+        // of each side by side, where a lookup per item searched the index from its root.
+        let mut nodes = self
+            .index
+            .range(Node::Item(ItemId::new(0))..=Node::Item(ItemId::new(u64::MAX)))
+            .peekable();
         self.items
             .keys()
             .copied()
-            .filter(|&i| !self.is_carried(i))
+            .filter(|&item| {
+                while nodes
+                    .next_if(|(node, _)| **node < Node::Item(item))
+                    .is_some()
+                {}
+                let carried = nodes
+                    .next_if(|(node, _)| **node == Node::Item(item))
+                    .is_some_and(|(_, &ix)| {
+                        self.graph
+                            .neighbors_directed(ix, Direction::Outgoing)
+                            .next()
+                            .is_some()
+                    });
+                !carried
+            })
             .collect()
     }
 
@@ -215,5 +235,56 @@ impl CoCreation {
             .into_iter()
             .filter(|&i| !self.is_carried(i))
             .collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cocreation::{Facilitator, FeedbackItem, Link, Session, SessionKind, Theme};
+    use crate::community::MemberId;
+
+    #[test]
+    fn uncarried_lists_exactly_the_items_no_theme_carries() {
+        let at: jiff::Timestamp = "2022-06-14T10:00:00Z".parse().unwrap();
+        let mut model = CoCreation::new();
+        let facilitator = Facilitator::Member {
+            member: MemberId::new(1),
+        };
+        for s in 1..=3 {
+            let session = Session::new(
+                SessionId::new(s),
+                SessionKind::Workshop,
+                "Session",
+                at,
+                facilitator.clone(),
+                "What matters?",
+            );
+            model.add_session(session).unwrap();
+        }
+        for t in 1..=4 {
+            model
+                .add_theme(Theme::new(ThemeId::new(t), "Theme", ""))
+                .unwrap();
+        }
+        assert_eq!(model.uncarried(), vec![]);
+        for n in 1..=60 {
+            let item =
+                FeedbackItem::anonymous(ItemId::new(n * 3), SessionId::new(n % 3 + 1), "said", at);
+            model.add_item(item).unwrap();
+            if n % 4 != 0 {
+                let theme = ThemeId::new(n % 4);
+                let item = ItemId::new(n * 3);
+                model.link(Link::Carries { theme, item }).unwrap();
+            }
+        }
+        let expected: Vec<ItemId> = model
+            .items
+            .keys()
+            .copied()
+            .filter(|&i| !model.is_carried(i))
+            .collect();
+        assert_eq!(expected.len(), 15);
+        assert_eq!(model.uncarried(), expected);
     }
 }

@@ -363,10 +363,21 @@ impl Share {
 
 impl fmt::Display for Share {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.fraction() {
-            Some(fr) => write!(f, "{} of {} ({:.0}%)", self.part, self.whole, fr * 100.0),
+        match self.percent() {
+            Some(percent) => write!(f, "{} of {} ({percent}%)", self.part, self.whole),
             None => write!(f, "0 of 0"),
         }
+    }
+}
+
+impl Share {
+    /// The share in whole percent, rounded as `{:.0}` rounds the fraction (to nearest, ties
+    /// to even, on the same float), without the exact float formatting `{:.0}` runs: a
+    /// report writes many shares, and that formatting is the slow path of `fmt`.
+    fn percent(self) -> Option<u64> {
+        // At most 100 after rounding, so the cast keeps the value.
+        self.fraction()
+            .map(|fraction| (fraction * 100.0).round_ties_even() as u64)
     }
 }
 
@@ -867,5 +878,22 @@ mod tests {
         assert!(Share::new(1, 2).at_least(1, 2));
         assert!(!Share::new(1, 2).at_least(1, 0));
         assert!(Share::new(usize::MAX, usize::MAX).at_least(u32::MAX, u32::MAX));
+    }
+
+    #[test]
+    fn a_share_in_percent_rounds_as_float_formatting_does() {
+        for whole in 1..=400usize {
+            for part in 0..=whole {
+                let share = Share::new(part, whole);
+                let float = format!("{:.0}", part as f64 / whole as f64 * 100.0);
+                assert_eq!(
+                    share.percent().map(|p| p.to_string()),
+                    Some(float),
+                    "{part}/{whole}"
+                );
+            }
+        }
+        assert_eq!(Share::new(0, 0).percent(), None);
+        assert_eq!(Share::new(1, 8).to_string(), "1 of 8 (12%)");
     }
 }

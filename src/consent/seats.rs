@@ -2,14 +2,21 @@
 //!
 //! Every response costs a lookup in `decide` (is the member eligible?) and one in `evolve`
 //! (where does the answer go?), so the lookup is the hot path of a large round. The seats
-//! live in a dense vector in snapshot order (counting and closing walk it in order); the
-//! index is a [`hashbrown::HashTable`] of seat numbers, 4 bytes a slot plus its control
-//! byte, with no stored key: a probe compares the member in the seat it points at, which is
-//! the line the response is written to anyway. The hash is foldhash, seeded per table: the
-//! keys come from the opening snapshot, not from later input. The eligibility check in
-//! `decide` leaves the seat it found as a hint, so the `evolve` that follows records the
-//! answer without a second lookup; the hint is checked against the seat's member, so an
-//! event replayed on its own still finds its seat.
+//! live in a dense vector in snapshot order (counting and closing walk it in order). The
+//! index takes one of two shapes, chosen when the round opens:
+//!
+//! - direct, when the eligible members' ids are close together (their span at most twice
+//!   their number, as a community that numbers its members in order gives): a seat number
+//!   per id in the span, found by subtraction. No hashing, 4 bytes a slot, and members who
+//!   answer in id order read it in order.
+//! - hashed otherwise: a [`hashbrown::HashTable`] of seat numbers, 4 bytes a slot plus its
+//!   control byte, with no stored key: a probe compares the member in the seat it points
+//!   at, which is the line the response is written to anyway. The hash is foldhash, seeded
+//!   per table: the keys come from the opening snapshot, not from later input.
+//!
+//! The eligibility check in `decide` leaves the seat it found as a hint, so the `evolve`
+//! that follows records the answer without a second lookup; the hint is checked against
+//! the seat's member, so an event replayed on its own still finds its seat.
 
 use std::fmt;
 use std::hash::BuildHasher;
@@ -33,9 +40,7 @@ pub(super) struct Seat {
 /// The seats of a round and their index. Equality and debug output look at the seats only:
 /// the index is derived from them (its layout depends on the per-table seed).
 pub(super) struct Seats {
-    hasher: foldhash::fast::RandomState,
-    /// Seat numbers, hashed by their seat's member.
-    index: HashTable<u32>,
+    index: Index,
     seats: Vec<Seat>,
     /// The seat `contains` found last, plus one (0: none): `decide` checks a member's
     /// eligibility and `evolve` then records their answer in the same seat, so `get_mut`
@@ -47,7 +52,6 @@ pub(super) struct Seats {
 impl Clone for Seats {
     fn clone(&self) -> Self {
         Self {
-            hasher: self.hasher.clone(),
             index: self.index.clone(),
             seats: self.seats.clone(),
             hint: AtomicU32::new(self.hint.load(Ordering::Relaxed)),
@@ -61,6 +65,82 @@ fn holds(seats: &[Seat], seat: u32, member: MemberId) -> bool {
     seats.get(seat as usize).is_some_and(|s| s.member == member)
 }
 
+/// No seat, in a direct index.
+const EMPTY: u32 = u32::MAX;
+
+/// How a member's id leads to their seat number.
+#[derive(Clone)]
+enum Index {
+    /// Slot `id - base` holds the seat number of member `id`, or [`EMPTY`].
+    Direct { base: u64, slots: Vec<u32> },
+    /// Seat numbers, hashed by their seat's member.
+    Hashed {
+        hasher: foldhash::fast::RandomState,
+        table: HashTable<u32>,
+    },
+}
+
+impl Index {
+    /// A direct index when the ids of `seats` span at most twice their number, else a
+    /// hashed one. A repeated member's later seat wins in either.
+    fn new(seats: &[Seat]) -> Self {
+        let ids = seats.iter().map(|s| s.member.get());
+        let span = match (ids.clone().min(), ids.max()) {
+            (Some(low), Some(high)) => Some((low, high - low)),
+            _ => None,
+        };
+        let direct = span.and_then(|(base, width)| {
+            let len = usize::try_from(width).ok()?.checked_add(1)?;
+            (width / 2 < seats.len() as u64).then_some((base, len))
+        });
+        match direct {
+            Some((base, len)) => {
+                let mut slots = vec![EMPTY; len];
+                for (seat, s) in (0u32..).zip(seats) {
+                    if let Some(slot) = slots.get_mut((s.member.get() - base) as usize) {
+                        *slot = seat;
+                    }
+                }
+                Index::Direct { base, slots }
+            }
+            _ => Self::hashed(seats),
+        }
+    }
+
+    fn hashed(seats: &[Seat]) -> Self {
+        let hasher = foldhash::fast::RandomState::default();
+        let mut table: HashTable<u32> = HashTable::with_capacity(seats.len());
+        for (seat, s) in (0u32..).zip(seats) {
+            let hash = hasher.hash_one(s.member);
+            match table.find_mut(hash, |&t| holds(seats, t, s.member)) {
+                Some(earlier) => *earlier = seat,
+                None => {
+                    table.insert_unique(hash, seat, |&t| {
+                        seats
+                            .get(t as usize)
+                            .map_or(0, |x| hasher.hash_one(x.member))
+                    });
+                }
+            }
+        }
+        Index::Hashed { hasher, table }
+    }
+
+    /// The seat number of `member` in `seats`, if they have one.
+    #[inline]
+    fn find(&self, seats: &[Seat], member: MemberId) -> Option<u32> {
+        match self {
+            Index::Direct { base, slots } => {
+                let slot = usize::try_from(member.get().checked_sub(*base)?).ok()?;
+                slots.get(slot).copied().filter(|&seat| seat != EMPTY)
+            }
+            Index::Hashed { hasher, table } => table
+                .find(hasher.hash_one(member), |&s| holds(seats, s, member))
+                .copied(),
+        }
+    }
+}
+
 impl Seats {
     /// One seat per eligible member, in snapshot order. The configuration is checked before
     /// a round opens (no duplicates, fewer than `u32::MAX` members); an unchecked snapshot
@@ -68,30 +148,17 @@ impl Seats {
     /// a map insert would, and members past `u32::MAX - 1` get no seat.
     pub(super) fn new(eligible: &[EligibleMember]) -> Self {
         let count = eligible.len().min(u32::MAX as usize - 1);
-        let hasher = foldhash::fast::RandomState::default();
-        let mut index: HashTable<u32> = HashTable::with_capacity(count);
-        let mut seats = Vec::with_capacity(count);
-        for (seat, m) in (0u32..).zip(eligible.iter().take(count)) {
-            seats.push(Seat {
+        let seats: Vec<Seat> = eligible
+            .iter()
+            .take(count)
+            .map(|m| Seat {
                 member: m.member,
                 lived_experience: m.lived_experience,
                 response: None,
-            });
-            let hash = hasher.hash_one(m.member);
-            match index.find_mut(hash, |&s| holds(&seats, s, m.member)) {
-                Some(earlier) => *earlier = seat,
-                None => {
-                    index.insert_unique(hash, seat, |&s| {
-                        seats
-                            .get(s as usize)
-                            .map_or(0, |x| hasher.hash_one(x.member))
-                    });
-                }
-            }
-        }
+            })
+            .collect();
         Self {
-            hasher,
-            index,
+            index: Index::new(&seats),
             seats,
             hint: AtomicU32::new(0),
         }
@@ -100,10 +167,7 @@ impl Seats {
     /// The seat number of `member`, if eligible.
     #[inline]
     fn find(&self, member: MemberId) -> Option<u32> {
-        let hash = self.hasher.hash_one(member);
-        self.index
-            .find(hash, |&s| holds(&self.seats, s, member))
-            .copied()
+        self.index.find(&self.seats, member)
     }
 
     #[inline]
@@ -214,6 +278,52 @@ mod tests {
         );
     }
 
+    fn is_direct(seats: &Seats) -> bool {
+        matches!(seats.index, Index::Direct { .. })
+    }
+
+    #[test]
+    fn close_ids_are_indexed_directly_and_every_member_finds_their_seat() {
+        // Every third id left out: the span is 1.5 times the count.
+        let ids: Vec<u64> = (1_000..16_000).filter(|i| i % 3 != 0).rev().collect();
+        let seats = Seats::new(&eligible(&ids));
+        assert!(is_direct(&seats));
+        for (i, &m) in ids.iter().enumerate() {
+            assert_eq!(seats.find(MemberId::new(m)), Some(i as u32), "{m}");
+        }
+        for m in [0, 999, 1_002, 15_999, 16_000, u64::MAX] {
+            assert!(!seats.contains(MemberId::new(m)), "{m}");
+            assert!(seats.get(MemberId::new(m)).is_none(), "{m}");
+        }
+    }
+
+    #[test]
+    fn spread_out_ids_are_hashed_and_the_shapes_agree() {
+        let spread = Seats::new(&eligible(&[10, 20, 30]));
+        assert!(!is_direct(&spread));
+        assert!(is_direct(&Seats::new(&eligible(&[10, 11, 13]))));
+        assert!(!is_direct(&Seats::new(&eligible(&[0, u64::MAX]))));
+        let ends = Seats::new(&eligible(&[u64::MAX - 1, u64::MAX]));
+        assert!(is_direct(&ends));
+        assert_eq!(ends.find(MemberId::new(u64::MAX)), Some(1));
+        assert_eq!(ends.find(MemberId::new(0)), None);
+        let ids = [7, 3, 9, 4];
+        let direct = Seats::new(&eligible(&ids));
+        let hashed = Seats {
+            index: Index::hashed(&direct.seats),
+            seats: direct.seats.clone(),
+            hint: AtomicU32::new(0),
+        };
+        assert!(is_direct(&direct));
+        for m in 0..12 {
+            assert_eq!(
+                direct.find(MemberId::new(m)),
+                hashed.find(MemberId::new(m)),
+                "{m}"
+            );
+        }
+    }
+
     #[test]
     fn an_empty_round_has_no_seats_and_lookups_end() {
         let seats = Seats::new(&[]);
@@ -224,8 +334,12 @@ mod tests {
     #[test]
     fn a_repeated_member_keeps_the_later_seat_as_a_map_would() {
         let seats = Seats::new(&eligible(&[4, 5, 4]));
+        assert!(is_direct(&seats));
         assert_eq!(seats.find(MemberId::new(4)), Some(2));
         assert_eq!(seats.find(MemberId::new(5)), Some(1));
+        let seats = Seats::new(&eligible(&[40, 500, 40]));
+        assert!(!is_direct(&seats));
+        assert_eq!(seats.find(MemberId::new(40)), Some(2));
     }
 
     #[test]

@@ -227,8 +227,14 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
         journal: J,
     ) -> Result<Self, EngineError> {
         let founded_at = supplied.as_ref().map(|s| s.founded_at);
-        let envelopes = journal.read_all()?;
-        let (mut history, founding) = living::replay(&envelopes, supplied)?;
+        // Replayed from the envelopes the journal lends: opening copies none of them.
+        let (replayed, streams) = journal.read_all_with(|envelopes| {
+            (
+                living::replay(envelopes, supplied),
+                Streams::replay(envelopes),
+            )
+        })?;
+        let (mut history, founding) = replayed?;
         if let (Some(founding), Some(at)) = (founding, founded_at) {
             let event = EngineEvent::Community { event: founding };
             let written = journal.append(
@@ -238,7 +244,7 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
             )?;
             history.version = written.last().map_or(0, |e| e.seq);
         }
-        let streams = Streams::replay(&envelopes)
+        let streams = streams
             .into_inner()
             .into_iter()
             .map(|(id, stream)| (id, Arc::new(Mutex::new(stream))))

@@ -247,3 +247,12 @@ pub(crate) fn an_empty_batch_only_checks<J: Journal<Event = Ev>>(j: &J) {
     );
     assert_eq!(j.read_all().unwrap(), before);
 }
+
+/// Borrowed reads lend exactly the envelopes `read_all` copies out, in the same order.
+pub(crate) fn lent_envelopes_are_those_read_all_copies<J: Journal<Event = Ev>>(j: &J) {
+    assert_eq!(j.read_all_with(<[_]>::len), Ok(0));
+    setup(j);
+    let copied = j.read_all().unwrap();
+    assert!(!copied.is_empty());
+    assert_eq!(j.read_all_with(|lent| lent == &copied[..]), Ok(true));
+}

@@ -389,6 +389,10 @@ where
     fn read_all(&self) -> Result<Vec<Envelope<E>>, JournalError> {
         Ok(self.lock()?.log.envelopes.clone())
     }
+
+    fn read_all_with<R>(&self, read: impl FnOnce(&[Envelope<E>]) -> R) -> Result<R, JournalError> {
+        Ok(read(&self.lock()?.log.envelopes))
+    }
 }
 
 #[cfg(test)]
@@ -488,6 +492,11 @@ mod tests {
     #[test]
     fn an_empty_batch_only_checks() {
         on_file(batch_tests::an_empty_batch_only_checks);
+    }
+
+    #[test]
+    fn borrowed_reads_lend_what_read_all_copies() {
+        on_file(batch_tests::lent_envelopes_are_those_read_all_copies);
     }
 
     #[test]

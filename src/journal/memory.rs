@@ -176,6 +176,10 @@ where
     fn read_all(&self) -> Result<Vec<Envelope<E>>, JournalError> {
         Ok(self.lock()?.envelopes.clone())
     }
+
+    fn read_all_with<R>(&self, read: impl FnOnce(&[Envelope<E>]) -> R) -> Result<R, JournalError> {
+        Ok(read(&self.lock()?.envelopes))
+    }
 }
 
 #[cfg(test)]
@@ -225,6 +229,11 @@ mod tests {
     #[test]
     fn an_empty_batch_only_checks() {
         batch_tests::an_empty_batch_only_checks(&MemoryJournal::new());
+    }
+
+    #[test]
+    fn borrowed_reads_lend_what_read_all_copies() {
+        batch_tests::lent_envelopes_are_those_read_all_copies(&MemoryJournal::new());
     }
 
     #[test]

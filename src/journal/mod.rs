@@ -198,6 +198,41 @@ pub trait Journal: Send + Sync {
     ///
     /// As [`Journal::read_stream`].
     fn read_all(&self) -> Result<Vec<Envelope<Self::Event>>, JournalError>;
+
+    /// Lends every envelope, in position order, to `read`, and returns what it returns,
+    /// without copying the envelopes out: a replay that only folds them needs no copy of
+    /// the journal beside the one the journal keeps. A journal that keeps its envelopes in
+    /// memory lends them under its lock, so `read` must not call back into the same
+    /// journal (an append from inside `read` would wait for itself). A journal that reads
+    /// from storage (the default) reads them with [`Journal::read_all`] and lends those.
+    ///
+    /// # Errors
+    ///
+    /// As [`Journal::read_all`].
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coproduction::community::MemberId;
+    /// use coproduction::journal::{Journal, MemoryJournal, NewEvent, StreamId};
+    ///
+    /// let journal = MemoryJournal::<String>::new();
+    /// let stream = StreamId::new("round-1")?;
+    /// let at = "2025-01-01T00:00:00Z".parse()?;
+    /// journal.append(&stream, 0, vec![NewEvent::new(MemberId::new(1), at, "opened".to_owned())])?;
+    /// let text = journal.read_all_with(|envelopes| envelopes.iter().map(|e| e.event.len()).sum::<usize>())?;
+    /// assert_eq!(text, "opened".len());
+    /// # Ok::<(), coproduction::Error>(())
+    /// ```
+    fn read_all_with<R>(
+        &self,
+        read: impl FnOnce(&[Envelope<Self::Event>]) -> R,
+    ) -> Result<R, JournalError>
+    where
+        Self: Sized,
+    {
+        Ok(read(&self.read_all()?))
+    }
 }
 
 /// Why a journal operation was refused or failed.

@@ -351,4 +351,9 @@ mod tests {
     fn an_empty_batch_only_checks() {
         on_database(batch_tests::an_empty_batch_only_checks);
     }
+
+    #[test]
+    fn borrowed_reads_lend_what_read_all_copies() {
+        on_database(batch_tests::lent_envelopes_are_those_read_all_copies);
+    }
 }

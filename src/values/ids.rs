@@ -13,10 +13,54 @@ use crate::slug::{self, Slug};
 ///
 /// Values are data, not a fixed enum: the community's set changed over time, and a charter
 /// may declare any set. 1 to 64 characters of `a-z`, `0-9` and `_`, starting with a letter.
-/// Cheap to clone (shared), because every finding of a report names its value.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+/// Cheap to clone, because every finding of a report names its value: the seed values are
+/// static text (a clone is a copy), any other is shared.
+#[derive(Clone, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
-pub struct ValueId(Arc<str>);
+pub struct ValueId(Text);
+
+/// A value id's text: static for the seed values, so a check that clones one per finding
+/// touches no shared count; shared for the rest.
+#[derive(Clone)]
+enum Text {
+    Static(&'static str),
+    Shared(Arc<str>),
+}
+
+/// The seed community's values, which a charter read from text names as well.
+const SEED_VALUES: [&str; 4] = ["human", "inclusive", "transparent", "challenging"];
+
+impl PartialEq for ValueId {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for ValueId {}
+
+impl PartialOrd for ValueId {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for ValueId {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.as_str().cmp(other.as_str())
+    }
+}
+
+impl std::hash::Hash for ValueId {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state);
+    }
+}
+
+impl fmt::Debug for ValueId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("ValueId").field(&self.as_str()).finish()
+    }
+}
 
 /// An id that breaks the slug rules.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -61,39 +105,45 @@ impl ValueId {
                 id: slug.to_owned(),
                 reason,
             }),
-            None => Ok(Self(Arc::from(slug))),
+            None => Ok(match SEED_VALUES.iter().find(|seed| **seed == slug) {
+                Some(seed) => Self(Text::Static(seed)),
+                None => Self(Text::Shared(Arc::from(slug))),
+            }),
         }
     }
 
     /// The seed community's value `human`.
     pub fn human() -> Self {
-        Self(Arc::from("human"))
+        Self(Text::Static("human"))
     }
 
     /// The seed community's value `inclusive`.
     pub fn inclusive() -> Self {
-        Self(Arc::from("inclusive"))
+        Self(Text::Static("inclusive"))
     }
 
     /// The seed community's value `transparent`.
     pub fn transparent() -> Self {
-        Self(Arc::from("transparent"))
+        Self(Text::Static("transparent"))
     }
 
     /// The seed community's value `challenging`.
     pub fn challenging() -> Self {
-        Self(Arc::from("challenging"))
+        Self(Text::Static("challenging"))
     }
 
     /// The slug.
     pub fn as_str(&self) -> &str {
-        &self.0
+        match &self.0 {
+            Text::Static(slug) => slug,
+            Text::Shared(slug) => slug,
+        }
     }
 }
 
 impl fmt::Display for ValueId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(self.as_str())
     }
 }
 
@@ -115,13 +165,13 @@ impl TryFrom<String> for ValueId {
 
 impl From<ValueId> for String {
     fn from(id: ValueId) -> Self {
-        id.0.as_ref().to_owned()
+        id.as_str().to_owned()
     }
 }
 
 impl Borrow<str> for ValueId {
     fn borrow(&self) -> &str {
-        &self.0
+        self.as_str()
     }
 }
 
@@ -238,5 +288,36 @@ mod tests {
             r#""human""#
         );
         assert_eq!(RuleId::builtin("C4"), RuleId::new("C4").unwrap());
+    }
+
+    #[test]
+    fn seed_and_other_value_ids_compare_hash_and_print_by_their_text() {
+        use std::collections::hash_map::DefaultHasher;
+        use std::hash::{Hash, Hasher};
+        let hash = |id: &ValueId| {
+            let mut h = DefaultHasher::new();
+            id.hash(&mut h);
+            h.finish()
+        };
+        let seed = ValueId::human();
+        let read = ValueId::new("human").unwrap();
+        let shared = ValueId(Text::Shared(Arc::from("human")));
+        assert!(matches!(read.0, Text::Static(_)));
+        assert_eq!(seed, shared);
+        assert_eq!(hash(&seed), hash(&shared));
+        assert_eq!(hash(&seed), {
+            let mut h = DefaultHasher::new();
+            "human".hash(&mut h);
+            h.finish()
+        });
+        let dignity = ValueId::new("dignity").unwrap();
+        assert!(matches!(dignity.0, Text::Shared(_)));
+        assert_eq!(seed.cmp(&dignity), "human".cmp("dignity"));
+        assert_eq!(format!("{dignity:?}"), r#"ValueId("dignity")"#);
+        assert_eq!(dignity.to_string(), "dignity");
+        assert_eq!(
+            serde_json::from_str::<ValueId>(r#""inclusive""#).unwrap(),
+            ValueId::inclusive()
+        );
     }
 }
