@@ -462,6 +462,46 @@ fn a_governance_decision_changes_who_decides_from_then_on() {
 }
 
 #[test]
+fn a_map_that_does_not_validate_is_refused_at_adoption_with_its_problems() {
+    let engine = engine();
+    let stream = StreamId::new("route-to-nobody").unwrap();
+    // Recruitment decided by a body the community does not have.
+    let mut map: serde_json::Value =
+        serde_json::from_str(include_str!("../examples/data/governance.json")).unwrap();
+    for edge in map["edges"].as_array_mut().unwrap() {
+        if edge["kind"] == "recruitment" && edge["type"] == "decides" {
+            edge["body"] = "hiring_panel".into();
+        }
+    }
+    let broken: GovernanceMap = serde_json::from_value(map).unwrap();
+    propose(
+        &engine,
+        &stream,
+        DecisionKind::Governance,
+        vec![CommunityChange::Governance { map: broken }],
+        0,
+    );
+    let written = engine.journal().read_all().unwrap().len();
+    let err = engine.handle(adopt(&stream, 10)).unwrap_err();
+    assert!(
+        matches!(
+            &err,
+            EngineError::ChangeNotAdopted {
+                source: LivingError::Governance { .. },
+                ..
+            }
+        ),
+        "{err}"
+    );
+    assert!(err.to_string().contains("hiring_panel"), "{err}");
+    assert_eq!(engine.journal().read_all().unwrap().len(), written);
+    assert_eq!(
+        engine.governance().unwrap().map(),
+        governance(&community()).map()
+    );
+}
+
+#[test]
 fn a_journal_opens_from_its_founding_and_refuses_another_community() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("journal.jsonl");
@@ -534,6 +574,10 @@ enum Step {
     Join(u64),
     Leave(u64),
     Declare(u64, bool),
+    /// Sent on its own: needs a decision.
+    Appoint(u64),
+    /// Carried by a recruitment proposal, adopted.
+    Recruit(u64),
 }
 
 fn step() -> impl Strategy<Value = Step> {
@@ -541,6 +585,8 @@ fn step() -> impl Strategy<Value = Step> {
         (29u64..34).prop_map(Step::Join),
         (15u64..34).prop_map(Step::Leave),
         (15u64..34, any::<bool>()).prop_map(|(m, d)| Step::Declare(m, d)),
+        (15u64..34).prop_map(Step::Appoint),
+        (15u64..34).prop_map(Step::Recruit),
     ]
 }
 
@@ -548,16 +594,33 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(48))]
 
     /// Whatever members change, refused or taken, replaying the journal gives the same
-    /// community at every point in time, and a refused change leaves no trace.
+    /// community at every point in time, a refused change leaves no trace, and no change
+    /// that needs a decision takes effect without one.
     #[test]
     fn replay_gives_the_same_community_at_every_time(steps in prop::collection::vec(step(), 1..24)) {
         let engine = engine();
         for (i, step) in steps.iter().enumerate() {
             let minute = i as i64 * 10;
+            let appoint = |m: u64| CommunityChange::Appoint { body: allies(), members: vec![MemberId::new(m)] };
             let (actor, change) = match *step {
                 Step::Join(m) => (STAFF_1, CommunityChange::Join { member: joiner(m) }),
                 Step::Leave(m) => (MemberId::new(m), CommunityChange::Leave { member: MemberId::new(m) }),
                 Step::Declare(m, declared) => (MemberId::new(m), CommunityChange::LivedExperience { member: MemberId::new(m), declared }),
+                Step::Appoint(m) => (ALLY, appoint(m)),
+                Step::Recruit(m) => {
+                    let stream = StreamId::new(&format!("recruit-{i}")).unwrap();
+                    propose(&engine, &stream, DecisionKind::Recruitment, vec![appoint(m)], minute);
+                    let before = engine.journal().read_all().unwrap().len();
+                    // Taken with the adoption, or the adoption refused and nothing written.
+                    match engine.handle(adopt(&stream, minute + 8)) {
+                        Ok(written) => prop_assert_eq!(
+                            written.iter().filter(|e| e.stream == living::stream()).count(),
+                            1
+                        ),
+                        Err(_) => prop_assert_eq!(engine.journal().read_all().unwrap().len(), before),
+                    }
+                    continue;
+                }
             };
             let before = engine.journal().read_all().unwrap().len();
             let taken = engine.handle(self::change(actor, minute, change)).is_ok();
@@ -572,7 +635,17 @@ proptest! {
             *next += 1;
         }
         let replayed = Engine::from_journal(copy).unwrap();
-        for minute in (-10..steps.len() as i64 * 10 + 10).step_by(5) {
+        // Every change that needed a decision names the one that adopted it.
+        let history = engine.history().unwrap();
+        for e in engine.journal().read_all().unwrap() {
+            if let EngineEvent::Community { event: LivingEvent::Changed { change, decided_by } } = e.event {
+                let community = history.at(e.time - jiff::SignedDuration::from_nanos(1)).community().clone();
+                if change.needs_decision(&community).is_some() {
+                    prop_assert!(decided_by.is_some(), "{change:?}");
+                }
+            }
+        }
+        for minute in (-10..steps.len() as i64 * 10 + 20).step_by(5) {
             prop_assert_eq!(engine.community_at(at(minute)), replayed.community_at(at(minute)));
         }
     }
