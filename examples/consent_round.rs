@@ -217,8 +217,19 @@ fn main() -> Result<(), coproduction::Error> {
         waivers: Default::default(),
     });
     // The staff team and the Allies Group gave advice on the draft, and the whole community
-    // commented on it: the route taken is the route given.
+    // commented on it: the route taken is the route given. The Allies Group advised with
+    // three of its eight members bringing lived experience, which I9 flags; the facilitator
+    // acknowledges it.
     record.route_taken = route.summary();
+    record.advisers = Some(vec![
+        community.figures(&"staff_team".parse()?)?,
+        community.figures(&"allies_group".parse()?)?,
+    ]);
+    let record = record.with_acknowledgement(
+        "I9".parse()?,
+        co_producer_1,
+        "The Allies Group is recruiting members with lived experience",
+    );
     let report = charter.check(&record);
     show(&report);
 

@@ -288,6 +288,13 @@ fn main() -> Result<(), coproduction::Error> {
         policy_applies: true,
         longest_wait_days: Some(10),
     });
+    // The Allies Group advised with three of its eight members bringing lived experience,
+    // which I9 flags: the circle acknowledges it.
+    let record = record.with_acknowledgement(
+        "I9".parse()?,
+        m(14),
+        "The Allies Group is recruiting members with lived experience",
+    );
 
     let report = charter.check(&record);
     show(&report);

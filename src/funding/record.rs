@@ -13,7 +13,7 @@ use std::collections::BTreeSet;
 
 use jiff::Timestamp;
 
-use crate::community::{BodyKind, Community, MemberId, Role};
+use crate::community::{BodyId, BodyKind, Community, MemberId, Role};
 use crate::values::{
     AdviceBasis, AdviceEntry, Conflict, DecisionRecord, DueDiligenceCheck, FunderFacts, Outcome,
     Participant, Publication, RegisterEntry, RegisterField, Screen, Way,
@@ -268,6 +268,14 @@ impl FundingDecision {
                             answer: a.answer.clone(),
                         }
                     })
+                    .collect(),
+            );
+            // The bodies whose advice the log holds, as the community records them (I9).
+            let bodies: BTreeSet<&BodyId> = consulting.advice().iter().map(|a| &a.body).collect();
+            record.advisers = Some(
+                bodies
+                    .into_iter()
+                    .filter_map(|b| community.figures(b).ok())
                     .collect(),
             );
             let mut ways = BTreeSet::new();
