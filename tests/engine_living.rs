@@ -451,6 +451,16 @@ fn a_governance_decision_changes_who_decides_from_then_on() {
     let later = StreamId::new("second-recruitment").unwrap();
     propose(&engine, &later, DecisionKind::Recruitment, vec![], 30);
     assert_eq!(route_of(&engine, &later).as_str(), "decision_circle");
+    engine.handle(adopt(&later, 40)).unwrap();
+    // Each decision's gate names the map it was routed by: the governance decision the
+    // founding's, the later recruitment the new one.
+    let founding_map =
+        coproduction::living::governance_hash(engine_support::governance(&community()).map());
+    assert_eq!(engine.gates(&governance)[0].governance, Some(founding_map));
+    assert_eq!(
+        engine.gates(&later)[0].governance,
+        Some(coproduction::living::governance_hash(&new_map))
+    );
     // The earlier process keeps the route it opened on.
     assert_eq!(route_of(&engine, &earlier).as_str(), "staff_team");
     let history = engine.history().unwrap();

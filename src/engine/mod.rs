@@ -723,7 +723,7 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                 stream: id.clone(),
                 source,
             })?;
-        Ok(GateSummary::new(opened.charter_hash(), &proof))
+        Ok(GateSummary::new(opened.charter_hash(), &proof).routed_by(opened.governance_hash()))
     }
 
     /// Appends `events` to stream `id` after its last sequence number, and `linked` to the

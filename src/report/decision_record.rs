@@ -449,6 +449,9 @@ fn gate_section(f: &mut fmt::Formatter<'_>, review: &GateReview) -> fmt::Result 
         passed.charter,
         passed.rules_checked.len()
     )?;
+    if let Some(map) = passed.governance {
+        writeln!(f, "Routed by governance map {map}.")?;
+    }
     for o in &passed.overrides {
         writeln!(
             f,

@@ -140,6 +140,10 @@ pub struct GateSummary {
     /// The acknowledgements that cleared warnings.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub acknowledgements: Vec<Acknowledgement>,
+    /// The hash of the governance map the process was routed by, when it had one
+    /// ([`living::governance_hash`](crate::living::governance_hash)).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub governance: Option<Hash>,
 }
 
 impl GateSummary {
@@ -150,7 +154,15 @@ impl GateSummary {
             rules_checked: proof.rules_checked.clone(),
             overrides: proof.overrides_used.clone(),
             acknowledgements: proof.acknowledgements_used.clone(),
+            governance: None,
         }
+    }
+
+    /// Names the governance map the process was routed by.
+    #[must_use]
+    pub fn routed_by(mut self, governance: Option<Hash>) -> Self {
+        self.governance = governance;
+        self
     }
 }
 
