@@ -303,3 +303,30 @@ fn a_time_that_cannot_be_read_a_missing_journal_and_no_founding_are_refused() {
     assert_eq!(out.status.code(), USAGE);
     assert!(text(&out.stderr).contains("--at"));
 }
+
+#[test]
+fn run_dates_a_new_journals_founding_as_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    let journal = dir.path().join("journal.jsonl");
+    let journal = journal.to_str().unwrap();
+    let founded = |extra: &[&str]| {
+        let mut args = vec!["run", "--journal", journal, "--community"];
+        let community = data("community.json");
+        args.push(community.to_str().unwrap());
+        args.extend_from_slice(extra);
+        let out = Command::new(env!("CARGO_BIN_EXE_coproduction"))
+            .args(&args)
+            .output()
+            .unwrap();
+        (out.status.code(), text(&out.stderr))
+    };
+    let (code, stderr) = founded(&["--founded-at", "March"]);
+    assert_eq!(code, REFUSED, "{stderr}");
+    assert!(stderr.contains("--founded-at"), "{stderr}");
+    let (code, stderr) = founded(&["--founded-at", "2021-01-04T09:00:00Z"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let first = std::fs::read_to_string(journal).unwrap();
+    let founding: serde_json::Value = serde_json::from_str(first.lines().next().unwrap()).unwrap();
+    assert_eq!(founding["time"], "2021-01-04T09:00:00Z");
+    assert_eq!(founding["event"]["event"]["type"], "founded");
+}

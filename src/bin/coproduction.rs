@@ -4,7 +4,8 @@
 //! ```text
 //! coproduction check   --charter charter.json --record record.json [--gate]
 //! coproduction run     --journal journal.jsonl --community community.json
-//!                      [--governance governance.json] [--charter charter.json]  < requests.jsonl
+//!                      [--governance governance.json] [--charter charter.json]
+//!                      [--founded-at TIME]  < requests.jsonl
 //! coproduction replay  --journal journal.jsonl
 //! coproduction community  --journal journal.jsonl --at TIME
 //! coproduction governance --journal journal.jsonl --at TIME
@@ -97,6 +98,11 @@ enum Command {
         /// The charter (JSON); the default charter when absent.
         #[arg(long)]
         charter: Option<PathBuf>,
+        /// When a new journal's founding is dated (the Unix epoch when absent); changes to
+        /// the community take effect in time order from it. Ignored for a journal that has
+        /// its founding.
+        #[arg(long)]
+        founded_at: Option<String>,
     },
     /// Verify a journal's hash chain and print a summary of its streams as JSON.
     Replay {
@@ -509,7 +515,9 @@ fn run(cli: Cli) -> Result<(), Stop> {
             community,
             governance,
             charter: c,
+            founded_at,
         } => {
+            let founded_at = founded_at.map(|t| time("--founded-at", &t)).transpose()?;
             let community: Community = json(&community)?;
             let governance =
                 match governance {
@@ -521,8 +529,14 @@ fn run(cli: Cli) -> Result<(), Stop> {
                         })?)
                     }
                 };
-            let engine =
-                Engine::open(community, governance, charter(c.as_ref())?, journal(&path)?)?;
+            let mut builder = Engine::builder(community).charter(charter(c.as_ref())?);
+            if let Some(governance) = governance {
+                builder = builder.governance(governance);
+            }
+            if let Some(at) = founded_at {
+                builder = builder.founded_at(at);
+            }
+            let engine = builder.open(journal(&path)?)?;
             let mut input = std::io::stdin().lock();
             let mut buf = Vec::new();
             for n in 1u64.. {
