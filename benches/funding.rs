@@ -53,7 +53,7 @@ fn consulting() -> FundingState {
     let mut commands = vec![
         FundingCommand::Identify {
             offer: Box::new(offer),
-            policy: Box::new(policy),
+            policy: Some(Box::new(policy)),
         },
         FundingCommand::StartScreening {},
         FundingCommand::Screen {},

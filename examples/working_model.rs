@@ -96,6 +96,7 @@ fn main() -> Result<(), coproduction::Error> {
             members,
         },
         changes: vec![],
+        effective_from: None,
     };
     let route = governance.route(&DecisionKind::WorkingModel, RouteFacts::new())?;
     let summary = route

@@ -53,6 +53,16 @@ impl Hash {
         Self(*blake3::hash(bytes).as_bytes())
     }
 
+    /// The BLAKE3 hash of `value`'s JSON, as `serde_json` writes it: how the community,
+    /// its governance map and its funding policy are named in the journal and in records.
+    /// A value whose `Serialize` fails (none of the crate's documents can) hashes what was
+    /// written before the failure.
+    pub fn of_json<T: serde::Serialize + ?Sized>(value: &T) -> Self {
+        let mut hasher = blake3::Hasher::new();
+        let _ = serde_json::to_writer(&mut hasher, value);
+        Self::of_hasher(&hasher)
+    }
+
     /// The 32 bytes of the hash.
     pub fn as_bytes(&self) -> &[u8; 32] {
         &self.0

@@ -77,22 +77,29 @@ fn recruitment_by_the_circle() -> GovernanceMap {
 fn run(dir: &Path, requests: &[&str]) -> String {
     let journal = dir.join("journal.jsonl");
     let journal = journal.to_str().unwrap().to_owned();
+    let out = run_with(&journal, &[], &requests.join("\n"));
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    journal
+}
+
+/// `run` on `journal` with the example community and governance map, `extra` arguments,
+/// and `requests` on stdin.
+fn run_with(journal: &str, extra: &[&std::ffi::OsStr], requests: &str) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_coproduction"))
-        .args(["run", "--journal", &journal, "--community"])
+        .args(["run", "--journal", journal, "--community"])
         .arg(data("community.json"))
         .arg("--governance")
         .arg(data("governance.json"))
+        .args(extra)
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
     let mut stdin = child.stdin.take().unwrap();
-    std::io::Write::write_all(&mut stdin, requests.join("\n").as_bytes()).unwrap();
+    std::io::Write::write_all(&mut stdin, requests.as_bytes()).unwrap();
     drop(stdin);
-    let out = child.wait_with_output().unwrap();
-    assert!(out.status.success(), "{}", text(&out.stderr));
-    journal
+    child.wait_with_output().unwrap()
 }
 
 const DECLARES: &str = r#"{"stream": "community", "actor": 21, "now": "2022-09-01T10:00:00Z",
@@ -152,6 +159,7 @@ fn governance_prints_the_map_in_force_at_the_time_given_with_its_hash() {
                     map: recruitment_by_the_circle(),
                 }),
                 decided_by: Some("who-recruits".parse().unwrap()),
+                from: None,
             },
         };
         // And a member's own change later, which leaves the map as it is.
@@ -162,6 +170,7 @@ fn governance_prints_the_map_in_force_at_the_time_given_with_its_hash() {
                     declared: true,
                 }),
                 decided_by: None,
+                from: None,
             },
         };
         file.append(
@@ -329,4 +338,66 @@ fn run_dates_a_new_journals_founding_as_asked() {
     let founding: serde_json::Value = serde_json::from_str(first.lines().next().unwrap()).unwrap();
     assert_eq!(founding["time"], "2021-01-04T09:00:00Z");
     assert_eq!(founding["event"]["event"]["type"], "founded");
+}
+
+#[test]
+fn run_founds_a_journal_with_a_funding_policy_that_identify_then_follows() {
+    let dir = tempfile::tempdir().unwrap();
+    let journal = dir.path().join("journal.jsonl");
+    let journal = journal.to_str().unwrap();
+    let run = |policy: &Path, requests: &str| {
+        run_with(
+            journal,
+            &["--funding-policy".as_ref(), policy.as_os_str()],
+            requests,
+        )
+    };
+    // No policy in the request: the community's, from the founding, screens the offer.
+    let identify = line(
+        r#"{"stream": "offer-trust", "actor": 1, "now": "2022-10-03T09:00:00Z",
+        "command": {"process": "funding", "command": {"type": "identify",
+            "offer": {"kind": "funding", "funder": "A local trust", "sector": "Charitable trust",
+                      "description": "Room hire", "amount": 500}}}}"#,
+    );
+    let out = run(&data("funding_policy.json"), &identify);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let written: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(written[0]["event"]["type"], "started");
+    let founding = std::fs::read_to_string(journal).unwrap();
+    let founding: serde_json::Value =
+        serde_json::from_str(founding.lines().next().unwrap()).unwrap();
+    assert_eq!(
+        founding["event"]["event"]["funding_policy"]["red_line_sectors"],
+        serde_json::json!(["arms", "tobacco"])
+    );
+
+    // Another policy than the journal's founding: refused, naming the part.
+    let mut stricter: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(data("funding_policy.json")).unwrap())
+            .unwrap();
+    stricter["red_line_sectors"] = serde_json::json!(["arms", "gambling", "tobacco"]);
+    let other = dir.path().join("stricter.json");
+    std::fs::write(&other, stricter.to_string()).unwrap();
+    let before = std::fs::read(journal).unwrap();
+    let out = run(&other, "");
+    stops(&out, REFUSED, "funding policy");
+    assert_eq!(std::fs::read(journal).unwrap(), before);
+
+    // A policy that does not validate founds nothing.
+    stricter["comment_window_days"] = 30.into();
+    std::fs::write(&other, stricter.to_string()).unwrap();
+    let fresh = dir.path().join("fresh.jsonl");
+    let out = Command::new(env!("CARGO_BIN_EXE_coproduction"))
+        .args(["run", "--journal", fresh.to_str().unwrap(), "--community"])
+        .arg(data("community.json"))
+        .arg("--funding-policy")
+        .arg(&other)
+        .output()
+        .unwrap();
+    stops(&out, REFUSED, "comment_window_days");
+    assert!(
+        std::fs::read_to_string(&fresh)
+            .unwrap_or_default()
+            .is_empty()
+    );
 }

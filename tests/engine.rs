@@ -625,6 +625,7 @@ mod proposals {
                 members: [CO_2].into(),
             },
             changes: vec![],
+            effective_from: None,
         };
         proposal(
             STAFF_1,

@@ -63,7 +63,7 @@ fn route_for(offer: &Offer) -> Route {
 fn identify(offer: &Offer) -> FundingCommand {
     FundingCommand::Identify {
         offer: Box::new(offer.clone()),
-        policy: Box::new(FundingPolicy::seed()),
+        policy: Some(Box::new(FundingPolicy::seed())),
     }
 }
 

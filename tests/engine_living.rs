@@ -8,9 +8,13 @@ use coproduction::Community;
 use coproduction::cocreation::{ItemId, ProposalId};
 use coproduction::community::{BodyId, Member, MemberId};
 use coproduction::decision::DecisionKind;
+use coproduction::decision::Method;
 use coproduction::engine::ProcessState;
 use coproduction::engine::{Engine, EngineError, EngineEvent, ProcessCommand, Request};
+use coproduction::funding::{FundingCommand, FundingPolicy, Offer};
 use coproduction::governance::GovernanceMap;
+use coproduction::governance::{Procedure, Route};
+use coproduction::hash::Hash;
 use coproduction::journal::{FileJournal, Journal, MemoryJournal, StreamId};
 use coproduction::living::{self, CommunityChange, LivingError, LivingEvent};
 use coproduction::proposal::{DecisionResult, ProposalCommand, ProposalConfig, ProposalRoles};
@@ -90,6 +94,18 @@ fn propose(
     changes: Vec<CommunityChange>,
     minute: i64,
 ) {
+    propose_from(engine, stream, kind, changes, None, minute);
+}
+
+/// As [`propose`], with the changes to take effect from `effective_from`.
+fn propose_from(
+    engine: &TestEngine,
+    stream: &StreamId,
+    kind: DecisionKind,
+    changes: Vec<CommunityChange>,
+    effective_from: Option<jiff::Timestamp>,
+    minute: i64,
+) {
     let config = ProposalConfig {
         id: ProposalId::new(1),
         title: "Rebalance the Allies Group".into(),
@@ -102,6 +118,7 @@ fn propose(
             members: [ALLY].into(),
         },
         changes,
+        effective_from,
     };
     let steps = [
         (
@@ -182,6 +199,7 @@ fn a_new_journal_opens_with_its_founding() {
         community: founded,
         governance,
         charter,
+        ..
     } = &events[0]
     else {
         panic!("a founding first: {events:?}");
@@ -578,6 +596,16 @@ fn a_journal_opens_from_its_founding_and_refuses_another_community() {
     ));
 }
 
+/// A new journal holding every event of `engine`'s, written again one by one.
+fn copy_of(engine: &TestEngine) -> MemoryJournal<EngineEvent> {
+    let copy = MemoryJournal::new();
+    for e in engine.journal().read_all().unwrap() {
+        let event = coproduction::journal::NewEvent::new(e.actor, e.time, e.event);
+        copy.append(&e.stream, e.seq - 1, vec![event]).unwrap();
+    }
+    copy
+}
+
 /// A member's own change, from a small alphabet.
 #[derive(Debug, Clone)]
 enum Step {
@@ -586,8 +614,9 @@ enum Step {
     Declare(u64, bool),
     /// Sent on its own: needs a decision.
     Appoint(u64),
-    /// Carried by a recruitment proposal, adopted.
-    Recruit(u64),
+    /// Carried by a recruitment proposal, adopted, in force from the adoption or the
+    /// given number of minutes after it.
+    Recruit(u64, Option<i64>),
 }
 
 fn step() -> impl Strategy<Value = Step> {
@@ -596,7 +625,7 @@ fn step() -> impl Strategy<Value = Step> {
         (15u64..34).prop_map(Step::Leave),
         (15u64..34, any::<bool>()).prop_map(|(m, d)| Step::Declare(m, d)),
         (15u64..34).prop_map(Step::Appoint),
-        (15u64..34).prop_map(Step::Recruit),
+        (15u64..34, prop::option::of(0i64..40)).prop_map(|(m, later)| Step::Recruit(m, later)),
     ]
 }
 
@@ -617,9 +646,10 @@ proptest! {
                 Step::Leave(m) => (MemberId::new(m), CommunityChange::Leave { member: MemberId::new(m) }),
                 Step::Declare(m, declared) => (MemberId::new(m), CommunityChange::LivedExperience { member: MemberId::new(m), declared }),
                 Step::Appoint(m) => (ALLY, appoint(m)),
-                Step::Recruit(m) => {
+                Step::Recruit(m, later) => {
                     let stream = StreamId::new(&format!("recruit-{i}")).unwrap();
-                    propose(&engine, &stream, DecisionKind::Recruitment, vec![appoint(m)], minute);
+                    let from = later.map(|later| at(minute + 8 + later));
+                    propose_from(&engine, &stream, DecisionKind::Recruitment, vec![appoint(m)], from, minute);
                     let before = engine.journal().read_all().unwrap().len();
                     // Taken with the adoption, or the adoption refused and nothing written.
                     match engine.handle(adopt(&stream, minute + 8)) {
@@ -637,18 +667,11 @@ proptest! {
             let after = engine.journal().read_all().unwrap().len();
             prop_assert_eq!(after, before + usize::from(taken));
         }
-        let copy = MemoryJournal::new();
-        let mut seq = std::collections::BTreeMap::new();
-        for e in engine.journal().read_all().unwrap() {
-            let next = seq.entry(e.stream.clone()).or_insert(0u64);
-            copy.append(&e.stream, *next, vec![coproduction::journal::NewEvent::new(e.actor, e.time, e.event)]).unwrap();
-            *next += 1;
-        }
-        let replayed = Engine::from_journal(copy).unwrap();
+        let replayed = Engine::from_journal(copy_of(&engine)).unwrap();
         // Every change that needed a decision names the one that adopted it.
         let history = engine.history().unwrap();
         for e in engine.journal().read_all().unwrap() {
-            if let EngineEvent::Community { event: LivingEvent::Changed { change, decided_by } } = e.event {
+            if let EngineEvent::Community { event: LivingEvent::Changed { change, decided_by, .. } } = e.event {
                 let community = history.at(e.time - jiff::SignedDuration::from_nanos(1)).community().clone();
                 if change.needs_decision(&community).is_some() {
                     prop_assert!(decided_by.is_some(), "{change:?}");
@@ -659,4 +682,257 @@ proptest! {
             prop_assert_eq!(engine.community_at(at(minute)), replayed.community_at(at(minute)));
         }
     }
+}
+
+#[test]
+fn a_change_adopted_to_take_effect_later_is_in_force_from_then_and_not_before() {
+    let engine = engine();
+    for id in [41, 42] {
+        engine
+            .handle(change(
+                MEMBER,
+                0,
+                CommunityChange::Join { member: joiner(id) },
+            ))
+            .unwrap();
+    }
+    let wave = StreamId::new("allies-wave").unwrap();
+    let appoint = vec![CommunityChange::Appoint {
+        body: allies(),
+        members: vec![MemberId::new(41), MemberId::new(42)],
+    }];
+    // Adopted at minute 40, in force from minute 1,000.
+    propose_from(
+        &engine,
+        &wave,
+        DecisionKind::Recruitment,
+        appoint,
+        Some(at(1_000)),
+        30,
+    );
+    let before = figures(&engine, 39);
+    engine.handle(adopt(&wave, 40)).unwrap();
+    assert_eq!(figures(&engine, 40), before);
+    assert_eq!(figures(&engine, 999), before);
+    assert_eq!(figures(&engine, 1_000), (before.0 + 2, before.1 + 2));
+    let Some(LivingEvent::Changed {
+        from, decided_by, ..
+    }) = history_events(&engine).pop()
+    else {
+        panic!("the wave's change last");
+    };
+    assert_eq!((from, decided_by), (Some(at(1_000)), Some(wave.clone())));
+
+    // A member's own change meanwhile applies beneath the scheduled wave; one that would
+    // stop it is refused and writes nothing.
+    engine
+        .handle(change(
+            MEMBER,
+            50,
+            CommunityChange::Join { member: joiner(43) },
+        ))
+        .unwrap();
+    let written = engine.journal().read_all().unwrap().len();
+    let err = engine
+        .handle(change(
+            MemberId::new(41),
+            60,
+            CommunityChange::Leave {
+                member: MemberId::new(41),
+            },
+        ))
+        .unwrap_err();
+    assert!(err.to_string().contains("scheduled from"), "{err}");
+    assert_eq!(engine.journal().read_all().unwrap().len(), written);
+    let version = engine.history().unwrap();
+    assert!(
+        version
+            .at(at(1_000))
+            .community()
+            .member(MemberId::new(43))
+            .is_some()
+    );
+
+    // Replayed from the journal alone, the same versions at the same times.
+    let replayed = Engine::from_journal(copy_of(&engine)).unwrap();
+    for minute in [39, 999, 1_000] {
+        assert_eq!(
+            replayed.community_at(at(minute)),
+            engine.community_at(at(minute))
+        );
+    }
+}
+
+#[test]
+fn a_stated_time_already_past_at_adoption_means_from_the_adoption() {
+    let engine = engine();
+    engine
+        .handle(change(
+            MEMBER,
+            0,
+            CommunityChange::Join { member: joiner(41) },
+        ))
+        .unwrap();
+    let wave = StreamId::new("allies-wave").unwrap();
+    let appoint = vec![CommunityChange::Appoint {
+        body: allies(),
+        members: vec![MemberId::new(41)],
+    }];
+    propose_from(
+        &engine,
+        &wave,
+        DecisionKind::Recruitment,
+        appoint,
+        Some(at(5)),
+        30,
+    );
+    let before = figures(&engine, 39);
+    engine.handle(adopt(&wave, 40)).unwrap();
+    // Never backdated: from the adoption, not minute 5.
+    assert_eq!(figures(&engine, 39), before);
+    assert_eq!(figures(&engine, 40), (before.0 + 1, before.1 + 1));
+    let Some(LivingEvent::Changed { from, .. }) = history_events(&engine).pop() else {
+        panic!("the wave's change last");
+    };
+    assert_eq!(from, None);
+}
+
+fn betting_offer() -> Offer {
+    Offer::new(
+        DecisionKind::Funding,
+        "A betting company",
+        "Gambling",
+        "Sponsorship of the summer event",
+    )
+    .amount(1_500)
+}
+
+fn identify(stream: &StreamId, minute: i64, policy: Option<FundingPolicy>) -> Request {
+    Request::new(
+        stream.clone(),
+        STAFF_1,
+        at(minute),
+        ProcessCommand::Funding {
+            command: FundingCommand::Identify {
+                offer: Box::new(betting_offer()),
+                policy: policy.map(Box::new),
+            },
+        },
+    )
+}
+
+/// The route the engine journalled when the process on `stream` opened.
+fn started_route(engine: &TestEngine, stream: &StreamId) -> Route {
+    engine
+        .journal()
+        .read_all()
+        .unwrap()
+        .into_iter()
+        .find_map(|e| match e.event {
+            EngineEvent::Started { route, .. } if e.stream == *stream => route,
+            _ => None,
+        })
+        .map(|r| *r)
+        .unwrap()
+}
+
+#[test]
+fn the_funding_policy_is_the_communitys_and_changes_by_its_decision() {
+    let community = community();
+    let open = |journal, policy| {
+        Engine::builder(community.clone())
+            .governance(governance(&community))
+            .charter(light_charter())
+            .funding_policy(policy)
+            .founded_at(at(-100_000))
+            .open(journal)
+    };
+    let engine: TestEngine = open(MemoryJournal::new(), FundingPolicy::seed()).unwrap();
+
+    // No policy stated: the community's, in force, screens the offer.
+    let first = StreamId::new("betting-first").unwrap();
+    engine.handle(identify(&first, 0, None)).unwrap();
+    let Some(ProcessState::Funding(state)) = engine.state(&first) else {
+        panic!("a funding decision");
+    };
+    assert_eq!(state.decision().unwrap().policy(), &FundingPolicy::seed());
+    assert_eq!(
+        started_route(&engine, &first).procedure,
+        Procedure::Method(Method::AdviceProcess)
+    );
+
+    // A stated policy that is not the one in force is refused, and nothing is written.
+    let mut lenient = FundingPolicy::seed();
+    lenient.red_line_sectors.clear();
+    let written = engine.journal().read_all().unwrap().len();
+    let other = StreamId::new("betting-other").unwrap();
+    let err = engine
+        .handle(identify(&other, 1, Some(lenient)))
+        .unwrap_err();
+    assert!(matches!(err, EngineError::Unwitnessed { .. }), "{err}");
+    assert!(err.to_string().contains("not the one in force"), "{err}");
+    assert_eq!(engine.journal().read_all().unwrap().len(), written);
+    // Stating the policy in force is no different from leaving it out.
+    engine
+        .handle(identify(&other, 2, Some(FundingPolicy::seed())))
+        .unwrap();
+
+    // The community adds gambling to its red lines by a governance decision.
+    let mut stricter = FundingPolicy::seed();
+    stricter.red_line_sectors.insert("gambling".into());
+    let decision = StreamId::new("red-lines").unwrap();
+    propose(
+        &engine,
+        &decision,
+        DecisionKind::Governance,
+        vec![CommunityChange::FundingPolicy {
+            policy: Box::new(stricter.clone()),
+        }],
+        10,
+    );
+    // Sent on its own, the change is refused: it needs that decision.
+    let alone = change(
+        STAFF_1,
+        15,
+        CommunityChange::FundingPolicy {
+            policy: Box::new(stricter.clone()),
+        },
+    );
+    assert!(engine.handle(alone).is_err());
+    engine.handle(adopt(&decision, 20)).unwrap();
+
+    // A later offer from the same funder is screened by the new policy and declined on
+    // the red-line route; the first keeps the policy it opened under.
+    let later = StreamId::new("betting-later").unwrap();
+    engine.handle(identify(&later, 30, None)).unwrap();
+    assert_eq!(
+        started_route(&engine, &later).procedure,
+        Procedure::AutomaticDecline
+    );
+    let Some(ProcessState::Funding(state)) = engine.state(&first) else {
+        panic!("a funding decision");
+    };
+    assert_eq!(state.decision().unwrap().policy(), &FundingPolicy::seed());
+    let history = engine.history().unwrap();
+    assert_eq!(
+        history.at(at(19)).funding_policy_hash(),
+        Some(Hash::of_json(&FundingPolicy::seed()))
+    );
+    assert_eq!(
+        history.current().funding_policy_hash(),
+        Some(Hash::of_json(&stricter))
+    );
+
+    // The journal holds the founding policy: reopening with another is refused.
+    let err = open(copy_of(&engine), stricter).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            EngineError::NotTheFounding {
+                part: "funding policy",
+                ..
+            }
+        ),
+        "{err}"
+    );
 }

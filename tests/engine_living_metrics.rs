@@ -88,6 +88,7 @@ fn recruit<J: Journal<Event = EngineEvent>>(
             members: [ALLY].into(),
         },
         changes,
+        effective_from: None,
     };
     let steps = [
         (

@@ -221,7 +221,7 @@ fn an_invalid_policy_is_refused_at_identification() {
         .when(
             FundingCommand::Identify {
                 offer: Box::new(offer(0)),
-                policy: Box::new(policy),
+                policy: Some(Box::new(policy)),
             },
             ctx(1, 0),
         )
@@ -234,6 +234,19 @@ fn an_invalid_policy_is_refused_at_identification() {
                 }
             )
         });
+}
+
+#[test]
+fn the_bare_machine_identifies_an_offer_only_under_a_policy() {
+    given::<FundingProcess>([])
+        .when(
+            FundingCommand::Identify {
+                offer: Box::new(offer(0)),
+                policy: None,
+            },
+            ctx(1, 0),
+        )
+        .then_error(FundingError::NoPolicy);
 }
 
 // ---------------------------------------------------------------------------------------

@@ -250,6 +250,7 @@ fn time_to_decision_runs_from_the_proposal_or_the_review_that_reopened_it() {
             members: Default::default(),
         },
         changes: vec![],
+        effective_from: None,
     };
     let started = |round: &str, at| ProposalEvent::DecisionStarted {
         round: StreamId::new(round).unwrap(),

@@ -44,6 +44,7 @@ fn config() -> ProposalConfig {
             members: BTreeSet::from([MEMBER]),
         },
         changes: vec![],
+        effective_from: None,
     }
 }
 
@@ -140,6 +141,24 @@ fn only_a_proposer_or_the_steward_creates_a_proposal() {
             proposal: ProposalId::new(1),
             actor: OUTSIDER,
             role: ProposalRole::ProposerOrSteward,
+        });
+}
+
+#[test]
+fn a_proposal_dates_only_the_changes_it_carries() {
+    let mut dated = config();
+    dated.effective_from = Some(at("2022-10-01T00:00:00Z"));
+    given::<ProposalProcess>([])
+        .when(
+            ProposalCommand::Create {
+                config: Box::new(dated),
+            },
+            ctx(PROPOSER, "2022-07-01T09:00:00Z"),
+        )
+        .then_error(ProposalError::InvalidConfig {
+            proposal: ProposalId::new(1),
+            field: "effective_from",
+            reason: "it dates changes, and the proposal carries none",
         });
 }
 

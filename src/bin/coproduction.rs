@@ -103,6 +103,11 @@ enum Command {
         /// its founding.
         #[arg(long)]
         founded_at: Option<String>,
+        /// The funding policy (JSON) a new journal is founded with: funding decisions then
+        /// follow the policy in force and may leave it out of `identify`. Checked against
+        /// the founding of a journal that has one.
+        #[arg(long)]
+        funding_policy: Option<PathBuf>,
     },
     /// Verify a journal's hash chain and print a summary of its streams as JSON.
     Replay {
@@ -516,6 +521,7 @@ fn run(cli: Cli) -> Result<(), Stop> {
             governance,
             charter: c,
             founded_at,
+            funding_policy,
         } => {
             let founded_at = founded_at.map(|t| time("--founded-at", &t)).transpose()?;
             let community: Community = json(&community)?;
@@ -535,6 +541,9 @@ fn run(cli: Cli) -> Result<(), Stop> {
             }
             if let Some(at) = founded_at {
                 builder = builder.founded_at(at);
+            }
+            if let Some(path) = funding_policy {
+                builder = builder.funding_policy(json(&path)?);
             }
             let engine = builder.open(journal(&path)?)?;
             let mut input = std::io::stdin().lock();

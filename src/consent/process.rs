@@ -8,6 +8,7 @@ use crate::decision::DecisionKind;
 use crate::decision::Method;
 use crate::governance::{Route, RouteFacts};
 use crate::journal::StreamId;
+use crate::living::Version;
 use crate::machine::Decider;
 use crate::process::{Answerable, Opening, Process, ProcessKind, Projection, Reached, Witness};
 use crate::values::DecisionRecord;
@@ -55,6 +56,7 @@ impl Process for ConsentProcess {
         command: &RoundCommand,
         kind: Option<&DecisionKind>,
         facts: Option<&RouteFacts>,
+        _: &Version,
     ) -> Option<Option<Opening>> {
         match command {
             RoundCommand::Open { .. } | RoundCommand::OpenOnRoute { .. } => {

@@ -3,14 +3,15 @@
 use jiff::Timestamp;
 
 use crate::community::Community;
+use crate::funding::FundingPolicy;
 use crate::governance::Governance;
 use crate::journal::Journal;
 use crate::values::Charter;
 
 use super::{Engine, EngineError, EngineEvent};
 
-/// Builds an [`Engine`]: the community first, then (each optional) the governance map and
-/// the charter, and last the journal it opens on. Without a governance map processes are
+/// Builds an [`Engine`]: the community first, then (each optional) the governance map, the
+/// charter and the funding policy, and last the journal it opens on. Without a governance map processes are
 /// not routed; without a charter the seed community's ([`Charter::default`]) judges.
 ///
 /// # Example
@@ -31,6 +32,7 @@ pub struct EngineBuilder {
     community: Community,
     governance: Option<Governance>,
     charter: Option<Charter>,
+    funding_policy: Option<FundingPolicy>,
     founded_at: Option<Timestamp>,
 }
 
@@ -40,6 +42,7 @@ impl EngineBuilder {
             community,
             governance: None,
             charter: None,
+            funding_policy: None,
             founded_at: None,
         }
     }
@@ -53,6 +56,15 @@ impl EngineBuilder {
     /// Judges every decision by `charter`.
     pub fn charter(mut self, charter: Charter) -> Self {
         self.charter = Some(charter);
+        self
+    }
+
+    /// Founds the community with `policy` as its funding policy: every funding decision
+    /// follows the policy in force when it opens (a request may leave it out), and the
+    /// community changes it only by a governance decision. Without one, each funding
+    /// decision states the policy it follows.
+    pub fn funding_policy(mut self, policy: FundingPolicy) -> Self {
+        self.funding_policy = Some(policy);
         self
     }
 
@@ -78,6 +90,7 @@ impl EngineBuilder {
                 community: self.community,
                 governance: self.governance,
                 charter: self.charter.unwrap_or_default(),
+                funding_policy: self.funding_policy,
                 founded_at: self.founded_at.unwrap_or(Timestamp::UNIX_EPOCH),
             }),
             journal,

@@ -46,7 +46,7 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
         let id = &request.stream;
         let opening = request
             .command
-            .opening(request.kind.as_ref(), request.facts.as_ref())
+            .opening(request.kind.as_ref(), request.facts.as_ref(), v)
             .ok_or_else(|| EngineError::UnknownStream { stream: id.clone() })?
             .ok_or_else(|| EngineError::KindRequired { stream: id.clone() })?;
         let Some(process) = request.command.process() else {
@@ -57,6 +57,7 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
             route: route.as_ref(),
             community: v.community(),
             recused,
+            funding_policy: v.funding_policy(),
         };
         let resolved =
             request

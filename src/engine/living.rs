@@ -7,9 +7,13 @@ use jiff::Timestamp;
 
 use crate::community::{Community, MemberId};
 use crate::decision::DecisionKind;
+use crate::funding::FundingPolicy;
 use crate::governance::Governance;
+use crate::governance::GovernanceMap;
 use crate::journal::{BatchPart, Envelope, Hash, Journal, NewEvent, StreamId};
-use crate::living::{self, CommunityChange, History, LivingError, LivingEvent, Version};
+use crate::living::{
+    self, CommunityChange, Entry, Founding, History, LivingError, LivingEvent, Version,
+};
 use crate::process::Stream;
 use crate::values::Charter;
 
@@ -21,9 +25,9 @@ pub const ENGINE_ACTOR: MemberId = MemberId::new(0);
 
 /// The history, and the community stream's last sequence number.
 #[derive(Debug)]
-pub(super) struct Living {
-    pub(super) history: History,
-    pub(super) version: u64,
+pub(crate) struct Living {
+    pub(crate) history: History,
+    pub(crate) version: u64,
 }
 
 /// What an engine was opened with, when the caller supplied it.
@@ -31,15 +35,82 @@ pub(crate) struct Supplied {
     pub(crate) community: Community,
     pub(crate) governance: Option<Governance>,
     pub(crate) charter: Charter,
+    pub(crate) funding_policy: Option<FundingPolicy>,
     pub(crate) founded_at: Timestamp,
 }
 
 /// The hash of a community: BLAKE3 over its JSON.
 fn community_hash(community: &Community) -> Hash {
-    let mut hasher = blake3::Hasher::new();
-    // Plain data; writing it to a hasher cannot fail.
-    let _ = serde_json::to_writer(&mut hasher, community);
-    Hash::of_hasher(&hasher)
+    Hash::of_json(community)
+}
+
+/// The community's history as `envelopes` hold it: the founding, first on the community's
+/// stream, and every change since, with that stream's last sequence number. `None` when
+/// the stream is empty. `founding` sees the journal's founding first and may give the
+/// charter to use in its place (equal by hash, with custom rules the JSON cannot carry).
+///
+/// # Errors
+///
+/// [`EngineError::NoFounding`] when the stream opens with a change; what `founding`
+/// refuses; [`EngineError::History`] at the first change that does not replay.
+pub(crate) fn read_history(
+    envelopes: &[Envelope<EngineEvent>],
+    founding: impl FnOnce(&Founding) -> Result<Option<Charter>, EngineError>,
+) -> Result<Option<Living>, EngineError> {
+    let stream = living::stream();
+    let mut own = envelopes.iter().filter(|e| e.stream == stream);
+    let Some(first) = own.next() else {
+        return Ok(None);
+    };
+    let EngineEvent::Community {
+        event:
+            LivingEvent::Founded {
+                community,
+                governance,
+                charter,
+                funding_policy,
+            },
+    } = &first.event
+    else {
+        return Err(EngineError::NoFounding);
+    };
+    let mut parts = Founding {
+        community: community.clone(),
+        governance: governance.clone(),
+        charter: (**charter).clone(),
+        funding_policy: funding_policy.as_deref().cloned(),
+    };
+    if let Some(charter) = founding(&parts)? {
+        parts.charter = charter;
+    }
+    let at = |position| move |source| EngineError::History { position, source };
+    let mut living = Living {
+        history: History::found(parts, first.time).map_err(at(first.position))?,
+        version: first.seq,
+    };
+    for envelope in own {
+        let EngineEvent::Community {
+            event:
+                LivingEvent::Changed {
+                    change,
+                    decided_by,
+                    from,
+                },
+        } = &envelope.event
+        else {
+            continue;
+        };
+        let mut entry = Entry::new((**change).clone(), envelope.time);
+        if let Some(decided_by) = decided_by {
+            entry = entry.decided_by(decided_by.clone());
+        }
+        if let Some(from) = from {
+            entry = entry.effective(*from);
+        }
+        living.history = living.history.with(entry).map_err(at(envelope.position))?;
+        living.version = envelope.seq;
+    }
+    Ok(Some(living))
 }
 
 /// Reads the community's history from `envelopes`, checking `supplied` against its
@@ -49,119 +120,85 @@ pub(super) fn replay(
     envelopes: &[Envelope<EngineEvent>],
     supplied: Option<Supplied>,
 ) -> Result<(Living, Option<LivingEvent>), EngineError> {
-    let stream = living::stream();
-    let mut own = envelopes.iter().filter(|e| e.stream == stream);
-    let first = own.next();
-    let mut living = match (first, supplied) {
-        (
-            Some(Envelope {
-                event:
-                    EngineEvent::Community {
-                        event:
-                            LivingEvent::Founded {
-                                community,
-                                governance,
-                                charter,
-                            },
-                    },
-                time,
-                position,
-                seq,
-                ..
-            }),
-            supplied,
-        ) => {
-            if let Some(supplied) = &supplied {
-                same_founding(community, governance.as_ref(), charter, supplied)?;
-            }
-            // The supplied charter, equal by hash, keeps any custom rules the journal's
-            // JSON cannot carry.
-            let charter = supplied.map_or_else(|| (**charter).clone(), |s| s.charter);
-            let history = History::founded(community.clone(), governance.clone(), charter, *time)
-                .map_err(|source| EngineError::History {
-                position: *position,
-                source,
-            })?;
-            Living {
-                history,
-                version: *seq,
-            }
+    let mut supplied = supplied;
+    let read = read_history(envelopes, |founding| match supplied.take() {
+        Some(supplied) => {
+            same_founding(founding, &supplied)?;
+            Ok(Some(supplied.charter))
         }
-        (Some(_), _) | (None, None) => return Err(EngineError::NoFounding),
-        (None, Some(supplied)) => {
-            let founding = envelopes.is_empty().then(|| LivingEvent::Founded {
-                community: supplied.community.clone(),
-                governance: supplied.governance.as_ref().map(|g| g.map().clone()),
-                charter: Box::new(supplied.charter.clone()),
-            });
-            // A journal written before foundings were journalled opens with the supplied
-            // parts as its founding, kept in memory only.
-            let history = History::from_parts(
-                supplied.community,
-                supplied.governance,
-                supplied.charter,
-                supplied.founded_at,
-            );
-            return Ok((
-                Living {
-                    history,
-                    version: 0,
-                },
-                founding,
-            ));
-        }
-    };
-    for envelope in own {
-        let EngineEvent::Community {
-            event: LivingEvent::Changed { change, .. },
-        } = &envelope.event
-        else {
-            continue;
-        };
-        let version = living
-            .history
-            .check(change, envelope.time)
-            .map_err(|source| EngineError::History {
-                position: envelope.position,
-                source,
-            })?;
-        living.history.push(version);
-        living.version = envelope.seq;
+        None => Ok(None),
+    })?;
+    if let Some(living) = read {
+        return Ok((living, None));
     }
-    Ok((living, None))
+    let Some(supplied) = supplied else {
+        return Err(EngineError::NoFounding);
+    };
+    if let Some(policy) = &supplied.funding_policy {
+        policy.validate().map_err(|source| EngineError::Change {
+            actor: ENGINE_ACTOR,
+            source: LivingError::FundingPolicy { source },
+        })?;
+    }
+    let founding = envelopes.is_empty().then(|| LivingEvent::Founded {
+        community: supplied.community.clone(),
+        governance: supplied.governance.as_ref().map(|g| g.map().clone()),
+        charter: Box::new(supplied.charter.clone()),
+        funding_policy: supplied.funding_policy.clone().map(Box::new),
+    });
+    // A journal written before foundings were journalled opens with the supplied parts as
+    // its founding, kept in memory only.
+    let history = History::from_parts(
+        supplied.community,
+        supplied.governance,
+        supplied.charter,
+        supplied.funding_policy,
+        supplied.founded_at,
+    );
+    Ok((
+        Living {
+            history,
+            version: 0,
+        },
+        founding,
+    ))
 }
 
 /// Refuses supplied parts that differ from the journal's founding.
-fn same_founding(
-    community: &Community,
-    governance: Option<&crate::governance::GovernanceMap>,
-    charter: &Charter,
-    supplied: &Supplied,
-) -> Result<(), EngineError> {
-    if *community != supplied.community {
-        return Err(EngineError::NotTheFounding {
-            part: "community",
-            founded: community_hash(community),
-            supplied: community_hash(&supplied.community),
-        });
+fn same_founding(founding: &Founding, supplied: &Supplied) -> Result<(), EngineError> {
+    let differs = |part, founded, supplied| {
+        Err(EngineError::NotTheFounding {
+            part,
+            founded,
+            supplied,
+        })
+    };
+    if founding.community != supplied.community {
+        return differs(
+            "community",
+            community_hash(&founding.community),
+            community_hash(&supplied.community),
+        );
     }
+    let hash = |m: Option<&GovernanceMap>| m.map_or_else(|| Hash::of(b""), living::governance_hash);
     let supplied_map = supplied.governance.as_ref().map(Governance::map);
-    if governance != supplied_map {
-        let hash = |m: Option<&crate::governance::GovernanceMap>| {
-            m.map_or_else(|| Hash::of(b""), living::governance_hash)
-        };
-        return Err(EngineError::NotTheFounding {
-            part: "governance map",
-            founded: hash(governance),
-            supplied: hash(supplied_map),
-        });
+    if founding.governance.as_ref() != supplied_map {
+        return differs(
+            "governance map",
+            hash(founding.governance.as_ref()),
+            hash(supplied_map),
+        );
     }
-    if charter.hash() != supplied.charter.hash() {
-        return Err(EngineError::NotTheFounding {
-            part: "charter",
-            founded: charter.hash(),
-            supplied: supplied.charter.hash(),
-        });
+    if founding.charter.hash() != supplied.charter.hash() {
+        return differs("charter", founding.charter.hash(), supplied.charter.hash());
+    }
+    if founding.funding_policy != supplied.funding_policy {
+        let hash = |p: Option<&FundingPolicy>| p.map_or_else(|| Hash::of(b""), Hash::of_json);
+        return differs(
+            "funding policy",
+            hash(founding.funding_policy.as_ref()),
+            hash(supplied.funding_policy.as_ref()),
+        );
     }
     Ok(())
 }
@@ -199,7 +236,7 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
         let actor = request.actor;
         let refuse = |source| EngineError::Change { actor, source };
         let mut living = self.living.write().map_err(|_| EngineError::Poisoned)?;
-        let community = living.history.current().community();
+        let community = living.history.at(request.now).community();
         if let Some(kind) = change.needs_decision(community) {
             return Err(refuse(LivingError::NeedsDecision {
                 change: change.label(),
@@ -213,19 +250,17 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                 actor,
             }));
         }
-        let version = living.history.check(change, request.now).map_err(refuse)?;
+        let entry = Entry::new(change.clone(), request.now);
+        let history = living.history.with(entry.clone()).map_err(refuse)?;
         let event = EngineEvent::Community {
-            event: LivingEvent::Changed {
-                change: Box::new(change.clone()),
-                decided_by: None,
-            },
+            event: entry.event(),
         };
         let written = self.journal.append(
             &stream,
             living.version,
             vec![NewEvent::new(actor, request.now, event)],
         )?;
-        living.history.push(version);
+        living.history = history;
         if let Some(last) = written.last() {
             living.version = last.seq;
         }
@@ -233,53 +268,72 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
     }
 }
 
-/// The changes a decision of `kind` adopts, checked in order from `history` at `now`: the
-/// versions they make, or why they cannot take effect.
+/// What a decision adopts: its changes to the community, the stream that decided them, the
+/// decision's kind, and when they take effect if later than the decision.
+#[derive(Debug)]
+pub(super) struct Adopting {
+    pub(super) decided_by: StreamId,
+    pub(super) kind: DecisionKind,
+    pub(super) changes: Vec<CommunityChange>,
+    pub(super) from: Option<Timestamp>,
+}
+
+impl Adopting {
+    /// What the decision on `stream` adopts, if anything.
+    pub(super) fn of(stream: &StreamId, after: &Stream) -> Option<Self> {
+        let adoption = after.process().adopts();
+        (!adoption.changes.is_empty()).then(|| Self {
+            decided_by: stream.clone(),
+            kind: after.kind().clone(),
+            changes: adoption.changes.to_vec(),
+            from: adoption.from,
+        })
+    }
+
+    /// The entries the changes make, decided at `now`: in force from the stated time, or
+    /// from `now` when that has passed.
+    fn entries(&self, now: Timestamp) -> Vec<Entry> {
+        let from = self.from.map_or(now, |from| from.max(now));
+        self.changes
+            .iter()
+            .map(|change| {
+                Entry::new(change.clone(), now)
+                    .decided_by(self.decided_by.clone())
+                    .effective(from)
+            })
+            .collect()
+    }
+}
+
+/// `history` with the entries a decision of `kind` adopts, checked in order: or why they
+/// cannot take effect.
 pub(super) fn adopted(
     history: &History,
-    changes: &[CommunityChange],
+    entries: &[Entry],
     kind: &DecisionKind,
-    now: Timestamp,
-) -> Result<Vec<Version>, LivingError> {
+) -> Result<History, LivingError> {
     let mut ahead = history.clone();
-    let mut versions = Vec::with_capacity(changes.len());
-    for change in changes {
-        if let Some(needs) = change
-            .needs_decision(ahead.current().community())
+    for entry in entries {
+        if let Some(needs) = entry
+            .change
+            .needs_decision(ahead.at(entry.from).community())
             .filter(|needs| needs != kind)
         {
             return Err(LivingError::NeedsDecision {
-                change: change.label(),
+                change: entry.change.label(),
                 kind: needs,
             });
         }
-        let version = ahead.check(change, now)?;
-        ahead.push(version.clone());
-        versions.push(version);
+        ahead = ahead.with(entry.clone())?;
     }
-    Ok(versions)
-}
-
-/// The events that journal `changes`, adopted by the decision on `decided_by`.
-pub(super) fn changed_events(
-    changes: &[CommunityChange],
-    decided_by: &StreamId,
-) -> Vec<EngineEvent> {
-    changes
-        .iter()
-        .map(|change| EngineEvent::Community {
-            event: LivingEvent::Changed {
-                change: Box::new(change.clone()),
-                decided_by: Some(decided_by.clone()),
-            },
-        })
-        .collect()
+    Ok(ahead)
 }
 
 impl<J: Journal<Event = EngineEvent>> Engine<J> {
     /// Appends as [`Engine::append`] does, with the changes to the community the decision
-    /// on `adopts.0` adopts, in the same atomic batch: checked against the community as it
-    /// stands, journalled on its own stream naming the decision, in force from `now`.
+    /// adopts, in the same atomic batch: checked against the community as it stands,
+    /// journalled on its own stream naming the decision, in force from `now` or the later
+    /// time the decision states.
     #[allow(clippy::too_many_arguments)]
     pub(super) fn append_adopting(
         &self,
@@ -289,12 +343,13 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
         linked: Option<(StreamId, Vec<EngineEvent>)>,
         held: &mut Held<'_>,
         (actor, now): (MemberId, Timestamp),
-        (decided_by, kind, changes): (StreamId, DecisionKind, Vec<CommunityChange>),
+        adopting: Adopting,
     ) -> Result<Vec<Envelope<EngineEvent>>, EngineError> {
         let mut living = self.living.write().map_err(|_| EngineError::Poisoned)?;
-        let versions = adopted(&living.history, &changes, &kind, now).map_err(|source| {
+        let entries = adopting.entries(now);
+        let history = adopted(&living.history, &entries, &adopting.kind).map_err(|source| {
             EngineError::ChangeNotAdopted {
-                stream: decided_by.clone(),
+                stream: adopting.decided_by.clone(),
                 source,
             }
         })?;
@@ -317,7 +372,12 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
         parts.push(part(
             community.clone(),
             living.version,
-            changed_events(&changes, &decided_by),
+            entries
+                .iter()
+                .map(|entry| EngineEvent::Community {
+                    event: entry.event(),
+                })
+                .collect(),
         ));
         let written = self.journal.append_batch(parts)?;
         let target = linked.map(|(target, _)| target);
@@ -330,9 +390,7 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                 other.apply(envelope);
             }
         }
-        for version in versions {
-            living.history.push(version);
-        }
+        living.history = history;
         Ok(written)
     }
 }

@@ -94,7 +94,7 @@ mod builder;
 mod checks;
 mod error;
 mod evidence;
-mod living;
+pub(crate) mod living;
 mod request;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -105,10 +105,9 @@ use jiff::Timestamp;
 use crate::cocreation::CoCreation;
 use crate::community::{Community, MemberId};
 use crate::consent::RoundCommand;
-use crate::decision::DecisionKind;
 use crate::governance::Governance;
 use crate::journal::{BatchPart, Envelope, Hash, Journal, NewEvent, StreamId};
-use crate::living::{CommunityChange, Version};
+use crate::living::Version;
 use crate::machine::Context;
 use crate::metrics::Metrics;
 use crate::process::{
@@ -206,6 +205,7 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
             community,
             governance,
             charter,
+            funding_policy: None,
             founded_at: Timestamp::UNIX_EPOCH,
         };
         Self::open_with(Some(supplied), journal)
@@ -510,7 +510,7 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
             .as_ref()
             .is_some_and(|(_, events)| events.iter().any(EngineEvent::decides));
         // The changes to the community a decision adopts, with the stream that adopts them.
-        let mut adopts: Option<(StreamId, DecisionKind, Vec<CommunityChange>)> = None;
+        let mut adopts: Option<living::Adopting> = None;
         let (events, linked) = if deciding || linked_deciding {
             // The value gate, before a decided state, on the record as it will be after the
             // transition: a copy of the stream under decision takes the events first, and
@@ -521,10 +521,7 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
             }
             let events = if deciding {
                 let summary = self.gate(id, &after, |c| held.get(c).map(|g| &**g), *now, v)?;
-                let changes = after.process().adopts();
-                if !changes.is_empty() {
-                    adopts = Some((id.clone(), after.kind().clone(), changes.to_vec()));
-                }
+                adopts = living::Adopting::of(id, &after);
                 with_gate(events, &summary)
             } else {
                 events
@@ -549,11 +546,7 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                         }
                     };
                     let summary = self.gate(&target, &other_after, find, *now, v)?;
-                    let changes = other_after.process().adopts();
-                    if !changes.is_empty() {
-                        adopts =
-                            Some((target.clone(), other_after.kind().clone(), changes.to_vec()));
-                    }
+                    adopts = living::Adopting::of(&target, &other_after).or(adopts);
                     Some((target, with_gate(linked, &summary)))
                 }
                 linked => linked,
@@ -936,7 +929,8 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
         self.current().community_shared()
     }
 
-    /// The charter in force today, the latest.
+    /// The charter in force today: the latest, a change scheduled to take effect later
+    /// included.
     pub fn charter(&self) -> Arc<Charter> {
         self.current().charter_shared()
     }
@@ -946,7 +940,8 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
         self.current().governance_shared()
     }
 
-    /// The version of the community in force today.
+    /// The latest version of the community, a change scheduled to take effect later
+    /// included.
     fn current(&self) -> Arc<Version> {
         self.living
             .read()

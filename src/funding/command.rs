@@ -64,8 +64,11 @@ pub enum FundingCommand {
     Identify {
         /// The offer.
         offer: Box<Offer>,
-        /// The policy, fixed for this decision.
-        policy: Box<FundingPolicy>,
+        /// The policy, fixed for this decision. In an engine whose community keeps a
+        /// funding policy in its journal, leave it out: the engine takes the policy in
+        /// force, and refuses a stated one that differs from it. The bare machine needs it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        policy: Option<Box<FundingPolicy>>,
     },
     /// Start the red-line screen.
     StartScreening {},

@@ -81,6 +81,7 @@ impl Decider for FundingProcess {
         let attempted = command.label();
         match (state, command) {
             (FundingState::NotIdentified, FundingCommand::Identify { offer, policy }) => {
+                let policy = policy.as_ref().ok_or(FundingError::NoPolicy)?;
                 policy.validate()?;
                 offer.validate()?;
                 Ok(Events::one(FundingEvent::Identified {

@@ -165,6 +165,10 @@ pub enum FundingError {
     /// The offer is already identified.
     #[error("cannot identify the offer: it is already identified")]
     AlreadyIdentified,
+    /// An offer is identified under no funding policy: the command states none, and the
+    /// community keeps none in its journal.
+    #[error("cannot identify the offer: no funding policy is stated or in force")]
+    NoPolicy,
     /// No offer has been identified.
     #[error("cannot {attempted}: no offer has been identified")]
     NotIdentified {

@@ -6,9 +6,11 @@ use crate::community::Community;
 use crate::community::MemberId;
 use crate::decision::DecisionKind;
 use crate::governance::{Route, RouteFacts};
+use crate::hash::Hash;
 use crate::journal::StreamId;
+use crate::living::Version;
 use crate::machine::{Context, Decider, Events};
-use crate::process::{Answerable, Opening, Process, ProcessKind, Projection, Reached};
+use crate::process::{Answerable, Opening, Process, ProcessKind, Projection, Reached, Witness};
 use crate::values::DecisionRecord;
 
 use super::{
@@ -103,19 +105,67 @@ impl Process for FundingProcess {
         Some(FundingProcess::decide(state, &command, ctx))
     }
 
+    /// An offer identified with no policy stated takes the funding policy in force.
+    fn resolve(
+        command: &FundingCommand,
+        witness: &Witness<'_>,
+    ) -> Result<Option<FundingCommand>, FundingError> {
+        match command {
+            FundingCommand::Identify {
+                offer,
+                policy: None,
+            } => {
+                let policy = witness.funding_policy.ok_or(FundingError::NoPolicy)?;
+                Ok(Some(FundingCommand::Identify {
+                    offer: offer.clone(),
+                    policy: Some(Box::new(policy.clone())),
+                }))
+            }
+            _ => Ok(None),
+        }
+    }
+
+    /// The funding policy is the community's: where its journal keeps one, an offer is
+    /// identified under the policy in force and no other.
+    fn witnessed(command: &FundingCommand, witness: &Witness<'_>) -> Result<(), String> {
+        match (command, witness.funding_policy) {
+            (
+                FundingCommand::Identify {
+                    policy: Some(stated),
+                    ..
+                },
+                Some(in_force),
+            ) if **stated != *in_force => Err(format!(
+                "the funding policy stated ({}) is not the one in force ({})",
+                short(Hash::of_json(stated)),
+                short(Hash::of_json(in_force)),
+            )),
+            _ => Ok(()),
+        }
+    }
+
     /// An offer is routed on its own facts, whatever the request says: the amount, the
-    /// risks' tier, the red-line screen.
+    /// risks' tier, the red-line screen, by the policy it states or else the one in force.
     fn opening(
         command: &FundingCommand,
         _: Option<&DecisionKind>,
         _: Option<&RouteFacts>,
+        in_force: &Version,
     ) -> Option<Option<Opening>> {
         match command {
             FundingCommand::Identify { offer, policy } => Some(Some(Opening {
                 kind: offer.kind.clone(),
-                facts: Some(route_facts(offer, policy)),
+                facts: policy
+                    .as_deref()
+                    .or(in_force.funding_policy())
+                    .map(|policy| route_facts(offer, policy)),
             })),
             _ => None,
         }
     }
+}
+
+/// The first 12 hex digits of a hash, to name a document in a message.
+fn short(hash: Hash) -> String {
+    hash.to_string().chars().take(12).collect()
 }

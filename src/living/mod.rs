@@ -1,8 +1,9 @@
-//! The living community: members, bodies, the governance map and the charter as journalled
-//! history, changed through the community's own decisions.
+//! The living community: members, bodies, the governance map, the charter and the funding
+//! policy as journalled history, changed through the community's own decisions.
 //!
 //! A journal opens with its **founding** ([`LivingEvent::Founded`]): the community, the
-//! governance map and the charter the engine was first opened with, written as the first
+//! governance map, the charter and the funding policy the engine was first opened with
+//! ([`Founding`]), written as the first
 //! event of the reserved stream [`community`](stream). Every later change to them is a
 //! [`LivingEvent::Changed`] on that stream, with the member who made it and when. The
 //! engine reads all of it back when it opens: the journal alone says what the community was
@@ -18,7 +19,7 @@
 //! |---|---|
 //! | `join`, `leave`, `lived_experience` | none: the member's own (a join is recorded by any member) |
 //! | `appoint`, `release` (a body other than the whole community), `roles` | recruitment |
-//! | `form_body`, `dissolve_body`, `governance`, `charter` | governance |
+//! | `form_body`, `dissolve_body`, `governance`, `charter`, `funding_policy` | governance |
 //!
 //! A change that needs a decision is carried by a proposal of that kind
 //! ([`ProposalConfig::changes`](crate::proposal::ProposalConfig::changes)); the engine
@@ -27,9 +28,18 @@
 //! no longer validates). Sent on its own, such a change is refused.
 //!
 //! **Versions.** Each change makes a new [`Version`]: the community, the governance map
-//! (validated against that community) and the charter, with their hashes, in force from the
-//! change's time. Changes are in time order: none takes effect before the last one. A
-//! process is routed and judged by the version in force when it opened.
+//! (validated against that community), the charter and the funding policy, with their
+//! hashes, in force from the change's time. Changes are made in time order: none is made
+//! before the last one, and none is in force before it is made. A process is routed and
+//! judged by the version in force when it opened; a funding decision follows the funding
+//! policy in force then.
+//!
+//! **Changes that take effect later.** A decision may adopt changes from a stated time
+//! ([`ProposalConfig::effective_from`](crate::proposal::ProposalConfig::effective_from)): a
+//! new map from the start of the next quarter, say. Its [`Entry`] is *scheduled*: versions
+//! before that time are unchanged, a member's own change made meanwhile applies beneath it
+//! (the scheduled version is made again over it), and a change that would leave the
+//! scheduled one unable to apply is refused ([`LivingError::Scheduled`]).
 //!
 //! # Example
 //!
@@ -57,6 +67,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::community::{Body, BodyId, BodyKind, Community, CommunityError, Member, MemberId, Role};
 use crate::decision::DecisionKind;
+use crate::funding::{FundingError, FundingPolicy};
 use crate::governance::{Governance, GovernanceError, GovernanceMap};
 use crate::journal::{Hash, StreamId};
 use crate::values::{Charter, CharterError};
@@ -140,6 +151,12 @@ pub enum CommunityChange {
         /// The charter.
         charter: Charter,
     },
+    /// A new funding policy: red lines, sanctions, thresholds and checklists, validated
+    /// before it takes effect.
+    FundingPolicy {
+        /// The policy.
+        policy: Box<FundingPolicy>,
+    },
 }
 
 impl CommunityChange {
@@ -156,6 +173,7 @@ impl CommunityChange {
             CommunityChange::DissolveBody { .. } => "dissolve_body",
             CommunityChange::Governance { .. } => "governance",
             CommunityChange::Charter { .. } => "charter",
+            CommunityChange::FundingPolicy { .. } => "funding_policy",
         }
     }
 
@@ -183,7 +201,8 @@ impl CommunityChange {
             CommunityChange::FormBody { .. }
             | CommunityChange::DissolveBody { .. }
             | CommunityChange::Governance { .. }
-            | CommunityChange::Charter { .. } => Some(DecisionKind::Governance),
+            | CommunityChange::Charter { .. }
+            | CommunityChange::FundingPolicy { .. } => Some(DecisionKind::Governance),
         }
     }
 
@@ -217,6 +236,18 @@ impl CommunityChange {
     }
 }
 
+/// What a decision adopts when it decides (see
+/// [`Process::adopts`](crate::process::Process::adopts)): its changes to the community and,
+/// when they are to take effect later than the decision, from when.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Adoption<'a> {
+    /// The changes, in the order they apply.
+    pub changes: &'a [CommunityChange],
+    /// When they take effect, if later than the decision; a time already past when the
+    /// decision is taken means from the decision.
+    pub from: Option<Timestamp>,
+}
+
 /// What the community's stream journals.
 ///
 /// JSON: `{"type": "founded", ...}` or `{"type": "changed", "change": {...}}`.
@@ -234,14 +265,20 @@ pub enum LivingEvent {
         governance: Option<GovernanceMap>,
         /// The founding charter.
         charter: Box<Charter>,
+        /// The founding funding policy, if the community screens funding in its journal.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        funding_policy: Option<Box<FundingPolicy>>,
     },
-    /// A change, in force from the event's time.
+    /// A change, in force from the event's time or from the later time it states.
     Changed {
         /// The change.
         change: Box<CommunityChange>,
         /// The decision that adopted it, when it needed one.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         decided_by: Option<StreamId>,
+        /// When it takes effect, when that is later than the event's time.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        from: Option<Timestamp>,
     },
 }
 
@@ -300,6 +337,23 @@ pub enum LivingError {
         /// Who tried.
         actor: MemberId,
     },
+    /// A new funding policy is not valid.
+    #[error("the funding policy cannot be used: {source}")]
+    FundingPolicy {
+        /// Why.
+        source: FundingError,
+    },
+    /// A change made now would leave a change scheduled to take effect later unable to
+    /// apply.
+    #[error("the {change} change would stop the change scheduled from {from}: {source}")]
+    Scheduled {
+        /// The change made now.
+        change: &'static str,
+        /// When the scheduled change takes effect.
+        from: Timestamp,
+        /// Why the scheduled change would no longer apply.
+        source: Box<LivingError>,
+    },
     /// The change names no member, or a body with nobody in it.
     #[error("the {change} change names nobody")]
     NobodyNamed {
@@ -308,21 +362,31 @@ pub enum LivingError {
     },
 }
 
-/// The community, governance map and charter in force from one time on.
+/// The community, governance map, charter and funding policy in force from one time on,
+/// and the change that made them.
 #[derive(Debug, Clone)]
 pub struct Version {
     from: Timestamp,
+    entry: Option<Arc<Entry>>,
     community: Arc<Community>,
     governance: Option<Arc<Governance>>,
     governance_hash: Option<Hash>,
     charter: Arc<Charter>,
     charter_hash: Hash,
+    policy: Option<Arc<FundingPolicy>>,
+    policy_hash: Option<Hash>,
 }
 
 impl Version {
     /// When this version took effect.
     pub fn from(&self) -> Timestamp {
         self.from
+    }
+
+    /// The change that made this version, when it was made and which decision adopted
+    /// it; `None` for the founding.
+    pub fn entry(&self) -> Option<&Entry> {
+        self.entry.as_deref()
     }
 
     /// The community.
@@ -340,9 +404,14 @@ impl Version {
         self.governance.as_deref()
     }
 
-    /// The hash of the governance map (of its JSON), if there is one.
+    /// The hash of the governance map ([`governance_hash`]), if there is one.
     pub fn governance_hash(&self) -> Option<Hash> {
         self.governance_hash
+    }
+
+    /// The governance map, shared.
+    pub fn governance_shared(&self) -> Option<Arc<Governance>> {
+        self.governance.clone()
     }
 
     /// The charter.
@@ -355,127 +424,27 @@ impl Version {
         Arc::clone(&self.charter)
     }
 
-    /// The governance map, shared.
-    pub fn governance_shared(&self) -> Option<Arc<Governance>> {
-        self.governance.clone()
-    }
-
     /// The charter's hash ([`Charter::hash`]).
     pub fn charter_hash(&self) -> Hash {
         self.charter_hash
     }
-}
 
-/// The hash of a governance map: BLAKE3 over its JSON.
-pub fn governance_hash(map: &GovernanceMap) -> Hash {
-    let mut hasher = blake3::Hasher::new();
-    // The map is plain data; writing it to a hasher cannot fail.
-    let _ = serde_json::to_writer(&mut hasher, map);
-    Hash::of_hasher(&hasher)
-}
-
-/// Every version of the community since its founding, in time order.
-#[derive(Debug, Clone)]
-pub struct History {
-    founding: Arc<Version>,
-    later: Vec<Arc<Version>>,
-}
-
-impl History {
-    /// The history of a community founded at `at` with `community`, `governance` (a map,
-    /// validated against it) and `charter`.
-    ///
-    /// # Errors
-    ///
-    /// [`LivingError::Governance`] if the map does not validate against the community.
-    pub fn founded(
-        community: Community,
-        governance: Option<GovernanceMap>,
-        charter: Charter,
-        at: Timestamp,
-    ) -> Result<Self, LivingError> {
-        let governance = governance
-            .map(|map| validated(map, &community, "founding"))
-            .transpose()?;
-        Ok(Self::from_parts(community, governance, charter, at))
+    /// The funding policy, if the community has one in its journal: the red lines,
+    /// thresholds and checklists every funding decision opened under this version
+    /// follows.
+    pub fn funding_policy(&self) -> Option<&FundingPolicy> {
+        self.policy.as_deref()
     }
 
-    /// The history of a community founded with parts already checked.
-    pub(crate) fn from_parts(
-        community: Community,
-        governance: Option<Governance>,
-        charter: Charter,
-        at: Timestamp,
-    ) -> Self {
-        let governance_hash = governance.as_ref().map(|g| governance_hash(g.map()));
-        Self {
-            founding: Arc::new(Version {
-                from: at,
-                community: Arc::new(community),
-                governance: governance.map(Arc::new),
-                governance_hash,
-                charter_hash: charter.hash(),
-                charter: Arc::new(charter),
-            }),
-            later: Vec::new(),
-        }
+    /// The funding policy's hash ([`Hash::of_json`]), if there is one.
+    pub fn funding_policy_hash(&self) -> Option<Hash> {
+        self.policy_hash
     }
 
-    /// The version in force now: the latest.
-    pub fn current(&self) -> &Version {
-        self.later.last().unwrap_or(&self.founding)
-    }
-
-    /// The latest version, shared.
-    pub(crate) fn current_shared(&self) -> Arc<Version> {
-        Arc::clone(self.later.last().unwrap_or(&self.founding))
-    }
-
-    /// The version in force at `time`: the latest that took effect at or before it, or the
-    /// founding for a time before it.
-    pub fn at(&self, time: Timestamp) -> &Version {
-        self.at_arc(time)
-    }
-
-    /// The version in force at `time`, shared.
-    pub(crate) fn at_shared(&self, time: Timestamp) -> Arc<Version> {
-        Arc::clone(self.at_arc(time))
-    }
-
-    fn at_arc(&self, time: Timestamp) -> &Arc<Version> {
-        let after = self.later.partition_point(|v| v.from <= time);
-        after
-            .checked_sub(1)
-            .and_then(|i| self.later.get(i))
-            .unwrap_or(&self.founding)
-    }
-
-    /// The founding version.
-    pub fn founding(&self) -> &Version {
-        &self.founding
-    }
-
-    /// Every version, oldest first.
-    pub fn versions(&self) -> impl Iterator<Item = &Version> + '_ {
-        std::iter::once(&*self.founding).chain(self.later.iter().map(|v| &**v))
-    }
-
-    /// Checks `change` at `at` against the current version and returns the version it
-    /// makes; changes nothing.
-    ///
-    /// # Errors
-    ///
-    /// [`LivingError`]: dated before the last change, or the change does not apply.
-    pub fn check(&self, change: &CommunityChange, at: Timestamp) -> Result<Version, LivingError> {
-        let current = self.current();
+    /// The version `entry` makes of this one, in force from `entry.from`.
+    fn then(&self, entry: Entry) -> Result<Version, LivingError> {
+        let change = &entry.change;
         let name = change.label();
-        if at < current.from {
-            return Err(LivingError::Backdated {
-                change: name,
-                at,
-                last: current.from,
-            });
-        }
         let community_error = |source| LivingError::Community {
             change: name,
             source,
@@ -484,12 +453,12 @@ impl History {
             return Err(LivingError::NobodyNamed { change: name });
         }
         let mut community = None;
-        let mut governance = current.governance.clone();
-        let mut charter = None;
+        let mut governance = self.governance.clone();
+        let mut governance_hash = self.governance_hash;
+        let mut charter = (Arc::clone(&self.charter), self.charter_hash);
+        let mut policy = (self.policy.clone(), self.policy_hash);
         let edit = |community: &mut Option<Community>| -> Community {
-            community
-                .take()
-                .unwrap_or_else(|| current.community().clone())
+            community.take().unwrap_or_else(|| self.community().clone())
         };
         match change {
             CommunityChange::Join { member } => {
@@ -548,48 +517,316 @@ impl History {
                 community = Some(c);
             }
             CommunityChange::Governance { map } => {
-                governance = Some(Arc::new(validated(map.clone(), current.community(), name)?));
+                governance = Some(Arc::new(validated(map.clone(), self.community(), name)?));
+                governance_hash = Some(governance_hash_of(map));
             }
             CommunityChange::Charter { charter: new } => {
-                charter = Some(new.clone());
+                charter = (Arc::new(new.clone()), new.hash());
+            }
+            CommunityChange::FundingPolicy { policy: new } => {
+                new.validate()
+                    .map_err(|source| LivingError::FundingPolicy { source })?;
+                policy = (Some(Arc::new((**new).clone())), Some(Hash::of_json(new)));
             }
         }
         // A changed community must still carry the governance map in force.
         if let (Some(c), Some(g)) = (&community, &governance) {
             governance = Some(Arc::new(validated(g.map().clone(), c, name)?));
         }
-        let governance_hash = match change {
-            CommunityChange::Governance { map } => Some(governance_hash(map)),
-            _ => current.governance_hash,
-        };
-        let (charter, charter_hash) = match charter {
-            Some(c) => (Arc::new(c.clone()), c.hash()),
-            None => (Arc::clone(&current.charter), current.charter_hash),
-        };
         Ok(Version {
-            from: at,
-            community: community.map_or_else(|| Arc::clone(&current.community), Arc::new),
+            from: entry.from,
+            entry: Some(Arc::new(entry)),
+            community: community.map_or_else(|| Arc::clone(&self.community), Arc::new),
             governance,
             governance_hash,
-            charter,
-            charter_hash,
+            charter: charter.0,
+            charter_hash: charter.1,
+            policy: policy.0,
+            policy_hash: policy.1,
         })
     }
+}
 
-    /// Applies `change` from `at`.
+/// One change as the journal holds it: what changed, when it was made, from when it takes
+/// effect, and the decision that adopted it.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Entry {
+    /// The change.
+    pub change: CommunityChange,
+    /// When it was made: its event's time.
+    pub made: Timestamp,
+    /// When it takes effect: never before it was made.
+    pub from: Timestamp,
+    /// The decision that adopted it, when it needed one.
+    pub decided_by: Option<StreamId>,
+}
+
+impl Entry {
+    /// A change made at `at`, in force from then, on nobody's decision.
+    pub fn new(change: CommunityChange, at: Timestamp) -> Self {
+        Self {
+            change,
+            made: at,
+            from: at,
+            decided_by: None,
+        }
+    }
+
+    /// The same change adopted by the decision on `stream`.
+    #[must_use]
+    pub fn decided_by(mut self, stream: StreamId) -> Self {
+        self.decided_by = Some(stream);
+        self
+    }
+
+    /// The same change, in force from `from` (when that is after it was made).
+    #[must_use]
+    pub fn effective(mut self, from: Timestamp) -> Self {
+        self.from = from;
+        self
+    }
+
+    /// The event that journals this entry: `from` is written only when it differs from the
+    /// event's time.
+    pub fn event(&self) -> LivingEvent {
+        LivingEvent::Changed {
+            change: Box::new(self.change.clone()),
+            decided_by: self.decided_by.clone(),
+            from: (self.from != self.made).then_some(self.from),
+        }
+    }
+}
+
+/// The hash of a governance map: BLAKE3 over its JSON.
+pub fn governance_hash(map: &GovernanceMap) -> Hash {
+    governance_hash_of(map)
+}
+
+fn governance_hash_of(map: &GovernanceMap) -> Hash {
+    Hash::of_json(map)
+}
+
+/// What a community is founded with: its first members and bodies, governance map,
+/// charter and funding policy.
+#[derive(Debug, Clone)]
+pub struct Founding {
+    /// The founding community.
+    pub community: Community,
+    /// The founding governance map, if the community routes its decisions.
+    pub governance: Option<GovernanceMap>,
+    /// The founding charter.
+    pub charter: Charter,
+    /// The founding funding policy, if the community screens funding in its journal.
+    pub funding_policy: Option<FundingPolicy>,
+}
+
+/// Every version of the community since its founding, in the order they take effect.
+///
+/// A change adopted to take effect later is **scheduled**: its version sits ahead of the
+/// present, and a change made in between applies before it; every version after the
+/// insertion is made again, and a change that would leave a scheduled one unable to apply
+/// is refused ([`LivingError::Scheduled`]).
+#[derive(Debug, Clone)]
+pub struct History {
+    founding: Arc<Version>,
+    later: Vec<Arc<Version>>,
+    last_made: Timestamp,
+}
+
+impl History {
+    /// The history of a community founded at `at` with `community`, `governance` (a map,
+    /// validated against it) and `charter`, and no funding policy.
     ///
     /// # Errors
     ///
-    /// As [`History::check`]; a refused change leaves the history as it was.
-    pub fn apply(&mut self, change: &CommunityChange, at: Timestamp) -> Result<(), LivingError> {
-        let version = self.check(change, at)?;
-        self.later.push(Arc::new(version));
-        Ok(())
+    /// [`LivingError::Governance`] if the map does not validate against the community.
+    pub fn founded(
+        community: Community,
+        governance: Option<GovernanceMap>,
+        charter: Charter,
+        at: Timestamp,
+    ) -> Result<Self, LivingError> {
+        Self::found(
+            Founding {
+                community,
+                governance,
+                charter,
+                funding_policy: None,
+            },
+            at,
+        )
     }
 
-    /// Adds a version made by [`History::check`].
-    pub(crate) fn push(&mut self, version: Version) {
-        self.later.push(Arc::new(version));
+    /// The history of a community founded at `at` with `founding`.
+    ///
+    /// # Errors
+    ///
+    /// [`LivingError::Governance`] if the map does not validate against the community;
+    /// [`LivingError::FundingPolicy`] if the policy does not validate.
+    pub fn found(founding: Founding, at: Timestamp) -> Result<Self, LivingError> {
+        let governance = founding
+            .governance
+            .map(|map| validated(map, &founding.community, "founding"))
+            .transpose()?;
+        if let Some(policy) = &founding.funding_policy {
+            policy
+                .validate()
+                .map_err(|source| LivingError::FundingPolicy { source })?;
+        }
+        Ok(Self::from_parts(
+            founding.community,
+            governance,
+            founding.charter,
+            founding.funding_policy,
+            at,
+        ))
+    }
+
+    /// The history of a community founded with parts already checked.
+    pub(crate) fn from_parts(
+        community: Community,
+        governance: Option<Governance>,
+        charter: Charter,
+        policy: Option<FundingPolicy>,
+        at: Timestamp,
+    ) -> Self {
+        let governance_hash = governance.as_ref().map(|g| governance_hash_of(g.map()));
+        let policy_hash = policy.as_ref().map(Hash::of_json);
+        Self {
+            founding: Arc::new(Version {
+                from: at,
+                entry: None,
+                community: Arc::new(community),
+                governance: governance.map(Arc::new),
+                governance_hash,
+                charter_hash: charter.hash(),
+                charter: Arc::new(charter),
+                policy: policy.map(Arc::new),
+                policy_hash,
+            }),
+            later: Vec::new(),
+            last_made: at,
+        }
+    }
+
+    /// The latest version, scheduled ones included: what the community will be once every
+    /// change adopted so far has taken effect.
+    pub fn current(&self) -> &Version {
+        self.later.last().unwrap_or(&self.founding)
+    }
+
+    /// The latest version, shared.
+    pub(crate) fn current_shared(&self) -> Arc<Version> {
+        Arc::clone(self.later.last().unwrap_or(&self.founding))
+    }
+
+    /// The version in force at `time`: the latest that took effect at or before it, or the
+    /// founding for a time before it.
+    pub fn at(&self, time: Timestamp) -> &Version {
+        self.at_arc(time)
+    }
+
+    /// The version in force at `time`, shared.
+    pub(crate) fn at_shared(&self, time: Timestamp) -> Arc<Version> {
+        Arc::clone(self.at_arc(time))
+    }
+
+    fn at_arc(&self, time: Timestamp) -> &Arc<Version> {
+        let after = self.later.partition_point(|v| v.from <= time);
+        after
+            .checked_sub(1)
+            .and_then(|i| self.later.get(i))
+            .unwrap_or(&self.founding)
+    }
+
+    /// The founding version.
+    pub fn founding(&self) -> &Version {
+        &self.founding
+    }
+
+    /// When the last change was made (the founding's time when there is none): no change
+    /// is made before it.
+    pub fn last_made(&self) -> Timestamp {
+        self.last_made
+    }
+
+    /// Every version, in the order they take effect.
+    pub fn versions(&self) -> impl Iterator<Item = &Version> + '_ {
+        std::iter::once(&*self.founding).chain(self.later.iter().map(|v| &**v))
+    }
+
+    /// The history with `entry` in it; changes nothing.
+    ///
+    /// # Errors
+    ///
+    /// [`LivingError`]: made before the last change, in force before it was made, the
+    /// change does not apply to the version in force from then, or a scheduled change no
+    /// longer applies after it.
+    pub fn with(&self, entry: Entry) -> Result<History, LivingError> {
+        let name = entry.change.label();
+        if entry.made < self.last_made {
+            return Err(LivingError::Backdated {
+                change: name,
+                at: entry.made,
+                last: self.last_made,
+            });
+        }
+        if entry.from < entry.made {
+            return Err(LivingError::Backdated {
+                change: name,
+                at: entry.from,
+                last: entry.made,
+            });
+        }
+        let made = entry.made;
+        let split = self.later.partition_point(|v| v.from <= entry.from);
+        let (before, scheduled) = self.later.split_at(split);
+        let mut later: Vec<Arc<Version>> = before.to_vec();
+        let base = later.last().unwrap_or(&self.founding);
+        let mut last = Arc::new(base.then(entry)?);
+        later.push(Arc::clone(&last));
+        for version in scheduled {
+            let Some(entry) = version.entry() else {
+                continue;
+            };
+            let next = last
+                .then(entry.clone())
+                .map_err(|source| LivingError::Scheduled {
+                    change: name,
+                    from: entry.from,
+                    source: Box::new(source),
+                })?;
+            last = Arc::new(next);
+            later.push(Arc::clone(&last));
+        }
+        Ok(History {
+            founding: Arc::clone(&self.founding),
+            later,
+            last_made: made,
+        })
+    }
+
+    /// Checks `change` made at `at`, in force from then, and returns the version it makes;
+    /// changes nothing.
+    ///
+    /// # Errors
+    ///
+    /// As [`History::with`].
+    pub fn check(&self, change: &CommunityChange, at: Timestamp) -> Result<Version, LivingError> {
+        let entry = Entry::new(change.clone(), at);
+        let history = self.with(entry)?;
+        Ok(history.at(at).clone())
+    }
+
+    /// Applies `change` made at `at`, in force from then.
+    ///
+    /// # Errors
+    ///
+    /// As [`History::with`]; a refused change leaves the history as it was.
+    pub fn apply(&mut self, change: &CommunityChange, at: Timestamp) -> Result<(), LivingError> {
+        *self = self.with(Entry::new(change.clone(), at))?;
+        Ok(())
     }
 }
 

@@ -254,6 +254,7 @@ fn the_events_read_back_as_written() {
     let event = LivingEvent::Changed {
         change: Box::new(change),
         decided_by: Some(StreamId::new("allies-recruitment").unwrap()),
+        from: None,
     };
     let json = serde_json::to_string(&event).unwrap();
     assert_eq!(
@@ -263,4 +264,172 @@ fn the_events_read_back_as_written() {
     assert_eq!(serde_json::from_str::<LivingEvent>(&json).unwrap(), event);
     let unknown = r#"{"type":"changed","change":{"type":"leave","member":4,"why":"x"}}"#;
     assert!(serde_json::from_str::<LivingEvent>(unknown).is_err());
+}
+
+fn joiner(n: u64) -> CommunityChange {
+    CommunityChange::Join {
+        member: Member::new(MemberId::new(n), format!("Member {n}")).with_lived_experience(),
+    }
+}
+
+fn appoint(members: &[u64]) -> CommunityChange {
+    CommunityChange::Appoint {
+        body: allies(),
+        members: members.iter().copied().map(MemberId::new).collect(),
+    }
+}
+
+#[test]
+fn a_scheduled_change_takes_effect_from_its_time_over_changes_made_meanwhile() {
+    let mut h = history();
+    h.apply(&joiner(4), at("2021-03-01T09:00:00Z")).unwrap();
+    // Adopted on 10 March to take effect on 1 April.
+    let wave =
+        Entry::new(appoint(&[4]), at("2021-03-10T12:00:00Z")).effective(at("2021-04-01T00:00:00Z"));
+    h = h.with(wave).unwrap();
+    // A member joins on 20 March: before the scheduled wave takes effect.
+    h = h
+        .with(Entry::new(joiner(5), at("2021-03-20T09:00:00Z")))
+        .unwrap();
+    let size = |t| h.at(at(t)).community().figures(&allies()).unwrap().size;
+    assert_eq!(size("2021-03-31T23:59:59Z"), 3);
+    assert_eq!(size("2021-04-01T00:00:00Z"), 4);
+    // The scheduled version was made again over the join: member 5 is in it too.
+    let april = h.at(at("2021-04-01T00:00:00Z"));
+    assert!(april.community().member(MemberId::new(5)).is_some());
+    assert_eq!(april.entry().unwrap().from, at("2021-04-01T00:00:00Z"));
+    assert_eq!(april.entry().unwrap().made, at("2021-03-10T12:00:00Z"));
+    // In the order they take effect, and the latest made is the join.
+    let froms: Vec<Timestamp> = h.versions().map(Version::from).collect();
+    assert!(froms.windows(2).all(|w| w[0] <= w[1]), "{froms:?}");
+    assert_eq!(h.last_made(), at("2021-03-20T09:00:00Z"));
+    assert_eq!(h.current().from(), at("2021-04-01T00:00:00Z"));
+}
+
+#[test]
+fn a_change_that_would_stop_a_scheduled_one_is_refused_and_changes_nothing() {
+    let mut h = history();
+    h.apply(&joiner(4), at("2021-03-01T09:00:00Z")).unwrap();
+    h = h
+        .with(
+            Entry::new(appoint(&[4]), at("2021-03-10T12:00:00Z"))
+                .effective(at("2021-04-01T00:00:00Z")),
+        )
+        .unwrap();
+    let before = h.versions().count();
+    // Member 4 leaving before the wave would leave the wave appointing nobody known.
+    let leave = Entry::new(
+        CommunityChange::Leave {
+            member: MemberId::new(4),
+        },
+        at("2021-03-15T09:00:00Z"),
+    );
+    let err = h.with(leave).unwrap_err();
+    let LivingError::Scheduled {
+        change: "leave",
+        from,
+        source,
+    } = &err
+    else {
+        panic!("{err}");
+    };
+    assert_eq!(*from, at("2021-04-01T00:00:00Z"));
+    assert!(
+        matches!(
+            **source,
+            LivingError::Community {
+                change: "appoint",
+                ..
+            }
+        ),
+        "{source}"
+    );
+    assert!(
+        err.to_string().contains("scheduled from 2021-04-01"),
+        "{err}"
+    );
+    assert_eq!(h.versions().count(), before);
+    // After the wave has taken effect, leaving is the member's own change again.
+    assert!(
+        h.with(Entry::new(
+            CommunityChange::Leave {
+                member: MemberId::new(4)
+            },
+            at("2021-04-02T09:00:00Z"),
+        ))
+        .is_ok()
+    );
+}
+
+#[test]
+fn a_change_is_never_in_force_before_it_was_made() {
+    let h = history();
+    let backdated =
+        Entry::new(joiner(4), at("2021-03-01T09:00:00Z")).effective(at("2021-02-01T09:00:00Z"));
+    let err = h.with(backdated).unwrap_err();
+    assert_eq!(
+        err,
+        LivingError::Backdated {
+            change: "join",
+            at: at("2021-02-01T09:00:00Z"),
+            last: at("2021-03-01T09:00:00Z"),
+        }
+    );
+    let event = Entry::new(joiner(4), at("2021-03-01T09:00:00Z"))
+        .effective(at("2021-04-01T00:00:00Z"))
+        .event();
+    let json = serde_json::to_string(&event).unwrap();
+    assert!(
+        json.ends_with(r#""from":"2021-04-01T00:00:00Z"}"#),
+        "{json}"
+    );
+    // In force from when it was made: no `from` written.
+    let now = Entry::new(joiner(4), at("2021-03-01T09:00:00Z")).event();
+    assert!(!serde_json::to_string(&now).unwrap().contains("from"));
+}
+
+#[test]
+fn a_funding_policy_is_validated_and_named_by_its_hash() {
+    use crate::funding::FundingPolicy;
+    let h = History::found(
+        Founding {
+            community: founding(),
+            governance: None,
+            charter: Charter::default(),
+            funding_policy: Some(FundingPolicy::seed()),
+        },
+        at("2021-01-04T09:00:00Z"),
+    )
+    .unwrap();
+    let seed = Hash::of_json(&FundingPolicy::seed());
+    assert_eq!(h.founding().funding_policy_hash(), Some(seed));
+    let mut stricter = FundingPolicy::seed();
+    stricter.red_line_sectors.insert("gambling".into());
+    let change = CommunityChange::FundingPolicy {
+        policy: Box::new(stricter.clone()),
+    };
+    assert_eq!(
+        change.needs_decision(h.current().community()),
+        Some(DecisionKind::Governance)
+    );
+    let h2 = h
+        .with(Entry::new(change, at("2021-06-01T09:00:00Z")))
+        .unwrap();
+    assert_eq!(
+        h2.at(at("2021-05-31T00:00:00Z")).funding_policy_hash(),
+        Some(seed)
+    );
+    assert_eq!(h2.current().funding_policy(), Some(&stricter));
+    assert_ne!(h2.current().funding_policy_hash(), Some(seed));
+    let mut broken = FundingPolicy::seed();
+    broken.comment_window_days = 30;
+    let err = h
+        .with(Entry::new(
+            CommunityChange::FundingPolicy {
+                policy: Box::new(broken),
+            },
+            at("2021-06-01T09:00:00Z"),
+        ))
+        .unwrap_err();
+    assert!(matches!(err, LivingError::FundingPolicy { .. }), "{err}");
 }

@@ -3,8 +3,9 @@
 //!
 //! The community asked of its advisory group how many members bring lived experience; the
 //! answer changes as people join, leave and are appointed. [`CommunityMetrics::from_journal`]
-//! reads the community's own stream ([`living::stream`]) from a journal's envelopes, folds
-//! it into a [`History`] as the engine does when it opens, and counts. It is pure: no clock,
+//! reads the community's own stream ([`living::stream`](crate::living::stream)) from a journal's envelopes, folds
+//! it into a [`History`](crate::living::History) as the engine does when it opens, and counts. A
+//! change adopted to take effect later is counted in the month it takes effect. It is pure: no clock,
 //! no I/O. What is counted, and where each figure comes from:
 //!
 //! - **Months** are calendar months in UTC (`YYYY-MM`), every one from the month of the
@@ -87,8 +88,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::community::{BodyId, Community, MemberId, Share};
 use crate::engine::EngineError;
+use crate::engine::living::read_history;
 use crate::journal::{Envelope, StreamId};
-use crate::living::{self, CommunityChange, History, LivingEvent};
+use crate::living::CommunityChange;
 use crate::process::EngineEvent;
 
 /// The community's figures over time, from one journal. See the [module guide](self) for
@@ -219,58 +221,30 @@ impl CommunityMetrics {
     /// # Ok::<(), coproduction::Error>(())
     /// ```
     pub fn from_journal(envelopes: &[Envelope<EngineEvent>]) -> Result<Self, EngineError> {
-        let stream = living::stream();
-        let mut own = envelopes.iter().filter(|e| e.stream == stream);
-        let Some(Envelope {
-            event:
-                EngineEvent::Community {
-                    event:
-                        LivingEvent::Founded {
-                            community,
-                            governance,
-                            charter,
-                        },
-                },
-            time: founded_at,
-            position,
-            ..
-        }) = own.next()
-        else {
-            return Err(EngineError::NoFounding);
-        };
-        let history_error = |position: u64| move |source| EngineError::History { position, source };
-        let mut history = History::founded(
-            community.clone(),
-            governance.clone(),
-            (**charter).clone(),
-            *founded_at,
-        )
-        .map_err(history_error(*position))?;
-        let founding = history.current().community_shared();
+        let history = read_history(envelopes, |_| Ok(None))?
+            .ok_or(EngineError::NoFounding)?
+            .history;
+        let founded_at = history.founding().from();
+        let founding = history.founding().community_shared();
         let mut steps = Vec::new();
-        for envelope in own {
-            let EngineEvent::Community {
-                event: LivingEvent::Changed { change, decided_by },
-            } = &envelope.event
-            else {
+        let mut before = Arc::clone(&founding);
+        for version in history.versions() {
+            let Some(entry) = version.entry() else {
                 continue;
             };
-            let before = history.current().community_shared();
-            history
-                .apply(change, envelope.time)
-                .map_err(history_error(envelope.position))?;
+            let after = version.community_shared();
             steps.push(Step {
-                at: envelope.time,
-                decided_by: decided_by.clone(),
-                change: (**change).clone(),
-                before,
-                after: history.current().community_shared(),
+                at: version.from(),
+                decided_by: entry.decided_by.clone(),
+                change: entry.change.clone(),
+                before: std::mem::replace(&mut before, Arc::clone(&after)),
+                after,
             });
         }
         Ok(Self {
-            founded_at: *founded_at,
-            last_change_at: steps.last().map_or(*founded_at, |s| s.at),
-            months: months(*founded_at, &founding, &steps),
+            founded_at,
+            last_change_at: steps.last().map_or(founded_at, |s| s.at),
+            months: months(founded_at, &founding, &steps),
             waves: waves(&steps),
         })
     }

@@ -10,7 +10,7 @@ use crate::decision::DecisionKind;
 use crate::funding::{FundingCommand, FundingError, FundingEvent, FundingProcess, FundingState};
 use crate::governance::{Route, RouteFacts};
 use crate::journal::StreamId;
-use crate::living::{CommunityChange, LivingEvent};
+use crate::living::{Adoption, CommunityChange, LivingEvent, Version};
 use crate::machine::{Context, Decider, Phase};
 
 use super::part::{PartCommand, PartEvent};
@@ -329,7 +329,7 @@ macro_rules! processes {
 
             /// The changes to the community the process makes when it decides (see
             /// [`Process::adopts`]).
-            pub fn adopts(&self) -> &[CommunityChange] {
+            pub fn adopts(&self) -> Adoption<'_> {
                 match self {
                     $(ProcessState::$variant(s) => <$decider as Process>::adopts(s),)+
                 }
@@ -361,9 +361,10 @@ macro_rules! processes {
                 &self,
                 kind: Option<&DecisionKind>,
                 facts: Option<&RouteFacts>,
+                in_force: &Version,
             ) -> Option<Option<Opening>> {
                 match self {
-                    $(ProcessCommand::$variant { command } => <$decider as Process>::opening(command, kind, facts),)+
+                    $(ProcessCommand::$variant { command } => <$decider as Process>::opening(command, kind, facts, in_force),)+
                     ProcessCommand::Evidence {} | ProcessCommand::Part { .. } | ProcessCommand::Change { .. } => None,
                 }
             }

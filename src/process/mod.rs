@@ -47,9 +47,10 @@ use std::collections::BTreeSet;
 
 use crate::community::{BodyId, Community, MemberId};
 use crate::decision::DecisionKind;
+use crate::funding::FundingPolicy;
 use crate::governance::{Route, RouteFacts};
 use crate::journal::StreamId;
-use crate::living::CommunityChange;
+use crate::living::{Adoption, Version};
 use crate::machine::{Context, Decider, Events};
 use crate::values::DecisionRecord;
 
@@ -129,6 +130,8 @@ pub struct Witness<'a> {
     pub community: &'a Community,
     /// Members who stepped out of the process decided for.
     pub recused: &'a BTreeSet<MemberId>,
+    /// The funding policy in force, if the community keeps one in its journal.
+    pub funding_policy: Option<&'a FundingPolicy>,
 }
 
 /// Who answers for a process beyond the commands its machine checks: who may attest the facts
@@ -174,12 +177,15 @@ pub trait Process: Decider {
     ) -> Option<DecisionRecord>;
 
     /// If `command` starts the process: its kind and routing facts, from the command itself
-    /// or, where the command does not carry them, from the request (`kind`, `facts`).
-    /// `Some(None)` when the command opens the process but the kind is missing.
+    /// or, where the command does not carry them, from the request (`kind`, `facts`) and the
+    /// community's documents in force (`in_force`: a funding decision screens by its
+    /// funding policy). `Some(None)` when the command opens the process but the kind is
+    /// missing.
     fn opening(
         command: &Self::Command,
         kind: Option<&DecisionKind>,
         facts: Option<&RouteFacts>,
+        in_force: &Version,
     ) -> Option<Option<Opening>>;
 
     /// An opening command that leaves to the engine what governance and the community say
@@ -217,11 +223,11 @@ pub trait Process: Decider {
     }
 
     /// The changes to the community the process makes when it decides (a proposal's
-    /// [`changes`](crate::proposal::ProposalConfig::changes)): the engine writes them to the
-    /// community's stream in the same batch as the deciding event.
-    fn adopts(state: &Self::State) -> &[CommunityChange] {
+    /// [`changes`](crate::proposal::ProposalConfig::changes)), and from when: the engine
+    /// writes them to the community's stream in the same batch as the deciding event.
+    fn adopts(state: &Self::State) -> Adoption<'_> {
         let _ = state;
-        &[]
+        Adoption::default()
     }
 
     /// The members who stepped out of this process (declared a conflict and recused), as

@@ -78,11 +78,16 @@ pub struct ProposalConfig {
     pub roles: ProposalRoles,
     /// The changes to the community, its bodies, governance map or charter that the
     /// proposal makes if adopted: the engine writes them to the community's stream with
-    /// the adoption, in force from then (see [`living`](crate::living)). Each must be a
-    /// change that a decision of the proposal's kind makes; at most
-    /// [`MAX_CHANGES`](Self::MAX_CHANGES).
+    /// the adoption, in force from then or from [`effective_from`](Self::effective_from)
+    /// (see [`living`](crate::living)). Each must be a change that a decision of the
+    /// proposal's kind makes; at most [`MAX_CHANGES`](Self::MAX_CHANGES).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub changes: Vec<CommunityChange>,
+    /// When the changes take effect, if later than the adoption (a new map from the start
+    /// of a quarter, say). A time that has passed when the proposal is adopted means from
+    /// the adoption: a change is never backdated. Only with `changes`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub effective_from: Option<Timestamp>,
 }
 
 impl ProposalConfig {
@@ -123,6 +128,12 @@ impl ProposalConfig {
         }
         if self.changes.len() > Self::MAX_CHANGES {
             return invalid("changes", "a proposal carries at most 64 changes");
+        }
+        if self.effective_from.is_some() && self.changes.is_empty() {
+            return invalid(
+                "effective_from",
+                "it dates changes, and the proposal carries none",
+            );
         }
         Ok(())
     }

@@ -68,6 +68,7 @@
 //!     answers: vec![],
 //!     roles: ProposalRoles { proposers: BTreeSet::from([proposer]), steward, members: BTreeSet::new() },
 //!     changes: vec![],
+//!     effective_from: None,
 //! };
 //! let s = |t: &str| Context::new(steward, at(t));
 //! // The route governance gives comes with the context (an engine gives it on its own).

@@ -4,7 +4,7 @@ use crate::community::Community;
 use crate::decision::DecisionKind;
 use crate::governance::{Route, RouteFacts};
 use crate::journal::StreamId;
-use crate::living::CommunityChange;
+use crate::living::{Adoption, Version};
 use crate::machine::{Context, Events};
 use crate::process::{Answerable, Opening, Process, ProcessKind, Projection, Reached};
 use crate::values::DecisionRecord;
@@ -29,10 +29,13 @@ impl Process for ProposalProcess {
     }
 
     /// The changes to the community its set-up carries.
-    fn adopts(state: &ProposalState) -> &[CommunityChange] {
+    fn adopts(state: &ProposalState) -> Adoption<'_> {
         state
             .proposal()
-            .map_or(&[], |p| p.config().changes.as_slice())
+            .map_or_else(Adoption::default, |p| Adoption {
+                changes: &p.config().changes,
+                from: p.config().effective_from,
+            })
     }
 
     /// The round that adopted the proposal, or the one deciding it now.
@@ -95,6 +98,7 @@ impl Process for ProposalProcess {
         command: &ProposalCommand,
         _: Option<&DecisionKind>,
         facts: Option<&RouteFacts>,
+        _: &Version,
     ) -> Option<Option<Opening>> {
         match command {
             ProposalCommand::Create { config } => Some(Some(Opening {

@@ -142,7 +142,7 @@ pub fn run(steps: &[(FundingCommand, u64, i64)]) -> (FundingState, Vec<FundingEv
 pub fn identify(i: usize) -> FundingCommand {
     FundingCommand::Identify {
         offer: Box::new(offer(i)),
-        policy: Box::new(policy()),
+        policy: Some(Box::new(policy())),
     }
 }
 

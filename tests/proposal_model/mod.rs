@@ -52,6 +52,7 @@ pub fn proposal_config(title: &str) -> ProposalConfig {
             members: BTreeSet::from([MemberId::new(MEMBER)]),
         },
         changes: vec![],
+        effective_from: None,
     }
 }
 

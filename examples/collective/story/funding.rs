@@ -72,7 +72,7 @@ pub(super) fn foundation_offer(
         "2021-04-19T09:00:00Z",
         FundingCommand::Identify {
             offer: Box::new(offer.clone()),
-            policy: Box::new(policy.clone()),
+            policy: Some(Box::new(policy.clone())),
         },
     )?;
     step(1, "2021-04-19T09:05:00Z", FundingCommand::StartScreening {})?;
@@ -414,7 +414,7 @@ pub(super) fn red_line_offer(engine: &StoryEngine) -> Result<ValueReport, coprod
         "00",
         FundingCommand::Identify {
             offer: Box::new(offer),
-            policy: Box::new(policy),
+            policy: Some(Box::new(policy)),
         },
     )?;
     step("05", FundingCommand::StartScreening {})?;

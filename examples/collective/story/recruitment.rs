@@ -159,6 +159,7 @@ pub(super) fn recruitment_decision(
             members: [MemberId::new(13)].into(),
         },
         changes: vec![],
+        effective_from: None,
     };
     engine.handle(proposal(
         decider,
@@ -357,6 +358,7 @@ pub(super) fn first_wave(
             members: [MemberId::new(5)].into(),
         },
         changes,
+        effective_from: None,
     };
     let stream = StreamId::new(WAVE)?;
     engine.handle(

@@ -69,6 +69,7 @@ pub(super) fn working_model(
                     members: community.members().map(|m| m.id).collect(),
                 },
                 changes: vec![],
+                effective_from: None,
             }),
         },
     ))?;

@@ -275,7 +275,7 @@ impl Funding<Identified> {
     ) -> Result<Self, FundingError> {
         let command = FundingCommand::Identify {
             offer: Box::new(offer),
-            policy: Box::new(policy),
+            policy: Some(Box::new(policy)),
         };
         start_typed(command, ctx)
     }

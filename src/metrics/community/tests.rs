@@ -4,6 +4,7 @@
 use super::*;
 use crate::community::{Body, BodyKind, Member};
 use crate::journal::{Journal, MemoryJournal, NewEvent};
+use crate::living::{self, LivingEvent};
 use crate::values::Charter;
 
 fn m(id: u64) -> MemberId {
@@ -50,6 +51,7 @@ fn journal(changes: Vec<(&str, Option<&str>, CommunityChange)>) -> Vec<Envelope<
             community: founding(),
             governance: None,
             charter: Box::new(Charter::default()),
+            funding_policy: None,
         },
     };
     let mut seq = 0;
@@ -59,6 +61,7 @@ fn journal(changes: Vec<(&str, Option<&str>, CommunityChange)>) -> Vec<Envelope<
             event: LivingEvent::Changed {
                 change: Box::new(change),
                 decided_by: decided_by.map(|s| StreamId::new(s).unwrap()),
+                from: None,
             },
         };
         (t(at), event)
