@@ -390,6 +390,12 @@ fn acceptance_is_gated_on_the_communitys_values() {
     assert_eq!(report.finding("C4").unwrap().status, Status::Satisfied);
     assert_eq!(report.finding("T7").unwrap().status, Status::Satisfied);
     assert_eq!(report.finding("T5").unwrap().status, Status::Satisfied);
+    // The gate names the funding policy the offer was screened under.
+    let gate = &engine.gates(&stream("room-hire"))[0];
+    assert_eq!(
+        gate.funding_policy,
+        Some(coproduction::hash::Hash::of_json(&FundingPolicy::seed()))
+    );
 }
 
 #[test]

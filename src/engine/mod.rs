@@ -716,7 +716,10 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                 stream: id.clone(),
                 source,
             })?;
-        Ok(GateSummary::new(opened.charter_hash(), &proof).routed_by(opened.governance_hash()))
+        let policy = after.process().funding_policy().map(Hash::of_json);
+        Ok(GateSummary::new(opened.charter_hash(), &proof)
+            .routed_by(opened.governance_hash())
+            .screened_by(policy))
     }
 
     /// Appends `events` to stream `id` after its last sequence number, and `linked` to the

@@ -14,7 +14,8 @@ use crate::process::{Answerable, Opening, Process, ProcessKind, Projection, Reac
 use crate::values::DecisionRecord;
 
 use super::{
-    FundingCommand, FundingError, FundingEvent, FundingProcess, FundingState, route_facts,
+    FundingCommand, FundingError, FundingEvent, FundingPolicy, FundingProcess, FundingState,
+    route_facts,
 };
 
 impl Process for FundingProcess {
@@ -103,6 +104,11 @@ impl Process for FundingProcess {
             consented,
         };
         Some(FundingProcess::decide(state, &command, ctx))
+    }
+
+    /// The policy the offer was identified under.
+    fn funding_policy(state: &FundingState) -> Option<&FundingPolicy> {
+        state.decision().map(|d| d.policy())
     }
 
     /// An offer identified with no policy stated takes the funding policy in force.

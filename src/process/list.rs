@@ -7,6 +7,7 @@ use std::collections::BTreeSet;
 use crate::community::{Community, MemberId};
 use crate::consent::{ConsentError, ConsentProcess, RoundCommand, RoundEvent, RoundState};
 use crate::decision::DecisionKind;
+use crate::funding::FundingPolicy;
 use crate::funding::{FundingCommand, FundingError, FundingEvent, FundingProcess, FundingState};
 use crate::governance::{Route, RouteFacts};
 use crate::journal::StreamId;
@@ -332,6 +333,14 @@ macro_rules! processes {
             pub fn adopts(&self) -> Adoption<'_> {
                 match self {
                     $(ProcessState::$variant(s) => <$decider as Process>::adopts(s),)+
+                }
+            }
+
+            /// The funding policy the process follows, if it is screened by one (see
+            /// [`Process::funding_policy`]).
+            pub fn funding_policy(&self) -> Option<&FundingPolicy> {
+                match self {
+                    $(ProcessState::$variant(s) => <$decider as Process>::funding_policy(s),)+
                 }
             }
 

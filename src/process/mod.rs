@@ -230,6 +230,13 @@ pub trait Process: Decider {
         Adoption::default()
     }
 
+    /// The funding policy the process follows, fixed when it opened (a funding decision's):
+    /// its gate summary names it by hash. The default: none.
+    fn funding_policy(state: &Self::State) -> Option<&FundingPolicy> {
+        let _ = state;
+        None
+    }
+
     /// The members who stepped out of this process (declared a conflict and recused), as
     /// its own events record them: a round deciding for it seats none of them.
     fn recused(state: &Self::State) -> BTreeSet<MemberId> {

@@ -452,6 +452,9 @@ fn gate_section(f: &mut fmt::Formatter<'_>, review: &GateReview) -> fmt::Result 
     if let Some(map) = passed.governance {
         writeln!(f, "Routed by governance map {map}.")?;
     }
+    if let Some(policy) = passed.funding_policy {
+        writeln!(f, "Screened under funding policy {policy}.")?;
+    }
     for o in &passed.overrides {
         writeln!(
             f,

@@ -144,6 +144,10 @@ pub struct GateSummary {
     /// ([`living::governance_hash`](crate::living::governance_hash)).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub governance: Option<Hash>,
+    /// The hash of the funding policy a funding decision was screened under
+    /// ([`Hash::of_json`]), when the process follows one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub funding_policy: Option<Hash>,
 }
 
 impl GateSummary {
@@ -155,6 +159,7 @@ impl GateSummary {
             overrides: proof.overrides_used.clone(),
             acknowledgements: proof.acknowledgements_used.clone(),
             governance: None,
+            funding_policy: None,
         }
     }
 
@@ -162,6 +167,13 @@ impl GateSummary {
     #[must_use]
     pub fn routed_by(mut self, governance: Option<Hash>) -> Self {
         self.governance = governance;
+        self
+    }
+
+    /// Names the funding policy the process was screened under.
+    #[must_use]
+    pub fn screened_by(mut self, policy: Option<Hash>) -> Self {
+        self.funding_policy = policy;
         self
     }
 }
