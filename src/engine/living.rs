@@ -10,14 +10,14 @@ use crate::decision::DecisionKind;
 use crate::funding::FundingPolicy;
 use crate::governance::Governance;
 use crate::governance::GovernanceMap;
-use crate::journal::{BatchPart, Envelope, Hash, Journal, NewEvent, StreamId};
+use crate::journal::{Envelope, Hash, Journal, NewEvent, StreamId};
 use crate::living::{
     self, CommunityChange, Entry, Founding, History, LivingError, LivingEvent, Version,
 };
 use crate::process::Stream;
 use crate::values::Charter;
 
-use super::{Engine, EngineError, EngineEvent, Held, Request};
+use super::{Engine, EngineError, EngineEvent, Request};
 
 /// The actor of what the engine writes on its own: the founding of a new journal. Member
 /// id 0, which a community should not give to a person.
@@ -290,6 +290,29 @@ impl Adopting {
         })
     }
 
+    /// The history with the changes, decided at `now`, and the events that journal them; or
+    /// why they cannot take effect.
+    pub(super) fn check(
+        &self,
+        history: &History,
+        now: Timestamp,
+    ) -> Result<(History, Vec<EngineEvent>), EngineError> {
+        let entries = self.entries(now);
+        let history = adopted(history, &entries, &self.kind).map_err(|source| {
+            EngineError::ChangeNotAdopted {
+                stream: self.decided_by.clone(),
+                source,
+            }
+        })?;
+        let events = entries
+            .iter()
+            .map(|entry| EngineEvent::Community {
+                event: entry.event(),
+            })
+            .collect();
+        Ok((history, events))
+    }
+
     /// The entries the changes make, decided at `now`: in force from the stated time, or
     /// from `now` when that has passed.
     fn entries(&self, now: Timestamp) -> Vec<Entry> {
@@ -307,7 +330,7 @@ impl Adopting {
 
 /// `history` with the entries a decision of `kind` adopts, checked in order: or why they
 /// cannot take effect.
-pub(super) fn adopted(
+fn adopted(
     history: &History,
     entries: &[Entry],
     kind: &DecisionKind,
@@ -327,70 +350,4 @@ pub(super) fn adopted(
         ahead = ahead.with(entry.clone())?;
     }
     Ok(ahead)
-}
-
-impl<J: Journal<Event = EngineEvent>> Engine<J> {
-    /// Appends as [`Engine::append`] does, with the changes to the community the decision
-    /// adopts, in the same atomic batch: checked against the community as it stands,
-    /// journalled on its own stream naming the decision, in force from `now` or the later
-    /// time the decision states.
-    #[allow(clippy::too_many_arguments)]
-    pub(super) fn append_adopting(
-        &self,
-        id: &StreamId,
-        stream: &mut Stream,
-        events: Vec<EngineEvent>,
-        linked: Option<(StreamId, Vec<EngineEvent>)>,
-        held: &mut Held<'_>,
-        (actor, now): (MemberId, Timestamp),
-        adopting: Adopting,
-    ) -> Result<Vec<Envelope<EngineEvent>>, EngineError> {
-        let mut living = self.living.write().map_err(|_| EngineError::Poisoned)?;
-        let entries = adopting.entries(now);
-        let history = adopted(&living.history, &entries, &adopting.kind).map_err(|source| {
-            EngineError::ChangeNotAdopted {
-                stream: adopting.decided_by.clone(),
-                source,
-            }
-        })?;
-        let community = living::stream();
-        let part = |stream: StreamId, expected, events: Vec<EngineEvent>| {
-            let events = events
-                .into_iter()
-                .map(|e| NewEvent::new(actor, now, e))
-                .collect();
-            BatchPart::new(stream, expected, events)
-        };
-        let mut parts = vec![part(id.clone(), stream.version(), events)];
-        if let Some((target, linked)) = &linked {
-            let other = held.get(target).ok_or_else(|| EngineError::UnknownLink {
-                stream: id.clone(),
-                target: target.clone(),
-            })?;
-            parts.push(part(target.clone(), other.version(), linked.clone()));
-        }
-        parts.push(part(
-            community.clone(),
-            living.version,
-            entries
-                .iter()
-                .map(|entry| EngineEvent::Community {
-                    event: entry.event(),
-                })
-                .collect(),
-        ));
-        let written = self.journal.append_batch(parts)?;
-        let target = linked.map(|(target, _)| target);
-        for envelope in &written {
-            if envelope.stream == *id {
-                stream.apply(envelope);
-            } else if envelope.stream == community {
-                living.version = envelope.seq;
-            } else if let Some(other) = target.as_ref().and_then(|t| held.get_mut(t)) {
-                other.apply(envelope);
-            }
-        }
-        living.history = history;
-        Ok(written)
-    }
 }

@@ -459,7 +459,7 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                 let event = EngineEvent::EvidenceRecorded {
                     evidence: Box::new(evidence),
                 };
-                return self.append(id, stream, vec![event], None, held, (*actor, *now));
+                return self.append(id, stream, vec![event], None, held, (*actor, *now), None);
             }
             ProcessCommand::Part { command } => {
                 let event = self.take_part(id, stream, command, *actor, *now, v)?;
@@ -469,7 +469,7 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                     });
                 }
                 batch.push(EngineEvent::Part { event });
-                return self.append(id, stream, batch, None, held, (*actor, *now));
+                return self.append(id, stream, batch, None, held, (*actor, *now), None);
             }
             ProcessCommand::Consent {
                 command: RoundCommand::Respond { member, .. },
@@ -560,12 +560,7 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
             let raised = self.access_requested(stream, &batch, *now, v);
             batch.extend(raised);
         }
-        match adopts {
-            Some(adopts) => {
-                self.append_adopting(id, stream, batch, linked, held, (*actor, *now), adopts)
-            }
-            None => self.append(id, stream, batch, linked, held, (*actor, *now)),
-        }
+        self.append(id, stream, batch, linked, held, (*actor, *now), adopts)
     }
 
     /// The access requests a process raises as it opens (`opening`, the batch that opens
@@ -722,8 +717,12 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
             .screened_by(policy))
     }
 
-    /// Appends `events` to stream `id` after its last sequence number, and `linked` to the
-    /// process it decides for, in one atomic batch; folds what was written into each.
+    /// Appends `events` to stream `id` after its last sequence number; with them, in the same
+    /// atomic batch, `linked` to the stream it names, and the changes to the community a
+    /// decision adopts (checked against the community as it stands, journalled on its own
+    /// stream naming the decision, in force from `now` or the later time the decision
+    /// states). Each stream is evolved with what was written to it.
+    #[allow(clippy::too_many_arguments)]
     fn append(
         &self,
         id: &StreamId,
@@ -732,42 +731,72 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
         linked: Option<(StreamId, Vec<EngineEvent>)>,
         held: &mut Held<'_>,
         (actor, now): (MemberId, Timestamp),
+        adopting: Option<living::Adopting>,
     ) -> Result<Vec<Envelope<EngineEvent>>, EngineError> {
-        let part = |stream: StreamId, expected, events: Vec<EngineEvent>| {
-            let events = events
+        let stamped = |events: Vec<EngineEvent>| -> Vec<NewEvent<EngineEvent>> {
+            events
                 .into_iter()
                 .map(|e| NewEvent::new(actor, now, e))
-                .collect();
-            BatchPart::new(stream, expected, events)
+                .collect()
         };
-        let Some((target, linked)) = linked else {
-            let batch = events
-                .into_iter()
-                .map(|e| NewEvent::new(actor, now, e))
-                .collect();
-            let written = self.journal.append(id, stream.version(), batch)?;
+        if linked.is_none() && adopting.is_none() {
+            let written = self.journal.append(id, stream.version(), stamped(events))?;
             for envelope in &written {
                 stream.apply(envelope);
             }
             return Ok(written);
+        }
+        let mut parts = vec![BatchPart::new(
+            id.clone(),
+            stream.version(),
+            stamped(events),
+        )];
+        let target = match linked {
+            Some((target, linked)) => {
+                let other = held.get(&target).ok_or_else(|| EngineError::UnknownLink {
+                    stream: id.clone(),
+                    target: target.clone(),
+                })?;
+                parts.push(BatchPart::new(
+                    target.clone(),
+                    other.version(),
+                    stamped(linked),
+                ));
+                Some(target)
+            }
+            None => None,
         };
-        let Some(other) = held.get_mut(&target) else {
-            return Err(EngineError::UnknownLink {
-                stream: id.clone(),
-                target,
-            });
+        // The community's history stays locked from the check of what a decision adopts
+        // until the changes are written.
+        let mut living = match &adopting {
+            Some(_) => Some(self.living.write().map_err(|_| EngineError::Poisoned)?),
+            None => None,
         };
-        let parts = vec![
-            part(id.clone(), stream.version(), events),
-            part(target.clone(), other.version(), linked),
-        ];
+        let mut adopted = None;
+        if let (Some(adopting), Some(living)) = (&adopting, &living) {
+            let (history, events) = adopting.check(&living.history, now)?;
+            parts.push(BatchPart::new(
+                crate::living::stream(),
+                living.version,
+                stamped(events),
+            ));
+            adopted = Some(history);
+        }
         let written = self.journal.append_batch(parts)?;
+        let community = crate::living::stream();
         for envelope in &written {
             if envelope.stream == *id {
                 stream.apply(envelope);
-            } else {
+            } else if envelope.stream == community {
+                if let Some(living) = living.as_mut() {
+                    living.version = envelope.seq;
+                }
+            } else if let Some(other) = target.as_ref().and_then(|t| held.get_mut(t)) {
                 other.apply(envelope);
             }
+        }
+        if let (Some(living), Some(history)) = (living.as_mut(), adopted) {
+            living.history = history;
         }
         Ok(written)
     }
