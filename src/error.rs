@@ -52,7 +52,7 @@
 
 use std::fmt;
 
-use crate::cocreation::{CoCreationError, InvalidOutcome};
+use crate::cocreation::{CoCreationError, InvalidThemeOutcome};
 use crate::community::CommunityError;
 use crate::consent::ConsentError;
 use crate::decision::{InvalidKind, InvalidMethod, InvalidTier};
@@ -215,7 +215,7 @@ pub enum ErrorKind {
     InvalidId(InvalidId),
     /// A theme's outcome could not be made or read.
     #[error(transparent)]
-    InvalidOutcome(InvalidOutcome),
+    InvalidThemeOutcome(InvalidThemeOutcome),
     /// Text that is not a hash.
     #[error(transparent)]
     InvalidHash(InvalidHash),
@@ -277,7 +277,7 @@ from_module_errors! {
     InvalidMethod(InvalidMethod),
     InvalidTier(InvalidTier),
     InvalidId(InvalidId),
-    InvalidOutcome(InvalidOutcome),
+    InvalidThemeOutcome(InvalidThemeOutcome),
     InvalidHash(InvalidHash),
 }
 

@@ -1,6 +1,8 @@
 //! Why a change to a co-creation model, or a query on it, was refused.
 
-use super::{DecisionId, InvalidOutcome, ItemId, Link, Node, SessionId, ThemeId, ThemeOutcome};
+use super::{
+    DecisionId, InvalidThemeOutcome, ItemId, Link, Node, SessionId, ThemeId, ThemeOutcome,
+};
 
 /// Why a change to a [`CoCreation`](super::CoCreation) model or a query on it was refused.
 /// A refused change leaves the model as it was.
@@ -80,7 +82,7 @@ pub enum CoCreationError {
     #[error(
         "cannot record what decision {decision} did with theme {theme}: it is already recorded as {existing}"
     )]
-    OutcomeRecorded {
+    ThemeOutcomeRecorded {
         /// The decision.
         decision: DecisionId,
         /// The theme.
@@ -90,12 +92,12 @@ pub enum CoCreationError {
     },
     /// The outcome itself is malformed (blank reason or description).
     #[error("cannot record what decision {decision} did with theme {theme}: {source}")]
-    InvalidOutcome {
+    InvalidThemeOutcome {
         /// The decision.
         decision: DecisionId,
         /// The theme.
         theme: ThemeId,
         /// What is wrong with the outcome.
-        source: InvalidOutcome,
+        source: InvalidThemeOutcome,
     },
 }

@@ -73,8 +73,8 @@ mod you_said;
 
 pub use error::CoCreationError;
 pub use ids::{DecisionId, ItemId, Node, ProposalId, SessionId, ThemeId, Version, VersionId};
-pub use model::{CoCreation, Decision, Link, OutcomeRecord, ProposalVersion, Theme};
-pub use outcome::{InvalidOutcome, ThemeOutcome};
+pub use model::{CoCreation, Decision, Link, ProposalVersion, Theme, ThemeOutcomeRecord};
+pub use outcome::{InvalidThemeOutcome, ThemeOutcome};
 pub use provenance::Provenance;
 pub use session::{
     Facilitator, FeedbackItem, Session, SessionAccessRequest, SessionKind, WayToTakePart,

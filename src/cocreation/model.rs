@@ -206,7 +206,7 @@ impl Eq for CoCreation {}
 /// What a decision did with one theme, as recorded in the wire form.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct OutcomeRecord {
+pub struct ThemeOutcomeRecord {
     /// The decision.
     pub decision: DecisionId,
     /// The theme.
@@ -232,7 +232,7 @@ struct CoCreationData {
     #[serde(default)]
     links: Vec<Link>,
     #[serde(default)]
-    outcomes: Vec<OutcomeRecord>,
+    outcomes: Vec<ThemeOutcomeRecord>,
 }
 
 impl TryFrom<CoCreationData> for CoCreation {
@@ -261,7 +261,7 @@ impl TryFrom<CoCreationData> for CoCreation {
         for record in data.outcomes {
             if let Some(existing) = model.outcomes.get(&(record.decision, record.theme)) {
                 // Twice in one record is a contradiction, even if the first was pending.
-                return Err(CoCreationError::OutcomeRecorded {
+                return Err(CoCreationError::ThemeOutcomeRecorded {
                     decision: record.decision,
                     theme: record.theme,
                     existing: existing.clone(),
@@ -285,7 +285,7 @@ impl From<CoCreation> for CoCreationData {
             outcomes: model
                 .outcomes
                 .into_iter()
-                .map(|((decision, theme), outcome)| OutcomeRecord {
+                .map(|((decision, theme), outcome)| ThemeOutcomeRecord {
                     decision,
                     theme,
                     outcome,
@@ -464,8 +464,8 @@ impl CoCreation {
     /// # Errors
     ///
     /// [`CoCreationError::UnknownDecision`], [`CoCreationError::ThemeDidNotInform`] if the
-    /// theme does not lead to the decision, [`CoCreationError::OutcomeRecorded`] if a
-    /// settled outcome is already recorded, or [`CoCreationError::InvalidOutcome`] if the
+    /// theme does not lead to the decision, [`CoCreationError::ThemeOutcomeRecorded`] if a
+    /// settled outcome is already recorded, or [`CoCreationError::InvalidThemeOutcome`] if the
     /// reason or description is blank.
     pub fn record_outcome(
         &mut self,
@@ -484,16 +484,17 @@ impl CoCreation {
         if !informed {
             return Err(CoCreationError::ThemeDidNotInform { decision, theme });
         }
-        let outcome = outcome
-            .validated()
-            .map_err(|source| CoCreationError::InvalidOutcome {
-                decision,
-                theme,
-                source,
-            })?;
+        let outcome =
+            outcome
+                .validated()
+                .map_err(|source| CoCreationError::InvalidThemeOutcome {
+                    decision,
+                    theme,
+                    source,
+                })?;
         match self.outcomes.get(&(decision, theme)) {
             Some(existing) if *existing != ThemeOutcome::Pending => {
-                return Err(CoCreationError::OutcomeRecorded {
+                return Err(CoCreationError::ThemeOutcomeRecorded {
                     decision,
                     theme,
                     existing: existing.clone(),
@@ -701,7 +702,7 @@ mod tests {
             .unwrap();
         assert_eq!(
             m.record_outcome(d, t, ThemeOutcome::Pending),
-            Err(CoCreationError::OutcomeRecorded {
+            Err(CoCreationError::ThemeOutcomeRecorded {
                 decision: d,
                 theme: t,
                 existing: ThemeOutcome::AdoptedAsProposed
@@ -725,7 +726,7 @@ mod tests {
             .unwrap();
         assert!(matches!(
             fresh.record_outcome(d, t, blank),
-            Err(CoCreationError::InvalidOutcome { .. })
+            Err(CoCreationError::InvalidThemeOutcome { .. })
         ));
         assert_eq!(m.outcome(d, t), Some(&ThemeOutcome::AdoptedAsProposed));
     }

@@ -45,11 +45,11 @@ impl ThemeOutcome {
     ///
     /// # Errors
     ///
-    /// [`InvalidOutcome`] if `how` is blank.
-    pub fn adapted(how: impl Into<String>) -> Result<Self, InvalidOutcome> {
+    /// [`InvalidThemeOutcome`] if `how` is blank.
+    pub fn adapted(how: impl Into<String>) -> Result<Self, InvalidThemeOutcome> {
         let how = how.into();
         if how.trim().is_empty() {
-            return Err(InvalidOutcome {
+            return Err(InvalidThemeOutcome {
                 outcome: "adapted",
                 reason: "`how` must say how the theme was adapted",
             });
@@ -61,7 +61,7 @@ impl ThemeOutcome {
     ///
     /// # Errors
     ///
-    /// [`InvalidOutcome`] if `reason` is blank: "we did" must say why.
+    /// [`InvalidThemeOutcome`] if `reason` is blank: "we did" must say why.
     ///
     /// # Example
     ///
@@ -72,10 +72,10 @@ impl ThemeOutcome {
     /// assert_eq!(o.to_string(), "not taken forward: the budget covers one wave of recruitment");
     /// # Ok::<(), coproduction::Error>(())
     /// ```
-    pub fn not_taken_forward(reason: impl Into<String>) -> Result<Self, InvalidOutcome> {
+    pub fn not_taken_forward(reason: impl Into<String>) -> Result<Self, InvalidThemeOutcome> {
         let reason = reason.into();
         if reason.trim().is_empty() {
-            return Err(InvalidOutcome {
+            return Err(InvalidThemeOutcome {
                 outcome: "not_taken_forward",
                 reason: "`reason` must say why the theme was not taken forward",
             });
@@ -84,7 +84,7 @@ impl ThemeOutcome {
     }
 
     /// The outcome, checked: an adapted or not-taken-forward outcome must say how or why.
-    pub(crate) fn validated(self) -> Result<Self, InvalidOutcome> {
+    pub(crate) fn validated(self) -> Result<Self, InvalidThemeOutcome> {
         match self {
             ThemeOutcome::Adapted { how } => ThemeOutcome::adapted(how),
             ThemeOutcome::NotTakenForward { reason } => ThemeOutcome::not_taken_forward(reason),
@@ -107,7 +107,7 @@ impl fmt::Display for ThemeOutcome {
 /// An outcome that could not be made or read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("invalid outcome `{outcome}`: {reason}")]
-pub struct InvalidOutcome {
+pub struct InvalidThemeOutcome {
     /// The outcome's `type`.
     pub outcome: &'static str,
     /// What is wrong with it.
@@ -126,7 +126,7 @@ struct ThemeOutcomeWire {
 }
 
 impl TryFrom<ThemeOutcomeWire> for ThemeOutcome {
-    type Error = InvalidOutcome;
+    type Error = InvalidThemeOutcome;
 
     fn try_from(wire: ThemeOutcomeWire) -> Result<Self, Self::Error> {
         let outcome = match (wire.kind.as_str(), wire.how, wire.reason) {
@@ -135,31 +135,31 @@ impl TryFrom<ThemeOutcomeWire> for ThemeOutcome {
             ("adapted", Some(how), None) => ThemeOutcome::Adapted { how },
             ("not_taken_forward", None, Some(reason)) => ThemeOutcome::NotTakenForward { reason },
             ("adopted_as_proposed", ..) => {
-                return Err(InvalidOutcome {
+                return Err(InvalidThemeOutcome {
                     outcome: "adopted_as_proposed",
                     reason: "takes no `how` or `reason`",
                 });
             }
             ("pending", ..) => {
-                return Err(InvalidOutcome {
+                return Err(InvalidThemeOutcome {
                     outcome: "pending",
                     reason: "takes no `how` or `reason`",
                 });
             }
             ("adapted", ..) => {
-                return Err(InvalidOutcome {
+                return Err(InvalidThemeOutcome {
                     outcome: "adapted",
                     reason: "needs `how` and takes no `reason`",
                 });
             }
             ("not_taken_forward", ..) => {
-                return Err(InvalidOutcome {
+                return Err(InvalidThemeOutcome {
                     outcome: "not_taken_forward",
                     reason: "needs `reason` and takes no `how`",
                 });
             }
             _ => {
-                return Err(InvalidOutcome {
+                return Err(InvalidThemeOutcome {
                     outcome: "unknown",
                     reason: "the type is not one of adopted_as_proposed, adapted, not_taken_forward, pending",
                 });
@@ -213,7 +213,7 @@ mod tests {
         );
         assert_eq!(
             ThemeOutcome::adapted(""),
-            Err(InvalidOutcome {
+            Err(InvalidThemeOutcome {
                 outcome: "adapted",
                 reason: "`how` must say how the theme was adapted"
             })
