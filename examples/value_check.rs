@@ -1,9 +1,11 @@
 //! The value-check from JSON: read a charter and a decision record, print the report.
 //!
-//! The record is the seed situation: the Allies Group, with fewer members bringing lived
-//! experience (3 of 7) than members there in a professional role, decides on a partnership.
-//! Everything else is in order, so the report shows one finding: I1, which blocks a
-//! partnership decision until the group's make-up changes or someone records an override.
+//! The record is the seed situation: the decision circle takes up a partnership by consent,
+//! on the route the seed map gives, after advice from the Allies Group, which advises and
+//! does not decide, and has fewer members bringing lived experience (3 of 8) than members
+//! there in a professional role. Everything else is in order, so the report shows one
+//! finding: I9, a warning on advice relied on from that group. The gate refuses the decision
+//! until someone acknowledges the warning with a reason.
 //!
 //! ```sh
 //! cargo run --example value_check [charter.json record.json]
@@ -17,7 +19,7 @@ fn main() -> Result<(), coproduction::Error> {
     let charter_path = args.next().unwrap_or_else(|| format!("{dir}/charter.json"));
     let record_path = args
         .next()
-        .unwrap_or_else(|| format!("{dir}/allies_record.json"));
+        .unwrap_or_else(|| format!("{dir}/partnership_record.json"));
 
     let charter = Charter::from_json(&std::fs::read_to_string(&charter_path)?)?;
     let record: DecisionRecord = serde_json::from_str(&std::fs::read_to_string(&record_path)?)?;

@@ -7,12 +7,16 @@ mod story;
 
 use std::collections::BTreeMap;
 
+use coproduction::community::BodyId;
 use coproduction::consent::RoundPhase;
+use coproduction::decision::{DecisionKind, Method};
 use coproduction::engine::{Engine, EngineEvent};
 use coproduction::funding::{FundingEvent, FundingPhase};
+use coproduction::governance::{GovernanceMap, Procedure, RouteFacts};
 use coproduction::journal::{
     FileJournal, Journal, JournalError, MemoryJournal, NewEvent, StreamId,
 };
+use coproduction::living::{CommunityChange, LivingEvent, governance_hash};
 use coproduction::proposal::ProposalPhase;
 use coproduction::values::{Status, ValueReport, Verdict};
 
@@ -60,6 +64,21 @@ fn a_year_in_the_life_of_the_collective() {
         engine.phase::<coproduction::ProposalProcess>(&stream(story::WORKING_MODEL)),
         Some(ProposalPhase::Implementing)
     );
+    for (round, proposal) in [
+        (story::WHO_RECRUITS, story::WHO_RECRUITS_PROPOSAL),
+        (story::APPOINTMENT, story::APPOINTMENT_PROPOSAL),
+    ] {
+        assert_eq!(
+            engine.phase::<coproduction::ConsentProcess>(&stream(round)),
+            Some(RoundPhase::Adopted),
+            "{round}"
+        );
+        assert_eq!(
+            engine.phase::<coproduction::ProposalProcess>(&stream(proposal)),
+            Some(ProposalPhase::Published),
+            "{proposal}"
+        );
+    }
 
     // The findings the value-check must raise: I9 on the Allies Group's advice while three
     // of its eight members brought lived experience (acknowledged, so inclusion is at risk);
@@ -89,7 +108,18 @@ fn a_year_in_the_life_of_the_collective() {
     assert_eq!(status(&s.foundation, "C4"), Status::Satisfied);
     assert_eq!(status(&s.foundation, "C5"), Status::Satisfied);
     assert_eq!(status(&s.recruitment, "I6"), Status::Satisfied);
-    for report in [&s.foundation, &s.recruitment, &s.wave, &s.working_model] {
+    assert_eq!(status(&s.appointment, "I6"), Status::Satisfied);
+    // The whole community's round seated the member who asked for captions and papers in
+    // advance: both were met before the session.
+    assert_eq!(status(&s.governance, "I4"), Status::Satisfied);
+    for report in [
+        &s.foundation,
+        &s.recruitment,
+        &s.wave,
+        &s.working_model,
+        &s.governance,
+        &s.appointment,
+    ] {
         assert!(report.gate().is_ok());
         for value in ["human", "transparent", "challenging"] {
             assert_eq!(report.verdict(value), Some(Verdict::Upheld), "{value}");
@@ -99,39 +129,41 @@ fn a_year_in_the_life_of_the_collective() {
     for report in [&s.foundation, &s.recruitment, &s.wave] {
         assert_eq!(report.verdict("inclusive"), Some(Verdict::AtRisk));
     }
-    assert_eq!(s.working_model.verdict("inclusive"), Some(Verdict::Upheld));
+    for report in [&s.working_model, &s.governance, &s.appointment] {
+        assert_eq!(report.verdict("inclusive"), Some(Verdict::Upheld));
+    }
 
-    // The metrics: four decisions with a round, who took part, the objection integrated,
-    // all four decided and published with a rationale in time (the foundation's offer by
-    // its own decision and register entry: its round stops at consent), one item no theme
-    // carries.
+    // The metrics: six decisions with a round, who took part (all 29 members of the whole
+    // community in its governance round), the objection integrated, all six decided and
+    // published with a rationale in time (the foundation's offer by its own decision and
+    // register entry: its round stops at consent), one item no theme carries.
     let m = &s.metrics;
-    assert_eq!(m.totals.decisions, 4);
+    assert_eq!(m.totals.decisions, 6);
     assert_eq!(
         (m.totals.participation.part, m.totals.participation.whole),
-        (15, 32)
+        (52, 69)
     );
     assert_eq!(
         (
             m.totals.lived_experience.part,
             m.totals.lived_experience.whole
         ),
-        (13, 15)
+        (36, 52)
     );
     assert_eq!(m.totals.objections.raised, 1);
     assert_eq!(m.totals.objections.integrated, 1);
     assert_eq!(m.totals.concerns, 0);
-    assert_eq!(m.totals.outcomes.get("adopted"), Some(&3));
+    assert_eq!(m.totals.outcomes.get("adopted"), Some(&5));
     assert_eq!(m.totals.outcomes.get("monitoring"), Some(&1));
     assert_eq!(
         (m.publication.in_time.part, m.publication.in_time.whole),
-        (4, 4)
+        (6, 6)
     );
     let feedback = m.feedback.as_ref().unwrap();
     assert_eq!((feedback.carried.part, feedback.carried.whole), (5, 6));
     assert_eq!(s.cocreation.uncarried().len(), 1);
-    assert_eq!(m.bodies.len(), 3);
-    assert_eq!(m.lived_experience_by_month.len(), 4);
+    assert_eq!(m.bodies.len(), 4);
+    assert_eq!(m.lived_experience_by_month.len(), 5);
 
     // Time to decision runs from the proposal, not from the round: each round decides a
     // proposal or an offer in the journal, and counts from its creation or identification
@@ -171,6 +203,15 @@ fn a_year_in_the_life_of_the_collective() {
             story::at("2021-05-13T09:00:00Z"),
             Some(story::at("2021-06-10T12:10:00Z")),
             day(28, 3, 10)
+        )
+    );
+    assert_eq!(
+        matter(story::WHO_RECRUITS),
+        (
+            Some(story::WHO_RECRUITS_PROPOSAL.into()),
+            story::at("2021-09-13T09:00:00Z"),
+            Some(story::at("2021-09-27T19:00:00Z")),
+            day(14, 10, 0)
         )
     );
     assert_eq!(
@@ -242,4 +283,133 @@ fn a_year_in_the_life_of_the_collective() {
     for (id, state) in streams.iter().zip(states) {
         assert_eq!(replayed.state(id), state, "{id}");
     }
+}
+
+#[test]
+fn a_governance_decision_reroutes_recruitment_and_each_record_names_its_map() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = story::run(dir.path()).unwrap();
+    let engine = &s.engine;
+    let founding: GovernanceMap =
+        serde_json::from_str(include_str!("../examples/data/governance.json")).unwrap();
+    let founding_hash = governance_hash(&founding);
+    let adopted = engine.governance().unwrap();
+    let adopted_hash = governance_hash(adopted.map());
+    assert_ne!(founding_hash, adopted_hash);
+
+    // The journal's history: founded with the seed map, changed once, by the governance
+    // decision, when the whole community's round adopted it.
+    let history = engine.history().unwrap();
+    assert_eq!(history.founding().governance_hash(), Some(founding_hash));
+    assert_eq!(history.current().governance_hash(), Some(adopted_hash));
+    let adopted_at = story::at("2021-09-27T19:00:00Z");
+    let map_changes: Vec<_> = engine
+        .journal()
+        .read_all()
+        .unwrap()
+        .into_iter()
+        .filter_map(|e| match e.event {
+            EngineEvent::Community {
+                event: LivingEvent::Changed { change, decided_by },
+            } if matches!(*change, CommunityChange::Governance { .. }) => {
+                Some((e.time, decided_by))
+            }
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        map_changes,
+        vec![(adopted_at, Some(stream(story::WHO_RECRUITS_PROPOSAL)))]
+    );
+
+    // Recruitment's route, a minute before the adoption and from it on: the staff team by
+    // advice process, then the decision circle by consent with the staff team advising.
+    let recruitment = |t: &str| {
+        let version = history.at(story::at(t));
+        let route = version
+            .governance()
+            .unwrap()
+            .route(&DecisionKind::Recruitment, RouteFacts::new())
+            .unwrap();
+        let consult: Vec<String> = route.consult.iter().map(|c| c.body.to_string()).collect();
+        (route.decider.to_string(), route.procedure, consult)
+    };
+    let (decider, procedure, consult) = recruitment("2021-09-27T18:59:00Z");
+    assert_eq!(
+        (decider.as_str(), procedure),
+        ("staff_team", Procedure::Method(Method::AdviceProcess))
+    );
+    assert_eq!(consult, ["associate_roles_team", "allies_group"]);
+    let (decider, procedure, consult) = recruitment("2021-09-27T19:00:00Z");
+    assert_eq!(
+        (decider.as_str(), procedure),
+        ("decision_circle", Procedure::Method(Method::Consent))
+    );
+    assert_eq!(
+        consult,
+        ["associate_roles_team", "allies_group", "staff_team"]
+    );
+
+    // The records: the allies' recruitment taken on the old route, the co-producers'
+    // appointment on the new one, each the route the map in force gave.
+    let route_of = |round: &str, t: &str| {
+        let record = engine.record(&stream(round), story::at(t)).unwrap();
+        let taken = record.route_taken.unwrap();
+        assert_eq!(Some(&taken), record.route_given.as_ref(), "{round}");
+        (taken.deciding_body.to_string(), taken.method)
+    };
+    assert_eq!(
+        route_of(story::RECRUITMENT, "2021-06-20T09:00:00Z"),
+        ("staff_team".to_owned(), Method::AdviceProcess)
+    );
+    assert_eq!(
+        route_of(story::APPOINTMENT, "2021-10-25T10:00:00Z"),
+        ("decision_circle".to_owned(), Method::Consent)
+    );
+
+    // Each gate names the map its process opened under: the foundation's offer in April
+    // and the governance decision itself the founding map, the appointment the new one.
+    let routed_by = |s: &str| {
+        let gates = engine.gates(&stream(s));
+        assert!(!gates.is_empty(), "{s}");
+        gates.iter().map(|g| g.governance).collect::<Vec<_>>()
+    };
+    for s in [story::FOUNDATION, story::WHO_RECRUITS, story::RECRUITMENT] {
+        assert!(
+            routed_by(s).iter().all(|h| *h == Some(founding_hash)),
+            "{s}"
+        );
+    }
+    assert!(
+        routed_by(story::APPOINTMENT)
+            .iter()
+            .all(|h| *h == Some(adopted_hash))
+    );
+    assert_eq!(
+        engine
+            .review(&stream(story::FOUNDATION))
+            .unwrap()
+            .passed
+            .governance,
+        Some(founding_hash)
+    );
+
+    // The records written out say so.
+    let written = |name: &str| std::fs::read_to_string(dir.path().join(name)).unwrap();
+    let routed = |hash| format!("Routed by governance map {hash}.");
+    assert!(written("funding-record.md").contains(&routed(founding_hash)));
+    let appointment = written("co-producers-record.md");
+    assert!(appointment.contains(&routed(adopted_hash)), "{appointment}");
+    assert!(!appointment.contains(&routed(founding_hash)));
+
+    // Adopted with the appointment, in one batch: three co-producers with lived experience
+    // join the associate-roles team.
+    let team = BodyId::new("associate_roles_team").unwrap();
+    let figures = |t: &str| {
+        let c = engine.community_at(story::at(t)).unwrap();
+        let f = c.figures(&team).unwrap();
+        (f.size, f.lived_experience)
+    };
+    assert_eq!(figures("2021-10-18T18:59:00Z"), (3, 3));
+    assert_eq!(figures("2021-10-18T19:00:00Z"), (6, 6));
 }

@@ -1,8 +1,10 @@
 //! A year in the life of a co-production community, told through the crate: two funding
-//! offers, the Allies Group's make-up flagged and rebalanced by an inclusive recruitment, and
-//! the associate-roles working model piloted and reviewed, every decision on the engine with
-//! a journal file. The story itself is in `story/`; `tests/story.rs` runs it again and checks
-//! its outcomes.
+//! offers, the Allies Group's make-up flagged and rebalanced by an inclusive recruitment, the
+//! associate-roles working model piloted and reviewed, and a governance decision that gives
+//! recruitment to the decision circle, after which the first co-producers are appointed on
+//! the new route, every decision on the engine with a journal file. Each record names the
+//! governance map its decision was routed by. The story itself is in `story/`;
+//! `tests/story.rs` runs it again and checks its outcomes.
 //!
 //! Run it with `cargo run --example collective`; it names the folder it writes to.
 
@@ -20,6 +22,8 @@ fn main() -> Result<(), coproduction::Error> {
         ("The first wave of allies, appointed", &story.wave),
         ("The working model, objection open", &story.open_objection),
         ("The working model, adopted", &story.working_model),
+        ("Recruitment to the circle, adopted", &story.governance),
+        ("The first co-producers, appointed", &story.appointment),
     ] {
         println!("  {what:<36} {}", story::verdicts(report));
     }

@@ -8,21 +8,27 @@
 //!    routed to the decision circle, consulted along the route and accepted with the
 //!    community's own condition; one from a red-line sector, declined at screening, which
 //!    nothing can accept (rule C4).
-//! 4. The Allies Group's make-up tested against the community's values: rule I1 flags it.
+//! 4. The Allies Group's make-up tested against the community's values: rule I9 flags the
+//!    advice the foundation's offer relied on.
 //! 5. A co-creation session on how the community decides: what people said about the Allies
 //!    Group, grouped into themes, and the one comment no theme carries.
 //! 6. The recruitment to rebalance it: a proposal decided by advice process, through the
 //!    value gate (rule I6 on inclusive recruitment), then published.
 //! 7. The associate-roles working model: an objection the report flags until it is dealt
 //!    with (rule T3), integrated; adopted as a pilot and reviewed when the pilot ends.
-//! 8. "You said, we did"; metrics from the journal; the records (Markdown), the diagrams
-//!    (DOT) and the metrics (JSON), written to the output folder.
+//! 8. Who decides recruitment: a governance decision by the whole community, by consent,
+//!    whose proposal carries a new governance map giving recruitment to the decision circle.
+//! 9. The first co-producers appointed on the new route. Each decision's gate names the map
+//!    it was routed by: the foundation's offer the founding map, the appointment the new one.
+//! 10. "You said, we did"; metrics from the journal; the records (Markdown), the diagrams
+//!     (DOT) and the metrics (JSON), written to the output folder.
 //!
 //! Every decision runs on one engine with a journal file in the output folder. The seed
 //! community and its governance map are the JSON files under `examples/data/`. Nobody in
 //! them is a real person: people are named by what they do.
 
 mod funding;
+mod governance;
 mod recruitment;
 mod working_model;
 
@@ -44,7 +50,9 @@ use coproduction::metrics::Metrics;
 use coproduction::process::PartCommand;
 use coproduction::proposal::{ProposalCommand, ProposalProcess};
 use coproduction::report::DecisionRecordMarkdown;
-use coproduction::values::{Charter, Finding, Status, ValueReport};
+use coproduction::values::{
+    Charter, Evidence, ExpensesFacts, Finding, StakeholderFacts, Status, ValueReport, Way,
+};
 use jiff::Timestamp;
 
 /// The foundation's offer (a funding decision).
@@ -65,6 +73,14 @@ pub const WAVE: &str = "allies-first-wave";
 pub const WORKING_MODEL: &str = "working-model";
 /// The associate-roles team's consent round deciding it.
 pub const WORKING_MODEL_ROUND: &str = "working-model-round";
+/// The governance proposal that gives recruitment to the decision circle.
+pub const WHO_RECRUITS_PROPOSAL: &str = "who-recruits-proposal";
+/// The whole community's consent round deciding it.
+pub const WHO_RECRUITS: &str = "who-recruits";
+/// The proposal that appointed the first co-producers.
+pub const APPOINTMENT_PROPOSAL: &str = "first-co-producers-proposal";
+/// The decision circle's consent round deciding it, on the new route.
+pub const APPOINTMENT: &str = "first-co-producers";
 
 /// What the year left behind, for the reader and for the test.
 pub struct Story {
@@ -82,6 +98,10 @@ pub struct Story {
     pub open_objection: ValueReport,
     /// The working model's round, adopted.
     pub working_model: ValueReport,
+    /// The governance decision's round, adopted with a new governance map.
+    pub governance: ValueReport,
+    /// The first co-producers' appointment, routed by the new map.
+    pub appointment: ValueReport,
     /// The co-creation model: the session, its items and themes, what the decision did.
     pub cocreation: CoCreation,
     /// The metrics from the journal.
@@ -241,7 +261,17 @@ pub fn run(out: &Path) -> Result<Story, coproduction::Error> {
     heading("7. The associate-roles working model: a pilot, and its review");
     let model = working_model::working_model(&engine, &governance)?;
 
-    heading("8. You said, we did");
+    heading("8. Who decides recruitment: a governance decision, on the engine");
+    let who_recruits = governance::who_recruits(&engine, &governance)?;
+
+    heading("9. The first co-producers, on the new route");
+    let appointment = governance::first_co_producers(&engine, &governance)?;
+    let adopted_map = engine
+        .governance()
+        .map(|g| g.map().clone())
+        .expect("the community routes its decisions");
+
+    heading("10. You said, we did");
     let you_said = cocreation
         .you_said_we_did(session)?
         .markdown()
@@ -249,12 +279,12 @@ pub fn run(out: &Path) -> Result<Story, coproduction::Error> {
         .to_string();
     println!("{you_said}");
 
-    heading("9. How the community decided: metrics from the journal");
+    heading("11. How the community decided: metrics from the journal");
     let metrics = engine.metrics(Some(&cocreation))?;
     let envelopes = engine.journal().read_all()?;
     println!("{}", metrics.table());
 
-    heading("10. The records, written out");
+    heading("12. The records, written out");
     let mut written = Vec::new();
     for (stream, title, name, now) in [
         (
@@ -275,15 +305,29 @@ pub fn run(out: &Path) -> Result<Story, coproduction::Error> {
             "working-model-record.md",
             "2021-09-06T10:00:00Z",
         ),
+        (
+            WHO_RECRUITS,
+            "Recruitment is decided by the decision circle",
+            "governance-record.md",
+            "2021-10-04T10:00:00Z",
+        ),
+        (
+            APPOINTMENT,
+            "Appoint the first three co-producers",
+            "co-producers-record.md",
+            "2021-10-25T10:00:00Z",
+        ),
     ] {
-        let record = engine
-            .record(&StreamId::new(stream)?, at(now))
-            .expect("a decided stream");
+        let stream = StreamId::new(stream)?;
+        let record = engine.record(&stream, at(now)).expect("a decided stream");
         let report = engine.charter().check(&record);
+        // The gate it passed: the charter and the governance map it was judged and routed by.
+        let review = engine.review(&stream).expect("a decision through the gate");
         written.push((
             name,
             DecisionRecordMarkdown::new(&record, &report)
                 .titled(title)
+                .with_review(&review)
                 .to_string(),
         ));
     }
@@ -299,6 +343,7 @@ pub fn run(out: &Path) -> Result<Story, coproduction::Error> {
             FundingProcess::graph()?.dot().to_string(),
         ),
         ("governance.dot", governance.map().dot().to_string()),
+        ("governance-adopted.dot", adopted_map.dot().to_string()),
         ("metrics.json", serde_json::to_string_pretty(&metrics)?),
     ]);
     let mut files = vec![journal_path];
@@ -321,6 +366,8 @@ pub fn run(out: &Path) -> Result<Story, coproduction::Error> {
         wave,
         open_objection: model.with_open_objection,
         working_model: model.adopted,
+        governance: who_recruits,
+        appointment,
         cocreation,
         metrics,
         files,
@@ -366,6 +413,34 @@ fn finding_line(f: &Finding) -> String {
         f.status.label(),
         f.message
     )
+}
+
+/// What a round of the year does not hold, attested with its outcome: the alternatives
+/// considered, the three ways offered to take part, expenses paid within two weeks, no
+/// output to credit, every stakeholder group taking part, and when the papers went out and
+/// the session was held.
+pub(crate) fn round_evidence(alternatives: &[&str], papers_sent: &str, session: &str) -> Evidence {
+    let mut evidence = Evidence {
+        alternatives: Some(alternatives.iter().map(|&a| a.to_owned()).collect()),
+        ..Evidence::default()
+    };
+    evidence.ways_offered = Some(
+        [Way::Live, Way::Written, Way::Asynchronous]
+            .into_iter()
+            .collect(),
+    );
+    evidence.expenses = Some(ExpensesFacts {
+        policy_applies: true,
+        longest_wait_days: Some(14),
+    });
+    evidence.credits = Some(Vec::new());
+    evidence.stakeholders = Some(StakeholderFacts {
+        took_part: ["co_producers", "allies", "staff"].map(String::from).into(),
+        waivers: Default::default(),
+    });
+    evidence.dates.papers_sent_at = Some(at(papers_sent));
+    evidence.dates.session_at = Some(at(session));
+    evidence
 }
 
 /// A request to a consent round on `stream`.

@@ -15,14 +15,15 @@ use coproduction::journal::{FileJournal, Journal, StreamId};
 use coproduction::living::CommunityChange;
 use coproduction::process::PartCommand;
 use coproduction::proposal::{ProposalCommand, ProposalConfig, ProposalRoles};
-use coproduction::values::{
-    Evidence, ExpensesFacts, Publication, RecruitmentFacts, StakeholderFacts, Way,
-};
+use coproduction::values::{Evidence, Publication, RecruitmentFacts};
 
 use super::{
     RECRUITMENT, RECRUITMENT_PROPOSAL, WAVE, WAVE_PROPOSAL, at, part_request, proposal_request,
-    round_request, show, version,
+    round_evidence, round_request, show, version,
 };
+
+/// The advert for the four paid places on the Allies Group: open three weeks from 14 June.
+const ALLIES_ADVERT: (&str, &str) = ("2021-06-14T09:00:00Z", "2021-07-05T17:00:00Z");
 
 /// The co-creation session on how the community makes decisions: what people said about who
 /// sits on the Allies Group, and the themes it was gathered into.
@@ -261,7 +262,11 @@ pub(super) fn recruitment_decision(
     )?)?;
     // What the round does not hold, recorded with the adopting request: the engine's gate
     // checks the round's own record supplemented with it.
-    let evidence = recruitment_evidence("2021-05-28T09:00:00Z", "2021-06-04T10:00:00Z");
+    let evidence = recruitment_evidence(
+        "2021-05-28T09:00:00Z",
+        "2021-06-04T10:00:00Z",
+        ALLIES_ADVERT,
+    );
     let outcome = RoundCommand::RecordOutcome {
         statement: "Four paid places on the Allies Group, advertised openly from 14 June.".into(),
         review_date: at("2021-12-10T12:00:00Z"),
@@ -489,6 +494,7 @@ pub(super) fn first_wave(
         request(secretary, "2021-07-20T12:10:00Z", outcome).with_evidence(recruitment_evidence(
             "2021-07-05T09:00:00Z",
             "2021-07-13T10:00:00Z",
+            ALLIES_ADVERT,
         )),
     )?;
     // Published a week later, on the round and with the proposal's rationale.
@@ -547,37 +553,23 @@ pub(super) fn acknowledge_allies(
     ))
 }
 
-/// What a recruitment round does not hold, attested with its outcome: the ways offered,
-/// expenses, stakeholders and the recruitment's own facts.
-fn recruitment_evidence(papers_sent: &str, session: &str) -> Evidence {
-    let mut evidence = Evidence {
-        alternatives: Some(vec!["Invite people directly".into()]),
-        ..Evidence::default()
-    };
-    evidence.ways_offered = Some(
-        [Way::Live, Way::Written, Way::Asynchronous]
-            .into_iter()
-            .collect(),
-    );
-    evidence.expenses = Some(ExpensesFacts {
-        policy_applies: true,
-        longest_wait_days: Some(14),
-    });
-    evidence.credits = Some(Vec::new());
-    evidence.stakeholders = Some(StakeholderFacts {
-        took_part: ["co_producers", "allies", "staff"].map(String::from).into(),
-        waivers: Default::default(),
-    });
+/// What a recruitment round does not hold, attested with its outcome: what any round of the
+/// year holds (see [`round_evidence`]) and the recruitment's own facts, for an advert open
+/// from `advert.0` to `advert.1` with its criteria published when it opened.
+pub(super) fn recruitment_evidence(
+    papers_sent: &str,
+    session: &str,
+    (opened, closed): (&str, &str),
+) -> Evidence {
+    let mut evidence = round_evidence(&["Invite people directly"], papers_sent, session);
     evidence.recruitment = Some(RecruitmentFacts {
-        advert_opened_at: Some(at("2021-06-14T09:00:00Z")),
-        advert_closed_at: Some(at("2021-07-05T17:00:00Z")),
+        advert_opened_at: Some(at(opened)),
+        advert_closed_at: Some(at(closed)),
         ways_to_apply: ["written form", "voice note", "video call"]
             .map(String::from)
             .into(),
-        criteria_published_at: Some(at("2021-06-14T09:00:00Z")),
+        criteria_published_at: Some(at(opened)),
         panel_with_lived_experience: Some(2),
     });
-    evidence.dates.papers_sent_at = Some(at(papers_sent));
-    evidence.dates.session_at = Some(at(session));
     evidence
 }
