@@ -310,20 +310,32 @@ fn a_governance_decision_reroutes_recruitment_and_each_record_names_its_map() {
         .into_iter()
         .filter_map(|e| match e.event {
             EngineEvent::Community {
-                event: LivingEvent::Changed { change, decided_by },
+                event:
+                    LivingEvent::Changed {
+                        change,
+                        decided_by,
+                        from,
+                    },
             } if matches!(*change, CommunityChange::Governance { .. }) => {
-                Some((e.time, decided_by))
+                Some((e.time, decided_by, from))
             }
             _ => None,
         })
         .collect();
+    // Journalled with the adoption, in force from the time the proposal stated.
+    let in_force_from = story::at("2021-10-01T00:00:00Z");
     assert_eq!(
         map_changes,
-        vec![(adopted_at, Some(stream(story::WHO_RECRUITS_PROPOSAL)))]
+        vec![(
+            adopted_at,
+            Some(stream(story::WHO_RECRUITS_PROPOSAL)),
+            Some(in_force_from)
+        )]
     );
 
-    // Recruitment's route, a minute before the adoption and from it on: the staff team by
-    // advice process, then the decision circle by consent with the staff team advising.
+    // Recruitment's route, at the adoption and to the end of September, and from 1 October
+    // on: the staff team by advice process, then the decision circle by consent with the
+    // staff team advising.
     let recruitment = |t: &str| {
         let version = history.at(story::at(t));
         let route = version
@@ -334,13 +346,20 @@ fn a_governance_decision_reroutes_recruitment_and_each_record_names_its_map() {
         let consult: Vec<String> = route.consult.iter().map(|c| c.body.to_string()).collect();
         (route.decider.to_string(), route.procedure, consult)
     };
+    for t in ["2021-09-27T19:00:00Z", "2021-09-30T23:59:59Z"] {
+        assert_eq!(
+            recruitment(t).0,
+            "staff_team",
+            "{t}: before the stated time"
+        );
+    }
     let (decider, procedure, consult) = recruitment("2021-09-27T18:59:00Z");
     assert_eq!(
         (decider.as_str(), procedure),
         ("staff_team", Procedure::Method(Method::AdviceProcess))
     );
     assert_eq!(consult, ["associate_roles_team", "allies_group"]);
-    let (decider, procedure, consult) = recruitment("2021-09-27T19:00:00Z");
+    let (decider, procedure, consult) = recruitment("2021-10-01T00:00:00Z");
     assert_eq!(
         (decider.as_str(), procedure),
         ("decision_circle", Procedure::Method(Method::Consent))

@@ -224,7 +224,9 @@ impl CommunityChange {
         }
     }
 
-    /// Every member the change names, for the limit on a change's size.
+    /// How many members the change names: an appointment or release naming nobody, or a
+    /// body formed empty, is refused ([`LivingError::NobodyNamed`]). A change naming no
+    /// member list (a map, a charter, a policy, one member) counts as one.
     pub fn named_members(&self) -> usize {
         match self {
             CommunityChange::Appoint { members, .. } | CommunityChange::Release { members, .. } => {

@@ -661,6 +661,14 @@ impl Parts {
         let Some(participants) = record.participants.as_mut() else {
             return;
         };
+        // A record built on a cited round's already holds the needs met there: met on
+        // either stream, a need is met.
+        let met_before: BTreeMap<(MemberId, AccessNeedKind), (Timestamp, String)> = record
+            .access_requests
+            .iter()
+            .flatten()
+            .filter_map(|r| Some(((r.member, r.need), (r.met_at?, r.adjustment.clone()?))))
+            .collect();
         let mut requests = Vec::new();
         for p in participants.iter_mut() {
             if let Some(i) = self.interests.get(&p.member) {
@@ -687,12 +695,19 @@ impl Parts {
                     .unwrap_or_default(),
             };
             for need in needs {
-                let met = self.access.get(&(p.member, need));
+                let (met_at, adjustment) = match self.access.get(&(p.member, need)) {
+                    Some((adjustment, at)) => (Some(*at), Some(adjustment.clone())),
+                    None => met_before
+                        .get(&(p.member, need))
+                        .map_or((None, None), |(at, adjustment)| {
+                            (Some(*at), Some(adjustment.clone()))
+                        }),
+                };
                 requests.push(AccessRequest {
                     member: p.member,
                     need,
-                    met_at: met.map(|(_, at)| *at),
-                    adjustment: met.map(|(adjustment, _)| adjustment.clone()),
+                    met_at,
+                    adjustment,
                 });
             }
         }
