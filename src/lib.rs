@@ -59,8 +59,10 @@
 //! # Where to start
 //!
 //! 1. Run `cargo run --example collective`: a year of the seed community's decisions on the
-//!    engine (funding offers, a recruitment, a working model piloted and reviewed), with the
-//!    value reports, metrics, Markdown records and diagrams it writes to a folder it names.
+//!    engine (funding offers, a recruitment and the appointments it brings, a working model
+//!    piloted and reviewed, a governance decision that changes who decides recruitment),
+//!    with the value reports, metrics, Markdown records and diagrams it writes to a folder
+//!    it names.
 //! 2. Embed the [`engine`] in your app: its guide shows a round opened, refused and
 //!    journalled; the README walks through it on the seed community.
 //! 3. Embed only the value-check: [`values`] tests one [`values::DecisionRecord`] against a
@@ -105,6 +107,10 @@
 //! - [`limits`]: input hygiene: the limits on free text and on a request line, in one
 //!   table, and the strict JSON reading that refuses positional arrays and quotes refused
 //!   input only in short.
+//! - [`living`]: the community as journalled history: members join and leave, bodies
+//!   change, and the governance map, charter and funding policy are versioned documents
+//!   that the community's own decisions change, in force from a stated time; the
+//!   community and its governance as of any time.
 //! - [`machine`]: the pattern every decision process is written in. A [`machine::Decider`]
 //!   decides (pure, fallible) and evolves (total); its phases and transitions are a checked
 //!   petgraph graph that draws itself as Graphviz DOT; [`machine::testkit`] writes rules as
