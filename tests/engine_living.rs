@@ -617,6 +617,9 @@ enum Step {
     /// Carried by a recruitment proposal, adopted, in force from the adoption or the
     /// given number of minutes after it.
     Recruit(u64, Option<i64>),
+    /// A governance decision giving recruitment to the decision circle (or back to the
+    /// staff team), in force from the adoption or the given number of minutes after it.
+    Govern(bool, Option<i64>),
 }
 
 fn step() -> impl Strategy<Value = Step> {
@@ -626,6 +629,8 @@ fn step() -> impl Strategy<Value = Step> {
         (15u64..34, any::<bool>()).prop_map(|(m, d)| Step::Declare(m, d)),
         (15u64..34).prop_map(Step::Appoint),
         (15u64..34, prop::option::of(0i64..40)).prop_map(|(m, later)| Step::Recruit(m, later)),
+        (any::<bool>(), prop::option::of(0i64..40))
+            .prop_map(|(circle, later)| Step::Govern(circle, later)),
     ]
 }
 
@@ -646,10 +651,18 @@ proptest! {
                 Step::Leave(m) => (MemberId::new(m), CommunityChange::Leave { member: MemberId::new(m) }),
                 Step::Declare(m, declared) => (MemberId::new(m), CommunityChange::LivedExperience { member: MemberId::new(m), declared }),
                 Step::Appoint(m) => (ALLY, appoint(m)),
-                Step::Recruit(m, later) => {
-                    let stream = StreamId::new(&format!("recruit-{i}")).unwrap();
+                Step::Recruit(..) | Step::Govern(..) => {
+                    let stream = StreamId::new(&format!("decision-{i}")).unwrap();
+                    let (kind, change, later) = match *step {
+                        Step::Recruit(m, later) => (DecisionKind::Recruitment, appoint(m), later),
+                        Step::Govern(circle, later) => {
+                            let map = if circle { recruitment_by_the_circle() } else { governance(&community()).map().clone() };
+                            (DecisionKind::Governance, CommunityChange::Governance { map }, later)
+                        }
+                        _ => unreachable!(),
+                    };
                     let from = later.map(|later| at(minute + 8 + later));
-                    propose_from(&engine, &stream, DecisionKind::Recruitment, vec![appoint(m)], from, minute);
+                    propose_from(&engine, &stream, kind, vec![change], from, minute);
                     let before = engine.journal().read_all().unwrap().len();
                     // Taken with the adoption, or the adoption refused and nothing written.
                     match engine.handle(adopt(&stream, minute + 8)) {
@@ -678,8 +691,17 @@ proptest! {
                 }
             }
         }
-        for minute in (-10..steps.len() as i64 * 10 + 20).step_by(5) {
+        let replayed_history = replayed.history().unwrap();
+        for minute in (-10..steps.len() as i64 * 10 + 60).step_by(5) {
             prop_assert_eq!(engine.community_at(at(minute)), replayed.community_at(at(minute)));
+            let (ours, theirs) = (history.at(at(minute)), replayed_history.at(at(minute)));
+            prop_assert_eq!(ours.governance_hash(), theirs.governance_hash());
+            prop_assert_eq!(ours.charter_hash(), theirs.charter_hash());
+            // And every process's record, as it stood then, with the gates it passed.
+            for stream in engine.streams() {
+                prop_assert_eq!(engine.record(&stream, at(minute)), replayed.record(&stream, at(minute)));
+                prop_assert_eq!(engine.gates(&stream), replayed.gates(&stream));
+            }
         }
     }
 }
