@@ -5,8 +5,7 @@
 mod engine_support;
 
 use coproduction::Community;
-use coproduction::cocreation::{ItemId, ProposalId};
-use coproduction::community::{BodyId, Member, MemberId};
+use coproduction::community::{BodyId, MemberId};
 use coproduction::decision::DecisionKind;
 use coproduction::decision::Method;
 use coproduction::engine::ProcessState;
@@ -17,9 +16,9 @@ use coproduction::governance::{Procedure, Route};
 use coproduction::hash::Hash;
 use coproduction::journal::{FileJournal, Journal, MemoryJournal, StreamId};
 use coproduction::living::{self, CommunityChange, LivingError, LivingEvent};
-use coproduction::proposal::{DecisionResult, ProposalCommand, ProposalConfig, ProposalRoles};
-use coproduction::values::Charter;
-use coproduction::values::Evidence;
+use engine_support::living::{
+    adopt, allies, change, joiner, light_charter, open_on, propose, propose_from,
+};
 use engine_support::{ALLY, CO_1, STAFF_1, at, community, governance};
 use proptest::prelude::*;
 
@@ -28,43 +27,8 @@ type TestEngine = Engine<MemoryJournal<EngineEvent>>;
 /// In the whole community only, and records no lived experience.
 const MEMBER: MemberId = MemberId::new(21);
 
-fn allies() -> BodyId {
-    BodyId::new("allies_group").unwrap()
-}
-
-/// A charter whose one rule asks only for a published rationale, so that these tests are
-/// about the community's changes, not the evidence a decision needs.
-fn light_charter() -> Charter {
-    Charter::from_json(r#"{"values": [{"id": "transparent"}], "rules": [{"id": "T2"}]}"#).unwrap()
-}
-
-fn open_on<J: Journal<Event = EngineEvent>>(journal: J) -> Engine<J> {
-    let community = community();
-    Engine::builder(community.clone())
-        .governance(governance(&community))
-        .charter(light_charter())
-        .founded_at(at(-100_000))
-        .open(journal)
-        .unwrap()
-}
-
 fn engine() -> TestEngine {
     open_on(MemoryJournal::new())
-}
-
-fn change(actor: MemberId, minute: i64, change: CommunityChange) -> Request {
-    Request::new(
-        living::stream(),
-        actor,
-        at(minute),
-        ProcessCommand::Change {
-            change: Box::new(change),
-        },
-    )
-}
-
-fn joiner(id: u64) -> Member {
-    Member::new(MemberId::new(id), format!("New ally {id}")).with_lived_experience()
 }
 
 fn figures(engine: &TestEngine, minute: i64) -> (usize, usize) {
@@ -76,104 +40,12 @@ fn figures(engine: &TestEngine, minute: i64) -> (usize, usize) {
     (f.size, f.lived_experience)
 }
 
-fn proposal(stream: &StreamId, actor: MemberId, minute: i64, command: ProposalCommand) -> Request {
-    Request::new(
-        stream.clone(),
-        actor,
-        at(minute),
-        ProcessCommand::Proposal { command },
-    )
-}
-
-/// A proposal of `kind` carrying `changes`, taken from creation to a decision in a round
-/// kept elsewhere, from `minute` on.
-fn propose(
-    engine: &TestEngine,
-    stream: &StreamId,
-    kind: DecisionKind,
-    changes: Vec<CommunityChange>,
-    minute: i64,
-) {
-    propose_from(engine, stream, kind, changes, None, minute);
-}
-
-/// As [`propose`], with the changes to take effect from `effective_from`.
-fn propose_from(
-    engine: &TestEngine,
-    stream: &StreamId,
-    kind: DecisionKind,
-    changes: Vec<CommunityChange>,
-    effective_from: Option<jiff::Timestamp>,
-    minute: i64,
-) {
-    let config = ProposalConfig {
-        id: ProposalId::new(1),
-        title: "Rebalance the Allies Group".into(),
-        kind: kind.clone(),
-        text: "Recruit allies with lived experience into the group.".into(),
-        answers: Vec::new(),
-        roles: ProposalRoles {
-            proposers: [STAFF_1].into(),
-            steward: CO_1,
-            members: [ALLY].into(),
-        },
-        changes,
-        effective_from,
-    };
-    let steps = [
-        (
-            STAFF_1,
-            ProposalCommand::Create {
-                config: Box::new(config),
-            },
-        ),
-        (CO_1, ProposalCommand::StartCoCreation {}),
-        (
-            CO_1,
-            ProposalCommand::LinkFeedback {
-                items: vec![ItemId::new(1)],
-                themes: vec![],
-            },
-        ),
-        (CO_1, ProposalCommand::MarkReady {}),
-        (
-            CO_1,
-            ProposalCommand::StartDecision {
-                round: round_of(stream),
-            },
-        ),
-    ];
-    for (i, (actor, command)) in steps.into_iter().enumerate() {
-        let mut request = proposal(stream, actor, minute + i as i64, command);
-        if i == 0 {
-            request = request.with_kind(kind.clone());
-        }
-        engine.handle(request).unwrap();
-    }
-}
-
-/// The round deciding the proposal on `stream`, kept elsewhere.
-fn round_of(stream: &StreamId) -> StreamId {
-    StreamId::new(&format!("{stream}-round")).unwrap()
-}
-
-fn adopt(stream: &StreamId, minute: i64) -> Request {
-    proposal(
-        stream,
-        CO_1,
-        minute,
-        ProposalCommand::RecordDecision {
-            round: round_of(stream),
-            result: DecisionResult::Adopted {
-                review_date: at(minute + 60 * 24 * 180),
-            },
-        },
-    )
-    .with_evidence(Evidence {
-        rationale: Some("The group advises on decisions about people with lived experience".into()),
-        alternatives: Some(vec!["Leave the group as it is".into()]),
-        ..Evidence::default()
-    })
+/// `request`'s refusal, having checked that it wrote nothing.
+fn refused(engine: &TestEngine, request: Request) -> EngineError {
+    let written = engine.journal().read_all().unwrap().len();
+    let err = engine.handle(request).unwrap_err();
+    assert_eq!(engine.journal().read_all().unwrap().len(), written, "{err}");
+    err
 }
 
 /// The community's own events in the journal.
@@ -386,8 +258,7 @@ fn a_change_the_decision_cannot_make_stops_the_adoption_and_writes_nothing() {
     // A recruitment cannot dissolve a body: that is a governance decision.
     let dissolve = vec![CommunityChange::DissolveBody { body: allies() }];
     propose(&engine, &stream, DecisionKind::Recruitment, dissolve, 0);
-    let written = engine.journal().read_all().unwrap().len();
-    let err = engine.handle(adopt(&stream, 10)).unwrap_err();
+    let err = refused(&engine, adopt(&stream, 10));
     assert!(
         matches!(
             &err,
@@ -398,7 +269,6 @@ fn a_change_the_decision_cannot_make_stops_the_adoption_and_writes_nothing() {
         ),
         "{err}"
     );
-    assert_eq!(engine.journal().read_all().unwrap().len(), written);
     assert!(engine.community().body(&allies()).is_some());
 
     // Appointing someone who has left is refused at adoption, naming who.
@@ -415,7 +285,7 @@ fn a_change_the_decision_cannot_make_stops_the_adoption_and_writes_nothing() {
         members: vec![MEMBER],
     }];
     propose(&engine, &stream, DecisionKind::Recruitment, appoint, 30);
-    let err = engine.handle(adopt(&stream, 40)).unwrap_err();
+    let err = refused(&engine, adopt(&stream, 40));
     assert!(err.to_string().contains("unknown member m21"), "{err}");
 }
 
@@ -509,8 +379,7 @@ fn a_map_that_does_not_validate_is_refused_at_adoption_with_its_problems() {
         vec![CommunityChange::Governance { map: broken }],
         0,
     );
-    let written = engine.journal().read_all().unwrap().len();
-    let err = engine.handle(adopt(&stream, 10)).unwrap_err();
+    let err = refused(&engine, adopt(&stream, 10));
     assert!(
         matches!(
             &err,
@@ -522,7 +391,6 @@ fn a_map_that_does_not_validate_is_refused_at_adoption_with_its_problems() {
         "{err}"
     );
     assert!(err.to_string().contains("hiring_panel"), "{err}");
-    assert_eq!(engine.journal().read_all().unwrap().len(), written);
     assert_eq!(
         engine.governance().unwrap().map(),
         governance(&community()).map()
@@ -754,21 +622,20 @@ fn a_change_adopted_to_take_effect_later_is_in_force_from_then_and_not_before() 
             CommunityChange::Join { member: joiner(43) },
         ))
         .unwrap();
-    let written = engine.journal().read_all().unwrap().len();
-    let err = engine
-        .handle(change(
+    let err = refused(
+        &engine,
+        change(
             MemberId::new(41),
             60,
             CommunityChange::Leave {
                 member: MemberId::new(41),
             },
-        ))
-        .unwrap_err();
+        ),
+    );
     assert!(err.to_string().contains("scheduled from"), "{err}");
-    assert_eq!(engine.journal().read_all().unwrap().len(), written);
-    let version = engine.history().unwrap();
+    let history = engine.history().unwrap();
     assert!(
-        version
+        history
             .at(at(1_000))
             .community()
             .member(MemberId::new(43))
@@ -886,14 +753,10 @@ fn the_funding_policy_is_the_communitys_and_changes_by_its_decision() {
     // A stated policy that is not the one in force is refused, and nothing is written.
     let mut lenient = FundingPolicy::seed();
     lenient.red_line_sectors.clear();
-    let written = engine.journal().read_all().unwrap().len();
     let other = StreamId::new("betting-other").unwrap();
-    let err = engine
-        .handle(identify(&other, 1, Some(lenient)))
-        .unwrap_err();
+    let err = refused(&engine, identify(&other, 1, Some(lenient)));
     assert!(matches!(err, EngineError::Unwitnessed { .. }), "{err}");
     assert!(err.to_string().contains("not the one in force"), "{err}");
-    assert_eq!(engine.journal().read_all().unwrap().len(), written);
     // Stating the policy in force is no different from leaving it out.
     engine
         .handle(identify(&other, 2, Some(FundingPolicy::seed())))

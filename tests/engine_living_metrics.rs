@@ -4,68 +4,17 @@
 
 mod engine_support;
 
-use coproduction::cocreation::{ItemId, ProposalId};
-use coproduction::community::{BodyId, Member, MemberId, Share};
+use coproduction::community::{BodyId, MemberId, Share};
 use coproduction::decision::DecisionKind;
-use coproduction::engine::{Engine, EngineEvent, ProcessCommand, Request};
+use coproduction::engine::{Engine, EngineEvent};
 use coproduction::journal::{FileJournal, Journal, MemoryJournal, StreamId};
-use coproduction::living::{self, CommunityChange};
+use coproduction::living::CommunityChange;
 use coproduction::metrics::{CommunityMetrics, Representation};
-use coproduction::proposal::{DecisionResult, ProposalCommand, ProposalConfig, ProposalRoles};
-use coproduction::values::{Charter, Evidence};
-use engine_support::{ALLY, CO_1, STAFF_1, at, community, governance};
+use engine_support::living::{adopt, allies, change, joiner, open_on, propose};
+use engine_support::{ALLY, at};
 
 /// Minutes in a day, for changes weeks apart.
 const DAY: i64 = 60 * 24;
-
-fn allies() -> BodyId {
-    BodyId::new("allies_group").unwrap()
-}
-
-/// A charter whose one rule asks only for a published rationale: these tests are about the
-/// community's figures, not the evidence a decision needs.
-fn light_charter() -> Charter {
-    Charter::from_json(r#"{"values": [{"id": "transparent"}], "rules": [{"id": "T2"}]}"#).unwrap()
-}
-
-fn open_on<J: Journal<Event = EngineEvent>>(journal: J) -> Engine<J> {
-    let community = community();
-    Engine::builder(community.clone())
-        .governance(governance(&community))
-        .charter(light_charter())
-        .founded_at(at(-100_000))
-        .open(journal)
-        .unwrap()
-}
-
-fn change(actor: MemberId, minute: i64, change: CommunityChange) -> Request {
-    Request::new(
-        living::stream(),
-        actor,
-        at(minute),
-        ProcessCommand::Change {
-            change: Box::new(change),
-        },
-    )
-}
-
-fn joiner(id: u64) -> Member {
-    Member::new(MemberId::new(id), format!("New ally {id}")).with_lived_experience()
-}
-
-fn proposal(stream: &StreamId, actor: MemberId, minute: i64, command: ProposalCommand) -> Request {
-    Request::new(
-        stream.clone(),
-        actor,
-        at(minute),
-        ProcessCommand::Proposal { command },
-    )
-}
-
-/// The round deciding the proposal on `stream`, kept elsewhere.
-fn round_of(stream: &StreamId) -> StreamId {
-    StreamId::new(&format!("{stream}-round")).unwrap()
-}
 
 /// A recruitment proposal carrying `changes`, taken from creation to a decision in a round
 /// kept elsewhere from `minute` on, and adopted at `minute + 10`.
@@ -75,68 +24,8 @@ fn recruit<J: Journal<Event = EngineEvent>>(
     changes: Vec<CommunityChange>,
     minute: i64,
 ) {
-    let kind = DecisionKind::Recruitment;
-    let config = ProposalConfig {
-        id: ProposalId::new(1),
-        title: "Rebalance the Allies Group".into(),
-        kind: kind.clone(),
-        text: "Recruit allies with lived experience into the group.".into(),
-        answers: Vec::new(),
-        roles: ProposalRoles {
-            proposers: [STAFF_1].into(),
-            steward: CO_1,
-            members: [ALLY].into(),
-        },
-        changes,
-        effective_from: None,
-    };
-    let steps = [
-        (
-            STAFF_1,
-            ProposalCommand::Create {
-                config: Box::new(config),
-            },
-        ),
-        (CO_1, ProposalCommand::StartCoCreation {}),
-        (
-            CO_1,
-            ProposalCommand::LinkFeedback {
-                items: vec![ItemId::new(1)],
-                themes: vec![],
-            },
-        ),
-        (CO_1, ProposalCommand::MarkReady {}),
-        (
-            CO_1,
-            ProposalCommand::StartDecision {
-                round: round_of(stream),
-            },
-        ),
-    ];
-    for (i, (actor, command)) in steps.into_iter().enumerate() {
-        let mut request = proposal(stream, actor, minute + i as i64, command);
-        if i == 0 {
-            request = request.with_kind(kind.clone());
-        }
-        engine.handle(request).unwrap();
-    }
-    let adopt = proposal(
-        stream,
-        CO_1,
-        minute + 10,
-        ProposalCommand::RecordDecision {
-            round: round_of(stream),
-            result: DecisionResult::Adopted {
-                review_date: at(minute + 180 * DAY),
-            },
-        },
-    )
-    .with_evidence(Evidence {
-        rationale: Some("The group advises on decisions about people with lived experience".into()),
-        alternatives: Some(vec!["Leave the group as it is".into()]),
-        ..Evidence::default()
-    });
-    engine.handle(adopt).unwrap();
+    propose(engine, stream, DecisionKind::Recruitment, changes, minute);
+    engine.handle(adopt(stream, minute + 10)).unwrap();
 }
 
 /// The Allies Group's make-up at `minute`, as the engine's own community says.

@@ -456,7 +456,7 @@ impl Version {
         }
         let mut community = None;
         let mut governance = self.governance.clone();
-        let mut governance_hash = self.governance_hash;
+        let mut map_hash = self.governance_hash;
         let mut charter = (Arc::clone(&self.charter), self.charter_hash);
         let mut policy = (self.policy.clone(), self.policy_hash);
         let edit = |community: &mut Option<Community>| -> Community {
@@ -520,7 +520,7 @@ impl Version {
             }
             CommunityChange::Governance { map } => {
                 governance = Some(Arc::new(validated(map.clone(), self.community(), name)?));
-                governance_hash = Some(governance_hash_of(map));
+                map_hash = Some(governance_hash(map));
             }
             CommunityChange::Charter { charter: new } => {
                 charter = (Arc::new(new.clone()), new.hash());
@@ -540,7 +540,7 @@ impl Version {
             entry: Some(Arc::new(entry)),
             community: community.map_or_else(|| Arc::clone(&self.community), Arc::new),
             governance,
-            governance_hash,
+            governance_hash: map_hash,
             charter: charter.0,
             charter_hash: charter.1,
             policy: policy.0,
@@ -602,10 +602,6 @@ impl Entry {
 
 /// The hash of a governance map: BLAKE3 over its JSON.
 pub fn governance_hash(map: &GovernanceMap) -> Hash {
-    governance_hash_of(map)
-}
-
-fn governance_hash_of(map: &GovernanceMap) -> Hash {
     Hash::of_json(map)
 }
 
@@ -693,7 +689,7 @@ impl History {
         policy: Option<FundingPolicy>,
         at: Timestamp,
     ) -> Self {
-        let governance_hash = governance.as_ref().map(|g| governance_hash_of(g.map()));
+        let map_hash = governance.as_ref().map(|g| governance_hash(g.map()));
         let policy_hash = policy.as_ref().map(Hash::of_json);
         Self {
             founding: Arc::new(Version {
@@ -701,7 +697,7 @@ impl History {
                 entry: None,
                 community: Arc::new(community),
                 governance: governance.map(Arc::new),
-                governance_hash,
+                governance_hash: map_hash,
                 charter_hash: charter.hash(),
                 charter: Arc::new(charter),
                 policy: policy.map(Arc::new),
@@ -807,18 +803,6 @@ impl History {
             later,
             last_made: made,
         })
-    }
-
-    /// Checks `change` made at `at`, in force from then, and returns the version it makes;
-    /// changes nothing.
-    ///
-    /// # Errors
-    ///
-    /// As [`History::with`].
-    pub fn check(&self, change: &CommunityChange, at: Timestamp) -> Result<Version, LivingError> {
-        let entry = Entry::new(change.clone(), at);
-        let history = self.with(entry)?;
-        Ok(history.at(at).clone())
     }
 
     /// Applies `change` made at `at`, in force from then.

@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod living;
+
 use coproduction::community::{Community, MemberId};
 use coproduction::consent::{Response, RoundCommand, RoundConfig, RoundPhase, RoundRoles};
 use coproduction::decision::{DecisionKind, Method};

@@ -1,0 +1,155 @@
+//! The living community's test helpers: an engine on the seed community under a light
+//! charter, members' own changes, and proposals carrying changes to a decision taken in a
+//! round kept elsewhere.
+
+use coproduction::cocreation::{ItemId, ProposalId};
+use coproduction::community::{BodyId, Member, MemberId};
+use coproduction::decision::DecisionKind;
+use coproduction::engine::{Engine, EngineEvent, ProcessCommand, Request};
+use coproduction::journal::{Journal, StreamId};
+use coproduction::living::{self, CommunityChange};
+use coproduction::proposal::{DecisionResult, ProposalCommand, ProposalConfig, ProposalRoles};
+use coproduction::values::{Charter, Evidence};
+use jiff::Timestamp;
+
+use super::{ALLY, CO_1, STAFF_1, at, community, governance};
+
+pub fn allies() -> BodyId {
+    BodyId::new("allies_group").unwrap()
+}
+
+/// A charter whose one rule asks only for a published rationale, so that the tests using
+/// it are about the community's changes, not the evidence a decision needs.
+pub fn light_charter() -> Charter {
+    Charter::from_json(r#"{"values": [{"id": "transparent"}], "rules": [{"id": "T2"}]}"#).unwrap()
+}
+
+pub fn open_on<J: Journal<Event = EngineEvent>>(journal: J) -> Engine<J> {
+    let community = community();
+    Engine::builder(community.clone())
+        .governance(governance(&community))
+        .charter(light_charter())
+        .founded_at(at(-100_000))
+        .open(journal)
+        .unwrap()
+}
+
+pub fn change(actor: MemberId, minute: i64, change: CommunityChange) -> Request {
+    Request::new(
+        living::stream(),
+        actor,
+        at(minute),
+        ProcessCommand::Change {
+            change: Box::new(change),
+        },
+    )
+}
+
+pub fn joiner(id: u64) -> Member {
+    Member::new(MemberId::new(id), format!("New ally {id}")).with_lived_experience()
+}
+
+pub fn proposal(
+    stream: &StreamId,
+    actor: MemberId,
+    minute: i64,
+    command: ProposalCommand,
+) -> Request {
+    Request::new(
+        stream.clone(),
+        actor,
+        at(minute),
+        ProcessCommand::Proposal { command },
+    )
+}
+
+/// A proposal of `kind` carrying `changes`, taken from creation to a decision in a round
+/// kept elsewhere, from `minute` on.
+pub fn propose<J: Journal<Event = EngineEvent>>(
+    engine: &Engine<J>,
+    stream: &StreamId,
+    kind: DecisionKind,
+    changes: Vec<CommunityChange>,
+    minute: i64,
+) {
+    propose_from(engine, stream, kind, changes, None, minute);
+}
+
+/// As [`propose`], with the changes to take effect from `effective_from`.
+pub fn propose_from<J: Journal<Event = EngineEvent>>(
+    engine: &Engine<J>,
+    stream: &StreamId,
+    kind: DecisionKind,
+    changes: Vec<CommunityChange>,
+    effective_from: Option<Timestamp>,
+    minute: i64,
+) {
+    let config = ProposalConfig {
+        id: ProposalId::new(1),
+        title: "Rebalance the Allies Group".into(),
+        kind: kind.clone(),
+        text: "Recruit allies with lived experience into the group.".into(),
+        answers: Vec::new(),
+        roles: ProposalRoles {
+            proposers: [STAFF_1].into(),
+            steward: CO_1,
+            members: [ALLY].into(),
+        },
+        changes,
+        effective_from,
+    };
+    let steps = [
+        (
+            STAFF_1,
+            ProposalCommand::Create {
+                config: Box::new(config),
+            },
+        ),
+        (CO_1, ProposalCommand::StartCoCreation {}),
+        (
+            CO_1,
+            ProposalCommand::LinkFeedback {
+                items: vec![ItemId::new(1)],
+                themes: vec![],
+            },
+        ),
+        (CO_1, ProposalCommand::MarkReady {}),
+        (
+            CO_1,
+            ProposalCommand::StartDecision {
+                round: round_of(stream),
+            },
+        ),
+    ];
+    for (i, (actor, command)) in steps.into_iter().enumerate() {
+        let mut request = proposal(stream, actor, minute + i as i64, command);
+        if i == 0 {
+            request = request.with_kind(kind.clone());
+        }
+        engine.handle(request).unwrap();
+    }
+}
+
+/// The round deciding the proposal on `stream`, kept elsewhere.
+pub fn round_of(stream: &StreamId) -> StreamId {
+    StreamId::new(&format!("{stream}-round")).unwrap()
+}
+
+pub fn adopt(stream: &StreamId, minute: i64) -> Request {
+    proposal(
+        stream,
+        CO_1,
+        minute,
+        ProposalCommand::RecordDecision {
+            round: round_of(stream),
+            result: DecisionResult::Adopted {
+                review_date: at(minute + 60 * 24 * 180),
+            },
+        },
+    )
+    .with_evidence(Evidence {
+        rationale: Some("The group advises on decisions about people with lived experience".into()),
+        alternatives: Some(vec!["Leave the group as it is".into()]),
+        ..Evidence::default()
+    })
+}
