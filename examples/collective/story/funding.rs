@@ -5,21 +5,20 @@
 use coproduction::community::{BodyId, MemberId};
 use coproduction::consent::{Response, RoundCommand, RoundConfig, RoundRoles};
 use coproduction::decision::DecisionKind;
-use coproduction::engine::{Engine, EngineEvent, ProcessCommand, ProcessState, Request};
+use coproduction::engine::{ProcessCommand, ProcessState, Request};
 use coproduction::funding::{
     AdviceId, Check, FundingCommand, FundingOutcome, FundingPolicy, Offer, route_facts, tier,
 };
 use coproduction::governance::Governance;
-use coproduction::journal::{FileJournal, StreamId};
+use coproduction::journal::StreamId;
 use coproduction::values::{
     Evidence, ExpensesFacts, FundingCondition, Restriction, StakeholderFacts, ValueReport, Way,
 };
 
+use super::StoryEngine;
 use super::{
     FOUNDATION, FOUNDATION_ROUND, TOBACCO, at, pay_public_contributors, round_request, show,
 };
-
-type StoryEngine = Engine<FileJournal<EngineEvent>>;
 
 fn body(slug: &str) -> Result<BodyId, coproduction::Error> {
     Ok(BodyId::new(slug)?)

@@ -9,24 +9,23 @@ use coproduction::cocreation::{ItemId, ProposalId, ThemeId};
 use coproduction::community::{AccessNeedKind, BodyId, Member, MemberId, Role};
 use coproduction::consent::{Response, RoundCommand, RoundConfig, RoundRoles};
 use coproduction::decision::{DecisionKind, Method};
-use coproduction::engine::{Engine, EngineEvent, ProcessCommand, Request};
+use coproduction::engine::{ProcessCommand, Request};
 use coproduction::governance::{
     Conditions, Edge, Governance, GovernanceMap, Procedure, Route, RouteFacts,
 };
-use coproduction::journal::{FileJournal, Hash, StreamId};
+use coproduction::journal::{Hash, StreamId};
 use coproduction::living::{CommunityChange, governance_hash};
 use coproduction::process::PartCommand;
 use coproduction::proposal::{ProposalCommand, ProposalConfig, ProposalRoles};
 use coproduction::values::{AdviceBasis, Evidence, Publication, ValueReport};
 use jiff::civil::Date;
 
+use super::StoryEngine;
 use super::recruitment::recruitment_evidence;
 use super::{
     APPOINTMENT, APPOINTMENT_PROPOSAL, FOUNDATION, WHO_RECRUITS, WHO_RECRUITS_PROPOSAL, at,
     part_request, pay_public_contributors, proposal_request, round_evidence, round_request, show,
 };
-
-type StoryEngine = Engine<FileJournal<EngineEvent>>;
 
 /// The advert for the first co-producers: open from mid-September to the start of October.
 const CO_PRODUCERS_ADVERT: (&str, &str) = ("2021-09-15T09:00:00Z", "2021-10-01T17:00:00Z");

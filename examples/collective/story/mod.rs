@@ -110,6 +110,9 @@ pub struct Story {
     pub files: Vec<PathBuf>,
 }
 
+/// The engine the story runs on, journalling to a file.
+pub(crate) type StoryEngine = Engine<FileJournal<EngineEvent>>;
+
 /// A timestamp from the story's calendar.
 pub fn at(s: &str) -> Timestamp {
     s.parse().expect("a valid timestamp")

@@ -9,14 +9,15 @@ use coproduction::cocreation::{
 use coproduction::community::{BodyId, Community, Member, MemberId, Role};
 use coproduction::consent::{Response, RoundCommand, RoundConfig, RoundRoles};
 use coproduction::decision::DecisionKind;
-use coproduction::engine::{Engine, EngineEvent, ProcessCommand, Request};
+use coproduction::engine::{ProcessCommand, Request};
 use coproduction::governance::{Governance, RouteFacts};
-use coproduction::journal::{FileJournal, Journal, StreamId};
+use coproduction::journal::{Journal, StreamId};
 use coproduction::living::CommunityChange;
 use coproduction::process::PartCommand;
 use coproduction::proposal::{ProposalCommand, ProposalConfig, ProposalRoles};
 use coproduction::values::{Evidence, Publication, RecruitmentFacts};
 
+use super::StoryEngine;
 use super::{
     RECRUITMENT, RECRUITMENT_PROPOSAL, WAVE, WAVE_PROPOSAL, at, part_request, proposal_request,
     round_evidence, round_request, show, version,
@@ -121,7 +122,7 @@ pub(super) fn co_creation_session(
 /// Group. Every step goes through the engine, which routes it, gates the decision on the
 /// community's values and journals it in `journal.jsonl` in the output folder.
 pub(super) fn recruitment_decision(
-    engine: &Engine<FileJournal<EngineEvent>>,
+    engine: &StoryEngine,
     governance: &Governance,
 ) -> Result<coproduction::values::ValueReport, coproduction::Error> {
     let community = &engine.community();
@@ -188,24 +189,13 @@ pub(super) fn recruitment_decision(
             round: stream.clone(),
         },
     ))?;
-    engine.handle(
-        request(
-            decider,
-            "2021-06-01T09:00:00Z",
-            RoundCommand::Open {
-                config: Box::new(config),
-            },
-        )
-        .with_kind(DecisionKind::Recruitment)
-        .deciding_for(proposal_stream.clone()),
+    open_for_advice(
+        engine,
+        (&stream, &proposal_stream),
+        (decider, facilitator),
+        "2021-06-01",
+        config,
     )?;
-    for minute in 1..=3 {
-        engine.handle(request(
-            facilitator,
-            &format!("2021-06-01T09:0{minute}:00Z"),
-            RoundCommand::Advance {},
-        ))?;
-    }
     let advice = [
         (13, "Let applicants choose how to apply", true, false),
         (
@@ -325,7 +315,7 @@ pub(super) fn recruitment_decision(
 /// applicants with lived experience join the community and the Allies Group when it is
 /// adopted, in the same batch; the group's figures before and after are printed.
 pub(super) fn first_wave(
-    engine: &Engine<FileJournal<EngineEvent>>,
+    engine: &StoryEngine,
     governance: &Governance,
 ) -> Result<coproduction::values::ValueReport, coproduction::Error> {
     let community = &engine.community();
@@ -409,24 +399,13 @@ pub(super) fn first_wave(
     let request = |who: MemberId, when: &str, command: RoundCommand| {
         round_request(&stream, who, when, command)
     };
-    engine.handle(
-        request(
-            decider,
-            "2021-07-12T09:00:00Z",
-            RoundCommand::Open {
-                config: Box::new(config),
-            },
-        )
-        .with_kind(DecisionKind::Recruitment)
-        .deciding_for(proposal_stream.clone()),
+    open_for_advice(
+        engine,
+        (&stream, &proposal_stream),
+        (decider, facilitator),
+        "2021-07-12",
+        config,
     )?;
-    for minute in 1..=3 {
-        engine.handle(request(
-            facilitator,
-            &format!("2021-07-12T09:0{minute}:00Z"),
-            RoundCommand::Advance {},
-        ))?;
-    }
     // Advice from the bodies the route consults: a co-producer of the associate-roles team,
     // and an ally, on the terms the new members join on.
     let advice = [
@@ -572,4 +551,33 @@ pub(super) fn recruitment_evidence(
         panel_with_lived_experience: Some(2),
     });
     evidence
+}
+
+/// Opens the recruitment round on `round` for the proposal on `proposal`: the decider opens
+/// it at 09:00 on `day` and the facilitator advances it, a minute a step, to gathering
+/// advice.
+fn open_for_advice(
+    engine: &StoryEngine,
+    (round, proposal): (&StreamId, &StreamId),
+    (decider, facilitator): (MemberId, MemberId),
+    day: &str,
+    config: RoundConfig,
+) -> Result<(), coproduction::Error> {
+    let open = RoundCommand::Open {
+        config: Box::new(config),
+    };
+    engine.handle(
+        round_request(round, decider, &format!("{day}T09:00:00Z"), open)
+            .with_kind(DecisionKind::Recruitment)
+            .deciding_for(proposal.clone()),
+    )?;
+    for minute in 1..=3 {
+        engine.handle(round_request(
+            round,
+            facilitator,
+            &format!("{day}T09:0{minute}:00Z"),
+            RoundCommand::Advance {},
+        ))?;
+    }
+    Ok(())
 }

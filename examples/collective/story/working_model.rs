@@ -7,9 +7,8 @@ use coproduction::consent::{
     Answers, ObjectionId, Response, RoundCommand, RoundConfig, RoundRoles, ValidityCriterion,
 };
 use coproduction::decision::DecisionKind;
-use coproduction::engine::{Engine, EngineEvent, ProcessCommand, Request};
+use coproduction::engine::{ProcessCommand, Request};
 use coproduction::governance::{Governance, RouteFacts};
-use coproduction::journal::FileJournal;
 use coproduction::journal::StreamId;
 use coproduction::process::PartCommand;
 use coproduction::proposal::{ProposalCommand, ProposalConfig, ProposalRoles};
@@ -17,12 +16,11 @@ use coproduction::values::{
     AdviceBasis, Credit, Evidence, ExpensesFacts, Publication, StakeholderFacts, ValueReport, Way,
 };
 
+use super::StoryEngine;
 use super::{
     WORKING_MODEL, WORKING_MODEL_ROUND, at, part_request, pay_public_contributors,
     proposal_request, round_request, show,
 };
-
-type StoryEngine = Engine<FileJournal<EngineEvent>>;
 
 /// What the working model's decision shows.
 pub(super) struct WorkingModel {
