@@ -461,6 +461,12 @@ fn i9_advisers_lived_experience() {
     );
     given(|r| r.advisers = Some(vec![]), "I9", NA);
     given(|r| r.advisers = None, "I9", Status::NotEvaluated);
+    // Figures that cannot be are not judged, as I1 does not judge them.
+    given(
+        |r| r.advisers.as_mut().unwrap()[0].lived_experience = 9,
+        "I9",
+        Status::NotEvaluated,
+    );
     let mut short = good();
     short.advisers.as_mut().unwrap()[0].lived_experience = 1;
     let report = Charter::default().check(&short);

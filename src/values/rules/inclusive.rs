@@ -24,6 +24,7 @@
 
 use std::collections::BTreeSet;
 
+use crate::community::BodyFigures;
 use crate::decision::{DecisionKind, Method};
 use crate::values::record::{AbsenceCounted, DecisionRecord, Rung, Way};
 use crate::values::rules::settings::{non_blank, proper};
@@ -80,14 +81,14 @@ impl ValueRule for LivedExperienceShare {
         let Some(body) = &record.body else {
             return RuleOutcome::not_evaluated("body");
         };
-        if body.lived_experience > body.size {
+        let min = self.lived_experience_min_share;
+        let Some(meets) = share_meets(body, min) else {
             return RuleOutcome::not_evaluated("body")
                 .with("body.lived_experience", body.lived_experience)
                 .with("body.size", body.size);
-        }
+        };
         let share = body.lived_experience_share();
-        let min = self.lived_experience_min_share;
-        if share.at_least(min.numerator, min.denominator) {
+        if meets {
             RuleOutcome::satisfied("enough of the deciding body brings lived experience")
                 .with("body.lived_experience_share", share)
         } else {
@@ -406,16 +407,24 @@ impl ValueRule for AdvisersLivedExperience {
             return RuleOutcome::not_applicable("the decision relied on no body's advice");
         }
         let min = self.lived_experience_min_share;
-        let short: Vec<String> = advisers
-            .iter()
-            .filter(|b| {
-                b.lived_experience > b.size
-                    || !b
-                        .lived_experience_share()
-                        .at_least(min.numerator, min.denominator)
-            })
-            .map(|b| format!("`{}` ({})", b.body, b.lived_experience_share()))
-            .collect();
+        let mut short = Vec::new();
+        for body in advisers {
+            match share_meets(body, min) {
+                Some(true) => {}
+                Some(false) => short.push(format!(
+                    "`{}` ({})",
+                    body.body,
+                    body.lived_experience_share()
+                )),
+                // Figures that cannot be (more with lived experience than members), as I1.
+                None => {
+                    return RuleOutcome::not_evaluated("advisers")
+                        .with("advisers.body", &body.body)
+                        .with("advisers.lived_experience", body.lived_experience)
+                        .with("advisers.size", body.size);
+                }
+            }
+        }
         if short.is_empty() {
             RuleOutcome::satisfied(
                 "enough of every body whose advice was relied on brings lived experience",
@@ -430,4 +439,13 @@ impl ValueRule for AdvisersLivedExperience {
             .with("lived_experience_min_share", min)
         }
     }
+}
+
+/// Whether `body`'s share with lived experience is at least `min`; `None` for figures that
+/// cannot be (more members with lived experience than members), which no rule judges.
+fn share_meets(body: &BodyFigures, min: Fraction) -> Option<bool> {
+    (body.lived_experience <= body.size).then(|| {
+        body.lived_experience_share()
+            .at_least(min.numerator, min.denominator)
+    })
 }
