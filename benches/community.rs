@@ -31,8 +31,13 @@ fn merge_count(ids: &[MemberId], table: &[(MemberId, bool, u32)]) -> (usize, usi
         if let Some(&(_, l, role_bits)) = rows.by_ref().find(|(m, _, _)| m == id) {
             size += 1;
             lived += usize::from(l);
-            for (bit, count) in roles.iter_mut().enumerate() {
-                *count += ((role_bits >> bit) & 1) as usize;
+            // Only the roles the member holds: one step for each set bit.
+            let mut bits = role_bits;
+            while bits != 0 {
+                if let Some(count) = roles.get_mut(bits.trailing_zeros() as usize) {
+                    *count += 1;
+                }
+                bits &= bits - 1;
             }
         }
     }
