@@ -16,7 +16,7 @@ use coproduction::funding::{
 use coproduction::governance::Route;
 use coproduction::journal::{FileJournal, Journal, MemoryJournal, StreamId};
 use coproduction::values::{
-    Charter, Evidence, ExpensesFacts, Restriction, RuleId, StakeholderFacts, Status, Way,
+    Charter, Evidence, ExpensesFacts, Restriction, RuleId, StakeholderFacts, Status, Verdict, Way,
 };
 use funding_common::{community, governance, seed_policy};
 use jiff::Timestamp;
@@ -423,7 +423,19 @@ fn a_red_line_offer_is_declined_at_screening_and_nothing_accepts_it() {
     let report = engine
         .report(&stream("tobacco"), at("2024-06-03T10:00:00Z"))
         .unwrap();
-    assert_eq!(report.finding("C4").unwrap().status, Status::Violated);
+    // Declining it is the red line held: every value upheld, the rules about taking part
+    // not applicable, saying why.
+    assert_eq!(report.finding("C4").unwrap().status, Status::Satisfied);
+    for value in ["human", "inclusive", "transparent", "challenging"] {
+        assert_eq!(report.verdict(value), Some(Verdict::Upheld), "{value}");
+    }
+    let c1 = report.finding("C1").unwrap();
+    assert_eq!(c1.status, Status::NotApplicable);
+    assert!(
+        c1.message.contains("declined automatically"),
+        "{}",
+        c1.message
+    );
 
     let err = engine
         .handle(funding("tobacco", 1, "2024-06-03T10:00:00Z", accept()))

@@ -99,8 +99,12 @@ fn a_year_in_the_life_of_the_collective() {
     assert_eq!(figures("2021-07-20T12:09:00Z"), (8, 3));
     assert_eq!(figures("2021-07-20T12:10:00Z"), (12, 7));
     assert_eq!(status(&s.working_model, "I9"), Status::Satisfied);
-    assert_eq!(status(&s.red_line, "C4"), Status::Violated);
-    assert_eq!(s.red_line.verdict("challenging"), Some(Verdict::Breached));
+    // Declining the tobacco company's offer at the red-line screen, and publishing why, is
+    // the red line held: challenging upheld, and no value reads as failed.
+    assert_eq!(status(&s.red_line, "C4"), Status::Satisfied);
+    for value in ["human", "inclusive", "transparent", "challenging"] {
+        assert_eq!(s.red_line.verdict(value), Some(Verdict::Upheld), "{value}");
+    }
     assert_eq!(status(&s.open_objection, "T3"), Status::Violated);
     assert!(s.open_objection.gate().is_err());
     // Once dealt with, and in every decision taken, the same rules hold.

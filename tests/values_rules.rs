@@ -809,3 +809,119 @@ fn every_rule_has_a_test_here() {
         assert!(this_file.contains(&name), "no test for {id}");
     }
 }
+
+// ---------------------------------------------------------------------------------------
+// A declined offer: each value judged by the rules that apply to it
+// ---------------------------------------------------------------------------------------
+
+/// A tobacco company's offer, declined at the red-line screen the day it came, with its
+/// reason published the same day.
+fn red_line_decline() -> DecisionRecord {
+    let mut funder = FunderFacts::new("A tobacco company");
+    funder.red_line_screen = Some(Screen::Failed);
+    DecisionRecord {
+        outcome: Some(Outcome::Declined),
+        rationale: Some("Declined automatically: tobacco is a red line".into()),
+        funder: Some(funder),
+        dates: Dates {
+            decided_at: Some(day(0)),
+            as_of: Some(day(1)),
+            ..Dates::default()
+        },
+        publication: Some(Publication {
+            published_at: day(0),
+            redactions: vec![],
+        }),
+        ..DecisionRecord::new(DecisionKind::Funding)
+    }
+}
+
+fn verdict(record: &DecisionRecord, value: &str) -> Verdict {
+    Charter::default().check(record).verdict(value).unwrap()
+}
+
+#[test]
+fn a_red_line_decline_upholds_challenging_and_every_other_value() {
+    let record = red_line_decline();
+    let report = Charter::default().check(&record);
+    for value in ["human", "inclusive", "transparent", "challenging"] {
+        assert_eq!(report.verdict(value), Some(Verdict::Upheld), "{value}");
+    }
+    assert_eq!(report.finding("C4").unwrap().status, OK);
+    // What nobody deliberated on is not judged, and each such finding says why.
+    for f in report.findings() {
+        if !["C4", "T1", "T2"].contains(&f.rule.as_str()) {
+            assert_eq!(f.status, NA, "{}: {}", f.rule, f.message);
+            assert!(f.message.contains("declined automatically"), "{}", f.rule);
+        }
+    }
+}
+
+#[test]
+fn challenging_is_breached_when_a_red_line_offer_is_not_declined() {
+    for outcome in [Some(Outcome::Adopted), None] {
+        let record = DecisionRecord {
+            outcome,
+            ..red_line_decline()
+        };
+        assert_eq!(
+            verdict(&record, "challenging"),
+            Verdict::Breached,
+            "{outcome:?}"
+        );
+        then("C4", &record, BAD);
+    }
+}
+
+#[test]
+fn transparent_judges_a_red_line_decline_by_its_published_reason() {
+    let unexplained = DecisionRecord {
+        rationale: None,
+        ..red_line_decline()
+    };
+    then("T2", &unexplained, BAD);
+    assert_eq!(verdict(&unexplained, "transparent"), Verdict::Breached);
+    // Alternatives are not asked of it: the policy left none.
+    then("T2", &red_line_decline(), OK);
+    // Its reason unpublished a month on: late.
+    let mut unpublished = DecisionRecord {
+        publication: None,
+        ..red_line_decline()
+    };
+    unpublished.dates.as_of = Some(day(30));
+    then("T1", &unpublished, BAD);
+    assert_eq!(verdict(&unpublished, "transparent"), Verdict::Breached);
+}
+
+#[test]
+fn human_and_inclusive_still_judge_a_decline_people_deliberated() {
+    // The circle declined an offer that passed the screen: how people took part counts.
+    let declined = |edit: fn(&mut DecisionRecord)| {
+        let mut r = DecisionRecord {
+            outcome: Some(Outcome::Declined),
+            ..good()
+        };
+        edit(&mut r);
+        r
+    };
+    assert!(!declined(|_| {}).declined_at_red_line());
+    let unpaid = declined(|r| {
+        for p in participants(r) {
+            if p.public_contributor {
+                p.payment = Some(PaymentStatus::NotOffered);
+            }
+        }
+    });
+    then("H1", &unpaid, BAD);
+    assert_eq!(verdict(&unpaid, "human"), Verdict::Breached);
+    let without_lived_experience = declined(|r| {
+        for p in participants(r) {
+            p.lived_experience = false;
+        }
+    });
+    then("I2", &without_lived_experience, BAD);
+    assert_eq!(
+        verdict(&without_lived_experience, "inclusive"),
+        Verdict::Breached
+    );
+}

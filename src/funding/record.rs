@@ -55,7 +55,8 @@ impl FundingDecision {
     ///
     /// # Example
     ///
-    /// A red-line offer, declined at screening: the record fails rule C4.
+    /// A red-line offer, declined at screening: the red line held, so the record keeps
+    /// rule C4 and the challenging value is upheld.
     ///
     /// ```
     /// use coproduction::community::{Community, MemberId};
@@ -63,7 +64,7 @@ impl FundingDecision {
     /// use coproduction::funding::{Funding, FundingPolicy, Offer, Screened, route_facts};
     /// use coproduction::governance::{Governance, GovernanceMap};
     /// use coproduction::machine::Context;
-    /// use coproduction::values::{Charter, Outcome, Status};
+    /// use coproduction::values::{Charter, Outcome, Status, Verdict};
     ///
     /// let community: Community =
     ///     serde_json::from_str(include_str!("../../examples/data/community.json"))?;
@@ -82,7 +83,8 @@ impl FundingDecision {
     /// let record = declined.decision().record(&community, ctx.now);
     /// assert_eq!(record.outcome, Some(Outcome::Declined));
     /// let report = Charter::default().check(&record);
-    /// assert_eq!(report.finding("C4").map(|f| f.status), Some(Status::Violated));
+    /// assert_eq!(report.finding("C4").map(|f| f.status), Some(Status::Satisfied));
+    /// assert_eq!(report.verdict("challenging"), Some(Verdict::Upheld));
     /// # Ok::<(), coproduction::Error>(())
     /// ```
     pub fn record(&self, community: &Community, now: Timestamp) -> DecisionRecord {

@@ -518,6 +518,18 @@ impl DecisionRecord {
     pub fn is_funding(&self) -> bool {
         matches!(self.kind, DecisionKind::Funding | DecisionKind::Partnership)
     }
+
+    /// Whether this is an offer declined at the red-line screen: declined, with the funder
+    /// failing the screen. A red line is declined automatically, so nobody deliberated: the
+    /// rules about how people took part do not judge it (see
+    /// [`ValueRule::judges_automatic_declines`](crate::values::ValueRule::judges_automatic_declines)).
+    pub fn declined_at_red_line(&self) -> bool {
+        self.outcome == Some(Outcome::Declined)
+            && self
+                .funder
+                .as_ref()
+                .is_some_and(|f| f.red_line_screen == Some(Screen::Failed))
+    }
 }
 
 #[cfg(test)]

@@ -167,8 +167,9 @@ impl CriticalFriendsHeard {
 }
 
 builtin! {@type
-    /// C4 (blocking, never overridable): the red-line screen passed. A red line is an
-    /// automatic decline; nobody can take responsibility for crossing it.
+    /// C4 (blocking, never overridable): the red-line screen passed, or the offer that
+    /// failed it was declined. A red line is an automatic decline; nobody can take
+    /// responsibility for crossing it, and declining it is the red line held.
     RedLinesRespected, "C4", challenging {}
 }
 
@@ -189,7 +190,15 @@ impl ValueRule for RedLinesRespected {
         false
     }
 
+    fn judges_automatic_declines(&self) -> bool {
+        true
+    }
+
     fn check(&self, record: &DecisionRecord, _: &RecordTally) -> RuleOutcome {
+        if record.declined_at_red_line() {
+            return RuleOutcome::satisfied("the red line held: the offer was declined")
+                .with("outcome", "declined");
+        }
         let Some(funder) = &record.funder else {
             return if record.is_funding() {
                 RuleOutcome::not_evaluated("funder")

@@ -10,6 +10,15 @@
 //! implement [`ValueRule`] and are added in code with
 //! [`Charter::with_rule`](super::Charter::with_rule).
 //!
+//! **What a rule judges.** An offer declined automatically at the red-line screen
+//! ([`DecisionRecord::declined_at_red_line`]) had nobody deliberating: the charter reports
+//! every rule about taking part, being heard or advised not applicable there, saying why, and
+//! runs only the rules that judge such a decline ([`ValueRule::judges_automatic_declines`]):
+//! C4 (declining it is the red line held), T1 (its reason published in time) and T2 (its
+//! reason recorded). A decline people deliberated on is judged like any other decision.
+//! A built-in rule says it judges automatic declines in its declaration, after its
+//! severity: `RationaleRecorded, "T2", transparent, Blocking, automatic_declines {}`.
+//!
 //! # Example: a custom rule
 //!
 //! ```
@@ -261,6 +270,14 @@ pub trait ValueRule: fmt::Debug + Send + Sync {
     fn overridable(&self) -> bool {
         true
     }
+    /// Whether the rule judges an offer declined automatically at the red-line screen
+    /// ([`DecisionRecord::declined_at_red_line`]). Nobody deliberated on it, so a rule about
+    /// how people took part, were heard or advised has nothing to judge there, and the
+    /// charter reports it not applicable, saying why; a rule about the red line itself or
+    /// about publishing the reason does judge it. Default: no.
+    fn judges_automatic_declines(&self) -> bool {
+        false
+    }
     /// Tests the record.
     fn check(&self, record: &DecisionRecord, tally: &RecordTally) -> RuleOutcome;
 }
@@ -389,7 +406,7 @@ pub(crate) fn blank(text: Option<&str>) -> bool {
 macro_rules! builtin {
     (
         $(#[$doc:meta])*
-        $name:ident, $id:literal, $value:ident, $severity:ident
+        $name:ident, $id:literal, $value:ident, $severity:ident $(, $judges:ident)?
         { $($settings:tt)* }
     ) => {
         $crate::values::rules::builtin!(@type $(#[$doc])* $name, $id, $value { $($settings)* });
@@ -403,6 +420,9 @@ macro_rules! builtin {
             fn severity(&self, _: &$crate::values::DecisionRecord) -> $crate::values::Severity {
                 $crate::values::Severity::$severity
             }
+            fn judges_automatic_declines(&self) -> bool {
+                $crate::values::rules::builtin!(@judges $($judges)?)
+            }
             fn check(
                 &self,
                 record: &$crate::values::DecisionRecord,
@@ -412,6 +432,8 @@ macro_rules! builtin {
             }
         }
     };
+    (@judges) => { false };
+    (@judges automatic_declines) => { true };
     (@type
         $(#[$doc:meta])*
         $name:ident, $id:literal, $value:ident

@@ -50,7 +50,7 @@ fn due(record: &DecisionRecord, days: u32) -> (Due, Option<Timestamp>) {
 builtin! {
     /// T1 (blocking): the record was published within `publish_days` of the decision,
     /// with every redaction listed and explained.
-    PublishedOnTime, "T1", transparent, Blocking {
+    PublishedOnTime, "T1", transparent, Blocking, automatic_declines {
         /// The most days from decision to publication.
         publish_days: u32 = 28, range 1..=365 days,
     }
@@ -109,8 +109,10 @@ fn display(t: Option<Timestamp>) -> String {
 }
 
 builtin! {
-    /// T2 (blocking): a rationale and the alternatives considered are recorded.
-    RationaleRecorded, "T2", transparent, Blocking {}
+    /// T2 (blocking): a rationale and the alternatives considered are recorded. An offer
+    /// declined at the red-line screen needs its reason only: the policy left no
+    /// alternative.
+    RationaleRecorded, "T2", transparent, Blocking, automatic_declines {}
 }
 
 impl RationaleRecorded {
@@ -119,6 +121,13 @@ impl RationaleRecorded {
             return RuleOutcome::not_applicable("withdrawn: nothing was decided");
         }
         let no_rationale = blank(record.rationale.as_deref());
+        if record.declined_at_red_line() {
+            return if no_rationale {
+                RuleOutcome::violated("the red-line decline records no reason")
+            } else {
+                RuleOutcome::satisfied("the reason for the red-line decline is recorded")
+            };
+        }
         let alternatives = record
             .alternatives
             .as_ref()
