@@ -98,7 +98,7 @@ fn the_report_shape_is_stable() {
     };
     assert_eq!(
         serde_json::to_string(&charter.check(&record)).unwrap(),
-        r#"{"verdicts":[{"value":"transparent","verdict":"upheld"}],"findings":[{"rule":"T9","value":"transparent","severity":"warning","overridable":true,"status":"not_applicable","message":"nothing was adopted"}]}"#
+        r#"{"verdicts":[{"value":"transparent","verdict":"upheld"}],"findings":[{"rule":"T9","value":"transparent","severity":"warning","overridable":true,"status":"not_applicable","message":"declined: nothing was accepted"}]}"#
     );
 }
 

@@ -925,3 +925,63 @@ fn human_and_inclusive_still_judge_a_decline_people_deliberated() {
         Verdict::Breached
     );
 }
+
+#[test]
+fn each_rule_judges_the_decisions_in_its_scope_and_says_why_not_the_others() {
+    let report = |outcome| {
+        Charter::default().check(&DecisionRecord {
+            outcome: Some(outcome),
+            ..good()
+        })
+    };
+    // Withdrawn before a decision: how people took part still counts; how a decision was
+    // reached, and what an acceptance commits to, do not.
+    let withdrawn = report(Outcome::Withdrawn);
+    for (rule, scope) in [
+        ("H1", Scope::TakingPart),
+        ("I4", Scope::TakingPart),
+        ("T4", Scope::TakingPart),
+    ] {
+        assert_eq!(
+            withdrawn.finding(rule).unwrap().status,
+            OK,
+            "{rule} ({scope:?})"
+        );
+    }
+    for rule in ["C1", "C2", "I1", "I2", "T3", "T7", "T8", "T5", "C5"] {
+        let f = withdrawn.finding(rule).unwrap();
+        assert_eq!(f.status, NA, "{rule}");
+        assert_eq!(
+            f.message, "withdrawn before a decision: nothing was decided",
+            "{rule}"
+        );
+    }
+    // Declined after deliberation: judged on how it was reached, not on what an acceptance
+    // would have committed to.
+    let declined = report(Outcome::Declined);
+    for rule in ["C1", "C2", "I1", "I2", "T3", "T7", "H1", "I4"] {
+        assert_eq!(declined.finding(rule).unwrap().status, OK, "{rule}");
+    }
+    for rule in ["T5", "C5", "T6"] {
+        let f = declined.finding(rule).unwrap();
+        assert_eq!(f.status, NA, "{rule}");
+        assert_eq!(f.message, "declined: nothing was accepted", "{rule}");
+    }
+    // Undecided (as the gate sees a record before the decision): every rule judges it.
+    assert_eq!(
+        Scope::Accepted.excludes(&DecisionRecord {
+            outcome: None,
+            ..good()
+        }),
+        None
+    );
+    // Escalated and deferred: nothing accepted here.
+    for outcome in [Outcome::Escalated, Outcome::Deferred] {
+        let r = DecisionRecord {
+            outcome: Some(outcome),
+            ..good()
+        };
+        assert!(Scope::Accepted.excludes(&r).is_some(), "{outcome:?}");
+        assert_eq!(Scope::Reached.excludes(&r), None, "{outcome:?}");
+    }
+}

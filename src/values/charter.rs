@@ -743,16 +743,11 @@ impl Charter {
             })
             .collect();
         let mut findings = Vec::with_capacity(self.slots.len());
-        let automatic = record.declined_at_red_line();
         for slot in &self.slots {
             let rule = slot.rule.as_ref();
-            let outcome = if automatic && !rule.judges_automatic_declines() {
-                crate::values::RuleOutcome::not_applicable(
-                    "declined automatically at the red-line screen: nobody deliberated, so \
-                     there was no taking part for this rule to judge",
-                )
-            } else {
-                rule.check(record, &tally)
+            let outcome = match rule.scope().excludes(record) {
+                Some(why) => crate::values::RuleOutcome::not_applicable(why),
+                None => rule.check(record, &tally),
             };
             let finding = Finding {
                 rule: slot.id.clone(),

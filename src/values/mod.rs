@@ -90,5 +90,5 @@ pub use record::{
 };
 pub use report::{CitedIn, Finding, UnknownRule, ValueReport, ValueVerdict, Verdict};
 pub use rules::settings::Fraction;
-pub use rules::{Observation, RecordTally, RuleOutcome, Severity, Status, ValueRule};
+pub use rules::{Observation, RecordTally, RuleOutcome, Scope, Severity, Status, ValueRule};
 pub use subject::{ProofMismatch, Subject};

@@ -522,7 +522,7 @@ impl DecisionRecord {
     /// Whether this is an offer declined at the red-line screen: declined, with the funder
     /// failing the screen. A red line is declined automatically, so nobody deliberated: the
     /// rules about how people took part do not judge it (see
-    /// [`ValueRule::judges_automatic_declines`](crate::values::ValueRule::judges_automatic_declines)).
+    /// [`Scope`](crate::values::Scope)).
     pub fn declined_at_red_line(&self) -> bool {
         self.outcome == Some(Outcome::Declined)
             && self

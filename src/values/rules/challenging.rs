@@ -26,13 +26,13 @@ use crate::values::record::{
     AdviceBasis, DecisionRecord, Disposition, Outcome, RaisedAs, Screen, TestResult,
 };
 use crate::values::rules::{RecordTally, RuleOutcome, blank, builtin, members};
-use crate::values::{RuleId, Severity, ValueId, ValueRule};
+use crate::values::{RuleId, Scope, Severity, ValueId, ValueRule};
 
 builtin! {
     /// C1 (blocking): every eligible member has a response in the deciding round. An
     /// absence is not a response, whatever the absence policy counts it as; a member who
     /// stepped out for a conflict needs none.
-    EveryoneResponded, "C1", challenging, Blocking {}
+    EveryoneResponded, "C1", challenging, Blocking, Reached {}
 }
 
 impl EveryoneResponded {
@@ -63,7 +63,7 @@ impl EveryoneResponded {
 builtin! {
     /// C2 (blocking): no objection was set aside without a recorded validity test, and one
     /// that failed the test is kept as a concern, never dropped.
-    ObjectionsTested, "C2", challenging, Blocking {}
+    ObjectionsTested, "C2", challenging, Blocking, Reached {}
 }
 
 impl ObjectionsTested {
@@ -121,7 +121,7 @@ impl ObjectionsTested {
 builtin! {
     /// C3 (warning): from tier `from_tier` up, critical-friend input (the Allies Group) is
     /// recorded, with the decider's response to it.
-    CriticalFriendsHeard, "C3", challenging, Warning {
+    CriticalFriendsHeard, "C3", challenging, Warning, Reached {
         /// The lowest tier the rule applies to.
         from_tier: Tier = Tier::One, allowed "a tier, 0 to 3",
     }
@@ -174,6 +174,10 @@ builtin! {@type
 }
 
 impl ValueRule for RedLinesRespected {
+    fn scope(&self) -> Scope {
+        Scope::Every
+    }
+
     fn id(&self) -> RuleId {
         RuleId::builtin(Self::ID)
     }
@@ -188,10 +192,6 @@ impl ValueRule for RedLinesRespected {
 
     fn overridable(&self) -> bool {
         false
-    }
-
-    fn judges_automatic_declines(&self) -> bool {
-        true
     }
 
     fn check(&self, record: &DecisionRecord, _: &RecordTally) -> RuleOutcome {
@@ -222,7 +222,7 @@ impl ValueRule for RedLinesRespected {
 builtin! {
     /// C5 (blocking): conditions that restrict publication or contributors' voice put the
     /// decision at tier 2 or higher.
-    RestrictiveConditionsEscalated, "C5", challenging, Blocking {}
+    RestrictiveConditionsEscalated, "C5", challenging, Blocking, Accepted {}
 }
 
 impl RestrictiveConditionsEscalated {
@@ -259,7 +259,7 @@ impl RestrictiveConditionsEscalated {
 builtin! {
     /// C6 (blocking): no valid objection is open at adoption; a decision with one must be
     /// integrated or escalated, not adopted. An untested open objection is presumed to stand.
-    NoValidObjectionOpen, "C6", challenging, Blocking {}
+    NoValidObjectionOpen, "C6", challenging, Blocking, Accepted {}
 }
 
 impl NoValidObjectionOpen {
@@ -298,7 +298,7 @@ impl NoValidObjectionOpen {
 builtin! {
     /// C7 (info): where concerns were logged, the review comes within
     /// `concern_review_months` of the decision: concerns shorten the review period.
-    ConcernsShortenReview, "C7", challenging, Info {
+    ConcernsShortenReview, "C7", challenging, Info, Accepted {
         /// The longest time to review when concerns were logged, in months.
         concern_review_months: u32 = 6, range 1..=60 months,
     }

@@ -29,7 +29,7 @@ use crate::decision::{DecisionKind, Method};
 use crate::values::record::{AbsenceCounted, DecisionRecord, Rung, Way};
 use crate::values::rules::settings::{non_blank, proper};
 use crate::values::rules::{RecordTally, RuleOutcome, at_least_days, blank, builtin, members};
-use crate::values::{Fraction, RuleId, Severity, ValueId, ValueRule};
+use crate::values::{Fraction, RuleId, Scope, Severity, ValueId, ValueRule};
 
 builtin! {@type
     /// I1 (blocking for `blocking_kinds`, a warning otherwise): the share of the deciding
@@ -53,6 +53,10 @@ builtin! {@type
 }
 
 impl ValueRule for LivedExperienceShare {
+    fn scope(&self) -> Scope {
+        Scope::Reached
+    }
+
     fn id(&self) -> RuleId {
         RuleId::builtin(Self::ID)
     }
@@ -105,7 +109,7 @@ impl ValueRule for LivedExperienceShare {
 builtin! {
     /// I2 (blocking): at least `lived_experience_quorum` members with lived experience
     /// responded in the deciding round.
-    LivedExperienceQuorum, "I2", inclusive, Blocking {
+    LivedExperienceQuorum, "I2", inclusive, Blocking, Reached {
         /// The least number of members with lived experience who respond.
         lived_experience_quorum: u32 = 2, range 1..=10000 members,
     }
@@ -140,7 +144,7 @@ impl LivedExperienceQuorum {
 builtin! {
     /// I3 (warning): at least two ways to take part were offered (live, written,
     /// asynchronous), so nobody is shut out by one format.
-    WaysToTakePart, "I3", inclusive, Warning {}
+    WaysToTakePart, "I3", inclusive, Warning, TakingPart {}
 }
 
 impl WaysToTakePart {
@@ -177,7 +181,7 @@ impl WaysToTakePart {
 builtin! {
     /// I4 (blocking): every access request was met before the session (or, with no
     /// session, before the round opened).
-    AccessRequestsMet, "I4", inclusive, Blocking {}
+    AccessRequestsMet, "I4", inclusive, Blocking, TakingPart {}
 }
 
 impl AccessRequestsMet {
@@ -226,7 +230,7 @@ builtin! {
     /// I5 (warning): nobody with lived experience was counted as consenting by their
     /// absence, unless the round's absence policy says absence is consent. Silence is not
     /// consent by default.
-    NoSilentConsent, "I5", inclusive, Warning {}
+    NoSilentConsent, "I5", inclusive, Warning, Reached {}
 }
 
 impl NoSilentConsent {
@@ -262,7 +266,7 @@ builtin! {
     /// I6 (blocking): recruitment is open and fair: the advert is open at least
     /// `min_advert_days`, there are two or more ways to apply, the criteria are published
     /// before closing, and the panel has a member with lived experience.
-    FairRecruitment, "I6", inclusive, Blocking {
+    FairRecruitment, "I6", inclusive, Blocking, Reached {
         /// The least time the advert is open, in days.
         min_advert_days: u32 = 14, range 1..=365 days,
     }
@@ -313,7 +317,7 @@ impl FairRecruitment {
 builtin! {
     /// I7 (blocking): a decision labelled co-produced reached at least "partnership" on
     /// Arnstein's ladder; below it, the label would be tokenism.
-    GenuineCoproduction, "I7", inclusive, Blocking {}
+    GenuineCoproduction, "I7", inclusive, Blocking, TakingPart {}
 }
 
 impl GenuineCoproduction {
@@ -338,7 +342,7 @@ impl GenuineCoproduction {
 builtin! {
     /// I8 (warning): each stakeholder group the charter lists took part, or a waiver
     /// reason is recorded for it. The default groups are placeholders.
-    StakeholdersTookPart, "I8", inclusive, Warning {
+    StakeholdersTookPart, "I8", inclusive, Warning, Reached {
         /// The groups expected to take part.
         stakeholder_groups: BTreeSet<String> = ["co_producers", "allies", "staff"]
             .into_iter()
@@ -387,6 +391,10 @@ builtin! {@type
 }
 
 impl ValueRule for AdvisersLivedExperience {
+    fn scope(&self) -> Scope {
+        Scope::Reached
+    }
+
     fn id(&self) -> RuleId {
         RuleId::builtin(Self::ID)
     }

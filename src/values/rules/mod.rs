@@ -10,14 +10,15 @@
 //! implement [`ValueRule`] and are added in code with
 //! [`Charter::with_rule`](super::Charter::with_rule).
 //!
-//! **What a rule judges.** An offer declined automatically at the red-line screen
-//! ([`DecisionRecord::declined_at_red_line`]) had nobody deliberating: the charter reports
-//! every rule about taking part, being heard or advised not applicable there, saying why, and
-//! runs only the rules that judge such a decline ([`ValueRule::judges_automatic_declines`]):
-//! C4 (declining it is the red line held), T1 (its reason published in time) and T2 (its
-//! reason recorded). A decline people deliberated on is judged like any other decision.
-//! A built-in rule says it judges automatic declines in its declaration, after its
-//! severity: `RationaleRecorded, "T2", transparent, Blocking, automatic_declines {}`.
+//! **What a rule judges.** Each rule has a [`Scope`]: every decision, those people took
+//! part in, those they reached, or acceptances. The charter reports a rule out of scope not
+//! applicable, saying why, before it runs. So an offer declined automatically at the
+//! red-line screen ([`DecisionRecord::declined_at_red_line`]), which nobody deliberated, is
+//! judged only by C4 (declining it is the red line held), T1 (its reason published in time)
+//! and T2 (its reason recorded); a withdrawal by the rules about taking part and
+//! publication; a decline by all but the rules about what an acceptance commits to. A
+//! built-in rule names its scope in its declaration, after its severity:
+//! `RationaleRecorded, "T2", transparent, Blocking, Every {}`.
 //!
 //! # Example: a custom rule
 //!
@@ -126,7 +127,7 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 use crate::community::MemberId;
-use crate::values::record::{AbsenceCounted, Conflict, DecisionRecord, RecordedResponse};
+use crate::values::record::{AbsenceCounted, Conflict, DecisionRecord, Outcome, RecordedResponse};
 use crate::values::{RuleId, ValueId};
 
 /// How much a violated rule weighs.
@@ -270,16 +271,63 @@ pub trait ValueRule: fmt::Debug + Send + Sync {
     fn overridable(&self) -> bool {
         true
     }
-    /// Whether the rule judges an offer declined automatically at the red-line screen
-    /// ([`DecisionRecord::declined_at_red_line`]). Nobody deliberated on it, so a rule about
-    /// how people took part, were heard or advised has nothing to judge there, and the
-    /// charter reports it not applicable, saying why; a rule about the red line itself or
-    /// about publishing the reason does judge it. Default: no.
-    fn judges_automatic_declines(&self) -> bool {
-        false
+    /// Which decisions the rule judges ([`Scope`]); the charter reports it not applicable
+    /// to any other, saying why. Default: [`Scope::Every`].
+    fn scope(&self) -> Scope {
+        Scope::Every
     }
     /// Tests the record.
     fn check(&self, record: &DecisionRecord, tally: &RecordTally) -> RuleOutcome;
+}
+
+/// Which decisions a rule judges. A rule out of scope for a record is reported not
+/// applicable, with the reason, before it runs.
+///
+/// | scope | judges | not applicable to |
+/// |---|---|---|
+/// | `Every` | every decision | nothing |
+/// | `TakingPart` | how people took part: paid, supported, able to join in | an offer declined automatically at the red-line screen, where nobody took part |
+/// | `Reached` | how a decision was reached: who decided, who was heard, what objections did | the same, and a withdrawal, where nothing was decided |
+/// | `Accepted` | what an acceptance commits to: due diligence, conditions, the register, review | the same, and a decline, deferral or escalation |
+///
+/// A record with no outcome yet (being gated, or in progress) is judged by every rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Scope {
+    /// Every decision, an automatic decline included: publishing the reason, the red line.
+    Every,
+    /// Every decision people took part in.
+    TakingPart,
+    /// Every decision people reached: not withdrawn before it was taken.
+    Reached,
+    /// Only an acceptance (or a decision not yet taken).
+    Accepted,
+}
+
+impl Scope {
+    /// Why a rule of this scope does not judge `record`, or `None` when it does.
+    pub fn excludes(self, record: &DecisionRecord) -> Option<&'static str> {
+        let automatic = record.declined_at_red_line();
+        let outcome = record.outcome;
+        match self {
+            Scope::Every => None,
+            _ if automatic => Some(
+                "declined automatically at the red-line screen: nobody deliberated or took part, \
+                 so there was nothing for this rule to judge",
+            ),
+            Scope::TakingPart => None,
+            Scope::Reached | Scope::Accepted if outcome == Some(Outcome::Withdrawn) => {
+                Some("withdrawn before a decision: nothing was decided")
+            }
+            Scope::Reached => None,
+            Scope::Accepted => match outcome {
+                Some(Outcome::Declined) => Some("declined: nothing was accepted"),
+                Some(Outcome::Deferred) => Some("deferred: nothing was accepted yet"),
+                Some(Outcome::Escalated) => Some("escalated: another body decides"),
+                _ => None,
+            },
+        }
+    }
 }
 
 /// Figures about the participants that several rules need, made in one pass over them
@@ -406,7 +454,7 @@ pub(crate) fn blank(text: Option<&str>) -> bool {
 macro_rules! builtin {
     (
         $(#[$doc:meta])*
-        $name:ident, $id:literal, $value:ident, $severity:ident $(, $judges:ident)?
+        $name:ident, $id:literal, $value:ident, $severity:ident, $scope:ident
         { $($settings:tt)* }
     ) => {
         $crate::values::rules::builtin!(@type $(#[$doc])* $name, $id, $value { $($settings)* });
@@ -420,8 +468,8 @@ macro_rules! builtin {
             fn severity(&self, _: &$crate::values::DecisionRecord) -> $crate::values::Severity {
                 $crate::values::Severity::$severity
             }
-            fn judges_automatic_declines(&self) -> bool {
-                $crate::values::rules::builtin!(@judges $($judges)?)
+            fn scope(&self) -> $crate::values::Scope {
+                $crate::values::Scope::$scope
             }
             fn check(
                 &self,
@@ -432,8 +480,6 @@ macro_rules! builtin {
             }
         }
     };
-    (@judges) => { false };
-    (@judges automatic_declines) => { true };
     (@type
         $(#[$doc:meta])*
         $name:ident, $id:literal, $value:ident
@@ -559,7 +605,7 @@ mod tests {
 
     builtin! {
         /// X3 (warning): at least `min_ways` ways to take part were offered.
-        WaysOffered, "X3", inclusive, Warning {
+        WaysOffered, "X3", inclusive, Warning, TakingPart {
             /// The least number of ways to take part offered.
             min_ways: u32 = 2, range 1..=3 ways,
         }
