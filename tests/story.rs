@@ -34,6 +34,22 @@ fn a_year_in_the_life_of_the_collective() {
     let s = story::run(dir.path()).unwrap();
     let engine = &s.engine;
 
+    // Each member is named as they asked, the same in every record: Community member 6
+    // asked not to be named after the May session, and is not, in any record or in "you
+    // said, we did", while others are named.
+    let read = |name: &str| std::fs::read_to_string(dir.path().join(name)).unwrap();
+    for name in [
+        "working-model-record.md",
+        "governance-record.md",
+        "you-said-we-did.md",
+    ] {
+        let text = read(name);
+        assert!(text.contains("anonymous member m20"), "{name}");
+        assert!(!text.contains("Community member 6"), "{name}");
+        assert!(!text.contains("- m"), "{name}: a member shown by id alone");
+    }
+    assert!(read("working-model-record.md").contains("- Co-producer 2 (lived experience"));
+
     // The outcomes.
     assert_eq!(
         engine.phase::<coproduction::FundingProcess>(&stream(story::FOUNDATION)),

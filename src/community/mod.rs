@@ -159,6 +159,29 @@ impl AccessNeed {
     }
 }
 
+/// How a member asked to be named in what the community publishes: records, "you said,
+/// we did", metrics. The same in every rendering ([`Member::shown_as`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Naming {
+    /// By their name.
+    #[default]
+    Name,
+    /// By the initials of their name.
+    Initials,
+    /// Not by name: shown as an anonymous member, by id, so their part in a decision can
+    /// still be told from others'.
+    Anonymous,
+}
+
+impl Naming {
+    /// Whether this is the default, naming by name.
+    pub fn is_name(&self) -> bool {
+        *self == Naming::Name
+    }
+}
+
 /// A person in the community.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -177,6 +200,9 @@ pub struct Member {
     /// Needs to meet so the member can take part.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub access_needs: Vec<AccessNeed>,
+    /// How they asked to be named in what the community publishes; by name when absent.
+    #[serde(default, skip_serializing_if = "Naming::is_name")]
+    pub named: Naming,
 }
 
 impl Member {
@@ -188,6 +214,42 @@ impl Member {
             roles: BTreeSet::new(),
             lived_experience: false,
             access_needs: Vec::new(),
+            named: Naming::Name,
+        }
+    }
+
+    /// Names the member in publications as they asked.
+    #[must_use]
+    pub fn named(mut self, named: Naming) -> Self {
+        self.named = named;
+        self
+    }
+
+    /// How the member appears in what the community publishes, as they asked: their name,
+    /// its initials, or "anonymous" with their id.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coproduction::community::{Member, MemberId, Naming};
+    /// let member = Member::new(MemberId::new(13), "Ada Byron King");
+    /// assert_eq!(member.shown_as(), "Ada Byron King");
+    /// assert_eq!(member.clone().named(Naming::Initials).shown_as(), "A. B. K.");
+    /// assert_eq!(member.named(Naming::Anonymous).shown_as(), "anonymous member m13");
+    /// # Ok::<(), coproduction::Error>(())
+    /// ```
+    pub fn shown_as(&self) -> String {
+        let name = self.name.split_whitespace().collect::<Vec<_>>();
+        match self.named {
+            Naming::Name => name.join(" "),
+            Naming::Initials => name
+                .iter()
+                .filter_map(|word| word.chars().next())
+                .flat_map(char::to_uppercase)
+                .map(|c| format!("{c}."))
+                .collect::<Vec<_>>()
+                .join(" "),
+            Naming::Anonymous => format!("anonymous member {}", self.id),
         }
     }
 
@@ -639,6 +701,16 @@ impl Community {
         declared: bool,
     ) -> Result<(), CommunityError> {
         self.member_mut(member)?.lived_experience = declared;
+        Ok(())
+    }
+
+    /// Names `member` in publications as they asked.
+    ///
+    /// # Errors
+    ///
+    /// [`CommunityError::UnknownMember`] if there is no such member.
+    pub fn set_naming(&mut self, member: MemberId, named: Naming) -> Result<(), CommunityError> {
+        self.member_mut(member)?.named = named;
         Ok(())
     }
 

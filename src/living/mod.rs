@@ -17,7 +17,7 @@
 //!
 //! | change | needs a decision of kind |
 //! |---|---|
-//! | `join`, `leave`, `lived_experience` | none: the member's own (a join is recorded by any member) |
+//! | `join`, `leave`, `lived_experience`, `named` | none: the member's own (a join is recorded by any member) |
 //! | `appoint`, `release` (a body other than the whole community), `roles` | recruitment |
 //! | `form_body`, `dissolve_body`, `governance`, `charter`, `funding_policy` | governance |
 //!
@@ -65,7 +65,9 @@ use std::sync::Arc;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
-use crate::community::{Body, BodyId, BodyKind, Community, CommunityError, Member, MemberId, Role};
+use crate::community::{
+    Body, BodyId, BodyKind, Community, CommunityError, Member, MemberId, Naming, Role,
+};
 use crate::decision::DecisionKind;
 use crate::funding::{FundingError, FundingPolicy};
 use crate::governance::{Governance, GovernanceError, GovernanceMap};
@@ -109,6 +111,13 @@ pub enum CommunityChange {
         member: MemberId,
         /// What they declare.
         declared: bool,
+    },
+    /// A member says how they wish to be named in what the community publishes.
+    Named {
+        /// The member.
+        member: MemberId,
+        /// How.
+        named: Naming,
     },
     /// A member's roles change.
     Roles {
@@ -166,6 +175,7 @@ impl CommunityChange {
             CommunityChange::Join { .. } => "join",
             CommunityChange::Leave { .. } => "leave",
             CommunityChange::LivedExperience { .. } => "lived_experience",
+            CommunityChange::Named { .. } => "named",
             CommunityChange::Roles { .. } => "roles",
             CommunityChange::Appoint { .. } => "appoint",
             CommunityChange::Release { .. } => "release",
@@ -189,7 +199,8 @@ impl CommunityChange {
         match self {
             CommunityChange::Join { .. }
             | CommunityChange::Leave { .. }
-            | CommunityChange::LivedExperience { .. } => None,
+            | CommunityChange::LivedExperience { .. }
+            | CommunityChange::Named { .. } => None,
             CommunityChange::Appoint { body, .. } | CommunityChange::Release { body, .. }
                 if whole(body) =>
             {
@@ -214,9 +225,9 @@ impl CommunityChange {
             return None;
         }
         match self {
-            CommunityChange::Leave { member } | CommunityChange::LivedExperience { member, .. } => {
-                Some(*member)
-            }
+            CommunityChange::Leave { member }
+            | CommunityChange::LivedExperience { member, .. }
+            | CommunityChange::Named { member, .. } => Some(*member),
             CommunityChange::Appoint { members, .. } | CommunityChange::Release { members, .. } => {
                 members.first().copied()
             }
@@ -486,6 +497,11 @@ impl Version {
                 let mut c = edit(&mut community);
                 c.set_lived_experience(*member, *declared)
                     .map_err(community_error)?;
+                community = Some(c);
+            }
+            CommunityChange::Named { member, named } => {
+                let mut c = edit(&mut community);
+                c.set_naming(*member, *named).map_err(community_error)?;
                 community = Some(c);
             }
             CommunityChange::Roles { member, roles } => {

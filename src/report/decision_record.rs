@@ -4,7 +4,9 @@ use std::fmt::{self, Write as _};
 
 use jiff::Timestamp;
 
-use crate::community::MemberId;
+use crate::community::{Community, MemberId};
+
+use super::Names;
 
 use crate::values::{
     AbsenceCounted, AdviceBasis, Conflict, DecisionRecord, Disposition, GateReview, ObjectionEntry,
@@ -52,6 +54,7 @@ pub struct DecisionRecordMarkdown<'a> {
     report: &'a ValueReport,
     title: Option<&'a str>,
     review: Option<&'a GateReview>,
+    names: Names<'a>,
 }
 
 impl<'a> DecisionRecordMarkdown<'a> {
@@ -62,7 +65,19 @@ impl<'a> DecisionRecordMarkdown<'a> {
             report,
             title: None,
             review: None,
+            names: Names::default(),
         }
+    }
+
+    /// Names each member as they asked to be named in `community`: their name, initials, or
+    /// anonymously. Give the community as it stands now, so that a member who has since
+    /// asked not to be named is not named in an older record either
+    /// ([`Member::shown_as`](crate::community::Member::shown_as)); by id where it does not
+    /// know them, and by id without it.
+    #[must_use]
+    pub fn with_names(mut self, community: &'a Community) -> Self {
+        self.names = Names(Some(community));
+        self
     }
 
     /// Adds the value gate the decision passed (the charter it passed under, the rules
@@ -143,12 +158,12 @@ fn route(r: &RouteSummary) -> String {
     s
 }
 
-fn entry(e: &ObjectionEntry) -> String {
+fn entry(e: &ObjectionEntry, names: Names<'_>) -> String {
     let raised = match e.raised_as {
         RaisedAs::Objection => "Objection",
         RaisedAs::Concern => "Concern",
     };
-    let mut s = format!("{raised} by {}", e.by);
+    let mut s = format!("{raised} by {}", names.of(e.by));
     match e.test {
         Some(TestResult::Valid) => s.push_str(", tested valid"),
         Some(TestResult::NotValid) => s.push_str(", tested not valid"),
@@ -250,7 +265,7 @@ impl fmt::Display for DecisionRecordMarkdown<'_> {
                         Some(PaymentStatus::Declined) => said.push_str("; declined payment"),
                         None => {}
                     }
-                    writeln!(f, "- {}{notes}: {said}", p.member)?;
+                    writeln!(f, "- {}{notes}: {said}", self.names.of(p.member))?;
                 }
             }
             Some(_) => writeln!(f, "Nobody was entitled to respond.")?,
@@ -264,7 +279,7 @@ impl fmt::Display for DecisionRecordMarkdown<'_> {
         match &r.objections {
             Some(list) if !list.is_empty() => {
                 for e in list {
-                    writeln!(f, "- {}", entry(e))?;
+                    writeln!(f, "- {}", entry(e, self.names))?;
                 }
             }
             Some(_) => writeln!(f, "None were raised.")?,
@@ -275,7 +290,7 @@ impl fmt::Display for DecisionRecordMarkdown<'_> {
             writeln!(f, "\n### Advice\n")?;
             for a in advice {
                 let bases: Vec<&str> = a.bases.iter().map(|b| basis(*b)).collect();
-                let mut line = format!("- From {}", a.from);
+                let mut line = format!("- From {}", self.names.of(a.from));
                 if !bases.is_empty() {
                     let _ = write!(line, " ({})", bases.join(", "));
                 }
@@ -298,7 +313,7 @@ impl fmt::Display for DecisionRecordMarkdown<'_> {
                     (Some(met), Some(adjustment)) => writeln!(
                         f,
                         "- {} asked for {}: met {} ({adjustment})",
-                        a.member,
+                        self.names.of(a.member),
                         a.need.label(),
                         day(met)
                     )?,
@@ -306,14 +321,17 @@ impl fmt::Display for DecisionRecordMarkdown<'_> {
                         writeln!(
                             f,
                             "- {} asked for {}: met {}",
-                            a.member,
+                            self.names.of(a.member),
                             a.need.label(),
                             day(met)
                         )?;
                     }
-                    (None, _) => {
-                        writeln!(f, "- {} asked for {}: not met", a.member, a.need.label())?
-                    }
+                    (None, _) => writeln!(
+                        f,
+                        "- {} asked for {}: not met",
+                        self.names.of(a.member),
+                        a.need.label()
+                    )?,
                 }
             }
         }
@@ -390,16 +408,16 @@ impl fmt::Display for DecisionRecordMarkdown<'_> {
                     x.message
                 )?;
                 if let Some(o) = &x.overridden {
-                    writeln!(f, "  Overridden by {}: {}", o.by, o.reason)?;
+                    writeln!(f, "  Overridden by {}: {}", self.names.of(o.by), o.reason)?;
                 }
                 if let Some(a) = &x.acknowledged {
-                    writeln!(f, "  Acknowledged by {}: {}", a.by, a.reason)?;
+                    writeln!(f, "  Acknowledged by {}: {}", self.names.of(a.by), a.reason)?;
                 }
             }
         }
 
         if let Some(review) = self.review {
-            gate_section(f, review)?;
+            gate_section(f, review, self.names)?;
         }
 
         if !r.attested.is_empty() {
@@ -417,7 +435,13 @@ impl fmt::Display for DecisionRecordMarkdown<'_> {
                 }
             }
             for (by, at, facts) in groups {
-                writeln!(f, "- By {by} on {}: {}.", day(at), facts.join(", "))?;
+                writeln!(
+                    f,
+                    "- By {} on {}: {}.",
+                    self.names.of(*by),
+                    day(at),
+                    facts.join(", ")
+                )?;
             }
         }
 
@@ -426,13 +450,21 @@ impl fmt::Display for DecisionRecordMarkdown<'_> {
             writeln!(f, "None.")?;
         }
         for o in &r.overrides {
-            writeln!(f, "- Override of {} by {}: {}", o.rule, o.by, o.reason)?;
+            writeln!(
+                f,
+                "- Override of {} by {}: {}",
+                o.rule,
+                self.names.of(o.by),
+                o.reason
+            )?;
         }
         for a in &r.acknowledgements {
             writeln!(
                 f,
                 "- Acknowledgement of {} by {}: {}",
-                a.rule, a.by, a.reason
+                a.rule,
+                self.names.of(a.by),
+                a.reason
             )?;
         }
         Ok(())
@@ -440,7 +472,7 @@ impl fmt::Display for DecisionRecordMarkdown<'_> {
 }
 
 /// The value gate a decision passed, and what today's charter makes of it.
-fn gate_section(f: &mut fmt::Formatter<'_>, review: &GateReview) -> fmt::Result {
+fn gate_section(f: &mut fmt::Formatter<'_>, review: &GateReview, names: Names<'_>) -> fmt::Result {
     writeln!(f, "\n### Value gate\n")?;
     let passed = &review.passed;
     writeln!(
@@ -459,14 +491,18 @@ fn gate_section(f: &mut fmt::Formatter<'_>, review: &GateReview) -> fmt::Result 
         writeln!(
             f,
             "- Cleared by an override of {} by {}: {}",
-            o.rule, o.by, o.reason
+            o.rule,
+            names.of(o.by),
+            o.reason
         )?;
     }
     for a in &passed.acknowledgements {
         writeln!(
             f,
             "- Cleared by an acknowledgement of {} by {}: {}",
-            a.rule, a.by, a.reason
+            a.rule,
+            names.of(a.by),
+            a.reason
         )?;
     }
     if review.same_charter() {

@@ -32,3 +32,21 @@ mod you_said_we_did;
 
 pub use decision_record::DecisionRecordMarkdown;
 pub use you_said_we_did::YouSaidWeDidMarkdown;
+
+use crate::community::{Community, MemberId};
+
+/// How a rendering names members: as each asked ([`Member::shown_as`]) when it has the
+/// community, by id otherwise.
+///
+/// [`Member::shown_as`]: crate::community::Member::shown_as
+#[derive(Debug, Clone, Copy, Default)]
+struct Names<'a>(Option<&'a Community>);
+
+impl Names<'_> {
+    /// `member` as the rendering shows them.
+    fn of(self, member: MemberId) -> String {
+        self.0
+            .and_then(|c| c.member(member))
+            .map_or_else(|| member.to_string(), crate::community::Member::shown_as)
+    }
+}

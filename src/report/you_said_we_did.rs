@@ -5,6 +5,8 @@ use std::fmt;
 use crate::cocreation::{FeedbackItem, ThemeAccount, WhatWeDid, YouSaidWeDid};
 use crate::community::{Community, MemberId};
 
+use super::Names;
+
 /// Writes a [`YouSaidWeDid`] as Markdown, for a person to read and for a test to assert.
 ///
 /// The text is stable: sections in a fixed order ("We asked", "You said, and what we did",
@@ -57,7 +59,7 @@ use crate::community::{Community, MemberId};
 #[derive(Debug, Clone, Copy)]
 pub struct YouSaidWeDidMarkdown<'a> {
     report: &'a YouSaidWeDid,
-    names: Option<&'a Community>,
+    names: Names<'a>,
 }
 
 impl<'a> YouSaidWeDidMarkdown<'a> {
@@ -65,25 +67,23 @@ impl<'a> YouSaidWeDidMarkdown<'a> {
     pub fn new(report: &'a YouSaidWeDid) -> Self {
         Self {
             report,
-            names: None,
+            names: Names::default(),
         }
     }
 
-    /// Names authors by their name in `community` (by id where the community does not know
-    /// them).
+    /// Names authors as each asked to be named in `community`: their name, initials, or
+    /// anonymously ([`Member::shown_as`](crate::community::Member::shown_as); by id where the
+    /// community does not know them).
     #[must_use]
     pub fn with_names(mut self, community: &'a Community) -> Self {
-        self.names = Some(community);
+        self.names = Names(Some(community));
         self
     }
 
     fn author(&self, author: Option<MemberId>) -> String {
         match author {
             None => "anonymous".to_owned(),
-            Some(id) => self
-                .names
-                .and_then(|c| c.member(id))
-                .map_or_else(|| id.to_string(), |m| one_line(&m.name)),
+            Some(id) => self.names.of(id),
         }
     }
 

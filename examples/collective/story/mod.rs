@@ -38,13 +38,14 @@ use coproduction::cocreation::{
     CoCreation, Decision, DecisionId, Link, ProposalId, SessionId, ThemeId, ThemeOutcome, Version,
     VersionId,
 };
-use coproduction::community::{Community, MemberId};
+use coproduction::community::{Community, Member, MemberId, Naming};
 use coproduction::consent::{ConsentProcess, RoundCommand};
 use coproduction::decision::{DecisionKind, Tier};
 use coproduction::engine::{Engine, EngineEvent, ProcessCommand, Request};
 use coproduction::funding::FundingProcess;
 use coproduction::governance::{Governance, GovernanceMap, RouteFacts};
 use coproduction::journal::{FileJournal, Journal, StreamId};
+use coproduction::living::{self, CommunityChange};
 use coproduction::machine::Decider;
 use coproduction::metrics::Metrics;
 use coproduction::process::PartCommand;
@@ -216,6 +217,31 @@ pub fn run(out: &Path) -> Result<Story, coproduction::Error> {
         cocreation.items_of(session)?.len(),
         lost.join(", ")
     );
+    // After the session, the member who asked for evening meetings asks not to be named in
+    // what the community publishes: their own change, on the engine.
+    let anonymous = MemberId::new(20);
+    engine.handle(Request::new(
+        living::stream(),
+        anonymous,
+        at("2021-05-12T17:00:00Z"),
+        ProcessCommand::Change {
+            change: Box::new(CommunityChange::Named {
+                member: anonymous,
+                named: Naming::Anonymous,
+            }),
+        },
+    ))?;
+    println!(
+        "  {} asks not to be named in what the community publishes: from now on, {}.",
+        community
+            .member(anonymous)
+            .map_or("A member", |m| m.name.as_str()),
+        engine
+            .community()
+            .member(anonymous)
+            .map(Member::shown_as)
+            .unwrap_or_default()
+    );
 
     heading("6. The recruitment decision, by advice process, on the engine");
     let route = governance.route(&DecisionKind::Recruitment, RouteFacts::new())?;
@@ -278,7 +304,7 @@ pub fn run(out: &Path) -> Result<Story, coproduction::Error> {
     let you_said = cocreation
         .you_said_we_did(session)?
         .markdown()
-        .with_names(&community)
+        .with_names(&engine.community())
         .to_string();
     println!("{you_said}");
 
@@ -326,11 +352,14 @@ pub fn run(out: &Path) -> Result<Story, coproduction::Error> {
         let report = engine.charter().check(&record);
         // The gate it passed: the charter and the governance map it was judged and routed by.
         let review = engine.review(&stream).expect("a decision through the gate");
+        // Each member named as they asked, the same in every record.
+        let names = engine.community();
         written.push((
             name,
             DecisionRecordMarkdown::new(&record, &report)
                 .titled(title)
                 .with_review(&review)
+                .with_names(&names)
                 .to_string(),
         ));
     }
