@@ -48,7 +48,12 @@ fn a_year_in_the_life_of_the_collective() {
         assert!(!text.contains("Community member 6"), "{name}");
         assert!(!text.contains("- m"), "{name}: a member shown by id alone");
     }
-    assert!(read("working-model-record.md").contains("- Co-producer 2 (lived experience"));
+    let working_model = read("working-model-record.md");
+    assert!(working_model.contains("- Co-producer 2 (lived experience"));
+    // What was decided reaches the record in the words recorded with the outcome.
+    assert!(working_model.contains(
+        "Outcome: adopted.\nWhat was decided: Piloted for six months, with paid preparation time.\n"
+    ));
 
     // The outcomes.
     assert_eq!(

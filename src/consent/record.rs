@@ -205,8 +205,12 @@ impl Round {
         if let RoundStage::Ended(end) = &self.stage {
             record.dates.decided_at = match end.ending() {
                 Ending::Adopted {
-                    review_date, at, ..
+                    statement,
+                    review_date,
+                    at,
+                    ..
                 } => {
+                    record.statement = Some(statement.clone());
                     record.dates.review_at = Some(*review_date);
                     Some(*at)
                 }

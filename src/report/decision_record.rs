@@ -191,6 +191,9 @@ impl fmt::Display for DecisionRecordMarkdown<'_> {
             Some(o) => writeln!(f, "Outcome: {}.", outcome(o))?,
             None => writeln!(f, "Outcome: not decided yet.")?,
         }
+        if let Some(statement) = &r.statement {
+            writeln!(f, "What was decided: {statement}")?;
+        }
         match &r.route_taken {
             Some(route_taken) => writeln!(f, "Route taken: {}.", route(route_taken))?,
             None => writeln!(f, "Route taken: not recorded.")?,

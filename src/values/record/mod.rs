@@ -232,6 +232,10 @@ pub struct DecisionRecord {
     /// cannot.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub advisers: Option<Vec<BodyFigures>>,
+    /// What was decided, in the words recorded with the outcome ("piloted for six months,
+    /// with paid preparation time").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub statement: Option<String>,
     /// Why this was decided.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rationale: Option<String>,
@@ -319,6 +323,7 @@ impl DecisionRecord {
             objections: None,
             advice: None,
             advisers: None,
+            statement: None,
             rationale: None,
             alternatives: None,
             access_requests: None,
@@ -417,6 +422,7 @@ impl DecisionRecord {
             objections,
             advice,
             advisers,
+            statement,
             rationale,
             alternatives,
             access_requests,
@@ -469,6 +475,7 @@ impl DecisionRecord {
         fill(&mut self.objections, objections);
         fill(&mut self.advice, advice);
         fill(&mut self.advisers, advisers);
+        fill(&mut self.statement, statement);
         fill(&mut self.rationale, rationale);
         fill(&mut self.alternatives, alternatives);
         fill(&mut self.access_requests, access_requests);
