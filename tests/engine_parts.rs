@@ -275,6 +275,30 @@ fn interests_and_recusals_are_each_members_own_and_a_recused_member_cannot_respo
     assert_eq!(conflict(CO_1), Some(Conflict::None));
     assert_eq!(conflict(STAFF_1), Some(Conflict::DeclaredAndTookPart));
     assert_eq!(conflict(CO_1), Some(Conflict::None));
+    // The record keeps their words: the interest declared, and why they stepped out.
+    let co_2 = record
+        .participants
+        .iter()
+        .flatten()
+        .find(|p| p.member == CO_2)
+        .unwrap();
+    assert_eq!(
+        co_2.interest.as_deref(),
+        Some("My partner would take one of the roles")
+    );
+    assert_eq!(co_2.stepped_out.as_deref(), Some("A close tie to the roles"));
+    let report = engine.report(&stream(), at(11)).unwrap();
+    let text = coproduction::report::DecisionRecordMarkdown::new(&record, &report).to_string();
+    assert!(
+        text.contains(&format!(
+            "- {CO_2} (lived experience, public contributor): stepped out: A close tie to the roles; declared an interest (My partner would take one of the roles)\n"
+        )),
+        "{text}"
+    );
+    assert!(
+        text.contains("declared an interest (I would manage the roles) and took part"),
+        "{text}"
+    );
 }
 
 #[test]

@@ -443,14 +443,28 @@ fn how_a_member_is_named_is_their_own_change() {
     assert_eq!(change.needs_decision(&community), None);
     assert_eq!(change.own_member(&community), Some(MemberId::new(3)));
     h.apply(&change, at("2021-02-01T09:00:00Z")).unwrap();
-    let member = h.current().community().member(MemberId::new(3)).unwrap().clone();
+    let member = h
+        .current()
+        .community()
+        .member(MemberId::new(3))
+        .unwrap()
+        .clone();
     assert_eq!(member.named, Naming::Initials);
     assert_eq!(member.shown_as(), "M. 3.");
     // Before, by name; a member file with no `named` is named by name, and writes none.
-    let before = h.at(at("2021-01-31T00:00:00Z")).community().member(MemberId::new(3)).unwrap().clone();
+    let before = h
+        .at(at("2021-01-31T00:00:00Z"))
+        .community()
+        .member(MemberId::new(3))
+        .unwrap()
+        .clone();
     assert_eq!(before.shown_as(), "Member 3");
     assert!(!serde_json::to_string(&before).unwrap().contains("named"));
-    assert!(serde_json::to_string(&member).unwrap().contains(r#""named":"initials""#));
+    assert!(
+        serde_json::to_string(&member)
+            .unwrap()
+            .contains(r#""named":"initials""#)
+    );
     let unknown = CommunityChange::Named {
         member: MemberId::new(99),
         named: Naming::Anonymous,

@@ -353,6 +353,8 @@ struct Advice {
 struct Interests {
     interest: Option<String>,
     recused: bool,
+    /// Why they stepped out, when they did.
+    reason: Option<String>,
 }
 
 /// A payment offered and its answer.
@@ -599,12 +601,14 @@ impl Parts {
                     Interests {
                         interest: interest.clone(),
                         recused: false,
+                        reason: None,
                     },
                 );
             }
-            PartEvent::Recused { member, .. } => {
+            PartEvent::Recused { member, reason, .. } => {
                 if let Some(i) = self.interests.get_mut(member) {
                     i.recused = true;
+                    i.reason = Some(reason.clone());
                 }
             }
             PartEvent::PaymentOffered {
@@ -677,6 +681,8 @@ impl Parts {
                     (Some(_), true) => Conflict::DeclaredAndRecused,
                     (Some(_), false) => Conflict::DeclaredAndTookPart,
                 });
+                p.interest.clone_from(&i.interest);
+                p.stepped_out.clone_from(&i.reason);
             }
             if let Some(pay) = self.payments.get(&p.member) {
                 p.payment = Some(match pay.accepted {

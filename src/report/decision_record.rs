@@ -6,7 +6,7 @@ use jiff::Timestamp;
 
 use crate::community::{Community, MemberId};
 
-use super::Names;
+use super::{Names, one_line};
 
 use crate::values::{
     AbsenceCounted, AdviceBasis, Conflict, DecisionRecord, Disposition, GateReview, ObjectionEntry,
@@ -244,20 +244,30 @@ impl fmt::Display for DecisionRecordMarkdown<'_> {
                     } else {
                         format!(" ({})", notes.join(", "))
                     };
-                    let mut said = match (p.response, p.absence_counted_as) {
-                        (Some(RecordedResponse::Absent), Some(a)) => {
+                    let mut said = match (p.response, p.absence_counted_as, &p.stepped_out) {
+                        // Stepping out is their part in the decision, not a silence.
+                        (None, _, Some(reason)) => format!("stepped out: {}", one_line(reason)),
+                        (Some(RecordedResponse::Absent), Some(a), _) => {
                             format!("absent, {}", absence(a))
                         }
-                        (Some(resp), _) => response(resp).to_owned(),
-                        (None, _) => "no response".to_owned(),
+                        (Some(resp), _, _) => response(resp).to_owned(),
+                        (None, _, None) => "no response".to_owned(),
                     };
+                    let interest = p
+                        .interest
+                        .as_deref()
+                        .map_or_else(String::new, |i| format!(" ({})", one_line(i)));
                     match p.conflict {
                         Some(Conflict::None) => said.push_str("; declared no interests"),
+                        Some(Conflict::DeclaredAndRecused) if p.stepped_out.is_some() => {
+                            let _ = write!(said, "; declared an interest{interest}");
+                        }
                         Some(Conflict::DeclaredAndRecused) => {
-                            said.push_str("; declared an interest and stepped out");
+                            let _ =
+                                write!(said, "; declared an interest{interest} and stepped out");
                         }
                         Some(Conflict::DeclaredAndTookPart) => {
-                            said.push_str("; declared an interest and took part");
+                            let _ = write!(said, "; declared an interest{interest} and took part");
                         }
                         None => {}
                     }

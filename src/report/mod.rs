@@ -35,6 +35,12 @@ pub use you_said_we_did::YouSaidWeDidMarkdown;
 
 use crate::community::{Community, MemberId};
 
+/// `text` on one line, its runs of white space (line breaks included) made single spaces,
+/// so that a member's words cannot break the list item they stand in.
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 /// How a rendering names members: as each asked ([`Member::shown_as`]) when it has the
 /// community, by id otherwise.
 ///

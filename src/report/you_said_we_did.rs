@@ -5,7 +5,7 @@ use std::fmt;
 use crate::cocreation::{FeedbackItem, ThemeAccount, WhatWeDid, YouSaidWeDid};
 use crate::community::{Community, MemberId};
 
-use super::Names;
+use super::{Names, one_line};
 
 /// Writes a [`YouSaidWeDid`] as Markdown, for a person to read and for a test to assert.
 ///
@@ -147,9 +147,6 @@ impl<'a> YouSaidWeDidMarkdown<'a> {
 }
 
 /// Text on one line, runs of white space as one space, so a list item stays one item.
-fn one_line(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
-}
 
 impl fmt::Display for YouSaidWeDidMarkdown<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

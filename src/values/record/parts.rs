@@ -101,6 +101,12 @@ pub struct Participant {
     /// Their declaration of conflicts of interest; `None` when they made none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conflict: Option<Conflict>,
+    /// The interest they declared, in their words, when they declared one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interest: Option<String>,
+    /// Why they stepped out of the decision, in their words, when they did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stepped_out: Option<String>,
 }
 
 impl Participant {
@@ -114,6 +120,8 @@ impl Participant {
             absence_counted_as: None,
             payment: None,
             conflict: None,
+            interest: None,
+            stepped_out: None,
         }
     }
 
