@@ -286,7 +286,10 @@ fn interests_and_recusals_are_each_members_own_and_a_recused_member_cannot_respo
         co_2.interest.as_deref(),
         Some("My partner would take one of the roles")
     );
-    assert_eq!(co_2.stepped_out.as_deref(), Some("A close tie to the roles"));
+    assert_eq!(
+        co_2.stepped_out.as_deref(),
+        Some("A close tie to the roles")
+    );
     let report = engine.report(&stream(), at(11)).unwrap();
     let text = coproduction::report::DecisionRecordMarkdown::new(&record, &report).to_string();
     assert!(

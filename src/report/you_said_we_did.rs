@@ -146,8 +146,6 @@ impl<'a> YouSaidWeDidMarkdown<'a> {
     }
 }
 
-/// Text on one line, runs of white space as one space, so a list item stays one item.
-
 impl fmt::Display for YouSaidWeDidMarkdown<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let r = self.report;
