@@ -132,3 +132,60 @@ fn missing_evidence_is_written_as_not_recorded() {
     ));
     assert!(text.ends_with("### Overrides and acknowledgements\n\nNone.\n"));
 }
+
+#[test]
+fn a_record_names_members_as_they_asked_and_keeps_their_words() {
+    use coproduction::community::{Community, Member, Naming};
+    use coproduction::values::Conflict;
+    let team = BodyId::new("associate_roles_team").unwrap();
+    let m = MemberId::new;
+    let mut community = Community::new();
+    for member in [
+        Member::new(m(1), "Staff member 1"),
+        Member::new(m(13), "Co-producer 1").named(Naming::Initials),
+        Member::new(m(14), "Co-producer 2"),
+        Member::new(m(20), "Community member 6").named(Naming::Anonymous),
+    ] {
+        community.add_member(member).unwrap();
+    }
+    let mut objection = ObjectionEntry::new(m(14), RaisedAs::Objection)
+        .saying("Carers cannot take part\nunpaid.")
+        .tested(TestResult::Valid)
+        .disposed(Disposition::Integrated);
+    objection.amended_by = vec!["Preparation time is paid.".into()];
+    let mut stepped_out = Participant::new(m(1)).declared(Conflict::DeclaredAndRecused);
+    stepped_out.interest = Some("I would manage the roles".into());
+    stepped_out.stepped_out = Some("I manage the budget the roles are paid from".into());
+    let mut by_proxy = Participant::new(m(20))
+        .with_lived_experience()
+        .responded(RecordedResponse::Consent);
+    by_proxy.proxy = Some(m(13));
+    let record = DecisionRecord {
+        outcome: Some(Outcome::Adopted),
+        statement: Some("Piloted for six months, with paid preparation time.".into()),
+        route_taken: Some(RouteSummary::new(team, Method::Consent)),
+        participants: Some(vec![
+            stepped_out,
+            Participant::new(m(14)).responded(RecordedResponse::Objection),
+            by_proxy,
+        ]),
+        objections: Some(vec![objection]),
+        ..DecisionRecord::new(DecisionKind::WorkingModel)
+    };
+    let charter =
+        Charter::from_json(r#"{"values":[{"id":"transparent"}],"rules":[{"id":"T9"}]}"#).unwrap();
+    let report = charter.check(&record);
+    let text = DecisionRecordMarkdown::new(&record, &report)
+        .with_names(&community)
+        .to_string();
+    for line in [
+        "Outcome: adopted.\nWhat was decided: Piloted for six months, with paid preparation time.\n",
+        "- Staff member 1: stepped out: I manage the budget the roles are paid from; declared an interest (I would manage the roles)\n",
+        "- Co-producer 2: objection\n",
+        "- anonymous member m20 (lived experience): consent, given by their supporter C. 1.\n",
+        "- Objection by Co-producer 2 (\"Carers cannot take part unpaid.\"), tested valid: integrated. Answered by the amendment: Preparation time is paid.\n",
+    ] {
+        assert!(text.contains(line), "{line}\n---\n{text}");
+    }
+    assert!(!text.contains("Community member 6"));
+}

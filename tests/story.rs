@@ -50,6 +50,10 @@ fn a_year_in_the_life_of_the_collective() {
     }
     let working_model = read("working-model-record.md");
     assert!(working_model.contains("- Co-producer 2 (lived experience"));
+    // The objection, in its objector's words, and the amendment that integrated it.
+    assert!(working_model.contains(
+        "- Objection by Co-producer 2 (\"Without paid preparation time, co-producers with caring responsibilities cannot take part.\"), tested valid: integrated. Answered by the amendment: Two hours of paid preparation time for every session.\n"
+    ));
     // What was decided reaches the record in the words recorded with the outcome.
     assert!(working_model.contains(
         "Outcome: adopted.\nWhat was decided: Piloted for six months, with paid preparation time.\n"

@@ -23,7 +23,7 @@ use crate::values::{
 
 use super::ConsentError;
 use super::config::{AbsencePolicy, RoundConfig, RoundRoles, snapshot};
-use super::objection::{ConcernSource, Disposition, Objection};
+use super::objection::{AmendmentId, ConcernSource, Disposition, Objection};
 use super::response::Response;
 use super::stage::RoundStage;
 use super::state::{Ending, Round};
@@ -138,7 +138,10 @@ impl Round {
                     .member(m.member)
                     .is_some_and(Member::is_public_contributor);
                 match self.response(m.member) {
-                    Some(r) => p.response = r.response.recorded(),
+                    Some(r) => {
+                        p.response = r.response.recorded();
+                        p.proxy = r.proxy;
+                    }
                     None if closed => p = p.absent(config.absence.counted_as()),
                     None => {}
                 }
@@ -149,16 +152,32 @@ impl Round {
             record.participants = Some(participants);
         }
 
-        let mut entries: Vec<ObjectionEntry> =
-            self.objections.iter().map(Objection::recorded).collect();
+        // Each with its words and the amendments that answered it.
+        let amended = |ids: &[AmendmentId]| -> Vec<String> {
+            self.amendments
+                .iter()
+                .filter(|a| ids.contains(&a.id))
+                .map(|a| a.text.clone())
+                .collect()
+        };
+        let mut entries: Vec<ObjectionEntry> = self
+            .objections
+            .iter()
+            .map(|o| {
+                let mut entry = o.recorded().saying(o.reason.clone());
+                entry.amended_by = amended(&o.amendments);
+                entry
+            })
+            .collect();
         for concern in &self.concerns {
             // A concern that came from an objection found not valid is that objection's
             // entry already; only concerns raised as concerns are added.
             if let ConcernSource::Response { .. } = concern.source {
-                entries.push(
-                    ObjectionEntry::new(concern.by, RaisedAs::Concern)
-                        .disposed(RecordDisposition::LoggedAsConcern),
-                );
+                let mut entry = ObjectionEntry::new(concern.by, RaisedAs::Concern)
+                    .disposed(RecordDisposition::LoggedAsConcern)
+                    .saying(concern.text.clone());
+                entry.amended_by = amended(&concern.amendments);
+                entries.push(entry);
             }
         }
         record.objections = Some(entries);

@@ -164,6 +164,9 @@ fn entry(e: &ObjectionEntry, names: Names<'_>) -> String {
         RaisedAs::Concern => "Concern",
     };
     let mut s = format!("{raised} by {}", names.of(e.by));
+    if let Some(text) = &e.text {
+        let _ = write!(s, " (\"{}\")", one_line(text));
+    }
     match e.test {
         Some(TestResult::Valid) => s.push_str(", tested valid"),
         Some(TestResult::NotValid) => s.push_str(", tested not valid"),
@@ -179,6 +182,14 @@ fn entry(e: &ObjectionEntry, names: Names<'_>) -> String {
         let _ = write!(s, " ({reason})");
     }
     s.push('.');
+    for amendment in &e.amended_by {
+        let amendment = one_line(amendment);
+        let _ = write!(
+            s,
+            " Answered by the amendment: {}.",
+            amendment.trim_end_matches('.')
+        );
+    }
     s
 }
 
@@ -253,6 +264,13 @@ impl fmt::Display for DecisionRecordMarkdown<'_> {
                         (Some(resp), _, _) => response(resp).to_owned(),
                         (None, _, None) => "no response".to_owned(),
                     };
+                    if let Some(supporter) = p.proxy {
+                        let _ = write!(
+                            said,
+                            ", given by their supporter {}",
+                            self.names.of(supporter)
+                        );
+                    }
                     let interest = p
                         .interest
                         .as_deref()

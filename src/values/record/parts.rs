@@ -107,6 +107,9 @@ pub struct Participant {
     /// Why they stepped out of the decision, in their words, when they did.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stepped_out: Option<String>,
+    /// The supporter who gave their response on their behalf, when one did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proxy: Option<MemberId>,
 }
 
 impl Participant {
@@ -122,6 +125,7 @@ impl Participant {
             conflict: None,
             interest: None,
             stepped_out: None,
+            proxy: None,
         }
     }
 
@@ -224,6 +228,12 @@ pub struct ObjectionEntry {
     /// The reason for the disposition (required for "not integrated").
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    /// What was said, in the words of the member who raised it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    /// The amendments that answered it, in words.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub amended_by: Vec<String>,
 }
 
 impl ObjectionEntry {
@@ -235,7 +245,16 @@ impl ObjectionEntry {
             test: None,
             disposition: None,
             reason: None,
+            text: None,
+            amended_by: Vec::new(),
         }
+    }
+
+    /// Records what was said.
+    #[must_use]
+    pub fn saying(mut self, text: impl Into<String>) -> Self {
+        self.text = Some(text.into());
+        self
     }
 
     /// Records the validity test.
