@@ -198,6 +198,11 @@ fn an_amendment_is_the_next_version_and_keeps_what_it_answers() {
     let p = state.proposal().unwrap();
     assert_eq!(p.versions().len(), 2);
     assert_eq!(p.versions()[0].text, "Co-producers take flexible roles.");
+    // The record says what was proposed: the title, the text now, the text before.
+    let proposed = p.record(None, at("2022-07-04T10:00:00Z")).proposed.unwrap();
+    assert_eq!(proposed.title, "Associate roles");
+    assert_eq!(proposed.text, "With paid preparation time.");
+    assert_eq!(proposed.earlier, ["Co-producers take flexible roles."]);
 }
 
 #[test]

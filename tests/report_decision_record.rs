@@ -170,6 +170,11 @@ fn a_record_names_members_as_they_asked_and_keeps_their_words() {
             by_proxy,
         ]),
         objections: Some(vec![objection]),
+        proposed: Some(coproduction::values::Proposed {
+            title: "Associate roles".into(),
+            text: "Flexible roles, with paid preparation time.".into(),
+            earlier: vec!["Flexible roles.".into()],
+        }),
         ..DecisionRecord::new(DecisionKind::WorkingModel)
     };
     let charter =
@@ -179,6 +184,8 @@ fn a_record_names_members_as_they_asked_and_keeps_their_words() {
         .with_names(&community)
         .to_string();
     for line in [
+        "## Decision record: Associate roles\n",
+        "### What was proposed\n\nFlexible roles, with paid preparation time.\n\nEarlier versions:\n\n1. Flexible roles.\n",
         "Outcome: adopted.\nWhat was decided: Piloted for six months, with paid preparation time.\n",
         "- Staff member 1: stepped out: I manage the budget the roles are paid from; declared an interest (I would manage the roles)\n",
         "- Co-producer 2: objection\n",

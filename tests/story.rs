@@ -54,6 +54,9 @@ fn a_year_in_the_life_of_the_collective() {
     assert!(working_model.contains(
         "- Objection by Co-producer 2 (\"Without paid preparation time, co-producers with caring responsibilities cannot take part.\"), tested valid: integrated. Answered by the amendment: Two hours of paid preparation time for every session.\n"
     ));
+    assert!(working_model.contains(
+        "### What was proposed\n\nCo-producers take flexible roles without titles, offered project by project.\n"
+    ));
     // What was decided reaches the record in the words recorded with the outcome.
     assert!(working_model.contains(
         "Outcome: adopted.\nWhat was decided: Piloted for six months, with paid preparation time.\n"

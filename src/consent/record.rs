@@ -18,7 +18,7 @@ use crate::decision::{DecisionKind, Method};
 use crate::governance::Route;
 use crate::values::{
     AbsenceCounted, AdviceBasis, AdviceEntry, DecisionRecord, Disposition as RecordDisposition,
-    ObjectionEntry, Participant, RaisedAs, RecordedResponse, RouteSummary, TestResult,
+    ObjectionEntry, Participant, Proposed, RaisedAs, RecordedResponse, RouteSummary, TestResult,
 };
 
 use super::ConsentError;
@@ -101,6 +101,11 @@ impl Round {
             config.method,
         ));
         record.outcome = self.phase().outcome();
+        record.proposed = Some(Proposed {
+            title: config.title.clone(),
+            text: config.proposal.clone(),
+            earlier: Vec::new(),
+        });
         record.body = Some(self.figures(community));
         record.absence_policy = Some(config.absence.counted_as());
 

@@ -12,7 +12,7 @@
 
 use jiff::Timestamp;
 
-use crate::values::{DecisionRecord, Outcome, Publication};
+use crate::values::{DecisionRecord, Outcome, Proposed, Publication};
 
 use super::event::DecisionResult;
 use super::phase::ProposalPhase;
@@ -33,6 +33,14 @@ impl Proposal {
     pub fn record(&self, base: Option<DecisionRecord>, now: Timestamp) -> DecisionRecord {
         let mut record = base.unwrap_or_else(|| DecisionRecord::new(self.config.kind.clone()));
         record.kind = self.config.kind.clone();
+        // The proposal's own title and versions: a round deciding it may name it otherwise.
+        if let Some((latest, earlier)) = self.versions.split_last() {
+            record.proposed = Some(Proposed {
+                title: self.config.title.clone(),
+                text: latest.text.clone(),
+                earlier: earlier.iter().map(|v| v.text.clone()).collect(),
+            });
+        }
         if record.route_taken.is_none() {
             record.route_taken = self.route.clone();
         }

@@ -196,7 +196,10 @@ fn entry(e: &ObjectionEntry, names: Names<'_>) -> String {
 impl fmt::Display for DecisionRecordMarkdown<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let r = self.record;
-        let title = self.title.unwrap_or_else(|| r.kind.label());
+        let title = self
+            .title
+            .or(r.proposed.as_ref().map(|p| p.title.as_str()))
+            .unwrap_or_else(|| r.kind.label());
         writeln!(f, "## Decision record: {title}\n")?;
         match r.outcome {
             Some(o) => writeln!(f, "Outcome: {}.", outcome(o))?,
@@ -211,6 +214,16 @@ impl fmt::Display for DecisionRecordMarkdown<'_> {
         }
         if let Some(given) = &r.route_given {
             writeln!(f, "Route the governance map gives: {}.", route(given))?;
+        }
+
+        if let Some(proposed) = &r.proposed {
+            writeln!(f, "\n### What was proposed\n\n{}", proposed.text.trim())?;
+            if !proposed.earlier.is_empty() {
+                writeln!(f, "\nEarlier versions:\n")?;
+                for (n, text) in (1..).zip(&proposed.earlier) {
+                    writeln!(f, "{n}. {}", one_line(text))?;
+                }
+            }
         }
 
         writeln!(f, "\n### Deciding body\n")?;

@@ -84,9 +84,9 @@ pub use record::{
     AbsenceCounted, AccessRequest, Acknowledgement, AdviceBasis, AdviceEntry, Attestation,
     Conflict, Credit, Dates, DecisionRecord, Disposition, DueDiligenceCheck, Evidence,
     EvidenceDates, ExpensesFacts, FunderFacts, FundingCondition, ObjectionEntry, Outcome, Override,
-    Participant, PaymentStatus, Publication, RaisedAs, RecordedResponse, RecruitmentFacts,
-    Redaction, RegisterEntry, RegisterField, Restriction, RouteSummary, Rung, Screen,
-    StakeholderFacts, TestResult, Way,
+    Participant, PaymentStatus, Proposed, Publication, RaisedAs, RecordedResponse,
+    RecruitmentFacts, Redaction, RegisterEntry, RegisterField, Restriction, RouteSummary, Rung,
+    Screen, StakeholderFacts, TestResult, Way,
 };
 pub use report::{CitedIn, Finding, UnknownRule, ValueReport, ValueVerdict, Verdict};
 pub use rules::settings::Fraction;

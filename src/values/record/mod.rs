@@ -81,6 +81,19 @@ pub enum Outcome {
     Escalated,
 }
 
+/// What was proposed, as the decision's process holds it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Proposed {
+    /// The proposal's title.
+    pub title: String,
+    /// The text decided on: the latest version.
+    pub text: String,
+    /// The earlier versions of the text, oldest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub earlier: Vec<String>,
+}
+
 /// The dates of the decision. Each is `None` until it happens or when not recorded.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -232,6 +245,9 @@ pub struct DecisionRecord {
     /// cannot.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub advisers: Option<Vec<BodyFigures>>,
+    /// What was proposed: its title and text, and the earlier versions of the text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proposed: Option<Proposed>,
     /// What was decided, in the words recorded with the outcome ("piloted for six months,
     /// with paid preparation time").
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -323,6 +339,7 @@ impl DecisionRecord {
             objections: None,
             advice: None,
             advisers: None,
+            proposed: None,
             statement: None,
             rationale: None,
             alternatives: None,
@@ -422,6 +439,7 @@ impl DecisionRecord {
             objections,
             advice,
             advisers,
+            proposed,
             statement,
             rationale,
             alternatives,
@@ -475,6 +493,7 @@ impl DecisionRecord {
         fill(&mut self.objections, objections);
         fill(&mut self.advice, advice);
         fill(&mut self.advisers, advisers);
+        fill(&mut self.proposed, proposed);
         fill(&mut self.statement, statement);
         fill(&mut self.rationale, rationale);
         fill(&mut self.alternatives, alternatives);
