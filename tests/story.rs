@@ -57,6 +57,10 @@ fn a_year_in_the_life_of_the_collective() {
     assert!(working_model.contains(
         "### What was proposed\n\nCo-producers take flexible roles without titles, offered project by project.\n"
     ));
+    // Who stepped out of the foundation's decision, and why, not "no response".
+    assert!(read("funding-record.md").contains(
+        "- Staff member 2: stepped out; declared an interest (Worked for the foundation's parent company until 2019)\n"
+    ));
     // What was decided reaches the record in the words recorded with the outcome.
     assert!(working_model.contains(
         "Outcome: adopted.\nWhat was decided: Piloted for six months, with paid preparation time.\n"

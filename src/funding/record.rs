@@ -226,6 +226,7 @@ impl FundingDecision {
                             p.public_contributor = member.is_public_contributor();
                         }
                         p.conflict = self.conflict_of(m);
+                        p.interest = self.declarations().get(&m).and_then(|d| d.interest.clone());
                         p
                     })
                     .collect(),

@@ -268,9 +268,11 @@ impl fmt::Display for DecisionRecordMarkdown<'_> {
                     } else {
                         format!(" ({})", notes.join(", "))
                     };
+                    let recused = p.conflict == Some(Conflict::DeclaredAndRecused);
                     let mut said = match (p.response, p.absence_counted_as, &p.stepped_out) {
                         // Stepping out is their part in the decision, not a silence.
                         (None, _, Some(reason)) => format!("stepped out: {}", one_line(reason)),
+                        (None, _, None) if recused => "stepped out".to_owned(),
                         (Some(RecordedResponse::Absent), Some(a), _) => {
                             format!("absent, {}", absence(a))
                         }
@@ -290,7 +292,7 @@ impl fmt::Display for DecisionRecordMarkdown<'_> {
                         .map_or_else(String::new, |i| format!(" ({})", one_line(i)));
                     match p.conflict {
                         Some(Conflict::None) => said.push_str("; declared no interests"),
-                        Some(Conflict::DeclaredAndRecused) if p.stepped_out.is_some() => {
+                        Some(Conflict::DeclaredAndRecused) if said.starts_with("stepped out") => {
                             let _ = write!(said, "; declared an interest{interest}");
                         }
                         Some(Conflict::DeclaredAndRecused) => {
