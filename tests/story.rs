@@ -61,6 +61,16 @@ fn a_year_in_the_life_of_the_collective() {
     assert!(read("funding-record.md").contains(
         "- Staff member 2: stepped out; declared an interest (Worked for the foundation's parent company until 2019)\n"
     ));
+    // The funder, the band, the screen, every condition and what the register lists.
+    let funding = read("funding-record.md");
+    for line in [
+        "### Funder\n\nA pharmaceutical company's foundation, £2000 to under £25000; the red-line screen passed.\n",
+        "- The foundation reviews findings before they are published (restricts publication)\n",
+        "- Findings are published in full; the foundation may comment within 14 days but not change or delay them\n",
+        "The public register lists: funder, amount_band, conditions, route.\n",
+    ] {
+        assert!(funding.contains(line), "{line}");
+    }
     // What was decided reaches the record in the words recorded with the outcome.
     assert!(working_model.contains(
         "Outcome: adopted.\nWhat was decided: Piloted for six months, with paid preparation time.\n"

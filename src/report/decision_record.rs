@@ -9,9 +9,9 @@ use crate::community::{Community, MemberId};
 use super::{Names, one_line};
 
 use crate::values::{
-    AbsenceCounted, AdviceBasis, Conflict, DecisionRecord, Disposition, GateReview, ObjectionEntry,
-    Outcome, PaymentStatus, RaisedAs, RecordedResponse, RouteSummary, Status, TestResult,
-    ValueReport,
+    AbsenceCounted, AdviceBasis, Conflict, DecisionRecord, Disposition, FunderFacts, GateReview,
+    ObjectionEntry, Outcome, PaymentStatus, RaisedAs, RecordedResponse, Restriction, RouteSummary,
+    Screen, Status, TestResult, ValueReport,
 };
 
 /// Writes a [`DecisionRecord`] and the [`ValueReport`] of its check as Markdown, for a person
@@ -382,6 +382,10 @@ impl fmt::Display for DecisionRecordMarkdown<'_> {
             }
         }
 
+        if let Some(funder) = &r.funder {
+            funder_section(f, funder)?;
+        }
+
         writeln!(f, "\n### Rationale\n")?;
         match &r.rationale {
             Some(text) => writeln!(f, "{text}")?,
@@ -514,6 +518,55 @@ impl fmt::Display for DecisionRecordMarkdown<'_> {
             )?;
         }
         Ok(())
+    }
+}
+
+/// Who offered the money or partnership, on what conditions, and what the public register
+/// lists.
+fn funder_section(f: &mut fmt::Formatter<'_>, funder: &FunderFacts) -> fmt::Result {
+    writeln!(f, "\n### Funder\n")?;
+    write!(f, "{}", one_line(&funder.funder))?;
+    if let Some(band) = &funder.amount_band {
+        write!(f, ", {}", one_line(band))?;
+    }
+    match funder.red_line_screen {
+        Some(Screen::Passed) => writeln!(f, "; the red-line screen passed.")?,
+        Some(Screen::Failed) => writeln!(f, "; the red-line screen failed.")?,
+        None => writeln!(f, "; no red-line screen recorded.")?,
+    }
+    if !funder.conditions.is_empty() {
+        writeln!(f, "\nConditions:\n")?;
+        for c in &funder.conditions {
+            let restricts: Vec<&str> = c
+                .restricts
+                .iter()
+                .map(|r| match r {
+                    Restriction::Publication => "publication",
+                    Restriction::Voice => "contributors' voice",
+                })
+                .collect();
+            if restricts.is_empty() {
+                writeln!(f, "- {}", one_line(&c.text))?;
+            } else {
+                writeln!(
+                    f,
+                    "- {} (restricts {})",
+                    one_line(&c.text),
+                    restricts.join(" and ")
+                )?;
+            }
+        }
+    }
+    match &funder.register {
+        Some(entry) => {
+            let listed: Vec<&str> = entry.listed.iter().map(|l| l.label()).collect();
+            write!(f, "\nThe public register lists: {}", listed.join(", "))?;
+            match &entry.withheld_reason {
+                Some(reason) => writeln!(f, "; withheld: {}.", one_line(reason)),
+                None => writeln!(f, "."),
+            }
+        }
+        None => writeln!(f, "\nNot in the public register yet."),
     }
 }
 
