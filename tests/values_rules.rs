@@ -985,3 +985,78 @@ fn each_rule_judges_the_decisions_in_its_scope_and_says_why_not_the_others() {
         assert_eq!(Scope::Reached.excludes(&r), None, "{outcome:?}");
     }
 }
+
+/// A field of the record, and how to leave it out.
+type LeaveOut = (&'static str, fn(&mut DecisionRecord));
+
+/// The record's fields, each with a way to leave it out of a record.
+fn leave_out() -> Vec<LeaveOut> {
+    vec![
+        ("tier", |r| r.tier = None),
+        ("outcome", |r| r.outcome = None),
+        ("route_taken", |r| r.route_taken = None),
+        ("route_given", |r| r.route_given = None),
+        ("body", |r| r.body = None),
+        ("participants", |r| r.participants = None),
+        ("objections", |r| r.objections = None),
+        ("advice", |r| r.advice = None),
+        ("advisers", |r| r.advisers = None),
+        ("rationale", |r| r.rationale = None),
+        ("alternatives", |r| r.alternatives = None),
+        ("access_requests", |r| r.access_requests = None),
+        ("ways_offered", |r| r.ways_offered = None),
+        ("expenses", |r| r.expenses = None),
+        ("benefits_advice_signposted", |r| {
+            r.benefits_advice_signposted = None
+        }),
+        ("credits", |r| r.credits = None),
+        ("funder", |r| r.funder = None),
+        ("due_diligence", |r| r.due_diligence = None),
+        ("ladder", |r| r.ladder = None),
+        ("stakeholders", |r| r.stakeholders = None),
+        ("publication", |r| r.publication = None),
+        ("dates.papers_sent_at", |r| r.dates.papers_sent_at = None),
+        ("dates.session_at", |r| r.dates.session_at = None),
+        ("dates.round_opened_at", |r| r.dates.round_opened_at = None),
+        ("dates.round_closed_at", |r| r.dates.round_closed_at = None),
+        ("dates.decided_at", |r| r.dates.decided_at = None),
+        ("dates.review_at", |r| r.dates.review_at = None),
+        ("participants[].payment", |r| {
+            for p in participants(r) {
+                p.payment = None;
+            }
+        }),
+    ]
+}
+
+#[test]
+fn each_rule_reads_the_fields_its_declaration_names() {
+    // Whatever field is left out of the good record (and of the recruitment record, for
+    // I6), a rule that can no longer judge it names a field it declares it reads: the
+    // evidence table on `Charter` tells integrators the whole of what each rule needs.
+    let charter = Charter::default();
+    for base in [good(), recruitment()] {
+        for (left_out, leave) in leave_out() {
+            let mut record = base.clone();
+            leave(&mut record);
+            let report = charter.check(&record);
+            for rule in charter.rules() {
+                let f = report.finding(rule.id().as_str()).unwrap();
+                if f.status != Status::NotEvaluated {
+                    continue;
+                }
+                let field = f.message.split('`').nth(1).unwrap_or_default();
+                assert!(
+                    rule.reads().contains(&field),
+                    "{} reports `{field}` missing (with {left_out} left out) but declares it reads {:?}",
+                    f.rule,
+                    rule.reads()
+                );
+            }
+        }
+    }
+    // And every rule declares something.
+    for rule in charter.rules() {
+        assert!(!rule.reads().is_empty(), "{}", rule.id());
+    }
+}

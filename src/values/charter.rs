@@ -57,6 +57,14 @@ impl CoreValue {
 ///
 #[doc = include_str!("rules/settings.md")]
 ///
+/// The evidence each built-in rule needs: the value it serves, the decisions it judges (a
+/// rule out of its [`Scope`](super::Scope) reports not applicable, saying why) and the
+/// fields of the [`DecisionRecord`](super::DecisionRecord) it reads; a field left out makes
+/// the rule report "could not be evaluated". Made from the rules' declarations (a test keeps
+/// it so):
+///
+#[doc = include_str!("rules/evidence.md")]
+///
 /// # Example
 ///
 /// ```

@@ -32,7 +32,7 @@ builtin! {
     /// C1 (blocking): every eligible member has a response in the deciding round. An
     /// absence is not a response, whatever the absence policy counts it as; a member who
     /// stepped out for a conflict needs none.
-    EveryoneResponded, "C1", challenging, Blocking, Reached {}
+    EveryoneResponded, "C1", challenging, Blocking, Reached, reads ["participants", "route_taken"] {}
 }
 
 impl EveryoneResponded {
@@ -63,7 +63,7 @@ impl EveryoneResponded {
 builtin! {
     /// C2 (blocking): no objection was set aside without a recorded validity test, and one
     /// that failed the test is kept as a concern, never dropped.
-    ObjectionsTested, "C2", challenging, Blocking, Reached {}
+    ObjectionsTested, "C2", challenging, Blocking, Reached, reads ["objections"] {}
 }
 
 impl ObjectionsTested {
@@ -121,7 +121,7 @@ impl ObjectionsTested {
 builtin! {
     /// C3 (warning): from tier `from_tier` up, critical-friend input (the Allies Group) is
     /// recorded, with the decider's response to it.
-    CriticalFriendsHeard, "C3", challenging, Warning, Reached {
+    CriticalFriendsHeard, "C3", challenging, Warning, Reached, reads ["tier", "advice"] {
         /// The lowest tier the rule applies to.
         from_tier: Tier = Tier::One, allowed "a tier, 0 to 3",
     }
@@ -174,6 +174,10 @@ builtin! {@type
 }
 
 impl ValueRule for RedLinesRespected {
+    fn reads(&self) -> &'static [&'static str] {
+        &["funder", "funder.red_line_screen", "outcome"]
+    }
+
     fn scope(&self) -> Scope {
         Scope::Every
     }
@@ -222,7 +226,7 @@ impl ValueRule for RedLinesRespected {
 builtin! {
     /// C5 (blocking): conditions that restrict publication or contributors' voice put the
     /// decision at tier 2 or higher.
-    RestrictiveConditionsEscalated, "C5", challenging, Blocking, Accepted {}
+    RestrictiveConditionsEscalated, "C5", challenging, Blocking, Accepted, reads ["funder", "tier"] {}
 }
 
 impl RestrictiveConditionsEscalated {
@@ -259,7 +263,7 @@ impl RestrictiveConditionsEscalated {
 builtin! {
     /// C6 (blocking): no valid objection is open at adoption; a decision with one must be
     /// integrated or escalated, not adopted. An untested open objection is presumed to stand.
-    NoValidObjectionOpen, "C6", challenging, Blocking, Accepted {}
+    NoValidObjectionOpen, "C6", challenging, Blocking, Accepted, reads ["outcome", "objections"] {}
 }
 
 impl NoValidObjectionOpen {
@@ -298,7 +302,7 @@ impl NoValidObjectionOpen {
 builtin! {
     /// C7 (info): where concerns were logged, the review comes within
     /// `concern_review_months` of the decision: concerns shorten the review period.
-    ConcernsShortenReview, "C7", challenging, Info, Accepted {
+    ConcernsShortenReview, "C7", challenging, Info, Accepted, reads ["objections", "dates.decided_at", "dates.review_at"] {
         /// The longest time to review when concerns were logged, in months.
         concern_review_months: u32 = 6, range 1..=60 months,
     }

@@ -26,7 +26,7 @@ use crate::values::rules::{RecordTally, RuleOutcome, at_least_days, builtin, mem
 builtin! {
     /// H1 (blocking): every public contributor was offered payment, or declined it.
     /// Contributors are paid and never left worse off for taking part.
-    PaymentOffered, "H1", human, Blocking, TakingPart {}
+    PaymentOffered, "H1", human, Blocking, TakingPart, reads ["participants", "participants[].payment"] {}
 }
 
 impl PaymentOffered {
@@ -58,7 +58,7 @@ impl PaymentOffered {
 builtin! {
     /// H2 (warning): an expenses policy applies, and claims are reimbursed within
     /// `max_reimburse_days`.
-    ExpensesReimbursed, "H2", human, Warning, TakingPart {
+    ExpensesReimbursed, "H2", human, Warning, TakingPart, reads ["participants", "expenses"] {
         /// The longest acceptable wait from claim to reimbursement, in days.
         max_reimburse_days: u32 = 30, range 1..=365 days,
     }
@@ -95,7 +95,7 @@ impl ExpensesReimbursed {
 builtin! {
     /// H3 (warning): where payment is offered, benefits advice was signposted, so that a
     /// payment does not put someone's benefits at risk.
-    BenefitsAdviceSignposted, "H3", human, Warning, TakingPart {}
+    BenefitsAdviceSignposted, "H3", human, Warning, TakingPart, reads ["participants", "benefits_advice_signposted"] {}
 }
 
 impl BenefitsAdviceSignposted {
@@ -122,7 +122,7 @@ impl BenefitsAdviceSignposted {
 builtin! {
     /// H4 (warning): papers went out at least `min_notice_days` before a live session, so
     /// everyone can read them in their own time.
-    PapersOnTime, "H4", human, Warning, TakingPart {
+    PapersOnTime, "H4", human, Warning, TakingPart, reads ["ways_offered", "dates.papers_sent_at", "dates.session_at"] {
         /// The least notice, in days, from the papers going out to the session.
         min_notice_days: u32 = 7, range 0..=90 days,
     }
@@ -160,7 +160,7 @@ impl PapersOnTime {
 builtin! {
     /// H5 (warning): an asynchronous round stays open at least `min_async_days`, for
     /// people who cannot answer at once.
-    AsyncRoundOpenLongEnough, "H5", human, Warning, TakingPart {
+    AsyncRoundOpenLongEnough, "H5", human, Warning, TakingPart, reads ["ways_offered", "dates.round_opened_at", "dates.round_closed_at"] {
         /// The least time an asynchronous round stays open, in days.
         min_async_days: u32 = 7, range 1..=90 days,
     }
@@ -195,7 +195,7 @@ impl AsyncRoundOpenLongEnough {
 
 builtin! {
     /// H6 (info): every contributor to an output is credited.
-    ContributorsCredited, "H6", human, Info, TakingPart {}
+    ContributorsCredited, "H6", human, Info, TakingPart, reads ["credits"] {}
 }
 
 impl ContributorsCredited {

@@ -53,6 +53,10 @@ builtin! {@type
 }
 
 impl ValueRule for LivedExperienceShare {
+    fn reads(&self) -> &'static [&'static str] {
+        &["route_taken", "body"]
+    }
+
     fn scope(&self) -> Scope {
         Scope::Reached
     }
@@ -109,7 +113,7 @@ impl ValueRule for LivedExperienceShare {
 builtin! {
     /// I2 (blocking): at least `lived_experience_quorum` members with lived experience
     /// responded in the deciding round.
-    LivedExperienceQuorum, "I2", inclusive, Blocking, Reached {
+    LivedExperienceQuorum, "I2", inclusive, Blocking, Reached, reads ["route_taken", "participants"] {
         /// The least number of members with lived experience who respond.
         lived_experience_quorum: u32 = 2, range 1..=10000 members,
     }
@@ -144,7 +148,7 @@ impl LivedExperienceQuorum {
 builtin! {
     /// I3 (warning): at least two ways to take part were offered (live, written,
     /// asynchronous), so nobody is shut out by one format.
-    WaysToTakePart, "I3", inclusive, Warning, TakingPart {}
+    WaysToTakePart, "I3", inclusive, Warning, TakingPart, reads ["route_taken", "ways_offered"] {}
 }
 
 impl WaysToTakePart {
@@ -181,7 +185,7 @@ impl WaysToTakePart {
 builtin! {
     /// I4 (blocking): every access request was met before the session (or, with no
     /// session, before the round opened).
-    AccessRequestsMet, "I4", inclusive, Blocking, TakingPart {}
+    AccessRequestsMet, "I4", inclusive, Blocking, TakingPart, reads ["access_requests", "dates.session_at"] {}
 }
 
 impl AccessRequestsMet {
@@ -230,7 +234,7 @@ builtin! {
     /// I5 (warning): nobody with lived experience was counted as consenting by their
     /// absence, unless the round's absence policy says absence is consent. Silence is not
     /// consent by default.
-    NoSilentConsent, "I5", inclusive, Warning, Reached {}
+    NoSilentConsent, "I5", inclusive, Warning, Reached, reads ["participants", "participants[].absence_counted_as"] {}
 }
 
 impl NoSilentConsent {
@@ -266,7 +270,7 @@ builtin! {
     /// I6 (blocking): recruitment is open and fair: the advert is open at least
     /// `min_advert_days`, there are two or more ways to apply, the criteria are published
     /// before closing, and the panel has a member with lived experience.
-    FairRecruitment, "I6", inclusive, Blocking, Reached {
+    FairRecruitment, "I6", inclusive, Blocking, Reached, reads ["recruitment", "recruitment.advert_opened_at", "recruitment.advert_closed_at", "recruitment.panel_with_lived_experience"] {
         /// The least time the advert is open, in days.
         min_advert_days: u32 = 14, range 1..=365 days,
     }
@@ -317,7 +321,7 @@ impl FairRecruitment {
 builtin! {
     /// I7 (blocking): a decision labelled co-produced reached at least "partnership" on
     /// Arnstein's ladder; below it, the label would be tokenism.
-    GenuineCoproduction, "I7", inclusive, Blocking, TakingPart {}
+    GenuineCoproduction, "I7", inclusive, Blocking, TakingPart, reads ["labelled_coproduced", "ladder"] {}
 }
 
 impl GenuineCoproduction {
@@ -342,7 +346,7 @@ impl GenuineCoproduction {
 builtin! {
     /// I8 (warning): each stakeholder group the charter lists took part, or a waiver
     /// reason is recorded for it. The default groups are placeholders.
-    StakeholdersTookPart, "I8", inclusive, Warning, Reached {
+    StakeholdersTookPart, "I8", inclusive, Warning, Reached, reads ["stakeholders"] {
         /// The groups expected to take part.
         stakeholder_groups: BTreeSet<String> = ["co_producers", "allies", "staff"]
             .into_iter()
@@ -391,6 +395,10 @@ builtin! {@type
 }
 
 impl ValueRule for AdvisersLivedExperience {
+    fn reads(&self) -> &'static [&'static str] {
+        &["advisers"]
+    }
+
     fn scope(&self) -> Scope {
         Scope::Reached
     }

@@ -18,7 +18,10 @@
 //! and T2 (its reason recorded); a withdrawal by the rules about taking part and
 //! publication; a decline by all but the rules about what an acceptance commits to. A
 //! built-in rule names its scope in its declaration, after its severity:
-//! `RationaleRecorded, "T2", transparent, Blocking, Every {}`.
+//! `RationaleRecorded, "T2", transparent, Blocking, Every, reads ["rationale", "alternatives"] {}`,
+//! and after it the fields of the record it reads, which make the table of the evidence each
+//! built-in rule needs (`evidence.md`, shown on [`Charter`](super::Charter), kept equal to the
+//! declarations by a unit test).
 //!
 //! # Example: a custom rule
 //!
@@ -276,6 +279,13 @@ pub trait ValueRule: fmt::Debug + Send + Sync {
     fn scope(&self) -> Scope {
         Scope::Every
     }
+    /// The fields of the record the rule reads, as the record's JSON names them
+    /// (`participants`, `dates.session_at`, `participants[].payment`): what an integrator must
+    /// record for the rule to judge a decision rather than report it "could not be
+    /// evaluated". Default: none declared.
+    fn reads(&self) -> &'static [&'static str] {
+        &[]
+    }
     /// Tests the record.
     fn check(&self, record: &DecisionRecord, tally: &RecordTally) -> RuleOutcome;
 }
@@ -305,6 +315,16 @@ pub enum Scope {
 }
 
 impl Scope {
+    /// The scope in words, as the evidence table gives it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Scope::Every => "every decision",
+            Scope::TakingPart => "decisions people took part in",
+            Scope::Reached => "decisions people reached",
+            Scope::Accepted => "acceptances",
+        }
+    }
+
     /// Why a rule of this scope does not judge `record`, or `None` when it does.
     pub fn excludes(self, record: &DecisionRecord) -> Option<&'static str> {
         let automatic = record.declined_at_red_line();
@@ -454,7 +474,8 @@ pub(crate) fn blank(text: Option<&str>) -> bool {
 macro_rules! builtin {
     (
         $(#[$doc:meta])*
-        $name:ident, $id:literal, $value:ident, $severity:ident, $scope:ident
+        $name:ident, $id:literal, $value:ident, $severity:ident, $scope:ident,
+        reads [$($reads:literal),* $(,)?]
         { $($settings:tt)* }
     ) => {
         $crate::values::rules::builtin!(@type $(#[$doc])* $name, $id, $value { $($settings)* });
@@ -470,6 +491,9 @@ macro_rules! builtin {
             }
             fn scope(&self) -> $crate::values::Scope {
                 $crate::values::Scope::$scope
+            }
+            fn reads(&self) -> &'static [&'static str] {
+                &[$($reads),*]
             }
             fn check(
                 &self,
@@ -605,7 +629,7 @@ mod tests {
 
     builtin! {
         /// X3 (warning): at least `min_ways` ways to take part were offered.
-        WaysOffered, "X3", inclusive, Warning, TakingPart {
+        WaysOffered, "X3", inclusive, Warning, TakingPart, reads ["ways_offered"] {
             /// The least number of ways to take part offered.
             min_ways: u32 = 2, range 1..=3 ways,
         }

@@ -66,6 +66,29 @@ pub(crate) fn settings_table() -> String {
     table
 }
 
+/// The table of the evidence each built-in rule needs, in Markdown, made from the
+/// declarations: each rule's value, the decisions it judges ([`Scope`](crate::values::Scope))
+/// and the record's fields it reads. `evidence.md`, shown on
+/// [`Charter`](crate::values::Charter), is kept equal to it by a test.
+#[cfg(test)]
+pub(crate) fn evidence_table() -> String {
+    let mut table = String::from("| rule | value | judges | reads |\n|---|---|---|---|\n");
+    for builtin in &BUILTINS {
+        if let Ok(built) = builtin.by_default() {
+            let rule = built.rule;
+            let reads: Vec<String> = rule.reads().iter().map(|f| format!("`{f}`")).collect();
+            table.push_str(&format!(
+                "| {} | {} | {} | {} |\n",
+                builtin.id,
+                rule.value().as_str(),
+                rule.scope().label(),
+                reads.join(", ")
+            ));
+        }
+    }
+    table
+}
+
 #[cfg(test)]
 mod tests {
     use std::collections::BTreeSet;
@@ -87,6 +110,15 @@ mod tests {
             assert_eq!(built.rule.id(), RuleId::builtin(builtin.id));
             assert_eq!(*built.rule.value(), (builtin.seed_value)());
         }
+    }
+
+    #[test]
+    fn the_evidence_table_in_the_docs_is_the_one_the_declarations_make() {
+        let table = evidence_table();
+        assert!(
+            include_str!("evidence.md") == table,
+            "src/values/rules/evidence.md is out of date; it should read:\n\n{table}"
+        );
     }
 
     #[test]

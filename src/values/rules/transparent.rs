@@ -50,7 +50,7 @@ fn due(record: &DecisionRecord, days: u32) -> (Due, Option<Timestamp>) {
 builtin! {
     /// T1 (blocking): the record was published within `publish_days` of the decision,
     /// with every redaction listed and explained.
-    PublishedOnTime, "T1", transparent, Blocking, Every {
+    PublishedOnTime, "T1", transparent, Blocking, Every, reads ["outcome", "dates.decided_at", "publication"] {
         /// The most days from decision to publication.
         publish_days: u32 = 28, range 1..=365 days,
     }
@@ -112,7 +112,7 @@ builtin! {
     /// T2 (blocking): a rationale and the alternatives considered are recorded. An offer
     /// declined at the red-line screen needs its reason only: the policy left no
     /// alternative.
-    RationaleRecorded, "T2", transparent, Blocking, Every {}
+    RationaleRecorded, "T2", transparent, Blocking, Every, reads ["rationale", "alternatives"] {}
 }
 
 impl RationaleRecorded {
@@ -147,7 +147,7 @@ impl RationaleRecorded {
 builtin! {
     /// T3 (blocking): every objection and concern has a disposition: integrated, logged as
     /// a concern, withdrawn, or not integrated with a reason.
-    ObjectionsDisposed, "T3", transparent, Blocking, Reached {}
+    ObjectionsDisposed, "T3", transparent, Blocking, Reached, reads ["objections"] {}
 }
 
 impl ObjectionsDisposed {
@@ -196,7 +196,7 @@ impl ObjectionsDisposed {
 builtin! {
     /// T4 (blocking): every decider declared their conflicts of interest for this item, and
     /// the conflicted stepped out.
-    ConflictsDeclared, "T4", transparent, Blocking, TakingPart {}
+    ConflictsDeclared, "T4", transparent, Blocking, TakingPart, reads ["participants"] {}
 }
 
 impl ConflictsDeclared {
@@ -225,7 +225,7 @@ impl ConflictsDeclared {
 
 builtin! {
     /// T5 (blocking): every required due-diligence check was completed before deciding.
-    DueDiligenceDone, "T5", transparent, Blocking, Accepted {}
+    DueDiligenceDone, "T5", transparent, Blocking, Accepted, reads ["outcome", "due_diligence", "dates.decided_at"] {}
 }
 
 impl DueDiligenceDone {
@@ -277,7 +277,7 @@ builtin! {
     /// T6 (warning): an accepted funder or partner is in the public register with amount
     /// band, conditions and route (or a legal reason for what is withheld), within
     /// `publish_days` of the decision.
-    InPublicRegister, "T6", transparent, Warning, Accepted {
+    InPublicRegister, "T6", transparent, Warning, Accepted, reads ["outcome", "funder"] {
         /// The most days from decision to the register entry.
         publish_days: u32 = 28, range 1..=365 days,
     }
@@ -331,7 +331,7 @@ impl InPublicRegister {
 builtin! {
     /// T7 (blocking): the route taken is the one governance gives for the kind, amount and
     /// risk: same deciding body, same method, same tier, everyone it names consulted.
-    RouteFollowed, "T7", transparent, Blocking, Reached {}
+    RouteFollowed, "T7", transparent, Blocking, Reached, reads ["route_taken", "route_given"] {}
 }
 
 impl RouteFollowed {
@@ -390,7 +390,7 @@ impl RouteFollowed {
 builtin! {
     /// T8 (blocking): an advice or delegated decision recorded advice, before deciding, from
     /// people affected, people with expertise, and a co-producer with lived experience.
-    AdviceSought, "T8", transparent, Blocking, Reached {}
+    AdviceSought, "T8", transparent, Blocking, Reached, reads ["route_taken", "advice"] {}
 }
 
 impl AdviceSought {
@@ -444,7 +444,7 @@ impl AdviceSought {
 
 builtin! {
     /// T9 (warning): an adopted decision has a review date.
-    ReviewDateSet, "T9", transparent, Warning, Accepted {}
+    ReviewDateSet, "T9", transparent, Warning, Accepted, reads ["outcome", "dates.review_at"] {}
 }
 
 impl ReviewDateSet {
