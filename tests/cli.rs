@@ -352,8 +352,9 @@ fn report_record_prints_the_decision_record_as_markdown_or_json() {
     let out = cli(&args, "");
     assert!(out.status.success(), "{}", text(&out.stderr));
     let markdown = text(&out.stdout);
+    // Headed by what was proposed.
     assert!(
-        markdown.starts_with("## Decision record: working-model\n"),
+        markdown.starts_with("## Decision record: Pilot\n"),
         "{markdown}"
     );
     assert!(
@@ -524,7 +525,11 @@ fn a_round_on_its_route_passes_t7_and_its_record_names_its_charter() {
         "{markdown}"
     );
     assert!(markdown.contains("### Attested\n"), "{markdown}");
-    assert!(markdown.contains("- By m2 on 2022-08-20: "), "{markdown}");
+    // Each member is named as they asked, by the community in force.
+    assert!(
+        markdown.contains("- By Staff member 2 on 2022-08-20: "),
+        "{markdown}"
+    );
 
     // Judged by a charter that asks for more, the record still names the seed charter.
     let dir = tempfile::tempdir().unwrap();

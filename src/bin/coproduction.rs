@@ -677,8 +677,14 @@ fn run(cli: Cli) -> Result<(), Stop> {
                 }
                 writeln!(out, "{both}")?;
             } else {
+                // Headed by what was proposed, or else by the stream; each member named as
+                // they asked, by the community as it stands.
                 let title = stream.to_string();
-                let mut markdown = DecisionRecordMarkdown::new(&record, &report).titled(&title);
+                let names = engine.community();
+                let mut markdown = DecisionRecordMarkdown::new(&record, &report).with_names(&names);
+                if record.proposed.is_none() {
+                    markdown = markdown.titled(&title);
+                }
                 if let Some(review) = &review {
                     markdown = markdown.with_review(review);
                 }
