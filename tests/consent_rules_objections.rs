@@ -673,12 +673,20 @@ fn the_record_of_a_consented_round_gives_every_objection_and_concern_its_disposi
         record.objections,
         Some(vec![
             ObjectionEntry::new(m(2), RaisedAs::Objection)
+                .saying("Saturday mornings clash with childcare for co-producers")
                 .tested(TestResult::NotValid)
                 .disposed(RecordDisposition::LoggedAsConcern),
-            ObjectionEntry::new(m(3), RaisedAs::Objection)
-                .tested(TestResult::Valid)
-                .disposed(RecordDisposition::Integrated),
+            ObjectionEntry {
+                amended_by: vec![
+                    "Opening alternates between Saturday and a weekday evening".into()
+                ],
+                ..ObjectionEntry::new(m(3), RaisedAs::Objection)
+                    .saying("There is no staff cover on Saturdays to open the building")
+                    .tested(TestResult::Valid)
+                    .disposed(RecordDisposition::Integrated)
+            },
             ObjectionEntry::new(m(4), RaisedAs::Concern)
+                .saying("The trial may overspend the room budget")
                 .disposed(RecordDisposition::LoggedAsConcern),
         ])
     );
@@ -719,8 +727,10 @@ fn a_round_still_integrating_leaves_its_objections_without_a_disposition() {
     assert_eq!(
         record.objections,
         Some(vec![
-            ObjectionEntry::new(m(2), RaisedAs::Objection),
-            ObjectionEntry::new(m(3), RaisedAs::Objection),
+            ObjectionEntry::new(m(2), RaisedAs::Objection)
+                .saying("Saturday mornings clash with childcare for co-producers"),
+            ObjectionEntry::new(m(3), RaisedAs::Objection)
+                .saying("There is no staff cover on Saturdays to open the building"),
         ])
     );
     assert_eq!(record.outcome, None);
@@ -791,6 +801,7 @@ fn abandoning_a_valid_objection_lets_the_round_go_on_but_the_charter_still_sees_
     .unwrap();
     assert_eq!(record.outcome, Some(Outcome::Adopted));
     let mut abandoned = ObjectionEntry::new(m(2), RaisedAs::Objection)
+        .saying("Saturday mornings clash with childcare for co-producers")
         .tested(TestResult::Valid)
         .disposed(RecordDisposition::NotIntegrated);
     abandoned.reason = Some("The objector left the group".into());
