@@ -25,7 +25,7 @@ use coproduction::governance::{Governance, GovernanceMap};
 use coproduction::machine::{Context, Decider};
 use coproduction::values::{
     AccessRequest, Charter, Conflict, ExpensesFacts, FundingCondition, GateSummary, PaymentStatus,
-    Restriction, RuleId, StakeholderFacts, Status, ValueReport,
+    Restriction, RuleId, SetAside, StakeholderFacts, Status, ValueReport,
 };
 use jiff::Timestamp;
 
@@ -248,8 +248,14 @@ fn main() -> Result<(), coproduction::Error> {
         text: "Findings are published in full; the foundation may comment within 14 days but not change or delay them".into(),
         restricts: Default::default(),
     }];
+    // The foundation's own condition, a review before publication, does not stand.
+    let set_aside = vec![SetAside {
+        condition: "The foundation reviews findings before they are published".into(),
+        reason: "Findings are the community's to publish; our condition replaces it".into(),
+    }];
     let outcome = FundingOutcome::AcceptWithConditions {
         conditions: own_conditions.clone(),
+        set_aside: set_aside.clone(),
     };
     let rationale = "The study is the community's own; with free publication secured, the grant pays co-producers for their time.";
     let now = at("2024-05-16T19:05:00Z");
@@ -307,6 +313,7 @@ fn main() -> Result<(), coproduction::Error> {
     let accepted = deciding.accept_with_conditions(
         ctx(14, "2024-05-16T19:10:00Z"),
         own_conditions,
+        set_aside,
         deciders,
         rationale,
         proof,

@@ -358,8 +358,21 @@ fn report_record_prints_the_decision_record_as_markdown_or_json() {
         "{markdown}"
     );
     assert!(
-        markdown.contains("associate_roles_team decides by consent"),
+        markdown.contains("Associate roles co-production team decides by consent"),
         "{markdown}"
+    );
+
+    // The same record as an HTML page.
+    let out = cli(&[&args[..], &["--html"]].concat(), "");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let page = text(&out.stdout);
+    assert!(page.starts_with("<!DOCTYPE html>"), "{page}");
+    assert!(page.contains("<h1>Decision record: Pilot</h1>"), "{page}");
+    assert!(page.contains("<h2 id=\"in-short\">In short</h2>"), "{page}");
+    let out = cli(&[&args[..], &["--html", "--json"]].concat(), "");
+    assert!(
+        !out.status.success(),
+        "--html and --json exclude each other"
     );
 
     let out = cli(&[&args[..], &["--json"]].concat(), "");

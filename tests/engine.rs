@@ -427,7 +427,7 @@ fn a_decision_keeps_the_charter_it_passed_under() {
         .to_string();
     assert!(
         markdown.contains(&format!(
-            "### Value gate\n\nPassed under charter {} (31 rules checked).\nRouted by governance map {}.\n- Cleared by an acknowledgement of I9 by m13: ",
+            "### Value gate\n\nPassed under charter {} (31 rules checked).\nRouted by governance map {}.\n\n- Cleared by an acknowledgement of I9 by m13: ",
             seed.hash(),
             coproduction::living::governance_hash(governance(&community).map()),
         )),

@@ -12,7 +12,7 @@ use coproduction::funding::{
 use coproduction::governance::AmountBands;
 use coproduction::machine::Decider;
 use coproduction::machine::testkit::given;
-use coproduction::values::{FundingCondition, Restriction};
+use coproduction::values::{FundingCondition, Restriction, SetAside};
 use funding_common::*;
 
 // ---------------------------------------------------------------------------------------
@@ -596,6 +596,10 @@ fn tier_two_asks_for_a_session_and_a_consent_round() {
 }
 
 fn tier_two_deciding(consented: bool) -> Vec<FundingEvent> {
+    run(&tier_two_deciding_steps(consented)).1
+}
+
+fn tier_two_deciding_steps(consented: bool) -> Vec<(FundingCommand, u64, i64)> {
     let mut steps = tier_two_consulting();
     steps.push((
         FundingCommand::RecordConsentRound {
@@ -606,7 +610,7 @@ fn tier_two_deciding(consented: bool) -> Vec<FundingEvent> {
         40,
     ));
     steps.push((FundingCommand::StartDeciding {}, 1, 30 + 7 * DAY));
-    run(&steps).1
+    steps
 }
 
 #[test]
@@ -632,7 +636,10 @@ fn accepting_with_conditions_needs_a_condition() {
     given::<FundingProcess>(tier_two_deciding(true))
         .when(
             decide(
-                FundingOutcome::AcceptWithConditions { conditions: vec![] },
+                FundingOutcome::AcceptWithConditions {
+                    conditions: vec![],
+                    set_aside: vec![],
+                },
                 &[1, 5],
             ),
             ctx(1, 31 + 7 * DAY),
@@ -654,12 +661,113 @@ fn a_restrictive_condition_below_tier_two_is_refused() {
             decide(
                 FundingOutcome::AcceptWithConditions {
                     conditions: vec![gag],
+                    set_aside: vec![],
                 },
                 &[1],
             ),
             ctx(1, 21),
         )
         .then_error(FundingError::RestrictiveConditionBelowTierTwo { tier: Tier::Zero });
+}
+
+/// The community's counter-condition to the foundation's review before publication.
+fn publish_in_full() -> FundingCondition {
+    FundingCondition {
+        text: "Findings are published in full".into(),
+        restricts: Default::default(),
+    }
+}
+
+fn setting_aside(conditions: &[&str], reason: &str) -> FundingOutcome {
+    FundingOutcome::AcceptWithConditions {
+        conditions: vec![publish_in_full()],
+        set_aside: conditions
+            .iter()
+            .map(|c| SetAside {
+                condition: (*c).into(),
+                reason: reason.into(),
+            })
+            .collect(),
+    }
+}
+
+const REVIEW: &str = "The foundation reviews findings before publication";
+
+#[test]
+fn only_a_condition_the_offer_states_can_be_set_aside_once_and_with_a_reason() {
+    let refused = |outcome, error| {
+        given::<FundingProcess>(tier_two_deciding(true))
+            .when(decide(outcome, &[1, 5]), ctx(1, 31 + 7 * DAY))
+            .then_error(error);
+    };
+    refused(
+        setting_aside(&["Nobody offered this"], "Ours replaces it"),
+        FundingError::NotAnOfferCondition {
+            condition: "Nobody offered this".into(),
+            problem: "the offer states no such condition",
+        },
+    );
+    refused(
+        setting_aside(&[REVIEW, REVIEW], "Ours replaces it"),
+        FundingError::NotAnOfferCondition {
+            condition: REVIEW.into(),
+            problem: "it is set aside twice",
+        },
+    );
+    refused(
+        setting_aside(&[REVIEW], "  "),
+        FundingError::TextRequired {
+            attempted: "decide",
+            field: "set_aside.reason",
+        },
+    );
+    // A long condition is quoted by a short prefix.
+    let long = "x".repeat(5_000);
+    let state = given::<FundingProcess>(tier_two_deciding(true))
+        .when(
+            decide(setting_aside(&[&long], "Ours replaces it"), &[1, 5]),
+            ctx(1, 31 + 7 * DAY),
+        )
+        .outcome();
+    let message = state.unwrap_err().to_string();
+    assert!(message.len() < 200, "{message}");
+}
+
+#[test]
+fn the_record_and_the_register_say_which_conditions_stand() {
+    let mut steps = tier_two_deciding_steps(true);
+    steps.push((
+        decide(
+            setting_aside(&[REVIEW], "Findings are ours to publish"),
+            &[1, 5],
+        ),
+        1,
+        31 + 7 * DAY,
+    ));
+    steps.push((
+        FundingCommand::Publish {
+            withheld_reason: None,
+        },
+        1,
+        32 + 7 * DAY,
+    ));
+    let (state, _) = run(&steps);
+    let listing = state.decision().unwrap().listing().unwrap();
+    assert_eq!(listing.conditions, vec![publish_in_full()]);
+    assert_eq!(listing.set_aside.len(), 1);
+    assert_eq!(listing.set_aside[0].condition, REVIEW);
+    let record = state.decision().unwrap().record(
+        community(),
+        t0() + jiff::SignedDuration::from_hours(24 * 30),
+    );
+    let funder = record.funder.unwrap();
+    assert!(
+        funder.conditions.is_empty(),
+        "the foundation's review is set aside"
+    );
+    assert_eq!(funder.own_conditions, vec![publish_in_full()]);
+    assert_eq!(funder.set_aside[0].reason, "Findings are ours to publish");
+    assert_eq!(funder.standing().count(), 1);
 }
 
 // ---------------------------------------------------------------------------------------

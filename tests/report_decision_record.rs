@@ -73,9 +73,20 @@ fn an_adopted_working_model_reads_as_a_full_record() {
 Outcome: adopted.
 Route taken: associate_roles_team decides by consent.
 
+### In short
+
+- What was proposed: Associate roles working model.
+- What was decided: It was adopted.
+- Who decided, and how: associate_roles_team, by consent.
+- Who was heard: 2 of 3 members responded (m1 and m14); 1 of them brings lived experience.
+- What objections changed: an objection from m14 changed it; 1 other was raised (listed below).
+- Why: The workshops asked for paid, flexible roles.
+- What conditions apply: none recorded.
+- When it will be reviewed: 2023-03-01.
+
 ### Deciding body
 
-associate_roles_team: 3 members, 2 with lived experience (2 of 3 (67%)).
+associate_roles_team: 3 members; lived experience: 2 of 3 (67%).
 Roles: co_producer 2, staff 1.
 
 ### Responses
@@ -100,8 +111,8 @@ Alternatives considered: not recorded.
 ### Dates
 
 - Decided: 2022-09-01
-- Review due: 2023-03-01
 - Published: 2022-09-05
+- Review due: 2023-03-01
 
 ### Values
 
@@ -128,7 +139,7 @@ fn missing_evidence_is_written_as_not_recorded() {
     let report = charter.check(&record);
     let text = DecisionRecordMarkdown::new(&record, &report).to_string();
     assert!(text.starts_with(
-        "## Decision record: strategy\n\nOutcome: not decided yet.\nRoute taken: not recorded.\n\n### Deciding body\n\nNot recorded.\n\n### Responses\n\nNot recorded.\n\n### Objections and concerns\n\nNot recorded.\n\n### Rationale\n\nNot recorded.\n\nAlternatives considered: not recorded.\n\n### Dates\n\nNone recorded.\n"
+        "## Decision record: strategy\n\nOutcome: not decided yet.\nRoute taken: not recorded.\n\n### In short\n\n- What was proposed: strategy.\n- What was decided: Not decided yet.\n- Who decided, and how: not recorded.\n- Who was heard: not recorded.\n- What objections changed: not recorded.\n- Why: not recorded.\n- What conditions apply: none recorded.\n- When it will be reviewed: no review date is set.\n\n### Deciding body\n\nNot recorded.\n\n### Responses\n\nNot recorded.\n\n### Objections and concerns\n\nNot recorded.\n\n### Rationale\n\nNot recorded.\n\nAlternatives considered: not recorded.\n\n### Dates\n\nNone recorded.\n"
     ));
     assert!(text.ends_with("### Overrides and acknowledgements\n\nNone.\n"));
 }

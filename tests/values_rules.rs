@@ -765,6 +765,34 @@ fn c5_restrictive_conditions_escalated() {
         BAD,
     );
     then("C5", &good(), NA);
+    // A restrictive condition the decision set aside does not stand: nothing to escalate.
+    given(
+        |r| {
+            r.tier = Some(Tier::One);
+            r.funder.as_mut().unwrap().set_aside.push(SetAside {
+                condition: "Findings reviewed by the funder before publication".into(),
+                reason: "Findings are the community's to publish".into(),
+            });
+        },
+        "C5",
+        NA,
+    );
+    // The community's own conditions stand as much as the funder's.
+    given(
+        |r| {
+            r.tier = Some(Tier::One);
+            r.funder
+                .as_mut()
+                .unwrap()
+                .own_conditions
+                .push(FundingCondition {
+                    text: "Members do not speak for the funder".into(),
+                    restricts: [Restriction::Voice].into_iter().collect(),
+                });
+        },
+        "C5",
+        BAD,
+    );
 }
 
 #[test]

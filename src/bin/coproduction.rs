@@ -11,13 +11,14 @@
 //! coproduction governance --journal journal.jsonl --at TIME
 //! coproduction graph   consent | proposal | funding | governance --governance governance.json
 //! coproduction report  you-said-we-did --cocreation cocreation.json --session 1 [--community community.json]
-//! coproduction report  record --journal journal.jsonl --community community.json --stream ID --now TIME [--json]
+//! coproduction report  record --journal journal.jsonl --community community.json --stream ID --now TIME [--json | --html]
 //! coproduction metrics --journal journal.jsonl --community community.json [--charter charter.json]
 //!                      [--cocreation cocreation.json] [--format json|table]
 //! coproduction metrics community --journal journal.jsonl
 //! ```
 //!
-//! Output is JSON (one line per result) or, for `graph` and `report`, DOT and Markdown;
+//! Output is JSON (one line per result) or, for `graph` and `report`, DOT and Markdown (`report
+//! record --html`: one HTML page);
 //! `metrics` prints a plain-text table unless asked for JSON, and `metrics community` prints
 //! JSON. `community` and `governance` read the community's own history in the journal (its
 //! founding and every change since) and print what was in force at the time given. A refused request writes
@@ -55,7 +56,7 @@ use coproduction::living::History;
 use coproduction::machine::{Decider, GraphError};
 use coproduction::metrics::{CommunityMetrics, Metrics};
 use coproduction::proposal::ProposalProcess;
-use coproduction::report::DecisionRecordMarkdown;
+use coproduction::report::{DecisionRecordMarkdown, svg_from_dot};
 use coproduction::values::{Charter, DecisionRecord};
 
 #[derive(Parser)]
@@ -245,8 +246,12 @@ enum Report {
         #[arg(long)]
         now: String,
         /// Print the record and its report as JSON instead of Markdown.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "html")]
         json: bool,
+        /// Print the record as one self-contained HTML page instead of Markdown, its path
+        /// drawn where Graphviz's `dot` is installed.
+        #[arg(long)]
+        html: bool,
     },
 }
 
@@ -644,6 +649,7 @@ fn run(cli: Cli) -> Result<(), Stop> {
                     stream,
                     now,
                     json: as_json,
+                    html,
                 },
         } => {
             let engine = founded(&path, || Ok((json(&community)?, charter(c.as_ref())?)))?;
@@ -688,7 +694,15 @@ fn run(cli: Cli) -> Result<(), Stop> {
                 if let Some(review) = &review {
                     markdown = markdown.with_review(review);
                 }
-                write!(out, "{markdown}")?;
+                if html {
+                    let page = markdown.html();
+                    match svg_from_dot(&page.path_dot()) {
+                        Some(svg) => write!(out, "{}", page.with_path_svg(&svg))?,
+                        None => write!(out, "{page}")?,
+                    }
+                } else {
+                    write!(out, "{markdown}")?;
+                }
             }
         }
         Command::Metrics {

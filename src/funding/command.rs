@@ -4,7 +4,7 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 use crate::community::{BodyId, MemberId};
-use crate::values::FundingCondition;
+use crate::values::{FundingCondition, SetAside};
 
 use super::config::{Check, FundingPolicy};
 use super::event::AdviceId;
@@ -19,8 +19,12 @@ pub enum FundingOutcome {
     Accept {},
     /// Accept with conditions of the community's own (a right to publish, a review).
     AcceptWithConditions {
-        /// The conditions; at least one.
+        /// The community's own conditions; at least one.
         conditions: Vec<FundingCondition>,
+        /// The offer's conditions the community does not accept, each named by its words
+        /// and with why; every other condition of the offer stands.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        set_aside: Vec<SetAside>,
     },
     /// Decline.
     Decline {},

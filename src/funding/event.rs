@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::community::{BodyId, MemberId};
 use crate::governance::Route;
-use crate::values::{FundingCondition, RouteSummary};
+use crate::values::{FundingCondition, RouteSummary, SetAside};
 
 use super::command::FundingOutcome;
 use super::config::{Check, FundingPolicy};
@@ -70,9 +70,12 @@ pub struct RegisterListing {
     pub funder: String,
     /// The amount, as a band.
     pub amount_band: String,
-    /// The conditions attached (the offer's and the community's own).
+    /// The conditions that stand: the offer's not set aside, then the community's own.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub conditions: Vec<FundingCondition>,
+    /// The offer's conditions that do not stand, each with why.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub set_aside: Vec<SetAside>,
     /// The route it was decided by; `None` for an automatic decline.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub route: Option<RouteSummary>,

@@ -7,7 +7,7 @@ use jiff::{SignedDuration, Timestamp};
 use crate::community::MemberId;
 use crate::decision::{Method, Tier};
 use crate::machine::{Context, Decider, Events, Transitions};
-use crate::values::{FundingCondition, Restriction};
+use crate::values::{FundingCondition, Restriction, SetAside};
 
 use super::FundingError;
 use super::command::{FundingCommand, FundingOutcome};
@@ -217,6 +217,7 @@ fn decide_identified(
                     outcome: "declined at screening".to_owned(),
                     rationale: format!("Declined automatically: {}.", reasons.join("; ")),
                     withheld_reason: None,
+                    set_aside: Vec::new(),
                 };
                 FundingEvent::ScreenFailed {
                     hits,
@@ -384,7 +385,8 @@ fn decide_identified(
             let FundingStage::Deciding(c) = &d.stage else {
                 return Err(wrong_phase);
             };
-            let route_taken = decide_outcome(c, attempted, outcome, deciders, now)?;
+            let route_taken =
+                decide_outcome(c, &d.offer.conditions, attempted, outcome, deciders, now)?;
             need_text(attempted, "rationale", rationale)?;
             FundingEvent::Decided {
                 outcome: outcome.clone(),
@@ -403,9 +405,16 @@ fn decide_identified(
             if let Some(reason) = withheld_reason {
                 need_text(attempted, "withheld_reason", reason)?;
             }
-            let mut conditions = d.offer.conditions.clone();
-            if let FundingOutcome::AcceptWithConditions { conditions: own } = &decision.outcome {
+            // What stands: the offer's conditions not set aside, then the community's.
+            let mut conditions = standing(&d.offer.conditions, &decision.outcome);
+            let mut set_aside = Vec::new();
+            if let FundingOutcome::AcceptWithConditions {
+                conditions: own,
+                set_aside: aside,
+            } = &decision.outcome
+            {
                 conditions.extend(own.iter().cloned());
+                set_aside.clone_from(aside);
             }
             FundingEvent::Published {
                 listing: RegisterListing {
@@ -416,6 +425,7 @@ fn decide_identified(
                     outcome: decision.outcome.label().to_owned(),
                     rationale: decision.rationale.clone(),
                     withheld_reason: withheld_reason.clone(),
+                    set_aside,
                 },
                 by: actor,
                 at: now,
@@ -512,6 +522,7 @@ fn ready_to_decide(
 
 fn decide_outcome(
     c: &Consulting,
+    offered: &[FundingCondition],
     attempted: &'static str,
     outcome: &FundingOutcome,
     deciders: &[MemberId],
@@ -556,10 +567,57 @@ fn decide_outcome(
     {
         return Err(FundingError::ConsentNotGiven);
     }
-    if let FundingOutcome::AcceptWithConditions { conditions } = outcome {
+    if let FundingOutcome::AcceptWithConditions {
+        conditions,
+        set_aside,
+    } = outcome
+    {
         check_conditions(diligence.tiered.tier(), conditions)?;
+        check_set_aside(offered, set_aside)?;
     }
     Ok(route_taken)
+}
+
+/// Each condition set aside is one of the offer's, named once, with a reason.
+fn check_set_aside(
+    offered: &[FundingCondition],
+    set_aside: &[SetAside],
+) -> Result<(), FundingError> {
+    for (n, s) in set_aside.iter().enumerate() {
+        let refuse = |problem| FundingError::NotAnOfferCondition {
+            condition: crate::limits::quote(&s.condition).into_owned(),
+            problem,
+        };
+        if !offered.iter().any(|c| c.text == s.condition) {
+            return Err(refuse("the offer states no such condition"));
+        }
+        if set_aside.iter().take(n).any(|e| e.condition == s.condition) {
+            return Err(refuse("it is set aside twice"));
+        }
+        if s.reason.trim().is_empty() {
+            return Err(FundingError::TextRequired {
+                attempted: "decide",
+                field: "set_aside.reason",
+            });
+        }
+    }
+    Ok(())
+}
+
+/// The offer's conditions that stand once `outcome` sets some aside.
+pub(super) fn standing(
+    offered: &[FundingCondition],
+    outcome: &FundingOutcome,
+) -> Vec<FundingCondition> {
+    let set_aside: &[SetAside] = match outcome {
+        FundingOutcome::AcceptWithConditions { set_aside, .. } => set_aside,
+        _ => &[],
+    };
+    offered
+        .iter()
+        .filter(|c| !set_aside.iter().any(|s| s.condition == c.text))
+        .cloned()
+        .collect()
 }
 
 fn check_conditions(tier: Tier, conditions: &[FundingCondition]) -> Result<(), FundingError> {

@@ -340,6 +340,14 @@ pub enum FundingError {
     /// Accepting with conditions needs at least one.
     #[error("cannot accept with conditions: none are given")]
     NoConditions,
+    /// A condition set aside is not one the offer states, or is set aside twice.
+    #[error("cannot set aside the condition \"{condition}\": {problem}")]
+    NotAnOfferCondition {
+        /// The condition as given (a short prefix).
+        condition: String,
+        /// What is wrong: not the offer's, or named twice.
+        problem: &'static str,
+    },
     /// A condition restricting publication or voice below tier 2 (rule C5).
     #[error(
         "cannot accept a condition restricting publication or voice at {tier}: it needs tier 2 or higher"

@@ -36,6 +36,23 @@ impl FundingOutcome {
             FundingOutcome::Escalate { .. } => Outcome::Escalated,
         }
     }
+
+    /// What was decided, in words: the record's outcome statement.
+    pub fn statement(&self) -> String {
+        match self {
+            FundingOutcome::Accept {} => "The offer is accepted as made.".to_owned(),
+            FundingOutcome::AcceptWithConditions { set_aside, .. } if set_aside.is_empty() => {
+                "The offer is accepted, with the community's own conditions.".to_owned()
+            }
+            FundingOutcome::AcceptWithConditions { .. } => {
+                "The offer is accepted on the community's conditions, with some of the funder's set aside."
+                    .to_owned()
+            }
+            FundingOutcome::Decline {} => "The offer is declined.".to_owned(),
+            FundingOutcome::Defer {} => "The decision on the offer is deferred.".to_owned(),
+            FundingOutcome::Escalate { to } => format!("The decision on the offer goes to {to}."),
+        }
+    }
 }
 
 impl FundingDecision {
@@ -141,6 +158,14 @@ impl FundingDecision {
             FundingStage::Withdrawn(_) => Some(Outcome::Withdrawn),
             _ => outcome.map(FundingOutcome::recorded),
         };
+        record.statement = match &self.stage {
+            FundingStage::DeclinedAtScreening(_) => Some(
+                "The offer is declined automatically: it crosses a red line of the funding policy."
+                    .to_owned(),
+            ),
+            FundingStage::Withdrawn(_) => None,
+            _ => outcome.map(FundingOutcome::statement),
+        };
         record.route_given = self.route().and_then(|r| r.summary());
         record.route_taken = match (self.decided(), outcome) {
             (Some(d), _) => Some(d.route_taken.clone()),
@@ -164,9 +189,19 @@ impl FundingDecision {
                 Screen::Failed
             }
         });
-        funder.conditions = self.offer.conditions.clone();
-        if let Some(FundingOutcome::AcceptWithConditions { conditions }) = outcome {
-            funder.conditions.extend(conditions.iter().cloned());
+        // Which conditions stand: the offer's, less those the decision set aside, and the
+        // community's own.
+        funder.conditions = match outcome {
+            Some(outcome) => super::machine::standing(&self.offer.conditions, outcome),
+            None => self.offer.conditions.clone(),
+        };
+        if let Some(FundingOutcome::AcceptWithConditions {
+            conditions,
+            set_aside,
+        }) = outcome
+        {
+            funder.own_conditions.clone_from(conditions);
+            funder.set_aside.clone_from(set_aside);
         }
         if let Some((listing, at)) = self.published() {
             let mut listed: BTreeSet<RegisterField> = RegisterField::ALL.into_iter().collect();

@@ -2,16 +2,20 @@
 
 use std::fmt::{self, Write as _};
 
+use super::document::{Block, Document, Item};
+
 use jiff::Timestamp;
 
 use crate::community::{Community, MemberId};
 
 use super::{Names, one_line};
+use crate::machine::Quoted;
 
+use crate::decision::Method;
 use crate::values::{
-    AbsenceCounted, AdviceBasis, Conflict, DecisionRecord, Disposition, FunderFacts, GateReview,
-    ObjectionEntry, Outcome, PaymentStatus, RaisedAs, RecordedResponse, Restriction, RouteSummary,
-    Screen, Status, TestResult, ValueReport,
+    AbsenceCounted, AdviceBasis, AdviceEntry, Conflict, DecisionRecord, Disposition, FunderFacts,
+    FundingCondition, GateReview, ObjectionEntry, Outcome, Participant, PaymentStatus, RaisedAs,
+    RecordedResponse, Restriction, RouteSummary, Screen, Status, TestResult, ValueReport,
 };
 
 /// Writes a [`DecisionRecord`] and the [`ValueReport`] of its check as Markdown, for a person
@@ -96,6 +100,99 @@ impl<'a> DecisionRecordMarkdown<'a> {
     }
 }
 
+impl<'a> DecisionRecordMarkdown<'a> {
+    /// The same record, with the same names, title and gate, as one HTML page.
+    pub fn html(self) -> DecisionRecordHtml<'a> {
+        DecisionRecordHtml {
+            markdown: self,
+            path_svg: None,
+        }
+    }
+}
+
+/// Writes a [`DecisionRecord`] and its [`ValueReport`] as one self-contained, accessible HTML
+/// page: the same facts as [`DecisionRecordMarkdown`], in the same order, under real headings
+/// (`h1` for the decision, an `h2` labelling each section), in plain language, with a short
+/// easy-read summary at the top ("In short": what was proposed, what was decided, who decided
+/// and how, who was heard, what objections changed, why, what conditions apply, when it will
+/// be reviewed). No script and no external resource; its style is inline; every text from
+/// the record is escaped.
+///
+/// The path the decision took can be drawn as inline SVG: [`path_dot`](Self::path_dot) gives
+/// it as Graphviz DOT, [`svg_from_dot`](super::svg_from_dot) renders it where Graphviz is
+/// installed, and [`with_path_svg`](Self::with_path_svg) puts it on the page. The list of
+/// dated steps beside it is its text alternative, and is there with or without it.
+///
+/// Made by [`DecisionRecordMarkdown::html`]; does no I/O.
+///
+/// # Example
+///
+/// ```
+/// use coproduction::decision::DecisionKind;
+/// use coproduction::report::DecisionRecordMarkdown;
+/// use coproduction::values::{Charter, DecisionRecord, Outcome};
+///
+/// let charter = Charter::default();
+/// let record = DecisionRecord {
+///     outcome: Some(Outcome::Declined),
+///     rationale: Some("The budget is committed <elsewhere> this year.".into()),
+///     ..DecisionRecord::new(DecisionKind::Strategy)
+/// };
+/// let report = charter.check(&record);
+/// let page = DecisionRecordMarkdown::new(&record, &report).html().to_string();
+/// assert!(page.starts_with("<!DOCTYPE html>\n<html lang=\"en\">"));
+/// assert!(page.contains("<h1>Decision record: strategy</h1>"));
+/// assert!(page.contains("<li>What was decided: It was declined.</li>"));
+/// assert!(page.contains("<p>The budget is committed &lt;elsewhere&gt; this year.</p>"));
+/// # Ok::<(), coproduction::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy)]
+pub struct DecisionRecordHtml<'a> {
+    markdown: DecisionRecordMarkdown<'a>,
+    path_svg: Option<&'a str>,
+}
+
+impl<'a> DecisionRecordHtml<'a> {
+    /// The path the decision took, as Graphviz DOT: one box per dated step (papers sent,
+    /// round opened, decided, published, review due...), in time order, each labelled with
+    /// its date. Empty of steps when the record has no dates.
+    pub fn path_dot(&self) -> String {
+        let steps = path(self.markdown.record);
+        let mut dot = String::from(
+            "digraph \"path\" {\n    rankdir=LR;\n    node [shape=box, style=rounded, fontname=\"sans-serif\"];\n",
+        );
+        for (n, (label, at)) in steps.iter().enumerate() {
+            let text = format!("{label}\n{}", day(*at));
+            let _ = writeln!(dot, "    s{n} [label={}];", Quoted::text(&text));
+        }
+        for n in 1..steps.len() {
+            let _ = writeln!(dot, "    s{} -> s{n};", n - 1);
+        }
+        dot.push_str("}\n");
+        dot
+    }
+
+    /// Draws the path on the page from `svg`, Graphviz's rendering of
+    /// [`path_dot`](Self::path_dot) (from [`svg_from_dot`](super::svg_from_dot)). What comes
+    /// before the `<svg` element (an XML prolog, a doctype) is left out; the rest goes onto
+    /// the page as it is, so give it only SVG of your own rendering. Without an `<svg`
+    /// element, nothing is drawn.
+    #[must_use]
+    pub fn with_path_svg(mut self, svg: &'a str) -> Self {
+        self.path_svg = svg
+            .find("<svg")
+            .and_then(|at| svg.get(at..))
+            .map(str::trim_end);
+        self
+    }
+}
+
+impl fmt::Display for DecisionRecordHtml<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.markdown.document(self.path_svg).html(f)
+    }
+}
+
 fn day(t: Timestamp) -> String {
     t.strftime("%Y-%m-%d").to_string()
 }
@@ -146,13 +243,17 @@ fn disposition(d: Disposition) -> &'static str {
     }
 }
 
-fn route(r: &RouteSummary) -> String {
-    let mut s = format!("{} decides by {}", r.deciding_body, r.method);
+fn route(r: &RouteSummary, names: Names<'_>) -> String {
+    let mut s = format!(
+        "{} decides by {}",
+        names.body(&r.deciding_body),
+        method(r.method)
+    );
     if let Some(tier) = r.tier {
         let _ = write!(s, ", {tier}");
     }
     if !r.consulted.is_empty() {
-        let consulted: Vec<String> = r.consulted.iter().map(ToString::to_string).collect();
+        let consulted: Vec<String> = r.consulted.iter().map(|b| names.body(b)).collect();
         let _ = write!(s, ", after consulting {}", consulted.join(", "));
     }
     s
@@ -195,48 +296,65 @@ fn entry(e: &ObjectionEntry, names: Names<'_>) -> String {
 
 impl fmt::Display for DecisionRecordMarkdown<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.document(None).markdown(f)
+    }
+}
+
+impl DecisionRecordMarkdown<'_> {
+    /// The record's structure, which the Markdown and the HTML page both write.
+    fn document(&self, path_svg: Option<&str>) -> Document {
         let r = self.record;
-        let title = self
-            .title
-            .or(r.proposed.as_ref().map(|p| p.title.as_str()))
-            .unwrap_or_else(|| r.kind.label());
-        writeln!(f, "## Decision record: {title}\n")?;
+        let names = self.names;
+        let mut d = Document::new(format!("Decision record: {}", self.title()));
+        let mut opening = Vec::new();
         match r.outcome {
-            Some(o) => writeln!(f, "Outcome: {}.", outcome(o))?,
-            None => writeln!(f, "Outcome: not decided yet.")?,
+            Some(o) => opening.push(format!("Outcome: {}.", outcome(o))),
+            None => opening.push("Outcome: not decided yet.".to_owned()),
         }
         if let Some(statement) = &r.statement {
-            writeln!(f, "What was decided: {statement}")?;
+            opening.push(format!("What was decided: {}", one_line(statement)));
         }
         match &r.route_taken {
-            Some(route_taken) => writeln!(f, "Route taken: {}.", route(route_taken))?,
-            None => writeln!(f, "Route taken: not recorded.")?,
+            Some(taken) => opening.push(format!("Route taken: {}.", route(taken, names))),
+            None if r.declined_at_red_line() => opening.push(
+                "Route taken: none; the red-line screen declined it automatically.".to_owned(),
+            ),
+            None => opening.push("Route taken: not recorded.".to_owned()),
         }
         if let Some(given) = &r.route_given {
-            writeln!(f, "Route the governance map gives: {}.", route(given))?;
+            opening.push(format!(
+                "Route the governance map gives: {}.",
+                route(given, names)
+            ));
         }
+        d.blocks.push(Block::Lines(opening));
+
+        d.blocks.push(Block::Section {
+            heading: "In short".to_owned(),
+            class: Some("in-short"),
+        });
+        d.items(self.in_short());
 
         if let Some(proposed) = &r.proposed {
-            writeln!(f, "\n### What was proposed\n\n{}", proposed.text.trim())?;
+            d.section("What was proposed");
+            d.blocks.push(Block::Text(proposed.text.trim().to_owned()));
             if !proposed.earlier.is_empty() {
-                writeln!(f, "\nEarlier versions:\n")?;
-                for (n, text) in (1..).zip(&proposed.earlier) {
-                    writeln!(f, "{n}. {}", one_line(text))?;
-                }
+                d.line("Earlier versions:");
+                d.blocks.push(Block::Numbered(
+                    proposed.earlier.iter().map(|t| one_line(t)).collect(),
+                ));
             }
         }
 
-        writeln!(f, "\n### Deciding body\n")?;
+        d.section("Deciding body");
         match &r.body {
             Some(body) => {
-                writeln!(
-                    f,
-                    "{}: {} members, {} with lived experience ({}).",
-                    body.body,
+                let mut lines = vec![format!(
+                    "{}: {} members; lived experience: {}.",
+                    names.body(&body.body),
                     body.size,
-                    body.lived_experience,
                     body.lived_experience_share()
-                )?;
+                )];
                 let roles: Vec<String> = body
                     .roles
                     .iter()
@@ -244,199 +362,122 @@ impl fmt::Display for DecisionRecordMarkdown<'_> {
                     .map(|(role, n)| format!("{role} {n}"))
                     .collect();
                 if !roles.is_empty() {
-                    writeln!(f, "Roles: {}.", roles.join(", "))?;
+                    lines.push(format!("Roles: {}.", roles.join(", ")));
                 }
+                d.blocks.push(Block::Lines(lines));
             }
-            None => writeln!(f, "Not recorded.")?,
+            None => d.line("Not recorded."),
         }
 
-        writeln!(f, "\n### Responses\n")?;
+        d.section("Responses");
         match &r.participants {
             Some(list) if !list.is_empty() => {
                 let mut list: Vec<_> = list.iter().collect();
                 list.sort_by_key(|p| p.member);
-                for p in list {
-                    let mut notes = Vec::new();
-                    if p.lived_experience {
-                        notes.push("lived experience");
-                    }
-                    if p.public_contributor {
-                        notes.push("public contributor");
-                    }
-                    let notes = if notes.is_empty() {
-                        String::new()
-                    } else {
-                        format!(" ({})", notes.join(", "))
-                    };
-                    let recused = p.conflict == Some(Conflict::DeclaredAndRecused);
-                    let mut said = match (p.response, p.absence_counted_as, &p.stepped_out) {
-                        // Stepping out is their part in the decision, not a silence.
-                        (None, _, Some(reason)) => format!("stepped out: {}", one_line(reason)),
-                        (None, _, None) if recused => "stepped out".to_owned(),
-                        (Some(RecordedResponse::Absent), Some(a), _) => {
-                            format!("absent, {}", absence(a))
-                        }
-                        (Some(resp), _, _) => response(resp).to_owned(),
-                        (None, _, None) => "no response".to_owned(),
-                    };
-                    if let Some(supporter) = p.proxy {
-                        let _ = write!(
-                            said,
-                            ", given by their supporter {}",
-                            self.names.of(supporter)
-                        );
-                    }
-                    let interest = p
-                        .interest
-                        .as_deref()
-                        .map_or_else(String::new, |i| format!(" ({})", one_line(i)));
-                    match p.conflict {
-                        Some(Conflict::None) => said.push_str("; declared no interests"),
-                        Some(Conflict::DeclaredAndRecused) if said.starts_with("stepped out") => {
-                            let _ = write!(said, "; declared an interest{interest}");
-                        }
-                        Some(Conflict::DeclaredAndRecused) => {
-                            let _ =
-                                write!(said, "; declared an interest{interest} and stepped out");
-                        }
-                        Some(Conflict::DeclaredAndTookPart) => {
-                            let _ = write!(said, "; declared an interest{interest} and took part");
-                        }
-                        None => {}
-                    }
-                    match p.payment {
-                        Some(PaymentStatus::NotOffered) => said.push_str("; not offered payment"),
-                        Some(PaymentStatus::Offered) => said.push_str("; offered payment"),
-                        Some(PaymentStatus::Accepted) => said.push_str("; accepted payment"),
-                        Some(PaymentStatus::Declined) => said.push_str("; declined payment"),
-                        None => {}
-                    }
-                    writeln!(f, "- {}{notes}: {said}", self.names.of(p.member))?;
-                }
+                d.items(
+                    list.into_iter()
+                        .map(|p| participant(p, names).into())
+                        .collect(),
+                );
             }
-            Some(_) => writeln!(f, "Nobody was entitled to respond.")?,
-            None => writeln!(f, "Not recorded.")?,
+            Some(_) => d.line("Nobody was entitled to respond."),
+            None => d.line("Not recorded."),
         }
         if let Some(policy) = r.absence_policy {
-            writeln!(f, "\nAbsence policy: an absence is {}.", absence(policy))?;
+            d.line(format!(
+                "Absence policy: an absence is {}.",
+                absence(policy)
+            ));
         }
 
-        writeln!(f, "\n### Objections and concerns\n")?;
+        d.section("Objections and concerns");
         match &r.objections {
             Some(list) if !list.is_empty() => {
-                for e in list {
-                    writeln!(f, "- {}", entry(e, self.names))?;
-                }
+                d.items(list.iter().map(|e| entry(e, names).into()).collect());
             }
-            Some(_) => writeln!(f, "None were raised.")?,
-            None => writeln!(f, "Not recorded.")?,
+            Some(_) => d.line("None were raised."),
+            None => d.line("Not recorded."),
         }
 
         if let Some(advice) = r.advice.as_ref().filter(|a| !a.is_empty()) {
-            writeln!(f, "\n### Advice\n")?;
-            for a in advice {
-                let bases: Vec<&str> = a.bases.iter().map(|b| basis(*b)).collect();
-                let mut line = format!("- From {}", self.names.of(a.from));
-                if !bases.is_empty() {
-                    let _ = write!(line, " ({})", bases.join(", "));
-                }
-                if let Some(given) = a.given_at {
-                    let _ = write!(line, ", {}", day(given));
-                }
-                match &a.answer {
-                    Some(answer) => {
-                        let _ = write!(line, ": answered: {answer}");
-                    }
-                    None => line.push_str(": not answered"),
-                }
-                writeln!(f, "{line}")?;
-            }
+            d.section("Advice");
+            d.items(
+                advice
+                    .iter()
+                    .map(|a| advice_line(a, names).into())
+                    .collect(),
+            );
         }
         if let Some(requests) = r.access_requests.as_ref().filter(|a| !a.is_empty()) {
-            writeln!(f, "\n### Access\n")?;
-            for a in requests {
-                match (a.met_at, &a.adjustment) {
-                    (Some(met), Some(adjustment)) => writeln!(
-                        f,
-                        "- {} asked for {}: met {} ({adjustment})",
-                        self.names.of(a.member),
-                        a.need.label(),
-                        day(met)
-                    )?,
-                    (Some(met), None) => {
-                        writeln!(
-                            f,
-                            "- {} asked for {}: met {}",
-                            self.names.of(a.member),
-                            a.need.label(),
-                            day(met)
-                        )?;
-                    }
-                    (None, _) => writeln!(
-                        f,
-                        "- {} asked for {}: not met",
-                        self.names.of(a.member),
-                        a.need.label()
-                    )?,
-                }
-            }
+            d.section("Access");
+            d.items(
+                requests
+                    .iter()
+                    .map(|a| {
+                        let asked = format!("{} asked for {}", names.of(a.member), a.need.label());
+                        match (a.met_at, &a.adjustment) {
+                            (Some(met), Some(adj)) => format!("{asked}: met {} ({adj})", day(met)),
+                            (Some(met), None) => format!("{asked}: met {}", day(met)),
+                            (None, _) => format!("{asked}: not met"),
+                        }
+                        .into()
+                    })
+                    .collect(),
+            );
         }
 
         if let Some(funder) = &r.funder {
-            funder_section(f, funder)?;
+            funder_section(&mut d, funder);
         }
 
-        writeln!(f, "\n### Rationale\n")?;
+        d.section("Rationale");
         match &r.rationale {
-            Some(text) => writeln!(f, "{text}")?,
-            None => writeln!(f, "Not recorded.")?,
+            Some(text) => d.blocks.push(Block::Text(text.clone())),
+            None => d.line("Not recorded."),
         }
         match &r.alternatives {
             Some(list) if !list.is_empty() => {
-                writeln!(f, "\nAlternatives considered:\n")?;
-                for a in list {
-                    writeln!(f, "- {a}")?;
-                }
+                d.line("Alternatives considered:");
+                d.items(list.iter().map(|a| one_line(a).into()).collect());
             }
-            Some(_) => writeln!(f, "\nAlternatives considered: none.")?,
-            None => writeln!(f, "\nAlternatives considered: not recorded.")?,
+            Some(_) => d.line("Alternatives considered: none."),
+            None => d.line("Alternatives considered: not recorded."),
         }
 
-        writeln!(f, "\n### Dates\n")?;
-        let d = &r.dates;
-        let dates = [
-            ("Papers sent", d.papers_sent_at),
-            ("Session held", d.session_at),
-            ("Round opened", d.round_opened_at),
-            ("Round closed", d.round_closed_at),
-            ("Decided", d.decided_at),
-            ("Review due", d.review_at),
-            ("Published", r.publication.as_ref().map(|p| p.published_at)),
-        ];
-        let mut any = false;
-        for (label, date) in dates {
-            if let Some(date) = date {
-                writeln!(f, "- {label}: {}", day(date))?;
-                any = true;
-            }
+        d.section("Dates");
+        let steps = path(r);
+        if let Some(svg) = path_svg.filter(|_| !steps.is_empty()) {
+            d.blocks.push(Block::Figure {
+                svg: svg.to_owned(),
+                caption:
+                    "The path this decision took; the list below gives each step and its date."
+                        .to_owned(),
+            });
         }
-        if !any {
-            writeln!(f, "None recorded.")?;
-        }
+        let mut dates: Vec<Item> = steps
+            .iter()
+            .map(|(label, at)| format!("{label}: {}", day(*at)).into())
+            .collect();
         if let Some(p) = &r.publication {
             for red in &p.redactions {
-                writeln!(
-                    f,
-                    "- Withheld from publication: {} ({})",
-                    red.what, red.reason
-                )?;
+                dates.push(
+                    format!("Withheld from publication: {} ({})", red.what, red.reason).into(),
+                );
             }
         }
-
-        writeln!(f, "\n### Values\n")?;
-        for v in self.report.verdicts() {
-            writeln!(f, "- {}: {}", v.value, v.verdict.label().replace('_', " "))?;
+        if steps.is_empty() {
+            d.line("None recorded.");
         }
+        d.items(dates);
+
+        d.section("Values");
+        d.items(
+            self.report
+                .verdicts()
+                .iter()
+                .map(|v| format!("{}: {}", v.value, v.verdict.label().replace('_', " ")).into())
+                .collect(),
+        );
         let open: Vec<_> = self
             .report
             .findings()
@@ -444,38 +485,42 @@ impl fmt::Display for DecisionRecordMarkdown<'_> {
             .filter(|x| matches!(x.status, Status::Violated | Status::NotEvaluated))
             .collect();
         if open.is_empty() {
-            writeln!(f, "\nEvery rule is satisfied or does not apply.")?;
+            d.line("Every rule is satisfied or does not apply.");
         } else {
-            writeln!(f, "\nFindings not satisfied:\n")?;
-            for x in open {
-                writeln!(
-                    f,
-                    "- {} ({}, {}, {}): {}",
-                    x.rule,
-                    x.value,
-                    x.severity.label(),
-                    x.status.label().replace('_', " "),
-                    x.message
-                )?;
-                if let Some(o) = &x.overridden {
-                    writeln!(f, "  Overridden by {}: {}", self.names.of(o.by), o.reason)?;
-                }
-                if let Some(a) = &x.acknowledged {
-                    writeln!(f, "  Acknowledged by {}: {}", self.names.of(a.by), a.reason)?;
-                }
-            }
+            d.line("Findings not satisfied:");
+            d.items(
+                open.into_iter()
+                    .map(|x| {
+                        let mut notes = Vec::new();
+                        if let Some(o) = &x.overridden {
+                            notes.push(format!("Overridden by {}: {}", names.of(o.by), o.reason));
+                        }
+                        if let Some(a) = &x.acknowledged {
+                            notes.push(format!("Acknowledged by {}: {}", names.of(a.by), a.reason));
+                        }
+                        Item {
+                            text: format!(
+                                "{} ({}, {}, {}): {}",
+                                x.rule,
+                                x.value,
+                                x.severity.label(),
+                                x.status.label().replace('_', " "),
+                                x.message
+                            ),
+                            notes,
+                        }
+                    })
+                    .collect(),
+            );
         }
 
         if let Some(review) = self.review {
-            gate_section(f, review, self.names)?;
+            gate_section(&mut d, review, names);
         }
 
         if !r.attested.is_empty() {
-            writeln!(f, "\n### Attested\n")?;
-            writeln!(
-                f,
-                "What the engine did not witness itself, as members attested it:\n"
-            )?;
+            d.section("Attested");
+            d.line("What the engine did not witness itself, as members attested it:");
             // One line per attestation: who, when, and the facts they stated.
             let mut groups: Vec<(&MemberId, Timestamp, Vec<&str>)> = Vec::new();
             for a in &r.attested {
@@ -484,141 +529,524 @@ impl fmt::Display for DecisionRecordMarkdown<'_> {
                     _ => groups.push((&a.by, a.at, vec![&a.fact])),
                 }
             }
-            for (by, at, facts) in groups {
-                writeln!(
-                    f,
-                    "- By {} on {}: {}.",
-                    self.names.of(*by),
-                    day(at),
-                    facts.join(", ")
-                )?;
-            }
+            d.items(
+                groups
+                    .into_iter()
+                    .map(|(by, at, facts)| {
+                        format!("By {} on {}: {}.", names.of(*by), day(at), facts.join(", ")).into()
+                    })
+                    .collect(),
+            );
         }
 
-        writeln!(f, "\n### Overrides and acknowledgements\n")?;
+        d.section("Overrides and acknowledgements");
         if r.overrides.is_empty() && r.acknowledgements.is_empty() {
-            writeln!(f, "None.")?;
+            d.line("None.");
         }
-        for o in &r.overrides {
-            writeln!(
-                f,
-                "- Override of {} by {}: {}",
-                o.rule,
-                self.names.of(o.by),
-                o.reason
-            )?;
-        }
-        for a in &r.acknowledgements {
-            writeln!(
-                f,
-                "- Acknowledgement of {} by {}: {}",
+        let overrides = r
+            .overrides
+            .iter()
+            .map(|o| format!("Override of {} by {}: {}", o.rule, names.of(o.by), o.reason).into());
+        let acknowledgements = r.acknowledgements.iter().map(|a| {
+            format!(
+                "Acknowledgement of {} by {}: {}",
                 a.rule,
-                self.names.of(a.by),
+                names.of(a.by),
                 a.reason
-            )?;
+            )
+            .into()
+        });
+        d.items(overrides.chain(acknowledgements).collect());
+        d
+    }
+
+    /// The title: the one given, or the proposal's, or the decision's kind.
+    fn title(&self) -> &str {
+        self.title
+            .or(self.record.proposed.as_ref().map(|p| p.title.as_str()))
+            .unwrap_or_else(|| self.record.kind.label())
+    }
+
+    /// The easy-read summary: what was proposed, what was decided, who decided and how, who
+    /// was heard, what objections changed, why, what conditions apply, and when it will be
+    /// reviewed; each a short sentence, "not recorded" where the record does not say.
+    fn in_short(&self) -> Vec<Item> {
+        let r = self.record;
+
+        let mut items: Vec<Item> = Vec::new();
+        let proposed = r
+            .proposed
+            .as_ref()
+            .map_or_else(|| self.title().to_owned(), |p| p.title.clone());
+        items.push(
+            format!(
+                "What was proposed: {}.",
+                one_line(proposed.trim_end_matches('.'))
+            )
+            .into(),
+        );
+        let decided = match (r.outcome, &r.statement) {
+            (Some(o), Some(statement)) => {
+                format!("{} {}", sentence(outcome(o)), one_line(statement))
+            }
+            (Some(o), None) => sentence(outcome(o)),
+            (None, _) => "Not decided yet.".to_owned(),
+        };
+        items.push(format!("What was decided: {decided}").into());
+        if r.declined_at_red_line() {
+            // Nobody deliberated: the funding policy declines a red line automatically.
+            items.push(
+                "Who decided, and how: the funding policy the community agreed; its red-line screen declines such an offer automatically."
+                    .to_owned()
+                    .into(),
+            );
+            items.push(
+                "Who was heard: nobody needed to be asked: a red line is not weighed case by case."
+                    .to_owned()
+                    .into(),
+            );
+            items.push(
+                "What objections changed: none were possible: the decline is automatic."
+                    .to_owned()
+                    .into(),
+            );
+        } else {
+            self.deliberated(&mut items);
         }
-        Ok(())
+        items.push(
+            format!(
+                "Why: {}",
+                r.rationale
+                    .as_deref()
+                    .map_or_else(|| "not recorded.".to_owned(), one_line)
+            )
+            .into(),
+        );
+        items.push(format!("What conditions apply: {}", conditions(r)).into());
+        items.push(
+            match r.dates.review_at {
+                Some(at) => format!("When it will be reviewed: {}.", day(at)),
+                None => "When it will be reviewed: no review date is set.".to_owned(),
+            }
+            .into(),
+        );
+        items
+    }
+
+    /// Who decided and how, who was heard, and what objections changed, for a decision
+    /// people took.
+    fn deliberated(&self, items: &mut Vec<Item>) {
+        let r = self.record;
+        let names = self.names;
+        items.push(
+            match &r.route_taken {
+                Some(taken) => {
+                    let mut s = format!(
+                        "Who decided, and how: {}, by {}",
+                        names.body(&taken.deciding_body),
+                        method(taken.method)
+                    );
+                    if !taken.consulted.is_empty() {
+                        let asked: Vec<String> =
+                            taken.consulted.iter().map(|b| names.body(b)).collect();
+                        let _ = write!(s, ", after asking {}", list(&asked));
+                    }
+                    s.push('.');
+                    s
+                }
+                None => "Who decided, and how: not recorded.".to_owned(),
+            }
+            .into(),
+        );
+        items.push(format!("Who was heard: {}", heard(r, names)).into());
+        items.push(format!("What objections changed: {}", changed(r, names)).into());
     }
 }
 
-/// Who offered the money or partnership, on what conditions, and what the public register
-/// lists.
-fn funder_section(f: &mut fmt::Formatter<'_>, funder: &FunderFacts) -> fmt::Result {
-    writeln!(f, "\n### Funder\n")?;
-    write!(f, "{}", one_line(&funder.funder))?;
-    if let Some(band) = &funder.amount_band {
-        write!(f, ", {}", one_line(band))?;
+/// `words` as a sentence: "It was {words}."
+fn sentence(words: &str) -> String {
+    format!("It was {words}.")
+}
+
+/// `a`, `a and b`, `a, b and c`.
+fn list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
     }
-    match funder.red_line_screen {
-        Some(Screen::Passed) => writeln!(f, "; the red-line screen passed.")?,
-        Some(Screen::Failed) => writeln!(f, "; the red-line screen failed.")?,
-        None => writeln!(f, "; no red-line screen recorded.")?,
-    }
-    if !funder.conditions.is_empty() {
-        writeln!(f, "\nConditions:\n")?;
-        for c in &funder.conditions {
-            let restricts: Vec<&str> = c
-                .restricts
-                .iter()
-                .map(|r| match r {
-                    Restriction::Publication => "publication",
-                    Restriction::Voice => "contributors' voice",
-                })
-                .collect();
-            if restricts.is_empty() {
-                writeln!(f, "- {}", one_line(&c.text))?;
-            } else {
-                writeln!(
-                    f,
-                    "- {} (restricts {})",
-                    one_line(&c.text),
-                    restricts.join(" and ")
-                )?;
-            }
+}
+
+/// How many gave their view, and who: at most this many named.
+const NAMED_AT_MOST: usize = 12;
+
+/// Who was heard: who responded (as each asked to be named), who gave advice.
+fn heard(r: &DecisionRecord, names: Names<'_>) -> String {
+    let mut parts = Vec::new();
+    if let Some(entitled) = &r.participants {
+        let mut responded: Vec<_> = entitled
+            .iter()
+            .filter(|p| {
+                p.response
+                    .is_some_and(|resp| resp != RecordedResponse::Absent)
+            })
+            .collect();
+        responded.sort_by_key(|p| p.member);
+        let lived = responded.iter().filter(|p| p.lived_experience).count();
+        let mut who: Vec<String> = responded
+            .iter()
+            .take(NAMED_AT_MOST)
+            .map(|p| names.of(p.member))
+            .collect();
+        if responded.len() > NAMED_AT_MOST {
+            who.push(format!("{} more", responded.len() - NAMED_AT_MOST));
         }
+        if responded.is_empty() {
+            parts.push(format!(
+                "none of the {} members entitled to respond has responded",
+                entitled.len()
+            ));
+        } else {
+            parts.push(format!(
+                "{} of {} members responded ({}); {lived} of them {} lived experience",
+                responded.len(),
+                entitled.len(),
+                list(&who),
+                if lived == 1 { "brings" } else { "bring" }
+            ));
+        }
+    }
+    if let Some(advice) = r.advice.as_ref().filter(|a| !a.is_empty()) {
+        let mut from: Vec<MemberId> = advice.iter().map(|a| a.from).collect();
+        from.sort();
+        from.dedup();
+        let who: Vec<String> = from.iter().map(|m| names.of(*m)).collect();
+        parts.push(format!("advice came from {}", list(&who)));
+    }
+    if parts.is_empty() {
+        "not recorded.".to_owned()
+    } else {
+        let mut s = parts.join("; ");
+        s.push('.');
+        s
+    }
+}
+
+/// What objections and concerns changed: those integrated and the amendments that answered
+/// them, and how many else were raised.
+fn changed(r: &DecisionRecord, names: Names<'_>) -> String {
+    let Some(list) = &r.objections else {
+        return "not recorded.".to_owned();
+    };
+    if list.is_empty() {
+        return "no objections or concerns were raised.".to_owned();
+    }
+    let mut parts = Vec::new();
+    for e in list
+        .iter()
+        .filter(|e| e.disposition == Some(Disposition::Integrated))
+    {
+        let raised = match e.raised_as {
+            RaisedAs::Objection => "an objection",
+            RaisedAs::Concern => "a concern",
+        };
+        let mut s = format!("{raised} from {} changed it", names.of(e.by));
+        if !e.amended_by.is_empty() {
+            let amendments: Vec<String> = e
+                .amended_by
+                .iter()
+                .map(|a| one_line(a).trim_end_matches('.').to_owned())
+                .collect();
+            let _ = write!(s, ": {}", amendments.join("; "));
+        }
+        parts.push(s);
+    }
+    let others = list.len() - parts.len();
+    if parts.is_empty() {
+        return format!(
+            "nothing; {} raised, none integrated (each is listed below).",
+            count(list.len(), "objection or concern", "objections or concerns")
+        );
+    }
+    if others > 0 {
+        parts.push(format!(
+            "{} (listed below)",
+            count(others, "other was raised", "others were raised")
+        ));
+    }
+    let mut s = parts.join("; ");
+    s.push('.');
+    s
+}
+
+/// `n` and the noun, singular or plural.
+fn count(n: usize, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}
+
+/// The conditions that stand, and those set aside.
+fn conditions(r: &DecisionRecord) -> String {
+    let Some(funder) = &r.funder else {
+        return "none recorded.".to_owned();
+    };
+    let standing: Vec<String> = funder
+        .standing()
+        .map(|c| one_line(&c.text).trim_end_matches('.').to_owned())
+        .collect();
+    let mut s = if standing.is_empty() {
+        "none.".to_owned()
+    } else {
+        format!("{}.", standing.join("; "))
+    };
+    if !funder.set_aside.is_empty() {
+        let _ = write!(
+            s,
+            " Set aside: {}.",
+            funder
+                .set_aside
+                .iter()
+                .map(|x| one_line(&x.condition).trim_end_matches('.').to_owned())
+                .collect::<Vec<_>>()
+                .join("; ")
+        );
+    }
+    s
+}
+
+/// The method in words.
+fn method(m: Method) -> String {
+    match m {
+        Method::AdviceProcess => "advice process".to_owned(),
+        Method::Delegated => "delegation".to_owned(),
+        Method::Majority => "majority vote".to_owned(),
+        other => other.to_string(),
+    }
+}
+
+/// One participant's line: their part in the decision, their interests, their payment.
+fn participant(p: &Participant, names: Names<'_>) -> String {
+    let mut notes = Vec::new();
+    if p.lived_experience {
+        notes.push("lived experience");
+    }
+    if p.public_contributor {
+        notes.push("public contributor");
+    }
+    let notes = if notes.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", notes.join(", "))
+    };
+    let recused = p.conflict == Some(Conflict::DeclaredAndRecused);
+    let mut said = match (p.response, p.absence_counted_as, &p.stepped_out) {
+        // Stepping out is their part in the decision, not a silence.
+        (None, _, Some(reason)) => format!("stepped out: {}", one_line(reason)),
+        (None, _, None) if recused => "stepped out".to_owned(),
+        (Some(RecordedResponse::Absent), Some(a), _) => format!("absent, {}", absence(a)),
+        (Some(resp), _, _) => response(resp).to_owned(),
+        (None, _, None) => "no response".to_owned(),
+    };
+    if let Some(supporter) = p.proxy {
+        let _ = write!(said, ", given by their supporter {}", names.of(supporter));
+    }
+    let interest = p
+        .interest
+        .as_deref()
+        .map_or_else(String::new, |i| format!(" ({})", one_line(i)));
+    match p.conflict {
+        Some(Conflict::None) => said.push_str("; declared no interests"),
+        Some(Conflict::DeclaredAndRecused) if said.starts_with("stepped out") => {
+            let _ = write!(said, "; declared an interest{interest}");
+        }
+        Some(Conflict::DeclaredAndRecused) => {
+            let _ = write!(said, "; declared an interest{interest} and stepped out");
+        }
+        Some(Conflict::DeclaredAndTookPart) => {
+            let _ = write!(said, "; declared an interest{interest} and took part");
+        }
+        None => {}
+    }
+    match p.payment {
+        Some(PaymentStatus::NotOffered) => said.push_str("; not offered payment"),
+        Some(PaymentStatus::Offered) => said.push_str("; offered payment"),
+        Some(PaymentStatus::Accepted) => said.push_str("; accepted payment"),
+        Some(PaymentStatus::Declined) => said.push_str("; declined payment"),
+        None => {}
+    }
+    format!("{}{notes}: {said}", names.of(p.member))
+}
+
+/// One piece of advice: from whom, on what bases, when, and the answer given.
+fn advice_line(a: &AdviceEntry, names: Names<'_>) -> String {
+    let bases: Vec<&str> = a.bases.iter().map(|b| basis(*b)).collect();
+    let mut line = format!("From {}", names.of(a.from));
+    if !bases.is_empty() {
+        let _ = write!(line, " ({})", bases.join(", "));
+    }
+    if let Some(given) = a.given_at {
+        let _ = write!(line, ", {}", day(given));
+    }
+    match &a.answer {
+        Some(answer) => {
+            let _ = write!(line, ": answered: {}", one_line(answer));
+        }
+        None => line.push_str(": not answered"),
+    }
+    line
+}
+
+/// The steps the decision took, with their dates, in the order they happen.
+fn path(r: &DecisionRecord) -> Vec<(&'static str, Timestamp)> {
+    let d = &r.dates;
+    let mut steps = [
+        ("Papers sent", d.papers_sent_at),
+        ("Session held", d.session_at),
+        ("Round opened", d.round_opened_at),
+        ("Round closed", d.round_closed_at),
+        ("Decided", d.decided_at),
+        ("Review due", d.review_at),
+        ("Published", r.publication.as_ref().map(|p| p.published_at)),
+    ]
+    .into_iter()
+    .filter_map(|(label, at)| at.map(|at| (label, at)))
+    .collect::<Vec<_>>();
+    // In time order; steps of the same moment in the order above.
+    steps.sort_by_key(|(_, at)| *at);
+    steps
+}
+
+/// Who offered the money or partnership, on what conditions (which stand, which were set
+/// aside and why), and what the public register lists.
+fn funder_section(d: &mut Document, funder: &FunderFacts) {
+    d.section("Funder");
+    let mut line = one_line(&funder.funder);
+    if let Some(band) = &funder.amount_band {
+        let _ = write!(line, ", {}", one_line(band));
+    }
+    line.push_str(match funder.red_line_screen {
+        Some(Screen::Passed) => "; the red-line screen passed.",
+        Some(Screen::Failed) => "; the red-line screen failed.",
+        None => "; no red-line screen recorded.",
+    });
+    d.line(line);
+    let condition = |c: &FundingCondition| -> String {
+        let restricts: Vec<&str> = c
+            .restricts
+            .iter()
+            .map(|r| match r {
+                Restriction::Publication => "publication",
+                Restriction::Voice => "contributors' voice",
+            })
+            .collect();
+        if restricts.is_empty() {
+            one_line(&c.text)
+        } else {
+            format!(
+                "{} (restricts {})",
+                one_line(&c.text),
+                restricts.join(" and ")
+            )
+        }
+    };
+    if funder.conditions.is_empty() && funder.own_conditions.is_empty() {
+        if funder.set_aside.is_empty() {
+            d.line("No conditions.");
+        } else {
+            d.line("No conditions stand.");
+        }
+    } else {
+        d.line("Conditions that stand:");
+        let funders = funder
+            .conditions
+            .iter()
+            .map(|c| format!("The funder's: {}", condition(c)).into());
+        let own = funder
+            .own_conditions
+            .iter()
+            .map(|c| format!("The community's: {}", condition(c)).into());
+        d.items(funders.chain(own).collect());
+    }
+    if !funder.set_aside.is_empty() {
+        d.line("The funder's conditions set aside, which do not stand:");
+        d.items(
+            funder
+                .set_aside
+                .iter()
+                .map(|x| format!("{}: {}", one_line(&x.condition), one_line(&x.reason)).into())
+                .collect(),
+        );
     }
     match &funder.register {
         Some(entry) => {
             let listed: Vec<&str> = entry.listed.iter().map(|l| l.label()).collect();
-            write!(f, "\nThe public register lists: {}", listed.join(", "))?;
+            let mut line = format!("The public register lists: {}", listed.join(", "));
             match &entry.withheld_reason {
-                Some(reason) => writeln!(f, "; withheld: {}.", one_line(reason)),
-                None => writeln!(f, "."),
+                Some(reason) => {
+                    let _ = write!(line, "; withheld: {}.", one_line(reason));
+                }
+                None => line.push('.'),
             }
+            d.line(line);
         }
-        None => writeln!(f, "\nNot in the public register yet."),
+        None => d.line("Not in the public register yet."),
     }
 }
 
 /// The value gate a decision passed, and what today's charter makes of it.
-fn gate_section(f: &mut fmt::Formatter<'_>, review: &GateReview, names: Names<'_>) -> fmt::Result {
-    writeln!(f, "\n### Value gate\n")?;
+fn gate_section(d: &mut Document, review: &GateReview, names: Names<'_>) {
+    d.section("Value gate");
     let passed = &review.passed;
-    writeln!(
-        f,
+    let mut lines = vec![format!(
         "Passed under charter {} ({} rules checked).",
         passed.charter,
         passed.rules_checked.len()
-    )?;
+    )];
     if let Some(map) = passed.governance {
-        writeln!(f, "Routed by governance map {map}.")?;
+        lines.push(format!("Routed by governance map {map}."));
     }
     if let Some(policy) = passed.funding_policy {
-        writeln!(f, "Screened under funding policy {policy}.")?;
+        lines.push(format!("Screened under funding policy {policy}."));
     }
-    for o in &passed.overrides {
-        writeln!(
-            f,
-            "- Cleared by an override of {} by {}: {}",
+    d.blocks.push(Block::Lines(lines));
+    let overrides = passed.overrides.iter().map(|o| {
+        format!(
+            "Cleared by an override of {} by {}: {}",
             o.rule,
             names.of(o.by),
             o.reason
-        )?;
-    }
-    for a in &passed.acknowledgements {
-        writeln!(
-            f,
-            "- Cleared by an acknowledgement of {} by {}: {}",
+        )
+        .into()
+    });
+    let acknowledgements = passed.acknowledgements.iter().map(|a| {
+        format!(
+            "Cleared by an acknowledgement of {} by {}: {}",
             a.rule,
             names.of(a.by),
             a.reason
-        )?;
-    }
-    if review.same_charter() {
-        return writeln!(f, "Today's charter is the same.");
-    }
-    write!(f, "Today's charter ({}) ", review.today)?;
-    match &review.today_gate {
-        Ok(_) if !review.judged_differently() => writeln!(f, "judges it alike."),
-        Ok(today) => writeln!(
-            f,
-            "would pass it too, on {} rules instead of {}.",
-            today.rules_checked.len(),
-            passed.rules_checked.len()
-        ),
-        Err(refusal) => {
-            let rules: Vec<&str> = refusal.unmet().iter().map(|u| u.rule.as_str()).collect();
-            writeln!(f, "would refuse it: {} unmet.", rules.join(", "))
-        }
-    }
+        )
+        .into()
+    });
+    d.items(overrides.chain(acknowledgements).collect());
+    let today = if review.same_charter() {
+        "Today's charter is the same.".to_owned()
+    } else {
+        let judged = match &review.today_gate {
+            Ok(_) if !review.judged_differently() => "judges it alike.".to_owned(),
+            Ok(today) => format!(
+                "would pass it too, on {} rules instead of {}.",
+                today.rules_checked.len(),
+                passed.rules_checked.len()
+            ),
+            Err(refusal) => {
+                let rules: Vec<&str> = refusal.unmet().iter().map(|u| u.rule.as_str()).collect();
+                format!("would refuse it: {} unmet.", rules.join(", "))
+            }
+        };
+        format!("Today's charter ({}) {judged}", review.today)
+    };
+    d.line(today);
 }

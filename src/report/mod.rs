@@ -1,9 +1,13 @@
-//! Human outputs from the record: Markdown a person can read and a test can assert.
+//! Human outputs from the record: Markdown and HTML a person can read and a test can assert.
 //!
 //! Each report is a `Display` adapter over a value a query returned, so it does no I/O and
-//! the same value always gives the same text. So far: [`YouSaidWeDidMarkdown`], the "we
-//! asked, you said, we did" of one co-creation session, and [`DecisionRecordMarkdown`], a
-//! decision record with its value verdicts, findings and overrides.
+//! the same value always gives the same text: [`YouSaidWeDidMarkdown`], the "we asked, you
+//! said, we did" of one co-creation session; [`DecisionRecordMarkdown`], a decision record
+//! with its easy-read summary, value verdicts, findings and overrides; and
+//! [`DecisionRecordHtml`], the same record as one self-contained, accessible page. The
+//! Markdown and the page are written from one structure, so they always say the same.
+//! [`svg_from_dot`] is the one function here that runs a program (Graphviz), to draw the
+//! path a decision took on its page.
 //!
 //! # Example
 //!
@@ -28,12 +32,46 @@
 //! ```
 
 mod decision_record;
+mod document;
 mod you_said_we_did;
 
-pub use decision_record::DecisionRecordMarkdown;
+pub use decision_record::{DecisionRecordHtml, DecisionRecordMarkdown};
 pub use you_said_we_did::YouSaidWeDidMarkdown;
 
 use crate::community::{Community, MemberId};
+
+/// Renders Graphviz DOT as SVG with Graphviz's `dot -Tsvg`, where it is installed: the one
+/// function of this module that runs a program. `None` when `dot` cannot be run or refuses
+/// the text; the drawing is then left out, and the words beside it say the same.
+///
+/// # Example
+///
+/// ```
+/// use coproduction::report::svg_from_dot;
+///
+/// if let Some(svg) = svg_from_dot("digraph { a -> b; }") {
+///     assert!(svg.contains("<svg"));
+/// }
+/// # Ok::<(), coproduction::Error>(())
+/// ```
+pub fn svg_from_dot(dot: &str) -> Option<String> {
+    use std::io::Write as _;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new("dot")
+        .arg("-Tsvg")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .ok()?;
+    // Written and closed before reading, so `dot` sees the end of its input.
+    child.stdin.take()?.write_all(dot.as_bytes()).ok()?;
+    let output = child.wait_with_output().ok()?;
+    if !output.status.success() {
+        return None;
+    }
+    String::from_utf8(output.stdout).ok()
+}
 
 /// `text` on one line, its runs of white space (line breaks included) made single spaces,
 /// so that a member's words cannot break the list item they stand in.
@@ -54,5 +92,12 @@ impl Names<'_> {
         self.0
             .and_then(|c| c.member(member))
             .map_or_else(|| member.to_string(), crate::community::Member::shown_as)
+    }
+
+    /// `body` by its name when the rendering has the community, by id otherwise.
+    fn body(self, body: &crate::community::BodyId) -> String {
+        self.0
+            .and_then(|c| c.body(body))
+            .map_or_else(|| body.to_string(), |b| b.name.clone())
     }
 }

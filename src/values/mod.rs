@@ -86,7 +86,7 @@ pub use record::{
     EvidenceDates, ExpensesFacts, FunderFacts, FundingCondition, ObjectionEntry, Outcome, Override,
     Participant, PaymentStatus, Proposed, Publication, RaisedAs, RecordedResponse,
     RecruitmentFacts, Redaction, RegisterEntry, RegisterField, Restriction, RouteSummary, Rung,
-    Screen, StakeholderFacts, TestResult, Way,
+    Screen, SetAside, StakeholderFacts, TestResult, Way,
 };
 pub use report::{CitedIn, Finding, UnknownRule, ValueReport, ValueVerdict, Verdict};
 pub use rules::settings::Fraction;

@@ -276,9 +276,22 @@ impl Model {
                 }
                 m.phase = match outcome {
                     FundingOutcome::Accept {} => P::Accepted,
-                    FundingOutcome::AcceptWithConditions { conditions } => {
+                    FundingOutcome::AcceptWithConditions {
+                        conditions,
+                        set_aside,
+                    } => {
                         let restricts = conditions.iter().any(|c| !c.restricts.is_empty());
                         if conditions.is_empty() || (restricts && self.tier < Tier::Two) {
+                            return None;
+                        }
+                        // Only the offer's own conditions can be set aside, each once.
+                        let offered = super::offer(self.offer).conditions;
+                        let named = |s: &coproduction::values::SetAside| {
+                            offered.iter().any(|c| c.text == s.condition)
+                        };
+                        let once: BTreeSet<&str> =
+                            set_aside.iter().map(|s| s.condition.as_str()).collect();
+                        if !set_aside.iter().all(named) || once.len() < set_aside.len() {
                             return None;
                         }
                         P::AcceptedWithConditions
@@ -365,11 +378,28 @@ fn condition() -> BoxedStrategy<FundingCondition> {
     .boxed()
 }
 
+/// A condition set aside: mostly none, sometimes the restricting offer's (the only offer
+/// with one), now and then one no offer states.
+fn set_aside() -> BoxedStrategy<coproduction::values::SetAside> {
+    prop_oneof![
+        3 => Just("The foundation reviews findings before publication"),
+        1 => Just("A condition nobody offered"),
+    ]
+    .prop_map(|condition| coproduction::values::SetAside {
+        condition: condition.into(),
+        reason: "Our condition replaces it".into(),
+    })
+    .boxed()
+}
+
 fn outcome() -> BoxedStrategy<FundingOutcome> {
     prop_oneof![
         3 => Just(FundingOutcome::Accept {}),
-        3 => prop::collection::vec(condition(), 0..3)
-            .prop_map(|conditions| FundingOutcome::AcceptWithConditions { conditions }),
+        3 => (prop::collection::vec(condition(), 0..3), prop::collection::vec(set_aside(), 0..3))
+            .prop_map(|(conditions, set_aside)| FundingOutcome::AcceptWithConditions {
+                conditions,
+                set_aside,
+            }),
         2 => Just(FundingOutcome::Decline {}),
         2 => Just(FundingOutcome::Defer {}),
         // Mostly along the map's chains (the decision circle's is the whole community's, the

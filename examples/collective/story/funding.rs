@@ -12,7 +12,8 @@ use coproduction::funding::{
 use coproduction::governance::Governance;
 use coproduction::journal::StreamId;
 use coproduction::values::{
-    Evidence, ExpensesFacts, FundingCondition, Restriction, StakeholderFacts, ValueReport, Way,
+    Evidence, ExpensesFacts, FundingCondition, Restriction, SetAside, StakeholderFacts,
+    ValueReport, Way,
 };
 
 use super::StoryEngine;
@@ -352,6 +353,11 @@ pub(super) fn foundation_offer(
                     conditions: vec![FundingCondition {
                         text: "Findings are published in full; the foundation may comment within 14 days but not change or delay them".into(),
                         restricts: Default::default(),
+                    }],
+                    // The foundation's review before publication does not stand.
+                    set_aside: vec![SetAside {
+                        condition: "The foundation reviews findings before they are published".into(),
+                        reason: "Findings are the community's to publish; our condition replaces it".into(),
                     }],
                 },
                 deciders: deciders.clone(),

@@ -20,7 +20,8 @@
 //!    whose proposal carries a new governance map giving recruitment to the decision circle.
 //! 9. The first co-producers appointed on the new route. Each decision's gate names the map
 //!    it was routed by: the foundation's offer the founding map, the appointment the new one.
-//! 10. "You said, we did"; metrics from the journal; the records (Markdown), the diagrams
+//! 10. "You said, we did"; metrics from the journal; the records (Markdown and HTML pages,
+//!     the red-line offer's among them), the diagrams
 //!     (DOT) and the metrics (JSON), written to the output folder.
 //!
 //! Every decision runs on one engine with a journal file in the output folder. The seed
@@ -50,7 +51,7 @@ use coproduction::machine::Decider;
 use coproduction::metrics::Metrics;
 use coproduction::process::PartCommand;
 use coproduction::proposal::{ProposalCommand, ProposalProcess};
-use coproduction::report::DecisionRecordMarkdown;
+use coproduction::report::{DecisionRecordMarkdown, svg_from_dot};
 use coproduction::values::{
     Charter, Evidence, ExpensesFacts, Finding, StakeholderFacts, Status, ValueReport, Way,
 };
@@ -110,6 +111,47 @@ pub struct Story {
     /// The files written to the output folder.
     pub files: Vec<PathBuf>,
 }
+
+/// The decision records the story writes out: stream, title, file name (without its
+/// extension: each is written as Markdown and as an HTML page), and the time it is taken at.
+pub const RECORDS: [(&str, &str, &str, &str); 6] = [
+    (
+        FOUNDATION,
+        "Accept the foundation's grant, with our condition",
+        "funding-record",
+        "2021-05-03T10:00:00Z",
+    ),
+    (
+        TOBACCO,
+        "A tobacco company's offer, declined at the red-line screen",
+        "red-line-record",
+        "2021-04-20T10:00:00Z",
+    ),
+    (
+        RECRUITMENT,
+        "Recruit allies with lived experience",
+        "recruitment-record",
+        "2021-06-20T09:00:00Z",
+    ),
+    (
+        WORKING_MODEL_ROUND,
+        "Pilot the associate-roles working model",
+        "working-model-record",
+        "2021-09-06T10:00:00Z",
+    ),
+    (
+        WHO_RECRUITS,
+        "Recruitment is decided by the decision circle",
+        "governance-record",
+        "2021-10-04T10:00:00Z",
+    ),
+    (
+        APPOINTMENT,
+        "Appoint the first three co-producers",
+        "co-producers-record",
+        "2021-10-25T10:00:00Z",
+    ),
+];
 
 /// The engine the story runs on, journalling to a file.
 pub(crate) type StoryEngine = Engine<FileJournal<EngineEvent>>;
@@ -315,68 +357,56 @@ pub fn run(out: &Path) -> Result<Story, coproduction::Error> {
 
     heading("12. The records, written out");
     let mut written = Vec::new();
-    for (stream, title, name, now) in [
-        (
-            FOUNDATION,
-            "Accept the foundation's grant, with our condition",
-            "funding-record.md",
-            "2021-05-03T10:00:00Z",
-        ),
-        (
-            RECRUITMENT,
-            "Recruit allies with lived experience",
-            "recruitment-record.md",
-            "2021-06-20T09:00:00Z",
-        ),
-        (
-            WORKING_MODEL_ROUND,
-            "Pilot the associate-roles working model",
-            "working-model-record.md",
-            "2021-09-06T10:00:00Z",
-        ),
-        (
-            WHO_RECRUITS,
-            "Recruitment is decided by the decision circle",
-            "governance-record.md",
-            "2021-10-04T10:00:00Z",
-        ),
-        (
-            APPOINTMENT,
-            "Appoint the first three co-producers",
-            "co-producers-record.md",
-            "2021-10-25T10:00:00Z",
-        ),
-    ] {
+    for (stream, title, name, now) in RECORDS {
         let stream = StreamId::new(stream)?;
         let record = engine.record(&stream, at(now)).expect("a decided stream");
         let report = engine.charter().check(&record);
-        // The gate it passed: the charter and the governance map it was judged and routed by.
-        let review = engine.review(&stream).expect("a decision through the gate");
         // Each member named as they asked, the same in every record.
         let names = engine.community();
-        written.push((
-            name,
-            DecisionRecordMarkdown::new(&record, &report)
-                .titled(title)
-                .with_review(&review)
-                .with_names(&names)
-                .to_string(),
-        ));
+        let mut markdown = DecisionRecordMarkdown::new(&record, &report)
+            .titled(title)
+            .with_names(&names);
+        // The gate it passed: the charter and the governance map it was judged and routed
+        // by. An offer declined at its red-line screen never reached the gate.
+        let review = engine.review(&stream);
+        if let Some(review) = &review {
+            markdown = markdown.with_review(review);
+        }
+        written.push((format!("{name}.md"), markdown.to_string()));
+        // The same record as a page, its path drawn where Graphviz is installed.
+        let page = markdown.html();
+        let page = match svg_from_dot(&page.path_dot()) {
+            Some(svg) => page.with_path_svg(&svg).to_string(),
+            None => page.to_string(),
+        };
+        written.push((format!("{name}.html"), page));
     }
     written.extend([
-        ("you-said-we-did.md", you_said),
+        ("you-said-we-did.md".to_owned(), you_said),
         (
-            "consent-round.dot",
+            "consent-round.dot".to_owned(),
             ConsentProcess::graph()?.dot().to_string(),
         ),
-        ("proposal.dot", ProposalProcess::graph()?.dot().to_string()),
         (
-            "funding-decision.dot",
+            "proposal.dot".to_owned(),
+            ProposalProcess::graph()?.dot().to_string(),
+        ),
+        (
+            "funding-decision.dot".to_owned(),
             FundingProcess::graph()?.dot().to_string(),
         ),
-        ("governance.dot", governance.map().dot().to_string()),
-        ("governance-adopted.dot", adopted_map.dot().to_string()),
-        ("metrics.json", serde_json::to_string_pretty(&metrics)?),
+        (
+            "governance.dot".to_owned(),
+            governance.map().dot().to_string(),
+        ),
+        (
+            "governance-adopted.dot".to_owned(),
+            adopted_map.dot().to_string(),
+        ),
+        (
+            "metrics.json".to_owned(),
+            serde_json::to_string_pretty(&metrics)?,
+        ),
     ]);
     let mut files = vec![journal_path];
     for (name, text) in &written {

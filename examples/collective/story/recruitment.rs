@@ -325,7 +325,7 @@ pub(super) fn first_wave(
     let applicants: Vec<MemberId> = (29..=32).map(MemberId::new).collect();
     let mut changes: Vec<CommunityChange> = applicants
         .iter()
-        .zip(["A. Okafor", "B. Lindqvist", "C. Haddad", "D. Murray"])
+        .zip(["Ally 9", "Ally 10", "Ally 11", "Ally 12"])
         .map(|(id, name)| CommunityChange::Join {
             member: Member::new(*id, name)
                 .with_role(Role::Ally)

@@ -15,7 +15,7 @@ use jiff::Timestamp;
 
 use crate::community::{BodyId, MemberId};
 use crate::machine::{Context, previews, typestate};
-use crate::values::FundingCondition;
+use crate::values::{FundingCondition, SetAside};
 
 use super::{
     AdviceId, Check, FundingCommand, FundingDecision, FundingError, FundingEvent, FundingOutcome,
@@ -158,17 +158,20 @@ typestate! {
                     deciders,
                     rationale,
                 };
-            /// Accepts the offer with the community's own conditions, as
-            /// [`Funding::accept`] (refused too with [`FundingError::NoConditions`] or
+            /// Accepts the offer with the community's own conditions, setting aside those of
+            /// the offer's it does not accept (each named by its words, with why), as
+            /// [`Funding::accept`] (refused too with [`FundingError::NoConditions`],
+            /// [`FundingError::NotAnOfferCondition`] or
             /// [`FundingError::RestrictiveConditionBelowTierTwo`]).
             fn accept_with_conditions(
                 ctx,
                 conditions: Vec<FundingCondition>,
+                set_aside: Vec<SetAside>,
                 deciders: Vec<MemberId>,
                 rationale: impl Into<String> => rationale.into();
                 proof
             ) -> Funding<AcceptedWithConditions> = FundingCommand::Decide {
-                outcome: FundingOutcome::AcceptWithConditions { conditions },
+                outcome: FundingOutcome::AcceptWithConditions { conditions, set_aside },
                 deciders,
                 rationale,
             };

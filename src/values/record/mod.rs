@@ -26,7 +26,8 @@ pub use parts::{
     AbsenceCounted, AccessRequest, AdviceBasis, AdviceEntry, Conflict, Credit, Disposition,
     DueDiligenceCheck, ExpensesFacts, FunderFacts, FundingCondition, ObjectionEntry, Participant,
     PaymentStatus, Publication, RaisedAs, RecordedResponse, RecruitmentFacts, Redaction,
-    RegisterEntry, RegisterField, Restriction, Rung, Screen, StakeholderFacts, TestResult, Way,
+    RegisterEntry, RegisterField, Restriction, Rung, Screen, SetAside, StakeholderFacts,
+    TestResult, Way,
 };
 
 /// A route through the community's governance: who decides, how, at what tier, after

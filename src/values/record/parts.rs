@@ -394,6 +394,17 @@ pub struct FundingCondition {
     pub restricts: BTreeSet<Restriction>,
 }
 
+/// One of the offer's conditions that the community did not accept, and why: it does not
+/// stand. Named by its words as the offer states them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SetAside {
+    /// The offer's condition, word for word.
+    pub condition: String,
+    /// Why it does not stand (the community's counter-condition, say).
+    pub reason: String,
+}
+
 /// A field the public funding register lists.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -452,9 +463,15 @@ pub struct FunderFacts {
     /// The red-line screen's result; `None` if not run.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub red_line_screen: Option<Screen>,
-    /// Conditions attached.
+    /// The funder's conditions that stand: the offer's, less those set aside.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub conditions: Vec<FundingCondition>,
+    /// The community's own conditions, which stand.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub own_conditions: Vec<FundingCondition>,
+    /// The funder's conditions that do not stand, each with why.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub set_aside: Vec<SetAside>,
     /// The public register entry; `None` if there is none yet.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub register: Option<RegisterEntry>,
@@ -468,8 +485,15 @@ impl FunderFacts {
             amount_band: None,
             red_line_screen: None,
             conditions: Vec::new(),
+            own_conditions: Vec::new(),
+            set_aside: Vec::new(),
             register: None,
         }
+    }
+
+    /// Every condition that stands: the funder's not set aside, then the community's own.
+    pub fn standing(&self) -> impl Iterator<Item = &FundingCondition> {
+        self.conditions.iter().chain(&self.own_conditions)
     }
 }
 

@@ -238,9 +238,9 @@ impl RestrictiveConditionsEscalated {
                 RuleOutcome::not_applicable("no funder or partner is involved")
             };
         };
+        // The conditions that stand: one set aside restricts nothing.
         let restricting = funder
-            .conditions
-            .iter()
+            .standing()
             .filter(|c| !c.restricts.is_empty())
             .count();
         if restricting == 0 {
