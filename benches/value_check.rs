@@ -80,6 +80,8 @@ fn record(n: u64) -> DecisionRecord {
         } else {
             [AdviceBasis::CriticalFriend, AdviceBasis::Expertise]
         }),
+        // No rule reads the advice's words, and the floor's lists carry none.
+        text: None,
         given_at: Some(day(5)),
         answer: Some("Taken into the amended proposal".into()),
     }));

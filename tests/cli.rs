@@ -380,6 +380,14 @@ fn report_record_prints_the_decision_record_as_markdown_or_json() {
     let both: serde_json::Value = serde_json::from_str(text(&out.stdout).trim()).unwrap();
     assert_eq!(both["record"]["kind"], "working_model");
     assert!(both["report"]["verdicts"].is_array());
+    // The whole decision: its stream, the names of those it mentions, every event.
+    assert_eq!(both["stream"], "working-model");
+    let history = both["history"].as_array().unwrap();
+    assert!(!history.is_empty());
+    assert!(history.iter().all(|e| e["stream"] == "working-model"));
+    let document: coproduction::report::DecisionDocument =
+        serde_json::from_value(both.clone()).unwrap();
+    assert_eq!(document.history.len(), history.len());
 
     let out = cli(
         &[

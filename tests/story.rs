@@ -359,6 +359,43 @@ fn a_year_in_the_life_of_the_collective() {
         FileJournal::<coproduction::engine::EngineEvent>::open(&path),
         Err(JournalError::Locked { .. })
     ));
+    // A whole decision exports as one JSON document: its record, report and gate, how each
+    // member it mentions asked to be named, and every event of its stream.
+    let foundation = stream(story::FOUNDATION);
+    let document = engine
+        .export(&foundation, story::at("2021-05-03T10:00:00Z"))
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        document.names[&coproduction::community::MemberId::new(2)],
+        "Staff member 2"
+    );
+    assert!(document.gate.as_ref().is_some_and(|g| g.same_charter));
+    assert_eq!(
+        document.history,
+        engine.journal().read_stream(&foundation).unwrap()
+    );
+    let json = serde_json::to_string(&document).unwrap();
+    assert_eq!(
+        serde_json::from_str::<coproduction::report::DecisionDocument>(&json).unwrap(),
+        document
+    );
+    // The red-line offer passed no gate: declined at its screen, it never reached one.
+    let red_line = engine
+        .export(&stream(story::TOBACCO), story::at("2021-04-20T10:00:00Z"))
+        .unwrap()
+        .unwrap();
+    assert_eq!(red_line.gate, None);
+    assert!(
+        engine
+            .export(
+                &stream("no-such-decision"),
+                story::at("2021-05-03T10:00:00Z")
+            )
+            .unwrap()
+            .is_none()
+    );
+
     let written = engine.journal().read_all().unwrap();
     let streams = engine.streams();
     let states: Vec<_> = streams.iter().map(|id| engine.state(id)).collect();
@@ -369,7 +406,6 @@ fn a_year_in_the_life_of_the_collective() {
     // time or route taken is borrowed from the round.
     let before = MemoryJournal::new();
     let mut next: BTreeMap<&StreamId, u64> = BTreeMap::new();
-    let foundation = stream(story::FOUNDATION);
     for e in &written {
         if e.stream == foundation
             && matches!(

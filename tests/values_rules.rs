@@ -39,6 +39,7 @@ fn advice(from: u64, bases: &[AdviceBasis]) -> AdviceEntry {
     AdviceEntry {
         from: m(from),
         bases: bases.iter().copied().collect(),
+        text: Some("Pay for preparation time".into()),
         given_at: Some(day(5)),
         answer: Some("Taken into the amended proposal".into()),
     }

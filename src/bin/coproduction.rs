@@ -56,7 +56,7 @@ use coproduction::living::History;
 use coproduction::machine::{Decider, GraphError};
 use coproduction::metrics::{CommunityMetrics, Metrics};
 use coproduction::proposal::ProposalProcess;
-use coproduction::report::{DecisionRecordMarkdown, svg_from_dot};
+use coproduction::report::{DecisionDocument, DecisionRecordMarkdown, svg_from_dot};
 use coproduction::values::{Charter, DecisionRecord};
 
 #[derive(Parser)]
@@ -227,8 +227,9 @@ enum Report {
     },
     /// The decision record of one stream of a journal, with its value report by the charter
     /// given and, once a decision passed the value gate, the charter it passed under and
-    /// whether the charter given would judge it differently; as Markdown (or, with
-    /// `--json`, as JSON: `record`, `report` and `gate`).
+    /// whether the charter given would judge it differently; as Markdown, as an HTML page
+    /// (`--html`), or, with `--json`, as the whole decision in one JSON document (`record`,
+    /// `report`, `gate`, `names` and the stream's `history`).
     Record {
         /// The journal file.
         #[arg(long)]
@@ -245,7 +246,7 @@ enum Report {
         /// The time the record is taken at (RFC 3339).
         #[arg(long)]
         now: String,
-        /// Print the record and its report as JSON instead of Markdown.
+        /// Print the whole decision as one JSON document instead of Markdown.
         #[arg(long, conflicts_with = "html")]
         json: bool,
         /// Print the record as one self-contained HTML page instead of Markdown, its path
@@ -667,21 +668,18 @@ fn run(cli: Cli) -> Result<(), Stop> {
             let report = judge.check(&record);
             let review = engine.review_by(&stream, &judge);
             if as_json {
-                let mut both = serde_json::json!({"record": record, "report": report});
-                if let Some(review) = &review {
-                    let unmet: Vec<&str> = match &review.today_gate {
-                        Ok(_) => Vec::new(),
-                        Err(refusal) => refusal.unmet().iter().map(|u| u.rule.as_str()).collect(),
-                    };
-                    both["gate"] = serde_json::json!({
-                        "passed": review.passed,
-                        "today": review.today,
-                        "same_charter": review.same_charter(),
-                        "judged_differently": review.judged_differently(),
-                        "unmet_today": unmet,
-                    });
-                }
-                writeln!(out, "{both}")?;
+                // The whole decision: record, report, gate, names and the stream's events.
+                let history =
+                    coproduction::journal::Journal::read_stream(engine.journal(), &stream)?;
+                let document = DecisionDocument::new(
+                    stream.clone(),
+                    record,
+                    report,
+                    review.as_ref(),
+                    &engine.community(),
+                    history,
+                );
+                writeln!(out, "{}", serde_json::to_string(&document)?)?;
             } else {
                 // Headed by what was proposed, or else by the stream; each member named as
                 // they asked, by the community as it stands.

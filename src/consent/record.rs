@@ -193,9 +193,9 @@ impl Round {
                 .into_iter()
                 .filter_map(|(member, r)| match &r.response {
                     Response::Advice {
+                        advice,
                         affected,
                         expertise,
-                        ..
                     } => {
                         let mut bases = BTreeSet::new();
                         if *affected {
@@ -210,6 +210,7 @@ impl Round {
                         Some(AdviceEntry {
                             from: member,
                             bases,
+                            text: Some(advice.clone()),
                             given_at: None,
                             answer: self.advice_answers.get(&member).cloned(),
                         })

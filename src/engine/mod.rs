@@ -113,6 +113,7 @@ use crate::metrics::Metrics;
 use crate::process::{
     Answerable, Listed, PartCommand, PartContext, PartError, PartEvent, Stream, Streams,
 };
+use crate::report::DecisionDocument;
 use crate::values::{Charter, DecisionRecord, GateReview, GateSummary, ValueReport};
 
 pub use builder::EngineBuilder;
@@ -925,6 +926,34 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
         };
         let record = self.record(stream, at)?;
         Some(GateReview::new(passed, charter, &record))
+    }
+
+    /// The whole decision on `stream` as one JSON document, as of `now`: its record and
+    /// value report ([`Engine::record`], [`Engine::report`]), the gate it passed beside
+    /// today's charter ([`Engine::review`]), each member it mentions named as they ask
+    /// today, and every event of its stream. `None` when no process runs on `stream`.
+    ///
+    /// # Errors
+    ///
+    /// [`EngineError::Journal`] when the stream's events cannot be read.
+    pub fn export(
+        &self,
+        stream: &StreamId,
+        now: Timestamp,
+    ) -> Result<Option<DecisionDocument>, EngineError> {
+        let (Some(record), Some(report)) = (self.record(stream, now), self.report(stream, now))
+        else {
+            return Ok(None);
+        };
+        let history = self.journal.read_stream(stream)?;
+        Ok(Some(DecisionDocument::new(
+            stream.clone(),
+            record,
+            report,
+            self.review(stream).as_ref(),
+            &self.community(),
+            history,
+        )))
     }
 
     /// The hash of the charter in force today, the latest ([`Charter::hash`]).

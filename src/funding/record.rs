@@ -302,6 +302,7 @@ impl FundingDecision {
                         AdviceEntry {
                             from: a.from,
                             bases,
+                            text: Some(a.text.clone()),
                             given_at: Some(a.at),
                             answer: a.answer.clone(),
                         }

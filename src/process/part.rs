@@ -343,6 +343,7 @@ pub struct PartContext<'a> {
 /// One piece of advice, as given and answered.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Advice {
+    text: String,
     bases: BTreeSet<AdviceBasis>,
     given_at: Timestamp,
     answer: Option<String>,
@@ -576,12 +577,16 @@ impl Parts {
         match event {
             PartEvent::AdviceAsked { members, .. } => self.asked.extend(members),
             PartEvent::AdviceGiven {
-                member, bases, at, ..
+                member,
+                advice,
+                bases,
+                at,
             } => {
                 // Advice given again replaces the earlier piece, and needs a new answer.
                 self.advice.insert(
                     *member,
                     Advice {
+                        text: advice.clone(),
                         bases: bases.clone(),
                         given_at: *at,
                         answer: None,
@@ -658,6 +663,7 @@ impl Parts {
             log.extend(self.advice.iter().map(|(member, a)| AdviceEntry {
                 from: *member,
                 bases: a.bases.clone(),
+                text: Some(a.text.clone()),
                 given_at: Some(a.given_at),
                 answer: a.answer.clone(),
             }));

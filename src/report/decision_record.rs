@@ -890,10 +890,19 @@ fn advice_line(a: &AdviceEntry, names: Names<'_>) -> String {
     if let Some(given) = a.given_at {
         let _ = write!(line, ", {}", day(given));
     }
+    // The advice in its adviser's words, then the answer given to it.
+    let answered = match &a.text {
+        Some(text) => {
+            let _ = write!(line, ": \"{}\".", one_line(text).trim_end_matches('.'));
+            " Answered"
+        }
+        None => ": answered",
+    };
     match &a.answer {
         Some(answer) => {
-            let _ = write!(line, ": answered: {}", one_line(answer));
+            let _ = write!(line, "{answered}: {}", one_line(answer));
         }
+        None if a.text.is_some() => line.push_str(" Not answered."),
         None => line.push_str(": not answered"),
     }
     line

@@ -4,7 +4,8 @@
 //! the same value always gives the same text: [`YouSaidWeDidMarkdown`], the "we asked, you
 //! said, we did" of one co-creation session; [`DecisionRecordMarkdown`], a decision record
 //! with its easy-read summary, value verdicts, findings and overrides; and
-//! [`DecisionRecordHtml`], the same record as one self-contained, accessible page. The
+//! [`DecisionRecordHtml`], the same record as one self-contained, accessible page; and
+//! [`DecisionDocument`], the whole decision as one JSON document. The
 //! Markdown and the page are written from one structure, so they always say the same.
 //! [`svg_from_dot`] is the one function here that runs a program (Graphviz), to draw the
 //! path a decision took on its page.
@@ -33,9 +34,11 @@
 
 mod decision_record;
 mod document;
+mod export;
 mod you_said_we_did;
 
 pub use decision_record::{DecisionRecordHtml, DecisionRecordMarkdown};
+pub use export::{DecisionDocument, GateStanding};
 pub use you_said_we_did::YouSaidWeDidMarkdown;
 
 use crate::community::{Community, MemberId};

@@ -302,6 +302,9 @@ pub struct AdviceEntry {
     pub from: MemberId,
     /// On what footing.
     pub bases: BTreeSet<AdviceBasis>,
+    /// The advice, in the adviser's words.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
     /// When it was given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub given_at: Option<Timestamp>,
