@@ -203,7 +203,13 @@ mod tests {
         };
         let mut state = RoundState::NotOpened;
         let steps = [
-            (m(1), 0, RoundCommand::Open { config: Box::new(config) }),
+            (
+                m(1),
+                0,
+                RoundCommand::Open {
+                    config: Box::new(config),
+                },
+            ),
             (m(1), 1, RoundCommand::Advance {}),
             (m(1), 2, RoundCommand::Advance {}),
             (m(1), 3, RoundCommand::Advance {}),

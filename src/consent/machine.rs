@@ -543,7 +543,10 @@ fn decide_opened(
                 .time_box_end()
                 .ok_or(ConsentError::NoTimeBox { attempted })?;
             if *until <= from {
-                return Err(ConsentError::ExtensionNotLater { until: *until, from });
+                return Err(ConsentError::ExtensionNotLater {
+                    until: *until,
+                    from,
+                });
             }
             if *until < now {
                 return Err(ConsentError::ExtensionInPast { until: *until, now });

@@ -21,8 +21,8 @@ use crate::metrics::PublishedInTime;
 use crate::process::{Due, DueItem, EngineEvent};
 use crate::values::rules::transparent::publication_due;
 
-use super::{Acting, Engine, EngineError, Held, Shared, Witnessed};
 use super::living::ENGINE_ACTOR;
+use super::{Acting, Engine, EngineError, Held, Shared, Witnessed};
 use crate::living::Version;
 use crate::process::Stream;
 

@@ -14,15 +14,11 @@ use std::fmt;
 use serde::Serialize;
 use serde::ser;
 
-use super::{
-    CHANNEL_CHARS, InputError, NOTE_CHARS, TEXT_CHARS, TITLE_CHARS, json_message, quote,
-};
+use super::{CHANNEL_CHARS, InputError, NOTE_CHARS, TEXT_CHARS, TITLE_CHARS, json_message, quote};
 
 /// The shortest limit of any field.
 const SHORTEST: usize = CHANNEL_CHARS;
-const _: () = assert!(
-    SHORTEST <= TITLE_CHARS && SHORTEST <= NOTE_CHARS && SHORTEST <= TEXT_CHARS
-);
+const _: () = assert!(SHORTEST <= TITLE_CHARS && SHORTEST <= NOTE_CHARS && SHORTEST <= TEXT_CHARS);
 
 /// The limit, in characters, of a string in `field` of the type `container` (by its serde
 /// name: for a struct variant of an internally tagged enum, the enum's).

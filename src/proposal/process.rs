@@ -44,7 +44,9 @@ impl Process for ProposalProcess {
             return Vec::new();
         };
         match proposal.review_date() {
-            Some(review_date) if crate::proposal::ProposalPhase::STANDING.contains(&proposal.phase()) => {
+            Some(review_date)
+                if crate::proposal::ProposalPhase::STANDING.contains(&proposal.phase()) =>
+            {
                 vec![crate::process::DueItem::ReviewDue {
                     review_date,
                     overdue: now >= review_date,

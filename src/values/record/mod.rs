@@ -26,8 +26,8 @@ pub use parts::{
     AbsenceCounted, AccessRequest, AdviceBasis, AdviceEntry, Conflict, Credit, Disposition,
     DueDiligenceCheck, ExpensesFacts, FunderFacts, FundingCondition, ObjectionEntry, Participant,
     PaymentStatus, Publication, RaisedAs, RecordedResponse, RecruitmentFacts, Redaction,
-    RegisterEntry, RegisterField, Reminder, Restriction, Rung, Screen, StakeholderFacts, TestResult,
-    TimeBoxExtension, TimeBoxLapse, Way,
+    RegisterEntry, RegisterField, Reminder, Restriction, Rung, Screen, StakeholderFacts,
+    TestResult, TimeBoxExtension, TimeBoxLapse, Way,
 };
 
 /// A route through the community's governance: who decides, how, at what tier, after

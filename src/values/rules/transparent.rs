@@ -39,7 +39,10 @@ enum Due {
 /// decision's time and the last moment a publication counts as in time. `None` when the
 /// record is published, nothing was decided (no outcome, or withdrawn), or the decision's
 /// time is not recorded.
-pub(crate) fn publication_due(record: &DecisionRecord, days: u32) -> Option<(Timestamp, Timestamp)> {
+pub(crate) fn publication_due(
+    record: &DecisionRecord,
+    days: u32,
+) -> Option<(Timestamp, Timestamp)> {
     if matches!(record.outcome, None | Some(Outcome::Withdrawn)) || record.publication.is_some() {
         return None;
     }
