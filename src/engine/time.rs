@@ -158,11 +158,7 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                 self.take_step(&stream, s, held, now, &v)
             });
             match taken {
-                Ok(Some((step, events))) => tick.taken.push(StepTaken {
-                    stream,
-                    step,
-                    events,
-                }),
+                Ok(Some(taken)) => tick.taken.push(taken),
                 Ok(None) => {}
                 Err(e) if e.is_refusal() => tick.refused.push(StepRefused {
                     stream,
@@ -183,7 +179,7 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
         held: &mut Held<'_>,
         now: Timestamp,
         v: &Version,
-    ) -> Result<Option<(DeadlineStep, Vec<Envelope<EngineEvent>>)>, EngineError> {
+    ) -> Result<Option<StepTaken>, EngineError> {
         let Some((step, events)) = stream.process().lapse(now) else {
             return Ok(None);
         };
@@ -193,8 +189,12 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
             now,
             evidence: None,
         };
-        let written = self.decide(&witness, Acting::Configured(events), stream, held, None, v)?;
-        Ok(Some((step, written)))
+        let events = self.decide(&witness, Acting::Configured(events), stream, held, None, v)?;
+        Ok(Some(StepTaken {
+            stream: id.clone(),
+            step,
+            events,
+        }))
     }
 }
 

@@ -282,7 +282,7 @@ pub trait Process: Decider {
         None
     }
 
-    /// What the process waits on at `now` (see [`due`](crate::process::due)): responses,
+    /// What the process waits on at `now` (see the guide of [`due`]): responses,
     /// answers, a time box passed, a review date. Processes with nothing to wait on keep
     /// the default: nothing.
     fn due(state: &Self::State, now: Timestamp) -> Vec<DueItem> {
