@@ -2,7 +2,7 @@
 //! round's configuration chose for its deadline (and only those), extensions with a reason,
 //! and reminders in the record.
 
-use coproduction::community::{Body, BodyId, BodyKind, Community, Member, MemberId, Role};
+use coproduction::community::MemberId;
 use coproduction::consent::{
     AtDeadline, DeadlineStep, Response, RoundCommand, RoundConfig, RoundEvent, RoundPhase,
     RoundRoles, TimeBox,
@@ -15,36 +15,13 @@ use coproduction::journal::{Journal, MemoryJournal, StreamId};
 use coproduction::process::PartCommand;
 use coproduction::values::Charter;
 use coproduction::{ConsentProcess, limits::CHANNEL_CHARS};
-use jiff::{SignedDuration, Timestamp};
 
-fn at(minute: i64) -> Timestamp {
-    Timestamp::from_second(1_661_000_000).unwrap() + SignedDuration::from_mins(minute)
-}
+mod time_support;
 
-fn m(n: u64) -> MemberId {
-    MemberId::new(n)
-}
-
-const FACILITATOR: MemberId = MemberId::new(1);
+use time_support::{FACILITATOR, at, community, m, team};
 
 fn stream() -> StreamId {
     StreamId::new("meetings").unwrap()
-}
-
-fn community() -> Community {
-    let mut community = Community::new();
-    for n in 1..=4 {
-        community
-            .add_member(Member::new(m(n), format!("Co-producer {n}")).with_role(Role::CoProducer))
-            .unwrap();
-    }
-    let team = BodyId::new("project_team").unwrap();
-    community
-        .add_body(
-            Body::new(team, "Project team", BodyKind::ProjectTeam).with_members((1..=3).map(m)),
-        )
-        .unwrap();
-    community
 }
 
 /// A charter with rule T1 alone, publishing within `days`.
@@ -75,9 +52,14 @@ fn objection_round(engine: &Engine<MemoryJournal<EngineEvent>>, rule: AtDeadline
         facilitator: FACILITATOR,
         secretary: FACILITATOR,
     };
-    let team = BodyId::new("project_team").unwrap();
-    let mut config =
-        RoundConfig::consent(&community(), &team, "Meet monthly", "First Mondays.", roles).unwrap();
+    let mut config = RoundConfig::consent(
+        &community(),
+        &team(),
+        "Meet monthly",
+        "First Mondays.",
+        roles,
+    )
+    .unwrap();
     config.quorum.size = coproduction::consent::QuorumSize::Count { min: 1 };
     config.time_box = TimeBox {
         deadline: Some(at(60)),

@@ -14,7 +14,7 @@
 
 use std::collections::BTreeMap;
 
-use coproduction::community::{Body, BodyId, BodyKind, Community, Member, MemberId, Role};
+use coproduction::community::MemberId;
 use coproduction::consent::{
     AbsencePolicy, AtDeadline, DeadlineStep, QuorumSize, Response, RoundCommand, RoundConfig,
     RoundEvent, RoundRoles, TimeBox,
@@ -24,7 +24,7 @@ use coproduction::engine::{ENGINE_ACTOR, Engine, EngineEvent, ProcessCommand, Re
 use coproduction::journal::{Journal, MemoryJournal, StreamId};
 use coproduction::process::PartCommand;
 use coproduction::values::Charter;
-use jiff::{SignedDuration, Timestamp};
+use jiff::SignedDuration;
 use proptest::prelude::*;
 
 fn cases() -> u32 {
@@ -34,16 +34,11 @@ fn cases() -> u32 {
         .unwrap_or(256)
 }
 
-fn at(minute: i64) -> Timestamp {
-    Timestamp::from_second(1_661_000_000).unwrap() + SignedDuration::from_mins(minute)
-}
+mod time_support;
 
-fn m(n: u64) -> MemberId {
-    MemberId::new(n)
-}
+use time_support::{FACILITATOR, at, community, m, team};
 
 const STREAMS: [&str; 2] = ["a", "b"];
-const FACILITATOR: MemberId = MemberId::new(1);
 
 /// How one round is set up: its time boxes, what it does at the deadline, how absence
 /// counts and how many must respond.
@@ -118,20 +113,6 @@ fn step() -> impl Strategy<Value = Step> {
     (0usize..2, 0i64..=5, act).prop_map(|(round, after, act)| Step { round, after, act })
 }
 
-fn community() -> Community {
-    let mut community = Community::new();
-    for n in 1..=3 {
-        community
-            .add_member(Member::new(m(n), format!("Member {n}")).with_role(Role::CoProducer))
-            .unwrap();
-    }
-    let team = BodyId::new("team").unwrap();
-    community
-        .add_body(Body::new(team, "Team", BodyKind::ProjectTeam).with_members((1..=3).map(m)))
-        .unwrap();
-    community
-}
-
 fn stream(round: usize) -> StreamId {
     StreamId::new(STREAMS[round % STREAMS.len()]).unwrap()
 }
@@ -142,8 +123,8 @@ fn open(round: usize, setup: &Setup) -> Request {
         facilitator: FACILITATOR,
         secretary: FACILITATOR,
     };
-    let team = BodyId::new("team").unwrap();
-    let mut config = RoundConfig::consent(&community(), &team, "Meet", "Monthly.", roles).unwrap();
+    let mut config =
+        RoundConfig::consent(&community(), &team(), "Meet", "Monthly.", roles).unwrap();
     config.absence = setup.absence;
     config.quorum.size = QuorumSize::Count { min: setup.quorum };
     config.time_box = TimeBox {

@@ -268,14 +268,20 @@ mod tests {
         );
     }
 
+    /// The round that does `rule` at its deadline with a quorum of `min`, after the lapse
+    /// at minute 11, which takes `expected`.
+    fn lapsed(rule: AtDeadline, min: u32, expected: DeadlineStep) -> RoundState {
+        let state = round(rule, min);
+        let Some((step, events)) = lapse(opened(&state), at(11)) else {
+            panic!("the round chose a step");
+        };
+        assert_eq!(step, expected);
+        events.iter().fold(state, ConsentProcess::evolve)
+    }
+
     #[test]
     fn defer_defers_at_the_deadline() {
-        let state = round(AtDeadline::Defer, 1);
-        let Some((step, events)) = lapse(opened(&state), at(11)) else {
-            panic!("the round chose to defer");
-        };
-        assert_eq!(step, DeadlineStep::Defer);
-        let after = events.iter().fold(state, ConsentProcess::evolve);
+        let after = lapsed(AtDeadline::Defer, 1, DeadlineStep::Defer);
         assert_eq!(after.phase(), RoundPhase::Deferred);
         assert_eq!(opened(&after).lapses().len(), 1);
         assert_eq!(lapse(opened(&after), at(12)), None);
@@ -284,12 +290,7 @@ mod tests {
 
     #[test]
     fn close_with_those_heard_closes_and_the_deadline_no_longer_binds() {
-        let state = round(AtDeadline::CloseWithThoseHeard, 1);
-        let Some((step, events)) = lapse(opened(&state), at(11)) else {
-            panic!("the round chose to close");
-        };
-        assert_eq!(step, DeadlineStep::Close);
-        let after = events.iter().fold(state, ConsentProcess::evolve);
+        let after = lapsed(AtDeadline::CloseWithThoseHeard, 1, DeadlineStep::Close);
         assert_eq!(after.phase(), RoundPhase::Consented);
         assert_eq!(opened(&after).absent(), &[m(1), m(3)]);
         // The secretary records the outcome after the deadline the close honoured.
@@ -307,12 +308,7 @@ mod tests {
 
     #[test]
     fn close_with_those_heard_defers_without_its_quorum() {
-        let state = round(AtDeadline::CloseWithThoseHeard, 2);
-        let Some((step, events)) = lapse(opened(&state), at(11)) else {
-            panic!("the round chose to close");
-        };
-        assert_eq!(step, DeadlineStep::Defer);
-        let after = events.iter().fold(state, ConsentProcess::evolve);
+        let after = lapsed(AtDeadline::CloseWithThoseHeard, 2, DeadlineStep::Defer);
         assert_eq!(after.phase(), RoundPhase::Deferred);
     }
 
