@@ -1002,3 +1002,61 @@ fn members_take_part_in_their_own_name_through_the_tool() {
     );
     assert_eq!(advice["answer"], "Roles are named by what people do");
 }
+
+/// `due` and `tick` over the journal `run` writes: what is due as JSON, the step the
+/// round's configuration chose taken once, by the engine's actor, and nothing on a second
+/// tick.
+#[test]
+fn due_and_tick_read_and_move_the_journal_run_writes() {
+    let journal = Journal::new();
+    // The working-model round, deferred at its deadline, 10:30, if nobody acts.
+    let mut open: serde_json::Value = serde_json::from_str(&open_line()).unwrap();
+    open["command"]["command"]["config"]["time_box"] =
+        serde_json::json!({"deadline": "2022-09-01T10:30:00Z", "at_deadline": "defer"});
+    let mut input = vec![open.to_string()];
+    input.extend((1..=3).map(|minute| line(13, minute, r#"{"type": "advance"}"#)));
+    let out = journal.run(&input.join("\n"));
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let path = journal.path.to_str().unwrap();
+
+    let due = |now: &str| -> serde_json::Value {
+        let out = cli(&["due", "--journal", path, "--now", now], "");
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        serde_json::from_str(text(&out.stdout).trim()).unwrap()
+    };
+    let before = due("2022-09-01T10:10:00Z");
+    assert_eq!(before[0]["stream"], "working-model");
+    assert_eq!(before[0]["item"]["type"], "responses_awaited");
+    assert_eq!(before[0]["item"]["by"], "2022-09-01T10:30:00Z");
+    let after = due("2022-09-01T10:31:00Z");
+    assert_eq!(after[0]["item"]["type"], "time_box_passed");
+    assert_eq!(after[0]["item"]["at_deadline"], "defer");
+    assert_eq!(after[0]["item"]["step"], "defer");
+
+    let written = journal.lines();
+    let tick = |now: &str| -> serde_json::Value {
+        let out = cli(&["tick", "--journal", path, "--now", now], "");
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        serde_json::from_str(text(&out.stdout).trim()).unwrap()
+    };
+    let done = tick("2022-09-01T10:31:00Z");
+    assert_eq!(done["taken"][0]["step"], "defer");
+    assert_eq!(done["taken"][0]["events"][0]["actor"], 0);
+    assert_eq!(
+        done["taken"][0]["events"][0]["event"]["event"]["type"],
+        "time_box_lapsed"
+    );
+    assert_eq!(journal.lines(), written + 2);
+    // Nothing is left to do: a second tick writes nothing.
+    assert_eq!(
+        tick("2022-09-01T10:31:00Z"),
+        serde_json::json!({"taken": []})
+    );
+    assert_eq!(journal.lines(), written + 2);
+    assert_eq!(due("2022-09-01T10:31:00Z"), serde_json::json!([]));
+
+    // A time that cannot be read is refused, and nothing is written.
+    let out = cli(&["tick", "--journal", path, "--now", "yesterday"], "");
+    stops(&out, REFUSED, "--now");
+    assert_eq!(journal.lines(), written + 2);
+}

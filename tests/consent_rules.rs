@@ -609,6 +609,7 @@ fn deferral_waits_for_a_time_box_to_pass() {
     let h = boxed(TimeBox {
         deadline: Some(at(30)),
         per_phase: None,
+        ..TimeBox::default()
     });
     for minute in [20, 30] {
         given::<ConsentProcess>(h.clone())
@@ -641,6 +642,7 @@ fn after_a_time_box_only_exits_are_taken() {
     let h = boxed(TimeBox {
         deadline: None,
         per_phase: Some(SignedDuration::from_mins(10)),
+        ..TimeBox::default()
     });
     let passed = |command: RoundCommand, who: Context| {
         given::<ConsentProcess>(h.clone())

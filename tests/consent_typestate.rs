@@ -288,6 +288,7 @@ fn exits_land_in_their_phase_from_several_phases() {
     boxed.time_box = TimeBox {
         deadline: Some(at(30)),
         per_phase: None,
+        ..TimeBox::default()
     };
     let refused = objection_round(boxed)
         .defer(ctx(F, 20), "Out of time.")
@@ -300,6 +301,7 @@ fn exits_land_in_their_phase_from_several_phases() {
     boxed.time_box = TimeBox {
         deadline: None,
         per_phase: Some(jiff::SignedDuration::from_mins(10)),
+        ..TimeBox::default()
     };
     let presented = open(boxed);
     lands(&presented.defer(ctx(F, 11), "Nobody came.").unwrap());

@@ -207,3 +207,47 @@ fn a_record_names_members_as_they_asked_and_keeps_their_words() {
     }
     assert!(!text.contains("Community member 6"));
 }
+
+#[test]
+fn reminders_extensions_and_lapses_are_listed_in_time_order() {
+    use coproduction::values::{Reminder, TimeBoxExtension, TimeBoxLapse};
+    let m = MemberId::new;
+    let record = DecisionRecord {
+        reminders: vec![Reminder {
+            members: vec![m(13), m(14)],
+            channel: "email".into(),
+            by: m(2),
+            at: at("2022-09-03T09:00:00Z"),
+        }],
+        extensions: vec![TimeBoxExtension {
+            from: at("2022-09-05T17:00:00Z"),
+            to: at("2022-09-12T17:00:00Z"),
+            reason: "Two members asked for papers in large print".into(),
+            by: m(13),
+            at: at("2022-09-02T10:00:00Z"),
+        }],
+        lapses: vec![TimeBoxLapse {
+            ended: at("2022-09-12T17:00:00Z"),
+            rule: "defer".into(),
+            at: at("2022-09-12T17:05:00Z"),
+        }],
+        ..DecisionRecord::new(DecisionKind::WorkingModel)
+    };
+    let charter =
+        Charter::from_json(r#"{"values":[{"id":"transparent"}],"rules":[{"id":"T2"}]}"#).unwrap();
+    let report = charter.check(&record);
+    let text = DecisionRecordMarkdown::new(&record, &report).to_string();
+    assert!(
+        text.contains(
+            "### Reminders and deadlines\n\n\
+             - 2022-09-02: the time box was extended from 2022-09-05 to 2022-09-12 by m13: Two members asked for papers in large print\n\
+             - 2022-09-03: m13 and m14 reminded by email, recorded by m2\n\
+             - 2022-09-12: the time box ended 2022-09-12; as the round's configuration chose, the engine deferred the decision\n"
+        ),
+        "{text}"
+    );
+    // Without any, there is no such section.
+    let bare = DecisionRecord::new(DecisionKind::WorkingModel);
+    let text = DecisionRecordMarkdown::new(&bare, &charter.check(&bare)).to_string();
+    assert!(!text.contains("Reminders and deadlines"));
+}

@@ -7,6 +7,8 @@
 //!                      [--governance governance.json] [--charter charter.json]
 //!                      [--founded-at TIME]  < requests.jsonl
 //! coproduction replay  --journal journal.jsonl
+//! coproduction due     --journal journal.jsonl --now TIME
+//! coproduction tick    --journal journal.jsonl --now TIME
 //! coproduction community  --journal journal.jsonl --at TIME
 //! coproduction governance --journal journal.jsonl --at TIME
 //! coproduction graph   consent | proposal | funding | governance --governance governance.json
@@ -21,7 +23,11 @@
 //! record --html`: one HTML page);
 //! `metrics` prints a plain-text table unless asked for JSON, and `metrics community` prints
 //! JSON. `community` and `governance` read the community's own history in the journal (its
-//! founding and every change since) and print what was in force at the time given. A refused request writes
+//! founding and every change since) and print what was in force at the time given. `due`
+//! prints, as one JSON array, what every process of the journal waits on at the time given;
+//! `tick` takes, in the same journal `run` writes, the steps the processes' own
+//! configurations chose for that time (and no other), and prints what it did as one JSON
+//! object (`taken`, `refused`). A refused request writes
 //! nothing to the journal. Messages quote input only in short (see `coproduction::limits`),
 //! JSON files and request lines are read strictly (an object written as a positional array
 //! is refused), and `run` names the line of a request over the line limit or not in UTF-8.
@@ -115,6 +121,27 @@ enum Command {
         /// The journal file.
         #[arg(long)]
         journal: PathBuf,
+    },
+    /// Print what every process of a journal waits on at a time, as one JSON array: responses
+    /// awaited, time boxes passed, advice unanswered, publications and reviews due.
+    Due {
+        /// The journal file.
+        #[arg(long)]
+        journal: PathBuf,
+        /// The time (RFC 3339).
+        #[arg(long)]
+        now: String,
+    },
+    /// Take the steps the processes' own configurations chose for a time (a round deferred
+    /// or closed with those heard at its deadline), journalled by the engine's actor, and
+    /// print what was done as JSON. A second tick at the same time does nothing.
+    Tick {
+        /// The journal file, as `run` writes it; it must hold its founding.
+        #[arg(long)]
+        journal: PathBuf,
+        /// The time (RFC 3339).
+        #[arg(long)]
+        now: String,
     },
     /// Print the community in force at a time, as the journal's history holds it: its
     /// members and bodies then, as JSON of the same shape as a community file.
@@ -589,6 +616,17 @@ fn run(cli: Cli) -> Result<(), Stop> {
             let summary =
                 serde_json::json!({"events": events, "chain": "verified", "streams": streams});
             writeln!(out, "{summary}")?;
+        }
+        Command::Due { journal: path, now } => {
+            let now = time("--now", &now)?;
+            let engine = founded(&path, || Ok((Community::new(), Charter::default())))?;
+            writeln!(out, "{}", serde_json::to_string(&engine.due(now))?)?;
+        }
+        Command::Tick { journal: path, now } => {
+            let now = time("--now", &now)?;
+            let engine =
+                Engine::from_journal(journal(&path)?).map_err(|e| Stop::from(e).at(name(&path)))?;
+            writeln!(out, "{}", serde_json::to_string(&engine.tick(now)?)?)?;
         }
         Command::Community { journal: path, at } => {
             let (history, at) = history_at(&path, &at)?;

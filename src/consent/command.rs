@@ -124,6 +124,15 @@ pub enum RoundCommand {
         /// Why.
         reason: String,
     },
+    /// Extend the round's time box to `until`, with a reason (facilitator): every running
+    /// box then ends no earlier than `until`. Taken before or after a box has passed, while
+    /// the round is open; `until` is later than the box's current end and not before now.
+    ExtendTimeBox {
+        /// The new end.
+        until: Timestamp,
+        /// Why; required, and kept in the record.
+        reason: String,
+    },
     /// Escalate the round to a named body (facilitator).
     Escalate {
         /// The body that takes it.
@@ -154,6 +163,7 @@ impl RoundCommand {
             RoundCommand::RecordOutcome { .. } => "record_outcome",
             RoundCommand::Withdraw { .. } => "withdraw",
             RoundCommand::Defer { .. } => "defer",
+            RoundCommand::ExtendTimeBox { .. } => "extend_time_box",
             RoundCommand::Escalate { .. } => "escalate",
         }
     }

@@ -88,7 +88,9 @@ impl Quorum {
 }
 
 /// Time boxes: a deadline for the whole round and a limit for each phase. When one has
-/// passed, the round no longer takes contributions and the facilitator may defer it.
+/// passed, the round no longer takes contributions and the facilitator may defer it (or
+/// extend the box, with a reason); what happens on its own at that point is the round's
+/// choice, [`TimeBox::at_deadline`], and by default nothing does.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TimeBox {
@@ -98,6 +100,48 @@ pub struct TimeBox {
     /// Each phase may last at most this long.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub per_phase: Option<SignedDuration>,
+    /// The step the engine takes on its own once a time box has passed
+    /// ([`Engine::tick`](crate::engine::Engine::tick)); [`AtDeadline::None`] (the default,
+    /// left out of the JSON) leaves the round to its facilitator.
+    #[serde(default, skip_serializing_if = "AtDeadline::is_none")]
+    pub at_deadline: AtDeadline,
+}
+
+/// What happens once a round's time box has passed, when nobody acts: the round's own,
+/// explicit choice, as with absence. Nothing automatic happens that a round did not choose.
+///
+/// JSON: `"none"`, `"defer"`, `"close_with_those_heard"`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum AtDeadline {
+    /// Nothing on its own: the facilitator defers, extends, withdraws or escalates.
+    #[default]
+    None,
+    /// The round is deferred (Sociocracy For All's time-boxed rounds: no decision by the
+    /// deadline is no decision).
+    Defer,
+    /// In an objection round, the round is closed with those heard, the rest counted by the
+    /// [`AbsencePolicy`] (Loomio's polls close at their closing time). Where it cannot close
+    /// (its quorum is not met, the round is in another phase, or its method has no
+    /// objection round to close) it is deferred, as [`AtDeadline::Defer`].
+    CloseWithThoseHeard,
+}
+
+impl AtDeadline {
+    /// Whether nothing happens on its own.
+    pub fn is_none(&self) -> bool {
+        *self == AtDeadline::None
+    }
+
+    /// The stable name, as in the JSON.
+    pub fn label(self) -> &'static str {
+        match self {
+            AtDeadline::None => "none",
+            AtDeadline::Defer => "defer",
+            AtDeadline::CloseWithThoseHeard => "close_with_those_heard",
+        }
+    }
 }
 
 /// The people who run a round. A person may hold more than one of these roles, but the

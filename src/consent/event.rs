@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::community::{BodyId, MemberId};
 
-use super::config::RoundConfig;
+use super::config::{AtDeadline, RoundConfig};
 use super::objection::{Amendment, ConcernId, ObjectionId, ObjectionTest};
 use super::phase::RoundPhase;
 use super::response::{Response, Tally};
@@ -194,6 +194,31 @@ pub enum RoundEvent {
         /// When.
         at: Timestamp,
     },
+    /// The facilitator extended the round's time box.
+    TimeBoxExtended {
+        /// When the box ended before.
+        from: Timestamp,
+        /// When it ends now.
+        to: Timestamp,
+        /// Why.
+        reason: String,
+        /// Who extended it.
+        by: MemberId,
+        /// When.
+        at: Timestamp,
+    },
+    /// The engine found the round's time box passed and took the step the round's
+    /// configuration chose for it ([`TimeBox::at_deadline`](super::TimeBox::at_deadline));
+    /// the step's own event (deferred, or the objection round closed) follows in the same
+    /// batch. Journalled by the engine's actor, [`ENGINE_ACTOR`](crate::engine::ENGINE_ACTOR).
+    TimeBoxLapsed {
+        /// When the box ended.
+        ended: Timestamp,
+        /// The configured rule that made the step.
+        rule: AtDeadline,
+        /// When the engine took it (the time of the tick).
+        at: Timestamp,
+    },
     /// The facilitator escalated the round.
     Escalated {
         /// To which body.
@@ -232,6 +257,8 @@ impl RoundEvent {
             | RoundEvent::OutcomeRecorded { at, .. }
             | RoundEvent::Withdrawn { at, .. }
             | RoundEvent::Deferred { at, .. }
+            | RoundEvent::TimeBoxExtended { at, .. }
+            | RoundEvent::TimeBoxLapsed { at, .. }
             | RoundEvent::Escalated { at, .. }
             | RoundEvent::BrokenDown { at, .. } => *at,
         }

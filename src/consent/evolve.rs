@@ -5,7 +5,7 @@ use super::event::{CloseResult, RoundEvent};
 use super::objection::{Answers, Concern, ConcernSource, Objection, ObjectionStatus};
 use super::respond::record_response;
 use super::stage::{Deliberation, RoundEnd, RoundStage};
-use super::state::{Contribution, Ending, Round, RoundDecision};
+use super::state::{Contribution, Ending, Extension, Lapse, Round, RoundDecision};
 
 /// Moves `round` into `stage`; a new phase starts its time box at `at`.
 fn enter(round: &mut Round, stage: RoundStage, at: jiff::Timestamp) {
@@ -240,6 +240,40 @@ pub(super) fn evolve_opened(round: &mut Round, event: &RoundEvent) {
                 at: *at,
             };
             end(round, ending, *at);
+        }
+        RoundEvent::TimeBoxExtended {
+            from,
+            to,
+            reason,
+            by,
+            at,
+        } => {
+            round.extended_to = Some(*to);
+            round.extensions.push(Extension {
+                from: *from,
+                to: *to,
+                reason: reason.clone(),
+                by: *by,
+                at: *at,
+            });
+        }
+        RoundEvent::TimeBoxLapsed { ended, rule, at } => {
+            // The box that passed is spent: the step that follows (a deferral, or a close
+            // with those heard that starts a new phase) is not bound by it again.
+            if round
+                .config
+                .time_box
+                .deadline
+                .is_some_and(|deadline| deadline <= *ended)
+            {
+                round.deadline_spent = true;
+            }
+            round.extended_to = None;
+            round.lapses.push(Lapse {
+                ended: *ended,
+                rule: *rule,
+                at: *at,
+            });
         }
         RoundEvent::Escalated { to, reason, at } => {
             let ending = Ending::Escalated {

@@ -194,6 +194,10 @@ fn evolve_other(state: RoundState, event: &RoundEvent) -> RoundState {
                 objections: Vec::new(),
                 concerns: Vec::new(),
                 advice_answers: BTreeMap::new(),
+                extensions: Vec::new(),
+                lapses: Vec::new(),
+                extended_to: None,
+                deadline_spent: false,
             }))
         }
         (RoundState::Opened(mut round), event) => {
@@ -217,7 +221,10 @@ fn decide_opened(
     let actor = ctx.actor;
     let exit = matches!(
         command,
-        RoundCommand::Withdraw { .. } | RoundCommand::Defer { .. } | RoundCommand::Escalate { .. }
+        RoundCommand::Withdraw { .. }
+            | RoundCommand::Defer { .. }
+            | RoundCommand::Escalate { .. }
+            | RoundCommand::ExtendTimeBox { .. }
     );
     let boxed_out = admit(round, attempted, exit, now)?;
     let method = round.config.method;
@@ -530,6 +537,29 @@ fn decide_opened(
                 at: now,
             }))
         }
+        RoundCommand::ExtendTimeBox { until, reason } => {
+            round.role_check(attempted, actor, RoundRole::Facilitator)?;
+            let from = round
+                .time_box_end()
+                .ok_or(ConsentError::NoTimeBox { attempted })?;
+            if *until <= from {
+                return Err(ConsentError::ExtensionNotLater {
+                    until: *until,
+                    from,
+                });
+            }
+            if *until < now {
+                return Err(ConsentError::ExtensionInPast { until: *until, now });
+            }
+            need_text(attempted, "reason", reason)?;
+            Ok(Events::one(RoundEvent::TimeBoxExtended {
+                from,
+                to: *until,
+                reason: reason.clone(),
+                by: actor,
+                at: now,
+            }))
+        }
         RoundCommand::Escalate { to, reason } => {
             round.role_check(attempted, actor, RoundRole::Facilitator)?;
             if *to == round.config.deciding_body {
@@ -557,7 +587,8 @@ fn decide_opened(
 }
 
 /// The checks every command on an opened round passes first, in this order: the round has
-/// not ended, the clock has not gone back, and no time box has passed (exits excepted).
+/// not ended, the clock has not gone back, and no time box has passed (exits and an
+/// extension of the box excepted).
 /// Returns the time box that has passed, if any.
 #[inline]
 pub(super) fn admit(
@@ -593,7 +624,7 @@ fn next_id(len: usize) -> u32 {
 
 /// Counts the objection round and says what follows: the one place every method's close is
 /// decided.
-fn close(round: &Round, now: Timestamp) -> Result<RoundEvent, ConsentError> {
+pub(super) fn close(round: &Round, now: Timestamp) -> Result<RoundEvent, ConsentError> {
     let config = &round.config;
     // One pass over the seats (the same count as `Round::tally`): the tally, who is absent,
     // and who objected or raised a concern. Only those few are sorted, so the record lists

@@ -35,7 +35,11 @@
 //!   settled for the round, but the value-check's rule C6 still counts it as open, so the gate
 //!   refuses adoption unless someone overrides it with a reason.
 //! - **Time** comes in with each command; a command earlier than the last event is refused,
-//!   and once a time box passes only withdrawal, deferral and escalation are taken.
+//!   and once a time box passes only withdrawal, deferral, escalation and an extension of
+//!   the box (by the facilitator, with a reason) are taken. What happens on its own at that
+//!   point is the round's choice ([`AtDeadline`], by default nothing): the engine's
+//!   [`tick`](crate::engine::Engine::tick) takes it, and
+//!   [`due`](crate::engine::Engine::due) says what the round waits on.
 //!
 //! Other methods share the response and tally code ([`Tally`]): consensus (stand aside
 //! allowed; an objection is a block), majority and supermajority votes (consent is in favour,
@@ -135,6 +139,7 @@
 
 mod command;
 mod config;
+mod deadline;
 mod event;
 mod evolve;
 mod machine;
@@ -156,9 +161,10 @@ use crate::decision::Method;
 
 pub use command::RoundCommand;
 pub use config::{
-    AbsencePolicy, EligibleMember, Quorum, QuorumSize, RoundConfig, RoundRole, RoundRoles, TimeBox,
-    snapshot,
+    AbsencePolicy, AtDeadline, EligibleMember, Quorum, QuorumSize, RoundConfig, RoundRole,
+    RoundRoles, TimeBox, snapshot,
 };
+pub use deadline::DeadlineStep;
 pub use event::{CloseResult, RoundEvent};
 pub use machine::ConsentProcess;
 pub use objection::{
@@ -168,7 +174,7 @@ pub use objection::{
 pub use phase::RoundPhase;
 pub use response::{Responded, Response, Tally};
 pub use stage::{Deliberation, RoundEnd, RoundStage};
-pub use state::{Contribution, Ending, Round, RoundDecision, RoundState};
+pub use state::{Contribution, Ending, Extension, Lapse, Round, RoundDecision, RoundState};
 pub use typestate::{
     Adopted, Advanced, Amending, AnyRound, BrokenDown, Clarifying, Closed, ConsentRound, Consented,
     Decided, Declined, Deferred, Escalated, Integrating, ObjectionRound, OpenPhase, Presented,
@@ -347,6 +353,28 @@ pub enum ConsentError {
     TimeBoxRunning {
         /// When the next time box ends, if there is one.
         until: Option<Timestamp>,
+    },
+    /// A time box is extended only where the round has one.
+    #[error("cannot {attempted}: the round has no time box")]
+    NoTimeBox {
+        /// The command.
+        attempted: &'static str,
+    },
+    /// An extension must end later than the box does now.
+    #[error("cannot extend the time box to {until}: it already ends at {from}")]
+    ExtensionNotLater {
+        /// The end asked for.
+        until: Timestamp,
+        /// The box's current end.
+        from: Timestamp,
+    },
+    /// An extension cannot end before now.
+    #[error("cannot extend the time box to {until}: that is before now, {now}")]
+    ExtensionInPast {
+        /// The end asked for.
+        until: Timestamp,
+        /// The command's time.
+        now: Timestamp,
     },
     /// The command's time is earlier than the round's last event.
     #[error("the command's time {now} is before the round's last event at {last}")]

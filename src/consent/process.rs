@@ -30,6 +30,25 @@ impl Process for ConsentProcess {
         None
     }
 
+    /// Responses awaited, advice unanswered, a time box passed (see
+    /// [`AtDeadline`](super::AtDeadline)).
+    fn due(state: &RoundState, now: jiff::Timestamp) -> Vec<crate::process::DueItem> {
+        state
+            .round()
+            .map(|round| super::deadline::due(round, now))
+            .unwrap_or_default()
+    }
+
+    /// The step the round's [`AtDeadline`](super::AtDeadline) chose, once a time box has
+    /// passed.
+    fn lapse(
+        state: &RoundState,
+        now: jiff::Timestamp,
+    ) -> Option<(super::DeadlineStep, crate::machine::Events<RoundEvent>)> {
+        let (step, events) = super::deadline::lapse(state.round()?, now)?;
+        Some((step, events.into()))
+    }
+
     /// The round's own record; on the route governance gave (the engine refuses a round
     /// off it), the route taken is treated at the route's tier.
     fn record(

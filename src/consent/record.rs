@@ -19,6 +19,7 @@ use crate::governance::Route;
 use crate::values::{
     AbsenceCounted, AdviceBasis, AdviceEntry, DecisionRecord, Disposition as RecordDisposition,
     ObjectionEntry, Participant, Proposed, RaisedAs, RecordedResponse, RouteSummary, TestResult,
+    TimeBoxExtension, TimeBoxLapse,
 };
 
 use super::ConsentError;
@@ -242,6 +243,26 @@ impl Round {
                 _ => end.decision().map(|d| d.at),
             };
         }
+        record.extensions = self
+            .extensions
+            .iter()
+            .map(|e| TimeBoxExtension {
+                from: e.from,
+                to: e.to,
+                reason: e.reason.clone(),
+                by: e.by,
+                at: e.at,
+            })
+            .collect();
+        record.lapses = self
+            .lapses
+            .iter()
+            .map(|l| TimeBoxLapse {
+                ended: l.ended,
+                rule: l.rule.label().to_owned(),
+                at: l.at,
+            })
+            .collect();
         record.dates.as_of = Some(now);
         record
     }

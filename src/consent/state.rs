@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::community::{BodyId, MemberId};
 
 use super::ConsentError;
-use super::config::{RoundConfig, RoundRole};
+use super::config::{AtDeadline, RoundConfig, RoundRole};
 use super::objection::{Amendment, Concern, Objection, ObjectionId};
 use super::phase::RoundPhase;
 use super::response::{Responded, Tally};
@@ -39,6 +39,34 @@ pub struct RoundDecision {
     /// Who decided (the decider, or the facilitator who closed the round).
     pub by: MemberId,
     /// When.
+    pub at: Timestamp,
+}
+
+/// A time box extended by the facilitator.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Extension {
+    /// When the box ended before.
+    pub from: Timestamp,
+    /// When it ends now.
+    pub to: Timestamp,
+    /// Why.
+    pub reason: String,
+    /// Who extended it (the facilitator).
+    pub by: MemberId,
+    /// When.
+    pub at: Timestamp,
+}
+
+/// A time box that passed, and the step the round's configuration took for it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Lapse {
+    /// When the box ended.
+    pub ended: Timestamp,
+    /// The configured rule that made the step.
+    pub rule: AtDeadline,
+    /// When the engine took it.
     pub at: Timestamp,
 }
 
@@ -118,6 +146,15 @@ pub struct Round {
     pub(super) objections: Vec<Objection>,
     pub(super) concerns: Vec<Concern>,
     pub(super) advice_answers: BTreeMap<MemberId, String>,
+    /// Extensions of the time box, in order.
+    pub(super) extensions: Vec<Extension>,
+    /// Time boxes passed and the configured steps taken for them, in order.
+    pub(super) lapses: Vec<Lapse>,
+    /// No running box ends before this (the last extension since the last lapse).
+    pub(super) extended_to: Option<Timestamp>,
+    /// The round deadline has passed and its configured step was taken: it no longer
+    /// bounds the phases that follow a close with those heard.
+    pub(super) deadline_spent: bool,
 }
 
 /// The state of one round: not yet opened, or opened.
@@ -267,17 +304,37 @@ impl Round {
     }
 
     /// The earliest time box still running, if any: the round deadline or the end of the
-    /// current phase's box.
+    /// current phase's box, moved to no earlier than the last extension. A deadline whose
+    /// configured step was taken (a close with those heard) bounds no later phase.
     pub fn time_box_end(&self) -> Option<Timestamp> {
         let phase_end = self
             .config
             .time_box
             .per_phase
             .and_then(|span| self.phase_started.checked_add(span).ok());
-        match (self.config.time_box.deadline, phase_end) {
+        let deadline = self
+            .config
+            .time_box
+            .deadline
+            .filter(|_| !self.deadline_spent);
+        let end = match (deadline, phase_end) {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
+        };
+        match (end, self.extended_to) {
+            (Some(end), Some(extended)) => Some(end.max(extended)),
+            (end, _) => end,
         }
+    }
+
+    /// The time box's extensions, in order.
+    pub fn extensions(&self) -> &[Extension] {
+        &self.extensions
+    }
+
+    /// The time boxes that passed and the configured steps the engine took, in order.
+    pub fn lapses(&self) -> &[Lapse] {
+        &self.lapses
     }
 
     pub(super) fn role_check(

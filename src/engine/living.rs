@@ -19,8 +19,9 @@ use crate::values::Charter;
 
 use super::{Engine, EngineError, EngineEvent, Request};
 
-/// The actor of what the engine writes on its own: the founding of a new journal. Member
-/// id 0, which a community should not give to a person.
+/// The actor of what the engine writes on its own: the founding of a new journal, and the
+/// steps a process's own configuration chose, taken by [`Engine::tick`]. Member id 0, which
+/// a community should not give to a person.
 pub const ENGINE_ACTOR: MemberId = MemberId::new(0);
 
 /// The history, and the community stream's last sequence number.

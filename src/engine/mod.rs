@@ -42,6 +42,12 @@
 //! answers for the process), of a rule that takes one. A
 //! record lists the facts members attested, who and when ([`DecisionRecord::attested`]).
 //!
+//! **Time from outside.** The engine never reads the clock. [`Engine::due`] says what every
+//! process waits on at a given time ([`Due`]); [`Engine::tick`] takes the steps a process's
+//! own configuration chose for that time (a round's
+//! [`AtDeadline`](crate::consent::AtDeadline)), and nothing else, journalled by
+//! [`ENGINE_ACTOR`] with the rule that made each step.
+//!
 //! A refused request changes nothing: not the journal, not the engine's state. Opening an
 //! engine on an existing journal replays it. The engine is `Send + Sync`: share it across
 //! threads behind an `Arc`. Requests to one stream are applied one at a time; requests to
@@ -96,6 +102,7 @@ mod error;
 mod evidence;
 pub(crate) mod living;
 mod request;
+mod time;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
@@ -120,8 +127,11 @@ pub use builder::EngineBuilder;
 pub use error::EngineError;
 pub use living::ENGINE_ACTOR;
 pub use request::Request;
+pub use time::{StepRefused, StepTaken, Tick};
 
-pub use crate::process::{EngineEvent, ProcessCommand, ProcessError, ProcessKind, ProcessState};
+pub use crate::process::{
+    Due, DueItem, EngineEvent, ProcessCommand, ProcessError, ProcessKind, ProcessState,
+};
 
 /// One stream, shared: requests to it are serial, requests to others run beside them.
 type Shared = Arc<Mutex<Stream>>;
@@ -141,6 +151,36 @@ fn with_gate(events: Vec<EngineEvent>, summary: &GateSummary) -> Vec<EngineEvent
             }
         })
         .collect()
+}
+
+/// What the engine acts on in a stream.
+enum Acting<'c> {
+    /// A member's request, with the command as its process runs it.
+    Command(&'c ProcessCommand),
+    /// The step a process's own configuration chose (see [`Engine::tick`]): its events,
+    /// journalled by [`ENGINE_ACTOR`].
+    Configured(Vec<EngineEvent>),
+}
+
+/// Who acts on which stream, when, and the evidence they attest: what the journal will
+/// say of a step.
+struct Witnessed<'a> {
+    stream: &'a StreamId,
+    actor: MemberId,
+    now: Timestamp,
+    evidence: Option<&'a crate::values::Evidence>,
+}
+
+impl Request {
+    /// The request as the engine witnesses it.
+    fn witness(&self) -> Witnessed<'_> {
+        Witnessed {
+            stream: &self.stream,
+            actor: self.actor,
+            now: self.now,
+            evidence: self.evidence.as_ref(),
+        }
+    }
 }
 
 /// The decision engine. See the [module guide](self).
@@ -316,31 +356,38 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
         let Some(shared) = self.shared(&request.stream)? else {
             return self.open_stream(request, &v);
         };
+        let referenced = checks::referenced(&request.command);
+        self.locked(&request.stream, &shared, referenced, |stream, held| {
+            let acting = Acting::Command(&request.command);
+            self.decide(&request.witness(), acting, stream, held, None, &v)
+        })
+    }
+
+    /// Runs `f` on stream `id` (shared as `shared`), with the streams it reads or writes
+    /// beside its own held: `referenced`, the process it cites, the one it decides for. All
+    /// are locked in id order, so two requests never wait on each other.
+    fn locked<R>(
+        &self,
+        id: &StreamId,
+        shared: &Shared,
+        referenced: BTreeSet<StreamId>,
+        f: impl FnOnce(&mut Stream, &mut Held<'_>) -> Result<R, EngineError>,
+    ) -> Result<R, EngineError> {
         loop {
-            // The streams the request reads or writes beside its own (the process it
-            // cites, the one it decides for, the round a command names), locked with its
-            // own in id order, so two requests never wait on each other.
             let (version, others) = {
                 let stream = shared.lock().map_err(|_| EngineError::Poisoned)?;
-                let mut others = checks::referenced(&request.command);
+                let mut others = referenced.clone();
                 others.extend(stream.process().cites());
                 others.extend(stream.decides_for().cloned());
-                others.remove(&request.stream);
+                others.remove(id);
                 if others.is_empty() {
                     let mut stream = stream;
                     let mut held = Held::new();
-                    return self.decide(
-                        &request,
-                        &request.command,
-                        &mut stream,
-                        &mut held,
-                        None,
-                        &v,
-                    );
+                    return f(&mut stream, &mut held);
                 }
                 (stream.version(), others)
             };
-            let mut shares = vec![(request.stream.clone(), Arc::clone(&shared))];
+            let mut shares = vec![(id.clone(), Arc::clone(shared))];
             for other in others {
                 if let Some(s) = self.shared(&other)? {
                     shares.push((other, s));
@@ -352,14 +399,14 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                 let guard = share.lock().map_err(|_| EngineError::Poisoned)?;
                 held.insert(id.clone(), guard);
             }
-            let Some(mut stream) = held.remove(&request.stream) else {
+            let Some(mut stream) = held.remove(id) else {
                 return Err(EngineError::Poisoned);
             };
             // Another request moved the stream while it was let go: look again.
             if stream.version() != version {
                 continue;
             }
-            return self.decide(&request, &request.command, &mut stream, &mut held, None, &v);
+            return f(&mut stream, &mut held);
         }
     }
 
@@ -400,32 +447,40 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
         }
         let (mut stream, started, resolved) = self.start(&request, &recused, v)?;
         let command = resolved.as_ref().unwrap_or(&request.command);
-        let written = self.decide(&request, command, &mut stream, &mut held, Some(started), v)?;
+        let acting = Acting::Command(command);
+        let written = self.decide(
+            &request.witness(),
+            acting,
+            &mut stream,
+            &mut held,
+            Some(started),
+            v,
+        )?;
         drop(held);
         streams.insert(request.stream, Arc::new(Mutex::new(stream)));
         Ok(written)
     }
 
-    /// Decides `request`, whose command runs as `command`, on `stream` (with `held`, the
-    /// other streams it reads or writes): checks, records in the process it decides for
-    /// what it reached, gates each decided state, appends in one atomic batch, and evolves
-    /// the streams in place.
+    /// Decides what `acting` does on `stream` (with `held`, the other streams it reads or
+    /// writes), as `witness` saw it: checks, records in the process it decides for what it
+    /// reached, gates each decided state, appends in one atomic batch, and evolves the
+    /// streams in place.
     fn decide(
         &self,
-        request: &Request,
-        command: &ProcessCommand,
+        witness: &Witnessed<'_>,
+        acting: Acting<'_>,
         stream: &mut Stream,
         held: &mut Held<'_>,
         started: Option<EngineEvent>,
         v: &Version,
     ) -> Result<Vec<Envelope<EngineEvent>>, EngineError> {
-        let Request {
+        let Witnessed {
             stream: id,
             actor,
             now,
             evidence,
-            ..
-        } = request;
+        } = witness;
+        let id: &StreamId = id;
         let mut batch = Vec::with_capacity(4);
         if let Some(started) = started {
             // A fresh stream takes its start first: the process it decides for, its route.
@@ -434,10 +489,18 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
         }
         // The route governance gave when the process opened goes to `decide` with the actor
         // and the time; no command carries one.
+        let command = match acting {
+            Acting::Command(command) => command,
+            // The step a process's configuration chose: its own events, taken by the engine
+            // as the process's rules would take them (nothing a member asks is checked).
+            Acting::Configured(events) => {
+                return self.settle(id, stream, batch, events, held, (*actor, *now), v);
+            }
+        };
         let route = stream.shared_route();
         let ctx = Context::new(*actor, *now).routed(route.as_deref());
         // Evidence is what the engine cannot witness, from a member who may attest it.
-        let evidence = match evidence {
+        let evidence = match *evidence {
             Some(evidence) => {
                 let mut evidence = evidence.clone();
                 evidence::admit(
@@ -499,13 +562,33 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
         // The machine's own rules first; what the engine checks beyond them (the route
         // governance gives, a round's result copied by hand) only of a command they take.
         self.check(id, command, *actor, held, v)?;
-        let linked = self.link(id, stream, &events, held, &ctx)?;
-
         if let Some(evidence) = evidence {
             batch.push(EngineEvent::EvidenceRecorded {
                 evidence: Box::new(evidence),
             });
         }
+        self.settle(id, stream, batch, events, held, (*actor, *now), v)
+    }
+
+    /// Settles `events` of the process on stream `id`, after `batch` (its start, the
+    /// evidence recorded with them): records in the process it decides for what they
+    /// reached, gates each decided state, appends in one atomic batch, and evolves the
+    /// streams in place.
+    #[allow(clippy::too_many_arguments)]
+    fn settle(
+        &self,
+        id: &StreamId,
+        stream: &mut Stream,
+        mut batch: Vec<EngineEvent>,
+        events: Vec<EngineEvent>,
+        held: &mut Held<'_>,
+        (actor, now): (MemberId, Timestamp),
+        v: &Version,
+    ) -> Result<Vec<Envelope<EngineEvent>>, EngineError> {
+        let (actor, now) = (&actor, &now);
+        let route = stream.shared_route();
+        let ctx = Context::new(*actor, *now).routed(route.as_deref());
+        let linked = self.link(id, stream, &events, held, &ctx)?;
         let deciding = events.iter().any(EngineEvent::decides);
         let linked_deciding = linked
             .as_ref()

@@ -26,6 +26,21 @@ impl Process for FundingProcess {
         matches!(event, FundingEvent::Decided { outcome, .. } if outcome.accepts())
     }
 
+    /// A monitored arrangement waits on its review date.
+    fn due(state: &FundingState, now: jiff::Timestamp) -> Vec<crate::process::DueItem> {
+        match state.decision() {
+            Some(d) if d.phase() == crate::funding::FundingPhase::Monitoring => d
+                .review_date()
+                .map(|review_date| crate::process::DueItem::ReviewDue {
+                    review_date,
+                    overdue: now >= review_date,
+                })
+                .into_iter()
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
     /// The consent round the deciding body held, when its reference names a stream.
     fn cites(state: &FundingState) -> Option<StreamId> {
         let round = state.decision()?.consent_round()?;

@@ -15,6 +15,7 @@
 //! |---|---|---|
 //! | a request as JSON: one line of `coproduction run`, the text given to `handle_json` | 1 MiB (1,048,576 bytes), checked before parsing | [`REQUEST_LINE_BYTES`] |
 //! | a title or a name: `title` (a round's, a proposal's), `funder`, `sector`, `reference`, `amount_band` | 300 characters | [`TITLE_CHARS`] |
+//! | the `channel` a reminder went through (`remind`) | 100 characters | [`CHANNEL_CHARS`] |
 //! | a proposal's text: `proposal` (a round's `open` config, `open_on_route`), `text` of a proposal's `create` config and of an amendment (`amend`, in a round or a proposal) | 50,000 characters | [`TEXT_CHARS`] |
 //! | every other string: reasons, comments, concerns, advice, answers, questions, reactions, rationales, statements, alternatives, conditions' texts, override and acknowledgement reasons, a value's description... | 4,000 characters | [`NOTE_CHARS`] |
 //! | the part of a refused input an error quotes | 80 characters, then `…` | [`QUOTE_CHARS`] |
@@ -22,6 +23,8 @@
 //! Characters are Unicode scalar values (Rust's `char`), so a limit means the same in any
 //! script. Why these numbers:
 //!
+//! - a reminder's **channel** is a label an app gives (`email`, `sms`, `text message`):
+//!   100 characters names any channel and keeps the message itself out of the record;
 //! - a **title** is read in lists, in reports and in the journal's every opening event: 300
 //!   characters is two full lines, more than any title in the seed community's records;
 //! - a **proposal's text** is the one long document a decision carries: 50,000 characters is
@@ -90,6 +93,10 @@ pub const REQUEST_LINE_BYTES: usize = 1 << 20;
 /// The longest title or name, in characters: `title`, `funder`, `sector`, `reference`,
 /// `amount_band`.
 pub const TITLE_CHARS: usize = 300;
+
+/// The longest name of the channel a reminder went through (`email`, `sms`, the app's
+/// own name for it), in characters: a label, not a message.
+pub const CHANNEL_CHARS: usize = 100;
 
 /// The longest proposal text, in characters: a round's `proposal`, the `text` of a
 /// proposal's config and of an amendment.

@@ -14,17 +14,18 @@ use std::fmt;
 use serde::Serialize;
 use serde::ser;
 
-use super::{InputError, NOTE_CHARS, TEXT_CHARS, TITLE_CHARS, json_message, quote};
+use super::{CHANNEL_CHARS, InputError, NOTE_CHARS, TEXT_CHARS, TITLE_CHARS, json_message, quote};
 
 /// The shortest limit of any field.
-const SHORTEST: usize = TITLE_CHARS;
-const _: () = assert!(SHORTEST <= NOTE_CHARS && SHORTEST <= TEXT_CHARS);
+const SHORTEST: usize = CHANNEL_CHARS;
+const _: () = assert!(SHORTEST <= TITLE_CHARS && SHORTEST <= NOTE_CHARS && SHORTEST <= TEXT_CHARS);
 
 /// The limit, in characters, of a string in `field` of the type `container` (by its serde
 /// name: for a struct variant of an internally tagged enum, the enum's).
 fn limit(container: &str, field: &str) -> usize {
     match (container, field) {
         (_, "title" | "funder" | "sector" | "reference" | "amount_band") => TITLE_CHARS,
+        ("PartCommand", "channel") => CHANNEL_CHARS,
         ("RoundConfig" | "RoundCommand", "proposal")
         | ("RoundCommand" | "ProposalCommand" | "ProposalConfig", "text") => TEXT_CHARS,
         _ => NOTE_CHARS,

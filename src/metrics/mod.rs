@@ -424,17 +424,18 @@ fn funding_of(stream: &Stream) -> Option<&FundingDecision> {
 
 /// Rule T1 as the metrics run it: the charter's own, or T1 with its default settings when
 /// the charter leaves it out, and the deadline it runs with.
-struct PublishedInTime<'c> {
+pub(crate) struct PublishedInTime<'c> {
     /// The charter's T1, when it carries one.
     charter: Option<&'c dyn ValueRule>,
     /// T1 with its default settings, for a charter without it.
     default: PublishedOnTime,
     /// The most days from decision to publication the rule allows.
-    publish_days: u32,
+    pub(crate) publish_days: u32,
 }
 
 impl<'c> PublishedInTime<'c> {
-    fn of(charter: &'c Charter) -> Self {
+    /// T1 as `charter` runs it (its default settings when the charter leaves T1 out).
+    pub(crate) fn of(charter: &'c Charter) -> Self {
         let default = PublishedOnTime::default();
         let rule = charter
             .rules()

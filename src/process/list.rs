@@ -272,6 +272,25 @@ macro_rules! processes {
                 }
             }
 
+            /// What the process waits on at `now` (see [`Process::due`]).
+            pub fn due(&self, now: jiff::Timestamp) -> Vec<super::DueItem> {
+                match self {
+                    $(ProcessState::$variant(s) => <$decider as Process>::due(s, now),)+
+                }
+            }
+
+            /// The step the process's configuration chose for `now`, and its events (see
+            /// [`Process::lapse`]).
+            pub(crate) fn lapse(
+                &self,
+                now: jiff::Timestamp,
+            ) -> Option<(crate::consent::DeadlineStep, Vec<EngineEvent>)> {
+                match self {
+                    $(ProcessState::$variant(s) => <$decider as Process>::lapse(s, now)
+                        .map(|(step, events)| (step, events.into_iter().map(EngineEvent::from).collect())),)+
+                }
+            }
+
             /// Who answers for the process (see [`Process::answerable`]).
             pub fn answerable(&self, route: Option<&Route>, community: &Community) -> Answerable {
                 match self {

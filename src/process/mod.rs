@@ -37,6 +37,7 @@
 //! # Ok::<(), coproduction::Error>(())
 //! ```
 
+pub mod due;
 mod list;
 pub mod part;
 mod stream;
@@ -54,6 +55,7 @@ use crate::living::{Adoption, Version};
 use crate::machine::{Context, Decider, Events};
 use crate::values::DecisionRecord;
 
+pub use due::{Due, DueItem};
 pub use list::{EngineEvent, Listed, ProcessCommand, ProcessError, ProcessKind, ProcessState};
 pub use part::{PartCommand, PartContext, PartError, PartEvent, Parts};
 pub use stream::{Stream, Streams};
@@ -277,6 +279,28 @@ pub trait Process: Decider {
         ctx: &Context,
     ) -> Option<Result<Events<Self::Event>, Self::Error>> {
         let _ = (state, from, reached, ctx);
+        None
+    }
+
+    /// What the process waits on at `now` (see the guide of [`due`]): responses,
+    /// answers, a time box passed, a review date. Processes with nothing to wait on keep
+    /// the default: nothing.
+    fn due(state: &Self::State, now: Timestamp) -> Vec<DueItem> {
+        let _ = (state, now);
+        Vec::new()
+    }
+
+    /// The step the process's own configuration chose for `now`, with the events that take
+    /// it (a round's [`AtDeadline`](crate::consent::AtDeadline) once its time box has
+    /// passed): `None` when nothing is due or the configuration chose nothing. The engine's
+    /// [`tick`](crate::engine::Engine::tick) journals the events, by
+    /// [`ENGINE_ACTOR`](crate::engine::ENGINE_ACTOR). Processes that take no step on their
+    /// own keep the default.
+    fn lapse(
+        state: &Self::State,
+        now: Timestamp,
+    ) -> Option<(crate::consent::DeadlineStep, Events<Self::Event>)> {
+        let _ = (state, now);
         None
     }
 

@@ -22,6 +22,11 @@
 //!   the needs each has declared to the community ([`PartEvent::AccessRequested`]). A member
 //!   who runs the process records each one met ([`PartCommand::MeetAccess`]), with the
 //!   adjustment made; one not met stays unmet in the record, for rule I4 to find.
+//! - **Reminders.** A member who runs the process records that members were reminded to
+//!   take part ([`PartCommand::Remind`]), through the channel the app reports (a short name,
+//!   at most [`CHANNEL_CHARS`](crate::limits::CHANNEL_CHARS) characters): the record lists
+//!   who was reminded and when, so it shows a member was reminded before an absence was
+//!   counted.
 //!
 //! [`Parts`] folds the events; the stream's decision record takes its advice log, its
 //! participants' conflicts and payments, and its access requests from them, so rules T4,
@@ -35,8 +40,10 @@ use serde::{Deserialize, Serialize};
 use crate::community::{AccessNeedKind, BodyKind, Community, MemberId};
 use crate::governance::Route;
 use crate::values::{
-    AccessRequest, AdviceBasis, AdviceEntry, Conflict, DecisionRecord, PaymentStatus,
+    AccessRequest, AdviceBasis, AdviceEntry, Conflict, DecisionRecord, PaymentStatus, Reminder,
 };
+
+use super::DueItem;
 
 /// What a member does in a process beside its own steps.
 ///
@@ -93,6 +100,15 @@ pub enum PartCommand {
         /// Accepted (`true`) or declined.
         accept: bool,
     },
+    /// Record that members were reminded to take part (a member who runs the process, for
+    /// the app that reminded them).
+    Remind {
+        /// Who was reminded.
+        members: BTreeSet<MemberId>,
+        /// Through which channel, as the app names it (`email`, `sms`...); at most
+        /// [`CHANNEL_CHARS`](crate::limits::CHANNEL_CHARS) characters.
+        channel: String,
+    },
     /// Record a member's access need met (a member who runs the process).
     MeetAccess {
         /// Whose need.
@@ -116,6 +132,7 @@ impl PartCommand {
             PartCommand::OfferPayment { .. } => "offer_payment",
             PartCommand::AnswerPayment { .. } => "answer_payment",
             PartCommand::MeetAccess { .. } => "meet_access",
+            PartCommand::Remind { .. } => "remind",
         }
     }
 }
@@ -203,6 +220,17 @@ pub enum PartEvent {
         /// When.
         at: Timestamp,
     },
+    /// Members were reminded to take part.
+    Reminded {
+        /// Who was reminded.
+        members: BTreeSet<MemberId>,
+        /// Through which channel, as the app reported it.
+        channel: String,
+        /// Who recorded it.
+        by: MemberId,
+        /// When.
+        at: Timestamp,
+    },
     /// A member's access need was met.
     AccessMet {
         /// Whose.
@@ -252,6 +280,9 @@ pub enum PartError {
         /// The member.
         member: MemberId,
     },
+    /// A reminder that names nobody.
+    #[error("a reminder names at least one member")]
+    NobodyReminded,
     /// Nobody to ask: the route consults no body with members, and nobody was named.
     #[error("nobody to ask: the route consults no body with members and no member is named")]
     NobodyToAsk,
@@ -374,6 +405,7 @@ pub struct Parts {
     payments: BTreeMap<MemberId, Payment>,
     requested: BTreeMap<MemberId, Vec<AccessNeedKind>>,
     access: BTreeMap<(MemberId, AccessNeedKind), (String, Timestamp)>,
+    reminders: Vec<Reminder>,
 }
 
 impl Parts {
@@ -388,6 +420,38 @@ impl Parts {
             .iter()
             .filter(|(_, i)| i.recused)
             .map(|(m, _)| *m)
+    }
+
+    /// What the process waits on from those who take part: advice asked and not given,
+    /// advice given and not answered.
+    pub fn due(&self) -> Vec<DueItem> {
+        let mut items = Vec::new();
+        let awaited: Vec<MemberId> = self
+            .asked
+            .iter()
+            .filter(|m| !self.advice.contains_key(m))
+            .copied()
+            .collect();
+        if !awaited.is_empty() {
+            items.push(DueItem::AdviceAwaited { members: awaited });
+        }
+        let unanswered: Vec<MemberId> = self
+            .advice
+            .iter()
+            .filter(|(_, a)| a.answer.is_none())
+            .map(|(m, _)| *m)
+            .collect();
+        if !unanswered.is_empty() {
+            items.push(DueItem::AdviceUnanswered {
+                members: unanswered,
+            });
+        }
+        items
+    }
+
+    /// The reminders recorded, in order.
+    pub fn reminders(&self) -> &[Reminder] {
+        &self.reminders
     }
 
     /// Decides `command` in `ctx`: the event to journal, or why not.
@@ -543,6 +607,22 @@ impl Parts {
                     at,
                 })
             }
+            PartCommand::Remind { members, channel } => {
+                running()?;
+                if members.is_empty() {
+                    return Err(PartError::NobodyReminded);
+                }
+                for member in members {
+                    in_community(*member)?;
+                }
+                text("channel", channel)?;
+                Ok(PartEvent::Reminded {
+                    members: members.clone(),
+                    channel: channel.clone(),
+                    by: actor,
+                    at,
+                })
+            }
             PartCommand::MeetAccess {
                 member,
                 need,
@@ -636,6 +716,17 @@ impl Parts {
                     p.accepted = Some(*accepted);
                 }
             }
+            PartEvent::Reminded {
+                members,
+                channel,
+                by,
+                at,
+            } => self.reminders.push(Reminder {
+                members: members.iter().copied().collect(),
+                channel: channel.clone(),
+                by: *by,
+                at: *at,
+            }),
             PartEvent::AccessRequested { member, needs, .. } => {
                 self.requested.insert(*member, needs.clone());
             }
@@ -658,6 +749,7 @@ impl Parts {
     /// participant's conflict or payment the process recorded itself stands unless a
     /// member's own declaration here says otherwise.
     pub fn project(&self, record: &mut DecisionRecord, community: &Community) {
+        record.reminders.extend(self.reminders.iter().cloned());
         if !self.advice.is_empty() {
             let log = record.advice.get_or_insert_with(Vec::new);
             log.extend(self.advice.iter().map(|(member, a)| AdviceEntry {

@@ -38,6 +38,24 @@ impl Process for ProposalProcess {
             })
     }
 
+    /// A standing agreement (in force or piloted) waits on its review date.
+    fn due(state: &ProposalState, now: jiff::Timestamp) -> Vec<crate::process::DueItem> {
+        let Some(proposal) = state.proposal() else {
+            return Vec::new();
+        };
+        match proposal.review_date() {
+            Some(review_date)
+                if crate::proposal::ProposalPhase::STANDING.contains(&proposal.phase()) =>
+            {
+                vec![crate::process::DueItem::ReviewDue {
+                    review_date,
+                    overdue: now >= review_date,
+                }]
+            }
+            _ => Vec::new(),
+        }
+    }
+
     /// The round that adopted the proposal, or the one deciding it now.
     fn cites(state: &ProposalState) -> Option<StreamId> {
         let proposal = state.proposal()?;

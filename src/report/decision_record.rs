@@ -426,6 +426,8 @@ impl DecisionRecordMarkdown<'_> {
             );
         }
 
+        time_section(&mut d, r, names);
+
         if let Some(funder) = &r.funder {
             funder_section(&mut d, funder);
         }
@@ -926,6 +928,60 @@ fn path(r: &DecisionRecord) -> Vec<(&'static str, Timestamp)> {
     // In time order; steps of the same moment in the order above.
     steps.sort_by_key(|(_, at)| *at);
     steps
+}
+
+/// Reminders sent, time boxes extended, and the steps the engine took when one passed: only
+/// when there were any.
+fn time_section(d: &mut Document, r: &DecisionRecord, names: Names<'_>) {
+    if r.reminders.is_empty() && r.extensions.is_empty() && r.lapses.is_empty() {
+        return;
+    }
+    d.section("Reminders and deadlines");
+    let reminders = r.reminders.iter().map(|x| {
+        let who: Vec<String> = x.members.iter().map(|m| names.of(*m)).collect();
+        format!(
+            "{}: {} reminded by {}, recorded by {}",
+            day(x.at),
+            list(&who),
+            one_line(&x.channel),
+            names.of(x.by)
+        )
+        .into()
+    });
+    let extensions = r.extensions.iter().map(|x| {
+        format!(
+            "{}: the time box was extended from {} to {} by {}: {}",
+            day(x.at),
+            day(x.from),
+            day(x.to),
+            names.of(x.by),
+            one_line(&x.reason)
+        )
+        .into()
+    });
+    let lapses = r.lapses.iter().map(|x| {
+        let step = match x.rule.as_str() {
+            "defer" => "deferred the decision",
+            "close_with_those_heard" => "closed the round with those heard",
+            other => other,
+        };
+        format!(
+            "{}: the time box ended {}; as the round's configuration chose, the engine {step}",
+            day(x.at),
+            day(x.ended)
+        )
+        .into()
+    });
+    let mut items: Vec<(Timestamp, Item)> = r
+        .reminders
+        .iter()
+        .map(|x| x.at)
+        .zip(reminders)
+        .chain(r.extensions.iter().map(|x| x.at).zip(extensions))
+        .chain(r.lapses.iter().map(|x| x.at).zip(lapses))
+        .collect();
+    items.sort_by_key(|(at, _)| *at);
+    d.items(items.into_iter().map(|(_, item)| item).collect());
 }
 
 /// Who offered the money or partnership, on what conditions (which stand, which were set

@@ -128,7 +128,8 @@ impl DecisionDocument {
 }
 
 /// Every member a record mentions: who took part and their supporters, who raised an
-/// objection, gave advice or asked for access, who attested, overrode or acknowledged.
+/// objection, gave advice or asked for access, who attested, overrode or acknowledged, who
+/// was reminded and who reminded them, who extended a time box.
 fn mentioned(r: &DecisionRecord) -> BTreeSet<MemberId> {
     let mut members = BTreeSet::new();
     for p in r.participants.iter().flatten() {
@@ -141,5 +142,10 @@ fn mentioned(r: &DecisionRecord) -> BTreeSet<MemberId> {
     members.extend(r.attested.iter().map(|a| a.by));
     members.extend(r.overrides.iter().map(|o| o.by));
     members.extend(r.acknowledgements.iter().map(|a| a.by));
+    for x in &r.reminders {
+        members.extend(&x.members);
+        members.insert(x.by);
+    }
+    members.extend(r.extensions.iter().map(|x| x.by));
     members
 }

@@ -85,8 +85,8 @@ pub use record::{
     Conflict, Credit, Dates, DecisionRecord, Disposition, DueDiligenceCheck, Evidence,
     EvidenceDates, ExpensesFacts, FunderFacts, FundingCondition, ObjectionEntry, Outcome, Override,
     Participant, PaymentStatus, Proposed, Publication, RaisedAs, RecordedResponse,
-    RecruitmentFacts, Redaction, RegisterEntry, RegisterField, Restriction, RouteSummary, Rung,
-    Screen, SetAside, StakeholderFacts, TestResult, Way,
+    RecruitmentFacts, Redaction, RegisterEntry, RegisterField, Reminder, Restriction, RouteSummary,
+    Rung, Screen, SetAside, StakeholderFacts, TestResult, TimeBoxExtension, TimeBoxLapse, Way,
 };
 pub use report::{CitedIn, Finding, UnknownRule, ValueReport, ValueVerdict, Verdict};
 pub use rules::settings::Fraction;

@@ -70,13 +70,14 @@ pub fn round_config() -> BoxedStrategy<RoundConfig> {
     let mins = SignedDuration::from_mins;
     let time_box = prop_oneof![
         6 => Just(TimeBox::default()),
-        1 => (5i64..=90).prop_map(|d| TimeBox { deadline: Some(at(d)), per_phase: None }),
-        1 => (5i64..=60).prop_map(move |p| TimeBox { deadline: None, per_phase: Some(mins(p)) }),
+        1 => (5i64..=90).prop_map(|d| TimeBox { deadline: Some(at(d)), per_phase: None, ..TimeBox::default() }),
+        1 => (5i64..=60).prop_map(move |p| TimeBox { deadline: None, per_phase: Some(mins(p)), ..TimeBox::default() }),
         1 => (5i64..=90, 5i64..=60).prop_map(move |(d, p)| TimeBox {
             deadline: Some(at(d)),
             per_phase: Some(mins(p)),
+            ..TimeBox::default()
         }),
-        1 => (-2i64..=0).prop_map(move |p| TimeBox { deadline: None, per_phase: Some(mins(p)) }),
+        1 => (-2i64..=0).prop_map(move |p| TimeBox { deadline: None, per_phase: Some(mins(p)), ..TimeBox::default() }),
     ];
     let title = prop_oneof![12 => Just("Open on Saturdays"), 1 => Just(" ")];
     (method(), absence, size, lived, rounds, time_box, title)

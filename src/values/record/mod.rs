@@ -26,8 +26,8 @@ pub use parts::{
     AbsenceCounted, AccessRequest, AdviceBasis, AdviceEntry, Conflict, Credit, Disposition,
     DueDiligenceCheck, ExpensesFacts, FunderFacts, FundingCondition, ObjectionEntry, Participant,
     PaymentStatus, Publication, RaisedAs, RecordedResponse, RecruitmentFacts, Redaction,
-    RegisterEntry, RegisterField, Restriction, Rung, Screen, SetAside, StakeholderFacts,
-    TestResult, Way,
+    RegisterEntry, RegisterField, Reminder, Restriction, Rung, Screen, SetAside, StakeholderFacts,
+    TestResult, TimeBoxExtension, TimeBoxLapse, Way,
 };
 
 /// A route through the community's governance: who decides, how, at what tier, after
@@ -309,6 +309,17 @@ pub struct DecisionRecord {
     /// made by hand leaves it empty).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub attested: Vec<Attestation>,
+    /// Members reminded to take part, who and when and through which channel (filled by
+    /// the engine from the reminders journalled; empty when none were).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reminders: Vec<Reminder>,
+    /// The extensions of the round's time box: when, by whom, from, to, why.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub extensions: Vec<TimeBoxExtension>,
+    /// The time boxes that passed and the steps the engine took because the round's
+    /// configuration chose them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub lapses: Vec<TimeBoxLapse>,
 }
 
 /// A fact of a decision record that a member attested, rather than the engine witnessed.
@@ -360,6 +371,9 @@ impl DecisionRecord {
             overrides: Vec::new(),
             acknowledgements: Vec::new(),
             attested: Vec::new(),
+            reminders: Vec::new(),
+            extensions: Vec::new(),
+            lapses: Vec::new(),
         }
     }
 
@@ -460,6 +474,9 @@ impl DecisionRecord {
             overrides,
             acknowledgements,
             attested,
+            reminders,
+            extensions,
+            lapses,
         } = evidence;
         fill(&mut self.subject, subject);
         fill(&mut self.tier, tier);
@@ -532,6 +549,17 @@ impl DecisionRecord {
         self.overrides.extend(overrides);
         self.acknowledgements.extend(acknowledgements);
         self.attested.extend(attested);
+        // What the process witnessed of time is the process's own: taken only where this
+        // record holds none.
+        if self.reminders.is_empty() {
+            self.reminders = reminders;
+        }
+        if self.extensions.is_empty() {
+            self.extensions = extensions;
+        }
+        if self.lapses.is_empty() {
+            self.lapses = lapses;
+        }
     }
 
     /// The tier: the record's own, else the route taken's.

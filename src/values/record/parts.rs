@@ -342,6 +342,50 @@ pub struct AccessRequest {
     pub adjustment: Option<String>,
 }
 
+/// Members reminded to take part, as the app that reminded them reported it and a member
+/// who runs the process recorded it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Reminder {
+    /// Who was reminded, in id order.
+    pub members: Vec<MemberId>,
+    /// Through which channel, as the app names it (`email`, `sms`, `post`...).
+    pub channel: String,
+    /// Who recorded the reminder.
+    pub by: MemberId,
+    /// When.
+    pub at: Timestamp,
+}
+
+/// A time box extended by the round's facilitator.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TimeBoxExtension {
+    /// When the box ended before.
+    pub from: Timestamp,
+    /// When it ends after.
+    pub to: Timestamp,
+    /// Why.
+    pub reason: String,
+    /// Who extended it.
+    pub by: MemberId,
+    /// When.
+    pub at: Timestamp,
+}
+
+/// A time box that passed, and the step the engine took for it because the round's
+/// configuration chose it (what followed is in the outcome).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TimeBoxLapse {
+    /// When the box ended.
+    pub ended: Timestamp,
+    /// The configured rule that made the step (`defer`, `close_with_those_heard`).
+    pub rule: String,
+    /// When the engine took the step.
+    pub at: Timestamp,
+}
+
 /// Facts about expenses for taking part.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

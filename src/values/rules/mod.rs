@@ -455,6 +455,12 @@ pub(crate) fn at_least_days(from: Timestamp, to: Timestamp, days: u32) -> bool {
     to.duration_since(from).as_secs() >= i64::from(days) * 86_400
 }
 
+/// The last moment that is at most `days` days after `from` (see [`within_days`]).
+pub(crate) fn days_after(from: Timestamp, days: u32) -> Timestamp {
+    from.checked_add(jiff::SignedDuration::from_secs(i64::from(days) * 86_400))
+        .unwrap_or(Timestamp::MAX)
+}
+
 /// Whether `to` is at most `days` days after `from`.
 pub(crate) fn within_days(from: Timestamp, to: Timestamp, days: u32) -> bool {
     to.duration_since(from).as_secs() <= i64::from(days) * 86_400

@@ -21,7 +21,9 @@
 use jiff::Timestamp;
 
 use crate::values::record::{AdviceBasis, DecisionRecord, Disposition, Outcome, RegisterField};
-use crate::values::rules::{RecordTally, RuleOutcome, blank, builtin, members, within_days};
+use crate::values::rules::{
+    RecordTally, RuleOutcome, blank, builtin, days_after, members, within_days,
+};
 
 /// Where a deadline that falls after the decision stands.
 enum Due {
@@ -31,6 +33,21 @@ enum Due {
     Overdue,
     /// The evidence to tell is missing.
     Unknown(&'static str),
+}
+
+/// Where T1, allowing `days`, asks for a publication `record` does not have yet: the
+/// decision's time and the last moment a publication counts as in time. `None` when the
+/// record is published, nothing was decided (no outcome, or withdrawn), or the decision's
+/// time is not recorded.
+pub(crate) fn publication_due(
+    record: &DecisionRecord,
+    days: u32,
+) -> Option<(Timestamp, Timestamp)> {
+    if matches!(record.outcome, None | Some(Outcome::Withdrawn)) || record.publication.is_some() {
+        return None;
+    }
+    let decided = record.dates.decided_at?;
+    Some((decided, days_after(decided, days)))
 }
 
 fn due(record: &DecisionRecord, days: u32) -> (Due, Option<Timestamp>) {

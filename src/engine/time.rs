@@ -1,0 +1,205 @@
+//! Time that moves the process: what is due at a given time, and the steps a process's own
+//! configuration chose to take then.
+//!
+//! The engine never reads the clock: [`Engine::due`] and [`Engine::tick`] take `now`.
+//! `due` lists every stream's [`DueItem`]s; `tick` takes, for each item whose
+//! [`step`](DueItem::step) is set, that step, and nothing else. Each step is journalled
+//! by [`ENGINE_ACTOR`], the actor of what the engine writes on its own, in one batch whose
+//! first event names the configured rule that made it (a round's
+//! [`RoundEvent::TimeBoxLapsed`](crate::consent::RoundEvent::TimeBoxLapsed), with the box's
+//! end and the rule), followed by the step's own event. The step runs through the same
+//! pipeline as a member's request: the process it decides for records what it reached, and
+//! a refusal there writes nothing and is reported in [`Tick::refused`]. A second tick at
+//! the same time finds nothing left to do and appends nothing.
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+
+use crate::consent::DeadlineStep;
+use crate::journal::{Envelope, Journal, StreamId};
+use crate::metrics::PublishedInTime;
+use crate::process::{Due, DueItem, EngineEvent};
+use crate::values::rules::transparent::publication_due;
+
+use super::living::ENGINE_ACTOR;
+use super::{Acting, Engine, EngineError, Held, Shared, Witnessed};
+use crate::living::Version;
+use crate::process::Stream;
+
+/// What [`Engine::tick`] did: the steps it took, and those it could not.
+///
+/// JSON: `{"taken": [{"stream": ..., "step": "defer", "events": [...]}], "refused": []}`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Tick {
+    /// The steps taken, in stream order, each with the envelopes written.
+    pub taken: Vec<StepTaken>,
+    /// The steps a configuration chose that the engine could not take (the process a round
+    /// decides for refused what it reached), with why. Nothing was written for them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub refused: Vec<StepRefused>,
+}
+
+/// A step [`Engine::tick`] took.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StepTaken {
+    /// The stream.
+    pub stream: StreamId,
+    /// The step.
+    pub step: DeadlineStep,
+    /// What was journalled, by [`ENGINE_ACTOR`].
+    pub events: Vec<Envelope<EngineEvent>>,
+}
+
+/// A step [`Engine::tick`] could not take.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StepRefused {
+    /// The stream.
+    pub stream: StreamId,
+    /// The step its configuration chose.
+    pub step: DeadlineStep,
+    /// Why it was refused.
+    pub reason: String,
+}
+
+impl<J: Journal<Event = EngineEvent>> Engine<J> {
+    /// Everything due at `now`, stream by stream: responses awaited in an objection round
+    /// (who, by when), a time box passed and what the round's configuration does next,
+    /// advice asked and not given or given and not answered, a record whose publication
+    /// rule T1 asks for (its charter's `publish_days`, as the metrics count it), a review
+    /// date of a standing agreement. Nothing is written.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coproduction::{Community, Engine, MemoryJournal};
+    ///
+    /// let engine = Engine::builder(Community::new()).open(MemoryJournal::new())?;
+    /// assert!(engine.due("2022-09-01T10:00:00Z".parse()?).is_empty());
+    /// # Ok::<(), coproduction::Error>(())
+    /// ```
+    pub fn due(&self, now: Timestamp) -> Vec<Due> {
+        let mut due = Vec::new();
+        for stream in self.streams() {
+            let Ok(Some(shared)) = self.shared(&stream) else {
+                continue;
+            };
+            let (items, decides_for) = match shared.lock() {
+                Ok(s) => {
+                    let mut items = s.process().due(now);
+                    items.extend(s.parts().due());
+                    (items, s.decides_for().is_some())
+                }
+                Err(_) => continue,
+            };
+            due.extend(items.into_iter().map(|item| Due {
+                stream: stream.clone(),
+                item,
+            }));
+            // A round held for another process publishes through that process.
+            if !decides_for && let Some(item) = self.publication(&stream, now) {
+                due.push(Due {
+                    stream: stream.clone(),
+                    item,
+                });
+            }
+        }
+        due
+    }
+
+    /// The publication rule T1 asks of the stream's record at `now`, by the charter in
+    /// force when its process opened.
+    fn publication(&self, stream: &StreamId, now: Timestamp) -> Option<DueItem> {
+        let v = self.opened_version(stream, now)?;
+        let record = self.record(stream, now)?;
+        let days = PublishedInTime::of(v.charter()).publish_days;
+        let (decided_at, by) = publication_due(&record, days)?;
+        Some(DueItem::PublicationDue {
+            decided_at,
+            by,
+            overdue: now > by,
+        })
+    }
+
+    /// Takes the steps the processes' own configurations chose for `now` (a round's
+    /// [`AtDeadline`](crate::consent::AtDeadline) once its time box has passed), and no
+    /// other: each journalled by [`ENGINE_ACTOR`] with the rule that made it. Returns what
+    /// it did. Idempotent: a second tick at the same `now` finds nothing to do.
+    ///
+    /// # Errors
+    ///
+    /// [`EngineError::Journal`] if the journal cannot be written (steps taken before the
+    /// failure stay written); a step the process it decides for refuses is not an error,
+    /// but is listed in [`Tick::refused`].
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coproduction::{Community, Engine, MemoryJournal};
+    ///
+    /// let engine = Engine::builder(Community::new()).open(MemoryJournal::new())?;
+    /// let tick = engine.tick("2022-09-01T10:00:00Z".parse()?)?;
+    /// assert!(tick.taken.is_empty() && tick.refused.is_empty());
+    /// # Ok::<(), coproduction::Error>(())
+    /// ```
+    pub fn tick(&self, now: Timestamp) -> Result<Tick, EngineError> {
+        let v = self.version_at(now)?;
+        let mut tick = Tick::default();
+        for stream in self.streams() {
+            let Some(shared) = self.shared(&stream)? else {
+                continue;
+            };
+            let Some(step) = lapse_of(&shared, now)? else {
+                continue;
+            };
+            let taken = self.locked(&stream, &shared, Default::default(), |s, held| {
+                self.take_step(&stream, s, held, now, &v)
+            });
+            match taken {
+                Ok(Some(taken)) => tick.taken.push(taken),
+                Ok(None) => {}
+                Err(e) if e.is_refusal() => tick.refused.push(StepRefused {
+                    stream,
+                    step,
+                    reason: crate::limits::shorten_quotes(&e.to_string()).into_owned(),
+                }),
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(tick)
+    }
+
+    /// Takes the step the process on `stream` chose for `now`, if it still has one.
+    fn take_step(
+        &self,
+        id: &StreamId,
+        stream: &mut Stream,
+        held: &mut Held<'_>,
+        now: Timestamp,
+        v: &Version,
+    ) -> Result<Option<StepTaken>, EngineError> {
+        let Some((step, events)) = stream.process().lapse(now) else {
+            return Ok(None);
+        };
+        let witness = Witnessed {
+            stream: id,
+            actor: ENGINE_ACTOR,
+            now,
+            evidence: None,
+        };
+        let events = self.decide(&witness, Acting::Configured(events), stream, held, None, v)?;
+        Ok(Some(StepTaken {
+            stream: id.clone(),
+            step,
+            events,
+        }))
+    }
+}
+
+/// The step the process in `shared` chose for `now`, if any.
+fn lapse_of(shared: &Shared, now: Timestamp) -> Result<Option<DeadlineStep>, EngineError> {
+    let stream = shared.lock().map_err(|_| EngineError::Poisoned)?;
+    Ok(stream.process().lapse(now).map(|(step, _)| step))
+}

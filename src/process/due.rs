@@ -1,0 +1,136 @@
+//! What is due: the items a process waits on at a given time, for an app to show, remind
+//! about or act on.
+//!
+//! The library never reads the clock: [`Engine::due`](crate::engine::Engine::due) takes
+//! `now` and lists, for every stream, what its process waits on: responses awaited in an
+//! objection round and by when, a time box that has passed and what the round's
+//! configuration does next ([`AtDeadline`]), advice asked but not given or given but not
+//! answered, a record whose publication rule T1 asks for, and a review that has come (or is
+//! coming) due. Each item is a [`DueItem`]; [`Due`] names the stream it is in.
+//!
+//! [`Engine::tick`](crate::engine::Engine::tick) takes the steps a configuration chose, and
+//! only those: an item whose [`DueItem::step`] is `None` waits for a member.
+//!
+//! # Example
+//!
+//! ```
+//! use coproduction::process::{Due, DueItem};
+//! use coproduction::community::MemberId;
+//! use coproduction::journal::StreamId;
+//!
+//! let due = Due {
+//!     stream: StreamId::new("meetings")?,
+//!     item: DueItem::ResponsesAwaited {
+//!         members: vec![MemberId::new(3)],
+//!         round: 1,
+//!         by: Some("2022-09-08T10:00:00Z".parse()?),
+//!     },
+//! };
+//! assert_eq!(due.item.step(), None); // a member responds; nothing happens on its own
+//! let json = serde_json::to_string(&due)?;
+//! assert!(json.contains(r#""type":"responses_awaited""#));
+//! # Ok::<(), coproduction::Error>(())
+//! ```
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+
+use crate::community::MemberId;
+use crate::consent::{AtDeadline, DeadlineStep, RoundPhase};
+use crate::journal::StreamId;
+
+/// One item due in one stream.
+///
+/// JSON: `{"stream": "meetings", "item": {"type": "responses_awaited", ...}}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Due {
+    /// The stream whose process waits.
+    pub stream: StreamId,
+    /// What it waits on.
+    pub item: DueItem,
+}
+
+/// What a process waits on. Times are the engine's witness: when a box ends, when a
+/// publication falls due, as the process's own events and configuration say.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+#[non_exhaustive]
+pub enum DueItem {
+    /// An objection round (or an advice process's round) waits on these eligible members'
+    /// responses.
+    ResponsesAwaited {
+        /// Who has not responded yet, in id order.
+        members: Vec<MemberId>,
+        /// The objection round.
+        round: u32,
+        /// When the round's time box ends, if it has one.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        by: Option<Timestamp>,
+    },
+    /// A round's time box has passed: the round takes no more contributions, and what
+    /// happens next is its configuration's choice.
+    TimeBoxPassed {
+        /// When the box ended.
+        ended: Timestamp,
+        /// The phase the round is in.
+        phase: RoundPhase,
+        /// What the round's configuration chose for this point.
+        at_deadline: AtDeadline,
+        /// The step [`Engine::tick`](crate::engine::Engine::tick) takes now; `None` when the
+        /// configuration chose nothing and the round waits for its facilitator.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        step: Option<DeadlineStep>,
+    },
+    /// Advice was asked of these members and they have not given it.
+    AdviceAwaited {
+        /// Who was asked and has not given advice, in id order.
+        members: Vec<MemberId>,
+    },
+    /// Advice was given and the decider has not answered it.
+    AdviceUnanswered {
+        /// Whose advice waits for an answer, in id order.
+        members: Vec<MemberId>,
+    },
+    /// The decision's record is unpublished, and rule T1 asks for it within the charter's
+    /// `publish_days` of the decision.
+    PublicationDue {
+        /// When the decision was taken.
+        decided_at: Timestamp,
+        /// The last moment T1 counts as in time.
+        by: Timestamp,
+        /// Whether that moment has passed.
+        overdue: bool,
+    },
+    /// A standing agreement's review date (a proposal in force or piloted, a funding
+    /// arrangement monitored).
+    ReviewDue {
+        /// The review date.
+        review_date: Timestamp,
+        /// Whether it has come: the review may open.
+        overdue: bool,
+    },
+}
+
+impl DueItem {
+    /// The step [`Engine::tick`](crate::engine::Engine::tick) takes for this item on its
+    /// own: only a passed time box whose round chose one.
+    pub fn step(&self) -> Option<DeadlineStep> {
+        match self {
+            DueItem::TimeBoxPassed { step, .. } => *step,
+            _ => None,
+        }
+    }
+
+    /// The stable name of the item, as in the JSON.
+    pub fn label(&self) -> &'static str {
+        match self {
+            DueItem::ResponsesAwaited { .. } => "responses_awaited",
+            DueItem::TimeBoxPassed { .. } => "time_box_passed",
+            DueItem::AdviceAwaited { .. } => "advice_awaited",
+            DueItem::AdviceUnanswered { .. } => "advice_unanswered",
+            DueItem::PublicationDue { .. } => "publication_due",
+            DueItem::ReviewDue { .. } => "review_due",
+        }
+    }
+}
