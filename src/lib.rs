@@ -194,6 +194,8 @@ pub mod metrics;
 pub mod process;
 pub mod proposal;
 pub mod report;
+#[cfg(feature = "server")]
+pub mod serve;
 mod slug;
 pub mod values;
 pub mod wire;

@@ -53,7 +53,7 @@ use coproduction::ErrorKind;
 use coproduction::cocreation::{CoCreation, CoCreationError, SessionId};
 use coproduction::community::Community;
 use coproduction::consent::ConsentProcess;
-use coproduction::engine::{Engine, EngineError, EngineEvent};
+use coproduction::engine::{Engine, EngineBuilder, EngineError, EngineEvent};
 use coproduction::funding::FundingProcess;
 use coproduction::governance::{Governance, GovernanceMap};
 use coproduction::journal::{FileJournal, JournalError, MemoryJournal, OpenReport, StreamId};
@@ -99,22 +99,41 @@ enum Command {
         /// The community (JSON).
         #[arg(long)]
         community: PathBuf,
-        /// The governance map (JSON); without it, processes are not routed.
+        #[command(flatten)]
+        founding: Founding,
+    },
+    /// Serve the engine over HTTP on a journal (feature `server`): POST requests, GET
+    /// records, reports, what is due, metrics and the event feed (the `serve` module's guide
+    /// lists the endpoints). Prints `listening on ADDRESS` once it listens; stops on Ctrl-C
+    /// or SIGTERM after finishing every request it began.
+    #[cfg(feature = "server")]
+    Serve {
+        /// The journal file (JSON lines); created if missing, founded with `--community`.
         #[arg(long)]
-        governance: Option<PathBuf>,
-        /// The charter (JSON); the default charter when absent.
+        journal: PathBuf,
+        /// The community (JSON) a new journal is founded with; a journal that has its
+        /// founding opens from it alone.
         #[arg(long)]
-        charter: Option<PathBuf>,
-        /// When a new journal's founding is dated (the Unix epoch when absent); changes to
-        /// the community take effect in time order from it. Ignored for a journal that has
-        /// its founding.
+        community: Option<PathBuf>,
+        #[command(flatten)]
+        founding: Founding,
+        /// The address to listen on (port 0: any free port).
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: String,
+        /// The header the app's authentication sets to the acting member's number.
+        #[arg(long, default_value = coproduction::serve::ACTOR_HEADER)]
+        actor_header: String,
+        /// Take each request's `actor` at its word, with no header: only on a network
+        /// nobody untrusted can reach.
+        #[arg(long, conflicts_with = "actor_header")]
+        trust_body_actor: bool,
+        /// Take each request's `now` at its word (to import history); otherwise a request
+        /// dated further than `--clock-tolerance` seconds from the server's clock is refused.
         #[arg(long)]
-        founded_at: Option<String>,
-        /// The funding policy (JSON) a new journal is founded with: funding decisions then
-        /// follow the policy in force and may leave it out of `identify`. Checked against
-        /// the founding of a journal that has one.
-        #[arg(long)]
-        funding_policy: Option<PathBuf>,
+        trust_request_time: bool,
+        /// How far, in seconds, a request's time may lie from the server's clock.
+        #[arg(long, default_value_t = 300)]
+        clock_tolerance: i64,
     },
     /// Verify a journal's hash chain and print a summary of its streams as JSON.
     Replay {
@@ -236,6 +255,60 @@ enum Graph {
         #[arg(long)]
         governance: PathBuf,
     },
+}
+
+/// How a new journal is founded, beside its community.
+#[derive(clap::Args)]
+struct Founding {
+    /// The governance map (JSON); without it, processes are not routed.
+    #[arg(long)]
+    governance: Option<PathBuf>,
+    /// The charter (JSON); the default charter when absent.
+    #[arg(long)]
+    charter: Option<PathBuf>,
+    /// When a new journal's founding is dated (the Unix epoch when absent); changes to the
+    /// community take effect in time order from it. Ignored for a journal that has its
+    /// founding.
+    #[arg(long)]
+    founded_at: Option<String>,
+    /// The funding policy (JSON) a new journal is founded with: funding decisions then
+    /// follow the policy in force and may leave it out of `identify`. Checked against the
+    /// founding of a journal that has one.
+    #[arg(long)]
+    funding_policy: Option<PathBuf>,
+}
+
+impl Founding {
+    /// The engine's builder for `community` (a file), founded as these options say.
+    fn builder(&self, community: &Path) -> Result<EngineBuilder, Stop> {
+        let founded_at = self
+            .founded_at
+            .as_ref()
+            .map(|t| time("--founded-at", t))
+            .transpose()?;
+        let community: Community = json(community)?;
+        let governance = match &self.governance {
+            None => None,
+            Some(path) => {
+                let map: GovernanceMap = json(path)?;
+                Some(
+                    Governance::new(map, &community)
+                        .map_err(|e| Stop::from(coproduction::Error::from(e)).at(name(path)))?,
+                )
+            }
+        };
+        let mut builder = Engine::builder(community).charter(charter(self.charter.as_ref())?);
+        if let Some(governance) = governance {
+            builder = builder.governance(governance);
+        }
+        if let Some(at) = founded_at {
+            builder = builder.founded_at(at);
+        }
+        if let Some(path) = &self.funding_policy {
+            builder = builder.funding_policy(json(path)?);
+        }
+        Ok(builder)
+    }
 }
 
 #[derive(Subcommand)]
@@ -551,33 +624,9 @@ fn run(cli: Cli) -> Result<(), Stop> {
         Command::Run {
             journal: path,
             community,
-            governance,
-            charter: c,
-            founded_at,
-            funding_policy,
+            founding,
         } => {
-            let founded_at = founded_at.map(|t| time("--founded-at", &t)).transpose()?;
-            let community: Community = json(&community)?;
-            let governance =
-                match governance {
-                    None => None,
-                    Some(path) => {
-                        let map: GovernanceMap = json(&path)?;
-                        Some(Governance::new(map, &community).map_err(|e| {
-                            Stop::from(coproduction::Error::from(e)).at(name(&path))
-                        })?)
-                    }
-                };
-            let mut builder = Engine::builder(community).charter(charter(c.as_ref())?);
-            if let Some(governance) = governance {
-                builder = builder.governance(governance);
-            }
-            if let Some(at) = founded_at {
-                builder = builder.founded_at(at);
-            }
-            if let Some(path) = funding_policy {
-                builder = builder.funding_policy(json(&path)?);
-            }
+            let builder = founding.builder(&community)?;
             let engine = builder.open(journal(&path)?)?;
             let mut input = std::io::stdin().lock();
             let mut buf = Vec::new();
@@ -616,6 +665,49 @@ fn run(cli: Cli) -> Result<(), Stop> {
             let summary =
                 serde_json::json!({"events": events, "chain": "verified", "streams": streams});
             writeln!(out, "{summary}")?;
+        }
+        #[cfg(feature = "server")]
+        Command::Serve {
+            journal: path,
+            community,
+            founding,
+            listen,
+            actor_header,
+            trust_body_actor,
+            trust_request_time,
+            clock_tolerance,
+        } => {
+            use coproduction::serve::{ActorSource, Clock, ServerConfig};
+            let opened = journal(&path)?;
+            let engine = match &community {
+                Some(community) => founding.builder(community)?.open(opened)?,
+                None => Engine::from_journal(opened).map_err(|e| Stop::from(e).at(name(&path)))?,
+            };
+            let actor = if trust_body_actor {
+                ActorSource::Body
+            } else {
+                ActorSource::Header(
+                    axum::http::HeaderName::try_from(actor_header.as_str()).map_err(|_| {
+                        Stop::refused(format!(
+                            "--actor-header `{}` is not a header name",
+                            limits::quote(&actor_header)
+                        ))
+                    })?,
+                )
+            };
+            let clock = if trust_request_time {
+                Clock::Request
+            } else {
+                Clock::Server {
+                    tolerance: jiff::SignedDuration::from_secs(clock_tolerance.max(0)),
+                }
+            };
+            let config = ServerConfig {
+                actor,
+                clock,
+                ..ServerConfig::default()
+            };
+            serve(engine, config, &listen, &mut out)?;
         }
         Command::Due { journal: path, now } => {
             let now = time("--now", &now)?;
@@ -780,6 +872,60 @@ fn run(cli: Cli) -> Result<(), Stop> {
         }
     }
     Ok(())
+}
+
+/// Serves `engine` on `listen` until Ctrl-C or SIGTERM, finishing every request begun.
+#[cfg(feature = "server")]
+fn serve<J>(
+    engine: Engine<J>,
+    config: coproduction::serve::ServerConfig,
+    listen: &str,
+    out: &mut impl Write,
+) -> Result<(), Stop>
+where
+    J: coproduction::journal::Journal<Event = EngineEvent> + Send + Sync + 'static,
+{
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(async {
+        let listener = tokio::net::TcpListener::bind(listen).await.map_err(|e| {
+            Stop::refused(format!("cannot listen on {}: {e}", limits::quote(listen)))
+        })?;
+        writeln!(out, "listening on {}", listener.local_addr()?)?;
+        out.flush()?;
+        let app = coproduction::serve::router(std::sync::Arc::new(engine), config);
+        axum::serve(listener, app)
+            .with_graceful_shutdown(stopping())
+            .await?;
+        Ok(())
+    })
+}
+
+/// Resolves when the process is asked to stop: Ctrl-C, or SIGTERM on Unix.
+#[cfg(feature = "server")]
+async fn stopping() {
+    let interrupt = async {
+        // Without a handler there is no Ctrl-C to wait for; SIGTERM still stops.
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {}
+        () = terminate => {}
+    }
 }
 
 fn main() -> ExitCode {

@@ -230,6 +230,50 @@ pub enum EngineError {
 }
 
 impl EngineError {
+    /// A stable `snake_case` name of the error's kind, for the wire (an HTTP server's error
+    /// body, a log): `gate`, `refused`, `unknown_actor`, `conflict`... One name per variant,
+    /// and for [`EngineError::Journal`] one per kind of journal error.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            EngineError::Json { .. } => "json",
+            EngineError::Input(_) => "input",
+            EngineError::UnknownActor { .. } => "unknown_actor",
+            EngineError::UnknownStream { .. } => "unknown_stream",
+            EngineError::KindRequired { .. } => "kind_required",
+            EngineError::OffRoute { .. } => "off_route",
+            EngineError::Unwitnessed { .. } => "unwitnessed",
+            EngineError::Unattested { .. } => "unattested",
+            EngineError::Governance { .. } => "governance",
+            EngineError::Refused { .. } => "refused",
+            EngineError::Part { .. } => "part_refused",
+            EngineError::EvidenceRequired { .. } => "evidence_required",
+            EngineError::WrongProcess { .. } => "wrong_process",
+            EngineError::RecordedByTheEngine { .. } => "recorded_by_the_engine",
+            EngineError::UnknownLink { .. } => "unknown_link",
+            EngineError::LinkRefused { .. } => "link_refused",
+            EngineError::Gate { .. } => "gate",
+            EngineError::Change { .. } => "change_refused",
+            EngineError::ReservedStream { .. } => "reserved_stream",
+            EngineError::ChangeNotAdopted { .. } => "change_not_adopted",
+            EngineError::NotTheFounding { .. } => "not_the_founding",
+            EngineError::NoFounding => "no_founding",
+            EngineError::History { .. } => "history",
+            EngineError::Journal(journal) => match journal {
+                JournalError::Conflict { .. } => "conflict",
+                JournalError::Corruption { .. } => "journal_corrupt",
+                JournalError::Encode { .. } => "journal_encode",
+                JournalError::DuplicateStream { .. } => "duplicate_stream",
+                JournalError::SequenceOverflow { .. } => "sequence_overflow",
+                JournalError::InvalidStreamId { .. } => "invalid_stream",
+                JournalError::Io { .. } => "journal_io",
+                JournalError::Database { .. } => "journal_database",
+                JournalError::Poisoned { .. } => "journal_poisoned",
+                JournalError::Locked { .. } => "journal_locked",
+            },
+            EngineError::Poisoned => "poisoned",
+        }
+    }
+
     /// Whether the request was refused, rather than the engine failing to take it.
     ///
     /// A refusal says the request is not one the engine takes: an unknown actor, a route
@@ -297,6 +341,18 @@ mod tests {
 
     fn stream() -> StreamId {
         StreamId::new("s").unwrap()
+    }
+
+    #[test]
+    fn every_variant_has_a_kind_of_its_own() {
+        let kinds: Vec<&str> = every_variant().iter().map(|(e, _)| e.kind()).collect();
+        let distinct: std::collections::BTreeSet<&str> = kinds.iter().copied().collect();
+        assert_eq!(distinct.len(), kinds.len(), "{kinds:?}");
+        assert!(
+            kinds
+                .iter()
+                .all(|k| k.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
+        );
     }
 
     /// One of every variant, with whether it is a refusal.

@@ -1,0 +1,605 @@
+//! The engine over HTTP (feature `server`): requests in, records, reports, what is due,
+//! metrics and an event feed out, for apps in any language.
+//!
+//! [`router`] builds an [`axum::Router`] over an [`Engine`]; `coproduction serve` runs it on
+//! a file, SQLite or PostgreSQL journal. Every body is the [wire format](crate::wire)'s JSON.
+//!
+//! | method and path | what it does |
+//! |---|---|
+//! | `POST /requests` | hands a [`Request`] to the engine; `200` with the envelopes written |
+//! | `GET /streams` | the streams, in order |
+//! | `GET /streams/{stream}` | a process's kind, phase and version |
+//! | `GET /streams/{stream}/record?now=T&format=json\|markdown\|html\|document` | its decision record (the whole [`DecisionDocument`] with `document`) |
+//! | `GET /streams/{stream}/report?now=T` | its value report |
+//! | `GET /due?now=T` | what is due ([`Engine::due`]) |
+//! | `GET /metrics` | the metrics from the journal |
+//! | `GET /events?after=P&wait=S&limit=N` | the envelopes after position `P`, waiting up to `S` seconds (long-poll) for one |
+//! | `GET /events/sse?after=P` | the same as server-sent events, one per envelope, its `id` the position (`Last-Event-ID` resumes) |
+//! | `GET /health` | `{"status": "ok", "position": P}`, the journal's last position |
+//!
+//! # Who acts, and when
+//!
+//! The library takes a request's `actor` at its word; a server must not. By default
+//! ([`ActorSource::Header`]) the acting member comes from a header the app's own
+//! authentication sets in front of the server (`x-coproduction-member` unless configured),
+//! and a request whose `actor` differs is refused (`403`, `actor_mismatch`); without the
+//! header, `401` (`no_actor`). Deploy it behind an authenticating proxy that sets the header
+//! from the signed-in member and strips any header of that name a client sent. Only a
+//! server on a trusted network, for tests or a single-user tool, takes the body's word
+//! ([`ActorSource::Body`]).
+//!
+//! Likewise the time: by default ([`Clock::Server`]) a request dated more than the
+//! tolerance away from the server's clock is refused (`422`, `clock_skew`), so nobody
+//! backdates a decision through the server; importing history needs [`Clock::Request`].
+//!
+//! # Errors on the wire
+//!
+//! A refusal keeps its typed error: an HTTP status and a JSON body
+//! `{"error": {"kind": "...", "message": "..."}}`, the kind one of
+//! [`EngineError::kind`]'s names or the server's own (`no_actor`, `actor_mismatch`,
+//! `clock_skew`, `bad_query`, `unknown_stream`). `400` for malformed input, `401` and `403`
+//! for who acts, `404` for an unknown stream, `409` for a race another writer won, `422` for
+//! a request the community's rules refuse, `500` when the engine could not do its work
+//! (nothing was written by that request).
+//!
+//! # Shutting down
+//!
+//! A request is acknowledged only once the journal has written it; `coproduction serve`
+//! stops on Ctrl-C or `SIGTERM` by finishing every request it has begun
+//! ([`axum::serve()`]'s graceful shutdown), so nothing acknowledged is lost.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::http::{HeaderMap, HeaderName, StatusCode, header};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use jiff::{SignedDuration, Timestamp};
+use serde::{Deserialize, Serialize};
+
+use crate::community::MemberId;
+use crate::engine::{Engine, EngineError, EngineEvent, Request};
+use crate::journal::{Envelope, Journal, StreamId};
+use crate::report::{DecisionDocument, DecisionRecordMarkdown};
+
+/// Where the server takes the acting member from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ActorSource {
+    /// From this header, set by the app's authentication in front of the server; a request
+    /// whose `actor` differs is refused.
+    Header(HeaderName),
+    /// From the request's own `actor`, unchecked: only for a server nobody untrusted can
+    /// reach.
+    Body,
+}
+
+/// Which clock dates a request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Clock {
+    /// The server's: a request whose `now` lies further than `tolerance` from it is refused.
+    Server {
+        /// How far a request's time may lie from the server's clock.
+        tolerance: SignedDuration,
+    },
+    /// The request's own, unchecked: for importing history recorded elsewhere.
+    Request,
+}
+
+/// How a server runs: who acts, which clock, how long a long-poll may wait.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServerConfig {
+    /// Where the acting member comes from.
+    pub actor: ActorSource,
+    /// Which clock dates requests.
+    pub clock: Clock,
+    /// The longest a long-poll on the event feed waits for an event.
+    pub max_wait: Duration,
+    /// How often the feed looks in the journal for new events.
+    pub poll: Duration,
+}
+
+/// The header the acting member comes in by default.
+pub const ACTOR_HEADER: &str = "x-coproduction-member";
+
+impl Default for ServerConfig {
+    /// The acting member from [`ACTOR_HEADER`], the server's clock with five minutes'
+    /// tolerance, long-polls of at most 30 seconds, the journal looked at every 100 ms.
+    fn default() -> Self {
+        Self {
+            actor: ActorSource::Header(HeaderName::from_static(ACTOR_HEADER)),
+            clock: Clock::Server {
+                tolerance: SignedDuration::from_mins(5),
+            },
+            max_wait: Duration::from_secs(30),
+            poll: Duration::from_millis(100),
+        }
+    }
+}
+
+/// What the handlers share: the engine and how the server runs.
+struct App<J> {
+    engine: Arc<Engine<J>>,
+    config: ServerConfig,
+}
+
+/// The router of the HTTP API over `engine`, run as `config` says (see the module guide for
+/// the endpoints). Serve it with [`axum::serve()`].
+///
+/// # Example
+///
+/// ```
+/// use std::sync::Arc;
+/// use coproduction::serve::{router, ServerConfig};
+/// use coproduction::{Community, Engine, MemoryJournal};
+///
+/// let engine = Arc::new(Engine::builder(Community::new()).open(MemoryJournal::new())?);
+/// let app = router(engine, ServerConfig::default());
+/// # let _ = app;
+/// # Ok::<(), coproduction::Error>(())
+/// ```
+pub fn router<J>(engine: Arc<Engine<J>>, config: ServerConfig) -> Router
+where
+    J: Journal<Event = EngineEvent> + Send + Sync + 'static,
+{
+    let app = Arc::new(App { engine, config });
+    Router::new()
+        .route("/health", get(health::<J>))
+        .route("/requests", post(post_request::<J>))
+        .route("/streams", get(streams::<J>))
+        .route("/streams/{stream}", get(stream_state::<J>))
+        .route("/streams/{stream}/record", get(record::<J>))
+        .route("/streams/{stream}/report", get(report::<J>))
+        .route("/due", get(due::<J>))
+        .route("/metrics", get(metrics::<J>))
+        .route("/events", get(events::<J>))
+        .route("/events/sse", get(events_sse::<J>))
+        // A request line's own limit, with room for the HTTP framing around it.
+        .layer(DefaultBodyLimit::max(
+            crate::limits::REQUEST_LINE_BYTES + 1024,
+        ))
+        .with_state(app)
+}
+
+/// A refusal or failure as the wire carries it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ErrorBody {
+    /// What went wrong.
+    pub error: ErrorDetail,
+}
+
+/// The kind of a refusal and its message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ErrorDetail {
+    /// A stable name: one of [`EngineError::kind`]'s, or the server's own.
+    pub kind: String,
+    /// What was wrong, quoting input only in short.
+    pub message: String,
+}
+
+/// An error response: a status and an [`ErrorBody`].
+struct Refusal(StatusCode, &'static str, String);
+
+impl IntoResponse for Refusal {
+    fn into_response(self) -> Response {
+        let Refusal(status, kind, message) = self;
+        let body = ErrorBody {
+            error: ErrorDetail {
+                kind: kind.to_owned(),
+                message: crate::limits::shorten_quotes(&message).into_owned(),
+            },
+        };
+        (status, axum::Json(body)).into_response()
+    }
+}
+
+impl From<EngineError> for Refusal {
+    fn from(e: EngineError) -> Self {
+        let status = match &e {
+            _ if !e.is_refusal() => StatusCode::INTERNAL_SERVER_ERROR,
+            EngineError::Json { .. } | EngineError::Input(_) => StatusCode::BAD_REQUEST,
+            EngineError::UnknownActor { .. } => StatusCode::FORBIDDEN,
+            EngineError::UnknownStream { .. } => StatusCode::NOT_FOUND,
+            EngineError::Journal(_) => StatusCode::CONFLICT,
+            _ => StatusCode::UNPROCESSABLE_ENTITY,
+        };
+        Refusal(status, e.kind(), e.to_string())
+    }
+}
+
+/// Runs `work` on a thread that may block (the engine writes its journal synchronously).
+async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, Refusal> + Send + 'static,
+) -> Result<T, Refusal> {
+    tokio::task::spawn_blocking(work).await.unwrap_or_else(|e| {
+        Err(Refusal(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "failed",
+            format!("the request's worker stopped: {e}"),
+        ))
+    })
+}
+
+fn stream_id(stream: &str) -> Result<StreamId, Refusal> {
+    StreamId::new(stream).map_err(|e| Refusal(StatusCode::BAD_REQUEST, "bad_query", e.to_string()))
+}
+
+/// The time a query asks about: `now` if given (RFC 3339), the server's clock otherwise.
+fn query_time(now: Option<&str>) -> Result<Timestamp, Refusal> {
+    match now {
+        None => Ok(Timestamp::now()),
+        Some(text) => text.parse().map_err(|e| {
+            Refusal(
+                StatusCode::BAD_REQUEST,
+                "bad_query",
+                format!("`now` is not an RFC 3339 time: {e}"),
+            )
+        }),
+    }
+}
+
+async fn health<J>(State(app): State<Arc<App<J>>>) -> Result<Response, Refusal>
+where
+    J: Journal<Event = EngineEvent> + Send + Sync + 'static,
+{
+    let position = blocking(move || {
+        app.engine
+            .journal()
+            .read_all_with(|all| all.last().map_or(0, |e| e.position))
+            .map_err(|e| Refusal::from(EngineError::Journal(e)))
+    })
+    .await?;
+    Ok(axum::Json(serde_json::json!({"status": "ok", "position": position})).into_response())
+}
+
+/// The acting member the server vouches for: from the configured header, or the body's.
+fn vouched_actor(
+    config: &ServerConfig,
+    headers: &HeaderMap,
+    claimed: MemberId,
+) -> Result<(), Refusal> {
+    let ActorSource::Header(name) = &config.actor else {
+        return Ok(());
+    };
+    let Some(value) = headers.get(name) else {
+        return Err(Refusal(
+            StatusCode::UNAUTHORIZED,
+            "no_actor",
+            format!("the request carries no `{name}` header naming the acting member"),
+        ));
+    };
+    let vouched: Option<u64> = value.to_str().ok().and_then(|v| v.trim().parse().ok());
+    match vouched {
+        Some(member) if member == claimed.get() => Ok(()),
+        Some(member) => Err(Refusal(
+            StatusCode::FORBIDDEN,
+            "actor_mismatch",
+            format!(
+                "the request acts as {claimed}, but the `{name}` header names {}",
+                MemberId::new(member)
+            ),
+        )),
+        None => Err(Refusal(
+            StatusCode::UNAUTHORIZED,
+            "no_actor",
+            format!("the `{name}` header does not name a member by number"),
+        )),
+    }
+}
+
+/// Whether the request's time is within the server clock's tolerance.
+fn in_time(config: &ServerConfig, now: Timestamp) -> Result<(), Refusal> {
+    let Clock::Server { tolerance } = config.clock else {
+        return Ok(());
+    };
+    // Whole seconds: the message says how far off, not to the nanosecond.
+    let drift = SignedDuration::from_secs(now.duration_since(Timestamp::now()).abs().as_secs());
+    if drift > tolerance {
+        return Err(Refusal(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "clock_skew",
+            format!(
+                "the request is dated {now}, {drift:#} from the server's clock; at most {tolerance:#} is taken"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+async fn post_request<J>(
+    State(app): State<Arc<App<J>>>,
+    headers: HeaderMap,
+    body: String,
+) -> Result<Response, Refusal>
+where
+    J: Journal<Event = EngineEvent> + Send + Sync + 'static,
+{
+    // Read as the engine reads a JSON request: its length, then strictly.
+    crate::limits::check_line(&body).map_err(|e| Refusal::from(EngineError::Input(e)))?;
+    let request: Request = crate::limits::from_json(&body).map_err(|e| {
+        Refusal::from(match e {
+            crate::limits::InputError::Json { message } => EngineError::Json { message },
+            other => EngineError::Input(other),
+        })
+    })?;
+    vouched_actor(&app.config, &headers, request.actor)?;
+    in_time(&app.config, request.now)?;
+    let written = blocking(move || app.engine.handle(request).map_err(Refusal::from)).await?;
+    Ok(axum::Json(serde_json::json!({ "events": written })).into_response())
+}
+
+async fn streams<J>(State(app): State<Arc<App<J>>>) -> Response
+where
+    J: Journal<Event = EngineEvent> + Send + Sync + 'static,
+{
+    axum::Json(app.engine.streams()).into_response()
+}
+
+/// A process as `GET /streams/{stream}` shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StreamView {
+    /// The stream.
+    pub stream: StreamId,
+    /// The process's kind (`consent`, `proposal`, `funding`...).
+    pub process: crate::engine::ProcessKind,
+    /// Its phase.
+    pub phase: String,
+    /// The stream's last sequence number: the `expected` of its next append.
+    pub version: u64,
+}
+
+async fn stream_state<J>(
+    State(app): State<Arc<App<J>>>,
+    Path(stream): Path<String>,
+) -> Result<Response, Refusal>
+where
+    J: Journal<Event = EngineEvent> + Send + Sync + 'static,
+{
+    let stream = stream_id(&stream)?;
+    let view = blocking(move || {
+        let state = app.engine.state(&stream).ok_or_else(|| unknown(&stream))?;
+        let version = app
+            .engine
+            .journal()
+            .version(&stream)
+            .map_err(|e| Refusal::from(EngineError::Journal(e)))?;
+        Ok(StreamView {
+            process: state.kind(),
+            phase: state.phase_label().to_owned(),
+            stream,
+            version,
+        })
+    })
+    .await?;
+    Ok(axum::Json(view).into_response())
+}
+
+fn unknown(stream: &StreamId) -> Refusal {
+    Refusal(
+        StatusCode::NOT_FOUND,
+        "unknown_stream",
+        format!("no process runs on stream `{stream}`"),
+    )
+}
+
+/// The query of a record: when, and in which form.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RecordQuery {
+    now: Option<String>,
+    format: Option<String>,
+}
+
+async fn record<J>(
+    State(app): State<Arc<App<J>>>,
+    Path(stream): Path<String>,
+    Query(query): Query<RecordQuery>,
+) -> Result<Response, Refusal>
+where
+    J: Journal<Event = EngineEvent> + Send + Sync + 'static,
+{
+    let stream = stream_id(&stream)?;
+    let now = query_time(query.now.as_deref())?;
+    let format = query.format.unwrap_or_else(|| "json".to_owned());
+    blocking(move || {
+        let engine = &app.engine;
+        if format == "document" {
+            let document = engine
+                .export(&stream, now)
+                .map_err(Refusal::from)?
+                .ok_or_else(|| unknown(&stream))?;
+            return Ok(axum::Json::<DecisionDocument>(document).into_response());
+        }
+        let record = engine
+            .record(&stream, now)
+            .ok_or_else(|| unknown(&stream))?;
+        if format == "json" {
+            return Ok(axum::Json(record).into_response());
+        }
+        let report = engine
+            .report(&stream, now)
+            .ok_or_else(|| unknown(&stream))?;
+        let review = engine.review(&stream);
+        let names = engine.community();
+        let title = stream.to_string();
+        let mut markdown = DecisionRecordMarkdown::new(&record, &report).with_names(&names);
+        if record.proposed.is_none() {
+            markdown = markdown.titled(&title);
+        }
+        if let Some(review) = &review {
+            markdown = markdown.with_review(review);
+        }
+        match format.as_str() {
+            "markdown" => Ok((
+                [(header::CONTENT_TYPE, "text/markdown; charset=utf-8")],
+                markdown.to_string(),
+            )
+                .into_response()),
+            "html" => Ok((
+                [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+                markdown.html().to_string(),
+            )
+                .into_response()),
+            other => Err(Refusal(
+                StatusCode::BAD_REQUEST,
+                "bad_query",
+                format!("no record format `{other}`: json, markdown, html or document"),
+            )),
+        }
+    })
+    .await
+}
+
+/// A query that names only a time.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AtQuery {
+    now: Option<String>,
+}
+
+async fn report<J>(
+    State(app): State<Arc<App<J>>>,
+    Path(stream): Path<String>,
+    Query(query): Query<AtQuery>,
+) -> Result<Response, Refusal>
+where
+    J: Journal<Event = EngineEvent> + Send + Sync + 'static,
+{
+    let stream = stream_id(&stream)?;
+    let now = query_time(query.now.as_deref())?;
+    let report = blocking(move || {
+        app.engine
+            .report(&stream, now)
+            .ok_or_else(|| unknown(&stream))
+    })
+    .await?;
+    Ok(axum::Json(report).into_response())
+}
+
+async fn due<J>(
+    State(app): State<Arc<App<J>>>,
+    Query(query): Query<AtQuery>,
+) -> Result<Response, Refusal>
+where
+    J: Journal<Event = EngineEvent> + Send + Sync + 'static,
+{
+    let now = query_time(query.now.as_deref())?;
+    let due = blocking(move || Ok(app.engine.due(now))).await?;
+    Ok(axum::Json(due).into_response())
+}
+
+async fn metrics<J>(State(app): State<Arc<App<J>>>) -> Result<Response, Refusal>
+where
+    J: Journal<Event = EngineEvent> + Send + Sync + 'static,
+{
+    let metrics = blocking(move || app.engine.metrics(None).map_err(Refusal::from)).await?;
+    Ok(axum::Json(metrics).into_response())
+}
+
+/// The query of the event feed: after which position, how long to wait, how many at most.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FeedQuery {
+    after: Option<u64>,
+    wait: Option<u64>,
+    limit: Option<usize>,
+}
+
+/// The most envelopes one read of the feed returns.
+pub const FEED_LIMIT: usize = 1000;
+
+/// A page of the event feed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FeedPage {
+    /// The envelopes after the cursor, in position order.
+    pub events: Vec<Envelope<EngineEvent>>,
+    /// The cursor to ask from next: the last position returned, or the one asked from.
+    pub next: u64,
+}
+
+/// The envelopes after position `after`, at most `limit`, read from the journal (so a feed
+/// sees what every writer of a shared journal wrote).
+fn read_after<J: Journal<Event = EngineEvent>>(
+    journal: &J,
+    after: u64,
+    limit: usize,
+) -> Result<Vec<Envelope<EngineEvent>>, Refusal> {
+    journal
+        .read_all_with(|all| {
+            let from = all.partition_point(|e| e.position <= after);
+            all.iter().skip(from).take(limit).cloned().collect()
+        })
+        .map_err(|e| Refusal::from(EngineError::Journal(e)))
+}
+
+async fn events<J>(
+    State(app): State<Arc<App<J>>>,
+    Query(query): Query<FeedQuery>,
+) -> Result<Response, Refusal>
+where
+    J: Journal<Event = EngineEvent> + Send + Sync + 'static,
+{
+    let after = query.after.unwrap_or(0);
+    let limit = query.limit.unwrap_or(FEED_LIMIT).clamp(1, FEED_LIMIT);
+    let wait = Duration::from_secs(query.wait.unwrap_or(0)).min(app.config.max_wait);
+    let deadline = tokio::time::Instant::now() + wait;
+    loop {
+        let engine = Arc::clone(&app.engine);
+        let events = blocking(move || read_after(engine.journal(), after, limit)).await?;
+        if !events.is_empty() || tokio::time::Instant::now() >= deadline {
+            let next = events.last().map_or(after, |e| e.position);
+            return Ok(axum::Json(FeedPage { events, next }).into_response());
+        }
+        tokio::time::sleep(app.config.poll).await;
+    }
+}
+
+async fn events_sse<J>(
+    State(app): State<Arc<App<J>>>,
+    headers: HeaderMap,
+    Query(query): Query<FeedQuery>,
+) -> Result<Response, Refusal>
+where
+    J: Journal<Event = EngineEvent> + Send + Sync + 'static,
+{
+    // A reconnecting client says where it stopped; otherwise the query does.
+    let resumed = headers
+        .get("last-event-id")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    let after = resumed.or(query.after).unwrap_or(0);
+    let stream = futures_util::stream::unfold(
+        (app, after, Vec::<Envelope<EngineEvent>>::new().into_iter()),
+        |(app, mut after, mut pending)| async move {
+            loop {
+                if let Some(envelope) = pending.next() {
+                    after = envelope.position;
+                    let event = Event::default()
+                        .id(envelope.position.to_string())
+                        .event("envelope")
+                        .json_data(&envelope)
+                        .map_err(|e| EngineError::Json {
+                            message: e.to_string(),
+                        });
+                    return Some((event, (app, after, pending)));
+                }
+                let engine = Arc::clone(&app.engine);
+                match blocking(move || read_after(engine.journal(), after, FEED_LIMIT)).await {
+                    Ok(events) if !events.is_empty() => pending = events.into_iter(),
+                    Ok(_) => tokio::time::sleep(app.config.poll).await,
+                    // The journal could not be read: end the stream; the client resumes.
+                    Err(_) => return None,
+                }
+            }
+        },
+    );
+    Ok(Sse::new(stream)
+        .keep_alive(KeepAlive::default())
+        .into_response())
+}

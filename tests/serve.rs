@@ -1,0 +1,560 @@
+//! The HTTP API (feature `server`), every endpoint driven through the router as a client
+//! would: requests in the wire format with the acting member in the header the app's
+//! authentication sets, refusals as typed errors, records in every form, and the event feed
+//! by long-poll and server-sent events, across a restart.
+#![cfg(feature = "server")]
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request as HttpRequest, StatusCode};
+use coproduction::engine::{Engine, EngineEvent};
+use coproduction::governance::Governance;
+use coproduction::journal::{FileJournal, Journal, MemoryJournal};
+use coproduction::serve::{ActorSource, Clock, ErrorBody, FeedPage, ServerConfig, router};
+use coproduction::{Community, ConsentProcess};
+use serde_json::{Value, json};
+use tower::ServiceExt;
+
+fn community() -> Community {
+    serde_json::from_str(include_str!("../examples/data/community.json")).unwrap()
+}
+
+fn engine_on<J: Journal<Event = EngineEvent>>(journal: J) -> Engine<J> {
+    let community = community();
+    let governance =
+        Governance::from_json(include_str!("../examples/data/governance.json"), &community)
+            .unwrap();
+    Engine::builder(community)
+        .governance(governance)
+        .open(journal)
+        .unwrap()
+}
+
+/// A server that takes requests' times at their word (they are dated in 2022), the actor
+/// from the default header.
+fn config() -> ServerConfig {
+    ServerConfig {
+        clock: Clock::Request,
+        poll: Duration::from_millis(20),
+        ..ServerConfig::default()
+    }
+}
+
+fn app() -> (Router, Arc<Engine<MemoryJournal<EngineEvent>>>) {
+    let engine = Arc::new(engine_on(MemoryJournal::new()));
+    (router(Arc::clone(&engine), config()), engine)
+}
+
+/// Sends `request` and returns the status and the body as text.
+async fn send(app: &Router, request: HttpRequest<Body>) -> (StatusCode, String) {
+    let response = app.clone().oneshot(request).await.unwrap();
+    let status = response.status();
+    let bytes = axum::body::to_bytes(response.into_body(), 1 << 24)
+        .await
+        .unwrap();
+    (status, String::from_utf8(bytes.to_vec()).unwrap())
+}
+
+async fn get(app: &Router, path: &str) -> (StatusCode, String) {
+    send(app, HttpRequest::get(path).body(Body::empty()).unwrap()).await
+}
+
+/// POSTs `body` as member `as_member` (in the header), or with no header.
+async fn post(app: &Router, as_member: Option<u64>, body: &str) -> (StatusCode, String) {
+    let mut request = HttpRequest::post("/requests").header("content-type", "application/json");
+    if let Some(member) = as_member {
+        request = request.header("x-coproduction-member", member.to_string());
+    }
+    send(app, request.body(Body::from(body.to_owned())).unwrap()).await
+}
+
+fn kind_of(body: &str) -> String {
+    let error: ErrorBody = serde_json::from_str(body).unwrap_or_else(|e| panic!("{e}: {body}"));
+    error.error.kind
+}
+
+fn request(actor: u64, minute: u32, command: Value) -> String {
+    json!({
+        "stream": "working-model", "actor": actor,
+        "now": format!("2022-09-01T10:{minute:02}:00Z"),
+        "command": {"process": "consent", "command": command}
+    })
+    .to_string()
+}
+
+fn open_round() -> String {
+    json!({
+        "stream": "working-model", "actor": 1, "now": "2022-09-01T10:00:00Z",
+        "kind": "working_model",
+        "command": {"process": "consent", "command": {"type": "open_on_route",
+            "title": "Pilot associate roles", "proposal": "Flexible roles, no titles.",
+            "roles": {"proposer": 1, "facilitator": 13, "secretary": 14}}}
+    })
+    .to_string()
+}
+
+/// Member `member` consents, through the API, at `minute`.
+async fn consents(app: &Router, member: u64, minute: u32) {
+    let respond = json!({"type": "respond", "member": member, "response": {"type": "consent"}});
+    let (status, body) = post(app, Some(member), &request(member, minute, respond)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+}
+
+/// Opens the round and moves it to its objection round, through the API.
+async fn round_in_objections(app: &Router) {
+    let (status, body) = post(app, Some(1), &open_round()).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    for minute in 1..=3 {
+        let (status, body) = post(
+            app,
+            Some(13),
+            &request(13, minute, json!({"type": "advance"})),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+    }
+}
+
+#[tokio::test]
+async fn a_request_acts_as_the_member_the_header_names_and_no_other() {
+    let (app, engine) = app();
+    // No header: the server does not take the body's word.
+    let (status, body) = post(&app, None, &open_round()).await;
+    assert_eq!(
+        (status, kind_of(&body).as_str()),
+        (StatusCode::UNAUTHORIZED, "no_actor")
+    );
+    // A forged actor: the body says member 1, the authenticated member is 5.
+    let (status, body) = post(&app, Some(5), &open_round()).await;
+    assert_eq!(
+        (status, kind_of(&body).as_str()),
+        (StatusCode::FORBIDDEN, "actor_mismatch")
+    );
+    assert!(body.contains("names m5"), "{body}");
+    // Nothing was written by either.
+    assert!(
+        engine.journal().read_all().unwrap().len() <= 1,
+        "only the founding"
+    );
+    let (status, body) = post(&app, Some(1), &open_round()).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let written: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(written["events"][0]["stream"], "working-model");
+    assert_eq!(written["events"][0]["actor"], 1);
+
+    // A server that trusts the body, on a trusted network, needs no header.
+    let trusting = router(
+        Arc::new(engine_on(MemoryJournal::new())),
+        ServerConfig {
+            actor: ActorSource::Body,
+            ..config()
+        },
+    );
+    let (status, body) = post(&trusting, None, &open_round()).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+}
+
+#[tokio::test]
+async fn malformed_hostile_and_refused_requests_keep_their_typed_errors_and_write_nothing() {
+    let (app, engine) = app();
+    round_in_objections(&app).await;
+    let before = engine.journal().read_all().unwrap().len();
+    for (body, status, kind) in [
+        ("{not json".to_owned(), StatusCode::BAD_REQUEST, "json"),
+        (
+            open_round().replace("\"kind\"", "\"sneaky\": 1, \"kind\""),
+            StatusCode::BAD_REQUEST,
+            "json",
+        ),
+        (
+            // A command as an array.
+            r#"{"stream": "working-model", "actor": 1, "now": "2022-09-01T10:09:00Z", "command": ["consent"]}"#.to_owned(),
+            StatusCode::BAD_REQUEST,
+            "json",
+        ),
+        (
+            // The round's roles as the positional array of their fields.
+            open_round().replace(
+                r#"{"proposer":1,"facilitator":13,"secretary":14}"#,
+                "[1, 13, 14]",
+            ),
+            StatusCode::BAD_REQUEST,
+            "input",
+        ),
+        (
+            // Not eligible: member 5 sits on the Allies Group, not the deciding team.
+            request(5, 10, json!({"type": "respond", "member": 5, "response": {"type": "consent"}})),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "refused",
+        ),
+        (
+            // Backdated before the round opened.
+            request(13, 0, json!({"type": "respond", "member": 13, "response": {"type": "consent"}}))
+                .replace("10:00:00Z", "09:00:00Z"),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "refused",
+        ),
+        (
+            json!({"stream": "nobody-opened-this", "actor": 1, "now": "2022-09-01T10:09:00Z",
+                   "command": {"process": "consent", "command": {"type": "advance"}}})
+            .to_string(),
+            StatusCode::NOT_FOUND,
+            "unknown_stream",
+        ),
+    ] {
+        let actor = serde_json::from_str::<Value>(&body)
+            .ok()
+            .and_then(|v| v["actor"].as_u64())
+            .unwrap_or(1);
+        let (got, text) = post(&app, Some(actor), &body).await;
+        assert_eq!((got, kind_of(&text).as_str()), (status, kind), "{text}");
+        assert!(text.len() < 2_000, "a short message: {text}");
+    }
+    // A huge field is refused before it is read, and quoted only in short.
+    let huge = request(
+        13,
+        10,
+        json!({"type": "respond", "member": 13,
+        "response": {"type": "consent_with_concern", "concern": "x".repeat(200_000)}}),
+    );
+    let (status, text) = post(&app, Some(13), &huge).await;
+    assert_eq!(
+        status,
+        StatusCode::BAD_REQUEST,
+        "{}",
+        &text[..200.min(text.len())]
+    );
+    assert!(text.len() < 2_000);
+    // A body over the line limit is refused by the server itself.
+    let (status, _) = post(&app, Some(13), &"x".repeat(3 << 20)).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(engine.journal().read_all().unwrap().len(), before);
+}
+
+#[tokio::test]
+async fn the_servers_clock_refuses_a_request_dated_far_from_now() {
+    let engine = Arc::new(engine_on(MemoryJournal::new()));
+    let app = router(engine, ServerConfig::default());
+    let (status, body) = post(&app, Some(1), &open_round()).await;
+    assert_eq!(
+        (status, kind_of(&body).as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, "clock_skew")
+    );
+    let now = jiff::Timestamp::now().to_string();
+    let (status, body) = post(
+        &app,
+        Some(1),
+        &open_round().replace("2022-09-01T10:00:00Z", &now),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+}
+
+#[tokio::test]
+async fn a_process_its_record_report_and_what_is_due_can_be_read() {
+    let (app, engine) = app();
+    round_in_objections(&app).await;
+
+    let (status, body) = get(&app, "/streams").await;
+    assert_eq!(
+        (status, body.as_str()),
+        (StatusCode::OK, "[\"working-model\"]")
+    );
+    let (status, body) = get(&app, "/streams/working-model").await;
+    assert_eq!(status, StatusCode::OK);
+    let view: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(view["process"], "consent");
+    assert_eq!(view["phase"], "objection_round");
+    let history = engine
+        .journal()
+        .read_stream(&"working-model".parse().unwrap())
+        .unwrap();
+    assert_eq!(view["version"], history.last().unwrap().seq);
+    assert_eq!(
+        engine.phase::<ConsentProcess>(&"working-model".parse().unwrap()),
+        Some(coproduction::RoundPhase::ObjectionRound)
+    );
+
+    let now = "now=2022-09-01T11:00:00Z";
+    let (status, body) = get(&app, &format!("/streams/working-model/record?{now}")).await;
+    assert_eq!(status, StatusCode::OK);
+    let record: coproduction::values::DecisionRecord = serde_json::from_str(&body).unwrap();
+    assert_eq!(record.participants.map(|p| p.len()), Some(3));
+    let (status, body) = get(
+        &app,
+        &format!("/streams/working-model/record?{now}&format=markdown"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        body.starts_with("## Decision record: Pilot associate roles\n"),
+        "{body}"
+    );
+    let (status, body) = get(
+        &app,
+        &format!("/streams/working-model/record?{now}&format=html"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.starts_with("<!DOCTYPE html>") && body.contains("<h2 id=\"in-short\">"));
+    let (status, body) = get(
+        &app,
+        &format!("/streams/working-model/record?{now}&format=document"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let document: coproduction::report::DecisionDocument = serde_json::from_str(&body).unwrap();
+    assert_eq!(document.history, history);
+    let (status, body) = get(
+        &app,
+        &format!("/streams/working-model/record?{now}&format=pdf"),
+    )
+    .await;
+    assert_eq!(
+        (status, kind_of(&body).as_str()),
+        (StatusCode::BAD_REQUEST, "bad_query")
+    );
+    let (status, body) = get(&app, "/streams/working-model/record?now=yesterday").await;
+    assert_eq!(
+        (status, kind_of(&body).as_str()),
+        (StatusCode::BAD_REQUEST, "bad_query")
+    );
+    let (status, body) = get(
+        &app,
+        &format!("/streams/working-model/record?{now}&colour=red"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+
+    let (status, body) = get(&app, &format!("/streams/working-model/report?{now}")).await;
+    assert_eq!(status, StatusCode::OK);
+    let report: coproduction::values::ValueReport = serde_json::from_str(&body).unwrap();
+    assert!(!report.findings().is_empty());
+
+    for path in [
+        "/streams/nobody",
+        "/streams/nobody/record",
+        "/streams/nobody/report",
+    ] {
+        let (status, body) = get(&app, path).await;
+        assert_eq!(
+            (status, kind_of(&body).as_str()),
+            (StatusCode::NOT_FOUND, "unknown_stream"),
+            "{path}"
+        );
+    }
+    let (status, body) = get(&app, "/streams/Not%20A%20Slug").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+
+    // Who still has to respond.
+    let (status, body) = get(&app, &format!("/due?{now}")).await;
+    assert_eq!(status, StatusCode::OK);
+    let due: Value = serde_json::from_str(&body).unwrap();
+    assert!(
+        due.as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["item"]["type"] == "responses_awaited"),
+        "{body}"
+    );
+    let (status, body) = get(&app, "/metrics").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(serde_json::from_str::<Value>(&body).unwrap()["totals"].is_object());
+    let (status, body) = get(&app, "/health").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        serde_json::from_str::<Value>(&body).unwrap()["position"],
+        engine
+            .journal()
+            .read_all()
+            .unwrap()
+            .last()
+            .unwrap()
+            .position
+    );
+}
+
+async fn feed(app: &Router, query: &str) -> FeedPage {
+    let (status, body) = get(app, &format!("/events?{query}")).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    serde_json::from_str(&body).unwrap()
+}
+
+#[tokio::test]
+async fn the_feed_gives_every_event_once_in_order_from_any_cursor_and_waits_for_the_next() {
+    let (app, engine) = app();
+    round_in_objections(&app).await;
+    let all = engine.journal().read_all().unwrap();
+    let page = feed(&app, "after=0").await;
+    assert_eq!(page.events, all);
+    assert_eq!(page.next, all.last().unwrap().position);
+    for cursor in 0..=all.len() as u64 {
+        let page = feed(&app, &format!("after={cursor}&limit=2")).await;
+        let expected: Vec<_> = all
+            .iter()
+            .filter(|e| e.position > cursor)
+            .take(2)
+            .cloned()
+            .collect();
+        assert_eq!(page.events, expected, "after {cursor}");
+    }
+    let end = page.next;
+    let empty = feed(&app, &format!("after={end}")).await;
+    assert!(empty.events.is_empty());
+    assert_eq!(empty.next, end);
+
+    // A long-poll waits for the next event, and gets it when it is written.
+    let waiting = {
+        let app = app.clone();
+        tokio::spawn(async move { feed(&app, &format!("after={end}&wait=10")).await })
+    };
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    consents(&app, 13, 10).await;
+    let page = waiting.await.unwrap();
+    assert_eq!(page.events.len(), 1);
+    assert_eq!(page.events[0].position, end + 1);
+}
+
+/// The `(id, data)` of each server-sent event in `text`.
+fn sse_events(text: &str) -> Vec<(u64, Value)> {
+    text.split("\n\n")
+        .filter_map(|block| {
+            let id = block.lines().find_map(|l| l.strip_prefix("id: "))?;
+            let data = block.lines().find_map(|l| l.strip_prefix("data: "))?;
+            Some((id.parse().unwrap(), serde_json::from_str(data).unwrap()))
+        })
+        .collect()
+}
+
+/// The first `n` events of the server-sent feed at `path`, with `last_event_id` if given.
+async fn sse(app: &Router, path: &str, last_event_id: Option<u64>, n: usize) -> Vec<(u64, Value)> {
+    use futures_util::StreamExt;
+    let mut request = HttpRequest::get(path);
+    if let Some(id) = last_event_id {
+        request = request.header("last-event-id", id.to_string());
+    }
+    let response = app
+        .clone()
+        .oneshot(request.body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let mut body = response.into_body().into_data_stream();
+    let mut text = String::new();
+    tokio::time::timeout(Duration::from_secs(10), async {
+        while sse_events(&text).len() < n {
+            let chunk = body.next().await.unwrap().unwrap();
+            text.push_str(std::str::from_utf8(&chunk).unwrap());
+        }
+    })
+    .await
+    .unwrap();
+    sse_events(&text)
+}
+
+#[tokio::test]
+async fn server_sent_events_resume_from_the_last_id_across_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("journal.jsonl");
+    let first_run = {
+        let (journal, _) = FileJournal::open(&path).unwrap();
+        let engine = Arc::new(engine_on(journal));
+        let app = router(Arc::clone(&engine), config());
+        round_in_objections(&app).await;
+        let events = sse(&app, "/events/sse?after=0", None, 5).await;
+        let positions: Vec<u64> = events.iter().map(|(id, _)| *id).collect();
+        assert_eq!(positions, [1, 2, 3, 4, 5]);
+        assert!(events.iter().all(|(id, e)| e["position"] == *id));
+        events
+    };
+    // The server stops; the journal stays. A new server on it, and a client that saw up to
+    // position 3 resumes there: 4 and 5 again from the journal, then what is written next.
+    let (journal, _) = FileJournal::open(&path).unwrap();
+    let engine = Arc::new(Engine::from_journal(journal).unwrap());
+    let app = router(engine, config());
+    consents(&app, 13, 10).await;
+    let resumed = sse(&app, "/events/sse", Some(3), 3).await;
+    let positions: Vec<u64> = resumed.iter().map(|(id, _)| *id).collect();
+    assert_eq!(positions, [4, 5, 6]);
+    assert_eq!(
+        resumed[0].1, first_run[3].1,
+        "the same envelope, exactly once each"
+    );
+}
+
+/// One HTTP/1.1 exchange over a plain socket: the status and the body.
+fn raw_http(addr: &str, request: &str) -> (u16, String) {
+    use std::io::{Read, Write};
+    let mut socket = std::net::TcpStream::connect(addr).unwrap();
+    socket.write_all(request.as_bytes()).unwrap();
+    let mut response = String::new();
+    socket.read_to_string(&mut response).unwrap();
+    let status = response[9..12].parse().unwrap();
+    let body = response
+        .split_once("\r\n\r\n")
+        .map_or("", |(_, b)| b)
+        .to_owned();
+    (status, body)
+}
+
+#[test]
+#[cfg(unix)]
+fn the_tool_serves_a_journal_and_stops_on_sigterm_keeping_what_it_acknowledged() {
+    use std::io::BufRead;
+    use std::process::{Command, Stdio};
+    let dir = tempfile::tempdir().unwrap();
+    let journal = dir.path().join("journal.jsonl");
+    let data = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/data");
+    let mut server = Command::new(env!("CARGO_BIN_EXE_coproduction"))
+        .args(["serve", "--journal"])
+        .arg(&journal)
+        .args(["--community", &format!("{data}/community.json")])
+        .args(["--governance", &format!("{data}/governance.json")])
+        .args(["--listen", "127.0.0.1:0", "--trust-request-time"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(server.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let addr = line
+        .trim()
+        .strip_prefix("listening on ")
+        .unwrap()
+        .to_owned();
+
+    let (status, body) = raw_http(
+        &addr,
+        "GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+    );
+    assert_eq!(status, 200, "{body}");
+    let open = open_round();
+    let (status, body) = raw_http(
+        &addr,
+        &format!(
+            "POST /requests HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/json\r\nx-coproduction-member: 1\r\nContent-Length: {}\r\n\r\n{open}",
+            open.len()
+        ),
+    );
+    assert_eq!(status, 200, "{body}");
+
+    // Asked to stop, it finishes and exits cleanly; what it acknowledged is in the journal.
+    let stopped = Command::new("kill")
+        .args(["-TERM", &server.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(stopped.success());
+    assert!(server.wait().unwrap().success());
+    let (reopened, _) = FileJournal::<EngineEvent>::open(&journal).unwrap();
+    let streams: Vec<String> = reopened
+        .read_all()
+        .unwrap()
+        .iter()
+        .map(|e| e.stream.to_string())
+        .collect();
+    assert!(streams.contains(&"working-model".to_owned()), "{streams:?}");
+}
