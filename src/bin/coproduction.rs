@@ -107,10 +107,16 @@ enum Command {
     /// lists the endpoints). Prints `listening on ADDRESS` once it listens; stops on Ctrl-C
     /// or SIGTERM after finishing every request it began.
     #[cfg(feature = "server")]
+    #[command(group(clap::ArgGroup::new("store").required(true).args(["journal", "sqlite"])))]
     Serve {
         /// The journal file (JSON lines); created if missing, founded with `--community`.
+        /// One server holds it.
         #[arg(long)]
-        journal: PathBuf,
+        journal: Option<PathBuf>,
+        /// A SQLite journal (feature `sqlite`) instead of a file: several servers on one
+        /// machine may share it, each catching up with what the others wrote.
+        #[arg(long)]
+        sqlite: Option<PathBuf>,
         /// The community (JSON) a new journal is founded with; a journal that has its
         /// founding opens from it alone.
         #[arg(long)]
@@ -669,6 +675,7 @@ fn run(cli: Cli) -> Result<(), Stop> {
         #[cfg(feature = "server")]
         Command::Serve {
             journal: path,
+            sqlite,
             community,
             founding,
             listen,
@@ -678,11 +685,6 @@ fn run(cli: Cli) -> Result<(), Stop> {
             clock_tolerance,
         } => {
             use coproduction::serve::{ActorSource, Clock, ServerConfig};
-            let opened = journal(&path)?;
-            let engine = match &community {
-                Some(community) => founding.builder(community)?.open(opened)?,
-                None => Engine::from_journal(opened).map_err(|e| Stop::from(e).at(name(&path)))?,
-            };
             let actor = if trust_body_actor {
                 ActorSource::Body
             } else {
@@ -707,7 +709,17 @@ fn run(cli: Cli) -> Result<(), Stop> {
                 clock,
                 ..ServerConfig::default()
             };
-            serve(engine, config, &listen, &mut out)?;
+            let community = community.as_deref();
+            match (path, sqlite) {
+                (Some(path), _) => {
+                    let engine = opened(journal(&path)?, community, &founding, &path)?;
+                    serve(engine, config, &listen, &mut out)?;
+                }
+                (None, Some(path)) => {
+                    serve_sqlite(&path, community, &founding, config, &listen, &mut out)?
+                }
+                (None, None) => return Err(Stop::refused("give --journal or --sqlite")),
+            }
         }
         Command::Due { journal: path, now } => {
             let now = time("--now", &now)?;
@@ -872,6 +884,56 @@ fn run(cli: Cli) -> Result<(), Stop> {
         }
     }
     Ok(())
+}
+
+/// An engine on `journal` (at `path`): founded with `community` and `founding` when given,
+/// from the journal's own founding otherwise.
+#[cfg(feature = "server")]
+fn opened<J: coproduction::journal::Journal<Event = EngineEvent>>(
+    journal: J,
+    community: Option<&Path>,
+    founding: &Founding,
+    path: &Path,
+) -> Result<Engine<J>, Stop> {
+    match community {
+        Some(community) => Ok(founding.builder(community)?.open(journal)?),
+        None => Engine::from_journal(journal).map_err(|e| Stop::from(e).at(name(path))),
+    }
+}
+
+/// Serves an engine on the SQLite journal at `path`, shared with any other server on it.
+#[cfg(all(feature = "server", feature = "sqlite"))]
+fn serve_sqlite(
+    path: &Path,
+    community: Option<&Path>,
+    founding: &Founding,
+    config: coproduction::serve::ServerConfig,
+    listen: &str,
+    out: &mut impl Write,
+) -> Result<(), Stop> {
+    let journal = coproduction::journal::SqliteJournal::open(path)
+        .map_err(|e| Stop::from(e).at(name(path)))?;
+    let engine = opened(journal, community, founding, path)?;
+    let config = coproduction::serve::ServerConfig {
+        shared_journal: true,
+        ..config
+    };
+    serve(engine, config, listen, out)
+}
+
+/// Without the `sqlite` feature there is no SQLite journal to serve.
+#[cfg(all(feature = "server", not(feature = "sqlite")))]
+fn serve_sqlite(
+    _: &Path,
+    _: Option<&Path>,
+    _: &Founding,
+    _: coproduction::serve::ServerConfig,
+    _: &str,
+    _: &mut impl Write,
+) -> Result<(), Stop> {
+    Err(Stop::refused(
+        "--sqlite needs the tool built with the `sqlite` feature",
+    ))
 }
 
 /// Serves `engine` on `listen` until Ctrl-C or SIGTERM, finishing every request begun.

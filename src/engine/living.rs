@@ -90,7 +90,20 @@ pub(crate) fn read_history(
         version: first.seq,
     };
     for envelope in own {
-        let EngineEvent::Community {
+        living.apply(envelope)?;
+    }
+    Ok(Some(living))
+}
+
+impl Living {
+    /// Folds one envelope of the community's stream in: a change joins the history, and
+    /// the stream's version moves on.
+    ///
+    /// # Errors
+    ///
+    /// [`EngineError::History`] when the change does not apply to the history so far.
+    pub(super) fn apply(&mut self, envelope: &Envelope<EngineEvent>) -> Result<(), EngineError> {
+        if let EngineEvent::Community {
             event:
                 LivingEvent::Changed {
                     change,
@@ -98,20 +111,25 @@ pub(crate) fn read_history(
                     from,
                 },
         } = &envelope.event
-        else {
-            continue;
-        };
-        let mut entry = Entry::new((**change).clone(), envelope.time);
-        if let Some(decided_by) = decided_by {
-            entry = entry.decided_by(decided_by.clone());
+        {
+            let mut entry = Entry::new((**change).clone(), envelope.time);
+            if let Some(decided_by) = decided_by {
+                entry = entry.decided_by(decided_by.clone());
+            }
+            if let Some(from) = from {
+                entry = entry.effective(*from);
+            }
+            self.history = self
+                .history
+                .with(entry)
+                .map_err(|source| EngineError::History {
+                    position: envelope.position,
+                    source,
+                })?;
         }
-        if let Some(from) = from {
-            entry = entry.effective(*from);
-        }
-        living.history = living.history.with(entry).map_err(at(envelope.position))?;
-        living.version = envelope.seq;
+        self.version = envelope.seq;
+        Ok(())
     }
-    Ok(Some(living))
 }
 
 /// Reads the community's history from `envelopes`, checking `supplied` against its

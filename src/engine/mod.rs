@@ -105,6 +105,7 @@ mod request;
 mod time;
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 
 use jiff::Timestamp;
@@ -112,6 +113,7 @@ use jiff::Timestamp;
 use crate::cocreation::CoCreation;
 use crate::community::{Community, MemberId};
 use crate::consent::RoundCommand;
+use crate::decision::DecisionKind;
 use crate::governance::Governance;
 use crate::journal::{BatchPart, Envelope, Hash, Journal, NewEvent, StreamId};
 use crate::living::Version;
@@ -188,7 +190,14 @@ pub struct Engine<J> {
     living: RwLock<living::Living>,
     journal: J,
     streams: RwLock<BTreeMap<StreamId, Shared>>,
+    /// The journal's last position the engine has read: what [`Engine::catch_up`] reads
+    /// after.
+    seen: AtomicU64,
 }
+
+/// How many times a request lost to another writer of a shared journal is decided again,
+/// each after catching up with what that writer wrote.
+const CATCH_UP_TRIES: usize = 8;
 
 impl<J> std::fmt::Debug for Engine<J> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -269,10 +278,11 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
     ) -> Result<Self, EngineError> {
         let founded_at = supplied.as_ref().map(|s| s.founded_at);
         // Replayed from the envelopes the journal lends: opening copies none of them.
-        let (replayed, streams) = journal.read_all_with(|envelopes| {
+        let (replayed, streams, seen) = journal.read_all_with(|envelopes| {
             (
                 living::replay(envelopes, supplied),
                 Streams::replay(envelopes),
+                envelopes.last().map_or(0, |e| e.position),
             )
         })?;
         let (mut history, founding) = replayed?;
@@ -294,7 +304,56 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
             living: RwLock::new(history),
             journal,
             streams: RwLock::new(streams),
+            seen: AtomicU64::new(seen),
         })
+    }
+
+    /// Reads what other writers of a shared journal wrote since the engine last looked, and
+    /// folds it in: their changes to the community, the processes they started, the steps
+    /// they took. What this engine wrote itself it has already folded, and skips. Returns
+    /// how many envelopes it folded in.
+    ///
+    /// An engine whose journal only it writes (a file journal, which one writer holds
+    /// locked) never needs it. On a journal several engines write (in a database, one per
+    /// server), [`Engine::handle`] calls it whenever its append loses a race and decides the
+    /// request again on what the journal holds; an app (the HTTP server) calls it before
+    /// answering a query, so that it answers with what every writer wrote.
+    ///
+    /// # Errors
+    ///
+    /// [`EngineError::Journal`] when the journal cannot be read; [`EngineError::History`]
+    /// when a change to the community does not replay.
+    pub fn catch_up(&self) -> Result<usize, EngineError> {
+        let seen = self.seen.load(Ordering::Acquire);
+        let newer = self.journal.read_after(seen)?;
+        let community = crate::living::stream();
+        let mut folded = 0;
+        for envelope in &newer {
+            if envelope.stream == community {
+                let mut living = self.living.write().map_err(|_| EngineError::Poisoned)?;
+                if envelope.seq > living.version {
+                    living.apply(envelope)?;
+                    folded += 1;
+                }
+            } else {
+                let shared = {
+                    let mut streams = self.streams.write().map_err(|_| EngineError::Poisoned)?;
+                    Arc::clone(streams.entry(envelope.stream.clone()).or_insert_with(|| {
+                        Arc::new(Mutex::new(Stream::new(
+                            ProcessKind::Consent,
+                            DecisionKind::Operational,
+                        )))
+                    }))
+                };
+                let mut stream = shared.lock().map_err(|_| EngineError::Poisoned)?;
+                if envelope.seq > stream.version() {
+                    stream.apply(envelope);
+                    folded += 1;
+                }
+            }
+            self.seen.fetch_max(envelope.position, Ordering::AcqRel);
+        }
+        Ok(folded)
     }
 
     /// The shared stream `id`, if it has a process.
@@ -333,6 +392,29 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
     /// Any [`EngineError`]; a refused request writes nothing and changes nothing, and
     /// [`EngineError::is_refusal`] tells such a refusal from a journal that failed.
     pub fn handle(&self, request: Request) -> Result<Vec<Envelope<EngineEvent>>, EngineError> {
+        let mut tries = 0;
+        loop {
+            match self.handle_once(&request) {
+                // A refusal may rest on a view another writer of a shared journal has moved
+                // on from (a stream it advanced or started, a member who joined): fold in
+                // what it wrote, and decide the request again on that. With nothing new to
+                // fold in, the refusal stands. Malformed input is refused whatever the
+                // journal holds.
+                Err(e)
+                    if e.is_refusal()
+                        && !matches!(e, EngineError::Json { .. } | EngineError::Input(_))
+                        && tries < CATCH_UP_TRIES
+                        && self.catch_up()? > 0 =>
+                {
+                    tries += 1;
+                }
+                other => return other,
+            }
+        }
+    }
+
+    /// [`Engine::handle`], once.
+    fn handle_once(&self, request: &Request) -> Result<Vec<Envelope<EngineEvent>>, EngineError> {
         // Free text over its limit, and evidence citing rules the charter does not have,
         // are refused before anything is read or locked.
         let v = self.version_at(request.now)?;
@@ -340,15 +422,15 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
         if v.community().member(request.actor).is_none() {
             return Err(EngineError::UnknownActor {
                 actor: request.actor,
-                stream: request.stream,
+                stream: request.stream.clone(),
             });
         }
         // The community's own stream takes changes to the community, and nothing else.
         match &request.command {
-            ProcessCommand::Change { change } => return self.change(&request, change),
+            ProcessCommand::Change { change } => return self.change(request, change),
             _ if request.stream == crate::living::stream() => {
                 return Err(EngineError::ReservedStream {
-                    stream: request.stream,
+                    stream: request.stream.clone(),
                 });
             }
             _ => {}
@@ -415,13 +497,13 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
     /// one stream.
     fn open_stream(
         &self,
-        request: Request,
+        request: &Request,
         v: &Version,
     ) -> Result<Vec<Envelope<EngineEvent>>, EngineError> {
         let mut streams = self.streams.write().map_err(|_| EngineError::Poisoned)?;
         if streams.contains_key(&request.stream) {
             drop(streams);
-            return self.handle(request);
+            return self.handle_once(request);
         }
         // The process it decides for, held while the new one starts: who stepped out of it
         // is not seated in the new one.
@@ -445,7 +527,7 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
             recused.extend(guard.parts().recusals());
             held.insert(target.clone(), guard);
         }
-        let (mut stream, started, resolved) = self.start(&request, &recused, v)?;
+        let (mut stream, started, resolved) = self.start(request, &recused, v)?;
         let command = resolved.as_ref().unwrap_or(&request.command);
         let acting = Acting::Command(command);
         let written = self.decide(
@@ -457,7 +539,7 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
             v,
         )?;
         drop(held);
-        streams.insert(request.stream, Arc::new(Mutex::new(stream)));
+        streams.insert(request.stream.clone(), Arc::new(Mutex::new(stream)));
         Ok(written)
     }
 

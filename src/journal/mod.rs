@@ -199,6 +199,28 @@ pub trait Journal: Send + Sync {
     /// As [`Journal::read_stream`].
     fn read_all(&self) -> Result<Vec<Envelope<Self::Event>>, JournalError>;
 
+    /// The envelopes after global position `position`, in position order: what a reader
+    /// that has seen up to `position` has not (an event feed from a cursor; an engine
+    /// catching up with another writer of a shared journal). The default takes the tail of
+    /// what [`Journal::read_all_with`] lends; a journal in a database may read only the
+    /// tail.
+    ///
+    /// # Errors
+    ///
+    /// As [`Journal::read_all`].
+    fn read_after(&self, position: u64) -> Result<Vec<Envelope<Self::Event>>, JournalError>
+    where
+        Self: Sized,
+        Self::Event: Clone,
+    {
+        // A journal that lends its envelopes in memory finds the tail by a binary search and
+        // copies only it.
+        self.read_all_with(|all| {
+            let from = all.partition_point(|e| e.position <= position);
+            all.get(from..).map(<[_]>::to_vec).unwrap_or_default()
+        })
+    }
+
     /// Lends every envelope, in position order, to `read`, and returns what it returns,
     /// without copying the envelopes out: a replay that only folds them needs no copy of
     /// the journal beside the one the journal keeps. A journal that keeps its envelopes in

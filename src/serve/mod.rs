@@ -99,6 +99,9 @@ pub struct ServerConfig {
     pub max_wait: Duration,
     /// How often the feed looks in the journal for new events.
     pub poll: Duration,
+    /// Whether other servers write the same journal (a database): then the engine catches
+    /// up with what they wrote ([`Engine::catch_up`]) before each request and each query.
+    pub shared_journal: bool,
 }
 
 /// The header the acting member comes in by default.
@@ -106,7 +109,8 @@ pub const ACTOR_HEADER: &str = "x-coproduction-member";
 
 impl Default for ServerConfig {
     /// The acting member from [`ACTOR_HEADER`], the server's clock with five minutes'
-    /// tolerance, long-polls of at most 30 seconds, the journal looked at every 100 ms.
+    /// tolerance, long-polls of at most 30 seconds, the journal looked at every 100 ms, and
+    /// no other writer of the journal.
     fn default() -> Self {
         Self {
             actor: ActorSource::Header(HeaderName::from_static(ACTOR_HEADER)),
@@ -115,6 +119,7 @@ impl Default for ServerConfig {
             },
             max_wait: Duration::from_secs(30),
             poll: Duration::from_millis(100),
+            shared_journal: false,
         }
     }
 }
@@ -328,15 +333,24 @@ where
     })?;
     vouched_actor(&app.config, &headers, request.actor)?;
     in_time(&app.config, request.now)?;
-    let written = blocking(move || app.engine.handle(request).map_err(Refusal::from)).await?;
+    let written = blocking(move || {
+        caught_up(&app)?;
+        app.engine.handle(request).map_err(Refusal::from)
+    })
+    .await?;
     Ok(axum::Json(serde_json::json!({ "events": written })).into_response())
 }
 
-async fn streams<J>(State(app): State<Arc<App<J>>>) -> Response
+async fn streams<J>(State(app): State<Arc<App<J>>>) -> Result<Response, Refusal>
 where
     J: Journal<Event = EngineEvent> + Send + Sync + 'static,
 {
-    axum::Json(app.engine.streams()).into_response()
+    let streams = blocking(move || {
+        caught_up(&app)?;
+        Ok(app.engine.streams())
+    })
+    .await?;
+    Ok(axum::Json(streams).into_response())
 }
 
 /// A process as `GET /streams/{stream}` shows it.
@@ -362,6 +376,7 @@ where
 {
     let stream = stream_id(&stream)?;
     let view = blocking(move || {
+        caught_up(&app)?;
         let state = app.engine.state(&stream).ok_or_else(|| unknown(&stream))?;
         let version = app
             .engine
@@ -407,6 +422,7 @@ where
     let now = query_time(query.now.as_deref())?;
     let format = query.format.unwrap_or_else(|| "json".to_owned());
     blocking(move || {
+        caught_up(&app)?;
         let engine = &app.engine;
         if format == "document" {
             let document = engine
@@ -473,6 +489,7 @@ where
     let stream = stream_id(&stream)?;
     let now = query_time(query.now.as_deref())?;
     let report = blocking(move || {
+        caught_up(&app)?;
         app.engine
             .report(&stream, now)
             .ok_or_else(|| unknown(&stream))
@@ -489,7 +506,11 @@ where
     J: Journal<Event = EngineEvent> + Send + Sync + 'static,
 {
     let now = query_time(query.now.as_deref())?;
-    let due = blocking(move || Ok(app.engine.due(now))).await?;
+    let due = blocking(move || {
+        caught_up(&app)?;
+        Ok(app.engine.due(now))
+    })
+    .await?;
     Ok(axum::Json(due).into_response())
 }
 
@@ -497,7 +518,11 @@ async fn metrics<J>(State(app): State<Arc<App<J>>>) -> Result<Response, Refusal>
 where
     J: Journal<Event = EngineEvent> + Send + Sync + 'static,
 {
-    let metrics = blocking(move || app.engine.metrics(None).map_err(Refusal::from)).await?;
+    let metrics = blocking(move || {
+        caught_up(&app)?;
+        app.engine.metrics(None).map_err(Refusal::from)
+    })
+    .await?;
     Ok(axum::Json(metrics).into_response())
 }
 
@@ -530,12 +555,19 @@ fn read_after<J: Journal<Event = EngineEvent>>(
     after: u64,
     limit: usize,
 ) -> Result<Vec<Envelope<EngineEvent>>, Refusal> {
-    journal
-        .read_all_with(|all| {
-            let from = all.partition_point(|e| e.position <= after);
-            all.iter().skip(from).take(limit).cloned().collect()
-        })
-        .map_err(|e| Refusal::from(EngineError::Journal(e)))
+    let mut events = journal
+        .read_after(after)
+        .map_err(|e| Refusal::from(EngineError::Journal(e)))?;
+    events.truncate(limit);
+    Ok(events)
+}
+
+/// Folds in what other writers of a shared journal wrote, where the server has any.
+fn caught_up<J: Journal<Event = EngineEvent>>(app: &App<J>) -> Result<(), Refusal> {
+    if app.config.shared_journal {
+        app.engine.catch_up().map_err(Refusal::from)?;
+    }
+    Ok(())
 }
 
 async fn events<J>(

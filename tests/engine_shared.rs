@@ -1,0 +1,182 @@
+//! Two engines on one journal, as two servers on one database would be: each catches up
+//! with what the other wrote and decides again, never overwriting it. A SQLite file stands
+//! for the shared database here (feature `sqlite`); the PostgreSQL journal keeps the same
+//! contract.
+#![cfg(feature = "sqlite")]
+
+use std::sync::Arc;
+
+use coproduction::community::Naming;
+use coproduction::engine::{Engine, EngineError, EngineEvent, Request};
+use coproduction::governance::Governance;
+use coproduction::journal::{Journal, SqliteJournal, StreamId};
+use coproduction::living::CommunityChange;
+use coproduction::{Community, ConsentProcess, MemberId, ProcessCommand, RoundCommand, RoundPhase};
+
+fn community() -> Community {
+    serde_json::from_str(include_str!("../examples/data/community.json")).unwrap()
+}
+
+fn founded(path: &std::path::Path) -> Engine<SqliteJournal<EngineEvent>> {
+    let community = community();
+    let governance =
+        Governance::from_json(include_str!("../examples/data/governance.json"), &community)
+            .unwrap();
+    Engine::builder(community)
+        .governance(governance)
+        .open(SqliteJournal::open(path).unwrap())
+        .unwrap()
+}
+
+fn second(path: &std::path::Path) -> Engine<SqliteJournal<EngineEvent>> {
+    Engine::from_journal(SqliteJournal::open(path).unwrap()).unwrap()
+}
+
+fn at(minute: i64) -> jiff::Timestamp {
+    jiff::Timestamp::from_second(1_661_000_000 + minute * 60).unwrap()
+}
+
+fn round(n: usize) -> StreamId {
+    StreamId::new(&format!("round-{n}")).unwrap()
+}
+
+fn open(stream: &StreamId, minute: i64) -> Request {
+    let command = RoundCommand::OpenOnRoute {
+        title: "Pilot the working model".into(),
+        proposal: "Paid, flexible roles without titles.".into(),
+        roles: coproduction::RoundRoles {
+            proposer: MemberId::new(1),
+            facilitator: MemberId::new(13),
+            secretary: MemberId::new(2),
+        },
+    };
+    Request::new(stream.clone(), MemberId::new(1), at(minute), command)
+        .with_kind(coproduction::DecisionKind::WorkingModel)
+}
+
+fn advance(stream: &StreamId, minute: i64) -> Request {
+    Request::new(
+        stream.clone(),
+        MemberId::new(13),
+        at(minute),
+        RoundCommand::Advance {},
+    )
+}
+
+#[test]
+fn each_engine_decides_on_what_the_other_wrote_and_neither_overwrites_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("journal.db");
+    let a = founded(&path);
+    let b = second(&path);
+    let stream = round(1);
+
+    // A opens the round; B has never seen it, catches up, and advances it.
+    a.handle(open(&stream, 0)).unwrap();
+    b.handle(advance(&stream, 1)).unwrap();
+    // A's view of the round is one step behind: its append loses the race, it catches up
+    // and advances from where B left it.
+    a.handle(advance(&stream, 2)).unwrap();
+    b.handle(advance(&stream, 3)).unwrap();
+    b.catch_up().unwrap();
+    a.catch_up().unwrap();
+    assert_eq!(
+        a.phase::<ConsentProcess>(&stream),
+        Some(RoundPhase::ObjectionRound)
+    );
+    assert_eq!(a.state(&stream), b.state(&stream));
+
+    // A refusal stays a refusal after catching up, and writes nothing.
+    let before = a.journal().read_all().unwrap().len();
+    let refused = b.handle(open(&stream, 4));
+    assert!(refused.is_err_and(|e| e.is_refusal()));
+    assert_eq!(a.journal().read_all().unwrap().len(), before);
+
+    // A member's own change to the community, on A, reaches B.
+    let member = MemberId::new(20);
+    a.handle(Request::new(
+        coproduction::living::stream(),
+        member,
+        at(5),
+        ProcessCommand::Change {
+            change: Box::new(CommunityChange::Named {
+                member,
+                named: Naming::Anonymous,
+            }),
+        },
+    ))
+    .unwrap();
+    assert!(b.catch_up().unwrap() >= 1);
+    assert_eq!(
+        b.community().member(member).unwrap().named,
+        Naming::Anonymous
+    );
+    // Caught up, there is nothing more to read.
+    assert_eq!(b.catch_up().unwrap(), 0);
+
+    // A third engine opened from the journal alone agrees with both.
+    let c = second(&path);
+    assert_eq!(c.state(&stream), a.state(&stream));
+    assert_eq!(c.community(), b.community());
+}
+
+#[test]
+fn two_engines_racing_on_shared_streams_lose_nothing_and_duplicate_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("journal.db");
+    let a = Arc::new(founded(&path));
+    let b = Arc::new(second(&path));
+    let streams: Vec<StreamId> = (0..6).map(round).collect();
+    for (n, stream) in streams.iter().enumerate() {
+        a.handle(open(stream, n as i64)).unwrap();
+    }
+    // Each engine advances every round, in turns; each round takes three advances to
+    // reach its objection round, and a fourth is refused: so of the twelve tries per
+    // round, exactly three succeed, whichever engine makes them.
+    let run = |engine: Arc<Engine<SqliteJournal<EngineEvent>>>| {
+        let streams = streams.clone();
+        std::thread::spawn(move || {
+            let mut taken = 0;
+            for minute in 10..16 {
+                for stream in &streams {
+                    match engine.handle(advance(stream, minute)) {
+                        Ok(_) => taken += 1,
+                        Err(e @ EngineError::Refused { .. }) => assert!(e.is_refusal()),
+                        Err(e) => panic!("{e}"),
+                    }
+                }
+            }
+            taken
+        })
+    };
+    let (ta, tb) = (run(Arc::clone(&a)), run(Arc::clone(&b)));
+    let taken = ta.join().unwrap() + tb.join().unwrap();
+    assert_eq!(taken, 3 * streams.len());
+
+    let all = a.journal().read_all().unwrap();
+    // Positions run 1, 2, 3... with no gap and no repeat, each envelope chained to the one
+    // before; every stream's sequence numbers likewise.
+    for (n, e) in all.iter().enumerate() {
+        assert_eq!(e.position, n as u64 + 1);
+        if n > 0 {
+            assert_eq!(e.prev, all[n - 1].hash);
+        }
+    }
+    for stream in &streams {
+        let seqs: Vec<u64> = a
+            .journal()
+            .read_stream(stream)
+            .unwrap()
+            .iter()
+            .map(|e| e.seq)
+            .collect();
+        assert_eq!(seqs, (1..=seqs.len() as u64).collect::<Vec<_>>());
+        a.catch_up().unwrap();
+        b.catch_up().unwrap();
+        assert_eq!(a.state(stream), b.state(stream), "{stream}");
+        assert_eq!(
+            a.phase::<ConsentProcess>(stream),
+            Some(RoundPhase::ObjectionRound)
+        );
+    }
+}

@@ -1,0 +1,223 @@
+//! Two `coproduction serve` processes on one shared journal, driven by a bounded load on
+//! loopback with deliberate conflicts (several clients at once on the same few streams,
+//! through both servers): no event is lost or written twice, every refused request writes
+//! nothing, both servers end in the same state, and the journal's chain verifies.
+//!
+//! The journal here is a SQLite file (features `server` and `sqlite`), which two servers on
+//! one machine can share.
+#![cfg(all(feature = "server", feature = "sqlite", unix))]
+
+use std::io::{BufRead, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use coproduction::engine::EngineEvent;
+use coproduction::journal::{Journal, SqliteJournal};
+use serde_json::{Value, json};
+
+/// A server process and the address it listens on.
+struct Server {
+    child: Child,
+    addr: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start(args: &[&str]) -> Server {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_coproduction"))
+        .arg("serve")
+        .args(args)
+        .args(["--listen", "127.0.0.1:0", "--trust-request-time"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let addr = line
+        .trim()
+        .strip_prefix("listening on ")
+        .unwrap_or_else(|| panic!("{line}"))
+        .to_owned();
+    Server { child, addr }
+}
+
+/// One HTTP/1.1 exchange: the status and the body.
+fn http(addr: &str, method: &str, path: &str, member: Option<u64>, body: &str) -> (u16, String) {
+    let mut socket = TcpStream::connect(addr).unwrap();
+    let member = member.map_or_else(String::new, |m| format!("x-coproduction-member: {m}\r\n"));
+    write!(
+        socket,
+        "{method} {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n{member}Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut response = String::new();
+    socket.read_to_string(&mut response).unwrap();
+    let status = response[9..12].parse().unwrap();
+    let body = response
+        .split_once("\r\n\r\n")
+        .map_or("", |(_, b)| b)
+        .to_owned();
+    (status, body)
+}
+
+const STREAMS: usize = 5;
+const CLIENTS: usize = 4;
+const REQUESTS: usize = 60;
+
+fn stream(n: usize) -> String {
+    format!("round-{n}")
+}
+
+fn request(stream: &str, actor: u64, second: usize, command: Value) -> String {
+    json!({
+        "stream": stream, "actor": actor,
+        "now": format!("2022-09-01T10:{:02}:{:02}Z", 1 + second / 60, second % 60),
+        "command": {"process": "consent", "command": command}
+    })
+    .to_string()
+}
+
+#[test]
+fn two_servers_on_one_journal_lose_nothing_and_end_alike() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("journal.db");
+    let db = db.to_str().unwrap();
+    let data = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/data");
+    let community = format!("{data}/community.json");
+    let governance = format!("{data}/governance.json");
+    let a = start(&[
+        "--sqlite",
+        db,
+        "--community",
+        &community,
+        "--governance",
+        &governance,
+    ]);
+    let b = start(&["--sqlite", db]);
+
+    // The rounds, opened through A.
+    for n in 0..STREAMS {
+        let open = json!({
+            "stream": stream(n), "actor": 1, "now": "2022-09-01T10:00:00Z", "kind": "working_model",
+            "command": {"process": "consent", "command": {"type": "open_on_route",
+                "title": "Pilot associate roles", "proposal": "Flexible roles, no titles.",
+                "roles": {"proposer": 1, "facilitator": 13, "secretary": 14}}}
+        });
+        let (status, body) = http(&a.addr, "POST", "/requests", Some(1), &open.to_string());
+        assert_eq!(status, 200, "{body}");
+    }
+
+    // Clients at once, each through both servers in turn, on the same few rounds: the
+    // facilitator advances (three advances reach the objection round; more are refused),
+    // the team's members respond.
+    let addrs = [a.addr.clone(), b.addr.clone()];
+    let started = Instant::now();
+    let clients: Vec<_> = (0..CLIENTS)
+        .map(|c| {
+            let addrs = addrs.clone();
+            std::thread::spawn(move || {
+                let mut written = 0usize;
+                let mut latencies = Vec::new();
+                for r in 0..REQUESTS {
+                    let target = stream((c + r) % STREAMS);
+                    let second = r * CLIENTS + c;
+                    let (actor, command) = match r % 4 {
+                        0 | 1 => (13, json!({"type": "advance"})),
+                        2 => (1, json!({"type": "respond", "member": 1, "response": {"type": "consent"}})),
+                        _ => (14, json!({"type": "respond", "member": 14, "response": {"type": "consent"}})),
+                    };
+                    let body = request(&target, actor, second, command);
+                    let sent = Instant::now();
+                    let (status, text) = http(&addrs[(c + r) % 2], "POST", "/requests", Some(actor), &body);
+                    latencies.push(sent.elapsed());
+                    match status {
+                        200 => {
+                            let events: Value = serde_json::from_str(&text).unwrap();
+                            written += events["events"].as_array().unwrap().len();
+                        }
+                        409 | 422 => {}
+                        other => panic!("{other}: {text}"),
+                    }
+                }
+                (written, latencies)
+            })
+        })
+        .collect();
+    let mut written = 0;
+    let mut latencies = Vec::new();
+    for client in clients {
+        let (w, l) = client.join().unwrap();
+        written += w;
+        latencies.extend(l);
+    }
+    let elapsed = started.elapsed();
+    latencies.sort();
+    let p99 = latencies[latencies.len() * 99 / 100];
+    println!(
+        "{} requests through two servers in {elapsed:?}: {:.0} requests/s, p99 {p99:?}",
+        latencies.len(),
+        latencies.len() as f64 / elapsed.as_secs_f64()
+    );
+    assert!(p99 < Duration::from_secs(30), "bounded");
+
+    // Every accepted request's events are in the journal once; refused ones wrote nothing.
+    let journal = SqliteJournal::<EngineEvent>::open(db).unwrap();
+    let all = journal.read_all().unwrap();
+    let opened: usize = (0..STREAMS)
+        .map(|n| {
+            journal
+                .read_stream(&stream(n).parse().unwrap())
+                .unwrap()
+                .len()
+        })
+        .sum();
+    let founding = all
+        .iter()
+        .filter(|e| e.stream.as_str() == "community")
+        .count();
+    assert_eq!(all.len(), founding + opened);
+    assert_eq!(
+        all.len(),
+        founding + STREAMS * 2 + written,
+        "opening writes two events a round"
+    );
+    for (n, e) in all.iter().enumerate() {
+        assert_eq!(e.position, n as u64 + 1, "no gap, no repeat");
+        if n > 0 {
+            assert_eq!(
+                e.prev,
+                all[n - 1].hash,
+                "the chain holds across both writers"
+            );
+        }
+    }
+
+    // Both servers end in the same state, and say so through the API.
+    for n in 0..STREAMS {
+        let path = format!("/streams/{}", stream(n));
+        let (sa, va) = http(&a.addr, "GET", &path, None, "");
+        let (sb, vb) = http(&b.addr, "GET", &path, None, "");
+        assert_eq!((sa, sb), (200, 200));
+        assert_eq!(va, vb, "{path}");
+        let now = "now=2022-09-01T11:00:00Z";
+        let record = format!("{path}/record?{now}");
+        assert_eq!(
+            http(&a.addr, "GET", &record, None, "").1,
+            http(&b.addr, "GET", &record, None, "").1
+        );
+    }
+    // And the feed, from either server, is the journal.
+    let (status, page) = http(&b.addr, "GET", "/events?after=0&limit=1000", None, "");
+    assert_eq!(status, 200);
+    let page: Value = serde_json::from_str(&page).unwrap();
+    assert_eq!(page["events"].as_array().unwrap().len(), all.len());
+}
