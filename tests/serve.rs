@@ -18,6 +18,9 @@ use coproduction::{Community, ConsentProcess};
 use serde_json::{Value, json};
 use tower::ServiceExt;
 
+#[cfg(unix)]
+mod serve_support;
+
 fn community() -> Community {
     serde_json::from_str(include_str!("../examples/data/community.json")).unwrap()
 }
@@ -485,70 +488,33 @@ async fn server_sent_events_resume_from_the_last_id_across_a_restart() {
     );
 }
 
-/// One HTTP/1.1 exchange over a plain socket: the status and the body.
-fn raw_http(addr: &str, request: &str) -> (u16, String) {
-    use std::io::{Read, Write};
-    let mut socket = std::net::TcpStream::connect(addr).unwrap();
-    socket.write_all(request.as_bytes()).unwrap();
-    let mut response = String::new();
-    socket.read_to_string(&mut response).unwrap();
-    let status = response[9..12].parse().unwrap();
-    let body = response
-        .split_once("\r\n\r\n")
-        .map_or("", |(_, b)| b)
-        .to_owned();
-    (status, body)
-}
-
 #[test]
 #[cfg(unix)]
 fn the_tool_serves_a_journal_and_stops_on_sigterm_keeping_what_it_acknowledged() {
-    use std::io::BufRead;
-    use std::process::{Command, Stdio};
+    use serve_support::{http, start};
     let dir = tempfile::tempdir().unwrap();
     let journal = dir.path().join("journal.jsonl");
     let data = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/data");
-    let mut server = Command::new(env!("CARGO_BIN_EXE_coproduction"))
-        .args(["serve", "--journal"])
-        .arg(&journal)
-        .args(["--community", &format!("{data}/community.json")])
-        .args(["--governance", &format!("{data}/governance.json")])
-        .args(["--listen", "127.0.0.1:0", "--trust-request-time"])
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    std::io::BufReader::new(server.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let addr = line
-        .trim()
-        .strip_prefix("listening on ")
-        .unwrap()
-        .to_owned();
-
-    let (status, body) = raw_http(
-        &addr,
-        "GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
-    );
+    let mut server = start(&[
+        "--journal",
+        journal.to_str().unwrap(),
+        "--community",
+        &format!("{data}/community.json"),
+        "--governance",
+        &format!("{data}/governance.json"),
+    ]);
+    let (status, body) = http(&server.addr, "GET", "/health", None, "");
     assert_eq!(status, 200, "{body}");
-    let open = open_round();
-    let (status, body) = raw_http(
-        &addr,
-        &format!(
-            "POST /requests HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/json\r\nx-coproduction-member: 1\r\nContent-Length: {}\r\n\r\n{open}",
-            open.len()
-        ),
-    );
+    let (status, body) = http(&server.addr, "POST", "/requests", Some(1), &open_round());
     assert_eq!(status, 200, "{body}");
 
     // Asked to stop, it finishes and exits cleanly; what it acknowledged is in the journal.
-    let stopped = Command::new("kill")
-        .args(["-TERM", &server.id().to_string()])
+    let stopped = std::process::Command::new("kill")
+        .args(["-TERM", &server.child.id().to_string()])
         .status()
         .unwrap();
     assert!(stopped.success());
-    assert!(server.wait().unwrap().success());
+    assert!(server.child.wait().unwrap().success());
     let (reopened, _) = FileJournal::<EngineEvent>::open(&journal).unwrap();
     let streams: Vec<String> = reopened
         .read_all()

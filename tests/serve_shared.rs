@@ -7,67 +7,14 @@
 //! one machine can share.
 #![cfg(all(feature = "server", feature = "sqlite", unix))]
 
-use std::io::{BufRead, Read, Write};
-use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
+mod serve_support;
+
 use std::time::{Duration, Instant};
 
 use coproduction::engine::EngineEvent;
 use coproduction::journal::{Journal, SqliteJournal};
 use serde_json::{Value, json};
-
-/// A server process and the address it listens on.
-struct Server {
-    child: Child,
-    addr: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn start(args: &[&str]) -> Server {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_coproduction"))
-        .arg("serve")
-        .args(args)
-        .args(["--listen", "127.0.0.1:0", "--trust-request-time"])
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    std::io::BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let addr = line
-        .trim()
-        .strip_prefix("listening on ")
-        .unwrap_or_else(|| panic!("{line}"))
-        .to_owned();
-    Server { child, addr }
-}
-
-/// One HTTP/1.1 exchange: the status and the body.
-fn http(addr: &str, method: &str, path: &str, member: Option<u64>, body: &str) -> (u16, String) {
-    let mut socket = TcpStream::connect(addr).unwrap();
-    let member = member.map_or_else(String::new, |m| format!("x-coproduction-member: {m}\r\n"));
-    write!(
-        socket,
-        "{method} {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n{member}Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
-        body.len()
-    )
-    .unwrap();
-    let mut response = String::new();
-    socket.read_to_string(&mut response).unwrap();
-    let status = response[9..12].parse().unwrap();
-    let body = response
-        .split_once("\r\n\r\n")
-        .map_or("", |(_, b)| b)
-        .to_owned();
-    (status, body)
-}
+use serve_support::{http, start};
 
 const STREAMS: usize = 5;
 const CLIENTS: usize = 4;
