@@ -306,6 +306,26 @@ pub enum ProposalError {
         /// The command's time.
         now: Timestamp,
     },
+    /// A length that must be positive (and fit the calendar) is not.
+    #[error("cannot {attempted}: `{field}` {reason}")]
+    InvalidLength {
+        /// The command.
+        attempted: &'static str,
+        /// The field.
+        field: &'static str,
+        /// What is wrong.
+        reason: &'static str,
+    },
+    /// A pilot's review is decided by a reassessment round, not by the steward alone.
+    #[error(
+        "cannot {attempted} proposal {proposal} by hand: its pilot's review is decided by a reassessment round (start_decision under review)"
+    )]
+    ReassessmentRequired {
+        /// The command.
+        attempted: &'static str,
+        /// The proposal.
+        proposal: ProposalId,
+    },
     /// A gated step was offered a proof of the value gate not made for this proposal as it
     /// stands (see [`Subject`](crate::values::Subject)).
     #[error("cannot take the value gate's proof: {0}")]
