@@ -6,8 +6,8 @@ use coproduction::cocreation::{ItemId, ProposalId, Version};
 use coproduction::community::{BodyId, MemberId};
 use coproduction::decision::{DecisionKind, Method};
 use coproduction::journal::StreamId;
-use coproduction::machine::{Context, Decider};
 use coproduction::machine::testkit::given;
+use coproduction::machine::{Context, Decider};
 use coproduction::proposal::{
     Answer, DecisionResult, ProposalCommand, ProposalConfig, ProposalError, ProposalEvent,
     ProposalPhase, ProposalProcess, ProposalRole, ProposalRoles, ProposalVersion, ReviewTrigger,
@@ -454,7 +454,15 @@ fn a_pilot_is_scheduled_to_start_ahead_and_to_last() {
             },
             ctx(STEWARD, "2022-09-06T09:00:00Z"),
         )
-        .then_error_matching(|e| matches!(e, ProposalError::DateNotAhead { field: "starts", .. }));
+        .then_error_matching(|e| {
+            matches!(
+                e,
+                ProposalError::DateNotAhead {
+                    field: "starts",
+                    ..
+                }
+            )
+        });
     published()
         .when(
             ProposalCommand::SchedulePilot {
@@ -632,7 +640,15 @@ fn a_deferred_reassessment_leaves_the_review_open_for_another_round() {
     });
     let state = ProposalProcess::replay(&events);
     assert_eq!(state.phase(), ProposalPhase::UnderReview);
-    assert!(state.proposal().unwrap().open_review().unwrap().running().is_none());
+    assert!(
+        state
+            .proposal()
+            .unwrap()
+            .open_review()
+            .unwrap()
+            .running()
+            .is_none()
+    );
     // The round that deferred does not reassess again; another does.
     given::<ProposalProcess>(events.clone())
         .when(

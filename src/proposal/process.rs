@@ -58,9 +58,7 @@ impl Process for ProposalProcess {
             }];
         }
         match proposal.review_date() {
-            Some(review_date)
-                if ProposalPhase::STANDING.contains(&proposal.phase()) =>
-            {
+            Some(review_date) if ProposalPhase::STANDING.contains(&proposal.phase()) => {
                 vec![crate::process::DueItem::ReviewDue {
                     review_date,
                     overdue: now >= review_date,
@@ -73,7 +71,10 @@ impl Process for ProposalProcess {
     /// A pilot scheduled to start: on its start date (and not before the proposal's last
     /// event), it starts, as the steward chose when scheduling it, running to the end
     /// counted from that start.
-    fn lapse(state: &ProposalState, now: jiff::Timestamp) -> Option<(DeadlineStep, Events<ProposalEvent>)> {
+    fn lapse(
+        state: &ProposalState,
+        now: jiff::Timestamp,
+    ) -> Option<(DeadlineStep, Events<ProposalEvent>)> {
         let proposal = state.proposal()?;
         let starts = proposal.pilot_starts()?;
         let ends = proposal.review_date()?;

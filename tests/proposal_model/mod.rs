@@ -385,10 +385,14 @@ pub fn result(last: i64) -> BoxedStrategy<DecisionResult> {
 /// What a reassessment round reaches, each result as often as the others.
 pub fn reassessed(last: i64) -> BoxedStrategy<DecisionResult> {
     prop_oneof![
-        (1..400i64).prop_map(move |d| DecisionResult::Adopted { review_date: at(last + d) }),
+        (1..400i64).prop_map(move |d| DecisionResult::Adopted {
+            review_date: at(last + d)
+        }),
         Just(DecisionResult::Declined {}),
         Just(DecisionResult::Withdrawn {}),
-        Just(DecisionResult::Escalated { to: BodyId::new("decision_circle").unwrap() }),
+        Just(DecisionResult::Escalated {
+            to: BodyId::new("decision_circle").unwrap()
+        }),
         Just(DecisionResult::Deferred {}),
     ]
     .boxed()
