@@ -94,13 +94,29 @@ impl Process for ProposalProcess {
         ))
     }
 
-    /// The round that adopted the proposal, or the one deciding it now.
+    /// The body a deciding round escalated the proposal to.
+    fn escalated_to(state: &ProposalState) -> Option<crate::community::BodyId> {
+        match state.proposal()?.ending()? {
+            crate::proposal::ProposalEnding::Decided {
+                result: DecisionResult::Escalated { to },
+                ..
+            } => Some(to.clone()),
+            _ => None,
+        }
+    }
+
+    /// The round that adopted the proposal, or the one deciding it now, or the one whose
+    /// result ended it (declined, withdrawn, escalated: its objections stay in the record).
     fn cites(state: &ProposalState) -> Option<StreamId> {
         let proposal = state.proposal()?;
         proposal
             .adopting_round()
             .map(|(round, _)| round.clone())
             .or_else(|| proposal.current_round().map(|r| r.round.clone()))
+            .or_else(|| match proposal.ending()? {
+                crate::proposal::ProposalEnding::Decided { round, .. } => Some(round.clone()),
+                _ => None,
+            })
     }
 
     /// The proposal's record builds on the record of the round it cites.
