@@ -13,7 +13,7 @@ use coproduction::journal::{Journal, MemoryJournal, StreamId};
 use coproduction::process::Streams;
 use coproduction::values::{Outcome, RaisedAs};
 
-use engine_support::{CO_1, CO_2, STAFF_1, STAFF_2, community, consent, governance, open, stream};
+use engine_support::{CO_1, CO_2, STAFF_1, STAFF_2, community, consent, engine, open, stream};
 
 type TestEngine = Engine<MemoryJournal<EngineEvent>>;
 
@@ -30,34 +30,21 @@ fn taken_up() -> StreamId {
 /// The associate-roles team's round on the working model: Co-producer 2 objects, and the
 /// facilitator escalates it to the decision circle at minute 25.
 fn escalated() -> TestEngine {
-    let community = community();
-    let engine = Engine::builder(community.clone())
-        .governance(governance(&community))
-        .open(MemoryJournal::new())
-        .unwrap();
-    engine.handle(open(&community)).unwrap();
+    let engine = engine();
+    engine.handle(open(&community())).unwrap();
+    escalate(&engine, &[STAFF_1, CO_1, CO_2]);
+    engine
+}
+
+/// The facilitator brings the round on `working-model` to its objection round, where
+/// `members` respond from minute 10 (Co-producer 2 objects, the others consent); closes it at
+/// minute 20; and escalates it to the decision circle at minute 25.
+fn escalate(engine: &TestEngine, members: &[coproduction::community::MemberId]) {
     for minute in 1..=3 {
         engine
             .handle(consent(CO_1, minute, RoundCommand::Advance {}))
             .unwrap();
     }
-    respond_and_close(&engine, &[STAFF_1, CO_1, CO_2]);
-    engine
-        .handle(consent(
-            CO_1,
-            25,
-            RoundCommand::Escalate {
-                to: circle(),
-                reason: "The team cannot integrate the objection on its own.".into(),
-            },
-        ))
-        .unwrap();
-    engine
-}
-
-/// `members` respond in the round's objection round from minute 10 (Co-producer 2 objects,
-/// the others consent), and the facilitator closes it at minute 20.
-fn respond_and_close(engine: &TestEngine, members: &[coproduction::community::MemberId]) {
     for (minute, &who) in (10..).zip(members) {
         let response = if who == CO_2 {
             Response::Object {
@@ -74,6 +61,16 @@ fn respond_and_close(engine: &TestEngine, members: &[coproduction::community::Me
     }
     engine
         .handle(consent(CO_1, 20, RoundCommand::CloseRound {}))
+        .unwrap();
+    engine
+        .handle(consent(
+            CO_1,
+            25,
+            RoundCommand::Escalate {
+                to: circle(),
+                reason: "The team cannot integrate the objection on its own.".into(),
+            },
+        ))
         .unwrap();
 }
 
@@ -236,11 +233,7 @@ fn a_proposal_escalated_by_its_round_is_taken_up_with_the_rounds_objections() {
     use engine_support::living::{proposal, propose};
     // The round on `working-model` decides for a proposal: its escalation ends the proposal
     // too, and the body takes up the proposal, citing the round's objection.
-    let community = community();
-    let engine = Engine::builder(community.clone())
-        .governance(governance(&community))
-        .open(MemoryJournal::new())
-        .unwrap();
+    let engine = engine();
     let model = StreamId::new("working-model-proposal").unwrap();
     propose(&engine, &model, DecisionKind::WorkingModel, vec![], -50);
     // `propose` started a round kept elsewhere; another, run here, decides it.
@@ -264,24 +257,9 @@ fn a_proposal_escalated_by_its_round_is_taken_up_with_the_rounds_objections() {
         ))
         .unwrap();
     engine
-        .handle(open(&community).deciding_for(model.clone()))
+        .handle(open(&community()).deciding_for(model.clone()))
         .unwrap();
-    for minute in 1..=3 {
-        engine
-            .handle(consent(CO_1, minute, RoundCommand::Advance {}))
-            .unwrap();
-    }
-    respond_and_close(&engine, &[STAFF_1, CO_2]);
-    engine
-        .handle(consent(
-            CO_1,
-            25,
-            RoundCommand::Escalate {
-                to: circle(),
-                reason: "Stuck.".into(),
-            },
-        ))
-        .unwrap();
+    escalate(&engine, &[STAFF_1, CO_2]);
     assert_eq!(
         engine.phase::<coproduction::ProposalProcess>(&model),
         Some(ProposalPhase::Escalated)

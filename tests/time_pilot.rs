@@ -36,6 +36,11 @@ fn reassessment() -> StreamId {
 /// A working model decided at minute 10 (to be reviewed 180 days on), published, and its
 /// pilot scheduled on day 1 to start on day 30 and run for 60 days.
 fn scheduled() -> TestEngine {
+    scheduled_for(30, 60)
+}
+
+/// As [`scheduled`], the pilot to start on day `starts` and run for `lasts` days.
+fn scheduled_for(starts: i64, lasts: i64) -> TestEngine {
     let engine = open_on(MemoryJournal::new());
     propose(&engine, &model(), DecisionKind::WorkingModel, vec![], 0);
     engine.handle(adopt(&model(), 10)).unwrap();
@@ -53,8 +58,8 @@ fn scheduled() -> TestEngine {
         .handle(steward(
             DAY,
             ProposalCommand::SchedulePilot {
-                starts: at(30 * DAY),
-                lasts: SignedDuration::from_hours(24 * 60),
+                starts: at(starts * DAY),
+                lasts: SignedDuration::from_hours(24 * lasts),
             },
         ))
         .unwrap();
@@ -274,18 +279,7 @@ proptest::proptest! {
         lasts in 1..100i64,
         tick in 0..200i64,
     ) {
-        let engine = open_on(MemoryJournal::new());
-        propose(&engine, &model(), DecisionKind::WorkingModel, vec![], 0);
-        engine.handle(adopt(&model(), 10)).unwrap();
-        let steward = |minute, command| proposal(&model(), CO_1, minute, command);
-        engine.handle(steward(20, ProposalCommand::Publish {
-            rationale: "The workshops asked for it.".into(),
-            alternatives: vec![],
-        })).unwrap();
-        engine.handle(steward(DAY, ProposalCommand::SchedulePilot {
-            starts: at(starts * DAY),
-            lasts: SignedDuration::from_hours(24 * lasts),
-        })).unwrap();
+        let engine = scheduled_for(starts, lasts);
         let taken = engine.tick(at(tick * DAY)).unwrap().taken;
         let come = tick >= starts;
         proptest::prop_assert_eq!(taken.len(), usize::from(come));

@@ -19,7 +19,7 @@ use coproduction::values::{
     AdviceBasis, Credit, Evidence, ExpensesFacts, Publication, StakeholderFacts, ValueReport, Way,
 };
 
-use jiff::SignedDuration;
+use jiff::{SignedDuration, Timestamp};
 
 use super::StoryEngine;
 use super::{
@@ -137,23 +137,6 @@ pub(super) fn working_model(
     // and a community member give advice and the proposer answers each, and each answer
     // shapes the text the round will consent to; the co-producers are offered payment,
     // with benefits advice, and accept; the deciders declare their interests.
-    let part = |who: MemberId, when: &str, command: PartCommand| {
-        part_request(&round_stream, who, when, command)
-    };
-    engine.handle(part(
-        staff_1,
-        "2021-08-23T10:05:00Z",
-        PartCommand::AskAdvice {
-            members: Default::default(),
-        },
-    ))?;
-    pay_public_contributors(
-        engine,
-        &round_stream,
-        &eligible,
-        secretary,
-        ("2021-08-23T10:10:00Z", "2021-08-24T09:00:00Z"),
-    )?;
     let heard = [
         (
             3,
@@ -174,46 +157,31 @@ pub(super) fn working_model(
             "Sessions in the evening as well as the day",
         ),
     ];
-    for (day, (from, basis, advice, _)) in (24..).zip(&heard) {
-        engine.handle(part(
-            MemberId::new(*from),
-            &format!("2021-08-{day}T12:00:00Z"),
-            PartCommand::GiveAdvice {
-                advice: (*advice).into(),
-                bases: [*basis].into(),
-            },
-        ))?;
-    }
-    for (minute, (from, _, _, answer)) in (0..).zip(&heard) {
-        engine.handle(part(
-            staff_1,
-            &format!("2021-08-30T09:{minute:02}:00Z"),
-            PartCommand::AnswerAdvice {
-                member: MemberId::new(*from),
-                answer: (*answer).into(),
-            },
-        ))?;
-    }
-    for (minute, who) in (50..).zip(&eligible) {
-        engine.handle(part(
-            *who,
-            &format!("2021-09-01T09:{minute}:00Z"),
-            PartCommand::DeclareInterests { interest: None },
-        ))?;
-    }
+    let beside = Beside::of(&round_stream, &eligible);
+    beside.advise_and_pay(
+        engine,
+        &heard,
+        [
+            "2021-08-23T10:05:00Z",
+            "2021-08-23T10:10:00Z",
+            "2021-08-24T09:00:00Z",
+        ],
+        ["2021-08-24T12:00:00Z", "2021-08-30T09:00:00Z"],
+    )?;
     // The team asks to meet in person after the bank holiday: the facilitator extends the
     // time box, and the record keeps why.
     let reason =
         "The team asked to meet in person after the bank holiday: the session is on 1 September.";
     engine.handle(round(
         co_producer_1,
-        "2021-08-30T09:00:00Z",
+        "2021-08-30T10:00:00Z",
         RoundCommand::ExtendTimeBox {
             until: at("2021-09-03T17:00:00Z"),
             reason: reason.into(),
         },
     ))?;
     println!("  Co-producer 1 extends the time box to 3 September: {reason}");
+    beside.declare_interests(engine, "2021-09-01T09:50:00Z")?;
     for minute in ["05", "10", "15"] {
         engine.handle(round(
             co_producer_1,
@@ -245,7 +213,8 @@ pub(super) fn working_model(
             _ => None,
         })
         .unwrap_or_default();
-    engine.handle(part(
+    engine.handle(part_request(
+        &round_stream,
         secretary,
         "2021-09-01T10:24:00Z",
         PartCommand::Remind {
@@ -335,21 +304,11 @@ pub(super) fn working_model(
         "2021-09-01T10:55:00Z",
         RoundCommand::Advance {},
     ))?;
-    for (minute, who) in (56..).zip(&eligible) {
-        engine.handle(round(
-            *who,
-            &format!("2021-09-01T10:{minute}:00Z"),
-            RoundCommand::Respond {
-                member: *who,
-                response: Response::consent(),
-            },
-        ))?;
-    }
-    engine.handle(round(
+    beside.all_consent(
+        engine,
         co_producer_1,
-        "2021-09-01T11:00:00Z",
-        RoundCommand::CloseRound {},
-    ))?;
+        ["2021-09-01T10:56:00Z", "2021-09-01T11:00:00Z"],
+    )?;
 
     // Adopted as a pilot from the spring, through the gate, with what the round does not
     // hold.
@@ -466,8 +425,7 @@ pub(super) struct Pilot {
 /// the associate-roles team reassesses it, on the pilot's evaluation, in a round held for the
 /// proposal, which the Allies Group advises as the waiver promised.
 pub(super) fn pilot(engine: &StoryEngine) -> Result<Pilot, coproduction::Error> {
-    let (staff_1, staff_3) = (MemberId::new(1), MemberId::new(3));
-    let (co_producer_1, ally) = (MemberId::new(13), MemberId::new(6));
+    let (staff_1, co_producer_1) = (MemberId::new(1), MemberId::new(13));
     let (steward, secretary) = (MemberId::new(2), MemberId::new(2));
     let proposal_stream = StreamId::new(WORKING_MODEL)?;
     let round_stream = StreamId::new(WORKING_MODEL_REASSESSMENT)?;
@@ -548,62 +506,32 @@ pub(super) fn pilot(engine: &StoryEngine) -> Result<Pilot, coproduction::Error> 
             .unwrap_or_default(),
         _ => Vec::new(),
     };
-    let part = |who: MemberId, when: &str, command: PartCommand| {
-        part_request(&round_stream, who, when, command)
-    };
-    engine.handle(part(
-        staff_1,
-        "2022-09-05T10:05:00Z",
-        PartCommand::AskAdvice {
-            members: Default::default(),
-        },
-    ))?;
-    pay_public_contributors(
-        engine,
-        &round_stream,
-        &eligible,
-        secretary,
-        ("2022-09-05T10:10:00Z", "2022-09-06T09:00:00Z"),
-    )?;
     let heard = [
         (
-            ally,
+            6,
+            AdviceBasis::Expertise,
             "Count who left the pilot as well as who stayed",
             "The evaluation now says who left the pilot, and why",
         ),
         (
-            staff_3,
+            3,
+            AdviceBasis::Expertise,
             "Pay preparation time from the core budget, not project by project",
             "Preparation time is paid from the core budget",
         ),
     ];
-    for (day, (from, advice, _)) in (8..).zip(&heard) {
-        engine.handle(part(
-            *from,
-            &format!("2022-09-{day:02}T12:00:00Z"),
-            PartCommand::GiveAdvice {
-                advice: (*advice).into(),
-                bases: [AdviceBasis::Expertise].into(),
-            },
-        ))?;
-    }
-    for (minute, (from, _, answer)) in (0..).zip(&heard) {
-        engine.handle(part(
-            staff_1,
-            &format!("2022-09-12T09:{minute:02}:00Z"),
-            PartCommand::AnswerAdvice {
-                member: *from,
-                answer: (*answer).into(),
-            },
-        ))?;
-    }
-    for (minute, who) in (50..).zip(&eligible) {
-        engine.handle(part(
-            *who,
-            &format!("2022-09-14T17:{minute}:00Z"),
-            PartCommand::DeclareInterests { interest: None },
-        ))?;
-    }
+    let beside = Beside::of(&round_stream, &eligible);
+    beside.advise_and_pay(
+        engine,
+        &heard,
+        [
+            "2022-09-05T10:05:00Z",
+            "2022-09-05T10:10:00Z",
+            "2022-09-06T09:00:00Z",
+        ],
+        ["2022-09-08T12:00:00Z", "2022-09-12T09:00:00Z"],
+    )?;
+    beside.declare_interests(engine, "2022-09-14T17:50:00Z")?;
     for minute in ["00", "05", "10"] {
         engine.handle(round(
             co_producer_1,
@@ -611,21 +539,11 @@ pub(super) fn pilot(engine: &StoryEngine) -> Result<Pilot, coproduction::Error> 
             RoundCommand::Advance {},
         ))?;
     }
-    for (minute, who) in (20..).zip(&eligible) {
-        engine.handle(round(
-            *who,
-            &format!("2022-09-14T18:{minute}:00Z"),
-            RoundCommand::Respond {
-                member: *who,
-                response: Response::consent(),
-            },
-        ))?;
-    }
-    engine.handle(round(
+    beside.all_consent(
+        engine,
         co_producer_1,
-        "2022-09-14T18:30:00Z",
-        RoundCommand::CloseRound {},
-    ))?;
+        ["2022-09-14T18:20:00Z", "2022-09-14T18:30:00Z"],
+    )?;
     let mut evidence = round_evidence(
         &["Pilot for six more months", "End the pilot"],
         "2022-09-05T10:00:00Z",
@@ -682,4 +600,122 @@ fn phase_of(engine: &StoryEngine, stream: &StreamId) -> &'static str {
         .state(stream)
         .map(|s| s.phase_label())
         .unwrap_or("unknown")
+}
+
+/// A round and those who take part beside it, as the engine witnesses it.
+struct Beside<'a> {
+    stream: &'a StreamId,
+    proposer: MemberId,
+    secretary: MemberId,
+    eligible: &'a [MemberId],
+}
+
+impl<'a> Beside<'a> {
+    /// The round on `stream`, deciders `eligible`, proposed by staff member 1 with staff
+    /// member 2 its secretary, as both of the working model's rounds are.
+    fn of(stream: &'a StreamId, eligible: &'a [MemberId]) -> Self {
+        Self {
+            stream,
+            proposer: MemberId::new(1),
+            secretary: MemberId::new(2),
+            eligible,
+        }
+    }
+
+    /// The proposer asks the bodies the route consults for advice; the public contributors
+    /// among the deciders are offered payment by the secretary, with benefits advice, and
+    /// accept (`[asked, offered, accepted]`); each of `heard` (member, footing, advice,
+    /// answer) gives advice a day apart from the first, and the proposer answers each a
+    /// minute apart (`[first advice, first answer]`).
+    fn advise_and_pay(
+        &self,
+        engine: &StoryEngine,
+        heard: &[(u64, AdviceBasis, &str, &str)],
+        [asked, offered, accepted]: [&str; 3],
+        [advised, answered]: [&str; 2],
+    ) -> Result<(), coproduction::Error> {
+        let part = |who: MemberId, when: Timestamp, command: PartCommand| {
+            part_request(self.stream, who, &when.to_string(), command)
+        };
+        engine.handle(part(
+            self.proposer,
+            at(asked),
+            PartCommand::AskAdvice {
+                members: Default::default(),
+            },
+        ))?;
+        pay_public_contributors(
+            engine,
+            self.stream,
+            self.eligible,
+            self.secretary,
+            (offered, accepted),
+        )?;
+        for (day, (from, basis, advice, _)) in (0..).zip(heard) {
+            engine.handle(part(
+                MemberId::new(*from),
+                at(advised) + SignedDuration::from_hours(24 * day),
+                PartCommand::GiveAdvice {
+                    advice: (*advice).into(),
+                    bases: [*basis].into(),
+                },
+            ))?;
+        }
+        for (minute, (from, _, _, answer)) in (0..).zip(heard) {
+            engine.handle(part(
+                self.proposer,
+                at(answered) + SignedDuration::from_mins(minute),
+                PartCommand::AnswerAdvice {
+                    member: MemberId::new(*from),
+                    answer: (*answer).into(),
+                },
+            ))?;
+        }
+        Ok(())
+    }
+
+    /// Each decider consents in the objection round, a minute apart from the first time,
+    /// and `facilitator` closes the round at the second.
+    fn all_consent(
+        &self,
+        engine: &StoryEngine,
+        facilitator: MemberId,
+        [from, closed]: [&str; 2],
+    ) -> Result<(), coproduction::Error> {
+        for (minute, who) in (0..).zip(self.eligible) {
+            engine.handle(round_request(
+                self.stream,
+                *who,
+                &(at(from) + SignedDuration::from_mins(minute)).to_string(),
+                RoundCommand::Respond {
+                    member: *who,
+                    response: Response::consent(),
+                },
+            ))?;
+        }
+        engine.handle(round_request(
+            self.stream,
+            facilitator,
+            closed,
+            RoundCommand::CloseRound {},
+        ))?;
+        Ok(())
+    }
+
+    /// Each decider declares no interests, a minute apart from `from`.
+    fn declare_interests(
+        &self,
+        engine: &StoryEngine,
+        from: &str,
+    ) -> Result<(), coproduction::Error> {
+        for (minute, who) in (0..).zip(self.eligible) {
+            engine.handle(part_request(
+                self.stream,
+                *who,
+                &(at(from) + SignedDuration::from_mins(minute)).to_string(),
+                PartCommand::DeclareInterests { interest: None },
+            ))?;
+        }
+        Ok(())
+    }
 }
