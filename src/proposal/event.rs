@@ -214,7 +214,8 @@ pub enum ProposalEvent {
         round: StreamId,
         /// What it decided.
         result: DecisionResult,
-        /// Who recorded it (the engine's actor when the engine witnessed the round).
+        /// Who recorded it: the steward, or, when the engine witnessed the round, the member
+        /// whose request ended it.
         by: MemberId,
         /// When.
         at: Timestamp,

@@ -130,9 +130,10 @@ impl Decider for ProposalProcess {
     }
 }
 
-/// Records what the round deciding the proposal reached, as an engine that witnessed the
-/// round does: the proposal's own rules apply (in decision, this round, a review date ahead),
-/// but not the steward's role, since nobody copies the result by hand.
+/// Records what the round deciding the proposal reached (or, under review, the review's
+/// reassessment round), as an engine that witnessed the round does: the proposal's own rules
+/// apply (the phase, this round, a review date ahead), but not the steward's role, since
+/// nobody copies the result by hand.
 pub(crate) fn record_round_result(
     state: &ProposalState,
     round: &StreamId,
