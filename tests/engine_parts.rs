@@ -18,14 +18,6 @@ use engine_support::*;
 
 type TestEngine = Engine<MemoryJournal<coproduction::EngineEvent>>;
 
-fn engine() -> TestEngine {
-    let community = community();
-    Engine::builder(community.clone())
-        .governance(governance(&community))
-        .open(MemoryJournal::new())
-        .unwrap()
-}
-
 /// The working-model round, opened and moved on to its objection round (minutes 0 to 3).
 fn opened() -> TestEngine {
     let engine = engine();

@@ -281,6 +281,7 @@ fn time_to_decision_runs_from_the_proposal_or_the_review_that_reopened_it() {
         kind: DecisionKind::WorkingModel,
         route: None,
         decides_for: None,
+        escalated_from: None,
     };
     let batch = std::iter::once(start)
         .chain(events.into_iter().map(EngineEvent::from))

@@ -6,8 +6,8 @@ use coproduction::cocreation::{ItemId, ProposalId, Version};
 use coproduction::community::{BodyId, MemberId};
 use coproduction::decision::{DecisionKind, Method};
 use coproduction::journal::StreamId;
-use coproduction::machine::Context;
 use coproduction::machine::testkit::given;
+use coproduction::machine::{Context, Decider};
 use coproduction::proposal::{
     Answer, DecisionResult, ProposalCommand, ProposalConfig, ProposalError, ProposalEvent,
     ProposalPhase, ProposalProcess, ProposalRole, ProposalRoles, ProposalVersion, ReviewTrigger,
@@ -384,4 +384,351 @@ fn unknown_fields_in_a_command_are_refused() {
     assert!(serde_json::from_str::<ProposalCommand>(json).is_err());
     let json = r#"{"type":"record_decision","round":"consent-round:1","result":{"type":"declined","junk":1}}"#;
     assert!(serde_json::from_str::<ProposalCommand>(json).is_err());
+}
+
+/// The time a pilot decided in the autumn is scheduled to start: the spring.
+const SPRING: &str = "2023-03-01T09:00:00Z";
+
+fn reassessment() -> StreamId {
+    StreamId::new("pilot-reassessment").unwrap()
+}
+
+/// A proposal whose pilot ran and whose review opened on its end date.
+fn pilot_under_review() -> Vec<ProposalEvent> {
+    let mut events = history(ProposalPhase::Published);
+    events.push(ProposalEvent::PilotStarted {
+        ends: at("2022-12-01T00:00:00Z"),
+        by: STEWARD,
+        at: at("2022-09-06T09:00:00Z"),
+    });
+    events.push(ProposalEvent::ReviewOpened {
+        trigger: ReviewTrigger::ReviewDate {
+            due: at("2022-12-01T00:00:00Z"),
+            opened_by: STEWARD,
+        },
+        at: at("2022-12-01T09:00:00Z"),
+    });
+    events
+}
+
+fn start_reassessment() -> ProposalEvent {
+    ProposalEvent::ReassessmentStarted {
+        round: reassessment(),
+        by: STEWARD,
+        at: at("2022-12-02T09:00:00Z"),
+    }
+}
+
+#[test]
+fn a_pilot_scheduled_for_later_falls_due_for_review_counted_from_its_start() {
+    let lasts = jiff::SignedDuration::from_hours(24 * 184);
+    let state = given::<ProposalProcess>(history(ProposalPhase::Published))
+        .when(
+            ProposalCommand::SchedulePilot {
+                starts: at(SPRING),
+                lasts,
+            },
+            ctx(STEWARD, "2022-09-06T09:00:00Z"),
+        )
+        .then([ProposalEvent::PilotScheduled {
+            starts: at(SPRING),
+            ends: at("2023-09-01T09:00:00Z"),
+            by: STEWARD,
+            at: at("2022-09-06T09:00:00Z"),
+        }]);
+    let p = state.proposal().unwrap();
+    assert_eq!(state.phase(), ProposalPhase::PilotScheduled);
+    assert_eq!(p.pilot_starts(), Some(at(SPRING)));
+    // Not the decision's review date (2023-03-01): six months from the pilot's start.
+    assert_eq!(p.review_date(), Some(at("2023-09-01T09:00:00Z")));
+}
+
+#[test]
+fn a_pilot_is_scheduled_to_start_ahead_and_to_last() {
+    let published = || given::<ProposalProcess>(history(ProposalPhase::Published));
+    published()
+        .when(
+            ProposalCommand::SchedulePilot {
+                starts: at("2022-09-01T00:00:00Z"),
+                lasts: jiff::SignedDuration::from_hours(24),
+            },
+            ctx(STEWARD, "2022-09-06T09:00:00Z"),
+        )
+        .then_error_matching(|e| {
+            matches!(
+                e,
+                ProposalError::DateNotAhead {
+                    field: "starts",
+                    ..
+                }
+            )
+        });
+    published()
+        .when(
+            ProposalCommand::SchedulePilot {
+                starts: at(SPRING),
+                lasts: jiff::SignedDuration::ZERO,
+            },
+            ctx(STEWARD, "2022-09-06T09:00:00Z"),
+        )
+        .then_error(ProposalError::InvalidLength {
+            attempted: "schedule_pilot",
+            field: "lasts",
+            reason: "must be positive",
+        });
+    published()
+        .when(
+            ProposalCommand::SchedulePilot {
+                starts: at(SPRING),
+                lasts: jiff::SignedDuration::MAX,
+            },
+            ctx(STEWARD, "2022-09-06T09:00:00Z"),
+        )
+        .then_error_matching(|e| matches!(e, ProposalError::InvalidLength { field: "lasts", .. }));
+    published()
+        .when(
+            ProposalCommand::SchedulePilot {
+                starts: at(SPRING),
+                lasts: jiff::SignedDuration::from_hours(24),
+            },
+            ctx(MEMBER, "2022-09-06T09:00:00Z"),
+        )
+        .then_error_matching(|e| matches!(e, ProposalError::WrongRole { .. }));
+}
+
+#[test]
+fn a_scheduled_pilot_starts_on_its_day_and_not_before() {
+    use coproduction::consent::DeadlineStep;
+    use coproduction::process::{DueItem, Process};
+    let mut events = history(ProposalPhase::Published);
+    events.push(ProposalEvent::PilotScheduled {
+        starts: at(SPRING),
+        ends: at("2023-09-01T09:00:00Z"),
+        by: STEWARD,
+        at: at("2022-09-06T09:00:00Z"),
+    });
+    let state = ProposalProcess::replay(&events);
+    let before = at("2023-02-28T09:00:00Z");
+    assert!(ProposalProcess::lapse(&state, before).is_none());
+    assert_eq!(
+        ProposalProcess::due(&state, before),
+        [DueItem::PilotStarting {
+            starts: at(SPRING),
+            review_date: at("2023-09-01T09:00:00Z"),
+            step: None,
+        }]
+    );
+    let (step, started) = ProposalProcess::lapse(&state, at(SPRING)).unwrap();
+    assert_eq!(step, DeadlineStep::StartPilot);
+    assert_eq!(
+        started.into_iter().collect::<Vec<_>>(),
+        [ProposalEvent::PilotStarted {
+            ends: at("2023-09-01T09:00:00Z"),
+            by: coproduction::engine::ENGINE_ACTOR,
+            at: at(SPRING),
+        }]
+    );
+    assert_eq!(
+        ProposalProcess::due(&state, at(SPRING))[0].step(),
+        Some(DeadlineStep::StartPilot)
+    );
+    // Nothing for the steward to do by hand meanwhile.
+    given::<ProposalProcess>(events)
+        .when(ProposalCommand::OpenReview {}, ctx(STEWARD, SPRING))
+        .then_error_matching(|e| matches!(e, ProposalError::WrongPhase { .. }));
+}
+
+#[test]
+fn a_pilots_review_is_decided_by_a_reassessment_round_not_by_the_steward_alone() {
+    for command in [
+        ProposalCommand::Continue {
+            review_date: at("2023-12-01T00:00:00Z"),
+        },
+        ProposalCommand::Retire {
+            reason: "It did not work.".into(),
+        },
+    ] {
+        let attempted = command.label();
+        given::<ProposalProcess>(pilot_under_review())
+            .when(command, ctx(STEWARD, "2022-12-02T09:00:00Z"))
+            .then_error(ProposalError::ReassessmentRequired {
+                attempted,
+                proposal: ProposalId::new(1),
+            });
+    }
+    let state = given::<ProposalProcess>(pilot_under_review())
+        .when(
+            ProposalCommand::StartDecision {
+                round: reassessment(),
+            },
+            ctx(STEWARD, "2022-12-02T09:00:00Z"),
+        )
+        .then([start_reassessment()]);
+    let review = state.proposal().unwrap().open_review().unwrap();
+    assert!(review.pilot);
+    assert_eq!(review.running().unwrap().round, reassessment());
+    assert_eq!(state.phase(), ProposalPhase::UnderReview);
+}
+
+#[test]
+fn the_reassessment_rounds_consent_continues_the_agreement_until_its_review_date() {
+    let mut events = pilot_under_review();
+    events.push(start_reassessment());
+    let result = DecisionResult::Adopted {
+        review_date: at("2023-12-01T00:00:00Z"),
+    };
+    let state = given::<ProposalProcess>(events)
+        .when(
+            ProposalCommand::RecordDecision {
+                round: reassessment(),
+                result: result.clone(),
+            },
+            ctx(STEWARD, "2022-12-09T09:00:00Z"),
+        )
+        .then([ProposalEvent::Reassessed {
+            round: reassessment(),
+            result,
+            by: STEWARD,
+            at: at("2022-12-09T09:00:00Z"),
+        }]);
+    let p = state.proposal().unwrap();
+    assert_eq!(state.phase(), ProposalPhase::Implementing);
+    assert_eq!(p.review_date(), Some(at("2023-12-01T00:00:00Z")));
+    let review = &p.reviews()[0];
+    assert!(matches!(
+        review.outcome,
+        Some(coproduction::proposal::ReviewOutcome::Continued { .. })
+    ));
+    assert!(review.running().is_none());
+}
+
+#[test]
+fn a_declined_reassessment_retires_the_agreement_and_says_which_round() {
+    let mut events = pilot_under_review();
+    events.push(start_reassessment());
+    let state = given::<ProposalProcess>(events)
+        .when(
+            ProposalCommand::RecordDecision {
+                round: reassessment(),
+                result: DecisionResult::Declined {},
+            },
+            ctx(STEWARD, "2022-12-09T09:00:00Z"),
+        )
+        .then([ProposalEvent::Reassessed {
+            round: reassessment(),
+            result: DecisionResult::Declined {},
+            by: STEWARD,
+            at: at("2022-12-09T09:00:00Z"),
+        }]);
+    assert_eq!(state.phase(), ProposalPhase::Retired);
+    assert!(matches!(
+        state.proposal().unwrap().ending(),
+        Some(coproduction::proposal::ProposalEnding::Retired { reason, .. })
+            if reason.contains("pilot-reassessment")
+    ));
+}
+
+#[test]
+fn a_deferred_reassessment_leaves_the_review_open_for_another_round() {
+    let mut events = pilot_under_review();
+    events.push(start_reassessment());
+    events.push(ProposalEvent::Reassessed {
+        round: reassessment(),
+        result: DecisionResult::Deferred {},
+        by: STEWARD,
+        at: at("2022-12-09T09:00:00Z"),
+    });
+    let state = ProposalProcess::replay(&events);
+    assert_eq!(state.phase(), ProposalPhase::UnderReview);
+    assert!(
+        state
+            .proposal()
+            .unwrap()
+            .open_review()
+            .unwrap()
+            .running()
+            .is_none()
+    );
+    // The round that deferred does not reassess again; another does.
+    given::<ProposalProcess>(events.clone())
+        .when(
+            ProposalCommand::StartDecision {
+                round: reassessment(),
+            },
+            ctx(STEWARD, "2022-12-10T09:00:00Z"),
+        )
+        .then_error(ProposalError::RoundReused {
+            proposal: ProposalId::new(1),
+            round: reassessment(),
+        });
+    given::<ProposalProcess>(events)
+        .when(
+            ProposalCommand::StartDecision {
+                round: StreamId::new("pilot-reassessment-2").unwrap(),
+            },
+            ctx(STEWARD, "2022-12-10T09:00:00Z"),
+        )
+        .outcome()
+        .expect("another round reassesses");
+}
+
+#[test]
+fn while_a_reassessment_runs_nobody_continues_amends_or_starts_another_by_hand() {
+    let mut events = history(ProposalPhase::Implementing);
+    events.push(ProposalEvent::ReviewOpened {
+        trigger: ReviewTrigger::ReviewDate {
+            due: at("2023-03-01T00:00:00Z"),
+            opened_by: STEWARD,
+        },
+        at: at("2023-03-01T09:00:00Z"),
+    });
+    events.push(ProposalEvent::ReassessmentStarted {
+        round: reassessment(),
+        by: STEWARD,
+        at: at("2023-03-02T09:00:00Z"),
+    });
+    let running = ProposalError::RoundRunning {
+        proposal: ProposalId::new(1),
+        round: reassessment(),
+    };
+    for (command, who) in [
+        (
+            ProposalCommand::Continue {
+                review_date: at("2024-03-01T00:00:00Z"),
+            },
+            STEWARD,
+        ),
+        (
+            ProposalCommand::Amend {
+                text: "Shorter sessions.".into(),
+                answers: vec![],
+            },
+            PROPOSER,
+        ),
+        (
+            ProposalCommand::StartDecision {
+                round: StreamId::new("another").unwrap(),
+            },
+            STEWARD,
+        ),
+    ] {
+        given::<ProposalProcess>(events.clone())
+            .when(command, ctx(who, "2023-03-03T09:00:00Z"))
+            .then_error(running.clone());
+    }
+    // Only the running round's result is recorded, and by the steward (the engine records
+    // a round it runs itself).
+    given::<ProposalProcess>(events)
+        .when(
+            ProposalCommand::RecordDecision {
+                round: round(),
+                result: DecisionResult::Deferred {},
+            },
+            ctx(STEWARD, "2023-03-03T09:00:00Z"),
+        )
+        .then_error(ProposalError::NotTheCurrentRound {
+            proposal: ProposalId::new(1),
+            round: round(),
+            current: Some(reassessment()),
+        });
 }

@@ -8,9 +8,9 @@ mod story;
 use std::collections::BTreeMap;
 
 use coproduction::community::BodyId;
-use coproduction::consent::RoundPhase;
+use coproduction::consent::{DeadlineStep, RoundPhase};
 use coproduction::decision::{DecisionKind, Method};
-use coproduction::engine::{Engine, EngineEvent};
+use coproduction::engine::{DueItem, ENGINE_ACTOR, Engine, EngineEvent};
 use coproduction::funding::{FundingEvent, FundingPhase};
 use coproduction::governance::{GovernanceMap, Procedure, RouteFacts};
 use coproduction::journal::{
@@ -150,8 +150,17 @@ fn a_year_in_the_life_of_the_collective() {
     }
     // What was decided reaches the record in the words recorded with the outcome.
     assert!(working_model.contains(
-        "Outcome: adopted.\nWhat was decided: Piloted for six months, with paid preparation time.\n"
+        "Outcome: adopted.\nWhat was decided: Piloted for six months from the spring, with paid preparation time.\n"
     ));
+    // The time box extended with its reason, and the member reminded before responding.
+    assert!(working_model.contains(
+        "- 2021-08-30: the time box was extended from 2021-08-31 to 2021-09-03 by Co-producer 1: The team asked to meet in person after the bank holiday: the session is on 1 September.\n"
+    ));
+    assert!(
+        working_model.contains(
+            "- 2021-09-01: Co-producer 2 reminded by email, recorded by Staff member 2\n"
+        )
+    );
 
     // The outcomes.
     assert_eq!(
@@ -178,7 +187,55 @@ fn a_year_in_the_life_of_the_collective() {
         engine.phase::<coproduction::ConsentProcess>(&stream(story::WORKING_MODEL_ROUND)),
         Some(RoundPhase::Adopted)
     );
-    // The pilot was reviewed and continued: in force until its next review.
+    // The pilot, scheduled at the decision for the spring, was due to start the evening
+    // before; the tick started it on its day; its review fell due six months from that start
+    // (not from the decision's review date, 1 September); the reassessment round held for
+    // the proposal consented to continue it, and the proposal recorded that in one batch:
+    // in force until its next review.
+    assert_eq!(
+        s.pilot_starting,
+        DueItem::PilotStarting {
+            starts: story::at("2022-03-07T09:00:00Z"),
+            review_date: story::at("2022-09-05T09:00:00Z"),
+            step: None,
+        }
+    );
+    assert_eq!(s.pilot_started.step, DeadlineStep::StartPilot);
+    assert_eq!(s.pilot_started.events.len(), 1);
+    assert_eq!(s.pilot_started.events[0].actor, ENGINE_ACTOR);
+    assert_eq!(
+        s.pilot_review,
+        DueItem::ReviewDue {
+            review_date: story::at("2022-09-05T09:00:00Z"),
+            overdue: true,
+        }
+    );
+    assert!(
+        s.reassessment
+            .findings()
+            .iter()
+            .all(|f| !matches!(f.status, Status::Violated) || f.rule.as_str() == "I6")
+    );
+    assert_eq!(
+        engine.phase::<coproduction::ConsentProcess>(&stream(story::WORKING_MODEL_REASSESSMENT)),
+        Some(RoundPhase::Adopted)
+    );
+    let model = match engine.state(&stream(story::WORKING_MODEL)) {
+        Some(coproduction::engine::ProcessState::Proposal(p)) => p,
+        other => panic!("the working model's proposal: {other:?}"),
+    };
+    let model = model.proposal().unwrap();
+    let review = &model.reviews()[0];
+    assert!(review.pilot);
+    assert_eq!(
+        review.reassessments[0].round,
+        stream(story::WORKING_MODEL_REASSESSMENT)
+    );
+    assert_eq!(model.review_date(), Some(story::at("2023-09-14T00:00:00Z")));
+    let reassessment = read("working-model-reassessment-record.md");
+    assert!(reassessment.contains(
+        "What was decided: Continued as the standing working model, reviewed in a year.\n"
+    ));
     assert_eq!(
         engine.phase::<coproduction::ProposalProcess>(&stream(story::WORKING_MODEL)),
         Some(ProposalPhase::Implementing)
@@ -258,37 +315,38 @@ fn a_year_in_the_life_of_the_collective() {
         assert_eq!(report.verdict("inclusive"), Some(Verdict::Upheld));
     }
 
-    // The metrics: six decisions with a round, who took part (all 29 members of the whole
-    // community in its governance round), the objection integrated, all six decided and
-    // published with a rationale in time (the foundation's offer by its own decision and
-    // register entry: its round stops at consent), one item no theme carries.
+    // The metrics: seven decisions with a round (the pilot's reassessment among them), who
+    // took part (all 29 members of the whole community in its governance round), the
+    // objection integrated, all seven decided and published with a rationale in time (the
+    // foundation's offer by its own decision and register entry: its round stops at
+    // consent), one item no theme carries.
     let m = &s.metrics;
-    assert_eq!(m.totals.decisions, 6);
+    assert_eq!(m.totals.decisions, 7);
     assert_eq!(
         (m.totals.participation.part, m.totals.participation.whole),
-        (52, 69)
+        (58, 75)
     );
     assert_eq!(
         (
             m.totals.lived_experience.part,
             m.totals.lived_experience.whole
         ),
-        (36, 52)
+        (42, 58)
     );
     assert_eq!(m.totals.objections.raised, 1);
     assert_eq!(m.totals.objections.integrated, 1);
     assert_eq!(m.totals.concerns, 0);
-    assert_eq!(m.totals.outcomes.get("adopted"), Some(&5));
+    assert_eq!(m.totals.outcomes.get("adopted"), Some(&6));
     assert_eq!(m.totals.outcomes.get("monitoring"), Some(&1));
     assert_eq!(
         (m.publication.in_time.part, m.publication.in_time.whole),
-        (6, 6)
+        (7, 7)
     );
     let feedback = m.feedback.as_ref().unwrap();
     assert_eq!((feedback.carried.part, feedback.carried.whole), (5, 6));
     assert_eq!(s.cocreation.uncarried().len(), 1);
     assert_eq!(m.bodies.len(), 4);
-    assert_eq!(m.lived_experience_by_month.len(), 5);
+    assert_eq!(m.lived_experience_by_month.len(), 6);
 
     // Time to decision runs from the proposal, not from the round: each round decides a
     // proposal or an offer in the journal, and counts from its creation or identification

@@ -1,8 +1,9 @@
 //! A year in the life of a co-production community, told through the crate: two funding
 //! offers, the Allies Group's make-up flagged and rebalanced by an inclusive recruitment, the
-//! associate-roles working model piloted and reviewed, and a governance decision that gives
-//! recruitment to the decision circle, after which the first co-producers are appointed on
-//! the new route, every decision on the engine with a journal file. Each record names the
+//! associate-roles working model adopted as a pilot for the spring, and a governance decision
+//! that gives recruitment to the decision circle, after which the first co-producers are
+//! appointed on the new route; then the pilot starts, falls due for review and is
+//! reassessed. Every decision runs on the engine with a journal file. Each record names the
 //! governance map its decision was routed by. The story itself is in `story/`;
 //! `tests/story.rs` runs it again and checks its outcomes.
 //!
@@ -24,9 +25,17 @@ fn main() -> Result<(), coproduction::Error> {
         ("The working model, adopted", &story.working_model),
         ("Recruitment to the circle, adopted", &story.governance),
         ("The first co-producers, appointed", &story.appointment),
+        ("The working model's pilot, continued", &story.reassessment),
     ] {
         println!("  {what:<36} {}", story::verdicts(report));
     }
+    println!(
+        "\nThe pilot: due to start ({}), started by the engine's tick ({} event), its review \
+         due ({}) six months from its start.",
+        story.pilot_starting.label(),
+        story.pilot_started.events.len(),
+        story.pilot_review.label(),
+    );
     println!(
         "\n{} processes on the engine, {} decisions with a round; {} piece(s) of feedback no theme carried.",
         story.engine.streams().len(),

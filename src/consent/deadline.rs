@@ -19,9 +19,11 @@ use super::phase::RoundPhase;
 use super::response::Response;
 use super::state::Round;
 
-/// The step the engine takes for a passed time box, as the round's [`AtDeadline`] chose.
+/// The step the engine takes on its own at a time a process's configuration chose: for a
+/// passed time box, as the round's [`AtDeadline`] chose; for a pilot scheduled to start
+/// later, its start on the day the steward scheduled.
 ///
-/// JSON: `"defer"` or `"close"`.
+/// JSON: `"defer"`, `"close"` or `"start_pilot"`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
@@ -30,6 +32,8 @@ pub enum DeadlineStep {
     Defer,
     /// The objection round is closed with those heard.
     Close,
+    /// A scheduled pilot starts.
+    StartPilot,
 }
 
 /// The time box that has passed at `now`, when the round is still open and `now` is not

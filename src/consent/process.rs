@@ -30,6 +30,14 @@ impl Process for ConsentProcess {
         None
     }
 
+    /// The body the facilitator escalated the round to.
+    fn escalated_to(state: &RoundState) -> Option<crate::community::BodyId> {
+        match state.round()?.ending()? {
+            Ending::Escalated { to, .. } => Some(to.clone()),
+            _ => None,
+        }
+    }
+
     /// Responses awaited, advice unanswered, a time box passed (see
     /// [`AtDeadline`](super::AtDeadline)).
     fn due(state: &RoundState, now: jiff::Timestamp) -> Vec<crate::process::DueItem> {

@@ -1,7 +1,8 @@
 //! What the engine checks beyond each process's own rules: the route governance gives when
-//! a process opens, and that nobody copies by hand a result the engine records itself.
+//! a process opens (or, for a process taking up an escalated matter, the route to the body
+//! it was escalated to), and that nobody copies by hand a result the engine records itself.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::community::MemberId;
 use crate::decision::DecisionKind;
@@ -11,6 +12,7 @@ use crate::journal::{Journal, StreamId};
 use crate::living::Version;
 use crate::process::{PartError, ProcessState, Stream, Witness};
 use crate::proposal::ProposalCommand;
+use crate::values::EscalatedFrom;
 
 use super::{Engine, EngineError, EngineEvent, Held, ProcessCommand, Request};
 
@@ -33,14 +35,74 @@ pub(super) fn referenced(command: &ProcessCommand) -> BTreeSet<StreamId> {
     copied_round(command).into_iter().collect()
 }
 
+/// An escalated matter a new process takes up, as the engine saw it: what it was about, the
+/// route it takes now (its own, decided by the body it was escalated to), and what it hands
+/// on.
+pub(super) struct Escalation {
+    kind: DecisionKind,
+    route: Option<Route>,
+    from: EscalatedFrom,
+}
+
 impl<J: Journal<Event = EngineEvent>> Engine<J> {
+    /// The escalated matter on stream `from` that `request` takes up, read from the streams
+    /// the engine holds (one locked at a time): refused unless a process there has been
+    /// escalated.
+    pub(super) fn escalation(
+        &self,
+        streams: &BTreeMap<StreamId, super::Shared>,
+        request: &Request,
+        from: &StreamId,
+        v: &Version,
+    ) -> Result<Escalation, EngineError> {
+        let refuse = |reason| EngineError::NotEscalated {
+            stream: request.stream.clone(),
+            escalated: from.clone(),
+            reason,
+        };
+        let shared = streams
+            .get(from)
+            .ok_or_else(|| refuse("no process runs there"))?;
+        let cites = {
+            let source = shared.lock().map_err(|_| EngineError::Poisoned)?;
+            source.process().cites().filter(|c| c != from)
+        };
+        // The record it cites (a proposal's round) holds the objections.
+        let cited = match cites.and_then(|c| streams.get(&c)) {
+            Some(cited) => {
+                let cited = cited.lock().map_err(|_| EngineError::Poisoned)?;
+                cited.record(v.community(), request.now, None)
+            }
+            None => None,
+        };
+        let source = shared.lock().map_err(|_| EngineError::Poisoned)?;
+        let to = source
+            .process()
+            .escalated_to()
+            .ok_or_else(|| refuse("its process has not been escalated"))?;
+        let record = source
+            .record(v.community(), request.now, cited)
+            .ok_or_else(|| refuse("its process has not started"))?;
+        let override_by = v
+            .governance()
+            .and_then(|g| g.map().override_by(&to).cloned())
+            .unwrap_or_default();
+        Ok(Escalation {
+            kind: source.kind().clone(),
+            route: source.route().map(|r| r.escalated_to(&to, override_by)),
+            from: EscalatedFrom::of(from.clone(), to, &record),
+        })
+    }
+
     /// A fresh stream for a request whose command starts a process, and the event that
     /// starts it: the decision's kind and the route governance gives, which the process
-    /// must follow.
+    /// must follow. A process that takes up an escalated matter (`escalation`) is about
+    /// the same kind of decision, and follows the escalated route to the body it went to.
     pub(super) fn start(
         &self,
         request: &Request,
         recused: &BTreeSet<MemberId>,
+        escalation: Option<&Escalation>,
         v: &Version,
     ) -> Result<(Stream, EngineEvent, Option<ProcessCommand>), EngineError> {
         let id = &request.stream;
@@ -52,7 +114,17 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
         let Some(process) = request.command.process() else {
             return Err(EngineError::UnknownStream { stream: id.clone() });
         };
-        let route = route(v, id, &opening.kind, opening.facts)?;
+        let route = match escalation {
+            Some(e) if e.kind != opening.kind => {
+                return Err(EngineError::NotEscalated {
+                    stream: id.clone(),
+                    escalated: e.from.stream.clone(),
+                    reason: "it is about another kind of decision",
+                });
+            }
+            Some(e) => e.route.clone(),
+            None => route(v, id, &opening.kind, opening.facts)?,
+        };
         let witness = Witness {
             route: route.as_ref(),
             community: v.community(),
@@ -90,6 +162,7 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
             kind: opening.kind,
             route: route.map(Box::new),
             decides_for: request.decides_for.clone(),
+            escalated_from: escalation.map(|e| Box::new(e.from.clone())),
         };
         Ok((stream, started, resolved))
     }

@@ -147,6 +147,18 @@ pub enum EngineError {
         /// The stream it was to decide for.
         target: StreamId,
     },
+    /// A request to take up an escalated matter named a stream whose process cannot be
+    /// taken up: none runs there, it has not been escalated, or it is about another kind of
+    /// decision.
+    #[error("cannot open stream `{stream}` on the matter escalated from `{escalated}`: {reason}")]
+    NotEscalated {
+        /// The stream the request would open.
+        stream: StreamId,
+        /// The stream it named as escalated.
+        escalated: StreamId,
+        /// What is wrong.
+        reason: &'static str,
+    },
     /// The process a round decides for refused what the round reached; nothing was written
     /// to either.
     #[error(
@@ -257,6 +269,7 @@ impl EngineError {
             EngineError::ChangeNotAdopted { .. } => "change_not_adopted",
             EngineError::NotTheFounding { .. } => "not_the_founding",
             EngineError::NoFounding => "no_founding",
+            EngineError::NotEscalated { .. } => "not_escalated",
             EngineError::History { .. } => "history",
             EngineError::Journal(journal) => match journal {
                 JournalError::Conflict { .. } => "conflict",
@@ -321,6 +334,7 @@ impl EngineError {
             | EngineError::WrongProcess { .. }
             | EngineError::RecordedByTheEngine { .. }
             | EngineError::UnknownLink { .. }
+            | EngineError::NotEscalated { .. }
             | EngineError::LinkRefused { .. }
             | EngineError::Gate { .. }
             | EngineError::Change { .. }

@@ -42,11 +42,20 @@
 //! answers for the process), of a rule that takes one. A
 //! record lists the facts members attested, who and when ([`DecisionRecord::attested`]).
 //!
+//! **Escalation carries the history.** A process escalated to a body (a round's
+//! facilitator escalated it, or the round that decided for a proposal did) is taken up by a
+//! new process on a new stream that names it ([`Request::escalated_from`]): the engine checks
+//! it was escalated and is about the same kind of decision, routes the new process to the
+//! body it went to (the same method and consultation, escalating on from there), and
+//! journals with its start what the escalated one hands on, as the engine saw it: its
+//! stream, outcome and objections ([`EscalatedFrom`](crate::values::EscalatedFrom)), which
+//! the new record cites.
+//!
 //! **Time from outside.** The engine never reads the clock. [`Engine::due`] says what every
 //! process waits on at a given time ([`Due`]); [`Engine::tick`] takes the steps a process's
 //! own configuration chose for that time (a round's
-//! [`AtDeadline`](crate::consent::AtDeadline)), and nothing else, journalled by
-//! [`ENGINE_ACTOR`] with the rule that made each step.
+//! [`AtDeadline`](crate::consent::AtDeadline), a pilot scheduled to start), and nothing
+//! else, journalled by [`ENGINE_ACTOR`] with the rule that made each step.
 //!
 //! A refused request changes nothing: not the journal, not the engine's state. Opening an
 //! engine on an existing journal replays it. The engine is `Send + Sync`: share it across
@@ -505,6 +514,11 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
             drop(streams);
             return self.handle_once(request);
         }
+        // The escalated matter it takes up, read first, one stream at a time.
+        let escalation = match &request.escalated_from {
+            Some(from) => Some(self.escalation(&streams, &request, from, v)?),
+            None => None,
+        };
         // The process it decides for, held while the new one starts: who stepped out of it
         // is not seated in the new one.
         let target = request
@@ -527,7 +541,8 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
             recused.extend(guard.parts().recusals());
             held.insert(target.clone(), guard);
         }
-        let (mut stream, started, resolved) = self.start(request, &recused, v)?;
+        let (mut stream, started, resolved) =
+            self.start(request, &recused, escalation.as_ref(), v)?;
         let command = resolved.as_ref().unwrap_or(&request.command);
         let acting = Acting::Command(command);
         let written = self.decide(

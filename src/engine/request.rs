@@ -15,7 +15,8 @@ use crate::values::{Charter, Evidence};
 /// One request to the engine.
 ///
 /// JSON: `{"stream": "...", "actor": 3, "now": "2022-09-01T10:00:00Z", "command": {...}}`,
-/// with `kind` and `facts` when the request opens a process, and `evidence` when it decides.
+/// with `kind` and `facts` when the request opens a process (and `decides_for` or
+/// `escalated_from` when it is held for or takes up another), and `evidence` when it decides.
 /// Unknown fields are refused.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -38,6 +39,11 @@ pub struct Request {
     /// in the same atomic batch.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub decides_for: Option<StreamId>,
+    /// The escalated process the one this request opens takes up, in the body it was
+    /// escalated to: the engine routes the new process to that body and journals, with its
+    /// start, what the escalated one hands on (its stream, outcome and objections).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub escalated_from: Option<StreamId>,
     /// The command.
     pub command: ProcessCommand,
     /// Evidence no process step witnesses (the alternatives considered, the papers' date,
@@ -64,6 +70,7 @@ impl Request {
             kind: None,
             facts: None,
             decides_for: None,
+            escalated_from: None,
             command: command.into(),
             evidence: None,
         }
@@ -87,6 +94,13 @@ impl Request {
     #[must_use]
     pub fn deciding_for(mut self, stream: StreamId) -> Self {
         self.decides_for = Some(stream);
+        self
+    }
+
+    /// Names the escalated process the one this request opens takes up.
+    #[must_use]
+    pub fn taking_up(mut self, escalated: StreamId) -> Self {
+        self.escalated_from = Some(escalated);
         self
     }
 

@@ -41,6 +41,14 @@ impl Process for FundingProcess {
         }
     }
 
+    /// The body the decision escalated the offer to.
+    fn escalated_to(state: &FundingState) -> Option<crate::community::BodyId> {
+        match &state.decision()?.decided()?.outcome {
+            super::FundingOutcome::Escalate { to } => Some(to.clone()),
+            _ => None,
+        }
+    }
+
     /// The consent round the deciding body held, when its reference names a stream.
     fn cites(state: &FundingState) -> Option<StreamId> {
         let round = state.decision()?.consent_round()?;

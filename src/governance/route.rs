@@ -323,6 +323,23 @@ impl Route {
         self.case.tier
     }
 
+    /// The route a matter takes once escalated to `to`: `to` decides, by the same method,
+    /// after the same consultation, and escalates further along what follows `to` on the
+    /// chain; `override_by` names who may override for `to` (empty: the default).
+    #[must_use]
+    pub fn escalated_to(&self, to: &BodyId, override_by: BTreeSet<MemberId>) -> Route {
+        let rest = match self.escalation.iter().position(|b| b == to) {
+            Some(i) => self.escalation.iter().skip(i + 1).cloned().collect(),
+            None => self.escalation.clone(),
+        };
+        Route {
+            decider: to.clone(),
+            escalation: rest,
+            override_by,
+            ..self.clone()
+        }
+    }
+
     /// The first body the decision escalates to, if any.
     pub fn escalates_to(&self) -> Option<&BodyId> {
         self.escalation.first()
@@ -414,5 +431,28 @@ mod tests {
         assert_eq!(g.escalation_chain(&body("a"), case), [body("b"), body("c")]);
         assert!(g.escalation_chain(&body("c"), case).is_empty());
         assert!(g.escalation_chain(&body("nobody"), case).is_empty());
+    }
+
+    #[test]
+    fn an_escalated_route_is_decided_by_the_body_it_went_to_and_escalates_on_from_there() {
+        let route = governance()
+            .route(&DecisionKind::Funding, RouteFacts::new())
+            .unwrap();
+        let overriders = BTreeSet::from([MemberId::new(1)]);
+        let escalated = route.escalated_to(&body("b"), overriders.clone());
+        assert_eq!(escalated.decider, body("b"));
+        assert_eq!(escalated.escalation, [body("c")]);
+        assert_eq!(escalated.override_by, overriders);
+        assert_eq!(
+            (&escalated.procedure, &escalated.consult),
+            (&route.procedure, &route.consult)
+        );
+        // Taken to the chain's end, nothing is left to escalate to.
+        assert!(
+            route
+                .escalated_to(&body("c"), BTreeSet::new())
+                .escalation
+                .is_empty()
+        );
     }
 }

@@ -5,8 +5,8 @@
 //! `now` and lists, for every stream, what its process waits on: responses awaited in an
 //! objection round and by when, a time box that has passed and what the round's
 //! configuration does next ([`AtDeadline`]), advice asked but not given or given but not
-//! answered, a record whose publication rule T1 asks for, and a review that has come (or is
-//! coming) due. Each item is a [`DueItem`]; [`Due`] names the stream it is in.
+//! answered, a record whose publication rule T1 asks for, a review that has come (or is
+//! coming) due, and a pilot scheduled to start. Each item is a [`DueItem`]; [`Due`] names the stream it is in.
 //!
 //! [`Engine::tick`](crate::engine::Engine::tick) takes the steps a configuration chose, and
 //! only those: an item whose [`DueItem::step`] is `None` waits for a member.
@@ -110,14 +110,26 @@ pub enum DueItem {
         /// Whether it has come: the review may open.
         overdue: bool,
     },
+    /// A pilot scheduled to start later: listed from its scheduling; on its start date the
+    /// engine's [`tick`](crate::engine::Engine::tick) starts it, as the steward chose.
+    PilotStarting {
+        /// When it starts.
+        starts: Timestamp,
+        /// When it ends and falls due for review, counted from its start.
+        review_date: Timestamp,
+        /// The step the tick takes now: `Some("start_pilot")` once the start has come.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        step: Option<DeadlineStep>,
+    },
 }
 
 impl DueItem {
     /// The step [`Engine::tick`](crate::engine::Engine::tick) takes for this item on its
-    /// own: only a passed time box whose round chose one.
+    /// own: a passed time box whose round chose one, or a scheduled pilot whose start has
+    /// come.
     pub fn step(&self) -> Option<DeadlineStep> {
         match self {
-            DueItem::TimeBoxPassed { step, .. } => *step,
+            DueItem::TimeBoxPassed { step, .. } | DueItem::PilotStarting { step, .. } => *step,
             _ => None,
         }
     }
@@ -131,6 +143,7 @@ impl DueItem {
             DueItem::AdviceUnanswered { .. } => "advice_unanswered",
             DueItem::PublicationDue { .. } => "publication_due",
             DueItem::ReviewDue { .. } => "review_due",
+            DueItem::PilotStarting { .. } => "pilot_starting",
         }
     }
 }

@@ -134,6 +134,10 @@ macro_rules! processes {
                 /// decision), which records what it reaches.
                 #[serde(default, skip_serializing_if = "Option::is_none")]
                 decides_for: Option<StreamId>,
+                /// The escalated process this one takes up in the body it was escalated
+                /// to, as the engine saw it: its stream, outcome and objections.
+                #[serde(default, skip_serializing_if = "Option::is_none")]
+                escalated_from: Option<Box<crate::values::EscalatedFrom>>,
             },
             /// Evidence was recorded for the decision.
             EvidenceRecorded {
@@ -288,6 +292,14 @@ macro_rules! processes {
                 match self {
                     $(ProcessState::$variant(s) => <$decider as Process>::lapse(s, now)
                         .map(|(step, events)| (step, events.into_iter().map(EngineEvent::from).collect())),)+
+                }
+            }
+
+            /// The body the process was escalated to, once it has been (see
+            /// [`Process::escalated_to`]).
+            pub fn escalated_to(&self) -> Option<crate::community::BodyId> {
+                match self {
+                    $(ProcessState::$variant(s) => <$decider as Process>::escalated_to(s),)+
                 }
             }
 

@@ -304,6 +304,14 @@ pub trait Process: Decider {
         None
     }
 
+    /// The body the process was escalated to, once it has been: a process opened in that
+    /// body may take the matter up ([`Request::escalated_from`](crate::engine::Request)).
+    /// Processes that never escalate keep the default: none.
+    fn escalated_to(state: &Self::State) -> Option<BodyId> {
+        let _ = state;
+        None
+    }
+
     /// Whether the opening `command` asks for what the `route` governance gives; `Err`
     /// describes what it asks for, as "`body` by method", when it does not. Processes that
     /// take their route from governance follow it by construction.

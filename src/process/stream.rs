@@ -9,7 +9,9 @@ use crate::community::{BodyFigures, Community, Member};
 use crate::decision::DecisionKind;
 use crate::governance::Route;
 use crate::journal::{Envelope, StreamId};
-use crate::values::{Attestation, DecisionRecord, Evidence, GateSummary, RouteSummary};
+use crate::values::{
+    Attestation, DecisionRecord, EscalatedFrom, Evidence, GateSummary, RouteSummary,
+};
 
 use super::{EngineEvent, Parts, ProcessKind, ProcessState, Projection};
 
@@ -22,6 +24,7 @@ pub struct Stream {
     kind: DecisionKind,
     route: Option<Arc<Route>>,
     decides_for: Option<StreamId>,
+    escalated_from: Option<EscalatedFrom>,
     evidence: Option<Evidence>,
     gates: Vec<(Timestamp, GateSummary)>,
     opened_at: Option<Timestamp>,
@@ -39,6 +42,7 @@ impl Stream {
             kind,
             route: None,
             decides_for: None,
+            escalated_from: None,
             evidence: None,
             gates: Vec::new(),
             opened_at: None,
@@ -78,6 +82,11 @@ impl Stream {
     /// The process this one decides for, which records what it reaches.
     pub fn decides_for(&self) -> Option<&StreamId> {
         self.decides_for.as_ref()
+    }
+
+    /// The escalated process this one takes up, as the engine saw it when this one opened.
+    pub fn escalated_from(&self) -> Option<&EscalatedFrom> {
+        self.escalated_from.as_ref()
     }
 
     /// The evidence recorded with the stream's requests, merged (newer over older).
@@ -145,10 +154,12 @@ impl Stream {
                 kind,
                 route,
                 decides_for,
+                escalated_from,
             } => {
                 self.kind = kind.clone();
                 self.route = route.as_deref().cloned().map(Arc::new);
                 self.decides_for.clone_from(decides_for);
+                self.escalated_from = escalated_from.as_deref().cloned();
                 if self.process.kind() != *process {
                     self.process = ProcessState::new(*process);
                 }
@@ -196,6 +207,7 @@ impl Stream {
             record.advisers = advisers(&record, community);
         }
         record.attested.clone_from(&self.attested);
+        record.escalated_from.clone_from(&self.escalated_from);
         Some(record)
     }
 }

@@ -1,6 +1,6 @@
 //! The commands a proposal takes.
 
-use jiff::Timestamp;
+use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
 
 use crate::cocreation::{ItemId, ThemeId};
@@ -45,11 +45,14 @@ pub enum ProposalCommand {
     /// [`Context`](crate::machine::Context) (steward; co-creating, once feedback is linked).
     MarkReady {},
     /// A deciding round started (steward; ready, or in decision when no round is running).
+    /// Under review, the round is the review's reassessment: the round, opened `decides_for`
+    /// the proposal, decides whether the agreement continues.
     StartDecision {
         /// The round's stream.
         round: StreamId,
     },
-    /// Record what the running round decided (steward; in decision). Adoption is the
+    /// Record what the running round decided (steward; in decision, or under review for its
+    /// reassessment round). Adoption is the
     /// decided transition: an engine runs the value gate before it, and the typed façade
     /// takes the gate's proof.
     RecordDecision {
@@ -73,6 +76,16 @@ pub enum ProposalCommand {
         /// When the pilot ends; after now.
         ends: Timestamp,
     },
+    /// Schedule a pilot to start at `starts` and run for `lasts` (steward; published): its
+    /// review falls due `lasts` after the pilot's start, not after the decision. The engine's
+    /// [`tick`](crate::engine::Engine::tick) starts it on the day.
+    SchedulePilot {
+        /// When the pilot starts; after now.
+        starts: Timestamp,
+        /// How long it runs, from its start; positive. JSON: an ISO 8601 duration in hours
+        /// or smaller units (`"PT4344H"`).
+        lasts: SignedDuration,
+    },
     /// Open the review once the review date has come (steward; implementing or pilot).
     OpenReview {},
     /// Object to the standing agreement, which opens a review now (a member or a proposer;
@@ -81,12 +94,13 @@ pub enum ProposalCommand {
         /// Why; required.
         reason: String,
     },
-    /// Continue the agreement until a new review date (steward; under review).
+    /// Continue the agreement until a new review date (steward; under review, when no
+    /// reassessment round runs; a pilot's review is decided by its reassessment round).
     Continue {
         /// The next review date; after now.
         review_date: Timestamp,
     },
-    /// Retire the agreement (steward; under review).
+    /// Retire the agreement (steward; under review, as for `Continue`).
     Retire {
         /// Why; required.
         reason: String,
@@ -112,6 +126,7 @@ impl ProposalCommand {
             ProposalCommand::Publish { .. } => "publish",
             ProposalCommand::StartImplementing {} => "start_implementing",
             ProposalCommand::StartPilot { .. } => "start_pilot",
+            ProposalCommand::SchedulePilot { .. } => "schedule_pilot",
             ProposalCommand::OpenReview {} => "open_review",
             ProposalCommand::ObjectToStanding { .. } => "object_to_standing",
             ProposalCommand::Continue { .. } => "continue",

@@ -178,10 +178,45 @@ pub enum ProposalEvent {
         /// When.
         at: Timestamp,
     },
+    /// A pilot was scheduled to start later.
+    PilotScheduled {
+        /// When it starts.
+        starts: Timestamp,
+        /// When it ends and is reviewed: its length counted from `starts`.
+        ends: Timestamp,
+        /// The steward.
+        by: MemberId,
+        /// When.
+        at: Timestamp,
+    },
     /// A review opened.
     ReviewOpened {
         /// Why.
         trigger: ReviewTrigger,
+        /// When.
+        at: Timestamp,
+    },
+    /// The review's reassessment round started: a round, opened `decides_for` the proposal,
+    /// decides whether the agreement continues.
+    ReassessmentStarted {
+        /// The round's stream.
+        round: StreamId,
+        /// The steward.
+        by: MemberId,
+        /// When.
+        at: Timestamp,
+    },
+    /// What the review's reassessment round decided, recorded: adopted continues the
+    /// agreement until its review date, declined retires it; withdrawn, deferred or
+    /// escalated leave the review open for another round.
+    Reassessed {
+        /// The round.
+        round: StreamId,
+        /// What it decided.
+        result: DecisionResult,
+        /// Who recorded it: the steward, or, when the engine witnessed the round, the member
+        /// whose request ended it.
+        by: MemberId,
         /// When.
         at: Timestamp,
     },
@@ -228,7 +263,10 @@ impl ProposalEvent {
             | ProposalEvent::Published { at, .. }
             | ProposalEvent::ImplementationStarted { at, .. }
             | ProposalEvent::PilotStarted { at, .. }
+            | ProposalEvent::PilotScheduled { at, .. }
             | ProposalEvent::ReviewOpened { at, .. }
+            | ProposalEvent::ReassessmentStarted { at, .. }
+            | ProposalEvent::Reassessed { at, .. }
             | ProposalEvent::Continued { at, .. }
             | ProposalEvent::Retired { at, .. }
             | ProposalEvent::Withdrawn { at, .. } => *at,

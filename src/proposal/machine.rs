@@ -112,6 +112,7 @@ impl Decider for ProposalProcess {
                     rounds: Vec::new(),
                     adopted: None,
                     publication: None,
+                    pilot_starts: None,
                     pilot_ends: None,
                     review_date: None,
                     reviews: Vec::new(),
@@ -129,9 +130,10 @@ impl Decider for ProposalProcess {
     }
 }
 
-/// Records what the round deciding the proposal reached, as an engine that witnessed the
-/// round does: the proposal's own rules apply (in decision, this round, a review date ahead),
-/// but not the steward's role, since nobody copies the result by hand.
+/// Records what the round deciding the proposal reached (or, under review, the review's
+/// reassessment round), as an engine that witnessed the round does: the proposal's own rules
+/// apply (the phase, this round, a review date ahead), but not the steward's role, since
+/// nobody copies the result by hand.
 pub(crate) fn record_round_result(
     state: &ProposalState,
     round: &StreamId,
@@ -215,6 +217,12 @@ fn decide_created(
             need(&[P::Draft, P::CoCreating, P::UnderReview])?;
             p.role_check(attempted, actor, ProposalRole::Proposer)?;
             need_text(attempted, "text", text)?;
+            if let Some(running) = p.open_review().and_then(Review::running) {
+                return Err(ProposalError::RoundRunning {
+                    proposal,
+                    round: running.round.clone(),
+                });
+            }
             if let Some(answer) = answers.iter().find(|a| !answerable(p, a)) {
                 return Err(ProposalError::UnknownAnswer {
                     proposal,
@@ -265,18 +273,33 @@ fn decide_created(
             }
         }
         ProposalCommand::StartDecision { round } => {
-            need(&[P::Ready, P::InDecision])?;
+            need(&[P::Ready, P::InDecision, P::UnderReview])?;
             p.role_check(attempted, actor, ProposalRole::Steward)?;
+            if p.used(round) {
+                return Err(ProposalError::RoundReused {
+                    proposal,
+                    round: round.clone(),
+                });
+            }
+            // Under review, the round reassesses the standing agreement (a pilot's
+            // evaluation): co-produced, as the decision was, not one steward's word.
+            if let Some(review) = p.open_review() {
+                if let Some(current) = review.running() {
+                    return Err(ProposalError::RoundRunning {
+                        proposal,
+                        round: current.round.clone(),
+                    });
+                }
+                return Ok(Events::one(ProposalEvent::ReassessmentStarted {
+                    round: round.clone(),
+                    by: actor,
+                    at: now,
+                }));
+            }
             if let Some(current) = p.current_round() {
                 return Err(ProposalError::RoundRunning {
                     proposal,
                     round: current.round.clone(),
-                });
-            }
-            if p.rounds.iter().any(|r| r.round == *round) {
-                return Err(ProposalError::RoundReused {
-                    proposal,
-                    round: round.clone(),
                 });
             }
             ProposalEvent::DecisionStarted {
@@ -286,11 +309,15 @@ fn decide_created(
             }
         }
         ProposalCommand::RecordDecision { round, result } => {
-            need(&[P::InDecision])?;
+            need(&[P::InDecision, P::UnderReview])?;
             if !witnessed {
                 p.role_check(attempted, actor, ProposalRole::Steward)?;
             }
-            let current = p.current_round().map(|r| &r.round);
+            let review = p.open_review();
+            let current = match review {
+                Some(review) => review.running().map(|r| &r.round),
+                None => p.current_round().map(|r| &r.round),
+            };
             if current != Some(round) {
                 return Err(ProposalError::NotTheCurrentRound {
                     proposal,
@@ -310,11 +337,20 @@ fn decide_created(
                     chain: route.escalation.clone(),
                 });
             }
-            ProposalEvent::DecisionRecorded {
-                round: round.clone(),
-                result: result.clone(),
-                by: actor,
-                at: now,
+            if review.is_some() {
+                ProposalEvent::Reassessed {
+                    round: round.clone(),
+                    result: result.clone(),
+                    by: actor,
+                    at: now,
+                }
+            } else {
+                ProposalEvent::DecisionRecorded {
+                    round: round.clone(),
+                    result: result.clone(),
+                    by: actor,
+                    at: now,
+                }
             }
         }
         ProposalCommand::Publish {
@@ -343,6 +379,29 @@ fn decide_created(
             ahead("ends", *ends)?;
             ProposalEvent::PilotStarted {
                 ends: *ends,
+                by: actor,
+                at: now,
+            }
+        }
+        ProposalCommand::SchedulePilot { starts, lasts } => {
+            need(&[P::Published])?;
+            p.role_check(attempted, actor, ProposalRole::Steward)?;
+            ahead("starts", *starts)?;
+            let invalid = |reason| ProposalError::InvalidLength {
+                attempted,
+                field: "lasts",
+                reason,
+            };
+            if lasts.is_negative() || lasts.is_zero() {
+                return Err(invalid("must be positive"));
+            }
+            // The review is counted from the pilot's start, not from the decision.
+            let ends = starts
+                .checked_add(*lasts)
+                .map_err(|_| invalid("runs past the last time the calendar holds"))?;
+            ProposalEvent::PilotScheduled {
+                starts: *starts,
+                ends,
                 by: actor,
                 at: now,
             }
@@ -376,6 +435,7 @@ fn decide_created(
         ProposalCommand::Continue { review_date } => {
             need(&[P::UnderReview])?;
             p.role_check(attempted, actor, ProposalRole::Steward)?;
+            p.by_hand(attempted)?;
             ahead("review_date", *review_date)?;
             ProposalEvent::Continued {
                 review_date: *review_date,
@@ -386,6 +446,7 @@ fn decide_created(
         ProposalCommand::Retire { reason } => {
             need(&[P::UnderReview])?;
             p.role_check(attempted, actor, ProposalRole::Steward)?;
+            p.by_hand(attempted)?;
             need_text(attempted, "reason", reason)?;
             ProposalEvent::Retired {
                 reason: reason.clone(),
@@ -413,9 +474,7 @@ fn decide_created(
 fn answerable(p: &Proposal, answer: &Answer) -> bool {
     match answer {
         Answer::Item { .. } | Answer::Theme { .. } => true,
-        Answer::Objection { round, .. } | Answer::Concern { round, .. } => {
-            p.rounds.iter().any(|r| r.round == *round)
-        }
+        Answer::Objection { round, .. } | Answer::Concern { round, .. } => p.used(round),
         Answer::StandingObjection { review } => p
             .reviews
             .iter()
@@ -483,6 +542,7 @@ fn evolve_created(p: &mut Proposal, event: &ProposalEvent) {
                     p.review_date = Some(*review_date);
                     // A new adoption (of an amendment) is published and put in force anew.
                     p.publication = None;
+                    p.pilot_starts = None;
                     p.pilot_ends = None;
                     p.phase = P::Adopted;
                 }
@@ -506,6 +566,12 @@ fn evolve_created(p: &mut Proposal, event: &ProposalEvent) {
             p.phase = P::Published;
         }
         ProposalEvent::ImplementationStarted { .. } => p.phase = P::Implementing,
+        ProposalEvent::PilotScheduled { starts, ends, .. } => {
+            p.pilot_starts = Some(*starts);
+            p.pilot_ends = Some(*ends);
+            p.review_date = Some(*ends);
+            p.phase = P::PilotScheduled;
+        }
         ProposalEvent::PilotStarted { ends, .. } => {
             p.pilot_ends = Some(*ends);
             p.review_date = Some(*ends);
@@ -520,9 +586,29 @@ fn evolve_created(p: &mut Proposal, event: &ProposalEvent) {
                 trigger: trigger.clone(),
                 opened_at: *at,
                 outcome: None,
+                pilot: p.phase == P::Pilot,
+                reassessments: Vec::new(),
             });
             p.phase = P::UnderReview;
         }
+        ProposalEvent::ReassessmentStarted { round, at, .. } => {
+            let version = p
+                .in_force()
+                .or(p.versions.last())
+                .map_or(Version::new(1), |v| v.version);
+            if let Some(review) = p.reviews.last_mut() {
+                review.reassessments.push(DecidingRound {
+                    round: round.clone(),
+                    version,
+                    started_at: *at,
+                    result: None,
+                    decided_at: None,
+                });
+            }
+        }
+        ProposalEvent::Reassessed {
+            round, result, at, ..
+        } => reassessed(p, round, result, *at),
         ProposalEvent::Continued {
             review_date, at, ..
         } => {
@@ -556,5 +642,37 @@ fn evolve_created(p: &mut Proposal, event: &ProposalEvent) {
             });
             p.phase = P::Withdrawn;
         }
+    }
+}
+
+/// What the review's reassessment round decided: consent continues the agreement until the
+/// round's review date, a decline retires it; anything else leaves the review open.
+fn reassessed(p: &mut Proposal, round: &StreamId, result: &DecisionResult, at: jiff::Timestamp) {
+    let Some(review) = p.reviews.last_mut() else {
+        return;
+    };
+    if let Some(r) = review.reassessments.last_mut() {
+        r.result = Some(result.clone());
+        r.decided_at = Some(at);
+    }
+    match result {
+        DecisionResult::Adopted { review_date } => {
+            review.outcome = Some(ReviewOutcome::Continued {
+                review_date: *review_date,
+                at,
+            });
+            p.review_date = Some(*review_date);
+            p.phase = P::Implementing;
+        }
+        DecisionResult::Declined {} => {
+            let reason = format!("the reassessment round {round} declined to continue it");
+            review.outcome = Some(ReviewOutcome::Retired {
+                reason: reason.clone(),
+                at,
+            });
+            p.ending = Some(ProposalEnding::Retired { reason, at });
+            p.phase = P::Retired;
+        }
+        _ => {}
     }
 }

@@ -7,9 +7,10 @@
 //! draft -> co_creating (feedback linked, versions amended) -> ready (the route governance
 //!     gives) -> in_decision (one or more rounds) -> adopted | declined | withdrawn | escalated
 //! adopted -> published (rationale) -> implementing | pilot (until an end date)
+//!     | pilot_scheduled (starts on a later date, then pilot)
 //!     -> under_review (on the review date, or when a member objects to the standing
-//!        agreement) -> continued (back to implementing) | amended (a new version, back to
-//!        co_creating) | retired
+//!        agreement; a reassessment round may decide it) -> continued (back to
+//!        implementing) | amended (a new version, back to co_creating) | retired
 //! a proposer withdraws from draft, co_creating, ready or in_decision
 //! ```
 //!
@@ -32,8 +33,17 @@
 //!   [`Lifecycle::<InDecision>::adopt`](Lifecycle::adopt) takes the
 //!   [`GatePassed`](crate::values::GatePassed) proof; an engine gates the runtime command.
 //! - **Publication states why** (T2): the rationale is required.
+//! - **A pilot may start later.** The steward schedules it (`schedule_pilot`: its start and
+//!   how long it runs); the engine's [`tick`](crate::engine::Engine::tick) starts it on the
+//!   day, and its review falls due counted from that start, not from the decision.
 //! - **Reviews come on time or on objection**: a review opens on or after its review date
 //!   (for a pilot, the day it ends), or earlier when a member objects with a reason.
+//! - **A review is reassessed together.** Under review, the steward starts a reassessment
+//!   round (`start_decision`), a round held for the proposal on the pilot's evaluation: its
+//!   consent continues the agreement until the round's review date, its decline retires it,
+//!   and anything else leaves the review open for another round. While it runs nobody
+//!   continues, retires or amends by hand, and a pilot's review is decided only so
+//!   ([`ProposalError::ReassessmentRequired`]).
 //!   A continued agreement gets a new review date; an amended one goes back to co-creation
 //!   while the adopted version stays in force ([`Proposal::in_force`]) until the new one is
 //!   adopted.
@@ -305,6 +315,26 @@ pub enum ProposalError {
         due: Option<Timestamp>,
         /// The command's time.
         now: Timestamp,
+    },
+    /// A length that must be positive (and fit the calendar) is not.
+    #[error("cannot {attempted}: `{field}` {reason}")]
+    InvalidLength {
+        /// The command.
+        attempted: &'static str,
+        /// The field.
+        field: &'static str,
+        /// What is wrong.
+        reason: &'static str,
+    },
+    /// A pilot's review is decided by a reassessment round, not by the steward alone.
+    #[error(
+        "cannot {attempted} proposal {proposal} by hand: its pilot's review is decided by a reassessment round (start_decision under review)"
+    )]
+    ReassessmentRequired {
+        /// The command.
+        attempted: &'static str,
+        /// The proposal.
+        proposal: ProposalId,
     },
     /// A gated step was offered a proof of the value gate not made for this proposal as it
     /// stands (see [`Subject`](crate::values::Subject)).

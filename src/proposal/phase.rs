@@ -25,6 +25,9 @@ pub enum ProposalPhase {
     Published,
     /// The standing agreement is in force.
     Implementing,
+    /// A pilot is scheduled to start at a later date (the decision in the autumn, the pilot
+    /// from the spring); it starts on its own on that date.
+    PilotScheduled,
     /// The agreement is piloted until an end date.
     Pilot,
     /// Under review: the review date came, or a member objected to the standing agreement.
@@ -50,6 +53,7 @@ impl Phase for ProposalPhase {
             ProposalPhase::Adopted => "adopted",
             ProposalPhase::Published => "published",
             ProposalPhase::Implementing => "implementing",
+            ProposalPhase::PilotScheduled => "pilot_scheduled",
             ProposalPhase::Pilot => "pilot",
             ProposalPhase::UnderReview => "under_review",
             ProposalPhase::Declined => "declined",
@@ -98,6 +102,7 @@ pub(super) const PHASES: &[ProposalPhase] = &[
     P::Adopted,
     P::Published,
     P::Implementing,
+    P::PilotScheduled,
     P::Pilot,
     P::UnderReview,
     P::Declined,
@@ -119,9 +124,15 @@ pub(super) const EDGES: &[(ProposalPhase, ProposalPhase)] = &[
     (P::Adopted, P::Published),
     (P::Published, P::Implementing),
     (P::Published, P::Pilot),
+    // A pilot scheduled for later starts on its date: the engine's tick takes the step the
+    // steward chose when scheduling it.
+    (P::Published, P::PilotScheduled),
+    (P::PilotScheduled, P::Pilot),
     (P::Implementing, P::UnderReview),
     (P::Pilot, P::UnderReview),
     // Continued with a new review date: a pilot that continues becomes the standing agreement.
+    // Also what a reassessment round reaches: consent to continue puts it in force, a
+    // decline retires it.
     (P::UnderReview, P::Implementing),
     // Amended: the new version goes back to co-creation, so the people affected shape it
     // again before it is decided; the adopted version stays in force meanwhile.

@@ -1,6 +1,7 @@
 //! The proposal as one of the engine's processes.
 
 use crate::community::Community;
+use crate::consent::DeadlineStep;
 use crate::decision::DecisionKind;
 use crate::governance::{Route, RouteFacts};
 use crate::journal::StreamId;
@@ -11,7 +12,8 @@ use crate::values::DecisionRecord;
 
 use super::machine::record_round_result;
 use super::{
-    DecisionResult, ProposalCommand, ProposalError, ProposalEvent, ProposalProcess, ProposalState,
+    DecisionResult, ProposalCommand, ProposalError, ProposalEvent, ProposalPhase, ProposalProcess,
+    ProposalState,
 };
 
 impl Process for ProposalProcess {
@@ -38,15 +40,25 @@ impl Process for ProposalProcess {
             })
     }
 
-    /// A standing agreement (in force or piloted) waits on its review date.
+    /// A standing agreement (in force or piloted) waits on its review date; a scheduled
+    /// pilot on its start.
     fn due(state: &ProposalState, now: jiff::Timestamp) -> Vec<crate::process::DueItem> {
         let Some(proposal) = state.proposal() else {
             return Vec::new();
         };
+        if let (ProposalPhase::PilotScheduled, Some(starts), Some(review_date)) = (
+            proposal.phase(),
+            proposal.pilot_starts(),
+            proposal.review_date(),
+        ) {
+            return vec![crate::process::DueItem::PilotStarting {
+                starts,
+                review_date,
+                step: Self::lapse(state, now).map(|(step, _)| step),
+            }];
+        }
         match proposal.review_date() {
-            Some(review_date)
-                if crate::proposal::ProposalPhase::STANDING.contains(&proposal.phase()) =>
-            {
+            Some(review_date) if ProposalPhase::STANDING.contains(&proposal.phase()) => {
                 vec![crate::process::DueItem::ReviewDue {
                     review_date,
                     overdue: now >= review_date,
@@ -56,13 +68,55 @@ impl Process for ProposalProcess {
         }
     }
 
-    /// The round that adopted the proposal, or the one deciding it now.
+    /// A pilot scheduled to start: on its start date (and not before the proposal's last
+    /// event), it starts, as the steward chose when scheduling it, running to the end
+    /// counted from that start.
+    fn lapse(
+        state: &ProposalState,
+        now: jiff::Timestamp,
+    ) -> Option<(DeadlineStep, Events<ProposalEvent>)> {
+        let proposal = state.proposal()?;
+        let starts = proposal.pilot_starts()?;
+        let ends = proposal.review_date()?;
+        if proposal.phase() != ProposalPhase::PilotScheduled
+            || now < starts
+            || now < proposal.last_at()
+        {
+            return None;
+        }
+        Some((
+            DeadlineStep::StartPilot,
+            Events::one(ProposalEvent::PilotStarted {
+                ends,
+                by: crate::engine::ENGINE_ACTOR,
+                at: now,
+            }),
+        ))
+    }
+
+    /// The body a deciding round escalated the proposal to.
+    fn escalated_to(state: &ProposalState) -> Option<crate::community::BodyId> {
+        match state.proposal()?.ending()? {
+            crate::proposal::ProposalEnding::Decided {
+                result: DecisionResult::Escalated { to },
+                ..
+            } => Some(to.clone()),
+            _ => None,
+        }
+    }
+
+    /// The round that adopted the proposal, or the one deciding it now, or the one whose
+    /// result ended it (declined, withdrawn, escalated: its objections stay in the record).
     fn cites(state: &ProposalState) -> Option<StreamId> {
         let proposal = state.proposal()?;
         proposal
             .adopting_round()
             .map(|(round, _)| round.clone())
             .or_else(|| proposal.current_round().map(|r| r.round.clone()))
+            .or_else(|| match proposal.ending()? {
+                crate::proposal::ProposalEnding::Decided { round, .. } => Some(round.clone()),
+                _ => None,
+            })
     }
 
     /// The proposal's record builds on the record of the round it cites.

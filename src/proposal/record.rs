@@ -53,6 +53,7 @@ impl Proposal {
             self.phase,
             ProposalPhase::Published
                 | ProposalPhase::Implementing
+                | ProposalPhase::PilotScheduled
                 | ProposalPhase::Pilot
                 | ProposalPhase::UnderReview
                 | ProposalPhase::Retired
@@ -99,6 +100,7 @@ impl Proposal {
             ProposalPhase::Adopted
             | ProposalPhase::Published
             | ProposalPhase::Implementing
+            | ProposalPhase::PilotScheduled
             | ProposalPhase::Pilot
             | ProposalPhase::UnderReview
             | ProposalPhase::Retired => Some(Outcome::Adopted),

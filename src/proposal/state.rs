@@ -59,6 +59,21 @@ pub struct Review {
     /// How it ended, once it has.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outcome: Option<ReviewOutcome>,
+    /// Whether it reviews a pilot: a pilot's review is decided by a reassessment round, not
+    /// by the steward alone.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub pilot: bool,
+    /// The reassessment rounds that decided (or decide) whether the agreement continues, in
+    /// order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reassessments: Vec<DecidingRound>,
+}
+
+impl Review {
+    /// The reassessment round running now, if any.
+    pub fn running(&self) -> Option<&DecidingRound> {
+        self.reassessments.last().filter(|r| r.result.is_none())
+    }
 }
 
 /// How a review ended.
@@ -135,6 +150,7 @@ pub struct Proposal {
     pub(super) rounds: Vec<DecidingRound>,
     pub(super) adopted: Option<(crate::cocreation::Version, StreamId, Timestamp)>,
     pub(super) publication: Option<PublishedDecision>,
+    pub(super) pilot_starts: Option<Timestamp>,
     pub(super) pilot_ends: Option<Timestamp>,
     pub(super) review_date: Option<Timestamp>,
     pub(super) reviews: Vec<Review>,
@@ -242,6 +258,18 @@ impl Proposal {
         self.publication.as_ref()
     }
 
+    /// When the pilot starts (or started), for a pilot scheduled to start later.
+    pub fn pilot_starts(&self) -> Option<Timestamp> {
+        self.pilot_starts
+    }
+
+    /// The review open now, if the proposal is under review.
+    pub fn open_review(&self) -> Option<&Review> {
+        self.reviews
+            .last()
+            .filter(|_| self.phase == ProposalPhase::UnderReview)
+    }
+
     /// When the pilot ends, for a piloted agreement.
     pub fn pilot_ends(&self) -> Option<Timestamp> {
         self.pilot_ends
@@ -275,6 +303,38 @@ impl Proposal {
                 roles.members.contains(&actor) || roles.proposers.contains(&actor)
             }
         }
+    }
+
+    /// Whether `round` already decided on the proposal: one of its deciding rounds, or a
+    /// review's reassessment round.
+    pub(super) fn used(&self, round: &StreamId) -> bool {
+        self.rounds.iter().any(|r| r.round == *round)
+            || self
+                .reviews
+                .iter()
+                .flat_map(|r| &r.reassessments)
+                .any(|r| r.round == *round)
+    }
+
+    /// Refuses a steward's own continuation or retirement while the review's reassessment
+    /// round runs, or of a pilot's review, which a reassessment round decides.
+    pub(super) fn by_hand(&self, attempted: &'static str) -> Result<(), ProposalError> {
+        let Some(review) = self.open_review() else {
+            return Ok(());
+        };
+        if let Some(running) = review.running() {
+            return Err(ProposalError::RoundRunning {
+                proposal: self.config.id,
+                round: running.round.clone(),
+            });
+        }
+        if review.pilot {
+            return Err(ProposalError::ReassessmentRequired {
+                attempted,
+                proposal: self.config.id,
+            });
+        }
+        Ok(())
     }
 
     pub(super) fn role_check(

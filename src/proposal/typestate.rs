@@ -9,7 +9,7 @@
 //! gives the proposal back, unchanged, inside [`Refused`]. Adoption takes the value gate's
 //! proof by value and keeps it with the proposal ([`Lifecycle::proof`]).
 
-use jiff::Timestamp;
+use jiff::{SignedDuration, Timestamp};
 
 use crate::cocreation::{ItemId, ThemeId};
 use crate::community::BodyId;
@@ -61,6 +61,8 @@ typestate! {
         Published,
         /// Implementing: the agreement stands.
         Implementing,
+        /// A pilot scheduled to start later: the engine's tick starts it on its date.
+        PilotScheduled,
         /// A pilot until its end date.
         Pilot,
         /// Under review.
@@ -141,8 +143,33 @@ typestate! {
             fn start_implementing(ctx) -> Lifecycle<Implementing> = ProposalCommand::StartImplementing {};
             /// The agreement is piloted until `ends`, and reviewed then.
             fn start_pilot(ctx, ends: Timestamp) -> Lifecycle<Pilot> = ProposalCommand::StartPilot { ends };
+            /// A pilot is scheduled to start at `starts` and run for `lasts`: its review falls
+            /// due counted from its start.
+            fn schedule_pilot(ctx, starts: Timestamp, lasts: SignedDuration)
+                -> Lifecycle<PilotScheduled> = ProposalCommand::SchedulePilot { starts, lasts };
         }
         UnderReview {
+            /// The review's reassessment round started: it decides whether the agreement
+            /// continues (refused, notably, with [`ProposalError::RoundRunning`]).
+            fn start_reassessment(ctx, round: StreamId)
+                -> Lifecycle<UnderReview> = ProposalCommand::StartDecision { round };
+            /// The reassessment round consented to continue the agreement until
+            /// `review_date`.
+            fn reassessment_adopted(ctx, round: StreamId, review_date: Timestamp) -> Lifecycle<Implementing> =
+                ProposalCommand::RecordDecision { round, result: DecisionResult::Adopted { review_date } };
+            /// The reassessment round declined to continue it: the agreement is retired.
+            fn reassessment_declined(ctx, round: StreamId) -> Lifecycle<Retired> =
+                ProposalCommand::RecordDecision { round, result: DecisionResult::Declined {} };
+            /// The reassessment round was escalated to `to`: the review stays open.
+            fn reassessment_escalated(ctx, round: StreamId, to: BodyId) -> Lifecycle<UnderReview> =
+                ProposalCommand::RecordDecision { round, result: DecisionResult::Escalated { to } };
+            /// The reassessment round was withdrawn: the review stays open for another.
+            fn reassessment_withdrawn(ctx, round: StreamId) -> Lifecycle<UnderReview> =
+                ProposalCommand::RecordDecision { round, result: DecisionResult::Withdrawn {} };
+            /// The reassessment round was deferred or broke down: the review stays open for
+            /// another.
+            fn reassessment_deferred(ctx, round: StreamId) -> Lifecycle<UnderReview> =
+                ProposalCommand::RecordDecision { round, result: DecisionResult::Deferred {} };
             /// The review continues the agreement until `review_date`.
             fn continue_until(ctx, review_date: Timestamp)
                 -> Lifecycle<Implementing> = ProposalCommand::Continue { review_date };

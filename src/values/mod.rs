@@ -82,9 +82,9 @@ pub use gate::{GatePassed, GateRefusal, GateReview, GateSummary, Unmet, UnmetKin
 pub use ids::{InvalidId, RuleId, ValueId};
 pub use record::{
     AbsenceCounted, AccessRequest, Acknowledgement, AdviceBasis, AdviceEntry, Attestation,
-    Conflict, Credit, Dates, DecisionRecord, Disposition, DueDiligenceCheck, Evidence,
-    EvidenceDates, ExpensesFacts, FunderFacts, FundingCondition, ObjectionEntry, Outcome, Override,
-    Participant, PaymentStatus, Proposed, Publication, RaisedAs, RecordedResponse,
+    Conflict, Credit, Dates, DecisionRecord, Disposition, DueDiligenceCheck, EscalatedFrom,
+    Evidence, EvidenceDates, ExpensesFacts, FunderFacts, FundingCondition, ObjectionEntry, Outcome,
+    Override, Participant, PaymentStatus, Proposed, Publication, RaisedAs, RecordedResponse,
     RecruitmentFacts, Redaction, RegisterEntry, RegisterField, Reminder, Restriction, RouteSummary,
     Rung, Screen, SetAside, StakeholderFacts, TestResult, TimeBoxExtension, TimeBoxLapse, Way,
 };

@@ -28,6 +28,15 @@ pub fn governance(community: &Community) -> Governance {
     Governance::new(map, community).unwrap()
 }
 
+/// An engine on the seed community and its governance map, journalling in memory.
+pub fn engine() -> Engine<coproduction::journal::MemoryJournal<EngineEvent>> {
+    let community = community();
+    Engine::builder(community.clone())
+        .governance(governance(&community))
+        .open(coproduction::journal::MemoryJournal::new())
+        .unwrap()
+}
+
 pub fn at(minute: i64) -> Timestamp {
     Timestamp::from_second(1_661_000_000 + minute * 60).unwrap()
 }

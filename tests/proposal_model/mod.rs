@@ -89,6 +89,10 @@ pub struct Model {
     /// One entry per review: whether an objection opened it.
     pub reviews: Vec<bool>,
     pub adoptions: u32,
+    /// Whether the open review reviews a pilot (decided by a reassessment round only).
+    pub pilot_review: bool,
+    /// The review's reassessment round running now.
+    pub reassessing: Option<u32>,
 }
 
 pub fn blank(s: &str) -> bool {
@@ -136,6 +140,7 @@ impl Model {
             ProposalCommand::Amend { text, answers }
                 if [P::Draft, P::CoCreating, P::UnderReview].contains(&phase)
                     && actor == PROPOSER
+                    && self.reassessing.is_none()
                     && !blank(text)
                     && answers.iter().all(|a| self.answerable(a)) =>
             {
@@ -154,6 +159,42 @@ impl Model {
                 if phase == P::CoCreating && steward && self.feedback =>
             {
                 m.phase = Some(P::Ready);
+            }
+            ProposalCommand::StartDecision { round: r }
+                if phase == P::UnderReview
+                    && steward
+                    && self.reassessing.is_none()
+                    && !self.rounds.iter().any(|n| round(*n) == *r) =>
+            {
+                let n = self.rounds.len() as u32 + 1;
+                let n = (1..=3).find(|k| round(*k) == *r).unwrap_or(n);
+                m.rounds.push(n);
+                m.reassessing = Some(n);
+            }
+            ProposalCommand::RecordDecision { round: r, result }
+                if phase == P::UnderReview
+                    && steward
+                    && self.reassessing.is_some_and(|n| round(n) == *r) =>
+            {
+                m.reassessing = None;
+                match result {
+                    DecisionResult::Adopted { review_date } => {
+                        let due = minute_of(*review_date);
+                        if due <= now {
+                            return None;
+                        }
+                        m.review_due = Some(due);
+                        m.phase = Some(P::Implementing);
+                    }
+                    DecisionResult::Declined {} => m.phase = Some(P::Retired),
+                    DecisionResult::Escalated { to } => {
+                        if !given_route().escalation.contains(to) {
+                            return None;
+                        }
+                    }
+                    DecisionResult::Withdrawn {} | DecisionResult::Deferred {} => {}
+                    _ => return None,
+                }
             }
             ProposalCommand::StartDecision { round: r }
                 if [P::Ready, P::InDecision].contains(&phase)
@@ -210,11 +251,21 @@ impl Model {
                 m.review_due = Some(minute_of(*ends));
                 m.phase = Some(P::Pilot);
             }
+            ProposalCommand::SchedulePilot { starts, lasts }
+                if phase == P::Published
+                    && steward
+                    && minute_of(*starts) > now
+                    && lasts.as_mins() > 0 =>
+            {
+                m.review_due = Some(minute_of(*starts) + lasts.as_mins());
+                m.phase = Some(P::PilotScheduled);
+            }
             ProposalCommand::OpenReview {}
                 if [P::Implementing, P::Pilot].contains(&phase)
                     && steward
                     && self.review_due.is_some_and(|due| now >= due) =>
             {
+                m.pilot_review = phase == P::Pilot;
                 m.reviews.push(false);
                 m.phase = Some(P::UnderReview);
             }
@@ -223,17 +274,21 @@ impl Model {
                     && (actor == MEMBER || actor == PROPOSER)
                     && !blank(reason) =>
             {
+                m.pilot_review = phase == P::Pilot;
                 m.reviews.push(true);
                 m.phase = Some(P::UnderReview);
             }
             ProposalCommand::Continue { review_date }
-                if phase == P::UnderReview && steward && minute_of(*review_date) > now =>
+                if phase == P::UnderReview
+                    && steward
+                    && self.by_hand()
+                    && minute_of(*review_date) > now =>
             {
                 m.review_due = Some(minute_of(*review_date));
                 m.phase = Some(P::Implementing);
             }
             ProposalCommand::Retire { reason }
-                if phase == P::UnderReview && steward && !blank(reason) =>
+                if phase == P::UnderReview && steward && self.by_hand() && !blank(reason) =>
             {
                 m.phase = Some(P::Retired);
             }
@@ -247,6 +302,12 @@ impl Model {
             _ => return None,
         }
         Some(m)
+    }
+
+    /// Whether the steward may end the open review by hand: no reassessment round runs, and
+    /// it does not review a pilot.
+    fn by_hand(&self) -> bool {
+        self.reassessing.is_none() && !self.pilot_review
     }
 
     fn answerable(&self, a: &Answer) -> bool {
@@ -321,6 +382,22 @@ pub fn result(last: i64) -> BoxedStrategy<DecisionResult> {
     .boxed()
 }
 
+/// What a reassessment round reaches, each result as often as the others.
+pub fn reassessed(last: i64) -> BoxedStrategy<DecisionResult> {
+    prop_oneof![
+        (1..400i64).prop_map(move |d| DecisionResult::Adopted {
+            review_date: at(last + d)
+        }),
+        Just(DecisionResult::Declined {}),
+        Just(DecisionResult::Withdrawn {}),
+        Just(DecisionResult::Escalated {
+            to: BodyId::new("decision_circle").unwrap()
+        }),
+        Just(DecisionResult::Deferred {}),
+    ]
+    .boxed()
+}
+
 /// Any command at all.
 pub fn anything(m: &Model) -> BoxedStrategy<ProposalCommand> {
     let last = m.last;
@@ -348,6 +425,10 @@ pub fn anything(m: &Model) -> BoxedStrategy<ProposalCommand> {
         }),
         Just(ProposalCommand::StartImplementing {}),
         date().prop_map(|ends| ProposalCommand::StartPilot { ends }),
+        (date(), -10..400i64).prop_map(|(starts, lasts)| ProposalCommand::SchedulePilot {
+            starts,
+            lasts: SignedDuration::from_mins(lasts)
+        }),
         Just(ProposalCommand::OpenReview {}),
         text().prop_map(|reason| ProposalCommand::ObjectToStanding { reason }),
         date().prop_map(|review_date| ProposalCommand::Continue { review_date }),
@@ -363,6 +444,7 @@ pub fn sensible(m: &Model) -> BoxedStrategy<(ProposalCommand, u64)> {
     let steward = |c: ProposalCommand| (c, STEWARD);
     let next_round = m.rounds.len() as u32 + 1;
     let running = m.running.unwrap_or(next_round);
+    let running_reassessment = m.reassessing.unwrap_or(next_round);
     match m.phase {
         None => Just((
             ProposalCommand::Create {
@@ -415,6 +497,12 @@ pub fn sensible(m: &Model) -> BoxedStrategy<(ProposalCommand, u64)> {
             (1..200i64).prop_map(move |d| steward(ProposalCommand::StartPilot {
                 ends: at(last + d)
             })),
+            (1..200i64, 1..200i64).prop_map(move |(d, lasts)| steward(
+                ProposalCommand::SchedulePilot {
+                    starts: at(last + d),
+                    lasts: SignedDuration::from_mins(lasts)
+                }
+            )),
         ]
         .boxed(),
         Some(P::Implementing | P::Pilot) => prop_oneof![
@@ -422,13 +510,37 @@ pub fn sensible(m: &Model) -> BoxedStrategy<(ProposalCommand, u64)> {
             1 => Just((ProposalCommand::ObjectToStanding { reason: "It leaves out carers.".into() }, MEMBER)),
         ]
         .boxed(),
+        Some(P::UnderReview) if m.reassessing.is_some() => reassessed(last)
+            .prop_map(move |result| {
+                steward(ProposalCommand::RecordDecision {
+                    round: round(running_reassessment),
+                    result,
+                })
+            })
+            .boxed(),
+        Some(P::UnderReview) if m.pilot_review => prop_oneof![
+            3 => Just(steward(ProposalCommand::StartDecision {
+                round: round(next_round),
+            })),
+            1 => Just((
+                ProposalCommand::Amend {
+                    text: "Amended after the pilot.".into(),
+                    answers: vec![],
+                },
+                PROPOSER
+            )),
+        ]
+        .boxed(),
         Some(P::UnderReview) => {
             let last_review = m.reviews.len() as u32;
             prop_oneof![
-                (1..200i64).prop_map(move |d| steward(ProposalCommand::Continue {
+                3 => Just(steward(ProposalCommand::StartDecision {
+                    round: round(next_round),
+                })),
+                1 => (1..200i64).prop_map(move |d| steward(ProposalCommand::Continue {
                     review_date: at(last + d)
                 })),
-                Just((
+                1 => Just((
                     ProposalCommand::Amend {
                         text: "Amended after review.".into(),
                         answers: vec![Answer::StandingObjection {
@@ -437,7 +549,7 @@ pub fn sensible(m: &Model) -> BoxedStrategy<(ProposalCommand, u64)> {
                     },
                     PROPOSER
                 )),
-                Just(steward(ProposalCommand::Retire {
+                1 => Just(steward(ProposalCommand::Retire {
                     reason: "Replaced by the new model.".into()
                 })),
             ]

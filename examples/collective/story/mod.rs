@@ -14,12 +14,16 @@
 //!    Group, grouped into themes, and the one comment no theme carries.
 //! 6. The recruitment to rebalance it: a proposal decided by advice process, through the
 //!    value gate (rule I6 on inclusive recruitment), then published.
-//! 7. The associate-roles working model: an objection the report flags until it is dealt
-//!    with (rule T3), integrated; adopted as a pilot and reviewed when the pilot ends.
+//! 7. The associate-roles working model: its time box extended with a reason, a member
+//!    reminded to respond, an objection the report flags until it is dealt with (rule T3),
+//!    integrated; adopted as a pilot scheduled to start in the spring.
 //! 8. Who decides recruitment: a governance decision by the whole community, by consent,
 //!    whose proposal carries a new governance map giving recruitment to the decision circle.
 //! 9. The first co-producers appointed on the new route. Each decision's gate names the map
 //!    it was routed by: the foundation's offer the founding map, the appointment the new one.
+//!    Then the working model's pilot: the engine's tick starts it on its day, its review
+//!    falls due six months from that start, and a reassessment round held for the proposal,
+//!    advised by the Allies Group, consents to continue it.
 //! 10. "You said, we did"; metrics from the journal; the records (Markdown and HTML pages,
 //!     the red-line offer's among them), the diagrams
 //!     (DOT) and the metrics (JSON), written to the output folder.
@@ -42,7 +46,7 @@ use coproduction::cocreation::{
 use coproduction::community::{Community, Member, MemberId, Naming};
 use coproduction::consent::{ConsentProcess, RoundCommand};
 use coproduction::decision::{DecisionKind, Tier};
-use coproduction::engine::{Engine, EngineEvent, ProcessCommand, Request};
+use coproduction::engine::{DueItem, Engine, EngineEvent, ProcessCommand, Request, StepTaken};
 use coproduction::funding::FundingProcess;
 use coproduction::governance::{Governance, GovernanceMap, RouteFacts};
 use coproduction::journal::{FileJournal, Journal, StreamId};
@@ -75,6 +79,8 @@ pub const WAVE: &str = "allies-first-wave";
 pub const WORKING_MODEL: &str = "working-model";
 /// The associate-roles team's consent round deciding it.
 pub const WORKING_MODEL_ROUND: &str = "working-model-round";
+/// The associate-roles team's round reassessing the working model when its pilot ends.
+pub const WORKING_MODEL_REASSESSMENT: &str = "working-model-reassessment";
 /// The governance proposal that gives recruitment to the decision circle.
 pub const WHO_RECRUITS_PROPOSAL: &str = "who-recruits-proposal";
 /// The whole community's consent round deciding it.
@@ -100,6 +106,14 @@ pub struct Story {
     pub open_objection: ValueReport,
     /// The working model's round, adopted.
     pub working_model: ValueReport,
+    /// What was due the evening before the working model's pilot started: its start.
+    pub pilot_starting: DueItem,
+    /// The step the engine's tick took on the pilot's first day.
+    pub pilot_started: StepTaken,
+    /// What was due the day the pilot ended: its review.
+    pub pilot_review: DueItem,
+    /// The round that reassessed the pilot, adopted: the model continues.
+    pub reassessment: ValueReport,
     /// The governance decision's round, adopted with a new governance map.
     pub governance: ValueReport,
     /// The first co-producers' appointment, routed by the new map.
@@ -114,7 +128,7 @@ pub struct Story {
 
 /// The decision records the story writes out: stream, title, file name (without its
 /// extension: each is written as Markdown and as an HTML page), and the time it is taken at.
-pub const RECORDS: [(&str, &str, &str, &str); 6] = [
+pub const RECORDS: [(&str, &str, &str, &str); 7] = [
     (
         FOUNDATION,
         "Accept the foundation's grant, with our condition",
@@ -150,6 +164,12 @@ pub const RECORDS: [(&str, &str, &str, &str); 6] = [
         "Appoint the first three co-producers",
         "co-producers-record",
         "2021-10-25T10:00:00Z",
+    ),
+    (
+        WORKING_MODEL_REASSESSMENT,
+        "Continue the working model after its pilot",
+        "working-model-reassessment-record",
+        "2022-09-15T10:00:00Z",
     ),
 ];
 
@@ -329,7 +349,7 @@ pub fn run(out: &Path) -> Result<Story, coproduction::Error> {
     heading("6b. The first wave of appointments, on the engine");
     let wave = recruitment::first_wave(&engine, &governance)?;
 
-    heading("7. The associate-roles working model: a pilot, and its review");
+    heading("7. The associate-roles working model: a pilot scheduled for the spring");
     let model = working_model::working_model(&engine, &governance)?;
 
     heading("8. Who decides recruitment: a governance decision, on the engine");
@@ -337,6 +357,9 @@ pub fn run(out: &Path) -> Result<Story, coproduction::Error> {
 
     heading("9. The first co-producers, on the new route");
     let appointment = governance::first_co_producers(&engine, &governance)?;
+    heading("9b. The working model's pilot: started in the spring, reviewed, reassessed");
+    let pilot = working_model::pilot(&engine)?;
+
     let adopted_map = engine
         .governance()
         .map(|g| g.map().clone())
@@ -428,6 +451,10 @@ pub fn run(out: &Path) -> Result<Story, coproduction::Error> {
         wave,
         open_objection: model.with_open_objection,
         working_model: model.adopted,
+        pilot_starting: pilot.starting,
+        pilot_started: pilot.started,
+        pilot_review: pilot.review,
+        reassessment: pilot.reassessment,
         governance: who_recruits,
         appointment,
         cocreation,

@@ -320,6 +320,47 @@ pub struct DecisionRecord {
     /// configuration chose them.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub lapses: Vec<TimeBoxLapse>,
+    /// The escalated process this one takes up in the body it was escalated to, as the
+    /// engine saw it when this one opened (filled by the engine; `None` otherwise).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub escalated_from: Option<EscalatedFrom>,
+}
+
+/// The process a decision takes up after it was escalated to the body now deciding: its
+/// stream, where it went, how it ended and the objections and concerns it carried, so the
+/// history is not lost when the matter moves to a broader body.
+///
+/// JSON: `{"stream": "working-model-round", "to": "decision_circle", "outcome": "escalated",
+/// "objections": [...]}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EscalatedFrom {
+    /// The escalated process's stream.
+    pub stream: crate::journal::StreamId,
+    /// The body it was escalated to: the one deciding now.
+    pub to: BodyId,
+    /// How it ended there, as its record says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<Outcome>,
+    /// When it was escalated, as its record says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at: Option<Timestamp>,
+    /// Its objections and concerns with their dispositions, as its record holds them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub objections: Vec<ObjectionEntry>,
+}
+
+impl EscalatedFrom {
+    /// What `record`, the record of the process on `stream` escalated to `to`, hands on.
+    pub fn of(stream: crate::journal::StreamId, to: BodyId, record: &DecisionRecord) -> Self {
+        Self {
+            stream,
+            to,
+            outcome: record.outcome,
+            at: record.dates.decided_at,
+            objections: record.objections.clone().unwrap_or_default(),
+        }
+    }
 }
 
 /// A fact of a decision record that a member attested, rather than the engine witnessed.
@@ -374,6 +415,7 @@ impl DecisionRecord {
             reminders: Vec::new(),
             extensions: Vec::new(),
             lapses: Vec::new(),
+            escalated_from: None,
         }
     }
 
@@ -477,6 +519,7 @@ impl DecisionRecord {
             reminders,
             extensions,
             lapses,
+            escalated_from,
         } = evidence;
         fill(&mut self.subject, subject);
         fill(&mut self.tier, tier);
@@ -546,6 +589,7 @@ impl DecisionRecord {
         fill(&mut self.dates.review_at, review_at);
         fill(&mut self.dates.as_of, as_of);
         fill(&mut self.publication, publication);
+        fill(&mut self.escalated_from, escalated_from);
         self.overrides.extend(overrides);
         self.acknowledgements.extend(acknowledgements);
         self.attested.extend(attested);

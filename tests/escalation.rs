@@ -1,0 +1,281 @@
+//! An escalated matter taken up by the body it was escalated to, through the engine's public
+//! API: a member opens a new process on a new stream naming the escalated one; the engine
+//! routes it to that body and journals, with its start, what the escalated one hands on (its
+//! stream, outcome and objections), which the new record cites.
+
+mod engine_support;
+
+use coproduction::community::BodyId;
+use coproduction::consent::{Response, RoundCommand, RoundRoles};
+use coproduction::decision::DecisionKind;
+use coproduction::engine::{Engine, EngineError, EngineEvent, Request};
+use coproduction::journal::{Journal, MemoryJournal, StreamId};
+use coproduction::process::Streams;
+use coproduction::values::{Outcome, RaisedAs};
+
+use engine_support::{CO_1, CO_2, STAFF_1, STAFF_2, community, consent, engine, open, stream};
+
+type TestEngine = Engine<MemoryJournal<EngineEvent>>;
+
+const OBJECTION: &str = "Carers cannot take part unpaid.";
+
+fn circle() -> BodyId {
+    BodyId::new("decision_circle").unwrap()
+}
+
+fn taken_up() -> StreamId {
+    StreamId::new("working-model-circle").unwrap()
+}
+
+/// The associate-roles team's round on the working model: Co-producer 2 objects, and the
+/// facilitator escalates it to the decision circle at minute 25.
+fn escalated() -> TestEngine {
+    let engine = engine();
+    engine.handle(open(&community())).unwrap();
+    escalate(&engine, &[STAFF_1, CO_1, CO_2]);
+    engine
+}
+
+/// The facilitator brings the round on `working-model` to its objection round, where
+/// `members` respond from minute 10 (Co-producer 2 objects, the others consent); closes it at
+/// minute 20; and escalates it to the decision circle at minute 25.
+fn escalate(engine: &TestEngine, members: &[coproduction::community::MemberId]) {
+    for minute in 1..=3 {
+        engine
+            .handle(consent(CO_1, minute, RoundCommand::Advance {}))
+            .unwrap();
+    }
+    for (minute, &who) in (10..).zip(members) {
+        let response = if who == CO_2 {
+            Response::Object {
+                reason: OBJECTION.into(),
+            }
+        } else {
+            Response::consent()
+        };
+        let respond = RoundCommand::Respond {
+            member: who,
+            response,
+        };
+        engine.handle(consent(who, minute, respond)).unwrap();
+    }
+    engine
+        .handle(consent(CO_1, 20, RoundCommand::CloseRound {}))
+        .unwrap();
+    engine
+        .handle(consent(
+            CO_1,
+            25,
+            RoundCommand::Escalate {
+                to: circle(),
+                reason: "The team cannot integrate the objection on its own.".into(),
+            },
+        ))
+        .unwrap();
+}
+
+/// A round opened on the route by staff member 1, at minute 30, on `stream`.
+fn take_up(stream: StreamId, kind: DecisionKind, escalated: StreamId) -> Request {
+    Request::new(
+        stream,
+        STAFF_1,
+        engine_support::at(30),
+        RoundCommand::OpenOnRoute {
+            title: "The working model, escalated".into(),
+            proposal: "Pilot the model; the circle decides how carers are paid.".into(),
+            roles: RoundRoles {
+                proposer: STAFF_1,
+                facilitator: CO_1,
+                secretary: STAFF_2,
+            },
+        },
+    )
+    .with_kind(kind)
+    .taking_up(escalated)
+}
+
+#[test]
+fn the_body_an_escalation_went_to_takes_it_up_on_a_new_stream_with_its_history() {
+    let engine = escalated();
+    let written = engine
+        .handle(take_up(taken_up(), DecisionKind::WorkingModel, stream()))
+        .unwrap();
+    let EngineEvent::Started {
+        route: Some(route),
+        escalated_from: Some(from),
+        ..
+    } = &written[0].event
+    else {
+        panic!(
+            "the new stream starts with what it takes up: {:?}",
+            written[0]
+        );
+    };
+    // Routed to the body it was escalated to, by the same method, escalating further on.
+    assert_eq!(route.decider, circle());
+    assert_eq!(route.escalation, [BodyId::new("whole_community").unwrap()]);
+    // It carries the escalated round's stream, outcome and objection, as the engine saw it.
+    assert_eq!(from.stream, stream());
+    assert_eq!(from.to, circle());
+    assert_eq!(from.outcome, Some(Outcome::Escalated));
+    assert_eq!(from.objections.len(), 1);
+    assert_eq!(from.objections[0].by, CO_2);
+    assert_eq!(from.objections[0].raised_as, RaisedAs::Objection);
+    assert_eq!(from.objections[0].text.as_deref(), Some(OBJECTION));
+    // The new record cites it, and so does a replay of the journal.
+    let record = engine.record(&taken_up(), engine_support::at(31)).unwrap();
+    assert_eq!(record.escalated_from.as_ref(), Some(&**from));
+    let replayed = Streams::replay(&engine.journal().read_all().unwrap());
+    assert_eq!(
+        replayed.get(&taken_up()).unwrap().escalated_from(),
+        Some(&**from)
+    );
+    // The seats are the decision circle's, as the community records it.
+    let seated: Vec<_> = record
+        .participants
+        .unwrap()
+        .iter()
+        .map(|p| p.member)
+        .collect();
+    let circle_members: Vec<_> = engine
+        .community()
+        .body(&circle())
+        .unwrap()
+        .members()
+        .collect();
+    assert_eq!(seated.len(), circle_members.len());
+}
+
+#[test]
+fn only_an_escalated_matter_of_the_same_kind_is_taken_up_and_a_refusal_writes_nothing() {
+    let engine = escalated();
+    let not_escalated = StreamId::new("another-round").unwrap();
+    engine
+        .handle(
+            Request::new(
+                not_escalated.clone(),
+                STAFF_1,
+                engine_support::at(26),
+                RoundCommand::OpenOnRoute {
+                    title: "Meet monthly".into(),
+                    proposal: "First Mondays.".into(),
+                    roles: RoundRoles {
+                        proposer: STAFF_1,
+                        facilitator: CO_1,
+                        secretary: STAFF_2,
+                    },
+                },
+            )
+            .with_kind(DecisionKind::WorkingModel),
+        )
+        .unwrap();
+    let before = engine.journal().read_all().unwrap().len();
+    for (escalated, kind, reason) in [
+        (
+            StreamId::new("nowhere").unwrap(),
+            DecisionKind::WorkingModel,
+            "no process runs there",
+        ),
+        (
+            not_escalated,
+            DecisionKind::WorkingModel,
+            "its process has not been escalated",
+        ),
+        (
+            stream(),
+            DecisionKind::Recruitment,
+            "it is about another kind of decision",
+        ),
+    ] {
+        let refused = engine.handle(take_up(taken_up(), kind, escalated.clone()));
+        assert_eq!(
+            refused.unwrap_err(),
+            EngineError::NotEscalated {
+                stream: taken_up(),
+                escalated,
+                reason,
+            }
+        );
+    }
+    assert_eq!(engine.journal().read_all().unwrap().len(), before);
+    assert!(engine.state(&taken_up()).is_none());
+}
+
+#[test]
+fn an_escalated_matter_is_not_taken_up_by_the_body_it_left() {
+    let engine = escalated();
+    let community = engine.community();
+    let mut config = engine_support::config(
+        &community,
+        "associate_roles_team",
+        coproduction::decision::Method::Consent,
+    );
+    config.title = "The working model, again".into();
+    let again = Request::new(
+        taken_up(),
+        STAFF_1,
+        engine_support::at(30),
+        RoundCommand::Open {
+            config: Box::new(config),
+        },
+    )
+    .with_kind(DecisionKind::WorkingModel)
+    .taking_up(stream());
+    assert!(matches!(
+        engine.handle(again),
+        Err(EngineError::OffRoute { .. })
+    ));
+}
+
+#[test]
+fn a_proposal_escalated_by_its_round_is_taken_up_with_the_rounds_objections() {
+    use coproduction::proposal::{ProposalCommand, ProposalPhase};
+    use engine_support::living::{proposal, propose};
+    // The round on `working-model` decides for a proposal: its escalation ends the proposal
+    // too, and the body takes up the proposal, citing the round's objection.
+    let engine = engine();
+    let model = StreamId::new("working-model-proposal").unwrap();
+    propose(&engine, &model, DecisionKind::WorkingModel, vec![], -50);
+    // `propose` started a round kept elsewhere; another, run here, decides it.
+    engine
+        .handle(proposal(
+            &model,
+            CO_1,
+            -40,
+            ProposalCommand::RecordDecision {
+                round: engine_support::living::round_of(&model),
+                result: coproduction::proposal::DecisionResult::Deferred {},
+            },
+        ))
+        .unwrap();
+    engine
+        .handle(proposal(
+            &model,
+            CO_1,
+            -30,
+            ProposalCommand::StartDecision { round: stream() },
+        ))
+        .unwrap();
+    engine
+        .handle(open(&community()).deciding_for(model.clone()))
+        .unwrap();
+    escalate(&engine, &[STAFF_1, CO_2]);
+    assert_eq!(
+        engine.phase::<coproduction::ProposalProcess>(&model),
+        Some(ProposalPhase::Escalated)
+    );
+    engine
+        .handle(take_up(
+            taken_up(),
+            DecisionKind::WorkingModel,
+            model.clone(),
+        ))
+        .unwrap();
+    let from = engine
+        .record(&taken_up(), engine_support::at(31))
+        .and_then(|r| r.escalated_from)
+        .unwrap();
+    assert_eq!((from.stream, from.to), (model, circle()));
+    assert_eq!(from.objections.len(), 1);
+    assert_eq!(from.objections[0].by, CO_2);
+}
