@@ -444,6 +444,22 @@ pub enum CorruptionReason {
         /// The serialiser's message.
         message: String,
     },
+    /// The journal's recorded head (a database journal records the position and hash of its
+    /// last envelope with every append) is not where its envelopes end: envelopes were
+    /// removed from its end, or added without it.
+    #[error(
+        "the journal records its last envelope as position {recorded} of hash {recorded_hash}, but its envelopes end at position {found} of hash {found_hash}"
+    )]
+    HeadMismatch {
+        /// The position of the last envelope, as the journal recorded it (0: none).
+        recorded: u64,
+        /// The hash of the last envelope, as the journal recorded it.
+        recorded_hash: Hash,
+        /// The position of the last envelope read (0: none).
+        found: u64,
+        /// The hash of the last envelope read ([`Hash::GENESIS`] for none).
+        found_hash: Hash,
+    },
     /// A stored row's index column disagrees with the envelope in it.
     #[error("the row's `{column}` column disagrees with the envelope it stores")]
     RowMismatch {
