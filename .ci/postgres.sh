@@ -8,7 +8,8 @@
 #
 # `start` makes a temporary directory, creates a cluster in it (trust authentication, user
 # `postgres`), and starts the server on a free port of 127.0.0.1 with its socket in the same
-# directory: no system service, nothing outside the directory. As root the server runs as
+# directory: no system service, nothing outside the directory, and no waiting for the disk
+# (fsync off: the data is thrown away). As root the server runs as
 # the `postgres` user (initdb refuses root), otherwise as the caller. Only `export` lines go
 # to standard output; progress and the server's log on failure go to standard error.
 # `stop DIR` stops that server and removes DIR.
@@ -71,8 +72,10 @@ start() {
         cat "$dir/initdb.log" >&2
         exit 1
     }
+    # The data is thrown away with the directory, so commits need not wait for the disk.
     as_server "$bin/pg_ctl" -D "$dir/data" -l "$dir/log" -w \
-        -o "-p $port -k $dir -c listen_addresses=127.0.0.1" start > /dev/null || {
+        -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+        start > /dev/null || {
         cat "$dir/log" >&2
         exit 1
     }

@@ -348,6 +348,21 @@ impl<E> PostgresJournal<E> {
         }
     }
 
+    /// Runs `run` on the open connection. A database error may leave the connection broken
+    /// (the server closed it, the network reset it), so after one the next call starts on a
+    /// new connection; a refusal keeps it.
+    fn with_connection<T>(
+        &self,
+        run: impl FnOnce(&mut Connection) -> Result<T, JournalError>,
+    ) -> Result<T, JournalError> {
+        let mut guard = self.lock()?;
+        let result = run(self.connection(&mut guard)?);
+        if matches!(result, Err(JournalError::Database { .. })) {
+            *guard = None;
+        }
+        result
+    }
+
     /// Creates the tables when missing and checks their layout's version.
     fn set_up(&self, client: &mut Client) -> Result<(), JournalError> {
         let mut tx = client
@@ -405,29 +420,28 @@ impl<E> PostgresJournal<E> {
         &self,
         read: impl FnOnce(&mut Transaction<'_>, &Statements) -> Result<T, postgres::Error>,
     ) -> Result<T, JournalError> {
-        let mut guard = self.lock()?;
-        let Connection { client, statements } = self.connection(&mut guard)?;
-        let mut tx = client
-            .build_transaction()
-            .isolation_level(IsolationLevel::RepeatableRead)
-            .read_only(true)
-            .start()
-            .map_err(self.db("begin a read"))?;
-        let read = read(&mut tx, statements).map_err(self.db("read envelopes"))?;
-        tx.commit().map_err(self.db("end a read"))?;
-        Ok(read)
+        self.with_connection(|Connection { client, statements }| {
+            let mut tx = client
+                .build_transaction()
+                .isolation_level(IsolationLevel::RepeatableRead)
+                .read_only(true)
+                .start()
+                .map_err(self.db("begin a read"))?;
+            let read = read(&mut tx, statements).map_err(self.db("read envelopes"))?;
+            tx.commit().map_err(self.db("end a read"))?;
+            Ok(read)
+        })
     }
-}
 
-impl<E> Journal for PostgresJournal<E>
-where
-    E: Serialize + DeserializeOwned,
-{
-    type Event = E;
-
-    fn append_batch(&self, parts: Vec<BatchPart<E>>) -> Result<Vec<Envelope<E>>, JournalError> {
-        let mut guard = self.lock()?;
-        let Connection { client, statements } = self.connection(&mut guard)?;
+    /// Appends one batch on `conn`; see the type's guide.
+    fn append_on(
+        &self,
+        Connection { client, statements }: &mut Connection,
+        parts: Vec<BatchPart<E>>,
+    ) -> Result<Vec<Envelope<E>>, JournalError>
+    where
+        E: Serialize,
+    {
         // READ COMMITTED whatever the connection's default: each statement after the lock
         // sees what the writer before committed.
         let mut tx = client
@@ -498,26 +512,35 @@ where
         tx.commit().map_err(self.db("commit an append"))?;
         Ok(sealed.into_iter().map(|s| s.envelope).collect())
     }
+}
+
+impl<E> Journal for PostgresJournal<E>
+where
+    E: Serialize + DeserializeOwned,
+{
+    type Event = E;
+
+    fn append_batch(&self, parts: Vec<BatchPart<E>>) -> Result<Vec<Envelope<E>>, JournalError> {
+        self.with_connection(|conn| self.append_on(conn, parts))
+    }
 
     fn version(&self, stream: &StreamId) -> Result<u64, JournalError> {
-        let mut guard = self.lock()?;
-        let Connection { client, statements } = self.connection(&mut guard)?;
-        let seq: i64 = client
-            .query_one(&statements.version, &[&stream.as_str()])
-            .and_then(|row| row.try_get(0))
-            .map_err(self.db("read the stream's last sequence number"))?;
+        let seq: i64 = self.with_connection(|Connection { client, statements }| {
+            client
+                .query_one(&statements.version, &[&stream.as_str()])
+                .and_then(|row| row.try_get(0))
+                .map_err(self.db("read the stream's last sequence number"))
+        })?;
         Ok(u64::try_from(seq).unwrap_or(0))
     }
 
     fn read_stream(&self, stream: &StreamId) -> Result<Vec<Envelope<E>>, JournalError> {
-        let rows = {
-            let mut guard = self.lock()?;
-            let Connection { client, statements } = self.connection(&mut guard)?;
+        let rows = self.with_connection(|Connection { client, statements }| {
             client
                 .query(&statements.stream, &[&stream.as_str()])
                 .and_then(|rows| read_rows(&rows))
-                .map_err(self.db("read a stream"))?
-        };
+                .map_err(self.db("read a stream"))
+        })?;
         read_stream_rows(&rows, stream, |at, r| self.corrupt(at, r))
     }
 

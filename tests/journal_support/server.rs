@@ -59,6 +59,11 @@ impl Schema {
         Some(Schema { name, base, url })
     }
 
+    /// The schema's name, which is also its sessions' `application_name`.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
     /// The connection string whose `search_path` is this schema.
     pub fn url(&self) -> &str {
         &self.url
@@ -82,12 +87,14 @@ impl Drop for Schema {
     }
 }
 
-/// `base` with `search_path` set to `schema`, in the form `base` is written in.
+/// `base` with `search_path` set to `schema`, and the schema's name as the sessions'
+/// `application_name` (so a test can find its own sessions), in the form `base` is
+/// written in.
 fn with_search_path(base: &str, schema: &str) -> String {
     if base.starts_with("postgres://") || base.starts_with("postgresql://") {
         let separator = if base.contains('?') { '&' } else { '?' };
-        format!("{base}{separator}options=-csearch_path%3D{schema}")
+        format!("{base}{separator}options=-csearch_path%3D{schema}&application_name={schema}")
     } else {
-        format!("{base} options='-c search_path={schema}'")
+        format!("{base} options='-c search_path={schema}' application_name={schema}")
     }
 }
