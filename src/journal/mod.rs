@@ -26,6 +26,15 @@
 //!   [`JournalError::Corruption`], never dropped.
 //! - `SqliteJournal` (feature `sqlite`): one row an envelope in an SQLite database, a batch
 //!   appended in one transaction.
+//! - `PostgresJournal` (feature `postgres`): one row an envelope in a PostgreSQL database,
+//!   for apps that run on several machines: any number of writers (journals, processes,
+//!   servers) on one database, each append a transaction that locks the journal's head row,
+//!   so the positions and the one hash chain run on across writers and a stale writer gets
+//!   [`JournalError::Conflict`] as with every other journal. Opening creates its tables when
+//!   missing, checks their version, and verifies the whole chain.
+//!
+//! Every journal reads from a position too ([`Journal::read_after`]): an event feed keeps
+//! the last position it delivered as its cursor and asks for what came after it.
 //!
 //! # Example
 //!
