@@ -11,35 +11,20 @@
 
 use std::sync::Arc;
 
-use coproduction::community::MemberId;
 use coproduction::journal::{
-    BatchPart, CorruptionReason, Journal, JournalError, NewEvent, PostgresJournal, StreamId,
-    verify_chain,
+    CorruptionReason, Journal, JournalError, PostgresJournal, StreamId, verify_chain,
 };
-use jiff::Timestamp;
 
 mod journal_support;
 
+use journal_support::contract::{self, new, part};
 use journal_support::server::Schema;
 use journal_support::{
-    BATCHES_PER_THREAD, Event, PER_THREAD, THREADS, assert_batches_complete, assert_complete, fold,
-    hammer, hammer_batches, hammer_batches_on, hammer_on,
+    BATCHES_PER_THREAD, Event, PER_THREAD, THREADS, assert_batches_complete, assert_complete,
+    hammer_batches_on, hammer_on,
 };
 
 type J = PostgresJournal<Event>;
-
-fn new(thread: u32, n: u32) -> NewEvent<Event> {
-    let time: Timestamp = "2025-07-01T12:00:00Z".parse().unwrap();
-    NewEvent::new(MemberId::new(1), time, Event::Counted { thread, n })
-}
-
-fn part(stream: &StreamId, expected: u64, ns: &[u32]) -> BatchPart<Event> {
-    BatchPart::new(
-        stream.clone(),
-        expected,
-        ns.iter().map(|&n| new(0, n)).collect(),
-    )
-}
 
 fn stream(slug: &str) -> StreamId {
     StreamId::new(slug).unwrap()
@@ -82,42 +67,13 @@ fn appends_survive_reopening_and_a_stale_writer_writes_nothing() {
     let Some(schema) = Schema::create("reopening") else {
         return;
     };
-    let a = stream("round:a");
-    let b = stream("round:b");
-    {
-        let j = J::open(schema.url()).unwrap();
-        j.append(&a, 0, vec![new(0, 0), new(0, 1)]).unwrap();
-        j.append(&b, 0, vec![new(1, 0)]).unwrap();
-        let err = j.append(&a, 1, vec![new(0, 2)]).unwrap_err();
-        assert_eq!(
-            err,
-            JournalError::Conflict {
-                stream: a.clone(),
-                expected: 1,
-                actual: 2
-            }
-        );
-        assert!(err.is_refusal());
-        assert!(j.append(&a, 2, vec![]).unwrap().is_empty());
-    }
-    let j = J::open(schema.url()).unwrap();
-    let all = j.read_all().unwrap();
-    assert_eq!(verify_chain(&all), Ok(()));
+    let reopened = contract::appends_survive_reopening_and_a_stale_writer_writes_nothing(|| {
+        J::open(schema.url()).unwrap()
+    });
     assert_eq!(
-        all.iter()
-            .map(|e| (e.position, e.stream.as_str(), e.seq, e.last_in_batch))
-            .collect::<Vec<_>>(),
-        [
-            (1, "round:a", 1, false),
-            (2, "round:a", 2, true),
-            (3, "round:b", 1, true)
-        ]
+        reopened.read_after(0).unwrap(),
+        reopened.read_all().unwrap()
     );
-    assert_eq!(j.read_stream(&a).unwrap(), all[..2]);
-    assert_eq!(j.version(&a).unwrap(), 2);
-    assert_eq!(j.version(&stream("none")).unwrap(), 0);
-    assert_eq!(j.read_after(1).unwrap(), all[1..]);
-    assert!(j.read_after(3).unwrap().is_empty());
 }
 
 #[test]
@@ -371,24 +327,9 @@ fn two_journals_on_one_database_still_refuse_a_stale_writer() {
     let Some(schema) = Schema::create("two_journals") else {
         return;
     };
-    let s = stream("s");
-    let first = J::open(schema.url()).unwrap();
-    let second = J::open(schema.url()).unwrap();
-    first.append(&s, 0, vec![new(0, 0)]).unwrap();
-    assert_eq!(
-        second.append(&s, 0, vec![new(1, 0)]),
-        Err(JournalError::Conflict {
-            stream: s.clone(),
-            expected: 0,
-            actual: 1
-        })
-    );
-    second.append(&s, 1, vec![new(1, 0)]).unwrap();
-    let all = first.read_all().unwrap();
-    assert_eq!(verify_chain(&all), Ok(()));
-    assert_eq!(all.len(), 2);
-    // A feed reading from the first sees what the second wrote.
-    assert_eq!(first.read_after(1).unwrap(), all[1..]);
+    contract::two_writers_on_one_store_still_refuse_a_stale_writer(|| {
+        J::open(schema.url()).unwrap()
+    });
 }
 
 #[test]
@@ -396,45 +337,9 @@ fn a_batch_over_two_streams_survives_reopening_as_one_batch() {
     let Some(schema) = Schema::create("batch_reopened") else {
         return;
     };
-    let round = stream("consent-round:1");
-    let proposal = stream("proposal:2");
-    let written = {
-        let j = J::open(schema.url()).unwrap();
-        j.append(&proposal, 0, vec![new(0, 0)]).unwrap();
-        j.append(&round, 0, vec![new(0, 1)]).unwrap();
-        j.append_batch(vec![part(&round, 1, &[2]), part(&proposal, 1, &[3, 4])])
-            .unwrap()
-    };
-    let j = J::open(schema.url()).unwrap();
-    let all = j.read_all().unwrap();
-    assert_eq!(verify_chain(&all), Ok(()));
-    assert_eq!(all[2..], written[..]);
-    assert_eq!(
-        all.iter()
-            .map(|e| (e.position, e.stream.as_str(), e.seq, e.last_in_batch))
-            .collect::<Vec<_>>(),
-        [
-            (1, "proposal:2", 1, true),
-            (2, "consent-round:1", 1, true),
-            (3, "consent-round:1", 2, false),
-            (4, "proposal:2", 2, false),
-            (5, "proposal:2", 3, true),
-        ]
-    );
-    assert_eq!(
-        j.read_stream(&round).unwrap(),
-        [all[1].clone(), all[2].clone()]
-    );
-    assert_eq!(
-        j.read_stream(&proposal).unwrap(),
-        [all[0].clone(), all[3].clone(), all[4].clone()]
-    );
-    assert_eq!(
-        (j.version(&round).unwrap(), j.version(&proposal).unwrap()),
-        (2, 3)
-    );
-    // A cursor inside the batch reads the rest of it.
-    assert_eq!(j.read_after(3).unwrap(), all[3..]);
+    contract::a_batch_over_two_streams_survives_reopening_as_one_batch(|| {
+        J::open(schema.url()).unwrap()
+    });
 }
 
 #[test]
@@ -442,38 +347,9 @@ fn a_batch_stale_in_one_part_through_another_journal_writes_nothing_to_either_st
     let Some(schema) = Schema::create("batch_stale") else {
         return;
     };
-    let round = stream("consent-round:1");
-    let proposal = stream("proposal:2");
-    let first = J::open(schema.url()).unwrap();
-    let second = J::open(schema.url()).unwrap();
-    first.append(&round, 0, vec![new(0, 0)]).unwrap();
-    // The second writer read both streams before the first wrote to the proposal.
-    first.append(&proposal, 0, vec![new(0, 1)]).unwrap();
-    assert_eq!(
-        second.append_batch(vec![part(&round, 1, &[2]), part(&proposal, 0, &[3])]),
-        Err(JournalError::Conflict {
-            stream: proposal.clone(),
-            expected: 0,
-            actual: 1
-        })
-    );
-    assert_eq!(
-        second.append_batch(vec![part(&round, 1, &[2]), part(&round, 1, &[3])]),
-        Err(JournalError::DuplicateStream {
-            stream: round.clone()
-        })
-    );
-    assert_eq!(first.read_all().unwrap().len(), 2);
-    assert_eq!(first.version(&round).unwrap(), 1);
-    // Read again, it is written whole.
-    let written = second
-        .append_batch(vec![part(&round, 1, &[2]), part(&proposal, 1, &[3])])
-        .unwrap();
-    assert_eq!(
-        written.iter().map(|e| e.position).collect::<Vec<_>>(),
-        [3, 4]
-    );
-    assert_eq!(verify_chain(&first.read_all().unwrap()), Ok(()));
+    contract::a_batch_stale_in_one_part_through_another_writer_writes_nothing(|| {
+        J::open(schema.url()).unwrap()
+    });
 }
 
 #[test]
@@ -508,15 +384,7 @@ fn four_threads_on_one_postgres_journal_lose_and_duplicate_nothing_and_replay_al
     let Some(schema) = Schema::create("four_threads") else {
         return;
     };
-    let journal = Arc::new(J::open(schema.url()).unwrap());
-    hammer(Arc::clone(&journal));
-    let live = journal.read_all().unwrap();
-    assert_complete(&live);
-    drop(journal);
-    let replayed = J::open(schema.url()).unwrap().read_all().unwrap();
-    assert_eq!(replayed, live);
-    assert_eq!(fold(&replayed), fold(&live));
-    assert_eq!(replayed.len(), (THREADS * PER_THREAD) as usize);
+    contract::four_threads_on_one_journal_replay_alike(|| J::open(schema.url()).unwrap());
 }
 
 #[test]
@@ -541,14 +409,9 @@ fn four_threads_of_two_stream_batches_on_one_postgres_journal_lose_and_duplicate
     let Some(schema) = Schema::create("four_threads_batches") else {
         return;
     };
-    let journal = Arc::new(J::open(schema.url()).unwrap());
-    hammer_batches(Arc::clone(&journal));
-    let live = journal.read_all().unwrap();
-    assert_batches_complete(&live);
-    drop(journal);
-    let replayed = J::open(schema.url()).unwrap().read_all().unwrap();
-    assert_eq!(replayed, live);
-    assert_eq!(fold(&replayed), fold(&live));
+    contract::four_threads_of_batches_on_one_journal_replay_alike(|| {
+        J::open(schema.url()).unwrap()
+    });
 }
 
 #[test]

@@ -1,9 +1,12 @@
 //! Shared by the concurrency tests of every journal: the payload, four hammering writers
 //! (of one-stream appends, or of batches over two streams), and the fold that a serial
-//! replay computes; and (feature `postgres`) a schema of its own on the test server for
-//! each PostgreSQL test.
+//! replay computes; the contract of the journals that store their envelopes, checked on
+//! each (`contract`); and (feature `postgres`) a schema of its own on the test server for
+//! each PostgreSQL test (`server`).
 #![allow(dead_code)]
 
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+pub mod contract;
 #[cfg(feature = "postgres")]
 pub mod server;
 
