@@ -1,7 +1,7 @@
 //! The PostgreSQL journal on a real server: reopening, chain verification, conflicts, a
 //! changed, removed or cut row, a journal of another layout, a lost connection; four
-//! threads on one journal and four journals (four connections, as two servers would have)
-//! on one database, racing on shared and own streams with appends and with atomic batches
+//! threads on one journal, four journals (four connections) on one database, and two
+//! writer processes, racing on shared and own streams with appends and with atomic batches
 //! over two streams; reads from a feed's cursor.
 //!
 //! Each test runs in a schema of its own on the server that `COPRODUCTION_PG_URL` names
@@ -20,7 +20,7 @@ mod journal_support;
 use journal_support::contract::{self, new, part};
 use journal_support::server::Schema;
 use journal_support::{
-    BATCHES_PER_THREAD, Event, PER_THREAD, THREADS, assert_batches_complete, assert_complete,
+    BATCHES_PER_THREAD, Event, PER_THREAD, THREADS, assert_batches_complete, assert_complete, fold,
     hammer_batches_on, hammer_on,
 };
 
@@ -439,4 +439,90 @@ fn four_journals_of_two_stream_batches_on_one_database_lose_and_duplicate_nothin
         fed.extend(page);
     }
     assert_eq!(fed, all);
+}
+
+/// How many commands each writer process of
+/// [`two_processes_on_one_database_lose_and_duplicate_nothing`] appends.
+const PER_PROCESS: u32 = 500;
+
+/// The writer process: run by
+/// [`two_processes_on_one_database_lose_and_duplicate_nothing`] as a child of its own test
+/// binary, with `COPRODUCTION_PG_CHILD` naming the database and `COPRODUCTION_PG_WRITER`
+/// its number; does nothing when run by hand. Appends `PER_PROCESS` commands, even ones to
+/// the shared `tally` and odd ones to its own stream, reading again after each conflict.
+#[test]
+#[ignore = "a writer process, started by two_processes_on_one_database_lose_and_duplicate_nothing"]
+fn writer_process() {
+    let (Ok(url), Ok(writer)) = (
+        std::env::var("COPRODUCTION_PG_CHILD"),
+        std::env::var("COPRODUCTION_PG_WRITER"),
+    ) else {
+        return;
+    };
+    let writer: u32 = writer.parse().unwrap();
+    let j = J::open(&url).unwrap();
+    let shared = stream("tally");
+    let own = stream(&format!("process:{writer}"));
+    let mut conflicts = 0;
+    for n in 0..PER_PROCESS {
+        let s = if n % 2 == 0 { &shared } else { &own };
+        loop {
+            let expected = j.version(s).unwrap();
+            match j.append(s, expected, vec![new(writer, n)]) {
+                Ok(_) => break,
+                Err(JournalError::Conflict { .. }) => conflicts += 1,
+                Err(e) => panic!("{e}"),
+            }
+        }
+    }
+    println!("writer {writer}: {conflicts} conflicts refused and retried");
+}
+
+#[test]
+fn two_processes_on_one_database_lose_and_duplicate_nothing() {
+    let Some(schema) = Schema::create("two_processes") else {
+        return;
+    };
+    // The tables exist before the writers race to open the journal.
+    drop(J::open(schema.url()).unwrap());
+    let exe = std::env::current_exe().unwrap();
+    // Both start before either is waited for.
+    let children: Vec<_> = (0..2)
+        .map(|writer| {
+            std::process::Command::new(&exe)
+                .args(["writer_process", "--exact", "--ignored", "--nocapture"])
+                .env("COPRODUCTION_PG_CHILD", schema.url())
+                .env("COPRODUCTION_PG_WRITER", writer.to_string())
+                .stdout(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for child in children {
+        let output = child.wait_with_output().unwrap();
+        assert!(output.status.success(), "a writer failed: {output:?}");
+        let said = String::from_utf8_lossy(&output.stdout);
+        assert!(said.contains("conflicts refused"), "{said}");
+        eprint!(
+            "{}",
+            said.lines()
+                .filter(|l| l.starts_with("writer"))
+                .collect::<Vec<_>>()
+                .join("\n")
+                + "\n"
+        );
+    }
+    let all = J::open(schema.url()).unwrap().read_all().unwrap();
+    assert_eq!(all.len(), 2 * PER_PROCESS as usize);
+    assert_eq!(verify_chain(&all), Ok(()));
+    let state = fold(&all);
+    for writer in 0..2 {
+        assert_eq!(state[&writer], (0..PER_PROCESS).collect::<Vec<_>>());
+    }
+    let tally: Vec<u64> = all
+        .iter()
+        .filter(|e| e.stream.as_str() == "tally")
+        .map(|e| e.seq)
+        .collect();
+    assert_eq!(tally, (1..=u64::from(PER_PROCESS)).collect::<Vec<_>>());
 }
