@@ -75,11 +75,11 @@ impl<E> BatchPart<E> {
 ///
 /// The *body* of an envelope is the compact `serde_json` encoding of every field except
 /// `hash`, in declaration order. The hash is the BLAKE3 hash of the body's bytes. The stored
-/// form (a line of a file journal, a row of an SQLite journal) is the body with the hash
-/// spliced in as its first field: `{"hash":"<64 lowercase hex>",<rest of the body>`. Reading a
-/// stored line therefore hashes the line's own bytes, so every byte of it except the hash is
-/// covered by the hash, and the hash itself must decode strictly (lowercase only) to the
-/// value it claims. Nothing is re-serialised on the read path.
+/// form (a line of a file journal, a row of an SQLite or PostgreSQL journal) is the body
+/// with the hash spliced in as its first field: `{"hash":"<64 lowercase hex>",<rest of the
+/// body>`. Reading a stored line therefore hashes the line's own bytes, so every byte of it
+/// except the hash is covered by the hash, and the hash itself must decode strictly
+/// (lowercase only) to the value it claims. Nothing is re-serialised on the read path.
 ///
 /// [`verify_chain`] checks a sequence of envelopes held as values; there the body is
 /// re-serialised, which is only canonical when the event type serialises deterministically
@@ -495,7 +495,7 @@ pub(crate) struct ChainState {
 impl ChainState {
     /// A state that knows only the journal's head and some streams' last sequence numbers:
     /// enough to check and seal a batch for those streams.
-    #[cfg_attr(not(feature = "sqlite"), allow(dead_code))]
+    #[cfg_attr(not(any(feature = "sqlite", feature = "postgres")), allow(dead_code))]
     pub(crate) fn at(
         position: u64,
         head: Hash,

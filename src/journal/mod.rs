@@ -308,7 +308,7 @@ pub enum JournalError {
     /// untrusted; nothing was dropped or repaired.
     #[error("journal `{journal}` is corrupt at position {position}: {reason}")]
     Corruption {
-        /// The journal (a path, or `memory`).
+        /// The journal (a path, a database, or `memory`).
         journal: String,
         /// The global position (equal to the line number in a file journal) of the first
         /// bad envelope.
