@@ -43,7 +43,7 @@ fn a_changed_row_is_reported_as_corruption() {
     assert_eq!(changed, 1);
     drop(conn);
     let j = SqliteJournal::<Event>::open(&path).unwrap();
-    for result in [j.read_all(), j.read_stream(&s)] {
+    for result in [j.read_all(), j.read_stream(&s), j.read_after(2)] {
         match result {
             Err(JournalError::Corruption {
                 position: 4,
@@ -62,6 +62,21 @@ fn a_changed_row_is_reported_as_corruption() {
         j.read_all(),
         Err(JournalError::Corruption { position: 4, .. })
     ));
+    // A feed reading across the gap, or from the missing position, is told where it is.
+    for after in [2, 3, 4] {
+        assert!(
+            matches!(
+                j.read_after(after),
+                Err(JournalError::Corruption {
+                    position: 4,
+                    reason: CorruptionReason::PositionOutOfOrder { found: 5, .. },
+                    ..
+                })
+            ),
+            "after {after}"
+        );
+    }
+    assert!(j.read_after(5).unwrap().is_empty());
 }
 
 #[test]
