@@ -103,7 +103,9 @@
 //!   deciding body, method, consultees and escalation chain for a decision's facts.
 //! - [`journal`]: the record of every event: envelopes chained by BLAKE3 hashes, appends
 //!   with optimistic concurrency, and journals in memory, in a JSON-lines file that reports
-//!   a torn tail and refuses corruption, and (feature `sqlite`) in SQLite.
+//!   a torn tail and refuses corruption, (feature `sqlite`) in SQLite, and (feature
+//!   `postgres`) in PostgreSQL, shared by writers on several machines; read whole, by
+//!   stream, or from a feed's cursor.
 //! - [`limits`]: input hygiene: the limits on free text and on a request line, in one
 //!   table, and the strict JSON reading that refuses positional arrays and quotes refused
 //!   input only in short.
@@ -164,6 +166,11 @@
 //!   over JSON (adds clap).
 //! - `sqlite`: the SQLite journal, `journal::SqliteJournal`, with SQLite compiled from
 //!   source (rusqlite's bundled build), so no system library is needed.
+//! - `postgres`: the PostgreSQL journal, `journal::PostgresJournal`, for several writers on
+//!   one database (adds the synchronous `postgres` client, which runs tokio-postgres on a
+//!   small tokio runtime of its own; no system library is needed). Its tests need a server:
+//!   `.ci/postgres.sh start` starts a throwaway one and prints the `COPRODUCTION_PG_URL`
+//!   they read.
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]

@@ -5,62 +5,22 @@
 
 use std::sync::Arc;
 
-use coproduction::community::MemberId;
-use coproduction::journal::{
-    BatchPart, CorruptionReason, Journal, JournalError, NewEvent, SqliteJournal, StreamId,
-    verify_chain,
-};
-use jiff::Timestamp;
+use coproduction::journal::{CorruptionReason, Journal, JournalError, SqliteJournal, StreamId};
 
 mod journal_support;
 
+use journal_support::contract::{self, new, part};
 use journal_support::{
-    BATCHES_PER_THREAD, Event, PER_THREAD, THREADS, assert_batches_complete, assert_complete, fold,
-    hammer, hammer_batches, hammer_batches_on,
+    BATCHES_PER_THREAD, Event, THREADS, assert_batches_complete, hammer_batches_on,
 };
-
-fn new(thread: u32, n: u32) -> NewEvent<Event> {
-    let time: Timestamp = "2025-07-01T12:00:00Z".parse().unwrap();
-    NewEvent::new(MemberId::new(1), time, Event::Counted { thread, n })
-}
 
 #[test]
 fn appends_survive_reopening_and_a_stale_writer_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("j.sqlite");
-    let a = StreamId::new("round:a").unwrap();
-    let b = StreamId::new("round:b").unwrap();
-    {
-        let j = SqliteJournal::open(&path).unwrap();
-        j.append(&a, 0, vec![new(0, 0), new(0, 1)]).unwrap();
-        j.append(&b, 0, vec![new(1, 0)]).unwrap();
-        let err = j.append(&a, 1, vec![new(0, 2)]).unwrap_err();
-        assert_eq!(
-            err,
-            JournalError::Conflict {
-                stream: a.clone(),
-                expected: 1,
-                actual: 2
-            }
-        );
-        assert!(j.append(&a, 2, vec![]).unwrap().is_empty());
-    }
-    let j = SqliteJournal::<Event>::open(&path).unwrap();
-    let all = j.read_all().unwrap();
-    assert_eq!(verify_chain(&all), Ok(()));
-    assert_eq!(
-        all.iter()
-            .map(|e| (e.position, e.stream.as_str(), e.seq, e.last_in_batch))
-            .collect::<Vec<_>>(),
-        [
-            (1, "round:a", 1, false),
-            (2, "round:a", 2, true),
-            (3, "round:b", 1, true)
-        ]
-    );
-    assert_eq!(j.read_stream(&a).unwrap(), all[..2]);
-    assert_eq!(j.version(&a).unwrap(), 2);
-    assert_eq!(j.version(&StreamId::new("none").unwrap()).unwrap(), 0);
+    contract::appends_survive_reopening_and_a_stale_writer_writes_nothing(|| {
+        SqliteJournal::open(&path).unwrap()
+    });
 }
 
 #[test]
@@ -83,7 +43,7 @@ fn a_changed_row_is_reported_as_corruption() {
     assert_eq!(changed, 1);
     drop(conn);
     let j = SqliteJournal::<Event>::open(&path).unwrap();
-    for result in [j.read_all(), j.read_stream(&s)] {
+    for result in [j.read_all(), j.read_stream(&s), j.read_after(2)] {
         match result {
             Err(JournalError::Corruption {
                 position: 4,
@@ -102,128 +62,55 @@ fn a_changed_row_is_reported_as_corruption() {
         j.read_all(),
         Err(JournalError::Corruption { position: 4, .. })
     ));
+    // A feed reading across the gap, or from the missing position, is told where it is.
+    for after in [2, 3, 4] {
+        assert!(
+            matches!(
+                j.read_after(after),
+                Err(JournalError::Corruption {
+                    position: 4,
+                    reason: CorruptionReason::PositionOutOfOrder { found: 5, .. },
+                    ..
+                })
+            ),
+            "after {after}"
+        );
+    }
+    assert!(j.read_after(5).unwrap().is_empty());
 }
 
 #[test]
 fn four_threads_on_an_sqlite_journal_lose_and_duplicate_nothing_and_replay_alike() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("j.sqlite");
-    let journal = Arc::new(SqliteJournal::open(&path).unwrap());
-    hammer(Arc::clone(&journal));
-    let live = journal.read_all().unwrap();
-    assert_complete(&live);
-    drop(journal);
-    let reopened = SqliteJournal::<Event>::open(&path).unwrap();
-    let replayed = reopened.read_all().unwrap();
-    assert_eq!(replayed, live);
-    assert_eq!(fold(&replayed), fold(&live));
-    assert_eq!(replayed.len(), (THREADS * PER_THREAD) as usize);
+    contract::four_threads_on_one_journal_replay_alike(|| SqliteJournal::open(&path).unwrap());
 }
 
 #[test]
 fn two_connections_to_one_database_still_refuse_a_stale_writer() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("j.sqlite");
-    let s = StreamId::new("s").unwrap();
-    let first = SqliteJournal::open(&path).unwrap();
-    let second = SqliteJournal::open(&path).unwrap();
-    first.append(&s, 0, vec![new(0, 0)]).unwrap();
-    assert!(matches!(
-        second.append(&s, 0, vec![new(1, 0)]),
-        Err(JournalError::Conflict { actual: 1, .. })
-    ));
-    second.append(&s, 1, vec![new(1, 0)]).unwrap();
-    assert_eq!(verify_chain(&first.read_all().unwrap()), Ok(()));
-    assert_eq!(first.read_all().unwrap().len(), 2);
-}
-
-fn part(stream: &StreamId, expected: u64, ns: &[u32]) -> BatchPart<Event> {
-    BatchPart::new(
-        stream.clone(),
-        expected,
-        ns.iter().map(|&n| new(0, n)).collect(),
-    )
+    contract::two_writers_on_one_store_still_refuse_a_stale_writer(|| {
+        SqliteJournal::open(&path).unwrap()
+    });
 }
 
 #[test]
 fn a_batch_over_two_streams_survives_reopening_as_one_batch() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("j.sqlite");
-    let round = StreamId::new("consent-round:1").unwrap();
-    let proposal = StreamId::new("proposal:2").unwrap();
-    let written = {
-        let j = SqliteJournal::open(&path).unwrap();
-        j.append(&proposal, 0, vec![new(0, 0)]).unwrap();
-        j.append(&round, 0, vec![new(0, 1)]).unwrap();
-        j.append_batch(vec![part(&round, 1, &[2]), part(&proposal, 1, &[3, 4])])
-            .unwrap()
-    };
-    let j = SqliteJournal::<Event>::open(&path).unwrap();
-    let all = j.read_all().unwrap();
-    assert_eq!(verify_chain(&all), Ok(()));
-    assert_eq!(all[2..], written[..]);
-    assert_eq!(
-        all.iter()
-            .map(|e| (e.position, e.stream.as_str(), e.seq, e.last_in_batch))
-            .collect::<Vec<_>>(),
-        [
-            (1, "proposal:2", 1, true),
-            (2, "consent-round:1", 1, true),
-            (3, "consent-round:1", 2, false),
-            (4, "proposal:2", 2, false),
-            (5, "proposal:2", 3, true),
-        ]
-    );
-    assert_eq!(
-        j.read_stream(&round).unwrap(),
-        [all[1].clone(), all[2].clone()]
-    );
-    assert_eq!(
-        j.read_stream(&proposal).unwrap(),
-        [all[0].clone(), all[3].clone(), all[4].clone()]
-    );
-    assert_eq!(
-        (j.version(&round).unwrap(), j.version(&proposal).unwrap()),
-        (2, 3)
-    );
+    contract::a_batch_over_two_streams_survives_reopening_as_one_batch(|| {
+        SqliteJournal::open(&path).unwrap()
+    });
 }
 
 #[test]
 fn a_batch_stale_in_one_part_through_another_connection_writes_nothing_to_either_stream() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("j.sqlite");
-    let round = StreamId::new("consent-round:1").unwrap();
-    let proposal = StreamId::new("proposal:2").unwrap();
-    let first = SqliteJournal::open(&path).unwrap();
-    let second = SqliteJournal::open(&path).unwrap();
-    first.append(&round, 0, vec![new(0, 0)]).unwrap();
-    // The second writer read both streams before the first wrote to the proposal.
-    first.append(&proposal, 0, vec![new(0, 1)]).unwrap();
-    assert_eq!(
-        second.append_batch(vec![part(&round, 1, &[2]), part(&proposal, 0, &[3])]),
-        Err(JournalError::Conflict {
-            stream: proposal.clone(),
-            expected: 0,
-            actual: 1
-        })
-    );
-    assert_eq!(
-        second.append_batch(vec![part(&round, 1, &[2]), part(&round, 1, &[3])]),
-        Err(JournalError::DuplicateStream {
-            stream: round.clone()
-        })
-    );
-    assert_eq!(first.read_all().unwrap().len(), 2);
-    assert_eq!(first.version(&round).unwrap(), 1);
-    // Read again, it is written whole.
-    let written = second
-        .append_batch(vec![part(&round, 1, &[2]), part(&proposal, 1, &[3])])
-        .unwrap();
-    assert_eq!(
-        written.iter().map(|e| e.position).collect::<Vec<_>>(),
-        [3, 4]
-    );
-    assert_eq!(verify_chain(&first.read_all().unwrap()), Ok(()));
+    contract::a_batch_stale_in_one_part_through_another_writer_writes_nothing(|| {
+        SqliteJournal::open(&path).unwrap()
+    });
 }
 
 #[test]
@@ -260,15 +147,9 @@ fn a_batch_over_two_streams_missing_its_closing_row_is_corruption() {
 fn four_threads_of_two_stream_batches_on_an_sqlite_journal_lose_and_duplicate_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("j.sqlite");
-    let journal = Arc::new(SqliteJournal::open(&path).unwrap());
-    hammer_batches(Arc::clone(&journal));
-    let live = journal.read_all().unwrap();
-    assert_batches_complete(&live);
-    drop(journal);
-    let reopened = SqliteJournal::<Event>::open(&path).unwrap();
-    let replayed = reopened.read_all().unwrap();
-    assert_eq!(replayed, live);
-    assert_eq!(fold(&replayed), fold(&live));
+    contract::four_threads_of_batches_on_one_journal_replay_alike(|| {
+        SqliteJournal::open(&path).unwrap()
+    });
 }
 
 #[test]

@@ -3,8 +3,10 @@
 //! through both servers): no event is lost or written twice, every refused request writes
 //! nothing, both servers end in the same state, and the journal's chain verifies.
 //!
-//! The journal here is a SQLite file (features `server` and `sqlite`), which two servers on
-//! one machine can share.
+//! The journal is a SQLite file (features `server` and `sqlite`), which two servers on one
+//! machine can share, and a PostgreSQL database (feature `postgres`) on the server
+//! `COPRODUCTION_PG_URL` names, as `.ci/postgres.sh` starts one (skipped without it, unless
+//! `COPRODUCTION_REQUIRE_POSTGRES` is set).
 #![cfg(all(feature = "server", feature = "sqlite", unix))]
 
 mod serve_support;
@@ -12,13 +14,27 @@ mod serve_support;
 use std::time::{Duration, Instant};
 
 use coproduction::engine::EngineEvent;
-use coproduction::journal::{Journal, SqliteJournal};
+use coproduction::journal::{Envelope, Journal, SqliteJournal};
 use serde_json::{Value, json};
 use serve_support::{http, start};
 
-const STREAMS: usize = 5;
-const CLIENTS: usize = 4;
-const REQUESTS: usize = 60;
+/// The load: how many rounds, clients and requests per client. Small by default; set
+/// `COPRODUCTION_LOAD=STREAMS,CLIENTS,REQUESTS` (each at most 100, 16 and 2,000) for a
+/// bigger run, for example `100,8,1000`.
+fn load() -> (usize, usize, usize) {
+    let asked: Vec<usize> = std::env::var("COPRODUCTION_LOAD")
+        .ok()
+        .map(|v| v.split(',').filter_map(|n| n.trim().parse().ok()).collect())
+        .unwrap_or_default();
+    match asked[..] {
+        [streams, clients, requests] => (
+            streams.clamp(1, 100),
+            clients.clamp(1, 16),
+            requests.clamp(1, 2_000),
+        ),
+        _ => (5, 4, 60),
+    }
+}
 
 fn stream(n: usize) -> String {
     format!("round-{n}")
@@ -27,32 +43,62 @@ fn stream(n: usize) -> String {
 fn request(stream: &str, actor: u64, second: usize, command: Value) -> String {
     json!({
         "stream": stream, "actor": actor,
-        "now": format!("2022-09-01T10:{:02}:{:02}Z", 1 + second / 60, second % 60),
+        // From 10:01 on the day the rounds opened, a second a request.
+        "now": jiff::Timestamp::from_second(1_662_026_460 + second as i64).unwrap().to_string(),
         "command": {"process": "consent", "command": command}
     })
     .to_string()
 }
 
 #[test]
-fn two_servers_on_one_journal_lose_nothing_and_end_alike() {
+fn two_servers_on_one_sqlite_journal_lose_nothing_and_end_alike() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("journal.db");
     let db = db.to_str().unwrap();
+    two_servers_share(&["--sqlite", db], || {
+        SqliteJournal::<EngineEvent>::open(db)
+            .unwrap()
+            .read_all()
+            .unwrap()
+    });
+}
+
+#[cfg(feature = "postgres")]
+#[path = "journal_support/server.rs"]
+mod pg_server;
+
+#[test]
+#[cfg(feature = "postgres")]
+fn two_servers_on_one_postgresql_journal_lose_nothing_and_end_alike() {
+    let Some(schema) = pg_server::Schema::create("two_servers_share") else {
+        return;
+    };
+    let url = schema.url().to_owned();
+    two_servers_share(&["--postgres", &url], || {
+        coproduction::journal::PostgresJournal::<EngineEvent>::open(&url)
+            .unwrap()
+            .read_all()
+            .unwrap()
+    });
+}
+
+/// Two servers on the journal `store` names, under load; `read_all` reads that journal.
+fn two_servers_share(store: &[&str], read_all: impl Fn() -> Vec<Envelope<EngineEvent>>) {
     let data = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/data");
     let community = format!("{data}/community.json");
     let governance = format!("{data}/governance.json");
-    let a = start(&[
-        "--sqlite",
-        db,
-        "--community",
-        &community,
-        "--governance",
-        &governance,
-    ]);
-    let b = start(&["--sqlite", db]);
+    let a = start(
+        &[
+            store,
+            &["--community", &community, "--governance", &governance],
+        ]
+        .concat(),
+    );
+    let b = start(store);
+    let (streams, clients, requests) = load();
 
     // The rounds, opened through A.
-    for n in 0..STREAMS {
+    for n in 0..streams {
         let open = json!({
             "stream": stream(n), "actor": 1, "now": "2022-09-01T10:00:00Z", "kind": "working_model",
             "command": {"process": "consent", "command": {"type": "open_on_route",
@@ -68,15 +114,15 @@ fn two_servers_on_one_journal_lose_nothing_and_end_alike() {
     // the team's members respond.
     let addrs = [a.addr.clone(), b.addr.clone()];
     let started = Instant::now();
-    let clients: Vec<_> = (0..CLIENTS)
+    let workers: Vec<_> = (0..clients)
         .map(|c| {
             let addrs = addrs.clone();
             std::thread::spawn(move || {
                 let mut written = 0usize;
                 let mut latencies = Vec::new();
-                for r in 0..REQUESTS {
-                    let target = stream((c + r) % STREAMS);
-                    let second = r * CLIENTS + c;
+                for r in 0..requests {
+                    let target = stream((c + r) % streams);
+                    let second = r * clients + c;
                     let (actor, command) = match r % 4 {
                         0 | 1 => (13, json!({"type": "advance"})),
                         2 => (1, json!({"type": "respond", "member": 1, "response": {"type": "consent"}})),
@@ -101,7 +147,7 @@ fn two_servers_on_one_journal_lose_nothing_and_end_alike() {
         .collect();
     let mut written = 0;
     let mut latencies = Vec::new();
-    for client in clients {
+    for client in workers {
         let (w, l) = client.join().unwrap();
         written += w;
         latencies.extend(l);
@@ -117,14 +163,12 @@ fn two_servers_on_one_journal_lose_nothing_and_end_alike() {
     assert!(p99 < Duration::from_secs(30), "bounded");
 
     // Every accepted request's events are in the journal once; refused ones wrote nothing.
-    let journal = SqliteJournal::<EngineEvent>::open(db).unwrap();
-    let all = journal.read_all().unwrap();
-    let opened: usize = (0..STREAMS)
+    let all = read_all();
+    let opened: usize = (0..streams)
         .map(|n| {
-            journal
-                .read_stream(&stream(n).parse().unwrap())
-                .unwrap()
-                .len()
+            all.iter()
+                .filter(|e| e.stream.as_str() == stream(n))
+                .count()
         })
         .sum();
     let founding = all
@@ -134,7 +178,7 @@ fn two_servers_on_one_journal_lose_nothing_and_end_alike() {
     assert_eq!(all.len(), founding + opened);
     assert_eq!(
         all.len(),
-        founding + STREAMS * 2 + written,
+        founding + streams * 2 + written,
         "opening writes two events a round"
     );
     for (n, e) in all.iter().enumerate() {
@@ -149,7 +193,7 @@ fn two_servers_on_one_journal_lose_nothing_and_end_alike() {
     }
 
     // Both servers end in the same state, and say so through the API.
-    for n in 0..STREAMS {
+    for n in 0..streams {
         let path = format!("/streams/{}", stream(n));
         let (sa, va) = http(&a.addr, "GET", &path, None, "");
         let (sb, vb) = http(&b.addr, "GET", &path, None, "");
@@ -162,9 +206,21 @@ fn two_servers_on_one_journal_lose_nothing_and_end_alike() {
             http(&b.addr, "GET", &record, None, "").1
         );
     }
-    // And the feed, from either server, is the journal.
-    let (status, page) = http(&b.addr, "GET", "/events?after=0&limit=1000", None, "");
-    assert_eq!(status, 200);
-    let page: Value = serde_json::from_str(&page).unwrap();
-    assert_eq!(page["events"].as_array().unwrap().len(), all.len());
+    // And the feed, from either server, page by page from each cursor, is the journal:
+    // every envelope once, in order.
+    let mut fed = Vec::new();
+    let mut cursor = 0;
+    loop {
+        let (status, page) = http(&b.addr, "GET", &format!("/events?after={cursor}"), None, "");
+        assert_eq!(status, 200);
+        let page: Value = serde_json::from_str(&page).unwrap();
+        let events = page["events"].as_array().unwrap();
+        if events.is_empty() {
+            break;
+        }
+        fed.extend(events.iter().map(|e| e["position"].as_u64().unwrap()));
+        cursor = page["next"].as_u64().unwrap();
+    }
+    let positions: Vec<u64> = all.iter().map(|e| e.position).collect();
+    assert_eq!(fed, positions);
 }

@@ -107,7 +107,7 @@ enum Command {
     /// lists the endpoints). Prints `listening on ADDRESS` once it listens; stops on Ctrl-C
     /// or SIGTERM after finishing every request it began.
     #[cfg(feature = "server")]
-    #[command(group(clap::ArgGroup::new("store").required(true).args(["journal", "sqlite"])))]
+    #[command(group(clap::ArgGroup::new("store").required(true).args(["journal", "sqlite", "postgres"])))]
     Serve {
         /// The journal file (JSON lines); created if missing, founded with `--community`.
         /// One server holds it.
@@ -117,6 +117,11 @@ enum Command {
         /// machine may share it, each catching up with what the others wrote.
         #[arg(long)]
         sqlite: Option<PathBuf>,
+        /// A PostgreSQL journal (feature `postgres`), by its connection string
+        /// (`postgresql://user@host:port/db` or `key=value` pairs): servers on several
+        /// machines may share it, each catching up with what the others wrote.
+        #[arg(long)]
+        postgres: Option<String>,
         /// The community (JSON) a new journal is founded with; a journal that has its
         /// founding opens from it alone.
         #[arg(long)]
@@ -676,6 +681,7 @@ fn run(cli: Cli) -> Result<(), Stop> {
         Command::Serve {
             journal: path,
             sqlite,
+            postgres,
             community,
             founding,
             listen,
@@ -710,15 +716,20 @@ fn run(cli: Cli) -> Result<(), Stop> {
                 ..ServerConfig::default()
             };
             let community = community.as_deref();
-            match (path, sqlite) {
-                (Some(path), _) => {
+            match (path, sqlite, postgres) {
+                (Some(path), _, _) => {
                     let engine = opened(journal(&path)?, community, &founding, &path)?;
                     serve(engine, config, &listen, &mut out)?;
                 }
-                (None, Some(path)) => {
-                    serve_sqlite(&path, community, &founding, config, &listen, &mut out)?
+                (None, Some(path), _) => {
+                    serve_sqlite(&path, community, &founding, config, &listen, &mut out)?;
                 }
-                (None, None) => return Err(Stop::refused("give --journal or --sqlite")),
+                (None, None, Some(url)) => {
+                    serve_postgres(&url, community, &founding, config, &listen, &mut out)?;
+                }
+                (None, None, None) => {
+                    return Err(Stop::refused("give --journal, --sqlite or --postgres"));
+                }
             }
         }
         Command::Due { journal: path, now } => {
@@ -933,6 +944,46 @@ fn serve_sqlite(
 ) -> Result<(), Stop> {
     Err(Stop::refused(
         "--sqlite needs the tool built with the `sqlite` feature",
+    ))
+}
+
+/// Serves an engine on the PostgreSQL journal `url` names, shared with any other server on
+/// it.
+#[cfg(all(feature = "server", feature = "postgres"))]
+fn serve_postgres(
+    url: &str,
+    community: Option<&Path>,
+    founding: &Founding,
+    config: coproduction::serve::ServerConfig,
+    listen: &str,
+    out: &mut impl Write,
+) -> Result<(), Stop> {
+    let journal = coproduction::journal::PostgresJournal::open(url)?;
+    let engine = opened(
+        journal,
+        community,
+        founding,
+        Path::new("the PostgreSQL journal"),
+    )?;
+    let config = coproduction::serve::ServerConfig {
+        shared_journal: true,
+        ..config
+    };
+    serve(engine, config, listen, out)
+}
+
+/// Without the `postgres` feature there is no PostgreSQL journal to serve.
+#[cfg(all(feature = "server", not(feature = "postgres")))]
+fn serve_postgres(
+    _: &str,
+    _: Option<&Path>,
+    _: &Founding,
+    _: coproduction::serve::ServerConfig,
+    _: &str,
+    _: &mut impl Write,
+) -> Result<(), Stop> {
+    Err(Stop::refused(
+        "--postgres needs the tool built with the `postgres` feature",
     ))
 }
 

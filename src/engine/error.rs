@@ -282,6 +282,7 @@ impl EngineError {
                 JournalError::Database { .. } => "journal_database",
                 JournalError::Poisoned { .. } => "journal_poisoned",
                 JournalError::Locked { .. } => "journal_locked",
+                JournalError::StorageVersion { .. } => "journal_storage_version",
             },
             EngineError::Poisoned => "poisoned",
         }

@@ -516,7 +516,7 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
         }
         // The escalated matter it takes up, read first, one stream at a time.
         let escalation = match &request.escalated_from {
-            Some(from) => Some(self.escalation(&streams, &request, from, v)?),
+            Some(from) => Some(self.escalation(&streams, request, from, v)?),
             None => None,
         };
         // The process it decides for, held while the new one starts: who stepped out of it

@@ -256,3 +256,23 @@ pub(crate) fn lent_envelopes_are_those_read_all_copies<J: Journal<Event = Ev>>(j
     assert!(!copied.is_empty());
     assert_eq!(j.read_all_with(|lent| lent == &copied[..]), Ok(true));
 }
+
+/// What a feed reads after each position is the tail of `read_all` from there: after a
+/// position inside a batch too, and nothing after the end.
+pub(crate) fn reads_after_a_position_are_the_tail<J: Journal<Event = Ev>>(j: &J) {
+    assert_eq!(j.read_after(0), Ok(vec![]));
+    let (round, _, funding) = setup(j);
+    j.append_batch(vec![part(&round, 1, &[4]), part(&funding, 0, &[5])])
+        .unwrap();
+    let all = j.read_all().unwrap();
+    assert_eq!(all.len(), 5);
+    for position in 0..=7 {
+        let start = usize::try_from(position).unwrap().min(all.len());
+        assert_eq!(
+            j.read_after(position).unwrap(),
+            all[start..],
+            "after {position}"
+        );
+    }
+    assert_eq!(j.read_after(u64::MAX), Ok(vec![]));
+}

@@ -75,11 +75,11 @@ impl<E> BatchPart<E> {
 ///
 /// The *body* of an envelope is the compact `serde_json` encoding of every field except
 /// `hash`, in declaration order. The hash is the BLAKE3 hash of the body's bytes. The stored
-/// form (a line of a file journal, a row of an SQLite journal) is the body with the hash
-/// spliced in as its first field: `{"hash":"<64 lowercase hex>",<rest of the body>`. Reading a
-/// stored line therefore hashes the line's own bytes, so every byte of it except the hash is
-/// covered by the hash, and the hash itself must decode strictly (lowercase only) to the
-/// value it claims. Nothing is re-serialised on the read path.
+/// form (a line of a file journal, a row of an SQLite or PostgreSQL journal) is the body
+/// with the hash spliced in as its first field: `{"hash":"<64 lowercase hex>",<rest of the
+/// body>`. Reading a stored line therefore hashes the line's own bytes, so every byte of it
+/// except the hash is covered by the hash, and the hash itself must decode strictly
+/// (lowercase only) to the value it claims. Nothing is re-serialised on the read path.
 ///
 /// [`verify_chain`] checks a sequence of envelopes held as values; there the body is
 /// re-serialised, which is only canonical when the event type serialises deterministically
@@ -444,6 +444,22 @@ pub enum CorruptionReason {
         /// The serialiser's message.
         message: String,
     },
+    /// The journal's recorded head (a database journal records the position and hash of its
+    /// last envelope with every append) is not where its envelopes end: envelopes were
+    /// removed from its end, or added without it.
+    #[error(
+        "the journal records its last envelope as position {recorded} of hash {recorded_hash}, but its envelopes end at position {found} of hash {found_hash}"
+    )]
+    HeadMismatch {
+        /// The position of the last envelope, as the journal recorded it (0: none).
+        recorded: u64,
+        /// The hash of the last envelope, as the journal recorded it.
+        recorded_hash: Hash,
+        /// The position of the last envelope read (0: none).
+        found: u64,
+        /// The hash of the last envelope read ([`Hash::GENESIS`] for none).
+        found_hash: Hash,
+    },
     /// A stored row's index column disagrees with the envelope in it.
     #[error("the row's `{column}` column disagrees with the envelope it stores")]
     RowMismatch {
@@ -479,7 +495,7 @@ pub(crate) struct ChainState {
 impl ChainState {
     /// A state that knows only the journal's head and some streams' last sequence numbers:
     /// enough to check and seal a batch for those streams.
-    #[cfg_attr(not(feature = "sqlite"), allow(dead_code))]
+    #[cfg_attr(not(any(feature = "sqlite", feature = "postgres")), allow(dead_code))]
     pub(crate) fn at(
         position: u64,
         head: Hash,

@@ -390,6 +390,10 @@ where
         Ok(self.lock()?.log.envelopes.clone())
     }
 
+    fn read_after(&self, position: u64) -> Result<Vec<Envelope<E>>, JournalError> {
+        Ok(self.lock()?.log.after(position))
+    }
+
     fn read_all_with<R>(&self, read: impl FnOnce(&[Envelope<E>]) -> R) -> Result<R, JournalError> {
         Ok(read(&self.lock()?.log.envelopes))
     }
@@ -497,6 +501,11 @@ mod tests {
     #[test]
     fn borrowed_reads_lend_what_read_all_copies() {
         on_file(batch_tests::lent_envelopes_are_those_read_all_copies);
+    }
+
+    #[test]
+    fn reads_after_a_position_are_the_tail_of_read_all() {
+        on_file(batch_tests::reads_after_a_position_are_the_tail);
     }
 
     #[test]

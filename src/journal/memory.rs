@@ -82,6 +82,18 @@ impl<E> Log<E> {
         Ok(out)
     }
 
+    /// Copies of the envelopes after `position` (positions count from 1, one an index).
+    pub(crate) fn after(&self, position: u64) -> Vec<Envelope<E>>
+    where
+        E: Clone,
+    {
+        usize::try_from(position)
+            .ok()
+            .and_then(|start| self.envelopes.get(start..))
+            .map(<[_]>::to_vec)
+            .unwrap_or_default()
+    }
+
     pub(crate) fn stream(&self, stream: &StreamId) -> Vec<Envelope<E>>
     where
         E: Clone,
@@ -177,6 +189,10 @@ where
         Ok(self.lock()?.envelopes.clone())
     }
 
+    fn read_after(&self, position: u64) -> Result<Vec<Envelope<E>>, JournalError> {
+        Ok(self.lock()?.after(position))
+    }
+
     fn read_all_with<R>(&self, read: impl FnOnce(&[Envelope<E>]) -> R) -> Result<R, JournalError> {
         Ok(read(&self.lock()?.envelopes))
     }
@@ -234,6 +250,11 @@ mod tests {
     #[test]
     fn borrowed_reads_lend_what_read_all_copies() {
         batch_tests::lent_envelopes_are_those_read_all_copies(&MemoryJournal::new());
+    }
+
+    #[test]
+    fn reads_after_a_position_are_the_tail_of_read_all() {
+        batch_tests::reads_after_a_position_are_the_tail(&MemoryJournal::new());
     }
 
     #[test]

@@ -26,6 +26,15 @@
 //!   [`JournalError::Corruption`], never dropped.
 //! - `SqliteJournal` (feature `sqlite`): one row an envelope in an SQLite database, a batch
 //!   appended in one transaction.
+//! - `PostgresJournal` (feature `postgres`): one row an envelope in a PostgreSQL database,
+//!   for apps that run on several machines: any number of writers (journals, processes,
+//!   servers) on one database, each append a transaction that locks the journal's head row,
+//!   so the positions and the one hash chain run on across writers and a stale writer gets
+//!   [`JournalError::Conflict`] as with every other journal. Opening creates its tables when
+//!   missing, checks their version, and verifies the whole chain.
+//!
+//! Every journal reads from a position too ([`Journal::read_after`]): an event feed keeps
+//! the last position it delivered as its cursor and asks for what came after it.
 //!
 //! # Example
 //!
@@ -62,6 +71,10 @@ mod file;
 mod ids;
 mod line;
 mod memory;
+#[cfg(feature = "postgres")]
+mod postgres;
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+mod rows;
 #[cfg(feature = "sqlite")]
 mod sqlite;
 
@@ -72,6 +85,8 @@ pub use envelope::{
 pub use file::{FileJournal, OpenReport, TornTail};
 pub use ids::StreamId;
 pub use memory::MemoryJournal;
+#[cfg(feature = "postgres")]
+pub use postgres::PostgresJournal;
 #[cfg(feature = "sqlite")]
 pub use sqlite::SqliteJournal;
 
@@ -199,26 +214,42 @@ pub trait Journal: Send + Sync {
     /// As [`Journal::read_stream`].
     fn read_all(&self) -> Result<Vec<Envelope<Self::Event>>, JournalError>;
 
-    /// The envelopes after global position `position`, in position order: what a reader
-    /// that has seen up to `position` has not (an event feed from a cursor; an engine
-    /// catching up with another writer of a shared journal). The default takes the tail of
-    /// what [`Journal::read_all_with`] lends; a journal in a database may read only the
-    /// tail.
+    /// The envelopes after `position` in the whole journal, in position order: an event
+    /// feed that has delivered every envelope up to `position` (its cursor) asks for what
+    /// came since. `read_after(0)` is [`Journal::read_all`]; a position at or past the end
+    /// gives nothing.
+    ///
+    /// A journal that reads from storage checks what it reads: each envelope's own hash,
+    /// that the positions run on from `position` without a gap, that the first links to the
+    /// envelope at `position` and each to the one before it, and that the last batch is
+    /// finished. The default reads the whole journal with [`Journal::read_all`] and keeps
+    /// the tail.
     ///
     /// # Errors
     ///
     /// As [`Journal::read_all`].
-    fn read_after(&self, position: u64) -> Result<Vec<Envelope<Self::Event>>, JournalError>
-    where
-        Self: Sized,
-        Self::Event: Clone,
-    {
-        // A journal that lends its envelopes in memory finds the tail by a binary search and
-        // copies only it.
-        self.read_all_with(|all| {
-            let from = all.partition_point(|e| e.position <= position);
-            all.get(from..).map(<[_]>::to_vec).unwrap_or_default()
-        })
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coproduction::community::MemberId;
+    /// use coproduction::journal::{Journal, MemoryJournal, NewEvent, StreamId};
+    ///
+    /// let journal = MemoryJournal::<String>::new();
+    /// let stream = StreamId::new("round-1")?;
+    /// let at = "2025-01-01T00:00:00Z".parse()?;
+    /// let event = |text: &str| NewEvent::new(MemberId::new(1), at, text.to_owned());
+    /// journal.append(&stream, 0, vec![event("opened"), event("consented")])?;
+    /// // A feed delivered position 1; one more event came since.
+    /// let since: Vec<_> = journal.read_after(1)?.into_iter().map(|e| (e.position, e.event)).collect();
+    /// assert_eq!(since, [(2, "consented".to_owned())]);
+    /// assert!(journal.read_after(2)?.is_empty());
+    /// # Ok::<(), coproduction::Error>(())
+    /// ```
+    fn read_after(&self, position: u64) -> Result<Vec<Envelope<Self::Event>>, JournalError> {
+        let mut all = self.read_all()?;
+        let start = usize::try_from(position).map_or(all.len(), |p| p.min(all.len()));
+        Ok(all.split_off(start))
     }
 
     /// Lends every envelope, in position order, to `read`, and returns what it returns,
@@ -277,7 +308,7 @@ pub enum JournalError {
     /// untrusted; nothing was dropped or repaired.
     #[error("journal `{journal}` is corrupt at position {position}: {reason}")]
     Corruption {
-        /// The journal (a path, or `memory`).
+        /// The journal (a path, a database, or `memory`).
         journal: String,
         /// The global position (equal to the line number in a file journal) of the first
         /// bad envelope.
@@ -327,15 +358,29 @@ pub enum JournalError {
         /// The operating system's message.
         message: String,
     },
-    /// A database operation of the SQLite journal failed.
+    /// A database operation of the SQLite or PostgreSQL journal failed.
     #[error("journal `{journal}`: could not {operation}: {message}")]
     Database {
-        /// The database's path.
+        /// The database: an SQLite path, or a PostgreSQL database and server (never a
+        /// password).
         journal: String,
         /// What was being done.
         operation: &'static str,
-        /// SQLite's message.
+        /// The database's message.
         message: String,
+    },
+    /// The database holds a journal in a layout (its tables' schema version) that this
+    /// crate does not read; nothing was read or written.
+    #[error(
+        "journal `{journal}` is stored in schema version {found}; this crate reads version {supported}"
+    )]
+    StorageVersion {
+        /// The database.
+        journal: String,
+        /// The version the database records.
+        found: i64,
+        /// The version this crate reads and writes.
+        supported: i64,
     },
     /// A thread panicked while holding the journal's lock, so its state is not trusted.
     #[error("journal `{journal}` is unusable: a writer panicked while holding its lock")]
@@ -360,7 +405,8 @@ impl JournalError {
     /// batch naming a stream twice, an event that cannot be encoded, a stream id that is not
     /// a slug. A failure is of the journal itself, whatever was asked: it is corrupt, a file
     /// or database operation failed, a writer panicked holding it, another writer holds its
-    /// file, or a stream's sequence numbers are exhausted.
+    /// file, it is stored in a layout this crate does not read, or a stream's sequence
+    /// numbers are exhausted.
     ///
     /// # Example
     ///
@@ -381,6 +427,7 @@ impl JournalError {
             | JournalError::SequenceOverflow { .. }
             | JournalError::Io { .. }
             | JournalError::Database { .. }
+            | JournalError::StorageVersion { .. }
             | JournalError::Poisoned { .. }
             | JournalError::Locked { .. } => false,
         }
@@ -447,6 +494,14 @@ mod tests {
                     journal: journal(),
                     operation: "append",
                     message: "disk I/O error".into(),
+                },
+                false,
+            ),
+            (
+                JournalError::StorageVersion {
+                    journal: journal(),
+                    found: 2,
+                    supported: 1,
                 },
                 false,
             ),

@@ -10,7 +10,8 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use super::envelope::{ChainState, Lines, prepare};
-use super::{BatchPart, CorruptionReason, Envelope, Hash, Journal, JournalError, StreamId};
+use super::rows::{Row, after_rows, position_and_hash, read_all_rows, read_stream_rows};
+use super::{BatchPart, CorruptionReason, Envelope, Journal, JournalError, StreamId};
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS envelopes (
@@ -59,15 +60,6 @@ pub struct SqliteJournal<E> {
     name: String,
     conn: Mutex<Connection>,
     events: PhantomData<fn() -> E>,
-}
-
-/// One stored row.
-struct Row {
-    position: i64,
-    stream: String,
-    seq: i64,
-    hash: String,
-    line: String,
 }
 
 impl<E> SqliteJournal<E> {
@@ -126,15 +118,7 @@ impl<E> SqliteJournal<E> {
 
     fn rows(&self, stream: Option<&StreamId>) -> Result<Vec<Row>, JournalError> {
         let conn = self.lock()?;
-        let read = |r: &rusqlite::Row<'_>| {
-            Ok(Row {
-                position: r.get(0)?,
-                stream: r.get(1)?,
-                seq: r.get(2)?,
-                hash: r.get(3)?,
-                line: r.get(4)?,
-            })
-        };
+        let read = read_row;
         let rows = match stream {
             Some(stream) => conn
                 .prepare_cached(
@@ -152,23 +136,14 @@ impl<E> SqliteJournal<E> {
     }
 }
 
-/// Reads a row's envelope and checks that the row's columns agree with it.
-fn envelope_of<E: DeserializeOwned>(row: &Row) -> Result<Envelope<E>, CorruptionReason> {
-    let envelope = Envelope::<E>::from_line(&row.line)?;
-    let mismatch = |column| Err(CorruptionReason::RowMismatch { column });
-    if i64::try_from(envelope.position).ok() != Some(row.position) {
-        return mismatch("position");
-    }
-    if envelope.stream.as_str() != row.stream {
-        return mismatch("stream");
-    }
-    if i64::try_from(envelope.seq).ok() != Some(row.seq) {
-        return mismatch("seq");
-    }
-    if envelope.hash.to_string() != row.hash {
-        return mismatch("hash");
-    }
-    Ok(envelope)
+fn read_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
+    Ok(Row {
+        position: r.get(0)?,
+        stream: r.get(1)?,
+        seq: r.get(2)?,
+        hash: r.get(3)?,
+        line: r.get(4)?,
+    })
 }
 
 impl<E> Journal for SqliteJournal<E>
@@ -206,16 +181,7 @@ where
         } else {
             None
         };
-        let (position, head) = match head {
-            None => (0, Hash::GENESIS),
-            Some((position, hash)) => {
-                let position = u64::try_from(position).unwrap_or(0);
-                let hash = Hash::from_hex(&hash).map_err(|_| {
-                    self.corrupt(position, CorruptionReason::RowMismatch { column: "hash" })
-                })?;
-                (position, hash)
-            }
-        };
+        let (position, head) = position_and_hash(head, |at, r| self.corrupt(at, r))?;
         let chain = ChainState::at(position, head, versions);
         // The rules (a stream named twice, a stale `expected`) and the sealing are the memory
         // and file journals' own; a refusal drops the transaction, which rolls it back.
@@ -264,53 +230,41 @@ where
 
     fn read_stream(&self, stream: &StreamId) -> Result<Vec<Envelope<E>>, JournalError> {
         let rows = self.rows(Some(stream))?;
-        let mut out: Vec<Envelope<E>> = Vec::with_capacity(rows.len());
-        for row in &rows {
-            let at = u64::try_from(row.position).unwrap_or(0);
-            let envelope = envelope_of::<E>(row).map_err(|r| self.corrupt(at, r))?;
-            let expected = out.last().map_or(1, |e| e.seq.saturating_add(1));
-            if envelope.stream != *stream || envelope.seq != expected {
-                return Err(self.corrupt(
-                    at,
-                    CorruptionReason::SequenceGap {
-                        stream: stream.clone(),
-                        expected,
-                        found: envelope.seq,
-                    },
-                ));
-            }
-            if let Some(last) = out.last()
-                && last.position >= envelope.position
-            {
-                return Err(self.corrupt(
-                    at,
-                    CorruptionReason::PositionOutOfOrder {
-                        expected: last.position.saturating_add(1),
-                        found: envelope.position,
-                    },
-                ));
-            }
-            out.push(envelope);
-        }
-        Ok(out)
+        read_stream_rows(&rows, stream, |at, r| self.corrupt(at, r))
     }
 
     fn read_all(&self) -> Result<Vec<Envelope<E>>, JournalError> {
         let rows = self.rows(None)?;
-        let mut chain = ChainState::default();
-        let mut out = Vec::with_capacity(rows.len());
-        for row in &rows {
-            let at = chain.position.saturating_add(1);
-            let envelope = envelope_of::<E>(row).map_err(|r| self.corrupt(at, r))?;
-            chain.admit(&envelope).map_err(|r| self.corrupt(at, r))?;
-            out.push(envelope);
-        }
-        if let Some(stream) = chain.open_batch().cloned() {
-            // Batches commit in one transaction, so an unfinished one is damage, not a crash.
-            let at = chain.position;
-            return Err(self.corrupt(at, CorruptionReason::UnfinishedBatch { stream }));
-        }
-        Ok(out)
+        Ok(read_all_rows(&rows, |at, r| self.corrupt(at, r))?.0)
+    }
+
+    fn read_after(&self, position: u64) -> Result<Vec<Envelope<E>>, JournalError> {
+        let Ok(after) = i64::try_from(position) else {
+            return Ok(Vec::new());
+        };
+        let mut conn = self.lock()?;
+        // One read transaction: the envelope before and those after are of one state.
+        let tx = conn.transaction().map_err(self.db("begin a read"))?;
+        let before: Option<(i64, String)> = tx
+            .query_row(
+                "SELECT position, hash FROM envelopes WHERE position = ?1",
+                [after],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+            .map_err(self.db("read the envelope before a position"))?;
+        let rows = tx
+            .prepare_cached(
+                "SELECT position, stream, seq, hash, line FROM envelopes
+                 WHERE position > ?1 ORDER BY position",
+            )
+            .and_then(|mut st| {
+                st.query_map([after], read_row)?
+                    .collect::<Result<Vec<_>, _>>()
+            })
+            .map_err(self.db("read envelopes"))?;
+        drop(tx);
+        after_rows(before, &rows, position, |at, r| self.corrupt(at, r))
     }
 }
 
@@ -355,5 +309,10 @@ mod tests {
     #[test]
     fn borrowed_reads_lend_what_read_all_copies() {
         on_database(batch_tests::lent_envelopes_are_those_read_all_copies);
+    }
+
+    #[test]
+    fn reads_after_a_position_are_the_tail_of_read_all() {
+        on_database(batch_tests::reads_after_a_position_are_the_tail);
     }
 }

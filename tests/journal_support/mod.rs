@@ -1,7 +1,14 @@
 //! Shared by the concurrency tests of every journal: the payload, four hammering writers
 //! (of one-stream appends, or of batches over two streams), and the fold that a serial
-//! replay computes.
+//! replay computes; the contract of the journals that store their envelopes, checked on
+//! each (`contract`); and (feature `postgres`) a schema of its own on the test server for
+//! each PostgreSQL test (`server`).
 #![allow(dead_code)]
+
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+pub mod contract;
+#[cfg(feature = "postgres")]
+pub mod server;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -37,10 +44,16 @@ pub enum Event {
 /// conflict reads the stream's current sequence number and tries again. Returns how many
 /// conflicts were retried.
 pub fn hammer<J: Journal<Event = Event> + 'static>(journal: Arc<J>) -> u64 {
+    hammer_on(|_| Arc::clone(&journal))
+}
+
+/// [`hammer`] with each thread on the journal `journal_for(thread)` gives: one shared
+/// journal, or one connection each to the same database.
+pub fn hammer_on<J: Journal<Event = Event> + 'static>(journal_for: impl Fn(u32) -> Arc<J>) -> u64 {
     let time: Timestamp = "2025-07-01T12:00:00Z".parse().unwrap();
     let handles: Vec<_> = (0..THREADS)
         .map(|thread| {
-            let journal = Arc::clone(&journal);
+            let journal = journal_for(thread);
             std::thread::spawn(move || {
                 let shared = StreamId::new("tally").unwrap();
                 let own = StreamId::new(&format!("thread:{thread}")).unwrap();
