@@ -1,6 +1,7 @@
 //! The associate-roles case from start to review: workshops gather feedback into themes, a
 //! draft working model is co-created and commented on, a consent round adopts it as a pilot
-//! through the value gate, the record is published, and the pilot is reviewed when it ends.
+//! through the value gate, the record is published, and the pilot is reviewed when it ends,
+//! by a reassessment round.
 //!
 //! Run it with `cargo run --example working_model`.
 
@@ -237,11 +238,15 @@ fn main() -> Result<(), coproduction::Error> {
             .titled("Associate roles working model")
     );
 
-    // The pilot ends and is reviewed: continued, with a new review date.
+    // The pilot ends and is reviewed: not by a steward alone, but by a reassessment round
+    // on the pilot's evaluation, which consents to continue it with a new review date.
+    let reassessment = StreamId::new("working-model-reassessment")?;
     let reviewed = proposal
         .open_review(ctx(staff_2, "2023-03-01T09:00:00Z"))?
-        .continue_until(
-            ctx(staff_2, "2023-03-02T09:00:00Z"),
+        .start_reassessment(ctx(staff_2, "2023-03-01T09:30:00Z"), reassessment.clone())?
+        .reassessment_adopted(
+            ctx(staff_2, "2023-03-15T09:00:00Z"),
+            reassessment,
             at("2024-03-01T00:00:00Z"),
         )?;
     let p = reviewed.proposal();

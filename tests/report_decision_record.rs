@@ -251,3 +251,31 @@ fn reminders_extensions_and_lapses_are_listed_in_time_order() {
     let text = DecisionRecordMarkdown::new(&bare, &charter.check(&bare)).to_string();
     assert!(!text.contains("Reminders and deadlines"));
 }
+
+#[test]
+fn a_matter_taken_up_after_escalation_says_where_it_came_from_and_what_stood_against_it() {
+    use coproduction::values::EscalatedFrom;
+    let m = MemberId::new;
+    let objection = ObjectionEntry::new(m(14), RaisedAs::Objection)
+        .saying("Carers cannot take part unpaid.")
+        .tested(TestResult::Valid);
+    let record = DecisionRecord {
+        escalated_from: Some(EscalatedFrom {
+            stream: "working-model-round".parse().unwrap(),
+            to: BodyId::new("whole_community").unwrap(),
+            outcome: Some(Outcome::Escalated),
+            at: Some(at("2022-09-10T10:00:00Z")),
+            objections: vec![objection],
+        }),
+        ..DecisionRecord::new(DecisionKind::WorkingModel)
+    };
+    let charter =
+        Charter::from_json(r#"{"values":[{"id":"transparent"}],"rules":[{"id":"T2"}]}"#).unwrap();
+    let text = DecisionRecordMarkdown::new(&record, &charter.check(&record)).to_string();
+    assert!(
+        text.contains(
+            "### Escalated from\n\nThis takes up the matter escalated to whole_community from `working-model-round` on 2022-09-10 (outcome there: escalated).\n\nIts objections and concerns, as they stood:\n\n- Objection by m14 (\"Carers cannot take part unpaid.\"), tested valid: still open.\n"
+        ),
+        "{text}"
+    );
+}

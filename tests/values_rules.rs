@@ -668,6 +668,82 @@ fn c1_everyone_responded() {
     given(single_decider, "C1", NA);
 }
 
+/// `rule` on `record` by a charter that sets `setting` of `rule` to `true`.
+fn with_setting(rule: &str, setting: &str, value: &str, record: &DecisionRecord) -> Status {
+    let charter = Charter::from_json(&format!(
+        r#"{{"values":[{{"id":"inclusive"}},{{"id":"challenging"}}],"rules":[{{"id":"{rule}","{setting}":{value}}}]}}"#
+    ))
+    .unwrap();
+    charter.check(record).finding(rule).unwrap().status
+}
+
+fn reminded(r: &mut DecisionRecord, member: u64, at: Timestamp) {
+    r.reminders.push(Reminder {
+        members: vec![m(member)],
+        channel: "email".into(),
+        by: m(1),
+        at,
+    });
+}
+
+#[test]
+fn c1_and_i5_take_reminders_into_account_where_the_charter_says_so() {
+    // A member with lived experience who did not respond, counted absent.
+    let silent = |r: &mut DecisionRecord| {
+        let member = participants(r)[5].member;
+        participants(r)[5] = participants(r)[5]
+            .clone()
+            .with_lived_experience()
+            .absent(AbsenceCounted::NotCounted);
+        member
+    };
+    let mut unreminded = good();
+    let member = silent(&mut unreminded);
+    let closed = unreminded.dates.round_closed_at.unwrap();
+    let mut in_time = unreminded.clone();
+    reminded(
+        &mut in_time,
+        member.get(),
+        closed - SignedDuration::from_hours(24),
+    );
+    let mut too_late = unreminded.clone();
+    reminded(
+        &mut too_late,
+        member.get(),
+        closed + SignedDuration::from_hours(1),
+    );
+
+    // By default a reminder changes nothing: C1 wants a response, I5 does not ask.
+    then("C1", &in_time, BAD);
+    then("I5", &unreminded, OK);
+    // With `reminded_is_enough`, a silence after a reminder in time answers C1.
+    assert_eq!(
+        with_setting("C1", "reminded_is_enough", "true", &in_time),
+        OK
+    );
+    assert_eq!(
+        with_setting("C1", "reminded_is_enough", "true", &too_late),
+        BAD
+    );
+    assert_eq!(
+        with_setting("C1", "reminded_is_enough", "true", &unreminded),
+        BAD
+    );
+    assert_eq!(
+        with_setting("C1", "reminded_is_enough", "false", &in_time),
+        BAD
+    );
+    // With `remind_first`, nobody with lived experience is counted absent unreminded.
+    assert_eq!(with_setting("I5", "remind_first", "true", &unreminded), BAD);
+    assert_eq!(with_setting("I5", "remind_first", "true", &too_late), BAD);
+    assert_eq!(with_setting("I5", "remind_first", "true", &in_time), OK);
+    // A setting that is not a boolean is refused, naming it.
+    let refused = Charter::from_json(
+        r#"{"values":[{"id":"inclusive"}],"rules":[{"id":"I5","remind_first":"yes"}]}"#,
+    );
+    assert!(refused.is_err_and(|e| e.to_string().contains("remind_first")));
+}
+
 #[test]
 fn c2_objections_tested() {
     given(

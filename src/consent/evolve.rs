@@ -258,13 +258,15 @@ pub(super) fn evolve_opened(round: &mut Round, event: &RoundEvent) {
             });
         }
         RoundEvent::TimeBoxLapsed { ended, rule, at } => {
-            // The box that passed is spent: the step that follows (a deferral, or a close
-            // with those heard that starts a new phase) is not bound by it again.
+            // Every box that had passed when the step was taken is spent: the step that
+            // follows (a deferral, or a close with those heard that starts a new phase)
+            // answered for all of them, and is not bound by any again. (A phase's box that
+            // ends first leaves a round deadline passed by the same tick spent too.)
             if round
                 .config
                 .time_box
                 .deadline
-                .is_some_and(|deadline| deadline <= *ended)
+                .is_some_and(|deadline| deadline <= *ended.max(at))
             {
                 round.deadline_spent = true;
             }

@@ -335,6 +335,32 @@ impl DecisionRecordMarkdown<'_> {
         });
         d.items(self.in_short());
 
+        if let Some(from) = &r.escalated_from {
+            d.section("Escalated from");
+            let mut line = format!(
+                "This takes up the matter escalated to {} from `{}`",
+                names.body(&from.to),
+                from.stream
+            );
+            if let Some(at) = from.at {
+                let _ = write!(line, " on {}", day(at));
+            }
+            if let Some(o) = from.outcome {
+                let _ = write!(line, " (outcome there: {})", outcome(o));
+            }
+            line.push('.');
+            d.line(line);
+            if !from.objections.is_empty() {
+                d.line("Its objections and concerns, as they stood:");
+                d.items(
+                    from.objections
+                        .iter()
+                        .map(|e| entry(e, names).into())
+                        .collect(),
+                );
+            }
+        }
+
         if let Some(proposed) = &r.proposed {
             d.section("What was proposed");
             d.blocks.push(Block::Text(proposed.text.trim().to_owned()));

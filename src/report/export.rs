@@ -147,5 +147,8 @@ fn mentioned(r: &DecisionRecord) -> BTreeSet<MemberId> {
         members.insert(x.by);
     }
     members.extend(r.extensions.iter().map(|x| x.by));
+    if let Some(from) = &r.escalated_from {
+        members.extend(from.objections.iter().map(|e| e.by));
+    }
     members
 }

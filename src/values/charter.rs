@@ -1005,6 +1005,8 @@ mod tests {
                 "3/2",
             ),
             ("C3", "from_tier", "4", "4"),
+            ("C1", "reminded_is_enough", "null", "null"),
+            ("I5", "remind_first", r#"["yes"]"#, r#"["yes"]"#),
         ];
         let mut checked = 0;
         for builtin in &BUILTINS {
@@ -1030,7 +1032,11 @@ mod tests {
                     }
                 };
                 // A value not of the setting's type is outside its range too.
-                refuse("true", "true");
+                if setting.expected == "true or false" {
+                    refuse("1", "1");
+                } else {
+                    refuse("true", "true");
+                }
                 refuse(r#""7""#, r#""7""#);
                 if let Some((lo, hi)) = bounds(setting.expected) {
                     if let Some(below) = lo.checked_sub(1) {
@@ -1058,7 +1064,7 @@ mod tests {
                 checked += 1;
             }
         }
-        assert_eq!(checked, 13);
+        assert_eq!(checked, 15);
     }
 
     #[test]
@@ -1211,7 +1217,7 @@ mod tests {
         );
         assert_eq!(
             charter.hash().to_string(),
-            "7e241d6cf7a909c0571d14b8b36a3f322d76bf7c547a7f319f2fd2b8fcb1d2c7"
+            "3b8ad91fc0a11b9565904083f447e4163a5bb7606856e1d1f1bbb7f3d26f6b84"
         );
     }
 

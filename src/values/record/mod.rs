@@ -618,6 +618,16 @@ impl DecisionRecord {
         matches!(self.kind, DecisionKind::Funding | DecisionKind::Partnership)
     }
 
+    /// Whether `member` was reminded to take part before the round closed (at any time,
+    /// when the record has no closing date): what rules C1 and I5 take into account where
+    /// the charter says so.
+    pub fn reminded_in_time(&self, member: MemberId) -> bool {
+        let closed = self.dates.round_closed_at;
+        self.reminders
+            .iter()
+            .any(|r| r.members.contains(&member) && closed.is_none_or(|c| r.at <= c))
+    }
+
     /// Whether this is an offer declined at the red-line screen: declined, with the funder
     /// failing the screen. A red line is declined automatically, so nobody deliberated: the
     /// rules about how people took part do not judge it (see

@@ -31,8 +31,13 @@ use crate::values::{RuleId, Scope, Severity, ValueId, ValueRule};
 builtin! {
     /// C1 (blocking): every eligible member has a response in the deciding round. An
     /// absence is not a response, whatever the absence policy counts it as; a member who
-    /// stepped out for a conflict needs none.
-    EveryoneResponded, "C1", challenging, Blocking, Reached, reads ["participants", "route_taken"] {}
+    /// stepped out for a conflict needs none. Where the charter sets `reminded_is_enough`,
+    /// a member who was reminded before the round closed and still did not respond was
+    /// heard as far as the community could: they do not breach it.
+    EveryoneResponded, "C1", challenging, Blocking, Reached, reads ["participants", "route_taken", "reminders"] {
+        /// Whether a reminder before the round closed answers for a member's silence.
+        reminded_is_enough: bool = false, allowed "true or false",
+    }
 }
 
 impl EveryoneResponded {
@@ -47,8 +52,27 @@ impl EveryoneResponded {
             return RuleOutcome::not_evaluated("participants");
         }
         if t.without_response.is_empty() {
-            RuleOutcome::satisfied("every eligible member responded")
-                .with("participants", t.participants)
+            return RuleOutcome::satisfied("every eligible member responded")
+                .with("participants", t.participants);
+        }
+        let unreminded: Vec<_> = t
+            .without_response
+            .iter()
+            .copied()
+            .filter(|m| !record.reminded_in_time(*m))
+            .collect();
+        if self.reminded_is_enough && unreminded.is_empty() {
+            RuleOutcome::satisfied(
+                "every eligible member responded or was reminded before the round closed",
+            )
+            .with("reminded, no response", members(&t.without_response))
+        } else if self.reminded_is_enough {
+            RuleOutcome::violated(format!(
+                "{} of {} eligible members have no response and were not reminded",
+                unreminded.len(),
+                t.participants
+            ))
+            .with("without response or reminder", members(&unreminded))
         } else {
             RuleOutcome::violated(format!(
                 "{} of {} eligible members have no response",

@@ -24,9 +24,9 @@
 
 use std::collections::BTreeSet;
 
-use crate::community::BodyFigures;
+use crate::community::{BodyFigures, MemberId};
 use crate::decision::{DecisionKind, Method};
-use crate::values::record::{AbsenceCounted, DecisionRecord, Rung, Way};
+use crate::values::record::{AbsenceCounted, DecisionRecord, RecordedResponse, Rung, Way};
 use crate::values::rules::settings::{non_blank, proper};
 use crate::values::rules::{RecordTally, RuleOutcome, at_least_days, blank, builtin, members};
 use crate::values::{Fraction, RuleId, Scope, Severity, ValueId, ValueRule};
@@ -233,8 +233,14 @@ impl AccessRequestsMet {
 builtin! {
     /// I5 (warning): nobody with lived experience was counted as consenting by their
     /// absence, unless the round's absence policy says absence is consent. Silence is not
-    /// consent by default.
-    NoSilentConsent, "I5", inclusive, Warning, Reached, reads ["participants", "participants[].absence_counted_as"] {}
+    /// consent by default. Where the charter sets `remind_first`, nobody with lived
+    /// experience is counted absent, however the policy counts it, without a reminder
+    /// before the round closed.
+    NoSilentConsent, "I5", inclusive, Warning, Reached, reads ["participants", "participants[].absence_counted_as", "reminders"] {
+        /// Whether a member with lived experience must be reminded before their absence is
+        /// counted.
+        remind_first: bool = false, allowed "true or false",
+    }
 }
 
 impl NoSilentConsent {
@@ -248,6 +254,26 @@ impl NoSilentConsent {
         if !t.absence_uncounted.is_empty() {
             return RuleOutcome::not_evaluated("participants[].absence_counted_as")
                 .with("absence not recorded for", members(&t.absence_uncounted));
+        }
+        if self.remind_first {
+            let unreminded: Vec<MemberId> = record
+                .participants
+                .iter()
+                .flatten()
+                .filter(|p| {
+                    p.lived_experience
+                        && p.response == Some(RecordedResponse::Absent)
+                        && !record.reminded_in_time(p.member)
+                })
+                .map(|p| p.member)
+                .collect();
+            if !unreminded.is_empty() {
+                return RuleOutcome::violated(format!(
+                    "{} members with lived experience were counted absent without a reminder before the round closed",
+                    unreminded.len()
+                ))
+                .with("absent, not reminded", members(&unreminded));
+            }
         }
         if t.silent_consent.is_empty() {
             return RuleOutcome::satisfied("no absence was counted as consent")

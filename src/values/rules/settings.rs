@@ -62,6 +62,7 @@ pub(crate) trait Setting: Serialize + DeserializeOwned {
 }
 
 impl Setting for u32 {}
+impl Setting for bool {}
 impl Setting for Tier {}
 impl Setting for Fraction {}
 impl Setting for BTreeSet<String> {}
