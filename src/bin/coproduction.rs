@@ -715,17 +715,37 @@ fn run(cli: Cli) -> Result<(), Stop> {
                 clock,
                 ..ServerConfig::default()
             };
-            let community = community.as_deref();
+            let serving = Serving {
+                community: community.as_deref(),
+                founding: &founding,
+                config,
+                listen: &listen,
+            };
             match (path, sqlite, postgres) {
-                (Some(path), _, _) => {
-                    let engine = opened(journal(&path)?, community, &founding, &path)?;
-                    serve(engine, config, &listen, &mut out)?;
-                }
+                (Some(path), _, _) => serving.on(journal(&path)?, &path, false, &mut out)?,
+                #[cfg(feature = "sqlite")]
                 (None, Some(path), _) => {
-                    serve_sqlite(&path, community, &founding, config, &listen, &mut out)?;
+                    let journal = coproduction::journal::SqliteJournal::open(&path)
+                        .map_err(|e| Stop::from(e).at(name(&path)))?;
+                    serving.on(journal, &path, true, &mut out)?;
                 }
+                #[cfg(feature = "postgres")]
                 (None, None, Some(url)) => {
-                    serve_postgres(&url, community, &founding, config, &listen, &mut out)?;
+                    let journal = coproduction::journal::PostgresJournal::open(&url)?;
+                    let label = Path::new("the PostgreSQL journal");
+                    serving.on(journal, label, true, &mut out)?;
+                }
+                #[cfg(not(feature = "sqlite"))]
+                (None, Some(_), _) => {
+                    return Err(Stop::refused(
+                        "--sqlite needs the tool built with the `sqlite` feature",
+                    ));
+                }
+                #[cfg(not(feature = "postgres"))]
+                (None, None, Some(_)) => {
+                    return Err(Stop::refused(
+                        "--postgres needs the tool built with the `postgres` feature",
+                    ));
                 }
                 (None, None, None) => {
                     return Err(Stop::refused("give --journal, --sqlite or --postgres"));
@@ -897,94 +917,35 @@ fn run(cli: Cli) -> Result<(), Stop> {
     Ok(())
 }
 
-/// An engine on `journal` (at `path`): founded with `community` and `founding` when given,
-/// from the journal's own founding otherwise.
+/// How `coproduction serve` runs, whichever journal it serves.
 #[cfg(feature = "server")]
-fn opened<J: coproduction::journal::Journal<Event = EngineEvent>>(
-    journal: J,
-    community: Option<&Path>,
-    founding: &Founding,
-    path: &Path,
-) -> Result<Engine<J>, Stop> {
-    match community {
-        Some(community) => Ok(founding.builder(community)?.open(journal)?),
-        None => Engine::from_journal(journal).map_err(|e| Stop::from(e).at(name(path))),
+struct Serving<'a> {
+    /// The community a new journal is founded with; none for a journal with its founding.
+    community: Option<&'a Path>,
+    founding: &'a Founding,
+    config: coproduction::serve::ServerConfig,
+    listen: &'a str,
+}
+
+#[cfg(feature = "server")]
+impl Serving<'_> {
+    /// Serves an engine on `journal` (named `path` in messages): founded with the
+    /// community given, or from the journal's own founding; `shared` when other servers
+    /// may write the same journal, so that the engine catches up with them.
+    fn on<J>(self, journal: J, path: &Path, shared: bool, out: &mut impl Write) -> Result<(), Stop>
+    where
+        J: coproduction::journal::Journal<Event = EngineEvent> + Send + Sync + 'static,
+    {
+        let engine = match self.community {
+            Some(community) => self.founding.builder(community)?.open(journal)?,
+            None => Engine::from_journal(journal).map_err(|e| Stop::from(e).at(name(path)))?,
+        };
+        let config = coproduction::serve::ServerConfig {
+            shared_journal: shared,
+            ..self.config
+        };
+        serve(engine, config, self.listen, out)
     }
-}
-
-/// Serves an engine on the SQLite journal at `path`, shared with any other server on it.
-#[cfg(all(feature = "server", feature = "sqlite"))]
-fn serve_sqlite(
-    path: &Path,
-    community: Option<&Path>,
-    founding: &Founding,
-    config: coproduction::serve::ServerConfig,
-    listen: &str,
-    out: &mut impl Write,
-) -> Result<(), Stop> {
-    let journal = coproduction::journal::SqliteJournal::open(path)
-        .map_err(|e| Stop::from(e).at(name(path)))?;
-    let engine = opened(journal, community, founding, path)?;
-    let config = coproduction::serve::ServerConfig {
-        shared_journal: true,
-        ..config
-    };
-    serve(engine, config, listen, out)
-}
-
-/// Without the `sqlite` feature there is no SQLite journal to serve.
-#[cfg(all(feature = "server", not(feature = "sqlite")))]
-fn serve_sqlite(
-    _: &Path,
-    _: Option<&Path>,
-    _: &Founding,
-    _: coproduction::serve::ServerConfig,
-    _: &str,
-    _: &mut impl Write,
-) -> Result<(), Stop> {
-    Err(Stop::refused(
-        "--sqlite needs the tool built with the `sqlite` feature",
-    ))
-}
-
-/// Serves an engine on the PostgreSQL journal `url` names, shared with any other server on
-/// it.
-#[cfg(all(feature = "server", feature = "postgres"))]
-fn serve_postgres(
-    url: &str,
-    community: Option<&Path>,
-    founding: &Founding,
-    config: coproduction::serve::ServerConfig,
-    listen: &str,
-    out: &mut impl Write,
-) -> Result<(), Stop> {
-    let journal = coproduction::journal::PostgresJournal::open(url)?;
-    let engine = opened(
-        journal,
-        community,
-        founding,
-        Path::new("the PostgreSQL journal"),
-    )?;
-    let config = coproduction::serve::ServerConfig {
-        shared_journal: true,
-        ..config
-    };
-    serve(engine, config, listen, out)
-}
-
-/// Without the `postgres` feature there is no PostgreSQL journal to serve.
-#[cfg(all(feature = "server", not(feature = "postgres")))]
-fn serve_postgres(
-    _: &str,
-    _: Option<&Path>,
-    _: &Founding,
-    _: coproduction::serve::ServerConfig,
-    _: &str,
-    _: &mut impl Write,
-) -> Result<(), Stop> {
-    Err(Stop::refused(
-        "--postgres needs the tool built with the `postgres` feature",
-    ))
 }
 
 /// Serves `engine` on `listen` until Ctrl-C or SIGTERM, finishing every request begun.

@@ -122,7 +122,6 @@ use jiff::Timestamp;
 use crate::cocreation::CoCreation;
 use crate::community::{Community, MemberId};
 use crate::consent::RoundCommand;
-use crate::decision::DecisionKind;
 use crate::governance::Governance;
 use crate::journal::{BatchPart, Envelope, Hash, Journal, NewEvent, StreamId};
 use crate::living::Version;
@@ -347,12 +346,11 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
             } else {
                 let shared = {
                     let mut streams = self.streams.write().map_err(|_| EngineError::Poisoned)?;
-                    Arc::clone(streams.entry(envelope.stream.clone()).or_insert_with(|| {
-                        Arc::new(Mutex::new(Stream::new(
-                            ProcessKind::Consent,
-                            DecisionKind::Operational,
-                        )))
-                    }))
+                    Arc::clone(
+                        streams
+                            .entry(envelope.stream.clone())
+                            .or_insert_with(|| Arc::new(Mutex::new(Stream::from_journal()))),
+                    )
                 };
                 let mut stream = shared.lock().map_err(|_| EngineError::Poisoned)?;
                 if envelope.seq > stream.version() {

@@ -35,6 +35,13 @@ pub struct Stream {
 }
 
 impl Stream {
+    /// A stream read from the journal before its first envelope is folded in: its start
+    /// names its process and kind; one whose start is missing is read as a round of an
+    /// operational decision, as the engine always has.
+    pub(crate) fn from_journal() -> Self {
+        Stream::new(ProcessKind::Consent, DecisionKind::Operational)
+    }
+
     /// A stream about to start a process of `process`'s kind, on a decision of `kind`.
     pub(crate) fn new(process: ProcessKind, kind: DecisionKind) -> Self {
         Stream {
@@ -296,9 +303,7 @@ impl Streams {
             match streams.get_mut(&envelope.stream) {
                 Some(stream) => stream.apply(envelope),
                 None => {
-                    // A stream whose start is missing is read as a round of an operational
-                    // decision, as the engine always has.
-                    let mut stream = Stream::new(ProcessKind::Consent, DecisionKind::Operational);
+                    let mut stream = Stream::from_journal();
                     stream.apply(envelope);
                     streams.insert(envelope.stream.clone(), stream);
                 }
