@@ -57,6 +57,7 @@ use crate::community::CommunityError;
 use crate::consent::ConsentError;
 use crate::decision::{InvalidKind, InvalidMethod, InvalidTier};
 use crate::engine::EngineError;
+use crate::evaluation::EvaluationError;
 use crate::funding::FundingError;
 use crate::governance::GovernanceError;
 use crate::hash::InvalidHash;
@@ -164,6 +165,9 @@ pub enum ErrorKind {
     /// A command to a proposal was refused.
     #[error(transparent)]
     Proposal(ProposalError),
+    /// A pilot's evaluation plan or evidence was refused.
+    #[error(transparent)]
+    Evaluation(EvaluationError),
     /// A process, taken through the list of processes, refused a command.
     #[error(transparent)]
     Process(ProcessError),
@@ -261,6 +265,7 @@ from_module_errors! {
     Community(CommunityError),
     Consent(ConsentError),
     Proposal(ProposalError),
+    Evaluation(EvaluationError),
     Process(ProcessError),
     Part(PartError),
     Charter(CharterError),

@@ -132,7 +132,7 @@
 //!   runtime [`proposal::ProposalProcess`], and a projection into the value-check's record.
 //! - [`report`]: human outputs as stable Markdown, such as "you said, we did".
 //! - [`values`]: the value-check other apps embed: a [`values::Charter`] of the community's
-//!   values and rules (31 built in), a [`values::DecisionRecord`] of evidence, a pure
+//!   values and rules (32 built in), a [`values::DecisionRecord`] of evidence, a pure
 //!   `check` that returns a [`values::ValueReport`] saying per value and per rule what held
 //!   and why, and a gate whose [`values::GatePassed`] proof a decided transition takes.
 //!
@@ -190,6 +190,7 @@ pub mod consent;
 pub mod decision;
 pub mod engine;
 pub mod error;
+pub mod evaluation;
 pub mod funding;
 pub mod governance;
 pub mod hash;

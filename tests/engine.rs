@@ -383,7 +383,7 @@ fn a_decision_keeps_the_charter_it_passed_under() {
         .collect();
     assert_eq!(gates.len(), 1, "the outcome, and only it, carries the gate");
     assert_eq!(gates[0].charter, seed.hash());
-    assert_eq!(gates[0].rules_checked.len(), 31);
+    assert_eq!(gates[0].rules_checked.len(), 32);
     assert_eq!(engine.gates(&stream()), gates);
     let review = engine.review(&stream()).unwrap();
     assert!(review.same_charter() && !review.judged_differently());
@@ -427,7 +427,7 @@ fn a_decision_keeps_the_charter_it_passed_under() {
         .to_string();
     assert!(
         markdown.contains(&format!(
-            "### Value gate\n\nPassed under charter {} (31 rules checked).\nRouted by governance map {}.\n\n- Cleared by an acknowledgement of I9 by m13: ",
+            "### Value gate\n\nPassed under charter {} (32 rules checked).\nRouted by governance map {}.\n\n- Cleared by an acknowledgement of I9 by m13: ",
             seed.hash(),
             coproduction::living::governance_hash(governance(&community).map()),
         )),
@@ -435,7 +435,7 @@ fn a_decision_keeps_the_charter_it_passed_under() {
     );
     assert!(
         markdown.contains(&format!(
-            "\nToday's charter ({}) would pass it too, on 30 rules instead of 31.\n",
+            "\nToday's charter ({}) would pass it too, on 31 rules instead of 32.\n",
             today.hash()
         )),
         "{markdown}"

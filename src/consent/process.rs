@@ -62,13 +62,15 @@ impl Process for ConsentProcess {
     fn record(
         state: &RoundState,
         projection: &Projection<'_>,
-        _: Option<DecisionRecord>,
+        decided_for: Option<DecisionRecord>,
     ) -> Option<DecisionRecord> {
         let mut record = state.round()?.record(
             projection.kind.clone(),
             projection.community,
             projection.now,
         );
+        // A round held for a piloted agreement's review decides on the pilot's evaluation.
+        record.evaluation = decided_for.and_then(|r| r.evaluation);
         if let (Some(taken), Some(given)) = (record.route_taken.as_mut(), projection.route)
             && taken.deciding_body == given.decider
             && given.method() == Some(taken.method)

@@ -62,6 +62,11 @@
 //!   latest time T1 finds it not yet due, or overdue.
 //! - **Lived experience over time** groups decided decisions by the calendar month (UTC) in
 //!   which they were decided.
+//! - **Evaluations** ([`EvaluationMetrics`]) are the benefits and impact evaluations agreed
+//!   for piloted agreements, one per proposal stream that holds one: for each benefit the
+//!   questions with evidence out of those asked, the figures and people's words recorded
+//!   (how many each member recorded in their own words, how many anonymously), the
+//!   questions still without evidence, and what the latest reassessment round decided.
 //!
 //! The community's own figures over time (each body's make-up month by month, joiners and
 //! leavers, recruitment waves) are apart, in [`community`]: [`CommunityMetrics`] reads the
@@ -138,10 +143,11 @@ use crate::cocreation::{CoCreation, ItemId};
 use crate::community::{BodyId, Community, MemberId, Share};
 use crate::consent::{ConsentProcess, Ending, ObjectionStatus, Round, RoundEvent, RoundPhase};
 use crate::decision::{DecisionKind, Method};
+use crate::evaluation::{Benefit, Evaluation, Observation, QuestionId};
 use crate::funding::{FundingDecision, FundingProcess};
 use crate::journal::{Envelope, StreamId};
 use crate::process::{EngineEvent, Listed, Stream, Streams};
-use crate::proposal::ProposalProcess;
+use crate::proposal::{DecisionResult, Proposal, ProposalProcess};
 use crate::values::rules::blank;
 use crate::values::rules::transparent::PublishedOnTime;
 use crate::values::{Charter, DecisionRecord, Outcome, RecordTally, Status, ValueRule};
@@ -167,6 +173,105 @@ pub struct Metrics {
     /// Feedback carried into themes, when a co-creation model was given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub feedback: Option<FeedbackMetrics>,
+    /// One entry per piloted agreement whose benefits and impact evaluation was agreed, in
+    /// stream order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub evaluations: Vec<EvaluationMetrics>,
+}
+
+/// The benefits and impact evaluation of one piloted agreement: what it asks, how much
+/// evidence answers it, whose words are in it, and what its reassessment decided.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EvaluationMetrics {
+    /// The proposal's stream.
+    pub stream: StreamId,
+    /// The proposal's title.
+    pub title: String,
+    /// When the questions were agreed.
+    pub agreed_at: Timestamp,
+    /// For each benefit (co-producers, projects, community), its questions and how many of
+    /// them have evidence; a benefit no question asks about is left out.
+    pub benefits: Vec<BenefitMetrics>,
+    /// Figures recorded.
+    pub figures: usize,
+    /// People's words recorded: in total, recorded by the member who said them, and given
+    /// anonymously.
+    pub words: usize,
+    /// Words recorded by the member who said them (the engine witnessed them).
+    pub own_words: usize,
+    /// Words given anonymously.
+    pub anonymous_words: usize,
+    /// The questions with no evidence.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub without_evidence: Vec<QuestionId>,
+    /// What the latest reassessment round decided (`adopted` continues the agreement), if
+    /// one has.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reassessed: Option<Outcome>,
+}
+
+/// The questions about one benefit, and how many have evidence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BenefitMetrics {
+    /// Whom the benefit is for.
+    pub benefit: Benefit,
+    /// Questions with evidence, out of the questions asked.
+    pub answered: Share,
+}
+
+impl EvaluationMetrics {
+    /// The figures of `evaluation`, agreed for the proposal on `stream`.
+    fn of(stream: &StreamId, proposal: &Proposal, evaluation: &Evaluation) -> Self {
+        let counts = evaluation.figures();
+        let benefits = Benefit::ALL
+            .into_iter()
+            .filter_map(|benefit| {
+                let asked: Vec<_> = counts.iter().filter(|c| c.benefit == benefit).collect();
+                let answered = asked.iter().filter(|c| c.figures + c.words > 0).count();
+                (!asked.is_empty()).then(|| BenefitMetrics {
+                    benefit,
+                    answered: Share::new(answered, asked.len()),
+                })
+            })
+            .collect();
+        let words = evaluation.words();
+        let own_words = evaluation
+            .evidence
+            .iter()
+            .filter(|r| r.in_own_words())
+            .count();
+        let anonymous_words = evaluation
+            .evidence
+            .iter()
+            .filter(|r| {
+                matches!(
+                    r.gathered.observation,
+                    Observation::Words { from: None, .. }
+                )
+            })
+            .count();
+        let reassessed = proposal
+            .reviews()
+            .iter()
+            .flat_map(|r| r.reassessments.iter())
+            .filter_map(|r| r.result.as_ref())
+            .next_back()
+            .map(DecisionResult::outcome);
+        Self {
+            stream: stream.clone(),
+            title: proposal.config().title.clone(),
+            agreed_at: evaluation.agreed_at,
+            benefits,
+            figures: evaluation.evidence.len() - words,
+            words,
+            own_words,
+            anonymous_words,
+            without_evidence: evaluation.without_evidence(),
+            reassessed,
+        }
+    }
 }
 
 /// What happened to the objections raised in a decision (or in all of them).
@@ -599,7 +704,16 @@ impl Metrics {
                 funding_decision(id, stream, funding, community, published(id))
             })
             .collect();
-        Self::gather(decisions, community, t1.publish_days, cocreation)
+        let mut metrics = Self::gather(decisions, community, t1.publish_days, cocreation);
+        metrics.evaluations = streams
+            .iter()
+            .filter_map(|(id, stream)| {
+                let proposal = ProposalProcess::state_of(stream.process())?.proposal()?;
+                let evaluation = proposal.evaluation()?;
+                Some(EvaluationMetrics::of(id, proposal, evaluation))
+            })
+            .collect();
+        metrics
     }
 
     fn gather(
@@ -676,6 +790,7 @@ impl Metrics {
                 in_time: Share::new(in_time, decided),
             },
             feedback: cocreation.map(feedback),
+            evaluations: Vec::new(),
         }
     }
 

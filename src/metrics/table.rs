@@ -7,6 +7,8 @@ use jiff::SignedDuration;
 
 use crate::community::Share;
 
+use crate::values::Outcome;
+
 use super::{Metrics, ObjectionCounts};
 
 /// The metrics as a plain-text table. Made by [`Metrics::table`]; prints with `Display`.
@@ -210,6 +212,48 @@ impl fmt::Display for MetricsTable<'_> {
                     },
                 ],
             ];
+            columns(f, &rows)?;
+        }
+
+        for e in &m.evaluations {
+            writeln!(f, "\nEvaluation of benefits and impact: {}", e.title)?;
+            let mut rows: Vec<Vec<String>> = e
+                .benefits
+                .iter()
+                .map(|b| {
+                    vec![
+                        format!("questions with evidence, {}", b.benefit.words()),
+                        share(b.answered),
+                    ]
+                })
+                .collect();
+            rows.push(vec!["figures".to_owned(), e.figures.to_string()]);
+            rows.push(vec![
+                "people's words".to_owned(),
+                format!(
+                    "{} ({} recorded by the member who said them, {} anonymous)",
+                    e.words, e.own_words, e.anonymous_words
+                ),
+            ]);
+            let without: Vec<String> = e.without_evidence.iter().map(ToString::to_string).collect();
+            rows.push(vec![
+                "questions without evidence".to_owned(),
+                if without.is_empty() {
+                    "none".to_owned()
+                } else {
+                    without.join(", ")
+                },
+            ]);
+            rows.push(vec![
+                "reassessed".to_owned(),
+                match e.reassessed {
+                    None => "not yet",
+                    Some(Outcome::Adopted) => "continued",
+                    Some(Outcome::Declined) => "retired",
+                    Some(_) => "left open for another round",
+                }
+                .to_owned(),
+            ]);
             columns(f, &rows)?;
         }
         Ok(())

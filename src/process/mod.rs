@@ -170,8 +170,9 @@ pub trait Process: Decider {
     fn cites(state: &Self::State) -> Option<StreamId>;
 
     /// The process as evidence for the value-check, given what the engine knows around it
-    /// and the record of the process it [cites](Process::cites) (when that runs in the
-    /// same engine). `None` before the process has started.
+    /// and the record of the process it [cites](Process::cites), or, when it cites none,
+    /// of the process it decides for (when that runs in the same engine). `None` before the
+    /// process has started.
     fn record(
         state: &Self::State,
         projection: &Projection<'_>,

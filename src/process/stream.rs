@@ -340,7 +340,8 @@ impl Streams {
     }
 }
 
-/// The record of the process `stream` (on `id`) cites, found with `find`. One level deep:
+/// The record of the process `stream` (on `id`) cites, or, when it cites none, of the
+/// process it decides for, found with `find`. One level deep:
 /// a cited record is made without the record it would cite in turn, so no chain of
 /// citations, however written, loops.
 pub(crate) fn cited_record<'a>(
@@ -350,6 +351,12 @@ pub(crate) fn cited_record<'a>(
     community: &Community,
     now: Timestamp,
 ) -> Option<DecisionRecord> {
-    let cited = stream.process.cites().filter(|c| c != id)?;
+    // A process that cites none builds on the one it decides for (a reassessment round on
+    // its proposal's evaluation).
+    let cited = stream
+        .process
+        .cites()
+        .or_else(|| stream.decides_for.clone())
+        .filter(|c| c != id)?;
     find(&cited)?.record(community, now, None)
 }

@@ -4,6 +4,7 @@ use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
 
 use crate::cocreation::{ItemId, ThemeId};
+use crate::evaluation::{EvaluationPlan, Gathered};
 use crate::journal::StreamId;
 
 use super::config::{Answer, ProposalConfig};
@@ -110,6 +111,20 @@ pub enum ProposalCommand {
         /// Why; required.
         reason: String,
     },
+    /// Record the benefits and impact evaluation agreed for the pilot: its questions and
+    /// criteria, and the body that agreed them (steward; published, pilot scheduled or
+    /// pilot; once). See [`evaluation`](crate::evaluation).
+    AgreeEvaluation {
+        /// The plan agreed.
+        plan: EvaluationPlan,
+    },
+    /// Record evidence gathered for the evaluation: figures and people's words, each with
+    /// its source and date (the steward, a proposer or a member the agreement applies to;
+    /// pilot or under review, once an evaluation is agreed).
+    GatherEvidence {
+        /// What was gathered, 1 to [`MAX_GATHERED`](crate::evaluation::MAX_GATHERED).
+        evidence: Vec<Gathered>,
+    },
 }
 
 impl ProposalCommand {
@@ -132,6 +147,8 @@ impl ProposalCommand {
             ProposalCommand::Continue { .. } => "continue",
             ProposalCommand::Retire { .. } => "retire",
             ProposalCommand::Withdraw { .. } => "withdraw",
+            ProposalCommand::AgreeEvaluation { .. } => "agree_evaluation",
+            ProposalCommand::GatherEvidence { .. } => "gather_evidence",
         }
     }
 }

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::cocreation::{ItemId, ThemeId};
 use crate::community::{BodyId, MemberId};
+use crate::evaluation::{EvaluationPlan, Gathered};
 use crate::journal::StreamId;
 use crate::values::{Outcome, RouteSummary};
 
@@ -247,6 +248,24 @@ pub enum ProposalEvent {
         /// When.
         at: Timestamp,
     },
+    /// The pilot's benefits and impact evaluation was agreed.
+    EvaluationAgreed {
+        /// The plan.
+        plan: EvaluationPlan,
+        /// The steward who recorded it.
+        by: MemberId,
+        /// When.
+        at: Timestamp,
+    },
+    /// Evidence for the evaluation was recorded.
+    EvidenceGathered {
+        /// What was gathered.
+        evidence: Vec<Gathered>,
+        /// Who recorded it.
+        by: MemberId,
+        /// When.
+        at: Timestamp,
+    },
 }
 
 impl ProposalEvent {
@@ -269,7 +288,9 @@ impl ProposalEvent {
             | ProposalEvent::Reassessed { at, .. }
             | ProposalEvent::Continued { at, .. }
             | ProposalEvent::Retired { at, .. }
-            | ProposalEvent::Withdrawn { at, .. } => *at,
+            | ProposalEvent::Withdrawn { at, .. }
+            | ProposalEvent::EvaluationAgreed { at, .. }
+            | ProposalEvent::EvidenceGathered { at, .. } => *at,
         }
     }
 }

@@ -16,6 +16,8 @@ use super::state::{
     ReviewOutcome,
 };
 
+use crate::evaluation::Evaluation;
+
 use ProposalPhase as P;
 
 fn need_text(
@@ -117,6 +119,7 @@ impl Decider for ProposalProcess {
                     review_date: None,
                     reviews: Vec::new(),
                     ending: None,
+                    evaluation: None,
                 }))
             }
             (ProposalState::Created(mut p), event) => {
@@ -454,6 +457,37 @@ fn decide_created(
                 at: now,
             }
         }
+        ProposalCommand::AgreeEvaluation { plan } => {
+            need(&[P::Published, P::PilotScheduled, P::Pilot])?;
+            p.role_check(attempted, actor, ProposalRole::Steward)?;
+            if p.evaluation.is_some() {
+                return Err(ProposalError::EvaluationAgreedAlready { proposal });
+            }
+            plan.check()
+                .map_err(|source| ProposalError::Evaluation { proposal, source })?;
+            ProposalEvent::EvaluationAgreed {
+                plan: plan.clone(),
+                by: actor,
+                at: now,
+            }
+        }
+        ProposalCommand::GatherEvidence { evidence } => {
+            need(&[P::Pilot, P::UnderReview])?;
+            if !p.holds(actor, ProposalRole::Steward) {
+                p.role_check(attempted, actor, ProposalRole::Member)?;
+            }
+            let Some(evaluation) = &p.evaluation else {
+                return Err(ProposalError::NoEvaluation { proposal });
+            };
+            evaluation
+                .check(evidence, now)
+                .map_err(|source| ProposalError::Evaluation { proposal, source })?;
+            ProposalEvent::EvidenceGathered {
+                evidence: evidence.clone(),
+                by: actor,
+                at: now,
+            }
+        }
         ProposalCommand::Withdraw { reason } => {
             need(&ProposalPhase::WITHDRAWABLE)?;
             p.role_check(attempted, actor, ProposalRole::Proposer)?;
@@ -641,6 +675,14 @@ fn evolve_created(p: &mut Proposal, event: &ProposalEvent) {
                 at: *at,
             });
             p.phase = P::Withdrawn;
+        }
+        ProposalEvent::EvaluationAgreed { plan, by, at } => {
+            p.evaluation = Some(Evaluation::agreed(plan.clone(), *by, *at));
+        }
+        ProposalEvent::EvidenceGathered { evidence, by, at } => {
+            if let Some(evaluation) = &mut p.evaluation {
+                evaluation.record(evidence.clone(), *by, *at);
+            }
         }
     }
 }

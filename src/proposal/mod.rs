@@ -336,6 +336,28 @@ pub enum ProposalError {
         /// The proposal.
         proposal: ProposalId,
     },
+    /// A second evaluation plan for the same pilot: the one agreed stands.
+    #[error("cannot agree an evaluation for proposal {proposal}: one is agreed already")]
+    EvaluationAgreedAlready {
+        /// The proposal.
+        proposal: ProposalId,
+    },
+    /// Evidence for an evaluation not yet agreed.
+    #[error(
+        "cannot gather evidence for proposal {proposal}: no evaluation is agreed (agree_evaluation first)"
+    )]
+    NoEvaluation {
+        /// The proposal.
+        proposal: ProposalId,
+    },
+    /// The evaluation's plan or evidence was refused.
+    #[error("proposal {proposal}: {source}")]
+    Evaluation {
+        /// The proposal.
+        proposal: ProposalId,
+        /// What was wrong.
+        source: crate::evaluation::EvaluationError,
+    },
     /// A gated step was offered a proof of the value gate not made for this proposal as it
     /// stands (see [`Subject`](crate::values::Subject)).
     #[error("cannot take the value gate's proof: {0}")]

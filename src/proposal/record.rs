@@ -88,6 +88,9 @@ impl Proposal {
         if self.review_date.is_some() {
             record.dates.review_at = self.review_date;
         }
+        if let Some(evaluation) = &self.evaluation {
+            record.evaluation = Some(evaluation.clone());
+        }
         record.dates.as_of = Some(now);
         record
     }

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::cocreation::{ItemId, ThemeId, VersionId};
 use crate::community::MemberId;
+use crate::evaluation::Evaluation;
 use crate::journal::StreamId;
 use crate::values::RouteSummary;
 
@@ -155,6 +156,7 @@ pub struct Proposal {
     pub(super) review_date: Option<Timestamp>,
     pub(super) reviews: Vec<Review>,
     pub(super) ending: Option<ProposalEnding>,
+    pub(super) evaluation: Option<Evaluation>,
 }
 
 /// The state of one proposal: not yet created, or created.
@@ -231,6 +233,12 @@ impl Proposal {
     /// Themes linked in co-creation.
     pub fn themes(&self) -> &BTreeSet<ThemeId> {
         &self.themes
+    }
+
+    /// The pilot's benefits and impact evaluation, once agreed, with the evidence recorded
+    /// for it.
+    pub fn evaluation(&self) -> Option<&Evaluation> {
+        self.evaluation.as_ref()
     }
 
     /// The route governance gave, once ready.

@@ -13,6 +13,7 @@ use jiff::{SignedDuration, Timestamp};
 
 use crate::cocreation::{ItemId, ThemeId};
 use crate::community::BodyId;
+use crate::evaluation::{EvaluationPlan, Gathered};
 use crate::journal::StreamId;
 use crate::machine::{Context, previews, typestate};
 
@@ -147,8 +148,28 @@ typestate! {
             /// due counted from its start.
             fn schedule_pilot(ctx, starts: Timestamp, lasts: SignedDuration)
                 -> Lifecycle<PilotScheduled> = ProposalCommand::SchedulePilot { starts, lasts };
+            /// The steward records the evaluation agreed for the pilot to come.
+            fn agree_evaluation(ctx, plan: EvaluationPlan)
+                -> Lifecycle<Published> = ProposalCommand::AgreeEvaluation { plan };
+        }
+        PilotScheduled {
+            /// The steward records the evaluation agreed for the pilot to come.
+            fn agree_evaluation(ctx, plan: EvaluationPlan)
+                -> Lifecycle<PilotScheduled> = ProposalCommand::AgreeEvaluation { plan };
+        }
+        Pilot {
+            /// The steward records the evaluation agreed as the pilot starts.
+            fn agree_evaluation(ctx, plan: EvaluationPlan)
+                -> Lifecycle<Pilot> = ProposalCommand::AgreeEvaluation { plan };
+            /// The steward, a proposer or a member the agreement applies to records
+            /// evidence gathered for the evaluation.
+            fn gather_evidence(ctx, evidence: &[Gathered] => evidence.to_vec())
+                -> Lifecycle<Pilot> = ProposalCommand::GatherEvidence { evidence };
         }
         UnderReview {
+            /// Evidence gathered for the evaluation is recorded while the review runs.
+            fn gather_evidence(ctx, evidence: &[Gathered] => evidence.to_vec())
+                -> Lifecycle<UnderReview> = ProposalCommand::GatherEvidence { evidence };
             /// The review's reassessment round started: it decides whether the agreement
             /// continues (refused, notably, with [`ProposalError::RoundRunning`]).
             fn start_reassessment(ctx, round: StreamId)

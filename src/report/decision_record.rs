@@ -454,6 +454,10 @@ impl DecisionRecordMarkdown<'_> {
 
         time_section(&mut d, r, names);
 
+        if let Some(evaluation) = &r.evaluation {
+            evaluation_section(&mut d, evaluation, names);
+        }
+
         if let Some(funder) = &r.funder {
             funder_section(&mut d, funder);
         }
@@ -958,6 +962,65 @@ fn path(r: &DecisionRecord) -> Vec<(&'static str, Timestamp)> {
 
 /// Reminders sent, time boxes extended, and the steps the engine took when one passed: only
 /// when there were any.
+/// The pilot's benefits and impact evaluation: each question agreed, with its criteria and
+/// every piece of evidence under it, each with its provenance.
+fn evaluation_section(d: &mut Document, e: &crate::evaluation::Evaluation, names: Names<'_>) {
+    use crate::evaluation::Observation;
+    d.section("Evaluation of benefits and impact");
+    let words = e.words();
+    d.line(format!(
+        "Questions agreed by {} on {} (recorded by {}); {} pieces of evidence, {} of them in people's own words.",
+        names.body(&e.plan.agreed_by),
+        day(e.agreed_at),
+        names.of(e.recorded_by),
+        e.evidence.len(),
+        words
+    ));
+    let unasked = e.plan.benefits_without_question();
+    if !unasked.is_empty() {
+        let unasked: Vec<String> = unasked.iter().map(|b| b.words().to_owned()).collect();
+        d.line(format!(
+            "No question asks about benefits {}.",
+            list(&unasked)
+        ));
+    }
+    let items = e.plan.questions.iter().map(|q| {
+        let mut text = format!("{}, {}: {}", q.id, q.benefit.words(), one_line(&q.asks));
+        if !q.criteria.is_empty() {
+            let criteria: Vec<String> = q.criteria.iter().map(|c| one_line(c)).collect();
+            let _ = write!(text, " Judged by: {}.", criteria.join("; "));
+        }
+        let mut notes: Vec<String> = e
+            .evidence_for(q.id)
+            .map(|r| {
+                let g = &r.gathered;
+                let what = match &g.observation {
+                    Observation::Figure { value, of } => format!("{value} {}", one_line(of)),
+                    Observation::Words { said, from } => {
+                        let who = from.map_or_else(|| "anonymous".to_owned(), |m| names.of(m));
+                        format!("\"{}\" ({who})", one_line(said))
+                    }
+                };
+                let recorded = if r.in_own_words() {
+                    String::new()
+                } else {
+                    format!("; recorded by {}", names.of(r.by))
+                };
+                format!(
+                    "{}, from {}: {what}{recorded}",
+                    day(g.gathered_at),
+                    g.source.words()
+                )
+            })
+            .collect();
+        if notes.is_empty() {
+            notes.push("No evidence yet.".to_owned());
+        }
+        Item { text, notes }
+    });
+    d.items(items.collect());
+}
+
 fn time_section(d: &mut Document, r: &DecisionRecord, names: Names<'_>) {
     if r.reminders.is_empty() && r.extensions.is_empty() && r.lapses.is_empty() {
         return;

@@ -259,7 +259,7 @@ pub struct CharterSpec {
 }
 
 impl CharterSpec {
-    /// The seed community's four values and all 31 built-in rules with default settings.
+    /// The seed community's four values and all 32 built-in rules with default settings.
     pub fn seed() -> Self {
         Self {
             values: vec![
@@ -519,7 +519,7 @@ impl PartialEq for Charter {
 impl Eq for Charter {}
 
 impl Default for Charter {
-    /// The seed community's four values and all 31 built-in rules with their placeholder
+    /// The seed community's four values and all 32 built-in rules with their placeholder
     /// settings.
     fn default() -> Self {
         // The seed spec is valid (a unit test checks it), so the fallback is never taken.
@@ -887,7 +887,7 @@ mod tests {
     fn the_default_charter_has_four_values_and_thirty_one_rules() {
         let c = Charter::default();
         assert_eq!(c.values().len(), 4);
-        assert_eq!(c.rule_ids().count(), 31);
+        assert_eq!(c.rule_ids().count(), 32);
         let ids: Vec<_> = c.rule_ids().map(RuleId::as_str).collect();
         let mut sorted = ids.clone();
         sorted.sort_unstable();
@@ -1006,6 +1006,7 @@ mod tests {
             ),
             ("C3", "from_tier", "4", "4"),
             ("C1", "reminded_is_enough", "null", "null"),
+            ("C8", "words_needed", "\"no\"", "\"no\""),
             ("I5", "remind_first", r#"["yes"]"#, r#"["yes"]"#),
         ];
         let mut checked = 0;
@@ -1064,7 +1065,7 @@ mod tests {
                 checked += 1;
             }
         }
-        assert_eq!(checked, 15);
+        assert_eq!(checked, 17);
     }
 
     #[test]
@@ -1217,7 +1218,7 @@ mod tests {
         );
         assert_eq!(
             charter.hash().to_string(),
-            "3b8ad91fc0a11b9565904083f447e4163a5bb7606856e1d1f1bbb7f3d26f6b84"
+            "84f2023c390e5fa15bac0362ad067b6ef2db08786ae4473c84549fbb9249720c"
         );
     }
 

@@ -178,7 +178,7 @@ impl Borrow<str> for ValueId {
 /// A rule's id, such as `I1`; reports list findings sorted by it.
 ///
 /// 1 to 32 characters of ASCII letters, digits, `_` and `-`, starting with a letter. The
-/// built-in ids (`H1`..`H6`, `I1`..`I8`, `T1`..`T9`, `C1`..`C7`) are reserved for the
+/// built-in ids (`H1`..`H6`, `I1`..`I8`, `T1`..`T9`, `C1`..`C8`) are reserved for the
 /// built-in rules: a custom rule must take another.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]

@@ -19,7 +19,7 @@
 //!   no override. A record may name its [`Subject`], the decision it is about; the proof
 //!   carries it, and a typed step that takes the proof accepts only a proof for itself.
 //!
-//! The 31 built-in rules are in [`rules`]; a community's own rules implement [`ValueRule`].
+//! The 32 built-in rules are in [`rules`]; a community's own rules implement [`ValueRule`].
 //!
 //! # Fail closed
 //!

@@ -10,6 +10,9 @@ use coproduction::cocreation::{ItemId, ProposalId, ThemeId};
 use coproduction::community::{BodyId, MemberId};
 use coproduction::consent::ObjectionId;
 use coproduction::decision::{DecisionKind, Method, Tier};
+use coproduction::evaluation::{
+    Benefit, EvaluationPlan, Gathered, Observation, Question, QuestionId, Source,
+};
 use coproduction::governance::{Case, Conditions, Procedure, Route};
 use coproduction::journal::StreamId;
 use coproduction::proposal::{
@@ -93,6 +96,8 @@ pub struct Model {
     pub pilot_review: bool,
     /// The review's reassessment round running now.
     pub reassessing: Option<u32>,
+    /// When the evaluation was agreed, and the numbers of its questions.
+    pub evaluation: Option<(i64, BTreeSet<u32>)>,
 }
 
 pub fn blank(s: &str) -> bool {
@@ -299,6 +304,20 @@ impl Model {
             {
                 m.phase = Some(P::Withdrawn);
             }
+            ProposalCommand::AgreeEvaluation { plan }
+                if [P::Published, P::PilotScheduled, P::Pilot].contains(&phase)
+                    && steward
+                    && self.evaluation.is_none()
+                    && plan_ok(plan) =>
+            {
+                m.evaluation = Some((now, plan.questions.iter().map(|q| q.id.get()).collect()));
+            }
+            ProposalCommand::GatherEvidence { evidence }
+                if [P::Pilot, P::UnderReview].contains(&phase)
+                    && (steward || actor == MEMBER || actor == PROPOSER)
+                    && self.evaluation.as_ref().is_some_and(|(agreed, questions)| {
+                        evidence_ok(evidence, *agreed, now, questions)
+                    }) => {}
             _ => return None,
         }
         Some(m)
@@ -321,6 +340,61 @@ impl Model {
             }
             _ => false,
         }
+    }
+}
+
+/// The plan rules: some questions, at most 50, each numbered once, none blank, at most 20
+/// criteria each, none blank.
+fn plan_ok(plan: &EvaluationPlan) -> bool {
+    let ids: BTreeSet<u32> = plan.questions.iter().map(|q| q.id.get()).collect();
+    !plan.questions.is_empty()
+        && plan.questions.len() <= 50
+        && ids.len() == plan.questions.len()
+        && plan.questions.iter().all(|q| {
+            !blank(&q.asks) && q.criteria.len() <= 20 && q.criteria.iter().all(|c| !blank(c))
+        })
+}
+
+/// The evidence rules: some, for questions of the plan, nothing blank, gathered between the
+/// plan's agreement and now.
+fn evidence_ok(evidence: &[Gathered], agreed: i64, now: i64, questions: &BTreeSet<u32>) -> bool {
+    !evidence.is_empty()
+        && evidence.len() <= 1_000
+        && evidence.iter().all(|g| {
+            let said = match &g.observation {
+                Observation::Figure { of, .. } => of,
+                Observation::Words { said, .. } => said,
+                _ => return false,
+            };
+            let when = minute_of(g.gathered_at);
+            questions.contains(&g.question.get()) && !blank(said) && agreed <= when && when <= now
+        })
+}
+
+pub fn evaluation_plan(questions: &[(u32, &str)]) -> EvaluationPlan {
+    EvaluationPlan {
+        agreed_by: BodyId::new("co_producers").unwrap(),
+        questions: questions
+            .iter()
+            .map(|(n, asks)| Question {
+                id: QuestionId::new(*n),
+                benefit: Benefit::ALL[*n as usize % 3],
+                asks: (*asks).to_owned(),
+                criteria: vec!["Most say so".into()],
+            })
+            .collect(),
+    }
+}
+
+pub fn gathered(question: u32, said: &str, minute: i64) -> Gathered {
+    Gathered {
+        question: QuestionId::new(question),
+        observation: Observation::Words {
+            said: said.to_owned(),
+            from: Some(MemberId::new(MEMBER)),
+        },
+        source: Source::Interview {},
+        gathered_at: at(minute),
     }
 }
 
@@ -434,6 +508,20 @@ pub fn anything(m: &Model) -> BoxedStrategy<ProposalCommand> {
         date().prop_map(|review_date| ProposalCommand::Continue { review_date }),
         text().prop_map(|reason| ProposalCommand::Retire { reason }),
         text().prop_map(|reason| ProposalCommand::Withdraw { reason }),
+        proptest::collection::vec((0..4u32, text()), 0..4).prop_map(|qs| {
+            let qs: Vec<(u32, &str)> = qs.iter().map(|(n, t)| (*n, t.as_str())).collect();
+            ProposalCommand::AgreeEvaluation {
+                plan: evaluation_plan(&qs),
+            }
+        }),
+        proptest::collection::vec((0..4u32, text(), -10..400i64), 0..3).prop_map(move |gs| {
+            ProposalCommand::GatherEvidence {
+                evidence: gs
+                    .iter()
+                    .map(|(q, said, d)| gathered(*q, said, last + d))
+                    .collect(),
+            }
+        }),
     ]
     .boxed()
 }
@@ -445,6 +533,12 @@ pub fn sensible(m: &Model) -> BoxedStrategy<(ProposalCommand, u64)> {
     let next_round = m.rounds.len() as u32 + 1;
     let running = m.running.unwrap_or(next_round);
     let running_reassessment = m.reassessing.unwrap_or(next_round);
+    let agree = ProposalCommand::AgreeEvaluation {
+        plan: evaluation_plan(&[(1, "Do co-producers grow?"), (2, "Do projects gain?")]),
+    };
+    let gather = ProposalCommand::GatherEvidence {
+        evidence: vec![gathered(1, "I chaired a meeting.", last)],
+    };
     match m.phase {
         None => Just((
             ProposalCommand::Create {
@@ -493,11 +587,12 @@ pub fn sensible(m: &Model) -> BoxedStrategy<(ProposalCommand, u64)> {
         }))
         .boxed(),
         Some(P::Published) => prop_oneof![
-            Just(steward(ProposalCommand::StartImplementing {})),
-            (1..200i64).prop_map(move |d| steward(ProposalCommand::StartPilot {
+            1 => Just(steward(agree.clone())),
+            3 => Just(steward(ProposalCommand::StartImplementing {})),
+            2 => (1..200i64).prop_map(move |d| steward(ProposalCommand::StartPilot {
                 ends: at(last + d)
             })),
-            (1..200i64, 1..200i64).prop_map(move |(d, lasts)| steward(
+            2 => (1..200i64, 1..200i64).prop_map(move |(d, lasts)| steward(
                 ProposalCommand::SchedulePilot {
                     starts: at(last + d),
                     lasts: SignedDuration::from_mins(lasts)
@@ -505,9 +600,29 @@ pub fn sensible(m: &Model) -> BoxedStrategy<(ProposalCommand, u64)> {
             )),
         ]
         .boxed(),
-        Some(P::Implementing | P::Pilot) => prop_oneof![
+        Some(P::PilotScheduled) if m.evaluation.is_none() => Just(steward(agree)).boxed(),
+        Some(P::Pilot) if m.evaluation.is_none() => prop_oneof![
+            4 => Just(steward(agree)),
+            2 => Just(steward(ProposalCommand::OpenReview {})),
+            1 => Just((ProposalCommand::ObjectToStanding { reason: "It leaves out carers.".into() }, MEMBER)),
+        ]
+        .boxed(),
+        Some(P::Pilot) => prop_oneof![
+            2 => Just(steward(ProposalCommand::OpenReview {})),
+            3 => Just((gather, MEMBER)),
+            1 => Just((ProposalCommand::ObjectToStanding { reason: "It leaves out carers.".into() }, MEMBER)),
+        ]
+        .boxed(),
+        Some(P::Implementing) => prop_oneof![
             3 => Just(steward(ProposalCommand::OpenReview {})),
             1 => Just((ProposalCommand::ObjectToStanding { reason: "It leaves out carers.".into() }, MEMBER)),
+        ]
+        .boxed(),
+        Some(P::UnderReview) if m.evaluation.is_some() && m.reassessing.is_none() && m.pilot_review => prop_oneof![
+            3 => Just(steward(ProposalCommand::StartDecision {
+                round: round(next_round),
+            })),
+            2 => Just(steward(gather)),
         ]
         .boxed(),
         Some(P::UnderReview) if m.reassessing.is_some() => reassessed(last)

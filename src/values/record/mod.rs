@@ -19,6 +19,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::community::{BodyFigures, BodyId, MemberId};
 use crate::decision::{DecisionKind, Method, Tier};
+use crate::evaluation::Evaluation;
 use crate::values::{RuleId, Subject};
 
 pub use evidence::{Evidence, EvidenceDates};
@@ -324,6 +325,12 @@ pub struct DecisionRecord {
     /// engine saw it when this one opened (filled by the engine; `None` otherwise).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub escalated_from: Option<EscalatedFrom>,
+    /// The benefits and impact evaluation of the pilot this decision reassesses (or of
+    /// the agreement being piloted): the questions agreed and the evidence recorded, as
+    /// the proposal's own events hold them (filled by the proposal and the round held for
+    /// it; evidence a caller supplies cannot set it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub evaluation: Option<Evaluation>,
 }
 
 /// The process a decision takes up after it was escalated to the body now deciding: its
@@ -416,6 +423,7 @@ impl DecisionRecord {
             extensions: Vec::new(),
             lapses: Vec::new(),
             escalated_from: None,
+            evaluation: None,
         }
     }
 
@@ -520,6 +528,9 @@ impl DecisionRecord {
             extensions,
             lapses,
             escalated_from,
+            // What a pilot's evaluation holds is witnessed in the proposal's journal, never
+            // taken from a caller's evidence.
+            evaluation: _,
         } = evidence;
         fill(&mut self.subject, subject);
         fill(&mut self.tier, tier);

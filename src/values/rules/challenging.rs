@@ -1,4 +1,4 @@
-//! The rules of the value **challenging** (C1-C7): dissent is heard, tested and kept; critical
+//! The rules of the value **challenging** (C1-C8): dissent is heard, tested and kept; critical
 //! friends are asked; red lines hold (sociocratic consent, Holacracy's objection tests,
 //! university red-line policies on funding).
 //!
@@ -364,6 +364,52 @@ impl ConcernsShortenReview {
             .with("dates.review_at", review)
             .with("latest review", latest)
         }
+    }
+}
+
+builtin! {
+    /// C8 (warning): a pilot is reassessed on the evidence of its evaluation. Where the
+    /// record carries a benefits and impact evaluation (the one agreed for the pilot a
+    /// round reassesses, see [`evaluation`](crate::evaluation)), every question agreed has
+    /// at least `min_evidence` pieces of evidence, and, where the charter sets
+    /// `words_needed`, people's own words are among the evidence, not figures alone.
+    ReassessedOnEvidence, "C8", challenging, Warning, Every, reads ["evaluation"] {
+        /// The least evidence each question of the evaluation needs.
+        min_evidence: u32 = 1, range 1..=1000 pieces,
+        /// Whether the evidence must include people's own words.
+        words_needed: bool = true, allowed "true or false",
+    }
+}
+
+impl ReassessedOnEvidence {
+    fn evaluate(&self, record: &DecisionRecord, _: &RecordTally) -> RuleOutcome {
+        let Some(evaluation) = &record.evaluation else {
+            return RuleOutcome::not_applicable("no pilot evaluation is part of this decision");
+        };
+        let min = usize::try_from(self.min_evidence).unwrap_or(usize::MAX);
+        let short = evaluation.short_of(min);
+        let pieces = evaluation.evidence.len();
+        if !short.is_empty() {
+            let named: Vec<String> = short.iter().map(ToString::to_string).collect();
+            return RuleOutcome::violated(format!(
+                "{} of {} questions agreed have fewer than {} pieces of evidence: {}",
+                short.len(),
+                evaluation.plan.questions.len(),
+                self.min_evidence,
+                named.join(", ")
+            ))
+            .with("evaluation.evidence", pieces);
+        }
+        let words = evaluation.words();
+        if self.words_needed && words == 0 {
+            return RuleOutcome::violated(
+                "the evaluation holds figures only: nobody's own words are among its evidence",
+            )
+            .with("evaluation.evidence", pieces);
+        }
+        RuleOutcome::satisfied("every question agreed for the pilot has evidence")
+            .with("evaluation.evidence", pieces)
+            .with("people's words", words)
     }
 }
 

@@ -4,9 +4,9 @@
 //! severity (which may depend on the record), whether an override is accepted, and a check
 //! that returns a [`RuleOutcome`] with the evidence it looked at and a plain-language message.
 //!
-//! The 31 built-in rules model the table of the crate's process notes, one file per value:
+//! The 32 built-in rules model the table of the crate's process notes, one file per value:
 //! [`human`] (H1-H6), [`inclusive`] (I1-I9), [`transparent`] (T1-T9) and [`challenging`]
-//! (C1-C7). A charter names them by id and gives their settings; a community's own rules
+//! (C1-C8). A charter names them by id and gives their settings; a community's own rules
 //! implement [`ValueRule`] and are added in code with
 //! [`Charter::with_rule`](super::Charter::with_rule).
 //!

@@ -10,7 +10,7 @@ use crate::values::rules::settings::Builtin;
 use crate::values::rules::transparent::*;
 
 /// Every built-in rule.
-pub(crate) const BUILTINS: [Builtin; 31] = [
+pub(crate) const BUILTINS: [Builtin; 32] = [
     PaymentOffered::BUILTIN,
     ExpensesReimbursed::BUILTIN,
     BenefitsAdviceSignposted::BUILTIN,
@@ -42,6 +42,7 @@ pub(crate) const BUILTINS: [Builtin; 31] = [
     RestrictiveConditionsEscalated::BUILTIN,
     NoValidObjectionOpen::BUILTIN,
     ConcernsShortenReview::BUILTIN,
+    ReassessedOnEvidence::BUILTIN,
 ];
 
 /// The built-in rule with id `id`.
@@ -101,7 +102,7 @@ mod tests {
     fn every_rule_is_listed_once_in_the_order_of_the_table() {
         let ids: Vec<_> = BUILTINS.iter().map(|b| b.id).collect();
         let mut expected = Vec::new();
-        for (letter, count) in [("H", 6), ("I", 9), ("T", 9), ("C", 7)] {
+        for (letter, count) in [("H", 6), ("I", 9), ("T", 9), ("C", 8)] {
             expected.extend((1..=count).map(|n| format!("{letter}{n}")));
         }
         assert_eq!(ids, expected);
