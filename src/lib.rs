@@ -92,6 +92,10 @@
 //! - [`error`]: the crate's one error, [`Error`], whose [`kind`](Error::kind) is the
 //!   module's own error; the engine's refusals of a request and its failures are kinds
 //!   apart.
+//! - [`evaluation`]: a pilot's benefits and impact evaluation: the questions and criteria
+//!   agreed when it starts (for co-producers, projects and the community), the figures and
+//!   people's words gathered during it, each with its provenance, and the evidence its
+//!   reassessment decides on (rule C8).
 //! - [`funding`]: funding and partnership decisions as a typed state machine: a red-line
 //!   screen that declines automatically and publishes why, tiers from amount, risks and
 //!   institutional policy, a due-diligence checklist per tier, consultation along the
@@ -119,8 +123,8 @@
 //!   given/when/then tests.
 //! - [`metrics`]: impact figures from a journal: participation per body and per decision,
 //!   lived-experience share over time, objections integrated, concerns logged, time to
-//!   decision, decisions published with a rationale in time, and feedback carried into
-//!   themes, as JSON or a plain-text table.
+//!   decision, decisions published with a rationale in time, feedback carried into
+//!   themes, and each pilot's evaluation, as JSON or a plain-text table.
 //! - [`process`]: the layer that joins the processes to the engine and the metrics: the
 //!   [`process::Process`] trait (deciding events, the process a record builds on, the
 //!   projection into a record, what the engine witnesses when a process opens) and the one

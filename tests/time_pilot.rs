@@ -1,25 +1,33 @@
 //! A pilot scheduled to start later, through the engine's public API: what is due, the tick
-//! that starts it on its day (and only then), its review counted from its start, and the
-//! reassessment round held for the proposal that decides the review.
+//! that starts it on its day (and only then), its review counted from its start, the
+//! reassessment round held for the proposal that decides the review, and the pilot's
+//! benefits and impact evaluation that round decides on (rule C8), in its records and the
+//! metrics, against evidence from outsiders, out of its time or too long.
 
 mod engine_support;
 
 use coproduction::ProposalProcess;
+use coproduction::community::{MemberId, Share};
 use coproduction::consent::{DeadlineStep, Response, RoundCommand, RoundRoles};
 use coproduction::decision::DecisionKind;
 use coproduction::engine::ProcessError;
 use coproduction::engine::{
     Due, DueItem, ENGINE_ACTOR, Engine, EngineError, EngineEvent, ProcessCommand, Request,
 };
+use coproduction::evaluation::{
+    Benefit, EvaluationPlan, Gathered, Observation, QuestionId, Source,
+};
+use coproduction::journal::Journal;
 use coproduction::journal::{MemoryJournal, StreamId};
 use coproduction::proposal::{
     DecisionResult, ProposalCommand, ProposalError, ProposalEvent, ProposalPhase,
 };
-use coproduction::values::Evidence;
+use coproduction::report::DecisionRecordMarkdown;
+use coproduction::values::{Acknowledgement, Charter, Evidence, Outcome, RuleId, Status};
 use jiff::SignedDuration;
 
-use engine_support::living::{adopt, open_on, proposal, propose};
-use engine_support::{CO_1, CO_2, STAFF_1, STAFF_2, at};
+use engine_support::living::{adopt, open_on, open_with, proposal, propose};
+use engine_support::{ALLY, CO_1, CO_2, STAFF_1, STAFF_2, at};
 
 type TestEngine = Engine<MemoryJournal<EngineEvent>>;
 
@@ -41,7 +49,11 @@ fn scheduled() -> TestEngine {
 
 /// As [`scheduled`], the pilot to start on day `starts` and run for `lasts` days.
 fn scheduled_for(starts: i64, lasts: i64) -> TestEngine {
-    let engine = open_on(MemoryJournal::new());
+    scheduled_under(open_on(MemoryJournal::new()), starts, lasts)
+}
+
+/// As [`scheduled_for`], on `engine`.
+fn scheduled_under(engine: TestEngine, starts: i64, lasts: i64) -> TestEngine {
     propose(&engine, &model(), DecisionKind::WorkingModel, vec![], 0);
     engine.handle(adopt(&model(), 10)).unwrap();
     let steward = |minute, command| proposal(&model(), CO_1, minute, command);
@@ -295,4 +307,297 @@ proptest::proptest! {
         proptest::prop_assert_eq!(review, Some(at((starts + lasts) * DAY)));
         proptest::prop_assert!(engine.tick(at(tick * DAY)).unwrap().taken.is_empty());
     }
+}
+
+// ---------------------------------------------------------------------------------------
+// The pilot's benefits and impact evaluation
+
+/// T2 and C8 (a pilot is reassessed on the evidence of its evaluation).
+fn evaluated_charter() -> Charter {
+    Charter::from_json(
+        r#"{"values": [{"id": "transparent"}, {"id": "challenging"}], "rules": [{"id": "T2"}, {"id": "C8"}]}"#,
+    )
+    .unwrap()
+}
+
+/// A pilot scheduled under [`evaluated_charter`], started by the tick on day 30, and its
+/// evaluation agreed that day through the wire format: two questions, for co-producers
+/// and for projects.
+fn evaluated() -> TestEngine {
+    let engine = scheduled_under(open_with(MemoryJournal::new(), evaluated_charter()), 30, 60);
+    engine.tick(at(30 * DAY)).unwrap();
+    let agree = format!(
+        r#"{{"stream": "pilot-model", "actor": {}, "now": "{}", "command": {{"process": "proposal", "command": {{"type": "agree_evaluation", "plan": {{"agreed_by": "whole_community", "questions": [{{"id": 1, "benefit": "co_producers", "asks": "Do co-producers grow in skills and confidence?", "criteria": ["Most say they learned something they use"]}}, {{"id": 2, "benefit": "projects", "asks": "Do projects gain from a co-producer?", "criteria": []}}]}}}}}}}}"#,
+        CO_1.get(),
+        at(30 * DAY + 10)
+    );
+    engine.handle_json(&agree).unwrap();
+    engine
+}
+
+fn words(question: u64, said: &str, from: Option<MemberId>, day: i64) -> Gathered {
+    Gathered {
+        question: QuestionId::new(question),
+        observation: Observation::Words {
+            said: said.into(),
+            from,
+        },
+        source: Source::Interview {},
+        gathered_at: at(day * DAY),
+    }
+}
+
+fn figure(question: u64, value: u64, of: &str, day: i64) -> Gathered {
+    Gathered {
+        question: QuestionId::new(question),
+        observation: Observation::Figure {
+            value,
+            of: of.into(),
+        },
+        source: Source::Records {},
+        gathered_at: at(day * DAY),
+    }
+}
+
+/// The member the agreement applies to records, on day 40, their own words from day 39.
+fn in_own_words(engine: &TestEngine) {
+    let said = words(1, "I chaired my first project meeting.", Some(ALLY), 39);
+    engine.handle(gather(ALLY, 40 * DAY, vec![said])).unwrap();
+}
+
+fn gather(actor: MemberId, minute: i64, evidence: Vec<Gathered>) -> Request {
+    proposal(
+        &model(),
+        actor,
+        minute,
+        ProposalCommand::GatherEvidence { evidence },
+    )
+}
+
+/// The reassessment round's adoption by its secretary, with its rationale; first, when
+/// `acknowledge` gives a reason, the facilitator's acknowledgement of C8 on the round.
+fn record_reassessment(engine: &TestEngine, acknowledge: Option<&str>) -> Result<(), EngineError> {
+    if let Some(reason) = acknowledge {
+        let evidence = Evidence {
+            acknowledgements: vec![Acknowledgement::new(
+                RuleId::new("C8").unwrap(),
+                CO_1,
+                reason,
+            )],
+            ..Evidence::default()
+        };
+        let acknowledged = Request::new(
+            reassessment(),
+            CO_1,
+            at(90 * DAY + 29),
+            ProcessCommand::Evidence {},
+        )
+        .with_evidence(evidence);
+        engine.handle(acknowledged)?;
+    }
+    let evidence = Evidence {
+        rationale: Some("The pilot's evaluation showed the roles worked.".into()),
+        alternatives: Some(vec!["Pilot for six more months".into()]),
+        ..Evidence::default()
+    };
+    let adopt = Request::new(
+        reassessment(),
+        STAFF_2,
+        at(90 * DAY + 30),
+        ProcessCommand::from(RoundCommand::RecordOutcome {
+            statement: "Continued as the standing working model.".into(),
+            review_date: at(455 * DAY),
+        }),
+    )
+    .with_evidence(evidence);
+    engine.handle(adopt).map(|_| ())
+}
+
+#[test]
+fn a_pilot_is_reassessed_on_its_evaluation_and_every_record_shows_the_evidence() {
+    let engine = evaluated();
+    // The member the agreement applies to, in their own words; the steward, a figure from
+    // the records and words a co-producer gave anonymously.
+    in_own_words(&engine);
+    engine
+        .handle(gather(
+            CO_1,
+            60 * DAY,
+            vec![
+                figure(2, 4, "projects with a co-producer taking a lead", 58),
+                words(2, "Our project was better for it.", None, 59),
+            ],
+        ))
+        .unwrap();
+    reassessing(&engine);
+    record_reassessment(&engine, None).unwrap();
+
+    // The gate judged the round on the proposal's evaluation: C8 satisfied.
+    let report = engine.report(&reassessment(), at(91 * DAY)).unwrap();
+    let c8 = report.finding("C8").unwrap();
+    assert_eq!(c8.status, Status::Satisfied, "{c8:?}");
+    let gates = engine.gates(&reassessment());
+    assert!(
+        gates[0]
+            .rules_checked
+            .iter()
+            .any(|r| *r == RuleId::new("C8").unwrap())
+    );
+
+    // The round's record carries the evaluation, as the proposal's own does.
+    let record = engine.record(&reassessment(), at(91 * DAY)).unwrap();
+    let evaluation = record.evaluation.as_ref().unwrap();
+    assert_eq!(evaluation.evidence.len(), 3);
+    assert_eq!(evaluation.recorded_by, CO_1);
+    assert!(evaluation.evidence[0].in_own_words());
+    assert_eq!(
+        engine
+            .record(&model(), at(91 * DAY))
+            .unwrap()
+            .evaluation
+            .as_ref(),
+        Some(evaluation)
+    );
+    let markdown = DecisionRecordMarkdown::new(&record, &report).to_string();
+    let section = markdown
+        .split("### Evaluation of benefits and impact")
+        .nth(1)
+        .expect("the record has an evaluation section");
+    assert!(section.contains("3 pieces of evidence, 2 of them in people's own words"));
+    assert!(section.contains("q1, for co-producers: Do co-producers grow in skills and confidence? Judged by: Most say they learned something they use."));
+    assert!(section.contains("\"I chaired my first project meeting.\""));
+    assert!(section.contains("4 projects with a co-producer taking a lead; recorded by"));
+    assert!(section.contains("\"Our project was better for it.\" (anonymous)"));
+    assert!(section.contains("No question asks about benefits for the community."));
+
+    // The metrics count it, and what the reassessment decided.
+    let metrics = engine.metrics(None).unwrap();
+    assert_eq!(metrics.evaluations.len(), 1);
+    let e = &metrics.evaluations[0];
+    assert_eq!(e.stream, model());
+    assert_eq!(
+        (e.figures, e.words, e.own_words, e.anonymous_words),
+        (1, 2, 1, 1)
+    );
+    assert!(e.without_evidence.is_empty());
+    assert_eq!(e.reassessed, Some(Outcome::Adopted));
+    assert_eq!(
+        e.benefits
+            .iter()
+            .map(|b| (b.benefit, b.answered))
+            .collect::<Vec<_>>(),
+        [
+            (Benefit::CoProducers, Share::new(1, 1)),
+            (Benefit::Projects, Share::new(1, 1))
+        ]
+    );
+    assert!(
+        metrics
+            .table()
+            .to_string()
+            .contains("questions without evidence")
+    );
+}
+
+#[test]
+fn a_question_left_without_evidence_needs_an_acknowledgement_to_reassess() {
+    let engine = evaluated();
+    in_own_words(&engine);
+    reassessing(&engine);
+    let refused = record_reassessment(&engine, None).unwrap_err();
+    let EngineError::Gate { source, .. } = &refused else {
+        panic!("{refused:?}")
+    };
+    assert!(source.to_string().contains("C8"), "{source}");
+    assert!(source.to_string().contains("q2"), "{source}");
+    // Nothing was written: the round still waits for its outcome.
+    assert_eq!(
+        engine.phase::<ProposalProcess>(&model()),
+        Some(ProposalPhase::UnderReview)
+    );
+    record_reassessment(
+        &engine,
+        Some("The projects' figures come with the annual report; we continue meanwhile."),
+    )
+    .unwrap();
+    let metrics = engine.metrics(None).unwrap();
+    assert_eq!(
+        metrics.evaluations[0].without_evidence,
+        [QuestionId::new(2)]
+    );
+}
+
+#[test]
+fn evidence_is_refused_from_outsiders_out_of_its_time_or_for_questions_not_asked() {
+    let engine = evaluated();
+    let before = engine.journal().read_all().unwrap().len();
+    let refused = |request: Request| {
+        let error = engine.handle(request).unwrap_err();
+        assert!(error.is_refusal(), "{error:?}");
+        error
+    };
+    // A member with no part in the agreement.
+    assert!(matches!(
+        refused(gather(
+            CO_2,
+            40 * DAY,
+            vec![words(1, "Fine.", Some(CO_2), 39)]
+        )),
+        EngineError::Refused {
+            source: ProcessError::Proposal(ProposalError::WrongRole { .. }),
+            ..
+        }
+    ));
+    // Backdated before the questions were agreed, dated in the future, for a question the
+    // plan does not ask, and nothing at all.
+    for evidence in [
+        vec![figure(1, 3, "sessions", 29)],
+        vec![figure(1, 3, "sessions", 41)],
+        vec![figure(7, 3, "sessions", 39)],
+        vec![],
+    ] {
+        assert!(matches!(
+            refused(gather(ALLY, 40 * DAY, evidence)),
+            EngineError::Refused {
+                source: ProcessError::Proposal(ProposalError::Evaluation { .. }),
+                ..
+            }
+        ));
+    }
+    // A second plan for the same pilot.
+    let plan: EvaluationPlan = serde_json::from_str(
+        r#"{"agreed_by": "whole_community", "questions": [{"id": 1, "benefit": "community", "asks": "Does the community grow?"}]}"#,
+    )
+    .unwrap();
+    assert!(matches!(
+        refused(proposal(
+            &model(),
+            CO_1,
+            40 * DAY,
+            ProposalCommand::AgreeEvaluation { plan }
+        )),
+        EngineError::Refused {
+            source: ProcessError::Proposal(ProposalError::EvaluationAgreedAlready { .. }),
+            ..
+        }
+    ));
+    // Words past the limit on free text, and a field the wire format does not know.
+    let long = words(
+        1,
+        &"a".repeat(coproduction::limits::NOTE_CHARS + 1),
+        None,
+        39,
+    );
+    assert!(matches!(
+        refused(gather(ALLY, 40 * DAY, vec![long])),
+        EngineError::Input(_)
+    ));
+    let unknown = format!(
+        r#"{{"stream": "pilot-model", "actor": {}, "now": "{}", "command": {{"process": "proposal", "command": {{"type": "gather_evidence", "evidence": [{{"question": 1, "observation": {{"type": "figure", "value": 3, "of": "sessions", "weight": 2}}, "source": {{"type": "records"}}, "gathered_at": "{}"}}]}}}}}}"#,
+        ALLY.get(),
+        at(40 * DAY),
+        at(39 * DAY)
+    );
+    assert!(engine.handle_json(&unknown).is_err());
+    assert_eq!(engine.journal().read_all().unwrap().len(), before);
 }

@@ -6,9 +6,9 @@ use coproduction::decision::{DecisionKind, Method, Tier};
 use coproduction::values::*;
 use proptest::prelude::*;
 
-const IDS: [&str; 31] = [
+const IDS: [&str; 32] = [
     "H1", "H2", "H3", "H4", "H5", "H6", "I1", "I2", "I3", "I4", "I5", "I6", "I7", "I8", "I9", "T1",
-    "T2", "T3", "T4", "T5", "T6", "T7", "T8", "T9", "C1", "C2", "C3", "C4", "C5", "C6", "C7",
+    "T2", "T3", "T4", "T5", "T6", "T7", "T8", "T9", "C1", "C2", "C3", "C4", "C5", "C6", "C7", "C8",
 ];
 
 fn kind() -> impl Strategy<Value = DecisionKind> {
@@ -293,7 +293,7 @@ fn custom_rules_join_the_report_and_are_refused_when_clashing() {
     assert_eq!(report.verdict("human"), Some(Verdict::Breached));
     assert_eq!(
         charter.to_spec().rules.len(),
-        31,
+        32,
         "custom rules are not serialised"
     );
 

@@ -32,6 +32,7 @@ macro_rules! numeric_id {
         }
     };
 }
+pub(crate) use numeric_id;
 
 numeric_id!(
     /// A co-creation session's id: a number the embedding app assigns.

@@ -64,7 +64,7 @@
 //! ```
 
 mod error;
-mod ids;
+pub(crate) mod ids;
 mod model;
 mod outcome;
 mod provenance;

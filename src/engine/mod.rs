@@ -989,7 +989,7 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
         let shared = self.shared(id).ok()??;
         let cited = {
             let stream = shared.lock().ok()?;
-            stream.process().cites().filter(|c| c != id)
+            stream.builds_on().filter(|c| c != id)
         };
         let Some(cited) = cited.and_then(|c| Some((c.clone(), self.shared(&c).ok()??))) else {
             let stream = shared.lock().ok()?;
@@ -1003,7 +1003,7 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
             let other = cited.1.lock().ok()?;
             (shared.lock().ok()?, other)
         };
-        let other = (stream.process().cites().as_ref() == Some(&cited.0)).then_some(&*other);
+        let other = (stream.builds_on().as_ref() == Some(&cited.0)).then_some(&*other);
         Some(f(&stream, other))
     }
 

@@ -119,30 +119,12 @@ impl fmt::Display for Benefit {
     }
 }
 
-/// A question's number within its plan, from 1. JSON: a number; shown as `Q1`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default,
-)]
-#[serde(transparent)]
-pub struct QuestionId(u32);
-
-impl QuestionId {
-    /// The question numbered `n`.
-    pub const fn new(n: u32) -> Self {
-        Self(n)
-    }
-
-    /// Its number.
-    pub const fn get(self) -> u32 {
-        self.0
-    }
-}
-
-impl fmt::Display for QuestionId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Q{}", self.0)
-    }
-}
+crate::cocreation::ids::numeric_id!(
+    /// A question's number within its evaluation plan. Shown as `q1`; serialised as the
+    /// bare number.
+    QuestionId,
+    "q"
+);
 
 /// One question of the evaluation: whom the benefit is for, what it asks, and the criteria
 /// the answer is judged by.

@@ -4,7 +4,7 @@ fn at(t: &str) -> Timestamp {
     t.parse().unwrap()
 }
 
-fn question(n: u32, benefit: Benefit) -> Question {
+fn question(n: u64, benefit: Benefit) -> Question {
     Question {
         id: QuestionId::new(n),
         benefit,
@@ -23,7 +23,7 @@ fn plan() -> EvaluationPlan {
     }
 }
 
-fn words(q: u32, from: Option<u64>, when: &str) -> Gathered {
+fn words(q: u64, from: Option<u64>, when: &str) -> Gathered {
     Gathered {
         question: QuestionId::new(q),
         observation: Observation::Words {
@@ -35,7 +35,7 @@ fn words(q: u32, from: Option<u64>, when: &str) -> Gathered {
     }
 }
 
-fn figure(q: u32, when: &str) -> Gathered {
+fn figure(q: u64, when: &str) -> Gathered {
     Gathered {
         question: QuestionId::new(q),
         observation: Observation::Figure {
@@ -91,7 +91,7 @@ fn a_plan_needs_questions_each_numbered_once_and_none_blank() {
 #[test]
 fn a_plan_has_limits_on_its_lists() {
     let mut many = plan();
-    many.questions = (1..=MAX_QUESTIONS as u32 + 1)
+    many.questions = (1..=MAX_QUESTIONS as u64 + 1)
         .map(|n| question(n, Benefit::Community))
         .collect();
     assert!(matches!(
@@ -205,5 +205,5 @@ fn the_wire_form_refuses_unknown_fields_and_reads_each_source() {
         }
     );
     assert_eq!(Benefit::CoProducers.label(), "co_producers");
-    assert_eq!(QuestionId::new(2).to_string(), "Q2");
+    assert_eq!(QuestionId::new(2).to_string(), "q2");
 }

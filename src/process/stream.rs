@@ -86,6 +86,13 @@ impl Stream {
         self.route().and_then(Route::summary)
     }
 
+    /// The stream whose record this one's builds on: the process it
+    /// [cites](crate::process::Process::cites), or, when it cites none, the process it
+    /// decides for (a reassessment round builds on its proposal's evaluation).
+    pub fn builds_on(&self) -> Option<StreamId> {
+        self.process.cites().or_else(|| self.decides_for.clone())
+    }
+
     /// The process this one decides for, which records what it reaches.
     pub fn decides_for(&self) -> Option<&StreamId> {
         self.decides_for.as_ref()
@@ -351,12 +358,6 @@ pub(crate) fn cited_record<'a>(
     community: &Community,
     now: Timestamp,
 ) -> Option<DecisionRecord> {
-    // A process that cites none builds on the one it decides for (a reassessment round on
-    // its proposal's evaluation).
-    let cited = stream
-        .process
-        .cites()
-        .or_else(|| stream.decides_for.clone())
-        .filter(|c| c != id)?;
+    let cited = stream.builds_on().filter(|c| c != id)?;
     find(&cited)?.record(community, now, None)
 }

@@ -36,6 +36,13 @@
 //! - **A pilot may start later.** The steward schedules it (`schedule_pilot`: its start and
 //!   how long it runs); the engine's [`tick`](crate::engine::Engine::tick) starts it on the
 //!   day, and its review falls due counted from that start, not from the decision.
+//! - **A pilot is evaluated.** The steward records the benefits and impact evaluation agreed
+//!   for it (`agree_evaluation`, once, published, scheduled or piloted); the steward, the
+//!   proposers and the members it applies to record the figures and people's words gathered
+//!   during the pilot and its review (`gather_evidence`), each with its source and date. A
+//!   reassessment round held for the proposal decides on that evidence: its record carries
+//!   the [`Evaluation`](crate::evaluation::Evaluation), and rule C8 asks that every question
+//!   has some.
 //! - **Reviews come on time or on objection**: a review opens on or after its review date
 //!   (for a pilot, the day it ends), or earlier when a member objects with a reason.
 //! - **A review is reassessed together.** Under review, the steward starts a reassessment

@@ -645,15 +645,27 @@ impl DecisionRecordMarkdown<'_> {
         } else {
             self.deliberated(&mut items);
         }
-        items.push(
-            format!(
-                "Why: {}",
-                r.rationale
-                    .as_deref()
-                    .map_or_else(|| "not recorded.".to_owned(), one_line)
-            )
-            .into(),
-        );
+        let mut why = Item::from(format!(
+            "Why: {}",
+            r.rationale
+                .as_deref()
+                .map_or_else(|| "not recorded.".to_owned(), one_line)
+        ));
+        if let Some(e) = &r.evaluation {
+            let without = e.without_evidence().len();
+            why.notes.push(format!(
+                "On the pilot's evaluation: {} questions, {} pieces of evidence ({} in people's own words){}.",
+                e.plan.questions.len(),
+                e.evidence.len(),
+                e.words(),
+                if without == 0 {
+                    String::new()
+                } else {
+                    format!("; {without} questions without evidence")
+                }
+            ));
+        }
+        items.push(why);
         items.push(format!("What conditions apply: {}", conditions(r)).into());
         items.push(
             match r.dates.review_at {

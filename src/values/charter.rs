@@ -83,7 +83,7 @@ impl CoreValue {
 /// let entry = RuleSpec::new(RuleId::new("T1")?).with("publish_days", serde_json::json!(14));
 /// spec.rules.retain(|r| r.id.as_str() != "H2" && r.id.as_str() != "T1");
 /// spec.rules.push(entry);
-/// assert_eq!(Charter::from_spec(spec)?.rule_ids().count(), 30);
+/// assert_eq!(Charter::from_spec(spec)?.rule_ids().count(), 31);
 /// # Ok::<(), coproduction::Error>(())
 /// ```
 #[derive(Debug, Clone, Eq)]

@@ -25,10 +25,15 @@ pub fn light_charter() -> Charter {
 }
 
 pub fn open_on<J: Journal<Event = EngineEvent>>(journal: J) -> Engine<J> {
+    open_with(journal, light_charter())
+}
+
+/// As [`open_on`], under `charter`.
+pub fn open_with<J: Journal<Event = EngineEvent>>(journal: J, charter: Charter) -> Engine<J> {
     let community = community();
     Engine::builder(community.clone())
         .governance(governance(&community))
-        .charter(light_charter())
+        .charter(charter)
         .founded_at(at(-100_000))
         .open(journal)
         .unwrap()

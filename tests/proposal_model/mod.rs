@@ -97,7 +97,7 @@ pub struct Model {
     /// The review's reassessment round running now.
     pub reassessing: Option<u32>,
     /// When the evaluation was agreed, and the numbers of its questions.
-    pub evaluation: Option<(i64, BTreeSet<u32>)>,
+    pub evaluation: Option<(i64, BTreeSet<u64>)>,
 }
 
 pub fn blank(s: &str) -> bool {
@@ -346,7 +346,7 @@ impl Model {
 /// The plan rules: some questions, at most 50, each numbered once, none blank, at most 20
 /// criteria each, none blank.
 fn plan_ok(plan: &EvaluationPlan) -> bool {
-    let ids: BTreeSet<u32> = plan.questions.iter().map(|q| q.id.get()).collect();
+    let ids: BTreeSet<u64> = plan.questions.iter().map(|q| q.id.get()).collect();
     !plan.questions.is_empty()
         && plan.questions.len() <= 50
         && ids.len() == plan.questions.len()
@@ -357,7 +357,7 @@ fn plan_ok(plan: &EvaluationPlan) -> bool {
 
 /// The evidence rules: some, for questions of the plan, nothing blank, gathered between the
 /// plan's agreement and now.
-fn evidence_ok(evidence: &[Gathered], agreed: i64, now: i64, questions: &BTreeSet<u32>) -> bool {
+fn evidence_ok(evidence: &[Gathered], agreed: i64, now: i64, questions: &BTreeSet<u64>) -> bool {
     !evidence.is_empty()
         && evidence.len() <= 1_000
         && evidence.iter().all(|g| {
@@ -371,7 +371,7 @@ fn evidence_ok(evidence: &[Gathered], agreed: i64, now: i64, questions: &BTreeSe
         })
 }
 
-pub fn evaluation_plan(questions: &[(u32, &str)]) -> EvaluationPlan {
+pub fn evaluation_plan(questions: &[(u64, &str)]) -> EvaluationPlan {
     EvaluationPlan {
         agreed_by: BodyId::new("co_producers").unwrap(),
         questions: questions
@@ -386,7 +386,7 @@ pub fn evaluation_plan(questions: &[(u32, &str)]) -> EvaluationPlan {
     }
 }
 
-pub fn gathered(question: u32, said: &str, minute: i64) -> Gathered {
+pub fn gathered(question: u64, said: &str, minute: i64) -> Gathered {
     Gathered {
         question: QuestionId::new(question),
         observation: Observation::Words {
@@ -508,13 +508,13 @@ pub fn anything(m: &Model) -> BoxedStrategy<ProposalCommand> {
         date().prop_map(|review_date| ProposalCommand::Continue { review_date }),
         text().prop_map(|reason| ProposalCommand::Retire { reason }),
         text().prop_map(|reason| ProposalCommand::Withdraw { reason }),
-        proptest::collection::vec((0..4u32, text()), 0..4).prop_map(|qs| {
-            let qs: Vec<(u32, &str)> = qs.iter().map(|(n, t)| (*n, t.as_str())).collect();
+        proptest::collection::vec((0..4u64, text()), 0..4).prop_map(|qs| {
+            let qs: Vec<(u64, &str)> = qs.iter().map(|(n, t)| (*n, t.as_str())).collect();
             ProposalCommand::AgreeEvaluation {
                 plan: evaluation_plan(&qs),
             }
         }),
-        proptest::collection::vec((0..4u32, text(), -10..400i64), 0..3).prop_map(move |gs| {
+        proptest::collection::vec((0..4u64, text(), -10..400i64), 0..3).prop_map(move |gs| {
             ProposalCommand::GatherEvidence {
                 evidence: gs
                     .iter()
@@ -602,15 +602,15 @@ pub fn sensible(m: &Model) -> BoxedStrategy<(ProposalCommand, u64)> {
         .boxed(),
         Some(P::PilotScheduled) if m.evaluation.is_none() => Just(steward(agree)).boxed(),
         Some(P::Pilot) if m.evaluation.is_none() => prop_oneof![
-            4 => Just(steward(agree)),
-            2 => Just(steward(ProposalCommand::OpenReview {})),
-            1 => Just((ProposalCommand::ObjectToStanding { reason: "It leaves out carers.".into() }, MEMBER)),
+            2 => Just(steward(agree)),
+            3 => Just(steward(ProposalCommand::OpenReview {})),
+            2 => Just((ProposalCommand::ObjectToStanding { reason: "It leaves out carers.".into() }, MEMBER)),
         ]
         .boxed(),
         Some(P::Pilot) => prop_oneof![
-            2 => Just(steward(ProposalCommand::OpenReview {})),
-            3 => Just((gather, MEMBER)),
-            1 => Just((ProposalCommand::ObjectToStanding { reason: "It leaves out carers.".into() }, MEMBER)),
+            3 => Just(steward(ProposalCommand::OpenReview {})),
+            2 => Just((gather, MEMBER)),
+            2 => Just((ProposalCommand::ObjectToStanding { reason: "It leaves out carers.".into() }, MEMBER)),
         ]
         .boxed(),
         Some(P::Implementing) => prop_oneof![
@@ -619,10 +619,17 @@ pub fn sensible(m: &Model) -> BoxedStrategy<(ProposalCommand, u64)> {
         ]
         .boxed(),
         Some(P::UnderReview) if m.evaluation.is_some() && m.reassessing.is_none() && m.pilot_review => prop_oneof![
-            3 => Just(steward(ProposalCommand::StartDecision {
+            2 => Just(steward(ProposalCommand::StartDecision {
                 round: round(next_round),
             })),
             2 => Just(steward(gather)),
+            1 => Just((
+                ProposalCommand::Amend {
+                    text: "Amended after the pilot's evaluation.".into(),
+                    answers: vec![],
+                },
+                PROPOSER
+            )),
         ]
         .boxed(),
         Some(P::UnderReview) if m.reassessing.is_some() => reassessed(last)

@@ -373,7 +373,7 @@ builtin! {
     /// round reassesses, see [`evaluation`](crate::evaluation)), every question agreed has
     /// at least `min_evidence` pieces of evidence, and, where the charter sets
     /// `words_needed`, people's own words are among the evidence, not figures alone.
-    ReassessedOnEvidence, "C8", challenging, Warning, Every, reads ["evaluation"] {
+    ReassessedOnEvidence, "C8", challenging, Warning, Reached, reads ["evaluation"] {
         /// The least evidence each question of the evaluation needs.
         min_evidence: u32 = 1, range 1..=1000 pieces,
         /// Whether the evidence must include people's own words.
