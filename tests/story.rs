@@ -143,13 +143,6 @@ fn the_community_s_own_story_on_its_own_timeline() {
             d.decided_at,
         )
     };
-    let decided = |round: &str, proposal: Option<&str>, proposed: &str, decided: &str| {
-        assert_eq!(
-            dated(round),
-            (proposal.map(str::to_owned), at(proposed), Some(at(decided))),
-            "{round}"
-        );
-    };
     let published_at = |s: &str, t: &str| {
         engine
             .record(&stream(s), at(t))
@@ -181,12 +174,88 @@ fn the_community_s_own_story_on_its_own_timeline() {
         (story::PARTNERSHIP_ROUND, "consented"),
         (story::NAMING, "adopted"),
         (story::STAFF_DECISION, "adopted"),
+        (story::WORKSHOPS_TWICE, "adopted"),
         (story::WORKING_MODEL, "implementing"),
         (story::WORKING_MODEL_REASSESSMENT, "adopted"),
         (story::WORKING_MODEL_ROUND, "adopted"),
     ];
     expected.sort_unstable();
     assert_eq!(phases, expected);
+
+    // Each decision with a round, when what it decides for was proposed and when it was
+    // decided: the story's own dates.
+    for (round, decides_for, proposed, decided) in [
+        (
+            story::ALLIES,
+            Some(story::ALLIES_PROPOSAL),
+            "2021-04-20T09:00:00Z",
+            "2021-06-01T12:10:00Z",
+        ),
+        (
+            story::HOW_WE_DECIDE,
+            Some(story::HOW_WE_DECIDE_PROPOSAL),
+            "2021-09-06T09:00:00Z",
+            "2021-09-27T19:00:00Z",
+        ),
+        (
+            story::STAFF_DECISION,
+            None,
+            "2021-10-04T09:00:00Z",
+            "2021-10-15T10:10:00Z",
+        ),
+        (
+            story::FUNDING_ROUND,
+            Some(story::FUNDING),
+            "2021-11-08T09:00:00Z",
+            "2021-11-17T19:05:00Z",
+        ),
+        (
+            story::PARTNERSHIP_ROUND,
+            Some(story::PARTNERSHIP),
+            "2022-01-17T09:00:00Z",
+            "2022-01-26T19:05:00Z",
+        ),
+        (
+            story::WORKSHOPS_TWICE,
+            None,
+            "2022-05-16T09:00:00Z",
+            "2022-05-27T10:10:00Z",
+        ),
+        (
+            story::NAMING,
+            None,
+            "2022-07-11T10:00:00Z",
+            "2022-07-19T11:10:00Z",
+        ),
+        (
+            story::FIRST_WAVE,
+            Some(story::FIRST_WAVE_PROPOSAL),
+            "2022-09-15T09:00:00Z",
+            "2022-10-14T19:00:00Z",
+        ),
+        (
+            story::WORKING_MODEL_ROUND,
+            Some(story::WORKING_MODEL),
+            "2022-08-28T09:00:00Z",
+            "2023-02-06T19:00:00Z",
+        ),
+        (
+            story::WORKING_MODEL_REASSESSMENT,
+            None,
+            "2023-09-04T10:00:00Z",
+            "2023-09-13T18:50:00Z",
+        ),
+    ] {
+        assert_eq!(
+            dated(round),
+            (
+                decides_for.map(str::to_owned),
+                at(proposed),
+                Some(at(decided))
+            ),
+            "{round}"
+        );
+    }
 
     // 2. The open co-creation session at the end of March 2021: live, written and
     // asynchronous, with the access needs asked for met; its feedback in four themes, and
@@ -219,12 +288,6 @@ fn the_community_s_own_story_on_its_own_timeline() {
     // flagged by I9 on the decision that relies on its advice (acknowledged, so inclusion is
     // at risk), and rebalanced: four members of the community with lived experience join
     // it in the batch that adopts the decision, seven of twelve.
-    decided(
-        story::ALLIES,
-        Some(story::ALLIES_PROPOSAL),
-        "2021-04-20T09:00:00Z",
-        "2021-06-01T12:10:00Z",
-    );
     assert_eq!(status(&s.allies, "I9"), Status::Violated);
     assert!(s.allies.finding("I9").unwrap().acknowledged.is_some());
     assert_eq!(s.allies.verdict("inclusive"), Some(Verdict::AtRisk));
@@ -244,12 +307,6 @@ fn the_community_s_own_story_on_its_own_timeline() {
 
     // 4. September 2021: who decides what, changed by the whole community's consent, the
     // member who asked for captions and papers in advance seated with both met.
-    decided(
-        story::HOW_WE_DECIDE,
-        Some(story::HOW_WE_DECIDE_PROPOSAL),
-        "2021-09-06T09:00:00Z",
-        "2021-09-27T19:00:00Z",
-    );
     assert_eq!(status(&s.how_we_decide, "I4"), Status::Satisfied);
     // The rebalanced group advises it: I9 holds.
     assert_eq!(status(&s.how_we_decide, "I9"), Status::Satisfied);
@@ -277,6 +334,26 @@ fn the_community_s_own_story_on_its_own_timeline() {
             .is_some_and(|r| r.starts_with("Guided by our values. Inclusive:"))
     );
     assert_eq!(status(&s.staff, "T8"), Status::Satisfied);
+    // And in May 2022, the same way, the decision to hold each workshop twice, taken and
+    // published before the first of them.
+    let twice = engine
+        .record(&stream(story::WORKSHOPS_TWICE), at("2022-05-30T10:00:00Z"))
+        .unwrap();
+    assert_eq!(
+        twice.route_taken.as_ref().map(|r| r.method),
+        Some(Method::Delegated)
+    );
+    assert!(
+        twice
+            .publication
+            .is_some_and(|p| p.published_at < model.session(story::WORKSHOPS[0]).unwrap().date)
+    );
+    assert!(
+        twice
+            .rationale
+            .is_some_and(|r| r.starts_with("Guided by our values."))
+    );
+    assert_eq!(status(&s.workshops_twice, "T8"), Status::Satisfied);
     assert_eq!(status(&s.staff, "T2"), Status::Satisfied);
     assert!(read("staff-decision-record.md").contains(&format!(
         "### Rationale\n\n{}\n",
@@ -292,12 +369,6 @@ fn the_community_s_own_story_on_its_own_timeline() {
     }
     // The foundation's grant: identified on 8 November, decided by the circle on 17
     // November, accepted with the community's condition, in monitoring.
-    decided(
-        story::FUNDING_ROUND,
-        Some(story::FUNDING),
-        "2021-11-08T09:00:00Z",
-        "2021-11-17T19:05:00Z",
-    );
     let funding = read("funding-record.md");
     for line in [
         "- Staff member 2: stepped out; declared an interest (Worked for the foundation's parent company until 2019)\n",
@@ -317,12 +388,6 @@ fn the_community_s_own_story_on_its_own_timeline() {
     // The partnership, end to end: identified on 17 January 2022, its condition on
     // co-producers' voice forcing tier 2, consulted along the route, declined by the
     // circle's consent on 26 January, published on 31 January.
-    decided(
-        story::PARTNERSHIP_ROUND,
-        Some(story::PARTNERSHIP),
-        "2022-01-17T09:00:00Z",
-        "2022-01-26T19:05:00Z",
-    );
     let partnership = engine
         .record(&stream(story::PARTNERSHIP), at("2022-01-31T10:00:00Z"))
         .unwrap();
@@ -386,12 +451,6 @@ fn the_community_s_own_story_on_its_own_timeline() {
 
     // 8. July 2022: the name. While the objection to "partner" was open, T3 flagged it and
     // the gate would refuse; once integrated, adopted on 19 July.
-    decided(
-        story::NAMING,
-        None,
-        "2022-07-11T10:00:00Z",
-        "2022-07-19T11:10:00Z",
-    );
     assert_eq!(status(&s.naming_open_objection, "T3"), Status::Violated);
     assert!(s.naming_open_objection.gate().is_err());
     assert_eq!(status(&s.naming, "T3"), Status::Satisfied);
@@ -433,12 +492,6 @@ fn the_community_s_own_story_on_its_own_timeline() {
     // from 22 September to 6 October, three ways to apply, the criteria published in the
     // mid-September update, a panel with lived experience), decided by the decision circle
     // on 14 October on the new route, welcomed from 17 October.
-    decided(
-        story::FIRST_WAVE,
-        Some(story::FIRST_WAVE_PROPOSAL),
-        "2022-09-15T09:00:00Z",
-        "2022-10-14T19:00:00Z",
-    );
     assert_eq!(status(&s.first_wave, "I6"), Status::Satisfied);
     let recruitment = engine
         .record(&stream(story::FIRST_WAVE), at("2022-10-21T10:00:00Z"))
@@ -468,12 +521,6 @@ fn the_community_s_own_story_on_its_own_timeline() {
 
     // 11. February 2023: the working model agreed for the pilot by the team with its new
     // members, the easy-read papers one of them asked for met before the session.
-    decided(
-        story::WORKING_MODEL_ROUND,
-        Some(story::WORKING_MODEL),
-        "2022-08-28T09:00:00Z",
-        "2023-02-06T19:00:00Z",
-    );
     assert_eq!(status(&s.working_model, "I4"), Status::Satisfied);
     assert!(
         read("working-model-record.md")
@@ -503,10 +550,6 @@ fn the_community_s_own_story_on_its_own_timeline() {
             overdue: true,
         }
     );
-    assert_eq!(
-        dated(story::WORKING_MODEL_REASSESSMENT).2,
-        Some(at("2023-09-13T18:50:00Z"))
-    );
     let model_proposal = match engine.state(&stream(story::WORKING_MODEL)) {
         Some(ProcessState::Proposal(p)) => p.proposal().unwrap().clone(),
         other => panic!("the working model's proposal: {other:?}"),
@@ -532,6 +575,7 @@ fn the_community_s_own_story_on_its_own_timeline() {
         &s.allies,
         &s.how_we_decide,
         &s.staff,
+        &s.workshops_twice,
         &s.funding,
         &s.partnership,
         &s.naming,
@@ -547,6 +591,7 @@ fn the_community_s_own_story_on_its_own_timeline() {
     for report in [
         &s.how_we_decide,
         &s.staff,
+        &s.workshops_twice,
         &s.funding,
         &s.partnership,
         &s.naming,
@@ -557,13 +602,13 @@ fn the_community_s_own_story_on_its_own_timeline() {
         assert_eq!(report.verdict("inclusive"), Some(Verdict::Upheld));
     }
 
-    // 14. The metrics: nine decisions with a round, who took part (all 25 members of the
+    // 14. The metrics: ten decisions with a round, who took part (all 25 members of the
     // whole community in its governance round), the objection integrated, every one
     // published in time, two items no theme carries.
-    assert_eq!(m.totals.decisions, 9);
+    assert_eq!(m.totals.decisions, 10);
     assert_eq!(
         (m.totals.participation.part, m.totals.participation.whole),
-        (66, 78)
+        (66, 82)
     );
     assert_eq!(
         (
@@ -575,17 +620,17 @@ fn the_community_s_own_story_on_its_own_timeline() {
     assert_eq!(m.totals.objections.raised, 1);
     assert_eq!(m.totals.objections.integrated, 1);
     assert_eq!(m.totals.concerns, 0);
-    assert_eq!(m.totals.outcomes.get("adopted"), Some(&7));
+    assert_eq!(m.totals.outcomes.get("adopted"), Some(&8));
     assert_eq!(m.totals.outcomes.get("monitoring"), Some(&1));
     assert_eq!(m.totals.outcomes.get("declined"), Some(&1));
     assert_eq!(
         (m.publication.in_time.part, m.publication.in_time.whole),
-        (9, 9)
+        (10, 10)
     );
     let feedback = m.feedback.as_ref().unwrap();
     assert_eq!((feedback.carried.part, feedback.carried.whole), (20, 22));
     assert_eq!(m.bodies.len(), 4);
-    assert_eq!(m.lived_experience_by_month.len(), 9);
+    assert_eq!(m.lived_experience_by_month.len(), 10);
 
     // 15. The files it names exist, each with a line on what it shows; the journal
     // rebuilds every process.

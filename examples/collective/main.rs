@@ -58,6 +58,11 @@ fn main() -> Result<(), coproduction::Error> {
             &story.partnership,
         ),
         (
+            story::WORKSHOPS_TWICE,
+            "Each workshop held twice",
+            &story.workshops_twice,
+        ),
+        (
             story::NAMING,
             "Co-producers: the name agreed",
             &story.naming,

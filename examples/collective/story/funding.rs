@@ -106,6 +106,9 @@ fn run_offer(
             route.decider,
             route.procedure
         );
+        for condition in &scene.offer.conditions {
+            println!("  Its condition: {}", condition.text);
+        }
     }
     step(
         1,
@@ -344,6 +347,12 @@ fn run_offer(
         circle.len(),
         &scene.on(14, "09:00")[..10],
     );
+    if let Some(why) = engine
+        .record(&stream, at(&scene.on(14, "10:00")))
+        .and_then(|r| r.rationale)
+    {
+        println!("  Why, as published: {why}");
+    }
     let report = engine
         .report(&stream, at(&scene.on(14, "10:00")))
         .expect("the offer's stream");

@@ -17,8 +17,9 @@
 //! 6. November 2021 to January 2022: the funding process used: a red-line offer declined at
 //!    screening; a foundation's grant accepted with the community's condition; a
 //!    partnership declined, end to end, in the open.
-//! 7. June 2022: the associate-roles workshops (two, each held twice) and the thoughts of
-//!    people who could not come; themes, nothing lost.
+//! 7. June 2022: the associate-roles workshops (two, each held twice, which the staff team
+//!    decided by delegation in May) and the thoughts of people who could not come; themes,
+//!    nothing lost.
 //! 8. July 2022: what to call the new role: "partner" objected to, "co-producers" agreed,
 //!    no titles and no hierarchy.
 //! 9. 28 August 2022: the draft working model open for comment, and amended in answer.
@@ -79,6 +80,8 @@ pub const HOW_WE_DECIDE_PROPOSAL: &str = "how-we-decide-proposal";
 pub const HOW_WE_DECIDE: &str = "how-we-decide";
 /// The staff team's delegated decision on how co-creation sessions are run.
 pub const STAFF_DECISION: &str = "staff-sessions-decision";
+/// The staff team's delegated decision to hold each associate-roles workshop twice.
+pub const WORKSHOPS_TWICE: &str = "staff-workshops-twice";
 /// The red-line offer.
 pub const TOBACCO: &str = "offer-tobacco";
 /// The foundation's offer (a funding decision).
@@ -113,6 +116,8 @@ pub struct Story {
     pub how_we_decide: ValueReport,
     /// The staff team's delegated decision (October 2021).
     pub staff: ValueReport,
+    /// The staff team's delegated decision to hold each workshop twice (May 2022).
+    pub workshops_twice: ValueReport,
     /// The red-line offer, declined at screening (November 2021).
     pub red_line: ValueReport,
     /// The foundation's offer, accepted with the community's condition (November 2021).
@@ -381,7 +386,7 @@ pub fn run(out: &Path) -> Result<Story, coproduction::Error> {
     )?;
 
     heading("5. October 2021: a trusted staff decision, its basis published");
-    let staff = staff::trusted_decision(&engine)?;
+    let staff = staff::sessions_decision(&engine)?;
 
     heading("6. November 2021 to January 2022: the funding process, used");
     let red_line = funding::red_line_offer(&engine)?;
@@ -392,8 +397,13 @@ pub fn run(out: &Path) -> Result<Story, coproduction::Error> {
 
     heading("7. June 2022: the associate-roles workshops");
     println!(
-        "Two workshops, each held a second time because so many wanted to come (about fifty\n\
-         people came, most to both), and a board for those who could not:\n"
+        "So many signed up for the two workshops that the staff team, trusted with such\n\
+         decisions, holds each a second time:\n"
+    );
+    let workshops_twice = staff::workshops_twice(&engine)?;
+    println!(
+        "\nAbout fifty people came, most to both workshops; a board took the thoughts of those\n\
+         who could not:\n"
     );
     for session in WORKSHOPS.into_iter().chain([NOT_IN_THE_ROOM]) {
         describe_session(&model, session)?;
@@ -587,6 +597,7 @@ pub fn run(out: &Path) -> Result<Story, coproduction::Error> {
         allies,
         how_we_decide,
         staff,
+        workshops_twice,
         red_line,
         funding,
         partnership,
