@@ -21,15 +21,6 @@ fn main() -> Result<(), coproduction::Error> {
     let story = story::run(&out)?;
 
     println!("\n== The story in one view ==\n");
-    // Each decision's date is the one its record holds.
-    let decided = |stream: &str| {
-        stream
-            .parse()
-            .ok()
-            .and_then(|s| story.engine.record(&s, story::at("2024-01-01T00:00:00Z")))
-            .and_then(|r| r.dates.decided_at)
-            .map_or_else(String::new, |t| t.to_string()[..10].to_owned())
-    };
     for (stream, what, report) in [
         (story::ALLIES, "The Allies Group rebalanced", &story.allies),
         (
@@ -85,7 +76,7 @@ fn main() -> Result<(), coproduction::Error> {
     ] {
         println!(
             "  {:<10}  {what:<34} {}",
-            decided(stream),
+            story::decided_on(&story.engine, stream),
             story::verdicts(report)
         );
     }

@@ -134,9 +134,10 @@ pub(super) fn how_we_decide(
         );
     }
     println!(
-        "  The whole community consented on 27 September; the new map and the funding policy,\n  \
-         journalled in the same batch as the adoption, took effect on 1 October: governance\n  \
-         map {} -> {}.",
+        "  The whole community consented on {}; the new map and the funding policy, journalled\n  \
+         in the same batch as the adoption, took effect on {}: governance map\n  {} -> {}.",
+        super::decided_on(engine, HOW_WE_DECIDE),
+        &NEW_MAP_FROM[..10],
         governance_hash(founding.map()),
         governance_hash(in_force.map())
     );
@@ -270,8 +271,9 @@ pub(super) fn first_wave(
         community_at("2022-10-17T09:00:00Z"),
     );
     println!(
-        "  Adopted on 14 October; from 17 October the associate-roles team has {} members ({} \
-         before), {} with lived experience. Later waves are to follow.",
+        "  Adopted on {}; from 17 October the associate-roles team has {} members ({} before), \
+         {} with lived experience. Later waves are to follow.",
+        super::decided_on(engine, FIRST_WAVE),
         now.figures(&team)?.size,
         then.figures(&team)?.size,
         now.figures(&team)?.lived_experience,

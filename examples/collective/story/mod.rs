@@ -240,6 +240,16 @@ pub(crate) fn name(engine: &StoryEngine, member: MemberId) -> String {
         .map_or_else(|| member.to_string(), Member::shown_as)
 }
 
+/// The day the decision on `stream` was decided, as its record holds it.
+pub(crate) fn decided_on(engine: &StoryEngine, stream: &str) -> String {
+    stream
+        .parse()
+        .ok()
+        .and_then(|s| engine.record(&s, at("2100-01-01T00:00:00Z")))
+        .and_then(|r| r.dates.decided_at)
+        .map_or_else(|| "not yet".to_owned(), |t| t.to_string()[..10].to_owned())
+}
+
 /// Runs the story, writing the journal and the files into `out` (created if missing; a
 /// journal left by an earlier run is replaced).
 pub fn run(out: &Path) -> Result<Story, coproduction::Error> {
