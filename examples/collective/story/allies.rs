@@ -19,8 +19,8 @@ use super::StoryEngine;
 use super::cocreation::ALLIES_PROPOSAL_ID;
 use super::deciding::{Outcome, record_and_publish};
 use super::{
-    ALLIES, ALLIES_PROPOSAL, at, finding_line, part_request, proposal_request, round_evidence,
-    round_request, show,
+    ALLIES, ALLIES_PROPOSAL, at, part_request, proposal_request, round_evidence, round_request,
+    show,
 };
 use coproduction::cocreation::{ItemId, ThemeId};
 
@@ -255,8 +255,13 @@ pub(super) fn rebalance(
     let report = engine
         .report(&stream, at("2021-06-08T10:00:00Z"))
         .expect("the stream has a round");
-    if let Some(i9) = report.finding("I9") {
-        println!("  Flagged: {}", finding_line(i9));
+    if let Some(ack) = report.finding("I9").and_then(|f| f.acknowledged.as_ref()) {
+        println!(
+            "  The value-check flags the group's make-up on this very decision, which relies on\n  \
+             its advice (rule I9); {} acknowledges it: {}",
+            super::name(engine, ack.by),
+            ack.reason
+        );
     }
     show(&report);
     let after = engine.community().figures(&allies)?;

@@ -14,7 +14,7 @@ use coproduction::values::{AdviceBasis, ValueReport};
 
 use super::StoryEngine;
 use super::deciding::{Outcome, meet_access, record_and_publish};
-use super::working_model::{Beside, PILOT_STARTS};
+use super::working_model::{Beside, PILOT_STARTS, PILOT_WEEKS};
 use super::{
     WORKING_MODEL, WORKING_MODEL_REASSESSMENT, at, proposal_request, round_evidence, round_request,
     show,
@@ -82,7 +82,10 @@ pub(super) fn review(engine: &StoryEngine) -> Result<DueItem, coproduction::Erro
     let stream = StreamId::new(WORKING_MODEL)?;
     let due = due_on_model(engine, "2023-09-04T09:00:00Z")?;
     if let DueItem::ReviewDue { review_date, .. } = &due {
-        println!("  Due: the pilot's review, from {review_date}, six months from its start.");
+        println!(
+            "  2023-09-04: due, the pilot's review, from {review_date}, {PILOT_WEEKS} weeks from \
+             its start."
+        );
     }
     let steward = MemberId::new(13);
     engine.handle(proposal_request(
