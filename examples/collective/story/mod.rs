@@ -471,6 +471,8 @@ pub fn run(out: &Path) -> Result<Story, coproduction::Error> {
 
     heading("12. From 1 March 2023: the pilot, its review and its reassessment");
     let started = pilot::start(&engine)?;
+    // The pilot runs from here to its review: what it is evaluated on, and the evidence
+    // gathered while it runs, belong between these two steps.
     let pilot_review = pilot::review(&engine)?;
     let reassessment = pilot::reassess(&engine)?;
 
