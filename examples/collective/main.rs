@@ -1,50 +1,111 @@
-//! A year in the life of a co-production community, told through the crate: two funding
-//! offers, the Allies Group's make-up flagged and rebalanced by an inclusive recruitment, the
-//! associate-roles working model adopted as a pilot for the spring, and a governance decision
-//! that gives recruitment to the decision circle, after which the first co-producers are
-//! appointed on the new route; then the pilot starts, falls due for review and is
-//! reassessed. Every decision runs on the engine with a journal file. Each record names the
-//! governance map its decision was routed by. The story itself is in `story/`;
-//! `tests/story.rs` runs it again and checks its outcomes.
+//! The community's own story, on its own timeline, told through the crate: how it decides
+//! (March to October 2021: an open co-creation session, the Allies Group rebalanced, who
+//! decides what changed by the whole community, a trusted staff decision with its basis
+//! published), its funding process used (a grant accepted with its condition, a
+//! partnership declined), and the associate-roles work (the June 2022 workshops, the
+//! naming debate, the draft open for comment, the first wave of co-producers in the autumn,
+//! the pilot from March 2023 and its reassessment). Every decision runs on the engine with
+//! a journal file. The story itself is in `story/`; `tests/story.rs` runs it again and
+//! checks its outcomes and dates.
 //!
-//! Run it with `cargo run --example collective`; it names the folder it writes to.
+//! Run it with `cargo run --example collective -- <out-dir>`; without a folder it writes to
+//! `coproduction-collective` in the system's temporary folder, and names it.
 
 mod story;
 
 fn main() -> Result<(), coproduction::Error> {
-    let out = std::env::temp_dir().join("coproduction-collective");
+    let out = std::env::args_os().nth(1).map_or_else(
+        || std::env::temp_dir().join("coproduction-collective"),
+        std::path::PathBuf::from,
+    );
     let story = story::run(&out)?;
 
-    println!("\n== The year in one view ==\n");
-    for (what, report) in [
-        ("The foundation's offer, accepted", &story.foundation),
-        ("The red-line offer, declined", &story.red_line),
-        ("The recruitment, adopted", &story.recruitment),
-        ("The first wave of allies, appointed", &story.wave),
-        ("The working model, objection open", &story.open_objection),
-        ("The working model, adopted", &story.working_model),
-        ("Recruitment to the circle, adopted", &story.governance),
-        ("The first co-producers, appointed", &story.appointment),
-        ("The working model's pilot, continued", &story.reassessment),
+    println!("\n== The story in one view ==\n");
+    for (stream, what, report) in [
+        (story::ALLIES, "The Allies Group rebalanced", &story.allies),
+        (
+            story::HOW_WE_DECIDE,
+            "Who decides what, changed",
+            &story.how_we_decide,
+        ),
+        (
+            story::STAFF_DECISION,
+            "A trusted staff decision",
+            &story.staff,
+        ),
+        (
+            story::TOBACCO,
+            "A red-line offer, declined",
+            &story.red_line,
+        ),
+        (
+            story::FUNDING,
+            "The foundation's grant, accepted",
+            &story.funding,
+        ),
+        (
+            story::PARTNERSHIP,
+            "A partnership, declined",
+            &story.partnership,
+        ),
+        (
+            story::WORKSHOPS_TWICE,
+            "Each workshop held twice",
+            &story.workshops_twice,
+        ),
+        (
+            story::NAMING,
+            "Co-producers: the name agreed",
+            &story.naming,
+        ),
+        (
+            story::FIRST_WAVE,
+            "The first wave, appointed",
+            &story.first_wave,
+        ),
+        (
+            story::WORKING_MODEL_ROUND,
+            "The working model, for a pilot",
+            &story.working_model,
+        ),
+        (
+            story::WORKING_MODEL_REASSESSMENT,
+            "The pilot reassessed",
+            &story.reassessment,
+        ),
     ] {
-        println!("  {what:<36} {}", story::verdicts(report));
+        println!(
+            "  {:<10}  {what:<34} {}",
+            story::decided_on(&story.engine, stream),
+            story::verdicts(report)
+        );
     }
     println!(
-        "\nThe pilot: due to start ({}), started by the engine's tick ({} event), its review \
-         due ({}) six months from its start.",
+        "  While the objection to \"partner\" was open, the same round read: {}",
+        story::verdicts(&story.naming_open_objection)
+    );
+    println!(
+        "\nThe pilot: due to start ({}), started by the engine's tick on {} ({} event), its \
+         review due ({}).",
         story.pilot_starting.label(),
+        &story::PILOT_STARTS[..10],
         story.pilot_started.events.len(),
         story.pilot_review.label(),
     );
     println!(
-        "\n{} processes on the engine, {} decisions with a round; {} piece(s) of feedback no theme carried.",
+        "\n{} processes on the engine, {} decisions with a round; {} piece(s) of feedback no \
+         theme carried, each kept and listed.",
         story.engine.streams().len(),
         story.metrics.totals.decisions,
         story.cocreation.uncarried().len()
     );
-    println!("Open {} to read them:", out.display());
-    for file in &story.files {
-        println!("  {}", file.display());
+    println!("\nOpen {} to read what the story wrote:", out.display());
+    for (file, shows) in &story.files {
+        let name = file
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        println!("  {name:<42} {shows}");
     }
     Ok(())
 }
