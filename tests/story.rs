@@ -15,6 +15,7 @@ use coproduction::community::{BodyId, MemberId};
 use coproduction::consent::DeadlineStep;
 use coproduction::decision::{DecisionKind, Method};
 use coproduction::engine::{DueItem, ENGINE_ACTOR, Engine, EngineEvent, ProcessState};
+use coproduction::evaluation::Benefit;
 use coproduction::funding::{FundingEvent, FundingPhase};
 use coproduction::governance::{GovernanceMap, Procedure, RouteFacts};
 use coproduction::journal::{
@@ -565,6 +566,57 @@ fn the_community_s_own_story_on_its_own_timeline() {
         Some(at("2024-09-13T00:00:00Z"))
     );
     assert_eq!(status(&s.reassessment, "I4"), Status::Satisfied);
+
+    // The pilot's evaluation: agreed the day it started, one question for each benefit the
+    // working model promises; every piece of evidence gathered while it ran, before its
+    // review opened; each question answered, people's own words among the answers; the
+    // reassessment decided on it (C8), and the metrics count it.
+    let evaluation = model_proposal.evaluation().unwrap();
+    assert_eq!(&s.evaluation, evaluation);
+    assert_eq!(evaluation.agreed_at, at("2023-03-01T10:00:00Z"));
+    assert_eq!(
+        evaluation
+            .plan
+            .questions
+            .iter()
+            .map(|q| q.benefit)
+            .collect::<Vec<_>>(),
+        Benefit::ALL
+    );
+    assert_eq!((evaluation.evidence.len(), evaluation.words()), (7, 4));
+    assert!(evaluation.without_evidence().is_empty());
+    for piece in &evaluation.evidence {
+        assert!(piece.gathered.gathered_at >= at(story::PILOT_STARTS));
+        assert!(piece.at < at("2023-09-04T09:30:00Z"), "{piece:?}");
+    }
+    // A co-producer's own words, witnessed; the others recorded by the steward, attested.
+    assert_eq!(
+        evaluation
+            .evidence
+            .iter()
+            .filter(|r| r.in_own_words())
+            .count(),
+        1
+    );
+    assert_eq!(status(&s.reassessment, "C8"), Status::Satisfied);
+    let evaluated = s
+        .metrics
+        .evaluations
+        .iter()
+        .find(|e| e.stream == stream(story::WORKING_MODEL))
+        .unwrap();
+    assert_eq!(
+        evaluated.reassessed,
+        Some(coproduction::values::Outcome::Adopted)
+    );
+    assert_eq!((evaluated.figures, evaluated.words), (3, 4));
+    let reassessment_record = read("working-model-reassessment-record.md");
+    assert!(reassessment_record.contains(
+        "### Evaluation of benefits and impact\n\nQuestions agreed by Associate roles co-production team on 2023-03-01"
+    ));
+    assert!(reassessment_record.contains(
+        "On the pilot's evaluation: 3 questions, 7 pieces of evidence (4 in people's own words)."
+    ));
     assert!(read("working-model-reassessment-record.md").contains(
         "What was decided: Continued as the standing working model, reviewed in a year; a second wave of co-producers to be recruited.\n"
     ));

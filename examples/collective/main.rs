@@ -4,7 +4,7 @@
 //! published), its funding process used (a grant accepted with its condition, a
 //! partnership declined), and the associate-roles work (the June 2022 workshops, the
 //! naming debate, the draft open for comment, the first wave of co-producers in the autumn,
-//! the pilot from March 2023 and its reassessment). Every decision runs on the engine with
+//! the pilot from March 2023, its evaluation of benefits and impact and its reassessment). Every decision runs on the engine with
 //! a journal file. The story itself is in `story/`; `tests/story.rs` runs it again and
 //! checks its outcomes and dates.
 //!
@@ -91,6 +91,14 @@ fn main() -> Result<(), coproduction::Error> {
         &story::PILOT_STARTS[..10],
         story.pilot_started.events.len(),
         story.pilot_review.label(),
+    );
+    println!(
+        "Its evaluation: {} questions agreed, {} pieces of evidence ({} in people's own words), \
+         {} question(s) without evidence; the reassessment decided on it.",
+        story.evaluation.plan.questions.len(),
+        story.evaluation.evidence.len(),
+        story.evaluation.words(),
+        story.evaluation.without_evidence().len()
     );
     println!(
         "\n{} processes on the engine, {} decisions with a round; {} piece(s) of feedback no \

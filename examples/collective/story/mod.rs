@@ -26,8 +26,10 @@
 //! 10. Autumn 2022: the inclusive recruitment of the first wave of co-producers, on the new
 //!     route, on the community's timeline.
 //! 11. February 2023: the working model agreed for a pilot.
-//! 12. From 1 March 2023: the pilot started by the engine's tick, its review due six months
-//!     on, and its reassessment.
+//! 12. From 1 March 2023: the pilot started by the engine's tick; its benefits and impact
+//!     evaluation agreed that day (for co-producers, projects and the community) and the
+//!     figures and people's words gathered while it runs, each with its provenance; its
+//!     review due six months on, and its reassessment, decided on that evidence (rule C8).
 //! 13. "You said, we did"; metrics from the journal; the records (Markdown and HTML pages),
 //!     the diagrams (DOT) and the metrics (JSON), written to the output folder.
 //!
@@ -136,6 +138,9 @@ pub struct Story {
     pub pilot_starting: DueItem,
     /// The step the engine's tick took on the pilot's first day.
     pub pilot_started: StepTaken,
+    /// The pilot's benefits and impact evaluation as the pilot ended (March to August
+    /// 2023): the questions agreed and the evidence gathered.
+    pub evaluation: coproduction::evaluation::Evaluation,
     /// What was due when the review opened: the pilot's review.
     pub pilot_review: DueItem,
     /// The round that reassessed the pilot, adopted: the model continues (September 2023).
@@ -220,7 +225,7 @@ pub const RECORDS: [(&str, &str, &str, &str, &str); 10] = [
         "Continue the working model after its pilot",
         "working-model-reassessment-record",
         "2023-09-14T10:00:00Z",
-        "the pilot's reassessment, a round held for the proposal, advised by the Allies Group",
+        "the pilot's reassessment, a round held for the proposal, advised by the Allies Group, decided on the evaluation of benefits and impact it shows",
     ),
 ];
 
@@ -469,10 +474,9 @@ pub fn run(out: &Path) -> Result<Story, coproduction::Error> {
         ],
     )?;
 
-    heading("12. From 1 March 2023: the pilot, its review and its reassessment");
+    heading("12. From 1 March 2023: the pilot, its evaluation, its review and its reassessment");
     let started = pilot::start(&engine)?;
-    // The pilot runs from here to its review: what it is evaluated on, and the evidence
-    // gathered while it runs, belong between these two steps.
+    let evaluation = pilot::evaluate(&engine)?;
     let pilot_review = pilot::review(&engine)?;
     let reassessment = pilot::reassess(&engine)?;
 
@@ -583,7 +587,7 @@ pub fn run(out: &Path) -> Result<Story, coproduction::Error> {
         (
             "metrics.json".to_owned(),
             serde_json::to_string_pretty(&metrics)?,
-            "the metrics above as JSON: who took part, lived experience, objections, time to decide, feedback carried".to_owned(),
+            "the metrics above as JSON: who took part, lived experience, objections, time to decide, feedback carried, the pilot's evaluation".to_owned(),
         ),
     ]);
     let mut files = vec![(
@@ -619,6 +623,7 @@ pub fn run(out: &Path) -> Result<Story, coproduction::Error> {
         working_model,
         pilot_starting: started.starting,
         pilot_started: started.started,
+        evaluation,
         pilot_review,
         reassessment,
         cocreation: model,

@@ -1,13 +1,18 @@
 //! The working model's pilot, from March 2023: the engine's tick starts it on its day
-//! ([`start`]); its review falls due six months from that start and is opened ([`review`]);
-//! the associate-roles team reassesses it in a round held for the proposal, which the Allies
-//! Group advises ([`reassess`]). Each is its own step, so what happens during the pilot (its
-//! evaluation) has its place between the start and the review.
+//! ([`start`]); the benefits and impact evaluation agreed that day, and the figures and
+//! people's words gathered while it runs ([`evaluate`]); its review falls due six months
+//! from that start and is opened ([`review`]); the associate-roles team reassesses it, on
+//! that evidence, in a round held for the proposal, which the Allies Group advises
+//! ([`reassess`]).
 
+use coproduction::community::BodyId;
 use coproduction::community::MemberId;
 use coproduction::consent::{RoundCommand, RoundRoles};
 use coproduction::decision::DecisionKind;
 use coproduction::engine::{DueItem, ProcessState, StepTaken};
+use coproduction::evaluation::{
+    Benefit, Evaluation, EvaluationPlan, Gathered, Observation, Question, QuestionId, Source,
+};
 use coproduction::journal::StreamId;
 use coproduction::proposal::ProposalCommand;
 use coproduction::values::{AdviceBasis, ValueReport};
@@ -74,6 +79,196 @@ pub(super) fn start(engine: &StoryEngine) -> Result<Started, coproduction::Error
         phase_of(engine, &stream)
     );
     Ok(Started { starting, started })
+}
+
+/// The questions the associate-roles team and the first wave agreed as the pilot started,
+/// one for each benefit the working model promises: for co-producers, for projects, for
+/// the community.
+fn plan() -> Result<EvaluationPlan, coproduction::Error> {
+    let question = |n, benefit, asks: &str, criteria: &[&str]| Question {
+        id: QuestionId::new(n),
+        benefit,
+        asks: asks.into(),
+        criteria: criteria.iter().map(|c| (*c).to_owned()).collect(),
+    };
+    Ok(EvaluationPlan {
+        agreed_by: BodyId::new("associate_roles_team")?,
+        questions: vec![
+            question(
+                1,
+                Benefit::CoProducers,
+                "Do co-producers grow in skills, confidence and income through the roles?",
+                &[
+                    "Most co-producers say they use something they learned",
+                    "Preparation time is paid within 30 days",
+                ],
+            ),
+            question(
+                2,
+                Benefit::Projects,
+                "Do projects gain from a co-producer taking responsibility for part of them?",
+                &["Project leads can say what changed because of the co-producer"],
+            ),
+            question(
+                3,
+                Benefit::Community,
+                "Do more members of the community take part in its work?",
+                &["More members take part than before the pilot"],
+            ),
+        ],
+    })
+}
+
+/// One piece of evidence for question `n`.
+fn gathered(n: u64, observation: Observation, source: Source, when: &str) -> Gathered {
+    Gathered {
+        question: QuestionId::new(n),
+        observation,
+        source,
+        gathered_at: at(when),
+    }
+}
+
+fn words(said: &str, from: Option<u64>) -> Observation {
+    Observation::Words {
+        said: said.into(),
+        from: from.map(MemberId::new),
+    }
+}
+
+fn figure(value: u64, of: &str) -> Observation {
+    Observation::Figure {
+        value,
+        of: of.into(),
+    }
+}
+
+/// March to August 2023: the evaluation agreed as the pilot starts, then the evidence
+/// gathered while it runs, each piece with where it came from and who recorded it: a
+/// co-producer's own words, words a new co-producer and a project lead gave in
+/// interviews, words given anonymously in the mid-pilot survey, and figures from the
+/// community's records. Returns the evaluation as the proposal holds it.
+pub(super) fn evaluate(engine: &StoryEngine) -> Result<Evaluation, coproduction::Error> {
+    let stream = StreamId::new(WORKING_MODEL)?;
+    let steward = MemberId::new(13);
+    let record = |who: MemberId, when: &str, command: ProposalCommand| {
+        engine.handle(proposal_request(&stream, who, when, command))
+    };
+    record(
+        steward,
+        "2023-03-01T10:00:00Z",
+        ProposalCommand::AgreeEvaluation { plan: plan()? },
+    )?;
+    println!(
+        "  2023-03-01: the evaluation agreed by the associate-roles team with the first wave:"
+    );
+    for q in &plan()?.questions {
+        println!("    {} {}: {}", q.id, q.benefit.words(), q.asks);
+    }
+    // A co-producer in the pilot, in their own words.
+    record(
+        MemberId::new(14),
+        "2023-04-28T17:00:00Z",
+        ProposalCommand::GatherEvidence {
+            evidence: vec![gathered(
+                1,
+                words(
+                    "Leading the recruitment panel's questions showed me I can do this work.",
+                    Some(14),
+                ),
+                Source::Interview {},
+                "2023-04-28T16:00:00Z",
+            )],
+        },
+    )?;
+    // The steward: interviews with a new co-producer and a project lead, the mid-pilot
+    // survey (anonymous), and the community's records.
+    record(
+        steward,
+        "2023-07-14T12:00:00Z",
+        ProposalCommand::GatherEvidence {
+            evidence: vec![
+                gathered(
+                    1,
+                    words(
+                        "Being paid for preparation time means I can say yes to the work.",
+                        Some(29),
+                    ),
+                    Source::Interview {},
+                    "2023-06-20T11:00:00Z",
+                ),
+                gathered(
+                    1,
+                    figure(
+                        5,
+                        "co-producers paid for preparation time within 30 days, of 5",
+                    ),
+                    Source::Records {},
+                    "2023-06-30T17:00:00Z",
+                ),
+                gathered(
+                    2,
+                    figure(
+                        6,
+                        "projects with a co-producer responsible for part of them",
+                    ),
+                    Source::Records {},
+                    "2023-06-30T17:00:00Z",
+                ),
+                gathered(
+                    2,
+                    words(
+                        "Our co-producer rewrote the participant letters; twice as many replied.",
+                        Some(3),
+                    ),
+                    Source::Interview {},
+                    "2023-07-04T10:00:00Z",
+                ),
+                gathered(
+                    3,
+                    words(
+                        "I came to my first workshop because a co-producer asked me.",
+                        None,
+                    ),
+                    Source::Survey {},
+                    "2023-07-10T09:00:00Z",
+                ),
+            ],
+        },
+    )?;
+    record(
+        steward,
+        "2023-08-29T12:00:00Z",
+        ProposalCommand::GatherEvidence {
+            evidence: vec![gathered(
+                3,
+                figure(
+                    9,
+                    "members who took part in a co-produced project for the first time",
+                ),
+                Source::Records {},
+                "2023-08-29T09:00:00Z",
+            )],
+        },
+    )?;
+    let evaluation = match engine.state(&stream) {
+        Some(ProcessState::Proposal(state)) => state
+            .proposal()
+            .and_then(|p| p.evaluation())
+            .cloned()
+            .expect("the evaluation was agreed"),
+        _ => unreachable!("the working model is a proposal"),
+    };
+    for f in evaluation.figures() {
+        println!(
+            "  By 2023-08-29, {} {}: {} figures, {} in people's own words.",
+            f.question,
+            f.benefit.words(),
+            f.figures,
+            f.words
+        );
+    }
+    Ok(evaluation)
 }
 
 /// September 2023: the pilot's review falls due six months from its start; the steward
@@ -219,6 +414,13 @@ pub(super) fn reassess(engine: &StoryEngine) -> Result<ValueReport, coproduction
         .report(&round_stream, at("2023-09-14T10:00:00Z"))
         .expect("the reassessment round");
     show(&report);
+    if let Some(c8) = report.finding("C8") {
+        println!(
+            "  The round decided on the pilot's evaluation: C8 {}: {}",
+            c8.status.label(),
+            c8.message
+        );
+    }
     println!(
         "  2023-09-13: the team consents to continue the model: the proposal is {}, to be \
          reviewed in a year.",
