@@ -242,8 +242,8 @@ fn the_community_s_own_story_on_its_own_timeline() {
         ),
         (
             story::WORKING_MODEL_REASSESSMENT,
-            None,
-            "2023-09-04T10:00:00Z",
+            Some(story::WORKING_MODEL),
+            "2023-09-04T09:30:00Z",
             "2023-09-13T18:50:00Z",
         ),
     ] {
@@ -655,19 +655,30 @@ fn the_community_s_own_story_on_its_own_timeline() {
     }
 
     // 14. The metrics: ten decisions with a round, who took part (all 25 members of the
-    // whole community in its governance round), the objection integrated, every one
-    // published in time, two items no theme carries.
+    // whole community in its governance round; the one accountable decider of each advice
+    // process and delegated decision), the objection integrated, every one published in
+    // time, two items no theme carries.
     assert_eq!(m.totals.decisions, 10);
     assert_eq!(
         (m.totals.participation.part, m.totals.participation.whole),
-        (66, 82)
+        (66, 66)
     );
     assert_eq!(
         (
             m.totals.lived_experience.part,
             m.totals.lived_experience.whole
         ),
-        (48, 66)
+        (49, 66)
+    );
+    // A delegated decision has one participant, the accountable decider, as its record says.
+    let staff = m
+        .decisions
+        .iter()
+        .find(|d| d.stream == stream(story::STAFF_DECISION))
+        .unwrap();
+    assert_eq!(
+        (staff.method, staff.eligible, staff.responded),
+        (Method::Delegated, 1, 1)
     );
     assert_eq!(m.totals.objections.raised, 1);
     assert_eq!(m.totals.objections.integrated, 1);

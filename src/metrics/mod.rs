@@ -26,7 +26,10 @@
 //!   opened) who responded at least once, in any objection round, in person or through a
 //!   named supporter, out of all eligible members. A round's state keeps only the responses
 //!   of its current objection round, so who responded, and through whom, is read from the
-//!   journal's `responded` events. Shares are exact ([`Share`]).
+//!   journal's `responded` events. Shares are exact ([`Share`]). A decision taken by one
+//!   accountable decider (advice process, delegated decision) has one participant, the
+//!   decider, who took part once they decided, as its record says; the people heard are
+//!   advisers, not members who failed to respond.
 //! - **Lived-experience share** is the responders who bring lived experience (as the
 //!   snapshot says), out of all responders.
 //! - **Objections** are counted by where each stands in the round's state: integrated
@@ -502,6 +505,17 @@ fn origins(streams: &Streams) -> Origins<'_> {
                 };
                 origins.insert(round.round.as_str(), origin);
             }
+            // A review's reassessment rounds, proposed when the review opened.
+            for review in proposal.reviews() {
+                for round in &review.reassessments {
+                    let origin = Origin {
+                        stream,
+                        proposed_at: review.opened_at,
+                        funding: None,
+                    };
+                    origins.insert(round.round.as_str(), origin);
+                }
+            }
         }
         if let Some(funding) = funding_of(s)
             && let Some(round) = funding.consent_round()
@@ -694,6 +708,7 @@ impl Metrics {
                         responders,
                         origin,
                         published(judged),
+                        community,
                     ));
                 }
                 let funding = funding_of(stream)?;
@@ -832,6 +847,7 @@ fn decision(
     responders: Option<&Responders>,
     origin: Option<Origin<'_>>,
     published: Published,
+    community: &Community,
 ) -> DecisionMetrics {
     let config = round.config();
     let lived: BTreeSet<MemberId> = config
@@ -841,7 +857,7 @@ fn decision(
         .map(|m| m.member)
         .collect();
     // Only eligible members can respond; the count still checks it against the snapshot.
-    let responded: BTreeSet<MemberId> = responders
+    let mut responded: BTreeSet<MemberId> = responders
         .map(|r| {
             r.responded
                 .iter()
@@ -851,7 +867,25 @@ fn decision(
         })
         .unwrap_or_default();
     let by_proxy = responders.map_or(0, |r| r.by_proxy.intersection(&responded).count());
-    let lived_responders = responded.iter().filter(|m| lived.contains(m)).count();
+    let mut lived_responders = responded.iter().filter(|m| lived.contains(m)).count();
+    let mut eligible = config.eligible.len();
+    // One accountable decider (advice process, delegated decision): the decider is the one
+    // who takes part, as the decision's record says; those heard are advisers, not members
+    // who failed to respond.
+    if matches!(config.method, Method::AdviceProcess | Method::Delegated) {
+        let decider = config.roles.proposer;
+        eligible = 1;
+        responded = round
+            .decision()
+            .map(|_| BTreeSet::from([decider]))
+            .unwrap_or_default();
+        lived_responders = usize::from(
+            !responded.is_empty()
+                && community
+                    .member(decider)
+                    .is_some_and(|m| m.lived_experience),
+        );
+    }
 
     let mut objections = ObjectionCounts::default();
     for o in round.objections() {
@@ -877,10 +911,10 @@ fn decision(
         kind: stream.kind().clone(),
         deciding_body: config.deciding_body.clone(),
         method: config.method,
-        eligible: config.eligible.len(),
+        eligible,
         responded: responded.len(),
         by_proxy,
-        participation: Share::new(responded.len(), config.eligible.len()),
+        participation: Share::new(responded.len(), eligible),
         lived_experience: Share::new(lived_responders, responded.len()),
         objections,
         concerns: round.concerns().len(),

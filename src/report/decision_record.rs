@@ -837,6 +837,9 @@ fn conditions(r: &DecisionRecord) -> String {
     let Some(funder) = &r.funder else {
         return "none recorded.".to_owned();
     };
+    if r.outcome == Some(Outcome::Declined) {
+        return "none: the offer was declined, and its conditions with it.".to_owned();
+    }
     let standing: Vec<String> = funder
         .standing()
         .map(|c| one_line(&c.text).trim_end_matches('.').to_owned())
