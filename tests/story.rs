@@ -174,6 +174,8 @@ fn the_community_s_own_story_on_its_own_timeline() {
         (story::PARTNERSHIP, "declined"),
         (story::PARTNERSHIP_ROUND, "consented"),
         (story::NAMING, "adopted"),
+        (story::SECOND_WAVE, "adopted"),
+        (story::SECOND_WAVE_PROPOSAL, "published"),
         (story::STAFF_DECISION, "adopted"),
         (story::WORKSHOPS_TWICE, "adopted"),
         (story::WORKING_MODEL, "implementing"),
@@ -245,6 +247,12 @@ fn the_community_s_own_story_on_its_own_timeline() {
             Some(story::WORKING_MODEL),
             "2023-09-04T09:30:00Z",
             "2023-09-13T18:50:00Z",
+        ),
+        (
+            story::SECOND_WAVE,
+            Some(story::SECOND_WAVE_PROPOSAL),
+            "2023-09-18T09:00:00Z",
+            "2023-10-20T19:00:00Z",
         ),
     ] {
         assert_eq!(
@@ -654,21 +662,55 @@ fn the_community_s_own_story_on_its_own_timeline() {
         assert_eq!(report.verdict("inclusive"), Some(Verdict::Upheld));
     }
 
-    // 14. The metrics: ten decisions with a round, who took part (all 25 members of the
+    // 13. The second wave, as the reassessment asked: an open advert decided on the route
+    // in force; two members of the community take the role, keeping their names, and a
+    // newcomer joins; recruitment in two waves, each with its date and the team's make-up.
+    assert_eq!(status(&s.second_wave, "I6"), Status::Satisfied);
+    let later = engine.community_at(at("2023-10-30T09:00:00Z")).unwrap();
+    for id in [16, 18] {
+        let member = later.member(MemberId::new(id)).unwrap();
+        assert!(
+            member.roles.contains(&coproduction::Role::CoProducer),
+            "{id}"
+        );
+        assert!(member.name.starts_with("Community member"), "{id}");
+    }
+    let waves: Vec<(String, usize, usize, usize)> = s
+        .waves
+        .iter()
+        .filter(|w| w.body.as_str() == "associate_roles_team")
+        .map(|w| {
+            (
+                w.at.to_string(),
+                w.appointed.len(),
+                w.before.as_ref().map_or(0, |r| r.size),
+                w.after.as_ref().map_or(0, |r| r.size),
+            )
+        })
+        .collect();
+    assert_eq!(
+        waves,
+        [
+            ("2022-10-17T09:00:00Z".to_owned(), 3, 3, 6),
+            ("2023-10-30T09:00:00Z".to_owned(), 3, 6, 9)
+        ]
+    );
+
+    // 15. The metrics: eleven decisions with a round, who took part (all 25 members of the
     // whole community in its governance round; the one accountable decider of each advice
     // process and delegated decision), the objection integrated, every one published in
     // time, two items no theme carries.
-    assert_eq!(m.totals.decisions, 10);
+    assert_eq!(m.totals.decisions, 11);
     assert_eq!(
         (m.totals.participation.part, m.totals.participation.whole),
-        (66, 66)
+        (74, 74)
     );
     assert_eq!(
         (
             m.totals.lived_experience.part,
             m.totals.lived_experience.whole
         ),
-        (49, 66)
+        (55, 74)
     );
     // A delegated decision has one participant, the accountable decider, as its record says.
     let staff = m
@@ -683,19 +725,19 @@ fn the_community_s_own_story_on_its_own_timeline() {
     assert_eq!(m.totals.objections.raised, 1);
     assert_eq!(m.totals.objections.integrated, 1);
     assert_eq!(m.totals.concerns, 0);
-    assert_eq!(m.totals.outcomes.get("adopted"), Some(&8));
+    assert_eq!(m.totals.outcomes.get("adopted"), Some(&9));
     assert_eq!(m.totals.outcomes.get("monitoring"), Some(&1));
     assert_eq!(m.totals.outcomes.get("declined"), Some(&1));
     assert_eq!(
         (m.publication.in_time.part, m.publication.in_time.whole),
-        (10, 10)
+        (11, 11)
     );
     let feedback = m.feedback.as_ref().unwrap();
     assert_eq!((feedback.carried.part, feedback.carried.whole), (20, 22));
     assert_eq!(m.bodies.len(), 4);
-    assert_eq!(m.lived_experience_by_month.len(), 10);
+    assert_eq!(m.lived_experience_by_month.len(), 11);
 
-    // 15. The files it names exist, each with a line on what it shows; the journal
+    // 16. The files it names exist, each with a line on what it shows; the journal
     // rebuilds every process.
     assert_eq!(s.files.len(), 1 + 2 * story::RECORDS.len() + 8);
     for (file, shows) in &s.files {

@@ -4,7 +4,8 @@
 //! published), its funding process used (a grant accepted with its condition, a
 //! partnership declined), and the associate-roles work (the June 2022 workshops, the
 //! naming debate, the draft open for comment, the first wave of co-producers in the autumn,
-//! the pilot from March 2023, its evaluation of benefits and impact and its reassessment). Every decision runs on the engine with
+//! the pilot from March 2023, its evaluation of benefits and impact and its reassessment,
+//! and the second wave of co-producers it asked for). Every decision runs on the engine with
 //! a journal file. The story itself is in `story/`; `tests/story.rs` runs it again and
 //! checks its outcomes and dates.
 //!
@@ -73,6 +74,11 @@ fn main() -> Result<(), coproduction::Error> {
             "The pilot reassessed",
             &story.reassessment,
         ),
+        (
+            story::SECOND_WAVE,
+            "The second wave, appointed",
+            &story.second_wave,
+        ),
     ] {
         println!(
             "  {:<10}  {what:<34} {}",
@@ -99,6 +105,10 @@ fn main() -> Result<(), coproduction::Error> {
         story.evaluation.evidence.len(),
         story.evaluation.words(),
         story.evaluation.without_evidence().len()
+    );
+    println!(
+        "Co-producers recruited in {} waves, each an open advert decided on the route in force.",
+        story.waves.len()
     );
     println!(
         "\n{} processes on the engine, {} decisions with a round; {} piece(s) of feedback no \

@@ -6,6 +6,8 @@
 //! gate names the map it was routed by, so a record from before the change still cites the
 //! founding map.
 
+use std::collections::BTreeSet;
+
 use coproduction::community::{AccessNeed, AccessNeedKind, BodyId, Member, MemberId, Role};
 use coproduction::consent::RoundRoles;
 use coproduction::decision::{DecisionKind, Method};
@@ -20,13 +22,16 @@ use super::StoryEngine;
 use super::cocreation::HOW_WE_DECIDE_ID;
 use super::deciding::{Calendar, Proposed, decide, draft};
 use super::{
-    FIRST_WAVE, FIRST_WAVE_PROPOSAL, FUNDING, HOW_WE_DECIDE, HOW_WE_DECIDE_PROPOSAL, at,
-    round_evidence, show,
+    FIRST_WAVE, FIRST_WAVE_PROPOSAL, FUNDING, HOW_WE_DECIDE, HOW_WE_DECIDE_PROPOSAL, SECOND_WAVE,
+    SECOND_WAVE_PROPOSAL, at, round_evidence, show,
 };
 use coproduction::cocreation::{ItemId, ProposalId, ThemeId};
 
 /// The advert for the first wave of co-producers: open from 22 September to 6 October 2022.
 pub const CO_PRODUCERS_ADVERT: (&str, &str) = ("2022-09-22T09:00:00Z", "2022-10-06T17:00:00Z");
+
+/// When the second wave's advert opened and closed.
+pub const SECOND_WAVE_ADVERT: (&str, &str) = ("2023-09-25T09:00:00Z", "2023-10-09T17:00:00Z");
 
 /// When the new map and the funding policy take effect: the start of October 2021.
 pub const NEW_MAP_FROM: &str = "2021-10-01T00:00:00Z";
@@ -291,6 +296,130 @@ pub(super) fn first_wave(
             routed_by(engine, stream)?.map_or_else(|| "none".to_owned(), |h| h.to_string())
         );
     }
+    Ok(report)
+}
+
+/// The second wave, from the autumn of 2023, as the reassessment asked: two members of
+/// the community who took part in the pilot's projects take the role (their roles change;
+/// they keep their names), and a newcomer joins; all three join the associate-roles team
+/// from 30 October. Decided on the same route as the first, after an open advert. Returns
+/// the round's report.
+pub(super) fn second_wave(engine: &StoryEngine) -> Result<ValueReport, coproduction::Error> {
+    let route = in_force(engine).route(&DecisionKind::Recruitment, RouteFacts::new())?;
+    let newcomer = MemberId::new(32);
+    let members = [MemberId::new(16), MemberId::new(18)];
+    let co_producer: BTreeSet<Role> = [Role::CommunityMember, Role::CoProducer].into();
+    let mut changes: Vec<CommunityChange> = members
+        .iter()
+        .map(|&member| CommunityChange::Roles {
+            member,
+            roles: co_producer.clone(),
+        })
+        .collect();
+    changes.push(CommunityChange::Join {
+        member: Member::new(newcomer, "Co-producer 6")
+            .with_role(Role::CommunityMember)
+            .with_role(Role::CoProducer)
+            .with_lived_experience(),
+    });
+    changes.push(CommunityChange::Appoint {
+        body: BodyId::new("associate_roles_team")?,
+        members: vec![members[0], members[1], newcomer],
+    });
+    let p = Proposed {
+        proposal: SECOND_WAVE_PROPOSAL,
+        round: SECOND_WAVE,
+        id: ProposalId::new(6),
+        kind: DecisionKind::Recruitment,
+        title: "Appoint the second wave of co-producers",
+        text: "Appoint the three applicants the panel chose, two of them members of the \
+               community who worked on the pilot's projects, as freelance co-producers in the \
+               associate-roles team, welcomed from 30 October.",
+        members: [MemberId::new(14)].into(),
+        changes,
+        effective_from: Some("2023-10-30T09:00:00Z"),
+        roles: RoundRoles {
+            proposer: MemberId::new(1),
+            facilitator: MemberId::new(13),
+            secretary: MemberId::new(14),
+        },
+        feedback: (vec![ItemId::new(10)], vec![ThemeId::new(5)]),
+        advice: &[
+            (
+                29,
+                AdviceBasis::LivedExperience,
+                "Tell members in the projects that the role is open to them",
+                "The advert went to every project team first, then to the community",
+            ),
+            (
+                5,
+                AdviceBasis::LivedExperience,
+                "Keep the voice-note way to apply: it is how most of the first wave applied",
+                "The three ways to apply stay",
+            ),
+            (
+                4,
+                AdviceBasis::Expertise,
+                "Budget the pairing with an experienced co-producer from the start",
+                "Each new co-producer is paired, paid from the core budget",
+            ),
+        ],
+        calendar: Calendar::new("2023-09-18", "2023-10-13", "2023-10-20", "2023-10-27")?,
+        evidence: |cal: Calendar| {
+            let mut evidence = round_evidence(
+                &["Wait a year", "Appoint from the pilot's projects only"],
+                &cal.papers_at(),
+                &cal.session_at(),
+            );
+            let (opened, closed) = SECOND_WAVE_ADVERT;
+            evidence.recruitment = Some(RecruitmentFacts {
+                advert_opened_at: Some(at(opened)),
+                advert_closed_at: Some(at(closed)),
+                ways_to_apply: [
+                    "written form",
+                    "voice note",
+                    "a conversation by phone or video",
+                ]
+                .map(String::from)
+                .into(),
+                criteria_published_at: Some(at("2023-09-18T09:00:00Z")),
+                panel_with_lived_experience: Some(2),
+            });
+            evidence
+        },
+        rationale: "The pilot's evaluation found the roles worked for those who took them; \
+                    members of the community who worked on its projects asked to take them on.",
+        outcome: "Three co-producers join the associate-roles team from 30 October, two of \
+                  them members of the community already.",
+        review_date: "2024-04-30T00:00:00Z",
+    };
+    println!(
+        "  2023-09-18: the reassessment asked for a second wave: the process is published; the \
+         advert\n  opens {} and closes {}, first to the pilot's project teams.",
+        &SECOND_WAVE_ADVERT.0[..10],
+        &SECOND_WAVE_ADVERT.1[..10],
+    );
+    draft(engine, &p)?;
+    let report = decide(engine, &route, p)?;
+    show(&report);
+    let team = BodyId::new("associate_roles_team")?;
+    let community_at = |t: &str| {
+        engine
+            .community_at(at(t))
+            .expect("the community at any time of the story")
+    };
+    let (then, now) = (
+        community_at("2023-10-29T09:00:00Z"),
+        community_at("2023-10-30T09:00:00Z"),
+    );
+    println!(
+        "  Adopted on {}; from 30 October the associate-roles team has {} members ({} before), \
+         {} with lived experience.",
+        super::decided_on(engine, SECOND_WAVE),
+        now.figures(&team)?.size,
+        then.figures(&team)?.size,
+        now.figures(&team)?.lived_experience,
+    );
     Ok(report)
 }
 

@@ -30,7 +30,10 @@
 //!     evaluation agreed that day (for co-producers, projects and the community) and the
 //!     figures and people's words gathered while it runs, each with its provenance; its
 //!     review due six months on, and its reassessment, decided on that evidence (rule C8).
-//! 13. "You said, we did"; metrics from the journal; the records (Markdown and HTML pages),
+//! 13. Autumn 2023: the second wave of co-producers, as the reassessment asked: two members
+//!     of the community who worked on the pilot's projects and a newcomer; the waves, from
+//!     the community's history in the journal.
+//! 14. "You said, we did"; metrics from the journal; the records (Markdown and HTML pages),
 //!     the diagrams (DOT) and the metrics (JSON), written to the output folder.
 //!
 //! Every decision runs on one engine with a journal file in the output folder. The seed
@@ -58,7 +61,7 @@ use coproduction::governance::{Governance, GovernanceMap, RouteFacts};
 use coproduction::journal::{FileJournal, Journal, StreamId};
 use coproduction::living::{self, CommunityChange};
 use coproduction::machine::Decider;
-use coproduction::metrics::Metrics;
+use coproduction::metrics::{CommunityMetrics, Metrics};
 use coproduction::process::PartCommand;
 use coproduction::proposal::{ProposalCommand, ProposalProcess};
 use coproduction::report::{DecisionRecordMarkdown, svg_from_dot};
@@ -100,6 +103,10 @@ pub const NAMING: &str = "role-name";
 pub const FIRST_WAVE_PROPOSAL: &str = "first-wave-proposal";
 /// The decision circle's consent round deciding it, on the new route.
 pub const FIRST_WAVE: &str = "first-wave";
+/// The proposal that appointed the second wave, after the pilot's reassessment.
+pub const SECOND_WAVE_PROPOSAL: &str = "second-wave-proposal";
+/// The decision circle's consent round deciding it.
+pub const SECOND_WAVE: &str = "second-wave";
 /// The working model's proposal.
 pub const WORKING_MODEL: &str = "working-model";
 /// The associate-roles team's consent round agreeing it for the pilot.
@@ -145,6 +152,10 @@ pub struct Story {
     pub pilot_review: DueItem,
     /// The round that reassessed the pilot, adopted: the model continues (September 2023).
     pub reassessment: ValueReport,
+    /// The second wave of co-producers, appointed (October 2023).
+    pub second_wave: ValueReport,
+    /// The recruitment waves, from the community's history in the journal.
+    pub waves: Vec<coproduction::metrics::Wave>,
     /// The co-creation model: the sessions, their items and themes, what the decisions did.
     pub cocreation: CoCreation,
     /// The metrics from the journal.
@@ -156,7 +167,7 @@ pub struct Story {
 /// The decision records the story writes out: stream, title, file name (without its
 /// extension: each is written as Markdown and as an HTML page), the time it is taken at,
 /// and what it shows.
-pub const RECORDS: [(&str, &str, &str, &str, &str); 10] = [
+pub const RECORDS: [(&str, &str, &str, &str, &str); 11] = [
     (
         ALLIES,
         "Rebalance the Allies Group",
@@ -226,6 +237,13 @@ pub const RECORDS: [(&str, &str, &str, &str, &str); 10] = [
         "working-model-reassessment-record",
         "2023-09-14T10:00:00Z",
         "the pilot's reassessment, a round held for the proposal, advised by the Allies Group, decided on the evaluation of benefits and impact it shows",
+    ),
+    (
+        SECOND_WAVE,
+        "Appoint the second wave of co-producers",
+        "second-wave-record",
+        "2023-10-27T10:00:00Z",
+        "the second wave: two members of the community and a newcomer take the role, after an open advert",
     ),
 ];
 
@@ -480,9 +498,33 @@ pub fn run(out: &Path) -> Result<Story, coproduction::Error> {
     let pilot_review = pilot::review(&engine)?;
     let reassessment = pilot::reassess(&engine)?;
 
+    heading("13. Autumn 2023: the second wave of co-producers");
+    let second_wave = governance::second_wave(&engine)?;
+    // Recruitment in waves, from the community's own history in the journal.
+    let waves = CommunityMetrics::from_journal(&engine.journal().read_all()?)?.waves;
+    for wave in waves
+        .iter()
+        .filter(|w| w.body.as_str() == "associate_roles_team")
+    {
+        let make_up = |r: &Option<coproduction::metrics::Representation>| {
+            r.as_ref().map_or_else(
+                || "none".to_owned(),
+                |r| format!("{} ({} with lived experience)", r.size, r.lived_experience),
+            )
+        };
+        println!(
+            "  Wave of {}: {} appointed by `{}`; the team {} -> {}",
+            &wave.at.to_string()[..10],
+            wave.appointed.len(),
+            wave.decided_by,
+            make_up(&wave.before),
+            make_up(&wave.after)
+        );
+    }
+
     let adopted_map = governance::in_force(&engine).map().clone();
 
-    heading("13. You said, we did");
+    heading("14. You said, we did");
     let you_said = |sessions: &[SessionId]| -> Result<String, coproduction::Error> {
         let mut text = String::new();
         for &session in sessions {
@@ -508,12 +550,12 @@ pub fn run(out: &Path) -> Result<Story, coproduction::Error> {
     ])?;
     println!("{march}");
 
-    heading("14. How the community decided: metrics from the journal");
+    heading("15. How the community decided: metrics from the journal");
     let metrics = engine.metrics(Some(&model))?;
     let envelopes = engine.journal().read_all()?;
     println!("{}", metrics.table());
 
-    heading("15. The records, written out");
+    heading("16. The records, written out");
     let mut written: Vec<(String, String, String)> = Vec::new();
     for (stream, title, file, now, shows) in RECORDS {
         let stream = StreamId::new(stream)?;
@@ -626,6 +668,8 @@ pub fn run(out: &Path) -> Result<Story, coproduction::Error> {
         evaluation,
         pilot_review,
         reassessment,
+        second_wave,
+        waves,
         cocreation: model,
         metrics,
         files,
