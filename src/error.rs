@@ -343,9 +343,9 @@ macro_rules! from_refused_steps {
 }
 
 from_refused_steps! {
-    crate::consent::Refused<R>,
-    crate::funding::Refused<R>,
-    crate::proposal::Refused<R>,
+    crate::consent::RoundRefused<R>,
+    crate::funding::FundingRefused<R>,
+    crate::proposal::ProposalRefused<R>,
 }
 
 #[cfg(test)]
@@ -438,7 +438,7 @@ mod tests {
 
     #[test]
     fn a_typed_steps_refusal_converts_into_its_process_error() {
-        let refused = crate::consent::Refused {
+        let refused = crate::consent::RoundRefused {
             round: (),
             error: ConsentError::AlreadyOpened,
         };

@@ -178,7 +178,7 @@ pub use state::{Contribution, Ending, Extension, Lapse, Round, RoundDecision, Ro
 pub use typestate::{
     Adopted, Advanced, Amending, AnyRound, BrokenDown, Clarifying, Closed, ConsentRound, Consented,
     Decided, Declined, Deferred, Escalated, Integrating, ObjectionRound, OpenPhase, Presented,
-    Reactions, Refused, RoundPhaseMarker, Withdrawn,
+    Reactions, RoundPhaseMarker, RoundRefused, Withdrawn,
 };
 
 /// Why a command to a round was refused. The round is unchanged.

@@ -7,7 +7,7 @@
 //! depends on data (closing a round, starting the next one, a decider deciding), a step lands
 //! in an enum of typed rounds. A step that lands anywhere its row does not name is refused
 //! with [`ConsentError::PhaseMismatch`]; a refused step gives the round back, unchanged,
-//! inside [`Refused`]. Adoption takes the value gate's proof by value and keeps it with the
+//! inside [`RoundRefused`]. Adoption takes the value gate's proof by value and keeps it with the
 //! adopted round ([`ConsentRound::proof`]).
 
 use jiff::Timestamp;
@@ -38,7 +38,7 @@ typestate! {
     /// A consent round in the phase `P`.
     wrapper: ConsentRound,
     /// A refused step: the error, and the round as it was.
-    refused: Refused {
+    refused: RoundRefused {
         /// The round, unchanged.
         round
     },

@@ -138,8 +138,8 @@ pub use tier::{
 pub use typestate::{
     Accepted, AcceptedPhase, AcceptedWithConditions, AnyFunding, Consultation, Deciding, Declined,
     Deferred, DiligencePhase, DueDiligence, Ended, Escalated, Funding, FundingPhaseMarker,
-    Identified, Monitoring, OpenPhase, Published, Refused, Renewed, Reviewed, Screened, Screening,
-    Triaged, UnderReview, Withdrawn,
+    FundingRefused, Identified, Monitoring, OpenPhase, Published, Renewed, Reviewed, Screened,
+    Screening, Triaged, UnderReview, Withdrawn,
 };
 
 /// Why a command to a funding decision was refused. The decision is unchanged.

@@ -146,7 +146,7 @@ pub use state::{
 };
 pub use typestate::{
     Adopted, AnyProposal, CoCreating, Declined, Draft, Escalated, Implementing, InDecision,
-    Lifecycle, Pilot, ProposalPhaseMarker, Published, Ready, Refused, Retired, Standing,
+    Lifecycle, Pilot, ProposalPhaseMarker, ProposalRefused, Published, Ready, Retired, Standing,
     UnderReview, Withdrawable, Withdrawn,
 };
 

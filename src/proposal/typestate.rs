@@ -6,7 +6,7 @@
 //! (below): each phase's steps, the command each sends, and the one phase the rules fix for
 //! it. A step that lands anywhere else is refused with [`ProposalError::PhaseMismatch`];
 //! [`AnyProposal`] brings a replayed runtime state back to the typed API. A refused step
-//! gives the proposal back, unchanged, inside [`Refused`]. Adoption takes the value gate's
+//! gives the proposal back, unchanged, inside [`ProposalRefused`]. Adoption takes the value gate's
 //! proof by value and keeps it with the proposal ([`Lifecycle::proof`]).
 
 use jiff::{SignedDuration, Timestamp};
@@ -40,7 +40,7 @@ typestate! {
     /// A proposal in the phase `P`.
     wrapper: Lifecycle,
     /// A refused step: the error, and the proposal as it was.
-    refused: Refused {
+    refused: ProposalRefused {
         /// The proposal, unchanged.
         proposal
     },

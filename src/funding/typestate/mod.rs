@@ -7,7 +7,7 @@
 //! phase depends on data (screening, reviewing), a step lands in an enum of typed decisions.
 //! A step that lands anywhere its row does not name is refused with
 //! [`FundingError::PhaseMismatch`]; a refused step gives the decision back, unchanged,
-//! inside [`Refused`]. The decided steps that accept an offer take a
+//! inside [`FundingRefused`]. The decided steps that accept an offer take a
 //! [`GatePassed`](crate::values::GatePassed) proof by value and keep it with the accepted
 //! decision ([`Funding::proof`]).
 
@@ -40,7 +40,7 @@ typestate! {
     /// A funding decision in the phase `P`.
     wrapper: Funding,
     /// A refused step: the error, and the decision as it was.
-    refused: Refused {
+    refused: FundingRefused {
         /// The decision, unchanged.
         funding
     },
@@ -228,13 +228,13 @@ typestate! {
         /// A step an app writes once for every such phase:
         ///
         /// ```
-        /// use coproduction::funding::{Check, DiligencePhase, Funding, Refused};
+        /// use coproduction::funding::{Check, DiligencePhase, Funding, FundingRefused};
         /// use coproduction::machine::Context;
         ///
         /// fn sanctions_checked<P: DiligencePhase>(
         ///     funding: Funding<P>,
         ///     ctx: Context<'_>,
-        /// ) -> Result<Funding<P>, Refused<Funding<P>>> {
+        /// ) -> Result<Funding<P>, FundingRefused<Funding<P>>> {
         ///     funding.complete_check(ctx, Check::LegalAndSanctions, "Not on the sanctions lists")
         /// }
         /// # Ok::<(), coproduction::Error>(())
