@@ -16,7 +16,7 @@ use coproduction::governance::RouteFacts;
 use coproduction::governance::{Conditions, Edge, Governance, GovernanceMap, Procedure, Route};
 use coproduction::journal::{Hash, StreamId};
 use coproduction::living::{CommunityChange, governance_hash};
-use coproduction::values::{AdviceBasis, RecruitmentFacts, ValueReport};
+use coproduction::values::{AdviceBasis, Evidence, RecruitmentFacts, ValueReport};
 
 use super::StoryEngine;
 use super::cocreation::HOW_WE_DECIDE_ID;
@@ -223,30 +223,16 @@ pub(super) fn first_wave(
         ],
         calendar: Calendar::new("2022-09-15", "2022-10-07", "2022-10-14", "2022-10-21")?,
         evidence: |cal: Calendar| {
-            let mut evidence = round_evidence(
+            // The update of mid-September published the process and what the role asks.
+            advertised(
+                cal,
                 &[
                     "Invite people we already know",
                     "Wait until the pilot starts",
                 ],
-                &cal.papers_at(),
-                &cal.session_at(),
-            );
-            let (opened, closed) = CO_PRODUCERS_ADVERT;
-            evidence.recruitment = Some(RecruitmentFacts {
-                advert_opened_at: Some(at(opened)),
-                advert_closed_at: Some(at(closed)),
-                ways_to_apply: [
-                    "written form",
-                    "voice note",
-                    "a conversation by phone or video",
-                ]
-                .map(String::from)
-                .into(),
-                // The update of mid-September published the process and what the role asks.
-                criteria_published_at: Some(at("2022-09-15T09:00:00Z")),
-                panel_with_lived_experience: Some(2),
-            });
-            evidence
+                CO_PRODUCERS_ADVERT,
+                "2022-09-15T09:00:00Z",
+            )
         },
         rationale: "The panel's choice, after an open advert and open conversations, on the \
                     circle's consent and with the advice of those they join.",
@@ -265,23 +251,9 @@ pub(super) fn first_wave(
     draft(engine, &p)?;
     let report = decide(engine, &after, p)?;
     show(&report);
-    let team = BodyId::new("associate_roles_team")?;
-    let community_at = |t: &str| {
-        engine
-            .community_at(at(t))
-            .expect("the community at any time of the story")
-    };
-    let (then, now) = (
-        community_at("2022-10-14T19:00:00Z"),
-        community_at("2022-10-17T09:00:00Z"),
-    );
     println!(
-        "  Adopted on {}; from 17 October the associate-roles team has {} members ({} before), \
-         {} with lived experience. Later waves are to follow.",
-        super::decided_on(engine, FIRST_WAVE),
-        now.figures(&team)?.size,
-        then.figures(&team)?.size,
-        now.figures(&team)?.lived_experience,
+        "{} Later waves are to follow.",
+        team_grown(engine, FIRST_WAVE, "2022-10-17T09:00:00Z", "17 October")?
     );
     // The gates name the map each decision was routed by: the one in force when its
     // process opened, whatever came after.
@@ -366,26 +338,12 @@ pub(super) fn second_wave(engine: &StoryEngine) -> Result<ValueReport, coproduct
         ],
         calendar: Calendar::new("2023-09-18", "2023-10-13", "2023-10-20", "2023-10-27")?,
         evidence: |cal: Calendar| {
-            let mut evidence = round_evidence(
+            advertised(
+                cal,
                 &["Wait a year", "Appoint from the pilot's projects only"],
-                &cal.papers_at(),
-                &cal.session_at(),
-            );
-            let (opened, closed) = SECOND_WAVE_ADVERT;
-            evidence.recruitment = Some(RecruitmentFacts {
-                advert_opened_at: Some(at(opened)),
-                advert_closed_at: Some(at(closed)),
-                ways_to_apply: [
-                    "written form",
-                    "voice note",
-                    "a conversation by phone or video",
-                ]
-                .map(String::from)
-                .into(),
-                criteria_published_at: Some(at("2023-09-18T09:00:00Z")),
-                panel_with_lived_experience: Some(2),
-            });
-            evidence
+                SECOND_WAVE_ADVERT,
+                "2023-09-18T09:00:00Z",
+            )
         },
         rationale: "The pilot's evaluation found the roles worked for those who took them; \
                     members of the community who worked on its projects asked to take them on.",
@@ -402,25 +360,66 @@ pub(super) fn second_wave(engine: &StoryEngine) -> Result<ValueReport, coproduct
     draft(engine, &p)?;
     let report = decide(engine, &route, p)?;
     show(&report);
+    println!(
+        "{}",
+        team_grown(engine, SECOND_WAVE, "2023-10-30T09:00:00Z", "30 October")?
+    );
+    Ok(report)
+}
+
+/// A recruitment's evidence for the calendar's dates: the alternatives weighed, the advert
+/// open from `advert.0` to `advert.1` with three ways to apply, its criteria published at
+/// `criteria_at`, a panel on which two bring lived experience.
+fn advertised(
+    cal: Calendar,
+    alternatives: &[&str],
+    advert: (&str, &str),
+    criteria_at: &str,
+) -> Evidence {
+    let mut evidence = round_evidence(alternatives, &cal.papers_at(), &cal.session_at());
+    evidence.recruitment = Some(RecruitmentFacts {
+        advert_opened_at: Some(at(advert.0)),
+        advert_closed_at: Some(at(advert.1)),
+        ways_to_apply: [
+            "written form",
+            "voice note",
+            "a conversation by phone or video",
+        ]
+        .map(String::from)
+        .into(),
+        criteria_published_at: Some(at(criteria_at)),
+        panel_with_lived_experience: Some(2),
+    });
+    evidence
+}
+
+/// The associate-roles team's make-up from `from` (written `day`), when a wave appointed by
+/// the round on `stream` joined it, against just before.
+fn team_grown(
+    engine: &StoryEngine,
+    stream: &str,
+    from: &str,
+    day: &str,
+) -> Result<String, coproduction::Error> {
     let team = BodyId::new("associate_roles_team")?;
-    let community_at = |t: &str| {
+    let joined = at(from);
+    let community_at = |t: jiff::Timestamp| {
         engine
-            .community_at(at(t))
+            .community_at(t)
             .expect("the community at any time of the story")
     };
     let (then, now) = (
-        community_at("2023-10-29T09:00:00Z"),
-        community_at("2023-10-30T09:00:00Z"),
+        community_at(joined - jiff::SignedDuration::from_secs(1)),
+        community_at(joined),
     );
-    println!(
-        "  Adopted on {}; from 30 October the associate-roles team has {} members ({} before), \
-         {} with lived experience.",
-        super::decided_on(engine, SECOND_WAVE),
+    Ok(format!(
+        "  Adopted on {}; from {day} the associate-roles team has {} members ({} before), {} \
+         with lived experience.",
+        super::decided_on(engine, stream),
         now.figures(&team)?.size,
         then.figures(&team)?.size,
         now.figures(&team)?.lived_experience,
-    );
-    Ok(report)
+    ))
 }
 
 /// The governance map in force today.
