@@ -69,6 +69,7 @@ fn workshop(id: SessionId, title: &str, date: &str) -> Session {
     )
     .offering(WayToTakePart::Live)
     .offering(WayToTakePart::Written)
+    .with_attendance(27)
 }
 
 fn worked_case() -> CoCreation {
@@ -349,6 +350,7 @@ fn you_said_we_did_for_the_first_workshop() {
 
 Workshop s1, 2022-06-14, facilitated by body `associate_roles_team`.
 Ways to take part: live, written.
+People who took part: 27.
 Access requests: 2, all met before the session.
 
 ## We asked

@@ -444,6 +444,9 @@ fn the_community_s_own_story_on_its_own_timeline() {
             .count(),
         2
     );
+    // About fifty people at each workshop, over its two sessions, as the facilitators counted.
+    let people: u32 = workshops.iter().filter_map(|w| w.attendance).sum();
+    assert_eq!(people, 99);
     let outside = model.session(story::NOT_IN_THE_ROOM).unwrap();
     assert_eq!(outside.kind, SessionKind::OnlineBoard);
     assert_eq!(

@@ -151,6 +151,10 @@ pub struct Session {
     /// Access requests and whether each was met before the session.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub access_requests: Vec<SessionAccessRequest>,
+    /// How many people took part, counted by the facilitator (attested: most who take part
+    /// are not members the engine knows); `None` when nobody counted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attendance: Option<u32>,
 }
 
 impl Session {
@@ -172,7 +176,15 @@ impl Session {
             question: question.into(),
             ways: BTreeSet::new(),
             access_requests: Vec::new(),
+            attendance: None,
         }
+    }
+
+    /// Records how many people took part.
+    #[must_use]
+    pub fn with_attendance(mut self, people: u32) -> Self {
+        self.attendance = Some(people);
+        self
     }
 
     /// Offers a way to take part.

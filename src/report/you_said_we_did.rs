@@ -166,6 +166,9 @@ impl fmt::Display for YouSaidWeDidMarkdown<'_> {
             let ways: Vec<&str> = s.ways.iter().map(|w| w.label()).collect();
             writeln!(f, "Ways to take part: {}.", ways.join(", "))?;
         }
+        if let Some(people) = s.attendance {
+            writeln!(f, "People who took part: {people}.")?;
+        }
         let requests = s.access_requests.len();
         let unmet = s.unmet_access_requests().count();
         match (requests, unmet) {

@@ -144,26 +144,30 @@ pub fn build(community: &Community) -> Result<CoCreation, coproduction::Error> {
         .offering(WayToTakePart::Written)
         .offering(WayToTakePart::Asynchronous),
     ))?;
-    for (session, title, date) in [
+    for (session, title, date, people) in [
         (
             WORKSHOPS[0],
             "Associate roles, workshop 1: what the role is",
             "2022-06-07T13:00:00Z",
+            27,
         ),
         (
             WORKSHOPS[1],
             "Associate roles, workshop 2: how it would work",
             "2022-06-09T13:00:00Z",
+            25,
         ),
         (
             WORKSHOPS[2],
             "Associate roles, workshop 1 again (evening)",
             "2022-06-14T17:30:00Z",
+            24,
         ),
         (
             WORKSHOPS[3],
             "Associate roles, workshop 2 again (evening)",
             "2022-06-16T17:30:00Z",
+            23,
         ),
     ] {
         model.add_session(needs_met(
@@ -176,7 +180,8 @@ pub fn build(community: &Community) -> Result<CoCreation, coproduction::Error> {
                 "What would a freelance co-producer role need to be, to fit our values?",
             )
             .offering(WayToTakePart::Live)
-            .offering(WayToTakePart::Written),
+            .offering(WayToTakePart::Written)
+            .with_attendance(people),
         ))?;
     }
     model.add_session(

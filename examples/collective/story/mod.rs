@@ -434,9 +434,18 @@ pub fn run(out: &Path) -> Result<Story, coproduction::Error> {
          decisions, holds each a second time:\n"
     );
     let workshops_twice = staff::workshops_twice(&engine)?;
+    // Each workshop's people, counted over its two sessions.
+    let came = |a: SessionId, b: SessionId| {
+        [a, b]
+            .into_iter()
+            .filter_map(|s| model.session(s).and_then(|s| s.attendance))
+            .sum::<u32>()
+    };
     println!(
-        "\nAbout fifty people came, most to both workshops; a board took the thoughts of those\n\
-         who could not:\n"
+        "\n{} people came to the first workshop and {} to the second, most to both; a board\n\
+         took the thoughts of those who could not:\n",
+        came(WORKSHOPS[0], WORKSHOPS[2]),
+        came(WORKSHOPS[1], WORKSHOPS[3])
     );
     for session in WORKSHOPS.into_iter().chain([NOT_IN_THE_ROOM]) {
         describe_session(&model, session)?;
@@ -700,8 +709,11 @@ fn describe_session(model: &CoCreation, id: SessionId) -> Result<(), coproductio
     } else {
         format!(": {} items; themes: {}", items.len(), themes.join(", "))
     };
+    let people = session
+        .attendance
+        .map_or_else(String::new, |n| format!("; {n} people"));
     println!(
-        "  {} {} ({}; {}){gathered}",
+        "  {} {} ({}; {}{people}){gathered}",
         &session.date.to_string()[..10],
         session.title,
         session.kind.label(),
