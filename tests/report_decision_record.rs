@@ -121,7 +121,7 @@ Alternatives considered: not recorded.
 Findings not satisfied:
 
 - T2 (transparent, blocking, violated): MESSAGE
-  Overridden by m2: Alternatives are published within a week
+  - Overridden by m2: Alternatives are published within a week
 
 ### Overrides and acknowledgements
 

@@ -107,7 +107,7 @@ impl Document {
                     for item in items {
                         writeln!(f, "- {}", item.text)?;
                         for note in &item.notes {
-                            writeln!(f, "  {note}")?;
+                            writeln!(f, "  - {note}")?;
                         }
                     }
                 }
@@ -331,7 +331,7 @@ mod tests {
             Md(&sample()).to_string(),
             "## A <b>title</b> & more\n\nOutcome: adopted.\n\n### What was proposed\n\n\
              First paragraph,\nsecond line.\n\nSecond \"one\".\n\n### What was proposed\n\n\
-             - An <script>\n  note\n\n1. one\n"
+             - An <script>\n  - note\n\n1. one\n"
         );
     }
 
