@@ -1060,3 +1060,79 @@ fn due_and_tick_read_and_move_the_journal_run_writes() {
     stops(&out, REFUSED, "--now");
     assert_eq!(journal.lines(), written + 2);
 }
+
+/// A pilot's reassessment, judged through the tool on a record carrying its evaluation: a
+/// question without evidence is C8's warning, and the gate refuses until it is acknowledged;
+/// an evaluation whose evidence names a field the wire format does not know is refused.
+#[test]
+fn check_judges_a_reassessment_on_its_evaluation() {
+    let charter = data("charter.json");
+    let dir = tempfile::tempdir().unwrap();
+    let record = |evidence: &str| {
+        let path = dir.path().join("reassessment.json");
+        std::fs::write(
+            &path,
+            format!(
+                r#"{{"kind": "working_model", "outcome": "adopted", "evaluation": {{
+                    "plan": {{"agreed_by": "associate_roles_team", "questions": [
+                        {{"id": 1, "benefit": "co_producers", "asks": "Do co-producers grow?"}},
+                        {{"id": 2, "benefit": "projects", "asks": "Do projects gain?"}}]}},
+                    "recorded_by": 13, "agreed_at": "2023-03-01T10:00:00Z",
+                    "evidence": [{evidence}]}}}}"#
+            ),
+        )
+        .unwrap();
+        path
+    };
+    let words = r#"{"gathered": {"question": 1, "observation": {"type": "words", "said": "I grew.", "from": 14},
+        "source": {"type": "interview"}, "gathered_at": "2023-04-28T16:00:00Z"}, "by": 14, "at": "2023-04-28T17:00:00Z"}"#;
+    let check = |path: &Path, gate: bool| {
+        let mut args = vec![
+            "check",
+            "--charter",
+            charter.to_str().unwrap(),
+            "--record",
+            path.to_str().unwrap(),
+        ];
+        if gate {
+            args.push("--gate");
+        }
+        cli(&args, "")
+    };
+    let c8 = |report: &serde_json::Value| -> serde_json::Value {
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["rule"] == "C8")
+            .unwrap()
+            .clone()
+    };
+    let path = record(words);
+    let out = check(&path, false);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let report: serde_json::Value = serde_json::from_str(text(&out.stdout).trim()).unwrap();
+    let found = c8(&report);
+    assert_eq!(found["status"], "violated");
+    assert!(found["message"].as_str().unwrap().contains("q2"), "{found}");
+    let out = check(&path, true);
+    assert_eq!(out.status.code(), REFUSED, "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("C8"), "{}", text(&out.stderr));
+
+    let answered = format!(
+        "{words}, {}",
+        words.replace(r#""question": 1"#, r#""question": 2"#)
+    );
+    let report: serde_json::Value =
+        serde_json::from_str(text(&check(&record(&answered), false).stdout).trim()).unwrap();
+    assert_eq!(c8(&report)["status"], "satisfied");
+
+    let unknown = words.replace(r#""by": 14,"#, r#""by": 14, "weight": 2,"#);
+    let out = check(&record(&unknown), false);
+    assert_eq!(out.status.code(), REFUSED, "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("unknown field `weight`"),
+        "{}",
+        text(&out.stderr)
+    );
+}
