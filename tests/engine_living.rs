@@ -17,7 +17,7 @@ use coproduction::hash::Hash;
 use coproduction::journal::{FileJournal, Journal, MemoryJournal, StreamId};
 use coproduction::living::{self, CommunityChange, LivingError, LivingEvent};
 use engine_support::living::{
-    adopt, allies, change, joiner, light_charter, open_on, propose, propose_from,
+    adopt, allies, change, joiner, light_charter, open_on, proposal, propose, propose_from,
 };
 use engine_support::{ALLY, CO_1, STAFF_1, at, community, governance};
 use proptest::prelude::*;
@@ -820,4 +820,47 @@ fn the_funding_policy_is_the_communitys_and_changes_by_its_decision() {
         ),
         "{err}"
     );
+}
+
+/// A request may not be backdated across a change to the community: a member who has left
+/// cannot act by dating a request before they left, and nobody can have a request judged by
+/// the community as it stood before its last change. The refusal writes nothing; the same
+/// request dated after the change is judged by the community as it stands.
+#[test]
+fn a_request_dated_before_the_last_change_is_refused_and_writes_nothing() {
+    let engine = open_on(MemoryJournal::new());
+    let stream = StreamId::new("after-leaving").unwrap();
+    propose(&engine, &stream, DecisionKind::Recruitment, vec![], 0);
+    engine
+        .handle(change(ALLY, 100, CommunityChange::Leave { member: ALLY }))
+        .unwrap();
+    let before = engine.journal().read_all().unwrap().len();
+    let object = |minute| {
+        proposal(
+            &stream,
+            ALLY,
+            minute,
+            coproduction::proposal::ProposalCommand::Withdraw {
+                reason: "Dated before I left.".into(),
+            },
+        )
+    };
+    let err = engine.handle(object(90)).unwrap_err();
+    assert!(
+        matches!(
+            &err,
+            EngineError::BeforeLastChange { now, last_change, .. }
+                if *now == at(90) && *last_change == at(100)
+        ),
+        "{err}"
+    );
+    assert!(err.is_refusal());
+    assert_eq!(err.kind(), "before_last_change");
+    assert_eq!(engine.journal().read_all().unwrap().len(), before);
+    // Dated after the change, the request meets the community as it stands: the member
+    // has left.
+    assert!(matches!(
+        engine.handle(object(110)),
+        Err(EngineError::UnknownActor { .. })
+    ));
 }

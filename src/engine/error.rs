@@ -36,6 +36,20 @@ pub enum EngineError {
         /// The stream.
         stream: StreamId,
     },
+    /// The request is dated before the community's last change was made: it would be judged
+    /// by a community that no longer stands (a member since gone, a map since changed), so
+    /// it is refused rather than backdated across that change.
+    #[error(
+        "cannot take a request on stream `{stream}` dated {now}: the community last changed at {last_change}, and a request may not be dated before that"
+    )]
+    BeforeLastChange {
+        /// The stream.
+        stream: StreamId,
+        /// The request's time.
+        now: jiff::Timestamp,
+        /// When the last change to the community was made.
+        last_change: jiff::Timestamp,
+    },
     /// The stream has no process yet, and the command does not start one.
     #[error("stream `{stream}` has no process yet: its first command must open one")]
     UnknownStream {
@@ -250,6 +264,7 @@ impl EngineError {
             EngineError::Json { .. } => "json",
             EngineError::Input(_) => "input",
             EngineError::UnknownActor { .. } => "unknown_actor",
+            EngineError::BeforeLastChange { .. } => "before_last_change",
             EngineError::UnknownStream { .. } => "unknown_stream",
             EngineError::KindRequired { .. } => "kind_required",
             EngineError::OffRoute { .. } => "off_route",
@@ -323,6 +338,7 @@ impl EngineError {
             EngineError::Json { .. }
             | EngineError::Input(_)
             | EngineError::UnknownActor { .. }
+            | EngineError::BeforeLastChange { .. }
             | EngineError::UnknownStream { .. }
             | EngineError::KindRequired { .. }
             | EngineError::OffRoute { .. }
@@ -391,6 +407,14 @@ mod tests {
                 EngineError::UnknownActor {
                     actor: MemberId::new(1),
                     stream: stream.clone(),
+                },
+                true,
+            ),
+            (
+                EngineError::BeforeLastChange {
+                    stream: stream.clone(),
+                    now: jiff::Timestamp::UNIX_EPOCH,
+                    last_change: jiff::Timestamp::UNIX_EPOCH,
                 },
                 true,
             ),

@@ -229,6 +229,12 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
         Ok(living.history.at_shared(time))
     }
 
+    /// When the last change to the community was made (its founding, when none was).
+    pub(super) fn last_change(&self) -> Result<Timestamp, EngineError> {
+        let living = self.living.read().map_err(|_| EngineError::Poisoned)?;
+        Ok(living.history.last_made())
+    }
+
     /// The community as it was at `time`: its members and bodies then.
     pub fn community_at(&self, time: Timestamp) -> Option<Arc<Community>> {
         Some(self.version_at(time).ok()?.community_shared())

@@ -55,7 +55,11 @@
 //! process waits on at a given time ([`Due`]); [`Engine::tick`] takes the steps a process's
 //! own configuration chose for that time (a round's
 //! [`AtDeadline`](crate::consent::AtDeadline), a pilot scheduled to start), and nothing
-//! else, journalled by [`ENGINE_ACTOR`] with the rule that made each step.
+//! else, journalled by [`ENGINE_ACTOR`] with the rule that made each step. A request's
+//! time is its caller's word, within two bounds the engine keeps: never before its
+//! process's last event, and never before the community's last change
+//! ([`EngineError::BeforeLastChange`]), so nobody is judged by a community that no longer
+//! stands (a member who has left cannot act by backdating).
 //!
 //! A refused request changes nothing: not the journal, not the engine's state. Opening an
 //! engine on an existing journal replays it. The engine is `Send + Sync`: share it across
@@ -426,6 +430,16 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
         // are refused before anything is read or locked.
         let v = self.version_at(request.now)?;
         request.check_input(v.charter())?;
+        // Nothing is backdated across a change to the community: a request dated before the
+        // last one would be judged by a community that no longer stands.
+        let last_change = self.last_change()?;
+        if request.now < last_change && !matches!(request.command, ProcessCommand::Change { .. }) {
+            return Err(EngineError::BeforeLastChange {
+                stream: request.stream.clone(),
+                now: request.now,
+                last_change,
+            });
+        }
         if v.community().member(request.actor).is_none() {
             return Err(EngineError::UnknownActor {
                 actor: request.actor,
