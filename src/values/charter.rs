@@ -884,7 +884,7 @@ mod tests {
     }
 
     #[test]
-    fn the_default_charter_has_four_values_and_thirty_one_rules() {
+    fn the_default_charter_has_four_values_and_thirty_two_rules() {
         let c = Charter::default();
         assert_eq!(c.values().len(), 4);
         assert_eq!(c.rule_ids().count(), 32);
