@@ -16,6 +16,7 @@ use super::state::Round;
 
 /// A response: an eligible member in an objection round, answering for themselves or through
 /// a named supporter, with a response the method takes and the text it requires.
+#[inline(always)]
 pub(super) fn decide_respond(
     round: &Round,
     member: MemberId,
@@ -66,6 +67,7 @@ pub(super) fn decide_respond(
 /// A response takes the member's seat (replacing an earlier one in the same round) and
 /// clears any answer to their earlier advice. An event for a member without a seat changes
 /// only the clock: evolve is total.
+#[inline]
 pub(super) fn record_response(
     round: &mut Round,
     member: MemberId,
