@@ -15,8 +15,8 @@ use jiff::Timestamp;
 
 use crate::community::{BodyId, BodyKind, Community, MemberId, Role};
 use crate::values::{
-    AdviceBasis, AdviceEntry, Conflict, DecisionRecord, DueDiligenceCheck, FunderFacts, Outcome,
-    Participant, Publication, RegisterEntry, RegisterField, Screen, Way,
+    AdviceBases, AdviceBasis, AdviceEntry, Conflict, DecisionRecord, DueDiligenceCheck,
+    FunderFacts, Outcome, Participant, Publication, RegisterEntry, RegisterField, Screen, Way,
 };
 
 use super::command::FundingOutcome;
@@ -280,7 +280,7 @@ impl FundingDecision {
                     .advice()
                     .iter()
                     .map(|a| {
-                        let mut bases = BTreeSet::new();
+                        let mut bases = AdviceBases::new();
                         let kind = community.body(&a.body).map(|b| b.kind);
                         if Some(&a.body) == critical || kind == Some(BodyKind::AlliesGroup) {
                             bases.insert(AdviceBasis::CriticalFriend);

@@ -40,7 +40,8 @@ use serde::{Deserialize, Serialize};
 use crate::community::{AccessNeedKind, BodyKind, Community, MemberId};
 use crate::governance::Route;
 use crate::values::{
-    AccessRequest, AdviceBasis, AdviceEntry, Conflict, DecisionRecord, PaymentStatus, Reminder,
+    AccessRequest, AdviceBases, AdviceBasis, AdviceEntry, Conflict, DecisionRecord, PaymentStatus,
+    Reminder,
 };
 
 use super::DueItem;
@@ -754,7 +755,7 @@ impl Parts {
             let log = record.advice.get_or_insert_with(Vec::new);
             log.extend(self.advice.iter().map(|(member, a)| AdviceEntry {
                 from: *member,
-                bases: a.bases.clone(),
+                bases: AdviceBases::from(&a.bases),
                 text: Some(a.text.clone()),
                 given_at: Some(a.given_at),
                 answer: a.answer.clone(),

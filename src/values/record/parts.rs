@@ -7,6 +7,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::community::{AccessNeedKind, MemberId};
 
+use super::AdviceBases;
+
 /// How a participant responded in the deciding round.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -301,7 +303,7 @@ pub struct AdviceEntry {
     /// Who gave the advice.
     pub from: MemberId,
     /// On what footing.
-    pub bases: BTreeSet<AdviceBasis>,
+    pub bases: AdviceBases,
     /// The advice, in the adviser's words.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
