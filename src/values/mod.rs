@@ -91,5 +91,7 @@ pub use record::{
 };
 pub use report::{CitedIn, Finding, UnknownRule, ValueReport, ValueVerdict, Verdict};
 pub use rules::settings::Fraction;
-pub use rules::{Observation, RecordTally, RuleOutcome, Scope, Severity, Status, ValueRule};
+pub use rules::{
+    Observation, Observed, RecordTally, RuleOutcome, Scope, Severity, Status, ValueRule,
+};
 pub use subject::{ProofMismatch, Subject};
