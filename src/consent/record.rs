@@ -9,6 +9,7 @@
 //! Evidence a round does not hold (the alternatives considered, funder facts, the route
 //! governance gives) the caller adds to the record before checking it.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use jiff::Timestamp;
@@ -213,7 +214,7 @@ impl Round {
                             bases,
                             text: Some(advice.clone()),
                             given_at: None,
-                            answer: self.advice_answers.get(&member).cloned(),
+                            answer: self.advice_answers.get(&member).cloned().map(Cow::Owned),
                         })
                     }
                     _ => None,

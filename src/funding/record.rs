@@ -9,6 +9,7 @@
 //! decision does not hold (responses in the consent round, alternatives considered,
 //! payment, access requests) the caller adds before checking.
 
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 
 use jiff::Timestamp;
@@ -304,7 +305,7 @@ impl FundingDecision {
                             bases,
                             text: Some(a.text.clone()),
                             given_at: Some(a.at),
-                            answer: a.answer.clone(),
+                            answer: a.answer.clone().map(Cow::Owned),
                         }
                     })
                     .collect(),

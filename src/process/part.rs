@@ -32,6 +32,7 @@
 //! participants' conflicts and payments, and its access requests from them, so rules T4,
 //! T8, C3, H1, H3 and I4 judge what the engine witnessed.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
 use jiff::Timestamp;
@@ -758,7 +759,7 @@ impl Parts {
                 bases: AdviceBases::from(&a.bases),
                 text: Some(a.text.clone()),
                 given_at: Some(a.given_at),
-                answer: a.answer.clone(),
+                answer: a.answer.clone().map(Cow::Owned),
             }));
         }
         let Some(participants) = record.participants.as_mut() else {

@@ -1,5 +1,6 @@
 //! The pieces of evidence a [`DecisionRecord`](super::DecisionRecord) holds.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
 use jiff::Timestamp;
@@ -310,9 +311,11 @@ pub struct AdviceEntry {
     /// When it was given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub given_at: Option<Timestamp>,
-    /// The decider's answer to it; advice is not binding but must be answered.
+    /// The decider's answer to it; advice is not binding but must be answered. Borrowed
+    /// when it is static text (an answer a tool gives every entry alike), so such a record
+    /// makes no allocation per entry for it; owned otherwise. The JSON is the same string.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub answer: Option<String>,
+    pub answer: Option<Cow<'static, str>>,
 }
 
 /// A ways to take part in a decision.
