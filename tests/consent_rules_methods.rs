@@ -87,14 +87,14 @@ fn a_majority_vote_carries_with_more_for_than_against() {
         .when(close(), by(FACILITATOR, 7))
         .then([RoundEvent::RoundClosed {
             round: 1,
-            tally: Tally {
+            tally: Box::new(Tally {
                 eligible: 4,
                 responded: 3,
                 lived_experience_responded: 2,
                 consents: 2,
                 objections: 1,
                 ..Tally::default()
-            },
+            }),
             result: CloseResult::Consented,
             // A vote against is counted, not integrated.
             objections: vec![],
@@ -128,7 +128,7 @@ fn a_supermajority_counts_votes_cast_not_abstentions() {
         .when(close(), by(FACILITATOR, 8))
         .then([RoundEvent::RoundClosed {
             round: 1,
-            tally: Tally {
+            tally: Box::new(Tally {
                 eligible: 4,
                 responded: 4,
                 lived_experience_responded: 2,
@@ -136,7 +136,7 @@ fn a_supermajority_counts_votes_cast_not_abstentions() {
                 objections: 1,
                 stand_asides: 1,
                 ..Tally::default()
-            },
+            }),
             result: CloseResult::Consented,
             objections: vec![],
             concerns: vec![],
@@ -161,14 +161,14 @@ fn a_vote_that_fails_is_declined() {
         .when(close(), by(FACILITATOR, 7))
         .then([RoundEvent::RoundClosed {
             round: 1,
-            tally: Tally {
+            tally: Box::new(Tally {
                 eligible: 4,
                 responded: 3,
                 lived_experience_responded: 2,
                 consents: 1,
                 objections: 2,
                 ..Tally::default()
-            },
+            }),
             result: CloseResult::Declined,
             objections: vec![],
             concerns: vec![],
@@ -219,14 +219,14 @@ fn consensus_allows_standing_aside_and_a_block_integrates() {
         .when(close(), by(FACILITATOR, 7))
         .then([RoundEvent::RoundClosed {
             round: 1,
-            tally: Tally {
+            tally: Box::new(Tally {
                 eligible: 4,
                 responded: 3,
                 lived_experience_responded: 2,
                 consents: 2,
                 objections: 1,
                 ..Tally::default()
-            },
+            }),
             result: CloseResult::Objections,
             objections: vec![(ObjectionId(1), m(2), CHILDCARE.into())],
             concerns: vec![],

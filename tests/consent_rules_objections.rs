@@ -59,13 +59,13 @@ fn a_round_nobody_objects_to_is_consented() {
         .when(close, who)
         .then([RoundEvent::RoundClosed {
             round: 1,
-            tally: Tally {
+            tally: Box::new(Tally {
                 eligible: 4,
                 responded: 3,
                 lived_experience_responded: 2,
                 consents: 3,
                 ..Tally::default()
-            },
+            }),
             result: CloseResult::Consented,
             objections: vec![],
             concerns: vec![],
@@ -84,13 +84,13 @@ fn absence_counted_as_no_objection_records_the_absent() {
         .when(close.clone(), who)
         .then([RoundEvent::RoundClosed {
             round: 1,
-            tally: Tally {
+            tally: Box::new(Tally {
                 eligible: 4,
                 responded: 2,
                 lived_experience_responded: 1,
                 consents: 2,
                 ..Tally::default()
-            },
+            }),
             result: CloseResult::Consented,
             objections: vec![],
             concerns: vec![],
@@ -118,13 +118,13 @@ fn absence_policy_defer_defers_when_someone_is_unheard() {
         .when(close.clone(), who)
         .then([RoundEvent::RoundClosed {
             round: 1,
-            tally: Tally {
+            tally: Box::new(Tally {
                 eligible: 4,
                 responded: 2,
                 lived_experience_responded: 1,
                 consents: 2,
                 ..Tally::default()
-            },
+            }),
             result: CloseResult::DeferredByAbsence,
             objections: vec![],
             concerns: vec![],
@@ -206,14 +206,14 @@ fn a_consent_with_a_concern_is_logged_as_a_concern_at_the_close() {
         .when(close, who)
         .then([RoundEvent::RoundClosed {
             round: 1,
-            tally: Tally {
+            tally: Box::new(Tally {
                 eligible: 4,
                 responded: 2,
                 lived_experience_responded: 1,
                 consents: 2,
                 concerns: 1,
                 ..Tally::default()
-            },
+            }),
             result: CloseResult::Consented,
             objections: vec![],
             concerns: vec![(ConcernId(1), m(2), BUDGET.into())],
@@ -248,14 +248,14 @@ fn objections_move_the_round_to_integration() {
         .when(close, who)
         .then([RoundEvent::RoundClosed {
             round: 1,
-            tally: Tally {
+            tally: Box::new(Tally {
                 eligible: 4,
                 responded: 3,
                 lived_experience_responded: 2,
                 consents: 1,
                 objections: 2,
                 ..Tally::default()
-            },
+            }),
             result: CloseResult::Objections,
             objections: vec![
                 (ObjectionId(1), m(2), CHILDCARE.into()),

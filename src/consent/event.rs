@@ -92,8 +92,10 @@ pub enum RoundEvent {
     RoundClosed {
         /// The round.
         round: u32,
-        /// The count.
-        tally: Tally,
+        /// The count. Boxed (its JSON is the same): the tally is the largest part of any
+        /// event, and every event of a round, a member's response among them, would
+        /// otherwise be as large as this one.
+        tally: Box<Tally>,
         /// What follows.
         result: CloseResult,
         /// Objections raised, numbered.
@@ -262,5 +264,22 @@ impl RoundEvent {
             | RoundEvent::Escalated { at, .. }
             | RoundEvent::BrokenDown { at, .. } => *at,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_event_is_as_large_as_a_response_needs_not_as_a_tally() {
+        // A large round makes one `Responded` per member, and every event is as large as
+        // the largest variant: with the tally boxed, the largest is the close's lists.
+        assert!(
+            size_of::<RoundEvent>() <= 104,
+            "{}",
+            size_of::<RoundEvent>()
+        );
+        assert!(size_of::<Response>() <= 32, "{}", size_of::<Response>());
     }
 }

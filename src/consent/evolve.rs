@@ -84,7 +84,7 @@ pub(super) fn evolve_opened(round: &mut Round, event: &RoundEvent) {
             absent,
             at,
         } => {
-            round.last_tally = Some(*tally);
+            round.last_tally = Some(**tally);
             round.absent.clone_from(absent);
             for (id, by, text) in concerns {
                 round.concerns.push(Concern {

@@ -100,6 +100,9 @@ impl Decider for ConsentProcess {
         state.phase()
     }
 
+    // Inlined into its caller with the response path below, so a response's event can be
+    // built where the caller keeps it rather than copied out of a returned value.
+    #[inline]
     fn decide(
         state: &RoundState,
         command: &RoundCommand,
@@ -115,6 +118,7 @@ impl Decider for ConsentProcess {
         decide_other(state, command, ctx)
     }
 
+    #[inline]
     fn evolve(state: RoundState, event: &RoundEvent) -> RoundState {
         match (state, event) {
             // Once per member in a large round: straight to the seat.
@@ -703,7 +707,7 @@ pub(super) fn close(round: &Round, now: Timestamp) -> Result<RoundEvent, Consent
     };
     Ok(RoundEvent::RoundClosed {
         round: round.objection_round,
-        tally,
+        tally: Box::new(tally),
         result,
         objections,
         concerns,

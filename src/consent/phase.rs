@@ -74,6 +74,7 @@ impl RoundPhase {
     ];
 
     /// Whether the round is opened and not yet ended.
+    #[inline]
     pub fn is_open(self) -> bool {
         Self::OPEN.contains(&self)
     }

@@ -9,7 +9,8 @@
 //! Evidence a round does not hold (the alternatives considered, funder facts, the route
 //! governance gives) the caller adds to the record before checking it.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::borrow::Cow;
+use std::collections::BTreeMap;
 
 use jiff::Timestamp;
 
@@ -17,9 +18,9 @@ use crate::community::{BodyFigures, Community, Member, Role};
 use crate::decision::{DecisionKind, Method};
 use crate::governance::Route;
 use crate::values::{
-    AbsenceCounted, AdviceBasis, AdviceEntry, DecisionRecord, Disposition as RecordDisposition,
-    ObjectionEntry, Participant, Proposed, RaisedAs, RecordedResponse, RouteSummary, TestResult,
-    TimeBoxExtension, TimeBoxLapse,
+    AbsenceCounted, AdviceBases, AdviceBasis, AdviceEntry, DecisionRecord,
+    Disposition as RecordDisposition, ObjectionEntry, Participant, Proposed, RaisedAs,
+    RecordedResponse, RouteSummary, TestResult, TimeBoxExtension, TimeBoxLapse,
 };
 
 use super::ConsentError;
@@ -198,7 +199,7 @@ impl Round {
                         affected,
                         expertise,
                     } => {
-                        let mut bases = BTreeSet::new();
+                        let mut bases = AdviceBases::new();
                         if *affected {
                             bases.insert(AdviceBasis::Affected);
                         }
@@ -213,7 +214,7 @@ impl Round {
                             bases,
                             text: Some(advice.clone()),
                             given_at: None,
-                            answer: self.advice_answers.get(&member).cloned(),
+                            answer: self.advice_answers.get(&member).cloned().map(Cow::Owned),
                         })
                     }
                     _ => None,

@@ -16,6 +16,7 @@ use super::state::Round;
 
 /// A response: an eligible member in an objection round, answering for themselves or through
 /// a named supporter, with a response the method takes and the text it requires.
+#[inline(always)]
 pub(super) fn decide_respond(
     round: &Round,
     member: MemberId,
@@ -56,16 +57,28 @@ pub(super) fn decide_respond(
     }
     Ok(Events::one(RoundEvent::Responded {
         member,
-        response: response.clone(),
+        response: copy(response),
         proxy,
         round: round.objection_round,
         at: now,
     }))
 }
 
+/// A copy of `response`. A plain consent, most of a large round's answers, is written in
+/// place; the general clone is a call whose result, written field by field, the caller reads
+/// back in wider pieces, which stalls each response's event and seat on the store.
+#[inline(always)]
+fn copy(response: &Response) -> Response {
+    match response {
+        Response::Consent { comment: None } => Response::consent(),
+        other => other.clone(),
+    }
+}
+
 /// A response takes the member's seat (replacing an earlier one in the same round) and
 /// clears any answer to their earlier advice. An event for a member without a seat changes
 /// only the clock: evolve is total.
+#[inline]
 pub(super) fn record_response(
     round: &mut Round,
     member: MemberId,
@@ -80,7 +93,7 @@ pub(super) fn record_response(
     }
     if let Some(seat) = round.seats.get_mut(member) {
         seat.response = Some(Responded {
-            response: response.clone(),
+            response: copy(response),
             proxy,
         });
     }

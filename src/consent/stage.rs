@@ -51,6 +51,7 @@ pub struct RoundEnd {
 
 impl RoundStage {
     /// The phase this stage is in.
+    #[inline]
     pub fn phase(&self) -> RoundPhase {
         match self {
             RoundStage::Deliberating(phase) => RoundPhase::from(*phase),

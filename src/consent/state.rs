@@ -197,6 +197,7 @@ impl Round {
     }
 
     /// The current phase, derived from the stage.
+    #[inline]
     pub fn phase(&self) -> RoundPhase {
         self.stage.phase()
     }
@@ -306,6 +307,7 @@ impl Round {
     /// The earliest time box still running, if any: the round deadline or the end of the
     /// current phase's box, moved to no earlier than the last extension. A deadline whose
     /// configured step was taken (a close with those heard) bounds no later phase.
+    #[inline]
     pub fn time_box_end(&self) -> Option<Timestamp> {
         let phase_end = self
             .config

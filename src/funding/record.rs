@@ -9,14 +9,15 @@
 //! decision does not hold (responses in the consent round, alternatives considered,
 //! payment, access requests) the caller adds before checking.
 
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 
 use jiff::Timestamp;
 
 use crate::community::{BodyId, BodyKind, Community, MemberId, Role};
 use crate::values::{
-    AdviceBasis, AdviceEntry, Conflict, DecisionRecord, DueDiligenceCheck, FunderFacts, Outcome,
-    Participant, Publication, RegisterEntry, RegisterField, Screen, Way,
+    AdviceBases, AdviceBasis, AdviceEntry, Conflict, DecisionRecord, DueDiligenceCheck,
+    FunderFacts, Outcome, Participant, Publication, RegisterEntry, RegisterField, Screen, Way,
 };
 
 use super::command::FundingOutcome;
@@ -280,7 +281,7 @@ impl FundingDecision {
                     .advice()
                     .iter()
                     .map(|a| {
-                        let mut bases = BTreeSet::new();
+                        let mut bases = AdviceBases::new();
                         let kind = community.body(&a.body).map(|b| b.kind);
                         if Some(&a.body) == critical || kind == Some(BodyKind::AlliesGroup) {
                             bases.insert(AdviceBasis::CriticalFriend);
@@ -304,7 +305,7 @@ impl FundingDecision {
                             bases,
                             text: Some(a.text.clone()),
                             given_at: Some(a.at),
-                            answer: a.answer.clone(),
+                            answer: a.answer.clone().map(Cow::Owned),
                         }
                     })
                     .collect(),

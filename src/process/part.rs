@@ -32,6 +32,7 @@
 //! participants' conflicts and payments, and its access requests from them, so rules T4,
 //! T8, C3, H1, H3 and I4 judge what the engine witnessed.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
 use jiff::Timestamp;
@@ -40,7 +41,8 @@ use serde::{Deserialize, Serialize};
 use crate::community::{AccessNeedKind, BodyKind, Community, MemberId};
 use crate::governance::Route;
 use crate::values::{
-    AccessRequest, AdviceBasis, AdviceEntry, Conflict, DecisionRecord, PaymentStatus, Reminder,
+    AccessRequest, AdviceBases, AdviceBasis, AdviceEntry, Conflict, DecisionRecord, PaymentStatus,
+    Reminder,
 };
 
 use super::DueItem;
@@ -754,10 +756,10 @@ impl Parts {
             let log = record.advice.get_or_insert_with(Vec::new);
             log.extend(self.advice.iter().map(|(member, a)| AdviceEntry {
                 from: *member,
-                bases: a.bases.clone(),
+                bases: AdviceBases::from(&a.bases),
                 text: Some(a.text.clone()),
                 given_at: Some(a.given_at),
-                answer: a.answer.clone(),
+                answer: a.answer.clone().map(Cow::Owned),
             }));
         }
         let Some(participants) = record.participants.as_mut() else {

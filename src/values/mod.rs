@@ -81,14 +81,17 @@ pub use charter::{Charter, CharterError, CharterSpec, CoreValue, RuleSpec};
 pub use gate::{GatePassed, GateRefusal, GateReview, GateSummary, Unmet, UnmetKind};
 pub use ids::{InvalidId, RuleId, ValueId};
 pub use record::{
-    AbsenceCounted, AccessRequest, Acknowledgement, AdviceBasis, AdviceEntry, Attestation,
-    Conflict, Credit, Dates, DecisionRecord, Disposition, DueDiligenceCheck, EscalatedFrom,
-    Evidence, EvidenceDates, ExpensesFacts, FunderFacts, FundingCondition, ObjectionEntry, Outcome,
-    Override, Participant, PaymentStatus, Proposed, Publication, RaisedAs, RecordedResponse,
-    RecruitmentFacts, Redaction, RegisterEntry, RegisterField, Reminder, Restriction, RouteSummary,
-    Rung, Screen, SetAside, StakeholderFacts, TestResult, TimeBoxExtension, TimeBoxLapse, Way,
+    AbsenceCounted, AccessRequest, Acknowledgement, AdviceBases, AdviceBasesIter, AdviceBasis,
+    AdviceEntry, Attestation, Conflict, Credit, Dates, DecisionRecord, Disposition,
+    DueDiligenceCheck, EscalatedFrom, Evidence, EvidenceDates, ExpensesFacts, FunderFacts,
+    FundingCondition, ObjectionEntry, Outcome, Override, Participant, PaymentStatus, Proposed,
+    Publication, RaisedAs, RecordedResponse, RecruitmentFacts, Redaction, RegisterEntry,
+    RegisterField, Reminder, Restriction, RouteSummary, Rung, Screen, SetAside, StakeholderFacts,
+    TestResult, TimeBoxExtension, TimeBoxLapse, Way,
 };
 pub use report::{CitedIn, Finding, UnknownRule, ValueReport, ValueVerdict, Verdict};
 pub use rules::settings::Fraction;
-pub use rules::{Observation, RecordTally, RuleOutcome, Scope, Severity, Status, ValueRule};
+pub use rules::{
+    Observation, Observed, RecordTally, RuleOutcome, Scope, Severity, Status, ValueRule,
+};
 pub use subject::{ProofMismatch, Subject};

@@ -9,6 +9,7 @@
 //! gated*: a consent round about to adopt fills `outcome: adopted` and `dates.decided_at`
 //! with the time of the command.
 
+mod bases;
 mod evidence;
 mod parts;
 
@@ -22,6 +23,7 @@ use crate::decision::{DecisionKind, Method, Tier};
 use crate::evaluation::Evaluation;
 use crate::values::{RuleId, Subject};
 
+pub use bases::{AdviceBases, AdviceBasesIter};
 pub use evidence::{Evidence, EvidenceDates};
 pub use parts::{
     AbsenceCounted, AccessRequest, AdviceBasis, AdviceEntry, Conflict, Credit, Disposition,

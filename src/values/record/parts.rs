@@ -1,11 +1,14 @@
 //! The pieces of evidence a [`DecisionRecord`](super::DecisionRecord) holds.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 use crate::community::{AccessNeedKind, MemberId};
+
+use super::AdviceBases;
 
 /// How a participant responded in the deciding round.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -301,16 +304,18 @@ pub struct AdviceEntry {
     /// Who gave the advice.
     pub from: MemberId,
     /// On what footing.
-    pub bases: BTreeSet<AdviceBasis>,
+    pub bases: AdviceBases,
     /// The advice, in the adviser's words.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
     /// When it was given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub given_at: Option<Timestamp>,
-    /// The decider's answer to it; advice is not binding but must be answered.
+    /// The decider's answer to it; advice is not binding but must be answered. Borrowed
+    /// when it is static text (an answer a tool gives every entry alike), so such a record
+    /// makes no allocation per entry for it; owned otherwise. The JSON is the same string.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub answer: Option<String>,
+    pub answer: Option<Cow<'static, str>>,
 }
 
 /// A ways to take part in a decision.

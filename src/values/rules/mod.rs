@@ -119,6 +119,7 @@
 pub mod challenging;
 pub mod human;
 pub mod inclusive;
+mod observed;
 pub(crate) mod registry;
 pub(crate) mod settings;
 pub mod transparent;
@@ -132,6 +133,8 @@ use serde::{Deserialize, Serialize};
 use crate::community::MemberId;
 use crate::values::record::{AbsenceCounted, Conflict, DecisionRecord, Outcome, RecordedResponse};
 use crate::values::{RuleId, ValueId};
+
+pub use observed::Observed;
 
 /// How much a violated rule weighs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -196,8 +199,8 @@ impl Status {
 pub struct Observation {
     /// The record field (or derived figure) looked at.
     pub field: Cow<'static, str>,
-    /// What it held, in words.
-    pub observed: String,
+    /// What it held, in words (inline when short: see [`Observed`]).
+    pub observed: Observed,
 }
 
 /// What a rule returns: its status, a plain-language message and the evidence.
@@ -242,7 +245,7 @@ impl RuleOutcome {
             message: Cow::Owned(format!("could not be evaluated: `{field}` is not recorded")),
             evidence: vec![Observation {
                 field: Cow::Borrowed(field),
-                observed: String::from("not recorded"),
+                observed: Observed::from("not recorded"),
             }],
         }
     }
@@ -252,7 +255,7 @@ impl RuleOutcome {
     pub fn with(mut self, field: &'static str, observed: impl fmt::Display) -> Self {
         self.evidence.push(Observation {
             field: Cow::Borrowed(field),
-            observed: observed.to_string(),
+            observed: Observed::from(format_args!("{observed}")),
         });
         self
     }
