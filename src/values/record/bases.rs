@@ -32,7 +32,7 @@ const ALL: [AdviceBasis; 4] = [
 /// assert!(bases.insert(AdviceBasis::Expertise));
 /// assert!(!bases.insert(AdviceBasis::Expertise));
 /// assert_eq!(serde_json::to_string(&bases)?, r#"["affected","expertise","critical_friend"]"#);
-/// # Ok::<(), serde_json::Error>(())
+/// # Ok::<(), coproduction::Error>(())
 /// ```
 #[derive(Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct AdviceBases(u8);

@@ -23,7 +23,7 @@ const INLINE: usize = 30;
 /// let observed = Observed::from(format_args!("{} of {}", 3, 4));
 /// assert_eq!(observed, "3 of 4");
 /// assert_eq!(serde_json::to_string(&observed)?, r#""3 of 4""#);
-/// # Ok::<(), serde_json::Error>(())
+/// # Ok::<(), coproduction::Error>(())
 /// ```
 #[derive(Clone)]
 pub struct Observed(Repr);
