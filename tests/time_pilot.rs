@@ -18,7 +18,7 @@ use coproduction::evaluation::{
     Benefit, EvaluationPlan, Gathered, Observation, QuestionId, Source,
 };
 use coproduction::journal::Journal;
-use coproduction::journal::{MemoryJournal, StreamId};
+use coproduction::journal::{Envelope, MemoryJournal, StreamId};
 use coproduction::proposal::{
     DecisionResult, ProposalCommand, ProposalError, ProposalEvent, ProposalPhase,
 };
@@ -212,21 +212,7 @@ fn a_pilots_review_is_decided_by_the_reassessment_round_held_for_it_in_one_batch
             ..
         })
     ));
-    let adopt = Request::new(
-        reassessment(),
-        STAFF_2,
-        at(90 * DAY + 30),
-        ProcessCommand::from(RoundCommand::RecordOutcome {
-            statement: "Continued as the standing working model.".into(),
-            review_date: at(455 * DAY),
-        }),
-    )
-    .with_evidence(Evidence {
-        rationale: Some("The pilot's evaluation showed the roles worked.".into()),
-        alternatives: Some(vec!["Pilot for six more months".into()]),
-        ..Evidence::default()
-    });
-    let written = engine.handle(adopt).unwrap();
+    let written = record_reassessment(&engine, None).unwrap();
     // The round's adoption and the proposal's continuation, in one batch.
     let reassessed = written
         .iter()
@@ -376,7 +362,10 @@ fn gather(actor: MemberId, minute: i64, evidence: Vec<Gathered>) -> Request {
 
 /// The reassessment round's adoption by its secretary, with its rationale; first, when
 /// `acknowledge` gives a reason, the facilitator's acknowledgement of C8 on the round.
-fn record_reassessment(engine: &TestEngine, acknowledge: Option<&str>) -> Result<(), EngineError> {
+fn record_reassessment(
+    engine: &TestEngine,
+    acknowledge: Option<&str>,
+) -> Result<Vec<Envelope<EngineEvent>>, EngineError> {
     if let Some(reason) = acknowledge {
         let evidence = Evidence {
             acknowledgements: vec![Acknowledgement::new(
@@ -410,7 +399,7 @@ fn record_reassessment(engine: &TestEngine, acknowledge: Option<&str>) -> Result
         }),
     )
     .with_evidence(evidence);
-    engine.handle(adopt).map(|_| ())
+    engine.handle(adopt)
 }
 
 #[test]
