@@ -231,6 +231,14 @@ pub struct RoundConfig {
 }
 
 impl RoundConfig {
+    /// The one accountable decider, when the method has one (advice process, delegated
+    /// decision): the proposer decides, and is the decision's one participant; the people
+    /// heard are advisers. `None` for a method where a body responds.
+    pub fn accountable_decider(&self) -> Option<MemberId> {
+        matches!(self.method, Method::AdviceProcess | Method::Delegated)
+            .then_some(self.roles.proposer)
+    }
+
     /// A consent round in `body` of `community`, with the body's members as of now as the
     /// eligible set, counting absence as [`AbsencePolicy::CountAsAbsent`], a quorum of half
     /// the body with at least one member with lived experience (when the body has one), and

@@ -857,35 +857,35 @@ fn decision(
         .map(|m| m.member)
         .collect();
     // Only eligible members can respond; the count still checks it against the snapshot.
-    let mut responded: BTreeSet<MemberId> = responders
-        .map(|r| {
-            r.responded
-                .iter()
-                .copied()
-                .filter(|m| round.is_eligible(*m))
-                .collect()
-        })
-        .unwrap_or_default();
-    let by_proxy = responders.map_or(0, |r| r.by_proxy.intersection(&responded).count());
-    let mut lived_responders = responded.iter().filter(|m| lived.contains(m)).count();
-    let mut eligible = config.eligible.len();
     // One accountable decider (advice process, delegated decision): the decider is the one
     // who takes part, as the decision's record says; those heard are advisers, not members
-    // who failed to respond.
-    if matches!(config.method, Method::AdviceProcess | Method::Delegated) {
-        let decider = config.roles.proposer;
-        eligible = 1;
-        responded = round
-            .decision()
-            .map(|_| BTreeSet::from([decider]))
-            .unwrap_or_default();
-        lived_responders = usize::from(
-            !responded.is_empty()
+    // who failed to respond. Otherwise, only eligible members can respond; the count still
+    // checks it against the snapshot.
+    let (eligible, responded, lived_responders) = match config.accountable_decider() {
+        Some(decider) => {
+            let responded: BTreeSet<MemberId> =
+                round.decision().map(|_| decider).into_iter().collect();
+            let lived = !responded.is_empty()
                 && community
                     .member(decider)
-                    .is_some_and(|m| m.lived_experience),
-        );
-    }
+                    .is_some_and(|m| m.lived_experience);
+            (1, responded, usize::from(lived))
+        }
+        None => {
+            let responded: BTreeSet<MemberId> = responders
+                .map(|r| {
+                    r.responded
+                        .iter()
+                        .copied()
+                        .filter(|m| round.is_eligible(*m))
+                        .collect()
+                })
+                .unwrap_or_default();
+            let lived_responders = responded.iter().filter(|m| lived.contains(m)).count();
+            (config.eligible.len(), responded, lived_responders)
+        }
+    };
+    let by_proxy = responders.map_or(0, |r| r.by_proxy.intersection(&responded).count());
 
     let mut objections = ObjectionCounts::default();
     for o in round.objections() {

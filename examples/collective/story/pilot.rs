@@ -154,17 +154,18 @@ pub(super) fn evaluate(engine: &StoryEngine) -> Result<Evaluation, coproduction:
     let record = |who: MemberId, when: &str, command: ProposalCommand| {
         engine.handle(proposal_request(&stream, who, when, command))
     };
-    record(
-        steward,
-        "2023-03-01T10:00:00Z",
-        ProposalCommand::AgreeEvaluation { plan: plan()? },
-    )?;
+    let plan = plan()?;
     println!(
         "  2023-03-01: the evaluation agreed by the associate-roles team with the first wave:"
     );
-    for q in &plan()?.questions {
+    for q in &plan.questions {
         println!("    {} {}: {}", q.id, q.benefit.words(), q.asks);
     }
+    record(
+        steward,
+        "2023-03-01T10:00:00Z",
+        ProposalCommand::AgreeEvaluation { plan },
+    )?;
     // A co-producer in the pilot, in their own words.
     record(
         MemberId::new(14),
