@@ -24,6 +24,12 @@
 //!   says nothing about the request, and needs someone to look at the store.
 //!   [`EngineError::is_refusal`] draws the line, and [`JournalError::is_refusal`] for the
 //!   journal's own errors.
+//! - What every process refuses alike (not started, wrong phase, wrong role, blank text,
+//!   clock gone back, a proof not for this decision) is one vocabulary,
+//!   [`RefusalKind`](crate::machine::RefusalKind), which each process's error carries as
+//!   a [`Refusal`] naming the process. [`Error::refusal`] finds it wherever it is carried
+//!   (a process's error, the engine's refusal of a request), so an app handles "not in
+//!   this phase" once for every process.
 //! - Three conversions carry errors from outside the crate that code around it meets: a
 //!   [`serde_json::Error`] is refused input ([`ErrorKind::Input`] with
 //!   [`InputError::Json`], its message shortened as [`limits::json_message`] does), a
@@ -65,7 +71,7 @@ use crate::journal::{ChainBreak, CorruptionReason, JournalError};
 use crate::limits::{self, InputError};
 use crate::living::LivingError;
 use crate::machine::GraphError;
-use crate::process::{PartError, ProcessError};
+use crate::process::{PartError, ProcessError, Refusal};
 use crate::proposal::ProposalError;
 use crate::values::{CharterError, GateRefusal, InvalidId, ProofMismatch};
 
@@ -113,6 +119,37 @@ impl Error {
     /// ```
     pub fn into_kind(self) -> ErrorKind {
         *self.0
+    }
+
+    /// The refusal, if the error is one every process makes alike (not started, wrong
+    /// phase, wrong role, blank text, clock gone back, ...), with the process that made it:
+    /// from a process's own error, or from the engine's refusal of a request.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coproduction::consent::{ConsentProcess, RoundState};
+    /// use coproduction::machine::{Context, Decider, RefusalKind};
+    /// use coproduction::process::ProcessKind;
+    /// use coproduction::{Error, MemberId, RoundCommand};
+    ///
+    /// let ctx = Context::new(MemberId::new(1), "2021-04-19T10:00:00Z".parse()?);
+    /// let refused = ConsentProcess::decide(&RoundState::NotOpened, &RoundCommand::Advance {}, &ctx);
+    /// let error = Error::from(refused.unwrap_err());
+    /// let refusal = error.refusal().expect("a refusal every process makes");
+    /// assert_eq!(refusal.process, ProcessKind::Consent);
+    /// assert!(matches!(refusal.kind, RefusalKind::NotStarted { .. }));
+    /// # Ok::<(), coproduction::Error>(())
+    /// ```
+    pub fn refusal(&self) -> Option<&Refusal> {
+        match self.kind() {
+            ErrorKind::Refused(error) => error.refusal(),
+            ErrorKind::Consent(error) => error.refusal(),
+            ErrorKind::Proposal(error) => error.refusal(),
+            ErrorKind::Funding(error) => error.refusal(),
+            ErrorKind::Process(error) => error.refusal(),
+            _ => None,
+        }
     }
 }
 
@@ -355,6 +392,44 @@ mod tests {
     use super::*;
     use crate::community::MemberId;
     use crate::journal::StreamId;
+    use crate::machine::RefusalKind;
+    use crate::process::ProcessKind;
+
+    fn opened_twice() -> ConsentError {
+        RefusalKind::AlreadyStarted {
+            attempted: "open the round",
+        }
+        .into()
+    }
+
+    #[test]
+    fn a_shared_refusal_is_found_wherever_it_is_carried() {
+        let refused = EngineError::Refused {
+            stream: stream(),
+            source: ProcessError::Consent(opened_twice()),
+        };
+        for error in [
+            Error::from(opened_twice()),
+            Error::from(ProcessError::Consent(opened_twice())),
+            Error::from(refused),
+        ] {
+            let refusal = error.refusal().expect("a shared refusal");
+            assert_eq!(refusal.process, ProcessKind::Consent);
+            assert_eq!(
+                refusal.kind,
+                RefusalKind::AlreadyStarted {
+                    attempted: "open the round"
+                }
+            );
+            assert_eq!(
+                error.to_string().rsplit(": ").next(),
+                Some("the round has started already")
+            );
+        }
+        let quorum = ConsentError::NoAdviceGiven;
+        assert!(Error::from(quorum).refusal().is_none());
+        assert!(Error::from(EngineError::Poisoned).refusal().is_none());
+    }
 
     fn stream() -> StreamId {
         StreamId::new("s").unwrap()
@@ -377,7 +452,7 @@ mod tests {
 
     #[test]
     fn a_module_error_converts_into_its_own_kind() {
-        let consent = ConsentError::AlreadyOpened;
+        let consent = opened_twice();
         let err = Error::from(consent.clone());
         assert_eq!(err.kind(), &ErrorKind::Consent(consent.clone()));
         assert_eq!(err.clone().into_kind(), ErrorKind::Consent(consent.clone()));
@@ -401,7 +476,7 @@ mod tests {
             member: MemberId::new(9),
         };
         assert_eq!(Error::from(part.clone()).into_kind(), ErrorKind::Part(part));
-        let process = ProcessError::Consent(ConsentError::AlreadyOpened);
+        let process = ProcessError::Consent(opened_twice());
         assert!(matches!(Error::from(process).kind(), ErrorKind::Process(_)));
         let input = InputError::Positional {
             path: "dates".into(),
@@ -440,11 +515,11 @@ mod tests {
     fn a_typed_steps_refusal_converts_into_its_process_error() {
         let refused = crate::consent::RoundRefused {
             round: (),
-            error: ConsentError::AlreadyOpened,
+            error: opened_twice(),
         };
         assert_eq!(
             Error::from(refused).into_kind(),
-            ErrorKind::Consent(ConsentError::AlreadyOpened)
+            ErrorKind::Consent(opened_twice())
         );
     }
 
@@ -505,6 +580,6 @@ mod tests {
         }));
         let source = consent.source().expect("the community's refusal");
         assert!(source.downcast_ref::<CommunityError>().is_some());
-        assert!(Error::from(ConsentError::AlreadyOpened).source().is_none());
+        assert!(Error::from(opened_twice()).source().is_none());
     }
 }

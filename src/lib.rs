@@ -157,7 +157,11 @@
 //! being declined, is an event. An `Err` means the caller asked for something the process
 //! does not allow at that point; it says what was attempted, where, and why, and changes
 //! nothing. Every error converts into the crate's [`Error`], whose [`kind`](Error::kind)
-//! tells such a refusal from a failure of the store the engine writes to.
+//! tells such a refusal from a failure of the store the engine writes to. What every
+//! process refuses alike (not started, wrong phase, wrong role, a blank text, a clock gone
+//! back, a proof not for this decision) is one vocabulary,
+//! [`RefusalKind`](machine::RefusalKind), that [`Error::refusal`] finds with the process
+//! that refused, whichever process it was.
 //!
 //! **No ranks.** Roles say what a member does (co-producer, staff, ally); no role outranks
 //! another. Who decides what is a matter of the community's governance, not of titles.

@@ -16,6 +16,8 @@ mod common;
 mod consent_model;
 mod facade_driver;
 
+use coproduction::machine::RefusalKind;
+use coproduction::process::Refusal;
 use std::collections::{BTreeMap, BTreeSet};
 
 use common::consent::{ctx, is_eligible, may_respond_for};
@@ -153,7 +155,7 @@ impl<const CHECK: u8> StateMachineTest for Property<CHECK> {
             state: ConsentProcess::initial(),
             events: Vec::new(),
             journal: Vec::new(),
-            typed: Driver::new(ConsentError::ProofNotForThis),
+            typed: Driver::new(),
         }
     }
 
@@ -272,7 +274,13 @@ impl<const CHECK: u8> StateMachineTest for Property<CHECK> {
                 }
                 Err(error) => {
                     assert_eq!(run.state, RoundState::NotOpened);
-                    assert!(matches!(error, ConsentError::NotOpened { .. }));
+                    assert!(matches!(
+                        error,
+                        ConsentError::Shared(Refusal {
+                            kind: RefusalKind::NotStarted { .. },
+                            ..
+                        })
+                    ));
                 }
             },
             _ => {}
@@ -419,7 +427,7 @@ fn the_step_table_agrees_with_the_machine() {
 fn the_generated_runs_take_every_typed_step() {
     let mut runner = TestRunner::deterministic();
     let strategy = RoundModel::sequential_strategy(1..40);
-    let mut all = Driver::<AnyRound>::new(ConsentError::ProofNotForThis);
+    let mut all = Driver::<AnyRound>::new();
     for _ in 0..1_000 {
         let (mut m, steps, _) = strategy.new_tree(&mut runner).unwrap().current();
         let mut run = Property::<FACADE>::init_test(&m);

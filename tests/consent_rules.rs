@@ -22,12 +22,13 @@ use common::consent::{
 use coproduction::community::{Body, BodyId, BodyKind, Community, Member, Role};
 use coproduction::consent::{
     Amendment, AmendmentId, Answers, ConcernId, ConsentError, ConsentProcess, Ending, ObjectionId,
-    QuorumSize, Responded, RoundCommand, RoundConfig, RoundEvent, RoundPhase, RoundRole,
-    RoundRoles, TimeBox,
+    QuorumSize, Responded, RoundCommand, RoundConfig, RoundEvent, RoundPhase, RoundRoles, TimeBox,
 };
 use coproduction::decision::Method;
+use coproduction::machine::RefusalKind;
 use coproduction::machine::testkit::given;
 use coproduction::machine::{Context, Decider};
+use coproduction::process::Refusal;
 use jiff::SignedDuration;
 
 use RoundPhase as P;
@@ -64,14 +65,16 @@ fn a_round_is_opened_once_and_only_by_proposer_or_facilitator() {
         }]);
     given::<ConsentProcess>([])
         .when(open(), by(OUTSIDER, 0))
-        .then_error(ConsentError::WrongRole {
+        .then_error(ConsentError::from(RefusalKind::WrongRole {
             attempted: "open",
             actor: OUTSIDER,
-            role: RoundRole::Facilitator,
-        });
+            role: "facilitator",
+        }));
     given::<ConsentProcess>([opened(config(Method::Consent))])
         .when(open(), by(PROPOSER, 1))
-        .then_error(ConsentError::AlreadyOpened);
+        .then_error(ConsentError::from(RefusalKind::AlreadyStarted {
+            attempted: "open",
+        }));
 }
 
 #[test]
@@ -207,9 +210,9 @@ fn a_round_must_name_its_absence_policy() {
 fn a_round_not_yet_opened_takes_only_its_opening() {
     given::<ConsentProcess>([])
         .when(RoundCommand::Advance {}, by(FACILITATOR, 0))
-        .then_error(ConsentError::NotOpened {
+        .then_error(ConsentError::from(RefusalKind::NotStarted {
             attempted: "advance",
-        });
+        }));
 }
 
 #[test]
@@ -222,10 +225,10 @@ fn a_round_that_ended_takes_no_more_commands() {
     let refused = |command: RoundCommand, who: Context| {
         given::<ConsentProcess>(withdrawn.clone())
             .when(command.clone(), who)
-            .then_error(ConsentError::WrongPhase {
+            .then_error(ConsentError::from(RefusalKind::WrongPhase {
                 attempted: command.label(),
-                phase: P::Withdrawn,
-            });
+                phase: "withdrawn",
+            }));
     };
     refused(RoundCommand::Advance {}, by(FACILITATOR, 5));
     refused(respond(2, consent()), ctx(2, 5));
@@ -248,11 +251,11 @@ fn only_the_facilitator_moves_the_round_on() {
     let presented = vec![opened(config(Method::Consent))];
     given::<ConsentProcess>(presented.clone())
         .when(RoundCommand::Advance {}, by(PROPOSER, 1))
-        .then_error(ConsentError::WrongRole {
+        .then_error(ConsentError::from(RefusalKind::WrongRole {
             attempted: "advance",
             actor: PROPOSER,
-            role: RoundRole::Facilitator,
-        });
+            role: "facilitator",
+        }));
     given::<ConsentProcess>(presented)
         .when(RoundCommand::Advance {}, by(FACILITATOR, 1))
         .then([advanced_to(P::Clarifying, None, 1)]);
@@ -270,10 +273,10 @@ fn the_round_goes_through_questions_and_reactions_to_its_first_objection_round()
     // An objection round ends by being closed and counted, not by moving on.
     given::<ConsentProcess>(history_to_objection_round(Method::Consent))
         .when(RoundCommand::Advance {}, by(FACILITATOR, 4))
-        .then_error(ConsentError::WrongPhase {
+        .then_error(ConsentError::from(RefusalKind::WrongPhase {
             attempted: "advance",
-            phase: P::ObjectionRound,
-        });
+            phase: "objection_round",
+        }));
 }
 
 #[test]
@@ -288,23 +291,23 @@ fn clarifying_questions_come_from_the_eligible_while_clarifying() {
         }]);
     given::<ConsentProcess>(clarifying())
         .when(ask("Who opens the building?"), by(OUTSIDER, 2))
-        .then_error(ConsentError::WrongRole {
+        .then_error(ConsentError::from(RefusalKind::WrongRole {
             attempted: "ask_question",
             actor: OUTSIDER,
-            role: RoundRole::Eligible,
-        });
+            role: "eligible member",
+        }));
     given::<ConsentProcess>(clarifying())
         .when(ask("  "), ctx(3, 2))
-        .then_error(ConsentError::TextRequired {
+        .then_error(ConsentError::from(RefusalKind::TextRequired {
             attempted: "ask_question",
             field: "question",
-        });
+        }));
     given::<ConsentProcess>(reactions())
         .when(ask("Who opens the building?"), ctx(3, 3))
-        .then_error(ConsentError::WrongPhase {
+        .then_error(ConsentError::from(RefusalKind::WrongPhase {
             attempted: "ask_question",
-            phase: P::Reactions,
-        });
+            phase: "reactions",
+        }));
 }
 
 #[test]
@@ -321,17 +324,17 @@ fn reactions_come_from_the_eligible_in_the_reaction_round() {
         }]);
     given::<ConsentProcess>(reactions())
         .when(react(), by(FACILITATOR, 3))
-        .then_error(ConsentError::WrongRole {
+        .then_error(ConsentError::from(RefusalKind::WrongRole {
             attempted: "react",
             actor: FACILITATOR,
-            role: RoundRole::Eligible,
-        });
+            role: "eligible member",
+        }));
     given::<ConsentProcess>(clarifying())
         .when(react(), ctx(2, 2))
-        .then_error(ConsentError::WrongPhase {
+        .then_error(ConsentError::from(RefusalKind::WrongPhase {
             attempted: "react",
-            phase: P::Clarifying,
-        });
+            phase: "clarifying",
+        }));
 }
 
 #[test]
@@ -353,17 +356,17 @@ fn only_the_proposer_amends_and_an_amendment_after_reactions_opens_the_amending_
     assert_eq!(state.phase(), P::Amending);
     given::<ConsentProcess>(reactions())
         .when(amend(), ctx(2, 3))
-        .then_error(ConsentError::WrongRole {
+        .then_error(ConsentError::from(RefusalKind::WrongRole {
             attempted: "amend",
             actor: m(2),
-            role: RoundRole::Proposer,
-        });
+            role: "proposer",
+        }));
     given::<ConsentProcess>(clarifying())
         .when(amend(), by(PROPOSER, 2))
-        .then_error(ConsentError::WrongPhase {
+        .then_error(ConsentError::from(RefusalKind::WrongPhase {
             attempted: "amend",
-            phase: P::Clarifying,
-        });
+            phase: "clarifying",
+        }));
     given::<ConsentProcess>(after(reactions(), amend(), by(PROPOSER, 3)))
         .when(RoundCommand::Advance {}, by(FACILITATOR, 4))
         .then([advanced_to(P::ObjectionRound, Some(1), 4)]);
@@ -397,10 +400,10 @@ fn an_amendment_answers_only_objections_and_concerns_the_round_has() {
 fn responses_are_taken_only_in_an_objection_round() {
     given::<ConsentProcess>(reactions())
         .when(respond(2, consent()), ctx(2, 3))
-        .then_error(ConsentError::WrongPhase {
+        .then_error(ConsentError::from(RefusalKind::WrongPhase {
             attempted: "respond",
-            phase: P::Reactions,
-        });
+            phase: "reactions",
+        }));
 }
 
 #[test]
@@ -419,20 +422,20 @@ fn a_response_from_outside_the_eligible_snapshot_is_refused() {
 fn an_objection_needs_a_reason() {
     given::<ConsentProcess>(history_to_objection_round(Method::Consent))
         .when(respond(2, object(" ")), ctx(2, 4))
-        .then_error(ConsentError::TextRequired {
+        .then_error(ConsentError::from(RefusalKind::TextRequired {
             attempted: "respond",
             field: "object",
-        });
+        }));
 }
 
 #[test]
 fn a_consent_with_a_concern_needs_the_concern() {
     given::<ConsentProcess>(history_to_objection_round(Method::Consent))
         .when(respond(2, concern("")), ctx(2, 4))
-        .then_error(ConsentError::TextRequired {
+        .then_error(ConsentError::from(RefusalKind::TextRequired {
             attempted: "respond",
             field: "consent_with_concern",
-        });
+        }));
 }
 
 #[test]
@@ -503,23 +506,24 @@ fn a_consented_round_is_adopted_only_by_the_secretary_with_a_review_date_ahead()
     };
     given::<ConsentProcess>(consented())
         .when(record("Adopted for a trial", review), by(FACILITATOR, 8))
-        .then_error(ConsentError::WrongRole {
+        .then_error(ConsentError::from(RefusalKind::WrongRole {
             attempted: "record_outcome",
             actor: FACILITATOR,
-            role: RoundRole::Secretary,
-        });
+            role: "secretary",
+        }));
     given::<ConsentProcess>(consented())
         .when(record("Adopted for a trial", at(8)), by(SECRETARY, 8))
-        .then_error(ConsentError::ReviewDateNotAhead {
-            review_date: at(8),
+        .then_error(ConsentError::from(RefusalKind::DateNotAhead {
+            field: "review_date",
+            date: at(8),
             now: at(8),
-        });
+        }));
     given::<ConsentProcess>(consented())
         .when(record(" ", review), by(SECRETARY, 8))
-        .then_error(ConsentError::TextRequired {
+        .then_error(ConsentError::from(RefusalKind::TextRequired {
             attempted: "record_outcome",
             field: "statement",
-        });
+        }));
     let state = given::<ConsentProcess>(consented())
         .when(record("Adopted for a trial", review), by(SECRETARY, 8))
         .then([RoundEvent::OutcomeRecorded {
@@ -532,10 +536,10 @@ fn a_consented_round_is_adopted_only_by_the_secretary_with_a_review_date_ahead()
     // Nothing is adopted before consent.
     given::<ConsentProcess>(history_to_objection_round(Method::Consent))
         .when(record("Adopted for a trial", review), by(SECRETARY, 4))
-        .then_error(ConsentError::WrongPhase {
+        .then_error(ConsentError::from(RefusalKind::WrongPhase {
             attempted: "record_outcome",
-            phase: P::ObjectionRound,
-        });
+            phase: "objection_round",
+        }));
 }
 
 #[test]
@@ -577,17 +581,17 @@ fn the_proposer_may_withdraw_from_any_open_phase() {
         assert_eq!(state.phase(), P::Withdrawn, "withdrawing from {phase:?}");
         given::<ConsentProcess>(h.clone())
             .when(withdraw("Not mine to withdraw"), by(FACILITATOR, 20))
-            .then_error(ConsentError::WrongRole {
+            .then_error(ConsentError::from(RefusalKind::WrongRole {
                 attempted: "withdraw",
                 actor: FACILITATOR,
-                role: RoundRole::Proposer,
-            });
+                role: "proposer",
+            }));
         given::<ConsentProcess>(h)
             .when(withdraw(""), by(PROPOSER, 20))
-            .then_error(ConsentError::TextRequired {
+            .then_error(ConsentError::from(RefusalKind::TextRequired {
                 attempted: "withdraw",
                 field: "reason",
-            });
+            }));
     }
 }
 
@@ -620,11 +624,11 @@ fn deferral_waits_for_a_time_box_to_pass() {
     }
     given::<ConsentProcess>(h.clone())
         .when(defer(), by(PROPOSER, 31))
-        .then_error(ConsentError::WrongRole {
+        .then_error(ConsentError::from(RefusalKind::WrongRole {
             attempted: "defer",
             actor: PROPOSER,
-            role: RoundRole::Facilitator,
-        });
+            role: "facilitator",
+        }));
     let state = given::<ConsentProcess>(h)
         .when(defer(), by(FACILITATOR, 31))
         .then([RoundEvent::Deferred {
@@ -695,10 +699,10 @@ fn each_phase_has_its_own_time_box_and_the_round_deadline_caps_them() {
 fn a_command_dated_before_the_last_event_is_refused() {
     given::<ConsentProcess>(history_to_objection_round(Method::Consent))
         .when(respond(2, consent()), ctx(2, 2))
-        .then_error(ConsentError::ClockWentBack {
+        .then_error(ConsentError::from(RefusalKind::ClockWentBack {
             now: at(2),
             last: at(3),
-        });
+        }));
     // The same moment as the last event is not going back.
     given::<ConsentProcess>(history_to_objection_round(Method::Consent))
         .when(respond(2, consent()), ctx(2, 3))
@@ -728,17 +732,17 @@ fn escalation_names_the_body() {
     ));
     given::<ConsentProcess>(integrating())
         .when(escalate("Stuck"), by(PROPOSER, 8))
-        .then_error(ConsentError::WrongRole {
+        .then_error(ConsentError::from(RefusalKind::WrongRole {
             attempted: "escalate",
             actor: PROPOSER,
-            role: RoundRole::Facilitator,
-        });
+            role: "facilitator",
+        }));
     given::<ConsentProcess>(integrating())
         .when(escalate(" "), by(FACILITATOR, 8))
-        .then_error(ConsentError::TextRequired {
+        .then_error(ConsentError::from(RefusalKind::TextRequired {
             attempted: "escalate",
             field: "reason",
-        });
+        }));
 }
 
 #[test]
@@ -752,7 +756,15 @@ fn a_round_is_not_escalated_to_its_own_deciding_body() {
             },
             by(FACILITATOR, 8),
         )
-        .then_error_matching(|e| !matches!(e, ConsentError::WrongPhase { .. }));
+        .then_error_matching(|e| {
+            !matches!(
+                e,
+                ConsentError::Shared(Refusal {
+                    kind: RefusalKind::WrongPhase { .. },
+                    ..
+                })
+            )
+        });
 }
 
 // ---------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@
 
 mod common;
 
+use coproduction::machine::RefusalKind;
 use std::collections::BTreeSet;
 
 use common::consent::{
@@ -16,7 +17,7 @@ use coproduction::community::{Community, Member, Role};
 use coproduction::consent::{
     AbsencePolicy, CloseResult, Concern, ConcernId, ConcernSource, ConsentError, ConsentProcess,
     Disposition, Ending, ObjectionId, ObjectionStatus, ObjectionTest, QuorumSize, RoundCommand,
-    RoundConfig, RoundEvent, RoundPhase, RoundRole, Tally,
+    RoundConfig, RoundEvent, RoundPhase, Tally,
 };
 use coproduction::decision::{DecisionKind, Method};
 use coproduction::machine::testkit::given;
@@ -41,11 +42,11 @@ fn only_the_facilitator_closes_an_objection_round() {
     let h = heard(config(Method::Consent), &[(1, consent()), (2, consent())]);
     given::<ConsentProcess>(h)
         .when(RoundCommand::CloseRound {}, by(PROPOSER, 6))
-        .then_error(ConsentError::WrongRole {
+        .then_error(ConsentError::from(RefusalKind::WrongRole {
             attempted: "close_round",
             actor: PROPOSER,
-            role: RoundRole::Facilitator,
-        });
+            role: "facilitator",
+        }));
 }
 
 #[test]
@@ -293,11 +294,11 @@ fn objections_are_tested_one_at_a_time() {
 fn only_the_facilitator_tests_an_objection_and_records_the_reasoning() {
     given::<ConsentProcess>(integrating())
         .when(test_objection(1, true), by(PROPOSER, 8))
-        .then_error(ConsentError::WrongRole {
+        .then_error(ConsentError::from(RefusalKind::WrongRole {
             attempted: "test_objection",
             actor: PROPOSER,
-            role: RoundRole::Facilitator,
-        });
+            role: "facilitator",
+        }));
     given::<ConsentProcess>(integrating())
         .when(
             RoundCommand::TestObjection {
@@ -308,10 +309,10 @@ fn only_the_facilitator_tests_an_objection_and_records_the_reasoning() {
             },
             by(FACILITATOR, 8),
         )
-        .then_error(ConsentError::TextRequired {
+        .then_error(ConsentError::from(RefusalKind::TextRequired {
             attempted: "test_objection",
             field: "reasoning",
-        });
+        }));
 }
 
 #[test]
@@ -385,11 +386,11 @@ fn a_valid_objection_is_resolved_only_when_objector_and_proposer_confirm() {
     };
     given::<ConsentProcess>(h.clone())
         .when(confirm.clone(), ctx(3, 10))
-        .then_error(ConsentError::WrongRole {
+        .then_error(ConsentError::from(RefusalKind::WrongRole {
             attempted: "confirm_resolved",
             actor: m(3),
-            role: RoundRole::Objector,
-        });
+            role: "objector",
+        }));
     let state = given::<ConsentProcess>(h.clone())
         .when(confirm.clone(), ctx(2, 10))
         .then([RoundEvent::ResolutionConfirmed {
@@ -522,11 +523,11 @@ fn only_the_objector_withdraws_an_objection() {
     };
     given::<ConsentProcess>(integrating())
         .when(withdraw_2(), by(PROPOSER, 8))
-        .then_error(ConsentError::WrongRole {
+        .then_error(ConsentError::from(RefusalKind::WrongRole {
             attempted: "withdraw_objection",
             actor: PROPOSER,
-            role: RoundRole::Objector,
-        });
+            role: "objector",
+        }));
     // An objector may withdraw while another objection is being integrated.
     given::<ConsentProcess>(integrating())
         .when(withdraw_2(), ctx(3, 8))
@@ -552,17 +553,17 @@ fn abandoning_an_objection_needs_a_reason() {
     };
     given::<ConsentProcess>(integrating())
         .when(abandon(" "), by(FACILITATOR, 8))
-        .then_error(ConsentError::TextRequired {
+        .then_error(ConsentError::from(RefusalKind::TextRequired {
             attempted: "abandon_objection",
             field: "reason",
-        });
+        }));
     given::<ConsentProcess>(integrating())
         .when(abandon("The objector left the group"), by(PROPOSER, 8))
-        .then_error(ConsentError::WrongRole {
+        .then_error(ConsentError::from(RefusalKind::WrongRole {
             attempted: "abandon_objection",
             actor: PROPOSER,
-            role: RoundRole::Facilitator,
-        });
+            role: "facilitator",
+        }));
     let state = given::<ConsentProcess>(integrating())
         .when(abandon("The objector left the group"), by(FACILITATOR, 8))
         .then([RoundEvent::ObjectionAbandoned {

@@ -14,7 +14,9 @@ use coproduction::consent::{
 };
 use coproduction::decision::{DecisionKind, Method};
 use coproduction::machine::PhaseMismatch;
-use coproduction::values::{DecisionRecord, ProofMismatch, Subject};
+use coproduction::machine::RefusalKind;
+use coproduction::process::Refusal;
+use coproduction::values::{DecisionRecord, Subject};
 
 const P: u64 = PROPOSER.get();
 const F: u64 = FACILITATOR.get();
@@ -347,7 +349,10 @@ fn a_runtime_state_becomes_a_typed_round_only_in_its_own_phase() {
     lands(&any);
     assert!(matches!(
         AnyRound::try_from(RoundState::NotOpened),
-        Err(ConsentError::NotOpened { .. })
+        Err(ConsentError::Shared(Refusal {
+            kind: RefusalKind::NotStarted { .. },
+            ..
+        }))
     ));
 }
 
@@ -367,7 +372,10 @@ fn a_replayed_round_continues_in_its_typed_phase() {
     lands(&replayed);
     assert!(matches!(
         AnyRound::replay(Vec::new()),
-        Err(ConsentError::NotOpened { .. })
+        Err(ConsentError::Shared(Refusal {
+            kind: RefusalKind::NotStarted { .. },
+            ..
+        }))
     ));
 }
 
@@ -405,7 +413,11 @@ fn adoption_takes_only_a_proof_for_this_round_as_it_stands() {
         let refused = round
             .record_outcome(ctx(S, 8), "Adopted.", at(60 * 24 * 90), passed_gate(proof))
             .unwrap_err();
-        let ConsentError::ProofNotForThis(mismatch) = &refused.error else {
+        let ConsentError::Shared(Refusal {
+            kind: RefusalKind::ProofNotForThis(mismatch),
+            ..
+        }) = &refused.error
+        else {
             panic!("{what}: refused for {}", refused.error);
         };
         assert_eq!(
@@ -444,7 +456,10 @@ fn adoption_takes_only_a_proof_for_this_round_as_it_stands() {
         .unwrap_err();
     assert!(matches!(
         refused.error,
-        ConsentError::ProofNotForThis(ProofMismatch { step: None, .. })
+        ConsentError::Shared(Refusal {
+            kind: RefusalKind::ProofNotForThis(ref mismatch),
+            ..
+        }) if mismatch.step.is_none()
     ));
 
     // The record named by the round itself passes; so does the same round replayed.

@@ -9,6 +9,8 @@ use coproduction::consent::ConsentError;
 use coproduction::consent::{EligibleMember, RoundCommand, RoundPhase};
 use coproduction::engine::{Engine, EngineError, ProcessError, Request};
 use coproduction::journal::{Journal, MemoryJournal};
+use coproduction::machine::RefusalKind;
+use coproduction::process::Refusal;
 
 mod engine_support;
 
@@ -114,7 +116,7 @@ fn a_round_escalates_only_along_the_maps_chain() {
         matches!(
             &err,
             EngineError::Refused {
-                source: ProcessError::Consent(ConsentError::OffEscalationChain { chain, .. }),
+                source: ProcessError::Consent(ConsentError::Shared(Refusal { kind: RefusalKind::OffEscalationChain { chain, .. }, .. })),
                 ..
             } if chain.iter().map(|b| b.as_str()).eq(["decision_circle", "whole_community"])
         ),

@@ -13,6 +13,8 @@
 mod facade_driver;
 mod funding_common;
 
+use coproduction::machine::RefusalKind;
+use coproduction::process::Refusal;
 use std::collections::{BTreeMap, BTreeSet};
 
 use coproduction::funding::{
@@ -115,7 +117,7 @@ impl<const CHECK: u8> StateMachineTest for Property<CHECK> {
             state: FundingProcess::initial(),
             events: Vec::new(),
             journal: Vec::new(),
-            typed: Driver::new(FundingError::ProofNotForThis),
+            typed: Driver::new(),
             decided: BTreeMap::new(),
         }
     }
@@ -248,7 +250,13 @@ impl<const CHECK: u8> StateMachineTest for Property<CHECK> {
                 }
                 Err(error) => {
                     assert_eq!(run.state, FundingState::NotIdentified);
-                    assert!(matches!(error, FundingError::NotIdentified { .. }));
+                    assert!(matches!(
+                        error,
+                        FundingError::Shared(Refusal {
+                            kind: RefusalKind::NotStarted { .. },
+                            ..
+                        })
+                    ));
                 }
             },
             _ => {}
@@ -451,7 +459,7 @@ fn the_step_table_agrees_with_the_machine() {
 fn the_deep_runs_take_every_typed_step() {
     let mut runner = TestRunner::deterministic();
     let strategy = DeepFundingModel::sequential_strategy(1..70);
-    let mut all = Driver::<AnyFunding>::new(FundingError::ProofNotForThis);
+    let mut all = Driver::<AnyFunding>::new();
     for _ in 0..500 {
         let (mut m, steps, _) = strategy.new_tree(&mut runner).unwrap().current();
         let mut run = DeepTyped::init_test(&m);

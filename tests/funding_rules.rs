@@ -11,7 +11,9 @@ use coproduction::funding::{
 };
 use coproduction::governance::AmountBands;
 use coproduction::machine::Decider;
+use coproduction::machine::RefusalKind;
 use coproduction::machine::testkit::given;
+use coproduction::process::Refusal;
 use coproduction::values::{FundingCondition, Restriction, SetAside};
 use funding_common::*;
 
@@ -379,10 +381,10 @@ fn a_check_is_completed_with_evidence() {
             },
             ctx(3, 5),
         )
-        .then_error(FundingError::TextRequired {
+        .then_error(FundingError::from(RefusalKind::TextRequired {
             attempted: "complete_check",
             field: "evidence",
-        });
+        }));
 }
 
 #[test]
@@ -439,7 +441,9 @@ fn a_screen_without_a_route_is_refused() {
         .1,
     )
     .when(screen(), ctx(1, 2))
-    .then_error(FundingError::NoRoute);
+    .then_error(FundingError::from(RefusalKind::NoRoute {
+        attempted: "screen",
+    }));
 }
 
 #[test]
@@ -716,10 +720,10 @@ fn only_a_condition_the_offer_states_can_be_set_aside_once_and_with_a_reason() {
     );
     refused(
         setting_aside(&[REVIEW], "  "),
-        FundingError::TextRequired {
+        FundingError::from(RefusalKind::TextRequired {
             attempted: "decide",
             field: "set_aside.reason",
-        },
+        }),
     );
     // A long condition is quoted by a short prefix.
     let long = "x".repeat(5_000);
@@ -818,7 +822,18 @@ fn a_review_date_must_lie_ahead() {
             },
             ctx(1, 23),
         )
-        .then_error_matching(|e| matches!(e, FundingError::ReviewDateNotAhead { .. }));
+        .then_error_matching(|e| {
+            matches!(
+                e.refusal(),
+                Some(Refusal {
+                    kind: RefusalKind::DateNotAhead {
+                        field: "review_date",
+                        ..
+                    },
+                    ..
+                })
+            )
+        });
 }
 
 #[test]
@@ -831,10 +846,10 @@ fn an_accepted_offer_cannot_be_withdrawn() {
             },
             ctx(1, 30),
         )
-        .then_error(FundingError::WrongPhase {
+        .then_error(FundingError::from(RefusalKind::WrongPhase {
             attempted: "withdraw",
-            phase: FundingPhase::Accepted,
-        });
+            phase: "accepted",
+        }));
 }
 
 #[test]
@@ -862,10 +877,10 @@ fn a_command_earlier_than_the_last_event_is_refused() {
     let (_, events) = run(&due_diligence(0));
     given::<FundingProcess>(events)
         .when(check(Check::Reputation, 3, 1).0, ctx(3, 1))
-        .then_error(FundingError::ClockWentBack {
+        .then_error(FundingError::from(RefusalKind::ClockWentBack {
             now: ctx(3, 1).now,
             last: ctx(1, 3).now,
-        });
+        }));
 }
 
 // ---------------------------------------------------------------------------------------

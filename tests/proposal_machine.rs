@@ -31,8 +31,8 @@ use coproduction::decision::DecisionKind;
 use coproduction::machine::testkit::StepCheck;
 use coproduction::machine::{Context, Decider, Facade, TransitionGraph};
 use coproduction::proposal::{
-    AnyProposal, DecisionResult, ProposalCommand, ProposalError, ProposalEvent, ProposalPhase,
-    ProposalProcess, ProposalState,
+    AnyProposal, DecisionResult, ProposalCommand, ProposalEvent, ProposalPhase, ProposalProcess,
+    ProposalState,
 };
 use coproduction::values::{Charter, DecisionRecord, RuleId};
 use facade_driver::{Driver, Offered};
@@ -195,7 +195,7 @@ impl StateMachineTest for Property {
             .unwrap(),
             state: ProposalProcess::initial(),
             events: Vec::new(),
-            typed: Driver::new(ProposalError::ProofNotForThis),
+            typed: Driver::new(),
             adoptions: 0,
             model: Model::default(),
         }
@@ -335,7 +335,7 @@ where
     use proptest::test_runner::TestRunner;
     let mut runner = TestRunner::deterministic();
     let strategy = M::sequential_strategy(1..40);
-    let mut all = Driver::new(ProposalError::ProofNotForThis);
+    let mut all = Driver::new();
     for _ in 0..runs {
         let (mut m, steps, _) = strategy.new_tree(&mut runner).unwrap().current();
         let mut run = Property::init_test(&m);

@@ -1,5 +1,7 @@
 //! The proposal's rules, one a test, as given/when/then.
 
+use coproduction::machine::RefusalKind;
+use coproduction::process::Refusal;
 use std::collections::BTreeSet;
 
 use coproduction::cocreation::{ItemId, ProposalId, Version};
@@ -10,7 +12,7 @@ use coproduction::machine::testkit::given;
 use coproduction::machine::{Context, Decider};
 use coproduction::proposal::{
     Answer, DecisionResult, ProposalCommand, ProposalConfig, ProposalError, ProposalEvent,
-    ProposalPhase, ProposalProcess, ProposalRole, ProposalRoles, ProposalVersion, ReviewTrigger,
+    ProposalPhase, ProposalProcess, ProposalRoles, ProposalVersion, ReviewTrigger,
 };
 use coproduction::values::RouteSummary;
 
@@ -136,12 +138,11 @@ fn only_a_proposer_or_the_steward_creates_a_proposal() {
             },
             ctx(OUTSIDER, "2022-07-01T09:00:00Z"),
         )
-        .then_error(ProposalError::WrongRole {
+        .then_error(ProposalError::from(RefusalKind::WrongRole {
             attempted: "create",
-            proposal: ProposalId::new(1),
             actor: OUTSIDER,
-            role: ProposalRole::ProposerOrSteward,
-        });
+            role: "proposer or steward",
+        }));
 }
 
 #[test]
@@ -273,10 +274,10 @@ fn publication_needs_a_rationale() {
             },
             ctx(STEWARD, "2022-09-05T09:00:00Z"),
         )
-        .then_error(ProposalError::TextRequired {
+        .then_error(ProposalError::from(RefusalKind::TextRequired {
             attempted: "publish",
             field: "rationale",
-        });
+        }));
 }
 
 #[test]
@@ -288,7 +289,15 @@ fn a_pilot_ends_after_now() {
             },
             ctx(STEWARD, "2022-09-06T09:00:00Z"),
         )
-        .then_error_matching(|e| matches!(e, ProposalError::DateNotAhead { field: "ends", .. }));
+        .then_error_matching(|e| {
+            matches!(
+                e,
+                ProposalError::Shared(Refusal {
+                    kind: RefusalKind::DateNotAhead { field: "ends", .. },
+                    ..
+                })
+            )
+        });
 }
 
 #[test]
@@ -370,10 +379,10 @@ fn nobody_outside_the_agreement_objects_to_it() {
         .then_error_matching(|e| {
             matches!(
                 e,
-                ProposalError::WrongRole {
-                    role: ProposalRole::Member,
+                ProposalError::Shared(Refusal {
+                    kind: RefusalKind::WrongRole { role: "member", .. },
                     ..
-                }
+                })
             )
         });
 }
@@ -457,10 +466,13 @@ fn a_pilot_is_scheduled_to_start_ahead_and_to_last() {
         .then_error_matching(|e| {
             matches!(
                 e,
-                ProposalError::DateNotAhead {
-                    field: "starts",
+                ProposalError::Shared(Refusal {
+                    kind: RefusalKind::DateNotAhead {
+                        field: "starts",
+                        ..
+                    },
                     ..
-                }
+                })
             )
         });
     published()
@@ -493,7 +505,15 @@ fn a_pilot_is_scheduled_to_start_ahead_and_to_last() {
             },
             ctx(MEMBER, "2022-09-06T09:00:00Z"),
         )
-        .then_error_matching(|e| matches!(e, ProposalError::WrongRole { .. }));
+        .then_error_matching(|e| {
+            matches!(
+                e,
+                ProposalError::Shared(Refusal {
+                    kind: RefusalKind::WrongRole { .. },
+                    ..
+                })
+            )
+        });
 }
 
 #[test]
@@ -535,7 +555,15 @@ fn a_scheduled_pilot_starts_on_its_day_and_not_before() {
     // Nothing for the steward to do by hand meanwhile.
     given::<ProposalProcess>(events)
         .when(ProposalCommand::OpenReview {}, ctx(STEWARD, SPRING))
-        .then_error_matching(|e| matches!(e, ProposalError::WrongPhase { .. }));
+        .then_error_matching(|e| {
+            matches!(
+                e,
+                ProposalError::Shared(Refusal {
+                    kind: RefusalKind::WrongPhase { .. },
+                    ..
+                })
+            )
+        });
 }
 
 #[test]

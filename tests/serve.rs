@@ -13,6 +13,7 @@ use axum::http::{Request as HttpRequest, StatusCode};
 use coproduction::engine::{Engine, EngineEvent};
 use coproduction::governance::Governance;
 use coproduction::journal::{FileJournal, Journal, MemoryJournal};
+use coproduction::process::ProcessKind;
 use coproduction::serve::{ActorSource, Clock, ErrorBody, FeedPage, ServerConfig, router};
 use coproduction::{Community, ConsentProcess};
 use serde_json::{Value, json};
@@ -157,6 +158,53 @@ async fn a_request_acts_as_the_member_the_header_names_and_no_other() {
     );
     let (status, body) = post(&trusting, None, &open_round()).await;
     assert_eq!(status, StatusCode::OK, "{body}");
+}
+
+/// A refusal every process makes alike carries its shared name and the process on the
+/// wire, so a client in any language handles "not in this phase" once.
+#[tokio::test]
+async fn a_shared_refusal_names_its_process_and_kind_on_the_wire() {
+    let (app, _engine) = app();
+    round_in_objections(&app).await;
+    let shared = |text: &str| {
+        let error: ErrorBody = serde_json::from_str(text).unwrap_or_else(|e| panic!("{e}: {text}"));
+        let refusal = error
+            .error
+            .refusal
+            .unwrap_or_else(|| panic!("no refusal: {text}"));
+        (refusal.process, refusal.kind)
+    };
+    // Questions belong to the clarifying phase, long past.
+    let ask = request(
+        13,
+        10,
+        json!({"type": "ask_question", "question": "Why now?"}),
+    );
+    let (status, text) = post(&app, Some(13), &ask).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{text}");
+    assert_eq!(
+        shared(&text),
+        (ProcessKind::Consent, "wrong_phase".to_owned())
+    );
+    let body: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(
+        body["error"]["refusal"],
+        json!({"process": "consent", "kind": "wrong_phase"})
+    );
+    // Only the facilitator moves the round on.
+    let advance = request(1, 10, json!({"type": "advance"}));
+    let (_, text) = post(&app, Some(1), &advance).await;
+    assert_eq!(
+        shared(&text),
+        (ProcessKind::Consent, "wrong_role".to_owned())
+    );
+    assert!(text.contains("is not the round's facilitator"), "{text}");
+    // A refusal of the engine's own (nobody the community knows) has no shared name.
+    let (status, text) = post(&app, Some(99), &request(99, 10, json!({"type": "advance"}))).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{text}");
+    let error: ErrorBody = serde_json::from_str(&text).unwrap();
+    assert_eq!(error.error.refusal, None, "{text}");
+    assert!(!text.contains("\"refusal\""), "{text}");
 }
 
 #[tokio::test]

@@ -19,6 +19,8 @@ use coproduction::evaluation::{
 };
 use coproduction::journal::Journal;
 use coproduction::journal::{Envelope, MemoryJournal, StreamId};
+use coproduction::machine::RefusalKind;
+use coproduction::process::Refusal;
 use coproduction::proposal::{
     DecisionResult, ProposalCommand, ProposalError, ProposalEvent, ProposalPhase,
 };
@@ -533,7 +535,10 @@ fn evidence_is_refused_from_outsiders_out_of_its_time_or_for_questions_not_asked
             vec![words(1, "Fine.", Some(CO_2), 39)]
         )),
         EngineError::Refused {
-            source: ProcessError::Proposal(ProposalError::WrongRole { .. }),
+            source: ProcessError::Proposal(ProposalError::Shared(Refusal {
+                kind: RefusalKind::WrongRole { .. },
+                ..
+            })),
             ..
         }
     ));

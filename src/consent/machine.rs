@@ -6,7 +6,11 @@ use jiff::Timestamp;
 
 use crate::community::MemberId;
 use crate::decision::Method;
-use crate::machine::{Context, Decider, Events, Transitions};
+use crate::machine::Phase as _;
+use crate::machine::{
+    Context, Decider, Events, RefusalKind, Transitions, need_ahead, need_clock, need_phase,
+    need_text,
+};
 
 use super::ConsentError;
 use super::command::RoundCommand;
@@ -24,32 +28,6 @@ use super::stage::{Deliberation, RoundStage};
 use super::state::{Round, RoundState};
 
 use RoundPhase as P;
-
-#[inline]
-pub(super) fn need_phase(
-    attempted: &'static str,
-    phase: RoundPhase,
-    allowed: &[RoundPhase],
-) -> Result<(), ConsentError> {
-    if allowed.contains(&phase) {
-        Ok(())
-    } else {
-        Err(ConsentError::WrongPhase { attempted, phase })
-    }
-}
-
-#[inline]
-pub(super) fn need_text(
-    attempted: &'static str,
-    field: &'static str,
-    text: &str,
-) -> Result<(), ConsentError> {
-    if text.trim().is_empty() {
-        Err(ConsentError::TextRequired { attempted, field })
-    } else {
-        Ok(())
-    }
-}
 
 /// The consent-round decider. See the [module guide](super) for the rules.
 #[derive(Debug, Clone, Copy)]
@@ -153,11 +131,12 @@ fn decide_other(
             config.validate()?;
             let roles = &config.roles;
             if ctx.actor != roles.proposer && ctx.actor != roles.facilitator {
-                return Err(ConsentError::WrongRole {
+                return Err(RefusalKind::WrongRole {
                     attempted,
                     actor: ctx.actor,
-                    role: RoundRole::Facilitator,
-                });
+                    role: RoundRole::Facilitator.label(),
+                }
+                .into());
             }
             return Ok(Events::one(RoundEvent::Opened {
                 config: config.clone(),
@@ -166,12 +145,12 @@ fn decide_other(
             }));
         }
         (RoundState::Opened(_), RoundCommand::Open { .. } | RoundCommand::OpenOnRoute { .. }) => {
-            return Err(ConsentError::AlreadyOpened);
+            return Err(RefusalKind::AlreadyStarted { attempted }.into());
         }
         (RoundState::NotOpened, RoundCommand::OpenOnRoute { .. }) => {
             return Err(ConsentError::NoRoute);
         }
-        (RoundState::NotOpened, _) => return Err(ConsentError::NotOpened { attempted }),
+        (RoundState::NotOpened, _) => return Err(RefusalKind::NotStarted { attempted }.into()),
         (RoundState::Opened(round), _) => round,
     };
     decide_opened(round, command, ctx)
@@ -234,7 +213,7 @@ fn decide_opened(
     let method = round.config.method;
     match command {
         RoundCommand::Open { .. } | RoundCommand::OpenOnRoute { .. } => {
-            Err(ConsentError::AlreadyOpened)
+            Err(RefusalKind::AlreadyStarted { attempted }.into())
         }
         RoundCommand::Advance {} => {
             round.role_check(attempted, actor, RoundRole::Facilitator)?;
@@ -267,7 +246,13 @@ fn decide_opened(
                     }
                     (P::ObjectionRound, Some(round.objection_round + 1))
                 }
-                _ => return Err(ConsentError::WrongPhase { attempted, phase }),
+                _ => {
+                    return Err(RefusalKind::WrongPhase {
+                        attempted,
+                        phase: phase.label(),
+                    }
+                    .into());
+                }
             };
             Ok(Events::one(RoundEvent::Advanced {
                 to,
@@ -370,11 +355,12 @@ fn decide_opened(
             let as_objector = actor == o.objector;
             let as_proposer = actor == round.config.roles.proposer;
             if !as_objector && !as_proposer {
-                return Err(ConsentError::WrongRole {
+                return Err(RefusalKind::WrongRole {
                     attempted,
                     actor,
-                    role: RoundRole::Objector,
-                });
+                    role: RoundRole::Objector.label(),
+                }
+                .into());
             }
             if o.status != ObjectionStatus::Valid {
                 return Err(ConsentError::ObjectionStatus {
@@ -400,11 +386,12 @@ fn decide_opened(
             need_phase(attempted, phase, &[P::Integrating])?;
             let o = round.objection(*objection)?;
             if actor != o.objector {
-                return Err(ConsentError::WrongRole {
+                return Err(RefusalKind::WrongRole {
                     attempted,
                     actor,
-                    role: RoundRole::Objector,
-                });
+                    role: RoundRole::Objector.label(),
+                }
+                .into());
             }
             if !o.status.is_open() {
                 return Err(ConsentError::ObjectionStatus {
@@ -506,12 +493,7 @@ fn decide_opened(
             need_phase(attempted, phase, &[P::Consented])?;
             round.role_check(attempted, actor, RoundRole::Secretary)?;
             need_text(attempted, "statement", statement)?;
-            if *review_date <= now {
-                return Err(ConsentError::ReviewDateNotAhead {
-                    review_date: *review_date,
-                    now,
-                });
-            }
+            need_ahead("review_date", *review_date, now)?;
             Ok(Events::one(RoundEvent::OutcomeRecorded {
                 statement: statement.clone(),
                 review_date: *review_date,
@@ -575,10 +557,11 @@ fn decide_opened(
             if let Some(route) = ctx.route
                 && !route.escalation.contains(to)
             {
-                return Err(ConsentError::OffEscalationChain {
+                return Err(RefusalKind::OffEscalationChain {
                     to: to.clone(),
                     chain: route.escalation.clone(),
-                });
+                }
+                .into());
             }
             need_text(attempted, "reason", reason)?;
             Ok(Events::one(RoundEvent::Escalated {
@@ -603,14 +586,13 @@ pub(super) fn admit(
 ) -> Result<Option<Timestamp>, ConsentError> {
     let phase = round.phase();
     if !phase.is_open() {
-        return Err(ConsentError::WrongPhase { attempted, phase });
+        return Err(RefusalKind::WrongPhase {
+            attempted,
+            phase: phase.label(),
+        }
+        .into());
     }
-    if now < round.last_at {
-        return Err(ConsentError::ClockWentBack {
-            now,
-            last: round.last_at,
-        });
-    }
+    need_clock(now, round.last_at)?;
     let boxed_out = round.time_box_end().filter(|end| now > *end);
     if let (Some(deadline), false) = (boxed_out, exit) {
         return Err(ConsentError::TimeBoxPassed {

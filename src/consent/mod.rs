@@ -154,9 +154,11 @@ mod stage;
 mod state;
 mod typestate;
 
+use crate::machine::comma_list as list;
+use crate::process::Refusal;
 use jiff::Timestamp;
 
-use crate::community::{BodyId, CommunityError, MemberId};
+use crate::community::{CommunityError, MemberId};
 use crate::decision::Method;
 
 pub use command::RoundCommand;
@@ -196,33 +198,6 @@ pub enum ConsentError {
     /// The deciding body could not be read from the community.
     #[error("cannot take the eligible members: {0}")]
     Community(#[from] CommunityError),
-    /// The round is already open.
-    #[error("cannot open the round: it is already open")]
-    AlreadyOpened,
-    /// The round has not been opened.
-    #[error("cannot {attempted}: the round has not been opened")]
-    NotOpened {
-        /// The command.
-        attempted: &'static str,
-    },
-    /// The command does not apply in this phase.
-    #[error("cannot {attempted} in phase `{}`", crate::machine::Phase::label(*phase))]
-    WrongPhase {
-        /// The command.
-        attempted: &'static str,
-        /// The round's phase.
-        phase: RoundPhase,
-    },
-    /// The actor does not hold the role the command needs.
-    #[error("cannot {attempted}: member {actor} is not the round's {}", role.label())]
-    WrongRole {
-        /// The command.
-        attempted: &'static str,
-        /// Who tried.
-        actor: MemberId,
-        /// The role needed.
-        role: RoundRole,
-    },
     /// The member is not in the round's eligible snapshot.
     #[error("cannot {attempted}: member {member} is not eligible in this round")]
     NotEligible {
@@ -248,14 +223,6 @@ pub enum ConsentError {
         response: &'static str,
         /// The round's method.
         method: Method,
-    },
-    /// The command needs a text that was blank.
-    #[error("cannot {attempted}: `{field}` must not be blank")]
-    TextRequired {
-        /// The command.
-        attempted: &'static str,
-        /// The blank field.
-        field: &'static str,
     },
     /// The round has no such objection.
     #[error("there is no {objection} in this round")]
@@ -376,31 +343,11 @@ pub enum ConsentError {
         /// The command's time.
         now: Timestamp,
     },
-    /// The command's time is earlier than the round's last event.
-    #[error("the command's time {now} is before the round's last event at {last}")]
-    ClockWentBack {
-        /// The command's time.
-        now: Timestamp,
-        /// The last event's time.
-        last: Timestamp,
-    },
     /// A round escalates to another body, not to the one that is deciding.
     #[error("cannot escalate to `{body}`: it is the round's own deciding body")]
     EscalationToSelf {
         /// The body named.
         body: crate::community::BodyId,
-    },
-    /// An escalation to a body that is not on the governance map's escalation chain for the
-    /// round's route.
-    #[error(
-        "cannot escalate to `{to}`: the governance map escalates this decision only to {}",
-        chain_text(chain)
-    )]
-    OffEscalationChain {
-        /// The body asked for.
-        to: BodyId,
-        /// The chain the route gives, nearest first.
-        chain: Vec<BodyId>,
     },
     /// A round asked to open on governance's route, where no route is known: the engine
     /// resolves it when it has a governance map; otherwise open with a set-up
@@ -415,40 +362,12 @@ pub enum ConsentError {
         /// The kind of decision.
         kind: crate::decision::DecisionKind,
     },
-    /// The review date must be after the decision.
-    #[error("the review date {review_date} is not after the decision at {now}")]
-    ReviewDateNotAhead {
-        /// The review date given.
-        review_date: Timestamp,
-        /// The decision's time.
-        now: Timestamp,
-    },
-    /// A gated step was offered a proof of the value gate not made for this round as it
-    /// stands (see [`Subject`](crate::values::Subject)).
-    #[error("cannot take the value gate's proof: {0}")]
-    ProofNotForThis(crate::values::ProofMismatch),
     /// A typed step landed in a phase its row of the façade's step table does not name, or a
     /// runtime state was taken as a typed phase not its own.
     #[error("{0}")]
     PhaseMismatch(crate::machine::PhaseMismatch<RoundPhase>),
-}
-
-fn list<T: std::fmt::Display>(items: &[T]) -> String {
-    items
-        .iter()
-        .map(ToString::to_string)
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-/// An escalation chain as errors name it.
-pub(crate) fn chain_text(chain: &[BodyId]) -> String {
-    if chain.is_empty() {
-        return "no body (its chain is empty)".to_owned();
-    }
-    chain
-        .iter()
-        .map(|b| format!("`{b}`"))
-        .collect::<Vec<_>>()
-        .join(", then ")
+    /// A refusal every process makes alike (not started, wrong phase, wrong role, blank
+    /// text, clock gone back, ...), naming this process.
+    #[error(transparent)]
+    Shared(Refusal),
 }

@@ -9,10 +9,11 @@ use crate::machine::{Context, Events};
 
 use super::ConsentError;
 use super::event::RoundEvent;
-use super::machine::{admit, need_phase, need_text};
+use super::machine::admit;
 use super::phase::RoundPhase as P;
 use super::response::{Responded, Response};
 use super::state::Round;
+use crate::machine::{need_phase, need_text};
 
 /// A response: an eligible member in an objection round, answering for themselves or through
 /// a named supporter, with a response the method takes and the text it requires.

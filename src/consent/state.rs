@@ -1,5 +1,6 @@
 //! The state of a round: everything its events have established.
 
+use crate::machine::RefusalKind;
 use std::collections::BTreeMap;
 
 use jiff::Timestamp;
@@ -356,11 +357,12 @@ impl Round {
         if holds {
             Ok(())
         } else {
-            Err(ConsentError::WrongRole {
+            Err(RefusalKind::WrongRole {
                 attempted,
                 actor,
-                role,
-            })
+                role: role.label(),
+            }
+            .into())
         }
     }
 

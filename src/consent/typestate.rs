@@ -46,31 +46,18 @@ typestate! {
     /// example after a replay) back to the typed API.
     any: AnyRound,
     phases: [
-        /// Presented, awaiting clarifying questions.
         Presented,
-        /// Taking clarifying questions.
         Clarifying,
-        /// Taking reactions.
         Reactions,
-        /// The proposer is amending.
         Amending,
-        /// An objection round is taking responses.
         ObjectionRound,
-        /// Objections are being integrated.
         Integrating,
-        /// Consented, awaiting the recorded outcome.
         Consented,
-        /// Adopted.
         Adopted,
-        /// Declined.
         Declined,
-        /// Withdrawn.
         Withdrawn,
-        /// Deferred.
         Deferred,
-        /// Escalated.
         Escalated,
-        /// Broken down.
         BrokenDown,
     ],
     branches: [
@@ -215,7 +202,7 @@ impl ConsentRound<Presented> {
     ///
     /// # Errors
     ///
-    /// [`ConsentError::InvalidConfig`] naming the field, or [`ConsentError::WrongRole`] if
+    /// [`ConsentError::InvalidConfig`] naming the field, or [`RefusalKind::WrongRole`](crate::machine::RefusalKind::WrongRole) if
     /// the actor is neither the proposer nor the facilitator.
     pub fn open(config: RoundConfig, ctx: Context) -> Result<Self, ConsentError> {
         let config = Box::new(config);

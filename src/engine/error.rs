@@ -6,7 +6,7 @@ use crate::governance::GovernanceError;
 use crate::journal::{Hash, JournalError, StreamId};
 use crate::limits::InputError;
 use crate::living::LivingError;
-use crate::process::{PartError, ProcessError, ProcessKind};
+use crate::process::{PartError, ProcessError, ProcessKind, Refusal};
 use crate::values::GateRefusal;
 
 /// Why the engine refused a request, or failed to take it. Nothing was written.
@@ -303,6 +303,21 @@ impl EngineError {
         }
     }
 
+    /// The refusal, if the process refused the request (itself, or as the process a round
+    /// decides for) in the vocabulary every process shares.
+    ///
+    /// # Example
+    ///
+    /// See [`crate::Error::refusal`].
+    pub fn refusal(&self) -> Option<&Refusal> {
+        match self {
+            EngineError::Refused { source, .. } | EngineError::LinkRefused { source, .. } => {
+                source.refusal()
+            }
+            _ => None,
+        }
+    }
+
     /// Whether the request was refused, rather than the engine failing to take it.
     ///
     /// A refusal says the request is not one the engine takes: an unknown actor, a route
@@ -369,6 +384,13 @@ impl EngineError {
 mod tests {
     use super::*;
     use crate::consent::ConsentError;
+
+    fn opened_twice() -> ConsentError {
+        crate::machine::RefusalKind::AlreadyStarted {
+            attempted: "open the round",
+        }
+        .into()
+    }
 
     fn stream() -> StreamId {
         StreamId::new("s").unwrap()
@@ -466,7 +488,7 @@ mod tests {
             (
                 EngineError::Refused {
                     stream: stream.clone(),
-                    source: ProcessError::Consent(ConsentError::AlreadyOpened),
+                    source: ProcessError::Consent(opened_twice()),
                 },
                 true,
             ),
@@ -508,7 +530,7 @@ mod tests {
                 EngineError::LinkRefused {
                     stream: stream.clone(),
                     target: stream.clone(),
-                    source: ProcessError::Consent(ConsentError::AlreadyOpened),
+                    source: ProcessError::Consent(opened_twice()),
                 },
                 true,
             ),

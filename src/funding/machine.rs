@@ -6,7 +6,11 @@ use jiff::{SignedDuration, Timestamp};
 
 use crate::community::MemberId;
 use crate::decision::{Method, Tier};
-use crate::machine::{Context, Decider, Events, Transitions};
+use crate::machine::Phase as _;
+use crate::machine::{
+    Context, Decider, Events, RefusalKind, Transitions, need_ahead, need_clock, need_phase,
+    need_text,
+};
 use crate::values::{FundingCondition, Restriction, SetAside};
 
 use super::FundingError;
@@ -25,26 +29,6 @@ use super::state::{
 use super::tier::{amount_band, screen, tier};
 
 use FundingPhase as P;
-
-fn need_phase(
-    attempted: &'static str,
-    phase: FundingPhase,
-    allowed: &[FundingPhase],
-) -> Result<(), FundingError> {
-    if allowed.contains(&phase) {
-        Ok(())
-    } else {
-        Err(FundingError::WrongPhase { attempted, phase })
-    }
-}
-
-fn need_text(attempted: &'static str, field: &'static str, text: &str) -> Result<(), FundingError> {
-    if text.trim().is_empty() {
-        Err(FundingError::TextRequired { attempted, field })
-    } else {
-        Ok(())
-    }
-}
 
 /// The funding-decision decider. See the [module guide](super) for the rules.
 #[derive(Debug, Clone, Copy)]
@@ -92,9 +76,9 @@ impl Decider for FundingProcess {
                 }))
             }
             (FundingState::Identified(_), FundingCommand::Identify { .. }) => {
-                Err(FundingError::AlreadyIdentified)
+                Err(RefusalKind::AlreadyStarted { attempted }.into())
             }
-            (FundingState::NotIdentified, _) => Err(FundingError::NotIdentified { attempted }),
+            (FundingState::NotIdentified, _) => Err(RefusalKind::NotStarted { attempted }.into()),
             (FundingState::Identified(decision), _) => decide_identified(decision, command, ctx),
         }
     }
@@ -165,22 +149,23 @@ fn decide_identified(
     let attempted = command.label();
     let (actor, now) = (ctx.actor, ctx.now);
     let phase = d.phase();
-    let wrong_phase = FundingError::WrongPhase { attempted, phase };
-    if now < d.last_at {
-        return Err(FundingError::ClockWentBack {
-            now,
-            last: d.last_at,
-        });
+    let wrong_phase: FundingError = RefusalKind::WrongPhase {
+        attempted,
+        phase: phase.label(),
     }
+    .into();
+    need_clock(now, d.last_at)?;
     let event = match command {
-        FundingCommand::Identify { .. } => return Err(FundingError::AlreadyIdentified),
+        FundingCommand::Identify { .. } => {
+            return Err(RefusalKind::AlreadyStarted { attempted }.into());
+        }
         FundingCommand::StartScreening {} => {
             need_phase(attempted, phase, &[P::Identified])?;
             FundingEvent::ScreeningStarted { by: actor, at: now }
         }
         FundingCommand::Screen {} => {
             need_phase(attempted, phase, &[P::Screening])?;
-            let route = ctx.route.ok_or(FundingError::NoRoute)?;
+            let route = ctx.route.ok_or(RefusalKind::NoRoute { attempted })?;
             if route.kind != d.offer.kind {
                 return Err(FundingError::RouteKindMismatch {
                     offer: d.offer.kind.clone(),
@@ -433,12 +418,7 @@ fn decide_identified(
         }
         FundingCommand::StartMonitoring { review_date } => {
             need_phase(attempted, phase, &[P::Published])?;
-            if *review_date <= now {
-                return Err(FundingError::ReviewDateNotAhead {
-                    review_date: *review_date,
-                    now,
-                });
-            }
+            need_ahead("review_date", *review_date, now)?;
             FundingEvent::MonitoringStarted {
                 review_date: *review_date,
                 by: actor,
@@ -535,15 +515,16 @@ fn decide_outcome(
     // The decision takes the route recorded at screening: the one governance gave. Its
     // summary is missing only for a route with no method, an automatic decline, which
     // screening refuses for a clear offer.
-    let route_taken = route.summary().ok_or(FundingError::NoRoute)?;
+    let route_taken = route.summary().ok_or(RefusalKind::NoRoute { attempted })?;
     // It escalates only along the governance map's chain for that route.
     if let FundingOutcome::Escalate { to } = outcome
         && !route.escalation.contains(to)
     {
-        return Err(FundingError::OffEscalationChain {
+        return Err(RefusalKind::OffEscalationChain {
             to: to.clone(),
             chain: route.escalation.clone(),
-        });
+        }
+        .into());
     }
     ready_to_decide(c, attempted, now)?;
     if deciders.is_empty() {
@@ -595,10 +576,11 @@ fn check_set_aside(
             return Err(refuse("it is set aside twice"));
         }
         if s.reason.trim().is_empty() {
-            return Err(FundingError::TextRequired {
+            return Err(RefusalKind::TextRequired {
                 attempted: "decide",
                 field: "set_aside.reason",
-            });
+            }
+            .into());
         }
     }
     Ok(())
@@ -625,10 +607,11 @@ fn check_conditions(tier: Tier, conditions: &[FundingCondition]) -> Result<(), F
         return Err(FundingError::NoConditions);
     }
     if conditions.iter().any(|c| c.text.trim().is_empty()) {
-        return Err(FundingError::TextRequired {
+        return Err(RefusalKind::TextRequired {
             attempted: "decide",
             field: "conditions",
-        });
+        }
+        .into());
     }
     // Rule C5: a condition restricting publication or voice is for tier 2 or higher.
     let restricts = conditions.iter().any(|c| {

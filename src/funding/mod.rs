@@ -114,6 +114,8 @@ mod state;
 mod tier;
 mod typestate;
 
+use crate::machine::comma_list as list;
+use crate::process::Refusal;
 use jiff::Timestamp;
 
 use crate::community::{BodyId, MemberId};
@@ -162,53 +164,16 @@ pub enum FundingError {
         /// What is wrong.
         reason: &'static str,
     },
-    /// The offer is already identified.
-    #[error("cannot identify the offer: it is already identified")]
-    AlreadyIdentified,
     /// An offer is identified under no funding policy: the command states none, and the
     /// community keeps none in its journal.
     #[error("cannot identify the offer: no funding policy is stated or in force")]
     NoPolicy,
-    /// No offer has been identified.
-    #[error("cannot {attempted}: no offer has been identified")]
-    NotIdentified {
-        /// The command.
-        attempted: &'static str,
-    },
-    /// The command does not apply in this phase.
-    #[error("cannot {attempted} in phase `{}`", crate::machine::Phase::label(*phase))]
-    WrongPhase {
-        /// The command.
-        attempted: &'static str,
-        /// The decision's phase.
-        phase: FundingPhase,
-    },
-    /// The command needs a text that was blank.
-    #[error("cannot {attempted}: `{field}` must not be blank")]
-    TextRequired {
-        /// The command.
-        attempted: &'static str,
-        /// The blank field.
-        field: &'static str,
-    },
-    /// The command's time is earlier than the last event.
-    #[error("the command's time {now} is before the decision's last event at {last}")]
-    ClockWentBack {
-        /// The command's time.
-        now: Timestamp,
-        /// The last event's time.
-        last: Timestamp,
-    },
     /// A time computed from the command's time is out of range.
     #[error("cannot compute a date from {at}: out of range")]
     TimeOutOfRange {
         /// The time.
         at: Timestamp,
     },
-    /// Screening needs the route governance gives, in the context: an engine gives it;
-    /// without one, [`Context::with_route`](crate::machine::Context::with_route).
-    #[error("cannot screen: no governance route is given for the offer")]
-    NoRoute,
     /// The route is for another kind of decision.
     #[error("cannot screen: the route is for a {route} decision, the offer is {offer}")]
     RouteKindMismatch {
@@ -316,18 +281,6 @@ pub enum FundingError {
     /// A decision names no deciders.
     #[error("cannot decide: no deciders are named")]
     NoDeciders,
-    /// An escalation to a body that is not on the governance map's escalation chain for the
-    /// offer's route.
-    #[error(
-        "cannot escalate to `{to}`: the governance map escalates this decision only to {}",
-        crate::consent::chain_text(chain)
-    )]
-    OffEscalationChain {
-        /// The body asked for.
-        to: BodyId,
-        /// The chain the route gives, nearest first.
-        chain: Vec<BodyId>,
-    },
     /// A red-line offer cannot be accepted.
     #[error("cannot accept `{funder}`: it crosses a red line, which no override lifts")]
     RedLine {
@@ -356,28 +309,12 @@ pub enum FundingError {
         /// The decision's tier.
         tier: Tier,
     },
-    /// The review date must be after now.
-    #[error("the review date {review_date} is not after {now}")]
-    ReviewDateNotAhead {
-        /// The review date given.
-        review_date: Timestamp,
-        /// Now.
-        now: Timestamp,
-    },
-    /// A gated step was offered a proof of the value gate not made for this funding
-    /// decision as it stands (see [`Subject`](crate::values::Subject)).
-    #[error("cannot take the value gate's proof: {0}")]
-    ProofNotForThis(crate::values::ProofMismatch),
     /// A typed step landed in a phase its row of the façade's step table does not name, or a
     /// runtime state was taken as a typed phase not its own.
     #[error("{0}")]
     PhaseMismatch(crate::machine::PhaseMismatch<FundingPhase>),
-}
-
-fn list<T: std::fmt::Display>(items: &[T]) -> String {
-    items
-        .iter()
-        .map(ToString::to_string)
-        .collect::<Vec<_>>()
-        .join(", ")
+    /// A refusal every process makes alike (not started, wrong phase, wrong role, blank
+    /// text, clock gone back, ...), naming this process.
+    #[error(transparent)]
+    Shared(Refusal),
 }

@@ -17,6 +17,11 @@
 //! The wall clock is never read: the acting member and the time come in with every command
 //! as a [`Context`].
 //!
+//! What every process refuses alike (not started, wrong phase, wrong role, a blank text, a
+//! clock gone back, ...) is one vocabulary, [`RefusalKind`], made by shared checks
+//! ([`need_phase`], [`need_text`], [`need_clock`], [`need_ahead`]); each process's own
+//! error converts from it.
+//!
 //! Each process also has a typestate façade (`ConsentRound<P>`, `Lifecycle<P>`,
 //! `Funding<P>`), written from one *step table*: for each phase, the steps it offers, the
 //! command each sends, and the phase or phases it lands in. Every typed step checks where it
@@ -115,6 +120,7 @@
 mod dot;
 mod events;
 mod graph;
+mod refusal;
 pub mod testkit;
 mod typestate;
 
@@ -131,6 +137,8 @@ pub use dot::Dot;
 pub(crate) use dot::Quoted;
 pub use events::{Events, IntoIter as EventsIntoIter};
 pub use graph::{GraphError, TransitionGraph};
+pub(crate) use refusal::comma_list;
+pub use refusal::{RefusalKind, need_ahead, need_clock, need_phase, need_text};
 pub use typestate::{CommandOf, Facade, PhaseMismatch, PhaseOf, Step, StepOf};
 pub(crate) use typestate::{previews, typestate};
 

@@ -12,7 +12,7 @@ use crate::funding::{FundingCommand, FundingError, FundingEvent, FundingProcess,
 use crate::governance::{Route, RouteFacts};
 use crate::journal::StreamId;
 use crate::living::{Adoption, CommunityChange, LivingEvent, Version};
-use crate::machine::{Context, Decider, Phase};
+use crate::machine::{Context, Decider, Phase, RefusalKind};
 
 use super::part::{PartCommand, PartEvent};
 use crate::proposal::{
@@ -20,7 +20,7 @@ use crate::proposal::{
 };
 use crate::values::{DecisionRecord, Evidence, GateSummary};
 
-use super::{Answerable, Opening, Process, Projection, Reached, Witness};
+use super::{Answerable, Opening, Process, Projection, Reached, Refusal, Witness};
 
 mod sealed {
     pub trait Sealed {}
@@ -33,12 +33,12 @@ pub trait Listed: Process + sealed::Sealed {
     fn state_of(state: &ProcessState) -> Option<&Self::State>;
 }
 
-/// Generates, from one list of `Variant: Decider (Command, Event, State, Error)`, the wire
+/// Generates, from one list of `Variant("noun"): Decider (Command, Event, State, Error)`, the wire
 /// enums, the stream state, the refusal and the dispatch between them.
 macro_rules! processes {
     ($(
         $(#[$doc:meta])*
-        $variant:ident: $decider:ident ($command:ident, $event:ident, $state:ident, $error:ident)
+        $variant:ident ($noun:literal): $decider:ident ($command:ident, $event:ident, $state:ident, $error:ident)
     ),+ $(,)?) => {
         /// The kinds of process the engine runs.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -51,6 +51,14 @@ macro_rules! processes {
         impl ProcessKind {
             /// Every kind, in the list's order.
             pub const ALL: &'static [ProcessKind] = &[$(ProcessKind::$variant),+];
+
+            /// What a process of this kind is called in messages: "round", "proposal",
+            /// "funding decision".
+            pub fn noun(self) -> &'static str {
+                match self {
+                    $(ProcessKind::$variant => $noun,)+
+                }
+            }
         }
 
         /// A command for one kind of process.
@@ -221,6 +229,33 @@ macro_rules! processes {
                 $variant(#[from] $error),
             )+
         }
+
+        impl ProcessError {
+            /// The refusal, if it is one every process makes alike.
+            pub fn refusal(&self) -> Option<&Refusal> {
+                match self {
+                    $(ProcessError::$variant(error) => error.refusal(),)+
+                }
+            }
+        }
+
+        $(
+            impl From<RefusalKind> for $error {
+                fn from(kind: RefusalKind) -> Self {
+                    $error::Shared(Refusal { process: ProcessKind::$variant, kind })
+                }
+            }
+
+            impl $error {
+                /// The refusal, if it is one every process makes alike.
+                pub fn refusal(&self) -> Option<&Refusal> {
+                    match self {
+                        $error::Shared(refusal) => Some(refusal),
+                        _ => None,
+                    }
+                }
+            }
+        )+
 
         impl ProcessState {
             /// The state before any event of a process of `kind`.
@@ -457,9 +492,9 @@ macro_rules! processes {
 
 processes! {
     /// A consent round (or another method run as a round).
-    Consent: ConsentProcess (RoundCommand, RoundEvent, RoundState, ConsentError),
+    Consent("round"): ConsentProcess (RoundCommand, RoundEvent, RoundState, ConsentError),
     /// A proposal's lifecycle.
-    Proposal: ProposalProcess (ProposalCommand, ProposalEvent, ProposalState, ProposalError),
+    Proposal("proposal"): ProposalProcess (ProposalCommand, ProposalEvent, ProposalState, ProposalError),
     /// A funding or partnership decision.
-    Funding: FundingProcess (FundingCommand, FundingEvent, FundingState, FundingError),
+    Funding("funding decision"): FundingProcess (FundingCommand, FundingEvent, FundingState, FundingError),
 }

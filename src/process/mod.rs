@@ -16,7 +16,9 @@
 //!
 //! One list of processes, at the bottom of this module, generates the engine's wire
 //! enums ([`ProcessKind`], [`ProcessCommand`], [`EngineEvent`]), the state of one stream
-//! ([`ProcessState`]), their refusal ([`ProcessError`]) and the dispatch between them. The
+//! ([`ProcessState`]), their refusal ([`ProcessError`]) and the dispatch between them.
+//! What every process refuses alike is one vocabulary ([`RefusalKind`](crate::machine::RefusalKind)),
+//! which each process's error carries as a [`Refusal`] naming the process. The
 //! engine and the metrics both build on this module: a new process touches its own module
 //! and that list.
 //!
@@ -40,6 +42,7 @@
 pub mod due;
 mod list;
 pub mod part;
+mod refusal;
 mod stream;
 
 use jiff::Timestamp;
@@ -58,6 +61,7 @@ use crate::values::DecisionRecord;
 pub use due::{Due, DueItem};
 pub use list::{EngineEvent, Listed, ProcessCommand, ProcessError, ProcessKind, ProcessState};
 pub use part::{PartCommand, PartContext, PartError, PartEvent, Parts};
+pub use refusal::Refusal;
 pub use stream::{Stream, Streams};
 
 pub(crate) use stream::cited_record;

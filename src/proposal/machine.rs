@@ -4,7 +4,10 @@ use std::collections::BTreeSet;
 
 use crate::cocreation::Version;
 use crate::journal::StreamId;
-use crate::machine::{Context, Decider, Events, Transitions};
+use crate::machine::{
+    Context, Decider, Events, RefusalKind, Transitions, need_ahead, need_clock, need_phase,
+    need_text,
+};
 
 use super::ProposalError;
 use super::command::ProposalCommand;
@@ -19,18 +22,6 @@ use super::state::{
 use crate::evaluation::Evaluation;
 
 use ProposalPhase as P;
-
-fn need_text(
-    attempted: &'static str,
-    field: &'static str,
-    text: &str,
-) -> Result<(), ProposalError> {
-    if text.trim().is_empty() {
-        Err(ProposalError::TextRequired { attempted, field })
-    } else {
-        Ok(())
-    }
-}
 
 /// The proposal decider. See the [module guide](super) for the rules.
 #[derive(Debug, Clone, Copy)]
@@ -70,12 +61,12 @@ impl Decider for ProposalProcess {
                 config.validate()?;
                 let roles = &config.roles;
                 if ctx.actor != roles.steward && !roles.proposers.contains(&ctx.actor) {
-                    return Err(ProposalError::WrongRole {
+                    return Err(RefusalKind::WrongRole {
                         attempted,
-                        proposal: config.id,
                         actor: ctx.actor,
-                        role: ProposalRole::ProposerOrSteward,
-                    });
+                        role: ProposalRole::ProposerOrSteward.label(),
+                    }
+                    .into());
                 }
                 Ok(Events::one(ProposalEvent::Created {
                     config: config.clone(),
@@ -83,12 +74,10 @@ impl Decider for ProposalProcess {
                     at: ctx.now,
                 }))
             }
-            (ProposalState::Created(p), ProposalCommand::Create { .. }) => {
-                Err(ProposalError::AlreadyCreated {
-                    proposal: p.config.id,
-                })
+            (ProposalState::Created(_), ProposalCommand::Create { .. }) => {
+                Err(RefusalKind::AlreadyStarted { attempted }.into())
             }
-            (ProposalState::NotCreated, _) => Err(ProposalError::NotCreated { attempted }),
+            (ProposalState::NotCreated, _) => Err(RefusalKind::NotStarted { attempted }.into()),
             (ProposalState::Created(p), command) => decide_created(p, command, ctx, false),
         }
     }
@@ -149,9 +138,10 @@ pub(crate) fn record_round_result(
     };
     match state {
         ProposalState::Created(p) => decide_created(p, &command, ctx, true),
-        ProposalState::NotCreated => Err(ProposalError::NotCreated {
+        ProposalState::NotCreated => Err(RefusalKind::NotStarted {
             attempted: command.label(),
-        }),
+        }
+        .into()),
     }
 }
 
@@ -166,38 +156,13 @@ fn decide_created(
     let phase = p.phase;
     let proposal = p.config.id;
     let (actor, now) = (ctx.actor, ctx.now);
-    let need = |allowed: &[ProposalPhase]| {
-        if allowed.contains(&phase) {
-            Ok(())
-        } else {
-            Err(ProposalError::WrongPhase {
-                attempted,
-                proposal,
-                phase,
-            })
-        }
-    };
-    let ahead = |field: &'static str, date: jiff::Timestamp| {
-        if date > now {
-            Ok(())
-        } else {
-            Err(ProposalError::DateNotAhead {
-                attempted,
-                field,
-                date,
-                now,
-            })
-        }
-    };
-    if now < p.last_at {
-        return Err(ProposalError::ClockWentBack {
-            proposal,
-            now,
-            last: p.last_at,
-        });
-    }
+    let need = |allowed: &[ProposalPhase]| need_phase(attempted, phase, allowed);
+    let ahead = |field: &'static str, date: jiff::Timestamp| need_ahead(field, date, now);
+    need_clock(now, p.last_at)?;
     let event = match command {
-        ProposalCommand::Create { .. } => return Err(ProposalError::AlreadyCreated { proposal }),
+        ProposalCommand::Create { .. } => {
+            return Err(RefusalKind::AlreadyStarted { attempted }.into());
+        }
         ProposalCommand::StartCoCreation {} => {
             need(&[P::Draft])?;
             p.role_check(attempted, actor, ProposalRole::Steward)?;
@@ -260,7 +225,7 @@ fn decide_created(
             if p.items.is_empty() && p.themes.is_empty() && !answered {
                 return Err(ProposalError::NoFeedback { proposal });
             }
-            let given = ctx.route.ok_or(ProposalError::NoRoute { proposal })?;
+            let given = ctx.route.ok_or(RefusalKind::NoRoute { attempted })?;
             let route = given
                 .summary()
                 .filter(|_| given.kind == p.config.kind)
@@ -334,11 +299,11 @@ fn decide_created(
             if let (DecisionResult::Escalated { to }, Some(route)) = (result, ctx.route)
                 && !route.escalation.contains(to)
             {
-                return Err(ProposalError::OffEscalationChain {
-                    proposal,
+                return Err(RefusalKind::OffEscalationChain {
                     to: to.clone(),
                     chain: route.escalation.clone(),
-                });
+                }
+                .into());
             }
             if review.is_some() {
                 ProposalEvent::Reassessed {

@@ -129,10 +129,10 @@ mod record;
 mod state;
 mod typestate;
 
+use crate::process::Refusal;
 use jiff::Timestamp;
 
 use crate::cocreation::ProposalId;
-use crate::community::MemberId;
 use crate::journal::StreamId;
 
 pub use command::ProposalCommand;
@@ -164,80 +164,9 @@ pub enum ProposalError {
         /// What is wrong.
         reason: &'static str,
     },
-    /// The proposal already exists.
-    #[error("cannot create proposal {proposal}: it already exists")]
-    AlreadyCreated {
-        /// The proposal.
-        proposal: ProposalId,
-    },
-    /// The proposal has not been created.
-    #[error("cannot {attempted}: the proposal has not been created")]
-    NotCreated {
-        /// The command.
-        attempted: &'static str,
-    },
-    /// The command does not apply in this phase.
-    #[error("cannot {attempted} proposal {proposal} in phase `{}`", crate::machine::Phase::label(*phase))]
-    WrongPhase {
-        /// The command.
-        attempted: &'static str,
-        /// The proposal.
-        proposal: ProposalId,
-        /// Its phase.
-        phase: ProposalPhase,
-    },
-    /// The actor does not hold the role the command needs.
-    #[error("cannot {attempted} proposal {proposal}: member {actor} is not its {}", role.label())]
-    WrongRole {
-        /// The command.
-        attempted: &'static str,
-        /// The proposal.
-        proposal: ProposalId,
-        /// Who tried.
-        actor: MemberId,
-        /// The role needed.
-        role: ProposalRole,
-    },
-    /// The command needs a text that was blank.
-    #[error("cannot {attempted}: `{field}` must not be blank")]
-    TextRequired {
-        /// The command.
-        attempted: &'static str,
-        /// The blank field.
-        field: &'static str,
-    },
-    /// A date that must lie ahead does not.
-    #[error("cannot {attempted}: `{field}` {date} is not after now ({now})")]
-    DateNotAhead {
-        /// The command.
-        attempted: &'static str,
-        /// The field.
-        field: &'static str,
-        /// The date given.
-        date: Timestamp,
-        /// The command's time.
-        now: Timestamp,
-    },
-    /// The command's time is earlier than the proposal's last event.
-    #[error("the command's time {now} is before proposal {proposal}'s last event at {last}")]
-    ClockWentBack {
-        /// The proposal.
-        proposal: ProposalId,
-        /// The command's time.
-        now: Timestamp,
-        /// The last event's time.
-        last: Timestamp,
-    },
     /// Nothing to link: no items and no themes.
     #[error("cannot link feedback to proposal {proposal}: no items or themes given")]
     NothingToLink {
-        /// The proposal.
-        proposal: ProposalId,
-    },
-    /// Ready needs the route governance gives, in the context: an engine gives it; without
-    /// one, [`Context::with_route`](crate::machine::Context::with_route).
-    #[error("cannot mark proposal {proposal} ready: no governance route is given for it")]
-    NoRoute {
         /// The proposal.
         proposal: ProposalId,
     },
@@ -252,20 +181,6 @@ pub enum ProposalError {
         kind: crate::decision::DecisionKind,
         /// The kind the route is for.
         route_kind: crate::decision::DecisionKind,
-    },
-    /// An escalation to a body that is not on the governance map's escalation chain for the
-    /// proposal's route.
-    #[error(
-        "cannot record proposal {proposal} escalated to `{to}`: the governance map escalates it only to {}",
-        crate::consent::chain_text(chain)
-    )]
-    OffEscalationChain {
-        /// The proposal.
-        proposal: ProposalId,
-        /// The body named.
-        to: crate::community::BodyId,
-        /// The chain the route gives, nearest first.
-        chain: Vec<crate::community::BodyId>,
     },
     /// Ready needs some feedback linked.
     #[error("cannot mark proposal {proposal} ready: no feedback or theme is linked to it yet")]
@@ -365,12 +280,12 @@ pub enum ProposalError {
         /// What was wrong.
         source: crate::evaluation::EvaluationError,
     },
-    /// A gated step was offered a proof of the value gate not made for this proposal as it
-    /// stands (see [`Subject`](crate::values::Subject)).
-    #[error("cannot take the value gate's proof: {0}")]
-    ProofNotForThis(crate::values::ProofMismatch),
     /// A typed step landed in a phase its row of the façade's step table does not name, or a
     /// runtime state was taken as a typed phase not its own.
     #[error("{0}")]
     PhaseMismatch(crate::machine::PhaseMismatch<ProposalPhase>),
+    /// A refusal every process makes alike (not started, wrong phase, wrong role, blank
+    /// text, clock gone back, ...), naming this process.
+    #[error(transparent)]
+    Shared(Refusal),
 }

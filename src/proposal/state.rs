@@ -1,5 +1,6 @@
 //! The state of a proposal: everything its events have established.
 
+use crate::machine::RefusalKind;
 use std::collections::BTreeSet;
 
 use jiff::Timestamp;
@@ -354,12 +355,12 @@ impl Proposal {
         if self.holds(actor, role) {
             Ok(())
         } else {
-            Err(ProposalError::WrongRole {
+            Err(RefusalKind::WrongRole {
                 attempted,
-                proposal: self.config.id,
                 actor,
-                role,
-            })
+                role: role.label(),
+            }
+            .into())
         }
     }
 }

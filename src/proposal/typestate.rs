@@ -48,33 +48,19 @@ typestate! {
     /// example after a replay) back to the typed API.
     any: AnyProposal,
     phases: [
-        /// A draft.
         Draft,
-        /// Co-creating.
         CoCreating,
-        /// Ready, with a route.
         Ready,
-        /// In decision.
         InDecision,
-        /// Adopted, not yet published.
         Adopted,
-        /// Published.
         Published,
-        /// Implementing: the agreement stands.
         Implementing,
-        /// A pilot scheduled to start later: the engine's tick starts it on its date.
         PilotScheduled,
-        /// A pilot until its end date.
         Pilot,
-        /// Under review.
         UnderReview,
-        /// Declined.
         Declined,
-        /// Withdrawn.
         Withdrawn,
-        /// Escalated.
         Escalated,
-        /// Retired.
         Retired,
     ],
     branches: [],
@@ -236,7 +222,7 @@ impl Lifecycle<Draft> {
     ///
     /// # Errors
     ///
-    /// [`ProposalError::InvalidConfig`] naming the field, or [`ProposalError::WrongRole`] if
+    /// [`ProposalError::InvalidConfig`] naming the field, or [`RefusalKind::WrongRole`](crate::machine::RefusalKind::WrongRole) if
     /// the actor is neither a proposer nor the steward.
     pub fn create(config: ProposalConfig, ctx: Context) -> Result<Self, ProposalError> {
         let config = Box::new(config);

@@ -37,7 +37,10 @@
 //! A refusal keeps its typed error: an HTTP status and a JSON body
 //! `{"error": {"kind": "...", "message": "..."}}`, the kind one of
 //! [`EngineError::kind`]'s names or the server's own (`no_actor`, `actor_mismatch`,
-//! `clock_skew`, `bad_query`, `unknown_stream`). `400` for malformed input, `401` and `403`
+//! `clock_skew`, `bad_query`, `unknown_stream`). A refusal every process makes alike also
+//! names the process and the refusal ([`RefusalKind::name`](crate::machine::RefusalKind::name)):
+//! `"refusal": {"process": "consent", "kind": "wrong_phase"}`, so a client handles "not
+//! in this phase" once for every process. `400` for malformed input, `401` and `403`
 //! for who acts, `404` for an unknown stream, `409` for a race another writer won, `422` for
 //! a request the community's rules refuse, `500` when the engine could not do its work
 //! (nothing was written by that request).
@@ -63,6 +66,7 @@ use serde::{Deserialize, Serialize};
 use crate::community::MemberId;
 use crate::engine::{Engine, EngineError, EngineEvent, Request};
 use crate::journal::{Envelope, Journal, StreamId};
+use crate::process::ProcessKind;
 use crate::report::{DecisionDocument, DecisionRecordMarkdown};
 
 /// Where the server takes the acting member from.
@@ -184,25 +188,48 @@ pub struct ErrorDetail {
     pub kind: String,
     /// What was wrong, quoting input only in short.
     pub message: String,
+    /// Present when a process refused in the vocabulary every process shares: which
+    /// process, and which refusal.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refusal: Option<SharedRefusal>,
 }
 
-/// An error response: a status and an [`ErrorBody`].
-struct Refusal(StatusCode, &'static str, String);
+/// A refusal every process makes alike, by its stable names: `{"process": "consent",
+/// "kind": "wrong_phase"}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SharedRefusal {
+    /// The kind of process that refused.
+    pub process: ProcessKind,
+    /// The refusal's name ([`RefusalKind::name`](crate::machine::RefusalKind::name)).
+    pub kind: String,
+}
 
-impl IntoResponse for Refusal {
+/// An error response: a status, the error's kind and message, and the refusal in the
+/// shared vocabulary if it is one.
+struct Rejection(StatusCode, &'static str, String, Option<SharedRefusal>);
+
+impl Rejection {
+    fn new(status: StatusCode, kind: &'static str, message: String) -> Self {
+        Rejection(status, kind, message, None)
+    }
+}
+
+impl IntoResponse for Rejection {
     fn into_response(self) -> Response {
-        let Refusal(status, kind, message) = self;
+        let Rejection(status, kind, message, refusal) = self;
         let body = ErrorBody {
             error: ErrorDetail {
                 kind: kind.to_owned(),
                 message: crate::limits::shorten_quotes(&message).into_owned(),
+                refusal,
             },
         };
         (status, axum::Json(body)).into_response()
     }
 }
 
-impl From<EngineError> for Refusal {
+impl From<EngineError> for Rejection {
     fn from(e: EngineError) -> Self {
         let status = match &e {
             _ if !e.is_refusal() => StatusCode::INTERNAL_SERVER_ERROR,
@@ -212,16 +239,20 @@ impl From<EngineError> for Refusal {
             EngineError::Journal(_) => StatusCode::CONFLICT,
             _ => StatusCode::UNPROCESSABLE_ENTITY,
         };
-        Refusal(status, e.kind(), e.to_string())
+        let refusal = e.refusal().map(|refusal| SharedRefusal {
+            process: refusal.process,
+            kind: refusal.kind.name().to_owned(),
+        });
+        Rejection(status, e.kind(), e.to_string(), refusal)
     }
 }
 
 /// Runs `work` on a thread that may block (the engine writes its journal synchronously).
 async fn blocking<T: Send + 'static>(
-    work: impl FnOnce() -> Result<T, Refusal> + Send + 'static,
-) -> Result<T, Refusal> {
+    work: impl FnOnce() -> Result<T, Rejection> + Send + 'static,
+) -> Result<T, Rejection> {
     tokio::task::spawn_blocking(work).await.unwrap_or_else(|e| {
-        Err(Refusal(
+        Err(Rejection::new(
             StatusCode::INTERNAL_SERVER_ERROR,
             "failed",
             format!("the request's worker stopped: {e}"),
@@ -229,16 +260,17 @@ async fn blocking<T: Send + 'static>(
     })
 }
 
-fn stream_id(stream: &str) -> Result<StreamId, Refusal> {
-    StreamId::new(stream).map_err(|e| Refusal(StatusCode::BAD_REQUEST, "bad_query", e.to_string()))
+fn stream_id(stream: &str) -> Result<StreamId, Rejection> {
+    StreamId::new(stream)
+        .map_err(|e| Rejection::new(StatusCode::BAD_REQUEST, "bad_query", e.to_string()))
 }
 
 /// The time a query asks about: `now` if given (RFC 3339), the server's clock otherwise.
-fn query_time(now: Option<&str>) -> Result<Timestamp, Refusal> {
+fn query_time(now: Option<&str>) -> Result<Timestamp, Rejection> {
     match now {
         None => Ok(Timestamp::now()),
         Some(text) => text.parse().map_err(|e| {
-            Refusal(
+            Rejection::new(
                 StatusCode::BAD_REQUEST,
                 "bad_query",
                 format!("`now` is not an RFC 3339 time: {e}"),
@@ -247,7 +279,7 @@ fn query_time(now: Option<&str>) -> Result<Timestamp, Refusal> {
     }
 }
 
-async fn health<J>(State(app): State<Arc<App<J>>>) -> Result<Response, Refusal>
+async fn health<J>(State(app): State<Arc<App<J>>>) -> Result<Response, Rejection>
 where
     J: Journal<Event = EngineEvent> + Send + Sync + 'static,
 {
@@ -255,7 +287,7 @@ where
         app.engine
             .journal()
             .read_all_with(|all| all.last().map_or(0, |e| e.position))
-            .map_err(|e| Refusal::from(EngineError::Journal(e)))
+            .map_err(|e| Rejection::from(EngineError::Journal(e)))
     })
     .await?;
     Ok(axum::Json(serde_json::json!({"status": "ok", "position": position})).into_response())
@@ -266,12 +298,12 @@ fn vouched_actor(
     config: &ServerConfig,
     headers: &HeaderMap,
     claimed: MemberId,
-) -> Result<(), Refusal> {
+) -> Result<(), Rejection> {
     let ActorSource::Header(name) = &config.actor else {
         return Ok(());
     };
     let Some(value) = headers.get(name) else {
-        return Err(Refusal(
+        return Err(Rejection::new(
             StatusCode::UNAUTHORIZED,
             "no_actor",
             format!("the request carries no `{name}` header naming the acting member"),
@@ -280,7 +312,7 @@ fn vouched_actor(
     let vouched: Option<u64> = value.to_str().ok().and_then(|v| v.trim().parse().ok());
     match vouched {
         Some(member) if member == claimed.get() => Ok(()),
-        Some(member) => Err(Refusal(
+        Some(member) => Err(Rejection::new(
             StatusCode::FORBIDDEN,
             "actor_mismatch",
             format!(
@@ -288,7 +320,7 @@ fn vouched_actor(
                 MemberId::new(member)
             ),
         )),
-        None => Err(Refusal(
+        None => Err(Rejection::new(
             StatusCode::UNAUTHORIZED,
             "no_actor",
             format!("the `{name}` header does not name a member by number"),
@@ -297,14 +329,14 @@ fn vouched_actor(
 }
 
 /// Whether the request's time is within the server clock's tolerance.
-fn in_time(config: &ServerConfig, now: Timestamp) -> Result<(), Refusal> {
+fn in_time(config: &ServerConfig, now: Timestamp) -> Result<(), Rejection> {
     let Clock::Server { tolerance } = config.clock else {
         return Ok(());
     };
     // Whole seconds: the message says how far off, not to the nanosecond.
     let drift = SignedDuration::from_secs(now.duration_since(Timestamp::now()).abs().as_secs());
     if drift > tolerance {
-        return Err(Refusal(
+        return Err(Rejection::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             "clock_skew",
             format!(
@@ -319,14 +351,14 @@ async fn post_request<J>(
     State(app): State<Arc<App<J>>>,
     headers: HeaderMap,
     body: String,
-) -> Result<Response, Refusal>
+) -> Result<Response, Rejection>
 where
     J: Journal<Event = EngineEvent> + Send + Sync + 'static,
 {
     // Read as the engine reads a JSON request: its length, then strictly.
-    crate::limits::check_line(&body).map_err(|e| Refusal::from(EngineError::Input(e)))?;
+    crate::limits::check_line(&body).map_err(|e| Rejection::from(EngineError::Input(e)))?;
     let request: Request = crate::limits::from_json(&body).map_err(|e| {
-        Refusal::from(match e {
+        Rejection::from(match e {
             crate::limits::InputError::Json { message } => EngineError::Json { message },
             other => EngineError::Input(other),
         })
@@ -335,13 +367,13 @@ where
     in_time(&app.config, request.now)?;
     let written = blocking(move || {
         caught_up(&app)?;
-        app.engine.handle(request).map_err(Refusal::from)
+        app.engine.handle(request).map_err(Rejection::from)
     })
     .await?;
     Ok(axum::Json(serde_json::json!({ "events": written })).into_response())
 }
 
-async fn streams<J>(State(app): State<Arc<App<J>>>) -> Result<Response, Refusal>
+async fn streams<J>(State(app): State<Arc<App<J>>>) -> Result<Response, Rejection>
 where
     J: Journal<Event = EngineEvent> + Send + Sync + 'static,
 {
@@ -370,7 +402,7 @@ pub struct StreamView {
 async fn stream_state<J>(
     State(app): State<Arc<App<J>>>,
     Path(stream): Path<String>,
-) -> Result<Response, Refusal>
+) -> Result<Response, Rejection>
 where
     J: Journal<Event = EngineEvent> + Send + Sync + 'static,
 {
@@ -382,7 +414,7 @@ where
             .engine
             .journal()
             .version(&stream)
-            .map_err(|e| Refusal::from(EngineError::Journal(e)))?;
+            .map_err(|e| Rejection::from(EngineError::Journal(e)))?;
         Ok(StreamView {
             process: state.kind(),
             phase: state.phase_label().to_owned(),
@@ -394,8 +426,8 @@ where
     Ok(axum::Json(view).into_response())
 }
 
-fn unknown(stream: &StreamId) -> Refusal {
-    Refusal(
+fn unknown(stream: &StreamId) -> Rejection {
+    Rejection::new(
         StatusCode::NOT_FOUND,
         "unknown_stream",
         format!("no process runs on stream `{stream}`"),
@@ -414,7 +446,7 @@ async fn record<J>(
     State(app): State<Arc<App<J>>>,
     Path(stream): Path<String>,
     Query(query): Query<RecordQuery>,
-) -> Result<Response, Refusal>
+) -> Result<Response, Rejection>
 where
     J: Journal<Event = EngineEvent> + Send + Sync + 'static,
 {
@@ -427,7 +459,7 @@ where
         if format == "document" {
             let document = engine
                 .export(&stream, now)
-                .map_err(Refusal::from)?
+                .map_err(Rejection::from)?
                 .ok_or_else(|| unknown(&stream))?;
             return Ok(axum::Json::<DecisionDocument>(document).into_response());
         }
@@ -461,7 +493,7 @@ where
                 markdown.html().to_string(),
             )
                 .into_response()),
-            other => Err(Refusal(
+            other => Err(Rejection::new(
                 StatusCode::BAD_REQUEST,
                 "bad_query",
                 format!("no record format `{other}`: json, markdown, html or document"),
@@ -482,7 +514,7 @@ async fn report<J>(
     State(app): State<Arc<App<J>>>,
     Path(stream): Path<String>,
     Query(query): Query<AtQuery>,
-) -> Result<Response, Refusal>
+) -> Result<Response, Rejection>
 where
     J: Journal<Event = EngineEvent> + Send + Sync + 'static,
 {
@@ -501,7 +533,7 @@ where
 async fn due<J>(
     State(app): State<Arc<App<J>>>,
     Query(query): Query<AtQuery>,
-) -> Result<Response, Refusal>
+) -> Result<Response, Rejection>
 where
     J: Journal<Event = EngineEvent> + Send + Sync + 'static,
 {
@@ -514,13 +546,13 @@ where
     Ok(axum::Json(due).into_response())
 }
 
-async fn metrics<J>(State(app): State<Arc<App<J>>>) -> Result<Response, Refusal>
+async fn metrics<J>(State(app): State<Arc<App<J>>>) -> Result<Response, Rejection>
 where
     J: Journal<Event = EngineEvent> + Send + Sync + 'static,
 {
     let metrics = blocking(move || {
         caught_up(&app)?;
-        app.engine.metrics(None).map_err(Refusal::from)
+        app.engine.metrics(None).map_err(Rejection::from)
     })
     .await?;
     Ok(axum::Json(metrics).into_response())
@@ -554,18 +586,18 @@ fn read_after<J: Journal<Event = EngineEvent>>(
     journal: &J,
     after: u64,
     limit: usize,
-) -> Result<Vec<Envelope<EngineEvent>>, Refusal> {
+) -> Result<Vec<Envelope<EngineEvent>>, Rejection> {
     let mut events = journal
         .read_after(after)
-        .map_err(|e| Refusal::from(EngineError::Journal(e)))?;
+        .map_err(|e| Rejection::from(EngineError::Journal(e)))?;
     events.truncate(limit);
     Ok(events)
 }
 
 /// Folds in what other writers of a shared journal wrote, where the server has any.
-fn caught_up<J: Journal<Event = EngineEvent>>(app: &App<J>) -> Result<(), Refusal> {
+fn caught_up<J: Journal<Event = EngineEvent>>(app: &App<J>) -> Result<(), Rejection> {
     if app.config.shared_journal {
-        app.engine.catch_up().map_err(Refusal::from)?;
+        app.engine.catch_up().map_err(Rejection::from)?;
     }
     Ok(())
 }
@@ -573,7 +605,7 @@ fn caught_up<J: Journal<Event = EngineEvent>>(app: &App<J>) -> Result<(), Refusa
 async fn events<J>(
     State(app): State<Arc<App<J>>>,
     Query(query): Query<FeedQuery>,
-) -> Result<Response, Refusal>
+) -> Result<Response, Rejection>
 where
     J: Journal<Event = EngineEvent> + Send + Sync + 'static,
 {
@@ -596,7 +628,7 @@ async fn events_sse<J>(
     State(app): State<Arc<App<J>>>,
     headers: HeaderMap,
     Query(query): Query<FeedQuery>,
-) -> Result<Response, Refusal>
+) -> Result<Response, Rejection>
 where
     J: Journal<Event = EngineEvent> + Send + Sync + 'static,
 {

@@ -12,6 +12,7 @@
 // Each test crate that includes this module uses only part of it.
 #![allow(dead_code)]
 
+use coproduction::machine::RefusalKind;
 use std::collections::BTreeMap;
 use std::fmt::Debug;
 
@@ -55,8 +56,6 @@ where
     Command<F>: 'static,
 {
     typed: Option<F>,
-    /// The process error for a proof not made for the process.
-    not_for_this: fn(ProofMismatch) -> Error<F>,
     /// The row that took the last command, with the phase it was offered in.
     last: Option<(PhaseOf<D<F>>, &'static str)>,
     /// The typed steps taken, by the phase each was offered in and the step's name (a
@@ -90,14 +89,12 @@ where
     Command<F>: Clone + Debug + 'static,
     State<F>: PartialEq + Debug,
     Event<F>: PartialEq + Debug,
-    Error<F>: PartialEq + Debug + Clone,
+    Error<F>: PartialEq + Debug + Clone + From<RefusalKind>,
 {
-    /// A driver before the process starts; `not_for_this` is the process error's
-    /// `ProofNotForThis` variant.
-    pub fn new(not_for_this: fn(ProofMismatch) -> Error<F>) -> Self {
+    /// A driver before the process starts.
+    pub fn new() -> Self {
         Self {
             typed: None,
-            not_for_this,
             last: None,
             taken: BTreeMap::new(),
             landed: BTreeMap::new(),
@@ -173,7 +170,7 @@ where
             };
             assert_eq!(
                 error,
-                (self.not_for_this)(mismatch),
+                Error::<F>::from(RefusalKind::ProofNotForThis(Box::new(mismatch))),
                 "`{}` with a proof for nothing",
                 row.name
             );

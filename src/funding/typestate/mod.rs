@@ -48,39 +48,22 @@ typestate! {
     /// example after a replay) back to the typed API.
     any: AnyFunding,
     phases: [
-        /// Identified.
         Identified,
-        /// Screening.
         Screening,
-        /// Triaged.
         Triaged,
-        /// Due diligence.
         DueDiligence,
-        /// Consultation.
         Consultation,
-        /// Deciding.
         Deciding,
-        /// Accepted.
         Accepted,
-        /// Accepted with conditions.
         AcceptedWithConditions,
-        /// Declined.
         Declined,
-        /// Deferred.
         Deferred,
-        /// Escalated.
         Escalated,
-        /// Published.
         Published,
-        /// Monitoring.
         Monitoring,
-        /// Under review.
         UnderReview,
-        /// Renewed.
         Renewed,
-        /// Ended.
         Ended,
-        /// Withdrawn.
         Withdrawn,
     ],
     branches: [
@@ -199,7 +182,7 @@ typestate! {
         }
         Published {
             /// Starts monitoring the conditions until `review_date` (refused, notably, with
-            /// [`FundingError::ReviewDateNotAhead`]).
+            /// [`RefusalKind::DateNotAhead`](crate::machine::RefusalKind::DateNotAhead)).
             fn start_monitoring(ctx, review_date: Timestamp)
                 -> Funding<Monitoring> = FundingCommand::StartMonitoring { review_date };
         }
@@ -430,10 +413,12 @@ pub(super) mod tests {
             let refused = accept(decision, proof(wrong)).unwrap_err();
             assert_eq!(
                 refused.error,
-                FundingError::ProofNotForThis(crate::values::ProofMismatch {
-                    step: Some(subject),
-                    proof: wrong,
-                })
+                FundingError::from(crate::machine::RefusalKind::ProofNotForThis(Box::new(
+                    crate::values::ProofMismatch {
+                        step: Some(subject),
+                        proof: wrong,
+                    }
+                )))
             );
             assert_eq!(refused.funding.decision(), &before);
             decision = refused.funding;

@@ -4,10 +4,10 @@
 ///
 /// The runtime state enum has a variant for the process not started (`not_started`) and one
 /// holding the started process's data (`started`, boxed); the runtime phase enum has a
-/// variant of each phase's name, and `not_started`; the error enum has a `not_started`
-/// variant with an `attempted` field, a `ProofNotForThis` variant holding a
-/// [`ProofMismatch`](crate::values::ProofMismatch) and a `PhaseMismatch` variant holding a
-/// [`PhaseMismatch`]. The data type has a `phase()` method.
+/// variant of each phase's name, and `not_started`; the error enum converts from a
+/// [`RefusalKind`](crate::machine::RefusalKind) (the façade refuses a state not started and
+/// a proof not for this process in the shared vocabulary) and has a `PhaseMismatch` variant
+/// holding a [`PhaseMismatch`]. The data type has a `phase()` method.
 ///
 /// The table has a block per phase (`Phase { steps }`) and per group of phases sharing steps
 /// (`/// docs` `Group: [A, B] { steps }`, which also writes the marker trait `Group`). A step
@@ -87,6 +87,10 @@ macro_rules! typestate {
         }
 
         $(
+            #[doc = concat!(
+                "The compile-time twin of [`", stringify!($phase), "::", stringify!($name),
+                "`], the phase it names."
+            )]
             $(#[$doc])*
             #[derive(Debug, Clone, Copy, PartialEq, Eq)]
             pub enum $name {}
@@ -267,7 +271,7 @@ macro_rules! typestate {
                     if let Err(mismatch) = fits {
                         return Err($refused {
                             $field: self,
-                            error: $error::ProofNotForThis(mismatch),
+                            error: $error::from($crate::machine::RefusalKind::ProofNotForThis(Box::new(mismatch))),
                         });
                     }
                     gate
@@ -524,9 +528,9 @@ macro_rules! typestate {
             fn typed<T: Landing>(state: $state) -> Result<T, $error> {
                 const ATTEMPTED: &str = concat!("take the ", $noun, " as typed");
                 let any = $any::from_parts(state, Vec::new(), None).map_err(|_| {
-                    $error::$not_started {
+                    $error::from($crate::machine::RefusalKind::NotStarted {
                         attempted: ATTEMPTED,
-                    }
+                    })
                 })?;
                 T::land(any).map_err(|any| {
                     $error::PhaseMismatch($crate::machine::PhaseMismatch {
@@ -583,13 +587,12 @@ macro_rules! typestate {
             /// # Errors
             ///
             #[doc = concat!(
-                "[`", stringify!($error), "::", stringify!($not_started),
-                "`] if the events do not start a ", $noun, "."
+                "[`RefusalKind::NotStarted`](crate::machine::RefusalKind::NotStarted) if the events do not start a ", $noun, "."
             )]
             pub fn replay(events: Vec<$event>) -> Result<Self, $error> {
                 let state = <$decider as $crate::machine::Decider>::replay(&events);
-                $any::from_parts(state, events, None).map_err(|_| $error::$not_started {
-                    attempted: "replay",
+                $any::from_parts(state, events, None).map_err(|_| {
+                    $error::from($crate::machine::RefusalKind::NotStarted { attempted: "replay" })
                 })
             }
         }
@@ -809,7 +812,7 @@ macro_rules! typestate {
     (@gate_doc $error:ident) => { "" };
     (@gate_doc $error:ident $gate:ident) => {
         concat!(
-            "; or [`", stringify!($error), "::ProofNotForThis`] when the proof's record was not named as this one's, as it stands"
+            "; or [`RefusalKind::ProofNotForThis`](crate::machine::RefusalKind::ProofNotForThis) when the proof's record was not named as this one's, as it stands"
         )
     };
 }

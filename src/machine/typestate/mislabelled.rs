@@ -6,8 +6,9 @@
 use crate::community::MemberId;
 use crate::machine::testkit::StepCheck;
 use crate::machine::typestate;
-use crate::machine::{Context, Decider, Events, Facade, Phase, PhaseMismatch, Transitions};
-use crate::values::ProofMismatch;
+use crate::machine::{
+    Context, Decider, Events, Facade, Phase, PhaseMismatch, RefusalKind, Transitions,
+};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum NoticePhase {
@@ -57,17 +58,21 @@ pub enum NoticeCommand {
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum NoticeError {
-    #[error("cannot {attempted}: no notice")]
-    NotPosted { attempted: &'static str },
     #[error("not now")]
     NotNow,
-    #[error("{0}")]
-    ProofNotForThis(ProofMismatch),
+    #[error(transparent)]
+    Shared(RefusalKind),
     #[error("{0}")]
     PhaseMismatch(PhaseMismatch<NoticePhase>),
 }
 
 pub struct Notices;
+
+impl From<RefusalKind> for NoticeError {
+    fn from(kind: RefusalKind) -> Self {
+        NoticeError::Shared(kind)
+    }
+}
 
 impl Decider for Notices {
     type State = NoticeState;
@@ -279,7 +284,7 @@ fn a_state_is_typed_only_in_a_phase_its_type_names() {
     assert!(Typed::<Posted>::try_from(state).is_ok());
     assert!(matches!(
         AnyNotice::try_from(NoticeState::NotPosted),
-        Err(NoticeError::NotPosted { .. })
+        Err(NoticeError::Shared(RefusalKind::NotStarted { .. }))
     ));
 }
 
