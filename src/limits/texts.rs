@@ -399,58 +399,45 @@ impl ser::Serializer for Texts {
     }
 }
 
-/// The four ways serde hands a walk the elements of a sequence, each one element at a time.
-macro_rules! seq_walk {
-    ($($trait:ident :: $method:ident),+ $(,)?) => {$(
-        impl ser::$trait for Seq {
+/// The ways serde hands a walk the parts of a sequence or a struct, one part at a time:
+/// each goes to the walker's `$part` method (`element`, or `field` with its key).
+macro_rules! walk_parts {
+    ($walker:ident, $part:ident($($key:ident: $key_ty:ty)?): $trait:ident :: $method:ident) => {
+        impl ser::$trait for $walker {
             type Ok = ();
             type Error = Walk;
-            fn $method<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Walk> {
-                self.element(value)
+            fn $method<T: Serialize + ?Sized>(
+                &mut self,
+                $($key: $key_ty,)?
+                value: &T,
+            ) -> Result<(), Walk> {
+                self.$part($($key,)? value)
             }
             fn end(self) -> Result<(), Walk> {
                 Ok(())
             }
         }
+    };
+    ($walker:ident, $part:ident $params:tt: $($trait:ident :: $method:ident),+ $(,)?) => {$(
+        walk_parts!($walker, $part $params: $trait::$method);
     )+};
 }
 
-seq_walk!(
+walk_parts!(
+    Seq,
+    element():
     SerializeSeq::serialize_element,
     SerializeTuple::serialize_element,
     SerializeTupleStruct::serialize_field,
     SerializeTupleVariant::serialize_field,
 );
 
-impl ser::SerializeStruct for Fields {
-    type Ok = ();
-    type Error = Walk;
-    fn serialize_field<T: Serialize + ?Sized>(
-        &mut self,
-        key: &'static str,
-        value: &T,
-    ) -> Result<(), Walk> {
-        self.field(key, value)
-    }
-    fn end(self) -> Result<(), Walk> {
-        Ok(())
-    }
-}
-
-impl ser::SerializeStructVariant for Fields {
-    type Ok = ();
-    type Error = Walk;
-    fn serialize_field<T: Serialize + ?Sized>(
-        &mut self,
-        key: &'static str,
-        value: &T,
-    ) -> Result<(), Walk> {
-        self.field(key, value)
-    }
-    fn end(self) -> Result<(), Walk> {
-        Ok(())
-    }
-}
+walk_parts!(
+    Fields,
+    field(key: &'static str):
+    SerializeStruct::serialize_field,
+    SerializeStructVariant::serialize_field,
+);
 
 impl ser::SerializeMap for Map {
     type Ok = ();
