@@ -26,7 +26,6 @@ use crate::values::record::{
     AdviceBasis, DecisionRecord, Disposition, Outcome, RaisedAs, Screen, TestResult,
 };
 use crate::values::rules::{RecordTally, RuleOutcome, blank, builtin, members};
-use crate::values::{RuleId, Scope, Severity, ValueId, ValueRule};
 
 builtin! {
     /// C1 (blocking): every eligible member has a response in the deciding round. An
@@ -190,39 +189,15 @@ impl CriticalFriendsHeard {
     }
 }
 
-builtin! {@type
+builtin! {
     /// C4 (blocking, never overridable): the red-line screen passed, or the offer that
     /// failed it was declined. A red line is an automatic decline; nobody can take
     /// responsibility for crossing it, and declining it is the red line held.
-    RedLinesRespected, "C4", challenging {}
+    RedLinesRespected, "C4", challenging, Blocking never overridden, Every, reads ["funder", "funder.red_line_screen", "outcome"] {}
 }
 
-impl ValueRule for RedLinesRespected {
-    fn reads(&self) -> &'static [&'static str] {
-        &["funder", "funder.red_line_screen", "outcome"]
-    }
-
-    fn scope(&self) -> Scope {
-        Scope::Every
-    }
-
-    fn id(&self) -> RuleId {
-        RuleId::builtin(Self::ID)
-    }
-
-    fn value(&self) -> &ValueId {
-        &self.value
-    }
-
-    fn severity(&self, _: &DecisionRecord) -> Severity {
-        Severity::Blocking
-    }
-
-    fn overridable(&self) -> bool {
-        false
-    }
-
-    fn check(&self, record: &DecisionRecord, _: &RecordTally) -> RuleOutcome {
+impl RedLinesRespected {
+    fn evaluate(&self, record: &DecisionRecord, _: &RecordTally) -> RuleOutcome {
         if record.declined_at_red_line() {
             return RuleOutcome::satisfied("the red line held: the offer was declined")
                 .with("outcome", "declined");
