@@ -128,6 +128,14 @@ impl Walk {
         }
         self
     }
+
+    /// Under the variant's name too, for a part of an enum variant.
+    fn in_variant(self, variant: Option<&'static str>) -> Self {
+        match variant {
+            Some(variant) => self.under(Step::Field(variant)),
+            None => self,
+        }
+    }
 }
 
 impl fmt::Display for Walk {
@@ -190,13 +198,9 @@ impl Seq {
     fn element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Walk> {
         let index = self.index;
         self.index += 1;
-        value.serialize(self.texts).map_err(|e| {
-            let e = e.under(Step::Index(index));
-            match self.variant {
-                Some(variant) => e.under(Step::Field(variant)),
-                None => e,
-            }
-        })
+        value
+            .serialize(self.texts)
+            .map_err(|e| e.under(Step::Index(index)).in_variant(self.variant))
     }
 }
 
@@ -213,13 +217,7 @@ impl Fields {
                 container: self.texts.container,
                 field: key,
             })
-            .map_err(|e| {
-                let e = e.under(Step::Field(key));
-                match self.variant {
-                    Some(variant) => e.under(Step::Field(variant)),
-                    None => e,
-                }
-            })
+            .map_err(|e| e.under(Step::Field(key)).in_variant(self.variant))
     }
 }
 
