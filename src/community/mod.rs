@@ -837,13 +837,35 @@ impl<'a> Iterator for BodyMembers<'a> {
 
 impl ExactSizeIterator for BodyMembers<'_> {}
 
+/// Ids and communities the crate's unit tests build on.
 #[cfg(test)]
-mod tests {
+pub(crate) mod fixtures {
     use super::*;
 
-    fn body(slug: &str) -> BodyId {
+    /// The body id `slug`, which the test knows is valid.
+    pub(crate) fn body(slug: &str) -> BodyId {
         BodyId::new(slug).unwrap()
     }
+
+    /// A community of member 1, sitting on a body named for each of `slugs`.
+    pub(crate) fn one_member_on(slugs: &[&str]) -> Community {
+        let mut c = Community::new();
+        c.add_member(Member::new(MemberId::new(1), "Staff member 1"))
+            .unwrap();
+        for slug in slugs {
+            c.add_body(
+                Body::new(body(slug), *slug, BodyKind::Custom).with_members([MemberId::new(1)]),
+            )
+            .unwrap();
+        }
+        c
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fixtures::body;
+    use super::*;
 
     #[test]
     fn member_ids_read_from_numbers_and_digit_strings() {

@@ -362,20 +362,10 @@ impl Route {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::community::{Body, BodyKind, Member, MemberId};
-
-    fn body(s: &str) -> BodyId {
-        BodyId::new(s).unwrap()
-    }
+    use crate::community::fixtures::{body, one_member_on};
 
     fn governance() -> Governance {
-        let mut c = Community::new();
-        c.add_member(Member::new(MemberId::new(1), "Staff member 1"))
-            .unwrap();
-        for id in ["a", "b", "c"] {
-            c.add_body(Body::new(body(id), id, BodyKind::Custom).with_members([MemberId::new(1)]))
-                .unwrap();
-        }
+        let c = one_member_on(&["a", "b", "c"]);
         let mut map = GovernanceMap::new();
         map.add_edge(Edge::Decides {
             body: body("a"),

@@ -351,24 +351,9 @@ fn check_bodies(map: &GovernanceMap, community: &Community, problems: &mut Vec<M
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::community::{Body, BodyKind, Member, MemberId};
+    use crate::community::fixtures::{body, one_member_on as community};
     use crate::decision::Method;
     use crate::governance::Conditions;
-
-    fn body(s: &str) -> BodyId {
-        BodyId::new(s).unwrap()
-    }
-
-    fn community(ids: &[&str]) -> Community {
-        let mut c = Community::new();
-        c.add_member(Member::new(MemberId::new(1), "Staff member 1"))
-            .unwrap();
-        for id in ids {
-            c.add_body(Body::new(body(id), *id, BodyKind::Custom).with_members([MemberId::new(1)]))
-                .unwrap();
-        }
-        c
-    }
 
     #[test]
     fn the_index_holds_one_decider_per_reachable_case_and_nothing_else() {

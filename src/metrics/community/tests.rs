@@ -2,6 +2,7 @@
 //! them after its checks.
 
 use super::*;
+use crate::community::fixtures::body;
 use crate::community::{Body, BodyKind, Member};
 use crate::journal::{Journal, MemoryJournal, NewEvent};
 use crate::living::{self, LivingEvent};
@@ -9,10 +10,6 @@ use crate::values::Charter;
 
 fn m(id: u64) -> MemberId {
     MemberId::new(id)
-}
-
-fn body(slug: &str) -> BodyId {
-    BodyId::new(slug).unwrap()
 }
 
 fn t(s: &str) -> Timestamp {
