@@ -387,16 +387,13 @@ mod tests {
                 when: Conditions::always(),
             });
         }
-        map.add_edge(Edge::EscalatesTo {
-            from: body("a"),
-            to: body("b"),
-            when: Conditions::always(),
-        });
-        map.add_edge(Edge::EscalatesTo {
-            from: body("b"),
-            to: body("c"),
-            when: Conditions::always(),
-        });
+        for (from, to) in [("a", "b"), ("b", "c")] {
+            map.add_edge(Edge::EscalatesTo {
+                from: body(from),
+                to: body(to),
+                when: Conditions::always(),
+            });
+        }
         Governance::new(map, &c).unwrap()
     }
 

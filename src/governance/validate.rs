@@ -355,8 +355,8 @@ mod tests {
     use crate::decision::Method;
     use crate::governance::Conditions;
 
-    #[test]
-    fn the_index_holds_one_decider_per_reachable_case_and_nothing_else() {
+    /// A map in which body `a` decides strategy by consent, always.
+    fn strategy_decided_by_a() -> GovernanceMap {
         let mut map = GovernanceMap::new();
         map.add_edge(Edge::Decides {
             body: body("a"),
@@ -364,6 +364,12 @@ mod tests {
             method: Method::Consent.into(),
             when: Conditions::always(),
         });
+        map
+    }
+
+    #[test]
+    fn the_index_holds_one_decider_per_reachable_case_and_nothing_else() {
+        let map = strategy_decided_by_a();
         let index = index(&map, &community(&["a"])).unwrap();
         let routes = &index.routes[index.kinds[&DecisionKind::Strategy]];
         let filled = routes.deciders.iter().filter(|d| d.is_some()).count();
@@ -375,13 +381,7 @@ mod tests {
 
     #[test]
     fn a_diamond_of_escalations_is_not_a_cycle() {
-        let mut map = GovernanceMap::new();
-        map.add_edge(Edge::Decides {
-            body: body("a"),
-            kind: DecisionKind::Strategy,
-            method: Method::Consent.into(),
-            when: Conditions::always(),
-        });
+        let mut map = strategy_decided_by_a();
         for (from, to, red_line) in [
             ("a", "b", true),
             ("a", "c", false),
