@@ -476,6 +476,16 @@ mod tests {
 
     batch_rules!(|_, check| on_file(check));
 
+    /// Where each line of `bytes` ends: the offset just after its newline.
+    fn line_ends(bytes: &[u8]) -> Vec<usize> {
+        bytes
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| **b == b'\n')
+            .map(|(i, _)| i + 1)
+            .collect()
+    }
+
     #[test]
     fn a_batch_over_two_streams_cut_before_its_closing_line_leaves_neither_part() {
         let dir = tempfile::tempdir().unwrap();
@@ -493,12 +503,7 @@ mod tests {
             .unwrap();
         }
         let bytes = std::fs::read(&path).unwrap();
-        let line_ends: Vec<usize> = bytes
-            .iter()
-            .enumerate()
-            .filter(|(_, b)| **b == b'\n')
-            .map(|(i, _)| i + 1)
-            .collect();
+        let line_ends = line_ends(&bytes);
         assert_eq!(line_ends.len(), 5);
         // After the first line of `a`'s part, after the whole of it, inside `b`'s line.
         for (cut, finished_lines) in [(line_ends[2], 1), (line_ends[3], 2), (line_ends[4] - 1, 2)] {
@@ -544,12 +549,7 @@ mod tests {
             j.append(&s, 1, vec![new(2), new(3), new(4)]).unwrap();
         }
         let bytes = std::fs::read(&path).unwrap();
-        let line_ends: Vec<usize> = bytes
-            .iter()
-            .enumerate()
-            .filter(|(_, b)| **b == b'\n')
-            .map(|(i, _)| i + 1)
-            .collect();
+        let line_ends = line_ends(&bytes);
         // Cut after the third line: two finished lines of the open batch.
         std::fs::write(&path, &bytes[..line_ends[2]]).unwrap();
         let (j, report) = FileJournal::<u32>::open(&path).unwrap();
