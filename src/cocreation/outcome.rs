@@ -134,35 +134,20 @@ impl TryFrom<ThemeOutcomeWire> for ThemeOutcome {
             ("pending", None, None) => ThemeOutcome::Pending,
             ("adapted", Some(how), None) => ThemeOutcome::Adapted { how },
             ("not_taken_forward", None, Some(reason)) => ThemeOutcome::NotTakenForward { reason },
-            ("adopted_as_proposed", ..) => {
-                return Err(InvalidThemeOutcome {
-                    outcome: "adopted_as_proposed",
-                    reason: "takes no `how` or `reason`",
-                });
-            }
-            ("pending", ..) => {
-                return Err(InvalidThemeOutcome {
-                    outcome: "pending",
-                    reason: "takes no `how` or `reason`",
-                });
-            }
-            ("adapted", ..) => {
-                return Err(InvalidThemeOutcome {
-                    outcome: "adapted",
-                    reason: "needs `how` and takes no `reason`",
-                });
-            }
-            ("not_taken_forward", ..) => {
-                return Err(InvalidThemeOutcome {
-                    outcome: "not_taken_forward",
-                    reason: "needs `reason` and takes no `how`",
-                });
-            }
-            _ => {
-                return Err(InvalidThemeOutcome {
-                    outcome: "unknown",
-                    reason: "the type is not one of adopted_as_proposed, adapted, not_taken_forward, pending",
-                });
+            (kind, ..) => {
+                let (outcome, reason) = match kind {
+                    "adopted_as_proposed" => ("adopted_as_proposed", "takes no `how` or `reason`"),
+                    "pending" => ("pending", "takes no `how` or `reason`"),
+                    "adapted" => ("adapted", "needs `how` and takes no `reason`"),
+                    "not_taken_forward" => {
+                        ("not_taken_forward", "needs `reason` and takes no `how`")
+                    }
+                    _ => (
+                        "unknown",
+                        "the type is not one of adopted_as_proposed, adapted, not_taken_forward, pending",
+                    ),
+                };
+                return Err(InvalidThemeOutcome { outcome, reason });
             }
         };
         outcome.validated()
