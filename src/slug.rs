@@ -81,6 +81,24 @@ macro_rules! slug_text {
 }
 pub(crate) use slug_text;
 
+/// Lets a text type be compared with a `str` (and a `&str`) by its `as_str`.
+macro_rules! str_eq {
+    ($text:ident) => {
+        impl PartialEq<str> for $text {
+            fn eq(&self, other: &str) -> bool {
+                self.as_str() == other
+            }
+        }
+
+        impl PartialEq<&str> for $text {
+            fn eq(&self, other: &&str) -> bool {
+                self.as_str() == *other
+            }
+        }
+    };
+}
+pub(crate) use str_eq;
+
 /// Reads a value written as one string with `parse`, whose error becomes the reader's;
 /// `expecting` says what the string should be, for input that is not a string.
 pub(crate) fn deserialize_str<'de, D, T, E>(

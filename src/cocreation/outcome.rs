@@ -47,13 +47,7 @@ impl ThemeOutcome {
     ///
     /// [`InvalidThemeOutcome`] if `how` is blank.
     pub fn adapted(how: impl Into<String>) -> Result<Self, InvalidThemeOutcome> {
-        let how = how.into();
-        if how.trim().is_empty() {
-            return Err(InvalidThemeOutcome {
-                outcome: "adapted",
-                reason: "`how` must say how the theme was adapted",
-            });
-        }
+        let how = said(how, "adapted", "`how` must say how the theme was adapted")?;
         Ok(ThemeOutcome::Adapted { how })
     }
 
@@ -73,13 +67,11 @@ impl ThemeOutcome {
     /// # Ok::<(), coproduction::Error>(())
     /// ```
     pub fn not_taken_forward(reason: impl Into<String>) -> Result<Self, InvalidThemeOutcome> {
-        let reason = reason.into();
-        if reason.trim().is_empty() {
-            return Err(InvalidThemeOutcome {
-                outcome: "not_taken_forward",
-                reason: "`reason` must say why the theme was not taken forward",
-            });
-        }
+        let reason = said(
+            reason,
+            "not_taken_forward",
+            "`reason` must say why the theme was not taken forward",
+        )?;
         Ok(ThemeOutcome::NotTakenForward { reason })
     }
 
@@ -90,6 +82,20 @@ impl ThemeOutcome {
             ThemeOutcome::NotTakenForward { reason } => ThemeOutcome::not_taken_forward(reason),
             other => Ok(other),
         }
+    }
+}
+
+/// `text`, unless it is blank: then `outcome` is refused, `reason` saying what it must say.
+fn said(
+    text: impl Into<String>,
+    outcome: &'static str,
+    reason: &'static str,
+) -> Result<String, InvalidThemeOutcome> {
+    let text = text.into();
+    if text.trim().is_empty() {
+        Err(InvalidThemeOutcome { outcome, reason })
+    } else {
+        Ok(text)
     }
 }
 

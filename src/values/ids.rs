@@ -215,17 +215,7 @@ impl RuleId {
 
 slug_text!(RuleId, InvalidId, String);
 
-impl PartialEq<str> for RuleId {
-    fn eq(&self, other: &str) -> bool {
-        self.as_str() == other
-    }
-}
-
-impl PartialEq<&str> for RuleId {
-    fn eq(&self, other: &&str) -> bool {
-        self.as_str() == *other
-    }
-}
+crate::slug::str_eq!(RuleId);
 
 #[cfg(test)]
 mod tests {
