@@ -478,11 +478,8 @@ mod tests {
 
     /// Where each line of `bytes` ends: the offset just after its newline.
     fn line_ends(bytes: &[u8]) -> Vec<usize> {
-        bytes
-            .iter()
-            .enumerate()
-            .filter(|(_, b)| **b == b'\n')
-            .map(|(i, _)| i + 1)
+        (1..=bytes.len())
+            .filter(|&end| bytes[end - 1] == b'\n')
             .collect()
     }
 
