@@ -25,7 +25,9 @@ use crate::decision::Tier;
 use crate::values::record::{
     AdviceBasis, DecisionRecord, Disposition, Outcome, RaisedAs, Screen, TestResult,
 };
-use crate::values::rules::{RecordTally, RuleOutcome, blank, builtin, members};
+use crate::values::rules::{
+    RecordTally, RuleOutcome, blank, builtin, members, without_deciding_round,
+};
 
 builtin! {
     /// C1 (blocking): every eligible member has a response in the deciding round. An
@@ -41,14 +43,8 @@ builtin! {
 
 impl EveryoneResponded {
     fn evaluate(&self, record: &DecisionRecord, t: &RecordTally) -> RuleOutcome {
-        let Some(route) = &record.route_taken else {
-            return RuleOutcome::not_evaluated("route_taken");
-        };
-        if route.single_decider() {
-            return RuleOutcome::not_applicable("no deciding round: one accountable decider");
-        }
-        if !t.recorded {
-            return RuleOutcome::not_evaluated("participants");
+        if let Some(unjudged) = without_deciding_round(record, t) {
+            return unjudged;
         }
         if t.without_response.is_empty() {
             return RuleOutcome::satisfied("every eligible member responded")
@@ -203,11 +199,7 @@ impl RedLinesRespected {
                 .with("outcome", "declined");
         }
         let Some(funder) = &record.funder else {
-            return if record.is_funding() {
-                RuleOutcome::not_evaluated("funder")
-            } else {
-                RuleOutcome::not_applicable("no funder or partner is involved")
-            };
+            return without_funder(record);
         };
         match funder.red_line_screen {
             None => RuleOutcome::not_evaluated("funder.red_line_screen"),
@@ -231,11 +223,7 @@ builtin! {
 impl RestrictiveConditionsEscalated {
     fn evaluate(&self, record: &DecisionRecord, _: &RecordTally) -> RuleOutcome {
         let Some(funder) = &record.funder else {
-            return if record.is_funding() {
-                RuleOutcome::not_evaluated("funder")
-            } else {
-                RuleOutcome::not_applicable("no funder or partner is involved")
-            };
+            return without_funder(record);
         };
         // The conditions that stand: one set aside restricts nothing.
         let restricting = funder
@@ -385,6 +373,16 @@ impl ReassessedOnEvidence {
         RuleOutcome::satisfied("every question agreed for the pilot has evidence")
             .with("evaluation.evidence", pieces)
             .with("people's words", words)
+    }
+}
+
+/// The outcome for a record with no funder: not evaluated for a funding decision, where
+/// one is needed; not applicable otherwise.
+fn without_funder(record: &DecisionRecord) -> RuleOutcome {
+    if record.is_funding() {
+        RuleOutcome::not_evaluated("funder")
+    } else {
+        RuleOutcome::not_applicable("no funder or partner is involved")
     }
 }
 

@@ -28,7 +28,9 @@ use crate::community::{BodyFigures, MemberId};
 use crate::decision::{DecisionKind, Method};
 use crate::values::record::{AbsenceCounted, DecisionRecord, RecordedResponse, Rung, Way};
 use crate::values::rules::settings::{non_blank, proper};
-use crate::values::rules::{RecordTally, RuleOutcome, at_least_days, blank, builtin, members};
+use crate::values::rules::{
+    RecordTally, RuleOutcome, at_least_days, blank, builtin, members, without_deciding_round,
+};
 use crate::values::{Fraction, Severity};
 
 builtin! {
@@ -106,14 +108,8 @@ builtin! {
 
 impl LivedExperienceQuorum {
     fn evaluate(&self, record: &DecisionRecord, t: &RecordTally) -> RuleOutcome {
-        let Some(route) = &record.route_taken else {
-            return RuleOutcome::not_evaluated("route_taken");
-        };
-        if route.single_decider() {
-            return RuleOutcome::not_applicable("no deciding round: one accountable decider");
-        }
-        if !t.recorded {
-            return RuleOutcome::not_evaluated("participants");
+        if let Some(unjudged) = without_deciding_round(record, t) {
+            return unjudged;
         }
         let responded = t.lived_experience_responded;
         if responded as u64 >= u64::from(self.lived_experience_quorum) {

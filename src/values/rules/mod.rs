@@ -439,6 +439,27 @@ impl RecordTally {
     }
 }
 
+/// The outcome for a rule about the deciding round where there is none to judge: no route
+/// recorded, one accountable decider (no round), or no participants recorded. `None` when
+/// there is a round to judge.
+pub(crate) fn without_deciding_round(
+    record: &DecisionRecord,
+    tally: &RecordTally,
+) -> Option<RuleOutcome> {
+    let Some(route) = &record.route_taken else {
+        return Some(RuleOutcome::not_evaluated("route_taken"));
+    };
+    if route.single_decider() {
+        return Some(RuleOutcome::not_applicable(
+            "no deciding round: one accountable decider",
+        ));
+    }
+    if !tally.recorded {
+        return Some(RuleOutcome::not_evaluated("participants"));
+    }
+    None
+}
+
 /// Members as `m1, m2, m3`, at most ten then a count of the rest.
 pub(crate) fn members(ids: &[MemberId]) -> String {
     let mut out = String::new();
