@@ -11,7 +11,6 @@
 
 use std::fmt;
 
-use serde::de;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Text that is not a hash: not 64 lowercase hex digits.
@@ -171,17 +170,8 @@ impl Serialize for Hash {
 
 impl<'de> Deserialize<'de> for Hash {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl de::Visitor<'_> for Visitor {
-            type Value = Hash;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("64 lowercase hex digits")
-            }
-            fn visit_str<Er: de::Error>(self, v: &str) -> Result<Hash, Er> {
-                Hash::decode(v.as_bytes())
-                    .ok_or_else(|| Er::custom("a hash is 64 lowercase hex digits"))
-            }
-        }
-        d.deserialize_str(Visitor)
+        crate::slug::deserialize_str(d, "64 lowercase hex digits", |v| {
+            Hash::decode(v.as_bytes()).ok_or("a hash is 64 lowercase hex digits")
+        })
     }
 }

@@ -207,6 +207,7 @@ pub mod limits;
 pub mod living;
 pub mod machine;
 pub mod metrics;
+mod names;
 pub mod process;
 pub mod proposal;
 pub mod report;

@@ -1,6 +1,11 @@
 //! The one check behind every slug-shaped id (bodies, streams, values, rules): a length
 //! limit, the first character, and the characters allowed throughout, each refusal named
-//! in words that the id's error carries.
+//! in words that the id's error carries; and the text conversions these ids (and the
+//! crate's hashes) share.
+
+use std::fmt;
+
+use serde::de;
 
 /// The shape of one kind of slug, with the words that name each way to break it.
 pub(crate) struct Slug {
@@ -35,6 +40,90 @@ impl Slug {
 /// An ASCII lowercase letter.
 pub(crate) fn lowercase(b: u8) -> bool {
     b.is_ascii_lowercase()
+}
+
+/// Gives a slug-shaped id the conversions every such id has alike: shown as its slug and
+/// parsed by its `new`, refused with `$error`. With `String`, also read from and written to
+/// a `String`, as serde's `try_from` and `into` ask.
+macro_rules! slug_text {
+    ($id:ident, $error:ty) => {
+        impl std::fmt::Display for $id {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl std::str::FromStr for $id {
+            type Err = $error;
+
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                Self::new(s)
+            }
+        }
+    };
+    ($id:ident, $error:ty, String) => {
+        $crate::slug::slug_text!($id, $error);
+
+        impl TryFrom<String> for $id {
+            type Error = $error;
+
+            fn try_from(s: String) -> Result<Self, Self::Error> {
+                s.parse()
+            }
+        }
+
+        impl From<$id> for String {
+            fn from(id: $id) -> Self {
+                String::from(id.0)
+            }
+        }
+    };
+}
+pub(crate) use slug_text;
+
+/// Lets a text type be compared with a `str` (and a `&str`) by its `as_str`.
+macro_rules! str_eq {
+    ($text:ident) => {
+        impl PartialEq<str> for $text {
+            fn eq(&self, other: &str) -> bool {
+                self.as_str() == other
+            }
+        }
+
+        impl PartialEq<&str> for $text {
+            fn eq(&self, other: &&str) -> bool {
+                self.as_str() == *other
+            }
+        }
+    };
+}
+pub(crate) use str_eq;
+
+/// Reads a value written as one string with `parse`, whose error becomes the reader's;
+/// `expecting` says what the string should be, for input that is not a string.
+pub(crate) fn deserialize_str<'de, D, T, E>(
+    d: D,
+    expecting: &'static str,
+    parse: fn(&str) -> Result<T, E>,
+) -> Result<T, D::Error>
+where
+    D: de::Deserializer<'de>,
+    E: fmt::Display,
+{
+    struct Visitor<T, E> {
+        expecting: &'static str,
+        parse: fn(&str) -> Result<T, E>,
+    }
+    impl<T, E: fmt::Display> de::Visitor<'_> for Visitor<T, E> {
+        type Value = T;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str(self.expecting)
+        }
+        fn visit_str<Er: de::Error>(self, v: &str) -> Result<T, Er> {
+            (self.parse)(v).map_err(Er::custom)
+        }
+    }
+    d.deserialize_str(Visitor { expecting, parse })
 }
 
 #[cfg(test)]

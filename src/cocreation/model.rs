@@ -323,6 +323,20 @@ impl CoCreation {
         ix
     }
 
+    /// Adds `node` to the graph, if it is new and none of its `texts` (each with its
+    /// field's name) is blank.
+    fn add_node(
+        &mut self,
+        node: Node,
+        texts: &[(&str, &'static str)],
+    ) -> Result<NodeIndex, CoCreationError> {
+        self.check_new(node)?;
+        for (text, field) in texts {
+            not_blank(text, node, field)?;
+        }
+        Ok(self.insert_node(node))
+    }
+
     /// Adds a session.
     ///
     /// # Errors
@@ -330,11 +344,10 @@ impl CoCreation {
     /// [`CoCreationError::Duplicate`] if the id is taken, [`CoCreationError::Blank`] if the
     /// title or question is blank.
     pub fn add_session(&mut self, session: Session) -> Result<(), CoCreationError> {
-        let node = Node::Session(session.id);
-        self.check_new(node)?;
-        not_blank(&session.title, node, "title")?;
-        not_blank(&session.question, node, "question")?;
-        self.insert_node(node);
+        self.add_node(
+            Node::Session(session.id),
+            &[(&session.title, "title"), (&session.question, "question")],
+        )?;
         self.sessions.insert(session.id, session);
         Ok(())
     }
@@ -367,10 +380,7 @@ impl CoCreation {
     ///
     /// [`CoCreationError::Duplicate`], or [`CoCreationError::Blank`] if the title is blank.
     pub fn add_theme(&mut self, theme: Theme) -> Result<(), CoCreationError> {
-        let node = Node::Theme(theme.id);
-        self.check_new(node)?;
-        not_blank(&theme.title, node, "title")?;
-        self.insert_node(node);
+        self.add_node(Node::Theme(theme.id), &[(&theme.title, "title")])?;
         self.themes.insert(theme.id, theme);
         Ok(())
     }
@@ -381,10 +391,7 @@ impl CoCreation {
     ///
     /// [`CoCreationError::Duplicate`], or [`CoCreationError::Blank`] if the title is blank.
     pub fn add_version(&mut self, version: ProposalVersion) -> Result<(), CoCreationError> {
-        let node = Node::Version(version.id);
-        self.check_new(node)?;
-        not_blank(&version.title, node, "title")?;
-        self.insert_node(node);
+        self.add_node(Node::Version(version.id), &[(&version.title, "title")])?;
         self.versions.insert(version.id, version);
         Ok(())
     }
@@ -395,10 +402,7 @@ impl CoCreation {
     ///
     /// [`CoCreationError::Duplicate`], or [`CoCreationError::Blank`] if the title is blank.
     pub fn add_decision(&mut self, decision: Decision) -> Result<(), CoCreationError> {
-        let node = Node::Decision(decision.id);
-        self.check_new(node)?;
-        not_blank(&decision.title, node, "title")?;
-        self.insert_node(node);
+        self.add_node(Node::Decision(decision.id), &[(&decision.title, "title")])?;
         self.decisions.insert(decision.id, decision);
         Ok(())
     }

@@ -47,13 +47,7 @@ impl ThemeOutcome {
     ///
     /// [`InvalidThemeOutcome`] if `how` is blank.
     pub fn adapted(how: impl Into<String>) -> Result<Self, InvalidThemeOutcome> {
-        let how = how.into();
-        if how.trim().is_empty() {
-            return Err(InvalidThemeOutcome {
-                outcome: "adapted",
-                reason: "`how` must say how the theme was adapted",
-            });
-        }
+        let how = said(how, "adapted", "`how` must say how the theme was adapted")?;
         Ok(ThemeOutcome::Adapted { how })
     }
 
@@ -73,13 +67,11 @@ impl ThemeOutcome {
     /// # Ok::<(), coproduction::Error>(())
     /// ```
     pub fn not_taken_forward(reason: impl Into<String>) -> Result<Self, InvalidThemeOutcome> {
-        let reason = reason.into();
-        if reason.trim().is_empty() {
-            return Err(InvalidThemeOutcome {
-                outcome: "not_taken_forward",
-                reason: "`reason` must say why the theme was not taken forward",
-            });
-        }
+        let reason = said(
+            reason,
+            "not_taken_forward",
+            "`reason` must say why the theme was not taken forward",
+        )?;
         Ok(ThemeOutcome::NotTakenForward { reason })
     }
 
@@ -90,6 +82,20 @@ impl ThemeOutcome {
             ThemeOutcome::NotTakenForward { reason } => ThemeOutcome::not_taken_forward(reason),
             other => Ok(other),
         }
+    }
+}
+
+/// `text`, unless it is blank: then `outcome` is refused, `reason` saying what it must say.
+fn said(
+    text: impl Into<String>,
+    outcome: &'static str,
+    reason: &'static str,
+) -> Result<String, InvalidThemeOutcome> {
+    let text = text.into();
+    if text.trim().is_empty() {
+        Err(InvalidThemeOutcome { outcome, reason })
+    } else {
+        Ok(text)
     }
 }
 
@@ -134,35 +140,20 @@ impl TryFrom<ThemeOutcomeWire> for ThemeOutcome {
             ("pending", None, None) => ThemeOutcome::Pending,
             ("adapted", Some(how), None) => ThemeOutcome::Adapted { how },
             ("not_taken_forward", None, Some(reason)) => ThemeOutcome::NotTakenForward { reason },
-            ("adopted_as_proposed", ..) => {
-                return Err(InvalidThemeOutcome {
-                    outcome: "adopted_as_proposed",
-                    reason: "takes no `how` or `reason`",
-                });
-            }
-            ("pending", ..) => {
-                return Err(InvalidThemeOutcome {
-                    outcome: "pending",
-                    reason: "takes no `how` or `reason`",
-                });
-            }
-            ("adapted", ..) => {
-                return Err(InvalidThemeOutcome {
-                    outcome: "adapted",
-                    reason: "needs `how` and takes no `reason`",
-                });
-            }
-            ("not_taken_forward", ..) => {
-                return Err(InvalidThemeOutcome {
-                    outcome: "not_taken_forward",
-                    reason: "needs `reason` and takes no `how`",
-                });
-            }
-            _ => {
-                return Err(InvalidThemeOutcome {
-                    outcome: "unknown",
-                    reason: "the type is not one of adopted_as_proposed, adapted, not_taken_forward, pending",
-                });
+            (kind, ..) => {
+                let (outcome, reason) = match kind {
+                    "adopted_as_proposed" => ("adopted_as_proposed", "takes no `how` or `reason`"),
+                    "pending" => ("pending", "takes no `how` or `reason`"),
+                    "adapted" => ("adapted", "needs `how` and takes no `reason`"),
+                    "not_taken_forward" => {
+                        ("not_taken_forward", "needs `reason` and takes no `how`")
+                    }
+                    _ => (
+                        "unknown",
+                        "the type is not one of adopted_as_proposed, adapted, not_taken_forward, pending",
+                    ),
+                };
+                return Err(InvalidThemeOutcome { outcome, reason });
             }
         };
         outcome.validated()

@@ -128,38 +128,40 @@ impl CoCreation {
         Ok(p)
     }
 
-    /// The themes that carry `item`, in id order.
-    pub fn themes_carrying(&self, item: ItemId) -> Vec<ThemeId> {
-        let Some(&ix) = self.index.get(&Node::Item(item)) else {
+    /// The ids of `node`'s neighbours in `direction` that `id` picks out, in id order; none
+    /// for a node not in the model.
+    fn neighbours<T: Ord>(
+        &self,
+        node: Node,
+        direction: Direction,
+        id: impl Fn(Node) -> Option<T>,
+    ) -> Vec<T> {
+        let Some(&ix) = self.index.get(&node) else {
             return Vec::new();
         };
-        let mut themes: Vec<ThemeId> = self
+        let mut ids: Vec<T> = self
             .graph
-            .neighbors_directed(ix, Direction::Outgoing)
-            .filter_map(|n| match self.graph.node_weight(n) {
-                Some(Node::Theme(t)) => Some(*t),
-                _ => None,
-            })
+            .neighbors_directed(ix, direction)
+            .filter_map(|n| self.graph.node_weight(n).copied().and_then(&id))
             .collect();
-        themes.sort_unstable();
-        themes
+        ids.sort_unstable();
+        ids
+    }
+
+    /// The themes that carry `item`, in id order.
+    pub fn themes_carrying(&self, item: ItemId) -> Vec<ThemeId> {
+        self.neighbours(Node::Item(item), Direction::Outgoing, |n| match n {
+            Node::Theme(t) => Some(t),
+            _ => None,
+        })
     }
 
     /// The items `theme` carries, in id order.
     pub fn items_carried_by(&self, theme: ThemeId) -> Vec<ItemId> {
-        let Some(&ix) = self.index.get(&Node::Theme(theme)) else {
-            return Vec::new();
-        };
-        let mut items: Vec<ItemId> = self
-            .graph
-            .neighbors_directed(ix, Direction::Incoming)
-            .filter_map(|n| match self.graph.node_weight(n) {
-                Some(Node::Item(i)) => Some(*i),
-                _ => None,
-            })
-            .collect();
-        items.sort_unstable();
-        items
+        self.neighbours(Node::Theme(theme), Direction::Incoming, |n| match n {
+            Node::Item(i) => Some(i),
+            _ => None,
+        })
     }
 
     /// Whether some theme carries `item`.

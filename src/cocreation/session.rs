@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{ItemId, SessionId};
 use crate::community::{AccessNeed, BodyId, MemberId};
+use crate::names::names;
 
 /// What kind of co-creation session it is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -26,33 +27,24 @@ pub enum SessionKind {
     Meeting,
 }
 
-impl SessionKind {
+names! {
+    SessionKind, shown by label;
     /// The stable `snake_case` name of the kind.
-    pub fn label(self) -> &'static str {
-        match self {
-            SessionKind::Workshop => "workshop",
-            SessionKind::OnlineBoard => "online_board",
-            SessionKind::WrittenSubmissions => "written_submissions",
-            SessionKind::Survey => "survey",
-            SessionKind::Meeting => "meeting",
-        }
+    label {
+        Workshop => "workshop",
+        OnlineBoard => "online_board",
+        WrittenSubmissions => "written_submissions",
+        Survey => "survey",
+        Meeting => "meeting",
     }
 
     /// The kind in words, for reports ("online board").
-    pub fn words(self) -> &'static str {
-        match self {
-            SessionKind::Workshop => "Workshop",
-            SessionKind::OnlineBoard => "Online board",
-            SessionKind::WrittenSubmissions => "Written submissions",
-            SessionKind::Survey => "Survey",
-            SessionKind::Meeting => "Meeting",
-        }
-    }
-}
-
-impl fmt::Display for SessionKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.label())
+    words {
+        Workshop => "Workshop",
+        OnlineBoard => "Online board",
+        WrittenSubmissions => "Written submissions",
+        Survey => "Survey",
+        Meeting => "Meeting",
     }
 }
 
@@ -70,20 +62,13 @@ pub enum WayToTakePart {
     Asynchronous,
 }
 
-impl WayToTakePart {
+names! {
+    WayToTakePart, shown by label;
     /// The stable `snake_case` name.
-    pub fn label(self) -> &'static str {
-        match self {
-            WayToTakePart::Live => "live",
-            WayToTakePart::Written => "written",
-            WayToTakePart::Asynchronous => "asynchronous",
-        }
-    }
-}
-
-impl fmt::Display for WayToTakePart {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.label())
+    label {
+        Live => "live",
+        Written => "written",
+        Asynchronous => "asynchronous",
     }
 }
 
@@ -262,11 +247,8 @@ impl FeedbackItem {
         at: Timestamp,
     ) -> Self {
         Self {
-            id,
-            session,
-            text: text.into(),
             author: Some(author),
-            at,
+            ..Self::anonymous(id, session, text, at)
         }
     }
 }

@@ -1,12 +1,11 @@
 //! The typed ids of members and bodies.
 
 use std::fmt;
-use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
 use super::CommunityError;
-use crate::slug::{self, Slug};
+use crate::slug::{self, Slug, slug_text};
 
 /// A member's identity: a number the embedding app assigns.
 ///
@@ -117,30 +116,4 @@ impl BodyId {
     }
 }
 
-impl fmt::Display for BodyId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl FromStr for BodyId {
-    type Err = CommunityError;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::new(s)
-    }
-}
-
-impl TryFrom<String> for BodyId {
-    type Error = CommunityError;
-
-    fn try_from(s: String) -> Result<Self, Self::Error> {
-        Self::new(s)
-    }
-}
-
-impl From<BodyId> for String {
-    fn from(id: BodyId) -> Self {
-        id.0
-    }
-}
+slug_text!(BodyId, CommunityError, String);

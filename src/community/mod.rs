@@ -40,6 +40,8 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use crate::names::names;
+
 mod ids;
 
 pub use ids::{BodyId, MemberId};
@@ -77,22 +79,17 @@ impl Role {
     const fn position(self) -> usize {
         self as usize
     }
-
-    /// The stable `snake_case` name of the role.
-    pub fn label(self) -> &'static str {
-        match self {
-            Role::CommunityMember => "community_member",
-            Role::CoProducer => "co_producer",
-            Role::Staff => "staff",
-            Role::Ally => "ally",
-            Role::PartnerRepresentative => "partner_representative",
-        }
-    }
 }
 
-impl fmt::Display for Role {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.label())
+names! {
+    Role, shown by label;
+    /// The stable `snake_case` name of the role.
+    label {
+        CommunityMember => "community_member",
+        CoProducer => "co_producer",
+        Staff => "staff",
+        Ally => "ally",
+        PartnerRepresentative => "partner_representative",
     }
 }
 
@@ -123,21 +120,20 @@ pub enum AccessNeedKind {
     Other,
 }
 
-impl AccessNeedKind {
+names! {
+    AccessNeedKind;
     /// The need in words, as a record reads it.
-    pub fn label(self) -> &'static str {
-        match self {
-            AccessNeedKind::StepFreeVenue => "a step-free venue",
-            AccessNeedKind::SignLanguage => "a sign-language interpreter",
-            AccessNeedKind::Captions => "live captions",
-            AccessNeedKind::EasyRead => "easy-read papers",
-            AccessNeedKind::LargePrint => "large-print papers",
-            AccessNeedKind::ScreenReader => "papers that work with a screen reader",
-            AccessNeedKind::PapersInAdvance => "papers well in advance",
-            AccessNeedKind::QuietSpace => "a quiet space",
-            AccessNeedKind::RegularBreaks => "regular breaks",
-            AccessNeedKind::Other => "another adjustment",
-        }
+    label {
+        StepFreeVenue => "a step-free venue",
+        SignLanguage => "a sign-language interpreter",
+        Captions => "live captions",
+        EasyRead => "easy-read papers",
+        LargePrint => "large-print papers",
+        ScreenReader => "papers that work with a screen reader",
+        PapersInAdvance => "papers well in advance",
+        QuietSpace => "a quiet space",
+        RegularBreaks => "regular breaks",
+        Other => "another adjustment",
     }
 }
 
@@ -312,16 +308,15 @@ pub enum BodyKind {
     Custom,
 }
 
-impl BodyKind {
+names! {
+    BodyKind;
     /// The stable `snake_case` name of the kind.
-    pub fn label(self) -> &'static str {
-        match self {
-            BodyKind::StaffTeam => "staff_team",
-            BodyKind::AlliesGroup => "allies_group",
-            BodyKind::WholeCommunity => "whole_community",
-            BodyKind::ProjectTeam => "project_team",
-            BodyKind::Custom => "custom",
-        }
+    label {
+        StaffTeam => "staff_team",
+        AlliesGroup => "allies_group",
+        WholeCommunity => "whole_community",
+        ProjectTeam => "project_team",
+        Custom => "custom",
     }
 }
 
@@ -842,13 +837,35 @@ impl<'a> Iterator for BodyMembers<'a> {
 
 impl ExactSizeIterator for BodyMembers<'_> {}
 
+/// Ids and communities the crate's unit tests build on.
 #[cfg(test)]
-mod tests {
+pub(crate) mod fixtures {
     use super::*;
 
-    fn body(slug: &str) -> BodyId {
+    /// The body id `slug`, which the test knows is valid.
+    pub(crate) fn body(slug: &str) -> BodyId {
         BodyId::new(slug).unwrap()
     }
+
+    /// A community of member 1, sitting on a body named for each of `slugs`.
+    pub(crate) fn one_member_on(slugs: &[&str]) -> Community {
+        let mut c = Community::new();
+        c.add_member(Member::new(MemberId::new(1), "Staff member 1"))
+            .unwrap();
+        for slug in slugs {
+            c.add_body(
+                Body::new(body(slug), *slug, BodyKind::Custom).with_members([MemberId::new(1)]),
+            )
+            .unwrap();
+        }
+        c
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fixtures::body;
+    use super::*;
 
     #[test]
     fn member_ids_read_from_numbers_and_digit_strings() {

@@ -69,6 +69,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::cocreation::SessionId;
 use crate::community::{BodyId, MemberId};
+use crate::names::names;
 
 /// The most questions a plan holds.
 pub const MAX_QUESTIONS: usize = 50;
@@ -93,29 +94,22 @@ pub enum Benefit {
 impl Benefit {
     /// Every benefit, in order.
     pub const ALL: [Benefit; 3] = [Benefit::CoProducers, Benefit::Projects, Benefit::Community];
+}
 
+names! {
+    Benefit, shown by label;
     /// The stable name, as on the wire.
-    pub fn label(self) -> &'static str {
-        match self {
-            Benefit::CoProducers => "co_producers",
-            Benefit::Projects => "projects",
-            Benefit::Community => "community",
-        }
+    label {
+        CoProducers => "co_producers",
+        Projects => "projects",
+        Community => "community",
     }
 
     /// In words, for a record: "for co-producers".
-    pub fn words(self) -> &'static str {
-        match self {
-            Benefit::CoProducers => "for co-producers",
-            Benefit::Projects => "for projects",
-            Benefit::Community => "for the community",
-        }
-    }
-}
-
-impl fmt::Display for Benefit {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.label())
+    words {
+        CoProducers => "for co-producers",
+        Projects => "for projects",
+        Community => "for the community",
     }
 }
 

@@ -71,32 +71,24 @@ impl fmt::Display for GovernanceDot<'_> {
             }
         }
         for edge in self.map.edges() {
-            let (from, to, style) = match edge {
-                Edge::Decides { body, kind, .. } => (
+            let (from, to) = match edge {
+                Edge::Decides { body, kind, .. }
+                | Edge::Advises { body, kind, .. }
+                | Edge::Consulted { body, kind, .. }
+                | Edge::Informed { body, kind, .. } => (
                     Quoted("body:", body.as_str()),
                     Quoted("kind:", kind.label()),
-                    Some("style=bold"),
                 ),
-                Edge::Advises { body, kind, .. } => (
-                    Quoted("body:", body.as_str()),
-                    Quoted("kind:", kind.label()),
-                    None,
-                ),
-                Edge::Consulted { body, kind, .. } => (
-                    Quoted("body:", body.as_str()),
-                    Quoted("kind:", kind.label()),
-                    Some("style=dashed"),
-                ),
-                Edge::Informed { body, kind, .. } => (
-                    Quoted("body:", body.as_str()),
-                    Quoted("kind:", kind.label()),
-                    Some("style=dotted"),
-                ),
-                Edge::EscalatesTo { from, to, .. } => (
-                    Quoted("body:", from.as_str()),
-                    Quoted("body:", to.as_str()),
-                    Some("color=red"),
-                ),
+                Edge::EscalatesTo { from, to, .. } => {
+                    (Quoted("body:", from.as_str()), Quoted("body:", to.as_str()))
+                }
+            };
+            let style = match edge {
+                Edge::Decides { .. } => Some("style=bold"),
+                Edge::Advises { .. } => None,
+                Edge::Consulted { .. } => Some("style=dashed"),
+                Edge::Informed { .. } => Some("style=dotted"),
+                Edge::EscalatesTo { .. } => Some("color=red"),
             };
             let mut label = edge.label().to_owned();
             if let Edge::Decides { method, .. } = edge {

@@ -13,6 +13,34 @@ use crate::decision::Tier;
 
 use super::GovernanceError;
 
+/// Declares the wire twin of a type whose fields `new` checks: the same fields, read
+/// strictly, so that a value read from the wire is checked by `new` like any other.
+macro_rules! checked_wire {
+    ($checked:ident, $wire:ident { $($field:ident: $ty:ty),+ $(,)? }) => {
+        #[derive(Serialize, Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct $wire {
+            $($field: $ty,)+
+        }
+
+        impl TryFrom<$wire> for $checked {
+            type Error = GovernanceError;
+
+            fn try_from(wire: $wire) -> Result<Self, Self::Error> {
+                Self::new($(wire.$field),+)
+            }
+        }
+
+        impl From<$checked> for $wire {
+            fn from(checked: $checked) -> Self {
+                Self {
+                    $($field: checked.$field,)+
+                }
+            }
+        }
+    };
+}
+
 /// The amounts, in whole pounds, at which a decision moves up a tier.
 ///
 /// An amount below `tier_one_from` is tier 0, below `tier_two_from` tier 1, and anything
@@ -28,29 +56,13 @@ pub struct AmountBands {
     tier_two_from: u64,
 }
 
-#[derive(Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct AmountBandsWire {
-    tier_one_from: u64,
-    tier_two_from: u64,
-}
-
-impl TryFrom<AmountBandsWire> for AmountBands {
-    type Error = GovernanceError;
-
-    fn try_from(wire: AmountBandsWire) -> Result<Self, Self::Error> {
-        Self::new(wire.tier_one_from, wire.tier_two_from)
+checked_wire!(
+    AmountBands,
+    AmountBandsWire {
+        tier_one_from: u64,
+        tier_two_from: u64,
     }
-}
-
-impl From<AmountBands> for AmountBandsWire {
-    fn from(bands: AmountBands) -> Self {
-        Self {
-            tier_one_from: bands.tier_one_from,
-            tier_two_from: bands.tier_two_from,
-        }
-    }
-}
+);
 
 impl Default for AmountBands {
     /// Placeholder thresholds: tier 1 from £2,000, tier 2 from £25,000.
@@ -309,29 +321,13 @@ pub struct TierRange {
     to: Tier,
 }
 
-#[derive(Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct TierRangeWire {
-    from: Tier,
-    to: Tier,
-}
-
-impl TryFrom<TierRangeWire> for TierRange {
-    type Error = GovernanceError;
-
-    fn try_from(wire: TierRangeWire) -> Result<Self, Self::Error> {
-        Self::new(wire.from, wire.to)
+checked_wire!(
+    TierRange,
+    TierRangeWire {
+        from: Tier,
+        to: Tier
     }
-}
-
-impl From<TierRange> for TierRangeWire {
-    fn from(range: TierRange) -> Self {
-        Self {
-            from: range.from,
-            to: range.to,
-        }
-    }
-}
+);
 
 impl TierRange {
     /// Tiers `from` to `to`, both included.

@@ -455,10 +455,7 @@ impl GovernanceMap {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn body(s: &str) -> BodyId {
-        BodyId::new(s).unwrap()
-    }
+    use crate::community::fixtures::body;
 
     #[test]
     fn procedures_read_like_methods_with_a_strict_decline() {

@@ -362,20 +362,10 @@ impl Route {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::community::{Body, BodyKind, Member, MemberId};
-
-    fn body(s: &str) -> BodyId {
-        BodyId::new(s).unwrap()
-    }
+    use crate::community::fixtures::{body, one_member_on};
 
     fn governance() -> Governance {
-        let mut c = Community::new();
-        c.add_member(Member::new(MemberId::new(1), "Staff member 1"))
-            .unwrap();
-        for id in ["a", "b", "c"] {
-            c.add_body(Body::new(body(id), id, BodyKind::Custom).with_members([MemberId::new(1)]))
-                .unwrap();
-        }
+        let c = one_member_on(&["a", "b", "c"]);
         let mut map = GovernanceMap::new();
         map.add_edge(Edge::Decides {
             body: body("a"),
@@ -397,16 +387,13 @@ mod tests {
                 when: Conditions::always(),
             });
         }
-        map.add_edge(Edge::EscalatesTo {
-            from: body("a"),
-            to: body("b"),
-            when: Conditions::always(),
-        });
-        map.add_edge(Edge::EscalatesTo {
-            from: body("b"),
-            to: body("c"),
-            when: Conditions::always(),
-        });
+        for (from, to) in [("a", "b"), ("b", "c")] {
+            map.add_edge(Edge::EscalatesTo {
+                from: body(from),
+                to: body(to),
+                when: Conditions::always(),
+            });
+        }
         Governance::new(map, &c).unwrap()
     }
 

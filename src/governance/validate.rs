@@ -351,27 +351,12 @@ fn check_bodies(map: &GovernanceMap, community: &Community, problems: &mut Vec<M
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::community::{Body, BodyKind, Member, MemberId};
+    use crate::community::fixtures::{body, one_member_on as community};
     use crate::decision::Method;
     use crate::governance::Conditions;
 
-    fn body(s: &str) -> BodyId {
-        BodyId::new(s).unwrap()
-    }
-
-    fn community(ids: &[&str]) -> Community {
-        let mut c = Community::new();
-        c.add_member(Member::new(MemberId::new(1), "Staff member 1"))
-            .unwrap();
-        for id in ids {
-            c.add_body(Body::new(body(id), *id, BodyKind::Custom).with_members([MemberId::new(1)]))
-                .unwrap();
-        }
-        c
-    }
-
-    #[test]
-    fn the_index_holds_one_decider_per_reachable_case_and_nothing_else() {
+    /// A map in which body `a` decides strategy by consent, always.
+    fn strategy_decided_by_a() -> GovernanceMap {
         let mut map = GovernanceMap::new();
         map.add_edge(Edge::Decides {
             body: body("a"),
@@ -379,6 +364,12 @@ mod tests {
             method: Method::Consent.into(),
             when: Conditions::always(),
         });
+        map
+    }
+
+    #[test]
+    fn the_index_holds_one_decider_per_reachable_case_and_nothing_else() {
+        let map = strategy_decided_by_a();
         let index = index(&map, &community(&["a"])).unwrap();
         let routes = &index.routes[index.kinds[&DecisionKind::Strategy]];
         let filled = routes.deciders.iter().filter(|d| d.is_some()).count();
@@ -390,13 +381,7 @@ mod tests {
 
     #[test]
     fn a_diamond_of_escalations_is_not_a_cycle() {
-        let mut map = GovernanceMap::new();
-        map.add_edge(Edge::Decides {
-            body: body("a"),
-            kind: DecisionKind::Strategy,
-            method: Method::Consent.into(),
-            when: Conditions::always(),
-        });
+        let mut map = strategy_decided_by_a();
         for (from, to, red_line) in [
             ("a", "b", true),
             ("a", "c", false),

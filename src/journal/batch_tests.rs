@@ -13,6 +13,41 @@ pub(crate) enum Ev {
     Unencodable(#[serde(serialize_with = "refuse")] u32),
 }
 
+/// Declares, in a journal's test module, one test of each rule here. `$run` runs a rule's
+/// check on a fresh journal of its kind, given the test's own tag (a PostgreSQL journal
+/// names its schema by it) and the check.
+macro_rules! batch_rules {
+    ($run:expr) => {
+        $crate::journal::batch_tests::batch_rules!(@tests $run,
+            a_batch_over_several_streams_is_one_chained_batch:
+                "unit_two_streams", two_streams_in_one_batch;
+            a_conflict_in_any_part_of_a_batch_writes_nothing:
+                "unit_conflict", a_conflict_in_any_part_writes_nothing;
+            a_batch_naming_a_stream_twice_is_refused:
+                "unit_named_twice", a_stream_named_twice_is_refused;
+            an_empty_batch_only_checks:
+                "unit_empty_batch", an_empty_batch_only_checks;
+            borrowed_reads_lend_what_read_all_copies:
+                "unit_lent", lent_envelopes_are_those_read_all_copies;
+            reads_after_a_position_are_the_tail_of_read_all:
+                "unit_read_after", reads_after_a_position_are_the_tail;
+        );
+    };
+    (@tests $run:expr, $($test:ident: $tag:literal, $check:ident;)+) => {$(
+        #[test]
+        fn $test() {
+            let run = $run;
+            run($tag, $crate::journal::batch_tests::$check);
+        }
+    )+};
+}
+pub(crate) use batch_rules;
+
+/// An event numbered `n`, for a journal of numbers.
+pub(crate) fn numbered(n: u32) -> NewEvent<u32> {
+    NewEvent::new(MemberId::new(1), "2025-01-01T00:00:00Z".parse().unwrap(), n)
+}
+
 fn refuse<S: Serializer>(_: &u32, _: S) -> Result<S::Ok, S::Error> {
     Err(serde::ser::Error::custom("this event cannot be encoded"))
 }

@@ -403,12 +403,8 @@ where
 mod tests {
     use super::*;
     use crate::community::MemberId;
-    use crate::journal::batch_tests::{self, Ev};
+    use crate::journal::batch_tests::{Ev, batch_rules, numbered as new};
     use crate::journal::{BatchPart, NewEvent};
-
-    fn new(n: u32) -> NewEvent<u32> {
-        NewEvent::new(MemberId::new(1), "2025-01-01T00:00:00Z".parse().unwrap(), n)
-    }
 
     #[test]
     fn invalid_utf8_is_corruption_in_a_finished_line_and_a_torn_tail_in_an_unfinished_one() {
@@ -478,34 +474,13 @@ mod tests {
         assert_eq!(j.read_all().unwrap(), live);
     }
 
-    #[test]
-    fn a_batch_over_several_streams_is_one_chained_batch() {
-        on_file(batch_tests::two_streams_in_one_batch);
-    }
+    batch_rules!(|_, check| on_file(check));
 
-    #[test]
-    fn a_conflict_in_any_part_of_a_batch_writes_nothing() {
-        on_file(batch_tests::a_conflict_in_any_part_writes_nothing);
-    }
-
-    #[test]
-    fn a_batch_naming_a_stream_twice_is_refused() {
-        on_file(batch_tests::a_stream_named_twice_is_refused);
-    }
-
-    #[test]
-    fn an_empty_batch_only_checks() {
-        on_file(batch_tests::an_empty_batch_only_checks);
-    }
-
-    #[test]
-    fn borrowed_reads_lend_what_read_all_copies() {
-        on_file(batch_tests::lent_envelopes_are_those_read_all_copies);
-    }
-
-    #[test]
-    fn reads_after_a_position_are_the_tail_of_read_all() {
-        on_file(batch_tests::reads_after_a_position_are_the_tail);
+    /// Where each line of `bytes` ends: the offset just after its newline.
+    fn line_ends(bytes: &[u8]) -> Vec<usize> {
+        (1..=bytes.len())
+            .filter(|&end| bytes[end - 1] == b'\n')
+            .collect()
     }
 
     #[test]
@@ -525,12 +500,7 @@ mod tests {
             .unwrap();
         }
         let bytes = std::fs::read(&path).unwrap();
-        let line_ends: Vec<usize> = bytes
-            .iter()
-            .enumerate()
-            .filter(|(_, b)| **b == b'\n')
-            .map(|(i, _)| i + 1)
-            .collect();
+        let line_ends = line_ends(&bytes);
         assert_eq!(line_ends.len(), 5);
         // After the first line of `a`'s part, after the whole of it, inside `b`'s line.
         for (cut, finished_lines) in [(line_ends[2], 1), (line_ends[3], 2), (line_ends[4] - 1, 2)] {
@@ -576,12 +546,7 @@ mod tests {
             j.append(&s, 1, vec![new(2), new(3), new(4)]).unwrap();
         }
         let bytes = std::fs::read(&path).unwrap();
-        let line_ends: Vec<usize> = bytes
-            .iter()
-            .enumerate()
-            .filter(|(_, b)| **b == b'\n')
-            .map(|(i, _)| i + 1)
-            .collect();
+        let line_ends = line_ends(&bytes);
         // Cut after the third line: two finished lines of the open batch.
         std::fs::write(&path, &bytes[..line_ends[2]]).unwrap();
         let (j, report) = FileJournal::<u32>::open(&path).unwrap();

@@ -1,14 +1,12 @@
 //! The identity of a stream.
 
 use std::borrow::Borrow;
-use std::fmt;
 use std::sync::Arc;
 
-use serde::de;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::JournalError;
-use crate::slug::{self, Slug};
+use crate::slug::{self, Slug, slug_text};
 
 /// The identity of a stream: one decision process (a consent round, a proposal, a funding
 /// decision) whose events are numbered `1, 2, 3, ...`.
@@ -66,25 +64,13 @@ impl StreamId {
     }
 }
 
-impl fmt::Display for StreamId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
 impl Borrow<str> for StreamId {
     fn borrow(&self) -> &str {
         &self.0
     }
 }
 
-impl std::str::FromStr for StreamId {
-    type Err = JournalError;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::new(s)
-    }
-}
+slug_text!(StreamId, JournalError);
 
 impl Serialize for StreamId {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -94,16 +80,6 @@ impl Serialize for StreamId {
 
 impl<'de> Deserialize<'de> for StreamId {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl de::Visitor<'_> for Visitor {
-            type Value = StreamId;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a stream id slug")
-            }
-            fn visit_str<Er: de::Error>(self, v: &str) -> Result<StreamId, Er> {
-                StreamId::new(v).map_err(Er::custom)
-            }
-        }
-        d.deserialize_str(Visitor)
+        slug::deserialize_str(d, "a stream id slug", StreamId::new)
     }
 }

@@ -201,12 +201,8 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::community::MemberId;
-    use crate::journal::{NewEvent, batch_tests, verify_chain};
-
-    fn new(n: u32) -> NewEvent<u32> {
-        NewEvent::new(MemberId::new(1), "2025-01-01T00:00:00Z".parse().unwrap(), n)
-    }
+    use crate::journal::batch_tests::{Ev, batch_rules, numbered as new};
+    use crate::journal::verify_chain;
 
     #[test]
     fn a_stale_writer_conflicts_and_writes_nothing() {
@@ -227,35 +223,7 @@ mod tests {
         assert!(j.append(&a, 5, vec![]).is_err());
     }
 
-    #[test]
-    fn a_batch_over_several_streams_is_one_chained_batch() {
-        batch_tests::two_streams_in_one_batch(&MemoryJournal::new());
-    }
-
-    #[test]
-    fn a_conflict_in_any_part_of_a_batch_writes_nothing() {
-        batch_tests::a_conflict_in_any_part_writes_nothing(&MemoryJournal::new());
-    }
-
-    #[test]
-    fn a_batch_naming_a_stream_twice_is_refused() {
-        batch_tests::a_stream_named_twice_is_refused(&MemoryJournal::new());
-    }
-
-    #[test]
-    fn an_empty_batch_only_checks() {
-        batch_tests::an_empty_batch_only_checks(&MemoryJournal::new());
-    }
-
-    #[test]
-    fn borrowed_reads_lend_what_read_all_copies() {
-        batch_tests::lent_envelopes_are_those_read_all_copies(&MemoryJournal::new());
-    }
-
-    #[test]
-    fn reads_after_a_position_are_the_tail_of_read_all() {
-        batch_tests::reads_after_a_position_are_the_tail(&MemoryJournal::new());
-    }
+    batch_rules!(|_, check: fn(&MemoryJournal<Ev>)| check(&MemoryJournal::new()));
 
     #[test]
     fn streams_are_numbered_apart_and_chained_together() {

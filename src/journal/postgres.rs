@@ -575,7 +575,7 @@ mod server;
 mod tests {
     use super::*;
     use crate::journal::Hash;
-    use crate::journal::batch_tests::{self, Ev};
+    use crate::journal::batch_tests::{Ev, batch_rules};
 
     #[test]
     fn the_schema_seeds_the_head_at_genesis() {
@@ -608,45 +608,5 @@ mod tests {
         assert_eq!(j.read_all().unwrap(), live);
     }
 
-    #[test]
-    fn a_batch_over_several_streams_is_one_chained_batch() {
-        on_server("unit_two_streams", batch_tests::two_streams_in_one_batch);
-    }
-
-    #[test]
-    fn a_conflict_in_any_part_of_a_batch_writes_nothing() {
-        on_server(
-            "unit_conflict",
-            batch_tests::a_conflict_in_any_part_writes_nothing,
-        );
-    }
-
-    #[test]
-    fn a_batch_naming_a_stream_twice_is_refused() {
-        on_server(
-            "unit_named_twice",
-            batch_tests::a_stream_named_twice_is_refused,
-        );
-    }
-
-    #[test]
-    fn an_empty_batch_only_checks() {
-        on_server("unit_empty_batch", batch_tests::an_empty_batch_only_checks);
-    }
-
-    #[test]
-    fn borrowed_reads_lend_what_read_all_copies() {
-        on_server(
-            "unit_lent",
-            batch_tests::lent_envelopes_are_those_read_all_copies,
-        );
-    }
-
-    #[test]
-    fn reads_after_a_position_are_the_tail_of_read_all() {
-        on_server(
-            "unit_read_after",
-            batch_tests::reads_after_a_position_are_the_tail,
-        );
-    }
+    batch_rules!(on_server);
 }

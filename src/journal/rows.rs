@@ -132,23 +132,21 @@ pub(crate) fn read_rows_after<E: DeserializeOwned>(
     for row in rows {
         let at = position.saturating_add(1);
         let envelope = envelope_of::<E>(row).map_err(|r| corrupt(at, r))?;
-        if envelope.position != at {
-            return Err(corrupt(
-                at,
-                CorruptionReason::PositionOutOfOrder {
-                    expected: at,
-                    found: envelope.position,
-                },
-            ));
-        }
-        if envelope.prev != head {
-            return Err(corrupt(
-                at,
-                CorruptionReason::BrokenChain {
-                    expected: head,
-                    found: envelope.prev,
-                },
-            ));
+        let broken = if envelope.position != at {
+            Some(CorruptionReason::PositionOutOfOrder {
+                expected: at,
+                found: envelope.position,
+            })
+        } else if envelope.prev != head {
+            Some(CorruptionReason::BrokenChain {
+                expected: head,
+                found: envelope.prev,
+            })
+        } else {
+            None
+        };
+        if let Some(reason) = broken {
+            return Err(corrupt(at, reason));
         }
         (position, head) = (envelope.position, envelope.hash);
         out.push(envelope);

@@ -271,7 +271,7 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::journal::batch_tests::{self, Ev};
+    use crate::journal::batch_tests::{Ev, batch_rules};
 
     /// Runs `check` on a new SQLite journal, then opens the database again: it holds exactly
     /// what the journal held, and nothing of the batches it refused.
@@ -286,33 +286,5 @@ mod tests {
         assert_eq!(j.read_all().unwrap(), live);
     }
 
-    #[test]
-    fn a_batch_over_several_streams_is_one_chained_batch() {
-        on_database(batch_tests::two_streams_in_one_batch);
-    }
-
-    #[test]
-    fn a_conflict_in_any_part_of_a_batch_writes_nothing() {
-        on_database(batch_tests::a_conflict_in_any_part_writes_nothing);
-    }
-
-    #[test]
-    fn a_batch_naming_a_stream_twice_is_refused() {
-        on_database(batch_tests::a_stream_named_twice_is_refused);
-    }
-
-    #[test]
-    fn an_empty_batch_only_checks() {
-        on_database(batch_tests::an_empty_batch_only_checks);
-    }
-
-    #[test]
-    fn borrowed_reads_lend_what_read_all_copies() {
-        on_database(batch_tests::lent_envelopes_are_those_read_all_copies);
-    }
-
-    #[test]
-    fn reads_after_a_position_are_the_tail_of_read_all() {
-        on_database(batch_tests::reads_after_a_position_are_the_tail);
-    }
+    batch_rules!(|_, check| on_database(check));
 }

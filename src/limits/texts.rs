@@ -128,6 +128,14 @@ impl Walk {
         }
         self
     }
+
+    /// Under the variant's name too, for a part of an enum variant.
+    fn in_variant(self, variant: Option<&'static str>) -> Self {
+        match variant {
+            Some(variant) => self.under(Step::Field(variant)),
+            None => self,
+        }
+    }
 }
 
 impl fmt::Display for Walk {
@@ -190,13 +198,9 @@ impl Seq {
     fn element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Walk> {
         let index = self.index;
         self.index += 1;
-        value.serialize(self.texts).map_err(|e| {
-            let e = e.under(Step::Index(index));
-            match self.variant {
-                Some(variant) => e.under(Step::Field(variant)),
-                None => e,
-            }
-        })
+        value
+            .serialize(self.texts)
+            .map_err(|e| e.under(Step::Index(index)).in_variant(self.variant))
     }
 }
 
@@ -213,13 +217,7 @@ impl Fields {
                 container: self.texts.container,
                 field: key,
             })
-            .map_err(|e| {
-                let e = e.under(Step::Field(key));
-                match self.variant {
-                    Some(variant) => e.under(Step::Field(variant)),
-                    None => e,
-                }
-            })
+            .map_err(|e| e.under(Step::Field(key)).in_variant(self.variant))
     }
 }
 
@@ -399,58 +397,45 @@ impl ser::Serializer for Texts {
     }
 }
 
-/// The four ways serde hands a walk the elements of a sequence, each one element at a time.
-macro_rules! seq_walk {
-    ($($trait:ident :: $method:ident),+ $(,)?) => {$(
-        impl ser::$trait for Seq {
+/// The ways serde hands a walk the parts of a sequence or a struct, one part at a time:
+/// each goes to the walker's `$part` method (`element`, or `field` with its key).
+macro_rules! walk_parts {
+    ($walker:ident, $part:ident($($key:ident: $key_ty:ty)?): $trait:ident :: $method:ident) => {
+        impl ser::$trait for $walker {
             type Ok = ();
             type Error = Walk;
-            fn $method<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Walk> {
-                self.element(value)
+            fn $method<T: Serialize + ?Sized>(
+                &mut self,
+                $($key: $key_ty,)?
+                value: &T,
+            ) -> Result<(), Walk> {
+                self.$part($($key,)? value)
             }
             fn end(self) -> Result<(), Walk> {
                 Ok(())
             }
         }
+    };
+    ($walker:ident, $part:ident $params:tt: $($trait:ident :: $method:ident),+ $(,)?) => {$(
+        walk_parts!($walker, $part $params: $trait::$method);
     )+};
 }
 
-seq_walk!(
+walk_parts!(
+    Seq,
+    element():
     SerializeSeq::serialize_element,
     SerializeTuple::serialize_element,
     SerializeTupleStruct::serialize_field,
     SerializeTupleVariant::serialize_field,
 );
 
-impl ser::SerializeStruct for Fields {
-    type Ok = ();
-    type Error = Walk;
-    fn serialize_field<T: Serialize + ?Sized>(
-        &mut self,
-        key: &'static str,
-        value: &T,
-    ) -> Result<(), Walk> {
-        self.field(key, value)
-    }
-    fn end(self) -> Result<(), Walk> {
-        Ok(())
-    }
-}
-
-impl ser::SerializeStructVariant for Fields {
-    type Ok = ();
-    type Error = Walk;
-    fn serialize_field<T: Serialize + ?Sized>(
-        &mut self,
-        key: &'static str,
-        value: &T,
-    ) -> Result<(), Walk> {
-        self.field(key, value)
-    }
-    fn end(self) -> Result<(), Walk> {
-        Ok(())
-    }
-}
+walk_parts!(
+    Fields,
+    field(key: &'static str):
+    SerializeStruct::serialize_field,
+    SerializeStructVariant::serialize_field,
+);
 
 impl ser::SerializeMap for Map {
     type Ok = ();

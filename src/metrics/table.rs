@@ -96,6 +96,15 @@ fn objections(o: ObjectionCounts) -> String {
     }
 }
 
+/// The items, comma-separated, or `none` when there are none.
+fn listed(items: &[String], none: &str) -> String {
+    if items.is_empty() {
+        none.to_owned()
+    } else {
+        items.join(", ")
+    }
+}
+
 fn cells<const N: usize>(cells: [&str; N]) -> Vec<String> {
     cells.iter().map(|c| (*c).to_owned()).collect()
 }
@@ -172,14 +181,7 @@ impl fmt::Display for MetricsTable<'_> {
         writeln!(f, "\nTotals")?;
         let outcomes: Vec<String> = t.outcomes.iter().map(|(k, n)| format!("{k} {n}")).collect();
         let rows = vec![
-            vec![
-                "outcomes".to_owned(),
-                if outcomes.is_empty() {
-                    "-".to_owned()
-                } else {
-                    outcomes.join(", ")
-                },
-            ],
+            vec!["outcomes".to_owned(), listed(&outcomes, "-")],
             vec!["participation".to_owned(), share(t.participation)],
             vec!["lived experience".to_owned(), share(t.lived_experience)],
             vec!["objections".to_owned(), objections(t.objections)],
@@ -203,14 +205,7 @@ impl fmt::Display for MetricsTable<'_> {
             let uncarried: Vec<String> = feedback.uncarried.iter().map(|i| i.to_string()).collect();
             let rows = vec![
                 vec!["carried into themes".to_owned(), share(feedback.carried)],
-                vec![
-                    "uncarried".to_owned(),
-                    if uncarried.is_empty() {
-                        "none".to_owned()
-                    } else {
-                        uncarried.join(", ")
-                    },
-                ],
+                vec!["uncarried".to_owned(), listed(&uncarried, "none")],
             ];
             columns(f, &rows)?;
         }
@@ -238,11 +233,7 @@ impl fmt::Display for MetricsTable<'_> {
             let without: Vec<String> = e.without_evidence.iter().map(ToString::to_string).collect();
             rows.push(vec![
                 "questions without evidence".to_owned(),
-                if without.is_empty() {
-                    "none".to_owned()
-                } else {
-                    without.join(", ")
-                },
+                listed(&without, "none"),
             ]);
             rows.push(vec![
                 "reassessed".to_owned(),

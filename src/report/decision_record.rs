@@ -13,9 +13,10 @@ use crate::machine::Quoted;
 
 use crate::decision::Method;
 use crate::values::{
-    AbsenceCounted, AdviceBasis, AdviceEntry, Conflict, DecisionRecord, Disposition, FunderFacts,
-    FundingCondition, GateReview, ObjectionEntry, Outcome, Participant, PaymentStatus, RaisedAs,
-    RecordedResponse, Restriction, RouteSummary, Screen, Status, TestResult, ValueReport,
+    AbsenceCounted, Acknowledgement, AdviceBasis, AdviceEntry, Conflict, DecisionRecord,
+    Disposition, FunderFacts, FundingCondition, GateReview, ObjectionEntry, Outcome, Override,
+    Participant, PaymentStatus, RaisedAs, RecordedResponse, Restriction, RouteSummary, RuleId,
+    Screen, Status, TestResult, ValueReport,
 };
 
 /// Writes a [`DecisionRecord`] and the [`ValueReport`] of its check as Markdown, for a person
@@ -575,20 +576,12 @@ impl DecisionRecordMarkdown<'_> {
         if r.overrides.is_empty() && r.acknowledgements.is_empty() {
             d.line("None.");
         }
-        let overrides = r
-            .overrides
-            .iter()
-            .map(|o| format!("Override of {} by {}: {}", o.rule, names.of(o.by), o.reason).into());
-        let acknowledgements = r.acknowledgements.iter().map(|a| {
-            format!(
-                "Acknowledgement of {} by {}: {}",
-                a.rule,
-                names.of(a.by),
-                a.reason
-            )
-            .into()
-        });
-        d.items(overrides.chain(acknowledgements).collect());
+        d.items(clearances(
+            ("Override", "Acknowledgement"),
+            &r.overrides,
+            &r.acknowledgements,
+            names,
+        ));
         d
     }
 
@@ -1165,6 +1158,26 @@ fn funder_section(d: &mut Document, funder: &FunderFacts) {
     }
 }
 
+/// Each override, then each acknowledgement, as an item: what it is, in the words given for
+/// each (`"Override"`, `"Acknowledgement"`), then the rule, who, and why.
+fn clearances(
+    (override_kind, acknowledgement_kind): (&str, &str),
+    overrides: &[Override],
+    acknowledgements: &[Acknowledgement],
+    names: Names<'_>,
+) -> Vec<Item> {
+    let item = |kind: &str, rule: &RuleId, by: MemberId, reason: &str| {
+        format!("{kind} of {rule} by {}: {reason}", names.of(by)).into()
+    };
+    let overrides = overrides
+        .iter()
+        .map(|o| item(override_kind, &o.rule, o.by, &o.reason));
+    let acknowledgements = acknowledgements
+        .iter()
+        .map(|a| item(acknowledgement_kind, &a.rule, a.by, &a.reason));
+    overrides.chain(acknowledgements).collect()
+}
+
 /// The value gate a decision passed, and what today's charter makes of it.
 fn gate_section(d: &mut Document, review: &GateReview, names: Names<'_>) {
     d.section("Value gate");
@@ -1181,25 +1194,12 @@ fn gate_section(d: &mut Document, review: &GateReview, names: Names<'_>) {
         lines.push(format!("Screened under funding policy {policy}."));
     }
     d.blocks.push(Block::Lines(lines));
-    let overrides = passed.overrides.iter().map(|o| {
-        format!(
-            "Cleared by an override of {} by {}: {}",
-            o.rule,
-            names.of(o.by),
-            o.reason
-        )
-        .into()
-    });
-    let acknowledgements = passed.acknowledgements.iter().map(|a| {
-        format!(
-            "Cleared by an acknowledgement of {} by {}: {}",
-            a.rule,
-            names.of(a.by),
-            a.reason
-        )
-        .into()
-    });
-    d.items(overrides.chain(acknowledgements).collect());
+    d.items(clearances(
+        ("Cleared by an override", "Cleared by an acknowledgement"),
+        &passed.overrides,
+        &passed.acknowledgements,
+        names,
+    ));
     let today = if review.same_charter() {
         "Today's charter is the same.".to_owned()
     } else {

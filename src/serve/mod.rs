@@ -65,8 +65,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::community::MemberId;
 use crate::engine::{Engine, EngineError, EngineEvent, Request};
-use crate::journal::{Envelope, Journal, StreamId};
 use crate::process::ProcessKind;
+use crate::journal::{Envelope, Journal, JournalError, StreamId};
 use crate::report::{DecisionDocument, DecisionRecordMarkdown};
 
 /// Where the server takes the acting member from.
@@ -133,6 +133,11 @@ struct App<J> {
     engine: Arc<Engine<J>>,
     config: ServerConfig,
 }
+
+/// A journal the handlers can serve from: the engine's events, shared across threads.
+trait Served: Journal<Event = EngineEvent> + Send + Sync + 'static {}
+
+impl<J: Journal<Event = EngineEvent> + Send + Sync + 'static> Served for J {}
 
 /// The router of the HTTP API over `engine`, run as `config` says (see the module guide for
 /// the endpoints). Serve it with [`axum::serve()`].
@@ -247,6 +252,12 @@ impl From<EngineError> for Rejection {
     }
 }
 
+impl From<JournalError> for Rejection {
+    fn from(e: JournalError) -> Self {
+        Rejection::from(EngineError::Journal(e))
+    }
+}
+
 /// Runs `work` on a thread that may block (the engine writes its journal synchronously).
 async fn blocking<T: Send + 'static>(
     work: impl FnOnce() -> Result<T, Rejection> + Send + 'static,
@@ -260,9 +271,22 @@ async fn blocking<T: Send + 'static>(
     })
 }
 
+/// Runs `work` on the engine, caught up with other writers of a shared journal, on a
+/// thread that may block, and answers what it returns as JSON.
+async fn caught_up_json<J: Served, T: Serialize + Send + 'static>(
+    app: Arc<App<J>>,
+    work: impl FnOnce(&Engine<J>) -> Result<T, Rejection> + Send + 'static,
+) -> Result<Response, Rejection> {
+    let answer = blocking(move || {
+        caught_up(&app)?;
+        work(&app.engine)
+    })
+    .await?;
+    Ok(axum::Json(answer).into_response())
+}
+
 fn stream_id(stream: &str) -> Result<StreamId, Rejection> {
-    StreamId::new(stream)
-        .map_err(|e| Rejection::new(StatusCode::BAD_REQUEST, "bad_query", e.to_string()))
+    StreamId::new(stream).map_err(|e| Rejection::new(StatusCode::BAD_REQUEST, "bad_query", e.to_string()))
 }
 
 /// The time a query asks about: `now` if given (RFC 3339), the server's clock otherwise.
@@ -279,15 +303,12 @@ fn query_time(now: Option<&str>) -> Result<Timestamp, Rejection> {
     }
 }
 
-async fn health<J>(State(app): State<Arc<App<J>>>) -> Result<Response, Rejection>
-where
-    J: Journal<Event = EngineEvent> + Send + Sync + 'static,
-{
+async fn health<J: Served>(State(app): State<Arc<App<J>>>) -> Result<Response, Rejection> {
     let position = blocking(move || {
         app.engine
             .journal()
             .read_all_with(|all| all.last().map_or(0, |e| e.position))
-            .map_err(|e| Rejection::from(EngineError::Journal(e)))
+            .map_err(Rejection::from)
     })
     .await?;
     Ok(axum::Json(serde_json::json!({"status": "ok", "position": position})).into_response())
@@ -347,14 +368,11 @@ fn in_time(config: &ServerConfig, now: Timestamp) -> Result<(), Rejection> {
     Ok(())
 }
 
-async fn post_request<J>(
+async fn post_request<J: Served>(
     State(app): State<Arc<App<J>>>,
     headers: HeaderMap,
     body: String,
-) -> Result<Response, Rejection>
-where
-    J: Journal<Event = EngineEvent> + Send + Sync + 'static,
-{
+) -> Result<Response, Rejection> {
     // Read as the engine reads a JSON request: its length, then strictly.
     crate::limits::check_line(&body).map_err(|e| Rejection::from(EngineError::Input(e)))?;
     let request: Request = crate::limits::from_json(&body).map_err(|e| {
@@ -373,16 +391,8 @@ where
     Ok(axum::Json(serde_json::json!({ "events": written })).into_response())
 }
 
-async fn streams<J>(State(app): State<Arc<App<J>>>) -> Result<Response, Rejection>
-where
-    J: Journal<Event = EngineEvent> + Send + Sync + 'static,
-{
-    let streams = blocking(move || {
-        caught_up(&app)?;
-        Ok(app.engine.streams())
-    })
-    .await?;
-    Ok(axum::Json(streams).into_response())
+async fn streams<J: Served>(State(app): State<Arc<App<J>>>) -> Result<Response, Rejection> {
+    caught_up_json(app, |engine| Ok(engine.streams())).await
 }
 
 /// A process as `GET /streams/{stream}` shows it.
@@ -399,22 +409,14 @@ pub struct StreamView {
     pub version: u64,
 }
 
-async fn stream_state<J>(
+async fn stream_state<J: Served>(
     State(app): State<Arc<App<J>>>,
     Path(stream): Path<String>,
-) -> Result<Response, Rejection>
-where
-    J: Journal<Event = EngineEvent> + Send + Sync + 'static,
-{
+) -> Result<Response, Rejection> {
     let stream = stream_id(&stream)?;
-    let view = blocking(move || {
-        caught_up(&app)?;
-        let state = app.engine.state(&stream).ok_or_else(|| unknown(&stream))?;
-        let version = app
-            .engine
-            .journal()
-            .version(&stream)
-            .map_err(|e| Rejection::from(EngineError::Journal(e)))?;
+    caught_up_json(app, move |engine| {
+        let state = engine.state(&stream).ok_or_else(|| unknown(&stream))?;
+        let version = engine.journal().version(&stream)?;
         Ok(StreamView {
             process: state.kind(),
             phase: state.phase_label().to_owned(),
@@ -422,8 +424,7 @@ where
             version,
         })
     })
-    .await?;
-    Ok(axum::Json(view).into_response())
+    .await
 }
 
 fn unknown(stream: &StreamId) -> Rejection {
@@ -442,14 +443,11 @@ struct RecordQuery {
     format: Option<String>,
 }
 
-async fn record<J>(
+async fn record<J: Served>(
     State(app): State<Arc<App<J>>>,
     Path(stream): Path<String>,
     Query(query): Query<RecordQuery>,
-) -> Result<Response, Rejection>
-where
-    J: Journal<Event = EngineEvent> + Send + Sync + 'static,
-{
+) -> Result<Response, Rejection> {
     let stream = stream_id(&stream)?;
     let now = query_time(query.now.as_deref())?;
     let format = query.format.unwrap_or_else(|| "json".to_owned());
@@ -510,52 +508,29 @@ struct AtQuery {
     now: Option<String>,
 }
 
-async fn report<J>(
+async fn report<J: Served>(
     State(app): State<Arc<App<J>>>,
     Path(stream): Path<String>,
     Query(query): Query<AtQuery>,
-) -> Result<Response, Rejection>
-where
-    J: Journal<Event = EngineEvent> + Send + Sync + 'static,
-{
+) -> Result<Response, Rejection> {
     let stream = stream_id(&stream)?;
     let now = query_time(query.now.as_deref())?;
-    let report = blocking(move || {
-        caught_up(&app)?;
-        app.engine
-            .report(&stream, now)
-            .ok_or_else(|| unknown(&stream))
+    caught_up_json(app, move |engine| {
+        engine.report(&stream, now).ok_or_else(|| unknown(&stream))
     })
-    .await?;
-    Ok(axum::Json(report).into_response())
+    .await
 }
 
-async fn due<J>(
+async fn due<J: Served>(
     State(app): State<Arc<App<J>>>,
     Query(query): Query<AtQuery>,
-) -> Result<Response, Rejection>
-where
-    J: Journal<Event = EngineEvent> + Send + Sync + 'static,
-{
+) -> Result<Response, Rejection> {
     let now = query_time(query.now.as_deref())?;
-    let due = blocking(move || {
-        caught_up(&app)?;
-        Ok(app.engine.due(now))
-    })
-    .await?;
-    Ok(axum::Json(due).into_response())
+    caught_up_json(app, move |engine| Ok(engine.due(now))).await
 }
 
-async fn metrics<J>(State(app): State<Arc<App<J>>>) -> Result<Response, Rejection>
-where
-    J: Journal<Event = EngineEvent> + Send + Sync + 'static,
-{
-    let metrics = blocking(move || {
-        caught_up(&app)?;
-        app.engine.metrics(None).map_err(Rejection::from)
-    })
-    .await?;
-    Ok(axum::Json(metrics).into_response())
+async fn metrics<J: Served>(State(app): State<Arc<App<J>>>) -> Result<Response, Rejection> {
+    caught_up_json(app, |engine| engine.metrics(None).map_err(Rejection::from)).await
 }
 
 /// The query of the event feed: after which position, how long to wait, how many at most.
@@ -587,9 +562,7 @@ fn read_after<J: Journal<Event = EngineEvent>>(
     after: u64,
     limit: usize,
 ) -> Result<Vec<Envelope<EngineEvent>>, Rejection> {
-    let mut events = journal
-        .read_after(after)
-        .map_err(|e| Rejection::from(EngineError::Journal(e)))?;
+    let mut events = journal.read_after(after).map_err(Rejection::from)?;
     events.truncate(limit);
     Ok(events)
 }
@@ -602,13 +575,10 @@ fn caught_up<J: Journal<Event = EngineEvent>>(app: &App<J>) -> Result<(), Reject
     Ok(())
 }
 
-async fn events<J>(
+async fn events<J: Served>(
     State(app): State<Arc<App<J>>>,
     Query(query): Query<FeedQuery>,
-) -> Result<Response, Rejection>
-where
-    J: Journal<Event = EngineEvent> + Send + Sync + 'static,
-{
+) -> Result<Response, Rejection> {
     let after = query.after.unwrap_or(0);
     let limit = query.limit.unwrap_or(FEED_LIMIT).clamp(1, FEED_LIMIT);
     let wait = Duration::from_secs(query.wait.unwrap_or(0)).min(app.config.max_wait);
@@ -624,14 +594,11 @@ where
     }
 }
 
-async fn events_sse<J>(
+async fn events_sse<J: Served>(
     State(app): State<Arc<App<J>>>,
     headers: HeaderMap,
     Query(query): Query<FeedQuery>,
-) -> Result<Response, Rejection>
-where
-    J: Journal<Event = EngineEvent> + Send + Sync + 'static,
-{
+) -> Result<Response, Rejection> {
     // A reconnecting client says where it stopped; otherwise the query does.
     let resumed = headers
         .get("last-event-id")

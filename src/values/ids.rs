@@ -2,12 +2,11 @@
 
 use std::borrow::{Borrow, Cow};
 use std::fmt;
-use std::str::FromStr;
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use crate::slug::{self, Slug};
+use crate::slug::{self, Slug, slug_text};
 
 /// A value's id: a slug such as `inclusive`.
 ///
@@ -25,6 +24,15 @@ pub struct ValueId(Text);
 enum Text {
     Static(&'static str),
     Shared(Arc<str>),
+}
+
+impl From<Text> for String {
+    fn from(text: Text) -> Self {
+        match text {
+            Text::Static(slug) => slug.to_owned(),
+            Text::Shared(slug) => slug.as_ref().to_owned(),
+        }
+    }
 }
 
 /// The seed community's values, which a charter read from text names as well.
@@ -141,33 +149,7 @@ impl ValueId {
     }
 }
 
-impl fmt::Display for ValueId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for ValueId {
-    type Err = InvalidId;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::new(s)
-    }
-}
-
-impl TryFrom<String> for ValueId {
-    type Error = InvalidId;
-
-    fn try_from(s: String) -> Result<Self, Self::Error> {
-        Self::new(&s)
-    }
-}
-
-impl From<ValueId> for String {
-    fn from(id: ValueId) -> Self {
-        id.as_str().to_owned()
-    }
-}
+slug_text!(ValueId, InvalidId, String);
 
 impl Borrow<str> for ValueId {
     fn borrow(&self) -> &str {
@@ -231,45 +213,9 @@ impl RuleId {
     }
 }
 
-impl fmt::Display for RuleId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
+slug_text!(RuleId, InvalidId, String);
 
-impl FromStr for RuleId {
-    type Err = InvalidId;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::new(s)
-    }
-}
-
-impl TryFrom<String> for RuleId {
-    type Error = InvalidId;
-
-    fn try_from(s: String) -> Result<Self, Self::Error> {
-        Self::new(s)
-    }
-}
-
-impl From<RuleId> for String {
-    fn from(id: RuleId) -> Self {
-        id.0.into_owned()
-    }
-}
-
-impl PartialEq<str> for RuleId {
-    fn eq(&self, other: &str) -> bool {
-        self.as_str() == other
-    }
-}
-
-impl PartialEq<&str> for RuleId {
-    fn eq(&self, other: &&str) -> bool {
-        self.as_str() == *other
-    }
-}
+crate::slug::str_eq!(RuleId);
 
 #[cfg(test)]
 mod tests {

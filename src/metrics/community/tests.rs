@@ -2,6 +2,7 @@
 //! them after its checks.
 
 use super::*;
+use crate::community::fixtures::body;
 use crate::community::{Body, BodyKind, Member};
 use crate::journal::{Journal, MemoryJournal, NewEvent};
 use crate::living::{self, LivingEvent};
@@ -9,10 +10,6 @@ use crate::values::Charter;
 
 fn m(id: u64) -> MemberId {
     MemberId::new(id)
-}
-
-fn body(slug: &str) -> BodyId {
-    BodyId::new(slug).unwrap()
 }
 
 fn t(s: &str) -> Timestamp {
@@ -101,6 +98,11 @@ fn month<'a>(metrics: &'a CommunityMetrics, name: &str) -> &'a CommunityMonth {
     metrics.months.iter().find(|x| x.month == name).unwrap()
 }
 
+/// The months listed, oldest first.
+fn month_names(metrics: &CommunityMetrics) -> Vec<&str> {
+    metrics.months.iter().map(|x| x.month.as_str()).collect()
+}
+
 fn in_month<'a>(metrics: &'a CommunityMetrics, name: &str, slug: &str) -> Option<&'a BodyMonth> {
     month(metrics, name)
         .bodies
@@ -173,8 +175,10 @@ fn every_month_is_listed_and_a_month_with_no_change_repeats_the_one_before() {
         ("2024-01-20T00:00:00Z", None, join(3, true)),
         ("2024-04-30T23:59:59Z", None, join(4, false)),
     ]);
-    let names: Vec<&str> = metrics.months.iter().map(|x| x.month.as_str()).collect();
-    assert_eq!(names, ["2024-01", "2024-02", "2024-03", "2024-04"]);
+    assert_eq!(
+        month_names(&metrics),
+        ["2024-01", "2024-02", "2024-03", "2024-04"]
+    );
     let (january, february) = (month(&metrics, "2024-01"), month(&metrics, "2024-02"));
     assert_eq!(january.joined, ids(&[3]));
     assert_eq!(february.changes, 0);
@@ -195,8 +199,10 @@ fn months_run_across_the_turn_of_a_year() {
         ("2024-11-03T00:00:00Z", None, join(3, false)),
         ("2025-02-03T00:00:00Z", None, join(4, false)),
     ]);
-    let names: Vec<&str> = metrics.months.iter().map(|x| x.month.as_str()).collect();
-    assert_eq!(names, ["2024-11", "2024-12", "2025-01", "2025-02"]);
+    assert_eq!(
+        month_names(&metrics),
+        ["2024-11", "2024-12", "2025-01", "2025-02"]
+    );
 }
 
 #[test]

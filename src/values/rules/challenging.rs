@@ -25,8 +25,9 @@ use crate::decision::Tier;
 use crate::values::record::{
     AdviceBasis, DecisionRecord, Disposition, Outcome, RaisedAs, Screen, TestResult,
 };
-use crate::values::rules::{RecordTally, RuleOutcome, blank, builtin, members};
-use crate::values::{RuleId, Scope, Severity, ValueId, ValueRule};
+use crate::values::rules::{
+    RecordTally, RuleOutcome, blank, builtin, members, without_deciding_round,
+};
 
 builtin! {
     /// C1 (blocking): every eligible member has a response in the deciding round. An
@@ -42,14 +43,8 @@ builtin! {
 
 impl EveryoneResponded {
     fn evaluate(&self, record: &DecisionRecord, t: &RecordTally) -> RuleOutcome {
-        let Some(route) = &record.route_taken else {
-            return RuleOutcome::not_evaluated("route_taken");
-        };
-        if route.single_decider() {
-            return RuleOutcome::not_applicable("no deciding round: one accountable decider");
-        }
-        if !t.recorded {
-            return RuleOutcome::not_evaluated("participants");
+        if let Some(unjudged) = without_deciding_round(record, t) {
+            return unjudged;
         }
         if t.without_response.is_empty() {
             return RuleOutcome::satisfied("every eligible member responded")
@@ -190,49 +185,21 @@ impl CriticalFriendsHeard {
     }
 }
 
-builtin! {@type
+builtin! {
     /// C4 (blocking, never overridable): the red-line screen passed, or the offer that
     /// failed it was declined. A red line is an automatic decline; nobody can take
     /// responsibility for crossing it, and declining it is the red line held.
-    RedLinesRespected, "C4", challenging {}
+    RedLinesRespected, "C4", challenging, Blocking never overridden, Every, reads ["funder", "funder.red_line_screen", "outcome"] {}
 }
 
-impl ValueRule for RedLinesRespected {
-    fn reads(&self) -> &'static [&'static str] {
-        &["funder", "funder.red_line_screen", "outcome"]
-    }
-
-    fn scope(&self) -> Scope {
-        Scope::Every
-    }
-
-    fn id(&self) -> RuleId {
-        RuleId::builtin(Self::ID)
-    }
-
-    fn value(&self) -> &ValueId {
-        &self.value
-    }
-
-    fn severity(&self, _: &DecisionRecord) -> Severity {
-        Severity::Blocking
-    }
-
-    fn overridable(&self) -> bool {
-        false
-    }
-
-    fn check(&self, record: &DecisionRecord, _: &RecordTally) -> RuleOutcome {
+impl RedLinesRespected {
+    fn evaluate(&self, record: &DecisionRecord, _: &RecordTally) -> RuleOutcome {
         if record.declined_at_red_line() {
             return RuleOutcome::satisfied("the red line held: the offer was declined")
                 .with("outcome", "declined");
         }
         let Some(funder) = &record.funder else {
-            return if record.is_funding() {
-                RuleOutcome::not_evaluated("funder")
-            } else {
-                RuleOutcome::not_applicable("no funder or partner is involved")
-            };
+            return without_funder(record);
         };
         match funder.red_line_screen {
             None => RuleOutcome::not_evaluated("funder.red_line_screen"),
@@ -256,11 +223,7 @@ builtin! {
 impl RestrictiveConditionsEscalated {
     fn evaluate(&self, record: &DecisionRecord, _: &RecordTally) -> RuleOutcome {
         let Some(funder) = &record.funder else {
-            return if record.is_funding() {
-                RuleOutcome::not_evaluated("funder")
-            } else {
-                RuleOutcome::not_applicable("no funder or partner is involved")
-            };
+            return without_funder(record);
         };
         // The conditions that stand: one set aside restricts nothing.
         let restricting = funder
@@ -410,6 +373,16 @@ impl ReassessedOnEvidence {
         RuleOutcome::satisfied("every question agreed for the pilot has evidence")
             .with("evaluation.evidence", pieces)
             .with("people's words", words)
+    }
+}
+
+/// The outcome for a record with no funder: not evaluated for a funding decision, where
+/// one is needed; not applicable otherwise.
+fn without_funder(record: &DecisionRecord) -> RuleOutcome {
+    if record.is_funding() {
+        RuleOutcome::not_evaluated("funder")
+    } else {
+        RuleOutcome::not_applicable("no funder or partner is involved")
     }
 }
 

@@ -28,15 +28,17 @@ use crate::community::{BodyFigures, MemberId};
 use crate::decision::{DecisionKind, Method};
 use crate::values::record::{AbsenceCounted, DecisionRecord, RecordedResponse, Rung, Way};
 use crate::values::rules::settings::{non_blank, proper};
-use crate::values::rules::{RecordTally, RuleOutcome, at_least_days, blank, builtin, members};
-use crate::values::{Fraction, RuleId, Scope, Severity, ValueId, ValueRule};
+use crate::values::rules::{
+    RecordTally, RuleOutcome, at_least_days, blank, builtin, members, without_deciding_round,
+};
+use crate::values::{Fraction, Severity};
 
-builtin! {@type
+builtin! {
     /// I1 (blocking for `blocking_kinds`, a warning otherwise): the share of the deciding
     /// body with lived experience is at least `lived_experience_min_share`. The seed
     /// community's own worry: an advisory group with fewer members with lived experience
     /// than professionals.
-    LivedExperienceShare, "I1", inclusive {
+    LivedExperienceShare, "I1", inclusive, by severity_for, Reached, reads ["route_taken", "body"] {
         /// The least share of the deciding body with lived experience.
         lived_experience_min_share: Fraction = Fraction::new(1, 2),
             allowed "a fraction from 0 to 1 with a positive denominator" if proper,
@@ -52,24 +54,9 @@ builtin! {@type
     }
 }
 
-impl ValueRule for LivedExperienceShare {
-    fn reads(&self) -> &'static [&'static str] {
-        &["route_taken", "body"]
-    }
-
-    fn scope(&self) -> Scope {
-        Scope::Reached
-    }
-
-    fn id(&self) -> RuleId {
-        RuleId::builtin(Self::ID)
-    }
-
-    fn value(&self) -> &ValueId {
-        &self.value
-    }
-
-    fn severity(&self, record: &DecisionRecord) -> Severity {
+impl LivedExperienceShare {
+    /// Blocking for the charter's `blocking_kinds`, a warning otherwise.
+    fn severity_for(&self, record: &DecisionRecord) -> Severity {
         if self.blocking_kinds.contains(&record.kind) {
             Severity::Blocking
         } else {
@@ -77,7 +64,7 @@ impl ValueRule for LivedExperienceShare {
         }
     }
 
-    fn check(&self, record: &DecisionRecord, _: &RecordTally) -> RuleOutcome {
+    fn evaluate(&self, record: &DecisionRecord, _: &RecordTally) -> RuleOutcome {
         let Some(route) = &record.route_taken else {
             return RuleOutcome::not_evaluated("route_taken");
         };
@@ -121,14 +108,8 @@ builtin! {
 
 impl LivedExperienceQuorum {
     fn evaluate(&self, record: &DecisionRecord, t: &RecordTally) -> RuleOutcome {
-        let Some(route) = &record.route_taken else {
-            return RuleOutcome::not_evaluated("route_taken");
-        };
-        if route.single_decider() {
-            return RuleOutcome::not_applicable("no deciding round: one accountable decider");
-        }
-        if !t.recorded {
-            return RuleOutcome::not_evaluated("participants");
+        if let Some(unjudged) = without_deciding_round(record, t) {
+            return unjudged;
         }
         let responded = t.lived_experience_responded;
         if responded as u64 >= u64::from(self.lived_experience_quorum) {
@@ -408,40 +389,20 @@ impl StakeholdersTookPart {
     }
 }
 
-builtin! {@type
+builtin! {
     /// I9 (warning): each body whose advice the decision relied on has at least
     /// `lived_experience_min_share` of its members with lived experience. The seed
     /// community's worry about its Allies Group, which advises rather than decides: more of
     /// its members there in a professional role than with lived experience.
-    AdvisersLivedExperience, "I9", inclusive {
+    AdvisersLivedExperience, "I9", inclusive, Warning, Reached, reads ["advisers"] {
         /// The least share of an advising body with lived experience.
         lived_experience_min_share: Fraction = Fraction::new(1, 2),
             allowed "a fraction from 0 to 1 with a positive denominator" if proper,
     }
 }
 
-impl ValueRule for AdvisersLivedExperience {
-    fn reads(&self) -> &'static [&'static str] {
-        &["advisers"]
-    }
-
-    fn scope(&self) -> Scope {
-        Scope::Reached
-    }
-
-    fn id(&self) -> RuleId {
-        RuleId::builtin(Self::ID)
-    }
-
-    fn value(&self) -> &ValueId {
-        &self.value
-    }
-
-    fn severity(&self, _: &DecisionRecord) -> Severity {
-        Severity::Warning
-    }
-
-    fn check(&self, record: &DecisionRecord, _: &RecordTally) -> RuleOutcome {
+impl AdvisersLivedExperience {
+    fn evaluate(&self, record: &DecisionRecord, _: &RecordTally) -> RuleOutcome {
         let Some(advisers) = &record.advisers else {
             return RuleOutcome::not_evaluated("advisers");
         };

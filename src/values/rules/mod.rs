@@ -68,9 +68,11 @@
 //! A built-in rule is declared with the crate's `builtin!` macro in the file of its value, and
 //! listed in `registry.rs`. The declaration names the rule's type, id, seed value and
 //! severity, and each of its settings with its type, its default and the values it allows;
-//! the rule's own code is an `evaluate` method (or, with `builtin! {@type ...}`, its own
-//! [`ValueRule`] implementation, for a severity that depends on the record). From each
-//! setting's one line follow:
+//! the rule's own code is an `evaluate` method. A severity that depends on the record is
+//! written `by METHOD`, naming a method of the rule that gives it (I1:
+//! `LivedExperienceShare, "I1", inclusive, by severity_for, Reached, ...`), and a red line
+//! that no override clears `Blocking never overridden` (C4). From each setting's one line
+//! follow:
 //!
 //! - the charter entry's field of that name: read as the setting's type, refused outside its
 //!   range or not of its type with [`CharterError::OutOfRange`](super::CharterError::OutOfRange)
@@ -437,6 +439,27 @@ impl RecordTally {
     }
 }
 
+/// The outcome for a rule about the deciding round where there is none to judge: no route
+/// recorded, one accountable decider (no round), or no participants recorded. `None` when
+/// there is a round to judge.
+pub(crate) fn without_deciding_round(
+    record: &DecisionRecord,
+    tally: &RecordTally,
+) -> Option<RuleOutcome> {
+    let Some(route) = &record.route_taken else {
+        return Some(RuleOutcome::not_evaluated("route_taken"));
+    };
+    if route.single_decider() {
+        return Some(RuleOutcome::not_applicable(
+            "no deciding round: one accountable decider",
+        ));
+    }
+    if !tally.recorded {
+        return Some(RuleOutcome::not_evaluated("participants"));
+    }
+    None
+}
+
 /// Members as `m1, m2, m3`, at most ten then a count of the rest.
 pub(crate) fn members(ids: &[MemberId]) -> String {
     let mut out = String::new();
@@ -478,12 +501,13 @@ pub(crate) fn blank(text: Option<&str>) -> bool {
 /// values), the trait plumbing, and what the registry builds it with. See the
 /// [guide](self#writing-a-built-in-rule).
 ///
-/// The `@type` form leaves out the severity and the [`ValueRule`] implementation, for a rule
-/// whose severity or override depends on more than a constant.
+/// The severity is a constant (`Warning`), or `by METHOD`, a method of the rule that gives
+/// it for a record; a red line's severity reads `Blocking never overridden`. The `@type`
+/// form declares the type, its settings and what the registry builds it with, and no more.
 macro_rules! builtin {
     (
         $(#[$doc:meta])*
-        $name:ident, $id:literal, $value:ident, $severity:ident, $scope:ident,
+        $name:ident, $id:literal, $value:ident, $($severity:ident)+, $scope:ident,
         reads [$($reads:literal),* $(,)?]
         { $($settings:tt)* }
     ) => {
@@ -495,8 +519,11 @@ macro_rules! builtin {
             fn value(&self) -> &$crate::values::ValueId {
                 &self.value
             }
-            fn severity(&self, _: &$crate::values::DecisionRecord) -> $crate::values::Severity {
-                $crate::values::Severity::$severity
+            fn severity(&self, record: &$crate::values::DecisionRecord) -> $crate::values::Severity {
+                $crate::values::rules::builtin!(@severity self, record, $($severity)+)
+            }
+            fn overridable(&self) -> bool {
+                $crate::values::rules::builtin!(@overridable $($severity)+)
             }
             fn scope(&self) -> $crate::values::Scope {
                 $crate::values::Scope::$scope
@@ -512,6 +539,19 @@ macro_rules! builtin {
                 self.evaluate(record, tally)
             }
         }
+    };
+    (@severity $rule:ident, $record:ident, by $severity_for:ident) => {
+        $rule.$severity_for($record)
+    };
+    (@severity $rule:ident, $record:ident, $severity:ident $(never overridden)?) => {{
+        let _ = $record; // a constant severity reads nothing of the record
+        $crate::values::Severity::$severity
+    }};
+    (@overridable $severity:ident never overridden) => {
+        false
+    };
+    (@overridable $($severity:ident)+) => {
+        true
     };
     (@type
         $(#[$doc:meta])*

@@ -153,17 +153,7 @@ impl std::hash::Hash for Observed {
     }
 }
 
-impl PartialEq<str> for Observed {
-    fn eq(&self, other: &str) -> bool {
-        self.as_str() == other
-    }
-}
-
-impl PartialEq<&str> for Observed {
-    fn eq(&self, other: &&str) -> bool {
-        self.as_str() == *other
-    }
-}
+crate::slug::str_eq!(Observed);
 
 impl fmt::Display for Observed {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -113,21 +113,29 @@ mod tests {
         }
     }
 
+    /// Asserts the table written in `file` is `made`, printing the table to write if not.
+    fn assert_table_written(file: &str, written: &str, made: &str) {
+        assert!(
+            written == made,
+            "src/values/rules/{file} is out of date; it should read:\n\n{made}"
+        );
+    }
+
     #[test]
     fn the_evidence_table_in_the_docs_is_the_one_the_declarations_make() {
-        let table = evidence_table();
-        assert!(
-            include_str!("evidence.md") == table,
-            "src/values/rules/evidence.md is out of date; it should read:\n\n{table}"
+        assert_table_written(
+            "evidence.md",
+            include_str!("evidence.md"),
+            &evidence_table(),
         );
     }
 
     #[test]
     fn the_settings_table_in_the_docs_is_the_one_the_declarations_make() {
-        let table = settings_table();
-        assert!(
-            include_str!("settings.md") == table,
-            "src/values/rules/settings.md is out of date; it should read:\n\n{table}"
+        assert_table_written(
+            "settings.md",
+            include_str!("settings.md"),
+            &settings_table(),
         );
     }
 
