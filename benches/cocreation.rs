@@ -11,8 +11,8 @@
 use std::hint::black_box;
 
 use coproduction::cocreation::{
-    CoCreation, Decision, DecisionId, Facilitator, FeedbackItem, ItemId, Link, ProposalId,
-    ProposalVersion, Session, SessionId, SessionKind, Theme, ThemeId, Version, VersionId,
+    CoCreation, Decision, DecisionId, Facilitator, FeedbackItem, ItemId, Link, ProposalId, Session,
+    SessionId, SessionKind, Theme, ThemeId, VersionEntry, VersionId, VersionNumber,
 };
 use coproduction::community::MemberId;
 use criterion::{Criterion, criterion_group, criterion_main};
@@ -73,10 +73,10 @@ fn record() -> (CoCreation, Vec<(u64, u64)>) {
     }
     // Ten versions in a chain of decisions, each informed by twenty themes.
     for p in 1..=10u32 {
-        let v = VersionId::new(ProposalId::new(1), Version::new(p));
+        let v = VersionId::new(ProposalId::new(1), VersionNumber::new(p));
         let d = DecisionId::new(u64::from(p));
         model
-            .add_version(ProposalVersion::new(v, format!("Version {p}")))
+            .add_version(VersionEntry::new(v, format!("Version {p}")))
             .unwrap();
         model
             .add_decision(Decision::new(d, format!("Decision {p}"), at))

@@ -5,8 +5,8 @@
 
 use coproduction::cocreation::{
     CoCreation, CoCreationError, Decision, DecisionId, Facilitator, FeedbackItem, ItemId, Link,
-    Node, ProposalId, ProposalVersion, Session, SessionId, SessionKind, Theme, ThemeId,
-    ThemeOutcome, Version, VersionId, WayToTakePart,
+    Node, ProposalId, Session, SessionId, SessionKind, Theme, ThemeId, ThemeOutcome, VersionEntry,
+    VersionId, VersionNumber, WayToTakePart,
 };
 use coproduction::community::{
     AccessNeed, AccessNeedKind, BodyId, Community, Member, MemberId, Role,
@@ -29,7 +29,7 @@ const D_PILOT: DecisionId = DecisionId::new(1);
 const D_CONTINUE: DecisionId = DecisionId::new(2);
 
 fn v(n: u32) -> VersionId {
-    VersionId::new(ProposalId::new(1), Version::new(n))
+    VersionId::new(ProposalId::new(1), VersionNumber::new(n))
 }
 
 fn m(n: u64) -> MemberId {
@@ -210,13 +210,13 @@ fn worked_case() -> CoCreation {
     }
 
     model
-        .add_version(ProposalVersion::new(
+        .add_version(VersionEntry::new(
             v(1),
             "Draft working model for co-producer roles",
         ))
         .unwrap();
     model
-        .add_version(ProposalVersion::new(v(2), "Working model after the pilot"))
+        .add_version(VersionEntry::new(v(2), "Working model after the pilot"))
         .unwrap();
     model
         .add_decision(Decision::new(

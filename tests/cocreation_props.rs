@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 
 use coproduction::cocreation::{
     CoCreation, Decision, DecisionId, Facilitator, FeedbackItem, ItemId, Link, Node, ProposalId,
-    ProposalVersion, Session, SessionId, SessionKind, Theme, ThemeId, Version, VersionId,
+    Session, SessionId, SessionKind, Theme, ThemeId, VersionEntry, VersionId, VersionNumber,
 };
 use coproduction::community::MemberId;
 use jiff::Timestamp;
@@ -172,7 +172,7 @@ fn attempts() -> impl Strategy<Value = Vec<Attempt>> {
 }
 
 fn ver(n: u32) -> VersionId {
-    VersionId::new(ProposalId::new(1), Version::new(n))
+    VersionId::new(ProposalId::new(1), VersionNumber::new(n))
 }
 
 proptest! {
@@ -180,7 +180,7 @@ proptest! {
     fn random_links_never_make_a_cycle_and_refusals_change_nothing(attempts in attempts()) {
         let mut model = CoCreation::new();
         for n in 1..=6 {
-            model.add_version(ProposalVersion::new(ver(n), format!("Version {n}"))).unwrap();
+            model.add_version(VersionEntry::new(ver(n), format!("Version {n}"))).unwrap();
         }
         for n in 1..=4 {
             model.add_decision(Decision::new(DecisionId::new(n), format!("Decision {n}"), at())).unwrap();

@@ -16,7 +16,7 @@ use common::consent::{
 use coproduction::community::{Community, Member, Role};
 use coproduction::consent::{
     AbsencePolicy, CloseResult, Concern, ConcernId, ConcernSource, ConsentError, ConsentProcess,
-    Disposition, Ending, ObjectionId, ObjectionStatus, ObjectionTest, QuorumSize, RoundCommand,
+    Ending, Fate, ObjectionId, ObjectionStatus, ObjectionTest, QuorumSize, RoundCommand,
     RoundConfig, RoundEvent, RoundPhase, Tally,
 };
 use coproduction::decision::{DecisionKind, Method};
@@ -350,7 +350,7 @@ fn an_objection_found_not_valid_is_kept_as_a_concern() {
     let round = round_of(&state);
     let objection = &round.objections()[0];
     assert_eq!(objection.status, ObjectionStatus::KeptAsConcern);
-    assert_eq!(objection.disposition(), Disposition::LoggedAsConcern);
+    assert_eq!(objection.disposition(), Fate::LoggedAsConcern);
     assert_eq!(
         round.concerns(),
         [Concern {
@@ -416,7 +416,7 @@ fn a_valid_objection_is_resolved_only_when_objector_and_proposer_confirm() {
         }]);
     let round = round_of(&state);
     assert_eq!(round.objections()[0].status, ObjectionStatus::Resolved);
-    assert_eq!(round.objections()[0].disposition(), Disposition::Integrated);
+    assert_eq!(round.objections()[0].disposition(), Fate::Integrated);
     assert_eq!(
         round.current_objection().map(|o| o.id),
         Some(ObjectionId(2))

@@ -4,7 +4,7 @@ use coproduction::machine::RefusalKind;
 use coproduction::process::Refusal;
 use std::collections::BTreeSet;
 
-use coproduction::cocreation::{ItemId, ProposalId, Version};
+use coproduction::cocreation::{ItemId, ProposalId, VersionNumber};
 use coproduction::community::{BodyId, MemberId};
 use coproduction::decision::{DecisionKind, Method};
 use coproduction::journal::StreamId;
@@ -189,7 +189,7 @@ fn an_amendment_is_the_next_version_and_keeps_what_it_answers() {
         )
         .then([ProposalEvent::Amended {
             version: ProposalVersion {
-                version: Version::new(2),
+                version: VersionNumber::new(2),
                 text: "With paid preparation time.".into(),
                 answers: vec![Answer::Item { id: ItemId::new(1) }],
                 by: PROPOSER,
@@ -353,7 +353,7 @@ fn an_amendment_under_review_goes_back_to_co_creation_and_the_adopted_version_st
         )
         .then([ProposalEvent::Amended {
             version: ProposalVersion {
-                version: Version::new(2),
+                version: VersionNumber::new(2),
                 text: "Sessions at times carers can make.".into(),
                 answers: vec![Answer::StandingObjection { review: 1 }],
                 by: PROPOSER,
@@ -363,7 +363,7 @@ fn an_amendment_under_review_goes_back_to_co_creation_and_the_adopted_version_st
     assert_eq!(state.phase(), ProposalPhase::CoCreating);
     assert_eq!(
         state.proposal().unwrap().in_force().unwrap().version,
-        Version::new(1)
+        VersionNumber::new(1)
     );
 }
 

@@ -14,9 +14,7 @@ use coproduction::engine::ProcessError;
 use coproduction::engine::{
     Due, DueItem, ENGINE_ACTOR, Engine, EngineError, EngineEvent, ProcessCommand, Request,
 };
-use coproduction::evaluation::{
-    Benefit, EvaluationPlan, Gathered, Observation, QuestionId, Source,
-};
+use coproduction::evaluation::{Benefit, Datum, EvaluationPlan, Gathered, QuestionId, Source};
 use coproduction::journal::Journal;
 use coproduction::journal::{Envelope, MemoryJournal, StreamId};
 use coproduction::machine::RefusalKind;
@@ -326,7 +324,7 @@ fn evaluated() -> TestEngine {
 fn words(question: u64, said: &str, from: Option<MemberId>, day: i64) -> Gathered {
     Gathered {
         question: QuestionId::new(question),
-        observation: Observation::Words {
+        observation: Datum::Words {
             said: said.into(),
             from,
         },
@@ -338,7 +336,7 @@ fn words(question: u64, said: &str, from: Option<MemberId>, day: i64) -> Gathere
 fn figure(question: u64, value: u64, of: &str, day: i64) -> Gathered {
     Gathered {
         question: QuestionId::new(question),
-        observation: Observation::Figure {
+        observation: Datum::Figure {
             value,
             of: of.into(),
         },

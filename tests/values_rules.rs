@@ -932,14 +932,14 @@ fn evaluation() -> coproduction::evaluation::Evaluation {
         vec![
             gathered(
                 1,
-                Observation::Words {
+                Datum::Words {
                     said: "I grew.".into(),
                     from: Some(MemberId::new(7)),
                 },
             ),
             gathered(
                 2,
-                Observation::Figure {
+                Datum::Figure {
                     value: 3,
                     of: "projects".into(),
                 },

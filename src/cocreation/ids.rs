@@ -67,9 +67,9 @@ numeric_id!(
 /// as the bare number.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
-pub struct Version(u32);
+pub struct VersionNumber(u32);
 
-impl Version {
+impl VersionNumber {
     /// Version number `n`.
     pub const fn new(n: u32) -> Self {
         Self(n)
@@ -86,7 +86,7 @@ impl Version {
     }
 }
 
-impl fmt::Display for Version {
+impl fmt::Display for VersionNumber {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "v{}", self.0)
     }
@@ -102,12 +102,12 @@ pub struct VersionId {
     /// The proposal.
     pub proposal: ProposalId,
     /// Which version of it.
-    pub version: Version,
+    pub version: VersionNumber,
 }
 
 impl VersionId {
     /// Version `version` of `proposal`.
-    pub const fn new(proposal: ProposalId, version: Version) -> Self {
+    pub const fn new(proposal: ProposalId, version: VersionNumber) -> Self {
         Self { proposal, version }
     }
 }
@@ -179,7 +179,7 @@ mod tests {
         assert_eq!(ItemId::new(3).to_string(), "i3");
         assert_eq!(ThemeId::new(2).to_string(), "t2");
         assert_eq!(DecisionId::new(4).to_string(), "d4");
-        let v = VersionId::new(ProposalId::new(1), Version::new(2));
+        let v = VersionId::new(ProposalId::new(1), VersionNumber::new(2));
         assert_eq!(v.to_string(), "p1v2");
         assert_eq!(Node::Version(v).to_string(), "p1v2");
         assert_eq!(serde_json::to_string(&ItemId::new(3)).unwrap(), "3");
@@ -188,8 +188,8 @@ mod tests {
             r#"{"proposal":1,"version":2}"#
         );
         assert!(serde_json::from_str::<VersionId>(r#"{"proposal":1,"version":2,"x":0}"#).is_err());
-        assert_eq!(Version::new(1).next(), Some(Version::new(2)));
-        assert_eq!(Version::new(u32::MAX).next(), None);
+        assert_eq!(VersionNumber::new(1).next(), Some(VersionNumber::new(2)));
+        assert_eq!(VersionNumber::new(u32::MAX).next(), None);
     }
 
     #[test]

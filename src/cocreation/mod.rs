@@ -3,7 +3,7 @@
 //!
 //! A [`Session`] (a workshop, an online board, a call for written comments) asks a question
 //! and collects [`FeedbackItem`]s, each by a member or anonymous. [`Theme`]s group items (an
-//! item may sit in several); themes inform [`ProposalVersion`]s; versions lead to
+//! item may sit in several); themes inform [`VersionEntry`]s; versions lead to
 //! [`Decision`]s; and for each theme that informed it, a decision records a [`ThemeOutcome`]:
 //! adopted as proposed, adapted (how), not taken forward (why), or pending.
 //!
@@ -32,7 +32,7 @@
 //!
 //! let june: jiff::Timestamp = "2022-06-14T10:00:00Z".parse()?;
 //! let (s1, i1, i2, t1) = (SessionId::new(1), ItemId::new(1), ItemId::new(2), ThemeId::new(1));
-//! let v1 = VersionId::new(ProposalId::new(1), Version::new(1));
+//! let v1 = VersionId::new(ProposalId::new(1), VersionNumber::new(1));
 //! let d1 = DecisionId::new(1);
 //!
 //! let mut model = CoCreation::new();
@@ -45,7 +45,7 @@
 //! model.add_item(FeedbackItem::by(i1, s1, MemberId::new(3), "Advertise the roles widely", june))?;
 //! model.add_item(FeedbackItem::anonymous(i2, s1, "Meet somewhere with parking", june))?;
 //! model.add_theme(Theme::new(t1, "Open and fair recruitment", "Reach people beyond the usual networks."))?;
-//! model.add_version(ProposalVersion::new(v1, "Draft working model"))?;
+//! model.add_version(VersionEntry::new(v1, "Draft working model"))?;
 //! model.add_decision(Decision::new(d1, "Recruit a first wave", june))?;
 //! model.link(Link::Carries { theme: t1, item: i1 })?;
 //! model.link(Link::Informs { theme: t1, version: v1 })?;
@@ -72,8 +72,8 @@ mod session;
 mod you_said;
 
 pub use error::CoCreationError;
-pub use ids::{DecisionId, ItemId, Node, ProposalId, SessionId, ThemeId, Version, VersionId};
-pub use model::{CoCreation, Decision, Link, ProposalVersion, Theme, ThemeOutcomeRecord};
+pub use ids::{DecisionId, ItemId, Node, ProposalId, SessionId, ThemeId, VersionId, VersionNumber};
+pub use model::{CoCreation, Decision, Link, Theme, ThemeOutcomeRecord, VersionEntry};
 pub use outcome::{InvalidThemeOutcome, ThemeOutcome};
 pub use provenance::Provenance;
 pub use session::{

@@ -43,14 +43,14 @@ impl Theme {
 /// process keeps the rest.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct ProposalVersion {
+pub struct VersionEntry {
     /// The proposal and version number.
     pub id: VersionId,
     /// Its title; must not be blank.
     pub title: String,
 }
 
-impl ProposalVersion {
+impl VersionEntry {
     /// A proposal version with a title.
     pub fn new(id: VersionId, title: impl Into<String>) -> Self {
         Self {
@@ -179,7 +179,7 @@ pub struct CoCreation {
     pub(super) sessions: BTreeMap<SessionId, Session>,
     pub(super) items: BTreeMap<ItemId, FeedbackItem>,
     pub(super) themes: BTreeMap<ThemeId, Theme>,
-    pub(super) versions: BTreeMap<VersionId, ProposalVersion>,
+    pub(super) versions: BTreeMap<VersionId, VersionEntry>,
     pub(super) decisions: BTreeMap<DecisionId, Decision>,
     pub(super) links: BTreeSet<Link>,
     pub(super) outcomes: BTreeMap<(DecisionId, ThemeId), ThemeOutcome>,
@@ -226,7 +226,7 @@ struct CoCreationData {
     #[serde(default)]
     themes: Vec<Theme>,
     #[serde(default)]
-    proposal_versions: Vec<ProposalVersion>,
+    proposal_versions: Vec<VersionEntry>,
     #[serde(default)]
     decisions: Vec<Decision>,
     #[serde(default)]
@@ -390,7 +390,7 @@ impl CoCreation {
     /// # Errors
     ///
     /// [`CoCreationError::Duplicate`], or [`CoCreationError::Blank`] if the title is blank.
-    pub fn add_version(&mut self, version: ProposalVersion) -> Result<(), CoCreationError> {
+    pub fn add_version(&mut self, version: VersionEntry) -> Result<(), CoCreationError> {
         self.add_node(Node::Version(version.id), &[(&version.title, "title")])?;
         self.versions.insert(version.id, version);
         Ok(())
@@ -420,15 +420,15 @@ impl CoCreation {
     /// ```
     /// use coproduction::cocreation::{
     ///     CoCreation, CoCreationError, Decision, DecisionId, Link, ProposalId,
-    ///     ProposalVersion, Version, VersionId,
+    ///     VersionEntry, VersionNumber, VersionId,
     /// };
     ///
     /// let mut model = CoCreation::new();
-    /// let v1 = VersionId::new(ProposalId::new(1), Version::new(1));
-    /// let v2 = VersionId::new(ProposalId::new(1), Version::new(2));
+    /// let v1 = VersionId::new(ProposalId::new(1), VersionNumber::new(1));
+    /// let v2 = VersionId::new(ProposalId::new(1), VersionNumber::new(2));
     /// let d1 = DecisionId::new(1);
-    /// model.add_version(ProposalVersion::new(v1, "Draft working model"))?;
-    /// model.add_version(ProposalVersion::new(v2, "Working model after the pilot"))?;
+    /// model.add_version(VersionEntry::new(v1, "Draft working model"))?;
+    /// model.add_version(VersionEntry::new(v2, "Working model after the pilot"))?;
     /// model.add_decision(Decision::new(d1, "Pilot the working model", "2022-12-01T12:00:00Z".parse()?))?;
     /// model.link(Link::LeadsTo { version: v1, decision: d1 })?;
     /// model.link(Link::Follows { decision: d1, version: v2 })?;
@@ -526,7 +526,7 @@ impl CoCreation {
     }
 
     /// The proposal version with this id.
-    pub fn version(&self, id: VersionId) -> Option<&ProposalVersion> {
+    pub fn version(&self, id: VersionId) -> Option<&VersionEntry> {
         self.versions.get(&id)
     }
 
@@ -564,7 +564,7 @@ impl CoCreation {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cocreation::{Facilitator, ProposalId, SessionKind, Version};
+    use crate::cocreation::{Facilitator, ProposalId, SessionKind, VersionNumber};
     use crate::community::MemberId;
 
     fn at() -> Timestamp {
@@ -572,7 +572,7 @@ mod tests {
     }
 
     fn v(n: u32) -> VersionId {
-        VersionId::new(ProposalId::new(1), Version::new(n))
+        VersionId::new(ProposalId::new(1), VersionNumber::new(n))
     }
 
     fn small() -> CoCreation {
@@ -597,7 +597,7 @@ mod tests {
         .unwrap();
         m.add_theme(Theme::new(ThemeId::new(1), "Fair pay", ""))
             .unwrap();
-        m.add_version(ProposalVersion::new(v(1), "Draft")).unwrap();
+        m.add_version(VersionEntry::new(v(1), "Draft")).unwrap();
         m.add_decision(Decision::new(DecisionId::new(1), "Pilot", at()))
             .unwrap();
         m
@@ -652,7 +652,7 @@ mod tests {
     #[test]
     fn cycles_are_refused_with_their_ends() {
         let mut m = small();
-        m.add_version(ProposalVersion::new(v(2), "Second")).unwrap();
+        m.add_version(VersionEntry::new(v(2), "Second")).unwrap();
         m.link(Link::LeadsTo {
             version: v(1),
             decision: DecisionId::new(1),

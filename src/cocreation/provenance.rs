@@ -86,14 +86,14 @@ impl CoCreation {
     ///
     /// let at: jiff::Timestamp = "2022-06-14T10:00:00Z".parse()?;
     /// let (s1, i1, t1, d1) = (SessionId::new(1), ItemId::new(1), ThemeId::new(1), DecisionId::new(1));
-    /// let v1 = VersionId::new(ProposalId::new(1), Version::new(1));
+    /// let v1 = VersionId::new(ProposalId::new(1), VersionNumber::new(1));
     ///
     /// let mut model = CoCreation::new();
     /// let host = Facilitator::Member { member: MemberId::new(1) };
     /// model.add_session(Session::new(s1, SessionKind::Workshop, "Roles workshop", at, host, "What should the roles be?"))?;
     /// model.add_item(FeedbackItem::anonymous(i1, s1, "No job titles, please", at))?;
     /// model.add_theme(Theme::new(t1, "No titles or hierarchy", ""))?;
-    /// model.add_version(ProposalVersion::new(v1, "Draft working model"))?;
+    /// model.add_version(VersionEntry::new(v1, "Draft working model"))?;
     /// model.add_decision(Decision::new(d1, "Pilot the working model", at))?;
     /// model.link(Link::Carries { theme: t1, item: i1 })?;
     /// model.link(Link::Informs { theme: t1, version: v1 })?;

@@ -5,8 +5,8 @@ use std::collections::BTreeSet;
 use serde::Serialize;
 
 use super::{
-    CoCreation, CoCreationError, Decision, FeedbackItem, ItemId, Node, ProposalVersion, Session,
-    SessionId, Theme, ThemeOutcome,
+    CoCreation, CoCreationError, Decision, FeedbackItem, ItemId, Node, Session, SessionId, Theme,
+    ThemeOutcome, VersionEntry,
 };
 
 /// What one session was asked, what people said, and what was done with it.
@@ -34,7 +34,7 @@ pub struct ThemeAccount {
     /// How many items from other sessions the theme also carries.
     pub from_other_sessions: usize,
     /// The proposal versions the theme informed directly, in id order.
-    pub informed: Vec<ProposalVersion>,
+    pub informed: Vec<VersionEntry>,
     /// Each decision the theme led to, with what it did with the theme (pending where
     /// nothing is recorded yet), in id order. Empty while no decision has been reached.
     pub did: Vec<WhatWeDid>,
@@ -105,7 +105,7 @@ impl CoCreation {
             let theme_ix = self.index.get(&Node::Theme(theme_id)).copied();
             let informed = theme_ix
                 .map(|ix| {
-                    let mut vs: Vec<ProposalVersion> = self
+                    let mut vs: Vec<VersionEntry> = self
                         .graph
                         .neighbors_directed(ix, petgraph::Direction::Outgoing)
                         .filter_map(|n| match self.graph.node_weight(n) {

@@ -170,7 +170,7 @@ pub use deadline::DeadlineStep;
 pub use event::{CloseResult, RoundEvent};
 pub use machine::ConsentProcess;
 pub use objection::{
-    Amendment, AmendmentId, Answers, Concern, ConcernId, ConcernSource, Disposition, Objection,
+    Amendment, AmendmentId, Answers, Concern, ConcernId, ConcernSource, Fate, Objection,
     ObjectionId, ObjectionStatus, ObjectionTest, ValidityCriterion,
 };
 pub use phase::RoundPhase;

@@ -221,7 +221,7 @@ pub struct Amendment {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
-pub enum Disposition {
+pub enum Fate {
     /// A valid objection integrated through an amendment, confirmed by objector and proposer.
     Integrated,
     /// Logged as a concern (a concern, or an objection tested and found not valid).
@@ -237,14 +237,14 @@ pub enum Disposition {
 
 impl Objection {
     /// The objection's disposition. An objection still open has the disposition
-    /// [`Disposition::Unresolved`].
-    pub fn disposition(&self) -> Disposition {
+    /// [`Fate::Unresolved`].
+    pub fn disposition(&self) -> Fate {
         match self.status {
-            ObjectionStatus::Resolved => Disposition::Integrated,
-            ObjectionStatus::KeptAsConcern => Disposition::LoggedAsConcern,
-            ObjectionStatus::Withdrawn => Disposition::Withdrawn,
-            ObjectionStatus::Abandoned => Disposition::Abandoned,
-            ObjectionStatus::Raised | ObjectionStatus::Valid => Disposition::Unresolved,
+            ObjectionStatus::Resolved => Fate::Integrated,
+            ObjectionStatus::KeptAsConcern => Fate::LoggedAsConcern,
+            ObjectionStatus::Withdrawn => Fate::Withdrawn,
+            ObjectionStatus::Abandoned => Fate::Abandoned,
+            ObjectionStatus::Raised | ObjectionStatus::Valid => Fate::Unresolved,
         }
     }
 }

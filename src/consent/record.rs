@@ -25,7 +25,7 @@ use crate::values::{
 
 use super::ConsentError;
 use super::config::{AbsencePolicy, RoundConfig, RoundRoles, snapshot};
-use super::objection::{AmendmentId, ConcernSource, Disposition, Objection};
+use super::objection::{AmendmentId, ConcernSource, Fate, Objection};
 use super::response::Response;
 use super::stage::RoundStage;
 use super::state::{Ending, Round};
@@ -65,14 +65,14 @@ impl Objection {
             }
         });
         entry.disposition = match self.disposition() {
-            Disposition::Integrated => Some(RecordDisposition::Integrated),
-            Disposition::LoggedAsConcern => Some(RecordDisposition::LoggedAsConcern),
-            Disposition::Withdrawn => Some(RecordDisposition::Withdrawn),
-            Disposition::Abandoned => {
+            Fate::Integrated => Some(RecordDisposition::Integrated),
+            Fate::LoggedAsConcern => Some(RecordDisposition::LoggedAsConcern),
+            Fate::Withdrawn => Some(RecordDisposition::Withdrawn),
+            Fate::Abandoned => {
                 entry.reason = self.abandoned_because.clone();
                 Some(RecordDisposition::NotIntegrated)
             }
-            Disposition::Unresolved => None,
+            Fate::Unresolved => None,
         };
         entry
     }

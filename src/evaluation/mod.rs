@@ -11,7 +11,7 @@
 //!   ([`ProposalCommand::AgreeEvaluation`](crate::proposal::ProposalCommand)), once, while
 //!   the agreement is published, scheduled as a pilot or piloted.
 //! - Evidence is [`Gathered`] during the pilot and its review: a figure or people's own
-//!   words ([`Observation`]), for one question, with where it came from ([`Source`]) and
+//!   words ([`Datum`]), for one question, with where it came from ([`Source`]) and
 //!   when. Like feedback in co-creation, each piece keeps its provenance: who said it
 //!   (or that they gave it anonymously), how it was gathered, when, and who recorded it.
 //!   The steward, the proposers and the members the agreement applies to record evidence
@@ -30,7 +30,7 @@
 //! ```
 //! use coproduction::community::{BodyId, MemberId};
 //! use coproduction::evaluation::{
-//!     Benefit, Evaluation, EvaluationPlan, Gathered, Observation, Question, QuestionId, Source,
+//!     Benefit, Evaluation, EvaluationPlan, Gathered, Datum, Question, QuestionId, Source,
 //! };
 //!
 //! let at = |t: &str| -> jiff::Timestamp { t.parse().unwrap() };
@@ -48,7 +48,7 @@
 //! let mut evaluation = Evaluation::agreed(plan, steward, at("2023-03-01T10:00:00Z"));
 //! let words = Gathered {
 //!     question: QuestionId::new(1),
-//!     observation: Observation::Words {
+//!     observation: Datum::Words {
 //!         said: "I chaired my first project meeting.".into(),
 //!         from: Some(MemberId::new(7)),
 //!     },
@@ -217,7 +217,7 @@ impl EvaluationPlan {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 #[non_exhaustive]
-pub enum Observation {
+pub enum Datum {
     /// A count: `value` of what `of` names.
     Figure {
         /// The count.
@@ -237,10 +237,10 @@ pub enum Observation {
     },
 }
 
-impl Observation {
+impl Datum {
     /// Whether these are people's own words.
     pub fn is_words(&self) -> bool {
-        matches!(self, Observation::Words { .. })
+        matches!(self, Datum::Words { .. })
     }
 }
 
@@ -286,7 +286,7 @@ pub struct Gathered {
     /// The question it answers.
     pub question: QuestionId,
     /// What it says.
-    pub observation: Observation,
+    pub observation: Datum,
     /// Where it came from.
     pub source: Source,
     /// When it was gathered: not before the plan was agreed, not after it is recorded.
@@ -312,7 +312,7 @@ impl Recorded {
     pub fn in_own_words(&self) -> bool {
         matches!(
             self.gathered.observation,
-            Observation::Words { from: Some(from), .. } if from == self.by
+            Datum::Words { from: Some(from), .. } if from == self.by
         )
     }
 }
@@ -380,8 +380,8 @@ impl Evaluation {
                 });
             }
             let blank = match &g.observation {
-                Observation::Figure { of, .. } => of.trim().is_empty().then_some("of"),
-                Observation::Words { said, .. } => said.trim().is_empty().then_some("said"),
+                Datum::Figure { of, .. } => of.trim().is_empty().then_some("of"),
+                Datum::Words { said, .. } => said.trim().is_empty().then_some("said"),
             };
             if let Some(field) = blank {
                 return Err(EvaluationError::Blank {

@@ -26,7 +26,7 @@ fn plan() -> EvaluationPlan {
 fn words(q: u64, from: Option<u64>, when: &str) -> Gathered {
     Gathered {
         question: QuestionId::new(q),
-        observation: Observation::Words {
+        observation: Datum::Words {
             said: "It changed how I work.".into(),
             from: from.map(MemberId::new),
         },
@@ -38,7 +38,7 @@ fn words(q: u64, from: Option<u64>, when: &str) -> Gathered {
 fn figure(q: u64, when: &str) -> Gathered {
     Gathered {
         question: QuestionId::new(q),
-        observation: Observation::Figure {
+        observation: Datum::Figure {
             value: 7,
             of: "projects with a co-producer".into(),
         },
@@ -139,7 +139,7 @@ fn evidence_answers_a_question_of_the_plan_and_is_dated_within_the_pilot() {
         Err(EvaluationError::GatheredBeforePlan { .. })
     ));
     let mut blank = words(1, None, NOW);
-    blank.observation = Observation::Words {
+    blank.observation = Datum::Words {
         said: " ".into(),
         from: None,
     };
@@ -198,8 +198,8 @@ fn the_wire_form_refuses_unknown_fields_and_reads_each_source() {
     assert!(serde_json::from_str::<Gathered>(&extra).is_err());
     let words = r#"{"type":"words","said":"Yes"}"#;
     assert_eq!(
-        serde_json::from_str::<Observation>(words).unwrap(),
-        Observation::Words {
+        serde_json::from_str::<Datum>(words).unwrap(),
+        Datum::Words {
             said: "Yes".into(),
             from: None
         }

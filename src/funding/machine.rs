@@ -19,8 +19,8 @@ use super::config::FundingPolicy;
 use super::event::{AdviceId, FundingEvent, RegisterListing, Requirement};
 use super::phase::{EDGES, FINALS, FundingPhase, PHASES};
 use super::stage::{
-    Consulting, Decided, Diligence, FundingStage, Listed, Monitored, ReviewConcluded, ScreenedOut,
-    Tiered, Withdrawal,
+    Consulting, Decided, Diligence, FundingStage, Monitored, OnRegister, ReviewConcluded,
+    ScreenedOut, Tiered, Withdrawal,
 };
 use super::state::{
     Advice, CommentWindow, CompletedCheck, DecisionTaken, Declaration, FundingDecision,
@@ -713,7 +713,7 @@ fn evolve_stage(stage: FundingStage, event: &FundingEvent) -> FundingStage {
         (S::Decided(decided), FundingEvent::Published { listing, at, .. })
             if decided.taken.outcome.accepts() =>
         {
-            S::Published(Listed {
+            S::Published(OnRegister {
                 decided,
                 listing: listing.clone(),
                 published_at: *at,

@@ -57,8 +57,8 @@
 //! | `DueDiligence` ([`Diligence`]) | due diligence | a `Tiered`, the tier's checklist, the checks done, the declarations |
 //! | `Consultation`, `Deciding` ([`Consulting`]) | consultation, deciding | a `Diligence`, the requirements, advice, comment windows, sessions, the consent round if held |
 //! | `Decided` ([`Decided`]) | accepted (with conditions), declined, deferred, escalated | a `Consulting` and the [`DecisionTaken`], whose outcome gives the phase |
-//! | `Published` ([`Listed`]) | published | a `Decided` (accepted) and the register entry |
-//! | `Monitoring`, `UnderReview` ([`Monitored`]) | monitoring, under review | a `Listed` and the review date |
+//! | `Published` ([`OnRegister`]) | published | a `Decided` (accepted) and the register entry |
+//! | `Monitoring`, `UnderReview` ([`Monitored`]) | monitoring, under review | an `OnRegister` and the review date |
 //! | `Reviewed` ([`ReviewConcluded`]) | renewed, ended | a `Monitored`, whether renewed, and why |
 //! | `Withdrawn` ([`Withdrawal`]) | withdrawn | the open stage it left, and why |
 //!
@@ -127,8 +127,8 @@ pub use event::{AdviceId, FundingEvent, RegisterListing, Requirement};
 pub use machine::FundingProcess;
 pub use phase::FundingPhase;
 pub use stage::{
-    Consulting, Decided, Diligence, FundingStage, Listed, Monitored, ReviewConcluded, ScreenedOut,
-    Tiered, Withdrawal,
+    Consulting, Decided, Diligence, FundingStage, Monitored, OnRegister, ReviewConcluded,
+    ScreenedOut, Tiered, Withdrawal,
 };
 pub use state::{
     Advice, CommentWindow, CompletedCheck, DecisionTaken, Declaration, FundingDecision,

@@ -51,7 +51,7 @@ pub enum FundingStage {
     /// Decided: accepted (with or without conditions), declined, deferred or escalated.
     Decided(Decided),
     /// An accepted offer's register entry is published.
-    Published(Listed),
+    Published(OnRegister),
     /// Conditions are monitored until the review date.
     Monitoring(Monitored),
     /// Under review.
@@ -108,7 +108,7 @@ pub struct Decided {
 
 /// An accepted decision with its register entry.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Listed {
+pub struct OnRegister {
     pub(super) decided: Decided,
     pub(super) listing: RegisterListing,
     pub(super) published_at: Timestamp,
@@ -117,7 +117,7 @@ pub struct Listed {
 /// A published decision whose conditions are monitored to a review date.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Monitored {
-    pub(super) listed: Listed,
+    pub(super) listed: OnRegister,
     pub(super) review_date: Timestamp,
 }
 
@@ -195,12 +195,12 @@ impl FundingStage {
     pub fn decided(&self) -> Option<&Decided> {
         match self {
             FundingStage::Decided(decided) => Some(decided),
-            stage => stage.listed().map(Listed::decided),
+            stage => stage.listed().map(OnRegister::decided),
         }
     }
 
     /// The accepted decision's register entry, once published.
-    pub fn listed(&self) -> Option<&Listed> {
+    pub fn listed(&self) -> Option<&OnRegister> {
         match self {
             FundingStage::Published(listed) => Some(listed),
             stage => stage.monitored().map(Monitored::listed),
@@ -395,7 +395,7 @@ impl Decided {
     }
 }
 
-impl Listed {
+impl OnRegister {
     /// The decision listed.
     pub fn decided(&self) -> &Decided {
         &self.decided
@@ -414,7 +414,7 @@ impl Listed {
 
 impl Monitored {
     /// The published decision monitored.
-    pub fn listed(&self) -> &Listed {
+    pub fn listed(&self) -> &OnRegister {
         &self.listed
     }
 

@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use super::{Conditions, Edge, GovernanceMap, Node};
+use super::{Conditions, Edge, GovernanceMap, MapNode};
 use crate::machine::Quoted;
 
 /// Writes a [`GovernanceMap`] as Graphviz DOT. Made by [`GovernanceMap::dot`]; does no I/O.
@@ -56,13 +56,13 @@ impl fmt::Display for GovernanceDot<'_> {
         writeln!(f, "    node [shape=box, style=rounded];")?;
         for node in self.map.graph().node_weights() {
             match node {
-                Node::Body(b) => writeln!(
+                MapNode::Body(b) => writeln!(
                     f,
                     "    {} [label={}];",
                     Quoted("body:", b.as_str()),
                     Quoted("", b.as_str())
                 )?,
-                Node::Kind(k) => writeln!(
+                MapNode::Kind(k) => writeln!(
                     f,
                     "    {} [label={}, shape=ellipse];",
                     Quoted("kind:", k.label()),

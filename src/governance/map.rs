@@ -96,7 +96,7 @@ impl fmt::Display for Procedure {
 /// A node of the map: a body or a decision kind.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum Node {
+pub enum MapNode {
     /// A body of the community.
     Body(BodyId),
     /// A kind of decision.
@@ -193,16 +193,16 @@ impl Edge {
     }
 
     /// The source and target nodes.
-    fn ends(&self) -> (Node, Node) {
+    fn ends(&self) -> (MapNode, MapNode) {
         match self {
             Edge::Decides { body, kind, .. }
             | Edge::Advises { body, kind, .. }
             | Edge::Consulted { body, kind, .. }
             | Edge::Informed { body, kind, .. } => {
-                (Node::Body(body.clone()), Node::Kind(kind.clone()))
+                (MapNode::Body(body.clone()), MapNode::Kind(kind.clone()))
             }
             Edge::EscalatesTo { from, to, .. } => {
-                (Node::Body(from.clone()), Node::Body(to.clone()))
+                (MapNode::Body(from.clone()), MapNode::Body(to.clone()))
             }
         }
     }
@@ -261,8 +261,8 @@ impl fmt::Display for Edge {
 #[serde(from = "MapData", into = "MapData")]
 pub struct GovernanceMap {
     bands: AmountBands,
-    graph: StableDiGraph<Node, Edge>,
-    nodes: HashMap<Node, NodeIndex>,
+    graph: StableDiGraph<MapNode, Edge>,
+    nodes: HashMap<MapNode, NodeIndex>,
     override_by: BTreeMap<BodyId, BTreeSet<MemberId>>,
 }
 
@@ -360,13 +360,13 @@ impl GovernanceMap {
 
     /// Adds a kind of decision, if it is not there yet.
     pub fn add_kind(&mut self, kind: DecisionKind) {
-        self.node(Node::Kind(kind));
+        self.node(MapNode::Kind(kind));
     }
 
     /// Adds a body, if it is not there yet. Bodies are also added by the edges that name
     /// them; adding one first only fixes its place in the order.
     pub fn add_body(&mut self, body: BodyId) {
-        self.node(Node::Body(body));
+        self.node(MapNode::Body(body));
     }
 
     /// Adds an edge, and the body and kind nodes it names that are not there yet.
@@ -377,7 +377,7 @@ impl GovernanceMap {
         self.graph.add_edge(a, b, edge);
     }
 
-    fn node(&mut self, node: Node) -> NodeIndex {
+    fn node(&mut self, node: MapNode) -> NodeIndex {
         if let Some(&ix) = self.nodes.get(&node) {
             return ix;
         }
@@ -389,16 +389,16 @@ impl GovernanceMap {
     /// The kinds, in the order added.
     pub fn kinds(&self) -> impl Iterator<Item = &DecisionKind> + '_ {
         self.graph.node_weights().filter_map(|n| match n {
-            Node::Kind(k) => Some(k),
-            Node::Body(_) => None,
+            MapNode::Kind(k) => Some(k),
+            MapNode::Body(_) => None,
         })
     }
 
     /// The bodies, in the order added.
     pub fn bodies(&self) -> impl Iterator<Item = &BodyId> + '_ {
         self.graph.node_weights().filter_map(|n| match n {
-            Node::Body(b) => Some(b),
-            Node::Kind(_) => None,
+            MapNode::Body(b) => Some(b),
+            MapNode::Kind(_) => None,
         })
     }
 
@@ -409,7 +409,7 @@ impl GovernanceMap {
 
     /// The edges that touch `body`, either way, in the order added.
     pub fn edges_of(&self, body: &BodyId) -> impl Iterator<Item = &Edge> + '_ {
-        let ix = self.nodes.get(&Node::Body(body.clone())).copied();
+        let ix = self.nodes.get(&MapNode::Body(body.clone())).copied();
         let mut edges: Vec<(petgraph::stable_graph::EdgeIndex, &Edge)> = ix
             .into_iter()
             .flat_map(|ix| {
@@ -429,11 +429,11 @@ impl GovernanceMap {
 
     /// The graph underneath, for petgraph's algorithms. Node and edge indices are stable
     /// (nothing is ever removed) and follow the order of adding.
-    pub fn graph(&self) -> &StableDiGraph<Node, Edge> {
+    pub fn graph(&self) -> &StableDiGraph<MapNode, Edge> {
         &self.graph
     }
 
-    pub(crate) fn index_of(&self, node: &Node) -> Option<NodeIndex> {
+    pub(crate) fn index_of(&self, node: &MapNode) -> Option<NodeIndex> {
         self.nodes.get(node).copied()
     }
 

@@ -90,6 +90,6 @@ mod validate;
 pub use dot::GovernanceDot;
 pub use error::{GovernanceError, MapProblem};
 pub use facts::{AmountBands, Case, Conditions, RouteFacts, TierRange};
-pub use map::{Edge, GovernanceMap, Node, Procedure};
+pub use map::{Edge, GovernanceMap, MapNode, Procedure};
 pub use route::{Consultation, Consultee, Governance, Route};
 pub use validate::validate;

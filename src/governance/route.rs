@@ -197,7 +197,7 @@ impl Governance {
     /// Where `body` escalates in `case`, step by step, to a body that escalates no
     /// further. Empty when the body does not escalate (or is not in the map).
     pub fn escalation_chain(&self, body: &BodyId, case: Case) -> Vec<BodyId> {
-        match self.map.index_of(&super::Node::Body(body.clone())) {
+        match self.map.index_of(&super::MapNode::Body(body.clone())) {
             Some(ix) => self.chain_from(ix, case),
             None => Vec::new(),
         }

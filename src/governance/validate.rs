@@ -11,7 +11,7 @@ use crate::community::{BodyId, Community};
 use crate::decision::DecisionKind;
 
 use super::facts::CaseSet;
-use super::{Case, Edge, GovernanceError, GovernanceMap, MapProblem, Node};
+use super::{Case, Edge, GovernanceError, GovernanceMap, MapNode, MapProblem};
 
 /// The routes of one kind, by case: what validation proves and routing reads.
 #[derive(Debug, Clone)]
@@ -111,7 +111,7 @@ pub(crate) fn index(
     let mut kinds = HashMap::new();
     let mut kind_names = Vec::new();
     for ix in graph.node_indices() {
-        if let Some(Node::Kind(kind)) = graph.node_weight(ix) {
+        if let Some(MapNode::Kind(kind)) = graph.node_weight(ix) {
             if let Some(slot) = kind_of_node.get_mut(ix.index()) {
                 *slot = kind_names.len();
             }
@@ -235,7 +235,7 @@ fn first_case(set: CaseSet) -> Case {
 
 pub(crate) fn body_id(map: &GovernanceMap, ix: NodeIndex) -> Option<&BodyId> {
     match map.graph().node_weight(ix) {
-        Some(Node::Body(b)) => Some(b),
+        Some(MapNode::Body(b)) => Some(b),
         _ => None,
     }
 }
@@ -299,7 +299,7 @@ fn escalation_cycles(
 fn check_bodies(map: &GovernanceMap, community: &Community, problems: &mut Vec<MapProblem>) {
     let graph = map.graph();
     for ix in graph.node_indices() {
-        let Some(Node::Body(id)) = graph.node_weight(ix) else {
+        let Some(MapNode::Body(id)) = graph.node_weight(ix) else {
             continue;
         };
         match community.body(id) {

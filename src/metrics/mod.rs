@@ -146,7 +146,7 @@ use crate::cocreation::{CoCreation, ItemId};
 use crate::community::{BodyId, Community, MemberId, Share};
 use crate::consent::{ConsentProcess, Ending, ObjectionStatus, Round, RoundEvent, RoundPhase};
 use crate::decision::{DecisionKind, Method};
-use crate::evaluation::{Benefit, Evaluation, Observation, QuestionId};
+use crate::evaluation::{Benefit, Datum, Evaluation, QuestionId};
 use crate::funding::{FundingDecision, FundingProcess};
 use crate::journal::{Envelope, StreamId};
 use crate::process::{EngineEvent, Listed, Stream, Streams};
@@ -248,12 +248,7 @@ impl EvaluationMetrics {
         let anonymous_words = evaluation
             .evidence
             .iter()
-            .filter(|r| {
-                matches!(
-                    r.gathered.observation,
-                    Observation::Words { from: None, .. }
-                )
-            })
+            .filter(|r| matches!(r.gathered.observation, Datum::Words { from: None, .. }))
             .count();
         let reassessed = proposal
             .reviews()

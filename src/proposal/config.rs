@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::living::CommunityChange;
 
-use crate::cocreation::{ItemId, ProposalId, ThemeId, Version, VersionId};
+use crate::cocreation::{ItemId, ProposalId, ThemeId, VersionId, VersionNumber};
 use crate::community::MemberId;
 use crate::consent::{ConcernId, ObjectionId};
 use crate::decision::DecisionKind;
@@ -195,7 +195,7 @@ impl Answer {
 #[serde(deny_unknown_fields)]
 pub struct ProposalVersion {
     /// Its number, from 1.
-    pub version: Version,
+    pub version: VersionNumber,
     /// The full text of this version.
     pub text: String,
     /// What it answers.

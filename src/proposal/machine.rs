@@ -2,7 +2,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::cocreation::Version;
+use crate::cocreation::VersionNumber;
 use crate::journal::StreamId;
 use crate::machine::{
     Context, Decider, Events, RefusalKind, Transitions, need_ahead, need_clock, need_phase,
@@ -87,7 +87,7 @@ impl Decider for ProposalProcess {
             (ProposalState::NotCreated, ProposalEvent::Created { config, by, at }) => {
                 ProposalState::Created(Box::new(Proposal {
                     versions: vec![ProposalVersion {
-                        version: Version::new(1),
+                        version: VersionNumber::new(1),
                         text: config.text.clone(),
                         answers: config.answers.clone(),
                         by: *by,
@@ -507,7 +507,10 @@ fn evolve_created(p: &mut Proposal, event: &ProposalEvent) {
             p.phase = P::Ready;
         }
         ProposalEvent::DecisionStarted { round, at, .. } => {
-            let version = p.versions.last().map_or(Version::new(1), |v| v.version);
+            let version = p
+                .versions
+                .last()
+                .map_or(VersionNumber::new(1), |v| v.version);
             p.rounds.push(DecidingRound {
                 round: round.clone(),
                 version,
@@ -536,7 +539,7 @@ fn evolve_created(p: &mut Proposal, event: &ProposalEvent) {
             };
             match result {
                 DecisionResult::Adopted { review_date } => {
-                    let version = version.unwrap_or(Version::new(1));
+                    let version = version.unwrap_or(VersionNumber::new(1));
                     p.adopted = Some((version, round.clone(), *at));
                     p.review_date = Some(*review_date);
                     // A new adoption (of an amendment) is published and put in force anew.
@@ -594,7 +597,7 @@ fn evolve_created(p: &mut Proposal, event: &ProposalEvent) {
             let version = p
                 .in_force()
                 .or(p.versions.last())
-                .map_or(Version::new(1), |v| v.version);
+                .map_or(VersionNumber::new(1), |v| v.version);
             if let Some(review) = p.reviews.last_mut() {
                 review.reassessments.push(DecidingRound {
                     round: round.clone(),

@@ -24,7 +24,7 @@ pub struct DecidingRound {
     /// The round's stream.
     pub round: StreamId,
     /// The version it decided on: the latest when it started.
-    pub version: crate::cocreation::Version,
+    pub version: crate::cocreation::VersionNumber,
     /// When it started.
     pub started_at: Timestamp,
     /// What it decided, once recorded.
@@ -150,7 +150,7 @@ pub struct Proposal {
     pub(super) themes: BTreeSet<ThemeId>,
     pub(super) route: Option<RouteSummary>,
     pub(super) rounds: Vec<DecidingRound>,
-    pub(super) adopted: Option<(crate::cocreation::Version, StreamId, Timestamp)>,
+    pub(super) adopted: Option<(crate::cocreation::VersionNumber, StreamId, Timestamp)>,
     pub(super) publication: Option<PublishedDecision>,
     pub(super) pilot_starts: Option<Timestamp>,
     pub(super) pilot_ends: Option<Timestamp>,

@@ -973,7 +973,7 @@ fn path(r: &DecisionRecord) -> Vec<(&'static str, Timestamp)> {
 /// The pilot's benefits and impact evaluation: each question agreed, with its criteria and
 /// every piece of evidence under it, each with its provenance.
 fn evaluation_section(d: &mut Document, e: &crate::evaluation::Evaluation, names: Names<'_>) {
-    use crate::evaluation::Observation;
+    use crate::evaluation::Datum;
     d.section("Evaluation of benefits and impact");
     let words = e.words();
     d.line(format!(
@@ -1003,8 +1003,8 @@ fn evaluation_section(d: &mut Document, e: &crate::evaluation::Evaluation, names
             .map(|r| {
                 let g = &r.gathered;
                 let what = match &g.observation {
-                    Observation::Figure { value, of } => format!("{value} {}", one_line(of)),
-                    Observation::Words { said, from } => {
+                    Datum::Figure { value, of } => format!("{value} {}", one_line(of)),
+                    Datum::Words { said, from } => {
                         let who = from.map_or_else(|| "anonymous".to_owned(), |m| names.of(m));
                         format!("\"{}\" ({who})", one_line(said))
                     }

@@ -65,8 +65,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::community::MemberId;
 use crate::engine::{Engine, EngineError, EngineEvent, Request};
-use crate::process::ProcessKind;
 use crate::journal::{Envelope, Journal, JournalError, StreamId};
+use crate::process::ProcessKind;
 use crate::report::{DecisionDocument, DecisionRecordMarkdown};
 
 /// Where the server takes the acting member from.
@@ -286,7 +286,8 @@ async fn caught_up_json<J: Served, T: Serialize + Send + 'static>(
 }
 
 fn stream_id(stream: &str) -> Result<StreamId, Rejection> {
-    StreamId::new(stream).map_err(|e| Rejection::new(StatusCode::BAD_REQUEST, "bad_query", e.to_string()))
+    StreamId::new(stream)
+        .map_err(|e| Rejection::new(StatusCode::BAD_REQUEST, "bad_query", e.to_string()))
 }
 
 /// The time a query asks about: `now` if given (RFC 3339), the server's clock otherwise.

@@ -11,7 +11,7 @@ use coproduction::community::{BodyId, MemberId};
 use coproduction::consent::ObjectionId;
 use coproduction::decision::{DecisionKind, Method, Tier};
 use coproduction::evaluation::{
-    Benefit, EvaluationPlan, Gathered, Observation, Question, QuestionId, Source,
+    Benefit, Datum, EvaluationPlan, Gathered, Question, QuestionId, Source,
 };
 use coproduction::governance::{Case, Conditions, Procedure, Route};
 use coproduction::journal::StreamId;
@@ -362,8 +362,8 @@ fn evidence_ok(evidence: &[Gathered], agreed: i64, now: i64, questions: &BTreeSe
         && evidence.len() <= 1_000
         && evidence.iter().all(|g| {
             let said = match &g.observation {
-                Observation::Figure { of, .. } => of,
-                Observation::Words { said, .. } => said,
+                Datum::Figure { of, .. } => of,
+                Datum::Words { said, .. } => said,
                 _ => return false,
             };
             let when = minute_of(g.gathered_at);
@@ -389,7 +389,7 @@ pub fn evaluation_plan(questions: &[(u64, &str)]) -> EvaluationPlan {
 pub fn gathered(question: u64, said: &str, minute: i64) -> Gathered {
     Gathered {
         question: QuestionId::new(question),
-        observation: Observation::Words {
+        observation: Datum::Words {
             said: said.to_owned(),
             from: Some(MemberId::new(MEMBER)),
         },

@@ -8,9 +8,9 @@
 //! listed, never dropped.
 
 use coproduction::cocreation::{
-    CoCreation, Decision, DecisionId, Facilitator, FeedbackItem, ItemId, Link, ProposalId,
-    ProposalVersion, Session, SessionId, SessionKind, Theme, ThemeId, ThemeOutcome, Version,
-    VersionId, WayToTakePart,
+    CoCreation, Decision, DecisionId, Facilitator, FeedbackItem, ItemId, Link, ProposalId, Session,
+    SessionId, SessionKind, Theme, ThemeId, ThemeOutcome, VersionEntry, VersionId, VersionNumber,
+    WayToTakePart,
 };
 use coproduction::community::{AccessNeed, AccessNeedKind, BodyId, Community, MemberId};
 
@@ -43,7 +43,7 @@ pub const WORKING_MODEL_ID: ProposalId = ProposalId::new(3);
 
 /// The first version of proposal `id`.
 pub fn first_version(id: ProposalId) -> VersionId {
-    VersionId::new(id, Version::new(1))
+    VersionId::new(id, VersionNumber::new(1))
 }
 
 /// The themes of the March session: (id, title, summary, items, the proposal it informs).
@@ -397,7 +397,7 @@ pub fn build(community: &Community) -> Result<CoCreation, coproduction::Error> {
     }
 
     for id in [ALLIES_PROPOSAL_ID, HOW_WE_DECIDE_ID] {
-        model.add_version(ProposalVersion::new(
+        model.add_version(VersionEntry::new(
             first_version(id),
             match id {
                 ALLIES_PROPOSAL_ID => "Rebalance the Allies Group",
@@ -405,7 +405,7 @@ pub fn build(community: &Community) -> Result<CoCreation, coproduction::Error> {
             },
         ))?;
     }
-    model.add_version(ProposalVersion::new(
+    model.add_version(VersionEntry::new(
         first_version(WORKING_MODEL_ID),
         "The associate-roles working model, first draft",
     ))?;
@@ -430,7 +430,7 @@ pub fn build(community: &Community) -> Result<CoCreation, coproduction::Error> {
         "Clear about time and support",
         "Say what the role asks each month, what happens in a break, and whom to ask about access",
         &[21, 22, 23],
-        VersionId::new(WORKING_MODEL_ID, Version::new(2)),
+        VersionId::new(WORKING_MODEL_ID, VersionNumber::new(2)),
     )?;
     model.link(Link::Carries {
         theme: ThemeId::new(8),
@@ -449,7 +449,7 @@ fn carry(
     version: VersionId,
 ) -> Result<(), coproduction::Error> {
     if model.version(version).is_none() {
-        model.add_version(ProposalVersion::new(
+        model.add_version(VersionEntry::new(
             version,
             "The associate-roles working model, amended",
         ))?;

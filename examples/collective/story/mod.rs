@@ -51,7 +51,7 @@ mod working_model;
 
 use std::path::{Path, PathBuf};
 
-use coproduction::cocreation::{CoCreation, SessionId, ThemeOutcome, Version, VersionId};
+use coproduction::cocreation::{CoCreation, SessionId, ThemeOutcome, VersionId, VersionNumber};
 use coproduction::community::{Community, Member, MemberId, Naming};
 use coproduction::consent::{ConsentProcess, RoundCommand};
 use coproduction::decision::{DecisionKind, Tier};
@@ -481,7 +481,7 @@ pub fn run(out: &Path) -> Result<Story, coproduction::Error> {
     cocreation::decided(
         &mut model,
         (3, "Pilot the working model", "2023-02-06T19:00:00Z"),
-        VersionId::new(cocreation::WORKING_MODEL_ID, Version::new(2)),
+        VersionId::new(cocreation::WORKING_MODEL_ID, VersionNumber::new(2)),
         vec![
             (
                 5,

@@ -11,7 +11,7 @@ use coproduction::consent::{RoundCommand, RoundRoles};
 use coproduction::decision::DecisionKind;
 use coproduction::engine::{DueItem, ProcessState, StepTaken};
 use coproduction::evaluation::{
-    Benefit, Evaluation, EvaluationPlan, Gathered, Observation, Question, QuestionId, Source,
+    Benefit, Datum, Evaluation, EvaluationPlan, Gathered, Question, QuestionId, Source,
 };
 use coproduction::journal::StreamId;
 use coproduction::proposal::ProposalCommand;
@@ -120,7 +120,7 @@ fn plan() -> Result<EvaluationPlan, coproduction::Error> {
 }
 
 /// One piece of evidence for question `n`.
-fn gathered(n: u64, observation: Observation, source: Source, when: &str) -> Gathered {
+fn gathered(n: u64, observation: Datum, source: Source, when: &str) -> Gathered {
     Gathered {
         question: QuestionId::new(n),
         observation,
@@ -129,15 +129,15 @@ fn gathered(n: u64, observation: Observation, source: Source, when: &str) -> Gat
     }
 }
 
-fn words(said: &str, from: Option<u64>) -> Observation {
-    Observation::Words {
+fn words(said: &str, from: Option<u64>) -> Datum {
+    Datum::Words {
         said: said.into(),
         from: from.map(MemberId::new),
     }
 }
 
-fn figure(value: u64, of: &str) -> Observation {
-    Observation::Figure {
+fn figure(value: u64, of: &str) -> Datum {
+    Datum::Figure {
         value,
         of: of.into(),
     }
