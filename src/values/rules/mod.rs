@@ -258,7 +258,7 @@ impl RuleOutcome {
     /// [`with`](Self::with) makes of it, written without the formatting machinery (most
     /// of the evidence a check gathers is counts).
     #[must_use]
-    #[inline]
+    #[inline(always)]
     pub fn with_count(mut self, field: &'static str, count: usize) -> Self {
         self.evidence.push(Observation {
             field: Cow::Borrowed(field),

@@ -103,27 +103,28 @@ impl From<fmt::Arguments<'_>> for Observed {
 /// A count, written digit by digit: most evidence is a count, and this skips the
 /// formatting machinery `format_args!` goes through.
 impl From<usize> for Observed {
-    fn from(mut n: usize) -> Self {
-        let mut bytes = [0; INLINE];
+    fn from(n: usize) -> Self {
+        // The digits are gathered in a register, most significant in the lowest byte, and
+        // written out at once: written a byte at a time, they would be read back in one
+        // piece before the bytes had landed (a stall on every count).
+        let Ok(mut rest @ 0..10_000_000_000_000_000) = u64::try_from(n) else {
+            return Self::from(format_args!("{n}"));
+        };
+        let mut digits: u128 = 0;
         let mut len = 0;
-        // At most 20 digits, within the 30 bytes inline.
         loop {
-            if let Some(digit) = bytes.get_mut(len) {
-                *digit = b'0' + (n % 10) as u8;
-            }
+            digits = (digits << 8) | u128::from(b'0' + (rest % 10) as u8);
             len += 1;
-            n /= 10;
-            if n == 0 {
+            rest /= 10;
+            if rest == 0 {
                 break;
             }
         }
-        if let Some(digits) = bytes.get_mut(..len) {
-            digits.reverse();
+        let mut bytes = [0; INLINE];
+        if let Some(head) = bytes.get_mut(..16) {
+            head.copy_from_slice(&digits.to_le_bytes());
         }
-        Self(Repr::Inline {
-            len: len as u8,
-            bytes,
-        })
+        Self(Repr::Inline { len, bytes })
     }
 }
 
@@ -246,7 +247,7 @@ mod tests {
 
     #[test]
     fn a_count_reads_as_its_digits() {
-        for n in [0, 7, 10, 200, 1_000_000, usize::MAX] {
+        for n in [0, 7, 10, 200, 1_000_000, 9_999_999_999_999_999, usize::MAX] {
             let observed = Observed::from(n);
             assert!(matches!(observed.0, Repr::Inline { .. }));
             assert_eq!(observed, n.to_string().as_str());
