@@ -16,7 +16,7 @@ use crate::values::record::DecisionRecord;
 use crate::values::report::{CitedIn, Finding, UnknownRule, ValueReport, ValueVerdict, Verdict};
 use crate::values::rules::registry::{self, BUILTINS};
 use crate::values::rules::settings::{Given, Json, SettingError, same_entries};
-use crate::values::rules::{RecordTally, ValueRule};
+use crate::values::rules::{RecordTally, Scope, ValueRule};
 use crate::values::{RuleId, ValueId};
 
 /// One of the community's core values.
@@ -468,6 +468,12 @@ impl fmt::Display for DidYouMean<'_> {
 struct Slot {
     id: RuleId,
     value_index: usize,
+    /// The value the rule serves, its scope and whether it takes overrides, read once when
+    /// the rule is added (they describe the rule, not a record), so a check asks the rule
+    /// only for what depends on the record.
+    value: ValueId,
+    scope: Scope,
+    overridable: bool,
     rule: Arc<dyn ValueRule>,
     /// The entry with every setting spelled out; `None` for a custom rule.
     spec: Option<RuleSpec>,
@@ -703,6 +709,9 @@ impl Charter {
                     Slot {
                         id,
                         value_index,
+                        value: rule.value().clone(),
+                        scope: rule.scope(),
+                        overridable: rule.overridable(),
                         rule,
                         spec,
                     },
@@ -742,6 +751,52 @@ impl Charter {
     /// ```
     pub fn check(&self, record: &DecisionRecord) -> ValueReport {
         let tally = RecordTally::of(record);
+        // Why each scope leaves the record out, if it does: the same for every rule.
+        let excluded = |scope: Scope| match scope {
+            Scope::Every => None,
+            _ => scope.excludes(record),
+        };
+        let excludes = [Scope::TakingPart, Scope::Reached, Scope::Accepted].map(excluded);
+        // Each finding is written where the report keeps it (collected, not pushed: a
+        // finding is some hundreds of bytes, and a push copies it there from the stack).
+        let findings: Vec<Finding> = self
+            .slots
+            .iter()
+            .map(|slot| {
+                let rule = slot.rule.as_ref();
+                let why = match slot.scope {
+                    Scope::TakingPart => excludes[0],
+                    Scope::Reached => excludes[1],
+                    Scope::Accepted => excludes[2],
+                    _ => excluded(slot.scope),
+                };
+                let outcome = match why {
+                    Some(why) => crate::values::RuleOutcome::not_applicable(why),
+                    None => rule.check(record, &tally),
+                };
+                Finding {
+                    rule: slot.id.clone(),
+                    value: slot.value.clone(),
+                    severity: rule.severity(record),
+                    overridable: slot.overridable,
+                    status: outcome.status,
+                    message: outcome.message,
+                    evidence: outcome.evidence,
+                    overridden: record
+                        .overrides
+                        .iter()
+                        .rev()
+                        .find(|o| o.rule == slot.id)
+                        .cloned(),
+                    acknowledged: record
+                        .acknowledgements
+                        .iter()
+                        .rev()
+                        .find(|a| a.rule == slot.id)
+                        .cloned(),
+                }
+            })
+            .collect();
         let mut verdicts: Vec<ValueVerdict> = self
             .values
             .iter()
@@ -750,38 +805,10 @@ impl Charter {
                 verdict: Verdict::Upheld,
             })
             .collect();
-        let mut findings = Vec::with_capacity(self.slots.len());
-        for slot in &self.slots {
-            let rule = slot.rule.as_ref();
-            let outcome = match rule.scope().excludes(record) {
-                Some(why) => crate::values::RuleOutcome::not_applicable(why),
-                None => rule.check(record, &tally),
-            };
-            let finding = Finding {
-                rule: slot.id.clone(),
-                value: rule.value().clone(),
-                severity: rule.severity(record),
-                overridable: rule.overridable(),
-                status: outcome.status,
-                message: outcome.message,
-                evidence: outcome.evidence,
-                overridden: record
-                    .overrides
-                    .iter()
-                    .rev()
-                    .find(|o| o.rule == slot.id)
-                    .cloned(),
-                acknowledged: record
-                    .acknowledgements
-                    .iter()
-                    .rev()
-                    .find(|a| a.rule == slot.id)
-                    .cloned(),
-            };
+        for (slot, finding) in self.slots.iter().zip(&findings) {
             if let Some(v) = verdicts.get_mut(slot.value_index) {
                 v.verdict = v.verdict.max(finding.pressure());
             }
-            findings.push(finding);
         }
         ValueReport::new(
             record.subject,

@@ -92,6 +92,7 @@ pub use record::{
 pub use report::{CitedIn, Finding, UnknownRule, ValueReport, ValueVerdict, Verdict};
 pub use rules::settings::Fraction;
 pub use rules::{
-    Observation, Observed, RecordTally, RuleOutcome, Scope, Severity, Status, ValueRule,
+    Observation, Observations, Observed, RecordTally, RuleOutcome, Scope, Severity, Status,
+    ValueRule,
 };
 pub use subject::{ProofMismatch, Subject};

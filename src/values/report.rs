@@ -5,7 +5,7 @@ use std::borrow::Cow;
 use serde::{Deserialize, Serialize};
 
 use crate::values::record::{Acknowledgement, Override};
-use crate::values::rules::{Observation, Severity, Status};
+use crate::values::rules::{Observations, Severity, Status};
 use crate::values::{RuleId, Subject, ValueId};
 
 /// How a value fares in one decision. Ordered from best to worst.
@@ -60,8 +60,8 @@ pub struct Finding {
     /// Why, in plain language.
     pub message: Cow<'static, str>,
     /// What it looked at.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub evidence: Vec<Observation>,
+    #[serde(default, skip_serializing_if = "Observations::is_empty")]
+    pub evidence: Observations,
     /// The override recorded for this rule, if any (the latest).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub overridden: Option<Override>,
@@ -270,7 +270,7 @@ mod tests {
             overridable: true,
             status,
             message: "m".into(),
-            evidence: vec![],
+            evidence: Observations::new(),
             overridden: None,
             acknowledged: None,
         }

@@ -48,7 +48,7 @@ impl EveryoneResponded {
         }
         if t.without_response.is_empty() {
             return RuleOutcome::satisfied("every eligible member responded")
-                .with("participants", t.participants);
+                .with_count("participants", t.participants);
         }
         let unreminded: Vec<_> = t
             .without_response
@@ -90,15 +90,15 @@ impl ObjectionsTested {
         let Some(entries) = &record.objections else {
             return RuleOutcome::not_evaluated("objections");
         };
-        let objections: Vec<_> = entries
-            .iter()
-            .filter(|e| e.raised_as == RaisedAs::Objection)
-            .collect();
-        if objections.is_empty() {
+        let objections = || {
+            entries
+                .iter()
+                .filter(|e| e.raised_as == RaisedAs::Objection)
+        };
+        if objections().next().is_none() {
             return RuleOutcome::not_applicable("no objections were raised");
         }
-        let untested: Vec<_> = objections
-            .iter()
+        let untested: Vec<_> = objections()
             .filter(|e| {
                 matches!(
                     e.disposition,
@@ -107,8 +107,7 @@ impl ObjectionsTested {
             })
             .map(|e| e.by)
             .collect();
-        let dropped: Vec<_> = objections
-            .iter()
+        let dropped: Vec<_> = objections()
             .filter(|e| {
                 e.test == Some(TestResult::NotValid)
                     && matches!(
@@ -120,7 +119,7 @@ impl ObjectionsTested {
             .collect();
         if untested.is_empty() && dropped.is_empty() {
             return RuleOutcome::satisfied("every objection set aside was tested and kept")
-                .with("objections", objections.len());
+                .with_count("objections", objections().count());
         }
         let mut outcome = RuleOutcome::violated(format!(
             "{} objections were set aside without a recorded test, {} that failed it were not kept as concerns",
@@ -177,10 +176,10 @@ impl CriticalFriendsHeard {
                 RuleOutcome::violated(format!("no critical-friend input is recorded at {tier}"))
             }
             (_, 0) => RuleOutcome::violated("critical-friend input is recorded but not answered")
-                .with("critical-friend entries", heard),
+                .with_count("critical-friend entries", heard),
             _ => RuleOutcome::satisfied("critical-friend input is recorded and answered")
-                .with("critical-friend entries", heard)
-                .with("answered", answered),
+                .with_count("critical-friend entries", heard)
+                .with_count("answered", answered),
         }
     }
 }
@@ -238,11 +237,11 @@ impl RestrictiveConditionsEscalated {
             Some(tier) if tier >= Tier::Two => RuleOutcome::satisfied(format!(
                 "restrictive conditions are decided at {tier}"
             ))
-            .with("restrictive conditions", restricting),
+            .with_count("restrictive conditions", restricting),
             Some(tier) => RuleOutcome::violated(format!(
                 "{restricting} conditions restrict publication or voice, but the decision is at {tier}; it needs tier 2 or higher"
             ))
-            .with("restrictive conditions", restricting),
+            .with_count("restrictive conditions", restricting),
         }
     }
 }
@@ -275,7 +274,8 @@ impl NoValidObjectionOpen {
             .map(|e| e.by)
             .collect();
         if open.is_empty() {
-            RuleOutcome::satisfied("no valid objection is open").with("objections", entries.len())
+            RuleOutcome::satisfied("no valid objection is open")
+                .with_count("objections", entries.len())
         } else {
             RuleOutcome::violated(format!(
                 "{} valid objections are open at adoption: integrate them or escalate",
@@ -317,7 +317,7 @@ impl ConcernsShortenReview {
         };
         if review <= latest {
             RuleOutcome::satisfied("the review comes soon enough after logged concerns")
-                .with("concerns", concerns)
+                .with_count("concerns", concerns)
                 .with("dates.review_at", review)
         } else {
             RuleOutcome::violated(format!(
@@ -361,18 +361,18 @@ impl ReassessedOnEvidence {
                 self.min_evidence,
                 named.join(", ")
             ))
-            .with("evaluation.evidence", pieces);
+            .with_count("evaluation.evidence", pieces);
         }
         let words = evaluation.words();
         if self.words_needed && words == 0 {
             return RuleOutcome::violated(
                 "the evaluation holds figures only: nobody's own words are among its evidence",
             )
-            .with("evaluation.evidence", pieces);
+            .with_count("evaluation.evidence", pieces);
         }
         RuleOutcome::satisfied("every question agreed for the pilot has evidence")
-            .with("evaluation.evidence", pieces)
-            .with("people's words", words)
+            .with_count("evaluation.evidence", pieces)
+            .with_count("people's words", words)
     }
 }
 

@@ -43,7 +43,7 @@ impl PaymentOffered {
         }
         if t.payment_not_offered.is_empty() {
             RuleOutcome::satisfied("every public contributor was offered payment")
-                .with("public_contributors", t.public_contributors)
+                .with_count("public_contributors", t.public_contributors)
         } else {
             RuleOutcome::violated(format!(
                 "{} of {} public contributors were not offered payment",
@@ -109,7 +109,7 @@ impl BenefitsAdviceSignposted {
         match record.benefits_advice_signposted {
             None => RuleOutcome::not_evaluated("benefits_advice_signposted"),
             Some(true) => RuleOutcome::satisfied("benefits advice was signposted")
-                .with("payment_offered", t.payment_offered),
+                .with_count("payment_offered", t.payment_offered),
             Some(false) => RuleOutcome::violated(format!(
                 "{} contributors were offered payment without being signposted to benefits advice",
                 t.payment_offered
@@ -212,7 +212,8 @@ impl ContributorsCredited {
             .map(|c| c.member)
             .collect();
         if uncredited.is_empty() {
-            RuleOutcome::satisfied("every contributor is credited").with("credits", credits.len())
+            RuleOutcome::satisfied("every contributor is credited")
+                .with_count("credits", credits.len())
         } else {
             RuleOutcome::violated(format!(
                 "{} of {} contributors are not credited",

@@ -23,6 +23,7 @@
 //! ```
 
 use std::collections::BTreeSet;
+use std::fmt;
 
 use crate::community::{BodyFigures, MemberId};
 use crate::decision::{DecisionKind, Method};
@@ -79,8 +80,8 @@ impl LivedExperienceShare {
         let min = self.lived_experience_min_share;
         let Some(meets) = share_meets(body, min) else {
             return RuleOutcome::not_evaluated("body")
-                .with("body.lived_experience", body.lived_experience)
-                .with("body.size", body.size);
+                .with_count("body.lived_experience", body.lived_experience)
+                .with_count("body.size", body.size);
         };
         let share = body.lived_experience_share();
         if meets {
@@ -114,14 +115,14 @@ impl LivedExperienceQuorum {
         let responded = t.lived_experience_responded;
         if responded as u64 >= u64::from(self.lived_experience_quorum) {
             RuleOutcome::satisfied("enough members with lived experience responded")
-                .with("lived_experience_responded", responded)
+                .with_count("lived_experience_responded", responded)
         } else {
             RuleOutcome::violated(format!(
                 "{responded} members with lived experience responded; the quorum is {}",
                 self.lived_experience_quorum
             ))
-            .with("lived_experience_responded", responded)
-            .with("lived_experience_participants", t.lived_experience)
+            .with_count("lived_experience_responded", responded)
+            .with_count("lived_experience_participants", t.lived_experience)
         }
     }
 }
@@ -143,23 +144,32 @@ impl WaysToTakePart {
         let Some(ways) = &record.ways_offered else {
             return RuleOutcome::not_evaluated("ways_offered");
         };
-        let list = || {
-            ways.iter()
-                .map(|w| match w {
-                    Way::Live => "live",
-                    Way::Written => "written",
-                    Way::Asynchronous => "asynchronous",
-                })
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
         if ways.len() >= 2 {
             RuleOutcome::satisfied("two or more ways to take part were offered")
-                .with("ways_offered", list())
+                .with("ways_offered", WaysList(ways))
         } else {
             RuleOutcome::violated("fewer than two ways to take part were offered")
-                .with("ways_offered", list())
+                .with("ways_offered", WaysList(ways))
         }
+    }
+}
+
+/// The ways offered, as `live, asynchronous`: written straight into the observation.
+struct WaysList<'a>(&'a BTreeSet<Way>);
+
+impl fmt::Display for WaysList<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (n, way) in self.0.iter().enumerate() {
+            if n > 0 {
+                f.write_str(", ")?;
+            }
+            f.write_str(match way {
+                Way::Live => "live",
+                Way::Written => "written",
+                Way::Asynchronous => "asynchronous",
+            })?;
+        }
+        Ok(())
     }
 }
 
@@ -200,7 +210,7 @@ impl AccessRequestsMet {
             .collect();
         if late.is_empty() {
             RuleOutcome::satisfied("every access request was met before the session")
-                .with("access_requests", requests.len())
+                .with_count("access_requests", requests.len())
         } else {
             RuleOutcome::violated(format!(
                 "{} access requests were met only after the session started",
@@ -258,7 +268,7 @@ impl NoSilentConsent {
         }
         if t.silent_consent.is_empty() {
             return RuleOutcome::satisfied("no absence was counted as consent")
-                .with("lived_experience_absent", t.lived_experience_absent);
+                .with_count("lived_experience_absent", t.lived_experience_absent);
         }
         if record.absence_policy == Some(AbsenceCounted::Consent) {
             RuleOutcome::satisfied("absences counted as consent, as the absence policy says")
@@ -318,7 +328,7 @@ impl FairRecruitment {
         }
         if failed.is_empty() {
             RuleOutcome::satisfied("the recruitment was open and fair")
-                .with("recruitment.ways_to_apply", r.ways_to_apply.len())
+                .with_count("recruitment.ways_to_apply", r.ways_to_apply.len())
         } else {
             RuleOutcome::violated(failed.join("; "))
         }
@@ -384,7 +394,7 @@ impl StakeholdersTookPart {
                 "stakeholder groups missing without a waiver: {}",
                 missing.join(", ")
             ))
-            .with("stakeholders.took_part", s.took_part.len())
+            .with_count("stakeholders.took_part", s.took_part.len())
         }
     }
 }
@@ -423,8 +433,8 @@ impl AdvisersLivedExperience {
                 None => {
                     return RuleOutcome::not_evaluated("advisers")
                         .with("advisers.body", &body.body)
-                        .with("advisers.lived_experience", body.lived_experience)
-                        .with("advisers.size", body.size);
+                        .with_count("advisers.lived_experience", body.lived_experience)
+                        .with_count("advisers.size", body.size);
                 }
             }
         }
@@ -432,13 +442,13 @@ impl AdvisersLivedExperience {
             RuleOutcome::satisfied(
                 "enough of every body whose advice was relied on brings lived experience",
             )
-            .with("advisers", advisers.len())
+            .with_count("advisers", advisers.len())
         } else {
             RuleOutcome::violated(format!(
                 "advice was relied on from bodies where fewer bring lived experience than the charter's {min}: {}",
                 short.join(", ")
             ))
-            .with("advisers", advisers.len())
+            .with_count("advisers", advisers.len())
             .with("lived_experience_min_share", min)
         }
     }

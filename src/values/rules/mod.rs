@@ -121,6 +121,7 @@
 pub mod challenging;
 pub mod human;
 pub mod inclusive;
+mod observations;
 mod observed;
 pub(crate) mod registry;
 pub(crate) mod settings;
@@ -133,9 +134,12 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 use crate::community::MemberId;
-use crate::values::record::{AbsenceCounted, Conflict, DecisionRecord, Outcome, RecordedResponse};
+use crate::values::record::{
+    AbsenceCounted, Conflict, DecisionRecord, Outcome, Participant, PaymentStatus, RecordedResponse,
+};
 use crate::values::{RuleId, ValueId};
 
+pub use observations::Observations;
 pub use observed::Observed;
 
 /// How much a violated rule weighs.
@@ -213,7 +217,7 @@ pub struct RuleOutcome {
     /// Why, in plain language.
     pub message: Cow<'static, str>,
     /// What it looked at.
-    pub evidence: Vec<Observation>,
+    pub evidence: Observations,
 }
 
 impl RuleOutcome {
@@ -221,7 +225,7 @@ impl RuleOutcome {
         Self {
             status,
             message: message.into(),
-            evidence: Vec::new(),
+            evidence: Observations::new(),
         }
     }
 
@@ -245,15 +249,29 @@ impl RuleOutcome {
         Self {
             status: Status::NotEvaluated,
             message: Cow::Owned(format!("could not be evaluated: `{field}` is not recorded")),
-            evidence: vec![Observation {
+            evidence: Observations::from_iter([Observation {
                 field: Cow::Borrowed(field),
                 observed: Observed::from("not recorded"),
-            }],
+            }]),
         }
+    }
+
+    /// Adds a count as a piece of evidence: the same observation as
+    /// [`with`](Self::with) makes of it, written without the formatting machinery (most
+    /// of the evidence a check gathers is counts).
+    #[must_use]
+    #[inline(always)]
+    pub fn with_count(mut self, field: &'static str, count: usize) -> Self {
+        self.evidence.push(Observation {
+            field: Cow::Borrowed(field),
+            observed: Observed::from(count),
+        });
+        self
     }
 
     /// Adds a piece of evidence.
     #[must_use]
+    #[inline]
     pub fn with(mut self, field: &'static str, observed: impl fmt::Display) -> Self {
         self.evidence.push(Observation {
             field: Cow::Borrowed(field),
@@ -271,16 +289,19 @@ impl RuleOutcome {
 pub trait ValueRule: fmt::Debug + Send + Sync {
     /// The rule's id; unique within a charter.
     fn id(&self) -> RuleId;
-    /// The value the rule serves; the charter must declare it.
+    /// The value the rule serves; the charter must declare it. Read once, when the rule is
+    /// added to a charter.
     fn value(&self) -> &ValueId;
     /// How much a violation weighs for this record.
     fn severity(&self, record: &DecisionRecord) -> Severity;
-    /// Whether an override is accepted for a blocking finding. Only red lines say no.
+    /// Whether an override is accepted for a blocking finding. Only red lines say no. Read
+    /// once, when the rule is added to a charter.
     fn overridable(&self) -> bool {
         true
     }
     /// Which decisions the rule judges ([`Scope`]); the charter reports it not applicable
-    /// to any other, saying why. Default: [`Scope::Every`].
+    /// to any other, saying why. Default: [`Scope::Every`]. Read once, when the rule is added
+    /// to a charter.
     fn scope(&self) -> Scope {
         Scope::Every
     }
@@ -401,41 +422,73 @@ impl RecordTally {
             participants: participants.len(),
             ..Self::default()
         };
+        // Counted in locals without a branch: most participants of a large round are
+        // alike, and the figures are sums (kept in `t`, they would go through memory on
+        // every participant, since `t` is lent to `list`).
+        let mut lived_experience = 0;
+        let mut lived_experience_responded = 0;
+        let mut lived_experience_absent = 0;
+        let mut public_contributors = 0;
+        let mut payment_offered = 0;
         for p in participants {
             let recused = p.conflict == Some(Conflict::DeclaredAndRecused);
-            let responded = matches!(p.response, Some(r) if r != RecordedResponse::Absent);
-            if !responded && !recused {
-                t.without_response.push(p.member);
-            }
-            if p.lived_experience {
-                t.lived_experience += 1;
-                if responded {
-                    t.lived_experience_responded += 1;
-                }
-                if p.response == Some(RecordedResponse::Absent) {
-                    t.lived_experience_absent += 1;
-                    match p.absence_counted_as {
-                        Some(AbsenceCounted::Consent) => t.silent_consent.push(p.member),
-                        Some(_) => {}
-                        None => t.absence_uncounted.push(p.member),
-                    }
-                }
-            }
-            if p.public_contributor {
-                t.public_contributors += 1;
-                match p.payment {
-                    Some(s) if s.was_offered() => t.payment_offered += 1,
-                    Some(_) => t.payment_not_offered.push(p.member),
-                    None => t.payment_unrecorded.push(p.member),
-                }
-            }
-            match p.conflict {
-                None => t.conflicts_undeclared.push(p.member),
-                Some(Conflict::DeclaredAndTookPart) => t.conflicted_took_part.push(p.member),
-                Some(_) => {}
+            let absent = p.response == Some(RecordedResponse::Absent);
+            let responded = p.response.is_some() && !absent;
+            let lived = p.lived_experience;
+            let contributor = p.public_contributor;
+            let offered = p.payment.is_some_and(PaymentStatus::was_offered);
+            lived_experience += usize::from(lived);
+            lived_experience_responded += usize::from(lived & responded);
+            lived_experience_absent += usize::from(lived & absent);
+            public_contributors += usize::from(contributor);
+            payment_offered += usize::from(contributor & offered);
+            // The lists name only members with something missing or amiss: one test for
+            // all of them, so a round where everyone declared and responded takes no branch.
+            let listed = (!responded & !recused)
+                | (lived & absent)
+                | (contributor & !offered)
+                | !matches!(
+                    p.conflict,
+                    Some(Conflict::None | Conflict::DeclaredAndRecused)
+                );
+            if listed {
+                t.list(p, responded, recused);
             }
         }
+        t.lived_experience = lived_experience;
+        t.lived_experience_responded = lived_experience_responded;
+        t.lived_experience_absent = lived_experience_absent;
+        t.public_contributors = public_contributors;
+        t.payment_offered = payment_offered;
         t
+    }
+
+    /// Adds `p` to the lists that name it: what [`of`](Self::of) does for a participant
+    /// with something missing or amiss.
+    #[cold]
+    fn list(&mut self, p: &Participant, responded: bool, recused: bool) {
+        if !responded && !recused {
+            self.without_response.push(p.member);
+        }
+        if p.lived_experience && p.response == Some(RecordedResponse::Absent) {
+            match p.absence_counted_as {
+                Some(AbsenceCounted::Consent) => self.silent_consent.push(p.member),
+                Some(_) => {}
+                None => self.absence_uncounted.push(p.member),
+            }
+        }
+        if p.public_contributor {
+            match p.payment {
+                Some(s) if s.was_offered() => {}
+                Some(_) => self.payment_not_offered.push(p.member),
+                None => self.payment_unrecorded.push(p.member),
+            }
+        }
+        match p.conflict {
+            None => self.conflicts_undeclared.push(p.member),
+            Some(Conflict::DeclaredAndTookPart) => self.conflicted_took_part.push(p.member),
+            Some(_) => {}
+        }
     }
 }
 

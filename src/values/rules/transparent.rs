@@ -113,10 +113,10 @@ impl PublishedOnTime {
             .with("dates.decided_at", decided)
         } else if unexplained > 0 {
             RuleOutcome::violated(format!("{unexplained} redactions give no reason"))
-                .with("publication.redactions", publication.redactions.len())
+                .with_count("publication.redactions", publication.redactions.len())
         } else {
             RuleOutcome::satisfied("published in time, every redaction explained")
-                .with("publication.redactions", publication.redactions.len())
+                .with_count("publication.redactions", publication.redactions.len())
         }
     }
 }
@@ -152,7 +152,7 @@ impl RationaleRecorded {
         match (no_rationale, alternatives) {
             (false, n) if n > 0 => {
                 RuleOutcome::satisfied("a rationale and alternatives are recorded")
-                    .with("alternatives", n)
+                    .with_count("alternatives", n)
             }
             (true, 0) => RuleOutcome::violated("no rationale and no alternatives are recorded"),
             (true, _) => RuleOutcome::violated("no rationale is recorded"),
@@ -189,7 +189,7 @@ impl ObjectionsDisposed {
             .collect();
         if open.is_empty() && unexplained.is_empty() {
             return RuleOutcome::satisfied("every objection and concern has a disposition")
-                .with("objections", entries.len());
+                .with_count("objections", entries.len());
         }
         let mut outcome = RuleOutcome::violated(format!(
             "{} of {} objections and concerns have no disposition, {} are not integrated without a reason",
@@ -223,7 +223,7 @@ impl ConflictsDeclared {
         }
         if t.conflicts_undeclared.is_empty() && t.conflicted_took_part.is_empty() {
             return RuleOutcome::satisfied("every decider declared; the conflicted stepped out")
-                .with("deciders", t.participants);
+                .with_count("deciders", t.participants);
         }
         let mut outcome = RuleOutcome::violated(format!(
             "{} deciders made no declaration, {} declared a conflict and still took part",
@@ -254,12 +254,11 @@ impl DueDiligenceDone {
                 RuleOutcome::not_applicable("no due diligence is required for this kind")
             };
         };
-        let required: Vec<_> = checks.iter().filter(|c| c.required).collect();
-        if required.is_empty() {
+        let required = || checks.iter().filter(|c| c.required);
+        if required().next().is_none() {
             return RuleOutcome::not_applicable("no due-diligence check is required");
         }
-        let incomplete: Vec<&str> = required
-            .iter()
+        let incomplete: Vec<&str> = required()
             .filter(|c| c.completed_at.is_none())
             .map(|c| c.check.as_str())
             .collect();
@@ -272,14 +271,13 @@ impl DueDiligenceDone {
         let Some(decided) = record.dates.decided_at else {
             return RuleOutcome::not_evaluated("dates.decided_at");
         };
-        let late: Vec<&str> = required
-            .iter()
+        let late: Vec<&str> = required()
             .filter(|c| c.completed_at.is_some_and(|at| at > decided))
             .map(|c| c.check.as_str())
             .collect();
         if late.is_empty() {
             RuleOutcome::satisfied("every required check was completed before deciding")
-                .with("required checks", required.len())
+                .with_count("required checks", required().count())
         } else {
             RuleOutcome::violated(format!(
                 "checks completed only after deciding: {}",
@@ -448,13 +446,13 @@ impl AdviceSought {
             RuleOutcome::satisfied(
                 "advice was sought from the affected, experts and lived experience",
             )
-            .with("advice", advice.len())
+            .with_count("advice", advice.len())
         } else {
             RuleOutcome::violated(format!(
                 "no advice recorded before deciding from: {}",
                 missing.join(", ")
             ))
-            .with("advice", advice.len())
+            .with_count("advice", advice.len())
         }
     }
 }
