@@ -641,8 +641,34 @@ fn next_id(len: usize) -> u32 {
 
 fn evolve_identified(d: &mut FundingDecision, event: &FundingEvent) {
     d.last_at = d.last_at.max(event.at());
-    let stage = std::mem::replace(&mut d.stage, FundingStage::Identified);
-    d.stage = evolve_stage(stage, event);
+    if moves_phase(event) {
+        let stage = std::mem::replace(&mut d.stage, FundingStage::Identified);
+        d.stage = evolve_stage(stage, event);
+    } else {
+        // Most events (advice, checks, declarations, comments) record into the stage that
+        // owns their data: written in place, the stage is not moved out and back.
+        record_into(&mut d.stage, event);
+    }
+}
+
+/// Whether `event` is one that [`evolve_stage`] may move to another phase; every other
+/// event only records into the stage as it is.
+fn moves_phase(event: &FundingEvent) -> bool {
+    matches!(
+        event,
+        FundingEvent::ScreeningStarted { .. }
+            | FundingEvent::ScreenFailed { .. }
+            | FundingEvent::Triaged { .. }
+            | FundingEvent::DueDiligenceStarted { .. }
+            | FundingEvent::ConsultationStarted { .. }
+            | FundingEvent::DecidingStarted { .. }
+            | FundingEvent::Decided { .. }
+            | FundingEvent::Published { .. }
+            | FundingEvent::MonitoringStarted { .. }
+            | FundingEvent::ReviewStarted { .. }
+            | FundingEvent::Reviewed { .. }
+            | FundingEvent::Withdrawn { .. }
+    )
 }
 
 /// A phase change moves the stage's data into the next stage; any other event records into
