@@ -516,6 +516,56 @@ fn a_question_left_without_evidence_needs_an_acknowledgement_to_reassess() {
     );
 }
 
+/// What an evaluation states about the community is witnessed, as an opening is: the body
+/// that agreed the plan must be the community's, and words quoted as a member's must be
+/// from someone who was a member when they were gathered. Refused, nothing is written.
+#[test]
+fn an_evaluations_body_and_authors_are_the_communitys_own() {
+    let engine = scheduled_under(open_with(MemoryJournal::new(), evaluated_charter()), 30, 60);
+    engine.tick(at(30 * DAY)).unwrap();
+    let before = engine.journal().read_all().unwrap().len();
+    let plan = |body: &str| -> EvaluationPlan {
+        serde_json::from_str(&format!(
+            r#"{{"agreed_by": "{body}", "questions": [{{"id": 1, "benefit": "co_producers", "asks": "Do co-producers grow in confidence?"}}]}}"#
+        ))
+        .unwrap()
+    };
+    let agree = |body: &str| {
+        proposal(
+            &model(),
+            CO_1,
+            30 * DAY + 10,
+            ProposalCommand::AgreeEvaluation { plan: plan(body) },
+        )
+    };
+    let refused = engine.handle(agree("steering_board")).unwrap_err();
+    assert!(
+        matches!(&refused, EngineError::Unwitnessed { difference, .. } if difference.contains("`steering_board`")),
+        "{refused}"
+    );
+    assert!(refused.is_refusal());
+    assert_eq!(engine.journal().read_all().unwrap().len(), before);
+    engine.handle(agree("whole_community")).unwrap();
+
+    // Words put in the mouth of someone the community has never had.
+    let before = engine.journal().read_all().unwrap().len();
+    let stranger = words(1, "It changed my life.", Some(MemberId::new(999)), 39);
+    let refused = engine
+        .handle(gather(ALLY, 40 * DAY, vec![stranger]))
+        .unwrap_err();
+    assert!(
+        matches!(&refused, EngineError::Unwitnessed { difference, .. } if difference.contains("m999")),
+        "{refused}"
+    );
+    assert_eq!(engine.journal().read_all().unwrap().len(), before);
+    // The member's own words, and words given anonymously, are taken.
+    in_own_words(&engine);
+    let anonymous = words(1, "More paid time to prepare, please.", None, 39);
+    engine
+        .handle(gather(ALLY, 41 * DAY, vec![anonymous]))
+        .unwrap();
+}
+
 #[test]
 fn evidence_is_refused_from_outsiders_out_of_its_time_or_for_questions_not_asked() {
     let engine = evaluated();

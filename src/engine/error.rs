@@ -76,11 +76,14 @@ pub enum EngineError {
         /// The body and method governance gives, likewise.
         given: String,
     },
-    /// What the opening command states about the community (who is eligible, with which
-    /// lived experience) is not what the engine sees: the community as it stands, the route
-    /// governance gives, and who stepped out of the process decided for.
+    /// What a command states about the community is not what the engine sees: who is
+    /// eligible in an opening round, with which lived experience (against the community as
+    /// it stands, the route governance gives, and who stepped out of the process decided
+    /// for); the funding policy an offer is identified under; the body that agreed a pilot's
+    /// evaluation, or the member whose words its evidence quotes (a member when the words
+    /// were gathered).
     #[error(
-        "stream `{stream}`: the round does not seat who the community and its governance say: {difference}"
+        "stream `{stream}`: the request states what the engine does not see in the community and its governance: {difference}"
     )]
     Unwitnessed {
         /// The stream.

@@ -34,7 +34,9 @@
 //! and what members did beside the process, in their own name
 //! ([`PartCommand`]): advice asked of the bodies the route
 //! consults, given by those asked and answered; interests declared and recusals; payment
-//! offered and accepted or declined; access needs met. What no step witnesses comes as
+//! offered and accepted or declined; access needs met; for a pilot's evaluation, that the
+//! body said to have agreed it is the community's and that words quoted as a member's are
+//! from someone who was a member when they were gathered. What no step witnesses comes as
 //! [`Evidence`](crate::values::Evidence), journalled with the member who attested it: only a
 //! member who runs the process attests it, never dated before the process's last event, and
 //! the type has no field for what the engine records itself. An override is made in the
