@@ -646,8 +646,13 @@ fn evolve_identified(d: &mut FundingDecision, event: &FundingEvent) {
         d.stage = evolve_stage(stage, event);
     } else {
         // Most events (advice, checks, declarations, comments) record into the stage that
-        // owns their data: written in place, the stage is not moved out and back.
+        // owns their data: written in place, the stage is not moved out and back. Debug
+        // builds (every test run) check that the stage moved by value ends the same.
+        #[cfg(debug_assertions)]
+        let moved = evolve_stage(d.stage.clone(), event);
         record_into(&mut d.stage, event);
+        #[cfg(debug_assertions)]
+        debug_assert_eq!(d.stage, moved, "an event that moves no phase");
     }
 }
 
