@@ -77,6 +77,9 @@ pub const MAX_QUESTIONS: usize = 50;
 pub const MAX_CRITERIA: usize = 20;
 /// The most pieces of evidence one command records.
 pub const MAX_GATHERED: usize = 1_000;
+/// The most pieces of evidence one evaluation holds in all: a pilot's evidence grows with
+/// each command, and its record and metrics read all of it. Ten commands at the most each.
+pub const MAX_EVIDENCE: usize = 10_000;
 
 /// Whom a benefit is for: the three the working model promises to evaluate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -356,8 +359,9 @@ impl Evaluation {
         }
     }
 
-    /// Whether `gathered` can be recorded at `now`: some evidence and not too much, each for
-    /// a question of the plan, nothing blank, gathered between the plan's agreement and now.
+    /// Whether `gathered` can be recorded at `now`: some evidence and not too much (at most
+    /// [`MAX_GATHERED`] at once, [`MAX_EVIDENCE`] in all), each for a question of the plan,
+    /// nothing blank, gathered between the plan's agreement and now.
     ///
     /// # Errors
     ///
@@ -371,6 +375,14 @@ impl Evaluation {
                 what: "pieces of evidence",
                 count: gathered.len(),
                 max: MAX_GATHERED,
+            });
+        }
+        let total = self.evidence.len() + gathered.len();
+        if total > MAX_EVIDENCE {
+            return Err(EvaluationError::TooMany {
+                what: "pieces of evidence in the evaluation with these",
+                count: total,
+                max: MAX_EVIDENCE,
             });
         }
         for g in gathered {

@@ -158,6 +158,25 @@ fn evidence_answers_a_question_of_the_plan_and_is_dated_within_the_pilot() {
 }
 
 #[test]
+fn an_evaluation_holds_at_most_its_limit_of_evidence_in_all() {
+    let mut e = evaluation();
+    let batch = vec![figure(1, NOW); MAX_GATHERED];
+    for _ in 0..MAX_EVIDENCE / MAX_GATHERED {
+        assert_eq!(e.check(&batch, at(NOW)), Ok(()));
+        e.record(batch.clone(), MemberId::new(7), at(NOW));
+    }
+    assert_eq!(e.evidence.len(), MAX_EVIDENCE);
+    assert_eq!(
+        e.check(&[figure(1, NOW)], at(NOW)),
+        Err(EvaluationError::TooMany {
+            what: "pieces of evidence in the evaluation with these",
+            count: MAX_EVIDENCE + 1,
+            max: MAX_EVIDENCE,
+        })
+    );
+}
+
+#[test]
 fn recorded_evidence_keeps_who_recorded_it_and_counts_per_question() {
     let mut e = evaluation();
     assert_eq!(

@@ -122,7 +122,8 @@ pub enum ProposalCommand {
     /// its source and date (the steward, a proposer or a member the agreement applies to;
     /// pilot or under review, once an evaluation is agreed).
     GatherEvidence {
-        /// What was gathered, 1 to [`MAX_GATHERED`](crate::evaluation::MAX_GATHERED).
+        /// What was gathered, 1 to [`MAX_GATHERED`](crate::evaluation::MAX_GATHERED), and
+        /// at most [`MAX_EVIDENCE`](crate::evaluation::MAX_EVIDENCE) in the evaluation.
         evidence: Vec<Gathered>,
     },
 }
