@@ -68,7 +68,8 @@ macro_rules! slug_text {
             type Error = $error;
 
             fn try_from(s: String) -> Result<Self, Self::Error> {
-                s.parse()
+                // An id that owns its text takes the string itself, not a copy of it.
+                Self::new(s)
             }
         }
 

@@ -2,18 +2,18 @@
 //! a process opens (or, for a process taking up an escalated matter, the route to the body
 //! it was escalated to), that nobody copies by hand a result the engine records itself, and
 //! what a later command states about the community (who gives a funding decision advice,
-//! who agreed a pilot's evaluation and whose words its evidence quotes).
+//! and each process's [`Claim`]s: who agreed a pilot's evaluation, whose words its evidence
+//! quotes).
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::community::MemberId;
 use crate::decision::DecisionKind;
-use crate::evaluation::Datum;
 use crate::funding::FundingCommand;
 use crate::governance::{Route, RouteFacts};
 use crate::journal::{Journal, StreamId};
 use crate::living::Version;
-use crate::process::{PartError, ProcessState, Stream, Witness};
+use crate::process::{Claim, PartError, ProcessState, Stream, Witness};
 use crate::proposal::ProposalCommand;
 use crate::values::EscalatedFrom;
 
@@ -200,10 +200,9 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                 return Err(refuse(PartError::NotAsked { member: *from }));
             }
         }
-        // Who agreed a pilot's evaluation, and whose words its evidence quotes, are the
-        // community's to say: a body it has, a member it had when the words were gathered.
-        if let ProcessCommand::Proposal { command } = command {
-            self.evaluation_witnessed(command, v)
+        // What the command states about the community, witnessed against its history.
+        for claim in command.claims() {
+            self.witness_claim(claim, v)
                 .map_err(|difference| EngineError::Unwitnessed {
                     stream: id.clone(),
                     difference,
@@ -218,41 +217,26 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
 }
 
 impl<J: Journal<Event = EngineEvent>> Engine<J> {
-    /// Whether an evaluation's claims about the community hold: the body that agreed the
-    /// plan is the community's now; each author of words was its member when the words
-    /// were gathered. `Err` names the first that does not.
-    fn evaluation_witnessed(&self, command: &ProposalCommand, v: &Version) -> Result<(), String> {
-        match command {
-            ProposalCommand::AgreeEvaluation { plan }
-                if v.community().body(&plan.agreed_by).is_none() =>
-            {
-                return Err(format!(
-                    "the evaluation was agreed by `{}`, which is not a body of the community",
-                    plan.agreed_by
-                ));
+    /// Whether `claim` holds: the body is the community's now (`v`), the member was one
+    /// at the time named. `Err` says what does not.
+    fn witness_claim(&self, claim: Claim<'_>, v: &Version) -> Result<(), String> {
+        match claim {
+            Claim::Body { what, body } if v.community().body(body).is_none() => {
+                Err(format!("{what}, `{body}`, is not a body of the community"))
             }
-            ProposalCommand::GatherEvidence { evidence } => {
-                for gathered in evidence {
-                    let Datum::Words {
-                        from: Some(author), ..
-                    } = &gathered.observation
-                    else {
-                        continue;
-                    };
-                    let then = self
-                        .community_at(gathered.gathered_at)
-                        .ok_or_else(|| "the community's history could not be read".to_owned())?;
-                    if then.member(*author).is_none() {
-                        return Err(format!(
-                            "words gathered at {} are from member {author}, who was not a member of the community then",
-                            gathered.gathered_at
-                        ));
-                    }
+            Claim::MemberAt { what, member, at } => {
+                let then = self
+                    .community_at(at)
+                    .ok_or_else(|| "the community's history could not be read".to_owned())?;
+                match then.member(member) {
+                    Some(_) => Ok(()),
+                    None => Err(format!(
+                        "{what}, member {member}, was not a member of the community at {at}"
+                    )),
                 }
             }
-            _ => {}
+            _ => Ok(()),
         }
-        Ok(())
     }
 }
 

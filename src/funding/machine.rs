@@ -641,44 +641,18 @@ fn next_id(len: usize) -> u32 {
 
 fn evolve_identified(d: &mut FundingDecision, event: &FundingEvent) {
     d.last_at = d.last_at.max(event.at());
-    if moves_phase(event) {
+    // Most events (advice, checks, declarations, comments) record into the stage that owns
+    // their data, in place; only the rest are offered to `evolve_stage`, which moves the
+    // stage by value into the next phase's.
+    if !record_into(&mut d.stage, event) {
         let stage = std::mem::replace(&mut d.stage, FundingStage::Identified);
         d.stage = evolve_stage(stage, event);
-    } else {
-        // Most events (advice, checks, declarations, comments) record into the stage that
-        // owns their data: written in place, the stage is not moved out and back. Debug
-        // builds (every test run) check that the stage moved by value ends the same.
-        #[cfg(debug_assertions)]
-        let moved = evolve_stage(d.stage.clone(), event);
-        record_into(&mut d.stage, event);
-        #[cfg(debug_assertions)]
-        debug_assert_eq!(d.stage, moved, "an event that moves no phase");
     }
 }
 
-/// Whether `event` is one that [`evolve_stage`] may move to another phase; every other
-/// event only records into the stage as it is.
-fn moves_phase(event: &FundingEvent) -> bool {
-    matches!(
-        event,
-        FundingEvent::ScreeningStarted { .. }
-            | FundingEvent::ScreenFailed { .. }
-            | FundingEvent::Triaged { .. }
-            | FundingEvent::DueDiligenceStarted { .. }
-            | FundingEvent::ConsultationStarted { .. }
-            | FundingEvent::DecidingStarted { .. }
-            | FundingEvent::Decided { .. }
-            | FundingEvent::Published { .. }
-            | FundingEvent::MonitoringStarted { .. }
-            | FundingEvent::ReviewStarted { .. }
-            | FundingEvent::Reviewed { .. }
-            | FundingEvent::Withdrawn { .. }
-    )
-}
-
-/// A phase change moves the stage's data into the next stage; any other event records into
-/// the stage that owns its data. An event that fits neither is not one `decide` produces
-/// here, and leaves the stage as it is.
+/// A phase change moves the stage's data into the next stage. An event that is not one here
+/// (recorded in place by [`record_into`], or not one `decide` produces in this phase) leaves
+/// the stage as it is.
 fn evolve_stage(stage: FundingStage, event: &FundingEvent) -> FundingStage {
     use FundingStage as S;
     match (stage, event) {
@@ -778,15 +752,14 @@ fn evolve_stage(stage: FundingStage, event: &FundingEvent) -> FundingStage {
                 at: *at,
             })
         }
-        (mut stage, event) => {
-            record_into(&mut stage, event);
-            stage
-        }
+        // Not a phase change here: `evolve_identified` has recorded what it could.
+        (stage, _) => stage,
     }
 }
 
-/// Records an event that does not change the phase into the stage that owns its data.
-fn record_into(stage: &mut FundingStage, event: &FundingEvent) {
+/// Records an event that does not change the phase into the stage that owns its data;
+/// whether it did.
+fn record_into(stage: &mut FundingStage, event: &FundingEvent) -> bool {
     match event {
         FundingEvent::CheckCompleted {
             check,
@@ -804,6 +777,7 @@ fn record_into(stage: &mut FundingStage, event: &FundingEvent) {
                     },
                 );
             }
+            true
         }
         FundingEvent::InterestDeclared {
             member,
@@ -821,16 +795,17 @@ fn record_into(stage: &mut FundingStage, event: &FundingEvent) {
                     },
                 );
             }
+            true
         }
-        _ => {
-            if let FundingStage::Consultation(c) = stage {
-                record_consulting(c, event);
-            }
-        }
+        _ => match stage {
+            FundingStage::Consultation(c) => record_consulting(c, event),
+            _ => false,
+        },
     }
 }
 
-fn record_consulting(c: &mut Consulting, event: &FundingEvent) {
+/// Records an event of the consultation into it; whether it was one.
+fn record_consulting(c: &mut Consulting, event: &FundingEvent) -> bool {
     match event {
         FundingEvent::AdviceRecorded {
             advice,
@@ -886,8 +861,9 @@ fn record_consulting(c: &mut Consulting, event: &FundingEvent) {
                 consented: *consented,
             });
         }
-        _ => {}
+        _ => return false,
     }
+    true
 }
 
 #[cfg(test)]

@@ -20,7 +20,7 @@ use crate::proposal::{
 };
 use crate::values::{DecisionRecord, Evidence, GateSummary};
 
-use super::{Answerable, Opening, Process, Projection, Reached, Refusal, Witness};
+use super::{Answerable, Claim, Opening, Process, Projection, Reached, Refusal, Witness};
 
 mod sealed {
     pub trait Sealed {}
@@ -462,6 +462,14 @@ macro_rules! processes {
                 match self {
                     $(ProcessCommand::$variant { command } => <$decider as Process>::witnessed(command, witness),)+
                     ProcessCommand::Evidence {} | ProcessCommand::Part { .. } | ProcessCommand::Change { .. } => Ok(()),
+                }
+            }
+
+            /// What the command states about the community (see [`Process::claims`]).
+            pub(crate) fn claims(&self) -> Vec<Claim<'_>> {
+                match self {
+                    $(ProcessCommand::$variant { command } => <$decider as Process>::claims(command),)+
+                    ProcessCommand::Evidence {} | ProcessCommand::Part { .. } | ProcessCommand::Change { .. } => Vec::new(),
                 }
             }
 

@@ -150,6 +150,29 @@ pub struct Answerable {
     pub overrule: BTreeSet<MemberId>,
 }
 
+/// What a command states about the community that the engine witnesses against the
+/// community's history, whatever the process's phase ([`Process::claims`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Claim<'a> {
+    /// `body` is one the community has now; `what` says what the command names it as.
+    Body {
+        /// What the command names the body as ("the body that agreed the evaluation").
+        what: &'static str,
+        /// The body.
+        body: &'a BodyId,
+    },
+    /// `member` was a member of the community at `at`.
+    MemberAt {
+        /// What the command names the member as ("the author of words gathered").
+        what: &'static str,
+        /// The member.
+        member: MemberId,
+        /// When they must have been a member.
+        at: Timestamp,
+    },
+}
+
 /// How a process opens: the decision's kind and the facts governance routes it on.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Opening {
@@ -220,6 +243,14 @@ pub trait Process: Decider {
     fn witnessed(command: &Self::Command, witness: &Witness<'_>) -> Result<(), String> {
         let _ = (command, witness);
         Ok(())
+    }
+
+    /// What any command of the process states about the community (a body it names, a
+    /// member it quotes as of a time), for the engine to witness against the community's
+    /// history before the command is taken. The default: nothing.
+    fn claims(command: &Self::Command) -> Vec<Claim<'_>> {
+        let _ = command;
+        Vec::new()
     }
 
     /// Who answers for the process as it stands (see [`Answerable`]), given the route

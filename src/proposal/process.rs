@@ -3,11 +3,12 @@
 use crate::community::Community;
 use crate::consent::DeadlineStep;
 use crate::decision::DecisionKind;
+use crate::evaluation::Datum;
 use crate::governance::{Route, RouteFacts};
 use crate::journal::StreamId;
 use crate::living::{Adoption, Version};
 use crate::machine::{Context, Events};
-use crate::process::{Answerable, Opening, Process, ProcessKind, Projection, Reached};
+use crate::process::{Answerable, Claim, Opening, Process, ProcessKind, Projection, Reached};
 use crate::values::DecisionRecord;
 
 use super::machine::record_round_result;
@@ -18,6 +19,31 @@ use super::{
 
 impl Process for ProposalProcess {
     const KIND: ProcessKind = ProcessKind::Proposal;
+
+    /// Who agreed a pilot's evaluation, and whose words its evidence quotes, are the
+    /// community's to say: a body it has, a member it had when the words were gathered.
+    fn claims(command: &ProposalCommand) -> Vec<Claim<'_>> {
+        match command {
+            ProposalCommand::AgreeEvaluation { plan } => vec![Claim::Body {
+                what: "the body that agreed the evaluation",
+                body: &plan.agreed_by,
+            }],
+            ProposalCommand::GatherEvidence { evidence } => evidence
+                .iter()
+                .filter_map(|gathered| match &gathered.observation {
+                    Datum::Words {
+                        from: Some(author), ..
+                    } => Some(Claim::MemberAt {
+                        what: "the author of words gathered",
+                        member: *author,
+                        at: gathered.gathered_at,
+                    }),
+                    _ => None,
+                })
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
 
     /// An adoption decides; a decline or an escalation is recorded without the gate.
     fn decides(event: &ProposalEvent) -> bool {

@@ -106,7 +106,8 @@ impl ValueId {
     /// assert!(ValueId::new("Inclusive").is_err());
     /// # Ok::<(), coproduction::Error>(())
     /// ```
-    pub fn new(slug: &str) -> Result<Self, InvalidId> {
+    pub fn new(slug: impl AsRef<str>) -> Result<Self, InvalidId> {
+        let slug = slug.as_ref();
         match Self::SHAPE.refusal(slug) {
             Some(reason) => Err(InvalidId {
                 what: "value",
