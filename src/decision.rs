@@ -185,7 +185,8 @@ impl fmt::Display for DecisionKind {
 ///
 /// Serialised internally tagged: `{"type": "consent"}`,
 /// `{"type": "supermajority", "numerator": 2, "denominator": 3}`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, strum::IntoStaticStr)]
+#[strum(serialize_all = "snake_case")]
 #[serde(tag = "type", rename_all = "snake_case", try_from = "MethodWire")]
 #[non_exhaustive]
 pub enum Method {
@@ -212,14 +213,7 @@ pub enum Method {
 impl Method {
     /// The stable `snake_case` name of the method.
     pub fn label(self) -> &'static str {
-        match self {
-            Method::Consent => "consent",
-            Method::Consensus => "consensus",
-            Method::Majority => "majority",
-            Method::Supermajority { .. } => "supermajority",
-            Method::AdviceProcess => "advice_process",
-            Method::Delegated => "delegated",
-        }
+        self.into()
     }
 }
 

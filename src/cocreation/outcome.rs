@@ -10,7 +10,8 @@ use serde::{Deserialize, Serialize};
 /// Serialised internally tagged: `{"type": "adopted_as_proposed"}`,
 /// `{"type": "adapted", "how": "..."}`, `{"type": "not_taken_forward", "reason": "..."}`,
 /// `{"type": "pending"}`. Reading refuses unknown fields for every variant and blank text.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, strum::IntoStaticStr)]
+#[strum(serialize_all = "snake_case")]
 #[serde(tag = "type", rename_all = "snake_case", try_from = "ThemeOutcomeWire")]
 #[non_exhaustive]
 pub enum ThemeOutcome {
@@ -33,12 +34,7 @@ pub enum ThemeOutcome {
 impl ThemeOutcome {
     /// The stable `snake_case` name of the outcome.
     pub fn label(&self) -> &'static str {
-        match self {
-            ThemeOutcome::AdoptedAsProposed => "adopted_as_proposed",
-            ThemeOutcome::Adapted { .. } => "adapted",
-            ThemeOutcome::NotTakenForward { .. } => "not_taken_forward",
-            ThemeOutcome::Pending => "pending",
-        }
+        self.into()
     }
 
     /// An adapted outcome.

@@ -11,7 +11,8 @@ use super::response::Response;
 
 /// What a caller asks of a round. The acting member and the time come with the
 /// [`Context`](crate::machine::Context).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, strum::IntoStaticStr)]
+#[strum(serialize_all = "snake_case")]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 #[non_exhaustive]
 pub enum RoundCommand {
@@ -145,26 +146,6 @@ pub enum RoundCommand {
 impl RoundCommand {
     /// The stable name of the command, used in errors.
     pub fn label(&self) -> &'static str {
-        match self {
-            RoundCommand::Open { .. } => "open",
-            RoundCommand::OpenOnRoute { .. } => "open_on_route",
-            RoundCommand::Advance {} => "advance",
-            RoundCommand::AskQuestion { .. } => "ask_question",
-            RoundCommand::React { .. } => "react",
-            RoundCommand::Amend { .. } => "amend",
-            RoundCommand::Respond { .. } => "respond",
-            RoundCommand::CloseRound {} => "close_round",
-            RoundCommand::TestObjection { .. } => "test_objection",
-            RoundCommand::ConfirmResolved { .. } => "confirm_resolved",
-            RoundCommand::WithdrawObjection { .. } => "withdraw_objection",
-            RoundCommand::AbandonObjection { .. } => "abandon_objection",
-            RoundCommand::AnswerAdvice { .. } => "answer_advice",
-            RoundCommand::Decide { .. } => "decide",
-            RoundCommand::RecordOutcome { .. } => "record_outcome",
-            RoundCommand::Withdraw { .. } => "withdraw",
-            RoundCommand::Defer { .. } => "defer",
-            RoundCommand::ExtendTimeBox { .. } => "extend_time_box",
-            RoundCommand::Escalate { .. } => "escalate",
-        }
+        self.into()
     }
 }

@@ -111,7 +111,10 @@ pub struct TimeBox {
 /// explicit choice, as with absence. Nothing automatic happens that a round did not choose.
 ///
 /// JSON: `"none"`, `"defer"`, `"close_with_those_heard"`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize, strum::IntoStaticStr,
+)]
+#[strum(serialize_all = "snake_case")]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum AtDeadline {
@@ -136,11 +139,7 @@ impl AtDeadline {
 
     /// The stable name, as in the JSON.
     pub fn label(self) -> &'static str {
-        match self {
-            AtDeadline::None => "none",
-            AtDeadline::Defer => "defer",
-            AtDeadline::CloseWithThoseHeard => "close_with_those_heard",
-        }
+        self.into()
     }
 }
 

@@ -83,7 +83,8 @@ pub struct ObjectionTest {
 }
 
 /// Where an objection stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, strum::IntoStaticStr)]
+#[strum(serialize_all = "snake_case")]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum ObjectionStatus {
@@ -109,14 +110,7 @@ impl ObjectionStatus {
 
     /// The stable name of the status.
     pub fn label(self) -> &'static str {
-        match self {
-            ObjectionStatus::Raised => "raised",
-            ObjectionStatus::Valid => "valid",
-            ObjectionStatus::Resolved => "resolved",
-            ObjectionStatus::KeptAsConcern => "kept_as_concern",
-            ObjectionStatus::Withdrawn => "withdrawn",
-            ObjectionStatus::Abandoned => "abandoned",
-        }
+        self.into()
     }
 }
 

@@ -6,7 +6,20 @@ use crate::machine::Phase;
 use crate::values::Outcome;
 
 /// The phases of a round.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+)]
+#[strum(serialize_all = "snake_case")]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum RoundPhase {
@@ -42,22 +55,7 @@ pub enum RoundPhase {
 
 impl Phase for RoundPhase {
     fn label(self) -> &'static str {
-        match self {
-            RoundPhase::NotOpened => "not_opened",
-            RoundPhase::Presented => "presented",
-            RoundPhase::Clarifying => "clarifying",
-            RoundPhase::Reactions => "reactions",
-            RoundPhase::Amending => "amending",
-            RoundPhase::ObjectionRound => "objection_round",
-            RoundPhase::Integrating => "integrating",
-            RoundPhase::Consented => "consented",
-            RoundPhase::Adopted => "adopted",
-            RoundPhase::Declined => "declined",
-            RoundPhase::Withdrawn => "withdrawn",
-            RoundPhase::Deferred => "deferred",
-            RoundPhase::Escalated => "escalated",
-            RoundPhase::BrokenDown => "broken_down",
-        }
+        self.into()
     }
 }
 

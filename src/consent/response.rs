@@ -10,7 +10,8 @@ use crate::decision::Method;
 /// The same responses serve every method: in a vote, consent is "in favour", an objection is
 /// "against" (with the reason every dissent must give) and standing aside is abstaining; in
 /// consensus an objection is a block.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, strum::IntoStaticStr)]
+#[strum(serialize_all = "snake_case")]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 #[non_exhaustive]
 pub enum Response {
@@ -56,13 +57,7 @@ impl Response {
 
     /// The stable name of the response kind.
     pub fn label(&self) -> &'static str {
-        match self {
-            Response::Consent { .. } => "consent",
-            Response::ConsentWithConcern { .. } => "consent_with_concern",
-            Response::Object { .. } => "object",
-            Response::StandAside { .. } => "stand_aside",
-            Response::Advice { .. } => "advice",
-        }
+        self.into()
     }
 
     /// Whether `method` takes this kind of response.

@@ -60,7 +60,8 @@ impl FundingOutcome {
 
 /// What a caller asks of a funding decision. The acting member and the time come with the
 /// [`Context`](crate::machine::Context).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, strum::IntoStaticStr)]
+#[strum(serialize_all = "snake_case")]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 #[non_exhaustive]
 pub enum FundingCommand {
@@ -187,27 +188,6 @@ pub enum FundingCommand {
 impl FundingCommand {
     /// The stable name of the command, used in errors.
     pub fn label(&self) -> &'static str {
-        match self {
-            FundingCommand::Identify { .. } => "identify",
-            FundingCommand::StartScreening {} => "start_screening",
-            FundingCommand::Screen {} => "screen",
-            FundingCommand::StartDueDiligence {} => "start_due_diligence",
-            FundingCommand::CompleteCheck { .. } => "complete_check",
-            FundingCommand::DeclareInterest { .. } => "declare_interest",
-            FundingCommand::StartConsultation {} => "start_consultation",
-            FundingCommand::RecordAdvice { .. } => "record_advice",
-            FundingCommand::AnswerAdvice { .. } => "answer_advice",
-            FundingCommand::OpenCommentWindow { .. } => "open_comment_window",
-            FundingCommand::Comment { .. } => "comment",
-            FundingCommand::RecordSession { .. } => "record_session",
-            FundingCommand::RecordConsentRound { .. } => "record_consent_round",
-            FundingCommand::StartDeciding {} => "start_deciding",
-            FundingCommand::Decide { .. } => "decide",
-            FundingCommand::Publish { .. } => "publish",
-            FundingCommand::StartMonitoring { .. } => "start_monitoring",
-            FundingCommand::StartReview { .. } => "start_review",
-            FundingCommand::Review { .. } => "review",
-            FundingCommand::Withdraw { .. } => "withdraw",
-        }
+        self.into()
     }
 }

@@ -13,7 +13,20 @@ use crate::governance::AmountBands;
 use super::FundingError;
 
 /// One due-diligence check (UK charity practice: proportionate checks, recorded).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+)]
+#[strum(serialize_all = "snake_case")]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Check {
@@ -47,15 +60,7 @@ impl Check {
 
     /// The stable `snake_case` name, as the value-check's record lists it.
     pub fn label(self) -> &'static str {
-        match self {
-            Check::LegalAndSanctions => "legal_and_sanctions",
-            Check::Reputation => "reputation",
-            Check::EthicsAndMissionFit => "ethics_and_mission_fit",
-            Check::ConflictsOfInterest => "conflicts_of_interest",
-            Check::Conditions => "conditions",
-            Check::FinancialStability => "financial_stability",
-            Check::InvolvementPractice => "involvement_practice",
-        }
+        self.into()
     }
 }
 

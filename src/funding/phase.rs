@@ -5,7 +5,20 @@ use serde::{Deserialize, Serialize};
 use crate::machine::Phase;
 
 /// The phases of a funding or partnership decision.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+)]
+#[strum(serialize_all = "snake_case")]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum FundingPhase {
@@ -49,26 +62,7 @@ pub enum FundingPhase {
 
 impl Phase for FundingPhase {
     fn label(self) -> &'static str {
-        match self {
-            FundingPhase::NotIdentified => "not_identified",
-            FundingPhase::Identified => "identified",
-            FundingPhase::Screening => "screening",
-            FundingPhase::Triaged => "triaged",
-            FundingPhase::DueDiligence => "due_diligence",
-            FundingPhase::Consultation => "consultation",
-            FundingPhase::Deciding => "deciding",
-            FundingPhase::Accepted => "accepted",
-            FundingPhase::AcceptedWithConditions => "accepted_with_conditions",
-            FundingPhase::Declined => "declined",
-            FundingPhase::Deferred => "deferred",
-            FundingPhase::Escalated => "escalated",
-            FundingPhase::Published => "published",
-            FundingPhase::Monitoring => "monitoring",
-            FundingPhase::UnderReview => "under_review",
-            FundingPhase::Renewed => "renewed",
-            FundingPhase::Ended => "ended",
-            FundingPhase::Withdrawn => "withdrawn",
-        }
+        self.into()
     }
 }
 

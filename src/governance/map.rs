@@ -108,7 +108,8 @@ pub enum MapNode {
 /// Serialised internally tagged, e.g.
 /// `{"type": "decides", "body": "staff_team", "kind": "operational",
 /// "method": {"type": "advice_process"}, "when": {}}`; `when` may be left out (always).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, strum::IntoStaticStr)]
+#[strum(serialize_all = "snake_case")]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 #[non_exhaustive]
 pub enum Edge {
@@ -172,13 +173,7 @@ pub enum Edge {
 impl Edge {
     /// The stable `snake_case` name of the relation.
     pub fn label(&self) -> &'static str {
-        match self {
-            Edge::Decides { .. } => "decides",
-            Edge::Advises { .. } => "advises",
-            Edge::Consulted { .. } => "consulted",
-            Edge::Informed { .. } => "informed",
-            Edge::EscalatesTo { .. } => "escalates_to",
-        }
+        self.into()
     }
 
     /// When the edge applies.

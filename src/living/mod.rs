@@ -90,7 +90,8 @@ const STREAM: &str = "community";
 ///
 /// JSON: internally tagged by `type`, unknown fields refused, for example
 /// `{"type": "appoint", "body": "allies_group", "members": [41, 42]}`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, strum::IntoStaticStr)]
+#[strum(serialize_all = "snake_case")]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 #[non_exhaustive]
 pub enum CommunityChange {
@@ -171,20 +172,7 @@ pub enum CommunityChange {
 impl CommunityChange {
     /// The stable `snake_case` name of the change.
     pub fn label(&self) -> &'static str {
-        match self {
-            CommunityChange::Join { .. } => "join",
-            CommunityChange::Leave { .. } => "leave",
-            CommunityChange::LivedExperience { .. } => "lived_experience",
-            CommunityChange::Named { .. } => "named",
-            CommunityChange::Roles { .. } => "roles",
-            CommunityChange::Appoint { .. } => "appoint",
-            CommunityChange::Release { .. } => "release",
-            CommunityChange::FormBody { .. } => "form_body",
-            CommunityChange::DissolveBody { .. } => "dissolve_body",
-            CommunityChange::Governance { .. } => "governance",
-            CommunityChange::Charter { .. } => "charter",
-            CommunityChange::FundingPolicy { .. } => "funding_policy",
-        }
+        self.into()
     }
 
     /// The kind of decision the change needs, or `None` for a member's own change (see the

@@ -24,7 +24,8 @@ use super::Phase;
 ///
 /// Phases and roles are named by their stable `snake_case` labels, the same in every
 /// process, so a caller can handle "not in this phase" once for all of them.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, strum::IntoStaticStr)]
+#[strum(serialize_all = "snake_case")]
 #[non_exhaustive]
 pub enum RefusalKind {
     /// The process has not started: no event opened it.
@@ -100,18 +101,7 @@ impl RefusalKind {
     /// The refusal's stable `snake_case` name, the same in every process (the wire's
     /// `refusal.kind`).
     pub fn name(&self) -> &'static str {
-        match self {
-            RefusalKind::NotStarted { .. } => "not_started",
-            RefusalKind::AlreadyStarted { .. } => "already_started",
-            RefusalKind::WrongPhase { .. } => "wrong_phase",
-            RefusalKind::WrongRole { .. } => "wrong_role",
-            RefusalKind::TextRequired { .. } => "text_required",
-            RefusalKind::ClockWentBack { .. } => "clock_went_back",
-            RefusalKind::DateNotAhead { .. } => "date_not_ahead",
-            RefusalKind::NoRoute { .. } => "no_route",
-            RefusalKind::OffEscalationChain { .. } => "off_escalation_chain",
-            RefusalKind::ProofNotForThis(_) => "proof_not_for_this",
-        }
+        self.into()
     }
 
     /// The message, naming the process by `noun` ("round", "proposal", ...).

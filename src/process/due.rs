@@ -53,7 +53,8 @@ pub struct Due {
 
 /// What a process waits on. Times are the engine's witness: when a box ends, when a
 /// publication falls due, as the process's own events and configuration say.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, strum::IntoStaticStr)]
+#[strum(serialize_all = "snake_case")]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 #[non_exhaustive]
 pub enum DueItem {
@@ -136,14 +137,6 @@ impl DueItem {
 
     /// The stable name of the item, as in the JSON.
     pub fn label(&self) -> &'static str {
-        match self {
-            DueItem::ResponsesAwaited { .. } => "responses_awaited",
-            DueItem::TimeBoxPassed { .. } => "time_box_passed",
-            DueItem::AdviceAwaited { .. } => "advice_awaited",
-            DueItem::AdviceUnanswered { .. } => "advice_unanswered",
-            DueItem::PublicationDue { .. } => "publication_due",
-            DueItem::ReviewDue { .. } => "review_due",
-            DueItem::PilotStarting { .. } => "pilot_starting",
-        }
+        self.into()
     }
 }

@@ -50,7 +50,8 @@ use super::DueItem;
 /// What a member does in a process beside its own steps.
 ///
 /// JSON, inside a request: `{"process": "part", "command": {"type": "ask_advice"}}`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, strum::IntoStaticStr)]
+#[strum(serialize_all = "snake_case")]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 #[non_exhaustive]
 pub enum PartCommand {
@@ -125,17 +126,7 @@ pub enum PartCommand {
 impl PartCommand {
     /// The stable name of the command, used in errors.
     pub fn label(&self) -> &'static str {
-        match self {
-            PartCommand::AskAdvice { .. } => "ask_advice",
-            PartCommand::GiveAdvice { .. } => "give_advice",
-            PartCommand::AnswerAdvice { .. } => "answer_advice",
-            PartCommand::DeclareInterests { .. } => "declare_interests",
-            PartCommand::Recuse { .. } => "recuse",
-            PartCommand::OfferPayment { .. } => "offer_payment",
-            PartCommand::AnswerPayment { .. } => "answer_payment",
-            PartCommand::MeetAccess { .. } => "meet_access",
-            PartCommand::Remind { .. } => "remind",
-        }
+        self.into()
     }
 }
 

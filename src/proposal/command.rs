@@ -12,7 +12,8 @@ use super::event::DecisionResult;
 
 /// What a caller asks of a proposal. The acting member and the time come with the
 /// [`Context`](crate::machine::Context).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, strum::IntoStaticStr)]
+#[strum(serialize_all = "snake_case")]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 #[non_exhaustive]
 pub enum ProposalCommand {
@@ -131,25 +132,6 @@ pub enum ProposalCommand {
 impl ProposalCommand {
     /// The stable name of the command, used in errors.
     pub fn label(&self) -> &'static str {
-        match self {
-            ProposalCommand::Create { .. } => "create",
-            ProposalCommand::StartCoCreation {} => "start_co_creation",
-            ProposalCommand::LinkFeedback { .. } => "link_feedback",
-            ProposalCommand::Amend { .. } => "amend",
-            ProposalCommand::MarkReady {} => "mark_ready",
-            ProposalCommand::StartDecision { .. } => "start_decision",
-            ProposalCommand::RecordDecision { .. } => "record_decision",
-            ProposalCommand::Publish { .. } => "publish",
-            ProposalCommand::StartImplementing {} => "start_implementing",
-            ProposalCommand::StartPilot { .. } => "start_pilot",
-            ProposalCommand::SchedulePilot { .. } => "schedule_pilot",
-            ProposalCommand::OpenReview {} => "open_review",
-            ProposalCommand::ObjectToStanding { .. } => "object_to_standing",
-            ProposalCommand::Continue { .. } => "continue",
-            ProposalCommand::Retire { .. } => "retire",
-            ProposalCommand::Withdraw { .. } => "withdraw",
-            ProposalCommand::AgreeEvaluation { .. } => "agree_evaluation",
-            ProposalCommand::GatherEvidence { .. } => "gather_evidence",
-        }
+        self.into()
     }
 }

@@ -15,7 +15,8 @@ use super::config::{ProposalConfig, ProposalVersion};
 ///
 /// The proposal cannot look inside the round (another process, with its own events); the
 /// steward records its result here, naming the round's stream so the two records link.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, strum::IntoStaticStr)]
+#[strum(serialize_all = "snake_case")]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 #[non_exhaustive]
 pub enum DecisionResult {
@@ -40,13 +41,7 @@ pub enum DecisionResult {
 impl DecisionResult {
     /// The stable name of the result.
     pub fn label(&self) -> &'static str {
-        match self {
-            DecisionResult::Adopted { .. } => "adopted",
-            DecisionResult::Declined {} => "declined",
-            DecisionResult::Withdrawn {} => "withdrawn",
-            DecisionResult::Escalated { .. } => "escalated",
-            DecisionResult::Deferred {} => "deferred",
-        }
+        self.into()
     }
 
     /// The result as the value-check records an outcome.

@@ -5,7 +5,20 @@ use serde::{Deserialize, Serialize};
 use crate::machine::Phase;
 
 /// The phases of a proposal, from its first draft to its retirement.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+)]
+#[strum(serialize_all = "snake_case")]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum ProposalPhase {
@@ -44,23 +57,7 @@ pub enum ProposalPhase {
 
 impl Phase for ProposalPhase {
     fn label(self) -> &'static str {
-        match self {
-            ProposalPhase::NotCreated => "not_created",
-            ProposalPhase::Draft => "draft",
-            ProposalPhase::CoCreating => "co_creating",
-            ProposalPhase::Ready => "ready",
-            ProposalPhase::InDecision => "in_decision",
-            ProposalPhase::Adopted => "adopted",
-            ProposalPhase::Published => "published",
-            ProposalPhase::Implementing => "implementing",
-            ProposalPhase::PilotScheduled => "pilot_scheduled",
-            ProposalPhase::Pilot => "pilot",
-            ProposalPhase::UnderReview => "under_review",
-            ProposalPhase::Declined => "declined",
-            ProposalPhase::Withdrawn => "withdrawn",
-            ProposalPhase::Escalated => "escalated",
-            ProposalPhase::Retired => "retired",
-        }
+        self.into()
     }
 }
 
