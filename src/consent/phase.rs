@@ -1,61 +1,39 @@
 //! The phases of a round and its declared transitions.
 
-use serde::{Deserialize, Serialize};
-
-use crate::machine::Phase;
+use crate::machine::phase_enum;
 use crate::values::Outcome;
 
-/// The phases of a round.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    Hash,
-    Serialize,
-    Deserialize,
-    strum::IntoStaticStr,
-)]
-#[strum(serialize_all = "snake_case")]
-#[serde(rename_all = "snake_case")]
-#[non_exhaustive]
-pub enum RoundPhase {
-    /// Before the opening event.
-    NotOpened,
-    /// The proposer presents the proposal.
-    Presented,
-    /// Clarifying questions, no reactions yet.
-    Clarifying,
-    /// Each member reacts in turn.
-    Reactions,
-    /// The proposer amends in the light of the reactions.
-    Amending,
-    /// An objection round (in a vote, the vote; in an advice process, advice-gathering).
-    ObjectionRound,
-    /// Objections are integrated, one at a time.
-    Integrating,
-    /// Consent (or a vote or a decider) has carried; waiting for the outcome to be recorded.
-    Consented,
-    /// Adopted, with its concerns and review date.
-    Adopted,
-    /// A vote that did not carry, or a decider who declined.
-    Declined,
-    /// Withdrawn by the proposer.
-    Withdrawn,
-    /// Deferred: a time box passed, or absences deferred it.
-    Deferred,
-    /// Escalated to a named body.
-    Escalated,
-    /// Integration rounds were exhausted: the process broke down.
-    BrokenDown,
-}
-
-impl Phase for RoundPhase {
-    fn label(self) -> &'static str {
-        self.into()
+phase_enum! {
+    /// The phases of a round.
+    pub enum RoundPhase {
+        /// Before the opening event.
+        NotOpened,
+        /// The proposer presents the proposal.
+        Presented,
+        /// Clarifying questions, no reactions yet.
+        Clarifying,
+        /// Each member reacts in turn.
+        Reactions,
+        /// The proposer amends in the light of the reactions.
+        Amending,
+        /// An objection round (in a vote, the vote; in an advice process, advice-gathering).
+        ObjectionRound,
+        /// Objections are integrated, one at a time.
+        Integrating,
+        /// Consent (or a vote or a decider) has carried; waiting for the outcome to be recorded.
+        Consented,
+        /// Adopted, with its concerns and review date.
+        Adopted,
+        /// A vote that did not carry, or a decider who declined.
+        Declined,
+        /// Withdrawn by the proposer.
+        Withdrawn,
+        /// Deferred: a time box passed, or absences deferred it.
+        Deferred,
+        /// Escalated to a named body.
+        Escalated,
+        /// Integration rounds were exhausted: the process broke down.
+        BrokenDown,
     }
 }
 

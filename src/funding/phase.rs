@@ -1,68 +1,46 @@
 //! The phases of a funding decision and its declared transitions.
 
-use serde::{Deserialize, Serialize};
+use crate::machine::phase_enum;
 
-use crate::machine::Phase;
-
-/// The phases of a funding or partnership decision.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    Hash,
-    Serialize,
-    Deserialize,
-    strum::IntoStaticStr,
-)]
-#[strum(serialize_all = "snake_case")]
-#[serde(rename_all = "snake_case")]
-#[non_exhaustive]
-pub enum FundingPhase {
-    /// Before the offer is identified.
-    NotIdentified,
-    /// The offer is identified.
-    Identified,
-    /// The red-line screen is running.
-    Screening,
-    /// Screened clear and given a tier and its governance route.
-    Triaged,
-    /// Due-diligence checks are being completed.
-    DueDiligence,
-    /// Consultation along the route.
-    Consultation,
-    /// The deciders are deciding.
-    Deciding,
-    /// Accepted.
-    Accepted,
-    /// Accepted with conditions.
-    AcceptedWithConditions,
-    /// Declined: by decision, or automatically at a red line (reason published).
-    Declined,
-    /// Deferred.
-    Deferred,
-    /// Escalated to another body (an institution's committee).
-    Escalated,
-    /// The register entry is published.
-    Published,
-    /// Conditions are monitored until the review date.
-    Monitoring,
-    /// Under review.
-    UnderReview,
-    /// Renewed after review.
-    Renewed,
-    /// Ended after review.
-    Ended,
-    /// Withdrawn before a decision.
-    Withdrawn,
-}
-
-impl Phase for FundingPhase {
-    fn label(self) -> &'static str {
-        self.into()
+phase_enum! {
+    /// The phases of a funding or partnership decision.
+    pub enum FundingPhase {
+        /// Before the offer is identified.
+        NotIdentified,
+        /// The offer is identified.
+        Identified,
+        /// The red-line screen is running.
+        Screening,
+        /// Screened clear and given a tier and its governance route.
+        Triaged,
+        /// Due-diligence checks are being completed.
+        DueDiligence,
+        /// Consultation along the route.
+        Consultation,
+        /// The deciders are deciding.
+        Deciding,
+        /// Accepted.
+        Accepted,
+        /// Accepted with conditions.
+        AcceptedWithConditions,
+        /// Declined: by decision, or automatically at a red line (reason published).
+        Declined,
+        /// Deferred.
+        Deferred,
+        /// Escalated to another body (an institution's committee).
+        Escalated,
+        /// The register entry is published.
+        Published,
+        /// Conditions are monitored until the review date.
+        Monitoring,
+        /// Under review.
+        UnderReview,
+        /// Renewed after review.
+        Renewed,
+        /// Ended after review.
+        Ended,
+        /// Withdrawn before a decision.
+        Withdrawn,
     }
 }
 

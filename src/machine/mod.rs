@@ -142,6 +142,30 @@ pub use refusal::{RefusalKind, need_ahead, need_clock, need_phase, need_text};
 pub use typestate::{CommandOf, Facade, PhaseMismatch, PhaseOf, Step, StepOf};
 pub(crate) use typestate::{previews, typestate};
 
+/// Declares a process's phase enum: the doc comment and variants given, the derives every
+/// phase has, its `snake_case` name on the wire and as its [`Phase::label`] (one spelling,
+/// derived from the variant's name), and the [`Phase`] impl.
+macro_rules! phase_enum {
+    ($(#[$meta:meta])* pub enum $name:ident { $($(#[$vmeta:meta])* $variant:ident,)+ }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        #[derive(serde::Serialize, serde::Deserialize, strum::IntoStaticStr)]
+        #[strum(serialize_all = "snake_case")]
+        #[serde(rename_all = "snake_case")]
+        #[non_exhaustive]
+        pub enum $name {
+            $($(#[$vmeta])* $variant,)+
+        }
+
+        impl $crate::machine::Phase for $name {
+            fn label(self) -> &'static str {
+                self.into()
+            }
+        }
+    };
+}
+pub(crate) use phase_enum;
+
 /// A phase of a process: one node of its transition graph.
 ///
 /// Phases are small `Copy` enums. The label is what diagrams, errors and reports show, so it

@@ -1,63 +1,41 @@
 //! The phases of a proposal and its declared transitions.
 
-use serde::{Deserialize, Serialize};
+use crate::machine::phase_enum;
 
-use crate::machine::Phase;
-
-/// The phases of a proposal, from its first draft to its retirement.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    Hash,
-    Serialize,
-    Deserialize,
-    strum::IntoStaticStr,
-)]
-#[strum(serialize_all = "snake_case")]
-#[serde(rename_all = "snake_case")]
-#[non_exhaustive]
-pub enum ProposalPhase {
-    /// Before the creating event.
-    NotCreated,
-    /// A first draft, not yet shared for co-creation.
-    Draft,
-    /// Shared: feedback is gathered and linked to themes; the text may be amended.
-    CoCreating,
-    /// Governance has given the route it is decided by.
-    Ready,
-    /// One or more consent rounds (or another method) are deciding it.
-    InDecision,
-    /// Adopted, the value gate passed; the record is not yet published.
-    Adopted,
-    /// The decision record is published with its rationale.
-    Published,
-    /// The standing agreement is in force.
-    Implementing,
-    /// A pilot is scheduled to start at a later date (the decision in the autumn, the pilot
-    /// from the spring); it starts on its own on that date.
-    PilotScheduled,
-    /// The agreement is piloted until an end date.
-    Pilot,
-    /// Under review: the review date came, or a member objected to the standing agreement.
-    UnderReview,
-    /// Declined by the deciding body.
-    Declined,
-    /// Withdrawn by a proposer (or the deciding round was withdrawn).
-    Withdrawn,
-    /// Escalated to another body.
-    Escalated,
-    /// Retired after a review.
-    Retired,
-}
-
-impl Phase for ProposalPhase {
-    fn label(self) -> &'static str {
-        self.into()
+phase_enum! {
+    /// The phases of a proposal, from its first draft to its retirement.
+    pub enum ProposalPhase {
+        /// Before the creating event.
+        NotCreated,
+        /// A first draft, not yet shared for co-creation.
+        Draft,
+        /// Shared: feedback is gathered and linked to themes; the text may be amended.
+        CoCreating,
+        /// Governance has given the route it is decided by.
+        Ready,
+        /// One or more consent rounds (or another method) are deciding it.
+        InDecision,
+        /// Adopted, the value gate passed; the record is not yet published.
+        Adopted,
+        /// The decision record is published with its rationale.
+        Published,
+        /// The standing agreement is in force.
+        Implementing,
+        /// A pilot is scheduled to start at a later date (the decision in the autumn, the pilot
+        /// from the spring); it starts on its own on that date.
+        PilotScheduled,
+        /// The agreement is piloted until an end date.
+        Pilot,
+        /// Under review: the review date came, or a member objected to the standing agreement.
+        UnderReview,
+        /// Declined by the deciding body.
+        Declined,
+        /// Withdrawn by a proposer (or the deciding round was withdrawn).
+        Withdrawn,
+        /// Escalated to another body.
+        Escalated,
+        /// Retired after a review.
+        Retired,
     }
 }
 
