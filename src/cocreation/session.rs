@@ -115,6 +115,7 @@ pub struct SessionAccessRequest {
 /// A co-creation session: a workshop, an online board, a call for written comments.
 ///
 /// The question is the "we asked" of "we asked, you said, we did".
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Session {
@@ -138,7 +139,6 @@ pub struct Session {
     pub access_requests: Vec<SessionAccessRequest>,
     /// How many people took part, counted by the facilitator (attested: most who take part
     /// are not members the engine knows); `None` when nobody counted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attendance: Option<u32>,
 }
 

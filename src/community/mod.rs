@@ -138,13 +138,13 @@ names! {
 }
 
 /// One access need of a member.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AccessNeed {
     /// What kind of need.
     pub kind: AccessNeedKind,
     /// Detail in the member's words, if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
 }
 

@@ -91,14 +91,13 @@ impl Quorum {
 /// passed, the round no longer takes contributions and the facilitator may defer it (or
 /// extend the box, with a reason); what happens on its own at that point is the round's
 /// choice, [`TimeBox::at_deadline`], and by default nothing does.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TimeBox {
     /// The round must be decided by this time.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deadline: Option<Timestamp>,
     /// Each phase may last at most this long.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub per_phase: Option<SignedDuration>,
     /// The step the engine takes on its own once a time box has passed
     /// ([`Engine::tick`](crate::engine::Engine::tick)); [`AtDeadline::None`] (the default,

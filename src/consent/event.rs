@@ -27,6 +27,7 @@ pub enum CloseResult {
 
 /// The facts of a round. Each names the time it happened; the acting member is named where
 /// it matters for the record.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 #[non_exhaustive]
@@ -45,7 +46,6 @@ pub enum RoundEvent {
         /// The phase it moved to.
         to: RoundPhase,
         /// The objection round number, when moving to an objection round.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         round: Option<u32>,
         /// When.
         at: Timestamp,
@@ -81,7 +81,6 @@ pub enum RoundEvent {
         /// The response.
         response: Response,
         /// The supporter who recorded it, for a proxy response.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         proxy: Option<MemberId>,
         /// The objection round.
         round: u32,
@@ -117,7 +116,6 @@ pub enum RoundEvent {
         /// The test. An objection found not valid becomes a concern with the next id.
         test: ObjectionTest,
         /// The concern it became, if found not valid.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         concern: Option<ConcernId>,
     },
     /// The objector or the proposer confirmed an objection resolved.

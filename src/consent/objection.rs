@@ -115,6 +115,7 @@ impl ObjectionStatus {
 }
 
 /// One objection and its whole history.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Objection {
@@ -129,7 +130,6 @@ pub struct Objection {
     /// Where it stands.
     pub status: ObjectionStatus,
     /// The facilitator's test, once recorded.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub test: Option<ObjectionTest>,
     /// Amendments that answer it.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -141,7 +141,6 @@ pub struct Objection {
     #[serde(default)]
     pub proposer_confirmed: bool,
     /// Why it was abandoned, if it was.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub abandoned_because: Option<String>,
 }
 

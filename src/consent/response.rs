@@ -10,6 +10,7 @@ use crate::decision::Method;
 /// The same responses serve every method: in a vote, consent is "in favour", an objection is
 /// "against" (with the reason every dissent must give) and standing aside is abstaining; in
 /// consensus an objection is a block.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, strum::IntoStaticStr)]
 #[strum(serialize_all = "snake_case")]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
@@ -18,7 +19,6 @@ pub enum Response {
     /// No objection; a comment may go with it.
     Consent {
         /// An optional remark that is not a concern.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         comment: Option<String>,
     },
     /// No objection, with a worry that cannot (yet) be argued as an objection. Recorded, and
@@ -88,13 +88,13 @@ impl Response {
 }
 
 /// A member's current response in the current round.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Responded {
     /// What they said.
     pub response: Response,
     /// The supporter who recorded it on the member's behalf, if it was a proxy response.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proxy: Option<MemberId>,
 }
 

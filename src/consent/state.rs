@@ -29,13 +29,13 @@ pub struct Contribution {
 }
 
 /// A decider's decision (advice process, delegated decision), or the carried vote.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RoundDecision {
     /// Adopted or declined.
     pub adopt: bool,
     /// The decider's rationale; `None` when consent or a vote decided.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rationale: Option<String>,
     /// Who decided (the decider, or the facilitator who closed the round).
     pub by: MemberId,

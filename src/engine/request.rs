@@ -18,6 +18,7 @@ use crate::values::{Charter, Evidence};
 /// with `kind` and `facts` when the request opens a process (and `decides_for` or
 /// `escalated_from` when it is held for or takes up another), and `evidence` when it decides.
 /// Unknown fields are refused.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Request {
@@ -28,21 +29,17 @@ pub struct Request {
     /// When.
     pub now: Timestamp,
     /// What the decision is about; required when the request opens a process.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<DecisionKind>,
     /// The facts governance routes on (amount, risk, red line, institutional policy), when
     /// the request opens a process.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub facts: Option<RouteFacts>,
     /// The process the one this request opens decides for (a round held for a proposal or
     /// a funding decision): when the round ends, the engine records what it reached there,
     /// in the same atomic batch.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub decides_for: Option<StreamId>,
     /// The escalated process the one this request opens takes up, in the body it was
     /// escalated to: the engine routes the new process to that body and journals, with its
     /// start, what the escalated one hands on (its stream, outcome and objections).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub escalated_from: Option<StreamId>,
     /// The command.
     pub command: ProcessCommand,
@@ -50,7 +47,6 @@ pub struct Request {
     /// the funder's conditions...), and overrides and acknowledgements, for the value gate,
     /// attested by the actor. It is journalled with the actor and the time, so the record
     /// and its reports can be rebuilt and show who attested what.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub evidence: Option<Evidence>,
 }
 

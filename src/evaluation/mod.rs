@@ -217,6 +217,7 @@ impl EvaluationPlan {
 ///
 /// JSON: `{"type": "figure", "value": 7, "of": "projects with a co-producer"}` or
 /// `{"type": "words", "said": "...", "from": 12}` (`from` left out when given anonymously).
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 #[non_exhaustive]
@@ -235,7 +236,6 @@ pub enum Datum {
         /// Who said them, or `None` when given anonymously. How they are named in what the
         /// community publishes is their own choice
         /// ([`Naming`](crate::community::Naming)).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         from: Option<MemberId>,
     },
 }

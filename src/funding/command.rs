@@ -60,6 +60,7 @@ impl FundingOutcome {
 
 /// What a caller asks of a funding decision. The acting member and the time come with the
 /// [`Context`](crate::machine::Context).
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, strum::IntoStaticStr)]
 #[strum(serialize_all = "snake_case")]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
@@ -72,7 +73,6 @@ pub enum FundingCommand {
         /// The policy, fixed for this decision. In an engine whose community keeps a
         /// funding policy in its journal, leave it out: the engine takes the policy in
         /// force, and refuses a stated one that differs from it. The bare machine needs it.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         policy: Option<Box<FundingPolicy>>,
     },
     /// Start the red-line screen.
@@ -94,7 +94,6 @@ pub enum FundingCommand {
     /// Declare one's interests in this offer (the actor declares for themselves).
     DeclareInterest {
         /// The interest, if any; `None` declares none.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         interest: Option<String>,
         /// Whether the member steps out of the decision.
         #[serde(default)]
@@ -158,7 +157,6 @@ pub enum FundingCommand {
     /// Publish the register entry of an accepted offer.
     Publish {
         /// A legal reason for withholding a field, if any.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         withheld_reason: Option<String>,
     },
     /// Monitor the conditions until the review date.

@@ -138,6 +138,7 @@ impl Default for Checklists {
 /// assert!(policy.red_line_sectors.contains("tobacco"));
 /// # Ok::<(), coproduction::Error>(())
 /// ```
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FundingPolicy {
@@ -163,7 +164,6 @@ pub struct FundingPolicy {
     #[serde(default = "tier_two")]
     pub session_from_tier: Tier,
     /// The body whose advice counts as critical-friend input (the Allies Group).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub critical_friends: Option<BodyId>,
 }
 

@@ -63,6 +63,7 @@ impl fmt::Display for Requirement {
 
 /// The public register's entry for a decision: funder, amount band, conditions, route and
 /// rationale (rule T6), or the reason for an automatic decline.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RegisterListing {
@@ -77,18 +78,17 @@ pub struct RegisterListing {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub set_aside: Vec<SetAside>,
     /// The route it was decided by; `None` for an automatic decline.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub route: Option<RouteSummary>,
     /// The outcome (`"accepted"`, `"declined at screening"`...).
     pub outcome: String,
     /// Why: the rationale, or the red lines crossed.
     pub rationale: String,
     /// A legal reason for withholding a field, if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub withheld_reason: Option<String>,
 }
 
 /// The facts of a funding decision. Each names who acted and when.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 #[non_exhaustive]
@@ -160,7 +160,6 @@ pub enum FundingEvent {
         /// The member.
         member: MemberId,
         /// The interest, if any.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         interest: Option<String>,
         /// Whether they stepped out.
         recused: bool,

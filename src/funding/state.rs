@@ -29,11 +29,11 @@ pub struct CompletedCheck {
 }
 
 /// A member's declaration of interests.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Declaration {
     /// The interest, if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interest: Option<String>,
     /// Whether the member stepped out.
     pub recused: bool,
@@ -42,6 +42,7 @@ pub struct Declaration {
 }
 
 /// A piece of advice and its answer.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Advice {
@@ -56,7 +57,6 @@ pub struct Advice {
     /// When.
     pub at: Timestamp,
     /// The answer, once given.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub answer: Option<String>,
 }
 

@@ -30,6 +30,7 @@ pub enum RiskFactor {
 }
 
 /// An offer of funding or partnership, as identified.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Offer {
@@ -42,7 +43,6 @@ pub struct Offer {
     /// What is offered, in words.
     pub description: String,
     /// The amount in whole pounds, if money is involved.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<u64>,
     /// The conditions attached.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

@@ -145,15 +145,14 @@ impl AmountBands {
 /// assert!(!facts.red_line);
 /// # Ok::<(), coproduction::Error>(())
 /// ```
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RouteFacts {
     /// The amount at stake, in whole pounds, if money is involved.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<u64>,
     /// The tier the risks alone call for (a conflict of interest, conditions on
     /// publication or voice, a reputational flag make tier 2), if they have been assessed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub risk: Option<Tier>,
     /// Whether the red-line screen was hit (a red-line sector or a sanctions match).
     #[serde(default)]
@@ -409,19 +408,17 @@ impl fmt::Display for TierRange {
 /// assert_eq!(when.to_string(), "tiers 2-3, no red line");
 /// # Ok::<(), coproduction::Error>(())
 /// ```
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Conditions {
     /// The tiers the edge applies in; all when left out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tiers: Option<TierRange>,
     /// Whether the edge applies only with (`true`) or only without (`false`) a red-line
     /// hit; both when left out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub red_line: Option<bool>,
     /// Whether the edge applies only where an institutional policy applies (`true`) or
     /// only where none does (`false`); both when left out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub institutional_policy: Option<bool>,
 }
 

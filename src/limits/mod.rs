@@ -346,7 +346,10 @@ pub fn from_json<T: DeserializeOwned + Serialize>(json: &str) -> Result<T, Input
     let json_error = |e: serde_json::Error| InputError::Json {
         message: json_message(&e),
     };
-    let value: T = serde_json::from_str(json).map_err(json_error)?;
+    let value: T = match serde_json::from_str(json) {
+        Ok(value) => value,
+        Err(e) => return Err(short_array::<T>(json).unwrap_or_else(|| json_error(e))),
+    };
     if !json.contains('[') {
         return Ok(value);
     }
@@ -358,9 +361,70 @@ pub fn from_json<T: DeserializeOwned + Serialize>(json: &str) -> Result<T, Input
     }
 }
 
+/// Where `json` failed to read as `T` because an array stood for a struct with fewer
+/// elements than it has fields (serde reads a struct from the array of its fields, and a
+/// field left out of an array has no default): the same refusal as any other positional
+/// object, naming where. `None` when it failed for another reason. Called only on input
+/// that did not read, so it costs nothing on the way that succeeds.
+fn short_array<T: DeserializeOwned>(json: &str) -> Option<InputError> {
+    let reader = &mut serde_json::Deserializer::from_str(json);
+    let error = serde_path_to_error::deserialize::<_, T>(reader).err()?;
+    let message = error.inner().to_string();
+    (message.starts_with("invalid length ") && message.contains(", expected struct ")).then(|| {
+        let path = error.path().to_string();
+        InputError::Positional {
+            path: if path == "." { String::new() } else { path },
+        }
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[derive(Debug, serde::Serialize, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Optional {
+        first: Option<u32>,
+        second: Option<String>,
+        third: Option<u32>,
+    }
+
+    #[derive(Debug, serde::Serialize, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Holder {
+        inner: Optional,
+        list: Vec<Optional>,
+    }
+
+    #[test]
+    fn an_array_shorter_than_its_struct_is_refused_as_positional_naming_where() {
+        let positional = |json: &str| from_json::<Holder>(json).unwrap_err();
+        assert_eq!(
+            positional(r#"{"inner": [null, "b"], "list": []}"#),
+            InputError::Positional {
+                path: "inner".into()
+            }
+        );
+        assert_eq!(
+            positional(r#"{"inner": {}, "list": [{}, [1]]}"#),
+            InputError::Positional {
+                path: "list[1]".into()
+            }
+        );
+        assert_eq!(
+            positional(r#"[{}]"#),
+            InputError::Positional {
+                path: String::new()
+            }
+        );
+        // Left out, an optional field is absent; another failure stays a JSON error.
+        assert!(from_json::<Holder>(r#"{"inner": {}, "list": []}"#).is_ok());
+        assert!(matches!(
+            positional(r#"{"inner": {"first": "x"}, "list": []}"#),
+            InputError::Json { .. }
+        ));
+    }
 
     #[test]
     fn quotes_are_cut_at_the_limit_on_a_character_boundary() {

@@ -252,6 +252,7 @@ pub struct Adoption<'a> {
 /// What the community's stream journals.
 ///
 /// JSON: `{"type": "founded", ...}` or `{"type": "changed", "change": {...}}`.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 #[non_exhaustive]
@@ -262,12 +263,10 @@ pub enum LivingEvent {
         /// The founding community.
         community: Community,
         /// The founding governance map, if the community routes its decisions.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         governance: Option<GovernanceMap>,
         /// The founding charter.
         charter: Box<Charter>,
         /// The founding funding policy, if the community screens funding in its journal.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         funding_policy: Option<Box<FundingPolicy>>,
     },
     /// A change, in force from the event's time or from the later time it states.
@@ -275,10 +274,8 @@ pub enum LivingEvent {
         /// The change.
         change: Box<CommunityChange>,
         /// The decision that adopted it, when it needed one.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         decided_by: Option<StreamId>,
         /// When it takes effect, when that is later than the event's time.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         from: Option<Timestamp>,
     },
 }

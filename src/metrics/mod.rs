@@ -160,6 +160,7 @@ pub use table::MetricsTable;
 
 /// Every figure computed from one journal. See the [module guide](self) for what each
 /// counts.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Metrics {
@@ -174,7 +175,6 @@ pub struct Metrics {
     /// Rationale and publication of decided decisions.
     pub publication: PublicationMetrics,
     /// Feedback carried into themes, when a co-creation model was given.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub feedback: Option<FeedbackMetrics>,
     /// One entry per piloted agreement whose benefits and impact evaluation was agreed, in
     /// stream order.
@@ -184,6 +184,7 @@ pub struct Metrics {
 
 /// The benefits and impact evaluation of one piloted agreement: what it asks, how much
 /// evidence answers it, whose words are in it, and what its reassessment decided.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct EvaluationMetrics {
@@ -210,7 +211,6 @@ pub struct EvaluationMetrics {
     pub without_evidence: Vec<QuestionId>,
     /// What the latest reassessment round decided (`adopted` continues the agreement), if
     /// one has.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reassessed: Option<Outcome>,
 }
 
@@ -302,6 +302,7 @@ impl ObjectionCounts {
 }
 
 /// The figures of one decision.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DecisionMetrics {
@@ -329,7 +330,6 @@ pub struct DecisionMetrics {
     pub concerns: usize,
     /// The proposal or the funding decision this round decided, when that stream is in the
     /// journal; `None` for a round on its own or a funding decision taken without a round.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub decides_for: Option<StreamId>,
     /// When the matter was proposed: the proposal's creation (or, for a round after a
     /// review, the review's opening), the offer's identification, or, for a round on its
@@ -339,10 +339,8 @@ pub struct DecisionMetrics {
     /// identified).
     pub opened_at: Timestamp,
     /// When it was decided; `None` when nothing was (yet) decided.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub decided_at: Option<Timestamp>,
     /// From proposal to decision: `decided_at - proposed_at`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub time_to_decision: Option<SignedDuration>,
     /// Where the process stands, as its phase label: for a round `adopted`, `declined`,
     /// `withdrawn`, `deferred`, or an open phase; for a funding decision `accepted`,
@@ -355,7 +353,6 @@ pub struct DecisionMetrics {
     /// evidence).
     pub rationale: bool,
     /// When the decision's record was published, as the record says.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub published_at: Option<Timestamp>,
     /// Decided, with a rationale, and rule T1 finds the record published in time: within
     /// the charter's `publish_days` of the decision, every redaction explained.
@@ -363,13 +360,13 @@ pub struct DecisionMetrics {
 }
 
 /// The figures of one deciding body.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct BodyMetrics {
     /// The body.
     pub body: BodyId,
     /// Its name in the community, if the community still has it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Decisions it took part in as the deciding body.
     pub decisions: usize,
@@ -393,6 +390,7 @@ pub struct MonthMetrics {
 }
 
 /// The figures over every decision.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Totals {
@@ -410,7 +408,6 @@ pub struct Totals {
     pub concerns: usize,
     /// The mean time from proposal to decision over decisions with a decision time, to the
     /// second.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mean_time_to_decision: Option<SignedDuration>,
 }
 

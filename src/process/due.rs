@@ -53,6 +53,7 @@ pub struct Due {
 
 /// What a process waits on. Times are the engine's witness: when a box ends, when a
 /// publication falls due, as the process's own events and configuration say.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, strum::IntoStaticStr)]
 #[strum(serialize_all = "snake_case")]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
@@ -66,7 +67,6 @@ pub enum DueItem {
         /// The objection round.
         round: u32,
         /// When the round's time box ends, if it has one.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         by: Option<Timestamp>,
     },
     /// A round's time box has passed: the round takes no more contributions, and what
@@ -80,7 +80,6 @@ pub enum DueItem {
         at_deadline: AtDeadline,
         /// The step [`Engine::tick`](crate::engine::Engine::tick) takes now; `None` when the
         /// configuration chose nothing and the round waits for its facilitator.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         step: Option<DeadlineStep>,
     },
     /// Advice was asked of these members and they have not given it.
@@ -119,7 +118,6 @@ pub enum DueItem {
         /// When it ends and falls due for review, counted from its start.
         review_date: Timestamp,
         /// The step the tick takes now: `Some("start_pilot")` once the start has come.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         step: Option<DeadlineStep>,
     },
 }

@@ -124,6 +124,7 @@ macro_rules! processes {
         ///
         /// JSON: internally tagged, `{"type": "consent", "event": {"type": "opened", ...}}`;
         /// a deciding event carries `"gate"`, the summary of the value gate it passed.
+        #[serde_with::skip_serializing_none]
         #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
         #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
         #[non_exhaustive]
@@ -136,15 +137,12 @@ macro_rules! processes {
                 kind: DecisionKind,
                 /// The route governance gave, if the engine has a governance map: the
                 /// process is routed and judged by it for as long as it runs.
-                #[serde(default, skip_serializing_if = "Option::is_none")]
                 route: Option<Box<Route>>,
                 /// The process this one decides for (a round's proposal or funding
                 /// decision), which records what it reaches.
-                #[serde(default, skip_serializing_if = "Option::is_none")]
                 decides_for: Option<StreamId>,
                 /// The escalated process this one takes up in the body it was escalated
                 /// to, as the engine saw it: its stream, outcome and objections.
-                #[serde(default, skip_serializing_if = "Option::is_none")]
                 escalated_from: Option<Box<crate::values::EscalatedFrom>>,
             },
             /// Evidence was recorded for the decision.
@@ -170,7 +168,6 @@ macro_rules! processes {
                     /// The event.
                     event: $event,
                     /// The value gate the event passed, when it decides.
-                    #[serde(default, skip_serializing_if = "Option::is_none")]
                     gate: Option<Box<GateSummary>>,
                 },
             )+

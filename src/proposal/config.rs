@@ -60,6 +60,7 @@ impl ProposalRole {
 }
 
 /// A proposal's set-up: its id, what it is about, its first text and its roles.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ProposalConfig {
@@ -86,7 +87,6 @@ pub struct ProposalConfig {
     /// When the changes take effect, if later than the adoption (a new map from the start
     /// of a quarter, say). A time that has passed when the proposal is adopted means from
     /// the adoption: a change is never backdated. Only with `changes`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub effective_from: Option<Timestamp>,
 }
 

@@ -18,6 +18,7 @@ use super::event::{DecisionResult, ReviewTrigger};
 use super::phase::ProposalPhase;
 
 /// One deciding round the proposal went through.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DecidingRound {
@@ -28,10 +29,8 @@ pub struct DecidingRound {
     /// When it started.
     pub started_at: Timestamp,
     /// What it decided, once recorded.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<DecisionResult>,
     /// When the result was recorded.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub decided_at: Option<Timestamp>,
 }
 
@@ -49,6 +48,7 @@ pub struct PublishedDecision {
 }
 
 /// One review of the standing agreement.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Review {
@@ -59,7 +59,6 @@ pub struct Review {
     /// When.
     pub opened_at: Timestamp,
     /// How it ended, once it has.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outcome: Option<ReviewOutcome>,
     /// Whether it reviews a pilot: a pilot's review is decided by a reassessment round, not
     /// by the steward alone.

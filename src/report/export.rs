@@ -39,6 +39,7 @@ use crate::values::{DecisionRecord, GateReview, GateSummary, RuleId, ValueReport
 /// assert_eq!(serde_json::from_str::<DecisionDocument>(&json)?, document);
 /// # Ok::<(), coproduction::Error>(())
 /// ```
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DecisionDocument {
@@ -51,7 +52,6 @@ pub struct DecisionDocument {
     /// The last value gate the decision passed, and what today's charter makes of it; absent
     /// when no decision of the stream passed a gate (an offer declined at its red-line
     /// screen, a process still open).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gate: Option<GateStanding>,
     /// Each member the record mentions, as they asked to be named (a name, initials, or
     /// "anonymous member" and their id), by the community given.

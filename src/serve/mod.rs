@@ -186,6 +186,7 @@ pub struct ErrorBody {
 }
 
 /// The kind of a refusal and its message.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ErrorDetail {
@@ -195,7 +196,6 @@ pub struct ErrorDetail {
     pub message: String,
     /// Present when a process refused in the vocabulary every process shares: which
     /// process, and which refusal.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refusal: Option<SharedRefusal>,
 }
 

@@ -127,6 +127,7 @@ impl GatePassed {
 /// assert!(summary.rules_checked.is_empty());
 /// # Ok::<(), coproduction::Error>(())
 /// ```
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct GateSummary {
@@ -142,11 +143,9 @@ pub struct GateSummary {
     pub acknowledgements: Vec<Acknowledgement>,
     /// The hash of the governance map the process was routed by, when it had one
     /// ([`living::governance_hash`](crate::living::governance_hash)).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub governance: Option<Hash>,
     /// The hash of the funding policy a funding decision was screened under
     /// ([`Hash::of_json`]), when the process follows one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub funding_policy: Option<Hash>,
 }
 

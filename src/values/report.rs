@@ -44,6 +44,7 @@ pub struct ValueVerdict {
 }
 
 /// What one rule found.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Finding {
@@ -63,10 +64,8 @@ pub struct Finding {
     #[serde(default, skip_serializing_if = "Observations::is_empty")]
     pub evidence: Observations,
     /// The override recorded for this rule, if any (the latest).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub overridden: Option<Override>,
     /// The acknowledgement recorded for this rule, if any (the latest).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub acknowledged: Option<Acknowledgement>,
 }
 
@@ -157,11 +156,11 @@ impl std::fmt::Display for UnknownRule {
 /// what a check found, but cannot pass the [gate](ValueReport::gate): only a report made by
 /// [`Charter::check`](super::Charter::check) can, so the proof cannot be written by hand.
 /// Equality compares what the report says, not where it came from.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ValueReport {
     /// The decision the checked record named.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     subject: Option<Subject>,
     verdicts: Vec<ValueVerdict>,
     findings: Vec<Finding>,

@@ -23,17 +23,15 @@ use super::{
 
 /// The dates evidence may attest: those of steps outside the process (the papers, a live
 /// session) and a review date a process without one does not set.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct EvidenceDates {
     /// When the papers went out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub papers_sent_at: Option<Timestamp>,
     /// When the live session was held.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session_at: Option<Timestamp>,
     /// When the decision comes up for review.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub review_at: Option<Timestamp>,
 }
 
@@ -62,51 +60,40 @@ pub struct EvidenceDates {
 /// assert!(serde_json::from_str::<Evidence>(r#"{"outcome": {"type": "adopted"}}"#).is_err());
 /// # Ok::<(), coproduction::Error>(())
 /// ```
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Evidence {
     /// Objections and concerns with their dispositions, for a decision taken without a
     /// round (a round's objections are its own, and win).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub objections: Option<Vec<ObjectionEntry>>,
     /// Why this was decided.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rationale: Option<String>,
     /// The alternatives considered.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alternatives: Option<Vec<String>>,
     /// The ways offered to take part.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ways_offered: Option<BTreeSet<Way>>,
     /// Expenses facts.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expenses: Option<ExpensesFacts>,
     /// Contributors to an output and whether each is credited.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credits: Option<Vec<Credit>>,
     /// Facts about the funder or partner.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub funder: Option<FunderFacts>,
     /// Due-diligence checks, for a decision whose process does not run them.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub due_diligence: Option<Vec<DueDiligenceCheck>>,
     /// Recruitment facts.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recruitment: Option<RecruitmentFacts>,
     /// Whether the decision is labelled co-produced.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub labelled_coproduced: bool,
     /// The rung of Arnstein's ladder the decision reached.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ladder: Option<Rung>,
     /// Which stakeholder groups took part.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stakeholders: Option<StakeholderFacts>,
     /// The dates of steps outside the process.
     #[serde(default, skip_serializing_if = "EvidenceDates::is_empty")]
     pub dates: EvidenceDates,
     /// The publication of the record.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub publication: Option<Publication>,
     /// Overrides of blocking findings, made by the actor in their own name.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

@@ -35,6 +35,7 @@ pub use parts::{
 
 /// A route through the community's governance: who decides, how, at what tier, after
 /// consulting whom. Compared between the route taken and the route governance gives (T7).
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RouteSummary {
@@ -43,7 +44,6 @@ pub struct RouteSummary {
     /// The method it decides by.
     pub method: Method,
     /// The tier of what is at stake, where the route depends on it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tier: Option<Tier>,
     /// The bodies consulted first.
     #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
@@ -99,35 +99,30 @@ pub struct Proposed {
 }
 
 /// The dates of the decision. Each is `None` until it happens or when not recorded.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Dates {
     /// When the papers went out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub papers_sent_at: Option<Timestamp>,
     /// When the live session was held.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session_at: Option<Timestamp>,
     /// When the (asynchronous) round opened.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub round_opened_at: Option<Timestamp>,
     /// When it closed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub round_closed_at: Option<Timestamp>,
     /// When the decision was taken.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub decided_at: Option<Timestamp>,
     /// When the decision comes up for review.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub review_at: Option<Timestamp>,
     /// When this record was put together: the `now` of the command it was projected for.
     /// Rules about deadlines that fall after the decision (publication) use it to tell "not
     /// yet due" from "overdue".
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub as_of: Option<Timestamp>,
 }
 
 /// A recorded override of a blocking finding: who takes responsibility, and why.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Override {
@@ -138,7 +133,6 @@ pub struct Override {
     /// Why; a blank reason is not accepted.
     pub reason: String,
     /// When.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub at: Option<Timestamp>,
 }
 
@@ -156,6 +150,7 @@ impl Override {
 }
 
 /// A recorded acknowledgement of a warning, with its reason.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Acknowledgement {
@@ -166,7 +161,6 @@ pub struct Acknowledgement {
     /// Why it is acceptable here; a blank reason is not accepted.
     pub reason: String,
     /// When.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub at: Option<Timestamp>,
 }
 
@@ -207,6 +201,7 @@ impl Acknowledgement {
 /// assert_eq!(serde_json::from_str::<DecisionRecord>(&json)?, record);
 /// # Ok::<(), coproduction::Error>(())
 /// ```
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DecisionRecord {
@@ -214,92 +209,66 @@ pub struct DecisionRecord {
     pub kind: DecisionKind,
     /// Which decision this is: the report and the gate's proof carry it, and a typed step
     /// that takes the proof accepts only a proof for itself (see [`Subject`]).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subject: Option<Subject>,
     /// How much is at stake.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tier: Option<Tier>,
     /// How it ended.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outcome: Option<Outcome>,
     /// The route actually taken.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub route_taken: Option<RouteSummary>,
     /// The route the governance map gives for this kind, amount and risk.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub route_given: Option<RouteSummary>,
     /// The deciding body's make-up when it decided.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub body: Option<BodyFigures>,
     /// Who was entitled to decide, with their responses.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub participants: Option<Vec<Participant>>,
     /// What the round's absence policy counts an absence as.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub absence_policy: Option<AbsenceCounted>,
     /// Objections and concerns with their dispositions.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub objections: Option<Vec<ObjectionEntry>>,
     /// The consultation and advice log.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub advice: Option<Vec<AdviceEntry>>,
     /// The make-up of each body whose advice the decision relied on (a body the route
     /// consults, from whose members the record holds advice), as the community records it:
     /// `Some(vec![])` when no body's advice was relied on. The engine fills it; evidence
     /// cannot.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub advisers: Option<Vec<BodyFigures>>,
     /// What was proposed: its title and text, and the earlier versions of the text.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proposed: Option<Proposed>,
     /// What was decided, in the words recorded with the outcome ("piloted for six months,
     /// with paid preparation time").
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub statement: Option<String>,
     /// Why this was decided.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rationale: Option<String>,
     /// The alternatives considered.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alternatives: Option<Vec<String>>,
     /// Access requests and whether they were met.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access_requests: Option<Vec<AccessRequest>>,
     /// The ways offered to take part.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ways_offered: Option<BTreeSet<Way>>,
     /// Expenses facts.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expenses: Option<ExpensesFacts>,
     /// Whether contributors offered payment were signposted to benefits advice.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub benefits_advice_signposted: Option<bool>,
     /// Contributors to an output and whether each is credited.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credits: Option<Vec<Credit>>,
     /// Facts about the funder or partner.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub funder: Option<FunderFacts>,
     /// Due-diligence checks.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub due_diligence: Option<Vec<DueDiligenceCheck>>,
     /// Recruitment facts.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recruitment: Option<RecruitmentFacts>,
     /// Whether the decision is labelled co-produced.
     #[serde(default)]
     pub labelled_coproduced: bool,
     /// The rung of Arnstein's ladder the decision reached.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ladder: Option<Rung>,
     /// Which stakeholder groups took part.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stakeholders: Option<StakeholderFacts>,
     /// The dates.
     #[serde(default)]
     pub dates: Dates,
     /// The publication of the record.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub publication: Option<Publication>,
     /// Overrides of blocking findings.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -325,13 +294,11 @@ pub struct DecisionRecord {
     pub lapses: Vec<TimeBoxLapse>,
     /// The escalated process this one takes up in the body it was escalated to, as the
     /// engine saw it when this one opened (filled by the engine; `None` otherwise).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub escalated_from: Option<EscalatedFrom>,
     /// The benefits and impact evaluation of the pilot this decision reassesses (or of
     /// the agreement being piloted): the questions agreed and the evidence recorded, as
     /// the proposal's own events hold them (filled by the proposal and the round held for
     /// it; evidence a caller supplies cannot set it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub evaluation: Option<Evaluation>,
 }
 
@@ -341,6 +308,7 @@ pub struct DecisionRecord {
 ///
 /// JSON: `{"stream": "working-model-round", "to": "decision_circle", "outcome": "escalated",
 /// "objections": [...]}`.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct EscalatedFrom {
@@ -349,10 +317,8 @@ pub struct EscalatedFrom {
     /// The body it was escalated to: the one deciding now.
     pub to: BodyId,
     /// How it ended there, as its record says.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outcome: Option<Outcome>,
     /// When it was escalated, as its record says.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub at: Option<Timestamp>,
     /// Its objections and concerns with their dispositions, as its record holds them.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

@@ -79,6 +79,7 @@ pub enum Conflict {
 
 /// One member entitled to decide: in a round, one member of the eligibility snapshot; in an
 /// advice or delegated decision, the decider.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Participant {
@@ -93,25 +94,18 @@ pub struct Participant {
     pub public_contributor: bool,
     /// Their response in the deciding round; `None` when they gave none (not even an
     /// absence counted by policy).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response: Option<RecordedResponse>,
     /// For an absence: what it was counted as.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub absence_counted_as: Option<AbsenceCounted>,
     /// For a public contributor: whether payment was offered; `None` when not recorded.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment: Option<PaymentStatus>,
     /// Their declaration of conflicts of interest; `None` when they made none.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conflict: Option<Conflict>,
     /// The interest they declared, in their words, when they declared one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interest: Option<String>,
     /// Why they stepped out of the decision, in their words, when they did.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stepped_out: Option<String>,
     /// The supporter who gave their response on their behalf, when one did.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proxy: Option<MemberId>,
 }
 
@@ -215,6 +209,7 @@ pub enum Disposition {
 }
 
 /// One objection or concern and what became of it.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ObjectionEntry {
@@ -223,16 +218,12 @@ pub struct ObjectionEntry {
     /// Objection or concern.
     pub raised_as: RaisedAs,
     /// The recorded validity test, if one was run.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub test: Option<TestResult>,
     /// What became of it; `None` while it is open.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disposition: Option<Disposition>,
     /// The reason for the disposition (required for "not integrated").
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     /// What was said, in the words of the member who raised it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
     /// The amendments that answered it, in words.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -298,6 +289,7 @@ pub enum AdviceBasis {
 }
 
 /// One entry of the consultation and advice log.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AdviceEntry {
@@ -306,15 +298,12 @@ pub struct AdviceEntry {
     /// On what footing.
     pub bases: AdviceBases,
     /// The advice, in the adviser's words.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
     /// When it was given.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub given_at: Option<Timestamp>,
     /// The decider's answer to it; advice is not binding but must be answered. Borrowed
     /// when it is static text (an answer a tool gives every entry alike), so such a record
     /// makes no allocation per entry for it; owned otherwise. The JSON is the same string.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub answer: Option<Cow<'static, str>>,
 }
 
@@ -332,6 +321,7 @@ pub enum Way {
 }
 
 /// A member's access request and whether it was met.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AccessRequest {
@@ -340,10 +330,8 @@ pub struct AccessRequest {
     /// What they need.
     pub need: AccessNeedKind,
     /// When it was met; `None` if it was not.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub met_at: Option<Timestamp>,
     /// The adjustment made, in words.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub adjustment: Option<String>,
 }
 
@@ -392,6 +380,7 @@ pub struct TimeBoxLapse {
 }
 
 /// Facts about expenses for taking part.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ExpensesFacts {
@@ -399,7 +388,6 @@ pub struct ExpensesFacts {
     pub policy_applies: bool,
     /// The longest wait, in days, from a claim to its reimbursement; `None` if no claim has
     /// been made yet.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub longest_wait_days: Option<u32>,
 }
 
@@ -493,27 +481,26 @@ impl RegisterField {
 }
 
 /// The entry in the public register of funding and partnerships.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RegisterEntry {
     /// The fields the entry lists.
     pub listed: BTreeSet<RegisterField>,
     /// The legal reason some are not listed, if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub withheld_reason: Option<String>,
 }
 
 /// Facts about a funder or partner.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FunderFacts {
     /// Who the funder or partner is.
     pub funder: String,
     /// The amount as a band (`"under 5k"`), if money is involved.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount_band: Option<String>,
     /// The red-line screen's result; `None` if not run.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub red_line_screen: Option<Screen>,
     /// The funder's conditions that stand: the offer's, less those set aside.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -525,7 +512,6 @@ pub struct FunderFacts {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub set_aside: Vec<SetAside>,
     /// The public register entry; `None` if there is none yet.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub register: Option<RegisterEntry>,
 }
 
@@ -550,6 +536,7 @@ impl FunderFacts {
 }
 
 /// One due-diligence check.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DueDiligenceCheck {
@@ -558,28 +545,24 @@ pub struct DueDiligenceCheck {
     /// Whether the tier requires it.
     pub required: bool,
     /// When it was completed; `None` if not.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub completed_at: Option<Timestamp>,
 }
 
 /// Facts about a recruitment (an inclusive, open and fair process).
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RecruitmentFacts {
     /// When the advert opened.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub advert_opened_at: Option<Timestamp>,
     /// When it closed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub advert_closed_at: Option<Timestamp>,
     /// The ways offered to apply (`"online form"`, `"video"`, `"phone"`).
     #[serde(default)]
     pub ways_to_apply: BTreeSet<String>,
     /// When the selection criteria were published.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub criteria_published_at: Option<Timestamp>,
     /// How many panel members bring lived experience; `None` if not recorded.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub panel_with_lived_experience: Option<u32>,
 }
 
