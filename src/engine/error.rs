@@ -14,7 +14,8 @@ use crate::values::GateRefusal;
 /// Most variants are refusals of the request; a journal that failed and a poisoned lock
 /// are failures of the engine. [`EngineError::is_refusal`] tells them apart, and
 /// [`crate::Error`] carries them as different kinds.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, strum::IntoStaticStr)]
+#[strum(serialize_all = "snake_case")]
 #[non_exhaustive]
 pub enum EngineError {
     /// The request could not be read.
@@ -122,6 +123,7 @@ pub enum EngineError {
     },
     /// A member's taking part (advice, interests, payment, access) was refused.
     #[error("stream `{stream}`: {source}")]
+    #[strum(serialize = "part_refused")]
     Part {
         /// The stream.
         stream: StreamId,
@@ -200,6 +202,7 @@ pub enum EngineError {
     /// A change to the community was refused: it does not apply, is dated before the last
     /// change, needs a decision, or is another member's own to make.
     #[error("the community's stream: member {actor} cannot make this change: {source}")]
+    #[strum(serialize = "change_refused")]
     Change {
         /// Who tried.
         actor: MemberId,
@@ -264,45 +267,8 @@ impl EngineError {
     /// and for [`EngineError::Journal`] one per kind of journal error.
     pub fn kind(&self) -> &'static str {
         match self {
-            EngineError::Json { .. } => "json",
-            EngineError::Input(_) => "input",
-            EngineError::UnknownActor { .. } => "unknown_actor",
-            EngineError::BeforeLastChange { .. } => "before_last_change",
-            EngineError::UnknownStream { .. } => "unknown_stream",
-            EngineError::KindRequired { .. } => "kind_required",
-            EngineError::OffRoute { .. } => "off_route",
-            EngineError::Unwitnessed { .. } => "unwitnessed",
-            EngineError::Unattested { .. } => "unattested",
-            EngineError::Governance { .. } => "governance",
-            EngineError::Refused { .. } => "refused",
-            EngineError::Part { .. } => "part_refused",
-            EngineError::EvidenceRequired { .. } => "evidence_required",
-            EngineError::WrongProcess { .. } => "wrong_process",
-            EngineError::RecordedByTheEngine { .. } => "recorded_by_the_engine",
-            EngineError::UnknownLink { .. } => "unknown_link",
-            EngineError::LinkRefused { .. } => "link_refused",
-            EngineError::Gate { .. } => "gate",
-            EngineError::Change { .. } => "change_refused",
-            EngineError::ReservedStream { .. } => "reserved_stream",
-            EngineError::ChangeNotAdopted { .. } => "change_not_adopted",
-            EngineError::NotTheFounding { .. } => "not_the_founding",
-            EngineError::NoFounding => "no_founding",
-            EngineError::NotEscalated { .. } => "not_escalated",
-            EngineError::History { .. } => "history",
-            EngineError::Journal(journal) => match journal {
-                JournalError::Conflict { .. } => "conflict",
-                JournalError::Corruption { .. } => "journal_corrupt",
-                JournalError::Encode { .. } => "journal_encode",
-                JournalError::DuplicateStream { .. } => "duplicate_stream",
-                JournalError::SequenceOverflow { .. } => "sequence_overflow",
-                JournalError::InvalidStreamId { .. } => "invalid_stream",
-                JournalError::Io { .. } => "journal_io",
-                JournalError::Database { .. } => "journal_database",
-                JournalError::Poisoned { .. } => "journal_poisoned",
-                JournalError::Locked { .. } => "journal_locked",
-                JournalError::StorageVersion { .. } => "journal_storage_version",
-            },
-            EngineError::Poisoned => "poisoned",
+            EngineError::Journal(journal) => journal.kind(),
+            other => other.into(),
         }
     }
 

@@ -289,7 +289,8 @@ pub trait Journal: Send + Sync {
 }
 
 /// Why a journal operation was refused or failed.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, strum::IntoStaticStr)]
+#[strum(serialize_all = "snake_case")]
 #[non_exhaustive]
 pub enum JournalError {
     /// An append was refused because the stream has moved on since the writer read it.
@@ -307,6 +308,7 @@ pub enum JournalError {
     /// A stored envelope failed to parse or verify. Everything from `position` on is
     /// untrusted; nothing was dropped or repaired.
     #[error("journal `{journal}` is corrupt at position {position}: {reason}")]
+    #[strum(serialize = "journal_corrupt")]
     Corruption {
         /// The journal (a path, a database, or `memory`).
         journal: String,
@@ -318,6 +320,7 @@ pub enum JournalError {
     },
     /// An event could not be serialised into an envelope; nothing was written.
     #[error("cannot append to stream `{stream}`: an event cannot be encoded: {message}")]
+    #[strum(serialize = "journal_encode")]
     Encode {
         /// The stream.
         stream: StreamId,
@@ -340,6 +343,7 @@ pub enum JournalError {
     },
     /// A stream id was not a valid slug.
     #[error("invalid stream id `{id}`: {reason}")]
+    #[strum(serialize = "invalid_stream")]
     InvalidStreamId {
         /// The text that was refused.
         id: String,
@@ -348,6 +352,7 @@ pub enum JournalError {
     },
     /// A file operation failed.
     #[error("journal `{journal}`: could not {operation}: {message}")]
+    #[strum(serialize = "journal_io")]
     Io {
         /// The journal's path.
         journal: String,
@@ -360,6 +365,7 @@ pub enum JournalError {
     },
     /// A database operation of the SQLite or PostgreSQL journal failed.
     #[error("journal `{journal}`: could not {operation}: {message}")]
+    #[strum(serialize = "journal_database")]
     Database {
         /// The database: an SQLite path, or a PostgreSQL database and server (never a
         /// password).
@@ -374,6 +380,7 @@ pub enum JournalError {
     #[error(
         "journal `{journal}` is stored in schema version {found}; this crate reads version {supported}"
     )]
+    #[strum(serialize = "journal_storage_version")]
     StorageVersion {
         /// The database.
         journal: String,
@@ -384,6 +391,7 @@ pub enum JournalError {
     },
     /// A thread panicked while holding the journal's lock, so its state is not trusted.
     #[error("journal `{journal}` is unusable: a writer panicked while holding its lock")]
+    #[strum(serialize = "journal_poisoned")]
     Poisoned {
         /// The journal.
         journal: String,
@@ -391,6 +399,7 @@ pub enum JournalError {
     /// The journal file is open in another journal (in this process or another), which
     /// holds its lock: two writers would interleave their lines.
     #[error("journal `{journal}` is open elsewhere: its file is locked by another writer")]
+    #[strum(serialize = "journal_locked")]
     Locked {
         /// The journal.
         journal: String,
@@ -398,6 +407,13 @@ pub enum JournalError {
 }
 
 impl JournalError {
+    /// A stable `snake_case` name of the error's kind, for the wire (an HTTP server's error
+    /// body, a log): `conflict`, `journal_corrupt`, `journal_io`... One name per variant, the
+    /// engine's [`kind`](crate::engine::EngineError::kind) of a journal error.
+    pub fn kind(&self) -> &'static str {
+        self.into()
+    }
+
     /// Whether the call was refused, rather than the journal failing.
     ///
     /// A refusal is of what was asked, and nothing was written: an append that lost a race
