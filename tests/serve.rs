@@ -220,10 +220,10 @@ async fn malformed_hostile_and_refused_requests_keep_their_typed_errors_and_writ
             "json",
         ),
         (
-            // A command as an array.
+            // A command as an array: refused as positional, naming where.
             r#"{"stream": "working-model", "actor": 1, "now": "2022-09-01T10:09:00Z", "command": ["consent"]}"#.to_owned(),
             StatusCode::BAD_REQUEST,
-            "json",
+            "input",
         ),
         (
             // The round's roles as the positional array of their fields.

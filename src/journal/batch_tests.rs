@@ -31,6 +31,8 @@ macro_rules! batch_rules {
                 "unit_lent", lent_envelopes_are_those_read_all_copies;
             reads_after_a_position_are_the_tail_of_read_all:
                 "unit_read_after", reads_after_a_position_are_the_tail;
+            a_page_is_the_start_of_the_tail:
+                "unit_read_page", a_page_is_the_start_of_the_tail;
         );
     };
     (@tests $run:expr, $($test:ident: $tag:literal, $check:ident;)+) => {$(
@@ -290,6 +292,30 @@ pub(crate) fn lent_envelopes_are_those_read_all_copies<J: Journal<Event = Ev>>(j
     let copied = j.read_all().unwrap();
     assert!(!copied.is_empty());
     assert_eq!(j.read_all_with(|lent| lent == &copied[..]), Ok(true));
+}
+
+/// A page after each position is the start of the tail, of at most its limit: ending
+/// inside a batch too, and nothing after the end or for a limit of nothing.
+pub(crate) fn a_page_is_the_start_of_the_tail<J: Journal<Event = Ev>>(j: &J) {
+    assert_eq!(j.read_page(0, 3), Ok(vec![]));
+    let (round, _, funding) = setup(j);
+    j.append_batch(vec![part(&round, 1, &[4, 6]), part(&funding, 0, &[5])])
+        .unwrap();
+    let all = j.read_all().unwrap();
+    assert_eq!(all.len(), 6);
+    for position in 0..=7 {
+        let start = usize::try_from(position).unwrap().min(all.len());
+        for limit in 0..=7 {
+            let end = start.saturating_add(limit).min(all.len());
+            assert_eq!(
+                j.read_page(position, limit).unwrap(),
+                all[start..end],
+                "after {position}, at most {limit}"
+            );
+        }
+    }
+    assert_eq!(j.read_page(u64::MAX, usize::MAX), Ok(vec![]));
+    assert_eq!(j.read_page(2, usize::MAX), j.read_after(2));
 }
 
 /// What a feed reads after each position is the tail of `read_all` from there: after a

@@ -391,7 +391,11 @@ where
     }
 
     fn read_after(&self, position: u64) -> Result<Vec<Envelope<E>>, JournalError> {
-        Ok(self.lock()?.log.after(position))
+        Ok(self.lock()?.log.page(position, usize::MAX))
+    }
+
+    fn read_page(&self, position: u64, limit: usize) -> Result<Vec<Envelope<E>>, JournalError> {
+        Ok(self.lock()?.log.page(position, limit))
     }
 
     fn read_all_with<R>(&self, read: impl FnOnce(&[Envelope<E>]) -> R) -> Result<R, JournalError> {

@@ -83,14 +83,15 @@ impl<E> Log<E> {
     }
 
     /// Copies of the envelopes after `position` (positions count from 1, one an index).
-    pub(crate) fn after(&self, position: u64) -> Vec<Envelope<E>>
+    /// At most `limit` envelopes after `position`, copied: only those.
+    pub(crate) fn page(&self, position: u64, limit: usize) -> Vec<Envelope<E>>
     where
         E: Clone,
     {
         usize::try_from(position)
             .ok()
             .and_then(|start| self.envelopes.get(start..))
-            .map(<[_]>::to_vec)
+            .map(|tail| tail.get(..limit).unwrap_or(tail).to_vec())
             .unwrap_or_default()
     }
 
@@ -190,7 +191,11 @@ where
     }
 
     fn read_after(&self, position: u64) -> Result<Vec<Envelope<E>>, JournalError> {
-        Ok(self.lock()?.after(position))
+        Ok(self.lock()?.page(position, usize::MAX))
+    }
+
+    fn read_page(&self, position: u64, limit: usize) -> Result<Vec<Envelope<E>>, JournalError> {
+        Ok(self.lock()?.page(position, limit))
     }
 
     fn read_all_with<R>(&self, read: impl FnOnce(&[Envelope<E>]) -> R) -> Result<R, JournalError> {

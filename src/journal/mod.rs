@@ -34,7 +34,8 @@
 //!   missing, checks their version, and verifies the whole chain.
 //!
 //! Every journal reads from a position too ([`Journal::read_after`]): an event feed keeps
-//! the last position it delivered as its cursor and asks for what came after it.
+//! the last position it delivered as its cursor and asks for what came after it, a page at
+//! a time ([`Journal::read_page`], which reads only the page).
 //!
 //! # Example
 //!
@@ -250,6 +251,44 @@ pub trait Journal: Send + Sync {
         let mut all = self.read_all()?;
         let start = usize::try_from(position).map_or(all.len(), |p| p.min(all.len()));
         Ok(all.split_off(start))
+    }
+
+    /// At most `limit` of the envelopes after `position`, in position order: one page of
+    /// [`Journal::read_after`], for a feed that hands envelopes on a page at a time. What a
+    /// page costs follows its size, not the journal's: a client asking for the first page of
+    /// a long journal does not make the journal read the rest. A page may end inside a
+    /// batch; the next page goes on from its last position. A journal that reads from
+    /// storage checks a page as [`Journal::read_after`] checks the tail, except that a full
+    /// page is not the end, so its last batch may go on beyond it. The default reads the
+    /// whole tail and keeps the page.
+    ///
+    /// # Errors
+    ///
+    /// As [`Journal::read_after`].
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coproduction::community::MemberId;
+    /// use coproduction::journal::{Journal, MemoryJournal, NewEvent, StreamId};
+    ///
+    /// let journal = MemoryJournal::<u32>::new();
+    /// let stream = StreamId::new("round-1")?;
+    /// let at = "2025-01-01T00:00:00Z".parse()?;
+    /// journal.append(&stream, 0, (1..=5).map(|n| NewEvent::new(MemberId::new(1), at, n)).collect())?;
+    /// let page: Vec<_> = journal.read_page(1, 2)?.into_iter().map(|e| e.event).collect();
+    /// assert_eq!(page, [2, 3]);
+    /// assert!(journal.read_page(5, 2)?.is_empty());
+    /// # Ok::<(), coproduction::Error>(())
+    /// ```
+    fn read_page(
+        &self,
+        position: u64,
+        limit: usize,
+    ) -> Result<Vec<Envelope<Self::Event>>, JournalError> {
+        let mut tail = self.read_after(position)?;
+        tail.truncate(limit);
+        Ok(tail)
     }
 
     /// Lends every envelope, in position order, to `read`, and returns what it returns,

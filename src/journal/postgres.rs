@@ -11,7 +11,9 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use super::envelope::{ChainState, Lines, prepare};
-use super::rows::{Row, after_rows, position_and_hash, read_all_rows, read_stream_rows};
+use super::rows::{
+    Row, after_rows, position_and_hash, read_all_rows, read_stream_rows, rows_for_page,
+};
 use super::{BatchPart, CorruptionReason, Envelope, Journal, JournalError, StreamId};
 
 /// The layout of the journal's tables that this crate reads and writes, recorded in
@@ -188,7 +190,7 @@ impl Statements {
             stream: client.prepare(&rows("WHERE stream = $1 ORDER BY seq"))?,
             all: client.prepare(&rows("ORDER BY position"))?,
             at: client.prepare("SELECT position, hash FROM coproduction_envelopes WHERE position = $1")?,
-            after: client.prepare(&rows("WHERE position > $1 ORDER BY position"))?,
+            after: client.prepare(&rows("WHERE position > $1 ORDER BY position LIMIT $2"))?,
         })
     }
 }
@@ -549,6 +551,10 @@ where
     }
 
     fn read_after(&self, position: u64) -> Result<Vec<Envelope<E>>, JournalError> {
+        self.read_page(position, usize::MAX)
+    }
+
+    fn read_page(&self, position: u64, limit: usize) -> Result<Vec<Envelope<E>>, JournalError> {
         let Ok(after) = i64::try_from(position) else {
             return Ok(Vec::new());
         };
@@ -558,11 +564,11 @@ where
                 None => None,
             };
             let rows = tx
-                .query(&st.after, &[&after])
+                .query(&st.after, &[&after, &rows_for_page(limit)])
                 .and_then(|rows| read_rows(&rows))?;
             Ok((before, rows))
         })?;
-        after_rows(before, &rows, position, |at, r| self.corrupt(at, r))
+        after_rows(before, &rows, position, limit, |at, r| self.corrupt(at, r))
     }
 }
 

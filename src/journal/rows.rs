@@ -120,11 +120,14 @@ pub(crate) fn read_all_rows<E: DeserializeOwned>(
 /// envelope at `position`, of hash `prev`: each line sound and agreeing with its columns,
 /// the positions running on without a gap, each `prev` the hash before it, and the last
 /// batch finished. (Each stream's numbering needs the rows before `position`: that is
-/// [`read_all_rows`]'s to check.)
+/// [`read_all_rows`]'s to check.) A page keeps `limit` envelopes; rows beyond it (a read
+/// asks for one more) are checked too and say the page is not the end, so its last batch
+/// may go on.
 pub(crate) fn read_rows_after<E: DeserializeOwned>(
     rows: &[Row],
     position: u64,
     prev: Hash,
+    limit: usize,
     corrupt: impl Fn(u64, CorruptionReason) -> JournalError,
 ) -> Result<Vec<Envelope<E>>, JournalError> {
     let (mut position, mut head) = (position, prev);
@@ -151,6 +154,10 @@ pub(crate) fn read_rows_after<E: DeserializeOwned>(
         (position, head) = (envelope.position, envelope.hash);
         out.push(envelope);
     }
+    if out.len() > limit {
+        out.truncate(limit);
+        return Ok(out);
+    }
     if let Some(last) = out.last()
         && !last.last_in_batch
     {
@@ -175,11 +182,12 @@ pub(crate) fn after_rows<E: DeserializeOwned>(
     before: Option<(i64, String)>,
     rows: &[Row],
     position: u64,
+    limit: usize,
     corrupt: impl Fn(u64, CorruptionReason) -> JournalError,
 ) -> Result<Vec<Envelope<E>>, JournalError> {
     let (at, prev) = position_and_hash(before, &corrupt)?;
     if at == position {
-        return read_rows_after(rows, position, prev, corrupt);
+        return read_rows_after(rows, position, prev, limit, corrupt);
     }
     match rows.first() {
         None => Ok(Vec::new()),
@@ -191,4 +199,10 @@ pub(crate) fn after_rows<E: DeserializeOwned>(
             },
         )),
     }
+}
+
+/// The rows a page of `limit` envelopes reads: one more than it keeps (to know whether the
+/// page is the end), as an SQL `LIMIT`.
+pub(crate) fn rows_for_page(limit: usize) -> i64 {
+    i64::try_from(limit.saturating_add(1)).unwrap_or(i64::MAX)
 }

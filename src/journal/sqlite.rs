@@ -10,7 +10,9 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use super::envelope::{ChainState, Lines, prepare};
-use super::rows::{Row, after_rows, position_and_hash, read_all_rows, read_stream_rows};
+use super::rows::{
+    Row, after_rows, position_and_hash, read_all_rows, read_stream_rows, rows_for_page,
+};
 use super::{BatchPart, CorruptionReason, Envelope, Journal, JournalError, StreamId};
 
 const SCHEMA: &str = "
@@ -239,6 +241,10 @@ where
     }
 
     fn read_after(&self, position: u64) -> Result<Vec<Envelope<E>>, JournalError> {
+        self.read_page(position, usize::MAX)
+    }
+
+    fn read_page(&self, position: u64, limit: usize) -> Result<Vec<Envelope<E>>, JournalError> {
         let Ok(after) = i64::try_from(position) else {
             return Ok(Vec::new());
         };
@@ -256,15 +262,15 @@ where
         let rows = tx
             .prepare_cached(
                 "SELECT position, stream, seq, hash, line FROM envelopes
-                 WHERE position > ?1 ORDER BY position",
+                 WHERE position > ?1 ORDER BY position LIMIT ?2",
             )
             .and_then(|mut st| {
-                st.query_map([after], read_row)?
+                st.query_map([after, rows_for_page(limit)], read_row)?
                     .collect::<Result<Vec<_>, _>>()
             })
             .map_err(self.db("read envelopes"))?;
         drop(tx);
-        after_rows(before, &rows, position, |at, r| self.corrupt(at, r))
+        after_rows(before, &rows, position, limit, |at, r| self.corrupt(at, r))
     }
 }
 

@@ -543,7 +543,9 @@ struct FeedQuery {
     limit: Option<usize>,
 }
 
-/// The most envelopes one read of the feed returns.
+/// The most envelopes one read of the feed returns. A read costs what it returns
+/// ([`Journal::read_page`]), however long the journal: asking from position 0 of a long
+/// journal reads one page of it, not the rest.
 pub const FEED_LIMIT: usize = 1000;
 
 /// A page of the event feed.
@@ -558,14 +560,12 @@ pub struct FeedPage {
 
 /// The envelopes after position `after`, at most `limit`, read from the journal (so a feed
 /// sees what every writer of a shared journal wrote).
-fn read_after<J: Journal<Event = EngineEvent>>(
+fn read_page<J: Journal<Event = EngineEvent>>(
     journal: &J,
     after: u64,
     limit: usize,
 ) -> Result<Vec<Envelope<EngineEvent>>, Rejection> {
-    let mut events = journal.read_after(after).map_err(Rejection::from)?;
-    events.truncate(limit);
-    Ok(events)
+    journal.read_page(after, limit).map_err(Rejection::from)
 }
 
 /// Folds in what other writers of a shared journal wrote, where the server has any.
@@ -586,7 +586,7 @@ async fn events<J: Served>(
     let deadline = tokio::time::Instant::now() + wait;
     loop {
         let engine = Arc::clone(&app.engine);
-        let events = blocking(move || read_after(engine.journal(), after, limit)).await?;
+        let events = blocking(move || read_page(engine.journal(), after, limit)).await?;
         if !events.is_empty() || tokio::time::Instant::now() >= deadline {
             let next = events.last().map_or(after, |e| e.position);
             return Ok(axum::Json(FeedPage { events, next }).into_response());
@@ -622,7 +622,7 @@ async fn events_sse<J: Served>(
                     return Some((event, (app, after, pending)));
                 }
                 let engine = Arc::clone(&app.engine);
-                match blocking(move || read_after(engine.journal(), after, FEED_LIMIT)).await {
+                match blocking(move || read_page(engine.journal(), after, FEED_LIMIT)).await {
                     Ok(events) if !events.is_empty() => pending = events.into_iter(),
                     Ok(_) => tokio::time::sleep(app.config.poll).await,
                     // The journal could not be read: end the stream; the client resumes.
