@@ -43,22 +43,7 @@ impl Decider for ConsentProcess {
     const TRANSITIONS: Transitions<RoundPhase> = Transitions {
         machine: "consent_round",
         start: P::NotOpened,
-        phases: &[
-            P::NotOpened,
-            P::Presented,
-            P::Clarifying,
-            P::Reactions,
-            P::Amending,
-            P::ObjectionRound,
-            P::Integrating,
-            P::Consented,
-            P::Adopted,
-            P::Declined,
-            P::Withdrawn,
-            P::Deferred,
-            P::Escalated,
-            P::BrokenDown,
-        ],
+        phases: RoundPhase::ALL,
         finals: &[
             P::Adopted,
             P::Declined,

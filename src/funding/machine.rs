@@ -17,7 +17,7 @@ use super::FundingError;
 use super::command::{FundingCommand, FundingOutcome};
 use super::config::FundingPolicy;
 use super::event::{AdviceId, FundingEvent, RegisterListing, Requirement};
-use super::phase::{EDGES, FINALS, FundingPhase, PHASES};
+use super::phase::{EDGES, FINALS, FundingPhase};
 use super::stage::{
     Consulting, Decided, Diligence, FundingStage, Monitored, OnRegister, ReviewConcluded,
     ScreenedOut, Tiered, Withdrawal,
@@ -44,7 +44,7 @@ impl Decider for FundingProcess {
     const TRANSITIONS: Transitions<FundingPhase> = Transitions {
         machine: "funding_decision",
         start: P::NotIdentified,
-        phases: PHASES,
+        phases: FundingPhase::ALL,
         finals: FINALS,
         edges: EDGES,
     };

@@ -77,28 +77,6 @@ impl FundingPhase {
 
 use FundingPhase as P;
 
-/// Every phase, in diagram order.
-pub(super) const PHASES: &[FundingPhase] = &[
-    P::NotIdentified,
-    P::Identified,
-    P::Screening,
-    P::Triaged,
-    P::DueDiligence,
-    P::Consultation,
-    P::Deciding,
-    P::Accepted,
-    P::AcceptedWithConditions,
-    P::Declined,
-    P::Deferred,
-    P::Escalated,
-    P::Published,
-    P::Monitoring,
-    P::UnderReview,
-    P::Renewed,
-    P::Ended,
-    P::Withdrawn,
-];
-
 /// The phases a decision ends in.
 pub(super) const FINALS: &[FundingPhase] = &[
     P::Declined,

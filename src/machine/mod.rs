@@ -144,7 +144,7 @@ pub(crate) use typestate::{previews, typestate};
 
 /// Declares a process's phase enum: the doc comment and variants given, the derives every
 /// phase has, its `snake_case` name on the wire and as its [`Phase::label`] (one spelling,
-/// derived from the variant's name), and the [`Phase`] impl.
+/// derived from the variant's name), the list of every phase (`ALL`) and the [`Phase`] impl.
 macro_rules! phase_enum {
     ($(#[$meta:meta])* pub enum $name:ident { $($(#[$vmeta:meta])* $variant:ident,)+ }) => {
         $(#[$meta])*
@@ -155,6 +155,11 @@ macro_rules! phase_enum {
         #[non_exhaustive]
         pub enum $name {
             $($(#[$vmeta])* $variant,)+
+        }
+
+        impl $name {
+            /// Every phase, in the order declared, which is the order diagrams list them.
+            pub const ALL: &'static [$name] = &[$($name::$variant,)+];
         }
 
         impl $crate::machine::Phase for $name {

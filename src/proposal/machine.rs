@@ -13,7 +13,7 @@ use super::ProposalError;
 use super::command::ProposalCommand;
 use super::config::{Answer, ProposalRole, ProposalVersion};
 use super::event::{DecisionResult, ProposalEvent, ReviewTrigger};
-use super::phase::{EDGES, PHASES, ProposalPhase};
+use super::phase::{EDGES, ProposalPhase};
 use super::state::{
     DecidingRound, Proposal, ProposalEnding, ProposalState, PublishedDecision, Review,
     ReviewOutcome,
@@ -37,7 +37,7 @@ impl Decider for ProposalProcess {
     const TRANSITIONS: Transitions<ProposalPhase> = Transitions {
         machine: "proposal",
         start: P::NotCreated,
-        phases: PHASES,
+        phases: ProposalPhase::ALL,
         finals: &ProposalPhase::FINAL,
         edges: EDGES,
     };

@@ -67,25 +67,6 @@ impl ProposalPhase {
 
 use ProposalPhase as P;
 
-/// Every phase, in the order diagrams list them.
-pub(super) const PHASES: &[ProposalPhase] = &[
-    P::NotCreated,
-    P::Draft,
-    P::CoCreating,
-    P::Ready,
-    P::InDecision,
-    P::Adopted,
-    P::Published,
-    P::Implementing,
-    P::PilotScheduled,
-    P::Pilot,
-    P::UnderReview,
-    P::Declined,
-    P::Withdrawn,
-    P::Escalated,
-    P::Retired,
-];
-
 /// The declared transitions of a proposal.
 pub(super) const EDGES: &[(ProposalPhase, ProposalPhase)] = &[
     (P::NotCreated, P::Draft),
