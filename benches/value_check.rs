@@ -55,7 +55,9 @@ fn route(circle: &BodyId) -> RouteSummary {
 }
 
 fn record(n: u64) -> DecisionRecord {
-    let circle = BodyId::new("decision_circle").unwrap();
+    // Texts written in code are borrowed (ids, labels, the adjustment, the funder...), as
+    // an app's fixed texts would be: the record allocates only for its lists.
+    let circle = BodyId::from_static("decision_circle").unwrap();
     let mut participants = Vec::with_capacity(n as usize);
     participants.extend((1..=n).map(|i| {
         let p = Participant::new(MemberId::new(i))
@@ -130,7 +132,7 @@ fn record(n: u64) -> DecisionRecord {
         advice: Some(advice),
         // The critical friends' advice came from the allies group, which the route consults.
         advisers: Some(vec![BodyFigures {
-            body: BodyId::new("allies_group").unwrap(),
+            body: BodyId::from_static("allies_group").unwrap(),
             size: 12,
             lived_experience: 6,
             roles: Default::default(),
@@ -162,7 +164,7 @@ fn record(n: u64) -> DecisionRecord {
         labelled_coproduced: true,
         ladder: Some(Rung::Partnership),
         stakeholders: Some(StakeholderFacts {
-            took_part: BTreeSet::from(["co_producers", "allies", "staff"].map(String::from)),
+            took_part: BTreeSet::from(["co_producers", "allies", "staff"].map(Into::into)),
             waivers: Default::default(),
         }),
         dates: Dates {

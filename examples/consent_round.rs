@@ -213,7 +213,7 @@ fn main() -> Result<(), coproduction::Error> {
             .to_vec(),
     );
     record.stakeholders = Some(StakeholderFacts {
-        took_part: ["co_producers", "allies", "staff"].map(String::from).into(),
+        took_part: ["co_producers", "allies", "staff"].map(Into::into).into(),
         waivers: Default::default(),
     });
     // The staff team and the Allies Group gave advice on the draft, and the whole community

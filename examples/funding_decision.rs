@@ -284,7 +284,7 @@ fn main() -> Result<(), coproduction::Error> {
     record.access_requests = Some(Vec::<AccessRequest>::new());
     record.benefits_advice_signposted = Some(true);
     record.stakeholders = Some(StakeholderFacts {
-        took_part: ["co_producers", "allies", "staff"].map(String::from).into(),
+        took_part: ["co_producers", "allies", "staff"].map(Into::into).into(),
         waivers: Default::default(),
     });
     record.dates.review_at = Some(at("2025-05-16T00:00:00Z"));

@@ -91,7 +91,7 @@ fn record() -> impl Strategy<Value = DecisionRecord> {
                     roles: Default::default(),
                 });
                 r.participants = participants;
-                r.rationale = rationale;
+                r.rationale = rationale.map(Into::into);
                 r.funder = screen.map(|s| {
                     let mut f = FunderFacts::new("Funder A");
                     f.red_line_screen = Some(s);

@@ -125,7 +125,7 @@ fn good() -> DecisionRecord {
         stakeholders: Some(StakeholderFacts {
             took_part: ["co_producers", "allies", "staff"]
                 .into_iter()
-                .map(String::from)
+                .map(Into::into)
                 .collect(),
             waivers: Default::default(),
         }),

@@ -767,7 +767,7 @@ impl Parts {
         };
         // A record built on a cited round's already holds the needs met there: met on
         // either stream, a need is met.
-        let met_before: BTreeMap<(MemberId, AccessNeedKind), (Timestamp, String)> = record
+        let met_before: BTreeMap<(MemberId, AccessNeedKind), _> = record
             .access_requests
             .iter()
             .flatten()
@@ -802,7 +802,7 @@ impl Parts {
             };
             for need in needs {
                 let (met_at, adjustment) = match self.access.get(&(p.member, need)) {
-                    Some((adjustment, at)) => (Some(*at), Some(adjustment.clone())),
+                    Some((adjustment, at)) => (Some(*at), Some(adjustment.clone().into())),
                     None => met_before
                         .get(&(p.member, need))
                         .map_or((None, None), |(at, adjustment)| {

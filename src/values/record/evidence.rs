@@ -7,6 +7,7 @@
 //! answers, access needs met: see [`part`](crate::process::part)) have no field here, so
 //! evidence cannot state them; JSON that tries is refused as an unknown field.
 
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 
 use jiff::Timestamp;
@@ -71,10 +72,10 @@ pub struct Evidence {
     pub objections: Option<Vec<ObjectionEntry>>,
     /// Why this was decided.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rationale: Option<String>,
+    pub rationale: Option<Cow<'static, str>>,
     /// The alternatives considered.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub alternatives: Option<Vec<String>>,
+    pub alternatives: Option<Vec<Cow<'static, str>>>,
     /// The ways offered to take part.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ways_offered: Option<BTreeSet<Way>>,
@@ -299,7 +300,7 @@ mod tests {
         };
         newer.supplement(older);
         assert_eq!(newer.rationale.as_deref(), Some("newer"));
-        assert_eq!(newer.alternatives, Some(vec!["wait".to_owned()]));
+        assert_eq!(newer.alternatives, Some(vec!["wait".into()]));
         let rules: Vec<_> = newer
             .acknowledgements
             .iter()

@@ -13,6 +13,7 @@ mod bases;
 mod evidence;
 mod parts;
 
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 
 use jiff::Timestamp;
@@ -256,12 +257,13 @@ pub struct DecisionRecord {
     /// with paid preparation time").
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub statement: Option<String>,
-    /// Why this was decided.
+    /// Why this was decided. Like every text of the record, borrowed when it is static
+    /// text and owned otherwise; the JSON is the same string.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rationale: Option<String>,
+    pub rationale: Option<Cow<'static, str>>,
     /// The alternatives considered.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub alternatives: Option<Vec<String>>,
+    pub alternatives: Option<Vec<Cow<'static, str>>>,
     /// Access requests and whether they were met.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access_requests: Option<Vec<AccessRequest>>,
