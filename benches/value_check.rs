@@ -58,7 +58,8 @@ fn record(n: u64) -> DecisionRecord {
     // Texts written in code are borrowed (ids, labels, the adjustment, the funder...), as
     // an app's fixed texts would be: the record allocates only for its lists.
     let circle = BodyId::from_static("decision_circle").unwrap();
-    let mut participants = Vec::with_capacity(n as usize);
+    // Counted as they are added: the figures the rules read are the record's own.
+    let mut participants = Participants::with_capacity(n as usize);
     participants.extend((1..=n).map(|i| {
         let p = Participant::new(MemberId::new(i))
             .responded(if i % 50 == 7 {

@@ -268,7 +268,7 @@ fn main() -> Result<(), coproduction::Error> {
     let mut participants = round_record.participants.unwrap_or_default();
     participants
         .push(coproduction::values::Participant::new(m(2)).declared(Conflict::DeclaredAndRecused));
-    for p in &mut participants {
+    for p in participants.edit() {
         p.conflict = decision.conflict_of(p.member);
         if p.public_contributor {
             p.payment = Some(PaymentStatus::Accepted);

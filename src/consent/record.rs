@@ -126,7 +126,7 @@ impl Round {
                     RecordedResponse::Objection
                 });
             }
-            record.participants = Some(vec![p]);
+            record.participants = Some(vec![p].into());
             if let Ok(figures) = community.figures(&config.deciding_body) {
                 record.body = Some(figures);
             }

@@ -774,7 +774,7 @@ impl Parts {
             .filter_map(|r| Some(((r.member, r.need), (r.met_at?, r.adjustment.clone()?))))
             .collect();
         let mut requests = Vec::new();
-        for p in participants.iter_mut() {
+        for p in participants.edit().iter_mut() {
             if let Some(i) = self.interests.get(&p.member) {
                 p.conflict = Some(match (&i.interest, i.recused) {
                     (None, _) => Conflict::None,

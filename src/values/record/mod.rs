@@ -11,6 +11,7 @@
 
 mod bases;
 mod evidence;
+mod participants;
 mod parts;
 
 use std::borrow::Cow;
@@ -26,6 +27,7 @@ use crate::values::{RuleId, Subject};
 
 pub use bases::{AdviceBases, AdviceBasesIter};
 pub use evidence::{Evidence, EvidenceDates};
+pub use participants::Participants;
 pub use parts::{
     AbsenceCounted, AccessRequest, AdviceBasis, AdviceEntry, Conflict, Credit, Disposition,
     DueDiligenceCheck, ExpensesFacts, FunderFacts, FundingCondition, ObjectionEntry, Participant,
@@ -232,9 +234,10 @@ pub struct DecisionRecord {
     /// The deciding body's make-up when it decided.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub body: Option<BodyFigures>,
-    /// Who was entitled to decide, with their responses.
+    /// Who was entitled to decide, with their responses, and the figures about them that
+    /// rules read (see [`Participants`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub participants: Option<Vec<Participant>>,
+    pub participants: Option<Participants>,
     /// What the round's absence policy counts an absence as.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub absence_policy: Option<AbsenceCounted>,
@@ -553,7 +556,7 @@ impl DecisionRecord {
         fill(&mut self.body, body);
         match (&mut self.participants, participants) {
             (Some(mine), Some(theirs)) => {
-                for p in mine.iter_mut() {
+                for p in mine.edit().iter_mut() {
                     if let Some(t) = theirs.iter().find(|t| t.member == p.member) {
                         fill(&mut p.response, t.response);
                         fill(&mut p.absence_counted_as, t.absence_counted_as);
