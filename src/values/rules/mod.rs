@@ -483,15 +483,6 @@ impl RecordTally {
     /// every participant, since `self` is lent to `list`).
     #[inline(always)]
     pub(crate) fn count(&mut self, sums: &mut Sums, p: &Participant) {
-        let p = Counted {
-            member: p.member,
-            lived_experience: p.lived_experience,
-            public_contributor: p.public_contributor,
-            response: p.response,
-            absence_counted_as: p.absence_counted_as,
-            payment: p.payment,
-            conflict: p.conflict,
-        };
         let recused = p.conflict == Some(Conflict::DeclaredAndRecused);
         let absent = p.response == Some(RecordedResponse::Absent);
         let responded = p.response.is_some() && !absent;
@@ -521,7 +512,7 @@ impl RecordTally {
     /// Adds `p` to the lists that name it: what [`count`](Self::count) does for a
     /// participant with something missing or amiss.
     #[cold]
-    fn list(&mut self, p: Counted, responded: bool, recused: bool) {
+    fn list(&mut self, p: &Participant, responded: bool, recused: bool) {
         if !responded && !recused {
             self.without_response.push(p.member);
         }
@@ -545,20 +536,6 @@ impl RecordTally {
             Some(_) => {}
         }
     }
-}
-
-/// What a tally reads of a participant, copied out of it: passed to
-/// [`RecordTally::list`] by value, so a participant being added is counted from the
-/// values at hand, never written out and read back for the call.
-#[derive(Clone, Copy)]
-struct Counted {
-    member: MemberId,
-    lived_experience: bool,
-    public_contributor: bool,
-    response: Option<RecordedResponse>,
-    absence_counted_as: Option<AbsenceCounted>,
-    payment: Option<PaymentStatus>,
-    conflict: Option<Conflict>,
 }
 
 /// The outcome for a rule about the deciding round where there is none to judge: no route
