@@ -106,7 +106,7 @@ impl Extend<Participant> for Participants {
         let start = self.list.len();
         self.list.extend(participants);
         let mut sums = tally.sums();
-        for p in &self.list[start..] {
+        for p in self.list.iter().skip(start) {
             tally.count(&mut sums, p);
         }
         tally.set_sums(sums);
