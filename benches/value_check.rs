@@ -9,7 +9,9 @@
 //!
 //! - `check`: the 32 built-in rules, against `floor_one_pass`: one pass over every list of
 //!   the record reading the fields the rules read. Any check that looks at all the evidence
-//!   reads each entry once, so this is the floor.
+//!   reads each entry once, so this is the floor. (The check reads the figures its
+//!   participants keep, counted as the record is built, so where participants dominate it
+//!   is not like for like: `build_and_check` against its floor is.)
 //! - `build`: building the record, against `floor_plain_lists`: the same facts written
 //!   into one vector per list of plain copyable entries (texts borrowed, sets as bit
 //!   masks), one allocation per list: the least any record of the same facts costs.

@@ -203,7 +203,7 @@ impl Acknowledgement {
 ///     rationale: Some("Pilot the working model for six months".into()),
 ///     participants: Some(vec![
 ///         Participant::new(MemberId::new(1)).with_lived_experience().responded(RecordedResponse::Consent),
-///     ]),
+///     ].into()),
 ///     ..DecisionRecord::new(DecisionKind::WorkingModel)
 /// };
 /// let json = serde_json::to_string(&record)?;
@@ -478,13 +478,13 @@ impl DecisionRecord {
     ///
     /// let mut projected = DecisionRecord {
     ///     rationale: Some("From the round".into()),
-    ///     participants: Some(vec![Participant::new(MemberId::new(1))]),
+    ///     participants: Some(vec![Participant::new(MemberId::new(1))].into()),
     ///     ..DecisionRecord::new(DecisionKind::Strategy)
     /// };
     /// projected.supplement(DecisionRecord {
     ///     rationale: Some("From the caller".into()),
     ///     alternatives: Some(vec!["Do nothing".into()]),
-    ///     participants: Some(vec![Participant::new(MemberId::new(1)).declared(Conflict::None)]),
+    ///     participants: Some(vec![Participant::new(MemberId::new(1)).declared(Conflict::None)].into()),
     ///     ..DecisionRecord::new(DecisionKind::Strategy)
     /// });
     /// assert_eq!(projected.rationale.as_deref(), Some("From the round"));
