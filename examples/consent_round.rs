@@ -193,7 +193,7 @@ fn main() -> Result<(), coproduction::Error> {
     // payment offered to the co-producers (who accepted), each decider's declaration of
     // interests, the expenses policy, who took part, and the consultation the route asked for.
     println!("\nAdding the evidence the round does not hold, and checking again:");
-    for p in record.participants.iter_mut().flatten() {
+    for p in record.participants.iter_mut().flat_map(|p| p.edit()) {
         p.conflict = Some(Conflict::None);
         if p.public_contributor {
             p.payment = Some(PaymentStatus::Accepted);
@@ -213,7 +213,7 @@ fn main() -> Result<(), coproduction::Error> {
             .to_vec(),
     );
     record.stakeholders = Some(StakeholderFacts {
-        took_part: ["co_producers", "allies", "staff"].map(String::from).into(),
+        took_part: ["co_producers", "allies", "staff"].map(Into::into).into(),
         waivers: Default::default(),
     });
     // The staff team and the Allies Group gave advice on the draft, and the whole community

@@ -268,7 +268,7 @@ fn main() -> Result<(), coproduction::Error> {
     let mut participants = round_record.participants.unwrap_or_default();
     participants
         .push(coproduction::values::Participant::new(m(2)).declared(Conflict::DeclaredAndRecused));
-    for p in &mut participants {
+    for p in participants.edit() {
         p.conflict = decision.conflict_of(p.member);
         if p.public_contributor {
             p.payment = Some(PaymentStatus::Accepted);
@@ -284,7 +284,7 @@ fn main() -> Result<(), coproduction::Error> {
     record.access_requests = Some(Vec::<AccessRequest>::new());
     record.benefits_advice_signposted = Some(true);
     record.stakeholders = Some(StakeholderFacts {
-        took_part: ["co_producers", "allies", "staff"].map(String::from).into(),
+        took_part: ["co_producers", "allies", "staff"].map(Into::into).into(),
         waivers: Default::default(),
     });
     record.dates.review_at = Some(at("2025-05-16T00:00:00Z"));

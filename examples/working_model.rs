@@ -186,7 +186,7 @@ fn main() -> Result<(), coproduction::Error> {
     record.alternatives = Some(vec!["Recruit project by project".into()]);
     record.ways_offered = Some([Way::Live, Way::Written].into_iter().collect());
     record.access_requests = Some(Vec::new());
-    for participant in record.participants.iter_mut().flatten() {
+    for participant in record.participants.iter_mut().flat_map(|p| p.edit()) {
         participant.conflict = Some(Conflict::None);
         if participant.public_contributor {
             participant.payment = Some(PaymentStatus::Accepted);

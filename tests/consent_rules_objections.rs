@@ -661,7 +661,7 @@ fn the_record_of_a_consented_round_gives_every_objection_and_concern_its_disposi
     };
     let absent = participant(2, true, true, None).absent(AbsenceCounted::Consent);
     assert_eq!(
-        record.participants,
+        record.participants.clone().map(Vec::from),
         Some(vec![
             participant(1, false, true, Some(RecordedResponse::Consent)),
             absent,

@@ -751,7 +751,7 @@ mod proposals {
         let record = engine.record(&proposal_stream(), at(40)).unwrap();
         assert_eq!(record.kind, DecisionKind::WorkingModel);
         assert_eq!(
-            record.participants.as_ref().map(Vec::len),
+            record.participants.as_ref().map(|p| p.len()),
             Some(3),
             "the round's participants"
         );

@@ -96,7 +96,7 @@ fn evidence() -> Evidence {
     let mut evidence = Evidence {
         alternatives: Some(vec!["Decline the offer".into()]),
         stakeholders: Some(StakeholderFacts {
-            took_part: ["co_producers", "allies", "staff"].map(String::from).into(),
+            took_part: ["co_producers", "allies", "staff"].map(Into::into).into(),
             waivers: Default::default(),
         }),
         expenses: Some(ExpensesFacts {

@@ -27,16 +27,19 @@ fn an_adopted_working_model_reads_as_a_full_record() {
             lived_experience: 2,
             roles: BTreeMap::from([(Role::CoProducer, 2), (Role::Staff, 1)]),
         }),
-        participants: Some(vec![
-            Participant::new(m(14))
-                .with_lived_experience()
-                .contributor(PaymentStatus::Accepted)
-                .responded(RecordedResponse::Objection),
-            Participant::new(m(1)).responded(RecordedResponse::Consent),
-            Participant::new(m(13))
-                .with_lived_experience()
-                .absent(AbsenceCounted::NotCounted),
-        ]),
+        participants: Some(
+            vec![
+                Participant::new(m(14))
+                    .with_lived_experience()
+                    .contributor(PaymentStatus::Accepted)
+                    .responded(RecordedResponse::Objection),
+                Participant::new(m(1)).responded(RecordedResponse::Consent),
+                Participant::new(m(13))
+                    .with_lived_experience()
+                    .absent(AbsenceCounted::NotCounted),
+            ]
+            .into(),
+        ),
         absence_policy: Some(AbsenceCounted::NotCounted),
         objections: Some(vec![
             ObjectionEntry::new(m(14), RaisedAs::Objection)
@@ -175,11 +178,14 @@ fn a_record_names_members_as_they_asked_and_keeps_their_words() {
         outcome: Some(Outcome::Adopted),
         statement: Some("Piloted for six months, with paid preparation time.".into()),
         route_taken: Some(RouteSummary::new(team, Method::Consent)),
-        participants: Some(vec![
-            stepped_out,
-            Participant::new(m(14)).responded(RecordedResponse::Objection),
-            by_proxy,
-        ]),
+        participants: Some(
+            vec![
+                stepped_out,
+                Participant::new(m(14)).responded(RecordedResponse::Objection),
+                by_proxy,
+            ]
+            .into(),
+        ),
         objections: Some(vec![objection]),
         proposed: Some(coproduction::values::Proposed {
             title: "Associate roles".into(),

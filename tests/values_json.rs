@@ -231,8 +231,8 @@ fn small_record() -> impl Strategy<Value = DecisionRecord> {
         .prop_map(
             |(kind, rationale, alternatives, labelled, wait, overrides)| {
                 let mut r = DecisionRecord::new(kind);
-                r.rationale = rationale;
-                r.alternatives = alternatives;
+                r.rationale = rationale.map(Into::into);
+                r.alternatives = alternatives.map(|a| a.into_iter().map(Into::into).collect());
                 r.labelled_coproduced = labelled;
                 r.expenses = wait.map(|w| ExpensesFacts {
                     policy_applies: true,

@@ -90,8 +90,8 @@ fn record() -> impl Strategy<Value = DecisionRecord> {
                     lived_experience: lived,
                     roles: Default::default(),
                 });
-                r.participants = participants;
-                r.rationale = rationale;
+                r.participants = participants.map(Into::into);
+                r.rationale = rationale.map(Into::into);
                 r.funder = screen.map(|s| {
                     let mut f = FunderFacts::new("Funder A");
                     f.red_line_screen = Some(s);

@@ -125,7 +125,7 @@ fn good() -> DecisionRecord {
         stakeholders: Some(StakeholderFacts {
             took_part: ["co_producers", "allies", "staff"]
                 .into_iter()
-                .map(String::from)
+                .map(Into::into)
                 .collect(),
             waivers: Default::default(),
         }),
@@ -180,7 +180,7 @@ fn given(edit: impl FnOnce(&mut DecisionRecord), rule: &str, expected: Status) {
 }
 
 fn participants(r: &mut DecisionRecord) -> &mut Vec<Participant> {
-    r.participants.as_mut().unwrap()
+    r.participants.as_mut().unwrap().edit()
 }
 
 fn single_decider(r: &mut DecisionRecord) {

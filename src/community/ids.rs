@@ -1,5 +1,6 @@
 //! The typed ids of members and bodies.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
@@ -74,9 +75,11 @@ impl fmt::Display for MemberId {
 /// reports.
 ///
 /// 1 to 64 characters; lowercase ASCII letters, digits, `_` and `-`; starting with a letter.
+/// A body named in code ([`from_static`](BodyId::from_static)) borrows its slug, so naming
+/// it, and cloning the id into each route and figure of a decision record, allocates nothing.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
-pub struct BodyId(String);
+pub struct BodyId(Cow<'static, str>);
 
 impl BodyId {
     const SHAPE: Slug = Slug {
@@ -106,7 +109,33 @@ impl BodyId {
         let slug = slug.into();
         match Self::SHAPE.refusal(&slug) {
             Some(reason) => Err(CommunityError::InvalidBodyId { id: slug, reason }),
-            None => Ok(Self(slug)),
+            None => Ok(Self(Cow::Owned(slug))),
+        }
+    }
+
+    /// Checks and borrows a slug that lives for the whole program (one written in code):
+    /// the id holds no copy of it, and clones of it copy no text.
+    ///
+    /// # Errors
+    ///
+    /// [`CommunityError::InvalidBodyId`] saying which rule the slug breaks.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coproduction::community::BodyId;
+    /// let circle = BodyId::from_static("decision_circle")?;
+    /// assert_eq!(circle, BodyId::new("decision_circle")?);
+    /// assert!(BodyId::from_static("Decision Circle").is_err());
+    /// # Ok::<(), coproduction::Error>(())
+    /// ```
+    pub fn from_static(slug: &'static str) -> Result<Self, CommunityError> {
+        match Self::SHAPE.refusal(slug) {
+            Some(reason) => Err(CommunityError::InvalidBodyId {
+                id: slug.to_owned(),
+                reason,
+            }),
+            None => Ok(Self(Cow::Borrowed(slug))),
         }
     }
 

@@ -126,7 +126,7 @@ impl Round {
                     RecordedResponse::Objection
                 });
             }
-            record.participants = Some(vec![p]);
+            record.participants = Some(vec![p].into());
             if let Ok(figures) = community.figures(&config.deciding_body) {
                 record.body = Some(figures);
             }
@@ -222,7 +222,9 @@ impl Round {
             record.advice = Some(advice);
         }
 
-        record.rationale = self.decision().and_then(|d| d.rationale.clone());
+        record.rationale = self
+            .decision()
+            .and_then(|d| d.rationale.clone().map(Into::into));
         record.dates.round_opened_at = Some(self.opened_at);
         record.dates.round_closed_at = self.decision().map(|d| d.at);
         // Only an ended round is decided: consent carried is not a decision until the

@@ -179,10 +179,8 @@ impl FundingDecision {
 
         // Facts about the funder: the screen, the band, every condition, the register.
         let mut funder = FunderFacts::new(self.offer.funder.clone());
-        funder.amount_band = Some(super::amount_band(
-            self.offer.amount,
-            self.policy.amount_bands,
-        ));
+        funder.amount_band =
+            Some(super::amount_band(self.offer.amount, self.policy.amount_bands).into());
         funder.red_line_screen = self.screen().map(|hits| {
             if hits.is_empty() {
                 Screen::Passed
@@ -232,7 +230,7 @@ impl FundingDecision {
                     .iter()
                     .filter(|c| required.contains(c) || checks.contains_key(c))
                     .map(|c| DueDiligenceCheck {
-                        check: c.label().to_owned(),
+                        check: c.label().into(),
                         required: required.contains(c),
                         completed_at: checks.get(c).map(|done| done.at),
                     })
@@ -337,7 +335,8 @@ impl FundingDecision {
         // decided when published.
         record.rationale = rationale
             .map(str::to_owned)
-            .or_else(|| screened_out.map(|out| out.listing().rationale.clone()));
+            .or_else(|| screened_out.map(|out| out.listing().rationale.clone()))
+            .map(Into::into);
         if outcome.is_some() {
             record.dates.decided_at = Some(decided_at);
         } else if let Some(out) = screened_out {

@@ -758,14 +758,14 @@ impl Parts {
         };
         // A record built on a cited round's already holds the needs met there: met on
         // either stream, a need is met.
-        let met_before: BTreeMap<(MemberId, AccessNeedKind), (Timestamp, String)> = record
+        let met_before: BTreeMap<(MemberId, AccessNeedKind), _> = record
             .access_requests
             .iter()
             .flatten()
             .filter_map(|r| Some(((r.member, r.need), (r.met_at?, r.adjustment.clone()?))))
             .collect();
         let mut requests = Vec::new();
-        for p in participants.iter_mut() {
+        for p in participants.edit().iter_mut() {
             if let Some(i) = self.interests.get(&p.member) {
                 p.conflict = Some(match (&i.interest, i.recused) {
                     (None, _) => Conflict::None,
@@ -793,7 +793,7 @@ impl Parts {
             };
             for need in needs {
                 let (met_at, adjustment) = match self.access.get(&(p.member, need)) {
-                    Some((adjustment, at)) => (Some(*at), Some(adjustment.clone())),
+                    Some((adjustment, at)) => (Some(*at), Some(adjustment.clone().into())),
                     None => met_before
                         .get(&(p.member, need))
                         .map_or((None, None), |(at, adjustment)| {

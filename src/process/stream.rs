@@ -210,7 +210,7 @@ impl Stream {
             record.supplement(evidence.to_record(self.kind.clone()));
         }
         // Who is a public contributor is the community's to say, by their roles.
-        for p in record.participants.iter_mut().flatten() {
+        for p in record.participants.iter_mut().flat_map(|p| p.edit()) {
             p.public_contributor = community
                 .member(p.member)
                 .is_some_and(Member::is_public_contributor);

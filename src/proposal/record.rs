@@ -59,9 +59,16 @@ impl Proposal {
                 | ProposalPhase::Retired
         );
         if let (Some(publication), true) = (&self.publication, current) {
-            record.rationale = Some(publication.rationale.clone());
+            record.rationale = Some(publication.rationale.clone().into());
             if !publication.alternatives.is_empty() {
-                record.alternatives = Some(publication.alternatives.clone());
+                record.alternatives = Some(
+                    publication
+                        .alternatives
+                        .iter()
+                        .cloned()
+                        .map(Into::into)
+                        .collect(),
+                );
             }
             record.publication = Some(Publication {
                 published_at: publication.at,

@@ -465,7 +465,7 @@ impl DecisionRecordMarkdown<'_> {
 
         d.section("Rationale");
         match &r.rationale {
-            Some(text) => d.blocks.push(Block::Text(text.clone())),
+            Some(text) => d.blocks.push(Block::Text(text.to_string())),
             None => d.line("Not recorded."),
         }
         match &r.alternatives {

@@ -29,7 +29,7 @@ use crate::values::{DecisionRecord, GateReview, GateSummary, RuleId, ValueReport
 /// let mut community = Community::new();
 /// community.add_member(Member::new(MemberId::new(4), "Co-producer 2").named(Naming::Initials))?;
 /// let record = DecisionRecord {
-///     participants: Some(vec![Participant::new(MemberId::new(4)).responded(RecordedResponse::Consent)]),
+///     participants: Some(vec![Participant::new(MemberId::new(4)).responded(RecordedResponse::Consent)].into()),
 ///     ..DecisionRecord::new(DecisionKind::WorkingModel)
 /// };
 /// let report = Charter::default().check(&record);

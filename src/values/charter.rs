@@ -750,7 +750,12 @@ impl Charter {
     /// # Ok::<(), coproduction::Error>(())
     /// ```
     pub fn check(&self, record: &DecisionRecord) -> ValueReport {
-        let tally = RecordTally::of(record);
+        // The figures the participants keep: counted as they were added, or once, here.
+        let unrecorded = RecordTally::default();
+        let tally = record
+            .participants
+            .as_ref()
+            .map_or(&unrecorded, |p| p.tally());
         // Why each scope leaves the record out, if it does: the same for every rule.
         let excluded = |scope: Scope| match scope {
             Scope::Every => None,
@@ -772,7 +777,7 @@ impl Charter {
                 };
                 let outcome = match why {
                     Some(why) => crate::values::RuleOutcome::not_applicable(why),
-                    None => rule.check(record, &tally),
+                    None => rule.check(record, tally),
                 };
                 Finding {
                     rule: slot.id.clone(),

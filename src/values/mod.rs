@@ -84,8 +84,8 @@ pub use record::{
     AbsenceCounted, AccessRequest, Acknowledgement, AdviceBases, AdviceBasesIter, AdviceBasis,
     AdviceEntry, Attestation, Conflict, Credit, Dates, DecisionRecord, Disposition,
     DueDiligenceCheck, EscalatedFrom, Evidence, EvidenceDates, ExpensesFacts, FunderFacts,
-    FundingCondition, ObjectionEntry, Outcome, Override, Participant, PaymentStatus, Proposed,
-    Publication, RaisedAs, RecordedResponse, RecruitmentFacts, Redaction, RegisterEntry,
+    FundingCondition, ObjectionEntry, Outcome, Override, Participant, Participants, PaymentStatus,
+    Proposed, Publication, RaisedAs, RecordedResponse, RecruitmentFacts, Redaction, RegisterEntry,
     RegisterField, Reminder, Restriction, RouteSummary, Rung, Screen, SetAside, StakeholderFacts,
     TestResult, TimeBoxExtension, TimeBoxLapse, Way,
 };

@@ -244,7 +244,7 @@ pub fn evidence() -> Evidence {
                 .to_vec(),
         ),
         stakeholders: Some(StakeholderFacts {
-            took_part: ["co_producers", "allies", "staff"].map(String::from).into(),
+            took_part: ["co_producers", "allies", "staff"].map(Into::into).into(),
             waivers: Default::default(),
         }),
         ..Evidence::default()

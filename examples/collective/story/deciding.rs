@@ -280,8 +280,13 @@ pub fn decide<E: FnOnce(Calendar) -> Evidence>(
         RoundCommand::CloseRound {},
     ))?;
     let mut evidence = (p.evidence)(cal);
-    evidence.rationale = Some(p.rationale.into());
-    let alternatives = evidence.alternatives.clone().unwrap_or_default();
+    evidence.rationale = Some(p.rationale.to_owned().into());
+    let alternatives = evidence
+        .alternatives
+        .iter()
+        .flatten()
+        .map(|a| a.to_string())
+        .collect();
     // Published: the round's record, and the proposal with its rationale.
     record_and_publish(
         engine,

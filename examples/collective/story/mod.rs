@@ -780,7 +780,7 @@ pub(crate) fn finding_line(f: &Finding) -> String {
 /// the session was held.
 pub(crate) fn round_evidence(alternatives: &[&str], papers_sent: &str, session: &str) -> Evidence {
     let mut evidence = Evidence {
-        alternatives: Some(alternatives.iter().map(|&a| a.to_owned()).collect()),
+        alternatives: Some(alternatives.iter().map(|&a| a.to_owned().into()).collect()),
         ..Evidence::default()
     };
     evidence.ways_offered = Some(
@@ -794,7 +794,7 @@ pub(crate) fn round_evidence(alternatives: &[&str], papers_sent: &str, session: 
     });
     evidence.credits = Some(Vec::new());
     evidence.stakeholders = Some(StakeholderFacts {
-        took_part: ["co_producers", "allies", "staff"].map(String::from).into(),
+        took_part: ["co_producers", "allies", "staff"].map(Into::into).into(),
         waivers: Default::default(),
     });
     evidence.dates.papers_sent_at = Some(at(papers_sent));

@@ -113,7 +113,7 @@ fn delegate(engine: &StoryEngine, d: Delegation<'_>) -> Result<ValueReport, copr
         },
     ))?;
     let mut evidence = round_evidence(&d.alternatives, &opened(0, "09:00"), &decided("10:00"));
-    evidence.rationale = Some(d.rationale.into());
+    evidence.rationale = Some(d.rationale.to_owned().into());
     let published = Calendar::on(d.calendar.published, 0, "09:00");
     record_and_publish(
         engine,

@@ -290,7 +290,7 @@ pub(super) fn naming(engine: &StoryEngine) -> Result<Naming, coproduction::Error
             .into(),
     );
     evidence.stakeholders = Some(StakeholderFacts {
-        took_part: ["co_producers", "allies", "staff"].map(String::from).into(),
+        took_part: ["co_producers", "allies", "staff"].map(Into::into).into(),
         waivers: Default::default(),
     });
     record_and_publish(

@@ -7,6 +7,7 @@
 //! answers, access needs met: see [`part`](crate::process::part)) have no field here, so
 //! evidence cannot state them; JSON that tries is refused as an unknown field.
 
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 
 use jiff::Timestamp;
@@ -68,9 +69,9 @@ pub struct Evidence {
     /// round (a round's objections are its own, and win).
     pub objections: Option<Vec<ObjectionEntry>>,
     /// Why this was decided.
-    pub rationale: Option<String>,
+    pub rationale: Option<Cow<'static, str>>,
     /// The alternatives considered.
-    pub alternatives: Option<Vec<String>>,
+    pub alternatives: Option<Vec<Cow<'static, str>>>,
     /// The ways offered to take part.
     pub ways_offered: Option<BTreeSet<Way>>,
     /// Expenses facts.
@@ -286,7 +287,7 @@ mod tests {
         };
         newer.supplement(older);
         assert_eq!(newer.rationale.as_deref(), Some("newer"));
-        assert_eq!(newer.alternatives, Some(vec!["wait".to_owned()]));
+        assert_eq!(newer.alternatives, Some(vec!["wait".into()]));
         let rules: Vec<_> = newer
             .acknowledgements
             .iter()

@@ -11,8 +11,10 @@
 
 mod bases;
 mod evidence;
+mod participants;
 mod parts;
 
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 
 use jiff::Timestamp;
@@ -25,6 +27,7 @@ use crate::values::{RuleId, Subject};
 
 pub use bases::{AdviceBases, AdviceBasesIter};
 pub use evidence::{Evidence, EvidenceDates};
+pub use participants::Participants;
 pub use parts::{
     AbsenceCounted, AccessRequest, AdviceBasis, AdviceEntry, Conflict, Credit, Disposition,
     DueDiligenceCheck, ExpensesFacts, FunderFacts, FundingCondition, ObjectionEntry, Participant,
@@ -194,7 +197,7 @@ impl Acknowledgement {
 ///     rationale: Some("Pilot the working model for six months".into()),
 ///     participants: Some(vec![
 ///         Participant::new(MemberId::new(1)).with_lived_experience().responded(RecordedResponse::Consent),
-///     ]),
+///     ].into()),
 ///     ..DecisionRecord::new(DecisionKind::WorkingModel)
 /// };
 /// let json = serde_json::to_string(&record)?;
@@ -220,8 +223,9 @@ pub struct DecisionRecord {
     pub route_given: Option<RouteSummary>,
     /// The deciding body's make-up when it decided.
     pub body: Option<BodyFigures>,
-    /// Who was entitled to decide, with their responses.
-    pub participants: Option<Vec<Participant>>,
+    /// Who was entitled to decide, with their responses, and the figures about them that
+    /// rules read (see [`Participants`]).
+    pub participants: Option<Participants>,
     /// What the round's absence policy counts an absence as.
     pub absence_policy: Option<AbsenceCounted>,
     /// Objections and concerns with their dispositions.
@@ -238,10 +242,11 @@ pub struct DecisionRecord {
     /// What was decided, in the words recorded with the outcome ("piloted for six months,
     /// with paid preparation time").
     pub statement: Option<String>,
-    /// Why this was decided.
-    pub rationale: Option<String>,
+    /// Why this was decided. Like every text of the record, borrowed when it is static
+    /// text and owned otherwise; the JSON is the same string.
+    pub rationale: Option<Cow<'static, str>>,
     /// The alternatives considered.
-    pub alternatives: Option<Vec<String>>,
+    pub alternatives: Option<Vec<Cow<'static, str>>>,
     /// Access requests and whether they were met.
     pub access_requests: Option<Vec<AccessRequest>>,
     /// The ways offered to take part.
@@ -439,13 +444,13 @@ impl DecisionRecord {
     ///
     /// let mut projected = DecisionRecord {
     ///     rationale: Some("From the round".into()),
-    ///     participants: Some(vec![Participant::new(MemberId::new(1))]),
+    ///     participants: Some(vec![Participant::new(MemberId::new(1))].into()),
     ///     ..DecisionRecord::new(DecisionKind::Strategy)
     /// };
     /// projected.supplement(DecisionRecord {
     ///     rationale: Some("From the caller".into()),
     ///     alternatives: Some(vec!["Do nothing".into()]),
-    ///     participants: Some(vec![Participant::new(MemberId::new(1)).declared(Conflict::None)]),
+    ///     participants: Some(vec![Participant::new(MemberId::new(1)).declared(Conflict::None)].into()),
     ///     ..DecisionRecord::new(DecisionKind::Strategy)
     /// });
     /// assert_eq!(projected.rationale.as_deref(), Some("From the round"));
@@ -517,7 +522,7 @@ impl DecisionRecord {
         fill(&mut self.body, body);
         match (&mut self.participants, participants) {
             (Some(mine), Some(theirs)) => {
-                for p in mine.iter_mut() {
+                for p in mine.edit().iter_mut() {
                     if let Some(t) = theirs.iter().find(|t| t.member == p.member) {
                         fill(&mut p.response, t.response);
                         fill(&mut p.absence_counted_as, t.absence_counted_as);

@@ -331,8 +331,10 @@ pub struct AccessRequest {
     pub need: AccessNeedKind,
     /// When it was met; `None` if it was not.
     pub met_at: Option<Timestamp>,
-    /// The adjustment made, in words.
-    pub adjustment: Option<String>,
+    /// The adjustment made, in words. Borrowed when it is static text (one of an app's
+    /// fixed adjustments), so such a request makes no allocation for it; owned otherwise.
+    /// The JSON is the same string.
+    pub adjustment: Option<Cow<'static, str>>,
 }
 
 /// Members reminded to take part, as the app that reminded them reported it and a member
@@ -496,10 +498,11 @@ pub struct RegisterEntry {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FunderFacts {
-    /// Who the funder or partner is.
-    pub funder: String,
+    /// Who the funder or partner is (borrowed when static text, as every text of the
+    /// record may be; the JSON is the same string).
+    pub funder: Cow<'static, str>,
     /// The amount as a band (`"under 5k"`), if money is involved.
-    pub amount_band: Option<String>,
+    pub amount_band: Option<Cow<'static, str>>,
     /// The red-line screen's result; `None` if not run.
     pub red_line_screen: Option<Screen>,
     /// The funder's conditions that stand: the offer's, less those set aside.
@@ -517,7 +520,7 @@ pub struct FunderFacts {
 
 impl FunderFacts {
     /// A funder with nothing else recorded.
-    pub fn new(funder: impl Into<String>) -> Self {
+    pub fn new(funder: impl Into<Cow<'static, str>>) -> Self {
         Self {
             funder: funder.into(),
             amount_band: None,
@@ -540,8 +543,10 @@ impl FunderFacts {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DueDiligenceCheck {
-    /// What is checked (`"legal_and_sanctions"`, `"reputation"`, `"ethics_and_mission"`...).
-    pub check: String,
+    /// What is checked (`"legal_and_sanctions"`, `"reputation"`, `"ethics_and_mission"`...):
+    /// borrowed when static text (a check's label), so a checklist makes no allocation per
+    /// check; owned otherwise. The JSON is the same string.
+    pub check: Cow<'static, str>,
     /// Whether the tier requires it.
     pub required: bool,
     /// When it was completed; `None` if not.
@@ -592,9 +597,10 @@ pub enum Rung {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct StakeholderFacts {
-    /// The groups that took part.
+    /// The groups that took part (each borrowed when static text, as a community's fixed
+    /// group names are; the JSON is the same strings).
     #[serde(default)]
-    pub took_part: BTreeSet<String>,
+    pub took_part: BTreeSet<Cow<'static, str>>,
     /// For a group that did not: the recorded reason.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub waivers: BTreeMap<String, String>,

@@ -12,7 +12,7 @@
 //! let record = DecisionRecord {
 //!     participants: Some(vec![
 //!         Participant::new(MemberId::new(1)).contributor(PaymentStatus::Declined),
-//!     ]),
+//!     ].into()),
 //!     ..DecisionRecord::new(DecisionKind::Strategy)
 //! };
 //! let outcome = PaymentOffered::default().check(&record, &RecordTally::of(&record));

@@ -384,7 +384,9 @@ impl StakeholdersTookPart {
         let missing: Vec<&str> = self
             .stakeholder_groups
             .iter()
-            .filter(|g| !s.took_part.contains(*g) && blank(s.waivers.get(*g).map(String::as_str)))
+            .filter(|g| {
+                !s.took_part.contains(g.as_str()) && blank(s.waivers.get(*g).map(String::as_str))
+            })
             .map(String::as_str)
             .collect();
         if missing.is_empty() {

@@ -376,8 +376,8 @@ impl Scope {
     }
 }
 
-/// Figures about the participants that several rules need, made in one pass over them
-/// before any rule runs.
+/// Figures about the participants that several rules need, counted as the record's
+/// [`Participants`](crate::values::Participants) are added (or in one pass when first read), never by a rule.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RecordTally {
     /// Whether the record lists its participants at all.
@@ -411,60 +411,106 @@ pub struct RecordTally {
     pub conflicted_took_part: Vec<MemberId>,
 }
 
+/// The sums of a [`RecordTally`], counted apart from it while participants are added.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Sums {
+    participants: usize,
+    lived_experience: usize,
+    lived_experience_responded: usize,
+    lived_experience_absent: usize,
+    public_contributors: usize,
+    payment_offered: usize,
+}
+
 impl RecordTally {
-    /// Makes the figures in one pass over the record's participants.
+    /// The figures of the record's participants: those its [`Participants`](crate::values::Participants) keep (counted as
+    /// they were added, or when first read).
     pub fn of(record: &DecisionRecord) -> Self {
-        let Some(participants) = &record.participants else {
-            return Self::default();
-        };
+        record
+            .participants
+            .as_ref()
+            .map_or_else(Self::default, |p| p.tally().clone())
+    }
+
+    /// Makes the figures of a list of participants in one pass.
+    pub(crate) fn of_list(participants: &[Participant]) -> Self {
         let mut t = RecordTally {
             recorded: true,
-            participants: participants.len(),
             ..Self::default()
         };
-        // Counted in locals without a branch: most participants of a large round are
-        // alike, and the figures are sums (kept in `t`, they would go through memory on
-        // every participant, since `t` is lent to `list`).
-        let mut lived_experience = 0;
-        let mut lived_experience_responded = 0;
-        let mut lived_experience_absent = 0;
-        let mut public_contributors = 0;
-        let mut payment_offered = 0;
+        let mut sums = Sums::default();
         for p in participants {
-            let recused = p.conflict == Some(Conflict::DeclaredAndRecused);
-            let absent = p.response == Some(RecordedResponse::Absent);
-            let responded = p.response.is_some() && !absent;
-            let lived = p.lived_experience;
-            let contributor = p.public_contributor;
-            let offered = p.payment.is_some_and(PaymentStatus::was_offered);
-            lived_experience += usize::from(lived);
-            lived_experience_responded += usize::from(lived & responded);
-            lived_experience_absent += usize::from(lived & absent);
-            public_contributors += usize::from(contributor);
-            payment_offered += usize::from(contributor & offered);
-            // The lists name only members with something missing or amiss: one test for
-            // all of them, so a round where everyone declared and responded takes no branch.
-            let listed = (!responded & !recused)
-                | (lived & absent)
-                | (contributor & !offered)
-                | !matches!(
-                    p.conflict,
-                    Some(Conflict::None | Conflict::DeclaredAndRecused)
-                );
-            if listed {
-                t.list(p, responded, recused);
-            }
+            t.count(&mut sums, p);
         }
-        t.lived_experience = lived_experience;
-        t.lived_experience_responded = lived_experience_responded;
-        t.lived_experience_absent = lived_experience_absent;
-        t.public_contributors = public_contributors;
-        t.payment_offered = payment_offered;
+        t.set_sums(sums);
         t
     }
 
-    /// Adds `p` to the lists that name it: what [`of`](Self::of) does for a participant
-    /// with something missing or amiss.
+    /// The sums counted so far, to count more into.
+    pub(crate) fn sums(&self) -> Sums {
+        Sums {
+            participants: self.participants,
+            lived_experience: self.lived_experience,
+            lived_experience_responded: self.lived_experience_responded,
+            lived_experience_absent: self.lived_experience_absent,
+            public_contributors: self.public_contributors,
+            payment_offered: self.payment_offered,
+        }
+    }
+
+    /// Keeps the sums counted.
+    pub(crate) fn set_sums(&mut self, sums: Sums) {
+        let Sums {
+            participants,
+            lived_experience,
+            lived_experience_responded,
+            lived_experience_absent,
+            public_contributors,
+            payment_offered,
+        } = sums;
+        self.participants = participants;
+        self.lived_experience = lived_experience;
+        self.lived_experience_responded = lived_experience_responded;
+        self.lived_experience_absent = lived_experience_absent;
+        self.public_contributors = public_contributors;
+        self.payment_offered = payment_offered;
+    }
+
+    /// Counts `p` into `sums`, and into the lists that name it.
+    ///
+    /// Counted in locals (`sums`) without a branch: most participants of a large round are
+    /// alike, and the figures are sums (kept in `self`, they would go through memory on
+    /// every participant, since `self` is lent to `list`).
+    #[inline(always)]
+    pub(crate) fn count(&mut self, sums: &mut Sums, p: &Participant) {
+        let recused = p.conflict == Some(Conflict::DeclaredAndRecused);
+        let absent = p.response == Some(RecordedResponse::Absent);
+        let responded = p.response.is_some() && !absent;
+        let lived = p.lived_experience;
+        let contributor = p.public_contributor;
+        let offered = p.payment.is_some_and(PaymentStatus::was_offered);
+        sums.participants += 1;
+        sums.lived_experience += usize::from(lived);
+        sums.lived_experience_responded += usize::from(lived & responded);
+        sums.lived_experience_absent += usize::from(lived & absent);
+        sums.public_contributors += usize::from(contributor);
+        sums.payment_offered += usize::from(contributor & offered);
+        // The lists name only members with something missing or amiss: one test for all of
+        // them, so a round where everyone declared and responded takes no branch.
+        let listed = (!responded & !recused)
+            | (lived & absent)
+            | (contributor & !offered)
+            | !matches!(
+                p.conflict,
+                Some(Conflict::None | Conflict::DeclaredAndRecused)
+            );
+        if listed {
+            self.list(p, responded, recused);
+        }
+    }
+
+    /// Adds `p` to the lists that name it: what [`count`](Self::count) does for a
+    /// participant with something missing or amiss.
     #[cold]
     fn list(&mut self, p: &Participant, responded: bool, recused: bool) {
         if !responded && !recused {
@@ -705,17 +751,20 @@ mod tests {
     #[test]
     fn the_tally_counts_in_one_pass() {
         let record = DecisionRecord {
-            participants: Some(vec![
-                Participant::new(MemberId::new(1))
-                    .with_lived_experience()
-                    .responded(RecordedResponse::Consent)
-                    .declared(Conflict::None),
-                Participant::new(MemberId::new(2))
-                    .with_lived_experience()
-                    .absent(AbsenceCounted::Consent)
-                    .contributor(PaymentStatus::NotOffered),
-                Participant::new(MemberId::new(3)).declared(Conflict::DeclaredAndRecused),
-            ]),
+            participants: Some(
+                vec![
+                    Participant::new(MemberId::new(1))
+                        .with_lived_experience()
+                        .responded(RecordedResponse::Consent)
+                        .declared(Conflict::None),
+                    Participant::new(MemberId::new(2))
+                        .with_lived_experience()
+                        .absent(AbsenceCounted::Consent)
+                        .contributor(PaymentStatus::NotOffered),
+                    Participant::new(MemberId::new(3)).declared(Conflict::DeclaredAndRecused),
+                ]
+                .into(),
+            ),
             ..DecisionRecord::new(DecisionKind::Strategy)
         };
         let t = RecordTally::of(&record);

@@ -260,7 +260,7 @@ impl DueDiligenceDone {
         }
         let incomplete: Vec<&str> = required()
             .filter(|c| c.completed_at.is_none())
-            .map(|c| c.check.as_str())
+            .map(|c| c.check.as_ref())
             .collect();
         if !incomplete.is_empty() {
             return RuleOutcome::violated(format!(
@@ -273,7 +273,7 @@ impl DueDiligenceDone {
         };
         let late: Vec<&str> = required()
             .filter(|c| c.completed_at.is_some_and(|at| at > decided))
-            .map(|c| c.check.as_str())
+            .map(|c| c.check.as_ref())
             .collect();
         if late.is_empty() {
             RuleOutcome::satisfied("every required check was completed before deciding")
