@@ -575,7 +575,7 @@ impl<'c> PublishedInTime<'c> {
             Some(rule) => rule,
             None => &self.default,
         };
-        rule.check(record, &RecordTally::of(record)).status
+        rule.check(record, RecordTally::lent(record)).status
     }
 }
 

@@ -751,11 +751,7 @@ impl Charter {
     /// ```
     pub fn check(&self, record: &DecisionRecord) -> ValueReport {
         // The figures the participants keep: counted as they were added, or once, here.
-        let unrecorded = RecordTally::default();
-        let tally = record
-            .participants
-            .as_ref()
-            .map_or(&unrecorded, |p| p.tally());
+        let tally = RecordTally::lent(record);
         // Why each scope leaves the record out, if it does: the same for every rule.
         let excluded = |scope: Scope| match scope {
             Scope::Every => None,

@@ -426,10 +426,19 @@ impl RecordTally {
     /// The figures of the record's participants: those its [`Participants`](crate::values::Participants) keep (counted as
     /// they were added, or when first read).
     pub fn of(record: &DecisionRecord) -> Self {
+        Self::lent(record).clone()
+    }
+
+    /// The figures of the record's participants as they keep them, lent rather than copied
+    /// (the figures of a record without participants when it lists none): what a check
+    /// reads.
+    pub(crate) fn lent(record: &DecisionRecord) -> &RecordTally {
+        static UNRECORDED: std::sync::LazyLock<RecordTally> =
+            std::sync::LazyLock::new(RecordTally::default);
         record
             .participants
             .as_ref()
-            .map_or_else(Self::default, |p| p.tally().clone())
+            .map_or(&*UNRECORDED, |p| p.tally())
     }
 
     /// Makes the figures of a list of participants in one pass.
