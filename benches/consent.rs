@@ -14,13 +14,15 @@
 //!   are close together (a slot per id, no hashing): the like-for-like floor of
 //!   `respond_all_and_close`, whose ids run 1 to n. Nothing per response can cost less.
 //!
-//! Two more lines split `respond_all_and_close` in its halves, to show where its time goes:
-//! `part_decide_all` checks every response and drops its event (the round unchanged), and
-//! `part_evolve_all_and_close` folds the same events, made before the timing, into the
-//! round and closes it.
-//!
-//! The round is driven through the runtime decider (`decide` then `evolve`, as an engine
-//! does); the events are handed back and dropped, as an engine hands them to its journal.
+//! The round is driven through the runtime decider: `respond_all_and_close` through
+//! `Decider::apply` (each response checked and recorded in one step, as a typed façade or an
+//! app keeping the round takes it), `decide_then_evolve_all_and_close` through `decide`
+//! then `evolve` (two steps, as the engine takes a response, appending its events to the
+//! journal before the state moves). The events are handed back and dropped, as an engine
+//! hands them to its journal. Two more lines split the two-step path in its halves, to show
+//! where its time goes: `part_decide_all` checks every response and drops its event (the
+//! round unchanged), and `part_evolve_all_and_close` folds the same events, made before the
+//! timing, into the round and closes it.
 //! Every side starts from allocated tables whose memory has already been written, outside
 //! the timing (the round and the seat table are cloned, the map is filled once and cleared,
 //! which keeps its capacity), and is dropped outside the timing.
@@ -127,12 +129,29 @@ fn respond(member: MemberId) -> RoundCommand {
     }
 }
 
+/// Every member responds through `apply` (checked and recorded in one step, the seat found
+/// once), as a typed façade or an app keeping the round drives it; then the round closes.
 fn respond_all_and_close(mut state: RoundState, n: u64, spread: u64) -> RoundState {
     let now = at(60);
     for m in 1..=n {
         let member = MemberId::new(m * spread);
         let command = respond(member);
-        state = step(state, &command, &Context::new(member, now));
+        ConsentProcess::apply(&mut state, &command, &Context::new(member, now)).unwrap();
+    }
+    step(
+        state,
+        &RoundCommand::CloseRound {},
+        &Context::new(FACILITATOR, now),
+    )
+}
+
+/// The same through `decide` then `evolve`, two steps that each find the seat, as the
+/// engine takes a response (it appends the events to its journal before the state moves).
+fn decide_then_evolve_all_and_close(mut state: RoundState, n: u64) -> RoundState {
+    let now = at(60);
+    for m in 1..=n {
+        let member = MemberId::new(m);
+        state = step(state, &respond(member), &Context::new(member, now));
     }
     step(
         state,
@@ -376,7 +395,14 @@ fn consent(c: &mut Criterion) {
                 memory(&opened, n);
             }
             if spread == 1 {
-                // Where the time goes: the two halves of the path, apart.
+                bench_from(
+                    &mut group,
+                    "decide_then_evolve_all_and_close",
+                    n,
+                    opened.clone(),
+                    |s| black_box(decide_then_evolve_all_and_close(s, n)),
+                );
+                // Where the time of the two-step path goes: its halves, apart.
                 group.bench_with_input(BenchmarkId::new("part_decide_all", n), &n, |b, &n| {
                     b.iter(|| decide_all(black_box(&opened), n))
                 });

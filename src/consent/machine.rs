@@ -8,8 +8,8 @@ use crate::community::MemberId;
 use crate::decision::Method;
 use crate::machine::Phase as _;
 use crate::machine::{
-    Context, Decider, Events, RefusalKind, Transitions, need_ahead, need_clock, need_phase,
-    need_text,
+    Context, Decider, Events, RefusalKind, Transitions, decide_then_evolve, need_ahead, need_clock,
+    need_phase, need_text,
 };
 
 use super::ConsentError;
@@ -21,7 +21,7 @@ use super::objection::{
     Amendment, AmendmentId, Answers, ConcernId, ObjectionId, ObjectionStatus, ObjectionTest,
 };
 use super::phase::{EDGES, RoundPhase};
-use super::respond::{decide_respond, record_response};
+use super::respond::{apply_respond, decide_respond, record_response};
 use super::response::{Responded, Response, Tally};
 use super::seats::Seats;
 use super::stage::{Deliberation, RoundStage};
@@ -79,6 +79,22 @@ impl Decider for ConsentProcess {
             return decide_respond(round, *member, response, ctx);
         }
         decide_other(state, command, ctx)
+    }
+
+    // A response is checked and recorded in one step, its seat found once; everything
+    // else is decided, then evolved.
+    #[inline]
+    fn apply(
+        state: &mut RoundState,
+        command: &RoundCommand,
+        ctx: &Context,
+    ) -> Result<Events<RoundEvent>, ConsentError> {
+        if let (RoundState::Opened(round), RoundCommand::Respond { member, response }) =
+            (&mut *state, command)
+        {
+            return apply_respond(round, *member, response, ctx);
+        }
+        decide_then_evolve::<Self>(state, command, ctx)
     }
 
     #[inline]

@@ -24,16 +24,49 @@ pub(super) fn decide_respond(
     response: &Response,
     ctx: &Context,
 ) -> Result<Events<RoundEvent>, ConsentError> {
+    let (_, proxy) = check(round, member, response, ctx)?;
+    Ok(Events::one(responded(
+        round, member, response, proxy, ctx.now,
+    )))
+}
+
+/// A response checked as [`decide_respond`] checks it and recorded as [`record_response`]
+/// records its event, in one step: the member's seat is found once, by the check, and the
+/// answer written to it. A refused response changes nothing.
+#[inline(always)]
+pub(super) fn apply_respond(
+    round: &mut Round,
+    member: MemberId,
+    response: &Response,
+    ctx: &Context,
+) -> Result<Events<RoundEvent>, ConsentError> {
+    let (seat, proxy) = check(round, member, response, ctx)?;
+    let event = responded(round, member, response, proxy, ctx.now);
+    take_seat(round, Some(seat), member, response, proxy, ctx.now);
+    Ok(Events::one(event))
+}
+
+/// The checks of a response, in this order: the round is open and the clock and time box
+/// allow it, it is an objection round, the member has a seat, the actor is the member or one
+/// of their supporters, the method takes the response and its text is there. Gives the
+/// member's seat number and the supporter who answered, if one did.
+#[inline(always)]
+fn check(
+    round: &Round,
+    member: MemberId,
+    response: &Response,
+    ctx: &Context,
+) -> Result<(u32, Option<MemberId>), ConsentError> {
     const ATTEMPTED: &str = "respond";
     let (actor, now) = (ctx.actor, ctx.now);
     admit(round, ATTEMPTED, false, now)?;
     need_phase(ATTEMPTED, round.phase(), &[P::ObjectionRound])?;
-    if !round.is_eligible(member) {
+    let Some(seat) = round.seats.find(member) else {
         return Err(ConsentError::NotEligible {
             attempted: ATTEMPTED,
             member,
         });
-    }
+    };
     let proxy = if actor == member {
         None
     } else if round
@@ -56,13 +89,25 @@ pub(super) fn decide_respond(
     if let Some(text) = response.required_text() {
         need_text(ATTEMPTED, response.label(), text)?;
     }
-    Ok(Events::one(RoundEvent::Responded {
+    Ok((seat, proxy))
+}
+
+/// The event of a response taken.
+#[inline(always)]
+fn responded(
+    round: &Round,
+    member: MemberId,
+    response: &Response,
+    proxy: Option<MemberId>,
+    at: Timestamp,
+) -> RoundEvent {
+    RoundEvent::Responded {
         member,
         response: copy(response),
         proxy,
         round: round.objection_round,
-        at: now,
-    }))
+        at,
+    }
 }
 
 /// A copy of `response`. A plain consent, most of a large round's answers, is written in
@@ -87,12 +132,27 @@ pub(super) fn record_response(
     proxy: Option<MemberId>,
     at: Timestamp,
 ) {
+    let seat = round.seats.find(member);
+    take_seat(round, seat, member, response, proxy, at);
+}
+
+/// Records a response in seat number `seat` (none: only the clock moves), as
+/// [`record_response`] says.
+#[inline(always)]
+fn take_seat(
+    round: &mut Round,
+    seat: Option<u32>,
+    member: MemberId,
+    response: &Response,
+    proxy: Option<MemberId>,
+    at: Timestamp,
+) {
     round.last_at = round.last_at.max(at);
     // Advice answers exist only in an advice process; skip the map otherwise.
     if !round.advice_answers.is_empty() {
         round.advice_answers.remove(&member);
     }
-    if let Some(seat) = round.seats.get_mut(member) {
+    if let Some(seat) = seat.and_then(|seat| round.seats.at_mut(seat)) {
         seat.response = Some(Responded {
             response: copy(response),
             proxy,

@@ -14,13 +14,12 @@
 //!   at, which is the line the response is written to anyway. The hash is foldhash, seeded
 //!   per table: the keys come from the opening snapshot, not from later input.
 //!
-//! The eligibility check in `decide` leaves the seat it found as a hint, so the `evolve`
-//! that follows records the answer without a second lookup; the hint is checked against
-//! the seat's member, so an event replayed on its own still finds its seat.
+//! `decide` and `evolve` stay pure, so each finds the seat itself (two lookups a response);
+//! [`Decider::apply`](crate::machine::Decider::apply) checks a response and records it in
+//! the seat it found, with one.
 
 use std::fmt;
 use std::hash::BuildHasher;
-use std::sync::atomic::{AtomicU32, Ordering};
 
 use hashbrown::HashTable;
 
@@ -39,24 +38,10 @@ pub(super) struct Seat {
 
 /// The seats of a round and their index. Equality and debug output look at the seats only:
 /// the index is derived from them (its layout depends on the per-table seed).
+#[derive(Clone)]
 pub(super) struct Seats {
     index: Index,
     seats: Vec<Seat>,
-    /// The seat `contains` found last, plus one (0: none): `decide` checks a member's
-    /// eligibility and `evolve` then records their answer in the same seat, so `get_mut`
-    /// tries this seat first. A hint only: it is checked against the seat's member, and a
-    /// stale one (an event replayed without its decision) falls back to the lookup.
-    hint: AtomicU32,
-}
-
-impl Clone for Seats {
-    fn clone(&self) -> Self {
-        Self {
-            index: self.index.clone(),
-            seats: self.seats.clone(),
-            hint: AtomicU32::new(self.hint.load(Ordering::Relaxed)),
-        }
-    }
 }
 
 /// Whether seat number `seat` of `seats` is `member`'s.
@@ -160,24 +145,18 @@ impl Seats {
         Self {
             index: Index::new(&seats),
             seats,
-            hint: AtomicU32::new(0),
         }
     }
 
     /// The seat number of `member`, if eligible.
     #[inline]
-    fn find(&self, member: MemberId) -> Option<u32> {
+    pub(super) fn find(&self, member: MemberId) -> Option<u32> {
         self.index.find(&self.seats, member)
     }
 
     #[inline]
     pub(super) fn contains(&self, member: MemberId) -> bool {
-        let Some(seat) = self.find(member) else {
-            return false;
-        };
-        // Fewer than `u32::MAX` seats, so the seat number plus one fits.
-        self.hint.store(seat + 1, Ordering::Relaxed);
-        true
+        self.find(member).is_some()
     }
 
     #[inline]
@@ -185,17 +164,9 @@ impl Seats {
         self.seats.get(self.find(member)? as usize)
     }
 
+    /// Seat number `seat`, as [`Seats::find`] gave it.
     #[inline]
-    pub(super) fn get_mut(&mut self, member: MemberId) -> Option<&mut Seat> {
-        let hinted = self
-            .hint
-            .get_mut()
-            .checked_sub(1)
-            .filter(|&seat| holds(&self.seats, seat, member));
-        let seat = match hinted {
-            Some(seat) => seat,
-            None => self.find(member)?,
-        };
+    pub(super) fn at_mut(&mut self, seat: u32) -> Option<&mut Seat> {
         self.seats.get_mut(seat as usize)
     }
 
@@ -257,25 +228,14 @@ mod tests {
     }
 
     #[test]
-    fn a_stale_hint_falls_back_to_the_lookup() {
+    fn a_seat_found_is_the_seat_written() {
         let mut seats = Seats::new(&eligible(&[10, 20, 30]));
-        // As a replay does: no eligibility check before the seat is taken.
-        assert_eq!(
-            seats.get_mut(MemberId::new(20)).unwrap().member,
-            MemberId::new(20)
-        );
-        // The hint names member 10's seat; member 30's answer must still go to 30.
-        assert!(seats.contains(MemberId::new(10)));
-        assert_eq!(
-            seats.get_mut(MemberId::new(30)).unwrap().member,
-            MemberId::new(30)
-        );
-        assert!(seats.get_mut(MemberId::new(40)).is_none());
-        assert!(!seats.contains(MemberId::new(40)));
-        assert_eq!(
-            seats.get_mut(MemberId::new(10)).unwrap().member,
-            MemberId::new(10)
-        );
+        for m in [30, 10, 20] {
+            let seat = seats.find(MemberId::new(m)).unwrap();
+            assert_eq!(seats.at_mut(seat).unwrap().member, MemberId::new(m));
+        }
+        assert!(seats.find(MemberId::new(40)).is_none());
+        assert!(seats.at_mut(3).is_none());
     }
 
     fn is_direct(seats: &Seats) -> bool {
@@ -312,7 +272,6 @@ mod tests {
         let hashed = Seats {
             index: Index::hashed(&direct.seats),
             seats: direct.seats.clone(),
-            hint: AtomicU32::new(0),
         };
         assert!(is_direct(&direct));
         for m in 0..12 {
@@ -347,7 +306,7 @@ mod tests {
         let a = Seats::new(&eligible(&[1, 2, 3]));
         let mut b = Seats::new(&eligible(&[1, 2, 3]));
         assert_eq!(a, b);
-        b.get_mut(MemberId::new(1)).unwrap().lived_experience = true;
+        b.at_mut(0).unwrap().lived_experience = true;
         assert_ne!(a, b);
     }
 }

@@ -136,7 +136,7 @@ pub struct Round {
     pub(super) phase_started: Timestamp,
     pub(super) last_at: Timestamp,
     /// One seat per eligible member, holding their current response: one table, looked up
-    /// once to check a response (the seat found is kept as a hint for recording it).
+    /// to check a response and to record it (once for both, through `apply`).
     pub(super) seats: Seats,
     pub(super) objection_round: u32,
     pub(super) last_tally: Option<Tally>,

@@ -304,6 +304,27 @@ pub trait Decider {
     /// Folds one event into the state. Total: never fails and never panics.
     fn evolve(state: Self::State, event: &Self::Event) -> Self::State;
 
+    /// Decides `command` in `state` and folds the events it causes into `state`, returning
+    /// them: `decide` then `evolve` for each event, in one call, for a caller that keeps
+    /// the state itself (a typed façade, an app driving a process directly). A refused
+    /// command leaves `state` as it was.
+    ///
+    /// The default is [`decide_then_evolve`]. A process may override it with a path that
+    /// checks and records in one step (the consent round does, for a response, so a large
+    /// round finds each member's seat once); the override must give the same events, state
+    /// and refusals, which [`testkit`] checks on every command a test sends.
+    ///
+    /// # Errors
+    ///
+    /// The machine's error, as [`Decider::decide`] gives it; `state` is then unchanged.
+    fn apply(
+        state: &mut Self::State,
+        command: &Self::Command,
+        ctx: &Context<'_>,
+    ) -> Result<Events<Self::Event>, Self::Error> {
+        decide_then_evolve::<Self>(state, command, ctx)
+    }
+
     /// Rebuilds a state from the events of one process, in order.
     fn replay<'a, I>(events: I) -> Self::State
     where
@@ -321,6 +342,25 @@ pub trait Decider {
     fn graph() -> Result<TransitionGraph<Self::Phase>, GraphError> {
         TransitionGraph::new(&Self::TRANSITIONS)
     }
+}
+
+/// [`Decider::apply`] as two steps: `decide` on `state` as it is, then, when the command is
+/// taken, `evolve` for each event it caused. A refused command leaves `state` as it was.
+///
+/// # Errors
+///
+/// The machine's error, as [`Decider::decide`] gives it.
+pub fn decide_then_evolve<D: Decider + ?Sized>(
+    state: &mut D::State,
+    command: &D::Command,
+    ctx: &Context<'_>,
+) -> Result<Events<D::Event>, D::Error> {
+    let events = D::decide(state, command, ctx)?;
+    // `evolve` takes the state by value and is total, so the placeholder never outlives
+    // this statement.
+    let before = std::mem::replace(state, D::initial());
+    *state = events.iter().fold(before, D::evolve);
+    Ok(events)
 }
 
 /// Evolves `state` through `events`, checking that every phase change is a declared

@@ -6,7 +6,8 @@
 //! ```
 //!
 //! `then` also checks that every phase change the new events cause is declared in the
-//! machine's transition graph, and returns the resulting state for further assertions.
+//! machine's transition graph, and returns the resulting state for further assertions;
+//! `when` checks that [`Decider::apply`] answers the command as `decide` and `evolve` do.
 //! The kit is for tests: it panics with a readable message when an expectation fails.
 //!
 //! [`StepCheck`] checks a typestate façade's step table against the decider it runs: the
@@ -87,8 +88,13 @@ pub fn given<D: Decider>(events: impl IntoIterator<Item = D::Event>) -> Given<D>
 
 impl<D: Decider> Given<D> {
     /// Runs `command` in the given state with `ctx`.
+    ///
+    /// # Panics
+    ///
+    /// When [`Decider::apply`] gives another outcome or state than `decide` then `evolve`.
     pub fn when(self, command: D::Command, ctx: Context) -> When<D> {
         let outcome = D::decide(&self.state, &command, &ctx);
+        assert_applies_alike::<D>(&self.state, &command, &ctx, &outcome);
         When {
             before: self.state,
             outcome,
@@ -165,6 +171,37 @@ impl<D: Decider> When<D> {
     }
 }
 
+/// Checks that [`Decider::apply`] does what `decide` then `evolve` do: the same events or
+/// refusal, and the same state after (`state` itself after a refusal). States and outcomes
+/// are compared by their debug output, which every decider's types have.
+///
+/// # Panics
+///
+/// When they differ.
+pub fn assert_applies_alike<D: Decider>(
+    state: &D::State,
+    command: &D::Command,
+    ctx: &Context,
+    decided: &Result<Events<D::Event>, D::Error>,
+) {
+    let mut applied = state.clone();
+    let outcome = D::apply(&mut applied, command, ctx);
+    assert_eq!(
+        format!("{outcome:?}"),
+        format!("{decided:?}"),
+        "`apply` and `decide` answer the command differently"
+    );
+    let expected = match decided {
+        Ok(events) => events.iter().fold(state.clone(), D::evolve),
+        Err(_) => state.clone(),
+    };
+    assert_eq!(
+        format!("{applied:?}"),
+        format!("{expected:?}"),
+        "`apply` left another state than `decide` and `evolve`"
+    );
+}
+
 /// A landing a step table declares that no run took: see [`StepCheck::unseen`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Unseen<P: 'static> {
@@ -183,7 +220,8 @@ pub struct Unseen<P: 'static> {
 /// - [`StepCheck::new`]: every phase a row names is declared, no row is offered where
 ///   the process has not started, and every phase change a row declares is an edge of
 ///   `TRANSITIONS`;
-/// - [`StepCheck::run`]: a command the decider takes from a typed phase is sent by exactly
+/// - [`StepCheck::run`]: [`Decider::apply`] answers every command as `decide` and `evolve`
+///   do ([`assert_applies_alike`]); a command the decider takes from a typed phase is sent by exactly
 ///   one row offered there, and lands in a phase that row names;
 /// - [`StepCheck::assert_every_landing_seen`]: over the runs given, every landing a row
 ///   declares is one that `decide` and `evolve` produced (from some phase that offers it).
@@ -270,7 +308,9 @@ where
     /// transition.
     pub fn run(&mut self, state: D::State, command: &D::Command, ctx: &Context) -> D::State {
         let from = D::phase(&state);
-        let Ok(events) = D::decide(&state, command, ctx) else {
+        let decided = D::decide(&state, command, ctx);
+        assert_applies_alike::<D>(&state, command, ctx, &decided);
+        let Ok(events) = decided else {
             return state;
         };
         let next = match evolve_checked::<D>(state, &events) {
