@@ -41,9 +41,13 @@ pub(super) fn apply_respond(
     ctx: &Context,
 ) -> Result<Events<RoundEvent>, ConsentError> {
     let (seat, proxy) = check(round, member, response, ctx)?;
-    let event = responded(round, member, response, proxy, ctx.now);
     take_seat(round, Some(seat), member, response, proxy, ctx.now);
-    Ok(Events::one(event))
+    // Made in the value returned, not made first and moved there: a response's event is
+    // written field by field, and a copy of it right after would read it back in wider
+    // pieces than were written, which stalls on the stores.
+    Ok(Events::one(responded(
+        round, member, response, proxy, ctx.now,
+    )))
 }
 
 /// The checks of a response, in this order: the round is open and the clock and time box
