@@ -38,13 +38,15 @@ fn day(n: i64) -> Timestamp {
     Timestamp::from_second(1_617_271_200 + n * 86_400).unwrap()
 }
 
-/// Every tenth member gave advice; every twentieth asked for an adjustment.
+/// Every tenth member gave advice (members 1, 11, 21...); every twentieth asked for an
+/// adjustment (3, 23, 43...). Stepped ranges know their length, so a list extended from
+/// them is written in place, as an app listing every tenth member would write it.
 fn advisers(n: u64) -> impl Iterator<Item = u64> {
-    (1..=n).filter(|i| i % 10 == 1)
+    (1..n + 1).step_by(10)
 }
 
 fn requesters(n: u64) -> impl Iterator<Item = u64> {
-    (1..=n).filter(|i| i % 20 == 3)
+    (3..n + 1).step_by(20)
 }
 
 fn route(circle: &BodyId) -> RouteSummary {
@@ -99,7 +101,7 @@ fn record(n: u64) -> DecisionRecord {
         adjustment: Some("Easy-read papers".into()),
     }));
     let mut credits = Vec::with_capacity(n as usize / 2);
-    credits.extend((2..=n).step_by(2).map(|i| Credit {
+    credits.extend((2..n + 1).step_by(2).map(|i| Credit {
         member: MemberId::new(i),
         credited: true,
     }));
@@ -237,7 +239,7 @@ fn plain_record(n: u64) -> PlainRecord {
     let mut access = Vec::with_capacity(n as usize / 20 + 1);
     access.extend(requesters(n).map(|i| (i, 3, 2, "Easy-read papers")));
     let mut credits = Vec::with_capacity(n as usize / 2);
-    credits.extend((2..=n).step_by(2).map(|i| (i, true)));
+    credits.extend((2..n + 1).step_by(2).map(|i| (i, true)));
     PlainRecord {
         participants,
         advice,

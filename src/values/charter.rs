@@ -788,13 +788,13 @@ impl Charter {
                         .iter()
                         .rev()
                         .find(|o| o.rule == slot.id)
-                        .cloned(),
+                        .map(|o| Box::new(o.clone())),
                     acknowledged: record
                         .acknowledgements
                         .iter()
                         .rev()
                         .find(|a| a.rule == slot.id)
-                        .cloned(),
+                        .map(|a| Box::new(a.clone())),
                 }
             })
             .collect();

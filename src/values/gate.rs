@@ -383,9 +383,9 @@ impl ValueReport {
                 match f.severity {
                     Severity::Info => {}
                     _ if f.override_accepted() => {
-                        overrides_used.extend(f.overridden.clone());
+                        overrides_used.extend(f.overridden.as_deref().cloned());
                     }
-                    _ => acknowledgements_used.extend(f.acknowledged.clone()),
+                    _ => acknowledgements_used.extend(f.acknowledged.as_deref().cloned()),
                 }
             }
         }

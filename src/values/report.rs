@@ -63,10 +63,12 @@ pub struct Finding {
     /// What it looked at.
     #[serde(default, skip_serializing_if = "Observations::is_empty")]
     pub evidence: Observations,
-    /// The override recorded for this rule, if any (the latest).
-    pub overridden: Option<Override>,
+    /// The override recorded for this rule, if any (the latest). Boxed, as the
+    /// acknowledgement is: most findings have neither, and a report holds one finding a
+    /// rule.
+    pub overridden: Option<Box<Override>>,
     /// The acknowledgement recorded for this rule, if any (the latest).
-    pub acknowledged: Option<Acknowledgement>,
+    pub acknowledged: Option<Box<Acknowledgement>>,
 }
 
 impl Finding {
@@ -285,12 +287,12 @@ mod tests {
         assert_eq!(finding(NotEvaluated, Info).pressure(), Verdict::AtRisk);
         assert_eq!(finding(NotApplicable, Blocking).pressure(), Verdict::Upheld);
         let mut f = finding(Violated, Blocking);
-        f.overridden = Some(Override {
+        f.overridden = Some(Box::new(Override {
             rule: f.rule.clone(),
             by: MemberId::new(1),
             reason: "  ".into(),
             at: None,
-        });
+        }));
         assert_eq!(
             f.pressure(),
             Verdict::Breached,
