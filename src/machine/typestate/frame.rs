@@ -455,8 +455,7 @@ macro_rules! typestate {
             /// methods.
             pub const STEPS: &'static [$crate::machine::Step<$phase, $command>] = &[
                 $($(
-                    $crate::machine::Step {
-                        name: stringify!($step),
+                    $crate::machine::typestate!(@row $phase, $command, $step,
                         from: &[$phase::$from],
                         lands: {
                             fn lands(_: $phase) -> &'static [$phase] {
@@ -464,19 +463,11 @@ macro_rules! typestate {
                             }
                             lands
                         },
-                        gated: $crate::machine::typestate!(@gated $($gate)?),
-                        sends: {
-                            #[allow(unused_variables)]
-                            fn sends(command: &$command) -> bool {
-                                matches!(command, $cmd_ty::$cmd { $($cmd_fields)* })
-                            }
-                            sends
-                        },
-                    },
+                        gated $($gate)?: $cmd_ty::$cmd { $($cmd_fields)* }
+                    ),
                 )+)+
                 $($(
-                    $crate::machine::Step {
-                        name: stringify!($gstep),
+                    $crate::machine::typestate!(@row $phase, $command, $gstep,
                         from: &$crate::machine::typestate!(@members slice $phase $members),
                         lands: {
                             #[allow(clippy::extra_unused_type_parameters)]
@@ -488,15 +479,8 @@ macro_rules! typestate {
                             }
                             lands
                         },
-                        gated: $crate::machine::typestate!(@gated $($ggate)?),
-                        sends: {
-                            #[allow(unused_variables)]
-                            fn sends(command: &$command) -> bool {
-                                matches!(command, $gcmd_ty::$gcmd { $($gcmd_fields)* })
-                            }
-                            sends
-                        },
-                    },
+                        gated $($ggate)?: $gcmd_ty::$gcmd { $($gcmd_fields)* }
+                    ),
                 )+)*
             ];
 
@@ -729,6 +713,25 @@ macro_rules! typestate {
             let command = $cmd_ty::$cmd { $($cmd_fields)* };
             let gated = $crate::machine::typestate!(@gated $($gate)?);
             self.take_step(stringify!($step), command, $ctx, gated, $crate::machine::typestate!(@proof $($gate)?))
+        }
+    };
+    // One row of the step table: the step's name, the phases that offer it, where it lands
+    // from each, whether it takes the gate's proof, and the command it sends.
+    (@row $phase:ident, $command:ty, $step:ident, from: $from:expr, lands: $lands:expr,
+        gated $($gate:ident)?: $cmd_ty:ident :: $cmd:ident { $($cmd_fields:tt)* }
+    ) => {
+        $crate::machine::Step {
+            name: stringify!($step),
+            from: $from,
+            lands: $lands,
+            gated: $crate::machine::typestate!(@gated $($gate)?),
+            sends: {
+                #[allow(unused_variables)]
+                fn sends(command: &$command) -> bool {
+                    matches!(command, $cmd_ty::$cmd { $($cmd_fields)* })
+                }
+                sends
+            },
         }
     };
     // The rows of one phase, or of a group of phases, that a command is tried against: the
