@@ -455,8 +455,7 @@ macro_rules! typestate {
             /// methods.
             pub const STEPS: &'static [$crate::machine::Step<$phase, $command>] = &[
                 $($(
-                    $crate::machine::Step {
-                        name: stringify!($step),
+                    $crate::machine::typestate!(@row $phase, $command, $step,
                         from: &[$phase::$from],
                         lands: {
                             fn lands(_: $phase) -> &'static [$phase] {
@@ -464,19 +463,11 @@ macro_rules! typestate {
                             }
                             lands
                         },
-                        gated: $crate::machine::typestate!(@gated $($gate)?),
-                        sends: {
-                            #[allow(unused_variables)]
-                            fn sends(command: &$command) -> bool {
-                                matches!(command, $cmd_ty::$cmd { $($cmd_fields)* })
-                            }
-                            sends
-                        },
-                    },
+                        gated $($gate)?: $cmd_ty::$cmd { $($cmd_fields)* }
+                    ),
                 )+)+
                 $($(
-                    $crate::machine::Step {
-                        name: stringify!($gstep),
+                    $crate::machine::typestate!(@row $phase, $command, $gstep,
                         from: &$crate::machine::typestate!(@members slice $phase $members),
                         lands: {
                             #[allow(clippy::extra_unused_type_parameters)]
@@ -488,15 +479,8 @@ macro_rules! typestate {
                             }
                             lands
                         },
-                        gated: $crate::machine::typestate!(@gated $($ggate)?),
-                        sends: {
-                            #[allow(unused_variables)]
-                            fn sends(command: &$command) -> bool {
-                                matches!(command, $gcmd_ty::$gcmd { $($gcmd_fields)* })
-                            }
-                            sends
-                        },
-                    },
+                        gated $($ggate)?: $gcmd_ty::$gcmd { $($gcmd_fields)* }
+                    ),
                 )+)*
             ];
 
@@ -625,62 +609,16 @@ macro_rules! typestate {
             ) -> Result<Self, (Self, $error)> {
                 let pending = (self, command, proof);
                 $(
-                    let pending = {
-                        #[allow(unused_variables, clippy::result_large_err)]
-                        fn rows(
-                            typed: $wrapper<$from>,
-                            command: $command,
-                            ctx: $crate::machine::Context<'_>,
-                            proof: Option<$crate::values::GatePassed>,
-                        ) -> Result<
-                            Result<$any, ($any, $error)>,
-                            ($wrapper<$from>, $command, Option<$crate::values::GatePassed>),
-                        > {
-                            $(
-                                if matches!(&command, $cmd_ty::$cmd { $($cmd_fields)* }) {
-                                    let gated = $crate::machine::typestate!(@gated $($gate)?);
-                                    return Ok(typed
-                                        .take_step::<$lands>(stringify!($step), command, ctx, gated, proof)
-                                        .map(Landing::into_any)
-                                        .map_err(|refused| (refused.$field.into_any(), refused.error)));
-                                }
-                            )+
-                            Err((typed, command, proof))
-                        }
-                        match pending {
-                            ($any::$from(typed), command, proof) => match rows(typed, command, ctx, proof) {
-                                Ok(done) => return done,
-                                Err((typed, command, proof)) => ($any::$from(typed), command, proof),
-                            },
-                            other => other,
-                        }
-                    };
+                    let pending = $crate::machine::typestate!(
+                        @rows $any, $wrapper, $command, $error, $field, $marker, [$from], pending, ctx;
+                        $($step -> $lands, gated $($gate)?: $cmd_ty::$cmd { $($cmd_fields)* };)+
+                    );
                 )+
                 $(
-                    let pending = {
-                        #[allow(unused_variables, clippy::result_large_err)]
-                        fn rows<P: $group>(
-                            typed: $wrapper<P>,
-                            command: $command,
-                            ctx: $crate::machine::Context<'_>,
-                            proof: Option<$crate::values::GatePassed>,
-                        ) -> Result<
-                            Result<$any, ($any, $error)>,
-                            ($wrapper<P>, $command, Option<$crate::values::GatePassed>),
-                        > {
-                            $(
-                                if matches!(&command, $gcmd_ty::$gcmd { $($gcmd_fields)* }) {
-                                    let gated = $crate::machine::typestate!(@gated $($ggate)?);
-                                    return Ok(typed
-                                        .take_step::<$glands>(stringify!($gstep), command, ctx, gated, proof)
-                                        .map(Landing::into_any)
-                                        .map_err(|refused| (refused.$field.into_any(), refused.error)));
-                                }
-                            )+
-                            Err((typed, command, proof))
-                        }
-                        $crate::machine::typestate!(@members dispatch $any pending rows ctx $members)
-                    };
+                    let pending = $crate::machine::typestate!(
+                        @rows $any, $wrapper, $command, $error, $field, $group, $members, pending, ctx;
+                        $($gstep -> $glands, gated $($ggate)?: $gcmd_ty::$gcmd { $($gcmd_fields)* };)+
+                    );
                 )*
                 // No typed step of this phase sends the command: the decider's own answer.
                 let (any, command, _) = pending;
@@ -725,28 +663,11 @@ macro_rules! typestate {
         $(
             impl $wrapper<$from> {
                 $(
-                    $(#[$step_doc])*
-                    ///
-                    /// # Errors
-                    ///
-                    #[doc = concat!(
-                        "Refused, the ", $noun, " unchanged, as [`Decider::decide`](crate::machine::Decider::decide) of [`",
-                        stringify!($decider), "`] refuses `", stringify!($cmd), "`",
-                        $crate::machine::typestate!(@gate_doc $error $($gate)?),
-                        "; or [`", stringify!($error), "::PhaseMismatch`] should it land outside this step's row of the table."
-                    )]
-                    pub fn $step(
-                        self,
-                        $ctx: $crate::machine::Context<'_>,
-                        $($arg: $arg_ty,)*
-                        $($gate: $crate::values::GatePassed,)?
-                    ) -> Result<$lands, $refused<Self>> {
-                        $($(let $arg = $conv;)?)*
-                        $($(let $bind = $bval;)*)?
-                        let command = $cmd_ty::$cmd { $($cmd_fields)* };
-                        let gated = $crate::machine::typestate!(@gated $($gate)?);
-                        self.take_step(stringify!($step), command, $ctx, gated, $crate::machine::typestate!(@proof $($gate)?))
-                    }
+                    $crate::machine::typestate!(@method $noun, $decider, $error, $refused;
+                        $(#[$step_doc])*
+                        fn $step($ctx $(, $arg: $arg_ty $(=> $conv)?)* $(; $gate)?) -> $lands =
+                            $({ $(let $bind = $bval;)* })? $cmd_ty::$cmd { $($cmd_fields)* };
+                    );
                 )+
             }
         )+
@@ -754,32 +675,94 @@ macro_rules! typestate {
         $(
             impl<P: $group> $wrapper<P> {
                 $(
-                    $(#[$gstep_doc])*
-                    ///
-                    /// # Errors
-                    ///
-                    #[doc = concat!(
-                        "Refused, the ", $noun, " unchanged, as [`Decider::decide`](crate::machine::Decider::decide) of [`",
-                        stringify!($decider), "`] refuses `", stringify!($gcmd), "`",
-                        $crate::machine::typestate!(@gate_doc $error $($ggate)?),
-                        "; or [`", stringify!($error), "::PhaseMismatch`] should it land outside this step's row of the table."
-                    )]
-                    pub fn $gstep(
-                        self,
-                        $gctx: $crate::machine::Context<'_>,
-                        $($garg: $garg_ty,)*
-                        $($ggate: $crate::values::GatePassed,)?
-                    ) -> Result<$glands, $refused<Self>> {
-                        $($(let $garg = $gconv;)?)*
-                        $($(let $gbind = $gbval;)*)?
-                        let command = $gcmd_ty::$gcmd { $($gcmd_fields)* };
-                        let gated = $crate::machine::typestate!(@gated $($ggate)?);
-                        self.take_step(stringify!($gstep), command, $gctx, gated, $crate::machine::typestate!(@proof $($ggate)?))
-                    }
+                    $crate::machine::typestate!(@method $noun, $decider, $error, $refused;
+                        $(#[$gstep_doc])*
+                        fn $gstep($gctx $(, $garg: $garg_ty $(=> $gconv)?)* $(; $ggate)?) -> $glands =
+                            $({ $(let $gbind = $gbval;)* })? $gcmd_ty::$gcmd { $($gcmd_fields)* };
+                    );
                 )+
             }
         )*
     };
+    // One typed step, a method of a phase or of a group of phases: it builds the command
+    // and takes the step, documented with what refuses it.
+    (@method $noun:literal, $decider:ty, $error:ident, $refused:ident;
+        $(#[$step_doc:meta])*
+        fn $step:ident (
+            $ctx:ident $(, $arg:ident : $arg_ty:ty $(=> $conv:expr)? )* $(; $gate:ident)?
+        ) -> $lands:ty = $({ $(let $bind:ident = $bval:expr;)* })? $cmd_ty:ident :: $cmd:ident { $($cmd_fields:tt)* };
+    ) => {
+        $(#[$step_doc])*
+        ///
+        /// # Errors
+        ///
+        #[doc = concat!(
+            "Refused, the ", $noun, " unchanged, as [`Decider::decide`](crate::machine::Decider::decide) of [`",
+            stringify!($decider), "`] refuses `", stringify!($cmd), "`",
+            $crate::machine::typestate!(@gate_doc $error $($gate)?),
+            "; or [`", stringify!($error), "::PhaseMismatch`] should it land outside this step's row of the table."
+        )]
+        pub fn $step(
+            self,
+            $ctx: $crate::machine::Context<'_>,
+            $($arg: $arg_ty,)*
+            $($gate: $crate::values::GatePassed,)?
+        ) -> Result<$lands, $refused<Self>> {
+            $($(let $arg = $conv;)?)*
+            $($(let $bind = $bval;)*)?
+            let command = $cmd_ty::$cmd { $($cmd_fields)* };
+            let gated = $crate::machine::typestate!(@gated $($gate)?);
+            self.take_step(stringify!($step), command, $ctx, gated, $crate::machine::typestate!(@proof $($gate)?))
+        }
+    };
+    // One row of the step table: the step's name, the phases that offer it, where it lands
+    // from each, whether it takes the gate's proof, and the command it sends.
+    (@row $phase:ident, $command:ty, $step:ident, from: $from:expr, lands: $lands:expr,
+        gated $($gate:ident)?: $cmd_ty:ident :: $cmd:ident { $($cmd_fields:tt)* }
+    ) => {
+        $crate::machine::Step {
+            name: stringify!($step),
+            from: $from,
+            lands: $lands,
+            gated: $crate::machine::typestate!(@gated $($gate)?),
+            sends: {
+                #[allow(unused_variables)]
+                fn sends(command: &$command) -> bool {
+                    matches!(command, $cmd_ty::$cmd { $($cmd_fields)* })
+                }
+                sends
+            },
+        }
+    };
+    // The rows of one phase, or of a group of phases, that a command is tried against: the
+    // first row that sends it takes the step; with none, `pending` is handed on.
+    (@rows $any:ident, $wrapper:ident, $command:ty, $error:ident, $field:ident, $bound:ident,
+        $members:tt, $pending:ident, $ctx:ident;
+        $( $step:ident -> $lands:ty, gated $($gate:ident)?: $cmd_ty:ident :: $cmd:ident { $($cmd_fields:tt)* }; )+
+    ) => {{
+        #[allow(unused_variables, clippy::result_large_err)]
+        fn rows<P: $bound>(
+            typed: $wrapper<P>,
+            command: $command,
+            ctx: $crate::machine::Context<'_>,
+            proof: Option<$crate::values::GatePassed>,
+        ) -> Result<
+            Result<$any, ($any, $error)>,
+            ($wrapper<P>, $command, Option<$crate::values::GatePassed>),
+        > {
+            $(
+                if matches!(&command, $cmd_ty::$cmd { $($cmd_fields)* }) {
+                    let gated = $crate::machine::typestate!(@gated $($gate)?);
+                    return Ok(typed
+                        .take_step::<$lands>(stringify!($step), command, ctx, gated, proof)
+                        .map(Landing::into_any)
+                        .map_err(|refused| (refused.$field.into_any(), refused.error)));
+                }
+            )+
+            Err((typed, command, proof))
+        }
+        $crate::machine::typestate!(@members dispatch $any $pending rows $ctx $members)
+    }};
     (@members impl $group:ident [ $($member:ident),+ ]) => {
         $(impl $group for $member {})+
     };

@@ -17,91 +17,98 @@ use crate::community::MemberId;
 use crate::decision::DecisionKind;
 use crate::values::RuleId;
 
+use super::fact::{Fact, facts};
 use super::{
-    Acknowledgement, Credit, DecisionRecord, DueDiligenceCheck, ExpensesFacts, FunderFacts,
+    Acknowledgement, Credit, Dates, DecisionRecord, DueDiligenceCheck, ExpensesFacts, FunderFacts,
     ObjectionEntry, Override, Publication, RecruitmentFacts, Rung, StakeholderFacts, Way,
 };
 
-/// The dates evidence may attest: those of steps outside the process (the papers, a live
-/// session) and a review date a process without one does not set.
-#[serde_with::skip_serializing_none]
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct EvidenceDates {
-    /// When the papers went out.
-    pub papers_sent_at: Option<Timestamp>,
-    /// When the live session was held.
-    pub session_at: Option<Timestamp>,
-    /// When the decision comes up for review.
-    pub review_at: Option<Timestamp>,
+facts! {
+    into Dates, named "dates.";
+    /// The dates evidence may attest: those of steps outside the process (the papers, a live
+    /// session) and a review date a process without one does not set.
+    #[serde_with::skip_serializing_none]
+    #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct EvidenceDates {
+        /// When the papers went out.
+        pub papers_sent_at: Option<Timestamp>,
+        /// When the live session was held.
+        pub session_at: Option<Timestamp>,
+        /// When the decision comes up for review.
+        pub review_at: Option<Timestamp>,
+    }
 }
 
-/// What a member who runs a process attests for its decision record. Every field is
-/// optional; a later attestation of a fact answers for it, and the record keeps who attested
-/// each fact and when.
-///
-/// | fact | who may attest it |
-/// |---|---|
-/// | every field | a member who runs the process (a round's proposer, facilitator or secretary; a proposal's proposers and steward; a funding decision's deciding body) |
-/// | `overrides`, `acknowledgements` | whom governance names for the deciding body (`override_by` in the map), or else the member who answers for the process (a round's facilitator, a proposal's steward, a member of the deciding body), in their own name |
-///
-/// What the engine records itself, and what members do themselves (advice, interests,
-/// payment, access: [`PartCommand`](crate::process::PartCommand)), has no field here.
-///
-/// JSON: an object with the fields below; unknown fields (an `outcome`, a `participants`
-/// list) are refused.
-///
-/// # Example
-///
-/// ```
-/// use coproduction::values::Evidence;
-///
-/// let evidence: Evidence = serde_json::from_str(r#"{"rationale": "Paid, flexible roles"}"#)?;
-/// assert_eq!(evidence.stated_facts(), ["rationale"]);
-/// assert!(serde_json::from_str::<Evidence>(r#"{"outcome": {"type": "adopted"}}"#).is_err());
-/// # Ok::<(), coproduction::Error>(())
-/// ```
-#[serde_with::skip_serializing_none]
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Evidence {
-    /// Objections and concerns with their dispositions, for a decision taken without a
-    /// round (a round's objections are its own, and win).
-    pub objections: Option<Vec<ObjectionEntry>>,
-    /// Why this was decided.
-    pub rationale: Option<Cow<'static, str>>,
-    /// The alternatives considered.
-    pub alternatives: Option<Vec<Cow<'static, str>>>,
-    /// The ways offered to take part.
-    pub ways_offered: Option<BTreeSet<Way>>,
-    /// Expenses facts.
-    pub expenses: Option<ExpensesFacts>,
-    /// Contributors to an output and whether each is credited.
-    pub credits: Option<Vec<Credit>>,
-    /// Facts about the funder or partner.
-    pub funder: Option<FunderFacts>,
-    /// Due-diligence checks, for a decision whose process does not run them.
-    pub due_diligence: Option<Vec<DueDiligenceCheck>>,
-    /// Recruitment facts.
-    pub recruitment: Option<RecruitmentFacts>,
-    /// Whether the decision is labelled co-produced.
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub labelled_coproduced: bool,
-    /// The rung of Arnstein's ladder the decision reached.
-    pub ladder: Option<Rung>,
-    /// Which stakeholder groups took part.
-    pub stakeholders: Option<StakeholderFacts>,
-    /// The dates of steps outside the process.
-    #[serde(default, skip_serializing_if = "EvidenceDates::is_empty")]
-    pub dates: EvidenceDates,
-    /// The publication of the record.
-    pub publication: Option<Publication>,
-    /// Overrides of blocking findings, made by the actor in their own name.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub overrides: Vec<Override>,
-    /// Acknowledgements of warnings, made by the actor in their own name.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub acknowledgements: Vec<Acknowledgement>,
+facts! {
+    into DecisionRecord, named "";
+    /// What a member who runs a process attests for its decision record. Every field is
+    /// optional; a later attestation of a fact answers for it, and the record keeps who attested
+    /// each fact and when.
+    ///
+    /// | fact | who may attest it |
+    /// |---|---|
+    /// | every field | a member who runs the process (a round's proposer, facilitator or secretary; a proposal's proposers and steward; a funding decision's deciding body) |
+    /// | `overrides`, `acknowledgements` | whom governance names for the deciding body (`override_by` in the map), or else the member who answers for the process (a round's facilitator, a proposal's steward, a member of the deciding body), in their own name |
+    ///
+    /// What the engine records itself, and what members do themselves (advice, interests,
+    /// payment, access: [`PartCommand`](crate::process::PartCommand)), has no field here.
+    ///
+    /// JSON: an object with the fields below; unknown fields (an `outcome`, a `participants`
+    /// list) are refused.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coproduction::values::Evidence;
+    ///
+    /// let evidence: Evidence = serde_json::from_str(r#"{"rationale": "Paid, flexible roles"}"#)?;
+    /// assert_eq!(evidence.stated_facts(), ["rationale"]);
+    /// assert!(serde_json::from_str::<Evidence>(r#"{"outcome": {"type": "adopted"}}"#).is_err());
+    /// # Ok::<(), coproduction::Error>(())
+    /// ```
+    #[serde_with::skip_serializing_none]
+    #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct Evidence {
+        /// Objections and concerns with their dispositions, for a decision taken without a
+        /// round (a round's objections are its own, and win).
+        pub objections: Option<Vec<ObjectionEntry>>,
+        /// Why this was decided.
+        pub rationale: Option<Cow<'static, str>>,
+        /// The alternatives considered.
+        pub alternatives: Option<Vec<Cow<'static, str>>>,
+        /// The ways offered to take part.
+        pub ways_offered: Option<BTreeSet<Way>>,
+        /// Expenses facts.
+        pub expenses: Option<ExpensesFacts>,
+        /// Contributors to an output and whether each is credited.
+        pub credits: Option<Vec<Credit>>,
+        /// Facts about the funder or partner.
+        pub funder: Option<FunderFacts>,
+        /// Due-diligence checks, for a decision whose process does not run them.
+        pub due_diligence: Option<Vec<DueDiligenceCheck>>,
+        /// Recruitment facts.
+        pub recruitment: Option<RecruitmentFacts>,
+        /// Whether the decision is labelled co-produced.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        pub labelled_coproduced: bool,
+        /// The rung of Arnstein's ladder the decision reached.
+        pub ladder: Option<Rung>,
+        /// Which stakeholder groups took part.
+        pub stakeholders: Option<StakeholderFacts>,
+        /// The dates of steps outside the process.
+        #[serde(default, skip_serializing_if = "EvidenceDates::is_empty")]
+        pub dates: EvidenceDates,
+        /// The publication of the record.
+        pub publication: Option<Publication>,
+        /// Overrides of blocking findings, made by the actor in their own name.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        pub overrides: Vec<Override>,
+        /// Acknowledgements of warnings, made by the actor in their own name.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        pub acknowledgements: Vec<Acknowledgement>,
+    }
 }
 
 impl EvidenceDates {
@@ -137,127 +144,22 @@ impl Evidence {
     /// The facts this evidence states, by their field in the record (`rationale`,
     /// `dates.session_at`...), in the record's order: what the record marks as attested.
     pub fn stated_facts(&self) -> Vec<&'static str> {
-        let Evidence {
-            objections,
-            rationale,
-            alternatives,
-            ways_offered,
-            expenses,
-            credits,
-            funder,
-            due_diligence,
-            recruitment,
-            labelled_coproduced,
-            ladder,
-            stakeholders,
-            dates:
-                EvidenceDates {
-                    papers_sent_at,
-                    session_at,
-                    review_at,
-                },
-            publication,
-            overrides,
-            acknowledgements,
-        } = self;
-        [
-            ("objections", objections.is_some()),
-            ("rationale", rationale.is_some()),
-            ("alternatives", alternatives.is_some()),
-            ("ways_offered", ways_offered.is_some()),
-            ("expenses", expenses.is_some()),
-            ("credits", credits.is_some()),
-            ("funder", funder.is_some()),
-            ("due_diligence", due_diligence.is_some()),
-            ("recruitment", recruitment.is_some()),
-            ("labelled_coproduced", *labelled_coproduced),
-            ("ladder", ladder.is_some()),
-            ("stakeholders", stakeholders.is_some()),
-            ("dates.papers_sent_at", papers_sent_at.is_some()),
-            ("dates.session_at", session_at.is_some()),
-            ("dates.review_at", review_at.is_some()),
-            ("publication", publication.is_some()),
-            ("overrides", !overrides.is_empty()),
-            ("acknowledgements", !acknowledgements.is_empty()),
-        ]
-        .into_iter()
-        .filter(|(_, stated)| *stated)
-        .map(|(fact, _)| fact)
-        .collect()
+        let mut facts = Vec::new();
+        self.stated("", &mut facts);
+        facts
     }
 
     /// Takes `older` evidence in where this says nothing: this evidence's facts win, the
     /// older fills the gaps; overrides and acknowledgements of both are kept.
     pub fn supplement(&mut self, older: Evidence) {
-        fn fill<T>(mine: &mut Option<T>, theirs: Option<T>) {
-            if mine.is_none() {
-                *mine = theirs;
-            }
-        }
-        let Evidence {
-            objections,
-            rationale,
-            alternatives,
-            ways_offered,
-            expenses,
-            credits,
-            funder,
-            due_diligence,
-            recruitment,
-            labelled_coproduced,
-            ladder,
-            stakeholders,
-            dates,
-            publication,
-            mut overrides,
-            mut acknowledgements,
-        } = older;
-        fill(&mut self.objections, objections);
-        fill(&mut self.rationale, rationale);
-        fill(&mut self.alternatives, alternatives);
-        fill(&mut self.ways_offered, ways_offered);
-        fill(&mut self.expenses, expenses);
-        fill(&mut self.credits, credits);
-        fill(&mut self.funder, funder);
-        fill(&mut self.due_diligence, due_diligence);
-        fill(&mut self.recruitment, recruitment);
-        self.labelled_coproduced |= labelled_coproduced;
-        fill(&mut self.ladder, ladder);
-        fill(&mut self.stakeholders, stakeholders);
-        fill(&mut self.dates.papers_sent_at, dates.papers_sent_at);
-        fill(&mut self.dates.session_at, dates.session_at);
-        fill(&mut self.dates.review_at, dates.review_at);
-        fill(&mut self.publication, publication);
-        overrides.append(&mut self.overrides);
-        self.overrides = overrides;
-        acknowledgements.append(&mut self.acknowledgements);
-        self.acknowledgements = acknowledgements;
+        self.fill(older);
     }
 
     /// The evidence as a record of a decision of `kind`, to
     /// [`supplement`](DecisionRecord::supplement) a process's own record with.
     pub fn to_record(&self, kind: DecisionKind) -> DecisionRecord {
-        let mut record = DecisionRecord {
-            objections: self.objections.clone(),
-            rationale: self.rationale.clone(),
-            alternatives: self.alternatives.clone(),
-            ways_offered: self.ways_offered.clone(),
-            expenses: self.expenses.clone(),
-            credits: self.credits.clone(),
-            funder: self.funder.clone(),
-            due_diligence: self.due_diligence.clone(),
-            recruitment: self.recruitment.clone(),
-            labelled_coproduced: self.labelled_coproduced,
-            ladder: self.ladder,
-            stakeholders: self.stakeholders.clone(),
-            publication: self.publication.clone(),
-            overrides: self.overrides.clone(),
-            acknowledgements: self.acknowledgements.clone(),
-            ..DecisionRecord::new(kind)
-        };
-        record.dates.papers_sent_at = self.dates.papers_sent_at;
-        record.dates.session_at = self.dates.session_at;
-        record.dates.review_at = self.dates.review_at;
+        let mut record = DecisionRecord::new(kind);
+        self.write(&mut record);
         record
     }
 }
@@ -316,6 +218,20 @@ mod tests {
                 .filter(|value| !value.is_null());
             assert!(held.is_some(), "{fact} is not in {record}");
         }
+    }
+
+    #[test]
+    fn facts_not_stated_are_left_out_of_the_json() {
+        assert_eq!(serde_json::to_string(&Evidence::default()).unwrap(), "{}");
+        let dates = EvidenceDates {
+            session_at: Some(Timestamp::UNIX_EPOCH),
+            ..EvidenceDates::default()
+        };
+        assert_eq!(
+            serde_json::to_string(&dates).unwrap(),
+            r#"{"session_at":"1970-01-01T00:00:00Z"}"#
+        );
+        assert_eq!(serde_json::to_string(&Dates::default()).unwrap(), "{}");
     }
 
     #[test]

@@ -11,6 +11,7 @@
 
 mod bases;
 mod evidence;
+mod fact;
 mod participants;
 mod parts;
 
@@ -24,6 +25,8 @@ use crate::community::{BodyFigures, BodyId, MemberId};
 use crate::decision::{DecisionKind, Method, Tier};
 use crate::evaluation::Evaluation;
 use crate::values::{RuleId, Subject};
+
+use fact::{Fact, facts};
 
 pub use bases::{AdviceBases, AdviceBasesIter};
 pub use evidence::{Evidence, EvidenceDates};
@@ -101,27 +104,30 @@ pub struct Proposed {
     pub earlier: Vec<String>,
 }
 
-/// The dates of the decision. Each is `None` until it happens or when not recorded.
-#[serde_with::skip_serializing_none]
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Dates {
-    /// When the papers went out.
-    pub papers_sent_at: Option<Timestamp>,
-    /// When the live session was held.
-    pub session_at: Option<Timestamp>,
-    /// When the (asynchronous) round opened.
-    pub round_opened_at: Option<Timestamp>,
-    /// When it closed.
-    pub round_closed_at: Option<Timestamp>,
-    /// When the decision was taken.
-    pub decided_at: Option<Timestamp>,
-    /// When the decision comes up for review.
-    pub review_at: Option<Timestamp>,
-    /// When this record was put together: the `now` of the command it was projected for.
-    /// Rules about deadlines that fall after the decision (publication) use it to tell "not
-    /// yet due" from "overdue".
-    pub as_of: Option<Timestamp>,
+facts! {
+    into Dates, named "dates.";
+    /// The dates of the decision. Each is `None` until it happens or when not recorded.
+    #[serde_with::skip_serializing_none]
+    #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct Dates {
+        /// When the papers went out.
+        pub papers_sent_at: Option<Timestamp>,
+        /// When the live session was held.
+        pub session_at: Option<Timestamp>,
+        /// When the (asynchronous) round opened.
+        pub round_opened_at: Option<Timestamp>,
+        /// When it closed.
+        pub round_closed_at: Option<Timestamp>,
+        /// When the decision was taken.
+        pub decided_at: Option<Timestamp>,
+        /// When the decision comes up for review.
+        pub review_at: Option<Timestamp>,
+        /// When this record was put together: the `now` of the command it was projected for.
+        /// Rules about deadlines that fall after the decision (publication) use it to tell "not
+        /// yet due" from "overdue".
+        pub as_of: Option<Timestamp>,
+    }
 }
 
 /// A recorded override of a blocking finding: who takes responsibility, and why.
@@ -459,11 +465,6 @@ impl DecisionRecord {
     /// # Ok::<(), coproduction::Error>(())
     /// ```
     pub fn supplement(&mut self, evidence: DecisionRecord) {
-        fn fill<T>(mine: &mut Option<T>, theirs: Option<T>) {
-            if mine.is_none() {
-                *mine = theirs;
-            }
-        }
         let DecisionRecord {
             kind: _,
             subject,
@@ -505,75 +506,58 @@ impl DecisionRecord {
             // taken from a caller's evidence.
             evaluation: _,
         } = evidence;
-        fill(&mut self.subject, subject);
-        fill(&mut self.tier, tier);
-        fill(&mut self.outcome, outcome);
+        self.subject.fill(subject);
+        self.tier.fill(tier);
+        self.outcome.fill(outcome);
         match (&mut self.route_taken, route_taken) {
             // The same route, told more fully: the tier and who was consulted.
             (Some(mine), Some(theirs))
                 if mine.deciding_body == theirs.deciding_body && mine.method == theirs.method =>
             {
-                fill(&mut mine.tier, theirs.tier);
+                mine.tier.fill(theirs.tier);
                 mine.consulted.extend(theirs.consulted);
             }
-            (mine, theirs) => fill(mine, theirs),
+            (mine, theirs) => mine.fill(theirs),
         }
-        fill(&mut self.route_given, route_given);
-        fill(&mut self.body, body);
+        self.route_given.fill(route_given);
+        self.body.fill(body);
         match (&mut self.participants, participants) {
             (Some(mine), Some(theirs)) => {
                 for p in mine.edit().iter_mut() {
                     if let Some(t) = theirs.iter().find(|t| t.member == p.member) {
-                        fill(&mut p.response, t.response);
-                        fill(&mut p.absence_counted_as, t.absence_counted_as);
-                        fill(&mut p.payment, t.payment);
-                        fill(&mut p.conflict, t.conflict);
+                        p.response.fill(t.response);
+                        p.absence_counted_as.fill(t.absence_counted_as);
+                        p.payment.fill(t.payment);
+                        p.conflict.fill(t.conflict);
                         p.public_contributor |= t.public_contributor;
                     }
                 }
             }
-            (mine, theirs) => fill(mine, theirs),
+            (mine, theirs) => mine.fill(theirs),
         }
-        fill(&mut self.absence_policy, absence_policy);
-        fill(&mut self.objections, objections);
-        fill(&mut self.advice, advice);
-        fill(&mut self.advisers, advisers);
-        fill(&mut self.proposed, proposed);
-        fill(&mut self.statement, statement);
-        fill(&mut self.rationale, rationale);
-        fill(&mut self.alternatives, alternatives);
-        fill(&mut self.access_requests, access_requests);
-        fill(&mut self.ways_offered, ways_offered);
-        fill(&mut self.expenses, expenses);
-        fill(
-            &mut self.benefits_advice_signposted,
-            benefits_advice_signposted,
-        );
-        fill(&mut self.credits, credits);
-        fill(&mut self.funder, funder);
-        fill(&mut self.due_diligence, due_diligence);
-        fill(&mut self.recruitment, recruitment);
+        self.absence_policy.fill(absence_policy);
+        self.objections.fill(objections);
+        self.advice.fill(advice);
+        self.advisers.fill(advisers);
+        self.proposed.fill(proposed);
+        self.statement.fill(statement);
+        self.rationale.fill(rationale);
+        self.alternatives.fill(alternatives);
+        self.access_requests.fill(access_requests);
+        self.ways_offered.fill(ways_offered);
+        self.expenses.fill(expenses);
+        self.benefits_advice_signposted
+            .fill(benefits_advice_signposted);
+        self.credits.fill(credits);
+        self.funder.fill(funder);
+        self.due_diligence.fill(due_diligence);
+        self.recruitment.fill(recruitment);
         self.labelled_coproduced |= labelled_coproduced;
-        fill(&mut self.ladder, ladder);
-        fill(&mut self.stakeholders, stakeholders);
-        let Dates {
-            papers_sent_at,
-            session_at,
-            round_opened_at,
-            round_closed_at,
-            decided_at,
-            review_at,
-            as_of,
-        } = dates;
-        fill(&mut self.dates.papers_sent_at, papers_sent_at);
-        fill(&mut self.dates.session_at, session_at);
-        fill(&mut self.dates.round_opened_at, round_opened_at);
-        fill(&mut self.dates.round_closed_at, round_closed_at);
-        fill(&mut self.dates.decided_at, decided_at);
-        fill(&mut self.dates.review_at, review_at);
-        fill(&mut self.dates.as_of, as_of);
-        fill(&mut self.publication, publication);
-        fill(&mut self.escalated_from, escalated_from);
+        self.ladder.fill(ladder);
+        self.stakeholders.fill(stakeholders);
+        self.dates.fill(dates);
+        self.publication.fill(publication);
+        self.escalated_from.fill(escalated_from);
         self.overrides.extend(overrides);
         self.acknowledgements.extend(acknowledgements);
         self.attested.extend(attested);
@@ -638,5 +622,19 @@ mod tests {
             serde_json::from_str::<DecisionRecord>(r#"{"kind":"funding","dates":{"x":1}}"#)
                 .is_err()
         );
+    }
+
+    #[test]
+    fn a_record_takes_only_the_dates_it_does_not_hold() {
+        let at = |s: i64| Some(Timestamp::from_second(s).unwrap());
+        let mut record = DecisionRecord::new(DecisionKind::Strategy);
+        record.dates.decided_at = at(2);
+        let mut evidence = DecisionRecord::new(DecisionKind::Strategy);
+        evidence.dates.decided_at = at(1);
+        evidence.dates.session_at = at(1);
+        record.supplement(evidence);
+        assert_eq!(record.dates.decided_at, at(2));
+        assert_eq!(record.dates.session_at, at(1));
+        assert_eq!(record.dates.review_at, None);
     }
 }

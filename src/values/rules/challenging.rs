@@ -26,7 +26,7 @@ use crate::values::record::{
     AdviceBasis, DecisionRecord, Disposition, Outcome, RaisedAs, Screen, TestResult,
 };
 use crate::values::rules::{
-    RecordTally, RuleOutcome, blank, builtin, members, without_deciding_round,
+    RecordTally, RuleOutcome, blank, builtin, members, recorded, without_deciding_round,
 };
 
 builtin! {
@@ -87,9 +87,7 @@ builtin! {
 
 impl ObjectionsTested {
     fn evaluate(&self, record: &DecisionRecord, _: &RecordTally) -> RuleOutcome {
-        let Some(entries) = &record.objections else {
-            return RuleOutcome::not_evaluated("objections");
-        };
+        let entries = recorded!(record.objections);
         let objections = || {
             entries
                 .iter()
@@ -157,9 +155,7 @@ impl CriticalFriendsHeard {
         if tier < self.from_tier {
             return RuleOutcome::not_applicable(format!("{tier} is below {}", self.from_tier));
         }
-        let Some(advice) = &record.advice else {
-            return RuleOutcome::not_evaluated("advice");
-        };
+        let advice = recorded!(record.advice);
         let mut heard = 0usize;
         let mut answered = 0usize;
         for entry in advice
@@ -259,9 +255,7 @@ impl NoValidObjectionOpen {
             Some(Outcome::Adopted) => {}
             Some(_) => return RuleOutcome::not_applicable("nothing was adopted"),
         }
-        let Some(entries) = &record.objections else {
-            return RuleOutcome::not_evaluated("objections");
-        };
+        let entries = recorded!(record.objections);
         let open: Vec<_> = entries
             .iter()
             .filter(|e| e.raised_as == RaisedAs::Objection)
@@ -297,16 +291,12 @@ builtin! {
 
 impl ConcernsShortenReview {
     fn evaluate(&self, record: &DecisionRecord, _: &RecordTally) -> RuleOutcome {
-        let Some(entries) = &record.objections else {
-            return RuleOutcome::not_evaluated("objections");
-        };
+        let entries = recorded!(record.objections);
         let concerns = entries.iter().filter(|e| e.is_concern()).count();
         if concerns == 0 {
             return RuleOutcome::not_applicable("no concerns were logged");
         }
-        let Some(decided) = record.dates.decided_at else {
-            return RuleOutcome::not_evaluated("dates.decided_at");
-        };
+        let decided = *recorded!(record.dates.decided_at);
         let Some(review) = record.dates.review_at else {
             return RuleOutcome::violated(format!(
                 "{concerns} concerns were logged but no review date is set"

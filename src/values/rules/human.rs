@@ -21,7 +21,7 @@
 //! ```
 
 use crate::values::record::{DecisionRecord, Way};
-use crate::values::rules::{RecordTally, RuleOutcome, at_least_days, builtin, members};
+use crate::values::rules::{RecordTally, RuleOutcome, at_least_days, builtin, members, recorded};
 
 builtin! {
     /// H1 (blocking): every public contributor was offered payment, or declined it.
@@ -72,9 +72,7 @@ impl ExpensesReimbursed {
         if t.public_contributors == 0 {
             return RuleOutcome::not_applicable("no public contributors took part");
         }
-        let Some(expenses) = &record.expenses else {
-            return RuleOutcome::not_evaluated("expenses");
-        };
+        let expenses = recorded!(record.expenses);
         if !expenses.policy_applies {
             return RuleOutcome::violated("no expenses policy applies to the contributors")
                 .with("expenses.policy_applies", false);
@@ -138,12 +136,8 @@ impl PapersOnTime {
         if !live {
             return RuleOutcome::not_applicable("there was no live session");
         }
-        let Some(session) = record.dates.session_at else {
-            return RuleOutcome::not_evaluated("dates.session_at");
-        };
-        let Some(papers) = record.dates.papers_sent_at else {
-            return RuleOutcome::not_evaluated("dates.papers_sent_at");
-        };
+        let session = *recorded!(record.dates.session_at);
+        let papers = *recorded!(record.dates.papers_sent_at);
         if at_least_days(papers, session, self.min_notice_days) {
             RuleOutcome::satisfied("papers went out in time")
         } else {
@@ -168,18 +162,12 @@ builtin! {
 
 impl AsyncRoundOpenLongEnough {
     fn evaluate(&self, record: &DecisionRecord, _: &RecordTally) -> RuleOutcome {
-        let Some(ways) = &record.ways_offered else {
-            return RuleOutcome::not_evaluated("ways_offered");
-        };
+        let ways = recorded!(record.ways_offered);
         if !ways.contains(&Way::Asynchronous) {
             return RuleOutcome::not_applicable("there was no asynchronous round");
         }
-        let Some(opened) = record.dates.round_opened_at else {
-            return RuleOutcome::not_evaluated("dates.round_opened_at");
-        };
-        let Some(closed) = record.dates.round_closed_at else {
-            return RuleOutcome::not_evaluated("dates.round_closed_at");
-        };
+        let opened = *recorded!(record.dates.round_opened_at);
+        let closed = *recorded!(record.dates.round_closed_at);
         if at_least_days(opened, closed, self.min_async_days) {
             RuleOutcome::satisfied("the asynchronous round stayed open long enough")
         } else {
@@ -200,9 +188,7 @@ builtin! {
 
 impl ContributorsCredited {
     fn evaluate(&self, record: &DecisionRecord, _: &RecordTally) -> RuleOutcome {
-        let Some(credits) = &record.credits else {
-            return RuleOutcome::not_evaluated("credits");
-        };
+        let credits = recorded!(record.credits);
         if credits.is_empty() {
             return RuleOutcome::not_applicable("no output with contributors");
         }

@@ -30,7 +30,8 @@ use crate::decision::{DecisionKind, Method};
 use crate::values::record::{AbsenceCounted, DecisionRecord, RecordedResponse, Rung, Way};
 use crate::values::rules::settings::{non_blank, proper};
 use crate::values::rules::{
-    RecordTally, RuleOutcome, at_least_days, blank, builtin, members, without_deciding_round,
+    RecordTally, RuleOutcome, at_least_days, blank, builtin, members, recorded,
+    without_deciding_round,
 };
 use crate::values::{Fraction, Severity};
 
@@ -66,17 +67,13 @@ impl LivedExperienceShare {
     }
 
     fn evaluate(&self, record: &DecisionRecord, _: &RecordTally) -> RuleOutcome {
-        let Some(route) = &record.route_taken else {
-            return RuleOutcome::not_evaluated("route_taken");
-        };
+        let route = recorded!(record.route_taken);
         if route.single_decider() {
             return RuleOutcome::not_applicable(
                 "one accountable decider decides (advice process or delegated), not a body",
             );
         }
-        let Some(body) = &record.body else {
-            return RuleOutcome::not_evaluated("body");
-        };
+        let body = recorded!(record.body);
         let min = self.lived_experience_min_share;
         let Some(meets) = share_meets(body, min) else {
             return RuleOutcome::not_evaluated("body")
@@ -135,15 +132,11 @@ builtin! {
 
 impl WaysToTakePart {
     fn evaluate(&self, record: &DecisionRecord, _: &RecordTally) -> RuleOutcome {
-        let Some(route) = &record.route_taken else {
-            return RuleOutcome::not_evaluated("route_taken");
-        };
+        let route = recorded!(record.route_taken);
         if route.method == Method::Delegated {
             return RuleOutcome::not_applicable("a delegated decision invites nobody to take part");
         }
-        let Some(ways) = &record.ways_offered else {
-            return RuleOutcome::not_evaluated("ways_offered");
-        };
+        let ways = recorded!(record.ways_offered);
         if ways.len() >= 2 {
             RuleOutcome::satisfied("two or more ways to take part were offered")
                 .with("ways_offered", WaysList(ways))
@@ -181,9 +174,7 @@ builtin! {
 
 impl AccessRequestsMet {
     fn evaluate(&self, record: &DecisionRecord, _: &RecordTally) -> RuleOutcome {
-        let Some(requests) = &record.access_requests else {
-            return RuleOutcome::not_evaluated("access_requests");
-        };
+        let requests = recorded!(record.access_requests);
         if requests.is_empty() {
             return RuleOutcome::not_applicable("nobody made an access request");
         }
@@ -298,9 +289,7 @@ impl FairRecruitment {
         if record.kind != DecisionKind::Recruitment {
             return RuleOutcome::not_applicable("not a recruitment");
         }
-        let Some(r) = &record.recruitment else {
-            return RuleOutcome::not_evaluated("recruitment");
-        };
+        let r = recorded!(record.recruitment);
         let Some(opened) = r.advert_opened_at else {
             return RuleOutcome::not_evaluated("recruitment.advert_opened_at");
         };
@@ -378,9 +367,7 @@ impl StakeholdersTookPart {
         if self.stakeholder_groups.is_empty() {
             return RuleOutcome::not_applicable("the charter lists no stakeholder groups");
         }
-        let Some(s) = &record.stakeholders else {
-            return RuleOutcome::not_evaluated("stakeholders");
-        };
+        let s = recorded!(record.stakeholders);
         let missing: Vec<&str> = self
             .stakeholder_groups
             .iter()
@@ -415,9 +402,7 @@ builtin! {
 
 impl AdvisersLivedExperience {
     fn evaluate(&self, record: &DecisionRecord, _: &RecordTally) -> RuleOutcome {
-        let Some(advisers) = &record.advisers else {
-            return RuleOutcome::not_evaluated("advisers");
-        };
+        let advisers = recorded!(record.advisers);
         if advisers.is_empty() {
             return RuleOutcome::not_applicable("the decision relied on no body's advice");
         }

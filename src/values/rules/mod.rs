@@ -68,7 +68,9 @@
 //! A built-in rule is declared with the crate's `builtin!` macro in the file of its value, and
 //! listed in `registry.rs`. The declaration names the rule's type, id, seed value and
 //! severity, and each of its settings with its type, its default and the values it allows;
-//! the rule's own code is an `evaluate` method. A severity that depends on the record is
+//! the rule's own code is an `evaluate` method, which takes a field it cannot judge without
+//! as `recorded!(record.field)`: the recorded value, or else "could not be evaluated" naming
+//! the field. A severity that depends on the record is
 //! written `by METHOD`, naming a method of the rule that gives it (I1:
 //! `LivedExperienceShare, "I1", inclusive, by severity_for, Reached, ...`), and a red line
 //! that no override clears `Blocking never overridden` (C4). From each setting's one line
@@ -599,6 +601,24 @@ pub(crate) fn days_after(from: Timestamp, days: u32) -> Timestamp {
 pub(crate) fn within_days(from: Timestamp, to: Timestamp, days: u32) -> bool {
     to.duration_since(from).as_secs() <= i64::from(days) * 86_400
 }
+
+/// The recorded value of a field of the record, or else a return from the rule's check
+/// with [`RuleOutcome::not_evaluated`] naming the field as it is read:
+/// `recorded!(record.dates.session_at)` is a reference to the date, or returns
+/// `RuleOutcome::not_evaluated("dates.session_at")`. The name cannot drift from the field.
+macro_rules! recorded {
+    ($record:ident . $first:ident $(. $rest:ident)*) => {
+        match &$record.$first $(.$rest)* {
+            Some(value) => value,
+            None => {
+                return $crate::values::RuleOutcome::not_evaluated(concat!(
+                    stringify!($first) $(, ".", stringify!($rest))*
+                ));
+            }
+        }
+    };
+}
+pub(crate) use recorded;
 
 /// Whether a text is missing or blank.
 pub(crate) fn blank(text: Option<&str>) -> bool {

@@ -22,7 +22,7 @@ use jiff::Timestamp;
 
 use crate::values::record::{AdviceBasis, DecisionRecord, Disposition, Outcome, RegisterField};
 use crate::values::rules::{
-    RecordTally, RuleOutcome, blank, builtin, days_after, members, within_days,
+    RecordTally, RuleOutcome, blank, builtin, days_after, members, recorded, within_days,
 };
 
 /// Where a deadline that falls after the decision stands.
@@ -96,9 +96,7 @@ impl PublishedOnTime {
                 .with("dates.decided_at", display(decided)),
             };
         };
-        let Some(decided) = record.dates.decided_at else {
-            return RuleOutcome::not_evaluated("dates.decided_at");
-        };
+        let decided = *recorded!(record.dates.decided_at);
         let unexplained = publication
             .redactions
             .iter()
@@ -169,9 +167,7 @@ builtin! {
 
 impl ObjectionsDisposed {
     fn evaluate(&self, record: &DecisionRecord, _: &RecordTally) -> RuleOutcome {
-        let Some(entries) = &record.objections else {
-            return RuleOutcome::not_evaluated("objections");
-        };
+        let entries = recorded!(record.objections);
         if entries.is_empty() {
             return RuleOutcome::not_applicable("no objections or concerns were raised");
         }
@@ -268,9 +264,7 @@ impl DueDiligenceDone {
                 incomplete.join(", ")
             ));
         }
-        let Some(decided) = record.dates.decided_at else {
-            return RuleOutcome::not_evaluated("dates.decided_at");
-        };
+        let decided = *recorded!(record.dates.decided_at);
         let late: Vec<&str> = required()
             .filter(|c| c.completed_at.is_some_and(|at| at > decided))
             .map(|c| c.check.as_ref())
@@ -308,9 +302,7 @@ impl InPublicRegister {
             Some(Outcome::Adopted) => {}
             Some(_) => return RuleOutcome::not_applicable("nothing was accepted to register"),
         }
-        let Some(funder) = &record.funder else {
-            return RuleOutcome::not_evaluated("funder");
-        };
+        let funder = recorded!(record.funder);
         let Some(entry) = &funder.register else {
             return match due(record, self.publish_days) {
                 (Due::Unknown(field), _) => RuleOutcome::not_evaluated(field),
@@ -354,12 +346,8 @@ impl RouteFollowed {
         if record.outcome == Some(Outcome::Withdrawn) {
             return RuleOutcome::not_applicable("withdrawn: nothing was decided");
         }
-        let Some(taken) = &record.route_taken else {
-            return RuleOutcome::not_evaluated("route_taken");
-        };
-        let Some(given) = &record.route_given else {
-            return RuleOutcome::not_evaluated("route_given");
-        };
+        let taken = recorded!(record.route_taken);
+        let given = recorded!(record.route_given);
         let mut differences = Vec::new();
         if taken.deciding_body != given.deciding_body {
             differences.push(format!(
@@ -410,15 +398,11 @@ builtin! {
 
 impl AdviceSought {
     fn evaluate(&self, record: &DecisionRecord, _: &RecordTally) -> RuleOutcome {
-        let Some(route) = &record.route_taken else {
-            return RuleOutcome::not_evaluated("route_taken");
-        };
+        let route = recorded!(record.route_taken);
         if !route.single_decider() {
             return RuleOutcome::not_applicable("not an advice process or delegated decision");
         }
-        let Some(advice) = &record.advice else {
-            return RuleOutcome::not_evaluated("advice");
-        };
+        let advice = recorded!(record.advice);
         let decided = record.dates.decided_at;
         // Advice known to come after the decision did not inform it.
         let before = |given: Option<Timestamp>| match (given, decided) {
