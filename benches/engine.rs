@@ -8,7 +8,8 @@
 //! - `engine`: `Engine::handle` for each response: the actor checked against the community,
 //!   the stream found and locked, the machine's `decide`, the events sealed into the memory
 //!   journal (JSON and a BLAKE3 hash each), the stream evolved in place;
-//! - `machine`: `ConsentProcess::decide` then `evolve` for each, the events dropped;
+//! - `machine`: `ConsentProcess::apply` for each (the response checked and written to the
+//!   seat it found, in one step: the cheapest path through the machine), the events dropped;
 //! - `machine_and_journal`: the same, with the events wrapped as the engine journals them and
 //!   appended to a memory journal: the cheapest code that does the engine's whole job.
 //!
@@ -135,8 +136,12 @@ fn respond_through_the_machine(
 ) -> RoundState {
     for (member, command) in commands {
         let ctx = Context::new(*member, at(100));
-        let events = ConsentProcess::decide(&state, command, &ctx).unwrap();
-        state = events.iter().fold(state, ConsentProcess::evolve);
+        let outcome = ConsentProcess::apply(&mut state, command, &ctx);
+        // Handed on by reference, from where `apply` wrote them.
+        match &outcome {
+            Ok(events) => drop(black_box(events)),
+            Err(refused) => panic!("{refused}"),
+        }
     }
     state
 }
@@ -150,8 +155,7 @@ fn respond_through_the_machine_and_journal(
     let mut version = 0;
     for (member, command) in commands {
         let ctx = Context::new(*member, at(100));
-        let events = ConsentProcess::decide(&state, command, &ctx).unwrap();
-        state = events.iter().fold(state, ConsentProcess::evolve);
+        let events = ConsentProcess::apply(&mut state, command, &ctx).unwrap();
         let batch = events
             .into_iter()
             .map(|e| NewEvent::new(*member, at(100), EngineEvent::from(e)))

@@ -8,6 +8,13 @@
 //! - [`Decider::evolve`] folds one event into the state. It is total: it never fails, because
 //!   the events it sees were either produced by `decide` or read back from a journal of such
 //!   events. The same function serves live runs and replay.
+//! - [`Decider::apply`] does both for a caller that keeps the state itself: it decides, and
+//!   folds the events into the state in place when the command is taken (a refused command
+//!   leaves the state as it was). By default it is [`decide_then_evolve`]; a process may
+//!   check and record in one step where that saves work (a consent round finds a
+//!   responding member's seat once), and the [`testkit`] holds it to the two-step result on
+//!   every command a test sends. The engine keeps the two steps apart: it appends a
+//!   command's events to its journal before the state moves.
 //! - [`Decider::TRANSITIONS`] declares the phases and the allowed phase changes. Turned into a
 //!   [`TransitionGraph`] (petgraph underneath) it is checked once: every phase reachable from
 //!   the start, every non-final phase able to reach a final one, no exit from a final phase.
@@ -31,7 +38,7 @@
 //!
 //! The [`testkit`] module holds a given/when/then kit for writing rules as one-sentence tests,
 //! and [`testkit::StepCheck`], which checks a façade's step table against `TRANSITIONS` and
-//! against what `decide` and `evolve` do.
+//! against what `decide` and `evolve` do (and `apply` against both, in either).
 //!
 //! # Example
 //!
