@@ -50,7 +50,10 @@
 //! Two ways to drive a round:
 //!
 //! - the runtime machine, [`ConsentProcess`], a [`Decider`](crate::machine::Decider) over
-//!   [`RoundState`], for engines and replay;
+//!   [`RoundState`], for engines and replay; an app that keeps the round itself takes each
+//!   command through [`Decider::apply`](crate::machine::Decider::apply), which checks a
+//!   response and writes it to the member's seat in one step (one lookup of the seat, where
+//!   `decide` and then `evolve` make one each);
 //! - the typestate façade [`ConsentRound`], for Rust code, where an illegal step does not
 //!   compile. It calls the same `decide` and `evolve`.
 //!
