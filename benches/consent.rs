@@ -15,8 +15,8 @@
 //!   `respond_all_and_close`, whose ids run 1 to n. Nothing per response can cost less.
 //!
 //! The round is driven through the runtime decider: `respond_all_and_close` through
-//! `Decider::apply` (each response checked and recorded in one step, as a typed façade or an
-//! app keeping the round takes it), `decide_then_evolve_all_and_close` through `decide`
+//! `Decider::apply` (each response checked and recorded in one step, as an app keeping the
+//! round itself takes it), `decide_then_evolve_all_and_close` through `decide`
 //! then `evolve` (two steps, as the engine takes a response, appending its events to the
 //! journal before the state moves). The events are handed back and dropped, as an engine
 //! hands them to its journal. Two more lines split the two-step path in its halves, to show
@@ -130,7 +130,7 @@ fn respond(member: MemberId) -> RoundCommand {
 }
 
 /// Every member responds through `apply` (checked and recorded in one step, the seat found
-/// once), as a typed façade or an app keeping the round drives it; then the round closes.
+/// once), as an app keeping the round itself drives it; then the round closes.
 fn respond_all_and_close(mut state: RoundState, n: u64, spread: u64) -> RoundState {
     let now = at(60);
     for m in 1..=n {

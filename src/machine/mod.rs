@@ -313,7 +313,7 @@ pub trait Decider {
 
     /// Decides `command` in `state` and folds the events it causes into `state`, returning
     /// them: `decide` then `evolve` for each event, in one call, for a caller that keeps
-    /// the state itself (a typed façade, an app driving a process directly). A refused
+    /// the state itself (an app driving a process directly, a test). A refused
     /// command leaves `state` as it was.
     ///
     /// The default is [`decide_then_evolve`]. A process may override it with a path that
