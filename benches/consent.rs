@@ -140,7 +140,9 @@ fn respond_all_and_close(mut state: RoundState, n: u64, spread: u64) -> RoundSta
         // The events handed on by reference, as a journal's append takes them, from where
         // `apply` wrote them.
         match &outcome {
-            Ok(events) => drop(black_box(events)),
+            Ok(events) => {
+                black_box(events);
+            }
             Err(refused) => panic!("{refused}"),
         }
     }

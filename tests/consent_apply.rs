@@ -6,69 +6,40 @@
 //! properties (`consent_machine`) run the same comparison on their small cast, whose ids are
 //! close together; this covers the hashed table and larger rounds.
 
+mod common;
+
 use std::collections::{BTreeMap, BTreeSet};
 
-use coproduction::community::{BodyId, MemberId};
+use common::consent::{FACILITATOR, at, config, history_to_objection_round_with};
+use coproduction::community::MemberId;
 use coproduction::consent::{
-    AbsencePolicy, ConsentProcess, EligibleMember, Quorum, QuorumSize, Response, RoundCommand,
-    RoundConfig, RoundPhase, RoundRoles, RoundState,
+    ConsentProcess, EligibleMember, Response, RoundCommand, RoundConfig, RoundPhase, RoundState,
 };
 use coproduction::decision::Method;
 use coproduction::machine::testkit::assert_applies_alike;
 use coproduction::machine::{Context, Decider};
-use jiff::Timestamp;
 use proptest::prelude::*;
-
-const FACILITATOR: MemberId = MemberId::new(0);
-
-fn at(minute: i64) -> Timestamp {
-    Timestamp::from_second(1_660_000_000 + minute * 60).unwrap()
-}
 
 /// The `k`th member's id: far apart when `spread`, so the seats are hashed.
 fn id(k: u64, spread: bool) -> MemberId {
     MemberId::new(if spread { 1 + k * 7_919 } else { 1 + k })
 }
 
-/// A round of `n` members moved to its first objection round; member 1 may answer for
-/// member 0, and every third member brings lived experience.
+/// The shared test round (see `common::consent`) with `n` members instead of its cast,
+/// moved to its first objection round (minute 3); member 1 may answer for member 0, and
+/// every third member brings lived experience.
 fn objection_round(n: u64, spread: bool, method: Method) -> RoundState {
     let config = RoundConfig {
-        title: "Adopt the working model".into(),
-        proposal: "Pilot it for six months.".into(),
-        deciding_body: BodyId::new("whole_community").unwrap(),
-        method,
-        roles: RoundRoles {
-            proposer: FACILITATOR,
-            facilitator: FACILITATOR,
-            secretary: FACILITATOR,
-        },
         eligible: (0..n)
             .map(|k| EligibleMember {
                 member: id(k, spread),
                 lived_experience: k % 3 == 0,
             })
             .collect(),
-        absence: AbsencePolicy::CountAsAbsent,
-        quorum: Quorum {
-            size: QuorumSize::Share {
-                numerator: 1,
-                denominator: 2,
-            },
-            lived_experience_min: 1,
-        },
-        time_box: Default::default(),
         supporters: BTreeMap::from([(id(0, spread), BTreeSet::from([id(1, spread)]))]),
-        max_objection_rounds: 3,
+        ..config(method)
     };
-    let ctx = Context::new(FACILITATOR, at(0));
-    let mut state = RoundState::NotOpened;
-    let open = RoundCommand::Open {
-        config: Box::new(config),
-    };
-    for command in std::iter::once(open).chain((0..3).map(|_| RoundCommand::Advance {})) {
-        ConsentProcess::apply(&mut state, &command, &ctx).unwrap();
-    }
+    let state = ConsentProcess::replay(&history_to_objection_round_with(config));
     assert_eq!(state.phase(), RoundPhase::ObjectionRound);
     state
 }
