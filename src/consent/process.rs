@@ -4,13 +4,13 @@ use std::collections::BTreeMap;
 
 use crate::community::Community;
 use crate::community::MemberId;
-use crate::decision::DecisionKind;
 use crate::decision::Method;
-use crate::governance::{Route, RouteFacts};
+use crate::governance::Route;
 use crate::journal::StreamId;
-use crate::living::Version;
 use crate::machine::Decider;
-use crate::process::{Answerable, Opening, Process, ProcessKind, Projection, Reached, Witness};
+use crate::process::{
+    Answerable, Opening, Process, ProcessKind, Projection, Reached, Requested, Witness,
+};
 use crate::values::DecisionRecord;
 
 use super::{
@@ -81,17 +81,12 @@ impl Process for ConsentProcess {
     }
 
     /// A round opens with the kind and facts its request names.
-    fn opening(
-        command: &RoundCommand,
-        kind: Option<&DecisionKind>,
-        facts: Option<&RouteFacts>,
-        _: &Version,
-    ) -> Option<Option<Opening>> {
+    fn opening(command: &RoundCommand, requested: &Requested<'_>) -> Option<Option<Opening>> {
         match command {
             RoundCommand::Open { .. } | RoundCommand::OpenOnRoute { .. } => {
-                Some(kind.map(|kind| Opening {
+                Some(requested.kind.map(|kind| Opening {
                     kind: kind.clone(),
-                    facts: facts.cloned(),
+                    facts: requested.facts.cloned(),
                 }))
             }
             _ => None,

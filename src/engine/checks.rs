@@ -13,7 +13,7 @@ use crate::funding::FundingCommand;
 use crate::governance::{Route, RouteFacts};
 use crate::journal::{Journal, StreamId};
 use crate::living::Version;
-use crate::process::{Claim, PartError, ProcessState, Stream, Witness};
+use crate::process::{Claim, PartError, ProcessState, Requested, Stream, Witness};
 use crate::proposal::ProposalCommand;
 use crate::values::EscalatedFrom;
 
@@ -111,7 +111,11 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
         let id = &request.stream;
         let opening = request
             .command
-            .opening(request.kind.as_ref(), request.facts.as_ref(), v)
+            .opening(&Requested {
+                kind: request.kind.as_ref(),
+                facts: request.facts.as_ref(),
+                in_force: v,
+            })
             .ok_or_else(|| EngineError::UnknownStream { stream: id.clone() })?
             .ok_or_else(|| EngineError::KindRequired { stream: id.clone() })?;
         let Some(process) = request.command.process() else {

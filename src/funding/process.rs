@@ -4,13 +4,13 @@ use std::collections::BTreeSet;
 
 use crate::community::Community;
 use crate::community::MemberId;
-use crate::decision::DecisionKind;
-use crate::governance::{Route, RouteFacts};
+use crate::governance::Route;
 use crate::hash::Hash;
 use crate::journal::StreamId;
-use crate::living::Version;
 use crate::machine::{Context, Decider, Events};
-use crate::process::{Answerable, Opening, Process, ProcessKind, Projection, Reached, Witness};
+use crate::process::{
+    Answerable, Opening, Process, ProcessKind, Projection, Reached, Requested, Witness,
+};
 use crate::values::DecisionRecord;
 
 use super::{
@@ -175,18 +175,13 @@ impl Process for FundingProcess {
 
     /// An offer is routed on its own facts, whatever the request says: the amount, the
     /// risks' tier, the red-line screen, by the policy it states or else the one in force.
-    fn opening(
-        command: &FundingCommand,
-        _: Option<&DecisionKind>,
-        _: Option<&RouteFacts>,
-        in_force: &Version,
-    ) -> Option<Option<Opening>> {
+    fn opening(command: &FundingCommand, requested: &Requested<'_>) -> Option<Option<Opening>> {
         match command {
             FundingCommand::Identify { offer, policy } => Some(Some(Opening {
                 kind: offer.kind.clone(),
                 facts: policy
                     .as_deref()
-                    .or(in_force.funding_policy())
+                    .or(requested.in_force.funding_policy())
                     .map(|policy| route_facts(offer, policy)),
             })),
             _ => None,

@@ -9,9 +9,9 @@ use crate::consent::{ConsentError, ConsentProcess, RoundCommand, RoundEvent, Rou
 use crate::decision::DecisionKind;
 use crate::funding::FundingPolicy;
 use crate::funding::{FundingCommand, FundingError, FundingEvent, FundingProcess, FundingState};
-use crate::governance::{Route, RouteFacts};
+use crate::governance::Route;
 use crate::journal::StreamId;
-use crate::living::{Adoption, CommunityChange, LivingEvent, Version};
+use crate::living::{Adoption, CommunityChange, LivingEvent};
 use crate::machine::{Context, Decider, Phase, RefusalKind};
 
 use super::part::{PartCommand, PartEvent};
@@ -20,7 +20,9 @@ use crate::proposal::{
 };
 use crate::values::{DecisionRecord, Evidence, GateSummary};
 
-use super::{Answerable, Claim, Opening, Process, Projection, Reached, Refusal, Witness};
+use super::{
+    Answerable, Claim, Opening, Process, Projection, Reached, Refusal, Requested, Witness,
+};
 
 mod sealed {
     pub trait Sealed {}
@@ -429,14 +431,9 @@ macro_rules! processes {
         impl ProcessCommand {
             /// If the command starts its process: the kind and routing facts it opens with
             /// (see [`Process::opening`]).
-            pub(crate) fn opening(
-                &self,
-                kind: Option<&DecisionKind>,
-                facts: Option<&RouteFacts>,
-                in_force: &Version,
-            ) -> Option<Option<Opening>> {
+            pub(crate) fn opening(&self, requested: &Requested<'_>) -> Option<Option<Opening>> {
                 match self {
-                    $(ProcessCommand::$variant { command } => <$decider as Process>::opening(command, kind, facts, in_force),)+
+                    $(ProcessCommand::$variant { command } => <$decider as Process>::opening(command, requested),)+
                     ProcessCommand::Evidence {} | ProcessCommand::Part { .. } | ProcessCommand::Change { .. } => None,
                 }
             }

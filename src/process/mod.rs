@@ -125,6 +125,19 @@ pub enum Reached {
     },
 }
 
+/// What a request names beside its command, and the community's documents in force: what a
+/// process may open with where its command does not say ([`Process::opening`]).
+#[derive(Debug, Clone, Copy)]
+pub struct Requested<'a> {
+    /// What the decision is about, as the request names it.
+    pub kind: Option<&'a DecisionKind>,
+    /// The facts governance routes on, as the request gives them.
+    pub facts: Option<&'a RouteFacts>,
+    /// The community's documents in force (a funding decision screens by its funding
+    /// policy).
+    pub in_force: &'a Version,
+}
+
 /// What the engine knows when a process opens, beyond the command: the route governance
 /// gives, the community as it stands, and the members who stepped out of the process this
 /// one decides for (a funding decision's recusals, declared there by the members).
@@ -207,16 +220,10 @@ pub trait Process: Decider {
     ) -> Option<DecisionRecord>;
 
     /// If `command` starts the process: its kind and routing facts, from the command itself
-    /// or, where the command does not carry them, from the request (`kind`, `facts`) and the
-    /// community's documents in force (`in_force`: a funding decision screens by its
-    /// funding policy). `Some(None)` when the command opens the process but the kind is
-    /// missing.
-    fn opening(
-        command: &Self::Command,
-        kind: Option<&DecisionKind>,
-        facts: Option<&RouteFacts>,
-        in_force: &Version,
-    ) -> Option<Option<Opening>>;
+    /// or, where the command does not carry them, from what the request names and the
+    /// community's documents in force (`requested`). `Some(None)` when the command opens the
+    /// process but the kind is missing.
+    fn opening(command: &Self::Command, requested: &Requested<'_>) -> Option<Option<Opening>>;
 
     /// An opening command that leaves to the engine what governance and the community say
     /// (a round opened on its route, say), as the command the process runs: `None` when

@@ -2,13 +2,14 @@
 
 use crate::community::Community;
 use crate::consent::DeadlineStep;
-use crate::decision::DecisionKind;
 use crate::evaluation::Datum;
-use crate::governance::{Route, RouteFacts};
+use crate::governance::Route;
 use crate::journal::StreamId;
-use crate::living::{Adoption, Version};
+use crate::living::Adoption;
 use crate::machine::{Context, Events};
-use crate::process::{Answerable, Claim, Opening, Process, ProcessKind, Projection, Reached};
+use crate::process::{
+    Answerable, Claim, Opening, Process, ProcessKind, Projection, Reached, Requested,
+};
 use crate::values::DecisionRecord;
 
 use super::machine::record_round_result;
@@ -192,16 +193,11 @@ impl Process for ProposalProcess {
     }
 
     /// A proposal names its own kind; governance routes it on the request's facts.
-    fn opening(
-        command: &ProposalCommand,
-        _: Option<&DecisionKind>,
-        facts: Option<&RouteFacts>,
-        _: &Version,
-    ) -> Option<Option<Opening>> {
+    fn opening(command: &ProposalCommand, requested: &Requested<'_>) -> Option<Option<Opening>> {
         match command {
             ProposalCommand::Create { config } => Some(Some(Opening {
                 kind: config.kind.clone(),
-                facts: facts.cloned(),
+                facts: requested.facts.cloned(),
             })),
             _ => None,
         }
