@@ -7,7 +7,8 @@ use coproduction::decision::{DecisionKind, Method};
 use coproduction::report::DecisionRecordMarkdown;
 use coproduction::values::{
     AbsenceCounted, Charter, DecisionRecord, Disposition, ObjectionEntry, Outcome, Participant,
-    PaymentStatus, Publication, RaisedAs, RecordedResponse, RouteSummary, RuleId, TestResult,
+    PaymentStatus, Proposed, Publication, RaisedAs, RecordedResponse, RouteSummary, RuleId,
+    TestResult,
 };
 
 fn at(s: &str) -> jiff::Timestamp {
@@ -145,6 +146,51 @@ fn missing_evidence_is_written_as_not_recorded() {
         "## Decision record: strategy\n\nOutcome: not decided yet.\nRoute taken: not recorded.\n\n### In short\n\n- What was proposed: strategy.\n- What was decided: Not decided yet.\n- Who decided, and how: not recorded.\n- Who was heard: not recorded.\n- What objections changed: not recorded.\n- Why: not recorded.\n- What conditions apply: none recorded.\n- When it will be reviewed: no review date is set.\n\n### Deciding body\n\nNot recorded.\n\n### Responses\n\nNot recorded.\n\n### Objections and concerns\n\nNot recorded.\n\n### Rationale\n\nNot recorded.\n\nAlternatives considered: not recorded.\n\n### Dates\n\nNone recorded.\n"
     ));
     assert!(text.ends_with("### Overrides and acknowledgements\n\nNone.\n"));
+}
+
+#[test]
+fn a_heading_is_the_title_given_then_the_proposal_then_the_fallback_then_the_kind() {
+    let charter =
+        Charter::from_json(r#"{"values":[{"id":"transparent"}],"rules":[{"id":"T2"}]}"#).unwrap();
+    let heading = |record: &DecisionRecord, title: Option<&str>| {
+        let report = charter.check(record);
+        let mut markdown = DecisionRecordMarkdown::new(record, &report).or_titled("round-2022-09");
+        if let Some(title) = title {
+            markdown = markdown.titled(title);
+        }
+        let text = markdown.to_string();
+        text.lines().next().unwrap_or_default().to_owned()
+    };
+    let bare = DecisionRecord::new(DecisionKind::Strategy);
+    assert_eq!(heading(&bare, None), "## Decision record: round-2022-09");
+    assert_eq!(
+        heading(&bare, Some("Community strategy")),
+        "## Decision record: Community strategy"
+    );
+    let proposed = DecisionRecord {
+        proposed: Some(Proposed {
+            title: "Adopt the working model".into(),
+            text: "Pilot it for six months.".into(),
+            earlier: vec![],
+        }),
+        ..DecisionRecord::new(DecisionKind::WorkingModel)
+    };
+    assert_eq!(
+        heading(&proposed, None),
+        "## Decision record: Adopt the working model"
+    );
+    assert_eq!(
+        heading(&proposed, Some("Associate roles")),
+        "## Decision record: Associate roles"
+    );
+    // With no fallback either, the kind heads it.
+    let report = charter.check(&bare);
+    assert!(
+        DecisionRecordMarkdown::new(&bare, &report)
+            .with_review(None)
+            .to_string()
+            .starts_with("## Decision record: strategy\n")
+    );
 }
 
 #[test]

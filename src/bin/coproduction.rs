@@ -856,15 +856,11 @@ fn run(cli: Cli) -> Result<(), Stop> {
             } else {
                 // Headed by what was proposed, or else by the stream; each member named as
                 // they asked, by the community as it stands.
-                let title = stream.to_string();
                 let names = engine.community();
-                let mut markdown = DecisionRecordMarkdown::new(&record, &report).with_names(&names);
-                if record.proposed.is_none() {
-                    markdown = markdown.titled(&title);
-                }
-                if let Some(review) = &review {
-                    markdown = markdown.with_review(review);
-                }
+                let markdown = DecisionRecordMarkdown::new(&record, &report)
+                    .with_names(&names)
+                    .or_titled(stream.as_str())
+                    .with_review(review.as_ref());
                 if html {
                     let page = markdown.html();
                     match svg_from_dot(&page.path_dot()) {

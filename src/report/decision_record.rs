@@ -58,6 +58,7 @@ pub struct DecisionRecordMarkdown<'a> {
     record: &'a DecisionRecord,
     report: &'a ValueReport,
     title: Option<&'a str>,
+    fallback_title: Option<&'a str>,
     review: Option<&'a GateReview>,
     names: Names<'a>,
 }
@@ -69,6 +70,7 @@ impl<'a> DecisionRecordMarkdown<'a> {
             record,
             report,
             title: None,
+            fallback_title: None,
             review: None,
             names: Names::default(),
         }
@@ -86,10 +88,11 @@ impl<'a> DecisionRecordMarkdown<'a> {
     }
 
     /// Adds the value gate the decision passed (the charter it passed under, the rules
-    /// checked) and whether today's charter would judge it differently.
+    /// checked) and whether today's charter would judge it differently; `None` (a decision
+    /// not gated, or not yet) adds nothing.
     #[must_use]
-    pub fn with_review(mut self, review: &'a GateReview) -> Self {
-        self.review = Some(review);
+    pub fn with_review(mut self, review: impl Into<Option<&'a GateReview>>) -> Self {
+        self.review = review.into();
         self
     }
 
@@ -97,6 +100,14 @@ impl<'a> DecisionRecordMarkdown<'a> {
     #[must_use]
     pub fn titled(mut self, title: &'a str) -> Self {
         self.title = Some(title);
+        self
+    }
+
+    /// Heads the record with `title` (the stream's id, say) when nothing was proposed and
+    /// no title is given: the heading then names the decision rather than only its kind.
+    #[must_use]
+    pub fn or_titled(mut self, title: &'a str) -> Self {
+        self.fallback_title = Some(title);
         self
     }
 }
@@ -585,10 +596,11 @@ impl DecisionRecordMarkdown<'_> {
         d
     }
 
-    /// The title: the one given, or the proposal's, or the decision's kind.
+    /// The title: the one given, or the proposal's, or the fallback, or the decision's kind.
     fn title(&self) -> &str {
         self.title
             .or(self.record.proposed.as_ref().map(|p| p.title.as_str()))
+            .or(self.fallback_title)
             .unwrap_or_else(|| self.record.kind.label())
     }
 

@@ -473,14 +473,10 @@ async fn record<J: Served>(
             .ok_or_else(|| unknown(&stream))?;
         let review = engine.review(&stream);
         let names = engine.community();
-        let title = stream.to_string();
-        let mut markdown = DecisionRecordMarkdown::new(&record, &report).with_names(&names);
-        if record.proposed.is_none() {
-            markdown = markdown.titled(&title);
-        }
-        if let Some(review) = &review {
-            markdown = markdown.with_review(review);
-        }
+        let markdown = DecisionRecordMarkdown::new(&record, &report)
+            .with_names(&names)
+            .or_titled(stream.as_str())
+            .with_review(review.as_ref());
         match format.as_str() {
             "markdown" => Ok((
                 [(header::CONTENT_TYPE, "text/markdown; charset=utf-8")],
