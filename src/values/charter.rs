@@ -783,18 +783,8 @@ impl Charter {
                     status: outcome.status,
                     message: outcome.message,
                     evidence: outcome.evidence,
-                    overridden: record
-                        .overrides
-                        .iter()
-                        .rev()
-                        .find(|o| o.rule == slot.id)
-                        .map(|o| Box::new(o.clone())),
-                    acknowledged: record
-                        .acknowledgements
-                        .iter()
-                        .rev()
-                        .find(|a| a.rule == slot.id)
-                        .map(|a| Box::new(a.clone())),
+                    overridden: last_for(&record.overrides, &slot.id, |o| &o.rule),
+                    acknowledged: last_for(&record.acknowledgements, &slot.id, |a| &a.rule),
                 }
             })
             .collect();
@@ -887,6 +877,20 @@ impl Charter {
     pub fn gate(&self, record: &DecisionRecord) -> Result<GatePassed, GateRefusal> {
         self.check(record).gate()
     }
+}
+
+/// The last of `clearances` (overrides or acknowledgements) made for `rule`, boxed for a
+/// finding: a later one replaces an earlier one.
+fn last_for<T: Clone>(
+    clearances: &[T],
+    rule: &RuleId,
+    rule_of: impl Fn(&T) -> &RuleId,
+) -> Option<Box<T>> {
+    clearances
+        .iter()
+        .rev()
+        .find(|c| rule_of(c) == rule)
+        .map(|c| Box::new(c.clone()))
 }
 
 impl TryFrom<CharterSpec> for Charter {

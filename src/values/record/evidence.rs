@@ -119,27 +119,7 @@ impl EvidenceDates {
 }
 
 impl Evidence {
-    /// Records an override of `rule`'s blocking finding, by `by` (the actor, in their own
-    /// name).
-    #[must_use]
-    pub fn with_override(mut self, rule: RuleId, by: MemberId, reason: impl Into<String>) -> Self {
-        self.overrides.push(Override::new(rule, by, reason));
-        self
-    }
-
-    /// Records an acknowledgement of `rule`'s warning, by `by` (the actor, in their own
-    /// name).
-    #[must_use]
-    pub fn with_acknowledgement(
-        mut self,
-        rule: RuleId,
-        by: MemberId,
-        reason: impl Into<String>,
-    ) -> Self {
-        self.acknowledgements
-            .push(Acknowledgement::new(rule, by, reason));
-        self
-    }
+    super::clearance_setters!(" (the actor, in their own name)");
 
     /// The facts this evidence states, by their field in the record (`rationale`,
     /// `dates.session_at`...), in the record's order: what the record marks as attested.

@@ -158,6 +158,39 @@ impl Override {
     }
 }
 
+/// Writes `with_override` and `with_acknowledgement` for a type with `overrides` and
+/// `acknowledgements` lists (the record, and the evidence a caller gives), the docs ending
+/// with `$who` (who the clearance is made by).
+macro_rules! clearance_setters {
+    ($who:literal) => {
+        #[doc = concat!("Records an override of `rule`'s blocking finding, by `by`", $who, ".")]
+        #[must_use]
+        pub fn with_override(
+            mut self,
+            rule: RuleId,
+            by: MemberId,
+            reason: impl Into<String>,
+        ) -> Self {
+            self.overrides.push(Override::new(rule, by, reason));
+            self
+        }
+
+        #[doc = concat!("Records an acknowledgement of `rule`'s warning, by `by`", $who, ".")]
+        #[must_use]
+        pub fn with_acknowledgement(
+            mut self,
+            rule: RuleId,
+            by: MemberId,
+            reason: impl Into<String>,
+        ) -> Self {
+            self.acknowledgements
+                .push(Acknowledgement::new(rule, by, reason));
+            self
+        }
+    };
+}
+use clearance_setters;
+
 /// A recorded acknowledgement of a warning, with its reason.
 #[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -413,25 +446,7 @@ impl DecisionRecord {
         self
     }
 
-    /// Records an override of `rule`'s blocking finding.
-    #[must_use]
-    pub fn with_override(mut self, rule: RuleId, by: MemberId, reason: impl Into<String>) -> Self {
-        self.overrides.push(Override::new(rule, by, reason));
-        self
-    }
-
-    /// Records an acknowledgement of `rule`'s warning.
-    #[must_use]
-    pub fn with_acknowledgement(
-        mut self,
-        rule: RuleId,
-        by: MemberId,
-        reason: impl Into<String>,
-    ) -> Self {
-        self.acknowledgements
-            .push(Acknowledgement::new(rule, by, reason));
-        self
-    }
+    clearance_setters!("");
 
     /// Fills what this record does not hold from `evidence`: every field that is `None` (or
     /// empty) here takes `evidence`'s; a route taken by the same body and method takes the
