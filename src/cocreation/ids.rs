@@ -4,29 +4,31 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+/// Declares an id that is a number: `Name(u64)` (or `Name(pub u32)`: the number's type, and
+/// whether the field is public), serialised as the bare number and shown after `$prefix`,
+/// with `new` and `get`. Every numbered id in the crate is declared by it.
 macro_rules! numeric_id {
-    ($(#[$doc:meta])* $name:ident, $prefix:literal) => {
+    ($(#[$doc:meta])* $name:ident($vis:vis $int:ty), $prefix:literal) => {
         $(#[$doc])*
-        #[derive(
-            Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
-        )]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        #[derive(serde::Serialize, serde::Deserialize)]
         #[serde(transparent)]
-        pub struct $name(u64);
+        pub struct $name($vis $int);
 
         impl $name {
             /// The id with number `n`.
-            pub const fn new(n: u64) -> Self {
+            pub const fn new(n: $int) -> Self {
                 Self(n)
             }
 
             /// The number behind the id.
-            pub const fn get(self) -> u64 {
+            pub const fn get(self) -> $int {
                 self.0
             }
         }
 
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 write!(f, concat!($prefix, "{}"), self.0)
             }
         }
@@ -38,28 +40,28 @@ numeric_id!(
     /// A co-creation session's id: a number the embedding app assigns.
     ///
     /// Shown as `s` followed by the number (`s1`); serialised as the bare number.
-    SessionId,
+    SessionId(u64),
     "s"
 );
 numeric_id!(
     /// A feedback item's id. Shown as `i3`; serialised as the bare number.
-    ItemId,
+    ItemId(u64),
     "i"
 );
 numeric_id!(
     /// A theme's id. Shown as `t2`; serialised as the bare number.
-    ThemeId,
+    ThemeId(u64),
     "t"
 );
 numeric_id!(
     /// A proposal's id, shared by all its versions. Shown as `p1`; serialised as the bare
     /// number.
-    ProposalId,
+    ProposalId(u64),
     "p"
 );
 numeric_id!(
     /// A decision's id. Shown as `d1`; serialised as the bare number.
-    DecisionId,
+    DecisionId(u64),
     "d"
 );
 

@@ -9,41 +9,25 @@
 //! abandoned (recorded by the facilitator with a reason).
 
 use std::collections::BTreeSet;
-use std::fmt;
 
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 use crate::community::MemberId;
 
-macro_rules! round_id {
-    ($(#[$doc:meta])* $name:ident, $prefix:literal) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-        #[serde(transparent)]
-        pub struct $name(pub u32);
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                write!(f, concat!($prefix, "{}"), self.0)
-            }
-        }
-    };
-}
-
-round_id!(
+crate::cocreation::ids::numeric_id!(
     /// An objection within a round, numbered from 1 in the order raised.
-    ObjectionId,
+    ObjectionId(pub u32),
     "objection "
 );
-round_id!(
+crate::cocreation::ids::numeric_id!(
     /// A concern within a round, numbered from 1 in the order logged.
-    ConcernId,
+    ConcernId(pub u32),
     "concern "
 );
-round_id!(
+crate::cocreation::ids::numeric_id!(
     /// An amendment within a round, numbered from 1.
-    AmendmentId,
+    AmendmentId(pub u32),
     "amendment "
 );
 

@@ -62,7 +62,6 @@
 //! ```
 
 use std::collections::BTreeSet;
-use std::fmt;
 
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -119,7 +118,7 @@ names! {
 crate::cocreation::ids::numeric_id!(
     /// A question's number within its evaluation plan. Shown as `q1`; serialised as the
     /// bare number.
-    QuestionId,
+    QuestionId(u64),
     "q"
 );
 
