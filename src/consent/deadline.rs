@@ -12,10 +12,10 @@ use crate::machine::Phase;
 use crate::process::DueItem;
 
 use super::ConsentError;
+use super::RoundPhase;
 use super::config::AtDeadline;
 use super::event::RoundEvent;
 use super::machine::close;
-use super::phase::RoundPhase;
 use super::response::Response;
 use super::state::Round;
 

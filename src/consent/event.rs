@@ -5,9 +5,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::community::{BodyId, MemberId};
 
+use super::RoundPhase;
 use super::config::{AtDeadline, RoundConfig};
 use super::objection::{Amendment, ConcernId, ObjectionId, ObjectionTest};
-use super::phase::RoundPhase;
 use super::response::{Response, Tally};
 
 /// Why a round ended up where it did when the facilitator closed its objection round.

@@ -13,6 +13,7 @@ use crate::machine::{
 };
 
 use super::ConsentError;
+use super::RoundPhase;
 use super::command::RoundCommand;
 use super::config::{AbsencePolicy, RoundRole};
 use super::event::{CloseResult, RoundEvent};
@@ -20,7 +21,7 @@ use super::evolve::evolve_opened;
 use super::objection::{
     Amendment, AmendmentId, Answers, ConcernId, ObjectionId, ObjectionStatus, ObjectionTest,
 };
-use super::phase::{EDGES, RoundPhase};
+use super::phase::EDGES;
 use super::respond::{apply_respond, decide_respond, record_response};
 use super::response::{Responded, Response, Tally};
 use super::seats::Seats;

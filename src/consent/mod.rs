@@ -176,10 +176,10 @@ pub use objection::{
     Amendment, AmendmentId, Answers, Concern, ConcernId, ConcernSource, Fate, Objection,
     ObjectionId, ObjectionStatus, ObjectionTest, ValidityCriterion,
 };
-pub use phase::RoundPhase;
 pub use response::{Responded, Response, Tally};
 pub use stage::{Deliberation, RoundEnd, RoundStage};
 pub use state::{Contribution, Ending, Extension, Lapse, Round, RoundDecision, RoundState};
+pub use typestate::RoundPhase;
 pub use typestate::{
     Adopted, Advanced, Amending, AnyRound, BrokenDown, Clarifying, Closed, ConsentRound, Consented,
     Decided, Declined, Deferred, Escalated, Integrating, ObjectionRound, OpenPhase, Presented,

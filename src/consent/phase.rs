@@ -1,41 +1,8 @@
-//! The phases of a round and its declared transitions.
+//! What the phases of a round group into, and its declared transitions. The phases
+//! themselves are declared once, with the typed façade's step table (`typestate`).
 
-use crate::machine::phase_enum;
+use super::RoundPhase;
 use crate::values::Outcome;
-
-phase_enum! {
-    /// The phases of a round.
-    pub enum RoundPhase {
-        /// Before the opening event.
-        NotOpened,
-        /// The proposer presents the proposal.
-        Presented,
-        /// Clarifying questions, no reactions yet.
-        Clarifying,
-        /// Each member reacts in turn.
-        Reactions,
-        /// The proposer amends in the light of the reactions.
-        Amending,
-        /// An objection round (in a vote, the vote; in an advice process, advice-gathering).
-        ObjectionRound,
-        /// Objections are integrated, one at a time.
-        Integrating,
-        /// Consent (or a vote or a decider) has carried; waiting for the outcome to be recorded.
-        Consented,
-        /// Adopted, with its concerns and review date.
-        Adopted,
-        /// A vote that did not carry, or a decider who declined.
-        Declined,
-        /// Withdrawn by the proposer.
-        Withdrawn,
-        /// Deferred: a time box passed, or absences deferred it.
-        Deferred,
-        /// Escalated to a named body.
-        Escalated,
-        /// Integration rounds were exhausted: the process broke down.
-        BrokenDown,
-    }
-}
 
 impl RoundPhase {
     /// The phases a round can still leave: every opened, undecided phase.

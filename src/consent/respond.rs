@@ -8,9 +8,9 @@ use crate::community::MemberId;
 use crate::machine::{Context, Events};
 
 use super::ConsentError;
+use super::RoundPhase as P;
 use super::event::RoundEvent;
 use super::machine::admit;
-use super::phase::RoundPhase as P;
 use super::response::{Responded, Response};
 use super::state::Round;
 use crate::machine::{need_phase, need_text};

@@ -5,7 +5,7 @@
 //! reached (rustls' states, each moving its fields into the next). The phase is derived
 //! from the stage, so a round cannot be adopted without an ending that says how.
 
-use super::phase::RoundPhase;
+use super::RoundPhase;
 use super::state::{Ending, RoundDecision};
 
 use RoundPhase as P;

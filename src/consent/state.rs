@@ -9,9 +9,9 @@ use serde::{Deserialize, Serialize};
 use crate::community::{BodyId, MemberId};
 
 use super::ConsentError;
+use super::RoundPhase;
 use super::config::{AtDeadline, RoundConfig, RoundRole};
 use super::objection::{Amendment, Concern, Objection, ObjectionId};
-use super::phase::RoundPhase;
 use super::response::{Responded, Tally};
 use super::seats::Seats;
 use super::stage::RoundStage;

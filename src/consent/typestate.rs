@@ -17,19 +17,48 @@ use crate::machine::{Context, previews, typestate};
 
 use super::{
     Answers, ConsentError, ConsentProcess, ObjectionId, Response, Round, RoundCommand, RoundConfig,
-    RoundEvent, RoundPhase, RoundState, ValidityCriterion,
+    RoundEvent, RoundState, ValidityCriterion,
 };
 
 typestate! {
     decider: ConsentProcess,
     state: RoundState,
-    not_started: NotOpened,
     started: Opened,
     data: round: Round,
     event: RoundEvent,
     command: RoundCommand,
     error: ConsentError,
-    phase: RoundPhase,
+    /// The phases of a round.
+    phase: pub enum RoundPhase {
+        /// Before the opening event.
+        NotOpened,
+        /// The proposer presents the proposal.
+        Presented,
+        /// Clarifying questions, no reactions yet.
+        Clarifying,
+        /// Each member reacts in turn.
+        Reactions,
+        /// The proposer amends in the light of the reactions.
+        Amending,
+        /// An objection round (in a vote, the vote; in an advice process, advice-gathering).
+        ObjectionRound,
+        /// Objections are integrated, one at a time.
+        Integrating,
+        /// Consent (or a vote or a decider) has carried; waiting for the outcome to be recorded.
+        Consented,
+        /// Adopted, with its concerns and review date.
+        Adopted,
+        /// A vote that did not carry, or a decider who declined.
+        Declined,
+        /// Withdrawn by the proposer.
+        Withdrawn,
+        /// Deferred: a time box passed, or absences deferred it.
+        Deferred,
+        /// Escalated to a named body.
+        Escalated,
+        /// Integration rounds were exhausted: the process broke down.
+        BrokenDown,
+    },
     noun: "round",
     /// A compile-time phase of a [`ConsentRound`], naming its runtime twin.
     ///
@@ -45,21 +74,6 @@ typestate! {
     /// A round in whichever phase its state is in: the bridge from the runtime state (for
     /// example after a replay) back to the typed API.
     any: AnyRound,
-    phases: [
-        Presented,
-        Clarifying,
-        Reactions,
-        Amending,
-        ObjectionRound,
-        Integrating,
-        Consented,
-        Adopted,
-        Declined,
-        Withdrawn,
-        Deferred,
-        Escalated,
-        BrokenDown,
-    ],
     branches: [
         /// What closing an objection round led to.
         Closed {

@@ -14,10 +14,11 @@ use crate::machine::{
 use crate::values::{FundingCondition, Restriction, SetAside};
 
 use super::FundingError;
+use super::FundingPhase;
 use super::command::{FundingCommand, FundingOutcome};
 use super::config::FundingPolicy;
 use super::event::{AdviceId, FundingEvent, RegisterListing, Requirement};
-use super::phase::{EDGES, FINALS, FundingPhase};
+use super::phase::{EDGES, FINALS};
 use super::stage::{
     Consulting, Decided, Diligence, FundingStage, Monitored, OnRegister, ReviewConcluded,
     ScreenedOut, Tiered, Withdrawal,

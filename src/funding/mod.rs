@@ -125,7 +125,6 @@ pub use command::{FundingCommand, FundingOutcome};
 pub use config::{Check, Checklists, FundingPolicy};
 pub use event::{AdviceId, FundingEvent, RegisterListing, Requirement};
 pub use machine::FundingProcess;
-pub use phase::FundingPhase;
 pub use stage::{
     Consulting, Decided, Diligence, FundingStage, Monitored, OnRegister, ReviewConcluded,
     ScreenedOut, Tiered, Withdrawal,
@@ -137,6 +136,7 @@ pub use state::{
 pub use tier::{
     Offer, RedLineHit, RiskFactor, TierReason, Triage, amount_band, route_facts, screen, tier,
 };
+pub use typestate::FundingPhase;
 pub use typestate::{
     Accepted, AcceptedPhase, AcceptedWithConditions, AnyFunding, Consultation, Deciding, Declined,
     Deferred, DiligencePhase, DueDiligence, Ended, Escalated, Funding, FundingPhaseMarker,

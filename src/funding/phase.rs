@@ -1,49 +1,7 @@
-//! The phases of a funding decision and its declared transitions.
+//! What the phases of a funding decision group into, and its declared transitions. The phases
+//! themselves are declared once, with the typed façade's step table (`typestate`).
 
-use crate::machine::phase_enum;
-
-phase_enum! {
-    /// The phases of a funding or partnership decision.
-    pub enum FundingPhase {
-        /// Before the offer is identified.
-        NotIdentified,
-        /// The offer is identified.
-        Identified,
-        /// The red-line screen is running.
-        Screening,
-        /// Screened clear and given a tier and its governance route.
-        Triaged,
-        /// Due-diligence checks are being completed.
-        DueDiligence,
-        /// Consultation along the route.
-        Consultation,
-        /// The deciders are deciding.
-        Deciding,
-        /// Accepted.
-        Accepted,
-        /// Accepted with conditions.
-        AcceptedWithConditions,
-        /// Declined: by decision, or automatically at a red line (reason published).
-        Declined,
-        /// Deferred.
-        Deferred,
-        /// Escalated to another body (an institution's committee).
-        Escalated,
-        /// The register entry is published.
-        Published,
-        /// Conditions are monitored until the review date.
-        Monitoring,
-        /// Under review.
-        UnderReview,
-        /// Renewed after review.
-        Renewed,
-        /// Ended after review.
-        Ended,
-        /// Withdrawn before a decision.
-        Withdrawn,
-    }
-}
-
+use super::FundingPhase;
 impl FundingPhase {
     /// The phases an offer can be withdrawn from: identified, and not yet decided.
     pub const OPEN: [FundingPhase; 6] = [

@@ -16,10 +16,10 @@ use crate::community::{BodyId, MemberId};
 use crate::decision::Tier;
 use crate::governance::Route;
 
+use super::FundingPhase;
 use super::command::FundingOutcome;
 use super::config::Check;
 use super::event::{RegisterListing, Requirement};
-use super::phase::FundingPhase;
 use super::state::{
     Advice, CommentWindow, CompletedCheck, DecisionTaken, Declaration, RoundReference,
 };

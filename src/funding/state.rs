@@ -9,10 +9,10 @@ use crate::community::{BodyId, MemberId};
 use crate::governance::Route;
 use crate::values::RouteSummary;
 
+use super::FundingPhase;
 use super::command::FundingOutcome;
 use super::config::{Check, FundingPolicy};
 use super::event::{AdviceId, RegisterListing, Requirement};
-use super::phase::FundingPhase;
 use super::stage::{Consulting, Decided, Diligence, FundingStage, Monitored, Tiered};
 use super::tier::{Offer, RedLineHit, Triage};
 

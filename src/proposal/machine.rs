@@ -10,10 +10,11 @@ use crate::machine::{
 };
 
 use super::ProposalError;
+use super::ProposalPhase;
 use super::command::ProposalCommand;
 use super::config::{Answer, ProposalRole, ProposalVersion};
 use super::event::{DecisionResult, ProposalEvent, ReviewTrigger};
-use super::phase::{EDGES, ProposalPhase};
+use super::phase::EDGES;
 use super::state::{
     DecidingRound, Proposal, ProposalEnding, ProposalState, PublishedDecision, Review,
     ReviewOutcome,

@@ -139,11 +139,11 @@ pub use command::ProposalCommand;
 pub use config::{Answer, ProposalConfig, ProposalRole, ProposalRoles, ProposalVersion};
 pub use event::{DecisionResult, ProposalEvent, ReviewTrigger};
 pub use machine::ProposalProcess;
-pub use phase::ProposalPhase;
 pub use state::{
     DecidingRound, Proposal, ProposalEnding, ProposalState, PublishedDecision, Review,
     ReviewOutcome,
 };
+pub use typestate::ProposalPhase;
 pub use typestate::{
     Adopted, AnyProposal, CoCreating, Declined, Draft, Escalated, Implementing, InDecision,
     Lifecycle, Pilot, ProposalPhaseMarker, ProposalRefused, Published, Ready, Retired, Standing,

@@ -1,44 +1,7 @@
-//! The phases of a proposal and its declared transitions.
+//! What the phases of a proposal group into, and its declared transitions. The phases
+//! themselves are declared once, with the typed façade's step table (`typestate`).
 
-use crate::machine::phase_enum;
-
-phase_enum! {
-    /// The phases of a proposal, from its first draft to its retirement.
-    pub enum ProposalPhase {
-        /// Before the creating event.
-        NotCreated,
-        /// A first draft, not yet shared for co-creation.
-        Draft,
-        /// Shared: feedback is gathered and linked to themes; the text may be amended.
-        CoCreating,
-        /// Governance has given the route it is decided by.
-        Ready,
-        /// One or more consent rounds (or another method) are deciding it.
-        InDecision,
-        /// Adopted, the value gate passed; the record is not yet published.
-        Adopted,
-        /// The decision record is published with its rationale.
-        Published,
-        /// The standing agreement is in force.
-        Implementing,
-        /// A pilot is scheduled to start at a later date (the decision in the autumn, the pilot
-        /// from the spring); it starts on its own on that date.
-        PilotScheduled,
-        /// The agreement is piloted until an end date.
-        Pilot,
-        /// Under review: the review date came, or a member objected to the standing agreement.
-        UnderReview,
-        /// Declined by the deciding body.
-        Declined,
-        /// Withdrawn by a proposer (or the deciding round was withdrawn).
-        Withdrawn,
-        /// Escalated to another body.
-        Escalated,
-        /// Retired after a review.
-        Retired,
-    }
-}
-
+use super::ProposalPhase;
 impl ProposalPhase {
     /// The phases a proposer may still withdraw from: before a decision is taken.
     pub const WITHDRAWABLE: [ProposalPhase; 4] = [

@@ -14,8 +14,8 @@ use jiff::Timestamp;
 
 use crate::values::{DecisionRecord, Outcome, Proposed, Publication};
 
+use super::ProposalPhase;
 use super::event::DecisionResult;
-use super::phase::ProposalPhase;
 use super::state::{Proposal, ProposalEnding};
 
 impl Proposal {

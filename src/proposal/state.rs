@@ -13,9 +13,9 @@ use crate::journal::StreamId;
 use crate::values::RouteSummary;
 
 use super::ProposalError;
+use super::ProposalPhase;
 use super::config::{ProposalConfig, ProposalRole, ProposalVersion};
 use super::event::{DecisionResult, ReviewTrigger};
-use super::phase::ProposalPhase;
 
 /// One deciding round the proposal went through.
 #[serde_with::skip_serializing_none]

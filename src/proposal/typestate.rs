@@ -19,19 +19,51 @@ use crate::machine::{Context, previews, typestate};
 
 use super::{
     Answer, DecisionResult, Proposal, ProposalCommand, ProposalConfig, ProposalError,
-    ProposalEvent, ProposalPhase, ProposalProcess, ProposalState,
+    ProposalEvent, ProposalProcess, ProposalState,
 };
 
 typestate! {
     decider: ProposalProcess,
     state: ProposalState,
-    not_started: NotCreated,
     started: Created,
     data: proposal: Proposal,
     event: ProposalEvent,
     command: ProposalCommand,
     error: ProposalError,
-    phase: ProposalPhase,
+    /// The phases of a proposal, from its first draft to its retirement.
+    phase: pub enum ProposalPhase {
+        /// Before the creating event.
+        NotCreated,
+        /// A first draft, not yet shared for co-creation.
+        Draft,
+        /// Shared: feedback is gathered and linked to themes; the text may be amended.
+        CoCreating,
+        /// Governance has given the route it is decided by.
+        Ready,
+        /// One or more consent rounds (or another method) are deciding it.
+        InDecision,
+        /// Adopted, the value gate passed; the record is not yet published.
+        Adopted,
+        /// The decision record is published with its rationale.
+        Published,
+        /// The standing agreement is in force.
+        Implementing,
+        /// A pilot is scheduled to start at a later date (the decision in the autumn, the pilot
+        /// from the spring); it starts on its own on that date.
+        PilotScheduled,
+        /// The agreement is piloted until an end date.
+        Pilot,
+        /// Under review: the review date came, or a member objected to the standing agreement.
+        UnderReview,
+        /// Declined by the deciding body.
+        Declined,
+        /// Withdrawn by a proposer (or the deciding round was withdrawn).
+        Withdrawn,
+        /// Escalated to another body.
+        Escalated,
+        /// Retired after a review.
+        Retired,
+    },
     noun: "proposal",
     /// A compile-time phase of a [`Lifecycle`], naming its runtime twin.
     ///
@@ -47,22 +79,6 @@ typestate! {
     /// A proposal in whichever phase its state is in: the bridge from the runtime state (for
     /// example after a replay) back to the typed API.
     any: AnyProposal,
-    phases: [
-        Draft,
-        CoCreating,
-        Ready,
-        InDecision,
-        Adopted,
-        Published,
-        Implementing,
-        PilotScheduled,
-        Pilot,
-        UnderReview,
-        Declined,
-        Withdrawn,
-        Escalated,
-        Retired,
-    ],
     branches: [],
     steps: [
         Draft {

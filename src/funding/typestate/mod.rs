@@ -19,19 +19,56 @@ use crate::values::{FundingCondition, SetAside};
 
 use super::{
     AdviceId, Check, FundingCommand, FundingDecision, FundingError, FundingEvent, FundingOutcome,
-    FundingPhase, FundingPolicy, FundingProcess, FundingState, Offer,
+    FundingPolicy, FundingProcess, FundingState, Offer,
 };
 
 typestate! {
     decider: FundingProcess,
     state: FundingState,
-    not_started: NotIdentified,
     started: Identified,
     data: decision: FundingDecision,
     event: FundingEvent,
     command: FundingCommand,
     error: FundingError,
-    phase: FundingPhase,
+    /// The phases of a funding or partnership decision.
+    phase: pub enum FundingPhase {
+        /// Before the offer is identified.
+        NotIdentified,
+        /// The offer is identified.
+        Identified,
+        /// The red-line screen is running.
+        Screening,
+        /// Screened clear and given a tier and its governance route.
+        Triaged,
+        /// Due-diligence checks are being completed.
+        DueDiligence,
+        /// Consultation along the route.
+        Consultation,
+        /// The deciders are deciding.
+        Deciding,
+        /// Accepted.
+        Accepted,
+        /// Accepted with conditions.
+        AcceptedWithConditions,
+        /// Declined: by decision, or automatically at a red line (reason published).
+        Declined,
+        /// Deferred.
+        Deferred,
+        /// Escalated to another body (an institution's committee).
+        Escalated,
+        /// The register entry is published.
+        Published,
+        /// Conditions are monitored until the review date.
+        Monitoring,
+        /// Under review.
+        UnderReview,
+        /// Renewed after review.
+        Renewed,
+        /// Ended after review.
+        Ended,
+        /// Withdrawn before a decision.
+        Withdrawn,
+    },
     noun: "decision",
     /// A compile-time phase of a [`Funding`] decision, naming its runtime twin.
     ///
@@ -47,25 +84,6 @@ typestate! {
     /// A decision in whichever phase its state is in: the bridge from the runtime state (for
     /// example after a replay) back to the typed API.
     any: AnyFunding,
-    phases: [
-        Identified,
-        Screening,
-        Triaged,
-        DueDiligence,
-        Consultation,
-        Deciding,
-        Accepted,
-        AcceptedWithConditions,
-        Declined,
-        Deferred,
-        Escalated,
-        Published,
-        Monitoring,
-        UnderReview,
-        Renewed,
-        Ended,
-        Withdrawn,
-    ],
     branches: [
         /// What screening led to.
         Screened {

@@ -2,9 +2,12 @@
 
 /// Writes a typestate façade from its step table (see the module guide).
 ///
-/// The runtime state enum has a variant for the process not started (`not_started`) and one
-/// holding the started process's data (`started`, boxed); the runtime phase enum has a
-/// variant of each phase's name, and `not_started`; the error enum converts from a
+/// The runtime phase enum is declared here, once (`phase: pub enum ... { ... }`, written as
+/// [`phase_enum!`](crate::machine::phase_enum) writes it): its first variant is the phase
+/// before the process starts, and every other one gets a marker type, documented by the
+/// phase's own docs. The runtime state enum has a variant of the first phase's name, for the
+/// process not started, and one holding the started process's data (`started`, boxed); the
+/// error enum converts from a
 /// [`RefusalKind`](crate::machine::RefusalKind) (the façade refuses a state not started and
 /// a proof not for this process in the shared vocabulary) and has a `PhaseMismatch` variant
 /// holding a [`PhaseMismatch`]. The data type has a `phase()` method.
@@ -32,13 +35,17 @@ macro_rules! typestate {
     (
         decider: $decider:ty,
         state: $state:ident,
-        not_started: $not_started:ident,
         started: $started:ident,
         data: $data_fn:ident: $data:ty,
         event: $event:ty,
         command: $command:ty,
         error: $error:ident,
-        phase: $phase:ident,
+        $(#[$phase_doc:meta])*
+        phase: pub enum $phase:ident {
+            $(#[$not_started_doc:meta])*
+            $not_started:ident,
+            $( $(#[$doc:meta])* $name:ident, )+
+        },
         noun: $noun:literal,
         $(#[$marker_doc:meta])*
         marker: $marker:ident,
@@ -48,7 +55,6 @@ macro_rules! typestate {
         refused: $refused:ident { $(#[$field_doc:meta])* $field:ident },
         $(#[$any_doc:meta])*
         any: $any:ident,
-        phases: [ $( $(#[$doc:meta])* $name:ident, )+ ],
         branches: [ $(
             $(#[$branch_doc:meta])*
             $branch:ident { $( $(#[$variant_doc:meta])* $variant:ident, )+ },
@@ -71,6 +77,15 @@ macro_rules! typestate {
             )+ }
         )* ] $(,)?
     ) => {
+        $crate::machine::phase_enum! {
+            $(#[$phase_doc])*
+            pub enum $phase {
+                $(#[$not_started_doc])*
+                $not_started,
+                $( $(#[$doc])* $name, )+
+            }
+        }
+
         mod sealed {
             pub trait Sealed {
                 /// The typed value of this phase, as the enum of every phase.

@@ -6,30 +6,7 @@
 use crate::community::MemberId;
 use crate::machine::testkit::StepCheck;
 use crate::machine::typestate;
-use crate::machine::{
-    Context, Decider, Events, Facade, Phase, PhaseMismatch, RefusalKind, Transitions,
-};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum NoticePhase {
-    NotPosted,
-    Draft,
-    Posted,
-    Removed,
-    Archived,
-}
-
-impl Phase for NoticePhase {
-    fn label(self) -> &'static str {
-        match self {
-            NoticePhase::NotPosted => "not_posted",
-            NoticePhase::Draft => "draft",
-            NoticePhase::Posted => "posted",
-            NoticePhase::Removed => "removed",
-            NoticePhase::Archived => "archived",
-        }
-    }
-}
+use crate::machine::{Context, Decider, Events, Facade, PhaseMismatch, RefusalKind, Transitions};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Notice {
@@ -141,19 +118,23 @@ impl Decider for Notices {
 typestate! {
     decider: Notices,
     state: NoticeState,
-    not_started: NotPosted,
     started: Started,
     data: notice: Notice,
     event: NoticeCommand,
     command: NoticeCommand,
     error: NoticeError,
-    phase: NoticePhase,
+    phase: pub enum NoticePhase {
+        NotPosted,
+        Draft,
+        Posted,
+        Removed,
+        Archived,
+    },
     noun: "notice",
     marker: NoticeMarker,
     wrapper: Typed,
     refused: Refused { notice },
     any: AnyNotice,
-    phases: [Draft, Posted, Removed, Archived,],
     branches: [
         Settled { Archived, },
     ],

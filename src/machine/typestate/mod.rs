@@ -5,6 +5,8 @@
 //! table*: for each phase (or group of phases), the steps it offers, the command each sends,
 //! and the phase or phases it lands in. [`typestate!`] turns the table into the façade:
 //!
+//! - the runtime phase enum, declared in the table's header and nowhere else (its variants'
+//!   docs document the markers too);
 //! - the phase markers (sealed, each naming its runtime twin) and the marker groups that
 //!   share steps;
 //! - the wrapper, holding the runtime data, the events produced through it, and the value
