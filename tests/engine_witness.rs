@@ -238,6 +238,20 @@ fn evidence_and_overrides_come_only_from_who_may_give_them() {
             ),
             "names rule `T99`, which the charter does not have",
         ),
+        (
+            // An override without a reason, which would clear nothing.
+            note(CO_1, 25, blank().with_override(t2(), CO_1, "  ")),
+            "an override of T2 needs a reason; a blank one clears nothing",
+        ),
+        (
+            // An acknowledgement whose reason is white space.
+            note(
+                CO_1,
+                25,
+                blank().with_acknowledgement("I9".parse().unwrap(), CO_1, "\n\t"),
+            ),
+            "an acknowledgement of I9 needs a reason; a blank one clears nothing",
+        ),
     ];
     let before = engine.journal().read_all().unwrap();
     for (request, reason) in cases {

@@ -1,7 +1,8 @@
 //! What the engine takes as evidence, and from whom: the facts no process step witnesses,
 //! attested by a member who runs the process (never a fact the engine witnesses: the
 //! [`Evidence`] type has no field for one); and overrides made by the actor, in their own
-//! name, of a rule that takes one.
+//! name, of a rule that takes one, each with a reason (a blank one is refused: it would
+//! clear nothing).
 
 use jiff::Timestamp;
 
@@ -59,14 +60,14 @@ pub(super) fn admit(
     let clears = evidence
         .overrides
         .iter_mut()
-        .map(|o| (&o.rule, o.by, &mut o.at, true))
+        .map(|o| (&o.rule, o.by, &o.reason, &mut o.at, true))
         .chain(
             evidence
                 .acknowledgements
                 .iter_mut()
-                .map(|a| (&a.rule, a.by, &mut a.at, false)),
+                .map(|a| (&a.rule, a.by, &a.reason, &mut a.at, false)),
         );
-    for (rule, by, at, is_override) in clears {
+    for (rule, by, reason, at, is_override) in clears {
         let what = if is_override {
             "override"
         } else {
@@ -84,6 +85,13 @@ pub(super) fn admit(
         }
         if is_override && takes_none(rule.as_str()) {
             return Err(refuse(format!("rule {rule} takes no override")));
+        }
+        // A clearance without a reason would clear nothing at the gate: it is not journalled
+        // as though it were one.
+        if reason.trim().is_empty() {
+            return Err(refuse(format!(
+                "an {what} of {rule} needs a reason; a blank one clears nothing"
+            )));
         }
         match at {
             Some(t) if *t != now => {
