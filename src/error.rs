@@ -148,6 +148,7 @@ impl Error {
             ErrorKind::Proposal(error) => error.refusal(),
             ErrorKind::Funding(error) => error.refusal(),
             ErrorKind::Process(error) => error.refusal(),
+            ErrorKind::Part(error) => error.refusal(),
             _ => None,
         }
     }

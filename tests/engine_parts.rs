@@ -9,7 +9,8 @@ use coproduction::community::{AccessNeedKind, MemberId};
 use coproduction::consent::{Response, RoundCommand};
 use coproduction::engine::{Engine, EngineError, Request};
 use coproduction::journal::{Journal, MemoryJournal, StreamId};
-use coproduction::process::{PartCommand, PartError, PartEvent};
+use coproduction::machine::RefusalKind;
+use coproduction::process::{PartCommand, PartError, PartEvent, ProcessKind, Refusal};
 use coproduction::values::{AdviceBasis, Conflict, PaymentStatus, Status};
 
 mod engine_support;
@@ -108,10 +109,13 @@ fn advice_comes_only_from_who_was_asked_and_is_answered_by_who_runs_the_round() 
                 bases: Default::default(),
             },
         ),
-        &PartError::TextRequired {
-            attempted: "give_advice",
-            field: "advice",
-        },
+        &PartError::Shared(Refusal {
+            process: ProcessKind::Consent,
+            kind: RefusalKind::TextRequired {
+                attempted: "give_advice",
+                field: "advice",
+            },
+        }),
     );
     engine
         .handle(part(ALLY, 5, give(AdviceBasis::Affected)))
@@ -134,12 +138,32 @@ fn advice_comes_only_from_who_was_asked_and_is_answered_by_who_runs_the_round() 
     refused(
         &engine,
         part(STAFF_1, 4, answer(ALLY)),
-        &PartError::Backdated {
-            attempted: "answer_advice",
-            now: at(4),
-            last: at(5),
-        },
+        &PartError::Shared(Refusal {
+            process: ProcessKind::Consent,
+            kind: RefusalKind::ClockWentBack {
+                now: at(4),
+                last: at(5),
+            },
+        }),
     );
+    // Refused alike by every process, and found as such through the crate's error.
+    let err = engine.handle(part(STAFF_1, 4, answer(ALLY))).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "stream `working-model`: the command's time {} is before the round's last event at {}",
+            at(4),
+            at(5)
+        )
+    );
+    let refusal = coproduction::Error::from(err).refusal().cloned();
+    assert!(matches!(
+        refusal,
+        Some(Refusal {
+            process: ProcessKind::Consent,
+            kind: RefusalKind::ClockWentBack { .. }
+        })
+    ));
     engine.handle(part(STAFF_1, 6, answer(ALLY))).unwrap();
 
     // The record holds the advice as witnessed: the ally's lived experience and their place

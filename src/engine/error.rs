@@ -283,6 +283,7 @@ impl EngineError {
             EngineError::Refused { source, .. } | EngineError::LinkRefused { source, .. } => {
                 source.refusal()
             }
+            EngineError::Part { source, .. } => source.refusal(),
             _ => None,
         }
     }

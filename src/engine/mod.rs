@@ -839,6 +839,7 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
             community: v.community(),
             runners: &attest,
             last: stream.last_at(),
+            process: stream.process().kind(),
         };
         stream.parts().decide(command, &part).map_err(refuse)
     }

@@ -45,7 +45,8 @@ use crate::values::{
     Reminder,
 };
 
-use super::DueItem;
+use super::{DueItem, ProcessKind, Refusal};
+use crate::machine::RefusalKind;
 
 /// What a member does in a process beside its own steps.
 ///
@@ -243,16 +244,10 @@ pub enum PartEvent {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum PartError {
-    /// The command is dated before the process's last event.
-    #[error("`{attempted}` at {now} is dated before the process's last event, at {last}")]
-    Backdated {
-        /// The command.
-        attempted: &'static str,
-        /// The command's time.
-        now: Timestamp,
-        /// The last event's.
-        last: Timestamp,
-    },
+    /// A refusal every process makes alike (a command dated before the process's last
+    /// event, a blank text), naming the process the members take part in.
+    #[error(transparent)]
+    Shared(Refusal),
     /// A member who stepped out of the decision cannot take part in it.
     #[error("member {member} stepped out of this decision and cannot respond in it")]
     SteppedOut {
@@ -305,14 +300,6 @@ pub enum PartError {
         /// The member.
         member: MemberId,
     },
-    /// A text the command needs is blank.
-    #[error("`{attempted}` needs a `{field}`")]
-    TextRequired {
-        /// The command.
-        attempted: &'static str,
-        /// The field.
-        field: &'static str,
-    },
     /// A recusal before any interest was declared.
     #[error("member {member} declared no interest to step out for")]
     NoInterest {
@@ -347,6 +334,17 @@ pub enum PartError {
     },
 }
 
+impl PartError {
+    /// The refusal every process makes alike, if this is one (see
+    /// [`crate::Error::refusal`]).
+    pub fn refusal(&self) -> Option<&Refusal> {
+        match self {
+            PartError::Shared(refusal) => Some(refusal),
+            _ => None,
+        }
+    }
+}
+
 /// What the engine knows when it decides a [`PartCommand`].
 #[derive(Debug, Clone, Copy)]
 pub struct PartContext<'a> {
@@ -362,6 +360,9 @@ pub struct PartContext<'a> {
     pub runners: &'a BTreeSet<MemberId>,
     /// When the process's last event was written: nothing is witnessed before it.
     pub last: Option<Timestamp>,
+    /// The kind of process the members take part in, named in a refusal every process
+    /// makes alike.
+    pub process: ProcessKind,
 }
 
 /// One piece of advice, as given and answered.
@@ -460,14 +461,16 @@ impl Parts {
         let attempted = command.label();
         let actor = ctx.actor;
         let at = ctx.now;
+        let shared = |kind| {
+            PartError::Shared(Refusal {
+                process: ctx.process,
+                kind,
+            })
+        };
         if let Some(last) = ctx.last
             && at < last
         {
-            return Err(PartError::Backdated {
-                attempted,
-                now: at,
-                last,
-            });
+            return Err(shared(RefusalKind::ClockWentBack { now: at, last }));
         }
         let running = || {
             if ctx.runners.contains(&actor) {
@@ -478,7 +481,7 @@ impl Parts {
         };
         let text = |field: &'static str, text: &str| {
             if text.trim().is_empty() {
-                Err(PartError::TextRequired { attempted, field })
+                Err(shared(RefusalKind::TextRequired { attempted, field }))
             } else {
                 Ok(())
             }
