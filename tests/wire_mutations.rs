@@ -14,13 +14,14 @@
 //! `COPRODUCTION_PROPTEST_CASES` sets the number of damaged lines and documents (256 of
 //! each by default).
 
-use coproduction::community::Community;
+use coproduction::community::{Community, Naming};
 use coproduction::decision::DecisionKind;
 use coproduction::engine::{Engine, EngineEvent, Request};
 use coproduction::funding::FundingPolicy;
 use coproduction::governance::{Governance, RouteFacts};
 use coproduction::journal::{Journal, MemoryJournal};
 use coproduction::limits::from_json;
+use coproduction::living::CommunityChange;
 use coproduction::report::DecisionRecordMarkdown;
 use coproduction::values::{Charter, DecisionRecord};
 use proptest::prelude::*;
@@ -38,12 +39,29 @@ fn cases() -> u32 {
 }
 
 /// The lines of the working-model round to adoption, its members taking part beside it,
-/// then the grant's round opened on its route with the funder's condition recorded.
+/// then the grant's round opened on its route with the funder's condition recorded, then a
+/// member's own changes to the community's record of them.
 fn corpus() -> Vec<String> {
     let community = community();
     let mut requests: Vec<Request> = to_consented_taking_part(&community);
     requests.push(adopt().with_evidence(evidence()));
     requests.extend(grant_requests(&community));
+    requests.push(living::change(
+        MEMBER,
+        100,
+        CommunityChange::LivedExperience {
+            member: MEMBER,
+            declared: true,
+        },
+    ));
+    requests.push(living::change(
+        MEMBER,
+        101,
+        CommunityChange::Named {
+            member: MEMBER,
+            named: Naming::Initials,
+        },
+    ));
     requests
         .iter()
         .map(|r| serde_json::to_string(r).unwrap())
