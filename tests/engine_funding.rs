@@ -15,6 +15,7 @@ use coproduction::funding::{
 };
 use coproduction::governance::Route;
 use coproduction::journal::{FileJournal, Journal, MemoryJournal, StreamId};
+use coproduction::process::PartError;
 use coproduction::values::{
     Charter, Evidence, ExpensesFacts, Restriction, RuleId, StakeholderFacts, Status, Verdict, Way,
 };
@@ -716,4 +717,88 @@ fn funding_advice_is_given_in_the_advisers_own_name() {
         assert_eq!(engine.journal().read_all().unwrap(), before);
     }
     engine.handle(advice(13, 13)).unwrap();
+}
+
+/// Refused as a step only the decision's runners take, with nothing written.
+fn not_running(engine: &Engine<MemoryJournal<EngineEvent>>, request: Request, who: u64) {
+    let before = engine.journal().read_all().unwrap();
+    let err = engine.handle(request).unwrap_err();
+    assert!(
+        matches!(
+            &err,
+            EngineError::Part { source: PartError::NotRunning { actor, .. }, .. } if *actor == m(who)
+        ),
+        "{err}"
+    );
+    assert!(err.is_refusal());
+    assert_eq!(engine.journal().read_all().unwrap(), before);
+}
+
+#[test]
+fn only_the_deciding_body_moves_a_funding_decision_on() {
+    // The room hire is tier 0: the staff team (members 1 to 4) decides by advice process.
+    let engine = engine(MemoryJournal::new());
+    let id = "room-hire";
+    // Anyone in the community may bring an offer.
+    engine
+        .handle(funding(
+            id,
+            20,
+            "2024-03-01T09:00:00Z",
+            identify(&small_grant()),
+        ))
+        .unwrap();
+    // A community member, an ally and a co-producer outside the staff team cannot start
+    // the screen, whoever brought the offer.
+    for who in [20, 5, 13] {
+        not_running(
+            &engine,
+            funding(
+                id,
+                who,
+                "2024-03-01T09:05:00Z",
+                FundingCommand::StartScreening {},
+            ),
+            who,
+        );
+    }
+    let engine = engine_with_consultation();
+    // Advice from the associate-roles team is the co-producer's to give, and the staff
+    // team's to answer: the co-producer cannot answer it for them.
+    engine
+        .handle(funding(
+            id,
+            13,
+            "2024-03-04T10:00:00Z",
+            FundingCommand::RecordAdvice {
+                body: BodyId::new("associate_roles_team").unwrap(),
+                from: m(13),
+                advice: "Use it for sessions co-producers can reach".into(),
+            },
+        ))
+        .unwrap();
+    let answer = FundingCommand::AnswerAdvice {
+        advice: AdviceId(1),
+        answer: "Answered, by someone who does not decide".into(),
+    };
+    not_running(&engine, funding(id, 13, "2024-03-04T11:00:00Z", answer), 13);
+    // Nor may a member outside the team decide, with or without evidence.
+    not_running(
+        &engine,
+        funding(id, 20, "2024-03-05T10:00:00Z", accept()).with_evidence(evidence()),
+        20,
+    );
+    not_running(
+        &engine,
+        funding(id, 20, "2024-03-05T10:00:00Z", accept()),
+        20,
+    );
+}
+
+/// An engine with the room hire in consultation: its checks completed by member 3 of the
+/// staff team, everyone's interests declared.
+fn engine_with_consultation() -> Engine<MemoryJournal<EngineEvent>> {
+    let engine = engine(MemoryJournal::new());
+    small_grant_consulting(&engine);
+    engine
 }

@@ -41,7 +41,10 @@
 //! member who runs the process attests it, never dated before the process's last event, and
 //! the type has no field for what the engine records itself. An override is made in the
 //! actor's own name, by whom governance names for the deciding body (or else the member who
-//! answers for the process), of a rule that takes one. A
+//! answers for the process), of a rule that takes one, with a reason. A step that moves a
+//! process on is taken by a member who runs it where the process leaves that to the engine
+//! ([`Process::runners_only`](crate::process::Process::runners_only)): a funding decision's
+//! screen, consultation, answers to advice and decision are its deciding body's. A
 //! record lists the facts members attested, who and when ([`DecisionRecord::attested`]).
 //!
 //! **Escalation carries the history.** A process escalated to a body (a round's
@@ -610,6 +613,21 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
         };
         let route = stream.shared_route();
         let ctx = Context::new(*actor, *now).routed(route.as_deref());
+        // A step that moves the process on is taken by a member who runs it, where the
+        // route says who does (a funding decision's deciding body, less who stepped out).
+        if command.runners_only() && stream.route().is_some() {
+            let Answerable { attest, .. } =
+                stream.process().answerable(stream.route(), v.community());
+            if !attest.contains(actor) {
+                return Err(EngineError::Part {
+                    stream: id.clone(),
+                    source: PartError::NotRunning {
+                        attempted: command.label(),
+                        actor: *actor,
+                    },
+                });
+            }
+        }
         // Evidence is what the engine cannot witness, from a member who may attest it.
         let evidence = match *evidence {
             Some(evidence) => {

@@ -29,6 +29,13 @@
 //!   required check is incomplete (rule T5). Members declare their interests; a recused
 //!   member neither completes checks nor decides, and every decider must have declared
 //!   (rule T4).
+//! - **Who moves it on.** The machine has no roles of its own; the engine gives the steps
+//!   that move the decision on (the screen, starting due diligence and consultation,
+//!   answers to advice, deciding, publishing, the review, a withdrawal) to the deciding
+//!   body the route names, less those who stepped out. Any member may bring an offer,
+//!   complete a check (staff who do them need not decide), declare their own interests,
+//!   advise as a member of a body consulted and comment in an open window; each is
+//!   recorded as theirs.
 //! - **Consultation** ([`Requirement`]): advice from each advising body, every piece
 //!   answered (the Allies Group's review, point by point); views from each consulted body
 //!   (a comment window that ran its 7 to 10 days, or a co-creation session); a session from

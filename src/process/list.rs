@@ -459,6 +459,25 @@ macro_rules! processes {
                 }
             }
 
+            /// The command's name, as its process's errors give it.
+            pub(crate) fn label(&self) -> &'static str {
+                match self {
+                    $(ProcessCommand::$variant { command } => command.label(),)+
+                    ProcessCommand::Evidence {} => "evidence",
+                    ProcessCommand::Part { command } => command.label(),
+                    ProcessCommand::Change { .. } => "change",
+                }
+            }
+
+            /// Whether only a member who runs the process may send the command (see
+            /// [`Process::runners_only`]).
+            pub(crate) fn runners_only(&self) -> bool {
+                match self {
+                    $(ProcessCommand::$variant { command } => <$decider as Process>::runners_only(command),)+
+                    ProcessCommand::Evidence {} | ProcessCommand::Part { .. } | ProcessCommand::Change { .. } => false,
+                }
+            }
+
             /// What the command states about the community (see [`Process::claims`]).
             pub(crate) fn claims(&self) -> Vec<Claim<'_>> {
                 match self {

@@ -260,6 +260,16 @@ pub trait Process: Decider {
         Vec::new()
     }
 
+    /// Whether `command` is a step only a member who runs the process may take (one of
+    /// those [`answerable`](Process::answerable) names as attesting for it): a step that
+    /// moves the process on, as a round's steps are its facilitator's. The engine refuses
+    /// it from anyone else when the process has a route. The default: none (a process
+    /// whose own rules check roles, as a round's and a proposal's do, says so there).
+    fn runners_only(command: &Self::Command) -> bool {
+        let _ = command;
+        false
+    }
+
     /// Who answers for the process as it stands (see [`Answerable`]), given the route
     /// governance gave it and the community. The default: nobody.
     fn answerable(state: &Self::State, route: Option<&Route>, community: &Community) -> Answerable {
