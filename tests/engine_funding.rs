@@ -1,6 +1,7 @@
 //! Funding decisions run on the engine: routed on the offer's own facts, screened along that
 //! route, checked against the consent round they record, gated on acceptance, replayed.
 
+mod engine_support;
 mod funding_common;
 
 use coproduction::community::{BodyId, MemberId};
@@ -10,14 +11,15 @@ use coproduction::engine::{
     Engine, EngineError, EngineEvent, ProcessCommand, ProcessState, Request,
 };
 use coproduction::funding::{
-    AdviceId, Check, FundingCommand, FundingEvent, FundingOutcome, FundingPhase, FundingPolicy,
-    Offer, route_facts,
+    AdviceId, FundingCommand, FundingEvent, FundingPhase, FundingPolicy, Offer, route_facts,
 };
 use coproduction::governance::Route;
 use coproduction::journal::{FileJournal, Journal, MemoryJournal, StreamId};
 use coproduction::process::PartError;
-use coproduction::values::{
-    Charter, Evidence, ExpensesFacts, Restriction, RuleId, StakeholderFacts, Status, Verdict, Way,
+use coproduction::values::{Charter, Restriction, Status, Verdict};
+use engine_support::funding::{
+    accept, co_producers_advice, consulting_requests, evidence, funding, identify, ready_requests,
+    small_grant,
 };
 use funding_common::{community, governance, seed_policy};
 use jiff::Timestamp;
@@ -32,15 +34,6 @@ fn m(n: u64) -> MemberId {
 
 fn stream(s: &str) -> StreamId {
     StreamId::new(s).unwrap()
-}
-
-fn funding(id: &str, who: u64, when: &str, command: FundingCommand) -> Request {
-    Request::new(
-        stream(id),
-        m(who),
-        at(when),
-        ProcessCommand::Funding { command },
-    )
 }
 
 fn engine<J: Journal<Event = EngineEvent>>(journal: J) -> Engine<J> {
@@ -61,23 +54,6 @@ fn route_for(offer: &Offer) -> Route {
         .unwrap()
 }
 
-fn identify(offer: &Offer) -> FundingCommand {
-    FundingCommand::Identify {
-        offer: Box::new(offer.clone()),
-        policy: Some(Box::new(FundingPolicy::seed())),
-    }
-}
-
-fn small_grant() -> Offer {
-    Offer::new(
-        DecisionKind::Funding,
-        "A local trust",
-        "Charitable trust",
-        "Room hire for the co-creation sessions",
-    )
-    .amount(500)
-}
-
 fn restricting_offer() -> Offer {
     Offer::new(
         DecisionKind::Funding,
@@ -92,165 +68,18 @@ fn restricting_offer() -> Offer {
     )
 }
 
-/// What the funding decision does not hold, for the gate on acceptance.
-fn evidence() -> Evidence {
-    let mut evidence = Evidence {
-        alternatives: Some(vec!["Decline the offer".into()]),
-        stakeholders: Some(StakeholderFacts {
-            took_part: ["co_producers", "allies", "staff"].map(Into::into).into(),
-            waivers: Default::default(),
-        }),
-        expenses: Some(ExpensesFacts {
-            policy_applies: true,
-            longest_wait_days: Some(10),
-        }),
-        // Nobody objected: the staff lead decided after advice.
-        objections: Some(Vec::new()),
-        ways_offered: Some([Way::Live, Way::Written].into_iter().collect()),
-        ..Evidence::default()
-    };
-    evidence.dates.review_at = Some(at("2025-03-05T00:00:00Z"));
-    // No meeting, so no papers ahead of one: the staff lead says why, for rule H4.
-    evidence.with_acknowledgement(
-        RuleId::new("H4").unwrap(),
-        m(1),
-        "Advice was taken in writing; there was no meeting to send papers for",
-    )
-}
-
 /// The small grant identified, screened, checked and declared: in consultation.
 fn small_grant_consulting(engine: &Engine<impl Journal<Event = EngineEvent>>) {
-    let offer = small_grant();
-    let id = "room-hire";
-    engine
-        .handle(funding(id, 1, "2024-03-01T09:00:00Z", identify(&offer)))
-        .unwrap();
-    engine
-        .handle(funding(
-            id,
-            1,
-            "2024-03-01T09:05:00Z",
-            FundingCommand::StartScreening {},
-        ))
-        .unwrap();
-    engine
-        .handle(funding(
-            id,
-            1,
-            "2024-03-01T09:10:00Z",
-            FundingCommand::Screen {},
-        ))
-        .unwrap();
-    engine
-        .handle(funding(
-            id,
-            1,
-            "2024-03-01T09:15:00Z",
-            FundingCommand::StartDueDiligence {},
-        ))
-        .unwrap();
-    for (i, check) in [
-        Check::LegalAndSanctions,
-        Check::Reputation,
-        Check::ConflictsOfInterest,
-    ]
-    .into_iter()
-    .enumerate()
-    {
-        engine
-            .handle(funding(
-                id,
-                3,
-                &format!("2024-03-02T1{i}:00:00Z"),
-                FundingCommand::CompleteCheck {
-                    check,
-                    evidence: "Looked up; nothing found".into(),
-                },
-            ))
-            .unwrap();
+    for request in consulting_requests() {
+        engine.handle(request).unwrap();
     }
-    for who in 1..=4 {
-        engine
-            .handle(funding(
-                id,
-                who,
-                &format!("2024-03-03T09:0{who}:00Z"),
-                FundingCommand::DeclareInterest {
-                    interest: None,
-                    recused: false,
-                },
-            ))
-            .unwrap();
-    }
-    engine
-        .handle(funding(
-            id,
-            1,
-            "2024-03-04T09:00:00Z",
-            FundingCommand::StartConsultation {},
-        ))
-        .unwrap();
 }
 
 /// The small grant identified, screened, checked, declared and advised on: ready to decide.
 fn small_grant_ready(engine: &Engine<impl Journal<Event = EngineEvent>>) {
-    small_grant_consulting(engine);
-    let id = "room-hire";
-    engine
-        .handle(funding(
-            id,
-            13,
-            "2024-03-04T10:00:00Z",
-            FundingCommand::RecordAdvice {
-                body: BodyId::new("associate_roles_team").unwrap(),
-                from: m(13),
-                advice: "Use it for sessions co-producers can reach".into(),
-            },
-        ))
-        .unwrap();
-    engine
-        .handle(funding(
-            id,
-            1,
-            "2024-03-04T11:00:00Z",
-            FundingCommand::AnswerAdvice {
-                advice: AdviceId(1),
-                answer: "The rooms are on a bus route with step-free access".into(),
-            },
-        ))
-        .unwrap();
-    // A staff member on the team brings expertise in booking and access.
-    engine
-        .handle(funding(
-            id,
-            1,
-            "2024-03-04T12:00:00Z",
-            FundingCommand::RecordAdvice {
-                body: BodyId::new("associate_roles_team").unwrap(),
-                from: m(1),
-                advice: "Check the trust's terms on cancellations".into(),
-            },
-        ))
-        .unwrap();
-    engine
-        .handle(funding(
-            id,
-            1,
-            "2024-03-04T13:00:00Z",
-            FundingCommand::AnswerAdvice {
-                advice: AdviceId(2),
-                answer: "No penalty for cancelling a week ahead".into(),
-            },
-        ))
-        .unwrap();
-    engine
-        .handle(funding(
-            id,
-            1,
-            "2024-03-05T09:00:00Z",
-            FundingCommand::StartDeciding {},
-        ))
-        .unwrap();
+    for request in ready_requests() {
+        engine.handle(request).unwrap();
+    }
 }
 
 /// A tobacco company's offer, identified and screened: a red line, declined automatically.
@@ -275,14 +104,6 @@ fn decline_tobacco(engine: &Engine<impl Journal<Event = EngineEvent>>) {
                 command,
             ))
             .unwrap();
-    }
-}
-
-fn accept() -> FundingCommand {
-    FundingCommand::Decide {
-        outcome: FundingOutcome::Accept {},
-        deciders: (1..=4).map(m).collect(),
-        rationale: "Free rooms for a year let more people take part".into(),
     }
 }
 
@@ -765,18 +586,7 @@ fn only_the_deciding_body_moves_a_funding_decision_on() {
     let engine = engine_with_consultation();
     // Advice from the associate-roles team is the co-producer's to give, and the staff
     // team's to answer: the co-producer cannot answer it for them.
-    engine
-        .handle(funding(
-            id,
-            13,
-            "2024-03-04T10:00:00Z",
-            FundingCommand::RecordAdvice {
-                body: BodyId::new("associate_roles_team").unwrap(),
-                from: m(13),
-                advice: "Use it for sessions co-producers can reach".into(),
-            },
-        ))
-        .unwrap();
+    engine.handle(co_producers_advice()).unwrap();
     let answer = FundingCommand::AnswerAdvice {
         advice: AdviceId(1),
         answer: "Answered, by someone who does not decide".into(),

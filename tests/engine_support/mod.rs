@@ -3,6 +3,7 @@
 
 #![allow(dead_code)]
 
+pub mod funding;
 pub mod living;
 
 use coproduction::community::{Community, MemberId};

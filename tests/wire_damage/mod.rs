@@ -3,15 +3,9 @@
 
 #![allow(dead_code)]
 
-use coproduction::community::{BodyId, MemberId, Naming};
-use coproduction::decision::DecisionKind;
-use coproduction::engine::{ProcessCommand, Request};
-use coproduction::funding::{
-    AdviceId, Check, FundingCommand, FundingOutcome, FundingPolicy, Offer,
-};
-use coproduction::journal::StreamId;
+use coproduction::community::Naming;
+use coproduction::engine::Request;
 use coproduction::living::CommunityChange;
-use coproduction::values::{Evidence, ExpensesFacts, StakeholderFacts, Way};
 use proptest::prelude::*;
 use serde_json::{Value, json};
 
@@ -49,147 +43,12 @@ pub fn corpus() -> Vec<String> {
             named: Naming::Initials,
         },
     ));
-    requests.extend(funding_requests());
+    requests.extend(funding::ready_requests());
+    requests.push(funding::decide_with_evidence());
     requests
         .iter()
         .map(|r| serde_json::to_string(r).unwrap())
         .collect()
-}
-
-/// A local trust's offer of £500 for room hire, as a funding decision from identification
-/// to acceptance (in 2024): screened, checked, declared, advised on and answered, decided
-/// with the evidence the decision does not hold.
-fn funding_requests() -> Vec<Request> {
-    let funding = |who: u64, when: &str, command: FundingCommand| {
-        Request::new(
-            StreamId::new("room-hire").unwrap(),
-            MemberId::new(who),
-            when.parse().unwrap(),
-            ProcessCommand::Funding { command },
-        )
-    };
-    let offer = Offer::new(
-        DecisionKind::Funding,
-        "A local trust",
-        "Charitable trust",
-        "Room hire for the co-creation sessions",
-    )
-    .amount(500);
-    let team = || BodyId::new("associate_roles_team").unwrap();
-    let mut requests = vec![
-        funding(
-            1,
-            "2024-03-01T09:00:00Z",
-            FundingCommand::Identify {
-                offer: Box::new(offer),
-                policy: Some(Box::new(FundingPolicy::seed())),
-            },
-        ),
-        funding(1, "2024-03-01T09:05:00Z", FundingCommand::StartScreening {}),
-        funding(1, "2024-03-01T09:10:00Z", FundingCommand::Screen {}),
-        funding(
-            1,
-            "2024-03-01T09:15:00Z",
-            FundingCommand::StartDueDiligence {},
-        ),
-    ];
-    for (i, check) in [
-        Check::LegalAndSanctions,
-        Check::Reputation,
-        Check::ConflictsOfInterest,
-    ]
-    .into_iter()
-    .enumerate()
-    {
-        requests.push(funding(
-            3,
-            &format!("2024-03-02T1{i}:00:00Z"),
-            FundingCommand::CompleteCheck {
-                check,
-                evidence: "Looked up; nothing found".into(),
-            },
-        ));
-    }
-    for who in 1..=4 {
-        requests.push(funding(
-            who,
-            &format!("2024-03-03T09:0{who}:00Z"),
-            FundingCommand::DeclareInterest {
-                interest: None,
-                recused: false,
-            },
-        ));
-    }
-    requests.extend([
-        funding(
-            1,
-            "2024-03-04T09:00:00Z",
-            FundingCommand::StartConsultation {},
-        ),
-        funding(
-            13,
-            "2024-03-04T10:00:00Z",
-            FundingCommand::RecordAdvice {
-                body: team(),
-                from: MemberId::new(13),
-                advice: "Use it for sessions co-producers can reach".into(),
-            },
-        ),
-        funding(
-            1,
-            "2024-03-04T11:00:00Z",
-            FundingCommand::AnswerAdvice {
-                advice: AdviceId(1),
-                answer: "The rooms are on a bus route with step-free access".into(),
-            },
-        ),
-        // A staff member on the team brings expertise in booking and access.
-        funding(
-            1,
-            "2024-03-04T12:00:00Z",
-            FundingCommand::RecordAdvice {
-                body: team(),
-                from: MemberId::new(1),
-                advice: "Check the trust's terms on cancellations".into(),
-            },
-        ),
-        funding(
-            1,
-            "2024-03-04T13:00:00Z",
-            FundingCommand::AnswerAdvice {
-                advice: AdviceId(2),
-                answer: "No penalty for cancelling a week ahead".into(),
-            },
-        ),
-        funding(1, "2024-03-05T09:00:00Z", FundingCommand::StartDeciding {}),
-    ]);
-    let mut evidence = Evidence {
-        alternatives: Some(vec!["Decline the offer".into()]),
-        stakeholders: Some(StakeholderFacts {
-            took_part: ["co_producers", "allies", "staff"].map(Into::into).into(),
-            waivers: Default::default(),
-        }),
-        expenses: Some(ExpensesFacts {
-            policy_applies: true,
-            longest_wait_days: Some(10),
-        }),
-        objections: Some(Vec::new()),
-        ways_offered: Some([Way::Live, Way::Written].into_iter().collect()),
-        ..Evidence::default()
-    };
-    evidence.dates.review_at = Some("2025-03-05T00:00:00Z".parse().unwrap());
-    let evidence = evidence.with_acknowledgement(
-        "H4".parse().unwrap(),
-        MemberId::new(1),
-        "Advice was taken in writing; there was no meeting to send papers for",
-    );
-    let accept = FundingCommand::Decide {
-        outcome: FundingOutcome::Accept {},
-        deciders: (1..=4).map(MemberId::new).collect(),
-        rationale: "Free rooms for a year let more people take part".into(),
-    };
-    requests.push(funding(1, "2024-03-05T10:00:00Z", accept).with_evidence(evidence));
-    requests
 }
 
 /// What is dropped into a line: JSON's punctuation, values of every type, numbers and dates
