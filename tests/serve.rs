@@ -350,6 +350,9 @@ async fn a_process_its_record_report_and_what_is_due_can_be_read() {
     .await;
     assert_eq!(status, StatusCode::OK);
     assert!(body.starts_with("<!DOCTYPE html>") && body.contains("<h2 id=\"in-short\">"));
+    // The decision's path is drawn where Graphviz is installed, as the tool draws it.
+    let graphviz = coproduction::report::svg_from_dot("digraph { a -> b; }").is_some();
+    assert_eq!(body.contains("<svg"), graphviz, "drawn only with Graphviz");
     let (status, body) = get(
         &app,
         &format!("/streams/working-model/record?{now}&format=document"),

@@ -62,7 +62,7 @@ use coproduction::living::History;
 use coproduction::machine::{Decider, GraphError};
 use coproduction::metrics::{CommunityMetrics, Metrics};
 use coproduction::proposal::ProposalProcess;
-use coproduction::report::{DecisionDocument, DecisionRecordMarkdown, svg_from_dot};
+use coproduction::report::{DecisionDocument, DecisionRecordMarkdown};
 use coproduction::values::{Charter, DecisionRecord};
 
 #[derive(Parser)]
@@ -862,11 +862,7 @@ fn run(cli: Cli) -> Result<(), Stop> {
                     .or_titled(stream.as_str())
                     .with_review(review.as_ref());
                 if html {
-                    let page = markdown.html();
-                    match svg_from_dot(&page.path_dot()) {
-                        Some(svg) => write!(out, "{}", page.with_path_svg(&svg))?,
-                        None => write!(out, "{page}")?,
-                    }
+                    write!(out, "{}", markdown.html().drawn())?;
                 } else {
                     write!(out, "{markdown}")?;
                 }

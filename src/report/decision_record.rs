@@ -197,6 +197,18 @@ impl<'a> DecisionRecordHtml<'a> {
             .map(str::trim_end);
         self
     }
+
+    /// The page, its path drawn where Graphviz is installed ([`svg_from_dot`] of
+    /// [`path_dot`](Self::path_dot)) and left as its list of dated steps where it is not:
+    /// what the `coproduction` tool and its server serve. Runs `dot` once.
+    ///
+    /// [`svg_from_dot`]: super::svg_from_dot
+    pub fn drawn(&self) -> String {
+        match super::svg_from_dot(&self.path_dot()) {
+            Some(svg) => self.with_path_svg(&svg).to_string(),
+            None => self.to_string(),
+        }
+    }
 }
 
 impl fmt::Display for DecisionRecordHtml<'_> {

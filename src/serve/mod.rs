@@ -9,7 +9,7 @@
 //! | `POST /requests` | hands a [`Request`] to the engine; `200` with the envelopes written |
 //! | `GET /streams` | the streams, in order |
 //! | `GET /streams/{stream}` | a process's kind, phase and version |
-//! | `GET /streams/{stream}/record?now=T&format=json\|markdown\|html\|document` | its decision record (the whole [`DecisionDocument`] with `document`) |
+//! | `GET /streams/{stream}/record?now=T&format=json\|markdown\|html\|document` | its decision record (the whole [`DecisionDocument`] with `document`; the HTML page draws the decision's path where Graphviz is installed) |
 //! | `GET /streams/{stream}/report?now=T` | its value report |
 //! | `GET /due?now=T` | what is due ([`Engine::due`]) |
 //! | `GET /metrics` | the metrics from the journal |
@@ -485,7 +485,7 @@ async fn record<J: Served>(
                 .into_response()),
             "html" => Ok((
                 [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
-                markdown.html().to_string(),
+                markdown.html().drawn(),
             )
                 .into_response()),
             other => Err(Rejection::new(

@@ -64,7 +64,7 @@ use coproduction::machine::Decider;
 use coproduction::metrics::{CommunityMetrics, Metrics};
 use coproduction::process::PartCommand;
 use coproduction::proposal::{ProposalCommand, ProposalProcess};
-use coproduction::report::{DecisionRecordMarkdown, svg_from_dot};
+use coproduction::report::DecisionRecordMarkdown;
 use coproduction::values::{
     Charter, Evidence, ExpensesFacts, Finding, StakeholderFacts, Status, ValueReport, Way,
 };
@@ -587,11 +587,7 @@ pub fn run(out: &Path) -> Result<Story, coproduction::Error> {
             format!("{} (Markdown): {shows}", &now[..10]),
         ));
         // The same record as a page, its path drawn where Graphviz is installed.
-        let page = markdown.html();
-        let page = match svg_from_dot(&page.path_dot()) {
-            Some(svg) => page.with_path_svg(&svg).to_string(),
-            None => page.to_string(),
-        };
+        let page = markdown.html().drawn();
         written.push((
             format!("{file}.html"),
             page,
