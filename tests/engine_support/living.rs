@@ -89,6 +89,21 @@ pub fn propose_from<J: Journal<Event = EngineEvent>>(
     effective_from: Option<Timestamp>,
     minute: i64,
 ) {
+    for request in proposal_requests(stream, kind, changes, effective_from, minute) {
+        engine.handle(request).unwrap();
+    }
+}
+
+/// The requests of [`propose_from`]: the proposal created by staff member 1, shared for
+/// co-creation, linked to feedback and made ready by its steward (co-producer 13), and its
+/// decision started in a round kept elsewhere, a minute apart from `minute` on.
+pub fn proposal_requests(
+    stream: &StreamId,
+    kind: DecisionKind,
+    changes: Vec<CommunityChange>,
+    effective_from: Option<Timestamp>,
+    minute: i64,
+) -> Vec<Request> {
     let config = ProposalConfig {
         id: ProposalId::new(1),
         title: "Rebalance the Allies Group".into(),
@@ -126,13 +141,18 @@ pub fn propose_from<J: Journal<Event = EngineEvent>>(
             },
         ),
     ];
-    for (i, (actor, command)) in steps.into_iter().enumerate() {
-        let mut request = proposal(stream, actor, minute + i as i64, command);
-        if i == 0 {
-            request = request.with_kind(kind.clone());
-        }
-        engine.handle(request).unwrap();
-    }
+    steps
+        .into_iter()
+        .enumerate()
+        .map(|(i, (actor, command))| {
+            let request = proposal(stream, actor, minute + i as i64, command);
+            if i == 0 {
+                request.with_kind(kind.clone())
+            } else {
+                request
+            }
+        })
+        .collect()
 }
 
 /// The round deciding the proposal on `stream`, kept elsewhere.

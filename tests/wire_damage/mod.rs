@@ -4,7 +4,9 @@
 #![allow(dead_code)]
 
 use coproduction::community::Naming;
+use coproduction::decision::DecisionKind;
 use coproduction::engine::Request;
+use coproduction::journal::StreamId;
 use coproduction::living::CommunityChange;
 use proptest::prelude::*;
 use serde_json::{Value, json};
@@ -42,6 +44,13 @@ pub fn corpus() -> Vec<String> {
             member: MEMBER,
             named: Naming::Initials,
         },
+    ));
+    requests.extend(living::proposal_requests(
+        &StreamId::new("allies-proposal").unwrap(),
+        DecisionKind::Governance,
+        Vec::new(),
+        None,
+        200,
     ));
     requests.extend(funding::ready_requests());
     requests.push(funding::decide_with_evidence());
