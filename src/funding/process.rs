@@ -79,8 +79,6 @@ impl Process for FundingProcess {
 
     const DECIDED_BY_ROUNDS: bool = true;
 
-    /// The members of the body the route gives the decision to record evidence and
-    /// override, having not stepped out of it.
     /// Every step that moves the decision on is its runners': starting and taking the
     /// screen, starting due diligence and consultation, answering advice, opening a comment
     /// window, recording a session or a round, deciding, publishing, monitoring, the review,
@@ -99,6 +97,8 @@ impl Process for FundingProcess {
         )
     }
 
+    /// The members of the body the route gives the decision to record evidence and
+    /// override, having not stepped out of it.
     fn answerable(
         state: &FundingState,
         route: Option<&Route>,
