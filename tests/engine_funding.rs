@@ -15,7 +15,8 @@ use coproduction::funding::{
 };
 use coproduction::governance::Route;
 use coproduction::journal::{FileJournal, Journal, MemoryJournal, StreamId};
-use coproduction::process::PartError;
+use coproduction::machine::RefusalKind;
+use coproduction::process::{ProcessKind, Refusal};
 use coproduction::values::{Charter, Restriction, Status, Verdict};
 use engine_support::funding::{
     accept, co_producers_advice, consulting_requests, evidence, funding, identify, ready_requests,
@@ -540,18 +541,29 @@ fn funding_advice_is_given_in_the_advisers_own_name() {
     engine.handle(advice(13, 13)).unwrap();
 }
 
-/// Refused as a step only the decision's runners take, with nothing written.
+/// Refused as a step only the decision's deciders take, in the words every process uses
+/// for a role, with nothing written.
 fn not_running(engine: &Engine<MemoryJournal<EngineEvent>>, request: Request, who: u64) {
     let before = engine.journal().read_all().unwrap();
     let err = engine.handle(request).unwrap_err();
+    assert!(err.is_refusal(), "{err}");
+    let refusal = err.refusal().cloned();
     assert!(
         matches!(
-            &err,
-            EngineError::Part { source: PartError::NotRunning { actor, .. }, .. } if *actor == m(who)
+            &refusal,
+            Some(Refusal {
+                process: ProcessKind::Funding,
+                kind: RefusalKind::WrongRole { actor, role: "decider", .. },
+            }) if *actor == m(who)
         ),
         "{err}"
     );
-    assert!(err.is_refusal());
+    assert!(
+        err.to_string().contains(&format!(
+            "member m{who} is not the funding decision's decider"
+        )),
+        "{err}"
+    );
     assert_eq!(engine.journal().read_all().unwrap(), before);
 }
 

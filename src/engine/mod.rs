@@ -43,7 +43,7 @@
 //! actor's own name, by whom governance names for the deciding body (or else the member who
 //! answers for the process), of a rule that takes one, with a reason. A step that moves a
 //! process on is taken by a member who runs it where the process leaves that to the engine
-//! ([`Process::runners_only`](crate::process::Process::runners_only)): a funding decision's
+//! ([`Process::taken_by`](crate::process::Process::taken_by)): a funding decision's
 //! screen, consultation, answers to advice and decision are its deciding body's. A
 //! record lists the facts members attested, who and when ([`DecisionRecord::attested`]).
 //!
@@ -134,10 +134,10 @@ use crate::consent::RoundCommand;
 use crate::governance::Governance;
 use crate::journal::{BatchPart, Envelope, Hash, Journal, NewEvent, StreamId};
 use crate::living::Version;
-use crate::machine::Context;
+use crate::machine::{Context, RefusalKind};
 use crate::metrics::Metrics;
 use crate::process::{
-    Answerable, Listed, PartCommand, PartContext, PartError, PartEvent, Stream, Streams,
+    Answerable, Listed, PartCommand, PartContext, PartError, PartEvent, Refusal, Stream, Streams,
 };
 use crate::report::DecisionDocument;
 use crate::values::{Charter, DecisionRecord, GateReview, GateSummary, ValueReport};
@@ -615,16 +615,23 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
         let ctx = Context::new(*actor, *now).routed(route.as_deref());
         // A step that moves the process on is taken by a member who runs it, where the
         // route says who does (a funding decision's deciding body, less who stepped out).
-        if command.runners_only() && stream.route().is_some() {
+        if let Some(role) = command.taken_by()
+            && stream.route().is_some()
+        {
             let Answerable { attest, .. } =
                 stream.process().answerable(stream.route(), v.community());
             if !attest.contains(actor) {
-                return Err(EngineError::Part {
+                let kind = RefusalKind::WrongRole {
+                    attempted: command.label(),
+                    actor: *actor,
+                    role,
+                };
+                return Err(EngineError::Refused {
                     stream: id.clone(),
-                    source: PartError::NotRunning {
-                        attempted: command.label(),
-                        actor: *actor,
-                    },
+                    source: ProcessError::shared(Refusal {
+                        process: stream.process().kind(),
+                        kind,
+                    }),
                 });
             }
         }

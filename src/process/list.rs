@@ -236,6 +236,14 @@ macro_rules! processes {
                     $(ProcessError::$variant(error) => error.refusal(),)+
                 }
             }
+
+            /// A refusal every process makes alike, as the error of the process that
+            /// made it.
+            pub fn shared(refusal: Refusal) -> Self {
+                match refusal.process {
+                    $(ProcessKind::$variant => ProcessError::$variant($error::Shared(refusal)),)+
+                }
+            }
         }
 
         $(
@@ -469,12 +477,12 @@ macro_rules! processes {
                 }
             }
 
-            /// Whether only a member who runs the process may send the command (see
-            /// [`Process::runners_only`]).
-            pub(crate) fn runners_only(&self) -> bool {
+            /// The role of those who run the process, if only they may send the command
+            /// (see [`Process::taken_by`]).
+            pub(crate) fn taken_by(&self) -> Option<&'static str> {
                 match self {
-                    $(ProcessCommand::$variant { command } => <$decider as Process>::runners_only(command),)+
-                    ProcessCommand::Evidence {} | ProcessCommand::Part { .. } | ProcessCommand::Change { .. } => false,
+                    $(ProcessCommand::$variant { command } => <$decider as Process>::taken_by(command),)+
+                    ProcessCommand::Evidence {} | ProcessCommand::Part { .. } | ProcessCommand::Change { .. } => None,
                 }
             }
 

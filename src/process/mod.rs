@@ -260,14 +260,16 @@ pub trait Process: Decider {
         Vec::new()
     }
 
-    /// Whether `command` is a step only a member who runs the process may take (one of
-    /// those [`answerable`](Process::answerable) names as attesting for it): a step that
-    /// moves the process on, as a round's steps are its facilitator's. The engine refuses
-    /// it from anyone else when the process has a route. The default: none (a process
-    /// whose own rules check roles, as a round's and a proposal's do, says so there).
-    fn runners_only(command: &Self::Command) -> bool {
+    /// If `command` is a step only a member who runs the process may take (one of those
+    /// [`answerable`](Process::answerable) names as attesting for it), the role they hold,
+    /// as a refusal names it: a step that moves the process on, as a round's steps are its
+    /// facilitator's. The engine refuses it from anyone else when the process has a route
+    /// ([`RefusalKind::WrongRole`](crate::machine::RefusalKind::WrongRole)). The default:
+    /// `None` for every command (a process whose own rules check roles, as a round's and a
+    /// proposal's do, says so there).
+    fn taken_by(command: &Self::Command) -> Option<&'static str> {
         let _ = command;
-        false
+        None
     }
 
     /// Who answers for the process as it stands (see [`Answerable`]), given the route
