@@ -181,7 +181,13 @@ pub fn apply(line: &str, damage: &Damage) -> String {
         Damage::Value { nth, with } => {
             if let Ok(mut value) = serde_json::from_str::<Value>(line) {
                 let count = leaves(&value);
-                if count > 0 {
+                if !matches!(value, Value::Object(_) | Value::Array(_)) {
+                    // Earlier damage left a bare value: it is the one leaf.
+                    let options = replacements(&value);
+                    if let Some(new) = &options[with % options.len()] {
+                        out = new.to_string();
+                    }
+                } else if count > 0 {
                     let mut nth = nth % count;
                     replace_leaf(&mut value, &mut nth, with);
                     out = value.to_string();
