@@ -78,7 +78,7 @@ fn a_new_journal_opens_with_its_founding() {
     };
     assert_eq!(*founded, community());
     assert_eq!(
-        governance.as_ref(),
+        governance.as_deref(),
         Some(engine_support::governance(&community()).map())
     );
     assert_eq!(charter.hash(), light_charter().hash());

@@ -155,7 +155,7 @@ impl<const CHECK: u8> StateMachineTest for Property<CHECK> {
                         ),
                         ROUTE => {
                             let taken = events.iter().find_map(|e| match e {
-                                FundingEvent::Decided { route_taken, .. } => Some(route_taken),
+                                FundingEvent::Decided { route_taken, .. } => Some(&**route_taken),
                                 _ => None,
                             });
                             assert_eq!(

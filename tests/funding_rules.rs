@@ -455,7 +455,7 @@ fn a_decision_along_the_governance_route_is_taken() {
         .when(decide(FundingOutcome::Accept {}, &[1]), ctx(1, 21))
         .then([FundingEvent::Decided {
             outcome: FundingOutcome::Accept {},
-            route_taken: route(0).summary().unwrap(),
+            route_taken: Box::new(route(0).summary().unwrap()),
             deciders: vec![MemberId::new(1)],
             rationale: "Fits the mission".into(),
             by: MemberId::new(1),

@@ -77,7 +77,7 @@ pub(crate) fn read_history(
     };
     let mut parts = Founding {
         community: community.clone(),
-        governance: governance.clone(),
+        governance: governance.as_deref().cloned(),
         charter: (**charter).clone(),
         funding_policy: funding_policy.as_deref().cloned(),
     };
@@ -161,7 +161,10 @@ pub(super) fn replay(
     }
     let founding = envelopes.is_empty().then(|| LivingEvent::Founded {
         community: supplied.community.clone(),
-        governance: supplied.governance.as_ref().map(|g| g.map().clone()),
+        governance: supplied
+            .governance
+            .as_ref()
+            .map(|g| Box::new(g.map().clone())),
         charter: Box::new(supplied.charter.clone()),
         funding_policy: supplied.funding_policy.clone().map(Box::new),
     });

@@ -118,7 +118,7 @@ pub enum FundingEvent {
         /// The governance route (an automatic decline).
         route: Box<Route>,
         /// The published register entry, with the reason.
-        listing: RegisterListing,
+        listing: Box<RegisterListing>,
         /// Who.
         by: MemberId,
         /// When.
@@ -257,7 +257,7 @@ pub enum FundingEvent {
         /// The conclusion.
         outcome: FundingOutcome,
         /// The route taken (the recorded governance route).
-        route_taken: RouteSummary,
+        route_taken: Box<RouteSummary>,
         /// Who took part.
         deciders: Vec<MemberId>,
         /// Why.
@@ -270,7 +270,7 @@ pub enum FundingEvent {
     /// The register entry was published.
     Published {
         /// The entry.
-        listing: RegisterListing,
+        listing: Box<RegisterListing>,
         /// Who.
         by: MemberId,
         /// When.

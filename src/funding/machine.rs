@@ -208,7 +208,7 @@ fn decide_identified(
                 FundingEvent::ScreenFailed {
                     hits,
                     route: Box::new(route.clone()),
-                    listing,
+                    listing: Box::new(listing),
                     by: actor,
                     at: now,
                 }
@@ -376,7 +376,7 @@ fn decide_identified(
             need_text(attempted, "rationale", rationale)?;
             FundingEvent::Decided {
                 outcome: outcome.clone(),
-                route_taken,
+                route_taken: Box::new(route_taken),
                 deciders: deciders.clone(),
                 rationale: rationale.clone(),
                 by: actor,
@@ -403,7 +403,7 @@ fn decide_identified(
                 set_aside.clone_from(aside);
             }
             FundingEvent::Published {
-                listing: RegisterListing {
+                listing: Box::new(RegisterListing {
                     funder: d.offer.funder.clone(),
                     amount_band: amount_band(d.offer.amount, d.policy.amount_bands),
                     conditions,
@@ -412,7 +412,7 @@ fn decide_identified(
                     rationale: decision.rationale.clone(),
                     withheld_reason: withheld_reason.clone(),
                     set_aside,
-                },
+                }),
                 by: actor,
                 at: now,
             }
@@ -670,7 +670,7 @@ fn evolve_stage(stage: FundingStage, event: &FundingEvent) -> FundingStage {
         ) => S::DeclinedAtScreening(Box::new(ScreenedOut {
             hits: hits.clone(),
             route: route.as_ref().clone(),
-            listing: listing.clone(),
+            listing: (**listing).clone(),
             published_at: *at,
         })),
         (S::Screening, FundingEvent::Triaged { triage, route, .. }) => S::Triaged(Tiered {
@@ -710,7 +710,7 @@ fn evolve_stage(stage: FundingStage, event: &FundingEvent) -> FundingStage {
             consulting,
             taken: DecisionTaken {
                 outcome: outcome.clone(),
-                route_taken: route_taken.clone(),
+                route_taken: (**route_taken).clone(),
                 deciders: deciders.clone(),
                 rationale: rationale.clone(),
                 at: *at,
@@ -721,7 +721,7 @@ fn evolve_stage(stage: FundingStage, event: &FundingEvent) -> FundingStage {
         {
             S::Published(OnRegister {
                 decided,
-                listing: listing.clone(),
+                listing: (**listing).clone(),
                 published_at: *at,
             })
         }

@@ -263,7 +263,7 @@ pub enum LivingEvent {
         /// The founding community.
         community: Community,
         /// The founding governance map, if the community routes its decisions.
-        governance: Option<GovernanceMap>,
+        governance: Option<Box<GovernanceMap>>,
         /// The founding charter.
         charter: Box<Charter>,
         /// The founding funding policy, if the community screens funding in its journal.
