@@ -11,7 +11,8 @@ use coproduction::engine::{
     Engine, EngineError, EngineEvent, ProcessCommand, ProcessState, Request,
 };
 use coproduction::funding::{
-    AdviceId, FundingCommand, FundingEvent, FundingPhase, FundingPolicy, Offer, route_facts,
+    AdviceId, FundingCommand, FundingEvent, FundingOutcome, FundingPhase, FundingPolicy, Offer,
+    route_facts,
 };
 use coproduction::governance::Route;
 use coproduction::journal::{FileJournal, Journal, MemoryJournal, StreamId};
@@ -623,4 +624,58 @@ fn engine_with_consultation() -> Engine<MemoryJournal<EngineEvent>> {
     let engine = engine(MemoryJournal::new());
     small_grant_consulting(&engine);
     engine
+}
+
+#[test]
+fn a_decision_names_as_deciders_only_the_deciding_body() {
+    let engine = engine(MemoryJournal::new());
+    let mut requests = ready_requests();
+    // A community member outside the staff team declares no interest, as any member may.
+    let consultation = requests
+        .iter()
+        .position(|r| {
+            matches!(
+                &r.command,
+                ProcessCommand::Funding {
+                    command: FundingCommand::StartConsultation {}
+                }
+            )
+        })
+        .unwrap();
+    requests.insert(
+        consultation,
+        funding(
+            "room-hire",
+            20,
+            "2024-03-03T09:30:00Z",
+            FundingCommand::DeclareInterest {
+                interest: None,
+                recused: false,
+            },
+        ),
+    );
+    for request in requests {
+        engine.handle(request).unwrap();
+    }
+    let before = engine.journal().read_all().unwrap();
+    // The staff lead may not name them among the deciders: the record would say they
+    // decided.
+    let decide = FundingCommand::Decide {
+        outcome: FundingOutcome::Accept {},
+        deciders: vec![m(1), m(20)],
+        rationale: "Free rooms for a year let more people take part".into(),
+    };
+    let err = engine
+        .handle(funding("room-hire", 1, "2024-03-05T10:00:00Z", decide).with_evidence(evidence()))
+        .unwrap_err();
+    assert!(
+        matches!(&err, EngineError::Unwitnessed { difference, .. }
+            if difference.contains("member m20, named a decider, does not sit on `staff_team`")),
+        "{err}"
+    );
+    assert_eq!(engine.journal().read_all().unwrap(), before);
+    // The staff team, as the route seats it, decides.
+    engine
+        .handle(funding("room-hire", 1, "2024-03-05T10:00:00Z", accept()).with_evidence(evidence()))
+        .unwrap();
 }

@@ -44,8 +44,10 @@
 //! answers for the process), of a rule that takes one, with a reason. A step that moves a
 //! process on is taken by a member who runs it where the process leaves that to the engine
 //! ([`Process::taken_by`](crate::process::Process::taken_by)): a funding decision's
-//! screen, consultation, answers to advice and decision are its deciding body's. A
-//! record lists the facts members attested, who and when ([`DecisionRecord::attested`]).
+//! screen, consultation, answers to advice and decision are its deciding body's, and the
+//! deciders a decision names sit on that body
+//! ([`Process::deciders`](crate::process::Process::deciders)). A record lists the facts
+//! members attested, who and when ([`DecisionRecord::attested`]).
 //!
 //! **Escalation carries the history.** A process escalated to a body (a round's
 //! facilitator escalated it, or the round that decided for a proposal did) is taken up by a
@@ -614,25 +616,40 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
         let route = stream.shared_route();
         let ctx = Context::new(*actor, *now).routed(route.as_deref());
         // A step that moves the process on is taken by a member who runs it, where the
-        // route says who does (a funding decision's deciding body, less who stepped out).
-        if let Some(role) = command.taken_by()
-            && stream.route().is_some()
-        {
-            let Answerable { attest, .. } =
-                stream.process().answerable(stream.route(), v.community());
-            if !attest.contains(actor) {
-                let kind = RefusalKind::WrongRole {
-                    attempted: command.label(),
-                    actor: *actor,
-                    role,
-                };
-                return Err(EngineError::Refused {
-                    stream: id.clone(),
-                    source: ProcessError::shared(Refusal {
-                        process: stream.process().kind(),
-                        kind,
-                    }),
-                });
+        // route says who does (a funding decision's deciding body, less who stepped out);
+        // and those a decision names as its deciders are among them: the engine witnesses
+        // who decided.
+        if let Some(route) = stream.route() {
+            let role = command.taken_by();
+            let deciders = command.deciders();
+            if role.is_some() || !deciders.is_empty() {
+                let Answerable { attest, .. } =
+                    stream.process().answerable(Some(route), v.community());
+                if let Some(role) = role
+                    && !attest.contains(actor)
+                {
+                    let kind = RefusalKind::WrongRole {
+                        attempted: command.label(),
+                        actor: *actor,
+                        role,
+                    };
+                    return Err(EngineError::Refused {
+                        stream: id.clone(),
+                        source: ProcessError::shared(Refusal {
+                            process: stream.process().kind(),
+                            kind,
+                        }),
+                    });
+                }
+                if let Some(member) = deciders.iter().find(|m| !attest.contains(m)) {
+                    return Err(EngineError::Unwitnessed {
+                        stream: id.clone(),
+                        difference: format!(
+                            "member {member}, named a decider, does not sit on `{}`, the deciding body, or stepped out",
+                            route.decider
+                        ),
+                    });
+                }
             }
         }
         // Evidence is what the engine cannot witness, from a member who may attest it.

@@ -32,7 +32,8 @@
 //! - **Who moves it on.** The machine has no roles of its own; the engine gives the steps
 //!   that move the decision on (the screen, starting due diligence and consultation,
 //!   answers to advice, deciding, publishing, the review, a withdrawal) to the deciding
-//!   body the route names, less those who stepped out. Any member may bring an offer,
+//!   body the route names, less those who stepped out, and a decision names as its
+//!   deciders only members of that body who did not step out. Any member may bring an offer,
 //!   complete a check (staff who do them need not decide), declare their own interests,
 //!   advise as a member of a body consulted and comment in an open window; each is
 //!   recorded as theirs.

@@ -98,6 +98,14 @@ impl Process for FundingProcess {
         }
     }
 
+    /// The deciders a decision names: the engine takes them only from the deciding body.
+    fn deciders(command: &FundingCommand) -> &[MemberId] {
+        match command {
+            FundingCommand::Decide { deciders, .. } => deciders,
+            _ => &[],
+        }
+    }
+
     /// The members of the body the route gives the decision to record evidence and
     /// override, having not stepped out of it.
     fn answerable(

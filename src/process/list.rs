@@ -477,6 +477,14 @@ macro_rules! processes {
                 }
             }
 
+            /// The members the command names as deciding (see [`Process::deciders`]).
+            pub(crate) fn deciders(&self) -> &[MemberId] {
+                match self {
+                    $(ProcessCommand::$variant { command } => <$decider as Process>::deciders(command),)+
+                    ProcessCommand::Evidence {} | ProcessCommand::Part { .. } | ProcessCommand::Change { .. } => &[],
+                }
+            }
+
             /// The role of those who run the process, if only they may send the command
             /// (see [`Process::taken_by`]).
             pub(crate) fn taken_by(&self) -> Option<&'static str> {

@@ -272,6 +272,15 @@ pub trait Process: Decider {
         None
     }
 
+    /// The members `command` names as deciding (a funding decision's deciders): the engine
+    /// takes them only from among those who run the process (see
+    /// [`answerable`](Process::answerable)) when it has a route, so a record cannot name as
+    /// a decider someone the route does not seat. The default: none.
+    fn deciders(command: &Self::Command) -> &[MemberId] {
+        let _ = command;
+        &[]
+    }
+
     /// Who answers for the process as it stands (see [`Answerable`]), given the route
     /// governance gave it and the community. The default: nobody.
     fn answerable(state: &Self::State, route: Option<&Route>, community: &Community) -> Answerable {
