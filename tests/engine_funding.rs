@@ -679,3 +679,109 @@ fn a_decision_names_as_deciders_only_the_deciding_body() {
         .handle(funding("room-hire", 1, "2024-03-05T10:00:00Z", accept()).with_evidence(evidence()))
         .unwrap();
 }
+
+#[test]
+fn a_comment_in_a_bodys_window_comes_from_a_member_of_that_body() {
+    // A trust's £5,000: tier 1, consulting bodies whose views a comment window gathers.
+    let offer = Offer::new(
+        DecisionKind::Funding,
+        "A community trust",
+        "Charitable trust",
+        "Travel and care costs for the pilot's sessions",
+    )
+    .amount(5_000);
+    let route = route_for(&offer);
+    let decider = route.decider.clone();
+    let runner = community()
+        .body(&decider)
+        .unwrap()
+        .members()
+        .next()
+        .unwrap();
+    let who = runner.get();
+    let engine = engine(MemoryJournal::new());
+    let id = "travel-costs";
+    let send = |who: u64, when: &str, command: FundingCommand| {
+        engine.handle(funding(id, who, when, command))
+    };
+    send(who, "2024-04-01T09:00:00Z", identify(&offer)).unwrap();
+    send(
+        who,
+        "2024-04-01T09:05:00Z",
+        FundingCommand::StartScreening {},
+    )
+    .unwrap();
+    send(who, "2024-04-01T09:10:00Z", FundingCommand::Screen {}).unwrap();
+    let written = send(
+        who,
+        "2024-04-01T09:15:00Z",
+        FundingCommand::StartDueDiligence {},
+    )
+    .unwrap();
+    let checks = written
+        .iter()
+        .find_map(|e| match &e.event {
+            EngineEvent::Funding {
+                event: FundingEvent::DueDiligenceStarted { checks, .. },
+                ..
+            } => Some(checks.clone()),
+            _ => None,
+        })
+        .unwrap();
+    for (i, check) in checks.into_iter().enumerate() {
+        let command = FundingCommand::CompleteCheck {
+            check,
+            evidence: "Looked up; nothing found".into(),
+        };
+        send(who, &format!("2024-04-02T1{i}:00:00Z"), command).unwrap();
+    }
+    for (i, member) in community().body(&decider).unwrap().members().enumerate() {
+        let command = FundingCommand::DeclareInterest {
+            interest: None,
+            recused: false,
+        };
+        send(member.get(), &format!("2024-04-03T09:{i:02}:00Z"), command).unwrap();
+    }
+    send(
+        who,
+        "2024-04-04T09:00:00Z",
+        FundingCommand::StartConsultation {},
+    )
+    .unwrap();
+    // A window for a body consulted that not every member sits on.
+    let consulted = route
+        .consult
+        .iter()
+        .map(|c| c.body.clone())
+        .find(|b| b.as_str() != "whole_community")
+        .unwrap();
+    send(
+        who,
+        "2024-04-04T10:00:00Z",
+        FundingCommand::OpenCommentWindow {
+            body: consulted.clone(),
+        },
+    )
+    .unwrap();
+    let body = community().body(&consulted).unwrap().clone();
+    let outsider = (1..=28).map(m).find(|m| !body.contains(*m)).unwrap();
+    let inside = body.members().next().unwrap();
+    let comment = |text: &str| FundingCommand::Comment {
+        body: consulted.clone(),
+        text: text.into(),
+    };
+    let before = engine.journal().read_all().unwrap();
+    let err = send(outsider.get(), "2024-04-05T10:00:00Z", comment("Take it")).unwrap_err();
+    assert!(
+        matches!(&err, EngineError::Unwitnessed { difference, .. }
+            if difference.contains(&format!("member {outsider} comments in the window of `{consulted}` but is not in it"))),
+        "{err}"
+    );
+    assert_eq!(engine.journal().read_all().unwrap(), before);
+    send(
+        inside.get(),
+        "2024-04-05T10:00:00Z",
+        comment("Take it, and say what it pays for"),
+    )
+    .unwrap();
+}

@@ -204,6 +204,20 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                 return Err(refuse(PartError::NotAsked { member: *from }));
             }
         }
+        // A comment in a body's window is that body's view: the engine witnesses that the
+        // member who comments is in it.
+        if let ProcessCommand::Funding {
+            command: FundingCommand::Comment { body, .. },
+        } = command
+            && !v.community().body(body).is_some_and(|b| b.contains(actor))
+        {
+            return Err(EngineError::Unwitnessed {
+                stream: id.clone(),
+                difference: format!(
+                    "member {actor} comments in the window of `{body}` but is not in it"
+                ),
+            });
+        }
         // What the command states about the community, witnessed against its history.
         for claim in command.claims() {
             self.witness_claim(claim, v)

@@ -86,7 +86,7 @@ impl Process for FundingProcess {
     /// a withdrawal. Open to any member, each recorded as theirs: bringing an offer, a
     /// due-diligence check (the staff who do them need not decide), declaring one's own
     /// interests, advice (from a member of a body consulted, in their own name) and a
-    /// comment in an open window.
+    /// comment (from a member of the body whose window is open).
     fn taken_by(command: &FundingCommand) -> Option<&'static str> {
         match command {
             FundingCommand::Identify { .. }
