@@ -785,3 +785,51 @@ fn a_comment_in_a_bodys_window_comes_from_a_member_of_that_body() {
     )
     .unwrap();
 }
+
+#[test]
+fn a_decider_who_stepped_out_is_refused_by_the_decisions_own_rule() {
+    let engine = engine(MemoryJournal::new());
+    let mut requests = ready_requests();
+    let consultation = requests
+        .iter()
+        .position(|r| {
+            matches!(
+                &r.command,
+                ProcessCommand::Funding {
+                    command: FundingCommand::StartConsultation {}
+                }
+            )
+        })
+        .unwrap();
+    // Staff member 2 sits on the deciding body, and steps out.
+    requests.insert(
+        consultation,
+        funding(
+            "room-hire",
+            2,
+            "2024-03-03T09:30:00Z",
+            FundingCommand::DeclareInterest {
+                interest: Some("A trustee of the trust is my neighbour".into()),
+                recused: true,
+            },
+        ),
+    );
+    for request in requests {
+        engine.handle(request).unwrap();
+    }
+    let before = engine.journal().read_all().unwrap();
+    let err = engine
+        .handle(funding("room-hire", 1, "2024-03-05T10:00:00Z", accept()).with_evidence(evidence()))
+        .unwrap_err();
+    assert!(
+        matches!(
+            &err,
+            EngineError::Refused {
+                source: coproduction::engine::ProcessError::Funding(coproduction::funding::FundingError::Recused { member, .. }),
+                ..
+            } if *member == m(2)
+        ),
+        "{err}"
+    );
+    assert_eq!(engine.journal().read_all().unwrap(), before);
+}

@@ -204,23 +204,9 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                 return Err(refuse(PartError::NotAsked { member: *from }));
             }
         }
-        // A comment in a body's window is that body's view: the engine witnesses that the
-        // member who comments is in it.
-        if let ProcessCommand::Funding {
-            command: FundingCommand::Comment { body, .. },
-        } = command
-            && !v.community().body(body).is_some_and(|b| b.contains(actor))
-        {
-            return Err(EngineError::Unwitnessed {
-                stream: id.clone(),
-                difference: format!(
-                    "member {actor} comments in the window of `{body}` but is not in it"
-                ),
-            });
-        }
         // What the command states about the community, witnessed against its history.
         for claim in command.claims() {
-            self.witness_claim(claim, v)
+            self.witness_claim(claim, actor, v)
                 .map_err(|difference| EngineError::Unwitnessed {
                     stream: id.clone(),
                     difference,
@@ -237,10 +223,15 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
 impl<J: Journal<Event = EngineEvent>> Engine<J> {
     /// Whether `claim` holds: the body is the community's now (`v`), the member was one
     /// at the time named. `Err` says what does not.
-    fn witness_claim(&self, claim: Claim<'_>, v: &Version) -> Result<(), String> {
+    fn witness_claim(&self, claim: Claim<'_>, actor: MemberId, v: &Version) -> Result<(), String> {
         match claim {
             Claim::Body { what, body } if v.community().body(body).is_none() => {
                 Err(format!("{what}, `{body}`, is not a body of the community"))
+            }
+            Claim::ActorIn { what, body }
+                if !v.community().body(body).is_some_and(|b| b.contains(actor)) =>
+            {
+                Err(format!("member {actor} {what} `{body}` but is not in it"))
             }
             Claim::MemberAt { what, member, at } => {
                 let then = self

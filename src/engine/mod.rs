@@ -617,17 +617,13 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
         let ctx = Context::new(*actor, *now).routed(route.as_deref());
         // A step that moves the process on is taken by a member who runs it, where the
         // route says who does (a funding decision's deciding body, less who stepped out);
-        // and those a decision names as its deciders are among them: the engine witnesses
-        // who decided.
+        // and those a decision names as its deciders sit on the deciding body: the engine
+        // witnesses who decided (whether a decider stepped out is the process's own rule).
         if let Some(route) = stream.route() {
-            let role = command.taken_by();
-            let deciders = command.deciders();
-            if role.is_some() || !deciders.is_empty() {
+            if let Some(role) = command.taken_by() {
                 let Answerable { attest, .. } =
                     stream.process().answerable(Some(route), v.community());
-                if let Some(role) = role
-                    && !attest.contains(actor)
-                {
+                if !attest.contains(actor) {
                     let kind = RefusalKind::WrongRole {
                         attempted: command.label(),
                         actor: *actor,
@@ -641,15 +637,20 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                         }),
                     });
                 }
-                if let Some(member) = deciders.iter().find(|m| !attest.contains(m)) {
-                    return Err(EngineError::Unwitnessed {
-                        stream: id.clone(),
-                        difference: format!(
-                            "member {member}, named a decider, does not sit on `{}`, the deciding body, or stepped out",
-                            route.decider
-                        ),
-                    });
-                }
+            }
+            let seated = v.community().body(&route.decider);
+            if let Some(member) = command
+                .deciders()
+                .iter()
+                .find(|m| !seated.is_some_and(|b| b.contains(**m)))
+            {
+                return Err(EngineError::Unwitnessed {
+                    stream: id.clone(),
+                    difference: format!(
+                        "member {member}, named a decider, does not sit on `{}`, the deciding body",
+                        route.decider
+                    ),
+                });
             }
         }
         // Evidence is what the engine cannot witness, from a member who may attest it.

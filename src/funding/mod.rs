@@ -33,7 +33,8 @@
 //!   that move the decision on (the screen, starting due diligence and consultation,
 //!   answers to advice, deciding, publishing, the review, a withdrawal) to the deciding
 //!   body the route names, less those who stepped out, and a decision names as its
-//!   deciders only members of that body who did not step out. Any member may bring an offer,
+//!   deciders only members of that body (and, by the machine's own rule, none who stepped
+//!   out). Any member may bring an offer,
 //!   complete a check (staff who do them need not decide), declare their own interests,
 //!   advise as a member of a body consulted and comment in the open window of a body they
 //!   are in; each is recorded as theirs.

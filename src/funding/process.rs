@@ -9,7 +9,7 @@ use crate::hash::Hash;
 use crate::journal::StreamId;
 use crate::machine::{Context, Decider, Events};
 use crate::process::{
-    Answerable, Opening, Process, ProcessKind, Projection, Reached, Requested, Witness,
+    Answerable, Claim, Opening, Process, ProcessKind, Projection, Reached, Requested, Witness,
 };
 use crate::values::DecisionRecord;
 
@@ -95,6 +95,17 @@ impl Process for FundingProcess {
             | FundingCommand::RecordAdvice { .. }
             | FundingCommand::Comment { .. } => None,
             _ => Some("decider"),
+        }
+    }
+
+    /// A comment in a body's window is that body's view: its author is in the body.
+    fn claims(command: &FundingCommand) -> Vec<Claim<'_>> {
+        match command {
+            FundingCommand::Comment { body, .. } => vec![Claim::ActorIn {
+                what: "comments in the window of",
+                body,
+            }],
+            _ => Vec::new(),
         }
     }
 

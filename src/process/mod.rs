@@ -175,6 +175,15 @@ pub enum Claim<'a> {
         /// The body.
         body: &'a BodyId,
     },
+    /// The member who sends the command is in `body` now: `what` says what the command
+    /// has them do there ("comments in the window of").
+    ActorIn {
+        /// What the command has the actor do in the body, followed by the body's id in a
+        /// refusal ("member m20 comments in the window of `allies_group` but is not in it").
+        what: &'static str,
+        /// The body.
+        body: &'a BodyId,
+    },
     /// `member` was a member of the community at `at`.
     MemberAt {
         /// What the command names the member as ("the author of words gathered").
@@ -273,9 +282,9 @@ pub trait Process: Decider {
     }
 
     /// The members `command` names as deciding (a funding decision's deciders): the engine
-    /// takes them only from among those who run the process (see
-    /// [`answerable`](Process::answerable)) when it has a route, so a record cannot name as
-    /// a decider someone the route does not seat. The default: none.
+    /// takes them only from the deciding body the route gives, so a record cannot name as a
+    /// decider someone the route does not seat (whether a decider stepped out is the
+    /// process's own rule). The default: none.
     fn deciders(command: &Self::Command) -> &[MemberId] {
         let _ = command;
         &[]
