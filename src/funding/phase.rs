@@ -2,6 +2,7 @@
 //! themselves are declared once, with the typed façade's step table (`typestate`).
 
 use super::FundingPhase;
+
 impl FundingPhase {
     /// The phases an offer can be withdrawn from: identified, and not yet decided.
     pub const OPEN: [FundingPhase; 6] = [

@@ -2,6 +2,7 @@
 //! themselves are declared once, with the typed façade's step table (`typestate`).
 
 use super::ProposalPhase;
+
 impl ProposalPhase {
     /// The phases a proposer may still withdraw from: before a decision is taken.
     pub const WITHDRAWABLE: [ProposalPhase; 4] = [

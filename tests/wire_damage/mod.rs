@@ -60,6 +60,53 @@ pub fn corpus() -> Vec<String> {
         .collect()
 }
 
+/// A line of the corpus damaged 1 to 3 times, with the corpus and the line's place in it.
+pub struct DamagedLine {
+    /// The corpus, undamaged.
+    pub lines: Vec<String>,
+    /// The place of the damaged line in it.
+    pub n: usize,
+    /// The line, damaged.
+    pub line: String,
+}
+
+/// The damaged line and its place; the corpus is the same in every case.
+impl std::fmt::Debug for DamagedLine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DamagedLine")
+            .field("n", &self.n)
+            .field("line", &self.line)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A line of [`corpus`], chosen and damaged at random.
+pub fn damaged_line() -> impl Strategy<Value = DamagedLine> {
+    (
+        any::<prop::sample::Index>(),
+        prop::collection::vec(damage(), 1..4),
+    )
+        .prop_map(|(which, damages)| {
+            let lines = corpus();
+            let n = which.index(lines.len());
+            let line = damages.iter().fold(lines[n].clone(), |l, d| apply(&l, d));
+            DamagedLine { lines, n, line }
+        })
+}
+
+/// A refusal's message is under `bound` bytes and quotes the input only in short: a long
+/// text dropped in (a run of `a`) is cut to 80 characters. What else it lists (the variants
+/// or fields expected, a governance map's gaps) is the crate's own text.
+pub fn said_in_short(message: &str, bound: usize) -> Result<(), TestCaseError> {
+    prop_assert!(
+        message.len() < bound && !message.contains(&"a".repeat(81)),
+        "{} bytes: {}",
+        message.len(),
+        message.chars().take(1000).collect::<String>()
+    );
+    Ok(())
+}
+
 /// What is dropped into a line: JSON's punctuation, values of every type, numbers and dates
 /// at and past their limits, a control character, text that is not ASCII, a long string.
 pub const TOKENS: &[&str] = &[
