@@ -34,10 +34,9 @@
 //!   answers to advice, deciding, publishing, the review, a withdrawal) to the deciding
 //!   body the route names, less those who stepped out, and a decision names as its
 //!   deciders only members of that body (and, by the machine's own rule, none who stepped
-//!   out). Any member may bring an offer,
-//!   complete a check (staff who do them need not decide), declare their own interests,
-//!   advise as a member of a body consulted and comment in the open window of a body they
-//!   are in; each is recorded as theirs.
+//!   out). Any member may bring an offer, complete a check (staff who do them need not
+//!   decide), declare their own interests, advise as a member of a body consulted and
+//!   comment in the open window of a body they are in; each is recorded as theirs.
 //! - **Consultation** ([`Requirement`]): advice from each advising body, every piece
 //!   answered (the Allies Group's review, point by point); views from each consulted body
 //!   (a comment window that ran its 7 to 10 days, or a co-creation session); a session from

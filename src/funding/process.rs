@@ -80,10 +80,9 @@ impl Process for FundingProcess {
     const DECIDED_BY_ROUNDS: bool = true;
 
     /// Every step that moves the decision on is its deciders' (the body the route gives,
-    /// less those who stepped out): starting and taking the
-    /// screen, starting due diligence and consultation, answering advice, opening a comment
-    /// window, recording a session or a round, deciding, publishing, monitoring, the review,
-    /// a withdrawal. Open to any member, each recorded as theirs: bringing an offer, a
+    /// less those who stepped out): starting and taking the screen, starting due diligence
+    /// and consultation, answering advice, opening a comment window, recording a session or
+    /// a round, deciding, publishing, monitoring, the review, a withdrawal. Open to any member, each recorded as theirs: bringing an offer, a
     /// due-diligence check (the staff who do them need not decide), declaring one's own
     /// interests, advice (from a member of a body consulted, in their own name) and a
     /// comment (from a member of the body whose window is open).
