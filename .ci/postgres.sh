@@ -9,7 +9,9 @@
 # `start` makes a temporary directory, creates a cluster in it (trust authentication, user
 # `postgres`), and starts the server on a free port of 127.0.0.1 with its socket in the same
 # directory: no system service, nothing outside the directory, and no waiting for the disk
-# (fsync off: the data is thrown away). As root the server runs as
+# (fsync off: the data is thrown away). The server speaks TLS with a certificate made for
+# it (OpenSSL's command, installed if missing), and its database `tls_only` takes nothing
+# else: the journal's TLS tests connect there, trusting that certificate. As root the server runs as
 # the `postgres` user (initdb refuses root), otherwise as the caller. Only `export` lines go
 # to standard output; progress and the server's log on failure go to standard error.
 # `stop DIR` stops that server and removes DIR.
@@ -34,12 +36,16 @@ as_server() {
 }
 
 install_if_missing() {
-    if [ -n "$(bindir)" ]; then return; fi
-    say "installing postgresql"
+    local missing=""
+    if [ -z "$(bindir)" ]; then missing="postgresql"; fi
+    if ! command -v openssl > /dev/null; then missing="$missing openssl"; fi
+    if [ -z "$missing" ]; then return; fi
+    say "installing$missing"
     local sudo_if_needed=""
     if [ "$(id -u)" -ne 0 ] && command -v sudo > /dev/null; then sudo_if_needed="sudo"; fi
     $sudo_if_needed apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo_if_needed apt-get install -y -qq postgresql > /dev/null
+    # shellcheck disable=SC2086
+    DEBIAN_FRONTEND=noninteractive $sudo_if_needed apt-get install -y -qq $missing > /dev/null
     if [ -z "$(bindir)" ]; then
         say "postgresql was installed, but no initdb is under /usr/lib/postgresql/*/bin"
         exit 1
@@ -72,15 +78,33 @@ start() {
         cat "$dir/initdb.log" >&2
         exit 1
     }
+    # A certificate for 127.0.0.1, good for two days; the key readable by the server alone.
+    as_server openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 \
+        -addext subjectAltName=IP:127.0.0.1 \
+        -keyout "$dir/server.key" -out "$dir/server.crt" > "$dir/openssl.log" 2>&1 || {
+        cat "$dir/openssl.log" >&2
+        exit 1
+    }
+    chmod 600 "$dir/server.key"
+    # Trust on the socket and the loopback, except that `tls_only` refuses plain connections.
+    cat > "$dir/data/pg_hba.conf" << 'HBA'
+local     all       all                 trust
+hostssl   tls_only  all  127.0.0.1/32   trust
+hostnossl tls_only  all  127.0.0.1/32   reject
+host      all       all  127.0.0.1/32   trust
+HBA
     # The data is thrown away with the directory, so commits need not wait for the disk.
     as_server "$bin/pg_ctl" -D "$dir/data" -l "$dir/log" -w \
-        -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+        -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c ssl=on -c ssl_cert_file=$dir/server.crt -c ssl_key_file=$dir/server.key" \
         start > /dev/null || {
         cat "$dir/log" >&2
         exit 1
     }
+    as_server "$bin/psql" -h "$dir" -p "$port" -U postgres -d postgres -qc 'CREATE DATABASE tls_only' > /dev/null
     printf 'export COPRODUCTION_PG_DIR=%q\n' "$dir"
     printf 'export COPRODUCTION_PG_URL=%q\n' "postgresql://postgres@127.0.0.1:$port/postgres"
+    printf 'export COPRODUCTION_PG_TLS_URL=%q\n' "postgresql://postgres@127.0.0.1:$port/tls_only?sslmode=require"
+    printf 'export COPRODUCTION_PG_TLS_CA=%q\n' "$dir/server.crt"
 }
 
 stop() {

@@ -58,7 +58,7 @@
 //!
 //! # Where to start
 //!
-//! 1. Run `cargo run --example collective`: a year of the seed community's decisions on the
+//! 1. Run `cargo run --example collective`: the seed community's decisions of 2021 to 2023 on the
 //!    engine (funding offers, a recruitment and the appointments it brings, a working model
 //!    piloted and reviewed, a governance decision that changes who decides recruitment),
 //!    with the value reports, metrics, Markdown records and diagrams it writes to a folder
@@ -168,7 +168,9 @@
 //!
 //! # Crate features
 //!
-//! The default build depends only on serde, serde_json, thiserror, petgraph, jiff, blake3 and foldhash.
+//! The default build depends only on serde, serde_json, thiserror, petgraph, jiff, blake3,
+//! foldhash and hashbrown, with three small helpers of serde and derive (`serde_with`,
+//! `serde_path_to_error`, `strum`).
 //!
 //! - `cli`: the `coproduction` command-line tool, which drives the engine and the value-check
 //!   over JSON (adds clap).
@@ -178,7 +180,10 @@
 //!   one database (adds the synchronous `postgres` client, which runs tokio-postgres on a
 //!   small tokio runtime of its own; no system library is needed). Its tests need a server:
 //!   `.ci/postgres.sh start` starts a throwaway one and prints the `COPRODUCTION_PG_URL`
-//!   they read.
+//!   they read. It connects without TLS, or through any TLS connector the `postgres`
+//!   client takes (`PostgresJournal::open_with_tls`).
+//! - `postgres-tls`: TLS to PostgreSQL for the `coproduction` tool (`serve --postgres` as
+//!   the connection string's `sslmode` says, `--postgres-ca`), through the system's OpenSSL.
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]

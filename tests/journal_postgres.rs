@@ -2,7 +2,8 @@
 //! changed, removed or cut row, a journal of another layout, a lost connection; four
 //! threads on one journal, four journals (four connections) on one database, and two
 //! writer processes, racing on shared and own streams with appends and with atomic batches
-//! over two streams; reads from a feed's cursor.
+//! over two streams; reads from a feed's cursor; a journal over TLS, and one refused by a
+//! server that takes only TLS.
 //!
 //! Each test runs in a schema of its own on the server that `COPRODUCTION_PG_URL` names
 //! (`.ci/postgres.sh start` starts one); without it the tests say they skipped and pass,
@@ -237,6 +238,85 @@ fn a_server_that_cannot_be_reached_or_a_bad_string_is_a_database_error() {
             other => panic!("{params}: {other:?}"),
         }
     }
+}
+
+/// Whether every session of the schema's journals (named by its `application_name`) is
+/// encrypted, and how many there are.
+fn sessions_over_tls(schema: &Schema) -> (i64, bool) {
+    let row = schema
+        .client()
+        .query_one(
+            "SELECT count(*), coalesce(bool_and(s.ssl), false) FROM pg_stat_ssl s
+             JOIN pg_stat_activity a USING (pid)
+             WHERE a.application_name = $1 AND a.pid <> pg_backend_pid()",
+            &[&schema.name()],
+        )
+        .unwrap();
+    (row.get(0), row.get(1))
+}
+
+#[test]
+fn over_tls_the_journal_writes_reopens_and_verifies_as_over_a_plain_connection() {
+    let Some(schema) = Schema::create_tls("over_tls") else {
+        return;
+    };
+    let tls = schema.tls().unwrap().clone();
+    let s = stream("minutes");
+    let j = J::open_with_tls(schema.url(), tls.clone()).unwrap();
+    for n in 0..5 {
+        j.append(&s, u64::from(n), vec![new(0, n)]).unwrap();
+    }
+    // The journal's own connection is encrypted (the database takes no other).
+    assert_eq!(sessions_over_tls(&schema), (1, true));
+    // A second writer over TLS sees the first's appends, is refused when stale, and a
+    // reopened journal verifies the whole chain.
+    let second = J::open_with_tls(schema.url(), tls.clone()).unwrap();
+    assert!(matches!(
+        second.append(&s, 4, vec![new(1, 9)]),
+        Err(JournalError::Conflict { actual: 5, .. })
+    ));
+    drop((j, second));
+    let reopened = J::open_with_tls(schema.url(), tls).unwrap();
+    let all = reopened.read_all().unwrap();
+    assert_eq!(all.len(), 5);
+    verify_chain(&all).unwrap();
+    assert_eq!(rows(&schema), 5);
+}
+
+#[test]
+fn a_plain_or_untrusting_connection_to_a_tls_only_server_is_a_database_error_and_writes_nothing() {
+    let Some(schema) = Schema::create_tls("tls_refused") else {
+        return;
+    };
+    // Without TLS, `sslmode=require` cannot be met: refused before anything is sent.
+    match J::open(schema.url()) {
+        Err(e @ JournalError::Database { .. }) => assert!(!e.is_refusal(), "{e}"),
+        other => panic!("without TLS: {other:?}"),
+    }
+    // With TLS but trusting only the system's certificates, the server's own certificate
+    // is not trusted: refused at the handshake.
+    let system = postgres_openssl::MakeTlsConnector::new(
+        openssl::ssl::SslConnector::builder(openssl::ssl::SslMethod::tls())
+            .unwrap()
+            .build(),
+    );
+    match J::open_with_tls(schema.url(), system) {
+        Err(e @ JournalError::Database { .. }) => assert!(
+            e.to_string().contains("connect to the server"),
+            "untrusted certificate: {e}"
+        ),
+        other => panic!("untrusted certificate: {other:?}"),
+    }
+    // Neither created the journal's tables.
+    let tables: i64 = schema
+        .client()
+        .query_one(
+            "SELECT count(*) FROM information_schema.tables WHERE table_schema = $1",
+            &[&schema.name()],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(tables, 0);
 }
 
 #[test]

@@ -6,7 +6,8 @@
 //! The journal is a SQLite file (features `server` and `sqlite`), which two servers on one
 //! machine can share, and a PostgreSQL database (feature `postgres`) on the server
 //! `COPRODUCTION_PG_URL` names, as `.ci/postgres.sh` starts one (skipped without it, unless
-//! `COPRODUCTION_REQUIRE_POSTGRES` is set).
+//! `COPRODUCTION_REQUIRE_POSTGRES` is set); with feature `postgres-tls`, a server on that
+//! server's database that takes only TLS.
 #![cfg(all(feature = "server", feature = "sqlite", unix))]
 
 mod serve_support;
@@ -80,6 +81,70 @@ fn two_servers_on_one_postgresql_journal_lose_nothing_and_end_alike() {
             .read_all()
             .unwrap()
     });
+}
+
+#[test]
+#[cfg(feature = "postgres-tls")]
+fn a_server_on_a_tls_only_postgresql_journal_connects_only_trusting_the_certificate_given() {
+    let Some(schema) = pg_server::Schema::create_tls("serve_over_tls") else {
+        return;
+    };
+    let ca = std::env::var(pg_server::TLS_CA_VAR).unwrap();
+    let data = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/data");
+    let community = format!("{data}/community.json");
+    let founding = ["--community", community.as_str()];
+    // Trusting only the system's certificates, the tool does not trust the server's and
+    // stops before it listens.
+    let refused = std::process::Command::new(env!("CARGO_BIN_EXE_coproduction"))
+        .args([
+            "serve",
+            "--postgres",
+            schema.url(),
+            "--listen",
+            "127.0.0.1:0",
+        ])
+        .args(founding)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert_eq!(refused.status.code(), Some(3), "{stderr}");
+    assert!(stderr.contains("connect to the server"), "{stderr}");
+    // Given the certificate, it serves over TLS.
+    let server = start(
+        &[
+            &["--postgres", schema.url(), "--postgres-ca", &ca],
+            &founding[..],
+        ]
+        .concat(),
+    );
+    let open = json!({
+        "stream": "working-model", "actor": 1, "now": "2022-09-01T10:00:00Z", "kind": "working_model",
+        "command": {"process": "consent", "command": {"type": "open",
+            "title": "Pilot associate roles", "proposal": "Flexible roles, no titles.",
+            "config": {"method": "consensus", "eligible": [1, 13, 14],
+                "roles": {"proposer": 1, "facilitator": 13, "secretary": 14}}}}
+    });
+    let (status, body) = http(
+        &server.addr,
+        "POST",
+        "/requests",
+        Some(1),
+        &open.to_string(),
+    );
+    assert_eq!(status, 200, "{body}");
+    let journal = coproduction::journal::PostgresJournal::<EngineEvent>::open_with_tls(
+        schema.url(),
+        pg_server::trusting(&ca),
+    )
+    .unwrap();
+    let streams: Vec<String> = journal
+        .read_all()
+        .unwrap()
+        .iter()
+        .map(|e| e.stream.as_str().to_owned())
+        .collect();
+    assert_eq!(streams.first().map(String::as_str), Some("community"));
+    assert!(streams.iter().any(|s| s == "working-model"), "{streams:?}");
 }
 
 /// Two servers on the journal `store` names, under load; `read_all` reads that journal.

@@ -119,9 +119,15 @@ enum Command {
         sqlite: Option<PathBuf>,
         /// A PostgreSQL journal (feature `postgres`), by its connection string
         /// (`postgresql://user@host:port/db` or `key=value` pairs): servers on several
-        /// machines may share it, each catching up with what the others wrote.
+        /// machines may share it, each catching up with what the others wrote. Built with
+        /// the `postgres-tls` feature, the tool connects over TLS as the string's `sslmode`
+        /// says (`require`: only over TLS), trusting the system's certificates.
         #[arg(long)]
         postgres: Option<String>,
+        /// Certificates (PEM) to trust for the PostgreSQL server besides the system's, such
+        /// as a private network's own authority (feature `postgres-tls`).
+        #[arg(long, requires = "postgres")]
+        postgres_ca: Option<PathBuf>,
         /// The community (JSON) a new journal is founded with; a journal that has its
         /// founding opens from it alone.
         #[arg(long)]
@@ -613,6 +619,44 @@ fn next_line(input: &mut impl BufRead, buf: &mut Vec<u8>) -> Result<bool, Stop> 
     .into())
 }
 
+/// The PostgreSQL journal `url` names, connecting over TLS as its `sslmode` says and
+/// trusting the system's certificates and those in `ca`.
+#[cfg(all(feature = "server", feature = "postgres-tls"))]
+fn postgres_journal(
+    url: &str,
+    ca: Option<&Path>,
+) -> Result<coproduction::journal::PostgresJournal<EngineEvent>, Stop> {
+    use openssl::ssl::{SslConnector, SslMethod};
+    let mut ssl = SslConnector::builder(SslMethod::tls()).map_err(Stop::failed)?;
+    if let Some(ca) = ca {
+        ssl.set_ca_file(ca).map_err(|e| {
+            Stop::refused(format_args!("not certificates in PEM: {e}")).at(name(ca))
+        })?;
+    }
+    let tls = postgres_openssl::MakeTlsConnector::new(ssl.build());
+    Ok(coproduction::journal::PostgresJournal::open_with_tls(
+        url, tls,
+    )?)
+}
+
+/// The PostgreSQL journal `url` names, connecting without TLS.
+#[cfg(all(
+    feature = "server",
+    feature = "postgres",
+    not(feature = "postgres-tls")
+))]
+fn postgres_journal(
+    url: &str,
+    ca: Option<&Path>,
+) -> Result<coproduction::journal::PostgresJournal<EngineEvent>, Stop> {
+    if ca.is_some() {
+        return Err(Stop::refused(
+            "--postgres-ca needs the tool built with the `postgres-tls` feature",
+        ));
+    }
+    Ok(coproduction::journal::PostgresJournal::open(url)?)
+}
+
 fn run(cli: Cli) -> Result<(), Stop> {
     let mut out = std::io::stdout().lock();
     match cli.command {
@@ -682,6 +726,7 @@ fn run(cli: Cli) -> Result<(), Stop> {
             journal: path,
             sqlite,
             postgres,
+            postgres_ca,
             community,
             founding,
             listen,
@@ -731,7 +776,7 @@ fn run(cli: Cli) -> Result<(), Stop> {
                 }
                 #[cfg(feature = "postgres")]
                 (None, None, Some(url)) => {
-                    let journal = coproduction::journal::PostgresJournal::open(&url)?;
+                    let journal = postgres_journal(&url, postgres_ca.as_deref())?;
                     let label = Path::new("the PostgreSQL journal");
                     serving.on(journal, label, true, &mut out)?;
                 }

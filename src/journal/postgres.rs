@@ -3,10 +3,11 @@
 use std::collections::HashMap;
 use std::marker::PhantomData;
 use std::str::FromStr;
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use postgres::config::Host;
-use postgres::{Client, Config, IsolationLevel, NoTls, Statement, Transaction};
+use postgres::tls::{MakeTlsConnect, TlsConnect};
+use postgres::{Client, Config, IsolationLevel, NoTls, Socket, Statement, Transaction};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -102,9 +103,12 @@ const SETUP_LOCK: i64 = 0x636f_7072_6f64_6a72;
 ///
 /// # Connections
 ///
-/// The journal holds one connection, without TLS (`NoTls`): run it on a local or private
-/// network, or put a TLS tunnel in front. A connection that the server closed is opened
-/// again on the next call. A connection lost while an append commits leaves its outcome
+/// The journal holds one connection. [`PostgresJournal::open`] connects without TLS (for a
+/// server on the same machine or a private network); [`PostgresJournal::open_with_tls`]
+/// connects through the TLS connector given (`postgres-openssl`'s, `postgres-native-tls`'s
+/// or a rustls one), as the connection string's `sslmode` says: `require` refuses a server
+/// that does not speak TLS, and the connector decides which certificates it trusts. A
+/// connection that the server closed is opened again on the next call, the same way. A connection lost while an append commits leaves its outcome
 /// unknown to the writer (the [`JournalError::Database`] it gets does not say whether the
 /// commit landed): read the stream's version again before retrying, as after a conflict.
 ///
@@ -126,13 +130,26 @@ const SETUP_LOCK: i64 = 0x636f_7072_6f64_6a72;
 /// assert_eq!(second.version(&stream)?, 1);
 /// # Ok::<(), coproduction::Error>(())
 /// ```
-#[derive(Debug)]
 pub struct PostgresJournal<E> {
     name: String,
     config: Config,
+    connect: Connect,
     conn: Mutex<Option<Connection>>,
     events: PhantomData<fn() -> E>,
 }
+
+impl<E> std::fmt::Debug for PostgresJournal<E> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PostgresJournal")
+            .field("name", &self.name)
+            .field("config", &self.config)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Opens a connection as the journal's configuration says, through the TLS connector the
+/// journal was opened with: kept, because a connection the server closed is opened again.
+type Connect = Arc<dyn Fn(&Config) -> Result<Client, postgres::Error> + Send + Sync>;
 
 /// An open connection and the statements prepared on it.
 struct Connection {
@@ -269,6 +286,46 @@ impl<E: DeserializeOwned> PostgresJournal<E> {
     /// # Ok::<(), coproduction::Error>(())
     /// ```
     pub fn open(params: &str) -> Result<Self, JournalError> {
+        Self::open_with_tls(params, NoTls)
+    }
+
+    /// Opens the journal as [`PostgresJournal::open`] does, connecting through `tls`: the
+    /// connection string's `sslmode` says whether TLS is tried (`prefer`, the default),
+    /// required (`require`: a server without it is refused) or not used (`disable`), and
+    /// `tls` which server certificates are trusted. Every connection the journal opens,
+    /// the first and any after the server closed one, goes through `tls`.
+    ///
+    /// # Errors
+    ///
+    /// As [`PostgresJournal::open`]; a server that cannot be reached over TLS when
+    /// `sslmode=require`, or whose certificate `tls` does not trust, is a
+    /// [`JournalError::Database`].
+    ///
+    /// # Example
+    ///
+    /// With `postgres-openssl` (any connector for the `postgres` client will do), trusting
+    /// the system's certificates:
+    ///
+    /// ```no_run
+    /// use coproduction::journal::PostgresJournal;
+    /// use openssl::ssl::{SslConnector, SslMethod};
+    /// use postgres_openssl::MakeTlsConnector;
+    ///
+    /// // A connector that trusts the system's certificates and checks the server's name.
+    /// let ssl = SslConnector::builder(SslMethod::tls()).expect("OpenSSL starts");
+    /// let journal = PostgresJournal::<serde_json::Value>::open_with_tls(
+    ///     "postgresql://app@db.example.org/community?sslmode=require",
+    ///     MakeTlsConnector::new(ssl.build()),
+    /// )?;
+    /// # Ok::<(), coproduction::Error>(())
+    /// ```
+    pub fn open_with_tls<T>(params: &str, tls: T) -> Result<Self, JournalError>
+    where
+        T: MakeTlsConnect<Socket> + Clone + Send + Sync + 'static,
+        T::TlsConnect: Send,
+        T::Stream: Send,
+        <T::TlsConnect as TlsConnect<Socket>>::Future: Send,
+    {
         let config = Config::from_str(params).map_err(|e| JournalError::Database {
             journal: "postgresql".to_owned(),
             operation: "read the connection string",
@@ -277,6 +334,7 @@ impl<E: DeserializeOwned> PostgresJournal<E> {
         let journal = Self {
             name: name_of(&config),
             config,
+            connect: Arc::new(move |config: &Config| config.connect(tls.clone())),
             conn: Mutex::new(None),
             events: PhantomData,
         };
@@ -337,10 +395,8 @@ impl<E> PostgresJournal<E> {
         match slot {
             Some(conn) => Ok(conn),
             None => {
-                let mut client = self
-                    .config
-                    .connect(NoTls)
-                    .map_err(self.db("connect to the server"))?;
+                let mut client =
+                    (self.connect)(&self.config).map_err(self.db("connect to the server"))?;
                 // The tables must exist before statements on them can be prepared.
                 self.set_up(&mut client)?;
                 let statements =
