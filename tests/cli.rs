@@ -202,6 +202,21 @@ fn bad_requests_stop_with_a_message_and_write_nothing() {
             line(99, 1, r#"{"type": "advance"}"#),
             "member m99 is not in the community",
         ),
+        // A request from the future, which would date the community's history ahead.
+        (
+            line(13, 1, r#"{"type": "advance"}"#)
+                .replace("2022-09-01T10:01:00Z", "2999-01-01T00:00:00Z"),
+            "the request is dated 2999-01-01T00:00:00Z, after the machine's clock",
+        ),
+        // A terminal escape in a question.
+        (
+            line(
+                5,
+                1,
+                r#"{"type": "ask_question", "question": "Why\u001b[31m?"}"#,
+            ),
+            "`command.command.question` holds the character U+001B at character 4",
+        ),
     ] {
         let out = journal.run(&input);
         assert_eq!(out.status.code(), REFUSED, "{input}");
@@ -1135,4 +1150,31 @@ fn check_judges_a_reassessment_on_its_evaluation() {
         "{}",
         text(&out.stderr)
     );
+}
+
+#[test]
+fn a_journal_missing_or_empty_is_refused_by_the_readers_and_tick_and_none_is_created() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("missing.jsonl");
+    let missing = missing.to_str().unwrap();
+    let now = "2022-09-01T10:00:00Z";
+    for args in [
+        vec!["tick", "--journal", missing, "--now", now],
+        vec!["replay", "--journal", missing],
+        vec!["due", "--journal", missing, "--now", now],
+    ] {
+        stops(&cli(&args, ""), REFUSED, "cannot read");
+        assert!(!Path::new(missing).exists(), "{args:?} created the journal");
+    }
+    // An empty file has no founding and no events: nothing to replay, nothing due.
+    let empty = dir.path().join("empty.jsonl");
+    std::fs::write(&empty, "").unwrap();
+    let empty = empty.to_str().unwrap();
+    for args in [
+        vec!["replay", "--journal", empty],
+        vec!["due", "--journal", empty, "--now", now],
+    ] {
+        stops(&cli(&args, ""), REFUSED, "holds no events");
+        assert_eq!(std::fs::read(empty).unwrap(), b"");
+    }
 }

@@ -5,7 +5,7 @@
 //! coproduction check   --charter charter.json --record record.json [--gate]
 //! coproduction run     --journal journal.jsonl --community community.json
 //!                      [--governance governance.json] [--charter charter.json]
-//!                      [--founded-at TIME]  < requests.jsonl
+//!                      [--founded-at TIME] [--clock-tolerance SECONDS]  < requests.jsonl
 //! coproduction replay  --journal journal.jsonl
 //! coproduction due     --journal journal.jsonl --now TIME
 //! coproduction tick    --journal journal.jsonl --now TIME
@@ -31,6 +31,10 @@
 //! nothing to the journal. Messages quote input only in short (see `coproduction::limits`),
 //! JSON files and request lines are read strictly (an object written as a positional array
 //! is refused), and `run` names the line of a request over the line limit or not in UTF-8.
+//! `run` takes requests dated in the past (history imported) but none dated later than the
+//! machine's clock by more than `--clock-tolerance` (five minutes): a request from the
+//! future would date the community's history ahead of everyone's. Only `run` and `serve`
+//! create a journal; the other commands refuse one that is missing or holds no events.
 //!
 //! # Exit codes
 //!
@@ -53,7 +57,7 @@ use coproduction::ErrorKind;
 use coproduction::cocreation::{CoCreation, CoCreationError, SessionId};
 use coproduction::community::Community;
 use coproduction::consent::ConsentProcess;
-use coproduction::engine::{Engine, EngineBuilder, EngineError, EngineEvent};
+use coproduction::engine::{Engine, EngineBuilder, EngineError, EngineEvent, Request};
 use coproduction::funding::FundingProcess;
 use coproduction::governance::{Governance, GovernanceMap};
 use coproduction::journal::{FileJournal, JournalError, MemoryJournal, OpenReport, StreamId};
@@ -91,7 +95,10 @@ enum Command {
         gate: bool,
     },
     /// Handle requests, one JSON object per line on stdin, against a journal file; print the
-    /// events written for each, one JSON line each. Stops at the first refused request.
+    /// events written for each, one JSON line each. Stops at the first refused request. A
+    /// request may be dated in the past (to import history), but not later than the
+    /// machine's clock by more than `--clock-tolerance`: a request from the future would
+    /// date the community's history ahead of everyone else's.
     Run {
         /// The journal file (JSON lines); created if missing.
         #[arg(long)]
@@ -101,6 +108,9 @@ enum Command {
         community: PathBuf,
         #[command(flatten)]
         founding: Founding,
+        /// How far, in seconds, a request may be dated after the machine's clock.
+        #[arg(long, default_value_t = 300)]
+        clock_tolerance: i64,
     },
     /// Serve the engine over HTTP on a journal (feature `server`): POST requests, GET
     /// records, reports, what is due, metrics and the event feed (the `serve` module's guide
@@ -120,8 +130,8 @@ enum Command {
         /// A PostgreSQL journal (feature `postgres`), by its connection string
         /// (`postgresql://user@host:port/db` or `key=value` pairs): servers on several
         /// machines may share it, each catching up with what the others wrote. Built with
-        /// the `postgres-tls` feature, the tool connects over TLS as the string's `sslmode`
-        /// says (`require`: only over TLS), trusting the system's certificates.
+        /// the `postgres-tls` feature, the tool connects over TLS when the string says
+        /// `sslmode=require`, trusting the system's certificates; otherwise in plain.
         #[arg(long)]
         postgres: Option<String>,
         /// Certificates (PEM) to trust for the PostgreSQL server besides the system's, such
@@ -503,12 +513,19 @@ fn journal(path: &Path) -> Result<FileJournal<EngineEvent>, Stop> {
 /// The journal at `path`, for reading: verified, not locked, so a writer may hold it. A
 /// journal that is not there is named plainly, as input refused (a reader creates none).
 fn snapshot(path: &Path) -> Result<MemoryJournal<EngineEvent>, Stop> {
-    std::fs::metadata(path)
-        .map_err(|e| Stop::refused(format!("cannot read {}: {e}", name(path))))?;
+    existing(path)?;
     let (journal, report) =
         FileJournal::snapshot(path).map_err(|e| Stop::from(e).at(name(path)))?;
     warn_torn(path, &report, "a writer may still be finishing it");
     Ok(journal)
+}
+
+/// Refuses a journal that is not there, naming it, before anything creates it: only `run`
+/// and `serve` found a new one.
+fn existing(path: &Path) -> Result<(), Stop> {
+    std::fs::metadata(path)
+        .map(drop)
+        .map_err(|e| Stop::refused(format!("cannot read {}: {e}", name(path))))
 }
 
 /// Says on stderr that the journal ends in an unfinished write, and what becomes of it: a
@@ -531,7 +548,16 @@ fn founded(
     path: &Path,
     supplied: impl FnOnce() -> Result<(Community, Charter), Stop>,
 ) -> Result<Engine<MemoryJournal<EngineEvent>>, Stop> {
-    match Engine::from_journal(snapshot(path)?) {
+    let journal = snapshot(path)?;
+    // A journal with no founding opens on the community supplied only when it holds the
+    // events of one written before foundings were journalled: an empty one holds nothing.
+    if coproduction::journal::Journal::read_all(&journal)?.is_empty() {
+        return Err(Stop::refused(format!(
+            "{} holds no events: `run` or `serve` founds a journal",
+            name(path)
+        )));
+    }
+    match Engine::from_journal(journal) {
         Err(EngineError::NoFounding) => {
             let (community, charter) = supplied()?;
             Ok(Engine::open(community, None, charter, snapshot(path)?)?)
@@ -619,14 +645,26 @@ fn next_line(input: &mut impl BufRead, buf: &mut Vec<u8>) -> Result<bool, Stop> 
     .into())
 }
 
-/// The PostgreSQL journal `url` names, connecting over TLS as its `sslmode` says and
-/// trusting the system's certificates and those in `ca`.
+/// The PostgreSQL journal `url` names: over TLS when it says `sslmode=require`, trusting the
+/// system's certificates and those in `ca` (and so refusing a server they do not vouch
+/// for); otherwise in plain, as without the feature.
 #[cfg(all(feature = "server", feature = "postgres-tls"))]
 fn postgres_journal(
     url: &str,
     ca: Option<&Path>,
 ) -> Result<coproduction::journal::PostgresJournal<EngineEvent>, Stop> {
     use openssl::ssl::{SslConnector, SslMethod};
+    use postgres::config::SslMode;
+    let required = std::str::FromStr::from_str(url)
+        .is_ok_and(|c: postgres::Config| c.get_ssl_mode() == SslMode::Require);
+    if !required {
+        if ca.is_some() {
+            return Err(Stop::refused(
+                "--postgres-ca is for a connection over TLS: add `sslmode=require` to --postgres",
+            ));
+        }
+        return Ok(coproduction::journal::PostgresJournal::open(url)?);
+    }
     let mut ssl = SslConnector::builder(SslMethod::tls()).map_err(Stop::failed)?;
     if let Some(ca) = ca {
         ssl.set_ca_file(ca).map_err(|e| {
@@ -680,7 +718,9 @@ fn run(cli: Cli) -> Result<(), Stop> {
             journal: path,
             community,
             founding,
+            clock_tolerance,
         } => {
+            let tolerance = jiff::SignedDuration::from_secs(clock_tolerance.max(0));
             let builder = founding.builder(&community)?;
             let engine = builder.open(journal(&path)?)?;
             let mut input = std::io::stdin().lock();
@@ -699,7 +739,16 @@ fn run(cli: Cli) -> Result<(), Stop> {
                 if line.trim().is_empty() {
                     continue;
                 }
-                let written = engine.handle_json(line).map_err(|e| on_line(e.into()))?;
+                let request = Request::from_json(line).map_err(|e| on_line(e.into()))?;
+                let clock = jiff::Timestamp::now();
+                if request.now.duration_since(clock) > tolerance {
+                    return Err(on_line(Stop::refused(format_args!(
+                        "the request is dated {}, after the machine's clock ({}) by more than {tolerance:#}",
+                        request.now,
+                        clock.round(jiff::Unit::Second).unwrap_or(clock)
+                    ))));
+                }
+                let written = engine.handle(request).map_err(|e| on_line(e.into()))?;
                 writeln!(out, "{}", serde_json::to_string(&written)?)?;
             }
         }
@@ -804,6 +853,7 @@ fn run(cli: Cli) -> Result<(), Stop> {
         }
         Command::Tick { journal: path, now } => {
             let now = time("--now", &now)?;
+            existing(&path)?;
             let engine =
                 Engine::from_journal(journal(&path)?).map_err(|e| Stop::from(e).at(name(&path)))?;
             writeln!(out, "{}", serde_json::to_string(&engine.tick(now)?)?)?;

@@ -51,6 +51,35 @@ pub struct Request {
 }
 
 impl Request {
+    /// Reads a request from its JSON, as [`Engine::handle_json`](crate::engine::Engine::handle_json)
+    /// does: the line's length first, then a strict read (no unknown fields, no positional
+    /// arrays), with errors that quote the request only in short. Its texts are checked
+    /// when it is handled.
+    ///
+    /// # Errors
+    ///
+    /// [`EngineError::Json`] for JSON that is not a request, [`EngineError::Input`] for a
+    /// line over the limit.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coproduction::engine::Request;
+    ///
+    /// let request = Request::from_json(r#"{"stream": "working-model", "actor": 13,
+    ///     "now": "2022-09-01T10:05:00Z", "command": {"process": "consent", "command": {"type": "advance"}}}"#)?;
+    /// assert_eq!(request.now.to_string(), "2022-09-01T10:05:00Z");
+    /// assert!(Request::from_json(r#"["working-model", 13]"#).is_err());
+    /// # Ok::<(), coproduction::Error>(())
+    /// ```
+    pub fn from_json(json: &str) -> Result<Request, EngineError> {
+        limits::check_line(json)?;
+        limits::from_json(json).map_err(|e| match e {
+            InputError::Json { message } => EngineError::Json { message },
+            other => EngineError::Input(other),
+        })
+    }
+
     /// A request without kind, facts or evidence. The command is a [`ProcessCommand`] or
     /// any process's own command (a `RoundCommand`, say), which converts into one.
     pub fn new(
