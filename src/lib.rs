@@ -182,8 +182,8 @@
 //!   `.ci/postgres.sh start` starts a throwaway one and prints the `COPRODUCTION_PG_URL`
 //!   they read. It connects without TLS, or through any TLS connector the `postgres`
 //!   client takes (`PostgresJournal::open_with_tls`).
-//! - `postgres-tls`: TLS to PostgreSQL for the `coproduction` tool (`serve --postgres` as
-//!   the connection string's `sslmode` says, `--postgres-ca`), through the system's OpenSSL.
+//! - `postgres-tls`: TLS to PostgreSQL for the `coproduction` tool (`serve --postgres` with
+//!   `sslmode=require`, `--postgres-ca`), through the system's OpenSSL.
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]

@@ -476,7 +476,7 @@ fn access_requests_come_from_declared_needs_and_are_met_as_events() {
     }
     // Met after the round opened, with no session yet: not before the session.
     assert_eq!(i4(&engine), Status::Violated);
-    // The community meets the next day; the needs were met before it.
+    // The community met the next day, the needs met before it: attested once it was held.
     let mut session = coproduction::values::Evidence::default();
     session.dates.session_at = Some(at(60 * 24));
     engine
@@ -484,7 +484,7 @@ fn access_requests_come_from_declared_needs_and_are_met_as_events() {
             Request::new(
                 strategy.clone(),
                 STAFF_2,
-                at(2),
+                at(60 * 24 + 5),
                 coproduction::ProcessCommand::Evidence {},
             )
             .with_evidence(session),

@@ -92,7 +92,13 @@ fn a_server_on_a_tls_only_postgresql_journal_connects_only_trusting_the_certific
     let ca = std::env::var(pg_server::TLS_CA_VAR).unwrap();
     let data = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/data");
     let community = format!("{data}/community.json");
-    let founding = ["--community", community.as_str()];
+    let governance = format!("{data}/governance.json");
+    let founding = [
+        "--community",
+        community.as_str(),
+        "--governance",
+        governance.as_str(),
+    ];
     // Trusting only the system's certificates, the tool does not trust the server's and
     // stops before it listens.
     let refused = std::process::Command::new(env!("CARGO_BIN_EXE_coproduction"))
@@ -119,10 +125,9 @@ fn a_server_on_a_tls_only_postgresql_journal_connects_only_trusting_the_certific
     );
     let open = json!({
         "stream": "working-model", "actor": 1, "now": "2022-09-01T10:00:00Z", "kind": "working_model",
-        "command": {"process": "consent", "command": {"type": "open",
+        "command": {"process": "consent", "command": {"type": "open_on_route",
             "title": "Pilot associate roles", "proposal": "Flexible roles, no titles.",
-            "config": {"method": "consensus", "eligible": [1, 13, 14],
-                "roles": {"proposer": 1, "facilitator": 13, "secretary": 14}}}}
+            "roles": {"proposer": 1, "facilitator": 13, "secretary": 14}}}
     });
     let (status, body) = http(
         &server.addr,

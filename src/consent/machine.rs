@@ -131,6 +131,10 @@ fn decide_other(
     let round = match (state, command) {
         (RoundState::NotOpened, RoundCommand::Open { config }) => {
             config.validate()?;
+            // A time box that has already run out would end the round as it opens.
+            if let Some(deadline) = config.time_box.deadline {
+                need_ahead("time_box.deadline", deadline, ctx.now)?;
+            }
             let roles = &config.roles;
             if ctx.actor != roles.proposer && ctx.actor != roles.facilitator {
                 return Err(RefusalKind::WrongRole {

@@ -94,15 +94,24 @@ impl Process for ConsentProcess {
     }
 
     /// The round's proposer, facilitator and secretary record what the round does not hold;
-    /// its facilitator, who answers for the process, overrides.
-    fn answerable(state: &RoundState, _: Option<&Route>, _: &Community) -> Answerable {
+    /// its facilitator, who answers for the process, overrides, when they sit on the
+    /// deciding body: whoever opens a round names its roles, and a role named does not
+    /// give a member outside the body standing to set the community's values aside.
+    fn answerable(state: &RoundState, _: Option<&Route>, community: &Community) -> Answerable {
         let Some(round) = state.round() else {
             return Answerable::default();
         };
-        let roles = round.config().roles;
+        let config = round.config();
+        let roles = config.roles;
+        let seated = snapshot(community, &config.deciding_body)
+            .is_ok_and(|body| body.iter().any(|m| m.member == roles.facilitator));
         Answerable {
             attest: [roles.proposer, roles.facilitator, roles.secretary].into(),
-            overrule: [roles.facilitator].into(),
+            overrule: if seated {
+                [roles.facilitator].into()
+            } else {
+                Default::default()
+            },
         }
     }
 
@@ -183,6 +192,7 @@ impl Process for ConsentProcess {
             return Ok(());
         };
         let community = witness.community;
+        seated(config, witness)?;
         let expected = match witness.route {
             Some(route) => {
                 let roles = config.roles;
@@ -254,6 +264,57 @@ impl Process for ConsentProcess {
             _ => Ok(()),
         }
     }
+}
+
+/// The people a round names besides its eligible members are the community's: each role is
+/// held by a member; a proposer who decides alone (an advice process, a delegated decision)
+/// sits on the deciding body and has not stepped out of the decision the round is for; a
+/// supporter who may respond for a member is a member other than them, for a member who
+/// is eligible.
+fn seated(config: &RoundConfig, witness: &Witness<'_>) -> Result<(), String> {
+    let community = witness.community;
+    let roles = config.roles;
+    for (role, member) in [
+        ("proposer", roles.proposer),
+        ("facilitator", roles.facilitator),
+        ("secretary", roles.secretary),
+    ] {
+        if community.member(member).is_none() {
+            return Err(format!(
+                "the round's {role}, member {member}, is not in the community"
+            ));
+        }
+    }
+    if let Some(decider) = config.accountable_decider() {
+        let body = snapshot(community, &config.deciding_body).map_err(|e| e.to_string())?;
+        if !body.iter().any(|m| m.member == decider) {
+            return Err(format!(
+                "member {decider} would decide alone as the round's proposer, but does not sit on `{}`",
+                config.deciding_body
+            ));
+        }
+        if witness.recused.contains(&decider) {
+            return Err(format!(
+                "member {decider} would decide alone as the round's proposer, but stepped out of the decision this round is for"
+            ));
+        }
+    }
+    for (supported, supporters) in &config.supporters {
+        if !config.eligible.iter().any(|m| m.member == *supported) {
+            return Err(format!(
+                "member {supported} is given supporters but is not eligible in the round"
+            ));
+        }
+        if let Some(supporter) = supporters
+            .iter()
+            .find(|s| **s == *supported || community.member(**s).is_none())
+        {
+            return Err(format!(
+                "member {supporter} cannot support member {supported}: a supporter is another member of the community"
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// A lived-experience difference, as the engine names it.

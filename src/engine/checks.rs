@@ -100,12 +100,14 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
     /// A fresh stream for a request whose command starts a process, and the event that
     /// starts it: the decision's kind and the route governance gives, which the process
     /// must follow. A process that takes up an escalated matter (`escalation`) is about
-    /// the same kind of decision, and follows the escalated route to the body it went to.
+    /// the same kind of decision, and follows the escalated route to the body it went to;
+    /// a round held for a process that has a route (`followed`) follows that route.
     pub(super) fn start(
         &self,
         request: &Request,
         recused: &BTreeSet<MemberId>,
         escalation: Option<&Escalation>,
+        followed: Option<&Route>,
         v: &Version,
     ) -> Result<(Stream, EngineEvent, Option<ProcessCommand>), EngineError> {
         let id = &request.stream;
@@ -130,7 +132,10 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                 });
             }
             Some(e) => e.route.clone(),
-            None => route(v, id, &opening.kind, opening.facts)?,
+            None => match followed {
+                Some(route) => Some(route.clone()),
+                None => route(v, id, &opening.kind, opening.facts)?,
+            },
         };
         let witness = Witness {
             route: route.as_ref(),

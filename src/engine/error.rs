@@ -166,6 +166,22 @@ pub enum EngineError {
         /// The stream it was to decide for.
         target: StreamId,
     },
+    /// A round was opened to decide for a process about another kind of decision: a round
+    /// decides only the kind of decision the process it is for is about, on that process's
+    /// route.
+    #[error(
+        "stream `{stream}` cannot decide for `{target}`: it is about `{kind}`, and `{target}` about `{target_kind}`"
+    )]
+    LinkedKind {
+        /// The stream.
+        stream: StreamId,
+        /// The stream it was to decide for.
+        target: StreamId,
+        /// The kind the request named.
+        kind: DecisionKind,
+        /// The kind the process decided for is about.
+        target_kind: DecisionKind,
+    },
     /// A request to take up an escalated matter named a stream whose process cannot be
     /// taken up: none runs there, it has not been escalated, or it is about another kind of
     /// decision.
@@ -336,6 +352,7 @@ impl EngineError {
             | EngineError::WrongProcess { .. }
             | EngineError::RecordedByTheEngine { .. }
             | EngineError::UnknownLink { .. }
+            | EngineError::LinkedKind { .. }
             | EngineError::NotEscalated { .. }
             | EngineError::LinkRefused { .. }
             | EngineError::Gate { .. }

@@ -37,6 +37,14 @@ pub(super) fn admit(
             "evidence dated {now} is before the process's last event at {last}"
         )));
     }
+    // A member attests what has happened: a paper sent, a session held, a record
+    // published, a check completed, an advert or criteria out, by the time they say so. (A
+    // review date, and an advert's closing, may lie ahead.)
+    if let Some((fact, at)) = happened(evidence).find(|(_, at)| *at > now) {
+        return Err(refuse(format!(
+            "{fact} is dated {at}, after the evidence is recorded ({now}): evidence attests what has happened"
+        )));
+    }
     let Answerable { attest, overrule } = stream.process().answerable(stream.route(), community);
     // Who may override for the deciding body is governance's to say, when its map names
     // anyone; otherwise whoever answers for the process.
@@ -103,4 +111,36 @@ pub(super) fn admit(
         }
     }
     Ok(())
+}
+
+/// The dates in `evidence` of what has happened by the time it is attested, each with the
+/// field it is in.
+fn happened(evidence: &Evidence) -> impl Iterator<Item = (&'static str, Timestamp)> + '_ {
+    let dates = &evidence.dates;
+    let recruitment = evidence.recruitment.as_ref();
+    [
+        ("dates.papers_sent_at", dates.papers_sent_at),
+        ("dates.session_at", dates.session_at),
+        (
+            "publication.published_at",
+            evidence.publication.as_ref().map(|p| p.published_at),
+        ),
+        (
+            "recruitment.advert_opened_at",
+            recruitment.and_then(|r| r.advert_opened_at),
+        ),
+        (
+            "recruitment.criteria_published_at",
+            recruitment.and_then(|r| r.criteria_published_at),
+        ),
+    ]
+    .into_iter()
+    .chain(
+        evidence
+            .due_diligence
+            .iter()
+            .flatten()
+            .map(|c| ("due_diligence.completed_at", c.completed_at)),
+    )
+    .filter_map(|(fact, at)| Some((fact, at?)))
 }

@@ -30,7 +30,10 @@
 //!
 //! **Witnessed and attested.** The journal holds what the engine witnessed: who is seated in a
 //! round (the route's body as the community records it, less those who stepped out of the
-//! process it decides for), who responded, the outcome a process reached and when, the route;
+//! process it decides for), who holds its roles and a proposal's (members of the community;
+//! a proposer who decides alone, in an advice process or a delegated decision, sits on the
+//! deciding body; supporters who may respond for a member are other members, for members
+//! who are seated), who responded, the outcome a process reached and when, the route;
 //! and what members did beside the process, in their own name
 //! ([`PartCommand`]): advice asked of the bodies the route
 //! consults, given by those asked and answered; interests declared and recusals; payment
@@ -38,16 +41,24 @@
 //! body said to have agreed it is the community's and that words quoted as a member's are
 //! from someone who was a member when they were gathered. What no step witnesses comes as
 //! [`Evidence`](crate::values::Evidence), journalled with the member who attested it: only a
-//! member who runs the process attests it, never dated before the process's last event, and
-//! the type has no field for what the engine records itself. An override is made in the
-//! actor's own name, by whom governance names for the deciding body (or else the member who
-//! answers for the process), of a rule that takes one, with a reason. A step that moves a
+//! member who runs the process attests it, never dated before the process's last event, it
+//! attests what has happened (a paper sent, a session held, a record published, a check
+//! completed is not dated after the request), and the type has no field for what the
+//! engine records itself. An override is made in the actor's own name, by whom governance
+//! names for the deciding body (or else the member who answers for the process: a round's
+//! facilitator only when they sit on the deciding body, since whoever opens a round names
+//! its facilitator), of a rule that takes one, with a reason. A step that moves a
 //! process on is taken by a member who runs it where the process leaves that to the engine
 //! ([`Process::taken_by`](crate::process::Process::taken_by)): a funding decision's
 //! screen, consultation, answers to advice and decision are its deciding body's, and the
 //! deciders a decision names sit on that body
 //! ([`Process::deciders`](crate::process::Process::deciders)). A record lists the facts
 //! members attested, who and when ([`DecisionRecord::attested`]).
+//!
+//! **A round decides for a process on that process's terms.** A round opened to decide for
+//! a proposal or a funding decision ([`Request::decides_for`]) is about the same kind of
+//! decision ([`EngineError::LinkedKind`] otherwise), follows the route that process was
+//! given, and is not dated before that process's last event.
 //!
 //! **Escalation carries the history.** A process escalated to a body (a round's
 //! facilitator escalated it, or the round that decided for a proposal did) is taken up by a
@@ -136,7 +147,7 @@ use crate::consent::RoundCommand;
 use crate::governance::Governance;
 use crate::journal::{BatchPart, Envelope, Hash, Journal, NewEvent, StreamId};
 use crate::living::Version;
-use crate::machine::{Context, RefusalKind};
+use crate::machine::{Context, RefusalKind, need_clock};
 use crate::metrics::Metrics;
 use crate::process::{
     Answerable, Listed, PartCommand, PartContext, PartError, PartEvent, Refusal, Stream, Streams,
@@ -386,14 +397,8 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
     ///
     /// [`EngineError::Json`] if the request cannot be read; otherwise as [`Engine::handle`].
     pub fn handle_json(&self, json: &str) -> Result<Vec<Envelope<EngineEvent>>, EngineError> {
-        // The line's length before parsing, then a strict read: no positional arrays, and
-        // errors that quote the request only in short; `handle` checks the texts.
-        crate::limits::check_line(json)?;
-        let request: Request = crate::limits::from_json(json).map_err(|e| match e {
-            crate::limits::InputError::Json { message } => EngineError::Json { message },
-            other => EngineError::Input(other),
-        })?;
-        self.handle(request)
+        // `handle` checks the texts.
+        self.handle(Request::from_json(json)?)
     }
 
     /// Handles one request: start the stream (routed by governance) or find it, decide by
@@ -546,6 +551,7 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
             .map(|target| (target.clone(), streams.get(target).cloned()));
         let mut held = Held::new();
         let mut recused = BTreeSet::new();
+        let mut followed = None;
         if let Some((target, shared)) = &target {
             let guard = shared
                 .as_ref()
@@ -558,10 +564,31 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                 })?;
             recused = guard.process().recused();
             recused.extend(guard.parts().recusals());
+            // A round decides the kind of decision its process is about, on that
+            // process's route: it cannot take the matter to a body of its own choosing.
+            if let Some(kind) = request.kind.as_ref().filter(|k| *k != guard.kind()) {
+                return Err(EngineError::LinkedKind {
+                    stream: request.stream.clone(),
+                    target: target.clone(),
+                    kind: kind.clone(),
+                    target_kind: guard.kind().clone(),
+                });
+            }
+            // Nor can it be dated before what its process has recorded.
+            if let Some(last) = guard.last_at() {
+                need_clock(request.now, last).map_err(|kind| EngineError::Refused {
+                    stream: target.clone(),
+                    source: ProcessError::shared(Refusal {
+                        process: guard.process().kind(),
+                        kind,
+                    }),
+                })?;
+            }
+            followed = guard.route().cloned();
             held.insert(target.clone(), guard);
         }
         let (mut stream, started, resolved) =
-            self.start(request, &recused, escalation.as_ref(), v)?;
+            self.start(request, &recused, escalation.as_ref(), followed.as_ref(), v)?;
         let command = resolved.as_ref().unwrap_or(&request.command);
         let acting = Acting::Command(command);
         let written = self.decide(

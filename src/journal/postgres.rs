@@ -290,10 +290,12 @@ impl<E: DeserializeOwned> PostgresJournal<E> {
     }
 
     /// Opens the journal as [`PostgresJournal::open`] does, connecting through `tls`: the
-    /// connection string's `sslmode` says whether TLS is tried (`prefer`, the default),
-    /// required (`require`: a server without it is refused) or not used (`disable`), and
-    /// `tls` which server certificates are trusted. Every connection the journal opens,
-    /// the first and any after the server closed one, goes through `tls`.
+    /// connection string's `sslmode` says whether TLS is tried (`prefer`, the default: a
+    /// server that offers it is spoken to over it, one that does not, in plain), required
+    /// (`require`: a server without it is refused) or not used (`disable`), and `tls` which
+    /// server certificates are trusted: one it does not trust is refused whatever the
+    /// `sslmode`. Every connection the journal opens, the first and any after the server
+    /// closed one, goes through `tls`.
     ///
     /// # Errors
     ///

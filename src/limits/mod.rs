@@ -38,6 +38,11 @@
 //!   where the engine fills the list in. The line is refused before it is parsed, so an
 //!   oversized line costs no more than reading it.
 //!
+//! No string may hold a control character other than a line break or a tab (a NUL, an
+//! escape sequence that would recolour a terminal, a C1 control), or a character that
+//! overrides the direction of the text around it (U+202A to U+202E, U+2066 to U+2069):
+//! [`InputError::HiddenCharacter`] names the field and the character.
+//!
 //! Ids (streams, bodies, values, rules, decision kinds) are slugs with their own, shorter
 //! limits, checked when they are read.
 //!
@@ -135,6 +140,20 @@ pub enum InputError {
         chars: usize,
         /// The field's limit.
         limit: usize,
+    },
+    /// A string holds a character free text may not: a control character other than a
+    /// line break or a tab (a NUL, an escape sequence), or one that overrides the direction
+    /// of the text around it.
+    #[error(
+        "`{path}` holds the character {code} at character {at}; free text may hold line breaks and tabs, but no other control character and no direction override"
+    )]
+    HiddenCharacter {
+        /// The field, as a JSON path.
+        path: String,
+        /// The character, as `U+001B`.
+        code: String,
+        /// Where in the string, counting characters from 1.
+        at: usize,
     },
     /// An object is written as a positional array.
     #[error("{} is written as an array; write it as an object, naming its fields", Where(.path))]

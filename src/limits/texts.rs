@@ -8,6 +8,11 @@
 //! only when a string is refused. It is on the engine's hot path (every request is checked),
 //! so the happy path allocates nothing and formats nothing: values written with `Display`
 //! (times, hashes) are skipped unformatted, as they are not free text.
+//!
+//! The same walk refuses a string holding a control character other than a line break or
+//! a tab (a NUL, an escape sequence, a C1 control) or a character that overrides the
+//! direction of the text around it (U+202A to U+202E, U+2066 to U+2069): text that would
+//! show one thing in a terminal or a record and mean another.
 
 use std::fmt;
 
@@ -75,6 +80,18 @@ pub fn check_texts<T: Serialize + ?Sized>(value: &T) -> Result<(), InputError> {
                 limit,
             })
         }
+        Err(Walk::Hidden {
+            mut path,
+            character,
+            at,
+        }) => {
+            path.reverse();
+            Err(InputError::HiddenCharacter {
+                path: render(&path),
+                code: format!("U+{:04X}", u32::from(character)),
+                at,
+            })
+        }
         Err(Walk::Custom(message)) => Err(InputError::Json {
             message: format!("cannot check the text of the value: {message}"),
         }),
@@ -118,12 +135,17 @@ enum Walk {
         chars: usize,
         limit: usize,
     },
+    Hidden {
+        path: Vec<Step>,
+        character: char,
+        at: usize,
+    },
     Custom(String),
 }
 
 impl Walk {
     fn under(mut self, step: Step) -> Self {
-        if let Walk::TooLong { path, .. } = &mut self {
+        if let Walk::TooLong { path, .. } | Walk::Hidden { path, .. } = &mut self {
             path.push(step);
         }
         self
@@ -143,6 +165,9 @@ impl fmt::Display for Walk {
         match self {
             Walk::TooLong { chars, limit, .. } => {
                 write!(f, "{chars} characters where the limit is {limit}")
+            }
+            Walk::Hidden { character, at, .. } => {
+                write!(f, "the character U+{:04X} at {at}", u32::from(*character))
             }
             Walk::Custom(message) => f.write_str(message),
         }
@@ -166,6 +191,13 @@ struct Texts {
 
 impl Texts {
     fn check(self, text: &str) -> Result<(), Walk> {
+        if let Some((at, character)) = hidden(text) {
+            return Err(Walk::Hidden {
+                path: Vec::new(),
+                character,
+                at,
+            });
+        }
         // Most strings are short: within the shortest limit, whatever their field.
         if text.len() <= SHORTEST {
             return Ok(());
@@ -185,6 +217,26 @@ impl Texts {
             limit,
         })
     }
+}
+
+/// The first character of `text` that free text may not hold, with its place (counting
+/// characters from 1): a control character other than a line break or a tab, or one that
+/// overrides the direction of the text around it. Bytes that start none of them are
+/// passed over without decoding.
+fn hidden(text: &str) -> Option<(usize, char)> {
+    let suspect = |b: &u8| {
+        (*b < 0x20 && !matches!(*b, b'\n' | b'\r' | b'\t')) || matches!(*b, 0x7F | 0xC2 | 0xE2)
+    };
+    if !text.as_bytes().iter().any(suspect) {
+        return None;
+    }
+    text.chars()
+        .zip(1..)
+        .find(|(c, _)| {
+            (c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+                || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+        })
+        .map(|(c, at)| (at, c))
 }
 
 /// The elements of a sequence, a tuple or a tuple variant.

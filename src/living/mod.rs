@@ -17,8 +17,8 @@
 //!
 //! | change | needs a decision of kind |
 //! |---|---|
-//! | `join`, `leave`, `lived_experience`, `named` | none: the member's own (a join is recorded by any member) |
-//! | `appoint`, `release` (a body other than the whole community), `roles` | recruitment |
+//! | `join` (as a community member only), `leave`, `lived_experience`, `named` | none: the member's own (a join is recorded by any member) |
+//! | `join` with another role, `appoint`, `release` (a body other than the whole community), `roles` | recruitment |
 //! | `form_body`, `dissolve_body`, `governance`, `charter`, `funding_policy` | governance |
 //!
 //! A change that needs a decision is carried by a proposal of that kind
@@ -177,7 +177,8 @@ impl CommunityChange {
 
     /// The kind of decision the change needs, or `None` for a member's own change (see the
     /// [module guide](self)). Appointing to or releasing from the whole community's body
-    /// is a member's own joining or leaving it.
+    /// is a member's own joining or leaving it; joining with a role beyond a community
+    /// member's needs a recruitment decision, as a change of roles does.
     pub fn needs_decision(&self, community: &Community) -> Option<DecisionKind> {
         let whole = |body: &BodyId| {
             community
@@ -185,6 +186,13 @@ impl CommunityChange {
                 .is_some_and(|b| b.kind == BodyKind::WholeCommunity)
         };
         match self {
+            // Joining as a member of the community is anyone's to record; joining with a
+            // role beyond it (staff, co-producer, ally, partner) is a recruitment.
+            CommunityChange::Join { member }
+                if member.roles.iter().any(|r| *r != Role::CommunityMember) =>
+            {
+                Some(DecisionKind::Recruitment)
+            }
             CommunityChange::Join { .. }
             | CommunityChange::Leave { .. }
             | CommunityChange::LivedExperience { .. }

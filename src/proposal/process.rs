@@ -8,7 +8,7 @@ use crate::journal::StreamId;
 use crate::living::Adoption;
 use crate::machine::{Context, Events};
 use crate::process::{
-    Answerable, Claim, Opening, Process, ProcessKind, Projection, Reached, Requested,
+    Answerable, Claim, Opening, Process, ProcessKind, Projection, Reached, Requested, Witness,
 };
 use crate::values::DecisionRecord;
 
@@ -44,6 +44,26 @@ impl Process for ProposalProcess {
                 .collect(),
             _ => Vec::new(),
         }
+    }
+
+    /// Whoever a proposal names to hold its roles (proposers, steward, members of its team)
+    /// is a member of the community.
+    fn witnessed(command: &ProposalCommand, witness: &Witness<'_>) -> Result<(), String> {
+        let ProposalCommand::Create { config } = command else {
+            return Ok(());
+        };
+        let roles = &config.roles;
+        let named = (roles.proposers.iter().map(|m| ("proposer", *m)))
+            .chain([("steward", roles.steward)])
+            .chain(roles.members.iter().map(|m| ("team member", *m)));
+        for (role, member) in named {
+            if witness.community.member(member).is_none() {
+                return Err(format!(
+                    "the proposal's {role}, member {member}, is not in the community"
+                ));
+            }
+        }
+        Ok(())
     }
 
     /// An adoption decides; a decline or an escalation is recorded without the gate.

@@ -70,7 +70,7 @@ pub fn round_config() -> BoxedStrategy<RoundConfig> {
     let mins = SignedDuration::from_mins;
     let time_box = prop_oneof![
         6 => Just(TimeBox::default()),
-        1 => (5i64..=90).prop_map(|d| TimeBox { deadline: Some(at(d)), per_phase: None, ..TimeBox::default() }),
+        1 => (4i64..=40).prop_map(|d| TimeBox { deadline: Some(at(d)), per_phase: None, ..TimeBox::default() }),
         1 => (5i64..=60).prop_map(move |p| TimeBox { deadline: None, per_phase: Some(mins(p)), ..TimeBox::default() }),
         1 => (5i64..=90, 5i64..=60).prop_map(move |(d, p)| TimeBox {
             deadline: Some(at(d)),
@@ -385,8 +385,9 @@ pub fn command(m: &Model) -> BoxedStrategy<(RoundCommand, u64)> {
                 .boxed(),
         ),
         (
-            // The exits end a run, so they are rare, except deferral once a time box passed.
-            if m.phase.is_open() && m.time_box_end().is_some_and(|end| at(m.last) > end) {
+            // The exits end a run, so they are rare, except near a time box's end, where a
+            // step may come just after it (see `minute`).
+            if m.phase.is_open() && m.time_box_end().is_some_and(|end| at(m.last + 5) > end) {
                 20
             } else {
                 1
@@ -411,12 +412,28 @@ pub fn command(m: &Model) -> BoxedStrategy<(RoundCommand, u64)> {
     Union::new_weighted(arms).boxed()
 }
 
-/// Mostly a little later; sometimes earlier (refused); sometimes long after (past any box).
-pub fn minute(last: i64) -> BoxedStrategy<i64> {
+/// Mostly a little later; sometimes earlier (refused); sometimes long after (past any box);
+/// in an open round with a time box, sometimes just past its end (where a deferral is
+/// taken: a round cannot open with its box already run out).
+pub fn minute(m: &Model) -> BoxedStrategy<i64> {
+    let last = m.last;
+    let box_end = m
+        .time_box_end()
+        .filter(|_| m.phase.is_open())
+        .map(|end| end.as_second().div_euclid(60) - at(0).as_second().div_euclid(60))
+        .filter(|end| *end >= last);
+    let past_box = match box_end {
+        Some(end) if at(last + 5) > m.time_box_end().unwrap_or(at(last)) => {
+            (4, (1i64..=3).prop_map(move |d| end + d).boxed())
+        }
+        Some(end) => (1, (1i64..=3).prop_map(move |d| end + d).boxed()),
+        None => (0, Just(last).boxed()),
+    };
     prop_oneof![
         16 => (0i64..=3).prop_map(move |d| last + d),
         1 => (1i64..=3).prop_map(move |d| last - d),
         2 => (20i64..=90).prop_map(move |d| last + d),
+        past_box.0 => past_box.1,
     ]
     .boxed()
 }
@@ -433,12 +450,7 @@ impl ReferenceStateMachine for RoundModel {
     }
 
     fn transitions(m: &Model) -> BoxedStrategy<Step> {
-        (
-            command(m),
-            1u64..=7,
-            prop::bool::weighted(0.75),
-            minute(m.last),
-        )
+        (command(m), 1u64..=7, prop::bool::weighted(0.75), minute(m))
             .prop_map(|((command, usual), anyone, as_usual, minute)| Step {
                 actor: if as_usual { usual } else { anyone },
                 minute,

@@ -224,6 +224,10 @@ impl Model {
             if !valid(config) || (actor != PROPOSER && actor != FACILITATOR) {
                 return None;
             }
+            // A time box already run out would end the round as it opens.
+            if config.time_box.deadline.is_some_and(|d| d <= at(now)) {
+                return None;
+            }
             next.config = Some(config.as_ref().clone());
             next.phase = P::Presented;
             next.last = now;

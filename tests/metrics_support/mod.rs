@@ -194,16 +194,32 @@ pub fn drive<J: Journal<Event = EngineEvent>>(engine: &Engine<J>) {
     d.run(13, 80, RoundCommand::CloseRound {});
     let evidence = Evidence {
         rationale: Some("The workshops asked for paid, flexible roles".into()),
-        publication: Some(Publication {
-            published_at: at(150 + 60 * 24 * 2),
-            redactions: Vec::new(),
-        }),
         ..Evidence::default()
     };
     engine
         .handle(
             d.request(2, 150, outcome("Piloted for six months"))
                 .with_evidence(evidence),
+        )
+        .unwrap();
+    // Published two days on, and attested then.
+    let published = at(150 + 60 * 24 * 2);
+    let publication = Evidence {
+        publication: Some(Publication {
+            published_at: published,
+            redactions: Vec::new(),
+        }),
+        ..Evidence::default()
+    };
+    engine
+        .handle(
+            Request::new(
+                d.stream.clone(),
+                m(2),
+                published,
+                ProcessCommand::Evidence {},
+            )
+            .with_evidence(publication),
         )
         .unwrap();
 

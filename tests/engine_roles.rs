@@ -1,0 +1,352 @@
+//! Who a process names, and when and where it says things happened, are the community's
+//! and the clock's to say, not the requester's: a round's roles are held by members, a
+//! proposer who decides alone sits on the deciding body, a facilitator from outside it runs
+//! the round but sets no finding aside, supporters are members; a round decides for a
+//! process only about that process's kind, on its route, and not before it; a proposal's
+//! roles are members; a join with a role beyond a community member's is a recruitment;
+//! evidence attests only what has happened; a time box cannot have run out as the round
+//! opens; and free text holds no control or direction-override characters. Each refusal
+//! writes nothing.
+
+use std::collections::BTreeSet;
+
+use coproduction::community::MemberId;
+use coproduction::consent::RoundCommand;
+use coproduction::engine::{EngineError, Request};
+use coproduction::journal::{Journal, MemoryJournal};
+use coproduction::limits::InputError;
+use coproduction::machine::RefusalKind;
+use coproduction::{EngineEvent, ProcessCommand};
+
+mod engine_support;
+
+use engine_support::*;
+
+type TestEngine = coproduction::Engine<MemoryJournal<EngineEvent>>;
+
+/// How many envelopes the engine's journal holds.
+fn written(engine: &TestEngine) -> usize {
+    engine.journal().read_all().unwrap().len()
+}
+
+/// Handles `json`, and on a refusal checks that nothing was written.
+fn refused(engine: &TestEngine, json: &str) -> EngineError {
+    let before = written(engine);
+    let err = engine.handle_json(json).unwrap_err();
+    assert!(err.is_refusal(), "{err}");
+    assert_eq!(
+        written(engine),
+        before,
+        "a refused request writes nothing: {err}"
+    );
+    err
+}
+
+/// A round opened on the route governance gives for `kind`, with `roles` as JSON.
+fn open_on_route(stream: &str, kind: &str, roles: &str, extra: &str) -> String {
+    format!(
+        r#"{{"stream": "{stream}", "actor": 1, "now": "2022-09-01T10:00:00Z", "kind": "{kind}"{extra},
+        "command": {{"process": "consent", "command": {{"type": "open_on_route",
+        "title": "Book the hall for the pilot", "proposal": "Two afternoons a month.",
+        "roles": {roles}}}}}}}"#
+    )
+}
+
+/// The opening request of `open` with its config changed by `change`.
+fn open_with(change: impl FnOnce(&mut coproduction::consent::RoundConfig)) -> Request {
+    let mut request = open(&community());
+    if let ProcessCommand::Consent {
+        command: RoundCommand::Open { config },
+    } = &mut request.command
+    {
+        change(config);
+    }
+    request
+}
+
+fn unwitnessed(err: &EngineError) -> &str {
+    match err {
+        EngineError::Unwitnessed { difference, .. } => difference,
+        other => panic!("not unwitnessed: {other}"),
+    }
+}
+
+#[test]
+fn a_rounds_roles_are_held_by_members_of_the_community() {
+    let engine = engine();
+    for (roles, said) in [
+        (
+            r#"{"proposer": 1, "facilitator": 99, "secretary": 2}"#,
+            "the round's facilitator, member m99, is not in the community",
+        ),
+        (
+            r#"{"proposer": 1, "facilitator": 2, "secretary": 0}"#,
+            "the round's secretary, member m0, is not in the community",
+        ),
+    ] {
+        let err = refused(&engine, &open_on_route("hall", "operational", roles, ""));
+        assert_eq!(unwitnessed(&err), said);
+    }
+}
+
+/// The staff team decides operational matters by advice process: its proposer decides
+/// alone. A community member outside the team, naming themselves to every role, would
+/// decide for the staff team; they are refused, and a staff member is not.
+#[test]
+fn a_proposer_who_decides_alone_sits_on_the_deciding_body() {
+    let engine = engine();
+    let mut json = open_on_route(
+        "hall",
+        "operational",
+        r#"{"proposer": 21, "facilitator": 21, "secretary": 21}"#,
+        "",
+    );
+    json = json.replace(r#""actor": 1"#, r#""actor": 21"#);
+    let err = refused(&engine, &json);
+    assert_eq!(
+        unwitnessed(&err),
+        "member m21 would decide alone as the round's proposer, but does not sit on `staff_team`"
+    );
+    engine
+        .handle_json(&open_on_route(
+            "hall",
+            "operational",
+            r#"{"proposer": 1, "facilitator": 21, "secretary": 2}"#,
+            "",
+        ))
+        .unwrap();
+}
+
+#[test]
+fn supporters_are_other_members_for_members_who_are_eligible() {
+    let engine = engine();
+    let cases: [(Vec<(u64, u64)>, &str); 3] = [
+        (
+            vec![(13, 99)],
+            "member m99 cannot support member m13: a supporter is another member of the community",
+        ),
+        (
+            vec![(13, 13)],
+            "member m13 cannot support member m13: a supporter is another member of the community",
+        ),
+        (
+            vec![(21, 1)],
+            "member m21 is given supporters but is not eligible in the round",
+        ),
+    ];
+    for (pairs, said) in cases {
+        let request = open_with(|config| {
+            for (supported, supporter) in &pairs {
+                config
+                    .supporters
+                    .entry(MemberId::new(*supported))
+                    .or_insert_with(BTreeSet::new)
+                    .insert(MemberId::new(*supporter));
+            }
+        });
+        let err = engine.handle(request).unwrap_err();
+        assert_eq!(unwitnessed(&err), said);
+        assert_eq!(written(&engine), 1, "only the founding");
+    }
+    let supported = open_with(|config| {
+        config
+            .supporters
+            .insert(CO_2, [MEMBER].into_iter().collect());
+    });
+    engine.handle(supported).unwrap();
+}
+
+/// Whoever opens a round names its facilitator; one from outside the deciding body runs
+/// the round and attests evidence, but does not set the community's values aside.
+#[test]
+fn a_facilitator_from_outside_the_deciding_body_overrides_nothing() {
+    let engine = engine();
+    let opening = open_with(|config| config.roles.facilitator = MEMBER);
+    engine.handle(opening).unwrap();
+    let before = written(&engine);
+    let err = engine.handle(acknowledge_allies_by(MEMBER)).unwrap_err();
+    assert!(
+        matches!(&err, EngineError::Unattested { reason, .. }
+            if reason.starts_with("only the member who answers for the process may make an acknowledgement of I9")),
+        "{err}"
+    );
+    assert_eq!(written(&engine), before);
+    // They attest what no step witnesses, as any facilitator does.
+    engine
+        .handle_json(
+            r#"{"stream": "working-model", "actor": 20, "now": "2022-08-20T13:00:00Z",
+            "command": {"process": "evidence"}, "evidence": {"alternatives": ["Wait a year"]}}"#,
+        )
+        .unwrap();
+}
+
+/// A recruitment proposal: the staff team decides it by advice process.
+const RECRUIT: &str = r#"{"stream": "allies", "actor": 1, "now": "2021-06-01T09:00:00Z", "kind": "recruitment",
+    "command": {"process": "proposal", "command": {"type": "create", "config": {
+    "id": 3, "title": "Rebalance the Allies Group", "kind": "recruitment",
+    "text": "Recruit two allies with lived experience.",
+    "roles": {"proposers": [1], "steward": 2, "members": [6]}}}}}"#;
+
+#[test]
+fn a_round_decides_for_a_process_only_about_its_kind_on_its_route_and_not_before_it() {
+    let engine = engine();
+    engine.handle_json(RECRUIT).unwrap();
+    let roles = r#"{"proposer": 1, "facilitator": 2, "secretary": 3}"#;
+    let round = |kind: &str, now: &str| {
+        open_on_route("allies-round", kind, roles, r#", "decides_for": "allies""#)
+            .replace("2022-09-01T10:00:00Z", now)
+    };
+    // About another kind: the matter would go to another body, by another method.
+    let err = refused(&engine, &round("governance", "2021-06-02T09:00:00Z"));
+    assert_eq!(
+        err.to_string(),
+        "stream `allies-round` cannot decide for `allies`: it is about `governance`, and `allies` about `recruitment`"
+    );
+    // Dated before the proposal it decides for was created.
+    let err = refused(&engine, &round("recruitment", "2021-05-31T09:00:00Z"));
+    let refusal = err.refusal().expect("a shared refusal");
+    assert!(
+        matches!(refusal.kind, RefusalKind::ClockWentBack { .. }),
+        "{err}"
+    );
+    // On the proposal's kind, it follows the proposal's route.
+    let started = engine
+        .handle_json(&round("recruitment", "2021-06-02T09:00:00Z"))
+        .unwrap();
+    let route = match &started[0].event {
+        EngineEvent::Started { route, .. } => route.as_deref().expect("routed").clone(),
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(route.decider.as_str(), "staff_team");
+}
+
+#[test]
+fn a_proposals_roles_are_held_by_members_of_the_community() {
+    let engine = engine();
+    for (roles, said) in [
+        (
+            r#"{"proposers": [1], "steward": 99, "members": [6]}"#,
+            "the proposal's steward, member m99, is not in the community",
+        ),
+        (
+            r#"{"proposers": [1], "steward": 2, "members": [98]}"#,
+            "the proposal's team member, member m98, is not in the community",
+        ),
+        (
+            r#"{"proposers": [0], "steward": 2}"#,
+            "the proposal's proposer, member m0, is not in the community",
+        ),
+    ] {
+        let json = RECRUIT.replace(r#"{"proposers": [1], "steward": 2, "members": [6]}"#, roles);
+        assert_eq!(unwitnessed(&refused(&engine, &json)), said);
+    }
+}
+
+#[test]
+fn joining_with_a_role_beyond_a_community_members_is_a_recruitment() {
+    let engine = engine();
+    let join = |roles: &str| {
+        format!(
+            r#"{{"stream": "community", "actor": 20, "now": "2022-09-01T10:00:00Z",
+            "command": {{"process": "change", "change": {{"type": "join",
+            "member": {{"id": 41, "name": "New member", "roles": {roles}}}}}}}}}"#
+        )
+    };
+    for roles in [
+        r#"["staff"]"#,
+        r#"["community_member", "partner_representative"]"#,
+    ] {
+        let err = refused(&engine, &join(roles));
+        assert!(err.to_string().contains("recruitment"), "{err}");
+    }
+    engine
+        .handle_json(&join(r#"["community_member"]"#))
+        .unwrap();
+}
+
+#[test]
+fn evidence_attests_only_what_has_happened_by_the_time_it_is_given() {
+    let engine = engine();
+    engine.handle(open(&community())).unwrap();
+    let evidence = |fields: &str| {
+        format!(
+            r#"{{"stream": "working-model", "actor": 1, "now": "2022-08-20T13:00:00Z",
+            "command": {{"process": "evidence"}}, "evidence": {fields}}}"#
+        )
+    };
+    for (fields, fact) in [
+        (
+            r#"{"publication": {"published_at": "2030-01-01T00:00:00Z"}}"#,
+            "publication.published_at",
+        ),
+        (
+            r#"{"dates": {"session_at": "2022-08-21T13:00:00Z"}}"#,
+            "dates.session_at",
+        ),
+        (
+            r#"{"due_diligence": [{"check": "reputation", "required": true, "completed_at": "2023-01-01T00:00:00Z"}]}"#,
+            "due_diligence.completed_at",
+        ),
+    ] {
+        let err = refused(&engine, &evidence(fields));
+        assert!(
+            matches!(&err, EngineError::Unattested { reason, .. } if reason.starts_with(fact)),
+            "{err}"
+        );
+    }
+    // A review ahead, and facts already past, are taken.
+    engine
+        .handle_json(&evidence(
+            r#"{"dates": {"session_at": "2022-08-20T12:00:00Z", "review_at": "2023-03-01T00:00:00Z"}}"#,
+        ))
+        .unwrap();
+}
+
+#[test]
+fn a_time_box_cannot_have_run_out_as_the_round_opens() {
+    let engine = engine();
+    let request = open_with(|config| config.time_box.deadline = Some(at(-60)));
+    let err = engine.handle(request).unwrap_err();
+    assert!(
+        matches!(
+            err.refusal().map(|r| &r.kind),
+            Some(RefusalKind::DateNotAhead {
+                field: "time_box.deadline",
+                ..
+            })
+        ),
+        "{err}"
+    );
+    assert_eq!(written(&engine), 1, "only the founding");
+}
+
+#[test]
+fn free_text_holds_no_control_or_direction_override_characters() {
+    let engine = engine();
+    let roles = r#"{"proposer": 1, "facilitator": 2, "secretary": 3}"#;
+    for (title, code, at) in [
+        (r"Book the \u0000hall", "U+0000", 10),
+        (r"\u001b[31mBook the hall", "U+001B", 1),
+        (r"Book the \u202ellah", "U+202E", 10),
+        (r"Book\u0085 the hall", "U+0085", 5),
+    ] {
+        let json = open_on_route("hall", "operational", roles, "")
+            .replace("Book the hall for the pilot", title);
+        let err = refused(&engine, &json);
+        let expected = InputError::HiddenCharacter {
+            path: "command.command.title".into(),
+            code: code.into(),
+            at,
+        };
+        assert!(
+            matches!(&err, EngineError::Input(input) if *input == expected),
+            "{err}"
+        );
+    }
+    // Line breaks and tabs are text.
+    let json = open_on_route("hall", "operational", roles, "").replace(
+        "Two afternoons a month.",
+        r"Two afternoons\na month:\tTuesdays.",
+    );
+    engine.handle_json(&json).unwrap();
+}
