@@ -5,7 +5,8 @@
 //! process only about that process's kind, on its route, and not before it; a proposal's
 //! roles are members; a join with a role beyond a community member's is a recruitment;
 //! evidence attests only what has happened; a time box cannot have run out as the round
-//! opens; and free text holds no control or direction-override characters. Each refusal
+//! opens; free text holds no control or direction-override characters; and no person
+//! holds member number 0, the engine's own. Each refusal
 //! writes nothing.
 
 use std::collections::BTreeSet;
@@ -349,4 +350,32 @@ fn free_text_holds_no_control_or_direction_override_characters() {
         r"Two afternoons\na month:\tTuesdays.",
     );
     engine.handle_json(&json).unwrap();
+}
+
+/// Member number 0 is the engine's own: what it does on its own (a founding, a tick's step)
+/// is journalled by it, so no person may hold it.
+#[test]
+fn no_member_holds_the_engines_own_number() {
+    let mut community = community();
+    community
+        .add_member(coproduction::community::Member::new(
+            MemberId::new(0),
+            "Engine",
+        ))
+        .unwrap();
+    let refused_open = coproduction::Engine::builder(community.clone())
+        .governance(governance(&engine_support::community()))
+        .open(MemoryJournal::new());
+    assert!(
+        matches!(refused_open, Err(EngineError::EngineActorInCommunity)),
+        "{refused_open:?}"
+    );
+    let engine = engine();
+    let err = refused(
+        &engine,
+        r#"{"stream": "community", "actor": 20, "now": "2022-09-01T10:00:00Z",
+        "command": {"process": "change", "change": {"type": "join",
+        "member": {"id": 0, "name": "Engine"}}}}"#,
+    );
+    assert!(err.to_string().contains("member number 0"), "{err}");
 }

@@ -138,7 +138,20 @@ async fn a_request_acts_as_the_member_the_header_names_and_no_other() {
         (StatusCode::FORBIDDEN, "actor_mismatch")
     );
     assert!(body.contains("names m5"), "{body}");
-    // Nothing was written by either: the journal holds its founding alone.
+    // Two headers, one for the member the body names and one for another: one member acts.
+    let twice = HttpRequest::post("/requests")
+        .header("content-type", "application/json")
+        .header("x-coproduction-member", "1")
+        .header("x-coproduction-member", "13")
+        .body(Body::from(open_round()))
+        .unwrap();
+    let (status, body) = send(&app, twice).await;
+    assert_eq!(
+        (status, kind_of(&body).as_str()),
+        (StatusCode::UNAUTHORIZED, "no_actor")
+    );
+    assert!(body.contains("more than one"), "{body}");
+    // Nothing was written by any: the journal holds its founding alone.
     let written = engine.journal().read_all().unwrap();
     assert_eq!(written.len(), 1);
     assert_eq!(written[0].stream, coproduction::living::stream());
@@ -453,6 +466,21 @@ async fn the_feed_gives_every_event_once_in_order_from_any_cursor_and_waits_for_
             .cloned()
             .collect();
         assert_eq!(page.events, expected, "after {cursor}");
+    }
+    // A query the feed cannot read, or a limit of none, is a typed `bad_query` in JSON.
+    for query in [
+        "after=-1",
+        "wait=1e9",
+        "limit=99999999999999999999999",
+        "limit=0",
+        "after=x",
+    ] {
+        let (status, body) = get(&app, &format!("/events?{query}")).await;
+        assert_eq!(
+            (status, kind_of(&body).as_str()),
+            (StatusCode::BAD_REQUEST, "bad_query"),
+            "{query}: {body}"
+        );
     }
     let end = page.next;
     let empty = feed(&app, &format!("after={end}")).await;

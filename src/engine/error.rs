@@ -257,6 +257,13 @@ pub enum EngineError {
         /// The hash of the one supplied.
         supplied: Hash,
     },
+    /// The community supplied to found a journal has a member numbered 0, the engine's own
+    /// ([`ENGINE_ACTOR`](crate::engine::ENGINE_ACTOR)): what that member did would read as
+    /// what the engine did on its own.
+    #[error(
+        "the community has a member numbered 0: that number is the engine's own, for what it does on its own; give the member another"
+    )]
+    EngineActorInCommunity,
     /// The journal has no founding and no community was supplied to open it with.
     #[error("the journal has no founding: open it with the community it was started with")]
     NoFounding,
@@ -360,6 +367,7 @@ impl EngineError {
             | EngineError::ReservedStream { .. }
             | EngineError::ChangeNotAdopted { .. }
             | EngineError::NotTheFounding { .. }
+            | EngineError::EngineActorInCommunity
             | EngineError::NoFounding => true,
             // A history that does not replay is a journal that is not sound.
             EngineError::History { .. } => false,

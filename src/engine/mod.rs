@@ -306,6 +306,12 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
         supplied: Option<living::Supplied>,
         journal: J,
     ) -> Result<Self, EngineError> {
+        if supplied
+            .as_ref()
+            .is_some_and(|s| s.community.member(ENGINE_ACTOR).is_some())
+        {
+            return Err(EngineError::EngineActorInCommunity);
+        }
         let founded_at = supplied.as_ref().map(|s| s.founded_at);
         // Replayed from the envelopes the journal lends: opening copies none of them.
         let (replayed, streams, seen) = journal.read_all_with(|envelopes| {

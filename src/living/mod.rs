@@ -366,6 +366,16 @@ pub enum LivingError {
         /// The change's name.
         change: &'static str,
     },
+    /// The change would give a person member number 0, the engine's own
+    /// ([`ENGINE_ACTOR`](crate::engine::ENGINE_ACTOR)): what it did would read as what the
+    /// engine did on its own.
+    #[error(
+        "the {change} change would give member number 0 to a person: it is the engine's own, for what it does on its own"
+    )]
+    EnginesOwn {
+        /// The change's name.
+        change: &'static str,
+    },
 }
 
 /// The community, governance map, charter and funding policy in force from one time on,
@@ -467,6 +477,9 @@ impl Version {
             community.take().unwrap_or_else(|| self.community().clone())
         };
         match change {
+            CommunityChange::Join { member } if member.id == crate::engine::ENGINE_ACTOR => {
+                return Err(LivingError::EnginesOwn { change: name });
+            }
             CommunityChange::Join { member } => {
                 let mut c = edit(&mut community);
                 c.add_member(member.clone()).map_err(community_error)?;

@@ -13,7 +13,7 @@
 //! | `GET /streams/{stream}/report?now=T` | its value report |
 //! | `GET /due?now=T` | what is due ([`Engine::due`]) |
 //! | `GET /metrics` | the metrics from the journal |
-//! | `GET /events?after=P&wait=S&limit=N` | the envelopes after position `P`, waiting up to `S` seconds (long-poll) for one |
+//! | `GET /events?after=P&wait=S&limit=N` | the envelopes after position `P`, at most `N` (1 to 1,000, the default 1,000), waiting up to `S` seconds (long-poll) for one |
 //! | `GET /events/sse?after=P` | the same as server-sent events, one per envelope, its `id` the position (`Last-Event-ID` resumes) |
 //! | `GET /health` | `{"status": "ok", "position": P}`, the journal's last position |
 //!
@@ -23,7 +23,7 @@
 //! ([`ActorSource::Header`]) the acting member comes from a header the app's own
 //! authentication sets in front of the server (`x-coproduction-member` unless configured),
 //! and a request whose `actor` differs is refused (`403`, `actor_mismatch`); without the
-//! header, `401` (`no_actor`). Deploy it behind an authenticating proxy that sets the header
+//! header, or with it twice, `401` (`no_actor`). Deploy it behind an authenticating proxy that sets the header
 //! from the signed-in member and strips any header of that name a client sent. Only a
 //! server on a trusted network, for tests or a single-user tool, takes the body's word
 //! ([`ActorSource::Body`]).
@@ -37,7 +37,7 @@
 //! A refusal keeps its typed error: an HTTP status and a JSON body
 //! `{"error": {"kind": "...", "message": "..."}}`, the kind one of
 //! [`EngineError::kind`]'s names or the server's own (`no_actor`, `actor_mismatch`,
-//! `clock_skew`, `bad_query`, `unknown_stream`). A refusal every process makes alike also
+//! `clock_skew`, `bad_query` for a query string that cannot be read, `unknown_stream`). A refusal every process makes alike also
 //! names the process and the refusal ([`RefusalKind::name`](crate::machine::RefusalKind::name)):
 //! `"refusal": {"process": "consent", "kind": "wrong_phase"}`, so a client handles "not
 //! in this phase" once for every process. `400` for malformed input, `401` and `403`
@@ -55,7 +55,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::extract::{DefaultBodyLimit, FromRequestParts, Path, State};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderName, StatusCode, header};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
@@ -210,6 +211,21 @@ pub struct SharedRefusal {
     pub kind: String,
 }
 
+/// A query string read as `T`, refused as `400`, `bad_query`, in the JSON error body every
+/// other refusal has (axum's own extractor answers in plain text).
+struct Query<T>(T);
+
+impl<T: serde::de::DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Query<T> {
+    type Rejection = Rejection;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Rejection> {
+        axum::extract::Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|axum::extract::Query(query)| Query(query))
+            .map_err(|e| Rejection::new(StatusCode::BAD_REQUEST, "bad_query", e.body_text()))
+    }
+}
+
 /// An error response: a status, the error's kind and message, and the refusal in the
 /// shared vocabulary if it is one.
 struct Rejection(StatusCode, &'static str, String, Option<SharedRefusal>);
@@ -324,11 +340,17 @@ fn vouched_actor(
     let ActorSource::Header(name) = &config.actor else {
         return Ok(());
     };
-    let Some(value) = headers.get(name) else {
+    let mut values = headers.get_all(name).iter();
+    let (Some(value), None) = (values.next(), values.next()) else {
+        let message = if headers.contains_key(name) {
+            format!("the request carries more than one `{name}` header: one member acts")
+        } else {
+            format!("the request carries no `{name}` header naming the acting member")
+        };
         return Err(Rejection::new(
             StatusCode::UNAUTHORIZED,
             "no_actor",
-            format!("the request carries no `{name}` header naming the acting member"),
+            message,
         ));
     };
     let vouched: Option<u64> = value.to_str().ok().and_then(|v| v.trim().parse().ok());
@@ -554,6 +576,20 @@ pub struct FeedPage {
     pub next: u64,
 }
 
+/// How many envelopes one read of the feed returns at most: the `limit` asked, at least 1
+/// (a feed that returned none would never move on), and at most [`FEED_LIMIT`].
+fn feed_limit(asked: Option<usize>) -> Result<usize, Rejection> {
+    match asked {
+        None => Ok(FEED_LIMIT),
+        Some(0) => Err(Rejection::new(
+            StatusCode::BAD_REQUEST,
+            "bad_query",
+            "`limit` is at least 1".to_owned(),
+        )),
+        Some(n) => Ok(n.min(FEED_LIMIT)),
+    }
+}
+
 /// The envelopes after position `after`, at most `limit`, read from the journal (so a feed
 /// sees what every writer of a shared journal wrote).
 fn read_page<J: Journal<Event = EngineEvent>>(
@@ -577,7 +613,7 @@ async fn events<J: Served>(
     Query(query): Query<FeedQuery>,
 ) -> Result<Response, Rejection> {
     let after = query.after.unwrap_or(0);
-    let limit = query.limit.unwrap_or(FEED_LIMIT).clamp(1, FEED_LIMIT);
+    let limit = feed_limit(query.limit)?;
     let wait = Duration::from_secs(query.wait.unwrap_or(0)).min(app.config.max_wait);
     let deadline = tokio::time::Instant::now() + wait;
     loop {
