@@ -220,6 +220,14 @@ fn a_record_names_members_as_they_asked_and_keeps_their_words() {
         .with_lived_experience()
         .responded(RecordedResponse::Consent);
     by_proxy.proxy = Some(m(13));
+    // A round counts a member who stepped out of its decision as absent; their line says
+    // they stepped out.
+    let mut counted_absent = Participant::new(m(13))
+        .responded(RecordedResponse::Absent)
+        .declared(Conflict::DeclaredAndRecused);
+    counted_absent.absence_counted_as = Some(coproduction::values::AbsenceCounted::NotCounted);
+    counted_absent.interest = Some("One of those it appoints".into());
+    counted_absent.stepped_out = Some("Does not decide on their own appointment".into());
     let record = DecisionRecord {
         outcome: Some(Outcome::Adopted),
         statement: Some("Piloted for six months, with paid preparation time.".into()),
@@ -229,6 +237,7 @@ fn a_record_names_members_as_they_asked_and_keeps_their_words() {
                 stepped_out,
                 Participant::new(m(14)).responded(RecordedResponse::Objection),
                 by_proxy,
+                counted_absent,
             ]
             .into(),
         ),
@@ -252,6 +261,7 @@ fn a_record_names_members_as_they_asked_and_keeps_their_words() {
         "Outcome: adopted.\nWhat was decided: Piloted for six months, with paid preparation time.\n",
         "- Staff member 1: stepped out: I manage the budget the roles are paid from; declared an interest (I would manage the roles)\n",
         "- Co-producer 2: objection\n",
+        "- C. 1.: stepped out: Does not decide on their own appointment; declared an interest (One of those it appoints)\n",
         "- anonymous member m20 (lived experience): consent, given by their supporter C. 1.\n",
         "- Objection by Co-producer 2 (\"Carers cannot take part unpaid.\"), tested valid: integrated. Answered by the amendment: Preparation time is paid.\n",
     ] {

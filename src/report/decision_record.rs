@@ -906,13 +906,15 @@ fn participant(p: &Participant, names: Names<'_>) -> String {
         format!(" ({})", notes.join(", "))
     };
     let recused = p.conflict == Some(Conflict::DeclaredAndRecused);
+    // Stepping out is their part in the decision, not a silence: a round that counted the
+    // member who stepped out as absent says so in its tally, not in their line.
+    let silent = matches!(p.response, None | Some(RecordedResponse::Absent));
     let mut said = match (p.response, p.absence_counted_as, &p.stepped_out) {
-        // Stepping out is their part in the decision, not a silence.
-        (None, _, Some(reason)) => format!("stepped out: {}", one_line(reason)),
-        (None, _, None) if recused => "stepped out".to_owned(),
+        (_, _, Some(reason)) if silent => format!("stepped out: {}", one_line(reason)),
+        _ if silent && recused => "stepped out".to_owned(),
         (Some(RecordedResponse::Absent), Some(a), _) => format!("absent, {}", absence(a)),
         (Some(resp), _, _) => response(resp).to_owned(),
-        (None, _, None) => "no response".to_owned(),
+        (None, _, _) => "no response".to_owned(),
     };
     if let Some(supporter) = p.proxy {
         let _ = write!(said, ", given by their supporter {}", names.of(supporter));

@@ -107,6 +107,7 @@ pub(super) fn how_we_decide(
                 "The staff team runs the process; the circle decides on the panel's choice",
             ),
         ],
+        stepping_out: &[],
         calendar: Calendar::new("2021-09-06", "2021-09-20", "2021-09-27", "2021-10-04")?,
         evidence: |cal: Calendar| {
             round_evidence(
@@ -221,6 +222,7 @@ pub(super) fn first_wave(
                 "Contracts and payment are in place before the session at the end of October",
             ),
         ],
+        stepping_out: &[],
         calendar: Calendar::new("2022-09-15", "2022-10-07", "2022-10-14", "2022-10-21")?,
         evidence: |cal: Calendar| {
             // The update of mid-September published the process and what the role asks.
@@ -334,6 +336,20 @@ pub(super) fn second_wave(engine: &StoryEngine) -> Result<ValueReport, coproduct
                 AdviceBasis::Expertise,
                 "Budget the pairing with an experienced co-producer from the start",
                 "Each new co-producer is paired, paid from the core budget",
+            ),
+        ],
+        // The two members of the community it appoints sit in the deciding circle: each
+        // declares the interest and steps out, and the rest of the circle decides.
+        stepping_out: &[
+            (
+                16,
+                "Applied for the role and is one of the three this appoints",
+                "Does not decide on their own appointment",
+            ),
+            (
+                18,
+                "Applied for the role and is one of the three this appoints",
+                "Does not decide on their own appointment",
             ),
         ],
         calendar: Calendar::new("2023-09-18", "2023-10-13", "2023-10-20", "2023-10-27")?,

@@ -459,6 +459,7 @@ pub(super) fn agreed_for_pilot(engine: &StoryEngine) -> Result<ValueReport, copr
                 "A short update to the whole community every month",
             ),
         ],
+        stepping_out: &[],
         calendar: Calendar::new("2022-08-28", "2023-01-30", "2023-02-06", "2023-02-13")?,
         evidence: |cal: Calendar| {
             round_evidence(
