@@ -628,6 +628,35 @@ fn the_community_s_own_story_on_its_own_timeline() {
     assert!(reassessment_record.contains(
         "On the pilot's evaluation: 3 questions, 7 pieces of evidence (4 in people's own words)."
     ));
+    // A record holds only what had happened by its date: the round that agreed the model
+    // for the pilot decided in February, before the evaluation was agreed, so neither its
+    // record nor the proposal's as of then carries it; the proposal's in June holds only the
+    // evidence recorded by then.
+    let model_round = stream(story::WORKING_MODEL_ROUND);
+    let model = stream(story::WORKING_MODEL);
+    for (id, now) in [
+        (&model_round, "2023-02-13T10:00:00Z"),
+        (&model_round, "2100-01-01T00:00:00Z"),
+        (&model, "2023-02-13T10:00:00Z"),
+        (&model, "2023-02-28T23:59:59Z"),
+    ] {
+        let record = engine.record(id, at(now)).unwrap();
+        assert_eq!(record.evaluation, None, "{id} at {now}");
+    }
+    assert_eq!(status(&s.working_model, "C8"), Status::NotApplicable);
+    let working_model_record = read("working-model-record.md");
+    assert!(!working_model_record.contains("Evaluation of benefits and impact"));
+    assert!(!working_model_record.contains("2023-03-01"));
+    let june = engine
+        .record(&model, at("2023-06-30T23:59:59Z"))
+        .and_then(|r| r.evaluation)
+        .unwrap();
+    assert!(!june.evidence.is_empty() && june.evidence.len() < evaluation.evidence.len());
+    assert!(
+        june.evidence
+            .iter()
+            .all(|r| r.at <= at("2023-06-30T23:59:59Z"))
+    );
     assert!(read("working-model-reassessment-record.md").contains(
         "What was decided: Continued as the standing working model, reviewed in a year; a second wave of co-producers to be recruited.\n"
     ));
