@@ -743,10 +743,14 @@ fn the_community_s_own_story_on_its_own_timeline() {
         );
         assert!(member.name.starts_with("Community member"), "{id}");
     }
+    assert!(
+        s.waves
+            .iter()
+            .all(|w| w.body.as_str() == "associate_roles_team")
+    );
     let waves: Vec<(String, usize, usize, usize)> = s
         .waves
         .iter()
-        .filter(|w| w.body.as_str() == "associate_roles_team")
         .map(|w| {
             (
                 w.at.to_string(),

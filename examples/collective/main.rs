@@ -107,8 +107,15 @@ fn main() -> Result<(), coproduction::Error> {
         story.evaluation.without_evidence().len()
     );
     println!(
-        "Co-producers recruited in {} waves, each an open advert decided on the route in force.",
-        story.waves.len()
+        "Co-producers recruited in {} waves ({}), each after an open advert, decided on the \
+         route in force.",
+        story.waves.len(),
+        story
+            .waves
+            .iter()
+            .map(|w| w.at.strftime("%B %Y").to_string())
+            .collect::<Vec<_>>()
+            .join(" and ")
     );
     println!(
         "\n{} processes on the engine, {} decisions with a round; {} piece(s) of feedback no \

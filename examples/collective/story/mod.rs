@@ -154,7 +154,8 @@ pub struct Story {
     pub reassessment: ValueReport,
     /// The second wave of co-producers, appointed (October 2023).
     pub second_wave: ValueReport,
-    /// The recruitment waves, from the community's history in the journal.
+    /// The waves of co-producers appointed to the associate-roles team, from the
+    /// community's history in the journal.
     pub waves: Vec<coproduction::metrics::Wave>,
     /// The co-creation model: the sessions, their items and themes, what the decisions did.
     pub cocreation: CoCreation,
@@ -509,12 +510,16 @@ pub fn run(out: &Path) -> Result<Story, coproduction::Error> {
 
     heading("13. Autumn 2023: the second wave of co-producers");
     let second_wave = governance::second_wave(&engine)?;
-    // Recruitment in waves, from the community's own history in the journal.
-    let waves = CommunityMetrics::from_journal(&engine.journal().read_all()?)?.waves;
-    for wave in waves
-        .iter()
-        .filter(|w| w.body.as_str() == "associate_roles_team")
-    {
+    // Recruitment of co-producers in waves, from the community's own history in the
+    // journal: the appointments to the associate-roles team (the Allies Group's rebalance
+    // of 2021 is a wave of its own, to another body).
+    let waves: Vec<coproduction::metrics::Wave> =
+        CommunityMetrics::from_journal(&engine.journal().read_all()?)?
+            .waves
+            .into_iter()
+            .filter(|w| w.body.as_str() == "associate_roles_team")
+            .collect();
+    for wave in &waves {
         let make_up = |r: &Option<coproduction::metrics::Representation>| {
             r.as_ref().map_or_else(
                 || "none".to_owned(),
