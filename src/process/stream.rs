@@ -139,6 +139,12 @@ impl Stream {
     /// Folds one journalled envelope into the stream.
     pub(crate) fn apply(&mut self, envelope: &Envelope<EngineEvent>) {
         self.apply_event(&envelope.event);
+        // A process decided or ended waits on no advice asked before.
+        self.parts.settle(
+            envelope.time,
+            envelope.event.decides(),
+            self.process.is_final(),
+        );
         if let Some(gate) = envelope.event.gate() {
             self.gates.push((envelope.time, gate.clone()));
         }
