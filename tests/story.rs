@@ -422,6 +422,43 @@ fn the_community_s_own_story_on_its_own_timeline() {
     }));
     assert_eq!(status(&s.partnership, "C3"), Status::Satisfied);
     assert!(read("partnership-record.md").contains("Outcome: declined.\n"));
+    // The record's round is the consent round that decided, as its own record (and the
+    // metrics) has it; the community's comment window before it is labelled as such.
+    for (offer, round) in [
+        (story::PARTNERSHIP, story::PARTNERSHIP_ROUND),
+        (story::FUNDING, story::FUNDING_ROUND),
+    ] {
+        let record = engine
+            .record(&stream(offer), at("2100-01-01T00:00:00Z"))
+            .unwrap();
+        let round_record = engine
+            .record(&stream(round), at("2100-01-01T00:00:00Z"))
+            .unwrap();
+        let opened = round_record.dates.round_opened_at.unwrap();
+        assert_eq!(record.dates.round_opened_at, Some(opened), "{offer}");
+        assert_eq!(
+            record.dates.round_closed_at, round_record.dates.round_closed_at,
+            "{offer}"
+        );
+        let decided = m
+            .decisions
+            .iter()
+            .find(|d| d.stream == stream(round))
+            .unwrap();
+        assert_eq!(decided.opened_at, opened, "{offer}");
+        let window = (
+            record.dates.comment_window_opened_at.unwrap(),
+            record.dates.comment_window_closed_at.unwrap(),
+        );
+        assert!(window.0 < window.1 && window.1 <= opened, "{offer}");
+    }
+    let partnership_md = read("partnership-record.md");
+    for line in [
+        "- Comment window opened: 2022-01-19\n- Comment window closed: 2022-01-26\n",
+        "- Round opened: 2022-01-26\n- Round closed: 2022-01-26\n",
+    ] {
+        assert!(partnership_md.contains(line), "{line}");
+    }
     for report in [&s.funding, &s.partnership] {
         assert_eq!(status(report, "I7"), Status::Satisfied);
     }

@@ -980,6 +980,8 @@ fn path(r: &DecisionRecord) -> Vec<(&'static str, Timestamp)> {
     let mut steps = [
         ("Papers sent", d.papers_sent_at),
         ("Session held", d.session_at),
+        ("Comment window opened", d.comment_window_opened_at),
+        ("Comment window closed", d.comment_window_closed_at),
         ("Round opened", d.round_opened_at),
         ("Round closed", d.round_closed_at),
         ("Decided", d.decided_at),
