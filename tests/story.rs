@@ -658,6 +658,15 @@ fn the_community_s_own_story_on_its_own_timeline() {
         Some(coproduction::values::Outcome::Adopted)
     );
     assert_eq!((evaluated.figures, evaluated.words), (3, 4));
+    // The metrics table says what metrics.json says.
+    let json: serde_json::Value = serde_json::from_str(&read("metrics.json")).unwrap();
+    assert_eq!(json["evaluations"][0]["reassessed"], "adopted");
+    let table = m.table().to_string();
+    let line = table.lines().find(|l| l.starts_with("reassessed")).unwrap();
+    assert_eq!(
+        line.trim_start_matches("reassessed").trim(),
+        "adopted (the agreement continues)"
+    );
     let reassessment_record = read("working-model-reassessment-record.md");
     assert!(reassessment_record.contains(
         "### Evaluation of benefits and impact\n\nQuestions agreed by Associate roles co-production team on 2023-03-01"
