@@ -341,3 +341,27 @@ fn a_matter_taken_up_after_escalation_says_where_it_came_from_and_what_stood_aga
         "{text}"
     );
 }
+
+#[test]
+fn a_record_names_the_map_it_was_routed_by_without_a_gate() {
+    let record = DecisionRecord {
+        outcome: Some(Outcome::Declined),
+        ..DecisionRecord::new(DecisionKind::Partnership)
+    };
+    let report = Charter::default().check(&record);
+    let map = coproduction::journal::Hash::of(b"a governance map");
+    let text = DecisionRecordMarkdown::new(&record, &report)
+        .routed_by(map)
+        .to_string();
+    assert!(text.contains(&format!(
+        "### Governance map\n\nRouted by governance map {map} (no value gate ran on this decision).\n"
+    )));
+    let page = DecisionRecordMarkdown::new(&record, &report)
+        .routed_by(map)
+        .html()
+        .to_string();
+    assert!(page.contains(&format!("Routed by governance map {map}")));
+    // Without it, nothing is said.
+    let text = DecisionRecordMarkdown::new(&record, &report).to_string();
+    assert!(!text.contains("governance map"));
+}

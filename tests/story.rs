@@ -1103,9 +1103,34 @@ fn a_governance_decision_changes_who_decides_and_each_record_names_its_map() {
 
     // The records written out say so.
     let written = |name: &str| std::fs::read_to_string(dir.path().join(name)).unwrap();
-    let routed = |hash| format!("Routed by governance map {hash}.");
+    let routed = |hash| format!("Routed by governance map {hash}");
     assert!(written("allies-record.md").contains(&routed(founding_hash)));
     let appointment = written("co-producers-record.md");
     assert!(appointment.contains(&routed(adopted_hash)), "{appointment}");
     assert!(!appointment.contains(&routed(founding_hash)));
+    // Every record names the map its process opened under, as Markdown and as a page,
+    // whether or not its decision passed a gate: the partnership, declined, passed none.
+    assert!(engine.review(&stream(story::PARTNERSHIP)).is_none());
+    for (id, _, name, _, _) in story::RECORDS {
+        let opened = engine
+            .journal()
+            .read_stream(&stream(id))
+            .unwrap()
+            .first()
+            .unwrap()
+            .time;
+        let hash = history.at(opened).governance_hash().unwrap();
+        for ext in ["md", "html"] {
+            let text = written(&format!("{name}.{ext}"));
+            assert_eq!(
+                text.matches("Routed by governance map").count(),
+                1,
+                "{name}.{ext}"
+            );
+            assert!(text.contains(&routed(hash)), "{name}.{ext}");
+        }
+    }
+    assert!(written("partnership-record.md").contains(&format!(
+        "### Governance map\n\nRouted by governance map {adopted_hash} (no value gate ran on this decision).\n"
+    )));
 }

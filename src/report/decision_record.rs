@@ -7,6 +7,7 @@ use super::document::{Block, Document, Item};
 use jiff::Timestamp;
 
 use crate::community::{Community, MemberId};
+use crate::journal::Hash;
 
 use super::{Names, one_line};
 use crate::machine::Quoted;
@@ -60,6 +61,7 @@ pub struct DecisionRecordMarkdown<'a> {
     title: Option<&'a str>,
     fallback_title: Option<&'a str>,
     review: Option<&'a GateReview>,
+    routed_by: Option<Hash>,
     names: Names<'a>,
 }
 
@@ -72,6 +74,7 @@ impl<'a> DecisionRecordMarkdown<'a> {
             title: None,
             fallback_title: None,
             review: None,
+            routed_by: None,
             names: Names::default(),
         }
     }
@@ -93,6 +96,18 @@ impl<'a> DecisionRecordMarkdown<'a> {
     #[must_use]
     pub fn with_review(mut self, review: impl Into<Option<&'a GateReview>>) -> Self {
         self.review = review.into();
+        self
+    }
+
+    /// Names the governance map the decision's process was routed by (its
+    /// [`governance_hash`](crate::living::governance_hash); see
+    /// [`Stream::routed_by`](crate::process::Stream::routed_by)), so that a record whose
+    /// decision passed no value gate (a decline, say) names it too; `None` adds nothing. A
+    /// gate added with [`with_review`](Self::with_review) that names a map is shown as it
+    /// is.
+    #[must_use]
+    pub fn routed_by(mut self, map: impl Into<Option<Hash>>) -> Self {
+        self.routed_by = map.into();
         self
     }
 
@@ -570,8 +585,16 @@ impl DecisionRecordMarkdown<'_> {
             );
         }
 
-        if let Some(review) = self.review {
-            gate_section(&mut d, review, names);
+        match (self.review, self.routed_by) {
+            (Some(review), routed_by) => gate_section(&mut d, review, routed_by, names),
+            // No gate: the map the process was routed by, on its own.
+            (None, Some(map)) => {
+                d.section("Governance map");
+                d.line(format!(
+                    "Routed by governance map {map} (no value gate ran on this decision)."
+                ));
+            }
+            (None, None) => {}
         }
 
         if !r.attested.is_empty() {
@@ -1207,7 +1230,7 @@ fn clearances(
 }
 
 /// The value gate a decision passed, and what today's charter makes of it.
-fn gate_section(d: &mut Document, review: &GateReview, names: Names<'_>) {
+fn gate_section(d: &mut Document, review: &GateReview, routed_by: Option<Hash>, names: Names<'_>) {
     d.section("Value gate");
     let passed = &review.passed;
     let mut lines = vec![format!(
@@ -1215,7 +1238,7 @@ fn gate_section(d: &mut Document, review: &GateReview, names: Names<'_>) {
         passed.charter,
         passed.rules_checked.len()
     )];
-    if let Some(map) = passed.governance {
+    if let Some(map) = passed.governance.or(routed_by) {
         lines.push(format!("Routed by governance map {map}."));
     }
     if let Some(policy) = passed.funding_policy {

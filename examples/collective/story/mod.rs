@@ -62,7 +62,7 @@ use coproduction::journal::{FileJournal, Journal, StreamId};
 use coproduction::living::{self, CommunityChange};
 use coproduction::machine::Decider;
 use coproduction::metrics::{CommunityMetrics, Metrics};
-use coproduction::process::PartCommand;
+use coproduction::process::{PartCommand, Streams};
 use coproduction::proposal::{ProposalCommand, ProposalProcess};
 use coproduction::report::DecisionRecordMarkdown;
 use coproduction::values::{
@@ -586,6 +586,14 @@ pub fn run(out: &Path) -> Result<Story, coproduction::Error> {
         if let Some(review) = &review {
             markdown = markdown.with_review(review);
         }
+        // Every decision routed names the map it was routed by, gated or not.
+        let routed_by = engine.history().and_then(|history| {
+            let envelopes = engine.journal().read_stream(&stream).ok()?;
+            Streams::replay(&envelopes)
+                .get(&stream)?
+                .routed_by(&history)
+        });
+        markdown = markdown.routed_by(routed_by);
         written.push((
             format!("{file}.md"),
             markdown.to_string(),
