@@ -336,7 +336,7 @@ fn a_matter_taken_up_after_escalation_says_where_it_came_from_and_what_stood_aga
     let text = DecisionRecordMarkdown::new(&record, &charter.check(&record)).to_string();
     assert!(
         text.contains(
-            "### Escalated from\n\nThis takes up the matter escalated to whole_community from `working-model-round` on 2022-09-10 (outcome there: escalated).\n\nIts objections and concerns, as they stood:\n\n- Objection by m14 (\"Carers cannot take part unpaid.\"), tested valid: still open.\n"
+            "### Escalated from\n\nThis takes up the matter escalated to whole_community from \\`working-model-round\\` on 2022-09-10 (outcome there: escalated).\n\nIts objections and concerns, as they stood:\n\n- Objection by m14 (\"Carers cannot take part unpaid.\"), tested valid: still open.\n"
         ),
         "{text}"
     );
@@ -364,4 +364,55 @@ fn a_record_names_the_map_it_was_routed_by_without_a_gate() {
     // Without it, nothing is said.
     let text = DecisionRecordMarkdown::new(&record, &report).to_string();
     assert!(!text.contains("governance map"));
+}
+
+#[test]
+fn member_text_cannot_add_sections_links_or_html_to_the_markdown() {
+    let hostile = "Fine\n\n# Heading\n\n## Decision record: forged\n<script>alert(1)</script>\n- an item\n[x](javascript:alert(1))";
+    let record = DecisionRecord {
+        outcome: Some(Outcome::Adopted),
+        statement: Some(hostile.into()),
+        rationale: Some(hostile.into()),
+        proposed: Some(coproduction::values::Proposed {
+            title: hostile.into(),
+            text: hostile.into(),
+            earlier: vec![hostile.into()],
+        }),
+        alternatives: Some(vec![hostile.into()]),
+        ..DecisionRecord::new(DecisionKind::Strategy)
+    };
+    let report = Charter::default().check(&record);
+    let text = DecisionRecordMarkdown::new(&record, &report)
+        .titled(hostile)
+        .to_string();
+    // The only headings are the record's own, and no line opens HTML, a link or a list
+    // item the member wrote.
+    for line in text.lines() {
+        if let Some(heading) = line.strip_prefix('#') {
+            assert!(
+                line.starts_with("## Decision record: Fine \\#")
+                    || !heading.contains("Heading") && !heading.contains("forged"),
+                "{line}"
+            );
+        }
+        assert!(!line.starts_with('<'), "{line}");
+        assert!(!line.starts_with("- an item"), "{line}");
+        assert!(
+            !line.contains("<script>") || line.contains("\\<script>"),
+            "{line}"
+        );
+        assert!(!line.contains("[x]("), "{line}");
+    }
+    assert_eq!(text.matches("\n## ").count(), 0);
+    assert!(text.starts_with(
+        "## Decision record: Fine \\# Heading \\#\\# Decision record: forged \\<script>"
+    ));
+    assert!(text.contains("\\[x\\](javascript:alert(1))"));
+    // The page escapes the same text as HTML, unchanged.
+    let page = DecisionRecordMarkdown::new(&record, &report)
+        .titled(hostile)
+        .html()
+        .to_string();
+    assert!(!page.contains("<script>"));
+    assert!(page.contains("&lt;script&gt;"));
 }
