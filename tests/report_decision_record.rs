@@ -416,3 +416,26 @@ fn member_text_cannot_add_sections_links_or_html_to_the_markdown() {
     assert!(!page.contains("<script>"));
     assert!(page.contains("&lt;script&gt;"));
 }
+
+#[test]
+fn a_drawn_path_is_one_image_named_by_the_steps_it_shows() {
+    let record = DecisionRecord {
+        outcome: Some(Outcome::Adopted),
+        dates: coproduction::values::Dates {
+            session_at: Some(at("2022-09-01T18:00:00Z")),
+            decided_at: Some(at("2022-09-01T19:00:00Z")),
+            ..Default::default()
+        },
+        ..DecisionRecord::new(DecisionKind::Strategy)
+    };
+    let report = Charter::default().check(&record);
+    let svg = "<?xml version=\"1.0\"?>\n<svg width=\"10pt\" xmlns=\"http://www.w3.org/2000/svg\"><title>path</title></svg>";
+    let page = DecisionRecordMarkdown::new(&record, &report)
+        .html()
+        .with_path_svg(svg)
+        .to_string();
+    assert!(page.contains(
+        "<figure>\n<svg role=\"img\" aria-label=\"Diagram of the path this decision took: Session held, then Decided\" width=\"10pt\""
+    ));
+    assert!(!page.contains("<?xml"));
+}

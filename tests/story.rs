@@ -119,6 +119,13 @@ fn page_reads_well(name: &str, page: &str) {
     }
     if page.contains("<figure>") {
         assert!(page.contains("<figcaption>"), "{name}");
+        // The drawing is one image with a name, for a screen reader.
+        assert!(
+            page.contains(
+                "<svg role=\"img\" aria-label=\"Diagram of the path this decision took: "
+            ),
+            "{name}"
+        );
     }
 }
 

@@ -518,8 +518,13 @@ impl DecisionRecordMarkdown<'_> {
         d.section("Dates");
         let steps = path(r);
         if let Some(svg) = path_svg.filter(|_| !steps.is_empty()) {
+            let labels: Vec<&str> = steps.iter().map(|(label, _)| *label).collect();
             d.blocks.push(Block::Figure {
                 svg: svg.to_owned(),
+                label: format!(
+                    "Diagram of the path this decision took: {}",
+                    labels.join(", then ")
+                ),
                 caption:
                     "The path this decision took; the list below gives each step and its date."
                         .to_owned(),

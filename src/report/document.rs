@@ -40,6 +40,9 @@ pub(super) enum Block {
     Figure {
         /// The SVG element.
         svg: String,
+        /// Its accessible name: what it shows, for a screen reader, which reads it as one
+        /// image rather than each of its shapes.
+        label: String,
         /// What it shows, and where the same is said in words.
         caption: String,
     },
@@ -205,7 +208,19 @@ impl Document {
                     }
                     f.write_str("</ol>\n")?;
                 }
-                Block::Figure { svg, caption } => {
+                Block::Figure {
+                    svg,
+                    label,
+                    caption,
+                } => {
+                    // One image with a name, its shapes and their text not read one by one.
+                    let svg = match svg.strip_prefix("<svg") {
+                        Some(rest) => format!(
+                            "<svg role=\"img\" aria-label=\"{}\"{rest}",
+                            Escaped(label).to_string().replace('"', "&quot;")
+                        ),
+                        None => svg.clone(),
+                    };
                     write!(
                         f,
                         "<figure>\n{svg}\n<figcaption>{}</figcaption>\n</figure>\n",
