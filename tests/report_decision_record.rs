@@ -439,3 +439,44 @@ fn a_drawn_path_is_one_image_named_by_the_steps_it_shows() {
     ));
     assert!(!page.contains("<?xml"));
 }
+
+#[test]
+fn due_diligence_and_recruitment_are_shown_as_recorded() {
+    use coproduction::values::{DueDiligenceCheck, RecruitmentFacts};
+    let record = DecisionRecord {
+        due_diligence: Some(vec![
+            DueDiligenceCheck {
+                check: "legal_and_sanctions".into(),
+                required: true,
+                completed_at: Some(at("2022-01-18T10:00:00Z")),
+            },
+            DueDiligenceCheck {
+                check: "reputation".into(),
+                required: true,
+                completed_at: None,
+            },
+        ]),
+        recruitment: Some(RecruitmentFacts {
+            advert_opened_at: Some(at("2022-09-22T09:00:00Z")),
+            advert_closed_at: Some(at("2022-10-06T17:00:00Z")),
+            ways_to_apply: ["voice note".to_owned(), "written form".to_owned()].into(),
+            criteria_published_at: None,
+            panel_with_lived_experience: Some(2),
+        }),
+        ..DecisionRecord::new(DecisionKind::Funding)
+    };
+    let report = Charter::default().check(&record);
+    let text = DecisionRecordMarkdown::new(&record, &report).to_string();
+    assert!(text.contains(
+        "### Due diligence\n\n- Legal and sanctions: done 2022-01-18\n- Reputation: required, not done\n"
+    ), "{text}");
+    assert!(text.contains(
+        "### Recruitment\n\n- Advert open from 2022-09-22 to 2022-10-06\n- 2 ways to apply: voice note and written form\n- Criteria published: not recorded\n- Panel members with lived experience: 2\n"
+    ), "{text}");
+    let page = DecisionRecordMarkdown::new(&record, &report)
+        .html()
+        .to_string();
+    assert!(page.contains("<h2 id=\"due-diligence\">Due diligence</h2>"));
+    assert!(page.contains("<li>Reputation: required, not done</li>"));
+    assert!(page.contains("<h2 id=\"recruitment\">Recruitment</h2>"));
+}

@@ -459,6 +459,39 @@ fn the_community_s_own_story_on_its_own_timeline() {
         );
         assert!(window.0 < window.1 && window.1 <= opened, "{offer}");
     }
+    // What the file list says each record shows, the record shows: the checks of due
+    // diligence for both offers; the open advert, its ways to apply and its panel for both
+    // recruitments.
+    for file in ["funding-record.md", "partnership-record.md"] {
+        let text = read(file);
+        let checks = text
+            .split("### Due diligence\n\n")
+            .nth(1)
+            .unwrap_or_else(|| panic!("{file}: no due diligence"));
+        let done = checks
+            .lines()
+            .take_while(|l| l.starts_with("- "))
+            .filter(|l| l.contains(": done "))
+            .count();
+        assert_eq!(done, 7, "{file}");
+        assert!(checks.starts_with("- Legal and sanctions: done "), "{file}");
+    }
+    for (file, advert) in [
+        ("co-producers-record.md", "2022-09-22 to 2022-10-06"),
+        ("allies-record.md", "2021-04-26 to 2021-05-17"),
+    ] {
+        let text = read(file);
+        assert!(
+            text.contains(&format!(
+                "### Recruitment\n\n- Advert open from {advert}\n- 3 ways to apply: "
+            )),
+            "{file}"
+        );
+        assert!(
+            text.contains("- Panel members with lived experience: 2\n"),
+            "{file}"
+        );
+    }
     let partnership_md = read("partnership-record.md");
     for line in [
         "- Comment window opened: 2022-01-19\n- Comment window closed: 2022-01-26\n",

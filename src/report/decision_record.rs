@@ -15,9 +15,9 @@ use crate::machine::Quoted;
 use crate::decision::Method;
 use crate::values::{
     AbsenceCounted, Acknowledgement, AdviceBasis, AdviceEntry, Conflict, DecisionRecord,
-    Disposition, FunderFacts, FundingCondition, GateReview, ObjectionEntry, Outcome, Override,
-    Participant, PaymentStatus, RaisedAs, RecordedResponse, Restriction, RouteSummary, RuleId,
-    Screen, Status, TestResult, ValueReport,
+    Disposition, DueDiligenceCheck, FunderFacts, FundingCondition, GateReview, ObjectionEntry,
+    Outcome, Override, Participant, PaymentStatus, RaisedAs, RecordedResponse, RecruitmentFacts,
+    Restriction, RouteSummary, RuleId, Screen, Status, TestResult, ValueReport,
 };
 
 /// Writes a [`DecisionRecord`] and the [`ValueReport`] of its check as Markdown, for a person
@@ -499,6 +499,12 @@ impl DecisionRecordMarkdown<'_> {
 
         if let Some(funder) = &r.funder {
             funder_section(&mut d, funder);
+        }
+        if let Some(checks) = &r.due_diligence {
+            due_diligence_section(&mut d, checks);
+        }
+        if let Some(recruitment) = &r.recruitment {
+            recruitment_section(&mut d, recruitment);
         }
 
         d.section("Rationale");
@@ -1135,6 +1141,62 @@ fn time_section(d: &mut Document, r: &DecisionRecord, names: Names<'_>) {
         .collect();
     items.sort_by_key(|(at, _)| *at);
     d.items(items.into_iter().map(|(_, item)| item).collect());
+}
+
+/// The due-diligence checks, in the order recorded: each done (when), or not, and whether
+/// the tier required it. Part of the visible basis of a funding decision.
+fn due_diligence_section(d: &mut Document, checks: &[DueDiligenceCheck]) {
+    d.section("Due diligence");
+    if checks.is_empty() {
+        d.line("No checks recorded.");
+        return;
+    }
+    d.items(
+        checks
+            .iter()
+            .map(|c| {
+                let mut check = one_line(&c.check).replace('_', " ");
+                if let Some(first) = check.get(..1) {
+                    check = format!("{}{}", first.to_uppercase(), check.get(1..).unwrap_or(""));
+                }
+                match (c.completed_at, c.required) {
+                    (Some(at), true) => format!("{check}: done {}", day(at)),
+                    (Some(at), false) => format!("{check}: done {} (not required)", day(at)),
+                    (None, true) => format!("{check}: required, not done"),
+                    (None, false) => format!("{check}: not required, not done"),
+                }
+                .into()
+            })
+            .collect(),
+    );
+}
+
+/// How a recruitment was run: the advert and when it was open, the ways to apply, when the
+/// criteria were published, and who sat on the panel.
+fn recruitment_section(d: &mut Document, r: &RecruitmentFacts) {
+    d.section("Recruitment");
+    let when = |t: Option<Timestamp>| t.map_or_else(|| "not recorded".to_owned(), day);
+    let ways: Vec<String> = r.ways_to_apply.iter().map(|w| one_line(w)).collect();
+    d.items(vec![
+        format!(
+            "Advert open from {} to {}",
+            when(r.advert_opened_at),
+            when(r.advert_closed_at)
+        )
+        .into(),
+        match ways.len() {
+            0 => "Ways to apply: none recorded".to_owned(),
+            1 => format!("1 way to apply: {}", list(&ways)),
+            n => format!("{n} ways to apply: {}", list(&ways)),
+        }
+        .into(),
+        format!("Criteria published: {}", when(r.criteria_published_at)).into(),
+        match r.panel_with_lived_experience {
+            None => "Panel members with lived experience: not recorded".to_owned(),
+            Some(n) => format!("Panel members with lived experience: {n}"),
+        }
+        .into(),
+    ]);
 }
 
 /// Who offered the money or partnership, on what conditions (which stand, which were set

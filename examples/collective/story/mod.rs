@@ -174,7 +174,7 @@ pub const RECORDS: [(&str, &str, &str, &str, &str); 11] = [
         "Rebalance the Allies Group",
         "allies-record",
         "2021-06-08T10:00:00Z",
-        "the Allies Group rebalanced by the staff team's advice process: rule I9's warning on its make-up, acknowledged; the open call; the four who joined",
+        "the Allies Group rebalanced by the staff team's advice process: rule I9's warning on its make-up, acknowledged; the open call (its advert, ways to apply, panel); four members of the community with lived experience joining",
     ),
     (
         HOW_WE_DECIDE,
@@ -209,7 +209,7 @@ pub const RECORDS: [(&str, &str, &str, &str, &str); 11] = [
         "Decline the health-technology company's partnership",
         "partnership-record",
         "2022-01-31T10:00:00Z",
-        "the partnership declined end to end: checks, advice answered, the community's comments, the circle's consent, why",
+        "the partnership declined end to end: the due-diligence checks, advice answered, the community's comment window, the circle's consent, why",
     ),
     (
         NAMING,
@@ -244,7 +244,7 @@ pub const RECORDS: [(&str, &str, &str, &str, &str); 11] = [
         "Appoint the second wave of co-producers",
         "second-wave-record",
         "2023-10-27T10:00:00Z",
-        "the second wave: two members of the community and a newcomer take the role, after an open advert",
+        "the second wave: after an open advert, two members of the community and a newcomer take the role; the two step out of the decision on their own appointment",
     ),
 ];
 
