@@ -171,6 +171,8 @@ fn the_community_s_own_story_on_its_own_timeline() {
     let mut expected = vec![
         (story::ALLIES, "adopted"),
         (story::ALLIES_PROPOSAL, "published"),
+        (story::TEAM, "adopted"),
+        (story::TEAM_PROPOSAL, "published"),
         (story::FIRST_WAVE, "adopted"),
         (story::FIRST_WAVE_PROPOSAL, "published"),
         (story::HOW_WE_DECIDE, "adopted"),
@@ -224,6 +226,12 @@ fn the_community_s_own_story_on_its_own_timeline() {
             Some(story::PARTNERSHIP),
             "2022-01-17T09:00:00Z",
             "2022-01-26T19:05:00Z",
+        ),
+        (
+            story::TEAM,
+            Some(story::TEAM_PROPOSAL),
+            "2022-03-21T09:00:00Z",
+            "2022-04-11T19:00:00Z",
         ),
         (
             story::WORKSHOPS_TWICE,
@@ -854,22 +862,23 @@ fn the_community_s_own_story_on_its_own_timeline() {
         ]
     );
 
-    // 15. The metrics: eleven decisions with a round, who took part (all 25 members of the
-    // whole community in its governance round; the one accountable decider of each advice
+    // 15. The metrics: twelve decisions with a round, who took part (all 25 members of the
+    // whole community in its 2021 governance round, 22 in the one forming the team, which
+    // the three it named stepped out of; the one accountable decider of each advice
     // process and delegated decision; every seat but the two who stepped out of the second
     // wave's decision), the objection integrated, every one published in time, two items no
     // theme carries.
-    assert_eq!(m.totals.decisions, 11);
+    assert_eq!(m.totals.decisions, 12);
     assert_eq!(
         (m.totals.participation.part, m.totals.participation.whole),
-        (72, 74)
+        (94, 99)
     );
     assert_eq!(
         (
             m.totals.lived_experience.part,
             m.totals.lived_experience.whole
         ),
-        (53, 72)
+        (63, 94)
     );
     // A delegated decision has one participant, the accountable decider, as its record says.
     let staff = m
@@ -884,17 +893,17 @@ fn the_community_s_own_story_on_its_own_timeline() {
     assert_eq!(m.totals.objections.raised, 1);
     assert_eq!(m.totals.objections.integrated, 1);
     assert_eq!(m.totals.concerns, 0);
-    assert_eq!(m.totals.outcomes.get("adopted"), Some(&9));
+    assert_eq!(m.totals.outcomes.get("adopted"), Some(&10));
     assert_eq!(m.totals.outcomes.get("monitoring"), Some(&1));
     assert_eq!(m.totals.outcomes.get("declined"), Some(&1));
     assert_eq!(
         (m.publication.in_time.part, m.publication.in_time.whole),
-        (11, 11)
+        (12, 12)
     );
     let feedback = m.feedback.as_ref().unwrap();
     assert_eq!((feedback.carried.part, feedback.carried.whole), (20, 22));
     assert_eq!(m.bodies.len(), 4);
-    assert_eq!(m.lived_experience_by_month.len(), 11);
+    assert_eq!(m.lived_experience_by_month.len(), 12);
 
     // 16. The files it names exist, each with a line on what it shows; the journal
     // rebuilds every process.
@@ -992,18 +1001,47 @@ fn a_governance_decision_changes_who_decides_and_each_record_names_its_map() {
     let s = story::run(dir.path()).unwrap();
     let engine = &s.engine;
     let founding: GovernanceMap =
-        serde_json::from_str(include_str!("../examples/data/governance.json")).unwrap();
+        serde_json::from_str(include_str!("../examples/data/governance-2021.json")).unwrap();
     let founding_hash = governance_hash(&founding);
-    let adopted = engine.governance().unwrap();
-    let adopted_hash = governance_hash(adopted.map());
-    assert_ne!(founding_hash, adopted_hash);
-
-    // The journal's history: founded with the seed map and no funding policy, changed once,
-    // by the governance decision, when the whole community's round adopted it: a new map
-    // and the funding policy, in force from 1 October 2021.
     let history = engine.history().unwrap();
+    // The map adopted in September 2021, and the one in force since May 2022, with the
+    // associate-roles team: the seed map of `examples/data`, with September's changes.
+    let adopted_hash = history
+        .at(at("2021-10-01T00:00:00Z"))
+        .governance_hash()
+        .unwrap();
+    let team_hash = governance_hash(engine.governance().unwrap().map());
+    assert_ne!(founding_hash, adopted_hash);
+    assert_ne!(adopted_hash, team_hash);
+
+    // The journal's history: founded with the 2021 map and no funding policy, changed by
+    // the governance decision, when the whole community's round adopted it (a new map and
+    // the funding policy, in force from 1 October 2021), and again when the whole
+    // community formed the associate-roles team (in force from 1 May 2022).
     assert_eq!(history.founding().governance_hash(), Some(founding_hash));
-    assert_eq!(history.current().governance_hash(), Some(adopted_hash));
+    assert_eq!(
+        history.at(at("2022-04-30T23:59:59Z")).governance_hash(),
+        Some(adopted_hash)
+    );
+    assert_eq!(history.current().governance_hash(), Some(team_hash));
+    // The team is no body of the community, and no route names it, before May 2022.
+    let team = BodyId::new("associate_roles_team").unwrap();
+    for t in ["2021-06-01T00:00:00Z", "2022-04-30T23:59:59Z"] {
+        let version = history.at(at(t));
+        assert!(version.community().body(&team).is_none(), "{t}");
+        let map = version.governance().unwrap().map();
+        assert!(
+            !map.dot().to_string().contains("associate_roles_team"),
+            "{t}"
+        );
+    }
+    assert!(
+        history
+            .at(at("2022-05-01T00:00:00Z"))
+            .community()
+            .body(&team)
+            .is_some()
+    );
     assert!(history.founding().funding_policy().is_none());
     assert!(
         history
@@ -1048,6 +1086,12 @@ fn a_governance_decision_changes_who_decides_and_each_record_names_its_map() {
         vec![
             ("governance", adopted_at, by.clone(), Some(in_force_from)),
             ("funding_policy", adopted_at, by, Some(in_force_from)),
+            (
+                "governance",
+                at("2022-04-11T19:00:00Z"),
+                Some(stream(story::TEAM_PROPOSAL)),
+                Some(at("2022-05-01T00:00:00Z"))
+            ),
         ]
     );
 
@@ -1070,7 +1114,7 @@ fn a_governance_decision_changes_who_decides_and_each_record_names_its_map() {
             ("staff_team", Procedure::Method(Method::AdviceProcess)),
             "{t}"
         );
-        assert_eq!(consult, ["associate_roles_team", "allies_group"]);
+        assert_eq!(consult, ["allies_group"]);
         assert_eq!(
             route(DecisionKind::Operational, t).1,
             Procedure::Method(Method::AdviceProcess)
@@ -1081,10 +1125,43 @@ fn a_governance_decision_changes_who_decides_and_each_record_names_its_map() {
         (decider.as_str(), procedure),
         ("decision_circle", Procedure::Method(Method::Consent))
     );
+    assert_eq!(consult, ["allies_group", "staff_team"]);
+    let (_, _, consult) = route(DecisionKind::Recruitment, "2022-05-01T00:00:00Z");
     assert_eq!(
         consult,
         ["associate_roles_team", "allies_group", "staff_team"]
     );
+    // An offer restricting publication (tier 2): the staff team's advice process until the
+    // end of September 2021, the circle's consent from October, as the "you said, we did"
+    // of the March session credits the September decision.
+    let tier_two = |t: &str| {
+        let route = history
+            .at(at(t))
+            .governance()
+            .unwrap()
+            .route(
+                &DecisionKind::Funding,
+                RouteFacts::new().risk(coproduction::decision::Tier::Two),
+            )
+            .unwrap();
+        (route.decider.to_string(), route.procedure)
+    };
+    assert_eq!(
+        tier_two("2021-09-30T23:59:59Z"),
+        (
+            "staff_team".to_owned(),
+            Procedure::Method(Method::AdviceProcess)
+        )
+    );
+    assert_eq!(
+        tier_two("2021-10-01T00:00:00Z"),
+        (
+            "decision_circle".to_owned(),
+            Procedure::Method(Method::Consent)
+        )
+    );
+    let march = written_you_said(dir.path());
+    assert!(march.contains("d2 How we decide (2021-09-27): adapted: The community is consulted from tier 1; from tier 2 a decision circle with lived experience decides by consent."), "{march}");
     let (decider, procedure, _) = route(DecisionKind::Operational, "2021-10-01T00:00:00Z");
     assert_eq!(
         (decider.as_str(), procedure),
@@ -1109,8 +1186,9 @@ fn a_governance_decision_changes_who_decides_and_each_record_names_its_map() {
     );
 
     // Each gate names the map its process opened under: the rebalancing and the governance
-    // decision itself the founding map; the staff decision, the offers and the first wave
-    // the new one, with the funding policy the offers followed.
+    // decision itself the founding map; the staff decision, the offers and the decision
+    // forming the team the September one; the first wave and the working model the one
+    // with the team; the offers with the funding policy they followed.
     let gates = |s: &str| {
         let gates = engine.gates(&stream(s));
         assert!(!gates.is_empty(), "{s}");
@@ -1124,14 +1202,15 @@ fn a_governance_decision_changes_who_decides_and_each_record_names_its_map() {
     }
     let policy = history.current().funding_policy_hash();
     assert!(policy.is_some());
-    for s in [
-        story::STAFF_DECISION,
-        story::FUNDING,
-        story::FIRST_WAVE,
-        story::WORKING_MODEL_ROUND,
-    ] {
+    for s in [story::STAFF_DECISION, story::FUNDING, story::TEAM] {
         assert!(
             gates(s).iter().all(|g| g.governance == Some(adopted_hash)),
+            "{s}"
+        );
+    }
+    for s in [story::FIRST_WAVE, story::WORKING_MODEL_ROUND] {
+        assert!(
+            gates(s).iter().all(|g| g.governance == Some(team_hash)),
             "{s}"
         );
     }
@@ -1146,7 +1225,7 @@ fn a_governance_decision_changes_who_decides_and_each_record_names_its_map() {
     let routed = |hash| format!("Routed by governance map {hash}");
     assert!(written("allies-record.md").contains(&routed(founding_hash)));
     let appointment = written("co-producers-record.md");
-    assert!(appointment.contains(&routed(adopted_hash)), "{appointment}");
+    assert!(appointment.contains(&routed(team_hash)), "{appointment}");
     assert!(!appointment.contains(&routed(founding_hash)));
     // Every record names the map its process opened under, as Markdown and as a page,
     // whether or not its decision passed a gate: the partnership, declined, passed none.
@@ -1173,4 +1252,9 @@ fn a_governance_decision_changes_who_decides_and_each_record_names_its_map() {
     assert!(written("partnership-record.md").contains(&format!(
         "### Governance map\n\nRouted by governance map {adopted_hash} (no value gate ran on this decision).\n"
     )));
+}
+
+/// The "you said, we did" of the March 2021 session, as the story wrote it in `dir`.
+fn written_you_said(dir: &std::path::Path) -> String {
+    std::fs::read_to_string(dir.join("you-said-we-did-march-2021.md")).unwrap()
 }
