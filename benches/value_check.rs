@@ -180,6 +180,7 @@ fn record(n: u64) -> DecisionRecord {
             decided_at: Some(day(18)),
             review_at: Some(day(18 + 90)),
             as_of: Some(day(18)),
+            ..Dates::default()
         },
         publication: Some(Publication {
             published_at: day(20),

@@ -97,7 +97,19 @@ fn main() -> Result<(), coproduction::Error> {
     let Closed::Integrating(round) = round.close(facilitator("2022-09-01T10:35:00Z"))? else {
         unreachable!("an objection was raised, so integration should follow");
     };
-    println!("Objection round 1 closed: {:?}", round.round().last_tally());
+    match round.round().last_tally() {
+        Some(t) => println!(
+            "Objection round 1 closed: {} of {} responded ({} with lived experience): {} \
+             consented ({} of them with a concern), {} objected.",
+            t.responded,
+            t.eligible,
+            t.lived_experience_responded,
+            t.consents,
+            t.concerns,
+            t.objections
+        ),
+        None => println!("Objection round 1 closed, with no tally."),
+    }
 
     // Integrate the objection: test it, amend, both confirm.
     let objection = ObjectionId(1);
@@ -244,6 +256,18 @@ fn main() -> Result<(), coproduction::Error> {
         "The gate passes ({} rules checked).",
         proof.rules_checked().len()
     );
+    // A warning does not block once it is acknowledged, with a reason, by whom governance
+    // allows: say which.
+    for a in proof.acknowledgements_used() {
+        println!(
+            "  {}'s warning is acknowledged by {}: {}",
+            a.rule,
+            community
+                .member(a.by)
+                .map_or_else(|| a.by.to_string(), |m| m.name.clone()),
+            a.reason
+        );
+    }
     let adopted = round.record_outcome(
         ctx(staff_2, "2022-09-01T11:10:00Z"),
         statement,

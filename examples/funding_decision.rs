@@ -19,13 +19,13 @@ use coproduction::consent::{Closed, ConsentRound, Response, RoundConfig, RoundRo
 use coproduction::decision::DecisionKind;
 use coproduction::funding::{
     AdviceId, Check, Funding, FundingCommand, FundingOutcome, FundingPhase, FundingPolicy,
-    FundingProcess, Offer, Reviewed, Screened, route_facts, tier,
+    FundingProcess, Offer, Reviewed, Screened, TierReason, route_facts, tier,
 };
 use coproduction::governance::{Governance, GovernanceMap};
 use coproduction::machine::{Context, Decider};
 use coproduction::values::{
     AccessRequest, Charter, Conflict, ExpensesFacts, FundingCondition, GateSummary, PaymentStatus,
-    Restriction, RuleId, SetAside, StakeholderFacts, Status, ValueReport,
+    Restriction, RuleId, SetAside, StakeholderFacts, Status, UnmetKind, ValueReport,
 };
 use jiff::Timestamp;
 
@@ -61,10 +61,11 @@ fn main() -> Result<(), coproduction::Error> {
         [Restriction::Publication],
     );
     let triage = tier(&offer, &policy);
+    let reasons: Vec<String> = triage.reasons.iter().map(reason).collect();
     println!(
-        "Tier {}; reasons: {:?}",
+        "Tier {}, because: {}",
         triage.tier.number(),
-        triage.reasons
+        reasons.join("; ")
     );
     let route = governance.route(&offer.kind, route_facts(&offer, &policy))?;
     println!(
@@ -306,10 +307,20 @@ fn main() -> Result<(), coproduction::Error> {
     show(&report);
     let proof = report.gate()?;
     println!(
-        "The gate passes ({} rules checked, {} acknowledgements).",
-        proof.rules_checked().len(),
-        proof.acknowledgements_used().len()
+        "The gate passes ({} rules checked).",
+        proof.rules_checked().len()
     );
+    // A warning does not block once it is acknowledged with a reason: say which.
+    for a in proof.acknowledgements_used() {
+        println!(
+            "  {}'s warning is acknowledged by {}: {}",
+            a.rule,
+            community
+                .member(a.by)
+                .map_or_else(|| a.by.to_string(), |m| m.name.clone()),
+            a.reason
+        );
+    }
     let accepted = deciding.accept_with_conditions(
         ctx(14, "2024-05-16T19:10:00Z"),
         own_conditions,
@@ -322,10 +333,11 @@ fn main() -> Result<(), coproduction::Error> {
     let published = accepted.publish(ctx(1, "2024-05-20T09:00:00Z"), None)?;
     if let Some(kept) = published.proof() {
         let summary = GateSummary::new(charter.hash(), kept);
-        println!(
-            "Accepted under the charter it was checked against: {}",
-            summary.charter == charter.hash()
-        );
+        if summary.charter == charter.hash() {
+            println!("Accepted under the charter it was checked against.");
+        } else {
+            println!("Accepted, but under another charter than the one it was checked against.");
+        }
     }
     let listing = published.decision().listing().expect("a register entry");
     println!(
@@ -414,10 +426,13 @@ fn main() -> Result<(), coproduction::Error> {
         .iter()
         .find(|u| u.rule.as_str() == "C4")
         .expect("C4 unmet");
-    println!(
-        "The gate on an acceptance: C4 {:?}: {}",
-        c4.kind, c4.message
-    );
+    let kind = match c4.kind {
+        UnmetKind::NotOverridable => "cannot be overridden, not even by the override recorded",
+        UnmetKind::NeedsOverride => "needs an override (who, why)",
+        UnmetKind::NeedsAcknowledgement => "needs an acknowledgement with a reason",
+        _ => "is unmet",
+    };
+    println!("The gate on an acceptance: C4 {kind}: {}", c4.message);
 
     println!(
         "\nThe funding decision's phases, as Graphviz DOT:\n{}",
@@ -435,5 +450,19 @@ fn show(report: &ValueReport) {
         if !matches!(f.status, Status::Satisfied | Status::NotApplicable) {
             println!("    {} {}: {}", f.rule, f.status.label(), f.message);
         }
+    }
+}
+
+/// Why an offer was put in its tier, in words.
+fn reason(reason: &TierReason) -> String {
+    match reason {
+        TierReason::Amount { amount, tier } => format!("£{amount} calls for {tier}"),
+        TierReason::ConflictOfInterest {} => "a conflict of interest was declared".to_owned(),
+        TierReason::RestrictsPublication {} => "a condition restricts publication".to_owned(),
+        TierReason::RestrictsVoice {} => "a condition restricts contributors' voice".to_owned(),
+        TierReason::ReputationalFlag {} => "a reputational flag".to_owned(),
+        TierReason::DependencyOnOneFunder {} => "dependency on one funder".to_owned(),
+        TierReason::InstitutionalPolicy {} => "an institutional policy applies".to_owned(),
+        _ => "another reason".to_owned(),
     }
 }

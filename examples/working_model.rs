@@ -81,7 +81,9 @@ fn main() -> Result<(), coproduction::Error> {
         item: ItemId::new(2),
     })?;
 
-    // The draft working model, co-created and amended in the light of the comments.
+    // The draft working model, open for comment from 28 August 2022, amended in the light
+    // of the comments, and agreed in February 2023 for a pilot from 1 March 2023, as the
+    // community's post planned.
     let members: BTreeSet<MemberId> = community.members().map(|m| m.id).collect();
     let config = ProposalConfig {
         id: ProposalId::new(1),
@@ -103,15 +105,15 @@ fn main() -> Result<(), coproduction::Error> {
     let summary = route
         .summary()
         .expect("the working model is decided, not declined");
-    let proposal = Lifecycle::create(config, ctx(staff_1, "2022-07-01T09:00:00Z"))?
-        .start_co_creation(ctx(staff_2, "2022-07-01T09:30:00Z"))?
+    let proposal = Lifecycle::create(config, ctx(staff_1, "2022-08-28T09:00:00Z"))?
+        .start_co_creation(ctx(staff_2, "2022-08-28T09:30:00Z"))?
         .link_feedback(
-            ctx(staff_2, "2022-07-10T09:00:00Z"),
+            ctx(staff_2, "2022-09-12T09:00:00Z"),
             &[ItemId::new(1), ItemId::new(2)],
             &[ThemeId::new(1), ThemeId::new(2)],
         )?
         .amend(
-            ctx(staff_1, "2022-07-20T09:00:00Z"),
+            ctx(staff_1, "2022-11-14T09:00:00Z"),
             "Co-producers take flexible roles without titles, with paid preparation time.",
             &[
                 Answer::Theme {
@@ -120,11 +122,11 @@ fn main() -> Result<(), coproduction::Error> {
                 Answer::Item { id: ItemId::new(1) },
             ],
         )?
-        .mark_ready(ctx(staff_2, "2022-08-01T09:00:00Z").with_route(&route))?;
+        .mark_ready(ctx(staff_2, "2023-01-23T09:00:00Z").with_route(&route))?;
 
     // In decision: a consent round of the body the route names.
     let stream = StreamId::new("consent-round:1")?;
-    let proposal = proposal.start_decision(ctx(staff_2, "2022-09-01T10:00:00Z"), stream.clone())?;
+    let proposal = proposal.start_decision(ctx(staff_2, "2023-02-06T10:00:00Z"), stream.clone())?;
     let roles = RoundRoles {
         proposer: staff_1,
         facilitator: co_producer_1,
@@ -139,20 +141,22 @@ fn main() -> Result<(), coproduction::Error> {
         RoundConfig::from_route(&route, &community, "Pilot the working model", text, roles)?;
     let eligible: Vec<MemberId> = round_config.eligible.iter().map(|m| m.member).collect();
     let facilitator = |when: &str| ctx(co_producer_1, when);
-    let mut round = ConsentRound::open(round_config, ctx(staff_1, "2022-09-01T10:00:00Z"))?
-        .start_clarifying(facilitator("2022-09-01T10:05:00Z"))?
-        .start_reactions(facilitator("2022-09-01T10:10:00Z"))?
-        .start_objection_round(facilitator("2022-09-01T10:15:00Z"))?;
+    let mut round = ConsentRound::open(round_config, ctx(staff_1, "2023-02-06T10:00:00Z"))?
+        .start_clarifying(facilitator("2023-02-06T10:05:00Z"))?
+        .start_reactions(facilitator("2023-02-06T10:10:00Z"))?
+        .start_objection_round(facilitator("2023-02-06T10:15:00Z"))?;
     for who in &eligible {
-        round = round.respond(ctx(*who, "2022-09-01T10:20:00Z"), *who, Response::consent())?;
+        round = round.respond(ctx(*who, "2023-02-06T10:20:00Z"), *who, Response::consent())?;
     }
-    let Closed::Consented(round) = round.close(facilitator("2022-09-01T10:30:00Z"))? else {
+    let Closed::Consented(round) = round.close(facilitator("2023-02-06T10:30:00Z"))? else {
         unreachable!("nobody objected, so the round consents");
     };
 
     // The value gate: the round's record, the proposal's facts over it, and what the app adds.
-    let now = at("2022-09-01T10:40:00Z");
-    let pilot_ends = at("2023-03-01T00:00:00Z");
+    let now = at("2023-02-06T10:40:00Z");
+    // The pilot runs from 1 March 2023, as the community planned, for six months.
+    let pilot_starts = "2023-03-01T09:30:00Z";
+    let pilot_ends = at("2023-09-01T00:00:00Z");
     // The round's record as its adoption would project it, and the proposal's over it as
     // its adoption would (decide, evolve a copy, project: as an engine gates); named as
     // this proposal's, as it stands, so the proof fits its adoption and nothing else.
@@ -162,7 +166,7 @@ fn main() -> Result<(), coproduction::Error> {
         route: Some(&route),
         now,
     };
-    let secretary = ctx(staff_2, "2022-09-01T10:40:00Z");
+    let secretary = ctx(staff_2, "2023-02-06T10:40:00Z");
     let round_adoption = RoundCommand::RecordOutcome {
         statement: "Piloted for six months".into(),
         review_date: pilot_ends,
@@ -218,36 +222,42 @@ fn main() -> Result<(), coproduction::Error> {
     let proof = report.gate()?;
     let proposal = proposal
         .adopt(
-            ctx(staff_2, "2022-09-01T10:40:00Z"),
+            ctx(staff_2, "2023-02-06T10:40:00Z"),
             stream,
             pilot_ends,
             proof,
         )?
         .publish(
-            ctx(staff_2, "2022-09-05T09:00:00Z"),
+            ctx(staff_2, "2023-02-13T09:00:00Z"),
             "The workshops asked for paid, flexible roles; a pilot tests them.",
             &["Recruit project by project"],
         )?
-        .start_pilot(ctx(staff_2, "2022-09-05T09:30:00Z"), pilot_ends)?;
+        .start_pilot(ctx(staff_2, pilot_starts), pilot_ends)?;
 
     let p = proposal.proposal();
-    let published = p.record(Some(record), at("2022-09-05T09:30:00Z"));
+    let published = p.record(Some(record), at(pilot_starts));
     println!(
         "{}",
         DecisionRecordMarkdown::new(&published, &charter.check(&published))
             .titled("Associate roles working model")
     );
 
+    println!(
+        "The pilot runs from {} to its review on {}.",
+        &pilot_starts[..10],
+        pilot_ends.strftime("%Y-%m-%d")
+    );
+
     // The pilot ends and is reviewed: not by a steward alone, but by a reassessment round
     // on the pilot's evaluation, which consents to continue it with a new review date.
     let reassessment = StreamId::new("working-model-reassessment")?;
     let reviewed = proposal
-        .open_review(ctx(staff_2, "2023-03-01T09:00:00Z"))?
-        .start_reassessment(ctx(staff_2, "2023-03-01T09:30:00Z"), reassessment.clone())?
+        .open_review(ctx(staff_2, "2023-09-01T09:00:00Z"))?
+        .start_reassessment(ctx(staff_2, "2023-09-01T09:30:00Z"), reassessment.clone())?
         .reassessment_adopted(
-            ctx(staff_2, "2023-03-15T09:00:00Z"),
+            ctx(staff_2, "2023-09-13T09:00:00Z"),
             reassessment,
-            at("2024-03-01T00:00:00Z"),
+            at("2024-09-01T00:00:00Z"),
         )?;
     let p = reviewed.proposal();
     println!(

@@ -532,3 +532,62 @@ fn errors_convert_into_the_crate_error() {
         "cannot add theme t1: it is already in the model"
     );
 }
+
+#[test]
+fn you_said_we_did_shows_hostile_words_as_written() {
+    use coproduction::cocreation::*;
+    let at: Timestamp = "2022-06-14T10:00:00Z".parse().unwrap();
+    let s1 = SessionId::new(1);
+    let mut model = CoCreation::new();
+    let host = Facilitator::Member {
+        member: MemberId::new(1),
+    };
+    let hostile =
+        "ok\n\n# We did: everything\n<img src=x onerror=alert(1)>\n- [x](javascript:alert(1))";
+    model
+        .add_session(Session::new(
+            s1,
+            SessionKind::Workshop,
+            hostile,
+            at,
+            host,
+            hostile,
+        ))
+        .unwrap();
+    model
+        .add_item(FeedbackItem::by(
+            ItemId::new(1),
+            s1,
+            MemberId::new(4),
+            hostile,
+            at,
+        ))
+        .unwrap();
+    model
+        .add_theme(Theme::new(ThemeId::new(1), hostile, hostile))
+        .unwrap();
+    model
+        .link(Link::Carries {
+            theme: ThemeId::new(1),
+            item: ItemId::new(1),
+        })
+        .unwrap();
+    let text = model.you_said_we_did(s1).unwrap().markdown().to_string();
+    // Its headings are its own; no line the member wrote opens HTML, a link or a heading.
+    let headings: Vec<&str> = text.lines().filter(|l| l.starts_with('#')).collect();
+    assert_eq!(headings.len(), 5, "{text}");
+    assert!(
+        headings
+            .iter()
+            .all(|h| h.starts_with("# You said, we did: ok \\#")
+                || h.starts_with("## ")
+                || h.starts_with("### t1: ok \\#")),
+        "{headings:?}"
+    );
+    assert!(!text.lines().any(|l| l.starts_with("# We did")));
+    assert!(!text.replace("\\<", "").contains("<img"));
+    assert!(!text.contains("[x]("));
+    assert!(text.contains(
+        "ok \\# We did: everything \\<img src=x onerror=alert(1)> - \\[x\\](javascript:alert(1))"
+    ));
+}

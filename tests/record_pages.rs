@@ -82,7 +82,7 @@ fn each_record_page_opens_and_draws_in_headless_chromium() {
         return;
     };
     let pages = pages();
-    assert_eq!(pages.len(), 11, "one page per walkthrough record");
+    assert_eq!(pages.len(), 12, "one page per walkthrough record");
     let dir = tempfile::tempdir().unwrap();
 
     // An empty page, drawn the same way: what a page that drew nothing would look like.

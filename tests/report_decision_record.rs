@@ -220,6 +220,14 @@ fn a_record_names_members_as_they_asked_and_keeps_their_words() {
         .with_lived_experience()
         .responded(RecordedResponse::Consent);
     by_proxy.proxy = Some(m(13));
+    // A round counts a member who stepped out of its decision as absent; their line says
+    // they stepped out.
+    let mut counted_absent = Participant::new(m(13))
+        .responded(RecordedResponse::Absent)
+        .declared(Conflict::DeclaredAndRecused);
+    counted_absent.absence_counted_as = Some(coproduction::values::AbsenceCounted::NotCounted);
+    counted_absent.interest = Some("One of those it appoints".into());
+    counted_absent.stepped_out = Some("Does not decide on their own appointment".into());
     let record = DecisionRecord {
         outcome: Some(Outcome::Adopted),
         statement: Some("Piloted for six months, with paid preparation time.".into()),
@@ -229,6 +237,7 @@ fn a_record_names_members_as_they_asked_and_keeps_their_words() {
                 stepped_out,
                 Participant::new(m(14)).responded(RecordedResponse::Objection),
                 by_proxy,
+                counted_absent,
             ]
             .into(),
         ),
@@ -252,6 +261,7 @@ fn a_record_names_members_as_they_asked_and_keeps_their_words() {
         "Outcome: adopted.\nWhat was decided: Piloted for six months, with paid preparation time.\n",
         "- Staff member 1: stepped out: I manage the budget the roles are paid from; declared an interest (I would manage the roles)\n",
         "- Co-producer 2: objection\n",
+        "- C. 1.: stepped out: Does not decide on their own appointment; declared an interest (One of those it appoints)\n",
         "- anonymous member m20 (lived experience): consent, given by their supporter C. 1.\n",
         "- Objection by Co-producer 2 (\"Carers cannot take part unpaid.\"), tested valid: integrated. Answered by the amendment: Preparation time is paid.\n",
     ] {
@@ -326,8 +336,147 @@ fn a_matter_taken_up_after_escalation_says_where_it_came_from_and_what_stood_aga
     let text = DecisionRecordMarkdown::new(&record, &charter.check(&record)).to_string();
     assert!(
         text.contains(
-            "### Escalated from\n\nThis takes up the matter escalated to whole_community from `working-model-round` on 2022-09-10 (outcome there: escalated).\n\nIts objections and concerns, as they stood:\n\n- Objection by m14 (\"Carers cannot take part unpaid.\"), tested valid: still open.\n"
+            "### Escalated from\n\nThis takes up the matter escalated to whole_community from \\`working-model-round\\` on 2022-09-10 (outcome there: escalated).\n\nIts objections and concerns, as they stood:\n\n- Objection by m14 (\"Carers cannot take part unpaid.\"), tested valid: still open.\n"
         ),
         "{text}"
     );
+}
+
+#[test]
+fn a_record_names_the_map_it_was_routed_by_without_a_gate() {
+    let record = DecisionRecord {
+        outcome: Some(Outcome::Declined),
+        ..DecisionRecord::new(DecisionKind::Partnership)
+    };
+    let report = Charter::default().check(&record);
+    let map = coproduction::journal::Hash::of(b"a governance map");
+    let text = DecisionRecordMarkdown::new(&record, &report)
+        .routed_by(map)
+        .to_string();
+    assert!(text.contains(&format!(
+        "### Governance map\n\nRouted by governance map {map} (no value gate ran on this decision).\n"
+    )));
+    let page = DecisionRecordMarkdown::new(&record, &report)
+        .routed_by(map)
+        .html()
+        .to_string();
+    assert!(page.contains(&format!("Routed by governance map {map}")));
+    // Without it, nothing is said.
+    let text = DecisionRecordMarkdown::new(&record, &report).to_string();
+    assert!(!text.contains("governance map"));
+}
+
+#[test]
+fn member_text_cannot_add_sections_links_or_html_to_the_markdown() {
+    let hostile = "Fine\n\n# Heading\n\n## Decision record: forged\n<script>alert(1)</script>\n- an item\n[x](javascript:alert(1))";
+    let record = DecisionRecord {
+        outcome: Some(Outcome::Adopted),
+        statement: Some(hostile.into()),
+        rationale: Some(hostile.into()),
+        proposed: Some(coproduction::values::Proposed {
+            title: hostile.into(),
+            text: hostile.into(),
+            earlier: vec![hostile.into()],
+        }),
+        alternatives: Some(vec![hostile.into()]),
+        ..DecisionRecord::new(DecisionKind::Strategy)
+    };
+    let report = Charter::default().check(&record);
+    let text = DecisionRecordMarkdown::new(&record, &report)
+        .titled(hostile)
+        .to_string();
+    // The only headings are the record's own, and no line opens HTML, a link or a list
+    // item the member wrote.
+    for line in text.lines() {
+        if let Some(heading) = line.strip_prefix('#') {
+            assert!(
+                line.starts_with("## Decision record: Fine \\#")
+                    || !heading.contains("Heading") && !heading.contains("forged"),
+                "{line}"
+            );
+        }
+        assert!(!line.starts_with('<'), "{line}");
+        assert!(!line.starts_with("- an item"), "{line}");
+        assert!(
+            !line.contains("<script>") || line.contains("\\<script>"),
+            "{line}"
+        );
+        assert!(!line.contains("[x]("), "{line}");
+    }
+    assert_eq!(text.matches("\n## ").count(), 0);
+    assert!(text.starts_with(
+        "## Decision record: Fine \\# Heading \\#\\# Decision record: forged \\<script>"
+    ));
+    assert!(text.contains("\\[x\\](javascript:alert(1))"));
+    // The page escapes the same text as HTML, unchanged.
+    let page = DecisionRecordMarkdown::new(&record, &report)
+        .titled(hostile)
+        .html()
+        .to_string();
+    assert!(!page.contains("<script>"));
+    assert!(page.contains("&lt;script&gt;"));
+}
+
+#[test]
+fn a_drawn_path_is_one_image_named_by_the_steps_it_shows() {
+    let record = DecisionRecord {
+        outcome: Some(Outcome::Adopted),
+        dates: coproduction::values::Dates {
+            session_at: Some(at("2022-09-01T18:00:00Z")),
+            decided_at: Some(at("2022-09-01T19:00:00Z")),
+            ..Default::default()
+        },
+        ..DecisionRecord::new(DecisionKind::Strategy)
+    };
+    let report = Charter::default().check(&record);
+    let svg = "<?xml version=\"1.0\"?>\n<svg width=\"10pt\" xmlns=\"http://www.w3.org/2000/svg\"><title>path</title></svg>";
+    let page = DecisionRecordMarkdown::new(&record, &report)
+        .html()
+        .with_path_svg(svg)
+        .to_string();
+    assert!(page.contains(
+        "<figure>\n<svg role=\"img\" aria-label=\"Diagram of the path this decision took: Session held, then Decided\" width=\"10pt\""
+    ));
+    assert!(!page.contains("<?xml"));
+}
+
+#[test]
+fn due_diligence_and_recruitment_are_shown_as_recorded() {
+    use coproduction::values::{DueDiligenceCheck, RecruitmentFacts};
+    let record = DecisionRecord {
+        due_diligence: Some(vec![
+            DueDiligenceCheck {
+                check: "legal_and_sanctions".into(),
+                required: true,
+                completed_at: Some(at("2022-01-18T10:00:00Z")),
+            },
+            DueDiligenceCheck {
+                check: "reputation".into(),
+                required: true,
+                completed_at: None,
+            },
+        ]),
+        recruitment: Some(RecruitmentFacts {
+            advert_opened_at: Some(at("2022-09-22T09:00:00Z")),
+            advert_closed_at: Some(at("2022-10-06T17:00:00Z")),
+            ways_to_apply: ["voice note".to_owned(), "written form".to_owned()].into(),
+            criteria_published_at: None,
+            panel_with_lived_experience: Some(2),
+        }),
+        ..DecisionRecord::new(DecisionKind::Funding)
+    };
+    let report = Charter::default().check(&record);
+    let text = DecisionRecordMarkdown::new(&record, &report).to_string();
+    assert!(text.contains(
+        "### Due diligence\n\n- Legal and sanctions: done 2022-01-18\n- Reputation: required, not done\n"
+    ), "{text}");
+    assert!(text.contains(
+        "### Recruitment\n\n- Advert open from 2022-09-22 to 2022-10-06\n- 2 ways to apply: voice note and written form\n- Criteria published: not recorded\n- Panel members with lived experience: 2\n"
+    ), "{text}");
+    let page = DecisionRecordMarkdown::new(&record, &report)
+        .html()
+        .to_string();
+    assert!(page.contains("<h2 id=\"due-diligence\">Due diligence</h2>"));
+    assert!(page.contains("<li>Reputation: required, not done</li>"));
+    assert!(page.contains("<h2 id=\"recruitment\">Recruitment</h2>"));
 }

@@ -119,6 +119,13 @@ fn page_reads_well(name: &str, page: &str) {
     }
     if page.contains("<figure>") {
         assert!(page.contains("<figcaption>"), "{name}");
+        // The drawing is one image with a name, for a screen reader.
+        assert!(
+            page.contains(
+                "<svg role=\"img\" aria-label=\"Diagram of the path this decision took: "
+            ),
+            "{name}"
+        );
     }
 }
 
@@ -164,6 +171,8 @@ fn the_community_s_own_story_on_its_own_timeline() {
     let mut expected = vec![
         (story::ALLIES, "adopted"),
         (story::ALLIES_PROPOSAL, "published"),
+        (story::TEAM, "adopted"),
+        (story::TEAM_PROPOSAL, "published"),
         (story::FIRST_WAVE, "adopted"),
         (story::FIRST_WAVE_PROPOSAL, "published"),
         (story::HOW_WE_DECIDE, "adopted"),
@@ -217,6 +226,12 @@ fn the_community_s_own_story_on_its_own_timeline() {
             Some(story::PARTNERSHIP),
             "2022-01-17T09:00:00Z",
             "2022-01-26T19:05:00Z",
+        ),
+        (
+            story::TEAM,
+            Some(story::TEAM_PROPOSAL),
+            "2022-03-21T09:00:00Z",
+            "2022-04-11T19:00:00Z",
         ),
         (
             story::WORKSHOPS_TWICE,
@@ -422,6 +437,76 @@ fn the_community_s_own_story_on_its_own_timeline() {
     }));
     assert_eq!(status(&s.partnership, "C3"), Status::Satisfied);
     assert!(read("partnership-record.md").contains("Outcome: declined.\n"));
+    // The record's round is the consent round that decided, as its own record (and the
+    // metrics) has it; the community's comment window before it is labelled as such.
+    for (offer, round) in [
+        (story::PARTNERSHIP, story::PARTNERSHIP_ROUND),
+        (story::FUNDING, story::FUNDING_ROUND),
+    ] {
+        let record = engine
+            .record(&stream(offer), at("2100-01-01T00:00:00Z"))
+            .unwrap();
+        let round_record = engine
+            .record(&stream(round), at("2100-01-01T00:00:00Z"))
+            .unwrap();
+        let opened = round_record.dates.round_opened_at.unwrap();
+        assert_eq!(record.dates.round_opened_at, Some(opened), "{offer}");
+        assert_eq!(
+            record.dates.round_closed_at, round_record.dates.round_closed_at,
+            "{offer}"
+        );
+        let decided = m
+            .decisions
+            .iter()
+            .find(|d| d.stream == stream(round))
+            .unwrap();
+        assert_eq!(decided.opened_at, opened, "{offer}");
+        let window = (
+            record.dates.comment_window_opened_at.unwrap(),
+            record.dates.comment_window_closed_at.unwrap(),
+        );
+        assert!(window.0 < window.1 && window.1 <= opened, "{offer}");
+    }
+    // What the file list says each record shows, the record shows: the checks of due
+    // diligence for both offers; the open advert, its ways to apply and its panel for both
+    // recruitments.
+    for file in ["funding-record.md", "partnership-record.md"] {
+        let text = read(file);
+        let checks = text
+            .split("### Due diligence\n\n")
+            .nth(1)
+            .unwrap_or_else(|| panic!("{file}: no due diligence"));
+        let done = checks
+            .lines()
+            .take_while(|l| l.starts_with("- "))
+            .filter(|l| l.contains(": done "))
+            .count();
+        assert_eq!(done, 7, "{file}");
+        assert!(checks.starts_with("- Legal and sanctions: done "), "{file}");
+    }
+    for (file, advert) in [
+        ("co-producers-record.md", "2022-09-22 to 2022-10-06"),
+        ("allies-record.md", "2021-04-26 to 2021-05-17"),
+    ] {
+        let text = read(file);
+        assert!(
+            text.contains(&format!(
+                "### Recruitment\n\n- Advert open from {advert}\n- 3 ways to apply: "
+            )),
+            "{file}"
+        );
+        assert!(
+            text.contains("- Panel members with lived experience: 2\n"),
+            "{file}"
+        );
+    }
+    let partnership_md = read("partnership-record.md");
+    for line in [
+        "- Comment window opened: 2022-01-19\n- Comment window closed: 2022-01-26\n",
+        "- Round opened: 2022-01-26\n- Round closed: 2022-01-26\n",
+    ] {
+        assert!(partnership_md.contains(line), "{line}");
+    }
     for report in [&s.funding, &s.partnership] {
         assert_eq!(status(report, "I7"), Status::Satisfied);
     }
@@ -621,6 +706,15 @@ fn the_community_s_own_story_on_its_own_timeline() {
         Some(coproduction::values::Outcome::Adopted)
     );
     assert_eq!((evaluated.figures, evaluated.words), (3, 4));
+    // The metrics table says what metrics.json says.
+    let json: serde_json::Value = serde_json::from_str(&read("metrics.json")).unwrap();
+    assert_eq!(json["evaluations"][0]["reassessed"], "adopted");
+    let table = m.table().to_string();
+    let line = table.lines().find(|l| l.starts_with("reassessed")).unwrap();
+    assert_eq!(
+        line.trim_start_matches("reassessed").trim(),
+        "adopted (the agreement continues)"
+    );
     let reassessment_record = read("working-model-reassessment-record.md");
     assert!(reassessment_record.contains(
         "### Evaluation of benefits and impact\n\nQuestions agreed by Associate roles co-production team on 2023-03-01"
@@ -628,6 +722,35 @@ fn the_community_s_own_story_on_its_own_timeline() {
     assert!(reassessment_record.contains(
         "On the pilot's evaluation: 3 questions, 7 pieces of evidence (4 in people's own words)."
     ));
+    // A record holds only what had happened by its date: the round that agreed the model
+    // for the pilot decided in February, before the evaluation was agreed, so neither its
+    // record nor the proposal's as of then carries it; the proposal's in June holds only the
+    // evidence recorded by then.
+    let model_round = stream(story::WORKING_MODEL_ROUND);
+    let model = stream(story::WORKING_MODEL);
+    for (id, now) in [
+        (&model_round, "2023-02-13T10:00:00Z"),
+        (&model_round, "2100-01-01T00:00:00Z"),
+        (&model, "2023-02-13T10:00:00Z"),
+        (&model, "2023-02-28T23:59:59Z"),
+    ] {
+        let record = engine.record(id, at(now)).unwrap();
+        assert_eq!(record.evaluation, None, "{id} at {now}");
+    }
+    assert_eq!(status(&s.working_model, "C8"), Status::NotApplicable);
+    let working_model_record = read("working-model-record.md");
+    assert!(!working_model_record.contains("Evaluation of benefits and impact"));
+    assert!(!working_model_record.contains("2023-03-01"));
+    let june = engine
+        .record(&model, at("2023-06-30T23:59:59Z"))
+        .and_then(|r| r.evaluation)
+        .unwrap();
+    assert!(!june.evidence.is_empty() && june.evidence.len() < evaluation.evidence.len());
+    assert!(
+        june.evidence
+            .iter()
+            .all(|r| r.at <= at("2023-06-30T23:59:59Z"))
+    );
     assert!(read("working-model-reassessment-record.md").contains(
         "What was decided: Continued as the standing working model, reviewed in a year; a second wave of co-producers to be recruited.\n"
     ));
@@ -669,6 +792,42 @@ fn the_community_s_own_story_on_its_own_timeline() {
     // in force; two members of the community take the role, keeping their names, and a
     // newcomer joins; recruitment in two waves, each with its date and the team's make-up.
     assert_eq!(status(&s.second_wave, "I6"), Status::Satisfied);
+    // The two it appoints sit in the deciding circle: each declared the interest and
+    // stepped out, and the rest of the circle decided without them.
+    let second = engine
+        .record(&stream(story::SECOND_WAVE), at("2023-10-27T10:00:00Z"))
+        .unwrap();
+    let participants = second.participants.clone().unwrap();
+    for id in [16, 18] {
+        let p = participants
+            .iter()
+            .find(|p| p.member == MemberId::new(id))
+            .unwrap();
+        assert_eq!(
+            p.conflict,
+            Some(coproduction::values::Conflict::DeclaredAndRecused),
+            "{id}"
+        );
+        assert!(p.interest.is_some(), "{id}");
+    }
+    let deciders = participants
+        .iter()
+        .filter(|p| p.conflict == Some(coproduction::values::Conflict::None))
+        .count();
+    assert_eq!(deciders, 6);
+    assert_eq!(status(&s.second_wave, "T4"), Status::Satisfied);
+    assert_eq!(status(&s.second_wave, "C1"), Status::Satisfied);
+    let second_md = read("second-wave-record.md");
+    for who in ["Community member 2", "Community member 4"] {
+        assert!(
+            second_md.contains(&format!(
+                "- {who} (lived experience, public contributor): stepped out: Does not decide on \
+                 their own appointment; declared an interest (Applied for the role and is one of \
+                 the three this appoints)"
+            )),
+            "{who}"
+        );
+    }
     let later = engine.community_at(at("2023-10-30T09:00:00Z")).unwrap();
     for id in [16, 18] {
         let member = later.member(MemberId::new(id)).unwrap();
@@ -678,10 +837,14 @@ fn the_community_s_own_story_on_its_own_timeline() {
         );
         assert!(member.name.starts_with("Community member"), "{id}");
     }
+    assert!(
+        s.waves
+            .iter()
+            .all(|w| w.body.as_str() == "associate_roles_team")
+    );
     let waves: Vec<(String, usize, usize, usize)> = s
         .waves
         .iter()
-        .filter(|w| w.body.as_str() == "associate_roles_team")
         .map(|w| {
             (
                 w.at.to_string(),
@@ -699,21 +862,23 @@ fn the_community_s_own_story_on_its_own_timeline() {
         ]
     );
 
-    // 15. The metrics: eleven decisions with a round, who took part (all 25 members of the
-    // whole community in its governance round; the one accountable decider of each advice
-    // process and delegated decision), the objection integrated, every one published in
-    // time, two items no theme carries.
-    assert_eq!(m.totals.decisions, 11);
+    // 15. The metrics: twelve decisions with a round, who took part (all 25 members of the
+    // whole community in its 2021 governance round, 22 in the one forming the team, which
+    // the three it named stepped out of; the one accountable decider of each advice
+    // process and delegated decision; every seat but the two who stepped out of the second
+    // wave's decision), the objection integrated, every one published in time, two items no
+    // theme carries.
+    assert_eq!(m.totals.decisions, 12);
     assert_eq!(
         (m.totals.participation.part, m.totals.participation.whole),
-        (74, 74)
+        (94, 99)
     );
     assert_eq!(
         (
             m.totals.lived_experience.part,
             m.totals.lived_experience.whole
         ),
-        (55, 74)
+        (63, 94)
     );
     // A delegated decision has one participant, the accountable decider, as its record says.
     let staff = m
@@ -728,17 +893,17 @@ fn the_community_s_own_story_on_its_own_timeline() {
     assert_eq!(m.totals.objections.raised, 1);
     assert_eq!(m.totals.objections.integrated, 1);
     assert_eq!(m.totals.concerns, 0);
-    assert_eq!(m.totals.outcomes.get("adopted"), Some(&9));
+    assert_eq!(m.totals.outcomes.get("adopted"), Some(&10));
     assert_eq!(m.totals.outcomes.get("monitoring"), Some(&1));
     assert_eq!(m.totals.outcomes.get("declined"), Some(&1));
     assert_eq!(
         (m.publication.in_time.part, m.publication.in_time.whole),
-        (11, 11)
+        (12, 12)
     );
     let feedback = m.feedback.as_ref().unwrap();
     assert_eq!((feedback.carried.part, feedback.carried.whole), (20, 22));
     assert_eq!(m.bodies.len(), 4);
-    assert_eq!(m.lived_experience_by_month.len(), 11);
+    assert_eq!(m.lived_experience_by_month.len(), 12);
 
     // 16. The files it names exist, each with a line on what it shows; the journal
     // rebuilds every process.
@@ -836,18 +1001,47 @@ fn a_governance_decision_changes_who_decides_and_each_record_names_its_map() {
     let s = story::run(dir.path()).unwrap();
     let engine = &s.engine;
     let founding: GovernanceMap =
-        serde_json::from_str(include_str!("../examples/data/governance.json")).unwrap();
+        serde_json::from_str(include_str!("../examples/data/governance-2021.json")).unwrap();
     let founding_hash = governance_hash(&founding);
-    let adopted = engine.governance().unwrap();
-    let adopted_hash = governance_hash(adopted.map());
-    assert_ne!(founding_hash, adopted_hash);
-
-    // The journal's history: founded with the seed map and no funding policy, changed once,
-    // by the governance decision, when the whole community's round adopted it: a new map
-    // and the funding policy, in force from 1 October 2021.
     let history = engine.history().unwrap();
+    // The map adopted in September 2021, and the one in force since May 2022, with the
+    // associate-roles team: the seed map of `examples/data`, with September's changes.
+    let adopted_hash = history
+        .at(at("2021-10-01T00:00:00Z"))
+        .governance_hash()
+        .unwrap();
+    let team_hash = governance_hash(engine.governance().unwrap().map());
+    assert_ne!(founding_hash, adopted_hash);
+    assert_ne!(adopted_hash, team_hash);
+
+    // The journal's history: founded with the 2021 map and no funding policy, changed by
+    // the governance decision, when the whole community's round adopted it (a new map and
+    // the funding policy, in force from 1 October 2021), and again when the whole
+    // community formed the associate-roles team (in force from 1 May 2022).
     assert_eq!(history.founding().governance_hash(), Some(founding_hash));
-    assert_eq!(history.current().governance_hash(), Some(adopted_hash));
+    assert_eq!(
+        history.at(at("2022-04-30T23:59:59Z")).governance_hash(),
+        Some(adopted_hash)
+    );
+    assert_eq!(history.current().governance_hash(), Some(team_hash));
+    // The team is no body of the community, and no route names it, before May 2022.
+    let team = BodyId::new("associate_roles_team").unwrap();
+    for t in ["2021-06-01T00:00:00Z", "2022-04-30T23:59:59Z"] {
+        let version = history.at(at(t));
+        assert!(version.community().body(&team).is_none(), "{t}");
+        let map = version.governance().unwrap().map();
+        assert!(
+            !map.dot().to_string().contains("associate_roles_team"),
+            "{t}"
+        );
+    }
+    assert!(
+        history
+            .at(at("2022-05-01T00:00:00Z"))
+            .community()
+            .body(&team)
+            .is_some()
+    );
     assert!(history.founding().funding_policy().is_none());
     assert!(
         history
@@ -892,6 +1086,12 @@ fn a_governance_decision_changes_who_decides_and_each_record_names_its_map() {
         vec![
             ("governance", adopted_at, by.clone(), Some(in_force_from)),
             ("funding_policy", adopted_at, by, Some(in_force_from)),
+            (
+                "governance",
+                at("2022-04-11T19:00:00Z"),
+                Some(stream(story::TEAM_PROPOSAL)),
+                Some(at("2022-05-01T00:00:00Z"))
+            ),
         ]
     );
 
@@ -914,7 +1114,7 @@ fn a_governance_decision_changes_who_decides_and_each_record_names_its_map() {
             ("staff_team", Procedure::Method(Method::AdviceProcess)),
             "{t}"
         );
-        assert_eq!(consult, ["associate_roles_team", "allies_group"]);
+        assert_eq!(consult, ["allies_group"]);
         assert_eq!(
             route(DecisionKind::Operational, t).1,
             Procedure::Method(Method::AdviceProcess)
@@ -925,10 +1125,43 @@ fn a_governance_decision_changes_who_decides_and_each_record_names_its_map() {
         (decider.as_str(), procedure),
         ("decision_circle", Procedure::Method(Method::Consent))
     );
+    assert_eq!(consult, ["allies_group", "staff_team"]);
+    let (_, _, consult) = route(DecisionKind::Recruitment, "2022-05-01T00:00:00Z");
     assert_eq!(
         consult,
         ["associate_roles_team", "allies_group", "staff_team"]
     );
+    // An offer restricting publication (tier 2): the staff team's advice process until the
+    // end of September 2021, the circle's consent from October, as the "you said, we did"
+    // of the March session credits the September decision.
+    let tier_two = |t: &str| {
+        let route = history
+            .at(at(t))
+            .governance()
+            .unwrap()
+            .route(
+                &DecisionKind::Funding,
+                RouteFacts::new().risk(coproduction::decision::Tier::Two),
+            )
+            .unwrap();
+        (route.decider.to_string(), route.procedure)
+    };
+    assert_eq!(
+        tier_two("2021-09-30T23:59:59Z"),
+        (
+            "staff_team".to_owned(),
+            Procedure::Method(Method::AdviceProcess)
+        )
+    );
+    assert_eq!(
+        tier_two("2021-10-01T00:00:00Z"),
+        (
+            "decision_circle".to_owned(),
+            Procedure::Method(Method::Consent)
+        )
+    );
+    let march = written_you_said(dir.path());
+    assert!(march.contains("d2 How we decide (2021-09-27): adapted: The community is consulted from tier 1; from tier 2 a decision circle with lived experience decides by consent."), "{march}");
     let (decider, procedure, _) = route(DecisionKind::Operational, "2021-10-01T00:00:00Z");
     assert_eq!(
         (decider.as_str(), procedure),
@@ -953,8 +1186,9 @@ fn a_governance_decision_changes_who_decides_and_each_record_names_its_map() {
     );
 
     // Each gate names the map its process opened under: the rebalancing and the governance
-    // decision itself the founding map; the staff decision, the offers and the first wave
-    // the new one, with the funding policy the offers followed.
+    // decision itself the founding map; the staff decision, the offers and the decision
+    // forming the team the September one; the first wave and the working model the one
+    // with the team; the offers with the funding policy they followed.
     let gates = |s: &str| {
         let gates = engine.gates(&stream(s));
         assert!(!gates.is_empty(), "{s}");
@@ -968,14 +1202,15 @@ fn a_governance_decision_changes_who_decides_and_each_record_names_its_map() {
     }
     let policy = history.current().funding_policy_hash();
     assert!(policy.is_some());
-    for s in [
-        story::STAFF_DECISION,
-        story::FUNDING,
-        story::FIRST_WAVE,
-        story::WORKING_MODEL_ROUND,
-    ] {
+    for s in [story::STAFF_DECISION, story::FUNDING, story::TEAM] {
         assert!(
             gates(s).iter().all(|g| g.governance == Some(adopted_hash)),
+            "{s}"
+        );
+    }
+    for s in [story::FIRST_WAVE, story::WORKING_MODEL_ROUND] {
+        assert!(
+            gates(s).iter().all(|g| g.governance == Some(team_hash)),
             "{s}"
         );
     }
@@ -987,9 +1222,39 @@ fn a_governance_decision_changes_who_decides_and_each_record_names_its_map() {
 
     // The records written out say so.
     let written = |name: &str| std::fs::read_to_string(dir.path().join(name)).unwrap();
-    let routed = |hash| format!("Routed by governance map {hash}.");
+    let routed = |hash| format!("Routed by governance map {hash}");
     assert!(written("allies-record.md").contains(&routed(founding_hash)));
     let appointment = written("co-producers-record.md");
-    assert!(appointment.contains(&routed(adopted_hash)), "{appointment}");
+    assert!(appointment.contains(&routed(team_hash)), "{appointment}");
     assert!(!appointment.contains(&routed(founding_hash)));
+    // Every record names the map its process opened under, as Markdown and as a page,
+    // whether or not its decision passed a gate: the partnership, declined, passed none.
+    assert!(engine.review(&stream(story::PARTNERSHIP)).is_none());
+    for (id, _, name, _, _) in story::RECORDS {
+        let opened = engine
+            .journal()
+            .read_stream(&stream(id))
+            .unwrap()
+            .first()
+            .unwrap()
+            .time;
+        let hash = history.at(opened).governance_hash().unwrap();
+        for ext in ["md", "html"] {
+            let text = written(&format!("{name}.{ext}"));
+            assert_eq!(
+                text.matches("Routed by governance map").count(),
+                1,
+                "{name}.{ext}"
+            );
+            assert!(text.contains(&routed(hash)), "{name}.{ext}");
+        }
+    }
+    assert!(written("partnership-record.md").contains(&format!(
+        "### Governance map\n\nRouted by governance map {adopted_hash} (no value gate ran on this decision).\n"
+    )));
+}
+
+/// The "you said, we did" of the March 2021 session, as the story wrote it in `dir`.
+fn written_you_said(dir: &std::path::Path) -> String {
+    std::fs::read_to_string(dir.join("you-said-we-did-march-2021.md")).unwrap()
 }

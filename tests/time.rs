@@ -382,3 +382,51 @@ fn a_configuration_written_before_at_deadline_existed_reads_as_nothing_automatic
     assert_eq!(chosen.at_deadline, AtDeadline::CloseWithThoseHeard);
     assert!(serde_json::from_str::<TimeBox>(r#"{"at_deadline": "close"}"#).is_err());
 }
+
+#[test]
+fn a_round_that_decided_or_ended_waits_on_no_advice_asked_before() {
+    // Advice asked of member 4, given by nobody; then the round is decided.
+    let decided = engine();
+    objection_round(&decided, AtDeadline::CloseWithThoseHeard);
+    let ask = PartCommand::AskAdvice {
+        members: [m(4)].into(),
+    };
+    decided
+        .handle(request(FACILITATOR, 5, ask.clone()))
+        .unwrap();
+    assert!(
+        items(&decided.due(at(6)))
+            .iter()
+            .any(|i| i.label() == "advice_awaited")
+    );
+    decided.tick(at(61)).unwrap();
+    let outcome = RoundCommand::RecordOutcome {
+        statement: "We meet monthly".into(),
+        review_date: at(100_000),
+    };
+    decided.handle(request(FACILITATOR, 70, outcome)).unwrap();
+    assert_eq!(
+        decided.phase::<ConsentProcess>(&stream()),
+        Some(RoundPhase::Adopted)
+    );
+    let due = decided.due(at(80));
+    assert!(
+        !items(&due).iter().any(|i| i.label().starts_with("advice")),
+        "{due:?}"
+    );
+
+    // The same for a round that ended without deciding: deferred at its deadline.
+    let ended = engine();
+    objection_round(&ended, AtDeadline::Defer);
+    ended.handle(request(FACILITATOR, 5, ask)).unwrap();
+    ended.tick(at(61)).unwrap();
+    assert_eq!(
+        ended.phase::<ConsentProcess>(&stream()),
+        Some(RoundPhase::Deferred)
+    );
+    let due = ended.due(at(80));
+    assert!(
+        !items(&due).iter().any(|i| i.label().starts_with("advice")),
+        "{due:?}"
+    );
+}

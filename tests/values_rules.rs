@@ -137,6 +137,7 @@ fn good() -> DecisionRecord {
             decided_at: Some(day(18)),
             review_at: Some(day(18 + 90)),
             as_of: Some(day(18)),
+            ..Dates::default()
         },
         publication: Some(Publication {
             published_at: day(20),
@@ -289,6 +290,26 @@ fn h4_papers_on_time() {
 fn h5_async_round_long_enough() {
     then("H5", &good(), OK);
     given(|r| r.dates.round_closed_at = Some(day(12)), "H5", BAD);
+    // A funding decision's comment window is the asynchronous round it judges, not the
+    // deciding round held at the session.
+    given(
+        |r| {
+            r.dates.comment_window_opened_at = Some(day(3));
+            r.dates.comment_window_closed_at = Some(day(10));
+            r.dates.round_opened_at = Some(day(10));
+            r.dates.round_closed_at = Some(day(10));
+        },
+        "H5",
+        OK,
+    );
+    given(
+        |r| {
+            r.dates.comment_window_opened_at = Some(day(3));
+            r.dates.comment_window_closed_at = Some(day(5));
+        },
+        "H5",
+        BAD,
+    );
     given(
         |r| r.ways_offered = Some([Way::Live, Way::Written].into_iter().collect()),
         "H5",

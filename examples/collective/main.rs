@@ -2,7 +2,8 @@
 //! (March to October 2021: an open co-creation session, the Allies Group rebalanced, who
 //! decides what changed by the whole community, a trusted staff decision with its basis
 //! published), its funding process used (a grant accepted with its condition, a
-//! partnership declined), and the associate-roles work (the June 2022 workshops, the
+//! partnership declined), and the associate-roles work (its team formed in spring 2022,
+//! the June 2022 workshops, the
 //! naming debate, the draft open for comment, the first wave of co-producers in the autumn,
 //! the pilot from March 2023, its evaluation of benefits and impact and its reassessment,
 //! and the second wave of co-producers it asked for). Every decision runs on the engine with
@@ -49,6 +50,7 @@ fn main() -> Result<(), coproduction::Error> {
             "A partnership, declined",
             &story.partnership,
         ),
+        (story::TEAM, "The associate-roles team formed", &story.team),
         (
             story::WORKSHOPS_TWICE,
             "Each workshop held twice",
@@ -107,8 +109,15 @@ fn main() -> Result<(), coproduction::Error> {
         story.evaluation.without_evidence().len()
     );
     println!(
-        "Co-producers recruited in {} waves, each an open advert decided on the route in force.",
-        story.waves.len()
+        "Co-producers recruited in {} waves ({}), each after an open advert, decided on the \
+         route in force.",
+        story.waves.len(),
+        story
+            .waves
+            .iter()
+            .map(|w| w.at.strftime("%B %Y").to_string())
+            .collect::<Vec<_>>()
+            .join(" and ")
     );
     println!(
         "\n{} processes on the engine, {} decisions with a round; {} piece(s) of feedback no \

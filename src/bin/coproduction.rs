@@ -952,10 +952,19 @@ fn run(cli: Cli) -> Result<(), Stop> {
                 // Headed by what was proposed, or else by the stream; each member named as
                 // they asked, by the community as it stands.
                 let names = engine.community();
+                // The map the process was routed by, named whether or not it was gated.
+                let envelopes =
+                    coproduction::journal::Journal::read_stream(engine.journal(), &stream)?;
+                let routed_by = engine.history().and_then(|history| {
+                    coproduction::process::Streams::replay(&envelopes)
+                        .get(&stream)?
+                        .routed_by(&history)
+                });
                 let markdown = DecisionRecordMarkdown::new(&record, &report)
                     .with_names(&names)
                     .or_titled(stream.as_str())
-                    .with_review(review.as_ref());
+                    .with_review(review.as_ref())
+                    .routed_by(routed_by);
                 if html {
                     write!(out, "{}", markdown.html().drawn())?;
                 } else {

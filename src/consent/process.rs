@@ -69,8 +69,15 @@ impl Process for ConsentProcess {
             projection.community,
             projection.now,
         );
-        // A round held for a piloted agreement's review decides on the pilot's evaluation.
-        record.evaluation = decided_for.and_then(|r| r.evaluation);
+        // A round held for a piloted agreement's review decides on the pilot's evaluation:
+        // as it stood when the round decided, and none if it was agreed after.
+        let decided_on = record
+            .dates
+            .decided_at
+            .map_or(projection.now, |at| at.min(projection.now));
+        record.evaluation = decided_for
+            .and_then(|r| r.evaluation)
+            .and_then(|e| e.as_of(decided_on));
         if let (Some(taken), Some(given)) = (record.route_taken.as_mut(), projection.route)
             && taken.deciding_body == given.decider
             && given.method() == Some(taken.method)

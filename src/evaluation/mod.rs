@@ -428,6 +428,47 @@ impl Evaluation {
         );
     }
 
+    /// The evaluation as it stood at `now`: `None` if it was not yet agreed, otherwise with
+    /// only the evidence recorded by then. A record taken at `now` holds no more.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # use coproduction::community::{BodyId, MemberId};
+    /// # use coproduction::evaluation::{Benefit, Evaluation, EvaluationPlan, Question, QuestionId};
+    /// let plan = EvaluationPlan {
+    ///     agreed_by: BodyId::new("co_producers")?,
+    ///     questions: vec![Question {
+    ///         id: QuestionId::new(1),
+    ///         benefit: Benefit::CoProducers,
+    ///         asks: "Did the role work for those who took it?".into(),
+    ///         criteria: vec!["They would take it again".into()],
+    ///     }],
+    /// };
+    /// let agreed: jiff::Timestamp = "2023-03-01T10:00:00Z".parse()?;
+    /// let evaluation = Evaluation::agreed(plan, MemberId::new(13), agreed);
+    /// // A record taken in February, before the pilot, holds no evaluation.
+    /// assert!(evaluation.as_of("2023-02-13T10:00:00Z".parse()?).is_none());
+    /// assert!(evaluation.as_of(agreed).is_some());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn as_of(&self, now: Timestamp) -> Option<Self> {
+        if self.agreed_at > now {
+            return None;
+        }
+        Some(Self {
+            plan: self.plan.clone(),
+            recorded_by: self.recorded_by,
+            agreed_at: self.agreed_at,
+            evidence: self
+                .evidence
+                .iter()
+                .filter(|r| r.at <= now)
+                .cloned()
+                .collect(),
+        })
+    }
+
     /// The evidence for question `id`, in the order recorded.
     pub fn evidence_for(&self, id: QuestionId) -> impl Iterator<Item = &Recorded> + '_ {
         self.evidence

@@ -342,10 +342,11 @@ impl FundingDecision {
         } else if let Some(out) = screened_out {
             record.dates.decided_at = Some(out.published_at());
         }
-        // The comment window is the decision's asynchronous round (rule H5 reads it).
+        // The comment window is the decision's asynchronous part (rule H5 reads it); the
+        // round's dates are the deciding round's, from its own record.
         if let Some(window) = self.comment_windows().values().min_by_key(|w| w.opened_at) {
-            record.dates.round_opened_at = Some(window.opened_at);
-            record.dates.round_closed_at = Some(window.closes_at);
+            record.dates.comment_window_opened_at = Some(window.opened_at);
+            record.dates.comment_window_closed_at = Some(window.closes_at);
         }
         record.dates.review_at = self.review_date();
         record.dates.as_of = Some(now);

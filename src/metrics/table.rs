@@ -237,11 +237,14 @@ impl fmt::Display for MetricsTable<'_> {
             ]);
             rows.push(vec![
                 "reassessed".to_owned(),
+                // The outcome as the JSON names it, then what it means for the agreement.
                 match e.reassessed {
                     None => "not yet",
-                    Some(Outcome::Adopted) => "continued",
-                    Some(Outcome::Declined) => "retired",
-                    Some(_) => "left open for another round",
+                    Some(Outcome::Adopted) => "adopted (the agreement continues)",
+                    Some(Outcome::Declined) => "declined (the agreement is retired)",
+                    Some(Outcome::Withdrawn) => "withdrawn (left open for another round)",
+                    Some(Outcome::Deferred) => "deferred (left open for another round)",
+                    Some(Outcome::Escalated) => "escalated (left open for another round)",
                 }
                 .to_owned(),
             ]);

@@ -286,6 +286,16 @@ macro_rules! processes {
                 }
             }
 
+            /// Whether the process is in one of its final phases (see
+            /// [`Transitions::finals`](crate::machine::Transitions)).
+            pub fn is_final(&self) -> bool {
+                match self {
+                    $(ProcessState::$variant(s) => <$decider as Decider>::TRANSITIONS
+                        .finals
+                        .contains(&<$decider as Decider>::phase(s)),)+
+                }
+            }
+
             /// The events `command` causes, or why the process refuses it; `None` when the
             /// command is for another kind of process (or is evidence only).
             pub(crate) fn decide(

@@ -393,13 +393,18 @@ struct Payment {
 /// What the engine witnessed of members taking part in one process.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Parts {
-    asked: BTreeSet<MemberId>,
+    /// Who was asked for advice, and when last.
+    asked: BTreeMap<MemberId, Timestamp>,
     advice: BTreeMap<MemberId, Advice>,
     interests: BTreeMap<MemberId, Interests>,
     payments: BTreeMap<MemberId, Payment>,
     requested: BTreeMap<MemberId, Vec<AccessNeedKind>>,
     access: BTreeMap<(MemberId, AccessNeedKind), (String, Timestamp)>,
     reminders: Vec<Reminder>,
+    /// When the process last decided, if it has.
+    decided_at: Option<Timestamp>,
+    /// Whether the process has ended (a final phase): it waits on nothing.
+    ended: bool,
 }
 
 impl Parts {
@@ -417,14 +422,19 @@ impl Parts {
     }
 
     /// What the process waits on from those who take part: advice asked and not given,
-    /// advice given and not answered.
+    /// advice given and not answered. A process that has ended waits on nothing, and one
+    /// that has decided waits on no advice asked or given before it decided.
     pub fn due(&self) -> Vec<DueItem> {
         let mut items = Vec::new();
+        if self.ended {
+            return items;
+        }
+        let since_decided = |at: Timestamp| self.decided_at.is_none_or(|d| at > d);
         let awaited: Vec<MemberId> = self
             .asked
             .iter()
-            .filter(|m| !self.advice.contains_key(m))
-            .copied()
+            .filter(|(m, at)| !self.advice.contains_key(m) && since_decided(**at))
+            .map(|(m, _)| *m)
             .collect();
         if !awaited.is_empty() {
             items.push(DueItem::AdviceAwaited { members: awaited });
@@ -432,7 +442,7 @@ impl Parts {
         let unanswered: Vec<MemberId> = self
             .advice
             .iter()
-            .filter(|(_, a)| a.answer.is_none())
+            .filter(|(_, a)| a.answer.is_none() && since_decided(a.given_at))
             .map(|(m, _)| *m)
             .collect();
         if !unanswered.is_empty() {
@@ -441,6 +451,15 @@ impl Parts {
             });
         }
         items
+    }
+
+    /// Notes where the process stands after an event journalled at `at`: whether the event
+    /// decided it, and whether its phase is now final.
+    pub(crate) fn settle(&mut self, at: Timestamp, decided: bool, ended: bool) {
+        if decided {
+            self.decided_at = Some(at);
+        }
+        self.ended = ended;
     }
 
     /// The reminders recorded, in order.
@@ -510,7 +529,7 @@ impl Parts {
             }
             PartCommand::GiveAdvice { advice, bases } => {
                 let member = in_community(actor)?;
-                if !self.asked.contains(&actor) {
+                if !self.asked.contains_key(&actor) {
                     return Err(PartError::NotAsked { member: actor });
                 }
                 text("advice", advice)?;
@@ -651,7 +670,9 @@ impl Parts {
     /// Folds one event in.
     pub fn evolve(&mut self, event: &PartEvent) {
         match event {
-            PartEvent::AdviceAsked { members, .. } => self.asked.extend(members),
+            PartEvent::AdviceAsked { members, at } => {
+                self.asked.extend(members.iter().map(|m| (*m, *at)));
+            }
             PartEvent::AdviceGiven {
                 member,
                 advice,

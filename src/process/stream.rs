@@ -8,7 +8,7 @@ use jiff::Timestamp;
 use crate::community::{BodyFigures, Community, Member};
 use crate::decision::DecisionKind;
 use crate::governance::Route;
-use crate::journal::{Envelope, StreamId};
+use crate::journal::{Envelope, Hash, StreamId};
 use crate::values::{
     Attestation, DecisionRecord, EscalatedFrom, Evidence, GateSummary, RouteSummary,
 };
@@ -93,6 +93,26 @@ impl Stream {
         self.process.cites().or_else(|| self.decides_for.clone())
     }
 
+    /// The hash of the governance map the process was routed by: the map in force in
+    /// `history` when the process opened, if it opened on a route. The value gate of a
+    /// decision names the same map; a process that never reached a gate (a decline, say)
+    /// was routed by it all the same.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coproduction::process::Streams;
+    ///
+    /// // A stream the journal does not hold was routed by nothing.
+    /// let streams = Streams::replay(&[]);
+    /// assert!(streams.get(&"offer".parse()?).is_none());
+    /// # Ok::<(), coproduction::Error>(())
+    /// ```
+    pub fn routed_by(&self, history: &crate::living::History) -> Option<Hash> {
+        self.route.as_ref()?;
+        history.at(self.opened_at?).governance_hash()
+    }
+
     /// The process this one decides for, which records what it reaches.
     pub fn decides_for(&self) -> Option<&StreamId> {
         self.decides_for.as_ref()
@@ -139,6 +159,12 @@ impl Stream {
     /// Folds one journalled envelope into the stream.
     pub(crate) fn apply(&mut self, envelope: &Envelope<EngineEvent>) {
         self.apply_event(&envelope.event);
+        // A process decided or ended waits on no advice asked before.
+        self.parts.settle(
+            envelope.time,
+            envelope.event.decides(),
+            self.process.is_final(),
+        );
         if let Some(gate) = envelope.event.gate() {
             self.gates.push((envelope.time, gate.clone()));
         }

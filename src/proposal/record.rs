@@ -95,9 +95,9 @@ impl Proposal {
         if self.review_date.is_some() {
             record.dates.review_at = self.review_date;
         }
-        if let Some(evaluation) = &self.evaluation {
-            record.evaluation = Some(evaluation.clone());
-        }
+        // What had happened by `now`: an evaluation agreed later, or evidence recorded
+        // later, is not yet in the record.
+        record.evaluation = self.evaluation.as_ref().and_then(|e| e.as_of(now));
         record.dates.as_of = Some(now);
         record
     }

@@ -7,6 +7,7 @@ use super::document::{Block, Document, Item};
 use jiff::Timestamp;
 
 use crate::community::{Community, MemberId};
+use crate::journal::Hash;
 
 use super::{Names, one_line};
 use crate::machine::Quoted;
@@ -14,9 +15,9 @@ use crate::machine::Quoted;
 use crate::decision::Method;
 use crate::values::{
     AbsenceCounted, Acknowledgement, AdviceBasis, AdviceEntry, Conflict, DecisionRecord,
-    Disposition, FunderFacts, FundingCondition, GateReview, ObjectionEntry, Outcome, Override,
-    Participant, PaymentStatus, RaisedAs, RecordedResponse, Restriction, RouteSummary, RuleId,
-    Screen, Status, TestResult, ValueReport,
+    Disposition, DueDiligenceCheck, FunderFacts, FundingCondition, GateReview, ObjectionEntry,
+    Outcome, Override, Participant, PaymentStatus, RaisedAs, RecordedResponse, RecruitmentFacts,
+    Restriction, RouteSummary, RuleId, Screen, Status, TestResult, ValueReport,
 };
 
 /// Writes a [`DecisionRecord`] and the [`ValueReport`] of its check as Markdown, for a person
@@ -60,6 +61,7 @@ pub struct DecisionRecordMarkdown<'a> {
     title: Option<&'a str>,
     fallback_title: Option<&'a str>,
     review: Option<&'a GateReview>,
+    routed_by: Option<Hash>,
     names: Names<'a>,
 }
 
@@ -72,6 +74,7 @@ impl<'a> DecisionRecordMarkdown<'a> {
             title: None,
             fallback_title: None,
             review: None,
+            routed_by: None,
             names: Names::default(),
         }
     }
@@ -93,6 +96,18 @@ impl<'a> DecisionRecordMarkdown<'a> {
     #[must_use]
     pub fn with_review(mut self, review: impl Into<Option<&'a GateReview>>) -> Self {
         self.review = review.into();
+        self
+    }
+
+    /// Names the governance map the decision's process was routed by (its
+    /// [`governance_hash`](crate::living::governance_hash); see
+    /// [`Stream::routed_by`](crate::process::Stream::routed_by)), so that a record whose
+    /// decision passed no value gate (a decline, say) names it too; `None` adds nothing. A
+    /// gate added with [`with_review`](Self::with_review) that names a map is shown as it
+    /// is.
+    #[must_use]
+    pub fn routed_by(mut self, map: impl Into<Option<Hash>>) -> Self {
+        self.routed_by = map.into();
         self
     }
 
@@ -485,6 +500,12 @@ impl DecisionRecordMarkdown<'_> {
         if let Some(funder) = &r.funder {
             funder_section(&mut d, funder);
         }
+        if let Some(checks) = &r.due_diligence {
+            due_diligence_section(&mut d, checks);
+        }
+        if let Some(recruitment) = &r.recruitment {
+            recruitment_section(&mut d, recruitment);
+        }
 
         d.section("Rationale");
         match &r.rationale {
@@ -503,8 +524,13 @@ impl DecisionRecordMarkdown<'_> {
         d.section("Dates");
         let steps = path(r);
         if let Some(svg) = path_svg.filter(|_| !steps.is_empty()) {
+            let labels: Vec<&str> = steps.iter().map(|(label, _)| *label).collect();
             d.blocks.push(Block::Figure {
                 svg: svg.to_owned(),
+                label: format!(
+                    "Diagram of the path this decision took: {}",
+                    labels.join(", then ")
+                ),
                 caption:
                     "The path this decision took; the list below gives each step and its date."
                         .to_owned(),
@@ -570,8 +596,16 @@ impl DecisionRecordMarkdown<'_> {
             );
         }
 
-        if let Some(review) = self.review {
-            gate_section(&mut d, review, names);
+        match (self.review, self.routed_by) {
+            (Some(review), routed_by) => gate_section(&mut d, review, routed_by, names),
+            // No gate: the map the process was routed by, on its own.
+            (None, Some(map)) => {
+                d.section("Governance map");
+                d.line(format!(
+                    "Routed by governance map {map} (no value gate ran on this decision)."
+                ));
+            }
+            (None, None) => {}
         }
 
         if !r.attested.is_empty() {
@@ -906,13 +940,15 @@ fn participant(p: &Participant, names: Names<'_>) -> String {
         format!(" ({})", notes.join(", "))
     };
     let recused = p.conflict == Some(Conflict::DeclaredAndRecused);
+    // Stepping out is their part in the decision, not a silence: a round that counted the
+    // member who stepped out as absent says so in its tally, not in their line.
+    let silent = matches!(p.response, None | Some(RecordedResponse::Absent));
     let mut said = match (p.response, p.absence_counted_as, &p.stepped_out) {
-        // Stepping out is their part in the decision, not a silence.
-        (None, _, Some(reason)) => format!("stepped out: {}", one_line(reason)),
-        (None, _, None) if recused => "stepped out".to_owned(),
+        (_, _, Some(reason)) if silent => format!("stepped out: {}", one_line(reason)),
+        _ if silent && recused => "stepped out".to_owned(),
         (Some(RecordedResponse::Absent), Some(a), _) => format!("absent, {}", absence(a)),
         (Some(resp), _, _) => response(resp).to_owned(),
-        (None, _, None) => "no response".to_owned(),
+        (None, _, _) => "no response".to_owned(),
     };
     if let Some(supporter) = p.proxy {
         let _ = write!(said, ", given by their supporter {}", names.of(supporter));
@@ -978,6 +1014,8 @@ fn path(r: &DecisionRecord) -> Vec<(&'static str, Timestamp)> {
     let mut steps = [
         ("Papers sent", d.papers_sent_at),
         ("Session held", d.session_at),
+        ("Comment window opened", d.comment_window_opened_at),
+        ("Comment window closed", d.comment_window_closed_at),
         ("Round opened", d.round_opened_at),
         ("Round closed", d.round_closed_at),
         ("Decided", d.decided_at),
@@ -1105,6 +1143,62 @@ fn time_section(d: &mut Document, r: &DecisionRecord, names: Names<'_>) {
     d.items(items.into_iter().map(|(_, item)| item).collect());
 }
 
+/// The due-diligence checks, in the order recorded: each done (when), or not, and whether
+/// the tier required it. Part of the visible basis of a funding decision.
+fn due_diligence_section(d: &mut Document, checks: &[DueDiligenceCheck]) {
+    d.section("Due diligence");
+    if checks.is_empty() {
+        d.line("No checks recorded.");
+        return;
+    }
+    d.items(
+        checks
+            .iter()
+            .map(|c| {
+                let mut check = one_line(&c.check).replace('_', " ");
+                if let Some(first) = check.get(..1) {
+                    check = format!("{}{}", first.to_uppercase(), check.get(1..).unwrap_or(""));
+                }
+                match (c.completed_at, c.required) {
+                    (Some(at), true) => format!("{check}: done {}", day(at)),
+                    (Some(at), false) => format!("{check}: done {} (not required)", day(at)),
+                    (None, true) => format!("{check}: required, not done"),
+                    (None, false) => format!("{check}: not required, not done"),
+                }
+                .into()
+            })
+            .collect(),
+    );
+}
+
+/// How a recruitment was run: the advert and when it was open, the ways to apply, when the
+/// criteria were published, and who sat on the panel.
+fn recruitment_section(d: &mut Document, r: &RecruitmentFacts) {
+    d.section("Recruitment");
+    let when = |t: Option<Timestamp>| t.map_or_else(|| "not recorded".to_owned(), day);
+    let ways: Vec<String> = r.ways_to_apply.iter().map(|w| one_line(w)).collect();
+    d.items(vec![
+        format!(
+            "Advert open from {} to {}",
+            when(r.advert_opened_at),
+            when(r.advert_closed_at)
+        )
+        .into(),
+        match ways.len() {
+            0 => "Ways to apply: none recorded".to_owned(),
+            1 => format!("1 way to apply: {}", list(&ways)),
+            n => format!("{n} ways to apply: {}", list(&ways)),
+        }
+        .into(),
+        format!("Criteria published: {}", when(r.criteria_published_at)).into(),
+        match r.panel_with_lived_experience {
+            None => "Panel members with lived experience: not recorded".to_owned(),
+            Some(n) => format!("Panel members with lived experience: {n}"),
+        }
+        .into(),
+    ]);
+}
+
 /// Who offered the money or partnership, on what conditions (which stand, which were set
 /// aside and why), and what the public register lists.
 fn funder_section(d: &mut Document, funder: &FunderFacts) {
@@ -1203,7 +1297,7 @@ fn clearances(
 }
 
 /// The value gate a decision passed, and what today's charter makes of it.
-fn gate_section(d: &mut Document, review: &GateReview, names: Names<'_>) {
+fn gate_section(d: &mut Document, review: &GateReview, routed_by: Option<Hash>, names: Names<'_>) {
     d.section("Value gate");
     let passed = &review.passed;
     let mut lines = vec![format!(
@@ -1211,7 +1305,7 @@ fn gate_section(d: &mut Document, review: &GateReview, names: Names<'_>) {
         passed.charter,
         passed.rules_checked.len()
     )];
-    if let Some(map) = passed.governance {
+    if let Some(map) = passed.governance.or(routed_by) {
         lines.push(format!("Routed by governance map {map}."));
     }
     if let Some(policy) = passed.funding_policy {

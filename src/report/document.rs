@@ -6,6 +6,8 @@
 
 use std::fmt::{self, Write as _};
 
+use super::{markdown_escaped, markdown_line};
+
 /// A report's structure: its title and its blocks, in order.
 #[derive(Debug, Clone, Default)]
 pub(super) struct Document {
@@ -38,6 +40,9 @@ pub(super) enum Block {
     Figure {
         /// The SVG element.
         svg: String,
+        /// Its accessible name: what it shows, for a screen reader, which reads it as one
+        /// image rather than each of its shapes.
+        label: String,
         /// What it shows, and where the same is said in words.
         caption: String,
     },
@@ -91,30 +96,40 @@ impl Document {
     /// Writes the document as Markdown: the title as `##`, sections as `###`, one blank line
     /// between blocks.
     pub(super) fn markdown(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "## {}", self.title)?;
+        // Every text is escaped, line by line: whatever a member wrote shows as they wrote
+        // it and cannot add a heading, a list item, a link or HTML that looks like the
+        // record's own. A line break inside a line or an item is a space.
+        let line = markdown_line;
+        writeln!(f, "## {}", line(&self.title))?;
         for block in &self.blocks {
             match block {
-                Block::Section { heading, .. } => writeln!(f, "\n### {heading}")?,
+                Block::Section { heading, .. } => writeln!(f, "\n### {}", line(heading))?,
                 Block::Lines(lines) => {
                     f.write_str("\n")?;
-                    for line in lines {
-                        writeln!(f, "{line}")?;
+                    for l in lines {
+                        writeln!(f, "{}", line(l))?;
                     }
                 }
-                Block::Text(text) => writeln!(f, "\n{}", text.trim())?,
+                Block::Text(text) => {
+                    // Paragraphs and line breaks kept, each line escaped.
+                    f.write_str("\n")?;
+                    for l in text.trim().lines() {
+                        writeln!(f, "{}", markdown_escaped(l.trim_end()))?;
+                    }
+                }
                 Block::Items(items) => {
                     f.write_str("\n")?;
                     for item in items {
-                        writeln!(f, "- {}", item.text)?;
+                        writeln!(f, "- {}", line(&item.text))?;
                         for note in &item.notes {
-                            writeln!(f, "  - {note}")?;
+                            writeln!(f, "  - {}", line(note))?;
                         }
                     }
                 }
                 Block::Numbered(items) => {
                     f.write_str("\n")?;
                     for (n, item) in (1..).zip(items) {
-                        writeln!(f, "{n}. {item}")?;
+                        writeln!(f, "{n}. {}", line(item))?;
                     }
                 }
                 Block::Figure { .. } => {}
@@ -193,7 +208,19 @@ impl Document {
                     }
                     f.write_str("</ol>\n")?;
                 }
-                Block::Figure { svg, caption } => {
+                Block::Figure {
+                    svg,
+                    label,
+                    caption,
+                } => {
+                    // One image with a name, its shapes and their text not read one by one.
+                    let svg = match svg.strip_prefix("<svg") {
+                        Some(rest) => format!(
+                            "<svg role=\"img\" aria-label=\"{}\"{rest}",
+                            Escaped(label).to_string().replace('"', "&quot;")
+                        ),
+                        None => svg.clone(),
+                    };
                     write!(
                         f,
                         "<figure>\n{svg}\n<figcaption>{}</figcaption>\n</figure>\n",
@@ -329,10 +356,48 @@ mod tests {
     fn markdown_puts_one_blank_line_between_blocks() {
         assert_eq!(
             Md(&sample()).to_string(),
-            "## A <b>title</b> & more\n\nOutcome: adopted.\n\n### What was proposed\n\n\
+            "## A \\<b>title\\</b> & more\n\nOutcome: adopted.\n\n### What was proposed\n\n\
              First paragraph,\nsecond line.\n\nSecond \"one\".\n\n### What was proposed\n\n\
-             - An <script>\n  - note\n\n1. one\n"
+             - An \\<script>\n  - note\n\n1. one\n"
         );
+    }
+
+    #[test]
+    fn markdown_shows_hostile_text_as_written_and_adds_no_structure() {
+        let mut d = Document::new("Title\n\n# Heading".into());
+        d.line("Said: x\n\n## Decision record: forged\n- item");
+        d.blocks.push(Block::Text(
+            "# Not a heading\n<script>alert(1)</script>\n\n- not an item\n2) nor this\n[x](javascript:alert(1))\n---".into(),
+        ));
+        d.items(vec![Item {
+            text: "# x\n\n### Values".into(),
+            notes: vec!["[link](http://x)".into()],
+        }]);
+        let md = Md(&d).to_string();
+        // The record's own structure only: its title, and the list it made.
+        let structural: Vec<&str> = md
+            .lines()
+            .filter(|l| {
+                l.starts_with('#')
+                    || l.starts_with("- ")
+                    || l.starts_with("  - ")
+                    || l.starts_with('<')
+                    || l.starts_with("---")
+                    || l.starts_with("2)")
+            })
+            .collect();
+        assert_eq!(
+            structural,
+            [
+                "## Title \\# Heading",
+                "- \\# x \\#\\#\\# Values",
+                "  - \\[link\\](http://x)"
+            ]
+        );
+        assert!(md.contains("Said: x \\#\\# Decision record: forged - item\n"));
+        assert!(md.contains("\\<script>alert(1)\\</script>\n"));
+        assert!(md.contains("\\[x\\](javascript:alert(1))\n"));
+        assert!(md.contains("\\- not an item\n2\\) nor this\n"));
     }
 
     #[test]

@@ -82,6 +82,52 @@ fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// `text` on one line ([`one_line`]) and escaped for Markdown ([`markdown_escaped`]).
+fn markdown_line(text: &str) -> String {
+    markdown_escaped(&one_line(text))
+}
+
+/// `line` (one line of text, from a member or the record) escaped for Markdown, so that it
+/// renders as the literal text: nothing in it can open a heading, a list item, a quote, a
+/// code block, a table, raw HTML, a link or an image, or emphasis. CommonMark lets any
+/// ASCII punctuation be escaped with a backslash; only what could start such a structure
+/// is (a `_` inside a word, which cannot, is left as it is).
+fn markdown_escaped(line: &str) -> String {
+    let chars: Vec<char> = line.chars().collect();
+    let start = chars
+        .iter()
+        .position(|c| !c.is_whitespace())
+        .unwrap_or(chars.len());
+    // An ordered list marker at the start: up to nine digits, then `.` or `)`.
+    let digits = chars
+        .iter()
+        .skip(start)
+        .take_while(|c| c.is_ascii_digit())
+        .count();
+    let marker = (1..=9).contains(&digits).then_some(start + digits);
+    let mut out = String::with_capacity(line.len() + 8);
+    for (i, &c) in chars.iter().enumerate() {
+        let before = i.checked_sub(1).and_then(|j| chars.get(j));
+        let after = chars.get(i + 1);
+        let word = |c: Option<&char>| c.is_some_and(|c| c.is_alphanumeric());
+        let escape = match c {
+            // `#` anywhere: a heading's closing sequence would drop it.
+            '\\' | '`' | '*' | '[' | ']' | '<' | '|' | '~' | '#' => true,
+            '_' => !(word(before) && word(after)),
+            // An entity (`&lt;`, `&#35;`) would render as another character.
+            '&' => after.is_some_and(|a| a.is_alphanumeric() || *a == '#'),
+            '>' | '-' | '+' | '=' => i == start,
+            '.' | ')' => Some(i) == marker,
+            _ => false,
+        };
+        if escape {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// How a rendering names members: as each asked ([`Member::shown_as`]) when it has the
 /// community, by id otherwise.
 ///

@@ -5,7 +5,7 @@ use std::fmt;
 use crate::cocreation::{FeedbackItem, ThemeAccount, WhatWeDid, YouSaidWeDid};
 use crate::community::{Community, MemberId};
 
-use super::{Names, one_line};
+use super::{Names, markdown_line};
 
 /// Writes a [`YouSaidWeDid`] as Markdown, for a person to read and for a test to assert.
 ///
@@ -92,17 +92,17 @@ impl<'a> YouSaidWeDidMarkdown<'a> {
             f,
             "- {} ({}): {}",
             item.id,
-            self.author(item.author),
-            one_line(&item.text)
+            markdown_line(&self.author(item.author)),
+            markdown_line(&item.text)
         )
     }
 
     fn theme(&self, f: &mut fmt::Formatter<'_>, account: &ThemeAccount) -> fmt::Result {
         let theme = &account.theme;
-        writeln!(f, "### {}: {}", theme.id, one_line(&theme.title))?;
+        writeln!(f, "### {}: {}", theme.id, markdown_line(&theme.title))?;
         writeln!(f)?;
         if !theme.summary.trim().is_empty() {
-            writeln!(f, "{}", one_line(&theme.summary))?;
+            writeln!(f, "{}", markdown_line(&theme.summary))?;
             writeln!(f)?;
         }
         writeln!(f, "You said:")?;
@@ -120,7 +120,7 @@ impl<'a> YouSaidWeDidMarkdown<'a> {
             let versions: Vec<String> = account
                 .informed
                 .iter()
-                .map(|v| format!("{} ({})", v.id, one_line(&v.title)))
+                .map(|v| format!("{} ({})", v.id, markdown_line(&v.title)))
                 .collect();
             writeln!(f, "This informed: {}.", versions.join(", "))?;
             writeln!(f)?;
@@ -135,10 +135,10 @@ impl<'a> YouSaidWeDidMarkdown<'a> {
                     f,
                     "- {} {} ({}): {}.",
                     decision.id,
-                    one_line(&decision.title),
+                    markdown_line(&decision.title),
                     decision.date.strftime("%Y-%m-%d"),
                     // The sentence ends here, whether or not the reason ended itself.
-                    one_line(&outcome.to_string()).trim_end_matches('.')
+                    markdown_line(&outcome.to_string()).trim_end_matches('.')
                 )?;
             }
         }
@@ -150,7 +150,7 @@ impl fmt::Display for YouSaidWeDidMarkdown<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let r = self.report;
         let s = &r.session;
-        writeln!(f, "# You said, we did: {}", one_line(&s.title))?;
+        writeln!(f, "# You said, we did: {}", markdown_line(&s.title))?;
         writeln!(f)?;
         writeln!(
             f,
@@ -158,6 +158,7 @@ impl fmt::Display for YouSaidWeDidMarkdown<'_> {
             s.kind.words(),
             s.id,
             s.date.strftime("%Y-%m-%d"),
+            // The facilitator is named by id, as the record holds it.
             s.facilitator
         )?;
         if s.ways.is_empty() {
@@ -179,7 +180,7 @@ impl fmt::Display for YouSaidWeDidMarkdown<'_> {
         writeln!(f)?;
         writeln!(f, "## We asked")?;
         writeln!(f)?;
-        writeln!(f, "{}", one_line(&s.question))?;
+        writeln!(f, "{}", markdown_line(&s.question))?;
         writeln!(f)?;
         writeln!(f, "## You said, and what we did")?;
         writeln!(f)?;
@@ -210,10 +211,29 @@ impl fmt::Display for YouSaidWeDidMarkdown<'_> {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::super::{markdown_line, one_line};
 
     #[test]
     fn one_line_keeps_list_items_whole() {
         assert_eq!(one_line("a\n- b\t c  "), "a - b c");
+    }
+
+    #[test]
+    fn markdown_line_shows_a_members_words_as_written() {
+        for (text, written) in [
+            ("\n\n# Heading", "\\# Heading"),
+            ("A title #", "A title \\#"),
+            ("<script>alert(1)</script>", "\\<script>alert(1)\\</script>"),
+            ("[x](javascript:alert(1))", "\\[x\\](javascript:alert(1))"),
+            ("- an item", "\\- an item"),
+            ("1. a step", "1\\. a step"),
+            ("*loud* and `code`", "\\*loud\\* and \\`code\\`"),
+            ("&lt; and a & b", "\\&lt; and a & b"),
+            ("> quoted", "\\> quoted"),
+            ("amount_band, _emphasis_", "amount_band, \\_emphasis\\_"),
+            ("Plain words, 2022-06-14.", "Plain words, 2022-06-14."),
+        ] {
+            assert_eq!(markdown_line(text), written, "{text:?}");
+        }
     }
 }

@@ -495,10 +495,18 @@ async fn record<J: Served>(
             .ok_or_else(|| unknown(&stream))?;
         let review = engine.review(&stream);
         let names = engine.community();
+        // The map the process was routed by, named whether or not it was gated.
+        let envelopes = engine.journal().read_stream(&stream)?;
+        let routed_by = engine.history().and_then(|history| {
+            crate::process::Streams::replay(&envelopes)
+                .get(&stream)?
+                .routed_by(&history)
+        });
         let markdown = DecisionRecordMarkdown::new(&record, &report)
             .with_names(&names)
             .or_titled(stream.as_str())
-            .with_review(review.as_ref());
+            .with_review(review.as_ref())
+            .routed_by(routed_by);
         match format.as_str() {
             "markdown" => Ok((
                 [(header::CONTENT_TYPE, "text/markdown; charset=utf-8")],

@@ -34,7 +34,7 @@ pub const JOINING: [u64; 4] = [16, 18, 22, 24];
 
 /// The rebalancing: a proposal of kind recruitment carrying the appointment of four
 /// members to the group, decided by the staff team's advice process after advice from the
-/// associate-roles team and from the group itself. Prints the group's figures before and
+/// group itself. Prints the group's figures before and
 /// after, and rule I9's finding on the group's advice. Returns the round's report.
 pub(super) fn rebalance(
     engine: &StoryEngine,
@@ -142,11 +142,11 @@ pub(super) fn rebalance(
             RoundCommand::Advance {},
         ))?;
     }
-    // Advice from the bodies the route consults: a co-producer of the associate-roles team,
-    // and two allies, one of them there in a professional role.
+    // Advice from the body the route consults: three allies, two of them with lived
+    // experience, one there in a professional role.
     let advice = [
         (
-            13,
+            6,
             "Pay the new allies for their time, as co-producers are paid",
             true,
             false,

@@ -1,8 +1,9 @@
 //! A proposal decided by a consent round on the route governance gives, every step a
 //! request to the engine: drafted and shared for co-creation with its feedback linked; made
 //! ready; the round opened, advice asked, given and answered, access needs met, the public
-//! contributors offered payment, interests declared; every member of the deciding body
-//! consenting at the session; the outcome recorded and published a week later. The
+//! contributors offered payment, interests declared (a member with an interest in the
+//! decision stepping out of it); every other member of the deciding body consenting at the
+//! session; the outcome recorded and published a week later. The
 //! governance decision, the first wave of co-producers and the working model all take this
 //! path.
 
@@ -89,6 +90,10 @@ pub struct Proposed<'a, E> {
     /// Advice from members of the bodies the route consults: who, on what footing, the
     /// advice, and the proposer's answer.
     pub advice: &'a [(u64, AdviceBasis, &'a str, &'a str)],
+    /// Members of the deciding body with an interest in the decision, the interest and why
+    /// they step out: each declares it and steps out before the session, and does not
+    /// respond.
+    pub stepping_out: &'a [(u64, &'a str, &'a str)],
     pub calendar: Calendar,
     /// What the round does not hold, attested with the outcome, for the calendar's dates.
     pub evidence: E,
@@ -247,13 +252,37 @@ pub fn decide<E: FnOnce(Calendar) -> Evidence>(
             },
         ))?;
     }
+    // Each member declares their interests; a member with an interest in the decision steps
+    // out of it, and the rest decide without them.
+    let interest = |who: MemberId| {
+        p.stepping_out
+            .iter()
+            .find(|(m, _, _)| MemberId::new(*m) == who)
+            .map(|&(_, interest, reason)| (interest, reason))
+    };
     for (minute, &who) in (10..).zip(&eligible) {
         engine.handle(part(
             who,
             &session(&format!("17:{minute}")),
-            PartCommand::DeclareInterests { interest: None },
+            PartCommand::DeclareInterests {
+                interest: interest(who).map(|(interest, _)| interest.into()),
+            },
         ))?;
+        if let Some((_, reason)) = interest(who) {
+            engine.handle(part(
+                who,
+                &session(&format!("17:{minute}")),
+                PartCommand::Recuse {
+                    reason: reason.into(),
+                },
+            ))?;
+        }
     }
+    let deciders: Vec<MemberId> = eligible
+        .iter()
+        .copied()
+        .filter(|&who| interest(who).is_none())
+        .collect();
 
     // The session: the facilitator moves the round to its objection round; each member
     // consents; the round closes and the secretary records the outcome.
@@ -264,7 +293,7 @@ pub fn decide<E: FnOnce(Calendar) -> Evidence>(
             RoundCommand::Advance {},
         ))?;
     }
-    for (minute, &who) in (10..).zip(&eligible) {
+    for (minute, &who) in (10..).zip(&deciders) {
         engine.handle(round(
             who,
             &session(&format!("18:{minute}")),

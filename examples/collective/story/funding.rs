@@ -427,8 +427,8 @@ pub(super) fn foundation_offer(engine: &StoryEngine) -> Result<ValueReport, copr
             checks: FOUNDATION_CHECKS,
             advice: [
                 (
-                    "associate_roles_team",
-                    13,
+                    "allies_group",
+                    7,
                     "Take it only if we can publish whatever we find",
                     "Agreed: free publication will be our condition",
                 ),
@@ -533,8 +533,8 @@ pub(super) fn partnership_offer(engine: &StoryEngine) -> Result<ValueReport, cop
             ],
             advice: [
                 (
-                    "associate_roles_team",
-                    14,
+                    "allies_group",
+                    6,
                     "We cannot sign away what co-producers may say",
                     "Agreed: we asked the company to drop the condition; it declined",
                 ),

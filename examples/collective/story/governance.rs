@@ -8,9 +8,11 @@
 
 use std::collections::BTreeSet;
 
-use coproduction::community::{AccessNeed, AccessNeedKind, BodyId, Member, MemberId, Role};
+use coproduction::community::{
+    AccessNeed, AccessNeedKind, Body, BodyId, BodyKind, Member, MemberId, Role,
+};
 use coproduction::consent::RoundRoles;
-use coproduction::decision::{DecisionKind, Method};
+use coproduction::decision::{DecisionKind, Method, Tier};
 use coproduction::funding::FundingPolicy;
 use coproduction::governance::RouteFacts;
 use coproduction::governance::{Conditions, Edge, Governance, GovernanceMap, Procedure, Route};
@@ -23,7 +25,7 @@ use super::cocreation::HOW_WE_DECIDE_ID;
 use super::deciding::{Calendar, Proposed, decide, draft};
 use super::{
     FIRST_WAVE, FIRST_WAVE_PROPOSAL, FUNDING, HOW_WE_DECIDE, HOW_WE_DECIDE_PROPOSAL, SECOND_WAVE,
-    SECOND_WAVE_PROPOSAL, at, round_evidence, show,
+    SECOND_WAVE_PROPOSAL, TEAM, TEAM_PROPOSAL, at, round_evidence, show,
 };
 use coproduction::cocreation::{ItemId, ProposalId, ThemeId};
 
@@ -55,18 +57,22 @@ pub(super) fn how_we_decide(
     );
     let route = founding.route(&DecisionKind::Governance, RouteFacts::new())?;
     println!("  Route of a governance decision: {}", route_line(&route));
-    let map = new_map(founding.map())?;
+    // The seed map's funding and partnership routes (red lines, tiers, the circle from
+    // tier 2, the community consulted from tier 1), without the associate-roles team, not
+    // formed until 2022.
+    let map = new_map(&without_team(&seed_map()?)?)?;
     let p = Proposed {
         proposal: HOW_WE_DECIDE_PROPOSAL,
         round: HOW_WE_DECIDE,
         id: HOW_WE_DECIDE_ID,
         kind: DecisionKind::Governance,
         title: "How we decide: who decides what, and how offers are decided",
-        text: "The decision circle decides recruitment by consent; the staff team, the \
-               associate-roles team and the Allies Group advise. Everyday decisions are \
-               delegated to the staff team, who publish each one's rationale and the values \
-               that guided it. Offers of funding and partnership follow the funding policy: \
-               red lines, tiers, due diligence, and the community consulted from tier 1.",
+        text: "The decision circle decides recruitment by consent; the staff team and the \
+               Allies Group advise. Everyday decisions are delegated to the staff team, who \
+               publish each one's rationale and the values that guided it. Offers of funding \
+               and partnership follow the funding policy: red lines, tiers, due diligence, \
+               the community consulted from tier 1, and from tier 2 the decision circle \
+               deciding by consent.",
         // The whole community may object to the standing agreement.
         members: engine.community().members().map(|m| m.id).collect(),
         changes: vec![
@@ -107,6 +113,7 @@ pub(super) fn how_we_decide(
                 "The staff team runs the process; the circle decides on the panel's choice",
             ),
         ],
+        stepping_out: &[],
         calendar: Calendar::new("2021-09-06", "2021-09-20", "2021-09-27", "2021-10-04")?,
         evidence: |cal: Calendar| {
             round_evidence(
@@ -129,12 +136,16 @@ pub(super) fn how_we_decide(
     let report = decide(engine, &route, p)?;
     show(&report);
     let in_force = in_force(engine);
-    for kind in [DecisionKind::Recruitment, DecisionKind::Operational] {
+    for (kind, facts) in [
+        (DecisionKind::Recruitment, RouteFacts::new()),
+        (DecisionKind::Operational, RouteFacts::new()),
+        (DecisionKind::Funding, RouteFacts::new().risk(Tier::Two)),
+    ] {
         println!(
             "  {kind}: before, {}\n  {:width$}  from 1 October, {}",
-            route_line(&founding.route(&kind, RouteFacts::new())?),
+            route_line(&founding.route(&kind, facts)?),
             "",
-            route_line(&in_force.route(&kind, RouteFacts::new())?),
+            route_line(&in_force.route(&kind, facts)?),
             width = kind.to_string().len()
         );
     }
@@ -145,6 +156,126 @@ pub(super) fn how_we_decide(
         &NEW_MAP_FROM[..10],
         governance_hash(founding.map()),
         governance_hash(in_force.map())
+    );
+    Ok(report)
+}
+
+/// When the associate-roles team, and the routes that name it, take effect: 1 May 2022.
+pub const TEAM_FROM: &str = "2022-05-01T00:00:00Z";
+
+/// Spring 2022: the whole community, by consent, forms the associate-roles co-production
+/// team (two co-producers who have worked on the idea from the start and a staff member)
+/// and gives it the working model to decide, and a voice on recruitment and on offers, on
+/// the route the map in force gives a governance decision. The three it names declare
+/// their interest and step out. Returns the round's report.
+pub(super) fn associate_roles_team(
+    engine: &StoryEngine,
+) -> Result<ValueReport, coproduction::Error> {
+    let route = in_force(engine).route(&DecisionKind::Governance, RouteFacts::new())?;
+    println!(
+        "  To meet the demand for co-production, the community explores freelance roles for\n  \
+         co-producers. A staff member proposes a co-production team for the work: two\n  \
+         co-producers who have shaped the idea from the start, and a staff member; it would\n  \
+         decide the working model by consent, and advise on recruitment and on offers."
+    );
+    println!("  Route of a governance decision: {}", route_line(&route));
+    let team = Body::new(
+        BodyId::new("associate_roles_team")?,
+        "Associate roles co-production team",
+        BodyKind::ProjectTeam,
+    )
+    .with_members([13, 14, 1].map(MemberId::new));
+    let p = Proposed {
+        proposal: TEAM_PROPOSAL,
+        round: TEAM,
+        id: ProposalId::new(4),
+        kind: DecisionKind::Governance,
+        title: "Form the associate-roles co-production team",
+        text: "Form the associate-roles co-production team: Co-producer 1, Co-producer 2 and \
+               Staff member 1. It decides the working model for freelance co-producer roles \
+               by consent, the staff team and the Allies Group advising and the whole \
+               community consulted; it advises on recruitment and on offers of funding and \
+               partnership.",
+        members: engine.community().members().map(|m| m.id).collect(),
+        changes: vec![
+            CommunityChange::FormBody { body: team },
+            CommunityChange::Governance {
+                map: new_map(&seed_map()?)?,
+            },
+        ],
+        effective_from: Some(TEAM_FROM),
+        roles: RoundRoles {
+            proposer: MemberId::new(3),
+            facilitator: MemberId::new(2),
+            secretary: MemberId::new(4),
+        },
+        feedback: (vec![ItemId::new(3)], vec![ThemeId::new(3)]),
+        advice: &[
+            (
+                5,
+                AdviceBasis::LivedExperience,
+                "Make sure the team can grow: more co-producers should join it",
+                "The first recruitment of co-producers will join the team",
+            ),
+            (
+                8,
+                AdviceBasis::Expertise,
+                "Say what the team decides and what it only advises on",
+                "The map names the working model as the team's; recruitment and offers stay with the circle",
+            ),
+            (
+                3,
+                AdviceBasis::Affected,
+                "Give the team project management support",
+                "Two staff colleagues support the team's project management",
+            ),
+        ],
+        // The three it names are members of the whole community that decides: each declares
+        // the interest and steps out.
+        stepping_out: &[
+            (
+                1,
+                "Named in the team this forms",
+                "Does not decide on a team they are named in",
+            ),
+            (
+                13,
+                "Named in the team this forms",
+                "Does not decide on a team they are named in",
+            ),
+            (
+                14,
+                "Named in the team this forms",
+                "Does not decide on a team they are named in",
+            ),
+        ],
+        calendar: Calendar::new("2022-03-21", "2022-04-04", "2022-04-11", "2022-04-19")?,
+        evidence: |cal: Calendar| {
+            round_evidence(
+                &[
+                    "Run the work within the staff team, asking the community at each step",
+                    "Decide the working model by the whole community",
+                ],
+                &cal.papers_at(),
+                &cal.session_at(),
+            )
+        },
+        rationale: "Co-producers shape the roles they will take; a small team decides the \
+                    working model by consent, with the community consulted, while offers and \
+                    recruitment stay where the community put them.",
+        outcome: "From 1 May: the associate-roles co-production team is formed and decides the \
+                  working model; it advises on recruitment and on offers.",
+        review_date: "2023-04-11T00:00:00Z",
+    };
+    draft(engine, &p)?;
+    let report = decide(engine, &route, p)?;
+    show(&report);
+    let working_model = in_force(engine).route(&DecisionKind::WorkingModel, RouteFacts::new())?;
+    println!(
+        "  Adopted on {}; from {}, the working model: {}",
+        super::decided_on(engine, TEAM),
+        &TEAM_FROM[..10],
+        route_line(&working_model)
     );
     Ok(report)
 }
@@ -221,6 +352,7 @@ pub(super) fn first_wave(
                 "Contracts and payment are in place before the session at the end of October",
             ),
         ],
+        stepping_out: &[],
         calendar: Calendar::new("2022-09-15", "2022-10-07", "2022-10-14", "2022-10-21")?,
         evidence: |cal: Calendar| {
             // The update of mid-September published the process and what the role asks.
@@ -334,6 +466,20 @@ pub(super) fn second_wave(engine: &StoryEngine) -> Result<ValueReport, coproduct
                 AdviceBasis::Expertise,
                 "Budget the pairing with an experienced co-producer from the start",
                 "Each new co-producer is paired, paid from the core budget",
+            ),
+        ],
+        // The two members of the community it appoints sit in the deciding circle: each
+        // declares the interest and steps out, and the rest of the circle decides.
+        stepping_out: &[
+            (
+                16,
+                "Applied for the role and is one of the three this appoints",
+                "Does not decide on their own appointment",
+            ),
+            (
+                18,
+                "Applied for the role and is one of the three this appoints",
+                "Does not decide on their own appointment",
             ),
         ],
         calendar: Calendar::new("2023-09-18", "2023-10-13", "2023-10-20", "2023-10-27")?,
@@ -479,6 +625,45 @@ fn new_map(map: &GovernanceMap) -> Result<GovernanceMap, coproduction::Error> {
     });
     for (body, members) in map.overriders() {
         changed.set_override_by(body.clone(), members.clone());
+    }
+    Ok(changed)
+}
+
+/// The seed community's governance map (`examples/data/governance.json`): who decides what
+/// once the community had changed it, with the associate-roles team.
+pub(super) fn seed_map() -> Result<GovernanceMap, coproduction::Error> {
+    Ok(serde_json::from_str(include_str!(
+        "../../data/governance.json"
+    ))?)
+}
+
+/// `map` without the associate-roles team: without the edges that name it, and without the
+/// working model, which only it decides.
+fn without_team(map: &GovernanceMap) -> Result<GovernanceMap, coproduction::Error> {
+    let team = BodyId::new("associate_roles_team")?;
+    let mut changed = GovernanceMap::with_amount_bands(map.amount_bands());
+    for kind in map.kinds().filter(|k| **k != DecisionKind::WorkingModel) {
+        changed.add_kind(kind.clone());
+    }
+    for edge in map.edges() {
+        let names_team = match edge {
+            Edge::Decides { body, kind, .. }
+            | Edge::Advises { body, kind, .. }
+            | Edge::Consulted { body, kind, .. }
+            | Edge::Informed { body, kind, .. } => {
+                *body == team || *kind == DecisionKind::WorkingModel
+            }
+            Edge::EscalatesTo { from, to, .. } => *from == team || *to == team,
+            _ => false,
+        };
+        if !names_team {
+            changed.add_edge(edge.clone());
+        }
+    }
+    for (body, members) in map.overriders() {
+        if *body != team {
+            changed.set_override_by(body.clone(), members.clone());
+        }
     }
     Ok(changed)
 }

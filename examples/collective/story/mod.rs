@@ -3,41 +3,47 @@
 //! two posts (April 2021 and August 2022); its situations and dates are theirs.
 //!
 //! 1. Since 2017: the community, its bodies and how many in each bring lived experience;
-//!    who decides what under the founding governance map.
+//!    who decides what under the founding governance map, as it stood in 2021 (the staff
+//!    team deciding offers, the Allies Group advising).
 //! 2. 30 March 2021: an open co-creation session on deciding about funding and
 //!    partnerships; its feedback in themes, and the one comment no theme carries, listed.
 //! 3. April to June 2021: the Allies Group's make-up questioned, flagged by rule I9 on the
 //!    decision that relies on its advice, and rebalanced: members of the community with
 //!    lived experience join it, a change to a body decided as governance requires.
 //! 4. September 2021: who decides what, and a change to it: the whole community consents
-//!    to a new map (recruitment to the decision circle; everyday decisions delegated to the
-//!    staff team, basis published) and to the funding policy.
+//!    to a new map (recruitment, and offers from tier 2, to the decision circle; everyday
+//!    decisions delegated to the staff team, basis published) and to the funding policy.
 //! 5. October 2021: a trusted staff decision, delegated, its rationale and the values that
 //!    guided it published.
 //! 6. November 2021 to January 2022: the funding process used: a red-line offer declined at
 //!    screening; a foundation's grant accepted with the community's condition; a
 //!    partnership declined, end to end, in the open.
-//! 7. June 2022: the associate-roles workshops (two, each held twice, which the staff team
+//! 7. Spring 2022: the associate-roles co-production team formed by the whole community's
+//!    consent, and given the working model to decide, from 1 May; the three it names step
+//!    out of the decision.
+//! 8. June 2022: the associate-roles workshops (two, each held twice, which the staff team
 //!    decided by delegation in May) and the thoughts of people who could not come; themes,
 //!    nothing lost.
-//! 8. July 2022: what to call the new role: "partner" objected to, "co-producers" agreed,
+//! 9. July 2022: what to call the new role: "partner" objected to, "co-producers" agreed,
 //!    no titles and no hierarchy.
-//! 9. 28 August 2022: the draft working model open for comment, and amended in answer.
-//! 10. Autumn 2022: the inclusive recruitment of the first wave of co-producers, on the new
+//! 10. 28 August 2022: the draft working model open for comment, and amended in answer.
+//! 11. Autumn 2022: the inclusive recruitment of the first wave of co-producers, on the new
 //!     route, on the community's timeline.
-//! 11. February 2023: the working model agreed for a pilot.
-//! 12. From 1 March 2023: the pilot started by the engine's tick; its benefits and impact
+//! 12. February 2023: the working model agreed for a pilot.
+//! 13. From 1 March 2023: the pilot started by the engine's tick; its benefits and impact
 //!     evaluation agreed that day (for co-producers, projects and the community) and the
 //!     figures and people's words gathered while it runs, each with its provenance; its
 //!     review due six months on, and its reassessment, decided on that evidence (rule C8).
-//! 13. Autumn 2023: the second wave of co-producers, as the reassessment asked: two members
+//! 14. Autumn 2023: the second wave of co-producers, as the reassessment asked: two members
 //!     of the community who worked on the pilot's projects and a newcomer; the waves, from
 //!     the community's history in the journal.
-//! 14. "You said, we did"; metrics from the journal; the records (Markdown and HTML pages),
+//! 15. "You said, we did"; metrics from the journal; the records (Markdown and HTML pages),
 //!     the diagrams (DOT) and the metrics (JSON), written to the output folder.
 //!
 //! Every decision runs on one engine with a journal file in the output folder. The seed
-//! community and its governance map are the JSON files under `examples/data/`. Nobody in
+//! community and its governance map are the JSON files under `examples/data/`: the story
+//! founds the journal on the community without its associate-roles team and on the 2021
+//! map (`governance-2021.json`), and its decisions bring it to the seed's map. Nobody in
 //! them is a real person: people are named by what they do.
 
 mod allies;
@@ -62,7 +68,7 @@ use coproduction::journal::{FileJournal, Journal, StreamId};
 use coproduction::living::{self, CommunityChange};
 use coproduction::machine::Decider;
 use coproduction::metrics::{CommunityMetrics, Metrics};
-use coproduction::process::PartCommand;
+use coproduction::process::{PartCommand, Streams};
 use coproduction::proposal::{ProposalCommand, ProposalProcess};
 use coproduction::report::DecisionRecordMarkdown;
 use coproduction::values::{
@@ -83,6 +89,10 @@ pub const ALLIES: &str = "allies-rebalance";
 pub const HOW_WE_DECIDE_PROPOSAL: &str = "how-we-decide-proposal";
 /// The whole community's consent round deciding it.
 pub const HOW_WE_DECIDE: &str = "how-we-decide";
+/// The governance proposal forming the associate-roles co-production team.
+pub const TEAM_PROPOSAL: &str = "associate-roles-team-proposal";
+/// The whole community's consent round deciding it.
+pub const TEAM: &str = "associate-roles-team";
 /// The staff team's delegated decision on how co-creation sessions are run.
 pub const STAFF_DECISION: &str = "staff-sessions-decision";
 /// The staff team's delegated decision to hold each associate-roles workshop twice.
@@ -125,6 +135,8 @@ pub struct Story {
     pub how_we_decide: ValueReport,
     /// The staff team's delegated decision (October 2021).
     pub staff: ValueReport,
+    /// The associate-roles team formed, by the whole community's consent (April 2022).
+    pub team: ValueReport,
     /// The staff team's delegated decision to hold each workshop twice (May 2022).
     pub workshops_twice: ValueReport,
     /// The red-line offer, declined at screening (November 2021).
@@ -154,7 +166,8 @@ pub struct Story {
     pub reassessment: ValueReport,
     /// The second wave of co-producers, appointed (October 2023).
     pub second_wave: ValueReport,
-    /// The recruitment waves, from the community's history in the journal.
+    /// The waves of co-producers appointed to the associate-roles team, from the
+    /// community's history in the journal.
     pub waves: Vec<coproduction::metrics::Wave>,
     /// The co-creation model: the sessions, their items and themes, what the decisions did.
     pub cocreation: CoCreation,
@@ -167,13 +180,13 @@ pub struct Story {
 /// The decision records the story writes out: stream, title, file name (without its
 /// extension: each is written as Markdown and as an HTML page), the time it is taken at,
 /// and what it shows.
-pub const RECORDS: [(&str, &str, &str, &str, &str); 11] = [
+pub const RECORDS: [(&str, &str, &str, &str, &str); 12] = [
     (
         ALLIES,
         "Rebalance the Allies Group",
         "allies-record",
         "2021-06-08T10:00:00Z",
-        "the Allies Group rebalanced by the staff team's advice process: rule I9's warning on its make-up, acknowledged; the open call; the four who joined",
+        "the Allies Group rebalanced by the staff team's advice process: rule I9's warning on its make-up, acknowledged; the open call (its advert, ways to apply, panel); four members of the community with lived experience joining",
     ),
     (
         HOW_WE_DECIDE,
@@ -208,7 +221,14 @@ pub const RECORDS: [(&str, &str, &str, &str, &str); 11] = [
         "Decline the health-technology company's partnership",
         "partnership-record",
         "2022-01-31T10:00:00Z",
-        "the partnership declined end to end: checks, advice answered, the community's comments, the circle's consent, why",
+        "the partnership declined end to end: the due-diligence checks, advice answered, the community's comment window, the circle's consent, why",
+    ),
+    (
+        TEAM,
+        "Form the associate-roles co-production team",
+        "team-record",
+        "2022-04-19T10:00:00Z",
+        "the whole community's consent to form the associate-roles team and give it the working model to decide; the three it names step out",
     ),
     (
         NAMING,
@@ -243,7 +263,7 @@ pub const RECORDS: [(&str, &str, &str, &str, &str); 11] = [
         "Appoint the second wave of co-producers",
         "second-wave-record",
         "2023-10-27T10:00:00Z",
-        "the second wave: two members of the community and a newcomer take the role, after an open advert",
+        "the second wave: after an open advert, two members of the community and a newcomer take the role; the two step out of the decision on their own appointment",
     ),
 ];
 
@@ -276,8 +296,8 @@ pub(crate) fn decided_on(engine: &StoryEngine, stream: &str) -> String {
 /// Runs the story, writing the journal and the files into `out` (created if missing; a
 /// journal left by an earlier run is replaced).
 pub fn run(out: &Path) -> Result<Story, coproduction::Error> {
-    let community: Community = serde_json::from_str(include_str!("../../data/community.json"))?;
-    let map: GovernanceMap = serde_json::from_str(include_str!("../../data/governance.json"))?;
+    let community = founding_community()?;
+    let map: GovernanceMap = serde_json::from_str(include_str!("../../data/governance-2021.json"))?;
 
     heading("1. Since 2017: the community, and who decides what");
     println!(
@@ -428,7 +448,10 @@ pub fn run(out: &Path) -> Result<Story, coproduction::Error> {
     println!();
     let partnership = funding::partnership_offer(&engine)?;
 
-    heading("7. June 2022: the associate-roles workshops");
+    heading("7. Spring 2022: the associate-roles team formed");
+    let team = governance::associate_roles_team(&engine)?;
+
+    heading("8. June 2022: the associate-roles workshops");
     println!(
         "So many signed up for the two workshops that the staff team, trusted with such\n\
          decisions, holds each a second time:\n"
@@ -465,18 +488,18 @@ pub fn run(out: &Path) -> Result<Story, coproduction::Error> {
         carried.join("; ")
     );
 
-    heading("8. July 2022: what's in a name");
+    heading("9. July 2022: what's in a name");
     let naming = working_model::naming(&engine)?;
 
-    heading("9. 28 August 2022: the draft working model, open for comment");
+    heading("10. 28 August 2022: the draft working model, open for comment");
     describe_session(&model, DRAFT_COMMENTS)?;
     working_model::draft_open_for_comment(&engine)?;
 
-    heading("10. Autumn 2022: inclusive recruitment, the first wave of co-producers");
+    heading("11. Autumn 2022: inclusive recruitment, the first wave of co-producers");
     let first_wave = governance::first_wave(&engine, &governance)?;
     describe_session(&model, FIRST_GROUP_SESSION)?;
 
-    heading("11. February 2023: the working model agreed for a pilot");
+    heading("12. February 2023: the working model agreed for a pilot");
     let working_model = working_model::agreed_for_pilot(&engine)?;
     cocreation::decided(
         &mut model,
@@ -501,20 +524,24 @@ pub fn run(out: &Path) -> Result<Story, coproduction::Error> {
         ],
     )?;
 
-    heading("12. From 1 March 2023: the pilot, its evaluation, its review and its reassessment");
+    heading("13. From 1 March 2023: the pilot, its evaluation, its review and its reassessment");
     let started = pilot::start(&engine)?;
     let evaluation = pilot::evaluate(&engine)?;
     let pilot_review = pilot::review(&engine)?;
     let reassessment = pilot::reassess(&engine)?;
 
-    heading("13. Autumn 2023: the second wave of co-producers");
+    heading("14. Autumn 2023: the second wave of co-producers");
     let second_wave = governance::second_wave(&engine)?;
-    // Recruitment in waves, from the community's own history in the journal.
-    let waves = CommunityMetrics::from_journal(&engine.journal().read_all()?)?.waves;
-    for wave in waves
-        .iter()
-        .filter(|w| w.body.as_str() == "associate_roles_team")
-    {
+    // Recruitment of co-producers in waves, from the community's own history in the
+    // journal: the appointments to the associate-roles team (the Allies Group's rebalance
+    // of 2021 is a wave of its own, to another body).
+    let waves: Vec<coproduction::metrics::Wave> =
+        CommunityMetrics::from_journal(&engine.journal().read_all()?)?
+            .waves
+            .into_iter()
+            .filter(|w| w.body.as_str() == "associate_roles_team")
+            .collect();
+    for wave in &waves {
         let make_up = |r: &Option<coproduction::metrics::Representation>| {
             r.as_ref().map_or_else(
                 || "none".to_owned(),
@@ -533,7 +560,7 @@ pub fn run(out: &Path) -> Result<Story, coproduction::Error> {
 
     let adopted_map = governance::in_force(&engine).map().clone();
 
-    heading("14. You said, we did");
+    heading("15. You said, we did");
     let you_said = |sessions: &[SessionId]| -> Result<String, coproduction::Error> {
         let mut text = String::new();
         for &session in sessions {
@@ -559,12 +586,12 @@ pub fn run(out: &Path) -> Result<Story, coproduction::Error> {
     ])?;
     println!("{march}");
 
-    heading("15. How the community decided: metrics from the journal");
+    heading("16. How the community decided: metrics from the journal");
     let metrics = engine.metrics(Some(&model))?;
     let envelopes = engine.journal().read_all()?;
     println!("{}", metrics.table());
 
-    heading("16. The records, written out");
+    heading("17. The records, written out");
     let mut written: Vec<(String, String, String)> = Vec::new();
     for (stream, title, file, now, shows) in RECORDS {
         let stream = StreamId::new(stream)?;
@@ -581,6 +608,14 @@ pub fn run(out: &Path) -> Result<Story, coproduction::Error> {
         if let Some(review) = &review {
             markdown = markdown.with_review(review);
         }
+        // Every decision routed names the map it was routed by, gated or not.
+        let routed_by = engine.history().and_then(|history| {
+            let envelopes = engine.journal().read_stream(&stream).ok()?;
+            Streams::replay(&envelopes)
+                .get(&stream)?
+                .routed_by(&history)
+        });
+        markdown = markdown.routed_by(routed_by);
         written.push((
             format!("{file}.md"),
             markdown.to_string(),
@@ -624,12 +659,12 @@ pub fn run(out: &Path) -> Result<Story, coproduction::Error> {
         (
             "governance.dot".to_owned(),
             governance.map().dot().to_string(),
-            "who decides, advises, is consulted and informed: the founding map".to_owned(),
+            "who decides, advises, is consulted and informed: the founding map, as in 2021".to_owned(),
         ),
         (
             "governance-adopted.dot".to_owned(),
             adopted_map.dot().to_string(),
-            "the same after September 2021: recruitment by the circle, everyday decisions delegated".to_owned(),
+            "the map in force at the end: from October 2021 recruitment and offers from tier 2 by the circle, everyday decisions delegated; from May 2022 the working model by the associate-roles team".to_owned(),
         ),
         (
             "metrics.json".to_owned(),
@@ -660,6 +695,7 @@ pub fn run(out: &Path) -> Result<Story, coproduction::Error> {
         allies,
         how_we_decide,
         staff,
+        team,
         workshops_twice,
         red_line,
         funding,
@@ -679,6 +715,17 @@ pub fn run(out: &Path) -> Result<Story, coproduction::Error> {
         metrics,
         files,
     })
+}
+
+/// The community as it stood in 2021: the seed community (`examples/data/community.json`)
+/// before its associate-roles team, formed by a decision in 2022.
+pub fn founding_community() -> Result<Community, coproduction::Error> {
+    let mut seed: serde_json::Value =
+        serde_json::from_str(include_str!("../../data/community.json"))?;
+    if let Some(bodies) = seed.get_mut("bodies").and_then(|b| b.as_array_mut()) {
+        bodies.retain(|b| b.get("id").and_then(|id| id.as_str()) != Some("associate_roles_team"));
+    }
+    Ok(serde_json::from_value(seed)?)
 }
 
 /// Prints a session: its date, title, the ways offered, the access needs met before it,

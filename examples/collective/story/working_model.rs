@@ -207,7 +207,7 @@ pub(super) fn naming(engine: &StoryEngine) -> Result<Naming, coproduction::Error
         .expect("the round");
     if let Some(t3) = with_open_objection.finding("T3") {
         println!(
-            "  Co-producer 2 objects. {} {}: {}",
+            "  Co-producer 2 objects. While the objection is open: {} {}: {}",
             t3.rule,
             t3.status.label(),
             t3.message
@@ -308,8 +308,12 @@ pub(super) fn naming(engine: &StoryEngine) -> Result<Naming, coproduction::Error
     let adopted = engine
         .report(&round_stream, at("2022-07-26T10:00:00Z"))
         .expect("the round");
+    println!(
+        "  2022-07-19: the objection is tested valid and integrated by an amendment; adopted: \
+         {amended}"
+    );
+    println!("  The adopted round's report, as published on 2022-07-26:");
     show(&adopted);
-    println!("  2022-07-19: adopted: {amended}");
     Ok(Naming {
         with_open_objection,
         adopted,
@@ -459,6 +463,7 @@ pub(super) fn agreed_for_pilot(engine: &StoryEngine) -> Result<ValueReport, copr
                 "A short update to the whole community every month",
             ),
         ],
+        stepping_out: &[],
         calendar: Calendar::new("2022-08-28", "2023-01-30", "2023-02-06", "2023-02-13")?,
         evidence: |cal: Calendar| {
             round_evidence(

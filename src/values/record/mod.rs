@@ -119,6 +119,11 @@ facts! {
         pub round_opened_at: Option<Timestamp>,
         /// When it closed.
         pub round_closed_at: Option<Timestamp>,
+        /// When the decision's written comment window opened (a funding decision's, open
+        /// to a body's members before the deciding round).
+        pub comment_window_opened_at: Option<Timestamp>,
+        /// When that comment window closed.
+        pub comment_window_closed_at: Option<Timestamp>,
         /// When the decision was taken.
         pub decided_at: Option<Timestamp>,
         /// When the decision comes up for review.

@@ -153,8 +153,9 @@ impl PapersOnTime {
 
 builtin! {
     /// H5 (warning): an asynchronous round stays open at least `min_async_days`, for
-    /// people who cannot answer at once.
-    AsyncRoundOpenLongEnough, "H5", human, Warning, TakingPart, reads ["ways_offered", "dates.round_opened_at", "dates.round_closed_at"] {
+    /// people who cannot answer at once. Where the record holds a written comment window
+    /// (a funding decision's), that window is the asynchronous round it judges.
+    AsyncRoundOpenLongEnough, "H5", human, Warning, TakingPart, reads ["ways_offered", "dates.round_opened_at", "dates.round_closed_at", "dates.comment_window_opened_at", "dates.comment_window_closed_at"] {
         /// The least time an asynchronous round stays open, in days.
         min_async_days: u32 = 7, range 1..=90 days,
     }
@@ -166,8 +167,26 @@ impl AsyncRoundOpenLongEnough {
         if !ways.contains(&Way::Asynchronous) {
             return RuleOutcome::not_applicable("there was no asynchronous round");
         }
-        let opened = *recorded!(record.dates.round_opened_at);
-        let closed = *recorded!(record.dates.round_closed_at);
+        let dates = &record.dates;
+        let ((opened_field, opened), (closed_field, closed)) = match (
+            dates.comment_window_opened_at,
+            dates.comment_window_closed_at,
+        ) {
+            (Some(opened), Some(closed)) => (
+                ("dates.comment_window_opened_at", opened),
+                ("dates.comment_window_closed_at", closed),
+            ),
+            _ => (
+                (
+                    "dates.round_opened_at",
+                    *recorded!(record.dates.round_opened_at),
+                ),
+                (
+                    "dates.round_closed_at",
+                    *recorded!(record.dates.round_closed_at),
+                ),
+            ),
+        };
         if at_least_days(opened, closed, self.min_async_days) {
             RuleOutcome::satisfied("the asynchronous round stayed open long enough")
         } else {
@@ -175,8 +194,8 @@ impl AsyncRoundOpenLongEnough {
                 "the asynchronous round closed within {} days of opening",
                 self.min_async_days
             ))
-            .with("dates.round_opened_at", opened)
-            .with("dates.round_closed_at", closed)
+            .with(opened_field, opened)
+            .with(closed_field, closed)
         }
     }
 }
