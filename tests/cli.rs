@@ -206,7 +206,7 @@ fn bad_requests_stop_with_a_message_and_write_nothing() {
         (
             line(13, 1, r#"{"type": "advance"}"#)
                 .replace("2022-09-01T10:01:00Z", "2999-01-01T00:00:00Z"),
-            "the request is dated 2999-01-01T00:00:00Z, after the machine's clock",
+            "dated 2999-01-01T00:00:00Z, after the machine's clock",
         ),
         // A terminal escape in a question.
         (
@@ -1177,4 +1177,27 @@ fn a_journal_missing_or_empty_is_refused_by_the_readers_and_tick_and_none_is_cre
         stops(&cli(&args, ""), REFUSED, "holds no events");
         assert_eq!(std::fs::read(empty).unwrap(), b"");
     }
+}
+
+#[test]
+fn tick_takes_no_step_dated_ahead_of_the_machines_clock() {
+    let journal = Journal::new();
+    assert!(journal.run(&open_line()).status.success());
+    let before = journal.bytes();
+    let out = cli(
+        &[
+            "tick",
+            "--journal",
+            journal.path.to_str().unwrap(),
+            "--now",
+            "9999-01-01T00:00:00Z",
+        ],
+        "",
+    );
+    stops(
+        &out,
+        REFUSED,
+        "--now: dated 9999-01-01T00:00:00Z, after the machine's clock",
+    );
+    assert_eq!(journal.bytes(), before);
 }

@@ -185,9 +185,13 @@ enum Command {
         /// The journal file, as `run` writes it; it must hold its founding.
         #[arg(long)]
         journal: PathBuf,
-        /// The time (RFC 3339).
+        /// The time (RFC 3339); not later than the machine's clock by more than
+        /// `--clock-tolerance`, as for `run`: steps dated ahead would freeze their streams.
         #[arg(long)]
         now: String,
+        /// How far, in seconds, `--now` may lie after the machine's clock.
+        #[arg(long, default_value_t = 300)]
+        clock_tolerance: i64,
     },
     /// Print the community in force at a time, as the journal's history holds it: its
     /// members and bodies then, as JSON of the same shape as a community file.
@@ -520,6 +524,20 @@ fn snapshot(path: &Path) -> Result<MemoryJournal<EngineEvent>, Stop> {
     Ok(journal)
 }
 
+/// Refuses a time later than the machine's clock by more than `tolerance` seconds: what
+/// the tool writes records what happens now or happened before.
+fn not_ahead(at: jiff::Timestamp, tolerance: i64) -> Result<(), Stop> {
+    let tolerance = jiff::SignedDuration::from_secs(tolerance.max(0));
+    let clock = jiff::Timestamp::now();
+    if at.duration_since(clock) > tolerance {
+        return Err(Stop::refused(format_args!(
+            "dated {at}, after the machine's clock ({}) by more than {tolerance:#}",
+            clock.round(jiff::Unit::Second).unwrap_or(clock)
+        )));
+    }
+    Ok(())
+}
+
 /// Refuses a journal that is not there, naming it, before anything creates it: only `run`
 /// and `serve` found a new one.
 fn existing(path: &Path) -> Result<(), Stop> {
@@ -720,7 +738,6 @@ fn run(cli: Cli) -> Result<(), Stop> {
             founding,
             clock_tolerance,
         } => {
-            let tolerance = jiff::SignedDuration::from_secs(clock_tolerance.max(0));
             let builder = founding.builder(&community)?;
             let engine = builder.open(journal(&path)?)?;
             let mut input = std::io::stdin().lock();
@@ -740,14 +757,7 @@ fn run(cli: Cli) -> Result<(), Stop> {
                     continue;
                 }
                 let request = Request::from_json(line).map_err(|e| on_line(e.into()))?;
-                let clock = jiff::Timestamp::now();
-                if request.now.duration_since(clock) > tolerance {
-                    return Err(on_line(Stop::refused(format_args!(
-                        "the request is dated {}, after the machine's clock ({}) by more than {tolerance:#}",
-                        request.now,
-                        clock.round(jiff::Unit::Second).unwrap_or(clock)
-                    ))));
-                }
+                not_ahead(request.now, clock_tolerance).map_err(on_line)?;
                 let written = engine.handle(request).map_err(|e| on_line(e.into()))?;
                 writeln!(out, "{}", serde_json::to_string(&written)?)?;
             }
@@ -851,8 +861,13 @@ fn run(cli: Cli) -> Result<(), Stop> {
             let engine = founded(&path, || Ok((Community::new(), Charter::default())))?;
             writeln!(out, "{}", serde_json::to_string(&engine.due(now))?)?;
         }
-        Command::Tick { journal: path, now } => {
+        Command::Tick {
+            journal: path,
+            now,
+            clock_tolerance,
+        } => {
             let now = time("--now", &now)?;
+            not_ahead(now, clock_tolerance).map_err(|stop| stop.at("--now"))?;
             existing(&path)?;
             let engine =
                 Engine::from_journal(journal(&path)?).map_err(|e| Stop::from(e).at(name(&path)))?;

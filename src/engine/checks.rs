@@ -78,11 +78,25 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
             }
             None => None,
         };
+        // One process takes up a matter: a second would decide it again.
+        for (id, other) in streams {
+            if id == from {
+                continue;
+            }
+            let other = other.lock().map_err(|_| EngineError::Poisoned)?;
+            if other.escalated_from().is_some_and(|e| e.stream == *from) {
+                return Err(refuse("another process has taken it up"));
+            }
+        }
         let source = shared.lock().map_err(|_| EngineError::Poisoned)?;
         let to = source
             .process()
             .escalated_to()
             .ok_or_else(|| refuse("its process has not been escalated"))?;
+        // Nor is it taken up before it was escalated.
+        if source.last_at().is_some_and(|last| request.now < last) {
+            return Err(refuse("the request is dated before the escalation"));
+        }
         let record = source
             .record(v.community(), request.now, cited)
             .ok_or_else(|| refuse("its process has not started"))?;
@@ -123,6 +137,25 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
         let Some(process) = request.command.process() else {
             return Err(EngineError::UnknownStream { stream: id.clone() });
         };
+        // A process that states its own kind and facts (a funding decision, from its offer)
+        // is routed on them: a request that says otherwise is refused, not ignored.
+        let differs = |what: &str, said: String, own: String| EngineError::Unwitnessed {
+            stream: id.clone(),
+            difference: format!("the request gives the {what} {said}; the process states {own}"),
+        };
+        if let Some(kind) = request.kind.as_ref().filter(|k| **k != opening.kind) {
+            return Err(differs(
+                "kind",
+                format!("`{kind}`"),
+                format!("`{}`", opening.kind),
+            ));
+        }
+        if request.facts.is_some() && request.facts != opening.facts {
+            return Err(EngineError::Unwitnessed {
+                stream: id.clone(),
+                difference: "the request gives facts to route on that differ from those the process states of itself (a funding decision's, from its offer under the policy)".to_owned(),
+            });
+        }
         let route = match escalation {
             Some(e) if e.kind != opening.kind => {
                 return Err(EngineError::NotEscalated {

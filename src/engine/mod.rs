@@ -46,8 +46,13 @@
 //! completed is not dated after the request), and the type has no field for what the
 //! engine records itself. An override is made in the actor's own name, by whom governance
 //! names for the deciding body (or else the member who answers for the process: a round's
-//! facilitator only when they sit on the deciding body, since whoever opens a round names
-//! its facilitator), of a rule that takes one, with a reason. A step that moves a
+//! facilitator or a proposal's steward only when they sit on the deciding body, since
+//! whoever opens a process names them), of a rule that takes one, with a reason. A
+//! proposal's result copied in from a round kept elsewhere is the copier's word, and its
+//! record says so ([`DecisionRecord::attested`]); a funding decision's deciders include the
+//! member who records it; what a member declared in a funding decision (an interest, a
+//! recusal) stands; once a process has ended nobody takes part in it any more (an answer to
+//! advice or to an offer made while it ran may still come). A step that moves a
 //! process on is taken by a member who runs it where the process leaves that to the engine
 //! ([`Process::taken_by`](crate::process::Process::taken_by)): a funding decision's
 //! screen, consultation, answers to advice and decision are its deciding body's, and the
@@ -63,7 +68,8 @@
 //! **Escalation carries the history.** A process escalated to a body (a round's
 //! facilitator escalated it, or the round that decided for a proposal did) is taken up by a
 //! new process on a new stream that names it ([`Request::escalated_from`]): the engine checks
-//! it was escalated and is about the same kind of decision, routes the new process to the
+//! it was escalated, that no other process took it up, that the request is not dated before
+//! the escalation, and that it is about the same kind of decision, routes the new process to the
 //! body it went to (the same method and consultation, escalating on from there), and
 //! journals with its start what the escalated one hands on, as the engine saw it: its
 //! stream, outcome and objections ([`EscalatedFrom`](crate::values::EscalatedFrom)), which
@@ -685,6 +691,17 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                     ),
                 });
             }
+            // The member who records a decision is one of those who took it: the record
+            // then never names deciders who did not act while leaving out who did.
+            let deciders = command.deciders();
+            if !deciders.is_empty() && !deciders.contains(actor) {
+                return Err(EngineError::Unwitnessed {
+                    stream: id.clone(),
+                    difference: format!(
+                        "member {actor} records the decision but is not among the deciders it names"
+                    ),
+                });
+            }
         }
         // Evidence is what the engine cannot witness, from a member who may attest it.
         let evidence = match *evidence {
@@ -906,6 +923,23 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
             if responded {
                 return Err(refuse(PartError::AlreadyResponded { member: actor }));
             }
+        }
+        // Once a process has ended, nobody is asked, advises, is reminded or offered anything,
+        // declares or steps out any more: what was done while it ran stays, and an answer to
+        // advice or to an offer made then may still come.
+        if stream.process().is_final()
+            && !matches!(
+                command,
+                PartCommand::AnswerAdvice { .. } | PartCommand::AnswerPayment { .. }
+            )
+        {
+            return Err(refuse(PartError::Shared(Refusal {
+                process: stream.process().kind(),
+                kind: RefusalKind::WrongPhase {
+                    attempted: command.label(),
+                    phase: stream.process().phase_label(),
+                },
+            })));
         }
         let Answerable { attest, .. } = stream.process().answerable(stream.route(), v.community());
         let part = PartContext {

@@ -248,9 +248,23 @@ fn decide_identified(
             }
         }
         FundingCommand::DeclareInterest { interest, recused } => {
-            d.stage.checking().ok_or(wrong_phase)?;
+            let diligence = d.stage.checking().ok_or(wrong_phase)?;
             if let Some(text) = interest {
                 need_text(attempted, "interest", text)?;
+            }
+            // What a member declared stands: a later declaration may add to it (step out
+            // after declaring), never take it back.
+            match diligence.declarations.get(&actor) {
+                Some(earlier) if earlier.recused => {
+                    return Err(FundingError::Recused {
+                        attempted,
+                        member: actor,
+                    });
+                }
+                Some(earlier) if earlier.interest.is_some() && interest.is_none() => {
+                    return Err(FundingError::InterestStands { member: actor });
+                }
+                _ => {}
             }
             FundingEvent::InterestDeclared {
                 member: actor,

@@ -280,6 +280,14 @@ pub enum FundingError {
         /// The member.
         member: MemberId,
     },
+    /// A member who declared an interest declared none: what was declared stands.
+    #[error(
+        "cannot declare_interest: member {member} declared an interest in this decision, and it stands"
+    )]
+    InterestStands {
+        /// The member.
+        member: MemberId,
+    },
     /// A decider made no declaration of interests.
     #[error("cannot decide: member {member} has not declared their interests")]
     UndeclaredDecider {

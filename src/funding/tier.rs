@@ -175,6 +175,11 @@ impl fmt::Display for RedLineHit {
 
 /// The red lines `offer` crosses under `policy`: empty when the screen passes.
 ///
+/// A sector crosses a red line when the red line's words stand together among its words, in
+/// any case: `tobacco` is crossed by `Tobacco`, `tobacco industry` and `the Tobacco
+/// Industry's foundation`, not by `tobaccos` or `farms` (for `arms`). A funder is on a
+/// sanctions list when its name is one on the list, in any case and spacing around it.
+///
 /// # Example
 ///
 /// ```
@@ -183,16 +188,21 @@ impl fmt::Display for RedLineHit {
 ///
 /// let offer = Offer::new(DecisionKind::Funding, "A tobacco company", "Tobacco", "A grant");
 /// assert_eq!(screen(&offer, &FundingPolicy::seed()).len(), 1);
+/// let worded = Offer::new(DecisionKind::Funding, "A trust", "the tobacco industry", "A grant");
+/// assert_eq!(screen(&worded, &FundingPolicy::seed()).len(), 1);
+/// let farms = Offer::new(DecisionKind::Funding, "A trust", "Farms", "A grant");
+/// assert!(screen(&farms, &FundingPolicy::seed()).is_empty());
 /// # Ok::<(), coproduction::Error>(())
 /// ```
 pub fn screen(offer: &Offer, policy: &FundingPolicy) -> Vec<RedLineHit> {
     let same = |a: &str, b: &str| a.trim().eq_ignore_ascii_case(b.trim());
+    let sector = words(&offer.sector);
+    let crosses = |red_line: &str| {
+        let red_line = words(red_line);
+        !red_line.is_empty() && sector.windows(red_line.len()).any(|w| w == red_line)
+    };
     let mut hits = Vec::new();
-    if let Some(sector) = policy
-        .red_line_sectors
-        .iter()
-        .find(|s| same(s, &offer.sector))
-    {
+    if let Some(sector) = policy.red_line_sectors.iter().find(|s| crosses(s)) {
         hits.push(RedLineHit::Sector {
             sector: sector.clone(),
         });
@@ -201,6 +211,14 @@ pub fn screen(offer: &Offer, policy: &FundingPolicy) -> Vec<RedLineHit> {
         hits.push(RedLineHit::Sanctions { name: name.clone() });
     }
     hits
+}
+
+/// The words of `text`, lowercased: its runs of letters and digits.
+fn words(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect()
 }
 
 /// Why an offer is in the tier it is in: each reason with the tier it calls for.

@@ -246,7 +246,9 @@ impl Stream {
         if record.advisers.is_none() {
             record.advisers = advisers(&record, community);
         }
-        record.attested.clone_from(&self.attested);
+        // What members attested as evidence, after what the process itself marks as a
+        // member's word (a result copied in from a round kept elsewhere).
+        record.attested.extend(self.attested.iter().cloned());
         record.escalated_from.clone_from(&self.escalated_from);
         Some(record)
     }

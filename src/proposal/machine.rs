@@ -518,16 +518,21 @@ fn evolve_created(p: &mut Proposal, event: &ProposalEvent) {
                 started_at: *at,
                 result: None,
                 decided_at: None,
+                recorded_by: None,
             });
             p.phase = P::InDecision;
         }
         ProposalEvent::DecisionRecorded {
-            round, result, at, ..
+            round,
+            result,
+            by,
+            at,
         } => {
             let mut version = None;
             if let Some(r) = p.rounds.last_mut() {
                 r.result = Some(result.clone());
                 r.decided_at = Some(*at);
+                r.recorded_by = Some(*by);
                 version = Some(r.version);
             }
             let ended = |p: &mut Proposal, phase| {
@@ -606,6 +611,7 @@ fn evolve_created(p: &mut Proposal, event: &ProposalEvent) {
                     started_at: *at,
                     result: None,
                     decided_at: None,
+                    recorded_by: None,
                 });
             }
         }

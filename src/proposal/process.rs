@@ -177,17 +177,32 @@ impl Process for ProposalProcess {
 
     const DECIDED_BY_ROUNDS: bool = true;
 
-    /// Its steward and proposers record evidence; its steward overrides.
-    fn answerable(state: &ProposalState, _: Option<&Route>, _: &Community) -> Answerable {
+    /// Its steward and proposers record evidence; its steward overrides, when they sit on
+    /// the body the route gives the decision (whoever creates a proposal names its steward,
+    /// and naming oneself does not give standing to set the community's values aside);
+    /// without a route, the steward.
+    fn answerable(
+        state: &ProposalState,
+        route: Option<&Route>,
+        community: &Community,
+    ) -> Answerable {
         let Some(proposal) = state.proposal() else {
             return Answerable::default();
         };
         let roles = &proposal.config().roles;
         let mut attest = roles.proposers.clone();
         attest.insert(roles.steward);
+        let seated = route.is_none_or(|route| {
+            crate::consent::snapshot(community, &route.decider)
+                .is_ok_and(|body| body.iter().any(|m| m.member == roles.steward))
+        });
         Answerable {
             attest,
-            overrule: [roles.steward].into(),
+            overrule: if seated {
+                [roles.steward].into()
+            } else {
+                Default::default()
+            },
         }
     }
 

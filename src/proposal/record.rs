@@ -12,7 +12,7 @@
 
 use jiff::Timestamp;
 
-use crate::values::{DecisionRecord, Outcome, Proposed, Publication};
+use crate::values::{Attestation, DecisionRecord, Outcome, Proposed, Publication};
 
 use super::ProposalPhase;
 use super::event::DecisionResult;
@@ -84,6 +84,17 @@ impl Proposal {
             record.dates.round_opened_at = record.dates.round_opened_at.or(Some(round.started_at));
             if round.result.is_some() {
                 record.dates.decided_at = round.decided_at;
+            }
+            // A result the engine did not see reached (a round kept elsewhere, copied in by
+            // a member) is that member's word: the record says whose.
+            if let (Some(by), Some(at)) = (round.recorded_by, round.decided_at)
+                && by != crate::engine::ENGINE_ACTOR
+            {
+                record.attested.push(Attestation {
+                    fact: format!("outcome (the round `{}`)", round.round),
+                    by,
+                    at,
+                });
             }
         }
         if let Some((_, _, at)) = &self.adopted {

@@ -32,6 +32,10 @@ pub struct DecidingRound {
     pub result: Option<DecisionResult>,
     /// When the result was recorded.
     pub decided_at: Option<Timestamp>,
+    /// Who recorded the result: the engine's own actor when the round ran in the engine and
+    /// the engine recorded what it reached; the member who copied it in for a round kept
+    /// elsewhere, which the record marks as attested by them.
+    pub recorded_by: Option<MemberId>,
 }
 
 /// The publication of the decision record.

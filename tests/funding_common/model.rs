@@ -43,6 +43,8 @@ pub struct Model {
     pub done: BTreeSet<Check>,
     /// Member -> recused.
     pub declared: BTreeMap<u64, bool>,
+    /// Members who declared an interest: what they declared stands.
+    pub interested: BTreeSet<u64>,
     pub requirements: Vec<Requirement>,
     /// Body, answered.
     pub advice: Vec<(BodyId, bool)>,
@@ -70,6 +72,7 @@ impl Model {
             required: BTreeSet::new(),
             done: BTreeSet::new(),
             declared: BTreeMap::new(),
+            interested: BTreeSet::new(),
             requirements: Vec::new(),
             advice: Vec::new(),
             windows: BTreeMap::new(),
@@ -167,7 +170,16 @@ impl Model {
                 if interest.as_deref().is_some_and(blank) {
                     return None;
                 }
+                // What was declared stands: no taking back a recusal or an interest.
+                if self.declared.get(&actor) == Some(&true)
+                    || (self.interested.contains(&actor) && interest.is_none())
+                {
+                    return None;
+                }
                 m.declared.insert(actor, *recused);
+                if interest.is_some() {
+                    m.interested.insert(actor);
+                }
             }
             FundingCommand::StartConsultation {} if is(&[P::DueDiligence]) => {
                 let route = route(self.offer);

@@ -1,0 +1,273 @@
+//! Standing that a request cannot give itself, and what stays done: a steward from outside
+//! the deciding body overrides nothing, and a decision copied in from a round kept elsewhere
+//! is the copier's word in the record; a declared interest or a recusal in a funding
+//! decision stands; the member who records a funding decision is among those it names as
+//! deciding; a matter escalated is taken up once, and not before it was escalated; an ended
+//! process takes no more taking part. Each refusal writes nothing.
+
+use coproduction::community::MemberId;
+use coproduction::decision::DecisionKind;
+use coproduction::engine::{EngineError, ProcessCommand, Request};
+use coproduction::funding::{FundingCommand, FundingOutcome};
+use coproduction::journal::{Journal, MemoryJournal, StreamId};
+use coproduction::machine::RefusalKind;
+use coproduction::process::PartCommand;
+use coproduction::proposal::{DecisionResult, ProposalCommand};
+use coproduction::values::Evidence;
+use coproduction::{EngineEvent, Error};
+
+mod engine_support;
+
+use engine_support::funding::{consulting_requests, funding, ready_requests};
+use engine_support::living::{proposal, proposal_requests};
+use engine_support::*;
+
+type TestEngine = coproduction::Engine<MemoryJournal<EngineEvent>>;
+
+fn written(engine: &TestEngine) -> usize {
+    engine.journal().read_all().unwrap().len()
+}
+
+/// Handles `request`, which must be refused, writing nothing.
+fn refused(engine: &TestEngine, request: Request) -> EngineError {
+    let before = written(engine);
+    let err = engine.handle(request).unwrap_err();
+    assert!(err.is_refusal(), "{err}");
+    assert_eq!(
+        written(engine),
+        before,
+        "a refused request writes nothing: {err}"
+    );
+    err
+}
+
+fn proposal_stream() -> StreamId {
+    StreamId::new("allies-proposal").unwrap()
+}
+
+/// A recruitment proposal (the staff team decides it, by advice process) whose steward is
+/// co-producer 13, outside the staff team, decided in a round kept elsewhere.
+fn proposed(engine: &TestEngine) {
+    for request in proposal_requests(
+        &proposal_stream(),
+        DecisionKind::Recruitment,
+        vec![],
+        None,
+        -50,
+    ) {
+        engine.handle(request).unwrap();
+    }
+}
+
+#[test]
+fn a_steward_from_outside_the_deciding_body_overrides_nothing() {
+    let engine = engine();
+    proposed(&engine);
+    let acknowledge = Request::new(
+        proposal_stream(),
+        CO_1,
+        at(-10),
+        ProcessCommand::Evidence {},
+    )
+    .with_evidence(Evidence::default().with_acknowledgement(
+        "I9".parse().unwrap(),
+        CO_1,
+        "The Allies Group is being rebalanced",
+    ));
+    let err = refused(&engine, acknowledge);
+    assert!(
+        matches!(&err, EngineError::Unattested { reason, .. }
+            if reason.starts_with("only the member who answers for the process")),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_decision_copied_in_from_a_round_kept_elsewhere_is_the_copiers_word_in_the_record() {
+    let engine = engine();
+    proposed(&engine);
+    let round = engine_support::living::round_of(&proposal_stream());
+    engine
+        .handle(proposal(
+            &proposal_stream(),
+            CO_1,
+            -10,
+            ProposalCommand::RecordDecision {
+                round: round.clone(),
+                result: DecisionResult::Declined {},
+            },
+        ))
+        .unwrap();
+    let record = engine.record(&proposal_stream(), at(0)).unwrap();
+    let attested: Vec<_> = record
+        .attested
+        .iter()
+        .map(|a| (a.fact.as_str(), a.by, a.at))
+        .collect();
+    let fact = format!("outcome (the round `{round}`)");
+    assert_eq!(attested, [(fact.as_str(), CO_1, at(-10))]);
+}
+
+#[test]
+fn a_declared_interest_or_a_recusal_in_a_funding_decision_stands() {
+    let engine = engine();
+    for request in consulting_requests().into_iter().take(7) {
+        engine.handle(request).unwrap();
+    }
+    let declare = |who: u64, minute: u32, interest: Option<&str>, recused: bool| {
+        funding(
+            "room-hire",
+            who,
+            &format!("2024-03-03T09:{minute:02}:00Z"),
+            FundingCommand::DeclareInterest {
+                interest: interest.map(Into::into),
+                recused,
+            },
+        )
+    };
+    engine
+        .handle(declare(3, 10, Some("Sits on the trust's board"), true))
+        .unwrap();
+    let err = refused(&engine, declare(3, 11, None, false));
+    assert!(err.to_string().contains("stepped out"), "{err}");
+    engine
+        .handle(declare(2, 12, Some("A friend of the trustees"), false))
+        .unwrap();
+    let err = refused(&engine, declare(2, 13, None, false));
+    assert!(err.to_string().contains("and it stands"), "{err}");
+    // Adding to it stays open: stepping out after declaring.
+    engine
+        .handle(declare(2, 14, Some("A friend of the trustees"), true))
+        .unwrap();
+}
+
+#[test]
+fn the_member_who_records_a_funding_decision_is_among_its_deciders() {
+    let engine = engine();
+    for request in ready_requests() {
+        engine.handle(request).unwrap();
+    }
+    let decide = funding(
+        "room-hire",
+        1,
+        "2024-03-05T10:00:00Z",
+        FundingCommand::Decide {
+            outcome: FundingOutcome::Accept {},
+            deciders: vec![MemberId::new(2)],
+            rationale: "Free rooms for a year".into(),
+        },
+    );
+    let err = refused(&engine, decide);
+    assert!(
+        matches!(&err, EngineError::Unwitnessed { difference, .. }
+            if difference == "member m1 records the decision but is not among the deciders it names"),
+        "{err}"
+    );
+}
+
+#[test]
+fn an_escalated_matter_is_taken_up_once_and_not_before_it_was_escalated() {
+    let engine = engine();
+    engine.handle(open(&community())).unwrap();
+    engine
+        .handle(consent(
+            CO_1,
+            5,
+            coproduction::consent::RoundCommand::Escalate {
+                to: "decision_circle".parse().unwrap(),
+                reason: "The team cannot agree on pay".into(),
+            },
+        ))
+        .unwrap();
+    let take_up = |stream: &str, minute: i64| {
+        let mut request = open(&community());
+        request.stream = StreamId::new(stream).unwrap();
+        request.now = at(minute);
+        if let ProcessCommand::Consent {
+            command: coproduction::consent::RoundCommand::Open { config },
+        } = &mut request.command
+        {
+            config.deciding_body = "decision_circle".parse().unwrap();
+            config.eligible =
+                coproduction::consent::snapshot(&community(), &config.deciding_body).unwrap();
+        }
+        request.escalated_from = Some(stream_id());
+        request
+    };
+    let err = refused(&engine, take_up("circle", 4));
+    assert!(
+        err.to_string().contains("dated before the escalation"),
+        "{err}"
+    );
+    engine.handle(take_up("circle", 10)).unwrap();
+    let err = refused(&engine, take_up("circle-again", 11));
+    assert!(
+        err.to_string().contains("another process has taken it up"),
+        "{err}"
+    );
+}
+
+fn stream_id() -> StreamId {
+    stream()
+}
+
+#[test]
+fn an_ended_process_takes_no_more_taking_part() {
+    let engine = engine();
+    engine.handle(open(&community())).unwrap();
+    engine
+        .handle(consent(
+            STAFF_1,
+            5,
+            coproduction::consent::RoundCommand::Withdraw {
+                reason: "Overtaken by the review".into(),
+            },
+        ))
+        .unwrap();
+    let remind = Request::new(
+        stream(),
+        STAFF_1,
+        at(10),
+        ProcessCommand::Part {
+            command: PartCommand::Remind {
+                members: [CO_2].into(),
+                channel: "email".into(),
+            },
+        },
+    );
+    let err = refused(&engine, remind);
+    let refusal = Error::from(err)
+        .refusal()
+        .cloned()
+        .expect("a shared refusal");
+    assert!(
+        matches!(
+            refusal.kind,
+            RefusalKind::WrongPhase {
+                attempted: "remind",
+                ..
+            }
+        ),
+        "{refusal}"
+    );
+}
+
+/// A funding decision is routed on its offer's own kind and facts: a request that names
+/// others is refused, not quietly ignored.
+#[test]
+fn a_funding_decision_is_routed_on_its_offers_own_kind_and_facts() {
+    let engine = engine();
+    let identify = || consulting_requests().remove(0);
+    let err = refused(&engine, identify().with_kind(DecisionKind::Partnership));
+    assert!(
+        matches!(&err, EngineError::Unwitnessed { difference, .. }
+            if difference == "the request gives the kind `partnership`; the process states `funding`"),
+        "{err}"
+    );
+    let facts = coproduction::governance::RouteFacts::default();
+    let err = refused(&engine, identify().with_facts(facts));
+    assert!(matches!(&err, EngineError::Unwitnessed { .. }), "{err}");
+    engine
+        .handle(identify().with_kind(DecisionKind::Funding))
+        .unwrap();
+}
