@@ -359,6 +359,26 @@ fn a_governance_decision_changes_who_decides_from_then_on() {
     );
 }
 
+/// The Allies Group advises on funding and recruitment: released all at once, no decision of
+/// those kinds could gather the advice it must answer, so the release is refused.
+#[test]
+fn a_release_that_would_empty_an_advising_body_is_refused_at_adoption() {
+    let engine = engine();
+    let stream = StreamId::new("release-all-allies").unwrap();
+    let everyone = vec![CommunityChange::Release {
+        body: allies(),
+        members: (5..=12).map(MemberId::new).collect(),
+    }];
+    propose(&engine, &stream, DecisionKind::Recruitment, everyone, 0);
+    let err = refused(&engine, adopt(&stream, 10));
+    assert!(
+        matches!(&err, EngineError::ChangeNotAdopted { .. })
+            && err.to_string().contains("advises on"),
+        "{err}"
+    );
+    assert_eq!(engine.community().body(&allies()).unwrap().len(), 8);
+}
+
 #[test]
 fn a_map_that_does_not_validate_is_refused_at_adoption_with_its_problems() {
     let engine = engine();

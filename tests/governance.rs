@@ -378,6 +378,34 @@ fn an_empty_deciding_body_is_refused_but_an_empty_informed_one_is_not() {
 }
 
 #[test]
+fn an_empty_advising_body_is_refused_but_an_empty_consulted_one_is_not() {
+    let found = problems(map([
+        decides("a", DecisionKind::Operational, Conditions::always()),
+        Edge::Advises {
+            body: body("empty"),
+            kind: DecisionKind::Operational,
+            when: Conditions::always(),
+        },
+        Edge::Consulted {
+            body: body("empty"),
+            kind: DecisionKind::Operational,
+            when: Conditions::always(),
+        },
+    ]));
+    assert_eq!(
+        found,
+        [MapProblem::EmptyAdviser {
+            body: body("empty"),
+            kind: DecisionKind::Operational,
+        }]
+    );
+    assert_eq!(
+        found[0].to_string(),
+        "body `empty` advises on `operational` but has no members"
+    );
+}
+
+#[test]
 fn an_edge_that_can_never_apply_is_refused() {
     let never = Edge::Advises {
         body: body("b"),

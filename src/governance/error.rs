@@ -85,6 +85,15 @@ pub enum MapProblem {
         /// The first kind it decides.
         kind: DecisionKind,
     },
+    /// A body whose advice a decision must seek and answer has no members, so no decision
+    /// of the kind could gather it.
+    #[error("body `{body}` advises on `{kind}` but has no members")]
+    EmptyAdviser {
+        /// The empty body.
+        body: BodyId,
+        /// The first kind it advises on.
+        kind: DecisionKind,
+    },
 }
 
 struct Cases<'a>(&'a [Case]);

@@ -55,7 +55,9 @@ pub(crate) struct RouteIndex {
 /// - an escalation cycle, whatever the conditions on its edges
 ///   ([`MapProblem::EscalationCycle`]);
 /// - a body the community does not have ([`MapProblem::MissingBody`]);
-/// - a deciding body with no members ([`MapProblem::EmptyDecider`]).
+/// - a deciding body with no members ([`MapProblem::EmptyDecider`]);
+/// - an advising body with no members, whose advice must be sought and answered
+///   ([`MapProblem::EmptyAdviser`]).
 ///
 /// Because every fact reduces to one of ten cases ([`Case::all`]), checking each kind
 /// against each case proves that any facts get exactly one decider.
@@ -315,17 +317,29 @@ fn check_bodies(map: &GovernanceMap, community: &Community, problems: &mut Vec<M
                 });
             }
             Some(body) if body.is_empty() => {
-                let decided = graph
-                    .edges_directed(ix, Direction::Outgoing)
-                    .filter_map(|e| match e.weight() {
-                        Edge::Decides { kind, .. } => Some((e.id(), kind)),
-                        _ => None,
-                    })
-                    .min_by_key(|(id, _)| *id);
-                if let Some((_, kind)) = decided {
+                let first = |advising: bool| {
+                    graph
+                        .edges_directed(ix, Direction::Outgoing)
+                        .filter_map(|e| match e.weight() {
+                            Edge::Decides { kind, .. } if !advising => Some((e.id(), kind)),
+                            Edge::Advises { kind, .. } if advising => Some((e.id(), kind)),
+                            _ => None,
+                        })
+                        .min_by_key(|(id, _)| *id)
+                        .map(|(_, kind)| kind.clone())
+                };
+                if let Some(kind) = first(false) {
                     problems.push(MapProblem::EmptyDecider {
                         body: id.clone(),
-                        kind: kind.clone(),
+                        kind,
+                    });
+                }
+                // Advice the decider must seek and answer, from nobody, would hold every
+                // decision of the kind where it stands.
+                if let Some(kind) = first(true) {
+                    problems.push(MapProblem::EmptyAdviser {
+                        body: id.clone(),
+                        kind,
                     });
                 }
             }
