@@ -110,8 +110,9 @@ impl Process for ConsentProcess {
         };
         let config = round.config();
         let roles = config.roles;
-        let seated = snapshot(community, &config.deciding_body)
-            .is_ok_and(|body| body.iter().any(|m| m.member == roles.facilitator));
+        let seated = community
+            .body(&config.deciding_body)
+            .is_some_and(|body| body.contains(roles.facilitator));
         Answerable {
             attest: [roles.proposer, roles.facilitator, roles.secretary].into(),
             overrule: if seated {
@@ -293,8 +294,10 @@ fn seated(config: &RoundConfig, witness: &Witness<'_>) -> Result<(), String> {
         }
     }
     if let Some(decider) = config.accountable_decider() {
-        let body = snapshot(community, &config.deciding_body).map_err(|e| e.to_string())?;
-        if !body.iter().any(|m| m.member == decider) {
+        if !community
+            .body(&config.deciding_body)
+            .is_some_and(|body| body.contains(decider))
+        {
             return Err(format!(
                 "member {decider} would decide alone as the round's proposer, but does not sit on `{}`",
                 config.deciding_body

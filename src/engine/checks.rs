@@ -139,16 +139,14 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
         };
         // A process that states its own kind and facts (a funding decision, from its offer)
         // is routed on them: a request that says otherwise is refused, not ignored.
-        let differs = |what: &str, said: String, own: String| EngineError::Unwitnessed {
-            stream: id.clone(),
-            difference: format!("the request gives the {what} {said}; the process states {own}"),
-        };
         if let Some(kind) = request.kind.as_ref().filter(|k| **k != opening.kind) {
-            return Err(differs(
-                "kind",
-                format!("`{kind}`"),
-                format!("`{}`", opening.kind),
-            ));
+            return Err(EngineError::Unwitnessed {
+                stream: id.clone(),
+                difference: format!(
+                    "the request gives the kind `{kind}`; the process states `{}`",
+                    opening.kind
+                ),
+            });
         }
         if request.facts.is_some() && request.facts != opening.facts {
             return Err(EngineError::Unwitnessed {

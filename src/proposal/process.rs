@@ -193,8 +193,9 @@ impl Process for ProposalProcess {
         let mut attest = roles.proposers.clone();
         attest.insert(roles.steward);
         let seated = route.is_none_or(|route| {
-            crate::consent::snapshot(community, &route.decider)
-                .is_ok_and(|body| body.iter().any(|m| m.member == roles.steward))
+            community
+                .body(&route.decider)
+                .is_some_and(|body| body.contains(roles.steward))
         });
         Answerable {
             attest,
