@@ -924,23 +924,6 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                 return Err(refuse(PartError::AlreadyResponded { member: actor }));
             }
         }
-        // Once a process has ended, nobody is asked, advises, is reminded or offered anything,
-        // declares or steps out any more: what was done while it ran stays, and an answer to
-        // advice or to an offer made then may still come.
-        if stream.process().is_final()
-            && !matches!(
-                command,
-                PartCommand::AnswerAdvice { .. } | PartCommand::AnswerPayment { .. }
-            )
-        {
-            return Err(refuse(PartError::Shared(Refusal {
-                process: stream.process().kind(),
-                kind: RefusalKind::WrongPhase {
-                    attempted: command.label(),
-                    phase: stream.process().phase_label(),
-                },
-            })));
-        }
         let Answerable { attest, .. } = stream.process().answerable(stream.route(), v.community());
         let part = PartContext {
             actor,
@@ -950,6 +933,7 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
             runners: &attest,
             last: stream.last_at(),
             process: stream.process().kind(),
+            phase: stream.process().phase_label(),
         };
         stream.parts().decide(command, &part).map_err(refuse)
     }

@@ -450,7 +450,7 @@ impl Evaluation {
     /// // A record taken in February, before the pilot, holds no evaluation.
     /// assert!(evaluation.as_of("2023-02-13T10:00:00Z".parse()?).is_none());
     /// assert!(evaluation.as_of(agreed).is_some());
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # Ok::<(), coproduction::Error>(())
     /// ```
     pub fn as_of(&self, now: Timestamp) -> Option<Self> {
         if self.agreed_at > now {

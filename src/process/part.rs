@@ -363,6 +363,8 @@ pub struct PartContext<'a> {
     /// The kind of process the members take part in, named in a refusal every process
     /// makes alike.
     pub process: ProcessKind,
+    /// The phase the process is in, named when it has ended and takes no more taking part.
+    pub phase: &'static str,
 }
 
 /// One piece of advice, as given and answered.
@@ -490,6 +492,20 @@ impl Parts {
             && at < last
         {
             return Err(shared(RefusalKind::ClockWentBack { now: at, last }));
+        }
+        // Once the process has ended, nobody is asked, advises, is reminded or offered
+        // anything, declares or steps out any more: what was done while it ran stays, and an
+        // answer to advice or to an offer made then may still come.
+        if self.ended
+            && !matches!(
+                command,
+                PartCommand::AnswerAdvice { .. } | PartCommand::AnswerPayment { .. }
+            )
+        {
+            return Err(shared(RefusalKind::WrongPhase {
+                attempted,
+                phase: ctx.phase,
+            }));
         }
         let running = || {
             if ctx.runners.contains(&actor) {
