@@ -39,7 +39,11 @@
 //! new map from the start of the next quarter, say. Its [`Entry`] is *scheduled*: versions
 //! before that time are unchanged, a member's own change made meanwhile applies beneath it
 //! (the scheduled version is made again over it), and a change that would leave the
-//! scheduled one unable to apply is refused ([`LivingError::Scheduled`]).
+//! scheduled one unable to apply is refused ([`LivingError::Scheduled`]). A member may
+//! always leave: one who leaves meanwhile is taken out of what is scheduled (an appointment
+//! of them, their new roles), which lapses for them ([`Entry::lapsed`]) and stays in the
+//! journal as adopted. A leave is refused only where the scheduled change cannot do without
+//! them, as one in force now is: a map whose deciding body would be left with nobody.
 //!
 //! # Example
 //!
@@ -59,6 +63,7 @@
 //! # Ok::<(), coproduction::Error>(())
 //! ```
 
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
@@ -241,6 +246,63 @@ impl CommunityChange {
             }
             CommunityChange::FormBody { body } => body.members().len(),
             _ => 1,
+        }
+    }
+
+    /// Whether the change names `member` as someone it applies to: the member it is
+    /// about, or one of those it appoints, releases or forms a body with.
+    fn names(&self, member: MemberId) -> bool {
+        match self {
+            CommunityChange::Leave { member: m }
+            | CommunityChange::LivedExperience { member: m, .. }
+            | CommunityChange::Named { member: m, .. }
+            | CommunityChange::Roles { member: m, .. } => *m == member,
+            CommunityChange::Appoint { members, .. } | CommunityChange::Release { members, .. } => {
+                members.contains(&member)
+            }
+            CommunityChange::FormBody { body } => body.contains(member),
+            CommunityChange::Join { .. }
+            | CommunityChange::DissolveBody { .. }
+            | CommunityChange::Governance { .. }
+            | CommunityChange::Charter { .. }
+            | CommunityChange::FundingPolicy { .. } => false,
+        }
+    }
+
+    /// The change as it applies once the members in `gone` have left the community: their
+    /// names taken out of an appointment, a release or a new body's first members; `None`
+    /// when nothing is left of it (it was about one of them alone, or named only them).
+    /// A body is still formed when all its first members have left.
+    fn without(&self, gone: &BTreeSet<MemberId>) -> Option<CommunityChange> {
+        let stays = |m: &&MemberId| !gone.contains(m);
+        match self {
+            CommunityChange::Leave { member }
+            | CommunityChange::LivedExperience { member, .. }
+            | CommunityChange::Named { member, .. }
+            | CommunityChange::Roles { member, .. }
+                if gone.contains(member) =>
+            {
+                None
+            }
+            CommunityChange::Appoint { body, members } => {
+                let members: Vec<MemberId> = members.iter().filter(stays).copied().collect();
+                (!members.is_empty()).then(|| CommunityChange::Appoint {
+                    body: body.clone(),
+                    members,
+                })
+            }
+            CommunityChange::Release { body, members } => {
+                let members: Vec<MemberId> = members.iter().filter(stays).copied().collect();
+                (!members.is_empty()).then(|| CommunityChange::Release {
+                    body: body.clone(),
+                    members,
+                })
+            }
+            CommunityChange::FormBody { body } => Some(CommunityChange::FormBody {
+                body: Body::new(body.id.clone(), body.name.clone(), body.kind)
+                    .with_members(body.members().filter(|m| !gone.contains(m))),
+            }),
+            other => Some(other.clone()),
         }
     }
 }
@@ -459,13 +521,22 @@ impl Version {
 
     /// The version `entry` makes of this one, in force from `entry.from`.
     fn then(&self, entry: Entry) -> Result<Version, LivingError> {
-        let change = &entry.change;
+        let Some(applied) = entry.applied() else {
+            // Nothing of it is left for those still here: the community stays as it was.
+            return Ok(Version {
+                from: entry.from,
+                entry: Some(Arc::new(entry)),
+                ..self.clone()
+            });
+        };
+        let change = &*applied;
         let name = change.label();
         let community_error = |source| LivingError::Community {
             change: name,
             source,
         };
-        if change.named_members() == 0 {
+        // A body whose first members have all left is still formed, empty.
+        if entry.lapsed.is_empty() && change.named_members() == 0 {
             return Err(LivingError::NobodyNamed { change: name });
         }
         let mut community = None;
@@ -584,6 +655,10 @@ pub struct Entry {
     pub from: Timestamp,
     /// The decision that adopted it, when it needed one.
     pub decided_by: Option<StreamId>,
+    /// The members who left the community after the change was adopted and before it took
+    /// effect: it no longer applies to them ([`Entry::applied`]), and `change` stays as
+    /// the decision adopted it. Empty for a change in force when made.
+    pub lapsed: BTreeSet<MemberId>,
 }
 
 impl Entry {
@@ -594,6 +669,30 @@ impl Entry {
             made: at,
             from: at,
             decided_by: None,
+            lapsed: BTreeSet::new(),
+        }
+    }
+
+    /// The change as it takes effect: [`change`](Self::change) without the members who
+    /// left before it did ([`lapsed`](Self::lapsed)); `None` when nothing of it is left
+    /// (it was about one of them alone, or appointed only them).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coproduction::community::{BodyId, MemberId};
+    /// use coproduction::living::{CommunityChange, Entry};
+    ///
+    /// let wave = CommunityChange::Appoint { body: BodyId::new("allies_group")?, members: vec![MemberId::new(4), MemberId::new(5)] };
+    /// let entry = Entry::new(wave, "2021-03-10T12:00:00Z".parse()?);
+    /// assert_eq!(entry.applied().as_deref(), Some(&entry.change));
+    /// # Ok::<(), coproduction::Error>(())
+    /// ```
+    pub fn applied(&self) -> Option<Cow<'_, CommunityChange>> {
+        if self.lapsed.is_empty() {
+            Some(Cow::Borrowed(&self.change))
+        } else {
+            self.change.without(&self.lapsed).map(Cow::Owned)
         }
     }
 
@@ -646,7 +745,8 @@ pub struct Founding {
 /// A change adopted to take effect later is **scheduled**: its version sits ahead of the
 /// present, and a change made in between applies before it; every version after the
 /// insertion is made again, and a change that would leave a scheduled one unable to apply
-/// is refused ([`LivingError::Scheduled`]).
+/// is refused ([`LivingError::Scheduled`]). A member who leaves in between is taken out of
+/// the scheduled changes that name them ([`Entry::lapsed`]).
 #[derive(Debug, Clone)]
 pub struct History {
     founding: Arc<Version>,
@@ -804,19 +904,27 @@ impl History {
         let (before, scheduled) = self.later.split_at(split);
         let mut later: Vec<Arc<Version>> = before.to_vec();
         let base = later.last().unwrap_or(&self.founding);
+        // A member who leaves is gone from every change still to take effect: it lapses
+        // for them, and a member may always leave.
+        let departed = match &entry.change {
+            CommunityChange::Leave { member } => Some(*member),
+            _ => None,
+        };
         let mut last = Arc::new(base.then(entry)?);
         later.push(Arc::clone(&last));
         for version in scheduled {
             let Some(entry) = version.entry() else {
                 continue;
             };
-            let next = last
-                .then(entry.clone())
-                .map_err(|source| LivingError::Scheduled {
-                    change: name,
-                    from: entry.from,
-                    source: Box::new(source),
-                })?;
+            let mut entry = entry.clone();
+            if let Some(member) = departed.filter(|m| entry.change.names(*m)) {
+                entry.lapsed.insert(member);
+            }
+            let next = last.then(entry).map_err(|source| LivingError::Scheduled {
+                change: name,
+                from: version.from,
+                source: Box::new(source),
+            })?;
             last = Arc::new(next);
             later.push(Arc::clone(&last));
         }

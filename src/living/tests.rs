@@ -306,27 +306,95 @@ fn a_scheduled_change_takes_effect_from_its_time_over_changes_made_meanwhile() {
     assert_eq!(h.current().from(), at("2021-04-01T00:00:00Z"));
 }
 
-#[test]
-fn a_change_that_would_stop_a_scheduled_one_is_refused_and_changes_nothing() {
+fn leave(member: u64) -> CommunityChange {
+    CommunityChange::Leave {
+        member: MemberId::new(member),
+    }
+}
+
+/// The history with members 4 and 5 joined in March and a wave appointing both to the
+/// Allies Group adopted on 10 March, to take effect on 1 April.
+fn wave_scheduled() -> History {
     let mut h = history();
     h.apply(&joiner(4), at("2021-03-01T09:00:00Z")).unwrap();
-    h = h
-        .with(
-            Entry::new(appoint(&[4]), at("2021-03-10T12:00:00Z"))
-                .effective(at("2021-04-01T00:00:00Z")),
-        )
+    h.apply(&joiner(5), at("2021-03-02T09:00:00Z")).unwrap();
+    h.with(
+        Entry::new(appoint(&[4, 5]), at("2021-03-10T12:00:00Z"))
+            .effective(at("2021-04-01T00:00:00Z")),
+    )
+    .unwrap()
+}
+
+#[test]
+fn a_member_may_leave_before_a_change_scheduled_for_them_which_lapses_for_them() {
+    let h = wave_scheduled()
+        .with(Entry::new(leave(4), at("2021-03-15T09:00:00Z")))
         .unwrap();
+    let april = h.at(at("2021-04-01T00:00:00Z"));
+    let entry = april.entry().unwrap();
+    // The journal's change stays as adopted; what took effect leaves member 4 out.
+    assert_eq!(entry.change, appoint(&[4, 5]));
+    assert_eq!(entry.lapsed, BTreeSet::from([MemberId::new(4)]));
+    assert_eq!(entry.applied().as_deref(), Some(&appoint(&[5])));
+    let body = april.community().body(&allies()).unwrap();
+    assert!(body.contains(MemberId::new(5)));
+    assert!(april.community().member(MemberId::new(4)).is_none());
+    // Member 5 leaving too leaves nothing of the wave: the version changes nothing.
+    let h = h
+        .with(Entry::new(leave(5), at("2021-03-20T09:00:00Z")))
+        .unwrap();
+    let april = h.at(at("2021-04-01T00:00:00Z"));
+    assert_eq!(april.entry().unwrap().applied(), None);
+    assert_eq!(
+        april.community(),
+        h.at(at("2021-03-31T23:59:59Z")).community()
+    );
+    // A scheduled change about the member alone lapses whole; others keep theirs.
+    let mut h = wave_scheduled();
+    let roles = |m| CommunityChange::Roles {
+        member: MemberId::new(m),
+        roles: BTreeSet::from([Role::Staff]),
+    };
+    for (m, day) in [(4, "11"), (5, "12")] {
+        h = h
+            .with(
+                Entry::new(roles(m), at(&format!("2021-03-{day}T12:00:00Z")))
+                    .effective(at("2021-05-01T00:00:00Z")),
+            )
+            .unwrap();
+    }
+    let h = h
+        .with(Entry::new(leave(4), at("2021-03-15T09:00:00Z")))
+        .unwrap();
+    let may = h.at(at("2021-05-01T00:00:00Z")).community();
+    assert!(may.member(MemberId::new(4)).is_none());
+    assert!(
+        may.member(MemberId::new(5))
+            .unwrap()
+            .roles
+            .contains(&Role::Staff)
+    );
+    let lapsed: Vec<_> = h
+        .versions()
+        .filter_map(Version::entry)
+        .filter(|e| !e.lapsed.is_empty())
+        .map(|e| e.change.label())
+        .collect();
+    assert_eq!(lapsed, ["appoint", "roles"]);
+}
+
+#[test]
+fn a_change_that_would_stop_a_scheduled_one_is_refused_and_changes_nothing() {
+    let h = wave_scheduled();
     let before = h.versions().count();
-    // Member 4 leaving before the wave would leave the wave appointing nobody known.
-    let leave = Entry::new(
-        CommunityChange::Leave {
-            member: MemberId::new(4),
-        },
+    // Dissolving the body before the wave would leave the wave appointing to nothing.
+    let dissolve = Entry::new(
+        CommunityChange::DissolveBody { body: allies() },
         at("2021-03-15T09:00:00Z"),
     );
-    let err = h.with(leave).unwrap_err();
+    let err = h.with(dissolve).unwrap_err();
     let LivingError::Scheduled {
-        change: "leave",
+        change: "dissolve_body",
         from,
         source,
     } = &err
@@ -349,12 +417,10 @@ fn a_change_that_would_stop_a_scheduled_one_is_refused_and_changes_nothing() {
         "{err}"
     );
     assert_eq!(h.versions().count(), before);
-    // After the wave has taken effect, leaving is the member's own change again.
+    // After the wave has taken effect, the body may be dissolved.
     assert!(
         h.with(Entry::new(
-            CommunityChange::Leave {
-                member: MemberId::new(4)
-            },
+            CommunityChange::DissolveBody { body: allies() },
             at("2021-04-02T09:00:00Z"),
         ))
         .is_ok()

@@ -229,14 +229,19 @@ impl CommunityMetrics {
         let mut steps = Vec::new();
         let mut before = Arc::clone(&founding);
         for version in history.versions() {
-            let Some(entry) = version.entry() else {
+            // A change that lapsed for everyone it named (they left before it took
+            // effect) changed nothing.
+            let Some((entry, change)) = version
+                .entry()
+                .and_then(|e| Some((e, e.applied()?.into_owned())))
+            else {
                 continue;
             };
             let after = version.community_shared();
             steps.push(Step {
                 at: version.from(),
                 decided_by: entry.decided_by.clone(),
-                change: entry.change.clone(),
+                change,
                 before: std::mem::replace(&mut before, Arc::clone(&after)),
                 after,
             });

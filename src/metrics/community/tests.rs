@@ -41,6 +41,19 @@ fn founding() -> Community {
 /// written: (time, decision, change). Written straight to the journal, as the engine
 /// would after its checks.
 fn journal(changes: Vec<(&str, Option<&str>, CommunityChange)>) -> Vec<Envelope<EngineEvent>> {
+    scheduled(
+        changes
+            .into_iter()
+            .map(|(at, decided_by, change)| (at, decided_by, None, change))
+            .collect(),
+    )
+}
+
+/// As [`journal`], each change with the time it takes effect when that is later than it
+/// is made: (time, decision, from, change).
+fn scheduled(
+    changes: Vec<(&str, Option<&str>, Option<&str>, CommunityChange)>,
+) -> Vec<Envelope<EngineEvent>> {
     let journal = MemoryJournal::new();
     let stream = living::stream();
     let founded = EngineEvent::Community {
@@ -53,12 +66,12 @@ fn journal(changes: Vec<(&str, Option<&str>, CommunityChange)>) -> Vec<Envelope<
     };
     let mut seq = 0;
     let founding = (t("2024-01-15T09:00:00Z"), founded);
-    let events = changes.into_iter().map(|(at, decided_by, change)| {
+    let events = changes.into_iter().map(|(at, decided_by, from, change)| {
         let event = EngineEvent::Community {
             event: LivingEvent::Changed {
                 change: Box::new(change),
                 decided_by: decided_by.map(|s| StreamId::new(s).unwrap()),
-                from: None,
+                from: from.map(t),
             },
         };
         (t(at), event)
@@ -414,4 +427,31 @@ fn the_json_has_stable_field_names_and_reads_back() {
     );
     let back: CommunityMetrics = serde_json::from_value(json).unwrap();
     assert_eq!(back, metrics);
+}
+
+#[test]
+fn a_wave_counts_only_those_still_members_when_it_took_effect() {
+    // Adopted on 10 February to take effect on 1 March; member 3 left on 20 February.
+    let journal = scheduled(vec![
+        ("2024-02-01T09:00:00Z", None, None, join(3, true)),
+        ("2024-02-01T09:05:00Z", None, None, join(4, true)),
+        (
+            "2024-02-10T12:00:00Z",
+            Some("recruit"),
+            Some("2024-03-01T00:00:00Z"),
+            appoint("allies", &[3, 4]),
+        ),
+        (
+            "2024-02-20T09:00:00Z",
+            None,
+            None,
+            CommunityChange::Leave { member: m(3) },
+        ),
+    ]);
+    let metrics = CommunityMetrics::from_journal(&journal).unwrap();
+    assert_eq!(metrics.waves.len(), 1);
+    let wave = &metrics.waves[0];
+    assert_eq!(wave.at, t("2024-03-01T00:00:00Z"));
+    assert_eq!(wave.appointed, ids(&[4]));
+    assert_eq!(wave.after.as_ref().map(|r| r.size), Some(2));
 }
