@@ -279,6 +279,16 @@ fn the_community_s_own_story_on_its_own_timeline() {
             ),
             "{round}"
         );
+        // The engine ran the round and saw what it reached: the outcome is its record,
+        // not a member's word.
+        if let Some(process) = decides_for {
+            let record = engine.record(&stream(process), at("2100-01-01T00:00:00Z"));
+            let attested = record.unwrap().attested;
+            assert!(
+                attested.iter().all(|a| !a.fact.starts_with("outcome")),
+                "{process}: {attested:?}"
+            );
+        }
     }
 
     // 2. The open co-creation session at the end of March 2021: live, written and

@@ -141,7 +141,9 @@ pub enum ProposalEvent {
         round: StreamId,
         /// What it decided.
         result: DecisionResult,
-        /// The steward.
+        /// Who recorded it: the steward, for a round kept elsewhere (their word), or the
+        /// engine's own actor ([`ENGINE_ACTOR`](crate::engine::ENGINE_ACTOR)) when the engine
+        /// ran the round and recorded what it reached.
         by: MemberId,
         /// When.
         at: Timestamp,
@@ -210,8 +212,10 @@ pub enum ProposalEvent {
         round: StreamId,
         /// What it decided.
         result: DecisionResult,
-        /// Who recorded it: the steward, or, when the engine witnessed the round, the member
-        /// whose request ended it.
+        /// Who recorded it: the steward, for a round kept elsewhere (their word), or the
+        /// engine's own actor ([`ENGINE_ACTOR`](crate::engine::ENGINE_ACTOR)) when the engine
+        /// ran the round and recorded what it reached (the request that ended the round is
+        /// on the round's stream).
         by: MemberId,
         /// When.
         at: Timestamp,

@@ -306,18 +306,25 @@ fn decide_created(
                 }
                 .into());
             }
+            // A result the engine saw its round reach is the engine's record; one copied in
+            // from a round kept elsewhere is the steward's word.
+            let by = if witnessed {
+                crate::engine::ENGINE_ACTOR
+            } else {
+                actor
+            };
             if review.is_some() {
                 ProposalEvent::Reassessed {
                     round: round.clone(),
                     result: result.clone(),
-                    by: actor,
+                    by,
                     at: now,
                 }
             } else {
                 ProposalEvent::DecisionRecorded {
                     round: round.clone(),
                     result: result.clone(),
-                    by: actor,
+                    by,
                     at: now,
                 }
             }
