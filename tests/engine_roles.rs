@@ -379,3 +379,42 @@ fn no_member_holds_the_engines_own_number() {
     );
     assert!(err.to_string().contains("member number 0"), "{err}");
 }
+
+#[test]
+fn a_record_is_published_once_there_is_a_decision_and_not_before_it() {
+    use coproduction::values::{Evidence, Publication, Status};
+    let engine = engine();
+    to_consented(&engine);
+    let published = |minute: i64, on: i64| {
+        Request::new(stream(), CO_1, at(minute), ProcessCommand::Evidence {}).with_evidence(
+            Evidence {
+                publication: Some(Publication {
+                    published_at: at(on),
+                    redactions: Vec::new(),
+                }),
+                ..Evidence::default()
+            },
+        )
+    };
+    // Consented, not yet adopted: there is no decision to publish.
+    let before = written(&engine);
+    let err = engine.handle(published(25, 25)).unwrap_err();
+    assert!(
+        matches!(&err, EngineError::Unattested { reason, .. }
+            if reason.contains("nothing has been decided yet")),
+        "{err}"
+    );
+    assert_eq!(written(&engine), before);
+    // Adopted at minute 30; a publication dated before it is refused, one after it taken.
+    engine.handle(adopt().with_evidence(evidence())).unwrap();
+    let err = engine.handle(published(40, 29)).unwrap_err();
+    assert!(
+        matches!(&err, EngineError::Unattested { reason, .. }
+            if reason.contains("before the decision it publishes")),
+        "{err}"
+    );
+    engine.handle(published(40, 35)).unwrap();
+    let report = engine.report(&stream(), at(41)).unwrap();
+    let t1 = report.finding("T1").unwrap();
+    assert_eq!(t1.status, Status::Satisfied, "{t1:?}");
+}

@@ -225,7 +225,8 @@ fn a_pilots_review_is_decided_by_the_reassessment_round_held_for_it_in_one_batch
             result: DecisionResult::Adopted {
                 review_date: at(455 * DAY)
             },
-            by: STAFF_2,
+            // The engine saw its round reach this: its record, not the secretary's word.
+            by: coproduction::engine::ENGINE_ACTOR,
             at: at(90 * DAY + 30),
         })
     );

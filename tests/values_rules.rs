@@ -530,6 +530,16 @@ fn t1_published_on_time() {
     );
     given(|r| r.publication = None, "T1", NA); // not yet due
     given(|r| r.outcome = Some(Outcome::Withdrawn), "T1", NA);
+    // Published before the decision was taken: there was nothing to publish.
+    given(
+        |r| {
+            let decided = r.dates.decided_at.unwrap();
+            r.publication.as_mut().unwrap().published_at =
+                decided - jiff::SignedDuration::from_mins(8);
+        },
+        "T1",
+        BAD,
+    );
 }
 
 #[test]

@@ -16,9 +16,13 @@ use super::EngineError;
 /// Checks the evidence `actor` records at `now` for stream `id`, and dates its overrides and
 /// acknowledgements: who may attest, who may override, what. What evidence may state at
 /// all is its type's to say ([`Evidence`] has no field for a fact the engine witnesses).
+/// `decides`: the request takes a step of the process (which may decide), rather than
+/// recording evidence alone.
+#[allow(clippy::too_many_arguments)]
 pub(super) fn admit(
     id: &StreamId,
     stream: &Stream,
+    decides: bool,
     evidence: &mut Evidence,
     actor: MemberId,
     now: Timestamp,
@@ -44,6 +48,24 @@ pub(super) fn admit(
         return Err(refuse(format!(
             "{fact} is dated {at}, after the evidence is recorded ({now}): evidence attests what has happened"
         )));
+    }
+    // A record is published once there is a decision to publish: not before the last
+    // decision the stream journalled, nor, on a request that decides nothing, before any.
+    if let Some(published) = evidence.publication.as_ref().map(|p| p.published_at) {
+        match stream.decided_at() {
+            Some(decided) if published < decided => {
+                return Err(refuse(format!(
+                    "publication.published_at is {published}, before the decision it publishes ({decided})"
+                )));
+            }
+            None if !decides => {
+                return Err(refuse(
+                    "publication: nothing has been decided yet, so there is no record to publish"
+                        .to_owned(),
+                ));
+            }
+            _ => {}
+        }
     }
     let Answerable { attest, overrule } = stream.process().answerable(stream.route(), community);
     // Who may override for the deciding body is governance's to say, when its map names

@@ -43,8 +43,9 @@
 //! [`Evidence`](crate::values::Evidence), journalled with the member who attested it: only a
 //! member who runs the process attests it, never dated before the process's last event, it
 //! attests what has happened (a paper sent, a session held, a record published, a check
-//! completed is not dated after the request), and the type has no field for what the
-//! engine records itself. An override is made in the actor's own name, by whom governance
+//! completed is not dated after the request; a record is published once there is a
+//! decision, and not dated before it), and the type has no field for what the engine
+//! records itself. An override is made in the actor's own name, by whom governance
 //! names for the deciding body (or else the member who answers for the process: a round's
 //! facilitator or a proposal's steward only when they sit on the deciding body, since
 //! whoever opens a process names them), of a rule that takes one, with a reason. A
@@ -710,6 +711,7 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                 evidence::admit(
                     id,
                     stream,
+                    !matches!(command, ProcessCommand::Evidence {}),
                     &mut evidence,
                     *actor,
                     *now,

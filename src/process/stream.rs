@@ -29,6 +29,7 @@ pub struct Stream {
     gates: Vec<(Timestamp, GateSummary)>,
     opened_at: Option<Timestamp>,
     last_at: Option<Timestamp>,
+    decided_at: Option<Timestamp>,
     attested: Vec<Attestation>,
     parts: Parts,
     process: ProcessState,
@@ -54,6 +55,7 @@ impl Stream {
             gates: Vec::new(),
             opened_at: None,
             last_at: None,
+            decided_at: None,
             attested: Vec::new(),
             parts: Parts::default(),
             process: ProcessState::new(process),
@@ -128,6 +130,13 @@ impl Stream {
         self.evidence.as_ref()
     }
 
+    /// When the process last decided (an event that passes the value gate) or ended (a
+    /// decline, an automatic one at screening included): what a publication publishes.
+    /// `None` while nothing is decided.
+    pub fn decided_at(&self) -> Option<Timestamp> {
+        self.decided_at
+    }
+
     /// The value gates the stream's journalled deciding events passed, oldest first, each
     /// with the time of the event that passed it.
     pub fn gates(&self) -> &[(Timestamp, GateSummary)] {
@@ -158,7 +167,11 @@ impl Stream {
 
     /// Folds one journalled envelope into the stream.
     pub(crate) fn apply(&mut self, envelope: &Envelope<EngineEvent>) {
+        let was_final = self.process.is_final();
         self.apply_event(&envelope.event);
+        if envelope.event.decides() || (!was_final && self.process.is_final()) {
+            self.decided_at = Some(envelope.time);
+        }
         // A process decided or ended waits on no advice asked before.
         self.parts.settle(
             envelope.time,

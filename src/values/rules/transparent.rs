@@ -102,7 +102,11 @@ impl PublishedOnTime {
             .iter()
             .filter(|r| r.reason.trim().is_empty())
             .count();
-        if !within_days(decided, publication.published_at, self.publish_days) {
+        if publication.published_at < decided {
+            RuleOutcome::violated("published before the decision was taken")
+                .with("publication.published_at", publication.published_at)
+                .with("dates.decided_at", decided)
+        } else if !within_days(decided, publication.published_at, self.publish_days) {
             RuleOutcome::violated(format!(
                 "published more than {} days after the decision",
                 self.publish_days
