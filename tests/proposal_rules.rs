@@ -301,6 +301,29 @@ fn a_pilot_ends_after_now() {
 }
 
 #[test]
+fn a_pilot_starts_by_the_review_date_its_decision_set() {
+    // Adopted with a review on 1 March 2023: the steward sets when the pilot starts within
+    // that, not past it (a pilot parked until 2999 would hold off every objection, which
+    // an agreement takes only once in force or piloted).
+    let past = |starts: &str| {
+        given::<ProposalProcess>(history(ProposalPhase::Published))
+            .when(
+                ProposalCommand::SchedulePilot {
+                    starts: at(starts),
+                    lasts: jiff::SignedDuration::from_hours(24 * 184),
+                },
+                ctx(STEWARD, "2022-09-06T09:00:00Z"),
+            )
+            .then_error_matching(|e| {
+                matches!(e, ProposalError::PilotPastReview { review_date, .. }
+                    if *review_date == at("2023-03-01T00:00:00Z"))
+            });
+    };
+    past("2999-01-01T00:00:00Z");
+    past("2023-03-01T00:00:01Z");
+}
+
+#[test]
 fn a_review_does_not_open_before_its_date() {
     given::<ProposalProcess>(history(ProposalPhase::Implementing))
         .when(
@@ -396,7 +419,7 @@ fn unknown_fields_in_a_command_are_refused() {
 }
 
 /// The time a pilot decided in the autumn is scheduled to start: the spring.
-const SPRING: &str = "2023-03-01T09:00:00Z";
+const SPRING: &str = "2023-02-27T09:00:00Z";
 
 fn reassessment() -> StreamId {
     StreamId::new("pilot-reassessment").unwrap()
@@ -441,7 +464,7 @@ fn a_pilot_scheduled_for_later_falls_due_for_review_counted_from_its_start() {
         )
         .then([ProposalEvent::PilotScheduled {
             starts: at(SPRING),
-            ends: at("2023-09-01T09:00:00Z"),
+            ends: at("2023-08-30T09:00:00Z"),
             by: STEWARD,
             at: at("2022-09-06T09:00:00Z"),
         }]);
@@ -449,7 +472,7 @@ fn a_pilot_scheduled_for_later_falls_due_for_review_counted_from_its_start() {
     assert_eq!(state.phase(), ProposalPhase::PilotScheduled);
     assert_eq!(p.pilot_starts(), Some(at(SPRING)));
     // Not the decision's review date (2023-03-01): six months from the pilot's start.
-    assert_eq!(p.review_date(), Some(at("2023-09-01T09:00:00Z")));
+    assert_eq!(p.review_date(), Some(at("2023-08-30T09:00:00Z")));
 }
 
 #[test]
@@ -523,18 +546,18 @@ fn a_scheduled_pilot_starts_on_its_day_and_not_before() {
     let mut events = history(ProposalPhase::Published);
     events.push(ProposalEvent::PilotScheduled {
         starts: at(SPRING),
-        ends: at("2023-09-01T09:00:00Z"),
+        ends: at("2023-08-30T09:00:00Z"),
         by: STEWARD,
         at: at("2022-09-06T09:00:00Z"),
     });
     let state = ProposalProcess::replay(&events);
-    let before = at("2023-02-28T09:00:00Z");
+    let before = at("2023-02-26T09:00:00Z");
     assert!(ProposalProcess::lapse(&state, before).is_none());
     assert_eq!(
         ProposalProcess::due(&state, before),
         [DueItem::PilotStarting {
             starts: at(SPRING),
-            review_date: at("2023-09-01T09:00:00Z"),
+            review_date: at("2023-08-30T09:00:00Z"),
             step: None,
         }]
     );
@@ -543,7 +566,7 @@ fn a_scheduled_pilot_starts_on_its_day_and_not_before() {
     assert_eq!(
         started.into_iter().collect::<Vec<_>>(),
         [ProposalEvent::PilotStarted {
-            ends: at("2023-09-01T09:00:00Z"),
+            ends: at("2023-08-30T09:00:00Z"),
             by: coproduction::engine::ENGINE_ACTOR,
             at: at(SPRING),
         }]

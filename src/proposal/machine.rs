@@ -363,6 +363,7 @@ fn decide_created(
             need(&[P::Published])?;
             p.role_check(attempted, actor, ProposalRole::Steward)?;
             ahead("starts", *starts)?;
+            p.starts_by_review(attempted, *starts)?;
             let invalid = |reason| ProposalError::InvalidLength {
                 attempted,
                 field: "lasts",

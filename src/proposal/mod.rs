@@ -238,6 +238,22 @@ pub enum ProposalError {
         /// The command's time.
         now: Timestamp,
     },
+    /// A pilot would start after the review date the decision adopted: the steward sets when
+    /// the pilot runs within what was decided, not past it (an agreement whose pilot has
+    /// not started takes no objection, so a start far ahead would hold off every one).
+    #[error(
+        "cannot {attempted} proposal {proposal}: the pilot would start at {starts}, after the review date its decision set ({review_date})"
+    )]
+    PilotPastReview {
+        /// The command.
+        attempted: &'static str,
+        /// The proposal.
+        proposal: ProposalId,
+        /// When the pilot would start.
+        starts: Timestamp,
+        /// The review date the decision adopted.
+        review_date: Timestamp,
+    },
     /// A length that must be positive (and fit the calendar) is not.
     #[error("cannot {attempted}: `{field}` {reason}")]
     InvalidLength {

@@ -349,6 +349,23 @@ impl Proposal {
         Ok(())
     }
 
+    /// Refuses a pilot that would start after the review date the decision adopted.
+    pub(super) fn starts_by_review(
+        &self,
+        attempted: &'static str,
+        starts: Timestamp,
+    ) -> Result<(), ProposalError> {
+        match self.review_date {
+            Some(review_date) if starts > review_date => Err(ProposalError::PilotPastReview {
+                attempted,
+                proposal: self.config.id,
+                starts,
+                review_date,
+            }),
+            _ => Ok(()),
+        }
+    }
+
     pub(super) fn role_check(
         &self,
         attempted: &'static str,

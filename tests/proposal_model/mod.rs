@@ -260,7 +260,9 @@ impl Model {
                 if phase == P::Published
                     && steward
                     && minute_of(*starts) > now
-                    && lasts.as_mins() > 0 =>
+                    && lasts.as_mins() > 0
+                    // A pilot starts by the review date its decision set.
+                    && self.review_due.is_none_or(|due| minute_of(*starts) <= due) =>
             {
                 m.review_due = Some(minute_of(*starts) + lasts.as_mins());
                 m.phase = Some(P::PilotScheduled);
@@ -586,20 +588,25 @@ pub fn sensible(m: &Model) -> BoxedStrategy<(ProposalCommand, u64)> {
             alternatives: vec!["Wait a year".into()],
         }))
         .boxed(),
-        Some(P::Published) => prop_oneof![
-            1 => Just(steward(agree.clone())),
-            3 => Just(steward(ProposalCommand::StartImplementing {})),
-            2 => (1..200i64).prop_map(move |d| steward(ProposalCommand::StartPilot {
-                ends: at(last + d)
-            })),
-            2 => (1..200i64, 1..200i64).prop_map(move |(d, lasts)| steward(
-                ProposalCommand::SchedulePilot {
-                    starts: at(last + d),
-                    lasts: SignedDuration::from_mins(lasts)
-                }
-            )),
-        ]
-        .boxed(),
+        // A pilot starts by the review date its decision set: mostly within it, sometimes
+        // just past it, to be refused.
+        Some(P::Published) => {
+            let room = m.review_due.map_or(200, |due| (due - last).clamp(2, 200)) + 5;
+            prop_oneof![
+                1 => Just(steward(agree.clone())),
+                3 => Just(steward(ProposalCommand::StartImplementing {})),
+                2 => (1..200i64).prop_map(move |d| steward(ProposalCommand::StartPilot {
+                    ends: at(last + d)
+                })),
+                2 => (1..room, 1..200i64).prop_map(move |(d, lasts)| steward(
+                    ProposalCommand::SchedulePilot {
+                        starts: at(last + d),
+                        lasts: SignedDuration::from_mins(lasts)
+                    }
+                )),
+            ]
+            .boxed()
+        }
         Some(P::PilotScheduled) if m.evaluation.is_none() => Just(steward(agree)).boxed(),
         Some(P::Pilot) if m.evaluation.is_none() => prop_oneof![
             2 => Just(steward(agree)),
