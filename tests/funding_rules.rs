@@ -413,6 +413,136 @@ fn a_recused_member_cannot_decide() {
         });
 }
 
+/// Member 4 declares an interest in the funder and stays in.
+fn stays_in(minute: i64) -> (FundingCommand, u64, i64) {
+    (
+        FundingCommand::DeclareInterest {
+            interest: Some("My brother owns the funder".into()),
+            recused: false,
+        },
+        4,
+        minute,
+    )
+}
+
+fn conflicted(attempted: &'static str) -> FundingError {
+    FundingError::Conflicted {
+        attempted,
+        member: MemberId::new(4),
+        interest: "My brother owns the funder".into(),
+    }
+}
+
+#[test]
+fn a_member_with_an_interest_who_stayed_in_completes_no_check() {
+    let mut steps = due_diligence(0);
+    steps.push(stays_in(4));
+    let (_, events) = run(&steps);
+    for c in [Check::ConflictsOfInterest, Check::Reputation] {
+        given::<FundingProcess>(events.clone())
+            .when(check(c, 4, 5).0, ctx(4, 5))
+            .then_error(conflicted("complete_check"));
+    }
+}
+
+#[test]
+fn a_member_with_an_interest_who_stayed_in_neither_answers_advice_nor_starts_deciding() {
+    let mut steps = tier_zero_consulted(&[]);
+    steps.push(stays_in(15));
+    steps.push((
+        FundingCommand::RecordAdvice {
+            body: body("associate_roles_team"),
+            from: MemberId::new(13),
+            advice: "What does the funder want in return?".into(),
+        },
+        13,
+        16,
+    ));
+    let (_, events) = run(&steps);
+    given::<FundingProcess>(events.clone())
+        .when(
+            FundingCommand::AnswerAdvice {
+                advice: AdviceId(2),
+                answer: "Nothing".into(),
+            },
+            ctx(4, 17),
+        )
+        .then_error(conflicted("answer_advice"));
+    steps.push((
+        FundingCommand::AnswerAdvice {
+            advice: AdviceId(2),
+            answer: "Nothing, in writing".into(),
+        },
+        1,
+        17,
+    ));
+    let (_, events) = run(&steps);
+    given::<FundingProcess>(events.clone())
+        .when(FundingCommand::StartDeciding {}, ctx(4, 18))
+        .then_error(conflicted("start_deciding"));
+    // Once they step out, the interest is handled.
+    steps.push((
+        FundingCommand::DeclareInterest {
+            interest: Some("My brother owns the funder".into()),
+            recused: true,
+        },
+        4,
+        18,
+    ));
+    steps.push((FundingCommand::StartDeciding {}, 1, 19));
+    run(&steps);
+}
+
+#[test]
+fn a_member_with_an_interest_who_stayed_in_neither_starts_nor_concludes_the_review() {
+    let mut steps = tier_zero_consulted(&[]);
+    steps.push(stays_in(15));
+    steps.extend([
+        (FundingCommand::StartDeciding {}, 1, 20),
+        (decide(FundingOutcome::Accept {}, &[1]), 1, 21),
+        (
+            FundingCommand::Publish {
+                withheld_reason: None,
+            },
+            1,
+            22,
+        ),
+        (
+            FundingCommand::StartMonitoring {
+                review_date: ctx(1, 60 * 24 * 365).now,
+            },
+            1,
+            23,
+        ),
+    ]);
+    let (_, events) = run(&steps);
+    given::<FundingProcess>(events)
+        .when(
+            FundingCommand::StartReview {
+                reason: "Early review".into(),
+            },
+            ctx(4, 24),
+        )
+        .then_error(conflicted("start_review"));
+    steps.push((
+        FundingCommand::StartReview {
+            reason: "Early review".into(),
+        },
+        1,
+        24,
+    ));
+    let (_, events) = run(&steps);
+    given::<FundingProcess>(events)
+        .when(
+            FundingCommand::Review {
+                renew: true,
+                rationale: "Renewed".into(),
+            },
+            ctx(4, 25),
+        )
+        .then_error(conflicted("review"));
+}
+
 #[test]
 fn a_decider_who_has_not_declared_cannot_decide() {
     let mut steps = tier_zero_consulted(&[]);

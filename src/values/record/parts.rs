@@ -551,6 +551,29 @@ pub struct DueDiligenceCheck {
     pub required: bool,
     /// When it was completed; `None` if not.
     pub completed_at: Option<Timestamp>,
+    /// Who completed it; `None` if not completed, or not recorded. Anyone may complete a
+    /// check, so who did is what a reader weighs it by.
+    pub by: Option<MemberId>,
+    /// What they found, in their words; `None` if not completed, or not recorded.
+    pub evidence: Option<String>,
+}
+
+impl DueDiligenceCheck {
+    /// A check named `check`, required by the tier or not, completed at `completed_at`,
+    /// with nobody named for it and no evidence recorded.
+    pub fn new(
+        check: impl Into<Cow<'static, str>>,
+        required: bool,
+        completed_at: Option<Timestamp>,
+    ) -> Self {
+        Self {
+            check: check.into(),
+            required,
+            completed_at,
+            by: None,
+            evidence: None,
+        }
+    }
 }
 
 /// Facts about a recruitment (an inclusive, open and fair process).
