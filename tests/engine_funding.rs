@@ -963,3 +963,83 @@ fn a_conflicted_member_who_stays_in_is_in_the_record_and_answers_no_advice() {
         .unwrap();
     assert_eq!(report.finding("T4").unwrap().status, Status::Violated);
 }
+
+#[test]
+fn a_red_line_sector_is_not_passed_off_with_invisible_or_lookalike_letters() {
+    let engine = engine(MemoryJournal::new());
+    let offer = |sector: &str| {
+        Offer::new(DecisionKind::Funding, "A company", sector, "A grant").amount(1_000)
+    };
+    // Invisible characters: refused by the input limits, naming the field.
+    for (n, sector) in ["tob\u{200B}acco", "to\u{AD}bacco", "tob\u{2060}acco"]
+        .into_iter()
+        .enumerate()
+    {
+        let err = engine
+            .handle(funding(
+                &format!("hidden-{n}"),
+                1,
+                "2024-06-03T09:00:00Z",
+                identify(&offer(sector)),
+            ))
+            .unwrap_err();
+        assert!(
+            matches!(
+                &err,
+                EngineError::Input(coproduction::limits::InputError::InvisibleCharacter { path, .. })
+                    if path.ends_with("offer.sector")
+            ),
+            "{err}"
+        );
+    }
+    // A Cyrillic `о` among Latin letters: refused when the offer is identified.
+    let err = engine
+        .handle(funding(
+            "lookalike",
+            1,
+            "2024-06-03T09:00:00Z",
+            identify(&offer("T\u{43E}bacco")),
+        ))
+        .unwrap_err();
+    assert!(
+        matches!(
+            &err,
+            EngineError::Refused {
+                source: coproduction::engine::ProcessError::Funding(
+                    coproduction::funding::FundingError::InvalidOffer {
+                        field: "sector",
+                        ..
+                    }
+                ),
+                ..
+            }
+        ),
+        "{err}"
+    );
+    // Fullwidth letters fold to the red line, and the offer is declined at screening.
+    for (minute, command) in [
+        ("00", identify(&offer("ｔｏｂａｃｃｏ"))),
+        ("05", FundingCommand::StartScreening {}),
+        ("10", FundingCommand::Screen {}),
+    ] {
+        engine
+            .handle(funding(
+                "fullwidth",
+                1,
+                &format!("2024-06-03T09:{minute}:00Z"),
+                command,
+            ))
+            .unwrap();
+    }
+    assert_eq!(
+        engine.phase::<coproduction::FundingProcess>(&stream("fullwidth")),
+        Some(FundingPhase::Declined)
+    );
+    let record = engine
+        .record(&stream("fullwidth"), at("2024-06-04T00:00:00Z"))
+        .unwrap();
+    assert_eq!(
+        record.funder.unwrap().sector.as_deref(),
+        Some("ｔｏｂａｃｃｏ")
+    );
+}

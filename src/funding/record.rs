@@ -181,6 +181,7 @@ impl FundingDecision {
         let mut funder = FunderFacts::new(self.offer.funder.clone());
         funder.amount_band =
             Some(super::amount_band(self.offer.amount, self.policy.amount_bands).into());
+        funder.sector = self.screen().map(|_| self.offer.sector.clone().into());
         funder.red_line_screen = self.screen().map(|hits| {
             if hits.is_empty() {
                 Screen::Passed

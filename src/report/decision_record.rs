@@ -1216,10 +1216,15 @@ fn funder_section(d: &mut Document, funder: &FunderFacts) {
         let _ = write!(line, ", {}", one_line(band));
     }
     line.push_str(match funder.red_line_screen {
-        Some(Screen::Passed) => "; the red-line screen passed.",
-        Some(Screen::Failed) => "; the red-line screen failed.",
-        None => "; no red-line screen recorded.",
+        Some(Screen::Passed) => "; the red-line screen passed",
+        Some(Screen::Failed) => "; the red-line screen failed",
+        None => "; no red-line screen recorded",
     });
+    // What was screened, as stated: a reader can judge the screen, not only its result.
+    if let (Some(sector), Some(_)) = (&funder.sector, funder.red_line_screen) {
+        let _ = write!(line, " on the sector \"{}\"", one_line(sector));
+    }
+    line.push('.');
     d.line(line);
     let condition = |c: &FundingCondition| -> String {
         let restricts: Vec<&str> = c

@@ -505,6 +505,9 @@ pub struct FunderFacts {
     pub amount_band: Option<Cow<'static, str>>,
     /// The red-line screen's result; `None` if not run.
     pub red_line_screen: Option<Screen>,
+    /// The funder's sector as the red-line screen read it; `None` if not recorded. A reader
+    /// sees what was screened, not only that the screen passed.
+    pub sector: Option<Cow<'static, str>>,
     /// The funder's conditions that stand: the offer's, less those set aside.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub conditions: Vec<FundingCondition>,
@@ -525,6 +528,7 @@ impl FunderFacts {
             funder: funder.into(),
             amount_band: None,
             red_line_screen: None,
+            sector: None,
             conditions: Vec::new(),
             own_conditions: Vec::new(),
             set_aside: Vec::new(),
