@@ -1043,3 +1043,45 @@ fn a_red_line_sector_is_not_passed_off_with_invisible_or_lookalike_letters() {
         Some("ｔｏｂａｃｃｏ")
     );
 }
+
+#[test]
+fn an_offer_in_kind_is_routed_as_tier_one_and_its_record_says_why() {
+    let engine = engine(MemoryJournal::new());
+    let in_kind = Offer::new(
+        DecisionKind::Partnership,
+        "A property developer",
+        "Property development",
+        "Free use of a whole office floor for three years",
+    )
+    .condition(
+        "The developer approves every publication that mentions the building",
+        [],
+    );
+    for (minute, command) in [
+        ("00", identify(&in_kind)),
+        ("05", FundingCommand::StartScreening {}),
+        ("10", FundingCommand::Screen {}),
+        ("15", FundingCommand::StartDueDiligence {}),
+    ] {
+        engine
+            .handle(funding(
+                "office",
+                1,
+                &format!("2024-06-03T09:{minute}:00Z"),
+                command,
+            ))
+            .unwrap();
+    }
+    let record = engine
+        .record(&stream("office"), at("2024-06-04T00:00:00Z"))
+        .unwrap();
+    assert_eq!(record.tier, Some(coproduction::decision::Tier::One));
+    let funder = record.funder.unwrap();
+    assert_eq!(funder.amount_band.as_deref(), Some("value not stated"));
+    assert_eq!(
+        funder.tier_reasons,
+        ["no amount or value is stated (tier 1)"]
+    );
+    let checks = record.due_diligence.unwrap();
+    assert!(checks.iter().any(|c| c.check == "conditions" && c.required));
+}

@@ -85,6 +85,56 @@ fn a_condition_restricting_contributors_voice_forces_tier_two() {
 }
 
 #[test]
+fn an_offer_in_kind_with_no_value_stated_is_tier_one_and_says_why() {
+    let in_kind = Offer::new(
+        DecisionKind::Partnership,
+        "A property developer",
+        "Property development",
+        "Free use of an office floor for three years",
+    );
+    let triage = tier(&in_kind, &policy());
+    assert_eq!(triage.tier, Tier::One);
+    assert_eq!(triage.reasons, [TierReason::NoAmountStated {}]);
+    // An estimated value is read through the bands.
+    assert_eq!(tier(&in_kind.amount(180_000), &policy()).tier, Tier::Two);
+}
+
+#[test]
+fn an_untagged_condition_is_checked_even_at_tier_zero() {
+    let offer = grant(500).condition("The trust approves every publication that mentions it", []);
+    assert_eq!(tier(&offer, &policy()).tier, Tier::Zero);
+    // Routed as tier 0, as offer 0 is.
+    let mut state = FundingProcess::initial();
+    let mut started = Vec::new();
+    for (minute, command) in [
+        FundingCommand::Identify {
+            offer: Box::new(offer),
+            policy: Some(Box::new(policy())),
+        },
+        FundingCommand::StartScreening {},
+        screen(),
+        FundingCommand::StartDueDiligence {},
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        for event in FundingProcess::decide(&state, &command, &routed(1, minute as i64, 0)).unwrap()
+        {
+            state = FundingProcess::evolve(state, &event);
+            started.push(event);
+        }
+    }
+    let checks = started
+        .into_iter()
+        .find_map(|e| match e {
+            FundingEvent::DueDiligenceStarted { checks, .. } => Some(checks),
+            _ => None,
+        })
+        .unwrap();
+    assert!(checks.contains(&Check::Conditions), "{checks:?}");
+}
+
+#[test]
 fn a_condition_that_restricts_nothing_forces_no_tier() {
     let offer = grant(500).condition("An annual report", []);
     assert_eq!(tier(&offer, &policy()).tier, Tier::Zero);

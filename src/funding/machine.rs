@@ -220,7 +220,7 @@ fn decide_identified(
             };
             let tier = tiered.tier();
             FundingEvent::DueDiligenceStarted {
-                checks: d.policy.checklists.for_tier(tier).iter().copied().collect(),
+                checks: d.policy.checks_for(&d.offer, tier).into_iter().collect(),
                 by: actor,
                 at: now,
             }

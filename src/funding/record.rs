@@ -181,6 +181,9 @@ impl FundingDecision {
         let mut funder = FunderFacts::new(self.offer.funder.clone());
         funder.amount_band =
             Some(super::amount_band(self.offer.amount, self.policy.amount_bands).into());
+        funder.tier_reasons = self.triage().map_or_else(Vec::new, |t| {
+            t.reasons.iter().map(|r| r.to_string().into()).collect()
+        });
         funder.sector = self.screen().map(|_| self.offer.sector.clone().into());
         funder.red_line_screen = self.screen().map(|hits| {
             if hits.is_empty() {

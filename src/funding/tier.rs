@@ -43,7 +43,9 @@ pub struct Offer {
     pub sector: String,
     /// What is offered, in words.
     pub description: String,
-    /// The amount in whole pounds, if money is involved.
+    /// The amount in whole pounds, or the estimated value of what is offered in kind;
+    /// `None` when no value is stated, which makes the offer at least tier 1
+    /// ([`TierReason::NoAmountStated`]).
     pub amount: Option<u64>,
     /// The conditions attached.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -285,6 +287,12 @@ fn mixes_scripts(word: &str) -> bool {
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 #[non_exhaustive]
 pub enum TierReason {
+    /// No amount or value is stated (an offer in kind, or money not yet named): tier 1.
+    /// Tier 0 is for a small amount at low risk, which an offer of unknown value is not
+    /// known to be; tier 1 asks the critical friends and opens a comment window, so people
+    /// beside the staff lead weigh what it is worth. Stating an amount, or the estimated
+    /// value of what is given in kind, lets the bands read it instead.
+    NoAmountStated {},
     /// The amount, read through the policy's bands.
     Amount {
         /// The amount in pounds.
@@ -311,7 +319,7 @@ impl TierReason {
     pub fn tier(self) -> Tier {
         match self {
             TierReason::Amount { tier, .. } => tier,
-            TierReason::DependencyOnOneFunder {} => Tier::One,
+            TierReason::DependencyOnOneFunder {} | TierReason::NoAmountStated {} => Tier::One,
             TierReason::ConflictOfInterest {}
             | TierReason::RestrictsPublication {}
             | TierReason::RestrictsVoice {}
@@ -320,12 +328,34 @@ impl TierReason {
         }
     }
 
-    /// Whether the reason is a risk (not the amount, not institutional policy).
+    /// Whether the reason is a risk (not the amount, not institutional policy). A value
+    /// not stated is a risk: it is what governance routes on when there is no amount.
     pub fn is_risk(self) -> bool {
         !matches!(
             self,
             TierReason::Amount { .. } | TierReason::InstitutionalPolicy {}
         )
+    }
+}
+
+impl fmt::Display for TierReason {
+    /// The reason in words, with the tier it calls for.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TierReason::NoAmountStated {} => f.write_str("no amount or value is stated"),
+            TierReason::Amount { amount, .. } => write!(f, "the amount, £{amount}"),
+            TierReason::ConflictOfInterest {} => f.write_str("a conflict of interest"),
+            TierReason::RestrictsPublication {} => {
+                f.write_str("a condition restricts free publication")
+            }
+            TierReason::RestrictsVoice {} => {
+                f.write_str("a condition restricts contributors' voice")
+            }
+            TierReason::ReputationalFlag {} => f.write_str("a reputational flag"),
+            TierReason::DependencyOnOneFunder {} => f.write_str("dependency on one funder"),
+            TierReason::InstitutionalPolicy {} => f.write_str("an institutional policy applies"),
+        }?;
+        write!(f, " ({})", self.tier())
     }
 }
 
@@ -352,9 +382,10 @@ impl Triage {
 
 /// The tier of `offer` under `policy`, with the reasons.
 ///
-/// Amount by the policy's bands; a conflict of interest, a reputational flag and any
-/// condition restricting publication or voice force tier 2 or higher (rule C5);
-/// dependency on one funder tier 1; an institutional policy tier 3.
+/// Amount by the policy's bands, and an offer with no amount or value stated (in kind)
+/// tier 1 or higher ([`TierReason::NoAmountStated`]); a conflict of interest, a
+/// reputational flag and any condition restricting publication or voice force tier 2 or
+/// higher (rule C5); dependency on one funder tier 1; an institutional policy tier 3.
 ///
 /// # Example
 ///
@@ -369,15 +400,19 @@ impl Triage {
 /// let triage = tier(&offer, &FundingPolicy::seed());
 /// assert_eq!(triage.tier, Tier::Two);
 /// assert_eq!(triage.reasons.len(), 2);
+///
+/// let in_kind = Offer::new(DecisionKind::Partnership, "A developer", "Property", "Office space");
+/// assert_eq!(tier(&in_kind, &FundingPolicy::seed()).tier, Tier::One);
 /// # Ok::<(), coproduction::Error>(())
 /// ```
 pub fn tier(offer: &Offer, policy: &FundingPolicy) -> Triage {
     let mut reasons = Vec::new();
-    if let Some(amount) = offer.amount {
-        reasons.push(TierReason::Amount {
+    match offer.amount {
+        Some(amount) => reasons.push(TierReason::Amount {
             amount,
             tier: policy.amount_bands.tier(amount),
-        });
+        }),
+        None => reasons.push(TierReason::NoAmountStated {}),
     }
     if offer.risks.contains(&RiskFactor::ConflictOfInterest) {
         reasons.push(TierReason::ConflictOfInterest {});
@@ -414,7 +449,8 @@ pub fn route_facts(offer: &Offer, policy: &FundingPolicy) -> RouteFacts {
     }
 }
 
-/// The amount as the public register shows it: a band, not the figure.
+/// The amount as the public register shows it: a band, not the figure; for an offer with no
+/// amount or value stated (in kind), that it was not stated, which is not "no money".
 ///
 /// # Example
 ///
@@ -423,13 +459,13 @@ pub fn route_facts(offer: &Offer, policy: &FundingPolicy) -> RouteFacts {
 /// use coproduction::governance::AmountBands;
 ///
 /// assert_eq!(amount_band(Some(30_000), AmountBands::default()), "£25000 or more");
-/// assert_eq!(amount_band(None, AmountBands::default()), "no money involved");
+/// assert_eq!(amount_band(None, AmountBands::default()), "value not stated");
 /// # Ok::<(), coproduction::Error>(())
 /// ```
 pub fn amount_band(amount: Option<u64>, bands: AmountBands) -> String {
     let (one, two) = (bands.tier_one_from(), bands.tier_two_from());
     match amount.map(|a| bands.tier(a)) {
-        None => "no money involved".to_owned(),
+        None => "value not stated".to_owned(),
         Some(Tier::Zero) => format!("under £{one}"),
         Some(Tier::One) => format!("£{one} to under £{two}"),
         Some(_) => format!("£{two} or more"),
@@ -450,11 +486,30 @@ mod tests {
     }
 
     #[test]
-    fn no_amount_and_no_risk_is_tier_zero() {
+    fn an_offer_with_no_amount_stated_is_tier_one_and_says_why() {
         let triage = tier(&offer(), &FundingPolicy::seed());
-        assert_eq!(triage.tier, Tier::Zero);
-        assert!(triage.reasons.is_empty());
-        assert_eq!(triage.risk_tier(), None);
+        assert_eq!(triage.tier, Tier::One);
+        assert_eq!(triage.reasons, [TierReason::NoAmountStated {}]);
+        // Governance routes it as tier 1 too.
+        assert_eq!(triage.risk_tier(), Some(Tier::One));
+        assert_eq!(
+            route_facts(&offer(), &FundingPolicy::seed())
+                .case(FundingPolicy::seed().amount_bands)
+                .tier,
+            Tier::One
+        );
+        assert_eq!(
+            amount_band(None, FundingPolicy::seed().amount_bands),
+            "value not stated"
+        );
+        assert_eq!(
+            TierReason::NoAmountStated {}.to_string(),
+            "no amount or value is stated (tier 1)"
+        );
+        // A stated value is read through the bands.
+        let small = tier(&offer().amount(500), &FundingPolicy::seed());
+        assert_eq!(small.tier, Tier::Zero);
+        assert_eq!(small.risk_tier(), None);
     }
 
     #[test]

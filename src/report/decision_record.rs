@@ -1226,6 +1226,11 @@ fn funder_section(d: &mut Document, funder: &FunderFacts) {
     }
     line.push('.');
     d.line(line);
+    // Why the tier is what it is, so a reader can weigh the route the offer took.
+    if !funder.tier_reasons.is_empty() {
+        let reasons: Vec<String> = funder.tier_reasons.iter().map(|r| one_line(r)).collect();
+        d.line(format!("Its tier follows from: {}.", reasons.join("; ")));
+    }
     let condition = |c: &FundingCondition| -> String {
         let restricts: Vec<&str> = c
             .restricts

@@ -156,6 +156,10 @@ impl Model {
             }
             FundingCommand::StartDueDiligence {} if is(&[P::Triaged]) => {
                 m.required = seed_policy().checklists.for_tier(self.tier).clone();
+                // Conditions are read whatever the tier.
+                if !super::offer(self.offer).conditions.is_empty() {
+                    m.required.insert(Check::Conditions);
+                }
                 m.phase = P::DueDiligence;
             }
             FundingCommand::CompleteCheck { check, evidence }

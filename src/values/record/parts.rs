@@ -508,6 +508,11 @@ pub struct FunderFacts {
     /// The funder's sector as the red-line screen read it; `None` if not recorded. A reader
     /// sees what was screened, not only that the screen passed.
     pub sector: Option<Cow<'static, str>>,
+    /// Why the offer is in its tier, in words, each with the tier it calls for (`"the
+    /// amount, £12000 (tier 1)"`, `"a condition restricts free publication (tier 2)"`);
+    /// empty when not triaged or not recorded.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tier_reasons: Vec<Cow<'static, str>>,
     /// The funder's conditions that stand: the offer's, less those set aside.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub conditions: Vec<FundingCondition>,
@@ -529,6 +534,7 @@ impl FunderFacts {
             amount_band: None,
             red_line_screen: None,
             sector: None,
+            tier_reasons: Vec::new(),
             conditions: Vec::new(),
             own_conditions: Vec::new(),
             set_aside: Vec::new(),
