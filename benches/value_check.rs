@@ -159,11 +159,7 @@ fn record(n: u64) -> DecisionRecord {
         due_diligence: Some(
             ["legal_and_sanctions", "reputation", "conflicts_of_interest"]
                 .into_iter()
-                .map(|check| DueDiligenceCheck {
-                    check: check.into(),
-                    required: true,
-                    completed_at: Some(day(3)),
-                })
+                .map(|check| DueDiligenceCheck::new(check, true, Some(day(3))))
                 .collect(),
         ),
         labelled_coproduced: true,

@@ -833,3 +833,255 @@ fn a_decider_who_stepped_out_is_refused_by_the_decisions_own_rule() {
     );
     assert_eq!(engine.journal().read_all().unwrap(), before);
 }
+
+/// The ready requests, with staff member 2 declaring an interest in the funder and staying in.
+fn ready_with_member_two_conflicted() -> Vec<Request> {
+    ready_requests()
+        .into_iter()
+        .map(|request| match &request.command {
+            ProcessCommand::Funding {
+                command: FundingCommand::DeclareInterest { .. },
+            } if request.actor == m(2) => funding(
+                "room-hire",
+                2,
+                "2024-03-03T09:02:00Z",
+                FundingCommand::DeclareInterest {
+                    interest: Some("My sister chairs the trust".into()),
+                    recused: false,
+                },
+            ),
+            _ => request,
+        })
+        .collect()
+}
+
+#[test]
+fn a_conflicted_member_who_stays_in_is_in_the_record_and_answers_no_advice() {
+    let engine = engine(MemoryJournal::new());
+    let requests = ready_with_member_two_conflicted();
+    let (before_deciding, deciding) = requests.split_at(requests.len() - 1);
+    for request in before_deciding {
+        engine.handle(request.clone()).unwrap();
+    }
+    // Member 2 sits on the deciding body, but does not run the decision about the offer.
+    engine
+        .handle(funding(
+            "room-hire",
+            13,
+            "2024-03-04T14:00:00Z",
+            FundingCommand::RecordAdvice {
+                body: BodyId::new("associate_roles_team").unwrap(),
+                from: m(13),
+                advice: "Ask what the trust expects in return".into(),
+            },
+        ))
+        .unwrap();
+    for command in [
+        FundingCommand::AnswerAdvice {
+            advice: AdviceId(3),
+            answer: "It is fine.".into(),
+        },
+        FundingCommand::StartDeciding {},
+    ] {
+        let err = engine
+            .handle(funding("room-hire", 2, "2024-03-04T15:00:00Z", command))
+            .unwrap_err();
+        assert!(
+            matches!(
+                &err,
+                EngineError::Refused {
+                    source: coproduction::engine::ProcessError::Funding(
+                        coproduction::funding::FundingError::Conflicted { member, interest, .. }
+                    ),
+                    ..
+                } if *member == m(2) && interest == "My sister chairs the trust"
+            ),
+            "{err}"
+        );
+    }
+    engine
+        .handle(funding(
+            "room-hire",
+            1,
+            "2024-03-04T15:30:00Z",
+            FundingCommand::AnswerAdvice {
+                advice: AdviceId(3),
+                answer: "Answered by the staff lead".into(),
+            },
+        ))
+        .unwrap();
+    engine.handle(deciding[0].clone()).unwrap();
+
+    // Deciding without member 2 is held by rule T4: they declared and did not step out.
+    let decide = FundingCommand::Decide {
+        outcome: FundingOutcome::Accept {},
+        deciders: vec![m(1), m(3), m(4)],
+        rationale: "Free rooms for a year let more people take part".into(),
+    };
+    let err = engine
+        .handle(
+            funding("room-hire", 1, "2024-03-05T10:00:00Z", decide.clone())
+                .with_evidence(evidence()),
+        )
+        .unwrap_err();
+    let EngineError::Gate { source, .. } = &err else {
+        panic!("the gate refuses: {err}");
+    };
+    assert!(
+        source.unmet().iter().any(|u| u.rule.as_str() == "T4"),
+        "{err}"
+    );
+
+    // Overridden, in the staff lead's name, the record shows member 2 and their interest,
+    // and who did each check with what they found.
+    let evidence = evidence().with_override(
+        coproduction::values::RuleId::new("T4").unwrap(),
+        m(1),
+        "Member 2 took no part after declaring",
+    );
+    engine
+        .handle(funding("room-hire", 1, "2024-03-05T10:00:00Z", decide).with_evidence(evidence))
+        .unwrap();
+    let record = engine
+        .record(&stream("room-hire"), at("2024-03-06T00:00:00Z"))
+        .unwrap();
+    let participants = record.participants.as_deref().unwrap();
+    let two = participants.iter().find(|p| p.member == m(2)).unwrap();
+    assert_eq!(
+        two.conflict,
+        Some(coproduction::values::Conflict::DeclaredAndTookPart)
+    );
+    assert_eq!(two.interest.as_deref(), Some("My sister chairs the trust"));
+    let checks = record.due_diligence.as_deref().unwrap();
+    assert!(
+        checks.iter().all(
+            |c| c.by == Some(m(3)) && c.evidence.as_deref() == Some("Looked up; nothing found")
+        )
+    );
+    let report = engine
+        .report(&stream("room-hire"), at("2024-03-06T00:00:00Z"))
+        .unwrap();
+    assert_eq!(report.finding("T4").unwrap().status, Status::Violated);
+}
+
+#[test]
+fn a_red_line_sector_is_not_passed_off_with_invisible_or_lookalike_letters() {
+    let engine = engine(MemoryJournal::new());
+    let offer = |sector: &str| {
+        Offer::new(DecisionKind::Funding, "A company", sector, "A grant").amount(1_000)
+    };
+    // Invisible characters: refused by the input limits, naming the field.
+    for (n, sector) in ["tob\u{200B}acco", "to\u{AD}bacco", "tob\u{2060}acco"]
+        .into_iter()
+        .enumerate()
+    {
+        let err = engine
+            .handle(funding(
+                &format!("hidden-{n}"),
+                1,
+                "2024-06-03T09:00:00Z",
+                identify(&offer(sector)),
+            ))
+            .unwrap_err();
+        assert!(
+            matches!(
+                &err,
+                EngineError::Input(coproduction::limits::InputError::InvisibleCharacter { path, .. })
+                    if path.ends_with("offer.sector")
+            ),
+            "{err}"
+        );
+    }
+    // A Cyrillic `о` among Latin letters: refused when the offer is identified.
+    let err = engine
+        .handle(funding(
+            "lookalike",
+            1,
+            "2024-06-03T09:00:00Z",
+            identify(&offer("T\u{43E}bacco")),
+        ))
+        .unwrap_err();
+    assert!(
+        matches!(
+            &err,
+            EngineError::Refused {
+                source: coproduction::engine::ProcessError::Funding(
+                    coproduction::funding::FundingError::InvalidOffer {
+                        field: "sector",
+                        ..
+                    }
+                ),
+                ..
+            }
+        ),
+        "{err}"
+    );
+    // Fullwidth letters fold to the red line, and the offer is declined at screening.
+    for (minute, command) in [
+        ("00", identify(&offer("ｔｏｂａｃｃｏ"))),
+        ("05", FundingCommand::StartScreening {}),
+        ("10", FundingCommand::Screen {}),
+    ] {
+        engine
+            .handle(funding(
+                "fullwidth",
+                1,
+                &format!("2024-06-03T09:{minute}:00Z"),
+                command,
+            ))
+            .unwrap();
+    }
+    assert_eq!(
+        engine.phase::<coproduction::FundingProcess>(&stream("fullwidth")),
+        Some(FundingPhase::Declined)
+    );
+    let record = engine
+        .record(&stream("fullwidth"), at("2024-06-04T00:00:00Z"))
+        .unwrap();
+    assert_eq!(
+        record.funder.unwrap().sector.as_deref(),
+        Some("ｔｏｂａｃｃｏ")
+    );
+}
+
+#[test]
+fn an_offer_in_kind_is_routed_as_tier_one_and_its_record_says_why() {
+    let engine = engine(MemoryJournal::new());
+    let in_kind = Offer::new(
+        DecisionKind::Partnership,
+        "A property developer",
+        "Property development",
+        "Free use of a whole office floor for three years",
+    )
+    .condition(
+        "The developer approves every publication that mentions the building",
+        [],
+    );
+    for (minute, command) in [
+        ("00", identify(&in_kind)),
+        ("05", FundingCommand::StartScreening {}),
+        ("10", FundingCommand::Screen {}),
+        ("15", FundingCommand::StartDueDiligence {}),
+    ] {
+        engine
+            .handle(funding(
+                "office",
+                1,
+                &format!("2024-06-03T09:{minute}:00Z"),
+                command,
+            ))
+            .unwrap();
+    }
+    let record = engine
+        .record(&stream("office"), at("2024-06-04T00:00:00Z"))
+        .unwrap();
+    assert_eq!(record.tier, Some(coproduction::decision::Tier::One));
+    let funder = record.funder.unwrap();
+    assert_eq!(funder.amount_band.as_deref(), Some("value not stated"));
+    assert_eq!(
+        funder.tier_reasons,
+        ["no amount or value is stated (tier 1)"]
+    );
+    let checks = record.due_diligence.unwrap();
+    assert!(checks.iter().any(|c| c.check == "conditions" && c.required));
+}

@@ -85,6 +85,56 @@ fn a_condition_restricting_contributors_voice_forces_tier_two() {
 }
 
 #[test]
+fn an_offer_in_kind_with_no_value_stated_is_tier_one_and_says_why() {
+    let in_kind = Offer::new(
+        DecisionKind::Partnership,
+        "A property developer",
+        "Property development",
+        "Free use of an office floor for three years",
+    );
+    let triage = tier(&in_kind, &policy());
+    assert_eq!(triage.tier, Tier::One);
+    assert_eq!(triage.reasons, [TierReason::NoAmountStated {}]);
+    // An estimated value is read through the bands.
+    assert_eq!(tier(&in_kind.amount(180_000), &policy()).tier, Tier::Two);
+}
+
+#[test]
+fn an_untagged_condition_is_checked_even_at_tier_zero() {
+    let offer = grant(500).condition("The trust approves every publication that mentions it", []);
+    assert_eq!(tier(&offer, &policy()).tier, Tier::Zero);
+    // Routed as tier 0, as offer 0 is.
+    let mut state = FundingProcess::initial();
+    let mut started = Vec::new();
+    for (minute, command) in [
+        FundingCommand::Identify {
+            offer: Box::new(offer),
+            policy: Some(Box::new(policy())),
+        },
+        FundingCommand::StartScreening {},
+        screen(),
+        FundingCommand::StartDueDiligence {},
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        for event in FundingProcess::decide(&state, &command, &routed(1, minute as i64, 0)).unwrap()
+        {
+            state = FundingProcess::evolve(state, &event);
+            started.push(event);
+        }
+    }
+    let checks = started
+        .into_iter()
+        .find_map(|e| match e {
+            FundingEvent::DueDiligenceStarted { checks, .. } => Some(checks),
+            _ => None,
+        })
+        .unwrap();
+    assert!(checks.contains(&Check::Conditions), "{checks:?}");
+}
+
+#[test]
 fn a_condition_that_restricts_nothing_forces_no_tier() {
     let offer = grant(500).condition("An annual report", []);
     assert_eq!(tier(&offer, &policy()).tier, Tier::Zero);
@@ -411,6 +461,136 @@ fn a_recused_member_cannot_decide() {
             attempted: "decide",
             member: MemberId::new(2),
         });
+}
+
+/// Member 4 declares an interest in the funder and stays in.
+fn stays_in(minute: i64) -> (FundingCommand, u64, i64) {
+    (
+        FundingCommand::DeclareInterest {
+            interest: Some("My brother owns the funder".into()),
+            recused: false,
+        },
+        4,
+        minute,
+    )
+}
+
+fn conflicted(attempted: &'static str) -> FundingError {
+    FundingError::Conflicted {
+        attempted,
+        member: MemberId::new(4),
+        interest: "My brother owns the funder".into(),
+    }
+}
+
+#[test]
+fn a_member_with_an_interest_who_stayed_in_completes_no_check() {
+    let mut steps = due_diligence(0);
+    steps.push(stays_in(4));
+    let (_, events) = run(&steps);
+    for c in [Check::ConflictsOfInterest, Check::Reputation] {
+        given::<FundingProcess>(events.clone())
+            .when(check(c, 4, 5).0, ctx(4, 5))
+            .then_error(conflicted("complete_check"));
+    }
+}
+
+#[test]
+fn a_member_with_an_interest_who_stayed_in_neither_answers_advice_nor_starts_deciding() {
+    let mut steps = tier_zero_consulted(&[]);
+    steps.push(stays_in(15));
+    steps.push((
+        FundingCommand::RecordAdvice {
+            body: body("associate_roles_team"),
+            from: MemberId::new(13),
+            advice: "What does the funder want in return?".into(),
+        },
+        13,
+        16,
+    ));
+    let (_, events) = run(&steps);
+    given::<FundingProcess>(events.clone())
+        .when(
+            FundingCommand::AnswerAdvice {
+                advice: AdviceId(2),
+                answer: "Nothing".into(),
+            },
+            ctx(4, 17),
+        )
+        .then_error(conflicted("answer_advice"));
+    steps.push((
+        FundingCommand::AnswerAdvice {
+            advice: AdviceId(2),
+            answer: "Nothing, in writing".into(),
+        },
+        1,
+        17,
+    ));
+    let (_, events) = run(&steps);
+    given::<FundingProcess>(events.clone())
+        .when(FundingCommand::StartDeciding {}, ctx(4, 18))
+        .then_error(conflicted("start_deciding"));
+    // Once they step out, the interest is handled.
+    steps.push((
+        FundingCommand::DeclareInterest {
+            interest: Some("My brother owns the funder".into()),
+            recused: true,
+        },
+        4,
+        18,
+    ));
+    steps.push((FundingCommand::StartDeciding {}, 1, 19));
+    run(&steps);
+}
+
+#[test]
+fn a_member_with_an_interest_who_stayed_in_neither_starts_nor_concludes_the_review() {
+    let mut steps = tier_zero_consulted(&[]);
+    steps.push(stays_in(15));
+    steps.extend([
+        (FundingCommand::StartDeciding {}, 1, 20),
+        (decide(FundingOutcome::Accept {}, &[1]), 1, 21),
+        (
+            FundingCommand::Publish {
+                withheld_reason: None,
+            },
+            1,
+            22,
+        ),
+        (
+            FundingCommand::StartMonitoring {
+                review_date: ctx(1, 60 * 24 * 365).now,
+            },
+            1,
+            23,
+        ),
+    ]);
+    let (_, events) = run(&steps);
+    given::<FundingProcess>(events)
+        .when(
+            FundingCommand::StartReview {
+                reason: "Early review".into(),
+            },
+            ctx(4, 24),
+        )
+        .then_error(conflicted("start_review"));
+    steps.push((
+        FundingCommand::StartReview {
+            reason: "Early review".into(),
+        },
+        1,
+        24,
+    ));
+    let (_, events) = run(&steps);
+    given::<FundingProcess>(events)
+        .when(
+            FundingCommand::Review {
+                renew: true,
+                rationale: "Renewed".into(),
+            },
+            ctx(4, 25),
+        )
+        .then_error(conflicted("review"));
 }
 
 #[test]

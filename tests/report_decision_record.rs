@@ -446,15 +446,15 @@ fn due_diligence_and_recruitment_are_shown_as_recorded() {
     let record = DecisionRecord {
         due_diligence: Some(vec![
             DueDiligenceCheck {
-                check: "legal_and_sanctions".into(),
-                required: true,
-                completed_at: Some(at("2022-01-18T10:00:00Z")),
+                by: Some(MemberId::new(7)),
+                evidence: Some("No listing\nfound".into()),
+                ..DueDiligenceCheck::new(
+                    "legal_and_sanctions",
+                    true,
+                    Some(at("2022-01-18T10:00:00Z")),
+                )
             },
-            DueDiligenceCheck {
-                check: "reputation".into(),
-                required: true,
-                completed_at: None,
-            },
+            DueDiligenceCheck::new("reputation", true, None),
         ]),
         recruitment: Some(RecruitmentFacts {
             advert_opened_at: Some(at("2022-09-22T09:00:00Z")),
@@ -468,7 +468,7 @@ fn due_diligence_and_recruitment_are_shown_as_recorded() {
     let report = Charter::default().check(&record);
     let text = DecisionRecordMarkdown::new(&record, &report).to_string();
     assert!(text.contains(
-        "### Due diligence\n\n- Legal and sanctions: done 2022-01-18\n- Reputation: required, not done\n"
+        "### Due diligence\n\n- Legal and sanctions: done 2022-01-18 by m7: \"No listing found\"\n- Reputation: required, not done\n"
     ), "{text}");
     assert!(text.contains(
         "### Recruitment\n\n- Advert open from 2022-09-22 to 2022-10-06\n- 2 ways to apply: voice note and written form\n- Criteria published: not recorded\n- Panel members with lived experience: 2\n"

@@ -406,7 +406,7 @@ fn the_community_s_own_story_on_its_own_timeline() {
     let funding = read("funding-record.md");
     for line in [
         "- Staff member 2: stepped out; declared an interest (Worked for the foundation's parent company until 2019)\n",
-        "### Funder\n\nA pharmaceutical company's foundation, £2000 to under £25000; the red-line screen passed.\n",
+        "### Funder\n\nA pharmaceutical company's foundation, £2000 to under £25000; the red-line screen passed on the sector \"Pharmaceutical philanthropy\".\n",
         "Conditions that stand:\n\n- The community's: Findings are published in full; the foundation may comment within 14 days but not change or delay them\n",
         "The funder's conditions set aside, which do not stand:\n\n- The foundation reviews findings before they are published: Findings are the community's to publish; our condition replaces it\n",
         "The public register lists: funder, amount_band, conditions, route.\n",

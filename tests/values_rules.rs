@@ -115,11 +115,11 @@ fn good() -> DecisionRecord {
             credited: true,
         }]),
         funder: Some(funder),
-        due_diligence: Some(vec![DueDiligenceCheck {
-            check: "legal_and_sanctions".into(),
-            required: true,
-            completed_at: Some(day(3)),
-        }]),
+        due_diligence: Some(vec![DueDiligenceCheck::new(
+            "legal_and_sanctions",
+            true,
+            Some(day(3)),
+        )]),
         labelled_coproduced: true,
         ladder: Some(Rung::Partnership),
         stakeholders: Some(StakeholderFacts {

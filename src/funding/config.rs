@@ -118,6 +118,34 @@ impl Default for Checklists {
     }
 }
 
+impl FundingPolicy {
+    /// The checks an offer in `tier` requires: the tier's checklist, and the conditions
+    /// check whenever the offer has conditions, whatever the tier. Whether a condition
+    /// restricts publication or voice (rule C5) rests on how it was tagged when the offer
+    /// was identified; the conditions check has someone read each one.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coproduction::decision::{DecisionKind, Tier};
+    /// use coproduction::funding::{Check, FundingPolicy, Offer};
+    ///
+    /// let policy = FundingPolicy::seed();
+    /// let offer = Offer::new(DecisionKind::Funding, "A trust", "Trust", "Room hire").amount(500);
+    /// assert!(!policy.checks_for(&offer, Tier::Zero).contains(&Check::Conditions));
+    /// let offer = offer.condition("The trust approves what we publish about it", []);
+    /// assert!(policy.checks_for(&offer, Tier::Zero).contains(&Check::Conditions));
+    /// # Ok::<(), coproduction::Error>(())
+    /// ```
+    pub fn checks_for(&self, offer: &super::Offer, tier: Tier) -> BTreeSet<Check> {
+        let mut checks = self.checklists.for_tier(tier).clone();
+        if !offer.conditions.is_empty() {
+            checks.insert(Check::Conditions);
+        }
+        checks
+    }
+}
+
 /// A community's funding policy.
 ///
 /// Serialised with unknown fields refused; [`FundingPolicy::validate`] checks the rest
@@ -267,6 +295,27 @@ mod tests {
         assert!(serde_json::from_str::<FundingPolicy>(json).is_err());
         let json = r#"{"tier_0":[],"tier_1":[],"tier_2":[],"tier_3":[],"tier_4":[]}"#;
         assert!(serde_json::from_str::<Checklists>(json).is_err());
+    }
+
+    #[test]
+    fn an_offer_with_conditions_has_them_checked_at_any_tier() {
+        use crate::decision::DecisionKind;
+        let policy = FundingPolicy::seed();
+        let plain = super::super::Offer::new(DecisionKind::Funding, "A trust", "Trust", "Rooms");
+        let conditional = plain
+            .clone()
+            .condition("The trust approves what we publish about it", []);
+        for tier in [Tier::Zero, Tier::One, Tier::Two, Tier::Three] {
+            assert!(
+                policy
+                    .checks_for(&conditional, tier)
+                    .contains(&Check::Conditions)
+            );
+            assert_eq!(
+                &policy.checks_for(&plain, tier),
+                policy.checklists.for_tier(tier)
+            );
+        }
     }
 
     #[test]

@@ -220,13 +220,14 @@ fn decide_identified(
             };
             let tier = tiered.tier();
             FundingEvent::DueDiligenceStarted {
-                checks: d.policy.checklists.for_tier(tier).iter().copied().collect(),
+                checks: d.policy.checks_for(&d.offer, tier).into_iter().collect(),
                 by: actor,
                 at: now,
             }
         }
         FundingCommand::CompleteCheck { check, evidence } => {
             let diligence = d.stage.checking().ok_or(wrong_phase)?;
+            unconflicted(d, attempted, actor)?;
             if !diligence.required.contains(check) {
                 return Err(FundingError::CheckNotOnChecklist { check: *check });
             }
@@ -298,6 +299,7 @@ fn decide_identified(
         }
         FundingCommand::AnswerAdvice { advice, answer } => {
             let c = consultation(&d.stage, wrong_phase)?;
+            unconflicted(d, attempted, actor)?;
             let entry = advice_entry(&c.advice, *advice)
                 .ok_or(FundingError::UnknownAdvice { advice: *advice })?;
             if entry.answer.is_some() {
@@ -374,6 +376,7 @@ fn decide_identified(
         }
         FundingCommand::StartDeciding {} => {
             let c = consultation(&d.stage, wrong_phase)?;
+            unconflicted(d, attempted, actor)?;
             ready_to_decide(c, attempted, now)?;
             FundingEvent::DecidingStarted { by: actor, at: now }
         }
@@ -442,6 +445,7 @@ fn decide_identified(
         }
         FundingCommand::StartReview { reason } => {
             need_phase(attempted, phase, &[P::Monitoring])?;
+            unconflicted(d, attempted, actor)?;
             need_text(attempted, "reason", reason)?;
             FundingEvent::ReviewStarted {
                 reason: reason.clone(),
@@ -451,6 +455,7 @@ fn decide_identified(
         }
         FundingCommand::Review { renew, rationale } => {
             need_phase(attempted, phase, &[P::UnderReview])?;
+            unconflicted(d, attempted, actor)?;
             need_text(attempted, "rationale", rationale)?;
             FundingEvent::Reviewed {
                 renew: *renew,
@@ -470,6 +475,31 @@ fn decide_identified(
         }
     };
     Ok(Events::one(event))
+}
+
+/// A member who declared an interest in the offer and has not stepped out takes none of the
+/// decision's own steps about it: its checks, answering its advice, starting its deciding,
+/// its review. "Conflicts of interest are identified, handled (the conflicted person steps
+/// out) and recorded" (UK charity practice): an interest declared and then acted on is not
+/// handled. One who stepped out is refused as [`FundingError::Recused`] where the step
+/// already refuses them, and by the engine's roles elsewhere.
+fn unconflicted(
+    d: &FundingDecision,
+    attempted: &'static str,
+    actor: MemberId,
+) -> Result<(), FundingError> {
+    match d.declarations().get(&actor) {
+        Some(Declaration {
+            interest: Some(interest),
+            recused: false,
+            ..
+        }) => Err(FundingError::Conflicted {
+            attempted,
+            member: actor,
+            interest: crate::limits::quote(interest).into_owned(),
+        }),
+        _ => Ok(()),
+    }
 }
 
 /// The consultation, in the one phase that records to it.
@@ -884,6 +914,41 @@ fn record_consulting(c: &mut Consulting, event: &FundingEvent) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    use crate::funding::Check;
+    use crate::funding::typestate::tests::{ctx, triaged};
+
+    #[test]
+    fn a_member_with_an_interest_who_stayed_in_does_not_check_the_offer() {
+        let two = |minute| Context::new(MemberId::new(2), ctx(minute).now);
+        let dd = triaged()
+            .start_due_diligence(ctx(3))
+            .unwrap()
+            .declare_interest(two(4), Some("Trustee of the funder".into()), false)
+            .unwrap();
+        let state = FundingState::Identified(Box::new(dd.decision().clone()));
+        let check = FundingCommand::CompleteCheck {
+            check: Check::ConflictsOfInterest,
+            evidence: "No conflicts found".into(),
+        };
+        assert_eq!(
+            FundingProcess::decide(&state, &check, &two(5)).unwrap_err(),
+            FundingError::Conflicted {
+                attempted: "complete_check",
+                member: MemberId::new(2),
+                interest: "Trustee of the funder".into(),
+            }
+        );
+        // Anyone else may; and once member 2 steps out, the engine's roles keep them out.
+        assert!(FundingProcess::decide(&state, &check, &ctx(5)).is_ok());
+        let out = dd
+            .declare_interest(two(6), Some("Trustee of the funder".into()), true)
+            .unwrap();
+        assert!(matches!(
+            FundingProcess::decide(&FundingState::from(out), &check, &two(7)),
+            Err(FundingError::Recused { .. })
+        ));
+    }
 
     #[test]
     fn the_graph_is_well_formed() {

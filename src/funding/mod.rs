@@ -280,6 +280,22 @@ pub enum FundingError {
         /// The member.
         member: MemberId,
     },
+    /// A member who declared an interest in the offer, and has not stepped out, tried to
+    /// take one of the decision's own steps about it: a due-diligence check, answering
+    /// advice, starting the deciding, or its review. The conflicted person steps out (UK
+    /// charity practice); they may still declare, step out, and give advice in their own
+    /// name.
+    #[error(
+        "cannot {attempted}: member {member} declared an interest in this offer (\"{interest}\") and has not stepped out"
+    )]
+    Conflicted {
+        /// The command.
+        attempted: &'static str,
+        /// The member.
+        member: MemberId,
+        /// The interest they declared, as they declared it (a short prefix).
+        interest: String,
+    },
     /// A member who declared an interest declared none: what was declared stands.
     #[error(
         "cannot declare_interest: member {member} declared an interest in this decision, and it stands"

@@ -181,6 +181,10 @@ impl FundingDecision {
         let mut funder = FunderFacts::new(self.offer.funder.clone());
         funder.amount_band =
             Some(super::amount_band(self.offer.amount, self.policy.amount_bands).into());
+        funder.tier_reasons = self.triage().map_or_else(Vec::new, |t| {
+            t.reasons.iter().map(|r| r.to_string().into()).collect()
+        });
+        funder.sector = self.screen().map(|_| self.offer.sector.clone().into());
         funder.red_line_screen = self.screen().map(|hits| {
             if hits.is_empty() {
                 Screen::Passed
@@ -229,23 +233,31 @@ impl FundingDecision {
                 Check::ALL
                     .iter()
                     .filter(|c| required.contains(c) || checks.contains_key(c))
-                    .map(|c| DueDiligenceCheck {
-                        check: c.label().into(),
-                        required: required.contains(c),
-                        completed_at: checks.get(c).map(|done| done.at),
+                    .map(|c| {
+                        let done = checks.get(c);
+                        DueDiligenceCheck {
+                            by: done.map(|done| done.by),
+                            evidence: done.map(|done| done.evidence.clone()),
+                            ..DueDiligenceCheck::new(
+                                c.label(),
+                                required.contains(c),
+                                done.map(|done| done.at),
+                            )
+                        }
                     })
                     .collect(),
             );
         }
 
-        // The deciders, with their declarations; those who stepped out are listed too, so
-        // the record shows the conflicted left the decision (rule T4).
+        // The deciders, with their declarations, and every member who declared an interest,
+        // whether they stepped out or not: the record shows who was conflicted and what they
+        // did about it (rule T4), not only those who decided.
         if outcome.is_some() {
             let mut members: Vec<MemberId> = deciders.to_vec();
             members.extend(
                 self.declarations()
                     .iter()
-                    .filter(|(_, d)| d.recused)
+                    .filter(|(_, d)| d.recused || d.interest.is_some())
                     .map(|(m, _)| *m),
             );
             members.sort_unstable();
@@ -393,7 +405,7 @@ mod tests {
     }
 
     #[test]
-    fn a_proposed_decision_lists_the_recused_beside_the_deciders() {
+    fn a_proposed_decision_lists_everyone_who_declared_an_interest_beside_the_deciders() {
         let d = declared();
         let record = d.record_proposed(
             &FundingOutcome::Decline {},
@@ -404,8 +416,37 @@ mod tests {
         );
         let participants = record.participants.unwrap();
         let ids: Vec<u64> = participants.iter().map(|p| p.member.get()).collect();
-        assert_eq!(ids, [1, 2]);
+        // Member 3 declared a tie and did not step out: not a decider, but in the record,
+        // with the interest, for rule T4 and for the reader.
+        assert_eq!(ids, [1, 2, 3]);
+        let three = participants.iter().find(|p| p.member.get() == 3).unwrap();
+        assert_eq!(three.conflict, Some(Conflict::DeclaredAndTookPart));
+        assert_eq!(three.interest.as_deref(), Some("A tie"));
         assert_eq!(record.outcome, Some(Outcome::Declined));
         assert_eq!(record.rationale.as_deref(), Some("Not a fit"));
+    }
+
+    #[test]
+    fn each_check_done_names_who_did_it_and_what_they_found() {
+        let dd = triaged().start_due_diligence(ctx(3)).unwrap();
+        let by = Context::new(MemberId::new(5), ctx(4).now);
+        let d = dd
+            .complete_check(by, Check::Reputation, "No press about the trust")
+            .unwrap()
+            .decision()
+            .clone();
+        let record = d.record(&Community::new(), ctx(5).now);
+        let checks = record.due_diligence.unwrap();
+        let reputation = checks.iter().find(|c| c.check == "reputation").unwrap();
+        assert_eq!(reputation.by, Some(MemberId::new(5)));
+        assert_eq!(
+            reputation.evidence.as_deref(),
+            Some("No press about the trust")
+        );
+        let legal = checks
+            .iter()
+            .find(|c| c.check == "legal_and_sanctions")
+            .unwrap();
+        assert_eq!((legal.by, legal.evidence.as_deref()), (None, None));
     }
 }

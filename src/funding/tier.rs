@@ -8,6 +8,7 @@ use std::collections::BTreeSet;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
+use unicode_normalization::UnicodeNormalization;
 
 use crate::decision::{DecisionKind, Tier};
 use crate::governance::{AmountBands, RouteFacts};
@@ -42,7 +43,9 @@ pub struct Offer {
     pub sector: String,
     /// What is offered, in words.
     pub description: String,
-    /// The amount in whole pounds, if money is involved.
+    /// The amount in whole pounds, or the estimated value of what is offered in kind;
+    /// `None` when no value is stated, which makes the offer at least tier 1
+    /// ([`TierReason::NoAmountStated`]).
     pub amount: Option<u64>,
     /// The conditions attached.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -115,7 +118,9 @@ impl Offer {
     /// # Errors
     ///
     /// [`FundingError::InvalidOffer`] naming the field: a kind other than funding or
-    /// partnership, a blank funder, sector or description, or a blank condition.
+    /// partnership, a blank funder, sector or description, a blank condition, or a funder
+    /// or sector with a word that mixes Latin letters with Cyrillic or Greek ones (`Tоbacco`
+    /// with a Cyrillic `о`), which reads as one word and screens as another.
     pub fn validate(&self) -> Result<(), FundingError> {
         let invalid = |field, reason| Err(FundingError::InvalidOffer { field, reason });
         if !matches!(self.kind, DecisionKind::Funding | DecisionKind::Partnership) {
@@ -132,6 +137,14 @@ impl Offer {
         }
         if self.conditions.iter().any(|c| c.text.trim().is_empty()) {
             return invalid("conditions", "a condition must say what it asks");
+        }
+        for (field, text) in [("funder", &self.funder), ("sector", &self.sector)] {
+            if words(text).iter().any(|w| mixes_scripts(w)) {
+                return invalid(
+                    field,
+                    "a word mixes Latin letters with Cyrillic or Greek ones, so it can read as one word and screen as another",
+                );
+            }
         }
         Ok(())
     }
@@ -178,7 +191,15 @@ impl fmt::Display for RedLineHit {
 /// A sector crosses a red line when the red line's words stand together among its words, in
 /// any case: `tobacco` is crossed by `Tobacco`, `tobacco industry` and `the Tobacco
 /// Industry's foundation`, not by `tobaccos` or `farms` (for `arms`). A funder is on a
-/// sanctions list when its name is one on the list, in any case and spacing around it.
+/// sanctions list when its name is one on the list, in any case, spacing and punctuation.
+///
+/// Both are read as a reader sees them: folded to their compatibility form (NFKC, so a
+/// fullwidth `ｔｏｂａｃｃｏ` is `tobacco`) and without the characters that show as nothing (a
+/// zero-width space, a soft hyphen, a word joiner: `tob\u{200B}acco` is `tobacco`).
+/// Lookalike letters from another script are refused when the offer is identified
+/// ([`Offer::validate`]), and invisible characters by the input limits
+/// ([`InputError::InvisibleCharacter`](crate::limits::InputError::InvisibleCharacter)); the
+/// screen folds them anyway, for an offer built in code.
 ///
 /// # Example
 ///
@@ -192,10 +213,12 @@ impl fmt::Display for RedLineHit {
 /// assert_eq!(screen(&worded, &FundingPolicy::seed()).len(), 1);
 /// let farms = Offer::new(DecisionKind::Funding, "A trust", "Farms", "A grant");
 /// assert!(screen(&farms, &FundingPolicy::seed()).is_empty());
+/// let hidden = Offer::new(DecisionKind::Funding, "A trust", "to\u{AD}bacco", "A grant");
+/// assert_eq!(screen(&hidden, &FundingPolicy::seed()).len(), 1);
 /// # Ok::<(), coproduction::Error>(())
 /// ```
 pub fn screen(offer: &Offer, policy: &FundingPolicy) -> Vec<RedLineHit> {
-    let same = |a: &str, b: &str| a.trim().eq_ignore_ascii_case(b.trim());
+    let same = |a: &str, b: &str| words(a) == words(b) && !words(a).is_empty();
     let sector = words(&offer.sector);
     let crosses = |red_line: &str| {
         let red_line = words(red_line);
@@ -213,12 +236,50 @@ pub fn screen(offer: &Offer, policy: &FundingPolicy) -> Vec<RedLineHit> {
     hits
 }
 
-/// The words of `text`, lowercased: its runs of letters and digits.
+/// The words of `text` as a reader sees them, lowercased: its runs of letters and digits,
+/// once folded to compatibility form (NFKC) and rid of the characters that show as nothing
+/// (default-ignorable code points).
 fn words(text: &str) -> Vec<String> {
-    text.split(|c: char| !c.is_alphanumeric())
+    let visible = |c: &char| !crate::limits::default_ignorable(*c);
+    let folded: String = text
+        .chars()
+        .filter(visible)
+        .nfkc()
+        .filter(visible)
+        .flat_map(char::to_lowercase)
+        .collect();
+    folded
+        .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
+        .map(str::to_owned)
         .collect()
+}
+
+/// Whether `word` holds letters of more than one of the Latin, Cyrillic and Greek scripts:
+/// the scripts whose letters pass for each other (Latin `o`, Cyrillic `о`, Greek `ο`). A
+/// word is written in one of them; a mix is a lookalike, or a slip nobody can see.
+fn mixes_scripts(word: &str) -> bool {
+    let (mut latin, mut cyrillic, mut greek) = (false, false, false);
+    for c in word.chars().filter(|c| c.is_alphabetic()) {
+        match c {
+            'a'..='z'
+            | 'A'..='Z'
+            | '\u{AA}'
+            | '\u{BA}'
+            | '\u{C0}'..='\u{24F}'
+            | '\u{1E00}'..='\u{1EFF}'
+            | '\u{2C60}'..='\u{2C7F}'
+            | '\u{A720}'..='\u{A7FF}'
+            | '\u{AB30}'..='\u{AB6F}' => latin = true,
+            '\u{370}'..='\u{3FF}' | '\u{1F00}'..='\u{1FFF}' => greek = true,
+            '\u{400}'..='\u{52F}'
+            | '\u{1C80}'..='\u{1C8F}'
+            | '\u{2DE0}'..='\u{2DFF}'
+            | '\u{A640}'..='\u{A69F}' => cyrillic = true,
+            _ => {}
+        }
+    }
+    u8::from(latin) + u8::from(cyrillic) + u8::from(greek) > 1
 }
 
 /// Why an offer is in the tier it is in: each reason with the tier it calls for.
@@ -226,6 +287,12 @@ fn words(text: &str) -> Vec<String> {
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 #[non_exhaustive]
 pub enum TierReason {
+    /// No amount or value is stated (an offer in kind, or money not yet named): tier 1.
+    /// Tier 0 is for a small amount at low risk, which an offer of unknown value is not
+    /// known to be; tier 1 asks the critical friends and opens a comment window, so people
+    /// beside the staff lead weigh what it is worth. Stating an amount, or the estimated
+    /// value of what is given in kind, lets the bands read it instead.
+    NoAmountStated {},
     /// The amount, read through the policy's bands.
     Amount {
         /// The amount in pounds.
@@ -252,7 +319,7 @@ impl TierReason {
     pub fn tier(self) -> Tier {
         match self {
             TierReason::Amount { tier, .. } => tier,
-            TierReason::DependencyOnOneFunder {} => Tier::One,
+            TierReason::DependencyOnOneFunder {} | TierReason::NoAmountStated {} => Tier::One,
             TierReason::ConflictOfInterest {}
             | TierReason::RestrictsPublication {}
             | TierReason::RestrictsVoice {}
@@ -261,12 +328,34 @@ impl TierReason {
         }
     }
 
-    /// Whether the reason is a risk (not the amount, not institutional policy).
+    /// Whether the reason is a risk (not the amount, not institutional policy). A value
+    /// not stated is a risk: it is what governance routes on when there is no amount.
     pub fn is_risk(self) -> bool {
         !matches!(
             self,
             TierReason::Amount { .. } | TierReason::InstitutionalPolicy {}
         )
+    }
+}
+
+impl fmt::Display for TierReason {
+    /// The reason in words, with the tier it calls for.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TierReason::NoAmountStated {} => f.write_str("no amount or value is stated"),
+            TierReason::Amount { amount, .. } => write!(f, "the amount, £{amount}"),
+            TierReason::ConflictOfInterest {} => f.write_str("a conflict of interest"),
+            TierReason::RestrictsPublication {} => {
+                f.write_str("a condition restricts free publication")
+            }
+            TierReason::RestrictsVoice {} => {
+                f.write_str("a condition restricts contributors' voice")
+            }
+            TierReason::ReputationalFlag {} => f.write_str("a reputational flag"),
+            TierReason::DependencyOnOneFunder {} => f.write_str("dependency on one funder"),
+            TierReason::InstitutionalPolicy {} => f.write_str("an institutional policy applies"),
+        }?;
+        write!(f, " ({})", self.tier())
     }
 }
 
@@ -293,9 +382,10 @@ impl Triage {
 
 /// The tier of `offer` under `policy`, with the reasons.
 ///
-/// Amount by the policy's bands; a conflict of interest, a reputational flag and any
-/// condition restricting publication or voice force tier 2 or higher (rule C5);
-/// dependency on one funder tier 1; an institutional policy tier 3.
+/// Amount by the policy's bands, and an offer with no amount or value stated (in kind)
+/// tier 1 or higher ([`TierReason::NoAmountStated`]); a conflict of interest, a
+/// reputational flag and any condition restricting publication or voice force tier 2 or
+/// higher (rule C5); dependency on one funder tier 1; an institutional policy tier 3.
 ///
 /// # Example
 ///
@@ -310,15 +400,19 @@ impl Triage {
 /// let triage = tier(&offer, &FundingPolicy::seed());
 /// assert_eq!(triage.tier, Tier::Two);
 /// assert_eq!(triage.reasons.len(), 2);
+///
+/// let in_kind = Offer::new(DecisionKind::Partnership, "A developer", "Property", "Office space");
+/// assert_eq!(tier(&in_kind, &FundingPolicy::seed()).tier, Tier::One);
 /// # Ok::<(), coproduction::Error>(())
 /// ```
 pub fn tier(offer: &Offer, policy: &FundingPolicy) -> Triage {
     let mut reasons = Vec::new();
-    if let Some(amount) = offer.amount {
-        reasons.push(TierReason::Amount {
+    match offer.amount {
+        Some(amount) => reasons.push(TierReason::Amount {
             amount,
             tier: policy.amount_bands.tier(amount),
-        });
+        }),
+        None => reasons.push(TierReason::NoAmountStated {}),
     }
     if offer.risks.contains(&RiskFactor::ConflictOfInterest) {
         reasons.push(TierReason::ConflictOfInterest {});
@@ -355,7 +449,8 @@ pub fn route_facts(offer: &Offer, policy: &FundingPolicy) -> RouteFacts {
     }
 }
 
-/// The amount as the public register shows it: a band, not the figure.
+/// The amount as the public register shows it: a band, not the figure; for an offer with no
+/// amount or value stated (in kind), that it was not stated, which is not "no money".
 ///
 /// # Example
 ///
@@ -364,13 +459,13 @@ pub fn route_facts(offer: &Offer, policy: &FundingPolicy) -> RouteFacts {
 /// use coproduction::governance::AmountBands;
 ///
 /// assert_eq!(amount_band(Some(30_000), AmountBands::default()), "£25000 or more");
-/// assert_eq!(amount_band(None, AmountBands::default()), "no money involved");
+/// assert_eq!(amount_band(None, AmountBands::default()), "value not stated");
 /// # Ok::<(), coproduction::Error>(())
 /// ```
 pub fn amount_band(amount: Option<u64>, bands: AmountBands) -> String {
     let (one, two) = (bands.tier_one_from(), bands.tier_two_from());
     match amount.map(|a| bands.tier(a)) {
-        None => "no money involved".to_owned(),
+        None => "value not stated".to_owned(),
         Some(Tier::Zero) => format!("under £{one}"),
         Some(Tier::One) => format!("£{one} to under £{two}"),
         Some(_) => format!("£{two} or more"),
@@ -391,11 +486,30 @@ mod tests {
     }
 
     #[test]
-    fn no_amount_and_no_risk_is_tier_zero() {
+    fn an_offer_with_no_amount_stated_is_tier_one_and_says_why() {
         let triage = tier(&offer(), &FundingPolicy::seed());
-        assert_eq!(triage.tier, Tier::Zero);
-        assert!(triage.reasons.is_empty());
-        assert_eq!(triage.risk_tier(), None);
+        assert_eq!(triage.tier, Tier::One);
+        assert_eq!(triage.reasons, [TierReason::NoAmountStated {}]);
+        // Governance routes it as tier 1 too.
+        assert_eq!(triage.risk_tier(), Some(Tier::One));
+        assert_eq!(
+            route_facts(&offer(), &FundingPolicy::seed())
+                .case(FundingPolicy::seed().amount_bands)
+                .tier,
+            Tier::One
+        );
+        assert_eq!(
+            amount_band(None, FundingPolicy::seed().amount_bands),
+            "value not stated"
+        );
+        assert_eq!(
+            TierReason::NoAmountStated {}.to_string(),
+            "no amount or value is stated (tier 1)"
+        );
+        // A stated value is read through the bands.
+        let small = tier(&offer().amount(500), &FundingPolicy::seed());
+        assert_eq!(small.tier, Tier::Zero);
+        assert_eq!(small.risk_tier(), None);
     }
 
     #[test]
@@ -412,6 +526,56 @@ mod tests {
         );
         assert_eq!(screen(&hit, &policy).len(), 2);
         assert!(screen(&offer(), &policy).is_empty());
+    }
+
+    #[test]
+    fn the_screen_reads_a_sector_as_it_shows() {
+        let policy = FundingPolicy::seed();
+        for sector in [
+            "tob\u{200B}acco",
+            "to\u{AD}bacco",
+            "tob\u{2060}acco",
+            "\u{FEFF}Tobacco industry",
+            "\u{FF54}\u{FF4F}\u{FF42}\u{FF41}\u{FF43}\u{FF43}\u{FF4F}",
+            "ＡＲＭＳ manufacturer",
+        ] {
+            let offer = Offer::new(DecisionKind::Funding, "A company", sector, "A grant");
+            assert_eq!(screen(&offer, &policy).len(), 1, "{sector:?}");
+        }
+        let sanctioned = FundingPolicy {
+            sanctions: ["A sanctioned trust".to_owned()].into(),
+            ..policy
+        };
+        let offer = Offer::new(
+            DecisionKind::Funding,
+            "A sanc\u{200B}tioned  ｔｒｕｓｔ",
+            "Trust",
+            "A grant",
+        );
+        assert_eq!(screen(&offer, &sanctioned).len(), 1);
+    }
+
+    #[test]
+    fn a_word_mixing_latin_with_cyrillic_or_greek_is_refused() {
+        for (funder, sector, field) in [
+            ("A company", "T\u{43E}bacco", "sector"),
+            ("A company", "\u{430}rms manufacturer", "sector"),
+            ("A c\u{3BF}mpany", "Trust", "funder"),
+        ] {
+            let offer = Offer::new(DecisionKind::Funding, funder, sector, "A grant");
+            assert!(
+                matches!(offer.validate(), Err(FundingError::InvalidOffer { field: f, .. }) if f == field),
+                "{funder:?} {sector:?}"
+            );
+        }
+        // A word in one script, beside words in another, is a name like any other.
+        let offer = Offer::new(
+            DecisionKind::Funding,
+            "\u{424}\u{43E}\u{43D}\u{434} Prosvita",
+            "Éducation populaire",
+            "A grant",
+        );
+        assert_eq!(offer.validate(), Ok(()));
     }
 
     #[test]

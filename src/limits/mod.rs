@@ -43,6 +43,13 @@
 //! overrides the direction of the text around it (U+202A to U+202E, U+2066 to U+2069):
 //! [`InputError::HiddenCharacter`] names the field and the character.
 //!
+//! A funder's name and a sector (`funder`, `sector`) are screened against the red lines, so
+//! they may hold no invisible character either: no default-ignorable code point (a
+//! zero-width space U+200B, a soft hyphen U+00AD, a word joiner U+2060, a byte-order mark
+//! U+FEFF, a variation selector...) except the zero-width joiner and non-joiner (U+200D,
+//! U+200C), which names in some scripts need: [`InputError::InvisibleCharacter`]. Other
+//! free text may hold them, as scripts and emoji need them.
+//!
 //! Ids (streams, bodies, values, rules, decision kinds) are slugs with their own, shorter
 //! limits, checked when they are read.
 //!
@@ -155,6 +162,22 @@ pub enum InputError {
         /// Where in the string, counting characters from 1.
         at: usize,
     },
+    /// A funder's name or a sector holds a character that is not shown: a zero-width
+    /// space, a soft hyphen, a word joiner, a byte-order mark, a variation selector (any
+    /// default-ignorable code point but the zero-width joiner and non-joiner, which scripts
+    /// and names need). Those fields are screened against the red lines, and what is
+    /// screened should be what a reader sees.
+    #[error(
+        "`{path}` holds the invisible character {code} at character {at}; a funder or a sector is screened against the red lines and may hold no invisible character"
+    )]
+    InvisibleCharacter {
+        /// The field, as a JSON path.
+        path: String,
+        /// The character, as `U+200B`.
+        code: String,
+        /// Where in the string, counting characters from 1.
+        at: usize,
+    },
     /// An object is written as a positional array.
     #[error("{} is written as an array; write it as an object, naming its fields", Where(.path))]
     Positional {
@@ -167,6 +190,32 @@ pub enum InputError {
         /// What was wrong, with the line and column; what it quotes is shortened.
         message: String,
     },
+}
+
+/// Whether `c` is a default-ignorable code point (Unicode's `Default_Ignorable_Code_Point`):
+/// one a renderer shows as nothing when it cannot show it otherwise, such as the zero-width
+/// space, the soft hyphen, the word joiner, the byte-order mark and variation selectors.
+pub(crate) fn default_ignorable(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}'
+            | '\u{034F}'
+            | '\u{061C}'
+            | '\u{115F}'..='\u{1160}'
+            | '\u{17B4}'..='\u{17B5}'
+            | '\u{180B}'..='\u{180F}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{206F}'
+            | '\u{3164}'
+            | '\u{FE00}'..='\u{FE0F}'
+            | '\u{FEFF}'
+            | '\u{FFA0}'
+            | '\u{FFF0}'..='\u{FFF8}'
+            | '\u{1BCA0}'..='\u{1BCA3}'
+            | '\u{1D173}'..='\u{1D17A}'
+            | '\u{E0000}'..='\u{E0FFF}'
+    )
 }
 
 /// A JSON path in words: the whole input when empty.

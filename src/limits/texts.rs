@@ -19,7 +19,10 @@ use std::fmt;
 use serde::Serialize;
 use serde::ser;
 
-use super::{CHANNEL_CHARS, InputError, NOTE_CHARS, TEXT_CHARS, TITLE_CHARS, json_message, quote};
+use super::{
+    CHANNEL_CHARS, InputError, NOTE_CHARS, TEXT_CHARS, TITLE_CHARS, default_ignorable,
+    json_message, quote,
+};
 
 /// The shortest limit of any field.
 const SHORTEST: usize = CHANNEL_CHARS;
@@ -92,6 +95,18 @@ pub fn check_texts<T: Serialize + ?Sized>(value: &T) -> Result<(), InputError> {
                 at,
             })
         }
+        Err(Walk::Invisible {
+            mut path,
+            character,
+            at,
+        }) => {
+            path.reverse();
+            Err(InputError::InvisibleCharacter {
+                path: render(&path),
+                code: format!("U+{:04X}", u32::from(character)),
+                at,
+            })
+        }
         Err(Walk::Custom(message)) => Err(InputError::Json {
             message: format!("cannot check the text of the value: {message}"),
         }),
@@ -140,12 +155,20 @@ enum Walk {
         character: char,
         at: usize,
     },
+    Invisible {
+        path: Vec<Step>,
+        character: char,
+        at: usize,
+    },
     Custom(String),
 }
 
 impl Walk {
     fn under(mut self, step: Step) -> Self {
-        if let Walk::TooLong { path, .. } | Walk::Hidden { path, .. } = &mut self {
+        if let Walk::TooLong { path, .. }
+        | Walk::Hidden { path, .. }
+        | Walk::Invisible { path, .. } = &mut self
+        {
             path.push(step);
         }
         self
@@ -166,7 +189,7 @@ impl fmt::Display for Walk {
             Walk::TooLong { chars, limit, .. } => {
                 write!(f, "{chars} characters where the limit is {limit}")
             }
-            Walk::Hidden { character, at, .. } => {
+            Walk::Hidden { character, at, .. } | Walk::Invisible { character, at, .. } => {
                 write!(f, "the character U+{:04X} at {at}", u32::from(*character))
             }
             Walk::Custom(message) => f.write_str(message),
@@ -193,6 +216,21 @@ impl Texts {
     fn check(self, text: &str) -> Result<(), Walk> {
         if let Some((at, character)) = hidden(text) {
             return Err(Walk::Hidden {
+                path: Vec::new(),
+                character,
+                at,
+            });
+        }
+        // A funder or a sector is screened against the red lines: what is screened is what
+        // shows, so it holds nothing invisible (the joiners excepted, which names need).
+        if matches!(self.field, "funder" | "sector")
+            && let Some((at, character)) = text
+                .chars()
+                .zip(1..)
+                .find(|(c, _)| default_ignorable(*c) && !matches!(c, '\u{200C}' | '\u{200D}'))
+                .map(|(c, at)| (at, c))
+        {
+            return Err(Walk::Invisible {
                 path: Vec::new(),
                 character,
                 at,
@@ -549,6 +587,58 @@ mod tests {
             Err(InputError::TextTooLong { path, limit, .. }) => (path, limit),
             other => panic!("not refused: {other:?}"),
         }
+    }
+
+    #[derive(Serialize)]
+    struct Offer {
+        funder: String,
+        sector: String,
+        description: String,
+    }
+
+    #[test]
+    fn a_funder_or_sector_holds_no_invisible_character_but_other_text_may() {
+        let offer = |funder: &str, sector: &str, description: &str| Offer {
+            funder: funder.into(),
+            sector: sector.into(),
+            description: description.into(),
+        };
+        for (sector, code, at) in [
+            ("tob\u{200B}acco", "U+200B", 4),
+            ("to\u{AD}bacco", "U+00AD", 3),
+            ("tob\u{2060}acco", "U+2060", 4),
+            ("\u{FEFF}tobacco", "U+FEFF", 1),
+        ] {
+            assert_eq!(
+                check_texts(&offer("A company", sector, "x")),
+                Err(InputError::InvisibleCharacter {
+                    path: "sector".into(),
+                    code: code.into(),
+                    at
+                })
+            );
+        }
+        assert!(matches!(
+            check_texts(&offer("A\u{200B} company", "Trust", "x")),
+            Err(InputError::InvisibleCharacter { path, .. }) if path == "funder"
+        ));
+        // The joiners, which names in some scripts need, and free text elsewhere.
+        assert_eq!(
+            check_texts(&offer(
+                "\u{645}\u{6CC}\u{200C}\u{62E}\u{648}\u{627}\u{647}\u{645}",
+                "Trust",
+                "x"
+            )),
+            Ok(())
+        );
+        assert_eq!(
+            check_texts(&offer(
+                "A company",
+                "Trust",
+                "a\u{200B}b \u{1F469}\u{200D}\u{1F467}"
+            )),
+            Ok(())
+        );
     }
 
     #[test]

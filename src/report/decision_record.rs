@@ -501,7 +501,7 @@ impl DecisionRecordMarkdown<'_> {
             funder_section(&mut d, funder);
         }
         if let Some(checks) = &r.due_diligence {
-            due_diligence_section(&mut d, checks);
+            due_diligence_section(&mut d, checks, names);
         }
         if let Some(recruitment) = &r.recruitment {
             recruitment_section(&mut d, recruitment);
@@ -1143,9 +1143,10 @@ fn time_section(d: &mut Document, r: &DecisionRecord, names: Names<'_>) {
     d.items(items.into_iter().map(|(_, item)| item).collect());
 }
 
-/// The due-diligence checks, in the order recorded: each done (when), or not, and whether
-/// the tier required it. Part of the visible basis of a funding decision.
-fn due_diligence_section(d: &mut Document, checks: &[DueDiligenceCheck]) {
+/// The due-diligence checks, in the order recorded: each done (when, by whom, with what
+/// they found), or not, and whether the tier required it. Part of the visible basis of a
+/// funding decision: anyone may complete a check, so who did is what a reader weighs it by.
+fn due_diligence_section(d: &mut Document, checks: &[DueDiligenceCheck], names: Names<'_>) {
     d.section("Due diligence");
     if checks.is_empty() {
         d.line("No checks recorded.");
@@ -1159,9 +1160,16 @@ fn due_diligence_section(d: &mut Document, checks: &[DueDiligenceCheck]) {
                 if let Some(first) = check.get(..1) {
                     check = format!("{}{}", first.to_uppercase(), check.get(1..).unwrap_or(""));
                 }
+                let mut done = String::new();
+                if let Some(by) = c.by {
+                    let _ = write!(done, " by {}", names.of(by));
+                }
+                if let Some(evidence) = &c.evidence {
+                    let _ = write!(done, ": \"{}\"", one_line(evidence));
+                }
                 match (c.completed_at, c.required) {
-                    (Some(at), true) => format!("{check}: done {}", day(at)),
-                    (Some(at), false) => format!("{check}: done {} (not required)", day(at)),
+                    (Some(at), true) => format!("{check}: done {}{done}", day(at)),
+                    (Some(at), false) => format!("{check}: done {}{done} (not required)", day(at)),
                     (None, true) => format!("{check}: required, not done"),
                     (None, false) => format!("{check}: not required, not done"),
                 }
@@ -1208,11 +1216,21 @@ fn funder_section(d: &mut Document, funder: &FunderFacts) {
         let _ = write!(line, ", {}", one_line(band));
     }
     line.push_str(match funder.red_line_screen {
-        Some(Screen::Passed) => "; the red-line screen passed.",
-        Some(Screen::Failed) => "; the red-line screen failed.",
-        None => "; no red-line screen recorded.",
+        Some(Screen::Passed) => "; the red-line screen passed",
+        Some(Screen::Failed) => "; the red-line screen failed",
+        None => "; no red-line screen recorded",
     });
+    // What was screened, as stated: a reader can judge the screen, not only its result.
+    if let (Some(sector), Some(_)) = (&funder.sector, funder.red_line_screen) {
+        let _ = write!(line, " on the sector \"{}\"", one_line(sector));
+    }
+    line.push('.');
     d.line(line);
+    // Why the tier is what it is, so a reader can weigh the route the offer took.
+    if !funder.tier_reasons.is_empty() {
+        let reasons: Vec<String> = funder.tier_reasons.iter().map(|r| one_line(r)).collect();
+        d.line(format!("Its tier follows from: {}.", reasons.join("; ")));
+    }
     let condition = |c: &FundingCondition| -> String {
         let restricts: Vec<&str> = c
             .restricts

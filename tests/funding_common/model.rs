@@ -103,6 +103,12 @@ impl Model {
         }
     }
 
+    /// Whether `member` declared an interest and stayed in: they take none of the
+    /// decision's own steps about the offer.
+    fn conflicted(&self, member: u64) -> bool {
+        self.interested.contains(&member) && self.declared.get(&member) == Some(&false)
+    }
+
     fn ready(&self, minute: i64) -> bool {
         self.required.is_subset(&self.done) && self.requirements.iter().all(|r| self.met(r, minute))
     }
@@ -150,12 +156,17 @@ impl Model {
             }
             FundingCommand::StartDueDiligence {} if is(&[P::Triaged]) => {
                 m.required = seed_policy().checklists.for_tier(self.tier).clone();
+                // Conditions are read whatever the tier.
+                if !super::offer(self.offer).conditions.is_empty() {
+                    m.required.insert(Check::Conditions);
+                }
                 m.phase = P::DueDiligence;
             }
             FundingCommand::CompleteCheck { check, evidence }
                 if is(&[P::DueDiligence, P::Consultation]) =>
             {
-                if !self.required.contains(check)
+                if self.conflicted(actor)
+                    || !self.required.contains(check)
                     || self.done.contains(check)
                     || self.declared.get(&actor) == Some(&true)
                     || blank(evidence)
@@ -217,6 +228,9 @@ impl Model {
                 m.advice.push((body.clone(), false));
             }
             FundingCommand::AnswerAdvice { advice, answer } if is(&[P::Consultation]) => {
+                if self.conflicted(actor) {
+                    return None;
+                }
                 let i = (advice.0 as usize).checked_sub(1)?;
                 match self.advice.get(i) {
                     Some((_, false)) if !blank(answer) => {
@@ -255,7 +269,7 @@ impl Model {
                 m.round = Some(*consented);
             }
             FundingCommand::StartDeciding {} if is(&[P::Consultation]) => {
-                if !self.ready(minute) {
+                if self.conflicted(actor) || !self.ready(minute) {
                     return None;
                 }
                 m.phase = P::Deciding;
@@ -323,13 +337,13 @@ impl Model {
                 m.phase = P::Monitoring;
             }
             FundingCommand::StartReview { reason } if is(&[P::Monitoring]) => {
-                if blank(reason) {
+                if self.conflicted(actor) || blank(reason) {
                     return None;
                 }
                 m.phase = P::UnderReview;
             }
             FundingCommand::Review { renew, rationale } if is(&[P::UnderReview]) => {
-                if blank(rationale) {
+                if self.conflicted(actor) || blank(rationale) {
                     return None;
                 }
                 m.phase = if *renew { P::Renewed } else { P::Ended };

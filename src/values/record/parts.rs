@@ -505,6 +505,14 @@ pub struct FunderFacts {
     pub amount_band: Option<Cow<'static, str>>,
     /// The red-line screen's result; `None` if not run.
     pub red_line_screen: Option<Screen>,
+    /// The funder's sector as the red-line screen read it; `None` if not recorded. A reader
+    /// sees what was screened, not only that the screen passed.
+    pub sector: Option<Cow<'static, str>>,
+    /// Why the offer is in its tier, in words, each with the tier it calls for (`"the
+    /// amount, £12000 (tier 1)"`, `"a condition restricts free publication (tier 2)"`);
+    /// empty when not triaged or not recorded.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tier_reasons: Vec<Cow<'static, str>>,
     /// The funder's conditions that stand: the offer's, less those set aside.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub conditions: Vec<FundingCondition>,
@@ -525,6 +533,8 @@ impl FunderFacts {
             funder: funder.into(),
             amount_band: None,
             red_line_screen: None,
+            sector: None,
+            tier_reasons: Vec::new(),
             conditions: Vec::new(),
             own_conditions: Vec::new(),
             set_aside: Vec::new(),
@@ -551,6 +561,29 @@ pub struct DueDiligenceCheck {
     pub required: bool,
     /// When it was completed; `None` if not.
     pub completed_at: Option<Timestamp>,
+    /// Who completed it; `None` if not completed, or not recorded. Anyone may complete a
+    /// check, so who did is what a reader weighs it by.
+    pub by: Option<MemberId>,
+    /// What they found, in their words; `None` if not completed, or not recorded.
+    pub evidence: Option<String>,
+}
+
+impl DueDiligenceCheck {
+    /// A check named `check`, required by the tier or not, completed at `completed_at`,
+    /// with nobody named for it and no evidence recorded.
+    pub fn new(
+        check: impl Into<Cow<'static, str>>,
+        required: bool,
+        completed_at: Option<Timestamp>,
+    ) -> Self {
+        Self {
+            check: check.into(),
+            required,
+            completed_at,
+            by: None,
+            evidence: None,
+        }
+    }
 }
 
 /// Facts about a recruitment (an inclusive, open and fair process).
