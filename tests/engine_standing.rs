@@ -271,3 +271,69 @@ fn a_funding_decision_is_routed_on_its_offers_own_kind_and_facts() {
         .handle(identify().with_kind(DecisionKind::Funding))
         .unwrap();
 }
+
+#[test]
+fn an_objection_to_the_agreement_in_force_and_its_review_stand_in_the_record() {
+    use coproduction::report::DecisionRecordMarkdown;
+    use coproduction::values::ReviewEnd;
+    let engine = engine_support::living::open_on(MemoryJournal::new());
+    let stream = proposal_stream();
+    engine_support::living::propose(&engine, &stream, DecisionKind::Recruitment, vec![], -50);
+    engine
+        .handle(engine_support::living::adopt(&stream, -40))
+        .unwrap();
+    let step = |actor: MemberId, minute: i64, command: ProposalCommand| {
+        engine.handle(proposal(&stream, actor, minute, command))
+    };
+    step(
+        CO_1,
+        -30,
+        ProposalCommand::Publish {
+            rationale: "The group advises on decisions about people with lived experience".into(),
+            alternatives: vec!["Leave the group as it is".into()],
+        },
+    )
+    .unwrap();
+    step(CO_1, -20, ProposalCommand::StartImplementing {}).unwrap();
+    step(
+        STAFF_1,
+        -10,
+        ProposalCommand::ObjectToStanding {
+            reason: "Evening sessions were never offered".into(),
+        },
+    )
+    .unwrap();
+    step(
+        CO_1,
+        -5,
+        ProposalCommand::Retire {
+            reason: "The group will be formed again with evening sessions".into(),
+        },
+    )
+    .unwrap();
+
+    let record = engine.record(&stream, at(0)).unwrap();
+    let [review] = record.reviews.as_slice() else {
+        panic!("{:?}", record.reviews);
+    };
+    assert_eq!(review.objected_by, Some(STAFF_1));
+    assert!(matches!(review.ended, Some(ReviewEnd::Retired { at: t, .. }) if t == at(-5)));
+    // As it stood before the retirement: open.
+    let before = engine.record(&stream, at(-7)).unwrap();
+    assert_eq!(before.reviews.len(), 1);
+    assert_eq!(before.reviews[0].ended, None);
+
+    let report = engine.report(&stream, at(0)).unwrap();
+    let text = DecisionRecordMarkdown::new(&record, &report).to_string();
+    for said in [
+        "Retired on ",
+        "after a review: The group will be formed again with evening sessions",
+        "objected to the agreement in force: \"Evening sessions were never offered\"",
+        "the steward's decision, without a reassessment round",
+        "an objection to the agreement in force opened a review",
+        "When it will be reviewed: not again; it was retired on",
+    ] {
+        assert!(text.contains(said), "{said:?} not in:\n{text}");
+    }
+    assert!(!text.contains("Review due"), "{text}");
+}

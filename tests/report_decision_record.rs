@@ -172,6 +172,7 @@ fn a_heading_is_the_title_given_then_the_proposal_then_the_fallback_then_the_kin
             title: "Adopt the working model".into(),
             text: "Pilot it for six months.".into(),
             earlier: vec![],
+            since: vec![],
         }),
         ..DecisionRecord::new(DecisionKind::WorkingModel)
     };
@@ -246,6 +247,7 @@ fn a_record_names_members_as_they_asked_and_keeps_their_words() {
             title: "Associate roles".into(),
             text: "Flexible roles, with paid preparation time.".into(),
             earlier: vec!["Flexible roles.".into()],
+            since: vec![],
         }),
         ..DecisionRecord::new(DecisionKind::WorkingModel)
     };
@@ -377,7 +379,19 @@ fn member_text_cannot_add_sections_links_or_html_to_the_markdown() {
             title: hostile.into(),
             text: hostile.into(),
             earlier: vec![hostile.into()],
+            since: vec![hostile.into()],
         }),
+        reviews: vec![coproduction::values::ReviewRecord {
+            number: 1,
+            opened_at: "2022-10-04T10:00:00Z".parse().unwrap(),
+            objected_by: Some(coproduction::community::MemberId::new(14)),
+            objection: Some(hostile.into()),
+            rounds: vec![],
+            ended: Some(coproduction::values::ReviewEnd::Retired {
+                reason: hostile.into(),
+                at: "2022-10-04T10:05:00Z".parse().unwrap(),
+            }),
+        }],
         alternatives: Some(vec![hostile.into()]),
         ..DecisionRecord::new(DecisionKind::Strategy)
     };

@@ -107,6 +107,7 @@ impl Round {
             title: config.title.clone(),
             text: config.proposal.clone(),
             earlier: Vec::new(),
+            since: Vec::new(),
         });
         record.body = Some(self.figures(community));
         record.absence_policy = Some(config.absence.counted_as());

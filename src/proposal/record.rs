@@ -12,11 +12,13 @@
 
 use jiff::Timestamp;
 
-use crate::values::{Attestation, DecisionRecord, Outcome, Proposed, Publication};
+use crate::values::{
+    Attestation, DecisionRecord, Outcome, Proposed, Publication, ReviewEnd, ReviewRecord,
+};
 
 use super::ProposalPhase;
-use super::event::DecisionResult;
-use super::state::{Proposal, ProposalEnding};
+use super::event::{DecisionResult, ReviewTrigger};
+use super::state::{Proposal, ProposalEnding, ReviewOutcome};
 
 impl Proposal {
     /// The proposal as evidence for the value-check, as of `now`, laid over `base` (or over
@@ -34,13 +36,35 @@ impl Proposal {
         let mut record = base.unwrap_or_else(|| DecisionRecord::new(self.config.kind.clone()));
         record.kind = self.config.kind.clone();
         // The proposal's own title and versions: a round deciding it may name it otherwise.
-        if let Some((latest, earlier)) = self.versions.split_last() {
+        // The version last adopted is the text decided on; versions amended since (under
+        // review) are proposed, not decided, and listed after it. Before an adoption, the
+        // latest version is the one being decided.
+        let decided = self
+            .rounds
+            .iter()
+            .rev()
+            .find(|r| matches!(r.result, Some(DecisionResult::Adopted { .. })))
+            .map(|r| r.version);
+        let at = self
+            .versions
+            .iter()
+            .position(|v| Some(v.version) == decided)
+            .unwrap_or(self.versions.len().saturating_sub(1));
+        if let Some(shown) = self.versions.get(at) {
+            let text = |v: &super::config::ProposalVersion| v.text.clone();
             record.proposed = Some(Proposed {
                 title: self.config.title.clone(),
-                text: latest.text.clone(),
-                earlier: earlier.iter().map(|v| v.text.clone()).collect(),
+                text: shown.text.clone(),
+                earlier: self.versions.iter().take(at).map(text).collect(),
+                since: self.versions.iter().skip(at + 1).map(text).collect(),
             });
         }
+        record.reviews = self
+            .reviews
+            .iter()
+            .filter(|r| r.opened_at <= now)
+            .map(|r| review_record(r, now))
+            .collect();
         if record.route_taken.is_none() {
             record.route_taken = self.route.clone();
         }
@@ -135,5 +159,45 @@ impl Proposal {
                 .map(DecisionResult::outcome),
             _ => None,
         }
+    }
+}
+
+/// `review` as the record shows it, as of `now`.
+fn review_record(review: &super::state::Review, now: Timestamp) -> ReviewRecord {
+    let (objected_by, objection) = match &review.trigger {
+        ReviewTrigger::Objection { by, reason } => (Some(*by), Some(reason.clone())),
+        ReviewTrigger::ReviewDate { .. } => (None, None),
+    };
+    let ended = review.outcome.as_ref().map(|o| match o {
+        ReviewOutcome::Continued { review_date, at } => ReviewEnd::Continued {
+            review_date: *review_date,
+            at: *at,
+        },
+        ReviewOutcome::Amended { version, at } => ReviewEnd::Amended {
+            version: version.version.get(),
+            at: *at,
+        },
+        ReviewOutcome::Retired { reason, at } => ReviewEnd::Retired {
+            reason: reason.clone(),
+            at: *at,
+        },
+    });
+    let when = |e: &ReviewEnd| match e {
+        ReviewEnd::Continued { at, .. }
+        | ReviewEnd::Amended { at, .. }
+        | ReviewEnd::Retired { at, .. } => *at,
+    };
+    ReviewRecord {
+        number: review.number,
+        opened_at: review.opened_at,
+        objected_by,
+        objection,
+        rounds: review
+            .reassessments
+            .iter()
+            .filter(|r| r.started_at <= now)
+            .map(|r| r.round.clone())
+            .collect(),
+        ended: ended.filter(|e| when(e) <= now),
     }
 }

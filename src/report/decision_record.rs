@@ -17,7 +17,8 @@ use crate::values::{
     AbsenceCounted, Acknowledgement, AdviceBasis, AdviceEntry, Conflict, DecisionRecord,
     Disposition, DueDiligenceCheck, FunderFacts, FundingCondition, GateReview, ObjectionEntry,
     Outcome, Override, Participant, PaymentStatus, RaisedAs, RecordedResponse, RecruitmentFacts,
-    Restriction, RouteSummary, RuleId, Screen, Status, TestResult, ValueReport,
+    Restriction, ReviewEnd, ReviewRecord, RouteSummary, RuleId, Screen, Status, TestResult,
+    ValueReport,
 };
 
 /// Writes a [`DecisionRecord`] and the [`ValueReport`] of its check as Markdown, for a person
@@ -353,6 +354,13 @@ impl DecisionRecordMarkdown<'_> {
         if let Some(statement) = &r.statement {
             opening.push(format!("What was decided: {}", one_line(statement)));
         }
+        if let Some((at, reason)) = retired(r) {
+            opening.push(format!(
+                "Retired on {} after a review: {}",
+                day(at),
+                one_line(reason)
+            ));
+        }
         match &r.route_taken {
             Some(taken) => opening.push(format!("Route taken: {}.", route(taken, names))),
             None if r.declined_at_red_line() => opening.push(
@@ -409,6 +417,12 @@ impl DecisionRecordMarkdown<'_> {
                     proposed.earlier.iter().map(|t| one_line(t)).collect(),
                 ));
             }
+            if !proposed.since.is_empty() {
+                d.line(
+                    "Proposed since, not decided yet (what was decided stays in force meanwhile):",
+                );
+                d.items(proposed.since.iter().map(|t| one_line(t).into()).collect());
+            }
         }
 
         d.section("Deciding body");
@@ -462,6 +476,11 @@ impl DecisionRecordMarkdown<'_> {
             }
             Some(_) => d.line("None were raised."),
             None => d.line("Not recorded."),
+        }
+
+        if !r.reviews.is_empty() {
+            d.section("Reviews");
+            d.items(r.reviews.iter().map(|v| review(v, names)).collect());
         }
 
         if let Some(advice) = r.advice.as_ref().filter(|a| !a.is_empty()) {
@@ -718,10 +737,21 @@ impl DecisionRecordMarkdown<'_> {
         }
         items.push(why);
         items.push(format!("What conditions apply: {}", conditions(r)).into());
+        let open = r.reviews.last().filter(|v| v.ended.is_none());
         items.push(
-            match r.dates.review_at {
-                Some(at) => format!("When it will be reviewed: {}.", day(at)),
-                None => "When it will be reviewed: no review date is set.".to_owned(),
+            match (retired(r), open, r.dates.review_at) {
+                (Some((at, _)), _, _) => {
+                    format!(
+                        "When it will be reviewed: not again; it was retired on {}.",
+                        day(at)
+                    )
+                }
+                (None, Some(v), _) => format!(
+                    "When it will be reviewed: under review since {}.",
+                    day(v.opened_at)
+                ),
+                (None, None, Some(at)) => format!("When it will be reviewed: {}.", day(at)),
+                (None, None, None) => "When it will be reviewed: no review date is set.".to_owned(),
             }
             .into(),
         );
@@ -754,11 +784,68 @@ impl DecisionRecordMarkdown<'_> {
             .into(),
         );
         items.push(format!("Who was heard: {}", heard(r, names)).into());
-        items.push(format!("What objections changed: {}", changed(r, names)).into());
+        let mut objections = Item::from(format!("What objections changed: {}", changed(r, names)));
+        let standing = r.reviews.iter().filter(|v| v.objected_by.is_some()).count();
+        if standing > 0 {
+            objections.notes.push(if standing == 1 {
+                "Since it was decided, an objection to the agreement in force opened a review (see Reviews).".to_owned()
+            } else {
+                format!("Since it was decided, {standing} objections to the agreement in force opened reviews (see Reviews).")
+            });
+        }
+        items.push(objections);
     }
 }
 
 /// `words` as a sentence: "It was {words}."
+/// When the agreement was retired after a review, and why.
+fn retired(r: &DecisionRecord) -> Option<(Timestamp, &str)> {
+    r.reviews.iter().find_map(|v| match &v.ended {
+        Some(ReviewEnd::Retired { reason, at }) => Some((*at, reason.as_str())),
+        _ => None,
+    })
+}
+
+/// One review of the agreement in force: why it opened, who decided it, how it ended.
+fn review(v: &ReviewRecord, names: Names<'_>) -> Item {
+    let why = match (v.objected_by, &v.objection) {
+        (Some(by), Some(reason)) => format!(
+            "when {} objected to the agreement in force: \"{}\"",
+            names.of(by),
+            one_line(reason)
+        ),
+        _ => "on its review date.".to_owned(),
+    };
+    let mut item = Item::from(format!(
+        "Review {}, opened {} {why}",
+        v.number,
+        day(v.opened_at)
+    ));
+    let who = match v.rounds.last() {
+        Some(round) => format!("decided by the reassessment round `{round}`"),
+        None => "the steward's decision, without a reassessment round".to_owned(),
+    };
+    item.notes.push(match &v.ended {
+        None => match v.rounds.last() {
+            Some(round) => format!("Still open: the reassessment round `{round}` decides it."),
+            None => "Still open.".to_owned(),
+        },
+        Some(ReviewEnd::Continued { review_date, at }) => format!(
+            "Continued on {} until a review on {} ({who}).",
+            day(*at),
+            day(*review_date)
+        ),
+        Some(ReviewEnd::Amended { version, at }) => format!(
+            "Amended on {}: version {version} went back to co-creation; the version decided stays in force until it is decided.",
+            day(*at)
+        ),
+        Some(ReviewEnd::Retired { reason, at }) => {
+            format!("Retired on {} ({who}): {}", day(*at), one_line(reason))
+        }
+    });
+    item
+}
+
 fn sentence(words: &str) -> String {
     format!("It was {words}.")
 }
@@ -1019,12 +1106,15 @@ fn path(r: &DecisionRecord) -> Vec<(&'static str, Timestamp)> {
         ("Round opened", d.round_opened_at),
         ("Round closed", d.round_closed_at),
         ("Decided", d.decided_at),
-        ("Review due", d.review_at),
+        // A retired agreement is reviewed no more.
+        ("Review due", d.review_at.filter(|_| retired(r).is_none())),
         ("Published", r.publication.as_ref().map(|p| p.published_at)),
+        ("Retired", retired(r).map(|(at, _)| at)),
     ]
     .into_iter()
     .filter_map(|(label, at)| at.map(|at| (label, at)))
     .collect::<Vec<_>>();
+    steps.extend(r.reviews.iter().map(|v| ("Review opened", v.opened_at)));
     // In time order; steps of the same moment in the order above.
     steps.sort_by_key(|(_, at)| *at);
     steps

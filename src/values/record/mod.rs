@@ -97,11 +97,68 @@ pub enum Outcome {
 pub struct Proposed {
     /// The proposal's title.
     pub title: String,
-    /// The text decided on: the latest version.
+    /// The text decided on: the latest version, or, once a later one is being amended
+    /// under review, the version the decision was about.
     pub text: String,
     /// The earlier versions of the text, oldest first.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub earlier: Vec<String>,
+    /// Versions proposed since the one decided, oldest first: an amendment under review,
+    /// not decided yet (what was decided stays in force meanwhile).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub since: Vec<String>,
+}
+
+/// A review of an agreement in force: why it opened, and how it ended.
+#[serde_with::skip_serializing_none]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReviewRecord {
+    /// Its number, from 1.
+    pub number: u32,
+    /// When it opened.
+    pub opened_at: Timestamp,
+    /// The member whose objection to the agreement in force opened it; `None` when its
+    /// review date came.
+    pub objected_by: Option<MemberId>,
+    /// Why they objected, in their words.
+    pub objection: Option<String>,
+    /// The reassessment rounds held for it, in order: a review decided by one is the
+    /// round's decision, one without is the steward's alone.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rounds: Vec<crate::journal::StreamId>,
+    /// How it ended; `None` while it runs.
+    pub ended: Option<ReviewEnd>,
+}
+
+/// How a review of an agreement in force ended.
+///
+/// JSON: internally tagged by `type`, unknown fields refused.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+#[non_exhaustive]
+pub enum ReviewEnd {
+    /// The agreement continues until a new review date.
+    Continued {
+        /// The new review date.
+        review_date: Timestamp,
+        /// When.
+        at: Timestamp,
+    },
+    /// A new version went back to co-creation; the one in force stays until it is decided.
+    Amended {
+        /// The new version's number.
+        version: u32,
+        /// When.
+        at: Timestamp,
+    },
+    /// The agreement was retired.
+    Retired {
+        /// Why.
+        reason: String,
+        /// When.
+        at: Timestamp,
+    },
 }
 
 facts! {
@@ -349,6 +406,11 @@ pub struct DecisionRecord {
     /// the proposal's own events hold them (filled by the proposal and the round held for
     /// it; evidence a caller supplies cannot set it).
     pub evaluation: Option<Evaluation>,
+    /// The reviews of the agreement once in force, in order: why each opened (its review
+    /// date, or a member's objection) and how it ended (filled by the proposal; evidence a
+    /// caller supplies cannot set it).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reviews: Vec<ReviewRecord>,
 }
 
 /// The process a decision takes up after it was escalated to the body now deciding: its
@@ -441,6 +503,7 @@ impl DecisionRecord {
             lapses: Vec::new(),
             escalated_from: None,
             evaluation: None,
+            reviews: Vec::new(),
         }
     }
 
@@ -525,6 +588,8 @@ impl DecisionRecord {
             // What a pilot's evaluation holds is witnessed in the proposal's journal, never
             // taken from a caller's evidence.
             evaluation: _,
+            // Reviews are the proposal's own events, likewise.
+            reviews: _,
         } = evidence;
         self.subject.fill(subject);
         self.tier.fill(tier);
