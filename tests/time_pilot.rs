@@ -644,3 +644,58 @@ fn evidence_is_refused_from_outsiders_out_of_its_time_or_for_questions_not_asked
     assert!(engine.handle_json(&unknown).is_err());
     assert_eq!(engine.journal().read_all().unwrap().len(), before);
 }
+
+#[test]
+fn a_pilots_evidence_is_from_the_pilot_and_who_agreed_its_questions_is_attested() {
+    let engine = scheduled_under(open_with(MemoryJournal::new(), evaluated_charter()), 30, 60);
+    // The questions agreed on day 10, while the pilot waits for its start on day 30.
+    let plan: EvaluationPlan = serde_json::from_str(
+        r#"{"agreed_by": "whole_community", "questions": [{"id": 1, "benefit": "co_producers", "asks": "Do co-producers grow?"}]}"#,
+    )
+    .unwrap();
+    engine
+        .handle(proposal(
+            &model(),
+            CO_1,
+            10 * DAY,
+            ProposalCommand::AgreeEvaluation { plan },
+        ))
+        .unwrap();
+    engine.tick(at(30 * DAY)).unwrap();
+    let before = engine.journal().read_all().unwrap().len();
+    // Words dated day 20, after the questions but before the pilot: not the pilot's.
+    let early = engine
+        .handle(gather(
+            ALLY,
+            40 * DAY,
+            vec![words(1, "Fine.", Some(ALLY), 20)],
+        ))
+        .unwrap_err();
+    assert!(
+        matches!(
+            &early,
+            EngineError::Refused {
+                source: ProcessError::Proposal(ProposalError::EvidenceBeforePilot { starts, .. }),
+                ..
+            } if *starts == at(30 * DAY)
+        ),
+        "{early:?}"
+    );
+    assert_eq!(engine.journal().read_all().unwrap().len(), before);
+    engine
+        .handle(gather(
+            ALLY,
+            40 * DAY,
+            vec![words(1, "Fine.", Some(ALLY), 31)],
+        ))
+        .unwrap();
+    // That the whole community agreed the questions is the steward's word.
+    let record = engine.record(&model(), at(41 * DAY)).unwrap();
+    assert!(
+        record.attested.iter().any(|a| a.by == CO_1
+            && a.at == at(10 * DAY)
+            && a.fact.contains("agreed by `whole_community`")),
+        "{:?}",
+        record.attested
+    );
+}

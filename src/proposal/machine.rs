@@ -456,6 +456,17 @@ fn decide_created(
             evaluation
                 .check(evidence, now)
                 .map_err(|source| ProposalError::Evaluation { proposal, source })?;
+            // What a pilot's evaluation gathers is from the pilot, not from before it.
+            if let Some((starts, early)) = p
+                .pilot_starts
+                .and_then(|s| Some((s, evidence.iter().find(|g| g.gathered_at < s)?)))
+            {
+                return Err(ProposalError::EvidenceBeforePilot {
+                    proposal,
+                    gathered_at: early.gathered_at,
+                    starts,
+                });
+            }
             ProposalEvent::EvidenceGathered {
                 evidence: evidence.clone(),
                 by: actor,
@@ -588,7 +599,9 @@ fn evolve_created(p: &mut Proposal, event: &ProposalEvent) {
             p.review_date = Some(*ends);
             p.phase = P::PilotScheduled;
         }
-        ProposalEvent::PilotStarted { ends, .. } => {
+        ProposalEvent::PilotStarted { ends, at, .. } => {
+            // Started on its scheduled day, or now.
+            p.pilot_starts.get_or_insert(*at);
             p.pilot_ends = Some(*ends);
             p.review_date = Some(*ends);
             p.phase = P::Pilot;

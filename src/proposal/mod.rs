@@ -238,6 +238,18 @@ pub enum ProposalError {
         /// The command's time.
         now: Timestamp,
     },
+    /// Evidence for a pilot's evaluation is dated before the pilot started.
+    #[error(
+        "cannot gather evidence for proposal {proposal}: a piece is dated {gathered_at}, before its pilot started ({starts})"
+    )]
+    EvidenceBeforePilot {
+        /// The proposal.
+        proposal: ProposalId,
+        /// When the piece says it was gathered.
+        gathered_at: Timestamp,
+        /// When the pilot started.
+        starts: Timestamp,
+    },
     /// A pilot would start after the review date the decision adopted: the steward sets when
     /// the pilot runs within what was decided, not past it (an agreement whose pilot has
     /// not started takes no objection, so a start far ahead would hold off every one).

@@ -133,6 +133,18 @@ impl Proposal {
         // What had happened by `now`: an evaluation agreed later, or evidence recorded
         // later, is not yet in the record.
         record.evaluation = self.evaluation.as_ref().and_then(|e| e.as_of(now));
+        // That a body agreed the evaluation's questions is the steward's word: the engine
+        // checks the body is the community's, not that it met.
+        if let Some(e) = &record.evaluation {
+            record.attested.push(Attestation {
+                fact: format!(
+                    "the evaluation's questions agreed by `{}`",
+                    e.plan.agreed_by
+                ),
+                by: e.recorded_by,
+                at: e.agreed_at,
+            });
+        }
         record.dates.as_of = Some(now);
         record
     }
