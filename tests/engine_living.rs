@@ -883,3 +883,74 @@ fn a_request_dated_before_the_last_change_is_refused_and_writes_nothing() {
         Err(EngineError::UnknownActor { .. })
     ));
 }
+
+#[test]
+fn a_decision_retired_before_its_changes_take_effect_withdraws_them_with_the_retirement() {
+    use coproduction::proposal::ProposalCommand;
+    let engine = engine();
+    for id in [41, 42] {
+        engine
+            .handle(change(
+                MEMBER,
+                0,
+                CommunityChange::Join { member: joiner(id) },
+            ))
+            .unwrap();
+    }
+    let wave = StreamId::new("allies-wave").unwrap();
+    let appoint = vec![CommunityChange::Appoint {
+        body: allies(),
+        members: vec![MemberId::new(41), MemberId::new(42)],
+    }];
+    // Adopted at minute 40 to take effect from minute 100,000 (years ahead, say).
+    propose_from(
+        &engine,
+        &wave,
+        DecisionKind::Recruitment,
+        appoint,
+        Some(at(100_000)),
+        30,
+    );
+    let before = figures(&engine, 39);
+    engine.handle(adopt(&wave, 40)).unwrap();
+    let step = |actor, minute, command| engine.handle(proposal(&wave, actor, minute, command));
+    step(
+        CO_1,
+        50,
+        ProposalCommand::Publish {
+            rationale: "More allies with lived experience".into(),
+            alternatives: vec![],
+        },
+    )
+    .unwrap();
+    step(CO_1, 60, ProposalCommand::StartImplementing {}).unwrap();
+    step(
+        STAFF_1,
+        70,
+        ProposalCommand::ObjectToStanding {
+            reason: "The people appointed were not asked".into(),
+        },
+    )
+    .unwrap();
+    assert_eq!(figures(&engine, 100_000), (before.0 + 2, before.1 + 2));
+    let written = step(
+        CO_1,
+        80,
+        ProposalCommand::Retire {
+            reason: "Appoint again once they are asked".into(),
+        },
+    )
+    .unwrap();
+    // The retirement and the withdrawal, in one batch.
+    assert!(written.iter().any(|e| matches!(
+        &e.event,
+        EngineEvent::Community { event: LivingEvent::Withdrawn { decided_by } } if *decided_by == wave
+    )));
+    assert_eq!(figures(&engine, 100_000), before);
+    // Replayed from the journal alone, the same.
+    let replayed = Engine::from_journal(copy_of(&engine)).unwrap();
+    assert_eq!(
+        replayed.community_at(at(100_000)),
+        engine.community_at(at(100_000))
+    );
+}

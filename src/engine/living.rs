@@ -127,6 +127,19 @@ impl Living {
                     source,
                 })?;
         }
+        if let EngineEvent::Community {
+            event: LivingEvent::Withdrawn { decided_by },
+        } = &envelope.event
+            && let Some(history) =
+                self.history
+                    .withdrawn(decided_by, envelope.time)
+                    .map_err(|source| EngineError::History {
+                        position: envelope.position,
+                        source,
+                    })?
+        {
+            self.history = history;
+        }
         self.version = envelope.seq;
         Ok(())
     }
@@ -298,12 +311,15 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
 
 /// What a decision adopts: its changes to the community, the stream that decided them, the
 /// decision's kind, and when they take effect if later than the decision.
+/// Or, `withdraws`: the decision on `decided_by` is retired, and what it adopted that has
+/// not taken effect is withdrawn.
 #[derive(Debug)]
 pub(super) struct Adopting {
     pub(super) decided_by: StreamId,
     pub(super) kind: DecisionKind,
     pub(super) changes: Vec<CommunityChange>,
     pub(super) from: Option<Timestamp>,
+    pub(super) withdraws: bool,
 }
 
 impl Adopting {
@@ -315,7 +331,20 @@ impl Adopting {
             kind: after.kind().clone(),
             changes: adoption.changes.to_vec(),
             from: adoption.from,
+            withdraws: false,
         })
+    }
+
+    /// The retirement of the decision on `stream`, of kind `kind`: what it adopted and has
+    /// not taken effect is withdrawn.
+    pub(super) fn withdrawing(stream: &StreamId, kind: &DecisionKind) -> Self {
+        Self {
+            decided_by: stream.clone(),
+            kind: kind.clone(),
+            changes: Vec::new(),
+            from: None,
+            withdraws: true,
+        }
     }
 
     /// The history with the changes, decided at `now`, and the events that journal them; or
@@ -325,6 +354,25 @@ impl Adopting {
         history: &History,
         now: Timestamp,
     ) -> Result<(History, Vec<EngineEvent>), EngineError> {
+        if self.withdraws {
+            let refused = |source| EngineError::ChangeNotAdopted {
+                stream: self.decided_by.clone(),
+                source,
+            };
+            return Ok(
+                match history.withdrawn(&self.decided_by, now).map_err(refused)? {
+                    Some(history) => (
+                        history,
+                        vec![EngineEvent::Community {
+                            event: LivingEvent::Withdrawn {
+                                decided_by: self.decided_by.clone(),
+                            },
+                        }],
+                    ),
+                    None => (history.clone(), Vec::new()),
+                },
+            );
+        }
         let entries = self.entries(now);
         let history = adopted(history, &entries, &self.kind).map_err(|source| {
             EngineError::ChangeNotAdopted {

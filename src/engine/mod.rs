@@ -845,6 +845,18 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
         } else {
             (events, linked)
         };
+        // A retirement withdraws what the decision adopted that has not taken effect.
+        if adopts.is_none() {
+            let retired = if events.iter().any(EngineEvent::revokes) {
+                Some((id, stream.kind()))
+            } else {
+                linked
+                    .as_ref()
+                    .filter(|(_, events)| events.iter().any(EngineEvent::revokes))
+                    .and_then(|(target, _)| held.get(target).map(|t| (target, t.kind())))
+            };
+            adopts = retired.map(|(stream, kind)| living::Adopting::withdrawing(stream, kind));
+        }
         batch.extend(events);
         if matches!(batch.first(), Some(EngineEvent::Started { .. })) {
             let raised = self.access_requested(stream, &batch, *now, v);
@@ -1067,12 +1079,15 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
         let mut adopted = None;
         if let (Some(adopting), Some(living)) = (&adopting, &living) {
             let (history, events) = adopting.check(&living.history, now)?;
-            parts.push(BatchPart::new(
-                crate::living::stream(),
-                living.version,
-                stamped(events),
-            ));
-            adopted = Some(history);
+            // A retirement with nothing left to take effect writes nothing there.
+            if !events.is_empty() {
+                parts.push(BatchPart::new(
+                    crate::living::stream(),
+                    living.version,
+                    stamped(events),
+                ));
+                adopted = Some(history);
+            }
         }
         let written = self.journal.append_batch(parts)?;
         let community = crate::living::stream();

@@ -43,7 +43,9 @@
 //! always leave: one who leaves meanwhile is taken out of what is scheduled (an appointment
 //! of them, their new roles), which lapses for them ([`Entry::lapsed`]) and stays in the
 //! journal as adopted. A leave is refused only where the scheduled change cannot do without
-//! them, as one in force now is: a map whose deciding body would be left with nobody.
+//! them, as one in force now is: a map whose deciding body would be left with nobody. A
+//! decision retired before its changes took effect withdraws them
+//! ([`LivingEvent::Withdrawn`], [`History::withdrawn`]), written with the retirement.
 //!
 //! # Example
 //!
@@ -347,6 +349,12 @@ pub enum LivingEvent {
         decided_by: Option<StreamId>,
         /// When it takes effect, when that is later than the event's time.
         from: Option<Timestamp>,
+    },
+    /// The decision on `decided_by` was retired: the changes it adopted that had not taken
+    /// effect by the event's time are withdrawn, and take effect never.
+    Withdrawn {
+        /// The decision retired.
+        decided_by: StreamId,
     },
 }
 
@@ -933,6 +941,59 @@ impl History {
             later,
             last_made: made,
         })
+    }
+
+    /// The history without the changes the decision on `decided_by` adopted that had not
+    /// taken effect by `at`, since it was retired then: every version after them made
+    /// again. `None` when it has none still to take effect.
+    ///
+    /// # Errors
+    ///
+    /// [`LivingError::Backdated`] before the last change; [`LivingError::Scheduled`] when a
+    /// change scheduled later no longer applies without them.
+    pub fn withdrawn(
+        &self,
+        decided_by: &StreamId,
+        at: Timestamp,
+    ) -> Result<Option<History>, LivingError> {
+        let name = "withdrawn";
+        if at < self.last_made {
+            return Err(LivingError::Backdated {
+                change: name,
+                at,
+                last: self.last_made,
+            });
+        }
+        let split = self.later.partition_point(|v| v.from <= at);
+        let (before, scheduled) = self.later.split_at(split);
+        let theirs = |v: &Arc<Version>| {
+            v.entry()
+                .is_some_and(|e| e.decided_by.as_ref() == Some(decided_by))
+        };
+        if !scheduled.iter().any(theirs) {
+            return Ok(None);
+        }
+        let mut later: Vec<Arc<Version>> = before.to_vec();
+        let mut last = Arc::clone(later.last().unwrap_or(&self.founding));
+        for version in scheduled.iter().filter(|v| !theirs(v)) {
+            let Some(entry) = version.entry() else {
+                continue;
+            };
+            let next = last
+                .then(entry.clone())
+                .map_err(|source| LivingError::Scheduled {
+                    change: name,
+                    from: version.from,
+                    source: Box::new(source),
+                })?;
+            last = Arc::new(next);
+            later.push(Arc::clone(&last));
+        }
+        Ok(Some(History {
+            founding: Arc::clone(&self.founding),
+            later,
+            last_made: at,
+        }))
     }
 
     /// Applies `change` made at `at`, in force from then.

@@ -537,3 +537,51 @@ fn how_a_member_is_named_is_their_own_change() {
     };
     assert!(h.apply(&unknown, at("2021-02-02T00:00:00Z")).is_err());
 }
+
+#[test]
+fn a_retired_decision_withdraws_what_it_scheduled_and_nothing_else() {
+    let wave = StreamId::new("allies-wave").unwrap();
+    let other = StreamId::new("other-wave").unwrap();
+    let mut h = history();
+    h.apply(&joiner(4), at("2021-03-01T09:00:00Z")).unwrap();
+    h.apply(&joiner(5), at("2021-03-02T09:00:00Z")).unwrap();
+    for (who, made, decision) in [
+        (4, "2021-03-10T12:00:00Z", &wave),
+        (5, "2021-03-11T12:00:00Z", &other),
+    ] {
+        h = h
+            .with(
+                Entry::new(appoint(&[who]), at(made))
+                    .decided_by(decision.clone())
+                    .effective(at("2021-04-01T00:00:00Z")),
+            )
+            .unwrap();
+    }
+    // Retired on 20 March: its appointment of member 4 never takes effect; member 5's does.
+    let withdrawn = h
+        .withdrawn(&wave, at("2021-03-20T09:00:00Z"))
+        .unwrap()
+        .unwrap();
+    let april = withdrawn.at(at("2021-04-01T00:00:00Z")).community();
+    let allies_group = april.body(&allies()).unwrap();
+    assert!(!allies_group.contains(MemberId::new(4)));
+    assert!(allies_group.contains(MemberId::new(5)));
+    assert_eq!(withdrawn.last_made(), at("2021-03-20T09:00:00Z"));
+    // Nothing of it left to withdraw, and nothing before the last change.
+    assert!(
+        withdrawn
+            .withdrawn(&wave, at("2021-03-21T09:00:00Z"))
+            .unwrap()
+            .is_none()
+    );
+    assert!(matches!(
+        h.withdrawn(&wave, at("2021-03-01T00:00:00Z")),
+        Err(LivingError::Backdated { .. })
+    ));
+    // Once in force, a retirement withdraws nothing: the appointment was made.
+    assert!(
+        h.withdrawn(&wave, at("2021-04-02T09:00:00Z"))
+            .unwrap()
+            .is_none()
+    );
+}

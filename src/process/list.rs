@@ -185,6 +185,15 @@ macro_rules! processes {
                 }
             }
 
+            /// Whether the event ends what its process adopted (a retirement), withdrawing
+            /// the changes to the community still to take effect.
+            pub fn revokes(&self) -> bool {
+                match self {
+                    $(EngineEvent::$variant { event, .. } => <$decider as Process>::revokes(event),)+
+                    EngineEvent::Started { .. } | EngineEvent::EvidenceRecorded { .. } | EngineEvent::Part { .. } | EngineEvent::Community { .. } => false,
+                }
+            }
+
             /// The summary of the value gate the event passed, if it carries one.
             pub fn gate(&self) -> Option<&GateSummary> {
                 match self {

@@ -215,6 +215,13 @@ pub trait Process: Decider {
     /// such an event is written, and the event carries the gate's summary.
     fn decides(event: &Self::Event) -> bool;
 
+    /// Whether `event` ends what the process adopted (a retirement): the changes to the
+    /// community it adopted that have not taken effect yet are withdrawn with it, in the
+    /// same batch. None, by default.
+    fn revokes(_event: &Self::Event) -> bool {
+        false
+    }
+
     /// The stream of the process whose record this process's record builds on, if any.
     fn cites(state: &Self::State) -> Option<StreamId>;
 

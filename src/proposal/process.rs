@@ -77,6 +77,19 @@ impl Process for ProposalProcess {
         )
     }
 
+    /// A retirement, by the steward or by a reassessment round that declines to continue
+    /// the agreement, ends what it adopted.
+    fn revokes(event: &ProposalEvent) -> bool {
+        matches!(
+            event,
+            ProposalEvent::Retired { .. }
+                | ProposalEvent::Reassessed {
+                    result: DecisionResult::Declined {},
+                    ..
+                }
+        )
+    }
+
     /// The changes to the community its set-up carries.
     fn adopts(state: &ProposalState) -> Adoption<'_> {
         state
