@@ -494,3 +494,69 @@ fn due_diligence_and_recruitment_are_shown_as_recorded() {
     assert!(page.contains("<li>Reputation: required, not done</li>"));
     assert!(page.contains("<h2 id=\"recruitment\">Recruitment</h2>"));
 }
+
+#[test]
+fn members_words_keep_their_own_punctuation_and_sentences_end_once() {
+    use coproduction::values::{AdviceBases, AdviceEntry, FunderFacts, FundingCondition, SetAside};
+    let team = BodyId::new("staff_team").unwrap();
+    let m = MemberId::new;
+    let mut objection = ObjectionEntry::new(m(14), RaisedAs::Objection)
+        .saying("Not yet...")
+        .disposed(Disposition::Integrated);
+    objection.amended_by = vec!["Wait...".into(), "Pay first.".into()];
+    let advice = |from: u64, text: &str| AdviceEntry {
+        from: m(from),
+        bases: AdviceBases::new(),
+        text: Some(text.into()),
+        given_at: None,
+        answer: Some("Noted.".into()),
+    };
+    let mut funder = FunderFacts::new("A trust");
+    funder.conditions = vec![
+        FundingCondition {
+            text: "Report yearly.".into(),
+            restricts: Default::default(),
+        },
+        FundingCondition {
+            text: "Credit us etc.".into(),
+            restricts: Default::default(),
+        },
+    ];
+    funder.set_aside = vec![SetAside {
+        condition: "Approve every report...".into(),
+        reason: "Our findings are ours.".into(),
+    }];
+    let record = DecisionRecord {
+        outcome: Some(Outcome::Adopted),
+        route_taken: Some(RouteSummary::new(team, Method::Consent)),
+        objections: Some(vec![objection]),
+        advice: Some(vec![
+            advice(3, "Wait..."),
+            advice(4, "Name people by what they do."),
+            advice(5, "Will members feel second class?"),
+            advice(6, "Contracts call partners partners"),
+        ]),
+        funder: Some(funder),
+        proposed: Some(Proposed {
+            title: "Roles, for now...".into(),
+            text: "Flexible roles.".into(),
+            earlier: vec![],
+            since: vec![],
+        }),
+        ..DecisionRecord::new(DecisionKind::WorkingModel)
+    };
+    let report = Charter::default().check(&record);
+    let text = DecisionRecordMarkdown::new(&record, &report).to_string();
+    for line in [
+        "- What was proposed: Roles, for now...\n",
+        "- What objections changed: an objection from m14 changed it: Wait...; Pay first.\n",
+        "- What conditions apply: Report yearly; Credit us etc. Set aside: Approve every report...\n",
+        "Answered by the amendment: Wait... Answered by the amendment: Pay first.\n",
+        "- From m3: \"Wait...\" Answered: Noted.\n",
+        "- From m4: \"Name people by what they do.\" Answered: Noted.\n",
+        "- From m5: \"Will members feel second class?\" Answered: Noted.\n",
+        "- From m6: \"Contracts call partners partners\". Answered: Noted.\n",
+    ] {
+        assert!(text.contains(line), "{line}\n---\n{text}");
+    }
+}

@@ -9,7 +9,7 @@ use jiff::Timestamp;
 use crate::community::{Community, MemberId};
 use crate::journal::Hash;
 
-use super::{Names, one_line};
+use super::{Names, ends_sentence, full_stop, one_line, without_full_stop};
 use crate::machine::Quoted;
 
 use crate::decision::Method;
@@ -324,11 +324,10 @@ fn entry(e: &ObjectionEntry, names: Names<'_>) -> String {
     }
     s.push('.');
     for amendment in &e.amended_by {
-        let amendment = one_line(amendment);
         let _ = write!(
             s,
-            " Answered by the amendment: {}.",
-            amendment.trim_end_matches('.')
+            " Answered by the amendment: {}",
+            full_stop(&one_line(amendment))
         );
     }
     s
@@ -680,13 +679,7 @@ impl DecisionRecordMarkdown<'_> {
             .proposed
             .as_ref()
             .map_or_else(|| self.title().to_owned(), |p| p.title.clone());
-        items.push(
-            format!(
-                "What was proposed: {}.",
-                one_line(proposed.trim_end_matches('.'))
-            )
-            .into(),
-        );
+        items.push(format!("What was proposed: {}", full_stop(&one_line(&proposed))).into());
         let decided = match (r.outcome, &r.statement) {
             (Some(o), Some(statement)) => {
                 format!("{} {}", sentence(outcome(o)), one_line(statement))
@@ -937,7 +930,7 @@ fn changed(r: &DecisionRecord, names: Names<'_>) -> String {
             let amendments: Vec<String> = e
                 .amended_by
                 .iter()
-                .map(|a| one_line(a).trim_end_matches('.').to_owned())
+                .map(|a| without_full_stop(&one_line(a)).to_owned())
                 .collect();
             let _ = write!(s, ": {}", amendments.join("; "));
         }
@@ -956,9 +949,7 @@ fn changed(r: &DecisionRecord, names: Names<'_>) -> String {
             count(others, "other was raised", "others were raised")
         ));
     }
-    let mut s = parts.join("; ");
-    s.push('.');
-    s
+    full_stop(&parts.join("; "))
 }
 
 /// `n` and the noun, singular or plural.
@@ -980,24 +971,20 @@ fn conditions(r: &DecisionRecord) -> String {
     }
     let standing: Vec<String> = funder
         .standing()
-        .map(|c| one_line(&c.text).trim_end_matches('.').to_owned())
+        .map(|c| without_full_stop(&one_line(&c.text)).to_owned())
         .collect();
     let mut s = if standing.is_empty() {
         "none.".to_owned()
     } else {
-        format!("{}.", standing.join("; "))
+        full_stop(&standing.join("; "))
     };
     if !funder.set_aside.is_empty() {
-        let _ = write!(
-            s,
-            " Set aside: {}.",
-            funder
-                .set_aside
-                .iter()
-                .map(|x| one_line(&x.condition).trim_end_matches('.').to_owned())
-                .collect::<Vec<_>>()
-                .join("; ")
-        );
+        let set_aside: Vec<String> = funder
+            .set_aside
+            .iter()
+            .map(|x| without_full_stop(&one_line(&x.condition)).to_owned())
+            .collect();
+        let _ = write!(s, " Set aside: {}", full_stop(&set_aside.join("; ")));
     }
     s
 }
@@ -1077,10 +1064,13 @@ fn advice_line(a: &AdviceEntry, names: Names<'_>) -> String {
     if let Some(given) = a.given_at {
         let _ = write!(line, ", {}", day(given));
     }
-    // The advice in its adviser's words, then the answer given to it.
+    // The advice in its adviser's words, as written, then the answer given to it: a full
+    // stop after the closing quotation mark only where the words do not end a sentence.
     let answered = match &a.text {
         Some(text) => {
-            let _ = write!(line, ": \"{}\".", one_line(text).trim_end_matches('.'));
+            let text = one_line(text);
+            let stop = if ends_sentence(&text) { "" } else { "." };
+            let _ = write!(line, ": \"{text}\"{stop}");
             " Answered"
         }
         None => ": answered",
