@@ -560,3 +560,42 @@ fn members_words_keep_their_own_punctuation_and_sentences_end_once() {
         assert!(text.contains(line), "{line}\n---\n{text}");
     }
 }
+
+#[test]
+fn counts_of_one_read_in_the_singular() {
+    let one = |evidence: &str| -> DecisionRecord {
+        serde_json::from_str(&format!(
+            r#"{{"kind": "working_model", "outcome": "adopted",
+                "body": {{"body": "staff_team", "size": 1, "lived_experience": 0, "roles": {{}}}},
+                "participants": [{{"member": 1}}],
+                "evaluation": {{
+                "plan": {{"agreed_by": "associate_roles_team", "questions": [
+                    {{"id": 1, "benefit": "co_producers", "asks": "Do co-producers grow?"}}]}},
+                "recorded_by": 13, "agreed_at": "2023-03-01T10:00:00Z",
+                "evidence": [{evidence}]}}}}"#
+        ))
+        .unwrap()
+    };
+    let words = r#"{"gathered": {"question": 1, "observation": {"type": "words", "said": "I grew.", "from": 14},
+        "source": {"type": "interview"}, "gathered_at": "2023-04-28T16:00:00Z"}, "by": 14, "at": "2023-04-28T17:00:00Z"}"#;
+    let text = |record: &DecisionRecord| {
+        let report = Charter::default().check(record);
+        DecisionRecordMarkdown::new(record, &report).to_string()
+    };
+    let with = text(&one(words));
+    for line in [
+        "  - On the pilot's evaluation: 1 question, 1 piece of evidence (1 in people's own words).\n",
+        "(recorded by m13); 1 piece of evidence, in people's own words.\n",
+        "staff_team: 1 member; lived experience:",
+        "- Who was heard: the 1 member entitled to respond has not responded.\n",
+    ] {
+        assert!(with.contains(line), "{line}\n---\n{with}");
+    }
+    let without = text(&one(""));
+    for line in [
+        "  - On the pilot's evaluation: 1 question, 0 pieces of evidence (0 in people's own words); 1 question without evidence.\n",
+        "the 1 question agreed has no evidence: q1\n",
+    ] {
+        assert!(without.contains(line), "{line}\n---\n{without}");
+    }
+}

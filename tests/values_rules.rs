@@ -1287,3 +1287,43 @@ fn each_rule_reads_the_fields_its_declaration_names() {
         assert!(!rule.reads().is_empty(), "{}", rule.id());
     }
 }
+
+#[test]
+fn c8_counts_questions_and_evidence_in_words_that_agree() {
+    let record = |questions: &str, evidence: &str| -> DecisionRecord {
+        serde_json::from_str(&format!(
+            r#"{{"kind": "working_model", "outcome": "adopted", "evaluation": {{
+                "plan": {{"agreed_by": "associate_roles_team", "questions": [{questions}]}},
+                "recorded_by": 13, "agreed_at": "2023-03-01T10:00:00Z",
+                "evidence": [{evidence}]}}}}"#
+        ))
+        .unwrap()
+    };
+    let q1 = r#"{"id": 1, "benefit": "co_producers", "asks": "Do co-producers grow?"}"#;
+    let q2 = r#"{"id": 2, "benefit": "projects", "asks": "Do projects gain?"}"#;
+    let words = r#"{"gathered": {"question": 1, "observation": {"type": "words", "said": "I grew.", "from": 14},
+        "source": {"type": "interview"}, "gathered_at": "2023-04-28T16:00:00Z"}, "by": 14, "at": "2023-04-28T17:00:00Z"}"#;
+    let message = |record: &DecisionRecord, charter: &Charter| {
+        let report = charter.check(record);
+        let f = report.finding("C8").unwrap();
+        assert_eq!(f.status, Status::Violated, "{}", f.message);
+        f.message.to_string()
+    };
+    let one = Charter::default();
+    assert_eq!(
+        message(&record(q1, ""), &one),
+        "the 1 question agreed has no evidence: q1"
+    );
+    assert_eq!(
+        message(&record(&format!("{q1}, {q2}"), words), &one),
+        "1 of 2 questions agreed has no evidence: q2"
+    );
+    let two = Charter::from_json(
+        r#"{"values": [{"id": "challenging"}], "rules": [{"id": "C8", "min_evidence": 2}]}"#,
+    )
+    .unwrap();
+    assert_eq!(
+        message(&record(&format!("{q1}, {q2}"), words), &two),
+        "2 of 2 questions agreed have fewer than 2 pieces of evidence: q1, q2"
+    );
+}

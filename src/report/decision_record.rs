@@ -428,9 +428,9 @@ impl DecisionRecordMarkdown<'_> {
         match &r.body {
             Some(body) => {
                 let mut lines = vec![format!(
-                    "{}: {} members; lived experience: {}.",
+                    "{}: {}; lived experience: {}.",
                     names.body(&body.body),
-                    body.size,
+                    count(body.size, "member", "members"),
                     body.lived_experience_share()
                 )];
                 let roles: Vec<String> = body
@@ -717,14 +717,17 @@ impl DecisionRecordMarkdown<'_> {
         if let Some(e) = &r.evaluation {
             let without = e.without_evidence().len();
             why.notes.push(format!(
-                "On the pilot's evaluation: {} questions, {} pieces of evidence ({} in people's own words){}.",
-                e.plan.questions.len(),
-                e.evidence.len(),
+                "On the pilot's evaluation: {}, {} ({} in people's own words){}.",
+                count(e.plan.questions.len(), "question", "questions"),
+                count(e.evidence.len(), "piece of evidence", "pieces of evidence"),
                 e.words(),
                 if without == 0 {
                     String::new()
                 } else {
-                    format!("; {without} questions without evidence")
+                    format!(
+                        "; {} without evidence",
+                        count(without, "question", "questions")
+                    )
                 }
             ));
         }
@@ -877,10 +880,10 @@ fn heard(r: &DecisionRecord, names: Names<'_>) -> String {
             who.push(format!("{} more", responded.len() - NAMED_AT_MOST));
         }
         if responded.is_empty() {
-            parts.push(format!(
-                "none of the {} members entitled to respond has responded",
-                entitled.len()
-            ));
+            parts.push(match entitled.len() {
+                1 => "the 1 member entitled to respond has not responded".to_owned(),
+                n => format!("none of the {n} members entitled to respond has responded"),
+            });
         } else {
             parts.push(format!(
                 "{} of {} members responded ({}); {lived} of them {} lived experience",
@@ -1119,12 +1122,15 @@ fn evaluation_section(d: &mut Document, e: &crate::evaluation::Evaluation, names
     d.section("Evaluation of benefits and impact");
     let words = e.words();
     d.line(format!(
-        "Questions agreed by {} on {} (recorded by {}); {} pieces of evidence, {} of them in people's own words.",
+        "Questions agreed by {} on {} (recorded by {}); {}.",
         names.body(&e.plan.agreed_by),
         day(e.agreed_at),
         names.of(e.recorded_by),
-        e.evidence.len(),
-        words
+        match (e.evidence.len(), words) {
+            (1, 1) => "1 piece of evidence, in people's own words".to_owned(),
+            (1, _) => "1 piece of evidence, not in people's own words".to_owned(),
+            (n, words) => format!("{n} pieces of evidence, {words} of them in people's own words"),
+        }
     ));
     let unasked = e.plan.benefits_without_question();
     if !unasked.is_empty() {
@@ -1399,9 +1405,9 @@ fn gate_section(d: &mut Document, review: &GateReview, routed_by: Option<Hash>, 
     d.section("Value gate");
     let passed = &review.passed;
     let mut lines = vec![format!(
-        "Passed under charter {} ({} rules checked).",
+        "Passed under charter {} ({} checked).",
         passed.charter,
-        passed.rules_checked.len()
+        count(passed.rules_checked.len(), "rule", "rules")
     )];
     if let Some(map) = passed.governance.or(routed_by) {
         lines.push(format!("Routed by governance map {map}."));
@@ -1422,8 +1428,8 @@ fn gate_section(d: &mut Document, review: &GateReview, routed_by: Option<Hash>, 
         let judged = match &review.today_gate {
             Ok(_) if !review.judged_differently() => "judges it alike.".to_owned(),
             Ok(today) => format!(
-                "would pass it too, on {} rules instead of {}.",
-                today.rules_checked.len(),
+                "would pass it too, on {} instead of {}.",
+                count(today.rules_checked.len(), "rule", "rules"),
                 passed.rules_checked.len()
             ),
             Err(refusal) => {
