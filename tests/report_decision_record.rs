@@ -599,3 +599,110 @@ fn counts_of_one_read_in_the_singular() {
         assert!(without.contains(line), "{line}\n---\n{without}");
     }
 }
+
+/// The In short line says whom the record shows were asked, from its advice log, not the
+/// route's list of bodies to consult as if it had been followed.
+#[test]
+fn who_decided_names_only_the_bodies_the_advice_log_shows_were_asked() {
+    use coproduction::community::{Body, BodyKind, Community, Member};
+    use coproduction::values::{AdviceBases, AdviceEntry};
+    let b = |s: &str| BodyId::new(s).unwrap();
+    let m = MemberId::new;
+    let mut community = Community::new();
+    for n in 1..=4 {
+        community
+            .add_member(Member::new(m(n), format!("Member {n}")))
+            .unwrap();
+    }
+    for (id, name, kind, members) in [
+        ("team", "Roles team", BodyKind::Custom, &[1][..]),
+        ("allies_group", "Allies Group", BodyKind::AlliesGroup, &[3]),
+        ("staff_team", "Staff team", BodyKind::StaffTeam, &[2]),
+    ] {
+        community
+            .add_body(Body::new(b(id), name, kind).with_members(members.iter().map(|n| m(*n))))
+            .unwrap();
+    }
+    let mut route = RouteSummary::new(b("team"), Method::Consent);
+    route.consulted = [b("allies_group"), b("staff_team")].into_iter().collect();
+    let advice_from = |n: u64| AdviceEntry {
+        from: m(n),
+        bases: AdviceBases::new(),
+        text: Some("Ask the members first.".into()),
+        given_at: None,
+        answer: None,
+    };
+    let who = |outcome: Option<Outcome>, advice: Option<Vec<AdviceEntry>>| {
+        let record = DecisionRecord {
+            outcome,
+            route_taken: Some(route.clone()),
+            advice,
+            ..DecisionRecord::new(DecisionKind::WorkingModel)
+        };
+        let report = Charter::default().check(&record);
+        let text = DecisionRecordMarkdown::new(&record, &report)
+            .with_names(&community)
+            .to_string();
+        assert!(
+            text.contains("Route taken: Roles team decides by consent, after consulting Allies Group, Staff team.\n"),
+            "{text}"
+        );
+        text.lines()
+            .find(|l| l.starts_with("- Who decided, and how: "))
+            .unwrap()
+            .trim_start_matches("- Who decided, and how: ")
+            .to_owned()
+    };
+    let adopted = Some(Outcome::Adopted);
+    assert_eq!(
+        who(None, None),
+        "not decided yet; Roles team is to decide, by consent, after consulting Allies Group and Staff team; no advice is recorded yet."
+    );
+    assert_eq!(
+        who(None, Some(vec![advice_from(3)])),
+        "not decided yet; Roles team is to decide, by consent, after consulting Allies Group and Staff team; advice so far from Allies Group."
+    );
+    assert_eq!(
+        who(adopted, Some(vec![advice_from(3), advice_from(2)])),
+        "Roles team, by consent, after asking Allies Group and Staff team."
+    );
+    assert_eq!(
+        who(adopted, Some(vec![advice_from(3)])),
+        "Roles team, by consent, after asking Allies Group; the route also says to consult Staff team, but no advice is recorded from that body."
+    );
+    assert_eq!(
+        who(adopted, Some(vec![])),
+        "Roles team, by consent; the route says to consult Allies Group and Staff team, but no advice is recorded from those bodies."
+    );
+    assert_eq!(
+        who(adopted, None),
+        "Roles team, by consent; the route says to consult Allies Group and Staff team, and the record does not say whether advice was asked."
+    );
+}
+
+/// Without the community, the bodies the record names as advisers are those it shows were
+/// asked.
+#[test]
+fn who_decided_names_the_advisers_the_record_holds_without_the_community() {
+    let b = |s: &str| BodyId::new(s).unwrap();
+    let mut route = RouteSummary::new(b("team"), Method::Consent);
+    route.consulted = [b("allies_group"), b("staff_team")].into_iter().collect();
+    let record = DecisionRecord {
+        outcome: Some(Outcome::Adopted),
+        route_taken: Some(route),
+        advice: Some(vec![]),
+        advisers: Some(vec![BodyFigures {
+            body: b("allies_group"),
+            size: 8,
+            lived_experience: 3,
+            roles: BTreeMap::new(),
+        }]),
+        ..DecisionRecord::new(DecisionKind::WorkingModel)
+    };
+    let report = Charter::default().check(&record);
+    let text = DecisionRecordMarkdown::new(&record, &report).to_string();
+    assert!(
+        text.contains("- Who decided, and how: team, by consent, after asking allies_group; the route also says to consult staff_team, but no advice is recorded from that body.\n"),
+        "{text}"
+    );
+}

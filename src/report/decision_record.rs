@@ -1,12 +1,13 @@
 //! A decision record as Markdown.
 
+use std::collections::BTreeSet;
 use std::fmt::{self, Write as _};
 
 use super::document::{Block, Document, Item};
 
 use jiff::Timestamp;
 
-use crate::community::{Community, MemberId};
+use crate::community::{BodyId, Community, MemberId};
 use crate::journal::Hash;
 
 use super::{Names, ends_sentence, full_stop, one_line, without_full_stop};
@@ -761,20 +762,7 @@ impl DecisionRecordMarkdown<'_> {
         let names = self.names;
         items.push(
             match &r.route_taken {
-                Some(taken) => {
-                    let mut s = format!(
-                        "Who decided, and how: {}, by {}",
-                        names.body(&taken.deciding_body),
-                        method(taken.method)
-                    );
-                    if !taken.consulted.is_empty() {
-                        let asked: Vec<String> =
-                            taken.consulted.iter().map(|b| names.body(b)).collect();
-                        let _ = write!(s, ", after asking {}", list(&asked));
-                    }
-                    s.push('.');
-                    s
-                }
+                Some(taken) => format!("Who decided, and how: {}", decided_by(r, taken, names)),
                 None => "Who decided, and how: not recorded.".to_owned(),
             }
             .into(),
@@ -791,6 +779,102 @@ impl DecisionRecordMarkdown<'_> {
         }
         items.push(objections);
     }
+}
+
+/// Who decided on `taken`, how, and whom they asked: the bodies the advice log shows were
+/// heard, never the route's list read as if it had been followed. The route's own line
+/// ("Route taken") says whom it consults; this says whom the record shows were asked, and
+/// which of those the route names it holds no advice from.
+fn decided_by(r: &DecisionRecord, taken: &RouteSummary, names: Names<'_>) -> String {
+    let by = names.body(&taken.deciding_body);
+    let how = method(taken.method);
+    let heard = heard_bodies(r, taken, names);
+    let named = |bodies: &mut dyn Iterator<Item = &BodyId>| {
+        list(&bodies.map(|b| names.body(b)).collect::<Vec<_>>())
+    };
+    let route = named(&mut taken.consulted.iter());
+    let unheard: Vec<BodyId> = match &heard {
+        Some(heard) => taken.consulted.difference(heard).cloned().collect(),
+        None => taken.consulted.iter().cloned().collect(),
+    };
+    let those = |n: usize| if n == 1 { "that body" } else { "those bodies" };
+    if r.outcome.is_none() {
+        // Nothing decided: who is to decide, whom the route says to ask, and who has
+        // given advice so far.
+        let mut s = format!("not decided yet; {by} is to decide, by {how}");
+        if !taken.consulted.is_empty() {
+            let _ = write!(s, ", after consulting {route}");
+        }
+        match heard.filter(|h| !h.is_empty()) {
+            Some(heard) => {
+                let _ = write!(s, "; advice so far from {}.", named(&mut heard.iter()));
+            }
+            None if taken.consulted.is_empty() => s.push('.'),
+            None => s.push_str("; no advice is recorded yet."),
+        }
+        return s;
+    }
+    let mut s = format!("{by}, by {how}");
+    match heard {
+        // The record does not say whether advice was asked or given.
+        None if taken.consulted.is_empty() => s.push('.'),
+        None => {
+            let _ = write!(
+                s,
+                "; the route says to consult {route}, and the record does not say whether advice was asked."
+            );
+        }
+        Some(heard) if heard.is_empty() && taken.consulted.is_empty() => s.push('.'),
+        Some(heard) if heard.is_empty() => {
+            let _ = write!(
+                s,
+                "; the route says to consult {route}, but no advice is recorded from {}.",
+                those(unheard.len())
+            );
+        }
+        Some(heard) => {
+            let _ = write!(s, ", after asking {}", named(&mut heard.iter()));
+            if unheard.is_empty() {
+                s.push('.');
+            } else {
+                let _ = write!(
+                    s,
+                    "; the route also says to consult {}, but no advice is recorded from {}.",
+                    named(&mut unheard.iter()),
+                    those(unheard.len())
+                );
+            }
+        }
+    }
+    s
+}
+
+/// The bodies whose advice the record holds: each it names as an adviser, and, where the
+/// rendering has the community, each body the route consults with a member in the advice
+/// log. `None` when the record does not say whether advice was given.
+fn heard_bodies(
+    r: &DecisionRecord,
+    taken: &RouteSummary,
+    names: Names<'_>,
+) -> Option<BTreeSet<BodyId>> {
+    if r.advice.is_none() && r.advisers.is_none() {
+        return None;
+    }
+    let mut heard: BTreeSet<BodyId> = r
+        .advisers
+        .iter()
+        .flatten()
+        .map(|b| b.body.clone())
+        .collect();
+    let advice = r.advice.as_deref().unwrap_or_default();
+    heard.extend(
+        taken
+            .consulted
+            .iter()
+            .filter(|body| advice.iter().any(|a| names.in_body(body, a.from)))
+            .cloned(),
+    );
+    Some(heard)
 }
 
 /// `words` as a sentence: "It was {words}."

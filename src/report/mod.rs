@@ -170,6 +170,13 @@ impl Names<'_> {
             .map_or_else(|| member.to_string(), crate::community::Member::shown_as)
     }
 
+    /// Whether the rendering's community counts `member` in `body`; `false` without it.
+    fn in_body(self, body: &crate::community::BodyId, member: MemberId) -> bool {
+        self.0
+            .and_then(|c| c.body(body))
+            .is_some_and(|b| b.contains(member))
+    }
+
     /// `body` by its name when the rendering has the community, by id otherwise.
     fn body(self, body: &crate::community::BodyId) -> String {
         self.0
