@@ -201,7 +201,7 @@ impl RedLinesRespected {
             Some(Screen::Passed) => RuleOutcome::satisfied("the red-line screen passed")
                 .with("funder.funder", &funder.funder),
             Some(Screen::Failed) => RuleOutcome::violated(format!(
-                "`{}` fails the red-line screen: decline, and publish the reason",
+                "\"{}\" fails the red-line screen: decline, and publish the reason",
                 funder.funder
             ))
             .with("funder.red_line_screen", "failed"),
