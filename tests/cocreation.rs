@@ -445,6 +445,23 @@ fn you_said_we_did_for_the_repeat_says_why_a_theme_was_not_taken_forward() {
 }
 
 #[test]
+fn you_said_we_did_keeps_the_words_of_an_outcome_as_written() {
+    let mut model = worked_case();
+    model
+        .record_outcome(
+            D_PILOT,
+            T_IMPACT,
+            ThemeOutcome::adapted("measured once the pilot has run...").unwrap(),
+        )
+        .unwrap();
+    let text = model.you_said_we_did(S2).unwrap().markdown().to_string();
+    assert!(
+        text.contains("(2022-09-12): adapted: measured once the pilot has run...\n"),
+        "{text}"
+    );
+}
+
+#[test]
 fn outcomes_only_for_themes_that_informed_the_decision() {
     let mut model = worked_case();
     model

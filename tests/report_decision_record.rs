@@ -494,3 +494,215 @@ fn due_diligence_and_recruitment_are_shown_as_recorded() {
     assert!(page.contains("<li>Reputation: required, not done</li>"));
     assert!(page.contains("<h2 id=\"recruitment\">Recruitment</h2>"));
 }
+
+#[test]
+fn members_words_keep_their_own_punctuation_and_sentences_end_once() {
+    use coproduction::values::{AdviceBases, AdviceEntry, FunderFacts, FundingCondition, SetAside};
+    let team = BodyId::new("staff_team").unwrap();
+    let m = MemberId::new;
+    let mut objection = ObjectionEntry::new(m(14), RaisedAs::Objection)
+        .saying("Not yet...")
+        .disposed(Disposition::Integrated);
+    objection.amended_by = vec!["Wait...".into(), "Pay first.".into()];
+    let advice = |from: u64, text: &str| AdviceEntry {
+        from: m(from),
+        bases: AdviceBases::new(),
+        text: Some(text.into()),
+        given_at: None,
+        answer: Some("Noted.".into()),
+    };
+    let mut funder = FunderFacts::new("A trust");
+    funder.conditions = vec![
+        FundingCondition {
+            text: "Report yearly.".into(),
+            restricts: Default::default(),
+        },
+        FundingCondition {
+            text: "Credit us etc.".into(),
+            restricts: Default::default(),
+        },
+    ];
+    funder.set_aside = vec![SetAside {
+        condition: "Approve every report...".into(),
+        reason: "Our findings are ours.".into(),
+    }];
+    let record = DecisionRecord {
+        outcome: Some(Outcome::Adopted),
+        route_taken: Some(RouteSummary::new(team, Method::Consent)),
+        objections: Some(vec![objection]),
+        advice: Some(vec![
+            advice(3, "Wait..."),
+            advice(4, "Name people by what they do."),
+            advice(5, "Will members feel second class?"),
+            advice(6, "Contracts call partners partners"),
+        ]),
+        funder: Some(funder),
+        proposed: Some(Proposed {
+            title: "Roles, for now...".into(),
+            text: "Flexible roles.".into(),
+            earlier: vec![],
+            since: vec![],
+        }),
+        ..DecisionRecord::new(DecisionKind::WorkingModel)
+    };
+    let report = Charter::default().check(&record);
+    let text = DecisionRecordMarkdown::new(&record, &report).to_string();
+    for line in [
+        "- What was proposed: Roles, for now...\n",
+        "- What objections changed: an objection from m14 changed it: Wait...; Pay first.\n",
+        "- What conditions apply: Report yearly; Credit us etc. Set aside: Approve every report...\n",
+        "Answered by the amendment: Wait... Answered by the amendment: Pay first.\n",
+        "- From m3: \"Wait...\" Answered: Noted.\n",
+        "- From m4: \"Name people by what they do.\" Answered: Noted.\n",
+        "- From m5: \"Will members feel second class?\" Answered: Noted.\n",
+        "- From m6: \"Contracts call partners partners\". Answered: Noted.\n",
+    ] {
+        assert!(text.contains(line), "{line}\n---\n{text}");
+    }
+}
+
+#[test]
+fn counts_of_one_read_in_the_singular() {
+    let one = |evidence: &str| -> DecisionRecord {
+        serde_json::from_str(&format!(
+            r#"{{"kind": "working_model", "outcome": "adopted",
+                "body": {{"body": "staff_team", "size": 1, "lived_experience": 0, "roles": {{}}}},
+                "participants": [{{"member": 1}}],
+                "evaluation": {{
+                "plan": {{"agreed_by": "associate_roles_team", "questions": [
+                    {{"id": 1, "benefit": "co_producers", "asks": "Do co-producers grow?"}}]}},
+                "recorded_by": 13, "agreed_at": "2023-03-01T10:00:00Z",
+                "evidence": [{evidence}]}}}}"#
+        ))
+        .unwrap()
+    };
+    let words = r#"{"gathered": {"question": 1, "observation": {"type": "words", "said": "I grew.", "from": 14},
+        "source": {"type": "interview"}, "gathered_at": "2023-04-28T16:00:00Z"}, "by": 14, "at": "2023-04-28T17:00:00Z"}"#;
+    let text = |record: &DecisionRecord| {
+        let report = Charter::default().check(record);
+        DecisionRecordMarkdown::new(record, &report).to_string()
+    };
+    let with = text(&one(words));
+    for line in [
+        "  - On the pilot's evaluation: 1 question, 1 piece of evidence (1 in people's own words).\n",
+        "(recorded by m13); 1 piece of evidence, in people's own words.\n",
+        "staff_team: 1 member; lived experience:",
+        "- Who was heard: the 1 member entitled to respond has not responded.\n",
+    ] {
+        assert!(with.contains(line), "{line}\n---\n{with}");
+    }
+    let without = text(&one(""));
+    for line in [
+        "  - On the pilot's evaluation: 1 question, 0 pieces of evidence (0 in people's own words); 1 question without evidence.\n",
+        "the 1 question agreed has no evidence: q1\n",
+    ] {
+        assert!(without.contains(line), "{line}\n---\n{without}");
+    }
+}
+
+/// The In short line says whom the record shows were asked, from its advice log, not the
+/// route's list of bodies to consult as if it had been followed.
+#[test]
+fn who_decided_names_only_the_bodies_the_advice_log_shows_were_asked() {
+    use coproduction::community::{Body, BodyKind, Community, Member};
+    use coproduction::values::{AdviceBases, AdviceEntry};
+    let b = |s: &str| BodyId::new(s).unwrap();
+    let m = MemberId::new;
+    let mut community = Community::new();
+    for n in 1..=4 {
+        community
+            .add_member(Member::new(m(n), format!("Member {n}")))
+            .unwrap();
+    }
+    for (id, name, kind, members) in [
+        ("team", "Roles team", BodyKind::Custom, &[1][..]),
+        ("allies_group", "Allies Group", BodyKind::AlliesGroup, &[3]),
+        ("staff_team", "Staff team", BodyKind::StaffTeam, &[2]),
+    ] {
+        community
+            .add_body(Body::new(b(id), name, kind).with_members(members.iter().map(|n| m(*n))))
+            .unwrap();
+    }
+    let mut route = RouteSummary::new(b("team"), Method::Consent);
+    route.consulted = [b("allies_group"), b("staff_team")].into_iter().collect();
+    let advice_from = |n: u64| AdviceEntry {
+        from: m(n),
+        bases: AdviceBases::new(),
+        text: Some("Ask the members first.".into()),
+        given_at: None,
+        answer: None,
+    };
+    let who = |outcome: Option<Outcome>, advice: Option<Vec<AdviceEntry>>| {
+        let record = DecisionRecord {
+            outcome,
+            route_taken: Some(route.clone()),
+            advice,
+            ..DecisionRecord::new(DecisionKind::WorkingModel)
+        };
+        let report = Charter::default().check(&record);
+        let text = DecisionRecordMarkdown::new(&record, &report)
+            .with_names(&community)
+            .to_string();
+        assert!(
+            text.contains("Route taken: Roles team decides by consent, after consulting Allies Group, Staff team.\n"),
+            "{text}"
+        );
+        text.lines()
+            .find(|l| l.starts_with("- Who decided, and how: "))
+            .unwrap()
+            .trim_start_matches("- Who decided, and how: ")
+            .to_owned()
+    };
+    let adopted = Some(Outcome::Adopted);
+    assert_eq!(
+        who(None, None),
+        "not decided yet; Roles team is to decide, by consent, after consulting Allies Group and Staff team; no advice is recorded yet."
+    );
+    assert_eq!(
+        who(None, Some(vec![advice_from(3)])),
+        "not decided yet; Roles team is to decide, by consent, after consulting Allies Group and Staff team; advice so far from Allies Group."
+    );
+    assert_eq!(
+        who(adopted, Some(vec![advice_from(3), advice_from(2)])),
+        "Roles team, by consent, after asking Allies Group and Staff team."
+    );
+    assert_eq!(
+        who(adopted, Some(vec![advice_from(3)])),
+        "Roles team, by consent, after asking Allies Group; the route also says to consult Staff team, but no advice is recorded from that body."
+    );
+    assert_eq!(
+        who(adopted, Some(vec![])),
+        "Roles team, by consent; the route says to consult Allies Group and Staff team, but no advice is recorded from those bodies."
+    );
+    assert_eq!(
+        who(adopted, None),
+        "Roles team, by consent; the route says to consult Allies Group and Staff team, and the record does not say whether advice was asked."
+    );
+}
+
+/// Without the community, the bodies the record names as advisers are those it shows were
+/// asked.
+#[test]
+fn who_decided_names_the_advisers_the_record_holds_without_the_community() {
+    let b = |s: &str| BodyId::new(s).unwrap();
+    let mut route = RouteSummary::new(b("team"), Method::Consent);
+    route.consulted = [b("allies_group"), b("staff_team")].into_iter().collect();
+    let record = DecisionRecord {
+        outcome: Some(Outcome::Adopted),
+        route_taken: Some(route),
+        advice: Some(vec![]),
+        advisers: Some(vec![BodyFigures {
+            body: b("allies_group"),
+            size: 8,
+            lived_experience: 3,
+            roles: BTreeMap::new(),
+        }]),
+        ..DecisionRecord::new(DecisionKind::WorkingModel)
+    };
+    let report = Charter::default().check(&record);
+    let text = DecisionRecordMarkdown::new(&record, &report).to_string();
+    assert!(
+        text.contains("- Who decided, and how: team, by consent, after asking allies_group; the route also says to consult staff_team, but no advice is recorded from that body.\n"),
+        "{text}"
+    );
+}

@@ -498,7 +498,9 @@ fn i9_advisers_lived_experience() {
     let finding = report.finding("I9").unwrap();
     assert_eq!(finding.severity, Severity::Warning);
     assert!(
-        finding.message.contains("`allies_group` (1 of 4 (25%))"),
+        finding
+            .message
+            .ends_with("the charter's 1/2: allies_group with 1 of 4 (25%)"),
         "{}",
         finding.message
     );
@@ -1272,7 +1274,9 @@ fn each_rule_reads_the_fields_its_declaration_names() {
                 if f.status != Status::NotEvaluated {
                     continue;
                 }
-                let field = f.message.split('`').nth(1).unwrap_or_default();
+                // The field not recorded is the first thing a rule that could not judge
+                // says it looked at.
+                let field = f.evidence.first().map_or("", |o| o.field.as_ref());
                 assert!(
                     rule.reads().contains(&field),
                     "{} reports `{field}` missing (with {left_out} left out) but declares it reads {:?}",
@@ -1286,4 +1290,96 @@ fn each_rule_reads_the_fields_its_declaration_names() {
     for rule in charter.rules() {
         assert!(!rule.reads().is_empty(), "{}", rule.id());
     }
+}
+
+#[test]
+fn c8_counts_questions_and_evidence_in_words_that_agree() {
+    let record = |questions: &str, evidence: &str| -> DecisionRecord {
+        serde_json::from_str(&format!(
+            r#"{{"kind": "working_model", "outcome": "adopted", "evaluation": {{
+                "plan": {{"agreed_by": "associate_roles_team", "questions": [{questions}]}},
+                "recorded_by": 13, "agreed_at": "2023-03-01T10:00:00Z",
+                "evidence": [{evidence}]}}}}"#
+        ))
+        .unwrap()
+    };
+    let q1 = r#"{"id": 1, "benefit": "co_producers", "asks": "Do co-producers grow?"}"#;
+    let q2 = r#"{"id": 2, "benefit": "projects", "asks": "Do projects gain?"}"#;
+    let words = r#"{"gathered": {"question": 1, "observation": {"type": "words", "said": "I grew.", "from": 14},
+        "source": {"type": "interview"}, "gathered_at": "2023-04-28T16:00:00Z"}, "by": 14, "at": "2023-04-28T17:00:00Z"}"#;
+    let message = |record: &DecisionRecord, charter: &Charter| {
+        let report = charter.check(record);
+        let f = report.finding("C8").unwrap();
+        assert_eq!(f.status, Status::Violated, "{}", f.message);
+        f.message.to_string()
+    };
+    let one = Charter::default();
+    assert_eq!(
+        message(&record(q1, ""), &one),
+        "the 1 question agreed has no evidence: q1"
+    );
+    assert_eq!(
+        message(&record(&format!("{q1}, {q2}"), words), &one),
+        "1 of 2 questions agreed has no evidence: q2"
+    );
+    let two = Charter::from_json(
+        r#"{"values": [{"id": "challenging"}], "rules": [{"id": "C8", "min_evidence": 2}]}"#,
+    )
+    .unwrap();
+    assert_eq!(
+        message(&record(&format!("{q1}, {q2}"), words), &two),
+        "2 of 2 questions agreed have fewer than 2 pieces of evidence: q1, q2"
+    );
+}
+
+/// Finding messages are plain text, shown alike in Markdown, HTML and JSON: no Markdown
+/// code spans, which a record would show as literal backticks.
+#[test]
+fn finding_messages_are_plain_text() {
+    let charter = Charter::default();
+    let mut records: Vec<(String, DecisionRecord)> = Vec::new();
+    for base in [good(), recruitment()] {
+        for (left_out, leave) in leave_out() {
+            let mut record = base.clone();
+            leave(&mut record);
+            records.push((format!("{left_out} left out"), record));
+        }
+    }
+    let mut broken = good();
+    broken.body.as_mut().unwrap().lived_experience = 2;
+    broken.advisers.as_mut().unwrap()[0].lived_experience = 1;
+    broken.route_taken.as_mut().unwrap().deciding_body = body("staff_team");
+    broken.funder.as_mut().unwrap().red_line_screen = Some(Screen::Failed);
+    records.push(("rules broken".to_owned(), broken));
+    let mut read = 0;
+    for (what, record) in &records {
+        for f in charter.check(record).findings() {
+            assert!(
+                !f.message.contains('`'),
+                "{} ({what}): {}",
+                f.rule,
+                f.message
+            );
+            read += 1;
+        }
+    }
+    let report = charter.check(&records.last().unwrap().1);
+    let message = |rule: &str| report.finding(rule).unwrap().message.to_string();
+    assert!(
+        message("I1").starts_with("in decision_circle, 2 of "),
+        "{}",
+        message("I1")
+    );
+    assert!(
+        message("T7").starts_with("decided by staff_team, governance gives decision_circle"),
+        "{}",
+        message("T7")
+    );
+    assert!(
+        message("C4").ends_with(" fails the red-line screen: decline, and publish the reason"),
+        "{}",
+        message("C4")
+    );
+    assert!(message("C4").starts_with('"'), "{}", message("C4"));
+    assert!(read > 0);
 }

@@ -1,15 +1,16 @@
 //! A decision record as Markdown.
 
+use std::collections::BTreeSet;
 use std::fmt::{self, Write as _};
 
 use super::document::{Block, Document, Item};
 
 use jiff::Timestamp;
 
-use crate::community::{Community, MemberId};
+use crate::community::{BodyId, Community, MemberId};
 use crate::journal::Hash;
 
-use super::{Names, one_line};
+use super::{Names, ends_sentence, full_stop, one_line, without_full_stop};
 use crate::machine::Quoted;
 
 use crate::decision::Method;
@@ -324,11 +325,10 @@ fn entry(e: &ObjectionEntry, names: Names<'_>) -> String {
     }
     s.push('.');
     for amendment in &e.amended_by {
-        let amendment = one_line(amendment);
         let _ = write!(
             s,
-            " Answered by the amendment: {}.",
-            amendment.trim_end_matches('.')
+            " Answered by the amendment: {}",
+            full_stop(&one_line(amendment))
         );
     }
     s
@@ -429,9 +429,9 @@ impl DecisionRecordMarkdown<'_> {
         match &r.body {
             Some(body) => {
                 let mut lines = vec![format!(
-                    "{}: {} members; lived experience: {}.",
+                    "{}: {}; lived experience: {}.",
                     names.body(&body.body),
-                    body.size,
+                    count(body.size, "member", "members"),
                     body.lived_experience_share()
                 )];
                 let roles: Vec<String> = body
@@ -680,13 +680,7 @@ impl DecisionRecordMarkdown<'_> {
             .proposed
             .as_ref()
             .map_or_else(|| self.title().to_owned(), |p| p.title.clone());
-        items.push(
-            format!(
-                "What was proposed: {}.",
-                one_line(proposed.trim_end_matches('.'))
-            )
-            .into(),
-        );
+        items.push(format!("What was proposed: {}", full_stop(&one_line(&proposed))).into());
         let decided = match (r.outcome, &r.statement) {
             (Some(o), Some(statement)) => {
                 format!("{} {}", sentence(outcome(o)), one_line(statement))
@@ -724,14 +718,17 @@ impl DecisionRecordMarkdown<'_> {
         if let Some(e) = &r.evaluation {
             let without = e.without_evidence().len();
             why.notes.push(format!(
-                "On the pilot's evaluation: {} questions, {} pieces of evidence ({} in people's own words){}.",
-                e.plan.questions.len(),
-                e.evidence.len(),
+                "On the pilot's evaluation: {}, {} ({} in people's own words){}.",
+                count(e.plan.questions.len(), "question", "questions"),
+                count(e.evidence.len(), "piece of evidence", "pieces of evidence"),
                 e.words(),
                 if without == 0 {
                     String::new()
                 } else {
-                    format!("; {without} questions without evidence")
+                    format!(
+                        "; {} without evidence",
+                        count(without, "question", "questions")
+                    )
                 }
             ));
         }
@@ -765,20 +762,7 @@ impl DecisionRecordMarkdown<'_> {
         let names = self.names;
         items.push(
             match &r.route_taken {
-                Some(taken) => {
-                    let mut s = format!(
-                        "Who decided, and how: {}, by {}",
-                        names.body(&taken.deciding_body),
-                        method(taken.method)
-                    );
-                    if !taken.consulted.is_empty() {
-                        let asked: Vec<String> =
-                            taken.consulted.iter().map(|b| names.body(b)).collect();
-                        let _ = write!(s, ", after asking {}", list(&asked));
-                    }
-                    s.push('.');
-                    s
-                }
+                Some(taken) => format!("Who decided, and how: {}", decided_by(r, taken, names)),
                 None => "Who decided, and how: not recorded.".to_owned(),
             }
             .into(),
@@ -795,6 +779,102 @@ impl DecisionRecordMarkdown<'_> {
         }
         items.push(objections);
     }
+}
+
+/// Who decided on `taken`, how, and whom they asked: the bodies the advice log shows were
+/// heard, never the route's list read as if it had been followed. The route's own line
+/// ("Route taken") says whom it consults; this says whom the record shows were asked, and
+/// which of those the route names it holds no advice from.
+fn decided_by(r: &DecisionRecord, taken: &RouteSummary, names: Names<'_>) -> String {
+    let by = names.body(&taken.deciding_body);
+    let how = method(taken.method);
+    let heard = heard_bodies(r, taken, names);
+    let named = |bodies: &mut dyn Iterator<Item = &BodyId>| {
+        list(&bodies.map(|b| names.body(b)).collect::<Vec<_>>())
+    };
+    let route = named(&mut taken.consulted.iter());
+    let unheard: Vec<BodyId> = match &heard {
+        Some(heard) => taken.consulted.difference(heard).cloned().collect(),
+        None => taken.consulted.iter().cloned().collect(),
+    };
+    let those = |n: usize| if n == 1 { "that body" } else { "those bodies" };
+    if r.outcome.is_none() {
+        // Nothing decided: who is to decide, whom the route says to ask, and who has
+        // given advice so far.
+        let mut s = format!("not decided yet; {by} is to decide, by {how}");
+        if !taken.consulted.is_empty() {
+            let _ = write!(s, ", after consulting {route}");
+        }
+        match heard.filter(|h| !h.is_empty()) {
+            Some(heard) => {
+                let _ = write!(s, "; advice so far from {}.", named(&mut heard.iter()));
+            }
+            None if taken.consulted.is_empty() => s.push('.'),
+            None => s.push_str("; no advice is recorded yet."),
+        }
+        return s;
+    }
+    let mut s = format!("{by}, by {how}");
+    match heard {
+        // The record does not say whether advice was asked or given.
+        None if taken.consulted.is_empty() => s.push('.'),
+        None => {
+            let _ = write!(
+                s,
+                "; the route says to consult {route}, and the record does not say whether advice was asked."
+            );
+        }
+        Some(heard) if heard.is_empty() && taken.consulted.is_empty() => s.push('.'),
+        Some(heard) if heard.is_empty() => {
+            let _ = write!(
+                s,
+                "; the route says to consult {route}, but no advice is recorded from {}.",
+                those(unheard.len())
+            );
+        }
+        Some(heard) => {
+            let _ = write!(s, ", after asking {}", named(&mut heard.iter()));
+            if unheard.is_empty() {
+                s.push('.');
+            } else {
+                let _ = write!(
+                    s,
+                    "; the route also says to consult {}, but no advice is recorded from {}.",
+                    named(&mut unheard.iter()),
+                    those(unheard.len())
+                );
+            }
+        }
+    }
+    s
+}
+
+/// The bodies whose advice the record holds: each it names as an adviser, and, where the
+/// rendering has the community, each body the route consults with a member in the advice
+/// log. `None` when the record does not say whether advice was given.
+fn heard_bodies(
+    r: &DecisionRecord,
+    taken: &RouteSummary,
+    names: Names<'_>,
+) -> Option<BTreeSet<BodyId>> {
+    if r.advice.is_none() && r.advisers.is_none() {
+        return None;
+    }
+    let mut heard: BTreeSet<BodyId> = r
+        .advisers
+        .iter()
+        .flatten()
+        .map(|b| b.body.clone())
+        .collect();
+    let advice = r.advice.as_deref().unwrap_or_default();
+    heard.extend(
+        taken
+            .consulted
+            .iter()
+            .filter(|body| advice.iter().any(|a| names.in_body(body, a.from)))
+            .cloned(),
+    );
+    Some(heard)
 }
 
 /// `words` as a sentence: "It was {words}."
@@ -884,10 +964,10 @@ fn heard(r: &DecisionRecord, names: Names<'_>) -> String {
             who.push(format!("{} more", responded.len() - NAMED_AT_MOST));
         }
         if responded.is_empty() {
-            parts.push(format!(
-                "none of the {} members entitled to respond has responded",
-                entitled.len()
-            ));
+            parts.push(match entitled.len() {
+                1 => "the 1 member entitled to respond has not responded".to_owned(),
+                n => format!("none of the {n} members entitled to respond has responded"),
+            });
         } else {
             parts.push(format!(
                 "{} of {} members responded ({}); {lived} of them {} lived experience",
@@ -937,7 +1017,7 @@ fn changed(r: &DecisionRecord, names: Names<'_>) -> String {
             let amendments: Vec<String> = e
                 .amended_by
                 .iter()
-                .map(|a| one_line(a).trim_end_matches('.').to_owned())
+                .map(|a| without_full_stop(&one_line(a)).to_owned())
                 .collect();
             let _ = write!(s, ": {}", amendments.join("; "));
         }
@@ -956,9 +1036,7 @@ fn changed(r: &DecisionRecord, names: Names<'_>) -> String {
             count(others, "other was raised", "others were raised")
         ));
     }
-    let mut s = parts.join("; ");
-    s.push('.');
-    s
+    full_stop(&parts.join("; "))
 }
 
 /// `n` and the noun, singular or plural.
@@ -980,24 +1058,20 @@ fn conditions(r: &DecisionRecord) -> String {
     }
     let standing: Vec<String> = funder
         .standing()
-        .map(|c| one_line(&c.text).trim_end_matches('.').to_owned())
+        .map(|c| without_full_stop(&one_line(&c.text)).to_owned())
         .collect();
     let mut s = if standing.is_empty() {
         "none.".to_owned()
     } else {
-        format!("{}.", standing.join("; "))
+        full_stop(&standing.join("; "))
     };
     if !funder.set_aside.is_empty() {
-        let _ = write!(
-            s,
-            " Set aside: {}.",
-            funder
-                .set_aside
-                .iter()
-                .map(|x| one_line(&x.condition).trim_end_matches('.').to_owned())
-                .collect::<Vec<_>>()
-                .join("; ")
-        );
+        let set_aside: Vec<String> = funder
+            .set_aside
+            .iter()
+            .map(|x| without_full_stop(&one_line(&x.condition)).to_owned())
+            .collect();
+        let _ = write!(s, " Set aside: {}", full_stop(&set_aside.join("; ")));
     }
     s
 }
@@ -1077,10 +1151,13 @@ fn advice_line(a: &AdviceEntry, names: Names<'_>) -> String {
     if let Some(given) = a.given_at {
         let _ = write!(line, ", {}", day(given));
     }
-    // The advice in its adviser's words, then the answer given to it.
+    // The advice in its adviser's words, as written, then the answer given to it: a full
+    // stop after the closing quotation mark only where the words do not end a sentence.
     let answered = match &a.text {
         Some(text) => {
-            let _ = write!(line, ": \"{}\".", one_line(text).trim_end_matches('.'));
+            let text = one_line(text);
+            let stop = if ends_sentence(&text) { "" } else { "." };
+            let _ = write!(line, ": \"{text}\"{stop}");
             " Answered"
         }
         None => ": answered",
@@ -1129,12 +1206,15 @@ fn evaluation_section(d: &mut Document, e: &crate::evaluation::Evaluation, names
     d.section("Evaluation of benefits and impact");
     let words = e.words();
     d.line(format!(
-        "Questions agreed by {} on {} (recorded by {}); {} pieces of evidence, {} of them in people's own words.",
+        "Questions agreed by {} on {} (recorded by {}); {}.",
         names.body(&e.plan.agreed_by),
         day(e.agreed_at),
         names.of(e.recorded_by),
-        e.evidence.len(),
-        words
+        match (e.evidence.len(), words) {
+            (1, 1) => "1 piece of evidence, in people's own words".to_owned(),
+            (1, _) => "1 piece of evidence, not in people's own words".to_owned(),
+            (n, words) => format!("{n} pieces of evidence, {words} of them in people's own words"),
+        }
     ));
     let unasked = e.plan.benefits_without_question();
     if !unasked.is_empty() {
@@ -1409,9 +1489,9 @@ fn gate_section(d: &mut Document, review: &GateReview, routed_by: Option<Hash>, 
     d.section("Value gate");
     let passed = &review.passed;
     let mut lines = vec![format!(
-        "Passed under charter {} ({} rules checked).",
+        "Passed under charter {} ({} checked).",
         passed.charter,
-        passed.rules_checked.len()
+        count(passed.rules_checked.len(), "rule", "rules")
     )];
     if let Some(map) = passed.governance.or(routed_by) {
         lines.push(format!("Routed by governance map {map}."));
@@ -1432,8 +1512,8 @@ fn gate_section(d: &mut Document, review: &GateReview, routed_by: Option<Hash>, 
         let judged = match &review.today_gate {
             Ok(_) if !review.judged_differently() => "judges it alike.".to_owned(),
             Ok(today) => format!(
-                "would pass it too, on {} rules instead of {}.",
-                today.rules_checked.len(),
+                "would pass it too, on {} instead of {}.",
+                count(today.rules_checked.len(), "rule", "rules"),
                 passed.rules_checked.len()
             ),
             Err(refusal) => {

@@ -82,6 +82,33 @@ fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// Whether `text` already ends a sentence: with a full stop, an ellipsis, a question or an
+/// exclamation mark (a closing quotation mark or bracket after it aside).
+fn ends_sentence(text: &str) -> bool {
+    text.trim_end_matches(['"', '\'', '\u{201d}', '\u{2019}', ')'])
+        .ends_with(['.', '!', '?', '\u{2026}'])
+}
+
+/// `text` as the end of a sentence the record writes: as written, with a full stop added only
+/// where it does not end a sentence itself ([`ends_sentence`]), so that a member's "Wait..."
+/// stays "Wait..." and "Wait." does not become "Wait..".
+fn full_stop(text: &str) -> String {
+    if ends_sentence(text) {
+        text.to_owned()
+    } else {
+        format!("{text}.")
+    }
+}
+
+/// `text` without the one full stop that ends it, for a list the record joins with `;`:
+/// "Wait." becomes "Wait"; an ellipsis ("Wait...") and other punctuation stay as written.
+fn without_full_stop(text: &str) -> &str {
+    match text.strip_suffix('.') {
+        Some(rest) if !rest.ends_with('.') => rest,
+        _ => text,
+    }
+}
+
 /// `text` on one line ([`one_line`]) and escaped for Markdown ([`markdown_escaped`]).
 fn markdown_line(text: &str) -> String {
     markdown_escaped(&one_line(text))
@@ -143,10 +170,36 @@ impl Names<'_> {
             .map_or_else(|| member.to_string(), crate::community::Member::shown_as)
     }
 
+    /// Whether the rendering's community counts `member` in `body`; `false` without it.
+    fn in_body(self, body: &crate::community::BodyId, member: MemberId) -> bool {
+        self.0
+            .and_then(|c| c.body(body))
+            .is_some_and(|b| b.contains(member))
+    }
+
     /// `body` by its name when the rendering has the community, by id otherwise.
     fn body(self, body: &crate::community::BodyId) -> String {
         self.0
             .and_then(|c| c.body(body))
             .map_or_else(|| body.to_string(), |b| b.name.clone())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{full_stop, without_full_stop};
+
+    #[test]
+    fn a_sentence_ends_once_and_words_keep_their_punctuation() {
+        assert_eq!(full_stop("Wait"), "Wait.");
+        assert_eq!(full_stop("Wait."), "Wait.");
+        assert_eq!(full_stop("Wait..."), "Wait...");
+        assert_eq!(full_stop("Wait?"), "Wait?");
+        assert_eq!(full_stop("Wait\u{2026}"), "Wait\u{2026}");
+        assert_eq!(full_stop("They said \"wait.\""), "They said \"wait.\"");
+        assert_eq!(without_full_stop("Wait."), "Wait");
+        assert_eq!(without_full_stop("Wait..."), "Wait...");
+        assert_eq!(without_full_stop("Wait"), "Wait");
+        assert_eq!(without_full_stop("Wait!"), "Wait!");
     }
 }

@@ -5,7 +5,7 @@ use std::fmt;
 use crate::cocreation::{FeedbackItem, ThemeAccount, WhatWeDid, YouSaidWeDid};
 use crate::community::{Community, MemberId};
 
-use super::{Names, markdown_line};
+use super::{Names, full_stop, markdown_line};
 
 /// Writes a [`YouSaidWeDid`] as Markdown, for a person to read and for a test to assert.
 ///
@@ -133,12 +133,12 @@ impl<'a> YouSaidWeDidMarkdown<'a> {
             for WhatWeDid { decision, outcome } in &account.did {
                 writeln!(
                     f,
-                    "- {} {} ({}): {}.",
+                    "- {} {} ({}): {}",
                     decision.id,
                     markdown_line(&decision.title),
                     decision.date.strftime("%Y-%m-%d"),
                     // The sentence ends here, whether or not the reason ended itself.
-                    markdown_line(&outcome.to_string()).trim_end_matches('.')
+                    full_stop(&markdown_line(&outcome.to_string()))
                 )?;
             }
         }

@@ -201,7 +201,7 @@ impl RedLinesRespected {
             Some(Screen::Passed) => RuleOutcome::satisfied("the red-line screen passed")
                 .with("funder.funder", &funder.funder),
             Some(Screen::Failed) => RuleOutcome::violated(format!(
-                "`{}` fails the red-line screen: decline, and publish the reason",
+                "\"{}\" fails the red-line screen: decline, and publish the reason",
                 funder.funder
             ))
             .with("funder.red_line_screen", "failed"),
@@ -344,14 +344,17 @@ impl ReassessedOnEvidence {
         let pieces = evaluation.evidence.len();
         if !short.is_empty() {
             let named: Vec<String> = short.iter().map(ToString::to_string).collect();
-            return RuleOutcome::violated(format!(
-                "{} of {} questions agreed have fewer than {} pieces of evidence: {}",
-                short.len(),
-                evaluation.plan.questions.len(),
-                self.min_evidence,
-                named.join(", ")
-            ))
-            .with_count("evaluation.evidence", pieces);
+            let which = match (short.len(), evaluation.plan.questions.len()) {
+                (1, 1) => "the 1 question agreed has".to_owned(),
+                (1, all) => format!("1 of {all} questions agreed has"),
+                (n, all) => format!("{n} of {all} questions agreed have"),
+            };
+            let lacking = match self.min_evidence {
+                1 => "no evidence".to_owned(),
+                min => format!("fewer than {min} pieces of evidence"),
+            };
+            return RuleOutcome::violated(format!("{which} {lacking}: {}", named.join(", ")))
+                .with_count("evaluation.evidence", pieces);
         }
         let words = evaluation.words();
         if self.words_needed && words == 0 {

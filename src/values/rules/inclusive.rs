@@ -86,7 +86,7 @@ impl LivedExperienceShare {
                 .with("body.lived_experience_share", share)
         } else {
             RuleOutcome::violated(format!(
-                "in `{}`, {share} bring lived experience; the charter asks for at least {min}",
+                "in {}, {share} bring lived experience; the charter asks for at least {min}",
                 body.body
             ))
             .with("body.lived_experience_share", share)
@@ -412,7 +412,7 @@ impl AdvisersLivedExperience {
             match share_meets(body, min) {
                 Some(true) => {}
                 Some(false) => short.push(format!(
-                    "`{}` ({})",
+                    "{} with {}",
                     body.body,
                     body.lived_experience_share()
                 )),

@@ -250,7 +250,7 @@ impl RuleOutcome {
     pub fn not_evaluated(field: &'static str) -> Self {
         Self {
             status: Status::NotEvaluated,
-            message: Cow::Owned(format!("could not be evaluated: `{field}` is not recorded")),
+            message: Cow::Owned(format!("could not be evaluated: {field} is not recorded")),
             evidence: Observations::from_iter([Observation {
                 field: Cow::Borrowed(field),
                 observed: Observed::from("not recorded"),

@@ -355,7 +355,7 @@ impl RouteFollowed {
         let mut differences = Vec::new();
         if taken.deciding_body != given.deciding_body {
             differences.push(format!(
-                "decided by `{}`, governance gives `{}`",
+                "decided by {}, governance gives {}",
                 taken.deciding_body, given.deciding_body
             ));
         }
