@@ -918,24 +918,12 @@ impl History {
             CommunityChange::Leave { member } => Some(*member),
             _ => None,
         };
-        let mut last = Arc::new(base.then(entry)?);
-        later.push(Arc::clone(&last));
-        for version in scheduled {
-            let Some(entry) = version.entry() else {
-                continue;
-            };
-            let mut entry = entry.clone();
+        later.push(Arc::new(base.then(entry)?));
+        let later = remade(later, scheduled.iter(), name, |entry| {
             if let Some(member) = departed.filter(|m| entry.change.names(*m)) {
                 entry.lapsed.insert(member);
             }
-            let next = last.then(entry).map_err(|source| LivingError::Scheduled {
-                change: name,
-                from: version.from,
-                source: Box::new(source),
-            })?;
-            last = Arc::new(next);
-            later.push(Arc::clone(&last));
-        }
+        })?;
         Ok(History {
             founding: Arc::clone(&self.founding),
             later,
@@ -974,20 +962,12 @@ impl History {
             return Ok(None);
         }
         let mut later: Vec<Arc<Version>> = before.to_vec();
-        let mut last = Arc::clone(later.last().unwrap_or(&self.founding));
-        for version in scheduled.iter().filter(|v| !theirs(v)) {
-            let Some(entry) = version.entry() else {
-                continue;
-            };
-            let next = last
-                .then(entry.clone())
-                .map_err(|source| LivingError::Scheduled {
-                    change: name,
-                    from: version.from,
-                    source: Box::new(source),
-                })?;
-            last = Arc::new(next);
-            later.push(Arc::clone(&last));
+        if later.is_empty() {
+            later.push(Arc::clone(&self.founding));
+        }
+        let mut later = remade(later, scheduled.iter().filter(|v| !theirs(v)), name, |_| {})?;
+        if before.is_empty() {
+            later.remove(0);
         }
         Ok(Some(History {
             founding: Arc::clone(&self.founding),
@@ -1005,6 +985,31 @@ impl History {
         *self = self.with(Entry::new(change.clone(), at))?;
         Ok(())
     }
+}
+
+/// `later`, whose last version (there is one) is the base, with each of the `scheduled`
+/// versions' entries made again over it in order, as `adjust` leaves them: or why one no
+/// longer applies, naming the change `name` that moved them.
+fn remade<'a>(
+    mut later: Vec<Arc<Version>>,
+    scheduled: impl Iterator<Item = &'a Arc<Version>>,
+    name: &'static str,
+    adjust: impl Fn(&mut Entry),
+) -> Result<Vec<Arc<Version>>, LivingError> {
+    for version in scheduled {
+        let (Some(entry), Some(last)) = (version.entry(), later.last()) else {
+            continue;
+        };
+        let mut entry = entry.clone();
+        adjust(&mut entry);
+        let next = last.then(entry).map_err(|source| LivingError::Scheduled {
+            change: name,
+            from: version.from,
+            source: Box::new(source),
+        })?;
+        later.push(Arc::new(next));
+    }
+    Ok(later)
 }
 
 /// Validates `map` against `community`, naming the change for the error.
