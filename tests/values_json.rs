@@ -41,7 +41,7 @@ fn the_shipped_seed_situation_is_flagged_by_i9() {
     assert_eq!(i9.status, Status::Violated);
     assert_eq!(i9.severity, Severity::Warning);
     assert!(
-        i9.message.contains("`allies_group` (3 of 8"),
+        i9.message.contains("allies_group with 3 of 8"),
         "{}",
         i9.message
     );
