@@ -133,7 +133,7 @@ fn a_member_makes_their_own_changes_and_nobody_elses() {
         err.to_string().contains("needs a recruitment decision"),
         "{err}"
     );
-    // Dated before the last change.
+    // Dated before the last change, the journal's last event.
     let backdated = change(
         MEMBER,
         -50,
@@ -147,7 +147,7 @@ fn a_member_makes_their_own_changes_and_nobody_elses() {
         matches!(
             err,
             EngineError::Change {
-                source: LivingError::Backdated { .. },
+                source: LivingError::BeforeJournal { .. },
                 ..
             }
         ),
@@ -953,4 +953,44 @@ fn a_decision_retired_before_its_changes_take_effect_withdraws_them_with_the_ret
         replayed.community_at(at(100_000)),
         engine.community_at(at(100_000))
     );
+}
+
+#[test]
+fn a_change_is_not_dated_before_what_the_journal_holds() {
+    // Co-producer 2 consents in the round at minute 12; a leave dated minute 5 would make
+    // the journal say they consented when they were no member.
+    let engine = engine_support::engine();
+    engine_support::to_consented(&engine);
+    let written = engine.journal().read_all().unwrap().len();
+    let leave = |minute| {
+        change(
+            engine_support::CO_2,
+            minute,
+            CommunityChange::Leave {
+                member: engine_support::CO_2,
+            },
+        )
+    };
+    let err = engine.handle(leave(5)).unwrap_err();
+    assert!(
+        matches!(
+            &err,
+            EngineError::Change {
+                source: LivingError::BeforeJournal { last, .. },
+                ..
+            } if *last >= at(12)
+        ),
+        "{err}"
+    );
+    assert_eq!(engine.journal().read_all().unwrap().len(), written);
+    // After it, their own change as ever; and the journal reopened knows the same.
+    let reopened = Engine::from_journal(copy_of(&engine)).unwrap();
+    assert!(matches!(
+        reopened.handle(leave(5)),
+        Err(EngineError::Change {
+            source: LivingError::BeforeJournal { .. },
+            ..
+        })
+    ));
+    engine.handle(leave(60)).unwrap();
 }

@@ -277,6 +277,15 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
         let actor = request.actor;
         let refuse = |source| EngineError::Change { actor, source };
         let mut living = self.living.write().map_err(|_| EngineError::Poisoned)?;
+        // A change is not dated before what the journal holds: a member who left before
+        // they took part would make the journal say both.
+        if let Some(last) = self.latest().filter(|last| request.now < *last) {
+            return Err(refuse(LivingError::BeforeJournal {
+                change: change.label(),
+                at: request.now,
+                last,
+            }));
+        }
         let community = living.history.at(request.now).community();
         if let Some(kind) = change.needs_decision(community) {
             return Err(refuse(LivingError::NeedsDecision {
@@ -301,6 +310,7 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
             living.version,
             vec![NewEvent::new(actor, request.now, event)],
         )?;
+        self.witnessed(&written);
         living.history = history;
         if let Some(last) = written.last() {
             living.version = last.seq;

@@ -143,7 +143,7 @@ mod request;
 mod time;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 
 use jiff::Timestamp;
@@ -230,6 +230,9 @@ pub struct Engine<J> {
     /// The journal's last position the engine has read: what [`Engine::catch_up`] reads
     /// after.
     seen: AtomicU64,
+    /// The latest time of any event the engine has read or written, in microseconds since
+    /// the Unix epoch (`i64::MIN` for none): no change to the community is dated before it.
+    latest: AtomicI64,
 }
 
 /// How many times a request lost to another writer of a shared journal is decided again,
@@ -321,14 +324,16 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
         }
         let founded_at = supplied.as_ref().map(|s| s.founded_at);
         // Replayed from the envelopes the journal lends: opening copies none of them.
-        let (replayed, streams, seen) = journal.read_all_with(|envelopes| {
+        let (replayed, streams, seen, latest) = journal.read_all_with(|envelopes| {
             (
                 living::replay(envelopes, supplied),
                 Streams::replay(envelopes),
                 envelopes.last().map_or(0, |e| e.position),
+                envelopes.iter().map(|e| micros(e.time)).max(),
             )
         })?;
         let (mut history, founding) = replayed?;
+        let mut latest = latest;
         if let (Some(founding), Some(at)) = (founding, founded_at) {
             let event = EngineEvent::Community { event: founding };
             let written = journal.append(
@@ -337,6 +342,7 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                 vec![NewEvent::new(ENGINE_ACTOR, at, event)],
             )?;
             history.version = written.last().map_or(0, |e| e.seq);
+            latest = latest.max(written.last().map(|e| micros(e.time)));
         }
         let streams = streams
             .into_inner()
@@ -348,7 +354,23 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
             journal,
             streams: RwLock::new(streams),
             seen: AtomicU64::new(seen),
+            latest: AtomicI64::new(latest.unwrap_or(i64::MIN)),
         })
+    }
+
+    /// Notes the times of `written`, which the engine has just read or written.
+    fn witnessed(&self, written: &[Envelope<EngineEvent>]) {
+        if let Some(latest) = written.iter().map(|e| micros(e.time)).max() {
+            self.latest.fetch_max(latest, Ordering::AcqRel);
+        }
+    }
+
+    /// The latest time of any event the engine has read or written, if any.
+    pub(super) fn latest(&self) -> Option<Timestamp> {
+        match self.latest.load(Ordering::Acquire) {
+            i64::MIN => None,
+            t => Timestamp::from_microsecond(t).ok(),
+        }
     }
 
     /// Reads what other writers of a shared journal wrote since the engine last looked, and
@@ -395,6 +417,7 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
             }
             self.seen.fetch_max(envelope.position, Ordering::AcqRel);
         }
+        self.witnessed(&newer);
         Ok(folded)
     }
 
@@ -1045,6 +1068,7 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
         };
         if linked.is_none() && adopting.is_none() {
             let written = self.journal.append(id, stream.version(), stamped(events))?;
+            self.witnessed(&written);
             for envelope in &written {
                 stream.apply(envelope);
             }
@@ -1090,6 +1114,7 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
             }
         }
         let written = self.journal.append_batch(parts)?;
+        self.witnessed(&written);
         let community = crate::living::stream();
         for envelope in &written {
             if envelope.stream == *id {
@@ -1315,4 +1340,9 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
             .map(|l| l.history.current_shared())
             .unwrap_or_else(|e| e.get_ref().history.current_shared())
     }
+}
+
+/// `at` in microseconds since the Unix epoch, as the engine keeps the latest time it saw.
+fn micros(at: Timestamp) -> i64 {
+    at.as_microsecond()
 }

@@ -395,6 +395,19 @@ pub enum LivingError {
         /// The last change's time.
         last: Timestamp,
     },
+    /// The change is dated before something the journal already holds: what was done then
+    /// was judged by the community as it stood, which the change would rewrite.
+    #[error(
+        "the {change} change is dated {at}, before the journal's last event ({last}): what was done since was judged by the community as it stood"
+    )]
+    BeforeJournal {
+        /// The change's name.
+        change: &'static str,
+        /// When it was dated.
+        at: Timestamp,
+        /// When the journal's latest event is dated.
+        last: Timestamp,
+    },
     /// The change needs a decision of the community, and came on its own.
     #[error("the {change} change needs a {kind} decision: propose it")]
     NeedsDecision {
