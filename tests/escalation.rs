@@ -279,3 +279,83 @@ fn a_proposal_escalated_by_its_round_is_taken_up_with_the_rounds_objections() {
     assert_eq!(from.objections.len(), 1);
     assert_eq!(from.objections[0].by, CO_2);
 }
+
+#[test]
+fn objections_raised_in_an_objection_round_escalated_before_it_closed_are_carried_on() {
+    // The same responses, but the facilitator escalates while the objection round is still
+    // open: Co-producer 2's objection was raised, never tested, and goes with the matter.
+    let engine = engine();
+    engine.handle(open(&community())).unwrap();
+    for minute in 1..=3 {
+        engine
+            .handle(consent(CO_1, minute, RoundCommand::Advance {}))
+            .unwrap();
+    }
+    for (minute, who, response) in [
+        (
+            10,
+            STAFF_1,
+            Response::ConsentWithConcern {
+                concern: "Six months is short.".into(),
+            },
+        ),
+        (
+            11,
+            CO_2,
+            Response::Object {
+                reason: OBJECTION.into(),
+            },
+        ),
+    ] {
+        engine
+            .handle(consent(
+                who,
+                minute,
+                RoundCommand::Respond {
+                    member: who,
+                    response,
+                },
+            ))
+            .unwrap();
+    }
+    engine
+        .handle(consent(
+            CO_1,
+            25,
+            RoundCommand::Escalate {
+                to: circle(),
+                reason: "The team cannot settle this on its own.".into(),
+            },
+        ))
+        .unwrap();
+    let record = engine.record(&stream(), engine_support::at(26)).unwrap();
+    let raised: Vec<_> = record
+        .objections
+        .unwrap()
+        .iter()
+        .map(|e| (e.by, e.raised_as, e.text.clone().unwrap(), e.disposition))
+        .collect();
+    assert_eq!(
+        raised,
+        [
+            (
+                STAFF_1,
+                RaisedAs::Concern,
+                "Six months is short.".to_owned(),
+                None
+            ),
+            (CO_2, RaisedAs::Objection, OBJECTION.to_owned(), None),
+        ]
+    );
+    let written = engine
+        .handle(take_up(taken_up(), DecisionKind::WorkingModel, stream()))
+        .unwrap();
+    let EngineEvent::Started {
+        escalated_from: Some(from),
+        ..
+    } = &written[0].event
+    else {
+        panic!("{:?}", written[0]);
+    };
+    assert_eq!(from.objections.len(), 2, "{from:?}");
+}

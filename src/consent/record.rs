@@ -187,6 +187,28 @@ impl Round {
                 entries.push(entry);
             }
         }
+        // A round that ended (escalated, withdrawn) in the middle of an objection round
+        // never collected the objections and concerns its responses hold: they were raised
+        // all the same, and stand in the record untested, still open, for the body that
+        // takes the matter up.
+        if matches!(
+            self.ending(),
+            Some(Ending::Escalated { .. } | Ending::Withdrawn { .. })
+        ) {
+            for (member, r) in self.responses() {
+                let (raised, text) = match &r.response {
+                    Response::Object { reason } => (RaisedAs::Objection, reason),
+                    Response::ConsentWithConcern { concern } => (RaisedAs::Concern, concern),
+                    _ => continue,
+                };
+                let known = entries.iter().any(|e| {
+                    e.by == member && e.raised_as == raised && e.text.as_ref() == Some(text)
+                });
+                if !known {
+                    entries.push(ObjectionEntry::new(member, raised).saying(text.clone()));
+                }
+            }
+        }
         record.objections = Some(entries);
 
         if matches!(config.method, Method::AdviceProcess) {
