@@ -359,3 +359,23 @@ fn objections_raised_in_an_objection_round_escalated_before_it_closed_are_carrie
     };
     assert_eq!(from.objections.len(), 2, "{from:?}");
 }
+
+#[test]
+fn only_a_member_of_the_body_it_went_to_takes_up_an_escalated_matter() {
+    // Member 20 sits in the whole community only, not in the decision circle.
+    let engine = escalated();
+    let outsider = coproduction::community::MemberId::new(20);
+    let mut request = take_up(taken_up(), DecisionKind::WorkingModel, stream());
+    request.actor = outsider;
+    let written = engine.journal().read_all().unwrap().len();
+    let err = engine.handle(request).unwrap_err();
+    assert!(
+        matches!(&err, EngineError::NotEscalated { reason, .. } if reason.contains("does not sit on the body")),
+        "{err}"
+    );
+    assert_eq!(engine.journal().read_all().unwrap().len(), written);
+    // A member of the circle may.
+    engine
+        .handle(take_up(taken_up(), DecisionKind::WorkingModel, stream()))
+        .unwrap();
+}

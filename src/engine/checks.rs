@@ -97,6 +97,15 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
         if source.last_at().is_some_and(|last| request.now < last) {
             return Err(refuse("the request is dated before the escalation"));
         }
+        // It went to a body: a member of that body takes it up, not whoever is first.
+        if v.community()
+            .body(&to)
+            .is_some_and(|body| !body.contains(request.actor))
+        {
+            return Err(refuse(
+                "the member who takes it up does not sit on the body it went to",
+            ));
+        }
         let record = source
             .record(v.community(), request.now, cited)
             .ok_or_else(|| refuse("its process has not started"))?;
