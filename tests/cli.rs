@@ -868,7 +868,9 @@ fn a_forged_seat_or_an_escalation_off_the_chain_is_refused_and_writes_nothing() 
     assert_eq!(out.status.code(), REFUSED, "{}", text(&out.stderr));
     let stderr = text(&out.stderr);
     assert!(
-        stderr.contains("the governance map escalates this decision only to `decision_circle`"),
+        stderr.contains(
+            "the governance map escalates this decision to the next body on its chain, `decision_circle`"
+        ),
         "{stderr}"
     );
     assert_eq!(journal.bytes(), before);

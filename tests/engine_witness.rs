@@ -93,9 +93,9 @@ fn a_round_seats_only_the_deciding_body_as_the_community_records_it() {
     );
 }
 
-/// A round escalates only along the governance map's chain for its route: the
-/// associate-roles team's working model escalates to the decision circle, then the whole
-/// community, not to the Allies Group.
+/// A round escalates only along the governance map's chain for its route, to the next body
+/// on it: the associate-roles team's working model escalates to the decision circle (which
+/// may take it on to the whole community), not to the Allies Group.
 #[test]
 fn a_round_escalates_only_along_the_maps_chain() {
     let engine = engine();
@@ -124,7 +124,7 @@ fn a_round_escalates_only_along_the_maps_chain() {
     );
     assert!(
         err.to_string()
-            .contains("only to `decision_circle`, then `whole_community`"),
+            .contains("to the next body on its chain, `decision_circle` (the chain: `decision_circle`, then `whole_community`)"),
         "{err}"
     );
     assert_eq!(engine.journal().read_all().unwrap().len(), before);

@@ -398,7 +398,7 @@ fn the_generated_runs_reach_every_phase() {
 /// the machine takes: without this, the property could pass without a typed acceptance.
 #[test]
 fn the_deep_runs_accept_and_decline_through_the_facade() {
-    const RUNS: u32 = 500;
+    const RUNS: u32 = 1_000;
     let mut runner = TestRunner::deterministic();
     let strategy = DeepFundingModel::sequential_strategy(1..70);
     let mut typed: BTreeMap<FundingPhase, u32> = BTreeMap::new();

@@ -9,7 +9,7 @@ use crate::decision::Method;
 use crate::machine::Phase as _;
 use crate::machine::{
     Context, Decider, Events, RefusalKind, Transitions, decide_then_evolve, need_ahead, need_clock,
-    need_phase, need_text,
+    need_next_on_chain, need_phase, need_text,
 };
 
 use super::ConsentError;
@@ -559,15 +559,10 @@ fn decide_opened(
                 // circle); handing it back to the same body is not an exit.
                 return Err(ConsentError::EscalationToSelf { body: to.clone() });
             }
-            // Where governance routed the round, it escalates only along the map's chain.
-            if let Some(route) = ctx.route
-                && !route.escalation.contains(to)
-            {
-                return Err(RefusalKind::OffEscalationChain {
-                    to: to.clone(),
-                    chain: route.escalation.clone(),
-                }
-                .into());
+            // Where governance routed the round, it escalates to the next body on the map's
+            // chain.
+            if let Some(route) = ctx.route {
+                need_next_on_chain(to, &route.escalation)?;
             }
             need_text(attempted, "reason", reason)?;
             Ok(Events::one(RoundEvent::Escalated {

@@ -8,8 +8,8 @@ use crate::community::MemberId;
 use crate::decision::{Method, Tier};
 use crate::machine::Phase as _;
 use crate::machine::{
-    Context, Decider, Events, RefusalKind, Transitions, need_ahead, need_clock, need_phase,
-    need_text,
+    Context, Decider, Events, RefusalKind, Transitions, need_ahead, need_clock, need_next_on_chain,
+    need_phase, need_text,
 };
 use crate::values::{FundingCondition, Restriction, SetAside};
 
@@ -561,15 +561,9 @@ fn decide_outcome(
     // summary is missing only for a route with no method, an automatic decline, which
     // screening refuses for a clear offer.
     let route_taken = route.summary().ok_or(RefusalKind::NoRoute { attempted })?;
-    // It escalates only along the governance map's chain for that route.
-    if let FundingOutcome::Escalate { to } = outcome
-        && !route.escalation.contains(to)
-    {
-        return Err(RefusalKind::OffEscalationChain {
-            to: to.clone(),
-            chain: route.escalation.clone(),
-        }
-        .into());
+    // It escalates to the next body on the governance map's chain for that route.
+    if let FundingOutcome::Escalate { to } = outcome {
+        need_next_on_chain(to, &route.escalation)?;
     }
     ready_to_decide(c, attempted, now)?;
     if deciders.is_empty() {

@@ -26,8 +26,8 @@
 //!
 //! What every process refuses alike (not started, wrong phase, wrong role, a blank text, a
 //! clock gone back, ...) is one vocabulary, [`RefusalKind`], made by shared checks
-//! ([`need_phase`], [`need_text`], [`need_clock`], [`need_ahead`]); each process's own
-//! error converts from it.
+//! ([`need_phase`], [`need_text`], [`need_clock`], [`need_ahead`],
+//! [`need_next_on_chain`]); each process's own error converts from it.
 //!
 //! Each process also has a typestate façade (`ConsentRound<P>`, `Lifecycle<P>`,
 //! `Funding<P>`), written from one *step table*: for each phase, the steps it offers, the
@@ -145,7 +145,7 @@ pub(crate) use dot::Quoted;
 pub use events::{Events, IntoIter as EventsIntoIter};
 pub use graph::{GraphError, TransitionGraph};
 pub(crate) use refusal::comma_list;
-pub use refusal::{RefusalKind, need_ahead, need_clock, need_phase, need_text};
+pub use refusal::{RefusalKind, need_ahead, need_clock, need_next_on_chain, need_phase, need_text};
 pub use typestate::{CommandOf, Facade, PhaseMismatch, PhaseOf, Step, StepOf};
 pub(crate) use typestate::{previews, typestate};
 

@@ -84,7 +84,8 @@ pub enum RefusalKind {
         /// The command.
         attempted: &'static str,
     },
-    /// An escalation names a body the governance map does not escalate this decision to.
+    /// An escalation names a body other than the next on the governance map's chain for
+    /// this decision: a matter goes to the next broader body, which may escalate it on.
     OffEscalationChain {
         /// The body named.
         to: BodyId,
@@ -138,11 +139,19 @@ impl RefusalKind {
                 f,
                 "cannot {attempted}: no governance route is given for the {noun}"
             ),
-            RefusalKind::OffEscalationChain { to, chain } => write!(
-                f,
-                "cannot escalate to `{to}`: the governance map escalates this decision only to {}",
-                chain_text(chain)
-            ),
+            RefusalKind::OffEscalationChain { to, chain } => match chain.split_first() {
+                Some((next, _)) => write!(
+                    f,
+                    "cannot escalate to `{to}`: the governance map escalates this decision to \
+                     the next body on its chain, `{next}` (the chain: {})",
+                    chain_text(chain)
+                ),
+                None => write!(
+                    f,
+                    "cannot escalate to `{to}`: the governance map escalates this decision to {}",
+                    chain_text(chain)
+                ),
+            },
             RefusalKind::ProofNotForThis(mismatch) => {
                 write!(f, "cannot take the value gate's proof: {mismatch}")
             }
@@ -255,6 +264,24 @@ pub fn need_clock(now: Timestamp, last: Timestamp) -> Result<(), RefusalKind> {
     }
 }
 
+/// Refuses an escalation to `to` unless it is the next body on `chain`, the governance
+/// map's escalation chain for the decision, nearest first: a matter goes one step at a
+/// time, to the next broader body, which may escalate it on.
+///
+/// # Errors
+///
+/// [`RefusalKind::OffEscalationChain`], naming the body and the chain.
+pub fn need_next_on_chain(to: &BodyId, chain: &[BodyId]) -> Result<(), RefusalKind> {
+    if chain.first() == Some(to) {
+        Ok(())
+    } else {
+        Err(RefusalKind::OffEscalationChain {
+            to: to.clone(),
+            chain: chain.to_vec(),
+        })
+    }
+}
+
 /// Refuses a `date`, given as `field`, unless it lies after `now`.
 ///
 /// # Errors
@@ -281,6 +308,26 @@ mod tests {
             BodyId::new("decision_circle").unwrap(),
         ];
         assert_eq!(chain_text(&chain), "`staff_team`, then `decision_circle`");
+    }
+
+    #[test]
+    fn an_escalation_goes_to_the_next_body_on_the_chain_only() {
+        let body = |id| BodyId::new(id).unwrap();
+        let chain = [body("decision_circle"), body("whole_community")];
+        assert!(need_next_on_chain(&body("decision_circle"), &chain).is_ok());
+        let skipped = need_next_on_chain(&body("whole_community"), &chain).unwrap_err();
+        assert_eq!(
+            skipped.to_string(),
+            "cannot escalate to `whole_community`: the governance map escalates this decision \
+             to the next body on its chain, `decision_circle` (the chain: `decision_circle`, \
+             then `whole_community`)"
+        );
+        let none = need_next_on_chain(&body("decision_circle"), &[]).unwrap_err();
+        assert_eq!(
+            none.to_string(),
+            "cannot escalate to `decision_circle`: the governance map escalates this decision \
+             to no body (its chain is empty)"
+        );
     }
 
     #[test]

@@ -5,8 +5,8 @@ use std::collections::BTreeSet;
 use crate::cocreation::VersionNumber;
 use crate::journal::StreamId;
 use crate::machine::{
-    Context, Decider, Events, RefusalKind, Transitions, need_ahead, need_clock, need_phase,
-    need_text,
+    Context, Decider, Events, RefusalKind, Transitions, need_ahead, need_clock, need_next_on_chain,
+    need_phase, need_text,
 };
 
 use super::ProposalError;
@@ -297,14 +297,8 @@ fn decide_created(
             if let DecisionResult::Adopted { review_date } = result {
                 ahead("review_date", *review_date)?;
             }
-            if let (DecisionResult::Escalated { to }, Some(route)) = (result, ctx.route)
-                && !route.escalation.contains(to)
-            {
-                return Err(RefusalKind::OffEscalationChain {
-                    to: to.clone(),
-                    chain: route.escalation.clone(),
-                }
-                .into());
+            if let (DecisionResult::Escalated { to }, Some(route)) = (result, ctx.route) {
+                need_next_on_chain(to, &route.escalation)?;
             }
             // A result the engine saw its round reach is the engine's record; one copied in
             // from a round kept elsewhere is the steward's word.

@@ -289,7 +289,7 @@ impl Model {
                     return None;
                 }
                 if let FundingOutcome::Escalate { to } = outcome
-                    && !route(self.screened).escalation.contains(to)
+                    && route(self.screened).escalation.first() != Some(to)
                 {
                     return None;
                 }
@@ -380,6 +380,16 @@ fn any_body() -> BoxedStrategy<BodyId> {
 }
 
 /// A body the route consults, mostly.
+/// Mostly a body whose comment window is open, now and then any consulted body.
+fn window_body(m: &Model) -> BoxedStrategy<BodyId> {
+    let open: Vec<BodyId> = m.windows.keys().cloned().collect();
+    if open.is_empty() {
+        consulted_body(m)
+    } else {
+        prop_oneof![3 => prop::sample::select(open), 1 => consulted_body(m)].boxed()
+    }
+}
+
 fn consulted_body(m: &Model) -> BoxedStrategy<BodyId> {
     let bodies: Vec<BodyId> = route(m.offer)
         .consult
@@ -421,16 +431,16 @@ fn set_aside() -> BoxedStrategy<coproduction::values::SetAside> {
 fn outcome() -> BoxedStrategy<FundingOutcome> {
     prop_oneof![
         3 => Just(FundingOutcome::Accept {}),
-        3 => (prop::collection::vec(condition(), 0..3), prop::collection::vec(set_aside(), 0..3))
+        4 => (prop::collection::vec(condition(), 0..3), prop::collection::vec(set_aside(), 0..3))
             .prop_map(|(conditions, set_aside)| FundingOutcome::AcceptWithConditions {
                 conditions,
                 set_aside,
             }),
         2 => Just(FundingOutcome::Decline {}),
         2 => Just(FundingOutcome::Defer {}),
-        // Mostly along the map's chains (the decision circle's is the whole community's, the
-        // staff team's the decision circle's), now and then off them.
-        2 => prop_oneof![
+        // Mostly to the next body on the map's chains (the decision circle's is the whole
+        // community, the staff team's the decision circle), now and then past it or off them.
+        3 => prop_oneof![
             2 => Just(body("whole_community")),
             2 => Just(body("decision_circle")),
             1 => Just(body("institution_committee")),
@@ -548,7 +558,7 @@ fn expected(m: &Model) -> BoxedStrategy<FundingCommand> {
                         answer,
                     }),
                     1 => consulted_body(m).prop_map(|body| FundingCommand::OpenCommentWindow { body }),
-                    1 => (consulted_body(m), text()).prop_map(|(body, text)| FundingCommand::Comment { body, text }),
+                    1 => (window_body(m), text()).prop_map(|(body, text)| FundingCommand::Comment { body, text }),
                     1 => (consulted_body(m), text()).prop_map(|(body, reference)| FundingCommand::RecordSession { body, reference }),
                     1 => (text(), prop::bool::weighted(0.8)).prop_map(|(reference, consented)| {
                         FundingCommand::RecordConsentRound { reference, consented }

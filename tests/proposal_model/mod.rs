@@ -193,7 +193,7 @@ impl Model {
                     }
                     DecisionResult::Declined {} => m.phase = Some(P::Retired),
                     DecisionResult::Escalated { to } => {
-                        if !given_route().escalation.contains(to) {
+                        if given_route().escalation.first() != Some(to) {
                             return None;
                         }
                     }
@@ -231,9 +231,9 @@ impl Model {
                     }
                     DecisionResult::Declined {} => m.phase = Some(P::Declined),
                     DecisionResult::Withdrawn {} => m.phase = Some(P::Withdrawn),
-                    // Only along the map's chain for the proposal's route.
+                    // Only to the next body on the map's chain for the proposal's route.
                     DecisionResult::Escalated { to } => {
-                        if !given_route().escalation.contains(to) {
+                        if given_route().escalation.first() != Some(to) {
                             return None;
                         }
                         m.phase = Some(P::Escalated);
