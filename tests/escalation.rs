@@ -379,3 +379,68 @@ fn only_a_member_of_the_body_it_went_to_takes_up_an_escalated_matter() {
         .handle(take_up(taken_up(), DecisionKind::WorkingModel, stream()))
         .unwrap();
 }
+
+#[test]
+fn a_take_up_withdrawn_before_it_decided_leaves_the_matter_to_be_taken_up_again() {
+    let engine = escalated();
+    engine
+        .handle(take_up(taken_up(), DecisionKind::WorkingModel, stream()))
+        .unwrap();
+    engine
+        .handle(Request::new(
+            taken_up(),
+            STAFF_1,
+            engine_support::at(31),
+            RoundCommand::Withdraw {
+                reason: "Opened on the wrong text.".into(),
+            },
+        ))
+        .unwrap();
+    let again = StreamId::new("working-model-circle-again").unwrap();
+    let at = |mut request: Request, minute| {
+        request.now = engine_support::at(minute);
+        request
+    };
+    engine
+        .handle(at(
+            take_up(again.clone(), DecisionKind::WorkingModel, stream()),
+            32,
+        ))
+        .unwrap();
+    // While that one runs, nobody else takes the matter up.
+    let third = StreamId::new("working-model-circle-third").unwrap();
+    let err = engine
+        .handle(at(take_up(third, DecisionKind::WorkingModel, stream()), 33))
+        .unwrap_err();
+    assert!(
+        matches!(&err, EngineError::NotEscalated { reason, .. } if reason.contains("another process has taken it up")),
+        "{err}"
+    );
+    let record = engine.record(&again, engine_support::at(34)).unwrap();
+    assert_eq!(record.escalated_from.unwrap().stream, stream());
+}
+
+#[test]
+fn a_round_escalates_to_the_next_body_on_its_chain_not_past_it() {
+    let engine = engine();
+    engine.handle(open(&community())).unwrap();
+    let escalate = |minute, to: &str| {
+        engine.handle(consent(
+            CO_1,
+            minute,
+            RoundCommand::Escalate {
+                to: BodyId::new(to).unwrap(),
+                reason: "I would rather everyone decided.".into(),
+            },
+        ))
+    };
+    let written = engine.journal().read_all().unwrap().len();
+    let err = escalate(2, "whole_community").unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("to the next body on its chain, `decision_circle`"),
+        "{err}"
+    );
+    assert_eq!(engine.journal().read_all().unwrap().len(), written);
+    escalate(3, "decision_circle").unwrap();
+}

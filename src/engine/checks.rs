@@ -15,7 +15,7 @@ use crate::journal::{Journal, StreamId};
 use crate::living::Version;
 use crate::process::{Claim, PartError, ProcessState, Requested, Stream, Witness};
 use crate::proposal::ProposalCommand;
-use crate::values::EscalatedFrom;
+use crate::values::{EscalatedFrom, Outcome};
 
 use super::{Engine, EngineError, EngineEvent, Held, ProcessCommand, Request};
 
@@ -78,13 +78,22 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
             }
             None => None,
         };
-        // One process takes up a matter: a second would decide it again.
+        // One process takes up a matter: a second would decide it again. One that ended
+        // deciding nothing (withdrawn, deferred) leaves it to be taken up again.
         for (id, other) in streams {
             if id == from {
                 continue;
             }
             let other = other.lock().map_err(|_| EngineError::Poisoned)?;
-            if other.escalated_from().is_some_and(|e| e.stream == *from) {
+            if other.escalated_from().is_some_and(|e| e.stream == *from)
+                && !(other.process().is_final()
+                    && matches!(
+                        other
+                            .record(v.community(), request.now, None)
+                            .and_then(|r| r.outcome),
+                        Some(Outcome::Withdrawn | Outcome::Deferred)
+                    ))
+            {
                 return Err(refuse("another process has taken it up"));
             }
         }
