@@ -501,6 +501,64 @@ fn metrics_count_a_funding_decision_taken_without_a_round() {
     );
 }
 
+/// A past decision's figures are those of the community it was taken in: a decider who
+/// leaves, or withdraws their declaration of lived experience, later changes neither its
+/// participation nor its lived-experience share, through the engine or the tool.
+#[test]
+fn metrics_judge_a_past_decision_by_the_community_it_was_taken_in() {
+    use coproduction::living::{self, CommunityChange};
+    let engine = engine(MemoryJournal::new());
+    small_grant_ready(&engine);
+    engine
+        .handle(funding("room-hire", 1, "2024-03-05T10:00:00Z", accept()).with_evidence(evidence()))
+        .unwrap();
+    let figures = |engine: &Engine<MemoryJournal<EngineEvent>>| {
+        let metrics = engine.metrics(None).unwrap();
+        let d = &metrics.decisions[0];
+        (
+            (d.participation.part, d.participation.whole),
+            (d.lived_experience.part, d.lived_experience.whole),
+        )
+    };
+    // The four staff members decided; members 1 and 4 bring lived experience.
+    assert_eq!(figures(&engine), ((4, 4), (2, 4)));
+    let change = |who: u64, when: &str, change: CommunityChange| {
+        engine
+            .handle(Request::new(
+                living::stream(),
+                m(who),
+                at(when),
+                ProcessCommand::Change {
+                    change: Box::new(change),
+                },
+            ))
+            .unwrap();
+    };
+    change(
+        1,
+        "2024-04-01T09:00:00Z",
+        CommunityChange::LivedExperience {
+            member: m(1),
+            declared: false,
+        },
+    );
+    change(
+        4,
+        "2024-04-01T09:01:00Z",
+        CommunityChange::Leave { member: m(4) },
+    );
+    assert_eq!(
+        engine
+            .community()
+            .body(&BodyId::new("staff_team").unwrap())
+            .unwrap()
+            .members()
+            .count(),
+        3
+    );
+    assert_eq!(figures(&engine), ((4, 4), (2, 4)));
+}
+
 /// Through the engine, advice to a funding decision is given by the adviser, in their own
 /// name, as a member of the body consulted: recorded by another, or from outside the body,
 /// it is refused and nothing is written.

@@ -151,17 +151,19 @@ fn bodies_months_totals_publication_and_feedback_add_up() {
     assert_eq!(feedback.uncarried, [ItemId::new(3)]);
 }
 
+/// Publication is judged by the deadline of the charter the decisions were taken under, as
+/// the journal's founding holds it, not by the charter a reader passes in.
 #[test]
 fn a_shorter_publication_deadline_makes_the_late_record_count_as_not_in_time() {
     let community = community();
-    let engine = Engine::open(community.clone(), None, charter(), MemoryJournal::new()).unwrap();
-    drive(&engine);
     let strict = coproduction::values::Charter::from_json(
         r#"{"values": [{"id": "transparent"}], "rules": [{"id": "T1", "publish_days": 1}]}"#,
     )
     .unwrap();
+    let engine = Engine::open(community.clone(), None, strict, MemoryJournal::new()).unwrap();
+    drive(&engine);
     let envelopes = engine.journal().read_all().unwrap();
-    let metrics = Metrics::from_journal(&envelopes, &community, &strict, None);
+    let metrics = Metrics::from_journal(&envelopes, &community, &charter(), None);
     assert_eq!(metrics.publication.publish_days, 1);
     assert_eq!(metrics.publication.in_time, Share::new(0, 2));
     assert_eq!(metrics.feedback, None);

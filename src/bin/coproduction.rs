@@ -235,10 +235,13 @@ enum Command {
         /// The journal file.
         #[arg(long, required = true)]
         journal: Option<PathBuf>,
-        /// The community (JSON).
+        /// The community (JSON), for a journal that does not hold its founding. Where it
+        /// does, each decision is judged by the community and charter in force when it
+        /// opened, as the journal's history holds them.
         #[arg(long, required = true)]
         community: Option<PathBuf>,
-        /// The charter (JSON), for the publication deadline; the default charter when absent.
+        /// The charter (JSON), for the publication deadline of a journal that does not hold
+        /// its founding; the default charter when absent.
         #[arg(long)]
         charter: Option<PathBuf>,
         /// The co-creation model (JSON), for feedback carried into themes.

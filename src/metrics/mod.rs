@@ -16,8 +16,8 @@
 //!   any) is not in the journal: one the deciding body took by advice process, say. A
 //!   stream's process is the one its `started` event names; a stream whose start is missing
 //!   is read as a round, as the engine reads it. For a funding decision without a round the
-//!   deciders are its responders, out of the deciding body's members (from the community);
-//!   it was opened when the offer was identified. A funding decision decided by a round in
+//!   deciders are its responders, out of the deciding body's members (from the community
+//!   in force when it opened); it was opened when the offer was identified. A funding decision decided by a round in
 //!   the journal is counted once, as the round: who took part and what became of objections
 //!   come from the round, and what was decided and when from the funding decision (the round
 //!   itself stops at consent). An offer declined automatically at screening is no one's
@@ -146,9 +146,11 @@ use crate::cocreation::{CoCreation, ItemId};
 use crate::community::{BodyId, Community, MemberId, Share};
 use crate::consent::{ConsentProcess, Ending, ObjectionStatus, Round, RoundEvent, RoundPhase};
 use crate::decision::{DecisionKind, Method};
+use crate::engine::living::read_history;
 use crate::evaluation::{Benefit, Datum, Evaluation, QuestionId};
 use crate::funding::{FundingDecision, FundingProcess};
 use crate::journal::{Envelope, StreamId};
+use crate::living::History;
 use crate::process::{EngineEvent, Listed, Stream, Streams};
 use crate::proposal::{DecisionResult, Proposal, ProposalProcess};
 use crate::values::rules::blank;
@@ -649,12 +651,77 @@ impl Settled {
     }
 }
 
+/// The community and rule T1 a decision is judged by, from one version of the community.
+struct Judged<'a> {
+    /// From when.
+    from: Timestamp,
+    community: &'a Community,
+    t1: PublishedInTime<'a>,
+}
+
+/// Every version of the community a journal's history holds, oldest first (or the one
+/// given, for a journal without a founding), with T1 as each version's charter runs it.
+struct InForce<'a> {
+    first: Judged<'a>,
+    later: Vec<Judged<'a>>,
+}
+
+impl<'a> InForce<'a> {
+    fn new(history: Option<&'a History>, community: &'a Community, charter: &'a Charter) -> Self {
+        let judged = |from, community, charter| Judged {
+            from,
+            community,
+            t1: PublishedInTime::of(charter),
+        };
+        match history {
+            Some(history) => {
+                let founding = history.founding();
+                Self {
+                    first: judged(founding.from(), founding.community(), founding.charter()),
+                    // `versions` opens with the founding.
+                    later: history
+                        .versions()
+                        .skip(1)
+                        .map(|v| judged(v.from(), v.community(), v.charter()))
+                        .collect(),
+                }
+            }
+            None => Self {
+                first: judged(Timestamp::MIN, community, charter),
+                later: Vec::new(),
+            },
+        }
+    }
+
+    /// The version in force when the process on `stream` opened (at `now` when its start
+    /// is not journalled): the latest that took effect by then, or the first.
+    fn of(&self, stream: Option<&Stream>, now: Timestamp) -> &Judged<'a> {
+        let opened = stream.and_then(Stream::opened_at).unwrap_or(now);
+        let after = self.later.partition_point(|j| j.from <= opened);
+        after
+            .checked_sub(1)
+            .and_then(|i| self.later.get(i))
+            .unwrap_or(&self.first)
+    }
+
+    /// The latest version.
+    fn today(&self) -> &Judged<'a> {
+        self.later.last().unwrap_or(&self.first)
+    }
+}
+
 impl Metrics {
     /// Computes the metrics of every decision in `envelopes` (a journal's
-    /// [`read_all`](crate::journal::Journal::read_all)), with body names from `community`,
-    /// rule T1 (the publication deadline) from `charter`, and feedback figures from
+    /// [`read_all`](crate::journal::Journal::read_all)), with feedback figures from
     /// `cocreation` when given. Envelopes of different streams may interleave; within a
     /// stream they must be in order, as a journal returns them.
+    ///
+    /// Each decision is judged by the community and rule T1 (the publication deadline) in
+    /// force when its process opened, as its record and its gate were: a member who left or
+    /// a declaration withdrawn since changes no past decision's figures. They come from the
+    /// journal's own history (its founding and every change since, as an engine writes
+    /// them); `community` and `charter` stand in for a journal that holds no founding (or
+    /// whose history does not replay), and name the bodies of the summary there.
     pub fn from_journal(
         envelopes: &[Envelope<EngineEvent>],
         community: &Community,
@@ -664,7 +731,11 @@ impl Metrics {
         let streams = Streams::replay(envelopes);
         let responders = responders(envelopes);
         let origins = origins(&streams);
-        let t1 = PublishedInTime::of(charter);
+        let history = read_history(envelopes, |_| Ok(None))
+            .ok()
+            .flatten()
+            .map(|living| living.history);
+        let in_force = InForce::new(history.as_ref(), community, charter);
         // Records are made as of the latest time in the journal: the journal as it stands,
         // with no clock read.
         let now = envelopes
@@ -672,8 +743,13 @@ impl Metrics {
             .map(|e| e.time)
             .max()
             .unwrap_or(Timestamp::UNIX_EPOCH);
-        let published =
-            |id: &StreamId| Published::of(streams.record(id, community, now).as_ref(), &t1);
+        let published = |id: &StreamId| {
+            let judged = in_force.of(streams.get(id), now);
+            Published::of(
+                streams.record(id, judged.community, now).as_ref(),
+                &judged.t1,
+            )
+        };
 
         // A funding decision whose consent round is in the journal is counted once, as
         // that round.
@@ -700,7 +776,7 @@ impl Metrics {
                         responders,
                         origin,
                         published(judged),
-                        community,
+                        in_force.of(Some(stream), now).community,
                     ));
                 }
                 let funding = funding_of(stream)?;
@@ -708,10 +784,17 @@ impl Metrics {
                 if round.is_some_and(|r| rounds.contains(r)) {
                     return None;
                 }
+                let community = in_force.of(Some(stream), now).community;
                 funding_decision(id, stream, funding, community, published(id))
             })
             .collect();
-        let mut metrics = Self::gather(decisions, community, t1.publish_days, cocreation);
+        let today = in_force.today();
+        let mut metrics = Self::gather(
+            decisions,
+            today.community,
+            today.t1.publish_days,
+            cocreation,
+        );
         metrics.evaluations = streams
             .iter()
             .filter_map(|(id, stream)| {
