@@ -363,7 +363,8 @@ where
 /// times, over runs from both generators, each one the model says the machine takes:
 /// without this, the property could pass with a typed step never taken. Seen with
 /// `TestRunner::deterministic()` over 1,500 runs of each: at least 30 of every kind (the
-/// fewest: evidence gathered during a pilot, which competes there with its review and objections).
+/// fewest: an evaluation agreed as a pilot starts, and the review of a published agreement
+/// opened on its date, which compete there with the steward's other steps).
 #[test]
 fn the_generated_runs_take_every_typed_step() {
     const RUNS: u32 = 1_500;

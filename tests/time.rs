@@ -201,6 +201,13 @@ fn a_round_that_chose_to_close_with_those_heard_is_closed_and_its_outcome_record
         .map(|p| p.member)
         .collect();
     assert_eq!(absent, vec![m(1), m(3)]);
+    // Consented, the round waits for its secretary to record what was agreed, and says so.
+    let awaited = DueItem::OutcomeAwaited {
+        consented_at: at(61),
+        secretary: FACILITATOR,
+    };
+    assert!(items(&engine.due(at(62))).contains(&&awaited));
+    assert!(items(&engine.due(at(10_000))).contains(&&awaited));
     // The deadline was honoured by the close: the secretary records the outcome after it.
     let outcome = RoundCommand::RecordOutcome {
         statement: "We meet monthly".into(),

@@ -52,13 +52,15 @@ fn scheduled_for(starts: i64, lasts: i64) -> TestEngine {
     scheduled_under(open_on(MemoryJournal::new()), starts, lasts)
 }
 
-/// As [`scheduled_for`], on `engine`.
-fn scheduled_under(engine: TestEngine, starts: i64, lasts: i64) -> TestEngine {
-    propose(&engine, &model(), DecisionKind::WorkingModel, vec![], 0);
+/// The working model on `engine`, decided at minute 10 (to be reviewed 180 days on) and
+/// published at minute 20.
+fn published_on(engine: &TestEngine) {
+    propose(engine, &model(), DecisionKind::WorkingModel, vec![], 0);
     engine.handle(adopt(&model(), 10)).unwrap();
-    let steward = |minute, command| proposal(&model(), CO_1, minute, command);
     engine
-        .handle(steward(
+        .handle(proposal(
+            &model(),
+            CO_1,
             20,
             ProposalCommand::Publish {
                 rationale: "The workshops asked for it.".into(),
@@ -66,6 +68,12 @@ fn scheduled_under(engine: TestEngine, starts: i64, lasts: i64) -> TestEngine {
             },
         ))
         .unwrap();
+}
+
+/// As [`scheduled_for`], on `engine`.
+fn scheduled_under(engine: TestEngine, starts: i64, lasts: i64) -> TestEngine {
+    published_on(&engine);
+    let steward = |minute, command| proposal(&model(), CO_1, minute, command);
     engine
         .handle(steward(
             DAY,
@@ -697,5 +705,111 @@ fn a_pilots_evidence_is_from_the_pilot_and_who_agreed_its_questions_is_attested(
             && a.fact.contains("agreed by `whole_community`")),
         "{:?}",
         record.attested
+    );
+}
+
+/// The working model of [`published_on`], never started.
+fn published() -> TestEngine {
+    let engine = open_on(MemoryJournal::new());
+    published_on(&engine);
+    engine
+}
+
+#[test]
+fn a_published_agreement_the_steward_never_started_still_falls_due_for_review() {
+    let engine = published();
+    let review_date = at(10 + 180 * DAY);
+    assert_eq!(
+        due_in_model(&engine, 179 * DAY),
+        [DueItem::ReviewDue {
+            review_date,
+            overdue: false
+        }]
+    );
+    assert_eq!(
+        due_in_model(&engine, 400 * DAY),
+        [DueItem::ReviewDue {
+            review_date,
+            overdue: true
+        }]
+    );
+    // Not before its date; on it, the steward opens it.
+    let open = |minute| proposal(&model(), CO_1, minute, ProposalCommand::OpenReview {});
+    assert!(matches!(
+        engine.handle(open(179 * DAY)),
+        Err(EngineError::Refused {
+            source: ProcessError::Proposal(ProposalError::ReviewNotDue { .. }),
+            ..
+        })
+    ));
+    engine.handle(open(181 * DAY)).unwrap();
+    assert_eq!(
+        engine.phase::<ProposalProcess>(&model()),
+        Some(ProposalPhase::UnderReview)
+    );
+    assert!(due_in_model(&engine, 182 * DAY).is_empty());
+    let record = engine.record(&model(), at(182 * DAY)).unwrap();
+    assert_eq!(record.reviews.len(), 1);
+    assert_eq!(record.reviews[0].opened_at, at(181 * DAY));
+}
+
+/// An ally the agreement applies to objects to it at `minute`, which opens its review.
+fn objected(engine: &TestEngine, minute: i64) {
+    engine
+        .handle(proposal(
+            &model(),
+            ALLY,
+            minute,
+            ProposalCommand::ObjectToStanding {
+                reason: "Carers cannot take part unpaid.".into(),
+            },
+        ))
+        .unwrap();
+    assert_eq!(
+        engine.phase::<ProposalProcess>(&model()),
+        Some(ProposalPhase::UnderReview)
+    );
+}
+
+#[test]
+fn a_member_objects_to_a_published_agreement_before_it_is_started() {
+    let engine = published();
+    objected(&engine, DAY);
+    let record = engine.record(&model(), at(DAY + 1)).unwrap();
+    let [review] = record.reviews.as_slice() else {
+        panic!("{:?}", record.reviews);
+    };
+    assert_eq!(review.objected_by, Some(ALLY));
+    let report = engine.report(&model(), at(DAY + 1)).unwrap();
+    let text = DecisionRecordMarkdown::new(&record, &report).to_string();
+    assert!(
+        text.contains("objected to the agreement in force: \"Carers cannot take part unpaid.\""),
+        "{text}"
+    );
+}
+
+#[test]
+fn an_objection_to_a_scheduled_pilot_calls_it_off_and_its_review_waits_for_its_start() {
+    let engine = scheduled();
+    let steward = |minute, command| proposal(&model(), CO_1, minute, command);
+    // A scheduled pilot's review date is its end: its review opens once it has run.
+    let refused = engine
+        .handle(steward(100 * DAY, ProposalCommand::OpenReview {}))
+        .unwrap_err();
+    assert!(
+        matches!(
+            &refused,
+            EngineError::Refused { source, .. }
+                if source.refusal().is_some_and(|r| matches!(r.kind, RefusalKind::WrongPhase { .. }))
+        ),
+        "{refused:?}"
+    );
+    objected(&engine, 2 * DAY);
+    // Called off: nothing is due to start, and the tick on its day starts nothing.
+    assert!(due_in_model(&engine, 30 * DAY).is_empty());
+    assert!(engine.tick(at(31 * DAY)).unwrap().taken.is_empty());
+    assert_eq!(
+        engine.phase::<ProposalProcess>(&model()),
+        Some(ProposalPhase::UnderReview)
     );
 }

@@ -141,6 +141,12 @@ pub(crate) fn due(round: &Round, now: Timestamp) -> Vec<DueItem> {
             });
         }
     }
+    if let (RoundPhase::Consented, Some(decision)) = (round.phase(), round.decision()) {
+        items.push(DueItem::OutcomeAwaited {
+            consented_at: decision.at,
+            secretary: round.config().roles.secretary,
+        });
+    }
     if let Some(ended) = ended {
         let at_deadline = round.config().time_box.at_deadline;
         items.push(DueItem::TimeBoxPassed {

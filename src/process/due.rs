@@ -5,8 +5,9 @@
 //! `now` and lists, for every stream, what its process waits on: responses awaited in an
 //! objection round and by when, a time box that has passed and what the round's
 //! configuration does next ([`AtDeadline`]), advice asked but not given or given but not
-//! answered, a record whose publication rule T1 asks for, a review that has come (or is
-//! coming) due, and a pilot scheduled to start. Each item is a [`DueItem`]; [`Due`] names the stream it is in.
+//! answered, a consented round's outcome its secretary has not recorded, a record whose
+//! publication rule T1 asks for, a review that has come (or is coming) due, and a pilot
+//! scheduled to start. Each item is a [`DueItem`]; [`Due`] names the stream it is in.
 //!
 //! [`Engine::tick`](crate::engine::Engine::tick) takes the steps a configuration chose, and
 //! only those: an item whose [`DueItem::step`] is `None` waits for a member.
@@ -109,6 +110,15 @@ pub enum DueItem {
         review_date: Timestamp,
         /// Whether it has come: the review may open.
         overdue: bool,
+    },
+    /// A round has consented and waits for its secretary to record the outcome (what was
+    /// agreed and when it will be reviewed): until then the proposal it decides for stays
+    /// in decision.
+    OutcomeAwaited {
+        /// When the round consented.
+        consented_at: Timestamp,
+        /// The round's secretary, who records it.
+        secretary: MemberId,
     },
     /// A pilot scheduled to start later: listed from its scheduling; on its start date the
     /// engine's [`tick`](crate::engine::Engine::tick) starts it, as the steward chose.

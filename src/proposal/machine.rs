@@ -378,7 +378,7 @@ fn decide_created(
             }
         }
         ProposalCommand::OpenReview {} => {
-            need(&ProposalPhase::STANDING)?;
+            need(&ProposalPhase::REVIEWABLE)?;
             p.role_check(attempted, actor, ProposalRole::Steward)?;
             match p.review_date {
                 Some(due) if now >= due => ProposalEvent::ReviewOpened {
@@ -612,6 +612,12 @@ fn evolve_created(p: &mut Proposal, event: &ProposalEvent) {
                 pilot: p.phase == P::Pilot,
                 reassessments: Vec::new(),
             });
+            // A pilot scheduled and not started is called off: the review decides what
+            // comes next.
+            if p.phase == P::PilotScheduled {
+                p.pilot_starts = None;
+                p.pilot_ends = None;
+            }
             p.phase = P::UnderReview;
         }
         ProposalEvent::ReassessmentStarted { round, at, .. } => {

@@ -12,8 +12,23 @@ impl ProposalPhase {
         ProposalPhase::InDecision,
     ];
 
-    /// The phases in which the agreement stands and can be objected to or reviewed.
-    pub const STANDING: [ProposalPhase; 2] = [ProposalPhase::Implementing, ProposalPhase::Pilot];
+    /// The phases in which the agreement stands and can be objected to: once published,
+    /// whether or not the steward has started it (an objection calls off a pilot scheduled
+    /// and not started).
+    pub const STANDING: [ProposalPhase; 4] = [
+        ProposalPhase::Published,
+        ProposalPhase::PilotScheduled,
+        ProposalPhase::Implementing,
+        ProposalPhase::Pilot,
+    ];
+
+    /// The standing phases whose review opens on its date. A scheduled pilot's review date
+    /// is the pilot's end: it starts first.
+    pub const REVIEWABLE: [ProposalPhase; 3] = [
+        ProposalPhase::Published,
+        ProposalPhase::Implementing,
+        ProposalPhase::Pilot,
+    ];
 
     /// The phases with no way out.
     pub const FINAL: [ProposalPhase; 4] = [
@@ -48,6 +63,10 @@ pub(super) const EDGES: &[(ProposalPhase, ProposalPhase)] = &[
     // steward chose when scheduling it.
     (P::Published, P::PilotScheduled),
     (P::PilotScheduled, P::Pilot),
+    // A published agreement stands before the steward starts it: its review date comes,
+    // or a member objects (to a scheduled pilot too, which calls it off).
+    (P::Published, P::UnderReview),
+    (P::PilotScheduled, P::UnderReview),
     (P::Implementing, P::UnderReview),
     (P::Pilot, P::UnderReview),
     // Continued with a new review date: a pilot that continues becomes the standing agreement.

@@ -118,7 +118,7 @@ impl Process for ProposalProcess {
             }];
         }
         match proposal.review_date() {
-            Some(review_date) if ProposalPhase::STANDING.contains(&proposal.phase()) => {
+            Some(review_date) if ProposalPhase::REVIEWABLE.contains(&proposal.phase()) => {
                 vec![crate::process::DueItem::ReviewDue {
                     review_date,
                     overdue: now >= review_date,

@@ -213,14 +213,19 @@ typestate! {
             fn withdraw(ctx, reason: impl Into<String> => reason.into())
                 -> Lifecycle<Withdrawn> = ProposalCommand::Withdraw { reason };
         }
-        /// A phase in which the agreement stands: it can be reviewed or objected to.
-        Standing: [Implementing, Pilot] {
+        /// A phase in which the agreement stands: it can be objected to.
+        Standing: [Published, PilotScheduled, Implementing, Pilot] {
+            /// A member objects to the standing agreement, which opens a review now (and
+            /// calls off a pilot scheduled and not started).
+            fn object(ctx, reason: impl Into<String> => reason.into())
+                -> Lifecycle<UnderReview> = ProposalCommand::ObjectToStanding { reason };
+        }
+        /// A phase in which the agreement's review opens on its date: a scheduled pilot
+        /// starts before its review.
+        Reviewable: [Published, Implementing, Pilot] {
             /// The steward opens the review once its date has come (refused, notably, with
             /// [`ProposalError::ReviewNotDue`]).
             fn open_review(ctx) -> Lifecycle<UnderReview> = ProposalCommand::OpenReview {};
-            /// A member objects to the standing agreement, which opens a review now.
-            fn object(ctx, reason: impl Into<String> => reason.into())
-                -> Lifecycle<UnderReview> = ProposalCommand::ObjectToStanding { reason };
         }
     ],
 }

@@ -267,8 +267,10 @@ impl Model {
                 m.review_due = Some(minute_of(*starts) + lasts.as_mins());
                 m.phase = Some(P::PilotScheduled);
             }
+            // Once published, the agreement stands: started, piloted, or not yet (a scheduled
+            // pilot starts before its review, and an objection calls it off).
             ProposalCommand::OpenReview {}
-                if [P::Implementing, P::Pilot].contains(&phase)
+                if [P::Published, P::Implementing, P::Pilot].contains(&phase)
                     && steward
                     && self.review_due.is_some_and(|due| now >= due) =>
             {
@@ -277,7 +279,8 @@ impl Model {
                 m.phase = Some(P::UnderReview);
             }
             ProposalCommand::ObjectToStanding { reason }
-                if [P::Implementing, P::Pilot].contains(&phase)
+                if [P::Published, P::PilotScheduled, P::Implementing, P::Pilot]
+                    .contains(&phase)
                     && (actor == MEMBER || actor == PROPOSER)
                     && !blank(reason) =>
             {
@@ -604,10 +607,24 @@ pub fn sensible(m: &Model) -> BoxedStrategy<(ProposalCommand, u64)> {
                         lasts: SignedDuration::from_mins(lasts)
                     }
                 )),
+                // Published and not yet started, it stands: a member may object to it, and
+                // its review opens on its date.
+                1 => Just((ProposalCommand::ObjectToStanding { reason: "It leaves out carers.".into() }, MEMBER)),
+                1 => Just(steward(ProposalCommand::OpenReview {})),
             ]
             .boxed()
         }
-        Some(P::PilotScheduled) if m.evaluation.is_none() => Just(steward(agree)).boxed(),
+        Some(P::PilotScheduled) if m.evaluation.is_none() => prop_oneof![
+            2 => Just(steward(agree)),
+            1 => Just((ProposalCommand::ObjectToStanding { reason: "It leaves out carers.".into() }, MEMBER)),
+            1 => Just(steward(ProposalCommand::OpenReview {})),
+        ]
+        .boxed(),
+        Some(P::PilotScheduled) => prop_oneof![
+            2 => Just(steward(ProposalCommand::OpenReview {})),
+            1 => Just((ProposalCommand::ObjectToStanding { reason: "It leaves out carers.".into() }, MEMBER)),
+        ]
+        .boxed(),
         Some(P::Pilot) if m.evaluation.is_none() => prop_oneof![
             2 => Just(steward(agree)),
             3 => Just(steward(ProposalCommand::OpenReview {})),
@@ -615,9 +632,9 @@ pub fn sensible(m: &Model) -> BoxedStrategy<(ProposalCommand, u64)> {
         ]
         .boxed(),
         Some(P::Pilot) => prop_oneof![
-            3 => Just(steward(ProposalCommand::OpenReview {})),
-            2 => Just((gather, MEMBER)),
-            2 => Just((ProposalCommand::ObjectToStanding { reason: "It leaves out carers.".into() }, MEMBER)),
+            2 => Just(steward(ProposalCommand::OpenReview {})),
+            3 => Just((gather, MEMBER)),
+            1 => Just((ProposalCommand::ObjectToStanding { reason: "It leaves out carers.".into() }, MEMBER)),
         ]
         .boxed(),
         Some(P::Implementing) => prop_oneof![
