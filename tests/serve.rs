@@ -297,6 +297,112 @@ async fn malformed_hostile_and_refused_requests_keep_their_typed_errors_and_writ
     assert_eq!(engine.journal().read_all().unwrap().len(), before);
 }
 
+/// Sends `request` and returns the status, the `Allow` header if any, and the kind of the
+/// typed error in the body, which must be JSON.
+async fn refused(app: &Router, request: HttpRequest<Body>) -> (StatusCode, Option<String>, String) {
+    let response = app.clone().oneshot(request).await.unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    let bytes = axum::body::to_bytes(response.into_body(), 1 << 24)
+        .await
+        .unwrap();
+    let body = String::from_utf8_lossy(&bytes);
+    assert_eq!(
+        headers.get("content-type").map(|v| v.to_str().unwrap()),
+        Some("application/json"),
+        "{status}: {body}"
+    );
+    assert!(body.len() < 2_000, "a short message: {body}");
+    let allow = headers.get("allow").map(|v| v.to_str().unwrap().to_owned());
+    (status, allow, kind_of(&body))
+}
+
+/// A body too long, a body not in UTF-8, a path with no endpoint, a method an endpoint does
+/// not take, a stream's name that cannot be read: each refused in the typed JSON error body,
+/// with its own status and kind, and nothing written.
+#[tokio::test]
+async fn what_the_router_refuses_before_a_handler_is_a_typed_json_error_too() {
+    let (app, engine) = app();
+    let before = engine.journal().read_all().unwrap().len();
+    let posted = |body: Body| {
+        HttpRequest::post("/requests")
+            .header("content-type", "application/json")
+            .header("x-coproduction-member", "1")
+            .body(body)
+            .unwrap()
+    };
+    // Twice the limit, and one byte over it: both `too_large`, with or without a length.
+    for length in [2 << 20, coproduction::limits::REQUEST_LINE_BYTES + 1] {
+        let (status, _, kind) = refused(&app, posted(Body::from("x".repeat(length)))).await;
+        assert_eq!(
+            (status, kind.as_str()),
+            (StatusCode::PAYLOAD_TOO_LARGE, "too_large")
+        );
+        let streamed = Body::from_stream(futures_util::stream::iter([Ok::<_, std::io::Error>(
+            "x".repeat(length),
+        )]));
+        let (status, _, kind) = refused(&app, posted(streamed)).await;
+        assert_eq!(
+            (status, kind.as_str()),
+            (StatusCode::PAYLOAD_TOO_LARGE, "too_large")
+        );
+    }
+    let (status, _, kind) = refused(
+        &app,
+        posted(Body::from(&b"{\"stream\": \"u\xff\", \"actor\": 1}"[..])),
+    )
+    .await;
+    assert_eq!(
+        (status, kind.as_str()),
+        (StatusCode::BAD_REQUEST, "not_utf8")
+    );
+    for (method, path, allow) in [
+        ("GET", "/requests", "POST"),
+        ("POST", "/health", "GET,HEAD"),
+        ("DELETE", "/streams/working-model", "GET,HEAD"),
+    ] {
+        let request = HttpRequest::builder()
+            .method(method)
+            .uri(path)
+            .body(Body::empty())
+            .unwrap();
+        let (status, allowed, kind) = refused(&app, request).await;
+        assert_eq!(
+            (status, allowed.as_deref(), kind.as_str()),
+            (
+                StatusCode::METHOD_NOT_ALLOWED,
+                Some(allow),
+                "method_not_allowed"
+            ),
+            "{method} {path}"
+        );
+    }
+    for path in ["/nothing", "/streams/working-model/nothing", "/"] {
+        let request = HttpRequest::get(path).body(Body::empty()).unwrap();
+        let (status, _, kind) = refused(&app, request).await;
+        assert_eq!(
+            (status, kind.as_str()),
+            (StatusCode::NOT_FOUND, "not_found"),
+            "{path}"
+        );
+    }
+    // A stream's name that is not UTF-8 once decoded, or not a slug.
+    for path in [
+        "/streams/%FF",
+        "/streams/%FF/record",
+        "/streams/Not%20A%20Slug/report",
+    ] {
+        let request = HttpRequest::get(path).body(Body::empty()).unwrap();
+        let (status, _, kind) = refused(&app, request).await;
+        assert_eq!(
+            (status, kind.as_str()),
+            (StatusCode::BAD_REQUEST, "bad_query"),
+            "{path}"
+        );
+    }
+    assert_eq!(engine.journal().read_all().unwrap().len(), before);
+}
+
 #[tokio::test]
 async fn the_servers_clock_refuses_a_request_dated_far_from_now() {
     let engine = Arc::new(engine_on(MemoryJournal::new()));

@@ -34,15 +34,29 @@
 //!
 //! # Errors on the wire
 //!
-//! A refusal keeps its typed error: an HTTP status and a JSON body
-//! `{"error": {"kind": "...", "message": "..."}}`, the kind one of
-//! [`EngineError::kind`]'s names or the server's own (`no_actor`, `actor_mismatch`,
-//! `clock_skew`, `bad_query` for a query string that cannot be read, `unknown_stream`). A refusal every process makes alike also
+//! Every refusal keeps its typed error, whichever part of the server makes it: an HTTP
+//! status and a JSON body `{"error": {"kind": "...", "message": "..."}}`, the kind one of
+//! [`EngineError::kind`]'s names or the server's own:
+//!
+//! | kind | status | when |
+//! |---|---|---|
+//! | `no_actor` | `401` | no header names the acting member, or more than one |
+//! | `actor_mismatch` | `403` | the request acts as another member than the header names |
+//! | `clock_skew` | `422` | the request is dated too far from the server's clock |
+//! | `bad_query` | `400` | a query string or a path that cannot be read (a stream's name that is not a slug) |
+//! | `unknown_stream` | `404` | no process runs on the stream |
+//! | `too_large` | `413` | a request's body is longer than [`REQUEST_LINE_BYTES`](crate::limits::REQUEST_LINE_BYTES) (1 MiB) |
+//! | `not_utf8` | `400` | a request's body is not UTF-8 |
+//! | `not_found` | `404` | there is no endpoint at the path |
+//! | `method_not_allowed` | `405` | the endpoint does not take the method (the `Allow` header lists those it takes) |
+//!
+//! A refusal every process makes alike also
 //! names the process and the refusal ([`RefusalKind::name`](crate::machine::RefusalKind::name)):
 //! `"refusal": {"process": "consent", "kind": "wrong_phase"}`, so a client handles "not
 //! in this phase" once for every process. `400` for malformed input, `401` and `403`
-//! for who acts, `404` for an unknown stream, `409` for a race another writer won, `422` for
-//! a request the community's rules refuse, `500` when the engine could not do its work
+//! for who acts, `404` for an unknown stream or path, `405` for a method an endpoint does
+//! not take, `409` for a race another writer won, `413` for a body too long, `422` for a
+//! request the community's rules refuse, `500` when the engine could not do its work
 //! (nothing was written by that request).
 //!
 //! # Shutting down
@@ -55,9 +69,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, FromRequestParts, Path, State};
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, FromRequest, FromRequestParts, State};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, HeaderName, StatusCode, header};
+use axum::http::{HeaderMap, HeaderName, Method, StatusCode, Uri, header};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -171,10 +186,11 @@ where
         .route("/metrics", get(metrics::<J>))
         .route("/events", get(events::<J>))
         .route("/events/sse", get(events_sse::<J>))
-        // A request line's own limit, with room for the HTTP framing around it.
-        .layer(DefaultBodyLimit::max(
-            crate::limits::REQUEST_LINE_BYTES + 1024,
-        ))
+        // After every route: it answers for the routes there are.
+        .method_not_allowed_fallback(method_not_allowed)
+        .fallback(not_found)
+        // A request line's own limit: the body is the request.
+        .layer(DefaultBodyLimit::max(crate::limits::REQUEST_LINE_BYTES))
         .with_state(app)
 }
 
@@ -222,8 +238,89 @@ impl<T: serde::de::DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Que
         axum::extract::Query::<T>::from_request_parts(parts, state)
             .await
             .map(|axum::extract::Query(query)| Query(query))
-            .map_err(|e| Rejection::new(StatusCode::BAD_REQUEST, "bad_query", e.body_text()))
+            .map_err(|e| bad_query(e.body_text()))
     }
+}
+
+/// The stream a path names, refused as `400`, `bad_query`, when it cannot be read (not
+/// UTF-8 once decoded) or is not a stream's name.
+struct StreamPath(StreamId);
+
+impl<S: Send + Sync> FromRequestParts<S> for StreamPath {
+    type Rejection = Rejection;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Rejection> {
+        let axum::extract::Path(stream) =
+            axum::extract::Path::<String>::from_request_parts(parts, state)
+                .await
+                .map_err(|e| bad_query(e.body_text()))?;
+        StreamId::new(&stream)
+            .map(StreamPath)
+            .map_err(|e| bad_query(e.to_string()))
+    }
+}
+
+/// A request's body as text, refused in the JSON error body: `413`, `too_large`, over
+/// [`REQUEST_LINE_BYTES`](crate::limits::REQUEST_LINE_BYTES); `400`, `not_utf8`, when it
+/// is not UTF-8 (axum's own extractor answers both in plain text).
+struct Text(String);
+
+impl<S: Send + Sync> FromRequest<S> for Text {
+    type Rejection = Rejection;
+
+    async fn from_request(request: axum::extract::Request, state: &S) -> Result<Self, Rejection> {
+        let bytes = Bytes::from_request(request, state).await.map_err(|e| {
+            if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                Rejection::new(
+                    e.status(),
+                    "too_large",
+                    format!(
+                        "the request's body is longer than {} bytes, the most a request may be",
+                        crate::limits::REQUEST_LINE_BYTES
+                    ),
+                )
+            } else {
+                Rejection::new(e.status(), "input", e.body_text())
+            }
+        })?;
+        String::from_utf8(bytes.into()).map(Text).map_err(|e| {
+            Rejection::new(
+                StatusCode::BAD_REQUEST,
+                "not_utf8",
+                format!(
+                    "the request's body is not UTF-8: byte {} starts no valid character",
+                    e.utf8_error().valid_up_to()
+                ),
+            )
+        })
+    }
+}
+
+/// A query or a path that cannot be read: `400`, `bad_query`.
+fn bad_query(message: String) -> Rejection {
+    Rejection::new(StatusCode::BAD_REQUEST, "bad_query", message)
+}
+
+/// A path the API has no endpoint at: `404`, `not_found`.
+async fn not_found(uri: Uri) -> Rejection {
+    Rejection::new(
+        StatusCode::NOT_FOUND,
+        "not_found",
+        format!("there is no endpoint at `{}`", uri.path()),
+    )
+}
+
+/// A method an endpoint does not take: `405`, `method_not_allowed` (axum adds the `Allow`
+/// header with the methods it takes).
+async fn method_not_allowed(method: Method, uri: Uri) -> Rejection {
+    Rejection::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        format!(
+            "`{}` does not take `{method}`: the `Allow` header lists the methods it takes",
+            uri.path()
+        ),
+    )
 }
 
 /// An error response: a status, the error's kind and message, and the refusal in the
@@ -301,22 +398,13 @@ async fn caught_up_json<J: Served, T: Serialize + Send + 'static>(
     Ok(axum::Json(answer).into_response())
 }
 
-fn stream_id(stream: &str) -> Result<StreamId, Rejection> {
-    StreamId::new(stream)
-        .map_err(|e| Rejection::new(StatusCode::BAD_REQUEST, "bad_query", e.to_string()))
-}
-
 /// The time a query asks about: `now` if given (RFC 3339), the server's clock otherwise.
 fn query_time(now: Option<&str>) -> Result<Timestamp, Rejection> {
     match now {
         None => Ok(Timestamp::now()),
-        Some(text) => text.parse().map_err(|e| {
-            Rejection::new(
-                StatusCode::BAD_REQUEST,
-                "bad_query",
-                format!("`now` is not an RFC 3339 time: {e}"),
-            )
-        }),
+        Some(text) => text
+            .parse()
+            .map_err(|e| bad_query(format!("`now` is not an RFC 3339 time: {e}"))),
     }
 }
 
@@ -394,7 +482,7 @@ fn in_time(config: &ServerConfig, now: Timestamp) -> Result<(), Rejection> {
 async fn post_request<J: Served>(
     State(app): State<Arc<App<J>>>,
     headers: HeaderMap,
-    body: String,
+    Text(body): Text,
 ) -> Result<Response, Rejection> {
     // Read as the engine reads a JSON request: its length, then strictly.
     crate::limits::check_line(&body).map_err(|e| Rejection::from(EngineError::Input(e)))?;
@@ -434,9 +522,8 @@ pub struct StreamView {
 
 async fn stream_state<J: Served>(
     State(app): State<Arc<App<J>>>,
-    Path(stream): Path<String>,
+    StreamPath(stream): StreamPath,
 ) -> Result<Response, Rejection> {
-    let stream = stream_id(&stream)?;
     caught_up_json(app, move |engine| {
         let state = engine.state(&stream).ok_or_else(|| unknown(&stream))?;
         let version = engine.journal().version(&stream)?;
@@ -468,10 +555,9 @@ struct RecordQuery {
 
 async fn record<J: Served>(
     State(app): State<Arc<App<J>>>,
-    Path(stream): Path<String>,
+    StreamPath(stream): StreamPath,
     Query(query): Query<RecordQuery>,
 ) -> Result<Response, Rejection> {
-    let stream = stream_id(&stream)?;
     let now = query_time(query.now.as_deref())?;
     let format = query.format.unwrap_or_else(|| "json".to_owned());
     blocking(move || {
@@ -518,11 +604,9 @@ async fn record<J: Served>(
                 markdown.html().drawn(),
             )
                 .into_response()),
-            other => Err(Rejection::new(
-                StatusCode::BAD_REQUEST,
-                "bad_query",
-                format!("no record format `{other}`: json, markdown, html or document"),
-            )),
+            other => Err(bad_query(format!(
+                "no record format `{other}`: json, markdown, html or document"
+            ))),
         }
     })
     .await
@@ -537,10 +621,9 @@ struct AtQuery {
 
 async fn report<J: Served>(
     State(app): State<Arc<App<J>>>,
-    Path(stream): Path<String>,
+    StreamPath(stream): StreamPath,
     Query(query): Query<AtQuery>,
 ) -> Result<Response, Rejection> {
-    let stream = stream_id(&stream)?;
     let now = query_time(query.now.as_deref())?;
     caught_up_json(app, move |engine| {
         engine.report(&stream, now).ok_or_else(|| unknown(&stream))
@@ -589,11 +672,7 @@ pub struct FeedPage {
 fn feed_limit(asked: Option<usize>) -> Result<usize, Rejection> {
     match asked {
         None => Ok(FEED_LIMIT),
-        Some(0) => Err(Rejection::new(
-            StatusCode::BAD_REQUEST,
-            "bad_query",
-            "`limit` is at least 1".to_owned(),
-        )),
+        Some(0) => Err(bad_query("`limit` is at least 1".to_owned())),
         Some(n) => Ok(n.min(FEED_LIMIT)),
     }
 }
