@@ -14,7 +14,9 @@ use coproduction::engine::{Engine, EngineEvent};
 use coproduction::governance::Governance;
 use coproduction::journal::{FileJournal, Journal, MemoryJournal};
 use coproduction::process::ProcessKind;
-use coproduction::serve::{ActorSource, Clock, ErrorBody, FeedPage, ServerConfig, router};
+use coproduction::serve::{
+    ActorSource, Clock, ErrorBody, ErrorDetail, FeedPage, ServerConfig, router,
+};
 use coproduction::{Community, ConsentProcess};
 use serde_json::{Value, json};
 use tower::ServiceExt;
@@ -297,14 +299,20 @@ async fn malformed_hostile_and_refused_requests_keep_their_typed_errors_and_writ
     assert_eq!(engine.journal().read_all().unwrap().len(), before);
 }
 
-/// Sends `request` and returns the status, the `Allow` header if any, and the kind of the
-/// typed error in the body, which must be JSON.
-async fn refused(app: &Router, request: HttpRequest<Body>) -> (StatusCode, Option<String>, String) {
+/// Sends `request` and returns the status, the `Allow` header if any, and the typed error
+/// in the body, which must be JSON.
+async fn refused(
+    app: &Router,
+    request: HttpRequest<Body>,
+) -> (StatusCode, Option<String>, ErrorDetail) {
     let response = app.clone().oneshot(request).await.unwrap();
     let status = response.status();
     let headers = response.headers().clone();
-    let bytes = axum::body::to_bytes(response.into_body(), 1 << 24)
+    // A time limit: a stream of server-sent events, where an error belongs, has no end.
+    let read = axum::body::to_bytes(response.into_body(), 1 << 24);
+    let bytes = tokio::time::timeout(Duration::from_secs(5), read)
         .await
+        .unwrap_or_else(|_| panic!("{status}: {headers:?}, a body with no end"))
         .unwrap();
     let body = String::from_utf8_lossy(&bytes);
     assert_eq!(
@@ -314,7 +322,8 @@ async fn refused(app: &Router, request: HttpRequest<Body>) -> (StatusCode, Optio
     );
     assert!(body.len() < 2_000, "a short message: {body}");
     let allow = headers.get("allow").map(|v| v.to_str().unwrap().to_owned());
-    (status, allow, kind_of(&body))
+    let error: ErrorBody = serde_json::from_str(&body).unwrap_or_else(|e| panic!("{e}: {body}"));
+    (status, allow, error.error)
 }
 
 /// A body too long, a body not in UTF-8, a path with no endpoint, a method an endpoint does
@@ -333,27 +342,27 @@ async fn what_the_router_refuses_before_a_handler_is_a_typed_json_error_too() {
     };
     // Twice the limit, and one byte over it: both `too_large`, with or without a length.
     for length in [2 << 20, coproduction::limits::REQUEST_LINE_BYTES + 1] {
-        let (status, _, kind) = refused(&app, posted(Body::from("x".repeat(length)))).await;
+        let (status, _, error) = refused(&app, posted(Body::from("x".repeat(length)))).await;
         assert_eq!(
-            (status, kind.as_str()),
+            (status, error.kind.as_str()),
             (StatusCode::PAYLOAD_TOO_LARGE, "too_large")
         );
         let streamed = Body::from_stream(futures_util::stream::iter([Ok::<_, std::io::Error>(
             "x".repeat(length),
         )]));
-        let (status, _, kind) = refused(&app, posted(streamed)).await;
+        let (status, _, error) = refused(&app, posted(streamed)).await;
         assert_eq!(
-            (status, kind.as_str()),
+            (status, error.kind.as_str()),
             (StatusCode::PAYLOAD_TOO_LARGE, "too_large")
         );
     }
-    let (status, _, kind) = refused(
+    let (status, _, error) = refused(
         &app,
         posted(Body::from(&b"{\"stream\": \"u\xff\", \"actor\": 1}"[..])),
     )
     .await;
     assert_eq!(
-        (status, kind.as_str()),
+        (status, error.kind.as_str()),
         (StatusCode::BAD_REQUEST, "not_utf8")
     );
     for (method, path, allow) in [
@@ -366,9 +375,9 @@ async fn what_the_router_refuses_before_a_handler_is_a_typed_json_error_too() {
             .uri(path)
             .body(Body::empty())
             .unwrap();
-        let (status, allowed, kind) = refused(&app, request).await;
+        let (status, allowed, error) = refused(&app, request).await;
         assert_eq!(
-            (status, allowed.as_deref(), kind.as_str()),
+            (status, allowed.as_deref(), error.kind.as_str()),
             (
                 StatusCode::METHOD_NOT_ALLOWED,
                 Some(allow),
@@ -379,9 +388,9 @@ async fn what_the_router_refuses_before_a_handler_is_a_typed_json_error_too() {
     }
     for path in ["/nothing", "/streams/working-model/nothing", "/"] {
         let request = HttpRequest::get(path).body(Body::empty()).unwrap();
-        let (status, _, kind) = refused(&app, request).await;
+        let (status, _, error) = refused(&app, request).await;
         assert_eq!(
-            (status, kind.as_str()),
+            (status, error.kind.as_str()),
             (StatusCode::NOT_FOUND, "not_found"),
             "{path}"
         );
@@ -393,9 +402,9 @@ async fn what_the_router_refuses_before_a_handler_is_a_typed_json_error_too() {
         "/streams/Not%20A%20Slug/report",
     ] {
         let request = HttpRequest::get(path).body(Body::empty()).unwrap();
-        let (status, _, kind) = refused(&app, request).await;
+        let (status, _, error) = refused(&app, request).await;
         assert_eq!(
-            (status, kind.as_str()),
+            (status, error.kind.as_str()),
             (StatusCode::BAD_REQUEST, "bad_query"),
             "{path}"
         );
@@ -603,6 +612,57 @@ async fn the_feed_gives_every_event_once_in_order_from_any_cursor_and_waits_for_
     let page = waiting.await.unwrap();
     assert_eq!(page.events.len(), 1);
     assert_eq!(page.events[0].position, end + 1);
+}
+
+/// A cursor past the journal's last position, as `after` or as `Last-Event-ID`, is refused by
+/// the feed and by server-sent events, naming the last position: a client that went on from
+/// it would never see the envelopes written up to it.
+#[tokio::test]
+async fn a_feed_cursor_past_the_journals_last_position_is_refused_naming_it() {
+    let (app, engine) = app();
+    round_in_objections(&app).await;
+    let last = engine
+        .journal()
+        .read_all()
+        .unwrap()
+        .last()
+        .unwrap()
+        .position;
+    for past in [last + 1, last + 43, u64::MAX] {
+        for (request, name) in [
+            (HttpRequest::get(format!("/events?after={past}")), "`after`"),
+            (
+                HttpRequest::get(format!("/events?after={past}&wait=5&limit=1")),
+                "`after`",
+            ),
+            (
+                HttpRequest::get(format!("/events/sse?after={past}")),
+                "`after`",
+            ),
+            (
+                HttpRequest::get("/events/sse?after=0").header("last-event-id", past.to_string()),
+                "`Last-Event-ID`",
+            ),
+        ] {
+            let (status, _, error) = refused(&app, request.body(Body::empty()).unwrap()).await;
+            assert_eq!(
+                (status, error.kind.as_str()),
+                (StatusCode::BAD_REQUEST, "bad_query"),
+                "{past}"
+            );
+            let said = format!("{name} is {past}, past the journal's last position, {last}");
+            assert!(error.message.contains(&said), "{}", error.message);
+        }
+    }
+    // The last position is a cursor: nothing after it yet, and `next` stays there.
+    let page = feed(&app, &format!("after={last}")).await;
+    assert_eq!((page.events.len(), page.next), (0, last));
+    // Once the journal has it, a position is a cursor too.
+    consents(&app, 13, 10).await;
+    let page = feed(&app, &format!("after={}", last + 1)).await;
+    assert_eq!((page.events.len(), page.next), (0, last + 1));
+    let resumed = sse(&app, "/events/sse", Some(last), 1).await;
+    assert_eq!(resumed[0].0, last + 1);
 }
 
 /// The `(id, data)` of each server-sent event in `text`.

@@ -13,9 +13,15 @@
 //! | `GET /streams/{stream}/report?now=T` | its value report |
 //! | `GET /due?now=T` | what is due ([`Engine::due`]) |
 //! | `GET /metrics` | the metrics from the journal |
-//! | `GET /events?after=P&wait=S&limit=N` | the envelopes after position `P`, at most `N` (1 to 1,000, the default 1,000), waiting up to `S` seconds (long-poll) for one |
+//! | `GET /events?after=P&wait=S&limit=N` | the envelopes after position `P`, at most `N` (1 to 1,000, the default 1,000), waiting up to `S` seconds (long-poll) for one; `next` is the position to ask from next |
 //! | `GET /events/sse?after=P` | the same as server-sent events, one per envelope, its `id` the position (`Last-Event-ID` resumes) |
 //! | `GET /health` | `{"status": "ok", "position": P}`, the journal's last position |
+//!
+//! The feed's cursor is a position the journal has: `0`, or one at most its last. A cursor
+//! past the last (`after`, or `Last-Event-ID`) is refused (`400`, `bad_query`, the message
+//! naming the last position) rather than answered with nothing: a client that went on from
+//! it would never see the envelopes written up to it. A client whose cursor is refused
+//! (the journal was replaced, say) asks again from `0` or from the last position.
 //!
 //! # Who acts, and when
 //!
@@ -43,7 +49,7 @@
 //! | `no_actor` | `401` | no header names the acting member, or more than one |
 //! | `actor_mismatch` | `403` | the request acts as another member than the header names |
 //! | `clock_skew` | `422` | the request is dated too far from the server's clock |
-//! | `bad_query` | `400` | a query string or a path that cannot be read (a stream's name that is not a slug) |
+//! | `bad_query` | `400` | a query string or a path that cannot be read (a stream's name that is not a slug), or a feed's cursor past the journal's last position |
 //! | `unknown_stream` | `404` | no process runs on the stream |
 //! | `too_large` | `413` | a request's body is longer than [`REQUEST_LINE_BYTES`](crate::limits::REQUEST_LINE_BYTES) (1 MiB) |
 //! | `not_utf8` | `400` | a request's body is not UTF-8 |
@@ -409,13 +415,7 @@ fn query_time(now: Option<&str>) -> Result<Timestamp, Rejection> {
 }
 
 async fn health<J: Served>(State(app): State<Arc<App<J>>>) -> Result<Response, Rejection> {
-    let position = blocking(move || {
-        app.engine
-            .journal()
-            .read_all_with(|all| all.last().map_or(0, |e| e.position))
-            .map_err(Rejection::from)
-    })
-    .await?;
+    let position = blocking(move || last_position(app.engine.journal())).await?;
     Ok(axum::Json(serde_json::json!({"status": "ok", "position": position})).into_response())
 }
 
@@ -687,6 +687,39 @@ fn read_page<J: Journal<Event = EngineEvent>>(
     journal.read_page(after, limit).map_err(Rejection::from)
 }
 
+/// The journal's last position: 0 while it is empty.
+fn last_position<J: Journal<Event = EngineEvent>>(journal: &J) -> Result<u64, Rejection> {
+    journal
+        .read_all_with(|all| all.last().map_or(0, |e| e.position))
+        .map_err(Rejection::from)
+}
+
+/// The feed's cursor `after`, given as `name`, checked against the journal: a position past
+/// its last is refused (`400`, `bad_query`, naming the last), since a client that went on
+/// from there would never see the envelopes written up to it.
+async fn cursor<J: Served>(
+    engine: Arc<Engine<J>>,
+    after: u64,
+    name: &'static str,
+) -> Result<u64, Rejection> {
+    blocking(move || {
+        let journal = engine.journal();
+        // The envelope at the cursor is there: one read of one envelope.
+        if after == 0 || !read_page(journal, after - 1, 1)?.is_empty() {
+            return Ok(after);
+        }
+        let last = last_position(journal)?;
+        // Written since the look above: the cursor is good.
+        if after <= last {
+            return Ok(after);
+        }
+        Err(bad_query(format!(
+            "{name} is {after}, past the journal's last position, {last}: a feed goes on from a position it was given, or from 0"
+        )))
+    })
+    .await
+}
+
 /// Folds in what other writers of a shared journal wrote, where the server has any.
 fn caught_up<J: Journal<Event = EngineEvent>>(app: &App<J>) -> Result<(), Rejection> {
     if app.config.shared_journal {
@@ -699,8 +732,8 @@ async fn events<J: Served>(
     State(app): State<Arc<App<J>>>,
     Query(query): Query<FeedQuery>,
 ) -> Result<Response, Rejection> {
-    let after = query.after.unwrap_or(0);
     let limit = feed_limit(query.limit)?;
+    let after = cursor(Arc::clone(&app.engine), query.after.unwrap_or(0), "`after`").await?;
     let wait = Duration::from_secs(query.wait.unwrap_or(0)).min(app.config.max_wait);
     let deadline = tokio::time::Instant::now() + wait;
     loop {
@@ -724,7 +757,11 @@ async fn events_sse<J: Served>(
         .get("last-event-id")
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().parse::<u64>().ok());
-    let after = resumed.or(query.after).unwrap_or(0);
+    let (after, name) = match (resumed, query.after) {
+        (Some(resumed), _) => (resumed, "`Last-Event-ID`"),
+        (None, after) => (after.unwrap_or(0), "`after`"),
+    };
+    let after = cursor(Arc::clone(&app.engine), after, name).await?;
     let stream = futures_util::stream::unfold(
         (app, after, Vec::<Envelope<EngineEvent>>::new().into_iter()),
         |(app, mut after, mut pending)| async move {
