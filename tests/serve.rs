@@ -15,7 +15,7 @@ use coproduction::governance::Governance;
 use coproduction::journal::{FileJournal, Journal, MemoryJournal};
 use coproduction::process::ProcessKind;
 use coproduction::serve::{
-    ActorSource, Clock, ErrorBody, ErrorDetail, FeedPage, ServerConfig, router,
+    ActorSource, Clock, ErrorBody, ErrorDetail, FeedPage, ServerConfig, StreamView, router,
 };
 use coproduction::{Community, ConsentProcess};
 use serde_json::{Value, json};
@@ -556,6 +556,66 @@ async fn a_process_its_record_report_and_what_is_due_can_be_read() {
             .unwrap()
             .position
     );
+}
+
+/// `GET /streams/community` shows the community's own stream, where its changes are
+/// journalled: no process, whether a change is still to take effect, and its version, the
+/// number of its events in the feed. Its record and report are refused as `not_a_process`.
+#[tokio::test]
+async fn the_communitys_own_stream_shows_its_version_and_whether_a_change_is_to_come() {
+    let (app, _engine) = app();
+    round_in_objections(&app).await;
+    let view = |body: &str| serde_json::from_str::<Value>(body).unwrap();
+    let on_community = |page: &FeedPage| {
+        page.events
+            .iter()
+            .filter(|e| e.stream.as_str() == "community")
+            .count()
+    };
+    let (status, body) = get(&app, "/streams/community").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(
+        view(&body),
+        json!({"stream": "community", "phase": "in_force", "version": 1})
+    );
+    let typed: StreamView = serde_json::from_str(&body).unwrap();
+    assert_eq!(typed.process, None);
+    // A member's own change, in force from its time; then one dated to come (the server
+    // takes requests' times at their word).
+    let declares = |now: &str| {
+        json!({"stream": "community", "actor": 1, "now": now,
+               "command": {"process": "change",
+                           "change": {"type": "lived_experience", "member": 1, "declared": true}}})
+        .to_string()
+    };
+    for (now, phase, version) in [
+        ("2022-09-01T10:05:00Z", "in_force", 2),
+        ("2999-01-01T00:00:00Z", "scheduled", 3),
+    ] {
+        let (status, body) = post(&app, Some(1), &declares(now)).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let (status, body) = get(&app, "/streams/community").await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(
+            view(&body),
+            json!({"stream": "community", "phase": phase, "version": version})
+        );
+        assert_eq!(on_community(&feed(&app, "after=0").await), version);
+    }
+    // A process's stream still shows its process.
+    let (_, body) = get(&app, "/streams/working-model").await;
+    let typed: StreamView = serde_json::from_str(&body).unwrap();
+    assert_eq!(typed.process, Some(ProcessKind::Consent));
+    for path in ["/streams/community/record", "/streams/community/report"] {
+        let request = HttpRequest::get(path).body(Body::empty()).unwrap();
+        let (status, _, error) = refused(&app, request).await;
+        assert_eq!(
+            (status, error.kind.as_str()),
+            (StatusCode::NOT_FOUND, "not_a_process"),
+            "{path}"
+        );
+        assert!(error.message.contains("GET /events"), "{}", error.message);
+    }
 }
 
 async fn feed(app: &Router, query: &str) -> FeedPage {

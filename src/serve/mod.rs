@@ -7,8 +7,8 @@
 //! | method and path | what it does |
 //! |---|---|
 //! | `POST /requests` | hands a [`Request`] to the engine; `200` with the envelopes written |
-//! | `GET /streams` | the streams, in order |
-//! | `GET /streams/{stream}` | a process's kind, phase and version |
+//! | `GET /streams` | the processes' streams, in order |
+//! | `GET /streams/{stream}` | a process's kind, phase and version ([`StreamView`]); on `community`, the community's own stream, no process, the phase `scheduled` or `in_force`, and its version |
 //! | `GET /streams/{stream}/record?now=T&format=json\|markdown\|html\|document` | its decision record (the whole [`DecisionDocument`] with `document`; the HTML page draws the decision's path where Graphviz is installed) |
 //! | `GET /streams/{stream}/report?now=T` | its value report |
 //! | `GET /due?now=T` | what is due ([`Engine::due`]) |
@@ -51,6 +51,7 @@
 //! | `clock_skew` | `422` | the request is dated too far from the server's clock |
 //! | `bad_query` | `400` | a query string or a path that cannot be read (a stream's name that is not a slug), or a feed's cursor past the journal's last position |
 //! | `unknown_stream` | `404` | no process runs on the stream |
+//! | `not_a_process` | `404` | a record or a report of `community`, the community's own stream, where no process runs (its changes are in the event feed) |
 //! | `too_large` | `413` | a request's body is longer than [`REQUEST_LINE_BYTES`](crate::limits::REQUEST_LINE_BYTES) (1 MiB) |
 //! | `not_utf8` | `400` | a request's body is not UTF-8 |
 //! | `not_found` | `404` | there is no endpoint at the path |
@@ -506,15 +507,20 @@ async fn streams<J: Served>(State(app): State<Arc<App<J>>>) -> Result<Response, 
     caught_up_json(app, |engine| Ok(engine.streams())).await
 }
 
-/// A process as `GET /streams/{stream}` shows it.
+/// A stream as `GET /streams/{stream}` shows it: a process's, or the community's own.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct StreamView {
     /// The stream.
     pub stream: StreamId,
-    /// The process's kind (`consent`, `proposal`, `funding`...).
-    pub process: crate::engine::ProcessKind,
-    /// Its phase.
+    /// The process's kind (`consent`, `proposal`, `funding`...); absent on the community's
+    /// own stream ([`living::stream`](crate::living::stream), `community`), where no process
+    /// runs.
+    pub process: Option<crate::engine::ProcessKind>,
+    /// The process's phase. On the community's own stream, as of the server's clock:
+    /// `scheduled` while a change adopted there takes effect later, `in_force` when every
+    /// change has taken effect.
     pub phase: String,
     /// The stream's last sequence number: the `expected` of its next append.
     pub version: u64,
@@ -525,19 +531,38 @@ async fn stream_state<J: Served>(
     StreamPath(stream): StreamPath,
 ) -> Result<Response, Rejection> {
     caught_up_json(app, move |engine| {
-        let state = engine.state(&stream).ok_or_else(|| unknown(&stream))?;
-        let version = engine.journal().version(&stream)?;
+        let (process, phase) = if stream == crate::living::stream() {
+            // No process: whether a change adopted there is still to take effect.
+            let history = engine.history().ok_or(EngineError::Poisoned)?;
+            let now = Timestamp::now();
+            let scheduled = history.versions().any(|v| v.from() > now);
+            (None, if scheduled { "scheduled" } else { "in_force" })
+        } else {
+            let state = engine.state(&stream).ok_or_else(|| unknown(&stream))?;
+            (Some(state.kind()), state.phase_label())
+        };
         Ok(StreamView {
-            process: state.kind(),
-            phase: state.phase_label().to_owned(),
+            process,
+            phase: phase.to_owned(),
+            version: engine.journal().version(&stream)?,
             stream,
-            version,
         })
     })
     .await
 }
 
+/// No process runs on `stream`: `404`, `unknown_stream`, or `not_a_process` for the
+/// community's own stream, which has no record or report.
 fn unknown(stream: &StreamId) -> Rejection {
+    if *stream == crate::living::stream() {
+        return Rejection::new(
+            StatusCode::NOT_FOUND,
+            "not_a_process",
+            format!(
+                "`{stream}` is the community's own stream, where changes to its members, bodies, governance and charter are journalled: no process runs on it, so it has no decision record or report; read its events in the feed (`GET /events`)"
+            ),
+        );
+    }
     Rejection::new(
         StatusCode::NOT_FOUND,
         "unknown_stream",
