@@ -431,6 +431,59 @@ async fn the_servers_clock_refuses_a_request_dated_far_from_now() {
     assert_eq!(status, StatusCode::OK, "{body}");
 }
 
+/// The server's clock takes a request dated up to its tolerance behind it, or a few seconds
+/// ahead (clocks differ a little), and refuses one dated further either way, saying which:
+/// a request dated minutes ahead would be its stream's latest event until the clock caught
+/// up, and every other member's request there, dated now, would be refused.
+#[tokio::test]
+async fn the_servers_clock_takes_a_request_dated_seconds_ahead_but_not_minutes() {
+    let engine = Arc::new(engine_on(MemoryJournal::new()));
+    let app = router(engine, ServerConfig::default());
+    let at = |seconds: i64| {
+        (jiff::Timestamp::now() + jiff::SignedDuration::from_secs(seconds)).to_string()
+    };
+    let advance = |now: String| {
+        json!({"stream": "working-model", "actor": 13, "now": now,
+               "command": {"process": "consent", "command": {"type": "advance"}}})
+        .to_string()
+    };
+    let (status, body) = post(
+        &app,
+        Some(1),
+        &open_round().replace("2022-09-01T10:00:00Z", &at(-240)),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    for (seconds, said) in [
+        (
+            -360,
+            "behind the server's clock; at most 5m behind it is taken",
+        ),
+        (
+            290,
+            "ahead of the server's clock; at most 5s ahead of it is taken",
+        ),
+        (
+            60,
+            "ahead of the server's clock; at most 5s ahead of it is taken",
+        ),
+    ] {
+        let (status, body) = post(&app, Some(13), &advance(at(seconds))).await;
+        assert_eq!(
+            (status, kind_of(&body).as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, "clock_skew"),
+            "{seconds}"
+        );
+        assert!(body.contains(said), "{seconds}: {body}");
+    }
+    // Nothing dated ahead stands in the stream: a request dated now is taken, then one
+    // dated a second or two ahead.
+    for seconds in [0, 2] {
+        let (status, body) = post(&app, Some(13), &advance(at(seconds))).await;
+        assert_eq!(status, StatusCode::OK, "{seconds}: {body}");
+    }
+}
+
 #[tokio::test]
 async fn a_process_its_record_report_and_what_is_due_can_be_read() {
     let (app, engine) = app();

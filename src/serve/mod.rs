@@ -35,8 +35,12 @@
 //! ([`ActorSource::Body`]).
 //!
 //! Likewise the time: by default ([`Clock::Server`]) a request dated more than the
-//! tolerance away from the server's clock is refused (`422`, `clock_skew`), so nobody
-//! backdates a decision through the server; importing history needs [`Clock::Request`].
+//! tolerance (five minutes) behind the server's clock, or more than [`CLOCK_AHEAD`] (five
+//! seconds) ahead of it, is refused (`422`, `clock_skew`, the message saying which way it
+//! is off), so nobody backdates a decision through the server, and nobody dates one ahead:
+//! a request dated ahead would be its stream's latest event until the clock caught up, so
+//! that every other member's request there, dated now, would be refused as dated before
+//! it. Importing history needs [`Clock::Request`].
 //!
 //! # Errors on the wire
 //!
@@ -48,7 +52,7 @@
 //! |---|---|---|
 //! | `no_actor` | `401` | no header names the acting member, or more than one |
 //! | `actor_mismatch` | `403` | the request acts as another member than the header names |
-//! | `clock_skew` | `422` | the request is dated too far from the server's clock |
+//! | `clock_skew` | `422` | the request is dated more than the tolerance behind the server's clock, or more than [`CLOCK_AHEAD`] ahead of it |
 //! | `bad_query` | `400` | a query string or a path that cannot be read (a stream's name that is not a slug), or a feed's cursor past the journal's last position |
 //! | `unknown_stream` | `404` | no process runs on the stream |
 //! | `not_a_process` | `404` | a record or a report of `community`, the community's own stream, where no process runs (its changes are in the event feed) |
@@ -106,14 +110,23 @@ pub enum ActorSource {
 /// Which clock dates a request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Clock {
-    /// The server's: a request whose `now` lies further than `tolerance` from it is refused.
+    /// The server's: a request whose `now` lies further than `tolerance` behind it, or
+    /// further than [`CLOCK_AHEAD`] ahead of it, is refused.
     Server {
-        /// How far a request's time may lie from the server's clock.
+        /// How far a request's time may lie behind the server's clock (and ahead of it, up
+        /// to [`CLOCK_AHEAD`]).
         tolerance: SignedDuration,
     },
     /// The request's own, unchecked: for importing history recorded elsewhere.
     Request,
 }
+
+/// How far ahead of the server's clock a request may be dated ([`Clock::Server`]): five
+/// seconds, for clocks that differ a little. A request dated further ahead would be its
+/// stream's latest event until the clock caught up: every other member's request there,
+/// dated now, would be refused as dated before it, and a change to the community dated
+/// ahead would let a later request be dated before it.
+pub const CLOCK_AHEAD: SignedDuration = SignedDuration::from_secs(5);
 
 /// How a server runs: who acts, which clock, how long a long-poll may wait.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -136,7 +149,7 @@ pub const ACTOR_HEADER: &str = "x-coproduction-member";
 
 impl Default for ServerConfig {
     /// The acting member from [`ACTOR_HEADER`], the server's clock with five minutes'
-    /// tolerance, long-polls of at most 30 seconds, the journal looked at every 100 ms, and
+    /// tolerance behind it (and [`CLOCK_AHEAD`] ahead of it), long-polls of at most 30 seconds, the journal looked at every 100 ms, and
     /// no other writer of the journal.
     fn default() -> Self {
         Self {
@@ -461,23 +474,32 @@ fn vouched_actor(
     }
 }
 
-/// Whether the request's time is within the server clock's tolerance.
+/// Whether the request's time is within the server clock's tolerance: at most `tolerance`
+/// behind it, at most [`CLOCK_AHEAD`] (or `tolerance`, if less) ahead of it.
 fn in_time(config: &ServerConfig, now: Timestamp) -> Result<(), Rejection> {
     let Clock::Server { tolerance } = config.clock else {
         return Ok(());
     };
+    let clock = Timestamp::now();
+    let ahead = now.duration_since(clock);
+    let behind = clock.duration_since(now);
+    let most_ahead = CLOCK_AHEAD.min(tolerance);
+    let (off, way, most) = if ahead > most_ahead {
+        (ahead, "ahead of", most_ahead)
+    } else if behind > tolerance {
+        (behind, "behind", tolerance)
+    } else {
+        return Ok(());
+    };
     // Whole seconds: the message says how far off, not to the nanosecond.
-    let drift = SignedDuration::from_secs(now.duration_since(Timestamp::now()).abs().as_secs());
-    if drift > tolerance {
-        return Err(Rejection::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "clock_skew",
-            format!(
-                "the request is dated {now}, {drift:#} from the server's clock; at most {tolerance:#} is taken"
-            ),
-        ));
-    }
-    Ok(())
+    let off = SignedDuration::from_secs(off.as_secs());
+    Err(Rejection::new(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "clock_skew",
+        format!(
+            "the request is dated {now}, {off:#} {way} the server's clock; at most {most:#} {way} it is taken"
+        ),
+    ))
 }
 
 async fn post_request<J: Served>(
