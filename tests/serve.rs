@@ -14,7 +14,9 @@ use coproduction::engine::{Engine, EngineEvent};
 use coproduction::governance::Governance;
 use coproduction::journal::{FileJournal, Journal, MemoryJournal};
 use coproduction::process::ProcessKind;
-use coproduction::serve::{ActorSource, Clock, ErrorBody, FeedPage, ServerConfig, router};
+use coproduction::serve::{
+    ActorSource, Clock, ErrorBody, ErrorDetail, FeedPage, ServerConfig, StreamView, router,
+};
 use coproduction::{Community, ConsentProcess};
 use serde_json::{Value, json};
 use tower::ServiceExt;
@@ -297,6 +299,119 @@ async fn malformed_hostile_and_refused_requests_keep_their_typed_errors_and_writ
     assert_eq!(engine.journal().read_all().unwrap().len(), before);
 }
 
+/// Sends `request` and returns the status, the `Allow` header if any, and the typed error
+/// in the body, which must be JSON.
+async fn refused(
+    app: &Router,
+    request: HttpRequest<Body>,
+) -> (StatusCode, Option<String>, ErrorDetail) {
+    let response = app.clone().oneshot(request).await.unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    // A time limit: a stream of server-sent events, where an error belongs, has no end.
+    let read = axum::body::to_bytes(response.into_body(), 1 << 24);
+    let bytes = tokio::time::timeout(Duration::from_secs(5), read)
+        .await
+        .unwrap_or_else(|_| panic!("{status}: {headers:?}, a body with no end"))
+        .unwrap();
+    let body = String::from_utf8_lossy(&bytes);
+    assert_eq!(
+        headers.get("content-type").map(|v| v.to_str().unwrap()),
+        Some("application/json"),
+        "{status}: {body}"
+    );
+    assert!(body.len() < 2_000, "a short message: {body}");
+    let allow = headers.get("allow").map(|v| v.to_str().unwrap().to_owned());
+    let error: ErrorBody = serde_json::from_str(&body).unwrap_or_else(|e| panic!("{e}: {body}"));
+    (status, allow, error.error)
+}
+
+/// A body too long, a body not in UTF-8, a path with no endpoint, a method an endpoint does
+/// not take, a stream's name that cannot be read: each refused in the typed JSON error body,
+/// with its own status and kind, and nothing written.
+#[tokio::test]
+async fn what_the_router_refuses_before_a_handler_is_a_typed_json_error_too() {
+    let (app, engine) = app();
+    let before = engine.journal().read_all().unwrap().len();
+    let posted = |body: Body| {
+        HttpRequest::post("/requests")
+            .header("content-type", "application/json")
+            .header("x-coproduction-member", "1")
+            .body(body)
+            .unwrap()
+    };
+    // Twice the limit, and one byte over it: both `too_large`, with or without a length.
+    for length in [2 << 20, coproduction::limits::REQUEST_LINE_BYTES + 1] {
+        let (status, _, error) = refused(&app, posted(Body::from("x".repeat(length)))).await;
+        assert_eq!(
+            (status, error.kind.as_str()),
+            (StatusCode::PAYLOAD_TOO_LARGE, "too_large")
+        );
+        let streamed = Body::from_stream(futures_util::stream::iter([Ok::<_, std::io::Error>(
+            "x".repeat(length),
+        )]));
+        let (status, _, error) = refused(&app, posted(streamed)).await;
+        assert_eq!(
+            (status, error.kind.as_str()),
+            (StatusCode::PAYLOAD_TOO_LARGE, "too_large")
+        );
+    }
+    let (status, _, error) = refused(
+        &app,
+        posted(Body::from(&b"{\"stream\": \"u\xff\", \"actor\": 1}"[..])),
+    )
+    .await;
+    assert_eq!(
+        (status, error.kind.as_str()),
+        (StatusCode::BAD_REQUEST, "not_utf8")
+    );
+    for (method, path, allow) in [
+        ("GET", "/requests", "POST"),
+        ("POST", "/health", "GET,HEAD"),
+        ("DELETE", "/streams/working-model", "GET,HEAD"),
+    ] {
+        let request = HttpRequest::builder()
+            .method(method)
+            .uri(path)
+            .body(Body::empty())
+            .unwrap();
+        let (status, allowed, error) = refused(&app, request).await;
+        assert_eq!(
+            (status, allowed.as_deref(), error.kind.as_str()),
+            (
+                StatusCode::METHOD_NOT_ALLOWED,
+                Some(allow),
+                "method_not_allowed"
+            ),
+            "{method} {path}"
+        );
+    }
+    for path in ["/nothing", "/streams/working-model/nothing", "/"] {
+        let request = HttpRequest::get(path).body(Body::empty()).unwrap();
+        let (status, _, error) = refused(&app, request).await;
+        assert_eq!(
+            (status, error.kind.as_str()),
+            (StatusCode::NOT_FOUND, "not_found"),
+            "{path}"
+        );
+    }
+    // A stream's name that is not UTF-8 once decoded, or not a slug.
+    for path in [
+        "/streams/%FF",
+        "/streams/%FF/record",
+        "/streams/Not%20A%20Slug/report",
+    ] {
+        let request = HttpRequest::get(path).body(Body::empty()).unwrap();
+        let (status, _, error) = refused(&app, request).await;
+        assert_eq!(
+            (status, error.kind.as_str()),
+            (StatusCode::BAD_REQUEST, "bad_query"),
+            "{path}"
+        );
+    }
+    assert_eq!(engine.journal().read_all().unwrap().len(), before);
+}
+
 #[tokio::test]
 async fn the_servers_clock_refuses_a_request_dated_far_from_now() {
     let engine = Arc::new(engine_on(MemoryJournal::new()));
@@ -314,6 +429,59 @@ async fn the_servers_clock_refuses_a_request_dated_far_from_now() {
     )
     .await;
     assert_eq!(status, StatusCode::OK, "{body}");
+}
+
+/// The server's clock takes a request dated up to its tolerance behind it, or a few seconds
+/// ahead (clocks differ a little), and refuses one dated further either way, saying which:
+/// a request dated minutes ahead would be its stream's latest event until the clock caught
+/// up, and every other member's request there, dated now, would be refused.
+#[tokio::test]
+async fn the_servers_clock_takes_a_request_dated_seconds_ahead_but_not_minutes() {
+    let engine = Arc::new(engine_on(MemoryJournal::new()));
+    let app = router(engine, ServerConfig::default());
+    let at = |seconds: i64| {
+        (jiff::Timestamp::now() + jiff::SignedDuration::from_secs(seconds)).to_string()
+    };
+    let advance = |now: String| {
+        json!({"stream": "working-model", "actor": 13, "now": now,
+               "command": {"process": "consent", "command": {"type": "advance"}}})
+        .to_string()
+    };
+    let (status, body) = post(
+        &app,
+        Some(1),
+        &open_round().replace("2022-09-01T10:00:00Z", &at(-240)),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    for (seconds, said) in [
+        (
+            -360,
+            "behind the server's clock; at most 5m behind it is taken",
+        ),
+        (
+            290,
+            "ahead of the server's clock; at most 5s ahead of it is taken",
+        ),
+        (
+            60,
+            "ahead of the server's clock; at most 5s ahead of it is taken",
+        ),
+    ] {
+        let (status, body) = post(&app, Some(13), &advance(at(seconds))).await;
+        assert_eq!(
+            (status, kind_of(&body).as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, "clock_skew"),
+            "{seconds}"
+        );
+        assert!(body.contains(said), "{seconds}: {body}");
+    }
+    // Nothing dated ahead stands in the stream: a request dated now is taken, then one
+    // dated a second or two ahead.
+    for seconds in [0, 2] {
+        let (status, body) = post(&app, Some(13), &advance(at(seconds))).await;
+        assert_eq!(status, StatusCode::OK, "{seconds}: {body}");
+    }
 }
 
 #[tokio::test]
@@ -443,6 +611,66 @@ async fn a_process_its_record_report_and_what_is_due_can_be_read() {
     );
 }
 
+/// `GET /streams/community` shows the community's own stream, where its changes are
+/// journalled: no process, whether a change is still to take effect, and its version, the
+/// number of its events in the feed. Its record and report are refused as `not_a_process`.
+#[tokio::test]
+async fn the_communitys_own_stream_shows_its_version_and_whether_a_change_is_to_come() {
+    let (app, _engine) = app();
+    round_in_objections(&app).await;
+    let view = |body: &str| serde_json::from_str::<Value>(body).unwrap();
+    let on_community = |page: &FeedPage| {
+        page.events
+            .iter()
+            .filter(|e| e.stream.as_str() == "community")
+            .count()
+    };
+    let (status, body) = get(&app, "/streams/community").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(
+        view(&body),
+        json!({"stream": "community", "phase": "in_force", "version": 1})
+    );
+    let typed: StreamView = serde_json::from_str(&body).unwrap();
+    assert_eq!(typed.process, None);
+    // A member's own change, in force from its time; then one dated to come (the server
+    // takes requests' times at their word).
+    let declares = |now: &str| {
+        json!({"stream": "community", "actor": 1, "now": now,
+               "command": {"process": "change",
+                           "change": {"type": "lived_experience", "member": 1, "declared": true}}})
+        .to_string()
+    };
+    for (now, phase, version) in [
+        ("2022-09-01T10:05:00Z", "in_force", 2),
+        ("2999-01-01T00:00:00Z", "scheduled", 3),
+    ] {
+        let (status, body) = post(&app, Some(1), &declares(now)).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let (status, body) = get(&app, "/streams/community").await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(
+            view(&body),
+            json!({"stream": "community", "phase": phase, "version": version})
+        );
+        assert_eq!(on_community(&feed(&app, "after=0").await), version);
+    }
+    // A process's stream still shows its process.
+    let (_, body) = get(&app, "/streams/working-model").await;
+    let typed: StreamView = serde_json::from_str(&body).unwrap();
+    assert_eq!(typed.process, Some(ProcessKind::Consent));
+    for path in ["/streams/community/record", "/streams/community/report"] {
+        let request = HttpRequest::get(path).body(Body::empty()).unwrap();
+        let (status, _, error) = refused(&app, request).await;
+        assert_eq!(
+            (status, error.kind.as_str()),
+            (StatusCode::NOT_FOUND, "not_a_process"),
+            "{path}"
+        );
+        assert!(error.message.contains("GET /events"), "{}", error.message);
+    }
+}
+
 async fn feed(app: &Router, query: &str) -> FeedPage {
     let (status, body) = get(app, &format!("/events?{query}")).await;
     assert_eq!(status, StatusCode::OK, "{body}");
@@ -497,6 +725,57 @@ async fn the_feed_gives_every_event_once_in_order_from_any_cursor_and_waits_for_
     let page = waiting.await.unwrap();
     assert_eq!(page.events.len(), 1);
     assert_eq!(page.events[0].position, end + 1);
+}
+
+/// A cursor past the journal's last position, as `after` or as `Last-Event-ID`, is refused by
+/// the feed and by server-sent events, naming the last position: a client that went on from
+/// it would never see the envelopes written up to it.
+#[tokio::test]
+async fn a_feed_cursor_past_the_journals_last_position_is_refused_naming_it() {
+    let (app, engine) = app();
+    round_in_objections(&app).await;
+    let last = engine
+        .journal()
+        .read_all()
+        .unwrap()
+        .last()
+        .unwrap()
+        .position;
+    for past in [last + 1, last + 43, u64::MAX] {
+        for (request, name) in [
+            (HttpRequest::get(format!("/events?after={past}")), "`after`"),
+            (
+                HttpRequest::get(format!("/events?after={past}&wait=5&limit=1")),
+                "`after`",
+            ),
+            (
+                HttpRequest::get(format!("/events/sse?after={past}")),
+                "`after`",
+            ),
+            (
+                HttpRequest::get("/events/sse?after=0").header("last-event-id", past.to_string()),
+                "`Last-Event-ID`",
+            ),
+        ] {
+            let (status, _, error) = refused(&app, request.body(Body::empty()).unwrap()).await;
+            assert_eq!(
+                (status, error.kind.as_str()),
+                (StatusCode::BAD_REQUEST, "bad_query"),
+                "{past}"
+            );
+            let said = format!("{name} is {past}, past the journal's last position, {last}");
+            assert!(error.message.contains(&said), "{}", error.message);
+        }
+    }
+    // The last position is a cursor: nothing after it yet, and `next` stays there.
+    let page = feed(&app, &format!("after={last}")).await;
+    assert_eq!((page.events.len(), page.next), (0, last));
+    // Once the journal has it, a position is a cursor too.
+    consents(&app, 13, 10).await;
+    let page = feed(&app, &format!("after={}", last + 1)).await;
+    assert_eq!((page.events.len(), page.next), (0, last + 1));
+    let resumed = sse(&app, "/events/sse", Some(last), 1).await;
+    assert_eq!(resumed[0].0, last + 1);
 }
 
 /// The `(id, data)` of each server-sent event in `text`.

@@ -7,15 +7,21 @@
 //! | method and path | what it does |
 //! |---|---|
 //! | `POST /requests` | hands a [`Request`] to the engine; `200` with the envelopes written |
-//! | `GET /streams` | the streams, in order |
-//! | `GET /streams/{stream}` | a process's kind, phase and version |
+//! | `GET /streams` | the processes' streams, in order |
+//! | `GET /streams/{stream}` | a process's kind, phase and version ([`StreamView`]); on `community`, the community's own stream, no process, the phase `scheduled` or `in_force`, and its version |
 //! | `GET /streams/{stream}/record?now=T&format=json\|markdown\|html\|document` | its decision record (the whole [`DecisionDocument`] with `document`; the HTML page draws the decision's path where Graphviz is installed) |
 //! | `GET /streams/{stream}/report?now=T` | its value report |
 //! | `GET /due?now=T` | what is due ([`Engine::due`]) |
 //! | `GET /metrics` | the metrics from the journal |
-//! | `GET /events?after=P&wait=S&limit=N` | the envelopes after position `P`, at most `N` (1 to 1,000, the default 1,000), waiting up to `S` seconds (long-poll) for one |
+//! | `GET /events?after=P&wait=S&limit=N` | the envelopes after position `P`, at most `N` (1 to 1,000, the default 1,000), waiting up to `S` seconds (long-poll) for one; `next` is the position to ask from next |
 //! | `GET /events/sse?after=P` | the same as server-sent events, one per envelope, its `id` the position (`Last-Event-ID` resumes) |
 //! | `GET /health` | `{"status": "ok", "position": P}`, the journal's last position |
+//!
+//! The feed's cursor is a position the journal has: `0`, or one at most its last. A cursor
+//! past the last (`after`, or `Last-Event-ID`) is refused (`400`, `bad_query`, the message
+//! naming the last position) rather than answered with nothing: a client that went on from
+//! it would never see the envelopes written up to it. A client whose cursor is refused
+//! (the journal was replaced, say) asks again from `0` or from the last position.
 //!
 //! # Who acts, and when
 //!
@@ -29,20 +35,39 @@
 //! ([`ActorSource::Body`]).
 //!
 //! Likewise the time: by default ([`Clock::Server`]) a request dated more than the
-//! tolerance away from the server's clock is refused (`422`, `clock_skew`), so nobody
-//! backdates a decision through the server; importing history needs [`Clock::Request`].
+//! tolerance (five minutes) behind the server's clock, or more than [`CLOCK_AHEAD`] (five
+//! seconds) ahead of it, is refused (`422`, `clock_skew`, the message saying which way it
+//! is off), so nobody backdates a decision through the server, and nobody dates one ahead:
+//! a request dated ahead would be its stream's latest event until the clock caught up, so
+//! that every other member's request there, dated now, would be refused as dated before
+//! it. Importing history needs [`Clock::Request`].
 //!
 //! # Errors on the wire
 //!
-//! A refusal keeps its typed error: an HTTP status and a JSON body
-//! `{"error": {"kind": "...", "message": "..."}}`, the kind one of
-//! [`EngineError::kind`]'s names or the server's own (`no_actor`, `actor_mismatch`,
-//! `clock_skew`, `bad_query` for a query string that cannot be read, `unknown_stream`). A refusal every process makes alike also
+//! Every refusal keeps its typed error, whichever part of the server makes it: an HTTP
+//! status and a JSON body `{"error": {"kind": "...", "message": "..."}}`, the kind one of
+//! [`EngineError::kind`]'s names or the server's own:
+//!
+//! | kind | status | when |
+//! |---|---|---|
+//! | `no_actor` | `401` | no header names the acting member, or more than one |
+//! | `actor_mismatch` | `403` | the request acts as another member than the header names |
+//! | `clock_skew` | `422` | the request is dated more than the tolerance behind the server's clock, or more than [`CLOCK_AHEAD`] ahead of it |
+//! | `bad_query` | `400` | a query string or a path that cannot be read (a stream's name that is not a slug), or a feed's cursor past the journal's last position |
+//! | `unknown_stream` | `404` | no process runs on the stream |
+//! | `not_a_process` | `404` | a record or a report of `community`, the community's own stream, where no process runs (its changes are in the event feed) |
+//! | `too_large` | `413` | a request's body is longer than [`REQUEST_LINE_BYTES`](crate::limits::REQUEST_LINE_BYTES) (1 MiB) |
+//! | `not_utf8` | `400` | a request's body is not UTF-8 |
+//! | `not_found` | `404` | there is no endpoint at the path |
+//! | `method_not_allowed` | `405` | the endpoint does not take the method (the `Allow` header lists those it takes) |
+//!
+//! A refusal every process makes alike also
 //! names the process and the refusal ([`RefusalKind::name`](crate::machine::RefusalKind::name)):
 //! `"refusal": {"process": "consent", "kind": "wrong_phase"}`, so a client handles "not
 //! in this phase" once for every process. `400` for malformed input, `401` and `403`
-//! for who acts, `404` for an unknown stream, `409` for a race another writer won, `422` for
-//! a request the community's rules refuse, `500` when the engine could not do its work
+//! for who acts, `404` for an unknown stream or path, `405` for a method an endpoint does
+//! not take, `409` for a race another writer won, `413` for a body too long, `422` for a
+//! request the community's rules refuse, `500` when the engine could not do its work
 //! (nothing was written by that request).
 //!
 //! # Shutting down
@@ -55,9 +80,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, FromRequestParts, Path, State};
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, FromRequest, FromRequestParts, State};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, HeaderName, StatusCode, header};
+use axum::http::{HeaderMap, HeaderName, Method, StatusCode, Uri, header};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -84,14 +110,23 @@ pub enum ActorSource {
 /// Which clock dates a request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Clock {
-    /// The server's: a request whose `now` lies further than `tolerance` from it is refused.
+    /// The server's: a request whose `now` lies further than `tolerance` behind it, or
+    /// further than [`CLOCK_AHEAD`] ahead of it, is refused.
     Server {
-        /// How far a request's time may lie from the server's clock.
+        /// How far a request's time may lie behind the server's clock (and ahead of it, up
+        /// to [`CLOCK_AHEAD`]).
         tolerance: SignedDuration,
     },
     /// The request's own, unchecked: for importing history recorded elsewhere.
     Request,
 }
+
+/// How far ahead of the server's clock a request may be dated ([`Clock::Server`]): five
+/// seconds, for clocks that differ a little. A request dated further ahead would be its
+/// stream's latest event until the clock caught up: every other member's request there,
+/// dated now, would be refused as dated before it, and a change to the community dated
+/// ahead would let a later request be dated before it.
+pub const CLOCK_AHEAD: SignedDuration = SignedDuration::from_secs(5);
 
 /// How a server runs: who acts, which clock, how long a long-poll may wait.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -114,7 +149,7 @@ pub const ACTOR_HEADER: &str = "x-coproduction-member";
 
 impl Default for ServerConfig {
     /// The acting member from [`ACTOR_HEADER`], the server's clock with five minutes'
-    /// tolerance, long-polls of at most 30 seconds, the journal looked at every 100 ms, and
+    /// tolerance behind it (and [`CLOCK_AHEAD`] ahead of it), long-polls of at most 30 seconds, the journal looked at every 100 ms, and
     /// no other writer of the journal.
     fn default() -> Self {
         Self {
@@ -171,10 +206,11 @@ where
         .route("/metrics", get(metrics::<J>))
         .route("/events", get(events::<J>))
         .route("/events/sse", get(events_sse::<J>))
-        // A request line's own limit, with room for the HTTP framing around it.
-        .layer(DefaultBodyLimit::max(
-            crate::limits::REQUEST_LINE_BYTES + 1024,
-        ))
+        // After every route: it answers for the routes there are.
+        .method_not_allowed_fallback(method_not_allowed)
+        .fallback(not_found)
+        // A request line's own limit: the body is the request.
+        .layer(DefaultBodyLimit::max(crate::limits::REQUEST_LINE_BYTES))
         .with_state(app)
 }
 
@@ -222,8 +258,89 @@ impl<T: serde::de::DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Que
         axum::extract::Query::<T>::from_request_parts(parts, state)
             .await
             .map(|axum::extract::Query(query)| Query(query))
-            .map_err(|e| Rejection::new(StatusCode::BAD_REQUEST, "bad_query", e.body_text()))
+            .map_err(|e| bad_query(e.body_text()))
     }
+}
+
+/// The stream a path names, refused as `400`, `bad_query`, when it cannot be read (not
+/// UTF-8 once decoded) or is not a stream's name.
+struct StreamPath(StreamId);
+
+impl<S: Send + Sync> FromRequestParts<S> for StreamPath {
+    type Rejection = Rejection;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Rejection> {
+        let axum::extract::Path(stream) =
+            axum::extract::Path::<String>::from_request_parts(parts, state)
+                .await
+                .map_err(|e| bad_query(e.body_text()))?;
+        StreamId::new(&stream)
+            .map(StreamPath)
+            .map_err(|e| bad_query(e.to_string()))
+    }
+}
+
+/// A request's body as text, refused in the JSON error body: `413`, `too_large`, over
+/// [`REQUEST_LINE_BYTES`](crate::limits::REQUEST_LINE_BYTES); `400`, `not_utf8`, when it
+/// is not UTF-8 (axum's own extractor answers both in plain text).
+struct Text(String);
+
+impl<S: Send + Sync> FromRequest<S> for Text {
+    type Rejection = Rejection;
+
+    async fn from_request(request: axum::extract::Request, state: &S) -> Result<Self, Rejection> {
+        let bytes = Bytes::from_request(request, state).await.map_err(|e| {
+            if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                Rejection::new(
+                    e.status(),
+                    "too_large",
+                    format!(
+                        "the request's body is longer than {} bytes, the most a request may be",
+                        crate::limits::REQUEST_LINE_BYTES
+                    ),
+                )
+            } else {
+                Rejection::new(e.status(), "input", e.body_text())
+            }
+        })?;
+        String::from_utf8(bytes.into()).map(Text).map_err(|e| {
+            Rejection::new(
+                StatusCode::BAD_REQUEST,
+                "not_utf8",
+                format!(
+                    "the request's body is not UTF-8: byte {} starts no valid character",
+                    e.utf8_error().valid_up_to()
+                ),
+            )
+        })
+    }
+}
+
+/// A query or a path that cannot be read: `400`, `bad_query`.
+fn bad_query(message: String) -> Rejection {
+    Rejection::new(StatusCode::BAD_REQUEST, "bad_query", message)
+}
+
+/// A path the API has no endpoint at: `404`, `not_found`.
+async fn not_found(uri: Uri) -> Rejection {
+    Rejection::new(
+        StatusCode::NOT_FOUND,
+        "not_found",
+        format!("there is no endpoint at `{}`", uri.path()),
+    )
+}
+
+/// A method an endpoint does not take: `405`, `method_not_allowed` (axum adds the `Allow`
+/// header with the methods it takes).
+async fn method_not_allowed(method: Method, uri: Uri) -> Rejection {
+    Rejection::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        format!(
+            "`{}` does not take `{method}`: the `Allow` header lists the methods it takes",
+            uri.path()
+        ),
+    )
 }
 
 /// An error response: a status, the error's kind and message, and the refusal in the
@@ -301,33 +418,18 @@ async fn caught_up_json<J: Served, T: Serialize + Send + 'static>(
     Ok(axum::Json(answer).into_response())
 }
 
-fn stream_id(stream: &str) -> Result<StreamId, Rejection> {
-    StreamId::new(stream)
-        .map_err(|e| Rejection::new(StatusCode::BAD_REQUEST, "bad_query", e.to_string()))
-}
-
 /// The time a query asks about: `now` if given (RFC 3339), the server's clock otherwise.
 fn query_time(now: Option<&str>) -> Result<Timestamp, Rejection> {
     match now {
         None => Ok(Timestamp::now()),
-        Some(text) => text.parse().map_err(|e| {
-            Rejection::new(
-                StatusCode::BAD_REQUEST,
-                "bad_query",
-                format!("`now` is not an RFC 3339 time: {e}"),
-            )
-        }),
+        Some(text) => text
+            .parse()
+            .map_err(|e| bad_query(format!("`now` is not an RFC 3339 time: {e}"))),
     }
 }
 
 async fn health<J: Served>(State(app): State<Arc<App<J>>>) -> Result<Response, Rejection> {
-    let position = blocking(move || {
-        app.engine
-            .journal()
-            .read_all_with(|all| all.last().map_or(0, |e| e.position))
-            .map_err(Rejection::from)
-    })
-    .await?;
+    let position = blocking(move || last_position(app.engine.journal())).await?;
     Ok(axum::Json(serde_json::json!({"status": "ok", "position": position})).into_response())
 }
 
@@ -372,29 +474,38 @@ fn vouched_actor(
     }
 }
 
-/// Whether the request's time is within the server clock's tolerance.
+/// Whether the request's time is within the server clock's tolerance: at most `tolerance`
+/// behind it, at most [`CLOCK_AHEAD`] (or `tolerance`, if less) ahead of it.
 fn in_time(config: &ServerConfig, now: Timestamp) -> Result<(), Rejection> {
     let Clock::Server { tolerance } = config.clock else {
         return Ok(());
     };
+    let clock = Timestamp::now();
+    let ahead = now.duration_since(clock);
+    let behind = clock.duration_since(now);
+    let most_ahead = CLOCK_AHEAD.min(tolerance);
+    let (off, way, most) = if ahead > most_ahead {
+        (ahead, "ahead of", most_ahead)
+    } else if behind > tolerance {
+        (behind, "behind", tolerance)
+    } else {
+        return Ok(());
+    };
     // Whole seconds: the message says how far off, not to the nanosecond.
-    let drift = SignedDuration::from_secs(now.duration_since(Timestamp::now()).abs().as_secs());
-    if drift > tolerance {
-        return Err(Rejection::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "clock_skew",
-            format!(
-                "the request is dated {now}, {drift:#} from the server's clock; at most {tolerance:#} is taken"
-            ),
-        ));
-    }
-    Ok(())
+    let off = SignedDuration::from_secs(off.as_secs());
+    Err(Rejection::new(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "clock_skew",
+        format!(
+            "the request is dated {now}, {off:#} {way} the server's clock; at most {most:#} {way} it is taken"
+        ),
+    ))
 }
 
 async fn post_request<J: Served>(
     State(app): State<Arc<App<J>>>,
     headers: HeaderMap,
-    body: String,
+    Text(body): Text,
 ) -> Result<Response, Rejection> {
     // Read as the engine reads a JSON request: its length, then strictly.
     crate::limits::check_line(&body).map_err(|e| Rejection::from(EngineError::Input(e)))?;
@@ -418,15 +529,20 @@ async fn streams<J: Served>(State(app): State<Arc<App<J>>>) -> Result<Response, 
     caught_up_json(app, |engine| Ok(engine.streams())).await
 }
 
-/// A process as `GET /streams/{stream}` shows it.
+/// A stream as `GET /streams/{stream}` shows it: a process's, or the community's own.
+#[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct StreamView {
     /// The stream.
     pub stream: StreamId,
-    /// The process's kind (`consent`, `proposal`, `funding`...).
-    pub process: crate::engine::ProcessKind,
-    /// Its phase.
+    /// The process's kind (`consent`, `proposal`, `funding`...); absent on the community's
+    /// own stream ([`living::stream`](crate::living::stream), `community`), where no process
+    /// runs.
+    pub process: Option<crate::engine::ProcessKind>,
+    /// The process's phase. On the community's own stream, as of the server's clock:
+    /// `scheduled` while a change adopted there takes effect later, `in_force` when every
+    /// change has taken effect.
     pub phase: String,
     /// The stream's last sequence number: the `expected` of its next append.
     pub version: u64,
@@ -434,23 +550,41 @@ pub struct StreamView {
 
 async fn stream_state<J: Served>(
     State(app): State<Arc<App<J>>>,
-    Path(stream): Path<String>,
+    StreamPath(stream): StreamPath,
 ) -> Result<Response, Rejection> {
-    let stream = stream_id(&stream)?;
     caught_up_json(app, move |engine| {
-        let state = engine.state(&stream).ok_or_else(|| unknown(&stream))?;
-        let version = engine.journal().version(&stream)?;
+        let (process, phase) = if stream == crate::living::stream() {
+            // No process: whether a change adopted there is still to take effect.
+            let history = engine.history().ok_or(EngineError::Poisoned)?;
+            let now = Timestamp::now();
+            let scheduled = history.versions().any(|v| v.from() > now);
+            (None, if scheduled { "scheduled" } else { "in_force" })
+        } else {
+            let state = engine.state(&stream).ok_or_else(|| unknown(&stream))?;
+            (Some(state.kind()), state.phase_label())
+        };
         Ok(StreamView {
-            process: state.kind(),
-            phase: state.phase_label().to_owned(),
+            process,
+            phase: phase.to_owned(),
+            version: engine.journal().version(&stream)?,
             stream,
-            version,
         })
     })
     .await
 }
 
+/// No process runs on `stream`: `404`, `unknown_stream`, or `not_a_process` for the
+/// community's own stream, which has no record or report.
 fn unknown(stream: &StreamId) -> Rejection {
+    if *stream == crate::living::stream() {
+        return Rejection::new(
+            StatusCode::NOT_FOUND,
+            "not_a_process",
+            format!(
+                "`{stream}` is the community's own stream, where changes to its members, bodies, governance and charter are journalled: no process runs on it, so it has no decision record or report; read its events in the feed (`GET /events`)"
+            ),
+        );
+    }
     Rejection::new(
         StatusCode::NOT_FOUND,
         "unknown_stream",
@@ -468,10 +602,9 @@ struct RecordQuery {
 
 async fn record<J: Served>(
     State(app): State<Arc<App<J>>>,
-    Path(stream): Path<String>,
+    StreamPath(stream): StreamPath,
     Query(query): Query<RecordQuery>,
 ) -> Result<Response, Rejection> {
-    let stream = stream_id(&stream)?;
     let now = query_time(query.now.as_deref())?;
     let format = query.format.unwrap_or_else(|| "json".to_owned());
     blocking(move || {
@@ -518,11 +651,9 @@ async fn record<J: Served>(
                 markdown.html().drawn(),
             )
                 .into_response()),
-            other => Err(Rejection::new(
-                StatusCode::BAD_REQUEST,
-                "bad_query",
-                format!("no record format `{other}`: json, markdown, html or document"),
-            )),
+            other => Err(bad_query(format!(
+                "no record format `{other}`: json, markdown, html or document"
+            ))),
         }
     })
     .await
@@ -537,10 +668,9 @@ struct AtQuery {
 
 async fn report<J: Served>(
     State(app): State<Arc<App<J>>>,
-    Path(stream): Path<String>,
+    StreamPath(stream): StreamPath,
     Query(query): Query<AtQuery>,
 ) -> Result<Response, Rejection> {
-    let stream = stream_id(&stream)?;
     let now = query_time(query.now.as_deref())?;
     caught_up_json(app, move |engine| {
         engine.report(&stream, now).ok_or_else(|| unknown(&stream))
@@ -589,11 +719,7 @@ pub struct FeedPage {
 fn feed_limit(asked: Option<usize>) -> Result<usize, Rejection> {
     match asked {
         None => Ok(FEED_LIMIT),
-        Some(0) => Err(Rejection::new(
-            StatusCode::BAD_REQUEST,
-            "bad_query",
-            "`limit` is at least 1".to_owned(),
-        )),
+        Some(0) => Err(bad_query("`limit` is at least 1".to_owned())),
         Some(n) => Ok(n.min(FEED_LIMIT)),
     }
 }
@@ -608,6 +734,39 @@ fn read_page<J: Journal<Event = EngineEvent>>(
     journal.read_page(after, limit).map_err(Rejection::from)
 }
 
+/// The journal's last position: 0 while it is empty.
+fn last_position<J: Journal<Event = EngineEvent>>(journal: &J) -> Result<u64, Rejection> {
+    journal
+        .read_all_with(|all| all.last().map_or(0, |e| e.position))
+        .map_err(Rejection::from)
+}
+
+/// The feed's cursor `after`, given as `name`, checked against the journal: a position past
+/// its last is refused (`400`, `bad_query`, naming the last), since a client that went on
+/// from there would never see the envelopes written up to it.
+async fn cursor<J: Served>(
+    engine: Arc<Engine<J>>,
+    after: u64,
+    name: &'static str,
+) -> Result<u64, Rejection> {
+    blocking(move || {
+        let journal = engine.journal();
+        // The envelope at the cursor is there: one read of one envelope.
+        if after == 0 || !read_page(journal, after - 1, 1)?.is_empty() {
+            return Ok(after);
+        }
+        let last = last_position(journal)?;
+        // Written since the look above: the cursor is good.
+        if after <= last {
+            return Ok(after);
+        }
+        Err(bad_query(format!(
+            "{name} is {after}, past the journal's last position, {last}: a feed goes on from a position it was given, or from 0"
+        )))
+    })
+    .await
+}
+
 /// Folds in what other writers of a shared journal wrote, where the server has any.
 fn caught_up<J: Journal<Event = EngineEvent>>(app: &App<J>) -> Result<(), Rejection> {
     if app.config.shared_journal {
@@ -620,8 +779,8 @@ async fn events<J: Served>(
     State(app): State<Arc<App<J>>>,
     Query(query): Query<FeedQuery>,
 ) -> Result<Response, Rejection> {
-    let after = query.after.unwrap_or(0);
     let limit = feed_limit(query.limit)?;
+    let after = cursor(Arc::clone(&app.engine), query.after.unwrap_or(0), "`after`").await?;
     let wait = Duration::from_secs(query.wait.unwrap_or(0)).min(app.config.max_wait);
     let deadline = tokio::time::Instant::now() + wait;
     loop {
@@ -645,7 +804,11 @@ async fn events_sse<J: Served>(
         .get("last-event-id")
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().parse::<u64>().ok());
-    let after = resumed.or(query.after).unwrap_or(0);
+    let (after, name) = match (resumed, query.after) {
+        (Some(resumed), _) => (resumed, "`Last-Event-ID`"),
+        (None, after) => (after.unwrap_or(0), "`after`"),
+    };
+    let after = cursor(Arc::clone(&app.engine), after, name).await?;
     let stream = futures_util::stream::unfold(
         (app, after, Vec::<Envelope<EngineEvent>>::new().into_iter()),
         |(app, mut after, mut pending)| async move {
