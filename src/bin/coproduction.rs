@@ -155,10 +155,12 @@ enum Command {
         #[arg(long, conflicts_with = "actor_header")]
         trust_body_actor: bool,
         /// Take each request's `now` at its word (to import history); otherwise a request
-        /// dated further than `--clock-tolerance` seconds from the server's clock is refused.
+        /// dated further than `--clock-tolerance` seconds behind the server's clock, or more
+        /// than five seconds ahead of it, is refused.
         #[arg(long)]
         trust_request_time: bool,
-        /// How far, in seconds, a request's time may lie from the server's clock.
+        /// How far, in seconds, a request's time may lie behind the server's clock (ahead of
+        /// it, five seconds at most, or this if less).
         #[arg(long, default_value_t = 300)]
         clock_tolerance: i64,
     },
