@@ -396,6 +396,22 @@ fn a_take_up_withdrawn_before_it_decided_leaves_the_matter_to_be_taken_up_again(
             },
         ))
         .unwrap();
+    // The record says who withdrew it and why: the circle decided nothing.
+    let withdrawn = engine.record(&taken_up(), engine_support::at(31)).unwrap();
+    assert_eq!(withdrawn.withdrawn.as_ref().map(|w| w.by), Some(STAFF_1));
+    let report = engine.report(&taken_up(), engine_support::at(31)).unwrap();
+    let text = coproduction::report::DecisionRecordMarkdown::new(&withdrawn, &report).to_string();
+    assert!(
+        text.contains("Who decided, and how: nobody; ")
+            && text.contains(
+                " withdrew it on 2022-08-20, before decision_circle decided: \"Opened on the wrong text.\""
+            ),
+        "{text}"
+    );
+    assert!(
+        !text.contains("Who decided, and how: decision_circle"),
+        "{text}"
+    );
     let again = StreamId::new("working-model-circle-again").unwrap();
     let at = |mut request: Request, minute| {
         request.now = engine_support::at(minute);

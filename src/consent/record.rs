@@ -20,7 +20,7 @@ use crate::governance::Route;
 use crate::values::{
     AbsenceCounted, AdviceBases, AdviceBasis, AdviceEntry, DecisionRecord,
     Disposition as RecordDisposition, ObjectionEntry, Participant, Proposed, RaisedAs,
-    RecordedResponse, RouteSummary, TestResult, TimeBoxExtension, TimeBoxLapse,
+    RecordedResponse, RouteSummary, TestResult, TimeBoxExtension, TimeBoxLapse, WithdrawnBy,
 };
 
 use super::ConsentError;
@@ -103,6 +103,13 @@ impl Round {
             config.method,
         ));
         record.outcome = self.phase().outcome();
+        if let Some(Ending::Withdrawn { by, reason, at }) = self.ending() {
+            record.withdrawn = Some(WithdrawnBy {
+                by: *by,
+                reason: reason.clone(),
+                at: *at,
+            });
+        }
         record.proposed = Some(Proposed {
             title: config.title.clone(),
             text: config.proposal.clone(),

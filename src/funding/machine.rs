@@ -784,10 +784,11 @@ fn evolve_stage(stage: FundingStage, event: &FundingEvent) -> FundingStage {
             rationale: rationale.clone(),
             at: *at,
         }),
-        (stage, FundingEvent::Withdrawn { reason, at, .. }) if stage.phase().is_open() => {
+        (stage, FundingEvent::Withdrawn { reason, by, at }) if stage.phase().is_open() => {
             S::Withdrawn(Withdrawal {
                 before: Box::new(stage),
                 reason: reason.clone(),
+                by: *by,
                 at: *at,
             })
         }

@@ -159,6 +159,9 @@ impl FundingDecision {
             FundingStage::Withdrawn(_) => Some(Outcome::Withdrawn),
             _ => outcome.map(FundingOutcome::recorded),
         };
+        if let FundingStage::Withdrawn(w) = &self.stage {
+            record.withdrawn = Some(w.withdrawn_by());
+        }
         record.statement = match &self.stage {
             FundingStage::DeclinedAtScreening(_) => Some(
                 "The offer is declined automatically: it crosses a red line of the funding policy."

@@ -135,6 +135,7 @@ pub struct ReviewConcluded {
 pub struct Withdrawal {
     pub(super) before: Box<FundingStage>,
     pub(super) reason: String,
+    pub(super) by: MemberId,
     pub(super) at: Timestamp,
 }
 
@@ -462,9 +463,23 @@ impl Withdrawal {
         &self.reason
     }
 
+    /// Who withdrew it.
+    pub fn by(&self) -> MemberId {
+        self.by
+    }
+
     /// When.
     pub fn at(&self) -> Timestamp {
         self.at
+    }
+
+    /// The withdrawal as a decision record tells it.
+    pub(super) fn withdrawn_by(&self) -> crate::values::WithdrawnBy {
+        crate::values::WithdrawnBy {
+            by: self.by,
+            reason: self.reason.clone(),
+            at: self.at,
+        }
     }
 }
 

@@ -14,6 +14,7 @@ use jiff::Timestamp;
 
 use crate::values::{
     Attestation, DecisionRecord, Outcome, Proposed, Publication, ReviewEnd, ReviewRecord,
+    WithdrawnBy,
 };
 
 use super::ProposalPhase;
@@ -70,6 +71,13 @@ impl Proposal {
         }
         if let Some(outcome) = self.outcome() {
             record.outcome = Some(outcome);
+        }
+        if let Some(ProposalEnding::Withdrawn { by, reason, at }) = &self.ending {
+            record.withdrawn = Some(WithdrawnBy {
+                by: *by,
+                reason: reason.clone(),
+                at: *at,
+            });
         }
         // Once an amendment is on its way, the publication belongs to the version before:
         // it is no evidence about the decision now being taken.

@@ -761,9 +761,23 @@ impl DecisionRecordMarkdown<'_> {
         let r = self.record;
         let names = self.names;
         items.push(
-            match &r.route_taken {
-                Some(taken) => format!("Who decided, and how: {}", decided_by(r, taken, names)),
-                None => "Who decided, and how: not recorded.".to_owned(),
+            match (&r.route_taken, &r.withdrawn) {
+                // Withdrawn before it decided: nobody decided, and the record says who
+                // ended it, not the body it was before.
+                (taken, Some(w)) if r.outcome == Some(Outcome::Withdrawn) => format!(
+                    "Who decided, and how: nobody; {} withdrew it on {}{}: \"{}\"",
+                    names.of(w.by),
+                    day(w.at),
+                    taken.as_ref().map_or_else(String::new, |t| format!(
+                        ", before {} decided",
+                        names.body(&t.deciding_body)
+                    )),
+                    one_line(&w.reason)
+                ),
+                (Some(taken), _) => {
+                    format!("Who decided, and how: {}", decided_by(r, taken, names))
+                }
+                (None, _) => "Who decided, and how: not recorded.".to_owned(),
             }
             .into(),
         );

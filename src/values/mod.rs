@@ -87,7 +87,7 @@ pub use record::{
     FundingCondition, ObjectionEntry, Outcome, Override, Participant, Participants, PaymentStatus,
     Proposed, Publication, RaisedAs, RecordedResponse, RecruitmentFacts, Redaction, RegisterEntry,
     RegisterField, Reminder, Restriction, ReviewEnd, ReviewRecord, RouteSummary, Rung, Screen,
-    SetAside, StakeholderFacts, TestResult, TimeBoxExtension, TimeBoxLapse, Way,
+    SetAside, StakeholderFacts, TestResult, TimeBoxExtension, TimeBoxLapse, Way, WithdrawnBy,
 };
 pub use report::{CitedIn, Finding, UnknownRule, ValueReport, ValueVerdict, Verdict};
 pub use rules::settings::Fraction;

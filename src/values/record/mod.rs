@@ -411,6 +411,23 @@ pub struct DecisionRecord {
     /// caller supplies cannot set it).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub reviews: Vec<ReviewRecord>,
+    /// Who withdrew the process before it decided, why and when: nobody decided (filled by
+    /// the process from its own events; evidence a caller supplies cannot set it).
+    pub withdrawn: Option<WithdrawnBy>,
+}
+
+/// A process withdrawn before it decided: by whom, why, and when.
+///
+/// JSON: `{"by": 1, "reason": "Opened on the wrong text.", "at": "2022-09-05T09:31:00Z"}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WithdrawnBy {
+    /// The member who withdrew it.
+    pub by: MemberId,
+    /// Why, in their words.
+    pub reason: String,
+    /// When.
+    pub at: Timestamp,
 }
 
 /// The process a decision takes up after it was escalated to the body now deciding: its
@@ -504,6 +521,7 @@ impl DecisionRecord {
             escalated_from: None,
             evaluation: None,
             reviews: Vec::new(),
+            withdrawn: None,
         }
     }
 
@@ -588,8 +606,9 @@ impl DecisionRecord {
             // What a pilot's evaluation holds is witnessed in the proposal's journal, never
             // taken from a caller's evidence.
             evaluation: _,
-            // Reviews are the proposal's own events, likewise.
+            // Reviews are the proposal's own events, likewise, as is a withdrawal.
             reviews: _,
+            withdrawn: _,
         } = evidence;
         self.subject.fill(subject);
         self.tier.fill(tier);
