@@ -932,7 +932,7 @@ impl History {
             _ => None,
         };
         later.push(Arc::new(base.then(entry)?));
-        let later = remade(later, scheduled.iter(), name, |entry| {
+        let later = remade(later, &self.founding, scheduled.iter(), name, |entry| {
             if let Some(member) = departed.filter(|m| entry.change.names(*m)) {
                 entry.lapsed.insert(member);
             }
@@ -974,14 +974,13 @@ impl History {
         if !scheduled.iter().any(theirs) {
             return Ok(None);
         }
-        let mut later: Vec<Arc<Version>> = before.to_vec();
-        if later.is_empty() {
-            later.push(Arc::clone(&self.founding));
-        }
-        let mut later = remade(later, scheduled.iter().filter(|v| !theirs(v)), name, |_| {})?;
-        if before.is_empty() {
-            later.remove(0);
-        }
+        let later = remade(
+            before.to_vec(),
+            &self.founding,
+            scheduled.iter().filter(|v| !theirs(v)),
+            name,
+            |_| {},
+        )?;
         Ok(Some(History {
             founding: Arc::clone(&self.founding),
             later,
@@ -1000,21 +999,24 @@ impl History {
     }
 }
 
-/// `later`, whose last version (there is one) is the base, with each of the `scheduled`
-/// versions' entries made again over it in order, as `adjust` leaves them: or why one no
-/// longer applies, naming the change `name` that moved them.
+/// `later` (the versions after `founding` that stay as they are) with each of the
+/// `scheduled` versions' entries made again in order over its last version, or over the
+/// founding when it holds none, as `adjust` leaves them: or why one no longer applies,
+/// naming the change `name` that moved them.
 fn remade<'a>(
     mut later: Vec<Arc<Version>>,
+    founding: &Arc<Version>,
     scheduled: impl Iterator<Item = &'a Arc<Version>>,
     name: &'static str,
     adjust: impl Fn(&mut Entry),
 ) -> Result<Vec<Arc<Version>>, LivingError> {
     for version in scheduled {
-        let (Some(entry), Some(last)) = (version.entry(), later.last()) else {
+        let Some(entry) = version.entry() else {
             continue;
         };
         let mut entry = entry.clone();
         adjust(&mut entry);
+        let last = later.last().unwrap_or(founding);
         let next = last.then(entry).map_err(|source| LivingError::Scheduled {
             change: name,
             from: version.from,
