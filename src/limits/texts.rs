@@ -83,28 +83,18 @@ pub fn check_texts<T: Serialize + ?Sized>(value: &T) -> Result<(), InputError> {
                 limit,
             })
         }
-        Err(Walk::Hidden {
+        Err(Walk::Character {
             mut path,
             character,
             at,
+            invisible,
         }) => {
             path.reverse();
-            Err(InputError::HiddenCharacter {
-                path: render(&path),
-                code: format!("U+{:04X}", u32::from(character)),
-                at,
-            })
-        }
-        Err(Walk::Invisible {
-            mut path,
-            character,
-            at,
-        }) => {
-            path.reverse();
-            Err(InputError::InvisibleCharacter {
-                path: render(&path),
-                code: format!("U+{:04X}", u32::from(character)),
-                at,
+            let (path, code) = (render(&path), format!("U+{:04X}", u32::from(character)));
+            Err(if invisible {
+                InputError::InvisibleCharacter { path, code, at }
+            } else {
+                InputError::HiddenCharacter { path, code, at }
             })
         }
         Err(Walk::Custom(message)) => Err(InputError::Json {
@@ -150,25 +140,19 @@ enum Walk {
         chars: usize,
         limit: usize,
     },
-    Hidden {
+    /// A character free text may not hold, or (`invisible`) one a screened field may not.
+    Character {
         path: Vec<Step>,
         character: char,
         at: usize,
-    },
-    Invisible {
-        path: Vec<Step>,
-        character: char,
-        at: usize,
+        invisible: bool,
     },
     Custom(String),
 }
 
 impl Walk {
     fn under(mut self, step: Step) -> Self {
-        if let Walk::TooLong { path, .. }
-        | Walk::Hidden { path, .. }
-        | Walk::Invisible { path, .. } = &mut self
-        {
+        if let Walk::TooLong { path, .. } | Walk::Character { path, .. } = &mut self {
             path.push(step);
         }
         self
@@ -189,7 +173,7 @@ impl fmt::Display for Walk {
             Walk::TooLong { chars, limit, .. } => {
                 write!(f, "{chars} characters where the limit is {limit}")
             }
-            Walk::Hidden { character, at, .. } | Walk::Invisible { character, at, .. } => {
+            Walk::Character { character, at, .. } => {
                 write!(f, "the character U+{:04X} at {at}", u32::from(*character))
             }
             Walk::Custom(message) => f.write_str(message),
@@ -215,10 +199,11 @@ struct Texts {
 impl Texts {
     fn check(self, text: &str) -> Result<(), Walk> {
         if let Some((at, character)) = hidden(text) {
-            return Err(Walk::Hidden {
+            return Err(Walk::Character {
                 path: Vec::new(),
                 character,
                 at,
+                invisible: false,
             });
         }
         // A funder or a sector is screened against the red lines: what is screened is what
@@ -230,10 +215,11 @@ impl Texts {
                 .find(|(c, _)| default_ignorable(*c) && !matches!(c, '\u{200C}' | '\u{200D}'))
                 .map(|(c, at)| (at, c))
         {
-            return Err(Walk::Invisible {
+            return Err(Walk::Character {
                 path: Vec::new(),
                 character,
                 at,
+                invisible: true,
             });
         }
         // Most strings are short: within the shortest limit, whatever their field.
