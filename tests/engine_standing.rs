@@ -337,3 +337,37 @@ fn an_objection_to_the_agreement_in_force_and_its_review_stand_in_the_record() {
     }
     assert!(!text.contains("Review due"), "{text}");
 }
+
+/// A proposal's id is its own: another stream cannot create a proposal under it (its
+/// co-creation versions, and what they answer, would be read as the first one's).
+#[test]
+fn a_proposal_id_is_held_by_one_stream_only() {
+    let engine = engine();
+    proposed(&engine);
+    let other = StreamId::new("another-proposal").unwrap();
+    let create = |id| {
+        let mut create = proposal_requests(&other, DecisionKind::Recruitment, vec![], None, -10)
+            .into_iter()
+            .next()
+            .unwrap();
+        if let ProcessCommand::Proposal {
+            command: ProposalCommand::Create { config },
+        } = &mut create.command
+        {
+            config.id = id;
+        }
+        create
+    };
+    let held = engine_support::living::proposal_id(&proposal_stream());
+    let err = refused(&engine, create(held));
+    assert!(
+        matches!(&err, EngineError::ProposalIdTaken { stream, held_by, id }
+            if *stream == other && *held_by == proposal_stream() && *id == held),
+        "{err}"
+    );
+    assert_eq!(err.kind(), "proposal_id_taken");
+    // Under an id of its own, it is created.
+    engine
+        .handle(create(engine_support::living::proposal_id(&other)))
+        .unwrap();
+}

@@ -3,7 +3,7 @@
 //! it was escalated to), that nobody copies by hand a result the engine records itself, and
 //! what a later command states about the community (who gives a funding decision advice,
 //! and each process's [`Claim`]s: who agreed a pilot's evaluation, whose words its evidence
-//! quotes).
+//! quotes), and that a proposal's id is held by one stream only.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -13,8 +13,8 @@ use crate::funding::FundingCommand;
 use crate::governance::{Route, RouteFacts};
 use crate::journal::{Journal, StreamId};
 use crate::living::Version;
-use crate::process::{Claim, PartError, ProcessState, Requested, Stream, Witness};
-use crate::proposal::ProposalCommand;
+use crate::process::{Claim, Listed, PartError, ProcessState, Requested, Stream, Witness};
+use crate::proposal::{ProposalCommand, ProposalProcess};
 use crate::values::{EscalatedFrom, Outcome};
 
 use super::{Engine, EngineError, EngineEvent, Held, ProcessCommand, Request};
@@ -127,6 +127,34 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
             route: source.route().map(|r| r.escalated_to(&to, override_by)),
             from: EscalatedFrom::of(from.clone(), to, &record),
         })
+    }
+
+    /// Refuses a request creating a proposal whose id the proposal on another stream holds
+    /// (`streams`, the engine's, held for the new stream's start).
+    pub(super) fn proposal_id_free(
+        streams: &BTreeMap<StreamId, super::Shared>,
+        request: &Request,
+    ) -> Result<(), EngineError> {
+        let ProcessCommand::Proposal {
+            command: ProposalCommand::Create { config },
+        } = &request.command
+        else {
+            return Ok(());
+        };
+        for (id, other) in streams {
+            let other = other.lock().map_err(|_| EngineError::Poisoned)?;
+            let held = ProposalProcess::state_of(other.process())
+                .and_then(|state| state.proposal())
+                .is_some_and(|p| p.config().id == config.id);
+            if held {
+                return Err(EngineError::ProposalIdTaken {
+                    stream: request.stream.clone(),
+                    id: config.id,
+                    held_by: id.clone(),
+                });
+            }
+        }
+        Ok(())
     }
 
     /// A fresh stream for a request whose command starts a process, and the event that

@@ -194,6 +194,19 @@ pub enum EngineError {
         /// What is wrong.
         reason: &'static str,
     },
+    /// A proposal was to be created with an id another stream's proposal holds: each
+    /// proposal's id (which its co-creation versions carry) is its own.
+    #[error(
+        "cannot create proposal {id} on stream `{stream}`: the proposal on stream `{held_by}` has that id"
+    )]
+    ProposalIdTaken {
+        /// The stream the request would open.
+        stream: StreamId,
+        /// The id asked for.
+        id: crate::cocreation::ProposalId,
+        /// The stream whose proposal holds it.
+        held_by: StreamId,
+    },
     /// The process a round decides for refused what the round reached; nothing was written
     /// to either.
     #[error(
@@ -361,6 +374,7 @@ impl EngineError {
             | EngineError::UnknownLink { .. }
             | EngineError::LinkedKind { .. }
             | EngineError::NotEscalated { .. }
+            | EngineError::ProposalIdTaken { .. }
             | EngineError::LinkRefused { .. }
             | EngineError::Gate { .. }
             | EngineError::Change { .. }

@@ -574,6 +574,7 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
             drop(streams);
             return self.handle_once(request);
         }
+        Self::proposal_id_free(&streams, request)?;
         // The escalated matter it takes up, read first, one stream at a time.
         let escalation = match &request.escalated_from {
             Some(from) => Some(self.escalation(&streams, request, from, v)?),

@@ -94,6 +94,16 @@ pub fn propose_from<J: Journal<Event = EngineEvent>>(
     }
 }
 
+/// The id of the proposal on `stream`, its own (a proposal's id is held by one stream only):
+/// a number from the stream's name.
+pub fn proposal_id(stream: &StreamId) -> ProposalId {
+    let n = stream
+        .as_str()
+        .bytes()
+        .fold(7u64, |n, b| n.wrapping_mul(31).wrapping_add(u64::from(b)));
+    ProposalId::new(n % 1_000_000 + 1)
+}
+
 /// The requests of [`propose_from`]: the proposal created by staff member 1, shared for
 /// co-creation, linked to feedback and made ready by its steward (co-producer 13), and its
 /// decision started in a round kept elsewhere, a minute apart from `minute` on.
@@ -105,7 +115,7 @@ pub fn proposal_requests(
     minute: i64,
 ) -> Vec<Request> {
     let config = ProposalConfig {
-        id: ProposalId::new(1),
+        id: proposal_id(stream),
         title: "Rebalance the Allies Group".into(),
         kind: kind.clone(),
         text: "Recruit allies with lived experience into the group.".into(),
