@@ -106,6 +106,11 @@ const DECLARES: &str = r#"{"stream": "community", "actor": 21, "now": "2022-09-0
     "command": {"process": "change", "change": {"type": "lived_experience", "member": 21, "declared": true}}}"#;
 
 const JOINS: &str = r#"{"stream": "community", "actor": 1, "now": "2022-10-03T09:00:00Z",
+    "command": {"process": "change", "change": {"type": "join", "member": {"id": 29, "name": "New member"}}}}"#;
+
+/// A member recording someone else's joining, with a lived experience only the joiner may
+/// declare.
+const JOINS_DECLARED: &str = r#"{"stream": "community", "actor": 1, "now": "2022-10-03T09:00:00Z",
     "command": {"process": "change", "change": {"type": "join", "member": {"id": 29, "name": "New member", "lived_experience": true}}}}"#;
 
 /// One line each: the tool reads a request a line.
@@ -132,6 +137,43 @@ fn community_prints_the_community_in_force_at_the_time_given() {
     let october = at("2022-10-03T09:00:00Z");
     assert!(october.member(MemberId::new(29)).is_some());
     assert_eq!(october.members().len(), community().members().len() + 1);
+}
+
+#[test]
+fn a_member_records_another_joining_but_not_what_only_the_joiner_declares() {
+    let dir = tempfile::tempdir().unwrap();
+    let journal = dir.path().join("journal.jsonl");
+    let journal = journal.to_str().unwrap();
+    let out = run_with(journal, &[], &line(JOINS_DECLARED));
+    stops(
+        &out,
+        REFUSED,
+        "member m1 may record that member m29 joins, but not their lived_experience",
+    );
+    // The joiner, once in, declares it.
+    let declares = JOINS_DECLARED
+        .replace(r#""actor": 1"#, r#""actor": 29"#)
+        .replace("09:00:00Z", "09:05:00Z")
+        .replace(
+            r#"{"type": "join", "member": {"id": 29, "name": "New member", "lived_experience": true}}"#,
+            r#"{"type": "lived_experience", "member": 29, "declared": true}"#,
+        );
+    let out = run_with(journal, &[], &[line(JOINS), line(&declares)].join("\n"));
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = cli(&[
+        "community",
+        "--journal",
+        journal,
+        "--at",
+        "2022-10-03T09:05:00Z",
+    ]);
+    let community: Community = serde_json::from_value(printed(&out)).unwrap();
+    assert!(
+        community
+            .member(MemberId::new(29))
+            .unwrap()
+            .lived_experience
+    );
 }
 
 #[test]

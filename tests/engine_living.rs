@@ -17,7 +17,8 @@ use coproduction::hash::Hash;
 use coproduction::journal::{FileJournal, Journal, MemoryJournal, StreamId};
 use coproduction::living::{self, CommunityChange, LivingError, LivingEvent};
 use engine_support::living::{
-    adopt, allies, change, joiner, light_charter, open_on, proposal, propose, propose_from,
+    adopt, allies, change, joiner, joins, light_charter, newcomer, open_on, proposal, propose,
+    propose_from,
 };
 use engine_support::{ALLY, CO_1, STAFF_1, at, community, governance};
 use proptest::prelude::*;
@@ -157,7 +158,9 @@ fn a_member_makes_their_own_changes_and_nobody_elses() {
     let stranger = change(
         MemberId::new(99),
         200,
-        CommunityChange::Join { member: joiner(29) },
+        CommunityChange::Join {
+            member: newcomer(29),
+        },
     );
     assert!(matches!(
         engine.handle(stranger),
@@ -195,7 +198,9 @@ fn a_member_makes_their_own_changes_and_nobody_elses() {
         .handle(change(
             STAFF_1,
             300,
-            CommunityChange::Join { member: joiner(29) },
+            CommunityChange::Join {
+                member: newcomer(29),
+            },
         ))
         .unwrap();
     let whole = BodyId::new("whole_community").unwrap();
@@ -428,7 +433,9 @@ fn a_journal_opens_from_its_founding_and_refuses_another_community() {
             .handle(change(
                 STAFF_1,
                 0,
-                CommunityChange::Join { member: joiner(29) },
+                CommunityChange::Join {
+                    member: newcomer(29),
+                },
             ))
             .unwrap();
     }
@@ -535,7 +542,7 @@ proptest! {
             let minute = i as i64 * 10;
             let appoint = |m: u64| CommunityChange::Appoint { body: allies(), members: vec![MemberId::new(m)] };
             let (actor, change) = match *step {
-                Step::Join(m) => (STAFF_1, CommunityChange::Join { member: joiner(m) }),
+                Step::Join(m) => (STAFF_1, CommunityChange::Join { member: newcomer(m) }),
                 Step::Leave(m) => (MemberId::new(m), CommunityChange::Leave { member: MemberId::new(m) }),
                 Step::Declare(m, declared) => (MemberId::new(m), CommunityChange::LivedExperience { member: MemberId::new(m), declared }),
                 Step::Appoint(m) => (ALLY, appoint(m)),
@@ -598,13 +605,7 @@ proptest! {
 fn a_change_adopted_to_take_effect_later_is_in_force_from_then_and_not_before() {
     let engine = engine();
     for id in [41, 42] {
-        engine
-            .handle(change(
-                MEMBER,
-                0,
-                CommunityChange::Join { member: joiner(id) },
-            ))
-            .unwrap();
+        joins(&engine, MEMBER, 0, id);
     }
     let wave = StreamId::new("allies-wave").unwrap();
     let appoint = vec![CommunityChange::Appoint {
@@ -635,13 +636,7 @@ fn a_change_adopted_to_take_effect_later_is_in_force_from_then_and_not_before() 
 
     // A member's own change meanwhile applies beneath the scheduled wave, and a member
     // appointed by it may still leave: the wave lapses for them, as the history says.
-    engine
-        .handle(change(
-            MEMBER,
-            50,
-            CommunityChange::Join { member: joiner(43) },
-        ))
-        .unwrap();
+    joins(&engine, MEMBER, 50, 43);
     engine
         .handle(change(
             MemberId::new(41),
@@ -674,13 +669,7 @@ fn a_change_adopted_to_take_effect_later_is_in_force_from_then_and_not_before() 
 #[test]
 fn a_stated_time_already_past_at_adoption_means_from_the_adoption() {
     let engine = engine();
-    engine
-        .handle(change(
-            MEMBER,
-            0,
-            CommunityChange::Join { member: joiner(41) },
-        ))
-        .unwrap();
+    joins(&engine, MEMBER, 0, 41);
     let wave = StreamId::new("allies-wave").unwrap();
     let appoint = vec![CommunityChange::Appoint {
         body: allies(),
@@ -889,13 +878,7 @@ fn a_decision_retired_before_its_changes_take_effect_withdraws_them_with_the_ret
     use coproduction::proposal::ProposalCommand;
     let engine = engine();
     for id in [41, 42] {
-        engine
-            .handle(change(
-                MEMBER,
-                0,
-                CommunityChange::Join { member: joiner(id) },
-            ))
-            .unwrap();
+        joins(&engine, MEMBER, 0, id);
     }
     let wave = StreamId::new("allies-wave").unwrap();
     let appoint = vec![CommunityChange::Appoint {

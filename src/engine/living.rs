@@ -300,6 +300,15 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                 actor,
             }));
         }
+        // Recording that someone joins is not declaring for them: their lived experience,
+        // how they are named and their access needs are theirs to say once they are in.
+        if let Some((member, what)) = change.declared_for_joiner().filter(|(m, _)| *m != actor) {
+            return Err(refuse(LivingError::DeclaredForAnother {
+                member,
+                actor,
+                what,
+            }));
+        }
         let entry = Entry::new(change.clone(), request.now);
         let history = living.history.with(entry.clone()).map_err(refuse)?;
         let event = EngineEvent::Community {

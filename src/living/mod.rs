@@ -238,6 +238,25 @@ impl CommunityChange {
         }
     }
 
+    /// For a join, the joiner and the first of their own declarations it carries (lived
+    /// experience, a naming other than by name, access needs): what a member recording
+    /// someone else's joining may not declare for them.
+    pub fn declared_for_joiner(&self) -> Option<(MemberId, &'static str)> {
+        let CommunityChange::Join { member } = self else {
+            return None;
+        };
+        let what = if member.lived_experience {
+            "lived_experience"
+        } else if !member.named.is_name() {
+            "named"
+        } else if !member.access_needs.is_empty() {
+            "access_needs"
+        } else {
+            return None;
+        };
+        Some((member.id, what))
+    }
+
     /// How many members the change names: an appointment or release naming nobody, or a
     /// body formed empty, is refused ([`LivingError::NobodyNamed`]). A change naming no
     /// member list (a map, a charter, a policy, one member) counts as one.
@@ -425,6 +444,20 @@ pub enum LivingError {
         member: MemberId,
         /// Who tried.
         actor: MemberId,
+    },
+    /// A member recorded someone else joining with what only the joiner may declare:
+    /// lived experience, how they are named, their access needs.
+    #[error(
+        "member {actor} may record that member {member} joins, but not their {what}: that is \
+         member {member}'s own to declare once they have joined"
+    )]
+    DeclaredForAnother {
+        /// The joiner.
+        member: MemberId,
+        /// Who recorded the join.
+        actor: MemberId,
+        /// What the join declared for them (`lived_experience`, `named`, `access_needs`).
+        what: &'static str,
     },
     /// A new funding policy is not valid.
     #[error("the funding policy cannot be used: {source}")]

@@ -585,3 +585,33 @@ fn a_retired_decision_withdraws_what_it_scheduled_and_nothing_else() {
             .is_none()
     );
 }
+
+#[test]
+fn a_join_carries_no_declaration_only_the_joiner_may_make() {
+    let join = |member: &str| -> CommunityChange {
+        serde_json::from_str(&format!(r#"{{"type": "join", "member": {member}}}"#)).unwrap()
+    };
+    let plain = join(r#"{"id": 40, "name": "New member"}"#);
+    assert_eq!(plain.declared_for_joiner(), None);
+    for (member, what) in [
+        (
+            r#"{"id": 40, "name": "New member", "lived_experience": true}"#,
+            "lived_experience",
+        ),
+        (
+            r#"{"id": 40, "name": "New member", "named": "anonymous"}"#,
+            "named",
+        ),
+        (
+            r#"{"id": 40, "name": "New member", "access_needs": [{"kind": "captions"}]}"#,
+            "access_needs",
+        ),
+    ] {
+        assert_eq!(
+            join(member).declared_for_joiner(),
+            Some((MemberId::new(40), what))
+        );
+    }
+    let leave: CommunityChange = serde_json::from_str(r#"{"type": "leave", "member": 3}"#).unwrap();
+    assert_eq!(leave.declared_for_joiner(), None);
+}

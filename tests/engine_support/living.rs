@@ -50,6 +50,43 @@ pub fn change(actor: MemberId, minute: i64, change: CommunityChange) -> Request 
     )
 }
 
+/// Someone joining as a community member, with nothing declared: what they declare is
+/// theirs to say once they are in.
+pub fn newcomer(id: u64) -> Member {
+    Member::new(MemberId::new(id), format!("New ally {id}"))
+}
+
+/// `actor` records that `id` joins at `minute`, and the joiner then declares their lived
+/// experience themselves.
+pub fn joins<J: Journal<Event = EngineEvent>>(
+    engine: &Engine<J>,
+    actor: MemberId,
+    minute: i64,
+    id: u64,
+) {
+    let member = MemberId::new(id);
+    engine
+        .handle(change(
+            actor,
+            minute,
+            CommunityChange::Join {
+                member: newcomer(id),
+            },
+        ))
+        .unwrap();
+    engine
+        .handle(change(
+            member,
+            minute,
+            CommunityChange::LivedExperience {
+                member,
+                declared: true,
+            },
+        ))
+        .unwrap();
+}
+
+/// Someone joining with lived experience, as a decision that recruits them records it.
 pub fn joiner(id: u64) -> Member {
     Member::new(MemberId::new(id), format!("New ally {id}")).with_lived_experience()
 }
