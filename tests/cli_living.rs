@@ -443,3 +443,41 @@ fn run_founds_a_journal_with_a_funding_policy_that_identify_then_follows() {
             .is_empty()
     );
 }
+
+/// A community file is held to the limits a request is: a name that hides or reorders
+/// what a reader sees, or is too long, is refused naming where, and no journal is founded
+/// on it; and a joiner cannot go by a name that reads as another member's.
+#[test]
+fn a_community_file_and_a_join_are_held_to_what_a_reader_sees() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, says) in [
+        ("Staff \u{202E}1 rebmem", "U+202E"),
+        ("\u{1B}[31mStaff", "U+001B"),
+        (&"n".repeat(301), "300"),
+    ] {
+        let mut file = serde_json::to_value(community()).unwrap();
+        file["members"][0]["name"] = name.into();
+        let path = dir.path().join("community.json");
+        std::fs::write(&path, file.to_string()).unwrap();
+        let journal = dir.path().join("journal.jsonl");
+        let out = Command::new(env!("CARGO_BIN_EXE_coproduction"))
+            .args(["run", "--journal", journal.to_str().unwrap(), "--community"])
+            .arg(&path)
+            .stdin(std::process::Stdio::null())
+            .output()
+            .unwrap();
+        stops(&out, REFUSED, says);
+        assert!(
+            text(&out.stderr).contains("members[0].name"),
+            "{}",
+            text(&out.stderr)
+        );
+        assert!(!journal.exists());
+    }
+
+    let journal = dir.path().join("journal.jsonl");
+    let journal = journal.to_str().unwrap();
+    let lookalike = JOINS.replace("New member", "staff MEMBER \u{200B}1");
+    let out = run_with(journal, &[], &line(&lookalike));
+    stops(&out, REFUSED, "goes by a name that reads the same");
+}

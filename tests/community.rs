@@ -63,6 +63,44 @@ fn a_member_with_a_blank_name_is_refused() {
 }
 
 #[test]
+fn a_name_of_characters_that_show_as_nothing_is_blank() {
+    for name in ["\u{200B}", "\u{200B}\u{2060} \u{FEFF}", "--", "\u{00AD}"] {
+        refused(
+            |c| c.add_member(Member::new(id(9), name)),
+            CommunityError::UnnamedMember { member: id(9) },
+        );
+    }
+}
+
+#[test]
+fn a_name_that_reads_as_another_members_is_refused() {
+    // The same words, once case, spacing, compatibility forms (full-width digits) and
+    // characters that show as nothing are set aside.
+    for name in [
+        "Staff member 1",
+        "staff  MEMBER 1",
+        "Staff mem\u{200B}ber 1",
+        "Staff member \u{FF11}",
+        "Staff-member 1",
+    ] {
+        refused(
+            |c| c.add_member(Member::new(id(9), name)),
+            CommunityError::NameTaken {
+                member: id(9),
+                other: id(1),
+            },
+        );
+    }
+    // Once member 1 has left, the name is free.
+    let mut c = small();
+    c.remove_member(id(1)).unwrap();
+    c.add_member(Member::new(id(9), "Staff member 1")).unwrap();
+    // A name that only starts the same is another name.
+    let mut c = small();
+    c.add_member(Member::new(id(9), "Staff member 10")).unwrap();
+}
+
+#[test]
 fn adding_a_body_twice_is_refused() {
     refused(
         |c| c.add_body(Body::new(body("staff_team"), "Again", BodyKind::StaffTeam)),

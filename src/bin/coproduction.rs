@@ -500,8 +500,12 @@ fn read(path: &Path) -> Result<String, Stop> {
 }
 
 /// A wire type from the JSON file at `path`, read strictly (no positional arrays).
+/// The file at `path`, read strictly as `T`, its texts held to the limits a request's are
+/// (their lengths, and no character that hides or reorders what a reader sees).
 fn json<T: serde::de::DeserializeOwned + serde::Serialize>(path: &Path) -> Result<T, Stop> {
-    limits::from_json(&read(path)?).map_err(|e| Stop::from(e).at(name(path)))
+    let value = limits::from_json(&read(path)?).map_err(|e| Stop::from(e).at(name(path)))?;
+    limits::check_texts(&value).map_err(|e| Stop::from(e).at(name(path)))?;
+    Ok(value)
 }
 
 fn charter(path: Option<&PathBuf>) -> Result<Charter, Stop> {

@@ -478,11 +478,21 @@ pub enum CommunityError {
         /// The id added twice.
         member: MemberId,
     },
-    /// A member's display name is blank.
+    /// A member's display name is blank: it holds no letter or digit a reader can see.
     #[error("cannot add member {member}: the name is blank")]
     UnnamedMember {
         /// The member.
         member: MemberId,
+    },
+    /// A member's display name reads the same as another member's (the same words, once
+    /// case, compatibility forms and characters that show as nothing are set aside): a
+    /// record naming either would name both.
+    #[error("cannot add member {member}: member {other} goes by a name that reads the same")]
+    NameTaken {
+        /// The member added.
+        member: MemberId,
+        /// The member who goes by that name.
+        other: MemberId,
     },
     /// A body with this id is already in the community.
     #[error("cannot add body `{body}`: a body with this id already exists")]
@@ -541,6 +551,9 @@ pub enum CommunityError {
 pub struct Community {
     members: BTreeMap<MemberId, Member>,
     bodies: BTreeMap<BodyId, Body>,
+    /// Each member's name as a reader reads it (its words, folded), and whose it is: no two
+    /// members go by names that read the same.
+    names: BTreeMap<Vec<String>, MemberId>,
 }
 
 /// The wire shape of a [`Community`]; private so that only checked values escape.
@@ -587,14 +600,24 @@ impl Community {
     /// # Errors
     ///
     /// [`CommunityError::DuplicateMember`] if the id is taken,
-    /// [`CommunityError::UnnamedMember`] if the name is blank.
+    /// [`CommunityError::UnnamedMember`] if the name is blank (no letter or digit a
+    /// reader sees), [`CommunityError::NameTaken`] if it reads the same as another
+    /// member's.
     pub fn add_member(&mut self, member: Member) -> Result<(), CommunityError> {
         if self.members.contains_key(&member.id) {
             return Err(CommunityError::DuplicateMember { member: member.id });
         }
-        if member.name.trim().is_empty() {
+        let name = crate::limits::words(&member.name);
+        if name.is_empty() {
             return Err(CommunityError::UnnamedMember { member: member.id });
         }
+        if let Some(other) = self.names.get(&name) {
+            return Err(CommunityError::NameTaken {
+                member: member.id,
+                other: *other,
+            });
+        }
+        self.names.insert(name, member.id);
         self.members.insert(member.id, member);
         Ok(())
     }
@@ -609,6 +632,7 @@ impl Community {
             .members
             .remove(&member)
             .ok_or(CommunityError::UnknownMember { member, body: None })?;
+        self.names.remove(&crate::limits::words(&removed.name));
         for body in self.bodies.values_mut() {
             body.members.remove(&member);
         }

@@ -8,10 +8,10 @@ use std::collections::BTreeSet;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
-use unicode_normalization::UnicodeNormalization;
 
 use crate::decision::{DecisionKind, Tier};
 use crate::governance::{AmountBands, RouteFacts};
+use crate::limits::words;
 use crate::values::{FundingCondition, Restriction};
 
 use super::FundingError;
@@ -234,25 +234,6 @@ pub fn screen(offer: &Offer, policy: &FundingPolicy) -> Vec<RedLineHit> {
         hits.push(RedLineHit::Sanctions { name: name.clone() });
     }
     hits
-}
-
-/// The words of `text` as a reader sees them, lowercased: its runs of letters and digits,
-/// once folded to compatibility form (NFKC) and rid of the characters that show as nothing
-/// (default-ignorable code points).
-fn words(text: &str) -> Vec<String> {
-    let visible = |c: &char| !crate::limits::default_ignorable(*c);
-    let folded: String = text
-        .chars()
-        .filter(visible)
-        .nfkc()
-        .filter(visible)
-        .flat_map(char::to_lowercase)
-        .collect();
-    folded
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(str::to_owned)
-        .collect()
 }
 
 /// Whether `word` holds letters of more than one of the Latin, Cyrillic and Greek scripts:

@@ -14,7 +14,7 @@
 //! | what | limit | constant |
 //! |---|---|---|
 //! | a request as JSON: one line of `coproduction run`, the text given to `handle_json` | 1 MiB (1,048,576 bytes), checked before parsing | [`REQUEST_LINE_BYTES`] |
-//! | a title or a name: `title` (a round's, a proposal's), `funder`, `sector`, `reference`, `amount_band` | 300 characters | [`TITLE_CHARS`] |
+//! | a title or a name: `title` (a round's, a proposal's), `name` (a member's, a body's), `funder`, `sector`, `reference`, `amount_band` | 300 characters | [`TITLE_CHARS`] |
 //! | the `channel` a reminder went through (`remind`) | 100 characters | [`CHANNEL_CHARS`] |
 //! | a proposal's text: `proposal` (a round's `open` config, `open_on_route`), `text` of a proposal's `create` config and of an amendment (`amend`, in a round or a proposal) | 50,000 characters | [`TEXT_CHARS`] |
 //! | every other string: reasons, comments, concerns, advice, answers, questions, reactions, rationales, statements, alternatives, conditions' texts, override and acknowledgement reasons, a value's description... | 4,000 characters | [`NOTE_CHARS`] |
@@ -190,6 +190,26 @@ pub enum InputError {
         /// What was wrong, with the line and column; what it quotes is shortened.
         message: String,
     },
+}
+
+/// The words of `text` as a reader sees them, lowercased: its runs of letters and digits,
+/// once folded to compatibility form (NFKC) and rid of the characters that show as nothing
+/// (default-ignorable code points). Two texts with the same words read the same.
+pub(crate) fn words(text: &str) -> Vec<String> {
+    use unicode_normalization::UnicodeNormalization;
+    let visible = |c: &char| !default_ignorable(*c);
+    let folded: String = text
+        .chars()
+        .filter(visible)
+        .nfkc()
+        .filter(visible)
+        .flat_map(char::to_lowercase)
+        .collect();
+    folded
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_owned)
+        .collect()
 }
 
 /// Whether `c` is a default-ignorable code point (Unicode's `Default_Ignorable_Code_Point`):

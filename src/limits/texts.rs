@@ -32,7 +32,7 @@ const _: () = assert!(SHORTEST <= TITLE_CHARS && SHORTEST <= NOTE_CHARS && SHORT
 /// name: for a struct variant of an internally tagged enum, the enum's).
 fn limit(container: &str, field: &str) -> usize {
     match (container, field) {
-        (_, "title" | "funder" | "sector" | "reference" | "amount_band") => TITLE_CHARS,
+        (_, "title" | "name" | "funder" | "sector" | "reference" | "amount_band") => TITLE_CHARS,
         ("PartCommand", "channel") => CHANNEL_CHARS,
         ("RoundConfig" | "RoundCommand", "proposal")
         | ("RoundCommand" | "ProposalCommand" | "ProposalConfig", "text") => TEXT_CHARS,
