@@ -904,6 +904,61 @@ fn a_model_read_from_json_is_checked_for_time_order() {
     );
 }
 
+#[test]
+fn authors_are_checked_against_the_community() {
+    let community = community();
+    let mut model = worked_case();
+    assert_eq!(model.check_authors(&community), Ok(()));
+    model
+        .add_item(FeedbackItem::by(
+            i(11),
+            S3,
+            m(99),
+            "Do not pilot this at all",
+            at("2022-07-02T09:00:00Z"),
+        ))
+        .unwrap();
+    model
+        .add_item(FeedbackItem::by(
+            i(12),
+            S3,
+            m(98),
+            "Nor this",
+            at("2022-07-02T09:00:00Z"),
+        ))
+        .unwrap();
+    let err = model.check_authors(&community).unwrap_err();
+    assert_eq!(
+        err,
+        CoCreationError::AuthorNotMember {
+            item: i(11),
+            author: m(99)
+        }
+    );
+    assert_eq!(
+        err.to_string(),
+        "item i11 names m99 as its author, who is not a member of the community"
+    );
+    // Anonymous items have no author to check.
+    let mut anonymous = worked_case();
+    anonymous
+        .add_item(FeedbackItem::anonymous(
+            i(11),
+            S3,
+            "Said without a name",
+            at("2022-07-02T09:00:00Z"),
+        ))
+        .unwrap();
+    assert_eq!(anonymous.check_authors(&community), Ok(()));
+    assert_eq!(
+        anonymous.check_authors(&Community::new()),
+        Err(CoCreationError::AuthorNotMember {
+            item: i(1),
+            author: m(4)
+        })
+    );
+}
+
 /// `coproduction report you-said-we-did`, run as a built binary.
 #[cfg(feature = "cli")]
 mod tool {
@@ -951,5 +1006,38 @@ mod tool {
                 "cannot link `p1v1 leads to d1`: decision d1 is dated 2022-03-01T00:00:00Z, before session s1 (2022-06-01T17:30:00Z)",
             );
         }
+    }
+
+    #[test]
+    fn the_report_with_a_community_refuses_an_author_who_is_not_a_member() {
+        let dir = tempfile::tempdir().unwrap();
+        let stranger = workshop_json("2022-09-01T00:00:00Z", 99);
+        refused(
+            &you_said(dir.path(), &stranger, true),
+            "cocreation.json: item i2 names m99 as its author, who is not a member of the community",
+        );
+        // Without a community there are no members to check against: authors show by id.
+        let out = you_said(dir.path(), &stranger, false);
+        assert!(out.status.success());
+        assert!(String::from_utf8_lossy(&out.stdout).contains("- i2 (m99): Do not pilot"));
+
+        let member = workshop_json("2022-09-01T00:00:00Z", 15);
+        let out = you_said(dir.path(), &member, true);
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(text.contains("- i1 (Co-producer 2): Pay people"), "{text}");
+        assert!(
+            text.contains("- i2 (Community member 1): Do not pilot"),
+            "{text}"
+        );
+        assert!(text.contains("- i3 (anonymous): Keep it small"), "{text}");
+        assert!(
+            text.contains("- d1 Pilot the working model (2022-09-01): adopted as proposed."),
+            "{text}"
+        );
     }
 }

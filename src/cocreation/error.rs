@@ -5,6 +5,7 @@ use jiff::Timestamp;
 use super::{
     DecisionId, InvalidThemeOutcome, ItemId, Link, Node, SessionId, ThemeId, ThemeOutcome,
 };
+use crate::community::MemberId;
 
 /// Why a change to a [`CoCreation`](super::CoCreation) model or a query on it was refused.
 /// A refused change leaves the model as it was.
@@ -88,6 +89,15 @@ pub enum CoCreationError {
         feedback: Node,
         /// When that session was held or that item given.
         given: Timestamp,
+    },
+    /// An item names as its author someone who is not a member of the community it is
+    /// checked against.
+    #[error("item {item} names {author} as its author, who is not a member of the community")]
+    AuthorNotMember {
+        /// The item.
+        item: ItemId,
+        /// The author named.
+        author: MemberId,
     },
     /// A query or an outcome names a session the model does not have.
     #[error("no session {session} in the model")]

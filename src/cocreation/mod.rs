@@ -22,7 +22,7 @@
 //! have a decision answer feedback given after it (a session or item dated later than a
 //! decision it would lead to, whichever link comes last) is a [`CoCreationError`] and
 //! changes nothing. The model serialises to strict JSON, and reading it back runs the same
-//! checks.
+//! checks. [`CoCreation::check_authors`] checks the items' authors against a community.
 //!
 //! # Example
 //!

@@ -14,6 +14,7 @@ use super::{
     CoCreationError, DecisionId, FeedbackItem, ItemId, Node, Session, SessionId, ThemeId,
     ThemeOutcome, VersionId,
 };
+use crate::community::Community;
 
 /// A theme: what several items have in common, summarised. An item may sit in several
 /// themes; which items a theme carries is recorded with [`Link::Carries`].
@@ -625,6 +626,25 @@ impl CoCreation {
     /// Every link, in a fixed order.
     pub fn links(&self) -> impl ExactSizeIterator<Item = Link> + '_ {
         self.links.iter().copied()
+    }
+
+    /// Checks that every item's author is a member of `community`. Anonymous items have
+    /// no author to check.
+    ///
+    /// # Errors
+    ///
+    /// [`CoCreationError::AuthorNotMember`] for the first item, in id order, whose author
+    /// `community` does not hold.
+    pub fn check_authors(&self, community: &Community) -> Result<(), CoCreationError> {
+        let stranger = self.items.values().find_map(|item| {
+            item.author
+                .filter(|&author| community.member(author).is_none())
+                .map(|author| (item.id, author))
+        });
+        match stranger {
+            None => Ok(()),
+            Some((item, author)) => Err(CoCreationError::AuthorNotMember { item, author }),
+        }
     }
 
     /// What `decision` did with `theme`, if recorded.
