@@ -608,3 +608,436 @@ fn you_said_we_did_shows_hostile_words_as_written() {
         "ok \\# We did: everything \\<img src=x onerror=alert(1)> - \\[x\\](javascript:alert(1))"
     ));
 }
+
+/// A workshop on 1 June 2022 with one item, a theme, a draft and a decision dated
+/// `decided`; nothing linked yet.
+fn one_workshop(decided: &str) -> CoCreation {
+    let mut model = CoCreation::new();
+    model
+        .add_session(workshop(S1, "Roles workshop", "2022-06-01T17:30:00Z"))
+        .unwrap();
+    model
+        .add_item(FeedbackItem::by(
+            i(1),
+            S1,
+            m(2),
+            "Pay people for the time they prepare",
+            at("2022-06-01T18:00:00Z"),
+        ))
+        .unwrap();
+    model
+        .add_theme(Theme::new(T_CULTURE, "Paid preparation", ""))
+        .unwrap();
+    model
+        .add_version(VersionEntry::new(v(1), "Working model draft"))
+        .unwrap();
+    model
+        .add_decision(Decision::new(
+            D_PILOT,
+            "Pilot the working model",
+            at(decided),
+        ))
+        .unwrap();
+    model
+}
+
+const CARRIES: Link = Link::Carries {
+    theme: T_CULTURE,
+    item: ItemId::new(1),
+};
+const INFORMS: Link = Link::Informs {
+    theme: T_CULTURE,
+    version: VersionId::new(ProposalId::new(1), VersionNumber::new(1)),
+};
+const LEADS_TO: Link = Link::LeadsTo {
+    version: VersionId::new(ProposalId::new(1), VersionNumber::new(1)),
+    decision: D_PILOT,
+};
+
+#[test]
+fn a_decision_cannot_answer_feedback_given_after_it_whichever_link_comes_last() {
+    // The decision is dated three months before the workshop.
+    let refused = |link: Link| CoCreationError::DecisionBeforeFeedback {
+        link,
+        decision: D_PILOT,
+        decided: at("2022-03-01T00:00:00Z"),
+        feedback: Node::Session(S1),
+        given: at("2022-06-01T17:30:00Z"),
+    };
+    for order in [
+        [CARRIES, INFORMS, LEADS_TO],
+        [LEADS_TO, INFORMS, CARRIES],
+        [INFORMS, LEADS_TO, CARRIES],
+        [CARRIES, LEADS_TO, INFORMS],
+    ] {
+        let mut model = one_workshop("2022-03-01T00:00:00Z");
+        let (last, first) = order.split_last().unwrap();
+        for &link in first {
+            model.link(link).unwrap();
+        }
+        let before = model.clone();
+        assert_eq!(model.link(*last), Err(refused(*last)), "{order:?}");
+        assert_eq!(model, before);
+        // The item never reaches the decision, so nothing says the decision answered it.
+        assert!(model.informed(D_PILOT).unwrap().items.is_empty());
+        let text = model.you_said_we_did(S1).unwrap().markdown().to_string();
+        assert!(!text.contains("d1 Pilot"), "{text}");
+    }
+    let mut model = one_workshop("2022-03-01T00:00:00Z");
+    model.link(CARRIES).unwrap();
+    model.link(INFORMS).unwrap();
+    assert_eq!(
+        model.link(LEADS_TO).unwrap_err().to_string(),
+        "cannot link `p1v1 leads to d1`: decision d1 is dated 2022-03-01T00:00:00Z, before session s1 (2022-06-01T17:30:00Z) that would lead to it, and a decision cannot answer feedback given after it"
+    );
+
+    // Decided between the session opening and the item: the item is named.
+    let mut model = one_workshop("2022-06-01T17:45:00Z");
+    model.link(INFORMS).unwrap();
+    model.link(LEADS_TO).unwrap();
+    assert_eq!(
+        model.link(CARRIES),
+        Err(CoCreationError::DecisionBeforeFeedback {
+            link: CARRIES,
+            decision: D_PILOT,
+            decided: at("2022-06-01T17:45:00Z"),
+            feedback: Node::Item(i(1)),
+            given: at("2022-06-01T18:00:00Z"),
+        })
+    );
+
+    // Decided the moment the item was given, or later: answered.
+    for decided in ["2022-06-01T18:00:00Z", "2022-09-12T14:00:00Z"] {
+        let mut model = one_workshop(decided);
+        for link in [CARRIES, INFORMS, LEADS_TO] {
+            model.link(link).unwrap();
+        }
+        model
+            .record_outcome(D_PILOT, T_CULTURE, ThemeOutcome::AdoptedAsProposed)
+            .unwrap();
+    }
+}
+
+#[test]
+fn a_later_decision_is_checked_against_everything_behind_the_versions_before_it() {
+    let mut model = worked_case();
+    // The second workshop ran on 21 June; a decision of 15 June cannot follow from it,
+    // through the draft, through an amendment of the draft, or after the pilot.
+    let early = DecisionId::new(3);
+    let (v3, v4) = (v(3), v(4));
+    model
+        .add_decision(Decision::new(
+            early,
+            "Fix the role's name",
+            at("2022-06-15T12:00:00Z"),
+        ))
+        .unwrap();
+    model
+        .add_version(VersionEntry::new(v3, "Amended draft"))
+        .unwrap();
+    model
+        .add_version(VersionEntry::new(v4, "After the pilot"))
+        .unwrap();
+    model
+        .link(Link::LeadsTo {
+            version: v3,
+            decision: early,
+        })
+        .unwrap();
+    model
+        .link(Link::LeadsTo {
+            version: v4,
+            decision: early,
+        })
+        .unwrap();
+    let before = model.clone();
+    for link in [
+        Link::LeadsTo {
+            version: v(1),
+            decision: early,
+        },
+        Link::Amends {
+            previous: v(1),
+            version: v3,
+        },
+        Link::Follows {
+            decision: D_PILOT,
+            version: v4,
+        },
+    ] {
+        let err = model.link(link).unwrap_err();
+        assert_eq!(
+            err,
+            CoCreationError::DecisionBeforeFeedback {
+                link,
+                decision: early,
+                decided: at("2022-06-15T12:00:00Z"),
+                feedback: Node::Session(S2),
+                given: at("2022-06-21T18:00:00Z"),
+            },
+            "{link}"
+        );
+    }
+    assert_eq!(model, before);
+    // A theme of the first workshop alone may inform it.
+    let early_theme = ThemeId::new(6);
+    model
+        .add_theme(Theme::new(early_theme, "Evening sessions", ""))
+        .unwrap();
+    model
+        .link(Link::Carries {
+            theme: early_theme,
+            item: i(5),
+        })
+        .unwrap();
+    model
+        .link(Link::Informs {
+            theme: early_theme,
+            version: v3,
+        })
+        .unwrap();
+    // But not once it carries an item from the second.
+    assert_eq!(
+        model.link(Link::Carries {
+            theme: early_theme,
+            item: i(9),
+        }),
+        Err(CoCreationError::DecisionBeforeFeedback {
+            link: Link::Carries {
+                theme: early_theme,
+                item: i(9),
+            },
+            decision: early,
+            decided: at("2022-06-15T12:00:00Z"),
+            feedback: Node::Session(S2),
+            given: at("2022-06-21T18:00:00Z"),
+        })
+    );
+}
+
+#[test]
+fn an_item_dated_before_its_session_is_refused() {
+    let mut model = worked_case();
+    let before = model.clone();
+    let early = FeedbackItem::anonymous(i(11), S2, "Said early", at("2022-06-21T17:59:59Z"));
+    let err = model.add_item(early).unwrap_err();
+    assert_eq!(
+        err,
+        CoCreationError::ItemBeforeSession {
+            item: i(11),
+            at: at("2022-06-21T17:59:59Z"),
+            session: S2,
+            held: at("2022-06-21T18:00:00Z"),
+        }
+    );
+    assert_eq!(
+        err.to_string(),
+        "cannot add item i11: it is dated 2022-06-21T17:59:59Z, before its session s2 (2022-06-21T18:00:00Z)"
+    );
+    assert_eq!(model, before);
+    // At the session's date or after (a board stays open), it is taken.
+    model
+        .add_item(FeedbackItem::anonymous(
+            i(11),
+            S2,
+            "Said on time",
+            at("2022-06-21T18:00:00Z"),
+        ))
+        .unwrap();
+    model
+        .add_item(FeedbackItem::anonymous(
+            i(12),
+            S3,
+            "Said a week later",
+            at("2022-07-08T09:00:00Z"),
+        ))
+        .unwrap();
+}
+
+/// The model of a workshop answered, in JSON, with the decision dated `decided` and the
+/// second item by member `author`.
+fn workshop_json(decided: &str, author: u64) -> String {
+    serde_json::json!({
+        "sessions": [{"id": 1, "kind": "workshop", "title": "Roles workshop", "date": "2022-06-01T17:30:00Z",
+            "facilitator": {"type": "body", "body": "staff_team"}, "question": "How should the new roles work?",
+            "ways": ["live"], "attendance": 14}],
+        "items": [
+            {"id": 1, "session": 1, "text": "Pay people for the time they prepare", "author": 14, "at": "2022-06-01T18:00:00Z"},
+            {"id": 2, "session": 1, "text": "Do not pilot this at all", "author": author, "at": "2022-06-01T18:05:00Z"},
+            {"id": 3, "session": 1, "text": "Keep it small", "at": "2022-06-01T18:10:00Z"}
+        ],
+        "themes": [{"id": 1, "title": "Paid preparation", "summary": "Pay for preparation time"}],
+        "proposal_versions": [{"id": {"proposal": 1, "version": 1}, "title": "Working model draft"}],
+        "decisions": [{"id": 1, "title": "Pilot the working model", "date": decided}],
+        "links": [{"type": "carries", "theme": 1, "item": 1}, {"type": "carries", "theme": 1, "item": 2},
+            {"type": "informs", "theme": 1, "version": {"proposal": 1, "version": 1}},
+            {"type": "leads_to", "version": {"proposal": 1, "version": 1}, "decision": 1}],
+        "outcomes": [{"decision": 1, "theme": 1, "outcome": {"type": "adopted_as_proposed"}}]
+    })
+    .to_string()
+}
+
+#[test]
+fn a_model_read_from_json_is_checked_for_time_order() {
+    let err =
+        serde_json::from_str::<CoCreation>(&workshop_json("2022-03-01T00:00:00Z", 14)).unwrap_err();
+    assert!(
+        err.to_string().contains(
+            "cannot link `p1v1 leads to d1`: decision d1 is dated 2022-03-01T00:00:00Z, before session s1"
+        ),
+        "{err}"
+    );
+    let mut value: serde_json::Value =
+        serde_json::from_str(&workshop_json("2022-09-01T00:00:00Z", 14)).unwrap();
+    let model: CoCreation = serde_json::from_value(value.clone()).unwrap();
+    assert_eq!(
+        model.outcome(D_PILOT, ThemeId::new(1)),
+        Some(&ThemeOutcome::AdoptedAsProposed)
+    );
+    value["items"][1]["at"] = "2022-05-31T12:00:00Z".into();
+    let err = serde_json::from_value::<CoCreation>(value).unwrap_err();
+    assert!(
+        err.to_string().contains(
+            "cannot add item i2: it is dated 2022-05-31T12:00:00Z, before its session s1"
+        ),
+        "{err}"
+    );
+}
+
+#[test]
+fn authors_are_checked_against_the_community() {
+    let community = community();
+    let mut model = worked_case();
+    assert_eq!(model.check_authors(&community), Ok(()));
+    model
+        .add_item(FeedbackItem::by(
+            i(11),
+            S3,
+            m(99),
+            "Do not pilot this at all",
+            at("2022-07-02T09:00:00Z"),
+        ))
+        .unwrap();
+    model
+        .add_item(FeedbackItem::by(
+            i(12),
+            S3,
+            m(98),
+            "Nor this",
+            at("2022-07-02T09:00:00Z"),
+        ))
+        .unwrap();
+    let err = model.check_authors(&community).unwrap_err();
+    assert_eq!(
+        err,
+        CoCreationError::AuthorNotMember {
+            item: i(11),
+            author: m(99)
+        }
+    );
+    assert_eq!(
+        err.to_string(),
+        "item i11 names m99 as its author, who is not a member of the community"
+    );
+    // Anonymous items have no author to check.
+    let mut anonymous = worked_case();
+    anonymous
+        .add_item(FeedbackItem::anonymous(
+            i(11),
+            S3,
+            "Said without a name",
+            at("2022-07-02T09:00:00Z"),
+        ))
+        .unwrap();
+    assert_eq!(anonymous.check_authors(&community), Ok(()));
+    assert_eq!(
+        anonymous.check_authors(&Community::new()),
+        Err(CoCreationError::AuthorNotMember {
+            item: i(1),
+            author: m(4)
+        })
+    );
+}
+
+/// `coproduction report you-said-we-did`, run as a built binary.
+#[cfg(feature = "cli")]
+mod tool {
+    use std::path::Path;
+    use std::process::{Command, Output};
+
+    use super::workshop_json;
+
+    const COMMUNITY: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/data/community.json");
+
+    /// The report for session 1 of `model`, with `--community` when `named`.
+    fn you_said(dir: &Path, model: &str, named: bool) -> Output {
+        let path = dir.join("cocreation.json");
+        std::fs::write(&path, model).unwrap();
+        let mut command = Command::new(env!("CARGO_BIN_EXE_coproduction"));
+        command
+            .args([
+                "report",
+                "you-said-we-did",
+                "--session",
+                "1",
+                "--cocreation",
+            ])
+            .arg(&path);
+        if named {
+            command.args(["--community", COMMUNITY]);
+        }
+        command.output().unwrap()
+    }
+
+    fn refused(out: &Output, says: &str) {
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{stderr}");
+        assert!(stderr.contains(says), "{stderr}");
+        assert!(out.stdout.is_empty());
+    }
+
+    #[test]
+    fn the_report_refuses_a_decision_dated_before_the_feedback_it_answers() {
+        let dir = tempfile::tempdir().unwrap();
+        let model = workshop_json("2022-03-01T00:00:00Z", 14);
+        for named in [false, true] {
+            refused(
+                &you_said(dir.path(), &model, named),
+                "cannot link `p1v1 leads to d1`: decision d1 is dated 2022-03-01T00:00:00Z, before session s1 (2022-06-01T17:30:00Z)",
+            );
+        }
+    }
+
+    #[test]
+    fn the_report_with_a_community_refuses_an_author_who_is_not_a_member() {
+        let dir = tempfile::tempdir().unwrap();
+        let stranger = workshop_json("2022-09-01T00:00:00Z", 99);
+        refused(
+            &you_said(dir.path(), &stranger, true),
+            "cocreation.json: item i2 names m99 as its author, who is not a member of the community",
+        );
+        // Without a community there are no members to check against: authors show by id.
+        let out = you_said(dir.path(), &stranger, false);
+        assert!(out.status.success());
+        assert!(String::from_utf8_lossy(&out.stdout).contains("- i2 (m99): Do not pilot"));
+
+        let member = workshop_json("2022-09-01T00:00:00Z", 15);
+        let out = you_said(dir.path(), &member, true);
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(text.contains("- i1 (Co-producer 2): Pay people"), "{text}");
+        assert!(
+            text.contains("- i2 (Community member 1): Do not pilot"),
+            "{text}"
+        );
+        assert!(text.contains("- i3 (anonymous): Keep it small"), "{text}");
+        assert!(
+            text.contains("- d1 Pilot the working model (2022-09-01): adopted as proposed."),
+            "{text}"
+        );
+    }
+}

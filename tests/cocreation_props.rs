@@ -1,15 +1,17 @@
 //! Properties of the co-creation model: no item silently disappears, "you said, we did"
 //! accounts for every item of a session exactly once, random links never make a cycle (and
-//! refused ones change nothing), and JSON round-trips.
+//! refused ones change nothing), random dates never let a decision answer feedback given
+//! after it (and each refusal names a real one), and JSON round-trips.
 
 use std::collections::BTreeSet;
 
 use coproduction::cocreation::{
-    CoCreation, Decision, DecisionId, Facilitator, FeedbackItem, ItemId, Link, Node, ProposalId,
-    Session, SessionId, SessionKind, Theme, ThemeId, VersionEntry, VersionId, VersionNumber,
+    CoCreation, CoCreationError, Decision, DecisionId, Facilitator, FeedbackItem, ItemId, Link,
+    Node, ProposalId, Session, SessionId, SessionKind, Theme, ThemeId, ThemeOutcome, VersionEntry,
+    VersionId, VersionNumber,
 };
 use coproduction::community::MemberId;
-use jiff::Timestamp;
+use jiff::{SignedDuration, Timestamp};
 use proptest::prelude::*;
 
 fn at() -> Timestamp {
@@ -212,5 +214,150 @@ proptest! {
             prop_assert!(!model.informed(d).unwrap().decisions.contains(&d));
             prop_assert!(!model.upstream(Node::Decision(d)).contains(&Node::Decision(d)));
         }
+    }
+}
+
+/// `days` days after [`at`].
+fn day(days: i64) -> Timestamp {
+    at() + SignedDuration::from_hours(24 * days)
+}
+
+/// Two sessions, each on a day; items, each in a session a number of days after it (before
+/// it when negative); three decisions, each on a day; and the links tried, in order, among
+/// items `1..=6`, themes `1..=3`, versions `1..=3` and the decisions.
+#[derive(Debug, Clone)]
+struct Dated {
+    sessions: [i64; 2],
+    items: Vec<(u64, i64)>,
+    decisions: [i64; 3],
+    links: Vec<Link>,
+}
+
+fn dated() -> impl Strategy<Value = Dated> {
+    let link = prop_oneof![
+        (1u64..4, 1u64..7).prop_map(|(t, i)| Link::Carries {
+            theme: ThemeId::new(t),
+            item: ItemId::new(i)
+        }),
+        (1u64..4, 1u32..4).prop_map(|(t, v)| Link::Informs {
+            theme: ThemeId::new(t),
+            version: ver(v)
+        }),
+        (1u32..4, 1u64..4).prop_map(|(v, d)| Link::LeadsTo {
+            version: ver(v),
+            decision: DecisionId::new(d)
+        }),
+        (1u32..4, 1u32..4).prop_map(|(a, b)| Link::Amends {
+            previous: ver(a),
+            version: ver(b)
+        }),
+        (1u64..4, 1u32..4).prop_map(|(d, v)| Link::Follows {
+            decision: DecisionId::new(d),
+            version: ver(v)
+        }),
+    ];
+    (
+        [0i64..6, 0i64..6],
+        proptest::collection::vec((1u64..3, -1i64..4), 6),
+        [0i64..10, 0i64..10, 0i64..10],
+        proptest::collection::vec(link, 0..40),
+    )
+        .prop_map(|(sessions, items, decisions, links)| Dated {
+            sessions,
+            items,
+            decisions,
+            links,
+        })
+}
+
+/// When the feedback at `node` was given.
+fn given(model: &CoCreation, node: Node) -> Option<Timestamp> {
+    match node {
+        Node::Session(s) => model.session(s).map(|s| s.date),
+        Node::Item(i) => model.item(i).map(|i| i.at),
+        _ => None,
+    }
+}
+
+proptest! {
+    #[test]
+    fn no_decision_answers_feedback_given_after_it_and_each_refusal_names_one(d in dated()) {
+        let mut model = CoCreation::new();
+        for (n, &days) in (1..).zip(&d.sessions) {
+            model.add_session(Session::new(
+                SessionId::new(n),
+                SessionKind::OnlineBoard,
+                format!("Board {n}"),
+                day(days),
+                Facilitator::Member { member: MemberId::new(1) },
+                "What matters to you?",
+            )).unwrap();
+        }
+        for (n, &(session, after)) in (1..).zip(&d.items) {
+            let session = SessionId::new(session);
+            let held = model.session(session).unwrap().date;
+            let item = FeedbackItem::anonymous(ItemId::new(n), session, "said", held + SignedDuration::from_hours(24 * after));
+            let before = model.clone();
+            match model.add_item(item) {
+                Ok(()) => prop_assert!(after >= 0),
+                Err(e) => {
+                    prop_assert!(after < 0);
+                    prop_assert!(matches!(e, CoCreationError::ItemBeforeSession { .. }), "{}", e);
+                    prop_assert_eq!(&model, &before);
+                }
+            }
+        }
+        for n in 1..=3 {
+            model.add_theme(Theme::new(ThemeId::new(n), format!("Theme {n}"), "")).unwrap();
+            model.add_version(VersionEntry::new(ver(n as u32), format!("Version {n}"))).unwrap();
+        }
+        for (n, &days) in (1..).zip(&d.decisions) {
+            model.add_decision(Decision::new(DecisionId::new(n), format!("Decision {n}"), day(days))).unwrap();
+        }
+        for &link in &d.links {
+            let before = model.clone();
+            match model.link(link) {
+                Ok(()) => {}
+                Err(CoCreationError::DecisionBeforeFeedback { link: refused, decision, decided, feedback, given: at }) => {
+                    prop_assert_eq!(&model, &before);
+                    prop_assert_eq!(refused, link);
+                    // The refusal is real: the feedback named would reach the decision named
+                    // through the link, and was given after it.
+                    let (from, to) = link.endpoints();
+                    let decision_node = Node::Decision(decision);
+                    prop_assert!(feedback == from || model.upstream(from).contains(&feedback));
+                    prop_assert!(decision_node == to || model.downstream(to).contains(&decision_node));
+                    prop_assert_eq!(Some(decided), model.decision(decision).map(|d| d.date));
+                    prop_assert_eq!(Some(at), given(&model, feedback));
+                    prop_assert!(at > decided);
+                }
+                Err(_) => prop_assert_eq!(&model, &before),
+            }
+        }
+        // Whatever was accepted runs forward in time.
+        for n in 1..=3 {
+            let decision = DecisionId::new(n);
+            let decided = model.decision(decision).unwrap().date;
+            for node in model.upstream(Node::Decision(decision)) {
+                if let Some(at) = given(&model, node) {
+                    prop_assert!(at <= decided, "{} ({}) leads to {} ({})", node, at, decision, decided);
+                }
+            }
+            // So every outcome a theme can have is for feedback given before the decision.
+            for theme in model.informed(decision).unwrap().themes {
+                model.record_outcome(decision, theme, ThemeOutcome::AdoptedAsProposed).unwrap();
+            }
+        }
+        for session in [SessionId::new(1), SessionId::new(2)] {
+            for account in model.you_said_we_did(session).unwrap().themes {
+                for did in &account.did {
+                    for item in &account.items {
+                        prop_assert!(item.at <= did.decision.date);
+                    }
+                }
+            }
+        }
+        let json = serde_json::to_string(&model).unwrap();
+        prop_assert_eq!(serde_json::from_str::<CoCreation>(&json).unwrap(), model);
     }
 }

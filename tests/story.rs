@@ -295,6 +295,8 @@ fn the_community_s_own_story_on_its_own_timeline() {
     // asynchronous, with the access needs asked for met; its feedback in four themes, and
     // the one comment no theme carries, kept and listed.
     let model = &s.cocreation;
+    // Every author of an item is a member of the community, as it stands at the end.
+    assert_eq!(model.check_authors(&s.engine.community()), Ok(()));
     let march = model.session(story::MARCH_SESSION).unwrap();
     assert_eq!(march.date, at("2021-03-30T17:30:00Z"));
     assert_eq!(march.ways.len(), 3);

@@ -357,7 +357,8 @@ enum Report {
         /// The session's number.
         #[arg(long)]
         session: u64,
-        /// The community (JSON), to print authors' names.
+        /// The community (JSON), to print authors' names; a model naming an author who is
+        /// not a member of it is refused.
         #[arg(long)]
         community: Option<PathBuf>,
     },
@@ -929,6 +930,9 @@ fn run(cli: Cli) -> Result<(), Stop> {
                 None => write!(out, "{}", account.markdown())?,
                 Some(path) => {
                     let community: Community = json(&path)?;
+                    model
+                        .check_authors(&community)
+                        .map_err(|e| Stop::from(e).at(name(&cocreation)))?;
                     write!(out, "{}", account.markdown().with_names(&community))?;
                 }
             }

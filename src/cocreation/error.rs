@@ -1,8 +1,11 @@
 //! Why a change to a co-creation model, or a query on it, was refused.
 
+use jiff::Timestamp;
+
 use super::{
     DecisionId, InvalidThemeOutcome, ItemId, Link, Node, SessionId, ThemeId, ThemeOutcome,
 };
+use crate::community::MemberId;
 
 /// Why a change to a [`CoCreation`](super::CoCreation) model or a query on it was refused.
 /// A refused change leaves the model as it was.
@@ -31,6 +34,18 @@ pub enum CoCreationError {
         /// The missing session.
         session: SessionId,
     },
+    /// An item is dated before the session it was given in.
+    #[error("cannot add item {item}: it is dated {at}, before its session {session} ({held})")]
+    ItemBeforeSession {
+        /// The item.
+        item: ItemId,
+        /// The item's date.
+        at: Timestamp,
+        /// Its session.
+        session: SessionId,
+        /// The session's date.
+        held: Timestamp,
+    },
     /// A link names a node the model does not have.
     #[error("cannot link `{link}`: {} {missing} is not in the model", missing.kind())]
     UnknownNode {
@@ -54,6 +69,35 @@ pub enum CoCreationError {
     Cycle {
         /// The refused link.
         link: Link,
+    },
+    /// The link would have a decision answer feedback given after it: a session or item
+    /// that would lead to the decision is dated later than the decision. Information flows
+    /// forward in time, so a decision can only take up what was said before it.
+    #[error(
+        "cannot link `{link}`: decision {decision} is dated {decided}, before {} {feedback} ({given}) that would lead to it, and a decision cannot answer feedback given after it",
+        feedback.kind()
+    )]
+    DecisionBeforeFeedback {
+        /// The refused link.
+        link: Link,
+        /// The earliest decision the link would lead to that is dated before the feedback.
+        decision: DecisionId,
+        /// That decision's date.
+        decided: Timestamp,
+        /// The earliest session or item, among those the link would put upstream of the
+        /// decision, dated after it.
+        feedback: Node,
+        /// When that session was held or that item given.
+        given: Timestamp,
+    },
+    /// An item names as its author someone who is not a member of the community it is
+    /// checked against.
+    #[error("item {item} names {author} as its author, who is not a member of the community")]
+    AuthorNotMember {
+        /// The item.
+        item: ItemId,
+        /// The author named.
+        author: MemberId,
     },
     /// A query or an outcome names a session the model does not have.
     #[error("no session {session} in the model")]

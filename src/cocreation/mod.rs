@@ -17,9 +17,12 @@
 //!   items behind it and what became of it, and the items no theme carries, so that nothing
 //!   disappears silently. [`crate::report::YouSaidWeDidMarkdown`] writes it as Markdown.
 //!
-//! Every change is checked first: a duplicate id, a blank title, a link to a missing node or
-//! a link that would close a cycle is a [`CoCreationError`] and changes nothing. The model
-//! serialises to strict JSON, and reading it back runs the same checks.
+//! Every change is checked first: a duplicate id, a blank title, a link to a missing node, a
+//! link that would close a cycle, an item dated before its session, or a link that would
+//! have a decision answer feedback given after it (a session or item dated later than a
+//! decision it would lead to, whichever link comes last) is a [`CoCreationError`] and
+//! changes nothing. The model serialises to strict JSON, and reading it back runs the same
+//! checks. [`CoCreation::check_authors`] checks the items' authors against a community.
 //!
 //! # Example
 //!

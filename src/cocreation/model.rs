@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 use jiff::Timestamp;
+use petgraph::Direction;
 use petgraph::algo::has_path_connecting;
 use petgraph::stable_graph::{NodeIndex, StableDiGraph};
 use serde::{Deserialize, Serialize};
@@ -13,6 +14,7 @@ use super::{
     CoCreationError, DecisionId, FeedbackItem, ItemId, Node, Session, SessionId, ThemeId,
     ThemeOutcome, VersionId,
 };
+use crate::community::Community;
 
 /// A theme: what several items have in common, summarised. An item may sit in several
 /// themes; which items a theme carries is recorded with [`Link::Carries`].
@@ -167,7 +169,9 @@ impl fmt::Display for Link {
 /// [`you_said_we_did`](CoCreation::you_said_we_did) read it. Links always run from session
 /// to item to theme to proposal version to decision (and on from a decision to a later
 /// version), and the graph stays acyclic: a link that would close a cycle, or that names a
-/// missing node, is refused and changes nothing.
+/// missing node, is refused and changes nothing. Links also run forward in time: no item is
+/// dated before its session, and no decision is dated before a session or item that leads to
+/// it, so a decision never answers feedback given after it.
 ///
 /// Serialised as `{"sessions": [...], "items": [...], "themes": [...],
 /// "proposal_versions": [...], "decisions": [...], "links": [...], "outcomes": [...]}`;
@@ -356,20 +360,33 @@ impl CoCreation {
     ///
     /// # Errors
     ///
-    /// [`CoCreationError::Duplicate`], [`CoCreationError::Blank`] if the text is blank, or
-    /// [`CoCreationError::ItemForUnknownSession`].
+    /// [`CoCreationError::Duplicate`], [`CoCreationError::Blank`] if the text is blank,
+    /// [`CoCreationError::ItemForUnknownSession`], or [`CoCreationError::ItemBeforeSession`]
+    /// if the item is dated before its session.
     pub fn add_item(&mut self, item: FeedbackItem) -> Result<(), CoCreationError> {
         let node = Node::Item(item.id);
         self.check_new(node)?;
         not_blank(&item.text, node, "text")?;
-        let session = *self.index.get(&Node::Session(item.session)).ok_or(
-            CoCreationError::ItemForUnknownSession {
+        let (Some(session), Some(&held_at)) = (
+            self.sessions.get(&item.session),
+            self.index.get(&Node::Session(item.session)),
+        ) else {
+            return Err(CoCreationError::ItemForUnknownSession {
                 item: item.id,
                 session: item.session,
-            },
-        )?;
+            });
+        };
+        // Feedback is given at or after the session that asked for it.
+        if item.at < session.date {
+            return Err(CoCreationError::ItemBeforeSession {
+                item: item.id,
+                at: item.at,
+                session: item.session,
+                held: session.date,
+            });
+        }
         let ix = self.insert_node(node);
-        self.graph.add_edge(session, ix, ());
+        self.graph.add_edge(held_at, ix, ());
         self.items.insert(item.id, item);
         Ok(())
     }
@@ -412,8 +429,14 @@ impl CoCreation {
     /// # Errors
     ///
     /// [`CoCreationError::UnknownNode`] if an end is not in the model,
-    /// [`CoCreationError::LinkExists`], or [`CoCreationError::Cycle`] if the target already
-    /// leads to the source. The model is unchanged.
+    /// [`CoCreationError::LinkExists`], [`CoCreationError::Cycle`] if the target already
+    /// leads to the source, or [`CoCreationError::DecisionBeforeFeedback`] if the link would
+    /// put a session or item upstream of a decision dated before it. The model is unchanged.
+    ///
+    /// The time order is checked whichever order the links come in: a theme carrying one
+    /// more item after it already informs a decided version is checked against that
+    /// decision, as a version leading to a decision is checked against every item and
+    /// session behind it.
     ///
     /// # Example
     ///
@@ -457,13 +480,63 @@ impl CoCreation {
         if a == b || has_path_connecting(&self.graph, b, a, None) {
             return Err(CoCreationError::Cycle { link });
         }
+        self.check_time_order(link, from, to)?;
         self.graph.add_edge(a, b, ());
         self.links.insert(link);
         Ok(())
     }
 
+    /// When the feedback at `node` was given: a session's date or an item's; `None` for
+    /// the other kinds of node.
+    fn given(&self, node: Node) -> Option<Timestamp> {
+        match node {
+            Node::Session(id) => self.sessions.get(&id).map(|s| s.date),
+            Node::Item(id) => self.items.get(&id).map(|i| i.at),
+            Node::Theme(_) | Node::Version(_) | Node::Decision(_) => None,
+        }
+    }
+
+    /// Refuses `link`, from `from` to `to`, if it would put a session or item upstream of a
+    /// decision dated before it. Every path the link makes runs from `from` or a node before
+    /// it to `to` or a node after it, so the earliest decision from `to` on is checked
+    /// against every session and item up to `from`, naming the earliest dated after it.
+    fn check_time_order(&self, link: Link, from: Node, to: Node) -> Result<(), CoCreationError> {
+        let earliest_decision = std::iter::once(to)
+            .chain(self.reach(to, Direction::Outgoing))
+            .filter_map(|node| match node {
+                Node::Decision(id) => self.decisions.get(&id).map(|d| (d.date, id)),
+                _ => None,
+            })
+            .min();
+        let Some((decided, decision)) = earliest_decision else {
+            return Ok(());
+        };
+        let later = std::iter::once(from)
+            .chain(self.reach(from, Direction::Incoming))
+            .filter_map(|node| {
+                self.given(node)
+                    .filter(|&given| given > decided)
+                    .map(|given| (given, node))
+            })
+            .min();
+        match later {
+            None => Ok(()),
+            Some((given, feedback)) => Err(CoCreationError::DecisionBeforeFeedback {
+                link,
+                decision,
+                decided,
+                feedback,
+                given,
+            }),
+        }
+    }
+
     /// Records what `decision` did with `theme`. A pending outcome may later be replaced by
     /// a settled one; a settled outcome stays as recorded.
+    ///
+    /// The theme must already lead to the decision, and every link on the way was checked
+    /// for time order as it was added, so no outcome can have a decision answer feedback
+    /// given after it.
     ///
     /// # Errors
     ///
@@ -553,6 +626,25 @@ impl CoCreation {
     /// Every link, in a fixed order.
     pub fn links(&self) -> impl ExactSizeIterator<Item = Link> + '_ {
         self.links.iter().copied()
+    }
+
+    /// Checks that every item's author is a member of `community`. Anonymous items have
+    /// no author to check.
+    ///
+    /// # Errors
+    ///
+    /// [`CoCreationError::AuthorNotMember`] for the first item, in id order, whose author
+    /// `community` does not hold.
+    pub fn check_authors(&self, community: &Community) -> Result<(), CoCreationError> {
+        let stranger = self.items.values().find_map(|item| {
+            item.author
+                .filter(|&author| community.member(author).is_none())
+                .map(|author| (item.id, author))
+        });
+        match stranger {
+            None => Ok(()),
+            Some((item, author)) => Err(CoCreationError::AuthorNotMember { item, author }),
+        }
     }
 
     /// What `decision` did with `theme`, if recorded.
