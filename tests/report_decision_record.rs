@@ -706,3 +706,26 @@ fn who_decided_names_the_advisers_the_record_holds_without_the_community() {
         "{text}"
     );
 }
+
+/// A member who stepped out over a declared interest was not entitled to respond: the
+/// record counts those who were, and says who stepped out, as the metrics count them.
+#[test]
+fn a_member_who_stepped_out_is_told_apart_from_one_who_did_not_respond() {
+    let record: DecisionRecord = serde_json::from_str(
+        r#"{"kind": "funding", "outcome": "adopted",
+            "participants": [
+                {"member": 1, "response": "consent"},
+                {"member": 2, "conflict": "declared_and_recused"},
+                {"member": 5, "response": "consent"}
+            ]}"#,
+    )
+    .unwrap();
+    let report = Charter::default().check(&record);
+    let text = DecisionRecordMarkdown::new(&record, &report).to_string();
+    assert!(
+        text.contains(
+            "- Who was heard: 2 of 2 members responded (m1 and m5); 0 of them bring lived experience; m2 stepped out over a declared interest.\n"
+        ),
+        "{text}"
+    );
+}

@@ -959,9 +959,15 @@ const NAMED_AT_MOST: usize = 12;
 /// Who was heard: who responded (as each asked to be named), who gave advice.
 fn heard(r: &DecisionRecord, names: Names<'_>) -> String {
     let mut parts = Vec::new();
-    if let Some(entitled) = &r.participants {
+    if let Some(participants) = &r.participants {
+        // A member who stepped out over a declared interest was not entitled to respond:
+        // they are told apart, not counted as one who did not take part.
+        let (stepped_out, entitled): (Vec<&Participant>, Vec<&Participant>) = participants
+            .iter()
+            .partition(|p| p.conflict == Some(Conflict::DeclaredAndRecused));
         let mut responded: Vec<_> = entitled
             .iter()
+            .copied()
             .filter(|p| {
                 p.response
                     .is_some_and(|resp| resp != RecordedResponse::Absent)
@@ -989,6 +995,13 @@ fn heard(r: &DecisionRecord, names: Names<'_>) -> String {
                 entitled.len(),
                 list(&who),
                 if lived == 1 { "brings" } else { "bring" }
+            ));
+        }
+        if !stepped_out.is_empty() {
+            let who: Vec<String> = stepped_out.iter().map(|p| names.of(p.member)).collect();
+            parts.push(format!(
+                "{} stepped out over a declared interest",
+                list(&who)
             ));
         }
     }
