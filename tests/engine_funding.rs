@@ -684,11 +684,10 @@ fn engine_with_consultation() -> Engine<MemoryJournal<EngineEvent>> {
     engine
 }
 
-#[test]
-fn a_decision_names_as_deciders_only_the_deciding_body() {
-    let engine = engine(MemoryJournal::new());
+/// The requests of [`ready_requests`], with member `who` declaring `interest` (stepping out
+/// when `recused`) before the consultation starts.
+fn ready_declaring(who: u64, interest: Option<&str>, recused: bool) -> Vec<Request> {
     let mut requests = ready_requests();
-    // A community member outside the staff team declares no interest, as any member may.
     let consultation = requests
         .iter()
         .position(|r| {
@@ -704,14 +703,22 @@ fn a_decision_names_as_deciders_only_the_deciding_body() {
         consultation,
         funding(
             "room-hire",
-            20,
+            who,
             "2024-03-03T09:30:00Z",
             FundingCommand::DeclareInterest {
-                interest: None,
-                recused: false,
+                interest: interest.map(Into::into),
+                recused,
             },
         ),
     );
+    requests
+}
+
+#[test]
+fn a_decision_names_as_deciders_only_the_deciding_body() {
+    let engine = engine(MemoryJournal::new());
+    // A community member outside the staff team declares no interest, as any member may.
+    let requests = ready_declaring(20, None, false);
     for request in requests {
         engine.handle(request).unwrap();
     }
@@ -847,31 +854,8 @@ fn a_comment_in_a_bodys_window_comes_from_a_member_of_that_body() {
 #[test]
 fn a_decider_who_stepped_out_is_refused_by_the_decisions_own_rule() {
     let engine = engine(MemoryJournal::new());
-    let mut requests = ready_requests();
-    let consultation = requests
-        .iter()
-        .position(|r| {
-            matches!(
-                &r.command,
-                ProcessCommand::Funding {
-                    command: FundingCommand::StartConsultation {}
-                }
-            )
-        })
-        .unwrap();
     // Staff member 2 sits on the deciding body, and steps out.
-    requests.insert(
-        consultation,
-        funding(
-            "room-hire",
-            2,
-            "2024-03-03T09:30:00Z",
-            FundingCommand::DeclareInterest {
-                interest: Some("A trustee of the trust is my neighbour".into()),
-                recused: true,
-            },
-        ),
-    );
+    let requests = ready_declaring(2, Some("A trustee of the trust is my neighbour"), true);
     for request in requests {
         engine.handle(request).unwrap();
     }

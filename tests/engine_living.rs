@@ -601,8 +601,9 @@ proptest! {
     }
 }
 
-#[test]
-fn a_change_adopted_to_take_effect_later_is_in_force_from_then_and_not_before() {
+/// Members 41 and 42 join (and declare their lived experience); a recruitment proposed
+/// from minute 30 appoints them to the Allies Group from minute `from`, to be adopted.
+fn wave_from(from: i64) -> (TestEngine, StreamId) {
     let engine = engine();
     for id in [41, 42] {
         joins(&engine, MEMBER, 0, id);
@@ -612,15 +613,21 @@ fn a_change_adopted_to_take_effect_later_is_in_force_from_then_and_not_before() 
         body: allies(),
         members: vec![MemberId::new(41), MemberId::new(42)],
     }];
-    // Adopted at minute 40, in force from minute 1,000.
     propose_from(
         &engine,
         &wave,
         DecisionKind::Recruitment,
         appoint,
-        Some(at(1_000)),
+        Some(at(from)),
         30,
     );
+    (engine, wave)
+}
+
+#[test]
+fn a_change_adopted_to_take_effect_later_is_in_force_from_then_and_not_before() {
+    // Adopted at minute 40, in force from minute 1,000.
+    let (engine, wave) = wave_from(1_000);
     let before = figures(&engine, 39);
     engine.handle(adopt(&wave, 40)).unwrap();
     assert_eq!(figures(&engine, 40), before);
@@ -876,24 +883,8 @@ fn a_request_dated_before_the_last_change_is_refused_and_writes_nothing() {
 #[test]
 fn a_decision_retired_before_its_changes_take_effect_withdraws_them_with_the_retirement() {
     use coproduction::proposal::ProposalCommand;
-    let engine = engine();
-    for id in [41, 42] {
-        joins(&engine, MEMBER, 0, id);
-    }
-    let wave = StreamId::new("allies-wave").unwrap();
-    let appoint = vec![CommunityChange::Appoint {
-        body: allies(),
-        members: vec![MemberId::new(41), MemberId::new(42)],
-    }];
     // Adopted at minute 40 to take effect from minute 100,000 (years ahead, say).
-    propose_from(
-        &engine,
-        &wave,
-        DecisionKind::Recruitment,
-        appoint,
-        Some(at(100_000)),
-        30,
-    );
+    let (engine, wave) = wave_from(100_000);
     let before = figures(&engine, 39);
     engine.handle(adopt(&wave, 40)).unwrap();
     let step = |actor, minute, command| engine.handle(proposal(&wave, actor, minute, command));

@@ -40,28 +40,47 @@ fn escalated() -> TestEngine {
 /// `members` respond from minute 10 (Co-producer 2 objects, the others consent); closes it at
 /// minute 20; and escalates it to the decision circle at minute 25.
 fn escalate(engine: &TestEngine, members: &[coproduction::community::MemberId]) {
+    let responses = members
+        .iter()
+        .map(|&who| {
+            let response = if who == CO_2 {
+                Response::Object {
+                    reason: OBJECTION.into(),
+                }
+            } else {
+                Response::consent()
+            };
+            (who, response)
+        })
+        .collect();
+    escalate_after(engine, responses, true);
+}
+
+/// The facilitator brings the round to its objection round, where each of `responses` is
+/// given from minute 10; closes it at minute 20 if `close`; and escalates it to the
+/// decision circle at minute 25.
+fn escalate_after(
+    engine: &TestEngine,
+    responses: Vec<(coproduction::community::MemberId, Response)>,
+    close: bool,
+) {
     for minute in 1..=3 {
         engine
             .handle(consent(CO_1, minute, RoundCommand::Advance {}))
             .unwrap();
     }
-    for (minute, &who) in (10..).zip(members) {
-        let response = if who == CO_2 {
-            Response::Object {
-                reason: OBJECTION.into(),
-            }
-        } else {
-            Response::consent()
-        };
+    for (minute, (who, response)) in (10..).zip(responses) {
         let respond = RoundCommand::Respond {
             member: who,
             response,
         };
         engine.handle(consent(who, minute, respond)).unwrap();
     }
-    engine
-        .handle(consent(CO_1, 20, RoundCommand::CloseRound {}))
-        .unwrap();
+    if close {
+        engine
+            .handle(consent(CO_1, 20, RoundCommand::CloseRound {}))
+            .unwrap();
+    }
     engine
         .handle(consent(
             CO_1,
@@ -286,48 +305,13 @@ fn objections_raised_in_an_objection_round_escalated_before_it_closed_are_carrie
     // open: Co-producer 2's objection was raised, never tested, and goes with the matter.
     let engine = engine();
     engine.handle(open(&community())).unwrap();
-    for minute in 1..=3 {
-        engine
-            .handle(consent(CO_1, minute, RoundCommand::Advance {}))
-            .unwrap();
-    }
-    for (minute, who, response) in [
-        (
-            10,
-            STAFF_1,
-            Response::ConsentWithConcern {
-                concern: "Six months is short.".into(),
-            },
-        ),
-        (
-            11,
-            CO_2,
-            Response::Object {
-                reason: OBJECTION.into(),
-            },
-        ),
-    ] {
-        engine
-            .handle(consent(
-                who,
-                minute,
-                RoundCommand::Respond {
-                    member: who,
-                    response,
-                },
-            ))
-            .unwrap();
-    }
-    engine
-        .handle(consent(
-            CO_1,
-            25,
-            RoundCommand::Escalate {
-                to: circle(),
-                reason: "The team cannot settle this on its own.".into(),
-            },
-        ))
-        .unwrap();
+    let concern = Response::ConsentWithConcern {
+        concern: "Six months is short.".into(),
+    };
+    let objection = Response::Object {
+        reason: OBJECTION.into(),
+    };
+    escalate_after(&engine, vec![(STAFF_1, concern), (CO_2, objection)], false);
     let record = engine.record(&stream(), engine_support::at(26)).unwrap();
     let raised: Vec<_> = record
         .objections
