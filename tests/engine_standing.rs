@@ -371,3 +371,57 @@ fn a_proposal_id_is_held_by_one_stream_only() {
         .handle(create(engine_support::living::proposal_id(&other)))
         .unwrap();
 }
+
+/// A round decides for a proposal once its steward has started a decision naming that
+/// round: a round opened on a draft (whose consents would be counted for whatever text the
+/// proposal holds when it ends), or on another stream than the one named, is refused.
+#[test]
+fn a_round_decides_for_a_proposal_only_once_its_decision_names_it() {
+    let engine = engine();
+    let proposal = StreamId::new("working-model-proposal").unwrap();
+    let mut requests =
+        proposal_requests(&proposal, DecisionKind::WorkingModel, vec![], None, -50).into_iter();
+    engine.handle(requests.next().unwrap()).unwrap();
+    let round = || open(&community()).deciding_for(proposal.clone());
+    let err = refused(&engine, round());
+    assert!(
+        matches!(&err, EngineError::RoundNotAwaited { reason, .. }
+            if reason.contains("has not started a decision") && reason.contains("`draft`")),
+        "{err}"
+    );
+    // Ready, its decision started in a round on another stream.
+    for request in requests {
+        engine.handle(request).unwrap();
+    }
+    let err = refused(&engine, round());
+    assert!(
+        err.to_string().contains(&format!(
+            "cannot decide for `{proposal}`: its steward started its decision in round `{}`",
+            engine_support::living::round_of(&proposal)
+        )),
+        "{err}"
+    );
+    // The round it named opens.
+    let mut named = round();
+    named.stream = engine_support::living::round_of(&proposal);
+    engine.handle(named).unwrap();
+}
+
+/// A round decides for an offer while it is in consultation, once everyone's interests are
+/// declared, where its result is recorded.
+#[test]
+fn a_round_decides_for_an_offer_only_in_consultation() {
+    let engine = engine();
+    let offer = StreamId::new("room-hire").unwrap();
+    let mut requests = consulting_requests().into_iter();
+    // Identified and screened only.
+    for request in requests.by_ref().take(3) {
+        engine.handle(request).unwrap();
+    }
+    let round = open(&community()).deciding_for(offer.clone());
+    let err = refused(&engine, round);
+    assert!(
+        matches!(&err, EngineError::RoundNotAwaited { reason, .. } if reason.contains("in consultation")),
+        "{err}"
+    );
+}

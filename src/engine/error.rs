@@ -194,6 +194,16 @@ pub enum EngineError {
         /// What is wrong.
         reason: &'static str,
     },
+    /// A round was to open deciding for a process that does not wait for it now.
+    #[error("stream `{stream}` cannot decide for `{target}`: {reason}")]
+    RoundNotAwaited {
+        /// The round's stream.
+        stream: StreamId,
+        /// The stream it would decide for.
+        target: StreamId,
+        /// Why the process there does not wait for it.
+        reason: String,
+    },
     /// A proposal was to be created with an id another stream's proposal holds: each
     /// proposal's id (which its co-creation versions carry) is its own.
     #[error(
@@ -375,6 +385,7 @@ impl EngineError {
             | EngineError::LinkedKind { .. }
             | EngineError::NotEscalated { .. }
             | EngineError::ProposalIdTaken { .. }
+            | EngineError::RoundNotAwaited { .. }
             | EngineError::LinkRefused { .. }
             | EngineError::Gate { .. }
             | EngineError::Change { .. }

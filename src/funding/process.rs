@@ -146,6 +146,19 @@ impl Process for FundingProcess {
         })
     }
 
+    /// A round decides for the offer while it is in consultation, where its result is
+    /// recorded: once everyone's interests are declared, and before the decision is taken.
+    fn takes_round(state: &FundingState, round: &StreamId) -> Result<(), String> {
+        let _ = round;
+        match FundingProcess::phase(state) {
+            super::FundingPhase::Consultation => Ok(()),
+            phase => Err(format!(
+                "it takes a round's result in consultation, and is in phase `{}`",
+                crate::machine::Phase::label(phase)
+            )),
+        }
+    }
+
     /// The deciding body's round, recorded in consultation: whether it consented to accept.
     /// Its adoption adds nothing: the offer is decided by the funding decision itself.
     fn take_reached(

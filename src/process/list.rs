@@ -378,6 +378,18 @@ macro_rules! processes {
                 }
             }
 
+            /// Whether a round opening on `round` may decide for the process now (see
+            /// [`Process::takes_round`]).
+            ///
+            /// # Errors
+            ///
+            /// Why the process does not wait for that round now.
+            pub fn takes_round(&self, round: &StreamId) -> Result<(), String> {
+                match self {
+                    $(ProcessState::$variant(s) => <$decider as Process>::takes_round(s, round),)+
+                }
+            }
+
             /// Whether a round may decide for a process of this kind.
             pub fn decided_by_rounds(&self) -> bool {
                 match self {

@@ -343,6 +343,20 @@ pub trait Process: Decider {
     /// Whether a process of this kind takes what a round deciding for it reaches.
     const DECIDED_BY_ROUNDS: bool = false;
 
+    /// Whether a round opening now on stream `round` may decide for this process: `Err`
+    /// says why not (a proposal whose steward has not started a decision naming that
+    /// round; an offer not in consultation). A round that took consent the process was not
+    /// waiting for would have it read as consent to whatever the process holds by the time
+    /// it ends. Processes no round decides for keep the default.
+    ///
+    /// # Errors
+    ///
+    /// Why the process does not wait for that round now.
+    fn takes_round(state: &Self::State, round: &StreamId) -> Result<(), String> {
+        let _ = (state, round);
+        Ok(())
+    }
+
     /// The events this process records when the process on stream `from`, which decides for
     /// it, reaches `reached`: `None` when there is nothing to record (a proposal waits for
     /// its round's adoption, not its consent). The engine witnessed what it records, so no

@@ -222,6 +222,30 @@ impl Process for ProposalProcess {
 
     /// What its round reached, recorded as the proposal's decision: everything but consent,
     /// which waits for the round's adoption.
+    /// A round decides for the proposal once its steward has started a decision (or a
+    /// review's reassessment) naming that round, and while it runs: not before, so nobody's
+    /// consent is counted for a text they were not given.
+    fn takes_round(state: &ProposalState, round: &StreamId) -> Result<(), String> {
+        let Some(proposal) = state.proposal() else {
+            return Err("it has not been created".to_owned());
+        };
+        let running = match proposal.open_review() {
+            Some(review) => review.running(),
+            None => proposal.current_round(),
+        };
+        match running {
+            Some(running) if running.round == *round => Ok(()),
+            Some(running) => Err(format!(
+                "its steward started its decision in round `{}`",
+                running.round
+            )),
+            None => Err(format!(
+                "its steward has not started a decision in this round (it is in phase `{}`)",
+                crate::machine::Phase::label(proposal.phase())
+            )),
+        }
+    }
+
     fn take_reached(
         state: &ProposalState,
         from: &StreamId,
