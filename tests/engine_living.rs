@@ -320,6 +320,50 @@ fn route_of(engine: &TestEngine, stream: &StreamId) -> BodyId {
         .clone()
 }
 
+/// A round deciding for a proposal follows the proposal's route, and names the map that
+/// gave it: the one in force when the proposal opened, not a map adopted since, which
+/// would route the decision elsewhere.
+#[test]
+fn a_round_names_the_map_that_routed_the_proposal_it_decides_for() {
+    let engine = engine();
+    let model = StreamId::new("working-model-proposal").unwrap();
+    propose(&engine, &model, DecisionKind::WorkingModel, vec![], 0);
+    let governance = StreamId::new("who-recruits").unwrap();
+    propose(
+        &engine,
+        &governance,
+        DecisionKind::Governance,
+        vec![CommunityChange::Governance {
+            map: recruitment_by_the_circle(),
+        }],
+        10,
+    );
+    engine.handle(adopt(&governance, 20)).unwrap();
+    let founding_map =
+        coproduction::living::governance_hash(engine_support::governance(&community()).map());
+    let new_map = coproduction::living::governance_hash(&recruitment_by_the_circle());
+
+    let round = engine_support::living::round_of(&model);
+    let mut open = engine_support::open(&community()).deciding_for(model.clone());
+    open.stream = round.clone();
+    open.now = at(30);
+    let written = engine.handle(open).unwrap();
+    let EngineEvent::Started { routed_by, .. } = &written[0].event else {
+        panic!("{:?}", written[0].event);
+    };
+    assert_eq!(*routed_by, Some(founding_map));
+    let history = engine.history().unwrap();
+    let streams = coproduction::process::Streams::replay(&engine.journal().read_all().unwrap());
+    for stream in [&model, &round] {
+        assert_eq!(
+            streams.get(stream).unwrap().routed_by(&history),
+            Some(founding_map),
+            "{stream}"
+        );
+    }
+    assert_eq!(history.current().governance_hash(), Some(new_map));
+}
+
 #[test]
 fn a_governance_decision_changes_who_decides_from_then_on() {
     let engine = engine();

@@ -282,6 +282,7 @@ fn time_to_decision_runs_from_the_proposal_or_the_review_that_reopened_it() {
         process: ProcessKind::Proposal,
         kind: DecisionKind::WorkingModel,
         route: None,
+        routed_by: None,
         decides_for: None,
         escalated_from: None,
     };

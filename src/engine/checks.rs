@@ -44,6 +44,8 @@ pub(super) fn referenced(command: &ProcessCommand) -> BTreeSet<StreamId> {
 pub(super) struct Escalation {
     kind: DecisionKind,
     route: Option<Route>,
+    /// The hash of the map that routed the escalated process, whose route this follows.
+    routed_by: Option<crate::hash::Hash>,
     from: EscalatedFrom,
 }
 
@@ -125,8 +127,28 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
         Ok(Escalation {
             kind: source.kind().clone(),
             route: source.route().map(|r| r.escalated_to(&to, override_by)),
+            routed_by: self.routed_by(&source)?,
             from: EscalatedFrom::of(from.clone(), to, &record),
         })
+    }
+
+    /// The hash of the governance map that routed the process on `stream`: as its start
+    /// journalled it, or, for a start journalled before it was, the map in force when it
+    /// opened. `None` when it opened on no route.
+    pub(super) fn routed_by(
+        &self,
+        stream: &Stream,
+    ) -> Result<Option<crate::hash::Hash>, EngineError> {
+        if stream.route().is_none() {
+            return Ok(None);
+        }
+        if let Some(map) = stream.journalled_map() {
+            return Ok(Some(map));
+        }
+        match stream.opened_at() {
+            Some(at) => Ok(self.version_at(at)?.governance_hash()),
+            None => Ok(None),
+        }
     }
 
     /// Refuses a request creating a proposal whose id the proposal on another stream holds
@@ -167,7 +189,7 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
         request: &Request,
         recused: &BTreeSet<MemberId>,
         escalation: Option<&Escalation>,
-        followed: Option<&Route>,
+        followed: Option<(&Route, Option<crate::hash::Hash>)>,
         v: &Version,
     ) -> Result<(Stream, EngineEvent, Option<ProcessCommand>), EngineError> {
         let id = &request.stream;
@@ -200,7 +222,9 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                 difference: "the request gives facts to route on that differ from those the process states of itself (a funding decision's, from its offer under the policy)".to_owned(),
             });
         }
-        let route = match escalation {
+        // The route, and the map that gave it: the escalated process's, the one this
+        // decides for, or the map in force now.
+        let (route, routed_by) = match escalation {
             Some(e) if e.kind != opening.kind => {
                 return Err(EngineError::NotEscalated {
                     stream: id.clone(),
@@ -208,10 +232,14 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                     reason: "it is about another kind of decision",
                 });
             }
-            Some(e) => e.route.clone(),
+            Some(e) => (e.route.clone(), e.routed_by),
             None => match followed {
-                Some(route) => Some(route.clone()),
-                None => route(v, id, &opening.kind, opening.facts)?,
+                Some((route, map)) => (Some(route.clone()), map),
+                None => {
+                    let route = route(v, id, &opening.kind, opening.facts)?;
+                    let map = route.as_ref().and(v.governance_hash());
+                    (route, map)
+                }
             },
         };
         let witness = Witness {
@@ -249,6 +277,7 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
         let started = EngineEvent::Started {
             process,
             kind: opening.kind,
+            routed_by: route.as_ref().and(routed_by),
             route: route.map(Box::new),
             decides_for: request.decides_for.clone(),
             escalated_from: escalation.map(|e| Box::new(e.from.clone())),

@@ -631,11 +631,16 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                     }),
                 })?;
             }
-            followed = guard.route().cloned();
+            followed = guard
+                .route()
+                .cloned()
+                .map(|route| Ok::<_, EngineError>((route, self.routed_by(&guard)?)))
+                .transpose()?;
             held.insert(target.clone(), guard);
         }
+        let followed = followed.as_ref().map(|(route, map)| (route, *map));
         let (mut stream, started, resolved) =
-            self.start(request, &recused, escalation.as_ref(), followed.as_ref(), v)?;
+            self.start(request, &recused, escalation.as_ref(), followed, v)?;
         let command = resolved.as_ref().unwrap_or(&request.command);
         let acting = Acting::Command(command);
         let written = self.decide(
@@ -1050,8 +1055,14 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                 source,
             })?;
         let policy = after.process().funding_policy().map(Hash::of_json);
+        // The map that gave the route, as the start journalled it (for a round, the map
+        // that routed the process it decides for); for an older start, the map then.
+        let routed_by = match after.journalled_map() {
+            Some(map) => Some(map),
+            None => opened.governance_hash(),
+        };
         Ok(GateSummary::new(opened.charter_hash(), &proof)
-            .routed_by(opened.governance_hash())
+            .routed_by(routed_by)
             .screened_by(policy))
     }
 

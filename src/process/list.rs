@@ -140,6 +140,11 @@ macro_rules! processes {
                 /// The route governance gave, if the engine has a governance map: the
                 /// process is routed and judged by it for as long as it runs.
                 route: Option<Box<Route>>,
+                /// The hash of the governance map that gave `route`: for a round deciding
+                /// for another process, or one taking up an escalated matter, the map that
+                /// routed that one. Absent from journals written before it was journalled,
+                /// where the map in force when the process opened stands in.
+                routed_by: Option<crate::hash::Hash>,
                 /// The process this one decides for (a round's proposal or funding
                 /// decision), which records what it reaches.
                 decides_for: Option<StreamId>,

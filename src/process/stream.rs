@@ -23,6 +23,8 @@ pub struct Stream {
     version: u64,
     kind: DecisionKind,
     route: Option<Arc<Route>>,
+    /// The hash of the map that gave `route`, as journalled with the start.
+    routed_by: Option<Hash>,
     decides_for: Option<StreamId>,
     escalated_from: Option<EscalatedFrom>,
     evidence: Option<Evidence>,
@@ -49,6 +51,7 @@ impl Stream {
             version: 0,
             kind,
             route: None,
+            routed_by: None,
             decides_for: None,
             escalated_from: None,
             evidence: None,
@@ -95,8 +98,10 @@ impl Stream {
         self.process.cites().or_else(|| self.decides_for.clone())
     }
 
-    /// The hash of the governance map the process was routed by: the map in force in
-    /// `history` when the process opened, if it opened on a route. The value gate of a
+    /// The hash of the governance map the process was routed by, if it opened on a route:
+    /// as its start journalled it (for a round deciding for another process, the map that
+    /// routed that one), or, for a start journalled before it was, the map in force in
+    /// `history` when the process opened. The value gate of a
     /// decision names the same map; a process that never reached a gate (a decline, say)
     /// was routed by it all the same.
     ///
@@ -112,7 +117,16 @@ impl Stream {
     /// ```
     pub fn routed_by(&self, history: &crate::living::History) -> Option<Hash> {
         self.route.as_ref()?;
-        history.at(self.opened_at?).governance_hash()
+        match self.routed_by {
+            Some(map) => Some(map),
+            None => history.at(self.opened_at?).governance_hash(),
+        }
+    }
+
+    /// The hash of the map that gave the route, as the process's start journalled it
+    /// (`None` for a start journalled before it was, or without a route).
+    pub(crate) fn journalled_map(&self) -> Option<Hash> {
+        self.routed_by
     }
 
     /// The process this one decides for, which records what it reaches.
@@ -206,11 +220,13 @@ impl Stream {
                 process,
                 kind,
                 route,
+                routed_by,
                 decides_for,
                 escalated_from,
             } => {
                 self.kind = kind.clone();
                 self.route = route.as_deref().cloned().map(Arc::new);
+                self.routed_by = *routed_by;
                 self.decides_for.clone_from(decides_for);
                 self.escalated_from = escalated_from.as_deref().cloned();
                 if self.process.kind() != *process {
