@@ -437,3 +437,40 @@ fn a_round_that_decided_or_ended_waits_on_no_advice_asked_before() {
         "{due:?}"
     );
 }
+
+/// A tick dated before the community's last change takes no step, as a request so dated
+/// would be refused: the journal would say the step came first.
+#[test]
+fn a_tick_dated_before_the_communitys_last_change_takes_no_step() {
+    let engine = engine();
+    objection_round(&engine, AtDeadline::Defer);
+    let leave = Request::new(
+        coproduction::living::stream(),
+        m(3),
+        at(100),
+        ProcessCommand::Change {
+            change: Box::new(coproduction::living::CommunityChange::Leave { member: m(3) }),
+        },
+    );
+    engine.handle(leave).unwrap();
+    let before = events(&engine);
+    let tick = engine.tick(at(61)).unwrap();
+    assert!(tick.taken.is_empty());
+    let [refused] = tick.refused.as_slice() else {
+        panic!("{tick:?}");
+    };
+    assert_eq!(refused.stream, stream());
+    assert_eq!(refused.step, DeadlineStep::Defer);
+    assert!(
+        refused.reason.contains("the community last changed"),
+        "{}",
+        refused.reason
+    );
+    assert_eq!(events(&engine), before);
+    // Dated after it, the step is taken.
+    assert_eq!(engine.tick(at(101)).unwrap().taken.len(), 1);
+    assert_eq!(
+        engine.phase::<ConsentProcess>(&stream()),
+        Some(RoundPhase::Deferred)
+    );
+}

@@ -131,8 +131,9 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
     /// # Errors
     ///
     /// [`EngineError::Journal`] if the journal cannot be written (steps taken before the
-    /// failure stay written); a step the process it decides for refuses is not an error,
-    /// but is listed in [`Tick::refused`].
+    /// failure stay written); a step the process it decides for refuses, or one dated
+    /// before the community's last change ([`EngineError::BeforeLastChange`], as a request
+    /// would be), is not an error, but is listed in [`Tick::refused`].
     ///
     /// # Example
     ///
@@ -183,6 +184,16 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
         let Some((step, events)) = stream.process().lapse(now) else {
             return Ok(None);
         };
+        // As for a request: no step is dated before the community's last change, which
+        // would leave the journal saying the step came first.
+        let last_change = self.last_change()?;
+        if now < last_change {
+            return Err(EngineError::BeforeLastChange {
+                stream: id.clone(),
+                now,
+                last_change,
+            });
+        }
         let witness = Witnessed {
             stream: id,
             actor: ENGINE_ACTOR,
