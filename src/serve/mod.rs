@@ -13,7 +13,7 @@
 //! | `GET /streams/{stream}/report?now=T` | its value report |
 //! | `GET /due?now=T` | what is due ([`Engine::due`]) |
 //! | `GET /metrics` | the metrics from the journal |
-//! | `GET /events?after=P&wait=S&limit=N` | the envelopes after position `P`, at most `N` (1 to 1,000, the default 1,000), waiting up to `S` seconds (long-poll) for one; `next` is the position to ask from next |
+//! | `GET /events?after=P&wait=S&limit=N` | the envelopes after position `P`, at most `N` (at least 1; 1,000, the default, is the most a page holds, and a larger `N` reads as 1,000), waiting up to `S` seconds (long-poll) for one; `next` is the position to ask from next |
 //! | `GET /events/sse?after=P` | the same as server-sent events, one per envelope, its `id` the position (`Last-Event-ID` resumes) |
 //! | `GET /health` | `{"status": "ok", "position": P}`, the journal's last position |
 //!
