@@ -210,7 +210,24 @@ fn a_round_decides_for_a_process_only_about_its_kind_on_its_route_and_not_before
         matches!(refusal.kind, RefusalKind::ClockWentBack { .. }),
         "{err}"
     );
-    // On the proposal's kind, it follows the proposal's route.
+    // On the proposal's kind, once the decision was started naming it, it follows the
+    // proposal's route.
+    for (minute, command) in [
+        (1, r#"{"type": "start_co_creation"}"#),
+        (
+            2,
+            r#"{"type": "link_feedback", "items": [1], "themes": []}"#,
+        ),
+        (3, r#"{"type": "mark_ready"}"#),
+        (4, r#"{"type": "start_decision", "round": "allies-round"}"#),
+    ] {
+        engine
+            .handle_json(&format!(
+                r#"{{"stream": "allies", "actor": 2, "now": "2021-06-01T09:0{minute}:00Z",
+                "command": {{"process": "proposal", "command": {command}}}}}"#
+            ))
+            .unwrap();
+    }
     let started = engine
         .handle_json(&round("recruitment", "2021-06-02T09:00:00Z"))
         .unwrap();

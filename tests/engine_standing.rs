@@ -418,7 +418,10 @@ fn a_round_decides_for_an_offer_only_in_consultation() {
     for request in requests.by_ref().take(3) {
         engine.handle(request).unwrap();
     }
-    let round = open(&community()).deciding_for(offer.clone());
+    let mut round = open(&community())
+        .with_kind(DecisionKind::Funding)
+        .deciding_for(offer.clone());
+    round.now = "2024-03-01T10:00:00Z".parse().unwrap();
     let err = refused(&engine, round);
     assert!(
         matches!(&err, EngineError::RoundNotAwaited { reason, .. } if reason.contains("in consultation")),

@@ -599,16 +599,6 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                     stream: request.stream.clone(),
                     target: target.clone(),
                 })?;
-            // It decides for a process that waits for it: a round gathering consent
-            // before the decision was started would count it for whatever stands then.
-            guard
-                .process()
-                .takes_round(&request.stream)
-                .map_err(|reason| EngineError::RoundNotAwaited {
-                    stream: request.stream.clone(),
-                    target: target.clone(),
-                    reason,
-                })?;
             recused = guard.process().recused();
             recused.extend(guard.parts().recusals());
             // A round decides the kind of decision its process is about, on that
@@ -631,6 +621,16 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                     }),
                 })?;
             }
+            // It decides for a process that waits for it: a round gathering consent
+            // before the decision was started would count it for whatever stands then.
+            guard
+                .process()
+                .takes_round(&request.stream)
+                .map_err(|reason| EngineError::RoundNotAwaited {
+                    stream: request.stream.clone(),
+                    target: target.clone(),
+                    reason,
+                })?;
             followed = guard
                 .route()
                 .cloned()
