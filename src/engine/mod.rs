@@ -699,9 +699,16 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
         // and those a decision names as its deciders sit on the deciding body: the engine
         // witnesses who decided (whether a decider stepped out is the process's own rule).
         if let Some(route) = stream.route() {
+            // The deciding body as it stood when the process opened, as its record and gate
+            // read it: a member appointed since does not decide it, nor is one released
+            // since refused (a round's eligibility is likewise fixed when it opens).
+            let opened = match stream.opened_at() {
+                Some(at) => self.version_at(at)?,
+                None => Arc::new(v.clone()),
+            };
             if let Some(role) = command.taken_by() {
                 let Answerable { attest, .. } =
-                    stream.process().answerable(Some(route), v.community());
+                    stream.process().answerable(Some(route), opened.community());
                 if !attest.contains(actor) {
                     let kind = RefusalKind::WrongRole {
                         attempted: command.label(),
@@ -717,7 +724,7 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                     });
                 }
             }
-            let seated = v.community().body(&route.decider);
+            let seated = opened.community().body(&route.decider);
             if let Some(member) = command
                 .deciders()
                 .iter()
