@@ -252,15 +252,22 @@ impl FundingDecision {
             );
         }
 
-        // The deciders, with their declarations, and every member who declared an interest,
-        // whether they stepped out or not: the record shows who was conflicted and what they
-        // did about it (rule T4), not only those who decided.
+        // The deciders, with their declarations, and every member of the deciding body who
+        // declared an interest, whether they stepped out or not: the record shows who was
+        // conflicted and what they did about it (rule T4), not only those who decided. A
+        // member outside the body who declared one (an adviser, say) was never entitled to
+        // decide: not a participant, whose conflict would count against the deciders.
         if outcome.is_some() {
+            let body = self
+                .route()
+                .and_then(|route| community.body(&route.decider));
             let mut members: Vec<MemberId> = deciders.to_vec();
             members.extend(
                 self.declarations()
                     .iter()
-                    .filter(|(_, d)| d.recused || d.interest.is_some())
+                    .filter(|(m, d)| {
+                        (d.recused || d.interest.is_some()) && body.is_some_and(|b| b.contains(**m))
+                    })
                     .map(|(m, _)| *m),
             );
             members.sort_unstable();
@@ -376,13 +383,15 @@ mod tests {
     use crate::machine::Context;
 
     /// A tier-0 offer in due diligence, where members 1 (no interest), 2 (a tie, stepped
-    /// out) and 3 (a tie, took part) have declared: declarations are due diligence's data.
+    /// out), 3 (a tie, took part) and 9 (a tie) have declared: declarations are due
+    /// diligence's data.
     fn declared() -> FundingDecision {
         let mut funding = triaged().start_due_diligence(ctx(3)).unwrap();
         for (member, interest, recused) in [
             (1, None, false),
             (2, Some("A tie"), true),
             (3, Some("A tie"), false),
+            (9, Some("A tie"), false),
         ] {
             let ctx = Context::new(MemberId::new(member), ctx(4).now);
             funding = funding
@@ -410,17 +419,39 @@ mod tests {
     #[test]
     fn a_proposed_decision_lists_everyone_who_declared_an_interest_beside_the_deciders() {
         let d = declared();
+        // Members 1 to 3 sit on the deciding body; member 9, outside it, declared a tie too.
+        let decider = d.route().unwrap().decider.clone();
+        let mut community = Community::new();
+        for id in [1, 2, 3, 9] {
+            community
+                .add_member(crate::community::Member::new(
+                    MemberId::new(id),
+                    format!("Member {id}"),
+                ))
+                .unwrap();
+        }
+        community
+            .add_body(
+                crate::community::Body::new(
+                    decider,
+                    "Deciders",
+                    crate::community::BodyKind::StaffTeam,
+                )
+                .with_members([1, 2, 3].map(MemberId::new)),
+            )
+            .unwrap();
         let record = d.record_proposed(
             &FundingOutcome::Decline {},
             &[MemberId::new(1)],
             "Not a fit",
-            &Community::new(),
+            &community,
             d.identified_at(),
         );
         let participants = record.participants.unwrap();
         let ids: Vec<u64> = participants.iter().map(|p| p.member.get()).collect();
-        // Member 3 declared a tie and did not step out: not a decider, but in the record,
-        // with the interest, for rule T4 and for the reader.
+        // Member 3 declared a tie and did not step out: not a decider, but on the body, so
+        // in the record, with the interest, for rule T4 and for the reader. Member 9 was
+        // never entitled to decide: not a participant.
         assert_eq!(ids, [1, 2, 3]);
         let three = participants.iter().find(|p| p.member.get() == 3).unwrap();
         assert_eq!(three.conflict, Some(Conflict::DeclaredAndTookPart));
