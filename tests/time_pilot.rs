@@ -114,7 +114,7 @@ fn a_scheduled_pilot_is_due_to_start_and_a_tick_starts_it_on_its_day_once() {
         due_in_model(&engine, 30 * DAY),
         [starting(Some(DeadlineStep::StartPilot))]
     );
-    let tick = engine.tick(at(30 * DAY + 5)).unwrap();
+    let tick = engine.tick(at(30 * DAY)).unwrap();
     assert_eq!(tick.taken.len(), 1);
     let taken = &tick.taken[0];
     assert_eq!(
@@ -128,7 +128,7 @@ fn a_scheduled_pilot_is_due_to_start_and_a_tick_starts_it_on_its_day_once() {
         EngineEvent::from(ProposalEvent::PilotStarted {
             ends: at(90 * DAY),
             by: ENGINE_ACTOR,
-            at: at(30 * DAY + 5),
+            at: at(30 * DAY),
         })
     );
     assert_eq!(
@@ -279,7 +279,8 @@ proptest::proptest! {
     #![proptest_config(proptest::test_runner::Config { cases: 48, ..Default::default() })]
 
     /// For any schedule and any tick: the tick starts the pilot exactly when its start has
-    /// come, once, with its end counted from its start; before, it takes nothing.
+    /// come, once, with its end counted from the start it journals (a tick days late starts
+    /// it then, for as long as it was to run); before, it takes nothing.
     #[test]
     fn a_tick_starts_a_scheduled_pilot_only_once_its_day_has_come(
         starts in 2..60i64,
@@ -299,7 +300,8 @@ proptest::proptest! {
                 coproduction::engine::ProcessState::Proposal(p) => p.proposal().and_then(|p| p.review_date()),
                 _ => None,
             });
-        proptest::prop_assert_eq!(review, Some(at((starts + lasts) * DAY)));
+        let started = if come { tick.max(starts) } else { starts };
+        proptest::prop_assert_eq!(review, Some(at((started + lasts) * DAY)));
         proptest::prop_assert!(engine.tick(at(tick * DAY)).unwrap().taken.is_empty());
     }
 }
@@ -811,5 +813,67 @@ fn an_objection_to_a_scheduled_pilot_calls_it_off_and_its_review_waits_for_its_s
     assert_eq!(
         engine.phase::<ProposalProcess>(&model()),
         Some(ProposalPhase::UnderReview)
+    );
+}
+
+/// A tick that comes after the pilot should have ended starts it then, for as long as it
+/// was scheduled to run: the journal never holds a pilot that started after its own end.
+#[test]
+fn a_pilot_started_late_runs_its_length_from_the_start_the_journal_holds() {
+    // Scheduled on day 1 to start on day 30 and run 30 days; no tick until day 100.
+    let engine = scheduled_for(30, 30);
+    let tick = engine.tick(at(100 * DAY)).unwrap();
+    assert_eq!(
+        tick.taken[0].events[0].event,
+        EngineEvent::from(ProposalEvent::PilotStarted {
+            ends: at(130 * DAY),
+            by: ENGINE_ACTOR,
+            at: at(100 * DAY),
+        })
+    );
+    assert_eq!(
+        due_in_model(&engine, 101 * DAY),
+        [DueItem::ReviewDue {
+            review_date: at(130 * DAY),
+            overdue: false
+        }]
+    );
+}
+
+/// Evidence for a pilot started late by the tick is from the start the journal holds, not
+/// from the day it was scheduled for.
+#[test]
+fn a_late_pilots_evidence_is_from_the_start_the_journal_holds() {
+    let engine = scheduled_under(open_with(MemoryJournal::new(), evaluated_charter()), 30, 60);
+    let plan: EvaluationPlan = serde_json::from_str(
+        r#"{"agreed_by": "whole_community", "questions": [{"id": 1, "benefit": "co_producers", "asks": "Do co-producers grow?"}]}"#,
+    )
+    .unwrap();
+    engine
+        .handle(proposal(
+            &model(),
+            CO_1,
+            10 * DAY,
+            ProposalCommand::AgreeEvaluation { plan },
+        ))
+        .unwrap();
+    // No tick on day 30: the pilot starts on day 35.
+    engine.tick(at(35 * DAY)).unwrap();
+    let early = engine
+        .handle(gather(
+            ALLY,
+            40 * DAY,
+            vec![words(1, "Fine.", Some(ALLY), 32)],
+        ))
+        .unwrap_err();
+    assert!(
+        matches!(
+            &early,
+            EngineError::Refused {
+                source: ProcessError::Proposal(ProposalError::EvidenceBeforePilot { starts, .. }),
+                ..
+            } if *starts == at(35 * DAY)
+        ),
+        "{early:?}"
     );
 }

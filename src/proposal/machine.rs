@@ -594,8 +594,8 @@ fn evolve_created(p: &mut Proposal, event: &ProposalEvent) {
             p.phase = P::PilotScheduled;
         }
         ProposalEvent::PilotStarted { ends, at, .. } => {
-            // Started on its scheduled day, or now.
-            p.pilot_starts.get_or_insert(*at);
+            // Started when the journal says: on its scheduled day, or later.
+            p.pilot_starts = Some(*at);
             p.pilot_ends = Some(*ends);
             p.review_date = Some(*ends);
             p.phase = P::Pilot;

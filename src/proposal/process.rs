@@ -129,8 +129,9 @@ impl Process for ProposalProcess {
     }
 
     /// A pilot scheduled to start: on its start date (and not before the proposal's last
-    /// event), it starts, as the steward chose when scheduling it, running to the end
-    /// counted from that start.
+    /// event), it starts, as the steward chose when scheduling it, running for as long as
+    /// it was scheduled to, counted from the start the tick journals (a tick on a later day
+    /// starts it then, not in the past).
     fn lapse(
         state: &ProposalState,
         now: jiff::Timestamp,
@@ -144,6 +145,13 @@ impl Process for ProposalProcess {
         {
             return None;
         }
+        // Started late (no tick ran on its day), it still runs for as long as it was
+        // scheduled to: its end, and its review, are counted from the start the journal
+        // holds.
+        let ends = now
+            .checked_add(ends.duration_since(starts))
+            .unwrap_or(ends)
+            .max(ends);
         Some((
             DeadlineStep::StartPilot,
             Events::one(ProposalEvent::PilotStarted {
