@@ -20,8 +20,8 @@ use coproduction::machine::RefusalKind;
 use coproduction::process::{ProcessKind, Refusal};
 use coproduction::values::{Charter, Restriction, Status, Verdict};
 use engine_support::funding::{
-    accept, co_producers_advice, consulting_requests, evidence, funding, identify, ready_requests,
-    small_grant,
+    accept, co_producers_advice, consulting_requests, decide_with_evidence, evidence, funding,
+    identify, ready_requests, small_grant,
 };
 use funding_common::{community, governance, seed_policy};
 use jiff::Timestamp;
@@ -1126,4 +1126,100 @@ fn an_offer_in_kind_is_routed_as_tier_one_and_its_record_says_why() {
     );
     let checks = record.due_diligence.unwrap();
     assert!(checks.iter().any(|c| c.check == "conditions" && c.required));
+}
+
+/// A member outside the deciding body may declare an interest (an adviser, say), but was
+/// never entitled to decide: their declaration neither counts against the deciders (rule
+/// T4) nor makes them a participant the record says took part.
+#[test]
+fn an_interest_declared_outside_the_deciding_body_does_not_count_against_it() {
+    let engine = engine(MemoryJournal::new());
+    for request in ready_declaring(20, Some("I volunteer for the trust"), false) {
+        engine.handle(request).unwrap();
+    }
+    engine.handle(decide_with_evidence()).unwrap();
+    let now = at("2024-03-06T00:00:00Z");
+    let record = engine.record(&stream("room-hire"), now).unwrap();
+    let ids: Vec<u64> = record
+        .participants
+        .as_ref()
+        .unwrap()
+        .iter()
+        .map(|p| p.member.get())
+        .collect();
+    assert_eq!(ids, [1, 2, 3, 4]);
+    let report = engine.report(&stream("room-hire"), now).unwrap();
+    assert_eq!(report.finding("T4").unwrap().status, Status::Satisfied);
+    let text = coproduction::report::DecisionRecordMarkdown::new(&record, &report).to_string();
+    assert!(!text.contains("m20"), "{text}");
+}
+
+/// The deciding body is the one that stood when the offer was identified, as its record
+/// and gate read it: a member appointed to it since does not decide the offer, and one
+/// released since still may.
+#[test]
+fn a_funding_decision_is_taken_by_the_body_as_it_stood_when_the_offer_opened() {
+    use coproduction::community::BodyId;
+    use coproduction::living::{self, CommunityChange, LivingEvent};
+    let engine = engine(MemoryJournal::new());
+    small_grant_ready(&engine);
+    // The staff team changes after the offer opened: member 4 released, member 15 in. The
+    // change is journalled as an adopted recruitment decision would write it.
+    let staff = BodyId::new("staff_team").unwrap();
+    let changed = |change| EngineEvent::Community {
+        event: LivingEvent::Changed {
+            change: Box::new(change),
+            decided_by: Some(stream("staff-changes")),
+            from: None,
+        },
+    };
+    let copy = MemoryJournal::new();
+    for e in engine.journal().read_all().unwrap() {
+        let event = coproduction::journal::NewEvent::new(e.actor, e.time, e.event);
+        copy.append(&e.stream, e.seq - 1, vec![event]).unwrap();
+    }
+    let version = copy.version(&living::stream()).unwrap();
+    let when = at("2024-03-04T14:00:00Z");
+    copy.append(
+        &living::stream(),
+        version,
+        vec![
+            coproduction::journal::NewEvent::new(
+                m(1),
+                when,
+                changed(CommunityChange::Release {
+                    body: staff.clone(),
+                    members: vec![m(4)],
+                }),
+            ),
+            coproduction::journal::NewEvent::new(
+                m(1),
+                when,
+                changed(CommunityChange::Appoint {
+                    body: staff.clone(),
+                    members: vec![m(15)],
+                }),
+            ),
+        ],
+    )
+    .unwrap();
+    let engine = Engine::from_journal(copy).unwrap();
+    assert!(!engine.community().body(&staff).unwrap().contains(m(4)));
+    // Member 15, appointed since, is no decider of this offer.
+    let mut by_newcomer = accept();
+    if let FundingCommand::Decide { deciders, .. } = &mut by_newcomer {
+        *deciders = vec![m(1), m(2), m(3), m(15)];
+    }
+    let err = engine
+        .handle(
+            funding("room-hire", 1, "2024-03-05T10:00:00Z", by_newcomer).with_evidence(evidence()),
+        )
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("member m15, named a decider, does not sit on `staff_team`"),
+        "{err}"
+    );
+    // The body as it stood, member 4 among it, decides.
+    engine.handle(decide_with_evidence()).unwrap();
 }
