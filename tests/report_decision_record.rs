@@ -729,3 +729,41 @@ fn a_member_who_stepped_out_is_told_apart_from_one_who_did_not_respond() {
         "{text}"
     );
 }
+
+/// An offer's record says whether the funding policy it was screened under is still the
+/// community's: its red lines may have changed since.
+#[test]
+fn a_screened_offer_says_whether_todays_funding_policy_is_the_one_it_was_screened_under() {
+    use coproduction::journal::Hash;
+    use coproduction::values::{GateReview, GateSummary};
+    let record = DecisionRecord::new(DecisionKind::Funding);
+    let charter =
+        Charter::from_json(r#"{"values": [{"id": "transparent"}], "rules": []}"#).unwrap();
+    let then = Hash::of_json(&"the policy then");
+    let passed =
+        GateSummary::new(charter.hash(), &charter.gate(&record).unwrap()).screened_by(Some(then));
+    let text = |today: Hash| {
+        let review =
+            GateReview::new(passed.clone(), &charter, &record).with_funding_policy(Some(today));
+        let report = charter.check(&record);
+        DecisionRecordMarkdown::new(&record, &report)
+            .with_review(&review)
+            .to_string()
+    };
+    let same = text(then);
+    assert!(
+        same.contains("Today's funding policy is the same."),
+        "{same}"
+    );
+    let since = Hash::of_json(&"the policy since");
+    let differs = text(since);
+    assert!(
+        differs.contains(&format!(
+            "Today's funding policy differs ({since}): its red lines or tiers may have changed since."
+        )),
+        "{differs}"
+    );
+    // Without today's policy, the record says nothing of it.
+    let review = GateReview::new(passed.clone(), &charter, &record);
+    assert_eq!(review.same_funding_policy(), None);
+}

@@ -1285,7 +1285,8 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
             (passed.clone(), *at)
         };
         let record = self.record(stream, at)?;
-        Some(GateReview::new(passed, charter, &record))
+        let policy = self.current().funding_policy_hash();
+        Some(GateReview::new(passed, charter, &record).with_funding_policy(policy))
     }
 
     /// The whole decision on `stream` as one JSON document, as of `now`: its record and

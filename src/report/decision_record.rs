@@ -1525,6 +1525,13 @@ fn gate_section(d: &mut Document, review: &GateReview, routed_by: Option<Hash>, 
     }
     if let Some(policy) = passed.funding_policy {
         lines.push(format!("Screened under funding policy {policy}."));
+        match (review.same_funding_policy(), review.today_funding_policy) {
+            (Some(true), _) => lines.push("Today's funding policy is the same.".to_owned()),
+            (Some(false), Some(today)) => lines.push(format!(
+                "Today's funding policy differs ({today}): its red lines or tiers may have changed since."
+            )),
+            _ => {}
+        }
     }
     d.blocks.push(Block::Lines(lines));
     d.items(clearances(

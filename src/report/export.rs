@@ -78,6 +78,10 @@ pub struct GateStanding {
     /// The rules today's charter finds unmet: empty when it would pass it.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub unmet_today: Vec<RuleId>,
+    /// For an offer screened under a funding policy, whether today's policy is the same;
+    /// absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub same_funding_policy: Option<bool>,
 }
 
 impl From<&GateReview> for GateStanding {
@@ -91,6 +95,7 @@ impl From<&GateReview> for GateStanding {
                 Ok(_) => Vec::new(),
                 Err(refusal) => refusal.unmet().iter().map(|u| u.rule.clone()).collect(),
             },
+            same_funding_policy: review.same_funding_policy(),
         }
     }
 }

@@ -205,6 +205,10 @@ pub struct GateReview {
     /// Today's charter's gate on the record as it stands: what it would pass, or why it
     /// would refuse.
     pub today_gate: Result<GateSummary, GateRefusal>,
+    /// The hash of today's funding policy, where the review was given one
+    /// ([`with_funding_policy`](Self::with_funding_policy)): beside the policy an offer was
+    /// screened under, whether its red lines have changed since.
+    pub today_funding_policy: Option<Hash>,
 }
 
 impl GateReview {
@@ -217,7 +221,21 @@ impl GateReview {
             today_gate: today
                 .gate(record)
                 .map(|proof| GateSummary::new(hash, &proof)),
+            today_funding_policy: None,
         }
+    }
+
+    /// The review with the hash of today's funding policy beside it.
+    #[must_use]
+    pub fn with_funding_policy(mut self, today: Option<Hash>) -> Self {
+        self.today_funding_policy = today;
+        self
+    }
+
+    /// Whether today's funding policy is the one the offer was screened under; `None` when
+    /// the decision was screened under none, or the review holds no policy of today's.
+    pub fn same_funding_policy(&self) -> Option<bool> {
+        Some(self.passed.funding_policy? == self.today_funding_policy?)
     }
 
     /// Whether today's charter is the one the decision passed under.
