@@ -655,10 +655,10 @@ fn evidence_is_refused_from_outsiders_out_of_its_time_or_for_questions_not_asked
     assert_eq!(engine.journal().read_all().unwrap().len(), before);
 }
 
-#[test]
-fn a_pilots_evidence_is_from_the_pilot_and_who_agreed_its_questions_is_attested() {
+/// The pilot of [`scheduled`], under the evaluated charter, its one question agreed by the
+/// whole community on day 10, before it starts.
+fn questions_agreed_before_the_pilot() -> TestEngine {
     let engine = scheduled_under(open_with(MemoryJournal::new(), evaluated_charter()), 30, 60);
-    // The questions agreed on day 10, while the pilot waits for its start on day 30.
     let plan: EvaluationPlan = serde_json::from_str(
         r#"{"agreed_by": "whole_community", "questions": [{"id": 1, "benefit": "co_producers", "asks": "Do co-producers grow?"}]}"#,
     )
@@ -671,6 +671,13 @@ fn a_pilots_evidence_is_from_the_pilot_and_who_agreed_its_questions_is_attested(
             ProposalCommand::AgreeEvaluation { plan },
         ))
         .unwrap();
+    engine
+}
+
+#[test]
+fn a_pilots_evidence_is_from_the_pilot_and_who_agreed_its_questions_is_attested() {
+    // The questions agreed on day 10, while the pilot waits for its start on day 30.
+    let engine = questions_agreed_before_the_pilot();
     engine.tick(at(30 * DAY)).unwrap();
     let before = engine.journal().read_all().unwrap().len();
     // Words dated day 20, after the questions but before the pilot: not the pilot's.
@@ -844,19 +851,7 @@ fn a_pilot_started_late_runs_its_length_from_the_start_the_journal_holds() {
 /// from the day it was scheduled for.
 #[test]
 fn a_late_pilots_evidence_is_from_the_start_the_journal_holds() {
-    let engine = scheduled_under(open_with(MemoryJournal::new(), evaluated_charter()), 30, 60);
-    let plan: EvaluationPlan = serde_json::from_str(
-        r#"{"agreed_by": "whole_community", "questions": [{"id": 1, "benefit": "co_producers", "asks": "Do co-producers grow?"}]}"#,
-    )
-    .unwrap();
-    engine
-        .handle(proposal(
-            &model(),
-            CO_1,
-            10 * DAY,
-            ProposalCommand::AgreeEvaluation { plan },
-        ))
-        .unwrap();
+    let engine = questions_agreed_before_the_pilot();
     // No tick on day 30: the pilot starts on day 35.
     engine.tick(at(35 * DAY)).unwrap();
     let early = engine
