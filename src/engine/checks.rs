@@ -139,16 +139,8 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
         &self,
         stream: &Stream,
     ) -> Result<Option<crate::hash::Hash>, EngineError> {
-        if stream.route().is_none() {
-            return Ok(None);
-        }
-        if let Some(map) = stream.journalled_map() {
-            return Ok(Some(map));
-        }
-        match stream.opened_at() {
-            Some(at) => Ok(self.version_at(at)?.governance_hash()),
-            None => Ok(None),
-        }
+        let living = self.living.read().map_err(|_| EngineError::Poisoned)?;
+        Ok(stream.routed_by(&living.history))
     }
 
     /// Refuses a request creating a proposal whose id the proposal on another stream holds

@@ -702,10 +702,7 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
             // The deciding body as it stood when the process opened, as its record and gate
             // read it: a member appointed since does not decide it, nor is one released
             // since refused (a round's eligibility is likewise fixed when it opens).
-            let opened = match stream.opened_at() {
-                Some(at) => self.version_at(at)?,
-                None => Arc::new(v.clone()),
-            };
+            let opened = self.opened_under(stream, v)?;
             if let Some(role) = command.taken_by() {
                 let Answerable { attest, .. } =
                     stream.process().answerable(Some(route), opened.community());
@@ -1046,10 +1043,7 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
         v: &Version,
     ) -> Result<GateSummary, EngineError> {
         // Judged by the community and charter in force when the process opened.
-        let opened = match after.opened_at() {
-            Some(at) => self.version_at(at)?,
-            None => Arc::new(v.clone()),
-        };
+        let opened = self.opened_under(after, v)?;
         let cited = crate::process::cited_record(after, id, find, opened.community(), now);
         let record = after
             .record(opened.community(), now, cited)
@@ -1242,6 +1236,16 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
     pub fn report(&self, stream: &StreamId, now: Timestamp) -> Option<ValueReport> {
         let v = self.opened_version(stream, now)?;
         Some(v.charter().check(&self.record(stream, now)?))
+    }
+
+    /// The version of the community `stream`'s process opened under, its routing, gate and
+    /// record read by; `v`, the version of the request starting it, for a process starting
+    /// now.
+    fn opened_under(&self, stream: &Stream, v: &Version) -> Result<Arc<Version>, EngineError> {
+        match stream.opened_at() {
+            Some(at) => self.version_at(at),
+            None => Ok(Arc::new(v.clone())),
+        }
     }
 
     /// The version of the community in force when the process on `stream` opened (at `now`
