@@ -776,7 +776,7 @@ fn the_transition_graph_passes_its_checks_and_draws_as_declared() {
     let graph = ConsentProcess::graph().expect("the declared graph passes its checks");
     assert_eq!(graph.start(), P::NotOpened);
     // Every open phase can be left by each of the three exits.
-    for phase in RoundPhase::OPEN {
+    for &phase in RoundPhase::OPEN {
         for exit in [P::Withdrawn, P::Deferred, P::Escalated] {
             assert!(graph.allows(phase, exit), "{phase:?} -> {exit:?}");
         }

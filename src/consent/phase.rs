@@ -5,17 +5,6 @@ use super::RoundPhase;
 use crate::values::Outcome;
 
 impl RoundPhase {
-    /// The phases a round can still leave: every opened, undecided phase.
-    pub const OPEN: [RoundPhase; 7] = [
-        RoundPhase::Presented,
-        RoundPhase::Clarifying,
-        RoundPhase::Reactions,
-        RoundPhase::Amending,
-        RoundPhase::ObjectionRound,
-        RoundPhase::Integrating,
-        RoundPhase::Consented,
-    ];
-
     /// Whether the round is opened and not yet ended.
     #[inline]
     pub fn is_open(self) -> bool {

@@ -261,7 +261,7 @@ mod tests {
 
     #[test]
     fn the_deliberating_phases_are_the_open_phases_before_consent() {
-        for phase in RoundPhase::OPEN {
+        for &phase in RoundPhase::OPEN {
             match Deliberation::try_from(phase) {
                 Ok(deliberation) => assert_eq!(RoundPhase::from(deliberation), phase),
                 Err(other) => assert_eq!(other, RoundPhase::Consented),

@@ -189,7 +189,7 @@ typestate! {
     ],
     groups: [
         /// A phase a round can still leave by withdrawal, deferral or escalation.
-        OpenPhase: [Presented, Clarifying, Reactions, Amending, ObjectionRound, Integrating, Consented] {
+        OpenPhase as OPEN: [Presented, Clarifying, Reactions, Amending, ObjectionRound, Integrating, Consented] {
             /// The proposer withdraws the proposal.
             fn withdraw(ctx, reason: impl Into<String> => reason.into())
                 -> ConsentRound<Withdrawn> = RoundCommand::Withdraw { reason };

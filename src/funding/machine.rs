@@ -465,7 +465,7 @@ fn decide_identified(
             }
         }
         FundingCommand::Withdraw { reason } => {
-            need_phase(attempted, phase, &FundingPhase::OPEN)?;
+            need_phase(attempted, phase, FundingPhase::OPEN)?;
             need_text(attempted, "reason", reason)?;
             FundingEvent::Withdrawn {
                 reason: reason.clone(),

@@ -4,16 +4,6 @@
 use super::FundingPhase;
 
 impl FundingPhase {
-    /// The phases an offer can be withdrawn from: identified, and not yet decided.
-    pub const OPEN: [FundingPhase; 6] = [
-        FundingPhase::Identified,
-        FundingPhase::Screening,
-        FundingPhase::Triaged,
-        FundingPhase::DueDiligence,
-        FundingPhase::Consultation,
-        FundingPhase::Deciding,
-    ];
-
     /// Whether the offer is identified and not yet decided.
     pub fn is_open(self) -> bool {
         Self::OPEN.contains(&self)

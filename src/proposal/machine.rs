@@ -378,7 +378,7 @@ fn decide_created(
             }
         }
         ProposalCommand::OpenReview {} => {
-            need(&ProposalPhase::REVIEWABLE)?;
+            need(ProposalPhase::REVIEWABLE)?;
             p.role_check(attempted, actor, ProposalRole::Steward)?;
             match p.review_date {
                 Some(due) if now >= due => ProposalEvent::ReviewOpened {
@@ -392,7 +392,7 @@ fn decide_created(
             }
         }
         ProposalCommand::ObjectToStanding { reason } => {
-            need(&ProposalPhase::STANDING)?;
+            need(ProposalPhase::STANDING)?;
             p.role_check(attempted, actor, ProposalRole::Member)?;
             need_text(attempted, "reason", reason)?;
             ProposalEvent::ReviewOpened {
@@ -468,7 +468,7 @@ fn decide_created(
             }
         }
         ProposalCommand::Withdraw { reason } => {
-            need(&ProposalPhase::WITHDRAWABLE)?;
+            need(ProposalPhase::WITHDRAWABLE)?;
             p.role_check(attempted, actor, ProposalRole::Proposer)?;
             need_text(attempted, "reason", reason)?;
             ProposalEvent::Withdrawn {

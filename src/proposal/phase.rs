@@ -4,32 +4,6 @@
 use super::ProposalPhase;
 
 impl ProposalPhase {
-    /// The phases a proposer may still withdraw from: before a decision is taken.
-    pub const WITHDRAWABLE: [ProposalPhase; 4] = [
-        ProposalPhase::Draft,
-        ProposalPhase::CoCreating,
-        ProposalPhase::Ready,
-        ProposalPhase::InDecision,
-    ];
-
-    /// The phases in which the agreement stands and can be objected to: once published,
-    /// whether or not the steward has started it (an objection calls off a pilot scheduled
-    /// and not started).
-    pub const STANDING: [ProposalPhase; 4] = [
-        ProposalPhase::Published,
-        ProposalPhase::PilotScheduled,
-        ProposalPhase::Implementing,
-        ProposalPhase::Pilot,
-    ];
-
-    /// The standing phases whose review opens on its date. A scheduled pilot's review date
-    /// is the pilot's end: it starts first.
-    pub const REVIEWABLE: [ProposalPhase; 3] = [
-        ProposalPhase::Published,
-        ProposalPhase::Implementing,
-        ProposalPhase::Pilot,
-    ];
-
     /// The phases with no way out.
     pub const FINAL: [ProposalPhase; 4] = [
         ProposalPhase::Declined,

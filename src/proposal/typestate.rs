@@ -208,13 +208,13 @@ typestate! {
     ],
     groups: [
         /// A phase a proposer may withdraw from: before the decision.
-        Withdrawable: [Draft, CoCreating, Ready, InDecision] {
+        Withdrawable as WITHDRAWABLE: [Draft, CoCreating, Ready, InDecision] {
             /// A proposer withdraws the proposal.
             fn withdraw(ctx, reason: impl Into<String> => reason.into())
                 -> Lifecycle<Withdrawn> = ProposalCommand::Withdraw { reason };
         }
         /// A phase in which the agreement stands: it can be objected to.
-        Standing: [Published, PilotScheduled, Implementing, Pilot] {
+        Standing as STANDING: [Published, PilotScheduled, Implementing, Pilot] {
             /// A member objects to the standing agreement, which opens a review now (and
             /// calls off a pilot scheduled and not started).
             fn object(ctx, reason: impl Into<String> => reason.into())
@@ -222,7 +222,7 @@ typestate! {
         }
         /// A phase in which the agreement's review opens on its date: a scheduled pilot
         /// starts before its review.
-        Reviewable: [Published, Implementing, Pilot] {
+        Reviewable as REVIEWABLE: [Published, Implementing, Pilot] {
             /// The steward opens the review once its date has come (refused, notably, with
             /// [`ProposalError::ReviewNotDue`]).
             fn open_review(ctx) -> Lifecycle<UnderReview> = ProposalCommand::OpenReview {};

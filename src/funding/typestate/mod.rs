@@ -217,7 +217,7 @@ typestate! {
     ],
     groups: [
         /// A phase an offer can still be withdrawn from.
-        OpenPhase: [Identified, Screening, Triaged, DueDiligence, Consultation, Deciding] {
+        OpenPhase as OPEN: [Identified, Screening, Triaged, DueDiligence, Consultation, Deciding] {
             /// Withdraws the offer before a decision.
             fn withdraw(ctx, reason: impl Into<String> => reason.into())
                 -> Funding<Withdrawn> = FundingCommand::Withdraw { reason };

@@ -69,7 +69,7 @@ macro_rules! typestate {
         )+ ],
         groups: [ $(
             $(#[$group_doc:meta])*
-            $group:ident: $members:tt { $(
+            $group:ident $(as $gconst:ident)?: $members:tt { $(
                 $(#[$gstep_doc:meta])*
                 fn $gstep:ident (
                     $gctx:ident $(, $garg:ident : $garg_ty:ty $(=> $gconv:expr)? )* $(; $ggate:ident)?
@@ -123,6 +123,9 @@ macro_rules! typestate {
             $(#[$group_doc])*
             pub trait $group: $marker {}
             $crate::machine::typestate!(@members impl $group $members);
+            $crate::machine::typestate!(
+                @members const $phase $group [$(#[$group_doc])*] [$($gconst)?] $members
+            );
         )*
 
         /// Where a typed step may land: a typed value of one phase, or an enum of several.
@@ -780,6 +783,17 @@ macro_rules! typestate {
     }};
     (@members impl $group:ident [ $($member:ident),+ ]) => {
         $(impl $group for $member {})+
+    };
+    (@members const $phase:ident $group:ident [$($doc:tt)*] [] $members:tt) => {};
+    (@members const $phase:ident $group:ident [$($doc:tt)*] [$name:ident] $members:tt) => {
+        impl $phase {
+            #[doc = concat!(
+                "The phases of the [`", stringify!($group), "`] group, as the step table lists them: "
+            )]
+            $($doc)*
+            pub const $name: &'static [$phase] =
+                &$crate::machine::typestate!(@members slice $phase $members);
+        }
     };
     (@members slice $phase:ident [ $($member:ident),+ ]) => {
         [$($phase::$member),+]
