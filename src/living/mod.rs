@@ -907,11 +907,16 @@ impl History {
     }
 
     fn at_arc(&self, time: Timestamp) -> &Arc<Version> {
-        let after = self.later.partition_point(|v| v.from <= time);
-        after
-            .checked_sub(1)
-            .and_then(|i| self.later.get(i))
-            .unwrap_or(&self.founding)
+        match self.index_at(time).checked_sub(1) {
+            Some(i) => self.later.get(i).unwrap_or(&self.founding),
+            None => &self.founding,
+        }
+    }
+
+    /// The place in [`History::versions`] of the version in force at `time` (0, the
+    /// founding, for a time before the first change took effect).
+    pub(crate) fn index_at(&self, time: Timestamp) -> usize {
+        self.later.partition_point(|v| v.from <= time)
     }
 
     /// The founding version.

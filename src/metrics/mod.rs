@@ -653,8 +653,6 @@ impl Settled {
 
 /// The community and rule T1 a decision is judged by, from one version of the community.
 struct Judged<'a> {
-    /// From when.
-    from: Timestamp,
     community: &'a Community,
     t1: PublishedInTime<'a>,
 }
@@ -662,51 +660,55 @@ struct Judged<'a> {
 /// Every version of the community a journal's history holds, oldest first (or the one
 /// given, for a journal without a founding), with T1 as each version's charter runs it.
 struct InForce<'a> {
+    history: Option<&'a History>,
+    /// The founding's (or the one given, when there is no history).
     first: Judged<'a>,
+    /// One for each later version of `history`, in its order.
     later: Vec<Judged<'a>>,
 }
 
 impl<'a> InForce<'a> {
     fn new(history: Option<&'a History>, community: &'a Community, charter: &'a Charter) -> Self {
-        let judged = |from, community, charter| Judged {
-            from,
+        let judged = |community, charter| Judged {
             community,
             t1: PublishedInTime::of(charter),
         };
-        match history {
-            Some(history) => {
-                let founding = history.founding();
-                Self {
-                    first: judged(founding.from(), founding.community(), founding.charter()),
-                    // `versions` opens with the founding.
-                    later: history
-                        .versions()
-                        .skip(1)
-                        .map(|v| judged(v.from(), v.community(), v.charter()))
-                        .collect(),
-                }
-            }
-            None => Self {
-                first: judged(Timestamp::MIN, community, charter),
-                later: Vec::new(),
-            },
+        let first = history.map_or(judged(community, charter), |h| {
+            judged(h.founding().community(), h.founding().charter())
+        });
+        let later = history.map_or_else(Vec::new, |h| {
+            // `versions` opens with the founding.
+            h.versions()
+                .skip(1)
+                .map(|v| judged(v.community(), v.charter()))
+                .collect()
+        });
+        Self {
+            history,
+            first,
+            later,
         }
     }
 
     /// The version in force when the process on `stream` opened (at `now` when its start
-    /// is not journalled): the latest that took effect by then, or the first.
+    /// is not journalled).
     fn of(&self, stream: Option<&Stream>, now: Timestamp) -> &Judged<'a> {
         let opened = stream.and_then(Stream::opened_at).unwrap_or(now);
-        let after = self.later.partition_point(|j| j.from <= opened);
-        after
-            .checked_sub(1)
-            .and_then(|i| self.later.get(i))
-            .unwrap_or(&self.first)
+        let place = self.history.map_or(0, |h| h.index_at(opened));
+        self.at(place)
     }
 
     /// The latest version.
     fn today(&self) -> &Judged<'a> {
-        self.later.last().unwrap_or(&self.first)
+        self.at(self.later.len())
+    }
+
+    /// The version at `place` in the history's order, the founding's first.
+    fn at(&self, place: usize) -> &Judged<'a> {
+        place
+            .checked_sub(1)
+            .and_then(|i| self.later.get(i))
+            .unwrap_or(&self.first)
     }
 }
 
