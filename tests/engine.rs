@@ -385,7 +385,7 @@ fn a_decision_keeps_the_charter_it_passed_under() {
     assert_eq!(gates[0].charter, seed.hash());
     assert_eq!(gates[0].rules_checked.len(), 32);
     assert_eq!(engine.gates(&stream()), gates);
-    let review = engine.review(&stream()).unwrap();
+    let review = engine.review(&stream(), at(60)).unwrap();
     assert!(review.same_charter() && !review.judged_differently());
     drop(engine);
 

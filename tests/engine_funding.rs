@@ -1154,56 +1154,62 @@ fn an_interest_declared_outside_the_deciding_body_does_not_count_against_it() {
     assert!(!text.contains("m20"), "{text}");
 }
 
+/// The engine of `engine`'s journal with `changes` to the community made at `when`, as an
+/// adopted recruitment decision would journal them.
+fn with_changes(
+    engine: Engine<MemoryJournal<EngineEvent>>,
+    when: Timestamp,
+    changes: Vec<coproduction::living::CommunityChange>,
+) -> Engine<MemoryJournal<EngineEvent>> {
+    use coproduction::journal::NewEvent;
+    use coproduction::living::{self, LivingEvent};
+    let copy = MemoryJournal::new();
+    for e in engine.journal().read_all().unwrap() {
+        let event = NewEvent::new(e.actor, e.time, e.event);
+        copy.append(&e.stream, e.seq - 1, vec![event]).unwrap();
+    }
+    let version = copy.version(&living::stream()).unwrap();
+    let changed = changes
+        .into_iter()
+        .map(|change| {
+            let event = EngineEvent::Community {
+                event: LivingEvent::Changed {
+                    change: Box::new(change),
+                    decided_by: Some(stream("staff-changes")),
+                    from: None,
+                },
+            };
+            NewEvent::new(m(1), when, event)
+        })
+        .collect();
+    copy.append(&living::stream(), version, changed).unwrap();
+    Engine::from_journal(copy).unwrap()
+}
+
 /// The deciding body is the one that stood when the offer was identified, as its record
 /// and gate read it: a member appointed to it since does not decide the offer, and one
 /// released since still may.
 #[test]
 fn a_funding_decision_is_taken_by_the_body_as_it_stood_when_the_offer_opened() {
-    use coproduction::community::BodyId;
-    use coproduction::living::{self, CommunityChange, LivingEvent};
+    use coproduction::living::CommunityChange;
     let engine = engine(MemoryJournal::new());
     small_grant_ready(&engine);
-    // The staff team changes after the offer opened: member 4 released, member 15 in. The
-    // change is journalled as an adopted recruitment decision would write it.
+    // The staff team changes after the offer opened: member 4 released, member 15 in.
     let staff = BodyId::new("staff_team").unwrap();
-    let changed = |change| EngineEvent::Community {
-        event: LivingEvent::Changed {
-            change: Box::new(change),
-            decided_by: Some(stream("staff-changes")),
-            from: None,
-        },
-    };
-    let copy = MemoryJournal::new();
-    for e in engine.journal().read_all().unwrap() {
-        let event = coproduction::journal::NewEvent::new(e.actor, e.time, e.event);
-        copy.append(&e.stream, e.seq - 1, vec![event]).unwrap();
-    }
-    let version = copy.version(&living::stream()).unwrap();
-    let when = at("2024-03-04T14:00:00Z");
-    copy.append(
-        &living::stream(),
-        version,
+    let engine = with_changes(
+        engine,
+        at("2024-03-04T14:00:00Z"),
         vec![
-            coproduction::journal::NewEvent::new(
-                m(1),
-                when,
-                changed(CommunityChange::Release {
-                    body: staff.clone(),
-                    members: vec![m(4)],
-                }),
-            ),
-            coproduction::journal::NewEvent::new(
-                m(1),
-                when,
-                changed(CommunityChange::Appoint {
-                    body: staff.clone(),
-                    members: vec![m(15)],
-                }),
-            ),
+            CommunityChange::Release {
+                body: staff.clone(),
+                members: vec![m(4)],
+            },
+            CommunityChange::Appoint {
+                body: staff.clone(),
+                members: vec![m(15)],
+            },
         ],
-    )
-    .unwrap();
-    let engine = Engine::from_journal(copy).unwrap();
+    );
     assert!(!engine.community().body(&staff).unwrap().contains(m(4)));
     // Member 15, appointed since, is no decider of this offer.
     let mut by_newcomer = accept();
@@ -1222,4 +1228,126 @@ fn a_funding_decision_is_taken_by_the_body_as_it_stood_when_the_offer_opened() {
     );
     // The body as it stood, member 4 among it, decides.
     engine.handle(decide_with_evidence()).unwrap();
+}
+
+/// A consent round held for an offer seats the deciding body as it stands when the round
+/// opens; the offer's record then reads the body as the round seated it and who was heard
+/// there, and its decision names as deciders only members the round seated. Resized since
+/// the offer opened (a member released, another appointed), the body that met is the one
+/// that counts: in the round's record, the offer's, and the metrics alike.
+#[test]
+fn an_offer_decided_through_a_round_reads_the_body_the_round_seated() {
+    use coproduction::living::CommunityChange;
+    let engine = engine(MemoryJournal::new());
+    let offer = restricting_offer();
+    for (minute, command) in [
+        ("00", identify(&offer)),
+        ("05", FundingCommand::StartScreening {}),
+        ("10", FundingCommand::Screen {}),
+        ("15", FundingCommand::StartDueDiligence {}),
+        ("20", FundingCommand::StartConsultation {}),
+    ] {
+        let now = format!("2024-05-01T09:{minute}:00Z");
+        engine.handle(funding("f", 1, &now, command)).unwrap();
+    }
+    let circle_id = BodyId::new("decision_circle").unwrap();
+    let before: Vec<MemberId> = community().body(&circle_id).unwrap().members().collect();
+    let (released, newcomer) = (before[before.len() - 1], m(20));
+    assert!(!before.contains(&newcomer));
+    let engine = with_changes(
+        engine,
+        at("2024-05-10T12:00:00Z"),
+        vec![
+            CommunityChange::Release {
+                body: circle_id.clone(),
+                members: vec![released],
+            },
+            CommunityChange::Appoint {
+                body: circle_id.clone(),
+                members: vec![newcomer],
+            },
+        ],
+    );
+    let circle: Vec<MemberId> = engine
+        .community()
+        .body(&circle_id)
+        .unwrap()
+        .members()
+        .collect();
+    let round = |who: MemberId, minute: u32, command: RoundCommand| {
+        let now = at(&format!("2024-05-16T18:{minute:02}:00Z"));
+        Request::new(stream("f-round"), who, now, command)
+    };
+    let open = RoundCommand::OpenOnRoute {
+        title: "Accept the foundation's offer".into(),
+        proposal: "Accept with our publication condition.".into(),
+        roles: RoundRoles {
+            proposer: m(1),
+            facilitator: m(13),
+            secretary: m(14),
+        },
+    };
+    engine
+        .handle(
+            round(m(1), 0, open)
+                .with_kind(DecisionKind::Funding)
+                .deciding_for(stream("f")),
+        )
+        .unwrap();
+    for minute in [5, 15, 30] {
+        engine
+            .handle(round(m(13), minute, RoundCommand::Advance {}))
+            .unwrap();
+    }
+    // The round seats the body as it stands: the newcomer in, the released member out.
+    let respond = |member: MemberId, minute| {
+        let response = Response::consent();
+        round(member, minute, RoundCommand::Respond { member, response })
+    };
+    let err = engine.handle(respond(released, 31)).unwrap_err();
+    assert!(err.to_string().contains("not eligible"), "{err}");
+    for (i, member) in circle.iter().enumerate() {
+        engine.handle(respond(*member, 32 + i as u32)).unwrap();
+    }
+    engine
+        .handle(round(m(13), 50, RoundCommand::CloseRound {}))
+        .unwrap();
+
+    // The round's record and the offer's read one body, the one that met, and one list of
+    // who was heard.
+    let now = at("2024-05-17T00:00:00Z");
+    let of_round = engine.record(&stream("f-round"), now).unwrap();
+    let of_offer = engine.record(&stream("f"), now).unwrap();
+    let heard = |record: &coproduction::values::DecisionRecord| -> Vec<MemberId> {
+        let participants = record.participants.as_ref().unwrap();
+        participants.iter().map(|p| p.member).collect()
+    };
+    assert_eq!(heard(&of_round), circle);
+    assert_eq!(heard(&of_offer), circle);
+    let body = of_round.body.clone().unwrap();
+    assert_eq!(body.size, circle.len());
+    assert_eq!(of_offer.body, Some(body));
+    // The metrics count the same.
+    let metrics = engine.metrics(None).unwrap();
+    let row = metrics
+        .decisions
+        .iter()
+        .find(|d| d.stream.as_str() == "f-round")
+        .unwrap();
+    let n = circle.len();
+    assert_eq!((row.participation.part, row.participation.whole), (n, n));
+
+    // The offer's decision names as deciders only members the round seated: not the one
+    // released before it met, though they sat on the body when the offer opened.
+    let mut named = accept();
+    if let FundingCommand::Decide { deciders, .. } = &mut named {
+        *deciders = before.clone();
+    }
+    let written = engine.journal().read_all().unwrap().len();
+    let err = engine
+        .handle(funding("f", 1, "2024-05-17T10:00:00Z", named))
+        .unwrap_err();
+    let said = format!("member {released}, named a decider, was not seated in `f-round`");
+    assert!(err.to_string().contains(&said), "{err}");
+    assert_eq!(engine.journal().read_all().unwrap().len(), written);
 }

@@ -1012,3 +1012,49 @@ fn a_change_is_not_dated_before_what_the_journal_holds() {
     ));
     engine.handle(leave(60)).unwrap();
 }
+
+/// "Today's charter", which a record sets beside the gate a past decision passed, is the
+/// one in force when the record is read: a charter adopted to take effect later is not
+/// today's before then.
+#[test]
+fn a_charter_adopted_for_later_is_not_todays_before_it_takes_effect() {
+    let engine = engine();
+    let earlier = StreamId::new("first-recruitment").unwrap();
+    propose(&engine, &earlier, DecisionKind::Recruitment, vec![], 0);
+    engine.handle(adopt(&earlier, 10)).unwrap();
+
+    // The stricter charter asks for the alternatives considered too, from minute 1,000.
+    let stricter = coproduction::values::Charter::from_json(
+        r#"{"values": [{"id": "transparent"}], "rules": [{"id": "T2"}, {"id": "T5"}]}"#,
+    )
+    .unwrap();
+    let governance = StreamId::new("stricter-charter").unwrap();
+    propose_from(
+        &engine,
+        &governance,
+        DecisionKind::Governance,
+        vec![CommunityChange::Charter {
+            charter: stricter.clone(),
+        }],
+        Some(at(1_000)),
+        20,
+    );
+    engine.handle(adopt(&governance, 30)).unwrap();
+    assert_eq!(engine.charter().hash(), stricter.hash());
+
+    // Read before it takes effect, the founding charter is today's; from then, the new one.
+    let light = light_charter();
+    assert_eq!(engine.charter_at(at(999)).unwrap().hash(), light.hash());
+    let before = engine.review(&earlier, at(999)).unwrap();
+    assert!(before.same_charter(), "{before:?}");
+    assert_eq!(before.today, light.hash());
+    let after = engine.review(&earlier, at(1_000)).unwrap();
+    assert!(!after.same_charter());
+    assert_eq!(after.today, stricter.hash());
+    // The report stays the one the decision was judged by when its process opened.
+    let record = engine.record(&earlier, at(1_000)).unwrap();
+    assert_eq!(
+        engine.report(&earlier, at(1_000)),
+        Some(light.check(&record))
+    );
+}

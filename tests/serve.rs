@@ -778,6 +778,35 @@ async fn a_feed_cursor_past_the_journals_last_position_is_refused_naming_it() {
     assert_eq!(resumed[0].0, last + 1);
 }
 
+/// A `Last-Event-ID` that names no position (not a whole number, negative, or given twice)
+/// is refused as an unreadable `after` is, quoting a short prefix of it: read as `0`, it
+/// would send the client every envelope again as new.
+#[tokio::test]
+async fn an_unreadable_last_event_id_is_refused_not_read_as_the_start() {
+    let (app, _engine) = app();
+    round_in_objections(&app).await;
+    let long = "9".repeat(500) + "x";
+    for (ids, said) in [
+        (vec!["abc"], "`Last-Event-ID` `abc` is not"),
+        (vec!["-5"], "`Last-Event-ID` `-5` is not"),
+        (vec![long.as_str()], "is not an envelope's position"),
+        (vec!["1", "2"], "given more than once"),
+    ] {
+        let mut request = HttpRequest::get("/events/sse");
+        for id in &ids {
+            request = request.header("last-event-id", *id);
+        }
+        let (status, _, error) = refused(&app, request.body(Body::empty()).unwrap()).await;
+        assert_eq!(
+            (status, error.kind.as_str()),
+            (StatusCode::BAD_REQUEST, "bad_query"),
+            "{ids:?}"
+        );
+        assert!(error.message.contains(said), "{}", error.message);
+        assert!(error.message.len() < 300, "{}", error.message);
+    }
+}
+
 /// The `(id, data)` of each server-sent event in `text`.
 fn sse_events(text: &str) -> Vec<(u64, Value)> {
     text.split("\n\n")

@@ -1241,7 +1241,8 @@ fn a_governance_decision_changes_who_decides_and_each_record_names_its_map() {
     assert!(!appointment.contains(&routed(founding_hash)));
     // Every record names the map its process opened under, as Markdown and as a page,
     // whether or not its decision passed a gate: the partnership, declined, passed none.
-    assert!(engine.review(&stream(story::PARTNERSHIP)).is_none());
+    let later = "2030-01-01T00:00:00Z".parse().unwrap();
+    assert!(engine.review(&stream(story::PARTNERSHIP), later).is_none());
     for (id, _, name, _, _) in story::RECORDS {
         let opened = engine
             .journal()

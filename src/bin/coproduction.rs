@@ -805,6 +805,9 @@ fn run(cli: Cli) -> Result<(), Stop> {
             clock_tolerance,
         } => {
             use coproduction::serve::{ActorSource, Clock, ServerConfig};
+            // Read only by the PostgreSQL journal.
+            #[cfg(not(feature = "postgres"))]
+            let _ = postgres_ca;
             let actor = if trust_body_actor {
                 ActorSource::Body
             } else {
@@ -955,14 +958,21 @@ fn run(cli: Cli) -> Result<(), Stop> {
             let record = engine
                 .record(&stream, now)
                 .ok_or_else(|| Stop::refused(format!("no process on stream `{stream}`")))?;
-            // Judged by the charter in force, or by the one given: what it would make of
-            // the decision.
-            let judge = match &c {
-                Some(path) => std::sync::Arc::new(charter(Some(path))?),
-                None => engine.charter(),
+            // Judged by the charter in force when the process opened, as its gate judged
+            // it, beside the one in force at `--now`; or, given one, by that charter: what
+            // it would make of the decision.
+            let (report, review) = match &c {
+                Some(path) => {
+                    let judge = charter(Some(path))?;
+                    (judge.check(&record), engine.review_by(&stream, &judge))
+                }
+                None => (
+                    engine
+                        .report(&stream, now)
+                        .ok_or_else(|| Stop::refused(format!("no process on stream `{stream}`")))?,
+                    engine.review(&stream, now),
+                ),
             };
-            let report = judge.check(&record);
-            let review = engine.review_by(&stream, &judge);
             if as_json {
                 // The whole decision: record, report, gate, names and the stream's events.
                 let history =
@@ -980,19 +990,11 @@ fn run(cli: Cli) -> Result<(), Stop> {
                 // Headed by what was proposed, or else by the stream; each member named as
                 // they asked, by the community as it stands.
                 let names = engine.community();
-                // The map the process was routed by, named whether or not it was gated.
-                let envelopes =
-                    coproduction::journal::Journal::read_stream(engine.journal(), &stream)?;
-                let routed_by = engine.history().and_then(|history| {
-                    coproduction::process::Streams::replay(&envelopes)
-                        .get(&stream)?
-                        .routed_by(&history)
-                });
                 let markdown = DecisionRecordMarkdown::new(&record, &report)
                     .with_names(&names)
                     .or_titled(stream.as_str())
                     .with_review(review.as_ref())
-                    .routed_by(routed_by);
+                    .routed_by(engine.routing_map(&stream));
                 if html {
                     write!(out, "{}", markdown.html().drawn())?;
                 } else {

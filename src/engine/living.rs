@@ -256,6 +256,11 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
         Some(self.version_at(time).ok()?.community_shared())
     }
 
+    /// The charter in force at `time`: a change adopted to take effect later is not.
+    pub fn charter_at(&self, time: Timestamp) -> Option<Arc<Charter>> {
+        Some(self.version_at(time).ok()?.charter_shared())
+    }
+
     /// The community's whole history since its founding, as the journal holds it.
     pub fn history(&self) -> Option<History> {
         Some(self.living.read().ok()?.history.clone())

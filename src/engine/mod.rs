@@ -150,7 +150,7 @@ use jiff::Timestamp;
 
 use crate::cocreation::CoCreation;
 use crate::community::{Community, MemberId};
-use crate::consent::RoundCommand;
+use crate::consent::{ConsentProcess, RoundCommand, RoundState};
 use crate::governance::Governance;
 use crate::journal::{BatchPart, Envelope, Hash, Journal, NewEvent, StreamId};
 use crate::living::Version;
@@ -721,18 +721,36 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                     });
                 }
             }
-            let seated = opened.community().body(&route.decider);
-            if let Some(member) = command
-                .deciders()
-                .iter()
-                .find(|m| !seated.is_some_and(|b| b.contains(**m)))
-            {
-                return Err(EngineError::Unwitnessed {
-                    stream: id.clone(),
-                    difference: format!(
+            // Where the body met in a round the engine ran, those it seated: the body as it
+            // stood when the round opened, which its record and gate read.
+            let in_round = stream
+                .process()
+                .cites()
+                .and_then(|round| held.get(&round))
+                .and_then(|round| ConsentProcess::state_of(round.process()))
+                .and_then(RoundState::round);
+            let seated = |m: MemberId| match in_round {
+                Some(round) => round.is_eligible(m),
+                None => opened
+                    .community()
+                    .body(&route.decider)
+                    .is_some_and(|b| b.contains(m)),
+            };
+            if let Some(member) = command.deciders().iter().find(|m| !seated(**m)) {
+                let difference = match in_round {
+                    Some(_) => format!(
+                        "member {member}, named a decider, was not seated in `{}`, the round of `{}` it held",
+                        stream.process().cites().unwrap_or_else(|| id.clone()),
+                        route.decider
+                    ),
+                    None => format!(
                         "member {member}, named a decider, does not sit on `{}`, the deciding body",
                         route.decider
                     ),
+                };
+                return Err(EngineError::Unwitnessed {
+                    stream: id.clone(),
+                    difference,
                 });
             }
             // The member who records a decision is one of those who took it: the record
@@ -1272,11 +1290,13 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
             .unwrap_or_default()
     }
 
-    /// The last value gate a stream's decision passed, beside what today's charter makes of
+    /// The last value gate a stream's decision passed, beside what the charter in force at
+    /// `now` ([`Engine::charter_at`]: "today's", as a record read at `now` says) makes of
     /// its record as of that decision: the charter it passed under, and whether today's
-    /// would judge it differently. `None` when no decision of the stream has passed a gate.
-    pub fn review(&self, stream: &StreamId) -> Option<GateReview> {
-        self.review_by(stream, &self.charter())
+    /// would judge it differently. A charter adopted to take effect after `now` is not
+    /// today's. `None` when no decision of the stream has passed a gate.
+    pub fn review(&self, stream: &StreamId, now: Timestamp) -> Option<GateReview> {
+        self.review_by(stream, &*self.charter_at(now)?)
     }
 
     /// As [`Engine::review`], with `charter` in place of today's: what a charter the
@@ -1293,10 +1313,20 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
         Some(GateReview::new(passed, charter, &record).with_funding_policy(policy))
     }
 
+    /// The hash of the governance map that routed the process on `stream`, as its start
+    /// journalled it (or, for a start journalled before it was, the map in force when it
+    /// opened): named in its record whether or not a decision of it passed a gate. `None`
+    /// when no process runs on `stream` or it opened on no route.
+    pub fn routing_map(&self, stream: &StreamId) -> Option<Hash> {
+        let shared = self.shared(stream).ok()??;
+        let stream = shared.lock().ok()?;
+        self.routed_by(&stream).ok()?
+    }
+
     /// The whole decision on `stream` as one JSON document, as of `now`: its record and
     /// value report ([`Engine::record`], [`Engine::report`]), the gate it passed beside
-    /// today's charter ([`Engine::review`]), each member it mentions named as they ask
-    /// today, and every event of its stream. `None` when no process runs on `stream`.
+    /// the charter in force at `now` ([`Engine::review`]), each member it mentions named as
+    /// they ask today, and every event of its stream. `None` when no process runs on `stream`.
     ///
     /// # Errors
     ///
@@ -1315,13 +1345,13 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
             stream.clone(),
             record,
             report,
-            self.review(stream).as_ref(),
+            self.review(stream, now).as_ref(),
             &self.community(),
             history,
         )))
     }
 
-    /// The hash of the charter in force today, the latest ([`Charter::hash`]).
+    /// The hash of the latest charter ([`Engine::charter`], [`Charter::hash`]).
     pub fn charter_hash(&self) -> Hash {
         self.living.read().map_or_else(
             |_| Charter::default().hash(),
@@ -1355,8 +1385,9 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
         self.current().community_shared()
     }
 
-    /// The charter in force today: the latest, a change scheduled to take effect later
-    /// included.
+    /// The latest charter: the one in force once every change adopted so far has taken
+    /// effect, a change scheduled for later included. The one in force at a given time is
+    /// [`Engine::charter_at`]'s.
     pub fn charter(&self) -> Arc<Charter> {
         self.current().charter_shared()
     }

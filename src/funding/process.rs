@@ -11,7 +11,7 @@ use crate::machine::{Context, Decider, Events};
 use crate::process::{
     Answerable, Claim, Opening, Process, ProcessKind, Projection, Reached, Requested, Witness,
 };
-use crate::values::DecisionRecord;
+use crate::values::{DecisionRecord, Participants};
 
 use super::{
     FundingCommand, FundingError, FundingEvent, FundingPolicy, FundingProcess, FundingState,
@@ -58,7 +58,10 @@ impl Process for FundingProcess {
     /// The decision's own record; the consent round it cites adds what it holds (the
     /// objections and their dispositions, the absence policy). What was decided, when, why
     /// and along which route is the funding decision's to say: a round that consented has
-    /// not accepted the offer.
+    /// not accepted the offer. Who deliberated is the round's to say: the deciding body as
+    /// the round seated it, and who was heard there, each with what they declared on the
+    /// offer; a member of the body who stepped out of the offer, and so was not seated, is
+    /// listed too.
     fn record(
         state: &FundingState,
         projection: &Projection<'_>,
@@ -68,6 +71,27 @@ impl Process for FundingProcess {
             .decision()?
             .record(projection.community, projection.now);
         if let Some(mut round) = cited {
+            if let Some(body) = round.body.take() {
+                record.body = Some(body);
+            }
+            if let Some(heard) = round.participants.take() {
+                let own = record
+                    .participants
+                    .take()
+                    .map(Participants::into_vec)
+                    .unwrap_or_default();
+                let mut merged = heard.into_vec();
+                for p in &mut merged {
+                    if let Some(declared) = own.iter().find(|o| o.member == p.member) {
+                        p.conflict = declared.conflict.clone().or(p.conflict.take());
+                        p.interest = declared.interest.clone().or(p.interest.take());
+                    }
+                }
+                let seated: BTreeSet<MemberId> = merged.iter().map(|p| p.member).collect();
+                merged.extend(own.into_iter().filter(|o| !seated.contains(&o.member)));
+                merged.sort_by_key(|p| p.member);
+                record.participants = Some(merged.into_iter().collect());
+            }
             round.outcome = None;
             round.dates.decided_at = None;
             round.rationale = None;

@@ -20,8 +20,10 @@
 //! The feed's cursor is a position the journal has: `0`, or one at most its last. A cursor
 //! past the last (`after`, or `Last-Event-ID`) is refused (`400`, `bad_query`, the message
 //! naming the last position) rather than answered with nothing: a client that went on from
-//! it would never see the envelopes written up to it. A client whose cursor is refused
-//! (the journal was replaced, say) asks again from `0` or from the last position.
+//! it would never see the envelopes written up to it. So is a cursor that cannot be read (not
+//! a whole number, or `Last-Event-ID` given twice), rather than read as `0`: the client
+//! would take every envelope again as new. A client whose cursor is refused (the journal
+//! was replaced, say) asks again from `0` or from the last position.
 //!
 //! # Who acts, and when
 //!
@@ -626,20 +628,13 @@ async fn record<J: Served>(
         let report = engine
             .report(&stream, now)
             .ok_or_else(|| unknown(&stream))?;
-        let review = engine.review(&stream);
+        let review = engine.review(&stream, now);
         let names = engine.community();
-        // The map the process was routed by, named whether or not it was gated.
-        let envelopes = engine.journal().read_stream(&stream)?;
-        let routed_by = engine.history().and_then(|history| {
-            crate::process::Streams::replay(&envelopes)
-                .get(&stream)?
-                .routed_by(&history)
-        });
         let markdown = DecisionRecordMarkdown::new(&record, &report)
             .with_names(&names)
             .or_titled(stream.as_str())
             .with_review(review.as_ref())
-            .routed_by(routed_by);
+            .routed_by(engine.routing_map(&stream));
         match format.as_str() {
             "markdown" => Ok((
                 [(header::CONTENT_TYPE, "text/markdown; charset=utf-8")],
@@ -799,11 +794,30 @@ async fn events_sse<J: Served>(
     headers: HeaderMap,
     Query(query): Query<FeedQuery>,
 ) -> Result<Response, Rejection> {
-    // A reconnecting client says where it stopped; otherwise the query does.
-    let resumed = headers
-        .get("last-event-id")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse::<u64>().ok());
+    // A reconnecting client says where it stopped; otherwise the query does. A cursor it
+    // cannot be read from is refused, as an unreadable `after` is: read from the start
+    // instead, the client would take every envelope again as new.
+    let resumed = match headers.get_all("last-event-id").iter().collect::<Vec<_>>()[..] {
+        [] => None,
+        [value] => Some(
+            value
+                .to_str()
+                .ok()
+                .and_then(|v| v.trim().parse::<u64>().ok())
+                .ok_or_else(|| {
+                    let given = String::from_utf8_lossy(value.as_bytes());
+                    let shown = crate::limits::quote(&given);
+                    bad_query(format!(
+                        "`Last-Event-ID` `{shown}` is not an envelope's position (a whole number)"
+                    ))
+                })?,
+        ),
+        _ => {
+            return Err(bad_query(
+                "`Last-Event-ID` is given more than once".to_owned(),
+            ));
+        }
+    };
     let (after, name) = match (resumed, query.after) {
         (Some(resumed), _) => (resumed, "`Last-Event-ID`"),
         (None, after) => (after.unwrap_or(0), "`after`"),

@@ -68,7 +68,7 @@ use coproduction::journal::{FileJournal, Journal, StreamId};
 use coproduction::living::{self, CommunityChange};
 use coproduction::machine::Decider;
 use coproduction::metrics::{CommunityMetrics, Metrics};
-use coproduction::process::{PartCommand, Streams};
+use coproduction::process::PartCommand;
 use coproduction::proposal::{ProposalCommand, ProposalProcess};
 use coproduction::report::DecisionRecordMarkdown;
 use coproduction::values::{
@@ -596,7 +596,8 @@ pub fn run(out: &Path) -> Result<Story, coproduction::Error> {
     for (stream, title, file, now, shows) in RECORDS {
         let stream = StreamId::new(stream)?;
         let record = engine.record(&stream, at(now)).expect("a decided stream");
-        let report = engine.charter().check(&record);
+        // Judged by the charter in force when its process opened, as its gate judged it.
+        let report = engine.report(&stream, at(now)).expect("a decided stream");
         // Each member named as they asked, the same in every record.
         let names = engine.community();
         let mut markdown = DecisionRecordMarkdown::new(&record, &report)
@@ -604,18 +605,12 @@ pub fn run(out: &Path) -> Result<Story, coproduction::Error> {
             .with_names(&names);
         // The gate it passed: the charter and the governance map it was judged and routed
         // by. An offer declined at its red-line screen never reached the gate.
-        let review = engine.review(&stream);
+        let review = engine.review(&stream, at(now));
         if let Some(review) = &review {
             markdown = markdown.with_review(review);
         }
         // Every decision routed names the map it was routed by, gated or not.
-        let routed_by = engine.history().and_then(|history| {
-            let envelopes = engine.journal().read_stream(&stream).ok()?;
-            Streams::replay(&envelopes)
-                .get(&stream)?
-                .routed_by(&history)
-        });
-        markdown = markdown.routed_by(routed_by);
+        markdown = markdown.routed_by(engine.routing_map(&stream));
         written.push((
             format!("{file}.md"),
             markdown.to_string(),
