@@ -83,7 +83,7 @@ impl Process for FundingProcess {
                 let mut merged = heard.into_vec();
                 for p in &mut merged {
                     if let Some(declared) = own.iter().find(|o| o.member == p.member) {
-                        p.conflict = declared.conflict.clone().or(p.conflict.take());
+                        p.conflict = declared.conflict.or(p.conflict.take());
                         p.interest = declared.interest.clone().or(p.interest.take());
                     }
                 }
