@@ -22,22 +22,52 @@ pub enum RoundStage {
     Ended(RoundEnd),
 }
 
-/// The open phases before anything carries.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[non_exhaustive]
-pub enum Deliberation {
-    /// The proposer presents the proposal.
-    Presented,
-    /// Clarifying questions.
-    Clarifying,
-    /// Each member reacts in turn.
-    Reactions,
-    /// The proposer amends in the light of the reactions.
-    Amending,
-    /// An objection round (a vote, advice-gathering).
-    ObjectionRound,
-    /// Objections are integrated, one at a time.
-    Integrating,
+/// Declares a stage's own enum of some of the round's phases, named as they are, and the
+/// conversions both ways: one list, so the two cannot drift apart.
+macro_rules! phases_of_round {
+    ($(#[$doc:meta])* $vis:vis enum $name:ident { $($variant:ident),+ $(,)? }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        #[non_exhaustive]
+        $vis enum $name {
+            $(
+                #[doc = concat!("The round's [`RoundPhase::", stringify!($variant), "`].")]
+                $variant,
+            )+
+        }
+
+        impl From<$name> for RoundPhase {
+            fn from(phase: $name) -> Self {
+                match phase {
+                    $($name::$variant => RoundPhase::$variant,)+
+                }
+            }
+        }
+
+        impl TryFrom<RoundPhase> for $name {
+            type Error = RoundPhase;
+
+            /// The phase as this stage names it, or the phase given back when it is not one.
+            fn try_from(phase: RoundPhase) -> Result<Self, RoundPhase> {
+                match phase {
+                    $(RoundPhase::$variant => Ok($name::$variant),)+
+                    other => Err(other),
+                }
+            }
+        }
+    };
+}
+
+phases_of_round! {
+    /// The open phases before anything carries.
+    pub enum Deliberation {
+        Presented,
+        Clarifying,
+        Reactions,
+        Amending,
+        ObjectionRound,
+        Integrating,
+    }
 }
 
 /// How a round ended, and the decision that carried or declined it, if one did.
@@ -99,36 +129,6 @@ impl RoundEnd {
             Ending::Escalated { .. } => P::Escalated,
             Ending::BrokenDown { .. } => P::BrokenDown,
         }
-    }
-}
-
-impl From<Deliberation> for RoundPhase {
-    fn from(phase: Deliberation) -> Self {
-        match phase {
-            Deliberation::Presented => P::Presented,
-            Deliberation::Clarifying => P::Clarifying,
-            Deliberation::Reactions => P::Reactions,
-            Deliberation::Amending => P::Amending,
-            Deliberation::ObjectionRound => P::ObjectionRound,
-            Deliberation::Integrating => P::Integrating,
-        }
-    }
-}
-
-impl TryFrom<RoundPhase> for Deliberation {
-    type Error = RoundPhase;
-
-    /// The deliberating phase, or the phase given back when it is not one.
-    fn try_from(phase: RoundPhase) -> Result<Self, RoundPhase> {
-        Ok(match phase {
-            P::Presented => Deliberation::Presented,
-            P::Clarifying => Deliberation::Clarifying,
-            P::Reactions => Deliberation::Reactions,
-            P::Amending => Deliberation::Amending,
-            P::ObjectionRound => Deliberation::ObjectionRound,
-            P::Integrating => Deliberation::Integrating,
-            other => return Err(other),
-        })
     }
 }
 
