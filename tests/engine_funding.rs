@@ -422,6 +422,32 @@ fn the_consent_round_a_funding_decision_records_must_have_reached_it() {
     };
     let reference = decision.consent_round().unwrap();
     assert!(reference.consented && reference.reference == "f-round");
+
+    // The round is done with the offer: it awaits no outcome, and records none.
+    let due = engine.due(at("2024-05-20T00:00:00Z"));
+    assert!(
+        !due.iter().any(|d| d.stream.as_str() == "f-round"
+            && matches!(
+                d.item,
+                coproduction::process::DueItem::OutcomeAwaited { .. }
+            )),
+        "{due:?}"
+    );
+    let before = engine.journal().read_all().unwrap().len();
+    let outcome = RoundCommand::RecordOutcome {
+        statement: "Consented to accept".into(),
+        review_date: at("2025-05-16T00:00:00Z"),
+    };
+    let err = engine
+        .handle(round(14, "2024-05-16T18:55:00Z", outcome))
+        .unwrap_err();
+    assert!(
+        matches!(&err, EngineError::OutcomeTakenBy { stream, target }
+            if stream.as_str() == "f-round" && target.as_str() == "f"),
+        "{err}"
+    );
+    assert_eq!(err.kind(), "outcome_taken_by");
+    assert_eq!(engine.journal().read_all().unwrap().len(), before);
 }
 
 #[test]

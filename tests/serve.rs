@@ -807,6 +807,59 @@ async fn an_unreadable_last_event_id_is_refused_not_read_as_the_start() {
     }
 }
 
+/// A request is taken only as JSON that says so: a form or plain text, which a page on
+/// another site can post without asking, is refused (`415`, `not_json`) and writes nothing.
+/// An endpoint refuses a query parameter it does not take rather than ignoring it.
+#[tokio::test]
+async fn a_request_not_sent_as_json_and_a_query_not_taken_are_refused() {
+    let (app, engine) = app();
+    let before = engine.journal().read_all().unwrap().len();
+    for content_type in [
+        None,
+        Some("text/plain"),
+        Some("application/x-www-form-urlencoded"),
+        Some("application/jsonp"),
+    ] {
+        let mut request = HttpRequest::post("/requests").header("x-coproduction-member", "1");
+        if let Some(value) = content_type {
+            request = request.header("content-type", value);
+        }
+        let (status, body) = send(&app, request.body(Body::from(open_round())).unwrap()).await;
+        assert_eq!(
+            (status, kind_of(&body).as_str()),
+            (StatusCode::UNSUPPORTED_MEDIA_TYPE, "not_json"),
+            "{content_type:?}"
+        );
+    }
+    assert_eq!(engine.journal().read_all().unwrap().len(), before);
+    // JSON with its charset named is JSON.
+    let request = HttpRequest::post("/requests")
+        .header("content-type", "Application/JSON; charset=utf-8")
+        .header("x-coproduction-member", "1")
+        .body(Body::from(open_round()))
+        .unwrap();
+    let (status, body) = send(&app, request).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+
+    for path in [
+        "/health?verbose=1",
+        "/streams?all=true",
+        "/streams/working-model?now=2022-09-01T10:00:00Z",
+        "/metrics?format=csv",
+    ] {
+        let (status, body) = get(&app, path).await;
+        assert_eq!(
+            (status, kind_of(&body).as_str()),
+            (StatusCode::BAD_REQUEST, "bad_query"),
+            "{path}"
+        );
+    }
+    for path in ["/health", "/streams", "/streams/working-model", "/metrics"] {
+        let (status, body) = get(&app, path).await;
+        assert_eq!(status, StatusCode::OK, "{path}: {body}");
+    }
+}
+
 /// The `(id, data)` of each server-sent event in `text`.
 fn sse_events(text: &str) -> Vec<(u64, Value)> {
     text.split("\n\n")

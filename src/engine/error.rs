@@ -204,6 +204,18 @@ pub enum EngineError {
         /// Why the process there does not wait for it.
         reason: String,
     },
+    /// An outcome was to be recorded in a round held for a process that took the round's
+    /// consent when it closed ([`Process::TAKES_CONSENT`](crate::process::Process::TAKES_CONSENT),
+    /// a funding decision): that process decides, and the round records nothing more.
+    #[error(
+        "round `{stream}` records no outcome: `{target}`, which it decides for, took its consent when it closed and is decided there"
+    )]
+    OutcomeTakenBy {
+        /// The round's stream.
+        stream: StreamId,
+        /// The stream it decides for.
+        target: StreamId,
+    },
     /// A proposal was to be created with an id another stream's proposal holds: each
     /// proposal's id (which its co-creation versions carry) is its own.
     #[error(
@@ -386,6 +398,7 @@ impl EngineError {
             | EngineError::NotEscalated { .. }
             | EngineError::ProposalIdTaken { .. }
             | EngineError::RoundNotAwaited { .. }
+            | EngineError::OutcomeTakenBy { .. }
             | EngineError::LinkRefused { .. }
             | EngineError::Gate { .. }
             | EngineError::Change { .. }

@@ -692,6 +692,21 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                 return self.settle(id, stream, batch, events, held, (*actor, *now), v);
             }
         };
+        // A round held for a process that took its consent when it closed records no outcome:
+        // that process decides.
+        if let ProcessCommand::Consent {
+            command: RoundCommand::RecordOutcome { .. },
+        } = command
+            && let Some(target) = stream.decides_for()
+            && held
+                .get(target)
+                .is_some_and(|t| t.process().takes_consent())
+        {
+            return Err(EngineError::OutcomeTakenBy {
+                stream: id.clone(),
+                target: target.clone(),
+            });
+        }
         let route = stream.shared_route();
         let ctx = Context::new(*actor, *now).routed(route.as_deref());
         // A step that moves the process on is taken by a member who runs it, where the

@@ -86,14 +86,26 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
             let Ok(Some(shared)) = self.shared(&stream) else {
                 continue;
             };
-            let (items, decides_for) = match shared.lock() {
+            let (mut items, decides_for) = match shared.lock() {
                 Ok(s) => {
                     let mut items = s.process().due(now);
                     items.extend(s.parts().due());
-                    (items, s.decides_for().is_some())
+                    (items, s.decides_for().cloned())
                 }
                 Err(_) => continue,
             };
+            // A round held for a process that took its consent when it closed awaits no
+            // outcome: that process decides (its own due items say so).
+            let taken = decides_for.as_ref().is_some_and(|target| {
+                self.shared(target)
+                    .ok()
+                    .flatten()
+                    .is_some_and(|t| t.lock().is_ok_and(|t| t.process().takes_consent()))
+            });
+            if taken {
+                items.retain(|item| !matches!(item, DueItem::OutcomeAwaited { .. }));
+            }
+            let decides_for = decides_for.is_some();
             due.extend(items.into_iter().map(|item| Due {
                 stream: stream.clone(),
                 item,

@@ -103,6 +103,10 @@ impl Process for FundingProcess {
 
     const DECIDED_BY_ROUNDS: bool = true;
 
+    /// The round's consent is recorded in the offer when the round closes; the deciding
+    /// body then decides the offer (`decide`).
+    const TAKES_CONSENT: bool = true;
+
     /// Every step that moves the decision on is its deciders' (the body the route gives,
     /// less those who stepped out): starting and taking the screen, starting due diligence
     /// and consultation, answering advice, opening a comment window, recording a session or

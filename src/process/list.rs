@@ -402,6 +402,14 @@ macro_rules! processes {
                 }
             }
 
+            /// Whether a round deciding for this process is done with it at its close (see
+            /// [`Process::TAKES_CONSENT`]).
+            pub fn takes_consent(&self) -> bool {
+                match self {
+                    $(ProcessState::$variant(_) => <$decider as Process>::TAKES_CONSENT,)+
+                }
+            }
+
             /// What `events` (this process's, among others) settle of what the process
             /// decides for another (see [`Process::reached`]).
             pub(crate) fn reached(&self, events: &[EngineEvent]) -> Option<Reached> {

@@ -343,6 +343,13 @@ pub trait Process: Decider {
     /// Whether a process of this kind takes what a round deciding for it reaches.
     const DECIDED_BY_ROUNDS: bool = false;
 
+    /// Whether a round deciding for a process of this kind is done with it at its close:
+    /// the process takes the consent the round reached and then decides itself, so no
+    /// outcome is recorded in the round (a funding decision, whose deciders decide once the
+    /// round consented). `false`: the process waits for the round's outcome (a proposal,
+    /// adopted by it).
+    const TAKES_CONSENT: bool = false;
+
     /// Whether a round opening now on stream `round` may decide for this process: `Err`
     /// says why not (a proposal whose steward has not started a decision naming that
     /// round; an offer not in consultation). A round that took consent the process was not

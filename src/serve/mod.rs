@@ -55,11 +55,12 @@
 //! | `no_actor` | `401` | no header names the acting member, or more than one |
 //! | `actor_mismatch` | `403` | the request acts as another member than the header names |
 //! | `clock_skew` | `422` | the request is dated more than the tolerance behind the server's clock, or more than [`CLOCK_AHEAD`] ahead of it |
-//! | `bad_query` | `400` | a query string or a path that cannot be read (a stream's name that is not a slug), or a feed's cursor past the journal's last position |
+//! | `bad_query` | `400` | a query string or a path that cannot be read (a stream's name that is not a slug; a query parameter the endpoint does not take, on every endpoint), or a feed's cursor past the journal's last position |
 //! | `unknown_stream` | `404` | no process runs on the stream |
 //! | `not_a_process` | `404` | a record or a report of `community`, the community's own stream, where no process runs (its changes are in the event feed) |
 //! | `too_large` | `413` | a request's body is longer than [`REQUEST_LINE_BYTES`](crate::limits::REQUEST_LINE_BYTES) (1 MiB) |
 //! | `not_utf8` | `400` | a request's body is not UTF-8 |
+//! | `not_json` | `415` | a request's body is not sent as `application/json` (a form or plain text, which a page on another site can post without asking) |
 //! | `not_found` | `404` | there is no endpoint at the path |
 //! | `method_not_allowed` | `405` | the endpoint does not take the method (the `Allow` header lists those it takes) |
 //!
@@ -430,7 +431,10 @@ fn query_time(now: Option<&str>) -> Result<Timestamp, Rejection> {
     }
 }
 
-async fn health<J: Served>(State(app): State<Arc<App<J>>>) -> Result<Response, Rejection> {
+async fn health<J: Served>(
+    State(app): State<Arc<App<J>>>,
+    Query(NoQuery {}): Query<NoQuery>,
+) -> Result<Response, Rejection> {
     let position = blocking(move || last_position(app.engine.journal())).await?;
     Ok(axum::Json(serde_json::json!({"status": "ok", "position": position})).into_response())
 }
@@ -507,8 +511,23 @@ fn in_time(config: &ServerConfig, now: Timestamp) -> Result<(), Rejection> {
 async fn post_request<J: Served>(
     State(app): State<Arc<App<J>>>,
     headers: HeaderMap,
+    Query(NoQuery {}): Query<NoQuery>,
     Text(body): Text,
 ) -> Result<Response, Rejection> {
+    // A request is JSON, and says so: a form or plain text, which a page on another site
+    // can post without asking, is not taken as one.
+    let json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|v| v.trim().eq_ignore_ascii_case("application/json"));
+    if !json {
+        return Err(Rejection::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "not_json",
+            "a request is sent as `application/json` (its `Content-Type`)".to_owned(),
+        ));
+    }
     // Read as the engine reads a JSON request: its length, then strictly.
     crate::limits::check_line(&body).map_err(|e| Rejection::from(EngineError::Input(e)))?;
     let request: Request = crate::limits::from_json(&body).map_err(|e| {
@@ -527,7 +546,10 @@ async fn post_request<J: Served>(
     Ok(axum::Json(serde_json::json!({ "events": written })).into_response())
 }
 
-async fn streams<J: Served>(State(app): State<Arc<App<J>>>) -> Result<Response, Rejection> {
+async fn streams<J: Served>(
+    State(app): State<Arc<App<J>>>,
+    Query(NoQuery {}): Query<NoQuery>,
+) -> Result<Response, Rejection> {
     caught_up_json(app, |engine| Ok(engine.streams())).await
 }
 
@@ -553,6 +575,7 @@ pub struct StreamView {
 async fn stream_state<J: Served>(
     State(app): State<Arc<App<J>>>,
     StreamPath(stream): StreamPath,
+    Query(NoQuery {}): Query<NoQuery>,
 ) -> Result<Response, Rejection> {
     caught_up_json(app, move |engine| {
         let (process, phase) = if stream == crate::living::stream() {
@@ -654,6 +677,11 @@ async fn record<J: Served>(
     .await
 }
 
+/// The query of an endpoint that takes none: a parameter given is refused, not ignored.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NoQuery {}
+
 /// A query that names only a time.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -681,7 +709,10 @@ async fn due<J: Served>(
     caught_up_json(app, move |engine| Ok(engine.due(now))).await
 }
 
-async fn metrics<J: Served>(State(app): State<Arc<App<J>>>) -> Result<Response, Rejection> {
+async fn metrics<J: Served>(
+    State(app): State<Arc<App<J>>>,
+    Query(NoQuery {}): Query<NoQuery>,
+) -> Result<Response, Rejection> {
     caught_up_json(app, |engine| engine.metrics(None).map_err(Rejection::from)).await
 }
 
