@@ -18,7 +18,7 @@ use coproduction::governance::Route;
 use coproduction::journal::{FileJournal, Journal, MemoryJournal, StreamId};
 use coproduction::machine::RefusalKind;
 use coproduction::process::{ProcessKind, Refusal};
-use coproduction::values::{Charter, Restriction, Status, Verdict};
+use coproduction::values::{Charter, Conflict, Restriction, Status, Verdict};
 use engine_support::funding::{
     accept, co_producers_advice, consulting_requests, decide_with_evidence, evidence, funding,
     identify, ready_requests, small_grant,
@@ -1294,12 +1294,26 @@ fn an_offer_decided_through_a_round_reads_the_body_the_round_seated() {
             },
         ],
     );
-    let circle: Vec<MemberId> = engine
+    let body: Vec<MemberId> = engine
         .community()
         .body(&circle_id)
         .unwrap()
         .members()
         .collect();
+    // Each member of the circle declares on the offer; the first steps out.
+    let stepped_out = body[0];
+    for (i, member) in body.iter().enumerate() {
+        let (interest, recused) = match *member == stepped_out {
+            true => (Some("I advise the foundation".to_owned()), true),
+            false => (None, false),
+        };
+        let declare = FundingCommand::DeclareInterest { interest, recused };
+        let now = format!("2024-05-15T10:{i:02}:00Z");
+        engine
+            .handle(funding("f", member.get(), &now, declare))
+            .unwrap();
+    }
+    let circle: Vec<MemberId> = body[1..].to_vec();
     let round = |who: MemberId, minute: u32, command: RoundCommand| {
         let now = at(&format!("2024-05-16T18:{minute:02}:00Z"));
         Request::new(stream("f-round"), who, now, command)
@@ -1349,10 +1363,18 @@ fn an_offer_decided_through_a_round_reads_the_body_the_round_seated() {
         participants.iter().map(|p| p.member).collect()
     };
     assert_eq!(heard(&of_round), circle);
-    assert_eq!(heard(&of_offer), circle);
-    let body = of_round.body.clone().unwrap();
-    assert_eq!(body.size, circle.len());
-    assert_eq!(of_offer.body, Some(body));
+    // The offer's lists who stepped out of it too, and each with what they declared on it.
+    assert_eq!(heard(&of_offer), body);
+    for p in of_offer.participants.as_ref().unwrap().iter() {
+        let declared = match p.member == stepped_out {
+            true => Conflict::DeclaredAndRecused,
+            false => Conflict::None,
+        };
+        assert_eq!(p.conflict, Some(declared), "{:?}", p.member);
+    }
+    let figures = of_round.body.clone().unwrap();
+    assert_eq!(figures.size, circle.len());
+    assert_eq!(of_offer.body, Some(figures));
     // The metrics count the same.
     let metrics = engine.metrics(None).unwrap();
     let row = metrics
@@ -1365,13 +1387,14 @@ fn an_offer_decided_through_a_round_reads_the_body_the_round_seated() {
 
     // The offer's decision names as deciders only members the round seated: not the one
     // released before it met, though they sat on the body when the offer opened.
+    assert!(before.contains(&released));
     let mut named = accept();
     if let FundingCommand::Decide { deciders, .. } = &mut named {
-        *deciders = before.clone();
+        *deciders = vec![circle[0], released];
     }
     let written = engine.journal().read_all().unwrap().len();
     let err = engine
-        .handle(funding("f", 1, "2024-05-17T10:00:00Z", named))
+        .handle(funding("f", circle[0].get(), "2024-05-17T10:00:00Z", named))
         .unwrap_err();
     let said = format!("member {released}, named a decider, was not seated in `f-round`");
     assert!(err.to_string().contains(&said), "{err}");

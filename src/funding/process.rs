@@ -67,9 +67,8 @@ impl Process for FundingProcess {
         projection: &Projection<'_>,
         cited: Option<DecisionRecord>,
     ) -> Option<DecisionRecord> {
-        let mut record = state
-            .decision()?
-            .record(projection.community, projection.now);
+        let decision = state.decision()?;
+        let mut record = decision.record(projection.community, projection.now);
         if let Some(mut round) = cited {
             if let Some(body) = round.body.take() {
                 record.body = Some(body);
@@ -82,13 +81,22 @@ impl Process for FundingProcess {
                     .unwrap_or_default();
                 let mut merged = heard.into_vec();
                 for p in &mut merged {
-                    if let Some(declared) = own.iter().find(|o| o.member == p.member) {
-                        p.conflict = declared.conflict.or(p.conflict.take());
-                        p.interest = declared.interest.clone().or(p.interest.take());
+                    p.conflict = decision.conflict_of(p.member).or(p.conflict.take());
+                    let interest = decision.declarations().get(&p.member);
+                    p.interest = interest
+                        .and_then(|d| d.interest.clone())
+                        .or(p.interest.take());
+                }
+                // Those not seated: who stepped out of the offer, decided or not yet.
+                let mut listed: BTreeSet<MemberId> = merged.iter().map(|p| p.member).collect();
+                merged.extend(own.into_iter().filter(|o| listed.insert(o.member)));
+                let community = projection.community;
+                let declared: Vec<MemberId> = decision.declared_on_body(community).collect();
+                for m in declared {
+                    if listed.insert(m) {
+                        merged.push(decision.participant(m, community));
                     }
                 }
-                let seated: BTreeSet<MemberId> = merged.iter().map(|p| p.member).collect();
-                merged.extend(own.into_iter().filter(|o| !seated.contains(&o.member)));
                 merged.sort_by_key(|p| p.member);
                 record.participants = Some(merged.into_iter().collect());
             }

@@ -57,6 +57,36 @@ impl FundingOutcome {
 }
 
 impl FundingDecision {
+    /// The members of the deciding body (as `community` has it) who declared an interest
+    /// in the offer or stepped out of it: a record lists them whether or not they decided.
+    pub(super) fn declared_on_body<'a>(
+        &'a self,
+        community: &'a Community,
+    ) -> impl Iterator<Item = MemberId> + 'a {
+        let body = self
+            .route()
+            .and_then(|route| community.body(&route.decider));
+        self.declarations()
+            .iter()
+            .filter(move |(m, d)| {
+                (d.recused || d.interest.is_some()) && body.is_some_and(|b| b.contains(**m))
+            })
+            .map(|(m, _)| *m)
+    }
+
+    /// Member `m` as a participant of this decision: who they are in `community`, and what
+    /// they declared on the offer.
+    pub(super) fn participant(&self, m: MemberId, community: &Community) -> Participant {
+        let mut p = Participant::new(m);
+        if let Some(member) = community.member(m) {
+            p.lived_experience = member.lived_experience;
+            p.public_contributor = member.is_public_contributor();
+        }
+        p.conflict = self.conflict_of(m);
+        p.interest = self.declarations().get(&m).and_then(|d| d.interest.clone());
+        p
+    }
+
     /// A member's declaration as the value-check records it: `None` if they made none.
     pub fn conflict_of(&self, member: MemberId) -> Option<Conflict> {
         self.declarations()
@@ -258,33 +288,14 @@ impl FundingDecision {
         // member outside the body who declared one (an adviser, say) was never entitled to
         // decide: not a participant, whose conflict would count against the deciders.
         if outcome.is_some() {
-            let body = self
-                .route()
-                .and_then(|route| community.body(&route.decider));
             let mut members: Vec<MemberId> = deciders.to_vec();
-            members.extend(
-                self.declarations()
-                    .iter()
-                    .filter(|(m, d)| {
-                        (d.recused || d.interest.is_some()) && body.is_some_and(|b| b.contains(**m))
-                    })
-                    .map(|(m, _)| *m),
-            );
+            members.extend(self.declared_on_body(community));
             members.sort_unstable();
             members.dedup();
             record.participants = Some(
                 members
                     .into_iter()
-                    .map(|m| {
-                        let mut p = Participant::new(m);
-                        if let Some(member) = community.member(m) {
-                            p.lived_experience = member.lived_experience;
-                            p.public_contributor = member.is_public_contributor();
-                        }
-                        p.conflict = self.conflict_of(m);
-                        p.interest = self.declarations().get(&m).and_then(|d| d.interest.clone());
-                        p
-                    })
+                    .map(|m| self.participant(m, community))
                     .collect(),
             );
         }
