@@ -70,6 +70,39 @@ fn restricting_offer() -> Offer {
     )
 }
 
+/// The restricting offer on stream `f`, identified, screened, checked and in consultation
+/// on 2024-05-01, routed to the decision circle by consent.
+fn restricting_offer_consulting(engine: &Engine<impl Journal<Event = EngineEvent>>) {
+    let offer = restricting_offer();
+    for (minute, command) in [
+        ("00", identify(&offer)),
+        ("05", FundingCommand::StartScreening {}),
+        ("10", FundingCommand::Screen {}),
+        ("15", FundingCommand::StartDueDiligence {}),
+        ("20", FundingCommand::StartConsultation {}),
+    ] {
+        let now = format!("2024-05-01T09:{minute}:00Z");
+        engine.handle(funding("f", 1, &now, command)).unwrap();
+    }
+}
+
+/// A round on stream `round`, opened on the route by member 1 at `when`, deciding for the
+/// offer on `f`.
+fn offer_round(round: &str, when: &str) -> Request {
+    let open = RoundCommand::OpenOnRoute {
+        title: "Accept the foundation's offer".into(),
+        proposal: "Accept with our publication condition.".into(),
+        roles: RoundRoles {
+            proposer: m(1),
+            facilitator: m(13),
+            secretary: m(14),
+        },
+    };
+    Request::new(stream(round), m(1), at(when), open)
+        .with_kind(DecisionKind::Funding)
+        .deciding_for(stream("f"))
+}
+
 /// The small grant identified, screened, checked and declared: in consultation.
 fn small_grant_consulting(engine: &Engine<impl Journal<Event = EngineEvent>>) {
     for request in consulting_requests() {
@@ -341,6 +374,17 @@ fn the_consent_round_a_funding_decision_records_must_have_reached_it() {
         engine.phase::<coproduction::ConsentProcess>(&stream("f-round")),
         Some(RoundPhase::Presented)
     );
+    // One round at a time decides for the offer: a second, opened while the first runs,
+    // is refused.
+    let second = |when: &str| offer_round("f-round-2", when);
+    let written = engine.journal().read_all().unwrap().len();
+    let err = engine.handle(second("2024-05-16T18:01:00Z")).unwrap_err();
+    assert!(
+        matches!(&err, EngineError::RoundNotAwaited { reason, .. }
+            if reason.contains("round `f-round` decides for it and has not ended")),
+        "{err}"
+    );
+    assert_eq!(engine.journal().read_all().unwrap().len(), written);
 
     // The funding decision cannot say what the round reached: the engine records it itself.
     let record = FundingCommand::RecordConsentRound {
@@ -422,6 +466,15 @@ fn the_consent_round_a_funding_decision_records_must_have_reached_it() {
     };
     let reference = decision.consent_round().unwrap();
     assert!(reference.consented && reference.reference == "f-round");
+
+    // Its consent decides the offer: a later round, whose objections the offer would not
+    // hear, is refused.
+    let err = engine.handle(second("2024-05-16T19:00:00Z")).unwrap_err();
+    assert!(
+        matches!(&err, EngineError::RoundNotAwaited { reason, .. }
+            if reason.contains("round `f-round` already consented to it")),
+        "{err}"
+    );
 
     // The round is done with the offer: it awaits no outcome, and records none.
     let due = engine.due(at("2024-05-20T00:00:00Z"));
@@ -1265,17 +1318,7 @@ fn a_funding_decision_is_taken_by_the_body_as_it_stood_when_the_offer_opened() {
 fn an_offer_decided_through_a_round_reads_the_body_the_round_seated() {
     use coproduction::living::CommunityChange;
     let engine = engine(MemoryJournal::new());
-    let offer = restricting_offer();
-    for (minute, command) in [
-        ("00", identify(&offer)),
-        ("05", FundingCommand::StartScreening {}),
-        ("10", FundingCommand::Screen {}),
-        ("15", FundingCommand::StartDueDiligence {}),
-        ("20", FundingCommand::StartConsultation {}),
-    ] {
-        let now = format!("2024-05-01T09:{minute}:00Z");
-        engine.handle(funding("f", 1, &now, command)).unwrap();
-    }
+    restricting_offer_consulting(&engine);
     let circle_id = BodyId::new("decision_circle").unwrap();
     let before: Vec<MemberId> = community().body(&circle_id).unwrap().members().collect();
     let (released, newcomer) = (before[before.len() - 1], m(20));
@@ -1318,21 +1361,8 @@ fn an_offer_decided_through_a_round_reads_the_body_the_round_seated() {
         let now = at(&format!("2024-05-16T18:{minute:02}:00Z"));
         Request::new(stream("f-round"), who, now, command)
     };
-    let open = RoundCommand::OpenOnRoute {
-        title: "Accept the foundation's offer".into(),
-        proposal: "Accept with our publication condition.".into(),
-        roles: RoundRoles {
-            proposer: m(1),
-            facilitator: m(13),
-            secretary: m(14),
-        },
-    };
     engine
-        .handle(
-            round(m(1), 0, open)
-                .with_kind(DecisionKind::Funding)
-                .deciding_for(stream("f")),
-        )
+        .handle(offer_round("f-round", "2024-05-16T18:00:00Z"))
         .unwrap();
     for minute in [5, 15, 30] {
         engine
@@ -1399,4 +1429,65 @@ fn an_offer_decided_through_a_round_reads_the_body_the_round_seated() {
     let said = format!("member {released}, named a decider, was not seated in `f-round`");
     assert!(err.to_string().contains(&said), "{err}");
     assert_eq!(engine.journal().read_all().unwrap().len(), written);
+}
+
+/// Stepping out of an offer while its round runs: a member who steps out before responding
+/// responds no more; one who steps out after their consent was counted took part all the
+/// same, and the offer's record says so (rule T4), counting them among those heard.
+#[test]
+fn stepping_out_of_an_offer_while_its_round_runs_is_told_apart_from_stepping_out_before() {
+    let engine = engine(MemoryJournal::new());
+    restricting_offer_consulting(&engine);
+    let circle_id = BodyId::new("decision_circle").unwrap();
+    let circle: Vec<MemberId> = community().body(&circle_id).unwrap().members().collect();
+    engine
+        .handle(offer_round("f-round", "2024-05-16T18:00:00Z"))
+        .unwrap();
+    let round = |who: MemberId, minute: u32, command: RoundCommand| {
+        let now = at(&format!("2024-05-16T18:{minute:02}:00Z"));
+        Request::new(stream("f-round"), who, now, command)
+    };
+    for minute in [5, 15, 30] {
+        engine
+            .handle(round(m(13), minute, RoundCommand::Advance {}))
+            .unwrap();
+    }
+    let respond = |member: MemberId, minute| {
+        let response = Response::consent();
+        round(member, minute, RoundCommand::Respond { member, response })
+    };
+    let step_out = |member: MemberId, minute: u32| {
+        let declare = FundingCommand::DeclareInterest {
+            interest: Some("I advise the foundation".into()),
+            recused: true,
+        };
+        let now = format!("2024-05-16T18:{minute:02}:00Z");
+        funding("f", member.get(), &now, declare)
+    };
+    let (late, early) = (circle[0], circle[1]);
+    // One consents, then steps out of the offer; the other steps out first.
+    engine.handle(respond(late, 31)).unwrap();
+    engine.handle(step_out(late, 32)).unwrap();
+    engine.handle(step_out(early, 33)).unwrap();
+    let written = engine.journal().read_all().unwrap().len();
+    let err = engine.handle(respond(early, 34)).unwrap_err();
+    assert!(err.to_string().contains("stepped out"), "{err}");
+    assert_eq!(engine.journal().read_all().unwrap().len(), written);
+    for (i, member) in circle[2..].iter().enumerate() {
+        engine.handle(respond(*member, 35 + i as u32)).unwrap();
+    }
+    engine
+        .handle(round(m(13), 50, RoundCommand::CloseRound {}))
+        .unwrap();
+
+    let record = engine.record(&stream("f"), at("2024-05-17T00:00:00Z")).unwrap();
+    let conflict = |member: MemberId| {
+        let participants = record.participants.as_ref().unwrap();
+        participants.iter().find(|p| p.member == member).unwrap().conflict
+    };
+    assert_eq!(conflict(late), Some(Conflict::DeclaredAndTookPart));
+    assert_eq!(conflict(early), Some(Conflict::DeclaredAndRecused));
+    let report = engine.report(&stream("f"), at("2024-05-17T00:00:00Z")).unwrap();
+    let t4 = report.finding("T4").unwrap();
+    assert_eq!(t4.status, Status::Violated, "{t4:?}");
 }

@@ -631,6 +631,21 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                     target: target.clone(),
                     reason,
                 })?;
+            // One round at a time decides for a process: with two open, the process would
+            // take whichever ended first, and the other's objections would go unheard.
+            for (other_id, other) in streams.iter() {
+                if other_id == target || *other_id == request.stream {
+                    continue;
+                }
+                let other = other.lock().map_err(|_| EngineError::Poisoned)?;
+                if other.decides_for() == Some(target) && !other.process().is_final() {
+                    return Err(EngineError::RoundNotAwaited {
+                        stream: request.stream.clone(),
+                        target: target.clone(),
+                        reason: format!("round `{other_id}` decides for it and has not ended"),
+                    });
+                }
+            }
             followed = guard
                 .route()
                 .cloned()
@@ -817,9 +832,18 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                 batch.push(EngineEvent::Part { event });
                 return self.append(id, stream, batch, None, held, (*actor, *now), None);
             }
+            // Who stepped out responds no more: out of the round, or out of the process it
+            // decides for (an offer, where interests are declared), since it opened.
             ProcessCommand::Consent {
                 command: RoundCommand::Respond { member, .. },
-            } if stream.parts().recused(*member) => {
+            } if stream.parts().recused(*member)
+                || stream
+                    .decides_for()
+                    .and_then(|target| held.get(target))
+                    .is_some_and(|t| {
+                        t.process().recused().contains(member) || t.parts().recused(*member)
+                    }) =>
+            {
                 return Err(EngineError::Part {
                     stream: id.clone(),
                     source: PartError::SteppedOut { member: *member },

@@ -81,7 +81,8 @@ impl Process for FundingProcess {
                     .unwrap_or_default();
                 let mut merged = heard.into_vec();
                 for p in &mut merged {
-                    p.conflict = decision.conflict_of(p.member).or(p.conflict.take());
+                    let declared = decision.conflict_of(p.member).or(p.conflict.take());
+                    p.conflict = declared.map(|c| c.as_taken(p.has_responded()));
                     let interest = decision.declarations().get(&p.member);
                     p.interest = interest
                         .and_then(|d| d.interest.clone())
@@ -187,11 +188,21 @@ impl Process for FundingProcess {
     fn takes_round(state: &FundingState, round: &StreamId) -> Result<(), String> {
         let _ = round;
         match FundingProcess::phase(state) {
-            super::FundingPhase::Consultation => Ok(()),
-            phase => Err(format!(
-                "it takes a round's result in consultation, and is in phase `{}`",
-                crate::machine::Phase::label(phase)
+            super::FundingPhase::Consultation => {}
+            phase => {
+                return Err(format!(
+                    "it takes a round's result in consultation, and is in phase `{}`",
+                    crate::machine::Phase::label(phase)
+                ));
+            }
+        }
+        // One round's consent decides it: a later round's objections would go unheard.
+        match state.decision().and_then(|d| d.consent_round()) {
+            Some(held) if held.consented => Err(format!(
+                "round `{}` already consented to it",
+                crate::limits::quote(&held.reference)
             )),
+            _ => Ok(()),
         }
     }
 

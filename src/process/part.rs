@@ -807,11 +807,12 @@ impl Parts {
         let mut requests = Vec::new();
         for p in participants.edit().iter_mut() {
             if let Some(i) = self.interests.get(&p.member) {
-                p.conflict = Some(match (&i.interest, i.recused) {
+                let declared = match (&i.interest, i.recused) {
                     (None, _) => Conflict::None,
                     (Some(_), true) => Conflict::DeclaredAndRecused,
                     (Some(_), false) => Conflict::DeclaredAndTookPart,
-                });
+                };
+                p.conflict = Some(declared.as_taken(p.has_responded()));
                 p.interest.clone_from(&i.interest);
                 p.stepped_out.clone_from(&i.reason);
             }

@@ -968,10 +968,7 @@ fn heard(r: &DecisionRecord, names: Names<'_>) -> String {
         let mut responded: Vec<_> = entitled
             .iter()
             .copied()
-            .filter(|p| {
-                p.response
-                    .is_some_and(|resp| resp != RecordedResponse::Absent)
-            })
+            .filter(|p| p.has_responded())
             .collect();
         responded.sort_by_key(|p| p.member);
         let lived = responded.iter().filter(|p| p.lived_experience).count();

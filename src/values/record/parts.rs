@@ -77,6 +77,18 @@ pub enum Conflict {
     DeclaredAndTookPart,
 }
 
+impl Conflict {
+    /// What a declaration makes of a member's part: a member who stepped out after their
+    /// response was counted took part all the same (the response stands in the tally), as
+    /// one who declared an interest and stayed in did.
+    pub fn as_taken(self, responded: bool) -> Conflict {
+        match self {
+            Conflict::DeclaredAndRecused if responded => Conflict::DeclaredAndTookPart,
+            other => other,
+        }
+    }
+}
+
 /// One member entitled to decide: in a round, one member of the eligibility snapshot; in an
 /// advice or delegated decision, the decider.
 #[serde_with::skip_serializing_none]
@@ -110,6 +122,12 @@ pub struct Participant {
 }
 
 impl Participant {
+    /// Whether the member's response counts: given, and not an absence.
+    pub fn has_responded(&self) -> bool {
+        self.response
+            .is_some_and(|r| r != RecordedResponse::Absent)
+    }
+
     /// A participant with nothing recorded but their id.
     pub fn new(member: MemberId) -> Self {
         Self {
