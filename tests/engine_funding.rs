@@ -1480,14 +1480,22 @@ fn stepping_out_of_an_offer_while_its_round_runs_is_told_apart_from_stepping_out
         .handle(round(m(13), 50, RoundCommand::CloseRound {}))
         .unwrap();
 
-    let record = engine.record(&stream("f"), at("2024-05-17T00:00:00Z")).unwrap();
+    let record = engine
+        .record(&stream("f"), at("2024-05-17T00:00:00Z"))
+        .unwrap();
     let conflict = |member: MemberId| {
         let participants = record.participants.as_ref().unwrap();
-        participants.iter().find(|p| p.member == member).unwrap().conflict
+        participants
+            .iter()
+            .find(|p| p.member == member)
+            .unwrap()
+            .conflict
     };
     assert_eq!(conflict(late), Some(Conflict::DeclaredAndTookPart));
     assert_eq!(conflict(early), Some(Conflict::DeclaredAndRecused));
-    let report = engine.report(&stream("f"), at("2024-05-17T00:00:00Z")).unwrap();
+    let report = engine
+        .report(&stream("f"), at("2024-05-17T00:00:00Z"))
+        .unwrap();
     let t4 = report.finding("T4").unwrap();
     assert_eq!(t4.status, Status::Violated, "{t4:?}");
 }

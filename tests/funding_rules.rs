@@ -1094,3 +1094,79 @@ fn the_graph_draws_with_stable_labels() {
     assert!(dot.contains("\"under_review\" -> \"renewed\";"));
     assert!(!dot.contains("\"declined\" -> "));
 }
+
+/// An arrangement's review reaches the offer's record: when it opened, and how the deciding
+/// body ended it and why; the record then says it will not be reviewed again.
+#[test]
+fn a_review_of_an_accepted_offer_is_in_its_record_with_how_it_ended() {
+    use coproduction::report::DecisionRecordMarkdown;
+    use coproduction::values::{Charter, ReviewEnd};
+    let mut steps = tier_zero_consulted(&[]);
+    steps.extend([
+        (FundingCommand::StartDeciding {}, 1, 20),
+        (decide(FundingOutcome::Accept {}, &[1]), 1, 21),
+        (
+            FundingCommand::Publish {
+                withheld_reason: None,
+            },
+            1,
+            22,
+        ),
+        (
+            FundingCommand::StartMonitoring {
+                review_date: ctx(1, 60 * 24 * 365).now,
+            },
+            1,
+            23,
+        ),
+        (
+            FundingCommand::StartReview {
+                reason: "The funder changed its terms".into(),
+            },
+            1,
+            24,
+        ),
+    ]);
+    let community = community();
+    let record_at = |steps: &[(FundingCommand, u64, i64)], minute| {
+        let (state, _) = run(steps);
+        state
+            .decision()
+            .unwrap()
+            .record(community, ctx(1, minute).now)
+    };
+    // Under review: the review is open.
+    let open = record_at(&steps, 24);
+    assert_eq!(open.reviews.len(), 1);
+    assert_eq!(open.reviews[0].opened_at, ctx(1, 24).now);
+    assert_eq!(open.reviews[0].ended, None);
+
+    steps.push((
+        FundingCommand::Review {
+            renew: false,
+            rationale: "The new terms restrict publication".into(),
+        },
+        1,
+        25,
+    ));
+    let ended = record_at(&steps, 30);
+    assert_eq!(
+        ended.reviews[0].ended,
+        Some(ReviewEnd::Ended {
+            rationale: "The new terms restrict publication".into(),
+            at: ctx(1, 25).now,
+        })
+    );
+    let report = Charter::default().check(&ended);
+    let text = DecisionRecordMarkdown::new(&ended, &report).to_string();
+    assert!(
+        text.contains("When it will be reviewed: not again; the arrangement ended on"),
+        "{text}"
+    );
+    assert!(
+        text.contains("by the deciding body: The new terms restrict publication"),
+        "{text}"
+    );
+    // Read as of before the review concluded, it is still open.
+    assert_eq!(record_at(&steps, 24).reviews[0].ended, None);
+}

@@ -21,7 +21,7 @@ use super::event::{AdviceId, FundingEvent, RegisterListing, Requirement};
 use super::phase::{EDGES, FINALS};
 use super::stage::{
     Consulting, Decided, Diligence, FundingStage, Monitored, OnRegister, ReviewConcluded,
-    ScreenedOut, Tiered, Withdrawal,
+    ReviewOpened, ScreenedOut, Tiered, Withdrawal,
 };
 use super::state::{
     Advice, CommentWindow, CompletedCheck, DecisionTaken, Declaration, FundingDecision,
@@ -769,9 +769,16 @@ fn evolve_stage(stage: FundingStage, event: &FundingEvent) -> FundingStage {
                 review_date: *review_date,
             })
         }
-        (S::Monitoring(monitored), FundingEvent::ReviewStarted { .. }) => S::UnderReview(monitored),
+        (S::Monitoring(monitored), FundingEvent::ReviewStarted { reason, by, at }) => {
+            S::UnderReview(ReviewOpened {
+                monitored,
+                reason: reason.clone(),
+                by: *by,
+                at: *at,
+            })
+        }
         (
-            S::UnderReview(monitored),
+            S::UnderReview(opened),
             FundingEvent::Reviewed {
                 renew,
                 rationale,
@@ -779,7 +786,7 @@ fn evolve_stage(stage: FundingStage, event: &FundingEvent) -> FundingStage {
                 ..
             },
         ) => S::Reviewed(ReviewConcluded {
-            monitored,
+            opened,
             renew: *renew,
             rationale: rationale.clone(),
             at: *at,

@@ -66,8 +66,9 @@
 //! | `Consultation`, `Deciding` ([`Consulting`]) | consultation, deciding | a `Diligence`, the requirements, advice, comment windows, sessions, the consent round if held |
 //! | `Decided` ([`Decided`]) | accepted (with conditions), declined, deferred, escalated | a `Consulting` and the [`DecisionTaken`], whose outcome gives the phase |
 //! | `Published` ([`OnRegister`]) | published | a `Decided` (accepted) and the register entry |
-//! | `Monitoring`, `UnderReview` ([`Monitored`]) | monitoring, under review | an `OnRegister` and the review date |
-//! | `Reviewed` ([`ReviewConcluded`]) | renewed, ended | a `Monitored`, whether renewed, and why |
+//! | `Monitoring` ([`Monitored`]) | monitoring | an `OnRegister` and the review date |
+//! | `UnderReview` ([`ReviewOpened`]) | under review | a `Monitored`, and who opened the review, when and why |
+//! | `Reviewed` ([`ReviewConcluded`]) | renewed, ended | a `ReviewOpened`, whether renewed, and why |
 //! | `Withdrawn` ([`Withdrawal`]) | withdrawn | the open stage it left, and why |
 //!
 //! [`FundingDecision`]'s accessors (`triage`, `checks`, `decided`...) read across stages
@@ -135,7 +136,7 @@ pub use event::{AdviceId, FundingEvent, RegisterListing, Requirement};
 pub use machine::FundingProcess;
 pub use stage::{
     Consulting, Decided, Diligence, FundingStage, Monitored, OnRegister, ReviewConcluded,
-    ScreenedOut, Tiered, Withdrawal,
+    ReviewOpened, ScreenedOut, Tiered, Withdrawal,
 };
 pub use state::{
     Advice, CommentWindow, CompletedCheck, DecisionTaken, Declaration, FundingDecision,

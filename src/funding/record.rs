@@ -17,7 +17,8 @@ use jiff::Timestamp;
 use crate::community::{BodyId, BodyKind, Community, MemberId, Role};
 use crate::values::{
     AdviceBases, AdviceBasis, AdviceEntry, Conflict, DecisionRecord, DueDiligenceCheck,
-    FunderFacts, Outcome, Participant, Publication, RegisterEntry, RegisterField, Screen, Way,
+    FunderFacts, Outcome, Participant, Publication, RegisterEntry, RegisterField, ReviewEnd,
+    ReviewRecord, Screen, Way,
 };
 
 use super::command::FundingOutcome;
@@ -287,6 +288,36 @@ impl FundingDecision {
         // conflicted and what they did about it (rule T4), not only those who decided. A
         // member outside the body who declared one (an adviser, say) was never entitled to
         // decide: not a participant, whose conflict would count against the deciders.
+        // The arrangement's review: who opened it and when, and how the deciding body
+        // ended it, once it did.
+        let (opened, concluded) = match &self.stage {
+            FundingStage::UnderReview(opened) => (Some(opened), None),
+            FundingStage::Reviewed(reviewed) => (Some(reviewed.opened()), Some(reviewed)),
+            _ => (None, None),
+        };
+        if let Some(opened) = opened.filter(|o| o.at() <= now) {
+            let ended = concluded
+                .filter(|r| r.at() <= now)
+                .map(|r| match r.renewed() {
+                    true => ReviewEnd::Renewed {
+                        rationale: r.rationale().to_owned(),
+                        at: r.at(),
+                    },
+                    false => ReviewEnd::Ended {
+                        rationale: r.rationale().to_owned(),
+                        at: r.at(),
+                    },
+                });
+            record.reviews = vec![ReviewRecord {
+                number: 1,
+                opened_at: opened.at(),
+                objected_by: None,
+                objection: None,
+                rounds: Vec::new(),
+                ended,
+            }];
+        }
+
         if outcome.is_some() {
             let mut members: Vec<MemberId> = deciders.to_vec();
             members.extend(self.declared_on_body(community));

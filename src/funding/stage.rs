@@ -55,7 +55,7 @@ pub enum FundingStage {
     /// Conditions are monitored until the review date.
     Monitoring(Monitored),
     /// Under review.
-    UnderReview(Monitored),
+    UnderReview(ReviewOpened),
     /// Reviewed: renewed or ended.
     Reviewed(ReviewConcluded),
     /// Withdrawn before a decision, holding the stage it was withdrawn from.
@@ -121,10 +121,19 @@ pub struct Monitored {
     pub(super) review_date: Timestamp,
 }
 
+/// A review under way: the monitoring it reviews, and who opened it, when and why.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReviewOpened {
+    pub(super) monitored: Monitored,
+    pub(super) reason: String,
+    pub(super) by: MemberId,
+    pub(super) at: Timestamp,
+}
+
 /// A reviewed arrangement: renewed or ended, and why.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReviewConcluded {
-    pub(super) monitored: Monitored,
+    pub(super) opened: ReviewOpened,
     pub(super) renew: bool,
     pub(super) rationale: String,
     pub(super) at: Timestamp,
@@ -211,8 +220,9 @@ impl FundingStage {
     /// The monitoring, from its start on.
     pub fn monitored(&self) -> Option<&Monitored> {
         match self {
-            FundingStage::Monitoring(m) | FundingStage::UnderReview(m) => Some(m),
-            FundingStage::Reviewed(reviewed) => Some(&reviewed.monitored),
+            FundingStage::Monitoring(m) => Some(m),
+            FundingStage::UnderReview(review) => Some(&review.monitored),
+            FundingStage::Reviewed(reviewed) => Some(&reviewed.opened.monitored),
             _ => None,
         }
     }
@@ -425,10 +435,37 @@ impl Monitored {
     }
 }
 
+impl ReviewOpened {
+    /// The monitoring under review.
+    pub fn monitored(&self) -> &Monitored {
+        &self.monitored
+    }
+
+    /// Why it opened.
+    pub fn reason(&self) -> &str {
+        &self.reason
+    }
+
+    /// Who opened it.
+    pub fn by(&self) -> MemberId {
+        self.by
+    }
+
+    /// When it opened.
+    pub fn at(&self) -> Timestamp {
+        self.at
+    }
+}
+
 impl ReviewConcluded {
     /// The monitoring it concluded.
     pub fn monitored(&self) -> &Monitored {
-        &self.monitored
+        &self.opened.monitored
+    }
+
+    /// The review as it opened.
+    pub fn opened(&self) -> &ReviewOpened {
+        &self.opened
     }
 
     /// Whether the arrangement was renewed.

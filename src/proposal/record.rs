@@ -202,11 +202,6 @@ fn review_record(review: &super::state::Review, now: Timestamp) -> ReviewRecord 
             at: *at,
         },
     });
-    let when = |e: &ReviewEnd| match e {
-        ReviewEnd::Continued { at, .. }
-        | ReviewEnd::Amended { at, .. }
-        | ReviewEnd::Retired { at, .. } => *at,
-    };
     ReviewRecord {
         number: review.number,
         opened_at: review.opened_at,
@@ -218,6 +213,6 @@ fn review_record(review: &super::state::Review, now: Timestamp) -> ReviewRecord 
             .filter(|r| r.started_at <= now)
             .map(|r| r.round.clone())
             .collect(),
-        ended: ended.filter(|e| when(e) <= now),
+        ended: ended.filter(|e| e.at() <= now),
     }
 }

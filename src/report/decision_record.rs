@@ -735,20 +735,34 @@ impl DecisionRecordMarkdown<'_> {
         items.push(why);
         items.push(format!("What conditions apply: {}", conditions(r)).into());
         let open = r.reviews.last().filter(|v| v.ended.is_none());
+        let arrangement = r.reviews.last().and_then(|v| match &v.ended {
+            Some(ReviewEnd::Ended { at, .. }) => Some(format!(
+                "When it will be reviewed: not again; the arrangement ended on {} after its review.",
+                day(*at)
+            )),
+            Some(ReviewEnd::Renewed { at, .. }) => Some(format!(
+                "When it will be reviewed: it was reviewed and renewed on {}; no later review date is set.",
+                day(*at)
+            )),
+            _ => None,
+        });
         items.push(
-            match (retired(r), open, r.dates.review_at) {
-                (Some((at, _)), _, _) => {
+            match (arrangement, retired(r), open, r.dates.review_at) {
+                (Some(said), ..) => said,
+                (None, Some((at, _)), _, _) => {
                     format!(
                         "When it will be reviewed: not again; it was retired on {}.",
                         day(at)
                     )
                 }
-                (None, Some(v), _) => format!(
+                (None, None, Some(v), _) => format!(
                     "When it will be reviewed: under review since {}.",
                     day(v.opened_at)
                 ),
-                (None, None, Some(at)) => format!("When it will be reviewed: {}.", day(at)),
-                (None, None, None) => "When it will be reviewed: no review date is set.".to_owned(),
+                (None, None, None, Some(at)) => format!("When it will be reviewed: {}.", day(at)),
+                (None, None, None, None) => {
+                    "When it will be reviewed: no review date is set.".to_owned()
+                }
             }
             .into(),
         );
@@ -936,6 +950,16 @@ fn review(v: &ReviewRecord, names: Names<'_>) -> Item {
         Some(ReviewEnd::Retired { reason, at }) => {
             format!("Retired on {} ({who}): {}", day(*at), one_line(reason))
         }
+        Some(ReviewEnd::Renewed { rationale, at }) => format!(
+            "Renewed on {} by the deciding body: {}",
+            day(*at),
+            one_line(rationale)
+        ),
+        Some(ReviewEnd::Ended { rationale, at }) => format!(
+            "Ended on {} by the deciding body: {}",
+            day(*at),
+            one_line(rationale)
+        ),
     });
     item
 }
@@ -1216,6 +1240,12 @@ fn path(r: &DecisionRecord) -> Vec<(&'static str, Timestamp)> {
     .filter_map(|(label, at)| at.map(|at| (label, at)))
     .collect::<Vec<_>>();
     steps.extend(r.reviews.iter().map(|v| ("Review opened", v.opened_at)));
+    // An arrangement's review ends it or renews it; an agreement's retirement is above.
+    steps.extend(r.reviews.iter().filter_map(|v| match &v.ended {
+        Some(ReviewEnd::Renewed { at, .. }) => Some(("Renewed", *at)),
+        Some(ReviewEnd::Ended { at, .. }) => Some(("Arrangement ended", *at)),
+        _ => None,
+    }));
     // In time order; steps of the same moment in the order above.
     steps.sort_by_key(|(_, at)| *at);
     steps

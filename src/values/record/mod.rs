@@ -159,6 +159,33 @@ pub enum ReviewEnd {
         /// When.
         at: Timestamp,
     },
+    /// An accepted offer's arrangement was renewed by the deciding body.
+    Renewed {
+        /// Why.
+        rationale: String,
+        /// When.
+        at: Timestamp,
+    },
+    /// An accepted offer's arrangement was ended by the deciding body.
+    Ended {
+        /// Why.
+        rationale: String,
+        /// When.
+        at: Timestamp,
+    },
+}
+
+impl ReviewEnd {
+    /// When the review ended.
+    pub fn at(&self) -> Timestamp {
+        match self {
+            ReviewEnd::Continued { at, .. }
+            | ReviewEnd::Amended { at, .. }
+            | ReviewEnd::Retired { at, .. }
+            | ReviewEnd::Renewed { at, .. }
+            | ReviewEnd::Ended { at, .. } => *at,
+        }
+    }
 }
 
 facts! {

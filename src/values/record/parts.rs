@@ -124,8 +124,7 @@ pub struct Participant {
 impl Participant {
     /// Whether the member's response counts: given, and not an absence.
     pub fn has_responded(&self) -> bool {
-        self.response
-            .is_some_and(|r| r != RecordedResponse::Absent)
+        self.response.is_some_and(|r| r != RecordedResponse::Absent)
     }
 
     /// A participant with nothing recorded but their id.
