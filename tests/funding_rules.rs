@@ -543,11 +543,10 @@ fn a_member_with_an_interest_who_stayed_in_neither_answers_advice_nor_starts_dec
     run(&steps);
 }
 
-#[test]
-fn a_member_with_an_interest_who_stayed_in_neither_starts_nor_concludes_the_review() {
-    let mut steps = tier_zero_consulted(&[]);
-    steps.push(stays_in(15));
-    steps.extend([
+/// Member 1 decides to accept the consulted offer, publishes it and monitors it, with its
+/// review a year away, from minute 20 on.
+fn accepted_to_monitoring() -> [(FundingCommand, u64, i64); 4] {
+    [
         (FundingCommand::StartDeciding {}, 1, 20),
         (decide(FundingOutcome::Accept {}, &[1]), 1, 21),
         (
@@ -564,7 +563,14 @@ fn a_member_with_an_interest_who_stayed_in_neither_starts_nor_concludes_the_revi
             1,
             23,
         ),
-    ]);
+    ]
+}
+
+#[test]
+fn a_member_with_an_interest_who_stayed_in_neither_starts_nor_concludes_the_review() {
+    let mut steps = tier_zero_consulted(&[]);
+    steps.push(stays_in(15));
+    steps.extend(accepted_to_monitoring());
     let (_, events) = run(&steps);
     given::<FundingProcess>(events)
         .when(
@@ -1102,31 +1108,14 @@ fn a_review_of_an_accepted_offer_is_in_its_record_with_how_it_ended() {
     use coproduction::report::DecisionRecordMarkdown;
     use coproduction::values::{Charter, ReviewEnd};
     let mut steps = tier_zero_consulted(&[]);
-    steps.extend([
-        (FundingCommand::StartDeciding {}, 1, 20),
-        (decide(FundingOutcome::Accept {}, &[1]), 1, 21),
-        (
-            FundingCommand::Publish {
-                withheld_reason: None,
-            },
-            1,
-            22,
-        ),
-        (
-            FundingCommand::StartMonitoring {
-                review_date: ctx(1, 60 * 24 * 365).now,
-            },
-            1,
-            23,
-        ),
-        (
-            FundingCommand::StartReview {
-                reason: "The funder changed its terms".into(),
-            },
-            1,
-            24,
-        ),
-    ]);
+    steps.extend(accepted_to_monitoring());
+    steps.extend([(
+        FundingCommand::StartReview {
+            reason: "The funder changed its terms".into(),
+        },
+        1,
+        24,
+    )]);
     let community = community();
     let record_at = |steps: &[(FundingCommand, u64, i64)], minute| {
         let (state, _) = run(steps);
