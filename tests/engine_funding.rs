@@ -103,6 +103,28 @@ fn offer_round(round: &str, when: &str) -> Request {
         .deciding_for(stream("f"))
 }
 
+/// A request to the round on `f-round` from `who`, at minute `minute` past 18:00 on
+/// 2024-05-16.
+fn in_offer_round(who: MemberId, minute: u32, command: RoundCommand) -> Request {
+    let now = at(&format!("2024-05-16T18:{minute:02}:00Z"));
+    Request::new(stream("f-round"), who, now, command)
+}
+
+/// The round on `f-round` advanced to its objection round by its facilitator, member 13.
+fn advance_offer_round(engine: &Engine<impl Journal<Event = EngineEvent>>) {
+    for minute in [5, 15, 30] {
+        engine
+            .handle(in_offer_round(m(13), minute, RoundCommand::Advance {}))
+            .unwrap();
+    }
+}
+
+/// `member`'s consent in the round on `f-round`.
+fn consent_in_offer_round(member: MemberId, minute: u32) -> Request {
+    let response = Response::consent();
+    in_offer_round(member, minute, RoundCommand::Respond { member, response })
+}
+
 /// The small grant identified, screened, checked and declared: in consultation.
 fn small_grant_consulting(engine: &Engine<impl Journal<Event = EngineEvent>>) {
     for request in consulting_requests() {
@@ -1357,23 +1379,13 @@ fn an_offer_decided_through_a_round_reads_the_body_the_round_seated() {
             .unwrap();
     }
     let circle: Vec<MemberId> = body[1..].to_vec();
-    let round = |who: MemberId, minute: u32, command: RoundCommand| {
-        let now = at(&format!("2024-05-16T18:{minute:02}:00Z"));
-        Request::new(stream("f-round"), who, now, command)
-    };
     engine
         .handle(offer_round("f-round", "2024-05-16T18:00:00Z"))
         .unwrap();
-    for minute in [5, 15, 30] {
-        engine
-            .handle(round(m(13), minute, RoundCommand::Advance {}))
-            .unwrap();
-    }
+    advance_offer_round(&engine);
     // The round seats the body as it stands: the newcomer in, the released member out.
-    let respond = |member: MemberId, minute| {
-        let response = Response::consent();
-        round(member, minute, RoundCommand::Respond { member, response })
-    };
+    let respond = consent_in_offer_round;
+    let round = in_offer_round;
     let err = engine.handle(respond(released, 31)).unwrap_err();
     assert!(err.to_string().contains("not eligible"), "{err}");
     for (i, member) in circle.iter().enumerate() {
@@ -1428,6 +1440,20 @@ fn an_offer_decided_through_a_round_reads_the_body_the_round_seated() {
         .unwrap_err();
     let said = format!("member {released}, named a decider, was not seated in `f-round`");
     assert!(err.to_string().contains(&said), "{err}");
+    // Nor one member alone in the body's name: every member whose consent carried the
+    // round is among the deciders.
+    let mut alone = accept();
+    if let FundingCommand::Decide { deciders, .. } = &mut alone {
+        *deciders = vec![circle[0]];
+    }
+    let err = engine
+        .handle(funding("f", circle[0].get(), "2024-05-17T10:00:00Z", alone))
+        .unwrap_err();
+    let said = format!(
+        "member {} consented in `f-round`, the round that decided it, and is not among the deciders",
+        circle[1]
+    );
+    assert!(err.to_string().contains(&said), "{err}");
     assert_eq!(engine.journal().read_all().unwrap().len(), written);
 }
 
@@ -1443,19 +1469,8 @@ fn stepping_out_of_an_offer_while_its_round_runs_is_told_apart_from_stepping_out
     engine
         .handle(offer_round("f-round", "2024-05-16T18:00:00Z"))
         .unwrap();
-    let round = |who: MemberId, minute: u32, command: RoundCommand| {
-        let now = at(&format!("2024-05-16T18:{minute:02}:00Z"));
-        Request::new(stream("f-round"), who, now, command)
-    };
-    for minute in [5, 15, 30] {
-        engine
-            .handle(round(m(13), minute, RoundCommand::Advance {}))
-            .unwrap();
-    }
-    let respond = |member: MemberId, minute| {
-        let response = Response::consent();
-        round(member, minute, RoundCommand::Respond { member, response })
-    };
+    advance_offer_round(&engine);
+    let (respond, round) = (consent_in_offer_round, in_offer_round);
     let step_out = |member: MemberId, minute: u32| {
         let declare = FundingCommand::DeclareInterest {
             interest: Some("I advise the foundation".into()),
@@ -1498,4 +1513,159 @@ fn stepping_out_of_an_offer_while_its_round_runs_is_told_apart_from_stepping_out
         .unwrap();
     let t4 = report.finding("T4").unwrap();
     assert_eq!(t4.status, Status::Violated, "{t4:?}");
+}
+
+/// A funding decision taking up an escalated offer identifies that offer: identifying
+/// another in its name is refused, and writes nothing; the escalated offer itself is taken
+/// up by the body it went to.
+#[test]
+fn an_escalated_offer_is_taken_up_as_itself_not_as_another() {
+    let engine = engine(MemoryJournal::new());
+    small_grant_ready(&engine);
+    let escalate = FundingCommand::Decide {
+        outcome: FundingOutcome::Escalate {
+            to: BodyId::new("decision_circle").unwrap(),
+        },
+        deciders: (1..=4).map(MemberId::new).collect(),
+        rationale: "The circle should weigh a year's free rooms".into(),
+    };
+    engine
+        .handle(funding("room-hire", 1, "2024-03-05T10:00:00Z", escalate).with_evidence(evidence()))
+        .unwrap();
+    let circle: Vec<MemberId> = community()
+        .body(&BodyId::new("decision_circle").unwrap())
+        .unwrap()
+        .members()
+        .collect();
+    let take_up = |offer: &Offer| {
+        funding(
+            "room-hire-circle",
+            circle[0].get(),
+            "2024-03-06T10:00:00Z",
+            identify(offer),
+        )
+        .taking_up(stream("room-hire"))
+    };
+    let another = Offer::new(
+        DecisionKind::Funding,
+        "Another company entirely",
+        "Retail",
+        "A sponsorship",
+    )
+    .amount(90_000);
+    let written = engine.journal().read_all().unwrap().len();
+    let err = engine.handle(take_up(&another)).unwrap_err();
+    assert!(
+        matches!(&err, EngineError::NotEscalated { reason, .. }
+            if reason.contains("another offer than the one escalated")),
+        "{err}"
+    );
+    assert_eq!(engine.journal().read_all().unwrap().len(), written);
+    engine.handle(take_up(&small_grant())).unwrap();
+}
+
+/// An offer decided by one member of the body by advice process: the decider took the
+/// decision, which the record counts as their response, and the metrics count one decider
+/// of one entitled to decide, not one of the whole team.
+#[test]
+fn one_decider_by_advice_process_is_recorded_as_having_decided() {
+    let engine = engine(MemoryJournal::new());
+    small_grant_ready(&engine);
+    let mut alone = accept();
+    if let FundingCommand::Decide { deciders, .. } = &mut alone {
+        *deciders = vec![m(1)];
+    }
+    engine
+        .handle(funding("room-hire", 1, "2024-03-05T10:00:00Z", alone).with_evidence(evidence()))
+        .unwrap();
+    let now = at("2024-03-06T00:00:00Z");
+    let record = engine.record(&stream("room-hire"), now).unwrap();
+    let report = engine.report(&stream("room-hire"), now).unwrap();
+    let decider = record
+        .participants
+        .as_ref()
+        .unwrap()
+        .iter()
+        .find(|p| p.member == m(1))
+        .unwrap();
+    assert_eq!(
+        decider.response,
+        Some(coproduction::values::RecordedResponse::Consent)
+    );
+    let text = coproduction::report::DecisionRecordMarkdown::new(&record, &report).to_string();
+    assert!(
+        text.contains("Who was heard: 1 of 1 members responded"),
+        "{text}"
+    );
+    let metrics = engine.metrics(None).unwrap();
+    let d = &metrics.decisions[0];
+    assert_eq!((d.participation.part, d.participation.whole), (1, 1));
+}
+
+/// An offer withdrawn while its round runs leaves the round free to end: its proposer
+/// withdraws it, and nothing more is recorded on the offer, which has ended.
+#[test]
+fn a_round_for_an_offer_withdrawn_meanwhile_can_still_be_withdrawn() {
+    let engine = engine(MemoryJournal::new());
+    restricting_offer_consulting(&engine);
+    engine
+        .handle(offer_round("f-round", "2024-05-16T18:00:00Z"))
+        .unwrap();
+    let withdraw = FundingCommand::Withdraw {
+        reason: "The foundation withdrew its offer".into(),
+    };
+    engine
+        .handle(funding("f", 1, "2024-05-16T18:10:00Z", withdraw))
+        .unwrap();
+    let before = engine.journal().read_stream(&stream("f")).unwrap().len();
+    let end = RoundCommand::Withdraw {
+        reason: "There is no offer to decide".into(),
+    };
+    engine.handle(in_offer_round(m(1), 20, end)).unwrap();
+    assert_eq!(
+        engine.phase::<coproduction::ConsentProcess>(&stream("f-round")),
+        Some(RoundPhase::Withdrawn)
+    );
+    assert_eq!(
+        engine.journal().read_stream(&stream("f")).unwrap().len(),
+        before
+    );
+}
+
+/// A funder attested to have passed the red-line screen is screened against the funding
+/// policy in force: a sector that crosses one of its red lines is refused, whoever says
+/// the screen passed, and nothing is written.
+#[test]
+fn a_funder_attested_to_pass_the_screen_is_screened_against_the_policy_in_force() {
+    use coproduction::values::{FunderFacts, Screen};
+    let engine = Engine::builder(community().clone())
+        .governance(governance().clone())
+        .charter(Charter::default())
+        .funding_policy(FundingPolicy::seed())
+        .open(MemoryJournal::new())
+        .unwrap();
+    small_grant_ready(&engine);
+    let attested = |sector: &str| {
+        let mut funder = FunderFacts::new("A local trust");
+        funder.sector = Some(sector.to_owned().into());
+        funder.red_line_screen = Some(Screen::Passed);
+        let mut evidence = evidence();
+        evidence.funder = Some(funder);
+        Request::new(
+            stream("room-hire"),
+            m(1),
+            at("2024-03-05T09:00:00Z"),
+            ProcessCommand::Evidence {},
+        )
+        .with_evidence(evidence)
+    };
+    let written = engine.journal().read_all().unwrap().len();
+    let err = engine.handle(attested("Tobacco products")).unwrap_err();
+    assert!(
+        matches!(&err, EngineError::Unattested { reason, .. }
+            if reason.contains("the tobacco sector is a red line")),
+        "{err}"
+    );
+    assert_eq!(engine.journal().read_all().unwrap().len(), written);
+    engine.handle(attested("Charitable trust")).unwrap();
 }

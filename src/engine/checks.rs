@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::community::MemberId;
 use crate::decision::DecisionKind;
-use crate::funding::FundingCommand;
+use crate::funding::{FundingCommand, FundingProcess};
 use crate::governance::{Route, RouteFacts};
 use crate::journal::{Journal, StreamId};
 use crate::living::Version;
@@ -104,6 +104,19 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
             .process()
             .escalated_to()
             .ok_or_else(|| refuse("its process has not been escalated"))?;
+        // A funding decision taking up an escalated offer identifies that offer: another
+        // would be decided in its name, and the escalated one never.
+        if let ProcessCommand::Funding {
+            command: FundingCommand::Identify { offer, .. },
+        } = &request.command
+        {
+            let escalated = FundingProcess::state_of(source.process())
+                .and_then(|s| s.decision())
+                .map(|d| d.offer());
+            if escalated != Some(&**offer) {
+                return Err(refuse("it identifies another offer than the one escalated"));
+            }
+        }
         // Nor is it taken up before it was escalated.
         if source.last_at().is_some_and(|last| request.now < last) {
             return Err(refuse("the request is dated before the escalation"));

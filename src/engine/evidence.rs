@@ -7,9 +7,10 @@
 use jiff::Timestamp;
 
 use crate::community::{Community, MemberId};
+use crate::funding::{FundingPolicy, Offer, screen};
 use crate::journal::StreamId;
 use crate::process::{Answerable, Stream};
-use crate::values::{Charter, Evidence};
+use crate::values::{Charter, Evidence, Screen};
 
 use super::EngineError;
 
@@ -28,12 +29,30 @@ pub(super) fn admit(
     now: Timestamp,
     community: &Community,
     charter: &Charter,
+    policy: Option<&FundingPolicy>,
 ) -> Result<(), EngineError> {
     let refuse = |reason: String| EngineError::Unattested {
         stream: id.clone(),
         actor,
         reason,
     };
+    // A funder attested to have passed the red-line screen is screened: a sector that
+    // crosses a red line of the funding policy in force has not passed it, whoever says so.
+    if let (Some(funder), Some(policy)) = (evidence.funder.as_ref(), policy)
+        && funder.red_line_screen == Some(Screen::Passed)
+    {
+        let offer = Offer::new(
+            crate::decision::DecisionKind::Funding,
+            funder.funder.to_string(),
+            funder.sector.as_deref().unwrap_or_default().to_owned(),
+            String::new(),
+        );
+        if let Some(hit) = screen(&offer, policy).first() {
+            return Err(refuse(format!(
+                "funder.red_line_screen says the screen passed, but {hit} in force"
+            )));
+        }
+    }
     if let Some(last) = stream.last_at()
         && now < last
     {

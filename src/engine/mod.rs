@@ -150,7 +150,7 @@ use jiff::Timestamp;
 
 use crate::cocreation::CoCreation;
 use crate::community::{Community, MemberId};
-use crate::consent::{ConsentProcess, RoundCommand, RoundState};
+use crate::consent::{ConsentProcess, Response, RoundCommand, RoundState};
 use crate::governance::Governance;
 use crate::journal::{BatchPart, Envelope, Hash, Journal, NewEvent, StreamId};
 use crate::living::Version;
@@ -794,6 +794,25 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                     ),
                 });
             }
+            // A decision the body consented to in its round is taken by those whose consent
+            // carried it, every one: not by one member alone, in the body's name.
+            if let Some(round) = in_round.filter(|_| !deciders.is_empty()) {
+                let carried = round.responses().into_iter().find(|(m, r)| {
+                    matches!(
+                        r.response,
+                        Response::Consent { .. } | Response::ConsentWithConcern { .. }
+                    ) && !deciders.contains(m)
+                });
+                if let Some((member, _)) = carried {
+                    return Err(EngineError::Unwitnessed {
+                        stream: id.clone(),
+                        difference: format!(
+                            "member {member} consented in `{}`, the round that decided it, and is not among the deciders the decision names",
+                            stream.process().cites().unwrap_or_else(|| id.clone())
+                        ),
+                    });
+                }
+            }
         }
         // Evidence is what the engine cannot witness, from a member who may attest it.
         let evidence = match *evidence {
@@ -808,6 +827,7 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                     *now,
                     v.community(),
                     v.charter(),
+                    v.funding_policy(),
                 )?;
                 Some(evidence)
             }

@@ -217,6 +217,14 @@ impl Process for FundingProcess {
         let consented = match reached {
             Reached::Consented => true,
             Reached::Adopted { .. } => return None,
+            // An offer that has ended (withdrawn while its round ran) takes nothing more:
+            // the round may still end without consent, and nothing is recorded here.
+            _ if FundingProcess::TRANSITIONS
+                .finals
+                .contains(&FundingProcess::phase(state)) =>
+            {
+                return None;
+            }
             _ => false,
         };
         let command = FundingCommand::RecordConsentRound {

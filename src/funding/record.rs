@@ -17,8 +17,8 @@ use jiff::Timestamp;
 use crate::community::{BodyId, BodyKind, Community, MemberId, Role};
 use crate::values::{
     AdviceBases, AdviceBasis, AdviceEntry, Conflict, DecisionRecord, DueDiligenceCheck,
-    FunderFacts, Outcome, Participant, Publication, RegisterEntry, RegisterField, ReviewEnd,
-    ReviewRecord, Screen, Way,
+    FunderFacts, Outcome, Participant, Publication, RecordedResponse, RegisterEntry, RegisterField,
+    ReviewEnd, ReviewRecord, Screen, Way,
 };
 
 use super::command::FundingOutcome;
@@ -323,10 +323,18 @@ impl FundingDecision {
             members.extend(self.declared_on_body(community));
             members.sort_unstable();
             members.dedup();
+            // Each decider took the decision recorded: that is their response (a round the
+            // decision cites replaces these with the responses given there).
             record.participants = Some(
                 members
                     .into_iter()
-                    .map(|m| self.participant(m, community))
+                    .map(|m| {
+                        let mut p = self.participant(m, community);
+                        if deciders.contains(&m) {
+                            p.response = Some(RecordedResponse::Consent);
+                        }
+                        p
+                    })
                     .collect(),
             );
         }

@@ -959,7 +959,18 @@ fn decision(
                 })
                 .unwrap_or_default();
             let lived_responders = responded.iter().filter(|m| lived.contains(m)).count();
-            (config.eligible.len(), responded, lived_responders)
+            // Who stepped out before responding was not entitled to respond, as the
+            // record counts them: told apart, not counted as silent.
+            let stepped_out = stream
+                .parts()
+                .recusals()
+                .filter(|m| round.is_eligible(*m) && !responded.contains(m))
+                .count();
+            (
+                config.eligible.len().saturating_sub(stepped_out),
+                responded,
+                lived_responders,
+            )
         }
     };
     let by_proxy = responders.map_or(0, |r| r.by_proxy.intersection(&responded).count());
@@ -1023,9 +1034,14 @@ fn funding_decision(
     let method = route.method()?;
     let taken = funding.decided();
     let deciders: &[MemberId] = taken.map_or(&[], |d| d.deciders.as_slice());
-    let eligible = community
-        .body(&route.decider)
-        .map_or(deciders.len(), |b| b.members().count());
+    // In an advice process or a delegated decision, those who decide are the ones entitled
+    // to: the body's other members advise, or are not asked.
+    let eligible = match method {
+        Method::AdviceProcess | Method::Delegated => deciders.len(),
+        _ => community
+            .body(&route.decider)
+            .map_or(deciders.len(), |b| b.members().count()),
+    };
     let lived = deciders
         .iter()
         .filter(|&&m| community.member(m).is_some_and(|x| x.lived_experience))
