@@ -125,6 +125,17 @@ fn consent_in_offer_round(member: MemberId, minute: u32) -> Request {
     in_offer_round(member, minute, RoundCommand::Respond { member, response })
 }
 
+/// The engine's refusal of `request`, having checked that it wrote nothing.
+fn refused_writing_nothing(
+    engine: &Engine<impl Journal<Event = EngineEvent>>,
+    request: Request,
+) -> EngineError {
+    let before = engine.journal().read_all().unwrap().len();
+    let err = engine.handle(request).unwrap_err();
+    assert_eq!(engine.journal().read_all().unwrap().len(), before, "{err}");
+    err
+}
+
 /// The small grant identified, screened, checked and declared: in consultation.
 fn small_grant_consulting(engine: &Engine<impl Journal<Event = EngineEvent>>) {
     for request in consulting_requests() {
@@ -399,14 +410,12 @@ fn the_consent_round_a_funding_decision_records_must_have_reached_it() {
     // One round at a time decides for the offer: a second, opened while the first runs,
     // is refused.
     let second = |when: &str| offer_round("f-round-2", when);
-    let written = engine.journal().read_all().unwrap().len();
-    let err = engine.handle(second("2024-05-16T18:01:00Z")).unwrap_err();
+    let err = refused_writing_nothing(&engine, second("2024-05-16T18:01:00Z"));
     assert!(
         matches!(&err, EngineError::RoundNotAwaited { reason, .. }
             if reason.contains("round `f-round` decides for it and has not ended")),
         "{err}"
     );
-    assert_eq!(engine.journal().read_all().unwrap().len(), written);
 
     // The funding decision cannot say what the round reached: the engine records it itself.
     let record = FundingCommand::RecordConsentRound {
@@ -1434,10 +1443,8 @@ fn an_offer_decided_through_a_round_reads_the_body_the_round_seated() {
     if let FundingCommand::Decide { deciders, .. } = &mut named {
         *deciders = vec![circle[0], released];
     }
-    let written = engine.journal().read_all().unwrap().len();
-    let err = engine
-        .handle(funding("f", circle[0].get(), "2024-05-17T10:00:00Z", named))
-        .unwrap_err();
+    let decide = |named| funding("f", circle[0].get(), "2024-05-17T10:00:00Z", named);
+    let err = refused_writing_nothing(&engine, decide(named));
     let said = format!("member {released}, named a decider, was not seated in `f-round`");
     assert!(err.to_string().contains(&said), "{err}");
     // Nor one member alone in the body's name: every member whose consent carried the
@@ -1446,15 +1453,12 @@ fn an_offer_decided_through_a_round_reads_the_body_the_round_seated() {
     if let FundingCommand::Decide { deciders, .. } = &mut alone {
         *deciders = vec![circle[0]];
     }
-    let err = engine
-        .handle(funding("f", circle[0].get(), "2024-05-17T10:00:00Z", alone))
-        .unwrap_err();
+    let err = refused_writing_nothing(&engine, decide(alone));
     let said = format!(
         "member {} consented in `f-round`, the round that decided it, and is not among the deciders",
         circle[1]
     );
     assert!(err.to_string().contains(&said), "{err}");
-    assert_eq!(engine.journal().read_all().unwrap().len(), written);
 }
 
 /// Stepping out of an offer while its round runs: a member who steps out before responding
@@ -1484,10 +1488,8 @@ fn stepping_out_of_an_offer_while_its_round_runs_is_told_apart_from_stepping_out
     engine.handle(respond(late, 31)).unwrap();
     engine.handle(step_out(late, 32)).unwrap();
     engine.handle(step_out(early, 33)).unwrap();
-    let written = engine.journal().read_all().unwrap().len();
-    let err = engine.handle(respond(early, 34)).unwrap_err();
+    let err = refused_writing_nothing(&engine, respond(early, 34));
     assert!(err.to_string().contains("stepped out"), "{err}");
-    assert_eq!(engine.journal().read_all().unwrap().len(), written);
     for (i, member) in circle[2..].iter().enumerate() {
         engine.handle(respond(*member, 35 + i as u32)).unwrap();
     }
@@ -1553,14 +1555,12 @@ fn an_escalated_offer_is_taken_up_as_itself_not_as_another() {
         "A sponsorship",
     )
     .amount(90_000);
-    let written = engine.journal().read_all().unwrap().len();
-    let err = engine.handle(take_up(&another)).unwrap_err();
+    let err = refused_writing_nothing(&engine, take_up(&another));
     assert!(
         matches!(&err, EngineError::NotEscalated { reason, .. }
             if reason.contains("another offer than the one escalated")),
         "{err}"
     );
-    assert_eq!(engine.journal().read_all().unwrap().len(), written);
     engine.handle(take_up(&small_grant())).unwrap();
 }
 
@@ -1659,13 +1659,11 @@ fn a_funder_attested_to_pass_the_screen_is_screened_against_the_policy_in_force(
         )
         .with_evidence(evidence)
     };
-    let written = engine.journal().read_all().unwrap().len();
-    let err = engine.handle(attested("Tobacco products")).unwrap_err();
+    let err = refused_writing_nothing(&engine, attested("Tobacco products"));
     assert!(
         matches!(&err, EngineError::Unattested { reason, .. }
             if reason.contains("the tobacco sector is a red line")),
         "{err}"
     );
-    assert_eq!(engine.journal().read_all().unwrap().len(), written);
     engine.handle(attested("Charitable trust")).unwrap();
 }
