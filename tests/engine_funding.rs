@@ -70,6 +70,12 @@ fn restricting_offer() -> Offer {
     )
 }
 
+/// The members of the decision circle as the community was founded.
+fn founding_circle() -> Vec<MemberId> {
+    let circle = BodyId::new("decision_circle").unwrap();
+    community().body(&circle).unwrap().members().collect()
+}
+
 /// The restricting offer on stream `f`, identified, screened, checked and in consultation
 /// on 2024-05-01, routed to the decision circle by consent.
 fn restricting_offer_consulting(engine: &Engine<impl Journal<Event = EngineEvent>>) {
@@ -1351,7 +1357,7 @@ fn an_offer_decided_through_a_round_reads_the_body_the_round_seated() {
     let engine = engine(MemoryJournal::new());
     restricting_offer_consulting(&engine);
     let circle_id = BodyId::new("decision_circle").unwrap();
-    let before: Vec<MemberId> = community().body(&circle_id).unwrap().members().collect();
+    let before = founding_circle();
     let (released, newcomer) = (before[before.len() - 1], m(20));
     assert!(!before.contains(&newcomer));
     let engine = with_changes(
@@ -1468,8 +1474,7 @@ fn an_offer_decided_through_a_round_reads_the_body_the_round_seated() {
 fn stepping_out_of_an_offer_while_its_round_runs_is_told_apart_from_stepping_out_before() {
     let engine = engine(MemoryJournal::new());
     restricting_offer_consulting(&engine);
-    let circle_id = BodyId::new("decision_circle").unwrap();
-    let circle: Vec<MemberId> = community().body(&circle_id).unwrap().members().collect();
+    let circle = founding_circle();
     engine
         .handle(offer_round("f-round", "2024-05-16T18:00:00Z"))
         .unwrap();

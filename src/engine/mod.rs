@@ -796,7 +796,9 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
             }
             // A decision the body consented to in its round is taken by those whose consent
             // carried it, every one: not by one member alone, in the body's name.
-            if let Some(round) = in_round.filter(|_| !deciders.is_empty()) {
+            let carried =
+                |round: &&crate::consent::Round| round.decision().is_some_and(|d| d.adopt);
+            if let Some(round) = in_round.filter(carried).filter(|_| !deciders.is_empty()) {
                 let carried = round.responses().into_iter().find(|(m, r)| {
                     matches!(
                         r.response,

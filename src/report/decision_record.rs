@@ -1151,7 +1151,7 @@ fn participant(p: &Participant, names: Names<'_>) -> String {
     let recused = p.conflict == Some(Conflict::DeclaredAndRecused);
     // Stepping out is their part in the decision, not a silence: a round that counted the
     // member who stepped out as absent says so in its tally, not in their line.
-    let silent = matches!(p.response, None | Some(RecordedResponse::Absent));
+    let silent = !p.has_responded();
     let mut said = match (p.response, p.absence_counted_as, &p.stepped_out) {
         (_, _, Some(reason)) if silent => format!("stepped out: {}", one_line(reason)),
         _ if silent && recused => "stepped out".to_owned(),

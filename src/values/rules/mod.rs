@@ -496,7 +496,7 @@ impl RecordTally {
     pub(crate) fn count(&mut self, sums: &mut Sums, p: &Participant) {
         let recused = p.conflict == Some(Conflict::DeclaredAndRecused);
         let absent = p.response == Some(RecordedResponse::Absent);
-        let responded = p.response.is_some() && !absent;
+        let responded = p.has_responded();
         let lived = p.lived_experience;
         let contributor = p.public_contributor;
         let offered = p.payment.is_some_and(PaymentStatus::was_offered);
