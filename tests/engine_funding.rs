@@ -23,6 +23,7 @@ use engine_support::funding::{
     accept, co_producers_advice, consulting_requests, decide_with_evidence, evidence, funding,
     identify, ready_requests, small_grant,
 };
+use engine_support::refused;
 use funding_common::{community, governance, seed_policy};
 use jiff::Timestamp;
 
@@ -129,17 +130,6 @@ fn advance_offer_round(engine: &Engine<impl Journal<Event = EngineEvent>>) {
 fn consent_in_offer_round(member: MemberId, minute: u32) -> Request {
     let response = Response::consent();
     in_offer_round(member, minute, RoundCommand::Respond { member, response })
-}
-
-/// The engine's refusal of `request`, having checked that it wrote nothing.
-fn refused_writing_nothing(
-    engine: &Engine<impl Journal<Event = EngineEvent>>,
-    request: Request,
-) -> EngineError {
-    let before = engine.journal().read_all().unwrap().len();
-    let err = engine.handle(request).unwrap_err();
-    assert_eq!(engine.journal().read_all().unwrap().len(), before, "{err}");
-    err
 }
 
 /// The small grant identified, screened, checked and declared: in consultation.
@@ -416,7 +406,7 @@ fn the_consent_round_a_funding_decision_records_must_have_reached_it() {
     // One round at a time decides for the offer: a second, opened while the first runs,
     // is refused.
     let second = |when: &str| offer_round("f-round-2", when);
-    let err = refused_writing_nothing(&engine, second("2024-05-16T18:01:00Z"));
+    let err = refused(&engine, second("2024-05-16T18:01:00Z"));
     assert!(
         matches!(&err, EngineError::RoundNotAwaited { reason, .. }
             if reason.contains("round `f-round` decides for it and has not ended")),
@@ -1450,7 +1440,7 @@ fn an_offer_decided_through_a_round_reads_the_body_the_round_seated() {
         *deciders = vec![circle[0], released];
     }
     let decide = |named| funding("f", circle[0].get(), "2024-05-17T10:00:00Z", named);
-    let err = refused_writing_nothing(&engine, decide(named));
+    let err = refused(&engine, decide(named));
     let said = format!("member {released}, named a decider, was not seated in `f-round`");
     assert!(err.to_string().contains(&said), "{err}");
     // Nor one member alone in the body's name: every member whose consent carried the
@@ -1459,7 +1449,7 @@ fn an_offer_decided_through_a_round_reads_the_body_the_round_seated() {
     if let FundingCommand::Decide { deciders, .. } = &mut alone {
         *deciders = vec![circle[0]];
     }
-    let err = refused_writing_nothing(&engine, decide(alone));
+    let err = refused(&engine, decide(alone));
     let said = format!(
         "member {} consented in `f-round`, the round that decided it, and is not among the deciders",
         circle[1]
@@ -1493,7 +1483,7 @@ fn stepping_out_of_an_offer_while_its_round_runs_is_told_apart_from_stepping_out
     engine.handle(respond(late, 31)).unwrap();
     engine.handle(step_out(late, 32)).unwrap();
     engine.handle(step_out(early, 33)).unwrap();
-    let err = refused_writing_nothing(&engine, respond(early, 34));
+    let err = refused(&engine, respond(early, 34));
     assert!(err.to_string().contains("stepped out"), "{err}");
     for (i, member) in circle[2..].iter().enumerate() {
         engine.handle(respond(*member, 35 + i as u32)).unwrap();
@@ -1560,7 +1550,7 @@ fn an_escalated_offer_is_taken_up_as_itself_not_as_another() {
         "A sponsorship",
     )
     .amount(90_000);
-    let err = refused_writing_nothing(&engine, take_up(&another));
+    let err = refused(&engine, take_up(&another));
     assert!(
         matches!(&err, EngineError::NotEscalated { reason, .. }
             if reason.contains("another offer than the one escalated")),
@@ -1664,7 +1654,7 @@ fn a_funder_attested_to_pass_the_screen_is_screened_against_the_policy_in_force(
         )
         .with_evidence(evidence)
     };
-    let err = refused_writing_nothing(&engine, attested("Tobacco products"));
+    let err = refused(&engine, attested("Tobacco products"));
     assert!(
         matches!(&err, EngineError::Unattested { reason, .. }
             if reason.contains("the tobacco sector is a red line")),

@@ -20,7 +20,7 @@ use engine_support::living::{
     adopt, allies, change, joiner, joins, light_charter, newcomer, open_on, proposal, propose,
     propose_from,
 };
-use engine_support::{ALLY, CO_1, STAFF_1, at, community, governance};
+use engine_support::{ALLY, CO_1, STAFF_1, at, community, governance, refused};
 use proptest::prelude::*;
 
 type TestEngine = Engine<MemoryJournal<EngineEvent>>;
@@ -39,14 +39,6 @@ fn figures(engine: &TestEngine, minute: i64) -> (usize, usize) {
         .figures(&allies())
         .unwrap();
     (f.size, f.lived_experience)
-}
-
-/// `request`'s refusal, having checked that it wrote nothing.
-fn refused(engine: &TestEngine, request: Request) -> EngineError {
-    let written = engine.journal().read_all().unwrap().len();
-    let err = engine.handle(request).unwrap_err();
-    assert_eq!(engine.journal().read_all().unwrap().len(), written, "{err}");
-    err
 }
 
 /// The community's own events in the journal.

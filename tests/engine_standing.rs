@@ -9,7 +9,7 @@ use coproduction::community::MemberId;
 use coproduction::decision::DecisionKind;
 use coproduction::engine::{EngineError, ProcessCommand, Request};
 use coproduction::funding::{FundingCommand, FundingOutcome};
-use coproduction::journal::{Journal, MemoryJournal, StreamId};
+use coproduction::journal::{MemoryJournal, StreamId};
 use coproduction::machine::RefusalKind;
 use coproduction::process::PartCommand;
 use coproduction::proposal::{DecisionResult, ProposalCommand};
@@ -23,23 +23,6 @@ use engine_support::living::{proposal, proposal_requests};
 use engine_support::*;
 
 type TestEngine = coproduction::Engine<MemoryJournal<EngineEvent>>;
-
-fn written(engine: &TestEngine) -> usize {
-    engine.journal().read_all().unwrap().len()
-}
-
-/// Handles `request`, which must be refused, writing nothing.
-fn refused(engine: &TestEngine, request: Request) -> EngineError {
-    let before = written(engine);
-    let err = engine.handle(request).unwrap_err();
-    assert!(err.is_refusal(), "{err}");
-    assert_eq!(
-        written(engine),
-        before,
-        "a refused request writes nothing: {err}"
-    );
-    err
-}
 
 fn proposal_stream() -> StreamId {
     StreamId::new("allies-proposal").unwrap()

@@ -9,7 +9,7 @@ pub mod living;
 use coproduction::community::{Community, MemberId};
 use coproduction::consent::{Response, RoundCommand, RoundConfig, RoundPhase, RoundRoles};
 use coproduction::decision::{DecisionKind, Method};
-use coproduction::engine::{Engine, EngineEvent, ProcessCommand, Request};
+use coproduction::engine::{Engine, EngineError, EngineEvent, ProcessCommand, Request};
 use coproduction::governance::{Governance, GovernanceMap, RouteFacts};
 use coproduction::journal::{Journal, StreamId};
 use coproduction::process::PartCommand;
@@ -36,6 +36,22 @@ pub fn engine() -> Engine<coproduction::journal::MemoryJournal<EngineEvent>> {
         .governance(governance(&community))
         .open(coproduction::journal::MemoryJournal::new())
         .unwrap()
+}
+
+/// `request`'s refusal, having checked that it is a refusal and wrote nothing.
+pub fn refused<J: Journal<Event = EngineEvent>>(
+    engine: &Engine<J>,
+    request: Request,
+) -> EngineError {
+    let before = engine.journal().read_all().unwrap().len();
+    let err = engine.handle(request).unwrap_err();
+    assert!(err.is_refusal(), "{err}");
+    assert_eq!(
+        engine.journal().read_all().unwrap().len(),
+        before,
+        "a refused request writes nothing: {err}"
+    );
+    err
 }
 
 pub fn at(minute: i64) -> Timestamp {
