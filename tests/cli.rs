@@ -1076,6 +1076,39 @@ fn due_and_tick_read_and_move_the_journal_run_writes() {
     let out = cli(&["tick", "--journal", path, "--now", "yesterday"], "");
     stops(&out, REFUSED, "--now");
     assert_eq!(journal.lines(), written + 2);
+
+    // What is due, or a record, as of a time before the last event would state what had
+    // not happened yet: both are refused, naming the last event's time.
+    let out = cli(
+        &["due", "--journal", path, "--now", "2022-09-01T10:10:00Z"],
+        "",
+    );
+    stops(&out, REFUSED, "read at 2022-09-01T10:31:00Z or later");
+    let community = data("community.json");
+    let record = |now: &str| {
+        cli(
+            &[
+                "report",
+                "record",
+                "--journal",
+                path,
+                "--community",
+                community.to_str().unwrap(),
+                "--stream",
+                "working-model",
+                "--now",
+                now,
+            ],
+            "",
+        )
+    };
+    stops(
+        &record("2022-09-01T10:10:00Z"),
+        REFUSED,
+        "cannot read stream `working-model` as of 2022-09-01T10:10:00Z",
+    );
+    let out = record("2022-09-01T10:31:00Z");
+    assert!(out.status.success(), "{}", text(&out.stderr));
 }
 
 /// A pilot's reassessment, judged through the tool on a record carrying its evaluation: a

@@ -1512,13 +1512,13 @@ fn stepping_out_of_an_offer_while_its_round_runs_is_told_apart_from_stepping_out
     assert_eq!(t4.status, Status::Violated, "{t4:?}");
 }
 
-/// A funding decision taking up an escalated offer identifies that offer: identifying
-/// another in its name is refused, and writes nothing; the escalated offer itself is taken
-/// up by the body it went to.
-#[test]
-fn an_escalated_offer_is_taken_up_as_itself_not_as_another() {
-    let engine = engine(MemoryJournal::new());
-    small_grant_ready(&engine);
+/// The small grant made ready and escalated by the staff team to the decision circle on
+/// 2024-03-05, with `evidence`.
+fn escalate_room_hire(
+    engine: &Engine<impl Journal<Event = EngineEvent>>,
+    evidence: coproduction::values::Evidence,
+) {
+    small_grant_ready(engine);
     let escalate = FundingCommand::Decide {
         outcome: FundingOutcome::Escalate {
             to: BodyId::new("decision_circle").unwrap(),
@@ -1527,8 +1527,17 @@ fn an_escalated_offer_is_taken_up_as_itself_not_as_another() {
         rationale: "The circle should weigh a year's free rooms".into(),
     };
     engine
-        .handle(funding("room-hire", 1, "2024-03-05T10:00:00Z", escalate).with_evidence(evidence()))
+        .handle(funding("room-hire", 1, "2024-03-05T10:00:00Z", escalate).with_evidence(evidence))
         .unwrap();
+}
+
+/// A funding decision taking up an escalated offer identifies that offer: identifying
+/// another in its name is refused, and writes nothing; the escalated offer itself is taken
+/// up by the body it went to.
+#[test]
+fn an_escalated_offer_is_taken_up_as_itself_not_as_another() {
+    let engine = engine(MemoryJournal::new());
+    escalate_room_hire(&engine, evidence());
     let circle: Vec<MemberId> = community()
         .body(&BodyId::new("decision_circle").unwrap())
         .unwrap()
@@ -1598,7 +1607,8 @@ fn one_decider_by_advice_process_is_recorded_as_having_decided() {
 }
 
 /// An offer withdrawn while its round runs leaves the round free to end: its proposer
-/// withdraws it, and nothing more is recorded on the offer, which has ended.
+/// withdraws it, and nothing more is recorded on the offer, which has ended. The metrics
+/// count the matter once, as the round held for it, while the round runs and after.
 #[test]
 fn a_round_for_an_offer_withdrawn_meanwhile_can_still_be_withdrawn() {
     let engine = engine(MemoryJournal::new());
@@ -1606,6 +1616,15 @@ fn a_round_for_an_offer_withdrawn_meanwhile_can_still_be_withdrawn() {
     engine
         .handle(offer_round("f-round", "2024-05-16T18:00:00Z"))
         .unwrap();
+    let counted = |engine: &Engine<MemoryJournal<EngineEvent>>| -> Vec<String> {
+        let metrics = engine.metrics(None).unwrap();
+        metrics
+            .decisions
+            .iter()
+            .map(|d| d.stream.to_string())
+            .collect()
+    };
+    assert_eq!(counted(&engine), ["f-round"]);
     let withdraw = FundingCommand::Withdraw {
         reason: "The foundation withdrew its offer".into(),
     };
@@ -1625,6 +1644,7 @@ fn a_round_for_an_offer_withdrawn_meanwhile_can_still_be_withdrawn() {
         engine.journal().read_stream(&stream("f")).unwrap().len(),
         before
     );
+    assert_eq!(counted(&engine), ["f-round"]);
 }
 
 /// A funder attested to have passed the red-line screen is screened against the funding
@@ -1640,25 +1660,231 @@ fn a_funder_attested_to_pass_the_screen_is_screened_against_the_policy_in_force(
         .open(MemoryJournal::new())
         .unwrap();
     small_grant_ready(&engine);
-    let attested = |sector: &str| {
+    let attested = |id: &str, who: MemberId, when: &str, sector: &str| {
         let mut funder = FunderFacts::new("A local trust");
         funder.sector = Some(sector.to_owned().into());
         funder.red_line_screen = Some(Screen::Passed);
-        let mut evidence = evidence();
-        evidence.funder = Some(funder);
-        Request::new(
-            stream("room-hire"),
-            m(1),
-            at("2024-03-05T09:00:00Z"),
-            ProcessCommand::Evidence {},
-        )
-        .with_evidence(evidence)
+        let evidence = coproduction::values::Evidence {
+            funder: Some(funder),
+            ..Default::default()
+        };
+        Request::new(stream(id), who, at(when), ProcessCommand::Evidence {}).with_evidence(evidence)
     };
-    let err = refused(&engine, attested("Tobacco products"));
+    let on_offer = |sector| attested("room-hire", m(1), "2024-03-05T09:00:00Z", sector);
+    let err = refused(&engine, on_offer("Tobacco products"));
     assert!(
         matches!(&err, EngineError::Unattested { reason, .. }
             if reason.contains("the tobacco sector is a red line")),
         "{err}"
     );
-    engine.handle(attested("Charitable trust")).unwrap();
+    // On an offer's own stream the funder is the process's to state, whatever the sector.
+    let err = refused(&engine, on_offer("Charitable trust"));
+    assert!(
+        matches!(&err, EngineError::Unattested { reason, .. }
+            if reason.contains("the offer's process witnesses it")),
+        "{err}"
+    );
+    // A round deciding on a grant with no offer behind it takes the funder as evidence,
+    // screened alike.
+    let open = engine_support::grant_requests(&engine.community()).remove(0);
+    let (who, when) = (open.actor, open.now);
+    engine.handle(open).unwrap();
+    let on_round = |sector| attested("trust-grant", who, &when.to_string(), sector);
+    let err = refused(&engine, on_round("Tobacco products"));
+    assert!(matches!(err, EngineError::Unattested { .. }), "{err}");
+    engine.handle(on_round("Charitable trust")).unwrap();
+}
+
+/// An offer escalated by the staff team to the decision circle, and taken up there by a
+/// consent round: the round decides on the offer's funder, red-line screen and checks as
+/// the offer's process witnessed them (rules C4 and T5 find them), and no member may state
+/// them again. The decision to escalate goes in the public register through the offer's
+/// own process; nothing is due of it after, and nobody may attest its publication.
+#[test]
+fn a_round_taking_up_an_escalated_offer_decides_on_what_the_offer_witnessed() {
+    let charter = Charter::from_json(
+        r#"{"values": [{"id": "challenging"}, {"id": "transparent"}],
+            "rules": [{"id": "C4"}, {"id": "T5"}]}"#,
+    )
+    .unwrap();
+    let engine = Engine::open(
+        community().clone(),
+        Some(governance().clone()),
+        charter,
+        MemoryJournal::new(),
+    )
+    .unwrap();
+    escalate_room_hire(&engine, coproduction::values::Evidence::default());
+    let offer = engine
+        .record(&stream("room-hire"), at("2024-03-05T10:00:00Z"))
+        .unwrap();
+    assert!(offer.funder.is_some() && offer.due_diligence.is_some());
+
+    // The circle takes it up in a round of its own.
+    let circle = founding_circle();
+    let (proposer, facilitator, secretary) = (circle[0], circle[1], circle[2]);
+    let up = |who: MemberId, when: &str, command: RoundCommand| {
+        Request::new(stream("room-hire-circle"), who, at(when), command)
+    };
+    let open = RoundCommand::OpenOnRoute {
+        title: "The trust's room hire, escalated".into(),
+        proposal: "Accept the offer.".into(),
+        roles: RoundRoles {
+            proposer,
+            facilitator,
+            secretary,
+        },
+    };
+    engine
+        .handle(
+            up(proposer, "2024-03-06T10:00:00Z", open)
+                .with_kind(DecisionKind::Funding)
+                .taking_up(stream("room-hire")),
+        )
+        .unwrap();
+    for minute in 1..=3 {
+        let now = format!("2024-03-06T10:0{minute}:00Z");
+        engine
+            .handle(up(facilitator, &now, RoundCommand::Advance {}))
+            .unwrap();
+    }
+    // What the offer's process witnessed is not a member's to state again.
+    for restated in [
+        coproduction::values::Evidence {
+            funder: offer.funder.clone(),
+            ..Default::default()
+        },
+        coproduction::values::Evidence {
+            due_diligence: offer.due_diligence.clone(),
+            ..Default::default()
+        },
+    ] {
+        let attest = up(proposer, "2024-03-06T10:05:00Z", RoundCommand::Advance {});
+        let attest = Request {
+            command: ProcessCommand::Evidence {},
+            ..attest
+        }
+        .with_evidence(restated);
+        let err = refused(&engine, attest);
+        assert!(
+            matches!(&err, EngineError::Unattested { reason, .. }
+                if reason.contains("the offer's process witnesses it")),
+            "{err}"
+        );
+    }
+    // The staff team's route was an advice process, and so is the circle's: the proposer
+    // decides, on the advice of those the round seats, each answered.
+    let Some(ProcessState::Consent(state)) = engine.state(&stream("room-hire-circle")) else {
+        panic!("a round");
+    };
+    let advisers: Vec<MemberId> = state
+        .round()
+        .unwrap()
+        .config()
+        .eligible
+        .iter()
+        .map(|seat| seat.member)
+        .collect();
+    for (n, member) in advisers.iter().enumerate() {
+        let advice = Response::Advice {
+            advice: "Take it; book the evening sessions".into(),
+            affected: true,
+            expertise: false,
+        };
+        let respond = RoundCommand::Respond {
+            member: *member,
+            response: advice,
+        };
+        let answer = RoundCommand::AnswerAdvice {
+            member: *member,
+            answer: "Booked for the evenings".into(),
+        };
+        engine
+            .handle(up(
+                *member,
+                &format!("2024-03-06T10:{:02}:00Z", 10 + n),
+                respond,
+            ))
+            .unwrap();
+        engine
+            .handle(up(
+                proposer,
+                &format!("2024-03-06T10:{:02}:30Z", 10 + n),
+                answer,
+            ))
+            .unwrap();
+    }
+    let decide = RoundCommand::Decide {
+        adopt: true,
+        rationale: "Free rooms let more people take part".into(),
+    };
+    engine
+        .handle(up(proposer, "2024-03-06T12:00:00Z", decide))
+        .unwrap();
+    let outcome = RoundCommand::RecordOutcome {
+        statement: "The circle accepts the trust's room hire".into(),
+        review_date: at("2025-03-06T00:00:00Z"),
+    };
+    engine
+        .handle(up(secretary, "2024-03-06T12:10:00Z", outcome))
+        .unwrap();
+    let now = at("2024-03-07T00:00:00Z");
+    let record = engine.record(&stream("room-hire-circle"), now).unwrap();
+    assert_eq!(record.funder, offer.funder);
+    assert_eq!(record.due_diligence, offer.due_diligence);
+    let report = engine.report(&stream("room-hire-circle"), now).unwrap();
+    for rule in ["C4", "T5"] {
+        let finding = report.finding(rule).unwrap();
+        assert_eq!(finding.status, Status::Satisfied, "{finding:?}");
+    }
+
+    // The escalation is published by the offer's own process, and stays an escalation.
+    let publication_due = |engine: &Engine<MemoryJournal<EngineEvent>>, when: &str| {
+        engine.due(at(when)).into_iter().any(|d| {
+            d.stream == stream("room-hire")
+                && matches!(
+                    d.item,
+                    coproduction::process::DueItem::PublicationDue { .. }
+                )
+        })
+    };
+    assert!(publication_due(&engine, "2024-03-07T00:00:00Z"));
+    let publish = FundingCommand::Publish {
+        withheld_reason: None,
+    };
+    engine
+        .handle(funding("room-hire", 1, "2024-03-07T09:00:00Z", publish))
+        .unwrap();
+    assert_eq!(
+        engine.phase::<coproduction::funding::FundingProcess>(&stream("room-hire")),
+        Some(FundingPhase::Escalated)
+    );
+    assert!(!publication_due(&engine, "2024-04-07T00:00:00Z"));
+    let listed = engine
+        .record(&stream("room-hire"), at("2024-03-08T00:00:00Z"))
+        .unwrap();
+    let register = listed.funder.and_then(|f| f.register).unwrap();
+    assert!(register.withheld_reason.is_none());
+    assert!(listed.publication.is_some());
+    // Its publication is the process's to record, not a member's to attest; nor is it
+    // published twice.
+    let attest = funding("room-hire", 1, "2024-03-08T09:00:00Z", accept());
+    let attest = Request {
+        command: ProcessCommand::Evidence {},
+        ..attest
+    }
+    .with_evidence(coproduction::values::Evidence {
+        publication: listed.publication.clone(),
+        ..Default::default()
+    });
+    let err = refused(&engine, attest);
+    assert!(matches!(err, EngineError::Unattested { .. }), "{err}");
+    let again = FundingCommand::Publish {
+        withheld_reason: None,
+    };
+    let err = refused(
+        &engine,
+        funding("room-hire", 1, "2024-03-08T09:00:00Z", again),
+    );
+    assert!(matches!(err, EngineError::Refused { .. }), "{err}");
 }

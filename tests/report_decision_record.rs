@@ -330,6 +330,8 @@ fn a_matter_taken_up_after_escalation_says_where_it_came_from_and_what_stood_aga
             outcome: Some(Outcome::Escalated),
             at: Some(at("2022-09-10T10:00:00Z")),
             objections: vec![objection],
+            funder: None,
+            due_diligence: None,
         }),
         ..DecisionRecord::new(DecisionKind::WorkingModel)
     };

@@ -77,6 +77,18 @@ async fn post(app: &Router, as_member: Option<u64>, body: &str) -> (StatusCode, 
     send(app, request.body(Body::from(body.to_owned())).unwrap()).await
 }
 
+/// Asserts each of `paths` is refused as a bad request of `kind`.
+async fn bad_requests(app: &Router, paths: &[&str], kind: &str) {
+    for path in paths {
+        let (status, body) = get(app, path).await;
+        assert_eq!(
+            (status, kind_of(&body).as_str()),
+            (StatusCode::BAD_REQUEST, kind),
+            "{path}: {body}"
+        );
+    }
+}
+
 fn kind_of(body: &str) -> String {
     let error: ErrorBody = serde_json::from_str(body).unwrap_or_else(|e| panic!("{e}: {body}"));
     error.error.kind
@@ -583,6 +595,16 @@ async fn a_process_its_record_report_and_what_is_due_can_be_read() {
     let (status, body) = get(&app, "/streams/Not%20A%20Slug").await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
 
+    // Read as of a time before the stream's (or the journal's) last event, a record,
+    // report or list of what is due would state what had not happened yet: refused.
+    let early = [
+        "/streams/working-model/record?now=2022-09-01T09:00:00Z",
+        "/streams/working-model/record?now=2022-09-01T09:00:00Z&format=document",
+        "/streams/working-model/report?now=2022-09-01T09:00:00Z",
+        "/due?now=2022-09-01T09:00:00Z",
+    ];
+    bad_requests(&app, &early, "read_before_last_event").await;
+
     // Who still has to respond.
     let (status, body) = get(&app, &format!("/due?{now}")).await;
     assert_eq!(status, StatusCode::OK);
@@ -841,19 +863,13 @@ async fn a_request_not_sent_as_json_and_a_query_not_taken_are_refused() {
     let (status, body) = send(&app, request).await;
     assert_eq!(status, StatusCode::OK, "{body}");
 
-    for path in [
+    let not_taken = [
         "/health?verbose=1",
         "/streams?all=true",
         "/streams/working-model?now=2022-09-01T10:00:00Z",
         "/metrics?format=csv",
-    ] {
-        let (status, body) = get(&app, path).await;
-        assert_eq!(
-            (status, kind_of(&body).as_str()),
-            (StatusCode::BAD_REQUEST, "bad_query"),
-            "{path}"
-        );
-    }
+    ];
+    bad_requests(&app, &not_taken, "bad_query").await;
     for path in ["/health", "/streams", "/streams/working-model", "/metrics"] {
         let (status, body) = get(&app, path).await;
         assert_eq!(status, StatusCode::OK, "{path}: {body}");

@@ -872,6 +872,7 @@ fn run(cli: Cli) -> Result<(), Stop> {
         Command::Due { journal: path, now } => {
             let now = time("--now", &now)?;
             let engine = founded(&path, || Ok((Community::new(), Charter::default())))?;
+            engine.readable_at(None, now)?;
             writeln!(out, "{}", serde_json::to_string(&engine.due(now))?)?;
         }
         Command::Tick {
@@ -955,6 +956,7 @@ fn run(cli: Cli) -> Result<(), Stop> {
             let engine = founded(&path, || Ok((json(&community)?, charter(c.as_ref())?)))?;
             let stream = StreamId::new(&stream)?;
             let now = time("--now", &now)?;
+            engine.readable_at(Some(&stream), now)?;
             let record = engine
                 .record(&stream, now)
                 .ok_or_else(|| Stop::refused(format!("no process on stream `{stream}`")))?;

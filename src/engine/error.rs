@@ -51,6 +51,22 @@ pub enum EngineError {
         /// When the last change to the community was made.
         last_change: jiff::Timestamp,
     },
+    /// A record, report or list of what is due was asked as of a time before the last
+    /// event it would be read from: the engine holds the history as it stands, which read
+    /// at an earlier time would state what had not happened yet.
+    #[error(
+        "cannot read {} as of {now}: {} last event is at {last}, and what happened since would be dated before it happened; read at {last} or later",
+        stream.as_ref().map_or_else(|| "the journal".to_owned(), |s| format!("stream `{s}`")),
+        if stream.is_some() { "its" } else { "the journal's" }
+    )]
+    ReadBeforeLastEvent {
+        /// The stream read, or `None` for the whole journal (what is due).
+        stream: Option<StreamId>,
+        /// The time asked.
+        now: jiff::Timestamp,
+        /// When its last event was journalled.
+        last: jiff::Timestamp,
+    },
     /// The stream has no process yet, and the command does not start one.
     #[error("stream `{stream}` has no process yet: its first command must open one")]
     UnknownStream {
@@ -382,6 +398,7 @@ impl EngineError {
             | EngineError::Input(_)
             | EngineError::UnknownActor { .. }
             | EngineError::BeforeLastChange { .. }
+            | EngineError::ReadBeforeLastEvent { .. }
             | EngineError::UnknownStream { .. }
             | EngineError::KindRequired { .. }
             | EngineError::OffRoute { .. }
@@ -470,6 +487,14 @@ mod tests {
                     stream: stream.clone(),
                     now: jiff::Timestamp::UNIX_EPOCH,
                     last_change: jiff::Timestamp::UNIX_EPOCH,
+                },
+                true,
+            ),
+            (
+                EngineError::ReadBeforeLastEvent {
+                    stream: Some(stream.clone()),
+                    now: jiff::Timestamp::UNIX_EPOCH,
+                    last: jiff::Timestamp::UNIX_EPOCH,
                 },
                 true,
             ),

@@ -7,8 +7,9 @@
 use jiff::Timestamp;
 
 use crate::community::{Community, MemberId};
-use crate::funding::{FundingPolicy, Offer, screen};
+use crate::funding::{FundingPolicy, FundingProcess, Offer, screen};
 use crate::journal::StreamId;
+use crate::process::Listed as _;
 use crate::process::{Answerable, Stream};
 use crate::values::{Charter, Evidence, Screen};
 
@@ -52,6 +53,27 @@ pub(super) fn admit(
                 "funder.red_line_screen says the screen passed, but {hit} in force"
             )));
         }
+    }
+    // What a process witnessed of a funder and its checks (its own offer's, or the
+    // escalated offer's it takes up) is not a member's to state again; nor is the
+    // publication of an offer's decision, which its process publishes (`publish`).
+    let offer = FundingProcess::state_of(stream.process()).is_some();
+    let witnessed = offer
+        || stream
+            .escalated_from()
+            .is_some_and(|e| e.funder.is_some() || e.due_diligence.is_some());
+    let restated = [
+        ("funder", witnessed && evidence.funder.is_some()),
+        (
+            "due_diligence",
+            witnessed && evidence.due_diligence.is_some(),
+        ),
+        ("publication", offer && evidence.publication.is_some()),
+    ];
+    if let Some((fact, _)) = restated.iter().find(|(_, stated)| *stated) {
+        return Err(refuse(format!(
+            "{fact}: the offer's process witnesses it; evidence cannot state it"
+        )));
     }
     if let Some(last) = stream.last_at()
         && now < last

@@ -1270,6 +1270,54 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
             .unwrap_or_default()
     }
 
+    /// When the last event on `stream`'s process was journalled; `None` for a stream with
+    /// no process.
+    pub fn last_at(&self, stream: &StreamId) -> Option<Timestamp> {
+        let shared = self.shared(stream).ok()??;
+        let stream = shared.lock().ok()?;
+        stream.last_at()
+    }
+
+    /// Refuses to read `stream` (or, given `None`, every stream, as [`Engine::due`] does) as
+    /// of a time before its last event. The engine holds each process as it stands: a
+    /// record or a list of what is due asked at an earlier time would state what had not
+    /// happened yet, dated before it happened. The tool and the server ask this before
+    /// they read.
+    ///
+    /// # Errors
+    ///
+    /// [`EngineError::ReadBeforeLastEvent`], naming the time asked and the last event's.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coproduction::{Community, Engine, MemoryJournal, StreamId};
+    ///
+    /// let engine = Engine::builder(Community::new()).open(MemoryJournal::new())?;
+    /// let any_time = "2022-09-01T10:00:00Z".parse()?;
+    /// engine.readable_at(None, any_time)?; // nothing journalled: any time will do
+    /// engine.readable_at(Some(&StreamId::new("round")?), any_time)?;
+    /// # Ok::<(), coproduction::Error>(())
+    /// ```
+    pub fn readable_at(
+        &self,
+        stream: Option<&StreamId>,
+        now: Timestamp,
+    ) -> Result<(), EngineError> {
+        let last = match stream {
+            Some(id) => self.last_at(id),
+            None => self.streams().iter().filter_map(|s| self.last_at(s)).max(),
+        };
+        match last {
+            Some(last) if now < last => Err(EngineError::ReadBeforeLastEvent {
+                stream: stream.cloned(),
+                now,
+                last,
+            }),
+            _ => Ok(()),
+        }
+    }
+
     /// The state of a stream's process.
     pub fn state(&self, stream: &StreamId) -> Option<ProcessState> {
         let shared = self.shared(stream).ok()??;
@@ -1302,6 +1350,9 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
     ///
     /// The community is the one in force when the process opened, as its gate saw it: a
     /// body's make-up changed since does not change the record of a decision it took.
+    /// The record is of the process as it stands: asked at a time before the stream's last
+    /// event it would state what had not happened yet ([`Engine::readable_at`] refuses such
+    /// a time).
     pub fn record(&self, stream: &StreamId, now: Timestamp) -> Option<DecisionRecord> {
         let v = self.opened_version(stream, now)?;
         self.with_stream(stream, |s, cited| {
@@ -1391,12 +1442,14 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
     ///
     /// # Errors
     ///
-    /// [`EngineError::Journal`] when the stream's events cannot be read.
+    /// [`EngineError::Journal`] when the stream's events cannot be read;
+    /// [`EngineError::ReadBeforeLastEvent`] when `now` is before the stream's last event.
     pub fn export(
         &self,
         stream: &StreamId,
         now: Timestamp,
     ) -> Result<Option<DecisionDocument>, EngineError> {
+        self.readable_at(Some(stream), now)?;
         let (Some(record), Some(report)) = (self.record(stream, now), self.report(stream, now))
         else {
             return Ok(None);

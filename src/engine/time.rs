@@ -69,7 +69,9 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
     /// (who, by when), a time box passed and what the round's configuration does next,
     /// advice asked and not given or given and not answered, a record whose publication
     /// rule T1 asks for (its charter's `publish_days`, as the metrics count it), a review
-    /// date of a standing agreement. Nothing is written.
+    /// date of a standing agreement. Nothing is written. Each process is read as it stands,
+    /// so `now` is meant no earlier than the journal's last event ([`Engine::readable_at`]
+    /// with `None` refuses an earlier one).
     ///
     /// # Example
     ///

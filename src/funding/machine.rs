@@ -401,15 +401,24 @@ fn decide_identified(
             }
         }
         FundingCommand::Publish { withheld_reason } => {
-            let decision = match &d.stage {
-                FundingStage::Decided(decided) if decided.taken.outcome.accepts() => &decided.taken,
-                _ => return Err(wrong_phase),
+            // Every decision is listed with its reasons, an offer not accepted too (C4: a
+            // decline is published with why); each once.
+            let FundingStage::Decided(Decided {
+                taken: decision, ..
+            }) = &d.stage
+            else {
+                return Err(wrong_phase);
             };
             if let Some(reason) = withheld_reason {
                 need_text(attempted, "withheld_reason", reason)?;
             }
-            // What stands: the offer's conditions not set aside, then the community's.
-            let mut conditions = standing(&d.offer.conditions, &decision.outcome);
+            // What stands: the offer's conditions not set aside, then the community's; none,
+            // where the offer was not accepted.
+            let mut conditions = if decision.outcome.accepts() {
+                standing(&d.offer.conditions, &decision.outcome)
+            } else {
+                Vec::new()
+            };
             let mut set_aside = Vec::new();
             if let FundingOutcome::AcceptWithConditions {
                 conditions: own,
@@ -754,9 +763,7 @@ fn evolve_stage(stage: FundingStage, event: &FundingEvent) -> FundingStage {
                 at: *at,
             },
         }),
-        (S::Decided(decided), FundingEvent::Published { listing, at, .. })
-            if decided.taken.outcome.accepts() =>
-        {
+        (S::Decided(decided), FundingEvent::Published { listing, at, .. }) => {
             S::Published(OnRegister {
                 decided,
                 listing: (**listing).clone(),

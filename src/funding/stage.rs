@@ -50,7 +50,8 @@ pub enum FundingStage {
     Deciding(Consulting),
     /// Decided: accepted (with or without conditions), declined, deferred or escalated.
     Decided(Decided),
-    /// An accepted offer's register entry is published.
+    /// A decision's register entry is published: an accepted offer's (phase `Published`), or
+    /// a decision not to accept it (the phase stays its outcome's).
     Published(OnRegister),
     /// Conditions are monitored until the review date.
     Monitoring(Monitored),
@@ -106,7 +107,7 @@ pub struct Decided {
     pub(super) taken: DecisionTaken,
 }
 
-/// An accepted decision with its register entry.
+/// A decision with its register entry.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OnRegister {
     pub(super) decided: Decided,
@@ -160,6 +161,10 @@ impl FundingStage {
             FundingStage::Consultation(_) => P::Consultation,
             FundingStage::Deciding(_) => P::Deciding,
             FundingStage::Decided(decided) => decided.phase(),
+            // A decision not to accept stays declined, deferred or escalated once listed.
+            FundingStage::Published(listed) if !listed.decided.taken.outcome.accepts() => {
+                listed.decided.phase()
+            }
             FundingStage::Published(_) => P::Published,
             FundingStage::Monitoring(_) => P::Monitoring,
             FundingStage::UnderReview(_) => P::UnderReview,

@@ -754,11 +754,17 @@ impl Metrics {
         };
 
         // A funding decision whose consent round is in the journal is counted once, as
-        // that round.
+        // that round; so is one that ended deciding nothing while a round held for it
+        // ran (withdrawn), which the round alone shows.
         let rounds: BTreeSet<&str> = streams
             .iter()
             .filter(|(_, s)| round_of(s).is_some())
             .map(|(id, _)| id.as_str())
+            .collect();
+        let held_for: BTreeSet<&StreamId> = streams
+            .iter()
+            .filter(|(_, s)| round_of(s).is_some())
+            .filter_map(|(_, s)| s.decides_for())
             .collect();
         let decisions: Vec<DecisionMetrics> = streams
             .iter()
@@ -783,7 +789,9 @@ impl Metrics {
                 }
                 let funding = funding_of(stream)?;
                 let round = funding.consent_round().map(|r| r.reference.as_str());
-                if round.is_some_and(|r| rounds.contains(r)) {
+                if round.is_some_and(|r| rounds.contains(r))
+                    || (funding.decided().is_none() && held_for.contains(id))
+                {
                     return None;
                 }
                 let community = in_force.of(Some(stream), now).community;

@@ -261,6 +261,16 @@ impl Stream {
         if record.route_given.is_none() {
             record.route_given = self.route_given();
         }
+        // An escalated offer's funder, screen and checks, as its process witnessed them,
+        // are what the body taking it up decides on: before any member's word.
+        if let Some(from) = &self.escalated_from {
+            if record.funder.is_none() {
+                record.funder.clone_from(&from.funder);
+            }
+            if record.due_diligence.is_none() {
+                record.due_diligence.clone_from(&from.due_diligence);
+            }
+        }
         if let Some(evidence) = &self.evidence {
             record.supplement(evidence.to_record(self.kind.clone()));
         }

@@ -517,7 +517,7 @@ impl DecisionRecordMarkdown<'_> {
         }
 
         if let Some(funder) = &r.funder {
-            funder_section(&mut d, funder);
+            funder_section(&mut d, funder, r.outcome);
         }
         if let Some(checks) = &r.due_diligence {
             due_diligence_section(&mut d, checks, names);
@@ -1432,8 +1432,9 @@ fn recruitment_section(d: &mut Document, r: &RecruitmentFacts) {
 }
 
 /// Who offered the money or partnership, on what conditions (which stand, which were set
-/// aside and why), and what the public register lists.
-fn funder_section(d: &mut Document, funder: &FunderFacts) {
+/// aside and why; none stands where the offer was not accepted), and what the public
+/// register lists.
+fn funder_section(d: &mut Document, funder: &FunderFacts, outcome: Option<Outcome>) {
     d.section("Funder");
     let mut line = one_line(&funder.funder);
     if let Some(band) = &funder.amount_band {
@@ -1474,12 +1475,24 @@ fn funder_section(d: &mut Document, funder: &FunderFacts) {
             )
         }
     };
+    // Conditions stand only on an offer taken: one declined, deferred, escalated or
+    // withdrawn was offered on them, and none binds the community.
+    let taken = matches!(outcome, None | Some(Outcome::Adopted));
     if funder.conditions.is_empty() && funder.own_conditions.is_empty() {
         if funder.set_aside.is_empty() {
             d.line("No conditions.");
         } else {
             d.line("No conditions stand.");
         }
+    } else if !taken {
+        d.line("Offered on these conditions, which do not stand: the offer was not accepted.");
+        d.items(
+            funder
+                .conditions
+                .iter()
+                .map(|c| condition(c).into())
+                .collect(),
+        );
     } else {
         d.line("Conditions that stand:");
         let funders = funder

@@ -56,6 +56,7 @@
 //! | `actor_mismatch` | `403` | the request acts as another member than the header names |
 //! | `clock_skew` | `422` | the request is dated more than the tolerance behind the server's clock, or more than [`CLOCK_AHEAD`] ahead of it |
 //! | `bad_query` | `400` | a query string or a path that cannot be read (a stream's name that is not a slug; a query parameter the endpoint does not take, on every endpoint), or a feed's cursor past the journal's last position |
+//! | `read_before_last_event` | `400` | a record, report or `/due` asked as of a time (`now`) before the last event of the stream (of the journal, for `/due`): read then, it would state what had not happened yet |
 //! | `unknown_stream` | `404` | no process runs on the stream |
 //! | `not_a_process` | `404` | a record or a report of `community`, the community's own stream, where no process runs (its changes are in the event feed) |
 //! | `too_large` | `413` | a request's body is longer than [`REQUEST_LINE_BYTES`](crate::limits::REQUEST_LINE_BYTES) (1 MiB) |
@@ -377,6 +378,7 @@ impl From<EngineError> for Rejection {
             EngineError::Json { .. } | EngineError::Input(_) => StatusCode::BAD_REQUEST,
             EngineError::UnknownActor { .. } => StatusCode::FORBIDDEN,
             EngineError::UnknownStream { .. } => StatusCode::NOT_FOUND,
+            EngineError::ReadBeforeLastEvent { .. } => StatusCode::BAD_REQUEST,
             EngineError::Journal(_) => StatusCode::CONFLICT,
             _ => StatusCode::UNPROCESSABLE_ENTITY,
         };
@@ -635,6 +637,7 @@ async fn record<J: Served>(
     blocking(move || {
         caught_up(&app)?;
         let engine = &app.engine;
+        engine.readable_at(Some(&stream), now)?;
         if format == "document" {
             let document = engine
                 .export(&stream, now)
@@ -696,6 +699,7 @@ async fn report<J: Served>(
 ) -> Result<Response, Rejection> {
     let now = query_time(query.now.as_deref())?;
     caught_up_json(app, move |engine| {
+        engine.readable_at(Some(&stream), now)?;
         engine.report(&stream, now).ok_or_else(|| unknown(&stream))
     })
     .await
@@ -706,7 +710,11 @@ async fn due<J: Served>(
     Query(query): Query<AtQuery>,
 ) -> Result<Response, Rejection> {
     let now = query_time(query.now.as_deref())?;
-    caught_up_json(app, move |engine| Ok(engine.due(now))).await
+    caught_up_json(app, move |engine| {
+        engine.readable_at(None, now)?;
+        Ok(engine.due(now))
+    })
+    .await
 }
 
 async fn metrics<J: Served>(

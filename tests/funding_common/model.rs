@@ -55,6 +55,8 @@ pub struct Model {
     /// The offer whose route the decision was screened on.
     pub screened: usize,
     pub accepted: Option<bool>,
+    /// Whether the decision's register entry is published (a red line's at the screen).
+    pub listed: bool,
 }
 
 fn blank(text: &str) -> bool {
@@ -78,6 +80,7 @@ impl Model {
             windows: BTreeMap::new(),
             sessions: BTreeSet::new(),
             round: None,
+            listed: false,
             screened: 0,
             accepted: None,
         }
@@ -146,6 +149,7 @@ impl Model {
                 m.hits = hits;
                 if hits {
                     m.phase = P::Declined;
+                    m.listed = true;
                 } else {
                     m.tier = tier(&offer, seed_policy()).tier;
                     if r.tier() != m.tier {
@@ -329,6 +333,13 @@ impl Model {
             }
             FundingCommand::Publish { .. } if is(&[P::Accepted, P::AcceptedWithConditions]) => {
                 m.phase = P::Published;
+                m.listed = true;
+            }
+            // A decision not to accept is listed once, and stays what it was.
+            FundingCommand::Publish { .. }
+                if is(&[P::Declined, P::Deferred, P::Escalated]) && !self.listed =>
+            {
+                m.listed = true;
             }
             FundingCommand::StartMonitoring { review_date } if is(&[P::Published]) => {
                 if *review_date <= ctx(actor, minute).now {
@@ -575,10 +586,12 @@ fn expected(m: &Model) -> BoxedStrategy<FundingCommand> {
                 rationale,
             })
             .boxed(),
-        P::Accepted | P::AcceptedWithConditions => Just(FundingCommand::Publish {
-            withheld_reason: None,
-        })
-        .boxed(),
+        P::Accepted | P::AcceptedWithConditions | P::Declined | P::Deferred | P::Escalated => {
+            Just(FundingCommand::Publish {
+                withheld_reason: None,
+            })
+            .boxed()
+        }
         P::Published => {
             let last = m.last;
             prop_oneof![

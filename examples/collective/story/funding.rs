@@ -15,7 +15,7 @@ use coproduction::values::{FundingCondition, Restriction, Rung, SetAside, ValueR
 use jiff::civil::Date;
 
 use super::StoryEngine;
-use super::deciding::{Calendar, publish_round};
+use super::deciding::Calendar;
 use super::governance::in_force;
 use super::{
     FUNDING, FUNDING_ROUND, PARTNERSHIP, PARTNERSHIP_ROUND, TOBACCO, at, pay_public_contributors,
@@ -316,14 +316,15 @@ fn run_offer(
         .with_evidence(evidence),
     )?;
     let stream = StreamId::new(scene.stream)?;
+    // Every decision goes in the public register with why, a decline too.
+    step(
+        1,
+        &scene.on(14, "09:00"),
+        FundingCommand::Publish {
+            withheld_reason: None,
+        },
+    )?;
     if accepts {
-        step(
-            1,
-            &scene.on(14, "09:00"),
-            FundingCommand::Publish {
-                withheld_reason: None,
-            },
-        )?;
         step(
             1,
             &scene.on(14, "09:05"),
@@ -331,10 +332,6 @@ fn run_offer(
                 review_date: at(&scene.on(365, "00:00")),
             },
         )?;
-    } else {
-        // A declined offer has no register entry to list; its record is published all
-        // the same, with why.
-        publish_round(engine, &stream, MemberId::new(14), &scene.on(14, "09:00"))?;
     }
     let phase = engine
         .state(&stream)
@@ -572,8 +569,8 @@ pub(super) fn partnership_offer(engine: &StoryEngine) -> Result<ValueReport, cop
 }
 
 /// A tobacco company's grant, offered in November 2021: the red-line screen of the policy
-/// in force declines it and publishes the reason. The machine has no step from
-/// `declined`, and the value gate refuses an acceptance even with an override recorded:
+/// in force declines it and publishes the reason. The machine takes no step from
+/// `declined` but publishing it, done here at the screen, and the value gate refuses an acceptance even with an override recorded:
 /// rule C4 takes none. Returns the decision's value report.
 pub(super) fn red_line_offer(engine: &StoryEngine) -> Result<ValueReport, coproduction::Error> {
     let offer = Offer::new(

@@ -255,6 +255,15 @@ typestate! {
             fn publish(ctx, withheld_reason: Option<String>)
                 -> Funding<Published> = FundingCommand::Publish { withheld_reason };
         }
+        /// A decision not to accept the offer (declined, deferred, escalated): it stays so
+        /// once its register entry is published.
+        NotAcceptedPhase: [Declined, Deferred, Escalated] {
+            /// Publishes the register entry of the decision not to accept (its outcome,
+            /// route and rationale), once; a decline at the red-line screen was published
+            /// with it.
+            fn publish_outcome(ctx, withheld_reason: Option<String>)
+                -> Funding<P> = FundingCommand::Publish { withheld_reason };
+        }
     ],
 }
 
@@ -450,6 +459,51 @@ pub(super) mod tests {
         // A decision rebuilt from its events took no gated step here: it holds no proof.
         let replayed = AnyFunding::replay(published.events().to_vec()).unwrap();
         assert_eq!(replayed.proof(), None);
+    }
+
+    #[test]
+    fn a_decision_not_to_accept_is_published_once_and_stays_what_it_was() {
+        let declined = deciding()
+            .decline(
+                ctx(20),
+                vec![MemberId::new(1)],
+                "The rooms are free elsewhere",
+            )
+            .unwrap();
+        let published = declined.publish_outcome(ctx(21), None).unwrap();
+        assert_eq!(published.phase(), FundingPhase::Declined);
+        let listing = published.decision().listing().unwrap();
+        assert_eq!(listing.outcome, "declined");
+        assert_eq!(listing.rationale, "The rooms are free elsewhere");
+        // No condition stands on an offer that was not accepted.
+        assert!(listing.conditions.is_empty());
+        assert_eq!(published.decision().published_at(), Some(ctx(21).now));
+        let replayed = AnyFunding::replay(published.events().to_vec()).unwrap();
+        assert!(matches!(replayed, AnyFunding::Declined(_)));
+        // Once only.
+        let before = published.decision().clone();
+        let again = published.publish_outcome(ctx(22), None).unwrap_err();
+        assert!(
+            again.error.to_string().contains("publish"),
+            "{}",
+            again.error
+        );
+        assert_eq!(again.funding.decision(), &before);
+        let deferred = deciding()
+            .defer(ctx(20), vec![MemberId::new(1)], "Ask again in spring")
+            .unwrap()
+            .publish_outcome(ctx(21), Some("The trust asked us not to name it".into()))
+            .unwrap();
+        assert_eq!(deferred.phase(), FundingPhase::Deferred);
+        assert_eq!(
+            deferred
+                .decision()
+                .listing()
+                .unwrap()
+                .withheld_reason
+                .as_deref(),
+            Some("The trust asked us not to name it")
+        );
     }
 
     #[test]

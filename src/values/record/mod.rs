@@ -462,7 +462,7 @@ pub struct WithdrawnBy {
 /// history is not lost when the matter moves to a broader body.
 ///
 /// JSON: `{"stream": "working-model-round", "to": "decision_circle", "outcome": "escalated",
-/// "objections": [...]}`.
+/// "objections": [...]}`; an escalated offer adds `funder` and `due_diligence`.
 #[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -478,6 +478,13 @@ pub struct EscalatedFrom {
     /// Its objections and concerns with their dispositions, as its record holds them.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub objections: Vec<ObjectionEntry>,
+    /// The funder or partner of an escalated offer and the red-line screen's verdict, as
+    /// its process witnessed them: the body taking the offer up decides on them, and no
+    /// member's word may stand in for them.
+    pub funder: Option<FunderFacts>,
+    /// The due-diligence checks the escalated offer completed, as its process witnessed
+    /// them.
+    pub due_diligence: Option<Vec<DueDiligenceCheck>>,
 }
 
 impl EscalatedFrom {
@@ -489,6 +496,8 @@ impl EscalatedFrom {
             outcome: record.outcome,
             at: record.dates.decided_at,
             objections: record.objections.clone().unwrap_or_default(),
+            funder: record.funder.clone(),
+            due_diligence: record.due_diligence.clone(),
         }
     }
 }
