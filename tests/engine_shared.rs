@@ -180,3 +180,51 @@ fn two_engines_racing_on_shared_streams_lose_nothing_and_duplicate_nothing() {
         );
     }
 }
+
+/// A check that reads more than the stream it writes is made on what every writer wrote:
+/// a member who left through one engine is not heard through another that had not read
+/// the leave yet, and a request made on that stale view writes nothing. The other engine
+/// finds the journal moved on, reads what it missed, and decides again.
+#[test]
+fn a_member_who_left_through_one_engine_is_not_heard_through_another() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("journal.db");
+    let a = founded(&path);
+    let b = second(&path);
+    let stream = round(1);
+    a.handle(open(&stream, 0)).unwrap();
+    for minute in 1..=3 {
+        a.handle(advance(&stream, minute)).unwrap();
+    }
+    b.catch_up().unwrap();
+    assert_eq!(
+        b.phase::<ConsentProcess>(&stream),
+        Some(RoundPhase::ObjectionRound)
+    );
+    // Member 14 of the associate-roles team leaves, through A; B has not read it.
+    let member = MemberId::new(14);
+    let leave = Request::new(
+        coproduction::living::stream(),
+        member,
+        at(4),
+        ProcessCommand::Change {
+            change: Box::new(CommunityChange::Leave { member }),
+        },
+    );
+    a.handle(leave).unwrap();
+    let before = a.journal().read_all().unwrap().len();
+    let consent = RoundCommand::Respond {
+        member,
+        response: coproduction::Response::consent(),
+    };
+    let refused = b
+        .handle(Request::new(stream.clone(), member, at(5), consent))
+        .unwrap_err();
+    assert!(refused.is_refusal(), "{refused}");
+    assert!(
+        !matches!(refused, EngineError::Journal(_)),
+        "refused on the community as it stands, not on the journal's position: {refused}"
+    );
+    assert_eq!(b.journal().read_all().unwrap().len(), before);
+    assert!(b.community().member(member).is_none());
+}

@@ -319,12 +319,11 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
         let event = EngineEvent::Community {
             event: entry.event(),
         };
-        let written = self.journal.append(
-            &stream,
+        let written = self.write(vec![crate::journal::BatchPart::new(
+            stream.clone(),
             living.version,
             vec![NewEvent::new(actor, request.now, event)],
-        )?;
-        self.witnessed(&written);
+        )])?;
         living.history = history;
         if let Some(last) = written.last() {
             living.version = last.seq;

@@ -89,7 +89,12 @@
 //! A refused request changes nothing: not the journal, not the engine's state. Opening an
 //! engine on an existing journal replays it. The engine is `Send + Sync`: share it across
 //! threads behind an `Arc`. Requests to one stream are applied one at a time; requests to
-//! different streams run side by side, each holding only the streams it reads.
+//! different streams run side by side, each holding only the streams it reads. Several
+//! engines may share one journal (servers on one database): each appends only on the
+//! journal as it has read it ([`Journal::append_batch_at`]),
+//! so a request decided on a view another engine has moved on from (a member who left
+//! there, a round opened there for the same matter) is not written; the engine reads what
+//! it missed ([`Engine::catch_up`]) and decides it again.
 //!
 //! Requests and events have a stable JSON shape, so a tool in any language can drive the
 //! engine (the `coproduction` command-line tool does, with the `cli` feature):
@@ -233,6 +238,9 @@ pub struct Engine<J> {
     /// The latest time of any event the engine has read or written, in microseconds since
     /// the Unix epoch (`i64::MIN` for none): no change to the community is dated before it.
     latest: AtomicI64,
+    /// Held while the engine appends, so that its appends follow one another on the
+    /// journal as it has read it ([`Engine::write`]).
+    appending: Mutex<()>,
 }
 
 /// How many times a request lost to another writer of a shared journal is decided again,
@@ -324,7 +332,7 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
         }
         let founded_at = supplied.as_ref().map(|s| s.founded_at);
         // Replayed from the envelopes the journal lends: opening copies none of them.
-        let (replayed, streams, seen, latest) = journal.read_all_with(|envelopes| {
+        let (replayed, streams, mut seen, latest) = journal.read_all_with(|envelopes| {
             (
                 living::replay(envelopes, supplied),
                 Streams::replay(envelopes),
@@ -343,6 +351,7 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
             )?;
             history.version = written.last().map_or(0, |e| e.seq);
             latest = latest.max(written.last().map(|e| micros(e.time)));
+            seen = seen.max(written.last().map_or(0, |e| e.position));
         }
         let streams = streams
             .into_inner()
@@ -355,7 +364,28 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
             streams: RwLock::new(streams),
             seen: AtomicU64::new(seen),
             latest: AtomicI64::new(latest.unwrap_or(i64::MIN)),
+            appending: Mutex::new(()),
         })
+    }
+
+    /// Appends `parts` as one batch on the journal as the engine has read it: refused as
+    /// [`JournalError::Moved`](crate::journal::JournalError::Moved) when another writer of
+    /// a shared journal appended since, to any stream, so that what the engine checked on
+    /// other streams than those it writes (who is in the community, whether another round
+    /// runs for the same matter) is never written over what it did not see. The engine's
+    /// own appends follow one another.
+    pub(super) fn write(
+        &self,
+        parts: Vec<BatchPart<EngineEvent>>,
+    ) -> Result<Vec<Envelope<EngineEvent>>, EngineError> {
+        let _one_at_a_time = self.appending.lock().map_err(|_| EngineError::Poisoned)?;
+        let head = self.seen.load(Ordering::Acquire);
+        let written = self.journal.append_batch_at(Some(head), parts)?;
+        if let Some(last) = written.last() {
+            self.seen.fetch_max(last.position, Ordering::AcqRel);
+        }
+        self.witnessed(&written);
+        Ok(written)
     }
 
     /// Notes the times of `written`, which the engine has just read or written.
@@ -463,7 +493,11 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                     if e.is_refusal()
                         && !matches!(e, EngineError::Json { .. } | EngineError::Input(_))
                         && tries < CATCH_UP_TRIES
-                        && self.catch_up()? > 0 =>
+                        && (self.catch_up()? > 0
+                            || matches!(
+                                e,
+                                EngineError::Journal(crate::journal::JournalError::Moved { .. })
+                            )) =>
                 {
                     tries += 1;
                 }
@@ -1169,8 +1203,11 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                 .collect()
         };
         if linked.is_none() && adopting.is_none() {
-            let written = self.journal.append(id, stream.version(), stamped(events))?;
-            self.witnessed(&written);
+            let written = self.write(vec![BatchPart::new(
+                id.clone(),
+                stream.version(),
+                stamped(events),
+            )])?;
             for envelope in &written {
                 stream.apply(envelope);
             }
@@ -1215,8 +1252,7 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                 adopted = Some(history);
             }
         }
-        let written = self.journal.append_batch(parts)?;
-        self.witnessed(&written);
+        let written = self.write(parts)?;
         let community = crate::living::stream();
         for envelope in &written {
             if envelope.stream == *id {

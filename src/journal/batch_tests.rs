@@ -33,6 +33,8 @@ macro_rules! batch_rules {
                 "unit_read_after", reads_after_a_position_are_the_tail;
             a_page_is_the_start_of_the_tail:
                 "unit_read_page", a_page_is_the_start_of_the_tail;
+            a_batch_read_at_a_position_another_writer_passed_writes_nothing:
+                "unit_moved", a_batch_at_a_passed_position_writes_nothing;
         );
     };
     (@tests $run:expr, $($test:ident: $tag:literal, $check:ident;)+) => {$(
@@ -336,4 +338,35 @@ pub(crate) fn reads_after_a_position_are_the_tail<J: Journal<Event = Ev>>(j: &J)
         );
     }
     assert_eq!(j.read_after(u64::MAX), Ok(vec![]));
+}
+
+/// A batch given the journal's last position as its writer read it is written only while
+/// the journal is still there: after another append, to any stream, it is refused and
+/// nothing is written; at the journal's position, or with none given, it is written.
+pub(crate) fn a_batch_at_a_passed_position_writes_nothing<J: Journal<Event = Ev>>(j: &J) {
+    let (round, proposal, funding) = setup(j);
+    // The writer read the journal at position 2; the proposal's second event came since.
+    let stale = j.append_batch_at(Some(2), vec![part(&funding, 0, &[9])]);
+    assert_eq!(
+        stale,
+        Err(JournalError::Moved {
+            expected: 2,
+            actual: 3
+        })
+    );
+    // Refused before any part is checked, even one that only checks.
+    let stale = j.append_batch_at(Some(2), vec![part(&round, 1, &[])]);
+    assert!(matches!(stale, Err(JournalError::Moved { .. })));
+    assert!(events(j, &funding).is_empty());
+    assert_eq!(j.read_all().unwrap().len(), 3);
+    let written = j
+        .append_batch_at(Some(3), vec![part(&funding, 0, &[9])])
+        .unwrap();
+    assert_eq!(
+        places(&written),
+        [(4, funding.as_str().to_owned(), 1, true)]
+    );
+    j.append_batch_at(None, vec![part(&proposal, 2, &[10])])
+        .unwrap();
+    assert_eq!(events(j, &proposal), [2, 3, 10]);
 }

@@ -277,9 +277,18 @@ pub(crate) enum Lines {
 /// then the parts are sealed in order as one batch, whose last envelope alone closes it.
 pub(crate) fn prepare<E: Serialize>(
     chain: &ChainState,
+    head: Option<u64>,
     parts: Vec<BatchPart<E>>,
     lines: Lines,
 ) -> Result<Vec<Sealed<E>>, JournalError> {
+    if let Some(expected) = head
+        && expected != chain.position
+    {
+        return Err(JournalError::Moved {
+            expected,
+            actual: chain.position,
+        });
+    }
     refuse_duplicates(&parts)?;
     for part in &parts {
         let actual = chain.version(part.stream.as_str());
@@ -667,7 +676,13 @@ mod tests {
                 serde_json::json!({"type": "closed"}),
             ),
         ];
-        prepare(&chain, vec![BatchPart::new(stream, 0, events)], Lines::Keep).unwrap()
+        prepare(
+            &chain,
+            None,
+            vec![BatchPart::new(stream, 0, events)],
+            Lines::Keep,
+        )
+        .unwrap()
     }
 
     #[test]
@@ -679,7 +694,7 @@ mod tests {
             .map(|s| NewEvent::new(s.envelope.actor, s.envelope.time, s.envelope.event.clone()))
             .collect();
         let parts = vec![BatchPart::new(stream, 0, events)];
-        let dropped = prepare(&ChainState::default(), parts, Lines::Drop).unwrap();
+        let dropped = prepare(&ChainState::default(), None, parts, Lines::Drop).unwrap();
         assert_eq!(kept.len(), dropped.len());
         for (k, d) in kept.iter().zip(&dropped) {
             assert_eq!(k.envelope, d.envelope);
@@ -695,6 +710,7 @@ mod tests {
         let round = StreamId::new("round:1").unwrap();
         let first = prepare(
             &ChainState::default(),
+            None,
             vec![BatchPart::new(round.clone(), 0, vec![new(0)])],
             Lines::Keep,
         )
@@ -713,7 +729,7 @@ mod tests {
             })
             .collect();
         envelopes.extend(
-            prepare(&chain, parts, Lines::Keep)
+            prepare(&chain, None, parts, Lines::Keep)
                 .unwrap()
                 .into_iter()
                 .map(|s| s.envelope),
@@ -789,7 +805,12 @@ mod tests {
                 vec![NewEvent::new(MemberId::new(1), time, 1u32)],
             )
         };
-        let refused = prepare(&ChainState::default(), vec![part(4), part(0)], Lines::Keep);
+        let refused = prepare(
+            &ChainState::default(),
+            None,
+            vec![part(4), part(0)],
+            Lines::Keep,
+        );
         assert_eq!(
             refused.err(),
             Some(JournalError::DuplicateStream {

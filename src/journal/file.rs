@@ -340,10 +340,14 @@ where
 {
     type Event = E;
 
-    fn append_batch(&self, parts: Vec<BatchPart<E>>) -> Result<Vec<Envelope<E>>, JournalError> {
+    fn append_batch_at(
+        &self,
+        head: Option<u64>,
+        parts: Vec<BatchPart<E>>,
+    ) -> Result<Vec<Envelope<E>>, JournalError> {
         let mut guard = self.lock()?;
         let inner = &mut *guard;
-        let sealed = inner.log.prepare(parts, Lines::Keep)?;
+        let sealed = inner.log.prepare(head, parts, Lines::Keep)?;
         if sealed.is_empty() {
             return Ok(Vec::new());
         }

@@ -50,13 +50,14 @@ impl<E> Log<E> {
     /// to follow this log; mutates nothing.
     pub(crate) fn prepare(
         &self,
+        head: Option<u64>,
         parts: Vec<BatchPart<E>>,
         lines: Lines,
     ) -> Result<Vec<Sealed<E>>, JournalError>
     where
         E: Serialize,
     {
-        prepare(&self.chain, parts, lines)
+        prepare(&self.chain, head, parts, lines)
     }
 
     /// Adds envelopes sealed by [`Log::prepare`] and returns copies of them.
@@ -172,9 +173,13 @@ where
 {
     type Event = E;
 
-    fn append_batch(&self, parts: Vec<BatchPart<E>>) -> Result<Vec<Envelope<E>>, JournalError> {
+    fn append_batch_at(
+        &self,
+        head: Option<u64>,
+        parts: Vec<BatchPart<E>>,
+    ) -> Result<Vec<Envelope<E>>, JournalError> {
         let mut log = self.lock()?;
-        let sealed = log.prepare(parts, Lines::Drop)?;
+        let sealed = log.prepare(head, parts, Lines::Drop)?;
         log.commit(sealed, "memory")
     }
 

@@ -11,7 +11,9 @@
 //! [`JournalError::Conflict`] and nothing is written, so it can re-read and decide again.
 //! [`Journal::append_batch`] appends one atomic batch over several streams (a consent round's
 //! end and the decision it decides for), each [`BatchPart`] with its own expected number:
-//! every part is written or none is.
+//! every part is written or none is. [`Journal::append_batch_at`] appends only while the
+//! journal's last position is still the one the writer read ([`JournalError::Moved`]
+//! otherwise): the engine appends so, since its checks read more streams than it writes.
 //! Numbering: a stream's sequence numbers run `1, 2, 3, ...`; the expected number for an
 //! empty stream is `0`. Positions in the whole journal also run from 1, in append order.
 //!
@@ -191,6 +193,42 @@ pub trait Journal: Send + Sync {
     fn append_batch(
         &self,
         parts: Vec<BatchPart<Self::Event>>,
+    ) -> Result<Vec<Envelope<Self::Event>>, JournalError> {
+        self.append_batch_at(None, parts)
+    }
+
+    /// [`Journal::append_batch`], and given `head`, only if the journal's last position is
+    /// still `head` (`0` for an empty journal): a writer whose checks read other streams
+    /// than those it writes (who is in the community, whether another round runs for the
+    /// same matter) writes only on the journal it read, and another writer's append in
+    /// between, to any stream, refuses it. `None` checks no position.
+    ///
+    /// # Errors
+    ///
+    /// As [`Journal::append_batch`], and [`JournalError::Moved`], checked first, when the
+    /// journal's last position is not `head`; nothing is written.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use coproduction::community::MemberId;
+    /// use coproduction::journal::{BatchPart, Journal, JournalError, MemoryJournal, NewEvent, StreamId};
+    ///
+    /// let journal = MemoryJournal::<String>::new();
+    /// let event = |text: &str| NewEvent::new(MemberId::new(1), jiff::Timestamp::UNIX_EPOCH, text.to_owned());
+    /// let round = StreamId::new("round")?;
+    /// let other = StreamId::new("other-round")?;
+    /// journal.append_batch_at(Some(0), vec![BatchPart::new(round.clone(), 0, vec![event("opened")])])?;
+    /// // Another writer appends elsewhere; a writer that read the journal at position 1 is refused.
+    /// journal.append(&other, 0, vec![event("opened")])?;
+    /// let stale = journal.append_batch_at(Some(1), vec![BatchPart::new(round, 1, vec![event("closed")])]);
+    /// assert!(matches!(stale, Err(JournalError::Moved { expected: 1, actual: 2 })));
+    /// # Ok::<(), coproduction::Error>(())
+    /// ```
+    fn append_batch_at(
+        &self,
+        head: Option<u64>,
+        parts: Vec<BatchPart<Self::Event>>,
     ) -> Result<Vec<Envelope<Self::Event>>, JournalError>;
 
     /// The last sequence number of `stream`: the `expected` for the next append.
@@ -344,6 +382,18 @@ pub enum JournalError {
         /// The stream's actual last sequence number.
         actual: u64,
     },
+    /// An append was refused because the journal has moved on since the writer read it:
+    /// another writer appended to some stream (see [`Journal::append_batch_at`]).
+    #[error(
+        "cannot append: the writer read the journal up to position {expected}, but it is at {actual}: another writer appended since; nothing was written"
+    )]
+    #[strum(serialize = "journal_moved")]
+    Moved {
+        /// The last position the writer read.
+        expected: u64,
+        /// The journal's actual last position.
+        actual: u64,
+    },
     /// A stored envelope failed to parse or verify. Everything from `position` on is
     /// untrusted; nothing was dropped or repaired.
     #[error("journal `{journal}` is corrupt at position {position}: {reason}")]
@@ -475,6 +525,7 @@ impl JournalError {
     pub fn is_refusal(&self) -> bool {
         match self {
             JournalError::Conflict { .. }
+            | JournalError::Moved { .. }
             | JournalError::Encode { .. }
             | JournalError::DuplicateStream { .. }
             | JournalError::InvalidStreamId { .. } => true,

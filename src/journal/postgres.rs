@@ -497,6 +497,7 @@ impl<E> PostgresJournal<E> {
     fn append_on(
         &self,
         Connection { client, statements }: &mut Connection,
+        guard: Option<u64>,
         parts: Vec<BatchPart<E>>,
     ) -> Result<Vec<Envelope<E>>, JournalError>
     where
@@ -531,7 +532,7 @@ impl<E> PostgresJournal<E> {
         let chain = ChainState::at(position, head, versions);
         // The rules and the sealing are every journal's own; a refusal drops the
         // transaction, which rolls it back.
-        let sealed = prepare(&chain, parts, Lines::Keep)?;
+        let sealed = prepare(&chain, guard, parts, Lines::Keep)?;
         let Some(last) = sealed.last().map(|s| &s.envelope) else {
             return Ok(Vec::new());
         };
@@ -580,8 +581,12 @@ where
 {
     type Event = E;
 
-    fn append_batch(&self, parts: Vec<BatchPart<E>>) -> Result<Vec<Envelope<E>>, JournalError> {
-        self.with_connection(|conn| self.append_on(conn, parts))
+    fn append_batch_at(
+        &self,
+        head: Option<u64>,
+        parts: Vec<BatchPart<E>>,
+    ) -> Result<Vec<Envelope<E>>, JournalError> {
+        self.with_connection(|conn| self.append_on(conn, head, parts))
     }
 
     fn version(&self, stream: &StreamId) -> Result<u64, JournalError> {

@@ -154,7 +154,11 @@ where
 {
     type Event = E;
 
-    fn append_batch(&self, parts: Vec<BatchPart<E>>) -> Result<Vec<Envelope<E>>, JournalError> {
+    fn append_batch_at(
+        &self,
+        guard: Option<u64>,
+        parts: Vec<BatchPart<E>>,
+    ) -> Result<Vec<Envelope<E>>, JournalError> {
         let mut conn = self.lock()?;
         let tx = conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
@@ -171,23 +175,24 @@ where
             versions.push((part.stream.clone(), u64::try_from(actual).unwrap_or(0)));
         }
         // A batch without events only checks: the journal's head is read when there is
-        // something to seal after it.
-        let head: Option<(i64, String)> = if parts.iter().any(|part| !part.events.is_empty()) {
-            tx.query_row(
-                "SELECT position, hash FROM envelopes ORDER BY position DESC LIMIT 1",
-                [],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()
-            .map_err(self.db("read the journal's head"))?
-        } else {
-            None
-        };
+        // something to seal after it, or a position to check.
+        let head: Option<(i64, String)> =
+            if guard.is_some() || parts.iter().any(|part| !part.events.is_empty()) {
+                tx.query_row(
+                    "SELECT position, hash FROM envelopes ORDER BY position DESC LIMIT 1",
+                    [],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()
+                .map_err(self.db("read the journal's head"))?
+            } else {
+                None
+            };
         let (position, head) = position_and_hash(head, |at, r| self.corrupt(at, r))?;
         let chain = ChainState::at(position, head, versions);
         // The rules (a stream named twice, a stale `expected`) and the sealing are the memory
         // and file journals' own; a refusal drops the transaction, which rolls it back.
-        let sealed = prepare(&chain, parts, Lines::Keep)?;
+        let sealed = prepare(&chain, guard, parts, Lines::Keep)?;
         if sealed.is_empty() {
             return Ok(Vec::new());
         }
