@@ -1111,6 +1111,64 @@ fn due_and_tick_read_and_move_the_journal_run_writes() {
     assert!(out.status.success(), "{}", text(&out.stderr));
 }
 
+/// `tick` on a SQLite journal, as servers sharing one write it: the round chose to be
+/// deferred at its deadline, and the tool takes that step there, once.
+#[cfg(feature = "sqlite")]
+#[test]
+fn tick_takes_the_configured_step_on_a_sqlite_journal() {
+    use coproduction::engine::Engine;
+    use coproduction::journal::{Journal, SqliteJournal};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("journal.db");
+    let community: Community =
+        serde_json::from_str(&std::fs::read_to_string(data("community.json")).unwrap()).unwrap();
+    let engine = Engine::builder(community)
+        .open(SqliteJournal::open(&path).unwrap())
+        .unwrap();
+    let mut open: serde_json::Value = serde_json::from_str(&open_line()).unwrap();
+    open["command"]["command"]["config"]["time_box"] =
+        serde_json::json!({"deadline": "2022-09-01T10:30:00Z", "at_deadline": "defer"});
+    engine.handle_json(&open.to_string()).unwrap();
+    for minute in 1..=3 {
+        engine
+            .handle_json(&line(13, minute, r#"{"type": "advance"}"#))
+            .unwrap();
+    }
+    let written = engine.journal().read_all().unwrap().len();
+    drop(engine);
+
+    let db = path.to_str().unwrap();
+    let tick = |now: &str| -> serde_json::Value {
+        let out = cli(&["tick", "--sqlite", db, "--now", now], "");
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        serde_json::from_str(text(&out.stdout).trim()).unwrap()
+    };
+    let done = tick("2022-09-01T10:31:00Z");
+    assert_eq!(done["taken"][0]["stream"], "working-model");
+    assert_eq!(done["taken"][0]["step"], "defer");
+    assert_eq!(
+        tick("2022-09-01T10:31:00Z"),
+        serde_json::json!({"taken": []})
+    );
+    let journal = SqliteJournal::<coproduction::EngineEvent>::open(&path).unwrap();
+    assert_eq!(journal.read_all().unwrap().len(), written + 2);
+
+    // One journal at a time.
+    let out = cli(
+        &[
+            "tick",
+            "--sqlite",
+            db,
+            "--journal",
+            db,
+            "--now",
+            "2022-09-01T10:31:00Z",
+        ],
+        "",
+    );
+    assert!(!out.status.success());
+}
+
 /// A pilot's reassessment, judged through the tool on a record carrying its evaluation: a
 /// question without evidence is C8's warning, and the gate refuses until it is acknowledged;
 /// an evaluation whose evidence names a field the wire format does not know is refused.

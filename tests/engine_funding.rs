@@ -1455,6 +1455,38 @@ fn an_offer_decided_through_a_round_reads_the_body_the_round_seated() {
         circle[1]
     );
     assert!(err.to_string().contains(&said), "{err}");
+
+    // A member whose consent carried the round leaves the community: they decide nothing
+    // after, and the decision is taken by the others whose consent carried it.
+    let gone = circle[1];
+    let leave = Request::new(
+        coproduction::living::stream(),
+        gone,
+        at("2024-05-17T09:00:00Z"),
+        ProcessCommand::Change {
+            change: Box::new(coproduction::living::CommunityChange::Leave { member: gone }),
+        },
+    );
+    engine.handle(leave).unwrap();
+    let mut with_them = accept();
+    if let FundingCommand::Decide { deciders, .. } = &mut with_them {
+        deciders.clone_from(&circle);
+    }
+    let err = refused(&engine, decide(with_them));
+    let said = format!("member {gone}, named a decider, is not in the community");
+    assert!(err.to_string().contains(&said), "{err}");
+    let mut without_them = accept();
+    if let FundingCommand::Decide { deciders, .. } = &mut without_them {
+        *deciders = circle.iter().copied().filter(|m| *m != gone).collect();
+    }
+    // Whatever the value gate makes of the rest, the deciders named are the ones to take it.
+    match engine.handle(decide(without_them)) {
+        Ok(_) => {}
+        Err(err) => assert!(
+            !matches!(err, EngineError::Unwitnessed { .. }),
+            "the remaining deciders are refused: {err}"
+        ),
+    }
 }
 
 /// Stepping out of an offer while its round runs: a member who steps out before responding

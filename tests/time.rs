@@ -4,15 +4,15 @@
 
 use coproduction::community::MemberId;
 use coproduction::consent::{
-    AtDeadline, DeadlineStep, Response, RoundCommand, RoundConfig, RoundEvent, RoundPhase,
-    RoundRoles, TimeBox,
+    AtDeadline, ConsentError, DeadlineStep, Response, RoundCommand, RoundConfig, RoundEvent,
+    RoundPhase, RoundRoles, TimeBox,
 };
 use coproduction::decision::DecisionKind;
 use coproduction::engine::{
     Due, DueItem, ENGINE_ACTOR, Engine, EngineError, EngineEvent, ProcessCommand, Request,
 };
 use coproduction::journal::{Journal, MemoryJournal, StreamId};
-use coproduction::process::PartCommand;
+use coproduction::process::{PartCommand, ProcessError};
 use coproduction::values::Charter;
 use coproduction::{ConsentProcess, limits::CHANNEL_CHARS};
 
@@ -263,11 +263,28 @@ fn the_facilitator_extends_the_time_box_with_a_reason_and_the_record_lists_it() 
     }
     assert_eq!(events(&engine), before);
 
+    // Once the box has passed, the step the round chose for its end is due: the box is
+    // not revived, whether a tick has come yet or not.
+    let lapsed = engine
+        .handle(extend(FACILITATOR, 61, at(120), "more time"))
+        .unwrap_err();
+    assert!(
+        matches!(
+            lapsed,
+            EngineError::Refused {
+                source: ProcessError::Consent(ConsentError::TimeBoxPassed { .. }),
+                ..
+            }
+        ),
+        "{lapsed}"
+    );
+    assert_eq!(events(&engine), before);
+
     let reason = "two members asked for a week: they were away";
     engine
-        .handle(extend(FACILITATOR, 61, at(120), reason))
+        .handle(extend(FACILITATOR, 59, at(120), reason))
         .unwrap();
-    // Past the first deadline, but extended: nothing lapses, responses are taken again.
+    // Past the first deadline, but extended before it: nothing lapses, responses are taken.
     assert_eq!(engine.tick(at(90)).unwrap(), Default::default());
     let consent = RoundCommand::Respond {
         member: m(3),
@@ -279,7 +296,7 @@ fn the_facilitator_extends_the_time_box_with_a_reason_and_the_record_lists_it() 
     let extension = &record.extensions[0];
     assert_eq!(
         (extension.from, extension.to, extension.by, extension.at),
-        (at(60), at(120), FACILITATOR, at(61))
+        (at(60), at(120), FACILITATOR, at(59))
     );
     assert_eq!(extension.reason, reason);
     // And the new end is the one the engine keeps to.

@@ -117,27 +117,10 @@ enum Command {
     /// lists the endpoints). Prints `listening on ADDRESS` once it listens; stops on Ctrl-C
     /// or SIGTERM after finishing every request it began.
     #[cfg(feature = "server")]
-    #[command(group(clap::ArgGroup::new("store").required(true).args(["journal", "sqlite", "postgres"])))]
+    #[command(group(clap::ArgGroup::new("store").required(true).args(["file", "sqlite", "postgres"])))]
     Serve {
-        /// The journal file (JSON lines); created if missing, founded with `--community`.
-        /// One server holds it.
-        #[arg(long)]
-        journal: Option<PathBuf>,
-        /// A SQLite journal (feature `sqlite`) instead of a file: several servers on one
-        /// machine may share it, each catching up with what the others wrote.
-        #[arg(long)]
-        sqlite: Option<PathBuf>,
-        /// A PostgreSQL journal (feature `postgres`), by its connection string
-        /// (`postgresql://user@host:port/db` or `key=value` pairs): servers on several
-        /// machines may share it, each catching up with what the others wrote. Built with
-        /// the `postgres-tls` feature, the tool connects over TLS when the string says
-        /// `sslmode=require`, trusting the system's certificates; otherwise in plain.
-        #[arg(long)]
-        postgres: Option<String>,
-        /// Certificates (PEM) to trust for the PostgreSQL server besides the system's, such
-        /// as a private network's own authority (feature `postgres-tls`).
-        #[arg(long, requires = "postgres")]
-        postgres_ca: Option<PathBuf>,
+        #[command(flatten)]
+        store: Store,
         /// The community (JSON) a new journal is founded with; a journal that has its
         /// founding opens from it alone.
         #[arg(long)]
@@ -183,10 +166,10 @@ enum Command {
     /// Take the steps the processes' own configurations chose for a time (a round deferred
     /// or closed with those heard at its deadline), journalled by the engine's actor, and
     /// print what was done as JSON. A second tick at the same time does nothing.
+    #[command(group(clap::ArgGroup::new("store").required(true).args(["file", "sqlite", "postgres"])))]
     Tick {
-        /// The journal file, as `run` writes it; it must hold its founding.
-        #[arg(long)]
-        journal: PathBuf,
+        #[command(flatten)]
+        store: Store,
         /// The time (RFC 3339); not later than the machine's clock by more than
         /// `--clock-tolerance`, as for `run`: steps dated ahead would freeze their streams.
         #[arg(long)]
@@ -676,7 +659,7 @@ fn next_line(input: &mut impl BufRead, buf: &mut Vec<u8>) -> Result<bool, Stop> 
 /// The PostgreSQL journal `url` names: over TLS when it says `sslmode=require`, trusting the
 /// system's certificates and those in `ca` (and so refusing a server they do not vouch
 /// for); otherwise in plain, as without the feature.
-#[cfg(all(feature = "server", feature = "postgres-tls"))]
+#[cfg(feature = "postgres-tls")]
 fn postgres_journal(
     url: &str,
     ca: Option<&Path>,
@@ -706,11 +689,7 @@ fn postgres_journal(
 }
 
 /// The PostgreSQL journal `url` names, connecting without TLS.
-#[cfg(all(
-    feature = "server",
-    feature = "postgres",
-    not(feature = "postgres-tls")
-))]
+#[cfg(all(feature = "postgres", not(feature = "postgres-tls")))]
 fn postgres_journal(
     url: &str,
     ca: Option<&Path>,
@@ -792,10 +771,7 @@ fn run(cli: Cli) -> Result<(), Stop> {
         }
         #[cfg(feature = "server")]
         Command::Serve {
-            journal: path,
-            sqlite,
-            postgres,
-            postgres_ca,
+            store,
             community,
             founding,
             listen,
@@ -805,9 +781,6 @@ fn run(cli: Cli) -> Result<(), Stop> {
             clock_tolerance,
         } => {
             use coproduction::serve::{ActorSource, Clock, ServerConfig};
-            // Read only by the PostgreSQL journal.
-            #[cfg(not(feature = "postgres"))]
-            let _ = postgres_ca;
             let actor = if trust_body_actor {
                 ActorSource::Body
             } else {
@@ -838,36 +811,7 @@ fn run(cli: Cli) -> Result<(), Stop> {
                 config,
                 listen: &listen,
             };
-            match (path, sqlite, postgres) {
-                (Some(path), _, _) => serving.on(journal(&path)?, &path, false, &mut out)?,
-                #[cfg(feature = "sqlite")]
-                (None, Some(path), _) => {
-                    let journal = coproduction::journal::SqliteJournal::open(&path)
-                        .map_err(|e| Stop::from(e).at(name(&path)))?;
-                    serving.on(journal, &path, true, &mut out)?;
-                }
-                #[cfg(feature = "postgres")]
-                (None, None, Some(url)) => {
-                    let journal = postgres_journal(&url, postgres_ca.as_deref())?;
-                    let label = Path::new("the PostgreSQL journal");
-                    serving.on(journal, label, true, &mut out)?;
-                }
-                #[cfg(not(feature = "sqlite"))]
-                (None, Some(_), _) => {
-                    return Err(Stop::refused(
-                        "--sqlite needs the tool built with the `sqlite` feature",
-                    ));
-                }
-                #[cfg(not(feature = "postgres"))]
-                (None, None, Some(_)) => {
-                    return Err(Stop::refused(
-                        "--postgres needs the tool built with the `postgres` feature",
-                    ));
-                }
-                (None, None, None) => {
-                    return Err(Stop::refused("give --journal, --sqlite or --postgres"));
-                }
-            }
+            store.open(serving, &mut out)?;
         }
         Command::Due { journal: path, now } => {
             let now = time("--now", &now)?;
@@ -876,16 +820,16 @@ fn run(cli: Cli) -> Result<(), Stop> {
             writeln!(out, "{}", serde_json::to_string(&engine.due(now))?)?;
         }
         Command::Tick {
-            journal: path,
+            store,
             now,
             clock_tolerance,
         } => {
             let now = time("--now", &now)?;
             not_ahead(now, clock_tolerance).map_err(|stop| stop.at("--now"))?;
-            existing(&path)?;
-            let engine =
-                Engine::from_journal(journal(&path)?).map_err(|e| Stop::from(e).at(name(&path)))?;
-            writeln!(out, "{}", serde_json::to_string(&engine.tick(now)?)?)?;
+            if let Some(path) = &store.file {
+                existing(path)?;
+            }
+            store.open(Ticking { now }, &mut out)?;
         }
         Command::Community { journal: path, at } => {
             let (history, at) = history_at(&path, &at)?;
@@ -1046,6 +990,96 @@ fn run(cli: Cli) -> Result<(), Stop> {
 }
 
 /// How `coproduction serve` runs, whichever journal it serves.
+/// The journal a command names: a file (`--journal`), a SQLite database (`--sqlite`) or a
+/// PostgreSQL one (`--postgres`, with `--postgres-ca`), one of them.
+#[derive(Debug, clap::Args)]
+#[group(skip)]
+struct Store {
+    /// The journal file (JSON lines), as `run` writes it; `serve` creates one founded with
+    /// `--community` if missing. One writer holds it.
+    #[arg(long = "journal", value_name = "JOURNAL")]
+    file: Option<PathBuf>,
+    /// A SQLite journal (feature `sqlite`) instead of a file: several servers on one
+    /// machine may share it, each catching up with what the others wrote.
+    #[arg(long)]
+    sqlite: Option<PathBuf>,
+    /// A PostgreSQL journal (feature `postgres`), by its connection string
+    /// (`postgresql://user@host:port/db` or `key=value` pairs): servers on several
+    /// machines may share it, each catching up with what the others wrote. Built with
+    /// the `postgres-tls` feature, the tool connects over TLS when the string says
+    /// `sslmode=require`, trusting the system's certificates; otherwise in plain.
+    #[arg(long)]
+    postgres: Option<String>,
+    /// Certificates (PEM) to trust for the PostgreSQL server besides the system's, such
+    /// as a private network's own authority (feature `postgres-tls`).
+    #[arg(long, requires = "postgres")]
+    postgres_ca: Option<PathBuf>,
+}
+
+/// What a command does on the journal it is given, whichever kind it is.
+trait OnJournal {
+    /// Does it on `journal`, named `label` in messages; `shared` when other writers may
+    /// write the same journal (a database).
+    fn on<J>(
+        self,
+        journal: J,
+        label: &Path,
+        shared: bool,
+        out: &mut impl Write,
+    ) -> Result<(), Stop>
+    where
+        J: coproduction::journal::Journal<Event = EngineEvent> + Send + Sync + 'static;
+}
+
+impl Store {
+    /// Opens the journal named and does `task` on it; a database the tool was built without
+    /// is refused, naming the feature.
+    fn open(self, task: impl OnJournal, out: &mut impl Write) -> Result<(), Stop> {
+        // Read only by the PostgreSQL journal.
+        #[cfg(not(feature = "postgres"))]
+        let _ = &self.postgres_ca;
+        match (self.file, self.sqlite, self.postgres) {
+            (Some(path), _, _) => task.on(journal(&path)?, &path, false, out),
+            #[cfg(feature = "sqlite")]
+            (None, Some(path), _) => {
+                let journal = coproduction::journal::SqliteJournal::open(&path)
+                    .map_err(|e| Stop::from(e).at(name(&path)))?;
+                task.on(journal, &path, true, out)
+            }
+            #[cfg(feature = "postgres")]
+            (None, None, Some(url)) => {
+                let journal = postgres_journal(&url, self.postgres_ca.as_deref())?;
+                task.on(journal, Path::new("the PostgreSQL journal"), true, out)
+            }
+            #[cfg(not(feature = "sqlite"))]
+            (None, Some(_), _) => Err(Stop::refused(
+                "--sqlite needs the tool built with the `sqlite` feature",
+            )),
+            #[cfg(not(feature = "postgres"))]
+            (None, None, Some(_)) => Err(Stop::refused(
+                "--postgres needs the tool built with the `postgres` feature",
+            )),
+            (None, None, None) => Err(Stop::refused("give --journal, --sqlite or --postgres")),
+        }
+    }
+}
+
+/// `tick`: the steps the processes' own configurations chose for `now`, taken and printed.
+struct Ticking {
+    now: jiff::Timestamp,
+}
+
+impl OnJournal for Ticking {
+    fn on<J>(self, journal: J, label: &Path, _: bool, out: &mut impl Write) -> Result<(), Stop>
+    where
+        J: coproduction::journal::Journal<Event = EngineEvent> + Send + Sync + 'static,
+    {
+        let engine = Engine::from_journal(journal).map_err(|e| Stop::from(e).at(name(label)))?;
+        writeln!(out, "{}", serde_json::to_string(&engine.tick(self.now)?)?)?;
+        Ok(())
+    }
+}
+
 #[cfg(feature = "server")]
 struct Serving<'a> {
     /// The community a new journal is founded with; none for a journal with its founding.
@@ -1055,11 +1089,11 @@ struct Serving<'a> {
     listen: &'a str,
 }
 
+/// Serves an engine on the journal (named `path` in messages): founded with the community
+/// given, or from the journal's own founding; `shared` when other servers may write the
+/// same journal, so that the engine catches up with them.
 #[cfg(feature = "server")]
-impl Serving<'_> {
-    /// Serves an engine on `journal` (named `path` in messages): founded with the
-    /// community given, or from the journal's own founding; `shared` when other servers
-    /// may write the same journal, so that the engine catches up with them.
+impl OnJournal for Serving<'_> {
     fn on<J>(self, journal: J, path: &Path, shared: bool, out: &mut impl Write) -> Result<(), Stop>
     where
         J: coproduction::journal::Journal<Event = EngineEvent> + Send + Sync + 'static,

@@ -534,6 +534,17 @@ fn decide_opened(
             let from = round
                 .time_box_end()
                 .ok_or(ConsentError::NoTimeBox { attempted })?;
+            // A box that passed where the round chose a step for its end (defer, close) is
+            // that step's, due since it passed: extending it would undo what the round
+            // chose, as it would or would not have been undone by when a tick came.
+            if let Some(deadline) =
+                boxed_out.filter(|_| !round.config.time_box.at_deadline.is_none())
+            {
+                return Err(ConsentError::TimeBoxPassed {
+                    attempted,
+                    deadline,
+                });
+            }
             if *until <= from {
                 return Err(ConsentError::ExtensionNotLater {
                     until: *until,

@@ -310,7 +310,8 @@ pub enum ConsentError {
         /// The round's method.
         method: Method,
     },
-    /// A time box has passed: only withdrawal, deferral and escalation are taken.
+    /// A time box has passed: only withdrawal, deferral and escalation are taken (and an
+    /// extension, where the round chose no step for the box's end).
     #[error("cannot {attempted}: the time box ended at {deadline}")]
     TimeBoxPassed {
         /// The command.

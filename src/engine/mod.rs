@@ -800,6 +800,16 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                     .body(&route.decider)
                     .is_some_and(|b| b.contains(m)),
             };
+            // Nor does a member who has left the community since decide it.
+            let gone = |m: MemberId| v.community().member(m).is_none();
+            if let Some(member) = command.deciders().iter().find(|m| gone(**m)) {
+                return Err(EngineError::Unwitnessed {
+                    stream: id.clone(),
+                    difference: format!(
+                        "member {member}, named a decider, is not in the community at {now}: one who has left decides nothing"
+                    ),
+                });
+            }
             if let Some(member) = command.deciders().iter().find(|m| !seated(**m)) {
                 let difference = match in_round {
                     Some(_) => format!(
@@ -829,15 +839,18 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                 });
             }
             // A decision the body consented to in its round is taken by those whose consent
-            // carried it, every one: not by one member alone, in the body's name.
+            // carried it, every one still in the community: not by one member alone, in the
+            // body's name.
             let carried =
                 |round: &&crate::consent::Round| round.decision().is_some_and(|d| d.adopt);
             if let Some(round) = in_round.filter(carried).filter(|_| !deciders.is_empty()) {
+                // Those still in the community: one who left since cannot take part in it.
                 let carried = round.responses().into_iter().find(|(m, r)| {
                     matches!(
                         r.response,
                         Response::Consent { .. } | Response::ConsentWithConcern { .. }
                     ) && !deciders.contains(m)
+                        && !gone(*m)
                 });
                 if let Some((member, _)) = carried {
                     return Err(EngineError::Unwitnessed {
