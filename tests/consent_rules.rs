@@ -842,3 +842,71 @@ fn the_transition_graph_passes_its_checks_and_draws_as_declared() {
 "#
     );
 }
+
+/// A role is handed on by the member it answers to (the secretary's by the facilitator,
+/// the facilitator's by the proposer), with a reason, to another member than its holder;
+/// the round goes on with them in it. Whether the holder has left is the engine's to see.
+#[test]
+fn a_role_is_handed_on_by_the_member_it_answers_to() {
+    use coproduction::consent::HandedRole;
+    let hand_on = |role, to: u64, text: &str| RoundCommand::HandOnRole {
+        role,
+        to: m(to),
+        reason: text.into(),
+    };
+    let history = history_to_objection_round(Method::Consent);
+    given::<ConsentProcess>(history.clone())
+        .when(
+            hand_on(HandedRole::Secretary, 2, "The secretary left"),
+            by(PROPOSER, 20),
+        )
+        .then_error(ConsentError::from(RefusalKind::WrongRole {
+            attempted: "hand_on_role",
+            actor: PROPOSER,
+            role: "facilitator",
+        }));
+    given::<ConsentProcess>(history.clone())
+        .when(hand_on(HandedRole::Secretary, 2, "  "), by(FACILITATOR, 20))
+        .then_error(ConsentError::from(RefusalKind::TextRequired {
+            attempted: "hand_on_role",
+            field: "reason",
+        }));
+    given::<ConsentProcess>(history.clone())
+        .when(
+            hand_on(HandedRole::Secretary, SECRETARY.get(), "The secretary left"),
+            by(FACILITATOR, 20),
+        )
+        .then_error(ConsentError::RoleHeldAlready {
+            role: HandedRole::Secretary,
+            member: SECRETARY,
+        });
+    let state = given::<ConsentProcess>(history.clone())
+        .when(
+            hand_on(HandedRole::Secretary, 2, "The secretary left"),
+            by(FACILITATOR, 20),
+        )
+        .then([RoundEvent::RoleHandedOn {
+            role: HandedRole::Secretary,
+            from: SECRETARY,
+            to: m(2),
+            reason: "The secretary left".into(),
+            by: FACILITATOR,
+            at: at(20),
+        }]);
+    assert_eq!(state.round().unwrap().config().roles.secretary, m(2));
+    // The facilitator's, by the proposer.
+    let state = given::<ConsentProcess>(history)
+        .when(
+            hand_on(HandedRole::Facilitator, 3, "The facilitator left"),
+            by(PROPOSER, 20),
+        )
+        .then([RoundEvent::RoleHandedOn {
+            role: HandedRole::Facilitator,
+            from: FACILITATOR,
+            to: m(3),
+            reason: "The facilitator left".into(),
+            by: PROPOSER,
+            at: at(20),
+        }]);
+    assert_eq!(state.round().unwrap().config().roles.facilitator, m(3));
+}

@@ -435,3 +435,81 @@ fn a_record_is_published_once_there_is_a_decision_and_not_before_it() {
     let t1 = report.finding("T1").unwrap();
     assert_eq!(t1.status, Status::Satisfied, "{t1:?}");
 }
+
+/// A round's secretary leaves the community after the round consented: the outcome they
+/// were to record is not lost. The facilitator hands their role on to a member of the
+/// community, which the engine allows only once it sees the secretary has left; `due`
+/// then awaits the new secretary, who records the outcome, and the record says who handed
+/// the role on, from whom, to whom, and why.
+#[test]
+fn a_secretary_who_left_has_their_role_handed_on_and_the_outcome_is_recorded() {
+    use coproduction::consent::HandedRole;
+    use coproduction::engine::DueItem;
+    let engine = engine();
+    to_consented(&engine);
+    let hand_on = |by: MemberId, minute: i64, to: MemberId| {
+        let command = RoundCommand::HandOnRole {
+            role: HandedRole::Secretary,
+            to,
+            reason: "The secretary has left the community".into(),
+        };
+        serde_json::to_string(&consent(by, minute, command)).unwrap()
+    };
+    // Not while the secretary is still a member.
+    let err = refused(&engine, &hand_on(CO_1, 22, STAFF_1));
+    assert!(unwitnessed(&err).contains("is in the community"), "{err}");
+
+    let leave = Request::new(
+        coproduction::living::stream(),
+        STAFF_2,
+        at(25),
+        ProcessCommand::Change {
+            change: Box::new(coproduction::living::CommunityChange::Leave { member: STAFF_2 }),
+        },
+    );
+    engine.handle(leave).unwrap();
+    let awaited = |minute| {
+        engine
+            .due(at(minute))
+            .into_iter()
+            .find_map(|d| match d.item {
+                DueItem::OutcomeAwaited { secretary, .. } => Some(secretary),
+                _ => None,
+            })
+    };
+    assert_eq!(awaited(26), Some(STAFF_2));
+    let err = engine.handle(adopt()).unwrap_err();
+    assert!(err.is_refusal(), "{err}");
+
+    // Only the facilitator hands the secretary's role on, to a member of the community.
+    let err = refused(&engine, &hand_on(CO_2, 27, STAFF_1));
+    assert!(err.to_string().contains("facilitator"), "{err}");
+    let err = refused(&engine, &hand_on(CO_1, 27, MemberId::new(999)));
+    assert!(unwitnessed(&err).contains("not in the community"), "{err}");
+    engine.handle_json(&hand_on(CO_1, 27, STAFF_1)).unwrap();
+    assert_eq!(awaited(28), Some(STAFF_1));
+
+    let outcome = RoundCommand::RecordOutcome {
+        statement: "Piloted from March".into(),
+        review_date: at(60 * 24 * 180),
+    };
+    engine
+        .handle(consent(STAFF_1, 30, outcome).with_evidence(evidence()))
+        .unwrap();
+    assert_eq!(awaited(31), None);
+    let record = engine.record(&stream(), at(31)).unwrap();
+    assert_eq!(record.handovers.len(), 1);
+    let handover = &record.handovers[0];
+    assert_eq!(
+        (
+            handover.role.as_str(),
+            handover.from,
+            handover.to,
+            handover.by
+        ),
+        ("secretary", STAFF_2, STAFF_1, CO_1)
+    );
+    let report = engine.report(&stream(), at(31)).unwrap();
+    let text = coproduction::report::DecisionRecordMarkdown::new(&record, &report).to_string();
+    assert!(text.contains("the secretary's role passed from"), "{text}");
+}

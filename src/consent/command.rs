@@ -134,6 +134,17 @@ pub enum RoundCommand {
         /// Why; required, and kept in the record.
         reason: String,
     },
+    /// Hand a role on from a member who has left the community, as the engine witnesses:
+    /// the secretary's, by the facilitator; the facilitator's, by the proposer. The round
+    /// goes on with `to` in the role; the record keeps who handed it on, when and why.
+    HandOnRole {
+        /// The role.
+        role: super::HandedRole,
+        /// The member who takes it.
+        to: MemberId,
+        /// Why; required, and kept in the record.
+        reason: String,
+    },
     /// Escalate the round to a named body (facilitator).
     Escalate {
         /// The body that takes it.

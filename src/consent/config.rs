@@ -157,6 +157,29 @@ pub struct RoundRoles {
     pub secretary: MemberId,
 }
 
+/// A role of a round that is handed on when the member holding it has left the community:
+/// the secretary's (handed on by the facilitator) or the facilitator's (by the proposer).
+///
+/// JSON: `"secretary"`, `"facilitator"`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HandedRole {
+    /// The secretary, who records the outcome.
+    Secretary,
+    /// The facilitator, who moves the round on.
+    Facilitator,
+}
+
+impl HandedRole {
+    /// The stable name, as in the JSON.
+    pub fn label(self) -> &'static str {
+        match self {
+            HandedRole::Secretary => "secretary",
+            HandedRole::Facilitator => "facilitator",
+        }
+    }
+}
+
 /// A role in a round, for errors.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -334,8 +334,12 @@ mod tests {
         assert!(!step_ok(&state, m(1), 5, &extend(at(20), " ")));
         assert!(!step_ok(&state, m(1), 5, &extend(at(10), "more time")));
         assert!(!step_ok(&state, m(1), 15, &extend(at(14), "more time")));
-        // After the box passed, before the tick: extended, so nothing lapses.
-        let after = step(state, m(1), 12, &extend(at(20), "members asked for a week"));
+        // After the box passed, the step the round chose is due: not extended away.
+        assert!(!step_ok(&state, m(1), 12, &extend(at(20), "more time")));
+        let chose_none = round(AtDeadline::None, 1);
+        assert!(step_ok(&chose_none, m(1), 12, &extend(at(20), "more time")));
+        // Before it passed: extended, so nothing lapses.
+        let after = step(state, m(1), 9, &extend(at(20), "members asked for a week"));
         assert_eq!(opened(&after).time_box_end(), Some(at(20)));
         assert_eq!(lapse(opened(&after), at(15)), None);
         assert_eq!(opened(&after).extensions().len(), 1);

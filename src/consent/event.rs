@@ -207,6 +207,21 @@ pub enum RoundEvent {
         /// When.
         at: Timestamp,
     },
+    /// A role was handed on from a member who had left the community.
+    RoleHandedOn {
+        /// The role.
+        role: super::HandedRole,
+        /// Who held it.
+        from: MemberId,
+        /// Who holds it now.
+        to: MemberId,
+        /// Why.
+        reason: String,
+        /// Who handed it on.
+        by: MemberId,
+        /// When.
+        at: Timestamp,
+    },
     /// The engine found the round's time box passed and took the step the round's
     /// configuration chose for it ([`TimeBox::at_deadline`](super::TimeBox::at_deadline));
     /// the step's own event (deferred, or the objection round closed) follows in the same
@@ -258,6 +273,7 @@ impl RoundEvent {
             | RoundEvent::Withdrawn { at, .. }
             | RoundEvent::Deferred { at, .. }
             | RoundEvent::TimeBoxExtended { at, .. }
+            | RoundEvent::RoleHandedOn { at, .. }
             | RoundEvent::TimeBoxLapsed { at, .. }
             | RoundEvent::Escalated { at, .. }
             | RoundEvent::BrokenDown { at, .. } => *at,

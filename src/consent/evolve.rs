@@ -257,6 +257,27 @@ pub(super) fn evolve_opened(round: &mut Round, event: &RoundEvent) {
                 at: *at,
             });
         }
+        RoundEvent::RoleHandedOn {
+            role,
+            from,
+            to,
+            reason,
+            by,
+            at,
+        } => {
+            match role {
+                super::HandedRole::Secretary => round.config.roles.secretary = *to,
+                super::HandedRole::Facilitator => round.config.roles.facilitator = *to,
+            }
+            round.handovers.push(crate::values::RoleHandover {
+                role: role.label().to_owned(),
+                from: *from,
+                to: *to,
+                reason: reason.clone(),
+                by: *by,
+                at: *at,
+            });
+        }
         RoundEvent::TimeBoxLapsed { ended, rule, at } => {
             // Every box that had passed when the step was taken is spent: the step that
             // follows (a deferral, or a close with those heard that starts a new phase)

@@ -15,7 +15,7 @@ use crate::machine::{
 use super::ConsentError;
 use super::RoundPhase;
 use super::command::RoundCommand;
-use super::config::{AbsencePolicy, RoundRole};
+use super::config::{AbsencePolicy, HandedRole, RoundRole};
 use super::event::{CloseResult, RoundEvent};
 use super::evolve::evolve_opened;
 use super::objection::{
@@ -184,6 +184,7 @@ fn evolve_other(state: RoundState, event: &RoundEvent) -> RoundState {
                 concerns: Vec::new(),
                 advice_answers: BTreeMap::new(),
                 extensions: Vec::new(),
+                handovers: Vec::new(),
                 lapses: Vec::new(),
                 extended_to: None,
                 deadline_spent: false,
@@ -214,6 +215,7 @@ fn decide_opened(
             | RoundCommand::Defer { .. }
             | RoundCommand::Escalate { .. }
             | RoundCommand::ExtendTimeBox { .. }
+            | RoundCommand::HandOnRole { .. }
     );
     let boxed_out = admit(round, attempted, exit, now)?;
     let method = round.config.method;
@@ -526,6 +528,29 @@ fn decide_opened(
             need_text(attempted, "reason", reason)?;
             Ok(Events::one(RoundEvent::Deferred {
                 reason: reason.clone(),
+                at: now,
+            }))
+        }
+        RoundCommand::HandOnRole { role, to, reason } => {
+            let roles = &round.config.roles;
+            let (from, by) = match role {
+                HandedRole::Secretary => (roles.secretary, RoundRole::Facilitator),
+                HandedRole::Facilitator => (roles.facilitator, RoundRole::Proposer),
+            };
+            round.role_check(attempted, actor, by)?;
+            need_text(attempted, "reason", reason)?;
+            if *to == from {
+                return Err(ConsentError::RoleHeldAlready {
+                    role: *role,
+                    member: from,
+                });
+            }
+            Ok(Events::one(RoundEvent::RoleHandedOn {
+                role: *role,
+                from,
+                to: *to,
+                reason: reason.clone(),
+                by: actor,
                 at: now,
             }))
         }

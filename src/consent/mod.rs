@@ -166,8 +166,8 @@ use crate::decision::Method;
 
 pub use command::RoundCommand;
 pub use config::{
-    AbsencePolicy, AtDeadline, EligibleMember, Quorum, QuorumSize, RoundConfig, RoundRole,
-    RoundRoles, TimeBox, snapshot,
+    AbsencePolicy, AtDeadline, EligibleMember, HandedRole, Quorum, QuorumSize, RoundConfig,
+    RoundRole, RoundRoles, TimeBox, snapshot,
 };
 pub use deadline::DeadlineStep;
 pub use event::{CloseResult, RoundEvent};
@@ -324,6 +324,14 @@ pub enum ConsentError {
     TimeBoxRunning {
         /// When the next time box ends, if there is one.
         until: Option<Timestamp>,
+    },
+    /// A role is handed on to another member than the one who holds it.
+    #[error("cannot hand on the {}'s role: member {member} holds it already", role.label())]
+    RoleHeldAlready {
+        /// The role.
+        role: HandedRole,
+        /// Who holds it.
+        member: MemberId,
     },
     /// A time box is extended only where the round has one.
     #[error("cannot {attempted}: the round has no time box")]

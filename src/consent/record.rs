@@ -286,6 +286,7 @@ impl Round {
                 at: e.at,
             })
             .collect();
+        record.handovers.clone_from(&self.handovers);
         record.lapses = self
             .lapses
             .iter()

@@ -149,6 +149,8 @@ pub struct Round {
     pub(super) advice_answers: BTreeMap<MemberId, String>,
     /// Extensions of the time box, in order.
     pub(super) extensions: Vec<Extension>,
+    /// Roles handed on from members who left the community, in order.
+    pub(super) handovers: Vec<crate::values::RoleHandover>,
     /// Time boxes passed and the configured steps taken for them, in order.
     pub(super) lapses: Vec<Lapse>,
     /// No running box ends before this (the last extension since the last lapse).

@@ -756,6 +756,39 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                 target: target.clone(),
             });
         }
+        // A role is handed on only from a member the engine sees has left the community,
+        // to one who is in it.
+        if let ProcessCommand::Consent {
+            command: RoundCommand::HandOnRole { role, to, .. },
+        } = command
+            && let Some(round) =
+                ConsentProcess::state_of(stream.process()).and_then(RoundState::round)
+        {
+            let roles = &round.config().roles;
+            let holder = match role {
+                crate::consent::HandedRole::Secretary => roles.secretary,
+                crate::consent::HandedRole::Facilitator => roles.facilitator,
+            };
+            let difference = if v.community().member(holder).is_some() {
+                Some(format!(
+                    "the {}, member {holder}, is in the community at {now}: a role is handed on only from a member who has left",
+                    role.label()
+                ))
+            } else if v.community().member(*to).is_none() {
+                Some(format!(
+                    "member {to}, named to take the {}'s role, is not in the community at {now}",
+                    role.label()
+                ))
+            } else {
+                None
+            };
+            if let Some(difference) = difference {
+                return Err(EngineError::Unwitnessed {
+                    stream: id.clone(),
+                    difference,
+                });
+            }
+        }
         let route = stream.shared_route();
         let ctx = Context::new(*actor, *now).routed(route.as_deref());
         // A step that moves the process on is taken by a member who runs it, where the

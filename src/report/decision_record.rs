@@ -1316,7 +1316,11 @@ fn evaluation_section(d: &mut Document, e: &crate::evaluation::Evaluation, names
 }
 
 fn time_section(d: &mut Document, r: &DecisionRecord, names: Names<'_>) {
-    if r.reminders.is_empty() && r.extensions.is_empty() && r.lapses.is_empty() {
+    if r.reminders.is_empty()
+        && r.extensions.is_empty()
+        && r.lapses.is_empty()
+        && r.handovers.is_empty()
+    {
         return;
     }
     d.section("Reminders and deadlines");
@@ -1355,6 +1359,18 @@ fn time_section(d: &mut Document, r: &DecisionRecord, names: Names<'_>) {
         )
         .into()
     });
+    let handovers = r.handovers.iter().map(|x| {
+        format!(
+            "{}: the {}'s role passed from {}, who had left the community, to {}, handed on by {}: {}",
+            day(x.at),
+            one_line(&x.role),
+            names.of(x.from),
+            names.of(x.to),
+            names.of(x.by),
+            one_line(&x.reason)
+        )
+        .into()
+    });
     let mut items: Vec<(Timestamp, Item)> = r
         .reminders
         .iter()
@@ -1362,6 +1378,7 @@ fn time_section(d: &mut Document, r: &DecisionRecord, names: Names<'_>) {
         .zip(reminders)
         .chain(r.extensions.iter().map(|x| x.at).zip(extensions))
         .chain(r.lapses.iter().map(|x| x.at).zip(lapses))
+        .chain(r.handovers.iter().map(|x| x.at).zip(handovers))
         .collect();
     items.sort_by_key(|(at, _)| *at);
     d.items(items.into_iter().map(|(_, item)| item).collect());

@@ -86,8 +86,9 @@ pub use record::{
     DueDiligenceCheck, EscalatedFrom, Evidence, EvidenceDates, ExpensesFacts, FunderFacts,
     FundingCondition, ObjectionEntry, Outcome, Override, Participant, Participants, PaymentStatus,
     Proposed, Publication, RaisedAs, RecordedResponse, RecruitmentFacts, Redaction, RegisterEntry,
-    RegisterField, Reminder, Restriction, ReviewEnd, ReviewRecord, RouteSummary, Rung, Screen,
-    SetAside, StakeholderFacts, TestResult, TimeBoxExtension, TimeBoxLapse, Way, WithdrawnBy,
+    RegisterField, Reminder, Restriction, ReviewEnd, ReviewRecord, RoleHandover, RouteSummary,
+    Rung, Screen, SetAside, StakeholderFacts, TestResult, TimeBoxExtension, TimeBoxLapse, Way,
+    WithdrawnBy,
 };
 pub use report::{CitedIn, Finding, UnknownRule, ValueReport, ValueVerdict, Verdict};
 pub use rules::settings::Fraction;

@@ -35,8 +35,8 @@ pub use parts::{
     AbsenceCounted, AccessRequest, AdviceBasis, AdviceEntry, Conflict, Credit, Disposition,
     DueDiligenceCheck, ExpensesFacts, FunderFacts, FundingCondition, ObjectionEntry, Participant,
     PaymentStatus, Publication, RaisedAs, RecordedResponse, RecruitmentFacts, Redaction,
-    RegisterEntry, RegisterField, Reminder, Restriction, Rung, Screen, SetAside, StakeholderFacts,
-    TestResult, TimeBoxExtension, TimeBoxLapse, Way,
+    RegisterEntry, RegisterField, Reminder, Restriction, RoleHandover, Rung, Screen, SetAside,
+    StakeholderFacts, TestResult, TimeBoxExtension, TimeBoxLapse, Way,
 };
 
 /// A route through the community's governance: who decides, how, at what tier, after
@@ -425,6 +425,10 @@ pub struct DecisionRecord {
     /// configuration chose them.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub lapses: Vec<TimeBoxLapse>,
+    /// Roles of the round handed on from members who had left the community: which, from
+    /// whom to whom, by whom, when and why (filled by the round from its own events).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub handovers: Vec<RoleHandover>,
     /// The escalated process this one takes up in the body it was escalated to, as the
     /// engine saw it when this one opened (filled by the engine; `None` otherwise).
     pub escalated_from: Option<EscalatedFrom>,
@@ -554,6 +558,7 @@ impl DecisionRecord {
             reminders: Vec::new(),
             extensions: Vec::new(),
             lapses: Vec::new(),
+            handovers: Vec::new(),
             escalated_from: None,
             evaluation: None,
             reviews: Vec::new(),
@@ -638,6 +643,7 @@ impl DecisionRecord {
             reminders,
             extensions,
             lapses,
+            handovers,
             escalated_from,
             // What a pilot's evaluation holds is witnessed in the proposal's journal, never
             // taken from a caller's evidence.
@@ -711,6 +717,9 @@ impl DecisionRecord {
         }
         if self.lapses.is_empty() {
             self.lapses = lapses;
+        }
+        if self.handovers.is_empty() {
+            self.handovers = handovers;
         }
     }
 

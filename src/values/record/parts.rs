@@ -385,6 +385,27 @@ pub struct TimeBoxExtension {
     pub at: Timestamp,
 }
 
+/// A role of a round handed on from a member who had left the community.
+///
+/// JSON: `{"role": "secretary", "from": 3, "to": 2, "reason": "Member 3 left", "by": 2,
+/// "at": "2022-03-01T10:40:00Z"}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RoleHandover {
+    /// The role: `secretary` or `facilitator`.
+    pub role: String,
+    /// Who held it.
+    pub from: MemberId,
+    /// Who holds it after.
+    pub to: MemberId,
+    /// Why.
+    pub reason: String,
+    /// Who handed it on.
+    pub by: MemberId,
+    /// When.
+    pub at: Timestamp,
+}
+
 /// A time box that passed, and the step the engine took for it because the round's
 /// configuration chose it (what followed is in the outcome).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
