@@ -491,3 +491,35 @@ fn a_tick_dated_before_the_communitys_last_change_takes_no_step() {
         Some(RoundPhase::Deferred)
     );
 }
+
+/// A member who has left the community is not awaited in a round they were seated in: what
+/// is due lists the others still to respond.
+#[test]
+fn a_member_who_left_the_community_is_not_awaited() {
+    let engine = engine();
+    objection_round(&engine, AtDeadline::None);
+    let awaited = |minute| -> Vec<MemberId> {
+        engine
+            .due(at(minute))
+            .into_iter()
+            .find_map(|d| match d.item {
+                DueItem::ResponsesAwaited { members, .. } => Some(members),
+                _ => None,
+            })
+            .unwrap_or_default()
+    };
+    let before = awaited(5);
+    let gone = *before.last().unwrap();
+    let leave = Request::new(
+        coproduction::living::stream(),
+        gone,
+        at(6),
+        ProcessCommand::Change {
+            change: Box::new(coproduction::living::CommunityChange::Leave { member: gone }),
+        },
+    );
+    engine.handle(leave).unwrap();
+    let after = awaited(7);
+    assert!(!after.contains(&gone), "{after:?}");
+    assert_eq!(after.len(), before.len() - 1);
+}

@@ -1490,12 +1490,26 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
     /// would judge it differently. A charter adopted to take effect after `now` is not
     /// today's. `None` when no decision of the stream has passed a gate.
     pub fn review(&self, stream: &StreamId, now: Timestamp) -> Option<GateReview> {
-        self.review_by(stream, &*self.charter_at(now)?)
+        // The charter and the funding policy in force at `now`, together.
+        let today = self.version_at(now).ok()?;
+        self.review_under(stream, today.charter(), today.funding_policy_hash())
     }
 
     /// As [`Engine::review`], with `charter` in place of today's: what a charter the
-    /// community considers adopting would make of a past decision.
+    /// community considers adopting would make of a past decision (beside the latest
+    /// funding policy).
     pub fn review_by(&self, stream: &StreamId, charter: &Charter) -> Option<GateReview> {
+        self.review_under(stream, charter, self.current().funding_policy_hash())
+    }
+
+    /// The last gate `stream`'s decision passed, beside `charter` and the funding policy
+    /// of hash `policy`.
+    fn review_under(
+        &self,
+        stream: &StreamId,
+        charter: &Charter,
+        policy: Option<Hash>,
+    ) -> Option<GateReview> {
         let (passed, at) = {
             let shared = self.shared(stream).ok()??;
             let stream = shared.lock().ok()?;
@@ -1503,7 +1517,6 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
             (passed.clone(), *at)
         };
         let record = self.record(stream, at)?;
-        let policy = self.current().funding_policy_hash();
         Some(GateReview::new(passed, charter, &record).with_funding_policy(policy))
     }
 

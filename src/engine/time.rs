@@ -15,6 +15,7 @@
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
+use crate::community::MemberId;
 use crate::consent::DeadlineStep;
 use crate::journal::{Envelope, Journal, StreamId};
 use crate::metrics::PublishedInTime;
@@ -84,6 +85,13 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
     /// ```
     pub fn due(&self, now: Timestamp) -> Vec<Due> {
         let mut due = Vec::new();
+        // Nobody who has left the community by `now` is awaited.
+        let in_force = self.version_at(now).ok();
+        let gone = |m: &MemberId| {
+            in_force
+                .as_ref()
+                .is_some_and(|v| v.community().member(*m).is_none())
+        };
         for stream in self.streams() {
             let Ok(Some(shared)) = self.shared(&stream) else {
                 continue;
@@ -92,6 +100,13 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                 Ok(s) => {
                     let mut items = s.process().due(now);
                     items.extend(s.parts().due());
+                    items.retain_mut(|item| match item {
+                        DueItem::ResponsesAwaited { members, .. } => {
+                            members.retain(|m| !gone(m));
+                            !members.is_empty()
+                        }
+                        _ => true,
+                    });
                     (items, s.decides_for().cloned())
                 }
                 Err(_) => continue,
