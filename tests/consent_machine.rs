@@ -121,7 +121,15 @@ fn role_refusal(state: &RoundState, step: &Step) -> Option<&'static str> {
         {
             Some("a proposer's command from someone else")
         }
-        RoundCommand::RecordOutcome { .. } if a != SECRETARY => {
+        RoundCommand::HandOnRole { .. } if a != FACILITATOR => {
+            Some("the secretary's role handed on by another than the facilitator")
+        }
+        // The secretary as the round holds the role now (it may have been handed on).
+        RoundCommand::RecordOutcome { .. }
+            if state
+                .round()
+                .is_some_and(|r| a != r.config().roles.secretary.get()) =>
+        {
             Some("a secretary's command from someone else")
         }
         RoundCommand::ConfirmResolved { objection }

@@ -16,8 +16,8 @@ use crate::community::{BodyId, MemberId};
 use crate::machine::{Context, previews, typestate};
 
 use super::{
-    Answers, ConsentError, ConsentProcess, ObjectionId, Response, Round, RoundCommand, RoundConfig,
-    RoundEvent, RoundState, ValidityCriterion,
+    Answers, ConsentError, ConsentProcess, HandedRole, ObjectionId, Response, Round, RoundCommand,
+    RoundConfig, RoundEvent, RoundState, ValidityCriterion,
 };
 
 typestate! {
@@ -199,6 +199,11 @@ typestate! {
             /// The facilitator escalates the round to a named body.
             fn escalate(ctx, to: BodyId, reason: impl Into<String> => reason.into())
                 -> ConsentRound<Escalated> = RoundCommand::Escalate { to, reason };
+            /// Hands `role` on to `to` from a member who has left the community (the
+            /// secretary's by the facilitator, the facilitator's by the proposer); the round
+            /// stays where it is.
+            fn hand_on_role(ctx, role: HandedRole, to: MemberId, reason: impl Into<String> => reason.into())
+                -> ConsentRound<P> = RoundCommand::HandOnRole { role, to, reason };
         }
     ],
 }

@@ -3,8 +3,9 @@
 use common::consent::{at, eligible, steering_group, supporters};
 use coproduction::community::MemberId;
 use coproduction::consent::{
-    AbsencePolicy, Answers, ConcernId, ObjectionId, ObjectionStatus, Quorum, QuorumSize, Response,
-    RoundCommand, RoundConfig, RoundPhase, RoundRoles, TimeBox, ValidityCriterion,
+    AbsencePolicy, Answers, ConcernId, HandedRole, ObjectionId, ObjectionStatus, Quorum,
+    QuorumSize, Response, RoundCommand, RoundConfig, RoundPhase, RoundRoles, TimeBox,
+    ValidityCriterion,
 };
 use coproduction::decision::Method;
 use jiff::SignedDuration;
@@ -373,13 +374,14 @@ pub fn command(m: &Model) -> BoxedStrategy<(RoundCommand, u64)> {
             (text(), -5i64..=60)
                 .prop_map({
                     let last = m.last;
+                    let secretary = m.secretary;
                     move |(statement, ahead)| {
                         let review_date = at(last + ahead);
                         let c = RoundCommand::RecordOutcome {
                             statement,
                             review_date,
                         };
-                        (c, SECRETARY)
+                        (c, secretary)
                     }
                 })
                 .boxed(),
@@ -405,6 +407,25 @@ pub fn command(m: &Model) -> BoxedStrategy<(RoundCommand, u64)> {
                         let to = common::consent::config(Method::Consent).deciding_body;
                         (RoundCommand::Escalate { to, reason }, FACILITATOR)
                     }
+                })
+                .boxed(),
+        ),
+        (
+            // The secretary's role handed on: by the facilitator (or someone else, refused),
+            // to a member (sometimes the one who holds it, refused).
+            w(&[P::Consented], 4),
+            (
+                text(),
+                2u64..=7,
+                prop_oneof![4 => Just(FACILITATOR), 1 => 1u64..=7],
+            )
+                .prop_map(|(reason, to, by)| {
+                    let c = RoundCommand::HandOnRole {
+                        role: HandedRole::Secretary,
+                        to: MemberId::new(to),
+                        reason,
+                    };
+                    (c, by)
                 })
                 .boxed(),
         ),

@@ -7,8 +7,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use common::consent::{at, has_lived_experience, is_eligible, may_respond_for};
 use coproduction::consent::{
-    AbsencePolicy, Answers, ObjectionId, ObjectionStatus, QuorumSize, Response, RoundCommand,
-    RoundConfig, RoundPhase,
+    AbsencePolicy, Answers, HandedRole, ObjectionId, ObjectionStatus, QuorumSize, Response,
+    RoundCommand, RoundConfig, RoundPhase,
 };
 use coproduction::decision::Method;
 use jiff::{SignedDuration, Timestamp};
@@ -88,6 +88,8 @@ pub struct Model {
     pub amendments: usize,
     /// Whether the last command must have been taken (`None` before the first).
     pub accepted: Option<bool>,
+    /// Who holds the secretary's role: the configuration's, until it is handed on.
+    pub secretary: u64,
 }
 
 /// One command, the member who issues it and the minute they issue it at.
@@ -166,6 +168,7 @@ impl Model {
             concerns: 0,
             amendments: 0,
             accepted: None,
+            secretary: SECRETARY,
         }
     }
 
@@ -245,6 +248,7 @@ impl Model {
             RoundCommand::Withdraw { .. }
                 | RoundCommand::Defer { .. }
                 | RoundCommand::Escalate { .. }
+                | RoundCommand::HandOnRole { .. }
         );
         if boxed_out && !exit {
             return None;
@@ -439,7 +443,7 @@ impl Model {
                 review_date,
             } => {
                 let ok = phase == P::Consented
-                    && actor == SECRETARY
+                    && actor == self.secretary
                     && !blank(statement)
                     && *review_date > at(now);
                 if ok {
@@ -466,6 +470,19 @@ impl Model {
                 let ok = actor == FACILITATOR && !blank(reason) && *to != config.deciding_body;
                 if ok {
                     next.phase = P::Escalated;
+                }
+                ok
+            }
+            // The secretary's role, by the facilitator, to another member (whether the
+            // holder left the community is the engine's to see, not the round's).
+            RoundCommand::HandOnRole {
+                role: HandedRole::Secretary,
+                to,
+                reason,
+            } => {
+                let ok = actor == FACILITATOR && !blank(reason) && to.get() != self.secretary;
+                if ok {
+                    next.secretary = to.get();
                 }
                 ok
             }
