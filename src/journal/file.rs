@@ -11,7 +11,7 @@ use serde::de::DeserializeOwned;
 use super::envelope::Lines;
 use super::line::read_line;
 use super::memory::Log;
-use super::{BatchPart, CorruptionReason, Envelope, Journal, JournalError, StreamId};
+use super::{Appended, BatchPart, CorruptionReason, Envelope, Journal, JournalError, StreamId};
 
 /// What opening a file journal found.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -340,11 +340,7 @@ where
 {
     type Event = E;
 
-    fn append_batch_at(
-        &self,
-        head: Option<u64>,
-        parts: Vec<BatchPart<E>>,
-    ) -> Result<Vec<Envelope<E>>, JournalError> {
+    fn append_batch_at(&self, head: Option<u64>, parts: Vec<BatchPart<E>>) -> Appended<E> {
         let mut guard = self.lock()?;
         let inner = &mut *guard;
         let sealed = inner.log.prepare(head, parts, Lines::Keep)?;

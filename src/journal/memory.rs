@@ -7,7 +7,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use super::envelope::{ChainState, Lines, Sealed, prepare};
-use super::{BatchPart, CorruptionReason, Envelope, Journal, JournalError, StreamId};
+use super::{Appended, BatchPart, CorruptionReason, Envelope, Journal, JournalError, StreamId};
 
 /// Verified envelopes with an index by stream.
 #[derive(Debug, Clone)]
@@ -173,11 +173,7 @@ where
 {
     type Event = E;
 
-    fn append_batch_at(
-        &self,
-        head: Option<u64>,
-        parts: Vec<BatchPart<E>>,
-    ) -> Result<Vec<Envelope<E>>, JournalError> {
+    fn append_batch_at(&self, head: Option<u64>, parts: Vec<BatchPart<E>>) -> Appended<E> {
         let mut log = self.lock()?;
         let sealed = log.prepare(head, parts, Lines::Drop)?;
         log.commit(sealed, "memory")

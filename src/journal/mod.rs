@@ -82,6 +82,9 @@ mod rows;
 mod sqlite;
 
 pub use crate::hash::Hash;
+
+/// What an append returns: the envelopes written, in order, or why nothing was.
+pub type Appended<E> = Result<Vec<Envelope<E>>, JournalError>;
 pub use envelope::{
     BatchPart, ChainBreak, CorruptionReason, Envelope, NewEvent, SCHEMA_VERSION, verify_chain,
 };
@@ -229,7 +232,7 @@ pub trait Journal: Send + Sync {
         &self,
         head: Option<u64>,
         parts: Vec<BatchPart<Self::Event>>,
-    ) -> Result<Vec<Envelope<Self::Event>>, JournalError>;
+    ) -> Appended<Self::Event>;
 
     /// The last sequence number of `stream`: the `expected` for the next append.
     ///

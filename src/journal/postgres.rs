@@ -15,7 +15,7 @@ use super::envelope::{ChainState, Lines, prepare};
 use super::rows::{
     Row, after_rows, position_and_hash, read_all_rows, read_stream_rows, rows_for_page,
 };
-use super::{BatchPart, CorruptionReason, Envelope, Journal, JournalError, StreamId};
+use super::{Appended, BatchPart, CorruptionReason, Envelope, Journal, JournalError, StreamId};
 
 /// The layout of the journal's tables that this crate reads and writes, recorded in
 /// `coproduction_journal.version`.
@@ -581,11 +581,7 @@ where
 {
     type Event = E;
 
-    fn append_batch_at(
-        &self,
-        head: Option<u64>,
-        parts: Vec<BatchPart<E>>,
-    ) -> Result<Vec<Envelope<E>>, JournalError> {
+    fn append_batch_at(&self, head: Option<u64>, parts: Vec<BatchPart<E>>) -> Appended<E> {
         self.with_connection(|conn| self.append_on(conn, head, parts))
     }
 

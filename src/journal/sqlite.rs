@@ -13,7 +13,7 @@ use super::envelope::{ChainState, Lines, prepare};
 use super::rows::{
     Row, after_rows, position_and_hash, read_all_rows, read_stream_rows, rows_for_page,
 };
-use super::{BatchPart, CorruptionReason, Envelope, Journal, JournalError, StreamId};
+use super::{Appended, BatchPart, CorruptionReason, Envelope, Journal, JournalError, StreamId};
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS envelopes (
@@ -154,11 +154,7 @@ where
 {
     type Event = E;
 
-    fn append_batch_at(
-        &self,
-        guard: Option<u64>,
-        parts: Vec<BatchPart<E>>,
-    ) -> Result<Vec<Envelope<E>>, JournalError> {
+    fn append_batch_at(&self, guard: Option<u64>, parts: Vec<BatchPart<E>>) -> Appended<E> {
         let mut conn = self.lock()?;
         let tx = conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
