@@ -909,4 +909,32 @@ fn a_role_is_handed_on_by_the_member_it_answers_to() {
             at: at(20),
         }]);
     assert_eq!(state.round().unwrap().config().roles.facilitator, m(3));
+    // By the secretary too, where the proposer has left as well; by nobody else.
+    given::<ConsentProcess>(history_to_objection_round(Method::Consent))
+        .when(
+            hand_on(
+                HandedRole::Facilitator,
+                3,
+                "The facilitator and the proposer left",
+            ),
+            by(SECRETARY, 20),
+        )
+        .then([RoundEvent::RoleHandedOn {
+            role: HandedRole::Facilitator,
+            from: FACILITATOR,
+            to: m(3),
+            reason: "The facilitator and the proposer left".into(),
+            by: SECRETARY,
+            at: at(20),
+        }]);
+    given::<ConsentProcess>(history_to_objection_round(Method::Consent))
+        .when(
+            hand_on(HandedRole::Facilitator, 3, "The facilitator left"),
+            by(m(2), 20),
+        )
+        .then_error(ConsentError::from(RefusalKind::WrongRole {
+            attempted: "hand_on_role",
+            actor: m(2),
+            role: "proposer",
+        }));
 }

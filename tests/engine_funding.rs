@@ -1895,6 +1895,14 @@ fn a_round_taking_up_an_escalated_offer_decides_on_what_the_offer_witnessed() {
     let listed = engine
         .record(&stream("room-hire"), at("2024-03-08T00:00:00Z"))
         .unwrap();
+    let report = engine
+        .report(&stream("room-hire"), at("2024-03-08T00:00:00Z"))
+        .unwrap();
+    let text = coproduction::report::DecisionRecordMarkdown::new(&listed, &report).to_string();
+    assert!(
+        text.contains("What conditions apply: none: the offer was not accepted"),
+        "{text}"
+    );
     let register = listed.funder.and_then(|f| f.register).unwrap();
     assert!(register.withheld_reason.is_none());
     assert!(listed.publication.is_some());
@@ -1919,4 +1927,71 @@ fn a_round_taking_up_an_escalated_offer_decides_on_what_the_offer_witnessed() {
         funding("room-hire", 1, "2024-03-08T09:00:00Z", again),
     );
     assert!(matches!(err, EngineError::Refused { .. }), "{err}");
+}
+
+/// A round held for an offer, escalated by its facilitator and taken up by the body it went
+/// to: the take-up carries the offer's funder and checks as its process witnessed them, so
+/// the body decides on the offer, and no member may state another funder or other checks.
+#[test]
+fn a_round_for_an_offer_escalated_and_taken_up_carries_the_offers_funder() {
+    let engine = engine(MemoryJournal::new());
+    restricting_offer_consulting(&engine);
+    engine
+        .handle(offer_round("f-round", "2024-05-16T18:00:00Z"))
+        .unwrap();
+    advance_offer_round(&engine);
+    let escalate = RoundCommand::Escalate {
+        to: BodyId::new("whole_community").unwrap(),
+        reason: "The circle wants the whole community to weigh a publication condition".into(),
+    };
+    engine.handle(in_offer_round(m(13), 40, escalate)).unwrap();
+    let open = RoundCommand::OpenOnRoute {
+        title: "The foundation's offer, escalated".into(),
+        proposal: "Accept with our publication condition.".into(),
+        roles: RoundRoles {
+            proposer: m(20),
+            facilitator: m(20),
+            secretary: m(21),
+        },
+    };
+    let take_up = Request::new(
+        stream("f-community"),
+        m(20),
+        at("2024-05-17T10:00:00Z"),
+        open,
+    )
+    .with_kind(DecisionKind::Funding)
+    .taking_up(stream("f-round"));
+    let written = engine.handle(take_up).unwrap();
+    let EngineEvent::Started {
+        escalated_from: Some(from),
+        ..
+    } = &written[0].event
+    else {
+        panic!("the take-up starts with what it takes up: {:?}", written[0]);
+    };
+    let offer = engine
+        .record(&stream("f"), at("2024-05-17T10:00:00Z"))
+        .unwrap();
+    assert!(offer.funder.is_some());
+    assert_eq!(from.funder, offer.funder);
+    assert_eq!(from.due_diligence, offer.due_diligence);
+    let record = engine
+        .record(&stream("f-community"), at("2024-05-17T10:00:00Z"))
+        .unwrap();
+    assert_eq!(record.funder, offer.funder);
+    let mut other = offer.funder.clone().unwrap();
+    other.funder = "Another trust".into();
+    let attest = Request::new(
+        stream("f-community"),
+        m(20),
+        at("2024-05-17T10:05:00Z"),
+        ProcessCommand::Evidence {},
+    )
+    .with_evidence(coproduction::values::Evidence {
+        funder: Some(other),
+        ..Default::default()
+    });
+    let err = refused(&engine, attest);
+    assert!(matches!(err, EngineError::Unattested { .. }), "{err}");
 }

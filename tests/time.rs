@@ -523,3 +523,35 @@ fn a_member_who_left_the_community_is_not_awaited() {
     assert!(!after.contains(&gone), "{after:?}");
     assert_eq!(after.len(), before.len() - 1);
 }
+
+/// A tick dated before the round's last event takes no step there: the journal would say the
+/// deferral came after what it is dated before. Dated after it, the tick takes the step.
+#[test]
+fn a_tick_dated_before_a_rounds_last_event_takes_no_step_there() {
+    let engine = engine();
+    objection_round(&engine, AtDeadline::Defer);
+    // The facilitator records the rationale after the deadline (minute 60).
+    let evidence = coproduction::values::Evidence {
+        rationale: Some("Monthly meetings suit the carers among us".into()),
+        ..Default::default()
+    };
+    engine
+        .handle(request(FACILITATOR, 70, ProcessCommand::Evidence {}).with_evidence(evidence))
+        .unwrap();
+    let written = events(&engine);
+    let early = engine.tick(at(61)).unwrap();
+    assert!(early.taken.is_empty());
+    assert_eq!(early.refused.len(), 1);
+    assert!(
+        early.refused[0].reason.contains("before"),
+        "{:?}",
+        early.refused
+    );
+    assert_eq!(events(&engine), written);
+    let late = engine.tick(at(71)).unwrap();
+    assert_eq!(late.taken.len(), 1);
+    assert_eq!(
+        engine.phase::<ConsentProcess>(&stream()),
+        Some(RoundPhase::Deferred)
+    );
+}

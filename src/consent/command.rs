@@ -135,8 +135,9 @@ pub enum RoundCommand {
         reason: String,
     },
     /// Hand a role on from a member who has left the community, as the engine witnesses:
-    /// the secretary's, by the facilitator; the facilitator's, by the proposer. The round
-    /// goes on with `to` in the role; the record keeps who handed it on, when and why.
+    /// the secretary's, by the facilitator; the facilitator's, by the proposer (or, where
+    /// the proposer has left too, the secretary). The round goes on with `to` in the role;
+    /// the record keeps who handed it on, when and why.
     HandOnRole {
         /// The role.
         role: super::HandedRole,

@@ -533,11 +533,22 @@ fn decide_opened(
         }
         RoundCommand::HandOnRole { role, to, reason } => {
             let roles = &round.config.roles;
-            let (from, by) = match role {
-                HandedRole::Secretary => (roles.secretary, RoundRole::Facilitator),
-                HandedRole::Facilitator => (roles.facilitator, RoundRole::Proposer),
+            // The secretary's, by the facilitator; the facilitator's, by the proposer, or by
+            // the secretary where the proposer cannot (has left too).
+            let (from, by, or) = match role {
+                HandedRole::Secretary => (roles.secretary, RoundRole::Facilitator, None),
+                HandedRole::Facilitator => (
+                    roles.facilitator,
+                    RoundRole::Proposer,
+                    Some(RoundRole::Secretary),
+                ),
             };
-            round.role_check(attempted, actor, by)?;
+            round
+                .role_check(attempted, actor, by)
+                .or_else(|refused| match or {
+                    Some(or) => round.role_check(attempted, actor, or).map_err(|_| refused),
+                    None => Err(refused),
+                })?;
             need_text(attempted, "reason", reason)?;
             if *to == from {
                 return Err(ConsentError::RoleHeldAlready {

@@ -68,9 +68,23 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
         let shared = streams
             .get(from)
             .ok_or_else(|| refuse("no process runs there"))?;
-        let cites = {
+        let (cites, decides_for) = {
             let source = shared.lock().map_err(|_| EngineError::Poisoned)?;
-            source.process().cites().filter(|c| c != from)
+            (
+                source.process().cites().filter(|c| c != from),
+                source.decides_for().cloned(),
+            )
+        };
+        // A round held for an offer hands on what the offer's process witnessed of the
+        // funder and its checks: the body taking the round up decides on the offer.
+        let offer = match decides_for.as_ref().and_then(|t| streams.get(t)) {
+            Some(target) => {
+                let target = target.lock().map_err(|_| EngineError::Poisoned)?;
+                target
+                    .record(v.community(), request.now, None)
+                    .filter(|r| r.funder.is_some())
+            }
+            None => None,
         };
         // The record it cites (a proposal's round) holds the objections.
         let cited = match cites.and_then(|c| streams.get(&c)) {
@@ -130,9 +144,13 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                 "the member who takes it up does not sit on the body it went to",
             ));
         }
-        let record = source
+        let mut record = source
             .record(v.community(), request.now, cited)
             .ok_or_else(|| refuse("its process has not started"))?;
+        if let Some(offer) = offer {
+            record.funder.clone_from(&offer.funder);
+            record.due_diligence.clone_from(&offer.due_diligence);
+        }
         let override_by = v
             .governance()
             .and_then(|g| g.map().override_by(&to).cloned())

@@ -1101,8 +1101,15 @@ fn conditions(r: &DecisionRecord) -> String {
     let Some(funder) = &r.funder else {
         return "none recorded.".to_owned();
     };
-    if r.outcome == Some(Outcome::Declined) {
-        return "none: the offer was declined, and its conditions with it.".to_owned();
+    match r.outcome {
+        Some(Outcome::Declined) => {
+            return "none: the offer was declined, and its conditions with it.".to_owned();
+        }
+        Some(Outcome::Deferred | Outcome::Escalated | Outcome::Withdrawn) => {
+            return "none: the offer was not accepted, so none of its conditions stands."
+                .to_owned();
+        }
+        _ => {}
     }
     let standing: Vec<String> = funder
         .standing()
