@@ -513,3 +513,85 @@ fn a_secretary_who_left_has_their_role_handed_on_and_the_outcome_is_recorded() {
     let text = coproduction::report::DecisionRecordMarkdown::new(&record, &report).to_string();
     assert!(text.contains("the secretary's role passed from"), "{text}");
 }
+
+/// A seated member who leaves the community before responding or declaring is asked
+/// nothing more: rules C1 and T4 do not count them as silent or undeclared, and the record
+/// says they had left. A member who left after the decision does not change it.
+#[test]
+fn a_member_who_left_before_responding_is_not_counted_silent_or_undeclared() {
+    use coproduction::process::PartCommand;
+    use coproduction::values::{Charter, Status};
+    let community = community();
+    let charter = Charter::from_json(
+        r#"{"values": [{"id": "challenging"}, {"id": "transparent"}],
+            "rules": [{"id": "C1"}, {"id": "T4"}]}"#,
+    )
+    .unwrap();
+    let engine = coproduction::Engine::builder(community.clone())
+        .governance(governance(&community))
+        .charter(charter)
+        .open(MemoryJournal::new())
+        .unwrap();
+    engine.handle(open(&community)).unwrap();
+    for minute in 1..=3 {
+        engine
+            .handle(consent(CO_1, minute, RoundCommand::Advance {}))
+            .unwrap();
+    }
+    // Member 14 of the team leaves before responding or declaring.
+    let leave = Request::new(
+        coproduction::living::stream(),
+        CO_2,
+        at(4),
+        ProcessCommand::Change {
+            change: Box::new(coproduction::living::CommunityChange::Leave { member: CO_2 }),
+        },
+    );
+    engine.handle(leave).unwrap();
+    for (n, who) in [STAFF_1, CO_1].into_iter().enumerate() {
+        let declare = PartCommand::DeclareInterests { interest: None };
+        engine
+            .handle(Request::new(stream(), who, at(5 + n as i64), declare))
+            .unwrap();
+    }
+    for (n, who) in [STAFF_1, CO_1].into_iter().enumerate() {
+        let respond = RoundCommand::Respond {
+            member: who,
+            response: coproduction::Response::consent(),
+        };
+        engine.handle(consent(who, 10 + n as i64, respond)).unwrap();
+    }
+    engine
+        .handle(consent(CO_1, 20, RoundCommand::CloseRound {}))
+        .unwrap();
+    engine.handle(adopt()).unwrap();
+    let record = engine.record(&stream(), at(31)).unwrap();
+    let left: Vec<MemberId> = record
+        .participants
+        .as_ref()
+        .unwrap()
+        .iter()
+        .filter(|p| p.left)
+        .map(|p| p.member)
+        .collect();
+    assert_eq!(left, [CO_2]);
+    let report = engine.report(&stream(), at(31)).unwrap();
+    for rule in ["C1", "T4"] {
+        let finding = report.finding(rule).unwrap();
+        assert_eq!(finding.status, Status::Satisfied, "{finding:?}");
+    }
+    let text = coproduction::report::DecisionRecordMarkdown::new(&record, &report).to_string();
+    assert!(text.contains("had left the community"), "{text}");
+    // One who leaves after the decision leaves its record as it was.
+    let later = Request::new(
+        coproduction::living::stream(),
+        CO_1,
+        at(40),
+        ProcessCommand::Change {
+            change: Box::new(coproduction::living::CommunityChange::Leave { member: CO_1 }),
+        },
+    );
+    engine.handle(later).unwrap();
+    let after = engine.record(&stream(), at(41)).unwrap();
+    assert_eq!(after.participants, record.participants);
+}

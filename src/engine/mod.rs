@@ -1204,9 +1204,11 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
         // Judged by the community and charter in force when the process opened.
         let opened = self.opened_under(after, v)?;
         let cited = crate::process::cited_record(after, id, find, opened.community(), now);
-        let record = after
+        let mut record = after
             .record(opened.community(), now, cited)
             .ok_or_else(|| EngineError::UnknownStream { stream: id.clone() })?;
+        // Who has left the community by now is asked nothing more.
+        record.mark_left(v.community());
         let proof = opened
             .charter()
             .gate(&record)
@@ -1441,6 +1443,15 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
             let cited = cited.and_then(|c| c.record(v.community(), now, None));
             s.record(v.community(), now, cited)
         })?
+        .map(|mut record| {
+            // Who had left the community by the decision (or by now, before one) was asked
+            // nothing more; one who left after it does not change what it was.
+            let then = record.dates.decided_at.unwrap_or(now);
+            if let Ok(version) = self.version_at(then) {
+                record.mark_left(version.community());
+            }
+            record
+        })
     }
 
     /// The value report of a stream's decision as of `now`, by the charter in force when

@@ -1186,6 +1186,9 @@ fn participant(p: &Participant, names: Names<'_>) -> String {
         }
         None => {}
     }
+    if p.left {
+        said.push_str("; had left the community");
+    }
     match p.payment {
         Some(PaymentStatus::NotOffered) => said.push_str("; not offered payment"),
         Some(PaymentStatus::Offered) => said.push_str("; offered payment"),

@@ -723,6 +723,14 @@ impl DecisionRecord {
         }
     }
 
+    /// Marks each participant who is not a member of `community` (the community as it stood
+    /// at the decision) as having left it ([`Participant::left`]).
+    pub fn mark_left(&mut self, community: &crate::community::Community) {
+        for p in self.participants.iter_mut().flat_map(|p| p.edit()) {
+            p.left = community.member(p.member).is_none();
+        }
+    }
+
     /// The tier: the record's own, else the route taken's.
     pub fn effective_tier(&self) -> Option<Tier> {
         self.tier

@@ -119,6 +119,11 @@ pub struct Participant {
     pub stepped_out: Option<String>,
     /// The supporter who gave their response on their behalf, when one did.
     pub proxy: Option<MemberId>,
+    /// Whether the member had left the community by the decision (by the time of the
+    /// record, before one; filled by the engine): a response they gave stands, and nothing
+    /// more is asked of them (rules C1 and T4 do not count them as silent or undeclared).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub left: bool,
 }
 
 impl Participant {
@@ -140,6 +145,7 @@ impl Participant {
             interest: None,
             stepped_out: None,
             proxy: None,
+            left: false,
         }
     }
 

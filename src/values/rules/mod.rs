@@ -508,7 +508,8 @@ impl RecordTally {
         sums.payment_offered += usize::from(contributor & offered);
         // The lists name only members with something missing or amiss: one test for all of
         // them, so a round where everyone declared and responded takes no branch.
-        let listed = (!responded & !recused)
+        // One who has left the community is asked nothing more: not silent, not undeclared.
+        let listed = (!responded & !recused & !p.left)
             | (lived & absent)
             | (contributor & !offered)
             | !matches!(
@@ -524,7 +525,7 @@ impl RecordTally {
     /// participant with something missing or amiss.
     #[cold]
     fn list(&mut self, p: &Participant, responded: bool, recused: bool) {
-        if !responded && !recused {
+        if !responded && !recused && !p.left {
             self.without_response.push(p.member);
         }
         if p.lived_experience && p.response == Some(RecordedResponse::Absent) {
@@ -542,6 +543,7 @@ impl RecordTally {
             }
         }
         match p.conflict {
+            None if p.left => {}
             None => self.conflicts_undeclared.push(p.member),
             Some(Conflict::DeclaredAndTookPart) => self.conflicted_took_part.push(p.member),
             Some(_) => {}
