@@ -16,11 +16,13 @@ use coproduction::consent::RoundCommand;
 use coproduction::engine::{EngineError, Request};
 use coproduction::journal::{Journal, MemoryJournal};
 use coproduction::limits::InputError;
+use coproduction::living::CommunityChange;
 use coproduction::machine::RefusalKind;
 use coproduction::{EngineEvent, ProcessCommand};
 
 mod engine_support;
 
+use engine_support::living;
 use engine_support::*;
 
 type TestEngine = coproduction::Engine<MemoryJournal<EngineEvent>>;
@@ -459,14 +461,7 @@ fn a_secretary_who_left_has_their_role_handed_on_and_the_outcome_is_recorded() {
     let err = refused(&engine, &hand_on(CO_1, 22, STAFF_1));
     assert!(unwitnessed(&err).contains("is in the community"), "{err}");
 
-    let leave = Request::new(
-        coproduction::living::stream(),
-        STAFF_2,
-        at(25),
-        ProcessCommand::Change {
-            change: Box::new(coproduction::living::CommunityChange::Leave { member: STAFF_2 }),
-        },
-    );
+    let leave = living::change(STAFF_2, 25, CommunityChange::Leave { member: STAFF_2 });
     engine.handle(leave).unwrap();
     let awaited = |minute| {
         engine
@@ -539,14 +534,7 @@ fn a_member_who_left_before_responding_is_not_counted_silent_or_undeclared() {
             .unwrap();
     }
     // Member 14 of the team leaves before responding or declaring.
-    let leave = Request::new(
-        coproduction::living::stream(),
-        CO_2,
-        at(4),
-        ProcessCommand::Change {
-            change: Box::new(coproduction::living::CommunityChange::Leave { member: CO_2 }),
-        },
-    );
+    let leave = living::change(CO_2, 4, CommunityChange::Leave { member: CO_2 });
     engine.handle(leave).unwrap();
     for (n, who) in [STAFF_1, CO_1].into_iter().enumerate() {
         let declare = PartCommand::DeclareInterests { interest: None };
@@ -583,14 +571,7 @@ fn a_member_who_left_before_responding_is_not_counted_silent_or_undeclared() {
     let text = coproduction::report::DecisionRecordMarkdown::new(&record, &report).to_string();
     assert!(text.contains("had left the community"), "{text}");
     // One who leaves after the decision leaves its record as it was.
-    let later = Request::new(
-        coproduction::living::stream(),
-        CO_1,
-        at(40),
-        ProcessCommand::Change {
-            change: Box::new(coproduction::living::CommunityChange::Leave { member: CO_1 }),
-        },
-    );
+    let later = living::change(CO_1, 40, CommunityChange::Leave { member: CO_1 });
     engine.handle(later).unwrap();
     let after = engine.record(&stream(), at(41)).unwrap();
     assert_eq!(after.participants, record.participants);
