@@ -5,7 +5,9 @@ mod engine_support;
 mod funding_common;
 
 use coproduction::community::{BodyId, MemberId};
-use coproduction::consent::{Response, RoundCommand, RoundConfig, RoundPhase, RoundRoles};
+use coproduction::consent::{
+    HandedRole, Response, RoundCommand, RoundConfig, RoundPhase, RoundRoles,
+};
 use coproduction::decision::{DecisionKind, Method};
 use coproduction::engine::{
     Engine, EngineError, EngineEvent, ProcessCommand, ProcessState, Request,
@@ -1399,6 +1401,16 @@ fn an_offer_decided_through_a_round_reads_the_body_the_round_seated() {
     engine
         .handle(round(m(13), 50, RoundCommand::CloseRound {}))
         .unwrap();
+    // Its offer took the round's consent: the round has no role left to hand on.
+    for role in [HandedRole::Secretary, HandedRole::Facilitator] {
+        let hand_on = RoundCommand::HandOnRole {
+            role,
+            to: circle[0],
+            reason: "The secretary is away".into(),
+        };
+        let err = refused(&engine, round(m(13), 51, hand_on));
+        assert!(matches!(err, EngineError::OutcomeTakenBy { .. }), "{err}");
+    }
 
     // The round's record and the offer's read one body, the one that met, and one list of
     // who was heard.

@@ -472,7 +472,14 @@ fn a_secretary_who_left_has_their_role_handed_on_and_the_outcome_is_recorded() {
                 _ => None,
             })
     };
-    assert_eq!(awaited(26), Some(STAFF_2));
+    // Nothing is awaited of the secretary who left: their role is the facilitator's to
+    // hand on.
+    assert_eq!(awaited(26), None);
+    let to_hand_on = engine.due(at(26)).into_iter().find_map(|d| match d.item {
+        DueItem::RoleToHandOn { role, left, by } => Some((role, left, by)),
+        _ => None,
+    });
+    assert_eq!(to_hand_on, Some((HandedRole::Secretary, STAFF_2, CO_1)));
     let err = engine.handle(adopt()).unwrap_err();
     assert!(err.is_refusal(), "{err}");
 

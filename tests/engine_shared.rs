@@ -32,6 +32,18 @@ fn second(path: &std::path::Path) -> Engine<SqliteJournal<EngineEvent>> {
     Engine::from_journal(SqliteJournal::open(path).unwrap()).unwrap()
 }
 
+/// Two engines on one SQLite journal in `dir`: the first founds it, the second opens it.
+fn two_engines(
+    dir: &std::path::Path,
+) -> (
+    Engine<SqliteJournal<EngineEvent>>,
+    Engine<SqliteJournal<EngineEvent>>,
+) {
+    let path = dir.join("journal.db");
+    let a = founded(&path);
+    (a, second(&path))
+}
+
 fn at(minute: i64) -> jiff::Timestamp {
     jiff::Timestamp::from_second(1_661_000_000 + minute * 60).unwrap()
 }
@@ -66,9 +78,7 @@ fn advance(stream: &StreamId, minute: i64) -> Request {
 #[test]
 fn each_engine_decides_on_what_the_other_wrote_and_neither_overwrites_it() {
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("journal.db");
-    let a = founded(&path);
-    let b = second(&path);
+    let (a, b) = two_engines(dir.path());
     let stream = round(1);
 
     // A opens the round; B has never seen it, catches up, and advances it.
@@ -115,7 +125,7 @@ fn each_engine_decides_on_what_the_other_wrote_and_neither_overwrites_it() {
     assert_eq!(b.catch_up().unwrap(), 0);
 
     // A third engine opened from the journal alone agrees with both.
-    let c = second(&path);
+    let c = second(&dir.path().join("journal.db"));
     assert_eq!(c.state(&stream), a.state(&stream));
     assert_eq!(c.community(), b.community());
 }
@@ -123,9 +133,8 @@ fn each_engine_decides_on_what_the_other_wrote_and_neither_overwrites_it() {
 #[test]
 fn two_engines_racing_on_shared_streams_lose_nothing_and_duplicate_nothing() {
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("journal.db");
-    let a = Arc::new(founded(&path));
-    let b = Arc::new(second(&path));
+    let (a, b) = two_engines(dir.path());
+    let (a, b) = (Arc::new(a), Arc::new(b));
     let streams: Vec<StreamId> = (0..6).map(round).collect();
     for (n, stream) in streams.iter().enumerate() {
         a.handle(open(stream, n as i64)).unwrap();
@@ -188,9 +197,7 @@ fn two_engines_racing_on_shared_streams_lose_nothing_and_duplicate_nothing() {
 #[test]
 fn a_member_who_left_through_one_engine_is_not_heard_through_another() {
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("journal.db");
-    let a = founded(&path);
-    let b = second(&path);
+    let (a, b) = two_engines(dir.path());
     let stream = round(1);
     a.handle(open(&stream, 0)).unwrap();
     for minute in 1..=3 {

@@ -222,7 +222,9 @@ pub enum EngineError {
     },
     /// An outcome was to be recorded in a round held for a process that took the round's
     /// consent when it closed ([`Process::TAKES_CONSENT`](crate::process::Process::TAKES_CONSENT),
-    /// a funding decision): that process decides, and the round records nothing more.
+    /// a funding decision), or a role handed on there that has nothing left to do (the
+    /// secretary's; any, once the round closed): that process decides, and the round records
+    /// nothing more.
     #[error(
         "round `{stream}` records no outcome: `{target}`, which it decides for, took its consent when it closed and is decided there"
     )]

@@ -19,7 +19,7 @@ use crate::community::MemberId;
 use crate::consent::DeadlineStep;
 use crate::journal::{Envelope, Journal, StreamId};
 use crate::metrics::PublishedInTime;
-use crate::process::{Due, DueItem, EngineEvent};
+use crate::process::{Due, DueItem, EngineEvent, Listed as _};
 use crate::values::rules::transparent::publication_due;
 
 use super::living::ENGINE_ACTOR;
@@ -100,10 +100,32 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                 Ok(s) => {
                     let mut items = s.process().due(now);
                     items.extend(s.parts().due());
+                    let roles = crate::consent::ConsentProcess::state_of(s.process())
+                        .and_then(crate::consent::RoundState::round)
+                        .map(|r| r.config().roles);
                     items.retain_mut(|item| match item {
                         DueItem::ResponsesAwaited { members, .. } => {
                             members.retain(|m| !gone(m));
                             !members.is_empty()
+                        }
+                        // A secretary who has left records nothing: their role is to hand
+                        // on (the facilitator's first, if they have left too).
+                        DueItem::OutcomeAwaited { secretary, .. } if gone(secretary) => {
+                            if let Some(roles) = roles {
+                                *item = match gone(&roles.facilitator) {
+                                    false => DueItem::RoleToHandOn {
+                                        role: crate::consent::HandedRole::Secretary,
+                                        left: roles.secretary,
+                                        by: roles.facilitator,
+                                    },
+                                    true => DueItem::RoleToHandOn {
+                                        role: crate::consent::HandedRole::Facilitator,
+                                        left: roles.facilitator,
+                                        by: roles.proposer,
+                                    },
+                                };
+                            }
+                            true
                         }
                         _ => true,
                     });

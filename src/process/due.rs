@@ -37,7 +37,7 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 use crate::community::MemberId;
-use crate::consent::{AtDeadline, DeadlineStep, RoundPhase};
+use crate::consent::{AtDeadline, DeadlineStep, HandedRole, RoundPhase};
 use crate::journal::StreamId;
 
 /// One item due in one stream.
@@ -119,6 +119,18 @@ pub enum DueItem {
         consented_at: Timestamp,
         /// The round's secretary, who records it.
         secretary: MemberId,
+    },
+    /// A round waits on a role whose holder has left the community (its secretary, to
+    /// record the outcome; or its facilitator): `by` hands the role on to a member
+    /// ([`RoundCommand::HandOnRole`](crate::consent::RoundCommand::HandOnRole)).
+    RoleToHandOn {
+        /// The role.
+        role: HandedRole,
+        /// Who held it, and has left.
+        left: MemberId,
+        /// Who hands it on: the facilitator, for the secretary's role; the proposer, for
+        /// the facilitator's.
+        by: MemberId,
     },
     /// A pilot scheduled to start later: listed from its scheduling; on its start date the
     /// engine's [`tick`](crate::engine::Engine::tick) starts it, as the steward chose.
