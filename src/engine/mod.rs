@@ -744,16 +744,18 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
         // A round held for a process that took its consent when it closed records no outcome:
         // that process decides. Nor has it a secretary's role to hand on, nor, once it has
         // closed, any role.
-        let closed = stream.process().is_final()
-            || ConsentProcess::state_of(stream.process())
-                .is_some_and(|s| s.phase() == crate::consent::RoundPhase::Consented);
         let idle = match command {
             ProcessCommand::Consent {
                 command: RoundCommand::RecordOutcome { .. },
             } => true,
             ProcessCommand::Consent {
                 command: RoundCommand::HandOnRole { role, .. },
-            } => *role == crate::consent::HandedRole::Secretary || closed,
+            } => {
+                *role == crate::consent::HandedRole::Secretary
+                    || stream.process().is_final()
+                    || ConsentProcess::state_of(stream.process())
+                        .is_some_and(|s| s.phase() == crate::consent::RoundPhase::Consented)
+            }
             _ => false,
         };
         if idle

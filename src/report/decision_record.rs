@@ -1097,19 +1097,22 @@ fn count(n: usize, one: &str, many: &str) -> String {
 }
 
 /// The conditions that stand, and those set aside.
+/// Whether an offer's conditions stand, or may yet, by its outcome: they stand only on an
+/// offer taken; one declined, deferred, escalated or withdrawn was offered on them, and
+/// none binds the community.
+fn conditions_bind(outcome: Option<Outcome>) -> bool {
+    matches!(outcome, None | Some(Outcome::Adopted))
+}
+
 fn conditions(r: &DecisionRecord) -> String {
     let Some(funder) = &r.funder else {
         return "none recorded.".to_owned();
     };
-    match r.outcome {
-        Some(Outcome::Declined) => {
-            return "none: the offer was declined, and its conditions with it.".to_owned();
-        }
-        Some(Outcome::Deferred | Outcome::Escalated | Outcome::Withdrawn) => {
-            return "none: the offer was not accepted, so none of its conditions stands."
-                .to_owned();
-        }
-        _ => {}
+    if r.outcome == Some(Outcome::Declined) {
+        return "none: the offer was declined, and its conditions with it.".to_owned();
+    }
+    if !conditions_bind(r.outcome) {
+        return "none: the offer was not accepted, so none of its conditions stands.".to_owned();
     }
     let standing: Vec<String> = funder
         .standing()
@@ -1502,9 +1505,7 @@ fn funder_section(d: &mut Document, funder: &FunderFacts, outcome: Option<Outcom
             )
         }
     };
-    // Conditions stand only on an offer taken: one declined, deferred, escalated or
-    // withdrawn was offered on them, and none binds the community.
-    let taken = matches!(outcome, None | Some(Outcome::Adopted));
+    let taken = conditions_bind(outcome);
     if funder.conditions.is_empty() && funder.own_conditions.is_empty() {
         if funder.set_aside.is_empty() {
             d.line("No conditions.");
