@@ -6,7 +6,7 @@ mod funding_common;
 
 use coproduction::community::{BodyId, MemberId};
 use coproduction::consent::{
-    HandedRole, Response, RoundCommand, RoundConfig, RoundPhase, RoundRoles,
+    HandedRole, Response, RoundCommand, RoundConfig, RoundEvent, RoundPhase, RoundRoles,
 };
 use coproduction::decision::{DecisionKind, Method};
 use coproduction::engine::{
@@ -1650,17 +1650,16 @@ fn one_decider_by_advice_process_is_recorded_as_having_decided() {
     assert_eq!((d.participation.part, d.participation.whole), (1, 1));
 }
 
-/// An offer withdrawn while its round runs leaves the round free to end: its proposer
-/// withdraws it, and nothing more is recorded on the offer, which has ended. The metrics
-/// count the matter once, as the round held for it, while the round runs and after.
+/// An offer withdrawn while its round runs ends the round in the same batch: the round is
+/// withdrawn by the member who withdrew the offer, saying why, and waits on nobody. The
+/// metrics count the matter once, as the round held for it, while the round runs and after.
 #[test]
-fn a_round_for_an_offer_withdrawn_meanwhile_can_still_be_withdrawn() {
-    let engine = engine(MemoryJournal::new());
-    restricting_offer_consulting(&engine);
-    engine
-        .handle(offer_round("f-round", "2024-05-16T18:00:00Z"))
-        .unwrap();
-    let counted = |engine: &Engine<MemoryJournal<EngineEvent>>| -> Vec<String> {
+fn an_offer_withdrawn_while_its_round_runs_ends_the_round_with_it() {
+    // The round opens in one engine; the offer is withdrawn in another, opened on the
+    // journal since: the round is known from the journal.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("journal.jsonl");
+    let counted = |engine: &Engine<FileJournal<EngineEvent>>| -> Vec<String> {
         let metrics = engine.metrics(None).unwrap();
         metrics
             .decisions
@@ -1668,26 +1667,48 @@ fn a_round_for_an_offer_withdrawn_meanwhile_can_still_be_withdrawn() {
             .map(|d| d.stream.to_string())
             .collect()
     };
-    assert_eq!(counted(&engine), ["f-round"]);
+    {
+        let engine = engine(FileJournal::open(&path).unwrap().0);
+        restricting_offer_consulting(&engine);
+        engine
+            .handle(offer_round("f-round", "2024-05-16T18:00:00Z"))
+            .unwrap();
+        assert_eq!(counted(&engine), ["f-round"]);
+    }
+    let engine = engine(FileJournal::open(&path).unwrap().0);
     let withdraw = FundingCommand::Withdraw {
         reason: "The foundation withdrew its offer".into(),
     };
-    engine
+    let written = engine
         .handle(funding("f", 1, "2024-05-16T18:10:00Z", withdraw))
         .unwrap();
-    let before = engine.journal().read_stream(&stream("f")).unwrap().len();
-    let end = RoundCommand::Withdraw {
-        reason: "There is no offer to decide".into(),
-    };
-    engine.handle(in_offer_round(m(1), 20, end)).unwrap();
+    // One batch: the offer's withdrawal, then the round's.
+    let streams: Vec<String> = written.iter().map(|e| e.stream.to_string()).collect();
+    assert_eq!(streams, ["f", "f-round"]);
+    assert!(!written[0].last_in_batch && written[1].last_in_batch);
     assert_eq!(
         engine.phase::<coproduction::ConsentProcess>(&stream("f-round")),
         Some(RoundPhase::Withdrawn)
     );
-    assert_eq!(
-        engine.journal().read_stream(&stream("f")).unwrap().len(),
-        before
+    let EngineEvent::Consent {
+        event: RoundEvent::Withdrawn { by, reason, .. },
+        ..
+    } = &written[1].event
+    else {
+        panic!("the round's withdrawal: {:?}", written[1].event);
+    };
+    assert_eq!(*by, m(1));
+    assert!(
+        reason.contains("`f`") && reason.contains("withdrawn"),
+        "{reason}"
     );
+    // Nothing is awaited of the round, and nothing more can end it.
+    let due = engine.due(at("2024-05-16T18:20:00Z"));
+    assert!(due.iter().all(|d| d.stream != stream("f-round")), "{due:?}");
+    let end = RoundCommand::Withdraw {
+        reason: "There is no offer to decide".into(),
+    };
+    assert!(engine.handle(in_offer_round(m(1), 20, end)).is_err());
     assert_eq!(counted(&engine), ["f-round"]);
 }
 

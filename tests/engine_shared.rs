@@ -4,6 +4,8 @@
 //! contract.
 #![cfg(feature = "sqlite")]
 
+mod engine_support;
+
 use std::sync::Arc;
 
 use coproduction::community::Naming;
@@ -234,4 +236,46 @@ fn a_member_who_left_through_one_engine_is_not_heard_through_another() {
     );
     assert_eq!(b.journal().read_all().unwrap().len(), before);
     assert!(b.community().member(member).is_none());
+}
+
+/// A round one engine opened for a proposal ends with the proposal when its proposer
+/// withdraws it through another engine that had not read the round: that engine finds the
+/// journal moved on, reads the round, and decides again, ending the round in the same batch.
+#[test]
+fn a_proposal_withdrawn_through_one_engine_ends_the_round_another_opened() {
+    use coproduction::proposal::ProposalPhase;
+    use coproduction::{ProposalCommand, ProposalProcess};
+    use engine_support::living::{proposal, proposal_requests, round_of};
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = two_engines(dir.path());
+    let model = StreamId::new("working-model").unwrap();
+    let kind = coproduction::decision::DecisionKind::WorkingModel;
+    for request in proposal_requests(&model, kind, vec![], None, 0) {
+        a.handle(request).unwrap();
+    }
+    b.catch_up().unwrap();
+    let round = round_of(&model);
+    let mut open = engine_support::open(&community()).deciding_for(model.clone());
+    open.stream = round.clone();
+    open.now = engine_support::at(10);
+    a.handle(open).unwrap();
+    let withdraw = ProposalCommand::Withdraw {
+        reason: "Members asked for more co-creation first".into(),
+    };
+    let written = b
+        .handle(proposal(&model, engine_support::STAFF_1, 11, withdraw))
+        .unwrap();
+    let streams: Vec<&StreamId> = written.iter().map(|e| &e.stream).collect();
+    assert_eq!(streams, [&model, &round]);
+    a.catch_up().unwrap();
+    for engine in [&a, &b] {
+        assert_eq!(
+            engine.phase::<ProposalProcess>(&model),
+            Some(ProposalPhase::Withdrawn)
+        );
+        assert_eq!(
+            engine.phase::<ConsentProcess>(&round),
+            Some(RoundPhase::Withdrawn)
+        );
+    }
 }

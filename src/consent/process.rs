@@ -123,6 +123,31 @@ impl Process for ConsentProcess {
         }
     }
 
+    /// A round still deliberating, or consented and waiting for its outcome, is withdrawn
+    /// when the matter it decides for ends without it, by the member whose request ended
+    /// that matter.
+    fn outlived(
+        state: &RoundState,
+        target: &StreamId,
+        ended: &str,
+        ctx: &crate::machine::Context,
+    ) -> Option<crate::machine::Events<RoundEvent>> {
+        if ConsentProcess::TRANSITIONS
+            .finals
+            .contains(&ConsentProcess::phase(state))
+        {
+            return None;
+        }
+        state.round()?;
+        Some(crate::machine::Events::one(RoundEvent::Withdrawn {
+            by: ctx.actor,
+            reason: format!(
+                "`{target}`, the matter this round decided for, ended ({ended}) while the round ran: nothing is left for it to decide"
+            ),
+            at: ctx.now,
+        }))
+    }
+
     /// Only an event that ends a stage of the round can settle what it decides for; the
     /// round is previewed (a copy) only then, so a response costs what it touches.
     fn reached<'a>(

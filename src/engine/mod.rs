@@ -443,6 +443,18 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                 if envelope.seq > stream.version() {
                     stream.apply(envelope);
                     folded += 1;
+                    // A round another writer opened for a process: the process knows it.
+                    if let EngineEvent::Started {
+                        decides_for: Some(target),
+                        ..
+                    } = &envelope.event
+                    {
+                        drop(stream);
+                        if let Some(target) = self.shared(target)? {
+                            let mut target = target.lock().map_err(|_| EngineError::Poisoned)?;
+                            target.held_in(envelope.stream.clone());
+                        }
+                    }
                 }
             }
             self.seen.fetch_max(envelope.position, Ordering::AcqRel);
@@ -559,18 +571,20 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
         f: impl FnOnce(&mut Stream, &mut Held<'_>) -> Result<R, EngineError>,
     ) -> Result<R, EngineError> {
         loop {
-            let (version, others) = {
+            let (version, rounds, others) = {
                 let stream = shared.lock().map_err(|_| EngineError::Poisoned)?;
                 let mut others = referenced.clone();
                 others.extend(stream.process().cites());
                 others.extend(stream.decides_for().cloned());
+                // The rounds deciding for it: one still open ends if the process does.
+                others.extend(stream.rounds().iter().cloned());
                 others.remove(id);
                 if others.is_empty() {
                     let mut stream = stream;
                     let mut held = Held::new();
                     return f(&mut stream, &mut held);
                 }
-                (stream.version(), others)
+                (stream.version(), stream.rounds().len(), others)
             };
             let mut shares = vec![(id.clone(), Arc::clone(shared))];
             for other in others {
@@ -587,8 +601,9 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
             let Some(mut stream) = held.remove(id) else {
                 return Err(EngineError::Poisoned);
             };
-            // Another request moved the stream while it was let go: look again.
-            if stream.version() != version {
+            // Another request moved the stream, or opened a round for it, while it was let
+            // go: look again.
+            if stream.version() != version || stream.rounds().len() != rounds {
                 continue;
             }
             return f(&mut stream, &mut held);
@@ -700,6 +715,9 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
             Some(started),
             v,
         )?;
+        if let Some(target) = request.decides_for.as_ref().and_then(|t| held.get_mut(t)) {
+            target.held_in(request.stream.clone());
+        }
         drop(held);
         streams.insert(request.stream.clone(), Arc::new(Mutex::new(stream)));
         Ok(written)
@@ -1009,7 +1027,10 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
         let (actor, now) = (&actor, &now);
         let route = stream.shared_route();
         let ctx = Context::new(*actor, *now).routed(route.as_deref());
-        let linked = self.link(id, stream, &events, held, &ctx)?;
+        let linked = match self.link(id, stream, &events, held, &ctx)? {
+            Some(linked) => Some(linked),
+            None => Self::outlived(id, stream, &events, held, &ctx),
+        };
         let deciding = events.iter().any(EngineEvent::decides);
         let linked_deciding = linked
             .as_ref()
@@ -1202,6 +1223,44 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
             Some(Ok(linked)) if linked.is_empty() => Ok(None),
             Some(Ok(linked)) => Ok(Some((target.clone(), linked))),
         }
+    }
+
+    /// The events that end a round still deciding for the process on stream `id` when
+    /// `events` end that process without it (an offer withdrawn while its round runs), with
+    /// the round's stream: `None` when they do not end it, or no round is left to end. A
+    /// round that consented for a process that takes its consent is done with it already.
+    fn outlived(
+        id: &StreamId,
+        stream: &Stream,
+        events: &[EngineEvent],
+        held: &Held<'_>,
+        ctx: &Context<'_>,
+    ) -> Option<(StreamId, Vec<EngineEvent>)> {
+        if stream.rounds().is_empty() || stream.process().is_final() {
+            return None;
+        }
+        let done = |round: &Stream| {
+            round.process().is_final()
+                || (stream.process().takes_consent()
+                    && ConsentProcess::state_of(round.process())
+                        .is_some_and(|s| s.phase() == crate::consent::RoundPhase::Consented))
+        };
+        let (open, round) = stream.rounds().iter().find_map(|r| {
+            held.get(r)
+                .filter(|round| !done(round))
+                .map(|round| (r, round))
+        })?;
+        let mut after = stream.process().clone();
+        for event in events {
+            after.evolve(event);
+        }
+        if !after.is_final() {
+            return None;
+        }
+        let route = round.shared_route();
+        let ctx = Context::new(ctx.actor, ctx.now).routed(route.as_deref());
+        let ended = round.process().outlived(id, after.phase_label(), &ctx)?;
+        Some((open.clone(), ended))
     }
 
     /// The value gate on `after`, the stream `id` as it will be, with the streams it cites

@@ -445,6 +445,22 @@ macro_rules! processes {
                 }
             }
 
+            /// The events that end this process because the process it decides for, on
+            /// `target`, ended in phase `ended` without it (see [`Process::outlived`]).
+            pub(crate) fn outlived(
+                &self,
+                target: &StreamId,
+                ended: &str,
+                ctx: &Context,
+            ) -> Option<Vec<EngineEvent>> {
+                match self {
+                    $(
+                        ProcessState::$variant(state) => <$decider as Process>::outlived(state, target, ended, ctx)
+                            .map(|events| events.into_iter().map(EngineEvent::from).collect()),
+                    )+
+                }
+            }
+
             /// The changes to the community the process makes when it decides (see
             /// [`Process::adopts`]).
             pub fn adopts(&self) -> Adoption<'_> {

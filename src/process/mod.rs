@@ -12,7 +12,10 @@
 //!   of the process it cites;
 //! - how it opens: the decision's kind and the facts governance routes it on
 //!   ([`Process::opening`]), and whether what it asks for is the route governance gives
-//!   ([`Process::follows`]).
+//!   ([`Process::follows`]);
+//! - how a round and the process it decides for settle each other, in one batch: what the
+//!   round reached, taken by that process ([`Process::reached`], [`Process::take_reached`]),
+//!   and a round ended when that process ends without it ([`Process::outlived`]).
 //!
 //! One list of processes, at the bottom of this module, generates the engine's wire
 //! enums ([`ProcessKind`], [`ProcessCommand`], [`EngineEvent`]), the state of one stream
@@ -380,6 +383,21 @@ pub trait Process: Decider {
         ctx: &Context,
     ) -> Option<Result<Events<Self::Event>, Self::Error>> {
         let _ = (state, from, reached, ctx);
+        None
+    }
+
+    /// The events that end this process when the process it decides for, on stream
+    /// `target`, ends without it (an offer withdrawn while its round runs): the engine
+    /// records them in the same batch, so that no round goes on deciding for a matter that
+    /// has ended. `ended` names the phase the target ended in. `None` when this process has
+    /// ended already, or is not one that decides for another.
+    fn outlived(
+        state: &Self::State,
+        target: &StreamId,
+        ended: &str,
+        ctx: &Context,
+    ) -> Option<Events<Self::Event>> {
+        let _ = (state, target, ended, ctx);
         None
     }
 

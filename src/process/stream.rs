@@ -1,6 +1,6 @@
 //! One stream's process, what the engine keeps beside it, and its decision record.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use jiff::Timestamp;
@@ -26,6 +26,8 @@ pub struct Stream {
     /// The hash of the map that gave `route`, as journalled with the start.
     routed_by: Option<Hash>,
     decides_for: Option<StreamId>,
+    /// The rounds opened to decide for this process, in the journal's other streams.
+    rounds: BTreeSet<StreamId>,
     escalated_from: Option<EscalatedFrom>,
     evidence: Option<Evidence>,
     gates: Vec<(Timestamp, GateSummary)>,
@@ -53,6 +55,7 @@ impl Stream {
             route: None,
             routed_by: None,
             decides_for: None,
+            rounds: BTreeSet::new(),
             escalated_from: None,
             evidence: None,
             gates: Vec::new(),
@@ -132,6 +135,17 @@ impl Stream {
     /// The process this one decides for, which records what it reaches.
     pub fn decides_for(&self) -> Option<&StreamId> {
         self.decides_for.as_ref()
+    }
+
+    /// The rounds opened to decide for this process (each on its own stream, whose
+    /// [`decides_for`](Stream::decides_for) names this one), in id order.
+    pub fn rounds(&self) -> &BTreeSet<StreamId> {
+        &self.rounds
+    }
+
+    /// Notes that the round on stream `round` decides for this process.
+    pub(crate) fn held_in(&mut self, round: StreamId) {
+        self.rounds.insert(round);
     }
 
     /// The escalated process this one takes up, as the engine saw it when this one opened.
@@ -381,6 +395,16 @@ impl Streams {
                     stream.apply(envelope);
                     streams.insert(envelope.stream.clone(), stream);
                 }
+            }
+        }
+        // Each process knows the rounds that decide for it.
+        let links: Vec<(StreamId, StreamId)> = streams
+            .iter()
+            .filter_map(|(id, s)| Some((s.decides_for.clone()?, id.clone())))
+            .collect();
+        for (target, round) in links {
+            if let Some(target) = streams.get_mut(&target) {
+                target.held_in(round);
             }
         }
         Self { streams }
