@@ -518,7 +518,8 @@ fn a_secretary_who_left_has_their_role_handed_on_and_the_outcome_is_recorded() {
 
 /// A seated member who leaves the community before responding or declaring is asked
 /// nothing more: rules C1 and T4 do not count them as silent or undeclared, and the record
-/// says they had left. A member who left after the decision does not change it.
+/// says they had left, and the metrics do not count them among those entitled to respond.
+/// A member who left after the decision does not change it.
 #[test]
 fn a_member_who_left_before_responding_is_not_counted_silent_or_undeclared() {
     use coproduction::process::PartCommand;
@@ -577,9 +578,18 @@ fn a_member_who_left_before_responding_is_not_counted_silent_or_undeclared() {
     }
     let text = coproduction::report::DecisionRecordMarkdown::new(&record, &report).to_string();
     assert!(text.contains("had left the community"), "{text}");
-    // One who leaves after the decision leaves its record as it was.
+    // Nor do the metrics count them among those entitled to respond.
+    let participation = |engine: &coproduction::Engine<MemoryJournal<_>>| {
+        let metrics = engine.metrics(None).unwrap();
+        let d = &metrics.decisions[0];
+        (d.eligible, d.responded, d.participation)
+    };
+    let counted = participation(&engine);
+    assert_eq!(counted, (2, 2, coproduction::community::Share::new(2, 2)));
+    // One who leaves after the decision leaves its record and figures as they were.
     let later = living::change(CO_1, 40, CommunityChange::Leave { member: CO_1 });
     engine.handle(later).unwrap();
     let after = engine.record(&stream(), at(41)).unwrap();
     assert_eq!(after.participants, record.participants);
+    assert_eq!(participation(&engine), counted);
 }

@@ -24,7 +24,9 @@
 //!   decision and is left out. Other streams (proposals among them) are left out.
 //! - **Participation** is the eligible members (the snapshot the round's state took when it
 //!   opened) who responded at least once, in any objection round, in person or through a
-//!   named supporter, out of all eligible members. A round's state keeps only the responses
+//!   named supporter, out of the eligible members entitled to respond: one who stepped out,
+//!   or had left the community by the decision, without responding is not counted (as the
+//!   decision's record tells them apart). A round's state keeps only the responses
 //!   of its current objection round, so who responded, and through whom, is read from the
 //!   journal's `responded` events. Shares are exact ([`Share`]). A decision taken by one
 //!   accountable decider (advice process, delegated decision) has one participant, the
@@ -316,7 +318,8 @@ pub struct DecisionMetrics {
     pub deciding_body: BodyId,
     /// How it was decided.
     pub method: Method,
-    /// Members eligible when the round opened.
+    /// Members eligible when the round opened, less those who stepped out or had left the
+    /// community by the decision without responding.
     pub eligible: usize,
     /// Eligible members who responded at least once.
     pub responded: usize,
@@ -690,6 +693,11 @@ impl<'a> InForce<'a> {
         }
     }
 
+    /// The version in force at `time`.
+    fn at_time(&self, time: Timestamp) -> &Judged<'a> {
+        self.at(self.history.map_or(0, |h| h.index_at(time)))
+    }
+
     /// The version in force when the process on `stream` opened (at `now` when its start
     /// is not journalled).
     fn of(&self, stream: Option<&Stream>, now: Timestamp) -> &Judged<'a> {
@@ -761,11 +769,6 @@ impl Metrics {
             .filter(|(_, s)| round_of(s).is_some())
             .map(|(id, _)| id.as_str())
             .collect();
-        let held_for: BTreeSet<&StreamId> = streams
-            .iter()
-            .filter(|(_, s)| round_of(s).is_some())
-            .filter_map(|(_, s)| s.decides_for())
-            .collect();
         let decisions: Vec<DecisionMetrics> = streams
             .iter()
             .filter_map(|(id, stream)| {
@@ -777,6 +780,10 @@ impl Metrics {
                         .filter(|o| o.funding.is_some())
                         .map_or(id, |o| o.stream);
                     let responders = responders.get(id);
+                    // Who had left the community by the decision (or by now) was not
+                    // entitled to respond: the community then says who remained.
+                    let ended = in_force.at_time(stream.decided_at().unwrap_or(now));
+                    let communities = (in_force.of(Some(stream), now).community, ended.community);
                     return Some(decision(
                         id,
                         stream,
@@ -784,18 +791,19 @@ impl Metrics {
                         responders,
                         origin,
                         published(judged),
-                        in_force.of(Some(stream), now).community,
+                        communities,
                     ));
                 }
                 let funding = funding_of(stream)?;
                 let round = funding.consent_round().map(|r| r.reference.as_str());
                 if round.is_some_and(|r| rounds.contains(r))
-                    || (funding.decided().is_none() && held_for.contains(id))
+                    || (funding.decided().is_none() && !stream.rounds().is_empty())
                 {
                     return None;
                 }
-                let community = in_force.of(Some(stream), now).community;
-                funding_decision(id, stream, funding, community, published(id))
+                let ended = in_force.at_time(stream.decided_at().unwrap_or(now));
+                let communities = (in_force.of(Some(stream), now).community, ended.community);
+                funding_decision(id, stream, funding, communities, published(id))
             })
             .collect();
         let today = in_force.today();
@@ -932,7 +940,7 @@ fn decision(
     responders: Option<&Responders>,
     origin: Option<Origin<'_>>,
     published: Published,
-    community: &Community,
+    (community, ended): (&Community, &Community),
 ) -> DecisionMetrics {
     let config = round.config();
     let lived: BTreeSet<MemberId> = config
@@ -967,15 +975,18 @@ fn decision(
                 })
                 .unwrap_or_default();
             let lived_responders = responded.iter().filter(|m| lived.contains(m)).count();
-            // Who stepped out before responding was not entitled to respond, as the
-            // record counts them: told apart, not counted as silent.
-            let stepped_out = stream
-                .parts()
-                .recusals()
-                .filter(|m| round.is_eligible(*m) && !responded.contains(m))
+            // Who stepped out, or left the community, before responding was not entitled
+            // to respond, as the record counts them: told apart, not counted as silent.
+            let recused: BTreeSet<MemberId> = stream.parts().recusals().collect();
+            let not_entitled = config
+                .eligible
+                .iter()
+                .map(|e| e.member)
+                .filter(|m| !responded.contains(m))
+                .filter(|m| recused.contains(m) || ended.member(*m).is_none())
                 .count();
             (
-                config.eligible.len().saturating_sub(stepped_out),
+                config.eligible.len().saturating_sub(not_entitled),
                 responded,
                 lived_responders,
             )
@@ -1035,7 +1046,7 @@ fn funding_decision(
     id: &StreamId,
     stream: &Stream,
     funding: &FundingDecision,
-    community: &Community,
+    (community, ended): (&Community, &Community),
     published: Published,
 ) -> Option<DecisionMetrics> {
     let route = funding.route()?;
@@ -1043,12 +1054,15 @@ fn funding_decision(
     let taken = funding.decided();
     let deciders: &[MemberId] = taken.map_or(&[], |d| d.deciders.as_slice());
     // In an advice process or a delegated decision, those who decide are the ones entitled
-    // to: the body's other members advise, or are not asked.
+    // to: the body's other members advise, or are not asked. A member who had left the
+    // community by the decision was not entitled to it.
     let eligible = match method {
         Method::AdviceProcess | Method::Delegated => deciders.len(),
-        _ => community
-            .body(&route.decider)
-            .map_or(deciders.len(), |b| b.members().count()),
+        _ => community.body(&route.decider).map_or(deciders.len(), |b| {
+            b.members()
+                .filter(|m| deciders.contains(m) || ended.member(*m).is_some())
+                .count()
+        }),
     };
     let lived = deciders
         .iter()
