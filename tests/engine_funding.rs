@@ -1411,6 +1411,30 @@ fn an_offer_decided_through_a_round_reads_the_body_the_round_seated() {
         let err = refused(&engine, round(m(13), 51, hand_on));
         assert!(matches!(err, EngineError::OutcomeTakenBy { .. }), "{err}");
     }
+    // The offer's own steps are now those of the body as the round seated it: not the
+    // released member's, though they sat on it when the offer opened, but the newcomer's.
+    let by = |member: MemberId, minute: u32, command| {
+        funding(
+            "f",
+            member.get(),
+            &format!("2024-05-16T18:{minute}:00Z"),
+            command,
+        )
+    };
+    for command in [
+        FundingCommand::Withdraw {
+            reason: "Not ours to take".into(),
+        },
+        FundingCommand::StartDeciding {},
+    ] {
+        let err = refused(&engine, by(released, 52, command));
+        let said = format!("member {released} is not the funding decision's decider");
+        assert!(err.to_string().contains(&said), "{err}");
+    }
+    // The newcomer passes the role and meets the offer's own rule: its checks are not done.
+    let err = refused(&engine, by(newcomer, 53, FundingCommand::StartDeciding {}));
+    assert!(err.to_string().contains("checks"), "{err}");
+    assert!(!err.to_string().contains("decider"), "{err}");
 
     // The round's record and the offer's read one body, the one that met, and one list of
     // who was heard.
@@ -1674,8 +1698,29 @@ fn an_offer_withdrawn_while_its_round_runs_ends_the_round_with_it() {
             .handle(offer_round("f-round", "2024-05-16T18:00:00Z"))
             .unwrap();
         assert_eq!(counted(&engine), ["f-round"]);
+        // The round's row names the offer it decides for while it runs.
+        let metrics = engine.metrics(None).unwrap();
+        assert_eq!(metrics.decisions[0].decides_for, Some(stream("f")));
     }
     let engine = engine(FileJournal::open(&path).unwrap().0);
+    // The round advances at 18:05; a withdrawal dated before that would end the round
+    // before its own last event: refused, naming the round, and nothing is written.
+    engine
+        .handle(in_offer_round(m(13), 5, RoundCommand::Advance {}))
+        .unwrap();
+    let written = engine.journal().read_all().unwrap().len();
+    let early = FundingCommand::Withdraw {
+        reason: "The foundation withdrew its offer".into(),
+    };
+    let err = refused(&engine, funding("f", 1, "2024-05-16T18:04:00Z", early));
+    match &err {
+        EngineError::Refused { stream: at, source } => {
+            assert_eq!(at, &stream("f-round"));
+            assert!(source.to_string().contains("before"), "{err}");
+        }
+        other => panic!("refused on the round's clock: {other}"),
+    }
+    assert_eq!(engine.journal().read_all().unwrap().len(), written);
     let withdraw = FundingCommand::Withdraw {
         reason: "The foundation withdrew its offer".into(),
     };
@@ -1710,6 +1755,26 @@ fn an_offer_withdrawn_while_its_round_runs_ends_the_round_with_it() {
     };
     assert!(engine.handle(in_offer_round(m(1), 20, end)).is_err());
     assert_eq!(counted(&engine), ["f-round"]);
+    let metrics = engine.metrics(None).unwrap();
+    assert_eq!(metrics.decisions[0].decides_for, Some(stream("f")));
+}
+
+/// A round held for an offer follows the offer's route: facts of its own that would put
+/// the decision in another case (an institutional policy the offer does not state) are
+/// refused, not ignored; the offer's own facts are taken.
+#[test]
+fn a_round_held_for_an_offer_states_no_facts_that_would_route_it_otherwise() {
+    let engine = engine(MemoryJournal::new());
+    restricting_offer_consulting(&engine);
+    let offer = restricting_offer();
+    let claimed = route_facts(&offer, &FundingPolicy::seed()).institutional_policy_applies();
+    let open = |facts| offer_round("f-round", "2024-05-16T18:00:00Z").with_facts(facts);
+    let err = refused(&engine, open(claimed));
+    assert!(matches!(err, EngineError::Unwitnessed { .. }), "{err}");
+    assert!(err.to_string().contains("another case"), "{err}");
+    engine
+        .handle(open(route_facts(&offer, &FundingPolicy::seed())))
+        .unwrap();
 }
 
 /// A funder attested to have passed the red-line screen is screened against the funding

@@ -115,6 +115,17 @@ fn a_server_on_a_tls_only_postgresql_journal_connects_only_trusting_the_certific
     let stderr = String::from_utf8_lossy(&refused.stderr);
     assert_eq!(refused.status.code(), Some(3), "{stderr}");
     assert!(stderr.contains("connect to the server"), "{stderr}");
+    // A certificate file that is not there is named, with why it cannot be read.
+    let missing = std::process::Command::new(env!("CARGO_BIN_EXE_coproduction"))
+        .args(["serve", "--postgres", schema.url(), "--postgres-ca"])
+        .args(["/nonexistent/authority.pem", "--listen", "127.0.0.1:0"])
+        .args(founding)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&missing.stderr);
+    assert_eq!(missing.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("authority.pem"), "{stderr}");
+    assert!(stderr.contains("No such file"), "{stderr}");
     // Given the certificate, it serves over TLS.
     let server = start(
         &[

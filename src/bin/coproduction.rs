@@ -678,6 +678,8 @@ fn postgres_journal(
     }
     let mut ssl = SslConnector::builder(SslMethod::tls()).map_err(Stop::failed)?;
     if let Some(ca) = ca {
+        // A file that cannot be read says so, before OpenSSL reads it as certificates.
+        std::fs::metadata(ca).map_err(|e| Stop::refused(e).at(name(ca)))?;
         ssl.set_ca_file(ca).map_err(|e| {
             Stop::refused(format_args!("not certificates in PEM: {e}")).at(name(ca))
         })?;
@@ -697,6 +699,13 @@ fn postgres_journal(
     if ca.is_some() {
         return Err(Stop::refused(
             "--postgres-ca needs the tool built with the `postgres-tls` feature",
+        ));
+    }
+    let required = std::str::FromStr::from_str(url)
+        .is_ok_and(|c: postgres::Config| c.get_ssl_mode() == postgres::config::SslMode::Require);
+    if required {
+        return Err(Stop::refused(
+            "--postgres asks for TLS (`sslmode=require`): that needs the tool built with the `postgres-tls` feature",
         ));
     }
     Ok(coproduction::journal::PostgresJournal::open(url)?)

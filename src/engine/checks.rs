@@ -257,7 +257,24 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
             }
             Some(e) => (e.route.clone(), e.routed_by),
             None => match followed {
-                Some((route, map)) => (Some(route.clone()), map),
+                Some((route, map)) => {
+                    // A round held for a process follows that process's route: facts of its
+                    // own that would put the decision in another case are refused, not
+                    // ignored.
+                    if let (Some(facts), Some(governance)) = (&request.facts, v.governance()) {
+                        let case = facts.case(governance.map().amount_bands());
+                        if case != route.case {
+                            return Err(EngineError::Unwitnessed {
+                                stream: id.clone(),
+                                difference: format!(
+                                    "the request gives facts that put the decision in another case ({case}) than the one the process it decides for was routed in ({}), whose route the round follows",
+                                    route.case
+                                ),
+                            });
+                        }
+                    }
+                    (Some(route.clone()), map)
+                }
                 None => {
                     let route = route(v, id, &opening.kind, opening.facts)?;
                     let map = route.as_ref().and(v.governance_hash());

@@ -831,10 +831,38 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
             // read it: a member appointed since does not decide it, nor is one released
             // since refused (a round's eligibility is likewise fixed when it opens).
             let opened = self.opened_under(stream, v)?;
+            // Where the body met in a round the engine ran, those it seated: the body as it
+            // stood when the round opened, which its record and gate read.
+            let seating = |round: &StreamId| {
+                held.get(round)
+                    .and_then(|round| ConsentProcess::state_of(round.process()))
+                    .and_then(RoundState::round)
+            };
+            let in_round = stream.process().cites().and_then(|round| seating(&round));
             if let Some(role) = command.taken_by() {
-                let Answerable { attest, .. } =
-                    stream.process().answerable(Some(route), opened.community());
-                if !attest.contains(actor) {
+                // Once a round held for the process has seated the body, its steps are
+                // those members' (less who stepped out since): the round its record
+                // cites, or one still running for it.
+                let running = in_round.or_else(|| {
+                    stream
+                        .rounds()
+                        .iter()
+                        .filter(|r| held.get(*r).is_some_and(|r| !r.process().is_final()))
+                        .find_map(seating)
+                });
+                let runs = match running {
+                    Some(round) => {
+                        round.is_eligible(*actor)
+                            && !stream.process().recused().contains(actor)
+                            && !stream.parts().recused(*actor)
+                    }
+                    None => {
+                        let Answerable { attest, .. } =
+                            stream.process().answerable(Some(route), opened.community());
+                        attest.contains(actor)
+                    }
+                };
+                if !runs {
                     let kind = RefusalKind::WrongRole {
                         attempted: command.label(),
                         actor: *actor,
@@ -849,14 +877,6 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                     });
                 }
             }
-            // Where the body met in a round the engine ran, those it seated: the body as it
-            // stood when the round opened, which its record and gate read.
-            let in_round = stream
-                .process()
-                .cites()
-                .and_then(|round| held.get(&round))
-                .and_then(|round| ConsentProcess::state_of(round.process()))
-                .and_then(RoundState::round);
             let seated = |m: MemberId| match in_round {
                 Some(round) => round.is_eligible(m),
                 None => opened
@@ -1029,7 +1049,7 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
         let ctx = Context::new(*actor, *now).routed(route.as_deref());
         let linked = match self.link(id, stream, &events, held, &ctx)? {
             Some(linked) => Some(linked),
-            None => Self::outlived(id, stream, &events, held, &ctx),
+            None => Self::outlived(id, stream, &events, held, &ctx)?,
         };
         let deciding = events.iter().any(EngineEvent::decides);
         let linked_deciding = linked
@@ -1229,15 +1249,20 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
     /// `events` end that process without it (an offer withdrawn while its round runs), with
     /// the round's stream: `None` when they do not end it, or no round is left to end. A
     /// round that consented for a process that takes its consent is done with it already.
+    ///
+    /// # Errors
+    ///
+    /// The round's refusal when the request is dated before the round's last event: the
+    /// round's history does not go back in time.
     fn outlived(
         id: &StreamId,
         stream: &Stream,
         events: &[EngineEvent],
         held: &Held<'_>,
         ctx: &Context<'_>,
-    ) -> Option<(StreamId, Vec<EngineEvent>)> {
+    ) -> Result<Option<(StreamId, Vec<EngineEvent>)>, EngineError> {
         if stream.rounds().is_empty() || stream.process().is_final() {
-            return None;
+            return Ok(None);
         }
         let done = |round: &Stream| {
             round.process().is_final()
@@ -1245,22 +1270,33 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                     && ConsentProcess::state_of(round.process())
                         .is_some_and(|s| s.phase() == crate::consent::RoundPhase::Consented))
         };
-        let (open, round) = stream.rounds().iter().find_map(|r| {
+        let Some((open, round)) = stream.rounds().iter().find_map(|r| {
             held.get(r)
                 .filter(|round| !done(round))
                 .map(|round| (r, round))
-        })?;
+        }) else {
+            return Ok(None);
+        };
         let mut after = stream.process().clone();
         for event in events {
             after.evolve(event);
         }
         if !after.is_final() {
-            return None;
+            return Ok(None);
+        }
+        if let Some(last) = round.last_at() {
+            need_clock(ctx.now, last).map_err(|kind| EngineError::Refused {
+                stream: open.clone(),
+                source: ProcessError::shared(Refusal {
+                    process: round.process().kind(),
+                    kind,
+                }),
+            })?;
         }
         let route = round.shared_route();
         let ctx = Context::new(ctx.actor, ctx.now).routed(route.as_deref());
-        let ended = round.process().outlived(id, after.phase_label(), &ctx)?;
-        Some((open.clone(), ended))
+        let ended = round.process().outlived(id, after.phase_label(), &ctx);
+        Ok(ended.map(|ended| (open.clone(), ended)))
     }
 
     /// The value gate on `after`, the stream `id` as it will be, with the streams it cites

@@ -333,8 +333,10 @@ pub struct DecisionMetrics {
     pub objections: ObjectionCounts,
     /// Concerns logged, including objections kept as concerns.
     pub concerns: usize,
-    /// The proposal or the funding decision this round decided, when that stream is in the
-    /// journal; `None` for a round on its own or a funding decision taken without a round.
+    /// The proposal or the funding decision this round decides for, from the moment it
+    /// opens (whatever became of it), or that named it as its round, when that stream is in
+    /// the journal; `None` for a round on its own or a funding decision taken without a
+    /// round.
     pub decides_for: Option<StreamId>,
     /// When the matter was proposed: the proposal's creation (or, for a round after a
     /// review, the review's opening), the offer's identification, or, for a round on its
@@ -1025,7 +1027,9 @@ fn decision(
         lived_experience: Share::new(lived_responders, responded.len()),
         objections,
         concerns: round.concerns().len(),
-        decides_for: origin.map(|o| o.stream.clone()),
+        // The process the round was opened for, from its start; or the one that names it
+        // as its round (a round held elsewhere).
+        decides_for: stream.decides_for().or(origin.map(|o| o.stream)).cloned(),
         proposed_at,
         opened_at: round.opened_at(),
         decided_at: settled.decided_at,
