@@ -661,15 +661,7 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                 });
             }
             // Nor can it be dated before what its process has recorded.
-            if let Some(last) = guard.last_at() {
-                need_clock(request.now, last).map_err(|kind| EngineError::Refused {
-                    stream: target.clone(),
-                    source: ProcessError::shared(Refusal {
-                        process: guard.process().kind(),
-                        kind,
-                    }),
-                })?;
-            }
+            not_before(target, &guard, request.now)?;
             // It decides for a process that waits for it: a round gathering consent
             // before the decision was started would count it for whatever stands then.
             guard
@@ -1284,15 +1276,7 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
         if !after.is_final() {
             return Ok(None);
         }
-        if let Some(last) = round.last_at() {
-            need_clock(ctx.now, last).map_err(|kind| EngineError::Refused {
-                stream: open.clone(),
-                source: ProcessError::shared(Refusal {
-                    process: round.process().kind(),
-                    kind,
-                }),
-            })?;
-        }
+        not_before(open, round, ctx.now)?;
         let route = round.shared_route();
         let ctx = Context::new(ctx.actor, ctx.now).routed(route.as_deref());
         let ended = round.process().outlived(id, after.phase_label(), &ctx);
@@ -1738,4 +1722,19 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
 /// `at` in microseconds since the Unix epoch, as the engine keeps the latest time it saw.
 fn micros(at: Timestamp) -> i64 {
     at.as_microsecond()
+}
+
+/// Refuses `now` when it lies before the last event of `stream` (on stream `id`): the
+/// process's history does not go back in time, whoever writes to it.
+fn not_before(id: &StreamId, stream: &Stream, now: Timestamp) -> Result<(), EngineError> {
+    match stream.last_at() {
+        Some(last) => need_clock(now, last).map_err(|kind| EngineError::Refused {
+            stream: id.clone(),
+            source: ProcessError::shared(Refusal {
+                process: stream.process().kind(),
+                kind,
+            }),
+        }),
+        None => Ok(()),
+    }
 }
