@@ -1580,6 +1580,96 @@ fn stepping_out_of_an_offer_while_its_round_runs_is_told_apart_from_stepping_out
     assert_eq!(t4.status, Status::Violated, "{t4:?}");
 }
 
+/// Who stepped out of a round held for an offer takes none of the offer's steps, and does
+/// not take the step back with a declaration on the offer itself.
+#[test]
+fn a_member_who_stepped_out_of_the_offers_round_takes_none_of_its_steps() {
+    use coproduction::process::PartCommand;
+    let engine = engine(MemoryJournal::new());
+    restricting_offer_consulting(&engine);
+    engine
+        .handle(offer_round("f-round", "2024-05-16T18:00:00Z"))
+        .unwrap();
+    let member = founding_circle()[2];
+    let part = |minute: u32, command: PartCommand| {
+        let now = at(&format!("2024-05-16T18:{minute:02}:00Z"));
+        Request::new(stream("f-round"), member, now, command)
+    };
+    let declare = PartCommand::DeclareInterests {
+        interest: Some("A tie to the funder".into()),
+    };
+    engine.handle(part(1, declare)).unwrap();
+    let recuse = PartCommand::Recuse {
+        reason: "A tie to the funder".into(),
+    };
+    engine.handle(part(2, recuse)).unwrap();
+    let on_offer = |minute: u32, command| {
+        let now = format!("2024-05-16T18:{minute:02}:00Z");
+        funding("f", member.get(), &now, command)
+    };
+    let withdraw = FundingCommand::Withdraw {
+        reason: "Not for us".into(),
+    };
+    let err = refused(&engine, on_offer(3, withdraw));
+    assert!(err.to_string().contains("decider"), "{err}");
+    let none = FundingCommand::DeclareInterest {
+        interest: None,
+        recused: false,
+    };
+    let err = refused(&engine, on_offer(4, none));
+    assert!(err.to_string().contains("stepped out"), "{err}");
+    assert_eq!(
+        engine.phase::<coproduction::ConsentProcess>(&stream("f-round")),
+        Some(RoundPhase::Presented)
+    );
+}
+
+/// While a second round runs for an offer, after the first was withdrawn and the body
+/// resized again, the offer's steps are those of the members the running round seated: not
+/// of one the first round seated and the body has released since.
+#[test]
+fn the_round_running_for_an_offer_seats_who_takes_its_steps() {
+    use coproduction::living::CommunityChange;
+    let engine = engine(MemoryJournal::new());
+    restricting_offer_consulting(&engine);
+    engine
+        .handle(offer_round("f-round", "2024-05-16T18:00:00Z"))
+        .unwrap();
+    let end = RoundCommand::Withdraw {
+        reason: "The circle will meet again once it is whole".into(),
+    };
+    engine.handle(in_offer_round(m(1), 10, end)).unwrap();
+    let circle_id = BodyId::new("decision_circle").unwrap();
+    let before = founding_circle();
+    let (released, newcomer) = (before[before.len() - 1], m(20));
+    let engine = with_changes(
+        engine,
+        at("2024-05-17T12:00:00Z"),
+        vec![
+            CommunityChange::Release {
+                body: circle_id.clone(),
+                members: vec![released],
+            },
+            CommunityChange::Appoint {
+                body: circle_id,
+                members: vec![newcomer],
+            },
+        ],
+    );
+    engine
+        .handle(offer_round("f-round-2", "2024-05-18T18:00:00Z"))
+        .unwrap();
+    let withdraw = || FundingCommand::Withdraw {
+        reason: "The foundation asked for its offer back".into(),
+    };
+    let by = |member: MemberId| funding("f", member.get(), "2024-05-18T19:00:00Z", withdraw());
+    let err = refused(&engine, by(released));
+    assert!(err.to_string().contains("decider"), "{err}");
+    let written = engine.handle(by(newcomer)).unwrap();
+    let streams: Vec<String> = written.iter().map(|e| e.stream.to_string()).collect();
+    assert_eq!(streams, ["f", "f-round-2"]);
+}
+
 /// The small grant made ready and escalated by the staff team to the decision circle on
 /// 2024-03-05, with `evidence`.
 fn escalate_room_hire(
@@ -2060,6 +2150,15 @@ fn a_round_for_an_offer_escalated_and_taken_up_carries_the_offers_funder() {
     )
     .with_kind(DecisionKind::Funding)
     .taking_up(stream("f-round"));
+    // Taken up, the matter is decided where it went: the take-up decides for no other
+    // process (the offer's route names the circle), and states no facts that would put it
+    // in another case than the one it was escalated in.
+    let err = refused(&engine, take_up.clone().deciding_for(stream("f")));
+    assert!(matches!(err, EngineError::NotEscalated { .. }), "{err}");
+    let offer = restricting_offer();
+    let claimed = route_facts(&offer, &FundingPolicy::seed()).red_line_hit();
+    let err = refused(&engine, take_up.clone().with_facts(claimed));
+    assert!(matches!(err, EngineError::Unwitnessed { .. }), "{err}");
     let written = engine.handle(take_up).unwrap();
     let EngineEvent::Started {
         escalated_from: Some(from),

@@ -65,6 +65,13 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
             escalated: from.clone(),
             reason,
         };
+        // Taken up, the matter is decided in the body it went to, by the process that
+        // takes it up: that process decides for no other (whose route names another body).
+        if request.decides_for.is_some() {
+            return Err(refuse(
+                "a process that takes up an escalated matter decides it itself, for no other process",
+            ));
+        }
         let shared = streams
             .get(from)
             .ok_or_else(|| refuse("no process runs there"))?;
@@ -255,24 +262,15 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                     reason: "it is about another kind of decision",
                 });
             }
-            Some(e) => (e.route.clone(), e.routed_by),
+            Some(e) => {
+                if let Some(route) = &e.route {
+                    same_case(request, route, v, "the escalated process")?;
+                }
+                (e.route.clone(), e.routed_by)
+            }
             None => match followed {
                 Some((route, map)) => {
-                    // A round held for a process follows that process's route: facts of its
-                    // own that would put the decision in another case are refused, not
-                    // ignored.
-                    if let (Some(facts), Some(governance)) = (&request.facts, v.governance()) {
-                        let case = facts.case(governance.map().amount_bands());
-                        if case != route.case {
-                            return Err(EngineError::Unwitnessed {
-                                stream: id.clone(),
-                                difference: format!(
-                                    "the request gives facts that put the decision in another case ({case}) than the one the process it decides for was routed in ({}), whose route the round follows",
-                                    route.case
-                                ),
-                            });
-                        }
-                    }
+                    same_case(request, route, v, "the process it decides for")?;
                     (Some(route.clone()), map)
                 }
                 None => {
@@ -401,6 +399,31 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
 }
 
 /// The route the governance map of version `v` gives, when there is a map.
+/// Refuses the facts `request` gives when they would put the decision in another case than
+/// `route`, the route of `whose` that the process it opens follows: they are refused, not
+/// ignored.
+fn same_case(
+    request: &Request,
+    route: &Route,
+    v: &Version,
+    whose: &str,
+) -> Result<(), EngineError> {
+    let (Some(facts), Some(governance)) = (&request.facts, v.governance()) else {
+        return Ok(());
+    };
+    let case = facts.case(governance.map().amount_bands());
+    if case == route.case {
+        return Ok(());
+    }
+    Err(EngineError::Unwitnessed {
+        stream: request.stream.clone(),
+        difference: format!(
+            "the request gives facts that put the decision in another case ({case}) than the one {whose} was routed in ({}), whose route it follows",
+            route.case
+        ),
+    })
+}
+
 fn route(
     v: &Version,
     id: &StreamId,

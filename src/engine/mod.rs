@@ -833,25 +833,29 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
             let in_round = stream.process().cites().and_then(|round| seating(&round));
             if let Some(role) = command.taken_by() {
                 // Once a round held for the process has seated the body, its steps are
-                // those members' (less who stepped out since): the round its record
-                // cites, or one still running for it.
-                let running = in_round.or_else(|| {
-                    stream
-                        .rounds()
-                        .iter()
-                        .filter(|r| held.get(*r).is_some_and(|r| !r.process().is_final()))
-                        .find_map(seating)
-                });
-                let runs = match running {
-                    Some(round) => {
+                // those members', less who stepped out of the process or of that round:
+                // the round still running for it, or else the one its record cites.
+                let running = stream
+                    .rounds()
+                    .iter()
+                    .find(|r| held.get(*r).is_some_and(|r| !r.process().is_final()))
+                    .cloned()
+                    .or_else(|| stream.process().cites());
+                let met = running
+                    .as_ref()
+                    .and_then(|r| Some((held.get(r)?, seating(r)?)));
+                let stepped_out =
+                    stream.process().recused().contains(actor) || stream.parts().recused(*actor);
+                let runs = match met {
+                    Some((held_round, round)) => {
                         round.is_eligible(*actor)
-                            && !stream.process().recused().contains(actor)
-                            && !stream.parts().recused(*actor)
+                            && !stepped_out
+                            && !held_round.parts().recused(*actor)
                     }
                     None => {
                         let Answerable { attest, .. } =
                             stream.process().answerable(Some(route), opened.community());
-                        attest.contains(actor)
+                        attest.contains(actor) && !stepped_out
                     }
                 };
                 if !runs {
@@ -992,6 +996,20 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                 return Err(EngineError::Part {
                     stream: id.clone(),
                     source: PartError::SteppedOut { member: *member },
+                });
+            }
+            // Nor does one who stepped out of a round held for the process take that back
+            // with a declaration on the process itself: what a member declares stands.
+            ProcessCommand::Funding {
+                command: crate::funding::FundingCommand::DeclareInterest { recused: false, .. },
+            } if stream.rounds().iter().any(|r| {
+                held.get(r)
+                    .is_some_and(|round| round.parts().recused(*actor))
+            }) =>
+            {
+                return Err(EngineError::Part {
+                    stream: id.clone(),
+                    source: PartError::SteppedOut { member: *actor },
                 });
             }
             command => match stream.process().decide(command, &ctx) {
