@@ -1793,16 +1793,23 @@ fn an_offer_withdrawn_while_its_round_runs_ends_the_round_with_it() {
         assert_eq!(metrics.decisions[0].decides_for, Some(stream("f")));
     }
     let engine = engine(FileJournal::open(&path).unwrap().0);
-    // The round advances at 18:05; a withdrawal dated before that would end the round
-    // before its own last event: refused, naming the round, and nothing is written.
-    engine
-        .handle(in_offer_round(m(13), 5, RoundCommand::Advance {}))
-        .unwrap();
+    // The round reaches its objection round at 18:30, and a member objects at 18:31; a
+    // withdrawal dated before that would end the round before its own last event: refused,
+    // naming the round, and nothing is written.
+    advance_offer_round(&engine);
+    let objector = founding_circle()[0];
+    let object = RoundCommand::Respond {
+        member: objector,
+        response: Response::Object {
+            reason: "The publication condition gags us".into(),
+        },
+    };
+    engine.handle(in_offer_round(objector, 31, object)).unwrap();
     let written = engine.journal().read_all().unwrap().len();
     let early = FundingCommand::Withdraw {
         reason: "The foundation withdrew its offer".into(),
     };
-    let err = refused(&engine, funding("f", 1, "2024-05-16T18:04:00Z", early));
+    let err = refused(&engine, funding("f", 1, "2024-05-16T18:30:30Z", early));
     match &err {
         EngineError::Refused { stream: at, source } => {
             assert_eq!(at, &stream("f-round"));
@@ -1815,7 +1822,7 @@ fn an_offer_withdrawn_while_its_round_runs_ends_the_round_with_it() {
         reason: "The foundation withdrew its offer".into(),
     };
     let written = engine
-        .handle(funding("f", 1, "2024-05-16T18:10:00Z", withdraw))
+        .handle(funding("f", 1, "2024-05-16T18:40:00Z", withdraw))
         .unwrap();
     // One batch: the offer's withdrawal, then the round's.
     let streams: Vec<String> = written.iter().map(|e| e.stream.to_string()).collect();
@@ -1838,15 +1845,23 @@ fn an_offer_withdrawn_while_its_round_runs_ends_the_round_with_it() {
         "{reason}"
     );
     // Nothing is awaited of the round, and nothing more can end it.
-    let due = engine.due(at("2024-05-16T18:20:00Z"));
+    let due = engine.due(at("2024-05-16T18:50:00Z"));
     assert!(due.iter().all(|d| d.stream != stream("f-round")), "{due:?}");
     let end = RoundCommand::Withdraw {
         reason: "There is no offer to decide".into(),
     };
-    assert!(engine.handle(in_offer_round(m(1), 20, end)).is_err());
+    assert!(engine.handle(in_offer_round(m(1), 45, end)).is_err());
     assert_eq!(counted(&engine), ["f-round"]);
+    // The objection raised stands open in the round's record and in its metrics alike.
+    let record = engine
+        .record(&stream("f-round"), at("2024-05-16T18:50:00Z"))
+        .unwrap();
+    let raised: Vec<MemberId> = record.objections.unwrap().iter().map(|o| o.by).collect();
+    assert_eq!(raised, [objector]);
     let metrics = engine.metrics(None).unwrap();
-    assert_eq!(metrics.decisions[0].decides_for, Some(stream("f")));
+    let row = &metrics.decisions[0];
+    assert_eq!(row.decides_for, Some(stream("f")));
+    assert_eq!((row.objections.raised, row.objections.open), (1, 1));
 }
 
 /// A round held for an offer follows the offer's route: facts of its own that would put

@@ -156,6 +156,37 @@ fn unknown_fields_are_refused_everywhere() {
     }
 }
 
+/// Figures no body could have are refused where a record is read, saying which: more
+/// members with lived experience, or in a role, than the body has members.
+#[test]
+fn impossible_body_figures_are_refused() {
+    let read = |edit: &dyn Fn(&mut serde_json::Value)| {
+        let mut v: serde_json::Value = serde_json::from_str(PARTNERSHIP).unwrap();
+        edit(&mut v);
+        serde_json::from_value::<DecisionRecord>(v)
+            .unwrap_err()
+            .to_string()
+    };
+    for at in ["/body", "/advisers/0"] {
+        let err = read(&|v| {
+            let body = v.pointer_mut(at).unwrap();
+            body["lived_experience"] = (body["size"].as_u64().unwrap() + 1).into();
+        });
+        assert!(
+            err.contains("members with lived experience, of"),
+            "{at}: {err}"
+        );
+    }
+    let err = read(&|v| {
+        let body = v.pointer_mut("/body").unwrap();
+        let over = body["size"].as_u64().unwrap() + 1;
+        for n in body["roles"].as_object_mut().unwrap().values_mut() {
+            *n = over.into();
+        }
+    });
+    assert!(err.contains("in the role"), "{err}");
+}
+
 #[test]
 fn a_charter_refuses_settings_by_rule_and_name() {
     let with = |entry: &str| {

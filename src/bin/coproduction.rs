@@ -357,7 +357,9 @@ enum Report {
         /// The community (JSON).
         #[arg(long)]
         community: PathBuf,
-        /// The charter (JSON); the default charter when absent.
+        /// The charter (JSON) to judge the decision by, as a charter the community might
+        /// adopt; when absent, the charter in force when the process opened, as its gate
+        /// judged it (for a journal without a founding, the default charter).
         #[arg(long)]
         charter: Option<PathBuf>,
         /// The stream.

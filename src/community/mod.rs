@@ -438,9 +438,10 @@ impl Share {
     }
 }
 
-/// The make-up of a body at one moment.
+/// The make-up of a body at one moment. Read from JSON, figures no body could have (more
+/// members with lived experience, or in one role, than members) are refused.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, try_from = "BodyFiguresWire")]
 pub struct BodyFigures {
     /// The body.
     pub body: BodyId,
@@ -451,6 +452,43 @@ pub struct BodyFigures {
     /// How many members take each role (a member with two roles counts in both); every
     /// role is listed, with zero where nobody takes it.
     pub roles: BTreeMap<Role, usize>,
+}
+
+/// [`BodyFigures`] as read, before their counts are checked against the body's size.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BodyFiguresWire {
+    body: BodyId,
+    size: usize,
+    lived_experience: usize,
+    roles: BTreeMap<Role, usize>,
+}
+
+impl TryFrom<BodyFiguresWire> for BodyFigures {
+    type Error = String;
+
+    fn try_from(w: BodyFiguresWire) -> Result<Self, String> {
+        if w.lived_experience > w.size {
+            return Err(format!(
+                "body `{}`: {} members with lived experience, of {} members",
+                w.body, w.lived_experience, w.size
+            ));
+        }
+        if let Some((role, n)) = w.roles.iter().find(|(_, n)| **n > w.size) {
+            return Err(format!(
+                "body `{}`: {n} members in the role `{}`, of {} members",
+                w.body,
+                role.label(),
+                w.size
+            ));
+        }
+        Ok(BodyFigures {
+            body: w.body,
+            size: w.size,
+            lived_experience: w.lived_experience,
+            roles: w.roles,
+        })
+    }
 }
 
 impl BodyFigures {

@@ -79,6 +79,30 @@ impl Objection {
 }
 
 impl Round {
+    /// The objections and concerns the responses of a round that ended (escalated,
+    /// withdrawn) in the middle of an objection round hold, which the round never
+    /// collected: raised all the same, untested. Who raised each, as what, and its words.
+    /// Nothing for a round that has not ended so (its objections are collected as it goes
+    /// on).
+    pub fn uncollected(&self) -> Vec<(crate::community::MemberId, RaisedAs, &str)> {
+        if !matches!(
+            self.ending(),
+            Some(Ending::Escalated { .. } | Ending::Withdrawn { .. })
+        ) {
+            return Vec::new();
+        }
+        self.responses()
+            .into_iter()
+            .filter_map(|(member, r)| match &r.response {
+                Response::Object { reason } => Some((member, RaisedAs::Objection, reason.as_str())),
+                Response::ConsentWithConcern { concern } => {
+                    Some((member, RaisedAs::Concern, concern.as_str()))
+                }
+                _ => None,
+            })
+            .collect()
+    }
+
     /// The round as evidence for the value-check, as of `now`.
     ///
     /// `kind` is what the decision is about; `community` supplies the roles of the eligible
@@ -194,26 +218,14 @@ impl Round {
                 entries.push(entry);
             }
         }
-        // A round that ended (escalated, withdrawn) in the middle of an objection round
-        // never collected the objections and concerns its responses hold: they were raised
-        // all the same, and stand in the record untested, still open, for the body that
-        // takes the matter up.
-        if matches!(
-            self.ending(),
-            Some(Ending::Escalated { .. } | Ending::Withdrawn { .. })
-        ) {
-            for (member, r) in self.responses() {
-                let (raised, text) = match &r.response {
-                    Response::Object { reason } => (RaisedAs::Objection, reason),
-                    Response::ConsentWithConcern { concern } => (RaisedAs::Concern, concern),
-                    _ => continue,
-                };
-                let known = entries.iter().any(|e| {
-                    e.by == member && e.raised_as == raised && e.text.as_ref() == Some(text)
-                });
-                if !known {
-                    entries.push(ObjectionEntry::new(member, raised).saying(text.clone()));
-                }
+        // What a round that ended in the middle of an objection round never collected
+        // stands in the record untested, still open, for the body that takes the matter up.
+        for (member, raised, text) in self.uncollected() {
+            let known = entries.iter().any(|e| {
+                e.by == member && e.raised_as == raised && e.text.as_deref() == Some(text)
+            });
+            if !known {
+                entries.push(ObjectionEntry::new(member, raised).saying(text.to_owned()));
             }
         }
         record.objections = Some(entries);

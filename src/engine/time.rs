@@ -247,18 +247,12 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
         }
         // Nor before the last event of the process, or of the process it decides for: the
         // journal would say the step came after what it is dated before.
-        let target_last = stream
+        super::not_before(id, stream, now)?;
+        if let Some((target, t)) = stream
             .decides_for()
-            .and_then(|t| held.get(t))
-            .and_then(|t| t.last_at());
-        if let Some(last) = stream.last_at().max(target_last).filter(|last| now < *last) {
-            return Err(EngineError::Refused {
-                stream: id.clone(),
-                source: crate::process::ProcessError::shared(crate::process::Refusal {
-                    process: stream.process().kind(),
-                    kind: crate::machine::RefusalKind::ClockWentBack { now, last },
-                }),
-            });
+            .and_then(|target| Some((target, held.get(target)?)))
+        {
+            super::not_before(target, t, now)?;
         }
         let witness = Witnessed {
             stream: id,

@@ -1007,6 +1007,33 @@ fn decision(
             _ => objections.open += 1,
         }
     }
+    // A round that ended in the middle of an objection round never collected what its
+    // responses raised: those objections stand open, those concerns logged, as its record
+    // says.
+    let mut concerns = round.concerns().len();
+    for (member, raised, text) in round.uncollected() {
+        match raised {
+            crate::values::RaisedAs::Objection => {
+                let known = round
+                    .objections()
+                    .iter()
+                    .any(|o| o.objector == member && o.reason == text);
+                if !known {
+                    objections.raised += 1;
+                    objections.open += 1;
+                }
+            }
+            crate::values::RaisedAs::Concern => {
+                if !round
+                    .concerns()
+                    .iter()
+                    .any(|c| c.by == member && c.text == text)
+                {
+                    concerns += 1;
+                }
+            }
+        }
+    }
 
     // A round that decides a funding offer is settled by the offer's decision (the round
     // stops at consent); any other round settles itself.
@@ -1026,7 +1053,7 @@ fn decision(
         participation: Share::new(responded.len(), eligible),
         lived_experience: Share::new(lived_responders, responded.len()),
         objections,
-        concerns: round.concerns().len(),
+        concerns,
         // The process the round was opened for, from its start; or the one that names it
         // as its round (a round held elsewhere).
         decides_for: stream.decides_for().or(origin.map(|o| o.stream)).cloned(),
