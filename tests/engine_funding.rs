@@ -119,6 +119,18 @@ fn in_offer_round(who: MemberId, minute: u32, command: RoundCommand) -> Request 
     Request::new(stream("f-round"), who, now, command)
 }
 
+/// The metrics row of the round on `f-round`.
+fn round_row(
+    engine: &Engine<impl Journal<Event = EngineEvent>>,
+) -> coproduction::metrics::DecisionMetrics {
+    let metrics = engine.metrics(None).unwrap();
+    metrics
+        .decisions
+        .into_iter()
+        .find(|d| d.stream.as_str() == "f-round")
+        .unwrap()
+}
+
 /// The round on `f-round` advanced to its objection round by its facilitator, member 13.
 fn advance_offer_round(engine: &Engine<impl Journal<Event = EngineEvent>>) {
     for minute in [5, 15, 30] {
@@ -1459,12 +1471,7 @@ fn an_offer_decided_through_a_round_reads_the_body_the_round_seated() {
     assert_eq!(figures.size, circle.len());
     assert_eq!(of_offer.body, Some(figures));
     // The metrics count the same.
-    let metrics = engine.metrics(None).unwrap();
-    let row = metrics
-        .decisions
-        .iter()
-        .find(|d| d.stream.as_str() == "f-round")
-        .unwrap();
+    let row = round_row(&engine);
     let n = circle.len();
     assert_eq!((row.participation.part, row.participation.whole), (n, n));
 
@@ -2175,6 +2182,16 @@ fn a_round_for_an_offer_escalated_and_taken_up_carries_the_offers_funder() {
     let err = refused(&engine, take_up.clone().with_facts(claimed));
     assert!(matches!(err, EngineError::Unwitnessed { .. }), "{err}");
     let written = engine.handle(take_up).unwrap();
+    // The circle it left takes nothing more there: no second round for the offer, no step
+    // of the offer's own; the metrics count the circle's round as escalated.
+    let err = refused(&engine, offer_round("f-round-2", "2024-05-17T11:00:00Z"));
+    assert!(matches!(err, EngineError::EscalatedAway { .. }), "{err}");
+    let withdraw = FundingCommand::Withdraw {
+        reason: "The circle would rather not wait".into(),
+    };
+    let err = refused(&engine, funding("f", 1, "2024-05-17T11:00:00Z", withdraw));
+    assert!(err.to_string().contains("whole_community"), "{err}");
+    assert_eq!(round_row(&engine).outcome, "escalated");
     let EngineEvent::Started {
         escalated_from: Some(from),
         ..

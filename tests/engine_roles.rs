@@ -488,6 +488,27 @@ fn a_secretary_who_left_has_their_role_handed_on_and_the_outcome_is_recorded() {
     assert!(err.to_string().contains("facilitator"), "{err}");
     let err = refused(&engine, &hand_on(CO_1, 27, MemberId::new(999)));
     assert!(unwitnessed(&err).contains("not in the community"), "{err}");
+    // Nor to one who stepped out of the decision.
+    for (minute, command) in [
+        (
+            26,
+            coproduction::process::PartCommand::DeclareInterests {
+                interest: Some("I manage the pilot's budget".into()),
+            },
+        ),
+        (
+            27,
+            coproduction::process::PartCommand::Recuse {
+                reason: "I manage the pilot's budget".into(),
+            },
+        ),
+    ] {
+        engine
+            .handle(Request::new(stream(), ALLY, at(minute), command))
+            .unwrap();
+    }
+    let err = refused(&engine, &hand_on(CO_1, 27, ALLY));
+    assert!(unwitnessed(&err).contains("stepped out"), "{err}");
     engine.handle_json(&hand_on(CO_1, 27, STAFF_1)).unwrap();
     assert_eq!(awaited(28), Some(STAFF_1));
 

@@ -738,7 +738,8 @@ fn while_a_reassessment_runs_nobody_continues_amends_or_starts_another_by_hand()
         by: STEWARD,
         at: at("2023-03-02T09:00:00Z"),
     });
-    let running = ProposalError::RoundRunning {
+    let running = |attempted| ProposalError::RoundRunning {
+        attempted,
         proposal: ProposalId::new(1),
         round: reassessment(),
     };
@@ -763,9 +764,10 @@ fn while_a_reassessment_runs_nobody_continues_amends_or_starts_another_by_hand()
             STEWARD,
         ),
     ] {
+        let attempted = command.label();
         given::<ProposalProcess>(events.clone())
             .when(command, ctx(who, "2023-03-03T09:00:00Z"))
-            .then_error(running.clone());
+            .then_error(running(attempted));
     }
     // Only the running round's result is recorded, and by the steward (the engine records
     // a round it runs itself).

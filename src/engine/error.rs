@@ -234,6 +234,20 @@ pub enum EngineError {
         /// The stream it decides for.
         target: StreamId,
     },
+    /// A step of a process whose round escalated the matter, or a new round for it: the
+    /// body the matter went to takes it up and decides it, and the process it left takes
+    /// nothing more there.
+    #[error(
+        "stream `{stream}`: round `{round}` escalated the matter to `{to}`, which takes it up and decides it; nothing more is taken here"
+    )]
+    EscalatedAway {
+        /// The stream the request was for.
+        stream: StreamId,
+        /// The round that escalated the matter.
+        round: StreamId,
+        /// The body it went to.
+        to: crate::community::BodyId,
+    },
     /// A proposal was to be created with an id another stream's proposal holds: each
     /// proposal's id (which its co-creation versions carry) is its own.
     #[error(
@@ -418,6 +432,7 @@ impl EngineError {
             | EngineError::ProposalIdTaken { .. }
             | EngineError::RoundNotAwaited { .. }
             | EngineError::OutcomeTakenBy { .. }
+            | EngineError::EscalatedAway { .. }
             | EngineError::LinkRefused { .. }
             | EngineError::Gate { .. }
             | EngineError::Change { .. }

@@ -679,6 +679,16 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                     continue;
                 }
                 let other = other.lock().map_err(|_| EngineError::Poisoned)?;
+                // Nor once a round escalated it: the body it went to decides it.
+                if other.decides_for() == Some(target)
+                    && let Some(to) = other.process().escalated_to()
+                {
+                    return Err(EngineError::EscalatedAway {
+                        stream: request.stream.clone(),
+                        round: other_id.clone(),
+                        to,
+                    });
+                }
                 if other.decides_for() == Some(target) && !other.process().is_final() {
                     return Err(EngineError::RoundNotAwaited {
                         stream: request.stream.clone(),
@@ -802,6 +812,16 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                     "member {to}, named to take the {}'s role, is not in the community at {now}",
                     role.label()
                 ))
+            } else if stream.parts().recused(*to)
+                || stream
+                    .decides_for()
+                    .and_then(|t| held.get(t))
+                    .is_some_and(|t| t.process().recused().contains(to) || t.parts().recused(*to))
+            {
+                Some(format!(
+                    "member {to}, named to take the {}'s role, stepped out of this decision",
+                    role.label()
+                ))
             } else {
                 None
             };
@@ -832,6 +852,18 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
             };
             let in_round = stream.process().cites().and_then(|round| seating(&round));
             if let Some(role) = command.taken_by() {
+                // A round held for the process escalated the matter: the body it went to
+                // decides it, and nothing moves it on here.
+                if let Some((round, to)) = stream.rounds().iter().find_map(|r| {
+                    let to = held.get(r)?.process().escalated_to()?;
+                    Some((r.clone(), to))
+                }) {
+                    return Err(EngineError::EscalatedAway {
+                        stream: id.clone(),
+                        round,
+                        to,
+                    });
+                }
                 // Once a round held for the process has seated the body, its steps are
                 // those members', less who stepped out of the process or of that round:
                 // the round still running for it, or else the one its record cites.

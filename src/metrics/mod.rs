@@ -1036,10 +1036,13 @@ fn decision(
     }
 
     // A round that decides a funding offer is settled by the offer's decision (the round
-    // stops at consent); any other round settles itself.
+    // stops at consent), unless it ended by itself while the offer is undecided (escalated,
+    // deferred, withdrawn): then, as any other round, it settles itself.
     let settled = match origin.and_then(|o| o.funding) {
-        Some(funding) => Settled::funding(funding),
-        None => Settled::round(round),
+        Some(funding) if funding.decided().is_some() || round.ending().is_none() => {
+            Settled::funding(funding)
+        }
+        _ => Settled::round(round),
     };
     let proposed_at = origin.map_or(round.opened_at(), |o| o.proposed_at.min(round.opened_at()));
     DecisionMetrics {

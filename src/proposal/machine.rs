@@ -188,6 +188,7 @@ fn decide_created(
             need_text(attempted, "text", text)?;
             if let Some(running) = p.open_review().and_then(Review::running) {
                 return Err(ProposalError::RoundRunning {
+                    attempted,
                     proposal,
                     round: running.round.clone(),
                 });
@@ -255,6 +256,7 @@ fn decide_created(
             if let Some(review) = p.open_review() {
                 if let Some(current) = review.running() {
                     return Err(ProposalError::RoundRunning {
+                        attempted,
                         proposal,
                         round: current.round.clone(),
                     });
@@ -267,6 +269,7 @@ fn decide_created(
             }
             if let Some(current) = p.current_round() {
                 return Err(ProposalError::RoundRunning {
+                    attempted,
                     proposal,
                     round: current.round.clone(),
                 });

@@ -202,9 +202,11 @@ pub enum ProposalError {
         /// The proposal.
         proposal: ProposalId,
     },
-    /// A round is already running.
-    #[error("cannot start a round for proposal {proposal}: round {round} is still running")]
+    /// A round is running on the proposal, which decides what was attempted.
+    #[error("cannot {attempted} proposal {proposal}: round {round} is still running on it")]
     RoundRunning {
+        /// What was attempted.
+        attempted: &'static str,
         /// The proposal.
         proposal: ProposalId,
         /// The running round.

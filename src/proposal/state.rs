@@ -336,6 +336,7 @@ impl Proposal {
         };
         if let Some(running) = review.running() {
             return Err(ProposalError::RoundRunning {
+                attempted,
                 proposal: self.config.id,
                 round: running.round.clone(),
             });
