@@ -1050,3 +1050,42 @@ fn a_charter_adopted_for_later_is_not_todays_before_it_takes_effect() {
         Some(light.check(&record))
     );
 }
+
+/// A review reads the funding policy in force at its time beside the gate a decision
+/// passed: a new policy a governance decision adopted to take effect later is today's only
+/// from then on, as the charter is.
+#[test]
+fn a_review_names_the_funding_policy_in_force_at_its_time() {
+    use coproduction::funding::FundingPolicy;
+    let engine = engine();
+    let policy = StreamId::new("stricter-policy").unwrap();
+    let mut stricter = FundingPolicy::seed();
+    stricter.red_line_sectors.insert("gambling".into());
+    let change = CommunityChange::FundingPolicy {
+        policy: Box::new(stricter.clone()),
+    };
+    propose_from(
+        &engine,
+        &policy,
+        DecisionKind::Governance,
+        vec![change],
+        Some(at(1_000)),
+        10,
+    );
+    engine.handle(adopt(&policy, 20)).unwrap();
+    let history = engine.history().unwrap();
+    let (before, after) = (
+        history.at(at(30)).funding_policy_hash(),
+        history.at(at(1_000)).funding_policy_hash(),
+    );
+    assert_eq!(after, Some(Hash::of_json(&stricter)));
+    assert_ne!(before, after);
+    let review = |minute| {
+        engine
+            .review(&policy, at(minute))
+            .unwrap()
+            .today_funding_policy
+    };
+    assert_eq!(review(30), before);
+    assert_eq!(review(1_000), after);
+}
