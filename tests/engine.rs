@@ -832,6 +832,60 @@ mod proposals {
         ));
     }
 
+    /// A proposal whose round escalated the matter is published all the same, as rule T1
+    /// asks of every decision: what is due names the publication, the steward publishes the
+    /// record with its rationale, once, and the proposal stays escalated.
+    #[test]
+    fn a_proposal_escalated_by_its_round_is_published_and_stays_escalated() {
+        use coproduction::engine::DueItem;
+        let community = community();
+        let engine = Engine::open(
+            community.clone(),
+            Some(governance(&community)),
+            Charter::default(),
+            MemoryJournal::new(),
+        )
+        .unwrap();
+        in_decision(&engine);
+        let mut open = open(&community).deciding_for(proposal_stream());
+        open.now = at(0);
+        engine.handle(open).unwrap();
+        for minute in 1..=3 {
+            engine
+                .handle(consent(CO_1, minute, RoundCommand::Advance {}))
+                .unwrap();
+        }
+        let escalate = RoundCommand::Escalate {
+            to: coproduction::community::BodyId::new("decision_circle").unwrap(),
+            reason: "The team cannot settle the roles' pay alone".into(),
+        };
+        engine.handle(consent(CO_1, 5, escalate)).unwrap();
+        assert_eq!(
+            engine.phase::<coproduction::ProposalProcess>(&proposal_stream()),
+            Some(ProposalPhase::Escalated)
+        );
+        let publication_due = |minute| {
+            engine.due(at(minute)).into_iter().any(|d| {
+                d.stream == proposal_stream() && matches!(d.item, DueItem::PublicationDue { .. })
+            })
+        };
+        assert!(publication_due(10));
+        let publish = || ProposalCommand::Publish {
+            rationale: "The team asked the circle to weigh the roles' pay".into(),
+            alternatives: vec!["Decide the roles without pay bands".into()],
+        };
+        engine.handle(proposal(CO_1, 20, publish())).unwrap();
+        assert_eq!(
+            engine.phase::<coproduction::ProposalProcess>(&proposal_stream()),
+            Some(ProposalPhase::Escalated)
+        );
+        assert!(!publication_due(30));
+        let record = engine.record(&proposal_stream(), at(30)).unwrap();
+        assert_eq!(record.publication.map(|p| p.published_at), Some(at(20)));
+        let err = engine.handle(proposal(CO_1, 31, publish())).unwrap_err();
+        assert!(err.to_string().contains("phase `escalated`"), "{err}");
+    }
+
     /// The round on the working model, deciding for the proposal that started it, run to
     /// consent.
     fn to_consented_on(engine: &Engine<MemoryJournal<coproduction::engine::EngineEvent>>) {

@@ -330,7 +330,13 @@ fn decide_created(
             rationale,
             alternatives,
         } => {
-            need(&[P::Adopted])?;
+            // An adopted decision is published to be carried out; one declined or
+            // escalated is published too (rule T1 asks it of every decision), once, and
+            // stays where it ended.
+            if [P::Declined, P::Escalated].contains(&phase) && p.published_since_ended() {
+                need(&[])?;
+            }
+            need(&[P::Adopted, P::Declined, P::Escalated])?;
             p.role_check(attempted, actor, ProposalRole::Steward)?;
             // T2: a published decision states why it was taken.
             need_text(attempted, "rationale", rationale)?;
@@ -587,7 +593,9 @@ fn evolve_created(p: &mut Proposal, event: &ProposalEvent) {
                 alternatives: alternatives.clone(),
                 at: *at,
             });
-            p.phase = P::Published;
+            if p.phase == P::Adopted {
+                p.phase = P::Published;
+            }
         }
         ProposalEvent::ImplementationStarted { .. } => p.phase = P::Implementing,
         ProposalEvent::PilotScheduled { starts, ends, .. } => {

@@ -146,8 +146,8 @@ pub use state::{
 pub use typestate::ProposalPhase;
 pub use typestate::{
     Adopted, AnyProposal, CoCreating, Declined, Draft, Escalated, Implementing, InDecision,
-    Lifecycle, Pilot, ProposalPhaseMarker, ProposalRefused, Published, Ready, Retired, Reviewable,
-    Standing, UnderReview, Withdrawable, Withdrawn,
+    Lifecycle, NotAdopted, Pilot, ProposalPhaseMarker, ProposalRefused, Published, Ready, Retired,
+    Reviewable, Standing, UnderReview, Withdrawable, Withdrawn,
 };
 
 /// Why a command to a proposal was refused. The proposal is unchanged.

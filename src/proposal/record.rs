@@ -89,7 +89,7 @@ impl Proposal {
                 | ProposalPhase::Pilot
                 | ProposalPhase::UnderReview
                 | ProposalPhase::Retired
-        );
+        ) || self.published_since_ended();
         if let (Some(publication), true) = (&self.publication, current) {
             record.rationale = Some(publication.rationale.clone().into());
             if !publication.alternatives.is_empty() {

@@ -270,6 +270,15 @@ impl Proposal {
         self.publication.as_ref()
     }
 
+    /// Whether the decision that ended the proposal (declined, escalated) was published
+    /// since: a publication of an earlier version's adoption does not count.
+    pub fn published_since_ended(&self) -> bool {
+        match (&self.ending, &self.publication) {
+            (Some(ProposalEnding::Decided { at, .. }), Some(published)) => published.at >= *at,
+            _ => false,
+        }
+    }
+
     /// When the pilot starts (or started), for a pilot scheduled to start later.
     pub fn pilot_starts(&self) -> Option<Timestamp> {
         self.pilot_starts

@@ -220,6 +220,16 @@ typestate! {
             fn object(ctx, reason: impl Into<String> => reason.into())
                 -> Lifecycle<UnderReview> = ProposalCommand::ObjectToStanding { reason };
         }
+        /// A decision not adopted (declined, escalated): its record is published, once,
+        /// and it stays where it ended.
+        NotAdopted as NOT_ADOPTED: [Declined, Escalated] {
+            /// The steward publishes the decision record with its rationale, once.
+            fn publish_outcome(
+                ctx,
+                rationale: impl Into<String> => rationale.into(),
+                alternatives: &[&str] => alternatives.iter().map(|a| (*a).to_owned()).collect()
+            ) -> Lifecycle<P> = ProposalCommand::Publish { rationale, alternatives };
+        }
         /// A phase in which the agreement's review opens on its date: a scheduled pilot
         /// starts before its review.
         Reviewable as REVIEWABLE: [Published, Implementing, Pilot] {

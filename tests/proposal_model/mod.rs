@@ -92,6 +92,8 @@ pub struct Model {
     /// One entry per review: whether an objection opened it.
     pub reviews: Vec<bool>,
     pub adoptions: u32,
+    /// Whether a declined or escalated proposal's record was published (once).
+    pub ended_published: bool,
     /// Whether the open review reviews a pilot (decided by a reassessment round only).
     pub pilot_review: bool,
     /// The review's reassessment round running now.
@@ -246,6 +248,14 @@ impl Model {
                 if phase == P::Adopted && steward && !blank(rationale) =>
             {
                 m.phase = Some(P::Published);
+            }
+            ProposalCommand::Publish { rationale, .. }
+                if [P::Declined, P::Escalated].contains(&phase)
+                    && !m.ended_published
+                    && steward
+                    && !blank(rationale) =>
+            {
+                m.ended_published = true;
             }
             ProposalCommand::StartImplementing {} if phase == P::Published && steward => {
                 m.phase = Some(P::Implementing);
@@ -589,6 +599,12 @@ pub fn sensible(m: &Model) -> BoxedStrategy<(ProposalCommand, u64)> {
         Some(P::Adopted) => Just(steward(ProposalCommand::Publish {
             rationale: "The workshops asked for it.".into(),
             alternatives: vec!["Wait a year".into()],
+        }))
+        .boxed(),
+        // A decision not adopted is published once; after that, mostly refused.
+        Some(P::Declined | P::Escalated) => Just(steward(ProposalCommand::Publish {
+            rationale: "The circle could not take it on this year.".into(),
+            alternatives: vec!["Take it to the whole community".into()],
         }))
         .boxed(),
         // A pilot starts by the review date its decision set: mostly within it, sometimes
