@@ -816,7 +816,7 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                 || stream
                     .decides_for()
                     .and_then(|t| held.get(t))
-                    .is_some_and(|t| t.process().recused().contains(to) || t.parts().recused(*to))
+                    .is_some_and(|t| t.stepped_out(*to))
             {
                 Some(format!(
                     "member {to}, named to take the {}'s role, stepped out of this decision",
@@ -876,8 +876,7 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                 let met = running
                     .as_ref()
                     .and_then(|r| Some((held.get(r)?, seating(r)?)));
-                let stepped_out =
-                    stream.process().recused().contains(actor) || stream.parts().recused(*actor);
+                let stepped_out = stream.stepped_out(*actor);
                 let runs = match met {
                     Some((held_round, round)) => {
                         round.is_eligible(*actor)
@@ -1021,9 +1020,7 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                 || stream
                     .decides_for()
                     .and_then(|target| held.get(target))
-                    .is_some_and(|t| {
-                        t.process().recused().contains(member) || t.parts().recused(*member)
-                    }) =>
+                    .is_some_and(|t| t.stepped_out(*member)) =>
             {
                 return Err(EngineError::Part {
                     stream: id.clone(),

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use jiff::Timestamp;
 
-use crate::community::{BodyFigures, Community, Member};
+use crate::community::{BodyFigures, Community, Member, MemberId};
 use crate::decision::DecisionKind;
 use crate::governance::Route;
 use crate::journal::{Envelope, Hash, StreamId};
@@ -141,6 +141,12 @@ impl Stream {
     /// [`decides_for`](Stream::decides_for) names this one), in id order.
     pub fn rounds(&self) -> &BTreeSet<StreamId> {
         &self.rounds
+    }
+
+    /// Whether `member` stepped out of this process: by its own rule (a declared interest
+    /// with a recusal) or beside it (a recusal the engine keeps with the stream).
+    pub fn stepped_out(&self, member: MemberId) -> bool {
+        self.process.recused().contains(&member) || self.parts.recused(member)
     }
 
     /// Notes that the round on stream `round` decides for this process.
