@@ -814,6 +814,72 @@ fn check_refuses_a_misspelt_kind_an_unknown_rule_and_a_positional_record() {
     );
 }
 
+/// Through the tool: a record that lists one member with lived experience three times (so
+/// that one voice would meet the quorum of two, I2) is refused, naming the member and the
+/// entries; listed once, the same member is one voice and I2 is violated.
+#[test]
+fn check_refuses_a_record_that_lists_a_member_twice() {
+    let dir = tempfile::tempdir().unwrap();
+    let record: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(data("partnership_record.json")).unwrap())
+            .unwrap();
+    let listed = |participants: Vec<serde_json::Value>| {
+        let mut record = record.clone();
+        record["participants"] = serde_json::Value::Array(participants);
+        let path = dir.path().join(format!(
+            "record-{}.json",
+            record["participants"].as_array().unwrap().len()
+        ));
+        std::fs::write(&path, record.to_string()).unwrap();
+        path
+    };
+    let member = |id: u64| {
+        record["participants"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["member"] == id)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(member(1)["lived_experience"], true);
+    let check = |record: &Path| {
+        cli(
+            &[
+                "check",
+                "--charter",
+                data("charter.json").to_str().unwrap(),
+                "--record",
+                record.to_str().unwrap(),
+            ],
+            "",
+        )
+    };
+
+    let thrice = listed(vec![member(1), member(1), member(1), member(2)]);
+    let out = check(&thrice);
+    assert_eq!(out.status.code(), REFUSED, "{}", text(&out.stdout));
+    assert!(
+        short_stderr(&out)
+            .contains("member m1 is listed twice among the participants, at entries 0 and 1"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(out.stdout.is_empty());
+
+    let once = listed(vec![member(1), member(2)]);
+    let out = check(&once);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let report: serde_json::Value = serde_json::from_str(text(&out.stdout).trim()).unwrap();
+    let i2 = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "I2")
+        .unwrap();
+    assert_eq!(i2["status"], "violated", "{i2}");
+}
+
 /// Through the tool: a round that seats someone the deciding body does not have, or gives a
 /// member lived experience the community does not record, is refused with the difference,
 /// and so is an escalation off the map's chain; nothing is written.

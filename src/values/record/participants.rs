@@ -1,12 +1,14 @@
 //! [`Participants`]: who was entitled to decide, with the figures a check needs counted as
 //! they are added.
 
+use std::collections::HashMap;
 use std::fmt;
 use std::ops::Deref;
 use std::sync::OnceLock;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use crate::community::MemberId;
 use crate::values::rules::RecordTally;
 
 use super::Participant;
@@ -19,7 +21,9 @@ use super::Participant;
 /// to one). A participant is changed in place through [`edit`](Self::edit), which lends the
 /// list and has the figures counted again when next read, so they never differ from the list.
 ///
-/// JSON: a list of participants, as a `Vec` of them is written.
+/// JSON: a list of participants, as a `Vec` of them is written. A list that names a member
+/// twice is refused when read: one member would count twice towards a quorum or a share.
+/// Built in Rust, the list is taken as given (the engine's records name each member once).
 ///
 /// # Example
 ///
@@ -177,8 +181,21 @@ impl Serialize for Participants {
 }
 
 impl<'de> Deserialize<'de> for Participants {
+    /// Refuses a list that names a member twice: counted twice, one member would count as
+    /// two towards a quorum or a share.
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        Vec::deserialize(deserializer).map(Self::from)
+        let list = Vec::<Participant>::deserialize(deserializer)?;
+        let mut seen: HashMap<MemberId, usize, foldhash::fast::RandomState> =
+            HashMap::with_capacity_and_hasher(list.len(), foldhash::fast::RandomState::default());
+        for (i, p) in list.iter().enumerate() {
+            if let Some(first) = seen.insert(p.member, i) {
+                return Err(serde::de::Error::custom(format_args!(
+                    "member {} is listed twice among the participants, at entries {first} and {i} (counting from 0)",
+                    p.member
+                )));
+            }
+        }
+        Ok(Self::from(list))
     }
 }
 
@@ -217,6 +234,21 @@ mod tests {
                 }
             })
             .collect()
+    }
+
+    #[test]
+    fn json_naming_a_member_twice_is_refused_and_once_each_is_read() {
+        let twice = r#"[{"member": 4, "lived_experience": true}, {"member": 5},
+            {"member": 4, "lived_experience": true}]"#;
+        let error = serde_json::from_str::<Participants>(twice).unwrap_err();
+        assert!(
+            error.to_string().starts_with(
+                "member m4 is listed twice among the participants, at entries 0 and 2"
+            ),
+            "{error}"
+        );
+        let once: Participants = serde_json::from_str(r#"[{"member": 4}, {"member": 5}]"#).unwrap();
+        assert_eq!(once.tally().participants, 2);
     }
 
     #[test]
