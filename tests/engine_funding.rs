@@ -2139,11 +2139,12 @@ fn a_round_taking_up_an_escalated_offer_decides_on_what_the_offer_witnessed() {
     assert!(matches!(err, EngineError::Refused { .. }), "{err}");
 }
 
-/// A round held for an offer, escalated by its facilitator and taken up by the body it went
-/// to: the take-up carries the offer's funder and checks as its process witnessed them, so
-/// the body decides on the offer, and no member may state another funder or other checks.
-#[test]
-fn a_round_for_an_offer_escalated_and_taken_up_carries_the_offers_funder() {
+/// An engine whose round `f-round`, held for the offer in consultation, its facilitator
+/// escalated to the whole community, with what that wrote.
+fn offer_round_escalated() -> (
+    Engine<MemoryJournal<EngineEvent>>,
+    Vec<coproduction::journal::Envelope<EngineEvent>>,
+) {
     let engine = engine(MemoryJournal::new());
     restricting_offer_consulting(&engine);
     engine
@@ -2154,7 +2155,13 @@ fn a_round_for_an_offer_escalated_and_taken_up_carries_the_offers_funder() {
         to: BodyId::new("whole_community").unwrap(),
         reason: "The circle wants the whole community to weigh a publication condition".into(),
     };
-    engine.handle(in_offer_round(m(13), 40, escalate)).unwrap();
+    let written = engine.handle(in_offer_round(m(13), 40, escalate)).unwrap();
+    (engine, written)
+}
+
+/// A round of the whole community on `round`, opened by member 20 at `when`, taking up the
+/// round `f-round` escalated to it.
+fn taking_up(round: &str, when: &str) -> Request {
     let open = RoundCommand::OpenOnRoute {
         title: "The foundation's offer, escalated".into(),
         proposal: "Accept with our publication condition.".into(),
@@ -2164,14 +2171,91 @@ fn a_round_for_an_offer_escalated_and_taken_up_carries_the_offers_funder() {
             secretary: m(21),
         },
     };
-    let take_up = Request::new(
-        stream("f-community"),
-        m(20),
-        at("2024-05-17T10:00:00Z"),
-        open,
-    )
-    .with_kind(DecisionKind::Funding)
-    .taking_up(stream("f-round"));
+    Request::new(stream(round), m(20), at(when), open)
+        .with_kind(DecisionKind::Funding)
+        .taking_up(stream("f-round"))
+}
+
+/// A funding decision of the whole community on `id`, opened by member 20 at `when`,
+/// taking up the offer `f` by identifying it.
+fn offer_taken_up(id: &str, when: &str) -> Request {
+    funding(id, 20, when, identify(&restricting_offer())).taking_up(stream("f"))
+}
+
+/// An offer escalated with its round is one matter with it: taken up as the offer (a funding
+/// decision of the body it went to identifying it), the round is not taken up again.
+#[test]
+fn an_offer_escalated_with_its_round_is_taken_up_once() {
+    let (engine, _) = offer_round_escalated();
+    let offer = offer_taken_up("f-community", "2024-05-17T10:00:00Z");
+    engine.handle(offer).unwrap();
+    let round = taking_up("f-community-round", "2024-05-17T10:05:00Z");
+    let err = refused(&engine, round);
+    assert!(
+        matches!(err, EngineError::NotEscalated { .. })
+            && err.to_string().contains("another process has taken it up"),
+        "{err}"
+    );
+}
+
+/// A round held for an offer, escalated by its facilitator and taken up by the body it went
+/// to: the take-up carries the offer's funder and checks as its process witnessed them, so
+/// the body decides on the offer, and no member may state another funder or other checks.
+#[test]
+fn a_round_for_an_offer_escalated_and_taken_up_carries_the_offers_funder() {
+    let (engine, written) = offer_round_escalated();
+    // In the same batch, the offer records its round as not consenting and its decision as
+    // escalated to the same body: it ends escalated, its record citing the round.
+    let offer_events: Vec<&FundingEvent> = written
+        .iter()
+        .filter(|e| e.stream == stream("f"))
+        .filter_map(|e| match &e.event {
+            EngineEvent::Funding { event, .. } => Some(event),
+            _ => None,
+        })
+        .collect();
+    assert!(
+        matches!(
+            offer_events.as_slice(),
+            [
+                FundingEvent::ConsentRoundRecorded { consented: false, .. },
+                FundingEvent::DecidingStarted { .. },
+                FundingEvent::Decided {
+                    outcome: FundingOutcome::Escalate { to },
+                    ..
+                },
+            ] if to.as_str() == "whole_community"
+        ),
+        "{offer_events:?}"
+    );
+    assert_eq!(
+        engine.phase::<coproduction::funding::FundingProcess>(&stream("f")),
+        Some(FundingPhase::Escalated)
+    );
+    let escalated = engine
+        .record(&stream("f"), at("2024-05-16T19:00:00Z"))
+        .unwrap();
+    assert_eq!(
+        escalated.outcome,
+        Some(coproduction::values::Outcome::Escalated)
+    );
+    assert!(
+        escalated
+            .participants
+            .as_ref()
+            .is_some_and(|p| !p.is_empty())
+    );
+    let publication_due = |when: &str| {
+        engine.due(at(when)).into_iter().any(|d| {
+            d.stream == stream("f")
+                && matches!(
+                    d.item,
+                    coproduction::process::DueItem::PublicationDue { .. }
+                )
+        })
+    };
+    assert!(publication_due("2024-05-17T09:00:00Z"));
+    let take_up = taking_up("f-community", "2024-05-17T10:00:00Z");
     // Taken up, the matter is decided where it went: the take-up decides for no other
     // process (the offer's route names the circle), and states no facts that would put it
     // in another case than the one it was escalated in.
@@ -2185,12 +2269,14 @@ fn a_round_for_an_offer_escalated_and_taken_up_carries_the_offers_funder() {
     // The circle it left takes nothing more there: no second round for the offer, no step
     // of the offer's own; the metrics count the circle's round as escalated.
     let err = refused(&engine, offer_round("f-round-2", "2024-05-17T11:00:00Z"));
-    assert!(matches!(err, EngineError::EscalatedAway { .. }), "{err}");
+    assert!(matches!(err, EngineError::RoundNotAwaited { .. }), "{err}");
+    assert!(err.to_string().contains("in phase `escalated`"), "{err}");
     let withdraw = FundingCommand::Withdraw {
         reason: "The circle would rather not wait".into(),
     };
     let err = refused(&engine, funding("f", 1, "2024-05-17T11:00:00Z", withdraw));
-    assert!(err.to_string().contains("whole_community"), "{err}");
+    assert!(err.to_string().contains("escalated"), "{err}");
+    // The offer is counted once, as its round, settled by the offer's escalation.
     assert_eq!(round_row(&engine).outcome, "escalated");
     let EngineEvent::Started {
         escalated_from: Some(from),
@@ -2223,4 +2309,27 @@ fn a_round_for_an_offer_escalated_and_taken_up_carries_the_offers_funder() {
     });
     let err = refused(&engine, attest);
     assert!(matches!(err, EngineError::Unattested { .. }), "{err}");
+    // The offer's own process publishes the escalation, once, and stays escalated.
+    let publish = || FundingCommand::Publish {
+        withheld_reason: None,
+    };
+    engine
+        .handle(funding("f", 13, "2024-05-17T11:05:00Z", publish()))
+        .unwrap();
+    assert!(!publication_due("2024-06-17T09:00:00Z"));
+    assert_eq!(
+        engine.phase::<coproduction::funding::FundingProcess>(&stream("f")),
+        Some(FundingPhase::Escalated)
+    );
+    let err = refused(&engine, funding("f", 13, "2024-05-17T11:10:00Z", publish()));
+    assert!(matches!(err, EngineError::Refused { .. }), "{err}");
+    // The offer escalated with its round: one matter, taken up once. A funding decision
+    // taking up the offer itself as well is refused.
+    let again = offer_taken_up("f-again", "2024-05-17T12:00:00Z");
+    let err = refused(&engine, again);
+    assert!(
+        matches!(err, EngineError::NotEscalated { .. })
+            && err.to_string().contains("another process has taken it up"),
+        "{err}"
+    );
 }

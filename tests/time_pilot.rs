@@ -149,8 +149,8 @@ fn a_scheduled_pilot_is_due_to_start_and_a_tick_starts_it_on_its_day_once() {
 }
 
 /// Opens the review of the pilot on its end date and the reassessment round held for the
-/// proposal, on the route governance gives, and brings it to consent.
-fn reassessing(engine: &TestEngine) {
+/// proposal, on the route governance gives, at minute 2 of its day.
+fn reassessment_opened(engine: &TestEngine) {
     engine.tick(at(30 * DAY)).unwrap();
     let steward = |minute, command| proposal(&model(), CO_1, minute, command);
     engine
@@ -164,10 +164,7 @@ fn reassessing(engine: &TestEngine) {
             },
         ))
         .unwrap();
-    let round = |actor, minute, command: RoundCommand| {
-        Request::new(reassessment(), actor, at(90 * DAY + minute), command)
-    };
-    let open = round(
+    let open = in_reassessment(
         STAFF_1,
         2,
         RoundCommand::OpenOnRoute {
@@ -183,9 +180,19 @@ fn reassessing(engine: &TestEngine) {
     .with_kind(DecisionKind::WorkingModel)
     .deciding_for(model());
     engine.handle(open).unwrap();
+}
+
+/// `command` by `actor` in the reassessment round, `minute` minutes into the review's day.
+fn in_reassessment(actor: MemberId, minute: i64, command: RoundCommand) -> Request {
+    Request::new(reassessment(), actor, at(90 * DAY + minute), command)
+}
+
+/// As [`reassessment_opened`], and the round brought to consent.
+fn reassessing(engine: &TestEngine) {
+    reassessment_opened(engine);
     for minute in 3..=5 {
         engine
-            .handle(round(CO_1, minute, RoundCommand::Advance {}))
+            .handle(in_reassessment(CO_1, minute, RoundCommand::Advance {}))
             .unwrap();
     }
     for (minute, who) in (10..).zip([STAFF_1, CO_1, CO_2]) {
@@ -193,10 +200,12 @@ fn reassessing(engine: &TestEngine) {
             member: who,
             response: Response::consent(),
         };
-        engine.handle(round(who, minute, respond)).unwrap();
+        engine
+            .handle(in_reassessment(who, minute, respond))
+            .unwrap();
     }
     engine
-        .handle(round(CO_1, 20, RoundCommand::CloseRound {}))
+        .handle(in_reassessment(CO_1, 20, RoundCommand::CloseRound {}))
         .unwrap();
 }
 
@@ -249,6 +258,70 @@ fn a_pilots_review_is_decided_by_the_reassessment_round_held_for_it_in_one_batch
             review_date: at(455 * DAY),
             overdue: false
         }]
+    );
+}
+
+/// A reassessment round that escalates the review: the review stays open in the proposal,
+/// and the body the matter went to decides it; nothing more is taken on the proposal (the
+/// steward's steps, a second reassessment, refused naming the round and the body), so no
+/// other round can be held for it.
+#[test]
+fn a_review_whose_reassessment_round_escalated_takes_nothing_more_here() {
+    let engine = scheduled();
+    reassessment_opened(&engine);
+    let steward = |minute, command| proposal(&model(), CO_1, minute, command);
+    // The next body on the route's escalation chain.
+    let route = engine
+        .governance()
+        .unwrap()
+        .route(&DecisionKind::WorkingModel, Default::default())
+        .unwrap();
+    let to = route.escalation[0].clone();
+    let escalate = RoundCommand::Escalate {
+        to: to.clone(),
+        reason: "The whole community should weigh the pilot's evaluation".into(),
+    };
+    engine.handle(in_reassessment(CO_1, 3, escalate)).unwrap();
+    assert_eq!(
+        engine.phase::<ProposalProcess>(&model()),
+        Some(ProposalPhase::UnderReview)
+    );
+    for command in [
+        ProposalCommand::Continue {
+            review_date: at(400 * DAY),
+        },
+        ProposalCommand::StartDecision {
+            round: StreamId::new("reassessment-2").unwrap(),
+        },
+    ] {
+        let refused = engine.handle(steward(90 * DAY + 5, command)).unwrap_err();
+        assert!(
+            matches!(&refused, EngineError::EscalatedAway { round, to: went, .. }
+                if *round == reassessment() && *went == to),
+            "{refused}"
+        );
+    }
+    let open = RoundCommand::OpenOnRoute {
+        title: "Continue the working model, again".into(),
+        proposal: "Continue it.".into(),
+        roles: RoundRoles {
+            proposer: STAFF_1,
+            facilitator: CO_1,
+            secretary: STAFF_2,
+        },
+    };
+    let open = Request::new(
+        StreamId::new("reassessment-2").unwrap(),
+        STAFF_1,
+        at(90 * DAY + 6),
+        open,
+    )
+    .with_kind(DecisionKind::WorkingModel)
+    .deciding_for(model());
+    let refused = engine.handle(open).unwrap_err();
+    assert!(
+        matches!(refused, EngineError::RoundNotAwaited { .. }),
+        "{refused}"
     );
 }
 

@@ -102,13 +102,21 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
             None => None,
         };
         // One process takes up a matter: a second would decide it again. One that ended
-        // deciding nothing (withdrawn, deferred) leaves it to be taken up again.
+        // deciding nothing (withdrawn, deferred) leaves it to be taken up again. A round
+        // and the process it decides for are one matter (an offer escalates with its
+        // round): taking up either takes up both.
+        let mut matter = vec![from.clone()];
+        matter.extend(decides_for.clone());
+        let mut taken = Vec::new();
         for (id, other) in streams {
             if id == from {
                 continue;
             }
             let other = other.lock().map_err(|_| EngineError::Poisoned)?;
-            if other.escalated_from().is_some_and(|e| e.stream == *from)
+            if other.decides_for() == Some(from) {
+                matter.push(id.clone());
+            }
+            if let Some(e) = other.escalated_from()
                 && !(other.process().is_final()
                     && matches!(
                         other
@@ -117,8 +125,11 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                         Some(Outcome::Withdrawn | Outcome::Deferred)
                     ))
             {
-                return Err(refuse("another process has taken it up"));
+                taken.push(e.stream.clone());
             }
+        }
+        if taken.iter().any(|t| matter.contains(t)) {
+            return Err(refuse("another process has taken it up"));
         }
         let source = shared.lock().map_err(|_| EngineError::Poisoned)?;
         let to = source

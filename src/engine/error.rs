@@ -234,9 +234,10 @@ pub enum EngineError {
         /// The stream it decides for.
         target: StreamId,
     },
-    /// A step of a process whose round escalated the matter, or a new round for it: the
-    /// body the matter went to takes it up and decides it, and the process it left takes
-    /// nothing more there.
+    /// A step of a process that has not ended whose round escalated the matter (a proposal
+    /// under review whose reassessment round escalated), or a new round for it: the body the
+    /// matter went to takes it up and decides it, and the process it left takes nothing more
+    /// there. (An offer ends escalated with its round, and takes only its publication.)
     #[error(
         "stream `{stream}`: round `{round}` escalated the matter to `{to}`, which takes it up and decides it; nothing more is taken here"
     )]

@@ -67,9 +67,11 @@
 //! given, and is not dated before that process's last event.
 //!
 //! **Escalation carries the history.** A process escalated to a body (a round's
-//! facilitator escalated it, or the round that decided for a proposal did) is taken up by a
+//! facilitator escalated it, or the round that decided for a proposal or an offer did, which
+//! then ends escalated with it) is taken up by a
 //! new process on a new stream that names it ([`Request::escalated_from`]): the engine checks
-//! it was escalated, that no other process took it up, that the request is not dated before
+//! it was escalated, that no other process took it up (a round and the process it decides
+//! for are one matter), that the request is not dated before
 //! the escalation, and that it is about the same kind of decision, routes the new process to the
 //! body it went to (the same method and consultation, escalating on from there), and
 //! journals with its start what the escalated one hands on, as the engine saw it: its
@@ -832,6 +834,23 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                 });
             }
         }
+        // A round held for the process escalated the matter: the body it went to decides
+        // it, and nothing moves it on here (a proposal under review whose reassessment
+        // round escalated). A process that ended with the escalation (an offer escalated
+        // with its round) takes only what its ended phase allows: the publication of the
+        // escalation.
+        if !stream.process().is_final()
+            && let Some((round, to)) = stream.rounds().iter().find_map(|r| {
+                let to = held.get(r)?.process().escalated_to()?;
+                Some((r.clone(), to))
+            })
+        {
+            return Err(EngineError::EscalatedAway {
+                stream: id.clone(),
+                round,
+                to,
+            });
+        }
         let route = stream.shared_route();
         let ctx = Context::new(*actor, *now).routed(route.as_deref());
         // A step that moves the process on is taken by a member who runs it, where the
@@ -852,18 +871,6 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
             };
             let in_round = stream.process().cites().and_then(|round| seating(&round));
             if let Some(role) = command.taken_by() {
-                // A round held for the process escalated the matter: the body it went to
-                // decides it, and nothing moves it on here.
-                if let Some((round, to)) = stream.rounds().iter().find_map(|r| {
-                    let to = held.get(r)?.process().escalated_to()?;
-                    Some((r.clone(), to))
-                }) {
-                    return Err(EngineError::EscalatedAway {
-                        stream: id.clone(),
-                        round,
-                        to,
-                    });
-                }
                 // Once a round held for the process has seated the body, its steps are
                 // those members', less who stepped out of the process or of that round:
                 // the round still running for it, or else the one its record cites.

@@ -142,6 +142,55 @@ pub(super) fn requirements(tiered: &Tiered, policy: &FundingPolicy) -> Vec<Requi
     out
 }
 
+/// The events that record a round held for the offer escalating the decision to `to`, in
+/// the batch that escalates the round: the round recorded as not consenting, deciding
+/// started, and the decision taken as an escalation to `to` (no deciders of the offer's
+/// own: its record takes the round's responses). The body the matter went to decides it;
+/// the offer's own process publishes the escalation, as it would one it decided itself.
+///
+/// # Errors
+///
+/// What recording the round refuses (the offer not in consultation, the clock gone back),
+/// and [`RefusalKind::OffEscalationChain`] when `to` is not the next body on the offer's
+/// route.
+pub(super) fn escalated_by_round(
+    state: &FundingState,
+    reference: &str,
+    to: &crate::community::BodyId,
+    ctx: &Context,
+) -> Result<Events<FundingEvent>, FundingError> {
+    let record = FundingCommand::RecordConsentRound {
+        reference: reference.to_owned(),
+        consented: false,
+    };
+    let attempted = record.label();
+    let recorded = FundingProcess::decide(state, &record, ctx)?;
+    let route = match state.decision().map(|d| &d.stage) {
+        Some(FundingStage::Consultation(c)) => c.diligence.tiered.route(),
+        _ => {
+            return Err(RefusalKind::WrongPhase {
+                attempted,
+                phase: FundingProcess::phase(state).label(),
+            }
+            .into());
+        }
+    };
+    need_next_on_chain(to, &route.escalation)?;
+    let route_taken = route.summary().ok_or(RefusalKind::NoRoute { attempted })?;
+    let (by, at) = (ctx.actor, ctx.now);
+    let mut events = recorded.into_vec();
+    events.push(FundingEvent::DecidingStarted { by, at });
+    events.push(FundingEvent::Decided {
+        outcome: FundingOutcome::Escalate { to: to.clone() },
+        route_taken: Box::new(route_taken),
+        deciders: Vec::new(),
+        rationale: format!("Round `{reference}`, held for the offer, escalated it to {to}."),
+        by,
+        at,
+    });
+    Ok(events.into())
+}
+
 fn decide_identified(
     d: &FundingDecision,
     command: &FundingCommand,

@@ -207,7 +207,9 @@ impl Process for FundingProcess {
     }
 
     /// The deciding body's round, recorded in consultation: whether it consented to accept.
-    /// Its adoption adds nothing: the offer is decided by the funding decision itself.
+    /// Its adoption adds nothing: the offer is decided by the funding decision itself. A
+    /// round that escalated the matter escalates the offer's decision with it, to the same
+    /// body: the offer ends escalated, and publishes that as any decision it took.
     fn take_reached(
         state: &FundingState,
         from: &StreamId,
@@ -224,6 +226,14 @@ impl Process for FundingProcess {
                 .contains(&FundingProcess::phase(state)) =>
             {
                 return None;
+            }
+            Reached::Escalated { to } => {
+                return Some(super::machine::escalated_by_round(
+                    state,
+                    from.as_str(),
+                    to,
+                    ctx,
+                ));
             }
             _ => false,
         };
