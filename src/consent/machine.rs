@@ -209,6 +209,11 @@ fn decide_opened(
     let phase = round.phase();
     let now = ctx.now;
     let actor = ctx.actor;
+    // A step for the member in `role`, in one of the phases `allowed`.
+    let taken_by = |role: RoundRole, allowed: &[RoundPhase]| -> Result<(), ConsentError> {
+        need_phase(attempted, phase, allowed)?;
+        round.role_check(attempted, actor, role)
+    };
     let exit = matches!(
         command,
         RoundCommand::Withdraw { .. }
@@ -269,8 +274,7 @@ fn decide_opened(
             }))
         }
         RoundCommand::AskQuestion { question } => {
-            need_phase(attempted, phase, &[P::Clarifying])?;
-            round.role_check(attempted, actor, RoundRole::Eligible)?;
+            taken_by(RoundRole::Eligible, &[P::Clarifying])?;
             need_text(attempted, "question", question)?;
             Ok(Events::one(RoundEvent::QuestionAsked {
                 by: actor,
@@ -279,8 +283,7 @@ fn decide_opened(
             }))
         }
         RoundCommand::React { reaction } => {
-            need_phase(attempted, phase, &[P::Reactions])?;
-            round.role_check(attempted, actor, RoundRole::Eligible)?;
+            taken_by(RoundRole::Eligible, &[P::Reactions])?;
             need_text(attempted, "reaction", reaction)?;
             Ok(Events::one(RoundEvent::Reacted {
                 by: actor,
@@ -320,8 +323,7 @@ fn decide_opened(
         }
         RoundCommand::Respond { member, response } => decide_respond(round, *member, response, ctx),
         RoundCommand::CloseRound {} => {
-            need_phase(attempted, phase, &[P::ObjectionRound])?;
-            round.role_check(attempted, actor, RoundRole::Facilitator)?;
+            taken_by(RoundRole::Facilitator, &[P::ObjectionRound])?;
             if matches!(method, Method::AdviceProcess | Method::Delegated) {
                 return Err(ConsentError::MethodMismatch { attempted, method });
             }
@@ -333,8 +335,7 @@ fn decide_opened(
             reasoning,
             valid,
         } => {
-            need_phase(attempted, phase, &[P::Integrating])?;
-            round.role_check(attempted, actor, RoundRole::Facilitator)?;
+            taken_by(RoundRole::Facilitator, &[P::Integrating])?;
             let o = round.current(attempted, *objection)?;
             if o.status != ObjectionStatus::Raised {
                 return Err(ConsentError::ObjectionStatus {
@@ -414,8 +415,7 @@ fn decide_opened(
             }))
         }
         RoundCommand::AbandonObjection { objection, reason } => {
-            need_phase(attempted, phase, &[P::Integrating])?;
-            round.role_check(attempted, actor, RoundRole::Facilitator)?;
+            taken_by(RoundRole::Facilitator, &[P::Integrating])?;
             round.current(attempted, *objection)?;
             need_text(attempted, "reason", reason)?;
             Ok(Events::one(RoundEvent::ObjectionAbandoned {
@@ -425,8 +425,7 @@ fn decide_opened(
             }))
         }
         RoundCommand::AnswerAdvice { member, answer } => {
-            need_phase(attempted, phase, &[P::ObjectionRound])?;
-            round.role_check(attempted, actor, RoundRole::Proposer)?;
+            taken_by(RoundRole::Proposer, &[P::ObjectionRound])?;
             if !matches!(
                 round.response(*member),
                 Some(Responded {
@@ -498,8 +497,7 @@ fn decide_opened(
             statement,
             review_date,
         } => {
-            need_phase(attempted, phase, &[P::Consented])?;
-            round.role_check(attempted, actor, RoundRole::Secretary)?;
+            taken_by(RoundRole::Secretary, &[P::Consented])?;
             need_text(attempted, "statement", statement)?;
             need_ahead("review_date", *review_date, now)?;
             Ok(Events::one(RoundEvent::OutcomeRecorded {

@@ -1093,10 +1093,7 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
         let (actor, now) = (&actor, &now);
         let route = stream.shared_route();
         let ctx = Context::new(*actor, *now).routed(route.as_deref());
-        let linked = match self.link(id, stream, &events, held, &ctx)? {
-            Some(linked) => Some(linked),
-            None => Self::outlived(id, stream, &events, held, &ctx)?,
-        };
+        let linked = Self::follows(id, stream, &events, held, &ctx)?;
         let deciding = events.iter().any(EngineEvent::decides);
         let linked_deciding = linked
             .as_ref()
@@ -1254,59 +1251,52 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
         stream.parts().decide(command, &part).map_err(refuse)
     }
 
-    /// What the process on `stream` reached with `events`, recorded by the process it
-    /// decides for: `None` when there is no such process, or nothing to record.
-    fn link(
-        &self,
-        id: &StreamId,
-        stream: &Stream,
-        events: &[EngineEvent],
-        held: &Held<'_>,
-        ctx: &Context<'_>,
-    ) -> Result<Option<(StreamId, Vec<EngineEvent>)>, EngineError> {
-        let Some(target) = stream.decides_for() else {
-            return Ok(None);
-        };
-        let Some(reached) = stream.process().reached(events) else {
-            return Ok(None);
-        };
-        let Some(other) = held.get(target) else {
-            return Err(EngineError::UnknownLink {
-                stream: id.clone(),
-                target: target.clone(),
-            });
-        };
-        // The process decided for is judged by its own route, not the round's.
-        let route = other.shared_route();
-        let ctx = Context::new(ctx.actor, ctx.now).routed(route.as_deref());
-        match other.process().take_reached(id, &reached, &ctx) {
-            None => Ok(None),
-            Some(Err(source)) => Err(EngineError::LinkRefused {
-                stream: id.clone(),
-                target: target.clone(),
-                source,
-            }),
-            Some(Ok(linked)) if linked.is_empty() => Ok(None),
-            Some(Ok(linked)) => Ok(Some((target.clone(), linked))),
-        }
-    }
-
-    /// The events that end a round still deciding for the process on stream `id` when
-    /// `events` end that process without it (an offer withdrawn while its round runs), with
-    /// the round's stream: `None` when they do not end it, or no round is left to end. A
-    /// round that consented for a process that takes its consent is done with it already.
+    /// What `events` on stream `id` write on another stream, in the same batch, with that
+    /// stream: what the process reached, recorded by the process it decides for (a round's
+    /// result, taken by its proposal or offer); or else, when `events` end a process that a
+    /// round still decides for without it (an offer withdrawn while its round runs), that
+    /// round's ending. `None` when they write nothing elsewhere. A round that consented for
+    /// a process that takes its consent is done with it already.
     ///
     /// # Errors
     ///
-    /// The round's refusal when the request is dated before the round's last event: the
-    /// round's history does not go back in time.
-    fn outlived(
+    /// [`EngineError::UnknownLink`] when the process decided for is not held,
+    /// [`EngineError::LinkRefused`] when it refuses what was reached, and the round's
+    /// refusal when an ending is dated before the round's last event: the round's history
+    /// does not go back in time.
+    fn follows(
         id: &StreamId,
         stream: &Stream,
         events: &[EngineEvent],
         held: &Held<'_>,
         ctx: &Context<'_>,
     ) -> Result<Option<(StreamId, Vec<EngineEvent>)>, EngineError> {
+        if let Some(target) = stream.decides_for()
+            && let Some(reached) = stream.process().reached(events)
+        {
+            let Some(other) = held.get(target) else {
+                return Err(EngineError::UnknownLink {
+                    stream: id.clone(),
+                    target: target.clone(),
+                });
+            };
+            // The process decided for is judged by its own route, not the round's.
+            let route = other.shared_route();
+            let ctx = Context::new(ctx.actor, ctx.now).routed(route.as_deref());
+            match other.process().take_reached(id, &reached, &ctx) {
+                Some(Err(source)) => {
+                    return Err(EngineError::LinkRefused {
+                        stream: id.clone(),
+                        target: target.clone(),
+                        source,
+                    });
+                }
+                Some(Ok(linked)) if !linked.is_empty() => {
+                    return Ok(Some((target.clone(), linked)));
+                }
+                _ => {}
+            }
+        }
         if stream.rounds().is_empty() || stream.process().is_final() {
             return Ok(None);
         }

@@ -158,6 +158,11 @@ fn decide_created(
     let proposal = p.config.id;
     let (actor, now) = (ctx.actor, ctx.now);
     let need = |allowed: &[ProposalPhase]| need_phase(attempted, phase, allowed);
+    // A step of the steward's own, in one of the phases `allowed`.
+    let steward = |allowed: &[ProposalPhase]| -> Result<(), ProposalError> {
+        need_phase(attempted, phase, allowed)?;
+        p.role_check(attempted, actor, ProposalRole::Steward)
+    };
     let ahead = |field: &'static str, date: jiff::Timestamp| need_ahead(field, date, now);
     need_clock(now, p.last_at)?;
     let event = match command {
@@ -165,8 +170,7 @@ fn decide_created(
             return Err(RefusalKind::AlreadyStarted { attempted }.into());
         }
         ProposalCommand::StartCoCreation {} => {
-            need(&[P::Draft])?;
-            p.role_check(attempted, actor, ProposalRole::Steward)?;
+            steward(&[P::Draft])?;
             ProposalEvent::CoCreationStarted { by: actor, at: now }
         }
         ProposalCommand::LinkFeedback { items, themes } => {
@@ -215,8 +219,7 @@ fn decide_created(
             }
         }
         ProposalCommand::MarkReady {} => {
-            need(&[P::CoCreating])?;
-            p.role_check(attempted, actor, ProposalRole::Steward)?;
+            steward(&[P::CoCreating])?;
             // Co-production asks that the people affected shape a proposal before it is
             // decided: no route is taken until some feedback is linked to it.
             let answered = p
@@ -243,8 +246,7 @@ fn decide_created(
             }
         }
         ProposalCommand::StartDecision { round } => {
-            need(&[P::Ready, P::InDecision, P::UnderReview])?;
-            p.role_check(attempted, actor, ProposalRole::Steward)?;
+            steward(&[P::Ready, P::InDecision, P::UnderReview])?;
             if p.used(round) {
                 return Err(ProposalError::RoundReused {
                     proposal,
@@ -336,8 +338,7 @@ fn decide_created(
             if [P::Declined, P::Escalated].contains(&phase) && p.published_since_ended() {
                 need(&[])?;
             }
-            need(&[P::Adopted, P::Declined, P::Escalated])?;
-            p.role_check(attempted, actor, ProposalRole::Steward)?;
+            steward(&[P::Adopted, P::Declined, P::Escalated])?;
             // T2: a published decision states why it was taken.
             need_text(attempted, "rationale", rationale)?;
             ProposalEvent::Published {
@@ -348,13 +349,11 @@ fn decide_created(
             }
         }
         ProposalCommand::StartImplementing {} => {
-            need(&[P::Published])?;
-            p.role_check(attempted, actor, ProposalRole::Steward)?;
+            steward(&[P::Published])?;
             ProposalEvent::ImplementationStarted { by: actor, at: now }
         }
         ProposalCommand::StartPilot { ends } => {
-            need(&[P::Published])?;
-            p.role_check(attempted, actor, ProposalRole::Steward)?;
+            steward(&[P::Published])?;
             ahead("ends", *ends)?;
             ProposalEvent::PilotStarted {
                 ends: *ends,
@@ -363,8 +362,7 @@ fn decide_created(
             }
         }
         ProposalCommand::SchedulePilot { starts, lasts } => {
-            need(&[P::Published])?;
-            p.role_check(attempted, actor, ProposalRole::Steward)?;
+            steward(&[P::Published])?;
             ahead("starts", *starts)?;
             p.starts_by_review(attempted, *starts)?;
             let invalid = |reason| ProposalError::InvalidLength {
@@ -387,8 +385,7 @@ fn decide_created(
             }
         }
         ProposalCommand::OpenReview {} => {
-            need(ProposalPhase::REVIEWABLE)?;
-            p.role_check(attempted, actor, ProposalRole::Steward)?;
+            steward(ProposalPhase::REVIEWABLE)?;
             match p.review_date {
                 Some(due) if now >= due => ProposalEvent::ReviewOpened {
                     trigger: ReviewTrigger::ReviewDate {
@@ -413,8 +410,7 @@ fn decide_created(
             }
         }
         ProposalCommand::Continue { review_date } => {
-            need(&[P::UnderReview])?;
-            p.role_check(attempted, actor, ProposalRole::Steward)?;
+            steward(&[P::UnderReview])?;
             p.by_hand(attempted)?;
             ahead("review_date", *review_date)?;
             ProposalEvent::Continued {
@@ -424,8 +420,7 @@ fn decide_created(
             }
         }
         ProposalCommand::Retire { reason } => {
-            need(&[P::UnderReview])?;
-            p.role_check(attempted, actor, ProposalRole::Steward)?;
+            steward(&[P::UnderReview])?;
             p.by_hand(attempted)?;
             need_text(attempted, "reason", reason)?;
             ProposalEvent::Retired {
@@ -435,8 +430,7 @@ fn decide_created(
             }
         }
         ProposalCommand::AgreeEvaluation { plan } => {
-            need(&[P::Published, P::PilotScheduled, P::Pilot])?;
-            p.role_check(attempted, actor, ProposalRole::Steward)?;
+            steward(&[P::Published, P::PilotScheduled, P::Pilot])?;
             if p.evaluation.is_some() {
                 return Err(ProposalError::EvaluationAgreedAlready { proposal });
             }
