@@ -277,6 +277,28 @@ fn acceptance_is_gated_on_the_communitys_values() {
         Some(FundingPhase::Deciding)
     );
 
+    // A member named twice among the deciders would count as two: refused, nothing written.
+    let FundingCommand::Decide {
+        outcome, rationale, ..
+    } = accept()
+    else {
+        unreachable!()
+    };
+    let twice = FundingCommand::Decide {
+        outcome,
+        rationale,
+        deciders: [1, 2, 1, 3].map(m).to_vec(),
+    };
+    let err = engine
+        .handle(funding("room-hire", 1, "2024-03-05T10:00:00Z", twice).with_evidence(evidence()))
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .ends_with("cannot decide: member m1 is named twice among the deciders"),
+        "{err}"
+    );
+    assert_eq!(engine.journal().read_all().unwrap().len(), before);
+
     engine
         .handle(funding("room-hire", 1, "2024-03-05T10:00:00Z", accept()).with_evidence(evidence()))
         .unwrap();

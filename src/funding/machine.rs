@@ -627,6 +627,10 @@ fn decide_outcome(
     if deciders.is_empty() {
         return Err(FundingError::NoDeciders);
     }
+    let mut named = std::collections::BTreeSet::new();
+    if let Some(member) = deciders.iter().find(|m| !named.insert(**m)) {
+        return Err(FundingError::DeciderTwice { member: *member });
+    }
     for member in deciders {
         match diligence.declarations.get(member) {
             None => return Err(FundingError::UndeclaredDecider { member: *member }),

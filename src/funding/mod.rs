@@ -314,6 +314,12 @@ pub enum FundingError {
     /// A decision names no deciders.
     #[error("cannot decide: no deciders are named")]
     NoDeciders,
+    /// A decision names a member twice among its deciders: one voice would count as two.
+    #[error("cannot decide: member {member} is named twice among the deciders")]
+    DeciderTwice {
+        /// The member named twice.
+        member: MemberId,
+    },
     /// A red-line offer cannot be accepted.
     #[error("cannot accept `{funder}`: it crosses a red line, which no override lifts")]
     RedLine {
