@@ -435,6 +435,21 @@ fn i6_fair_recruitment() {
     r.recruitment.as_mut().unwrap().advert_closed_at = Some(day(7));
     then("I6", &r, BAD);
     then("I6", &good(), NA);
+    // One way written twice, in another case, with spacing or an invisible character, or a
+    // blank beside it, is one way: the rule counts ways by their words.
+    for padded in [
+        ["phone", "phone "],
+        ["phone", "Phone"],
+        ["phone", "phone\u{200B}"],
+        ["phone", ""],
+        ["", " "],
+        ["\u{200B}", "\u{200C}"],
+    ] {
+        let mut r = recruitment();
+        r.recruitment.as_mut().unwrap().ways_to_apply =
+            padded.into_iter().map(String::from).collect();
+        then("I6", &r, BAD);
+    }
 }
 
 #[test]

@@ -276,8 +276,9 @@ impl NoSilentConsent {
 
 builtin! {
     /// I6 (blocking): recruitment is open and fair: the advert is open at least
-    /// `min_advert_days`, there are two or more ways to apply, the criteria are published
-    /// before closing, and the panel has a member with lived experience.
+    /// `min_advert_days`, there are two or more ways to apply (told apart by their words:
+    /// case, spacing and invisible characters make no second way), the criteria are
+    /// published before closing, and the panel has a member with lived experience.
     FairRecruitment, "I6", inclusive, Blocking, Reached, reads ["recruitment", "recruitment.advert_opened_at", "recruitment.advert_closed_at", "recruitment.panel_with_lived_experience"] {
         /// The least time the advert is open, in days.
         min_advert_days: u32 = 14, range 1..=365 days,
@@ -306,8 +307,19 @@ impl FairRecruitment {
                 self.min_advert_days
             ));
         }
-        if r.ways_to_apply.len() < 2 {
-            failed.push("fewer than two ways to apply".to_owned());
+        // Ways are told apart by their words: case, spacing, punctuation and invisible
+        // characters make no second way, and a blank one is none.
+        let ways: std::collections::BTreeSet<Vec<String>> = r
+            .ways_to_apply
+            .iter()
+            .map(|way| crate::limits::words(way))
+            .filter(|words| !words.is_empty())
+            .collect();
+        if ways.len() < 2 {
+            failed.push(format!(
+                "fewer than two ways to apply ({} told apart by their words)",
+                ways.len()
+            ));
         }
         if r.criteria_published_at.is_none_or(|at| at > closed) {
             failed.push("the criteria were not published before closing".to_owned());
@@ -317,7 +329,7 @@ impl FairRecruitment {
         }
         if failed.is_empty() {
             RuleOutcome::satisfied("the recruitment was open and fair")
-                .with_count("recruitment.ways_to_apply", r.ways_to_apply.len())
+                .with_count("recruitment.ways_to_apply", ways.len())
         } else {
             RuleOutcome::violated(failed.join("; "))
         }
