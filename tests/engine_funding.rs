@@ -2167,8 +2167,20 @@ fn offer_round_escalated() -> (
     Engine<MemoryJournal<EngineEvent>>,
     Vec<coproduction::journal::Envelope<EngineEvent>>,
 ) {
+    offer_round_escalated_after(|_| {})
+}
+
+/// As [`offer_round_escalated`], with `first` done on the offer in consultation before its
+/// round opens.
+fn offer_round_escalated_after(
+    first: impl FnOnce(&Engine<MemoryJournal<EngineEvent>>),
+) -> (
+    Engine<MemoryJournal<EngineEvent>>,
+    Vec<coproduction::journal::Envelope<EngineEvent>>,
+) {
     let engine = engine(MemoryJournal::new());
     restricting_offer_consulting(&engine);
+    first(&engine);
     engine
         .handle(offer_round("f-round", "2024-05-16T18:00:00Z"))
         .unwrap();
@@ -2202,6 +2214,55 @@ fn taking_up(round: &str, when: &str) -> Request {
 /// taking up the offer `f` by identifying it.
 fn offer_taken_up(id: &str, when: &str) -> Request {
     funding(id, 20, when, identify(&restricting_offer())).taking_up(stream("f"))
+}
+
+/// An offer escalated with its round while a comment window is open: the window closed
+/// when the escalation ended the offer (comments are refused from then), and the record
+/// says so; before, while it was open, it had no closing.
+#[test]
+fn an_escalation_closes_the_offers_comment_window_when_it_ends_the_offer() {
+    let mut body = None;
+    let (engine, _) = offer_round_escalated_after(|engine| {
+        let consulted = engine
+            .record(&stream("f"), at("2024-05-01T09:30:00Z"))
+            .and_then(|r| r.route_given)
+            .map(|r| r.consulted)
+            .unwrap();
+        let first = consulted.first().unwrap().clone();
+        let window = FundingCommand::OpenCommentWindow {
+            body: first.clone(),
+        };
+        engine
+            .handle(funding("f", 1, "2024-05-16T17:00:00Z", window))
+            .unwrap();
+        let open = engine
+            .record(&stream("f"), at("2024-05-16T17:30:00Z"))
+            .unwrap();
+        assert_eq!(
+            open.dates.comment_window_opened_at,
+            Some(at("2024-05-16T17:00:00Z"))
+        );
+        assert_eq!(open.dates.comment_window_closed_at, None);
+        body = Some(first);
+    });
+    let body = body.unwrap();
+    let ended = engine
+        .record(&stream("f"), at("2024-05-17T10:00:00Z"))
+        .unwrap();
+    assert_eq!(
+        ended.dates.comment_window_closed_at,
+        Some(at("2024-05-16T18:40:00Z"))
+    );
+    let member = community().body(&body).unwrap().members().next().unwrap();
+    let comment = FundingCommand::Comment {
+        body,
+        text: "Keep the window open".into(),
+    };
+    let err = refused(
+        &engine,
+        funding("f", member.get(), "2024-05-16T19:00:00Z", comment),
+    );
+    assert!(err.to_string().contains("escalated"), "{err}");
 }
 
 /// An offer escalated with its round is one matter with it: taken up as the offer (a funding

@@ -416,9 +416,17 @@ impl FundingDecision {
         }
         // The comment window is the decision's asynchronous part (rule H5 reads it); the
         // round's dates are the deciding round's, from its own record.
+        // A window closes when it was set to, or earlier when the offer ended first (an
+        // offer escalated with its round, or withdrawn): comments are taken no longer. A
+        // window that has not closed by `now` has no closing yet.
         if let Some(window) = self.comment_windows().values().min_by_key(|w| w.opened_at) {
+            let ended = match &self.stage {
+                FundingStage::Withdrawn(w) => Some(w.at),
+                _ => outcome.map(|_| decided_at),
+            };
+            let closed = ended.map_or(window.closes_at, |ended| ended.min(window.closes_at));
             record.dates.comment_window_opened_at = Some(window.opened_at);
-            record.dates.comment_window_closed_at = Some(window.closes_at);
+            record.dates.comment_window_closed_at = (closed <= now).then_some(closed);
         }
         record.dates.review_at = self.review_date();
         record.dates.as_of = Some(now);

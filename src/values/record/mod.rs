@@ -206,7 +206,8 @@ facts! {
         /// When the decision's written comment window opened (a funding decision's, open
         /// to a body's members before the deciding round).
         pub comment_window_opened_at: Option<Timestamp>,
-        /// When that comment window closed.
+        /// When that comment window closed: when it was set to, or when the process ended
+        /// first (an offer escalated with its round, or withdrawn); `None` while it is open.
         pub comment_window_closed_at: Option<Timestamp>,
         /// When the decision was taken.
         pub decided_at: Option<Timestamp>,
