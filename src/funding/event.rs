@@ -54,7 +54,7 @@ impl fmt::Display for Requirement {
         match self {
             Requirement::AdviceAnswered { body } => write!(f, "advice from `{body}`, answered"),
             Requirement::ViewsGathered { body } => write!(f, "the views of `{body}`"),
-            Requirement::CommentWindow {} => f.write_str("an open comment window"),
+            Requirement::CommentWindow {} => f.write_str("a comment window that ran its course"),
             Requirement::Session {} => f.write_str("a co-creation session"),
             Requirement::ConsentRound {} => f.write_str("a consent round"),
         }
