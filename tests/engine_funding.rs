@@ -2265,11 +2265,68 @@ fn an_escalation_closes_the_offers_comment_window_when_it_ends_the_offer() {
     assert!(err.to_string().contains("escalated"), "{err}");
 }
 
+/// The objections of a decision held in a round the engine ran are the round's: evidence
+/// stating them, on the offer the round decided for or on the round itself, is refused, and
+/// nothing is written.
+#[test]
+fn evidence_cannot_restate_the_objections_a_round_recorded() {
+    let (engine, _) = offer_round_escalated();
+    let before = engine.journal().read_all().unwrap();
+    let mut entry =
+        coproduction::values::ObjectionEntry::new(m(3), coproduction::values::RaisedAs::Objection);
+    entry.disposition = Some(coproduction::values::Disposition::Integrated);
+    for on in ["f", "f-round"] {
+        let attest = Request::new(
+            stream(on),
+            m(1),
+            at("2024-05-17T09:00:00Z"),
+            ProcessCommand::Evidence {},
+        )
+        .with_evidence(coproduction::values::Evidence {
+            objections: Some(vec![entry.clone()]),
+            ..Default::default()
+        });
+        let err = refused(&engine, attest);
+        assert!(
+            matches!(err, EngineError::Unattested { .. })
+                && err
+                    .to_string()
+                    .contains("objections: the round held for the decision witnesses it"),
+            "{err}"
+        );
+    }
+    assert_eq!(engine.journal().read_all().unwrap(), before);
+}
+
 /// An offer escalated with its round is one matter with it: taken up as the offer (a funding
 /// decision of the body it went to identifying it), the round is not taken up again.
 #[test]
 fn an_offer_escalated_with_its_round_is_taken_up_once() {
     let (engine, _) = offer_round_escalated();
+    // A funding decision takes up the offer, not the round that escalated it.
+    let err = refused(
+        &engine,
+        offer_taken_up("f-community", "2024-05-17T09:55:00Z").taking_up(stream("f-round")),
+    );
+    assert!(
+        matches!(err, EngineError::NotEscalated { .. })
+            && err
+                .to_string()
+                .contains("named by its own stream, and this is no offer"),
+        "{err}"
+    );
+    let record = engine
+        .record(&stream("f"), at("2024-05-17T09:55:00Z"))
+        .unwrap();
+    let to = community()
+        .body(&BodyId::new("whole_community").unwrap())
+        .unwrap()
+        .name
+        .clone();
+    assert_eq!(
+        record.statement.as_deref(),
+        Some(format!("The decision on the offer goes to {to}.").as_str())
+    );
     let offer = offer_taken_up("f-community", "2024-05-17T10:00:00Z");
     engine.handle(offer).unwrap();
     let round = taking_up("f-community-round", "2024-05-17T10:05:00Z");

@@ -261,12 +261,12 @@ fn a_pilots_review_is_decided_by_the_reassessment_round_held_for_it_in_one_batch
     );
 }
 
-/// A reassessment round that escalates the review: the review stays open in the proposal,
-/// and the body the matter went to decides it; nothing more is taken on the proposal (the
-/// steward's steps, a second reassessment, refused naming the round and the body), so no
-/// other round can be held for it.
+/// A reassessment round that escalates a pilot's review: the review stays open, the body it
+/// went to decides it, and the record says so; no other reassessment round is held for it
+/// (refused, naming the round and the body), and the steward carries out that body's
+/// decision by hand, as a pilot's review otherwise never is.
 #[test]
-fn a_review_whose_reassessment_round_escalated_takes_nothing_more_here() {
+fn a_review_whose_reassessment_round_escalated_is_decided_where_it_went() {
     let engine = scheduled();
     reassessment_opened(&engine);
     let steward = |minute, command| proposal(&model(), CO_1, minute, command);
@@ -286,21 +286,36 @@ fn a_review_whose_reassessment_round_escalated_takes_nothing_more_here() {
         engine.phase::<ProposalProcess>(&model()),
         Some(ProposalPhase::UnderReview)
     );
-    for command in [
-        ProposalCommand::Continue {
-            review_date: at(400 * DAY),
-        },
-        ProposalCommand::StartDecision {
-            round: StreamId::new("reassessment-2").unwrap(),
-        },
-    ] {
-        let refused = engine.handle(steward(90 * DAY + 5, command)).unwrap_err();
-        assert!(
-            matches!(&refused, EngineError::EscalatedAway { round, to: went, .. }
-                if *round == reassessment() && *went == to),
-            "{refused}"
-        );
-    }
+    let record = engine.record(&model(), at(90 * DAY + 4)).unwrap();
+    assert_eq!(record.reviews[0].escalated_to.as_ref(), Some(&to));
+    let report = engine.report(&model(), at(90 * DAY + 4)).unwrap();
+    let names = engine.community();
+    let text = DecisionRecordMarkdown::new(&record, &report)
+        .with_names(&names)
+        .to_string();
+    let body = names.body(&to).unwrap().name.clone();
+    assert!(
+        text.contains(
+            &format!(
+                "`{}` escalated it to {body}, which decides it",
+                reassessment()
+            )
+            .replace('`', "\\`")
+        ),
+        "{text}"
+    );
+
+    let again = ProposalCommand::StartDecision {
+        round: StreamId::new("reassessment-2").unwrap(),
+    };
+    let refused = engine.handle(steward(90 * DAY + 5, again)).unwrap_err();
+    assert!(
+        matches!(&refused, EngineError::Refused {
+            source: ProcessError::Proposal(ProposalError::ReviewEscalated { round, to: went, .. }),
+            ..
+        } if *round == reassessment() && *went == to),
+        "{refused}"
+    );
     let open = RoundCommand::OpenOnRoute {
         title: "Continue the working model, again".into(),
         proposal: "Continue it.".into(),
@@ -322,6 +337,15 @@ fn a_review_whose_reassessment_round_escalated_takes_nothing_more_here() {
     assert!(
         matches!(refused, EngineError::RoundNotAwaited { .. }),
         "{refused}"
+    );
+    // The body it went to retired it: the steward carries that out.
+    let retire = ProposalCommand::Retire {
+        reason: "The whole community decided to end the working model after its pilot".into(),
+    };
+    engine.handle(steward(90 * DAY + 60, retire)).unwrap();
+    assert_eq!(
+        engine.phase::<ProposalProcess>(&model()),
+        Some(ProposalPhase::Retired)
     );
 }
 

@@ -145,8 +145,16 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
             let escalated = FundingProcess::state_of(source.process())
                 .and_then(|s| s.decision())
                 .map(|d| d.offer());
-            if escalated != Some(&**offer) {
-                return Err(refuse("it identifies another offer than the one escalated"));
+            match escalated {
+                None => {
+                    return Err(refuse(
+                        "a funding decision takes up an escalated offer, named by its own stream, and this is no offer",
+                    ));
+                }
+                Some(escalated) if escalated != &**offer => {
+                    return Err(refuse("it identifies another offer than the one escalated"));
+                }
+                Some(_) => {}
             }
         }
         // Nor is it taken up before it was escalated.

@@ -234,10 +234,10 @@ pub enum EngineError {
         /// The stream it decides for.
         target: StreamId,
     },
-    /// A step of a process that has not ended whose round escalated the matter (a proposal
-    /// under review whose reassessment round escalated), or a new round for it: the body the
-    /// matter went to takes it up and decides it, and the process it left takes nothing more
-    /// there. (An offer ends escalated with its round, and takes only its publication.)
+    /// A new round for a process whose round escalated the matter: the body it went to takes
+    /// it up and decides it, and no other round decides it here. (An offer ends escalated
+    /// with its round; a proposal's review stays open, and its steward carries out what that
+    /// body decides.)
     #[error(
         "stream `{stream}`: round `{round}` escalated the matter to `{to}`, which takes it up and decides it; nothing more is taken here"
     )]

@@ -62,7 +62,13 @@ pub(super) fn admit(
         || stream
             .escalated_from()
             .is_some_and(|e| e.funder.is_some() || e.due_diligence.is_some());
+    // Nor are the objections of a decision taken in a round the engine runs (the round's
+    // own, or those of a round held for the process): the round records them, and they
+    // win. A round kept elsewhere leaves them to evidence.
+    let in_round = crate::consent::ConsentProcess::state_of(stream.process()).is_some()
+        || !stream.rounds().is_empty();
     let restated = [
+        ("objections", in_round && evidence.objections.is_some()),
         ("funder", witnessed && evidence.funder.is_some()),
         (
             "due_diligence",
@@ -71,8 +77,13 @@ pub(super) fn admit(
         ("publication", offer && evidence.publication.is_some()),
     ];
     if let Some((fact, _)) = restated.iter().find(|(_, stated)| *stated) {
+        let by = if *fact == "objections" {
+            "the round held for the decision"
+        } else {
+            "the offer's process"
+        };
         return Err(refuse(format!(
-            "{fact}: the offer's process witnesses it; evidence cannot state it"
+            "{fact}: {by} witnesses it; evidence cannot state it"
         )));
     }
     if let Some(last) = stream.last_at()

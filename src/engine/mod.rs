@@ -834,23 +834,6 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                 });
             }
         }
-        // A round held for the process escalated the matter: the body it went to decides
-        // it, and nothing moves it on here (a proposal under review whose reassessment
-        // round escalated). A process that ended with the escalation (an offer escalated
-        // with its round) takes only what its ended phase allows: the publication of the
-        // escalation.
-        if !stream.process().is_final()
-            && let Some((round, to)) = stream.rounds().iter().find_map(|r| {
-                let to = held.get(r)?.process().escalated_to()?;
-                Some((r.clone(), to))
-            })
-        {
-            return Err(EngineError::EscalatedAway {
-                stream: id.clone(),
-                round,
-                to,
-            });
-        }
         let route = stream.shared_route();
         let ctx = Context::new(*actor, *now).routed(route.as_deref());
         // A step that moves the process on is taken by a member who runs it, where the

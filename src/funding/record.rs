@@ -199,7 +199,16 @@ impl FundingDecision {
                     .to_owned(),
             ),
             FundingStage::Withdrawn(_) => None,
-            _ => outcome.map(FundingOutcome::statement),
+            // The body it went to, by its name where the community has it.
+            _ => outcome.map(|outcome| match outcome {
+                FundingOutcome::Escalate { to } => format!(
+                    "The decision on the offer goes to {}.",
+                    community
+                        .body(to)
+                        .map_or_else(|| to.to_string(), |b| b.name.clone())
+                ),
+                outcome => outcome.statement(),
+            }),
         };
         record.route_given = self.route().and_then(|r| r.summary());
         record.route_taken = match (self.decided(), outcome) {
@@ -314,6 +323,7 @@ impl FundingDecision {
                 objected_by: None,
                 objection: None,
                 rounds: Vec::new(),
+                escalated_to: None,
                 ended,
             }];
         }

@@ -263,6 +263,13 @@ fn decide_created(
                         round: current.round.clone(),
                     });
                 }
+                if let Some((escalated, to)) = review.escalated() {
+                    return Err(ProposalError::ReviewEscalated {
+                        proposal,
+                        round: escalated.clone(),
+                        to: to.clone(),
+                    });
+                }
                 return Ok(Events::one(ProposalEvent::ReassessmentStarted {
                     round: round.clone(),
                     by: actor,

@@ -48,9 +48,12 @@
 //! - **A review is reassessed together.** Under review, the steward starts a reassessment
 //!   round (`start_decision`), a round held for the proposal on the pilot's evaluation: its
 //!   consent continues the agreement until the round's review date, its decline retires it,
-//!   and anything else leaves the review open for another round. While it runs nobody
-//!   continues, retires or amends by hand, and a pilot's review is decided only so
-//!   ([`ProposalError::ReassessmentRequired`]).
+//!   a deferral or a breakdown leaves the review open for another round, and an escalation
+//!   leaves it to the body it went to: no other reassessment round is held
+//!   ([`ProposalError::ReviewEscalated`]), and the steward carries out that body's decision
+//!   by hand. While a round runs nobody continues, retires or amends by hand, and a pilot's
+//!   review is decided only by a round ([`ProposalError::ReassessmentRequired`]), or by the
+//!   body its round escalated it to.
 //!   A continued agreement gets a new review date; an amended one goes back to co-creation
 //!   while the adopted version stays in force ([`Proposal::in_force`]) until the new one is
 //!   adopted.
@@ -287,6 +290,19 @@ pub enum ProposalError {
         attempted: &'static str,
         /// The proposal.
         proposal: ProposalId,
+    },
+    /// Another reassessment round for a review that the last one escalated: the body it
+    /// went to decides the review, and the steward carries out its decision by hand.
+    #[error(
+        "cannot start a reassessment of proposal {proposal}: round `{round}` escalated its review to `{to}`, which decides it"
+    )]
+    ReviewEscalated {
+        /// The proposal.
+        proposal: ProposalId,
+        /// The reassessment round that escalated the review.
+        round: StreamId,
+        /// The body it went to.
+        to: crate::community::BodyId,
     },
     /// A second evaluation plan for the same pilot: the one agreed stands.
     #[error("cannot agree an evaluation for proposal {proposal}: one is agreed already")]

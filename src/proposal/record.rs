@@ -213,6 +213,12 @@ fn review_record(review: &super::state::Review, now: Timestamp) -> ReviewRecord 
             .filter(|r| r.started_at <= now)
             .map(|r| r.round.clone())
             .collect(),
+        escalated_to: review
+            .reassessments
+            .last()
+            .filter(|r| r.decided_at.is_some_and(|at| at <= now))
+            .and_then(|_| review.escalated())
+            .map(|(_, to)| to.clone()),
         ended: ended.filter(|e| e.at() <= now),
     }
 }

@@ -79,6 +79,15 @@ impl Review {
     pub fn running(&self) -> Option<&DecidingRound> {
         self.reassessments.last().filter(|r| r.result.is_none())
     }
+
+    /// The last reassessment round and the body it escalated the review to, when it did:
+    /// that body decides the review, and no other reassessment round is held here.
+    pub fn escalated(&self) -> Option<(&StreamId, &crate::community::BodyId)> {
+        self.reassessments.last().and_then(|r| match &r.result {
+            Some(DecisionResult::Escalated { to }) => Some((&r.round, to)),
+            _ => None,
+        })
+    }
 }
 
 /// How a review ended.
@@ -338,7 +347,8 @@ impl Proposal {
     }
 
     /// Refuses a steward's own continuation or retirement while the review's reassessment
-    /// round runs, or of a pilot's review, which a reassessment round decides.
+    /// round runs, or of a pilot's review, which a reassessment round decides, unless that
+    /// round escalated it: the body it went to decides, and the steward carries that out.
     pub(super) fn by_hand(&self, attempted: &'static str) -> Result<(), ProposalError> {
         let Some(review) = self.open_review() else {
             return Ok(());
@@ -350,7 +360,7 @@ impl Proposal {
                 round: running.round.clone(),
             });
         }
-        if review.pilot {
+        if review.pilot && review.escalated().is_none() {
             return Err(ProposalError::ReassessmentRequired {
                 attempted,
                 proposal: self.config.id,

@@ -934,9 +934,15 @@ fn review(v: &ReviewRecord, names: Names<'_>) -> Item {
         None => "the steward's decision, without a reassessment round".to_owned(),
     };
     item.notes.push(match &v.ended {
-        None => match v.rounds.last() {
-            Some(round) => format!("Still open: the reassessment round `{round}` decides it."),
-            None => "Still open.".to_owned(),
+        None => match (v.rounds.last(), &v.escalated_to) {
+            (Some(round), Some(to)) => format!(
+                "Still open: the reassessment round `{round}` escalated it to {}, which decides it; the steward carries out its decision.",
+                names.body(to)
+            ),
+            (Some(round), None) => {
+                format!("Still open: the reassessment round `{round}` decides it.")
+            }
+            (None, _) => "Still open.".to_owned(),
         },
         Some(ReviewEnd::Continued { review_date, at }) => format!(
             "Continued on {} until a review on {} ({who}).",

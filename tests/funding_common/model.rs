@@ -285,6 +285,7 @@ impl Model {
             } if is(&[P::Deciding]) => {
                 if !self.ready(minute)
                     || deciders.is_empty()
+                    || (1..deciders.len()).any(|i| deciders[..i].contains(&deciders[i]))
                     || deciders
                         .iter()
                         .any(|d| self.declared.get(&d.get()) != Some(&false))

@@ -98,6 +98,9 @@ pub struct Model {
     pub pilot_review: bool,
     /// The review's reassessment round running now.
     pub reassessing: Option<u32>,
+    /// Whether the open review's last reassessment round escalated it: the body it went to
+    /// decides, the steward carries that out by hand, and no other round is held.
+    pub review_escalated: bool,
     /// When the evaluation was agreed, and the numbers of its questions.
     pub evaluation: Option<(i64, BTreeSet<u64>)>,
 }
@@ -171,6 +174,7 @@ impl Model {
                 if phase == P::UnderReview
                     && steward
                     && self.reassessing.is_none()
+                    && !self.review_escalated
                     && !self.rounds.iter().any(|n| round(*n) == *r) =>
             {
                 let n = self.rounds.len() as u32 + 1;
@@ -198,6 +202,7 @@ impl Model {
                         if given_route().escalation.first() != Some(to) {
                             return None;
                         }
+                        m.review_escalated = true;
                     }
                     DecisionResult::Withdrawn {} | DecisionResult::Deferred {} => {}
                     _ => return None,
@@ -285,6 +290,7 @@ impl Model {
                     && self.review_due.is_some_and(|due| now >= due) =>
             {
                 m.pilot_review = phase == P::Pilot;
+                m.review_escalated = false;
                 m.reviews.push(false);
                 m.phase = Some(P::UnderReview);
             }
@@ -295,6 +301,7 @@ impl Model {
                     && !blank(reason) =>
             {
                 m.pilot_review = phase == P::Pilot;
+                m.review_escalated = false;
                 m.reviews.push(true);
                 m.phase = Some(P::UnderReview);
             }
@@ -339,9 +346,10 @@ impl Model {
     }
 
     /// Whether the steward may end the open review by hand: no reassessment round runs, and
-    /// it does not review a pilot.
+    /// it does not review a pilot, or its round escalated it (the steward carries out what
+    /// the body it went to decided).
     fn by_hand(&self) -> bool {
-        self.reassessing.is_none() && !self.pilot_review
+        self.reassessing.is_none() && (!self.pilot_review || self.review_escalated)
     }
 
     fn answerable(&self, a: &Answer) -> bool {
@@ -656,6 +664,20 @@ pub fn sensible(m: &Model) -> BoxedStrategy<(ProposalCommand, u64)> {
         Some(P::Implementing) => prop_oneof![
             3 => Just(steward(ProposalCommand::OpenReview {})),
             1 => Just((ProposalCommand::ObjectToStanding { reason: "It leaves out carers.".into() }, MEMBER)),
+        ]
+        .boxed(),
+        // The review went where its round escalated it: the steward carries out what that
+        // body decided (another round is refused).
+        Some(P::UnderReview) if m.review_escalated && m.reassessing.is_none() => prop_oneof![
+            2 => (1..200i64).prop_map(move |d| steward(ProposalCommand::Continue {
+                review_date: at(last + d)
+            })),
+            2 => Just(steward(ProposalCommand::Retire {
+                reason: "The body it went to ended it.".into(),
+            })),
+            1 => Just(steward(ProposalCommand::StartDecision {
+                round: round(next_round),
+            })),
         ]
         .boxed(),
         Some(P::UnderReview) if m.evaluation.is_some() && m.reassessing.is_none() && m.pilot_review => prop_oneof![
