@@ -2267,7 +2267,8 @@ fn an_escalation_closes_the_offers_comment_window_when_it_ends_the_offer() {
 
 /// The objections of a decision held in a round the engine ran are the round's: evidence
 /// stating them, on the offer the round decided for or on the round itself, is refused, and
-/// nothing is written.
+/// nothing is written. A round the engine ran and that was withdrawn witnesses nothing: an
+/// offer decided in a round kept elsewhere takes its objections as evidence.
 #[test]
 fn evidence_cannot_restate_the_objections_a_round_recorded() {
     let (engine, _) = offer_round_escalated();
@@ -2296,6 +2297,36 @@ fn evidence_cannot_restate_the_objections_a_round_recorded() {
         );
     }
     assert_eq!(engine.journal().read_all().unwrap(), before);
+
+    // A round the engine ran, withdrawn, and the offer then decided in a round kept
+    // elsewhere: that round's objections are the evidence's to give.
+    let other = crate::engine(MemoryJournal::new());
+    restricting_offer_consulting(&other);
+    other
+        .handle(offer_round("f-round", "2024-05-16T18:00:00Z"))
+        .unwrap();
+    let end = RoundCommand::Withdraw {
+        reason: "The circle will meet in person instead".into(),
+    };
+    other.handle(in_offer_round(m(1), 10, end)).unwrap();
+    let elsewhere = FundingCommand::RecordConsentRound {
+        reference: "circle-meeting-2024-05-20".into(),
+        consented: true,
+    };
+    other
+        .handle(funding("f", 1, "2024-05-20T18:00:00Z", elsewhere))
+        .unwrap();
+    let attest = Request::new(
+        stream("f"),
+        m(1),
+        at("2024-05-20T18:05:00Z"),
+        ProcessCommand::Evidence {},
+    )
+    .with_evidence(coproduction::values::Evidence {
+        objections: Some(vec![entry]),
+        ..Default::default()
+    });
+    other.handle(attest).unwrap();
 }
 
 /// An offer escalated with its round is one matter with it: taken up as the offer (a funding

@@ -262,14 +262,13 @@ fn a_pilots_review_is_decided_by_the_reassessment_round_held_for_it_in_one_batch
 }
 
 /// A reassessment round that escalates a pilot's review: the review stays open, the body it
-/// went to decides it, and the record says so; no other reassessment round is held for it
-/// (refused, naming the round and the body), and the steward carries out that body's
-/// decision by hand, as a pilot's review otherwise never is.
+/// went to decides it where it went, and the record says so; nothing here decides it any
+/// more (another round, the steward's continuation or retirement, an amendment: each refused
+/// naming the round and the body), and answers to what the review asked are still taken.
 #[test]
-fn a_review_whose_reassessment_round_escalated_is_decided_where_it_went() {
+fn a_review_whose_reassessment_round_escalated_is_decided_only_where_it_went() {
     let engine = scheduled();
     reassessment_opened(&engine);
-    let steward = |minute, command| proposal(&model(), CO_1, minute, command);
     // The next body on the route's escalation chain.
     let route = engine
         .governance()
@@ -305,17 +304,44 @@ fn a_review_whose_reassessment_round_escalated_is_decided_where_it_went() {
         "{text}"
     );
 
-    let again = ProposalCommand::StartDecision {
-        round: StreamId::new("reassessment-2").unwrap(),
-    };
-    let refused = engine.handle(steward(90 * DAY + 5, again)).unwrap_err();
-    assert!(
-        matches!(&refused, EngineError::Refused {
-            source: ProcessError::Proposal(ProposalError::ReviewEscalated { round, to: went, .. }),
-            ..
-        } if *round == reassessment() && *went == to),
-        "{refused}"
-    );
+    for (who, command) in [
+        (
+            CO_1,
+            ProposalCommand::StartDecision {
+                round: StreamId::new("reassessment-2").unwrap(),
+            },
+        ),
+        (
+            CO_1,
+            ProposalCommand::Continue {
+                review_date: at(400 * DAY),
+            },
+        ),
+        (
+            CO_1,
+            ProposalCommand::Retire {
+                reason: "The steward would end it".into(),
+            },
+        ),
+        (
+            STAFF_1,
+            ProposalCommand::Amend {
+                text: "Another version".into(),
+                answers: vec![],
+            },
+        ),
+    ] {
+        let refused = engine
+            .handle(proposal(&model(), who, 90 * DAY + 5, command))
+            .unwrap_err();
+        assert!(
+            matches!(&refused, EngineError::Refused {
+                source: ProcessError::Proposal(ProposalError::ReviewEscalated { round, to: went, .. }),
+                ..
+            } if *round == reassessment() && *went == to),
+            "{refused}"
+        );
+    }
     let open = RoundCommand::OpenOnRoute {
         title: "Continue the working model, again".into(),
         proposal: "Continue it.".into(),
@@ -338,14 +364,9 @@ fn a_review_whose_reassessment_round_escalated_is_decided_where_it_went() {
         matches!(refused, EngineError::RoundNotAwaited { .. }),
         "{refused}"
     );
-    // The body it went to retired it: the steward carries that out.
-    let retire = ProposalCommand::Retire {
-        reason: "The whole community decided to end the working model after its pilot".into(),
-    };
-    engine.handle(steward(90 * DAY + 60, retire)).unwrap();
     assert_eq!(
         engine.phase::<ProposalProcess>(&model()),
-        Some(ProposalPhase::Retired)
+        Some(ProposalPhase::UnderReview)
     );
 }
 

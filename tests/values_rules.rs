@@ -435,8 +435,9 @@ fn i6_fair_recruitment() {
     r.recruitment.as_mut().unwrap().advert_closed_at = Some(day(7));
     then("I6", &r, BAD);
     then("I6", &good(), NA);
-    // One way written twice, in another case, with spacing or an invisible character, or a
-    // blank beside it, is one way: the rule counts ways by their words.
+    // One way written twice, in another case, with spacing, a hyphen or an invisible
+    // character, a blank beside it, or a lookalike (a Cyrillic letter), is one way: the rule
+    // counts ways by their letters.
     for padded in [
         ["phone", "phone "],
         ["phone", "Phone"],
@@ -444,12 +445,22 @@ fn i6_fair_recruitment() {
         ["phone", ""],
         ["", " "],
         ["\u{200B}", "\u{200C}"],
+        ["email", "e-mail"],
+        ["email", "e mail"],
+        ["phone", "\u{440}hone"],
     ] {
         let mut r = recruitment();
         r.recruitment.as_mut().unwrap().ways_to_apply =
             padded.into_iter().map(String::from).collect();
         then("I6", &r, BAD);
     }
+    // Two ways written only in symbols are two ways.
+    let mut r = recruitment();
+    r.recruitment.as_mut().unwrap().ways_to_apply = ["\u{1F4DE}", "\u{2709}\u{FE0F}"]
+        .into_iter()
+        .map(String::from)
+        .collect();
+    then("I6", &r, OK);
 }
 
 #[test]

@@ -236,8 +236,8 @@ pub enum EngineError {
     },
     /// A new round for a process whose round escalated the matter: the body it went to takes
     /// it up and decides it, and no other round decides it here. (An offer ends escalated
-    /// with its round; a proposal's review stays open, and its steward carries out what that
-    /// body decides.)
+    /// with its round; a proposal's review stays open, and nothing on the proposal decides
+    /// it any more.)
     #[error(
         "stream `{stream}`: round `{round}` escalated the matter to `{to}`, which takes it up and decides it; nothing more is taken here"
     )]

@@ -19,7 +19,8 @@ use super::EngineError;
 /// acknowledgements: who may attest, who may override, what. What evidence may state at
 /// all is its type's to say ([`Evidence`] has no field for a fact the engine witnesses).
 /// `decides`: the request takes a step of the process (which may decide), rather than
-/// recording evidence alone.
+/// recording evidence alone. `rounds_witness`: a round the engine runs for the process is
+/// running or is the one its record cites, so the objections are that round's.
 #[allow(clippy::too_many_arguments)]
 pub(super) fn admit(
     id: &StreamId,
@@ -31,6 +32,7 @@ pub(super) fn admit(
     community: &Community,
     charter: &Charter,
     policy: Option<&FundingPolicy>,
+    rounds_witness: bool,
 ) -> Result<(), EngineError> {
     let refuse = |reason: String| EngineError::Unattested {
         stream: id.clone(),
@@ -63,10 +65,10 @@ pub(super) fn admit(
             .escalated_from()
             .is_some_and(|e| e.funder.is_some() || e.due_diligence.is_some());
     // Nor are the objections of a decision taken in a round the engine runs (the round's
-    // own, or those of a round held for the process): the round records them, and they
-    // win. A round kept elsewhere leaves them to evidence.
-    let in_round = crate::consent::ConsentProcess::state_of(stream.process()).is_some()
-        || !stream.rounds().is_empty();
+    // own, or those of a round held for the process, running or cited): the round records
+    // them, and they win. A round kept elsewhere leaves them to evidence.
+    let in_round =
+        crate::consent::ConsentProcess::state_of(stream.process()).is_some() || rounds_witness;
     let restated = [
         ("objections", in_round && evidence.objections.is_some()),
         ("funder", witnessed && evidence.funder.is_some()),

@@ -968,6 +968,11 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
         let evidence = match *evidence {
             Some(evidence) => {
                 let mut evidence = evidence.clone();
+                let cited = stream.process().cites();
+                let rounds_witness = stream.rounds().iter().any(|r| {
+                    cited.as_ref() == Some(r)
+                        || held.get(r).is_some_and(|round| !round.process().is_final())
+                });
                 evidence::admit(
                     id,
                     stream,
@@ -978,6 +983,7 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                     v.community(),
                     v.charter(),
                     v.funding_policy(),
+                    rounds_witness,
                 )?;
                 Some(evidence)
             }

@@ -197,6 +197,7 @@ fn decide_created(
                     round: running.round.clone(),
                 });
             }
+            p.not_escalated(attempted)?;
             if let Some(answer) = answers.iter().find(|a| !answerable(p, a)) {
                 return Err(ProposalError::UnknownAnswer {
                     proposal,
@@ -263,13 +264,7 @@ fn decide_created(
                         round: current.round.clone(),
                     });
                 }
-                if let Some((escalated, to)) = review.escalated() {
-                    return Err(ProposalError::ReviewEscalated {
-                        proposal,
-                        round: escalated.clone(),
-                        to: to.clone(),
-                    });
-                }
+                p.not_escalated(attempted)?;
                 return Ok(Events::one(ProposalEvent::ReassessmentStarted {
                     round: round.clone(),
                     by: actor,

@@ -49,11 +49,11 @@
 //!   round (`start_decision`), a round held for the proposal on the pilot's evaluation: its
 //!   consent continues the agreement until the round's review date, its decline retires it,
 //!   a deferral or a breakdown leaves the review open for another round, and an escalation
-//!   leaves it to the body it went to: no other reassessment round is held
-//!   ([`ProposalError::ReviewEscalated`]), and the steward carries out that body's decision
-//!   by hand. While a round runs nobody continues, retires or amends by hand, and a pilot's
-//!   review is decided only by a round ([`ProposalError::ReassessmentRequired`]), or by the
-//!   body its round escalated it to.
+//!   leaves it to the body it went to: nothing here decides it any more, no other round, no
+//!   continuation, retirement or amendment ([`ProposalError::ReviewEscalated`]); the take-up
+//!   decides it where it went, and answers to advice and payment offers are still taken.
+//!   While a round runs nobody continues, retires or amends by hand, and a pilot's review is
+//!   decided only by a round ([`ProposalError::ReassessmentRequired`]).
 //!   A continued agreement gets a new review date; an amended one goes back to co-creation
 //!   while the adopted version stays in force ([`Proposal::in_force`]) until the new one is
 //!   adopted.
@@ -291,12 +291,14 @@ pub enum ProposalError {
         /// The proposal.
         proposal: ProposalId,
     },
-    /// Another reassessment round for a review that the last one escalated: the body it
-    /// went to decides the review, and the steward carries out its decision by hand.
+    /// A step that would decide a review the last reassessment round escalated (another
+    /// round, a continuation, a retirement, an amendment): the body it went to decides it.
     #[error(
-        "cannot start a reassessment of proposal {proposal}: round `{round}` escalated its review to `{to}`, which decides it"
+        "cannot {attempted} proposal {proposal}: round `{round}` escalated its review to `{to}`, which decides it"
     )]
     ReviewEscalated {
+        /// The command.
+        attempted: &'static str,
         /// The proposal.
         proposal: ProposalId,
         /// The reassessment round that escalated the review.

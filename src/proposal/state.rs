@@ -347,8 +347,8 @@ impl Proposal {
     }
 
     /// Refuses a steward's own continuation or retirement while the review's reassessment
-    /// round runs, or of a pilot's review, which a reassessment round decides, unless that
-    /// round escalated it: the body it went to decides, and the steward carries that out.
+    /// round runs, once that round escalated the review (the body it went to decides it),
+    /// or of a pilot's review, which a reassessment round decides.
     pub(super) fn by_hand(&self, attempted: &'static str) -> Result<(), ProposalError> {
         let Some(review) = self.open_review() else {
             return Ok(());
@@ -360,13 +360,28 @@ impl Proposal {
                 round: running.round.clone(),
             });
         }
-        if review.pilot && review.escalated().is_none() {
+        self.not_escalated(attempted)?;
+        if review.pilot {
             return Err(ProposalError::ReassessmentRequired {
                 attempted,
                 proposal: self.config.id,
             });
         }
         Ok(())
+    }
+
+    /// Refuses `attempted` under a review whose last reassessment round escalated it: the
+    /// body it went to decides the review, not a step here.
+    pub(super) fn not_escalated(&self, attempted: &'static str) -> Result<(), ProposalError> {
+        match self.open_review().and_then(Review::escalated) {
+            Some((round, to)) => Err(ProposalError::ReviewEscalated {
+                attempted,
+                proposal: self.config.id,
+                round: round.clone(),
+                to: to.clone(),
+            }),
+            None => Ok(()),
+        }
     }
 
     /// Refuses a pilot that would start after the review date the decision adopted.

@@ -936,7 +936,7 @@ fn review(v: &ReviewRecord, names: Names<'_>) -> Item {
     item.notes.push(match &v.ended {
         None => match (v.rounds.last(), &v.escalated_to) {
             (Some(round), Some(to)) => format!(
-                "Still open: the reassessment round `{round}` escalated it to {}, which decides it; the steward carries out its decision.",
+                "Still open here: the reassessment round `{round}` escalated it to {}, which decides it.",
                 names.body(to)
             ),
             (Some(round), None) => {

@@ -99,7 +99,7 @@ pub struct Model {
     /// The review's reassessment round running now.
     pub reassessing: Option<u32>,
     /// Whether the open review's last reassessment round escalated it: the body it went to
-    /// decides, the steward carries that out by hand, and no other round is held.
+    /// decides it, and nothing here does (no round, continuation, retirement or amendment).
     pub review_escalated: bool,
     /// When the evaluation was agreed, and the numbers of its questions.
     pub evaluation: Option<(i64, BTreeSet<u64>)>,
@@ -151,6 +151,7 @@ impl Model {
                 if [P::Draft, P::CoCreating, P::UnderReview].contains(&phase)
                     && actor == PROPOSER
                     && self.reassessing.is_none()
+                    && !(phase == P::UnderReview && self.review_escalated)
                     && !blank(text)
                     && answers.iter().all(|a| self.answerable(a)) =>
             {
@@ -345,11 +346,10 @@ impl Model {
         Some(m)
     }
 
-    /// Whether the steward may end the open review by hand: no reassessment round runs, and
-    /// it does not review a pilot, or its round escalated it (the steward carries out what
-    /// the body it went to decided).
+    /// Whether the steward may end the open review by hand: no reassessment round runs,
+    /// none escalated it (the body it went to decides it), and it does not review a pilot.
     fn by_hand(&self) -> bool {
-        self.reassessing.is_none() && (!self.pilot_review || self.review_escalated)
+        self.reassessing.is_none() && !self.review_escalated && !self.pilot_review
     }
 
     fn answerable(&self, a: &Answer) -> bool {
@@ -666,8 +666,8 @@ pub fn sensible(m: &Model) -> BoxedStrategy<(ProposalCommand, u64)> {
             1 => Just((ProposalCommand::ObjectToStanding { reason: "It leaves out carers.".into() }, MEMBER)),
         ]
         .boxed(),
-        // The review went where its round escalated it: the steward carries out what that
-        // body decided (another round is refused).
+        // The review went where its round escalated it: every step that would decide it
+        // here is refused.
         Some(P::UnderReview) if m.review_escalated && m.reassessing.is_none() => prop_oneof![
             2 => (1..200i64).prop_map(move |d| steward(ProposalCommand::Continue {
                 review_date: at(last + d)

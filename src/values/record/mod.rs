@@ -127,8 +127,8 @@ pub struct ReviewRecord {
     /// round's decision, one without is the steward's alone.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub rounds: Vec<crate::journal::StreamId>,
-    /// The body the last of those rounds escalated the review to, which decides it (the
-    /// steward carries out its decision); `None` when none escalated it.
+    /// The body the last of those rounds escalated the review to, which decides it where
+    /// it went; `None` when none escalated it.
     pub escalated_to: Option<BodyId>,
     /// How it ended; `None` while it runs.
     pub ended: Option<ReviewEnd>,

@@ -147,6 +147,23 @@ impl WaysToTakePart {
     }
 }
 
+/// What tells a way to apply from another: its letters and digits, folded (NFKC,
+/// lowercase, invisible characters dropped), without spaces or punctuation; a way written
+/// only in symbols, by those. `None` for a blank way, or one whose letters mix Latin with
+/// Cyrillic or Greek.
+fn way_key(way: &str) -> Option<String> {
+    let words = crate::limits::words(way);
+    if words.iter().any(|w| crate::funding::mixes_scripts(w)) {
+        return None;
+    }
+    let key = if words.is_empty() {
+        crate::limits::visible(way)
+    } else {
+        words.concat()
+    };
+    (!key.is_empty()).then_some(key)
+}
+
 /// The ways offered, as `live, asynchronous`: written straight into the observation.
 struct WaysList<'a>(&'a BTreeSet<Way>);
 
@@ -276,9 +293,10 @@ impl NoSilentConsent {
 
 builtin! {
     /// I6 (blocking): recruitment is open and fair: the advert is open at least
-    /// `min_advert_days`, there are two or more ways to apply (told apart by their words:
-    /// case, spacing and invisible characters make no second way), the criteria are
-    /// published before closing, and the panel has a member with lived experience.
+    /// `min_advert_days`, there are two or more ways to apply (told apart by their letters:
+    /// case, spacing, punctuation, invisible characters and lookalike letters make no second
+    /// way), the criteria are published before closing, and the panel has a member with
+    /// lived experience.
     FairRecruitment, "I6", inclusive, Blocking, Reached, reads ["recruitment", "recruitment.advert_opened_at", "recruitment.advert_closed_at", "recruitment.panel_with_lived_experience"] {
         /// The least time the advert is open, in days.
         min_advert_days: u32 = 14, range 1..=365 days,
@@ -307,17 +325,17 @@ impl FairRecruitment {
                 self.min_advert_days
             ));
         }
-        // Ways are told apart by their words: case, spacing, punctuation and invisible
-        // characters make no second way, and a blank one is none.
-        let ways: std::collections::BTreeSet<Vec<String>> = r
+        // Ways are told apart by their letters: case, spacing, hyphens, punctuation and
+        // invisible characters make no second way, a blank one is none, and neither is one
+        // whose letters mix Latin with Cyrillic or Greek (a lookalike of another).
+        let ways: std::collections::BTreeSet<String> = r
             .ways_to_apply
             .iter()
-            .map(|way| crate::limits::words(way))
-            .filter(|words| !words.is_empty())
+            .filter_map(|way| way_key(way))
             .collect();
         if ways.len() < 2 {
             failed.push(format!(
-                "fewer than two ways to apply ({} told apart by their words)",
+                "fewer than two ways to apply ({} told apart by their letters)",
                 ways.len()
             ));
         }
