@@ -170,7 +170,9 @@
 //!
 //! The default build depends only on serde, serde_json, thiserror, petgraph, jiff, blake3,
 //! foldhash and hashbrown, with three small helpers of serde and derive (`serde_with`,
-//! `serde_path_to_error`, `strum`).
+//! `serde_path_to_error`, `strum`), and two of Unicode's (`unicode-normalization`, which
+//! folds text as the funding screen reads it, and `unicode-security`, whose confusable
+//! skeleton tells lookalike texts apart).
 //!
 //! - `cli`: the `coproduction` command-line tool, which drives the engine and the value-check
 //!   over JSON (adds clap).

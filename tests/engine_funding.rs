@@ -2309,6 +2309,15 @@ fn evidence_cannot_restate_the_objections_a_round_recorded() {
         reason: "The circle will meet in person instead".into(),
     };
     other.handle(in_offer_round(m(1), 10, end)).unwrap();
+    let attest = |when: &str| {
+        Request::new(stream("f"), m(1), at(when), ProcessCommand::Evidence {}).with_evidence(
+            coproduction::values::Evidence {
+                objections: Some(vec![entry.clone()]),
+                ..Default::default()
+            },
+        )
+    };
+    other.handle(attest("2024-05-16T18:15:00Z")).unwrap();
     let elsewhere = FundingCommand::RecordConsentRound {
         reference: "circle-meeting-2024-05-20".into(),
         consented: true,
@@ -2316,17 +2325,31 @@ fn evidence_cannot_restate_the_objections_a_round_recorded() {
     other
         .handle(funding("f", 1, "2024-05-20T18:00:00Z", elsewhere))
         .unwrap();
-    let attest = Request::new(
-        stream("f"),
-        m(1),
-        at("2024-05-20T18:05:00Z"),
-        ProcessCommand::Evidence {},
-    )
-    .with_evidence(coproduction::values::Evidence {
-        objections: Some(vec![entry]),
-        ..Default::default()
-    });
-    other.handle(attest).unwrap();
+    other.handle(attest("2024-05-20T18:05:00Z")).unwrap();
+}
+
+/// While a round the engine runs for an offer is running, no round's result is copied in
+/// for the offer (a round kept elsewhere would decide over the running one and its
+/// objections): refused, naming the running round, and nothing is written.
+#[test]
+fn no_round_kept_elsewhere_decides_over_a_running_one() {
+    let engine = engine(MemoryJournal::new());
+    restricting_offer_consulting(&engine);
+    engine
+        .handle(offer_round("f-round", "2024-05-16T18:00:00Z"))
+        .unwrap();
+    advance_offer_round(&engine);
+    let before = engine.journal().read_all().unwrap();
+    let elsewhere = FundingCommand::RecordConsentRound {
+        reference: "circle-meeting-2024-05-20".into(),
+        consented: true,
+    };
+    let err = refused(&engine, funding("f", 1, "2024-05-20T18:00:00Z", elsewhere));
+    assert!(
+        matches!(&err, EngineError::RecordedByTheEngine { round, .. } if *round == stream("f-round")),
+        "{err}"
+    );
+    assert_eq!(engine.journal().read_all().unwrap(), before);
 }
 
 /// An offer escalated with its round is one matter with it: taken up as the offer (a funding

@@ -436,8 +436,8 @@ fn i6_fair_recruitment() {
     then("I6", &r, BAD);
     then("I6", &good(), NA);
     // One way written twice, in another case, with spacing, a hyphen or an invisible
-    // character, a blank beside it, or a lookalike (a Cyrillic letter), is one way: the rule
-    // counts ways by their letters.
+    // character, or in lookalike letters (Cyrillic, Greek, a digit), is one way; a blank or
+    // symbols alone are none: the rule counts ways by their letters as they read.
     for padded in [
         ["phone", "phone "],
         ["phone", "Phone"],
@@ -448,19 +448,32 @@ fn i6_fair_recruitment() {
         ["email", "e-mail"],
         ["email", "e mail"],
         ["phone", "\u{440}hone"],
+        ["email", "\u{435}-mail"],
+        ["PHONE", "\u{3A1}\u{397}\u{39F}\u{39D}\u{395}"],
+        ["TEXT", "\u{422}\u{415}\u{425}\u{422}"],
+        ["phone", "ph0ne"],
+        ["-", "--"],
+        ["?", "!"],
+        ["\u{1F4DE}", "\u{1F4DE}\u{1F4DE}"],
     ] {
         let mut r = recruitment();
         r.recruitment.as_mut().unwrap().ways_to_apply =
             padded.into_iter().map(String::from).collect();
         then("I6", &r, BAD);
     }
-    // Two ways written only in symbols are two ways.
-    let mut r = recruitment();
-    r.recruitment.as_mut().unwrap().ways_to_apply = ["\u{1F4DE}", "\u{2709}\u{FE0F}"]
-        .into_iter()
-        .map(String::from)
-        .collect();
-    then("I6", &r, OK);
+    // Ways that differ in their letters are two, in any script.
+    for two in [
+        ["phone", "phone 2"],
+        ["post", "email"],
+        [
+            "\u{442}\u{435}\u{43B}\u{435}\u{444}\u{43E}\u{43D}",
+            "\u{43F}\u{43E}\u{447}\u{442}\u{430}",
+        ],
+    ] {
+        let mut r = recruitment();
+        r.recruitment.as_mut().unwrap().ways_to_apply = two.into_iter().map(String::from).collect();
+        then("I6", &r, OK);
+    }
 }
 
 #[test]

@@ -343,7 +343,8 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
     }
 
     /// What the engine checks of a command beyond the process's own rules: that nobody
-    /// copies by hand a round's result the engine records itself.
+    /// copies by hand a round's result the engine records itself, nor any round's while one
+    /// the engine runs for the process is running.
     pub(super) fn check(
         &self,
         id: &StreamId,
@@ -379,6 +380,27 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                     stream: id.clone(),
                     difference,
                 })?;
+        }
+        // Nor is a round's result copied in (from a round kept elsewhere, say) while a round
+        // the engine runs for the process is running: the engine records that round's
+        // result when it ends, and another would decide over it and its objections.
+        let copies = matches!(
+            command,
+            ProcessCommand::Proposal {
+                command: ProposalCommand::RecordDecision { .. },
+            } | ProcessCommand::Funding {
+                command: FundingCommand::RecordConsentRound { .. },
+            }
+        );
+        if copies
+            && let Some((round, _)) = held.iter().find(|(round, other)| {
+                *round != id && other.decides_for() == Some(id) && !other.process().is_final()
+            })
+        {
+            return Err(EngineError::RecordedByTheEngine {
+                stream: id.clone(),
+                round: round.clone(),
+            });
         }
         // A reference that names no stream is a record kept elsewhere.
         match copied_round(command) {

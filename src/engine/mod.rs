@@ -969,9 +969,15 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
             Some(evidence) => {
                 let mut evidence = evidence.clone();
                 let cited = stream.process().cites();
+                // A round the engine runs for the process witnesses its objections while it
+                // runs, and once its record cites it, unless it was withdrawn (it reached
+                // nothing, and the decision is taken elsewhere).
                 let rounds_witness = stream.rounds().iter().any(|r| {
-                    cited.as_ref() == Some(r)
-                        || held.get(r).is_some_and(|round| !round.process().is_final())
+                    held.get(r).is_some_and(|round| {
+                        let withdrawn = ConsentProcess::state_of(round.process())
+                            .is_some_and(|s| s.phase() == crate::consent::RoundPhase::Withdrawn);
+                        !round.process().is_final() || (cited.as_ref() == Some(r) && !withdrawn)
+                    })
                 });
                 evidence::admit(
                     id,

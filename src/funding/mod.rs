@@ -142,7 +142,6 @@ pub use state::{
     Advice, CommentWindow, CompletedCheck, DecisionTaken, Declaration, FundingDecision,
     FundingState, RoundReference,
 };
-pub(crate) use tier::mixes_scripts;
 pub use tier::{
     Offer, RedLineHit, RiskFactor, TierReason, Triage, amount_band, route_facts, screen, tier,
 };

@@ -239,7 +239,7 @@ pub fn screen(offer: &Offer, policy: &FundingPolicy) -> Vec<RedLineHit> {
 /// Whether `word` holds letters of more than one of the Latin, Cyrillic and Greek scripts:
 /// the scripts whose letters pass for each other (Latin `o`, Cyrillic `о`, Greek `ο`). A
 /// word is written in one of them; a mix is a lookalike, or a slip nobody can see.
-pub(crate) fn mixes_scripts(word: &str) -> bool {
+fn mixes_scripts(word: &str) -> bool {
     let (mut latin, mut cyrillic, mut greek) = (false, false, false);
     for c in word.chars().filter(|c| c.is_alphabetic()) {
         match c {

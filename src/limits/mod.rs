@@ -212,19 +212,6 @@ pub(crate) fn words(text: &str) -> Vec<String> {
         .collect()
 }
 
-/// `text` folded as [`words`] folds it (NFKC, lowercase, no default-ignorable code point),
-/// without its whitespace: what it shows, for text that has no letters or digits.
-pub(crate) fn visible(text: &str) -> String {
-    use unicode_normalization::UnicodeNormalization;
-    let shown = |c: &char| !default_ignorable(*c) && !c.is_whitespace();
-    text.chars()
-        .filter(shown)
-        .nfkc()
-        .filter(shown)
-        .flat_map(char::to_lowercase)
-        .collect()
-}
-
 /// Whether `c` is a default-ignorable code point (Unicode's `Default_Ignorable_Code_Point`):
 /// one a renderer shows as nothing when it cannot show it otherwise, such as the zero-width
 /// space, the soft hyphen, the word joiner, the byte-order mark and variation selectors.

@@ -644,8 +644,11 @@ fn evolve_created(p: &mut Proposal, event: &ProposalEvent) {
             }
         }
         ProposalEvent::Reassessed {
-            round, result, at, ..
-        } => reassessed(p, round, result, *at),
+            round,
+            result,
+            by,
+            at,
+        } => reassessed(p, round, result, *by, *at),
         ProposalEvent::Continued {
             review_date, at, ..
         } => {
@@ -692,13 +695,20 @@ fn evolve_created(p: &mut Proposal, event: &ProposalEvent) {
 
 /// What the review's reassessment round decided: consent continues the agreement until the
 /// round's review date, a decline retires it; anything else leaves the review open.
-fn reassessed(p: &mut Proposal, round: &StreamId, result: &DecisionResult, at: jiff::Timestamp) {
+fn reassessed(
+    p: &mut Proposal,
+    round: &StreamId,
+    result: &DecisionResult,
+    by: crate::community::MemberId,
+    at: jiff::Timestamp,
+) {
     let Some(review) = p.reviews.last_mut() else {
         return;
     };
     if let Some(r) = review.reassessments.last_mut() {
         r.result = Some(result.clone());
         r.decided_at = Some(at);
+        r.recorded_by = Some(by);
     }
     match result {
         DecisionResult::Adopted { review_date } => {

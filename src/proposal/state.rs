@@ -80,13 +80,18 @@ impl Review {
         self.reassessments.last().filter(|r| r.result.is_none())
     }
 
-    /// The last reassessment round and the body it escalated the review to, when it did:
-    /// that body decides the review, and no other reassessment round is held here.
+    /// The last reassessment round and the body it escalated the review to, when it did
+    /// and the engine saw it (it ran the round, and recorded what the round reached): that
+    /// body takes it up and decides the review, and nothing here does. An escalation copied
+    /// in from a round kept elsewhere is a member's word: the review stays open here.
     pub fn escalated(&self) -> Option<(&StreamId, &crate::community::BodyId)> {
-        self.reassessments.last().and_then(|r| match &r.result {
-            Some(DecisionResult::Escalated { to }) => Some((&r.round, to)),
-            _ => None,
-        })
+        self.reassessments
+            .last()
+            .filter(|r| r.recorded_by == Some(crate::engine::ENGINE_ACTOR))
+            .and_then(|r| match &r.result {
+                Some(DecisionResult::Escalated { to }) => Some((&r.round, to)),
+                _ => None,
+            })
     }
 }
 

@@ -98,9 +98,6 @@ pub struct Model {
     pub pilot_review: bool,
     /// The review's reassessment round running now.
     pub reassessing: Option<u32>,
-    /// Whether the open review's last reassessment round escalated it: the body it went to
-    /// decides it, and nothing here does (no round, continuation, retirement or amendment).
-    pub review_escalated: bool,
     /// When the evaluation was agreed, and the numbers of its questions.
     pub evaluation: Option<(i64, BTreeSet<u64>)>,
 }
@@ -151,7 +148,6 @@ impl Model {
                 if [P::Draft, P::CoCreating, P::UnderReview].contains(&phase)
                     && actor == PROPOSER
                     && self.reassessing.is_none()
-                    && !(phase == P::UnderReview && self.review_escalated)
                     && !blank(text)
                     && answers.iter().all(|a| self.answerable(a)) =>
             {
@@ -175,7 +171,6 @@ impl Model {
                 if phase == P::UnderReview
                     && steward
                     && self.reassessing.is_none()
-                    && !self.review_escalated
                     && !self.rounds.iter().any(|n| round(*n) == *r) =>
             {
                 let n = self.rounds.len() as u32 + 1;
@@ -200,10 +195,12 @@ impl Model {
                     }
                     DecisionResult::Declined {} => m.phase = Some(P::Retired),
                     DecisionResult::Escalated { to } => {
+                        // Copied in by the steward, an escalation is their word: the
+                        // review stays open here (only one the engine saw leaves it to the
+                        // body it went to).
                         if given_route().escalation.first() != Some(to) {
                             return None;
                         }
-                        m.review_escalated = true;
                     }
                     DecisionResult::Withdrawn {} | DecisionResult::Deferred {} => {}
                     _ => return None,
@@ -291,7 +288,6 @@ impl Model {
                     && self.review_due.is_some_and(|due| now >= due) =>
             {
                 m.pilot_review = phase == P::Pilot;
-                m.review_escalated = false;
                 m.reviews.push(false);
                 m.phase = Some(P::UnderReview);
             }
@@ -302,7 +298,6 @@ impl Model {
                     && !blank(reason) =>
             {
                 m.pilot_review = phase == P::Pilot;
-                m.review_escalated = false;
                 m.reviews.push(true);
                 m.phase = Some(P::UnderReview);
             }
@@ -346,10 +341,10 @@ impl Model {
         Some(m)
     }
 
-    /// Whether the steward may end the open review by hand: no reassessment round runs,
-    /// none escalated it (the body it went to decides it), and it does not review a pilot.
+    /// Whether the steward may end the open review by hand: no reassessment round runs, and
+    /// it does not review a pilot.
     fn by_hand(&self) -> bool {
-        self.reassessing.is_none() && !self.review_escalated && !self.pilot_review
+        self.reassessing.is_none() && !self.pilot_review
     }
 
     fn answerable(&self, a: &Answer) -> bool {
@@ -664,20 +659,6 @@ pub fn sensible(m: &Model) -> BoxedStrategy<(ProposalCommand, u64)> {
         Some(P::Implementing) => prop_oneof![
             3 => Just(steward(ProposalCommand::OpenReview {})),
             1 => Just((ProposalCommand::ObjectToStanding { reason: "It leaves out carers.".into() }, MEMBER)),
-        ]
-        .boxed(),
-        // The review went where its round escalated it: every step that would decide it
-        // here is refused.
-        Some(P::UnderReview) if m.review_escalated && m.reassessing.is_none() => prop_oneof![
-            2 => (1..200i64).prop_map(move |d| steward(ProposalCommand::Continue {
-                review_date: at(last + d)
-            })),
-            2 => Just(steward(ProposalCommand::Retire {
-                reason: "The body it went to ended it.".into(),
-            })),
-            1 => Just(steward(ProposalCommand::StartDecision {
-                round: round(next_round),
-            })),
         ]
         .boxed(),
         Some(P::UnderReview) if m.evaluation.is_some() && m.reassessing.is_none() && m.pilot_review => prop_oneof![

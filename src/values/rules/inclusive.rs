@@ -147,20 +147,20 @@ impl WaysToTakePart {
     }
 }
 
-/// What tells a way to apply from another: its letters and digits, folded (NFKC,
-/// lowercase, invisible characters dropped), without spaces or punctuation; a way written
-/// only in symbols, by those. `None` for a blank way, or one whose letters mix Latin with
-/// Cyrillic or Greek.
+/// What tells a way to apply from another: its letters and digits as they read, folded to
+/// compatibility form (NFKC), to the prototypes of Unicode's confusables (the UTS #39
+/// skeleton: a Cyrillic `е`, a Greek `Ρ`, a digit `0` read as Latin `e`, `P`, `O`) and to
+/// lowercase, without marks, spaces, punctuation or invisible characters. `None` for a way
+/// with no letter or digit (blank, or symbols alone): nothing says what it is.
 fn way_key(way: &str) -> Option<String> {
-    let words = crate::limits::words(way);
-    if words.iter().any(|w| crate::funding::mixes_scripts(w)) {
-        return None;
-    }
-    let key = if words.is_empty() {
-        crate::limits::visible(way)
-    } else {
-        words.concat()
-    };
+    use unicode_normalization::UnicodeNormalization;
+    use unicode_security::confusable_detection::skeleton;
+    let folded: String = way.nfkc().collect();
+    let lowered: String = skeleton(&folded).flat_map(char::to_lowercase).collect();
+    let key: String = skeleton(&lowered)
+        .flat_map(char::to_lowercase)
+        .filter(|c| c.is_alphanumeric())
+        .collect();
     (!key.is_empty()).then_some(key)
 }
 
@@ -325,9 +325,9 @@ impl FairRecruitment {
                 self.min_advert_days
             ));
         }
-        // Ways are told apart by their letters: case, spacing, hyphens, punctuation and
-        // invisible characters make no second way, a blank one is none, and neither is one
-        // whose letters mix Latin with Cyrillic or Greek (a lookalike of another).
+        // Ways are told apart by their letters as they read: case, spacing, hyphens,
+        // punctuation, invisible characters and lookalike letters make no second way, and
+        // a way with no letter or digit is none.
         let ways: std::collections::BTreeSet<String> = r
             .ways_to_apply
             .iter()
