@@ -14,8 +14,11 @@ mod engine_support;
 
 use engine_support::*;
 
-#[test]
-fn a_round_is_adopted_only_through_the_value_gate() {
+/// The community and an engine on a memory journal routing by its governance map.
+fn routed() -> (
+    coproduction::community::Community,
+    Engine<MemoryJournal<coproduction::engine::EngineEvent>>,
+) {
     let community = community();
     let engine = Engine::open(
         community.clone(),
@@ -24,6 +27,12 @@ fn a_round_is_adopted_only_through_the_value_gate() {
         MemoryJournal::new(),
     )
     .unwrap();
+    (community, engine)
+}
+
+#[test]
+fn a_round_is_adopted_only_through_the_value_gate() {
+    let (_, engine) = routed();
     to_consented(&engine);
     let before = engine.journal().read_all().unwrap().len();
 
@@ -72,14 +81,7 @@ fn a_round_is_adopted_only_through_the_value_gate() {
 
 #[test]
 fn a_round_on_its_route_passes_t7_without_restating_the_route() {
-    let community = community();
-    let engine = Engine::open(
-        community.clone(),
-        Some(governance(&community)),
-        Charter::default(),
-        MemoryJournal::new(),
-    )
-    .unwrap();
+    let (_, engine) = routed();
     to_consented(&engine);
     engine.handle(adopt().with_evidence(evidence())).unwrap();
     let record = engine.record(&stream(), at(40)).unwrap();
@@ -93,14 +95,7 @@ fn a_round_on_its_route_passes_t7_without_restating_the_route() {
 
 #[test]
 fn a_body_the_route_consults_and_nobody_heard_is_not_consulted() {
-    let community = community();
-    let engine = Engine::open(
-        community.clone(),
-        Some(governance(&community)),
-        Charter::default(),
-        MemoryJournal::new(),
-    )
-    .unwrap();
+    let (community, engine) = routed();
     // No advice from the Allies Group: the ally asked does not give it.
     let from_ally = |r: &Request| {
         r.actor == ALLY
@@ -215,14 +210,7 @@ fn a_round_opens_on_its_route_with_the_body_governance_names() {
 
 #[test]
 fn an_override_is_recorded_and_shows_in_the_next_report() {
-    let community = community();
-    let engine = Engine::open(
-        community.clone(),
-        Some(governance(&community)),
-        Charter::default(),
-        MemoryJournal::new(),
-    )
-    .unwrap();
+    let (_, engine) = routed();
     to_consented(&engine);
     let mut partial = evidence();
     partial.alternatives = None; // T2 now fails
@@ -262,14 +250,7 @@ fn an_override_is_recorded_and_shows_in_the_next_report() {
 
 #[test]
 fn a_round_off_the_governance_route_is_refused() {
-    let community = community();
-    let engine = Engine::open(
-        community.clone(),
-        Some(governance(&community)),
-        Charter::default(),
-        MemoryJournal::new(),
-    )
-    .unwrap();
+    let (community, engine) = routed();
     let wrong_body = config(&community, "staff_team", Method::Consent);
     let request = consent(
         STAFF_1,
@@ -702,14 +683,7 @@ mod proposals {
 
     #[test]
     fn a_round_records_what_it_reached_in_its_proposal_and_both_pass_the_gate() {
-        let community = community();
-        let engine = Engine::open(
-            community.clone(),
-            Some(governance(&community)),
-            Charter::default(),
-            MemoryJournal::new(),
-        )
-        .unwrap();
+        let (_, engine) = routed();
         in_decision(&engine);
         to_consented_on(&engine);
         assert_eq!(
@@ -759,14 +733,7 @@ mod proposals {
 
     #[test]
     fn evidence_can_be_recorded_after_the_decision() {
-        let community = community();
-        let engine = Engine::open(
-            community.clone(),
-            Some(governance(&community)),
-            Charter::default(),
-            MemoryJournal::new(),
-        )
-        .unwrap();
+        let (_, engine) = routed();
         to_consented(&engine);
         engine.handle(adopt().with_evidence(evidence())).unwrap();
         assert!(
@@ -838,14 +805,7 @@ mod proposals {
     #[test]
     fn a_proposal_escalated_by_its_round_is_published_and_stays_escalated() {
         use coproduction::engine::DueItem;
-        let community = community();
-        let engine = Engine::open(
-            community.clone(),
-            Some(governance(&community)),
-            Charter::default(),
-            MemoryJournal::new(),
-        )
-        .unwrap();
+        let (community, engine) = routed();
         in_decision(&engine);
         let mut open = open(&community).deciding_for(proposal_stream());
         open.now = at(0);

@@ -1659,15 +1659,7 @@ fn a_member_who_stepped_out_of_the_offers_round_takes_none_of_its_steps() {
 #[test]
 fn the_round_running_for_an_offer_seats_who_takes_its_steps() {
     use coproduction::living::CommunityChange;
-    let engine = engine(MemoryJournal::new());
-    restricting_offer_consulting(&engine);
-    engine
-        .handle(offer_round("f-round", "2024-05-16T18:00:00Z"))
-        .unwrap();
-    let end = RoundCommand::Withdraw {
-        reason: "The circle will meet again once it is whole".into(),
-    };
-    engine.handle(in_offer_round(m(1), 10, end)).unwrap();
+    let engine = offer_round_withdrawn("The circle will meet again once it is whole");
     let circle_id = BodyId::new("decision_circle").unwrap();
     let before = founding_circle();
     let (released, newcomer) = (before[before.len() - 1], m(20));
@@ -2161,6 +2153,21 @@ fn a_round_taking_up_an_escalated_offer_decides_on_what_the_offer_witnessed() {
     assert!(matches!(err, EngineError::Refused { .. }), "{err}");
 }
 
+/// An engine whose round `f-round`, held for the offer in consultation, member 1 withdrew
+/// ten minutes after it opened, for `reason`.
+fn offer_round_withdrawn(reason: &str) -> Engine<MemoryJournal<EngineEvent>> {
+    let engine = engine(MemoryJournal::new());
+    restricting_offer_consulting(&engine);
+    engine
+        .handle(offer_round("f-round", "2024-05-16T18:00:00Z"))
+        .unwrap();
+    let end = RoundCommand::Withdraw {
+        reason: reason.into(),
+    };
+    engine.handle(in_offer_round(m(1), 10, end)).unwrap();
+    engine
+}
+
 /// An engine whose round `f-round`, held for the offer in consultation, its facilitator
 /// escalated to the whole community, with what that wrote.
 fn offer_round_escalated() -> (
@@ -2300,15 +2307,7 @@ fn evidence_cannot_restate_the_objections_a_round_recorded() {
 
     // A round the engine ran, withdrawn, and the offer then decided in a round kept
     // elsewhere: that round's objections are the evidence's to give.
-    let other = crate::engine(MemoryJournal::new());
-    restricting_offer_consulting(&other);
-    other
-        .handle(offer_round("f-round", "2024-05-16T18:00:00Z"))
-        .unwrap();
-    let end = RoundCommand::Withdraw {
-        reason: "The circle will meet in person instead".into(),
-    };
-    other.handle(in_offer_round(m(1), 10, end)).unwrap();
+    let other = offer_round_withdrawn("The circle will meet in person instead");
     let attest = |when: &str| {
         Request::new(stream("f"), m(1), at(when), ProcessCommand::Evidence {}).with_evidence(
             coproduction::values::Evidence {

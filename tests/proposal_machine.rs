@@ -362,12 +362,12 @@ where
 /// The typed façade takes every step of its table, from every phase that offers it, many
 /// times, over runs from both generators, each one the model says the machine takes:
 /// without this, the property could pass with a typed step never taken. Seen with
-/// `TestRunner::deterministic()` over 2,000 runs of each: at least 30 of every kind (the
+/// `TestRunner::deterministic()` over 1,500 runs of each: at least 30 of every kind (the
 /// fewest: an evaluation agreed as a pilot starts, and the review of a published agreement
 /// opened on its date, which compete there with the steward's other steps).
 #[test]
 fn the_generated_runs_take_every_typed_step() {
-    const RUNS: u32 = 2_000;
+    const RUNS: u32 = 1_500;
     let mut all = typed_steps_taken::<ProposalModel>(RUNS);
     println!(
         "typed steps over {RUNS} usual runs: {:?}; answers {:?}",

@@ -69,21 +69,28 @@ pub(super) fn admit(
     // them, and they win. A round kept elsewhere leaves them to evidence.
     let in_round =
         crate::consent::ConsentProcess::state_of(stream.process()).is_some() || rounds_witness;
+    // Each fact, whether the evidence states it where something else witnesses it, and what.
+    let round = "the round held for the decision";
+    let process = "the offer's process";
     let restated = [
-        ("objections", in_round && evidence.objections.is_some()),
-        ("funder", witnessed && evidence.funder.is_some()),
+        (
+            "objections",
+            in_round && evidence.objections.is_some(),
+            round,
+        ),
+        ("funder", witnessed && evidence.funder.is_some(), process),
         (
             "due_diligence",
             witnessed && evidence.due_diligence.is_some(),
+            process,
         ),
-        ("publication", offer && evidence.publication.is_some()),
+        (
+            "publication",
+            offer && evidence.publication.is_some(),
+            process,
+        ),
     ];
-    if let Some((fact, _)) = restated.iter().find(|(_, stated)| *stated) {
-        let by = if *fact == "objections" {
-            "the round held for the decision"
-        } else {
-            "the offer's process"
-        };
+    if let Some((fact, _, by)) = restated.iter().find(|(_, stated, _)| *stated) {
         return Err(refuse(format!(
             "{fact}: {by} witnesses it; evidence cannot state it"
         )));
