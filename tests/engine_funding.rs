@@ -2380,6 +2380,15 @@ fn an_offer_escalated_with_its_round_is_taken_up_once() {
         record.statement.as_deref(),
         Some(format!("The decision on the offer goes to {to}.").as_str())
     );
+    // Its record says the circle sent it on; it does not say the circle decided it.
+    let report = Charter::default().check(&record);
+    let text = coproduction::report::DecisionRecordMarkdown::new(&record, &report)
+        .with_names(community())
+        .to_string();
+    assert!(
+        text.contains("- Who decided, and how: nobody yet; Decision circle, which was to decide by consent, escalated it"),
+        "{text}"
+    );
     let offer = offer_taken_up("f-community", "2024-05-17T10:00:00Z");
     engine.handle(offer).unwrap();
     let round = taking_up("f-community-round", "2024-05-17T10:05:00Z");

@@ -7,8 +7,8 @@ use coproduction::decision::{DecisionKind, Method};
 use coproduction::report::DecisionRecordMarkdown;
 use coproduction::values::{
     AbsenceCounted, Charter, DecisionRecord, Disposition, ObjectionEntry, Outcome, Participant,
-    PaymentStatus, Proposed, Publication, RaisedAs, RecordedResponse, RouteSummary, RuleId,
-    TestResult,
+    PaymentStatus, Proposed, Publication, RaisedAs, RecordedResponse, RecruitmentFacts,
+    RouteSummary, RuleId, TestResult,
 };
 
 fn at(s: &str) -> jiff::Timestamp {
@@ -459,7 +459,7 @@ fn a_drawn_path_is_one_image_named_by_the_steps_it_shows() {
 
 #[test]
 fn due_diligence_and_recruitment_are_shown_as_recorded() {
-    use coproduction::values::{DueDiligenceCheck, RecruitmentFacts};
+    use coproduction::values::DueDiligenceCheck;
     let record = DecisionRecord {
         due_diligence: Some(vec![
             DueDiligenceCheck {
@@ -680,6 +680,48 @@ fn who_decided_names_only_the_bodies_the_advice_log_shows_were_asked() {
     assert_eq!(
         who(adopted, None),
         "Roles team, by consent; the route says to consult Allies Group and Staff team, and the record does not say whether advice was asked."
+    );
+    // An escalated matter was sent on, not decided, by the body the route names.
+    assert_eq!(
+        who(Some(Outcome::Escalated), Some(vec![advice_from(3)])),
+        "nobody yet; Roles team, which was to decide by consent, escalated it, after asking Allies Group; the route also says to consult Staff team, but no advice is recorded from that body."
+    );
+}
+
+/// The record counts the ways to apply as rule I6 does: entries that read alike are one way,
+/// and one with no letter is none, so the page never shows more ways than the check found.
+#[test]
+fn ways_to_apply_are_counted_as_the_check_counts_them() {
+    let line = |ways: &[&str]| {
+        let record = DecisionRecord {
+            recruitment: Some(RecruitmentFacts {
+                ways_to_apply: ways.iter().map(|w| (*w).to_owned()).collect(),
+                ..RecruitmentFacts::default()
+            }),
+            ..DecisionRecord::new(DecisionKind::Recruitment)
+        };
+        let report = Charter::default().check(&record);
+        let text = DecisionRecordMarkdown::new(&record, &report).to_string();
+        text.lines()
+            .find(|l| l.contains("to apply"))
+            .unwrap_or_default()
+            .to_owned()
+    };
+    assert_eq!(
+        line(&["phone", "e-mail"]),
+        "- 2 ways to apply: e-mail and phone"
+    );
+    assert_eq!(
+        line(&["email", "e-mail", "Phone"]),
+        "- 2 ways to apply told apart by their letters, in 3 entries: Phone, e-mail and email"
+    );
+    assert_eq!(
+        line(&["phone", "Phone"]),
+        "- 1 way to apply told apart by their letters, in 2 entries: Phone and phone"
+    );
+    assert_eq!(
+        line(&["--"]),
+        "- No way to apply told apart by their letters, in 1 entry: --"
     );
 }
 

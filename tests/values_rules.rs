@@ -315,6 +315,19 @@ fn h5_async_round_long_enough() {
         "H5",
         NA,
     );
+    // A window still open is judged when it closes; the deciding round's dates stand in
+    // for nothing, and the finding names the window's closing as what is missing.
+    let mut open = good();
+    open.dates.comment_window_opened_at = Some(day(3));
+    open.dates.comment_window_closed_at = None;
+    let report = Charter::default().check(&open);
+    let f = report.finding("H5").unwrap();
+    assert_eq!(f.status, Status::NotEvaluated, "{}", f.message);
+    assert!(
+        f.message.contains("dates.comment_window_closed_at"),
+        "{}",
+        f.message
+    );
 }
 
 #[test]

@@ -842,7 +842,12 @@ fn decided_by(r: &DecisionRecord, taken: &RouteSummary, names: Names<'_>) -> Str
         }
         return s;
     }
-    let mut s = format!("{by}, by {how}");
+    // An escalated matter was not decided by the body the route names: it sent it on.
+    let mut s = if r.outcome == Some(Outcome::Escalated) {
+        format!("nobody yet; {by}, which was to decide by {how}, escalated it")
+    } else {
+        format!("{by}, by {how}")
+    };
     match heard {
         // The record does not say whether advice was asked or given.
         None if taken.consulted.is_empty() => s.push('.'),
@@ -1452,10 +1457,22 @@ fn recruitment_section(d: &mut Document, r: &RecruitmentFacts) {
             when(r.advert_closed_at)
         )
         .into(),
-        match ways.len() {
-            0 => "Ways to apply: none recorded".to_owned(),
-            1 => format!("1 way to apply: {}", list(&ways)),
-            n => format!("{n} ways to apply: {}", list(&ways)),
+        // Counted as rule I6 counts them: entries that read alike are one way, and one
+        // with no letter or digit is none.
+        match (ways.len(), r.distinct_ways()) {
+            (0, _) => "Ways to apply: none recorded".to_owned(),
+            (1, 1) => format!("1 way to apply: {}", list(&ways)),
+            (n, k) if n == k => format!("{n} ways to apply: {}", list(&ways)),
+            (n, k) => format!(
+                "{} to apply told apart by their letters, in {n} {}: {}",
+                match k {
+                    0 => "No way".to_owned(),
+                    1 => "1 way".to_owned(),
+                    k => format!("{k} ways"),
+                },
+                if n == 1 { "entry" } else { "entries" },
+                list(&ways)
+            ),
         }
         .into(),
         format!("Criteria published: {}", when(r.criteria_published_at)).into(),

@@ -648,6 +648,49 @@ pub struct RecruitmentFacts {
     pub panel_with_lived_experience: Option<u32>,
 }
 
+impl RecruitmentFacts {
+    /// How many ways to apply there are, told apart by their letters as they read: case,
+    /// spacing, hyphens, punctuation, invisible characters and lookalike letters make no
+    /// second way, and a way with no letter or digit is none (the count rule I6 reads).
+    ///
+    /// ```
+    /// use coproduction::values::RecruitmentFacts;
+    ///
+    /// let facts = RecruitmentFacts {
+    ///     ways_to_apply: ["phone", "Phone ", "e-mail", "email", "--"]
+    ///         .into_iter()
+    ///         .map(String::from)
+    ///         .collect(),
+    ///     ..RecruitmentFacts::default()
+    /// };
+    /// assert_eq!(facts.distinct_ways(), 2);
+    /// ```
+    pub fn distinct_ways(&self) -> usize {
+        self.ways_to_apply
+            .iter()
+            .filter_map(|way| way_key(way))
+            .collect::<BTreeSet<String>>()
+            .len()
+    }
+}
+
+/// What tells a way to apply from another: its letters and digits as they read, folded to
+/// compatibility form (NFKC), to the prototypes of Unicode's confusables (the UTS #39
+/// skeleton: a Cyrillic `е`, a Greek `Ρ`, a digit `0` read as Latin `e`, `P`, `O`) and to
+/// lowercase, without marks, spaces, punctuation or invisible characters. `None` for a way
+/// with no letter or digit (blank, or symbols alone): nothing says what it is.
+fn way_key(way: &str) -> Option<String> {
+    use unicode_normalization::UnicodeNormalization;
+    use unicode_security::confusable_detection::skeleton;
+    let folded: String = way.nfkc().collect();
+    let lowered: String = skeleton(&folded).flat_map(char::to_lowercase).collect();
+    let key: String = skeleton(&lowered)
+        .flat_map(char::to_lowercase)
+        .filter(|c| c.is_alphanumeric())
+        .collect();
+    (!key.is_empty()).then_some(key)
+}
+
 /// A rung of Arnstein's ladder of citizen participation, lowest first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

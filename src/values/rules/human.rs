@@ -176,7 +176,11 @@ impl AsyncRoundOpenLongEnough {
                 ("dates.comment_window_opened_at", opened),
                 ("dates.comment_window_closed_at", closed),
             ),
-            _ => (
+            // A window still open is the round to judge: not the deciding round's dates.
+            (Some(_), None) => {
+                return RuleOutcome::not_evaluated("dates.comment_window_closed_at");
+            }
+            (None, _) => (
                 (
                     "dates.round_opened_at",
                     *recorded!(record.dates.round_opened_at),

@@ -147,23 +147,6 @@ impl WaysToTakePart {
     }
 }
 
-/// What tells a way to apply from another: its letters and digits as they read, folded to
-/// compatibility form (NFKC), to the prototypes of Unicode's confusables (the UTS #39
-/// skeleton: a Cyrillic `е`, a Greek `Ρ`, a digit `0` read as Latin `e`, `P`, `O`) and to
-/// lowercase, without marks, spaces, punctuation or invisible characters. `None` for a way
-/// with no letter or digit (blank, or symbols alone): nothing says what it is.
-fn way_key(way: &str) -> Option<String> {
-    use unicode_normalization::UnicodeNormalization;
-    use unicode_security::confusable_detection::skeleton;
-    let folded: String = way.nfkc().collect();
-    let lowered: String = skeleton(&folded).flat_map(char::to_lowercase).collect();
-    let key: String = skeleton(&lowered)
-        .flat_map(char::to_lowercase)
-        .filter(|c| c.is_alphanumeric())
-        .collect();
-    (!key.is_empty()).then_some(key)
-}
-
 /// The ways offered, as `live, asynchronous`: written straight into the observation.
 struct WaysList<'a>(&'a BTreeSet<Way>);
 
@@ -328,15 +311,10 @@ impl FairRecruitment {
         // Ways are told apart by their letters as they read: case, spacing, hyphens,
         // punctuation, invisible characters and lookalike letters make no second way, and
         // a way with no letter or digit is none.
-        let ways: std::collections::BTreeSet<String> = r
-            .ways_to_apply
-            .iter()
-            .filter_map(|way| way_key(way))
-            .collect();
-        if ways.len() < 2 {
+        let ways = r.distinct_ways();
+        if ways < 2 {
             failed.push(format!(
-                "fewer than two ways to apply ({} told apart by their letters)",
-                ways.len()
+                "fewer than two ways to apply ({ways} told apart by their letters)"
             ));
         }
         if r.criteria_published_at.is_none_or(|at| at > closed) {
@@ -347,7 +325,7 @@ impl FairRecruitment {
         }
         if failed.is_empty() {
             RuleOutcome::satisfied("the recruitment was open and fair")
-                .with_count("recruitment.ways_to_apply", ways.len())
+                .with_count("recruitment.ways_to_apply", ways)
         } else {
             RuleOutcome::violated(failed.join("; "))
         }
