@@ -202,6 +202,7 @@ fn governance_prints_the_map_in_force_at_the_time_given_with_its_hash() {
                 }),
                 decided_by: Some("who-recruits".parse().unwrap()),
                 from: None,
+                attested_by: None,
             },
         };
         // And a member's own change later, which leaves the map as it is.
@@ -213,6 +214,7 @@ fn governance_prints_the_map_in_force_at_the_time_given_with_its_hash() {
                 }),
                 decided_by: None,
                 from: None,
+                attested_by: None,
             },
         };
         file.append(

@@ -1319,6 +1319,7 @@ fn with_changes(
                     change: Box::new(change),
                     decided_by: Some(stream("staff-changes")),
                     from: None,
+                    attested_by: None,
                 },
             };
             NewEvent::new(m(1), when, event)

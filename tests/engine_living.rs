@@ -17,8 +17,8 @@ use coproduction::hash::Hash;
 use coproduction::journal::{FileJournal, Journal, MemoryJournal, StreamId};
 use coproduction::living::{self, CommunityChange, LivingError, LivingEvent};
 use engine_support::living::{
-    adopt, allies, change, joiner, joins, light_charter, newcomer, open_on, proposal, propose,
-    propose_from,
+    adopt, allies, change, joiner, joins, light_charter, newcomer, open_on, proposal,
+    proposal_requests, propose, propose_from,
 };
 use engine_support::{ALLY, CO_1, STAFF_1, at, community, governance, refused};
 use proptest::prelude::*;
@@ -252,15 +252,22 @@ fn a_recruitment_adopted_brings_new_members_into_the_group_in_one_batch() {
 fn a_change_the_decision_cannot_make_stops_the_adoption_and_writes_nothing() {
     let engine = engine();
     let stream = StreamId::new("quiet-restructure").unwrap();
-    // A recruitment cannot dissolve a body: that is a governance decision.
+    // A recruitment cannot dissolve a body: that is a governance decision. The proposal
+    // is refused when it is created, before anyone is asked to decide it.
     let dissolve = vec![CommunityChange::DissolveBody { body: allies() }];
-    propose(&engine, &stream, DecisionKind::Recruitment, dissolve, 0);
-    let err = refused(&engine, adopt(&stream, 10));
+    let create = proposal_requests(&stream, DecisionKind::Recruitment, dissolve, None, 0)
+        .into_iter()
+        .next()
+        .unwrap();
+    let err = refused(&engine, create);
     assert!(
         matches!(
             &err,
-            EngineError::ChangeNotAdopted {
-                source: LivingError::NeedsDecision { .. },
+            EngineError::Change {
+                source: LivingError::NeedsDecision {
+                    kind: DecisionKind::Governance,
+                    ..
+                },
                 ..
             }
         ),
@@ -1088,4 +1095,180 @@ fn a_review_names_the_funding_policy_in_force_at_its_time() {
     };
     assert_eq!(review(30), before);
     assert_eq!(review(1_000), after);
+}
+
+/// Joining or leaving the whole community is each member's own act: one member cannot
+/// take others out of it (and so decide with the few left), nor put them in.
+#[test]
+fn a_member_joins_or_leaves_the_whole_community_for_themselves_alone() {
+    let engine = engine();
+    let whole = BodyId::new("whole_community").unwrap();
+    let written = engine.journal().read_all().unwrap().len();
+    for others in [vec![MEMBER, ALLY], vec![ALLY, MEMBER]] {
+        let release = change(
+            MEMBER,
+            10,
+            CommunityChange::Release {
+                body: whole.clone(),
+                members: others,
+            },
+        );
+        let err = refused(&engine, release);
+        assert!(
+            matches!(
+                &err,
+                EngineError::Change {
+                    source: LivingError::NotOwnChange { member, actor, .. },
+                    ..
+                } if *member == ALLY && *actor == MEMBER
+            ),
+            "{err}"
+        );
+    }
+    assert_eq!(engine.journal().read_all().unwrap().len(), written);
+    assert!(engine.community().body(&whole).unwrap().contains(ALLY));
+    // Their own leaving of it is theirs to make.
+    engine
+        .handle(change(
+            MEMBER,
+            20,
+            CommunityChange::Release {
+                body: whole.clone(),
+                members: vec![MEMBER],
+            },
+        ))
+        .unwrap();
+    assert!(!engine.community().body(&whole).unwrap().contains(MEMBER));
+}
+
+/// No decision makes a member's own change for them: their leaving, their lived
+/// experience, how they are named, their place in the whole community. A proposal
+/// carrying one is refused when it is created.
+#[test]
+fn no_decision_makes_a_members_own_change_for_them() {
+    let engine = engine();
+    let whole = BodyId::new("whole_community").unwrap();
+    let owns = [
+        CommunityChange::Leave { member: MEMBER },
+        CommunityChange::LivedExperience {
+            member: MEMBER,
+            declared: true,
+        },
+        CommunityChange::Release {
+            body: whole,
+            members: vec![MEMBER],
+        },
+    ];
+    let written = engine.journal().read_all().unwrap().len();
+    for (n, own) in owns.into_iter().enumerate() {
+        let stream = StreamId::new(&format!("for-them-{n}")).unwrap();
+        let create = proposal_requests(&stream, DecisionKind::Recruitment, vec![own], None, 0)
+            .into_iter()
+            .next()
+            .unwrap();
+        let err = refused(&engine, create);
+        assert!(
+            err.to_string().contains("own to make") || err.to_string().contains("their own"),
+            "{err}"
+        );
+    }
+    assert_eq!(engine.journal().read_all().unwrap().len(), written);
+    assert!(engine.community().member(MEMBER).is_some());
+}
+
+/// A member number stays with the member who had it: a person joining under the number of
+/// a member who left is refused, so the records of what that member did keep naming them.
+#[test]
+fn a_member_number_is_not_given_to_a_newcomer_after_its_member_left() {
+    let engine = engine();
+    engine
+        .handle(change(
+            MEMBER,
+            10,
+            CommunityChange::Leave { member: MEMBER },
+        ))
+        .unwrap();
+    let reused = change(
+        STAFF_1,
+        20,
+        CommunityChange::Join {
+            member: newcomer(MEMBER.get()),
+        },
+    );
+    let err = refused(&engine, reused);
+    assert!(
+        matches!(
+            &err,
+            EngineError::Change {
+                source: LivingError::NumberTaken { member },
+                ..
+            } if *member == MEMBER
+        ),
+        "{err}"
+    );
+    assert!(engine.community().member(MEMBER).is_none());
+}
+
+/// A decision whose changes would take effect before what the journal already holds is
+/// refused: what was done since was judged by the community as it stood.
+#[test]
+fn a_decision_dated_before_the_journal_adopts_nothing() {
+    let engine = engine();
+    let stream = StreamId::new("early-wave").unwrap();
+    let appoint = vec![CommunityChange::Appoint {
+        body: allies(),
+        members: vec![MEMBER],
+    }];
+    propose(&engine, &stream, DecisionKind::Recruitment, appoint, 0);
+    // Another proposal is created at minute 50: the journal holds it.
+    let other = StreamId::new("other-matter").unwrap();
+    let create = proposal_requests(&other, DecisionKind::Recruitment, Vec::new(), None, 50)
+        .into_iter()
+        .next()
+        .unwrap();
+    engine.handle(create).unwrap();
+    let written = engine.journal().read_all().unwrap().len();
+    let err = refused(&engine, adopt(&stream, 40));
+    assert!(
+        matches!(
+            &err,
+            EngineError::ChangeNotAdopted {
+                source: LivingError::BeforeJournal { .. },
+                ..
+            }
+        ),
+        "{err}"
+    );
+    assert_eq!(engine.journal().read_all().unwrap().len(), written);
+    assert!(!engine.community().body(&allies()).unwrap().contains(MEMBER));
+    // Dated after it, the same decision takes effect.
+    engine.handle(adopt(&stream, 60)).unwrap();
+    assert!(engine.community().body(&allies()).unwrap().contains(MEMBER));
+}
+
+/// A decision recorded from a round held elsewhere stands on the word of whoever recorded
+/// it: each change it adopts is journalled as attested by them, and the history says so.
+#[test]
+fn changes_adopted_on_a_decision_recorded_from_elsewhere_are_marked_attested() {
+    let engine = engine();
+    let stream = StreamId::new("paper-wave").unwrap();
+    let appoint = vec![CommunityChange::Appoint {
+        body: allies(),
+        members: vec![MEMBER],
+    }];
+    propose(&engine, &stream, DecisionKind::Recruitment, appoint, 0);
+    engine.handle(adopt(&stream, 10)).unwrap();
+    let Some(LivingEvent::Changed {
+        decided_by,
+        attested_by,
+        ..
+    }) = history_events(&engine).pop()
+    else {
+        panic!("no change written");
+    };
+    assert_eq!(decided_by, Some(stream));
+    assert_eq!(attested_by, Some(CO_1));
+    let history = engine.history().unwrap();
+    let entry = history.versions().last().unwrap().entry().unwrap();
+    assert_eq!(entry.attested_by, Some(CO_1));
 }

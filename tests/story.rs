@@ -1081,6 +1081,7 @@ fn a_governance_decision_changes_who_decides_and_each_record_names_its_map() {
                         change,
                         decided_by,
                         from,
+                        ..
                     },
             } if matches!(
                 *change,

@@ -62,7 +62,7 @@ use coproduction::funding::FundingProcess;
 use coproduction::governance::{Governance, GovernanceMap};
 use coproduction::journal::{FileJournal, JournalError, MemoryJournal, OpenReport, StreamId};
 use coproduction::limits::{self, InputError, REQUEST_LINE_BYTES};
-use coproduction::living::History;
+use coproduction::living::{History, Version};
 use coproduction::machine::{Decider, GraphError};
 use coproduction::metrics::{CommunityMetrics, Metrics};
 use coproduction::proposal::ProposalProcess;
@@ -190,8 +190,10 @@ enum Command {
     },
     /// Print the governance map in force at a time, as the journal's history holds it, as
     /// JSON: `map` (null when the community routes no decisions), `hash` (BLAKE3 of the
-    /// map's JSON, null with no map) and `from` (when that map took effect: the founding,
-    /// or the change that made it).
+    /// map's JSON, null with no map), `from` (when that map took effect: the founding, or
+    /// the change that made it), `decided_by` (the decision that adopted that change, null
+    /// for the founding) and `attested_by` (the member on whose word that decision was
+    /// recorded from a round held elsewhere; null when the engine ran its round).
     Governance {
         /// The journal file.
         #[arg(long)]
@@ -595,16 +597,14 @@ fn history_at(path: &Path, at: &str) -> Result<(History, jiff::Timestamp), Stop>
     Ok((engine.history().ok_or(EngineError::Poisoned)?, at))
 }
 
-/// When the governance map in force at `at` took effect: the first of the versions up to
+/// The version that made the governance map in force at `at`: the first of the versions up to
 /// `at` since the map last changed. Every change makes a version, most of them with the
 /// same map.
-fn map_since(history: &History, at: jiff::Timestamp) -> jiff::Timestamp {
-    let mut since = history.founding().from();
-    let mut map = history.founding().governance_hash();
+fn map_since(history: &History, at: jiff::Timestamp) -> &Version {
+    let mut since = history.founding();
     for version in history.versions().take_while(|v| v.from() <= at) {
-        if version.governance_hash() != map {
-            map = version.governance_hash();
-            since = version.from();
+        if version.governance_hash() != since.governance_hash() {
+            since = version;
         }
     }
     since
@@ -853,10 +853,13 @@ fn run(cli: Cli) -> Result<(), Stop> {
         Command::Governance { journal: path, at } => {
             let (history, at) = history_at(&path, &at)?;
             let version = history.at(at);
+            let since = map_since(&history, at);
             let governance = serde_json::json!({
                 "map": version.governance().map(Governance::map),
                 "hash": version.governance_hash(),
-                "from": map_since(&history, at),
+                "from": since.from(),
+                "decided_by": since.entry().and_then(|e| e.decided_by.as_ref()),
+                "attested_by": since.entry().and_then(|e| e.attested_by),
             });
             writeln!(out, "{governance}")?;
         }

@@ -12,7 +12,7 @@ use crate::decision::DecisionKind;
 use crate::funding::{FundingCommand, FundingProcess};
 use crate::governance::{Route, RouteFacts};
 use crate::journal::{Journal, StreamId};
-use crate::living::Version;
+use crate::living::{LivingError, Version};
 use crate::process::{Claim, Listed, PartError, ProcessState, Requested, Stream, Witness};
 use crate::proposal::{ProposalCommand, ProposalProcess};
 use crate::values::{EscalatedFrom, Outcome};
@@ -330,6 +330,7 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                 stream: id.clone(),
                 difference,
             })?;
+        changes_fit(request, &opening.kind, v)?;
         let stream = Stream::new(process, opening.kind.clone());
         let started = EngineEvent::Started {
             process,
@@ -443,6 +444,39 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
 /// Refuses the facts `request` gives when they would put the decision in another case than
 /// `route`, the route of `whose` that the process it opens follows: they are refused, not
 /// ignored.
+/// Refuses a proposal created with a change to the community that a decision of its kind
+/// cannot make, as the community stands when it opens: a member's own change, or one that
+/// needs a decision of another kind. Checked again when it is adopted, against the
+/// community then.
+fn changes_fit(request: &Request, kind: &DecisionKind, v: &Version) -> Result<(), EngineError> {
+    let ProcessCommand::Proposal {
+        command: ProposalCommand::Create { config },
+    } = &request.command
+    else {
+        return Ok(());
+    };
+    let community = v.community();
+    let refuse = |source| EngineError::Change {
+        actor: request.actor,
+        source,
+    };
+    for change in &config.changes {
+        if let Some(member) = change.own_members(community).first().copied() {
+            return Err(refuse(LivingError::MembersOwn {
+                change: change.label(),
+                member,
+            }));
+        }
+        if let Some(needs) = change.needs_decision(community).filter(|n| n != kind) {
+            return Err(refuse(LivingError::NeedsDecision {
+                change: change.label(),
+                kind: needs,
+            }));
+        }
+    }
+    Ok(())
+}
+
 fn same_case(
     request: &Request,
     route: &Route,

@@ -109,12 +109,16 @@ impl Living {
                     change,
                     decided_by,
                     from,
+                    attested_by,
                 },
         } = &envelope.event
         {
             let mut entry = Entry::new((**change).clone(), envelope.time);
             if let Some(decided_by) = decided_by {
                 entry = entry.decided_by(decided_by.clone());
+            }
+            if let Some(member) = attested_by {
+                entry = entry.attested_by(*member);
             }
             if let Some(from) = from {
                 entry = entry.effective(*from);
@@ -298,7 +302,12 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                 kind,
             }));
         }
-        if let Some(member) = change.own_member(community).filter(|m| *m != actor) {
+        if let Some(member) = change
+            .own_members(community)
+            .iter()
+            .copied()
+            .find(|m| *m != actor)
+        {
             return Err(refuse(LivingError::NotOwnChange {
                 change: change.label(),
                 member,
@@ -343,11 +352,20 @@ pub(super) struct Adopting {
     pub(super) changes: Vec<CommunityChange>,
     pub(super) from: Option<Timestamp>,
     pub(super) withdraws: bool,
+    /// The member on whose word the decision was recorded, from a round held elsewhere,
+    /// written with each change it adopts; `None` when the engine ran the round that
+    /// decided it.
+    pub(super) attested_by: Option<MemberId>,
 }
 
 impl Adopting {
-    /// What the decision on `stream` adopts, if anything.
-    pub(super) fn of(stream: &StreamId, after: &Stream) -> Option<Self> {
+    /// What the decision on `stream` adopts, if anything: decided in a round the engine
+    /// ran, or recorded on `attested_by`'s word from a round held elsewhere.
+    pub(super) fn of(
+        stream: &StreamId,
+        after: &Stream,
+        attested_by: Option<MemberId>,
+    ) -> Option<Self> {
         let adoption = after.process().adopts();
         (!adoption.changes.is_empty()).then(|| Self {
             decided_by: stream.clone(),
@@ -355,6 +373,7 @@ impl Adopting {
             changes: adoption.changes.to_vec(),
             from: adoption.from,
             withdraws: false,
+            attested_by,
         })
     }
 
@@ -367,21 +386,36 @@ impl Adopting {
             changes: Vec::new(),
             from: None,
             withdraws: true,
+            attested_by: None,
         }
     }
 
     /// The history with the changes, decided at `now`, and the events that journal them; or
-    /// why they cannot take effect.
+    /// why they cannot take effect: among them, a decision dated before `latest`, the
+    /// journal's latest event, whose changes would rewrite the community that what came
+    /// since was judged by.
     pub(super) fn check(
         &self,
         history: &History,
         now: Timestamp,
+        latest: Option<Timestamp>,
     ) -> Result<(History, Vec<EngineEvent>), EngineError> {
+        let refused = |source| EngineError::ChangeNotAdopted {
+            stream: self.decided_by.clone(),
+            source,
+        };
+        let change = self
+            .changes
+            .first()
+            .map_or("withdrawn", CommunityChange::label);
+        if let Some(last) = latest.filter(|last| now < *last) {
+            return Err(refused(LivingError::BeforeJournal {
+                change,
+                at: now,
+                last,
+            }));
+        }
         if self.withdraws {
-            let refused = |source| EngineError::ChangeNotAdopted {
-                stream: self.decided_by.clone(),
-                source,
-            };
             return Ok(
                 match history.withdrawn(&self.decided_by, now).map_err(refused)? {
                     Some(history) => (
@@ -397,12 +431,7 @@ impl Adopting {
             );
         }
         let entries = self.entries(now);
-        let history = adopted(history, &entries, &self.kind).map_err(|source| {
-            EngineError::ChangeNotAdopted {
-                stream: self.decided_by.clone(),
-                source,
-            }
-        })?;
+        let history = adopted(history, &entries, &self.kind).map_err(refused)?;
         let events = entries
             .iter()
             .map(|entry| EngineEvent::Community {
@@ -419,9 +448,13 @@ impl Adopting {
         self.changes
             .iter()
             .map(|change| {
-                Entry::new(change.clone(), now)
+                let entry = Entry::new(change.clone(), now)
                     .decided_by(self.decided_by.clone())
-                    .effective(from)
+                    .effective(from);
+                match self.attested_by {
+                    Some(member) => entry.attested_by(member),
+                    None => entry,
+                }
             })
             .collect()
     }
@@ -436,6 +469,18 @@ fn adopted(
 ) -> Result<History, LivingError> {
     let mut ahead = history.clone();
     for entry in entries {
+        // What only a member may make for themselves, no decision makes for them.
+        if let Some(member) = entry
+            .change
+            .own_members(ahead.at(entry.from).community())
+            .first()
+            .copied()
+        {
+            return Err(LivingError::MembersOwn {
+                change: entry.change.label(),
+                member,
+            });
+        }
         if let Some(needs) = entry
             .change
             .needs_decision(ahead.at(entry.from).community())

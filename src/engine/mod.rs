@@ -1105,7 +1105,9 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
             }
             let events = if deciding {
                 let summary = self.gate(id, &after, |c| held.get(c).map(|g| &**g), *now, v)?;
-                adopts = living::Adopting::of(id, &after);
+                // The process's own deciding command records a decision taken in a
+                // round held elsewhere: its changes would stand on the actor's word.
+                adopts = living::Adopting::of(id, &after, Some(*actor));
                 with_gate(events, &summary)
             } else {
                 events
@@ -1130,7 +1132,7 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                         }
                     };
                     let summary = self.gate(&target, &other_after, find, *now, v)?;
-                    adopts = living::Adopting::of(&target, &other_after).or(adopts);
+                    adopts = living::Adopting::of(&target, &other_after, None).or(adopts);
                     Some((target, with_gate(linked, &summary)))
                 }
                 linked => linked,
@@ -1420,7 +1422,7 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
         };
         let mut adopted = None;
         if let (Some(adopting), Some(living)) = (&adopting, &living) {
-            let (history, events) = adopting.check(&living.history, now)?;
+            let (history, events) = adopting.check(&living.history, now, self.latest())?;
             // A retirement with nothing left to take effect writes nothing there.
             if !events.is_empty() {
                 parts.push(BatchPart::new(

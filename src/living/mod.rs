@@ -11,8 +11,9 @@
 //! refused rather than used to judge history again.
 //!
 //! **Whose act is a change.** What a member says of themselves (that they bring lived
-//! experience, or leave) is theirs to make; a member may record that someone joined the
-//! community. Everything else changes who decides or by what rules, and so takes a
+//! experience, or leave) is theirs to make, and no decision makes it for them
+//! ([`LivingError::MembersOwn`]); a member may record that someone joined the community,
+//! under a member number nobody had before ([`LivingError::NumberTaken`]). Everything else changes who decides or by what rules, and so takes a
 //! decision of the community ([`CommunityChange::needs_decision`]):
 //!
 //! | change | needs a decision of kind |
@@ -220,19 +221,45 @@ impl CommunityChange {
         }
     }
 
-    /// The member whose own act the change is, when only they may make it on their own:
-    /// leaving, declaring lived experience, joining or leaving the whole community's body.
-    /// `None` for a join (any member records it) and for changes that need a decision.
-    pub fn own_member(&self, community: &Community) -> Option<MemberId> {
+    /// The members whose own act the change is, when only they may make it on their own:
+    /// leaving, declaring lived experience, how they are named, joining or leaving the
+    /// whole community's body. Each named must be the member who makes it: one member does
+    /// not take another into or out of the whole community. Empty for a join (any member
+    /// records it) and for changes that need a decision.
+    pub fn own_members(&self, community: &Community) -> &[MemberId] {
         if self.needs_decision(community).is_some() {
-            return None;
+            return &[];
         }
         match self {
             CommunityChange::Leave { member }
             | CommunityChange::LivedExperience { member, .. }
-            | CommunityChange::Named { member, .. } => Some(*member),
+            | CommunityChange::Named { member, .. } => std::slice::from_ref(member),
             CommunityChange::Appoint { members, .. } | CommunityChange::Release { members, .. } => {
-                members.first().copied()
+                members
+            }
+            _ => &[],
+        }
+    }
+
+    /// Whether only the member it is about makes the change, whatever the community: a
+    /// leave, a declaration of lived experience, how a member is named. No decision makes
+    /// such a change for them ([`LivingError::MembersOwn`]).
+    pub fn only_the_member(&self) -> Option<MemberId> {
+        match self {
+            CommunityChange::Leave { member }
+            | CommunityChange::LivedExperience { member, .. }
+            | CommunityChange::Named { member, .. } => Some(*member),
+            _ => None,
+        }
+    }
+
+    /// The first member an appointment or release names twice: such a list is refused
+    /// ([`LivingError::NamedTwice`]) rather than read as naming them once.
+    pub fn named_twice(&self) -> Option<MemberId> {
+        match self {
+            CommunityChange::Appoint { members, .. } | CommunityChange::Release { members, .. } => {
+                let mut seen = BTreeSet::new();
+                members.iter().copied().find(|m| !seen.insert(*m))
             }
             _ => None,
         }
@@ -368,6 +395,10 @@ pub enum LivingEvent {
         decided_by: Option<StreamId>,
         /// When it takes effect, when that is later than the event's time.
         from: Option<Timestamp>,
+        /// The member on whose word the adopting decision was recorded, from a round held
+        /// elsewhere; absent when the engine ran the round that decided it, or for a
+        /// member's own change.
+        attested_by: Option<MemberId>,
     },
     /// The decision on `decided_by` was retired: the changes it adopted that had not taken
     /// effect by the event's time are withdrawn, and take effect never.
@@ -475,6 +506,33 @@ pub enum LivingError {
         from: Timestamp,
         /// Why the scheduled change would no longer apply.
         source: Box<LivingError>,
+    },
+    /// A decision carried a change only the member it is about may make: their leaving,
+    /// their lived experience, how they are named, their joining or leaving the whole
+    /// community's body.
+    #[error("the {change} change is member {member}'s own to make: no decision makes it for them")]
+    MembersOwn {
+        /// The change's name.
+        change: &'static str,
+        /// Whose it is.
+        member: MemberId,
+    },
+    /// An appointment or release names one member twice.
+    #[error("the {change} change names member {member} twice")]
+    NamedTwice {
+        /// The change's name.
+        change: &'static str,
+        /// The member named twice.
+        member: MemberId,
+    },
+    /// A person joins under a member number a member had before: records of what that
+    /// member did would then name the newcomer.
+    #[error(
+        "member number {member} was a member's before: a person who joins takes a number of their own, so what the earlier member did stays theirs"
+    )]
+    NumberTaken {
+        /// The number.
+        member: MemberId,
     },
     /// The change names no member, or a body with nobody in it.
     #[error("the {change} change names nobody")]
@@ -593,6 +651,12 @@ impl Version {
         if entry.lapsed.is_empty() && change.named_members() == 0 {
             return Err(LivingError::NobodyNamed { change: name });
         }
+        if let Some(member) = change.named_twice() {
+            return Err(LivingError::NamedTwice {
+                change: name,
+                member,
+            });
+        }
         let mut community = None;
         let mut governance = self.governance.clone();
         let mut map_hash = self.governance_hash;
@@ -709,6 +773,10 @@ pub struct Entry {
     pub from: Timestamp,
     /// The decision that adopted it, when it needed one.
     pub decided_by: Option<StreamId>,
+    /// The member on whose word that decision was recorded, from a round held elsewhere:
+    /// the change stands on their attestation, not on a decision the engine witnessed.
+    /// `None` when the engine ran the deciding round, and for a member's own change.
+    pub attested_by: Option<MemberId>,
     /// The members who left the community after the change was adopted and before it took
     /// effect: it no longer applies to them ([`Entry::applied`]), and `change` stays as
     /// the decision adopted it. Empty for a change in force when made.
@@ -723,6 +791,7 @@ impl Entry {
             made: at,
             from: at,
             decided_by: None,
+            attested_by: None,
             lapsed: BTreeSet::new(),
         }
     }
@@ -757,6 +826,14 @@ impl Entry {
         self
     }
 
+    /// The same change, adopted by a decision recorded on `member`'s word from a round
+    /// held elsewhere.
+    #[must_use]
+    pub fn attested_by(mut self, member: MemberId) -> Self {
+        self.attested_by = Some(member);
+        self
+    }
+
     /// The same change, in force from `from` (when that is after it was made).
     #[must_use]
     pub fn effective(mut self, from: Timestamp) -> Self {
@@ -771,6 +848,7 @@ impl Entry {
             change: Box::new(self.change.clone()),
             decided_by: self.decided_by.clone(),
             from: (self.from != self.made).then_some(self.from),
+            attested_by: self.attested_by,
         }
     }
 }
@@ -958,6 +1036,9 @@ impl History {
                 last: entry.made,
             });
         }
+        if let CommunityChange::Join { member } = &entry.change {
+            self.number_free(member.id, entry.from)?;
+        }
         let made = entry.made;
         let split = self.later.partition_point(|v| v.from <= entry.from);
         let (before, scheduled) = self.later.split_at(split);
@@ -980,6 +1061,24 @@ impl History {
             later,
             last_made: made,
         })
+    }
+
+    /// Refuses a join under `member` when a member had that number before `from` and is
+    /// no longer one then ([`LivingError::NumberTaken`]); a member still in the community
+    /// is refused by the community itself, as already a member.
+    fn number_free(&self, member: MemberId, from: Timestamp) -> Result<(), LivingError> {
+        let current = self.at(from).community().member(member).is_some();
+        let had = self.founding.community().member(member).is_some()
+            || self.later.iter().any(|v| {
+                matches!(
+                    v.entry().map(|e| &e.change),
+                    Some(CommunityChange::Join { member: m }) if m.id == member
+                )
+            });
+        if had && !current {
+            return Err(LivingError::NumberTaken { member });
+        }
+        Ok(())
     }
 
     /// The history without the changes the decision on `decided_by` adopted that had not

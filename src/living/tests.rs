@@ -216,7 +216,12 @@ fn which_changes_are_a_members_own_and_which_need_a_decision() {
     ];
     for (change, needs, own) in cases {
         assert_eq!(change.needs_decision(&c), needs, "{}", change.label());
-        assert_eq!(change.own_member(&c), own, "{}", change.label());
+        assert_eq!(
+            change.own_members(&c).first().copied(),
+            own,
+            "{}",
+            change.label()
+        );
     }
 }
 
@@ -255,6 +260,7 @@ fn the_events_read_back_as_written() {
         change: Box::new(change),
         decided_by: Some(StreamId::new("allies-recruitment").unwrap()),
         from: None,
+        attested_by: None,
     };
     let json = serde_json::to_string(&event).unwrap();
     assert_eq!(
@@ -507,7 +513,7 @@ fn how_a_member_is_named_is_their_own_change() {
         serde_json::from_str(r#"{"type": "named", "member": 3, "named": "initials"}"#).unwrap();
     let community = h.current().community().clone();
     assert_eq!(change.needs_decision(&community), None);
-    assert_eq!(change.own_member(&community), Some(MemberId::new(3)));
+    assert_eq!(change.own_members(&community), [MemberId::new(3)]);
     h.apply(&change, at("2021-02-01T09:00:00Z")).unwrap();
     let member = h
         .current()
@@ -614,4 +620,54 @@ fn a_join_carries_no_declaration_only_the_joiner_may_make() {
     }
     let leave: CommunityChange = serde_json::from_str(r#"{"type": "leave", "member": 3}"#).unwrap();
     assert_eq!(leave.declared_for_joiner(), None);
+}
+
+#[test]
+fn a_member_number_is_not_given_again_once_its_member_has_left() {
+    let mut h = history();
+    let leave = CommunityChange::Leave {
+        member: MemberId::new(2),
+    };
+    h.apply(&leave, at("2021-05-01T00:00:00Z")).unwrap();
+    let again = CommunityChange::Join {
+        member: Member::new(MemberId::new(2), "Another person"),
+    };
+    let versions = h.versions().count();
+    assert_eq!(
+        h.apply(&again, at("2021-05-02T00:00:00Z")),
+        Err(LivingError::NumberTaken {
+            member: MemberId::new(2)
+        })
+    );
+    assert_eq!(h.versions().count(), versions);
+    // A number nobody had is free.
+    let fresh = CommunityChange::Join {
+        member: Member::new(MemberId::new(90), "Another person"),
+    };
+    assert!(h.apply(&fresh, at("2021-05-02T00:00:00Z")).is_ok());
+    // Nor is a number a member had who joined later and left.
+    let leave = CommunityChange::Leave {
+        member: MemberId::new(90),
+    };
+    h.apply(&leave, at("2021-05-03T00:00:00Z")).unwrap();
+    let again = CommunityChange::Join {
+        member: Member::new(MemberId::new(90), "A third person"),
+    };
+    assert!(matches!(
+        h.apply(&again, at("2021-05-04T00:00:00Z")),
+        Err(LivingError::NumberTaken { .. })
+    ));
+}
+
+#[test]
+fn an_appointment_naming_a_member_twice_is_refused_as_such() {
+    let mut h = history();
+    let twice: CommunityChange =
+        serde_json::from_str(r#"{"type": "appoint", "body": "allies_group", "members": [3, 3]}"#)
+            .unwrap();
+    assert_eq!(twice.named_twice(), Some(MemberId::new(3)));
+    assert!(matches!(
+        h.apply(&twice, at("2021-02-01T00:00:00Z")),
+        Err(LivingError::NamedTwice { change: "appoint", member }) if member == MemberId::new(3)
+    ));
 }

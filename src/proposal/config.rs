@@ -129,6 +129,15 @@ impl ProposalConfig {
         if self.changes.len() > Self::MAX_CHANGES {
             return invalid("changes", "a proposal carries at most 64 changes");
         }
+        if self.changes.iter().any(|c| c.only_the_member().is_some()) {
+            return invalid(
+                "changes",
+                "a member's leaving, lived experience and naming are their own to change: no decision makes them",
+            );
+        }
+        if self.changes.iter().any(|c| c.named_twice().is_some()) {
+            return invalid("changes", "an appointment or release names a member twice");
+        }
         if self.effective_from.is_some() && self.changes.is_empty() {
             return invalid(
                 "effective_from",

@@ -72,6 +72,7 @@ fn scheduled(
                 change: Box::new(change),
                 decided_by: decided_by.map(|s| StreamId::new(s).unwrap()),
                 from: from.map(t),
+                attested_by: None,
             },
         };
         (t(at), event)
