@@ -14,7 +14,7 @@ use coproduction::engine::Engine;
 use coproduction::journal::FileJournal;
 use coproduction::metrics::Metrics;
 
-use metrics_support::{CHARTER, cocreation, community, drive};
+use metrics_support::{CHARTER, changed_mind, cocreation, community, drive};
 
 const COMMUNITY: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/data/community.json");
 
@@ -184,4 +184,22 @@ fn a_decision_is_judged_by_the_community_the_journal_says_it_was_taken_in() {
     // given, the founding's, names only 1 and 4.
     assert_eq!((d.participation.part, d.participation.whole), (4, 4));
     assert_eq!((d.lived_experience.part, d.lived_experience.whole), (3, 4));
+}
+
+/// An objection its member replaced with consent before the close is counted as raised
+/// and withdrawn, through the tool as through the library.
+#[test]
+fn an_objection_taken_back_by_a_later_response_is_counted_by_the_tool() {
+    let dir = tempfile::tempdir().unwrap();
+    let journal = dir.path().join("journal.jsonl");
+    let (file, _) = FileJournal::open(&journal).unwrap();
+    let engine = Engine::open(community(), None, metrics_support::charter(), file).unwrap();
+    changed_mind(&engine);
+    let metrics = metrics_json(journal.to_str().unwrap());
+    let d = metrics
+        .decisions
+        .iter()
+        .find(|d| d.stream.as_str() == "meeting-rooms")
+        .unwrap();
+    assert_eq!((d.objections.raised, d.objections.withdrawn), (1, 1));
 }

@@ -817,3 +817,48 @@ fn abandoning_a_valid_objection_lets_the_round_go_on_but_the_charter_still_sees_
         Some(Status::Violated)
     );
 }
+
+/// A member who objects and then, in the same objection round, consents took their
+/// objection back: the record keeps it, withdrawn by them, so it never reads as though no
+/// objection was raised. A concern replaced the same way stays too.
+#[test]
+fn an_objection_replaced_by_a_later_response_stays_in_the_record_as_taken_back() {
+    let h = heard(
+        config(Method::Consent),
+        &[
+            (1, consent()),
+            (2, object(CHILDCARE)),
+            (3, concern(BUDGET)),
+            (4, consent()),
+        ],
+    );
+    let h = after(h, respond(2, consent()), ctx(2, 9));
+    let h = after(h, respond(3, consent()), ctx(3, 10));
+    // Answering the same again replaces nothing.
+    let h = after(h, respond(4, consent()), ctx(4, 11));
+    let h = after(h, RoundCommand::CloseRound {}, by(FACILITATOR, 12));
+    let state = ConsentProcess::replay(&h);
+    assert_eq!(round_of(&state).phase(), P::Consented);
+    let record = round_of(&state).record(DecisionKind::Operational, &community(), at(13));
+    let taken_back = |by: u64, raised, text: &str| {
+        let mut entry = ObjectionEntry::new(m(by), raised)
+            .disposed(RecordDisposition::Withdrawn)
+            .saying(text);
+        entry.reason = Some("replaced by their later response in objection round 1".into());
+        entry
+    };
+    assert_eq!(
+        record.objections,
+        Some(vec![
+            taken_back(2, RaisedAs::Objection, CHILDCARE),
+            taken_back(3, RaisedAs::Concern, BUDGET),
+        ])
+    );
+    let report = Charter::default().check(&record);
+    let text = coproduction::report::DecisionRecordMarkdown::new(&record, &report).to_string();
+    assert!(
+        text.contains("- What objections changed: nothing; 2 objections or concerns raised, none integrated (each is listed below).")
+            && text.contains("replaced by their later response in objection round 1"),
+        "{text}"
+    );
+}

@@ -12,7 +12,7 @@ use coproduction::journal::{Journal, MemoryJournal, StreamId};
 use coproduction::metrics::{Metrics, ObjectionCounts};
 use jiff::SignedDuration;
 
-use metrics_support::{at, charter, cocreation, community, drive};
+use metrics_support::{at, changed_mind, charter, cocreation, community, drive};
 
 fn metrics() -> Metrics {
     let community = community();
@@ -311,4 +311,24 @@ fn time_to_decision_runs_from_the_proposal_or_the_review_that_reopened_it() {
     let alone = decision(&metrics, "meeting-times");
     assert_eq!(alone.decides_for, None);
     assert_eq!(alone.proposed_at, alone.opened_at);
+}
+
+/// An objection its member replaced with consent in the same objection round was raised,
+/// and taken back: the figures count it so, as the record lists it.
+#[test]
+fn an_objection_replaced_by_consent_counts_as_raised_and_withdrawn() {
+    let community = community();
+    let engine = Engine::open(community.clone(), None, charter(), MemoryJournal::new()).unwrap();
+    changed_mind(&engine);
+    let envelopes = engine.journal().read_all().unwrap();
+    let metrics = Metrics::from_journal(&envelopes, &community, &charter(), None);
+    let d = decision(&metrics, "meeting-rooms");
+    assert_eq!(
+        d.objections,
+        ObjectionCounts {
+            raised: 1,
+            withdrawn: 1,
+            ..ObjectionCounts::default()
+        }
+    );
 }

@@ -188,6 +188,7 @@ fn evolve_other(state: RoundState, event: &RoundEvent) -> RoundState {
                 lapses: Vec::new(),
                 extended_to: None,
                 deadline_spent: false,
+                replaced: Vec::new(),
             }))
         }
         (RoundState::Opened(mut round), event) => {

@@ -218,6 +218,18 @@ impl Round {
                 entries.push(entry);
             }
         }
+        // What a member raised and then replaced with a later response in the same
+        // objection round was raised, and taken back by them.
+        for r in &self.replaced {
+            let mut entry = ObjectionEntry::new(r.member, r.raised)
+                .disposed(RecordDisposition::Withdrawn)
+                .saying(r.text.clone());
+            entry.reason = Some(format!(
+                "replaced by their later response in objection round {}",
+                r.round
+            ));
+            entries.push(entry);
+        }
         // What a round that ended in the middle of an objection round never collected
         // stands in the record untested, still open, for the body that takes the matter up.
         for (member, raised, text) in self.uncollected() {

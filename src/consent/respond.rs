@@ -12,8 +12,9 @@ use super::RoundPhase as P;
 use super::event::RoundEvent;
 use super::machine::admit;
 use super::response::{Responded, Response};
-use super::state::Round;
+use super::state::{Replaced, Round};
 use crate::machine::{need_phase, need_text};
+use crate::values::RaisedAs;
 
 /// A response: an eligible member in an objection round, answering for themselves or through
 /// a named supporter, with a response the method takes and the text it requires.
@@ -157,9 +158,25 @@ fn take_seat(
         round.advice_answers.remove(&member);
     }
     if let Some(seat) = seat.and_then(|seat| round.seats.at_mut(seat)) {
-        seat.response = Some(Responded {
+        let earlier = seat.response.replace(Responded {
             response: copy(response),
             proxy,
         });
+        // An objection or concern taken back by a later response was raised all the same.
+        if let Some(earlier) = earlier.filter(|e| e.response != *response) {
+            let raised = match earlier.response {
+                Response::Object { reason } => Some((RaisedAs::Objection, reason)),
+                Response::ConsentWithConcern { concern } => Some((RaisedAs::Concern, concern)),
+                _ => None,
+            };
+            if let Some((raised, text)) = raised {
+                round.replaced.push(Replaced {
+                    member,
+                    raised,
+                    text,
+                    round: round.objection_round,
+                });
+            }
+        }
     }
 }

@@ -158,6 +158,23 @@ pub struct Round {
     /// The round deadline has passed and its configured step was taken: it no longer
     /// bounds the phases that follow a close with those heard.
     pub(super) deadline_spent: bool,
+    /// Objections and concerns their members replaced with a later response before the
+    /// objection round closed, in order: raised, then taken back.
+    pub(super) replaced: Vec<Replaced>,
+}
+
+/// An objection or concern a member replaced with a later response in the same objection
+/// round: it was raised, and the record says so.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct Replaced {
+    /// Who raised it.
+    pub(super) member: MemberId,
+    /// As an objection or a concern.
+    pub(super) raised: crate::values::RaisedAs,
+    /// Their words.
+    pub(super) text: String,
+    /// The objection round it was raised in.
+    pub(super) round: u32,
 }
 
 /// The state of one round: not yet opened, or opened.
@@ -285,6 +302,15 @@ impl Round {
     /// Every concern logged, in order.
     pub fn concerns(&self) -> &[Concern] {
         &self.concerns
+    }
+
+    /// The objections and concerns members raised and then replaced with a later response
+    /// in the same objection round, in order: who, as what, and their words. They were
+    /// never collected at the close, and the record keeps each as taken back by them.
+    pub fn replaced(&self) -> impl Iterator<Item = (MemberId, crate::values::RaisedAs, &str)> {
+        self.replaced
+            .iter()
+            .map(|r| (r.member, r.raised, r.text.as_str()))
     }
 
     /// The objection being integrated: the first one still raised or valid.

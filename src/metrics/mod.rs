@@ -1007,6 +1007,13 @@ fn decision(
             _ => objections.open += 1,
         }
     }
+    // An objection its member replaced with a later response was raised, and taken back.
+    for (_, raised, _) in round.replaced() {
+        if raised == crate::values::RaisedAs::Objection {
+            objections.raised += 1;
+            objections.withdrawn += 1;
+        }
+    }
     // A round that ended in the middle of an objection round never collected what its
     // responses raised: those objections stand open, those concerns logged, as its record
     // says.

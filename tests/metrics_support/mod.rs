@@ -273,6 +273,41 @@ pub fn drive<J: Journal<Event = EngineEvent>>(engine: &Engine<J>) {
         .unwrap();
 }
 
+/// A round on meeting rooms in the staff team (members 1, 2 and 3): member 3 objects, then
+/// consents in the same objection round, and the round is closed consented.
+pub fn changed_mind<J: Journal<Event = EngineEvent>>(engine: &Engine<J>) {
+    let community = engine.community().clone();
+    let d = Driver {
+        engine,
+        stream: StreamId::new("meeting-rooms").unwrap(),
+    };
+    d.open(
+        300,
+        DecisionKind::Operational,
+        config(
+            &community,
+            "staff_team",
+            [2, 3, 3],
+            "Book the meeting rooms",
+        ),
+    );
+    for minute in 301..=303 {
+        d.run(3, minute, RoundCommand::Advance {});
+    }
+    d.respond(2, 2, 310, Response::consent());
+    d.respond(
+        3,
+        3,
+        311,
+        Response::Object {
+            reason: "The rooms are not step-free".into(),
+        },
+    );
+    d.respond(3, 3, 312, Response::consent());
+    d.respond(1, 1, 313, Response::consent());
+    d.run(3, 320, RoundCommand::CloseRound {});
+}
+
 /// Four feedback items from one workshop; a theme carries three of them.
 pub fn cocreation() -> CoCreation {
     let mut model = CoCreation::new();
