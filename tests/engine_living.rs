@@ -1172,6 +1172,18 @@ fn no_decision_makes_a_members_own_change_for_them() {
             "{err}"
         );
     }
+    // A list naming a member twice is refused when the proposal is created, as such.
+    let twice = vec![CommunityChange::Appoint {
+        body: allies(),
+        members: vec![MEMBER, MEMBER],
+    }];
+    let stream = StreamId::new("named-twice").unwrap();
+    let create = proposal_requests(&stream, DecisionKind::Recruitment, twice, None, 0)
+        .into_iter()
+        .next()
+        .unwrap();
+    let err = refused(&engine, create);
+    assert!(err.to_string().contains("names a member twice"), "{err}");
     assert_eq!(engine.journal().read_all().unwrap().len(), written);
     assert!(engine.community().member(MEMBER).is_some());
 }
