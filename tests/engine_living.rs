@@ -1284,3 +1284,53 @@ fn changes_adopted_on_a_decision_recorded_from_elsewhere_are_marked_attested() {
     let entry = history.versions().last().unwrap().entry().unwrap();
     assert_eq!(entry.attested_by, Some(CO_1));
 }
+
+/// A round deciding for a proposal follows the route the proposal opened on; when a
+/// governance decision has since dissolved the body that route names, opening the round is
+/// refused saying so, not as an unknown body.
+#[test]
+fn a_round_on_a_route_whose_body_was_dissolved_since_is_refused_saying_so() {
+    let engine = engine();
+    let model = StreamId::new("working-model-proposal").unwrap();
+    propose(&engine, &model, DecisionKind::WorkingModel, vec![], 0);
+    let circle = route_of(&engine, &model);
+    // A map that routes nothing to the circle, and the circle dissolved.
+    let mut map: serde_json::Value =
+        serde_json::from_str(include_str!("../examples/data/governance.json")).unwrap();
+    let edges = map["edges"].as_array_mut().unwrap();
+    edges.retain(|e| {
+        e["type"] != "escalates_to" || (e["from"] != circle.as_str() && e["to"] != circle.as_str())
+    });
+    for edge in edges.iter_mut().filter(|e| e["body"] == circle.as_str()) {
+        edge["body"] = "whole_community".into();
+    }
+    let without_circle: GovernanceMap = serde_json::from_value(map).unwrap();
+    let governance = StreamId::new("no-circle").unwrap();
+    propose(
+        &engine,
+        &governance,
+        DecisionKind::Governance,
+        vec![
+            CommunityChange::Governance {
+                map: without_circle,
+            },
+            CommunityChange::DissolveBody {
+                body: circle.clone(),
+            },
+        ],
+        10,
+    );
+    engine.handle(adopt(&governance, 20)).unwrap();
+    assert!(engine.community().body(&circle).is_none());
+
+    let round = engine_support::living::round_of(&model);
+    let mut open = engine_support::open(&community()).deciding_for(model.clone());
+    open.stream = round;
+    open.now = at(30);
+    let err = refused(&engine, open);
+    assert!(
+        matches!(&err, EngineError::RouteGone { body, .. } if *body == circle)
+            && err.to_string().contains("no longer has"),
+        "{err}"
+    );
+}

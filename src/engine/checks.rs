@@ -299,6 +299,21 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                 }
             },
         };
+        // A route given under an earlier map may name a body a change has dissolved since.
+        let given = match (escalation, followed) {
+            (Some(_), _) => Some("the escalated process"),
+            (None, Some(_)) => Some("the process it decides for"),
+            (None, None) => None,
+        };
+        if let (Some(given), Some(route)) = (given, &route)
+            && v.community().body(&route.decider).is_none()
+        {
+            return Err(EngineError::RouteGone {
+                stream: id.clone(),
+                body: route.decider.clone(),
+                given,
+            });
+        }
         let witness = Witness {
             route: route.as_ref(),
             community: v.community(),

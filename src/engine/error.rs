@@ -1,6 +1,6 @@
 //! Why the engine refuses a request, or fails to take it.
 
-use crate::community::MemberId;
+use crate::community::{BodyId, MemberId};
 use crate::decision::DecisionKind;
 use crate::governance::GovernanceError;
 use crate::journal::{Hash, JournalError, StreamId};
@@ -120,6 +120,20 @@ pub enum EngineError {
         actor: MemberId,
         /// Why it is refused.
         reason: String,
+    },
+    /// The route a process follows, given when the process it decides for (or the
+    /// escalated process it takes up) opened, names a body the community no longer has: a
+    /// change to the community dissolved it since.
+    #[error(
+        "stream `{stream}`: the route it follows, given when {given} opened, names the body `{body}`, which the community no longer has; that process can be withdrawn, or decided in a round held elsewhere"
+    )]
+    RouteGone {
+        /// The stream.
+        stream: StreamId,
+        /// The body the route names.
+        body: BodyId,
+        /// Whose route it is: `the process it decides for` or `the escalated process`.
+        given: &'static str,
     },
     /// Governance could not route the decision.
     #[error("stream `{stream}`: {source}")]
@@ -422,6 +436,7 @@ impl EngineError {
             | EngineError::Unwitnessed { .. }
             | EngineError::Unattested { .. }
             | EngineError::Governance { .. }
+            | EngineError::RouteGone { .. }
             | EngineError::Refused { .. }
             | EngineError::Part { .. }
             | EngineError::EvidenceRequired { .. }
