@@ -370,6 +370,189 @@ fn a_review_whose_reassessment_round_escalated_is_decided_only_where_it_went() {
     );
 }
 
+/// The reassessment round escalated to the body next on the route; returns that body.
+fn reassessment_escalated(engine: &TestEngine) -> coproduction::community::BodyId {
+    reassessment_opened(engine);
+    let route = engine
+        .governance()
+        .unwrap()
+        .route(&DecisionKind::WorkingModel, Default::default())
+        .unwrap();
+    let to = route.escalation[0].clone();
+    let escalate = RoundCommand::Escalate {
+        to: to.clone(),
+        reason: "The decision circle should weigh the pilot's evaluation".into(),
+    };
+    engine.handle(in_reassessment(CO_1, 3, escalate)).unwrap();
+    to
+}
+
+fn take_up() -> StreamId {
+    StreamId::new("pilot-taken-up").unwrap()
+}
+
+/// `command` by `actor` in the round taking the escalated review up, `minute` minutes into
+/// the review's day.
+fn in_take_up(actor: MemberId, minute: i64, command: RoundCommand) -> Request {
+    Request::new(take_up(), actor, at(90 * DAY + minute), command)
+}
+
+/// The body the review went to takes it up in a round of its own, and brings it to
+/// consent; every member of the decision circle consents.
+fn taken_up_to_consent(engine: &TestEngine) -> Vec<Envelope<EngineEvent>> {
+    let open = in_take_up(
+        STAFF_1,
+        40,
+        RoundCommand::OpenOnRoute {
+            title: "The pilot's review, escalated".into(),
+            proposal: "Continue the working model.".into(),
+            roles: RoundRoles {
+                proposer: STAFF_1,
+                facilitator: CO_1,
+                secretary: STAFF_2,
+            },
+        },
+    )
+    .with_kind(DecisionKind::WorkingModel)
+    .taking_up(reassessment());
+    let opened = engine.handle(open).unwrap();
+    for minute in 41..=43 {
+        engine
+            .handle(in_take_up(CO_1, minute, RoundCommand::Advance {}))
+            .unwrap();
+    }
+    for (minute, who) in (50..).zip([1, 2, 5, 9, 13, 14, 16, 18].map(MemberId::new)) {
+        let respond = RoundCommand::Respond {
+            member: who,
+            response: Response::consent(),
+        };
+        engine.handle(in_take_up(who, minute, respond)).unwrap();
+    }
+    engine
+        .handle(in_take_up(CO_1, 60, RoundCommand::CloseRound {}))
+        .unwrap();
+    opened
+}
+
+/// Where the review went, the round that takes it up decides it: it registers with the
+/// proposal as the review's round when it opens (in the same batch), and what it reaches
+/// continues the agreement there, recorded by the engine.
+#[test]
+fn an_escalated_review_is_decided_by_the_round_that_takes_it_up_where_it_went() {
+    let engine = scheduled();
+    let to = reassessment_escalated(&engine);
+    let opened = taken_up_to_consent(&engine);
+    assert!(
+        opened.iter().any(|e| e.stream == model()
+            && e.event
+                == EngineEvent::from(ProposalEvent::ReassessmentStarted {
+                    round: take_up(),
+                    by: ENGINE_ACTOR,
+                    at: at(90 * DAY + 40),
+                })),
+        "{opened:?}"
+    );
+    // While it runs, nothing here decides the review by hand either.
+    let by_hand = engine.handle(proposal(
+        &model(),
+        CO_1,
+        90 * DAY + 61,
+        ProposalCommand::Continue {
+            review_date: at(400 * DAY),
+        },
+    ));
+    assert!(
+        matches!(
+            by_hand,
+            Err(EngineError::Refused {
+                source: ProcessError::Proposal(ProposalError::RoundRunning { .. }),
+                ..
+            })
+        ),
+        "{by_hand:?}"
+    );
+    let evidence = Evidence {
+        rationale: Some("The circle found the pilot's evaluation sound.".into()),
+        alternatives: Some(vec!["Pilot for six more months".into()]),
+        ..Evidence::default()
+    };
+    let adopt = in_take_up(
+        STAFF_2,
+        70,
+        RoundCommand::RecordOutcome {
+            statement: "Continued as the standing working model.".into(),
+            review_date: at(455 * DAY),
+        },
+    )
+    .with_evidence(evidence);
+    let written = engine.handle(adopt).unwrap();
+    let reassessed = written
+        .iter()
+        .find(|e| e.stream == model())
+        .expect("the proposal records what the take-up reached");
+    assert_eq!(
+        reassessed.event,
+        EngineEvent::from(ProposalEvent::Reassessed {
+            round: take_up(),
+            result: DecisionResult::Adopted {
+                review_date: at(455 * DAY)
+            },
+            by: ENGINE_ACTOR,
+            at: at(90 * DAY + 70),
+        })
+    );
+    assert_eq!(
+        engine.phase::<ProposalProcess>(&model()),
+        Some(ProposalPhase::Implementing)
+    );
+    let record = engine.record(&model(), at(90 * DAY + 71)).unwrap();
+    assert_eq!(record.reviews[0].escalated_to, None);
+    assert!(
+        record.reviews[0].rounds.contains(&take_up()),
+        "{:?}",
+        record.reviews[0]
+    );
+    let _ = to;
+}
+
+/// A take-up that ends deciding nothing (withdrawn) leaves the review where it went: the
+/// steward still decides nothing here, and the body takes it up again.
+#[test]
+fn a_withdrawn_take_up_leaves_the_review_with_the_body_it_went_to() {
+    let engine = scheduled();
+    let to = reassessment_escalated(&engine);
+    taken_up_to_consent(&engine);
+    let withdraw = in_take_up(
+        STAFF_1,
+        65,
+        RoundCommand::Withdraw {
+            reason: "The circle will meet on it in person".into(),
+        },
+    );
+    engine.handle(withdraw).unwrap();
+    let refused = engine
+        .handle(proposal(
+            &model(),
+            CO_1,
+            90 * DAY + 66,
+            ProposalCommand::Continue {
+                review_date: at(400 * DAY),
+            },
+        ))
+        .unwrap_err();
+    assert!(
+        matches!(&refused, EngineError::Refused {
+            source: ProcessError::Proposal(ProposalError::ReviewEscalated { round, to: went, .. }),
+            ..
+        } if *round == reassessment() && *went == to),
+        "{refused}"
+    );
+    assert_eq!(
+        engine.phase::<ProposalProcess>(&model()),
+        Some(ProposalPhase::UnderReview)
+    );
+}
+
 #[test]
 fn a_pilots_review_is_not_continued_by_the_steward_alone() {
     let engine = scheduled();

@@ -189,6 +189,36 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
         })
     }
 
+    /// The process a take-up of the matter `from` escalated decides for, with its stream:
+    /// the one the escalating round decided for, when that process has something left to
+    /// decide there ([`Process::take_up`](crate::process::Process::take_up): a proposal's
+    /// review); `None` otherwise, and the take-up decides for no process.
+    pub(super) fn taken_for(
+        &self,
+        streams: &BTreeMap<StreamId, super::Shared>,
+        from: &StreamId,
+        request: &Request,
+    ) -> Result<Option<(StreamId, super::Shared)>, EngineError> {
+        let target = match streams.get(from) {
+            Some(source) => source
+                .lock()
+                .map_err(|_| EngineError::Poisoned)?
+                .decides_for()
+                .cloned(),
+            None => None,
+        };
+        let Some((target, shared)) = target.and_then(|t| streams.get(&t).map(|s| (t, s.clone())))
+        else {
+            return Ok(None);
+        };
+        let takes = {
+            let guard = shared.lock().map_err(|_| EngineError::Poisoned)?;
+            let ctx = crate::machine::Context::new(request.actor, request.now);
+            guard.process().take_up(&request.stream, &ctx).is_some()
+        };
+        Ok(takes.then_some((target, shared)))
+    }
+
     /// The hash of the governance map that routed the process on `stream`: as its start
     /// journalled it, or, for a start journalled before it was, the map in force when it
     /// opened. `None` when it opened on no route.
@@ -239,6 +269,7 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
         recused: &BTreeSet<MemberId>,
         escalation: Option<&Escalation>,
         followed: Option<(&Route, Option<crate::hash::Hash>)>,
+        decides_for: Option<&StreamId>,
         v: &Version,
     ) -> Result<(Stream, EngineEvent, Option<ProcessCommand>), EngineError> {
         let id = &request.stream;
@@ -352,7 +383,7 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
             kind: opening.kind,
             routed_by: route.as_ref().and(routed_by),
             route: route.map(Box::new),
-            decides_for: request.decides_for.clone(),
+            decides_for: decides_for.cloned(),
             escalated_from: escalation.map(|e| Box::new(e.from.clone())),
         };
         Ok((stream, started, resolved))

@@ -631,6 +631,12 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
             Some(from) => Some(self.escalation(&streams, request, from, v)?),
             None => None,
         };
+        // A matter escalated by a round that decided for another process (a proposal's
+        // review) is taken up for that process: the take-up decides it there.
+        let taken_for = match (&escalation, &request.escalated_from) {
+            (Some(_), Some(from)) => self.taken_for(&streams, from, request)?,
+            _ => None,
+        };
         // The process it decides for, held while the new one starts: who stepped out of it
         // is not seated in the new one.
         let target = request
@@ -706,9 +712,24 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                 .transpose()?;
             held.insert(target.clone(), guard);
         }
+        if let Some((target, shared)) = &taken_for {
+            let guard = shared.lock().map_err(|_| EngineError::Poisoned)?;
+            not_before(target, &guard, request.now)?;
+            held.insert(target.clone(), guard);
+        }
         let followed = followed.as_ref().map(|(route, map)| (route, *map));
-        let (mut stream, started, resolved) =
-            self.start(request, &recused, escalation.as_ref(), followed, v)?;
+        let decides_for = taken_for
+            .as_ref()
+            .map(|(target, _)| target)
+            .or(request.decides_for.as_ref());
+        let (mut stream, started, resolved) = self.start(
+            request,
+            &recused,
+            escalation.as_ref(),
+            followed,
+            decides_for,
+            v,
+        )?;
         let command = resolved.as_ref().unwrap_or(&request.command);
         let acting = Acting::Command(command);
         let written = self.decide(
@@ -719,7 +740,7 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
             Some(started),
             v,
         )?;
-        if let Some(target) = request.decides_for.as_ref().and_then(|t| held.get_mut(t)) {
+        if let Some(target) = decides_for.and_then(|t| held.get_mut(t)) {
             target.held_in(request.stream.clone());
         }
         drop(held);
@@ -1268,6 +1289,28 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
         held: &Held<'_>,
         ctx: &Context<'_>,
     ) -> Result<Option<(StreamId, Vec<EngineEvent>)>, EngineError> {
+        // A round opening to take up an escalated review registers with the proposal it
+        // now decides for, in the same batch.
+        if stream.version() == 0
+            && stream.escalated_from().is_some()
+            && let Some(target) = stream.decides_for()
+        {
+            let Some(other) = held.get(target) else {
+                return Err(EngineError::UnknownLink {
+                    stream: id.clone(),
+                    target: target.clone(),
+                });
+            };
+            return match other.process().take_up(id, ctx) {
+                Some(Err(source)) => Err(EngineError::LinkRefused {
+                    stream: id.clone(),
+                    target: target.clone(),
+                    source,
+                }),
+                Some(Ok(linked)) if !linked.is_empty() => Ok(Some((target.clone(), linked))),
+                _ => Ok(None),
+            };
+        }
         if let Some(target) = stream.decides_for()
             && let Some(reached) = stream.process().reached(events)
         {
@@ -1277,8 +1320,13 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                     target: target.clone(),
                 });
             };
-            // The process decided for is judged by its own route, not the round's.
-            let route = other.shared_route();
+            // The process decided for is judged by its own route, not the round's; a round
+            // that took the matter up where it was escalated goes on along its own.
+            let route = if stream.escalated_from().is_some() {
+                stream.shared_route()
+            } else {
+                other.shared_route()
+            };
             let ctx = Context::new(ctx.actor, ctx.now).routed(route.as_deref());
             match other.process().take_reached(id, &reached, &ctx) {
                 Some(Err(source)) => {

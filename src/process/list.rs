@@ -445,6 +445,23 @@ macro_rules! processes {
                 }
             }
 
+            /// The events this process records when the process on `round` opens to take
+            /// up a matter escalated from it (see [`Process::take_up`]).
+            pub(crate) fn take_up(
+                &self,
+                round: &StreamId,
+                ctx: &Context,
+            ) -> Option<Result<Vec<EngineEvent>, ProcessError>> {
+                match self {
+                    $(
+                        ProcessState::$variant(state) => <$decider as Process>::take_up(state, round, ctx)
+                            .map(|r| r
+                                .map(|events| events.into_iter().map(EngineEvent::from).collect())
+                                .map_err(ProcessError::from)),
+                    )+
+                }
+            }
+
             /// The events that end this process because the process it decides for, on
             /// `target`, ended in phase `ended` without it (see [`Process::outlived`]).
             pub(crate) fn outlived(

@@ -386,6 +386,25 @@ pub trait Process: Decider {
         None
     }
 
+    /// The events this process records when the process on stream `round` opens to take up
+    /// a matter that a round deciding for this one escalated: `None` when the escalation
+    /// left nothing here to decide (the process ended with it), and the take-up then
+    /// decides for no process; otherwise what registers `round` as the one that decides
+    /// here now (a proposal's review escalated by its reassessment round). The engine
+    /// witnessed the escalation and the take-up, so no member's role is asked for.
+    ///
+    /// # Errors
+    ///
+    /// The process's refusal: the take-up does not fit where it stands.
+    fn take_up(
+        state: &Self::State,
+        round: &StreamId,
+        ctx: &Context,
+    ) -> Option<Result<Events<Self::Event>, Self::Error>> {
+        let _ = (state, round, ctx);
+        None
+    }
+
     /// The events that end this process when the process it decides for, on stream
     /// `target`, ends without it (an offer withdrawn while its round runs): the engine
     /// records them in the same batch, so that no round goes on deciding for a matter that

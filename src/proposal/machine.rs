@@ -146,6 +146,28 @@ pub(crate) fn record_round_result(
     }
 }
 
+/// The events that register `round`, opened to take up the escalated review of `p` in the
+/// body it went to, as the review's reassessment round: the engine witnessed the escalation
+/// and the take-up (see [`Process::take_up`](crate::process::Process::take_up)).
+pub(crate) fn take_up_review(
+    p: &Proposal,
+    round: &StreamId,
+    ctx: &Context,
+) -> Result<Events<ProposalEvent>, ProposalError> {
+    need_clock(ctx.now, p.last_at)?;
+    if p.used(round) {
+        return Err(ProposalError::RoundReused {
+            proposal: p.config.id,
+            round: round.clone(),
+        });
+    }
+    Ok(Events::one(ProposalEvent::ReassessmentStarted {
+        round: round.clone(),
+        by: crate::engine::ENGINE_ACTOR,
+        at: ctx.now,
+    }))
+}
+
 /// `witnessed`: the command comes from the engine, which saw what it records.
 fn decide_created(
     p: &Proposal,

@@ -50,8 +50,10 @@
 //!   consent continues the agreement until the round's review date, its decline retires it,
 //!   a deferral or a breakdown leaves the review open for another round, and an escalation
 //!   leaves it to the body it went to: nothing here decides it any more, no other round, no
-//!   continuation, retirement or amendment ([`ProposalError::ReviewEscalated`]); the take-up
-//!   decides it where it went, and answers to advice and payment offers are still taken.
+//!   continuation, retirement or amendment ([`ProposalError::ReviewEscalated`]); the round
+//!   that takes it up there decides the review (the engine registers it as the review's
+//!   round when it opens, [`Process::take_up`](crate::process::Process::take_up)), and
+//!   answers to advice and payment offers are still taken.
 //!   While a round runs nobody continues, retires or amends by hand, and a pilot's review is
 //!   decided only by a round ([`ProposalError::ReassessmentRequired`]).
 //!   A continued agreement gets a new review date; an amended one goes back to co-creation

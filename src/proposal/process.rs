@@ -12,7 +12,7 @@ use crate::process::{
 };
 use crate::values::DecisionRecord;
 
-use super::machine::record_round_result;
+use super::machine::{record_round_result, take_up_review};
 use super::{
     DecisionResult, ProposalCommand, ProposalError, ProposalEvent, ProposalPhase, ProposalProcess,
     ProposalState,
@@ -271,6 +271,19 @@ impl Process for ProposalProcess {
             Reached::Escalated { to } => DecisionResult::Escalated { to: to.clone() },
         };
         Some(record_round_result(state, from, result, ctx))
+    }
+
+    /// Under a review its reassessment round escalated, the round that takes the matter up
+    /// in the body it went to reassesses the agreement here: it runs as the review's round,
+    /// and what it reaches continues or retires the agreement.
+    fn take_up(
+        state: &ProposalState,
+        round: &StreamId,
+        ctx: &Context,
+    ) -> Option<Result<Events<ProposalEvent>, ProposalError>> {
+        let proposal = state.proposal()?;
+        proposal.open_review()?.escalated()?;
+        Some(take_up_review(proposal, round, ctx))
     }
 
     /// A proposal names its own kind; governance routes it on the request's facts.

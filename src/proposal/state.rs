@@ -84,9 +84,19 @@ impl Review {
     /// and the engine saw it (it ran the round, and recorded what the round reached): that
     /// body takes it up and decides the review, and nothing here does. An escalation copied
     /// in from a round kept elsewhere is a member's word: the review stays open here.
+    ///
+    /// A round that took the matter up there and ended deciding nothing (withdrawn,
+    /// deferred) leaves it escalated: the body it went to takes it up again.
     pub fn escalated(&self) -> Option<(&StreamId, &crate::community::BodyId)> {
         self.reassessments
-            .last()
+            .iter()
+            .rev()
+            .find(|r| {
+                !matches!(
+                    r.result,
+                    Some(DecisionResult::Withdrawn {} | DecisionResult::Deferred {})
+                ) || r.recorded_by != Some(crate::engine::ENGINE_ACTOR)
+            })
             .filter(|r| r.recorded_by == Some(crate::engine::ENGINE_ACTOR))
             .and_then(|r| match &r.result {
                 Some(DecisionResult::Escalated { to }) => Some((&r.round, to)),
