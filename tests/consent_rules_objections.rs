@@ -862,3 +862,35 @@ fn an_objection_replaced_by_a_later_response_stays_in_the_record_as_taken_back()
         "{text}"
     );
 }
+
+/// An objection taken back by a later response a supporter recorded for the member says
+/// so: the record names the supporter, not the member alone.
+#[test]
+fn an_objection_replaced_by_a_supporters_response_names_the_supporter() {
+    // 6 may respond for 4.
+    let h = heard(
+        config(Method::Consent),
+        &[
+            (1, consent()),
+            (2, consent()),
+            (3, consent()),
+            (4, object(CHILDCARE)),
+        ],
+    );
+    let h = after(h, respond(4, consent()), ctx(6, 9));
+    let state = ConsentProcess::replay(&h);
+    let record = round_of(&state).record(DecisionKind::Operational, &community(), at(10));
+    let entry = record
+        .objections
+        .as_ref()
+        .and_then(|o| o.iter().find(|e| e.by == m(4)))
+        .cloned()
+        .unwrap();
+    assert_eq!(entry.disposition, Some(RecordDisposition::Withdrawn));
+    assert_eq!(
+        entry.reason.as_deref(),
+        Some(
+            "replaced by a later response their supporter m6 recorded for them in objection round 1"
+        )
+    );
+}

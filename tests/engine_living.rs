@@ -17,7 +17,7 @@ use coproduction::hash::Hash;
 use coproduction::journal::{FileJournal, Journal, MemoryJournal, StreamId};
 use coproduction::living::{self, CommunityChange, LivingError, LivingEvent};
 use engine_support::living::{
-    adopt, allies, change, joiner, joins, light_charter, newcomer, open_on, proposal,
+    adopt, allies, change, declares, joiner, joins, light_charter, newcomer, open_on, proposal,
     proposal_requests, propose, propose_from,
 };
 use engine_support::{ALLY, CO_1, STAFF_1, at, community, governance, refused};
@@ -227,6 +227,10 @@ fn a_recruitment_adopted_brings_new_members_into_the_group_in_one_batch() {
     propose(&engine, &stream, DecisionKind::Recruitment, wave, 0);
     let before = figures(&engine, 10);
     let written = engine.handle(adopt(&stream, 10)).unwrap();
+    // Once in, the joiners declare their lived experience themselves.
+    for id in [29, 30] {
+        engine.handle(declares(id, 10)).unwrap();
+    }
     // The adoption and the three changes, in one batch that the last event closes.
     let changes: Vec<_> = written
         .iter()
@@ -1333,4 +1337,36 @@ fn a_round_on_a_route_whose_body_was_dissolved_since_is_refused_saying_so() {
             && err.to_string().contains("no longer has"),
         "{err}"
     );
+}
+
+/// A decision recorded on one member's word from a round held elsewhere may bring someone
+/// in, but not declare for them what only they declare (their lived experience, how they
+/// are named, their access needs): its adoption is refused, and writes nothing. They
+/// declare it themselves once they have joined.
+#[test]
+fn a_paper_decision_does_not_declare_a_joiners_lived_experience_for_them() {
+    let engine = engine();
+    let stream = StreamId::new("declared-for-them").unwrap();
+    let wave = vec![CommunityChange::Join {
+        member: joiner(29).with_lived_experience(),
+    }];
+    propose(&engine, &stream, DecisionKind::Recruitment, wave, 0);
+    let written = engine.journal().read_all().unwrap().len();
+    let err = refused(&engine, adopt(&stream, 10));
+    assert!(
+        matches!(
+            &err,
+            EngineError::ChangeNotAdopted {
+                source: LivingError::DeclaredByDecision {
+                    what: "lived_experience",
+                    by,
+                    ..
+                },
+                ..
+            } if *by == CO_1
+        ),
+        "{err}"
+    );
+    assert_eq!(engine.journal().read_all().unwrap().len(), written);
+    assert!(engine.community().member(MemberId::new(29)).is_none());
 }

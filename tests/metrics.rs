@@ -314,7 +314,8 @@ fn time_to_decision_runs_from_the_proposal_or_the_review_that_reopened_it() {
 }
 
 /// An objection its member replaced with consent in the same objection round was raised,
-/// and taken back: the figures count it so, as the record lists it.
+/// and taken back, and a concern replaced so was logged: the figures count them so, as the
+/// record lists them.
 #[test]
 fn an_objection_replaced_by_consent_counts_as_raised_and_withdrawn() {
     let community = community();
@@ -331,4 +332,5 @@ fn an_objection_replaced_by_consent_counts_as_raised_and_withdrawn() {
             ..ObjectionCounts::default()
         }
     );
+    assert_eq!(d.concerns, 1);
 }

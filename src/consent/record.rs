@@ -224,10 +224,16 @@ impl Round {
             let mut entry = ObjectionEntry::new(r.member, r.raised)
                 .disposed(RecordDisposition::Withdrawn)
                 .saying(r.text.clone());
-            entry.reason = Some(format!(
-                "replaced by their later response in objection round {}",
-                r.round
-            ));
+            entry.reason = Some(match r.proxy {
+                None => format!(
+                    "replaced by their later response in objection round {}",
+                    r.round
+                ),
+                Some(proxy) => format!(
+                    "replaced by a later response their supporter {proxy} recorded for them in objection round {}",
+                    r.round
+                ),
+            });
             entries.push(entry);
         }
         // What a round that ended in the middle of an objection round never collected

@@ -175,6 +175,7 @@ fn take_seat(
                     raised,
                     text,
                     round: round.objection_round,
+                    proxy,
                 });
             }
         }

@@ -175,6 +175,8 @@ pub(super) struct Replaced {
     pub(super) text: String,
     /// The objection round it was raised in.
     pub(super) round: u32,
+    /// The supporter who recorded the later response for the member, when one did.
+    pub(super) proxy: Option<MemberId>,
 }
 
 /// The state of one round: not yet opened, or opened.
@@ -305,12 +307,15 @@ impl Round {
     }
 
     /// The objections and concerns members raised and then replaced with a later response
-    /// in the same objection round, in order: who, as what, and their words. They were
-    /// never collected at the close, and the record keeps each as taken back by them.
-    pub fn replaced(&self) -> impl Iterator<Item = (MemberId, crate::values::RaisedAs, &str)> {
+    /// in the same objection round, in order: who, as what, their words, and the supporter
+    /// who recorded the later response for them, if one did. They were never collected at
+    /// the close, and the record keeps each as taken back.
+    pub fn replaced(
+        &self,
+    ) -> impl Iterator<Item = (MemberId, crate::values::RaisedAs, &str, Option<MemberId>)> {
         self.replaced
             .iter()
-            .map(|r| (r.member, r.raised, r.text.as_str()))
+            .map(|r| (r.member, r.raised, r.text.as_str(), r.proxy))
     }
 
     /// The objection being integrated: the first one still raised or valid.

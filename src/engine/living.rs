@@ -415,6 +415,21 @@ impl Adopting {
                 last,
             }));
         }
+        // What only a joiner declares (lived experience, naming, access needs) stands on
+        // their own word, or on a decision the engine witnessed: never on the word of the
+        // one member who recorded a decision taken elsewhere.
+        if let Some(by) = self.attested_by
+            && let Some((member, what)) = self
+                .changes
+                .iter()
+                .find_map(CommunityChange::declared_for_joiner)
+        {
+            return Err(refused(LivingError::DeclaredByDecision {
+                member,
+                by,
+                what,
+            }));
+        }
         if self.withdraws {
             return Ok(
                 match history.withdrawn(&self.decided_by, now).map_err(refused)? {

@@ -517,6 +517,21 @@ pub enum LivingError {
         /// Whose it is.
         member: MemberId,
     },
+    /// A decision recorded on one member's word, from a round held elsewhere, brought
+    /// someone in with what only they declare: lived experience, how they are named, their
+    /// access needs. A decision whose round the engine ran may; the joiner may in any case
+    /// declare it themselves once they have joined.
+    #[error(
+        "a decision recorded on member {by}'s word from a round held elsewhere may bring member {member} in, but not declare their {what}: that is member {member}'s own to declare once they have joined"
+    )]
+    DeclaredByDecision {
+        /// The joiner.
+        member: MemberId,
+        /// Who recorded the decision.
+        by: MemberId,
+        /// What the join declared for them (`lived_experience`, `named`, `access_needs`).
+        what: &'static str,
+    },
     /// An appointment or release names one member twice.
     #[error("the {change} change names member {member} twice")]
     NamedTwice {

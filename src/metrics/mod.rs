@@ -35,9 +35,10 @@
 //! - **Lived-experience share** is the responders who bring lived experience (as the
 //!   snapshot says), out of all responders.
 //! - **Objections** are counted by where each stands in the round's state: integrated
-//!   (resolved by amendment), kept as a concern (found not valid), withdrawn, abandoned, or
-//!   still open. **Concerns** are every concern the round logged, including objections kept
-//!   as concerns.
+//!   (resolved by amendment), kept as a concern (found not valid), withdrawn (among them one
+//!   its member replaced with a later response), abandoned, or still open. **Concerns** are
+//!   every concern the round logged, including objections kept as concerns and concerns
+//!   replaced with a later response.
 //! - **Decided at** is, from the round's state, when the outcome was recorded (adopted), or
 //!   when the vote or the decider declined, or, for a round that consented but whose outcome
 //!   is not recorded yet, when consent carried; for a funding decision, from its state, when
@@ -331,7 +332,8 @@ pub struct DecisionMetrics {
     pub lived_experience: Share,
     /// What happened to the objections.
     pub objections: ObjectionCounts,
-    /// Concerns logged, including objections kept as concerns.
+    /// Concerns logged, including objections kept as concerns and concerns replaced with a
+    /// later response.
     pub concerns: usize,
     /// The proposal or the funding decision this round decides for, from the moment it
     /// opens (whatever became of it), or that named it as its round, when that stream is in
@@ -1007,17 +1009,22 @@ fn decision(
             _ => objections.open += 1,
         }
     }
-    // An objection its member replaced with a later response was raised, and taken back.
-    for (_, raised, _) in round.replaced() {
-        if raised == crate::values::RaisedAs::Objection {
-            objections.raised += 1;
-            objections.withdrawn += 1;
+    // An objection or concern replaced with a later response was raised, and taken back:
+    // the record lists it.
+    let mut replaced_concerns = 0;
+    for (_, raised, _, _) in round.replaced() {
+        match raised {
+            crate::values::RaisedAs::Objection => {
+                objections.raised += 1;
+                objections.withdrawn += 1;
+            }
+            crate::values::RaisedAs::Concern => replaced_concerns += 1,
         }
     }
     // A round that ended in the middle of an objection round never collected what its
     // responses raised: those objections stand open, those concerns logged, as its record
     // says.
-    let mut concerns = round.concerns().len();
+    let mut concerns = round.concerns().len() + replaced_concerns;
     for (member, raised, text) in round.uncollected() {
         match raised {
             crate::values::RaisedAs::Objection => {

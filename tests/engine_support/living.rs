@@ -64,7 +64,6 @@ pub fn joins<J: Journal<Event = EngineEvent>>(
     minute: i64,
     id: u64,
 ) {
-    let member = MemberId::new(id);
     engine
         .handle(change(
             actor,
@@ -74,21 +73,26 @@ pub fn joins<J: Journal<Event = EngineEvent>>(
             },
         ))
         .unwrap();
-    engine
-        .handle(change(
-            member,
-            minute,
-            CommunityChange::LivedExperience {
-                member,
-                declared: true,
-            },
-        ))
-        .unwrap();
+    engine.handle(declares(id, minute)).unwrap();
 }
 
-/// Someone joining with lived experience, as a decision that recruits them records it.
+/// Someone a decision recruits as an ally: what only they declare (their lived
+/// experience), they declare themselves once they have joined ([`declares`]).
 pub fn joiner(id: u64) -> Member {
-    Member::new(MemberId::new(id), format!("New ally {id}")).with_lived_experience()
+    Member::new(MemberId::new(id), format!("New ally {id}"))
+}
+
+/// Member `id` declares, at `minute`, that they bring lived experience.
+pub fn declares(id: u64, minute: i64) -> Request {
+    let member = MemberId::new(id);
+    change(
+        member,
+        minute,
+        CommunityChange::LivedExperience {
+            member,
+            declared: true,
+        },
+    )
 }
 
 pub fn proposal(

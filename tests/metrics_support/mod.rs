@@ -273,8 +273,9 @@ pub fn drive<J: Journal<Event = EngineEvent>>(engine: &Engine<J>) {
         .unwrap();
 }
 
-/// A round on meeting rooms in the staff team (members 1, 2 and 3): member 3 objects, then
-/// consents in the same objection round, and the round is closed consented.
+/// A round on meeting rooms in the staff team (members 1 to 4): member 3 objects and member
+/// 4 consents with a concern, then each consents plainly in the same objection round, and
+/// the round is closed consented.
 pub fn changed_mind<J: Journal<Event = EngineEvent>>(engine: &Engine<J>) {
     let community = engine.community().clone();
     let d = Driver {
@@ -305,6 +306,15 @@ pub fn changed_mind<J: Journal<Event = EngineEvent>>(engine: &Engine<J>) {
     );
     d.respond(3, 3, 312, Response::consent());
     d.respond(1, 1, 313, Response::consent());
+    d.respond(
+        4,
+        4,
+        314,
+        Response::ConsentWithConcern {
+            concern: "Book them early".into(),
+        },
+    );
+    d.respond(4, 4, 315, Response::consent());
     d.run(3, 320, RoundCommand::CloseRound {});
 }
 
