@@ -532,6 +532,16 @@ pub enum LivingError {
         /// What the join declared for them (`lived_experience`, `named`, `access_needs`).
         what: &'static str,
     },
+    /// The change would dissolve the whole community's body, form a second one, or form
+    /// one of fewer than every member: that body is every member, who join and leave it
+    /// themselves.
+    #[error(
+        "the {change} change would make the whole community's body other than every member: members join and leave it themselves"
+    )]
+    WholeCommunity {
+        /// The change's name.
+        change: &'static str,
+    },
     /// An appointment or release names one member twice.
     #[error("the {change} change names member {member} twice")]
     NamedTwice {
@@ -733,6 +743,26 @@ impl Version {
                     c.leave(body, *member).map_err(community_error)?;
                 }
                 community = Some(c);
+            }
+            // The whole community's body is every member: no change forms one of fewer,
+            // nor a second, nor dissolves it (to form it again of a few).
+            CommunityChange::FormBody { body }
+                if body.kind == BodyKind::WholeCommunity
+                    && (self
+                        .community()
+                        .bodies()
+                        .any(|b| b.kind == BodyKind::WholeCommunity)
+                        || body.members().len() != self.community().members().len()) =>
+            {
+                return Err(LivingError::WholeCommunity { change: name });
+            }
+            CommunityChange::DissolveBody { body }
+                if self
+                    .community()
+                    .body(body)
+                    .is_some_and(|b| b.kind == BodyKind::WholeCommunity) =>
+            {
+                return Err(LivingError::WholeCommunity { change: name });
             }
             CommunityChange::FormBody { body } => {
                 let mut c = edit(&mut community);

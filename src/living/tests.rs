@@ -671,3 +671,39 @@ fn an_appointment_naming_a_member_twice_is_refused_as_such() {
         Err(LivingError::NamedTwice { change: "appoint", member }) if member == MemberId::new(3)
     ));
 }
+
+#[test]
+fn the_whole_communitys_body_is_neither_dissolved_nor_formed_again_of_a_few() {
+    let mut h = history();
+    let whole = BodyId::new("whole_community").unwrap();
+    let dissolve = CommunityChange::DissolveBody {
+        body: whole.clone(),
+    };
+    assert_eq!(
+        h.apply(&dissolve, at("2021-02-01T00:00:00Z")),
+        Err(LivingError::WholeCommunity {
+            change: "dissolve_body"
+        })
+    );
+    let second = CommunityChange::FormBody {
+        body: Body::new(
+            BodyId::new("everyone").unwrap(),
+            "Everyone",
+            BodyKind::WholeCommunity,
+        )
+        .with_members([1, 2, 3].map(MemberId::new)),
+    };
+    assert_eq!(
+        h.apply(&second, at("2021-02-01T00:00:00Z")),
+        Err(LivingError::WholeCommunity {
+            change: "form_body"
+        })
+    );
+    assert_eq!(h.versions().count(), 1);
+    // Another body of a few is formed as before.
+    let few = CommunityChange::FormBody {
+        body: Body::new(BodyId::new("panel").unwrap(), "Panel", BodyKind::Custom)
+            .with_members([1, 3].map(MemberId::new)),
+    };
+    assert!(h.apply(&few, at("2021-02-01T00:00:00Z")).is_ok());
+}
