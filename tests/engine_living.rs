@@ -1223,6 +1223,29 @@ fn a_member_number_is_not_given_to_a_newcomer_after_its_member_left() {
         "{err}"
     );
     assert!(engine.community().member(MEMBER).is_none());
+    // Nor does a decision bring someone in under it: refused when the proposal is created,
+    // before anyone decides it; and so for a number a member has now.
+    for (n, id) in [MEMBER, ALLY].into_iter().enumerate() {
+        let stream = StreamId::new(&format!("reused-{n}")).unwrap();
+        let join = vec![CommunityChange::Join {
+            member: newcomer(id.get()),
+        }];
+        let create = proposal_requests(&stream, DecisionKind::Recruitment, join, None, 30)
+            .into_iter()
+            .next()
+            .unwrap();
+        let err = refused(&engine, create);
+        assert!(
+            matches!(
+                &err,
+                EngineError::Change {
+                    source: LivingError::NumberTaken { member },
+                    ..
+                } if *member == id
+            ),
+            "{err}"
+        );
+    }
 }
 
 /// A decision whose changes would take effect before what the journal already holds is

@@ -189,6 +189,41 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
         })
     }
 
+    /// Refuses a proposal created to bring someone in under a member number that is
+    /// taken ([`LivingError::NumberTaken`]): refused now, not after the round has decided.
+    fn numbers_free(&self, request: &Request) -> Result<(), EngineError> {
+        let ProcessCommand::Proposal {
+            command: ProposalCommand::Create { config },
+        } = &request.command
+        else {
+            return Ok(());
+        };
+        let living = self.living.read().map_err(|_| EngineError::Poisoned)?;
+        for change in &config.changes {
+            if let crate::living::CommunityChange::Join { member } = change {
+                let refuse = |source| EngineError::Change {
+                    actor: request.actor,
+                    source,
+                };
+                // A member has it now, or had it.
+                if living
+                    .history
+                    .at(request.now)
+                    .community()
+                    .member(member.id)
+                    .is_some()
+                {
+                    return Err(refuse(LivingError::NumberTaken { member: member.id }));
+                }
+                living
+                    .history
+                    .number_free(member.id, request.now)
+                    .map_err(refuse)?;
+            }
+        }
+        Ok(())
+    }
+
     /// The process a take-up of the matter `from` escalated decides for, with its stream:
     /// the one the escalating round decided for, when that process has something left to
     /// decide there ([`Process::take_up`](crate::process::Process::take_up): a proposal's
@@ -377,6 +412,7 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                 difference,
             })?;
         changes_fit(request, &opening.kind, v)?;
+        self.numbers_free(request)?;
         let stream = Stream::new(process, opening.kind.clone());
         let started = EngineEvent::Started {
             process,

@@ -550,10 +550,10 @@ pub enum LivingError {
         /// The member named twice.
         member: MemberId,
     },
-    /// A person joins under a member number a member had before: records of what that
-    /// member did would then name the newcomer.
+    /// A person joins under a member number a member had before, or that a joining already
+    /// adopted gives: records of what that member did would then name the newcomer.
     #[error(
-        "member number {member} was a member's before: a person who joins takes a number of their own, so what the earlier member did stays theirs"
+        "member number {member} is taken (a member had it, or a joining already adopted gives it): a person who joins takes a number of their own, so what each member did stays theirs"
     )]
     NumberTaken {
         /// The number.
@@ -1111,7 +1111,7 @@ impl History {
     /// Refuses a join under `member` when a member had that number before `from` and is
     /// no longer one then ([`LivingError::NumberTaken`]); a member still in the community
     /// is refused by the community itself, as already a member.
-    fn number_free(&self, member: MemberId, from: Timestamp) -> Result<(), LivingError> {
+    pub(crate) fn number_free(&self, member: MemberId, from: Timestamp) -> Result<(), LivingError> {
         let current = self.at(from).community().member(member).is_some();
         let had = self.founding.community().member(member).is_some()
             || self.later.iter().any(|v| {
