@@ -90,6 +90,20 @@ fn a_member_makes_their_own_changes_and_nobody_elses() {
     let before = engine.community_at(at(-1)).unwrap();
     assert!(!before.member(MEMBER).unwrap().lived_experience);
     assert!(engine.community().member(MEMBER).unwrap().lived_experience);
+    // Declared again, it changes nothing, and nothing is journalled.
+    let written = engine.journal().read_all().unwrap().len();
+    let err = engine.handle_json(declared).unwrap_err();
+    assert!(
+        matches!(
+            &err,
+            EngineError::Change {
+                source: LivingError::ChangesNothing { .. },
+                ..
+            }
+        ),
+        "{err}"
+    );
+    assert_eq!(engine.journal().read_all().unwrap().len(), written);
 
     let written = engine.journal().read_all().unwrap().len();
     // Another member cannot declare it for them.

@@ -830,7 +830,8 @@ async fn an_unreadable_last_event_id_is_refused_not_read_as_the_start() {
 }
 
 /// A request is taken only as JSON that says so: a form or plain text, which a page on
-/// another site can post without asking, is refused (`415`, `not_json`) and writes nothing.
+/// another site can post without asking, or JSON said to be in a character set other than
+/// UTF-8, is refused (`415`, `not_json`) and writes nothing.
 /// An endpoint refuses a query parameter it does not take rather than ignoring it.
 #[tokio::test]
 async fn a_request_not_sent_as_json_and_a_query_not_taken_are_refused() {
@@ -841,6 +842,9 @@ async fn a_request_not_sent_as_json_and_a_query_not_taken_are_refused() {
         Some("text/plain"),
         Some("application/x-www-form-urlencoded"),
         Some("application/jsonp"),
+        // JSON is UTF-8: a body said to be in another character set is not read as it.
+        Some("application/json; charset=latin1"),
+        Some("application/json; charset=\"utf-16\""),
     ] {
         let mut request = HttpRequest::post("/requests").header("x-coproduction-member", "1");
         if let Some(value) = content_type {
@@ -978,4 +982,24 @@ fn the_tool_serves_a_journal_and_stops_on_sigterm_keeping_what_it_acknowledged()
         .map(|e| e.stream.to_string())
         .collect();
     assert!(streams.contains(&"working-model".to_owned()), "{streams:?}");
+}
+
+/// What is due, asked as of a time before the community's last change, is refused as any
+/// read before the journal's last event is, even when no process has begun: the community
+/// it would be judged by had not changed yet.
+#[tokio::test]
+async fn what_is_due_before_the_communitys_last_change_is_refused() {
+    let (app, _engine) = app();
+    let declared = r#"{"stream": "community", "actor": 21, "now": "2022-08-20T13:00:00Z",
+        "command": {"process": "change", "change": {"type": "lived_experience", "member": 21, "declared": true}}}"#;
+    let (status, body) = post(&app, Some(21), declared).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    bad_requests(
+        &app,
+        &["/due?now=2022-08-20T12:59:00Z"],
+        "read_before_last_event",
+    )
+    .await;
+    let (status, body) = get(&app, "/due?now=2022-08-20T13:00:00Z").await;
+    assert_eq!((status, body.as_str()), (StatusCode::OK, "[]"));
 }

@@ -325,6 +325,13 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
         }
         let entry = Entry::new(change.clone(), request.now);
         let history = living.history.with(entry.clone()).map_err(refuse)?;
+        // A declaration that leaves the community as it was (lived experience already
+        // declared, a naming already chosen) is not journalled as a change.
+        if history.at(request.now).community() == living.history.at(request.now).community() {
+            return Err(refuse(LivingError::ChangesNothing {
+                change: change.label(),
+            }));
+        }
         let event = EngineEvent::Community {
             event: entry.event(),
         };

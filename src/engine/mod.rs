@@ -1571,7 +1571,21 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
     ) -> Result<(), EngineError> {
         let last = match stream {
             Some(id) => self.last_at(id),
-            None => self.streams().iter().filter_map(|s| self.last_at(s)).max(),
+            // The journal's: every process's last event, and the community's last change.
+            None => {
+                let changed = self.living.read().ok().and_then(|living| {
+                    living
+                        .history
+                        .versions()
+                        .filter_map(|v| v.entry().map(|e| e.made))
+                        .max()
+                });
+                self.streams()
+                    .iter()
+                    .filter_map(|s| self.last_at(s))
+                    .chain(changed)
+                    .max()
+            }
         };
         match last {
             Some(last) if now < last => Err(EngineError::ReadBeforeLastEvent {

@@ -542,6 +542,13 @@ pub enum LivingError {
         /// The change's name.
         change: &'static str,
     },
+    /// A member's own change that leaves the community as it stands (lived experience
+    /// declared already, a naming already chosen): nothing to journal.
+    #[error("the {change} change changes nothing: the community already stands so")]
+    ChangesNothing {
+        /// The change's name.
+        change: &'static str,
+    },
     /// An appointment or release names one member twice.
     #[error("the {change} change names member {member} twice")]
     NamedTwice {

@@ -61,7 +61,7 @@
 //! | `not_a_process` | `404` | a record or a report of `community`, the community's own stream, where no process runs (its changes are in the event feed) |
 //! | `too_large` | `413` | a request's body is longer than [`REQUEST_LINE_BYTES`](crate::limits::REQUEST_LINE_BYTES) (1 MiB) |
 //! | `not_utf8` | `400` | a request's body is not UTF-8 |
-//! | `not_json` | `415` | a request's body is not sent as `application/json` (a form or plain text, which a page on another site can post without asking) |
+//! | `not_json` | `415` | a request's body is not sent as `application/json` (a form or plain text, which a page on another site can post without asking), or names a `charset` other than `utf-8` |
 //! | `not_found` | `404` | there is no endpoint at the path |
 //! | `method_not_allowed` | `405` | the endpoint does not take the method (the `Allow` header lists those it takes) |
 //!
@@ -517,17 +517,27 @@ async fn post_request<J: Served>(
     Text(body): Text,
 ) -> Result<Response, Rejection> {
     // A request is JSON, and says so: a form or plain text, which a page on another site
-    // can post without asking, is not taken as one.
-    let json = headers
+    // can post without asking, is not taken as one. JSON is UTF-8: a body said to be in
+    // another character set is refused, not read as if it were UTF-8.
+    let content_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
+        .unwrap_or_default();
+    let mut parts = content_type.split(';');
+    let json = parts
+        .next()
         .is_some_and(|v| v.trim().eq_ignore_ascii_case("application/json"));
-    if !json {
+    let utf8 = parts.all(|param| match param.split_once('=') {
+        Some((name, value)) if name.trim().eq_ignore_ascii_case("charset") => {
+            value.trim().trim_matches('"').eq_ignore_ascii_case("utf-8")
+        }
+        _ => true,
+    });
+    if !json || !utf8 {
         return Err(Rejection::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "not_json",
-            "a request is sent as `application/json` (its `Content-Type`)".to_owned(),
+            "a request is sent as `application/json` (its `Content-Type`), in UTF-8 (a `charset`, if given, is `utf-8`)".to_owned(),
         ));
     }
     // Read as the engine reads a JSON request: its length, then strictly.
