@@ -1324,6 +1324,13 @@ fn changes_adopted_on_a_decision_recorded_from_elsewhere_are_marked_attested() {
     let history = engine.history().unwrap();
     let entry = history.versions().last().unwrap().entry().unwrap();
     assert_eq!(entry.attested_by, Some(CO_1));
+    // The community's figures name it too: the wave stands on that member's word.
+    let metrics = coproduction::metrics::CommunityMetrics::from_journal(
+        &engine.journal().read_all().unwrap(),
+    )
+    .unwrap();
+    assert_eq!(metrics.waves.len(), 1);
+    assert_eq!(metrics.waves[0].attested_by, Some(CO_1));
 }
 
 /// A round deciding for a proposal follows the route the proposal opened on; when a

@@ -30,7 +30,8 @@
 //! - **A wave** is a decision's appointments to one body: the changes a proposal carried
 //!   (`decided_by` set) and the engine wrote with its adoption, in one batch, with the
 //!   body's figures just before the batch and just after it. A body the same batch formed
-//!   has no figures before.
+//!   has no figures before. A wave adopted on a decision recorded from a round held
+//!   elsewhere names the member on whose word it stands (`attested_by`).
 //!
 //! These figures are apart from [`Metrics`](super::Metrics): those count decisions and
 //! need no founding, these count the community and refuse a journal without one, as the
@@ -178,6 +179,10 @@ impl Representation {
 pub struct Wave {
     /// The stream of the decision that adopted the appointments.
     pub decided_by: StreamId,
+    /// The member on whose word that decision was recorded, from a round held elsewhere;
+    /// absent when the engine ran its round.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attested_by: Option<MemberId>,
     /// When they took effect.
     pub at: Timestamp,
     /// The body.
@@ -194,6 +199,7 @@ pub struct Wave {
 struct Step {
     at: Timestamp,
     decided_by: Option<StreamId>,
+    attested_by: Option<MemberId>,
     change: CommunityChange,
     before: Arc<Community>,
     after: Arc<Community>,
@@ -241,6 +247,7 @@ impl CommunityMetrics {
             steps.push(Step {
                 at: version.from(),
                 decided_by: entry.decided_by.clone(),
+                attested_by: entry.attested_by,
                 change,
                 before: std::mem::replace(&mut before, Arc::clone(&after)),
                 after,
@@ -431,6 +438,7 @@ fn waves(steps: &[Step]) -> Vec<Wave> {
         for (body, members) in appointed {
             waves.push(Wave {
                 decided_by: decided_by.clone(),
+                attested_by: first.attested_by,
                 at: first.at,
                 body: body.clone(),
                 appointed: members,
