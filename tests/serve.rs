@@ -657,17 +657,19 @@ async fn the_communitys_own_stream_shows_its_version_and_whether_a_change_is_to_
     assert_eq!(typed.process, None);
     // A member's own change, in force from its time; then one dated to come (the server
     // takes requests' times at their word).
-    let declares = |now: &str| {
+    // Member 1 takes back the lived experience declared at the founding, then declares it
+    // again: each a change.
+    let declares = |now: &str, declared: bool| {
         json!({"stream": "community", "actor": 1, "now": now,
                "command": {"process": "change",
-                           "change": {"type": "lived_experience", "member": 1, "declared": true}}})
+                           "change": {"type": "lived_experience", "member": 1, "declared": declared}}})
         .to_string()
     };
-    for (now, phase, version) in [
-        ("2022-09-01T10:05:00Z", "in_force", 2),
-        ("2999-01-01T00:00:00Z", "scheduled", 3),
+    for (now, declared, phase, version) in [
+        ("2022-09-01T10:05:00Z", false, "in_force", 2),
+        ("2999-01-01T00:00:00Z", true, "scheduled", 3),
     ] {
-        let (status, body) = post(&app, Some(1), &declares(now)).await;
+        let (status, body) = post(&app, Some(1), &declares(now, declared)).await;
         assert_eq!(status, StatusCode::OK, "{body}");
         let (status, body) = get(&app, "/streams/community").await;
         assert_eq!(status, StatusCode::OK, "{body}");

@@ -32,9 +32,11 @@ pub fn corpus() -> Vec<String> {
     requests.push(living::change(
         MEMBER,
         100,
+        // Member 20 declared lived experience when the community was founded, and takes
+        // the declaration back.
         CommunityChange::LivedExperience {
             member: MEMBER,
-            declared: true,
+            declared: false,
         },
     ));
     requests.push(living::change(
