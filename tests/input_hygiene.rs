@@ -543,6 +543,10 @@ fn positional_arrays_are_refused_naming_where() {
         ),
         (request("consent", r#"["respond", 13, {"type": "consent"}]"#), "command.command"),
         (respond(r#"["object", "Not like this"]"#), "command.command.response"),
+        // Too short to read: inside an internally tagged command, where serde cannot say
+        // where it stood, the variant it names finds it.
+        (respond(r#"["consent"]"#), "command.command.response"),
+        (respond(r#"["object"]"#), "command.command.response"),
         (evidence_request(r#"[null, "Because"]"#), "evidence"),
         (
             evidence_request(r#"{"overrides": [["T2", 4, "Urgent"]]}"#),

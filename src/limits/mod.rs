@@ -460,8 +460,19 @@ fn short_array<T: DeserializeOwned>(json: &str) -> Option<InputError> {
     let message = error.inner().to_string();
     (message.starts_with("invalid length ") && message.contains(", expected struct ")).then(|| {
         let path = error.path().to_string();
+        let path = if path == "." { String::new() } else { path };
+        // Inside an internally tagged enum the path stops where serde buffered the value:
+        // the variant serde names finds the array itself.
+        let variant = message
+            .split_once("expected struct variant ")
+            .and_then(|(_, rest)| rest.split_once(" with "))
+            .and_then(|(name, _)| name.rsplit("::").next());
+        let inner = variant.and_then(|variant| {
+            let input: serde_json::Value = serde_json::from_str(json).ok()?;
+            shape::tagged_array(&input, &path, variant)
+        });
         InputError::Positional {
-            path: if path == "." { String::new() } else { path },
+            path: inner.unwrap_or(path),
         }
     })
 }

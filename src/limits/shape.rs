@@ -54,6 +54,60 @@ fn walk<'a>(input: &'a Value, canonical: &Value, path: &mut Vec<Step<'a>>) -> bo
     }
 }
 
+/// The first place under `within` (a path as [`positional`] renders it; empty for the
+/// whole input) where `input` has an array that opens with the tag `tag`: a variant of an
+/// internally tagged enum written as an array. Serde reads such a variant from a buffered
+/// copy and cannot say where it stood; its name, from serde's message, finds it.
+/// Tags are compared as written in `snake_case` against the variant's name.
+pub(super) fn tagged_array(input: &Value, within: &str, variant: &str) -> Option<String> {
+    let wanted: String = variant.chars().filter(|c| *c != '_').collect();
+    let mut path = Vec::new();
+    let mut found = None;
+    find_tagged(input, &wanted, within, &mut path, &mut found);
+    found
+}
+
+fn find_tagged<'a>(
+    value: &'a Value,
+    wanted: &str,
+    within: &str,
+    path: &mut Vec<Step<'a>>,
+    found: &mut Option<String>,
+) {
+    if found.is_some() {
+        return;
+    }
+    match value {
+        Value::Array(items) => {
+            let tagged = items.first().and_then(Value::as_str).is_some_and(|tag| {
+                tag.chars()
+                    .filter(|c| *c != '_')
+                    .eq(wanted.chars().map(|c| c.to_ascii_lowercase()))
+            });
+            if tagged {
+                let here = render(path);
+                if here.starts_with(within) {
+                    *found = Some(here);
+                    return;
+                }
+            }
+            for (n, item) in items.iter().enumerate() {
+                path.push(Step::Index(n));
+                find_tagged(item, wanted, within, path, found);
+                path.pop();
+            }
+        }
+        Value::Object(map) => {
+            for (key, item) in map {
+                path.push(Step::Key(key));
+                find_tagged(item, wanted, within, path, found);
+                path.pop();
+            }
+        }
+        _ => {}
+    }
+}
+
 fn render(path: &[Step<'_>]) -> String {
     let mut out = String::new();
     for step in path {
