@@ -273,10 +273,7 @@ fn a_change_the_decision_cannot_make_stops_the_adoption_and_writes_nothing() {
     // A recruitment cannot dissolve a body: that is a governance decision. The proposal
     // is refused when it is created, before anyone is asked to decide it.
     let dissolve = vec![CommunityChange::DissolveBody { body: allies() }];
-    let create = proposal_requests(&stream, DecisionKind::Recruitment, dissolve, None, 0)
-        .into_iter()
-        .next()
-        .unwrap();
+    let create = creating(&stream, DecisionKind::Recruitment, dissolve, None, 0);
     let err = refused(&engine, create);
     assert!(
         matches!(
@@ -1180,10 +1177,7 @@ fn no_decision_makes_a_members_own_change_for_them() {
     let written = engine.journal().read_all().unwrap().len();
     for (n, own) in owns.into_iter().enumerate() {
         let stream = StreamId::new(&format!("for-them-{n}")).unwrap();
-        let create = proposal_requests(&stream, DecisionKind::Recruitment, vec![own], None, 0)
-            .into_iter()
-            .next()
-            .unwrap();
+        let create = creating(&stream, DecisionKind::Recruitment, vec![own], None, 0);
         let err = refused(&engine, create);
         assert!(
             err.to_string().contains("own to make") || err.to_string().contains("their own"),
@@ -1196,10 +1190,7 @@ fn no_decision_makes_a_members_own_change_for_them() {
         members: vec![MEMBER, MEMBER],
     }];
     let stream = StreamId::new("named-twice").unwrap();
-    let create = proposal_requests(&stream, DecisionKind::Recruitment, twice, None, 0)
-        .into_iter()
-        .next()
-        .unwrap();
+    let create = creating(&stream, DecisionKind::Recruitment, twice, None, 0);
     let err = refused(&engine, create);
     assert!(err.to_string().contains("names a member twice"), "{err}");
     assert_eq!(engine.journal().read_all().unwrap().len(), written);
@@ -1244,10 +1235,7 @@ fn a_member_number_is_not_given_to_a_newcomer_after_its_member_left() {
         let join = vec![CommunityChange::Join {
             member: newcomer(id.get()),
         }];
-        let create = proposal_requests(&stream, DecisionKind::Recruitment, join, None, 30)
-            .into_iter()
-            .next()
-            .unwrap();
+        let create = creating(&stream, DecisionKind::Recruitment, join, None, 30);
         let err = refused(&engine, create);
         assert!(
             matches!(
@@ -1275,10 +1263,7 @@ fn a_decision_dated_before_the_journal_adopts_nothing() {
     propose(&engine, &stream, DecisionKind::Recruitment, appoint, 0);
     // Another proposal is created at minute 50: the journal holds it.
     let other = StreamId::new("other-matter").unwrap();
-    let create = proposal_requests(&other, DecisionKind::Recruitment, Vec::new(), None, 50)
-        .into_iter()
-        .next()
-        .unwrap();
+    let create = creating(&other, DecisionKind::Recruitment, Vec::new(), None, 50);
     engine.handle(create).unwrap();
     let written = engine.journal().read_all().unwrap().len();
     let err = refused(&engine, adopt(&stream, 40));
@@ -1413,4 +1398,19 @@ fn a_paper_decision_does_not_declare_a_joiners_lived_experience_for_them() {
     );
     assert_eq!(engine.journal().read_all().unwrap().len(), written);
     assert!(engine.community().member(MemberId::new(29)).is_none());
+}
+
+/// The request that creates the proposal on `stream` of `kind` carrying `changes` (from
+/// `effective_from`), at `minute`: the first of [`proposal_requests`].
+fn creating(
+    stream: &StreamId,
+    kind: DecisionKind,
+    changes: Vec<CommunityChange>,
+    effective_from: Option<jiff::Timestamp>,
+    minute: i64,
+) -> Request {
+    proposal_requests(stream, kind, changes, effective_from, minute)
+        .into_iter()
+        .next()
+        .unwrap()
 }

@@ -209,6 +209,27 @@ fn reassessing(engine: &TestEngine) {
         .unwrap();
 }
 
+/// Asserts that `written` holds, on the proposal, the engine's record that `round`
+/// continued the agreement to day 455, `minute` minutes into the review's day: the engine
+/// saw the round reach it, so it is the engine's record, not the secretary's word.
+fn continued_by(written: &[Envelope<EngineEvent>], round: StreamId, minute: i64) {
+    let reassessed = written
+        .iter()
+        .find(|e| e.stream == model())
+        .expect("the proposal records what the round reached");
+    assert_eq!(
+        reassessed.event,
+        EngineEvent::from(ProposalEvent::Reassessed {
+            round,
+            result: DecisionResult::Adopted {
+                review_date: at(455 * DAY)
+            },
+            by: ENGINE_ACTOR,
+            at: at(90 * DAY + minute),
+        })
+    );
+}
+
 #[test]
 fn a_pilots_review_is_decided_by_the_reassessment_round_held_for_it_in_one_batch() {
     let engine = scheduled();
@@ -231,22 +252,7 @@ fn a_pilots_review_is_decided_by_the_reassessment_round_held_for_it_in_one_batch
     ));
     let written = record_reassessment(&engine, None).unwrap();
     // The round's adoption and the proposal's continuation, in one batch.
-    let reassessed = written
-        .iter()
-        .find(|e| e.stream == model())
-        .expect("the proposal records what its reassessment reached");
-    assert_eq!(
-        reassessed.event,
-        EngineEvent::from(ProposalEvent::Reassessed {
-            round: reassessment(),
-            result: DecisionResult::Adopted {
-                review_date: at(455 * DAY)
-            },
-            // The engine saw its round reach this: its record, not the secretary's word.
-            by: coproduction::engine::ENGINE_ACTOR,
-            at: at(90 * DAY + 30),
-        })
-    );
+    continued_by(&written, reassessment(), 30);
     assert!(written.last().is_some_and(|e| e.last_in_batch));
     assert_eq!(
         engine.phase::<ProposalProcess>(&model()),
@@ -268,19 +274,7 @@ fn a_pilots_review_is_decided_by_the_reassessment_round_held_for_it_in_one_batch
 #[test]
 fn a_review_whose_reassessment_round_escalated_is_decided_only_where_it_went() {
     let engine = scheduled();
-    reassessment_opened(&engine);
-    // The next body on the route's escalation chain.
-    let route = engine
-        .governance()
-        .unwrap()
-        .route(&DecisionKind::WorkingModel, Default::default())
-        .unwrap();
-    let to = route.escalation[0].clone();
-    let escalate = RoundCommand::Escalate {
-        to: to.clone(),
-        reason: "The whole community should weigh the pilot's evaluation".into(),
-    };
-    engine.handle(in_reassessment(CO_1, 3, escalate)).unwrap();
+    let to = reassessment_escalated(&engine);
     assert_eq!(
         engine.phase::<ProposalProcess>(&model()),
         Some(ProposalPhase::UnderReview)
@@ -370,7 +364,8 @@ fn a_review_whose_reassessment_round_escalated_is_decided_only_where_it_went() {
     );
 }
 
-/// The reassessment round escalated to the body next on the route; returns that body.
+/// The reassessment round escalated to the body next on the route's escalation chain;
+/// returns that body.
 fn reassessment_escalated(engine: &TestEngine) -> coproduction::community::BodyId {
     reassessment_opened(engine);
     let route = engine
@@ -486,21 +481,7 @@ fn an_escalated_review_is_decided_by_the_round_that_takes_it_up_where_it_went() 
     )
     .with_evidence(evidence);
     let written = engine.handle(adopt).unwrap();
-    let reassessed = written
-        .iter()
-        .find(|e| e.stream == model())
-        .expect("the proposal records what the take-up reached");
-    assert_eq!(
-        reassessed.event,
-        EngineEvent::from(ProposalEvent::Reassessed {
-            round: take_up(),
-            result: DecisionResult::Adopted {
-                review_date: at(455 * DAY)
-            },
-            by: ENGINE_ACTOR,
-            at: at(90 * DAY + 70),
-        })
-    );
+    continued_by(&written, take_up(), 70);
     assert_eq!(
         engine.phase::<ProposalProcess>(&model()),
         Some(ProposalPhase::Implementing)
