@@ -1235,19 +1235,60 @@ fn a_member_number_is_not_given_to_a_newcomer_after_its_member_left() {
         let join = vec![CommunityChange::Join {
             member: newcomer(id.get()),
         }];
-        let create = creating(&stream, DecisionKind::Recruitment, join, None, 30);
-        let err = refused(&engine, create);
-        assert!(
-            matches!(
-                &err,
-                EngineError::Change {
-                    source: LivingError::NumberTaken { member },
-                    ..
-                } if *member == id
-            ),
-            "{err}"
-        );
+        assert_number_taken(&engine, &stream, join, id);
     }
+    // Nor two joins of one proposal under one number.
+    let twice = vec![
+        CommunityChange::Join {
+            member: newcomer(60),
+        },
+        CommunityChange::Join {
+            member: newcomer(60),
+        },
+    ];
+    let stream = StreamId::new("one-number-twice").unwrap();
+    assert_number_taken(&engine, &stream, twice, MemberId::new(60));
+    // Nor number 0, the engine's own.
+    let zero = vec![CommunityChange::Join {
+        member: newcomer(0),
+    }];
+    let stream = StreamId::new("number-zero").unwrap();
+    let err = refused(
+        &engine,
+        creating(&stream, DecisionKind::Recruitment, zero, None, 30),
+    );
+    assert!(
+        matches!(
+            &err,
+            EngineError::Change {
+                source: LivingError::EnginesOwn { .. },
+                ..
+            }
+        ),
+        "{err}"
+    );
+}
+
+/// Asserts that creating the proposal on `stream` carrying `changes` is refused as giving
+/// the taken number `id`.
+fn assert_number_taken(
+    engine: &TestEngine,
+    stream: &StreamId,
+    changes: Vec<CommunityChange>,
+    id: MemberId,
+) {
+    let create = creating(stream, DecisionKind::Recruitment, changes, None, 30);
+    let err = refused(engine, create);
+    assert!(
+        matches!(
+            &err,
+            EngineError::Change {
+                source: LivingError::NumberTaken { member },
+                ..
+            } if *member == id
+        ),
+        "{err}"
+    );
 }
 
 /// A decision whose changes would take effect before what the journal already holds is

@@ -860,9 +860,22 @@ async fn a_request_not_sent_as_json_and_a_query_not_taken_are_refused() {
         );
     }
     assert_eq!(engine.journal().read_all().unwrap().len(), before);
-    // JSON with its charset named is JSON.
+    // Two `Content-Type` headers say nothing for sure.
+    let twice = HttpRequest::post("/requests")
+        .header("content-type", "application/json")
+        .header("content-type", "text/plain")
+        .header("x-coproduction-member", "1")
+        .body(Body::from(open_round()))
+        .unwrap();
+    let (status, body) = send(&app, twice).await;
+    assert_eq!(
+        (status, kind_of(&body).as_str()),
+        (StatusCode::UNSUPPORTED_MEDIA_TYPE, "not_json")
+    );
+    assert_eq!(engine.journal().read_all().unwrap().len(), before);
+    // JSON with its charset named is JSON, `utf8` as `utf-8`.
     let request = HttpRequest::post("/requests")
-        .header("content-type", "Application/JSON; charset=utf-8")
+        .header("content-type", "Application/JSON; charset=utf8")
         .header("x-coproduction-member", "1")
         .body(Body::from(open_round()))
         .unwrap();

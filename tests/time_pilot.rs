@@ -532,6 +532,66 @@ fn a_withdrawn_take_up_leaves_the_review_with_the_body_it_went_to() {
         engine.phase::<ProposalProcess>(&model()),
         Some(ProposalPhase::UnderReview)
     );
+    // The record names the round that escalated it, not the take-up that was withdrawn.
+    let record = engine.record(&model(), at(90 * DAY + 66)).unwrap();
+    assert_eq!(record.reviews[0].escalated_by, Some(reassessment()));
+    let report = engine.report(&model(), at(90 * DAY + 66)).unwrap();
+    let text = DecisionRecordMarkdown::new(&record, &report).to_string();
+    assert!(
+        text.contains(&format!(
+            "the reassessment round \\`{}\\` escalated it",
+            reassessment()
+        )),
+        "{text}"
+    );
+    // Another round takes it up again, and decides it there.
+    let again = Request::new(
+        StreamId::new("pilot-taken-up-again").unwrap(),
+        STAFF_1,
+        at(90 * DAY + 67),
+        RoundCommand::OpenOnRoute {
+            title: "The pilot's review, escalated".into(),
+            proposal: "Continue the working model.".into(),
+            roles: RoundRoles {
+                proposer: STAFF_1,
+                facilitator: CO_1,
+                secretary: STAFF_2,
+            },
+        },
+    )
+    .with_kind(DecisionKind::WorkingModel)
+    .taking_up(reassessment());
+    let written = engine.handle(again).unwrap();
+    assert!(written.iter().any(|e| e.stream == model()), "{written:?}");
+}
+
+/// A review escalated by its round is taken up by a round, whose result is recorded on the
+/// proposal: a proposal taking it up would hold the review and never end it, and is refused.
+#[test]
+fn an_escalated_review_is_taken_up_by_a_round_only() {
+    let engine = scheduled();
+    reassessment_escalated(&engine);
+    let stream = StreamId::new("pilot-taken-up-as-proposal").unwrap();
+    let create = engine_support::living::proposal_requests(
+        &stream,
+        DecisionKind::WorkingModel,
+        vec![],
+        None,
+        90 * DAY + 40,
+    )
+    .into_iter()
+    .next()
+    .unwrap()
+    .taking_up(reassessment());
+    let refused = engine.handle(create).unwrap_err();
+    assert!(
+        matches!(refused, EngineError::NotEscalated { .. })
+            && refused.to_string().contains("only a round takes it up"),
+        "{refused}"
+    );
+    // A round still takes it up.
+    let opened = taken_up_to_consent(&engine);
+    assert!(opened.iter().any(|e| e.stream == model()));
 }
 
 #[test]

@@ -199,19 +199,24 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
             return Ok(());
         };
         let living = self.living.read().map_err(|_| EngineError::Poisoned)?;
+        let mut given = BTreeSet::new();
         for change in &config.changes {
             if let crate::living::CommunityChange::Join { member } = change {
                 let refuse = |source| EngineError::Change {
                     actor: request.actor,
                     source,
                 };
-                // A member has it now, or had it.
-                if living
-                    .history
-                    .at(request.now)
-                    .community()
-                    .member(member.id)
-                    .is_some()
+                if member.id == super::ENGINE_ACTOR {
+                    return Err(refuse(LivingError::EnginesOwn { change: "join" }));
+                }
+                // A member has it now, or had it, or another join of this proposal gives it.
+                if !given.insert(member.id)
+                    || living
+                        .history
+                        .at(request.now)
+                        .community()
+                        .member(member.id)
+                        .is_some()
                 {
                     return Err(refuse(LivingError::NumberTaken { member: member.id }));
                 }
@@ -227,7 +232,8 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
     /// The process a take-up of the matter `from` escalated decides for, with its stream:
     /// the one the escalating round decided for, when that process has something left to
     /// decide there ([`Process::take_up`](crate::process::Process::take_up): a proposal's
-    /// review); `None` otherwise, and the take-up decides for no process.
+    /// review); `None` otherwise, and the take-up decides for no process. Such a matter is
+    /// taken up by a round ([`EngineError::NotEscalated`] for another process).
     pub(super) fn taken_for(
         &self,
         streams: &BTreeMap<StreamId, super::Shared>,
@@ -251,6 +257,15 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
             let ctx = crate::machine::Context::new(request.actor, request.now);
             guard.process().take_up(&request.stream, &ctx).is_some()
         };
+        // Only a round reaches a result the process it decides for records: another process
+        // taking the matter up (a proposal) would hold it there and never end it.
+        if takes && request.command.process() != Some(crate::process::ProcessKind::Consent) {
+            return Err(EngineError::NotEscalated {
+                stream: request.stream.clone(),
+                escalated: from.clone(),
+                reason: "the matter is decided for the process its round decided for, and only a round takes it up to decide it there",
+            });
+        }
         Ok(takes.then_some((target, shared)))
     }
 

@@ -324,6 +324,7 @@ impl FundingDecision {
                 objection: None,
                 rounds: Vec::new(),
                 escalated_to: None,
+                escalated_by: None,
                 ended,
             }];
         }

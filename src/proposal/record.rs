@@ -202,6 +202,11 @@ fn review_record(review: &super::state::Review, now: Timestamp) -> ReviewRecord 
             at: *at,
         },
     });
+    let escalated = review
+        .reassessments
+        .last()
+        .filter(|r| r.decided_at.is_some_and(|at| at <= now))
+        .and_then(|_| review.escalated());
     ReviewRecord {
         number: review.number,
         opened_at: review.opened_at,
@@ -213,12 +218,8 @@ fn review_record(review: &super::state::Review, now: Timestamp) -> ReviewRecord 
             .filter(|r| r.started_at <= now)
             .map(|r| r.round.clone())
             .collect(),
-        escalated_to: review
-            .reassessments
-            .last()
-            .filter(|r| r.decided_at.is_some_and(|at| at <= now))
-            .and_then(|_| review.escalated())
-            .map(|(_, to)| to.clone()),
+        escalated_to: escalated.map(|(_, to)| to.clone()),
+        escalated_by: escalated.map(|(round, _)| round.clone()),
         ended: ended.filter(|e| e.at() <= now),
     }
 }

@@ -941,7 +941,8 @@ fn review(v: &ReviewRecord, names: Names<'_>) -> Item {
     item.notes.push(match &v.ended {
         None => match (v.rounds.last(), &v.escalated_to) {
             (Some(round), Some(to)) => format!(
-                "Still open here: the reassessment round `{round}` escalated it to {}, which decides it.",
+                "Still open here: the reassessment round `{}` escalated it to {}, which decides it.",
+                v.escalated_by.as_ref().unwrap_or(round),
                 names.body(to)
             ),
             (Some(round), None) => {

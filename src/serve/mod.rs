@@ -61,7 +61,7 @@
 //! | `not_a_process` | `404` | a record or a report of `community`, the community's own stream, where no process runs (its changes are in the event feed) |
 //! | `too_large` | `413` | a request's body is longer than [`REQUEST_LINE_BYTES`](crate::limits::REQUEST_LINE_BYTES) (1 MiB) |
 //! | `not_utf8` | `400` | a request's body is not UTF-8 |
-//! | `not_json` | `415` | a request's body is not sent as `application/json` (a form or plain text, which a page on another site can post without asking), or names a `charset` other than `utf-8` |
+//! | `not_json` | `415` | a request's body is not sent as `application/json` (a form or plain text, which a page on another site can post without asking), or names a `charset` other than `utf-8`, or has two `Content-Type` headers |
 //! | `not_found` | `404` | there is no endpoint at the path |
 //! | `method_not_allowed` | `405` | the endpoint does not take the method (the `Allow` header lists those it takes) |
 //!
@@ -519,17 +519,20 @@ async fn post_request<J: Served>(
     // A request is JSON, and says so: a form or plain text, which a page on another site
     // can post without asking, is not taken as one. JSON is UTF-8: a body said to be in
     // another character set is refused, not read as if it were UTF-8.
-    let content_type = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default();
+    // One `Content-Type`: with two, which one the body is in is anyone's guess.
+    let mut types = headers.get_all(header::CONTENT_TYPE).iter();
+    let content_type = match (types.next(), types.next()) {
+        (Some(one), None) => one.to_str().unwrap_or_default(),
+        _ => "",
+    };
     let mut parts = content_type.split(';');
     let json = parts
         .next()
         .is_some_and(|v| v.trim().eq_ignore_ascii_case("application/json"));
     let utf8 = parts.all(|param| match param.split_once('=') {
         Some((name, value)) if name.trim().eq_ignore_ascii_case("charset") => {
-            value.trim().trim_matches('"').eq_ignore_ascii_case("utf-8")
+            let value = value.trim().trim_matches('"');
+            value.eq_ignore_ascii_case("utf-8") || value.eq_ignore_ascii_case("utf8")
         }
         _ => true,
     });

@@ -127,9 +127,14 @@ pub struct ReviewRecord {
     /// round's decision, one without is the steward's alone.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub rounds: Vec<crate::journal::StreamId>,
-    /// The body the last of those rounds escalated the review to, which decides it where
-    /// it went; `None` when none escalated it.
+    /// The body a reassessment round the engine ran escalated the review to, which decides
+    /// it where it went; `None` when none escalated it, or once a round taking it up there
+    /// runs.
     pub escalated_to: Option<BodyId>,
+    /// The round that escalated it there (beside [`escalated_to`](Self::escalated_to)): a
+    /// take-up that ended deciding nothing after it leaves it escalated by this round.
+    #[serde(default)]
+    pub escalated_by: Option<crate::journal::StreamId>,
     /// How it ended; `None` while it runs.
     pub ended: Option<ReviewEnd>,
 }
