@@ -328,13 +328,7 @@ fn a_review_whose_reassessment_round_escalated_is_decided_only_where_it_went() {
         let refused = engine
             .handle(proposal(&model(), who, 90 * DAY + 5, command))
             .unwrap_err();
-        assert!(
-            matches!(&refused, EngineError::Refused {
-                source: ProcessError::Proposal(ProposalError::ReviewEscalated { round, to: went, .. }),
-                ..
-            } if *round == reassessment() && *went == to),
-            "{refused}"
-        );
+        assert_left_to(&refused, &to);
     }
     let open = RoundCommand::OpenOnRoute {
         title: "Continue the working model, again".into(),
@@ -392,12 +386,25 @@ fn in_take_up(actor: MemberId, minute: i64, command: RoundCommand) -> Request {
     Request::new(take_up(), actor, at(90 * DAY + minute), command)
 }
 
-/// The body the review went to takes it up in a round of its own, and brings it to
-/// consent; every member of the decision circle consents.
-fn taken_up_to_consent(engine: &TestEngine) -> Vec<Envelope<EngineEvent>> {
-    let open = in_take_up(
+/// Asserts `refused` refuses a step on the proposal because the reassessment round
+/// escalated its review to `to`, which decides it.
+fn assert_left_to(refused: &EngineError, to: &coproduction::community::BodyId) {
+    assert!(
+        matches!(refused, EngineError::Refused {
+            source: ProcessError::Proposal(ProposalError::ReviewEscalated { round, to: went, .. }),
+            ..
+        } if *round == reassessment() && went == to),
+        "{refused}"
+    );
+}
+
+/// The request that opens `round`, `minute` minutes into the review's day, taking up the
+/// escalated reassessment round in the body it went to.
+fn taking_up(round: StreamId, minute: i64) -> Request {
+    Request::new(
+        round,
         STAFF_1,
-        40,
+        at(90 * DAY + minute),
         RoundCommand::OpenOnRoute {
             title: "The pilot's review, escalated".into(),
             proposal: "Continue the working model.".into(),
@@ -409,8 +416,13 @@ fn taken_up_to_consent(engine: &TestEngine) -> Vec<Envelope<EngineEvent>> {
         },
     )
     .with_kind(DecisionKind::WorkingModel)
-    .taking_up(reassessment());
-    let opened = engine.handle(open).unwrap();
+    .taking_up(reassessment())
+}
+
+/// The body the review went to takes it up in a round of its own, and brings it to
+/// consent; every member of the decision circle consents.
+fn taken_up_to_consent(engine: &TestEngine) -> Vec<Envelope<EngineEvent>> {
+    let opened = engine.handle(taking_up(take_up(), 40)).unwrap();
     for minute in 41..=43 {
         engine
             .handle(in_take_up(CO_1, minute, RoundCommand::Advance {}))
@@ -521,13 +533,7 @@ fn a_withdrawn_take_up_leaves_the_review_with_the_body_it_went_to() {
             },
         ))
         .unwrap_err();
-    assert!(
-        matches!(&refused, EngineError::Refused {
-            source: ProcessError::Proposal(ProposalError::ReviewEscalated { round, to: went, .. }),
-            ..
-        } if *round == reassessment() && *went == to),
-        "{refused}"
-    );
+    assert_left_to(&refused, &to);
     assert_eq!(
         engine.phase::<ProposalProcess>(&model()),
         Some(ProposalPhase::UnderReview)
@@ -545,22 +551,7 @@ fn a_withdrawn_take_up_leaves_the_review_with_the_body_it_went_to() {
         "{text}"
     );
     // Another round takes it up again, and decides it there.
-    let again = Request::new(
-        StreamId::new("pilot-taken-up-again").unwrap(),
-        STAFF_1,
-        at(90 * DAY + 67),
-        RoundCommand::OpenOnRoute {
-            title: "The pilot's review, escalated".into(),
-            proposal: "Continue the working model.".into(),
-            roles: RoundRoles {
-                proposer: STAFF_1,
-                facilitator: CO_1,
-                secretary: STAFF_2,
-            },
-        },
-    )
-    .with_kind(DecisionKind::WorkingModel)
-    .taking_up(reassessment());
+    let again = taking_up(StreamId::new("pilot-taken-up-again").unwrap(), 67);
     let written = engine.handle(again).unwrap();
     assert!(written.iter().any(|e| e.stream == model()), "{written:?}");
 }
