@@ -505,7 +505,12 @@ fn an_escalated_review_is_decided_by_the_round_that_takes_it_up_where_it_went() 
         "{:?}",
         record.reviews[0]
     );
-    let _ = to;
+    // The take-up's own record says what it took up, and where it had gone.
+    let taken = engine.record(&take_up(), at(90 * DAY + 71)).unwrap();
+    assert_eq!(
+        taken.escalated_from.map(|e| (e.stream, e.to)),
+        Some((reassessment(), to))
+    );
 }
 
 /// A take-up that ends deciding nothing (withdrawn) leaves the review where it went: the

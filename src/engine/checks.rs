@@ -19,23 +19,24 @@ use crate::values::{EscalatedFrom, Outcome};
 
 use super::{Engine, EngineError, EngineEvent, Held, ProcessCommand, Request};
 
-/// The round whose result a command copies by hand (a proposal's `record_decision`, a
-/// funding decision's `record_consent_round`), when its reference names a stream.
-fn copied_round(command: &ProcessCommand) -> Option<StreamId> {
+/// Whether a command copies a round's result by hand (a proposal's `record_decision`, a
+/// funding decision's `record_consent_round`), and the round, when its reference names a
+/// stream: `Some(None)` for a record kept elsewhere.
+fn copied_round(command: &ProcessCommand) -> Option<Option<StreamId>> {
     match command {
         ProcessCommand::Proposal {
             command: ProposalCommand::RecordDecision { round, .. },
-        } => Some(round.clone()),
+        } => Some(Some(round.clone())),
         ProcessCommand::Funding {
             command: FundingCommand::RecordConsentRound { reference, .. },
-        } => StreamId::new(reference).ok(),
+        } => Some(StreamId::new(reference).ok()),
         _ => None,
     }
 }
 
 /// The other stream a command names, which the engine reads to check it.
 pub(super) fn referenced(command: &ProcessCommand) -> BTreeSet<StreamId> {
-    copied_round(command).into_iter().collect()
+    copied_round(command).flatten().into_iter().collect()
 }
 
 /// An escalated matter a new process takes up, as the engine saw it: what it was about, the
@@ -482,15 +483,8 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
         // Nor is a round's result copied in (from a round kept elsewhere, say) while a round
         // the engine runs for the process is running: the engine records that round's
         // result when it ends, and another would decide over it and its objections.
-        let copies = matches!(
-            command,
-            ProcessCommand::Proposal {
-                command: ProposalCommand::RecordDecision { .. },
-            } | ProcessCommand::Funding {
-                command: FundingCommand::RecordConsentRound { .. },
-            }
-        );
-        if copies
+        let copied = copied_round(command);
+        if copied.is_some()
             && let Some((round, _)) = held.iter().find(|(round, other)| {
                 *round != id && other.decides_for() == Some(id) && !other.process().is_final()
             })
@@ -501,7 +495,7 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
             });
         }
         // A reference that names no stream is a record kept elsewhere.
-        match copied_round(command) {
+        match copied.flatten() {
             Some(round) => by_hand(held, id, &round),
             None => Ok(()),
         }
@@ -538,13 +532,10 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
 }
 
 /// The route the governance map of version `v` gives, when there is a map.
-/// Refuses the facts `request` gives when they would put the decision in another case than
-/// `route`, the route of `whose` that the process it opens follows: they are refused, not
-/// ignored.
 /// Refuses a proposal created with a change to the community that a decision of its kind
-/// cannot make, as the community stands when it opens: a member's own change, or one that
-/// needs a decision of another kind. Checked again when it is adopted, against the
-/// community then.
+/// cannot make, as the community stands when it opens
+/// ([`CommunityChange::made_by_decision`](crate::living::CommunityChange::made_by_decision));
+/// checked again when it is adopted, against the community then.
 fn changes_fit(request: &Request, kind: &DecisionKind, v: &Version) -> Result<(), EngineError> {
     let ProcessCommand::Proposal {
         command: ProposalCommand::Create { config },
@@ -552,28 +543,19 @@ fn changes_fit(request: &Request, kind: &DecisionKind, v: &Version) -> Result<()
     else {
         return Ok(());
     };
-    let community = v.community();
-    let refuse = |source| EngineError::Change {
-        actor: request.actor,
-        source,
-    };
-    for change in &config.changes {
-        if let Some(member) = change.own_members(community).first().copied() {
-            return Err(refuse(LivingError::MembersOwn {
-                change: change.label(),
-                member,
-            }));
-        }
-        if let Some(needs) = change.needs_decision(community).filter(|n| n != kind) {
-            return Err(refuse(LivingError::NeedsDecision {
-                change: change.label(),
-                kind: needs,
-            }));
-        }
-    }
-    Ok(())
+    config
+        .changes
+        .iter()
+        .try_for_each(|change| change.made_by_decision(v.community(), kind))
+        .map_err(|source| EngineError::Change {
+            actor: request.actor,
+            source,
+        })
 }
 
+/// Refuses the facts `request` gives when they would put the decision in another case than
+/// `route`, the route of `whose` that the process it opens follows: they are refused, not
+/// ignored.
 fn same_case(
     request: &Request,
     route: &Route,

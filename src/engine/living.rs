@@ -491,28 +491,9 @@ fn adopted(
 ) -> Result<History, LivingError> {
     let mut ahead = history.clone();
     for entry in entries {
-        // What only a member may make for themselves, no decision makes for them.
-        if let Some(member) = entry
+        entry
             .change
-            .own_members(ahead.at(entry.from).community())
-            .first()
-            .copied()
-        {
-            return Err(LivingError::MembersOwn {
-                change: entry.change.label(),
-                member,
-            });
-        }
-        if let Some(needs) = entry
-            .change
-            .needs_decision(ahead.at(entry.from).community())
-            .filter(|needs| needs != kind)
-        {
-            return Err(LivingError::NeedsDecision {
-                change: entry.change.label(),
-                kind: needs,
-            });
-        }
+            .made_by_decision(ahead.at(entry.from).community(), kind)?;
         ahead = ahead.with(entry.clone())?;
     }
     Ok(ahead)

@@ -1289,57 +1289,43 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
         held: &Held<'_>,
         ctx: &Context<'_>,
     ) -> Result<Option<(StreamId, Vec<EngineEvent>)>, EngineError> {
-        // A round opening to take up an escalated review registers with the proposal it
-        // now decides for, in the same batch.
-        if stream.version() == 0
-            && stream.escalated_from().is_some()
-            && let Some(target) = stream.decides_for()
-        {
-            let Some(other) = held.get(target) else {
-                return Err(EngineError::UnknownLink {
-                    stream: id.clone(),
-                    target: target.clone(),
-                });
-            };
-            return match other.process().take_up(id, ctx) {
-                Some(Err(source)) => Err(EngineError::LinkRefused {
-                    stream: id.clone(),
-                    target: target.clone(),
-                    source,
-                }),
-                Some(Ok(linked)) if !linked.is_empty() => Ok(Some((target.clone(), linked))),
-                _ => Ok(None),
-            };
-        }
-        if let Some(target) = stream.decides_for()
-            && let Some(reached) = stream.process().reached(events)
-        {
-            let Some(other) = held.get(target) else {
-                return Err(EngineError::UnknownLink {
-                    stream: id.clone(),
-                    target: target.clone(),
-                });
-            };
-            // The process decided for is judged by its own route, not the round's; a round
-            // that took the matter up where it was escalated goes on along its own.
-            let route = if stream.escalated_from().is_some() {
-                stream.shared_route()
-            } else {
-                other.shared_route()
-            };
-            let ctx = Context::new(ctx.actor, ctx.now).routed(route.as_deref());
-            match other.process().take_reached(id, &reached, &ctx) {
-                Some(Err(source)) => {
-                    return Err(EngineError::LinkRefused {
+        // What a round reached is recorded by the process it decides for; a round opening
+        // to take up an escalated review registers with the proposal it now decides for.
+        let taking_up = stream.version() == 0 && stream.escalated_from().is_some();
+        if let Some(target) = stream.decides_for() {
+            let reached = stream.process().reached(events);
+            if taking_up || reached.is_some() {
+                let Some(other) = held.get(target) else {
+                    return Err(EngineError::UnknownLink {
                         stream: id.clone(),
                         target: target.clone(),
-                        source,
                     });
+                };
+                // The process decided for is judged by its own route, not the round's; a
+                // round that took the matter up where it was escalated goes on along its own.
+                let route = if stream.escalated_from().is_some() {
+                    stream.shared_route()
+                } else {
+                    other.shared_route()
+                };
+                let ctx = Context::new(ctx.actor, ctx.now).routed(route.as_deref());
+                let recorded = match &reached {
+                    Some(reached) => other.process().take_reached(id, reached, &ctx),
+                    None => other.process().take_up(id, &ctx),
+                };
+                match recorded {
+                    Some(Err(source)) => {
+                        return Err(EngineError::LinkRefused {
+                            stream: id.clone(),
+                            target: target.clone(),
+                            source,
+                        });
+                    }
+                    Some(Ok(linked)) if !linked.is_empty() => {
+                        return Ok(Some((target.clone(), linked)));
+                    }
+                    _ => {}
                 }
-                Some(Ok(linked)) if !linked.is_empty() => {
-                    return Ok(Some((target.clone(), linked)));
-                }
-                _ => {}
             }
         }
         if stream.rounds().is_empty() || stream.process().is_final() {

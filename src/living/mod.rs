@@ -13,8 +13,9 @@
 //! **Whose act is a change.** What a member says of themselves (that they bring lived
 //! experience, or leave) is theirs to make, and no decision makes it for them
 //! ([`LivingError::MembersOwn`]); a member may record that someone joined the community,
-//! under a member number nobody had before ([`LivingError::NumberTaken`]). Everything else changes who decides or by what rules, and so takes a
-//! decision of the community ([`CommunityChange::needs_decision`]):
+//! under a member number nobody had before ([`LivingError::NumberTaken`]). Everything else
+//! changes who decides or by what rules, and so takes a decision of the community
+//! ([`CommunityChange::needs_decision`]):
 //!
 //! | change | needs a decision of kind |
 //! |---|---|
@@ -231,13 +232,10 @@ impl CommunityChange {
             return &[];
         }
         match self {
-            CommunityChange::Leave { member }
-            | CommunityChange::LivedExperience { member, .. }
-            | CommunityChange::Named { member, .. } => std::slice::from_ref(member),
             CommunityChange::Appoint { members, .. } | CommunityChange::Release { members, .. } => {
                 members
             }
-            _ => &[],
+            other => other.the_member().map_or(&[], std::slice::from_ref),
         }
     }
 
@@ -245,11 +243,40 @@ impl CommunityChange {
     /// leave, a declaration of lived experience, how a member is named. No decision makes
     /// such a change for them ([`LivingError::MembersOwn`]).
     pub fn only_the_member(&self) -> Option<MemberId> {
+        self.the_member().copied()
+    }
+
+    /// The member a leave, a declaration of lived experience or a naming is about.
+    fn the_member(&self) -> Option<&MemberId> {
         match self {
             CommunityChange::Leave { member }
             | CommunityChange::LivedExperience { member, .. }
-            | CommunityChange::Named { member, .. } => Some(*member),
+            | CommunityChange::Named { member, .. } => Some(member),
             _ => None,
+        }
+    }
+
+    /// Refuses the change as one a decision of `kind` makes, in `community`: a member's own
+    /// change ([`LivingError::MembersOwn`]), or one that needs a decision of another kind
+    /// ([`LivingError::NeedsDecision`]). A proposal is checked so when it is created, and
+    /// its changes again when they are adopted.
+    pub fn made_by_decision(
+        &self,
+        community: &Community,
+        kind: &DecisionKind,
+    ) -> Result<(), LivingError> {
+        if let Some(member) = self.own_members(community).first().copied() {
+            return Err(LivingError::MembersOwn {
+                change: self.label(),
+                member,
+            });
+        }
+        match self.needs_decision(community).filter(|needs| needs != kind) {
+            Some(needs) => Err(LivingError::NeedsDecision {
+                change: self.label(),
+                kind: needs,
+            }),
+            None => Ok(()),
         }
     }
 

@@ -133,39 +133,47 @@ pub(crate) fn record_round_result(
     result: DecisionResult,
     ctx: &Context,
 ) -> Result<Events<ProposalEvent>, ProposalError> {
-    let command = ProposalCommand::RecordDecision {
-        round: round.clone(),
-        result,
-    };
+    witnessed_step(
+        state,
+        &ProposalCommand::RecordDecision {
+            round: round.clone(),
+            result,
+        },
+        ctx,
+    )
+}
+
+/// Starts `round`, opened to take up the review its reassessment round escalated, in the
+/// body it went to, as the review's round: the engine witnessed the escalation and the
+/// take-up (see [`Process::take_up`](crate::process::Process::take_up)), so neither the
+/// steward's role nor the escalation that holds the steward back applies.
+pub(crate) fn take_up_review(
+    state: &ProposalState,
+    round: &StreamId,
+    ctx: &Context,
+) -> Result<Events<ProposalEvent>, ProposalError> {
+    witnessed_step(
+        state,
+        &ProposalCommand::StartDecision {
+            round: round.clone(),
+        },
+        ctx,
+    )
+}
+
+/// `command` as the engine takes it on what it witnessed (see [`decide_created`]).
+fn witnessed_step(
+    state: &ProposalState,
+    command: &ProposalCommand,
+    ctx: &Context,
+) -> Result<Events<ProposalEvent>, ProposalError> {
     match state {
-        ProposalState::Created(p) => decide_created(p, &command, ctx, true),
+        ProposalState::Created(p) => decide_created(p, command, ctx, true),
         ProposalState::NotCreated => Err(RefusalKind::NotStarted {
             attempted: command.label(),
         }
         .into()),
     }
-}
-
-/// The events that register `round`, opened to take up the escalated review of `p` in the
-/// body it went to, as the review's reassessment round: the engine witnessed the escalation
-/// and the take-up (see [`Process::take_up`](crate::process::Process::take_up)).
-pub(crate) fn take_up_review(
-    p: &Proposal,
-    round: &StreamId,
-    ctx: &Context,
-) -> Result<Events<ProposalEvent>, ProposalError> {
-    need_clock(ctx.now, p.last_at)?;
-    if p.used(round) {
-        return Err(ProposalError::RoundReused {
-            proposal: p.config.id,
-            round: round.clone(),
-        });
-    }
-    Ok(Events::one(ProposalEvent::ReassessmentStarted {
-        round: round.clone(),
-        by: crate::engine::ENGINE_ACTOR,
-        at: ctx.now,
-    }))
 }
 
 /// `witnessed`: the command comes from the engine, which saw what it records.
@@ -269,7 +277,12 @@ fn decide_created(
             }
         }
         ProposalCommand::StartDecision { round } => {
-            steward(&[P::Ready, P::InDecision, P::UnderReview])?;
+            // The engine starts one itself only for a round taking up an escalated review.
+            if witnessed {
+                need(&[P::UnderReview])?;
+            } else {
+                steward(&[P::Ready, P::InDecision, P::UnderReview])?;
+            }
             if p.used(round) {
                 return Err(ProposalError::RoundReused {
                     proposal,
@@ -286,10 +299,18 @@ fn decide_created(
                         round: current.round.clone(),
                     });
                 }
-                p.not_escalated(attempted)?;
+                // Escalated, the review is decided by the round taking it up where it went,
+                // which the engine registers, and by no step here.
+                if !witnessed {
+                    p.not_escalated(attempted)?;
+                }
                 return Ok(Events::one(ProposalEvent::ReassessmentStarted {
                     round: round.clone(),
-                    by: actor,
+                    by: if witnessed {
+                        crate::engine::ENGINE_ACTOR
+                    } else {
+                        actor
+                    },
                     at: now,
                 }));
             }

@@ -281,9 +281,8 @@ impl Process for ProposalProcess {
         round: &StreamId,
         ctx: &Context,
     ) -> Option<Result<Events<ProposalEvent>, ProposalError>> {
-        let proposal = state.proposal()?;
-        proposal.open_review()?.escalated()?;
-        Some(take_up_review(proposal, round, ctx))
+        state.proposal()?.open_review()?.escalated()?;
+        Some(take_up_review(state, round, ctx))
     }
 
     /// A proposal names its own kind; governance routes it on the request's facts.
