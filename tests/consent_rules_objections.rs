@@ -889,8 +889,21 @@ fn an_objection_replaced_by_a_supporters_response_names_the_supporter() {
     assert_eq!(entry.disposition, Some(RecordDisposition::Withdrawn));
     assert_eq!(
         entry.reason.as_deref(),
-        Some(
-            "replaced by a later response their supporter m6 recorded for them in objection round 1"
-        )
+        Some("replaced by a later response their supporter recorded for them in objection round 1")
+    );
+    assert_eq!(entry.taken_back_by, Some(m(6)));
+    // The record names the supporter as it names every member.
+    let report = coproduction::values::Charter::default().check(&record);
+    let text = coproduction::report::DecisionRecordMarkdown::new(&record, &report)
+        .with_names(&community())
+        .to_string();
+    let supporter = community()
+        .member(m(6))
+        .map_or_else(|| m(6).to_string(), |member| member.shown_as());
+    assert!(
+        text.contains(&format!(
+            "withdrawn by their supporter {supporter} (replaced by a later response their supporter recorded for them in objection round 1)."
+        )),
+        "{text}"
     );
 }

@@ -16,9 +16,11 @@ use coproduction::governance::{Procedure, Route};
 use coproduction::hash::Hash;
 use coproduction::journal::{FileJournal, Journal, MemoryJournal, StreamId};
 use coproduction::living::{self, CommunityChange, LivingError, LivingEvent};
+use coproduction::report::DecisionRecordMarkdown;
+use coproduction::values::CharterAdoption;
 use engine_support::living::{
-    adopt, allies, change, declares, joiner, joins, light_charter, newcomer, open_on, proposal,
-    proposal_requests, propose, propose_from,
+    adopt, allies, change, declares, dissolve, joiner, joins, light_charter, newcomer, open_on,
+    proposal, proposal_requests, propose, propose_from,
 };
 use engine_support::{ALLY, CO_1, STAFF_1, at, community, governance, refused};
 use proptest::prelude::*;
@@ -1067,10 +1069,47 @@ fn a_charter_adopted_for_later_is_not_todays_before_it_takes_effect() {
     assert_eq!(after.today, stricter.hash());
     // The report stays the one the decision was judged by when its process opened.
     let record = engine.record(&earlier, at(1_000)).unwrap();
+    let report = engine.report(&earlier, at(1_000)).unwrap();
+    assert_eq!(report, light.check(&record));
+
+    // The review says how each charter came in: the founding one with the community, the
+    // stricter one by the governance decision, on the word of the member who recorded it
+    // from a round held elsewhere.
     assert_eq!(
-        engine.report(&earlier, at(1_000)),
-        Some(light.check(&record))
+        after.passed_adopted,
+        Some(CharterAdoption {
+            from: at(-100_000),
+            decided_by: None,
+            attested_by: None
+        })
     );
+    let by_decision = CharterAdoption {
+        from: at(1_000),
+        decided_by: Some(governance.clone()),
+        attested_by: Some(CO_1),
+    };
+    assert_eq!(after.today_adopted, Some(by_decision.clone()));
+    assert_eq!(before.today_adopted.and_then(|a| a.decided_by), None);
+    let community = engine.community();
+    let text = DecisionRecordMarkdown::new(&record, &report)
+        .with_review(&after)
+        .with_names(&community)
+        .to_string();
+    let member = community.member(CO_1).unwrap().shown_as();
+    assert!(
+        text.contains(&format!(
+            "It was adopted by the decision \\`stricter-charter\\`, in force from 2022-08-21, on the word of {member}, who recorded that decision from a round held elsewhere."
+        )),
+        "{text}"
+    );
+    // A decision judged under the stricter charter passed under a charter a decision
+    // adopted, and says so.
+    let later = StreamId::new("later-recruitment").unwrap();
+    propose(&engine, &later, DecisionKind::Recruitment, vec![], 1_100);
+    engine.handle(adopt(&later, 1_110)).unwrap();
+    let review = engine.review(&later, at(1_200)).unwrap();
+    assert_eq!(review.passed_adopted, Some(by_decision));
+    assert!(review.same_charter());
 }
 
 /// A review reads the funding policy in force at its time beside the gate a decision
@@ -1369,42 +1408,43 @@ fn a_round_on_a_route_whose_body_was_dissolved_since_is_refused_saying_so() {
     propose(&engine, &model, DecisionKind::WorkingModel, vec![], 0);
     let circle = route_of(&engine, &model);
     // A map that routes nothing to the circle, and the circle dissolved.
-    let mut map: serde_json::Value =
-        serde_json::from_str(include_str!("../examples/data/governance.json")).unwrap();
-    let edges = map["edges"].as_array_mut().unwrap();
-    edges.retain(|e| {
-        e["type"] != "escalates_to" || (e["from"] != circle.as_str() && e["to"] != circle.as_str())
-    });
-    for edge in edges.iter_mut().filter(|e| e["body"] == circle.as_str()) {
-        edge["body"] = "whole_community".into();
-    }
-    let without_circle: GovernanceMap = serde_json::from_value(map).unwrap();
-    let governance = StreamId::new("no-circle").unwrap();
-    propose(
-        &engine,
-        &governance,
-        DecisionKind::Governance,
-        vec![
-            CommunityChange::Governance {
-                map: without_circle,
-            },
-            CommunityChange::DissolveBody {
-                body: circle.clone(),
-            },
-        ],
-        10,
-    );
-    engine.handle(adopt(&governance, 20)).unwrap();
-    assert!(engine.community().body(&circle).is_none());
+    dissolve(&engine, &StreamId::new("no-circle").unwrap(), &circle, 10);
 
     let round = engine_support::living::round_of(&model);
-    let mut open = engine_support::open(&community()).deciding_for(model.clone());
-    open.stream = round;
-    open.now = at(30);
-    let err = refused(&engine, open);
+    let opening = |minute| {
+        let mut open = engine_support::open(&community()).deciding_for(model.clone());
+        open.stream = round.clone();
+        open.now = at(minute);
+        open
+    };
+    let err = refused(&engine, opening(30));
     assert!(
         matches!(&err, EngineError::RouteGone { body, .. } if *body == circle)
-            && err.to_string().contains("no longer has"),
+            && err.to_string().contains("dissolved since"),
+        "{err}"
+    );
+    // A body formed again under its id is another body, not the one the route named: the
+    // round is still refused.
+    let again = coproduction::community::Body::new(
+        circle.clone(),
+        "A new circle",
+        coproduction::community::BodyKind::Custom,
+    )
+    .with_members([STAFF_1, CO_1, ALLY]);
+    propose(
+        &engine,
+        &StreamId::new("circle-again").unwrap(),
+        DecisionKind::Governance,
+        vec![CommunityChange::FormBody { body: again }],
+        40,
+    );
+    engine
+        .handle(adopt(&StreamId::new("circle-again").unwrap(), 50))
+        .unwrap();
+    assert!(engine.community().body(&circle).is_some());
+    let err = refused(&engine, opening(60));
+    assert!(
+        matches!(&err, EngineError::RouteGone { body, .. } if *body == circle),
         "{err}"
     );
 }

@@ -23,10 +23,12 @@ use coproduction::proposal::{
     DecisionResult, ProposalCommand, ProposalError, ProposalEvent, ProposalPhase,
 };
 use coproduction::report::DecisionRecordMarkdown;
-use coproduction::values::{Acknowledgement, Charter, Evidence, Outcome, RuleId, Status};
+use coproduction::values::{
+    Acknowledgement, Charter, Evidence, Outcome, ReviewEscalation, RuleId, Status,
+};
 use jiff::SignedDuration;
 
-use engine_support::living::{adopt, open_on, open_with, proposal, propose};
+use engine_support::living::{adopt, dissolve, open_on, open_with, proposal, propose};
 use engine_support::{ALLY, CO_1, CO_2, STAFF_1, STAFF_2, at};
 
 type TestEngine = Engine<MemoryJournal<EngineEvent>>;
@@ -422,13 +424,21 @@ fn taking_up(round: StreamId, minute: i64) -> Request {
 /// The body the review went to takes it up in a round of its own, and brings it to
 /// consent; every member of the decision circle consents.
 fn taken_up_to_consent(engine: &TestEngine) -> Vec<Envelope<EngineEvent>> {
+    taken_up_to_consent_by(engine, [1, 2, 5, 9, 13, 14, 16, 18].map(MemberId::new))
+}
+
+/// As [`taken_up_to_consent`], the body that takes it up being `members`.
+fn taken_up_to_consent_by(
+    engine: &TestEngine,
+    members: impl IntoIterator<Item = MemberId>,
+) -> Vec<Envelope<EngineEvent>> {
     let opened = engine.handle(taking_up(take_up(), 40)).unwrap();
     for minute in 41..=43 {
         engine
             .handle(in_take_up(CO_1, minute, RoundCommand::Advance {}))
             .unwrap();
     }
-    for (minute, who) in (50..).zip([1, 2, 5, 9, 13, 14, 16, 18].map(MemberId::new)) {
+    for (minute, who) in (50..).zip(members) {
         let respond = RoundCommand::Respond {
             member: who,
             response: Response::consent(),
@@ -439,6 +449,24 @@ fn taken_up_to_consent(engine: &TestEngine) -> Vec<Envelope<EngineEvent>> {
         .handle(in_take_up(CO_1, 60, RoundCommand::CloseRound {}))
         .unwrap();
     opened
+}
+
+/// The take-up's secretary records, at minute 70, that it continues the agreement to day
+/// 455, on the evaluation `body` found sound.
+fn take_up_continues(body: &str) -> Request {
+    in_take_up(
+        STAFF_2,
+        70,
+        RoundCommand::RecordOutcome {
+            statement: "Continued as the standing working model.".into(),
+            review_date: at(455 * DAY),
+        },
+    )
+    .with_evidence(Evidence {
+        rationale: Some(format!("{body} found the pilot's evaluation sound.").into()),
+        alternatives: Some(vec!["Pilot for six more months".into()]),
+        ..Evidence::default()
+    })
 }
 
 /// Where the review went, the round that takes it up decides it: it registers with the
@@ -478,21 +506,7 @@ fn an_escalated_review_is_decided_by_the_round_that_takes_it_up_where_it_went() 
         ),
         "{by_hand:?}"
     );
-    let evidence = Evidence {
-        rationale: Some("The circle found the pilot's evaluation sound.".into()),
-        alternatives: Some(vec!["Pilot for six more months".into()]),
-        ..Evidence::default()
-    };
-    let adopt = in_take_up(
-        STAFF_2,
-        70,
-        RoundCommand::RecordOutcome {
-            statement: "Continued as the standing working model.".into(),
-            review_date: at(455 * DAY),
-        },
-    )
-    .with_evidence(evidence);
-    let written = engine.handle(adopt).unwrap();
+    let written = engine.handle(take_up_continues("The circle")).unwrap();
     continued_by(&written, take_up(), 70);
     assert_eq!(
         engine.phase::<ProposalProcess>(&model()),
@@ -559,6 +573,90 @@ fn a_withdrawn_take_up_leaves_the_review_with_the_body_it_went_to() {
     let again = taking_up(StreamId::new("pilot-taken-up-again").unwrap(), 67);
     let written = engine.handle(again).unwrap();
     assert!(written.iter().any(|e| e.stream == model()), "{written:?}");
+}
+
+/// The body the review went to is dissolved before anyone takes it up: what is due says so,
+/// the map in force routes the matter, a member of the body it names takes it up, and what
+/// that round reaches decides the review. The record tells the way the review went.
+#[test]
+fn an_escalated_review_whose_body_was_dissolved_is_taken_up_where_the_map_in_force_routes_it() {
+    let engine = scheduled();
+    let to = reassessment_escalated(&engine);
+    let awaited = |minute| {
+        engine
+            .due(at(90 * DAY + minute))
+            .into_iter()
+            .filter(|d| matches!(d.item, DueItem::TakeUpAwaited { .. }))
+            .collect::<Vec<_>>()
+    };
+    let waiting = |dissolved| Due {
+        stream: reassessment(),
+        item: DueItem::TakeUpAwaited {
+            to: to.clone(),
+            escalated_at: at(90 * DAY + 3),
+            dissolved,
+        },
+    };
+    assert_eq!(awaited(4), vec![waiting(false)]);
+    dissolve(
+        &engine,
+        &StreamId::new("no-circle").unwrap(),
+        &to,
+        90 * DAY + 5,
+    );
+    assert_eq!(awaited(30), vec![waiting(true)]);
+    let record = engine.record(&model(), at(90 * DAY + 30)).unwrap();
+    let report = engine.report(&model(), at(90 * DAY + 30)).unwrap();
+    let community = engine.community();
+    let text = DecisionRecordMarkdown::new(&record, &report)
+        .with_names(&community)
+        .to_string();
+    assert!(
+        text.contains("which the community has dissolved since"),
+        "{text}"
+    );
+    // A member of the dissolved circle who does not sit on the body the map in force gives
+    // (the associate roles team, for a working model) does not take it up.
+    let mut outsider = taking_up(take_up(), 40);
+    outsider.actor = MemberId::new(5);
+    let refused = engine.handle(outsider).unwrap_err();
+    assert!(
+        matches!(refused, EngineError::NotEscalated { .. })
+            && refused.to_string().contains("map in force"),
+        "{refused}"
+    );
+    // A member of the team takes it up, and the team decides it.
+    let opened = taken_up_to_consent_by(&engine, [STAFF_1, CO_1, CO_2]);
+    assert!(opened.iter().any(|e| e.stream == model()), "{opened:?}");
+    let route = engine.record(&take_up(), at(90 * DAY + 61)).unwrap();
+    assert_eq!(
+        route.route_taken.map(|r| r.deciding_body.to_string()),
+        Some("associate_roles_team".to_owned())
+    );
+    assert!(awaited(61).is_empty());
+    continued_by(
+        &engine.handle(take_up_continues("The team")).unwrap(),
+        take_up(),
+        70,
+    );
+    let record = engine.record(&model(), at(90 * DAY + 71)).unwrap();
+    assert_eq!(
+        record.reviews[0].escalations,
+        vec![ReviewEscalation {
+            by: reassessment(),
+            to: to.clone()
+        }]
+    );
+    let report = engine.report(&model(), at(90 * DAY + 71)).unwrap();
+    let text = DecisionRecordMarkdown::new(&record, &report).to_string();
+    assert!(
+        text.contains(&format!(
+            "decided by the reassessment round \\`{}\\`, which took it up after \\`{}\\` escalated it to {to}",
+            take_up(),
+            reassessment()
+        )),
+        "{text}"
+    );
 }
 
 /// A review escalated by its round is taken up by a round, whose result is recorded on the

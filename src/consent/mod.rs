@@ -16,8 +16,8 @@
 //! - **Eligibility is a snapshot.** The deciding body's members are fixed when the round
 //!   opens ([`RoundConfig::eligible`]); only they respond, once per objection round (a later
 //!   answer replaces the earlier one; both stay in the events, and an objection or concern
-//!   replaced so stays in the record, withdrawn by the member who took it back, as
-//!   [`Round::replaced`] lists it). A named supporter may record
+//!   replaced so stays in the record, withdrawn, as [`Round::replaced`] lists it, naming
+//!   the supporter who took it back for them, when one did). A named supporter may record
 //!   a response on a member's behalf where [`RoundConfig::supporters`] allows it, and the
 //!   event says so.
 //! - **Roles.** The proposer amends, withdraws and (for advice and delegated methods)

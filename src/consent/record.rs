@@ -229,11 +229,12 @@ impl Round {
                     "replaced by their later response in objection round {}",
                     r.round
                 ),
-                Some(proxy) => format!(
-                    "replaced by a later response their supporter {proxy} recorded for them in objection round {}",
+                Some(_) => format!(
+                    "replaced by a later response their supporter recorded for them in objection round {}",
                     r.round
                 ),
             });
+            entry.taken_back_by = r.proxy;
             entries.push(entry);
         }
         // What a round that ended in the middle of an objection round never collected

@@ -7,6 +7,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use jiff::Timestamp;
+
 use crate::community::MemberId;
 use crate::decision::DecisionKind;
 use crate::funding::{FundingCommand, FundingProcess};
@@ -15,7 +17,7 @@ use crate::journal::{Journal, StreamId};
 use crate::living::{LivingError, Version};
 use crate::process::{Claim, Listed, PartError, ProcessState, Requested, Stream, Witness};
 use crate::proposal::{ProposalCommand, ProposalProcess};
-use crate::values::{EscalatedFrom, Outcome};
+use crate::values::EscalatedFrom;
 
 use super::{Engine, EngineError, EngineEvent, Held, ProcessCommand, Request};
 
@@ -47,7 +49,18 @@ pub(super) struct Escalation {
     route: Option<Route>,
     /// The hash of the map that routed the escalated process, whose route this follows.
     routed_by: Option<crate::hash::Hash>,
+    /// Whether a change to the community has dissolved the body it went to since it was
+    /// escalated: the map in force then routes it, and the body it gives takes it up.
+    gone: bool,
     from: EscalatedFrom,
+}
+
+/// The route of the process a new round decides for, which the round follows: the route,
+/// the hash of the map that gave it, and when it was given (when that process opened).
+pub(super) struct Followed<'a> {
+    pub(super) route: &'a Route,
+    pub(super) map: Option<crate::hash::Hash>,
+    pub(super) since: Timestamp,
 }
 
 impl<J: Journal<Event = EngineEvent>> Engine<J> {
@@ -117,16 +130,8 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
             if other.decides_for() == Some(from) {
                 matter.push(id.clone());
             }
-            if let Some(e) = other.escalated_from()
-                && !(other.process().is_final()
-                    && matches!(
-                        other
-                            .record(v.community(), request.now, None)
-                            .and_then(|r| r.outcome),
-                        Some(Outcome::Withdrawn | Outcome::Deferred)
-                    ))
-            {
-                taken.push(e.stream.clone());
+            if let Some(e) = other.holds_escalated(v.community(), request.now) {
+                taken.push(e.clone());
             }
         }
         if taken.iter().any(|t| matter.contains(t)) {
@@ -162,10 +167,18 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
         if source.last_at().is_some_and(|last| request.now < last) {
             return Err(refuse("the request is dated before the escalation"));
         }
+        // A body dissolved since (and perhaps formed again under its id) no longer holds
+        // it: the map in force routes it, and a member of the body it gives takes it up.
+        let gone = {
+            let living = self.living.read().map_err(|_| EngineError::Poisoned)?;
+            let since = source.last_at().unwrap_or(request.now);
+            !living.history.body_stood(&to, since, request.now)
+        };
         // It went to a body: a member of that body takes it up, not whoever is first.
-        if v.community()
-            .body(&to)
-            .is_some_and(|body| !body.contains(request.actor))
+        if !gone
+            && v.community()
+                .body(&to)
+                .is_some_and(|body| !body.contains(request.actor))
         {
             return Err(refuse(
                 "the member who takes it up does not sit on the body it went to",
@@ -184,8 +197,12 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
             .unwrap_or_default();
         Ok(Escalation {
             kind: source.kind().clone(),
-            route: source.route().map(|r| r.escalated_to(&to, override_by)),
-            routed_by: self.routed_by(&source)?,
+            route: source
+                .route()
+                .filter(|_| !gone)
+                .map(|r| r.escalated_to(&to, override_by)),
+            routed_by: self.routed_by(&source)?.filter(|_| !gone),
+            gone,
             from: EscalatedFrom::of(from.clone(), to, &record),
         })
     }
@@ -312,14 +329,17 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
     /// A fresh stream for a request whose command starts a process, and the event that
     /// starts it: the decision's kind and the route governance gives, which the process
     /// must follow. A process that takes up an escalated matter (`escalation`) is about
-    /// the same kind of decision, and follows the escalated route to the body it went to;
-    /// a round held for a process that has a route (`followed`) follows that route.
+    /// the same kind of decision, and follows the escalated route to the body it went to
+    /// (or, when a change has dissolved that body since, the route the map in force gives,
+    /// taken up by a member of the body it names); a round held for a process that has a
+    /// route (`followed`) follows that route, refused when a change has dissolved the body
+    /// it names since it was given ([`EngineError::RouteGone`]).
     pub(super) fn start(
         &self,
         request: &Request,
         recused: &BTreeSet<MemberId>,
         escalation: Option<&Escalation>,
-        followed: Option<(&Route, Option<crate::hash::Hash>)>,
+        followed: Option<Followed<'_>>,
         decides_for: Option<&StreamId>,
         v: &Version,
     ) -> Result<(Stream, EngineEvent, Option<ProcessCommand>), EngineError> {
@@ -363,16 +383,43 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                     reason: "it is about another kind of decision",
                 });
             }
+            Some(e) if e.gone => {
+                let route = route(v, id, &opening.kind, opening.facts)?;
+                let body = route.as_ref().and_then(|r| v.community().body(&r.decider));
+                if body.is_some_and(|body| !body.contains(request.actor)) {
+                    return Err(EngineError::NotEscalated {
+                        stream: id.clone(),
+                        escalated: e.from.stream.clone(),
+                        reason: "the body it went to has been dissolved since, and the member who takes it up does not sit on the body the map in force routes it to",
+                    });
+                }
+                let map = route.as_ref().and(v.governance_hash());
+                (route, map)
+            }
             Some(e) => {
                 if let Some(route) = &e.route {
                     same_case(request, route, v, "the escalated process")?;
                 }
                 (e.route.clone(), e.routed_by)
             }
-            None => match followed {
-                Some((route, map)) => {
-                    same_case(request, route, v, "the process it decides for")?;
-                    (Some(route.clone()), map)
+            None => match &followed {
+                Some(followed) => {
+                    same_case(request, followed.route, v, "the process it decides for")?;
+                    // A route given under an earlier map may name a body a change has
+                    // dissolved since (and perhaps formed again under its id).
+                    let living = self.living.read().map_err(|_| EngineError::Poisoned)?;
+                    let decider = &followed.route.decider;
+                    if !living
+                        .history
+                        .body_stood(decider, followed.since, request.now)
+                    {
+                        return Err(EngineError::RouteGone {
+                            stream: id.clone(),
+                            body: decider.clone(),
+                            given: "the process it decides for",
+                        });
+                    }
+                    (Some(followed.route.clone()), followed.map)
                 }
                 None => {
                     let route = route(v, id, &opening.kind, opening.facts)?;
@@ -381,21 +428,6 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                 }
             },
         };
-        // A route given under an earlier map may name a body a change has dissolved since.
-        let given = match (escalation, followed) {
-            (Some(_), _) => Some("the escalated process"),
-            (None, Some(_)) => Some("the process it decides for"),
-            (None, None) => None,
-        };
-        if let (Some(given), Some(route)) = (given, &route)
-            && v.community().body(&route.decider).is_none()
-        {
-            return Err(EngineError::RouteGone {
-                stream: id.clone(),
-                body: route.decider.clone(),
-                given,
-            });
-        }
         let witness = Witness {
             route: route.as_ref(),
             community: v.community(),

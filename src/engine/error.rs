@@ -121,18 +121,19 @@ pub enum EngineError {
         /// Why it is refused.
         reason: String,
     },
-    /// The route a process follows, given when the process it decides for (or the
-    /// escalated process it takes up) opened, names a body the community no longer has: a
-    /// change to the community dissolved it since.
+    /// The route a round follows, given when the process it decides for opened, names a
+    /// body a change to the community has dissolved since (and perhaps formed again under
+    /// its id, with other members). An escalated matter whose body was dissolved is not
+    /// refused so: the map in force routes it.
     #[error(
-        "stream `{stream}`: the route it follows, given when {given} opened, names the body `{body}`, which the community no longer has; that process can be withdrawn, or decided in a round held elsewhere"
+        "stream `{stream}`: the route it follows, given when {given} opened, names the body `{body}`, which a change to the community has dissolved since; that process can be withdrawn, or decided in a round held elsewhere"
     )]
     RouteGone {
         /// The stream.
         stream: StreamId,
         /// The body the route names.
         body: BodyId,
-        /// Whose route it is: `the process it decides for` or `the escalated process`.
+        /// Whose route it is: `the process it decides for`.
         given: &'static str,
     },
     /// Governance could not route the decision.

@@ -708,7 +708,10 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
             followed = guard
                 .route()
                 .cloned()
-                .map(|route| Ok::<_, EngineError>((route, self.routed_by(&guard)?)))
+                .map(|route| {
+                    let since = guard.opened_at().unwrap_or(request.now);
+                    Ok::<_, EngineError>((route, self.routed_by(&guard)?, since))
+                })
                 .transpose()?;
             held.insert(target.clone(), guard);
         }
@@ -717,7 +720,13 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
             not_before(target, &guard, request.now)?;
             held.insert(target.clone(), guard);
         }
-        let followed = followed.as_ref().map(|(route, map)| (route, *map));
+        let followed = followed
+            .as_ref()
+            .map(|(route, map, since)| checks::Followed {
+                route,
+                map: *map,
+                since: *since,
+            });
         let decides_for = taken_for
             .as_ref()
             .map(|(target, _)| target)
@@ -1684,23 +1693,30 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
     pub fn review(&self, stream: &StreamId, now: Timestamp) -> Option<GateReview> {
         // The charter and the funding policy in force at `now`, together.
         let today = self.version_at(now).ok()?;
-        self.review_under(stream, today.charter(), today.funding_policy_hash())
+        self.review_under(
+            stream,
+            today.charter(),
+            today.funding_policy_hash(),
+            Some(now),
+        )
     }
 
     /// As [`Engine::review`], with `charter` in place of today's: what a charter the
     /// community considers adopting would make of a past decision (beside the latest
     /// funding policy).
     pub fn review_by(&self, stream: &StreamId, charter: &Charter) -> Option<GateReview> {
-        self.review_under(stream, charter, self.current().funding_policy_hash())
+        self.review_under(stream, charter, self.current().funding_policy_hash(), None)
     }
 
     /// The last gate `stream`'s decision passed, beside `charter` and the funding policy
-    /// of hash `policy`.
+    /// of hash `policy`, with how each charter came into force (`charter`'s, as in force at
+    /// `now`, when it is today's).
     fn review_under(
         &self,
         stream: &StreamId,
         charter: &Charter,
         policy: Option<Hash>,
+        now: Option<Timestamp>,
     ) -> Option<GateReview> {
         let (passed, at) = {
             let shared = self.shared(stream).ok()??;
@@ -1709,7 +1725,16 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
             (passed.clone(), *at)
         };
         let record = self.record(stream, at)?;
-        Some(GateReview::new(passed, charter, &record).with_funding_policy(policy))
+        let (passed_adopted, today_adopted) = {
+            let living = self.living.read().ok()?;
+            let today = now.and_then(|now| living.history.charter_adoption(charter.hash(), now));
+            (living.history.charter_adoption(passed.charter, at), today)
+        };
+        Some(
+            GateReview::new(passed, charter, &record)
+                .with_funding_policy(policy)
+                .with_adoptions(passed_adopted, today_adopted),
+        )
     }
 
     /// The hash of the governance map that routed the process on `stream`, as its start

@@ -15,7 +15,7 @@
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
-use crate::community::MemberId;
+use crate::community::{BodyId, MemberId};
 use crate::consent::DeadlineStep;
 use crate::journal::{Envelope, Journal, StreamId};
 use crate::metrics::PublishedInTime;
@@ -85,6 +85,10 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
     /// ```
     pub fn due(&self, now: Timestamp) -> Vec<Due> {
         let mut due = Vec::new();
+        // Escalated processes (with when, where to, and what they decide for), and the
+        // escalated processes a take-up holds.
+        let mut escalated = Vec::new();
+        let mut taken = std::collections::BTreeSet::new();
         // Nobody who has left the community by `now` is awaited.
         let in_force = self.version_at(now).ok();
         let gone = |m: &MemberId| {
@@ -98,6 +102,16 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
             };
             let (mut items, decides_for) = match shared.lock() {
                 Ok(s) => {
+                    if let Some(to) = s.process().escalated_to() {
+                        let at = s.last_at().unwrap_or(now);
+                        escalated.push((stream.clone(), to, at, s.decides_for().cloned()));
+                    }
+                    if let Some(taken_up) = in_force
+                        .as_ref()
+                        .and_then(|v| s.holds_escalated(v.community(), now))
+                    {
+                        taken.insert(taken_up.clone());
+                    }
                     let mut items = s.process().due(now);
                     items.extend(s.parts().due());
                     let roles = crate::consent::ConsentProcess::state_of(s.process())
@@ -157,7 +171,44 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                 });
             }
         }
+        due.extend(self.take_ups_awaited(&escalated, &taken, now));
+        // In stream order, each stream's items as its process lists them.
+        due.sort_by(|a, b| a.stream.cmp(&b.stream));
         due
+    }
+
+    /// The escalated matters no process holds as its take-up at `now`, of the `escalated`
+    /// processes (stream, where to, when, what it decides for) with `taken` those held. A
+    /// round and the process it decides for are one matter: taken up as either, listed at
+    /// the round.
+    fn take_ups_awaited(
+        &self,
+        escalated: &[(StreamId, BodyId, Timestamp, Option<StreamId>)],
+        taken: &std::collections::BTreeSet<StreamId>,
+        now: Timestamp,
+    ) -> Vec<Due> {
+        let Ok(living) = self.living.read() else {
+            return Vec::new();
+        };
+        escalated
+            .iter()
+            .filter(|(stream, ..)| {
+                !escalated.iter().any(|(round, .., decides_for)| {
+                    decides_for.as_ref() == Some(stream) && round != stream
+                })
+            })
+            .filter(|(stream, .., decides_for)| {
+                !taken.contains(stream) && decides_for.as_ref().is_none_or(|t| !taken.contains(t))
+            })
+            .map(|(stream, to, at, _)| Due {
+                stream: stream.clone(),
+                item: DueItem::TakeUpAwaited {
+                    to: to.clone(),
+                    escalated_at: *at,
+                    dissolved: !living.history.body_stood(to, *at, now),
+                },
+            })
+            .collect()
     }
 
     /// The publication rule T1 asks of the stream's record at `now`, by the charter in

@@ -325,6 +325,7 @@ impl FundingDecision {
                 rounds: Vec::new(),
                 escalated_to: None,
                 escalated_by: None,
+                escalations: Vec::new(),
                 ended,
             }];
         }

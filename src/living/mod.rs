@@ -1160,6 +1160,42 @@ impl History {
         Ok(())
     }
 
+    /// How the charter of hash `charter` last in force at or before `at` came into force:
+    /// the earliest version of that run of versions with it, and the change that made that
+    /// version (with the decision that adopted it, and on whose word). `None` when no
+    /// version up to `at` has it.
+    pub fn charter_adoption(
+        &self,
+        charter: Hash,
+        at: Timestamp,
+    ) -> Option<crate::values::CharterAdoption> {
+        let versions: Vec<&Version> = self.versions().take(self.index_at(at) + 1).collect();
+        let last = versions.iter().rposition(|v| v.charter_hash() == charter)?;
+        let first = versions
+            .get(..=last)?
+            .iter()
+            .rev()
+            .take_while(|v| v.charter_hash() == charter)
+            .last()?;
+        let entry = first.entry();
+        Some(crate::values::CharterAdoption {
+            from: first.from(),
+            decided_by: entry.and_then(|e| e.decided_by.clone()),
+            attested_by: entry.and_then(|e| e.attested_by),
+        })
+    }
+
+    /// Whether the body `body` stood in every version in force from `since` to `until`:
+    /// the one body throughout, not dissolved in between (and perhaps formed again under
+    /// its id, with other members, for other matters).
+    pub fn body_stood(&self, body: &BodyId, since: Timestamp, until: Timestamp) -> bool {
+        let (from, to) = (self.index_at(since), self.index_at(until));
+        self.versions()
+            .skip(from)
+            .take(to.saturating_sub(from) + 1)
+            .all(|v| v.community().body(body).is_some())
+    }
+
     /// The history without the changes the decision on `decided_by` adopted that had not
     /// taken effect by `at`, since it was retired then: every version after them made
     /// again. `None` when it has none still to take effect.

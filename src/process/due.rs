@@ -6,8 +6,8 @@
 //! objection round and by when, a time box that has passed and what the round's
 //! configuration does next ([`AtDeadline`]), advice asked but not given or given but not
 //! answered, a consented round's outcome its secretary has not recorded, a record whose
-//! publication rule T1 asks for, a review that has come (or is coming) due, and a pilot
-//! scheduled to start. Each item is a [`DueItem`]; [`Due`] names the stream it is in.
+//! publication rule T1 asks for, a review that has come (or is coming) due, a pilot
+//! scheduled to start, and an escalated matter waiting to be taken up. Each item is a [`DueItem`]; [`Due`] names the stream it is in.
 //!
 //! [`Engine::tick`](crate::engine::Engine::tick) takes the steps a configuration chose, and
 //! only those: an item whose [`DueItem::step`] is `None` waits for a member.
@@ -131,6 +131,20 @@ pub enum DueItem {
         /// Who hands it on: the facilitator, for the secretary's role; the proposer, for
         /// the facilitator's.
         by: MemberId,
+    },
+    /// A process escalated to a body, which no process has taken up yet (or whose take-up
+    /// ended deciding nothing): a member of that body takes it up, on a stream of its own
+    /// ([`Request::taking_up`](crate::engine::Request::taking_up)). A round and the process
+    /// it decides for escalate as one matter, listed once, at the round.
+    TakeUpAwaited {
+        /// The body it went to.
+        to: crate::community::BodyId,
+        /// When it was escalated.
+        escalated_at: Timestamp,
+        /// Whether a change to the community has dissolved that body since: the map in
+        /// force routes the matter then, and a member of the body it names takes it up.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        dissolved: bool,
     },
     /// A pilot scheduled to start later: listed from its scheduling; on its start date the
     /// engine's [`tick`](crate::engine::Engine::tick) starts it, as the steward chose.

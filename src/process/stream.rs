@@ -159,6 +159,19 @@ impl Stream {
         self.escalated_from.as_ref()
     }
 
+    /// The escalated process this one holds as its take-up at `now`: the one it took up,
+    /// unless it ended deciding nothing (withdrawn, deferred), which leaves the matter to be
+    /// taken up again. `community` is the one in force then.
+    pub fn holds_escalated(&self, community: &Community, now: Timestamp) -> Option<&StreamId> {
+        let from = self.escalated_from.as_ref()?;
+        let ended_undecided = self.process.is_final()
+            && matches!(
+                self.record(community, now, None).and_then(|r| r.outcome),
+                Some(crate::values::Outcome::Withdrawn | crate::values::Outcome::Deferred)
+            );
+        (!ended_undecided).then_some(&from.stream)
+    }
+
     /// The evidence recorded with the stream's requests, merged (newer over older).
     pub fn evidence(&self) -> Option<&Evidence> {
         self.evidence.as_ref()

@@ -13,8 +13,8 @@
 use jiff::Timestamp;
 
 use crate::values::{
-    Attestation, DecisionRecord, Outcome, Proposed, Publication, ReviewEnd, ReviewRecord,
-    WithdrawnBy,
+    Attestation, DecisionRecord, Outcome, Proposed, Publication, ReviewEnd, ReviewEscalation,
+    ReviewRecord, WithdrawnBy,
 };
 
 use super::ProposalPhase;
@@ -220,6 +220,19 @@ fn review_record(review: &super::state::Review, now: Timestamp) -> ReviewRecord 
             .collect(),
         escalated_to: escalated.map(|(_, to)| to.clone()),
         escalated_by: escalated.map(|(round, _)| round.clone()),
+        escalations: review
+            .reassessments
+            .iter()
+            .filter(|r| r.decided_at.is_some_and(|at| at <= now))
+            .filter(|r| r.recorded_by == Some(crate::engine::ENGINE_ACTOR))
+            .filter_map(|r| match &r.result {
+                Some(DecisionResult::Escalated { to }) => Some(ReviewEscalation {
+                    by: r.round.clone(),
+                    to: to.clone(),
+                }),
+                _ => None,
+            })
+            .collect(),
         ended: ended.filter(|e| e.at() <= now),
     }
 }

@@ -15,11 +15,11 @@ use crate::machine::Quoted;
 
 use crate::decision::Method;
 use crate::values::{
-    AbsenceCounted, Acknowledgement, AdviceBasis, AdviceEntry, Conflict, DecisionRecord,
-    Disposition, DueDiligenceCheck, FunderFacts, FundingCondition, GateReview, ObjectionEntry,
-    Outcome, Override, Participant, PaymentStatus, RaisedAs, RecordedResponse, RecruitmentFacts,
-    Restriction, ReviewEnd, ReviewRecord, RouteSummary, RuleId, Screen, Status, TestResult,
-    ValueReport,
+    AbsenceCounted, Acknowledgement, AdviceBasis, AdviceEntry, CharterAdoption, Conflict,
+    DecisionRecord, Disposition, DueDiligenceCheck, FunderFacts, FundingCondition, GateReview,
+    ObjectionEntry, Outcome, Override, Participant, PaymentStatus, RaisedAs, RecordedResponse,
+    RecruitmentFacts, Restriction, ReviewEnd, ReviewRecord, RouteSummary, RuleId, Screen, Status,
+    TestResult, ValueReport,
 };
 
 /// Writes a [`DecisionRecord`] and the [`ValueReport`] of its check as Markdown, for a person
@@ -317,6 +317,9 @@ fn entry(e: &ObjectionEntry, names: Names<'_>) -> String {
     match e.disposition {
         Some(d) => {
             let _ = write!(s, ": {}", disposition(d));
+            if let Some(supporter) = e.taken_back_by {
+                let _ = write!(s, " by their supporter {}", names.of(supporter));
+            }
         }
         None => s.push_str(": still open"),
     }
@@ -934,12 +937,32 @@ fn review(v: &ReviewRecord, names: Names<'_>) -> Item {
         v.number,
         day(v.opened_at)
     ));
+    // The way it went, when rounds the engine ran escalated it: "after `a` escalated it to
+    // Board and `b` to the whole community".
+    let went = v
+        .escalations
+        .iter()
+        .enumerate()
+        .map(|(i, e)| {
+            let it = if i == 0 { " it" } else { "" };
+            format!("`{}` escalated{it} to {}", e.by, names.body(&e.to))
+        })
+        .collect::<Vec<_>>();
+    let went = match went.as_slice() {
+        [] => String::new(),
+        went => format!(", which took it up after {}", list(went)),
+    };
     let who = match v.rounds.last() {
-        Some(round) => format!("decided by the reassessment round `{round}`"),
+        Some(round) => format!("decided by the reassessment round `{round}`{went}"),
         None => "the steward's decision, without a reassessment round".to_owned(),
     };
     item.notes.push(match &v.ended {
         None => match (v.rounds.last(), &v.escalated_to) {
+            // A body the community has dissolved since no longer takes it up.
+            (Some(round), Some(to)) if names.dissolved(to) => format!(
+                "Still open here: the reassessment round `{}` escalated it to `{to}`, which the community has dissolved since: a member of the body the governance map in force routes it to takes it up.",
+                v.escalated_by.as_ref().unwrap_or(round),
+            ),
             (Some(round), Some(to)) => format!(
                 "Still open here: the reassessment round `{}` escalated it to {}, which decides it.",
                 v.escalated_by.as_ref().unwrap_or(round),
@@ -1612,6 +1635,13 @@ fn gate_section(d: &mut Document, review: &GateReview, routed_by: Option<Hash>, 
         passed.charter,
         count(passed.rules_checked.len(), "rule", "rules")
     )];
+    if let Some(adopted) = review
+        .passed_adopted
+        .as_ref()
+        .and_then(|a| adoption(a, names))
+    {
+        lines.push(format!("That charter was {adopted}."));
+    }
     if let Some(map) = passed.governance.or(routed_by) {
         lines.push(format!("Routed by governance map {map}."));
     }
@@ -1647,7 +1677,32 @@ fn gate_section(d: &mut Document, review: &GateReview, routed_by: Option<Hash>, 
                 format!("would refuse it: {} unmet.", rules.join(", "))
             }
         };
-        format!("Today's charter ({}) {judged}", review.today)
+        let adopted = match review
+            .today_adopted
+            .as_ref()
+            .and_then(|a| adoption(a, names))
+        {
+            Some(adopted) => format!(" It was {adopted}."),
+            None => String::new(),
+        };
+        format!("Today's charter ({}) {judged}{adopted}", review.today)
     };
     d.line(today);
+}
+
+/// How a charter adopted by a decision came into force, as words after "was": `None` for
+/// the charter the community was founded with.
+fn adoption(adopted: &CharterAdoption, names: Names<'_>) -> Option<String> {
+    let decision = adopted.decided_by.as_ref()?;
+    let word = match adopted.attested_by {
+        Some(by) => format!(
+            ", on the word of {}, who recorded that decision from a round held elsewhere",
+            names.of(by)
+        ),
+        None => String::new(),
+    };
+    Some(format!(
+        "adopted by the decision `{decision}`, in force from {}{word}",
+        day(adopted.from)
+    ))
 }

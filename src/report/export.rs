@@ -7,7 +7,9 @@ use serde::{Deserialize, Serialize};
 use crate::community::{Community, Member, MemberId};
 use crate::engine::EngineEvent;
 use crate::journal::{Envelope, Hash, StreamId};
-use crate::values::{DecisionRecord, GateReview, GateSummary, RuleId, ValueReport};
+use crate::values::{
+    CharterAdoption, DecisionRecord, GateReview, GateSummary, RuleId, ValueReport,
+};
 
 /// One decision, whole, as one JSON document: its record, the value report on it, the gate
 /// it passed and what today's charter makes of it, how each member it mentions asked to be
@@ -82,6 +84,13 @@ pub struct GateStanding {
     /// absent otherwise.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub same_funding_policy: Option<bool>,
+    /// How the charter it passed under came into force: with the founding, or by a
+    /// decision (on whose word, when recorded from a round held elsewhere).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub passed_adopted: Option<CharterAdoption>,
+    /// How today's charter came into force.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub today_adopted: Option<CharterAdoption>,
 }
 
 impl From<&GateReview> for GateStanding {
@@ -96,6 +105,8 @@ impl From<&GateReview> for GateStanding {
                 Err(refusal) => refusal.unmet().iter().map(|u| u.rule.clone()).collect(),
             },
             same_funding_policy: review.same_funding_policy(),
+            passed_adopted: review.passed_adopted.clone(),
+            today_adopted: review.today_adopted.clone(),
         }
     }
 }

@@ -209,6 +209,31 @@ pub struct GateReview {
     /// ([`with_funding_policy`](Self::with_funding_policy)): beside the policy an offer was
     /// screened under, whether its red lines have changed since.
     pub today_funding_policy: Option<Hash>,
+    /// How the charter the decision passed under came into force, where the review was
+    /// told ([`with_adoptions`](Self::with_adoptions)).
+    pub passed_adopted: Option<CharterAdoption>,
+    /// How today's charter came into force, where the review was told.
+    pub today_adopted: Option<CharterAdoption>,
+}
+
+/// How a charter came into force in a community: with its founding, or adopted by a
+/// decision, which may stand on the word of the member who recorded it from a round held
+/// elsewhere. A decision judged under a charter stands on how that charter came in.
+///
+/// JSON: `{"from": "2024-01-02T10:00:00Z", "decided_by": "charter-2024", "attested_by": 1}`;
+/// a founding charter has neither `decided_by` nor `attested_by`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CharterAdoption {
+    /// When it took effect.
+    pub from: jiff::Timestamp,
+    /// The decision that adopted it; `None` for the charter the community was founded with.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decided_by: Option<crate::journal::StreamId>,
+    /// The member on whose word that decision was recorded, from a round held elsewhere;
+    /// `None` when the engine ran the deciding round.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attested_by: Option<crate::community::MemberId>,
 }
 
 impl GateReview {
@@ -222,7 +247,22 @@ impl GateReview {
                 .gate(record)
                 .map(|proof| GateSummary::new(hash, &proof)),
             today_funding_policy: None,
+            passed_adopted: None,
+            today_adopted: None,
         }
+    }
+
+    /// The review with how the charter the decision passed under, and today's, came into
+    /// force.
+    #[must_use]
+    pub fn with_adoptions(
+        mut self,
+        passed: Option<CharterAdoption>,
+        today: Option<CharterAdoption>,
+    ) -> Self {
+        self.passed_adopted = passed;
+        self.today_adopted = today;
+        self
     }
 
     /// The review with the hash of today's funding policy beside it.

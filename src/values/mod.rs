@@ -78,7 +78,9 @@ pub mod rules;
 mod subject;
 
 pub use charter::{Charter, CharterError, CharterSpec, CoreValue, RuleSpec};
-pub use gate::{GatePassed, GateRefusal, GateReview, GateSummary, Unmet, UnmetKind};
+pub use gate::{
+    CharterAdoption, GatePassed, GateRefusal, GateReview, GateSummary, Unmet, UnmetKind,
+};
 pub use ids::{InvalidId, RuleId, ValueId};
 pub use record::{
     AbsenceCounted, AccessRequest, Acknowledgement, AdviceBases, AdviceBasesIter, AdviceBasis,
@@ -86,9 +88,9 @@ pub use record::{
     DueDiligenceCheck, EscalatedFrom, Evidence, EvidenceDates, ExpensesFacts, FunderFacts,
     FundingCondition, ObjectionEntry, Outcome, Override, Participant, Participants, PaymentStatus,
     Proposed, Publication, RaisedAs, RecordedResponse, RecruitmentFacts, Redaction, RegisterEntry,
-    RegisterField, Reminder, Restriction, ReviewEnd, ReviewRecord, RoleHandover, RouteSummary,
-    Rung, Screen, SetAside, StakeholderFacts, TestResult, TimeBoxExtension, TimeBoxLapse, Way,
-    WithdrawnBy,
+    RegisterField, Reminder, Restriction, ReviewEnd, ReviewEscalation, ReviewRecord, RoleHandover,
+    RouteSummary, Rung, Screen, SetAside, StakeholderFacts, TestResult, TimeBoxExtension,
+    TimeBoxLapse, Way, WithdrawnBy,
 };
 pub use report::{CitedIn, Finding, UnknownRule, ValueReport, ValueVerdict, Verdict};
 pub use rules::settings::Fraction;

@@ -39,6 +39,41 @@ pub fn open_with<J: Journal<Event = EngineEvent>>(journal: J, charter: Charter) 
         .unwrap()
 }
 
+/// The seed map without `body`: what it decided goes to the whole community, and no
+/// escalation leads to it or from it.
+pub fn map_without(body: &BodyId) -> coproduction::governance::GovernanceMap {
+    let mut map: serde_json::Value =
+        serde_json::from_str(include_str!("../../examples/data/governance.json")).unwrap();
+    let edges = map["edges"].as_array_mut().unwrap();
+    edges.retain(|e| {
+        e["type"] != "escalates_to" || (e["from"] != body.as_str() && e["to"] != body.as_str())
+    });
+    for edge in edges.iter_mut().filter(|e| e["body"] == body.as_str()) {
+        edge["body"] = "whole_community".into();
+    }
+    serde_json::from_value(map).unwrap()
+}
+
+/// A governance decision on `stream`, proposed from `minute` on and adopted 10 minutes
+/// later (in a round kept elsewhere), that replaces the map with [`map_without`] `body`
+/// and dissolves it.
+pub fn dissolve<J: Journal<Event = EngineEvent>>(
+    engine: &Engine<J>,
+    stream: &StreamId,
+    body: &BodyId,
+    minute: i64,
+) {
+    let changes = vec![
+        CommunityChange::Governance {
+            map: map_without(body),
+        },
+        CommunityChange::DissolveBody { body: body.clone() },
+    ];
+    propose(engine, stream, DecisionKind::Governance, changes, minute);
+    engine.handle(adopt(stream, minute + 10)).unwrap();
+    assert!(engine.community().body(body).is_none());
+}
+
 pub fn change(actor: MemberId, minute: i64, change: CommunityChange) -> Request {
     Request::new(
         living::stream(),

@@ -135,8 +135,23 @@ pub struct ReviewRecord {
     /// take-up that ended deciding nothing after it leaves it escalated by this round.
     #[serde(default)]
     pub escalated_by: Option<crate::journal::StreamId>,
+    /// Every escalation of the review by a reassessment round the engine ran, in order:
+    /// the way it went to the body that decides it (or decided it).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub escalations: Vec<ReviewEscalation>,
     /// How it ended; `None` while it runs.
     pub ended: Option<ReviewEnd>,
+}
+
+/// A review's escalation by a reassessment round the engine ran: the round, and the body it
+/// went to, whose own round took the review up there.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReviewEscalation {
+    /// The round that escalated it.
+    pub by: crate::journal::StreamId,
+    /// The body it went to.
+    pub to: BodyId,
 }
 
 /// How a review of an agreement in force ended.

@@ -251,6 +251,10 @@ pub struct ObjectionEntry {
     /// The amendments that answered it, in words.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub amended_by: Vec<String>,
+    /// Who took it back for the member who raised it, when someone else did: their
+    /// supporter, whose later response for them replaced it. `None` when the member took
+    /// it back themselves, or it stands.
+    pub taken_back_by: Option<MemberId>,
 }
 
 impl ObjectionEntry {
@@ -264,6 +268,7 @@ impl ObjectionEntry {
             reason: None,
             text: None,
             amended_by: Vec::new(),
+            taken_back_by: None,
         }
     }
 
