@@ -420,6 +420,85 @@ fn a_take_up_withdrawn_before_it_decided_leaves_the_matter_to_be_taken_up_again(
     assert_eq!(record.escalated_from.unwrap().stream, stream());
 }
 
+/// A matter escalated twice (the team's round to the circle, the circle's take-up to the
+/// whole community) reaches the last body with every step's objections: none is lost on
+/// the way, in the journal or in the record.
+#[test]
+fn a_matter_escalated_twice_reaches_the_last_body_with_every_steps_objections() {
+    let engine = escalated();
+    engine
+        .handle(take_up(taken_up(), DecisionKind::WorkingModel, stream()))
+        .unwrap();
+    let in_circle = |actor, minute, command| {
+        Request::new(taken_up(), actor, engine_support::at(minute), command)
+    };
+    for minute in 31..=33 {
+        engine
+            .handle(in_circle(CO_1, minute, RoundCommand::Advance {}))
+            .unwrap();
+    }
+    let ally = coproduction::community::MemberId::new(5);
+    let object = RoundCommand::Respond {
+        member: ally,
+        response: Response::Object {
+            reason: "Pay carers before the pilot starts.".into(),
+        },
+    };
+    engine.handle(in_circle(ally, 40, object)).unwrap();
+    for (minute, who) in (41..).zip([STAFF_1, CO_1, CO_2]) {
+        let respond = RoundCommand::Respond {
+            member: who,
+            response: Response::consent(),
+        };
+        engine.handle(in_circle(who, minute, respond)).unwrap();
+    }
+    engine
+        .handle(in_circle(CO_1, 45, RoundCommand::CloseRound {}))
+        .unwrap();
+    let whole = BodyId::new("whole_community").unwrap();
+    let escalate = RoundCommand::Escalate {
+        to: whole.clone(),
+        reason: "The circle is split on paying carers.".into(),
+    };
+    engine.handle(in_circle(CO_1, 50, escalate)).unwrap();
+
+    let everyone = StreamId::new("working-model-everyone").unwrap();
+    let mut again = take_up(everyone.clone(), DecisionKind::WorkingModel, taken_up());
+    again.now = engine_support::at(60);
+    engine.handle(again).unwrap();
+    let record = engine.record(&everyone, engine_support::at(61)).unwrap();
+    let from = record.escalated_from.as_ref().unwrap();
+    let steps: Vec<_> = from
+        .steps()
+        .map(|step| {
+            let said = step.objections.iter().map(|o| (o.by, o.text.clone()));
+            (
+                step.stream.clone(),
+                step.to.clone(),
+                said.collect::<Vec<_>>(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        steps,
+        vec![
+            (
+                taken_up(),
+                whole,
+                vec![(ally, Some("Pay carers before the pilot starts.".into()))]
+            ),
+            (stream(), circle(), vec![(CO_2, Some(OBJECTION.into()))]),
+        ]
+    );
+    let report = engine.report(&everyone, engine_support::at(61)).unwrap();
+    let text = coproduction::report::DecisionRecordMarkdown::new(&record, &report).to_string();
+    assert!(
+        text.contains("That process had taken it up after \\`working-model\\` escalated it to")
+            && text.contains(OBJECTION),
+        "{text}"
+    );
+}
+
 #[test]
 fn a_round_escalates_to_the_next_body_on_its_chain_not_past_it() {
     let engine = engine();

@@ -332,6 +332,7 @@ fn a_matter_taken_up_after_escalation_says_where_it_came_from_and_what_stood_aga
             objections: vec![objection],
             funder: None,
             due_diligence: None,
+            earlier: None,
         }),
         ..DecisionRecord::new(DecisionKind::WorkingModel)
     };

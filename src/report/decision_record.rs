@@ -387,27 +387,37 @@ impl DecisionRecordMarkdown<'_> {
 
         if let Some(from) = &r.escalated_from {
             d.section("Escalated from");
-            let mut line = format!(
-                "This takes up the matter escalated to {} from `{}`",
-                names.body(&from.to),
-                from.stream
-            );
-            if let Some(at) = from.at {
-                let _ = write!(line, " on {}", day(at));
-            }
-            if let Some(o) = from.outcome {
-                let _ = write!(line, " (outcome there: {})", outcome(o));
-            }
-            line.push('.');
-            d.line(line);
-            if !from.objections.is_empty() {
-                d.line("Its objections and concerns, as they stood:");
-                d.items(
-                    from.objections
-                        .iter()
-                        .map(|e| entry(e, names).into())
-                        .collect(),
-                );
+            // The latest step first, then the way the matter came before it.
+            for (i, from) in from.steps().enumerate() {
+                let mut line = match i {
+                    0 => format!(
+                        "This takes up the matter escalated to {} from `{}`",
+                        names.body(&from.to),
+                        from.stream
+                    ),
+                    _ => format!(
+                        "That process had taken it up after `{}` escalated it to {}",
+                        from.stream,
+                        names.body(&from.to)
+                    ),
+                };
+                if let Some(at) = from.at {
+                    let _ = write!(line, " on {}", day(at));
+                }
+                if let Some(o) = from.outcome {
+                    let _ = write!(line, " (outcome there: {})", outcome(o));
+                }
+                line.push('.');
+                d.line(line);
+                if !from.objections.is_empty() {
+                    d.line("Its objections and concerns, as they stood:");
+                    d.items(
+                        from.objections
+                            .iter()
+                            .map(|e| entry(e, names).into())
+                            .collect(),
+                    );
+                }
             }
         }
 

@@ -513,6 +513,10 @@ pub struct EscalatedFrom {
     /// The due-diligence checks the escalated offer completed, as its process witnessed
     /// them.
     pub due_diligence: Option<Vec<DueDiligenceCheck>>,
+    /// What the escalated process had itself taken up, when it was a take-up that
+    /// escalated the matter again: the way the matter came, each step with the objections
+    /// and concerns raised there, so that none is lost on the way to the body deciding now.
+    pub earlier: Option<Box<EscalatedFrom>>,
 }
 
 impl EscalatedFrom {
@@ -526,7 +530,13 @@ impl EscalatedFrom {
             objections: record.objections.clone().unwrap_or_default(),
             funder: record.funder.clone(),
             due_diligence: record.due_diligence.clone(),
+            earlier: record.escalated_from.clone().map(Box::new),
         }
+    }
+
+    /// This step and the earlier ones, from the latest escalation back to the first.
+    pub fn steps(&self) -> impl Iterator<Item = &EscalatedFrom> + '_ {
+        std::iter::successors(Some(self), |step| step.earlier.as_deref())
     }
 }
 
