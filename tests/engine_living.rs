@@ -1110,6 +1110,36 @@ fn a_charter_adopted_for_later_is_not_todays_before_it_takes_effect() {
     let review = engine.review(&later, at(1_200)).unwrap();
     assert_eq!(review.passed_adopted, Some(by_decision));
     assert!(review.same_charter());
+
+    // A decision that brings the founding charter back: the earlier decision's charter is
+    // today's again, and stands on that decision now, which its record says.
+    let back = StreamId::new("light-charter-again").unwrap();
+    let change = CommunityChange::Charter {
+        charter: light.clone(),
+    };
+    propose(
+        &engine,
+        &back,
+        DecisionKind::Governance,
+        vec![change],
+        1_300,
+    );
+    engine.handle(adopt(&back, 1_310)).unwrap();
+    let again = engine.review(&earlier, at(1_400)).unwrap();
+    assert!(again.same_charter());
+    assert_eq!(
+        again.today_adopted.and_then(|a| a.decided_by),
+        Some(back.clone())
+    );
+    let text = DecisionRecordMarkdown::new(&record, &report)
+        .with_review(&engine.review(&earlier, at(1_400)).unwrap())
+        .to_string();
+    assert!(
+        text.contains(&format!(
+            "Today's charter is the same, adopted again by a later decision: it was adopted by the decision \\`{back}\\`"
+        )),
+        "{text}"
+    );
 }
 
 /// A review reads the funding policy in force at its time beside the gate a decision

@@ -283,6 +283,12 @@ fn a_proposal_escalated_by_its_round_is_taken_up_with_the_rounds_objections() {
         engine.phase::<coproduction::ProposalProcess>(&model),
         Some(ProposalPhase::Escalated)
     );
+    let taken_up_by = |stream: &StreamId| {
+        engine
+            .record(stream, engine_support::at(31))
+            .and_then(|r| r.taken_up_by)
+    };
+    assert_eq!(taken_up_by(&model), None);
     engine
         .handle(take_up(
             taken_up(),
@@ -294,9 +300,22 @@ fn a_proposal_escalated_by_its_round_is_taken_up_with_the_rounds_objections() {
         .record(&taken_up(), engine_support::at(31))
         .and_then(|r| r.escalated_from)
         .unwrap();
-    assert_eq!((from.stream, from.to), (model, circle()));
+    assert_eq!((from.stream, from.to), (model.clone(), circle()));
     assert_eq!(from.objections.len(), 1);
     assert_eq!(from.objections[0].by, CO_2);
+    // The proposal and its round, one matter, each name the process that took it up.
+    assert_eq!(taken_up_by(&model), Some(taken_up()));
+    assert_eq!(taken_up_by(&stream()), Some(taken_up()));
+    let record = engine.record(&model, engine_support::at(31)).unwrap();
+    let report = engine.report(&model, engine_support::at(31)).unwrap();
+    let text = coproduction::report::DecisionRecordMarkdown::new(&record, &report).to_string();
+    assert!(
+        text.contains(&format!(
+            "it escalated it, and \\`{}\\` took it up where it went",
+            taken_up()
+        )),
+        "{text}"
+    );
 }
 
 #[test]

@@ -604,25 +604,57 @@ fn an_escalated_review_whose_body_was_dissolved_is_taken_up_where_the_map_in_for
         &to,
         90 * DAY + 5,
     );
-    assert_eq!(awaited(30), vec![waiting(true)]);
-    let record = engine.record(&model(), at(90 * DAY + 30)).unwrap();
-    let report = engine.report(&model(), at(90 * DAY + 30)).unwrap();
+    // A body formed again under its id, of allies, is another body: the review did not go
+    // to it.
+    let again = coproduction::community::Body::new(
+        to.clone(),
+        "A new circle",
+        coproduction::community::BodyKind::Custom,
+    )
+    .with_members([5, 6, 7].map(MemberId::new));
+    let formed = StreamId::new("circle-again").unwrap();
+    let form = coproduction::living::CommunityChange::FormBody { body: again };
+    propose(
+        &engine,
+        &formed,
+        DecisionKind::Governance,
+        vec![form],
+        90 * DAY + 20,
+    );
+    engine.handle(adopt(&formed, 90 * DAY + 30)).unwrap();
+    assert_eq!(awaited(35), vec![waiting(true)]);
+    let record = engine.record(&model(), at(90 * DAY + 35)).unwrap();
+    let report = engine.report(&model(), at(90 * DAY + 35)).unwrap();
     let community = engine.community();
     let text = DecisionRecordMarkdown::new(&record, &report)
         .with_names(&community)
         .to_string();
     assert!(
-        text.contains("which the community has dissolved since"),
+        text.contains(&format!(
+            "escalated it to \\`{to}\\`, which the community has dissolved since"
+        )) && !text.contains("A new circle"),
         "{text}"
     );
-    // A member of the dissolved circle who does not sit on the body the map in force gives
-    // (the associate roles team, for a working model) does not take it up.
+    // A member of the new circle, who does not sit on the body the map in force gives (the
+    // associate roles team, for a working model), does not take it up.
     let mut outsider = taking_up(take_up(), 40);
-    outsider.actor = MemberId::new(5);
+    outsider.actor = MemberId::new(6);
     let refused = engine.handle(outsider).unwrap_err();
     assert!(
         matches!(refused, EngineError::NotEscalated { .. })
             && refused.to_string().contains("map in force"),
+        "{refused}"
+    );
+    // Nor is it routed on facts the take-up gives: the map in force routes it in the case
+    // the review's round was routed in.
+    let claimed = taking_up(take_up(), 40).with_facts(coproduction::governance::RouteFacts {
+        amount: Some(90_000),
+        ..Default::default()
+    });
+    let refused = engine.handle(claimed).unwrap_err();
+    assert!(
+        matches!(refused, EngineError::Unwitnessed { .. })
+            && refused.to_string().contains("the escalated process"),
         "{refused}"
     );
     // A member of the team takes it up, and the team decides it.
@@ -644,14 +676,16 @@ fn an_escalated_review_whose_body_was_dissolved_is_taken_up_where_the_map_in_for
         record.reviews[0].escalations,
         vec![ReviewEscalation {
             by: reassessment(),
-            to: to.clone()
+            to: to.clone(),
+            at: at(90 * DAY + 3),
+            dissolved: true,
         }]
     );
     let report = engine.report(&model(), at(90 * DAY + 71)).unwrap();
     let text = DecisionRecordMarkdown::new(&record, &report).to_string();
     assert!(
         text.contains(&format!(
-            "decided by the reassessment round \\`{}\\`, which took it up after \\`{}\\` escalated it to {to}",
+            "decided by the reassessment round \\`{}\\`, which took it up after \\`{}\\` escalated it to \\`{to}\\`, which the community has dissolved since",
             take_up(),
             reassessment()
         )),

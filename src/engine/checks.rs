@@ -50,8 +50,10 @@ pub(super) struct Escalation {
     /// The hash of the map that routed the escalated process, whose route this follows.
     routed_by: Option<crate::hash::Hash>,
     /// Whether a change to the community has dissolved the body it went to since it was
-    /// escalated: the map in force then routes it, and the body it gives takes it up.
+    /// escalated: the map in force then routes it, in the case the escalated process was
+    /// routed in (`case`), and the body it gives takes it up.
     gone: bool,
+    case: Option<crate::governance::Case>,
     from: EscalatedFrom,
 }
 
@@ -167,11 +169,14 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
         if source.last_at().is_some_and(|last| request.now < last) {
             return Err(refuse("the request is dated before the escalation"));
         }
-        // A body dissolved since (and perhaps formed again under its id) no longer holds
-        // it: the map in force routes it, and a member of the body it gives takes it up.
+        // A body dissolved since it was escalated (and perhaps formed again under its id)
+        // no longer holds it: the map in force routes it, and a member of the body it gives
+        // takes it up.
         let gone = {
             let living = self.living.read().map_err(|_| EngineError::Poisoned)?;
-            let since = source.last_at().unwrap_or(request.now);
+            let since = source
+                .escalated_at(v.community(), request.now)
+                .unwrap_or(request.now);
             !living.history.body_stood(&to, since, request.now)
         };
         // It went to a body: a member of that body takes it up, not whoever is first.
@@ -203,6 +208,7 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                 .map(|r| r.escalated_to(&to, override_by)),
             routed_by: self.routed_by(&source)?.filter(|_| !gone),
             gone,
+            case: source.route().map(|r| r.case),
             from: EscalatedFrom::of(from.clone(), to, &record),
         })
     }
@@ -384,7 +390,22 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                 });
             }
             Some(e) if e.gone => {
-                let route = route(v, id, &opening.kind, opening.facts)?;
+                // In the case the escalated process was routed in, whatever facts the
+                // request gives: facts that put it in another case are refused.
+                let route = match (e.case, v.governance()) {
+                    (Some(case), Some(governance)) => {
+                        Some(governance.route_in(&opening.kind, case).map_err(|source| {
+                            EngineError::Governance {
+                                stream: id.clone(),
+                                source,
+                            }
+                        })?)
+                    }
+                    _ => route(v, id, &opening.kind, opening.facts)?,
+                };
+                if let Some(route) = &route {
+                    same_case(request, route, v, "the escalated process")?;
+                }
                 let body = route.as_ref().and_then(|r| v.community().body(&r.decider));
                 if body.is_some_and(|body| !body.contains(request.actor)) {
                     return Err(EngineError::NotEscalated {

@@ -1640,7 +1640,39 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
             if let Ok(version) = self.version_at(then) {
                 record.mark_left(version.community());
             }
+            if record.outcome == Some(crate::values::Outcome::Escalated) {
+                record.taken_up_by = self.taken_up_by(stream, now);
+            }
+            // A review escalated to a body dissolved since went where the map routed it.
+            if let Ok(living) = self.living.read() {
+                for e in record.reviews.iter_mut().flat_map(|r| &mut r.escalations) {
+                    e.dissolved = !living.history.body_stood(&e.to, e.at, now);
+                }
+            }
             record
+        })
+    }
+
+    /// The process that holds the matter escalated on `stream` as its take-up at `now`:
+    /// one that took up that process, the process it decides for, or a round held for it
+    /// (a round and its process are one matter).
+    fn taken_up_by(&self, stream: &StreamId, now: Timestamp) -> Option<StreamId> {
+        let mut matter = vec![stream.clone()];
+        {
+            let shared = self.shared(stream).ok()??;
+            let s = shared.lock().ok()?;
+            matter.extend(s.decides_for().cloned());
+            matter.extend(s.rounds().iter().cloned());
+        }
+        let community = self.version_at(now).ok()?.community_shared();
+        self.streams().into_iter().find(|id| {
+            id != stream
+                && self.shared(id).ok().flatten().is_some_and(|shared| {
+                    shared.lock().is_ok_and(|s| {
+                        s.holds_escalated(&community, now)
+                            .is_some_and(|from| matter.contains(from))
+                    })
+                })
         })
     }
 

@@ -103,7 +103,10 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
             let (mut items, decides_for) = match shared.lock() {
                 Ok(s) => {
                     if let Some(to) = s.process().escalated_to() {
-                        let at = s.last_at().unwrap_or(now);
+                        let at = in_force
+                            .as_ref()
+                            .and_then(|v| s.escalated_at(v.community(), now))
+                            .unwrap_or(now);
                         escalated.push((stream.clone(), to, at, s.decides_for().cloned()));
                     }
                     if let Some(taken_up) = in_force

@@ -135,6 +135,18 @@ impl Governance {
     ///
     /// [`GovernanceError::UnknownKind`] if the map has no such kind.
     pub fn route(&self, kind: &DecisionKind, facts: RouteFacts) -> Result<Route, GovernanceError> {
+        self.route_in(kind, facts.case(self.map.amount_bands()))
+    }
+
+    /// The route for a decision of `kind` in `case`, as [`Governance::route`] gives it
+    /// for facts in that case: for a matter whose case was settled under an earlier map
+    /// (an escalated one, routed again once the body it went to is gone).
+    ///
+    /// # Errors
+    ///
+    /// [`GovernanceError::UnknownKind`] if the map has no such kind;
+    /// [`GovernanceError::NoDecider`] if no body decides it in that case.
+    pub fn route_in(&self, kind: &DecisionKind, case: Case) -> Result<Route, GovernanceError> {
         let unknown = || GovernanceError::UnknownKind { kind: kind.clone() };
         let routes = self
             .index
@@ -142,7 +154,6 @@ impl Governance {
             .get(kind)
             .and_then(|&k| self.index.routes.get(k))
             .ok_or_else(unknown)?;
-        let case = facts.case(self.map.amount_bands());
         let no_decider = || GovernanceError::NoDecider {
             kind: kind.clone(),
             case,

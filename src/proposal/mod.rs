@@ -296,7 +296,7 @@ pub enum ProposalError {
     /// A step that would decide a review the last reassessment round escalated (another
     /// round, a continuation, a retirement, an amendment): the body it went to decides it.
     #[error(
-        "cannot {attempted} proposal {proposal}: round `{round}` escalated its review to `{to}`, which decides it"
+        "cannot {attempted} proposal {proposal}: round `{round}` escalated its review to `{to}`, and a round taking it up there decides it (where the governance map in force routes it, once a change has dissolved that body)"
     )]
     ReviewEscalated {
         /// The command.

@@ -225,10 +225,12 @@ fn review_record(review: &super::state::Review, now: Timestamp) -> ReviewRecord 
             .iter()
             .filter(|r| r.decided_at.is_some_and(|at| at <= now))
             .filter(|r| r.recorded_by == Some(crate::engine::ENGINE_ACTOR))
-            .filter_map(|r| match &r.result {
-                Some(DecisionResult::Escalated { to }) => Some(ReviewEscalation {
+            .filter_map(|r| match (&r.result, r.decided_at) {
+                (Some(DecisionResult::Escalated { to }), Some(at)) => Some(ReviewEscalation {
                     by: r.round.clone(),
                     to: to.clone(),
+                    at,
+                    dissolved: false,
                 }),
                 _ => None,
             })

@@ -857,7 +857,12 @@ fn decided_by(r: &DecisionRecord, taken: &RouteSummary, names: Names<'_>) -> Str
     }
     // An escalated matter was not decided by the body the route names: it sent it on.
     let mut s = if r.outcome == Some(Outcome::Escalated) {
-        format!("nobody yet; {by}, which was to decide by {how}, escalated it")
+        match &r.taken_up_by {
+            Some(taken) => format!(
+                "not {by}, which was to decide by {how}: it escalated it, and `{taken}` took it up where it went"
+            ),
+            None => format!("nobody yet; {by}, which was to decide by {how}, escalated it"),
+        }
     } else {
         format!("{by}, by {how}")
     };
@@ -948,14 +953,21 @@ fn review(v: &ReviewRecord, names: Names<'_>) -> Item {
         day(v.opened_at)
     ));
     // The way it went, when rounds the engine ran escalated it: "after `a` escalated it to
-    // Board and `b` to the whole community".
+    // Board and `b` to the whole community". A body dissolved since is named by its id: a
+    // body formed again under it is another.
     let went = v
         .escalations
         .iter()
         .enumerate()
         .map(|(i, e)| {
             let it = if i == 0 { " it" } else { "" };
-            format!("`{}` escalated{it} to {}", e.by, names.body(&e.to))
+            match e.dissolved {
+                true => format!(
+                    "`{}` escalated{it} to `{}`, which the community has dissolved since",
+                    e.by, e.to
+                ),
+                false => format!("`{}` escalated{it} to {}", e.by, names.body(&e.to)),
+            }
         })
         .collect::<Vec<_>>();
     let went = match went.as_slice() {
@@ -969,10 +981,14 @@ fn review(v: &ReviewRecord, names: Names<'_>) -> Item {
     item.notes.push(match &v.ended {
         None => match (v.rounds.last(), &v.escalated_to) {
             // A body the community has dissolved since no longer takes it up.
-            (Some(round), Some(to)) if names.dissolved(to) => format!(
-                "Still open here: the reassessment round `{}` escalated it to `{to}`, which the community has dissolved since: a member of the body the governance map in force routes it to takes it up.",
-                v.escalated_by.as_ref().unwrap_or(round),
-            ),
+            (Some(round), Some(to))
+                if v.escalations.last().is_some_and(|e| e.to == *to && e.dissolved) =>
+            {
+                format!(
+                    "Still open here: the reassessment round `{}` escalated it to `{to}`, which the community has dissolved since: a member of the body the governance map in force routes it to takes it up.",
+                    v.escalated_by.as_ref().unwrap_or(round),
+                )
+            }
             (Some(round), Some(to)) => format!(
                 "Still open here: the reassessment round `{}` escalated it to {}, which decides it.",
                 v.escalated_by.as_ref().unwrap_or(round),
@@ -1673,7 +1689,18 @@ fn gate_section(d: &mut Document, review: &GateReview, routed_by: Option<Hash>, 
         names,
     ));
     let today = if review.same_charter() {
-        "Today's charter is the same.".to_owned()
+        // The same charter, brought back since by another decision, stands on that one.
+        match review
+            .today_adopted
+            .as_ref()
+            .filter(|today| review.passed_adopted.as_ref() != Some(*today))
+            .and_then(|today| adoption(today, names))
+        {
+            Some(adopted) => format!(
+                "Today's charter is the same, adopted again by a later decision: it was {adopted}."
+            ),
+            None => "Today's charter is the same.".to_owned(),
+        }
     } else {
         let judged = match &review.today_gate {
             Ok(_) if !review.judged_differently() => "judges it alike.".to_owned(),

@@ -177,12 +177,6 @@ impl Names<'_> {
             .is_some_and(|b| b.contains(member))
     }
 
-    /// Whether the rendering's community (as it stands now) no longer has `body`; `false`
-    /// without it.
-    fn dissolved(self, body: &crate::community::BodyId) -> bool {
-        self.0.is_some_and(|c| c.body(body).is_none())
-    }
-
     /// `body` by its name when the rendering has the community, by id otherwise.
     fn body(self, body: &crate::community::BodyId) -> String {
         self.0

@@ -143,8 +143,8 @@ pub struct ReviewRecord {
     pub ended: Option<ReviewEnd>,
 }
 
-/// A review's escalation by a reassessment round the engine ran: the round, and the body it
-/// went to, whose own round took the review up there.
+/// A review's escalation by a reassessment round the engine ran: the round, the body it
+/// went to (whose own round took the review up there), and when.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ReviewEscalation {
@@ -152,6 +152,13 @@ pub struct ReviewEscalation {
     pub by: crate::journal::StreamId,
     /// The body it went to.
     pub to: BodyId,
+    /// When.
+    pub at: Timestamp,
+    /// Whether a change to the community has dissolved that body since (even one formed
+    /// again under its id is another body): the map in force routes the review then
+    /// (filled by [`Engine::record`](crate::engine::Engine::record); `false` otherwise).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub dissolved: bool,
 }
 
 /// How a review of an agreement in force ended.
@@ -456,6 +463,11 @@ pub struct DecisionRecord {
     /// The escalated process this one takes up in the body it was escalated to, as the
     /// engine saw it when this one opened (filled by the engine; `None` otherwise).
     pub escalated_from: Option<EscalatedFrom>,
+    /// For an escalated process: the process that took the matter up in the body it went
+    /// to, and holds it there, as the engine saw it (filled by
+    /// [`Engine::record`](crate::engine::Engine::record); evidence a caller supplies cannot
+    /// set it). `None` while nobody has, or once a take-up ended deciding nothing.
+    pub taken_up_by: Option<crate::journal::StreamId>,
     /// The benefits and impact evaluation of the pilot this decision reassesses (or of
     /// the agreement being piloted): the questions agreed and the evidence recorded, as
     /// the proposal's own events hold them (filled by the proposal and the round held for
@@ -594,6 +606,7 @@ impl DecisionRecord {
             lapses: Vec::new(),
             handovers: Vec::new(),
             escalated_from: None,
+            taken_up_by: None,
             evaluation: None,
             reviews: Vec::new(),
             withdrawn: None,
@@ -679,6 +692,8 @@ impl DecisionRecord {
             lapses,
             handovers,
             escalated_from,
+            // Who took an escalated matter up is the engine's witness.
+            taken_up_by: _,
             // What a pilot's evaluation holds is witnessed in the proposal's journal, never
             // taken from a caller's evidence.
             evaluation: _,
