@@ -333,6 +333,7 @@ fn a_matter_taken_up_after_escalation_says_where_it_came_from_and_what_stood_aga
             funder: None,
             due_diligence: None,
             earlier: None,
+            dissolved: false,
         }),
         ..DecisionRecord::new(DecisionKind::WorkingModel)
     };

@@ -18,6 +18,7 @@ use coproduction::evaluation::{Benefit, Datum, EvaluationPlan, Gathered, Questio
 use coproduction::journal::Journal;
 use coproduction::journal::{Envelope, MemoryJournal, StreamId};
 use coproduction::machine::RefusalKind;
+use coproduction::process::PartCommand;
 use coproduction::process::Refusal;
 use coproduction::proposal::{
     DecisionResult, ProposalCommand, ProposalError, ProposalEvent, ProposalPhase,
@@ -364,6 +365,12 @@ fn a_review_whose_reassessment_round_escalated_is_decided_only_where_it_went() {
 /// returns that body.
 fn reassessment_escalated(engine: &TestEngine) -> coproduction::community::BodyId {
     reassessment_opened(engine);
+    escalate_reassessment(engine)
+}
+
+/// The reassessment round's facilitator escalates it at minute 3, to the body its route
+/// escalates to, which this returns.
+fn escalate_reassessment(engine: &TestEngine) -> coproduction::community::BodyId {
     let route = engine
         .governance()
         .unwrap()
@@ -581,7 +588,22 @@ fn a_withdrawn_take_up_leaves_the_review_with_the_body_it_went_to() {
 #[test]
 fn an_escalated_review_whose_body_was_dissolved_is_taken_up_where_the_map_in_force_routes_it() {
     let engine = scheduled();
-    let to = reassessment_escalated(&engine);
+    reassessment_opened(&engine);
+    // Payment offered to a co-producer while the round runs, answered only later.
+    let payment = |actor, minute, command| {
+        Request::new(
+            reassessment(),
+            actor,
+            at(90 * DAY + minute),
+            ProcessCommand::Part { command },
+        )
+    };
+    let offer = PartCommand::OfferPayment {
+        member: CO_2,
+        benefits_advice: true,
+    };
+    engine.handle(payment(CO_1, 2, offer)).unwrap();
+    let to = escalate_reassessment(&engine);
     let awaited = |minute| {
         engine
             .due(at(90 * DAY + minute))
@@ -622,6 +644,10 @@ fn an_escalated_review_whose_body_was_dissolved_is_taken_up_where_the_map_in_for
         90 * DAY + 20,
     );
     engine.handle(adopt(&formed, 90 * DAY + 30)).unwrap();
+    // An answer to the payment offer, after it all, moves neither when it was escalated nor
+    // where it went.
+    let answer = PartCommand::AnswerPayment { accept: true };
+    engine.handle(payment(CO_2, 34, answer)).unwrap();
     assert_eq!(awaited(35), vec![waiting(true)]);
     let record = engine.record(&model(), at(90 * DAY + 35)).unwrap();
     let report = engine.report(&model(), at(90 * DAY + 35)).unwrap();
@@ -661,6 +687,22 @@ fn an_escalated_review_whose_body_was_dissolved_is_taken_up_where_the_map_in_for
     let opened = taken_up_to_consent_by(&engine, [STAFF_1, CO_1, CO_2]);
     assert!(opened.iter().any(|e| e.stream == model()), "{opened:?}");
     let route = engine.record(&take_up(), at(90 * DAY + 61)).unwrap();
+    // The take-up's record says where the review went, and that the map routed it on.
+    let from = route.escalated_from.as_ref().unwrap();
+    assert_eq!(
+        (&from.to, from.at, from.dissolved),
+        (&to, Some(at(90 * DAY + 3)), true)
+    );
+    let report = engine.report(&take_up(), at(90 * DAY + 61)).unwrap();
+    let text = DecisionRecordMarkdown::new(&route, &report)
+        .with_names(&community)
+        .to_string();
+    assert!(
+        text.contains(&format!(
+            "escalated to \\`{to}\\` (which the community had dissolved since"
+        )),
+        "{text}"
+    );
     assert_eq!(
         route.route_taken.map(|r| r.deciding_body.to_string()),
         Some("associate_roles_team".to_owned())

@@ -31,9 +31,9 @@ impl Process for ConsentProcess {
     }
 
     /// The body the facilitator escalated the round to.
-    fn escalated_to(state: &RoundState) -> Option<crate::community::BodyId> {
+    fn escalated_to(state: &RoundState) -> Option<(crate::community::BodyId, jiff::Timestamp)> {
         match state.round()?.ending()? {
-            Ending::Escalated { to, .. } => Some(to.clone()),
+            Ending::Escalated { to, at, .. } => Some((to.clone(), *at)),
             _ => None,
         }
     }

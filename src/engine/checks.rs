@@ -172,11 +172,12 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
         // A body dissolved since it was escalated (and perhaps formed again under its id)
         // no longer holds it: the map in force routes it, and a member of the body it gives
         // takes it up.
+        let since = source
+            .process()
+            .escalation()
+            .map_or(request.now, |(_, at)| at);
         let gone = {
             let living = self.living.read().map_err(|_| EngineError::Poisoned)?;
-            let since = source
-                .escalated_at(v.community(), request.now)
-                .unwrap_or(request.now);
             !living.history.body_stood(&to, since, request.now)
         };
         // It went to a body: a member of that body takes it up, not whoever is first.
@@ -209,7 +210,12 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
             routed_by: self.routed_by(&source)?.filter(|_| !gone),
             gone,
             case: source.route().map(|r| r.case),
-            from: EscalatedFrom::of(from.clone(), to, &record),
+            from: EscalatedFrom {
+                // When it was escalated: the escalation's own time, as the engine saw it.
+                at: Some(since),
+                dissolved: gone,
+                ..EscalatedFrom::of(from.clone(), to, &record)
+            },
         })
     }
 

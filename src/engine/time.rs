@@ -102,11 +102,7 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
             };
             let (mut items, decides_for) = match shared.lock() {
                 Ok(s) => {
-                    if let Some(to) = s.process().escalated_to() {
-                        let at = in_force
-                            .as_ref()
-                            .and_then(|v| s.escalated_at(v.community(), now))
-                            .unwrap_or(now);
+                    if let Some((to, at)) = s.process().escalation() {
                         escalated.push((stream.clone(), to, at, s.decides_for().cloned()));
                     }
                     if let Some(taken_up) = in_force

@@ -42,9 +42,10 @@ impl Process for FundingProcess {
     }
 
     /// The body the decision escalated the offer to.
-    fn escalated_to(state: &FundingState) -> Option<crate::community::BodyId> {
-        match &state.decision()?.decided()?.outcome {
-            super::FundingOutcome::Escalate { to } => Some(to.clone()),
+    fn escalated_to(state: &FundingState) -> Option<(crate::community::BodyId, jiff::Timestamp)> {
+        let decided = state.decision()?.decided()?;
+        match &decided.outcome {
+            super::FundingOutcome::Escalate { to } => Some((to.clone(), decided.at)),
             _ => None,
         }
     }

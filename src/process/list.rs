@@ -364,6 +364,12 @@ macro_rules! processes {
             /// The body the process was escalated to, once it has been (see
             /// [`Process::escalated_to`]).
             pub fn escalated_to(&self) -> Option<crate::community::BodyId> {
+                self.escalation().map(|(to, _)| to)
+            }
+
+            /// The body the process was escalated to, and when, once it has been (see
+            /// [`Process::escalated_to`]).
+            pub fn escalation(&self) -> Option<(crate::community::BodyId, jiff::Timestamp)> {
                 match self {
                     $(ProcessState::$variant(s) => <$decider as Process>::escalated_to(s),)+
                 }

@@ -442,10 +442,11 @@ pub trait Process: Decider {
         None
     }
 
-    /// The body the process was escalated to, once it has been: a process opened in that
-    /// body may take the matter up ([`Request::escalated_from`](crate::engine::Request)).
-    /// Processes that never escalate keep the default: none.
-    fn escalated_to(state: &Self::State) -> Option<BodyId> {
+    /// The body the process was escalated to, and when, once it has been: a process
+    /// opened in that body may take the matter up
+    /// ([`Request::escalated_from`](crate::engine::Request)). Processes that never
+    /// escalate keep the default: none.
+    fn escalated_to(state: &Self::State) -> Option<(BodyId, Timestamp)> {
         let _ = state;
         None
     }

@@ -159,17 +159,6 @@ impl Stream {
         self.escalated_from.as_ref()
     }
 
-    /// When the process was escalated, once it has been: the time its record gives the
-    /// escalation (its last event's, for a record that gives none). A later event (an
-    /// answer to a payment offer made while it ran) does not move it. `community` is the
-    /// one in force at `now`.
-    pub fn escalated_at(&self, community: &Community, now: Timestamp) -> Option<Timestamp> {
-        self.process.escalated_to()?;
-        self.record(community, now, None)
-            .and_then(|r| r.dates.decided_at)
-            .or(self.last_at)
-    }
-
     /// The escalated process this one holds as its take-up at `now`: the one it took up,
     /// unless it ended deciding nothing (withdrawn, deferred), which leaves the matter to be
     /// taken up again. `community` is the one in force then.

@@ -163,12 +163,13 @@ impl Process for ProposalProcess {
     }
 
     /// The body a deciding round escalated the proposal to.
-    fn escalated_to(state: &ProposalState) -> Option<crate::community::BodyId> {
+    fn escalated_to(state: &ProposalState) -> Option<(crate::community::BodyId, jiff::Timestamp)> {
         match state.proposal()?.ending()? {
             crate::proposal::ProposalEnding::Decided {
                 result: DecisionResult::Escalated { to },
+                at,
                 ..
-            } => Some(to.clone()),
+            } => Some((to.clone(), *at)),
             _ => None,
         }
     }

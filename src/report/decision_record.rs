@@ -389,16 +389,23 @@ impl DecisionRecordMarkdown<'_> {
             d.section("Escalated from");
             // The latest step first, then the way the matter came before it.
             for (i, from) in from.steps().enumerate() {
+                // A body dissolved before the matter was taken up is named by its id: one
+                // formed again under it is another.
+                let to = match from.dissolved {
+                    true => format!(
+                        "`{}` (which the community had dissolved since: the governance map in force routed it on)",
+                        from.to
+                    ),
+                    false => names.body(&from.to),
+                };
                 let mut line = match i {
                     0 => format!(
-                        "This takes up the matter escalated to {} from `{}`",
-                        names.body(&from.to),
+                        "This takes up the matter escalated to {to} from `{}`",
                         from.stream
                     ),
                     _ => format!(
-                        "That process had taken it up after `{}` escalated it to {}",
-                        from.stream,
-                        names.body(&from.to)
+                        "That process had taken it up after `{}` escalated it to {to}",
+                        from.stream
                     ),
                 };
                 if let Some(at) = from.at {

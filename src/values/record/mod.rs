@@ -513,7 +513,8 @@ pub struct EscalatedFrom {
     pub to: BodyId,
     /// How it ended there, as its record says.
     pub outcome: Option<Outcome>,
-    /// When it was escalated, as its record says.
+    /// When it was escalated: the escalation's own time, as the engine saw it (as its
+    /// record dates its decision, for one built from a record alone).
     pub at: Option<Timestamp>,
     /// Its objections and concerns with their dispositions, as its record holds them.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -529,6 +530,11 @@ pub struct EscalatedFrom {
     /// escalated the matter again: the way the matter came, each step with the objections
     /// and concerns raised there, so that none is lost on the way to the body deciding now.
     pub earlier: Option<Box<EscalatedFrom>>,
+    /// Whether a change to the community had dissolved the body it went to before this
+    /// process took it up (even one formed again under its id is another body): the map in
+    /// force routed it here instead.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub dissolved: bool,
 }
 
 impl EscalatedFrom {
@@ -543,6 +549,7 @@ impl EscalatedFrom {
             funder: record.funder.clone(),
             due_diligence: record.due_diligence.clone(),
             earlier: record.escalated_from.clone().map(Box::new),
+            dissolved: false,
         }
     }
 
