@@ -165,17 +165,18 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                 Some(_) => {}
             }
         }
-        // Nor is it taken up before it was escalated.
-        if source.last_at().is_some_and(|last| request.now < last) {
+        // Nor is it taken up before it was escalated (a later event of the escalated
+        // process, an answer to a payment offer made while it ran, does not move that).
+        let since = source
+            .process()
+            .escalation()
+            .map_or(request.now, |(_, at)| at);
+        if request.now < since {
             return Err(refuse("the request is dated before the escalation"));
         }
         // A body dissolved since it was escalated (and perhaps formed again under its id)
         // no longer holds it: the map in force routes it, and a member of the body it gives
         // takes it up.
-        let since = source
-            .process()
-            .escalation()
-            .map_or(request.now, |(_, at)| at);
         let gone = {
             let living = self.living.read().map_err(|_| EngineError::Poisoned)?;
             !living.history.body_stood(&to, since, request.now)
