@@ -311,7 +311,7 @@ fn a_proposal_escalated_by_its_round_is_taken_up_with_the_rounds_objections() {
     let text = coproduction::report::DecisionRecordMarkdown::new(&record, &report).to_string();
     assert!(
         text.contains(&format!(
-            "it escalated it, and \\`{}\\` took it up where it went",
+            "it escalated it, and \\`{}\\` took it up",
             taken_up()
         )),
         "{text}"
@@ -389,6 +389,20 @@ fn a_take_up_withdrawn_before_it_decided_leaves_the_matter_to_be_taken_up_again(
     engine
         .handle(take_up(taken_up(), DecisionKind::WorkingModel, stream()))
         .unwrap();
+    // Payment offered to a co-producer while it runs, answered only after it ended.
+    let payment = |actor, minute, command| {
+        Request::new(
+            taken_up(),
+            actor,
+            engine_support::at(minute),
+            coproduction::engine::ProcessCommand::Part { command },
+        )
+    };
+    let offer = coproduction::process::PartCommand::OfferPayment {
+        member: CO_2,
+        benefits_advice: true,
+    };
+    engine.handle(payment(CO_1, 30, offer)).unwrap();
     engine
         .handle(Request::new(
             taken_up(),
@@ -437,6 +451,26 @@ fn a_take_up_withdrawn_before_it_decided_leaves_the_matter_to_be_taken_up_again(
     );
     let record = engine.record(&again, engine_support::at(34)).unwrap();
     assert_eq!(record.escalated_from.unwrap().stream, stream());
+    let answer = coproduction::process::PartCommand::AnswerPayment { accept: true };
+    engine.handle(payment(CO_2, 35, answer)).unwrap();
+    // The escalated round's record, read at each time, names the process that held the
+    // matter then: none before the first take-up opened, that one until it was withdrawn
+    // (a later answer to its offer does not move that), none in between, the second since.
+    let taken_up_by = |minute| {
+        engine
+            .record(&stream(), engine_support::at(minute))
+            .and_then(|r| r.taken_up_by)
+    };
+    assert_eq!(
+        [29, 30, 31, 32, 34].map(taken_up_by),
+        [
+            None,
+            Some(taken_up()),
+            None,
+            Some(again.clone()),
+            Some(again)
+        ]
+    );
 }
 
 /// A matter escalated twice (the team's round to the circle, the circle's take-up to the

@@ -316,6 +316,47 @@ fn reminders_extensions_and_lapses_are_listed_in_time_order() {
     assert!(!text.contains("Reminders and deadlines"));
 }
 
+/// However many times a matter is escalated, what a take-up hands on is one flat list of
+/// steps, latest first, each with its own objections: the journal's nesting does not grow
+/// with the chain.
+#[test]
+fn escalation_steps_stay_one_flat_list() {
+    use coproduction::values::EscalatedFrom;
+    let step = |n: usize| {
+        let mut record = DecisionRecord::new(DecisionKind::Strategy);
+        record.outcome = Some(Outcome::Escalated);
+        record.objections = Some(vec![
+            ObjectionEntry::new(MemberId::new(n as u64 + 1), RaisedAs::Objection)
+                .saying(format!("Objection at step {n}")),
+        ]);
+        record
+    };
+    let body = BodyId::new("whole_community").unwrap();
+    let mut record = step(0);
+    for n in 1..=200 {
+        let stream: coproduction::journal::StreamId = format!("step-{}", n - 1).parse().unwrap();
+        let from = EscalatedFrom::of(stream, body.clone(), &record);
+        record = step(n);
+        record.escalated_from = Some(from);
+    }
+    let from = record.escalated_from.as_ref().unwrap();
+    assert_eq!(from.earlier.len(), 199);
+    assert!(from.earlier.iter().all(|s| s.earlier.is_empty()));
+    let said: Vec<String> = from
+        .steps()
+        .map(|s| s.objections[0].text.clone().unwrap())
+        .collect();
+    let expected: Vec<String> = (0..200)
+        .rev()
+        .map(|n| format!("Objection at step {n}"))
+        .collect();
+    assert_eq!(said, expected);
+    // It reads back from JSON within serde_json's nesting limit, as a journal line must.
+    let json = serde_json::to_string(&record).unwrap();
+    let read: DecisionRecord = serde_json::from_str(&json).unwrap();
+    assert_eq!(read, record);
+}
+
 #[test]
 fn a_matter_taken_up_after_escalation_says_where_it_came_from_and_what_stood_against_it() {
     use coproduction::values::EscalatedFrom;
@@ -332,7 +373,7 @@ fn a_matter_taken_up_after_escalation_says_where_it_came_from_and_what_stood_aga
             objections: vec![objection],
             funder: None,
             due_diligence: None,
-            earlier: None,
+            earlier: vec![],
             dissolved: false,
         }),
         ..DecisionRecord::new(DecisionKind::WorkingModel)

@@ -160,11 +160,16 @@ impl Stream {
     }
 
     /// The escalated process this one holds as its take-up at `now`: the one it took up,
-    /// unless it ended deciding nothing (withdrawn, deferred), which leaves the matter to be
-    /// taken up again. `community` is the one in force then.
+    /// once it has opened, unless it had ended deciding nothing by then (withdrawn,
+    /// deferred: counted from the event that ended it, not a later answer to an offer),
+    /// which leaves the matter to be taken up again. `community` is the one in force then.
     pub fn holds_escalated(&self, community: &Community, now: Timestamp) -> Option<&StreamId> {
         let from = self.escalated_from.as_ref()?;
+        if self.opened_at.is_none_or(|opened| opened > now) {
+            return None;
+        }
         let ended_undecided = self.process.is_final()
+            && self.decided_at.is_some_and(|ended| ended <= now)
             && matches!(
                 self.record(community, now, None).and_then(|r| r.outcome),
                 Some(crate::values::Outcome::Withdrawn | crate::values::Outcome::Deferred)

@@ -866,7 +866,7 @@ fn decided_by(r: &DecisionRecord, taken: &RouteSummary, names: Names<'_>) -> Str
     let mut s = if r.outcome == Some(Outcome::Escalated) {
         match &r.taken_up_by {
             Some(taken) => format!(
-                "not {by}, which was to decide by {how}: it escalated it, and `{taken}` took it up where it went"
+                "not {by}, which was to decide by {how}: it escalated it, and `{taken}` took it up"
             ),
             None => format!("nobody yet; {by}, which was to decide by {how}, escalated it"),
         }

@@ -526,10 +526,13 @@ pub struct EscalatedFrom {
     /// The due-diligence checks the escalated offer completed, as its process witnessed
     /// them.
     pub due_diligence: Option<Vec<DueDiligenceCheck>>,
-    /// What the escalated process had itself taken up, when it was a take-up that
-    /// escalated the matter again: the way the matter came, each step with the objections
-    /// and concerns raised there, so that none is lost on the way to the body deciding now.
-    pub earlier: Option<Box<EscalatedFrom>>,
+    /// The earlier steps, when the escalated process was a take-up that escalated the
+    /// matter again: what it had taken up, and so back to the first escalation, latest
+    /// first, each step with the objections and concerns raised there, so that none is
+    /// lost on the way to the body deciding now. One flat list, however long the chain:
+    /// each step's own `earlier` is empty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub earlier: Vec<EscalatedFrom>,
     /// Whether a change to the community had dissolved the body it went to before this
     /// process took it up (even one formed again under its id is another body): the map in
     /// force routed it here instead.
@@ -548,14 +551,32 @@ impl EscalatedFrom {
             objections: record.objections.clone().unwrap_or_default(),
             funder: record.funder.clone(),
             due_diligence: record.due_diligence.clone(),
-            earlier: record.escalated_from.clone().map(Box::new),
+            earlier: record
+                .escalated_from
+                .as_ref()
+                .map(|from| from.steps().map(EscalatedFrom::alone).collect())
+                .unwrap_or_default(),
             dissolved: false,
         }
     }
 
-    /// This step and the earlier ones, from the latest escalation back to the first.
+    /// This step and the earlier ones, from the latest escalation back to the first (the
+    /// steps of a step read from a hand-written record that nests them follow it).
     pub fn steps(&self) -> impl Iterator<Item = &EscalatedFrom> + '_ {
-        std::iter::successors(Some(self), |step| step.earlier.as_deref())
+        let mut stack = vec![self];
+        std::iter::from_fn(move || {
+            let step = stack.pop()?;
+            stack.extend(step.earlier.iter().rev());
+            Some(step)
+        })
+    }
+
+    /// This step alone, without the earlier ones.
+    fn alone(&self) -> EscalatedFrom {
+        EscalatedFrom {
+            earlier: Vec::new(),
+            ..self.clone()
+        }
     }
 }
 
