@@ -91,11 +91,12 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
         let shared = streams
             .get(from)
             .ok_or_else(|| refuse("no process runs there"))?;
-        let (cites, decides_for) = {
+        let (cites, decides_for, matter) = {
             let source = shared.lock().map_err(|_| EngineError::Poisoned)?;
             (
                 source.process().cites().filter(|c| c != from),
                 source.decides_for().cloned(),
+                source.matter(from),
             )
         };
         // A round held for an offer hands on what the offer's process witnessed of the
@@ -121,17 +122,12 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
         // deciding nothing (withdrawn, deferred) leaves it to be taken up again. A round
         // and the process it decides for are one matter (an offer escalates with its
         // round): taking up either takes up both.
-        let mut matter = vec![from.clone()];
-        matter.extend(decides_for.clone());
         let mut taken = Vec::new();
         for (id, other) in streams {
             if id == from {
                 continue;
             }
             let other = other.lock().map_err(|_| EngineError::Poisoned)?;
-            if other.decides_for() == Some(from) {
-                matter.push(id.clone());
-            }
             if let Some(e) = other.holds_escalated(v.community(), request.now) {
                 taken.push(e.clone());
             }

@@ -1657,13 +1657,11 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
     /// one that took up that process, the process it decides for, or a round held for it
     /// (a round and its process are one matter).
     fn taken_up_by(&self, stream: &StreamId, now: Timestamp) -> Option<StreamId> {
-        let mut matter = vec![stream.clone()];
-        {
+        let matter = {
             let shared = self.shared(stream).ok()??;
             let s = shared.lock().ok()?;
-            matter.extend(s.decides_for().cloned());
-            matter.extend(s.rounds().iter().cloned());
-        }
+            s.matter(stream)
+        };
         let community = self.version_at(now).ok()?.community_shared();
         self.streams().into_iter().find(|id| {
             id != stream

@@ -149,6 +149,16 @@ impl Stream {
         self.process.recused().contains(&member) || self.parts.recused(member)
     }
 
+    /// The matter this process, on stream `id`, is part of: itself, the process it decides
+    /// for, and the rounds held for it. A round and its process escalate as one matter, and
+    /// taking up either takes up both.
+    pub fn matter(&self, id: &StreamId) -> Vec<StreamId> {
+        let mut matter = vec![id.clone()];
+        matter.extend(self.decides_for.iter().cloned());
+        matter.extend(self.rounds.iter().cloned());
+        matter
+    }
+
     /// Notes that the round on stream `round` decides for this process.
     pub(crate) fn held_in(&mut self, round: StreamId) {
         self.rounds.insert(round);
