@@ -435,6 +435,7 @@ fn member_text_cannot_add_sections_links_or_html_to_the_markdown() {
             escalated_to: None,
             escalated_by: None,
             escalations: vec![],
+            reached: vec![],
             ended: Some(coproduction::values::ReviewEnd::Retired {
                 reason: hostile.into(),
                 at: "2022-10-04T10:05:00Z".parse().unwrap(),

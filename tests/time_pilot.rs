@@ -25,7 +25,8 @@ use coproduction::proposal::{
 };
 use coproduction::report::DecisionRecordMarkdown;
 use coproduction::values::{
-    Acknowledgement, Charter, Evidence, Outcome, ReviewEscalation, RuleId, Status,
+    Acknowledgement, Charter, Evidence, Outcome, ReviewEnd, ReviewEscalation, ReviewRoundResult,
+    RuleId, Status,
 };
 use jiff::SignedDuration;
 
@@ -762,6 +763,107 @@ fn an_escalated_review_is_taken_up_by_a_round_only() {
     // A round still takes it up.
     let opened = taken_up_to_consent(&engine);
     assert!(opened.iter().any(|e| e.stream == model()));
+}
+
+/// A review's round kept elsewhere: what the steward copies in is their word. Escalated
+/// there, the review stays open here and the record says nothing passed it on; each result
+/// is listed as attested, and the review's end names whose word it stands on.
+#[test]
+fn a_reviews_round_kept_elsewhere_is_the_stewards_word_in_its_record() {
+    let engine = scheduled();
+    engine.tick(at(30 * DAY)).unwrap();
+    let steward = |minute, command| proposal(&model(), CO_1, 90 * DAY + minute, command);
+    engine
+        .handle(steward(0, ProposalCommand::OpenReview {}))
+        .unwrap();
+    let elsewhere = |n: u32| StreamId::new(&format!("held-elsewhere-{n}")).unwrap();
+    let to = engine
+        .governance()
+        .unwrap()
+        .route(&DecisionKind::WorkingModel, Default::default())
+        .unwrap()
+        .escalation[0]
+        .clone();
+    let results = [
+        DecisionResult::Escalated { to: to.clone() },
+        DecisionResult::Deferred {},
+        DecisionResult::Adopted {
+            review_date: at(455 * DAY),
+        },
+    ];
+    let markdown = |minute| {
+        let record = engine.record(&model(), at(90 * DAY + minute)).unwrap();
+        let report = engine.report(&model(), at(90 * DAY + minute)).unwrap();
+        let text = DecisionRecordMarkdown::new(&record, &report).to_string();
+        (record, text)
+    };
+    let mut said = Vec::new();
+    for (n, result) in (1..).zip(results) {
+        let minute = i64::from(n) * 10;
+        let round = elsewhere(n);
+        engine
+            .handle(steward(
+                minute,
+                ProposalCommand::StartDecision {
+                    round: round.clone(),
+                },
+            ))
+            .unwrap();
+        engine
+            .handle(steward(
+                minute + 1,
+                ProposalCommand::RecordDecision {
+                    round: round.clone(),
+                    result: result.clone(),
+                },
+            ))
+            .unwrap();
+        let (record, text) = markdown(minute + 2);
+        let review = &record.reviews[0];
+        said.push(ReviewRoundResult {
+            round: round.clone(),
+            outcome: result.outcome(),
+            to: matches!(result, DecisionResult::Escalated { .. }).then(|| to.clone()),
+            at: at(90 * DAY + minute + 1),
+            attested_by: Some(CO_1),
+        });
+        assert_eq!(review.reached, said);
+        // Nothing the engine saw escalated it: no body decides it but here.
+        assert_eq!(
+            (&review.escalated_to, &review.escalations[..]),
+            (&None, &[][..])
+        );
+        let attested = format!("review 1: the outcome of the reassessment round `{round}`");
+        assert!(
+            record
+                .attested
+                .iter()
+                .any(|a| a.fact == attested && a.by == CO_1),
+            "{:?}",
+            record.attested
+        );
+        let word = format!("on the word of {CO_1}, who recorded it from a round held elsewhere");
+        let expected = match n {
+            1 => format!(
+                "Still open here: the reassessment round \\`{round}\\` escalated it to {to}, {word}; the engine did not see that, so the review was not passed to that body and stays open here."
+            ),
+            2 => format!(
+                "Still open: the reassessment round \\`{round}\\` ended deciding nothing (deferred), {word}; another round decides it."
+            ),
+            _ => format!("(decided by the reassessment round \\`{round}\\`, {word})"),
+        };
+        assert!(text.contains(&expected), "{expected}\n{text}");
+        assert!(!text.contains(&format!("`{round}\\` decides it")), "{text}");
+    }
+    // The last, adopted, continued the agreement.
+    let (record, _) = markdown(40);
+    assert_eq!(
+        record.reviews[0].ended,
+        Some(ReviewEnd::Continued {
+            review_date: at(455 * DAY),
+            at: at(90 * DAY + 31),
+        })
+    );
 }
 
 #[test]

@@ -326,6 +326,7 @@ impl FundingDecision {
                 escalated_to: None,
                 escalated_by: None,
                 escalations: Vec::new(),
+                reached: Vec::new(),
                 ended,
             }];
         }

@@ -14,7 +14,7 @@ use jiff::Timestamp;
 
 use crate::values::{
     Attestation, DecisionRecord, Outcome, Proposed, Publication, ReviewEnd, ReviewEscalation,
-    ReviewRecord, WithdrawnBy,
+    ReviewRecord, ReviewRoundResult, WithdrawnBy,
 };
 
 use super::ProposalPhase;
@@ -66,6 +66,22 @@ impl Proposal {
             .filter(|r| r.opened_at <= now)
             .map(|r| review_record(r, now))
             .collect();
+        // What a review's round kept elsewhere reached is the word of the member who
+        // copied it in, as the deciding round's is.
+        for review in &record.reviews {
+            for reached in &review.reached {
+                if let Some(by) = reached.attested_by {
+                    record.attested.push(Attestation {
+                        fact: format!(
+                            "review {}: the outcome of the reassessment round `{}`",
+                            review.number, reached.round
+                        ),
+                        by,
+                        at: reached.at,
+                    });
+                }
+            }
+        }
         if record.route_taken.is_none() {
             record.route_taken = self.route.clone();
         }
@@ -231,6 +247,23 @@ fn review_record(review: &super::state::Review, now: Timestamp) -> ReviewRecord 
                     to: to.clone(),
                     at,
                     dissolved: false,
+                }),
+                _ => None,
+            })
+            .collect(),
+        reached: review
+            .reassessments
+            .iter()
+            .filter_map(|r| match (&r.result, r.decided_at, r.recorded_by) {
+                (Some(result), Some(at), Some(by)) if at <= now => Some(ReviewRoundResult {
+                    round: r.round.clone(),
+                    outcome: result.outcome(),
+                    to: match result {
+                        DecisionResult::Escalated { to } => Some(to.clone()),
+                        _ => None,
+                    },
+                    at,
+                    attested_by: (by != crate::engine::ENGINE_ACTOR).then_some(by),
                 }),
                 _ => None,
             })

@@ -981,8 +981,23 @@ fn review(v: &ReviewRecord, names: Names<'_>) -> Item {
         [] => String::new(),
         went => format!(", which took it up after {}", list(went)),
     };
+    // What the last round reached, once recorded, and on whose word when it was held
+    // elsewhere.
+    let last = v
+        .rounds
+        .last()
+        .and_then(|round| v.reached.iter().rev().find(|r| r.round == *round));
+    let word = last
+        .and_then(|r| r.attested_by)
+        .map(|by| {
+            format!(
+                ", on the word of {}, who recorded it from a round held elsewhere",
+                names.of(by)
+            )
+        })
+        .unwrap_or_default();
     let who = match v.rounds.last() {
-        Some(round) => format!("decided by the reassessment round `{round}`{went}"),
+        Some(round) => format!("decided by the reassessment round `{round}`{word}{went}"),
         None => "the steward's decision, without a reassessment round".to_owned(),
     };
     item.notes.push(match &v.ended {
@@ -1001,9 +1016,18 @@ fn review(v: &ReviewRecord, names: Names<'_>) -> Item {
                 v.escalated_by.as_ref().unwrap_or(round),
                 names.body(to)
             ),
-            (Some(round), None) => {
-                format!("Still open: the reassessment round `{round}` decides it.")
-            }
+            (Some(round), None) => match last.map(|r| (r.outcome, &r.to)) {
+                // An escalation the engine did not see passes nothing to that body.
+                Some((Outcome::Escalated, Some(to))) => format!(
+                    "Still open here: the reassessment round `{round}` escalated it to {}{word}; the engine did not see that, so the review was not passed to that body and stays open here.",
+                    names.body(to)
+                ),
+                Some((o @ (Outcome::Deferred | Outcome::Withdrawn), _)) => format!(
+                    "Still open: the reassessment round `{round}` ended deciding nothing ({}){word}; another round decides it.",
+                    outcome(o)
+                ),
+                _ => format!("Still open: the reassessment round `{round}` decides it."),
+            },
             (None, _) => "Still open.".to_owned(),
         },
         Some(ReviewEnd::Continued { review_date, at }) => format!(

@@ -88,9 +88,9 @@ pub use record::{
     DueDiligenceCheck, EscalatedFrom, Evidence, EvidenceDates, ExpensesFacts, FunderFacts,
     FundingCondition, ObjectionEntry, Outcome, Override, Participant, Participants, PaymentStatus,
     Proposed, Publication, RaisedAs, RecordedResponse, RecruitmentFacts, Redaction, RegisterEntry,
-    RegisterField, Reminder, Restriction, ReviewEnd, ReviewEscalation, ReviewRecord, RoleHandover,
-    RouteSummary, Rung, Screen, SetAside, StakeholderFacts, TestResult, TimeBoxExtension,
-    TimeBoxLapse, Way, WithdrawnBy,
+    RegisterField, Reminder, Restriction, ReviewEnd, ReviewEscalation, ReviewRecord,
+    ReviewRoundResult, RoleHandover, RouteSummary, Rung, Screen, SetAside, StakeholderFacts,
+    TestResult, TimeBoxExtension, TimeBoxLapse, Way, WithdrawnBy,
 };
 pub use report::{CitedIn, Finding, UnknownRule, ValueReport, ValueVerdict, Verdict};
 pub use rules::settings::Fraction;

@@ -139,8 +139,32 @@ pub struct ReviewRecord {
     /// the way it went to the body that decides it (or decided it).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub escalations: Vec<ReviewEscalation>,
+    /// What its reassessment rounds reached, in order, as recorded by the time of the
+    /// record: the engine's record of a round it ran, or a member's word for a round kept
+    /// elsewhere (which the record's [`attested`](DecisionRecord::attested) lists too).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reached: Vec<ReviewRoundResult>,
     /// How it ended; `None` while it runs.
     pub ended: Option<ReviewEnd>,
+}
+
+/// What one reassessment round of a review reached: the round, its outcome (and the body,
+/// when it escalated), when, and on whose word when the engine did not see it.
+#[serde_with::skip_serializing_none]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReviewRoundResult {
+    /// The round.
+    pub round: crate::journal::StreamId,
+    /// What it reached.
+    pub outcome: Outcome,
+    /// The body it escalated the review to, when it did.
+    pub to: Option<BodyId>,
+    /// When the result was recorded.
+    pub at: Timestamp,
+    /// The member who copied the result in from a round kept elsewhere; `None` when the
+    /// engine ran the round and recorded what it reached.
+    pub attested_by: Option<MemberId>,
 }
 
 /// A review's escalation by a reassessment round the engine ran: the round, the body it
