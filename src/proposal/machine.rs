@@ -220,7 +220,7 @@ fn decide_created(
             need(&[P::Draft, P::CoCreating, P::UnderReview])?;
             p.role_check(attempted, actor, ProposalRole::Proposer)?;
             need_text(attempted, "text", text)?;
-            if let Some(running) = p.open_review().and_then(Review::running) {
+            if let Some(running) = p.current_round() {
                 return Err(ProposalError::RoundRunning {
                     attempted,
                     proposal,
@@ -291,14 +291,14 @@ fn decide_created(
             }
             // Under review, the round reassesses the standing agreement (a pilot's
             // evaluation): co-produced, as the decision was, not one steward's word.
-            if let Some(review) = p.open_review() {
-                if let Some(current) = review.running() {
-                    return Err(ProposalError::RoundRunning {
-                        attempted,
-                        proposal,
-                        round: current.round.clone(),
-                    });
-                }
+            if let Some(current) = p.current_round() {
+                return Err(ProposalError::RoundRunning {
+                    attempted,
+                    proposal,
+                    round: current.round.clone(),
+                });
+            }
+            if p.open_review().is_some() {
                 // Escalated, the review is decided by the round taking it up where it went,
                 // which the engine registers, and by no step here.
                 if !witnessed {
@@ -314,13 +314,6 @@ fn decide_created(
                     at: now,
                 }));
             }
-            if let Some(current) = p.current_round() {
-                return Err(ProposalError::RoundRunning {
-                    attempted,
-                    proposal,
-                    round: current.round.clone(),
-                });
-            }
             ProposalEvent::DecisionStarted {
                 round: round.clone(),
                 by: actor,
@@ -333,10 +326,7 @@ fn decide_created(
                 p.role_check(attempted, actor, ProposalRole::Steward)?;
             }
             let review = p.open_review();
-            let current = match review {
-                Some(review) => review.running().map(|r| &r.round),
-                None => p.current_round().map(|r| &r.round),
-            };
+            let current = p.current_round().map(|r| &r.round);
             if current != Some(round) {
                 return Err(ProposalError::NotTheCurrentRound {
                     proposal,

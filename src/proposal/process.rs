@@ -238,11 +238,7 @@ impl Process for ProposalProcess {
         let Some(proposal) = state.proposal() else {
             return Err("it has not been created".to_owned());
         };
-        let running = match proposal.open_review() {
-            Some(review) => review.running(),
-            None => proposal.current_round(),
-        };
-        match running {
+        match proposal.current_round() {
             Some(running) if running.round == *round => Ok(()),
             Some(running) => Err(format!(
                 "its steward started its decision in round `{}`",

@@ -279,9 +279,13 @@ impl Proposal {
         &self.rounds
     }
 
-    /// The round running now, if any.
+    /// The round running now, if any: under review, the review's reassessment round;
+    /// otherwise the round deciding the proposal.
     pub fn current_round(&self) -> Option<&DecidingRound> {
-        self.rounds.last().filter(|r| r.result.is_none())
+        match self.open_review() {
+            Some(review) => review.running(),
+            None => self.rounds.last().filter(|r| r.result.is_none()),
+        }
     }
 
     /// The round that adopted the proposal most recently, with when.
