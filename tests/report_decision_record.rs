@@ -858,3 +858,80 @@ fn a_screened_offer_says_whether_todays_funding_policy_is_the_one_it_was_screene
     let review = GateReview::new(passed.clone(), &charter, &record);
     assert_eq!(review.same_funding_policy(), None);
 }
+
+/// A review's end names who decided it: the last round, when what it reached is the end
+/// (consent continued it, a decline retired it); otherwise the steward, after that round,
+/// saying what the round reached and on whose word.
+#[test]
+fn a_reviews_end_names_the_round_only_when_its_result_ended_it() {
+    use coproduction::values::{ReviewEnd, ReviewRecord, ReviewRoundResult};
+    let steward = MemberId::new(2);
+    let ext = coproduction::journal::StreamId::new("ext").unwrap();
+    let board = BodyId::new("board").unwrap();
+    let reached = |outcome, to: Option<&BodyId>, when| ReviewRoundResult {
+        round: ext.clone(),
+        outcome,
+        to: to.cloned(),
+        at: at(when),
+        attested_by: Some(steward),
+        body: None,
+    };
+    let continued = |when| ReviewEnd::Continued {
+        review_date: at("2025-01-01T00:00:00Z"),
+        at: at(when),
+    };
+    let retired = |when| ReviewEnd::Retired {
+        reason: "It has run its course.".into(),
+        at: at(when),
+    };
+    let word = "on the word of m2, who recorded it from a round held elsewhere";
+    let cases = [
+        (
+            reached(Outcome::Adopted, None, "2024-02-02T09:07:00Z"),
+            continued("2024-02-02T09:07:00Z"),
+            format!("(decided by the reassessment round \\`ext\\`, {word})."),
+        ),
+        (
+            reached(Outcome::Deferred, None, "2024-02-02T09:07:00Z"),
+            continued("2024-02-02T12:00:00Z"),
+            format!(
+                "(the steward's decision, after the reassessment round \\`ext\\` ended deciding nothing (deferred), {word})."
+            ),
+        ),
+        (
+            reached(Outcome::Escalated, Some(&board), "2024-02-02T09:07:00Z"),
+            retired("2024-02-02T12:00:00Z"),
+            format!(
+                "(the steward's decision, after the reassessment round \\`ext\\` escalated it to board, {word}): It has run its course."
+            ),
+        ),
+        (
+            reached(Outcome::Withdrawn, None, "2024-02-02T09:07:00Z"),
+            retired("2024-02-02T12:00:00Z"),
+            format!(
+                "(the steward's decision, after the reassessment round \\`ext\\` ended deciding nothing (withdrawn), {word}): It has run its course."
+            ),
+        ),
+    ];
+    for (reached, ended, expected) in cases {
+        let record = DecisionRecord {
+            outcome: Some(Outcome::Adopted),
+            reviews: vec![ReviewRecord {
+                number: 1,
+                opened_at: at("2024-02-02T09:00:00Z"),
+                objected_by: None,
+                objection: None,
+                rounds: vec![ext.clone()],
+                escalated_to: None,
+                escalated_by: None,
+                escalations: vec![],
+                reached: vec![reached],
+                ended: Some(ended),
+            }],
+            ..DecisionRecord::new(DecisionKind::WorkingModel)
+        };
+        let report = Charter::default().check(&record);
+        let text = DecisionRecordMarkdown::new(&record, &report).to_string();
+        assert!(text.contains(&expected), "{expected}\n{text}");
+    }
+}

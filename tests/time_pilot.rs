@@ -724,11 +724,24 @@ fn an_escalated_review_whose_body_was_dissolved_is_taken_up_where_the_map_in_for
             dissolved: true,
         }]
     );
+    // The body that decided it is the one the map routed it to (back to the team whose
+    // round escalated it), not the one dissolved.
+    let team = coproduction::community::BodyId::new("associate_roles_team").unwrap();
+    assert_eq!(
+        record.reviews[0]
+            .reached
+            .iter()
+            .map(|r| (&r.round, r.body.as_ref()))
+            .collect::<Vec<_>>(),
+        [(&reassessment(), Some(&team)), (&take_up(), Some(&team))]
+            .into_iter()
+            .collect::<Vec<_>>()
+    );
     let report = engine.report(&model(), at(90 * DAY + 71)).unwrap();
     let text = DecisionRecordMarkdown::new(&record, &report).to_string();
     assert!(
         text.contains(&format!(
-            "decided by the reassessment round \\`{}\\`, which took it up after \\`{}\\` escalated it to \\`{to}\\`, which the community has dissolved since",
+            "decided by the reassessment round \\`{}\\`, held by {team}, which took it up after \\`{}\\` escalated it to \\`{to}\\`, which the community has dissolved since",
             take_up(),
             reassessment()
         )),
@@ -826,6 +839,7 @@ fn a_reviews_round_kept_elsewhere_is_the_stewards_word_in_its_record() {
             to: matches!(result, DecisionResult::Escalated { .. }).then(|| to.clone()),
             at: at(90 * DAY + minute + 1),
             attested_by: Some(CO_1),
+            body: None,
         });
         assert_eq!(review.reached, said);
         // Nothing the engine saw escalated it: no body decides it but here.
@@ -848,7 +862,7 @@ fn a_reviews_round_kept_elsewhere_is_the_stewards_word_in_its_record() {
                 "Still open here: the reassessment round \\`{round}\\` escalated it to {to}, {word}; the engine did not see that, so the review was not passed to that body and stays open here."
             ),
             2 => format!(
-                "Still open: the reassessment round \\`{round}\\` ended deciding nothing (deferred), {word}; another round decides it."
+                "Still open: the reassessment round \\`{round}\\` ended deciding nothing (deferred), {word}."
             ),
             _ => format!("(decided by the reassessment round \\`{round}\\`, {word})"),
         };
@@ -864,6 +878,70 @@ fn a_reviews_round_kept_elsewhere_is_the_stewards_word_in_its_record() {
             at: at(90 * DAY + 31),
         })
     );
+}
+
+/// A review's round is a round of its own: one named by a stream that holds another process
+/// here (another proposal's round the engine runs, another proposal, the community's stream,
+/// the proposal itself) would never bring its result back, and the review would wait for it
+/// for good. Refused, writing nothing; a fresh id is taken.
+#[test]
+fn a_reviews_round_is_never_a_stream_that_holds_another_process() {
+    let engine = scheduled();
+    engine.tick(at(30 * DAY)).unwrap();
+    let other = StreamId::new("another-proposal").unwrap();
+    propose(
+        &engine,
+        &other,
+        DecisionKind::WorkingModel,
+        vec![],
+        90 * DAY - 60,
+    );
+    let others_round = engine_support::living::round_of(&other);
+    let open = Request::new(
+        others_round.clone(),
+        STAFF_1,
+        at(90 * DAY - 30),
+        RoundCommand::OpenOnRoute {
+            title: "Another working model".into(),
+            proposal: "Another way of working.".into(),
+            roles: RoundRoles {
+                proposer: STAFF_1,
+                facilitator: CO_1,
+                secretary: STAFF_2,
+            },
+        },
+    )
+    .with_kind(DecisionKind::WorkingModel)
+    .deciding_for(other.clone());
+    engine.handle(open).unwrap();
+    let steward = |minute, command| proposal(&model(), CO_1, 90 * DAY + minute, command);
+    engine
+        .handle(steward(0, ProposalCommand::OpenReview {}))
+        .unwrap();
+    let written = engine.journal().read_all().unwrap().len();
+    for round in [others_round, other, coproduction::living::stream(), model()] {
+        let refused = engine
+            .handle(steward(
+                1,
+                ProposalCommand::StartDecision {
+                    round: round.clone(),
+                },
+            ))
+            .unwrap_err();
+        assert!(
+            matches!(&refused, EngineError::RoundStreamTaken { round: named, .. } if *named == round),
+            "{refused}"
+        );
+        assert_eq!(engine.journal().read_all().unwrap().len(), written);
+    }
+    engine
+        .handle(steward(
+            2,
+            ProposalCommand::StartDecision {
+                round: reassessment(),
+            },
+        ))
+        .unwrap();
 }
 
 #[test]

@@ -36,9 +36,23 @@ fn copied_round(command: &ProcessCommand) -> Option<Option<StreamId>> {
     }
 }
 
-/// The other stream a command names, which the engine reads to check it.
+/// The round a proposal's decision (or its review's reassessment) is to start in.
+fn started_round(command: &ProcessCommand) -> Option<&StreamId> {
+    match command {
+        ProcessCommand::Proposal {
+            command: ProposalCommand::StartDecision { round },
+        } => Some(round),
+        _ => None,
+    }
+}
+
+/// The other streams a command names, which the engine reads to check it.
 pub(super) fn referenced(command: &ProcessCommand) -> BTreeSet<StreamId> {
-    copied_round(command).flatten().into_iter().collect()
+    copied_round(command)
+        .flatten()
+        .into_iter()
+        .chain(started_round(command).cloned())
+        .collect()
 }
 
 /// An escalated matter a new process takes up, as the engine saw it: what it was about, the
@@ -535,6 +549,17 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                     stream: id.clone(),
                     difference,
                 })?;
+        }
+        // A decision starts in a round of its own: one the engine runs for it opens on its
+        // stream after, one kept elsewhere names no stream here. A stream holding another
+        // process would never bring its result here.
+        if let Some(round) = started_round(command)
+            && (round == id || held.get(round).is_some() || *round == crate::living::stream())
+        {
+            return Err(EngineError::RoundStreamTaken {
+                stream: id.clone(),
+                round: round.clone(),
+            });
         }
         // Nor is a round's result copied in (from a round kept elsewhere, say) while a round
         // the engine runs for the process is running: the engine records that round's

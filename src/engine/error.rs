@@ -186,6 +186,19 @@ pub enum EngineError {
         /// The round's stream.
         round: StreamId,
     },
+    /// A proposal's decision (or its review's reassessment) was to start in a round named
+    /// by a stream that already holds a process here (another proposal's round, another
+    /// proposal, the community's own stream, its own): that round's result would never reach
+    /// it, and the proposal would wait for it for good.
+    #[error(
+        "stream `{stream}` cannot start its decision in round `{round}`: that stream holds another process here, whose result is not this one's (a round the engine runs for `{stream}` opens on a stream of its own once the decision has started; a round kept elsewhere takes an id no stream here has)"
+    )]
+    RoundStreamTaken {
+        /// The proposal's stream.
+        stream: StreamId,
+        /// The round it named.
+        round: StreamId,
+    },
     /// A process was opened to decide for a stream that is not in the engine, or whose
     /// process no round decides for.
     #[error(
@@ -443,6 +456,7 @@ impl EngineError {
             | EngineError::EvidenceRequired { .. }
             | EngineError::WrongProcess { .. }
             | EngineError::RecordedByTheEngine { .. }
+            | EngineError::RoundStreamTaken { .. }
             | EngineError::UnknownLink { .. }
             | EngineError::LinkedKind { .. }
             | EngineError::NotEscalated { .. }
@@ -606,6 +620,13 @@ mod tests {
             ),
             (
                 EngineError::RecordedByTheEngine {
+                    stream: stream.clone(),
+                    round: stream.clone(),
+                },
+                true,
+            ),
+            (
+                EngineError::RoundStreamTaken {
                     stream: stream.clone(),
                     round: stream.clone(),
                 },

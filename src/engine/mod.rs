@@ -1649,8 +1649,25 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                     e.dissolved = !living.history.body_stood(&e.to, e.at, now);
                 }
             }
+            // Which body held each round the engine ran: after an escalation, not the one
+            // the review was first before.
+            for r in record.reviews.iter_mut().flat_map(|r| &mut r.reached) {
+                if r.attested_by.is_none() {
+                    r.body = self.round_body(&r.round);
+                }
+            }
             record
         })
+    }
+
+    /// The body whose members decide in the consent round on `stream`, once it opened.
+    fn round_body(&self, stream: &StreamId) -> Option<crate::community::BodyId> {
+        let shared = self.shared(stream).ok()??;
+        let s = shared.lock().ok()?;
+        match s.process() {
+            ProcessState::Consent(round) => Some(round.round()?.config().deciding_body.clone()),
+            _ => None,
+        }
     }
 
     /// The process that holds the matter escalated on `stream` as its take-up at `now`:

@@ -333,9 +333,10 @@ impl Stream {
         if record.advisers.is_none() {
             record.advisers = advisers(&record, community);
         }
-        // What members attested as evidence, after what the process itself marks as a
-        // member's word (a result copied in from a round kept elsewhere).
+        // What members attested as evidence, beside what the process itself marks as a
+        // member's word (a result copied in from a round kept elsewhere), in time order.
         record.attested.extend(self.attested.iter().cloned());
+        record.attested.sort_by_key(|a| a.at);
         record.escalated_from.clone_from(&self.escalated_from);
         Some(record)
     }

@@ -264,6 +264,7 @@ fn review_record(review: &super::state::Review, now: Timestamp) -> ReviewRecord 
                     },
                     at,
                     attested_by: (by != crate::engine::ENGINE_ACTOR).then_some(by),
+                    body: None,
                 }),
                 _ => None,
             })

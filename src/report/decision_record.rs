@@ -959,6 +959,12 @@ fn review(v: &ReviewRecord, names: Names<'_>) -> Item {
         v.number,
         day(v.opened_at)
     ));
+    // What the last round reached, once recorded, and on whose word when it was held
+    // elsewhere.
+    let last = v
+        .rounds
+        .last()
+        .and_then(|round| v.reached.iter().rev().find(|r| r.round == *round));
     // The way it went, when rounds the engine ran escalated it: "after `a` escalated it to
     // Board and `b` to the whole community". A body dissolved since is named by its id: a
     // body formed again under it is another.
@@ -977,16 +983,15 @@ fn review(v: &ReviewRecord, names: Names<'_>) -> Item {
             }
         })
         .collect::<Vec<_>>();
+    // After an escalation, the body whose round decided it: not the one it was first before.
+    let held = last
+        .and_then(|r| r.body.as_ref())
+        .map(|b| format!(", held by {}", names.body(b)))
+        .unwrap_or_default();
     let went = match went.as_slice() {
         [] => String::new(),
-        went => format!(", which took it up after {}", list(went)),
+        went => format!("{held}, which took it up after {}", list(went)),
     };
-    // What the last round reached, once recorded, and on whose word when it was held
-    // elsewhere.
-    let last = v
-        .rounds
-        .last()
-        .and_then(|round| v.reached.iter().rev().find(|r| r.round == *round));
     let word = last
         .and_then(|r| r.attested_by)
         .map(|by| {
@@ -996,8 +1001,32 @@ fn review(v: &ReviewRecord, names: Names<'_>) -> Item {
             )
         })
         .unwrap_or_default();
-    let who = match v.rounds.last() {
-        Some(round) => format!("decided by the reassessment round `{round}`{word}{went}"),
+    // What the last round reached when it decided nothing here: an escalation the engine
+    // did not see passes nothing to that body.
+    let undecided = last.and_then(|r| match (r.outcome, &r.to) {
+        (Outcome::Escalated, Some(to)) if r.attested_by.is_some() => {
+            Some(format!("escalated it to {}{word}", names.body(to)))
+        }
+        (o @ (Outcome::Deferred | Outcome::Withdrawn), _) => {
+            Some(format!("ended deciding nothing ({}){word}", outcome(o)))
+        }
+        _ => None,
+    });
+    // A round decided the end when what it reached is the end (consent continued it, a
+    // decline retired it), recorded at once; a record without what its rounds reached (one
+    // made by hand) is taken to say its last round decided.
+    let by_round =
+        |at: Timestamp, reached: Outcome| last.is_none_or(|r| r.outcome == reached && r.at == at);
+    let who = |at, reached| match v.rounds.last() {
+        Some(round) if by_round(at, reached) => {
+            format!("decided by the reassessment round `{round}`{word}{went}")
+        }
+        Some(round) => match &undecided {
+            Some(u) => {
+                format!("the steward's decision, after the reassessment round `{round}` {u}")
+            }
+            None => format!("the steward's decision, after the reassessment round `{round}`"),
+        },
         None => "the steward's decision, without a reassessment round".to_owned(),
     };
     item.notes.push(match &v.ended {
@@ -1016,31 +1045,32 @@ fn review(v: &ReviewRecord, names: Names<'_>) -> Item {
                 v.escalated_by.as_ref().unwrap_or(round),
                 names.body(to)
             ),
-            (Some(round), None) => match last.map(|r| (r.outcome, &r.to)) {
-                // An escalation the engine did not see passes nothing to that body.
-                Some((Outcome::Escalated, Some(to))) => format!(
-                    "Still open here: the reassessment round `{round}` escalated it to {}{word}; the engine did not see that, so the review was not passed to that body and stays open here.",
-                    names.body(to)
+            (Some(round), None) => match (&undecided, last.map(|r| r.outcome)) {
+                (Some(u), Some(Outcome::Escalated)) => format!(
+                    "Still open here: the reassessment round `{round}` {u}; the engine did not see that, so the review was not passed to that body and stays open here."
                 ),
-                Some((o @ (Outcome::Deferred | Outcome::Withdrawn), _)) => format!(
-                    "Still open: the reassessment round `{round}` ended deciding nothing ({}){word}; another round decides it.",
-                    outcome(o)
-                ),
+                (Some(u), _) => format!("Still open: the reassessment round `{round}` {u}."),
                 _ => format!("Still open: the reassessment round `{round}` decides it."),
             },
             (None, _) => "Still open.".to_owned(),
         },
         Some(ReviewEnd::Continued { review_date, at }) => format!(
-            "Continued on {} until a review on {} ({who}).",
+            "Continued on {} until a review on {} ({}).",
             day(*at),
-            day(*review_date)
+            day(*review_date),
+            who(*at, Outcome::Adopted)
         ),
         Some(ReviewEnd::Amended { version, at }) => format!(
             "Amended on {}: version {version} went back to co-creation; the version decided stays in force until it is decided.",
             day(*at)
         ),
         Some(ReviewEnd::Retired { reason, at }) => {
-            format!("Retired on {} ({who}): {}", day(*at), one_line(reason))
+            format!(
+                "Retired on {} ({}): {}",
+                day(*at),
+                who(*at, Outcome::Declined),
+                one_line(reason)
+            )
         }
         Some(ReviewEnd::Renewed { rationale, at }) => format!(
             "Renewed on {} by the deciding body: {}",

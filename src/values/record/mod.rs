@@ -165,6 +165,11 @@ pub struct ReviewRoundResult {
     /// The member who copied the result in from a round kept elsewhere; `None` when the
     /// engine ran the round and recorded what it reached.
     pub attested_by: Option<MemberId>,
+    /// The body whose round it was, for a round the engine ran (filled by
+    /// [`Engine::record`](crate::engine::Engine::record): after an escalation, the body
+    /// that took the review up); `None` for a round kept elsewhere, and in a record made
+    /// without the engine.
+    pub body: Option<BodyId>,
 }
 
 /// A review's escalation by a reassessment round the engine ran: the round, the body it
