@@ -935,3 +935,56 @@ fn a_reviews_end_names_the_round_only_when_its_result_ended_it() {
         assert!(text.contains(&expected), "{expected}\n{text}");
     }
 }
+
+/// Two members whose names read alike (a Cyrillic letter for a Latin one), or whose initials
+/// are the same, and a member whose name reads as another's id, are each named with their
+/// id in the record: a reader cannot take one for another.
+#[test]
+fn members_who_read_alike_are_told_apart_by_id() {
+    use coproduction::community::{Community, Member, Naming};
+    let m = MemberId::new;
+    let mut community = Community::new();
+    for member in [
+        Member::new(m(1), "Jo Smith"),
+        Member::new(m(2), "J\u{043e} Smith"),
+        Member::new(m(3), "Alex Brown").named(Naming::Initials),
+        Member::new(m(4), "Amal Badawi").named(Naming::Initials),
+        Member::new(m(5), "m1"),
+        Member::new(m(6), "Co-producer 2"),
+    ] {
+        community.add_member(member).unwrap();
+    }
+    let objection = |id| {
+        ObjectionEntry::new(m(id), RaisedAs::Objection)
+            .saying("Carers cannot take part unpaid.")
+            .tested(TestResult::Valid)
+            .disposed(Disposition::Integrated)
+    };
+    let record = DecisionRecord {
+        outcome: Some(Outcome::Adopted),
+        participants: Some(
+            (1..=6)
+                .map(|id| Participant::new(m(id)).responded(RecordedResponse::Objection))
+                .collect::<Vec<_>>()
+                .into(),
+        ),
+        objections: Some((1..=6).map(objection).collect()),
+        ..DecisionRecord::new(DecisionKind::WorkingModel)
+    };
+    let report = Charter::default().check(&record);
+    let text = DecisionRecordMarkdown::new(&record, &report)
+        .with_names(&community)
+        .to_string();
+    for line in [
+        "- Jo Smith (m1): objection\n",
+        "- J\u{043e} Smith (m2): objection\n",
+        "- A. B. (m3): objection\n",
+        "- A. B. (m4): objection\n",
+        "- m1 (m5): objection\n",
+        "- Co-producer 2: objection\n",
+        "- Objection by Jo Smith (m1) (",
+        "- Objection by m1 (m5) (",
+    ] {
+        assert!(text.contains(line), "{line}\n---\n{text}");
+    }
+}

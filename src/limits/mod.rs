@@ -212,6 +212,22 @@ pub(crate) fn words(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// How `text` reads, whatever it is written with: its letters and digits folded to
+/// compatibility form (NFKC), to the prototypes of Unicode's confusables (the UTS #39
+/// skeleton: a Cyrillic `е`, a Greek `Ρ`, a digit `0` read as Latin `e`, `P`, `O`) and to
+/// lowercase, without marks, spaces, punctuation or invisible characters. Two texts that
+/// read the same to a reader give the same key; empty for a text with no letter or digit.
+pub(crate) fn reads_as(text: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    use unicode_security::confusable_detection::skeleton;
+    let folded: String = text.nfkc().collect();
+    let lowered: String = skeleton(&folded).flat_map(char::to_lowercase).collect();
+    skeleton(&lowered)
+        .flat_map(char::to_lowercase)
+        .filter(|c| c.is_alphanumeric())
+        .collect()
+}
+
 /// Whether `c` is a default-ignorable code point (Unicode's `Default_Ignorable_Code_Point`):
 /// one a renderer shows as nothing when it cannot show it otherwise, such as the zero-width
 /// space, the soft hyphen, the word joiner, the byte-order mark and variation selectors.

@@ -85,10 +85,11 @@ impl<'a> DecisionRecordMarkdown<'a> {
     /// anonymously. Give the community as it stands now, so that a member who has since
     /// asked not to be named is not named in an older record either
     /// ([`Member::shown_as`](crate::community::Member::shown_as)); by id where it does not
-    /// know them, and by id without it.
+    /// know them, and by id without it. A member who reads like another (lookalike letters,
+    /// the same initials) or like an id (`m13`) is named with their id too: `A. B. (m3)`.
     #[must_use]
     pub fn with_names(mut self, community: &'a Community) -> Self {
-        self.names = Names(Some(community));
+        self.names = Names::of_community(community);
         self
     }
 
@@ -344,8 +345,16 @@ impl fmt::Display for DecisionRecordMarkdown<'_> {
 }
 
 impl DecisionRecordMarkdown<'_> {
-    /// The record's structure, which the Markdown and the HTML page both write.
+    /// The record's structure, which the Markdown and the HTML page both write; members
+    /// who read alike are told apart, once for the whole record.
     fn document(&self, path_svg: Option<&str>) -> Document {
+        let alike = self.names.alike();
+        let mut this: DecisionRecordMarkdown<'_> = *self;
+        this.names = self.names.telling_apart(&alike);
+        this.written(path_svg)
+    }
+
+    fn written(&self, path_svg: Option<&str>) -> Document {
         let r = self.record;
         let names = self.names;
         let mut d = Document::new(format!("Decision record: {}", self.title()));

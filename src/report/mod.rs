@@ -41,6 +41,8 @@ pub use decision_record::{DecisionRecordHtml, DecisionRecordMarkdown};
 pub use export::{DecisionDocument, GateStanding};
 pub use you_said_we_did::YouSaidWeDidMarkdown;
 
+use std::collections::BTreeSet;
+
 use crate::community::{Community, MemberId};
 
 /// Renders Graphviz DOT as SVG with Graphviz's `dot -Tsvg`, where it is installed: the one
@@ -156,30 +158,87 @@ fn markdown_escaped(line: &str) -> String {
 }
 
 /// How a rendering names members: as each asked ([`Member::shown_as`]) when it has the
-/// community, by id otherwise.
+/// community, by id otherwise. A member shown as another member is, or as the rendering
+/// shows a member by id, is named with their id too: two members who read alike
+/// ([`reads_as`](crate::limits::reads_as): case, spacing, punctuation and lookalike letters
+/// aside), or a name that reads as `m13` or `anonymous member m13`, cannot be taken for
+/// each other in a record.
 ///
 /// [`Member::shown_as`]: crate::community::Member::shown_as
 #[derive(Debug, Clone, Copy, Default)]
-struct Names<'a>(Option<&'a Community>);
+struct Names<'a> {
+    community: Option<&'a Community>,
+    /// How the members read whom more than one member reads as; `None` until known
+    /// ([`Names::alike`]).
+    alike: Option<&'a BTreeSet<String>>,
+}
 
-impl Names<'_> {
+impl<'a> Names<'a> {
+    /// Names as `community` shows its members.
+    fn of_community(community: &'a Community) -> Self {
+        Self {
+            community: Some(community),
+            alike: None,
+        }
+    }
+
+    /// How the members of the community read whom more than one member reads as: worked
+    /// out once a rendering, and handed back through [`Names::telling_apart`].
+    fn alike(self) -> BTreeSet<String> {
+        let mut seen = BTreeSet::new();
+        let mut alike = BTreeSet::new();
+        for member in self.community.iter().flat_map(|c| c.members()) {
+            let key = crate::limits::reads_as(&member.shown_as());
+            if !seen.insert(key.clone()) {
+                alike.insert(key);
+            }
+        }
+        alike
+    }
+
+    /// These names, telling apart the members who read as `alike`.
+    fn telling_apart<'b>(self, alike: &'b BTreeSet<String>) -> Names<'b>
+    where
+        'a: 'b,
+    {
+        Names {
+            community: self.community,
+            alike: Some(alike),
+        }
+    }
+
     /// `member` as the rendering shows them.
     fn of(self, member: MemberId) -> String {
-        self.0
-            .and_then(|c| c.member(member))
-            .map_or_else(|| member.to_string(), crate::community::Member::shown_as)
+        let Some(shown) = self.community.and_then(|c| c.member(member)) else {
+            return member.to_string();
+        };
+        let name = shown.shown_as();
+        if shown.named == crate::community::Naming::Anonymous {
+            return name;
+        }
+        let reads = crate::limits::reads_as(&name);
+        // "m13", "Member m13", "anonymous member m13": how this rendering names others.
+        let like_an_id = crate::limits::words(&name)
+            .iter()
+            .find(|w| !["anonymous", "member"].contains(&w.as_str()))
+            .and_then(|w| w.strip_prefix('m'))
+            .is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()));
+        match like_an_id || self.alike.is_some_and(|a| a.contains(&reads)) {
+            true => format!("{name} ({member})"),
+            false => name,
+        }
     }
 
     /// Whether the rendering's community counts `member` in `body`; `false` without it.
     fn in_body(self, body: &crate::community::BodyId, member: MemberId) -> bool {
-        self.0
+        self.community
             .and_then(|c| c.body(body))
             .is_some_and(|b| b.contains(member))
     }
 
     /// `body` by its name when the rendering has the community, by id otherwise.
     fn body(self, body: &crate::community::BodyId) -> String {
-        self.0
+        self.community
             .and_then(|c| c.body(body))
             .map_or_else(|| body.to_string(), |b| b.name.clone())
     }
@@ -187,7 +246,56 @@ impl Names<'_> {
 
 #[cfg(test)]
 mod tests {
-    use super::{full_stop, without_full_stop};
+    use super::{Names, full_stop, without_full_stop};
+    use crate::community::{Community, Member, MemberId, Naming};
+
+    /// Members who read alike (lookalike letters, which the community lets in, or shared
+    /// initials) are named with their ids, as is one whose name reads as an id; the others
+    /// by name alone.
+    #[test]
+    fn members_who_read_alike_or_as_an_id_are_named_with_their_ids() {
+        let mut community = Community::new();
+        let m = MemberId::new;
+        for (id, name) in [
+            (1, "Jo Smith"),
+            (3, "J\u{043e} Smith"),
+            (4, "Ada Byron King"),
+            (5, "m13"),
+            (6, "Anonymous member m7"),
+            (8, "Alex Brown"),
+            (9, "Amal Badawi"),
+        ] {
+            community.add_member(Member::new(m(id), name)).unwrap();
+        }
+        community
+            .add_member(Member::new(m(7), "Sam Green").named(Naming::Anonymous))
+            .unwrap();
+        let mut initials = community.clone();
+        for id in [8, 9] {
+            let member = initials.remove_member(m(id)).unwrap();
+            initials.add_member(member.named(Naming::Initials)).unwrap();
+        }
+        let names = Names::of_community(&community);
+        let alike = names.alike();
+        let names = names.telling_apart(&alike);
+        let shown = |id| names.of(m(id));
+        assert_eq!(shown(1), "Jo Smith (m1)");
+        assert_eq!(shown(3), "J\u{043e} Smith (m3)");
+        assert_eq!(shown(4), "Ada Byron King");
+        assert_eq!(shown(5), "m13 (m5)");
+        assert_eq!(shown(6), "Anonymous member m7 (m6)");
+        assert_eq!(shown(7), "anonymous member m7");
+        assert_eq!(shown(8), "Alex Brown");
+        assert_eq!(shown(99), "m99");
+        // Initials that two members share tell them apart too.
+        let names = Names::of_community(&initials);
+        let alike = names.alike();
+        let names = names.telling_apart(&alike);
+        assert_eq!(names.of(m(8)), "A. B. (m8)");
+        assert_eq!(names.of(m(9)), "A. B. (m9)");
+        // Without the community, every member is named by id.
+        assert_eq!(Names::default().of(m(1)), "m1");
+    }
 
     #[test]
     fn a_sentence_ends_once_and_words_keep_their_punctuation() {

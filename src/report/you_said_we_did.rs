@@ -73,10 +73,11 @@ impl<'a> YouSaidWeDidMarkdown<'a> {
 
     /// Names authors as each asked to be named in `community`: their name, initials, or
     /// anonymously ([`Member::shown_as`](crate::community::Member::shown_as); by id where the
-    /// community does not know them).
+    /// community does not know them). A member who reads like another (lookalike letters,
+    /// the same initials) or like an id is named with their id too.
     #[must_use]
     pub fn with_names(mut self, community: &'a Community) -> Self {
-        self.names = Names(Some(community));
+        self.names = Names::of_community(community);
         self
     }
 
@@ -148,6 +149,18 @@ impl<'a> YouSaidWeDidMarkdown<'a> {
 
 impl fmt::Display for YouSaidWeDidMarkdown<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Members who read alike are told apart, once for the whole text.
+        let alike = self.names.alike();
+        YouSaidWeDidMarkdown {
+            report: self.report,
+            names: self.names.telling_apart(&alike),
+        }
+        .write(f)
+    }
+}
+
+impl YouSaidWeDidMarkdown<'_> {
+    fn write(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let r = self.report;
         let s = &r.session;
         writeln!(f, "# You said, we did: {}", markdown_line(&s.title))?;

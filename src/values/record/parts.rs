@@ -679,20 +679,11 @@ impl RecruitmentFacts {
     }
 }
 
-/// What tells a way to apply from another: its letters and digits as they read, folded to
-/// compatibility form (NFKC), to the prototypes of Unicode's confusables (the UTS #39
-/// skeleton: a Cyrillic `е`, a Greek `Ρ`, a digit `0` read as Latin `e`, `P`, `O`) and to
-/// lowercase, without marks, spaces, punctuation or invisible characters. `None` for a way
-/// with no letter or digit (blank, or symbols alone): nothing says what it is.
+/// What tells a way to apply from another: how it reads
+/// ([`reads_as`](crate::limits::reads_as)). `None` for a way with no letter or digit (blank,
+/// or symbols alone): nothing says what it is.
 fn way_key(way: &str) -> Option<String> {
-    use unicode_normalization::UnicodeNormalization;
-    use unicode_security::confusable_detection::skeleton;
-    let folded: String = way.nfkc().collect();
-    let lowered: String = skeleton(&folded).flat_map(char::to_lowercase).collect();
-    let key: String = skeleton(&lowered)
-        .flat_map(char::to_lowercase)
-        .filter(|c| c.is_alphanumeric())
-        .collect();
+    let key = crate::limits::reads_as(way);
     (!key.is_empty()).then_some(key)
 }
 
