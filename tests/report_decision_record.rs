@@ -875,6 +875,7 @@ fn a_reviews_end_names_the_round_only_when_its_result_ended_it() {
         at: at(when),
         attested_by: Some(steward),
         body: None,
+        body_dissolved: false,
     };
     let continued = |when| ReviewEnd::Continued {
         review_date: at("2025-01-01T00:00:00Z"),

@@ -152,6 +152,27 @@ fn a_scheduled_pilot_is_due_to_start_and_a_tick_starts_it_on_its_day_once() {
     );
 }
 
+/// A request by staff member 1, at `minute`, opening a round on `stream` about the working
+/// model, on the route governance gives, with `title` and `text`: staff member 1 proposes,
+/// co-producer 1 facilitates, staff member 2 records.
+fn opening(stream: StreamId, minute: i64, title: &str, text: &str) -> Request {
+    Request::new(
+        stream,
+        STAFF_1,
+        at(minute),
+        RoundCommand::OpenOnRoute {
+            title: title.into(),
+            proposal: text.into(),
+            roles: RoundRoles {
+                proposer: STAFF_1,
+                facilitator: CO_1,
+                secretary: STAFF_2,
+            },
+        },
+    )
+    .with_kind(DecisionKind::WorkingModel)
+}
+
 /// Opens the review of the pilot on its end date and the reassessment round held for the
 /// proposal, on the route governance gives, at minute 2 of its day.
 fn reassessment_opened(engine: &TestEngine) {
@@ -168,22 +189,13 @@ fn reassessment_opened(engine: &TestEngine) {
             },
         ))
         .unwrap();
-    let open = in_reassessment(
-        STAFF_1,
-        2,
-        RoundCommand::OpenOnRoute {
-            title: "Continue the working model after its pilot".into(),
-            proposal: "The evaluation found paid preparation time worked: continue.".into(),
-            roles: RoundRoles {
-                proposer: STAFF_1,
-                facilitator: CO_1,
-                secretary: STAFF_2,
-            },
-        },
-    )
-    .with_kind(DecisionKind::WorkingModel)
-    .deciding_for(model());
-    engine.handle(open).unwrap();
+    let open = opening(
+        reassessment(),
+        90 * DAY + 2,
+        "Continue the working model after its pilot",
+        "The evaluation found paid preparation time worked: continue.",
+    );
+    engine.handle(open.deciding_for(model())).unwrap();
 }
 
 /// `command` by `actor` in the reassessment round, `minute` minutes into the review's day.
@@ -533,6 +545,30 @@ fn an_escalated_review_is_decided_by_the_round_that_takes_it_up_where_it_went() 
         taken.escalated_from.map(|e| (e.stream, e.to)),
         Some((reassessment(), to))
     );
+    // That escalation was the first review's, decided where it went: the next review is
+    // decided by a round of its own here again.
+    let second = StreamId::new("pilot-second-review").unwrap();
+    let steward = |day: i64, command| proposal(&model(), CO_1, day, command);
+    engine
+        .handle(steward(455 * DAY, ProposalCommand::OpenReview {}))
+        .unwrap();
+    engine
+        .handle(steward(
+            455 * DAY + 1,
+            ProposalCommand::StartDecision {
+                round: second.clone(),
+            },
+        ))
+        .unwrap();
+    let open = opening(
+        second.clone(),
+        455 * DAY + 2,
+        "Continue the working model",
+        "Continue it for another year.",
+    );
+    engine.handle(open.deciding_for(model())).unwrap();
+    let record = engine.record(&model(), at(455 * DAY + 3)).unwrap();
+    assert_eq!(record.reviews[1].rounds, vec![second]);
 }
 
 /// A take-up that ends deciding nothing (withdrawn) leaves the review where it went: the
@@ -741,9 +777,27 @@ fn an_escalated_review_whose_body_was_dissolved_is_taken_up_where_the_map_in_for
     let text = DecisionRecordMarkdown::new(&record, &report).to_string();
     assert!(
         text.contains(&format!(
-            "decided by the reassessment round \\`{}\\`, held by {team}, which took it up after \\`{}\\` escalated it to \\`{to}\\`, which the community has dissolved since",
+            "decided by the reassessment round \\`{}\\`, held by {team}, which took it up after \\`{}\\` escalated it to \\`{to}\\` (which the community has dissolved since)",
             take_up(),
             reassessment()
+        )),
+        "{text}"
+    );
+    // Dissolved in turn, the team that held the take-up is named by its id.
+    let minute = 90 * DAY + 100;
+    dissolve(
+        &engine,
+        &StreamId::new("dissolve-the-team").unwrap(),
+        &team,
+        minute,
+    );
+    let record = engine.record(&model(), at(minute + 20)).unwrap();
+    assert!(record.reviews[0].reached.iter().all(|r| r.body_dissolved));
+    let report = engine.report(&model(), at(minute + 20)).unwrap();
+    let text = DecisionRecordMarkdown::new(&record, &report).to_string();
+    assert!(
+        text.contains(&format!(
+            "held by \\`{team}\\` (which the community has dissolved since)"
         )),
         "{text}"
     );
@@ -840,6 +894,7 @@ fn a_reviews_round_kept_elsewhere_is_the_stewards_word_in_its_record() {
             at: at(90 * DAY + minute + 1),
             attested_by: Some(CO_1),
             body: None,
+            body_dissolved: false,
         });
         assert_eq!(review.reached, said);
         // Nothing the engine saw escalated it: no body decides it but here.
@@ -883,7 +938,8 @@ fn a_reviews_round_kept_elsewhere_is_the_stewards_word_in_its_record() {
 /// A review's round is a round of its own: one named by a stream that holds another process
 /// here (another proposal's round the engine runs, another proposal, the community's stream,
 /// the proposal itself) would never bring its result back, and the review would wait for it
-/// for good. Refused, writing nothing; a fresh id is taken.
+/// for good. Refused, writing nothing; a fresh id is taken. Once named, the stream opens
+/// only for a round deciding for the proposal.
 #[test]
 fn a_reviews_round_is_never_a_stream_that_holds_another_process() {
     let engine = scheduled();
@@ -897,23 +953,13 @@ fn a_reviews_round_is_never_a_stream_that_holds_another_process() {
         90 * DAY - 60,
     );
     let others_round = engine_support::living::round_of(&other);
-    let open = Request::new(
+    let open = opening(
         others_round.clone(),
-        STAFF_1,
-        at(90 * DAY - 30),
-        RoundCommand::OpenOnRoute {
-            title: "Another working model".into(),
-            proposal: "Another way of working.".into(),
-            roles: RoundRoles {
-                proposer: STAFF_1,
-                facilitator: CO_1,
-                secretary: STAFF_2,
-            },
-        },
-    )
-    .with_kind(DecisionKind::WorkingModel)
-    .deciding_for(other.clone());
-    engine.handle(open).unwrap();
+        90 * DAY - 30,
+        "Another working model",
+        "Another way of working.",
+    );
+    engine.handle(open.deciding_for(other.clone())).unwrap();
     let steward = |minute, command| proposal(&model(), CO_1, 90 * DAY + minute, command);
     engine
         .handle(steward(0, ProposalCommand::OpenReview {}))
@@ -942,6 +988,40 @@ fn a_reviews_round_is_never_a_stream_that_holds_another_process() {
             },
         ))
         .unwrap();
+    // Nor, the other way round, does another process open on the stream the review's round
+    // was named: only a round deciding for the proposal opens there.
+    let written = engine.journal().read_all().unwrap().len();
+    let squatting = opening(
+        reassessment(),
+        90 * DAY + 3,
+        "Something else",
+        "Another matter.",
+    );
+    let refused = engine.handle(squatting).unwrap_err();
+    assert!(
+        matches!(&refused, EngineError::RoundClaimed { by, .. } if *by == model()),
+        "{refused}"
+    );
+    let refused = engine
+        .handle(
+            engine_support::living::proposal_requests(
+                &reassessment(),
+                DecisionKind::WorkingModel,
+                vec![],
+                None,
+                90 * DAY + 3,
+            )
+            .remove(0),
+        )
+        .unwrap_err();
+    assert!(
+        matches!(&refused, EngineError::RoundClaimed { by, .. } if *by == model()),
+        "{refused}"
+    );
+    assert_eq!(engine.journal().read_all().unwrap().len(), written);
+    // The round deciding for it opens there.
+    let open = opening(reassessment(), 90 * DAY + 4, "Continue it", "Continue it.");
+    engine.handle(open.deciding_for(model())).unwrap();
 }
 
 #[test]

@@ -321,28 +321,44 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
         Ok(stream.routed_by(&living.history))
     }
 
-    /// Refuses a request creating a proposal whose id the proposal on another stream holds
-    /// (`streams`, the engine's, held for the new stream's start).
-    pub(super) fn proposal_id_free(
+    /// Refuses a request starting a process on a stream whose name another proposal holds
+    /// (`streams`, the engine's, held for the new stream's start): a proposal created with
+    /// the id the proposal on another stream has, or a process opening on the stream a
+    /// proposal started its decision (or its review's reassessment) in without deciding for
+    /// it. There it would leave that proposal waiting for good: its result would not reach
+    /// the proposal, and a result copied in by hand is refused for a round the engine runs.
+    pub(super) fn names_free(
         streams: &BTreeMap<StreamId, super::Shared>,
         request: &Request,
     ) -> Result<(), EngineError> {
-        let ProcessCommand::Proposal {
-            command: ProposalCommand::Create { config },
-        } = &request.command
-        else {
-            return Ok(());
+        let created = match &request.command {
+            ProcessCommand::Proposal {
+                command: ProposalCommand::Create { config },
+            } => Some(config.id),
+            _ => None,
         };
         for (id, other) in streams {
             let other = other.lock().map_err(|_| EngineError::Poisoned)?;
-            let held = ProposalProcess::state_of(other.process())
-                .and_then(|state| state.proposal())
-                .is_some_and(|p| p.config().id == config.id);
-            if held {
+            let Some(proposal) =
+                ProposalProcess::state_of(other.process()).and_then(|state| state.proposal())
+            else {
+                continue;
+            };
+            if let Some(created) = created.filter(|c| proposal.config().id == *c) {
                 return Err(EngineError::ProposalIdTaken {
                     stream: request.stream.clone(),
-                    id: config.id,
+                    id: created,
                     held_by: id.clone(),
+                });
+            }
+            if request.decides_for.as_ref() != Some(id)
+                && proposal
+                    .current_round()
+                    .is_some_and(|r| r.round == request.stream)
+            {
+                return Err(EngineError::RoundClaimed {
+                    stream: request.stream.clone(),
+                    by: id.clone(),
                 });
             }
         }

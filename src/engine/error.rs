@@ -199,6 +199,19 @@ pub enum EngineError {
         /// The round it named.
         round: StreamId,
     },
+    /// A process was to open, not deciding for it, on the stream a proposal started its
+    /// decision (or its review's reassessment) in: it would leave the proposal waiting for
+    /// good, as its result would not reach it, and one copied in by hand is refused for a
+    /// round the engine runs.
+    #[error(
+        "cannot open stream `{stream}`: the proposal on `{by}` started its decision in a round of that name, so a process opening there decides for `{by}`"
+    )]
+    RoundClaimed {
+        /// The stream the request would open.
+        stream: StreamId,
+        /// The proposal's stream.
+        by: StreamId,
+    },
     /// A process was opened to decide for a stream that is not in the engine, or whose
     /// process no round decides for.
     #[error(
@@ -457,6 +470,7 @@ impl EngineError {
             | EngineError::WrongProcess { .. }
             | EngineError::RecordedByTheEngine { .. }
             | EngineError::RoundStreamTaken { .. }
+            | EngineError::RoundClaimed { .. }
             | EngineError::UnknownLink { .. }
             | EngineError::LinkedKind { .. }
             | EngineError::NotEscalated { .. }
@@ -629,6 +643,13 @@ mod tests {
                 EngineError::RoundStreamTaken {
                     stream: stream.clone(),
                     round: stream.clone(),
+                },
+                true,
+            ),
+            (
+                EngineError::RoundClaimed {
+                    stream: stream.clone(),
+                    by: stream.clone(),
                 },
                 true,
             ),

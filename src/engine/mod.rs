@@ -625,7 +625,7 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
             drop(streams);
             return self.handle_once(request);
         }
-        Self::proposal_id_free(&streams, request)?;
+        Self::names_free(&streams, request)?;
         // The escalated matter it takes up, read first, one stream at a time.
         let escalation = match &request.escalated_from {
             Some(from) => Some(self.escalation(&streams, request, from, v)?),
@@ -687,9 +687,11 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                     continue;
                 }
                 let other = other.lock().map_err(|_| EngineError::Poisoned)?;
-                // Nor once a round escalated it: the body it went to decides it.
+                // Nor once a round escalated it: the body it went to decides it. (A review
+                // escalated and decided where it went binds no later review.)
                 if other.decides_for() == Some(target)
                     && let Some(to) = other.process().escalated_to()
+                    && escalated_away(guard.process(), other_id)
                 {
                     return Err(EngineError::EscalatedAway {
                         stream: request.stream.clone(),
@@ -1643,17 +1645,26 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
             if record.outcome == Some(crate::values::Outcome::Escalated) {
                 record.taken_up_by = self.taken_up_by(stream, now);
             }
-            // A review escalated to a body dissolved since went where the map routed it.
-            if let Ok(living) = self.living.read() {
-                for e in record.reviews.iter_mut().flat_map(|r| &mut r.escalations) {
-                    e.dissolved = !living.history.body_stood(&e.to, e.at, now);
-                }
-            }
             // Which body held each round the engine ran: after an escalation, not the one
             // the review was first before.
             for r in record.reviews.iter_mut().flat_map(|r| &mut r.reached) {
                 if r.attested_by.is_none() {
                     r.body = self.round_body(&r.round);
+                }
+            }
+            // A review escalated to a body dissolved since went where the map routed it;
+            // a body dissolved since a round it held is named by its id.
+            if let Ok(living) = self.living.read() {
+                for review in &mut record.reviews {
+                    for e in &mut review.escalations {
+                        e.dissolved = !living.history.body_stood(&e.to, e.at, now);
+                    }
+                    for r in &mut review.reached {
+                        r.body_dissolved = r
+                            .body
+                            .as_ref()
+                            .is_some_and(|b| !living.history.body_stood(b, r.at, now));
+                    }
                 }
             }
             record
@@ -1881,6 +1892,17 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
 }
 
 /// `at` in microseconds since the Unix epoch, as the engine keeps the latest time it saw.
+/// Whether the escalation by the round `round` still takes the matter from the process in
+/// `target`: it ended escalated, or the review open on it is escalated by that round.
+fn escalated_away(target: &ProcessState, round: &StreamId) -> bool {
+    target.escalated_to().is_some()
+        || crate::ProposalProcess::state_of(target)
+            .and_then(crate::proposal::ProposalState::proposal)
+            .and_then(crate::proposal::Proposal::open_review)
+            .and_then(crate::proposal::Review::escalated)
+            .is_some_and(|(by, _)| by == round)
+}
+
 fn micros(at: Timestamp) -> i64 {
     at.as_microsecond()
 }

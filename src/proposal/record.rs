@@ -265,6 +265,7 @@ fn review_record(review: &super::state::Review, now: Timestamp) -> ReviewRecord 
                     at,
                     attested_by: (by != crate::engine::ENGINE_ACTOR).then_some(by),
                     body: None,
+                    body_dissolved: false,
                 }),
                 _ => None,
             })

@@ -985,7 +985,7 @@ fn review(v: &ReviewRecord, names: Names<'_>) -> Item {
             let it = if i == 0 { " it" } else { "" };
             match e.dissolved {
                 true => format!(
-                    "`{}` escalated{it} to `{}`, which the community has dissolved since",
+                    "`{}` escalated{it} to `{}` (which the community has dissolved since)",
                     e.by, e.to
                 ),
                 false => format!("`{}` escalated{it} to {}", e.by, names.body(&e.to)),
@@ -994,8 +994,11 @@ fn review(v: &ReviewRecord, names: Names<'_>) -> Item {
         .collect::<Vec<_>>();
     // After an escalation, the body whose round decided it: not the one it was first before.
     let held = last
-        .and_then(|r| r.body.as_ref())
-        .map(|b| format!(", held by {}", names.body(b)))
+        .and_then(|r| Some((r.body.as_ref()?, r.body_dissolved)))
+        .map(|(b, dissolved)| match dissolved {
+            true => format!(", held by `{b}` (which the community has dissolved since)"),
+            false => format!(", held by {}", names.body(b)),
+        })
         .unwrap_or_default();
     let went = match went.as_slice() {
         [] => String::new(),
@@ -1167,9 +1170,8 @@ fn heard(r: &DecisionRecord, names: Names<'_>) -> String {
     if parts.is_empty() {
         "not recorded.".to_owned()
     } else {
-        let mut s = parts.join("; ");
-        s.push('.');
-        s
+        // A name in initials ends the sentence itself.
+        full_stop(&parts.join("; "))
     }
 }
 

@@ -217,13 +217,7 @@ impl<'a> Names<'a> {
             return name;
         }
         let reads = crate::limits::reads_as(&name);
-        // "m13", "Member m13", "anonymous member m13": how this rendering names others.
-        let like_an_id = crate::limits::words(&name)
-            .iter()
-            .find(|w| !["anonymous", "member"].contains(&w.as_str()))
-            .and_then(|w| w.strip_prefix('m'))
-            .is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()));
-        match like_an_id || self.alike.is_some_and(|a| a.contains(&reads)) {
+        match reads_as_an_id(&name) || self.alike.is_some_and(|a| a.contains(&reads)) {
             true => format!("{name} ({member})"),
             false => name,
         }
@@ -244,9 +238,42 @@ impl<'a> Names<'a> {
     }
 }
 
+/// Whether `name` reads as the way a rendering names a member by id (`m13`, `Member m13`,
+/// `anonymous member m13`), or carries such an id among its words (`Staff 1 (m1)`):
+/// separators (`m-13`, `m 13`), case and compatibility forms aside, and lookalike letters
+/// (`ml3`, `rn13`, a Cyrillic `З` for `3`) where the id keeps a digit.
+fn reads_as_an_id(name: &str) -> bool {
+    use crate::limits::{reads_as, words};
+    let numeric = |rest: &str| !rest.is_empty() && rest.chars().all(char::is_numeric);
+    let id = |word: &str| word.strip_prefix('m').is_some_and(numeric);
+    let words = words(name);
+    let joined = words.concat();
+    let joined = ["anonymousmember", "member"]
+        .iter()
+        .find_map(|prefix| joined.strip_prefix(prefix))
+        .unwrap_or(&joined);
+    if id(joined) || words.iter().any(|w| id(w)) {
+        return true;
+    }
+    // Read as it looks: `m` and the digits' lookalikes (`l` for `1`, `o` for `0`), with one
+    // digit at least, so that a name such as "Mo" is not taken for `m0`.
+    let digits: String = (0..10).map(|d| reads_as(&d.to_string())).collect();
+    let m = reads_as("m");
+    let read = reads_as(name);
+    let read = [reads_as("anonymous member"), reads_as("member")]
+        .iter()
+        .find_map(|prefix| read.strip_prefix(prefix.as_str()))
+        .unwrap_or(&read);
+    read.strip_prefix(m.as_str()).is_some_and(|rest| {
+        !rest.is_empty()
+            && rest.chars().all(|c| digits.contains(c) || c.is_numeric())
+            && rest.chars().any(char::is_numeric)
+    })
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{Names, full_stop, without_full_stop};
+    use super::{Names, full_stop, reads_as_an_id, without_full_stop};
     use crate::community::{Community, Member, MemberId, Naming};
 
     /// Members who read alike (lookalike letters, which the community lets in, or shared
@@ -295,6 +322,48 @@ mod tests {
         assert_eq!(names.of(m(9)), "A. B. (m9)");
         // Without the community, every member is named by id.
         assert_eq!(Names::default().of(m(1)), "m1");
+    }
+
+    /// A name reads as an id whatever separates, folds or imitates its parts; a name that
+    /// only begins with an `m` or holds a number does not.
+    #[test]
+    fn a_name_reads_as_an_id_through_separators_and_lookalikes() {
+        for name in [
+            "m13",
+            "M13",
+            "\u{ff4d}\u{ff11}\u{ff13}",
+            "m\u{200b}13",
+            "m 13",
+            "m-13",
+            "m.2",
+            "ml3",
+            "mI3",
+            "rn13",
+            "m1\u{0417}",
+            "m\u{0661}\u{0663}",
+            "Member m7",
+            "anonymous member m7",
+            "M\u{0435}mber m7",
+            "\u{0430}nonymous member m7",
+            "m7 Jones",
+            "Staff 1 (m1)",
+            "Jo Smith (m1)",
+        ] {
+            assert!(reads_as_an_id(name), "{name}");
+        }
+        for name in [
+            "Mo Farah",
+            "Molly",
+            "Arnold",
+            "Vernon",
+            "Member 7",
+            "Staff member 1",
+            "Co-producer 2",
+            "Emma",
+            "Tom 2",
+        ] {
+            assert!(!reads_as_an_id(name), "{name}");
+        }
     }
 
     #[test]

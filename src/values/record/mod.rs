@@ -170,6 +170,11 @@ pub struct ReviewRoundResult {
     /// that took the review up); `None` for a round kept elsewhere, and in a record made
     /// without the engine.
     pub body: Option<BodyId>,
+    /// Whether a change to the community has dissolved that body since (even one formed
+    /// again under its id is another body): the record names it by its id then (filled by
+    /// [`Engine::record`](crate::engine::Engine::record); `false` otherwise).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub body_dissolved: bool,
 }
 
 /// A review's escalation by a reassessment round the engine ran: the round, the body it
