@@ -974,8 +974,14 @@ fn a_reviews_round_is_never_a_stream_that_holds_another_process() {
                 },
             ))
             .unwrap_err();
+        // The other proposal's round, which it started its decision in, is refused for
+        // that first.
         assert!(
-            matches!(&refused, EngineError::RoundStreamTaken { round: named, .. } if *named == round),
+            matches!(
+                &refused,
+                EngineError::RoundStreamTaken { round: named, .. }
+                    | EngineError::RoundNameTaken { round: named, .. } if *named == round
+            ),
             "{refused}"
         );
         assert_eq!(engine.journal().read_all().unwrap().len(), written);
@@ -1022,6 +1028,67 @@ fn a_reviews_round_is_never_a_stream_that_holds_another_process() {
     // The round deciding for it opens there.
     let open = opening(reassessment(), 90 * DAY + 4, "Continue it", "Continue it.");
     engine.handle(open.deciding_for(model())).unwrap();
+}
+
+/// A round's name is one proposal's: another proposal, still open, cannot start its own
+/// decision in it, nor does a proposal opened there "deciding for" the first take it (only
+/// a round decides for another process); once the first is withdrawn, the name is free.
+#[test]
+fn a_round_named_by_one_proposal_is_not_another_processes() {
+    use engine_support::living::{proposal_requests, round_of};
+    let engine = open_on(MemoryJournal::new());
+    let first = StreamId::new("first-proposal").unwrap();
+    propose(&engine, &first, DecisionKind::WorkingModel, vec![], 0);
+    let second = StreamId::new("second-proposal").unwrap();
+    let mut requests = proposal_requests(&second, DecisionKind::WorkingModel, vec![], None, 20);
+    requests.pop();
+    for request in requests {
+        engine.handle(request).unwrap();
+    }
+    let naming = |minute| {
+        proposal(
+            &second,
+            CO_1,
+            minute,
+            ProposalCommand::StartDecision {
+                round: round_of(&first),
+            },
+        )
+    };
+    let written = engine.journal().read_all().unwrap().len();
+    let refused = engine.handle(naming(30)).unwrap_err();
+    assert!(
+        matches!(&refused, EngineError::RoundNameTaken { by, .. } if *by == first),
+        "{refused}"
+    );
+    // A proposal opened on the round's stream "deciding for" the first is refused: only a
+    // round decides for another process, there or anywhere.
+    for stream in [round_of(&first), StreamId::new("elsewhere").unwrap()] {
+        let create = proposal_requests(&stream, DecisionKind::WorkingModel, vec![], None, 31)
+            .remove(0)
+            .deciding_for(first.clone());
+        let refused = engine.handle(create).unwrap_err();
+        assert!(
+            matches!(
+                &refused,
+                EngineError::RoundClaimed { .. } | EngineError::RoundNotAwaited { .. }
+            ),
+            "{refused}"
+        );
+    }
+    assert_eq!(engine.journal().read_all().unwrap().len(), written);
+    // Withdrawn, the first claims its round no more.
+    engine
+        .handle(proposal(
+            &first,
+            STAFF_1,
+            40,
+            ProposalCommand::Withdraw {
+                reason: "Merged into the second proposal".into(),
+            },
+        ))
+        .unwrap();
+    engine.handle(naming(41)).unwrap();
 }
 
 #[test]

@@ -10,6 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use jiff::Timestamp;
 
 use crate::community::MemberId;
+use crate::consent::RoundCommand;
 use crate::decision::DecisionKind;
 use crate::funding::{FundingCommand, FundingProcess};
 use crate::governance::{Route, RouteFacts};
@@ -36,8 +37,18 @@ fn copied_round(command: &ProcessCommand) -> Option<Option<StreamId>> {
     }
 }
 
+/// Whether `command` opens a consent round: the one process that decides for another.
+pub(super) fn opens_round(command: &ProcessCommand) -> bool {
+    matches!(
+        command,
+        ProcessCommand::Consent {
+            command: RoundCommand::Open { .. } | RoundCommand::OpenOnRoute { .. },
+        }
+    )
+}
+
 /// The round a proposal's decision (or its review's reassessment) is to start in.
-fn started_round(command: &ProcessCommand) -> Option<&StreamId> {
+pub(super) fn started_round(command: &ProcessCommand) -> Option<&StreamId> {
     match command {
         ProcessCommand::Proposal {
             command: ProposalCommand::StartDecision { round },
@@ -337,6 +348,11 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
             } => Some(config.id),
             _ => None,
         };
+        // Only a round decides for a process.
+        let round_for = request
+            .decides_for
+            .as_ref()
+            .filter(|_| opens_round(&request.command));
         for (id, other) in streams {
             let other = other.lock().map_err(|_| EngineError::Poisoned)?;
             let Some(proposal) =
@@ -344,6 +360,10 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
             else {
                 continue;
             };
+            // A proposal that has ended (withdrawn, say) claims no round any more.
+            if other.process().is_final() {
+                continue;
+            }
             if let Some(created) = created.filter(|c| proposal.config().id == *c) {
                 return Err(EngineError::ProposalIdTaken {
                     stream: request.stream.clone(),
@@ -351,7 +371,7 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                     held_by: id.clone(),
                 });
             }
-            if request.decides_for.as_ref() != Some(id)
+            if round_for != Some(id)
                 && proposal
                     .current_round()
                     .is_some_and(|r| r.round == request.stream)
@@ -359,6 +379,38 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                 return Err(EngineError::RoundClaimed {
                     stream: request.stream.clone(),
                     by: id.clone(),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// Refuses a request starting a proposal's decision (or its review's reassessment) in a
+    /// round another proposal, still open, has started its own in: the round would open
+    /// for one of them only, and the other would wait for it for good. Each stream is
+    /// locked in turn, none held: read before the request's own streams are locked.
+    pub(super) fn round_name_free(&self, request: &Request) -> Result<(), EngineError> {
+        let Some(round) = started_round(&request.command) else {
+            return Ok(());
+        };
+        for id in self.streams() {
+            if id == request.stream {
+                continue;
+            }
+            let Some(shared) = self.shared(&id)? else {
+                continue;
+            };
+            let other = shared.lock().map_err(|_| EngineError::Poisoned)?;
+            let claims = !other.process().is_final()
+                && ProposalProcess::state_of(other.process())
+                    .and_then(|state| state.proposal())
+                    .and_then(|p| p.current_round())
+                    .is_some_and(|r| r.round == *round);
+            if claims {
+                return Err(EngineError::RoundNameTaken {
+                    stream: request.stream.clone(),
+                    round: round.clone(),
+                    by: id,
                 });
             }
         }

@@ -199,6 +199,20 @@ pub enum EngineError {
         /// The round it named.
         round: StreamId,
     },
+    /// A proposal's decision (or its review's reassessment) was to start in a round another
+    /// proposal, still open, has started its own in: the round would open for one of them
+    /// only, and the other would wait for it for good.
+    #[error(
+        "stream `{stream}` cannot start its decision in round `{round}`: the proposal on `{by}` started its own in a round of that name"
+    )]
+    RoundNameTaken {
+        /// The proposal's stream.
+        stream: StreamId,
+        /// The round it named.
+        round: StreamId,
+        /// The stream of the proposal that named it first.
+        by: StreamId,
+    },
     /// A process was to open, not deciding for it, on the stream a proposal started its
     /// decision (or its review's reassessment) in: it would leave the proposal waiting for
     /// good, as its result would not reach it, and one copied in by hand is refused for a
@@ -471,6 +485,7 @@ impl EngineError {
             | EngineError::RecordedByTheEngine { .. }
             | EngineError::RoundStreamTaken { .. }
             | EngineError::RoundClaimed { .. }
+            | EngineError::RoundNameTaken { .. }
             | EngineError::UnknownLink { .. }
             | EngineError::LinkedKind { .. }
             | EngineError::NotEscalated { .. }
@@ -649,6 +664,14 @@ mod tests {
             (
                 EngineError::RoundClaimed {
                     stream: stream.clone(),
+                    by: stream.clone(),
+                },
+                true,
+            ),
+            (
+                EngineError::RoundNameTaken {
+                    stream: stream.clone(),
+                    round: stream.clone(),
                     by: stream.clone(),
                 },
                 true,

@@ -555,6 +555,7 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
         let Some(shared) = self.shared(&request.stream)? else {
             return self.open_stream(request, &v);
         };
+        self.round_name_free(request)?;
         let referenced = checks::referenced(&request.command);
         self.locked(&request.stream, &shared, referenced, |stream, held| {
             let acting = Acting::Command(&request.command);
@@ -643,6 +644,16 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
             .decides_for
             .as_ref()
             .map(|target| (target.clone(), streams.get(target).cloned()));
+        // Only a round decides for another process.
+        if let Some((target, _)) = &target
+            && !checks::opens_round(&request.command)
+        {
+            return Err(EngineError::RoundNotAwaited {
+                stream: request.stream.clone(),
+                target: target.clone(),
+                reason: "only a consent round decides for another process".to_owned(),
+            });
+        }
         let mut held = Held::new();
         let mut recused = BTreeSet::new();
         let mut followed = None;
@@ -1891,7 +1902,6 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
     }
 }
 
-/// `at` in microseconds since the Unix epoch, as the engine keeps the latest time it saw.
 /// Whether the escalation by the round `round` still takes the matter from the process in
 /// `target`: it ended escalated, or the review open on it is escalated by that round.
 fn escalated_away(target: &ProcessState, round: &StreamId) -> bool {
@@ -1903,6 +1913,7 @@ fn escalated_away(target: &ProcessState, round: &StreamId) -> bool {
             .is_some_and(|(by, _)| by == round)
 }
 
+/// `at` in microseconds since the Unix epoch, as the engine keeps the latest time it saw.
 fn micros(at: Timestamp) -> i64 {
     at.as_microsecond()
 }

@@ -158,10 +158,10 @@ fn markdown_escaped(line: &str) -> String {
 }
 
 /// How a rendering names members: as each asked ([`Member::shown_as`]) when it has the
-/// community, by id otherwise. A member shown as another member is, or as the rendering
-/// shows a member by id, is named with their id too: two members who read alike
+/// community, by id otherwise. A member who reads as another member does, or as the
+/// rendering writes an id, is named with their id too, so that two members who read alike
 /// ([`reads_as`](crate::limits::reads_as): case, spacing, punctuation and lookalike letters
-/// aside), or a name that reads as `m13` or `anonymous member m13`, cannot be taken for
+/// aside), or one whose name reads as `m13` or `anonymous member m13`, cannot be taken for
 /// each other in a record.
 ///
 /// [`Member::shown_as`]: crate::community::Member::shown_as
@@ -239,35 +239,41 @@ impl<'a> Names<'a> {
 }
 
 /// Whether `name` reads as the way a rendering names a member by id (`m13`, `Member m13`,
-/// `anonymous member m13`), or carries such an id among its words (`Staff 1 (m1)`):
-/// separators (`m-13`, `m 13`), case and compatibility forms aside, and lookalike letters
-/// (`ml3`, `rn13`, a Cyrillic `З` for `3`) where the id keeps a digit.
+/// `anonymous member m13`), or carries such an id among its words (`Staff 1 (m1)`), or
+/// reads as the rendering's word for nobody named (`anonymous`): separators (`m-13`,
+/// `m 13`), case and compatibility forms aside, and lookalike letters (`ml3`, `rn13`,
+/// `м1`, a Cyrillic `З` for `3`). A first word that only looks like an id without a digit
+/// (`Mo`, `Ml`) is taken as the name it is.
 fn reads_as_an_id(name: &str) -> bool {
-    use crate::limits::{reads_as, words};
-    let numeric = |rest: &str| !rest.is_empty() && rest.chars().all(char::is_numeric);
-    let id = |word: &str| word.strip_prefix('m').is_some_and(numeric);
-    let words = words(name);
-    let joined = words.concat();
-    let joined = ["anonymousmember", "member"]
-        .iter()
-        .find_map(|prefix| joined.strip_prefix(prefix))
-        .unwrap_or(&joined);
-    if id(joined) || words.iter().any(|w| id(w)) {
+    use crate::limits::reads_as;
+    let read = reads_as(name);
+    if read == reads_as("anonymous") || read == reads_as("anonymous member") {
         return true;
     }
-    // Read as it looks: `m` and the digits' lookalikes (`l` for `1`, `o` for `0`), with one
-    // digit at least, so that a name such as "Mo" is not taken for `m0`.
     let digits: String = (0..10).map(|d| reads_as(&d.to_string())).collect();
     let m = reads_as("m");
-    let read = reads_as(name);
-    let read = [reads_as("anonymous member"), reads_as("member")]
-        .iter()
-        .find_map(|prefix| read.strip_prefix(prefix.as_str()))
-        .unwrap_or(&read);
-    read.strip_prefix(m.as_str()).is_some_and(|rest| {
-        !rest.is_empty()
-            && rest.chars().all(|c| digits.contains(c) || c.is_numeric())
-            && rest.chars().any(char::is_numeric)
+    // The runs of letters and digits, as written (a capital `I` reads as `l`, a small one
+    // does not).
+    let words: Vec<&str> = name
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    // Each run of up to three words, read together: "m13", "m 13", "(m-1)", "rn1", "м1".
+    (0..words.len()).any(|i| {
+        (i + 1..=words.len().min(i + 3)).any(|j| {
+            // The Cyrillic `м` and the small capital `ᴍ` read as `m` beside a digit, though
+            // Unicode's confusables do not map them to it.
+            let run = words.get(i..j).unwrap_or_default().concat();
+            let run = run.replace(['\u{43c}', '\u{1d0d}'], "m");
+            let plain = run
+                .to_lowercase()
+                .strip_prefix('m')
+                .is_some_and(|rest| !rest.is_empty() && rest.chars().all(char::is_numeric));
+            let looks = reads_as(&run).strip_prefix(m.as_str()).is_some_and(|rest| {
+                !rest.is_empty() && rest.chars().all(|c| digits.contains(c) || c.is_numeric())
+            });
+            plain || (looks && (i > 0 || run.chars().any(char::is_numeric)))
+        })
     })
 }
 
@@ -348,6 +354,17 @@ mod tests {
             "m7 Jones",
             "Staff 1 (m1)",
             "Jo Smith (m1)",
+            "Jo Smith (\u{043c}1)",
+            "Jo Smith (rn1)",
+            "Jo Smith (m-1)",
+            "Jo Smith (m 1)",
+            "Jo Smith (m.1)",
+            "Jo Smith (ml)",
+            "Jo Smith (mI)",
+            "Staff 1 m-1",
+            "anonymous",
+            "Anonymous",
+            "anonymous member",
         ] {
             assert!(reads_as_an_id(name), "{name}");
         }
@@ -361,6 +378,11 @@ mod tests {
             "Co-producer 2",
             "Emma",
             "Tom 2",
+            "Ml",
+            "Imran Malik",
+            "\u{00c9}mile Martin",
+            "Mohammed Ali",
+            "Amal Badawi",
         ] {
             assert!(!reads_as_an_id(name), "{name}");
         }
