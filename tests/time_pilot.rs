@@ -1089,6 +1089,15 @@ fn a_round_named_by_one_proposal_is_not_another_processes() {
         ))
         .unwrap();
     engine.handle(naming(41)).unwrap();
+    // Its id stays its own.
+    let mut reused =
+        proposal_requests(&first, DecisionKind::WorkingModel, vec![], None, 42).remove(0);
+    reused.stream = StreamId::new("reusing-the-first-id").unwrap();
+    let refused = engine.handle(reused).unwrap_err();
+    assert!(
+        matches!(&refused, EngineError::ProposalIdTaken { held_by, .. } if *held_by == first),
+        "{refused}"
+    );
 }
 
 #[test]

@@ -360,10 +360,6 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
             else {
                 continue;
             };
-            // A proposal that has ended (withdrawn, say) claims no round any more.
-            if other.process().is_final() {
-                continue;
-            }
             if let Some(created) = created.filter(|c| proposal.config().id == *c) {
                 return Err(EngineError::ProposalIdTaken {
                     stream: request.stream.clone(),
@@ -371,7 +367,9 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                     held_by: id.clone(),
                 });
             }
+            // A proposal that has ended (withdrawn, say) claims no round any more.
             if round_for != Some(id)
+                && !other.process().is_final()
                 && proposal
                     .current_round()
                     .is_some_and(|r| r.round == request.stream)
