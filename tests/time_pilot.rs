@@ -1100,6 +1100,56 @@ fn a_round_named_by_one_proposal_is_not_another_processes() {
     );
 }
 
+/// Two proposals naming one round at the same moment: exactly one names it, whichever
+/// comes first; the other is refused (`round_name_taken`).
+#[test]
+fn two_proposals_naming_one_round_at_once_do_not_both_take_it() {
+    use engine_support::living::proposal_requests;
+    for _ in 0..20 {
+        let engine = open_on(MemoryJournal::new());
+        let streams = ["naming-first", "naming-second"].map(|s| StreamId::new(s).unwrap());
+        for (i, stream) in (0..).zip(&streams) {
+            let mut requests =
+                proposal_requests(stream, DecisionKind::WorkingModel, vec![], None, 10 * i);
+            requests.pop();
+            for request in requests {
+                engine.handle(request).unwrap();
+            }
+        }
+        let round = StreamId::new("the-one-round").unwrap();
+        let barrier = std::sync::Barrier::new(2);
+        let outcomes: Vec<_> = std::thread::scope(|scope| {
+            let handles: Vec<_> = streams
+                .iter()
+                .map(|stream| {
+                    let (engine, barrier, round) = (&engine, &barrier, round.clone());
+                    scope.spawn(move || {
+                        barrier.wait();
+                        engine.handle(proposal(
+                            stream,
+                            CO_1,
+                            30,
+                            ProposalCommand::StartDecision { round },
+                        ))
+                    })
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        assert_eq!(
+            outcomes.iter().filter(|o| o.is_ok()).count(),
+            1,
+            "{outcomes:?}"
+        );
+        assert!(
+            outcomes
+                .iter()
+                .any(|o| matches!(o, Err(EngineError::RoundNameTaken { .. }))),
+            "{outcomes:?}"
+        );
+    }
+}
+
 #[test]
 fn a_pilots_review_is_not_continued_by_the_steward_alone() {
     let engine = scheduled();

@@ -386,7 +386,8 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
     /// Refuses a request starting a proposal's decision (or its review's reassessment) in a
     /// round another proposal, still open, has started its own in: the round would open
     /// for one of them only, and the other would wait for it for good. Each stream is
-    /// locked in turn, none held: read before the request's own streams are locked.
+    /// locked in turn, none held: read before the request's own streams are locked, under
+    /// the engine's naming lock, held until the request is written.
     pub(super) fn round_name_free(&self, request: &Request) -> Result<(), EngineError> {
         let Some(round) = started_round(&request.command) else {
             return Ok(());

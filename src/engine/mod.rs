@@ -243,6 +243,10 @@ pub struct Engine<J> {
     /// Held while the engine appends, so that its appends follow one another on the
     /// journal as it has read it ([`Engine::write`]).
     appending: Mutex<()>,
+    /// Held while a proposal's decision starts in a named round, from the check that no
+    /// other open proposal has named it to the write: two cannot name one round at once.
+    /// Taken before any stream's lock.
+    naming: Mutex<()>,
 }
 
 /// How many times a request lost to another writer of a shared journal is decided again,
@@ -367,6 +371,7 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
             seen: AtomicU64::new(seen),
             latest: AtomicI64::new(latest.unwrap_or(i64::MIN)),
             appending: Mutex::new(()),
+            naming: Mutex::new(()),
         })
     }
 
@@ -554,6 +559,10 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
         }
         let Some(shared) = self.shared(&request.stream)? else {
             return self.open_stream(request, &v);
+        };
+        let _naming = match checks::started_round(&request.command) {
+            Some(_) => Some(self.naming.lock().map_err(|_| EngineError::Poisoned)?),
+            None => None,
         };
         self.round_name_free(request)?;
         let referenced = checks::referenced(&request.command);

@@ -242,8 +242,8 @@ impl<'a> Names<'a> {
 /// `anonymous member m13`), or carries such an id among its words (`Staff 1 (m1)`), or
 /// reads as the rendering's word for nobody named (`anonymous`): separators (`m-13`,
 /// `m 13`), case and compatibility forms aside, and lookalike letters (`ml3`, `rn13`,
-/// `м1`, a Cyrillic `З` for `3`). A first word that only looks like an id without a digit
-/// (`Mo`, `Ml`) is taken as the name it is.
+/// `м1`, a Cyrillic `З` for `3`), where a digit is written: a word that only looks like an
+/// id without one (`Mo`, `Moll`, `Ml`) is taken as the name it is.
 fn reads_as_an_id(name: &str) -> bool {
     use crate::limits::reads_as;
     let read = reads_as(name);
@@ -272,7 +272,7 @@ fn reads_as_an_id(name: &str) -> bool {
             let looks = reads_as(&run).strip_prefix(m.as_str()).is_some_and(|rest| {
                 !rest.is_empty() && rest.chars().all(|c| digits.contains(c) || c.is_numeric())
             });
-            plain || (looks && (i > 0 || run.chars().any(char::is_numeric)))
+            plain || (looks && run.chars().any(char::is_numeric))
         })
     })
 }
@@ -359,8 +359,6 @@ mod tests {
             "Jo Smith (m-1)",
             "Jo Smith (m 1)",
             "Jo Smith (m.1)",
-            "Jo Smith (ml)",
-            "Jo Smith (mI)",
             "Staff 1 m-1",
             "anonymous",
             "Anonymous",
@@ -379,6 +377,11 @@ mod tests {
             "Emma",
             "Tom 2",
             "Ml",
+            "Kim Mo",
+            "Anna Mol",
+            "Erik Moll",
+            "Jo M. O'Neil",
+            "Mary M. Lo",
             "Imran Malik",
             "\u{00c9}mile Martin",
             "Mohammed Ali",
