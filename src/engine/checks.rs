@@ -47,6 +47,17 @@ pub(super) fn opens_round(command: &ProcessCommand) -> bool {
     )
 }
 
+/// Whether the process on `stream` is a proposal, still open, whose decision (or review's
+/// reassessment) started in `round` and waits for it: a proposal that has ended (withdrawn,
+/// say) claims no round any more.
+fn claims_round(stream: &Stream, round: &StreamId) -> bool {
+    !stream.process().is_final()
+        && ProposalProcess::state_of(stream.process())
+            .and_then(|state| state.proposal())
+            .and_then(|p| p.current_round())
+            .is_some_and(|r| r.round == *round)
+}
+
 /// The round a proposal's decision (or its review's reassessment) is to start in.
 pub(super) fn started_round(command: &ProcessCommand) -> Option<&StreamId> {
     match command {
@@ -367,13 +378,7 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                     held_by: id.clone(),
                 });
             }
-            // A proposal that has ended (withdrawn, say) claims no round any more.
-            if round_for != Some(id)
-                && !other.process().is_final()
-                && proposal
-                    .current_round()
-                    .is_some_and(|r| r.round == request.stream)
-            {
+            if round_for != Some(id) && claims_round(&other, &request.stream) {
                 return Err(EngineError::RoundClaimed {
                     stream: request.stream.clone(),
                     by: id.clone(),
@@ -400,12 +405,7 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                 continue;
             };
             let other = shared.lock().map_err(|_| EngineError::Poisoned)?;
-            let claims = !other.process().is_final()
-                && ProposalProcess::state_of(other.process())
-                    .and_then(|state| state.proposal())
-                    .and_then(|p| p.current_round())
-                    .is_some_and(|r| r.round == *round);
-            if claims {
+            if claims_round(&other, round) {
                 return Err(EngineError::RoundNameTaken {
                     stream: request.stream.clone(),
                     round: round.clone(),
