@@ -942,6 +942,53 @@ fn a_forged_seat_or_an_escalation_off_the_chain_is_refused_and_writes_nothing() 
     assert_eq!(journal.bytes(), before);
 }
 
+/// Through the tool: a member outside a proposal and the body that decides it cannot open
+/// the round deciding for it, in their own name or naming its steward the proposer, nor can
+/// a member of that body name them its proposer; nothing is written. The steward then opens
+/// it.
+#[test]
+fn a_round_for_a_proposal_is_not_opened_by_an_outsider() {
+    use engine_support::living::{proposal_requests, round_of};
+    let stream = StreamId::new("allies").unwrap();
+    let journal = Journal::new();
+    let requests = proposal_requests(&stream, DecisionKind::WorkingModel, vec![], None, 0);
+    let out = journal.run(&lines(&requests));
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let opening = |actor: u64, proposer: u64, facilitator: u64| {
+        let open = RoundCommand::OpenOnRoute {
+            title: "Rebalance the Allies Group".into(),
+            proposal: "Recruit allies with lived experience.".into(),
+            roles: RoundRoles {
+                proposer: MemberId::new(proposer),
+                facilitator: MemberId::new(facilitator),
+                secretary: MemberId::new(2),
+            },
+        };
+        let request = Request::new(
+            round_of(&stream),
+            MemberId::new(actor),
+            engine_support::at(10),
+            open,
+        )
+        .with_kind(DecisionKind::WorkingModel)
+        .deciding_for(stream.clone());
+        lines(&[request])
+    };
+    let before = journal.bytes();
+    for (actor, proposer, facilitator) in [(6, 6, 6), (6, 13, 6), (1, 6, 1)] {
+        let out = journal.run(&opening(actor, proposer, facilitator));
+        assert_eq!(out.status.code(), REFUSED, "{}", text(&out.stderr));
+        let stderr = text(&out.stderr);
+        assert!(
+            stderr.contains("member m6 cannot bring round `allies-round` deciding for `allies`"),
+            "{stderr}"
+        );
+        assert_eq!(journal.bytes(), before);
+    }
+    let out = journal.run(&opening(13, 13, 6));
+    assert!(out.status.success(), "{}", text(&out.stderr));
+}
+
 /// Through the tool: the record of a round that consented, read a month later, claims no
 /// outcome and no decision date.
 #[test]

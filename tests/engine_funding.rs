@@ -1407,8 +1407,8 @@ fn an_offer_decided_through_a_round_reads_the_body_the_round_seated() {
         .unwrap()
         .members()
         .collect();
-    // Each member of the circle declares on the offer; the first steps out.
-    let stepped_out = body[0];
+    // Each member of the circle declares on the offer; the second steps out.
+    let stepped_out = body[1];
     for (i, member) in body.iter().enumerate() {
         let (interest, recused) = match *member == stepped_out {
             true => (Some("I advise the foundation".to_owned()), true),
@@ -1420,7 +1420,34 @@ fn an_offer_decided_through_a_round_reads_the_body_the_round_seated() {
             .handle(funding("f", member.get(), &now, declare))
             .unwrap();
     }
-    let circle: Vec<MemberId> = body[1..].to_vec();
+    let circle: Vec<MemberId> = body.iter().copied().filter(|m| *m != stepped_out).collect();
+    // The round is brought by one of the circle, as its proposer: not by the member who
+    // stepped out, nor the one released, nor in their name.
+    for (actor, proposer) in [
+        (stepped_out, stepped_out),
+        (m(13), stepped_out),
+        (released, released),
+    ] {
+        let mut request = offer_round("f-round", "2024-05-16T18:00:00Z");
+        request.actor = actor;
+        if let ProcessCommand::Consent {
+            command: RoundCommand::OpenOnRoute { roles, .. },
+        } = &mut request.command
+        {
+            roles.proposer = proposer;
+        }
+        let err = refused(&engine, request);
+        assert!(
+            matches!(&err, EngineError::RoundNotTheirs { member, .. } if *member == proposer),
+            "{err}"
+        );
+        assert!(
+            err.to_string().contains(
+                "a member of the body its route gives the decision who has not stepped out of it"
+            ),
+            "{err}"
+        );
+    }
     engine
         .handle(offer_round("f-round", "2024-05-16T18:00:00Z"))
         .unwrap();

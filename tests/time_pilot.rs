@@ -6,8 +6,8 @@
 
 mod engine_support;
 
-use coproduction::ProposalProcess;
 use coproduction::community::{MemberId, Share};
+use coproduction::consent::RoundPhase;
 use coproduction::consent::{DeadlineStep, Response, RoundCommand, RoundRoles};
 use coproduction::decision::DecisionKind;
 use coproduction::engine::ProcessError;
@@ -28,6 +28,7 @@ use coproduction::values::{
     Acknowledgement, Charter, Evidence, Outcome, ReviewEnd, ReviewEscalation, ReviewRoundResult,
     RuleId, Status,
 };
+use coproduction::{ConsentProcess, ProposalProcess};
 use jiff::SignedDuration;
 
 use engine_support::living::{adopt, dissolve, open_on, open_with, proposal, propose};
@@ -173,9 +174,9 @@ fn opening(stream: StreamId, minute: i64, title: &str, text: &str) -> Request {
     .with_kind(DecisionKind::WorkingModel)
 }
 
-/// Opens the review of the pilot on its end date and the reassessment round held for the
-/// proposal, on the route governance gives, at minute 2 of its day.
-fn reassessment_opened(engine: &TestEngine) {
+/// Starts the pilot, and opens its review on its end date, the steward starting its
+/// decision in the reassessment round at minute 1 of that day.
+fn review_started(engine: &TestEngine) {
     engine.tick(at(30 * DAY)).unwrap();
     let steward = |minute, command| proposal(&model(), CO_1, minute, command);
     engine
@@ -189,6 +190,12 @@ fn reassessment_opened(engine: &TestEngine) {
             },
         ))
         .unwrap();
+}
+
+/// Opens the review of the pilot on its end date and the reassessment round held for the
+/// proposal, on the route governance gives, at minute 2 of its day.
+fn reassessment_opened(engine: &TestEngine) {
+    review_started(engine);
     let open = opening(
         reassessment(),
         90 * DAY + 2,
@@ -1028,6 +1035,69 @@ fn a_reviews_round_is_never_a_stream_that_holds_another_process() {
     // The round deciding for it opens there.
     let open = opening(reassessment(), 90 * DAY + 4, "Continue it", "Continue it.");
     engine.handle(open.deciding_for(model())).unwrap();
+}
+
+/// A round deciding for a proposal is brought by one who runs it (a proposer, its
+/// steward) or sits on the body its route gives the decision: an ally outside both cannot
+/// open it, nor be named its proposer (who alone withdraws it), and so cannot hold the
+/// review; nothing is written, and the round then opens as the team brings it.
+#[test]
+fn a_round_deciding_for_a_proposal_is_brought_by_those_who_run_it() {
+    let engine = scheduled();
+    review_started(&engine);
+    let written = engine.journal().read_all().unwrap().len();
+    let bringing = |actor: MemberId, proposer: MemberId, facilitator: MemberId| {
+        Request::new(
+            reassessment(),
+            actor,
+            at(90 * DAY + 2),
+            RoundCommand::OpenOnRoute {
+                title: "Stop the working model".into(),
+                proposal: "Stop it.".into(),
+                roles: RoundRoles {
+                    proposer,
+                    facilitator,
+                    secretary: STAFF_2,
+                },
+            },
+        )
+        .with_kind(DecisionKind::WorkingModel)
+        .deciding_for(model())
+    };
+    // The ally opens it as its proposer, or as its facilitator with the steward proposing;
+    // a member of the team opens it naming the ally its proposer.
+    for (actor, proposer, facilitator) in [
+        (ALLY, ALLY, ALLY),
+        (ALLY, CO_1, ALLY),
+        (STAFF_1, ALLY, STAFF_1),
+    ] {
+        let refused = engine
+            .handle(bringing(actor, proposer, facilitator))
+            .unwrap_err();
+        assert!(
+            matches!(
+                &refused,
+                EngineError::RoundNotTheirs { member, target, .. }
+                    if *member == ALLY && *target == model()
+            ),
+            "{refused}"
+        );
+        assert_eq!(refused.kind(), "round_not_theirs");
+        let said = refused.to_string();
+        assert!(
+            said.contains("member m6 cannot bring round `pilot-reassessment` deciding for")
+                && said.contains("its steward, or a member of the body its route gives"),
+            "{said}"
+        );
+        assert_eq!(engine.journal().read_all().unwrap().len(), written);
+    }
+    // The steward brings it, with the ally facilitating (a facilitator need not run it);
+    // and a team member who is neither proposer nor steward could have too.
+    engine.handle(bringing(CO_1, CO_1, ALLY)).unwrap();
+    assert_eq!(
+        engine.phase::<ConsentProcess>(&reassessment()),
+        Some(RoundPhase::Presented)
+    );
 }
 
 /// A round's name is one proposal's: another proposal, still open, cannot start its own

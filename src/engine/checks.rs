@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use jiff::Timestamp;
 
 use crate::community::MemberId;
-use crate::consent::RoundCommand;
+use crate::consent::{RoundCommand, RoundRoles};
 use crate::decision::DecisionKind;
 use crate::funding::{FundingCommand, FundingProcess};
 use crate::governance::{Route, RouteFacts};
@@ -39,12 +39,20 @@ fn copied_round(command: &ProcessCommand) -> Option<Option<StreamId>> {
 
 /// Whether `command` opens a consent round: the one process that decides for another.
 pub(super) fn opens_round(command: &ProcessCommand) -> bool {
-    matches!(
-        command,
+    round_roles(command).is_some()
+}
+
+/// Who runs the consent round `command` opens.
+pub(super) fn round_roles(command: &ProcessCommand) -> Option<RoundRoles> {
+    match command {
         ProcessCommand::Consent {
-            command: RoundCommand::Open { .. } | RoundCommand::OpenOnRoute { .. },
-        }
-    )
+            command: RoundCommand::Open { config },
+        } => Some(config.roles),
+        ProcessCommand::Consent {
+            command: RoundCommand::OpenOnRoute { roles, .. },
+        } => Some(*roles),
+        _ => None,
+    }
 }
 
 /// Whether the process on `stream` is a proposal, still open, whose decision (or review's

@@ -275,6 +275,22 @@ pub enum EngineError {
         /// Why the process there does not wait for it.
         reason: String,
     },
+    /// A round was to open deciding for a process that the member opening it, or the one it
+    /// names as its proposer, does not run: such a round is brought by one who does
+    /// ([`Process::BROUGHT_BY`](crate::process::Process::BROUGHT_BY)), who can withdraw it.
+    #[error(
+        "member {member} cannot bring round `{stream}` deciding for `{target}`: who opens it and who proposes in it are each {brought_by}"
+    )]
+    RoundNotTheirs {
+        /// The round's stream.
+        stream: StreamId,
+        /// The stream it would decide for.
+        target: StreamId,
+        /// The member who opened it, or whom it names as its proposer.
+        member: MemberId,
+        /// Who brings a round deciding for that process.
+        brought_by: &'static str,
+    },
     /// An outcome was to be recorded in a round held for a process that took the round's
     /// consent when it closed ([`Process::TAKES_CONSENT`](crate::process::Process::TAKES_CONSENT),
     /// a funding decision), or a role handed on there that has nothing left to do (the
@@ -491,6 +507,7 @@ impl EngineError {
             | EngineError::NotEscalated { .. }
             | EngineError::ProposalIdTaken { .. }
             | EngineError::RoundNotAwaited { .. }
+            | EngineError::RoundNotTheirs { .. }
             | EngineError::OutcomeTakenBy { .. }
             | EngineError::EscalatedAway { .. }
             | EngineError::LinkRefused { .. }
@@ -673,6 +690,15 @@ mod tests {
                     stream: stream.clone(),
                     round: stream.clone(),
                     by: stream.clone(),
+                },
+                true,
+            ),
+            (
+                EngineError::RoundNotTheirs {
+                    stream: stream.clone(),
+                    target: stream.clone(),
+                    member: MemberId::new(4),
+                    brought_by: "one of its proposers or its steward",
                 },
                 true,
             ),

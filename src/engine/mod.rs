@@ -700,6 +700,34 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                     target: target.clone(),
                     reason,
                 })?;
+            // It is brought by one who runs the process, or sits on the body its route
+            // gives the decision, as its proposer: a member outside both who opened the
+            // round, or was named its proposer (who withdraws it), could hold the process's
+            // decision for as long as they liked.
+            if let Some(roles) = checks::round_roles(&request.command) {
+                let mut runs = guard
+                    .process()
+                    .answerable(guard.route(), v.community())
+                    .attest;
+                runs.extend(
+                    guard
+                        .route()
+                        .and_then(|route| v.community().body(&route.decider))
+                        .into_iter()
+                        .flat_map(|body| body.members()),
+                );
+                let outside = [request.actor, roles.proposer]
+                    .into_iter()
+                    .find(|m| !runs.contains(m) || guard.stepped_out(*m));
+                if let Some(member) = outside {
+                    return Err(EngineError::RoundNotTheirs {
+                        stream: request.stream.clone(),
+                        target: target.clone(),
+                        member,
+                        brought_by: guard.process().brought_by(),
+                    });
+                }
+            }
             // One round at a time decides for a process: with two open, the process would
             // take whichever ended first, and the other's objections would go unheard.
             for (other_id, other) in streams.iter() {

@@ -408,6 +408,13 @@ macro_rules! processes {
                 }
             }
 
+            /// Who brings a round deciding for this process (see [`Process::BROUGHT_BY`]).
+            pub fn brought_by(&self) -> &'static str {
+                match self {
+                    $(ProcessState::$variant(_) => <$decider as Process>::BROUGHT_BY,)+
+                }
+            }
+
             /// Whether a round deciding for this process is done with it at its close (see
             /// [`Process::TAKES_CONSENT`]).
             pub fn takes_consent(&self) -> bool {

@@ -346,6 +346,15 @@ pub trait Process: Decider {
     /// Whether a process of this kind takes what a round deciding for it reaches.
     const DECIDED_BY_ROUNDS: bool = false;
 
+    /// Who brings a round deciding for a process of this kind, as a refusal names them:
+    /// the members [`answerable`](Process::answerable) names as attesting for it and the
+    /// members of the body its route gives the decision, less those who stepped out of
+    /// it. The engine refuses a round deciding for it opened by anyone else, or naming
+    /// anyone else as its proposer, who withdraws it
+    /// ([`EngineError::RoundNotTheirs`](crate::engine::EngineError::RoundNotTheirs)).
+    const BROUGHT_BY: &'static str =
+        "a member who runs it or sits on the body its route gives the decision";
+
     /// Whether a round deciding for a process of this kind is done with it at its close:
     /// the process takes the consent the round reached and then decides itself, so no
     /// outcome is recorded in the round (a funding decision, whose deciders decide once the

@@ -199,6 +199,9 @@ impl Process for ProposalProcess {
 
     const DECIDED_BY_ROUNDS: bool = true;
 
+    const BROUGHT_BY: &'static str =
+        "one of its proposers, its steward, or a member of the body its route gives the decision";
+
     /// Its steward and proposers record evidence; its steward overrides, when they sit on
     /// the body the route gives the decision (whoever creates a proposal names its steward,
     /// and naming oneself does not give standing to set the community's values aside);
