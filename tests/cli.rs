@@ -980,7 +980,7 @@ fn a_round_for_a_proposal_is_not_opened_by_an_outsider() {
         assert_eq!(out.status.code(), REFUSED, "{}", text(&out.stderr));
         let stderr = text(&out.stderr);
         assert!(
-            stderr.contains("member m6 cannot bring round `allies-round` deciding for `allies`"),
+            stderr.contains("cannot open round `allies-round` deciding for `allies`: member m6, "),
             "{stderr}"
         );
         assert_eq!(journal.bytes(), before);

@@ -1443,7 +1443,7 @@ fn an_offer_decided_through_a_round_reads_the_body_the_round_seated() {
         );
         assert!(
             err.to_string().contains(
-                "a member of the body its route gives the decision who has not stepped out of it"
+                "is not a member of the body its route gives the decision, who has not stepped out of it (`decision_circle`)"
             ),
             "{err}"
         );

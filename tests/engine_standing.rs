@@ -390,6 +390,76 @@ fn a_round_decides_for_a_proposal_only_once_its_decision_names_it() {
     engine.handle(named).unwrap();
 }
 
+/// A round brought for a proposal's first decision by a member of the deciding body who is
+/// not its proposer cannot be withdrawn by them: that would withdraw the proposal, which
+/// only its proposers do. They withdraw the proposal, and the round with it.
+#[test]
+fn a_round_withdrawn_by_one_who_cannot_withdraw_the_proposal_is_refused() {
+    use coproduction::ProposalProcess;
+    use coproduction::consent::{RoundCommand, RoundRoles};
+    use coproduction::proposal::ProposalPhase;
+    use engine_support::living::round_of;
+    let engine = engine();
+    let proposal_id = StreamId::new("working-model-proposal").unwrap();
+    for request in proposal_requests(&proposal_id, DecisionKind::WorkingModel, vec![], None, -50) {
+        engine.handle(request).unwrap();
+    }
+    let round_in = |stream: &StreamId, actor: MemberId, minute: i64, command: RoundCommand| {
+        let mut request = consent(actor, minute, command);
+        request.stream = stream.clone();
+        request
+    };
+    let bring = |stream: &StreamId, proposer: MemberId, minute: i64| {
+        let mut request = open(&community()).deciding_for(proposal_id.clone());
+        request.stream = stream.clone();
+        request.actor = proposer;
+        request.now = engine_support::at(minute);
+        if let ProcessCommand::Consent {
+            command: RoundCommand::Open { config },
+        } = &mut request.command
+        {
+            config.roles = RoundRoles {
+                proposer,
+                facilitator: CO_1,
+                secretary: STAFF_2,
+            };
+        }
+        request
+    };
+    // Co-producer 14 sits on the team that decides it, and brings its round.
+    let first = round_of(&proposal_id);
+    engine.handle(bring(&first, CO_2, 0)).unwrap();
+    let withdraw = || RoundCommand::Withdraw {
+        reason: "Not now".into(),
+    };
+    let err = refused(&engine, round_in(&first, CO_2, 1, withdraw()));
+    assert!(
+        matches!(&err, EngineError::RoundWithdrawsTarget { target, member, .. }
+            if *target == proposal_id && *member == CO_2),
+        "{err}"
+    );
+    assert_eq!(err.kind(), "round_withdraws_target");
+    assert!(
+        err.to_string().contains(
+            "member m14 cannot withdraw round `working-model-proposal-round`: that would withdraw `working-model-proposal`, which it decides for and which only its proposers withdraw"
+        ),
+        "{err}"
+    );
+    // The proposal's proposer withdraws the proposal itself; its round then ends with it.
+    let phase = || engine.phase::<ProposalProcess>(&proposal_id);
+    let withdraw_proposal = ProposalCommand::Withdraw {
+        reason: "Not now".into(),
+    };
+    engine
+        .handle(proposal(&proposal_id, STAFF_1, 2, withdraw_proposal))
+        .unwrap();
+    assert_eq!(phase(), Some(ProposalPhase::Withdrawn));
+    assert_eq!(
+        engine.phase::<coproduction::ConsentProcess>(&first),
+        Some(coproduction::consent::RoundPhase::Withdrawn)
+    );
+}
+
 /// A round decides for an offer while it is in consultation, once everyone's interests are
 /// declared, where its result is recorded.
 #[test]

@@ -496,6 +496,43 @@ fn take_up_continues(body: &str) -> Request {
     })
 }
 
+/// The round taking up an escalated review decides for the proposal: an ally outside the
+/// decision circle it went to does not open it (a take-up is the circle's), nor is named
+/// its proposer by a member of the circle (who alone could withdraw it); nothing is
+/// written, and the circle's member then takes it up.
+#[test]
+fn an_escalated_review_is_taken_up_by_those_who_sit_where_it_went() {
+    let engine = scheduled();
+    reassessment_escalated(&engine);
+    let written = engine.journal().read_all().unwrap().len();
+    let taking_up_by = |actor: MemberId, proposer: MemberId| {
+        let mut request = taking_up(take_up(), 40);
+        request.actor = actor;
+        if let ProcessCommand::Consent {
+            command: RoundCommand::OpenOnRoute { roles, .. },
+        } = &mut request.command
+        {
+            roles.proposer = proposer;
+            roles.facilitator = actor;
+        }
+        request
+    };
+    let refused = engine.handle(taking_up_by(ALLY, ALLY)).unwrap_err();
+    assert!(
+        matches!(&refused, EngineError::NotEscalated { reason, .. }
+            if reason.contains("does not sit on the body it went to")),
+        "{refused}"
+    );
+    let refused = engine.handle(taking_up_by(STAFF_1, ALLY)).unwrap_err();
+    assert!(
+        matches!(&refused, EngineError::RoundNotTheirs { member, target, .. }
+            if *member == ALLY && *target == model()),
+        "{refused}"
+    );
+    assert_eq!(engine.journal().read_all().unwrap().len(), written);
+    engine.handle(taking_up(take_up(), 40)).unwrap();
+}
+
 /// Where the review went, the round that takes it up decides it: it registers with the
 /// proposal as the review's round when it opens (in the same batch), and what it reaches
 /// continues the agreement there, recorded by the engine.
@@ -1085,8 +1122,8 @@ fn a_round_deciding_for_a_proposal_is_brought_by_those_who_run_it() {
         assert_eq!(refused.kind(), "round_not_theirs");
         let said = refused.to_string();
         assert!(
-            said.contains("member m6 cannot bring round `pilot-reassessment` deciding for")
-                && said.contains("its steward, or a member of the body its route gives"),
+            said.starts_with("cannot open round `pilot-reassessment` deciding for `pilot-model`: member m6, ")
+                && said.contains(", is not one of the proposal's proposers, its steward, or a member of the body its route gives the decision, who has not stepped out of it (`associate_roles_team`)"),
             "{said}"
         );
         assert_eq!(engine.journal().read_all().unwrap().len(), written);

@@ -55,6 +55,49 @@ pub(super) fn round_roles(command: &ProcessCommand) -> Option<RoundRoles> {
     }
 }
 
+/// Refuses a round `request` opens deciding for the process on `target` (held in `guard`)
+/// unless the member opening it and the proposer it names each run that process (those it
+/// names as attesting for it) or sit on the body `route` gives the decision, as the
+/// community stands now, and neither stepped out of it.
+pub(super) fn brought(
+    request: &Request,
+    target: &StreamId,
+    guard: &Stream,
+    route: Option<&Route>,
+    v: &Version,
+) -> Result<(), EngineError> {
+    let Some(roles) = round_roles(&request.command) else {
+        return Ok(());
+    };
+    let mut runs = guard
+        .process()
+        .answerable(guard.route(), v.community())
+        .attest;
+    runs.extend(
+        route
+            .and_then(|route| v.community().body(&route.decider))
+            .into_iter()
+            .flat_map(|body| body.members()),
+    );
+    let outside = [
+        (request.actor, "who opens it"),
+        (roles.proposer, "named its proposer"),
+    ]
+    .into_iter()
+    .find(|(m, _)| !runs.contains(m) || guard.stepped_out(*m));
+    match outside {
+        Some((member, role)) => Err(EngineError::RoundNotTheirs {
+            stream: request.stream.clone(),
+            target: target.clone(),
+            member,
+            role,
+            brought_by: guard.process().brought_by(),
+            body: route.map(|r| r.decider.clone()),
+        }),
+        None => Ok(()),
+    }
+}
+
 /// Whether the process on `stream` is a proposal, still open, whose decision (or review's
 /// reassessment) started in `round` and waits for it: a proposal that has ended (withdrawn,
 /// say) claims no round any more.

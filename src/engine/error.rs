@@ -279,7 +279,8 @@ pub enum EngineError {
     /// names as its proposer, does not run: such a round is brought by one who does
     /// ([`Process::BROUGHT_BY`](crate::process::Process::BROUGHT_BY)), who can withdraw it.
     #[error(
-        "member {member} cannot bring round `{stream}` deciding for `{target}`: who opens it and who proposes in it are each {brought_by}"
+        "cannot open round `{stream}` deciding for `{target}`: member {member}, {role}, is not {brought_by}{}",
+        body.as_ref().map(|b| format!(" (`{b}`)")).unwrap_or_default()
     )]
     RoundNotTheirs {
         /// The round's stream.
@@ -288,8 +289,29 @@ pub enum EngineError {
         target: StreamId,
         /// The member who opened it, or whom it names as its proposer.
         member: MemberId,
+        /// Which of the two they are: "who opens it" or "named its proposer".
+        role: &'static str,
         /// Who brings a round deciding for that process.
         brought_by: &'static str,
+        /// The body its route gives the decision, if it has one.
+        body: Option<BodyId>,
+    },
+    /// A round was to be withdrawn by a member who may not withdraw the process it decides
+    /// for, which its withdrawal would withdraw (a proposal in its first decision, which
+    /// only its proposers withdraw). They withdraw the process, and the round with it;
+    /// otherwise the round runs to its end.
+    #[error(
+        "member {member} cannot withdraw round `{stream}`: that would withdraw `{target}`, which it decides for and which only {who} withdraw (withdrawing it withdraws the round too); otherwise the round runs to its end"
+    )]
+    RoundWithdrawsTarget {
+        /// The round's stream.
+        stream: StreamId,
+        /// The stream it decides for.
+        target: StreamId,
+        /// The member who would withdraw it.
+        member: MemberId,
+        /// Who may withdraw the process it decides for.
+        who: &'static str,
     },
     /// An outcome was to be recorded in a round held for a process that took the round's
     /// consent when it closed ([`Process::TAKES_CONSENT`](crate::process::Process::TAKES_CONSENT),
@@ -508,6 +530,7 @@ impl EngineError {
             | EngineError::ProposalIdTaken { .. }
             | EngineError::RoundNotAwaited { .. }
             | EngineError::RoundNotTheirs { .. }
+            | EngineError::RoundWithdrawsTarget { .. }
             | EngineError::OutcomeTakenBy { .. }
             | EngineError::EscalatedAway { .. }
             | EngineError::LinkRefused { .. }
@@ -698,7 +721,18 @@ mod tests {
                     stream: stream.clone(),
                     target: stream.clone(),
                     member: MemberId::new(4),
-                    brought_by: "one of its proposers or its steward",
+                    role: "who opens it",
+                    brought_by: "one of the proposal's proposers or its steward",
+                    body: None,
+                },
+                true,
+            ),
+            (
+                EngineError::RoundWithdrawsTarget {
+                    stream: stream.clone(),
+                    target: stream.clone(),
+                    member: MemberId::new(4),
+                    who: "its proposers",
                 },
                 true,
             ),

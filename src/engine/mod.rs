@@ -704,30 +704,7 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
             // gives the decision, as its proposer: a member outside both who opened the
             // round, or was named its proposer (who withdraws it), could hold the process's
             // decision for as long as they liked.
-            if let Some(roles) = checks::round_roles(&request.command) {
-                let mut runs = guard
-                    .process()
-                    .answerable(guard.route(), v.community())
-                    .attest;
-                runs.extend(
-                    guard
-                        .route()
-                        .and_then(|route| v.community().body(&route.decider))
-                        .into_iter()
-                        .flat_map(|body| body.members()),
-                );
-                let outside = [request.actor, roles.proposer]
-                    .into_iter()
-                    .find(|m| !runs.contains(m) || guard.stepped_out(*m));
-                if let Some(member) = outside {
-                    return Err(EngineError::RoundNotTheirs {
-                        stream: request.stream.clone(),
-                        target: target.clone(),
-                        member,
-                        brought_by: guard.process().brought_by(),
-                    });
-                }
-            }
+            checks::brought(request, target, &guard, guard.route(), v)?;
             // One round at a time decides for a process: with two open, the process would
             // take whichever ended first, and the other's objections would go unheard.
             for (other_id, other) in streams.iter() {
@@ -789,6 +766,13 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
             decides_for,
             v,
         )?;
+        // A round taking up a review escalated decides for the proposal too: it is brought
+        // by one who runs the proposal or sits on the body that takes it up.
+        if let (Some((target, _)), EngineEvent::Started { route, .. }) = (&taken_for, &started)
+            && let Some(guard) = held.get(target)
+        {
+            checks::brought(request, target, guard, route.as_deref(), v)?;
+        }
         let command = resolved.as_ref().unwrap_or(&request.command);
         let acting = Acting::Command(command);
         let written = self.decide(
@@ -1142,6 +1126,23 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
         // The machine's own rules first; what the engine checks beyond them (the route
         // governance gives, a round's result copied by hand) only of a command they take.
         self.check(id, command, *actor, held, v)?;
+        // A round whose withdrawal would withdraw the process it decides for is withdrawn
+        // only by one who may withdraw that process: its proposer, brought in as the
+        // round's, cannot end another's proposal with it.
+        if let ProcessCommand::Consent {
+            command: RoundCommand::Withdraw { .. },
+        } = command
+            && let Some((target, held_target)) =
+                stream.decides_for().and_then(|t| Some((t, held.get(t)?)))
+            && let Err(who) = held_target.process().withdrawn_by(*actor)
+        {
+            return Err(EngineError::RoundWithdrawsTarget {
+                stream: id.clone(),
+                target: target.clone(),
+                member: *actor,
+                who,
+            });
+        }
         if let Some(evidence) = evidence {
             batch.push(EngineEvent::EvidenceRecorded {
                 evidence: Box::new(evidence),

@@ -35,7 +35,10 @@ pub struct Request {
     pub facts: Option<RouteFacts>,
     /// The process the one this request opens decides for (a round held for a proposal or
     /// a funding decision): when the round ends, the engine records what it reached there,
-    /// in the same atomic batch.
+    /// in the same atomic batch. Only a consent round decides for another process, and it
+    /// is brought, as its actor and its proposer, by one who runs that process or sits on
+    /// the body its route gives the decision
+    /// ([`EngineError::RoundNotTheirs`](crate::engine::EngineError::RoundNotTheirs)).
     pub decides_for: Option<StreamId>,
     /// The escalated process the one this request opens takes up, in the body it was
     /// escalated to: the engine routes the new process to that body and journals, with its

@@ -114,7 +114,7 @@ impl Process for FundingProcess {
     const DECIDED_BY_ROUNDS: bool = true;
 
     const BROUGHT_BY: &'static str =
-        "a member of the body its route gives the decision who has not stepped out of it";
+        "a member of the body its route gives the decision, who has not stepped out of it";
 
     /// The round's consent is recorded in the offer when the round closes; the deciding
     /// body then decides the offer (`decide`).

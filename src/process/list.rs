@@ -408,6 +408,18 @@ macro_rules! processes {
                 }
             }
 
+            /// Whether `actor` may end this process by withdrawing a round deciding for it
+            /// (see [`Process::withdrawn_by`]).
+            ///
+            /// # Errors
+            ///
+            /// Who may withdraw the process, when `actor` may not.
+            pub fn withdrawn_by(&self, actor: MemberId) -> Result<(), &'static str> {
+                match self {
+                    $(ProcessState::$variant(s) => <$decider as Process>::withdrawn_by(s, actor),)+
+                }
+            }
+
             /// Who brings a round deciding for this process (see [`Process::BROUGHT_BY`]).
             pub fn brought_by(&self) -> &'static str {
                 match self {

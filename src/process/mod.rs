@@ -346,14 +346,27 @@ pub trait Process: Decider {
     /// Whether a process of this kind takes what a round deciding for it reaches.
     const DECIDED_BY_ROUNDS: bool = false;
 
+    /// Whether `actor`, withdrawing a round that decides for this process, may end the
+    /// process with it: where the round's withdrawal would withdraw the process (a
+    /// proposal's first decision), `Err` names who may withdraw it, as a refusal reads
+    /// ([`EngineError::RoundWithdrawsTarget`](crate::engine::EngineError::RoundWithdrawsTarget)).
+    /// The default: `Ok`, the round's own rules say who withdraws it.
+    ///
+    /// # Errors
+    ///
+    /// Who may withdraw the process, when `actor` may not.
+    fn withdrawn_by(state: &Self::State, actor: MemberId) -> Result<(), &'static str> {
+        let _ = (state, actor);
+        Ok(())
+    }
+
     /// Who brings a round deciding for a process of this kind, as a refusal names them:
     /// the members [`answerable`](Process::answerable) names as attesting for it and the
     /// members of the body its route gives the decision, less those who stepped out of
     /// it. The engine refuses a round deciding for it opened by anyone else, or naming
     /// anyone else as its proposer, who withdraws it
     /// ([`EngineError::RoundNotTheirs`](crate::engine::EngineError::RoundNotTheirs)).
-    const BROUGHT_BY: &'static str =
-        "a member who runs it or sits on the body its route gives the decision";
+    const BROUGHT_BY: &'static str = "a member who runs it or sits on the body its route gives the decision, who has not stepped out of it";
 
     /// Whether a round deciding for a process of this kind is done with it at its close:
     /// the process takes the consent the round reached and then decides itself, so no

@@ -1,6 +1,6 @@
 //! The proposal as one of the engine's processes.
 
-use crate::community::Community;
+use crate::community::{Community, MemberId};
 use crate::consent::DeadlineStep;
 use crate::evaluation::Datum;
 use crate::governance::Route;
@@ -15,7 +15,7 @@ use crate::values::DecisionRecord;
 use super::machine::{record_round_result, take_up_review};
 use super::{
     DecisionResult, ProposalCommand, ProposalError, ProposalEvent, ProposalPhase, ProposalProcess,
-    ProposalState,
+    ProposalRole, ProposalState,
 };
 
 impl Process for ProposalProcess {
@@ -199,8 +199,7 @@ impl Process for ProposalProcess {
 
     const DECIDED_BY_ROUNDS: bool = true;
 
-    const BROUGHT_BY: &'static str =
-        "one of its proposers, its steward, or a member of the body its route gives the decision";
+    const BROUGHT_BY: &'static str = "one of the proposal's proposers, its steward, or a member of the body its route gives the decision, who has not stepped out of it";
 
     /// Its steward and proposers record evidence; its steward overrides, when they sit on
     /// the body the route gives the decision (whoever creates a proposal names its steward,
@@ -251,6 +250,20 @@ impl Process for ProposalProcess {
                 "its steward has not started a decision in this round (it is in phase `{}`)",
                 crate::machine::Phase::label(proposal.phase())
             )),
+        }
+    }
+
+    /// A round withdrawn in the proposal's first decision withdraws the proposal: only its
+    /// proposers withdraw it. (Under review, a withdrawn round leaves the review open.)
+    fn withdrawn_by(state: &ProposalState, actor: MemberId) -> Result<(), &'static str> {
+        match state.proposal() {
+            Some(p)
+                if p.phase() == ProposalPhase::InDecision
+                    && !p.holds(actor, ProposalRole::Proposer) =>
+            {
+                Err("its proposers")
+            }
+            _ => Ok(()),
         }
     }
 
