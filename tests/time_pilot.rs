@@ -1135,6 +1135,35 @@ fn a_round_deciding_for_a_proposal_is_brought_by_those_who_run_it() {
         engine.phase::<ConsentProcess>(&reassessment()),
         Some(RoundPhase::Presented)
     );
+    // Nothing moves the round on but its facilitator, and what is due says so, since when;
+    // once the ally has left, the steward, its proposer, hands the role on.
+    let waiting = |minute: i64| -> Vec<DueItem> {
+        let due = engine.due(at(90 * DAY + minute));
+        due.into_iter()
+            .filter(|d| d.stream == reassessment())
+            .map(|d| d.item)
+            .collect()
+    };
+    assert_eq!(
+        waiting(60),
+        [DueItem::FacilitatorAwaited {
+            facilitator: ALLY,
+            phase: RoundPhase::Presented,
+            since: at(90 * DAY + 2),
+        }]
+    );
+    let leaves = coproduction::living::CommunityChange::Leave { member: ALLY };
+    engine
+        .handle(engine_support::living::change(ALLY, 90 * DAY + 70, leaves))
+        .unwrap();
+    assert_eq!(
+        waiting(80),
+        [DueItem::RoleToHandOn {
+            role: coproduction::consent::HandedRole::Facilitator,
+            left: ALLY,
+            by: CO_1,
+        }]
+    );
 }
 
 /// A round's name is one proposal's: another proposal, still open, cannot start its own

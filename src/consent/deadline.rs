@@ -141,6 +141,25 @@ pub(crate) fn due(round: &Round, now: Timestamp) -> Vec<DueItem> {
             });
         }
     }
+    // The next step is its facilitator's: moving a deliberation on, or closing an objection
+    // round everyone has answered. (A delegated decision's decider decides instead.)
+    let answered = round.phase() == RoundPhase::ObjectionRound
+        && round.seats.iter().all(|seat| seat.response.is_some());
+    let deliberating = matches!(
+        round.phase(),
+        RoundPhase::Presented
+            | RoundPhase::Clarifying
+            | RoundPhase::Reactions
+            | RoundPhase::Amending
+            | RoundPhase::Integrating
+    );
+    if (deliberating || answered) && ended.is_none() && round.config().method != Method::Delegated {
+        items.push(DueItem::FacilitatorAwaited {
+            facilitator: round.config().roles.facilitator,
+            phase: round.phase(),
+            since: round.phase_started,
+        });
+    }
     if let (RoundPhase::Consented, Some(decision)) = (round.phase(), round.decision()) {
         items.push(DueItem::OutcomeAwaited {
             consented_at: decision.at,
@@ -276,6 +295,44 @@ mod tests {
                 by: Some(at(10)),
             }]
         );
+    }
+
+    /// While it deliberates, and once everyone has answered its objection round, a round
+    /// waits for its facilitator, since the phase began; not once its time box has passed
+    /// (that is its own item), nor in an objection round still awaiting responses.
+    #[test]
+    fn a_round_waits_for_its_facilitator_to_move_it_on() {
+        let awaited = |phase, since| {
+            vec![DueItem::FacilitatorAwaited {
+                facilitator: m(1),
+                phase,
+                since: at(since),
+            }]
+        };
+        let state = round(AtDeadline::None, 1);
+        // Back in its deliberation, each phase waits from its own start.
+        let mut presented = opened(&state).clone();
+        presented.stage =
+            crate::consent::RoundStage::Deliberating(crate::consent::Deliberation::Presented);
+        presented.phase_started = at(0);
+        assert_eq!(due(&presented, at(5)), awaited(RoundPhase::Presented, 0));
+        let mut state = state;
+        for (who, minute) in [(m(1), 5), (m(3), 6)] {
+            let respond = RoundCommand::Respond {
+                member: who,
+                response: Response::consent(),
+            };
+            state = step(state, who, minute, &respond);
+        }
+        assert_eq!(
+            due(opened(&state), at(7)),
+            awaited(RoundPhase::ObjectionRound, 3)
+        );
+        // Its time box passed, the box's item stands alone.
+        assert!(matches!(
+            due(opened(&state), at(11)).as_slice(),
+            [DueItem::TimeBoxPassed { .. }]
+        ));
     }
 
     /// The round that does `rule` at its deadline with a quorum of `min`, after the lapse

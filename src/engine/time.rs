@@ -123,6 +123,21 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                         }
                         // A secretary who has left records nothing: their role is to hand
                         // on (the facilitator's first, if they have left too).
+                        // A facilitator who has left moves nothing on: the proposer hands
+                        // the role on (the secretary, where the proposer has left too).
+                        DueItem::FacilitatorAwaited { facilitator, .. } if gone(facilitator) => {
+                            if let Some(roles) = roles {
+                                *item = DueItem::RoleToHandOn {
+                                    role: crate::consent::HandedRole::Facilitator,
+                                    left: roles.facilitator,
+                                    by: match gone(&roles.proposer) {
+                                        false => roles.proposer,
+                                        true => roles.secretary,
+                                    },
+                                };
+                            }
+                            true
+                        }
                         DueItem::OutcomeAwaited { secretary, .. } if gone(secretary) => {
                             if let Some(roles) = roles {
                                 *item = match gone(&roles.facilitator) {

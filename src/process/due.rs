@@ -5,7 +5,8 @@
 //! `now` and lists, for every stream, what its process waits on: responses awaited in an
 //! objection round and by when, a time box that has passed and what the round's
 //! configuration does next ([`AtDeadline`]), advice asked but not given or given but not
-//! answered, a consented round's outcome its secretary has not recorded, a record whose
+//! answered, a round waiting for its facilitator to move it on, a consented round's
+//! outcome its secretary has not recorded, a record whose
 //! publication rule T1 asks for, a review that has come (or is coming) due, a pilot
 //! scheduled to start, and an escalated matter waiting to be taken up. Each item is a [`DueItem`]; [`Due`] names the stream it is in.
 //!
@@ -119,6 +120,19 @@ pub enum DueItem {
         consented_at: Timestamp,
         /// The round's secretary, who records it.
         secretary: MemberId,
+    },
+    /// A round waits for its facilitator to move it on: from a phase of its deliberation
+    /// (presented, clarifying, reactions, amending, integrating) to the next, or to close
+    /// an objection round everyone seated has answered. Nothing moves it on its own: a
+    /// round with no time box waits for as long as its facilitator does nothing, and this
+    /// says since when.
+    FacilitatorAwaited {
+        /// The round's facilitator.
+        facilitator: MemberId,
+        /// The phase it waits in.
+        phase: RoundPhase,
+        /// Since when: the start of that phase.
+        since: Timestamp,
     },
     /// A round waits on a role whose holder has left the community (its secretary, to
     /// record the outcome; or its facilitator): `by` hands the role on to a member
