@@ -479,7 +479,10 @@ fn a_secretary_who_left_has_their_role_handed_on_and_the_outcome_is_recorded() {
         DueItem::RoleToHandOn { role, left, by } => Some((role, left, by)),
         _ => None,
     });
-    assert_eq!(to_hand_on, Some((HandedRole::Secretary, STAFF_2, CO_1)));
+    assert_eq!(
+        to_hand_on,
+        Some((HandedRole::Secretary, STAFF_2, Some(CO_1)))
+    );
     let err = engine.handle(adopt()).unwrap_err();
     assert!(err.is_refusal(), "{err}");
 
@@ -541,6 +544,41 @@ fn a_secretary_who_left_has_their_role_handed_on_and_the_outcome_is_recorded() {
 /// nothing more: rules C1 and T4 do not count them as silent or undeclared, and the record
 /// says they had left, and the metrics do not count them among those entitled to respond.
 /// A member who left after the decision does not change it.
+/// A round's facilitator leaves while it waits for them: its proposer hands the role on;
+/// with the proposer gone too, its secretary; with all three gone, `due` names nobody
+/// rather than a member who has left.
+#[test]
+fn a_facilitator_who_left_is_handed_on_by_whoever_of_the_round_remains() {
+    use coproduction::consent::HandedRole;
+    use coproduction::engine::DueItem;
+    let engine = engine();
+    engine.handle(open(&community())).unwrap();
+    let awaited =
+        |minute| -> Vec<DueItem> { engine.due(at(minute)).into_iter().map(|d| d.item).collect() };
+    assert_eq!(
+        awaited(1),
+        [DueItem::FacilitatorAwaited {
+            facilitator: CO_1,
+            phase: coproduction::consent::RoundPhase::Presented,
+            since: at(0),
+        }]
+    );
+    let hand_on = |by| DueItem::RoleToHandOn {
+        role: HandedRole::Facilitator,
+        left: CO_1,
+        by,
+    };
+    for (minute, leaving, by) in [
+        (2, CO_1, Some(STAFF_1)),
+        (4, STAFF_1, Some(STAFF_2)),
+        (6, STAFF_2, None),
+    ] {
+        let leave = living::change(leaving, minute, CommunityChange::Leave { member: leaving });
+        engine.handle(leave).unwrap();
+        assert_eq!(awaited(minute + 1), [hand_on(by)], "{leaving}");
+    }
+}
+
 #[test]
 fn a_member_who_left_before_responding_is_not_counted_silent_or_undeclared() {
     use coproduction::process::PartCommand;
@@ -578,6 +616,17 @@ fn a_member_who_left_before_responding_is_not_counted_silent_or_undeclared() {
         };
         engine.handle(consent(who, 10 + n as i64, respond)).unwrap();
     }
+    // Everyone still in the community has answered: the facilitator is awaited, to close
+    // the objection round they entered at minute 3.
+    let due: Vec<_> = engine.due(at(15)).into_iter().map(|d| d.item).collect();
+    assert_eq!(
+        due,
+        [coproduction::engine::DueItem::FacilitatorAwaited {
+            facilitator: CO_1,
+            phase: coproduction::consent::RoundPhase::ObjectionRound,
+            since: at(3),
+        }]
+    );
     engine
         .handle(consent(CO_1, 20, RoundCommand::CloseRound {}))
         .unwrap();

@@ -1161,7 +1161,7 @@ fn a_round_deciding_for_a_proposal_is_brought_by_those_who_run_it() {
         [DueItem::RoleToHandOn {
             role: coproduction::consent::HandedRole::Facilitator,
             left: ALLY,
-            by: CO_1,
+            by: Some(CO_1),
         }]
     );
 }

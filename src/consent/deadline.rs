@@ -142,8 +142,10 @@ pub(crate) fn due(round: &Round, now: Timestamp) -> Vec<DueItem> {
         }
     }
     // The next step is its facilitator's: moving a deliberation on, or closing an objection
-    // round everyone has answered. (A delegated decision's decider decides instead.)
+    // round everyone has answered. (A delegated decision's decider decides instead, as an
+    // advice process's does once the advice is in.)
     let answered = round.phase() == RoundPhase::ObjectionRound
+        && round.config().method != Method::AdviceProcess
         && round.seats.iter().all(|seat| seat.response.is_some());
     let deliberating = matches!(
         round.phase(),
@@ -328,6 +330,10 @@ mod tests {
             due(opened(&state), at(7)),
             awaited(RoundPhase::ObjectionRound, 3)
         );
+        // In an advice process, the decider decides once the advice is in.
+        let mut advice = opened(&state).clone();
+        advice.config.method = Method::AdviceProcess;
+        assert_eq!(due(&advice, at(7)), []);
         // Its time box passed, the box's item stands alone.
         assert!(matches!(
             due(opened(&state), at(11)).as_slice(),

@@ -732,7 +732,7 @@ mod tests {
                     stream: stream.clone(),
                     target: stream.clone(),
                     member: MemberId::new(4),
-                    who: "its proposers",
+                    who: "the proposal's proposers",
                 },
                 true,
             ),

@@ -16,7 +16,8 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 use crate::community::{BodyId, MemberId};
-use crate::consent::DeadlineStep;
+use crate::consent::{DeadlineStep, HandedRole, Round};
+use crate::decision::Method;
 use crate::journal::{Envelope, Journal, StreamId};
 use crate::metrics::PublishedInTime;
 use crate::process::{Due, DueItem, EngineEvent, Listed as _};
@@ -113,50 +114,11 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                     }
                     let mut items = s.process().due(now);
                     items.extend(s.parts().due());
-                    let roles = crate::consent::ConsentProcess::state_of(s.process())
-                        .and_then(crate::consent::RoundState::round)
-                        .map(|r| r.config().roles);
-                    items.retain_mut(|item| match item {
-                        DueItem::ResponsesAwaited { members, .. } => {
-                            members.retain(|m| !gone(m));
-                            !members.is_empty()
-                        }
-                        // A secretary who has left records nothing: their role is to hand
-                        // on (the facilitator's first, if they have left too).
-                        // A facilitator who has left moves nothing on: the proposer hands
-                        // the role on (the secretary, where the proposer has left too).
-                        DueItem::FacilitatorAwaited { facilitator, .. } if gone(facilitator) => {
-                            if let Some(roles) = roles {
-                                *item = DueItem::RoleToHandOn {
-                                    role: crate::consent::HandedRole::Facilitator,
-                                    left: roles.facilitator,
-                                    by: match gone(&roles.proposer) {
-                                        false => roles.proposer,
-                                        true => roles.secretary,
-                                    },
-                                };
-                            }
-                            true
-                        }
-                        DueItem::OutcomeAwaited { secretary, .. } if gone(secretary) => {
-                            if let Some(roles) = roles {
-                                *item = match gone(&roles.facilitator) {
-                                    false => DueItem::RoleToHandOn {
-                                        role: crate::consent::HandedRole::Secretary,
-                                        left: roles.secretary,
-                                        by: roles.facilitator,
-                                    },
-                                    true => DueItem::RoleToHandOn {
-                                        role: crate::consent::HandedRole::Facilitator,
-                                        left: roles.facilitator,
-                                        by: roles.proposer,
-                                    },
-                                };
-                            }
-                            true
-                        }
-                        _ => true,
-                    });
+                    let round = crate::consent::ConsentProcess::state_of(s.process())
+                        .and_then(crate::consent::RoundState::round);
+                    if let Some(round) = round {
+                        awaiting_members(&mut items, round, &gone);
+                    }
                     (items, s.decides_for().cloned())
                 }
                 Err(_) => continue,
@@ -338,4 +300,63 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
 fn lapse_of(shared: &Shared, now: Timestamp) -> Result<Option<DeadlineStep>, EngineError> {
     let stream = shared.lock().map_err(|_| EngineError::Poisoned)?;
     Ok(stream.process().lapse(now).map(|(step, _)| step))
+}
+
+/// What `round` waits on, as `items` list it, with nobody awaited who has left the
+/// community (`gone`): the responses of those still in it, and once only those who left
+/// have not answered, the facilitator, to close the objection round; a role whose holder
+/// has left, to hand on, naming who hands it on as the round's rules say (the facilitator
+/// the secretary's; the proposer the facilitator's, or the secretary where the proposer
+/// has left too), or nobody where they have all left.
+fn awaiting_members(items: &mut Vec<DueItem>, round: &Round, gone: &impl Fn(&MemberId) -> bool) {
+    let roles = round.config().roles;
+    let hand_on = |role: HandedRole| match role {
+        HandedRole::Secretary if !gone(&roles.facilitator) => DueItem::RoleToHandOn {
+            role,
+            left: roles.secretary,
+            by: Some(roles.facilitator),
+        },
+        _ => DueItem::RoleToHandOn {
+            role: HandedRole::Facilitator,
+            left: roles.facilitator,
+            by: [roles.proposer, roles.secretary]
+                .into_iter()
+                .find(|m| !gone(m)),
+        },
+    };
+    // The facilitator closes an objection round everyone still in the community has
+    // answered (in a consent round: an advice process's decider decides instead).
+    let closes = !matches!(
+        round.config().method,
+        Method::AdviceProcess | Method::Delegated
+    );
+    items.retain_mut(|item| match item {
+        DueItem::ResponsesAwaited { members, .. } => {
+            members.retain(|m| !gone(m));
+            if members.is_empty() && closes {
+                *item = match gone(&roles.facilitator) {
+                    false => DueItem::FacilitatorAwaited {
+                        facilitator: roles.facilitator,
+                        phase: round.phase(),
+                        since: round.phase_started(),
+                    },
+                    true => hand_on(HandedRole::Facilitator),
+                };
+                return true;
+            }
+            !members.is_empty()
+        }
+        // A facilitator who has left moves nothing on, and a secretary who has left records
+        // nothing: their role is to hand on (the facilitator's first, if they have left
+        // too).
+        DueItem::FacilitatorAwaited { facilitator, .. } if gone(facilitator) => {
+            *item = hand_on(HandedRole::Facilitator);
+            true
+        }
+        DueItem::OutcomeAwaited { secretary, .. } if gone(secretary) => {
+            *item = hand_on(HandedRole::Secretary);
+            true
+        }
+        _ => true,
+    });
 }

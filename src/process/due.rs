@@ -143,8 +143,11 @@ pub enum DueItem {
         /// Who held it, and has left.
         left: MemberId,
         /// Who hands it on: the facilitator, for the secretary's role; the proposer, for
-        /// the facilitator's.
-        by: MemberId,
+        /// the facilitator's, or the secretary where the proposer has left too. Absent
+        /// where everyone who could has left: the round's rules then leave nobody to hand
+        /// it on.
+        #[serde(default)]
+        by: Option<MemberId>,
     },
     /// A process escalated to a body, which no process has taken up yet (or whose take-up
     /// ended deciding nothing): a member of that body takes it up, on a stream of its own

@@ -261,7 +261,7 @@ impl Process for ProposalProcess {
                 if p.phase() == ProposalPhase::InDecision
                     && !p.holds(actor, ProposalRole::Proposer) =>
             {
-                Err("its proposers")
+                Err("the proposal's proposers")
             }
             _ => Ok(()),
         }
