@@ -390,49 +390,66 @@ fn a_round_decides_for_a_proposal_only_once_its_decision_names_it() {
     engine.handle(named).unwrap();
 }
 
+fn working_model_proposal() -> StreamId {
+    StreamId::new("working-model-proposal").unwrap()
+}
+
+/// `command` by `actor` on the round `stream`, at `minute`.
+fn in_round(
+    stream: &StreamId,
+    actor: MemberId,
+    minute: i64,
+    command: coproduction::consent::RoundCommand,
+) -> Request {
+    let mut request = consent(actor, minute, command);
+    request.stream = stream.clone();
+    request
+}
+
+fn withdraw_round() -> coproduction::consent::RoundCommand {
+    coproduction::consent::RoundCommand::Withdraw {
+        reason: "Not now".into(),
+    }
+}
+
+/// A working-model proposal (proposer staff member 1, steward co-producer 13) whose first
+/// decision started in its round, brought by co-producer 14, who sits on the team that
+/// decides it and is neither; returns the round's stream.
+fn brought_by_a_team_member(engine: &TestEngine) -> StreamId {
+    use coproduction::consent::{RoundCommand, RoundRoles};
+    let proposal_id = working_model_proposal();
+    for request in proposal_requests(&proposal_id, DecisionKind::WorkingModel, vec![], None, -50) {
+        engine.handle(request).unwrap();
+    }
+    let round = engine_support::living::round_of(&proposal_id);
+    let mut request = open(&community()).deciding_for(proposal_id);
+    request.stream = round.clone();
+    request.actor = CO_2;
+    if let ProcessCommand::Consent {
+        command: RoundCommand::Open { config },
+    } = &mut request.command
+    {
+        config.roles = RoundRoles {
+            proposer: CO_2,
+            facilitator: CO_1,
+            secretary: STAFF_2,
+        };
+    }
+    engine.handle(request).unwrap();
+    round
+}
+
 /// A round brought for a proposal's first decision by a member of the deciding body who is
 /// not its proposer cannot be withdrawn by them: that would withdraw the proposal, which
 /// only its proposers do. They withdraw the proposal, and the round with it.
 #[test]
 fn a_round_withdrawn_by_one_who_cannot_withdraw_the_proposal_is_refused() {
     use coproduction::ProposalProcess;
-    use coproduction::consent::{RoundCommand, RoundRoles};
     use coproduction::proposal::ProposalPhase;
-    use engine_support::living::round_of;
     let engine = engine();
-    let proposal_id = StreamId::new("working-model-proposal").unwrap();
-    for request in proposal_requests(&proposal_id, DecisionKind::WorkingModel, vec![], None, -50) {
-        engine.handle(request).unwrap();
-    }
-    let round_in = |stream: &StreamId, actor: MemberId, minute: i64, command: RoundCommand| {
-        let mut request = consent(actor, minute, command);
-        request.stream = stream.clone();
-        request
-    };
-    let bring = |stream: &StreamId, proposer: MemberId, minute: i64| {
-        let mut request = open(&community()).deciding_for(proposal_id.clone());
-        request.stream = stream.clone();
-        request.actor = proposer;
-        request.now = engine_support::at(minute);
-        if let ProcessCommand::Consent {
-            command: RoundCommand::Open { config },
-        } = &mut request.command
-        {
-            config.roles = RoundRoles {
-                proposer,
-                facilitator: CO_1,
-                secretary: STAFF_2,
-            };
-        }
-        request
-    };
-    // Co-producer 14 sits on the team that decides it, and brings its round.
-    let first = round_of(&proposal_id);
-    engine.handle(bring(&first, CO_2, 0)).unwrap();
-    let withdraw = || RoundCommand::Withdraw {
-        reason: "Not now".into(),
-    };
-    let err = refused(&engine, round_in(&first, CO_2, 1, withdraw()));
+    let proposal_id = working_model_proposal();
+    let first = brought_by_a_team_member(&engine);
+    let err = refused(&engine, in_round(&first, CO_2, 1, withdraw_round()));
     assert!(
         matches!(&err, EngineError::RoundWithdrawsTarget { target, member, .. }
             if *target == proposal_id && *member == CO_2),
@@ -457,6 +474,28 @@ fn a_round_withdrawn_by_one_who_cannot_withdraw_the_proposal_is_refused() {
     assert_eq!(
         engine.phase::<coproduction::ConsentProcess>(&first),
         Some(coproduction::consent::RoundPhase::Withdrawn)
+    );
+}
+
+/// Once every proposer of the proposal has left the community, nobody is left to withdraw
+/// it: the round's own proposer withdraws the round, and the proposal with it.
+#[test]
+fn once_its_proposers_have_left_a_rounds_proposer_withdraws_it() {
+    use coproduction::ProposalProcess;
+    use coproduction::living::CommunityChange;
+    use coproduction::proposal::ProposalPhase;
+    let engine = engine();
+    let first = brought_by_a_team_member(&engine);
+    let leaves = CommunityChange::Leave { member: STAFF_1 };
+    engine
+        .handle(engine_support::living::change(STAFF_1, 1, leaves))
+        .unwrap();
+    engine
+        .handle(in_round(&first, CO_2, 2, withdraw_round()))
+        .unwrap();
+    assert_eq!(
+        engine.phase::<ProposalProcess>(&working_model_proposal()),
+        Some(ProposalPhase::Withdrawn)
     );
 }
 

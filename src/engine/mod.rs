@@ -1134,7 +1134,7 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
         } = command
             && let Some((target, held_target)) =
                 stream.decides_for().and_then(|t| Some((t, held.get(t)?)))
-            && let Err(who) = held_target.process().withdrawn_by(*actor)
+            && let Err(who) = held_target.process().withdrawn_by(*actor, v.community())
         {
             return Err(EngineError::RoundWithdrawsTarget {
                 stream: id.clone(),

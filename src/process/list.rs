@@ -414,9 +414,15 @@ macro_rules! processes {
             /// # Errors
             ///
             /// Who may withdraw the process, when `actor` may not.
-            pub fn withdrawn_by(&self, actor: MemberId) -> Result<(), &'static str> {
+            pub fn withdrawn_by(
+                &self,
+                actor: MemberId,
+                community: &Community,
+            ) -> Result<(), &'static str> {
                 match self {
-                    $(ProcessState::$variant(s) => <$decider as Process>::withdrawn_by(s, actor),)+
+                    $(ProcessState::$variant(s) => {
+                        <$decider as Process>::withdrawn_by(s, actor, community)
+                    })+
                 }
             }
 

@@ -347,16 +347,21 @@ pub trait Process: Decider {
     const DECIDED_BY_ROUNDS: bool = false;
 
     /// Whether `actor`, withdrawing a round that decides for this process, may end the
-    /// process with it: where the round's withdrawal would withdraw the process (a
-    /// proposal's first decision), `Err` names who may withdraw it, as a refusal reads
+    /// process with it, `community` as it stands: where the round's withdrawal would
+    /// withdraw the process (a proposal's first decision), `Err` names who may withdraw
+    /// it, as a refusal reads
     /// ([`EngineError::RoundWithdrawsTarget`](crate::engine::EngineError::RoundWithdrawsTarget)).
     /// The default: `Ok`, the round's own rules say who withdraws it.
     ///
     /// # Errors
     ///
     /// Who may withdraw the process, when `actor` may not.
-    fn withdrawn_by(state: &Self::State, actor: MemberId) -> Result<(), &'static str> {
-        let _ = (state, actor);
+    fn withdrawn_by(
+        state: &Self::State,
+        actor: MemberId,
+        community: &Community,
+    ) -> Result<(), &'static str> {
+        let _ = (state, actor, community);
         Ok(())
     }
 

@@ -254,12 +254,23 @@ impl Process for ProposalProcess {
     }
 
     /// A round withdrawn in the proposal's first decision withdraws the proposal: only its
-    /// proposers withdraw it. (Under review, a withdrawn round leaves the review open.)
-    fn withdrawn_by(state: &ProposalState, actor: MemberId) -> Result<(), &'static str> {
+    /// proposers withdraw it, while one of them is in the community (once they have all
+    /// left, the round's own rules say who withdraws it). Under review, a withdrawn round
+    /// leaves the review open.
+    fn withdrawn_by(
+        state: &ProposalState,
+        actor: MemberId,
+        community: &Community,
+    ) -> Result<(), &'static str> {
         match state.proposal() {
             Some(p)
                 if p.phase() == ProposalPhase::InDecision
-                    && !p.holds(actor, ProposalRole::Proposer) =>
+                    && !p.holds(actor, ProposalRole::Proposer)
+                    && p.config()
+                        .roles
+                        .proposers
+                        .iter()
+                        .any(|m| community.member(*m).is_some()) =>
             {
                 Err("the proposal's proposers")
             }
