@@ -458,7 +458,7 @@ fn a_round_withdrawn_by_one_who_cannot_withdraw_the_proposal_is_refused() {
     assert_eq!(err.kind(), "round_withdraws_target");
     assert!(
         err.to_string().contains(
-            "member m14 cannot withdraw round `working-model-proposal-round`: that would withdraw `working-model-proposal`, which it decides for and which only the proposal's proposers withdraw"
+            "member m14 cannot withdraw round `working-model-proposal-round`: that would withdraw `working-model-proposal`, which it decides for, and only the proposal's proposers withdraw that"
         ),
         "{err}"
     );

@@ -277,7 +277,8 @@ pub enum EngineError {
     },
     /// A round was to open deciding for a process that the member opening it, or the one it
     /// names as its proposer, does not run: such a round is brought by one who does
-    /// ([`Process::BROUGHT_BY`](crate::process::Process::BROUGHT_BY)), who can withdraw it.
+    /// ([`Process::BROUGHT_BY`](crate::process::Process::BROUGHT_BY)). A round taking up a
+    /// review escalated elsewhere decides for the proposal too, and is refused alike.
     #[error(
         "cannot open round `{stream}` deciding for `{target}`: member {member}, {role}, is not {brought_by}{}",
         body.as_ref().map(|b| format!(" (`{b}`)")).unwrap_or_default()
@@ -301,7 +302,7 @@ pub enum EngineError {
     /// only its proposers withdraw). They withdraw the process, and the round with it;
     /// otherwise the round runs to its end.
     #[error(
-        "member {member} cannot withdraw round `{stream}`: that would withdraw `{target}`, which it decides for and which only {who} withdraw (withdrawing it withdraws the round too); otherwise the round runs to its end"
+        "member {member} cannot withdraw round `{stream}`: that would withdraw `{target}`, which it decides for, and only {who} withdraw that (withdrawing `{target}` withdraws its round too); otherwise the round runs to its end"
     )]
     RoundWithdrawsTarget {
         /// The round's stream.

@@ -369,7 +369,8 @@ pub trait Process: Decider {
     /// the members [`answerable`](Process::answerable) names as attesting for it and the
     /// members of the body its route gives the decision, less those who stepped out of
     /// it. The engine refuses a round deciding for it opened by anyone else, or naming
-    /// anyone else as its proposer, who withdraws it
+    /// anyone else as its proposer (who withdraws it, where
+    /// [`withdrawn_by`](Process::withdrawn_by) lets them)
     /// ([`EngineError::RoundNotTheirs`](crate::engine::EngineError::RoundNotTheirs)).
     const BROUGHT_BY: &'static str = "a member who runs it or sits on the body its route gives the decision, who has not stepped out of it";
 
