@@ -142,10 +142,8 @@ pub(crate) fn due(round: &Round, now: Timestamp) -> Vec<DueItem> {
         }
     }
     // The next step is its facilitator's: moving a deliberation on, or closing an objection
-    // round everyone has answered. (A delegated decision's decider decides instead, as an
-    // advice process's does once the advice is in.)
+    // round everyone has answered.
     let answered = round.phase() == RoundPhase::ObjectionRound
-        && round.config().method != Method::AdviceProcess
         && round.seats.iter().all(|seat| seat.response.is_some());
     let deliberating = matches!(
         round.phase(),
@@ -155,12 +153,11 @@ pub(crate) fn due(round: &Round, now: Timestamp) -> Vec<DueItem> {
             | RoundPhase::Amending
             | RoundPhase::Integrating
     );
-    if (deliberating || answered) && ended.is_none() && round.config().method != Method::Delegated {
-        items.push(DueItem::FacilitatorAwaited {
-            facilitator: round.config().roles.facilitator,
-            phase: round.phase(),
-            since: round.phase_started,
-        });
+    if ended.is_none()
+        && ((deliberating && round.config().method != Method::Delegated)
+            || (answered && facilitator_closes(round)))
+    {
+        items.push(facilitator_awaited(round));
     }
     if let (RoundPhase::Consented, Some(decision)) = (round.phase(), round.decision()) {
         items.push(DueItem::OutcomeAwaited {
@@ -178,6 +175,24 @@ pub(crate) fn due(round: &Round, now: Timestamp) -> Vec<DueItem> {
         });
     }
     items
+}
+
+/// Whether the round's facilitator closes its objection round once it is answered: not in
+/// an advice process or a delegated decision, whose decider decides instead.
+pub(crate) fn facilitator_closes(round: &Round) -> bool {
+    !matches!(
+        round.config().method,
+        Method::AdviceProcess | Method::Delegated
+    )
+}
+
+/// The round waits for its facilitator, in its phase, since that phase began.
+pub(crate) fn facilitator_awaited(round: &Round) -> DueItem {
+    DueItem::FacilitatorAwaited {
+        facilitator: round.config().roles.facilitator,
+        phase: round.phase(),
+        since: round.phase_started,
+    }
 }
 
 #[cfg(test)]

@@ -172,6 +172,7 @@ pub use config::{
     RoundRole, RoundRoles, TimeBox, snapshot,
 };
 pub use deadline::DeadlineStep;
+pub(crate) use deadline::{facilitator_awaited, facilitator_closes};
 pub use event::{CloseResult, RoundEvent};
 pub use machine::ConsentProcess;
 pub use objection::{

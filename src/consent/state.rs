@@ -229,11 +229,6 @@ impl Round {
         self.opened_at
     }
 
-    /// When the round's current phase began.
-    pub fn phase_started(&self) -> Timestamp {
-        self.phase_started
-    }
-
     /// When the last event happened.
     pub fn last_at(&self) -> Timestamp {
         self.last_at

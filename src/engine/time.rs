@@ -17,7 +17,6 @@ use serde::{Deserialize, Serialize};
 
 use crate::community::{BodyId, MemberId};
 use crate::consent::{DeadlineStep, HandedRole, Round};
-use crate::decision::Method;
 use crate::journal::{Envelope, Journal, StreamId};
 use crate::metrics::PublishedInTime;
 use crate::process::{Due, DueItem, EngineEvent, Listed as _};
@@ -325,21 +324,14 @@ fn awaiting_members(items: &mut Vec<DueItem>, round: &Round, gone: &impl Fn(&Mem
         },
     };
     // The facilitator closes an objection round everyone still in the community has
-    // answered (in a consent round: an advice process's decider decides instead).
-    let closes = !matches!(
-        round.config().method,
-        Method::AdviceProcess | Method::Delegated
-    );
+    // answered.
+    let closes = crate::consent::facilitator_closes(round);
     items.retain_mut(|item| match item {
         DueItem::ResponsesAwaited { members, .. } => {
             members.retain(|m| !gone(m));
             if members.is_empty() && closes {
                 *item = match gone(&roles.facilitator) {
-                    false => DueItem::FacilitatorAwaited {
-                        facilitator: roles.facilitator,
-                        phase: round.phase(),
-                        since: round.phase_started(),
-                    },
+                    false => crate::consent::facilitator_awaited(round),
                     true => hand_on(HandedRole::Facilitator),
                 };
                 return true;
