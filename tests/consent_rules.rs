@@ -844,8 +844,9 @@ fn the_transition_graph_passes_its_checks_and_draws_as_declared() {
 }
 
 /// A role is handed on by the member it answers to (the secretary's by the facilitator,
-/// the facilitator's by the proposer), with a reason, to another member than its holder;
-/// the round goes on with them in it. Whether the holder has left is the engine's to see.
+/// the facilitator's by the proposer, the secretary or a seated member), with a reason, to
+/// another member than its holder; the round goes on with them in it. Whether the holder
+/// has left, and so which of them it falls to, is the engine's to see.
 #[test]
 fn a_role_is_handed_on_by_the_member_it_answers_to() {
     use coproduction::consent::HandedRole;
@@ -927,14 +928,28 @@ fn a_role_is_handed_on_by_the_member_it_answers_to() {
             by: SECRETARY,
             at: at(20),
         }]);
+    // By a member seated in the round too, where all three have left; by nobody else.
+    given::<ConsentProcess>(history_to_objection_round(Method::Consent))
+        .when(
+            hand_on(HandedRole::Facilitator, 3, "All who ran the round left"),
+            by(m(2), 20),
+        )
+        .then([RoundEvent::RoleHandedOn {
+            role: HandedRole::Facilitator,
+            from: FACILITATOR,
+            to: m(3),
+            reason: "All who ran the round left".into(),
+            by: m(2),
+            at: at(20),
+        }]);
     given::<ConsentProcess>(history_to_objection_round(Method::Consent))
         .when(
             hand_on(HandedRole::Facilitator, 3, "The facilitator left"),
-            by(m(2), 20),
+            by(m(9), 20),
         )
         .then_error(ConsentError::from(RefusalKind::WrongRole {
             attempted: "hand_on_role",
-            actor: m(2),
+            actor: m(9),
             role: "proposer",
         }));
 }

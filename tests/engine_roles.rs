@@ -476,7 +476,7 @@ fn a_secretary_who_left_has_their_role_handed_on_and_the_outcome_is_recorded() {
     // hand on.
     assert_eq!(awaited(26), None);
     let to_hand_on = engine.due(at(26)).into_iter().find_map(|d| match d.item {
-        DueItem::RoleToHandOn { role, left, by } => Some((role, left, by)),
+        DueItem::RoleToHandOn { role, left, by, .. } => Some((role, left, by)),
         _ => None,
     });
     assert_eq!(
@@ -545,38 +545,75 @@ fn a_secretary_who_left_has_their_role_handed_on_and_the_outcome_is_recorded() {
 /// says they had left, and the metrics do not count them among those entitled to respond.
 /// A member who left after the decision does not change it.
 /// A round's facilitator leaves while it waits for them: its proposer hands the role on;
-/// with the proposer gone too, its secretary; with all three gone, `due` names nobody
-/// rather than a member who has left.
+/// with the proposer gone too, its secretary; with all three gone, any member seated in the
+/// round who is still in the community, whom `due` lists. Each in turn, and nobody before
+/// them: the others are refused, naming who it falls to, and nothing is written.
 #[test]
 fn a_facilitator_who_left_is_handed_on_by_whoever_of_the_round_remains() {
-    use coproduction::consent::HandedRole;
+    use coproduction::consent::{HandedRole, RoundPhase};
     use coproduction::engine::DueItem;
     let engine = engine();
     engine.handle(open(&community())).unwrap();
     let awaited =
         |minute| -> Vec<DueItem> { engine.due(at(minute)).into_iter().map(|d| d.item).collect() };
-    assert_eq!(
-        awaited(1),
-        [DueItem::FacilitatorAwaited {
-            facilitator: CO_1,
-            phase: coproduction::consent::RoundPhase::Presented,
-            since: at(0),
-        }]
-    );
-    let hand_on = |by| DueItem::RoleToHandOn {
-        role: HandedRole::Facilitator,
-        left: CO_1,
-        by,
+    let facilitator_awaited = |facilitator| DueItem::FacilitatorAwaited {
+        facilitator,
+        phase: RoundPhase::Presented,
+        since: at(0),
     };
-    for (minute, leaving, by) in [
-        (2, CO_1, Some(STAFF_1)),
-        (4, STAFF_1, Some(STAFF_2)),
-        (6, STAFF_2, None),
+    assert_eq!(awaited(1), [facilitator_awaited(CO_1)]);
+    let hand_on = |by, seated| RoundCommand::HandOnRole {
+        role: HandedRole::Facilitator,
+        to: by,
+        reason: format!("Our facilitator has left; member {seated} takes the role on"),
+    };
+    for (minute, leaving, by, seated, not_yet) in [
+        (2, CO_1, Some(STAFF_1), vec![], vec![STAFF_2, CO_2]),
+        (4, STAFF_1, Some(STAFF_2), vec![], vec![CO_2]),
+        (6, STAFF_2, None, vec![CO_2], vec![]),
     ] {
         let leave = living::change(leaving, minute, CommunityChange::Leave { member: leaving });
         engine.handle(leave).unwrap();
-        assert_eq!(awaited(minute + 1), [hand_on(by)], "{leaving}");
+        let due = DueItem::RoleToHandOn {
+            role: HandedRole::Facilitator,
+            left: CO_1,
+            by,
+            seated,
+        };
+        assert_eq!(awaited(minute + 1), [due], "{leaving}");
+        let first = by.map_or(String::new(), |by| {
+            format!("member {by}, is in the community")
+        });
+        for member in not_yet {
+            let before = written(&engine);
+            let err = engine
+                .handle(consent(member, minute + 1, hand_on(MEMBER, member)))
+                .unwrap_err();
+            assert!(unwitnessed(&err).contains(&first), "{member}: {err}");
+            assert_eq!(written(&engine), before);
+        }
     }
+    // A member neither seated nor holding a role hands nothing on.
+    let err = engine
+        .handle(consent(MEMBER, 8, hand_on(MEMBER, MEMBER)))
+        .unwrap_err();
+    assert!(
+        matches!(
+            err.refusal().map(|r| &r.kind),
+            Some(RefusalKind::WrongRole {
+                role: "proposer",
+                ..
+            })
+        ),
+        "{err}"
+    );
+    engine
+        .handle(consent(CO_2, 9, hand_on(MEMBER, CO_2)))
+        .unwrap();
+    assert_eq!(awaited(10), [facilitator_awaited(MEMBER)]);
+    engine
+        .handle(consent(MEMBER, 11, RoundCommand::Advance {}))
+        .unwrap();
 }
 
 #[test]

@@ -1162,6 +1162,7 @@ fn a_round_deciding_for_a_proposal_is_brought_by_those_who_run_it() {
             role: coproduction::consent::HandedRole::Facilitator,
             left: ALLY,
             by: Some(CO_1),
+            seated: vec![],
         }]
     );
 }

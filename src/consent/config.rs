@@ -157,8 +157,9 @@ pub struct RoundRoles {
     pub secretary: MemberId,
 }
 
-/// A role of a round that is handed on when the member holding it has left the community:
-/// the secretary's (handed on by the facilitator) or the facilitator's (by the proposer).
+/// A role of a round that is handed on when the member holding it has left the community,
+/// by the member it answers to ([`HandedRole::handed_on_by`]): the secretary's by the
+/// facilitator; the facilitator's by the proposer, or the secretary, or a seated member.
 ///
 /// JSON: `"secretary"`, `"facilitator"`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -176,6 +177,53 @@ impl HandedRole {
         match self {
             HandedRole::Secretary => "secretary",
             HandedRole::Facilitator => "facilitator",
+        }
+    }
+
+    /// The member holding the role among `roles`.
+    pub fn holder(self, roles: &RoundRoles) -> MemberId {
+        match self {
+            HandedRole::Secretary => roles.secretary,
+            HandedRole::Facilitator => roles.facilitator,
+        }
+    }
+
+    /// Who hands the role on, first first: each where all before them have left the
+    /// community (the engine sees who has; a round run without it takes its caller's word).
+    /// The secretary's role, the facilitator (where the facilitator has left too, their
+    /// role is handed on first). The facilitator's role, the proposer; else the secretary;
+    /// else, where all three have left, any member seated in the round, so that a round
+    /// whose every role has left can still go on.
+    ///
+    /// ```
+    /// use coproduction::consent::{HandedRole, RoundRole};
+    /// assert_eq!(HandedRole::Secretary.handed_on_by(), [RoundRole::Facilitator]);
+    /// assert_eq!(
+    ///     HandedRole::Facilitator.handed_on_by(),
+    ///     [RoundRole::Proposer, RoundRole::Secretary, RoundRole::Eligible]
+    /// );
+    /// ```
+    pub fn handed_on_by(self) -> &'static [RoundRole] {
+        match self {
+            HandedRole::Secretary => &[RoundRole::Facilitator],
+            HandedRole::Facilitator => &[
+                RoundRole::Proposer,
+                RoundRole::Secretary,
+                RoundRole::Eligible,
+            ],
+        }
+    }
+}
+
+impl RoundRoles {
+    /// The member holding `role`; `None` for a role many hold (an eligible member, an
+    /// objector).
+    pub fn holder(&self, role: RoundRole) -> Option<MemberId> {
+        match role {
+            RoundRole::Proposer => Some(self.proposer),
+            RoundRole::Facilitator => Some(self.facilitator),
+            RoundRole::Secretary => Some(self.secretary),
+            RoundRole::Eligible | RoundRole::Objector => None,
         }
     }
 }

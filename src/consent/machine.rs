@@ -15,7 +15,7 @@ use crate::machine::{
 use super::ConsentError;
 use super::RoundPhase;
 use super::command::RoundCommand;
-use super::config::{AbsencePolicy, HandedRole, RoundRole};
+use super::config::{AbsencePolicy, RoundRole};
 use super::event::{CloseResult, RoundEvent};
 use super::evolve::evolve_opened;
 use super::objection::{
@@ -531,24 +531,11 @@ fn decide_opened(
             }))
         }
         RoundCommand::HandOnRole { role, to, reason } => {
-            let roles = &round.config.roles;
-            // The secretary's, by the facilitator; the facilitator's, by the proposer, or by
-            // the secretary where the proposer cannot (has left too).
-            let (from, by, or) = match role {
-                HandedRole::Secretary => (roles.secretary, RoundRole::Facilitator, None),
-                HandedRole::Facilitator => (
-                    roles.facilitator,
-                    RoundRole::Proposer,
-                    Some(RoundRole::Secretary),
-                ),
-            };
-            round
-                .role_check(attempted, actor, by)
-                .or_else(|refused| match or {
-                    Some(or) => round.role_check(attempted, actor, or).map_err(|_| refused),
-                    None => Err(refused),
-                })?;
+            // By the member it answers to (`HandedRole::handed_on_by`): who of them has
+            // left, and so which of them it falls to, is the engine's to see.
+            round.hand_on_check(*role, actor)?;
             need_text(attempted, "reason", reason)?;
+            let from = role.holder(&round.config.roles);
             if *to == from {
                 return Err(ConsentError::RoleHeldAlready {
                     role: *role,

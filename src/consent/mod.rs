@@ -181,6 +181,7 @@ pub use objection::{
 };
 pub use response::{Responded, Response, Tally};
 pub use stage::{Deliberation, RoundEnd, RoundStage};
+pub(crate) use state::HandsOn;
 pub use state::{Contribution, Ending, Extension, Lapse, Round, RoundDecision, RoundState};
 pub use typestate::RoundPhase;
 pub use typestate::{

@@ -10,7 +10,7 @@ use crate::community::{BodyId, MemberId};
 
 use super::ConsentError;
 use super::RoundPhase;
-use super::config::{AtDeadline, RoundConfig, RoundRole};
+use super::config::{AtDeadline, HandedRole, RoundConfig, RoundRole};
 use super::objection::{Amendment, Concern, Objection, ObjectionId};
 use super::response::{Responded, Tally};
 use super::seats::Seats;
@@ -124,6 +124,18 @@ pub enum Ending {
         /// When.
         at: Timestamp,
     },
+}
+
+/// Who hands a role on, as [`Round::hands_on`] finds them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum HandsOn {
+    /// The member holding this role of the round.
+    Holder(RoundRole, MemberId),
+    /// Any of these members seated in the round, where all who hold its roles have left.
+    Seated(Vec<MemberId>),
+    /// Nobody: all who could have left (or, for the secretary's role, the facilitator has,
+    /// whose own role is handed on first).
+    Nobody,
 }
 
 /// An opened round: everything the events have established, and the [`RoundStage`] that
@@ -373,19 +385,52 @@ impl Round {
         &self.lapses
     }
 
+    /// Who hands `role` on, as the community stands (`gone`: whether a member has left
+    /// it): the first of [`HandedRole::handed_on_by`] still in it.
+    pub(crate) fn hands_on(&self, role: HandedRole, gone: impl Fn(&MemberId) -> bool) -> HandsOn {
+        for by in role.handed_on_by() {
+            match self.config.roles.holder(*by) {
+                Some(member) if !gone(&member) => return HandsOn::Holder(*by, member),
+                Some(_) => {}
+                None => {
+                    let seated: Vec<MemberId> = self
+                        .seats
+                        .iter()
+                        .map(|seat| seat.member)
+                        .filter(|m| !gone(m))
+                        .collect();
+                    if !seated.is_empty() {
+                        return HandsOn::Seated(seated);
+                    }
+                }
+            }
+        }
+        HandsOn::Nobody
+    }
+
+    /// Refuses `actor` handing `role` on unless they hold one of the roles it is handed on
+    /// by (in the words of the first), taking the caller's word on who has left.
+    pub(crate) fn hand_on_check(
+        &self,
+        role: HandedRole,
+        actor: MemberId,
+    ) -> Result<(), ConsentError> {
+        role.handed_on_by()
+            .iter()
+            .map(|by| self.role_check("hand_on_role", actor, *by))
+            .reduce(|first, next| first.or_else(|refused| next.map_err(|_| refused)))
+            .unwrap_or(Ok(()))
+    }
+
     pub(super) fn role_check(
         &self,
         attempted: &'static str,
         actor: MemberId,
         role: RoundRole,
     ) -> Result<(), ConsentError> {
-        let roles = &self.config.roles;
         let holds = match role {
-            RoundRole::Proposer => roles.proposer == actor,
-            RoundRole::Facilitator => roles.facilitator == actor,
-            RoundRole::Secretary => roles.secretary == actor,
             RoundRole::Eligible => self.is_eligible(actor),
-            RoundRole::Objector => false,
+            role => self.config.roles.holder(role) == Some(actor),
         };
         if holds {
             Ok(())

@@ -157,7 +157,7 @@ use jiff::Timestamp;
 
 use crate::cocreation::CoCreation;
 use crate::community::{Community, MemberId};
-use crate::consent::{ConsentProcess, Response, RoundCommand, RoundState};
+use crate::consent::{ConsentProcess, HandsOn, Response, RoundCommand, RoundState};
 use crate::governance::Governance;
 use crate::journal::{BatchPart, Envelope, Hash, Journal, NewEvent, StreamId};
 use crate::living::Version;
@@ -864,10 +864,7 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                 ConsentProcess::state_of(stream.process()).and_then(RoundState::round)
         {
             let roles = &round.config().roles;
-            let holder = match role {
-                crate::consent::HandedRole::Secretary => roles.secretary,
-                crate::consent::HandedRole::Facilitator => roles.facilitator,
-            };
+            let holder = role.holder(roles);
             let difference = if v.community().member(holder).is_some() {
                 Some(format!(
                     "the {}, member {holder}, is in the community at {now}: a role is handed on only from a member who has left",
@@ -886,6 +883,17 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
             {
                 Some(format!(
                     "member {to}, named to take the {}'s role, stepped out of this decision",
+                    role.label()
+                ))
+            } else if let HandsOn::Holder(first, member) =
+                round.hands_on(*role, |m| v.community().member(*m).is_none())
+                && member != *actor
+                && round.hand_on_check(*role, *actor).is_ok()
+            {
+                // Of those the role answers to, the first still in the community hands it on.
+                Some(format!(
+                    "the round's {}, member {member}, is in the community at {now}: the {}'s role is theirs to hand on",
+                    first.label(),
                     role.label()
                 ))
             } else {

@@ -16,7 +16,7 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 use crate::community::{BodyId, MemberId};
-use crate::consent::{DeadlineStep, HandedRole, Round};
+use crate::consent::{DeadlineStep, HandedRole, HandsOn, Round};
 use crate::journal::{Envelope, Journal, StreamId};
 use crate::metrics::PublishedInTime;
 use crate::process::{Due, DueItem, EngineEvent, Listed as _};
@@ -304,24 +304,26 @@ fn lapse_of(shared: &Shared, now: Timestamp) -> Result<Option<DeadlineStep>, Eng
 /// What `round` waits on, as `items` list it, with nobody awaited who has left the
 /// community (`gone`): the responses of those still in it, and once only those who left
 /// have not answered, the facilitator, to close the objection round; a role whose holder
-/// has left, to hand on, naming who hands it on as the round's rules say (the facilitator
-/// the secretary's; the proposer the facilitator's, or the secretary where the proposer
-/// has left too), or nobody where they have all left.
+/// has left, to hand on (the facilitator's first, where the facilitator has left too),
+/// naming who hands it on as [`HandedRole::handed_on_by`] says.
 fn awaiting_members(items: &mut Vec<DueItem>, round: &Round, gone: &impl Fn(&MemberId) -> bool) {
     let roles = round.config().roles;
-    let hand_on = |role: HandedRole| match role {
-        HandedRole::Secretary if !gone(&roles.facilitator) => DueItem::RoleToHandOn {
+    let hand_on = |role: HandedRole| {
+        let role = match role {
+            HandedRole::Secretary if gone(&roles.facilitator) => HandedRole::Facilitator,
+            role => role,
+        };
+        let (by, seated) = match round.hands_on(role, gone) {
+            HandsOn::Holder(_, member) => (Some(member), Vec::new()),
+            HandsOn::Seated(seated) => (None, seated),
+            HandsOn::Nobody => (None, Vec::new()),
+        };
+        DueItem::RoleToHandOn {
             role,
-            left: roles.secretary,
-            by: Some(roles.facilitator),
-        },
-        _ => DueItem::RoleToHandOn {
-            role: HandedRole::Facilitator,
-            left: roles.facilitator,
-            by: [roles.proposer, roles.secretary]
-                .into_iter()
-                .find(|m| !gone(m)),
-        },
+            left: role.holder(&roles),
+            by,
+            seated,
+        }
     };
     // The facilitator closes an objection round everyone still in the community has
     // answered.

@@ -142,12 +142,17 @@ pub enum DueItem {
         role: HandedRole,
         /// Who held it, and has left.
         left: MemberId,
-        /// Who hands it on: the facilitator, for the secretary's role; the proposer, for
-        /// the facilitator's, or the secretary where the proposer has left too. Absent
-        /// where everyone who could has left: the round's rules then leave nobody to hand
-        /// it on.
+        /// Who hands it on ([`HandedRole::handed_on_by`]): the facilitator, for the
+        /// secretary's role; the proposer, for the facilitator's, or the secretary where
+        /// the proposer has left too. Absent where all three have left: then any of
+        /// `seated` hands it on.
         #[serde(default)]
         by: Option<MemberId>,
+        /// Where the proposer, facilitator and secretary have all left: the members seated
+        /// in the round who are still in the community, any of whom hands the facilitator's
+        /// role on. Empty otherwise (and where they have all left too: nobody can).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        seated: Vec<MemberId>,
     },
     /// A process escalated to a body, which no process has taken up yet (or whose take-up
     /// ended deciding nothing): a member of that body takes it up, on a stream of its own
