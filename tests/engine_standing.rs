@@ -9,7 +9,7 @@ use coproduction::community::MemberId;
 use coproduction::decision::DecisionKind;
 use coproduction::engine::{EngineError, ProcessCommand, Request};
 use coproduction::funding::{FundingCommand, FundingOutcome};
-use coproduction::journal::{MemoryJournal, StreamId};
+use coproduction::journal::{Journal, MemoryJournal, StreamId};
 use coproduction::machine::RefusalKind;
 use coproduction::process::PartCommand;
 use coproduction::proposal::{DecisionResult, ProposalCommand};
@@ -89,6 +89,38 @@ fn a_decision_copied_in_from_a_round_kept_elsewhere_is_the_copiers_word_in_the_r
         .collect();
     let fact = format!("outcome (the round `{round}`)");
     assert_eq!(attested, [(fact.as_str(), CO_1, at(-10))]);
+}
+
+/// A round kept elsewhere that was withdrawn in the proposal's first decision withdraws the
+/// proposal: the steward, who is not a proposer, cannot record it (nothing is written); a
+/// proposer can, on their word.
+#[test]
+fn a_round_kept_elsewhere_withdrawn_is_recorded_by_a_proposer_not_the_steward_alone() {
+    let engine = engine();
+    proposed(&engine);
+    let round = engine_support::living::round_of(&proposal_stream());
+    let withdrawn = |who, minute| {
+        let record = ProposalCommand::RecordDecision {
+            round: round.clone(),
+            result: DecisionResult::Withdrawn {},
+        };
+        proposal(&proposal_stream(), who, minute, record)
+    };
+    let written = || Journal::read_all(engine.journal()).unwrap().len();
+    let before = written();
+    let err = engine.handle(withdrawn(CO_1, -10)).unwrap_err();
+    let kind = err.refusal().map(|r| r.kind.name());
+    assert_eq!(kind, Some("wrong_role"), "{err}");
+    assert!(err.to_string().contains("proposer"), "{err}");
+    assert_eq!(written(), before);
+    engine.handle(withdrawn(STAFF_1, -9)).unwrap();
+    let record = engine.record(&proposal_stream(), at(0)).unwrap();
+    assert_eq!(
+        record.outcome,
+        Some(coproduction::values::Outcome::Withdrawn)
+    );
+    let attested: Vec<_> = record.attested.iter().map(|a| (a.by, a.at)).collect();
+    assert_eq!(attested, [(STAFF_1, at(-9))]);
 }
 
 #[test]

@@ -244,6 +244,32 @@ fn only_the_running_round_records_a_result() {
         });
 }
 
+/// A first decision's round withdrawn withdraws the proposal: one of its proposers records
+/// that, not the steward alone (who records every other result).
+#[test]
+fn a_first_decisions_round_withdrawn_is_recorded_by_a_proposer() {
+    let withdrawn = || ProposalCommand::RecordDecision {
+        round: round(),
+        result: DecisionResult::Withdrawn {},
+    };
+    given::<ProposalProcess>(history(ProposalPhase::InDecision))
+        .when(withdrawn(), ctx(STEWARD, "2022-09-01T11:00:00Z"))
+        .then_error(ProposalError::from(RefusalKind::WrongRole {
+            attempted: "record_decision",
+            actor: STEWARD,
+            role: "proposer",
+        }));
+    let state = given::<ProposalProcess>(history(ProposalPhase::InDecision))
+        .when(withdrawn(), ctx(PROPOSER, "2022-09-01T11:00:00Z"))
+        .then([ProposalEvent::DecisionRecorded {
+            round: round(),
+            result: DecisionResult::Withdrawn {},
+            by: PROPOSER,
+            at: at("2022-09-01T11:00:00Z"),
+        }]);
+    assert_eq!(state.phase(), ProposalPhase::Withdrawn);
+}
+
 #[test]
 fn a_deferred_round_leaves_the_proposal_in_decision_for_another_round() {
     let state = given::<ProposalProcess>(history(ProposalPhase::InDecision))

@@ -54,7 +54,8 @@ pub enum ProposalCommand {
         round: StreamId,
     },
     /// Record what the running round decided (steward; in decision, or under review for its
-    /// reassessment round). Adoption is the
+    /// reassessment round). A first decision's round withdrawn withdraws the proposal, so
+    /// a proposer records that, not the steward alone. Adoption is the
     /// decided transition: an engine runs the value gate before it, and the typed façade
     /// takes the gate's proof.
     RecordDecision {

@@ -322,10 +322,17 @@ fn decide_created(
         }
         ProposalCommand::RecordDecision { round, result } => {
             need(&[P::InDecision, P::UnderReview])?;
-            if !witnessed {
-                p.role_check(attempted, actor, ProposalRole::Steward)?;
-            }
             let review = p.open_review();
+            if !witnessed {
+                // The steward copies in what a round kept elsewhere reached; but a first
+                // decision's round withdrawn withdraws the proposal, which is its
+                // proposers' alone to do (as the engine holds its own rounds to).
+                let role = match (result, &review) {
+                    (DecisionResult::Withdrawn {}, None) => ProposalRole::Proposer,
+                    _ => ProposalRole::Steward,
+                };
+                p.role_check(attempted, actor, role)?;
+            }
             let current = p.current_round().map(|r| &r.round);
             if current != Some(round) {
                 return Err(ProposalError::NotTheCurrentRound {

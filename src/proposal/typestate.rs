@@ -121,7 +121,8 @@ typestate! {
             /// The running round was escalated to `to`.
             fn escalate(ctx, round: StreamId, to: BodyId) -> Lifecycle<Escalated> =
                 ProposalCommand::RecordDecision { round, result: DecisionResult::Escalated { to } };
-            /// The running round was withdrawn: so is the proposal.
+            /// The running round was withdrawn: so is the proposal. Recorded by one of its
+            /// proposers (they alone withdraw it), not by the steward alone.
             fn round_withdrawn(ctx, round: StreamId) -> Lifecycle<Withdrawn> =
                 ProposalCommand::RecordDecision { round, result: DecisionResult::Withdrawn {} };
             /// The running round was deferred or broke down: nothing was decided, and another

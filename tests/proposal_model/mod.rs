@@ -218,9 +218,14 @@ impl Model {
                 m.running = Some(n);
                 m.phase = Some(P::InDecision);
             }
+            // A first decision's round withdrawn withdraws the proposal: its proposer's
+            // to record; every other result, the steward's.
             ProposalCommand::RecordDecision { round: r, result }
                 if phase == P::InDecision
-                    && steward
+                    && match result {
+                        DecisionResult::Withdrawn {} => actor == PROPOSER,
+                        _ => steward,
+                    }
                     && self.running.is_some_and(|n| round(n) == *r) =>
             {
                 m.running = None;
@@ -593,10 +598,15 @@ pub fn sensible(m: &Model) -> BoxedStrategy<(ProposalCommand, u64)> {
         .boxed(),
         Some(P::InDecision) => result(last)
             .prop_map(move |result| {
-                steward(ProposalCommand::RecordDecision {
+                let withdrawn = result == DecisionResult::Withdrawn {};
+                let record = ProposalCommand::RecordDecision {
                     round: round(running),
                     result,
-                })
+                };
+                match withdrawn {
+                    true => (record, PROPOSER),
+                    false => steward(record),
+                }
             })
             .boxed(),
         Some(P::Adopted) => Just(steward(ProposalCommand::Publish {
