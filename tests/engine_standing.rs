@@ -121,6 +121,17 @@ fn a_round_kept_elsewhere_withdrawn_is_recorded_by_a_proposer_not_the_steward_al
     );
     let attested: Vec<_> = record.attested.iter().map(|a| (a.by, a.at)).collect();
     assert_eq!(attested, [(STAFF_1, at(-9))]);
+    // Nobody decided: the record does not name the body as having decided it.
+    let report = engine.report(&proposal_stream(), at(0)).unwrap();
+    let text = coproduction::report::DecisionRecordMarkdown::new(&record, &report).to_string();
+    assert!(
+        text.contains("Who decided, and how: nobody; its deciding round was withdrawn before "),
+        "{text}"
+    );
+    assert!(
+        text.contains("- Withdrawn: ") && !text.contains("- Decided: "),
+        "{text}"
+    );
 }
 
 #[test]

@@ -817,6 +817,15 @@ impl DecisionRecordMarkdown<'_> {
                     )),
                     one_line(&w.reason)
                 ),
+                // Its deciding round, kept elsewhere, was withdrawn: nobody decided; the
+                // record says on whose word (its attested facts).
+                (taken, None) if r.outcome == Some(Outcome::Withdrawn) => format!(
+                    "Who decided, and how: nobody; its deciding round was withdrawn{}.",
+                    taken.as_ref().map_or_else(String::new, |t| format!(
+                        " before {} decided",
+                        names.body(&t.deciding_body)
+                    ))
+                ),
                 (Some(taken), _) => {
                     format!("Who decided, and how: {}", decided_by(r, taken, names))
                 }
@@ -1376,7 +1385,11 @@ fn path(r: &DecisionRecord) -> Vec<(&'static str, Timestamp)> {
         ("Comment window closed", d.comment_window_closed_at),
         ("Round opened", d.round_opened_at),
         ("Round closed", d.round_closed_at),
-        ("Decided", d.decided_at),
+        // A withdrawn matter ended undecided.
+        match r.outcome {
+            Some(Outcome::Withdrawn) => ("Withdrawn", d.decided_at),
+            _ => ("Decided", d.decided_at),
+        },
         // A retired agreement is reviewed no more.
         ("Review due", d.review_at.filter(|_| retired(r).is_none())),
         ("Published", r.publication.as_ref().map(|p| p.published_at)),
