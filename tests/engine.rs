@@ -846,6 +846,64 @@ mod proposals {
         assert!(err.to_string().contains("phase `escalated`"), "{err}");
     }
 
+    /// A round deciding for a proposal reaches its deadline, which defers it: a tick dated
+    /// before the proposal's last event takes no step (the journal would say the proposal's
+    /// round ended before what the proposal holds since), writes nothing and says why; a
+    /// tick after it defers the round and records the deferral on the proposal.
+    #[test]
+    fn a_tick_dated_before_the_last_event_of_the_process_decided_for_takes_no_step() {
+        use coproduction::consent::{AtDeadline, ConsentProcess, DeadlineStep, RoundPhase};
+        use coproduction::process::PartCommand;
+        let (community, engine) = routed();
+        in_decision(&engine);
+        let mut open = open(&community).deciding_for(proposal_stream());
+        open.now = at(0);
+        if let ProcessCommand::Consent {
+            command: RoundCommand::Open { config },
+        } = &mut open.command
+        {
+            config.time_box.deadline = Some(at(30));
+            config.time_box.at_deadline = AtDeadline::Defer;
+        }
+        engine.handle(open).unwrap();
+        let declare = PartCommand::DeclareInterests { interest: None };
+        engine
+            .handle(Request::new(proposal_stream(), CO_2, at(40), declare))
+            .unwrap();
+        let written = || engine.journal().read_all().unwrap().len();
+        let before = written();
+        let tick = engine.tick(at(35)).unwrap();
+        assert!(tick.taken.is_empty(), "{tick:?}");
+        let [refused] = tick.refused.as_slice() else {
+            panic!("{tick:?}");
+        };
+        assert_eq!(
+            (&refused.stream, refused.step),
+            (&stream(), DeadlineStep::Defer)
+        );
+        assert!(
+            refused.reason.contains(&proposal_stream().to_string()),
+            "{}",
+            refused.reason
+        );
+        assert_eq!(written(), before);
+        assert_eq!(
+            engine.phase::<ConsentProcess>(&stream()),
+            Some(RoundPhase::Presented)
+        );
+        let tick = engine.tick(at(41)).unwrap();
+        assert_eq!(tick.taken.len(), 1, "{tick:?}");
+        assert_eq!(
+            engine.phase::<ConsentProcess>(&stream()),
+            Some(RoundPhase::Deferred)
+        );
+        let Some(ProcessState::Proposal(state)) = engine.state(&proposal_stream()) else {
+            panic!("a proposal")
+        };
+        assert_eq!(state.phase(), ProposalPhase::InDecision);
+        assert!(state.proposal().unwrap().current_round().is_none());
+    }
+
     /// The round on the working model, deciding for the proposal that started it, run to
     /// consent.
     fn to_consented_on(engine: &Engine<MemoryJournal<coproduction::engine::EngineEvent>>) {
