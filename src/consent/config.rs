@@ -188,8 +188,8 @@ impl HandedRole {
         }
     }
 
-    /// Who hands the role on, first first: each where all before them have left the
-    /// community (the engine sees who has; a round run without it takes its caller's word).
+    /// Who hands the role on, in order: each where all before them have left the community
+    /// (the engine sees who has; a round run without it takes its caller's word).
     /// The secretary's role, the facilitator (where the facilitator has left too, their
     /// role is handed on first). The facilitator's role, the proposer; else the secretary;
     /// else, where all three have left, any member seated in the round, so that a round
