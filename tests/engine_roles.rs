@@ -560,6 +560,7 @@ fn a_facilitator_who_left_is_handed_on_by_whoever_of_the_round_remains() {
         facilitator,
         phase: RoundPhase::Presented,
         since: at(0),
+        hand_on_from: None,
     };
     assert_eq!(awaited(1), [facilitator_awaited(CO_1)]);
     let hand_on = |by, seated| RoundCommand::HandOnRole {
@@ -616,6 +617,78 @@ fn a_facilitator_who_left_is_handed_on_by_whoever_of_the_round_remains() {
         .unwrap();
 }
 
+/// Where the governance map sets how long a round its deciding body decides in may wait on
+/// its facilitator, a facilitator still in the community who keeps it waiting longer has
+/// their role handed on as one who has left, by any of those it answers to (here a member
+/// seated in the round, while the round's proposer is in the community too): not before
+/// (refused, saying from when; nothing written), nor by a member who is neither seated nor
+/// holds a role. `due` says from when; the new facilitator's wait runs from when they took
+/// the role on; the record says why the role passed.
+#[test]
+fn a_facilitator_who_keeps_the_round_waiting_past_the_maps_wait_is_handed_on() {
+    use coproduction::consent::{HandedRole, RoundPhase};
+    use coproduction::engine::DueItem;
+    use coproduction::governance::Governance;
+    use jiff::SignedDuration;
+    let community = community();
+    let mut map = governance(&community).map().clone();
+    let team = "associate_roles_team".parse().unwrap();
+    map.set_facilitator_wait(&team, Some(SignedDuration::from_mins(60)));
+    let engine = coproduction::Engine::builder(community.clone())
+        .governance(Governance::new(map, &community).unwrap())
+        .open(MemoryJournal::new())
+        .unwrap();
+    engine.handle(open(&community)).unwrap();
+    let awaited =
+        |minute| -> Vec<DueItem> { engine.due(at(minute)).into_iter().map(|d| d.item).collect() };
+    let facilitator_awaited = |facilitator, from| DueItem::FacilitatorAwaited {
+        facilitator,
+        phase: RoundPhase::Presented,
+        since: at(0),
+        hand_on_from: Some(at(from)),
+    };
+    assert_eq!(awaited(10), [facilitator_awaited(CO_1, 60)]);
+    let hand_on = |by, minute| {
+        let command = RoundCommand::HandOnRole {
+            role: HandedRole::Facilitator,
+            to: CO_2,
+            reason: "The round has waited on its facilitator for an hour".into(),
+        };
+        consent(by, minute, command)
+    };
+    let err = engine_support::refused(&engine, hand_on(CO_2, 30));
+    assert!(
+        unwitnessed(&err).contains(&format!("handed on from {}", at(60))),
+        "{err}"
+    );
+    let err = engine_support::refused(&engine, hand_on(MEMBER, 61));
+    assert!(
+        matches!(
+            err.refusal().map(|r| &r.kind),
+            Some(RefusalKind::WrongRole { .. })
+        ),
+        "{err}"
+    );
+    engine.handle(hand_on(CO_2, 62)).unwrap();
+    assert_eq!(awaited(63), [facilitator_awaited(CO_2, 122)]);
+    engine
+        .handle(consent(CO_2, 64, RoundCommand::Advance {}))
+        .unwrap();
+    let record = engine.record(&stream(), at(65)).unwrap();
+    let kept: Vec<_> = record
+        .handovers
+        .iter()
+        .map(|h| (h.from, h.to, h.by, h.kept_waiting))
+        .collect();
+    assert_eq!(kept, [(CO_1, CO_2, CO_2, true)]);
+    let report = engine.report(&stream(), at(65)).unwrap();
+    let text = coproduction::report::DecisionRecordMarkdown::new(&record, &report).to_string();
+    assert!(
+        text.contains("who had kept the round waiting longer than the governance map allows"),
+        "{text}"
+    );
+}
+
 #[test]
 fn a_member_who_left_before_responding_is_not_counted_silent_or_undeclared() {
     use coproduction::process::PartCommand;
@@ -662,6 +735,7 @@ fn a_member_who_left_before_responding_is_not_counted_silent_or_undeclared() {
             facilitator: CO_1,
             phase: coproduction::consent::RoundPhase::ObjectionRound,
             since: at(3),
+            hand_on_from: None,
         }]
     );
     engine

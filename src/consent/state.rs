@@ -385,6 +385,11 @@ impl Round {
         &self.lapses
     }
 
+    /// The roles handed on, in order.
+    pub fn handovers(&self) -> &[crate::values::RoleHandover] {
+        &self.handovers
+    }
+
     /// Who hands `role` on, as the community stands (`gone`: whether a member has left
     /// it): the first of [`HandedRole::handed_on_by`] still in it.
     pub(crate) fn hands_on(&self, role: HandedRole, gone: impl Fn(&MemberId) -> bool) -> HandsOn {

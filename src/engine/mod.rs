@@ -865,11 +865,26 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
         {
             let roles = &round.config().roles;
             let holder = role.holder(roles);
-            let difference = if v.community().member(holder).is_some() {
-                Some(format!(
-                    "the {}, member {holder}, is in the community at {now}: a role is handed on only from a member who has left",
-                    role.label()
-                ))
+            // A facilitator still in the community who has kept the round waiting longer
+            // than the map allows its deciding body is handed on as one who has left, by
+            // any of those the role answers to.
+            let waiting = match role {
+                crate::consent::HandedRole::Facilitator => {
+                    time::facilitator_kept_waiting(stream.process(), round, *now, v)
+                }
+                crate::consent::HandedRole::Secretary => None,
+            };
+            let kept_waiting = waiting.is_some_and(|(_, from)| from <= *now);
+            let difference = if v.community().member(holder).is_some() && !kept_waiting {
+                Some(match waiting {
+                    Some((since, from)) => format!(
+                        "the facilitator, member {holder}, is in the community at {now}: the round has waited on them since {since}, and the governance map lets their role be handed on from {from}"
+                    ),
+                    None => format!(
+                        "the {}, member {holder}, is in the community at {now}: a role is handed on only from a member who has left",
+                        role.label()
+                    ),
+                })
             } else if v.community().member(*to).is_none() {
                 Some(format!(
                     "member {to}, named to take the {}'s role, is not in the community at {now}",
@@ -885,8 +900,9 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                     "member {to}, named to take the {}'s role, stepped out of this decision",
                     role.label()
                 ))
-            } else if let HandsOn::Holder(first, member) =
-                round.hands_on(*role, |m| v.community().member(*m).is_none())
+            } else if !kept_waiting
+                && let HandsOn::Holder(first, member) =
+                    round.hands_on(*role, |m| v.community().member(*m).is_none())
                 && member != *actor
                 && round.hand_on_check(*role, *actor).is_ok()
             {
@@ -1701,6 +1717,13 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
             }
             if record.outcome == Some(crate::values::Outcome::Escalated) {
                 record.taken_up_by = self.taken_up_by(stream, now);
+            }
+            // A role handed on from a member still in the community then was handed on for
+            // keeping the round waiting (the engine allows no other).
+            for handover in &mut record.handovers {
+                handover.kept_waiting = self
+                    .version_at(handover.at)
+                    .is_ok_and(|v| v.community().member(handover.from).is_some());
             }
             // Which body held each round the engine ran: after an escalation, not the one
             // the review was first before.

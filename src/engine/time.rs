@@ -12,7 +12,7 @@
 //! a refusal there writes nothing and is reported in [`Tick::refused`]. A second tick at
 //! the same time finds nothing left to do and appends nothing.
 
-use jiff::Timestamp;
+use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
 
 use crate::community::{BodyId, MemberId};
@@ -116,7 +116,8 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                     let round = crate::consent::ConsentProcess::state_of(s.process())
                         .and_then(crate::consent::RoundState::round);
                     if let Some(round) = round {
-                        awaiting_members(&mut items, round, &gone);
+                        let wait = in_force.as_ref().and_then(|v| facilitator_wait(v, round));
+                        awaiting_members(&mut items, round, &gone, wait);
                     }
                     (items, s.decides_for().cloned())
                 }
@@ -305,8 +306,15 @@ fn lapse_of(shared: &Shared, now: Timestamp) -> Result<Option<DeadlineStep>, Eng
 /// community (`gone`): the responses of those still in it, and once only those who left
 /// have not answered, the facilitator, to close the objection round; a role whose holder
 /// has left, to hand on (the facilitator's first, where the facilitator has left too),
-/// naming who hands it on as [`HandedRole::handed_on_by`] says.
-fn awaiting_members(items: &mut Vec<DueItem>, round: &Round, gone: &impl Fn(&MemberId) -> bool) {
+/// naming who hands it on as [`HandedRole::handed_on_by`] says; and where the governance
+/// map sets a `wait` for the round's deciding body, from when a facilitator still in the
+/// community who keeps the round waiting may have their role handed on.
+fn awaiting_members(
+    items: &mut Vec<DueItem>,
+    round: &Round,
+    gone: &impl Fn(&MemberId) -> bool,
+    wait: Option<SignedDuration>,
+) {
     let roles = round.config().roles;
     let hand_on = |role: HandedRole| {
         let role = match role {
@@ -353,4 +361,53 @@ fn awaiting_members(items: &mut Vec<DueItem>, round: &Round, gone: &impl Fn(&Mem
         }
         _ => true,
     });
+    // The wait runs from when the phase began, or from when the facilitator took the role
+    // on, if later.
+    let took_on = round
+        .handovers()
+        .iter()
+        .rev()
+        .find(|h| h.role == HandedRole::Facilitator.label())
+        .map(|h| h.at);
+    for item in items.iter_mut() {
+        if let DueItem::FacilitatorAwaited {
+            since,
+            hand_on_from,
+            ..
+        } = item
+        {
+            let from = took_on.map_or(*since, |took_on| took_on.max(*since));
+            *hand_on_from = wait.and_then(|wait| from.checked_add(wait).ok());
+        }
+    }
+}
+
+/// How long a round may wait on its facilitator before their role may be handed on, as the
+/// governance map in force in `v` sets it for the round's deciding body.
+fn facilitator_wait(v: &Version, round: &Round) -> Option<SignedDuration> {
+    v.governance()?
+        .map()
+        .facilitator_wait(&round.config().deciding_body)
+}
+
+/// Since when `round` (in `process`) has waited on its facilitator at `now`, as `due` lists
+/// it with the community and map of `v`, and from when their role may be handed on for it:
+/// `None` where the round does not wait on them, or the map sets no wait.
+pub(super) fn facilitator_kept_waiting(
+    process: &crate::process::ProcessState,
+    round: &Round,
+    now: Timestamp,
+    v: &Version,
+) -> Option<(Timestamp, Timestamp)> {
+    let gone = |m: &MemberId| v.community().member(*m).is_none();
+    let mut items = process.due(now);
+    awaiting_members(&mut items, round, &gone, facilitator_wait(v, round));
+    items.into_iter().find_map(|item| match item {
+        DueItem::FacilitatorAwaited {
+            since,
+            hand_on_from: Some(from),
+            ..
+        } => Some((since, from)),
+        _ => None,
+    })
 }

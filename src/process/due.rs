@@ -125,7 +125,8 @@ pub enum DueItem {
     /// (presented, clarifying, reactions, amending, integrating) to the next, or to close
     /// an objection round everyone seated has answered. Nothing moves it on its own: a
     /// round with no time box waits for as long as its facilitator does nothing, and this
-    /// says since when.
+    /// says since when (and, where the governance map sets a wait for the deciding body,
+    /// from when the facilitator's role may be handed on).
     FacilitatorAwaited {
         /// The round's facilitator.
         facilitator: MemberId,
@@ -133,6 +134,14 @@ pub enum DueItem {
         phase: RoundPhase,
         /// Since when: the start of that phase.
         since: Timestamp,
+        /// From when the facilitator's role may be handed on as from a member who has left
+        /// (by the round's proposer, its secretary or a member seated in it): `since` (or
+        /// when the facilitator took the role on, if later) plus the wait the governance
+        /// map sets for the deciding body
+        /// ([`GovernanceMap::facilitator_wait`](crate::governance::GovernanceMap::facilitator_wait));
+        /// absent where it sets none.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        hand_on_from: Option<Timestamp>,
     },
     /// A round waits on a role whose holder has left the community (its secretary, to
     /// record the outcome; or its facilitator): `by` hands the role on to a member
