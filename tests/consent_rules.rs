@@ -866,12 +866,18 @@ fn a_role_is_handed_on_by_the_member_it_answers_to() {
             actor: PROPOSER,
             role: "facilitator",
         }));
-    given::<ConsentProcess>(history.clone())
-        .when(hand_on(HandedRole::Secretary, 2, "  "), by(FACILITATOR, 20))
-        .then_error(ConsentError::from(RefusalKind::TextRequired {
-            attempted: "hand_on_role",
-            field: "reason",
-        }));
+    // Blank: white space, or characters nobody sees (a zero-width space, a word joiner).
+    for blank in ["  ", "\u{200B}", " \u{2060}\u{00AD} "] {
+        given::<ConsentProcess>(history.clone())
+            .when(
+                hand_on(HandedRole::Secretary, 2, blank),
+                by(FACILITATOR, 20),
+            )
+            .then_error(ConsentError::from(RefusalKind::TextRequired {
+                attempted: "hand_on_role",
+                field: "reason",
+            }));
+    }
     given::<ConsentProcess>(history.clone())
         .when(
             hand_on(HandedRole::Secretary, SECRETARY.get(), "The secretary left"),

@@ -300,7 +300,7 @@ impl From<CoCreation> for CoCreationData {
 }
 
 fn not_blank(text: &str, node: Node, field: &'static str) -> Result<(), CoCreationError> {
-    if text.trim().is_empty() {
+    if crate::limits::is_blank(text) {
         Err(CoCreationError::Blank { node, field })
     } else {
         Ok(())

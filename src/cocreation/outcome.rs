@@ -88,7 +88,7 @@ fn said(
     reason: &'static str,
 ) -> Result<String, InvalidThemeOutcome> {
     let text = text.into();
-    if text.trim().is_empty() {
+    if crate::limits::is_blank(&text) {
         Err(InvalidThemeOutcome { outcome, reason })
     } else {
         Ok(text)

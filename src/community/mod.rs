@@ -688,7 +688,7 @@ impl Community {
         if self.bodies.contains_key(&body.id) {
             return Err(CommunityError::DuplicateBody { body: body.id });
         }
-        if body.name.trim().is_empty() {
+        if crate::limits::is_blank(&body.name) {
             return Err(CommunityError::UnnamedBody { body: body.id });
         }
         if let Some(&member) = body.members.iter().find(|m| !self.members.contains_key(m)) {

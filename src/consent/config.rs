@@ -353,7 +353,7 @@ impl RoundConfig {
         let invalid = |field: &'static str, reason: &'static str| {
             Err(ConsentError::InvalidConfig { field, reason })
         };
-        if self.title.trim().is_empty() {
+        if crate::limits::is_blank(&self.title) {
             return invalid("title", "the title is blank");
         }
         if self.eligible.is_empty() && !matches!(self.method, Method::Delegated) {

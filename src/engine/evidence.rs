@@ -179,7 +179,7 @@ pub(super) fn admit(
         }
         // A clearance without a reason would clear nothing at the gate: it is not journalled
         // as though it were one.
-        if reason.trim().is_empty() {
+        if crate::limits::is_blank(reason) {
             return Err(refuse(format!(
                 "an {what} of {rule} needs a reason; a blank one clears nothing"
             )));

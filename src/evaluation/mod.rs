@@ -188,7 +188,7 @@ impl EvaluationPlan {
             if !seen.insert(q.id) {
                 return Err(EvaluationError::QuestionTwice { question: q.id });
             }
-            if q.asks.trim().is_empty() {
+            if crate::limits::is_blank(&q.asks) {
                 return Err(EvaluationError::Blank {
                     question: q.id,
                     field: "asks",
@@ -201,7 +201,7 @@ impl EvaluationPlan {
                     max: MAX_CRITERIA,
                 });
             }
-            if q.criteria.iter().any(|c| c.trim().is_empty()) {
+            if q.criteria.iter().any(|c| crate::limits::is_blank(c)) {
                 return Err(EvaluationError::Blank {
                     question: q.id,
                     field: "criteria",
@@ -391,8 +391,8 @@ impl Evaluation {
                 });
             }
             let blank = match &g.observation {
-                Datum::Figure { of, .. } => of.trim().is_empty().then_some("of"),
-                Datum::Words { said, .. } => said.trim().is_empty().then_some("said"),
+                Datum::Figure { of, .. } => crate::limits::is_blank(of).then_some("of"),
+                Datum::Words { said, .. } => crate::limits::is_blank(said).then_some("said"),
             };
             if let Some(field) = blank {
                 return Err(EvaluationError::Blank {

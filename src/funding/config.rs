@@ -236,10 +236,14 @@ impl FundingPolicy {
                 "an open comment window runs 7 to 10 days",
             );
         }
-        if self.red_line_sectors.iter().any(|s| s.trim().is_empty()) {
+        if self
+            .red_line_sectors
+            .iter()
+            .any(|s| crate::limits::is_blank(s))
+        {
             return invalid("red_line_sectors", "a sector must not be blank");
         }
-        if self.sanctions.iter().any(|s| s.trim().is_empty()) {
+        if self.sanctions.iter().any(|s| crate::limits::is_blank(s)) {
             return invalid("sanctions", "a name must not be blank");
         }
         let lists = &self.checklists;

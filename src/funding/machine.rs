@@ -676,7 +676,7 @@ fn check_set_aside(
         if set_aside.iter().take(n).any(|e| e.condition == s.condition) {
             return Err(refuse("it is set aside twice"));
         }
-        if s.reason.trim().is_empty() {
+        if crate::limits::is_blank(&s.reason) {
             return Err(RefusalKind::TextRequired {
                 attempted: "decide",
                 field: "set_aside.reason",
@@ -707,7 +707,7 @@ fn check_conditions(tier: Tier, conditions: &[FundingCondition]) -> Result<(), F
     if conditions.is_empty() {
         return Err(FundingError::NoConditions);
     }
-    if conditions.iter().any(|c| c.text.trim().is_empty()) {
+    if conditions.iter().any(|c| crate::limits::is_blank(&c.text)) {
         return Err(RefusalKind::TextRequired {
             attempted: "decide",
             field: "conditions",

@@ -131,11 +131,15 @@ impl Offer {
             ("sector", &self.sector),
             ("description", &self.description),
         ] {
-            if text.trim().is_empty() {
+            if crate::limits::is_blank(text) {
                 return invalid(field, "must not be blank");
             }
         }
-        if self.conditions.iter().any(|c| c.text.trim().is_empty()) {
+        if self
+            .conditions
+            .iter()
+            .any(|c| crate::limits::is_blank(&c.text))
+        {
             return invalid("conditions", "a condition must say what it asks");
         }
         for (field, text) in [("funder", &self.funder), ("sector", &self.sector)] {

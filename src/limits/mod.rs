@@ -48,7 +48,9 @@
 //! zero-width space U+200B, a soft hyphen U+00AD, a word joiner U+2060, a byte-order mark
 //! U+FEFF, a variation selector...) except the zero-width joiner and non-joiner (U+200D,
 //! U+200C), which names in some scripts need: [`InputError::InvisibleCharacter`]. Other
-//! free text may hold them, as scripts and emoji need them.
+//! free text may hold them, as scripts and emoji need them; but a text that must say
+//! something (a reason, a title, a rationale) is blank, and refused, when it holds nothing
+//! but white space and such characters ([`is_blank`]).
 //!
 //! Ids (streams, bodies, values, rules, decision kinds) are slugs with their own, shorter
 //! limits, checked when they are read.
@@ -226,6 +228,21 @@ pub(crate) fn reads_as(text: &str) -> String {
         .flat_map(char::to_lowercase)
         .filter(|c| c.is_alphanumeric())
         .collect()
+}
+
+/// Whether `text` says nothing a reader can see: it is empty, or holds only white space and
+/// default-ignorable code points (a zero-width space, a soft hyphen, a word joiner...). A
+/// required text (a reason, a title, a rationale) that is blank is refused.
+///
+/// ```
+/// use coproduction::limits::is_blank;
+/// assert!(is_blank(" \t\n"));
+/// assert!(is_blank("\u{200B}\u{00AD} \u{2060}"));
+/// assert!(!is_blank("Not now"));
+/// ```
+pub fn is_blank(text: &str) -> bool {
+    text.chars()
+        .all(|c| c.is_whitespace() || default_ignorable(c))
 }
 
 /// Whether `c` is a default-ignorable code point (Unicode's `Default_Ignorable_Code_Point`):

@@ -243,7 +243,7 @@ pub fn need_text(
     field: &'static str,
     text: &str,
 ) -> Result<(), RefusalKind> {
-    if text.trim().is_empty() {
+    if crate::limits::is_blank(text) {
         Err(RefusalKind::TextRequired { attempted, field })
     } else {
         Ok(())

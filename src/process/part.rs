@@ -515,7 +515,7 @@ impl Parts {
             }
         };
         let text = |field: &'static str, text: &str| {
-            if text.trim().is_empty() {
+            if crate::limits::is_blank(text) {
                 Err(shared(RefusalKind::TextRequired { attempted, field }))
             } else {
                 Ok(())

@@ -107,10 +107,10 @@ impl ProposalConfig {
                 reason,
             })
         };
-        if self.title.trim().is_empty() {
+        if crate::limits::is_blank(&self.title) {
             return invalid("title", "it is blank");
         }
-        if self.text.trim().is_empty() {
+        if crate::limits::is_blank(&self.text) {
             return invalid("text", "it is blank");
         }
         if self.roles.proposers.is_empty() {

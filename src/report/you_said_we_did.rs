@@ -102,7 +102,7 @@ impl<'a> YouSaidWeDidMarkdown<'a> {
         let theme = &account.theme;
         writeln!(f, "### {}: {}", theme.id, markdown_line(&theme.title))?;
         writeln!(f)?;
-        if !theme.summary.trim().is_empty() {
+        if !crate::limits::is_blank(&theme.summary) {
             writeln!(f, "{}", markdown_line(&theme.summary))?;
             writeln!(f)?;
         }

@@ -79,14 +79,14 @@ impl Finding {
             && self
                 .overridden
                 .as_ref()
-                .is_some_and(|o| !o.reason.trim().is_empty())
+                .is_some_and(|o| !crate::limits::is_blank(&o.reason))
     }
 
     /// Whether a recorded acknowledgement (with a reason) clears a warning at the gate.
     pub fn acknowledgement_accepted(&self) -> bool {
         self.acknowledged
             .as_ref()
-            .is_some_and(|a| !a.reason.trim().is_empty())
+            .is_some_and(|a| !crate::limits::is_blank(&a.reason))
     }
 
     /// The least verdict this finding leaves its value with (see the module guide).

@@ -624,7 +624,7 @@ pub(crate) use recorded;
 
 /// Whether a text is missing or blank.
 pub(crate) fn blank(text: Option<&str>) -> bool {
-    text.is_none_or(|t| t.trim().is_empty())
+    text.is_none_or(crate::limits::is_blank)
 }
 
 /// Declares a built-in rule: the type, its settings (each with its type, default and allowed

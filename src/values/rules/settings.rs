@@ -84,7 +84,7 @@ pub(crate) fn proper(share: &Fraction) -> Result<(), String> {
 
 /// The check of `allowed "…" if non_blank`: no name is blank.
 pub(crate) fn non_blank(names: &BTreeSet<String>) -> Result<(), String> {
-    match names.iter().find(|name| name.trim().is_empty()) {
+    match names.iter().find(|name| crate::limits::is_blank(name)) {
         Some(blank) => Err(format!("{blank:?}")),
         None => Ok(()),
     }

@@ -100,7 +100,7 @@ impl PublishedOnTime {
         let unexplained = publication
             .redactions
             .iter()
-            .filter(|r| r.reason.trim().is_empty())
+            .filter(|r| crate::limits::is_blank(&r.reason))
             .count();
         if publication.published_at < decided {
             RuleOutcome::violated("published before the decision was taken")
@@ -147,10 +147,9 @@ impl RationaleRecorded {
                 RuleOutcome::satisfied("the reason for the red-line decline is recorded")
             };
         }
-        let alternatives = record
-            .alternatives
-            .as_ref()
-            .map_or(0, |a| a.iter().filter(|s| !s.trim().is_empty()).count());
+        let alternatives = record.alternatives.as_ref().map_or(0, |a| {
+            a.iter().filter(|s| !crate::limits::is_blank(s)).count()
+        });
         match (no_rationale, alternatives) {
             (false, n) if n > 0 => {
                 RuleOutcome::satisfied("a rationale and alternatives are recorded")
