@@ -956,6 +956,6 @@ fn a_role_is_handed_on_by_the_member_it_answers_to() {
         .then_error(ConsentError::from(RefusalKind::WrongRole {
             attempted: "hand_on_role",
             actor: m(9),
-            role: "proposer",
+            role: "proposer, secretary or a member seated in it",
         }));
 }

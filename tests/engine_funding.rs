@@ -564,6 +564,21 @@ fn the_consent_round_a_funding_decision_records_must_have_reached_it() {
     );
     assert_eq!(err.kind(), "outcome_taken_by");
     assert_eq!(engine.journal().read_all().unwrap().len(), before);
+
+    // Nor, its secretary and then its facilitator gone, has it a role to hand on.
+    for (leaving, when) in [(14, "2024-05-17T09:00:00Z"), (13, "2024-05-17T10:00:00Z")] {
+        let leave = coproduction::living::CommunityChange::Leave { member: m(leaving) };
+        let change = ProcessCommand::Change {
+            change: Box::new(leave),
+        };
+        let request = Request::new(coproduction::living::stream(), m(leaving), at(when), change);
+        engine.handle(request).unwrap();
+        let due = engine.due(at("2024-05-20T00:00:00Z"));
+        assert!(
+            !due.iter().any(|d| d.stream.as_str() == "f-round"),
+            "{due:?}"
+        );
+    }
 }
 
 #[test]

@@ -602,7 +602,7 @@ fn a_facilitator_who_left_is_handed_on_by_whoever_of_the_round_remains() {
         matches!(
             err.refusal().map(|r| &r.kind),
             Some(RefusalKind::WrongRole {
-                role: "proposer",
+                role: "proposer, secretary or a member seated in it",
                 ..
             })
         ),
@@ -615,6 +615,83 @@ fn a_facilitator_who_left_is_handed_on_by_whoever_of_the_round_remains() {
     engine
         .handle(consent(MEMBER, 11, RoundCommand::Advance {}))
         .unwrap();
+}
+
+/// A round whose time box has passed, leaving the next step to its facilitator, who has left:
+/// `due` lists the passed box and the facilitator's role to hand on.
+#[test]
+fn a_passed_time_box_awaiting_a_facilitator_who_left_lists_their_role_to_hand_on() {
+    use coproduction::consent::{AtDeadline, HandedRole, RoundPhase};
+    use coproduction::engine::DueItem;
+    let engine = engine();
+    engine
+        .handle(open_with(|config| config.time_box.deadline = Some(at(30))))
+        .unwrap();
+    let leave = living::change(CO_1, 40, CommunityChange::Leave { member: CO_1 });
+    engine.handle(leave).unwrap();
+    let due: Vec<DueItem> = engine.due(at(41)).into_iter().map(|d| d.item).collect();
+    assert_eq!(
+        due,
+        [
+            DueItem::TimeBoxPassed {
+                ended: at(30),
+                phase: RoundPhase::Presented,
+                at_deadline: AtDeadline::None,
+                step: None,
+            },
+            DueItem::RoleToHandOn {
+                role: HandedRole::Facilitator,
+                left: CO_1,
+                by: Some(STAFF_1),
+                seated: vec![],
+            }
+        ]
+    );
+}
+
+/// A member seated in the round who stepped out of the decision neither is listed among
+/// those who may hand the facilitator's role on, once all who ran the round have left, nor
+/// hands it on (nothing written).
+#[test]
+fn a_seated_member_who_stepped_out_hands_no_role_on() {
+    use coproduction::consent::HandedRole;
+    use coproduction::engine::DueItem;
+    use coproduction::process::PartCommand;
+    let engine = engine();
+    engine.handle(open(&community())).unwrap();
+    let part = |minute, command| Request::new(stream(), CO_2, at(minute), command);
+    let declare = PartCommand::DeclareInterests {
+        interest: Some("I would be paid under the model".into()),
+    };
+    engine.handle(part(1, declare)).unwrap();
+    let recuse = PartCommand::Recuse {
+        reason: "I would be paid under the model".into(),
+    };
+    engine.handle(part(2, recuse)).unwrap();
+    for (minute, leaving) in [(3, CO_1), (4, STAFF_1), (5, STAFF_2)] {
+        let leave = living::change(leaving, minute, CommunityChange::Leave { member: leaving });
+        engine.handle(leave).unwrap();
+    }
+    let due: Vec<DueItem> = engine.due(at(6)).into_iter().map(|d| d.item).collect();
+    assert_eq!(
+        due,
+        [DueItem::RoleToHandOn {
+            role: HandedRole::Facilitator,
+            left: CO_1,
+            by: None,
+            seated: vec![],
+        }]
+    );
+    let hand_on = RoundCommand::HandOnRole {
+        role: HandedRole::Facilitator,
+        to: MEMBER,
+        reason: "Everyone who ran the round has left".into(),
+    };
+    let err = engine_support::refused(&engine, consent(CO_2, 7, hand_on));
+    assert!(
+        unwitnessed(&err).contains("member m14 stepped out of this decision"),
+        "{err}"
+    );
 }
 
 /// Where the governance map sets how long a round its deciding body decides in may wait on

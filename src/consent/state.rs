@@ -391,8 +391,14 @@ impl Round {
     }
 
     /// Who hands `role` on, as the community stands (`gone`: whether a member has left
-    /// it): the first of [`HandedRole::handed_on_by`] still in it.
-    pub(crate) fn hands_on(&self, role: HandedRole, gone: impl Fn(&MemberId) -> bool) -> HandsOn {
+    /// it): the first of [`HandedRole::handed_on_by`] still in it; of the members seated in
+    /// the round, those who have not stepped out of the decision either (`out`).
+    pub(crate) fn hands_on(
+        &self,
+        role: HandedRole,
+        gone: impl Fn(&MemberId) -> bool,
+        out: impl Fn(&MemberId) -> bool,
+    ) -> HandsOn {
         for by in role.handed_on_by() {
             match self.config.roles.holder(*by) {
                 Some(member) if !gone(&member) => return HandsOn::Holder(*by, member),
@@ -402,7 +408,7 @@ impl Round {
                         .seats
                         .iter()
                         .map(|seat| seat.member)
-                        .filter(|m| !gone(m))
+                        .filter(|m| !gone(m) && !out(m))
                         .collect();
                     if !seated.is_empty() {
                         return HandsOn::Seated(seated);
@@ -414,17 +420,29 @@ impl Round {
     }
 
     /// Refuses `actor` handing `role` on unless they hold one of the roles it is handed on
-    /// by (in the words of the first), taking the caller's word on who has left.
+    /// by, taking the caller's word on who has left.
     pub(crate) fn hand_on_check(
         &self,
         role: HandedRole,
         actor: MemberId,
     ) -> Result<(), ConsentError> {
-        role.handed_on_by()
+        let attempted = "hand_on_role";
+        if role
+            .handed_on_by()
             .iter()
-            .map(|by| self.role_check("hand_on_role", actor, *by))
-            .reduce(|first, next| first.or_else(|refused| next.map_err(|_| refused)))
-            .unwrap_or(Ok(()))
+            .any(|by| self.role_check(attempted, actor, *by).is_ok())
+        {
+            return Ok(());
+        }
+        Err(RefusalKind::WrongRole {
+            attempted,
+            actor,
+            role: match role {
+                HandedRole::Secretary => "facilitator",
+                HandedRole::Facilitator => "proposer, secretary or a member seated in it",
+            },
+        }
+        .into())
     }
 
     pub(super) fn role_check(

@@ -865,6 +865,15 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
         {
             let roles = &round.config().roles;
             let holder = role.holder(roles);
+            // Who stepped out of this decision: of the round, or of the process it decides
+            // for.
+            let out = |m: &MemberId| {
+                stream.parts().recused(*m)
+                    || stream
+                        .decides_for()
+                        .and_then(|t| held.get(t))
+                        .is_some_and(|t| t.stepped_out(*m))
+            };
             // A facilitator still in the community who has kept the round waiting longer
             // than the map allows its deciding body is handed on as one who has left, by
             // any of those the role answers to.
@@ -890,19 +899,25 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                     "member {to}, named to take the {}'s role, is not in the community at {now}",
                     role.label()
                 ))
-            } else if stream.parts().recused(*to)
-                || stream
-                    .decides_for()
-                    .and_then(|t| held.get(t))
-                    .is_some_and(|t| t.stepped_out(*to))
-            {
+            } else if out(to) {
                 Some(format!(
                     "member {to}, named to take the {}'s role, stepped out of this decision",
                     role.label()
                 ))
+            } else if out(actor)
+                && round.is_eligible(*actor)
+                && !role
+                    .handed_on_by()
+                    .iter()
+                    .any(|by| roles.holder(*by) == Some(*actor))
+            {
+                Some(format!(
+                    "member {actor} stepped out of this decision: a member seated in the round hands the {}'s role on only if they have not",
+                    role.label()
+                ))
             } else if !kept_waiting
                 && let HandsOn::Holder(first, member) =
-                    round.hands_on(*role, |m| v.community().member(*m).is_none())
+                    round.hands_on(*role, |m| v.community().member(*m).is_none(), out)
                 && member != *actor
                 && round.hand_on_check(*role, *actor).is_ok()
             {

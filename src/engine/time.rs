@@ -100,7 +100,7 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
             let Ok(Some(shared)) = self.shared(&stream) else {
                 continue;
             };
-            let (mut items, decides_for) = match shared.lock() {
+            let (mut items, decides_for, closed) = match shared.lock() {
                 Ok(s) => {
                     if let Some((to, at)) = s.process().escalation() {
                         escalated.push((stream.clone(), to, at, s.decides_for().cloned()));
@@ -117,22 +117,40 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                         .and_then(crate::consent::RoundState::round);
                     if let Some(round) = round {
                         let wait = in_force.as_ref().and_then(|v| facilitator_wait(v, round));
-                        awaiting_members(&mut items, round, &gone, wait);
+                        let out = |m: &MemberId| s.parts().recused(*m);
+                        awaiting_members(&mut items, round, &gone, &out, wait);
                     }
-                    (items, s.decides_for().cloned())
+                    let closed = s.process().is_final()
+                        || round
+                            .is_some_and(|r| r.phase() == crate::consent::RoundPhase::Consented);
+                    (items, s.decides_for().cloned(), closed)
                 }
                 Err(_) => continue,
             };
-            // A round held for a process that took its consent when it closed awaits no
-            // outcome: that process decides (its own due items say so).
-            let taken = decides_for.as_ref().is_some_and(|target| {
-                self.shared(target)
-                    .ok()
-                    .flatten()
-                    .is_some_and(|t| t.lock().is_ok_and(|t| t.process().takes_consent()))
-            });
-            if taken {
-                items.retain(|item| !matches!(item, DueItem::OutcomeAwaited { .. }));
+            if let Some(target) = decides_for
+                .as_ref()
+                .and_then(|t| self.shared(t).ok().flatten())
+                && let Ok(t) = target.lock()
+            {
+                // Nor does a member who stepped out of the process the round decides for
+                // hand a role on as one seated in it.
+                for item in &mut items {
+                    if let DueItem::RoleToHandOn { seated, .. } = item {
+                        seated.retain(|m| !t.stepped_out(*m));
+                    }
+                }
+                // A round held for a process that took its consent when it closed awaits no
+                // outcome, and has no secretary's role to hand on, nor once it has closed
+                // any role: that process decides.
+                if t.process().takes_consent() {
+                    items.retain(|item| match item {
+                        DueItem::OutcomeAwaited { .. } => false,
+                        DueItem::RoleToHandOn { role, .. } => {
+                            *role == HandedRole::Facilitator && !closed
+                        }
+                        _ => true,
+                    });
+                }
             }
             let decides_for = decides_for.is_some();
             due.extend(items.into_iter().map(|item| Due {
@@ -313,6 +331,7 @@ fn awaiting_members(
     items: &mut Vec<DueItem>,
     round: &Round,
     gone: &impl Fn(&MemberId) -> bool,
+    out: &impl Fn(&MemberId) -> bool,
     wait: Option<SignedDuration>,
 ) {
     let roles = round.config().roles;
@@ -321,7 +340,7 @@ fn awaiting_members(
             HandedRole::Secretary if gone(&roles.facilitator) => HandedRole::Facilitator,
             role => role,
         };
-        let (by, seated) = match round.hands_on(role, gone) {
+        let (by, seated) = match round.hands_on(role, gone, out) {
             HandsOn::Holder(_, member) => (Some(member), Vec::new()),
             HandsOn::Seated(seated) => (None, seated),
             HandsOn::Nobody => (None, Vec::new()),
@@ -361,6 +380,17 @@ fn awaiting_members(
         }
         _ => true,
     });
+    // A time box passed that leaves the next step to a facilitator who has left: their role
+    // is to hand on first.
+    let boxed_out = items
+        .iter()
+        .any(|item| matches!(item, DueItem::TimeBoxPassed { step: None, .. }));
+    let handing_on = items
+        .iter()
+        .any(|item| matches!(item, DueItem::RoleToHandOn { .. }));
+    if boxed_out && !handing_on && gone(&roles.facilitator) {
+        items.push(hand_on(HandedRole::Facilitator));
+    }
     // The wait runs from when the phase began, or from when the facilitator took the role
     // on, if later.
     let took_on = round
@@ -401,7 +431,13 @@ pub(super) fn facilitator_kept_waiting(
 ) -> Option<(Timestamp, Timestamp)> {
     let gone = |m: &MemberId| v.community().member(*m).is_none();
     let mut items = process.due(now);
-    awaiting_members(&mut items, round, &gone, facilitator_wait(v, round));
+    awaiting_members(
+        &mut items,
+        round,
+        &gone,
+        &|_| false,
+        facilitator_wait(v, round),
+    );
     items.into_iter().find_map(|item| match item {
         DueItem::FacilitatorAwaited {
             since,
