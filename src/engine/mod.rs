@@ -875,8 +875,9 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                         .is_some_and(|t| t.stepped_out(*m))
             };
             // A facilitator still in the community who has kept the round waiting longer
-            // than the map allows its deciding body is handed on as one who has left, by
-            // any of those the role answers to.
+            // than the map allows its deciding body is handed on by the body: a member
+            // seated in the round who has not stepped out and runs none of it (its proposer,
+            // facilitator and secretary keep it as it stands).
             let waiting = match role {
                 crate::consent::HandedRole::Facilitator => {
                     time::facilitator_kept_waiting(stream.process(), round, *now, v)
@@ -894,6 +895,14 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                         role.label()
                     ),
                 })
+            } else if kept_waiting
+                && v.community().member(holder).is_some()
+                && (!round.is_eligible(*actor)
+                    || [roles.proposer, roles.facilitator, roles.secretary].contains(actor))
+            {
+                Some(format!(
+                    "the facilitator, member {holder}, has kept the round waiting: their role is handed on by a member seated in it who is not its proposer, facilitator or secretary, not by member {actor}"
+                ))
             } else if v.community().member(*to).is_none() {
                 Some(format!(
                     "member {to}, named to take the {}'s role, is not in the community at {now}",

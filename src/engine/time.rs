@@ -391,23 +391,23 @@ fn awaiting_members(
     if boxed_out && !handing_on && gone(&roles.facilitator) {
         items.push(hand_on(HandedRole::Facilitator));
     }
-    // The wait runs from when the phase began, or from when the facilitator took the role
-    // on, if later.
-    let took_on = round
-        .handovers()
+    let Some(wait) = wait else {
+        return;
+    };
+    // Under a wait the map sets, a facilitator still in the community whose time box has
+    // passed with nothing to happen on its own is awaited too: to defer, extend or move on
+    // (not in an advice process or a delegated decision, whose decider decides).
+    let awaited = items
         .iter()
-        .rev()
-        .find(|h| h.role == HandedRole::Facilitator.label())
-        .map(|h| h.at);
+        .any(|item| matches!(item, DueItem::FacilitatorAwaited { .. }));
+    if boxed_out && !handing_on && !awaited && !gone(&roles.facilitator) && closes {
+        items.push(crate::consent::facilitator_awaited(round));
+    }
+    // The wait runs from the round's last step (the phase's start, the last response, the
+    // facilitator taking the role on): a round moving is not kept waiting.
     for item in items.iter_mut() {
-        if let DueItem::FacilitatorAwaited {
-            since,
-            hand_on_from,
-            ..
-        } = item
-        {
-            let from = took_on.map_or(*since, |took_on| took_on.max(*since));
-            *hand_on_from = wait.and_then(|wait| from.checked_add(wait).ok());
+        if let DueItem::FacilitatorAwaited { hand_on_from, .. } = item {
+            *hand_on_from = round.last_at().checked_add(wait).ok();
         }
     }
 }

@@ -356,10 +356,11 @@ impl GovernanceMap {
     }
 
     /// Sets how long a round `body` decides in may wait on its facilitator (who is still in
-    /// the community) before the facilitator's role may be handed on, as from one who has
-    /// left, by the round's proposer, its secretary or a member seated in it; `None` (the
-    /// default) leaves the role with the facilitator for as long as they hold it. The wait
-    /// must be positive ([`validate`](super::validate) refuses it otherwise).
+    /// the community), from its last step, before the facilitator's role may be handed on
+    /// by the body: a member seated in the round who runs none of it (not its proposer,
+    /// facilitator or secretary, who may be the ones holding it) and has not stepped out.
+    /// `None` (the default) leaves the role with the facilitator for as long as they hold
+    /// it. The wait must be positive ([`validate`](super::validate) refuses it otherwise).
     ///
     /// JSON: `"facilitator_wait": {"associate_roles_team": "PT336H"}` beside `edges`, an
     /// ISO 8601 duration in hours or smaller units.

@@ -134,10 +134,11 @@ pub enum DueItem {
         phase: RoundPhase,
         /// Since when: the start of that phase.
         since: Timestamp,
-        /// From when the facilitator's role may be handed on as from a member who has left
-        /// (by the round's proposer, its secretary or a member seated in it): `since` (or
-        /// when the facilitator took the role on, if later) plus the wait the governance
-        /// map sets for the deciding body
+        /// From when the facilitator's role may be handed on, by a member seated in the
+        /// round who runs none of it (not its proposer, facilitator or secretary) and has
+        /// not stepped out: the round's last step (the phase's start, a response, a
+        /// question, the facilitator taking the role on) plus the wait the governance map
+        /// sets for the deciding body
         /// ([`GovernanceMap::facilitator_wait`](crate::governance::GovernanceMap::facilitator_wait));
         /// absent where it sets none.
         #[serde(default, skip_serializing_if = "Option::is_none")]
