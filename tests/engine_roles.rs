@@ -560,7 +560,6 @@ fn a_facilitator_who_left_is_handed_on_by_whoever_of_the_round_remains() {
         facilitator,
         phase: RoundPhase::Presented,
         since: at(0),
-        hand_on_from: None,
     };
     assert_eq!(awaited(1), [facilitator_awaited(CO_1)]);
     let hand_on = |by, seated| RoundCommand::HandOnRole {
@@ -694,122 +693,6 @@ fn a_seated_member_who_stepped_out_hands_no_role_on() {
     );
 }
 
-/// An engine whose governance map lets a round the associate roles team decides in wait an
-/// hour on its facilitator.
-fn waiting_an_hour() -> TestEngine {
-    use coproduction::governance::Governance;
-    let community = community();
-    let mut map = governance(&community).map().clone();
-    let team = "associate_roles_team".parse().unwrap();
-    map.set_facilitator_wait(&team, Some(jiff::SignedDuration::from_mins(60)));
-    coproduction::Engine::builder(community.clone())
-        .governance(Governance::new(map, &community).unwrap())
-        .open(MemoryJournal::new())
-        .unwrap()
-}
-
-/// `member` hands the facilitator's role to member 14 at `minute`.
-fn to_co_2(member: MemberId, minute: i64) -> Request {
-    let command = RoundCommand::HandOnRole {
-        role: coproduction::consent::HandedRole::Facilitator,
-        to: CO_2,
-        reason: "The round has waited on its facilitator for an hour".into(),
-    };
-    consent(member, minute, command)
-}
-
-/// Where the governance map sets how long a round its deciding body decides in may wait on
-/// its facilitator, a facilitator still in the community who keeps it waiting longer (from
-/// its last step) has their role handed on by the body: a member seated in the round who
-/// runs none of it. Not before (refused, saying from when; nothing written); not by the
-/// round's proposer or a member not seated. `due` says from when; the new facilitator's wait
-/// runs from when they took the role on; the record says why the role passed.
-#[test]
-fn a_facilitator_who_keeps_the_round_waiting_past_the_maps_wait_is_handed_on() {
-    use coproduction::consent::RoundPhase;
-    use coproduction::engine::DueItem;
-    let engine = waiting_an_hour();
-    engine.handle(open(&community())).unwrap();
-    let awaited =
-        |minute| -> Vec<DueItem> { engine.due(at(minute)).into_iter().map(|d| d.item).collect() };
-    let facilitator_awaited = |facilitator, from| DueItem::FacilitatorAwaited {
-        facilitator,
-        phase: RoundPhase::Presented,
-        since: at(0),
-        hand_on_from: Some(at(from)),
-    };
-    assert_eq!(awaited(10), [facilitator_awaited(CO_1, 60)]);
-    let err = engine_support::refused(&engine, to_co_2(CO_2, 30));
-    assert!(
-        unwitnessed(&err).contains(&format!("handed on from {}", at(60))),
-        "{err}"
-    );
-    for member in [MEMBER, STAFF_1] {
-        let err = engine_support::refused(&engine, to_co_2(member, 61));
-        assert!(
-            unwitnessed(&err).contains(&format!("not by member {member}")),
-            "{err}"
-        );
-    }
-    engine.handle(to_co_2(CO_2, 62)).unwrap();
-    assert_eq!(awaited(63), [facilitator_awaited(CO_2, 122)]);
-    engine
-        .handle(consent(CO_2, 64, RoundCommand::Advance {}))
-        .unwrap();
-    let record = engine.record(&stream(), at(65)).unwrap();
-    let kept: Vec<_> = record
-        .handovers
-        .iter()
-        .map(|h| (h.from, h.to, h.by, h.kept_waiting))
-        .collect();
-    assert_eq!(kept, [(CO_1, CO_2, CO_2, true)]);
-    let report = engine.report(&stream(), at(65)).unwrap();
-    let text = coproduction::report::DecisionRecordMarkdown::new(&record, &report).to_string();
-    assert!(
-        text.contains("who had kept the round waiting longer than the governance map allows"),
-        "{text}"
-    );
-}
-
-/// Under the map's wait, a facilitator whose time box passed with nothing to happen on its
-/// own is awaited to act, from the round's last step; a question asked resets the wait.
-#[test]
-fn a_facilitator_kept_waiting_past_a_time_box_is_handed_on_too() {
-    use coproduction::consent::{AtDeadline, RoundPhase};
-    use coproduction::engine::DueItem;
-    let engine = waiting_an_hour();
-    let mut config = open_with(|config| config.time_box.deadline = Some(at(30)));
-    config.now = at(0);
-    engine.handle(config).unwrap();
-    engine
-        .handle(consent(CO_1, 1, RoundCommand::Advance {}))
-        .unwrap();
-    let question = RoundCommand::AskQuestion {
-        question: "Who pays for the training?".into(),
-    };
-    engine.handle(consent(STAFF_1, 20, question)).unwrap();
-    let due: Vec<DueItem> = engine.due(at(70)).into_iter().map(|d| d.item).collect();
-    assert_eq!(
-        due,
-        [
-            DueItem::TimeBoxPassed {
-                ended: at(30),
-                phase: RoundPhase::Clarifying,
-                at_deadline: AtDeadline::None,
-                step: None,
-            },
-            DueItem::FacilitatorAwaited {
-                facilitator: CO_1,
-                phase: RoundPhase::Clarifying,
-                since: at(1),
-                hand_on_from: Some(at(80)),
-            }
-        ]
-    );
-    engine_support::refused(&engine, to_co_2(CO_2, 79));
-    engine.handle(to_co_2(CO_2, 80)).unwrap();
-}
-
 #[test]
 fn a_member_who_left_before_responding_is_not_counted_silent_or_undeclared() {
     use coproduction::process::PartCommand;
@@ -856,7 +739,6 @@ fn a_member_who_left_before_responding_is_not_counted_silent_or_undeclared() {
             facilitator: CO_1,
             phase: coproduction::consent::RoundPhase::ObjectionRound,
             since: at(3),
-            hand_on_from: None,
         }]
     );
     engine

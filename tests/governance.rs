@@ -357,51 +357,6 @@ fn an_edge_to_a_missing_body_is_refused_with_the_edge() {
     );
 }
 
-/// How long a round may wait on its facilitator is set for a body the community has, and is
-/// positive; it reads and writes as an ISO 8601 duration beside the edges, and a map without
-/// it writes none.
-#[test]
-fn a_facilitators_wait_is_positive_and_for_a_body_the_community_has() {
-    use jiff::SignedDuration;
-    let mut refused = map([decides(
-        "a",
-        DecisionKind::Operational,
-        Conditions::always(),
-    )]);
-    refused.set_facilitator_wait(&body("a"), Some(SignedDuration::ZERO));
-    refused.set_facilitator_wait(&body("b"), Some(SignedDuration::from_hours(-1)));
-    refused.set_facilitator_wait(&body("nowhere"), Some(SignedDuration::from_hours(1)));
-    let found: Vec<String> = problems(refused).iter().map(|p| p.to_string()).collect();
-    assert_eq!(
-        found,
-        [
-            "`facilitator_wait` for `a` must be positive",
-            "`facilitator_wait` for `b` must be positive",
-            "`facilitator_wait` for `nowhere` names a body the community does not have",
-        ]
-    );
-    let json = r#"{"kinds": ["operational"],
-        "edges": [{"type": "decides", "body": "a", "kind": "operational", "method": {"type": "consent"}}],
-        "facilitator_wait": {"a": "PT336H"}}"#;
-    let read: GovernanceMap = serde_json::from_str(json).unwrap();
-    assert_eq!(
-        read.facilitator_wait(&body("a")),
-        Some(SignedDuration::from_hours(336))
-    );
-    assert!(Governance::new(read.clone(), &community()).is_ok());
-    let written = serde_json::to_string(&read).unwrap();
-    assert_eq!(
-        serde_json::from_str::<GovernanceMap>(&written).unwrap(),
-        read
-    );
-    let mut cleared = read;
-    cleared.set_facilitator_wait(&body("a"), None);
-    let written = serde_json::to_string(&cleared).unwrap();
-    assert!(!written.contains("facilitator_wait"), "{written}");
-    let positional = json.replace(r#"{"a": "PT336H"}"#, r#"[["a", "PT336H"]]"#);
-    assert!(serde_json::from_str::<GovernanceMap>(&positional).is_err());
-}
-
 #[test]
 fn an_empty_deciding_body_is_refused_but_an_empty_informed_one_is_not() {
     let found = problems(map([

@@ -1150,7 +1150,6 @@ fn a_round_deciding_for_a_proposal_is_brought_by_those_who_run_it() {
             facilitator: ALLY,
             phase: RoundPhase::Presented,
             since: at(90 * DAY + 2),
-            hand_on_from: None,
         }]
     );
     let leaves = coproduction::living::CommunityChange::Leave { member: ALLY };

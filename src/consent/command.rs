@@ -134,10 +134,7 @@ pub enum RoundCommand {
         /// Why; required, and kept in the record.
         reason: String,
     },
-    /// Hand a role on from a member who has left the community (or from a facilitator who
-    /// has kept the round waiting longer than the governance map allows its deciding body,
-    /// [`GovernanceMap::facilitator_wait`](crate::governance::GovernanceMap::facilitator_wait)),
-    /// as the engine witnesses:
+    /// Hand a role on from a member who has left the community, as the engine witnesses:
     /// the secretary's, by the facilitator; the facilitator's, by the proposer (or, where
     /// the proposer has left too, the secretary; where all three have left, a member
     /// seated in the round), as [`HandedRole::handed_on_by`](super::HandedRole::handed_on_by)

@@ -192,7 +192,6 @@ pub(crate) fn facilitator_awaited(round: &Round) -> DueItem {
         facilitator: round.config().roles.facilitator,
         phase: round.phase(),
         since: round.phase_started,
-        hand_on_from: None,
     }
 }
 
@@ -325,7 +324,6 @@ mod tests {
                 facilitator: m(1),
                 phase,
                 since: at(since),
-                hand_on_from: None,
             }]
         };
         let state = round(AtDeadline::None, 1);

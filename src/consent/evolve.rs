@@ -276,7 +276,6 @@ pub(super) fn evolve_opened(round: &mut Round, event: &RoundEvent) {
                 reason: reason.clone(),
                 by: *by,
                 at: *at,
-                kept_waiting: false,
             });
         }
         RoundEvent::TimeBoxLapsed { ended, rule, at } => {

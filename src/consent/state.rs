@@ -385,11 +385,6 @@ impl Round {
         &self.lapses
     }
 
-    /// The roles handed on, in order.
-    pub fn handovers(&self) -> &[crate::values::RoleHandover] {
-        &self.handovers
-    }
-
     /// Who hands `role` on, as the community stands (`gone`: whether a member has left
     /// it): the first of [`HandedRole::handed_on_by`] still in it; of the members seated in
     /// the round, those who have not stepped out of the decision either (`out`).

@@ -874,34 +874,10 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                         .and_then(|t| held.get(t))
                         .is_some_and(|t| t.stepped_out(*m))
             };
-            // A facilitator still in the community who has kept the round waiting longer
-            // than the map allows its deciding body is handed on by the body: a member
-            // seated in the round who has not stepped out and runs none of it (its proposer,
-            // facilitator and secretary keep it as it stands).
-            let waiting = match role {
-                crate::consent::HandedRole::Facilitator => {
-                    time::facilitator_kept_waiting(stream.process(), round, *now, v)
-                }
-                crate::consent::HandedRole::Secretary => None,
-            };
-            let kept_waiting = waiting.is_some_and(|(_, from)| from <= *now);
-            let difference = if v.community().member(holder).is_some() && !kept_waiting {
-                Some(match waiting {
-                    Some((since, from)) => format!(
-                        "the facilitator, member {holder}, is in the community at {now}: the round has waited on them since {since}, and the governance map lets their role be handed on from {from}"
-                    ),
-                    None => format!(
-                        "the {}, member {holder}, is in the community at {now}: a role is handed on only from a member who has left",
-                        role.label()
-                    ),
-                })
-            } else if kept_waiting
-                && v.community().member(holder).is_some()
-                && (!round.is_eligible(*actor)
-                    || [roles.proposer, roles.facilitator, roles.secretary].contains(actor))
-            {
+            let difference = if v.community().member(holder).is_some() {
                 Some(format!(
-                    "the facilitator, member {holder}, has kept the round waiting: their role is handed on by a member seated in it who is not its proposer, facilitator or secretary, not by member {actor}"
+                    "the {}, member {holder}, is in the community at {now}: a role is handed on only from a member who has left",
+                    role.label()
                 ))
             } else if v.community().member(*to).is_none() {
                 Some(format!(
@@ -924,9 +900,8 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                     "member {actor} stepped out of this decision: a member seated in the round hands the {}'s role on only if they have not",
                     role.label()
                 ))
-            } else if !kept_waiting
-                && let HandsOn::Holder(first, member) =
-                    round.hands_on(*role, |m| v.community().member(*m).is_none(), out)
+            } else if let HandsOn::Holder(first, member) =
+                round.hands_on(*role, |m| v.community().member(*m).is_none(), out)
                 && member != *actor
                 && round.hand_on_check(*role, *actor).is_ok()
             {
@@ -1741,13 +1716,6 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
             }
             if record.outcome == Some(crate::values::Outcome::Escalated) {
                 record.taken_up_by = self.taken_up_by(stream, now);
-            }
-            // A role handed on from a member still in the community then was handed on for
-            // keeping the round waiting (the engine allows no other).
-            for handover in &mut record.handovers {
-                handover.kept_waiting = self
-                    .version_at(handover.at)
-                    .is_ok_and(|v| v.community().member(handover.from).is_some());
             }
             // Which body held each round the engine ran: after an escalation, not the one
             // the review was first before.

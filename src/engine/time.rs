@@ -12,7 +12,7 @@
 //! a refusal there writes nothing and is reported in [`Tick::refused`]. A second tick at
 //! the same time finds nothing left to do and appends nothing.
 
-use jiff::{SignedDuration, Timestamp};
+use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 use crate::community::{BodyId, MemberId};
@@ -116,9 +116,8 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                     let round = crate::consent::ConsentProcess::state_of(s.process())
                         .and_then(crate::consent::RoundState::round);
                     if let Some(round) = round {
-                        let wait = in_force.as_ref().and_then(|v| facilitator_wait(v, round));
                         let out = |m: &MemberId| s.parts().recused(*m);
-                        awaiting_members(&mut items, round, &gone, &out, wait);
+                        awaiting_members(&mut items, round, &gone, &out);
                     }
                     let closed = s.process().is_final()
                         || round
@@ -324,15 +323,13 @@ fn lapse_of(shared: &Shared, now: Timestamp) -> Result<Option<DeadlineStep>, Eng
 /// community (`gone`): the responses of those still in it, and once only those who left
 /// have not answered, the facilitator, to close the objection round; a role whose holder
 /// has left, to hand on (the facilitator's first, where the facilitator has left too),
-/// naming who hands it on as [`HandedRole::handed_on_by`] says; and where the governance
-/// map sets a `wait` for the round's deciding body, from when a facilitator still in the
-/// community who keeps the round waiting may have their role handed on.
+/// naming who hands it on as [`HandedRole::handed_on_by`] says (of the members seated in
+/// the round, those who have not stepped out, `out`).
 fn awaiting_members(
     items: &mut Vec<DueItem>,
     round: &Round,
     gone: &impl Fn(&MemberId) -> bool,
     out: &impl Fn(&MemberId) -> bool,
-    wait: Option<SignedDuration>,
 ) {
     let roles = round.config().roles;
     let hand_on = |role: HandedRole| {
@@ -391,59 +388,4 @@ fn awaiting_members(
     if boxed_out && !handing_on && gone(&roles.facilitator) {
         items.push(hand_on(HandedRole::Facilitator));
     }
-    let Some(wait) = wait else {
-        return;
-    };
-    // Under a wait the map sets, a facilitator still in the community whose time box has
-    // passed with nothing to happen on its own is awaited too: to defer, extend or move on
-    // (not in an advice process or a delegated decision, whose decider decides).
-    let awaited = items
-        .iter()
-        .any(|item| matches!(item, DueItem::FacilitatorAwaited { .. }));
-    if boxed_out && !handing_on && !awaited && !gone(&roles.facilitator) && closes {
-        items.push(crate::consent::facilitator_awaited(round));
-    }
-    // The wait runs from the round's last step (the phase's start, the last response, the
-    // facilitator taking the role on): a round moving is not kept waiting.
-    for item in items.iter_mut() {
-        if let DueItem::FacilitatorAwaited { hand_on_from, .. } = item {
-            *hand_on_from = round.last_at().checked_add(wait).ok();
-        }
-    }
-}
-
-/// How long a round may wait on its facilitator before their role may be handed on, as the
-/// governance map in force in `v` sets it for the round's deciding body.
-fn facilitator_wait(v: &Version, round: &Round) -> Option<SignedDuration> {
-    v.governance()?
-        .map()
-        .facilitator_wait(&round.config().deciding_body)
-}
-
-/// Since when `round` (in `process`) has waited on its facilitator at `now`, as `due` lists
-/// it with the community and map of `v`, and from when their role may be handed on for it:
-/// `None` where the round does not wait on them, or the map sets no wait.
-pub(super) fn facilitator_kept_waiting(
-    process: &crate::process::ProcessState,
-    round: &Round,
-    now: Timestamp,
-    v: &Version,
-) -> Option<(Timestamp, Timestamp)> {
-    let gone = |m: &MemberId| v.community().member(*m).is_none();
-    let mut items = process.due(now);
-    awaiting_members(
-        &mut items,
-        round,
-        &gone,
-        &|_| false,
-        facilitator_wait(v, round),
-    );
-    items.into_iter().find_map(|item| match item {
-        DueItem::FacilitatorAwaited {
-            since,
-            hand_on_from: Some(from),
-            ..
-        } => Some((since, from)),
-        _ => None,
-    })
 }

@@ -77,15 +77,6 @@ pub enum MapProblem {
         /// What is missing: the body, or member `m..`.
         what: String,
     },
-    /// The map sets how long a round may wait on its facilitator for a body the community
-    /// does not have, or a wait that is not positive.
-    #[error("`facilitator_wait` for `{body}` {why}")]
-    FacilitatorWait {
-        /// The body.
-        body: BodyId,
-        /// What is wrong.
-        why: &'static str,
-    },
     /// A body that decides some kind has no members, so nobody could take the decision.
     #[error("body `{body}` decides `{kind}` but has no members")]
     EmptyDecider {

@@ -3,7 +3,6 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
 
-use jiff::SignedDuration;
 use petgraph::Direction;
 use petgraph::stable_graph::{NodeIndex, StableDiGraph};
 use serde::{Deserialize, Serialize};
@@ -260,7 +259,6 @@ pub struct GovernanceMap {
     graph: StableDiGraph<MapNode, Edge>,
     nodes: HashMap<MapNode, NodeIndex>,
     override_by: BTreeMap<BodyId, BTreeSet<MemberId>>,
-    facilitator_wait: BTreeMap<BodyId, SignedDuration>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -272,8 +270,6 @@ struct MapData {
     edges: Vec<Edge>,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     override_by: BTreeMap<BodyId, BTreeSet<MemberId>>,
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    facilitator_wait: BTreeMap<BodyId, SignedDuration>,
 }
 
 impl From<MapData> for GovernanceMap {
@@ -286,7 +282,6 @@ impl From<MapData> for GovernanceMap {
             map.add_edge(edge);
         }
         map.override_by = data.override_by;
-        map.facilitator_wait = data.facilitator_wait;
         map
     }
 }
@@ -298,7 +293,6 @@ impl From<GovernanceMap> for MapData {
             kinds: map.kinds().cloned().collect(),
             edges: map.edges().cloned().collect(),
             override_by: map.override_by,
-            facilitator_wait: map.facilitator_wait,
         }
     }
 }
@@ -311,7 +305,6 @@ impl PartialEq for GovernanceMap {
             && self.bodies().eq(other.bodies())
             && self.edges().eq(other.edges())
             && self.override_by == other.override_by
-            && self.facilitator_wait == other.facilitator_wait
     }
 }
 
@@ -353,50 +346,6 @@ impl GovernanceMap {
     /// Every body the map names overriders for, with them.
     pub fn overriders(&self) -> impl Iterator<Item = (&BodyId, &BTreeSet<MemberId>)> + '_ {
         self.override_by.iter()
-    }
-
-    /// Sets how long a round `body` decides in may wait on its facilitator (who is still in
-    /// the community), from its last step, before the facilitator's role may be handed on
-    /// by the body: a member seated in the round who runs none of it (not its proposer,
-    /// facilitator or secretary, who may be the ones holding it) and has not stepped out.
-    /// `None` (the default) leaves the role with the facilitator for as long as they hold
-    /// it. The wait must be positive ([`validate`](super::validate) refuses it otherwise).
-    ///
-    /// JSON: `"facilitator_wait": {"associate_roles_team": "PT336H"}` beside `edges`, an
-    /// ISO 8601 duration in hours or smaller units.
-    ///
-    /// ```
-    /// use coproduction::governance::GovernanceMap;
-    /// use jiff::SignedDuration;
-    ///
-    /// let mut map = GovernanceMap::new();
-    /// let team = "associate_roles_team".parse()?;
-    /// map.set_facilitator_wait(&team, Some(SignedDuration::from_hours(14 * 24)));
-    /// assert_eq!(map.facilitator_wait(&team), Some(SignedDuration::from_hours(336)));
-    /// let json = serde_json::to_string(&map)?;
-    /// assert!(json.contains(r#""facilitator_wait":{"associate_roles_team":"PT336H"}"#), "{json}");
-    /// # Ok::<(), coproduction::Error>(())
-    /// ```
-    pub fn set_facilitator_wait(&mut self, body: &BodyId, wait: Option<SignedDuration>) {
-        match wait {
-            Some(wait) => {
-                self.facilitator_wait.insert(body.clone(), wait);
-            }
-            None => {
-                self.facilitator_wait.remove(body);
-            }
-        }
-    }
-
-    /// How long a round `body` decides in may wait on its facilitator before their role
-    /// may be handed on, if the map says.
-    pub fn facilitator_wait(&self, body: &BodyId) -> Option<SignedDuration> {
-        self.facilitator_wait.get(body).copied()
-    }
-
-    /// Every body the map sets a facilitator's wait for, with it.
-    pub fn facilitator_waits(&self) -> impl Iterator<Item = (&BodyId, SignedDuration)> + '_ {
-        self.facilitator_wait.iter().map(|(b, w)| (b, *w))
     }
 
     /// The amount bands that turn amounts into tiers.

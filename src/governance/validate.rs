@@ -360,19 +360,6 @@ fn check_bodies(map: &GovernanceMap, community: &Community, problems: &mut Vec<M
             });
         }
     }
-    for (body, wait) in map.facilitator_waits() {
-        let why = if community.body(body).is_none() {
-            "names a body the community does not have"
-        } else if wait.is_negative() || wait.is_zero() {
-            "must be positive"
-        } else {
-            continue;
-        };
-        problems.push(MapProblem::FacilitatorWait {
-            body: body.clone(),
-            why,
-        });
-    }
 }
 
 #[cfg(test)]

@@ -125,8 +125,7 @@ pub enum DueItem {
     /// (presented, clarifying, reactions, amending, integrating) to the next, or to close
     /// an objection round everyone seated has answered. Nothing moves it on its own: a
     /// round with no time box waits for as long as its facilitator does nothing, and this
-    /// says since when (and, where the governance map sets a wait for the deciding body,
-    /// from when the facilitator's role may be handed on).
+    /// says since when.
     FacilitatorAwaited {
         /// The round's facilitator.
         facilitator: MemberId,
@@ -134,15 +133,6 @@ pub enum DueItem {
         phase: RoundPhase,
         /// Since when: the start of that phase.
         since: Timestamp,
-        /// From when the facilitator's role may be handed on, by a member seated in the
-        /// round who runs none of it (not its proposer, facilitator or secretary) and has
-        /// not stepped out: the round's last step (the phase's start, a response, a
-        /// question, the facilitator taking the role on) plus the wait the governance map
-        /// sets for the deciding body
-        /// ([`GovernanceMap::facilitator_wait`](crate::governance::GovernanceMap::facilitator_wait));
-        /// absent where it sets none.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        hand_on_from: Option<Timestamp>,
     },
     /// A round waits on a role whose holder has left the community (its secretary, to
     /// record the outcome; or its facilitator): `by` hands the role on to a member

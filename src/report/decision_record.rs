@@ -1520,14 +1520,10 @@ fn time_section(d: &mut Document, r: &DecisionRecord, names: Names<'_>) {
     });
     let handovers = r.handovers.iter().map(|x| {
         format!(
-            "{}: the {}'s role passed from {}, who had {}, to {}, handed on by {}: {}",
+            "{}: the {}'s role passed from {}, who had left the community, to {}, handed on by {}: {}",
             day(x.at),
             one_line(&x.role),
             names.of(x.from),
-            match x.kept_waiting {
-                true => "kept the round waiting longer than the governance map allows",
-                false => "left the community",
-            },
             names.of(x.to),
             names.of(x.by),
             one_line(&x.reason)

@@ -396,8 +396,7 @@ pub struct TimeBoxExtension {
     pub at: Timestamp,
 }
 
-/// A role of a round handed on from a member who had left the community (or, where the
-/// governance map sets a wait, from a facilitator who had kept the round waiting longer).
+/// A role of a round handed on from a member who had left the community.
 ///
 /// JSON: `{"role": "secretary", "from": 3, "to": 2, "reason": "Member 3 left", "by": 2,
 /// "at": "2022-03-01T10:40:00Z"}`.
@@ -416,12 +415,6 @@ pub struct RoleHandover {
     pub by: MemberId,
     /// When.
     pub at: Timestamp,
-    /// Whether the member who held it was still in the community, and it was handed on
-    /// because they had kept the round waiting longer than the governance map allows
-    /// (filled by the engine from the community as it stood then; `false` otherwise, and
-    /// left out of the JSON).
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub kept_waiting: bool,
 }
 
 /// A time box that passed, and the step the engine took for it because the round's
