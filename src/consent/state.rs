@@ -131,7 +131,8 @@ pub enum Ending {
 pub(crate) enum HandsOn {
     /// The member holding this role of the round.
     Holder(RoundRole, MemberId),
-    /// Any of these members seated in the round, where all who hold its roles have left.
+    /// Any of these members seated in the round who have not stepped out of the decision,
+    /// where all who hold its roles have left.
     Seated(Vec<MemberId>),
     /// Nobody: all who could have left (or, for the secretary's role, the facilitator has,
     /// whose own role is handed on first).
