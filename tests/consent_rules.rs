@@ -80,8 +80,13 @@ fn a_round_is_opened_once_and_only_by_proposer_or_facilitator() {
 #[test]
 fn an_invalid_config_names_its_field() {
     type Spoil = fn(&mut RoundConfig);
-    let cases: [(Spoil, &str, &str); 11] = [
+    let cases: [(Spoil, &str, &str); 12] = [
         (|c| c.title = " ".into(), "title", "the title is blank"),
+        (
+            |c| c.proposal = "\u{200B}\u{2060}".into(),
+            "proposal",
+            "the proposal is blank",
+        ),
         (
             |c| c.eligible.clear(),
             "eligible",

@@ -356,6 +356,9 @@ impl RoundConfig {
         if crate::limits::is_blank(&self.title) {
             return invalid("title", "the title is blank");
         }
+        if crate::limits::is_blank(&self.proposal) {
+            return invalid("proposal", "the proposal is blank");
+        }
         if self.eligible.is_empty() && !matches!(self.method, Method::Delegated) {
             return invalid("eligible", "nobody is eligible to respond");
         }
