@@ -230,19 +230,25 @@ pub(crate) fn reads_as(text: &str) -> String {
         .collect()
 }
 
-/// Whether `text` says nothing a reader can see: it is empty, or holds only white space and
-/// default-ignorable code points (a zero-width space, a soft hyphen, a word joiner...). A
+/// Whether `text` says nothing a reader can see: it is empty, or holds only white space,
+/// default-ignorable code points (a zero-width space, a soft hyphen, a word joiner...), the
+/// blank Braille cell U+2800 and the interlinear annotation marks U+FFF9 to U+FFFB. A
 /// required text (a reason, a title, a rationale) that is blank is refused.
 ///
 /// ```
 /// use coproduction::limits::is_blank;
 /// assert!(is_blank(" \t\n"));
 /// assert!(is_blank("\u{200B}\u{00AD} \u{2060}"));
+/// assert!(is_blank("\u{2800}\u{2800}\u{FFF9}"));
 /// assert!(!is_blank("Not now"));
+/// assert!(!is_blank("\u{2800}\u{283A}")); // a Braille word is text
 /// ```
 pub fn is_blank(text: &str) -> bool {
-    text.chars()
-        .all(|c| c.is_whitespace() || default_ignorable(c))
+    text.chars().all(|c| {
+        c.is_whitespace()
+            || default_ignorable(c)
+            || matches!(c, '\u{2800}' | '\u{FFF9}'..='\u{FFFB}')
+    })
 }
 
 /// Whether `c` is a default-ignorable code point (Unicode's `Default_Ignorable_Code_Point`):
