@@ -150,7 +150,8 @@ pub enum DueItem {
         by: Option<MemberId>,
         /// Where the proposer, facilitator and secretary have all left: the members seated
         /// in the round who are still in the community and have not stepped out of the
-        /// decision, any of whom hands the facilitator's role on. Empty otherwise (and where they have all left too: nobody can).
+        /// decision, any of whom hands the facilitator's role on. Empty otherwise (and
+        /// where they have all left too: nobody can).
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         seated: Vec<MemberId>,
     },
