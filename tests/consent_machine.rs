@@ -22,8 +22,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use common::consent::{ctx, is_eligible, may_respond_for};
 use coproduction::consent::{
-    AnyRound, ConsentError, ConsentProcess, ObjectionId, ObjectionStatus, RoundCommand, RoundEvent,
-    RoundPhase, RoundState,
+    AnyRound, ConsentError, ConsentProcess, HandedRole, ObjectionId, ObjectionStatus, RoundCommand,
+    RoundEvent, RoundPhase, RoundState,
 };
 use coproduction::decision::Method;
 use coproduction::machine::testkit::StepCheck;
@@ -90,6 +90,11 @@ fn role_refusal(state: &RoundState, step: &Step) -> Option<&'static str> {
             .and_then(|r| r.objections().iter().find(|o| o.id == id))
             .map(|o| o.objector.get())
     };
+    // The proposer as the round holds the role now (it may have been handed on).
+    let proposer = state
+        .round()
+        .map_or(PROPOSER, |r| r.config().roles.proposer.get());
+    let secretary = state.round().map(|r| r.config().roles.secretary.get());
     match &step.command {
         RoundCommand::Open { .. } if a != PROPOSER && a != FACILITATOR => {
             Some("only the proposer or the facilitator opens")
@@ -117,13 +122,22 @@ fn role_refusal(state: &RoundState, step: &Step) -> Option<&'static str> {
         | RoundCommand::Withdraw { .. }
         | RoundCommand::Decide { .. }
         | RoundCommand::AnswerAdvice { .. }
-            if a != PROPOSER =>
+            if a != proposer =>
         {
             Some("a proposer's command from someone else")
         }
-        RoundCommand::HandOnRole { .. } if a != FACILITATOR => {
+        RoundCommand::HandOnRole {
+            role: HandedRole::Secretary,
+            ..
+        } if a != FACILITATOR => {
             Some("the secretary's role handed on by another than the facilitator")
         }
+        RoundCommand::HandOnRole {
+            role: HandedRole::Proposer,
+            ..
+        } if a != FACILITATOR && Some(a) != secretary && !is_eligible(a) => Some(
+            "the proposer's role handed on by another than the facilitator, the secretary or a seated member",
+        ),
         // The secretary as the round holds the role now (it may have been handed on).
         RoundCommand::RecordOutcome { .. }
             if state
@@ -133,7 +147,7 @@ fn role_refusal(state: &RoundState, step: &Step) -> Option<&'static str> {
             Some("a secretary's command from someone else")
         }
         RoundCommand::ConfirmResolved { objection }
-            if a != PROPOSER && objector(*objection) != Some(a) =>
+            if a != proposer && objector(*objection) != Some(a) =>
         {
             Some("a confirmation from neither the objector nor the proposer")
         }

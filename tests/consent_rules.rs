@@ -849,7 +849,8 @@ fn the_transition_graph_passes_its_checks_and_draws_as_declared() {
 }
 
 /// A role is handed on by the member it answers to (the secretary's by the facilitator,
-/// the facilitator's by the proposer, the secretary or a seated member), with a reason, to
+/// the facilitator's by the proposer, the secretary or a seated member, the proposer's by
+/// the facilitator, the secretary or a seated member), with a reason, to
 /// another member than its holder; the round goes on with them in it. Whether the holder
 /// has left, and so which of them it falls to, is the engine's to see.
 #[test]
@@ -963,4 +964,41 @@ fn a_role_is_handed_on_by_the_member_it_answers_to() {
             actor: m(9),
             role: "proposer, secretary or a member seated in it",
         }));
+    // The proposer's, by the facilitator (or the secretary, or a seated member); the
+    // round goes on with the new proposer, who amends, answers and may withdraw.
+    for by_whom in [FACILITATOR, SECRETARY, m(2)] {
+        let state = given::<ConsentProcess>(history_to_objection_round(Method::Consent))
+            .when(
+                hand_on(HandedRole::Proposer, 3, "The proposer left"),
+                by(by_whom, 20),
+            )
+            .then([RoundEvent::RoleHandedOn {
+                role: HandedRole::Proposer,
+                from: PROPOSER,
+                to: m(3),
+                reason: "The proposer left".into(),
+                by: by_whom,
+                at: at(20),
+            }]);
+        assert_eq!(state.round().unwrap().config().roles.proposer, m(3));
+    }
+    given::<ConsentProcess>(history_to_objection_round(Method::Consent))
+        .when(
+            hand_on(HandedRole::Proposer, 3, "The proposer left"),
+            by(m(9), 20),
+        )
+        .then_error(ConsentError::from(RefusalKind::WrongRole {
+            attempted: "hand_on_role",
+            actor: m(9),
+            role: "facilitator, secretary or a member seated in it",
+        }));
+    given::<ConsentProcess>(history_to_objection_round(Method::Consent))
+        .when(
+            hand_on(HandedRole::Proposer, PROPOSER.get(), "The proposer left"),
+            by(FACILITATOR, 20),
+        )
+        .then_error(ConsentError::RoleHeldAlready {
+            role: HandedRole::Proposer,
+            member: PROPOSER,
+        });
 }

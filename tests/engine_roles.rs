@@ -5,16 +5,16 @@
 //! process only about that process's kind, on its route, and not before it; a proposal's
 //! roles are members; a join with a role beyond a community member's is a recruitment;
 //! evidence attests only what has happened; a time box cannot have run out as the round
-//! opens; free text holds no control or direction-override characters; and no person
-//! holds member number 0, the engine's own. Each refusal
-//! writes nothing.
+//! opens; free text holds no control or direction-override characters; no person holds
+//! member number 0, the engine's own; and a role whose holder left the community is handed
+//! on by whom it answers to, to a member who could hold it. Each refusal writes nothing.
 
 use std::collections::BTreeSet;
 
 use coproduction::community::MemberId;
 use coproduction::consent::RoundCommand;
 use coproduction::engine::{EngineError, Request};
-use coproduction::journal::{Journal, MemoryJournal};
+use coproduction::journal::{Journal, MemoryJournal, StreamId};
 use coproduction::limits::InputError;
 use coproduction::living::CommunityChange;
 use coproduction::machine::RefusalKind;
@@ -540,10 +540,6 @@ fn a_secretary_who_left_has_their_role_handed_on_and_the_outcome_is_recorded() {
     assert!(text.contains("the secretary's role passed from"), "{text}");
 }
 
-/// A seated member who leaves the community before responding or declaring is asked
-/// nothing more: rules C1 and T4 do not count them as silent or undeclared, and the record
-/// says they had left, and the metrics do not count them among those entitled to respond.
-/// A member who left after the decision does not change it.
 /// A round's facilitator leaves while it waits for them: its proposer hands the role on;
 /// with the proposer gone too, its secretary; with all three gone, any member seated in the
 /// round who is still in the community, whom `due` lists. Each in turn, and nobody before
@@ -574,13 +570,19 @@ fn a_facilitator_who_left_is_handed_on_by_whoever_of_the_round_remains() {
     ] {
         let leave = living::change(leaving, minute, CommunityChange::Leave { member: leaving });
         engine.handle(leave).unwrap();
-        let due = DueItem::RoleToHandOn {
-            role: HandedRole::Facilitator,
-            left: CO_1,
+        let due = |role, left| DueItem::RoleToHandOn {
+            role,
+            left,
             by,
-            seated,
+            seated: seated.clone(),
         };
-        assert_eq!(awaited(minute + 1), [due], "{leaving}");
+        // Once the proposer has left too, their role is to hand on as well, by whoever
+        // hands on the facilitator's.
+        let mut expected = vec![due(HandedRole::Facilitator, CO_1)];
+        if leaving != CO_1 {
+            expected.push(due(HandedRole::Proposer, STAFF_1));
+        }
+        assert_eq!(awaited(minute + 1), expected, "{leaving}");
         let first = by.map_or(String::new(), |by| {
             format!("member {by}, is in the community")
         });
@@ -610,7 +612,13 @@ fn a_facilitator_who_left_is_handed_on_by_whoever_of_the_round_remains() {
     engine
         .handle(consent(CO_2, 9, hand_on(MEMBER, CO_2)))
         .unwrap();
-    assert_eq!(awaited(10), [facilitator_awaited(MEMBER)]);
+    let proposers_role = DueItem::RoleToHandOn {
+        role: HandedRole::Proposer,
+        left: STAFF_1,
+        by: Some(MEMBER),
+        seated: vec![],
+    };
+    assert_eq!(awaited(10), [facilitator_awaited(MEMBER), proposers_role]);
     engine
         .handle(consent(MEMBER, 11, RoundCommand::Advance {}))
         .unwrap();
@@ -672,14 +680,18 @@ fn a_seated_member_who_stepped_out_hands_no_role_on() {
         engine.handle(leave).unwrap();
     }
     let due: Vec<DueItem> = engine.due(at(6)).into_iter().map(|d| d.item).collect();
+    let to_hand_on = |role, left| DueItem::RoleToHandOn {
+        role,
+        left,
+        by: None,
+        seated: vec![],
+    };
     assert_eq!(
         due,
-        [DueItem::RoleToHandOn {
-            role: HandedRole::Facilitator,
-            left: CO_1,
-            by: None,
-            seated: vec![],
-        }]
+        [
+            to_hand_on(HandedRole::Facilitator, CO_1),
+            to_hand_on(HandedRole::Proposer, STAFF_1)
+        ]
     );
     let hand_on = RoundCommand::HandOnRole {
         role: HandedRole::Facilitator,
@@ -693,6 +705,10 @@ fn a_seated_member_who_stepped_out_hands_no_role_on() {
     );
 }
 
+/// A seated member who leaves the community before responding or declaring is asked
+/// nothing more: rules C1 and T4 do not count them as silent or undeclared, and the record
+/// says they had left, and the metrics do not count them among those entitled to respond.
+/// A member who left after the decision does not change it.
 #[test]
 fn a_member_who_left_before_responding_is_not_counted_silent_or_undeclared() {
     use coproduction::process::PartCommand;
@@ -776,4 +792,231 @@ fn a_member_who_left_before_responding_is_not_counted_silent_or_undeclared() {
     let after = engine.record(&stream(), at(41)).unwrap();
     assert_eq!(after.participants, record.participants);
     assert_eq!(participation(&engine), counted);
+}
+
+/// The hall's advice process (an operational matter: the staff team decides by advice),
+/// with member 1 its proposer and decider, member 3 its facilitator and member 2 its
+/// secretary, in its objection round with advice from members 5 and 6 of the Allies Group,
+/// whom the route consults (minutes 0 to 5).
+fn hall_with_advice(engine: &TestEngine) -> StreamId {
+    use coproduction::consent::Response;
+    let open = open_on_route(
+        "hall",
+        "operational",
+        r#"{"proposer": 1, "facilitator": 3, "secretary": 2}"#,
+        "",
+    )
+    .replace("2022-09-01T10:00:00Z", &at(0).to_string());
+    engine.handle_json(&open).unwrap();
+    let hall = StreamId::new("hall").unwrap();
+    let step = |actor: u64, minute, command| {
+        let request = Request::new(
+            hall.clone(),
+            MemberId::new(actor),
+            at(minute),
+            ProcessCommand::Consent { command },
+        );
+        engine.handle(request).unwrap();
+    };
+    for minute in 1..=3 {
+        step(3, minute, RoundCommand::Advance {});
+    }
+    for (member, minute, advice) in [
+        (5, 4, "Ask the families which afternoons suit them"),
+        (6, 5, "Check the lease allows weekday use"),
+    ] {
+        let response = Response::Advice {
+            advice: advice.into(),
+            affected: true,
+            expertise: false,
+        };
+        let member = MemberId::new(member);
+        step(
+            member.get(),
+            minute,
+            RoundCommand::Respond { member, response },
+        );
+    }
+    hall
+}
+
+/// An advice process waits for its decider once its advice is in; when the decider (its
+/// proposer) leaves, nobody could answer the advice, decide or withdraw it: `due` lists the
+/// proposer's role to hand on, by the facilitator, in place of the advice awaiting an
+/// answer. It goes only to a member of the deciding body, and from the facilitator first;
+/// the member who takes the proposal up answers the advice and decides, and the record
+/// keeps who handed the role on.
+#[test]
+fn an_advice_process_whose_decider_left_is_taken_up_by_a_member_of_the_deciding_body() {
+    use coproduction::consent::{HandedRole, RoundPhase};
+    use coproduction::engine::DueItem;
+    let engine = engine();
+    let hall = hall_with_advice(&engine);
+    let awaited = |minute| -> Vec<DueItem> {
+        engine
+            .due(at(minute))
+            .into_iter()
+            .filter(|d| d.stream == hall)
+            .map(|d| d.item)
+            .collect()
+    };
+    let unanswered = DueItem::AdviceUnanswered {
+        members: vec![MemberId::new(5), ALLY],
+    };
+    assert!(awaited(6).contains(&unanswered), "{:?}", awaited(6));
+    let leave = living::change(STAFF_1, 7, CommunityChange::Leave { member: STAFF_1 });
+    engine.handle(leave).unwrap();
+    let to_hand_on = DueItem::RoleToHandOn {
+        role: HandedRole::Proposer,
+        left: STAFF_1,
+        by: Some(MemberId::new(3)),
+        seated: vec![],
+    };
+    let due = awaited(8);
+    assert!(due.contains(&to_hand_on), "{due:?}");
+    assert!(!due.contains(&unanswered), "{due:?}");
+
+    let hand_on = |by: u64, minute, to: u64| {
+        let command = RoundCommand::HandOnRole {
+            role: HandedRole::Proposer,
+            to: MemberId::new(to),
+            reason: "Our proposer has left; the hall booking is taken up".into(),
+        };
+        let request = Request::new(
+            hall.clone(),
+            MemberId::new(by),
+            at(minute),
+            ProcessCommand::Consent { command },
+        );
+        serde_json::to_string(&request).unwrap()
+    };
+    // Not to a member outside the staff team, who would decide alone.
+    let err = refused(&engine, &hand_on(3, 9, 20));
+    assert_eq!(
+        unwitnessed(&err),
+        "member m20, named to take the proposer's role, would decide alone but does not sit on `staff_team`"
+    );
+    // Not by the secretary while the facilitator is in the community.
+    let err = refused(&engine, &hand_on(2, 9, 4));
+    assert!(
+        unwitnessed(&err).contains("facilitator, member m3, is in the community"),
+        "{err}"
+    );
+    // Nor by a member who holds none of the roles it answers to.
+    let err = refused(&engine, &hand_on(4, 9, 4));
+    assert!(
+        matches!(
+            err.refusal().map(|r| &r.kind),
+            Some(RefusalKind::WrongRole {
+                role: "facilitator, secretary or a member seated in it",
+                ..
+            })
+        ),
+        "{err}"
+    );
+    engine.handle_json(&hand_on(3, 10, 4)).unwrap();
+    let due = awaited(11);
+    assert!(due.contains(&unanswered), "{due:?}");
+    assert!(!due.contains(&to_hand_on), "{due:?}");
+
+    let step = |actor: u64, minute, command| {
+        Request::new(
+            hall.clone(),
+            MemberId::new(actor),
+            at(minute),
+            ProcessCommand::Consent { command },
+        )
+    };
+    for (minute, member, answer) in [
+        (
+            12,
+            MemberId::new(5),
+            "Asked them: Tuesdays and Thursdays suit most",
+        ),
+        (13, ALLY, "The lease allows weekday use"),
+    ] {
+        let answer = RoundCommand::AnswerAdvice {
+            member,
+            answer: answer.into(),
+        };
+        // The proposer who left answers nothing.
+        let err = engine_support::refused(&engine, step(1, minute, answer.clone()));
+        assert!(err.is_refusal(), "{err}");
+        engine.handle(step(4, minute, answer)).unwrap();
+    }
+    assert!(
+        awaited(14).contains(&DueItem::DecisionAwaited {
+            decider: MemberId::new(4),
+            phase: RoundPhase::ObjectionRound,
+        }),
+        "{:?}",
+        awaited(14)
+    );
+    let decide = RoundCommand::Decide {
+        adopt: true,
+        rationale: "Two weekday afternoons, as the families asked".into(),
+    };
+    engine
+        .handle(step(4, 15, decide).with_evidence(evidence()))
+        .unwrap();
+    let record = engine.record(&hall, at(16)).unwrap();
+    let handover = record
+        .handovers
+        .iter()
+        .map(|h| (h.role.as_str(), h.from, h.to, h.by))
+        .collect::<Vec<_>>();
+    assert_eq!(
+        handover,
+        [("proposer", STAFF_1, MemberId::new(4), MemberId::new(3))]
+    );
+}
+
+/// A round deciding for a proposal whose proposer leaves: its proposer's role goes only to
+/// a member who could have brought the round (who runs the proposal or sits on the body
+/// that decides it), and the member who takes it up amends the proposal.
+#[test]
+fn a_proposals_round_is_taken_up_only_by_one_who_could_have_brought_it() {
+    use coproduction::consent::HandedRole;
+    use coproduction::decision::DecisionKind;
+    let engine = engine();
+    let model = StreamId::new("working-model-proposal").unwrap();
+    living::propose(&engine, &model, DecisionKind::WorkingModel, vec![], 0);
+    let round = living::round_of(&model);
+    let mut open = open(&community()).deciding_for(model.clone());
+    open.stream = round.clone();
+    open.now = at(10);
+    engine.handle(open).unwrap();
+    let step = |actor, minute, command| {
+        Request::new(
+            round.clone(),
+            actor,
+            at(minute),
+            ProcessCommand::Consent { command },
+        )
+    };
+    for minute in 11..=12 {
+        engine
+            .handle(step(CO_1, minute, RoundCommand::Advance {}))
+            .unwrap();
+    }
+    let leave = living::change(STAFF_1, 13, CommunityChange::Leave { member: STAFF_1 });
+    engine.handle(leave).unwrap();
+    let hand_on = |to| RoundCommand::HandOnRole {
+        role: HandedRole::Proposer,
+        to,
+        reason: "Our proposer has left; the model is taken up".into(),
+    };
+    let err = engine_support::refused(&engine, step(CO_1, 14, hand_on(MEMBER)));
+    assert_eq!(
+        unwitnessed(&err),
+        "member m20, named to take the proposer's role, neither runs `working-model-proposal` nor sits on the body that decides it"
+    );
+    engine.handle(step(CO_1, 15, hand_on(CO_2))).unwrap();
+    let amend = RoundCommand::Amend {
+        text: "Pilot it for six months from April.".into(),
+        answers: vec![],
+    };
+    let err = engine_support::refused(&engine, step(STAFF_1, 16, amend.clone()));
+    assert!(err.is_refusal(), "{err}");
+    engine.handle(step(CO_2, 16, amend)).unwrap();
 }

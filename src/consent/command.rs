@@ -137,7 +137,8 @@ pub enum RoundCommand {
     /// Hand a role on from a member who has left the community, as the engine witnesses:
     /// the secretary's, by the facilitator; the facilitator's, by the proposer (or, where
     /// the proposer has left too, the secretary; where all three have left, a member
-    /// seated in the round), as [`HandedRole::handed_on_by`](super::HandedRole::handed_on_by)
+    /// seated in the round); the proposer's, by the facilitator (else the secretary, else a
+    /// seated member), as [`HandedRole::handed_on_by`](super::HandedRole::handed_on_by)
     /// says. The round goes on with `to` in the role; the record keeps who handed it on,
     /// when and why.
     HandOnRole {

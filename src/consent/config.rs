@@ -159,9 +159,10 @@ pub struct RoundRoles {
 
 /// A role of a round that is handed on when the member holding it has left the community,
 /// by the member it answers to ([`HandedRole::handed_on_by`]): the secretary's by the
-/// facilitator; the facilitator's by the proposer, or the secretary, or a seated member.
+/// facilitator; the facilitator's by the proposer, or the secretary, or a seated member;
+/// the proposer's by the facilitator, or the secretary, or a seated member.
 ///
-/// JSON: `"secretary"`, `"facilitator"`.
+/// JSON: `"secretary"`, `"facilitator"`, `"proposer"`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum HandedRole {
@@ -169,6 +170,10 @@ pub enum HandedRole {
     Secretary,
     /// The facilitator, who moves the round on.
     Facilitator,
+    /// The proposer, who amends the proposal, answers advice, may withdraw it and, in an
+    /// advice process or a delegated decision, decides: handed on, a member takes the
+    /// proposal up where its proposer left it.
+    Proposer,
 }
 
 impl HandedRole {
@@ -177,6 +182,7 @@ impl HandedRole {
         match self {
             HandedRole::Secretary => "secretary",
             HandedRole::Facilitator => "facilitator",
+            HandedRole::Proposer => "proposer",
         }
     }
 
@@ -185,6 +191,7 @@ impl HandedRole {
         match self {
             HandedRole::Secretary => roles.secretary,
             HandedRole::Facilitator => roles.facilitator,
+            HandedRole::Proposer => roles.proposer,
         }
     }
 
@@ -193,7 +200,9 @@ impl HandedRole {
     /// The secretary's role, the facilitator (where the facilitator has left too, their
     /// role is handed on first). The facilitator's role, the proposer; else the secretary;
     /// else, where all three have left, any member seated in the round, so that a round
-    /// whose every role has left can still go on.
+    /// whose every role has left can still go on. The proposer's role, the facilitator;
+    /// else the secretary; else any member seated in the round: without it, nobody could
+    /// amend, withdraw or (in an advice process or a delegated decision) decide.
     ///
     /// ```
     /// use coproduction::consent::{HandedRole, RoundRole};
@@ -202,12 +211,21 @@ impl HandedRole {
     ///     HandedRole::Facilitator.handed_on_by(),
     ///     [RoundRole::Proposer, RoundRole::Secretary, RoundRole::Eligible]
     /// );
+    /// assert_eq!(
+    ///     HandedRole::Proposer.handed_on_by(),
+    ///     [RoundRole::Facilitator, RoundRole::Secretary, RoundRole::Eligible]
+    /// );
     /// ```
     pub fn handed_on_by(self) -> &'static [RoundRole] {
         match self {
             HandedRole::Secretary => &[RoundRole::Facilitator],
             HandedRole::Facilitator => &[
                 RoundRole::Proposer,
+                RoundRole::Secretary,
+                RoundRole::Eligible,
+            ],
+            HandedRole::Proposer => &[
+                RoundRole::Facilitator,
                 RoundRole::Secretary,
                 RoundRole::Eligible,
             ],

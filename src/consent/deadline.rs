@@ -102,8 +102,9 @@ fn closable(round: &Round) -> bool {
 }
 
 /// What the round waits on at `now`: responses in its objection round, answers to advice
-/// (an advice process), and a time box that has passed, with the step its configuration
-/// takes.
+/// (an advice process), its facilitator, its decider (an advice process or a delegated
+/// decision), its secretary, and a time box that has passed, with the step its
+/// configuration takes.
 pub(crate) fn due(round: &Round, now: Timestamp) -> Vec<DueItem> {
     let mut items = Vec::new();
     if !round.phase().is_open() {
@@ -158,6 +159,21 @@ pub(crate) fn due(round: &Round, now: Timestamp) -> Vec<DueItem> {
             || (answered && facilitator_closes(round)))
     {
         items.push(facilitator_awaited(round));
+    }
+    // An advice process's or a delegated decision's next step is its decider's.
+    let decidable = match round.config().method {
+        Method::Delegated => round.phase() == RoundPhase::Presented,
+        Method::AdviceProcess => {
+            round.phase() == RoundPhase::ObjectionRound
+                && super::machine::advice_taken(round).is_ok()
+        }
+        _ => false,
+    };
+    if ended.is_none() && decidable {
+        items.push(DueItem::DecisionAwaited {
+            decider: round.config().roles.proposer,
+            phase: round.phase(),
+        });
     }
     if let (RoundPhase::Consented, Some(decision)) = (round.phase(), round.decision()) {
         items.push(DueItem::OutcomeAwaited {
@@ -345,10 +361,30 @@ mod tests {
             due(opened(&state), at(7)),
             awaited(RoundPhase::ObjectionRound, 3)
         );
-        // In an advice process, the decider decides once the advice is in.
+        // In an advice process, the decider decides once the advice is in, and not while
+        // a piece of it is unanswered or its quorum has not spoken.
         let mut advice = opened(&state).clone();
         advice.config.method = Method::AdviceProcess;
+        let decision_awaited = |phase| DueItem::DecisionAwaited {
+            decider: m(1),
+            phase,
+        };
+        assert_eq!(
+            due(&advice, at(7)),
+            [decision_awaited(RoundPhase::ObjectionRound)]
+        );
+        advice.config.quorum.lived_experience_min = 1;
         assert_eq!(due(&advice, at(7)), []);
+        // A delegated decision's decider decides once it is presented.
+        presented.config.method = Method::Delegated;
+        assert_eq!(
+            due(&presented, at(5)),
+            [decision_awaited(RoundPhase::Presented)]
+        );
+        assert!(matches!(
+            due(&presented, at(11)).as_slice(),
+            [DueItem::TimeBoxPassed { .. }]
+        ));
         // Its time box passed, the box's item stands alone.
         assert!(matches!(
             due(opened(&state), at(11)).as_slice(),

@@ -268,6 +268,7 @@ pub(super) fn evolve_opened(round: &mut Round, event: &RoundEvent) {
             match role {
                 super::HandedRole::Secretary => round.config.roles.secretary = *to,
                 super::HandedRole::Facilitator => round.config.roles.facilitator = *to,
+                super::HandedRole::Proposer => round.config.roles.proposer = *to,
             }
             round.handovers.push(crate::values::RoleHandover {
                 role: role.label().to_owned(),

@@ -15,7 +15,7 @@ use crate::machine::{
 use super::ConsentError;
 use super::RoundPhase;
 use super::command::RoundCommand;
-use super::config::{AbsencePolicy, RoundRole};
+use super::config::{AbsencePolicy, RoundConfig, RoundRole};
 use super::event::{CloseResult, RoundEvent};
 use super::evolve::evolve_opened;
 use super::objection::{
@@ -449,40 +449,7 @@ fn decide_opened(
                 Method::Delegated => need_phase(attempted, phase, &[P::Presented])?,
                 Method::AdviceProcess => {
                     need_phase(attempted, phase, &[P::ObjectionRound])?;
-                    let unanswered: Vec<MemberId> = round
-                        .responses()
-                        .into_iter()
-                        .filter(|(m, r)| {
-                            matches!(r.response, Response::Advice { .. })
-                                && !round.advice_answers.contains_key(m)
-                        })
-                        .map(|(m, _)| m)
-                        .collect();
-                    if round.responses().is_empty() {
-                        // The advice process is seeking advice; deciding without any is a
-                        // delegated decision by another name.
-                        return Err(ConsentError::NoAdviceGiven);
-                    }
-                    if !unanswered.is_empty() {
-                        return Err(ConsentError::AdviceUnanswered {
-                            members: unanswered,
-                        });
-                    }
-                    // The route says whose advice to seek (tier 0: a co-producer with lived
-                    // experience and a staff colleague): the round's quorum holds that.
-                    let tally = round.tally();
-                    let required = round.config.quorum.required(tally.eligible);
-                    let lived_required = round.config.quorum.lived_experience_min as usize;
-                    if tally.responded < required
-                        || tally.lived_experience_responded < lived_required
-                    {
-                        return Err(ConsentError::QuorumNotMet {
-                            responded: tally.responded,
-                            required,
-                            lived_experience_responded: tally.lived_experience_responded,
-                            lived_experience_required: lived_required,
-                        });
-                    }
+                    advice_taken(round)?;
                 }
                 _ => return Err(ConsentError::MethodMismatch { attempted, method }),
             }
@@ -607,6 +574,48 @@ fn decide_opened(
     }
 }
 
+/// Refuses an advice process's decision until advice was given, every piece of it answered,
+/// and the round's quorum met.
+pub(super) fn advice_taken(round: &Round) -> Result<(), ConsentError> {
+    let responses = round.responses();
+    if responses.is_empty() {
+        // The advice process is seeking advice; deciding without any is a delegated
+        // decision by another name.
+        return Err(ConsentError::NoAdviceGiven);
+    }
+    let unanswered: Vec<MemberId> = responses
+        .into_iter()
+        .filter(|(m, r)| {
+            matches!(r.response, Response::Advice { .. }) && !round.advice_answers.contains_key(m)
+        })
+        .map(|(m, _)| m)
+        .collect();
+    if !unanswered.is_empty() {
+        return Err(ConsentError::AdviceUnanswered {
+            members: unanswered,
+        });
+    }
+    // The route says whose advice to seek (tier 0: a co-producer with lived experience and
+    // a staff colleague): the round's quorum holds that.
+    quorum_met(&round.config, &round.tally())
+}
+
+/// Refuses a count that falls short of the round's quorum: of responses, or of responses
+/// from members with lived experience.
+fn quorum_met(config: &RoundConfig, tally: &Tally) -> Result<(), ConsentError> {
+    let required = config.quorum.required(tally.eligible);
+    let lived_required = config.quorum.lived_experience_min as usize;
+    if tally.responded < required || tally.lived_experience_responded < lived_required {
+        return Err(ConsentError::QuorumNotMet {
+            responded: tally.responded,
+            required,
+            lived_experience_responded: tally.lived_experience_responded,
+            lived_experience_required: lived_required,
+        });
+    }
+    Ok(())
+}
+
 /// The checks every command on an opened round passes first, in this order: the round has
 /// not ended, the clock has not gone back, and no time box has passed (exits and an
 /// extension of the box excepted).
@@ -688,16 +697,7 @@ pub(super) fn close(round: &Round, now: Timestamp) -> Result<RoundEvent, Consent
     let result = if config.absence == AbsencePolicy::Defer && !absent.is_empty() {
         CloseResult::DeferredByAbsence
     } else {
-        let required = config.quorum.required(tally.eligible);
-        let lived_required = config.quorum.lived_experience_min as usize;
-        if tally.responded < required || tally.lived_experience_responded < lived_required {
-            return Err(ConsentError::QuorumNotMet {
-                responded: tally.responded,
-                required,
-                lived_experience_responded: tally.lived_experience_responded,
-                lived_experience_required: lived_required,
-            });
-        }
+        quorum_met(config, &tally)?;
         match tally.carries(config.method) {
             Some(true) => CloseResult::Consented,
             Some(false) => CloseResult::Declined,

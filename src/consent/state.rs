@@ -436,6 +436,7 @@ impl Round {
             role: match role {
                 HandedRole::Secretary => "facilitator",
                 HandedRole::Facilitator => "proposer, secretary or a member seated in it",
+                HandedRole::Proposer => "facilitator, secretary or a member seated in it",
             },
         }
         .into())

@@ -69,22 +69,12 @@ pub(super) fn brought(
     let Some(roles) = round_roles(&request.command) else {
         return Ok(());
     };
-    let mut runs = guard
-        .process()
-        .answerable(guard.route(), v.community())
-        .attest;
-    runs.extend(
-        route
-            .and_then(|route| v.community().body(&route.decider))
-            .into_iter()
-            .flat_map(|body| body.members()),
-    );
     let outside = [
         (request.actor, "who opens it"),
         (roles.proposer, "named its proposer"),
     ]
     .into_iter()
-    .find(|(m, _)| !runs.contains(m) || guard.stepped_out(*m));
+    .find(|(m, _)| !may_propose(guard, route, v, *m));
     match outside {
         Some((member, role)) => Err(EngineError::RoundNotTheirs {
             stream: request.stream.clone(),
@@ -96,6 +86,26 @@ pub(super) fn brought(
         }),
         None => Ok(()),
     }
+}
+
+/// Whether `member` may bring a round deciding for the process held in `guard` as its
+/// proposer: they run that process (those it names as attesting for it) or sit on the body
+/// `route` gives the decision, as the community stands now, and have not stepped out of it.
+pub(super) fn may_propose(
+    guard: &Stream,
+    route: Option<&Route>,
+    v: &Version,
+    member: MemberId,
+) -> bool {
+    let runs = guard
+        .process()
+        .answerable(guard.route(), v.community())
+        .attest
+        .contains(&member)
+        || route
+            .and_then(|route| v.community().body(&route.decider))
+            .is_some_and(|body| body.contains(member));
+    runs && !guard.stepped_out(member)
 }
 
 /// Whether the process on `stream` is a proposal, still open, whose decision (or review's

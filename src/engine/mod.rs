@@ -157,7 +157,7 @@ use jiff::Timestamp;
 
 use crate::cocreation::CoCreation;
 use crate::community::{Community, MemberId};
-use crate::consent::{ConsentProcess, HandsOn, Response, RoundCommand, RoundState};
+use crate::consent::{ConsentProcess, HandedRole, HandsOn, Response, RoundCommand, RoundState};
 use crate::governance::Governance;
 use crate::journal::{BatchPart, Envelope, Hash, Journal, NewEvent, StreamId};
 use crate::living::Version;
@@ -888,6 +888,28 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                 Some(format!(
                     "member {to}, named to take the {}'s role, stepped out of this decision",
                     role.label()
+                ))
+            } else if *role == HandedRole::Proposer
+                && round.config().accountable_decider().is_some()
+                && !v
+                    .community()
+                    .body(&round.config().deciding_body)
+                    .is_some_and(|body| body.contains(*to))
+            {
+                // A proposer who decides alone sits on the deciding body, as one named when
+                // the round opened does.
+                Some(format!(
+                    "member {to}, named to take the proposer's role, would decide alone but does not sit on `{}`",
+                    round.config().deciding_body
+                ))
+            } else if *role == HandedRole::Proposer
+                && let Some((target, t)) =
+                    stream.decides_for().and_then(|t| Some((t, held.get(t)?)))
+                && !checks::may_propose(t, t.route(), v, *to)
+            {
+                // Nor does one who could not have brought the round take it up.
+                Some(format!(
+                    "member {to}, named to take the proposer's role, neither runs `{target}` nor sits on the body that decides it"
                 ))
             } else if out(actor)
                 && round.is_eligible(*actor)

@@ -145,7 +145,7 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                     items.retain(|item| match item {
                         DueItem::OutcomeAwaited { .. } => false,
                         DueItem::RoleToHandOn { role, .. } => {
-                            *role == HandedRole::Facilitator && !closed
+                            *role != HandedRole::Secretary && !closed
                         }
                         _ => true,
                     });
@@ -322,8 +322,9 @@ fn lapse_of(shared: &Shared, now: Timestamp) -> Result<Option<DeadlineStep>, Eng
 /// What `round` waits on, as `items` list it, with nobody awaited who has left the
 /// community (`gone`): the responses of those still in it, and once only those who left
 /// have not answered, the facilitator, to close the objection round; a role whose holder
-/// has left, to hand on (the facilitator's first, where the facilitator has left too),
-/// naming who hands it on as [`HandedRole::handed_on_by`] says (of the members seated in
+/// has left, to hand on (the facilitator's first, where the facilitator has left too; the
+/// proposer's, until the round consents, in place of any decision or answer to advice
+/// awaited of them), naming who hands it on as [`HandedRole::handed_on_by`] says (of the members seated in
 /// the round, those who have not stepped out, `out`).
 fn awaiting_members(
     items: &mut Vec<DueItem>,
@@ -387,5 +388,17 @@ fn awaiting_members(
         .any(|item| matches!(item, DueItem::RoleToHandOn { .. }));
     if boxed_out && !handing_on && gone(&roles.facilitator) {
         items.push(hand_on(HandedRole::Facilitator));
+    }
+    // A proposer who has left answers no advice and decides nothing, nor can anyone else
+    // amend or withdraw the proposal: until the round consents, their role is to hand on.
+    let phase = round.phase();
+    if gone(&roles.proposer) && phase.is_open() && phase != crate::consent::RoundPhase::Consented {
+        items.retain(|item| {
+            !matches!(
+                item,
+                DueItem::DecisionAwaited { .. } | DueItem::AdviceUnanswered { .. }
+            )
+        });
+        items.push(hand_on(HandedRole::Proposer));
     }
 }

@@ -5,7 +5,8 @@
 //! `now` and lists, for every stream, what its process waits on: responses awaited in an
 //! objection round and by when, a time box that has passed and what the round's
 //! configuration does next ([`AtDeadline`]), advice asked but not given or given but not
-//! answered, a round waiting for its facilitator to move it on, a consented round's
+//! answered, a round waiting for its facilitator to move it on or for its decider to
+//! decide, a role whose holder has left the community to hand on, a consented round's
 //! outcome its secretary has not recorded, a record whose
 //! publication rule T1 asks for, a review that has come (or is coming) due, a pilot
 //! scheduled to start, and an escalated matter waiting to be taken up. Each item is a [`DueItem`]; [`Due`] names the stream it is in.
@@ -134,8 +135,19 @@ pub enum DueItem {
         /// Since when: the start of that phase.
         since: Timestamp,
     },
+    /// An advice process or a delegated decision waits for its decider (the round's
+    /// proposer) to decide: a delegated decision once presented; an advice process once
+    /// advice was given, every piece of it answered, and its quorum met. Nothing decides it
+    /// on its own.
+    DecisionAwaited {
+        /// The round's proposer, who decides.
+        decider: MemberId,
+        /// The phase it waits in.
+        phase: RoundPhase,
+    },
     /// A round waits on a role whose holder has left the community (its secretary, to
-    /// record the outcome; or its facilitator): `by` hands the role on to a member
+    /// record the outcome; its facilitator; or, until it consents, its proposer): `by`
+    /// hands the role on to a member
     /// ([`RoundCommand::HandOnRole`](crate::consent::RoundCommand::HandOnRole)).
     RoleToHandOn {
         /// The role.
@@ -144,13 +156,14 @@ pub enum DueItem {
         left: MemberId,
         /// Who hands it on ([`HandedRole::handed_on_by`]): the facilitator, for the
         /// secretary's role; the proposer, for the facilitator's, or the secretary where
-        /// the proposer has left too. Absent where all three have left: then any of
-        /// `seated` hands it on.
+        /// the proposer has left too; the facilitator, for the proposer's, or the secretary
+        /// where the facilitator has left too. Absent where all three have left: then any
+        /// of `seated` hands it on.
         #[serde(default)]
         by: Option<MemberId>,
         /// Where the proposer, facilitator and secretary have all left: the members seated
         /// in the round who are still in the community and have not stepped out of the
-        /// decision, any of whom hands the facilitator's role on. Empty otherwise (and
+        /// decision, any of whom hands the role on. Empty otherwise (and
         /// where they have all left too: nobody can).
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         seated: Vec<MemberId>,

@@ -218,6 +218,8 @@ pub fn command(m: &Model) -> BoxedStrategy<(RoundCommand, u64)> {
         Some((_, true)) => (integrating(5), integrating(10), integrating(40)),
         None => (1, integrating(5), 1),
     };
+    // Who holds the proposer's role now: the configuration's, until it is handed on.
+    let proposer = m.proposer;
     let arms: Vec<(u32, BoxedStrategy<(RoundCommand, u64)>)> = vec![
         (
             w(&[P::NotOpened], 40),
@@ -262,7 +264,7 @@ pub fn command(m: &Model) -> BoxedStrategy<(RoundCommand, u64)> {
         (
             w(&[P::Reactions, P::Amending], 10).max(to_amend),
             (text(), amend_answers)
-                .prop_map(|(text, answers)| (RoundCommand::Amend { text, answers }, PROPOSER))
+                .prop_map(move |(text, answers)| (RoundCommand::Amend { text, answers }, proposer))
                 .boxed(),
         ),
         (
@@ -322,7 +324,7 @@ pub fn command(m: &Model) -> BoxedStrategy<(RoundCommand, u64)> {
                     let who = if as_objector {
                         objector(&confirmations, objection)
                     } else {
-                        PROPOSER
+                        proposer
                     };
                     (RoundCommand::ConfirmResolved { objection }, who)
                 })
@@ -351,9 +353,9 @@ pub fn command(m: &Model) -> BoxedStrategy<(RoundCommand, u64)> {
         (
             w(&[P::ObjectionRound], 8),
             (prop::sample::select(advisers), text())
-                .prop_map(|(member, answer)| {
+                .prop_map(move |(member, answer)| {
                     let member = MemberId::new(member);
-                    (RoundCommand::AnswerAdvice { member, answer }, PROPOSER)
+                    (RoundCommand::AnswerAdvice { member, answer }, proposer)
                 })
                 .boxed(),
         ),
@@ -364,8 +366,8 @@ pub fn command(m: &Model) -> BoxedStrategy<(RoundCommand, u64)> {
                 _ => 1,
             },
             (any::<bool>(), text())
-                .prop_map(|(adopt, rationale)| {
-                    (RoundCommand::Decide { adopt, rationale }, PROPOSER)
+                .prop_map(move |(adopt, rationale)| {
+                    (RoundCommand::Decide { adopt, rationale }, proposer)
                 })
                 .boxed(),
         ),
@@ -395,8 +397,8 @@ pub fn command(m: &Model) -> BoxedStrategy<(RoundCommand, u64)> {
                 1
             },
             (text(), 0u8..4)
-                .prop_map(|(reason, which)| match which {
-                    0 => (RoundCommand::Withdraw { reason }, PROPOSER),
+                .prop_map(move |(reason, which)| match which {
+                    0 => (RoundCommand::Withdraw { reason }, proposer),
                     1 => (RoundCommand::Defer { reason }, FACILITATOR),
                     2 => {
                         let to = steering_group();
@@ -422,6 +424,34 @@ pub fn command(m: &Model) -> BoxedStrategy<(RoundCommand, u64)> {
                 .prop_map(|(reason, to, by)| {
                     let c = RoundCommand::HandOnRole {
                         role: HandedRole::Secretary,
+                        to: MemberId::new(to),
+                        reason,
+                    };
+                    (c, by)
+                })
+                .boxed(),
+        ),
+        (
+            // The proposer's role handed on: by the facilitator, the secretary or a member
+            // seated in the round (or someone else, refused), to a member (sometimes the
+            // one who holds it, refused).
+            w(
+                &[
+                    P::Presented,
+                    P::Reactions,
+                    P::ObjectionRound,
+                    P::Integrating,
+                ],
+                2,
+            ),
+            (
+                text(),
+                1u64..=7,
+                prop_oneof![2 => Just(FACILITATOR), 1 => Just(m.secretary), 2 => 1u64..=9],
+            )
+                .prop_map(|(reason, to, by)| {
+                    let c = RoundCommand::HandOnRole {
+                        role: HandedRole::Proposer,
                         to: MemberId::new(to),
                         reason,
                     };

@@ -90,6 +90,8 @@ pub struct Model {
     pub accepted: Option<bool>,
     /// Who holds the secretary's role: the configuration's, until it is handed on.
     pub secretary: u64,
+    /// Who holds the proposer's role: the configuration's, until it is handed on.
+    pub proposer: u64,
 }
 
 /// One command, the member who issues it and the minute they issue it at.
@@ -169,6 +171,7 @@ impl Model {
             amendments: 0,
             accepted: None,
             secretary: SECRETARY,
+            proposer: PROPOSER,
         }
     }
 
@@ -303,7 +306,7 @@ impl Model {
                     _ => false,
                 });
                 let ok = matches!(phase, P::Reactions | P::Amending | P::Integrating)
-                    && actor == PROPOSER
+                    && actor == self.proposer
                     && !blank(text)
                     && known;
                 if ok {
@@ -366,14 +369,14 @@ impl Model {
                 let ok = phase == P::Integrating
                     && self.current() == Some(objection.0)
                     && self.objection(*objection).is_some_and(|o| {
-                        (actor == o.objector || actor == PROPOSER)
+                        (actor == o.objector || actor == self.proposer)
                             && o.status == ObjectionStatus::Valid
                             && o.amended
                     });
                 if ok {
                     let o = next.objection_mut(*objection);
                     o.objector_confirmed |= actor == o.objector;
-                    o.proposer_confirmed |= actor == PROPOSER;
+                    o.proposer_confirmed |= actor == self.proposer;
                     if o.objector_confirmed && o.proposer_confirmed {
                         o.status = ObjectionStatus::Resolved;
                     }
@@ -402,7 +405,7 @@ impl Model {
             }
             RoundCommand::AnswerAdvice { member, answer } => {
                 let ok = phase == P::ObjectionRound
-                    && actor == PROPOSER
+                    && actor == self.proposer
                     && self.responses.get(&member.get()) == Some(&Kind::Advice)
                     && !blank(answer);
                 if ok {
@@ -432,7 +435,7 @@ impl Model {
                     }
                     _ => false,
                 };
-                let ok = actor == PROPOSER && when && !blank(rationale);
+                let ok = actor == self.proposer && when && !blank(rationale);
                 if ok {
                     next.phase = if *adopt { P::Consented } else { P::Declined };
                 }
@@ -452,7 +455,7 @@ impl Model {
                 ok
             }
             RoundCommand::Withdraw { reason } => {
-                let ok = actor == PROPOSER && !blank(reason);
+                let ok = actor == self.proposer && !blank(reason);
                 if ok {
                     next.phase = P::Withdrawn;
                 }
@@ -483,6 +486,20 @@ impl Model {
                 let ok = actor == FACILITATOR && !blank(reason) && to.get() != self.secretary;
                 if ok {
                     next.secretary = to.get();
+                }
+                ok
+            }
+            // The proposer's role, by the facilitator, the secretary or a seated member,
+            // to another member.
+            RoundCommand::HandOnRole {
+                role: HandedRole::Proposer,
+                to,
+                reason,
+            } => {
+                let by = actor == FACILITATOR || actor == self.secretary || is_eligible(actor);
+                let ok = by && !blank(reason) && to.get() != self.proposer;
+                if ok {
+                    next.proposer = to.get();
                 }
                 ok
             }
