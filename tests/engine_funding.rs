@@ -2578,3 +2578,56 @@ fn a_round_for_an_offer_escalated_and_taken_up_carries_the_offers_funder() {
         "{err}"
     );
 }
+
+/// A funding decision whose consultation holds all its route asks for waits on its deciding
+/// body, as `due` lists at the offer: not while a piece of advice is unanswered; in
+/// consultation once it is, in deciding once deciding has started; and not once decided.
+#[test]
+fn a_funding_decision_ready_to_decide_waits_on_its_deciding_body() {
+    use coproduction::process::DueItem;
+    let engine = engine(MemoryJournal::new());
+    let offer_due = |when| -> Vec<DueItem> {
+        engine
+            .due(at(when))
+            .into_iter()
+            .filter(|d| d.stream.as_str() == "room-hire")
+            .map(|d| d.item)
+            .collect()
+    };
+    let waits = |phase| DueItem::BodyDecisionAwaited {
+        body: BodyId::new("staff_team").unwrap(),
+        phase,
+    };
+    let ready = ready_requests();
+    let (start_deciding, advised) = ready.split_last().unwrap();
+    for request in advised {
+        engine.handle(request.clone()).unwrap();
+        // Each piece of advice is answered in the request after it: the decision is ready
+        // each time one is answered, and not before the first advice, nor while the
+        // second waits for its answer.
+        let answered = matches!(
+            &request.command,
+            ProcessCommand::Funding {
+                command: FundingCommand::AnswerAdvice { .. },
+            }
+        );
+        let expected = match answered {
+            true => vec![waits(FundingPhase::Consultation)],
+            false => vec![],
+        };
+        assert_eq!(offer_due("2024-03-04T23:00:00Z"), expected, "{request:?}");
+    }
+    engine.handle(start_deciding.clone()).unwrap();
+    assert_eq!(
+        offer_due("2024-03-05T09:30:00Z"),
+        [waits(FundingPhase::Deciding)]
+    );
+    engine.handle(decide_with_evidence()).unwrap();
+    assert!(
+        !offer_due("2024-03-06T00:00:00Z")
+            .iter()
+            .any(|item| matches!(item, DueItem::BodyDecisionAwaited { .. })),
+        "{:?}",
+        offer_due("2024-03-06T00:00:00Z")
+    );
+}

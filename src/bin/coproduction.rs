@@ -154,7 +154,8 @@ enum Command {
         journal: PathBuf,
     },
     /// Print what every process of a journal waits on at a time, as one JSON array: responses
-    /// awaited, time boxes passed, advice unanswered, publications and reviews due.
+    /// awaited, time boxes passed, advice unanswered, a facilitator, decider or deciding body
+    /// awaited, roles to hand on, publications and reviews due.
     Due {
         /// The journal file.
         #[arg(long)]

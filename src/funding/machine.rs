@@ -581,7 +581,9 @@ fn consulted(c: &Consulting, body: &crate::community::BodyId) -> Result<(), Fund
 }
 
 /// Every required check complete and every consultation requirement met.
-fn ready_to_decide(
+/// Refuses deciding until every check the tier asks for is done and the consultation
+/// holds all its route asks for at `now`.
+pub(super) fn ready_to_decide(
     c: &Consulting,
     attempted: &'static str,
     now: Timestamp,

@@ -13,6 +13,8 @@ use crate::process::{
 };
 use crate::values::{DecisionRecord, Participants};
 
+use super::machine::ready_to_decide;
+use super::stage::FundingStage;
 use super::{
     FundingCommand, FundingError, FundingEvent, FundingPolicy, FundingProcess, FundingState,
     route_facts,
@@ -26,10 +28,15 @@ impl Process for FundingProcess {
         matches!(event, FundingEvent::Decided { outcome, .. } if outcome.accepts())
     }
 
-    /// A monitored arrangement waits on its review date.
+    /// A monitored arrangement waits on its review date; a consultation that holds all its
+    /// route asks for (the deciding body's consent round among it, where one decides), and
+    /// a decision whose deciding has started, wait on the deciding body to decide.
     fn due(state: &FundingState, now: jiff::Timestamp) -> Vec<crate::process::DueItem> {
-        match state.decision() {
-            Some(d) if d.phase() == crate::funding::FundingPhase::Monitoring => d
+        let Some(d) = state.decision() else {
+            return Vec::new();
+        };
+        match &d.stage {
+            FundingStage::Monitoring(_) => d
                 .review_date()
                 .map(|review_date| crate::process::DueItem::ReviewDue {
                     review_date,
@@ -37,6 +44,14 @@ impl Process for FundingProcess {
                 })
                 .into_iter()
                 .collect(),
+            FundingStage::Consultation(c) | FundingStage::Deciding(c)
+                if ready_to_decide(c, "decide", now).is_ok() =>
+            {
+                vec![crate::process::DueItem::BodyDecisionAwaited {
+                    body: c.diligence.tiered.route().decider.clone(),
+                    phase: d.phase(),
+                }]
+            }
             _ => Vec::new(),
         }
     }

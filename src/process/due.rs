@@ -6,7 +6,8 @@
 //! objection round and by when, a time box that has passed and what the round's
 //! configuration does next ([`AtDeadline`]), advice asked but not given or given but not
 //! answered, a round waiting for its facilitator to move it on or for its decider to
-//! decide, a role whose holder has left the community to hand on, a consented round's
+//! decide, a funding decision waiting for its deciding body to decide, a role whose holder
+//! has left the community to hand on, a consented round's
 //! outcome its secretary has not recorded, a record whose
 //! publication rule T1 asks for, a review that has come (or is coming) due, a pilot
 //! scheduled to start, and an escalated matter waiting to be taken up. Each item is a [`DueItem`]; [`Due`] names the stream it is in.
@@ -144,6 +145,17 @@ pub enum DueItem {
         decider: MemberId,
         /// The phase it waits in.
         phase: RoundPhase,
+    },
+    /// A funding or partnership decision waits for its deciding body to decide: its
+    /// consultation holds all the route asks for (the checks done, advice answered, a
+    /// comment window closed, the deciding body's consent round recorded, where one
+    /// decides), or deciding has started. A round held for it that consented records no
+    /// outcome of its own: this is where the decision waits.
+    BodyDecisionAwaited {
+        /// The body that decides, as the route governance gave says.
+        body: crate::community::BodyId,
+        /// The phase it waits in: consultation, or deciding.
+        phase: crate::funding::FundingPhase,
     },
     /// A round waits on a role whose holder has left the community (its secretary, to
     /// record the outcome; its facilitator; or, until it consents, its proposer): `by`
