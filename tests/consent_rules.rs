@@ -1001,4 +1001,15 @@ fn a_role_is_handed_on_by_the_member_it_answers_to() {
             role: HandedRole::Proposer,
             member: PROPOSER,
         });
+    // Not to a member whose objection is still open: integrating it takes the proposer
+    // and its objector, two people. Member 3 raised objection 2.
+    given::<ConsentProcess>(integrating())
+        .when(
+            hand_on(HandedRole::Proposer, 3, "The proposer left"),
+            by(FACILITATOR, 20),
+        )
+        .then_error(ConsentError::ObjectorAsProposer {
+            member: m(3),
+            objection: ObjectionId(2),
+        });
 }

@@ -894,7 +894,7 @@ fn an_advice_process_whose_decider_left_is_taken_up_by_a_member_of_the_deciding_
     let err = refused(&engine, &hand_on(3, 9, 20));
     assert_eq!(
         unwitnessed(&err),
-        "member m20, named to take the proposer's role, would decide alone but does not sit on `staff_team`"
+        "member m20, named to take the proposer's role, would decide alone but did not sit on `staff_team` when the round opened"
     );
     // Not by the secretary while the facilitator is in the community.
     let err = refused(&engine, &hand_on(2, 9, 4));
@@ -969,6 +969,39 @@ fn an_advice_process_whose_decider_left_is_taken_up_by_a_member_of_the_deciding_
         handover,
         [("proposer", STAFF_1, MemberId::new(4), MemberId::new(3))]
     );
+
+    // Once it has decided, the proposer's role is done with: who decided stays who did,
+    // whoever leaves after.
+    let leave = living::change(
+        MemberId::new(4),
+        17,
+        CommunityChange::Leave {
+            member: MemberId::new(4),
+        },
+    );
+    engine.handle(leave).unwrap();
+    assert!(
+        !awaited(18)
+            .iter()
+            .any(|item| matches!(item, DueItem::RoleToHandOn { .. })),
+        "{:?}",
+        awaited(18)
+    );
+    let err = refused(&engine, &hand_on(3, 18, 2));
+    assert!(
+        matches!(
+            err.refusal().map(|r| &r.kind),
+            Some(RefusalKind::WrongPhase { .. })
+        ),
+        "{err}"
+    );
+    let record = engine.record(&hall, at(19)).unwrap();
+    let deciders: Vec<MemberId> = record
+        .participants
+        .iter()
+        .flat_map(|p| p.iter().map(|p| p.member))
+        .collect();
+    assert_eq!(deciders, [MemberId::new(4)]);
 }
 
 /// A round deciding for a proposal whose proposer leaves: its proposer's role goes only to
@@ -1009,7 +1042,7 @@ fn a_proposals_round_is_taken_up_only_by_one_who_could_have_brought_it() {
     let err = engine_support::refused(&engine, step(CO_1, 14, hand_on(MEMBER)));
     assert_eq!(
         unwitnessed(&err),
-        "member m20, named to take the proposer's role, neither runs `working-model-proposal` nor sits on the body that decides it"
+        "member m20, named to take the proposer's role, neither ran `working-model-proposal` nor sat on the body that decides it when the round opened"
     );
     engine.handle(step(CO_1, 15, hand_on(CO_2))).unwrap();
     let amend = RoundCommand::Amend {
@@ -1019,4 +1052,114 @@ fn a_proposals_round_is_taken_up_only_by_one_who_could_have_brought_it() {
     let err = engine_support::refused(&engine, step(STAFF_1, 16, amend.clone()));
     assert!(err.is_refusal(), "{err}");
     engine.handle(step(CO_2, 16, amend)).unwrap();
+}
+
+/// A proposer who decides alone and steps out of the decision decides nothing and answers
+/// no advice: their role is to hand on, as one who left, and `due` says so.
+#[test]
+fn a_decider_who_stepped_out_has_their_role_handed_on() {
+    use coproduction::consent::HandedRole;
+    use coproduction::engine::DueItem;
+    use coproduction::process::PartCommand;
+    let engine = engine();
+    let hall = hall_with_advice(&engine);
+    let request = |actor: u64, minute, command: ProcessCommand| {
+        Request::new(hall.clone(), MemberId::new(actor), at(minute), command)
+    };
+    let declare = PartCommand::DeclareInterests {
+        interest: Some("My partner runs the hall".into()),
+    };
+    engine.handle(request(1, 6, declare.into())).unwrap();
+    let recuse = PartCommand::Recuse {
+        reason: "My partner runs the hall".into(),
+    };
+    engine.handle(request(1, 7, recuse.into())).unwrap();
+    let consent = |command| ProcessCommand::Consent { command };
+    let answer = consent(RoundCommand::AnswerAdvice {
+        member: ALLY,
+        answer: "The lease allows weekday use".into(),
+    });
+    let err = engine_support::refused(&engine, request(1, 8, answer));
+    assert!(unwitnessed(&err).contains("member m1 stepped out"), "{err}");
+    let decide = consent(RoundCommand::Decide {
+        adopt: true,
+        rationale: "Two weekday afternoons".into(),
+    });
+    let err = engine_support::refused(&engine, request(1, 8, decide));
+    assert!(unwitnessed(&err).contains("decides nothing alone"), "{err}");
+
+    let due: Vec<DueItem> = engine
+        .due(at(9))
+        .into_iter()
+        .filter(|d| d.stream == hall)
+        .map(|d| d.item)
+        .collect();
+    let to_hand_on = DueItem::RoleToHandOn {
+        role: HandedRole::Proposer,
+        left: STAFF_1,
+        by: Some(MemberId::new(3)),
+        seated: vec![],
+    };
+    assert!(due.contains(&to_hand_on), "{due:?}");
+    assert!(
+        !due.iter()
+            .any(|item| matches!(item, DueItem::AdviceUnanswered { .. })),
+        "{due:?}"
+    );
+    let hand_on = consent(RoundCommand::HandOnRole {
+        role: HandedRole::Proposer,
+        to: MemberId::new(4),
+        reason: "Our proposer stepped out: their partner runs the hall".into(),
+    });
+    engine.handle(request(3, 10, hand_on)).unwrap();
+}
+
+/// The proposer's role goes to one who could have held it when the round opened: a member
+/// appointed to the deciding body since would decide alone on a body the record does not
+/// list them in.
+#[test]
+fn a_decider_is_taken_from_the_deciding_body_as_it_stood_when_the_round_opened() {
+    use coproduction::community::BodyId;
+    use coproduction::consent::HandedRole;
+    use coproduction::decision::DecisionKind;
+    // Under a charter that asks only for a rationale: this is about who decides, not the
+    // evidence a decision needs.
+    let engine = living::open_on(MemoryJournal::new());
+    let hall = hall_with_advice(&engine);
+    let appointment = StreamId::new("appoint-to-staff").unwrap();
+    let appoint = CommunityChange::Appoint {
+        body: BodyId::new("staff_team").unwrap(),
+        members: vec![MEMBER],
+    };
+    living::propose(
+        &engine,
+        &appointment,
+        DecisionKind::Recruitment,
+        vec![appoint],
+        6,
+    );
+    engine.handle(living::adopt(&appointment, 12)).unwrap();
+    let staff = BodyId::new("staff_team").unwrap();
+    assert!(engine.community().body(&staff).unwrap().contains(MEMBER));
+    let leave = living::change(STAFF_1, 14, CommunityChange::Leave { member: STAFF_1 });
+    engine.handle(leave).unwrap();
+    let hand_on = |minute, to| {
+        let command = RoundCommand::HandOnRole {
+            role: HandedRole::Proposer,
+            to,
+            reason: "Our proposer has left".into(),
+        };
+        Request::new(
+            hall.clone(),
+            MemberId::new(3),
+            at(minute),
+            ProcessCommand::Consent { command },
+        )
+    };
+    let err = engine_support::refused(&engine, hand_on(15, MEMBER));
+    assert_eq!(
+        unwitnessed(&err),
+        "member m20, named to take the proposer's role, would decide alone but did not sit on `staff_team` when the round opened"
+    );
+    engine.handle(hand_on(16, MemberId::new(4))).unwrap();
 }

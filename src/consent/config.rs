@@ -202,7 +202,8 @@ impl HandedRole {
     /// else, where all three have left, any member seated in the round, so that a round
     /// whose every role has left can still go on. The proposer's role, the facilitator;
     /// else the secretary; else any member seated in the round: without it, nobody could
-    /// amend, withdraw or (in an advice process or a delegated decision) decide.
+    /// amend, withdraw or (in an advice process or a delegated decision) decide. Only until
+    /// the round consents: who decided stays who did.
     ///
     /// ```
     /// use coproduction::consent::{HandedRole, RoundRole};

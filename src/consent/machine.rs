@@ -15,7 +15,7 @@ use crate::machine::{
 use super::ConsentError;
 use super::RoundPhase;
 use super::command::RoundCommand;
-use super::config::{AbsencePolicy, RoundConfig, RoundRole};
+use super::config::{AbsencePolicy, HandedRole, RoundConfig, RoundRole};
 use super::event::{CloseResult, RoundEvent};
 use super::evolve::evolve_opened;
 use super::objection::{
@@ -498,6 +498,15 @@ fn decide_opened(
             }))
         }
         RoundCommand::HandOnRole { role, to, reason } => {
+            // The proposer's role is done with once the round has consented: who decided
+            // stays who did.
+            if *role == HandedRole::Proposer && phase == P::Consented {
+                return Err(RefusalKind::WrongPhase {
+                    attempted,
+                    phase: phase.label(),
+                }
+                .into());
+            }
             // By the member it answers to (`HandedRole::handed_on_by`): who of them has
             // left, and so which of them it falls to, is the engine's to see.
             round.hand_on_check(*role, actor)?;
@@ -507,6 +516,17 @@ fn decide_opened(
                 return Err(ConsentError::RoleHeldAlready {
                     role: *role,
                     member: from,
+                });
+            }
+            if *role == HandedRole::Proposer
+                && let Some(objection) = round
+                    .objections
+                    .iter()
+                    .find(|o| o.objector == *to && o.status.is_open())
+            {
+                return Err(ConsentError::ObjectorAsProposer {
+                    member: *to,
+                    objection: objection.id,
                 });
             }
             Ok(Events::one(RoundEvent::RoleHandedOn {

@@ -337,6 +337,17 @@ pub enum ConsentError {
         /// Who holds it.
         member: MemberId,
     },
+    /// The proposer's role goes to a member who holds no open objection to the proposal:
+    /// integrating an objection takes the proposer and its objector, two people.
+    #[error(
+        "cannot hand on the proposer's role to member {member}: they hold objection {objection}, still open, and would confirm it resolved alone"
+    )]
+    ObjectorAsProposer {
+        /// The member named to take the role.
+        member: MemberId,
+        /// Their open objection.
+        objection: ObjectionId,
+    },
     /// A time box is extended only where the round has one.
     #[error("cannot {attempted}: the round has no time box")]
     NoTimeBox {

@@ -146,7 +146,7 @@ impl Round {
         // One accountable decider (advice process, delegated decision): the decider is the
         // participant, and the deciding body is the body the route gives; the people heard
         // are advisers, in the advice log below, not members who failed to respond.
-        if let Some(decider) = config.accountable_decider() {
+        if let Some(decider) = self.decider() {
             let member = community.member(decider);
             let mut p = Participant::new(decider);
             p.lived_experience = member.is_some_and(|m| m.lived_experience);

@@ -346,6 +346,14 @@ impl Round {
         self.stage.decision()
     }
 
+    /// Who decides alone (an advice process, a delegated decision): the member who decided,
+    /// once the round has decided (whoever holds the proposer's role since); its proposer
+    /// until then. `None` for a method in which a body decides.
+    pub fn decider(&self) -> Option<MemberId> {
+        let proposer = self.config.accountable_decider()?;
+        Some(self.decision().map_or(proposer, |d| d.by))
+    }
+
     /// How the round ended, once it has.
     pub fn ending(&self) -> Option<&Ending> {
         self.stage.ending()

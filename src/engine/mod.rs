@@ -855,8 +855,34 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                 target: target.clone(),
             });
         }
-        // A role is handed on only from a member the engine sees has left the community,
-        // to one who is in it.
+        // Who stepped out of this decision: of the round, or of the process it decides for.
+        let out = |m: &MemberId| {
+            stream.parts().recused(*m)
+                || stream
+                    .decides_for()
+                    .and_then(|t| held.get(t))
+                    .is_some_and(|t| t.stepped_out(*m))
+        };
+        // A proposer who decides alone and stepped out of the decision neither decides it nor
+        // answers its advice: their role is to hand on, as one who left.
+        if let ProcessCommand::Consent {
+            command: RoundCommand::Decide { .. } | RoundCommand::AnswerAdvice { .. },
+        } = command
+            && let Some(round) =
+                ConsentProcess::state_of(stream.process()).and_then(RoundState::round)
+            && round.config().accountable_decider() == Some(*actor)
+            && out(actor)
+        {
+            return Err(EngineError::Unwitnessed {
+                stream: id.clone(),
+                difference: format!(
+                    "member {actor} stepped out of this decision: a proposer who did decides nothing alone, and their role is to hand on"
+                ),
+            });
+        }
+        // A role is handed on only from a member the engine sees has left the community (or,
+        // the proposer's where they decide alone, stepped out of the decision), to one who
+        // is in it.
         if let ProcessCommand::Consent {
             command: RoundCommand::HandOnRole { role, to, .. },
         } = command
@@ -865,16 +891,17 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
         {
             let roles = &round.config().roles;
             let holder = role.holder(roles);
-            // Who stepped out of this decision: of the round, or of the process it decides
-            // for.
-            let out = |m: &MemberId| {
-                stream.parts().recused(*m)
-                    || stream
-                        .decides_for()
-                        .and_then(|t| held.get(t))
-                        .is_some_and(|t| t.stepped_out(*m))
+            let stepped_out_decider = *role == HandedRole::Proposer
+                && round.config().accountable_decider().is_some()
+                && out(&holder);
+            // The proposer's role goes to one who could have held it when the round
+            // opened: as the community stood then.
+            let opened = match role {
+                HandedRole::Proposer => Some(self.opened_under(stream, v)?),
+                _ => None,
             };
-            let difference = if v.community().member(holder).is_some() {
+            let opened = opened.as_deref().unwrap_or(v);
+            let difference = if v.community().member(holder).is_some() && !stepped_out_decider {
                 Some(format!(
                     "the {}, member {holder}, is in the community at {now}: a role is handed on only from a member who has left",
                     role.label()
@@ -891,25 +918,25 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                 ))
             } else if *role == HandedRole::Proposer
                 && round.config().accountable_decider().is_some()
-                && !v
+                && !opened
                     .community()
                     .body(&round.config().deciding_body)
                     .is_some_and(|body| body.contains(*to))
             {
-                // A proposer who decides alone sits on the deciding body, as one named when
-                // the round opened does.
+                // A proposer who decides alone sits on the deciding body as it stood when
+                // the round opened, as one named then does.
                 Some(format!(
-                    "member {to}, named to take the proposer's role, would decide alone but does not sit on `{}`",
+                    "member {to}, named to take the proposer's role, would decide alone but did not sit on `{}` when the round opened",
                     round.config().deciding_body
                 ))
             } else if *role == HandedRole::Proposer
                 && let Some((target, t)) =
                     stream.decides_for().and_then(|t| Some((t, held.get(t)?)))
-                && !checks::may_propose(t, t.route(), v, *to)
+                && !checks::may_propose(t, t.route(), opened, *to)
             {
                 // Nor does one who could not have brought the round take it up.
                 Some(format!(
-                    "member {to}, named to take the proposer's role, neither runs `{target}` nor sits on the body that decides it"
+                    "member {to}, named to take the proposer's role, neither ran `{target}` nor sat on the body that decides it when the round opened"
                 ))
             } else if out(actor)
                 && round.is_eligible(*actor)

@@ -100,7 +100,7 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
             let Ok(Some(shared)) = self.shared(&stream) else {
                 continue;
             };
-            let (mut items, decides_for, closed) = match shared.lock() {
+            let (mut items, decides_for, closed, decider) = match shared.lock() {
                 Ok(s) => {
                     if let Some((to, at)) = s.process().escalation() {
                         escalated.push((stream.clone(), to, at, s.decides_for().cloned()));
@@ -115,14 +115,26 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                     items.extend(s.parts().due());
                     let round = crate::consent::ConsentProcess::state_of(s.process())
                         .and_then(crate::consent::RoundState::round);
+                    let out = |m: &MemberId| s.parts().recused(*m);
                     if let Some(round) = round {
-                        let out = |m: &MemberId| s.parts().recused(*m);
                         awaiting_members(&mut items, round, &gone, &out);
                     }
                     let closed = s.process().is_final()
                         || round
                             .is_some_and(|r| r.phase() == crate::consent::RoundPhase::Consented);
-                    (items, s.decides_for().cloned(), closed)
+                    // A proposer who decides alone, still awaited here, whose role is to hand
+                    // on should they have stepped out of the process the round decides for.
+                    let decider = round
+                        .filter(|r| proposer_awaited(r))
+                        .and_then(|r| Some((r, r.config().accountable_decider()?)))
+                        .filter(|(_, decider)| !gone(decider) && !out(decider))
+                        .map(|(r, decider)| {
+                            (
+                                decider,
+                                role_to_hand_on(r, HandedRole::Proposer, &gone, &out),
+                            )
+                        });
+                    (items, s.decides_for().cloned(), closed, decider)
                 }
                 Err(_) => continue,
             };
@@ -131,6 +143,11 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                 .and_then(|t| self.shared(t).ok().flatten())
                 && let Ok(t) = target.lock()
             {
+                if let Some((decider, item)) = decider
+                    && t.stepped_out(decider)
+                {
+                    hand_proposer_on(&mut items, item);
+                }
                 // Nor does a member who stepped out of the process the round decides for
                 // hand a role on as one seated in it.
                 for item in &mut items {
@@ -324,7 +341,7 @@ fn lapse_of(shared: &Shared, now: Timestamp) -> Result<Option<DeadlineStep>, Eng
 /// have not answered, the facilitator, to close the objection round; a role whose holder
 /// has left, to hand on (the facilitator's first, where the facilitator has left too; the
 /// proposer's, until the round consents, in place of any decision or answer to advice
-/// awaited of them), naming who hands it on as [`HandedRole::handed_on_by`] says (of the members seated in
+/// awaited of them, also where they decide alone and stepped out), naming who hands it on as [`HandedRole::handed_on_by`] says (of the members seated in
 /// the round, those who have not stepped out, `out`).
 fn awaiting_members(
     items: &mut Vec<DueItem>,
@@ -338,17 +355,7 @@ fn awaiting_members(
             HandedRole::Secretary if gone(&roles.facilitator) => HandedRole::Facilitator,
             role => role,
         };
-        let (by, seated) = match round.hands_on(role, gone, out) {
-            HandsOn::Holder(_, member) => (Some(member), Vec::new()),
-            HandsOn::Seated(seated) => (None, seated),
-            HandsOn::Nobody => (None, Vec::new()),
-        };
-        DueItem::RoleToHandOn {
-            role,
-            left: role.holder(&roles),
-            by,
-            seated,
-        }
+        role_to_hand_on(round, role, gone, out)
     };
     // The facilitator closes an objection round everyone still in the community has
     // answered.
@@ -389,16 +396,52 @@ fn awaiting_members(
     if boxed_out && !handing_on && gone(&roles.facilitator) {
         items.push(hand_on(HandedRole::Facilitator));
     }
-    // A proposer who has left answers no advice and decides nothing, nor can anyone else
-    // amend or withdraw the proposal: until the round consents, their role is to hand on.
+    // A proposer who has left (or, deciding alone, stepped out of the decision) answers no
+    // advice and decides nothing, nor can anyone else amend or withdraw the proposal: until
+    // the round consents, their role is to hand on.
+    let decides_alone = round.config().accountable_decider().is_some();
+    if proposer_awaited(round) && (gone(&roles.proposer) || (decides_alone && out(&roles.proposer)))
+    {
+        hand_proposer_on(items, hand_on(HandedRole::Proposer));
+    }
+}
+
+/// Whether `round` may still need its proposer: open, and not yet consented.
+fn proposer_awaited(round: &Round) -> bool {
     let phase = round.phase();
-    if gone(&roles.proposer) && phase.is_open() && phase != crate::consent::RoundPhase::Consented {
-        items.retain(|item| {
-            !matches!(
-                item,
-                DueItem::DecisionAwaited { .. } | DueItem::AdviceUnanswered { .. }
-            )
-        });
-        items.push(hand_on(HandedRole::Proposer));
+    phase.is_open() && phase != crate::consent::RoundPhase::Consented
+}
+
+/// `items` with the proposer's role to hand on, `item`, in place of a decision or answers
+/// to advice awaited of the proposer.
+fn hand_proposer_on(items: &mut Vec<DueItem>, item: DueItem) {
+    items.retain(|item| {
+        !matches!(
+            item,
+            DueItem::DecisionAwaited { .. } | DueItem::AdviceUnanswered { .. }
+        )
+    });
+    items.push(item);
+}
+
+/// The item for `role` of `round` to hand on, naming who hands it on as
+/// [`HandedRole::handed_on_by`] says (of the members seated in the round, those still in
+/// the community, `gone`, who have not stepped out, `out`).
+fn role_to_hand_on(
+    round: &Round,
+    role: HandedRole,
+    gone: &impl Fn(&MemberId) -> bool,
+    out: &impl Fn(&MemberId) -> bool,
+) -> DueItem {
+    let (by, seated) = match round.hands_on(role, gone, out) {
+        HandsOn::Holder(_, member) => (Some(member), Vec::new()),
+        HandsOn::Seated(seated) => (None, seated),
+        HandsOn::Nobody => (None, Vec::new()),
+    };
+    DueItem::RoleToHandOn {
+        role,
+        left: role.holder(&round.config().roles),
+        by,
+        seated,
     }
 }

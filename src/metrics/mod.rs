@@ -958,7 +958,7 @@ fn decision(
     // who takes part, as the decision's record says; those heard are advisers, not members
     // who failed to respond. Otherwise, only eligible members can respond; the count still
     // checks it against the snapshot.
-    let (eligible, responded, lived_responders) = match config.accountable_decider() {
+    let (eligible, responded, lived_responders) = match round.decider() {
         Some(decider) => {
             let responded: BTreeSet<MemberId> =
                 round.decision().map(|_| decider).into_iter().collect();

@@ -164,7 +164,8 @@ pub enum DueItem {
     RoleToHandOn {
         /// The role.
         role: HandedRole,
-        /// Who held it, and has left.
+        /// Who held it, and has left the community (or, a proposer who decides alone,
+        /// stepped out of the decision).
         left: MemberId,
         /// Who hands it on ([`HandedRole::handed_on_by`]): the facilitator, for the
         /// secretary's role; the proposer, for the facilitator's, or the secretary where

@@ -434,15 +434,16 @@ pub fn command(m: &Model) -> BoxedStrategy<(RoundCommand, u64)> {
         (
             // The proposer's role handed on: by the facilitator, the secretary or a member
             // seated in the round (or someone else, refused), to a member (sometimes the
-            // one who holds it, refused).
+            // one who holds it, refused); once the round consents, refused.
             w(
                 &[
                     P::Presented,
-                    P::Reactions,
+                    P::Clarifying,
                     P::ObjectionRound,
                     P::Integrating,
+                    P::Consented,
                 ],
-                2,
+                1,
             ),
             (
                 text(),

@@ -490,14 +490,23 @@ impl Model {
                 ok
             }
             // The proposer's role, by the facilitator, the secretary or a seated member,
-            // to another member.
+            // to another member, until the round consents (who decided stays who did).
             RoundCommand::HandOnRole {
                 role: HandedRole::Proposer,
                 to,
                 reason,
             } => {
                 let by = actor == FACILITATOR || actor == self.secretary || is_eligible(actor);
-                let ok = by && !blank(reason) && to.get() != self.proposer;
+                // Not to a member holding an open objection: they would confirm it alone.
+                let objects = self
+                    .objections
+                    .iter()
+                    .any(|o| o.objector == to.get() && o.status.is_open());
+                let ok = by
+                    && phase != P::Consented
+                    && !blank(reason)
+                    && to.get() != self.proposer
+                    && !objects;
                 if ok {
                     next.proposer = to.get();
                 }
