@@ -741,3 +741,50 @@ fn evidence_citing_an_unknown_rule_is_refused_and_nothing_is_written() {
         2
     );
 }
+
+/// A key named twice in a map (a member's supporters, a stakeholder group's waiver) is
+/// refused, saying where (the line and column), rather than the later silently replacing
+/// the earlier.
+#[test]
+fn a_key_named_twice_in_a_map_is_refused() {
+    let community = community();
+    let engine = Engine::builder(community.clone())
+        .governance(governance(&community))
+        .open(MemoryJournal::new())
+        .unwrap();
+    let founded = journalled(&engine);
+    let open = serde_json::to_string(&open(&community)).unwrap();
+    let twice = open.replacen(
+        r#""max_objection_rounds""#,
+        r#""supporters": {"14": [13], "14": [1]}, "max_objection_rounds""#,
+        1,
+    );
+    assert_ne!(twice, open);
+    let err = engine.handle_json(&twice).unwrap_err();
+    assert!(err.is_refusal(), "{err}");
+    assert!(
+        err.to_string()
+            .contains("found duplicate key at line 1 column"),
+        "{err}"
+    );
+    assert_short(&err);
+    assert_eq!(journalled(&engine), founded);
+    let once = open.replacen(
+        r#""max_objection_rounds""#,
+        r#""supporters": {"14": [13, 1]}, "max_objection_rounds""#,
+        1,
+    );
+    engine.handle_json(&once).unwrap();
+
+    let before = journalled(&engine);
+    let waived = evidence_request(
+        r#"{"stakeholders": {"took_part": [], "waivers": {"funders": "Not asked", "funders": "Asked"}}}"#,
+    );
+    let err = engine.handle_json(&waived).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("found duplicate key at line 1 column"),
+        "{err}"
+    );
+    assert_eq!(journalled(&engine), before);
+}

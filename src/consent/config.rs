@@ -288,6 +288,7 @@ pub struct EligibleMember {
 }
 
 /// Everything fixed when a round opens.
+#[serde_with::serde_as]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RoundConfig {
@@ -311,8 +312,9 @@ pub struct RoundConfig {
     #[serde(default)]
     pub time_box: TimeBox,
     /// Named supporters who may record a response on a member's behalf: member -> their
-    /// supporters. Empty means no proxy responses.
+    /// supporters. Empty means no proxy responses. A member named twice is refused.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde_as(as = "serde_with::MapPreventDuplicates<_, _>")]
     pub supporters: BTreeMap<MemberId, BTreeSet<MemberId>>,
     /// How many objection rounds may run before the process is declared broken down.
     pub max_objection_rounds: u32,

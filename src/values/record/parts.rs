@@ -710,6 +710,7 @@ pub enum Rung {
 }
 
 /// Which stakeholder groups took part, and the reasons any did not.
+#[serde_with::serde_as]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct StakeholderFacts {
@@ -717,8 +718,9 @@ pub struct StakeholderFacts {
     /// group names are; the JSON is the same strings).
     #[serde(default)]
     pub took_part: BTreeSet<Cow<'static, str>>,
-    /// For a group that did not: the recorded reason.
+    /// For a group that did not: the recorded reason. A group named twice is refused.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde_as(as = "serde_with::MapPreventDuplicates<_, _>")]
     pub waivers: BTreeMap<String, String>,
 }
 
