@@ -907,3 +907,38 @@ fn an_objection_replaced_by_a_supporters_response_names_the_supporter() {
         "{text}"
     );
 }
+
+/// An objection is confirmed resolved by two people: a proposer who raised it confirms
+/// nothing alone (they withdraw it instead).
+#[test]
+fn an_objector_who_is_the_proposer_confirms_nothing_alone() {
+    let mut config = config(Method::Consent);
+    config.roles.proposer = m(2);
+    let h = integrating_with(config);
+    let h = after(h, test_objection(1, true), by(FACILITATOR, 8));
+    let h = after(h, amend_answering(1), ctx(2, 9));
+    let confirm = RoundCommand::ConfirmResolved {
+        objection: ObjectionId(1),
+    };
+    given::<ConsentProcess>(h.clone())
+        .when(confirm, ctx(2, 10))
+        .then_error(ConsentError::ConfirmedAlone {
+            objection: ObjectionId(1),
+            member: m(2),
+        });
+    let state = given::<ConsentProcess>(h)
+        .when(
+            RoundCommand::WithdrawObjection {
+                objection: ObjectionId(1),
+            },
+            ctx(2, 10),
+        )
+        .then([RoundEvent::ObjectionWithdrawn {
+            objection: ObjectionId(1),
+            at: at(10),
+        }]);
+    assert_eq!(
+        round_of(&state).objections()[0].status,
+        ObjectionStatus::Withdrawn
+    );
+}

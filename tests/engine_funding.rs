@@ -2631,3 +2631,90 @@ fn a_funding_decision_ready_to_decide_waits_on_its_deciding_body() {
         offer_due("2024-03-06T00:00:00Z")
     );
 }
+
+/// A round held for an offer and withdrawn reached nothing: the offer holds no round for
+/// it, and waits for one that reaches something. While a second round deliberates, the
+/// offer is not decided: its deciding body deliberates there (refused, nothing written).
+#[test]
+fn a_withdrawn_round_holds_nothing_for_the_offer_and_a_running_one_holds_its_decision() {
+    let engine = offer_round_withdrawn("The circle will meet again once it is whole");
+    let recorded = engine
+        .journal()
+        .read_stream(&stream("f"))
+        .unwrap()
+        .into_iter()
+        .any(|e| {
+            matches!(
+                e.event,
+                EngineEvent::Funding {
+                    event: FundingEvent::ConsentRoundRecorded { .. },
+                    ..
+                }
+            )
+        });
+    assert!(!recorded, "a withdrawn round is recorded on the offer");
+    let decision = match engine.state(&stream("f")) {
+        Some(ProcessState::Funding(state)) => state.decision().cloned().unwrap(),
+        other => panic!("not a funding decision: {other:?}"),
+    };
+    assert_eq!(decision.consent_round(), None);
+
+    engine
+        .handle(offer_round("f-round-2", "2024-05-17T18:00:00Z"))
+        .unwrap();
+    for command in [
+        FundingCommand::StartDeciding {},
+        FundingCommand::Decide {
+            outcome: FundingOutcome::Decline {},
+            deciders: vec![m(1)],
+            rationale: "Declined while the circle deliberates".into(),
+        },
+    ] {
+        let err = refused(&engine, funding("f", 1, "2024-05-17T19:00:00Z", command));
+        assert!(
+            matches!(&err, EngineError::RoundRunning { stream: s, round }
+                if s.as_str() == "f" && round.as_str() == "f-round-2"),
+            "{err}"
+        );
+        assert_eq!(err.kind(), "round_running");
+    }
+}
+
+/// An offer ready to decide, for which its deciding body holds a round: while the round
+/// deliberates, `due` awaits the round, not the body's decision.
+#[test]
+fn an_offer_whose_round_deliberates_awaits_the_round_not_the_body() {
+    use coproduction::process::DueItem;
+    let engine = engine(MemoryJournal::new());
+    let ready = ready_requests();
+    let (_, advised) = ready.split_last().unwrap();
+    for request in advised {
+        engine.handle(request.clone()).unwrap();
+    }
+    let awaits_body = |when| {
+        engine
+            .due(at(when))
+            .into_iter()
+            .any(|d| matches!(d.item, DueItem::BodyDecisionAwaited { .. }))
+    };
+    assert!(awaits_body("2024-03-04T14:00:00Z"));
+    let open = RoundCommand::OpenOnRoute {
+        title: "Take the trust's room hire".into(),
+        proposal: "Accept the year's free rooms.".into(),
+        roles: RoundRoles {
+            proposer: m(1),
+            facilitator: m(2),
+            secretary: m(3),
+        },
+    };
+    let request = Request::new(
+        stream("room-hire-round"),
+        m(1),
+        at("2024-03-04T15:00:00Z"),
+        open,
+    )
+    .with_kind(DecisionKind::Funding)
+    .deciding_for(stream("room-hire"));
+    engine.handle(request).unwrap();
+    assert!(!awaits_body("2024-03-04T16:00:00Z"));
+}

@@ -1106,12 +1106,39 @@ fn a_decider_who_stepped_out_has_their_role_handed_on() {
             .any(|item| matches!(item, DueItem::AdviceUnanswered { .. })),
         "{due:?}"
     );
-    let hand_on = consent(RoundCommand::HandOnRole {
+    let hand_on = || {
+        consent(RoundCommand::HandOnRole {
+            role: HandedRole::Proposer,
+            to: MemberId::new(4),
+            reason: "Our proposer stepped out: their partner runs the hall".into(),
+        })
+    };
+    // A facilitator who stepped out too chooses nobody to take the proposal up: the
+    // secretary does.
+    let declare = PartCommand::DeclareInterests {
+        interest: Some("I rent the hall's office".into()),
+    };
+    engine.handle(request(3, 9, declare.into())).unwrap();
+    let recuse = PartCommand::Recuse {
+        reason: "I rent the hall's office".into(),
+    };
+    engine.handle(request(3, 9, recuse.into())).unwrap();
+    let err = engine_support::refused(&engine, request(3, 10, hand_on()));
+    assert!(unwitnessed(&err).contains("chooses nobody"), "{err}");
+    let due: Vec<DueItem> = engine
+        .due(at(10))
+        .into_iter()
+        .filter(|d| d.stream == hall)
+        .map(|d| d.item)
+        .collect();
+    let by_secretary = DueItem::RoleToHandOn {
         role: HandedRole::Proposer,
-        to: MemberId::new(4),
-        reason: "Our proposer stepped out: their partner runs the hall".into(),
-    });
-    engine.handle(request(3, 10, hand_on)).unwrap();
+        left: STAFF_1,
+        by: Some(STAFF_2),
+        seated: vec![],
+    };
+    assert!(due.contains(&by_secretary), "{due:?}");
+    engine.handle(request(2, 11, hand_on())).unwrap();
 }
 
 /// The proposer's role goes to one who could have held it when the round opened: a member

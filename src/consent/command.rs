@@ -77,7 +77,8 @@ pub enum RoundCommand {
         valid: bool,
     },
     /// Confirm that an amendment resolves a valid objection (its objector, or the proposer
-    /// confirming the original need is still met).
+    /// confirming the original need is still met): resolved once both have, two people (a
+    /// proposer who raised the objection withdraws it instead).
     ConfirmResolved {
         /// The objection.
         objection: ObjectionId,

@@ -372,6 +372,12 @@ fn decide_opened(
                 }
                 .into());
             }
+            if as_objector && as_proposer {
+                return Err(ConsentError::ConfirmedAlone {
+                    objection: *objection,
+                    member: actor,
+                });
+            }
             if o.status != ObjectionStatus::Valid {
                 return Err(ConsentError::ObjectionStatus {
                     attempted,

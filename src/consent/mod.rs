@@ -340,13 +340,24 @@ pub enum ConsentError {
     /// The proposer's role goes to a member who holds no open objection to the proposal:
     /// integrating an objection takes the proposer and its objector, two people.
     #[error(
-        "cannot hand on the proposer's role to member {member}: they hold objection {objection}, still open, and would confirm it resolved alone"
+        "cannot hand on the proposer's role to member {member}: they hold {objection}, still open, and would confirm it resolved alone"
     )]
     ObjectorAsProposer {
         /// The member named to take the role.
         member: MemberId,
         /// Their open objection.
         objection: ObjectionId,
+    },
+    /// An objection is confirmed resolved by two people, its objector and the proposer: a
+    /// member who is both confirms nothing alone (they withdraw the objection instead).
+    #[error(
+        "cannot confirm {objection} resolved: member {member} is both its objector and the proposer, and confirms nothing alone (withdraw the objection instead)"
+    )]
+    ConfirmedAlone {
+        /// The objection.
+        objection: ObjectionId,
+        /// The member who raised it and holds the proposer's role.
+        member: MemberId,
     },
     /// A time box is extended only where the round has one.
     #[error("cannot {attempted}: the round has no time box")]

@@ -405,6 +405,8 @@ impl Round {
     ) -> HandsOn {
         for by in role.handed_on_by() {
             match self.config.roles.holder(*by) {
+                // Who stepped out of the decision chooses nobody to take it up.
+                Some(member) if role == HandedRole::Proposer && out(&member) => {}
                 Some(member) if !gone(&member) => return HandsOn::Holder(*by, member),
                 Some(_) => {}
                 None => {

@@ -328,6 +328,17 @@ pub enum EngineError {
         /// The stream it decides for.
         target: StreamId,
     },
+    /// A funding decision's deciding step while a round held for it is still deliberating:
+    /// its deciding body deliberates there, and decides once that round has ended.
+    #[error(
+        "stream `{stream}` is decided once round `{round}`, held for it, has ended: its deciding body deliberates there"
+    )]
+    RoundRunning {
+        /// The funding decision's stream.
+        stream: StreamId,
+        /// The round still deliberating.
+        round: StreamId,
+    },
     /// A new round for a process whose round escalated the matter: the body it went to takes
     /// it up and decides it, and no other round decides it here. (An offer ends escalated
     /// with its round; a proposal's review stays open, and nothing on the proposal decides
@@ -533,6 +544,7 @@ impl EngineError {
             | EngineError::RoundNotTheirs { .. }
             | EngineError::RoundWithdrawsTarget { .. }
             | EngineError::OutcomeTakenBy { .. }
+            | EngineError::RoundRunning { .. }
             | EngineError::EscalatedAway { .. }
             | EngineError::LinkRefused { .. }
             | EngineError::Gate { .. }
@@ -690,6 +702,13 @@ mod tests {
             ),
             (
                 EngineError::RecordedByTheEngine {
+                    stream: stream.clone(),
+                    round: stream.clone(),
+                },
+                true,
+            ),
+            (
+                EngineError::RoundRunning {
                     stream: stream.clone(),
                     round: stream.clone(),
                 },

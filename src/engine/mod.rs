@@ -938,6 +938,10 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                 Some(format!(
                     "member {to}, named to take the proposer's role, neither ran `{target}` nor sat on the body that decides it when the round opened"
                 ))
+            } else if out(actor) && *role == HandedRole::Proposer {
+                Some(format!(
+                    "member {actor} stepped out of this decision: one who did chooses nobody to take the proposal up"
+                ))
             } else if out(actor)
                 && round.is_eligible(*actor)
                 && !role
@@ -972,6 +976,24 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
         }
         let route = stream.shared_route();
         let ctx = Context::new(*actor, *now).routed(route.as_deref());
+        // A funding decision is decided once the round held for it has ended: its deciding
+        // body deliberates there, and a decision taken meanwhile would leave the round's
+        // objections unheard.
+        if let ProcessCommand::Funding {
+            command:
+                crate::funding::FundingCommand::StartDeciding {}
+                | crate::funding::FundingCommand::Decide { .. },
+        } = command
+            && let Some(round) = stream
+                .rounds()
+                .iter()
+                .find(|r| held.get(*r).is_some_and(|r| deliberating(r)))
+        {
+            return Err(EngineError::RoundRunning {
+                stream: id.clone(),
+                round: round.clone(),
+            });
+        }
         // A step that moves the process on is taken by a member who runs it, where the
         // route says who does (a funding decision's deciding body, less who stepped out);
         // and those a decision names as its deciders sit on the deciding body: the engine
@@ -2041,4 +2063,13 @@ fn not_before(id: &StreamId, stream: &Stream, now: Timestamp) -> Result<(), Engi
         }),
         None => Ok(()),
     }
+}
+
+/// Whether the process on `stream` is a round still deliberating: open and not yet
+/// consented.
+pub(crate) fn deliberating(stream: &Stream) -> bool {
+    ConsentProcess::state_of(stream.process()).is_some_and(|s| {
+        let phase = s.phase();
+        phase.is_open() && phase != crate::consent::RoundPhase::Consented
+    })
 }

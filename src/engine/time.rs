@@ -100,7 +100,7 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
             let Ok(Some(shared)) = self.shared(&stream) else {
                 continue;
             };
-            let (mut items, decides_for, closed, decider) = match shared.lock() {
+            let (mut items, decides_for, closed, decider, rounds) = match shared.lock() {
                 Ok(s) => {
                     if let Some((to, at)) = s.process().escalation() {
                         escalated.push((stream.clone(), to, at, s.decides_for().cloned()));
@@ -134,7 +134,15 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                                 role_to_hand_on(r, HandedRole::Proposer, &gone, &out),
                             )
                         });
-                    (items, s.decides_for().cloned(), closed, decider)
+                    // The rounds held for it, where its deciding body may be awaited.
+                    let rounds = match items
+                        .iter()
+                        .any(|item| matches!(item, DueItem::BodyDecisionAwaited { .. }))
+                    {
+                        true => s.rounds().clone(),
+                        false => Default::default(),
+                    };
+                    (items, s.decides_for().cloned(), closed, decider, rounds)
                 }
                 Err(_) => continue,
             };
@@ -167,6 +175,20 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                         _ => true,
                     });
                 }
+            }
+            // A funding decision waits on its deciding body only once the round held for it
+            // has ended: until then, on that round.
+            if items
+                .iter()
+                .any(|item| matches!(item, DueItem::BodyDecisionAwaited { .. }))
+                && rounds.iter().any(|r| {
+                    self.shared(r)
+                        .ok()
+                        .flatten()
+                        .is_some_and(|r| r.lock().is_ok_and(|r| super::deliberating(&r)))
+                })
+            {
+                items.retain(|item| !matches!(item, DueItem::BodyDecisionAwaited { .. }));
             }
             let decides_for = decides_for.is_some();
             due.extend(items.into_iter().map(|item| Due {

@@ -228,7 +228,9 @@ impl Process for FundingProcess {
     /// The deciding body's round, recorded in consultation: whether it consented to accept.
     /// Its adoption adds nothing: the offer is decided by the funding decision itself. A
     /// round that escalated the matter escalates the offer's decision with it, to the same
-    /// body: the offer ends escalated, and publishes that as any decision it took.
+    /// body: the offer ends escalated, and publishes that as any decision it took. A round
+    /// withdrawn or deferred reached nothing, and holds no round for the offer: it waits
+    /// for one that does.
     fn take_reached(
         state: &FundingState,
         from: &StreamId,
@@ -246,6 +248,7 @@ impl Process for FundingProcess {
             {
                 return None;
             }
+            Reached::Withdrawn | Reached::Deferred => return None,
             Reached::Escalated { to } => {
                 return Some(super::machine::escalated_by_round(
                     state,

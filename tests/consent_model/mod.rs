@@ -370,6 +370,8 @@ impl Model {
                     && self.current() == Some(objection.0)
                     && self.objection(*objection).is_some_and(|o| {
                         (actor == o.objector || actor == self.proposer)
+                            // Two people: a member who is both confirms nothing alone.
+                            && !(actor == o.objector && actor == self.proposer)
                             && o.status == ObjectionStatus::Valid
                             && o.amended
                     });
