@@ -872,8 +872,9 @@ fn a_role_is_handed_on_by_the_member_it_answers_to() {
             actor: PROPOSER,
             role: "facilitator",
         }));
-    // Blank: white space, or characters nobody sees (a zero-width space, a word joiner).
-    for blank in ["  ", "\u{200B}", " \u{2060}\u{00AD} "] {
+    // Blank: white space, or characters nobody sees (a zero-width space, a word joiner, an
+    // accent with no letter to sit on).
+    for blank in ["  ", "\u{200B}", " \u{2060}\u{00AD} ", "\u{0301}\u{0327}"] {
         given::<ConsentProcess>(history.clone())
             .when(
                 hand_on(HandedRole::Secretary, 2, blank),

@@ -2681,7 +2681,9 @@ fn a_withdrawn_round_holds_nothing_for_the_offer_and_a_running_one_holds_its_dec
 }
 
 /// An offer ready to decide, for which its deciding body holds a round: while the round
-/// deliberates, `due` awaits the round, not the body's decision.
+/// deliberates, `due` awaits the round, not the body's decision. The round is an advice
+/// process (the staff team decides by one): the members it seats are those whose advice it
+/// seeks, and once it has ended, the offer's steps are still the staff team's, not theirs.
 #[test]
 fn an_offer_whose_round_deliberates_awaits_the_round_not_the_body() {
     use coproduction::process::DueItem;
@@ -2717,4 +2719,50 @@ fn an_offer_whose_round_deliberates_awaits_the_round_not_the_body() {
     .deciding_for(stream("room-hire"));
     engine.handle(request).unwrap();
     assert!(!awaits_body("2024-03-04T16:00:00Z"));
+
+    let in_round = |who: u64, minute: u32, command| {
+        let now = at(&format!("2024-03-04T16:{minute:02}:00Z"));
+        Request::new(stream("room-hire-round"), m(who), now, command)
+    };
+    for minute in 1..=3 {
+        engine
+            .handle(in_round(2, minute, RoundCommand::Advance {}))
+            .unwrap();
+    }
+    let advice = Response::Advice {
+        advice: "Book rooms on the bus route".into(),
+        affected: true,
+        expertise: false,
+    };
+    let respond = RoundCommand::Respond {
+        member: m(13),
+        response: advice,
+    };
+    engine.handle(in_round(13, 4, respond)).unwrap();
+    let answer = RoundCommand::AnswerAdvice {
+        member: m(13),
+        answer: "All three rooms are on it".into(),
+    };
+    engine.handle(in_round(1, 5, answer)).unwrap();
+    let decide = RoundCommand::Decide {
+        adopt: false,
+        rationale: "The trust's terms bind us for too long".into(),
+    };
+    engine.handle(in_round(1, 6, decide)).unwrap();
+    // Co-producer 13, whose advice the round sought, takes no step of the staff team's.
+    let start = || FundingCommand::StartDeciding {};
+    let err = refused(
+        &engine,
+        funding("room-hire", 13, "2024-03-04T17:00:00Z", start()),
+    );
+    assert!(
+        matches!(
+            err.refusal().map(|r| &r.kind),
+            Some(RefusalKind::WrongRole { .. })
+        ),
+        "{err}"
+    );
+    engine
+        .handle(funding("room-hire", 2, "2024-03-04T17:00:00Z", start()))
+        .unwrap();
 }

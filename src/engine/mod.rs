@@ -1004,11 +1004,14 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
             // since refused (a round's eligibility is likewise fixed when it opens).
             let opened = self.opened_under(stream, v)?;
             // Where the body met in a round the engine ran, those it seated: the body as it
-            // stood when the round opened, which its record and gate read.
+            // stood when the round opened, which its record and gate read. Not a round whose
+            // proposer decides alone (an advice process, a delegated decision): the members
+            // it seats are those whose advice it seeks, not the body.
             let seating = |round: &StreamId| {
                 held.get(round)
                     .and_then(|round| ConsentProcess::state_of(round.process()))
                     .and_then(RoundState::round)
+                    .filter(|round| round.config().accountable_decider().is_none())
             };
             let in_round = stream.process().cites().and_then(|round| seating(&round));
             if let Some(role) = command.taken_by() {

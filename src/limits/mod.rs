@@ -50,7 +50,8 @@
 //! U+200C), which names in some scripts need: [`InputError::InvisibleCharacter`]. Other
 //! free text may hold them, as scripts and emoji need them; but a text that must say
 //! something (a reason, a title, a rationale) is blank, and refused, when it holds nothing
-//! but white space and such characters ([`is_blank`]).
+//! but white space, such characters and combining marks with no letter to sit on
+//! ([`is_blank`]).
 //!
 //! Ids (streams, bodies, values, rules, decision kinds) are slugs with their own, shorter
 //! limits, checked when they are read.
@@ -232,8 +233,9 @@ pub(crate) fn reads_as(text: &str) -> String {
 
 /// Whether `text` says nothing a reader can see: it is empty, or holds only white space,
 /// default-ignorable code points (a zero-width space, a soft hyphen, a word joiner...), the
-/// blank Braille cell U+2800 and the interlinear annotation marks U+FFF9 to U+FFFB. A
-/// required text (a reason, a title, a rationale) that is blank is refused.
+/// blank Braille cell U+2800, the interlinear annotation marks U+FFF9 to U+FFFB, and
+/// combining marks (an accent, with no letter to sit on). A required text (a reason, a
+/// title, a rationale) that is blank is refused.
 ///
 /// ```
 /// use coproduction::limits::is_blank;
@@ -242,12 +244,15 @@ pub(crate) fn reads_as(text: &str) -> String {
 /// assert!(is_blank("\u{2800}\u{2800}\u{FFF9}"));
 /// assert!(!is_blank("Not now"));
 /// assert!(!is_blank("\u{2800}\u{283A}")); // a Braille word is text
+/// assert!(is_blank(" \u{0301}\u{0308}")); // accents alone
+/// assert!(!is_blank("e\u{0301}")); // an accented letter is text
 /// ```
 pub fn is_blank(text: &str) -> bool {
     text.chars().all(|c| {
         c.is_whitespace()
             || default_ignorable(c)
             || matches!(c, '\u{2800}' | '\u{FFF9}'..='\u{FFFB}')
+            || unicode_normalization::char::canonical_combining_class(c) != 0
     })
 }
 
