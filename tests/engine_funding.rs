@@ -2683,7 +2683,8 @@ fn a_withdrawn_round_holds_nothing_for_the_offer_and_a_running_one_holds_its_dec
 /// An offer ready to decide, for which its deciding body holds a round: while the round
 /// deliberates, `due` awaits the round, not the body's decision. The round is an advice
 /// process (the staff team decides by one): the members it seats are those whose advice it
-/// seeks, and once it has ended, the offer's steps are still the staff team's, not theirs.
+/// seeks, and once it has ended, the offer's steps are still the staff team's, not theirs;
+/// and what the round's decider decided binds the offer: declined there, it is not accepted.
 #[test]
 fn an_offer_whose_round_deliberates_awaits_the_round_not_the_body() {
     use coproduction::process::DueItem;
@@ -2765,4 +2766,14 @@ fn an_offer_whose_round_deliberates_awaits_the_round_not_the_body() {
     engine
         .handle(funding("room-hire", 2, "2024-03-04T17:00:00Z", start()))
         .unwrap();
+    // The round held for the offer declined it: the staff team does not accept it over
+    // its decider's decision.
+    let err = refused(
+        &engine,
+        funding("room-hire", 1, "2024-03-04T17:10:00Z", accept()),
+    );
+    assert!(
+        err.to_string().contains("no recorded round consented"),
+        "{err}"
+    );
 }

@@ -821,6 +821,30 @@ fn acceptance_along_a_consent_route_needs_the_round_to_consent() {
     assert!(state.is_ok(), "{state:?}");
 }
 
+/// A route that decides by advice asks for no round; but a round held for the offer all
+/// the same (its decider declined there) binds it: it is not accepted, and may be declined.
+#[test]
+fn a_round_held_along_an_advice_route_binds_acceptance() {
+    let mut steps = tier_zero_consulted(&[]);
+    steps.push((
+        FundingCommand::RecordConsentRound {
+            reference: "The staff team's round".into(),
+            consented: false,
+        },
+        1,
+        15,
+    ));
+    steps.push((FundingCommand::StartDeciding {}, 1, 20));
+    let (_, events) = run(&steps);
+    given::<FundingProcess>(events.clone())
+        .when(decide(FundingOutcome::Accept {}, &[1]), ctx(1, 21))
+        .then_error(FundingError::ConsentNotGiven);
+    let state = given::<FundingProcess>(events)
+        .when(decide(FundingOutcome::Decline {}, &[1]), ctx(1, 21))
+        .outcome();
+    assert!(state.is_ok(), "{state:?}");
+}
+
 #[test]
 fn accepting_with_conditions_needs_a_condition() {
     given::<FundingProcess>(tier_two_deciding(true))

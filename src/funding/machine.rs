@@ -645,8 +645,10 @@ fn decide_outcome(
             Some(_) => {}
         }
     }
+    // Where the route decides by a consent round, or a round was held for the offer all
+    // the same (an advice process's decider decides in it), accepting takes its consent.
     if outcome.accepts()
-        && c.requirements.contains(&Requirement::ConsentRound {})
+        && (c.requirements.contains(&Requirement::ConsentRound {}) || c.consent_round.is_some())
         && !c.consent_round.as_ref().is_some_and(|r| r.consented)
     {
         return Err(FundingError::ConsentNotGiven);

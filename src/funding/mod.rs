@@ -326,8 +326,11 @@ pub enum FundingError {
         /// The funder.
         funder: String,
     },
-    /// The route decides by a consent round, and it did not consent.
-    #[error("cannot accept: the route decides by consent and no recorded round consented")]
+    /// The route decides by a consent round, or a round was held for the offer all the
+    /// same, and it did not consent.
+    #[error(
+        "cannot accept: the route decides by consent, or a round was held for the offer, and no recorded round consented"
+    )]
     ConsentNotGiven,
     /// Accepting with conditions needs at least one.
     #[error("cannot accept with conditions: none are given")]

@@ -299,8 +299,10 @@ impl Model {
                     return None;
                 }
                 let accepts = outcome.accepts();
+                // A round recorded for the offer binds acceptance, whatever the route asks.
                 if accepts
-                    && self.requirements.contains(&Requirement::ConsentRound {})
+                    && (self.requirements.contains(&Requirement::ConsentRound {})
+                        || self.round.is_some())
                     && self.round != Some(true)
                 {
                     return None;
