@@ -395,8 +395,9 @@ impl Round {
     }
 
     /// Who hands `role` on, as the community stands (`gone`: whether a member has left
-    /// it): the first of [`HandedRole::handed_on_by`] still in it; of the members seated in
-    /// the round, those who have not stepped out of the decision either (`out`).
+    /// it): the first of [`HandedRole::handed_on_by`] still in it (for the proposer's role,
+    /// and who has not stepped out of the decision, `out`); of the members seated in the
+    /// round, those who have not stepped out either.
     pub(crate) fn hands_on(
         &self,
         role: HandedRole,

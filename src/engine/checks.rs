@@ -89,8 +89,10 @@ pub(super) fn brought(
 }
 
 /// Whether `member` may bring a round deciding for the process held in `guard` as its
-/// proposer: they run that process (those it names as attesting for it) or sit on the body
-/// `route` gives the decision, as the community stands now, and have not stepped out of it.
+/// proposer (or take its proposer's role up): they run that process (those it names as
+/// attesting for it) or sit on the body `route` gives the decision, as the community stood
+/// in `v` (now, for a round opening; when the round opened, for its role handed on), and
+/// have not stepped out of it.
 pub(super) fn may_propose(
     guard: &Stream,
     route: Option<&Route>,

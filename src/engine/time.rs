@@ -363,8 +363,9 @@ fn lapse_of(shared: &Shared, now: Timestamp) -> Result<Option<DeadlineStep>, Eng
 /// have not answered, the facilitator, to close the objection round; a role whose holder
 /// has left, to hand on (the facilitator's first, where the facilitator has left too; the
 /// proposer's, until the round consents, in place of any decision or answer to advice
-/// awaited of them, also where they decide alone and stepped out), naming who hands it on as [`HandedRole::handed_on_by`] says (of the members seated in
-/// the round, those who have not stepped out, `out`).
+/// awaited of them, also where they decide alone and stepped out), naming who hands it on
+/// as [`HandedRole::handed_on_by`] says (of the members seated in the round, those who have
+/// not stepped out, `out`).
 fn awaiting_members(
     items: &mut Vec<DueItem>,
     round: &Round,
