@@ -67,6 +67,20 @@ fn open_with(change: impl FnOnce(&mut coproduction::consent::RoundConfig)) -> Re
     request
 }
 
+/// What `due` lists in `stream` at `minute`.
+fn due_in(
+    engine: &TestEngine,
+    stream: &StreamId,
+    minute: i64,
+) -> Vec<coproduction::engine::DueItem> {
+    engine
+        .due(at(minute))
+        .into_iter()
+        .filter(|d| d.stream == *stream)
+        .map(|d| d.item)
+        .collect()
+}
+
 fn unwitnessed(err: &EngineError) -> &str {
     match err {
         EngineError::Unwitnessed { difference, .. } => difference,
@@ -852,14 +866,7 @@ fn an_advice_process_whose_decider_left_is_taken_up_by_a_member_of_the_deciding_
     use coproduction::engine::DueItem;
     let engine = engine();
     let hall = hall_with_advice(&engine);
-    let awaited = |minute| -> Vec<DueItem> {
-        engine
-            .due(at(minute))
-            .into_iter()
-            .filter(|d| d.stream == hall)
-            .map(|d| d.item)
-            .collect()
-    };
+    let awaited = |minute| due_in(&engine, &hall, minute);
     let unanswered = DueItem::AdviceUnanswered {
         members: vec![MemberId::new(5), ALLY],
     };
@@ -1088,12 +1095,7 @@ fn a_decider_who_stepped_out_has_their_role_handed_on() {
     let err = engine_support::refused(&engine, request(1, 8, decide));
     assert!(unwitnessed(&err).contains("decides nothing alone"), "{err}");
 
-    let due: Vec<DueItem> = engine
-        .due(at(9))
-        .into_iter()
-        .filter(|d| d.stream == hall)
-        .map(|d| d.item)
-        .collect();
+    let due: Vec<DueItem> = due_in(&engine, &hall, 9);
     let to_hand_on = DueItem::RoleToHandOn {
         role: HandedRole::Proposer,
         left: STAFF_1,
@@ -1125,12 +1127,7 @@ fn a_decider_who_stepped_out_has_their_role_handed_on() {
     engine.handle(request(3, 9, recuse.into())).unwrap();
     let err = engine_support::refused(&engine, request(3, 10, hand_on()));
     assert!(unwitnessed(&err).contains("chooses nobody"), "{err}");
-    let due: Vec<DueItem> = engine
-        .due(at(10))
-        .into_iter()
-        .filter(|d| d.stream == hall)
-        .map(|d| d.item)
-        .collect();
+    let due: Vec<DueItem> = due_in(&engine, &hall, 10);
     let by_secretary = DueItem::RoleToHandOn {
         role: HandedRole::Proposer,
         left: STAFF_1,

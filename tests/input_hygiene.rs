@@ -748,10 +748,7 @@ fn evidence_citing_an_unknown_rule_is_refused_and_nothing_is_written() {
 #[test]
 fn a_key_named_twice_in_a_map_is_refused() {
     let community = community();
-    let engine = Engine::builder(community.clone())
-        .governance(governance(&community))
-        .open(MemoryJournal::new())
-        .unwrap();
+    let engine = engine();
     let founded = journalled(&engine);
     let open = serde_json::to_string(&open(&community)).unwrap();
     let twice = open.replacen(

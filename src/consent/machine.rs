@@ -506,7 +506,7 @@ fn decide_opened(
         RoundCommand::HandOnRole { role, to, reason } => {
             // The proposer's role is done with once the round has consented: who decided
             // stays who did.
-            if *role == HandedRole::Proposer && phase == P::Consented {
+            if *role == HandedRole::Proposer && !phase.is_deliberating() {
                 return Err(RefusalKind::WrongPhase {
                     attempted,
                     phase: phase.label(),

@@ -11,6 +11,20 @@ impl RoundPhase {
         Self::OPEN.contains(&self)
     }
 
+    /// Whether the round is still deliberating: open and not yet consented. A consented
+    /// round waits only for its outcome to be recorded.
+    ///
+    /// ```
+    /// use coproduction::consent::RoundPhase;
+    /// assert!(RoundPhase::Integrating.is_deliberating());
+    /// assert!(!RoundPhase::Consented.is_deliberating());
+    /// assert!(!RoundPhase::Withdrawn.is_deliberating());
+    /// ```
+    #[inline]
+    pub fn is_deliberating(self) -> bool {
+        self.is_open() && self != RoundPhase::Consented
+    }
+
     /// What a round in this phase has reached, as a decision record says it: consent
     /// (outcome still to record, or recorded) is adoption; a round broken down is escalated;
     /// a phase before any of these has no outcome yet.

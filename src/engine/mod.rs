@@ -891,9 +891,11 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
         {
             let roles = &round.config().roles;
             let holder = role.holder(roles);
-            let stepped_out_decider = *role == HandedRole::Proposer
-                && round.config().accountable_decider().is_some()
-                && out(&holder);
+            // The proposer's role where the proposer decides alone (an advice process, a
+            // delegated decision).
+            let deciders_role =
+                *role == HandedRole::Proposer && round.config().accountable_decider().is_some();
+            let stepped_out_decider = deciders_role && out(&holder);
             // The proposer's role goes to one who could have held it when the round
             // opened: as the community stood then.
             let opened = match role {
@@ -916,8 +918,7 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                     "member {to}, named to take the {}'s role, stepped out of this decision",
                     role.label()
                 ))
-            } else if *role == HandedRole::Proposer
-                && round.config().accountable_decider().is_some()
+            } else if deciders_role
                 && !opened
                     .community()
                     .body(&round.config().deciding_body)
@@ -2068,11 +2069,8 @@ fn not_before(id: &StreamId, stream: &Stream, now: Timestamp) -> Result<(), Engi
     }
 }
 
-/// Whether the process on `stream` is a round still deliberating: open and not yet
-/// consented.
+/// Whether the process on `stream` is a round still deliberating
+/// ([`RoundPhase::is_deliberating`](crate::consent::RoundPhase::is_deliberating)).
 pub(crate) fn deliberating(stream: &Stream) -> bool {
-    ConsentProcess::state_of(stream.process()).is_some_and(|s| {
-        let phase = s.phase();
-        phase.is_open() && phase != crate::consent::RoundPhase::Consented
-    })
+    ConsentProcess::state_of(stream.process()).is_some_and(|s| s.phase().is_deliberating())
 }

@@ -125,7 +125,7 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                     // A proposer who decides alone, still awaited here, whose role is to hand
                     // on should they have stepped out of the process the round decides for.
                     let decider = round
-                        .filter(|r| proposer_awaited(r))
+                        .filter(|r| r.phase().is_deliberating())
                         .and_then(|r| Some((r, r.config().accountable_decider()?)))
                         .filter(|(_, decider)| !gone(decider) && !out(decider))
                         .map(|(r, decider)| {
@@ -423,16 +423,11 @@ fn awaiting_members(
     // advice and decides nothing, nor can anyone else amend or withdraw the proposal: until
     // the round consents, their role is to hand on.
     let decides_alone = round.config().accountable_decider().is_some();
-    if proposer_awaited(round) && (gone(&roles.proposer) || (decides_alone && out(&roles.proposer)))
+    if round.phase().is_deliberating()
+        && (gone(&roles.proposer) || (decides_alone && out(&roles.proposer)))
     {
         hand_proposer_on(items, hand_on(HandedRole::Proposer));
     }
-}
-
-/// Whether `round` may still need its proposer: open, and not yet consented.
-fn proposer_awaited(round: &Round) -> bool {
-    let phase = round.phase();
-    phase.is_open() && phase != crate::consent::RoundPhase::Consented
 }
 
 /// `items` with the proposer's role to hand on, `item`, in place of a decision or answers
