@@ -626,12 +626,7 @@ fn a_facilitator_who_left_is_handed_on_by_whoever_of_the_round_remains() {
     engine
         .handle(consent(CO_2, 9, hand_on(MEMBER, CO_2)))
         .unwrap();
-    let proposers_role = DueItem::RoleToHandOn {
-        role: HandedRole::Proposer,
-        left: STAFF_1,
-        by: Some(MEMBER),
-        seated: vec![],
-    };
+    let proposers_role = proposers_role_handed_on_by(MEMBER);
     assert_eq!(awaited(10), [facilitator_awaited(MEMBER), proposers_role]);
     engine
         .handle(consent(MEMBER, 11, RoundCommand::Advance {}))
@@ -677,18 +672,15 @@ fn a_passed_time_box_awaiting_a_facilitator_who_left_lists_their_role_to_hand_on
 fn a_seated_member_who_stepped_out_hands_no_role_on() {
     use coproduction::consent::HandedRole;
     use coproduction::engine::DueItem;
-    use coproduction::process::PartCommand;
     let engine = engine();
     engine.handle(open(&community())).unwrap();
-    let part = |minute, command| Request::new(stream(), CO_2, at(minute), command);
-    let declare = PartCommand::DeclareInterests {
-        interest: Some("I would be paid under the model".into()),
-    };
-    engine.handle(part(1, declare)).unwrap();
-    let recuse = PartCommand::Recuse {
-        reason: "I would be paid under the model".into(),
-    };
-    engine.handle(part(2, recuse)).unwrap();
+    step_out(
+        &engine,
+        &stream(),
+        CO_2,
+        1,
+        "I would be paid under the model",
+    );
     for (minute, leaving) in [(3, CO_1), (4, STAFF_1), (5, STAFF_2)] {
         let leave = living::change(leaving, minute, CommunityChange::Leave { member: leaving });
         engine.handle(leave).unwrap();
@@ -873,12 +865,7 @@ fn an_advice_process_whose_decider_left_is_taken_up_by_a_member_of_the_deciding_
     assert!(awaited(6).contains(&unanswered), "{:?}", awaited(6));
     let leave = living::change(STAFF_1, 7, CommunityChange::Leave { member: STAFF_1 });
     engine.handle(leave).unwrap();
-    let to_hand_on = DueItem::RoleToHandOn {
-        role: HandedRole::Proposer,
-        left: STAFF_1,
-        by: Some(MemberId::new(3)),
-        seated: vec![],
-    };
+    let to_hand_on = proposers_role_handed_on_by(MemberId::new(3));
     let due = awaited(8);
     assert!(due.contains(&to_hand_on), "{due:?}");
     assert!(!due.contains(&unanswered), "{due:?}");
@@ -1014,31 +1001,67 @@ fn an_advice_process_whose_decider_left_is_taken_up_by_a_member_of_the_deciding_
 /// A round deciding for a proposal whose proposer leaves: its proposer's role goes only to
 /// a member who could have brought the round (who runs the proposal or sits on the body
 /// that decides it), and the member who takes it up amends the proposal.
-#[test]
-fn a_proposals_round_is_taken_up_only_by_one_who_could_have_brought_it() {
-    use coproduction::consent::HandedRole;
+/// The proposer's role, `STAFF_1`'s, to hand on by `by`, as `due` lists it.
+fn proposers_role_handed_on_by(by: MemberId) -> coproduction::engine::DueItem {
+    coproduction::engine::DueItem::RoleToHandOn {
+        role: coproduction::consent::HandedRole::Proposer,
+        left: STAFF_1,
+        by: Some(by),
+        seated: vec![],
+    }
+}
+
+/// `member` declares `interest` in `stream` and steps out of its decision, at `minute`.
+fn step_out(engine: &TestEngine, stream: &StreamId, member: MemberId, minute: i64, interest: &str) {
+    use coproduction::process::PartCommand;
+    let declare = PartCommand::DeclareInterests {
+        interest: Some(interest.into()),
+    };
+    let recuse = PartCommand::Recuse {
+        reason: interest.into(),
+    };
+    for command in [declare, recuse] {
+        let request = Request::new(stream.clone(), member, at(minute), command);
+        engine.handle(request).unwrap();
+    }
+}
+
+/// A proposal on the working model (minute 0) and its consent round, opened at minute 10
+/// and moved on `advances` times by its facilitator (from minute 11): the proposal's stream
+/// and the round's.
+fn model_round(engine: &TestEngine, advances: i64) -> (StreamId, StreamId) {
     use coproduction::decision::DecisionKind;
-    let engine = engine();
     let model = StreamId::new("working-model-proposal").unwrap();
-    living::propose(&engine, &model, DecisionKind::WorkingModel, vec![], 0);
+    living::propose(engine, &model, DecisionKind::WorkingModel, vec![], 0);
     let round = living::round_of(&model);
     let mut open = open(&community()).deciding_for(model.clone());
     open.stream = round.clone();
     open.now = at(10);
     engine.handle(open).unwrap();
-    let step = |actor, minute, command| {
-        Request::new(
-            round.clone(),
-            actor,
-            at(minute),
-            ProcessCommand::Consent { command },
-        )
-    };
-    for minute in 11..=12 {
+    for minute in 11..11 + advances {
         engine
-            .handle(step(CO_1, minute, RoundCommand::Advance {}))
+            .handle(round_step(&round, CO_1, minute, RoundCommand::Advance {}))
             .unwrap();
     }
+    (model, round)
+}
+
+/// `command` on `round` by `actor` at `minute`.
+fn round_step(round: &StreamId, actor: MemberId, minute: i64, command: RoundCommand) -> Request {
+    Request::new(
+        round.clone(),
+        actor,
+        at(minute),
+        ProcessCommand::Consent { command },
+    )
+}
+
+#[test]
+fn a_proposals_round_is_taken_up_only_by_one_who_could_have_brought_it() {
+    use coproduction::consent::HandedRole;
+    let engine = engine();
+    let (_, round) = model_round(&engine, 2);
+    let step = |actor, minute, command| round_step(&round, actor, minute, command);
     let leave = living::change(STAFF_1, 13, CommunityChange::Leave { member: STAFF_1 });
     engine.handle(leave).unwrap();
     let hand_on = |to| RoundCommand::HandOnRole {
@@ -1061,26 +1084,63 @@ fn a_proposals_round_is_taken_up_only_by_one_who_could_have_brought_it() {
     engine.handle(step(CO_2, 16, amend)).unwrap();
 }
 
+/// Who stepped out of the process a round decides for stepped out of the round: `due`
+/// names none of them to hand the proposer's role on, nor awaits their response, as the
+/// engine takes neither from them.
+#[test]
+fn due_awaits_nobody_who_stepped_out_of_the_process_a_round_decides_for() {
+    use coproduction::consent::{HandedRole, Response};
+    use coproduction::engine::DueItem;
+    let engine = engine();
+    let (model, round) = model_round(&engine, 3);
+    let step = |actor, minute, command| round_step(&round, actor, minute, command);
+    // The facilitator steps out of the proposal, not of the round.
+    step_out(&engine, &model, CO_1, 15, "I would lead the pilot");
+    let respond = |member| RoundCommand::Respond {
+        member,
+        response: Response::consent(),
+    };
+    let err = engine_support::refused(&engine, step(CO_1, 16, respond(CO_1)));
+    assert!(err.is_refusal(), "{err}");
+    let awaited = |due: &[DueItem]| {
+        due.iter()
+            .find_map(|item| match item {
+                DueItem::ResponsesAwaited { members, .. } => Some(members.clone()),
+                _ => None,
+            })
+            .unwrap_or_default()
+    };
+    let due = due_in(&engine, &round, 16);
+    assert!(!awaited(&due).is_empty(), "{due:?}");
+    assert!(!awaited(&due).contains(&CO_1), "{due:?}");
+
+    let leave = living::change(STAFF_1, 17, CommunityChange::Leave { member: STAFF_1 });
+    engine.handle(leave).unwrap();
+    let due = due_in(&engine, &round, 18);
+    let by_secretary = proposers_role_handed_on_by(STAFF_2);
+    assert!(due.contains(&by_secretary), "{due:?}");
+    let hand_on = RoundCommand::HandOnRole {
+        role: HandedRole::Proposer,
+        to: CO_2,
+        reason: "Our proposer has left; the model is taken up".into(),
+    };
+    let err = engine_support::refused(&engine, step(CO_1, 18, hand_on.clone()));
+    assert!(unwitnessed(&err).contains("chooses nobody"), "{err}");
+    engine.handle(step(STAFF_2, 19, hand_on)).unwrap();
+}
+
 /// A proposer who decides alone and steps out of the decision decides nothing and answers
 /// no advice: their role is to hand on, as one who left, and `due` says so.
 #[test]
 fn a_decider_who_stepped_out_has_their_role_handed_on() {
     use coproduction::consent::HandedRole;
     use coproduction::engine::DueItem;
-    use coproduction::process::PartCommand;
     let engine = engine();
     let hall = hall_with_advice(&engine);
     let request = |actor: u64, minute, command: ProcessCommand| {
         Request::new(hall.clone(), MemberId::new(actor), at(minute), command)
     };
-    let declare = PartCommand::DeclareInterests {
-        interest: Some("My partner runs the hall".into()),
-    };
-    engine.handle(request(1, 6, declare.into())).unwrap();
-    let recuse = PartCommand::Recuse {
-        reason: "My partner runs the hall".into(),
-    };
-    engine.handle(request(1, 7, recuse.into())).unwrap();
+    step_out(&engine, &hall, STAFF_1, 7, "My partner runs the hall");
     let consent = |command| ProcessCommand::Consent { command };
     let answer = consent(RoundCommand::AnswerAdvice {
         member: ALLY,
@@ -1096,12 +1156,7 @@ fn a_decider_who_stepped_out_has_their_role_handed_on() {
     assert!(unwitnessed(&err).contains("decides nothing alone"), "{err}");
 
     let due: Vec<DueItem> = due_in(&engine, &hall, 9);
-    let to_hand_on = DueItem::RoleToHandOn {
-        role: HandedRole::Proposer,
-        left: STAFF_1,
-        by: Some(MemberId::new(3)),
-        seated: vec![],
-    };
+    let to_hand_on = proposers_role_handed_on_by(MemberId::new(3));
     assert!(due.contains(&to_hand_on), "{due:?}");
     assert!(
         !due.iter()
@@ -1117,23 +1172,17 @@ fn a_decider_who_stepped_out_has_their_role_handed_on() {
     };
     // A facilitator who stepped out too chooses nobody to take the proposal up: the
     // secretary does.
-    let declare = PartCommand::DeclareInterests {
-        interest: Some("I rent the hall's office".into()),
-    };
-    engine.handle(request(3, 9, declare.into())).unwrap();
-    let recuse = PartCommand::Recuse {
-        reason: "I rent the hall's office".into(),
-    };
-    engine.handle(request(3, 9, recuse.into())).unwrap();
+    step_out(
+        &engine,
+        &hall,
+        MemberId::new(3),
+        9,
+        "I rent the hall's office",
+    );
     let err = engine_support::refused(&engine, request(3, 10, hand_on()));
     assert!(unwitnessed(&err).contains("chooses nobody"), "{err}");
     let due: Vec<DueItem> = due_in(&engine, &hall, 10);
-    let by_secretary = DueItem::RoleToHandOn {
-        role: HandedRole::Proposer,
-        left: STAFF_1,
-        by: Some(STAFF_2),
-        seated: vec![],
-    };
+    let by_secretary = proposers_role_handed_on_by(STAFF_2);
     assert!(due.contains(&by_secretary), "{due:?}");
     engine.handle(request(2, 11, hand_on())).unwrap();
 }

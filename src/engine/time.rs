@@ -100,7 +100,20 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
             let Ok(Some(shared)) = self.shared(&stream) else {
                 continue;
             };
-            let (mut items, decides_for, closed, decider, rounds) = match shared.lock() {
+            // The process the stream decides for: who stepped out of it, and whether it took
+            // the round's consent when it closed. Read first, and its lock released, as the
+            // engine takes a round's lock before its target's.
+            let target = shared.lock().ok().and_then(|s| s.decides_for().cloned());
+            let (target_out, takes_consent) = target
+                .as_ref()
+                .and_then(|t| self.shared(t).ok().flatten())
+                .and_then(|t| {
+                    t.lock()
+                        .ok()
+                        .map(|t| (t.stepped_out_members(), t.process().takes_consent()))
+                })
+                .unwrap_or_default();
+            let (mut items, closed, rounds) = match shared.lock() {
                 Ok(s) => {
                     if let Some((to, at)) = s.process().escalation() {
                         escalated.push((stream.clone(), to, at, s.decides_for().cloned()));
@@ -115,25 +128,15 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                     items.extend(s.parts().due());
                     let round = crate::consent::ConsentProcess::state_of(s.process())
                         .and_then(crate::consent::RoundState::round);
-                    let out = |m: &MemberId| s.parts().recused(*m);
+                    // Who stepped out of this decision, as the engine reads it: out of the
+                    // round, or out of the process it decides for.
+                    let out = |m: &MemberId| s.parts().recused(*m) || target_out.contains(m);
                     if let Some(round) = round {
                         awaiting_members(&mut items, round, &gone, &out);
                     }
                     let closed = s.process().is_final()
                         || round
                             .is_some_and(|r| r.phase() == crate::consent::RoundPhase::Consented);
-                    // A proposer who decides alone, still awaited here, whose role is to hand
-                    // on should they have stepped out of the process the round decides for.
-                    let decider = round
-                        .filter(|r| r.phase().is_deliberating())
-                        .and_then(|r| Some((r, r.config().accountable_decider()?)))
-                        .filter(|(_, decider)| !gone(decider) && !out(decider))
-                        .map(|(r, decider)| {
-                            (
-                                decider,
-                                role_to_hand_on(r, HandedRole::Proposer, &gone, &out),
-                            )
-                        });
                     // The rounds held for it, where its deciding body may be awaited.
                     let rounds = match items
                         .iter()
@@ -142,39 +145,19 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                         true => s.rounds().clone(),
                         false => Default::default(),
                     };
-                    (items, s.decides_for().cloned(), closed, decider, rounds)
+                    (items, closed, rounds)
                 }
                 Err(_) => continue,
             };
-            if let Some(target) = decides_for
-                .as_ref()
-                .and_then(|t| self.shared(t).ok().flatten())
-                && let Ok(t) = target.lock()
-            {
-                if let Some((decider, item)) = decider
-                    && t.stepped_out(decider)
-                {
-                    hand_proposer_on(&mut items, item);
-                }
-                // Nor does a member who stepped out of the process the round decides for
-                // hand a role on as one seated in it.
-                for item in &mut items {
-                    if let DueItem::RoleToHandOn { seated, .. } = item {
-                        seated.retain(|m| !t.stepped_out(*m));
-                    }
-                }
-                // A round held for a process that took its consent when it closed awaits no
-                // outcome, and has no secretary's role to hand on, nor once it has closed
-                // any role: that process decides.
-                if t.process().takes_consent() {
-                    items.retain(|item| match item {
-                        DueItem::OutcomeAwaited { .. } => false,
-                        DueItem::RoleToHandOn { role, .. } => {
-                            *role != HandedRole::Secretary && !closed
-                        }
-                        _ => true,
-                    });
-                }
+            // A round held for a process that took its consent when it closed awaits no
+            // outcome, and has no secretary's role to hand on, nor once it has closed any
+            // role: that process decides.
+            if takes_consent {
+                items.retain(|item| match item {
+                    DueItem::OutcomeAwaited { .. } => false,
+                    DueItem::RoleToHandOn { role, .. } => *role != HandedRole::Secretary && !closed,
+                    _ => true,
+                });
             }
             // A funding decision waits on its deciding body only once the round held for it
             // has ended: until then, on that round.
@@ -190,7 +173,7 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
             {
                 items.retain(|item| !matches!(item, DueItem::BodyDecisionAwaited { .. }));
             }
-            let decides_for = decides_for.is_some();
+            let decides_for = target.is_some();
             due.extend(items.into_iter().map(|item| Due {
                 stream: stream.clone(),
                 item,
@@ -359,8 +342,9 @@ fn lapse_of(shared: &Shared, now: Timestamp) -> Result<Option<DeadlineStep>, Eng
 }
 
 /// What `round` waits on, as `items` list it, with nobody awaited who has left the
-/// community (`gone`): the responses of those still in it, and once only those who left
-/// have not answered, the facilitator, to close the objection round; a role whose holder
+/// community (`gone`) or stepped out of the decision (`out`): the responses of the others,
+/// and once only those who left or stepped out have not answered, the facilitator, to close
+/// the objection round; a role whose holder
 /// has left, to hand on (the facilitator's first, where the facilitator has left too; the
 /// proposer's, until the round consents, in place of any decision or answer to advice
 /// awaited of them, also where they decide alone and stepped out), naming who hands it on
@@ -385,7 +369,7 @@ fn awaiting_members(
     let closes = crate::consent::facilitator_closes(round);
     items.retain_mut(|item| match item {
         DueItem::ResponsesAwaited { members, .. } => {
-            members.retain(|m| !gone(m));
+            members.retain(|m| !gone(m) && !out(m));
             if members.is_empty() && closes {
                 *item = match gone(&roles.facilitator) {
                     false => crate::consent::facilitator_awaited(round),

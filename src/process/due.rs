@@ -64,7 +64,8 @@ pub struct Due {
 #[non_exhaustive]
 pub enum DueItem {
     /// An objection round (or an advice process's round) waits on these eligible members'
-    /// responses.
+    /// responses (through the engine, of those still in the community who have not
+    /// stepped out of the decision).
     ResponsesAwaited {
         /// Who has not responded yet, in id order.
         members: Vec<MemberId>,

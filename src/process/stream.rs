@@ -149,6 +149,13 @@ impl Stream {
         self.process.recused().contains(&member) || self.parts.recused(member)
     }
 
+    /// Every member who [stepped out](Stream::stepped_out) of this process, in member order.
+    pub fn stepped_out_members(&self) -> BTreeSet<MemberId> {
+        let mut out = self.process.recused();
+        out.extend(self.parts.recusals());
+        out
+    }
+
     /// The matter this process, on stream `id`, is part of: itself, the process it decides
     /// for, and the rounds held for it. A round and its process escalate as one matter, and
     /// taking up either takes up both.
