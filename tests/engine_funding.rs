@@ -2688,12 +2688,7 @@ fn a_withdrawn_round_holds_nothing_for_the_offer_and_a_running_one_holds_its_dec
 #[test]
 fn an_offer_whose_round_deliberates_awaits_the_round_not_the_body() {
     use coproduction::process::DueItem;
-    let engine = engine(MemoryJournal::new());
-    let ready = ready_requests();
-    let (_, advised) = ready.split_last().unwrap();
-    for request in advised {
-        engine.handle(request.clone()).unwrap();
-    }
+    let engine = offer_ready_to_decide();
     let awaits_body = |when| {
         engine
             .due(at(when))
@@ -2701,50 +2696,8 @@ fn an_offer_whose_round_deliberates_awaits_the_round_not_the_body() {
             .any(|d| matches!(d.item, DueItem::BodyDecisionAwaited { .. }))
     };
     assert!(awaits_body("2024-03-04T14:00:00Z"));
-    let open = RoundCommand::OpenOnRoute {
-        title: "Take the trust's room hire".into(),
-        proposal: "Accept the year's free rooms.".into(),
-        roles: RoundRoles {
-            proposer: m(1),
-            facilitator: m(2),
-            secretary: m(3),
-        },
-    };
-    let request = Request::new(
-        stream("room-hire-round"),
-        m(1),
-        at("2024-03-04T15:00:00Z"),
-        open,
-    )
-    .with_kind(DecisionKind::Funding)
-    .deciding_for(stream("room-hire"));
-    engine.handle(request).unwrap();
-    assert!(!awaits_body("2024-03-04T16:00:00Z"));
-
-    let in_round = |who: u64, minute: u32, command| {
-        let now = at(&format!("2024-03-04T16:{minute:02}:00Z"));
-        Request::new(stream("room-hire-round"), m(who), now, command)
-    };
-    for minute in 1..=3 {
-        engine
-            .handle(in_round(2, minute, RoundCommand::Advance {}))
-            .unwrap();
-    }
-    let advice = Response::Advice {
-        advice: "Book rooms on the bus route".into(),
-        affected: true,
-        expertise: false,
-    };
-    let respond = RoundCommand::Respond {
-        member: m(13),
-        response: advice,
-    };
-    engine.handle(in_round(13, 4, respond)).unwrap();
-    let answer = RoundCommand::AnswerAdvice {
-        member: m(13),
-        answer: "All three rooms are on it".into(),
-    };
-    engine.handle(in_round(1, 5, answer)).unwrap();
+    staff_round_advised(&engine);
+    assert!(!awaits_body("2024-03-04T16:10:00Z"));
     let decide = RoundCommand::Decide {
         adopt: false,
         rationale: "The trust's terms bind us for too long".into(),
@@ -2776,4 +2729,103 @@ fn an_offer_whose_round_deliberates_awaits_the_round_not_the_body() {
         err.to_string().contains("no recorded round consented"),
         "{err}"
     );
+}
+
+/// What a round held for an offer decided binds the offer both ways: adopted there (its
+/// decider consented to accept), the staff team does not decline it.
+#[test]
+fn an_offer_whose_round_consented_is_not_declined() {
+    let engine = offer_ready_to_decide();
+    staff_round_advised(&engine);
+    let decide = RoundCommand::Decide {
+        adopt: true,
+        rationale: "The rooms are on the bus route".into(),
+    };
+    engine.handle(in_round(1, 6, decide)).unwrap();
+    let start = FundingCommand::StartDeciding {};
+    engine
+        .handle(funding("room-hire", 2, "2024-03-04T17:00:00Z", start))
+        .unwrap();
+    let decline = FundingCommand::Decide {
+        outcome: FundingOutcome::Decline {},
+        deciders: vec![m(1)],
+        rationale: "On second thoughts, no".into(),
+    };
+    let err = refused(
+        &engine,
+        funding("room-hire", 1, "2024-03-04T17:10:00Z", decline),
+    );
+    assert!(
+        err.to_string()
+            .contains("round `room-hire-round` consented to accept the offer"),
+        "{err}"
+    );
+    // The round witnesses who objected: the evidence leaves that to it.
+    let mut evidence = evidence();
+    evidence.objections = None;
+    let accepted = funding("room-hire", 1, "2024-03-04T17:10:00Z", accept());
+    engine.handle(accepted.with_evidence(evidence)).unwrap();
+}
+
+/// An engine holding the room-hire offer ready to decide: `ready_requests` but its last,
+/// which starts deciding.
+fn offer_ready_to_decide() -> Engine<MemoryJournal<EngineEvent>> {
+    let engine = engine(MemoryJournal::new());
+    let ready = ready_requests();
+    let (_, advised) = ready.split_last().unwrap();
+    for request in advised {
+        engine.handle(request.clone()).unwrap();
+    }
+    engine
+}
+
+/// The staff team's advice process held for the room-hire offer, once ready to decide
+/// (from `ready_requests`): opened on its route at 15:00 by member 1, its decider, with 2
+/// facilitating; moved to its objection round; co-producer 13's advice given and answered
+/// (by 16:05).
+fn staff_round_advised(engine: &Engine<MemoryJournal<EngineEvent>>) {
+    let open = RoundCommand::OpenOnRoute {
+        title: "Take the trust's room hire".into(),
+        proposal: "Accept the year's free rooms.".into(),
+        roles: RoundRoles {
+            proposer: m(1),
+            facilitator: m(2),
+            secretary: m(3),
+        },
+    };
+    let request = Request::new(
+        stream("room-hire-round"),
+        m(1),
+        at("2024-03-04T15:00:00Z"),
+        open,
+    )
+    .with_kind(DecisionKind::Funding)
+    .deciding_for(stream("room-hire"));
+    engine.handle(request).unwrap();
+    for minute in 1..=3 {
+        engine
+            .handle(in_round(2, minute, RoundCommand::Advance {}))
+            .unwrap();
+    }
+    let advice = Response::Advice {
+        advice: "Book rooms on the bus route".into(),
+        affected: true,
+        expertise: false,
+    };
+    let respond = RoundCommand::Respond {
+        member: m(13),
+        response: advice,
+    };
+    engine.handle(in_round(13, 4, respond)).unwrap();
+    let answer = RoundCommand::AnswerAdvice {
+        member: m(13),
+        answer: "All three rooms are on it".into(),
+    };
+    engine.handle(in_round(1, 5, answer)).unwrap();
+}
+
+/// `command` on the room-hire offer's round by `who` at 16:`minute` on 4 March 2024.
+fn in_round(who: u64, minute: u32, command: RoundCommand) -> Request {
+    let now = at(&format!("2024-03-04T16:{minute:02}:00Z"));
+    Request::new(stream("room-hire-round"), m(who), now, command)
 }

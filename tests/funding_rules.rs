@@ -821,26 +821,69 @@ fn acceptance_along_a_consent_route_needs_the_round_to_consent() {
     assert!(state.is_ok(), "{state:?}");
 }
 
-/// A route that decides by advice asks for no round; but a round held for the offer all
-/// the same (its decider declined there) binds it: it is not accepted, and may be declined.
-#[test]
-fn a_round_held_along_an_advice_route_binds_acceptance() {
+/// A tier-0 offer (decided by advice) with a round held for it all the same, recorded as
+/// `consented` or not, and its deciding started (minute 20).
+fn tier_zero_round_recorded(consented: bool) -> Vec<FundingEvent> {
     let mut steps = tier_zero_consulted(&[]);
     steps.push((
         FundingCommand::RecordConsentRound {
             reference: "The staff team's round".into(),
-            consented: false,
+            consented,
         },
         1,
         15,
     ));
     steps.push((FundingCommand::StartDeciding {}, 1, 20));
-    let (_, events) = run(&steps);
+    run(&steps).1
+}
+
+/// A route that decides by advice asks for no round; but a round held for the offer all
+/// the same (its decider declined there) binds it: it is not accepted, and may be declined.
+#[test]
+fn a_round_held_along_an_advice_route_binds_acceptance() {
+    let events = tier_zero_round_recorded(false);
     given::<FundingProcess>(events.clone())
         .when(decide(FundingOutcome::Accept {}, &[1]), ctx(1, 21))
         .then_error(FundingError::ConsentNotGiven);
     let state = given::<FundingProcess>(events)
         .when(decide(FundingOutcome::Decline {}, &[1]), ctx(1, 21))
+        .outcome();
+    assert!(state.is_ok(), "{state:?}");
+}
+
+/// A round that consented to accept binds the decision the other way too: the offer is not
+/// declined over the deciding body's consent, along a consent route or an advice route
+/// where a round was held all the same. It may still be deferred.
+#[test]
+fn a_round_that_consented_binds_against_declining() {
+    let given_error = FundingError::ConsentGiven {
+        reference: "Round 1".into(),
+    };
+    given::<FundingProcess>(tier_two_deciding(true))
+        .when(
+            decide(FundingOutcome::Decline {}, &[1, 5]),
+            ctx(1, 31 + 7 * DAY),
+        )
+        .then_error(given_error);
+    let state = given::<FundingProcess>(tier_two_deciding(true))
+        .when(
+            decide(FundingOutcome::Defer {}, &[1, 5]),
+            ctx(1, 31 + 7 * DAY),
+        )
+        .outcome();
+    assert!(state.is_ok(), "{state:?}");
+
+    let events = tier_zero_round_recorded(true);
+    let err = given::<FundingProcess>(events.clone())
+        .when(decide(FundingOutcome::Decline {}, &[1]), ctx(1, 21))
+        .outcome()
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "cannot decline: round `The staff team's round` consented to accept the offer, and the decision does not decline what the deciding body consented to"
+    );
+    let state = given::<FundingProcess>(events)
+        .when(decide(FundingOutcome::Accept {}, &[1]), ctx(1, 21))
         .outcome();
     assert!(state.is_ok(), "{state:?}");
 }
