@@ -2597,6 +2597,7 @@ fn a_funding_decision_ready_to_decide_waits_on_its_deciding_body() {
     let waits = |phase| DueItem::BodyDecisionAwaited {
         body: BodyId::new("staff_team").unwrap(),
         phase,
+        members: Some((1..=4).map(m).collect()),
     };
     let ready = ready_requests();
     let (start_deciding, advised) = ready.split_last().unwrap();
@@ -2630,6 +2631,70 @@ fn a_funding_decision_ready_to_decide_waits_on_its_deciding_body() {
         "{:?}",
         offer_due("2024-03-06T00:00:00Z")
     );
+}
+
+/// `due` names who of the deciding body may take the decision's next step, as the engine
+/// would take it: not a member who has left the community, nor one who stepped out. Where
+/// nobody is left who may, it says so: an empty list.
+#[test]
+fn a_funding_decision_awaits_those_of_its_body_who_may_still_decide_it() {
+    use coproduction::living::{self, CommunityChange};
+    use coproduction::process::{DueItem, PartCommand};
+    let engine = offer_ready_to_decide();
+    let members_awaited = |when| {
+        engine.due(at(when)).into_iter().find_map(|d| match d.item {
+            DueItem::BodyDecisionAwaited { members, .. } if d.stream.as_str() == "room-hire" => {
+                members
+            }
+            _ => None,
+        })
+    };
+    for (who, minute) in [(3, 10), (4, 11)] {
+        let leave = CommunityChange::Leave { member: m(who) };
+        let when = at(&format!("2024-03-04T14:{minute}:00Z"));
+        let request = Request::new(
+            living::stream(),
+            m(who),
+            when,
+            ProcessCommand::Change {
+                change: Box::new(leave),
+            },
+        );
+        engine.handle(request).unwrap();
+    }
+    assert_eq!(
+        members_awaited("2024-03-04T15:00:00Z"),
+        Some(vec![m(1), m(2)])
+    );
+    for (who, minute) in [(1, 10), (2, 20)] {
+        let when = format!("2024-03-04T15:{minute}:00Z");
+        for command in [
+            PartCommand::DeclareInterests {
+                interest: Some("I am a trustee of the trust".into()),
+            },
+            PartCommand::Recuse {
+                reason: "I am a trustee of the trust".into(),
+            },
+        ] {
+            let request = Request::new(stream("room-hire"), m(who), at(&when), command);
+            engine.handle(request).unwrap();
+        }
+    }
+    assert_eq!(members_awaited("2024-03-04T16:00:00Z"), Some(vec![]));
+    for who in [1, 2] {
+        let start = FundingCommand::StartDeciding {};
+        let err = refused(
+            &engine,
+            funding("room-hire", who, "2024-03-04T16:00:00Z", start),
+        );
+        assert!(
+            matches!(
+                err.refusal().map(|r| &r.kind),
+                Some(RefusalKind::WrongRole { .. })
+            ),
+            "{err}"
+        );
+    }
 }
 
 /// A round held for an offer and withdrawn reached nothing: the offer holds no round for

@@ -185,6 +185,54 @@ type Shared = Arc<Mutex<Stream>>;
 /// The streams a request holds, locked in id order.
 type Held<'a> = BTreeMap<StreamId, MutexGuard<'a, Stream>>;
 
+/// Where the body deciding a process met in a round the engine ran (on stream `round`,
+/// held in `held`), that round, whose seats are the body as it stood when the round opened,
+/// as its record and gate read it. Not a round whose proposer decides alone (an advice
+/// process, a delegated decision): the members it seats are those whose advice it seeks,
+/// not the body.
+fn seating<'h>(held: &'h Held<'_>, round: &StreamId) -> Option<&'h crate::consent::Round> {
+    held.get(round)
+        .and_then(|round| ConsentProcess::state_of(round.process()))
+        .and_then(RoundState::round)
+        .filter(|round| round.config().accountable_decider().is_none())
+}
+
+/// Whether `member` takes the steps of the process on `stream` that `route` gives its
+/// deciding body, with the streams it reads held in `held`: once a round held for the
+/// process has seated the body (the round still running for it, or else the one its record
+/// cites), a member that round seated; before, a member of the body as it stood when the
+/// process opened (`opened`); either way, not one who stepped out of the process or of
+/// that round.
+fn takes_steps(
+    stream: &Stream,
+    held: &Held<'_>,
+    route: &crate::governance::Route,
+    opened: &Community,
+    member: MemberId,
+) -> bool {
+    let running = stream
+        .rounds()
+        .iter()
+        .find(|r| held.get(*r).is_some_and(|r| !r.process().is_final()))
+        .cloned()
+        .or_else(|| stream.process().cites());
+    let met = running
+        .as_ref()
+        .and_then(|r| Some((held.get(r)?, seating(held, r)?)));
+    if stream.stepped_out(member) {
+        return false;
+    }
+    match met {
+        Some((held_round, round)) => {
+            round.is_eligible(member) && !held_round.parts().recused(member)
+        }
+        None => {
+            let Answerable { attest, .. } = stream.process().answerable(Some(route), opened);
+            attest.contains(&member)
+        }
+    }
+}
+
 /// Attaches the gate's summary to the deciding events among `events`.
 fn with_gate(events: Vec<EngineEvent>, summary: &GateSummary) -> Vec<EngineEvent> {
     events
@@ -1004,57 +1052,26 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
             // read it: a member appointed since does not decide it, nor is one released
             // since refused (a round's eligibility is likewise fixed when it opens).
             let opened = self.opened_under(stream, v)?;
-            // Where the body met in a round the engine ran, those it seated: the body as it
-            // stood when the round opened, which its record and gate read. Not a round whose
-            // proposer decides alone (an advice process, a delegated decision): the members
-            // it seats are those whose advice it seeks, not the body.
-            let seating = |round: &StreamId| {
-                held.get(round)
-                    .and_then(|round| ConsentProcess::state_of(round.process()))
-                    .and_then(RoundState::round)
-                    .filter(|round| round.config().accountable_decider().is_none())
-            };
-            let in_round = stream.process().cites().and_then(|round| seating(&round));
-            if let Some(role) = command.taken_by() {
-                // Once a round held for the process has seated the body, its steps are
-                // those members', less who stepped out of the process or of that round:
-                // the round still running for it, or else the one its record cites.
-                let running = stream
-                    .rounds()
-                    .iter()
-                    .find(|r| held.get(*r).is_some_and(|r| !r.process().is_final()))
-                    .cloned()
-                    .or_else(|| stream.process().cites());
-                let met = running
-                    .as_ref()
-                    .and_then(|r| Some((held.get(r)?, seating(r)?)));
-                let stepped_out = stream.stepped_out(*actor);
-                let runs = match met {
-                    Some((held_round, round)) => {
-                        round.is_eligible(*actor)
-                            && !stepped_out
-                            && !held_round.parts().recused(*actor)
-                    }
-                    None => {
-                        let Answerable { attest, .. } =
-                            stream.process().answerable(Some(route), opened.community());
-                        attest.contains(actor) && !stepped_out
-                    }
+            // Where the body met in a round the engine ran, those the round seated.
+            let in_round = stream
+                .process()
+                .cites()
+                .and_then(|round| seating(held, &round));
+            if let Some(role) = command.taken_by()
+                && !takes_steps(stream, held, route, opened.community(), *actor)
+            {
+                let kind = RefusalKind::WrongRole {
+                    attempted: command.label(),
+                    actor: *actor,
+                    role,
                 };
-                if !runs {
-                    let kind = RefusalKind::WrongRole {
-                        attempted: command.label(),
-                        actor: *actor,
-                        role,
-                    };
-                    return Err(EngineError::Refused {
-                        stream: id.clone(),
-                        source: ProcessError::shared(Refusal {
-                            process: stream.process().kind(),
-                            kind,
-                        }),
-                    });
-                }
+                return Err(EngineError::Refused {
+                    stream: id.clone(),
+                    source: ProcessError::shared(Refusal {
+                        process: stream.process().kind(),
+                        kind,
+                    }),
+                });
             }
             let seated = |m: MemberId| match in_round {
                 Some(round) => round.is_eligible(m),
@@ -1864,6 +1881,38 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
             Some(at) => self.version_at(at),
             None => Ok(Arc::new(v.clone())),
         }
+    }
+
+    /// Who may take the steps of the process on `id` (shared as `shared`) that its route
+    /// gives the deciding body, as [`takes_steps`] reads it, of those in the community in
+    /// `v`, in member order.
+    pub(super) fn taking_steps(
+        &self,
+        id: &StreamId,
+        shared: &Shared,
+        v: &Version,
+    ) -> Result<Vec<MemberId>, EngineError> {
+        self.locked(id, shared, BTreeSet::new(), |stream, held| {
+            let Some(route) = stream.route() else {
+                return Ok(Vec::new());
+            };
+            let opened = self.opened_under(stream, v)?;
+            let mut candidates: BTreeSet<MemberId> = opened
+                .community()
+                .body(&route.decider)
+                .map(|body| body.members().collect())
+                .unwrap_or_default();
+            for round in held.keys() {
+                if let Some(round) = seating(held, round) {
+                    candidates.extend(round.config().eligible.iter().map(|e| e.member));
+                }
+            }
+            Ok(candidates
+                .into_iter()
+                .filter(|m| v.community().member(*m).is_some())
+                .filter(|m| takes_steps(stream, held, route, opened.community(), *m))
+                .collect())
+        })
     }
 
     /// The version of the community in force when the process on `stream` opened (at `now`

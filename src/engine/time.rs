@@ -173,6 +173,14 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
             {
                 items.retain(|item| !matches!(item, DueItem::BodyDecisionAwaited { .. }));
             }
+            // Who of the body may take the step, as the engine would take it from them.
+            for item in &mut items {
+                if let DueItem::BodyDecisionAwaited { members, .. } = item
+                    && let Some(v) = &in_force
+                {
+                    *members = self.taking_steps(&stream, &shared, v).ok();
+                }
+            }
             let decides_for = target.is_some();
             due.extend(items.into_iter().map(|item| Due {
                 stream: stream.clone(),

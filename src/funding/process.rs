@@ -50,6 +50,7 @@ impl Process for FundingProcess {
                 vec![crate::process::DueItem::BodyDecisionAwaited {
                     body: c.diligence.tiered.route().decider.clone(),
                     phase: d.phase(),
+                    members: None,
                 }]
             }
             _ => Vec::new(),

@@ -157,6 +157,12 @@ pub enum DueItem {
         body: crate::community::BodyId,
         /// The phase it waits in: consultation, or deciding.
         phase: crate::funding::FundingPhase,
+        /// Through the engine, the members who may take the step, in member order: the
+        /// members of the body a round held for the decision seated, or else the body's as
+        /// it stood when the process opened, less who has left the community or stepped
+        /// out. Empty where nobody can. Not given where the process lists it on its own,
+        /// knowing no community.
+        members: Option<Vec<MemberId>>,
     },
     /// A round waits on a role whose holder has left the community (its secretary, to
     /// record the outcome; its facilitator; or, until it consents, its proposer): `by`
