@@ -2796,42 +2796,6 @@ fn an_offer_whose_round_deliberates_awaits_the_round_not_the_body() {
     );
 }
 
-/// What a round held for an offer decided binds the offer both ways: adopted there (its
-/// decider consented to accept), the staff team does not decline it.
-#[test]
-fn an_offer_whose_round_consented_is_not_declined() {
-    let engine = offer_ready_to_decide();
-    staff_round_advised(&engine);
-    let decide = RoundCommand::Decide {
-        adopt: true,
-        rationale: "The rooms are on the bus route".into(),
-    };
-    engine.handle(in_round(1, 6, decide)).unwrap();
-    let start = FundingCommand::StartDeciding {};
-    engine
-        .handle(funding("room-hire", 2, "2024-03-04T17:00:00Z", start))
-        .unwrap();
-    let decline = FundingCommand::Decide {
-        outcome: FundingOutcome::Decline {},
-        deciders: vec![m(1)],
-        rationale: "On second thoughts, no".into(),
-    };
-    let err = refused(
-        &engine,
-        funding("room-hire", 1, "2024-03-04T17:10:00Z", decline),
-    );
-    assert!(
-        err.to_string()
-            .contains("round `room-hire-round` consented to accept the offer"),
-        "{err}"
-    );
-    // The round witnesses who objected: the evidence leaves that to it.
-    let mut evidence = evidence();
-    evidence.objections = None;
-    let accepted = funding("room-hire", 1, "2024-03-04T17:10:00Z", accept());
-    engine.handle(accepted.with_evidence(evidence)).unwrap();
-}
-
 /// An engine holding the room-hire offer ready to decide: `ready_requests` but its last,
 /// which starts deciding.
 fn offer_ready_to_decide() -> Engine<MemoryJournal<EngineEvent>> {

@@ -851,43 +851,6 @@ fn a_round_held_along_an_advice_route_binds_acceptance() {
     assert!(state.is_ok(), "{state:?}");
 }
 
-/// A round that consented to accept binds the decision the other way too: the offer is not
-/// declined over the deciding body's consent, along a consent route or an advice route
-/// where a round was held all the same. It may still be deferred.
-#[test]
-fn a_round_that_consented_binds_against_declining() {
-    let given_error = FundingError::ConsentGiven {
-        reference: "Round 1".into(),
-    };
-    given::<FundingProcess>(tier_two_deciding(true))
-        .when(
-            decide(FundingOutcome::Decline {}, &[1, 5]),
-            ctx(1, 31 + 7 * DAY),
-        )
-        .then_error(given_error);
-    let state = given::<FundingProcess>(tier_two_deciding(true))
-        .when(
-            decide(FundingOutcome::Defer {}, &[1, 5]),
-            ctx(1, 31 + 7 * DAY),
-        )
-        .outcome();
-    assert!(state.is_ok(), "{state:?}");
-
-    let events = tier_zero_round_recorded(true);
-    let err = given::<FundingProcess>(events.clone())
-        .when(decide(FundingOutcome::Decline {}, &[1]), ctx(1, 21))
-        .outcome()
-        .unwrap_err();
-    assert_eq!(
-        err.to_string(),
-        "cannot decline: round `The staff team's round` consented to accept the offer, and the decision does not decline what the deciding body consented to"
-    );
-    let state = given::<FundingProcess>(events)
-        .when(decide(FundingOutcome::Accept {}, &[1]), ctx(1, 21))
-        .outcome();
-    assert!(state.is_ok(), "{state:?}");
-}
-
 #[test]
 fn accepting_with_conditions_needs_a_condition() {
     given::<FundingProcess>(tier_two_deciding(true))

@@ -653,15 +653,6 @@ fn decide_outcome(
     {
         return Err(FundingError::ConsentNotGiven);
     }
-    // Nor, where a round consented to accept, does it decline: the round's consent binds
-    // the decision both ways.
-    if let (FundingOutcome::Decline {}, Some(round)) = (outcome, &c.consent_round)
-        && round.consented
-    {
-        return Err(FundingError::ConsentGiven {
-            reference: crate::limits::quote(&round.reference).into_owned(),
-        });
-    }
     if let FundingOutcome::AcceptWithConditions {
         conditions,
         set_aside,

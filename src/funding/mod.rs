@@ -332,15 +332,6 @@ pub enum FundingError {
         "cannot accept: the route decides by consent, or a round was held for the offer, and no recorded round consented"
     )]
     ConsentNotGiven,
-    /// A round recorded for the offer consented to accept it: the decision does not
-    /// decline what the deciding body consented to.
-    #[error(
-        "cannot decline: round `{reference}` consented to accept the offer, and the decision does not decline what the deciding body consented to"
-    )]
-    ConsentGiven {
-        /// The round that consented, as recorded (a short prefix).
-        reference: String,
-    },
     /// Accepting with conditions needs at least one.
     #[error("cannot accept with conditions: none are given")]
     NoConditions,

@@ -307,10 +307,6 @@ impl Model {
                 {
                     return None;
                 }
-                // Nor is an offer declined that a recorded round consented to accept.
-                if matches!(outcome, FundingOutcome::Decline {}) && self.round == Some(true) {
-                    return None;
-                }
                 m.phase = match outcome {
                     FundingOutcome::Accept {} => P::Accepted,
                     FundingOutcome::AcceptWithConditions {
