@@ -226,6 +226,34 @@ fn bad_requests_stop_with_a_message_and_write_nothing() {
     }
 }
 
+/// A refused first request on a journal the run would found founds nothing: the journal
+/// is left missing, or empty, as it was; one request handled, and it is founded and kept.
+#[test]
+fn a_refused_first_request_founds_no_journal() {
+    let journal = Journal::new();
+    for input in [
+        "{not json".to_owned(),
+        line(99, 1, r#"{"type": "advance"}"#),
+    ] {
+        let out = journal.run(&input);
+        assert_eq!(out.status.code(), REFUSED, "{input}");
+        assert!(
+            !journal.path.exists(),
+            "a refused first request founded {input}"
+        );
+    }
+    std::fs::write(&journal.path, b"").unwrap();
+    let out = journal.run("{not json");
+    assert_eq!(out.status.code(), REFUSED);
+    assert_eq!(journal.bytes(), b"", "an empty journal stays empty");
+    let out = journal.run(&format!("{}\n{{not json", open_line()));
+    assert_eq!(out.status.code(), REFUSED);
+    assert!(
+        journal.lines() > 1,
+        "the handled request and the founding are kept"
+    );
+}
+
 #[test]
 fn an_ineligible_member_cannot_respond() {
     let journal = Journal::new();
@@ -916,8 +944,8 @@ fn a_forged_seat_or_an_escalation_off_the_chain_is_refused_and_writes_nothing() 
         assert_eq!(out.status.code(), REFUSED, "{}", text(&out.stderr));
         let stderr = text(&out.stderr);
         assert!(stderr.contains(expected), "{stderr}");
-        // The journal holds its founding, and nothing of the refused request.
-        assert_eq!(journal.lines(), 1);
+        // Nothing is written: the refused first request founds no journal either.
+        assert_eq!(journal.lines(), 0);
     }
 
     let journal = Journal::new();

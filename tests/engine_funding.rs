@@ -2634,8 +2634,9 @@ fn a_funding_decision_ready_to_decide_waits_on_its_deciding_body() {
 }
 
 /// `due` names who of the deciding body may take the decision's next step, as the engine
-/// would take it: not a member who has left the community, nor one who stepped out. Where
-/// nobody is left who may, it says so: an empty list.
+/// would take it: not a member who has left the community, nor one who stepped out, nor,
+/// before deciding starts, one who declared an interest and did not step out. Where nobody
+/// is left who may, it says so: an empty list.
 #[test]
 fn a_funding_decision_awaits_those_of_its_body_who_may_still_decide_it() {
     use coproduction::living::{self, CommunityChange};
@@ -2649,6 +2650,24 @@ fn a_funding_decision_awaits_those_of_its_body_who_may_still_decide_it() {
             _ => None,
         })
     };
+    // A member who declares an interest and does not step out starts no deciding.
+    let declare = FundingCommand::DeclareInterest {
+        interest: Some("I volunteer for the trust".into()),
+        recused: false,
+    };
+    engine
+        .handle(funding("room-hire", 2, "2024-03-04T14:05:00Z", declare))
+        .unwrap();
+    assert_eq!(
+        members_awaited("2024-03-04T14:06:00Z"),
+        Some(vec![m(1), m(3), m(4)])
+    );
+    let start = || FundingCommand::StartDeciding {};
+    let err = refused(
+        &engine,
+        funding("room-hire", 2, "2024-03-04T14:06:00Z", start()),
+    );
+    assert!(err.to_string().contains("declared an interest"), "{err}");
     for (who, minute) in [(3, 10), (4, 11)] {
         let leave = CommunityChange::Leave { member: m(who) };
         let when = at(&format!("2024-03-04T14:{minute}:00Z"));
@@ -2662,10 +2681,7 @@ fn a_funding_decision_awaits_those_of_its_body_who_may_still_decide_it() {
         );
         engine.handle(request).unwrap();
     }
-    assert_eq!(
-        members_awaited("2024-03-04T15:00:00Z"),
-        Some(vec![m(1), m(2)])
-    );
+    assert_eq!(members_awaited("2024-03-04T15:00:00Z"), Some(vec![m(1)]));
     for (who, minute) in [(1, 10), (2, 20)] {
         let when = format!("2024-03-04T15:{minute}:00Z");
         for command in [
@@ -2682,10 +2698,9 @@ fn a_funding_decision_awaits_those_of_its_body_who_may_still_decide_it() {
     }
     assert_eq!(members_awaited("2024-03-04T16:00:00Z"), Some(vec![]));
     for who in [1, 2] {
-        let start = FundingCommand::StartDeciding {};
         let err = refused(
             &engine,
-            funding("room-hire", who, "2024-03-04T16:00:00Z", start),
+            funding("room-hire", who, "2024-03-04T16:00:00Z", start()),
         );
         assert!(
             matches!(

@@ -851,6 +851,28 @@ fn a_round_held_along_an_advice_route_binds_acceptance() {
     assert!(state.is_ok(), "{state:?}");
 }
 
+/// One round's consent decides the offer: no round is recorded after one that consented
+/// (it would set that consent aside), while a round that did not consent may be followed by
+/// another that does.
+#[test]
+fn no_round_is_recorded_after_one_that_consented() {
+    let record = |reference: &str, consented| FundingCommand::RecordConsentRound {
+        reference: reference.into(),
+        consented,
+    };
+    let mut steps = tier_zero_consulted(&[]);
+    steps.push((record("The staff team's first round", false), 1, 15));
+    steps.push((record("The staff team's second round", true), 1, 16));
+    let (state, events) = run(&steps);
+    let held = state.decision().unwrap().consent_round().unwrap();
+    assert!(held.consented, "{held:?}");
+    given::<FundingProcess>(events)
+        .when(record("A third round", false), ctx(1, 17))
+        .then_error(FundingError::RoundConsented {
+            reference: "The staff team's second round".into(),
+        });
+}
+
 #[test]
 fn accepting_with_conditions_needs_a_condition() {
     given::<FundingProcess>(tier_two_deciding(true))

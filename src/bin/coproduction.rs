@@ -100,7 +100,8 @@ enum Command {
     /// machine's clock by more than `--clock-tolerance`: a request from the future would
     /// date the community's history ahead of everyone else's.
     Run {
-        /// The journal file (JSON lines); created if missing.
+        /// The journal file (JSON lines); created and founded if missing or empty, and left
+        /// so should the first request be refused.
         #[arg(long)]
         journal: PathBuf,
         /// The community (JSON).
@@ -522,6 +523,44 @@ fn snapshot(path: &Path) -> Result<MemoryJournal<EngineEvent>, Stop> {
     Ok(journal)
 }
 
+/// Handles the requests on stdin, one a line, on the journal at `path` (founded with
+/// `community` and `founding` if new), printing the events written for each to `out` and
+/// counting those handled in `handled`; stops at the first line refused.
+fn handle_lines(
+    path: &Path,
+    community: &Path,
+    founding: Founding,
+    clock_tolerance: i64,
+    out: &mut impl Write,
+    handled: &mut u64,
+) -> Result<(), Stop> {
+    let builder = founding.builder(community)?;
+    let engine = builder.open(journal(path)?)?;
+    let mut input = std::io::stdin().lock();
+    let mut buf = Vec::new();
+    for n in 1u64.. {
+        let on_line = |stop: Stop| stop.at(format_args!("request on line {n}"));
+        if !next_line(&mut input, &mut buf).map_err(on_line)? {
+            break;
+        }
+        let line = std::str::from_utf8(&buf).map_err(|e| {
+            on_line(Stop::refused(format_args!(
+                "the line is not UTF-8: byte {} starts no valid character",
+                e.valid_up_to() + 1
+            )))
+        })?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let request = Request::from_json(line).map_err(|e| on_line(e.into()))?;
+        not_ahead(request.now, clock_tolerance).map_err(on_line)?;
+        let written = engine.handle(request).map_err(|e| on_line(e.into()))?;
+        *handled += 1;
+        writeln!(out, "{}", serde_json::to_string(&written)?)?;
+    }
+    Ok(())
+}
+
 /// Refuses a time later than the machine's clock by more than `tolerance` seconds: what
 /// the tool writes records what happens now or happened before.
 fn not_ahead(at: jiff::Timestamp, tolerance: i64) -> Result<(), Stop> {
@@ -739,29 +778,27 @@ fn run(cli: Cli) -> Result<(), Stop> {
             founding,
             clock_tolerance,
         } => {
-            let builder = founding.builder(&community)?;
-            let engine = builder.open(journal(&path)?)?;
-            let mut input = std::io::stdin().lock();
-            let mut buf = Vec::new();
-            for n in 1u64.. {
-                let on_line = |stop: Stop| stop.at(format_args!("request on line {n}"));
-                if !next_line(&mut input, &mut buf).map_err(on_line)? {
-                    break;
+            // A journal this run founds is left as it was found (not there, or empty) should
+            // the run stop before it handles a request: a refused first request founds no
+            // community.
+            let found = std::fs::metadata(&path).ok().map(|m| m.len());
+            let mut handled = 0;
+            let ran = handle_lines(
+                &path,
+                &community,
+                founding,
+                clock_tolerance,
+                &mut out,
+                &mut handled,
+            );
+            if ran.is_err() && handled == 0 {
+                match found {
+                    None => drop(std::fs::remove_file(&path)),
+                    Some(0) => drop(std::fs::File::create(&path)),
+                    Some(_) => {}
                 }
-                let line = std::str::from_utf8(&buf).map_err(|e| {
-                    on_line(Stop::refused(format_args!(
-                        "the line is not UTF-8: byte {} starts no valid character",
-                        e.valid_up_to() + 1
-                    )))
-                })?;
-                if line.trim().is_empty() {
-                    continue;
-                }
-                let request = Request::from_json(line).map_err(|e| on_line(e.into()))?;
-                not_ahead(request.now, clock_tolerance).map_err(on_line)?;
-                let written = engine.handle(request).map_err(|e| on_line(e.into()))?;
-                writeln!(out, "{}", serde_json::to_string(&written)?)?;
             }
+            ran?;
         }
         Command::Replay { journal: path } => {
             let engine = founded(&path, || Ok((Community::new(), Charter::default())))?;

@@ -1911,6 +1911,7 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                 .into_iter()
                 .filter(|m| v.community().member(*m).is_some())
                 .filter(|m| takes_steps(stream, held, route, opened.community(), *m))
+                .filter(|m| !stream.process().held_back(*m))
                 .collect())
         })
     }

@@ -416,6 +416,17 @@ fn decide_identified(
         } => {
             need_phase(attempted, phase, &[P::Consultation])?;
             need_text(attempted, "reference", reference)?;
+            // One round's consent decides it: a round recorded after it would set its
+            // consent aside, and a later round's objections would go unheard.
+            if let Some(held) = consultation(&d.stage, wrong_phase)?
+                .consent_round
+                .as_ref()
+                .filter(|r| r.consented)
+            {
+                return Err(FundingError::RoundConsented {
+                    reference: crate::limits::quote(&held.reference).into_owned(),
+                });
+            }
             FundingEvent::ConsentRoundRecorded {
                 reference: reference.clone(),
                 consented: *consented,
@@ -560,6 +571,14 @@ fn unconflicted(
     }
 }
 
+/// Whether `member` declared an interest in the offer and has not stepped out: they take
+/// none of its own steps ([`unconflicted`]).
+pub(super) fn conflicted(state: &FundingState, member: MemberId) -> bool {
+    state
+        .decision()
+        .is_some_and(|d| unconflicted(d, "start_deciding", member).is_err())
+}
+
 /// The consultation, in the one phase that records to it.
 fn consultation(
     stage: &FundingStage,
@@ -647,6 +666,8 @@ fn decide_outcome(
     }
     // Where the route decides by a consent round, or a round was held for the offer all
     // the same (an advice process's decider decides in it), accepting takes its consent.
+    // What the round consented to is its proposal, which may be to decline: a consent is
+    // not read as binding the decision to accept.
     if outcome.accepts()
         && (c.requirements.contains(&Requirement::ConsentRound {}) || c.consent_round.is_some())
         && !c.consent_round.as_ref().is_some_and(|r| r.consented)

@@ -332,6 +332,14 @@ pub enum FundingError {
         "cannot accept: the route decides by consent, or a round was held for the offer, and no recorded round consented"
     )]
     ConsentNotGiven,
+    /// A round recorded for the offer consented: no other is recorded after it.
+    #[error(
+        "cannot record_consent_round: round `{reference}` already consented, and one round's consent decides the offer"
+    )]
+    RoundConsented {
+        /// The round that consented, as recorded (a short prefix).
+        reference: String,
+    },
     /// Accepting with conditions needs at least one.
     #[error("cannot accept with conditions: none are given")]
     NoConditions,

@@ -191,6 +191,14 @@ impl Process for FundingProcess {
         }
     }
 
+    /// In consultation, a member who declared an interest and has not stepped out starts
+    /// no deciding (the machine refuses them as conflicted); once deciding, they may still
+    /// decide, and the record says they took part.
+    fn held_back(state: &FundingState, member: MemberId) -> bool {
+        FundingProcess::phase(state) == super::FundingPhase::Consultation
+            && super::machine::conflicted(state, member)
+    }
+
     /// Those who declared an interest and stepped out: a round deciding the offer seats none
     /// of them.
     fn recused(state: &FundingState) -> BTreeSet<MemberId> {
@@ -226,7 +234,8 @@ impl Process for FundingProcess {
         }
     }
 
-    /// The deciding body's round, recorded in consultation: whether it consented to accept.
+    /// The deciding body's round, recorded in consultation: whether it consented to its
+    /// proposal (which the record does not name: a round may consent to decline).
     /// Its adoption adds nothing: the offer is decided by the funding decision itself. A
     /// round that escalated the matter escalates the offer's decision with it, to the same
     /// body: the offer ends escalated, and publishes that as any decision it took. A round

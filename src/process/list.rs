@@ -389,6 +389,14 @@ macro_rules! processes {
                 }
             }
 
+            /// Whether `member` is held back from the step the process waits on (see
+            /// [`Process::held_back`]).
+            pub fn held_back(&self, member: MemberId) -> bool {
+                match self {
+                    $(ProcessState::$variant(s) => <$decider as Process>::held_back(s, member),)+
+                }
+            }
+
             /// Whether a round opening on `round` may decide for the process now (see
             /// [`Process::takes_round`]).
             ///

@@ -329,6 +329,14 @@ pub trait Process: Decider {
         BTreeSet::new()
     }
 
+    /// Whether `member`, who runs the process, is held back by its own rule from the step
+    /// it waits on now (a funding decision in consultation: an interest declared and not
+    /// stepped out from holds them back from starting its deciding). The default: nobody.
+    fn held_back(state: &Self::State, member: MemberId) -> bool {
+        let _ = (state, member);
+        false
+    }
+
     /// What the process reaches with `events` from `state`, when that settles what it
     /// decides for another process; `None` when the events settle nothing. Processes that
     /// decide for no other keep the default.

@@ -270,6 +270,10 @@ impl Model {
                 if blank(reference) {
                     return None;
                 }
+                // One round's consent decides it: none is recorded after it.
+                if self.round == Some(true) {
+                    return None;
+                }
                 m.round = Some(*consented);
             }
             FundingCommand::StartDeciding {} if is(&[P::Consultation]) => {
