@@ -14,7 +14,7 @@ use coproduction::engine::{
 };
 use coproduction::funding::{
     AdviceId, FundingCommand, FundingEvent, FundingOutcome, FundingPhase, FundingPolicy, Offer,
-    route_facts,
+    RoundProposes, route_facts,
 };
 use coproduction::governance::Route;
 use coproduction::journal::{FileJournal, Journal, MemoryJournal, StreamId};
@@ -2811,6 +2811,95 @@ fn an_offer_whose_round_deliberates_awaits_the_round_not_the_body() {
     );
 }
 
+/// A round held for an offer says what it proposes for it, to accept or to decline, and the
+/// offer's decision takes what the round reached on that: what its decider consented to,
+/// and never what they did not. Deferring stays open.
+#[test]
+fn an_offer_is_decided_as_its_round_decided_what_it_proposed() {
+    use RoundProposes::{Accept, Decline};
+    let accept = || FundingOutcome::Accept {};
+    let decline = || FundingOutcome::Decline {};
+    for (proposes, adopt, against, taken) in [
+        (Accept, true, decline(), accept()),
+        (Decline, true, accept(), decline()),
+        (Decline, false, decline(), FundingOutcome::Defer {}),
+        (Accept, false, accept(), decline()),
+    ] {
+        let engine = offer_ready_to_decide();
+        staff_round_proposing(&engine, Some(proposes));
+        let decide = RoundCommand::Decide {
+            adopt,
+            rationale: "The staff lead weighed the advice".into(),
+        };
+        engine.handle(in_round(1, 6, decide)).unwrap();
+        let start = FundingCommand::StartDeciding {};
+        engine
+            .handle(funding("room-hire", 2, "2024-03-04T17:00:00Z", start))
+            .unwrap();
+        // The round witnesses who objected: the evidence leaves that to it.
+        let mut evidence = evidence();
+        evidence.objections = None;
+        let decide = |outcome| {
+            let command = FundingCommand::Decide {
+                outcome,
+                deciders: vec![m(1)],
+                rationale: "As the round decided".into(),
+            };
+            funding("room-hire", 1, "2024-03-04T17:10:00Z", command).with_evidence(evidence.clone())
+        };
+        let case = format!("{proposes:?} adopted {adopt}: {against:?}");
+        let err = refused(&engine, decide(against.clone()));
+        match (&err, adopt, &against) {
+            (
+                EngineError::AgainstRound {
+                    round,
+                    proposes: p,
+                    consented,
+                    ..
+                },
+                _,
+                _,
+            ) => {
+                assert_eq!(round.as_str(), "room-hire-round", "{case}");
+                assert_eq!((*p, *consented), (proposes, adopt), "{case}");
+                assert_eq!(err.kind(), "against_round");
+            }
+            // Accepting after a round that did not consent is refused by the offer's own
+            // rule, as it always was.
+            (EngineError::Refused { .. }, false, FundingOutcome::Accept {}) => {
+                assert!(
+                    err.to_string().contains("no recorded round consented"),
+                    "{case}: {err}"
+                );
+            }
+            _ => panic!("{case}: {err}"),
+        }
+        engine.handle(decide(taken)).unwrap();
+    }
+}
+
+/// Only a round opened for a funding or partnership decision proposes an outcome for it.
+#[test]
+fn only_a_round_held_for_an_offer_proposes_an_outcome() {
+    let engine = offer_ready_to_decide();
+    let start = FundingCommand::StartDeciding {};
+    let request =
+        funding("room-hire", 2, "2024-03-04T17:00:00Z", start).proposing(RoundProposes::Accept);
+    let err = refused(&engine, request);
+    assert!(matches!(err, EngineError::ProposesNothing { .. }), "{err}");
+    assert_eq!(err.kind(), "proposes_nothing");
+    let json = r#"{"stream": "r", "actor": 1, "now": "2024-03-04T15:00:00Z", "kind": "funding",
+        "decides_for": "room-hire", "proposes": "decline_politely",
+        "command": {"process": "consent", "command": {"type": "open_on_route", "title": "T",
+        "proposal": "P", "roles": {"proposer": 1, "facilitator": 2, "secretary": 3}}}}"#;
+    let err = engine.handle_json(json).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("unknown variant `decline_politely`"),
+        "{err}"
+    );
+}
+
 /// An engine holding the room-hire offer ready to decide: `ready_requests` but its last,
 /// which starts deciding.
 fn offer_ready_to_decide() -> Engine<MemoryJournal<EngineEvent>> {
@@ -2828,6 +2917,14 @@ fn offer_ready_to_decide() -> Engine<MemoryJournal<EngineEvent>> {
 /// facilitating; moved to its objection round; co-producer 13's advice given and answered
 /// (by 16:05).
 fn staff_round_advised(engine: &Engine<MemoryJournal<EngineEvent>>) {
+    staff_round_proposing(engine, None);
+}
+
+/// [`staff_round_advised`], the round opened proposing `proposes` for the offer, if said.
+fn staff_round_proposing(
+    engine: &Engine<MemoryJournal<EngineEvent>>,
+    proposes: Option<RoundProposes>,
+) {
     let open = RoundCommand::OpenOnRoute {
         title: "Take the trust's room hire".into(),
         proposal: "Accept the year's free rooms.".into(),
@@ -2845,6 +2942,10 @@ fn staff_round_advised(engine: &Engine<MemoryJournal<EngineEvent>>) {
     )
     .with_kind(DecisionKind::Funding)
     .deciding_for(stream("room-hire"));
+    let request = match proposes {
+        Some(proposes) => request.proposing(proposes),
+        None => request,
+    };
     engine.handle(request).unwrap();
     for minute in 1..=3 {
         engine

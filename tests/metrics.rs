@@ -284,6 +284,7 @@ fn time_to_decision_runs_from_the_proposal_or_the_review_that_reopened_it() {
         route: None,
         routed_by: None,
         decides_for: None,
+        proposes: None,
         escalated_from: None,
     };
     let batch = std::iter::once(start)

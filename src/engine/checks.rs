@@ -636,6 +636,7 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
             routed_by: route.as_ref().and(routed_by),
             route: route.map(Box::new),
             decides_for: decides_for.cloned(),
+            proposes: decides_for.and(request.proposes),
             escalated_from: escalation.map(|e| Box::new(e.from.clone())),
         };
         Ok((stream, started, resolved))

@@ -2,6 +2,7 @@
 
 use crate::community::{BodyId, MemberId};
 use crate::decision::DecisionKind;
+use crate::funding::RoundProposes;
 use crate::governance::GovernanceError;
 use crate::journal::{Hash, JournalError, StreamId};
 use crate::limits::InputError;
@@ -339,6 +340,39 @@ pub enum EngineError {
         /// The round still deliberating.
         round: StreamId,
     },
+    /// A funding decision's outcome against what the round held for it reached on what it
+    /// proposed: the round consented to accept (or decline) the offer and the decision
+    /// declines (or accepts) it, or it did not consent and the decision does what it
+    /// proposed all the same. Deferring or escalating stays open.
+    #[error(
+        "stream `{stream}`: round `{round}`, held for it, {} to {} the offer, and the decision does not {} it",
+        if *consented { "consented" } else { "did not consent" },
+        proposes.label(),
+        match (consented, proposes) {
+            (true, RoundProposes::Accept) => "decline",
+            (true, RoundProposes::Decline) => "accept",
+            (false, p) => p.label(),
+        }
+    )]
+    AgainstRound {
+        /// The funding decision's stream.
+        stream: StreamId,
+        /// The round held for it.
+        round: StreamId,
+        /// What the round proposed.
+        proposes: RoundProposes,
+        /// Whether it consented.
+        consented: bool,
+    },
+    /// `proposes` on a request that opens no round for a funding or partnership decision:
+    /// only such a round proposes an outcome for the process it decides for.
+    #[error(
+        "stream `{stream}`: `proposes` names what a round held for a funding or partnership decision proposes for it, and this request opens no such round"
+    )]
+    ProposesNothing {
+        /// The stream of the request.
+        stream: StreamId,
+    },
     /// A new round for a process whose round escalated the matter: the body it went to takes
     /// it up and decides it, and no other round decides it here. (An offer ends escalated
     /// with its round; a proposal's review stays open, and nothing on the proposal decides
@@ -545,6 +579,8 @@ impl EngineError {
             | EngineError::RoundWithdrawsTarget { .. }
             | EngineError::OutcomeTakenBy { .. }
             | EngineError::RoundRunning { .. }
+            | EngineError::AgainstRound { .. }
+            | EngineError::ProposesNothing { .. }
             | EngineError::EscalatedAway { .. }
             | EngineError::LinkRefused { .. }
             | EngineError::Gate { .. }
@@ -711,6 +747,21 @@ mod tests {
                 EngineError::RoundRunning {
                     stream: stream.clone(),
                     round: stream.clone(),
+                },
+                true,
+            ),
+            (
+                EngineError::AgainstRound {
+                    stream: stream.clone(),
+                    round: stream.clone(),
+                    proposes: RoundProposes::Decline,
+                    consented: true,
+                },
+                true,
+            ),
+            (
+                EngineError::ProposesNothing {
+                    stream: stream.clone(),
                 },
                 true,
             ),

@@ -197,6 +197,22 @@ fn seating<'h>(held: &'h Held<'_>, round: &StreamId) -> Option<&'h crate::consen
         .filter(|round| round.config().accountable_decider().is_none())
 }
 
+/// The round the engine ran for the funding decision on stream `id` whose result it
+/// recorded there, with what that round proposed for the offer and whether it consented:
+/// `None` where no such round is recorded, or its opening proposed nothing.
+fn bound_by(
+    id: &StreamId,
+    stream: &Stream,
+    held: &Held<'_>,
+) -> Option<(StreamId, crate::funding::RoundProposes, bool)> {
+    let recorded = crate::funding::FundingProcess::state_of(stream.process())?
+        .decision()?
+        .consent_round()?;
+    let round = StreamId::new(&recorded.reference).ok()?;
+    let ran = held.get(&round).filter(|r| r.decides_for() == Some(id))?;
+    Some((round, ran.proposes()?, recorded.consented))
+}
+
 /// Whether `member` takes the steps of the process on `stream` that `route` gives its
 /// deciding body, with the streams it reads held in `held`: once a round held for the
 /// process has seated the body (the round still running for it, or else the one its record
@@ -579,6 +595,15 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
         // are refused before anything is read or locked.
         let v = self.version_at(request.now)?;
         request.check_input(v.charter())?;
+        // Only a round opened for another process proposes an outcome for it (and only for
+        // a funding or partnership decision, which the opening checks).
+        if request.proposes.is_some()
+            && (request.decides_for.is_none() || !checks::opens_round(&request.command))
+        {
+            return Err(EngineError::ProposesNothing {
+                stream: request.stream.clone(),
+            });
+        }
         // Nothing is backdated across a change to the community: a request dated before the
         // last one would be judged by a community that no longer stands.
         let last_change = self.last_change()?;
@@ -724,6 +749,11 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                     stream: request.stream.clone(),
                     target: target.clone(),
                 })?;
+            if request.proposes.is_some() && guard.process().kind() != ProcessKind::Funding {
+                return Err(EngineError::ProposesNothing {
+                    stream: request.stream.clone(),
+                });
+            }
             recused = guard.process().recused();
             recused.extend(guard.parts().recusals());
             // A round decides the kind of decision its process is about, on that
@@ -1041,6 +1071,22 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
             return Err(EngineError::RoundRunning {
                 stream: id.clone(),
                 round: round.clone(),
+            });
+        }
+        // A funding decision takes what the round held for it reached on what it proposed:
+        // what it consented to, or anything but what it did not consent to.
+        if let ProcessCommand::Funding {
+            command: crate::funding::FundingCommand::Decide { outcome, .. },
+        } = command
+            && let Some(asked) = crate::funding::RoundProposes::of(outcome)
+            && let Some((round, proposes, consented)) = bound_by(id, stream, held)
+            && consented != (asked == proposes)
+        {
+            return Err(EngineError::AgainstRound {
+                stream: id.clone(),
+                round,
+                proposes,
+                consented,
             });
         }
         // A step that moves the process on is taken by a member who runs it, where the

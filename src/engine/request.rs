@@ -40,6 +40,14 @@ pub struct Request {
     /// the body its route gives the decision
     /// ([`EngineError::RoundNotTheirs`](crate::engine::EngineError::RoundNotTheirs)).
     pub decides_for: Option<StreamId>,
+    /// What a round held for a funding or partnership decision (`decides_for` an offer)
+    /// proposes for it: to accept the offer or to decline it. Journalled with the round's
+    /// start, it binds the offer's decision to what the round reached: what it consented
+    /// to is taken, and what it did not consent to is not
+    /// ([`EngineError::AgainstRound`](crate::engine::EngineError::AgainstRound)). Without
+    /// it, a round's consent counts only as the consent accepting needs. Refused on any
+    /// other request ([`EngineError::ProposesNothing`](crate::engine::EngineError::ProposesNothing)).
+    pub proposes: Option<crate::funding::RoundProposes>,
     /// The escalated process the one this request opens takes up, in the body it was
     /// escalated to: the engine routes the new process to that body and journals, with its
     /// start, what the escalated one hands on (its stream, outcome and objections).
@@ -98,6 +106,7 @@ impl Request {
             kind: None,
             facts: None,
             decides_for: None,
+            proposes: None,
             escalated_from: None,
             command: command.into(),
             evidence: None,
@@ -122,6 +131,14 @@ impl Request {
     #[must_use]
     pub fn deciding_for(mut self, stream: StreamId) -> Self {
         self.decides_for = Some(stream);
+        self
+    }
+
+    /// Names what the round this request opens, held for a funding or partnership
+    /// decision, proposes for it.
+    #[must_use]
+    pub fn proposing(mut self, proposes: crate::funding::RoundProposes) -> Self {
+        self.proposes = Some(proposes);
         self
     }
 

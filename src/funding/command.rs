@@ -58,6 +58,44 @@ impl FundingOutcome {
     }
 }
 
+/// What a round held for a funding or partnership decision proposes for the offer: to
+/// accept it (with or without conditions of the community's own) or to decline it. Named
+/// when the round opens ([`Request::proposes`](crate::engine::Request::proposes)), it says
+/// what the round's consent was given to, so the offer's decision takes what the round
+/// reached: accepted where it consented to accept, declined where it consented to decline.
+///
+/// JSON: `"accept"` or `"decline"`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RoundProposes {
+    /// To accept the offer, with or without conditions.
+    Accept,
+    /// To decline it.
+    Decline,
+}
+
+impl RoundProposes {
+    /// Which way `outcome` decides the offer: `None` for one that leaves it undecided
+    /// (deferred, escalated).
+    pub fn of(outcome: &FundingOutcome) -> Option<Self> {
+        match outcome {
+            FundingOutcome::Accept {} | FundingOutcome::AcceptWithConditions { .. } => {
+                Some(RoundProposes::Accept)
+            }
+            FundingOutcome::Decline {} => Some(RoundProposes::Decline),
+            FundingOutcome::Defer {} | FundingOutcome::Escalate { .. } => None,
+        }
+    }
+
+    /// The verb: "accept" or "decline".
+    pub fn label(self) -> &'static str {
+        match self {
+            RoundProposes::Accept => "accept",
+            RoundProposes::Decline => "decline",
+        }
+    }
+}
+
 /// What a caller asks of a funding decision. The acting member and the time come with the
 /// [`Context`](crate::machine::Context).
 #[serde_with::skip_serializing_none]

@@ -130,7 +130,7 @@ use jiff::Timestamp;
 use crate::community::{BodyId, MemberId};
 use crate::decision::{DecisionKind, Tier};
 
-pub use command::{FundingCommand, FundingOutcome};
+pub use command::{FundingCommand, FundingOutcome, RoundProposes};
 pub use config::{Check, Checklists, FundingPolicy};
 pub use event::{AdviceId, FundingEvent, RegisterListing, Requirement};
 pub use machine::FundingProcess;

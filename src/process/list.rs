@@ -148,6 +148,9 @@ macro_rules! processes {
                 /// The process this one decides for (a round's proposal or funding
                 /// decision), which records what it reaches.
                 decides_for: Option<StreamId>,
+                /// What a round held for a funding or partnership decision proposes for
+                /// it, where its opening said ([`Request::proposes`](crate::engine::Request::proposes)).
+                proposes: Option<crate::funding::RoundProposes>,
                 /// The escalated process this one takes up in the body it was escalated
                 /// to, as the engine saw it: its stream, outcome and objections.
                 escalated_from: Option<Box<crate::values::EscalatedFrom>>,

@@ -26,6 +26,8 @@ pub struct Stream {
     /// The hash of the map that gave `route`, as journalled with the start.
     routed_by: Option<Hash>,
     decides_for: Option<StreamId>,
+    /// What a round held for an offer proposes for it, as journalled with its start.
+    proposes: Option<crate::funding::RoundProposes>,
     /// The rounds opened to decide for this process, in the journal's other streams.
     rounds: BTreeSet<StreamId>,
     escalated_from: Option<EscalatedFrom>,
@@ -55,6 +57,7 @@ impl Stream {
             route: None,
             routed_by: None,
             decides_for: None,
+            proposes: None,
             rounds: BTreeSet::new(),
             escalated_from: None,
             evidence: None,
@@ -135,6 +138,12 @@ impl Stream {
     /// The process this one decides for, which records what it reaches.
     pub fn decides_for(&self) -> Option<&StreamId> {
         self.decides_for.as_ref()
+    }
+
+    /// What this round, held for a funding or partnership decision, proposes for it, where
+    /// its opening said.
+    pub fn proposes(&self) -> Option<crate::funding::RoundProposes> {
+        self.proposes
     }
 
     /// The rounds opened to decide for this process (each on its own stream, whose
@@ -277,9 +286,11 @@ impl Stream {
                 route,
                 routed_by,
                 decides_for,
+                proposes,
                 escalated_from,
             } => {
                 self.kind = kind.clone();
+                self.proposes = *proposes;
                 self.route = route.as_deref().cloned().map(Arc::new);
                 self.routed_by = *routed_by;
                 self.decides_for.clone_from(decides_for);

@@ -9,7 +9,9 @@ use coproduction::community::{BodyId, MemberId};
 use coproduction::consent::{Response, RoundCommand, RoundConfig, RoundRoles};
 use coproduction::decision::DecisionKind;
 use coproduction::engine::{ProcessCommand, ProcessState, Request};
-use coproduction::funding::{AdviceId, Check, FundingCommand, FundingOutcome, Offer, route_facts};
+use coproduction::funding::{
+    AdviceId, Check, FundingCommand, FundingOutcome, Offer, RoundProposes, route_facts,
+};
 use coproduction::journal::StreamId;
 use coproduction::values::{FundingCondition, Restriction, Rung, SetAside, ValueReport, Way};
 use jiff::civil::Date;
@@ -219,7 +221,8 @@ fn run_offer(
     )?;
 
     // The consent round in the decision circle, on the engine, without the member who
-    // stepped out.
+    // stepped out. It says what it proposes for the offer (to accept it, or to decline it),
+    // and the offer is then decided as the circle consented.
     let mut config = RoundConfig::from_route(
         &route,
         community,
@@ -236,18 +239,20 @@ fn run_offer(
     let round = |who: u64, when: &str, command: RoundCommand| {
         round_request(&round_stream, MemberId::new(who), when, command)
     };
-    engine.handle(
-        round(
-            1,
-            &scene.on(9, "18:00"),
-            RoundCommand::Open {
-                config: Box::new(config),
-            },
-        )
-        .with_kind(scene.offer.kind.clone())
-        .with_facts(facts)
-        .deciding_for(StreamId::new(scene.stream)?),
-    )?;
+    let open = round(
+        1,
+        &scene.on(9, "18:00"),
+        RoundCommand::Open {
+            config: Box::new(config),
+        },
+    )
+    .with_kind(scene.offer.kind.clone())
+    .with_facts(facts)
+    .deciding_for(StreamId::new(scene.stream)?);
+    engine.handle(match RoundProposes::of(&scene.outcome) {
+        Some(proposes) => open.proposing(proposes),
+        None => open,
+    })?;
     for minute in ["05", "15", "30"] {
         engine.handle(round(
             13,
