@@ -719,7 +719,7 @@ fn texts_over_their_limit_and_positional_requests_are_refused_by_the_tool() {
             "`command.command` is written as an array; write it as an object",
         ),
         (
-            r#"["working-model", 13, "2022-09-01T10:01:00Z", null, null, null, null, {"process": "consent", "command": {"type": "advance"}}, null]"#.to_owned(),
+            r#"["working-model", 13, "2022-09-01T10:01:00Z", null, null, null, null, null, {"process": "consent", "command": {"type": "advance"}}, null]"#.to_owned(),
             "the whole input is written as an array",
         ),
         (

@@ -533,7 +533,7 @@ fn positional_arrays_are_refused_naming_where() {
     for (line, path) in [
         (
             format!(
-                r#"["working-model", 13, "2022-09-01T10:00:00Z", null, null, null, null, {{"process": "consent", "command": {advance}}}, null]"#
+                r#"["working-model", 13, "2022-09-01T10:00:00Z", null, null, null, null, null, {{"process": "consent", "command": {advance}}}, null]"#
             ),
             "",
         ),
