@@ -1346,7 +1346,7 @@ fn with_changes(
 
 /// The deciding body is the one that stood when the offer was identified, as its record
 /// and gate read it: a member appointed to it since does not decide the offer, and one
-/// released since still may.
+/// released since still may, and attests what its steps need.
 #[test]
 fn a_funding_decision_is_taken_by_the_body_as_it_stood_when_the_offer_opened() {
     use coproduction::living::CommunityChange;
@@ -1384,6 +1384,18 @@ fn a_funding_decision_is_taken_by_the_body_as_it_stood_when_the_offer_opened() {
             .contains("member m15, named a decider, does not sit on `staff_team`"),
         "{err}"
     );
+    // Member 4, released since, still takes the offer's steps, and attests what they need.
+    let attested = coproduction::values::Evidence {
+        alternatives: Some(vec!["Book rooms at the library instead".into()]),
+        ..Default::default()
+    };
+    let request = Request::new(
+        stream("room-hire"),
+        m(4),
+        at("2024-03-05T09:30:00Z"),
+        ProcessCommand::Evidence {},
+    );
+    engine.handle(request.with_evidence(attested)).unwrap();
     // The body as it stood, member 4 among it, decides.
     engine.handle(decide_with_evidence()).unwrap();
 }

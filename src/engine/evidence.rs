@@ -6,7 +6,7 @@
 
 use jiff::Timestamp;
 
-use crate::community::{Community, MemberId};
+use crate::community::MemberId;
 use crate::funding::{FundingPolicy, FundingProcess, Offer, screen};
 use crate::journal::StreamId;
 use crate::process::Listed as _;
@@ -21,6 +21,8 @@ use super::EngineError;
 /// `decides`: the request takes a step of the process (which may decide), rather than
 /// recording evidence alone. `rounds_witness`: a round the engine runs for the process is
 /// running or is the one its record cites, so the objections are that round's.
+/// `answerable`: who may attest and who may override, as the engine reads them for the
+/// process.
 #[allow(clippy::too_many_arguments)]
 pub(super) fn admit(
     id: &StreamId,
@@ -29,7 +31,7 @@ pub(super) fn admit(
     evidence: &mut Evidence,
     actor: MemberId,
     now: Timestamp,
-    community: &Community,
+    answerable: Answerable,
     charter: &Charter,
     policy: Option<&FundingPolicy>,
     rounds_witness: bool,
@@ -128,7 +130,7 @@ pub(super) fn admit(
             _ => {}
         }
     }
-    let Answerable { attest, overrule } = stream.process().answerable(stream.route(), community);
+    let Answerable { attest, overrule } = answerable;
     // Who may override for the deciding body is governance's to say, when its map names
     // anyone; otherwise whoever answers for the process.
     let overrule = match stream.route() {

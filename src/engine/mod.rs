@@ -1204,6 +1204,16 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                         !round.process().is_final() || (cited.as_ref() == Some(r) && !withdrawn)
                     })
                 });
+                // Who answers for the process, and also a member who takes its steps (the
+                // body as it stood when it opened, or as a round held for it seated it):
+                // whoever may take a step may attest what it needs.
+                let mut answerable = stream.process().answerable(stream.route(), v.community());
+                if let Some(route) = stream.route() {
+                    let opened = self.opened_under(stream, v)?;
+                    if takes_steps(stream, held, route, opened.community(), *actor) {
+                        answerable.attest.insert(*actor);
+                    }
+                }
                 evidence::admit(
                     id,
                     stream,
@@ -1211,7 +1221,7 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                     &mut evidence,
                     *actor,
                     *now,
-                    v.community(),
+                    answerable,
                     v.charter(),
                     v.funding_policy(),
                     rounds_witness,
