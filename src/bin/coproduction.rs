@@ -100,8 +100,8 @@ enum Command {
     /// machine's clock by more than `--clock-tolerance`: a request from the future would
     /// date the community's history ahead of everyone else's.
     Run {
-        /// The journal file (JSON lines); created and founded if missing or empty, and left
-        /// so should the first request be refused.
+        /// The journal file (JSON lines); created and founded if missing or empty (and
+        /// emptied again should the first request be refused).
         #[arg(long)]
         journal: PathBuf,
         /// The community (JSON).
@@ -524,18 +524,49 @@ fn snapshot(path: &Path) -> Result<MemoryJournal<EngineEvent>, Stop> {
 }
 
 /// Handles the requests on stdin, one a line, on the journal at `path` (founded with
-/// `community` and `founding` if new), printing the events written for each to `out` and
-/// counting those handled in `handled`; stops at the first line refused.
+/// `community` and `founding` if it holds nothing), printing the events written for each
+/// to `out`; stops at the first line refused. A journal this run founds is emptied again,
+/// under its lock, should the run stop before it handles a request: a refused first
+/// request founds no community.
 fn handle_lines(
     path: &Path,
     community: &Path,
     founding: Founding,
     clock_tolerance: i64,
     out: &mut impl Write,
-    handled: &mut u64,
 ) -> Result<(), Stop> {
     let builder = founding.builder(community)?;
-    let engine = builder.open(journal(path)?)?;
+    let journal = journal(path)?;
+    // Read under the lock the journal holds from here until the engine is dropped: no
+    // other writer comes between.
+    let fresh = coproduction::journal::Journal::read_all(&journal)?.is_empty();
+    let engine = builder.open(journal)?;
+    let mut handled = 0;
+    let ran = each_line(&engine, clock_tolerance, out, &mut handled);
+    if ran.is_err() && handled == 0 && fresh {
+        let emptied = std::fs::OpenOptions::new()
+            .write(true)
+            .open(path)
+            .and_then(|file| file.set_len(0));
+        if let Err(e) = emptied {
+            eprintln!(
+                "{}: the founding written could not be taken back: {e}",
+                name(path)
+            );
+        }
+    }
+    drop(engine);
+    ran
+}
+
+/// Handles the requests on stdin on `engine`, as [`handle_lines`] says, counting those
+/// handled in `handled`.
+fn each_line(
+    engine: &Engine<FileJournal<EngineEvent>>,
+    clock_tolerance: i64,
+    out: &mut impl Write,
+    handled: &mut u64,
+) -> Result<(), Stop> {
     let mut input = std::io::stdin().lock();
     let mut buf = Vec::new();
     for n in 1u64.. {
@@ -778,27 +809,7 @@ fn run(cli: Cli) -> Result<(), Stop> {
             founding,
             clock_tolerance,
         } => {
-            // A journal this run founds is left as it was found (not there, or empty) should
-            // the run stop before it handles a request: a refused first request founds no
-            // community.
-            let found = std::fs::metadata(&path).ok().map(|m| m.len());
-            let mut handled = 0;
-            let ran = handle_lines(
-                &path,
-                &community,
-                founding,
-                clock_tolerance,
-                &mut out,
-                &mut handled,
-            );
-            if ran.is_err() && handled == 0 {
-                match found {
-                    None => drop(std::fs::remove_file(&path)),
-                    Some(0) => drop(std::fs::File::create(&path)),
-                    Some(_) => {}
-                }
-            }
-            ran?;
+            handle_lines(&path, &community, founding, clock_tolerance, &mut out)?;
         }
         Command::Replay { journal: path } => {
             let engine = founded(&path, || Ok((Community::new(), Charter::default())))?;
