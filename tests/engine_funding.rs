@@ -2890,6 +2890,76 @@ fn an_offer_is_decided_as_its_round_decided_what_it_proposed() {
     }
 }
 
+/// Once a round for an offer said what it proposed, the decision stays bound: a round
+/// recorded by hand, or opened without saying what it proposes, is refused; the next round
+/// is held on the engine and says so too. The refusal of a decision against the round says
+/// what the round reached and what the decision may not do.
+#[test]
+fn a_round_that_proposed_binds_the_rounds_after_it() {
+    let engine = offer_ready_to_decide();
+    staff_round_proposing(&engine, Some(RoundProposes::Decline));
+    let decide = RoundCommand::Decide {
+        adopt: false,
+        rationale: "The rooms are worth taking".into(),
+    };
+    engine.handle(in_round(1, 6, decide)).unwrap();
+    let recorded = FundingCommand::RecordConsentRound {
+        reference: "The staff team's meeting".into(),
+        consented: false,
+    };
+    let err = refused(
+        &engine,
+        funding("room-hire", 1, "2024-03-04T17:00:00Z", recorded),
+    );
+    assert!(
+        matches!(&err, EngineError::ProposesRequired { round, .. } if round.as_str() == "room-hire-round"),
+        "{err}"
+    );
+    assert_eq!(err.kind(), "proposes_required");
+    let again =
+        |proposes| staff_round_opening("room-hire-round-2", "2024-03-04T17:05:00Z", proposes);
+    let err = refused(&engine, again(None));
+    assert!(matches!(err, EngineError::ProposesRequired { .. }), "{err}");
+    engine.handle(again(Some(RoundProposes::Accept))).unwrap();
+
+    // Against a round that consented, the refusal says what it may not do.
+    let engine = offer_ready_to_decide();
+    staff_round_proposing(&engine, Some(RoundProposes::Accept));
+    let decide = RoundCommand::Decide {
+        adopt: true,
+        rationale: "The rooms are on the bus route".into(),
+    };
+    engine.handle(in_round(1, 6, decide)).unwrap();
+    let decline = FundingCommand::Decide {
+        outcome: FundingOutcome::Decline {},
+        deciders: vec![m(1)],
+        rationale: "Declined after all".into(),
+    };
+    // Before its deciding has started, the offer's own rule answers.
+    let early = refused(
+        &engine,
+        funding("room-hire", 1, "2024-03-04T17:00:00Z", decline.clone()),
+    );
+    assert!(
+        !matches!(early, EngineError::AgainstRound { .. }),
+        "{early}"
+    );
+    let start = FundingCommand::StartDeciding {};
+    engine
+        .handle(funding("room-hire", 2, "2024-03-04T17:00:00Z", start))
+        .unwrap();
+    let err = refused(
+        &engine,
+        funding("room-hire", 1, "2024-03-04T17:10:00Z", decline),
+    );
+    assert!(
+        err.to_string().ends_with(
+            "round `room-hire-round`, held for it, consented to accept the offer, so the decision may not decline it (deferring or escalating stays open)"
+        ),
+        "{err}"
+    );
+}
+
 /// Only a round opened for a funding or partnership decision proposes an outcome for it.
 #[test]
 fn only_a_round_held_for_an_offer_proposes_an_outcome() {
@@ -2937,27 +3007,7 @@ fn staff_round_proposing(
     engine: &Engine<MemoryJournal<EngineEvent>>,
     proposes: Option<RoundProposes>,
 ) {
-    let open = RoundCommand::OpenOnRoute {
-        title: "Take the trust's room hire".into(),
-        proposal: "Accept the year's free rooms.".into(),
-        roles: RoundRoles {
-            proposer: m(1),
-            facilitator: m(2),
-            secretary: m(3),
-        },
-    };
-    let request = Request::new(
-        stream("room-hire-round"),
-        m(1),
-        at("2024-03-04T15:00:00Z"),
-        open,
-    )
-    .with_kind(DecisionKind::Funding)
-    .deciding_for(stream("room-hire"));
-    let request = match proposes {
-        Some(proposes) => request.proposing(proposes),
-        None => request,
-    };
+    let request = staff_round_opening("room-hire-round", "2024-03-04T15:00:00Z", proposes);
     engine.handle(request).unwrap();
     for minute in 1..=3 {
         engine
@@ -2979,6 +3029,27 @@ fn staff_round_proposing(
         answer: "All three rooms are on it".into(),
     };
     engine.handle(in_round(1, 5, answer)).unwrap();
+}
+
+/// The staff team's round on `round` for the room-hire offer, opened by member 1, its
+/// decider, at `when`, proposing `proposes` for the offer, if said.
+fn staff_round_opening(round: &str, when: &str, proposes: Option<RoundProposes>) -> Request {
+    let open = RoundCommand::OpenOnRoute {
+        title: "Take the trust's room hire".into(),
+        proposal: "Accept the year's free rooms.".into(),
+        roles: RoundRoles {
+            proposer: m(1),
+            facilitator: m(2),
+            secretary: m(3),
+        },
+    };
+    let request = Request::new(stream(round), m(1), at(when), open)
+        .with_kind(DecisionKind::Funding)
+        .deciding_for(stream("room-hire"));
+    match proposes {
+        Some(proposes) => request.proposing(proposes),
+        None => request,
+    }
 }
 
 /// `command` on the room-hire offer's round by `who` at 16:`minute` on 4 March 2024.

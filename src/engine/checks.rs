@@ -706,6 +706,19 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                 round: round.clone(),
             });
         }
+        // Nor once a round the engine ran for it said what it proposed: the round that
+        // follows is held on the engine, where what it proposes is journalled, and binds
+        // the decision as that one did.
+        if copied.is_some()
+            && let Some((round, _)) = held.iter().find(|(round, other)| {
+                *round != id && other.decides_for() == Some(id) && other.proposes().is_some()
+            })
+        {
+            return Err(EngineError::ProposesRequired {
+                stream: id.clone(),
+                round: round.clone(),
+            });
+        }
         // A reference that names no stream is a record kept elsewhere.
         match copied.flatten() {
             Some(round) => by_hand(held, id, &round),

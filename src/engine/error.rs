@@ -345,7 +345,7 @@ pub enum EngineError {
     /// declines (or accepts) it, or it did not consent and the decision does what it
     /// proposed all the same. Deferring or escalating stays open.
     #[error(
-        "stream `{stream}`: round `{round}`, held for it, {} to {} the offer, and the decision does not {} it",
+        "stream `{stream}`: round `{round}`, held for it, {} to {} the offer, so the decision may not {} it (deferring or escalating stays open)",
         if *consented { "consented" } else { "did not consent" },
         proposes.label(),
         match (consented, proposes) {
@@ -372,6 +372,19 @@ pub enum EngineError {
     ProposesNothing {
         /// The stream of the request.
         stream: StreamId,
+    },
+    /// A round for a funding or partnership decision after one that said what it proposed:
+    /// the one that follows says so too, and is held on the engine, where what it
+    /// proposes is journalled (a round kept elsewhere and recorded by hand, or opened
+    /// without `proposes`, would leave the decision bound to nothing).
+    #[error(
+        "stream `{stream}`: round `{round}`, held for the offer, said what it proposed for it; a round that follows it is held on the engine and says what it proposes too"
+    )]
+    ProposesRequired {
+        /// The stream of the request.
+        stream: StreamId,
+        /// The earlier round that said what it proposed.
+        round: StreamId,
     },
     /// A new round for a process whose round escalated the matter: the body it went to takes
     /// it up and decides it, and no other round decides it here. (An offer ends escalated
@@ -581,6 +594,7 @@ impl EngineError {
             | EngineError::RoundRunning { .. }
             | EngineError::AgainstRound { .. }
             | EngineError::ProposesNothing { .. }
+            | EngineError::ProposesRequired { .. }
             | EngineError::EscalatedAway { .. }
             | EngineError::LinkRefused { .. }
             | EngineError::Gate { .. }
@@ -762,6 +776,13 @@ mod tests {
             (
                 EngineError::ProposesNothing {
                     stream: stream.clone(),
+                },
+                true,
+            ),
+            (
+                EngineError::ProposesRequired {
+                    stream: stream.clone(),
+                    round: stream.clone(),
                 },
                 true,
             ),

@@ -205,9 +205,11 @@ fn bound_by(
     stream: &Stream,
     held: &Held<'_>,
 ) -> Option<(StreamId, crate::funding::RoundProposes, bool)> {
-    let recorded = crate::funding::FundingProcess::state_of(stream.process())?
-        .decision()?
-        .consent_round()?;
+    let state = crate::funding::FundingProcess::state_of(stream.process())?;
+    if state.phase() != crate::funding::FundingPhase::Deciding {
+        return None;
+    }
+    let recorded = state.decision()?.consent_round()?;
     let round = StreamId::new(&recorded.reference).ok()?;
     let ran = held.get(&round).filter(|r| r.decides_for() == Some(id))?;
     Some((round, ran.proposes()?, recorded.consented))
@@ -802,6 +804,16 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                         to,
                     });
                 }
+                // Once a round for it said what it proposed, each that follows says so too.
+                if other.decides_for() == Some(target)
+                    && other.proposes().is_some()
+                    && request.proposes.is_none()
+                {
+                    return Err(EngineError::ProposesRequired {
+                        stream: request.stream.clone(),
+                        round: other_id.clone(),
+                    });
+                }
                 if other.decides_for() == Some(target) && !other.process().is_final() {
                     return Err(EngineError::RoundNotAwaited {
                         stream: request.stream.clone(),
@@ -1073,22 +1085,6 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                 round: round.clone(),
             });
         }
-        // A funding decision takes what the round held for it reached on what it proposed:
-        // what it consented to, or anything but what it did not consent to.
-        if let ProcessCommand::Funding {
-            command: crate::funding::FundingCommand::Decide { outcome, .. },
-        } = command
-            && let Some(asked) = crate::funding::RoundProposes::of(outcome)
-            && let Some((round, proposes, consented)) = bound_by(id, stream, held)
-            && consented != (asked == proposes)
-        {
-            return Err(EngineError::AgainstRound {
-                stream: id.clone(),
-                round,
-                proposes,
-                consented,
-            });
-        }
         // A step that moves the process on is taken by a member who runs it, where the
         // route says who does (a funding decision's deciding body, less who stepped out);
         // and those a decision names as its deciders sit on the deciding body: the engine
@@ -1188,6 +1184,23 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                     });
                 }
             }
+        }
+        // A funding decision takes what the round held for it reached on what it proposed:
+        // what it consented to, or anything but what it did not consent to (once its
+        // deciding has started, and from one who takes its steps: the checks above).
+        if let ProcessCommand::Funding {
+            command: crate::funding::FundingCommand::Decide { outcome, .. },
+        } = command
+            && let Some(asked) = crate::funding::RoundProposes::of(outcome)
+            && let Some((round, proposes, consented)) = bound_by(id, stream, held)
+            && consented != (asked == proposes)
+        {
+            return Err(EngineError::AgainstRound {
+                stream: id.clone(),
+                round,
+                proposes,
+                consented,
+            });
         }
         // Evidence is what the engine cannot witness, from a member who may attest it.
         let evidence = match *evidence {
