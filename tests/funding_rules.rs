@@ -851,6 +851,43 @@ fn a_round_held_along_an_advice_route_binds_acceptance() {
     assert!(state.is_ok(), "{state:?}");
 }
 
+/// The record names the round whose result the decision holds, and says whether it
+/// consented: a decline after a round that did not consent does not read as consent.
+#[test]
+fn the_record_names_the_round_held_and_whether_it_consented() {
+    let mut steps = tier_zero_consulted(&[]);
+    steps.push((
+        FundingCommand::RecordConsentRound {
+            reference: "The staff team's round".into(),
+            consented: false,
+        },
+        1,
+        15,
+    ));
+    steps.push((FundingCommand::StartDeciding {}, 1, 20));
+    steps.push((decide(FundingOutcome::Decline {}, &[1]), 1, 21));
+    let (state, _) = run(&steps);
+    let record = state
+        .decision()
+        .unwrap()
+        .record(community(), ctx(1, 22).now);
+    assert_eq!(
+        record.round_held,
+        Some(coproduction::values::RoundHeld {
+            reference: "The staff team's round".into(),
+            consented: false,
+        })
+    );
+    let report = coproduction::values::Charter::default().check(&record);
+    let text = coproduction::report::DecisionRecordMarkdown::new(&record, &report).to_string();
+    assert!(
+        text.contains(
+            "The consent round held for it: \"The staff team's round\", which did not consent."
+        ),
+        "{text}"
+    );
+}
+
 /// One round's consent decides the offer: no round is recorded after one that consented
 /// (it would set that consent aside), while a round that did not consent may be followed by
 /// another that does.

@@ -331,6 +331,11 @@ impl FundingDecision {
             }];
         }
 
+        // The round whose result the decision holds, and whether it consented.
+        record.round_held = self.consent_round().map(|r| crate::values::RoundHeld {
+            reference: r.reference.clone(),
+            consented: r.consented,
+        });
         if outcome.is_some() {
             let mut members: Vec<MemberId> = deciders.to_vec();
             members.extend(self.declared_on_body(community));

@@ -833,6 +833,19 @@ impl DecisionRecordMarkdown<'_> {
             }
             .into(),
         );
+        if let Some(held) = &r.round_held {
+            items.push(
+                format!(
+                    "The consent round held for it: \"{}\", which {}.",
+                    one_line(&held.reference),
+                    match held.consented {
+                        true => "consented",
+                        false => "did not consent",
+                    }
+                )
+                .into(),
+            );
+        }
         items.push(format!("Who was heard: {}", heard(r, names)).into());
         let mut objections = Item::from(format!("What objections changed: {}", changed(r, names)));
         let standing = r.reviews.iter().filter(|v| v.objected_by.is_some()).count();

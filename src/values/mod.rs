@@ -89,8 +89,8 @@ pub use record::{
     FundingCondition, ObjectionEntry, Outcome, Override, Participant, Participants, PaymentStatus,
     Proposed, Publication, RaisedAs, RecordedResponse, RecruitmentFacts, Redaction, RegisterEntry,
     RegisterField, Reminder, Restriction, ReviewEnd, ReviewEscalation, ReviewRecord,
-    ReviewRoundResult, RoleHandover, RouteSummary, Rung, Screen, SetAside, StakeholderFacts,
-    TestResult, TimeBoxExtension, TimeBoxLapse, Way, WithdrawnBy,
+    ReviewRoundResult, RoleHandover, RoundHeld, RouteSummary, Rung, Screen, SetAside,
+    StakeholderFacts, TestResult, TimeBoxExtension, TimeBoxLapse, Way, WithdrawnBy,
 };
 pub use report::{CitedIn, Finding, UnknownRule, ValueReport, ValueVerdict, Verdict};
 pub use rules::settings::Fraction;

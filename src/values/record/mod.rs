@@ -515,6 +515,24 @@ pub struct DecisionRecord {
     /// Who withdrew the process before it decided, why and when: nobody decided (filled by
     /// the process from its own events; evidence a caller supplies cannot set it).
     pub withdrawn: Option<WithdrawnBy>,
+    /// The consent round whose result the decision holds, as its process recorded it (a
+    /// funding or partnership decision's): which round, and whether it consented (filled
+    /// by the process from its own events; evidence a caller supplies cannot set it).
+    pub round_held: Option<RoundHeld>,
+}
+
+/// The consent round a decision holds the result of: the round (its stream, for one the
+/// engine ran; its reference, for one kept elsewhere and recorded) and whether it
+/// consented to its proposal.
+///
+/// JSON: `{"reference": "partnership-round", "consented": false}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RoundHeld {
+    /// The round.
+    pub reference: String,
+    /// Whether it consented.
+    pub consented: bool,
 }
 
 /// A process withdrawn before it decided: by whom, why, and when.
@@ -672,6 +690,7 @@ impl DecisionRecord {
             evaluation: None,
             reviews: Vec::new(),
             withdrawn: None,
+            round_held: None,
         }
     }
 
@@ -759,9 +778,11 @@ impl DecisionRecord {
             // What a pilot's evaluation holds is witnessed in the proposal's journal, never
             // taken from a caller's evidence.
             evaluation: _,
-            // Reviews are the proposal's own events, likewise, as is a withdrawal.
+            // Reviews are the proposal's own events, likewise, as is a withdrawal, and the
+            // round a funding decision holds.
             reviews: _,
             withdrawn: _,
+            round_held: _,
         } = evidence;
         self.subject.fill(subject);
         self.tier.fill(tier);
