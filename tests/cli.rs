@@ -251,6 +251,47 @@ fn a_refused_first_request_founds_no_journal() {
     );
 }
 
+/// What a refused first request takes back is the founding this run wrote, in the file it
+/// locked: a journal renamed onto the path while the run waits for its input is left whole.
+#[cfg(unix)]
+#[test]
+fn a_refused_first_request_empties_only_the_journal_it_founded() {
+    let kept = Journal::new();
+    assert!(kept.run(&open_line()).status.success());
+    let before = kept.bytes();
+    let journal = Journal::new();
+    let (community, governance) = (data("community.json"), data("governance.json"));
+    let mut child = Command::new(env!("CARGO_BIN_EXE_coproduction"))
+        .args(["run", "--journal", journal.path.to_str().unwrap()])
+        .args(["--community", community.to_str().unwrap()])
+        .args(["--governance", governance.to_str().unwrap()])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Once the run has founded its journal and waits for input, another takes its path.
+    let founded = (0..500).any(|_| {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        !journal.bytes().is_empty()
+    });
+    assert!(founded, "the run founded no journal");
+    std::fs::rename(&kept.path, &journal.path).unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"{not json\n")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), REFUSED);
+    assert_eq!(
+        journal.bytes(),
+        before,
+        "the journal renamed onto the path is whole"
+    );
+}
+
 #[test]
 fn an_ineligible_member_cannot_respond() {
     let journal = Journal::new();

@@ -2920,7 +2920,45 @@ fn a_round_that_proposed_binds_the_rounds_after_it() {
         |proposes| staff_round_opening("room-hire-round-2", "2024-03-04T17:05:00Z", proposes);
     let err = refused(&engine, again(None));
     assert!(matches!(err, EngineError::ProposesRequired { .. }), "{err}");
-    engine.handle(again(Some(RoundProposes::Accept))).unwrap();
+    // A second round, proposing to accept, does not consent either: neither round's
+    // proposal is taken, and the first still bars declining.
+    staff_round_on(
+        &engine,
+        "room-hire-round-2",
+        18,
+        Some(RoundProposes::Accept),
+    );
+    let decide = RoundCommand::Decide {
+        adopt: false,
+        rationale: "Not on these terms either".into(),
+    };
+    let in_second = Request::new(
+        stream("room-hire-round-2"),
+        m(1),
+        at("2024-03-04T19:06:00Z"),
+        decide,
+    );
+    engine.handle(in_second).unwrap();
+    let start = FundingCommand::StartDeciding {};
+    engine
+        .handle(funding("room-hire", 2, "2024-03-04T20:00:00Z", start))
+        .unwrap();
+    let decide = |outcome| {
+        let command = FundingCommand::Decide {
+            outcome,
+            deciders: vec![m(1)],
+            rationale: "Neither round consented".into(),
+        };
+        funding("room-hire", 1, "2024-03-04T20:10:00Z", command)
+    };
+    let err = refused(&engine, decide(FundingOutcome::Decline {}));
+    assert!(
+        matches!(&err, EngineError::AgainstRound { round, .. } if round.as_str() == "room-hire-round"),
+        "{err}"
+    );
+    let err = refused(&engine, decide(FundingOutcome::Accept {}));
+    assert!(err.is_refusal(), "{err}");
+    engine.handle(decide(FundingOutcome::Defer {})).unwrap();
 
     // Against a round that consented, the refusal says what it may not do.
     let engine = offer_ready_to_decide();
@@ -3007,8 +3045,25 @@ fn staff_round_proposing(
     engine: &Engine<MemoryJournal<EngineEvent>>,
     proposes: Option<RoundProposes>,
 ) {
-    let request = staff_round_opening("room-hire-round", "2024-03-04T15:00:00Z", proposes);
-    engine.handle(request).unwrap();
+    staff_round_on(engine, "room-hire-round", 15, proposes);
+}
+
+/// [`staff_round_proposing`] on stream `round`, opened at `hour`:00 and its steps taken
+/// in the hour after.
+fn staff_round_on(
+    engine: &Engine<MemoryJournal<EngineEvent>>,
+    round: &str,
+    hour: u32,
+    proposes: Option<RoundProposes>,
+) {
+    let opened = format!("2024-03-04T{hour}:00:00Z");
+    engine
+        .handle(staff_round_opening(round, &opened, proposes))
+        .unwrap();
+    let in_round = |who: u64, minute: u32, command| {
+        let now = at(&format!("2024-03-04T{}:{minute:02}:00Z", hour + 1));
+        Request::new(stream(round), m(who), now, command)
+    };
     for minute in 1..=3 {
         engine
             .handle(in_round(2, minute, RoundCommand::Advance {}))

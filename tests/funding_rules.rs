@@ -881,9 +881,7 @@ fn the_record_names_the_round_held_and_whether_it_consented() {
     let report = coproduction::values::Charter::default().check(&record);
     let text = coproduction::report::DecisionRecordMarkdown::new(&record, &report).to_string();
     assert!(
-        text.contains(
-            "The consent round held for it: \"The staff team's round\", which did not consent."
-        ),
+        text.contains("The consent round held for it did not consent: \"The staff team's round\"."),
         "{text}"
     );
 }

@@ -536,27 +536,51 @@ fn handle_lines(
     out: &mut impl Write,
 ) -> Result<(), Stop> {
     let builder = founding.builder(community)?;
+    // The file, held open from before the journal locks it: what is emptied is the file
+    // the journal locked, never one renamed onto its path since.
+    let mine = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(path)
+        .ok();
     let journal = journal(path)?;
+    let mine = mine.filter(|file| same_file(file, path));
     // Read under the lock the journal holds from here until the engine is dropped: no
     // other writer comes between.
     let fresh = coproduction::journal::Journal::read_all(&journal)?.is_empty();
     let engine = builder.open(journal)?;
     let mut handled = 0;
     let ran = each_line(&engine, clock_tolerance, out, &mut handled);
-    if ran.is_err() && handled == 0 && fresh {
-        let emptied = std::fs::OpenOptions::new()
-            .write(true)
-            .open(path)
-            .and_then(|file| file.set_len(0));
-        if let Err(e) = emptied {
-            eprintln!(
-                "{}: the founding written could not be taken back: {e}",
-                name(path)
-            );
-        }
+    if ran.is_err()
+        && handled == 0
+        && fresh
+        && let Some(mine) = mine
+        && let Err(e) = mine.set_len(0)
+    {
+        eprintln!(
+            "{}: the founding written could not be taken back: {e}",
+            name(path)
+        );
     }
     drop(engine);
     ran
+}
+
+/// Whether `file` is the file at `path` now (where that cannot be told, it is not).
+#[cfg(unix)]
+fn same_file(file: &std::fs::File, path: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (file.metadata(), std::fs::metadata(path)) {
+        (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+        _ => false,
+    }
+}
+
+/// Whether `file` is the file at `path` now: not told here, so never.
+#[cfg(not(unix))]
+fn same_file(_: &std::fs::File, _: &Path) -> bool {
+    false
 }
 
 /// Handles the requests on stdin on `engine`, as [`handle_lines`] says, counting those

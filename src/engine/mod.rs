@@ -197,22 +197,37 @@ fn seating<'h>(held: &'h Held<'_>, round: &StreamId) -> Option<&'h crate::consen
         .filter(|round| round.config().accountable_decider().is_none())
 }
 
-/// The round the engine ran for the funding decision on stream `id` whose result it
-/// recorded there, with what that round proposed for the offer and whether it consented:
-/// `None` where no such round is recorded, or its opening proposed nothing.
+/// The rounds the engine ran for the funding decision on stream `id` that said what they
+/// proposed for the offer and reached a result on it, each with what it proposed and
+/// whether it consented; none before the decision's deciding has started. Every one binds:
+/// a round that did not consent to an outcome bars it, whatever rounds came after.
 fn bound_by(
     id: &StreamId,
     stream: &Stream,
     held: &Held<'_>,
-) -> Option<(StreamId, crate::funding::RoundProposes, bool)> {
-    let state = crate::funding::FundingProcess::state_of(stream.process())?;
-    if state.phase() != crate::funding::FundingPhase::Deciding {
-        return None;
+) -> Vec<(StreamId, crate::funding::RoundProposes, bool)> {
+    use crate::consent::{Ending, RoundStage};
+    let deciding = crate::funding::FundingProcess::state_of(stream.process())
+        .is_some_and(|s| s.phase() == crate::funding::FundingPhase::Deciding);
+    if !deciding {
+        return Vec::new();
     }
-    let recorded = state.decision()?.consent_round()?;
-    let round = StreamId::new(&recorded.reference).ok()?;
-    let ran = held.get(&round).filter(|r| r.decides_for() == Some(id))?;
-    Some((round, ran.proposes()?, recorded.consented))
+    let reached = |round: &crate::consent::Round| match (round.stage(), round.ending()) {
+        (RoundStage::Consented(_), _) | (_, Some(Ending::Adopted { .. })) => Some(true),
+        (_, Some(Ending::Declined { .. })) => Some(false),
+        // Withdrawn, deferred or escalated: it reached nothing on what it proposed.
+        _ => None,
+    };
+    stream
+        .rounds()
+        .iter()
+        .filter_map(|r| {
+            let ran = held.get(r).filter(|s| s.decides_for() == Some(id))?;
+            let proposes = ran.proposes()?;
+            let round = ConsentProcess::state_of(ran.process()).and_then(RoundState::round)?;
+            Some((r.clone(), proposes, reached(round)?))
+        })
+        .collect()
 }
 
 /// Whether `member` takes the steps of the process on `stream` that `route` gives its
@@ -1193,7 +1208,8 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
         } = command
             && let Some(asked) = crate::funding::RoundProposes::of(outcome)
             && let Some((round, proposes, consented)) = bound_by(id, stream, held)
-            && consented != (asked == proposes)
+                .into_iter()
+                .find(|(_, proposes, consented)| *consented != (asked == *proposes))
         {
             return Err(EngineError::AgainstRound {
                 stream: id.clone(),

@@ -836,12 +836,12 @@ impl DecisionRecordMarkdown<'_> {
         if let Some(held) = &r.round_held {
             items.push(
                 format!(
-                    "The consent round held for it: \"{}\", which {}.",
-                    one_line(&held.reference),
+                    "The consent round held for it {}: \"{}\".",
                     match held.consented {
                         true => "consented",
                         false => "did not consent",
-                    }
+                    },
+                    one_line(&held.reference)
                 )
                 .into(),
             );
