@@ -16,7 +16,8 @@ use crate::values::{Charter, Evidence};
 ///
 /// JSON: `{"stream": "...", "actor": 3, "now": "2022-09-01T10:00:00Z", "command": {...}}`,
 /// with `kind` and `facts` when the request opens a process (and `decides_for` or
-/// `escalated_from` when it is held for or takes up another), and `evidence` when it decides.
+/// `escalated_from` when it is held for or takes up another; with `decides_for` an offer,
+/// `proposes`), and `evidence` when it decides.
 /// Unknown fields are refused.
 #[serde_with::skip_serializing_none]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

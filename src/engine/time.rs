@@ -352,12 +352,11 @@ fn lapse_of(shared: &Shared, now: Timestamp) -> Result<Option<DeadlineStep>, Eng
 /// What `round` waits on, as `items` list it, with nobody awaited who has left the
 /// community (`gone`) or stepped out of the decision (`out`): the responses of the others,
 /// and once only those who left or stepped out have not answered, the facilitator, to close
-/// the objection round; a role whose holder
-/// has left, to hand on (the facilitator's first, where the facilitator has left too; the
-/// proposer's, until the round consents, in place of any decision or answer to advice
-/// awaited of them, also where they decide alone and stepped out), naming who hands it on
-/// as [`HandedRole::handed_on_by`] says (of the members seated in the round, those who have
-/// not stepped out, `out`).
+/// the objection round; a role whose holder has left, to hand on (the facilitator's first,
+/// where the facilitator has left too; the proposer's, until the round consents, in place
+/// of any decision or answer to advice awaited of them, also where they decide alone and
+/// stepped out), naming who hands it on as [`HandedRole::handed_on_by`] says (of those
+/// who hold a role or sit in the round, one who has not stepped out, `out`).
 fn awaiting_members(
     items: &mut Vec<DueItem>,
     round: &Round,

@@ -667,7 +667,8 @@ fn decide_outcome(
     // Where the route decides by a consent round, or a round was held for the offer all
     // the same (an advice process's decider decides in it), accepting takes its consent.
     // What the round consented to is its proposal, which may be to decline: a consent is
-    // not read as binding the decision to accept.
+    // not read here as binding the decision to accept. A round that said what it proposed
+    // binds it both ways, through the engine, which journals that (`AgainstRound`).
     if outcome.accepts()
         && (c.requirements.contains(&Requirement::ConsentRound {}) || c.consent_round.is_some())
         && !c.consent_round.as_ref().is_some_and(|r| r.consented)
