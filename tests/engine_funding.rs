@@ -2837,13 +2837,7 @@ fn an_offer_is_decided_as_its_round_decided_what_it_proposed() {
         (Decline, false, decline(), FundingOutcome::Defer {}),
         (Accept, false, accept(), decline()),
     ] {
-        let engine = offer_ready_to_decide();
-        staff_round_proposing(&engine, Some(proposes));
-        let decide = RoundCommand::Decide {
-            adopt,
-            rationale: "The staff lead weighed the advice".into(),
-        };
-        engine.handle(in_round(1, 6, decide)).unwrap();
+        let engine = offer_after_its_round(proposes, adopt);
         let start = FundingCommand::StartDeciding {};
         engine
             .handle(funding("room-hire", 2, "2024-03-04T17:00:00Z", start))
@@ -2896,13 +2890,7 @@ fn an_offer_is_decided_as_its_round_decided_what_it_proposed() {
 /// what the round reached and what the decision may not do.
 #[test]
 fn a_round_that_proposed_binds_the_rounds_after_it() {
-    let engine = offer_ready_to_decide();
-    staff_round_proposing(&engine, Some(RoundProposes::Decline));
-    let decide = RoundCommand::Decide {
-        adopt: false,
-        rationale: "The rooms are worth taking".into(),
-    };
-    engine.handle(in_round(1, 6, decide)).unwrap();
+    let engine = offer_after_its_round(RoundProposes::Decline, false);
     let recorded = FundingCommand::RecordConsentRound {
         reference: "The staff team's meeting".into(),
         consented: false,
@@ -2961,13 +2949,7 @@ fn a_round_that_proposed_binds_the_rounds_after_it() {
     engine.handle(decide(FundingOutcome::Defer {})).unwrap();
 
     // Against a round that consented, the refusal says what it may not do.
-    let engine = offer_ready_to_decide();
-    staff_round_proposing(&engine, Some(RoundProposes::Accept));
-    let decide = RoundCommand::Decide {
-        adopt: true,
-        rationale: "The rooms are on the bus route".into(),
-    };
-    engine.handle(in_round(1, 6, decide)).unwrap();
+    let engine = offer_after_its_round(RoundProposes::Accept, true);
     let decline = FundingCommand::Decide {
         outcome: FundingOutcome::Decline {},
         deciders: vec![m(1)],
@@ -3084,6 +3066,22 @@ fn staff_round_on(
         answer: "All three rooms are on it".into(),
     };
     engine.handle(in_round(1, 5, answer)).unwrap();
+}
+
+/// The room-hire offer ready to decide, after the staff team's round held for it, proposing
+/// `proposes`, whose decider adopted the proposal or not (`adopt`, at 16:06).
+fn offer_after_its_round(
+    proposes: RoundProposes,
+    adopt: bool,
+) -> Engine<MemoryJournal<EngineEvent>> {
+    let engine = offer_ready_to_decide();
+    staff_round_proposing(&engine, Some(proposes));
+    let decide = RoundCommand::Decide {
+        adopt,
+        rationale: "The staff lead weighed the advice".into(),
+    };
+    engine.handle(in_round(1, 6, decide)).unwrap();
+    engine
 }
 
 /// The staff team's round on `round` for the room-hire offer, opened by member 1, its

@@ -1100,15 +1100,19 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                 round: round.clone(),
             });
         }
+        // For a routed process, the community as it stood when the process opened: its
+        // deciding body as its record and gate read it. A member appointed since does not
+        // decide it, nor is one released since refused (a round's eligibility is likewise
+        // fixed when it opens).
+        let opened = stream
+            .route()
+            .map(|_| self.opened_under(stream, v))
+            .transpose()?;
         // A step that moves the process on is taken by a member who runs it, where the
         // route says who does (a funding decision's deciding body, less who stepped out);
         // and those a decision names as its deciders sit on the deciding body: the engine
         // witnesses who decided (whether a decider stepped out is the process's own rule).
-        if let Some(route) = stream.route() {
-            // The deciding body as it stood when the process opened, as its record and gate
-            // read it: a member appointed since does not decide it, nor is one released
-            // since refused (a round's eligibility is likewise fixed when it opens).
-            let opened = self.opened_under(stream, v)?;
+        if let Some((route, opened)) = stream.route().zip(opened.as_deref()) {
             // Where the body met in a round the engine ran, those the round seated.
             let in_round = stream
                 .process()
@@ -1237,11 +1241,10 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                 // body as it stood when it opened, or as a round held for it seated it):
                 // whoever may take a step may attest what it needs.
                 let mut answerable = stream.process().answerable(stream.route(), v.community());
-                if let Some(route) = stream.route() {
-                    let opened = self.opened_under(stream, v)?;
-                    if takes_steps(stream, held, route, opened.community(), *actor) {
-                        answerable.attest.insert(*actor);
-                    }
+                if let Some((route, opened)) = stream.route().zip(opened.as_deref())
+                    && takes_steps(stream, held, route, opened.community(), *actor)
+                {
+                    answerable.attest.insert(*actor);
                 }
                 evidence::admit(
                     id,

@@ -235,7 +235,8 @@ impl Process for FundingProcess {
     }
 
     /// The deciding body's round, recorded in consultation: whether it consented to its
-    /// proposal (which the record does not name: a round may consent to decline).
+    /// proposal (which may be to decline; what a round the engine ran proposed, its start
+    /// says, and the engine binds the decision to it).
     /// Its adoption adds nothing: the offer is decided by the funding decision itself. A
     /// round that escalated the matter escalates the offer's decision with it, to the same
     /// body: the offer ends escalated, and publishes that as any decision it took. A round
