@@ -19,7 +19,7 @@ use coproduction::consent::{Closed, ConsentRound, Response, RoundConfig, RoundRo
 use coproduction::decision::DecisionKind;
 use coproduction::funding::{
     AdviceId, Check, Funding, FundingCommand, FundingOutcome, FundingPhase, FundingPolicy,
-    FundingProcess, Offer, Reviewed, Screened, TierReason, route_facts, tier,
+    FundingProcess, Offer, Reviewed, RoundProposes, Screened, TierReason, route_facts, tier,
 };
 use coproduction::governance::{Governance, GovernanceMap};
 use coproduction::machine::{Context, Decider};
@@ -240,6 +240,9 @@ fn main() -> Result<(), coproduction::Error> {
         ctx(14, "2024-05-16T18:50:00Z"),
         "consent round of 16 May in the decision circle",
         true,
+        // It proposed to accept, with the community's own conditions: the decision is
+        // bound to what it consented to.
+        Some(RoundProposes::Accept),
     )?;
 
     // Deciding: the comment window has run its seven days.

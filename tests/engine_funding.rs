@@ -10,11 +10,11 @@ use coproduction::consent::{
 };
 use coproduction::decision::{DecisionKind, Method};
 use coproduction::engine::{
-    Engine, EngineError, EngineEvent, ProcessCommand, ProcessState, Request,
+    Engine, EngineError, EngineEvent, ProcessCommand, ProcessError, ProcessState, Request,
 };
 use coproduction::funding::{
-    AdviceId, FundingCommand, FundingEvent, FundingOutcome, FundingPhase, FundingPolicy, Offer,
-    RoundProposes, route_facts,
+    AdviceId, FundingCommand, FundingError, FundingEvent, FundingOutcome, FundingPhase,
+    FundingPolicy, Offer, RoundProposes, route_facts,
 };
 use coproduction::governance::Route;
 use coproduction::journal::{FileJournal, Journal, MemoryJournal, StreamId};
@@ -453,6 +453,7 @@ fn the_consent_round_a_funding_decision_records_must_have_reached_it() {
     let record = FundingCommand::RecordConsentRound {
         reference: "f-round".into(),
         consented: true,
+        proposes: None,
     };
     let before = engine.journal().read_all().unwrap().len();
     let err = engine
@@ -2375,6 +2376,7 @@ fn evidence_cannot_restate_the_objections_a_round_recorded() {
     let elsewhere = FundingCommand::RecordConsentRound {
         reference: "circle-meeting-2024-05-20".into(),
         consented: true,
+        proposes: None,
     };
     other
         .handle(funding("f", 1, "2024-05-20T18:00:00Z", elsewhere))
@@ -2397,6 +2399,7 @@ fn no_round_kept_elsewhere_decides_over_a_running_one() {
     let elsewhere = FundingCommand::RecordConsentRound {
         reference: "circle-meeting-2024-05-20".into(),
         consented: true,
+        proposes: None,
     };
     let err = refused(&engine, funding("f", 1, "2024-05-20T18:00:00Z", elsewhere));
     assert!(
@@ -2442,6 +2445,13 @@ fn an_offer_escalated_with_its_round_is_taken_up_once() {
         .to_string();
     assert!(
         text.contains("- Who decided, and how: nobody yet; Decision circle, which was to decide by consent, escalated it"),
+        "{text}"
+    );
+    // The round it holds escalated it: it neither consented nor refused the proposal.
+    let held = record.round_held.clone().unwrap();
+    assert!(held.escalated && !held.consented, "{held:?}");
+    assert!(
+        text.contains("- The consent round held for it escalated the matter: \"f-round\"."),
         "{text}"
     );
     let offer = offer_taken_up("f-community", "2024-05-17T10:00:00Z");
@@ -2846,33 +2856,19 @@ fn an_offer_is_decided_as_its_round_decided_what_it_proposed() {
         let mut evidence = evidence();
         evidence.objections = None;
         let decide = |outcome| {
-            let command = FundingCommand::Decide {
-                outcome,
-                deciders: vec![m(1)],
-                rationale: "As the round decided".into(),
-            };
-            funding("room-hire", 1, "2024-03-04T17:10:00Z", command).with_evidence(evidence.clone())
+            room_hire_decided(outcome, "2024-03-04T17:10:00Z").with_evidence(evidence.clone())
         };
         let case = format!("{proposes:?} adopted {adopt}: {against:?}");
         let err = refused(&engine, decide(against.clone()));
-        match (&err, adopt, &against) {
-            (
-                EngineError::AgainstRound {
-                    round,
-                    proposes: p,
-                    consented,
-                    ..
-                },
-                _,
-                _,
-            ) => {
-                assert_eq!(round.as_str(), "room-hire-round", "{case}");
-                assert_eq!((*p, *consented), (proposes, adopt), "{case}");
-                assert_eq!(err.kind(), "against_round");
+        match (against_round(&err), adopt, &against) {
+            (Some((round, p, consented)), _, _) => {
+                assert_eq!(round, "room-hire-round", "{case}");
+                assert_eq!((p, consented), (proposes, adopt), "{case}");
+                assert_eq!(err.kind(), "refused");
             }
             // Accepting after a round that did not consent is refused by the offer's own
             // rule, as it always was.
-            (EngineError::Refused { .. }, false, FundingOutcome::Accept {}) => {
+            (None, false, FundingOutcome::Accept {}) => {
                 assert!(
                     err.to_string().contains("no recorded round consented"),
                     "{case}: {err}"
@@ -2894,6 +2890,7 @@ fn a_round_that_proposed_binds_the_rounds_after_it() {
     let recorded = FundingCommand::RecordConsentRound {
         reference: "The staff team's meeting".into(),
         consented: false,
+        proposes: None,
     };
     let err = refused(
         &engine,
@@ -2931,17 +2928,11 @@ fn a_round_that_proposed_binds_the_rounds_after_it() {
     engine
         .handle(funding("room-hire", 2, "2024-03-04T20:00:00Z", start))
         .unwrap();
-    let decide = |outcome| {
-        let command = FundingCommand::Decide {
-            outcome,
-            deciders: vec![m(1)],
-            rationale: "Neither round consented".into(),
-        };
-        funding("room-hire", 1, "2024-03-04T20:10:00Z", command)
-    };
+    let decide = |outcome| room_hire_decided(outcome, "2024-03-04T20:10:00Z");
     let err = refused(&engine, decide(FundingOutcome::Decline {}));
-    assert!(
-        matches!(&err, EngineError::AgainstRound { round, .. } if round.as_str() == "room-hire-round"),
+    assert_eq!(
+        against_round(&err).map(|(round, ..)| round),
+        Some("room-hire-round"),
         "{err}"
     );
     let err = refused(&engine, decide(FundingOutcome::Accept {}));
@@ -2960,10 +2951,7 @@ fn a_round_that_proposed_binds_the_rounds_after_it() {
         &engine,
         funding("room-hire", 1, "2024-03-04T17:00:00Z", decline.clone()),
     );
-    assert!(
-        !matches!(early, EngineError::AgainstRound { .. }),
-        "{early}"
-    );
+    assert!(against_round(&early).is_none(), "{early}");
     let start = FundingCommand::StartDeciding {};
     engine
         .handle(funding("room-hire", 2, "2024-03-04T17:00:00Z", start))
@@ -2974,10 +2962,109 @@ fn a_round_that_proposed_binds_the_rounds_after_it() {
     );
     assert!(
         err.to_string().ends_with(
-            "round `room-hire-round`, held for it, consented to accept the offer, so the decision may not decline it (deferring or escalating stays open)"
+            "round `room-hire-round`, held for the offer, consented to accept it, so the decision may not decline it (deferring or escalating stays open)"
         ),
         "{err}"
     );
+}
+
+/// A round held elsewhere and recorded by hand may say what it proposed, and then binds the
+/// offer's decision as a round the engine ran does: after a round that proposed, it is
+/// taken when it says so; and a round the engine runs after one recorded so says what it
+/// proposes too, the refusal naming the recorded round.
+#[test]
+fn a_round_recorded_by_hand_may_say_what_it_proposed_and_binds() {
+    // The engine's round did not consent to declining; a meeting held elsewhere then
+    // consented to accepting, and said so.
+    let engine = offer_after_its_round(RoundProposes::Decline, false);
+    let recorded = FundingCommand::RecordConsentRound {
+        reference: "The staff team's meeting of 4 March".into(),
+        consented: true,
+        proposes: Some(RoundProposes::Accept),
+    };
+    let written = engine
+        .handle(funding("room-hire", 1, "2024-03-04T17:00:00Z", recorded))
+        .unwrap();
+    assert!(
+        written.iter().any(|e| matches!(
+            &e.event,
+            EngineEvent::Funding {
+                event: FundingEvent::ConsentRoundRecorded {
+                    proposes: Some(RoundProposes::Accept),
+                    consented: true,
+                    ..
+                },
+                ..
+            }
+        )),
+        "{written:?}"
+    );
+    let start = FundingCommand::StartDeciding {};
+    engine
+        .handle(funding("room-hire", 2, "2024-03-04T17:05:00Z", start))
+        .unwrap();
+    let decide = |outcome| room_hire_decided(outcome, "2024-03-04T17:10:00Z");
+    let err = refused(&engine, decide(FundingOutcome::Decline {}));
+    assert!(against_round(&err).is_some(), "{err}");
+    // The meeting was held elsewhere: its objections are the evidence's to give.
+    engine
+        .handle(decide(FundingOutcome::Accept {}).with_evidence(evidence()))
+        .unwrap();
+
+    // Recorded first, proposing: the round the engine runs next says what it proposes.
+    let engine = offer_ready_to_decide();
+    let recorded = FundingCommand::RecordConsentRound {
+        reference: "The staff team's meeting of 1 March".into(),
+        consented: false,
+        proposes: Some(RoundProposes::Decline),
+    };
+    engine
+        .handle(funding("room-hire", 1, "2024-03-04T14:00:00Z", recorded))
+        .unwrap();
+    let err = refused(
+        &engine,
+        staff_round_opening("room-hire-round", "2024-03-04T15:00:00Z", None),
+    );
+    assert!(
+        matches!(&err, EngineError::ProposesRequired { round, .. }
+            if round == "The staff team's meeting of 1 March"),
+        "{err}"
+    );
+    engine
+        .handle(staff_round_opening(
+            "room-hire-round",
+            "2024-03-04T15:00:00Z",
+            Some(RoundProposes::Accept),
+        ))
+        .unwrap();
+}
+
+/// Member 1 decides the room-hire offer `outcome` at `when`, as the rounds held for it
+/// decided.
+fn room_hire_decided(outcome: FundingOutcome, when: &str) -> Request {
+    let command = FundingCommand::Decide {
+        outcome,
+        deciders: vec![m(1)],
+        rationale: "As the rounds held for it decided".into(),
+    };
+    funding("room-hire", 1, when, command)
+}
+
+/// The round a refusal of a funding decision says it goes against: what the round proposed
+/// and whether it consented.
+fn against_round(err: &EngineError) -> Option<(&str, RoundProposes, bool)> {
+    match err {
+        EngineError::Refused {
+            source:
+                ProcessError::Funding(FundingError::AgainstRound {
+                    round,
+                    proposes,
+                    consented,
+                }),
+            ..
+        } => Some((round.as_str(), *proposes, *consented)),
+        _ => None,
+    }
 }
 
 /// Only a round opened for a funding or partnership decision proposes an outcome for it.

@@ -7,7 +7,8 @@ use coproduction::community::MemberId;
 use coproduction::decision::{DecisionKind, Tier};
 use coproduction::funding::{
     AdviceId, Check, FundingCommand, FundingError, FundingEvent, FundingOutcome, FundingPhase,
-    FundingPolicy, FundingProcess, Offer, Requirement, RiskFactor, TierReason, route_facts, tier,
+    FundingPolicy, FundingProcess, Offer, Requirement, RiskFactor, RoundProposes, TierReason,
+    route_facts, tier,
 };
 use coproduction::governance::AmountBands;
 use coproduction::machine::Decider;
@@ -757,6 +758,7 @@ fn deciding_waits_for_the_comment_window_to_run_its_course() {
         FundingCommand::RecordConsentRound {
             reference: "Round 1".into(),
             consented: true,
+            proposes: None,
         },
         1,
         40,
@@ -795,6 +797,7 @@ fn tier_two_deciding_steps(consented: bool) -> Vec<(FundingCommand, u64, i64)> {
         FundingCommand::RecordConsentRound {
             reference: "Round 1".into(),
             consented,
+            proposes: None,
         },
         1,
         40,
@@ -824,17 +827,34 @@ fn acceptance_along_a_consent_route_needs_the_round_to_consent() {
 /// A tier-0 offer (decided by advice) with a round held for it all the same, recorded as
 /// `consented` or not, and its deciding started (minute 20).
 fn tier_zero_round_recorded(consented: bool) -> Vec<FundingEvent> {
+    let round = FundingCommand::RecordConsentRound {
+        reference: "The staff team's round".into(),
+        consented,
+        proposes: None,
+    };
+    run(&deciding_after(vec![round])).1
+}
+
+/// A tier-0 offer with `rounds` recorded for it (from minute 15, one a minute) and its
+/// deciding started (minute 20), and the events that brought it there.
+fn deciding_after(rounds: Vec<FundingCommand>) -> Vec<(FundingCommand, u64, i64)> {
     let mut steps = tier_zero_consulted(&[]);
-    steps.push((
-        FundingCommand::RecordConsentRound {
-            reference: "The staff team's round".into(),
-            consented,
-        },
-        1,
-        15,
-    ));
+    steps.extend(
+        rounds
+            .into_iter()
+            .zip(15..)
+            .map(|(round, minute)| (round, 1, minute)),
+    );
     steps.push((FundingCommand::StartDeciding {}, 1, 20));
-    run(&steps).1
+    steps
+}
+
+/// What deciding `outcome` by member 1 at minute 21 after `events` comes to.
+fn deciding(events: &[FundingEvent], outcome: FundingOutcome) -> Result<(), FundingError> {
+    given::<FundingProcess>(events.to_vec())
+        .when(decide(outcome, &[1]), ctx(1, 21))
+        .outcome()
+        .map(drop)
 }
 
 /// A route that decides by advice asks for no round; but a round held for the offer all
@@ -845,41 +865,43 @@ fn a_round_held_along_an_advice_route_binds_acceptance() {
     given::<FundingProcess>(events.clone())
         .when(decide(FundingOutcome::Accept {}, &[1]), ctx(1, 21))
         .then_error(FundingError::ConsentNotGiven);
-    let state = given::<FundingProcess>(events)
-        .when(decide(FundingOutcome::Decline {}, &[1]), ctx(1, 21))
-        .outcome();
+    let state = deciding(&events, FundingOutcome::Decline {});
     assert!(state.is_ok(), "{state:?}");
 }
 
-/// The record names the round whose result the decision holds, and says whether it
-/// consented: a decline after a round that did not consent does not read as consent.
-#[test]
-fn the_record_names_the_round_held_and_whether_it_consented() {
-    let mut steps = tier_zero_consulted(&[]);
-    steps.push((
-        FundingCommand::RecordConsentRound {
-            reference: "The staff team's round".into(),
-            consented: false,
-        },
-        1,
-        15,
-    ));
-    steps.push((FundingCommand::StartDeciding {}, 1, 20));
+/// A tier-0 offer declined by member 1 after `round` was recorded for it: its record, and
+/// the record in Markdown.
+fn declined_after(round: FundingCommand) -> (coproduction::values::DecisionRecord, String) {
+    let mut steps = deciding_after(vec![round]);
     steps.push((decide(FundingOutcome::Decline {}, &[1]), 1, 21));
     let (state, _) = run(&steps);
     let record = state
         .decision()
         .unwrap()
         .record(community(), ctx(1, 22).now);
+    let report = coproduction::values::Charter::default().check(&record);
+    let text = coproduction::report::DecisionRecordMarkdown::new(&record, &report).to_string();
+    (record, text)
+}
+
+/// The record names the round whose result the decision holds, and says whether it
+/// consented: a decline after a round that did not consent does not read as consent.
+#[test]
+fn the_record_names_the_round_held_and_whether_it_consented() {
+    let (record, text) = declined_after(FundingCommand::RecordConsentRound {
+        reference: "The staff team's round".into(),
+        consented: false,
+        proposes: None,
+    });
     assert_eq!(
         record.round_held,
         Some(coproduction::values::RoundHeld {
             reference: "The staff team's round".into(),
             consented: false,
+            proposes: None,
+            escalated: false,
         })
     );
-    let report = coproduction::values::Charter::default().check(&record);
-    let text = coproduction::report::DecisionRecordMarkdown::new(&record, &report).to_string();
     assert!(
         text.contains("The consent round held for it did not consent: \"The staff team's round\"."),
         "{text}"
@@ -894,6 +916,7 @@ fn no_round_is_recorded_after_one_that_consented() {
     let record = |reference: &str, consented| FundingCommand::RecordConsentRound {
         reference: reference.into(),
         consented,
+        proposes: None,
     };
     let mut steps = tier_zero_consulted(&[]);
     steps.push((record("The staff team's first round", false), 1, 15));
@@ -906,6 +929,94 @@ fn no_round_is_recorded_after_one_that_consented() {
         .then_error(FundingError::RoundConsented {
             reference: "The staff team's second round".into(),
         });
+}
+
+/// A round recorded as having said what it proposed for the offer, and whether it consented.
+fn round_proposing(reference: &str, proposes: RoundProposes, consented: bool) -> FundingCommand {
+    FundingCommand::RecordConsentRound {
+        reference: reference.into(),
+        consented,
+        proposes: Some(proposes),
+    }
+}
+
+/// A round that said what it proposed binds the decision both ways: taken as it consented,
+/// never as it did not consent; deferring and escalating stay open.
+#[test]
+fn a_round_that_said_what_it_proposed_binds_the_decision_both_ways() {
+    use RoundProposes::{Accept, Decline};
+    let accept = || FundingOutcome::Accept {};
+    let decline = || FundingOutcome::Decline {};
+    for (proposes, consented, against, taken) in [
+        (Accept, true, decline(), accept()),
+        (Decline, true, accept(), decline()),
+        (Accept, false, accept(), decline()),
+        (Decline, false, decline(), FundingOutcome::Defer {}),
+    ] {
+        let round = round_proposing("The staff team's round", proposes, consented);
+        let events = run(&deciding_after(vec![round])).1;
+        let refusal = deciding(&events, against.clone());
+        let case = format!("{proposes:?} consented {consented}: {against:?}");
+        match refusal {
+            Err(FundingError::AgainstRound {
+                round,
+                proposes: p,
+                consented: c,
+            }) => {
+                assert_eq!(round, "The staff team's round", "{case}");
+                assert_eq!((p, c), (proposes, consented), "{case}");
+            }
+            other => panic!("{case}: {other:?}"),
+        }
+        let state = deciding(&events, taken);
+        assert!(state.is_ok(), "{case}: {state:?}");
+    }
+}
+
+/// Every round recorded binds, not only the last: a round that did not consent to decline
+/// bars declining after a second that did not consent to accept, and the message says what
+/// the first reached.
+#[test]
+fn every_round_recorded_binds_not_only_the_last() {
+    let (state, events) = run(&deciding_after(vec![
+        round_proposing("First round", RoundProposes::Decline, false),
+        round_proposing("Second round", RoundProposes::Accept, false),
+    ]));
+    assert_eq!(state.decision().unwrap().consent_rounds().len(), 2);
+    let err = deciding(&events, FundingOutcome::Decline {}).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "cannot decide: round `First round`, held for the offer, did not consent to decline it, so the decision may not decline it (deferring or escalating stays open)"
+    );
+    let err = deciding(&events, FundingOutcome::Accept {}).unwrap_err();
+    assert!(
+        matches!(&err, FundingError::AgainstRound { round, .. } if round == "Second round"),
+        "{err}"
+    );
+    let deferred = deciding(&events, FundingOutcome::Defer {});
+    assert!(deferred.is_ok(), "{deferred:?}");
+}
+
+/// The record says what the round held proposed, where it said, and the Markdown record
+/// reads it in one line: a round that consented to decline reads as that, not as consent.
+#[test]
+fn the_record_says_what_the_round_held_proposed() {
+    let round = round_proposing("The staff team's round", RoundProposes::Decline, true);
+    let (record, text) = declined_after(round);
+    let held = record.round_held.clone().unwrap();
+    assert_eq!(held.proposes, Some(RoundProposes::Decline));
+    assert!(held.consented && !held.escalated, "{held:?}");
+    let json = serde_json::to_value(&held).unwrap();
+    assert_eq!(
+        json,
+        serde_json::json!({"reference": "The staff team's round", "consented": true, "proposes": "decline"})
+    );
+    assert!(
+        text.contains(
+            "The consent round held for it, proposing to decline the offer, consented: \"The staff team's round\"."
+        ),
+        "{text}"
+    );
 }
 
 #[test]

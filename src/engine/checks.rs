@@ -37,6 +37,18 @@ fn copied_round(command: &ProcessCommand) -> Option<Option<StreamId>> {
     }
 }
 
+/// The first round recorded for the funding decision `process` (by hand, or by the engine
+/// when a round it ran ended) that said what it proposed (a short prefix of its reference):
+/// once one did, every round that follows says so too.
+pub(super) fn proposed_on(process: &ProcessState) -> Option<String> {
+    FundingProcess::state_of(process)?
+        .decision()?
+        .consent_rounds()
+        .iter()
+        .find(|r| r.proposes.is_some())
+        .map(|r| crate::limits::quote(&r.reference).into_owned())
+}
+
 /// Whether `command` opens a consent round: the one process that decides for another.
 pub(super) fn opens_round(command: &ProcessCommand) -> bool {
     round_roles(command).is_some()
@@ -706,17 +718,30 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                 round: round.clone(),
             });
         }
-        // Nor once a round the engine ran for it said what it proposed: the round that
-        // follows is held on the engine, where what it proposes is journalled, and binds
-        // the decision as that one did.
+        // Nor, once a round the engine ran for it said what it proposed, one that does not
+        // say so: every round that follows binds the decision as that one did.
+        let says = matches!(
+            command,
+            ProcessCommand::Funding {
+                command: FundingCommand::RecordConsentRound {
+                    proposes: Some(_),
+                    ..
+                },
+            }
+        );
         if copied.is_some()
-            && let Some((round, _)) = held.iter().find(|(round, other)| {
-                *round != id && other.decides_for() == Some(id) && other.proposes().is_some()
-            })
+            && !says
+            && let Some(round) = held
+                .iter()
+                .find(|(round, other)| {
+                    *round != id && other.decides_for() == Some(id) && other.proposes().is_some()
+                })
+                .map(|(round, _)| round.to_string())
+                .or_else(|| proposed_on(held.get(id)?.process()))
         {
             return Err(EngineError::ProposesRequired {
                 stream: id.clone(),
-                round: round.clone(),
+                round,
             });
         }
         // A reference that names no stream is a record kept elsewhere.

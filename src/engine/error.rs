@@ -2,7 +2,6 @@
 
 use crate::community::{BodyId, MemberId};
 use crate::decision::DecisionKind;
-use crate::funding::RoundProposes;
 use crate::governance::GovernanceError;
 use crate::journal::{Hash, JournalError, StreamId};
 use crate::limits::InputError;
@@ -340,30 +339,6 @@ pub enum EngineError {
         /// The round still deliberating.
         round: StreamId,
     },
-    /// A funding decision's outcome against what the round held for it reached on what it
-    /// proposed: the round consented to accept (or decline) the offer and the decision
-    /// declines (or accepts) it, or it did not consent and the decision does what it
-    /// proposed all the same. Deferring or escalating stays open.
-    #[error(
-        "stream `{stream}`: round `{round}`, held for it, {} to {} the offer, so the decision may not {} it (deferring or escalating stays open)",
-        if *consented { "consented" } else { "did not consent" },
-        proposes.label(),
-        match (consented, proposes) {
-            (true, RoundProposes::Accept) => "decline",
-            (true, RoundProposes::Decline) => "accept",
-            (false, p) => p.label(),
-        }
-    )]
-    AgainstRound {
-        /// The funding decision's stream.
-        stream: StreamId,
-        /// The round held for it.
-        round: StreamId,
-        /// What the round proposed.
-        proposes: RoundProposes,
-        /// Whether it consented.
-        consented: bool,
-    },
     /// `proposes` on a request that opens no round for a funding or partnership decision:
     /// only such a round proposes an outcome for the process it decides for.
     #[error(
@@ -374,17 +349,17 @@ pub enum EngineError {
         stream: StreamId,
     },
     /// A round for a funding or partnership decision after one that said what it proposed:
-    /// the one that follows says so too, and is held on the engine, where what it
-    /// proposes is journalled (a round kept elsewhere and recorded by hand, or opened
-    /// without `proposes`, would leave the decision bound to nothing).
+    /// the one that follows says so too (`proposes` on the request that opens it, or on a
+    /// round recorded by hand), and binds the decision as that one did.
     #[error(
-        "stream `{stream}`: round `{round}`, held for the offer, said what it proposed for it; a round that follows it is held on the engine and says what it proposes too"
+        "stream `{stream}`: round `{round}`, held for the offer, said what it proposed for it; a round that follows it says what it proposes too"
     )]
     ProposesRequired {
         /// The stream of the request.
         stream: StreamId,
-        /// The earlier round that said what it proposed.
-        round: StreamId,
+        /// The earlier round that said what it proposed: its stream, or its reference as
+        /// recorded by hand (a short prefix).
+        round: String,
     },
     /// A new round for a process whose round escalated the matter: the body it went to takes
     /// it up and decides it, and no other round decides it here. (An offer ends escalated
@@ -592,7 +567,6 @@ impl EngineError {
             | EngineError::RoundWithdrawsTarget { .. }
             | EngineError::OutcomeTakenBy { .. }
             | EngineError::RoundRunning { .. }
-            | EngineError::AgainstRound { .. }
             | EngineError::ProposesNothing { .. }
             | EngineError::ProposesRequired { .. }
             | EngineError::EscalatedAway { .. }
@@ -765,15 +739,6 @@ mod tests {
                 true,
             ),
             (
-                EngineError::AgainstRound {
-                    stream: stream.clone(),
-                    round: stream.clone(),
-                    proposes: RoundProposes::Decline,
-                    consented: true,
-                },
-                true,
-            ),
-            (
                 EngineError::ProposesNothing {
                     stream: stream.clone(),
                 },
@@ -782,7 +747,7 @@ mod tests {
             (
                 EngineError::ProposesRequired {
                     stream: stream.clone(),
-                    round: stream.clone(),
+                    round: stream.to_string(),
                 },
                 true,
             ),

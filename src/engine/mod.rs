@@ -197,39 +197,6 @@ fn seating<'h>(held: &'h Held<'_>, round: &StreamId) -> Option<&'h crate::consen
         .filter(|round| round.config().accountable_decider().is_none())
 }
 
-/// The rounds the engine ran for the funding decision on stream `id` that said what they
-/// proposed for the offer and reached a result on it, each with what it proposed and
-/// whether it consented; none before the decision's deciding has started. Every one binds:
-/// a round that did not consent to an outcome bars it, whatever rounds came after.
-fn bound_by(
-    id: &StreamId,
-    stream: &Stream,
-    held: &Held<'_>,
-) -> Vec<(StreamId, crate::funding::RoundProposes, bool)> {
-    use crate::consent::{Ending, RoundStage};
-    let deciding = crate::funding::FundingProcess::state_of(stream.process())
-        .is_some_and(|s| s.phase() == crate::funding::FundingPhase::Deciding);
-    if !deciding {
-        return Vec::new();
-    }
-    let reached = |round: &crate::consent::Round| match (round.stage(), round.ending()) {
-        (RoundStage::Consented(_), _) | (_, Some(Ending::Adopted { .. })) => Some(true),
-        (_, Some(Ending::Declined { .. })) => Some(false),
-        // Withdrawn, deferred or escalated: it reached nothing on what it proposed.
-        _ => None,
-    };
-    stream
-        .rounds()
-        .iter()
-        .filter_map(|r| {
-            let ran = held.get(r).filter(|s| s.decides_for() == Some(id))?;
-            let proposes = ran.proposes()?;
-            let round = ConsentProcess::state_of(ran.process()).and_then(RoundState::round)?;
-            Some((r.clone(), proposes, reached(round)?))
-        })
-        .collect()
-}
-
 /// Whether `member` takes the steps of the process on `stream` that `route` gives its
 /// deciding body, with the streams it reads held in `held`: once a round held for the
 /// process has seated the body (the round still running for it, or else the one its record
@@ -771,6 +738,16 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                     stream: request.stream.clone(),
                 });
             }
+            // Once a round recorded for it said what it proposed, each that follows says so
+            // too (a round the engine ran, recorded or not, is read below).
+            if request.proposes.is_none()
+                && let Some(round) = checks::proposed_on(guard.process())
+            {
+                return Err(EngineError::ProposesRequired {
+                    stream: request.stream.clone(),
+                    round,
+                });
+            }
             recused = guard.process().recused();
             recused.extend(guard.parts().recusals());
             // A round decides the kind of decision its process is about, on that
@@ -826,7 +803,7 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                 {
                     return Err(EngineError::ProposesRequired {
                         stream: request.stream.clone(),
-                        round: other_id.clone(),
+                        round: other_id.to_string(),
                     });
                 }
                 if other.decides_for() == Some(target) && !other.process().is_final() {
@@ -1204,24 +1181,6 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                 }
             }
         }
-        // A funding decision takes what the round held for it reached on what it proposed:
-        // what it consented to, or anything but what it did not consent to (once its
-        // deciding has started, and from one who takes its steps: the checks above).
-        if let ProcessCommand::Funding {
-            command: crate::funding::FundingCommand::Decide { outcome, .. },
-        } = command
-            && let Some(asked) = crate::funding::RoundProposes::of(outcome)
-            && let Some((round, proposes, consented)) = bound_by(id, stream, held)
-                .into_iter()
-                .find(|(_, proposes, consented)| *consented != (asked == *proposes))
-        {
-            return Err(EngineError::AgainstRound {
-                stream: id.clone(),
-                round,
-                proposes,
-                consented,
-            });
-        }
         // Evidence is what the engine cannot witness, from a member who may attest it.
         let evidence = match *evidence {
             Some(evidence) => {
@@ -1573,7 +1532,11 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                 };
                 let ctx = Context::new(ctx.actor, ctx.now).routed(route.as_deref());
                 let recorded = match &reached {
-                    Some(reached) => other.process().take_reached(id, reached, &ctx),
+                    Some(reached) => {
+                        other
+                            .process()
+                            .take_reached(id, reached, stream.proposes(), &ctx)
+                    }
                     None => other.process().take_up(id, &ctx),
                 };
                 match recorded {

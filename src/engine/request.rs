@@ -43,9 +43,10 @@ pub struct Request {
     pub decides_for: Option<StreamId>,
     /// What a round held for a funding or partnership decision (`decides_for` an offer)
     /// proposes for it: to accept the offer or to decline it. Journalled with the round's
-    /// start, it binds the offer's decision to what the round reached: what it consented
-    /// to is taken, and what it did not consent to is not
-    /// ([`EngineError::AgainstRound`](crate::engine::EngineError::AgainstRound)). Without
+    /// start and in the round's result the engine records on the offer, it binds the
+    /// offer's decision to what the round reached: what it consented to is taken, and what
+    /// it did not consent to is not
+    /// ([`FundingError::AgainstRound`](crate::funding::FundingError::AgainstRound)). Without
     /// it, a round's consent counts only as the consent accepting needs. Refused on any
     /// other request ([`EngineError::ProposesNothing`](crate::engine::EngineError::ProposesNothing)).
     pub proposes: Option<crate::funding::RoundProposes>,

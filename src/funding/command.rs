@@ -64,6 +64,10 @@ impl FundingOutcome {
 /// what the round's consent was given to, so the offer's decision takes what the round
 /// reached: accepted where it consented to accept, declined where it consented to decline.
 ///
+/// Every round recorded for the offer that said what it proposed binds its decision: a
+/// round that did not consent to an outcome bars it, whatever rounds came after
+/// ([`FundingError::AgainstRound`](super::FundingError::AgainstRound)).
+///
 /// JSON: `"accept"` or `"decline"`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -178,8 +182,12 @@ pub enum FundingCommand {
     RecordConsentRound {
         /// Where its record is (the round's stream id).
         reference: String,
-        /// Whether it consented to accept.
+        /// Whether it consented to its proposal.
         consented: bool,
+        /// What it proposed for the offer, where it said: the decision then takes what it
+        /// reached on that, both ways (see [`RoundProposes`]). Absent, its consent counts
+        /// only as the consent accepting needs.
+        proposes: Option<RoundProposes>,
     },
     /// Move to deciding: every required check complete, every consultation requirement met.
     StartDeciding {},

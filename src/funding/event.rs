@@ -9,7 +9,7 @@ use crate::community::{BodyId, MemberId};
 use crate::governance::Route;
 use crate::values::{FundingCondition, RouteSummary, SetAside};
 
-use super::command::FundingOutcome;
+use super::command::{FundingOutcome, RoundProposes};
 use super::config::{Check, FundingPolicy};
 use super::tier::{Offer, RedLineHit, Triage};
 
@@ -240,6 +240,9 @@ pub enum FundingEvent {
         reference: String,
         /// Whether it consented.
         consented: bool,
+        /// What it proposed for the offer, where it said (absent in journals written
+        /// before rounds said so).
+        proposes: Option<RoundProposes>,
         /// Who.
         by: MemberId,
         /// When.

@@ -15,7 +15,7 @@ use crate::values::{FundingCondition, Restriction, SetAside};
 
 use super::FundingError;
 use super::FundingPhase;
-use super::command::{FundingCommand, FundingOutcome};
+use super::command::{FundingCommand, FundingOutcome, RoundProposes};
 use super::config::FundingPolicy;
 use super::event::{AdviceId, FundingEvent, RegisterListing, Requirement};
 use super::phase::{EDGES, FINALS};
@@ -156,12 +156,14 @@ pub(super) fn requirements(tiered: &Tiered, policy: &FundingPolicy) -> Vec<Requi
 pub(super) fn escalated_by_round(
     state: &FundingState,
     reference: &str,
+    proposes: Option<RoundProposes>,
     to: &crate::community::BodyId,
     ctx: &Context,
 ) -> Result<Events<FundingEvent>, FundingError> {
     let record = FundingCommand::RecordConsentRound {
         reference: reference.to_owned(),
         consented: false,
+        proposes,
     };
     let attempted = record.label();
     let recorded = FundingProcess::decide(state, &record, ctx)?;
@@ -413,15 +415,16 @@ fn decide_identified(
         FundingCommand::RecordConsentRound {
             reference,
             consented,
+            proposes,
         } => {
             need_phase(attempted, phase, &[P::Consultation])?;
             need_text(attempted, "reference", reference)?;
             // One round's consent decides it: a round recorded after it would set its
             // consent aside, and a later round's objections would go unheard.
             if let Some(held) = consultation(&d.stage, wrong_phase)?
-                .consent_round
-                .as_ref()
-                .filter(|r| r.consented)
+                .consent_rounds
+                .iter()
+                .find(|r| r.consented)
             {
                 return Err(FundingError::RoundConsented {
                     reference: crate::limits::quote(&held.reference).into_owned(),
@@ -430,6 +433,7 @@ fn decide_identified(
             FundingEvent::ConsentRoundRecorded {
                 reference: reference.clone(),
                 consented: *consented,
+                proposes: *proposes,
                 by: actor,
                 at: now,
             }
@@ -664,14 +668,29 @@ fn decide_outcome(
             Some(_) => {}
         }
     }
+    // Every round that said what it proposed binds the decision both ways: accepted or
+    // declined as it consented, never as it did not consent, whatever rounds came after.
+    // Deferring or escalating stays open.
+    if let Some(asked) = RoundProposes::of(outcome)
+        && let Some((round, proposes)) = c.consent_rounds.iter().find_map(|r| {
+            r.proposes
+                .filter(|p| r.consented != (asked == *p))
+                .map(|p| (r, p))
+        })
+    {
+        return Err(FundingError::AgainstRound {
+            round: crate::limits::quote(&round.reference).into_owned(),
+            proposes,
+            consented: round.consented,
+        });
+    }
     // Where the route decides by a consent round, or a round was held for the offer all
     // the same (an advice process's decider decides in it), accepting takes its consent.
-    // What the round consented to is its proposal, which may be to decline: a consent is
-    // not read here as binding the decision to accept. A round that said what it proposed
-    // binds it both ways, through the engine, which journals that (`AgainstRound`).
+    // What a round consented to is its proposal, which may be to decline: a round that did
+    // not say what it proposed counts only as the consent accepting needs.
     if outcome.accepts()
-        && (c.requirements.contains(&Requirement::ConsentRound {}) || c.consent_round.is_some())
-        && !c.consent_round.as_ref().is_some_and(|r| r.consented)
+        && (c.requirements.contains(&Requirement::ConsentRound {}) || !c.consent_rounds.is_empty())
+        && !c.consent_rounds.iter().any(|r| r.consented)
     {
         return Err(FundingError::ConsentNotGiven);
     }
@@ -818,7 +837,7 @@ fn evolve_stage(stage: FundingStage, event: &FundingEvent) -> FundingStage {
                 advice: Vec::new(),
                 windows: BTreeMap::new(),
                 sessions: Vec::new(),
-                consent_round: None,
+                consent_rounds: Vec::new(),
             })
         }
         (S::Consultation(c), FundingEvent::DecidingStarted { .. }) => S::Deciding(c),
@@ -987,11 +1006,13 @@ fn record_consulting(c: &mut Consulting, event: &FundingEvent) -> bool {
         FundingEvent::ConsentRoundRecorded {
             reference,
             consented,
+            proposes,
             ..
         } => {
-            c.consent_round = Some(RoundReference {
+            c.consent_rounds.push(RoundReference {
                 reference: reference.clone(),
                 consented: *consented,
+                proposes: *proposes,
             });
         }
         _ => return false,

@@ -332,6 +332,28 @@ pub enum FundingError {
         "cannot accept: the route decides by consent, or a round was held for the offer, and no recorded round consented"
     )]
     ConsentNotGiven,
+    /// A decision against what a round recorded for the offer reached on what it
+    /// proposed: the round consented to accept (or decline) the offer and the decision
+    /// declines (or accepts) it, or it did not consent and the decision does what it
+    /// proposed all the same. Deferring or escalating stays open.
+    #[error(
+        "cannot decide: round `{round}`, held for the offer, {} to {} it, so the decision may not {} it (deferring or escalating stays open)",
+        if *consented { "consented" } else { "did not consent" },
+        proposes.label(),
+        match (consented, proposes) {
+            (true, RoundProposes::Accept) => "decline",
+            (true, RoundProposes::Decline) => "accept",
+            (false, p) => p.label(),
+        }
+    )]
+    AgainstRound {
+        /// The round, as recorded (a short prefix).
+        round: String,
+        /// What it proposed.
+        proposes: RoundProposes,
+        /// Whether it consented.
+        consented: bool,
+    },
     /// A round recorded for the offer consented: no other is recorded after it.
     #[error(
         "cannot record_consent_round: round `{reference}` already consented, and one round's consent decides the offer"

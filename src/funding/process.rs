@@ -17,7 +17,7 @@ use super::machine::ready_to_decide;
 use super::stage::FundingStage;
 use super::{
     FundingCommand, FundingError, FundingEvent, FundingPolicy, FundingProcess, FundingState,
-    route_facts,
+    RoundProposes, route_facts,
 };
 
 impl Process for FundingProcess {
@@ -235,8 +235,8 @@ impl Process for FundingProcess {
     }
 
     /// The deciding body's round, recorded in consultation: whether it consented to its
-    /// proposal (which may be to decline; what a round the engine ran proposed, its start
-    /// says, and the engine binds the decision to it).
+    /// proposal (which may be to decline), and what it proposed, where its opening said:
+    /// the decision then takes what it reached on that.
     /// Its adoption adds nothing: the offer is decided by the funding decision itself. A
     /// round that escalated the matter escalates the offer's decision with it, to the same
     /// body: the offer ends escalated, and publishes that as any decision it took. A round
@@ -246,6 +246,7 @@ impl Process for FundingProcess {
         state: &FundingState,
         from: &StreamId,
         reached: &Reached,
+        proposes: Option<RoundProposes>,
         ctx: &Context,
     ) -> Option<Result<Events<FundingEvent>, FundingError>> {
         let consented = match reached {
@@ -264,6 +265,7 @@ impl Process for FundingProcess {
                 return Some(super::machine::escalated_by_round(
                     state,
                     from.as_str(),
+                    proposes,
                     to,
                     ctx,
                 ));
@@ -273,6 +275,7 @@ impl Process for FundingProcess {
         let command = FundingCommand::RecordConsentRound {
             reference: from.to_string(),
             consented,
+            proposes,
         };
         Some(FundingProcess::decide(state, &command, ctx))
     }

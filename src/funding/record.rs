@@ -332,9 +332,15 @@ impl FundingDecision {
         }
 
         // The round whose result the decision holds, and whether it consented.
+        // A round that escalated the offer decided it so, naming no deciders of its own.
+        let escalated = self.decided().is_some_and(|d| {
+            matches!(d.outcome, FundingOutcome::Escalate { .. }) && d.deciders.is_empty()
+        });
         record.round_held = self.consent_round().map(|r| crate::values::RoundHeld {
             reference: r.reference.clone(),
             consented: r.consented,
+            proposes: r.proposes,
+            escalated: escalated && !r.consented,
         });
         if outcome.is_some() {
             let mut members: Vec<MemberId> = deciders.to_vec();

@@ -96,8 +96,9 @@ pub struct Consulting {
     pub(super) advice: Vec<Advice>,
     pub(super) windows: BTreeMap<BodyId, CommentWindow>,
     pub(super) sessions: Vec<(BodyId, String)>,
-    /// Recorded only where it was held: a route that decides by one needs none.
-    pub(super) consent_round: Option<RoundReference>,
+    /// The consent rounds recorded, in order, where any was held: a route that decides by
+    /// one needs one. At most the last consented: none is recorded after one that did.
+    pub(super) consent_rounds: Vec<RoundReference>,
 }
 
 /// A decision taken on a consultation.
@@ -363,7 +364,7 @@ impl Consulting {
             }
             Requirement::CommentWindow {} => self.window_ran(None, now),
             Requirement::Session {} => !self.sessions.is_empty(),
-            Requirement::ConsentRound {} => self.consent_round.is_some(),
+            Requirement::ConsentRound {} => !self.consent_rounds.is_empty(),
         }
     }
 
@@ -382,9 +383,15 @@ impl Consulting {
         &self.sessions
     }
 
-    /// The consent round recorded, if one was held.
+    /// The consent round recorded last, if one was held: the one whose result the decision
+    /// holds.
     pub fn consent_round(&self) -> Option<&RoundReference> {
-        self.consent_round.as_ref()
+        self.consent_rounds.last()
+    }
+
+    /// Every consent round recorded, in order.
+    pub fn consent_rounds(&self) -> &[RoundReference] {
+        &self.consent_rounds
     }
 }
 

@@ -10,7 +10,7 @@ use crate::governance::Route;
 use crate::values::RouteSummary;
 
 use super::FundingPhase;
-use super::command::FundingOutcome;
+use super::command::{FundingOutcome, RoundProposes};
 use super::config::{Check, FundingPolicy};
 use super::event::{AdviceId, RegisterListing, Requirement};
 use super::stage::{Consulting, Decided, Diligence, FundingStage, Monitored, Tiered};
@@ -72,14 +72,18 @@ pub struct CommentWindow {
     pub comments: Vec<(MemberId, String)>,
 }
 
-/// The consent round recorded for the decision.
+/// A consent round recorded for the decision.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RoundReference {
     /// Its record.
     pub reference: String,
-    /// Whether it consented.
+    /// Whether it consented to its proposal.
     pub consented: bool,
+    /// What it proposed for the offer, where it said: the decision takes what it reached
+    /// on that.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proposes: Option<RoundProposes>,
 }
 
 /// The decision taken.
@@ -259,9 +263,17 @@ impl FundingDecision {
         self.stage.consulting().map_or(&[], Consulting::sessions)
     }
 
-    /// The consent round recorded, if any.
+    /// The consent round recorded last, if any: the one whose result the decision holds.
     pub fn consent_round(&self) -> Option<&RoundReference> {
         self.stage.consulting()?.consent_round()
+    }
+
+    /// Every consent round recorded, in order: each that said what it proposed binds the
+    /// decision.
+    pub fn consent_rounds(&self) -> &[RoundReference] {
+        self.stage
+            .consulting()
+            .map_or(&[], Consulting::consent_rounds)
     }
 
     /// The decision, once taken.

@@ -475,11 +475,12 @@ macro_rules! processes {
                 &self,
                 from: &StreamId,
                 reached: &Reached,
+                proposes: Option<crate::funding::RoundProposes>,
                 ctx: &Context,
             ) -> Option<Result<Vec<EngineEvent>, ProcessError>> {
                 match self {
                     $(
-                        ProcessState::$variant(state) => <$decider as Process>::take_reached(state, from, reached, ctx)
+                        ProcessState::$variant(state) => <$decider as Process>::take_reached(state, from, reached, proposes, ctx)
                             .map(|r| r
                                 .map(|events| events.into_iter().map(EngineEvent::from).collect())
                                 .map_err(ProcessError::from)),

@@ -405,9 +405,10 @@ pub trait Process: Decider {
 
     /// The events this process records when the process on stream `from`, which decides for
     /// it, reaches `reached`: `None` when there is nothing to record (a proposal waits for
-    /// its round's adoption, not its consent). The engine witnessed what it records, so no
-    /// member's role is asked for; the process's own rules (its phase, the round it waits
-    /// for) still apply.
+    /// its round's adoption, not its consent). `proposes` is what the round said, when it
+    /// opened, it proposes for a funding or partnership decision. The engine witnessed what
+    /// it records, so no member's role is asked for; the process's own rules (its phase,
+    /// the round it waits for) still apply.
     ///
     /// # Errors
     ///
@@ -416,9 +417,10 @@ pub trait Process: Decider {
         state: &Self::State,
         from: &StreamId,
         reached: &Reached,
+        proposes: Option<crate::funding::RoundProposes>,
         ctx: &Context,
     ) -> Option<Result<Events<Self::Event>, Self::Error>> {
-        let _ = (state, from, reached, ctx);
+        let _ = (state, from, reached, proposes, ctx);
         None
     }
 

@@ -282,6 +282,7 @@ impl Process for ProposalProcess {
         state: &ProposalState,
         from: &StreamId,
         reached: &Reached,
+        _proposes: Option<crate::funding::RoundProposes>,
         ctx: &Context,
     ) -> Option<Result<Events<ProposalEvent>, ProposalError>> {
         let result = match reached {

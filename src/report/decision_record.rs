@@ -834,13 +834,18 @@ impl DecisionRecordMarkdown<'_> {
             .into(),
         );
         if let Some(held) = &r.round_held {
+            let proposing = held
+                .proposes
+                .map(|p| format!(", proposing to {} the offer,", p.label()))
+                .unwrap_or_default();
+            let reached = match (held.escalated, held.consented) {
+                (true, _) => "escalated the matter",
+                (false, true) => "consented",
+                (false, false) => "did not consent",
+            };
             items.push(
                 format!(
-                    "The consent round held for it {}: \"{}\".",
-                    match held.consented {
-                        true => "consented",
-                        false => "did not consent",
-                    },
+                    "The consent round held for it{proposing} {reached}: \"{}\".",
                     one_line(&held.reference)
                 )
                 .into(),

@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use coproduction::community::{BodyId, MemberId};
 use coproduction::decision::{Method, Tier};
 use coproduction::funding::{
-    AdviceId, Check, FundingCommand, FundingOutcome, FundingPhase, Requirement,
+    AdviceId, Check, FundingCommand, FundingOutcome, FundingPhase, Requirement, RoundProposes,
     screen as red_lines, tier,
 };
 use coproduction::values::{FundingCondition, Restriction};
@@ -52,6 +52,8 @@ pub struct Model {
     pub windows: BTreeMap<BodyId, i64>,
     pub sessions: BTreeSet<BodyId>,
     pub round: Option<bool>,
+    /// Every round recorded that said what it proposed, and whether it consented.
+    pub bound: Vec<(RoundProposes, bool)>,
     /// The offer whose route the decision was screened on.
     pub screened: usize,
     pub accepted: Option<bool>,
@@ -80,6 +82,7 @@ impl Model {
             windows: BTreeMap::new(),
             sessions: BTreeSet::new(),
             round: None,
+            bound: Vec::new(),
             listed: false,
             screened: 0,
             accepted: None,
@@ -266,6 +269,7 @@ impl Model {
             FundingCommand::RecordConsentRound {
                 reference,
                 consented,
+                proposes,
             } if is(&[P::Consultation]) => {
                 if blank(reference) {
                     return None;
@@ -275,6 +279,7 @@ impl Model {
                     return None;
                 }
                 m.round = Some(*consented);
+                m.bound.extend(proposes.map(|p| (p, *consented)));
             }
             FundingCommand::StartDeciding {} if is(&[P::Consultation]) => {
                 if self.conflicted(actor) || !self.ready(minute) {
@@ -299,6 +304,12 @@ impl Model {
                 }
                 if let FundingOutcome::Escalate { to } = outcome
                     && route(self.screened).escalation.first() != Some(to)
+                {
+                    return None;
+                }
+                // Each round that said what it proposed binds the decision both ways.
+                if let Some(asked) = RoundProposes::of(outcome)
+                    && self.bound.iter().any(|(p, c)| *c != (asked == *p))
                 {
                     return None;
                 }
@@ -381,6 +392,16 @@ impl Model {
 // ---------------------------------------------------------------------------------------
 // Generators
 // ---------------------------------------------------------------------------------------
+
+/// What a recorded round proposed: mostly nothing said, else either way.
+fn proposes() -> BoxedStrategy<Option<RoundProposes>> {
+    prop_oneof![
+        2 => Just(None),
+        1 => Just(Some(RoundProposes::Accept)),
+        1 => Just(Some(RoundProposes::Decline)),
+    ]
+    .boxed()
+}
 
 fn text() -> BoxedStrategy<String> {
     prop_oneof![9 => Just("Because".to_owned()), 1 => Just("  ".to_owned())].boxed()
@@ -578,8 +599,8 @@ fn expected(m: &Model) -> BoxedStrategy<FundingCommand> {
                     1 => consulted_body(m).prop_map(|body| FundingCommand::OpenCommentWindow { body }),
                     1 => (window_body(m), text()).prop_map(|(body, text)| FundingCommand::Comment { body, text }),
                     1 => (consulted_body(m), text()).prop_map(|(body, reference)| FundingCommand::RecordSession { body, reference }),
-                    1 => (text(), prop::bool::weighted(0.8)).prop_map(|(reference, consented)| {
-                        FundingCommand::RecordConsentRound { reference, consented }
+                    1 => (text(), prop::bool::weighted(0.8), proposes()).prop_map(|(reference, consented, proposes)| {
+                        FundingCommand::RecordConsentRound { reference, consented, proposes }
                     }),
                     2 => Just(FundingCommand::StartDeciding {}),
                 ]
@@ -686,6 +707,7 @@ fn helpful(m: &Model) -> BoxedStrategy<FundingCommand> {
                 _ => FundingCommand::RecordConsentRound {
                     reference: "Round".into(),
                     consented: true,
+                    proposes: None,
                 },
             };
             prop_oneof![4 => Just(command), 1 => Just(FundingCommand::StartDeciding {})].boxed()

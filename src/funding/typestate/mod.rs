@@ -19,7 +19,7 @@ use crate::values::{FundingCondition, SetAside};
 
 use super::{
     AdviceId, Check, FundingCommand, FundingDecision, FundingError, FundingEvent, FundingOutcome,
-    FundingPolicy, FundingProcess, FundingState, Offer,
+    FundingPolicy, FundingProcess, FundingState, Offer, RoundProposes,
 };
 
 typestate! {
@@ -137,8 +137,10 @@ typestate! {
             fn record_session(ctx, body: BodyId, reference: impl Into<String> => reference.into())
                 -> Funding<Consultation> = FundingCommand::RecordSession { body, reference };
             /// Records the consent round held in the deciding body.
-            fn record_consent_round(ctx, reference: impl Into<String> => reference.into(), consented: bool)
-                -> Funding<Consultation> = FundingCommand::RecordConsentRound { reference, consented };
+            /// `proposes` says what it proposed for the offer, where it said: the decision then
+            /// takes what it reached on that.
+            fn record_consent_round(ctx, reference: impl Into<String> => reference.into(), consented: bool, proposes: Option<RoundProposes>)
+                -> Funding<Consultation> = FundingCommand::RecordConsentRound { reference, consented, proposes };
             /// Moves to deciding (refused, notably, with [`FundingError::MissingChecks`] or
             /// [`FundingError::ConsultationIncomplete`]).
             fn start_deciding(ctx) -> Funding<Deciding> = FundingCommand::StartDeciding {};

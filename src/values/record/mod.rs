@@ -522,10 +522,10 @@ pub struct DecisionRecord {
 }
 
 /// The consent round a decision holds the result of: the round (its stream, for one the
-/// engine ran; its reference, for one kept elsewhere and recorded) and whether it
-/// consented to its proposal.
+/// engine ran; its reference, for one kept elsewhere and recorded), whether it consented
+/// to its proposal, what it proposed where it said, and whether it escalated the matter.
 ///
-/// JSON: `{"reference": "partnership-round", "consented": false}`.
+/// JSON: `{"reference": "partnership-round", "consented": true, "proposes": "decline"}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RoundHeld {
@@ -533,6 +533,12 @@ pub struct RoundHeld {
     pub reference: String,
     /// Whether it consented.
     pub consented: bool,
+    /// What it proposed for the offer, where it said.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proposes: Option<crate::funding::RoundProposes>,
+    /// Whether, rather than consenting or not, it escalated the matter to another body.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub escalated: bool,
 }
 
 /// A process withdrawn before it decided: by whom, why, and when.
