@@ -2704,19 +2704,48 @@ fn a_funding_decision_awaits_those_of_its_body_who_may_still_decide_it() {
         engine.handle(request).unwrap();
     }
     assert_eq!(members_awaited("2024-03-04T15:00:00Z"), Some(vec![m(1)]));
+    // An offer takes interests one way, through its own declaration, which its rules read:
+    // the declaration every process shares is refused on it, and nothing is written.
+    for command in [
+        PartCommand::DeclareInterests {
+            interest: Some("I am a trustee of the trust".into()),
+        },
+        PartCommand::Recuse {
+            reason: "I am a trustee of the trust".into(),
+        },
+    ] {
+        let request = Request::new(
+            stream("room-hire"),
+            m(1),
+            at("2024-03-04T15:05:00Z"),
+            command,
+        );
+        let err = refused(&engine, request);
+        assert!(
+            matches!(
+                &err,
+                EngineError::Part {
+                    source: coproduction::process::PartError::DeclaredByTheProcess {
+                        command: "declare_interest",
+                        ..
+                    },
+                    ..
+                }
+            ) && err.to_string().contains(
+                "interests in a funding decision are declared with its own `declare_interest`"
+            ),
+            "{err}"
+        );
+    }
     for (who, minute) in [(1, 10), (2, 20)] {
         let when = format!("2024-03-04T15:{minute}:00Z");
-        for command in [
-            PartCommand::DeclareInterests {
-                interest: Some("I am a trustee of the trust".into()),
-            },
-            PartCommand::Recuse {
-                reason: "I am a trustee of the trust".into(),
-            },
-        ] {
-            let request = Request::new(stream("room-hire"), m(who), at(&when), command);
-            engine.handle(request).unwrap();
-        }
+        let step_out = FundingCommand::DeclareInterest {
+            interest: Some("I am a trustee of the trust".into()),
+            recused: true,
+        };
+        engine
+            .handle(funding("room-hire", who, &when, step_out))
+            .unwrap();
     }
     assert_eq!(members_awaited("2024-03-04T16:00:00Z"), Some(vec![]));
     for who in [1, 2] {

@@ -1465,6 +1465,16 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
             stream: id.clone(),
             source,
         };
+        // A process that takes declarations of interest itself takes them one way only.
+        if let PartCommand::DeclareInterests { .. } | PartCommand::Recuse { .. } = command
+            && let Some(own) = stream.process().declares_interests()
+        {
+            return Err(refuse(PartError::DeclaredByTheProcess {
+                attempted: command.label(),
+                process: stream.process().kind(),
+                command: own,
+            }));
+        }
         // A member who has responded has taken part: stepping out comes first.
         if let PartCommand::Recuse { .. } = command {
             let responded = stream

@@ -199,6 +199,12 @@ impl Process for FundingProcess {
             && super::machine::conflicted(state, member)
     }
 
+    /// An offer's interests are declared through its own `declare_interest`, which its
+    /// rules read (who may start deciding, who may decide, who a round seats).
+    fn declares_interests() -> Option<&'static str> {
+        Some("declare_interest")
+    }
+
     /// Those who declared an interest and stepped out: a round deciding the offer seats none
     /// of them.
     fn recused(state: &FundingState) -> BTreeSet<MemberId> {

@@ -400,6 +400,14 @@ macro_rules! processes {
                 }
             }
 
+            /// The process's own command for declaring interests, if it has one (see
+            /// [`Process::declares_interests`]).
+            pub fn declares_interests(&self) -> Option<&'static str> {
+                match self {
+                    $(ProcessState::$variant(_) => <$decider as Process>::declares_interests(),)+
+                }
+            }
+
             /// Whether a round opening on `round` may decide for the process now (see
             /// [`Process::takes_round`]).
             ///

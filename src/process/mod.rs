@@ -337,6 +337,14 @@ pub trait Process: Decider {
         false
     }
 
+    /// The process's own command through which members declare their interests in it,
+    /// where it has one that its rules read (a funding decision's `declare_interest`): the
+    /// shared [`PartCommand::DeclareInterests`] and [`PartCommand::Recuse`] are then refused
+    /// on it, so that an interest is declared one way and read one way. The default: none.
+    fn declares_interests() -> Option<&'static str> {
+        None
+    }
+
     /// What the process reaches with `events` from `state`, when that settles what it
     /// decides for another process; `None` when the events settle nothing. Processes that
     /// decide for no other keep the default.

@@ -13,7 +13,9 @@
 //!   record. The decider answers each piece ([`PartCommand::AnswerAdvice`]).
 //! - **Conflicts of interest.** Each member declares for themselves
 //!   ([`PartCommand::DeclareInterests`]), and a member who declared an interest may step out
-//!   ([`PartCommand::Recuse`]) with a reason.
+//!   ([`PartCommand::Recuse`]) with a reason. A process with a declaration of its own,
+//!   which its rules read, takes interests that way only (a funding decision's
+//!   `declare_interest`; [`Process::declares_interests`](super::Process::declares_interests)).
 //! - **Payment.** A member who runs the process offers a member payment, saying whether
 //!   benefits advice was signposted ([`PartCommand::OfferPayment`]); the member offered
 //!   accepts or declines it ([`PartCommand::AnswerPayment`]).
@@ -253,6 +255,21 @@ pub enum PartError {
     SteppedOut {
         /// The member.
         member: MemberId,
+    },
+    /// Interests in a process that has a declaration of its own are declared through that
+    /// command, which its rules read: the shared declaration and stepping out are refused
+    /// on it.
+    #[error(
+        "interests in a {} are declared with its own `{command}`, which its rules read; `{attempted}` is not taken on it",
+        process.noun()
+    )]
+    DeclaredByTheProcess {
+        /// The command refused.
+        attempted: &'static str,
+        /// The process.
+        process: ProcessKind,
+        /// Its own command for declaring interests.
+        command: &'static str,
     },
     /// Only a member who runs the process may do this.
     #[error("`{attempted}` is for a member who runs the process; member {actor} does not")]
