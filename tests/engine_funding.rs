@@ -110,6 +110,7 @@ fn offer_round(round: &str, when: &str) -> Request {
     Request::new(stream(round), m(1), at(when), open)
         .with_kind(DecisionKind::Funding)
         .deciding_for(stream("f"))
+        .proposing(RoundProposes::Accept)
 }
 
 /// A request to the round on `f-round` from `who`, at minute `minute` past 18:00 on
@@ -432,7 +433,8 @@ fn the_consent_round_a_funding_decision_records_must_have_reached_it() {
             )
             .with_kind(DecisionKind::Funding)
             .with_facts(route_facts(&offer, &FundingPolicy::seed()))
-            .deciding_for(stream("f")),
+            .deciding_for(stream("f"))
+            .proposing(RoundProposes::Accept),
         )
         .unwrap();
     assert_eq!(
@@ -1709,6 +1711,62 @@ fn a_member_who_stepped_out_of_the_offers_round_takes_none_of_its_steps() {
     );
 }
 
+/// A member who stepped out of the round held for an offer took no part in what it decided:
+/// a decision naming them among its deciders is refused, naming the round, and nothing is
+/// written.
+#[test]
+fn a_member_who_stepped_out_of_the_offers_round_is_named_no_decider() {
+    use coproduction::process::PartCommand;
+    let engine = engine(MemoryJournal::new());
+    restricting_offer_consulting(&engine);
+    engine
+        .handle(offer_round("f-round", "2024-05-16T18:00:00Z"))
+        .unwrap();
+    let circle = founding_circle();
+    let out = circle[2];
+    for (minute, command) in [
+        (
+            1,
+            PartCommand::DeclareInterests {
+                interest: Some("A tie to the funder".into()),
+            },
+        ),
+        (
+            2,
+            PartCommand::Recuse {
+                reason: "A tie to the funder".into(),
+            },
+        ),
+    ] {
+        let now = at(&format!("2024-05-16T18:{minute:02}:00Z"));
+        engine
+            .handle(Request::new(stream("f-round"), out, now, command))
+            .unwrap();
+    }
+    advance_offer_round(&engine);
+    let others: Vec<MemberId> = circle.iter().copied().filter(|m| *m != out).collect();
+    for (i, member) in others.iter().enumerate() {
+        engine
+            .handle(consent_in_offer_round(*member, 32 + i as u32))
+            .unwrap();
+    }
+    engine
+        .handle(in_offer_round(m(13), 50, RoundCommand::CloseRound {}))
+        .unwrap();
+    let mut named = accept();
+    if let FundingCommand::Decide { deciders, .. } = &mut named {
+        deciders.clone_from(&circle);
+    }
+    let decide = |named| funding("f", others[0].get(), "2024-05-17T10:00:00Z", named);
+    let err = refused(&engine, decide(named));
+    assert!(
+        err.to_string().contains(&format!(
+            "member {out}, named a decider, stepped out of `f-round`, the round of `decision_circle` it held"
+        )),
+        "{err}"
+    );
+}
+
 /// While a second round runs for an offer, after the first was withdrawn and the body
 /// resized again, the offer's steps are those of the members the running round seated: not
 /// of one the first round seated and the body has released since.
@@ -2376,7 +2434,7 @@ fn evidence_cannot_restate_the_objections_a_round_recorded() {
     let elsewhere = FundingCommand::RecordConsentRound {
         reference: "circle-meeting-2024-05-20".into(),
         consented: true,
-        proposes: None,
+        proposes: Some(RoundProposes::Accept),
     };
     other
         .handle(funding("f", 1, "2024-05-20T18:00:00Z", elsewhere))
@@ -2451,7 +2509,7 @@ fn an_offer_escalated_with_its_round_is_taken_up_once() {
     let held = record.round_held.clone().unwrap();
     assert!(held.escalated && !held.consented, "{held:?}");
     assert!(
-        text.contains("- The consent round held for it escalated the matter: \"f-round\"."),
+        text.contains("- The consent round held for it, proposing to accept the offer, escalated the matter: \"f-round\"."),
         "{text}"
     );
     let offer = offer_taken_up("f-community", "2024-05-17T10:00:00Z");
@@ -2857,7 +2915,8 @@ fn an_offer_whose_round_deliberates_awaits_the_round_not_the_body() {
         funding("room-hire", 1, "2024-03-04T17:10:00Z", accept()),
     );
     assert!(
-        err.to_string().contains("no recorded round consented"),
+        err.to_string()
+            .contains("did not consent to accept it, so the decision may not accept it"),
         "{err}"
     );
 }
@@ -2909,10 +2968,10 @@ fn an_offer_is_decided_as_its_round_decided_what_it_proposed() {
     }
 }
 
-/// Once a round for an offer said what it proposed, the decision stays bound: a round
-/// recorded by hand, or opened without saying what it proposes, is refused; the next round
-/// is held on the engine and says so too. The refusal of a decision against the round says
-/// what the round reached and what the decision may not do.
+/// A round held for an offer says what it proposes for it, and once one did, the decision
+/// stays bound: a round recorded by hand without saying what it proposed is refused. The
+/// refusal of a decision against the round says what the round reached and what the
+/// decision may not do.
 #[test]
 fn a_round_that_proposed_binds_the_rounds_after_it() {
     let engine = offer_after_its_round(RoundProposes::Decline, false);
@@ -2933,7 +2992,14 @@ fn a_round_that_proposed_binds_the_rounds_after_it() {
     let again =
         |proposes| staff_round_opening("room-hire-round-2", "2024-03-04T17:05:00Z", proposes);
     let err = refused(&engine, again(None));
-    assert!(matches!(err, EngineError::ProposesRequired { .. }), "{err}");
+    assert!(
+        matches!(&err, EngineError::ProposesMissing { target, .. } if target.as_str() == "room-hire")
+            && err.to_string().ends_with(
+                "a round held for the offer `room-hire` says what it proposes for it: `proposes`, \"accept\" or \"decline\""
+            ),
+        "{err}"
+    );
+    assert_eq!(err.kind(), "proposes_missing");
     // A second round, proposing to accept, does not consent either: neither round's
     // proposal is taken, and the first still bars declining.
     staff_round_on(
@@ -3040,32 +3106,130 @@ fn a_round_recorded_by_hand_may_say_what_it_proposed_and_binds() {
         .handle(decide(FundingOutcome::Accept {}).with_evidence(evidence()))
         .unwrap();
 
-    // Recorded first, proposing: the round the engine runs next says what it proposes.
+    // Recorded first, proposing: a round recorded after it says what it proposed too, the
+    // refusal naming the recorded one.
     let engine = offer_ready_to_decide();
-    let recorded = FundingCommand::RecordConsentRound {
-        reference: "The staff team's meeting of 1 March".into(),
+    let recorded = |reference: &str, proposes| FundingCommand::RecordConsentRound {
+        reference: reference.into(),
         consented: false,
-        proposes: Some(RoundProposes::Decline),
+        proposes,
     };
+    let first = recorded(
+        "The staff team's meeting of 1 March",
+        Some(RoundProposes::Decline),
+    );
     engine
-        .handle(funding("room-hire", 1, "2024-03-04T14:00:00Z", recorded))
+        .handle(funding("room-hire", 1, "2024-03-04T14:00:00Z", first))
         .unwrap();
+    let second = recorded("The staff team's meeting of 2 March", None);
     let err = refused(
         &engine,
-        staff_round_opening("room-hire-round", "2024-03-04T15:00:00Z", None),
+        funding("room-hire", 1, "2024-03-04T14:10:00Z", second),
     );
     assert!(
         matches!(&err, EngineError::ProposesRequired { round, .. }
             if round == "The staff team's meeting of 1 March"),
         "{err}"
     );
+    // Nor is a round recorded by one who declared an interest in the offer and has not
+    // stepped out: their word would decide what binds it.
+    let declare = FundingCommand::DeclareInterest {
+        interest: Some("I volunteer for the trust".into()),
+        recused: false,
+    };
     engine
-        .handle(staff_round_opening(
-            "room-hire-round",
+        .handle(funding("room-hire", 2, "2024-03-04T14:20:00Z", declare))
+        .unwrap();
+    let third = recorded(
+        "The staff team's meeting of 3 March",
+        Some(RoundProposes::Accept),
+    );
+    let err = refused(
+        &engine,
+        funding("room-hire", 2, "2024-03-04T14:30:00Z", third),
+    );
+    assert!(
+        err.to_string().ends_with(
+            "cannot record_consent_round: member m2 declared an interest in this offer (\"I volunteer for the trust\") and has not stepped out"
+        ),
+        "{err}"
+    );
+    // A round kept elsewhere takes a name no stream here has: not the offer's own, nor the
+    // community's; and a round the engine runs for the offer takes none recorded for it.
+    for taken in ["room-hire", coproduction::living::stream().as_str()] {
+        let named = recorded(taken, Some(RoundProposes::Accept));
+        let err = refused(
+            &engine,
+            funding("room-hire", 1, "2024-03-04T14:40:00Z", named),
+        );
+        assert!(
+            matches!(&err, EngineError::RoundStreamTaken { round, .. } if round.as_str() == taken),
+            "{err}"
+        );
+    }
+    let named = recorded("staff-meeting-4-march", Some(RoundProposes::Accept));
+    engine
+        .handle(funding("room-hire", 1, "2024-03-04T14:40:00Z", named))
+        .unwrap();
+    let err = refused(
+        &engine,
+        staff_round_opening(
+            "staff-meeting-4-march",
             "2024-03-04T15:00:00Z",
             Some(RoundProposes::Accept),
-        ))
+        ),
+    );
+    assert!(
+        err.to_string()
+            .contains("a round held elsewhere was recorded for it as `staff-meeting-4-march`"),
+        "{err}"
+    );
+}
+
+/// A journal written while a round said what it proposed with its start only (its result
+/// recorded on the offer without it) still binds the offer: the engine reads what the round
+/// proposed from its start when it opens, without rewriting the journal (catching up with
+/// another writer reads it the same way, through the same function).
+#[test]
+fn a_round_result_journalled_without_what_it_proposed_reads_it_from_the_rounds_start() {
+    use coproduction::journal::NewEvent;
+    let engine = offer_after_its_round(RoundProposes::Decline, false);
+    let older = MemoryJournal::new();
+    let mut lacking = 0;
+    for e in engine.journal().read_all().unwrap() {
+        let mut event = e.event.clone();
+        if let EngineEvent::Funding {
+            event: FundingEvent::ConsentRoundRecorded { proposes, .. },
+            ..
+        } = &mut event
+        {
+            lacking += usize::from(proposes.take().is_some());
+        }
+        let event = NewEvent::new(e.actor, e.time, event);
+        older.append(&e.stream, e.seq - 1, vec![event]).unwrap();
+    }
+    assert_eq!(lacking, 1);
+    let reopened = Engine::from_journal(older).unwrap();
+    let start = FundingCommand::StartDeciding {};
+    reopened
+        .handle(funding("room-hire", 2, "2024-03-04T17:00:00Z", start))
         .unwrap();
+    let err = refused(
+        &reopened,
+        room_hire_decided(FundingOutcome::Decline {}, "2024-03-04T17:10:00Z"),
+    );
+    assert_eq!(
+        against_round(&err),
+        Some(("room-hire-round", RoundProposes::Decline, false)),
+        "{err}"
+    );
+    let record = reopened
+        .record(&stream("room-hire"), at("2024-03-04T17:10:00Z"))
+        .unwrap();
+    assert_eq!(
+        record.round_held.and_then(|r| r.proposes),
+        Some(RoundProposes::Decline)
+    );
 }
 
 /// Member 1 decides the room-hire offer `outcome` at `when`, as the rounds held for it
@@ -3135,7 +3299,7 @@ fn offer_ready_to_decide() -> Engine<MemoryJournal<EngineEvent>> {
 /// facilitating; moved to its objection round; co-producer 13's advice given and answered
 /// (by 16:05).
 fn staff_round_advised(engine: &Engine<MemoryJournal<EngineEvent>>) {
-    staff_round_proposing(engine, None);
+    staff_round_proposing(engine, Some(RoundProposes::Accept));
 }
 
 /// [`staff_round_advised`], the round opened proposing `proposes` for the offer, if said.

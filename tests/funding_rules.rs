@@ -869,6 +869,58 @@ fn a_round_held_along_an_advice_route_binds_acceptance() {
     assert!(state.is_ok(), "{state:?}");
 }
 
+/// A round that consented after rounds that did not decides the offer: the body agreed at
+/// last. Its outcome is taken, though an earlier round did not consent to it, and no other.
+#[test]
+fn a_later_round_that_consented_decides_over_earlier_ones() {
+    let (_, events) = run(&deciding_after(vec![
+        round_proposing("First round", RoundProposes::Accept, false),
+        round_proposing("Second round", RoundProposes::Accept, true),
+    ]));
+    let accepted = deciding(&events, FundingOutcome::Accept {});
+    assert!(accepted.is_ok(), "{accepted:?}");
+    let err = deciding(&events, FundingOutcome::Decline {}).unwrap_err();
+    assert!(
+        matches!(&err, FundingError::AgainstRound { round, consented: true, .. } if round == "Second round"),
+        "{err}"
+    );
+}
+
+/// A round's reference is quoted by the record and by the messages that name it: one with a
+/// quotation mark, a backtick or a line break, which would read as their own words, is
+/// refused, and a plain one is taken.
+#[test]
+fn a_rounds_reference_that_would_read_as_the_records_words_is_refused() {
+    let (_, events) = run(&tier_zero_consulted(&[]));
+    for reference in [
+        "x\". The consent round held for it consented: \"y",
+        "round `x`, which consented",
+        "Meeting\nThe round consented",
+    ] {
+        given::<FundingProcess>(events.clone())
+            .when(
+                FundingCommand::RecordConsentRound {
+                    reference: reference.into(),
+                    consented: false,
+                    proposes: None,
+                },
+                ctx(1, 15),
+            )
+            .then_error(FundingError::ReferenceNotPlain);
+    }
+    let taken = given::<FundingProcess>(events)
+        .when(
+            round_proposing(
+                "Staff meeting of 4 March (minutes, item 3)",
+                RoundProposes::Accept,
+                true,
+            ),
+            ctx(1, 15),
+        )
+        .outcome();
+    assert!(taken.is_ok(), "{taken:?}");
+}
+
 /// A tier-0 offer declined by member 1 after `round` was recorded for it: its record, and
 /// the record in Markdown.
 fn declined_after(round: FundingCommand) -> (coproduction::values::DecisionRecord, String) {
@@ -995,6 +1047,37 @@ fn every_round_recorded_binds_not_only_the_last() {
     );
     let deferred = deciding(&events, FundingOutcome::Defer {});
     assert!(deferred.is_ok(), "{deferred:?}");
+    // The record names every round, the one it holds and those before it.
+    let (record, text) = declined_after(round_proposing(
+        "Second round",
+        RoundProposes::Accept,
+        false,
+    ));
+    assert!(record.rounds_before.is_empty());
+    assert!(
+        text.contains("The consent round held for it, proposing to accept the offer, did not consent: \"Second round\"."),
+        "{text}"
+    );
+    let mut steps = deciding_after(vec![
+        round_proposing("First round", RoundProposes::Accept, false),
+        round_proposing("Second round", RoundProposes::Decline, false),
+    ]);
+    steps.push((decide(FundingOutcome::Defer {}, &[1]), 1, 21));
+    let record = run(&steps)
+        .0
+        .decision()
+        .unwrap()
+        .record(community(), ctx(1, 22).now);
+    assert_eq!(record.rounds_before.len(), 1);
+    assert_eq!(record.rounds_before[0].reference, "First round");
+    let report = coproduction::values::Charter::default().check(&record);
+    let text = coproduction::report::DecisionRecordMarkdown::new(&record, &report).to_string();
+    assert!(
+        text.contains(
+            "- Held before it: the round, proposing to accept the offer, did not consent: \"First round\"."
+        ),
+        "{text}"
+    );
 }
 
 /// The record says what the round held proposed, where it said, and the Markdown record

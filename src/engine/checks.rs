@@ -660,6 +660,7 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
     pub(super) fn check(
         &self,
         id: &StreamId,
+        stream: &Stream,
         command: &ProcessCommand,
         actor: MemberId,
         held: &Held<'_>,
@@ -718,6 +719,28 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                 round: round.clone(),
             });
         }
+        // A round kept elsewhere is recorded by one who takes the offer's steps, and not by
+        // one who declared an interest in it and has not stepped out: their word would
+        // decide what binds the offer.
+        if let ProcessCommand::Funding {
+            command: FundingCommand::RecordConsentRound { .. },
+        } = command
+            && let Some(interest) = FundingProcess::state_of(stream.process())
+                .and_then(|s| s.decision())
+                .and_then(|d| d.declarations().get(&actor))
+                .filter(|d| !d.recused)
+                .and_then(|d| d.interest.as_deref())
+        {
+            return Err(EngineError::Refused {
+                stream: id.clone(),
+                source: crate::funding::FundingError::Conflicted {
+                    attempted: command.label(),
+                    member: actor,
+                    interest: crate::limits::quote(interest).into_owned(),
+                }
+                .into(),
+            });
+        }
         // Nor, once a round the engine ran for it said what it proposed, one that does not
         // say so: every round that follows binds the decision as that one did.
         let says = matches!(
@@ -737,7 +760,7 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                     *round != id && other.decides_for() == Some(id) && other.proposes().is_some()
                 })
                 .map(|(round, _)| round.to_string())
-                .or_else(|| proposed_on(held.get(id)?.process()))
+                .or_else(|| proposed_on(stream.process()))
         {
             return Err(EngineError::ProposesRequired {
                 stream: id.clone(),
@@ -849,11 +872,19 @@ fn route(
 /// Refuses a round's result copied by hand into stream `id` when the round runs in this
 /// engine, which records it itself; a round kept elsewhere is taken on the caller's word.
 fn by_hand(held: &Held<'_>, id: &StreamId, round: &StreamId) -> Result<(), EngineError> {
+    let taken = || EngineError::RoundStreamTaken {
+        stream: id.clone(),
+        round: round.clone(),
+    };
     match held.get(round).map(|s| s.process()) {
         Some(ProcessState::Consent(_)) => Err(EngineError::RecordedByTheEngine {
             stream: id.clone(),
             round: round.clone(),
         }),
-        _ => Ok(()),
+        // A round kept elsewhere takes an id no stream here has: not another process's,
+        // nor the process's own, nor the community's.
+        Some(_) => Err(taken()),
+        None if round == id || *round == crate::living::stream() => Err(taken()),
+        None => Ok(()),
     }
 }

@@ -339,6 +339,18 @@ pub enum EngineError {
         /// The round still deliberating.
         round: StreamId,
     },
+    /// A round opened for a funding or partnership decision that does not say what it
+    /// proposes for it: its consent would bind the decision to nothing, and its record
+    /// could not say what was consented to.
+    #[error(
+        "stream `{stream}`: a round held for the offer `{target}` says what it proposes for it: `proposes`, \"accept\" or \"decline\""
+    )]
+    ProposesMissing {
+        /// The round's stream.
+        stream: StreamId,
+        /// The offer it decides for.
+        target: StreamId,
+    },
     /// `proposes` on a request that opens no round for a funding or partnership decision:
     /// only such a round proposes an outcome for the process it decides for.
     #[error(
@@ -348,11 +360,12 @@ pub enum EngineError {
         /// The stream of the request.
         stream: StreamId,
     },
-    /// A round for a funding or partnership decision after one that said what it proposed:
-    /// the one that follows says so too (`proposes` on the request that opens it, or on a
-    /// round recorded by hand), and binds the decision as that one did.
+    /// A round recorded by hand for a funding or partnership decision after one that said
+    /// what it proposed (a round the engine ran says so always,
+    /// [`EngineError::ProposesMissing`]): the one that follows says so too, and binds the
+    /// decision as that one did.
     #[error(
-        "stream `{stream}`: round `{round}`, held for the offer, said what it proposed for it; a round that follows it says what it proposes too"
+        "stream `{stream}`: round `{round}`, held for the offer, said what it proposed for it; a round recorded after it says what it proposed too"
     )]
     ProposesRequired {
         /// The stream of the request.
@@ -569,6 +582,7 @@ impl EngineError {
             | EngineError::RoundRunning { .. }
             | EngineError::ProposesNothing { .. }
             | EngineError::ProposesRequired { .. }
+            | EngineError::ProposesMissing { .. }
             | EngineError::EscalatedAway { .. }
             | EngineError::LinkRefused { .. }
             | EngineError::Gate { .. }
@@ -741,6 +755,13 @@ mod tests {
             (
                 EngineError::ProposesNothing {
                     stream: stream.clone(),
+                },
+                true,
+            ),
+            (
+                EngineError::ProposesMissing {
+                    stream: stream.clone(),
+                    target: stream.clone(),
                 },
                 true,
             ),

@@ -486,6 +486,15 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                     folded += 1;
                 }
             } else {
+                // A round's result recorded on an offer by an older writer: read as today.
+                let envelope = &*crate::process::upcast(envelope, |round| {
+                    let round = self.shared(round).ok()??;
+                    let round = round.lock().ok()?;
+                    round
+                        .decides_for()
+                        .filter(|t| **t == envelope.stream)
+                        .and(round.proposes())
+                });
                 let shared = {
                     let mut streams = self.streams.write().map_err(|_| EngineError::Poisoned)?;
                     Arc::clone(
@@ -738,16 +747,6 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                     stream: request.stream.clone(),
                 });
             }
-            // Once a round recorded for it said what it proposed, each that follows says so
-            // too (a round the engine ran, recorded or not, is read below).
-            if request.proposes.is_none()
-                && let Some(round) = checks::proposed_on(guard.process())
-            {
-                return Err(EngineError::ProposesRequired {
-                    stream: request.stream.clone(),
-                    round,
-                });
-            }
             recused = guard.process().recused();
             recused.extend(guard.parts().recusals());
             // A round decides the kind of decision its process is about, on that
@@ -777,6 +776,33 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
             // round, or was named its proposer (who withdraws it), could hold the process's
             // decision for as long as they liked.
             checks::brought(request, target, &guard, guard.route(), v)?;
+            // A round held for an offer says what it proposes for it: its consent binds the
+            // decision to that, and the record says what was consented to.
+            if request.proposes.is_none() && guard.process().kind() == ProcessKind::Funding {
+                return Err(EngineError::ProposesMissing {
+                    stream: request.stream.clone(),
+                    target: target.clone(),
+                });
+            }
+            // Nor on the name of a round held elsewhere and recorded for it: the two would be
+            // told apart nowhere.
+            if let Some(recorded) = crate::funding::FundingProcess::state_of(guard.process())
+                .and_then(|s| s.decision())
+                .and_then(|d| {
+                    d.consent_rounds()
+                        .iter()
+                        .find(|r| r.reference == request.stream.as_str())
+                })
+            {
+                return Err(EngineError::RoundNotAwaited {
+                    stream: request.stream.clone(),
+                    target: target.clone(),
+                    reason: format!(
+                        "a round held elsewhere was recorded for it as `{}`: a round the engine runs takes a name of its own",
+                        crate::limits::quote(&recorded.reference)
+                    ),
+                });
+            }
             // One round at a time decides for a process: with two open, the process would
             // take whichever ended first, and the other's objections would go unheard.
             for (other_id, other) in streams.iter() {
@@ -794,16 +820,6 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                         stream: request.stream.clone(),
                         round: other_id.clone(),
                         to,
-                    });
-                }
-                // Once a round for it said what it proposed, each that follows says so too.
-                if other.decides_for() == Some(target)
-                    && other.proposes().is_some()
-                    && request.proposes.is_none()
-                {
-                    return Err(EngineError::ProposesRequired {
-                        stream: request.stream.clone(),
-                        round: other_id.to_string(),
                     });
                 }
                 if other.decides_for() == Some(target) && !other.process().is_final() {
@@ -1145,6 +1161,21 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                     difference,
                 });
             }
+            // Nor one who stepped out of that round: they took no part in what it decided.
+            if let Some(cited) = stream.process().cites().filter(|_| in_round.is_some())
+                && let Some(member) = command.deciders().iter().find(|m| {
+                    held.get(&cited)
+                        .is_some_and(|round| round.parts().recused(**m))
+                })
+            {
+                return Err(EngineError::Unwitnessed {
+                    stream: id.clone(),
+                    difference: format!(
+                        "member {member}, named a decider, stepped out of `{cited}`, the round of `{}` it held",
+                        route.decider
+                    ),
+                });
+            }
             // The member who records a decision is one of those who took it: the record
             // then never names deciders who did not act while leaving out who did.
             let deciders = command.deciders();
@@ -1287,7 +1318,7 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
         };
         // The machine's own rules first; what the engine checks beyond them (the route
         // governance gives, a round's result copied by hand) only of a command they take.
-        self.check(id, command, *actor, held, v)?;
+        self.check(id, stream, command, *actor, held, v)?;
         // A round whose withdrawal would withdraw the process it decides for is withdrawn
         // only by one who may withdraw that process: its proposer, brought in as the
         // round's, cannot end another's proposal with it.

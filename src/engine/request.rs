@@ -46,9 +46,10 @@ pub struct Request {
     /// start and in the round's result the engine records on the offer, it binds the
     /// offer's decision to what the round reached: what it consented to is taken, and what
     /// it did not consent to is not
-    /// ([`FundingError::AgainstRound`](crate::funding::FundingError::AgainstRound)). Without
-    /// it, a round's consent counts only as the consent accepting needs. Refused on any
-    /// other request ([`EngineError::ProposesNothing`](crate::engine::EngineError::ProposesNothing)).
+    /// ([`FundingError::AgainstRound`](crate::funding::FundingError::AgainstRound)). Required
+    /// on such a round
+    /// ([`EngineError::ProposesMissing`](crate::engine::EngineError::ProposesMissing)), and
+    /// refused on any other request ([`EngineError::ProposesNothing`](crate::engine::EngineError::ProposesNothing)).
     pub proposes: Option<crate::funding::RoundProposes>,
     /// The escalated process the one this request opens takes up, in the body it was
     /// escalated to: the engine routes the new process to that body and journals, with its

@@ -64,8 +64,9 @@ impl FundingOutcome {
 /// what the round's consent was given to, so the offer's decision takes what the round
 /// reached: accepted where it consented to accept, declined where it consented to decline.
 ///
-/// Every round recorded for the offer that said what it proposed binds its decision: a
-/// round that did not consent to an outcome bars it, whatever rounds came after
+/// The rounds recorded for the offer that said what they proposed bind its decision: the
+/// round that consented decides it; until one did, a round that did not consent to an
+/// outcome bars it, whatever rounds came after
 /// ([`FundingError::AgainstRound`](super::FundingError::AgainstRound)).
 ///
 /// JSON: `"accept"` or `"decline"`.

@@ -240,8 +240,8 @@ pub enum FundingEvent {
         reference: String,
         /// Whether it consented.
         consented: bool,
-        /// What it proposed for the offer, where it said (absent in journals written
-        /// before rounds said so).
+        /// What it proposed for the offer, where it said. A journal written while a round
+        /// said so with its start only lacks it here, and the engine reads it from there.
         proposes: Option<RoundProposes>,
         /// Who.
         by: MemberId,

@@ -419,6 +419,9 @@ fn decide_identified(
         } => {
             need_phase(attempted, phase, &[P::Consultation])?;
             need_text(attempted, "reference", reference)?;
+            if reference.contains(['"', '`']) || reference.chars().any(char::is_control) {
+                return Err(FundingError::ReferenceNotPlain);
+            }
             // One round's consent decides it: a round recorded after it would set its
             // consent aside, and a later round's objections would go unheard.
             if let Some(held) = consultation(&d.stage, wrong_phase)?
@@ -668,15 +671,12 @@ fn decide_outcome(
             Some(_) => {}
         }
     }
-    // Every round that said what it proposed binds the decision both ways: accepted or
-    // declined as it consented, never as it did not consent, whatever rounds came after.
-    // Deferring or escalating stays open.
+    // The rounds that said what they proposed bind the decision: a round that consented
+    // (the last: none is recorded after it) decides it, both ways; until one did, no
+    // outcome a round did not consent to is taken, whatever rounds came after. Deferring
+    // or escalating stays open.
     if let Some(asked) = RoundProposes::of(outcome)
-        && let Some((round, proposes)) = c.consent_rounds.iter().find_map(|r| {
-            r.proposes
-                .filter(|p| r.consented != (asked == *p))
-                .map(|p| (r, p))
-        })
+        && let Some((round, proposes)) = against_rounds(&c.consent_rounds, asked)
     {
         return Err(FundingError::AgainstRound {
             round: crate::limits::quote(&round.reference).into_owned(),
@@ -703,6 +703,26 @@ fn decide_outcome(
         check_set_aside(offered, set_aside)?;
     }
     Ok(route_taken)
+}
+
+/// The round recorded for the offer whose result an outcome `asked` goes against, with what
+/// it proposed: the round that consented, to another outcome; else a round that did not
+/// consent to `asked`. A consent given after rounds that did not consent decides it: the
+/// body agreed at last.
+fn against_rounds(
+    rounds: &[RoundReference],
+    asked: RoundProposes,
+) -> Option<(&RoundReference, RoundProposes)> {
+    fn proposing(r: &RoundReference) -> Option<(&RoundReference, RoundProposes)> {
+        r.proposes.map(|p| (r, p))
+    }
+    match rounds.iter().find(|r| r.consented).and_then(proposing) {
+        Some((round, proposes)) => (proposes != asked).then_some((round, proposes)),
+        None => rounds
+            .iter()
+            .filter_map(proposing)
+            .find(|(r, p)| !r.consented && *p == asked),
+    }
 }
 
 /// Each condition set aside is one of the offer's, named once, with a reason.

@@ -283,9 +283,10 @@ pub enum FundingError {
     },
     /// A member who declared an interest in the offer, and has not stepped out, tried to
     /// take one of the decision's own steps about it: a due-diligence check, answering
-    /// advice, starting the deciding, or its review. The conflicted person steps out (UK
-    /// charity practice); they may still declare, step out, and give advice in their own
-    /// name.
+    /// advice, starting the deciding, or its review (and, through the engine, recording a
+    /// round kept elsewhere). The conflicted person steps out (UK charity practice); they
+    /// may still declare, step out while the offer is checked and consulted on, and give
+    /// advice in their own name.
     #[error(
         "cannot {attempted}: member {member} declared an interest in this offer (\"{interest}\") and has not stepped out"
     )]
@@ -334,8 +335,8 @@ pub enum FundingError {
     ConsentNotGiven,
     /// A decision against what a round recorded for the offer reached on what it
     /// proposed: the round consented to accept (or decline) the offer and the decision
-    /// declines (or accepts) it, or it did not consent and the decision does what it
-    /// proposed all the same. Deferring or escalating stays open.
+    /// declines (or accepts) it, or it did not consent, no round has consented since, and
+    /// the decision does what it proposed all the same. Deferring or escalating stays open.
     #[error(
         "cannot decide: round `{round}`, held for the offer, {} to {} it, so the decision may not {} it (deferring or escalating stays open)",
         if *consented { "consented" } else { "did not consent" },
@@ -354,6 +355,13 @@ pub enum FundingError {
         /// Whether it consented.
         consented: bool,
     },
+    /// A round's reference with a quotation mark, a backtick or a line break: the record and
+    /// the messages that name the round quote its reference, and it would read as their
+    /// own words.
+    #[error(
+        "cannot record_consent_round: a round's reference is a name or a link, without quotation marks, backticks or line breaks"
+    )]
+    ReferenceNotPlain,
     /// A round recorded for the offer consented: no other is recorded after it.
     #[error(
         "cannot record_consent_round: round `{reference}` already consented, and one round's consent decides the offer"

@@ -336,12 +336,16 @@ impl FundingDecision {
         let escalated = self.decided().is_some_and(|d| {
             matches!(d.outcome, FundingOutcome::Escalate { .. }) && d.deciders.is_empty()
         });
-        record.round_held = self.consent_round().map(|r| crate::values::RoundHeld {
+        let held = |r: &super::RoundReference, escalated: bool| crate::values::RoundHeld {
             reference: r.reference.clone(),
             consented: r.consented,
             proposes: r.proposes,
             escalated: escalated && !r.consented,
-        });
+        };
+        if let Some((last, before)) = self.consent_rounds().split_last() {
+            record.round_held = Some(held(last, escalated));
+            record.rounds_before = before.iter().map(|r| held(r, false)).collect();
+        }
         if outcome.is_some() {
             let mut members: Vec<MemberId> = deciders.to_vec();
             members.extend(self.declared_on_body(community));

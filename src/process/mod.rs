@@ -67,7 +67,7 @@ pub use part::{PartCommand, PartContext, PartError, PartEvent, Parts};
 pub use refusal::Refusal;
 pub use stream::{Stream, Streams};
 
-pub(crate) use stream::cited_record;
+pub(crate) use stream::{cited_record, upcast};
 
 /// What the engine needs to project a process into its decision record.
 #[derive(Debug, Clone, Copy)]

@@ -428,6 +428,41 @@ pub struct Streams {
     streams: BTreeMap<StreamId, Stream>,
 }
 
+/// `envelope` as the process reads it today. A round's result the engine recorded on an
+/// offer (`consent_round_recorded`) carries what the round proposed; journals written
+/// before it did (from when rounds first said what they proposed, with their start only)
+/// lack it there, and the offer takes it from the round's start: `proposed` gives what the
+/// round on a stream proposed, where it decides for the envelope's stream. The journal is
+/// not rewritten: what it sealed stands, and is read the way it always meant.
+pub(crate) fn upcast(
+    envelope: &Envelope<EngineEvent>,
+    proposed: impl FnOnce(&StreamId) -> Option<crate::funding::RoundProposes>,
+) -> std::borrow::Cow<'_, Envelope<EngineEvent>> {
+    use crate::funding::FundingEvent;
+    if let EngineEvent::Funding {
+        event:
+            FundingEvent::ConsentRoundRecorded {
+                reference,
+                proposes: None,
+                ..
+            },
+        ..
+    } = &envelope.event
+        && let Some(said) = StreamId::new(reference).ok().as_ref().and_then(proposed)
+    {
+        let mut read = envelope.clone();
+        if let EngineEvent::Funding {
+            event: FundingEvent::ConsentRoundRecorded { proposes, .. },
+            ..
+        } = &mut read.event
+        {
+            *proposes = Some(said);
+        }
+        return std::borrow::Cow::Owned(read);
+    }
+    std::borrow::Cow::Borrowed(envelope)
+}
+
 impl Streams {
     /// Replays `envelopes` (a journal's [`read_all`](crate::journal::Journal::read_all)):
     /// envelopes of different streams may interleave; within a stream they must be in
@@ -440,6 +475,12 @@ impl Streams {
             if envelope.stream == community {
                 continue;
             }
+            let envelope = &*upcast(envelope, |round| {
+                streams
+                    .get(round)
+                    .filter(|r| r.decides_for() == Some(&envelope.stream))
+                    .and_then(Stream::proposes)
+            });
             // The id is cloned once, for a stream's first envelope.
             match streams.get_mut(&envelope.stream) {
                 Some(stream) => stream.apply(envelope),

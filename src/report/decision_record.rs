@@ -834,22 +834,15 @@ impl DecisionRecordMarkdown<'_> {
             .into(),
         );
         if let Some(held) = &r.round_held {
-            let proposing = held
-                .proposes
-                .map(|p| format!(", proposing to {} the offer,", p.label()))
-                .unwrap_or_default();
-            let reached = match (held.escalated, held.consented) {
-                (true, _) => "escalated the matter",
-                (false, true) => "consented",
-                (false, false) => "did not consent",
-            };
-            items.push(
-                format!(
-                    "The consent round held for it{proposing} {reached}: \"{}\".",
-                    one_line(&held.reference)
-                )
-                .into(),
-            );
+            items.push(format!("{}.", round_line("The consent round held for it", held)).into());
+        }
+        if !r.rounds_before.is_empty() {
+            let before: Vec<String> = r
+                .rounds_before
+                .iter()
+                .map(|held| round_line("the round", held))
+                .collect();
+            items.push(format!("Held before it: {}.", before.join("; ")).into());
         }
         items.push(format!("Who was heard: {}", heard(r, names)).into());
         let mut objections = Item::from(format!("What objections changed: {}", changed(r, names)));
@@ -1845,4 +1838,22 @@ fn adoption(adopted: &CharterAdoption, names: Names<'_>) -> Option<String> {
         "adopted by the decision `{decision}`, in force from {}{word}",
         day(adopted.from)
     ))
+}
+
+/// One round held for a decision, as the record reads it: `named` ("The consent round held
+/// for it"), what it proposed where it said, what it reached, and its reference.
+fn round_line(named: &str, held: &crate::values::RoundHeld) -> String {
+    let proposing = held
+        .proposes
+        .map(|p| format!(", proposing to {} the offer,", p.label()))
+        .unwrap_or_default();
+    let reached = match (held.escalated, held.consented) {
+        (true, _) => "escalated the matter",
+        (false, true) => "consented",
+        (false, false) => "did not consent",
+    };
+    format!(
+        "{named}{proposing} {reached}: \"{}\"",
+        one_line(&held.reference)
+    )
 }

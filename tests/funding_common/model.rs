@@ -52,8 +52,8 @@ pub struct Model {
     pub windows: BTreeMap<BodyId, i64>,
     pub sessions: BTreeSet<BodyId>,
     pub round: Option<bool>,
-    /// Every round recorded that said what it proposed, and whether it consented.
-    pub bound: Vec<(RoundProposes, bool)>,
+    /// Every round recorded: what it proposed, if it said, and whether it consented.
+    pub rounds: Vec<(Option<RoundProposes>, bool)>,
     /// The offer whose route the decision was screened on.
     pub screened: usize,
     pub accepted: Option<bool>,
@@ -82,7 +82,7 @@ impl Model {
             windows: BTreeMap::new(),
             sessions: BTreeSet::new(),
             round: None,
-            bound: Vec::new(),
+            rounds: Vec::new(),
             listed: false,
             screened: 0,
             accepted: None,
@@ -271,7 +271,12 @@ impl Model {
                 consented,
                 proposes,
             } if is(&[P::Consultation]) => {
-                if blank(reference) {
+                // A reference the record quotes: plain, with no quotation marks,
+                // backticks or line breaks.
+                if blank(reference)
+                    || reference.contains(['"', '`'])
+                    || reference.chars().any(char::is_control)
+                {
                     return None;
                 }
                 // One round's consent decides it: none is recorded after it.
@@ -279,7 +284,7 @@ impl Model {
                     return None;
                 }
                 m.round = Some(*consented);
-                m.bound.extend(proposes.map(|p| (p, *consented)));
+                m.rounds.push((*proposes, *consented));
             }
             FundingCommand::StartDeciding {} if is(&[P::Consultation]) => {
                 if self.conflicted(actor) || !self.ready(minute) {
@@ -307,11 +312,17 @@ impl Model {
                 {
                     return None;
                 }
-                // Each round that said what it proposed binds the decision both ways.
-                if let Some(asked) = RoundProposes::of(outcome)
-                    && self.bound.iter().any(|(p, c)| *c != (asked == *p))
-                {
-                    return None;
+                // The round that consented to what it proposed decides it; until one did, no
+                // outcome a round did not consent to.
+                if let Some(asked) = RoundProposes::of(outcome) {
+                    let consented = self.rounds.iter().find(|(_, c)| *c);
+                    let against = match consented.and_then(|(p, _)| *p) {
+                        Some(p) => p != asked,
+                        None => self.rounds.iter().any(|(p, c)| !c && *p == Some(asked)),
+                    };
+                    if against {
+                        return None;
+                    }
                 }
                 let accepts = outcome.accepts();
                 // A round recorded for the offer binds acceptance, whatever the route asks.

@@ -519,6 +519,11 @@ pub struct DecisionRecord {
     /// funding or partnership decision's): which round, and whether it consented (filled
     /// by the process from its own events; evidence a caller supplies cannot set it).
     pub round_held: Option<RoundHeld>,
+    /// The consent rounds recorded for the decision before the one it holds, in order: each
+    /// that said what it proposed and did not consent bars that outcome until a round
+    /// consents (filled by the process from its own events, like `round_held`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rounds_before: Vec<RoundHeld>,
 }
 
 /// The consent round a decision holds the result of: the round (its stream, for one the
@@ -697,6 +702,7 @@ impl DecisionRecord {
             reviews: Vec::new(),
             withdrawn: None,
             round_held: None,
+            rounds_before: Vec::new(),
         }
     }
 
@@ -789,6 +795,7 @@ impl DecisionRecord {
             reviews: _,
             withdrawn: _,
             round_held: _,
+            rounds_before: _,
         } = evidence;
         self.subject.fill(subject);
         self.tier.fill(tier);
