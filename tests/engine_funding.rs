@@ -2716,7 +2716,8 @@ fn a_funding_decision_ready_to_decide_waits_on_its_deciding_body() {
 /// `due` names who of the deciding body may take the decision's next step, as the engine
 /// would take it: not a member who has left the community, nor one who stepped out, nor,
 /// before deciding starts, one who declared an interest and did not step out. Where nobody
-/// is left who may, it says so: an empty list.
+/// is left who may, it says so: an empty list, until the body as it stands has a member
+/// who may (the body as it stood has nobody left to take the steps).
 #[test]
 fn a_funding_decision_awaits_those_of_its_body_who_may_still_decide_it() {
     use coproduction::living::{self, CommunityChange};
@@ -2819,6 +2820,30 @@ fn a_funding_decision_awaits_those_of_its_body_who_may_still_decide_it() {
             "{err}"
         );
     }
+    // With none left of the body as it stood, the body as it stands takes the offer's
+    // steps: a member appointed to it since is awaited, and starts its deciding.
+    let staff = BodyId::new("staff_team").unwrap();
+    let engine = with_changes(
+        engine,
+        at("2024-03-04T16:30:00Z"),
+        vec![CommunityChange::Appoint {
+            body: staff,
+            members: vec![m(20)],
+        }],
+    );
+    let awaited = engine
+        .due(at("2024-03-04T17:00:00Z"))
+        .into_iter()
+        .find_map(|d| match d.item {
+            DueItem::BodyDecisionAwaited { members, .. } if d.stream.as_str() == "room-hire" => {
+                members
+            }
+            _ => None,
+        });
+    assert_eq!(awaited, Some(vec![m(20)]));
+    engine
+        .handle(funding("room-hire", 20, "2024-03-04T17:00:00Z", start()))
+        .unwrap();
 }
 
 /// A round held for an offer and withdrawn reached nothing: the offer holds no round for

@@ -197,17 +197,39 @@ fn seating<'h>(held: &'h Held<'_>, round: &StreamId) -> Option<&'h crate::consen
         .filter(|round| round.config().accountable_decider().is_none())
 }
 
+/// The community whose deciding body takes the steps of the process on `stream` before a
+/// round seats it: the one the process `opened` in, while a member of that body is still in
+/// the community (`now`) and has not stepped out of the process; once none is, the body as
+/// it stands, so that a process whose whole body has gone is not left with nobody to move
+/// it. (Members added since cannot take it over while one of those who stood remains.)
+fn standing<'c>(
+    stream: &Stream,
+    route: &crate::governance::Route,
+    opened: &'c Community,
+    now: &'c Community,
+) -> &'c Community {
+    let Answerable { attest, .. } = stream.process().answerable(Some(route), opened);
+    let remains = attest
+        .iter()
+        .any(|m| now.member(*m).is_some() && !stream.stepped_out(*m));
+    if remains || attest.is_empty() {
+        opened
+    } else {
+        now
+    }
+}
+
 /// Whether `member` takes the steps of the process on `stream` that `route` gives its
 /// deciding body, with the streams it reads held in `held`: once a round held for the
 /// process has seated the body (the round still running for it, or else the one its record
 /// cites), a member that round seated; before, a member of the body as it stood when the
-/// process opened (`opened`); either way, not one who stepped out of the process or of
-/// that round.
+/// process opened (`opened`), or as it stands (`now`) once none of those remain
+/// ([`standing`]); either way, not one who stepped out of the process or of that round.
 fn takes_steps(
     stream: &Stream,
     held: &Held<'_>,
     route: &crate::governance::Route,
-    opened: &Community,
+    (opened, now): (&Community, &Community),
     member: MemberId,
 ) -> bool {
     let running = stream
@@ -227,7 +249,8 @@ fn takes_steps(
             round.is_eligible(member) && !held_round.parts().recused(member)
         }
         None => {
-            let Answerable { attest, .. } = stream.process().answerable(Some(route), opened);
+            let body = standing(stream, route, opened, now);
+            let Answerable { attest, .. } = stream.process().answerable(Some(route), body);
             attest.contains(&member)
         }
     }
@@ -1112,7 +1135,13 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                 .cites()
                 .and_then(|round| seating(held, &round));
             if let Some(role) = command.taken_by()
-                && !takes_steps(stream, held, route, opened.community(), *actor)
+                && !takes_steps(
+                    stream,
+                    held,
+                    route,
+                    (opened.community(), v.community()),
+                    *actor,
+                )
             {
                 let kind = RefusalKind::WrongRole {
                     attempted: command.label(),
@@ -1129,8 +1158,7 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
             }
             let seated = |m: MemberId| match in_round {
                 Some(round) => round.is_eligible(m),
-                None => opened
-                    .community()
+                None => standing(stream, route, opened.community(), v.community())
                     .body(&route.decider)
                     .is_some_and(|b| b.contains(m)),
             };
@@ -1232,7 +1260,13 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                 // whoever may take a step may attest what it needs.
                 let mut answerable = stream.process().answerable(stream.route(), v.community());
                 if let Some((route, opened)) = stream.route().zip(opened.as_deref())
-                    && takes_steps(stream, held, route, opened.community(), *actor)
+                    && takes_steps(
+                        stream,
+                        held,
+                        route,
+                        (opened.community(), v.community()),
+                        *actor,
+                    )
                 {
                     answerable.attest.insert(*actor);
                 }
@@ -1989,11 +2023,11 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                 return Ok(Vec::new());
             };
             let opened = self.opened_under(stream, v)?;
-            let mut candidates: BTreeSet<MemberId> = opened
-                .community()
-                .body(&route.decider)
-                .map(|body| body.members().collect())
-                .unwrap_or_default();
+            let mut candidates: BTreeSet<MemberId> = [opened.community(), v.community()]
+                .into_iter()
+                .filter_map(|community| community.body(&route.decider))
+                .flat_map(|body| body.members())
+                .collect();
             for round in held.keys() {
                 if let Some(round) = seating(held, round) {
                     candidates.extend(round.config().eligible.iter().map(|e| e.member));
@@ -2002,7 +2036,9 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
             Ok(candidates
                 .into_iter()
                 .filter(|m| v.community().member(*m).is_some())
-                .filter(|m| takes_steps(stream, held, route, opened.community(), *m))
+                .filter(|m| {
+                    takes_steps(stream, held, route, (opened.community(), v.community()), *m)
+                })
                 .filter(|m| !stream.process().held_back(*m))
                 .collect())
         })

@@ -159,10 +159,11 @@ pub enum DueItem {
         phase: crate::funding::FundingPhase,
         /// Through the engine, the members who may take the step, in member order: the
         /// members of the body a round held for the decision seated, or else the body's as
-        /// it stood when the process opened, less who has left the community, stepped out,
-        /// or is held back by the process's own rule (an interest declared and not stepped
-        /// out from, before deciding starts). Empty where nobody can. Not given where the process lists it on its own,
-        /// knowing no community.
+        /// it stood when the process opened (as it stands, once nobody of that is left who
+        /// has not stepped out), less who has left the community, stepped out, or is held
+        /// back by the process's own rule (an interest declared and not stepped out from,
+        /// before deciding starts). Empty where nobody can. Not given where the process
+        /// lists it on its own, knowing no community.
         members: Option<Vec<MemberId>>,
     },
     /// A round waits on a role whose holder has left the community (its secretary, to
