@@ -1761,8 +1761,89 @@ fn a_member_who_stepped_out_of_the_offers_round_is_named_no_decider() {
     let err = refused(&engine, decide(named));
     assert!(
         err.to_string().contains(&format!(
-            "member {out}, named a decider, stepped out of `f-round`, the round of `decision_circle` it held"
+            "member {out}, named a decider, stepped out of `f-round`, a round held for it"
         )),
+        "{err}"
+    );
+}
+
+/// Stepping out of an advice process held for an offer (which seats those whose advice it
+/// seeks, not the body) is stepping out of the matter all the same: the staff member takes
+/// none of the offer's steps, is not awaited, and is named no decider.
+#[test]
+fn a_member_who_stepped_out_of_an_advice_round_for_the_offer_takes_no_step() {
+    use coproduction::process::{DueItem, PartCommand};
+    let engine = offer_ready_to_decide();
+    staff_round_advised(&engine);
+    for (second, command) in [
+        (
+            10,
+            PartCommand::DeclareInterests {
+                interest: Some("I volunteer for the trust".into()),
+            },
+        ),
+        (
+            20,
+            PartCommand::Recuse {
+                reason: "I volunteer for the trust".into(),
+            },
+        ),
+    ] {
+        let now = at(&format!("2024-03-04T16:05:{second}Z"));
+        engine
+            .handle(Request::new(stream("room-hire-round"), m(3), now, command))
+            .unwrap();
+    }
+    let decide = RoundCommand::Decide {
+        adopt: true,
+        rationale: "The staff lead weighed the advice".into(),
+    };
+    engine.handle(in_round(1, 6, decide)).unwrap();
+    let err = refused(
+        &engine,
+        funding(
+            "room-hire",
+            3,
+            "2024-03-04T17:00:00Z",
+            FundingCommand::StartDeciding {},
+        ),
+    );
+    assert!(
+        matches!(
+            err.refusal().map(|r| &r.kind),
+            Some(RefusalKind::WrongRole { .. })
+        ),
+        "{err}"
+    );
+    let awaited = engine
+        .due(at("2024-03-04T17:00:00Z"))
+        .into_iter()
+        .find_map(|d| match d.item {
+            DueItem::BodyDecisionAwaited { members, .. } => members,
+            _ => None,
+        })
+        .unwrap();
+    assert!(!awaited.contains(&m(3)), "{awaited:?}");
+    engine
+        .handle(funding(
+            "room-hire",
+            1,
+            "2024-03-04T17:00:00Z",
+            FundingCommand::StartDeciding {},
+        ))
+        .unwrap();
+    let mut named = room_hire_decided(FundingOutcome::Accept {}, "2024-03-04T17:10:00Z");
+    if let ProcessCommand::Funding {
+        command: FundingCommand::Decide { deciders, .. },
+    } = &mut named.command
+    {
+        deciders.push(m(3));
+    }
+    let err = refused(&engine, named);
+    assert!(
+        err.to_string().contains(
+            "member m3, named a decider, stepped out of `room-hire-round`, a round held for it"
+        ),
         "{err}"
     );
 }
@@ -2431,6 +2512,17 @@ fn evidence_cannot_restate_the_objections_a_round_recorded() {
         )
     };
     other.handle(attest("2024-05-16T18:15:00Z")).unwrap();
+    // The withdrawn round said what it proposed: the round kept elsewhere says so too.
+    let unsaid = FundingCommand::RecordConsentRound {
+        reference: "circle-meeting-2024-05-20".into(),
+        consented: true,
+        proposes: None,
+    };
+    let err = refused(&other, funding("f", 1, "2024-05-20T18:00:00Z", unsaid));
+    assert!(
+        matches!(&err, EngineError::ProposesRequired { round, .. } if round == "f-round"),
+        "{err}"
+    );
     let elsewhere = FundingCommand::RecordConsentRound {
         reference: "circle-meeting-2024-05-20".into(),
         consented: true,
@@ -2993,10 +3085,9 @@ fn an_offer_is_decided_as_its_round_decided_what_it_proposed() {
     }
 }
 
-/// A round held for an offer says what it proposes for it, and once one did, the decision
-/// stays bound: a round recorded by hand without saying what it proposed is refused. The
-/// refusal of a decision against the round says what the round reached and what the
-/// decision may not do.
+/// A round held for an offer says what it proposes for it, and the decision stays bound to
+/// what it reached: no round is recorded by hand over it. The refusal of a decision against
+/// the round says what the round reached and what the decision may not do.
 #[test]
 fn a_round_that_proposed_binds_the_rounds_after_it() {
     let engine = offer_after_its_round(RoundProposes::Decline, false);
@@ -3010,10 +3101,10 @@ fn a_round_that_proposed_binds_the_rounds_after_it() {
         funding("room-hire", 1, "2024-03-04T17:00:00Z", recorded),
     );
     assert!(
-        matches!(&err, EngineError::ProposesRequired { round, .. } if round.as_str() == "room-hire-round"),
+        matches!(&err, EngineError::HeldOnTheEngine { round, .. } if round.as_str() == "room-hire-round"),
         "{err}"
     );
-    assert_eq!(err.kind(), "proposes_required");
+    assert_eq!(err.kind(), "held_on_the_engine");
     let again =
         |proposes| staff_round_opening("room-hire-round-2", "2024-03-04T17:05:00Z", proposes);
     let err = refused(&engine, again(None));
@@ -3089,21 +3180,32 @@ fn a_round_that_proposed_binds_the_rounds_after_it() {
 }
 
 /// A round held elsewhere and recorded by hand may say what it proposed, and then binds the
-/// offer's decision as a round the engine ran does: after a round that proposed, it is
-/// taken when it says so; and a round the engine runs after one recorded so says what it
-/// proposes too, the refusal naming the recorded round.
+/// offer's decision as a round the engine ran does; once a round for the offer said what
+/// it proposed, one recorded after it says so too. None is recorded by hand once a round
+/// the engine ran reached a result on the offer: no member's word decides over what the
+/// engine witnessed.
 #[test]
 fn a_round_recorded_by_hand_may_say_what_it_proposed_and_binds() {
-    // The engine's round did not consent to declining; a meeting held elsewhere then
-    // consented to accepting, and said so.
+    // The engine's round did not consent to declining: a meeting held elsewhere is not
+    // recorded over it.
     let engine = offer_after_its_round(RoundProposes::Decline, false);
-    let recorded = FundingCommand::RecordConsentRound {
+    let meeting = || FundingCommand::RecordConsentRound {
         reference: "The staff team's meeting of 4 March".into(),
         consented: true,
         proposes: Some(RoundProposes::Accept),
     };
+    let err = refused(
+        &engine,
+        funding("room-hire", 1, "2024-03-04T17:00:00Z", meeting()),
+    );
+    assert!(
+        matches!(&err, EngineError::HeldOnTheEngine { round, .. } if round.as_str() == "room-hire-round"),
+        "{err}"
+    );
+    // Before any round the engine ran, it is recorded, and binds.
+    let engine = offer_ready_to_decide();
     let written = engine
-        .handle(funding("room-hire", 1, "2024-03-04T17:00:00Z", recorded))
+        .handle(funding("room-hire", 1, "2024-03-04T17:00:00Z", meeting()))
         .unwrap();
     assert!(
         written.iter().any(|e| matches!(

@@ -887,7 +887,8 @@ fn a_later_round_that_consented_decides_over_earlier_ones() {
 }
 
 /// A round's reference is quoted by the record and by the messages that name it: one with a
-/// quotation mark, a backtick or a line break, which would read as their own words, is
+/// quotation mark of any script, a backtick, a break or tab, an invisible character or a
+/// space at either end, which would read as their own words or as another round's name, is
 /// refused, and a plain one is taken.
 #[test]
 fn a_rounds_reference_that_would_read_as_the_records_words_is_refused() {
@@ -896,6 +897,13 @@ fn a_rounds_reference_that_would_read_as_the_records_words_is_refused() {
         "x\". The consent round held for it consented: \"y",
         "round `x`, which consented",
         "Meeting\nThe round consented",
+        "Meeting\u{2028}The round consented",
+        "Meeting\tof 4 March",
+        "room-round ",
+        " room-round",
+        "room\u{200b}-round",
+        "room-round\u{2060}",
+        "\u{201c}x\u{201d}, which consented",
     ] {
         given::<FundingProcess>(events.clone())
             .when(

@@ -741,6 +741,26 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                 .into(),
             });
         }
+        // Nor once a round the engine ran for it reached a result there: what the engine
+        // witnessed is not decided over on one member's word.
+        if let ProcessCommand::Funding {
+            command: FundingCommand::RecordConsentRound { .. },
+        } = command
+            && let Some(decision) =
+                FundingProcess::state_of(stream.process()).and_then(|s| s.decision())
+            && let Some((round, _)) = held.iter().find(|(round, other)| {
+                other.decides_for() == Some(id)
+                    && decision
+                        .consent_rounds()
+                        .iter()
+                        .any(|r| r.reference == round.as_str())
+            })
+        {
+            return Err(EngineError::HeldOnTheEngine {
+                stream: id.clone(),
+                round: round.clone(),
+            });
+        }
         // Nor, once a round the engine ran for it said what it proposed, one that does not
         // say so: every round that follows binds the decision as that one did.
         let says = matches!(
@@ -876,11 +896,15 @@ fn by_hand(held: &Held<'_>, id: &StreamId, round: &StreamId) -> Result<(), Engin
         stream: id.clone(),
         round: round.clone(),
     };
-    match held.get(round).map(|s| s.process()) {
-        Some(ProcessState::Consent(_)) => Err(EngineError::RecordedByTheEngine {
-            stream: id.clone(),
-            round: round.clone(),
-        }),
+    match held.get(round) {
+        Some(s)
+            if matches!(s.process(), ProcessState::Consent(_)) && s.decides_for() == Some(id) =>
+        {
+            Err(EngineError::RecordedByTheEngine {
+                stream: id.clone(),
+                round: round.clone(),
+            })
+        }
         // A round kept elsewhere takes an id no stream here has: not another process's,
         // nor the process's own, nor the community's.
         Some(_) => Err(taken()),

@@ -175,6 +175,18 @@ pub enum EngineError {
         /// The process the stream runs.
         process: ProcessKind,
     },
+    /// A funding decision was asked to record a round kept elsewhere by hand after a round
+    /// the engine ran for it reached a result there: the rounds after a witnessed one are
+    /// held on the engine too, so that no round taken on one member's word decides over it.
+    #[error(
+        "stream `{stream}`: round `{round}`, run by the engine for it, reached a result here; a round after it is held on the engine too, where what it reaches is witnessed"
+    )]
+    HeldOnTheEngine {
+        /// The funding decision's stream.
+        stream: StreamId,
+        /// The round the engine ran.
+        round: StreamId,
+    },
     /// A proposal or a funding decision was asked to record a round's result by hand, where
     /// the round runs in this engine: the engine records it itself when the round ends.
     #[error(
@@ -186,15 +198,15 @@ pub enum EngineError {
         /// The round's stream.
         round: StreamId,
     },
-    /// A proposal's decision (or its review's reassessment) was to start in a round named
-    /// by a stream that already holds a process here (another proposal's round, another
-    /// proposal, the community's own stream, its own): that round's result would never reach
-    /// it, and the proposal would wait for it for good.
+    /// A proposal's decision (or its review's reassessment) was to start in, or a funding
+    /// decision to record, a round named by a stream that already holds a process here
+    /// (another proposal's round, another proposal, the community's own stream, its own):
+    /// that round's result is not this one's, and would never reach it.
     #[error(
-        "stream `{stream}` cannot start its decision in round `{round}`: that stream holds another process here, whose result is not this one's (a round the engine runs for `{stream}` opens on a stream of its own once the decision has started; a round kept elsewhere takes an id no stream here has)"
+        "stream `{stream}` cannot take `{round}` as the round of its decision: that stream holds another process here, whose result is not this one's (a round the engine runs for `{stream}` opens on a stream of its own; a round kept elsewhere takes an id no stream here has)"
     )]
     RoundStreamTaken {
-        /// The proposal's stream.
+        /// The proposal's or funding decision's stream.
         stream: StreamId,
         /// The round it named.
         round: StreamId,
@@ -583,6 +595,7 @@ impl EngineError {
             | EngineError::ProposesNothing { .. }
             | EngineError::ProposesRequired { .. }
             | EngineError::ProposesMissing { .. }
+            | EngineError::HeldOnTheEngine { .. }
             | EngineError::EscalatedAway { .. }
             | EngineError::LinkRefused { .. }
             | EngineError::Gate { .. }
@@ -762,6 +775,13 @@ mod tests {
                 EngineError::ProposesMissing {
                     stream: stream.clone(),
                     target: stream.clone(),
+                },
+                true,
+            ),
+            (
+                EngineError::HeldOnTheEngine {
+                    stream: stream.clone(),
+                    round: stream.clone(),
                 },
                 true,
             ),

@@ -241,7 +241,13 @@ fn takes_steps(
     let met = running
         .as_ref()
         .and_then(|r| Some((held.get(r)?, seating(held, r)?)));
-    if stream.stepped_out(member) {
+    // Who stepped out of the process, or of any round held for it, takes no step of it.
+    if stream.stepped_out(member)
+        || stream
+            .rounds()
+            .iter()
+            .any(|r| held.get(r).is_some_and(|r| r.parts().recused(member)))
+    {
         return false;
     }
     match met {
@@ -1189,18 +1195,20 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                     difference,
                 });
             }
-            // Nor one who stepped out of that round: they took no part in what it decided.
-            if let Some(cited) = stream.process().cites().filter(|_| in_round.is_some())
-                && let Some(member) = command.deciders().iter().find(|m| {
-                    held.get(&cited)
-                        .is_some_and(|round| round.parts().recused(**m))
-                })
-            {
+            // Nor one who stepped out of a round held for it: they took no part in the
+            // matter from then.
+            if let Some((round, member)) = stream.rounds().iter().find_map(|r| {
+                let round = held.get(r)?;
+                let member = command
+                    .deciders()
+                    .iter()
+                    .find(|m| round.parts().recused(**m))?;
+                Some((r, *member))
+            }) {
                 return Err(EngineError::Unwitnessed {
                     stream: id.clone(),
                     difference: format!(
-                        "member {member}, named a decider, stepped out of `{cited}`, the round of `{}` it held",
-                        route.decider
+                        "member {member}, named a decider, stepped out of `{round}`, a round held for it"
                     ),
                 });
             }

@@ -419,7 +419,7 @@ fn decide_identified(
         } => {
             need_phase(attempted, phase, &[P::Consultation])?;
             need_text(attempted, "reference", reference)?;
-            if reference.contains(['"', '`']) || reference.chars().any(char::is_control) {
+            if !plain_reference(reference) {
                 return Err(FundingError::ReferenceNotPlain);
             }
             // One round's consent decides it: a round recorded after it would set its
@@ -703,6 +703,24 @@ fn decide_outcome(
         check_set_aside(offered, set_aside)?;
     }
     Ok(route_taken)
+}
+
+/// Whether a round's `reference` reads only as itself where the record and the messages
+/// quote it: no quotation mark of any script, no backtick, no break, tab or other
+/// white space but a plain space, none at either end, and nothing invisible (a zero-width
+/// space would make one reference look like another).
+fn plain_reference(reference: &str) -> bool {
+    const QUOTES: &[char] = &[
+        '"', '`', '\u{201c}', '\u{201d}', '\u{201e}', '\u{201f}', '\u{ab}', '\u{bb}', '\u{2033}',
+        '\u{301d}', '\u{301e}', '\u{ff02}',
+    ];
+    reference.trim() == reference
+        && !reference.chars().any(|c| {
+            c.is_control()
+                || (c.is_whitespace() && c != ' ')
+                || crate::limits::default_ignorable(c)
+                || QUOTES.contains(&c)
+        })
 }
 
 /// The round recorded for the offer whose result an outcome `asked` goes against, with what

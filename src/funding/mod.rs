@@ -355,11 +355,12 @@ pub enum FundingError {
         /// Whether it consented.
         consented: bool,
     },
-    /// A round's reference with a quotation mark, a backtick or a line break: the record and
-    /// the messages that name the round quote its reference, and it would read as their
-    /// own words.
+    /// A round's reference with a quotation mark, a backtick, a break or tab, an invisible
+    /// character, or a space at either end: the record and the messages that name the
+    /// round quote its reference, and it would read as their own words or as another
+    /// round's name.
     #[error(
-        "cannot record_consent_round: a round's reference is a name or a link, without quotation marks, backticks or line breaks"
+        "cannot record_consent_round: a round's reference is a name or a link, without quotation marks, backticks, line breaks, tabs or invisible characters, and without spaces at either end"
     )]
     ReferenceNotPlain,
     /// A round recorded for the offer consented: no other is recorded after it.
