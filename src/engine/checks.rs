@@ -40,7 +40,7 @@ fn copied_round(command: &ProcessCommand) -> Option<Option<StreamId>> {
 /// The first round recorded for the funding decision `process` (by hand, or by the engine
 /// when a round it ran ended) that said what it proposed (a short prefix of its reference):
 /// once one did, every round that follows says so too.
-pub(super) fn proposed_on(process: &ProcessState) -> Option<String> {
+fn proposed_on(process: &ProcessState) -> Option<String> {
     FundingProcess::state_of(process)?
         .decision()?
         .consent_rounds()
@@ -761,8 +761,9 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                 round: round.clone(),
             });
         }
-        // Nor, once a round the engine ran for it said what it proposed, one that does not
-        // say so: every round that follows binds the decision as that one did.
+        // Nor, once a round for it said what it proposed (one the engine ran, or one
+        // recorded on the offer), one that does not say so: every round that follows binds
+        // the decision as that one did.
         let says = matches!(
             command,
             ProcessCommand::Funding {
@@ -890,7 +891,9 @@ fn route(
 }
 
 /// Refuses a round's result copied by hand into stream `id` when the round runs in this
-/// engine, which records it itself; a round kept elsewhere is taken on the caller's word.
+/// engine for it, which records it itself, and when its name is a stream held here for
+/// anything else (or `id` itself, or the community's); a round kept elsewhere is taken on
+/// the caller's word.
 fn by_hand(held: &Held<'_>, id: &StreamId, round: &StreamId) -> Result<(), EngineError> {
     let taken = || EngineError::RoundStreamTaken {
         stream: id.clone(),

@@ -224,7 +224,8 @@ fn standing<'c>(
 /// process has seated the body (the round still running for it, or else the one its record
 /// cites), a member that round seated; before, a member of the body as it stood when the
 /// process opened (`opened`), or as it stands (`now`) once none of those remain
-/// ([`standing`]); either way, not one who stepped out of the process or of that round.
+/// ([`standing`]); either way, not one who stepped out of the process or of any round held
+/// for it.
 fn takes_steps(
     stream: &Stream,
     held: &Held<'_>,
