@@ -1716,7 +1716,6 @@ fn a_member_who_stepped_out_of_the_offers_round_takes_none_of_its_steps() {
 /// written.
 #[test]
 fn a_member_who_stepped_out_of_the_offers_round_is_named_no_decider() {
-    use coproduction::process::PartCommand;
     let engine = engine(MemoryJournal::new());
     restricting_offer_consulting(&engine);
     engine
@@ -1724,25 +1723,12 @@ fn a_member_who_stepped_out_of_the_offers_round_is_named_no_decider() {
         .unwrap();
     let circle = founding_circle();
     let out = circle[2];
-    for (minute, command) in [
-        (
-            1,
-            PartCommand::DeclareInterests {
-                interest: Some("A tie to the funder".into()),
-            },
-        ),
-        (
-            2,
-            PartCommand::Recuse {
-                reason: "A tie to the funder".into(),
-            },
-        ),
-    ] {
-        let now = at(&format!("2024-05-16T18:{minute:02}:00Z"));
-        engine
-            .handle(Request::new(stream("f-round"), out, now, command))
-            .unwrap();
-    }
+    step_out_of_round(
+        &engine,
+        "f-round",
+        out,
+        ("2024-05-16T18:01:00Z", "2024-05-16T18:02:00Z"),
+    );
     advance_offer_round(&engine);
     let others: Vec<MemberId> = circle.iter().copied().filter(|m| *m != out).collect();
     for (i, member) in others.iter().enumerate() {
@@ -1767,33 +1753,140 @@ fn a_member_who_stepped_out_of_the_offers_round_is_named_no_decider() {
     );
 }
 
+/// `who` declares an interest in the round on `round` and steps out of it, at the two times
+/// given.
+fn step_out_of_round(
+    engine: &Engine<MemoryJournal<EngineEvent>>,
+    round: &str,
+    who: MemberId,
+    (declared, recused): (&str, &str),
+) {
+    use coproduction::process::PartCommand;
+    let interest = "A tie to the funder";
+    for (when, command) in [
+        (
+            declared,
+            PartCommand::DeclareInterests {
+                interest: Some(interest.into()),
+            },
+        ),
+        (
+            recused,
+            PartCommand::Recuse {
+                reason: interest.into(),
+            },
+        ),
+    ] {
+        engine
+            .handle(Request::new(stream(round), who, at(when), command))
+            .unwrap();
+    }
+}
+
+/// A member who stepped out of a round held for an offer, withdrawn since, stepped out of
+/// the matter: the next round seats them no more, so no consent of theirs can carry it and
+/// leave the offer with no deciders it would take.
+#[test]
+fn a_member_who_stepped_out_of_a_withdrawn_round_is_not_seated_in_the_next() {
+    let engine = engine(MemoryJournal::new());
+    restricting_offer_consulting(&engine);
+    engine
+        .handle(offer_round("f-round", "2024-05-16T18:00:00Z"))
+        .unwrap();
+    let out = founding_circle()[2];
+    step_out_of_round(
+        &engine,
+        "f-round",
+        out,
+        ("2024-05-16T18:01:00Z", "2024-05-16T18:02:00Z"),
+    );
+    let end = RoundCommand::Withdraw {
+        reason: "The circle meets again next week".into(),
+    };
+    engine.handle(in_offer_round(m(1), 10, end)).unwrap();
+    engine
+        .handle(offer_round("f-round-2", "2024-05-23T18:00:00Z"))
+        .unwrap();
+    let in_second = |who: MemberId, minute: u32, command: RoundCommand| {
+        let now = at(&format!("2024-05-23T18:{minute:02}:00Z"));
+        Request::new(stream("f-round-2"), who, now, command)
+    };
+    for minute in [5, 15, 30] {
+        engine
+            .handle(in_second(m(13), minute, RoundCommand::Advance {}))
+            .unwrap();
+    }
+    let respond = RoundCommand::Respond {
+        member: out,
+        response: Response::consent(),
+    };
+    let err = refused(&engine, in_second(out, 31, respond));
+    assert!(err.is_refusal(), "{err}");
+    let seated = engine
+        .record(&stream("f-round-2"), at("2024-05-23T18:32:00Z"))
+        .and_then(|r| r.participants)
+        .unwrap_or_default();
+    assert!(seated.iter().all(|p| p.member != out), "{seated:?}");
+}
+
+/// Stepping out of a round held for an offer counts as stepping out of it when the body as
+/// it stood is read for who is left: with the rest of the staff team out of the advice
+/// round and its decider gone from the community, a member appointed since takes the
+/// offer's steps.
+#[test]
+fn the_body_as_it_stands_takes_an_offer_on_when_those_left_stepped_out_of_its_round() {
+    use coproduction::living::{self, CommunityChange};
+    let engine = offer_ready_to_decide();
+    staff_round_advised(&engine);
+    for who in [2u64, 3, 4] {
+        let (declared, recused) = (
+            format!("2024-03-04T16:05:{}Z", who * 10),
+            format!("2024-03-04T16:05:{}Z", who * 10 + 5),
+        );
+        step_out_of_round(&engine, "room-hire-round", m(who), (&declared, &recused));
+    }
+    let decide = RoundCommand::Decide {
+        adopt: true,
+        rationale: "The staff lead weighed the advice".into(),
+    };
+    engine.handle(in_round(1, 6, decide)).unwrap();
+    let leave = Request::new(
+        living::stream(),
+        m(1),
+        at("2024-03-04T16:30:00Z"),
+        ProcessCommand::Change {
+            change: Box::new(CommunityChange::Leave { member: m(1) }),
+        },
+    );
+    engine.handle(leave).unwrap();
+    let engine = with_changes(
+        engine,
+        at("2024-03-04T16:40:00Z"),
+        vec![CommunityChange::Appoint {
+            body: BodyId::new("staff_team").unwrap(),
+            members: vec![m(20)],
+        }],
+    );
+    let start = FundingCommand::StartDeciding {};
+    engine
+        .handle(funding("room-hire", 20, "2024-03-04T17:00:00Z", start))
+        .unwrap();
+}
+
 /// Stepping out of an advice process held for an offer (which seats those whose advice it
 /// seeks, not the body) is stepping out of the matter all the same: the staff member takes
 /// none of the offer's steps, is not awaited, and is named no decider.
 #[test]
 fn a_member_who_stepped_out_of_an_advice_round_for_the_offer_takes_no_step() {
-    use coproduction::process::{DueItem, PartCommand};
+    use coproduction::process::DueItem;
     let engine = offer_ready_to_decide();
     staff_round_advised(&engine);
-    for (second, command) in [
-        (
-            10,
-            PartCommand::DeclareInterests {
-                interest: Some("I volunteer for the trust".into()),
-            },
-        ),
-        (
-            20,
-            PartCommand::Recuse {
-                reason: "I volunteer for the trust".into(),
-            },
-        ),
-    ] {
-        let now = at(&format!("2024-03-04T16:05:{second}Z"));
-        engine
-            .handle(Request::new(stream("room-hire-round"), m(3), now, command))
-            .unwrap();
-    }
+    step_out_of_round(
+        &engine,
+        "room-hire-round",
+        m(3),
+        ("2024-03-04T16:05:10Z", "2024-03-04T16:05:20Z"),
+    );
     let decide = RoundCommand::Decide {
         adopt: true,
         rationale: "The staff lead weighed the advice".into(),
@@ -2936,6 +3029,24 @@ fn a_funding_decision_awaits_those_of_its_body_who_may_still_decide_it() {
     engine
         .handle(funding("room-hire", 20, "2024-03-04T17:00:00Z", start()))
         .unwrap();
+    // Taking it on while it is decided, they declare then, and may decide it: whatever the
+    // value gate makes of the evidence, the offer's own rules take them as its decider.
+    let declare = FundingCommand::DeclareInterest {
+        interest: None,
+        recused: false,
+    };
+    engine
+        .handle(funding("room-hire", 20, "2024-03-04T17:05:00Z", declare))
+        .unwrap();
+    let decline = FundingCommand::Decide {
+        outcome: FundingOutcome::Decline {},
+        deciders: vec![m(20)],
+        rationale: "Nobody is left who asked for it".into(),
+    };
+    match engine.handle(funding("room-hire", 20, "2024-03-04T17:10:00Z", decline)) {
+        Ok(_) => {}
+        Err(err) => assert!(matches!(err, EngineError::Gate { .. }), "{err}"),
+    }
 }
 
 /// A round held for an offer and withdrawn reached nothing: the offer holds no round for

@@ -904,6 +904,11 @@ fn a_rounds_reference_that_would_read_as_the_records_words_is_refused() {
         "room\u{200b}-round",
         "room-round\u{2060}",
         "\u{201c}x\u{201d}, which consented",
+        "\u{300c}x\u{300d}, which consented",
+        "\u{2039}x\u{203a}",
+        "\u{275d}x\u{275e}",
+        "room\u{2800}round",
+        "room\u{fff9}round",
     ] {
         given::<FundingProcess>(events.clone())
             .when(
@@ -919,7 +924,7 @@ fn a_rounds_reference_that_would_read_as_the_records_words_is_refused() {
     let taken = given::<FundingProcess>(events)
         .when(
             round_proposing(
-                "Staff meeting of 4 March (minutes, item 3)",
+                "The staff team\u{2019}s meeting of 4 March (minutes, item 3)",
                 RoundProposes::Accept,
                 true,
             ),

@@ -197,21 +197,32 @@ fn seating<'h>(held: &'h Held<'_>, round: &StreamId) -> Option<&'h crate::consen
         .filter(|round| round.config().accountable_decider().is_none())
 }
 
+/// Whether `member` stepped out of the process on `stream`, or of any round held for it
+/// (in `held`): either way they take no part in the matter from then.
+fn out_of(stream: &Stream, held: &Held<'_>, member: MemberId) -> bool {
+    stream.stepped_out(member)
+        || stream
+            .rounds()
+            .iter()
+            .any(|r| held.get(r).is_some_and(|r| r.parts().recused(member)))
+}
+
 /// The community whose deciding body takes the steps of the process on `stream` before a
 /// round seats it: the one the process `opened` in, while a member of that body is still in
-/// the community (`now`) and has not stepped out of the process; once none is, the body as
-/// it stands, so that a process whose whole body has gone is not left with nobody to move
-/// it. (Members added since cannot take it over while one of those who stood remains.)
+/// the community (`now`) and has not stepped out of the process or a round held for it
+/// ([`out_of`]); once none is, the body as it stands, so that a process whose whole body
+/// has gone is not left with nobody to move it. (Members added since cannot take it over
+/// while one of those who stood remains.)
 fn standing<'c>(
     stream: &Stream,
+    held: &Held<'_>,
     route: &crate::governance::Route,
-    opened: &'c Community,
-    now: &'c Community,
+    (opened, now): (&'c Community, &'c Community),
 ) -> &'c Community {
     let Answerable { attest, .. } = stream.process().answerable(Some(route), opened);
     let remains = attest
         .iter()
-        .any(|m| now.member(*m).is_some() && !stream.stepped_out(*m));
+        .any(|m| now.member(*m).is_some() && !out_of(stream, held, *m));
     if remains || attest.is_empty() {
         opened
     } else {
@@ -243,12 +254,7 @@ fn takes_steps(
         .as_ref()
         .and_then(|r| Some((held.get(r)?, seating(held, r)?)));
     // Who stepped out of the process, or of any round held for it, takes no step of it.
-    if stream.stepped_out(member)
-        || stream
-            .rounds()
-            .iter()
-            .any(|r| held.get(r).is_some_and(|r| r.parts().recused(member)))
-    {
+    if out_of(stream, held, member) {
         return false;
     }
     match met {
@@ -256,7 +262,7 @@ fn takes_steps(
             round.is_eligible(member) && !held_round.parts().recused(member)
         }
         None => {
-            let body = standing(stream, route, opened, now);
+            let body = standing(stream, held, route, (opened, now));
             let Answerable { attest, .. } = stream.process().answerable(Some(route), body);
             attest.contains(&member)
         }
@@ -840,6 +846,11 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
                     continue;
                 }
                 let other = other.lock().map_err(|_| EngineError::Poisoned)?;
+                // Who stepped out of an earlier round held for it stepped out of the matter:
+                // the new round seats them no more.
+                if other.decides_for() == Some(target) {
+                    recused.extend(other.parts().recusals());
+                }
                 // Nor once a round escalated it: the body it went to decides it. (A review
                 // escalated and decided where it went binds no later review.)
                 if other.decides_for() == Some(target)
@@ -1165,7 +1176,7 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
             }
             let seated = |m: MemberId| match in_round {
                 Some(round) => round.is_eligible(m),
-                None => standing(stream, route, opened.community(), v.community())
+                None => standing(stream, held, route, (opened.community(), v.community()))
                     .body(&route.decider)
                     .is_some_and(|b| b.contains(m)),
             };
@@ -1230,13 +1241,15 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
             let carried =
                 |round: &&crate::consent::Round| round.decision().is_some_and(|d| d.adopt);
             if let Some(round) = in_round.filter(carried).filter(|_| !deciders.is_empty()) {
-                // Those still in the community: one who left since cannot take part in it.
+                // Those still in the community who have not stepped out since: one who left,
+                // or stepped out of a round held for it, takes no part in it.
                 let carried = round.responses().into_iter().find(|(m, r)| {
                     matches!(
                         r.response,
                         Response::Consent { .. } | Response::ConsentWithConcern { .. }
                     ) && !deciders.contains(m)
                         && !gone(*m)
+                        && !out_of(stream, held, *m)
                 });
                 if let Some((member, _)) = carried {
                     return Err(EngineError::Unwitnessed {

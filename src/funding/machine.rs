@@ -300,7 +300,7 @@ fn decide_identified(
             }
         }
         FundingCommand::DeclareInterest { interest, recused } => {
-            let diligence = d.stage.checking().ok_or(wrong_phase)?;
+            let diligence = d.stage.declaring().ok_or(wrong_phase)?;
             if let Some(text) = interest {
                 need_text(attempted, "interest", text)?;
             }
@@ -710,16 +710,23 @@ fn decide_outcome(
 /// white space but a plain space, none at either end, and nothing invisible (a zero-width
 /// space would make one reference look like another).
 fn plain_reference(reference: &str) -> bool {
+    // Double quotation marks of any script, and the corner and angle marks that stand for
+    // them (single quotes are apostrophes in many a name, and break out of nothing here).
     const QUOTES: &[char] = &[
-        '"', '`', '\u{201c}', '\u{201d}', '\u{201e}', '\u{201f}', '\u{ab}', '\u{bb}', '\u{2033}',
-        '\u{301d}', '\u{301e}', '\u{ff02}',
+        '"', '`', '\u{ab}', '\u{bb}', '\u{201c}', '\u{201d}', '\u{201e}', '\u{201f}', '\u{2033}',
+        '\u{2039}', '\u{203a}', '\u{275d}', '\u{275e}', '\u{2e42}', '\u{300c}', '\u{300d}',
+        '\u{300e}', '\u{300f}', '\u{301d}', '\u{301e}', '\u{301f}', '\u{fe41}', '\u{fe42}',
+        '\u{fe43}', '\u{fe44}', '\u{ff02}', '\u{ff62}', '\u{ff63}',
     ];
+    // Characters that show nothing: annotation marks, and the braille blank.
+    const BLANK: &[char] = &['\u{fff9}', '\u{fffa}', '\u{fffb}', '\u{2800}'];
     reference.trim() == reference
         && !reference.chars().any(|c| {
             c.is_control()
                 || (c.is_whitespace() && c != ' ')
                 || crate::limits::default_ignorable(c)
                 || QUOTES.contains(&c)
+                || BLANK.contains(&c)
         })
 }
 
@@ -975,7 +982,7 @@ fn record_into(stage: &mut FundingStage, event: &FundingEvent) -> bool {
             recused,
             at,
         } => {
-            if let Some(diligence) = stage.checking_mut() {
+            if let Some(diligence) = stage.declaring_mut() {
                 diligence.declarations.insert(
                     *member,
                     Declaration {

@@ -285,8 +285,8 @@ pub enum FundingError {
     /// take one of the decision's own steps about it: a due-diligence check, answering
     /// advice, starting the deciding, or its review (and, through the engine, recording a
     /// round kept elsewhere). The conflicted person steps out (UK charity practice); they
-    /// may still declare, step out while the offer is checked and consulted on, and give
-    /// advice in their own name.
+    /// may still declare, step out until the offer is decided, and give advice in their own
+    /// name.
     #[error(
         "cannot {attempted}: member {member} declared an interest in this offer (\"{interest}\") and has not stepped out"
     )]

@@ -243,6 +243,26 @@ impl FundingStage {
         }
     }
 
+    /// The due diligence that still takes declarations of interest: from due diligence until
+    /// the decision is taken (a member who takes the offer on while it is decided, or finds
+    /// an interest late, declares then).
+    pub(super) fn declaring(&self) -> Option<&Diligence> {
+        match self {
+            FundingStage::DueDiligence(diligence) => Some(diligence),
+            FundingStage::Consultation(c) | FundingStage::Deciding(c) => Some(&c.diligence),
+            _ => None,
+        }
+    }
+
+    /// [`FundingStage::declaring`], to record a declaration.
+    pub(super) fn declaring_mut(&mut self) -> Option<&mut Diligence> {
+        match self {
+            FundingStage::DueDiligence(diligence) => Some(diligence),
+            FundingStage::Consultation(c) | FundingStage::Deciding(c) => Some(&mut c.diligence),
+            _ => None,
+        }
+    }
+
     pub(super) fn checking_mut(&mut self) -> Option<&mut Diligence> {
         match self {
             FundingStage::DueDiligence(diligence) => Some(diligence),

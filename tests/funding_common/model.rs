@@ -183,7 +183,7 @@ impl Model {
                 m.done.insert(*check);
             }
             FundingCommand::DeclareInterest { interest, recused }
-                if is(&[P::DueDiligence, P::Consultation]) =>
+                if is(&[P::DueDiligence, P::Consultation, P::Deciding]) =>
             {
                 if interest.as_deref().is_some_and(blank) {
                     return None;
