@@ -725,21 +725,14 @@ impl<J: Journal<Event = EngineEvent>> Engine<J> {
         if let ProcessCommand::Funding {
             command: FundingCommand::RecordConsentRound { .. },
         } = command
-            && let Some(interest) = FundingProcess::state_of(stream.process())
-                .and_then(|s| s.decision())
-                .and_then(|d| d.declarations().get(&actor))
-                .filter(|d| !d.recused)
-                .and_then(|d| d.interest.as_deref())
+            && let Some(state) = FundingProcess::state_of(stream.process())
         {
-            return Err(EngineError::Refused {
-                stream: id.clone(),
-                source: crate::funding::FundingError::Conflicted {
-                    attempted: command.label(),
-                    member: actor,
-                    interest: crate::limits::quote(interest).into_owned(),
+            crate::funding::refuse_conflicted(state, command.label(), actor).map_err(|source| {
+                EngineError::Refused {
+                    stream: id.clone(),
+                    source: source.into(),
                 }
-                .into(),
-            });
+            })?;
         }
         // Nor once a round the engine ran for it reached a result there: what the engine
         // witnessed is not decided over on one member's word.

@@ -578,6 +578,18 @@ fn unconflicted(
     }
 }
 
+/// [`unconflicted`] for a step the engine checks on the offer's behalf (a round kept
+/// elsewhere, recorded by hand): the same refusal, read from the same declarations.
+pub(crate) fn refuse_conflicted(
+    state: &FundingState,
+    attempted: &'static str,
+    member: MemberId,
+) -> Result<(), FundingError> {
+    state
+        .decision()
+        .map_or(Ok(()), |d| unconflicted(d, attempted, member))
+}
+
 /// Whether `member` declared an interest in the offer and has not stepped out: they take
 /// none of its own steps ([`unconflicted`]).
 pub(super) fn conflicted(state: &FundingState, member: MemberId) -> bool {

@@ -134,6 +134,7 @@ pub use command::{FundingCommand, FundingOutcome, RoundProposes};
 pub use config::{Check, Checklists, FundingPolicy};
 pub use event::{AdviceId, FundingEvent, RegisterListing, Requirement};
 pub use machine::FundingProcess;
+pub(crate) use machine::refuse_conflicted;
 pub use stage::{
     Consulting, Decided, Diligence, FundingStage, Monitored, OnRegister, ReviewConcluded,
     ReviewOpened, ScreenedOut, Tiered, Withdrawal,
